@@ -1,0 +1,110 @@
+"""The ``salesnb`` command: ``validate``, ``demo`` and ``run``.
+
+Exit status: 0 success, 1 invalid data or failed reports, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import DataSourceError, DataValidationError, ParameterError, SalesnbError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="salesnb", description="销售分析工作簿 / sales review workbooks")
+    parser.add_argument("--version", action="version", version=f"salesnb {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="check a dataset against the data contract and summarise it")
+    validate.add_argument("--data", required=True, help="dataset folder or SQLAlchemy URL")
+    validate.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
+    validate.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    demo = sub.add_parser("demo", help="write a realistic sample dataset with planted problems")
+    demo.add_argument("--out", required=True, help="folder to write the CSV tables and planted.json into")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.add_argument("--months", type=int, default=24)
+    demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (orders, customers, leads ...)")
+    demo.add_argument("--end-period", default="2026-10", help="last month of the data, YYYY-MM")
+    demo.add_argument("--clean", action="store_true", help="plant no problems")
+
+    run = sub.add_parser("run", help="execute the workbooks and render HTML, metrics.json and findings.json")
+    run.add_argument("--data", default="", help="dataset folder or SQLAlchemy URL (default: bundled sample)")
+    run.add_argument("--period", action="append", default=[], help="report month YYYY-MM (repeatable; default latest)")
+    group = run.add_mutually_exclusive_group()
+    group.add_argument("--region", action="append", default=[], help="region name or ALL (repeatable)")
+    group.add_argument("--all-regions", action="store_true", help="ALL plus every region in the data")
+    run.add_argument("--angle", action="append", default=[], help="overview, market, ... (repeatable; default all)")
+    run.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+    run.add_argument("--config", default="", help="YAML overriding the default configuration")
+    run.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
+    run.add_argument("--lang", choices=["zh", "en"], default="zh")
+    run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .loading import format_summary, load_dataset, summarize
+
+    ds = load_dataset(args.data, mapping=args.mapping or None)
+    print(format_summary(summarize(ds), lang=args.lang))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import generate_dataset, write_dataset
+
+    tables, planted = generate_dataset(
+        seed=args.seed, months=args.months, scale=args.scale, end_period=args.end_period, plant=not args.clean
+    )
+    write_dataset(tables, planted, args.out)
+    rows = sum(len(f) for f in tables.values())
+    print(f"wrote {len(tables)} tables ({rows:,} rows) and {len(planted)} planted problems to {args.out}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .report import bundled_sample
+    from .runner import run_reports
+
+    summary = run_reports(
+        args.data or bundled_sample(),
+        periods=args.period,
+        regions=args.region,
+        angles=args.angle,
+        out_dir=args.out,
+        all_regions=args.all_regions,
+        config_path=args.config,
+        mapping_path=args.mapping,
+        lang=args.lang,
+        show_code=args.show_code,
+        progress=not args.quiet,
+    )
+    print(summary.text())
+    print(f"index: {Path(args.out) / 'index.html'}")
+    return 0 if summary.ok else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``salesnb`` console command."""
+    args = _parser().parse_args(argv)
+    handler = {"validate": _cmd_validate, "demo": _cmd_demo, "run": _cmd_run}[args.command]
+    try:
+        return handler(args)
+    except DataValidationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except (DataSourceError, ParameterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2 if isinstance(exc, ParameterError) else 1
+    except SalesnbError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Configuration: packaged defaults, a user's YAML on top, notebook parameters on top of both."""
+
+from __future__ import annotations
+
+import copy
+import os
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+DEFAULTS_RESOURCE = "defaults.yaml"
+
+
+def default_config() -> dict[str, Any]:
+    """Return a fresh copy of the packaged defaults (``salesnb/defaults.yaml``)."""
+    text = resources.files("salesnb").joinpath(DEFAULTS_RESOURCE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
+
+
+def merge(base: dict[str, Any], override: dict[str, Any], *, path: str = "") -> dict[str, Any]:
+    """Deep-merge ``override`` into a copy of ``base``.
+
+    Nested mappings merge key by key; any other value (list, number, text) replaces the base
+    value whole. A key unknown to ``base`` is an error, so a typo cannot silently do nothing.
+    """
+    result = copy.deepcopy(base)
+    for key, value in override.items():
+        where = f"{path}.{key}" if path else str(key)
+        if key not in base:
+            known = ", ".join(sorted(map(str, base))) or "(none)"
+            raise ConfigError(f"unknown configuration key '{where}'; known keys here: {known}")
+        if isinstance(base[key], dict) and isinstance(value, dict):
+            result[key] = merge(base[key], value, path=where)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def load_config(path: str | os.PathLike | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the effective configuration.
+
+    Parameters
+    ----------
+    path
+        Optional user YAML file; any part of the defaults may be overridden.
+    overrides
+        Optional nested dict applied last (notebook parameters use this).
+    """
+    config = default_config()
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                user = yaml.safe_load(handle) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read configuration file {path}: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"configuration file {path} is not valid YAML: {exc}") from exc
+        if not isinstance(user, dict):
+            raise ConfigError(f"configuration file {path} must hold a mapping of keys, not {type(user).__name__}")
+        config = merge(config, user)
+    if overrides:
+        config = merge(config, overrides)
+    return config

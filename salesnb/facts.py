@@ -1,0 +1,139 @@
+"""Derived fact tables shared by every angle: one row per order, one row per order line.
+
+Revenue follows the data contract: Σ quantity × unit_price over order_lines, or
+``orders.amount`` when order_lines is absent. An order's region is ``orders.region``,
+falling back to its customer's region.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import pandas as pd
+
+from .loading import Dataset
+from .periods import ALL, month_labels
+
+_CACHE: weakref.WeakKeyDictionary[Dataset, dict[str, pd.DataFrame]] = weakref.WeakKeyDictionary()
+UNKNOWN = "未知"  # label for a missing region / channel / product line
+
+
+def _cached(ds: Dataset, key: str, build) -> pd.DataFrame:
+    try:
+        store = _CACHE.setdefault(ds, {})
+    except TypeError:  # unhashable dataset object: no caching
+        return build(ds)
+    if key not in store:
+        store[key] = build(ds)
+    return store[key]
+
+
+def order_facts(ds: Dataset) -> pd.DataFrame:
+    """One row per order with ``month``, ``region``, ``revenue``, ``units`` and ``first_month`` of its customer.
+
+    Columns: order_id, customer_id, order_date, month, region, rep_id, channel, revenue, units,
+    customer_first_month, is_new_customer_order (first ever order month of the customer).
+    """
+    return _cached(ds, "order_facts", _build_order_facts)
+
+
+def line_facts(ds: Dataset) -> pd.DataFrame:
+    """One row per order line with revenue, the order's month/region/channel/customer and the product line."""
+    return _cached(ds, "line_facts", _build_line_facts)
+
+
+def _build_order_facts(ds: Dataset) -> pd.DataFrame:
+    orders = ds["orders"]
+    frame = pd.DataFrame(
+        {
+            "order_id": orders["order_id"],
+            "customer_id": orders["customer_id"],
+            "order_date": orders["order_date"],
+            "rep_id": orders["rep_id"],
+            "channel": orders["channel"].fillna(UNKNOWN),
+        }
+    )
+    frame["month"] = month_labels(frame["order_date"])
+    region = orders["region"]
+    customers = ds.get("customers")
+    if customers is not None:
+        by_customer = customers.set_index("customer_id")["region"]
+        region = region.fillna(frame["customer_id"].map(by_customer))
+    frame["region"] = region.fillna(UNKNOWN).astype(str)
+
+    lines = ds.get("order_lines")
+    if lines is not None and len(lines):
+        per_order = (
+            pd.DataFrame(
+                {
+                    "order_id": lines["order_id"],
+                    "revenue": lines["quantity"] * lines["unit_price"],
+                    "units": lines["quantity"],
+                }
+            )
+            .groupby("order_id", sort=False)[["revenue", "units"]]
+            .sum()
+        )
+        frame["revenue"] = frame["order_id"].map(per_order["revenue"]).fillna(0.0)
+        frame["units"] = frame["order_id"].map(per_order["units"]).fillna(0.0)
+    else:
+        frame["revenue"] = orders["amount"].fillna(0.0).astype(float)
+        frame["units"] = float("nan")
+
+    first = frame.groupby("customer_id")["month"].min()
+    frame["customer_first_month"] = frame["customer_id"].map(first)
+    frame["is_new_customer_order"] = frame["customer_first_month"] == frame["month"]
+    return frame.reset_index(drop=True)
+
+
+def _build_line_facts(ds: Dataset) -> pd.DataFrame:
+    lines = ds.get("order_lines")
+    if lines is None:
+        return pd.DataFrame(
+            columns=["order_id", "product_id", "product_line", "revenue", "quantity", "month", "region"]
+        )
+    orders = order_facts(ds).set_index("order_id")
+    frame = pd.DataFrame(
+        {
+            "order_id": lines["order_id"],
+            "product_id": lines["product_id"],
+            "quantity": lines["quantity"],
+            "unit_price": lines["unit_price"],
+            "revenue": lines["quantity"] * lines["unit_price"],
+        }
+    )
+    for column in ("month", "region", "channel", "customer_id", "rep_id"):
+        frame[column] = frame["order_id"].map(orders[column])
+    products = ds.get("products")
+    if products is not None:
+        frame["product_line"] = frame["product_id"].map(products.set_index("product_id")["product_line"])
+    else:
+        frame["product_line"] = pd.NA
+    frame["product_line"] = frame["product_line"].fillna(UNKNOWN).astype(str)
+    return frame
+
+
+def in_region(frame: pd.DataFrame, region: str) -> pd.DataFrame:
+    """Rows of ``frame`` for ``region`` (all rows for ``ALL``)."""
+    if region == ALL:
+        return frame
+    return frame[frame["region"] == region]
+
+
+def in_months(frame: pd.DataFrame, months: list[str] | str) -> pd.DataFrame:
+    """Rows of ``frame`` whose ``month`` label is one of ``months``."""
+    if isinstance(months, str):
+        return frame[frame["month"] == months]
+    return frame[frame["month"].isin(months)]
+
+
+def regions(ds: Dataset) -> list[str]:
+    """Region names present in the orders (after the customer fallback), sorted, without the unknown label."""
+    names = order_facts(ds)["region"].dropna().unique().tolist()
+    return sorted(n for n in names if n != UNKNOWN)
+
+
+def data_months(ds: Dataset) -> tuple[str, str]:
+    """First and last ``YYYY-MM`` covered by orders."""
+    months = order_facts(ds)["month"].dropna()
+    return months.min(), months.max()

@@ -1,0 +1,138 @@
+"""Numbers as sales teams read them: 万/亿 (or K/M/B), percentages, thousands separators.
+
+Pure functions (no matplotlib): the same strings go into tables, notes and chart labels.
+A missing value (``None``, ``NaN``, ``pd.NA``) is always shown as ``—``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+from .errors import ParameterError
+
+MISSING = "—"
+
+# (divisor, suffix), smallest unit first; the base unit is shown as a whole number with separators.
+UNITS: dict[str, list[tuple[float, str]]] = {
+    "zh": [(1.0, ""), (1e4, "万"), (1e8, "亿")],
+    "en": [(1.0, ""), (1e3, "K"), (1e6, "M"), (1e9, "B")],
+}
+
+
+def _number(value: object) -> float | None:
+    """``value`` as a float, or ``None`` when it is missing."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
+def format_amount(value: float | None, lang: str = "zh", digits: int = 1) -> str:
+    """Format a money amount in the units a reader expects.
+
+    Parameters
+    ----------
+    value : float or None
+        The amount; ``None``/``NaN`` gives ``—``.
+    lang : {"zh", "en"}
+        ``zh`` uses 万 (10⁴) and 亿 (10⁸); ``en`` uses K, M and B.
+    digits : int
+        Decimals shown with a unit (amounts below the first unit are whole numbers).
+
+    Returns
+    -------
+    str
+        e.g. ``1.2万``, ``-3.4亿``, ``8,500``, ``12.3K``.
+    """
+    if lang not in UNITS:
+        raise ParameterError(f"lang must be 'zh' or 'en', got {lang!r}")
+    number = _number(value)
+    if number is None:
+        return MISSING
+    units = UNITS[lang]
+    magnitude = abs(number)
+    index = max(i for i, (divisor, _) in enumerate(units) if magnitude >= divisor or i == 0)
+    # Rounding may reach the next unit (9,999.96 -> "10,000"; 99,995,000 -> "10000.0万"): move up.
+    while index + 1 < len(units):
+        places = 0 if index == 0 else digits
+        if round(magnitude / units[index][0], places) < units[index + 1][0] / units[index][0]:
+            break
+        index += 1
+    divisor, suffix = units[index]
+    places = 0 if index == 0 else digits
+    scaled = round(number / divisor, places)
+    if scaled == 0:
+        scaled = 0.0  # no "-0"
+    return f"{scaled:,.{places}f}{suffix}"
+
+
+def format_pct(value: float | None, digits: int = 1, signed: bool = False) -> str:
+    """Format a ratio as a percentage: ``0.1234`` → ``12.3%``.
+
+    Parameters
+    ----------
+    value : float or None
+        The ratio (1.0 = 100%); ``None``/``NaN`` gives ``—``.
+    digits : int
+        Decimals of the percentage.
+    signed : bool
+        Prefix positive values with ``+`` (for growth rates and changes); zero has no sign.
+
+    Returns
+    -------
+    str
+        e.g. ``12.3%``, ``+12.3%``, ``-4.0%``.
+    """
+    number = _number(value)
+    if number is None:
+        return MISSING
+    pct = round(number * 100, digits)
+    if pct == 0:
+        return f"{0:.{digits}f}%"
+    return f"{pct:{'+' if signed else ''}.{digits}f}%"
+
+
+def format_int(value: float | None) -> str:
+    """Format a count with thousands separators, rounded to a whole number (``1234567`` → ``1,234,567``)."""
+    number = _number(value)
+    if number is None:
+        return MISSING
+    return f"{round(number):,d}"
+
+
+def format_table(frame: pd.DataFrame, formats: dict[str, str], lang: str = "zh") -> pd.DataFrame:
+    """Return a copy of ``frame`` with the named columns turned into display strings.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The numbers; not modified.
+    formats : dict of str to str
+        Column name → kind: ``"amount"``, ``"pct"``, ``"signed_pct"`` or ``"int"``. Other columns are kept as they are.
+    lang : {"zh", "en"}
+        Units for ``"amount"`` columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The formatted copy, same index and column order.
+    """
+    kinds: dict[str, Callable[[object], str]] = {
+        "amount": lambda v: format_amount(v, lang),  # type: ignore[arg-type]
+        "pct": lambda v: format_pct(v),  # type: ignore[arg-type]
+        "signed_pct": lambda v: format_pct(v, signed=True),  # type: ignore[arg-type]
+        "int": lambda v: format_int(v),  # type: ignore[arg-type]
+    }
+    unknown_kinds = sorted({kind for kind in formats.values() if kind not in kinds})
+    if unknown_kinds:
+        raise ParameterError(f"unknown format kind(s) {unknown_kinds}; use one of {sorted(kinds)}")
+    missing = [column for column in formats if column not in frame.columns]
+    if missing:
+        raise ParameterError(f"format_table: column(s) {missing} not in the frame; it has {list(frame.columns)}")
+    out = frame.copy()
+    for column, kind in formats.items():
+        out[column] = frame[column].map(kinds[kind]).astype(object)
+    return out

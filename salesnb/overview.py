@@ -1,0 +1,344 @@
+"""Overview angle (月度业绩概览): attainment, growth against baselines, composition, orders and order value."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import facts, plotting
+from .formatting import format_amount, format_pct
+from .i18n import t
+from .panel import Panel
+from .report import Report
+from .targets import segment_targets, total_target
+
+
+def _ratio(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator
+
+
+def _growth(current: float | None, baseline: float | None) -> float | None:
+    ratio = _ratio(current, baseline)
+    return None if ratio is None else ratio - 1
+
+
+def _scoped_orders(report: Report) -> pd.DataFrame:
+    return facts.in_region(facts.order_facts(report.ds), report.region)
+
+
+def _revenue(orders: pd.DataFrame, months: list[str]) -> float:
+    return float(facts.in_months(orders, months)["revenue"].sum())
+
+
+def _covered(report: Report, months: list[str]) -> list[str]:
+    first, last = facts.data_months(report.ds)
+    return [m for m in months if first <= m <= last]
+
+
+def headline_metrics(report: Report) -> dict[str, Any]:
+    """The period's headline numbers and their baselines, as plain Python numbers (``None`` = not computable).
+
+    ``yoy_growth`` and ``revenue_same_month_last_year`` are ``None`` when the data does not reach
+    back to the same month last year; ``new_customers`` counts buyers whose first order in the
+    data falls in the period; ``repeat_customer_rate`` is the share of the period's buyers who
+    bought before it (in any region).
+    """
+    orders = _scoped_orders(report)
+    base = report.baselines
+    now = facts.in_months(orders, report.period)
+    revenue = float(now["revenue"].sum())
+    n_orders = int(len(now))
+    buyers = now.drop_duplicates("customer_id")
+    n_customers = int(len(buyers))
+    target = total_target(report.ds, [report.period], report.region)
+
+    def baseline_revenue(period: pd.Period) -> float | None:
+        return _revenue(orders, [str(period)]) if _covered(report, [str(period)]) else None
+
+    prev = baseline_revenue(base.previous_month)
+    last_year = baseline_revenue(base.same_month_last_year)
+    trailing_months = _covered(report, base.trailing_labels)
+    trailing_avg = _revenue(orders, trailing_months) / len(trailing_months) if trailing_months else None
+
+    ytd_months = _covered(report, [f"{report.period[:4]}-{m:02d}" for m in range(1, int(report.period[5:]) + 1)])
+    ytd_revenue = _revenue(orders, ytd_months)
+    ytd_target = total_target(report.ds, ytd_months, report.region)
+
+    return {
+        "revenue": revenue,
+        "orders": n_orders,
+        "customers": n_customers,
+        "aov": _ratio(revenue, n_orders),
+        "target": target,
+        "attainment": _ratio(revenue, target),
+        "revenue_prev_month": prev,
+        "mom_growth": _growth(revenue, prev),
+        "revenue_same_month_last_year": last_year,
+        "yoy_growth": _growth(revenue, last_year),
+        "revenue_trailing_avg": trailing_avg,
+        "vs_trailing": _growth(revenue, trailing_avg),
+        "ytd_revenue": ytd_revenue,
+        "ytd_target": ytd_target,
+        "ytd_attainment": _ratio(ytd_revenue, ytd_target),
+        "new_customers": int((buyers["customer_first_month"] == report.period).sum()),
+        "repeat_customer_rate": _ratio(float((buyers["customer_first_month"] < report.period).sum()), n_customers),
+    }
+
+
+def headline_panel(report: Report) -> Panel:
+    """核心指标: this period against last month, the same month last year and the trailing average."""
+    m = headline_metrics(report)
+    lang = report.lang
+    rows = [
+        ("revenue", format_amount(m["revenue"], lang)),
+        ("target", format_amount(m["target"], lang)),
+        ("attainment", format_pct(m["attainment"])),
+        ("mom_growth", format_pct(m["mom_growth"], signed=True)),
+        ("yoy_growth", format_pct(m["yoy_growth"], signed=True)),
+        ("vs_trailing", format_pct(m["vs_trailing"], signed=True)),
+        ("ytd_revenue", format_amount(m["ytd_revenue"], lang)),
+        ("ytd_attainment", format_pct(m["ytd_attainment"])),
+        ("orders", f"{m['orders']:,}"),
+        ("customers", f"{m['customers']:,}"),
+        ("aov", format_amount(m["aov"], lang)),
+        ("new_customers", f"{m['new_customers']:,}"),
+        ("repeat_customer_rate", format_pct(m["repeat_customer_rate"])),
+    ]
+    table = pd.DataFrame({t("metric", lang): [t(k, lang) for k, _ in rows], t("value", lang): [v for _, v in rows]})
+    frame = pd.DataFrame({"metric": list(m), "value": list(m.values())})
+    note = "" if m["target"] is not None else t("no_target", lang)
+    return Panel(frame=frame, table=table, note=note)
+
+
+def trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
+    """Revenue, target, orders and order value for the ``months`` months up to the period (fewer if data is short)."""
+    end = pd.Period(report.period, freq="M")
+    labels = _covered(report, [str(end - k) for k in range(months - 1, -1, -1)])
+    orders = facts.in_months(_scoped_orders(report), labels)
+    grouped = orders.groupby("month").agg(revenue=("revenue", "sum"), orders=("order_id", "size"))
+    frame = grouped.reindex(labels, fill_value=0).rename_axis("period").reset_index()
+    frame["revenue"] = frame["revenue"].astype(float)
+    frame["orders"] = frame["orders"].astype(int)
+    frame["aov"] = frame["revenue"] / frame["orders"].where(frame["orders"] > 0)
+    frame["target"] = [total_target(report.ds, [p], report.region) for p in labels]
+    frame["target"] = frame["target"].astype(float)
+    frame["attainment"] = frame["revenue"] / frame["target"].where(frame["target"] > 0)
+    return frame
+
+
+def trend_panel(report: Report) -> Panel:
+    """月度趋势: monthly revenue bars against the target line, the report month highlighted."""
+    frame = trend_frame(report)
+    lang = report.lang
+    ax = plotting.plot_trend(
+        frame, highlight=report.period, lang=lang, title=f"{t('revenue', lang)} · {report.region_label}"
+    )
+    table = pd.DataFrame(
+        {
+            t("period", lang): frame["period"],
+            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
+            t("attainment", lang): frame["attainment"].map(format_pct),
+            t("orders", lang): frame["orders"].map("{:,}".format),
+            t("aov", lang): frame["aov"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+def attainment_frame(report: Report, by: str) -> pd.DataFrame:
+    """Revenue, target, attainment and gap per ``product_line`` or ``rep_id`` for the period.
+
+    Segments with a target but no revenue appear with revenue 0; segments with revenue but no
+    target have attainment ``NaN``. Sorted by attainment, worst first.
+    """
+    if by == "product_line":
+        data = facts.in_region(facts.line_facts(report.ds), report.region)
+    else:
+        data = _scoped_orders(report)
+    revenue = facts.in_months(data, report.period).groupby(by)["revenue"].sum()
+    targets = segment_targets(report.ds, report.period, report.region, by)
+    frame = pd.concat([revenue.rename("revenue"), targets.rename("target")], axis=1).fillna({"revenue": 0.0})
+    frame = frame.rename_axis("segment").reset_index()
+    frame["attainment"] = frame["revenue"] / frame["target"].where(frame["target"] > 0)
+    frame["gap"] = frame["revenue"] - frame["target"]
+    if by == "rep_id":
+        reps = report.ds.get("reps")
+        names = reps.set_index("rep_id")["rep_name"] if reps is not None else pd.Series(dtype=object)
+        frame["label"] = frame["segment"].map(names).fillna(frame["segment"]).astype(str)
+    else:
+        frame["label"] = frame["segment"].astype(str)
+    return frame.sort_values(["attainment", "segment"], na_position="last").reset_index(drop=True)
+
+
+def attainment_panel(report: Report, by: str = "product_line") -> Panel:
+    """目标达成 by product line or rep: a bar per segment against the 100% line, with a table."""
+    lang = report.lang
+    needed = "order_lines" if by == "product_line" else None
+    if needed and not report.ds.has(needed):
+        return Panel.skipped(t("needs_table", lang, tables=needed))
+    if not report.ds.has("targets"):
+        return Panel.skipped(t("needs_table", lang, tables="targets"))
+    frame = attainment_frame(report, by)
+    with_target = frame[frame["target"].notna()]
+    if with_target.empty:
+        return Panel(frame=frame, note=t("no_target", lang))
+    ax = plotting.plot_attainment(
+        with_target, label="label", value="attainment", lang=lang, title=f"{t('attainment', lang)} · {t(by, lang)}"
+    )
+    table = pd.DataFrame(
+        {
+            t(by, lang): frame["label"],
+            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
+            t("attainment", lang): frame["attainment"].map(format_pct),
+            t("gap", lang): frame["gap"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+def _segment_column(report: Report, data: pd.DataFrame, by: str) -> pd.Series:
+    """Segment value per row for composition dimensions that are not plain columns."""
+    if by == "customer_type":
+        new = data["customer_first_month"] == data["month"]
+        return new.map({True: t("new", report.lang), False: t("returning", report.lang)})
+    if by == "customer_size":
+        customers = report.ds.get("customers")
+        threshold = report.config["customers"]["large_employee_count"]
+        size = data["customer_id"].map(customers.set_index("customer_id")["employee_count"])
+        labels = pd.Series(t("small", report.lang), index=data.index)
+        return labels.mask(size >= threshold, t("large", report.lang))
+    return data[by].astype(str)
+
+
+def composition_frame(report: Report, by: str) -> pd.DataFrame:
+    """Revenue and share per segment this period and last month, with the share change in points.
+
+    ``by``: ``product_line`` (needs order_lines), ``channel``, ``customer_type`` (new/returning)
+    or ``customer_size`` (large/small, needs customers). Shares sum to 1 in each period.
+    """
+    if by == "product_line":
+        data = facts.in_region(facts.line_facts(report.ds), report.region)
+    else:
+        data = _scoped_orders(report)
+    prev = str(report.baselines.previous_month)
+    data = facts.in_months(data, [report.period, prev])
+    data = data.assign(segment=_segment_column(report, data, by))
+    pivot = data.pivot_table(index="segment", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
+    pivot = pivot.reindex(columns=[report.period, prev], fill_value=0.0)
+    frame = pd.DataFrame({"revenue": pivot[report.period], "baseline_revenue": pivot[prev]}).astype(float)
+    for column, share in (("revenue", "share"), ("baseline_revenue", "baseline_share")):
+        total = frame[column].sum()
+        frame[share] = frame[column] / total if total > 0 else float("nan")
+    frame["share_change"] = frame["share"] - frame["baseline_share"]
+    frame = frame.rename_axis("segment").reset_index()
+    return frame.sort_values(["revenue", "segment"], ascending=[False, True]).reset_index(drop=True)
+
+
+def composition_panel(report: Report, by: str = "product_line") -> Panel:
+    """收入构成: share of revenue per segment this month against last month."""
+    lang = report.lang
+    needs = {"product_line": "order_lines", "customer_size": "customers"}.get(by)
+    if needs and not report.ds.has(needs):
+        return Panel.skipped(t("needs_table", lang, tables=needs))
+    frame = composition_frame(report, by)
+    if frame["revenue"].sum() == 0:
+        return Panel(frame=frame, note=t("no_data", lang))
+    ax = plotting.plot_composition(
+        frame,
+        label="segment",
+        value="share",
+        baseline="baseline_share",
+        lang=lang,
+        title=f"{t('share', lang)} · {t(by, lang)}",
+    )
+    table = pd.DataFrame(
+        {
+            t(by, lang): frame["segment"],
+            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("share", lang): frame["share"].map(format_pct),
+            t("baseline_share", lang): frame["baseline_share"].map(format_pct),
+            t("share_change", lang): frame["share_change"].map(lambda v: format_pct(v, signed=True)),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+def orders_aov_frame(report: Report) -> pd.DataFrame:
+    """Orders, buyers and average order value this period against each baseline (``NaN`` outside the data)."""
+    orders = _scoped_orders(report)
+    base = report.baselines
+    columns = {
+        "value": [report.period],
+        "previous_month": _covered(report, [str(base.previous_month)]),
+        "same_month_last_year": _covered(report, [str(base.same_month_last_year)]),
+        "trailing_avg": _covered(report, base.trailing_labels),
+    }
+    out = {}
+    for name, months in columns.items():
+        if not months:
+            out[name] = {"orders": float("nan"), "customers": float("nan"), "aov": float("nan")}
+            continue
+        sub = facts.in_months(orders, months)
+        n = len(months)
+        out[name] = {
+            "orders": len(sub) / n,
+            "customers": sub.groupby("month")["customer_id"].nunique().sum() / n,
+            "aov": sub["revenue"].sum() / len(sub) if len(sub) else float("nan"),
+        }
+    return pd.DataFrame(out).rename_axis("metric").reset_index()
+
+
+def growth_split(report: Report) -> dict[str, float | None]:
+    """Split the revenue change against last month into an order-count part and an order-value part.
+
+    Δrevenue = (orders₁ − orders₀) × aov₀ + orders₁ × (aov₁ − aov₀): the two parts add up exactly.
+    """
+    frame = orders_aov_frame(report).set_index("metric")
+    o1, o0 = frame.loc["orders", "value"], frame.loc["orders", "previous_month"]
+    a1, a0 = frame.loc["aov", "value"], frame.loc["aov", "previous_month"]
+    if pd.isna(o0) or pd.isna(a0) or o0 == 0:
+        return {"orders_effect": None, "aov_effect": None, "total": None}
+    a1 = 0.0 if pd.isna(a1) else a1
+    orders_effect = (o1 - o0) * a0
+    aov_effect = o1 * (a1 - a0)
+    return {
+        "orders_effect": float(orders_effect),
+        "aov_effect": float(aov_effect),
+        "total": float(orders_effect + aov_effect),
+    }
+
+
+def orders_aov_panel(report: Report) -> Panel:
+    """订单数与客单价: is the change from more orders or bigger ones?"""
+    lang = report.lang
+    frame = orders_aov_frame(report)
+    split = growth_split(report)
+    chart = frame[frame["metric"] != "customers"].assign(label=lambda f: f["metric"].map(lambda k: t(k, lang)))
+    ax = plotting.plot_bar_compare(
+        chart,
+        label="label",
+        current="value",
+        baseline="previous_month",
+        lang=lang,
+        scale="row",
+        title=f"{t('orders', lang)} / {t('aov', lang)}",
+    )
+    fmt = {
+        "orders": lambda v: "—" if pd.isna(v) else f"{v:,.0f}",
+        "customers": lambda v: "—" if pd.isna(v) else f"{v:,.0f}",
+    }
+    table = pd.DataFrame({t("metric", lang): frame["metric"].map(lambda k: t(k, lang))})
+    for column in ("value", "previous_month", "same_month_last_year", "trailing_avg"):
+        table[t(column, lang)] = [
+            fmt.get(metric, lambda v: format_amount(v, lang))(value)
+            for metric, value in zip(frame["metric"], frame[column], strict=True)
+        ]
+    note = ""
+    if split["total"] is not None:
+        note = t("growth_split", lang, **{k: format_amount(v, lang) for k, v in split.items()})
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -1,0 +1,50 @@
+"""A report section's result: a table, an optional chart and an optional note, displayed together."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass
+class Panel:
+    """What one notebook cell shows.
+
+    ``frame`` holds the raw numbers (for tests and JSON); ``table`` is the same data formatted for
+    reading; ``figure`` is a matplotlib figure or ``None``; ``note`` a one-line remark (e.g. a
+    section skipped because a table is missing).
+    """
+
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)
+    table: pd.DataFrame | None = None
+    figure: object | None = None
+    note: str = ""
+
+    @classmethod
+    def skipped(cls, note: str) -> Panel:
+        """A panel that only says why its section could not run."""
+        return cls(note=note)
+
+    @property
+    def is_skipped(self) -> bool:
+        return self.frame.empty and self.figure is None and bool(self.note)
+
+    def note_html(self) -> str:
+        if not self.note:
+            return ""
+        return f'<p class="salesnb-note" style="color:#8a5a00">ⓘ {html.escape(self.note)}</p>'
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - exercised through notebooks
+        from IPython.display import HTML, display
+
+        if self.figure is not None:
+            import matplotlib.pyplot as plt
+
+            display(self.figure)
+            plt.close(self.figure)
+        if self.note:
+            display(HTML(self.note_html()))
+        if self.table is not None and not self.table.empty:
+            display(HTML(self.table.to_html(index=False, escape=True, border=0, classes="salesnb-table")))

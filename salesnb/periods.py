@@ -1,0 +1,64 @@
+"""Report scope and baselines: one month (YYYY-MM) × one region (or ALL)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import ParameterError
+
+ALL = "ALL"  # the region name meaning the whole company
+_PERIOD_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def parse_period(text: str | pd.Period) -> pd.Period:
+    """Parse ``YYYY-MM`` into a monthly :class:`pandas.Period`, or raise :class:`ParameterError`."""
+    if isinstance(text, pd.Period):
+        return text.asfreq("M")
+    match = _PERIOD_RE.match(str(text))
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        raise ParameterError(f"period must be a month written YYYY-MM (e.g. 2026-10), got {text!r}")
+    return pd.Period(year=int(match.group(1)), month=int(match.group(2)), freq="M")
+
+
+def month_start(period: pd.Period) -> pd.Timestamp:
+    """First instant of the month."""
+    return period.start_time.normalize()
+
+
+def month_end_exclusive(period: pd.Period) -> pd.Timestamp:
+    """First instant after the month, so a month is ``start <= t < end``."""
+    return (period + 1).start_time.normalize()
+
+
+@dataclass(frozen=True)
+class Baselines:
+    """The months a report period is compared with."""
+
+    previous_month: pd.Period
+    same_month_last_year: pd.Period
+    trailing: tuple[pd.Period, ...]
+
+    @property
+    def trailing_labels(self) -> list[str]:
+        return [str(p) for p in self.trailing]
+
+
+def baselines(period: str | pd.Period, trailing_months: int = 3) -> Baselines:
+    """Previous month, same month last year and the ``trailing_months`` months before ``period``."""
+    p = parse_period(period)
+    trailing = tuple(p - k for k in range(trailing_months, 0, -1))
+    return Baselines(previous_month=p - 1, same_month_last_year=p - 12, trailing=trailing)
+
+
+def year_to_date(period: str | pd.Period) -> list[pd.Period]:
+    """January to ``period`` of the same year, in order."""
+    p = parse_period(period)
+    return [pd.Period(year=p.year, month=m, freq="M") for m in range(1, p.month + 1)]
+
+
+def month_labels(dates: pd.Series) -> pd.Series:
+    """``YYYY-MM`` label of each timestamp, as strings (vectorised; NaT stays missing)."""
+    return dates.dt.strftime("%Y-%m")

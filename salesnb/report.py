@@ -1,0 +1,167 @@
+"""The report context a notebook opens once: dataset, period, region, configuration, language.
+
+``open_report`` is the first call of every workbook; ``publish`` is the last, handing the
+report's metrics and findings to the batch runner through a private display MIME type.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from . import facts
+from .config import load_config
+from .errors import ParameterError
+from .i18n import check_lang, t
+from .loading import Dataset, load_dataset
+from .periods import ALL, Baselines, baselines, parse_period
+
+RESULT_MIME = "application/vnd.salesnb.result+json"
+SAMPLE_ENV = "SALESNB_DATA"
+
+
+def bundled_sample() -> Path:
+    """Folder of the bundled sample dataset (``data/sample`` next to the package), or ``$SALESNB_DATA``."""
+    if os.environ.get(SAMPLE_ENV):
+        return Path(os.environ[SAMPLE_ENV])
+    return Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+@dataclass
+class Report:
+    """Everything an analysis function needs to know about the report it serves."""
+
+    ds: Dataset
+    period: str
+    region: str
+    config: dict[str, Any]
+    lang: str = "zh"
+
+    @property
+    def baselines(self) -> Baselines:
+        return baselines(self.period, self.config["baselines"]["trailing_months"])
+
+    @property
+    def region_label(self) -> str:
+        return t("all_regions", self.lang) if self.region == ALL else self.region
+
+    @property
+    def title(self) -> str:
+        return f"{self.region_label} · {self.period}"
+
+    def _repr_markdown_(self) -> str:
+        base = self.baselines
+        if self.lang == "en":
+            return (
+                f"**Region:** {self.region_label} | **Month:** {self.period} | "
+                f"**Baselines:** {base.previous_month} (MoM), {base.same_month_last_year} (YoY), "
+                f"{base.trailing[0]}–{base.trailing[-1]} (trailing)"
+            )
+        return (
+            f"**区域：** {self.region_label} ｜ **月份：** {self.period} ｜ "
+            f"**对比基准：** 上月 {base.previous_month}，去年同月 {base.same_month_last_year}，"
+            f"近三月 {base.trailing[0]}–{base.trailing[-1]}"
+        )
+
+
+def open_report(
+    data: str = "",
+    period: str = "",
+    region: str = ALL,
+    *,
+    config_path: str = "",
+    mapping_path: str = "",
+    lang: str = "zh",
+    thresholds: dict[str, Any] | None = None,
+    dataset: Dataset | None = None,
+) -> Report:
+    """Load (and validate) the data and fix the report's scope.
+
+    Parameters
+    ----------
+    data
+        Dataset folder or SQLAlchemy URL; empty means the bundled sample.
+    period
+        Report month ``YYYY-MM``; empty means the latest month in the data.
+    region
+        A region name from the data, or ``ALL``.
+    thresholds
+        Overrides of the ``thresholds`` section of the configuration.
+    dataset
+        An already loaded dataset (the batch runner passes one to avoid re-reading).
+    """
+    check_lang(lang)
+    config = load_config(config_path or None, {"thresholds": thresholds} if thresholds else None)
+    ds = dataset if dataset is not None else load_dataset(data or bundled_sample(), mapping=mapping_path or None)
+    first, last = facts.data_months(ds)
+    period = str(parse_period(period)) if period else last
+    if region != ALL and region not in facts.regions(ds):
+        known = ", ".join(facts.regions(ds))
+        raise ParameterError(f"region {region!r} is not in the data; use ALL or one of: {known}")
+    if not (first <= period <= last):
+        raise ParameterError(f"period {period} is outside the data, which covers {first} to {last}")
+    return Report(ds=ds, period=period, region=region, config=config, lang=lang)
+
+
+def clean_json(value: Any) -> Any:
+    """Make ``value`` JSON-safe and stable: NaN/inf → null, NumPy scalars → Python, floats rounded.
+
+    Rounding to 6 decimals keeps outputs byte-identical across runs and platforms while
+    keeping every figure a plain JSON number.
+    """
+    if isinstance(value, dict):
+        return {str(k): clean_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean_json(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        if math.isnan(number) or math.isinf(number):
+            return None
+        rounded = round(number, 6)
+        return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    return str(value)
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON text: sorted keys, UTF-8 characters kept, two-space indent."""
+    return json.dumps(clean_json(value), ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+class Published:
+    """Display object carrying a report's metrics and findings to the runner."""
+
+    def __init__(self, angle: str, metrics: dict[str, Any], findings: list[dict[str, Any]]):
+        self.payload = clean_json({"angle": angle, "metrics": metrics, "findings": findings})
+
+    def _repr_mimebundle_(self, include=None, exclude=None):  # noqa: D401 - IPython protocol
+        count = len(self.payload["findings"])
+        text = f"salesnb: {self.payload['angle']} metrics and {count} finding(s) recorded"
+        return {RESULT_MIME: self.payload, "text/plain": text}
+
+
+def publish(report: Report, angle: str, metrics: dict[str, Any], findings: list[dict[str, Any]] | None = None):
+    """Return the display object that hands metrics and findings to ``salesnb run``.
+
+    Put it as the last expression of a notebook's last cell.
+    """
+    scope = {"period": report.period, "region": report.region}
+    return Published(angle, {**scope, **metrics}, list(findings or []))

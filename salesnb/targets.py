@@ -1,0 +1,93 @@
+"""Sales targets at company, region, product-line and rep level.
+
+A ``targets`` row with empty ``rep_id`` and ``product_line`` is a region target (a company target
+when ``region`` is empty too). When a level is missing it is built from the level below: a company
+target from region targets, a region target from its reps' targets.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .loading import Dataset
+from .periods import ALL
+
+
+def _levels(targets: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    no_rep = targets["rep_id"].isna()
+    no_line = targets["product_line"].isna()
+    no_region = targets["region"].isna()
+    return {
+        "company": targets[no_rep & no_line & no_region],
+        "region": targets[no_rep & no_line & ~no_region],
+        "line": targets[no_rep & ~no_line],
+        "rep": targets[~no_rep & no_line],
+    }
+
+
+def _rep_regions(ds: Dataset, rep_rows: pd.DataFrame) -> pd.Series:
+    region = rep_rows["region"]
+    reps = ds.get("reps")
+    if reps is not None:
+        region = region.fillna(rep_rows["rep_id"].map(reps.set_index("rep_id")["region"]))
+    return region
+
+
+def total_target(ds: Dataset, months: list[str], region: str) -> float | None:
+    """Target for ``region`` (or ``ALL``) summed over ``months``; ``None`` when no target covers them."""
+    targets = ds.get("targets")
+    if targets is None or targets.empty:
+        return None
+    levels = _levels(targets)
+    total, found = 0.0, False
+    for month in months:
+        value = _month_target(ds, levels, month, region)
+        if value is not None:
+            total += value
+            found = True
+    return total if found else None
+
+
+def _month_target(ds: Dataset, levels: dict[str, pd.DataFrame], month: str, region: str) -> float | None:
+    def pick(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["period"] == month]
+
+    if region == ALL:
+        for level in ("company", "region"):
+            rows = pick(levels[level])
+            if len(rows):
+                return float(rows["target_amount"].sum())
+        rows = pick(levels["rep"])
+        return float(rows["target_amount"].sum()) if len(rows) else None
+    rows = pick(levels["region"])
+    rows = rows[rows["region"] == region]
+    if len(rows):
+        return float(rows["target_amount"].sum())
+    reps = pick(levels["rep"])
+    reps = reps[_rep_regions(ds, reps) == region]
+    return float(reps["target_amount"].sum()) if len(reps) else None
+
+
+def segment_targets(ds: Dataset, month: str, region: str, by: str) -> pd.Series:
+    """Targets for one month per product line (``by="product_line"``) or per rep (``by="rep_id"``).
+
+    Returns a Series indexed by segment value; empty when the data holds no such targets.
+    """
+    targets = ds.get("targets")
+    if targets is None or targets.empty:
+        return pd.Series(dtype=float)
+    levels = _levels(targets)
+    if by == "product_line":
+        rows = levels["line"][levels["line"]["period"] == month]
+        if region == ALL:
+            company = rows[rows["region"].isna()]
+            rows = company if len(company) else rows[rows["region"].notna()]
+        else:
+            rows = rows[rows["region"] == region]
+    elif by == "rep_id":
+        rows = levels["rep"][levels["rep"]["period"] == month]
+        if region != ALL:
+            rows = rows[_rep_regions(ds, rows) == region]
+    else:
+        raise ValueError(f"targets exist per product_line or rep_id, not {by!r}")
+    return rows.groupby(by)["target_amount"].sum().astype(float)

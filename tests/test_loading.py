@@ -1,0 +1,342 @@
+"""Loading: folders of CSV/Parquet/Excel files and SQL databases, mapping, parsing by column kind, summary."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from salesnb.contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
+from salesnb.errors import ConfigError, DataSourceError, DataValidationError, SalesnbError
+from salesnb.loading import KIND_DTYPES, Dataset, MissingTableError, format_summary, load_dataset, summarize
+
+ORDERS_CSV = """order_id,customer_id,order_date,region,amount,note
+0001,C01,2026-01-05,华东,"1,234.5",first
+0002,C02,2026/1/20,,20,
+0003,C01,2026-03-02 10:30,华东,0,x
+"""
+CUSTOMERS_CSV = """customer_id,customer_name,region,employee_count
+C01,杭州瑞丰,华东,600
+C02,广州南方,华南,
+C03,深圳新锐,,40
+"""
+# One valid value per column kind, used to build a one-row table for any contract table.
+VALID = {ID: "X1", TEXT: "t", DATE: "2026-01-05", TIMESTAMP: "2026-01-05 10:00", NUMBER: "1", COUNT: "2"}
+VALID |= {SCORE: "5", PERIOD: "2026-01"}
+
+
+def write(folder: Path, **tables: str) -> Path:
+    """Write each ``name=csv_text`` as ``folder/name.csv`` (UTF-8) and return the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        (folder / f"{name}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def one_row_csv(table: str, drop: str | None = None) -> str:
+    """A valid one-row CSV holding every column of ``table`` (minus ``drop``)."""
+    columns = [c for c in TABLES[table].columns if c.name != drop]
+    return ",".join(c.name for c in columns) + "\n" + ",".join(VALID[c.kind] for c in columns) + "\n"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write(tmp_path / "data", orders=ORDERS_CSV, customers=CUSTOMERS_CSV)
+
+
+def test_folder_of_csvs_loads_with_contract_dtypes(folder: Path) -> None:
+    ds = load_dataset(folder)
+    orders = ds["orders"]
+    assert orders["order_id"].tolist() == ["0001", "0002", "0003"]  # leading zeros kept
+    assert orders["order_id"].dtype == "str"
+    assert orders["order_date"].dtype == "datetime64[ns]"
+    assert orders["order_date"].tolist() == [
+        pd.Timestamp("2026-01-05"),
+        pd.Timestamp("2026-01-20"),
+        pd.Timestamp("2026-03-02 10:30"),
+    ]
+    assert orders["amount"].dtype == "float64"
+    assert orders["amount"].tolist() == [1234.5, 20.0, 0.0]  # thousands separator accepted
+    assert ds["customers"]["employee_count"].tolist()[::2] == [600.0, 40.0]
+    assert ds["customers"]["employee_count"].isna().tolist() == [False, True, False]
+
+
+def test_missing_optional_columns_are_added_and_present_columns_records_the_truth(folder: Path) -> None:
+    ds = load_dataset(folder)
+    orders = ds["orders"]
+    contract = [c.name for c in TABLES["orders"].columns]
+    assert list(orders.columns) == [*contract, "note"]  # contract order, extra columns kept at the end
+    assert orders["channel"].isna().all() and orders["channel"].dtype == "str"
+    assert orders["promised_at"].dtype == "datetime64[ns]"
+    assert ds.present_columns["orders"] == frozenset({"order_id", "customer_id", "order_date", "region", "amount"})
+    assert orders["note"].tolist()[::2] == ["first", "x"]  # extra column untouched
+    assert orders["region"].isna().tolist() == [False, True, False]  # empty -> NA
+
+
+def test_whitespace_is_stripped_from_headers_and_values(tmp_path: Path) -> None:
+    folder = write(tmp_path, orders=" order_id , customer_id ,order_date\n O1 ,  C1,2026-01-05\n O2 ,   ,2026-01-06\n")
+    orders = load_dataset(folder, validate=False)["orders"]
+    assert orders["order_id"].tolist() == ["O1", "O2"]
+    assert orders["customer_id"].isna().tolist() == [False, True]
+
+
+def test_period_and_date_variants_are_normalised(tmp_path: Path) -> None:
+    targets = "period,target_amount,region\n2026-1,1,A\n2026/02,2,A\n2026-03-15,3,A\n2026年4月,4,A\n202605,5,A\n"
+    leads = "lead_id,created_at,source\nL1,2026/01/08 09:15:00,展会\nL2,2026年1月9日,展会\nL3,2026.01.10,展会\n"
+    folder = write(tmp_path, orders=one_row_csv("orders"), targets=targets, leads=leads)
+    ds = load_dataset(folder)
+    assert ds["targets"]["period"].tolist() == ["2026-01", "2026-02", "2026-03", "2026-04", "2026-05"]
+    assert ds["leads"]["created_at"].tolist() == [
+        pd.Timestamp("2026-01-08 09:15"),
+        pd.Timestamp("2026-01-09"),
+        pd.Timestamp("2026-01-10"),
+    ]
+
+
+@pytest.mark.parametrize("table", list(TABLES))
+def test_every_contract_table_loads_with_the_dtype_of_each_kind(tmp_path: Path, table: str) -> None:
+    folder = write(tmp_path, **{"orders": one_row_csv("orders"), table: one_row_csv(table)})
+    frame = load_dataset(folder)[table]
+    for column in TABLES[table].columns:
+        assert frame[column.name].dtype == KIND_DTYPES[column.kind], column.name
+        assert frame[column.name].notna().all(), column.name
+
+
+def test_survey_score_columns_are_scores(tmp_path: Path) -> None:
+    surveys = "customer_id,responded_at,nps,score_交付,comment\nC1,2026-01-05,9,80,好\n"
+    ds = load_dataset(write(tmp_path, orders=one_row_csv("orders"), surveys=surveys))
+    assert ds["surveys"]["score_交付"].dtype == "float64"
+    assert ds["surveys"]["comment"].tolist() == ["好"]
+    assert "score_交付" in ds.present_columns["surveys"]
+
+
+def test_parquet_and_xlsx_load_like_csv(tmp_path: Path) -> None:
+    orders = pd.DataFrame(
+        {
+            "order_id": [1001.0, 1002.0],  # integer ids stored as floats by the export
+            "customer_id": ["C01", "C02"],
+            "order_date": pd.to_datetime(["2026-01-05", "2026-01-06"]).astype("datetime64[us]"),
+            "amount": [10, 20],
+        }
+    )
+    orders.to_parquet(tmp_path / "orders.parquet")
+    customers = pd.DataFrame({"customer_id": ["C01", "C02"], "region": ["华东", "华南"], "employee_count": [5, 7]})
+    customers.to_excel(tmp_path / "customers.xlsx", index=False)
+    ds = load_dataset(tmp_path)
+    assert ds["orders"]["order_id"].tolist() == ["1001", "1002"]
+    assert ds["orders"]["order_date"].dtype == "datetime64[ns]"
+    assert ds["orders"]["amount"].tolist() == [10.0, 20.0]
+    assert ds["customers"]["region"].tolist() == ["华东", "华南"]
+    assert ds["customers"]["employee_count"].dtype == "float64"
+
+
+def test_csv_with_excel_bom_and_gb18030_csv(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_bytes(ORDERS_CSV.encode("utf-8-sig"))
+    (tmp_path / "customers.csv").write_bytes(CUSTOMERS_CSV.encode("gb18030"))
+    ds = load_dataset(tmp_path)
+    assert "order_id" in ds.present_columns["orders"]  # the BOM is not part of the first header
+    assert ds["customers"]["customer_name"].tolist()[:2] == ["杭州瑞丰", "广州南方"]
+
+
+MAPPED_ORDERS = "订单编号,客户编号,下单日期,大区\nA1,C01,2026-01-05,华东\nA2,C02,2026-01-06,华南\n"
+MAPPING = {
+    "tables": {"orders": "订单明细"},
+    "columns": {
+        "orders": {"order_id": "订单编号", "customer_id": "客户编号", "order_date": "下单日期", "region": "大区"}
+    },
+}
+
+
+def test_mapping_renames_a_table_and_its_columns(tmp_path: Path) -> None:
+    (tmp_path / "订单明细.csv").write_text(MAPPED_ORDERS, encoding="utf-8")
+    ds = load_dataset(tmp_path, mapping=MAPPING)
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2"]
+    assert ds["orders"]["region"].tolist() == ["华东", "华南"]
+    assert ds.present_columns["orders"] == frozenset({"order_id", "customer_id", "order_date", "region"})
+
+
+def test_mapping_from_yaml_file(tmp_path: Path) -> None:
+    (tmp_path / "订单明细.csv").write_text(MAPPED_ORDERS, encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "tables:\n  orders: 订单明细\ncolumns:\n  orders:\n    order_id: 订单编号\n"
+        "    customer_id: 客户编号\n    order_date: 下单日期\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds["orders"]["customer_id"].tolist() == ["C01", "C02"]
+    assert ds["orders"]["大区"].tolist() == ["华东", "华南"]  # unmapped column kept as an extra
+
+
+@pytest.mark.parametrize(
+    ("mapping", "expected"),
+    [
+        ({"tables": {"oders": "x"}}, "orders"),
+        ({"columns": {"orders": {"order_no": "编号"}}}, "order_id"),
+        ({"columns": {"ordres": {"order_id": "编号"}}}, "orders"),
+        ({"table": {"orders": "x"}}, "tables, columns"),
+        ({"tables": {"orders": ""}}, "no name given"),
+    ],
+)
+def test_bad_mapping_raises_config_error_listing_valid_names(tmp_path: Path, mapping: dict, expected: str) -> None:
+    write(tmp_path, orders=one_row_csv("orders"))
+    with pytest.raises(ConfigError, match=expected):
+        load_dataset(tmp_path, mapping=mapping)
+
+
+def test_missing_mapping_file_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="mapping file not found"):
+        load_dataset(write(tmp_path, orders=one_row_csv("orders")), mapping=tmp_path / "nope.yaml")
+
+
+def test_mapped_column_absent_from_the_file_names_both_names(tmp_path: Path) -> None:
+    (tmp_path / "订单明细.csv").write_text("订单编号,客户编号\nA1,C01\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(tmp_path, mapping=MAPPING)
+    lines = [p for p in caught.value.problems if p.startswith("orders.order_date")]
+    assert len(lines) == 1 and "下单日期" in lines[0]
+    assert any(p.startswith("orders.region") and "大区" in p for p in caught.value.problems)  # mapped optional too
+
+
+def test_mapped_column_absent_but_contract_name_present_is_used(tmp_path: Path) -> None:
+    write(tmp_path, orders=one_row_csv("orders"))
+    ds = load_dataset(tmp_path, mapping={"columns": {"orders": {"order_date": "下单日期"}}})
+    assert ds["orders"]["order_date"].tolist() == [pd.Timestamp("2026-01-05")]
+
+
+def test_missing_mapped_orders_names_the_users_table(tmp_path: Path) -> None:
+    with pytest.raises(DataValidationError, match="no table or file named '订单明细' \\(mapped to orders\\)"):
+        load_dataset(write(tmp_path, customers=CUSTOMERS_CSV), mapping={"tables": {"orders": "订单明细"}})
+
+
+def test_sqlite_url_loads_the_same_data_as_the_folder(folder: Path, tmp_path: Path) -> None:
+    db = tmp_path / "sales.db"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    for name in ("orders", "customers"):
+        pd.read_csv(folder / f"{name}.csv", dtype=str).to_sql(name, engine, index=False)
+    pd.DataFrame({"x": [1]}).to_sql("notes", engine, index=False)
+    engine.dispose()
+    from_db, from_folder = load_dataset(f"sqlite:///{db}"), load_dataset(folder)
+    assert from_db.table_names == ["orders", "customers"]
+    assert from_db.ignored == ("notes",)
+    for name in from_db.table_names:
+        pd.testing.assert_frame_equal(from_db[name], from_folder[name])
+
+
+def test_sqlite_file_that_does_not_exist_is_not_created(tmp_path: Path) -> None:
+    with pytest.raises(DataSourceError, match="not found"):
+        load_dataset(f"sqlite:///{tmp_path / 'missing.db'}")
+    assert not (tmp_path / "missing.db").exists()
+
+
+@pytest.mark.parametrize("url", ["nosuchdb://host/db", "sqlite:////no/such/dir/sales.db"])
+def test_bad_database_url_is_a_data_source_error(url: str) -> None:
+    with pytest.raises(DataSourceError, match="sqlite:///"):
+        load_dataset(url)
+
+
+def test_missing_folder_and_file_source_are_data_source_errors(tmp_path: Path) -> None:
+    with pytest.raises(DataSourceError, match="data folder not found"):
+        load_dataset(tmp_path / "nope")
+    write(tmp_path, orders=one_row_csv("orders"))
+    with pytest.raises(DataSourceError, match="pass the folder"):
+        load_dataset(tmp_path / "orders.csv")
+
+
+def test_two_formats_for_one_table_is_an_error_naming_both(tmp_path: Path) -> None:
+    write(tmp_path, orders=one_row_csv("orders"))
+    pd.read_csv(tmp_path / "orders.csv").to_parquet(tmp_path / "orders.parquet")
+    with pytest.raises(DataSourceError, match=r"orders\.csv, orders\.parquet"):
+        load_dataset(tmp_path)
+
+
+def test_unreadable_file_is_a_data_source_error_naming_it(tmp_path: Path) -> None:
+    write(tmp_path, orders=one_row_csv("orders"))
+    (tmp_path / "customers.parquet").write_bytes(b"not a parquet file")
+    with pytest.raises(DataSourceError, match="customers.parquet"):
+        load_dataset(tmp_path)
+
+
+def test_missing_optional_table_is_fine(tmp_path: Path) -> None:
+    ds = load_dataset(write(tmp_path, orders=one_row_csv("orders"), notes="a\n1\n"))
+    assert ds.has("orders") and not ds.has("orders", "customers")
+    assert ds.has(("orders",)) and ds.missing("orders", "customers", "reps") == ["customers", "reps"]
+    assert ds.get("customers") is None
+    assert ds.table_names == ["orders"] and ds.ignored == ("notes.csv",)
+    with pytest.raises(MissingTableError, match="needs table customers") as caught:
+        ds["customers"]
+    assert isinstance(caught.value, SalesnbError) and isinstance(caught.value, KeyError)
+    with pytest.raises(MissingTableError, match="unknown table"):
+        ds.has("oders")
+
+
+def test_missing_orders_is_a_validation_error(tmp_path: Path) -> None:
+    folder = write(tmp_path, customers=CUSTOMERS_CSV, 订单="x\n1\n")
+    with pytest.raises(DataValidationError, match="needs table orders") as caught:
+        load_dataset(folder)
+    assert "订单.csv" in caught.value.problems[0]  # hints at the file that was not recognised
+    assert load_dataset(folder, validate=False).table_names == ["customers"]
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [pytest.param(t.name, c, id=f"{t.name}.{c}") for t in TABLES.values() for c in t.required_columns],
+)
+def test_missing_required_column(tmp_path: Path, table: str, column: str) -> None:
+    tables = {"orders": one_row_csv("orders"), table: one_row_csv(table, drop=column)}
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(write(tmp_path, **tables))
+    assert len(caught.value.problems) == 1
+    assert caught.value.problems[0].startswith(f"{table}.{column}: required column is missing from all 1 rows")
+
+
+def test_many_lines_load_quickly(tmp_path: Path) -> None:
+    n = 200_000  # a fifth of the 1M-row target, to keep the suite fast; the time bound is scaled loosely
+    rng = np.random.default_rng(0)
+    ids = np.char.add("O", rng.integers(0, 1000, n).astype(str))
+    lines = pd.DataFrame({"order_id": ids, "product_id": "P1", "quantity": rng.integers(1, 9, n), "unit_price": 9.5})
+    lines.to_csv(tmp_path / "order_lines.csv", index=False)
+    orders = pd.DataFrame({"order_id": np.char.add("O", np.arange(1000).astype(str)), "customer_id": "C1"})
+    orders.assign(order_date="2026-01-05").to_csv(tmp_path / "orders.csv", index=False)
+    start = time.perf_counter()
+    ds = load_dataset(tmp_path)
+    assert time.perf_counter() - start < 3.0
+    assert ds["order_lines"]["quantity"].sum() == lines["quantity"].sum()
+
+
+def test_summarize_counts_dates_months_regions_and_angles(folder: Path) -> None:
+    summary = summarize(load_dataset(folder))
+    assert summary["tables"] == {"orders": 3, "customers": 3}
+    assert summary["date_range"] == ("2026-01-05", "2026-03-02")
+    assert summary["months"] == ["2026-01", "2026-03"]
+    assert summary["regions"] == ["华东", "华南"]  # order 0002 has no region: its customer C02 is 华南
+    angles = summary["angles"]
+    assert angles["overview"] == {"ready": True, "missing": []}
+    assert angles["market"] == {"ready": True, "missing": []}
+    assert angles["product"] == {"ready": False, "missing": ["order_lines", "products"]}
+    assert angles["team"] == {"ready": False, "missing": ["reps"]}
+    assert angles["process"] == {"ready": False, "missing": ["opportunities", "stage_events"]}
+
+
+def test_summarize_without_customers_uses_order_regions_only(tmp_path: Path) -> None:
+    summary = summarize(load_dataset(write(tmp_path, orders=ORDERS_CSV)))
+    assert summary["regions"] == ["华东"]
+
+
+def test_format_summary_in_chinese_and_english(folder: Path) -> None:
+    summary = summarize(load_dataset(folder))
+    zh = format_summary(summary)
+    assert "orders: 3 行" in zh and "2026-01-05 至 2026-03-02" in zh and "华东, 华南" in zh
+    assert "✗ product: 缺少数据表 order_lines, products" in zh
+    en = format_summary(summary, lang="en")
+    assert "orders: 3 rows" in en and "Months covered (2): 2026-01 … 2026-03" in en
+    assert "✓ overview: ready" in en and "✗ team: needs table reps" in en
+
+
+def test_dataset_is_hashable_for_caches() -> None:
+    ds = Dataset({"orders": pd.DataFrame()})
+    assert {ds: 1}[ds] == 1

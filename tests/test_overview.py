@@ -1,0 +1,119 @@
+import math
+
+import pandas as pd
+import pytest
+from tiny import write_tiny
+
+from salesnb import overview
+from salesnb.report import open_report
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    return write_tiny(tmp_path / "tiny")
+
+
+def report(folder, region="华东", period="2026-10", **kw):
+    return open_report(str(folder), period, region, **kw)
+
+
+def test_headline_metrics_region_hand_computed(tiny):
+    m = overview.headline_metrics(report(tiny))
+    assert m["revenue"] == 300  # O3 200 + O5 100 (O2 is 华东 via its customer, but in 2026-09)
+    assert m["orders"] == 2 and m["customers"] == 2 and m["aov"] == 150
+    assert m["target"] == 500 and m["attainment"] == pytest.approx(0.6)
+    assert m["revenue_prev_month"] == 150  # O2: region filled from customer C2
+    assert m["mom_growth"] == pytest.approx(1.0)
+    assert m["revenue_same_month_last_year"] == 200 and m["yoy_growth"] == pytest.approx(0.5)
+    assert m["revenue_trailing_avg"] == pytest.approx(50.0)  # (0 + 0 + 150) / 3
+    assert m["vs_trailing"] == pytest.approx(5.0)
+    assert m["ytd_revenue"] == 450 and m["ytd_target"] == 800
+    assert m["ytd_attainment"] == pytest.approx(450 / 800)
+    assert m["new_customers"] == 0 and m["repeat_customer_rate"] == 1.0
+
+
+def test_headline_metrics_all_hand_computed(tiny):
+    m = overview.headline_metrics(report(tiny, region="ALL"))
+    assert m["revenue"] == 700 and m["orders"] == 4 and m["customers"] == 4  # C1, C2, C3, C4
+    assert m["aov"] == 175
+    assert m["target"] == 1000 and m["attainment"] == pytest.approx(0.7)  # the company row, not the sum of regions
+    assert m["mom_growth"] == pytest.approx(700 / 150 - 1)
+    assert m["yoy_growth"] == pytest.approx(700 / 200 - 1)
+    assert m["new_customers"] == 1  # C4 first buys in 2026-10
+    assert m["repeat_customer_rate"] == pytest.approx(3 / 4)  # C1, C2, C3 bought before; C4 is new
+
+
+def test_growth_is_none_without_a_baseline(tiny):
+    m = overview.headline_metrics(report(tiny, region="华南"))
+    assert m["revenue"] == 400 and m["attainment"] == pytest.approx(1.0)
+    assert m["revenue_prev_month"] == 0 and m["mom_growth"] is None  # nothing sold in 2026-09
+    # the data starts 2025-10, so YoY for 2026-09 does not reach back
+    m = overview.headline_metrics(report(tiny, region="ALL", period="2026-09"))
+    assert m["revenue_same_month_last_year"] is None and m["yoy_growth"] is None
+
+
+def test_without_targets_attainment_is_none(tmp_path):
+    folder = write_tiny(tmp_path / "t", drop=("targets",))
+    m = overview.headline_metrics(report(folder))
+    assert m["target"] is None and m["attainment"] is None
+    panel = overview.attainment_panel(report(folder))
+    assert panel.is_skipped and "targets" in panel.note
+
+
+def test_revenue_from_amount_without_order_lines(tmp_path):
+    from tiny import TABLES
+
+    tables = {k: [dict(r) for r in v] for k, v in TABLES.items()}
+    amounts = {"O1": 200, "O2": 150, "O3": 200, "O4": 300, "O5": 100, "O6": 100, "O7": 100}
+    for row in tables["orders"]:
+        row["amount"] = amounts[row["order_id"]]
+    folder = write_tiny(tmp_path / "t", drop=("order_lines",), tables=tables)
+    m = overview.headline_metrics(report(folder, region="ALL"))
+    assert m["revenue"] == 700
+    assert overview.composition_panel(report(folder), by="product_line").is_skipped
+
+
+def test_attainment_by_product_line_and_rep(tiny):
+    frame = overview.attainment_frame(report(tiny), "product_line").set_index("segment")
+    assert frame.loc["A线", "revenue"] == 100 and frame.loc["A线", "attainment"] == pytest.approx(100 / 150)
+    assert frame.loc["B线", "revenue"] == 200 and frame.loc["B线", "attainment"] == pytest.approx(0.8)
+    reps = overview.attainment_frame(report(tiny), "rep_id").set_index("segment")
+    assert reps.loc["R1", "attainment"] == pytest.approx(0.5) and reps.loc["R1", "label"] == "张三"
+
+
+def test_composition_shares_sum_to_one(tiny):
+    frame = overview.composition_frame(report(tiny), "channel").set_index("segment")
+    assert frame.loc["直营", "share"] == pytest.approx(2 / 3)
+    assert frame.loc["分销", "share"] == pytest.approx(1 / 3)
+    assert frame.loc["分销", "baseline_share"] == pytest.approx(1.0)
+    assert frame["share"].sum() == pytest.approx(1.0) and frame["baseline_share"].sum() == pytest.approx(1.0)
+    assert frame["share_change"].sum() == pytest.approx(0.0)
+    types = overview.composition_frame(report(tiny, region="ALL"), "customer_type").set_index("segment")
+    assert types.loc["新客户", "revenue"] == 100 and types.loc["老客户", "revenue"] == 600
+    sizes = overview.composition_frame(report(tiny, region="ALL"), "customer_size").set_index("segment")
+    assert sizes.loc["大客户", "revenue"] == 200  # only C1 has >= 500 employees
+
+
+def test_growth_split_adds_up(tiny):
+    split = overview.growth_split(report(tiny, region="ALL"))
+    # orders 1 -> 4, aov 150 -> 175: (4-1)*150 + 4*(175-150) = 450 + 100 = 550 = 700 - 150
+    assert split["orders_effect"] == pytest.approx(450) and split["aov_effect"] == pytest.approx(100)
+    assert split["total"] == pytest.approx(700 - 150)
+
+
+def test_trend_frame_covers_months_in_data(tiny):
+    frame = overview.trend_frame(report(tiny, region="ALL"))
+    assert list(frame["period"])[0] == "2025-10" and list(frame["period"])[-1] == "2026-10"
+    assert len(frame) == 13 and frame["revenue"].sum() == 1150
+    last = frame.iloc[-1]
+    assert last["target"] == 1000 and last["attainment"] == pytest.approx(0.7)
+    assert math.isnan(frame.iloc[0]["target"])
+
+
+def test_panels_render_in_english(tiny):
+    r = report(tiny, lang="en")
+    panel = overview.headline_panel(r)
+    assert "Revenue" in set(panel.table["Metric"])
+    for p in (overview.trend_panel(r), overview.orders_aov_panel(r), overview.composition_panel(r, by="channel")):
+        assert p.figure is not None and not p.table.empty
+    assert isinstance(panel.frame, pd.DataFrame)

@@ -1,0 +1,299 @@
+"""Charts: Chinese text renders with the bundled CJK font, geometry and colours match hand-computed values."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import same_color  # noqa: E402
+from matplotlib.font_manager import FontProperties, findfont  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from salesnb import plotting  # noqa: E402
+from salesnb.errors import ParameterError, SalesnbError  # noqa: E402
+from salesnb.plotting import COLORS, FONT_FILE  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def render(ax) -> list[str]:
+    """Draw the figure to PNG; fail on any missing-glyph warning; return the texts on the axes."""
+    buffer = io.BytesIO()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax.figure.savefig(buffer, format="png")
+    missing = [str(w.message) for w in caught if "Glyph" in str(w.message) and "missing" in str(w.message)]
+    assert not missing, missing
+    assert buffer.getvalue().startswith(b"\x89PNG")
+    return [text.get_text() for text in ax.texts]
+
+
+def trend() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period": ["2026-08", "2026-09", "2026-10"],
+            "revenue": [120_000.0, 95_000.0, 80_000.0],
+            "target": [100_000.0, 100_000.0, 110_000.0],
+        }
+    )
+
+
+def attainment() -> pd.DataFrame:
+    return pd.DataFrame({"segment": ["工业软件", "云服务", "硬件"], "attainment": [0.8, 1.25, 1.0]})
+
+
+def composition() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "segment": ["直营", "分销", "电商"],
+            "revenue": [50_000.0, 30_000.0, 20_000.0],
+            "baseline": [40_000.0, 40_000.0, 20_000.0],
+        }
+    )
+
+
+def compare() -> pd.DataFrame:
+    return pd.DataFrame({"segment": ["订单数", "客单价"], "current": [120.0, 52_300.0], "baseline": [100.0, 48_000.0]})
+
+
+def waterfall() -> pd.DataFrame:
+    # 100,000 last month, +30,000 from more orders, -50,000 from smaller orders, 80,000 this month.
+    return pd.DataFrame(
+        {
+            "step": ["上月销售额", "订单数变化", "客单价变化", "本月销售额"],
+            "value": [100_000.0, 30_000.0, -50_000.0, 80_000.0],
+            "is_total": [True, False, False, True],
+        }
+    )
+
+
+CASES = [
+    (plotting.plot_trend, trend, {"highlight": "2026-10"}),
+    (plotting.plot_attainment, attainment, {}),
+    (plotting.plot_composition, composition, {"baseline": "baseline"}),
+    (plotting.plot_bar_compare, compare, {}),
+    (plotting.plot_waterfall, waterfall, {}),
+]
+IDS = [func.__name__ for func, _, _ in CASES]
+
+
+def test_chinese_text_resolves_to_the_bundled_noto_font():
+    sans = plt.rcParams["font.sans-serif"]
+    assert sans[0] == "Noto Sans CJK SC"
+    assert plt.rcParams["font.family"] == ["sans-serif"]
+    assert plt.rcParams["axes.unicode_minus"] is False
+    assert findfont(FontProperties(family=sans), fallback_to_default=False).endswith(FONT_FILE)
+    ax = plotting.plot_attainment(attainment(), title="达成率 · 华东")
+    (title,) = [text for text in ax.figure.findobj(Text) if text.get_text() == "达成率 · 华东"]
+    assert findfont(title.get_fontproperties()).endswith(FONT_FILE)
+
+
+def test_render_check_catches_missing_glyphs():
+    """The glyph check is real: a font without CJK glyphs makes render() fail."""
+    _, ax = plt.subplots()
+    ax.set_title("华东 工业软件", family="DejaVu Sans")
+    with pytest.raises(AssertionError, match="Glyph"):
+        render(ax)
+
+
+@pytest.mark.parametrize(("func", "make", "kwargs"), CASES, ids=IDS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_renders_chinese_labels(func, make, kwargs, lang):
+    ax = func(make(), lang=lang, title="华东 · 直营 · 工业软件", **kwargs)
+    assert ax.get_title(loc="left") == "华东 · 直营 · 工业软件"
+    assert ax.patches, "no bars drawn"
+    render(ax)
+
+
+@pytest.mark.parametrize(("func", "make", "kwargs"), CASES, ids=IDS)
+@pytest.mark.parametrize(("lang", "text"), [("zh", "无数据"), ("en", "No data")])
+def test_every_chart_draws_no_data_for_an_empty_frame(func, make, kwargs, lang, text):
+    for empty in (make().iloc[:0], pd.DataFrame()):
+        ax = func(empty, lang=lang, title="华东", **kwargs)
+        assert render(ax) == [text]
+        assert not ax.patches
+
+
+def test_all_missing_values_draw_no_data():
+    assert render(plotting.plot_trend(trend().assign(revenue=np.nan))) == ["无数据"]
+    assert render(plotting.plot_composition(composition().assign(revenue=0.0))) == ["无数据"]
+    assert render(plotting.plot_bar_compare(compare().assign(current=np.nan, baseline=np.nan))) == ["无数据"]
+
+
+def test_charts_draw_on_a_given_axes():
+    fig, axes = plt.subplots(1, 2)
+    assert plotting.plot_trend(trend(), ax=axes[1]) is axes[1]
+    assert len(fig.axes) == 2 and len(axes[1].patches) == 3
+
+
+def test_new_figure_has_the_house_size():
+    fig = plotting.plot_trend(trend()).figure
+    assert tuple(fig.get_size_inches()) == pytest.approx(plotting.FIGSIZE)
+    assert fig.dpi == plotting.DPI
+
+
+def test_trend_highlights_the_report_month_and_draws_the_target():
+    ax = plotting.plot_trend(trend(), highlight="2026-10")
+    bars = ax.patches
+    assert [bar.get_height() for bar in bars] == [120_000.0, 95_000.0, 80_000.0]
+    assert [same_color(bar.get_facecolor(), COLORS["primary"]) for bar in bars] == [False, False, True]
+    assert same_color(bars[0].get_facecolor(), COLORS["primary_light"])
+    (line,) = ax.lines
+    assert list(line.get_ydata()) == [100_000.0, 100_000.0, 110_000.0]
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["2026-08", "2026-09", "2026-10"]
+    assert ax.yaxis.get_major_formatter()(100_000, 0) == "10万"
+    assert ax.yaxis.get_major_formatter()(150_000, 0) == "15万"
+    assert ax.yaxis.get_major_formatter()(15_000, 0) == "1.5万"
+    assert ax.get_ylabel() == "销售额"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["销售额", "目标"]
+
+
+def test_trend_without_target_values_draws_no_line():
+    assert not plotting.plot_trend(trend().drop(columns="target")).lines
+    assert not plotting.plot_trend(trend().assign(target=np.nan)).lines
+    no_highlight = plotting.plot_trend(trend())
+    assert all(same_color(bar.get_facecolor(), COLORS["primary"]) for bar in no_highlight.patches)
+
+
+def test_attainment_sorted_worst_first_coloured_by_target():
+    ax = plotting.plot_attainment(attainment())
+    assert [tick.get_text() for tick in ax.get_yticklabels()] == ["工业软件", "硬件", "云服务"]
+    bars = sorted(ax.patches, key=lambda bar: bar.get_y())  # y axis inverted: first row has the lowest y
+    assert [bar.get_width() for bar in bars] == [0.8, 1.0, 1.25]
+    expected = [COLORS["bad"], COLORS["good"], COLORS["good"]]  # exactly 100% counts as reached
+    assert all(same_color(bar.get_facecolor(), colour) for bar, colour in zip(bars, expected, strict=True))
+    assert render(ax) == [" 80.0%", " 100.0%", " 125.0%"]
+    assert any(list(line.get_xdata()) == [1.0, 1.0] for line in ax.lines), "no 100% reference line"
+    assert ax.xaxis.get_major_formatter()(1.0, 0) == "100%"
+
+
+def test_attainment_leaves_out_segments_without_a_ratio():
+    frame = attainment().assign(attainment=[0.8, np.nan, 1.0])
+    assert len(plotting.plot_attainment(frame).patches) == 2
+    assert render(plotting.plot_attainment(frame.assign(attainment=np.nan))) == ["无数据"]
+
+
+def test_composition_shares_and_hatched_baseline():
+    ax = plotting.plot_composition(composition(), baseline="baseline")
+    current, baseline = ax.patches[:3], ax.patches[3:]
+    assert [bar.get_width() for bar in current] == pytest.approx([0.5, 0.3, 0.2])
+    assert [bar.get_width() for bar in baseline] == pytest.approx([0.4, 0.4, 0.2])
+    assert all(bar.get_hatch() for bar in baseline) and not any(bar.get_hatch() for bar in current)
+    assert all(b.get_height() < c.get_height() for b, c in zip(baseline, current, strict=True))
+    assert render(ax) == [" 50.0%", " 30.0%", " 20.0%", " 40.0%", " 40.0%", " 20.0%"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["本期", "上期"]
+
+
+def test_composition_accepts_shares_and_skips_an_empty_baseline():
+    frame = pd.DataFrame({"segment": ["直营", "分销"], "share": [0.75, 0.25], "baseline_share": [np.nan, np.nan]})
+    ax = plotting.plot_composition(frame, value="share", baseline="baseline_share")
+    assert [bar.get_width() for bar in ax.patches] == pytest.approx([0.75, 0.25])
+    assert ax.get_legend() is None
+
+
+def test_bar_compare_values_and_labels():
+    ax = plotting.plot_bar_compare(compare())
+    assert [bar.get_width() for bar in ax.patches] == [120.0, 52_300.0, 100.0, 48_000.0]
+    assert same_color(ax.patches[0].get_facecolor(), COLORS["primary"])
+    assert render(ax) == [" 120", " 5.2万", " 100", " 4.8万"]
+
+
+def test_bar_compare_row_scale_gives_each_row_its_own_axis():
+    ax = plotting.plot_bar_compare(compare(), scale="row", lang="en")
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths == pytest.approx([1.0, 1.0, 100 / 120, 48_000 / 52_300])
+    assert render(ax) == [" 120", " 52.3K", " 100", " 48.0K"]
+    with pytest.raises(ParameterError, match="scale"):
+        plotting.plot_bar_compare(compare(), scale="log")
+
+
+def test_waterfall_bars_follow_the_running_total():
+    ax = plotting.plot_waterfall(waterfall())
+    spans = [(bar.get_y(), bar.get_y() + bar.get_height()) for bar in ax.patches]
+    # running total: 100,000 -> 130,000 -> 80,000; totals stand on zero.
+    assert spans == [(0.0, 100_000.0), (100_000.0, 130_000.0), (80_000.0, 130_000.0), (0.0, 80_000.0)]
+    expected = [COLORS["primary"], COLORS["good"], COLORS["bad"], COLORS["primary"]]
+    assert all(same_color(bar.get_facecolor(), c) for bar, c in zip(ax.patches, expected, strict=True))
+    connectors = [(tuple(line.get_ydata())) for line in ax.lines]
+    assert connectors == [(100_000.0, 100_000.0), (130_000.0, 130_000.0), (80_000.0, 80_000.0)]
+    assert render(ax) == ["10.0万", "+3.0万", "-5.0万", "8.0万"]
+
+
+def test_waterfall_without_total_column_treats_first_and_last_as_totals():
+    ax = plotting.plot_waterfall(waterfall().drop(columns="is_total"), lang="en")
+    assert [bar.get_y() for bar in ax.patches] == [0.0, 100_000.0, 80_000.0, 0.0]
+    assert render(ax) == ["100.0K", "+30.0K", "-50.0K", "80.0K"]
+
+
+def test_english_labels():
+    assert plotting.plot_trend(trend(), lang="en").get_ylabel() == "Revenue"
+    assert plotting.plot_attainment(attainment(), lang="en").get_xlabel() == "Attainment"
+    ax = plotting.plot_composition(composition(), baseline="baseline", lang="en")
+    assert ax.get_xlabel() == "Share"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["This period", "Last period"]
+    assert plotting.plot_trend(trend(), lang="en").yaxis.get_major_formatter()(1_200_000, 0) == "1.2M"
+
+
+def test_label_lookup():
+    assert plotting.label("no_data") == "无数据"
+    assert plotting.label("no_data", "en") == "No data"
+    assert plotting.label("unknown_key", "en") == "unknown_key"
+    with pytest.raises(ParameterError, match="lang"):
+        plotting.label("revenue", "fr")
+    assert set(plotting.LABELS["zh"]) == set(plotting.LABELS["en"])
+
+
+def test_palette_and_semantic_colours():
+    assert {"primary", "good", "bad", "neutral", "target"} <= set(COLORS)
+    assert plotting.PALETTE[0] == COLORS["primary"]
+    assert len(set(plotting.PALETTE)) == len(plotting.PALETTE)
+
+
+def test_formatters():
+    assert plotting.amount_formatter("zh")(123_456_789, 0) == "1.2亿"
+    assert plotting.amount_formatter("en")(12_345, 0) == "12.3K"
+    assert plotting.pct_formatter()(0.85, 0) == "85%"
+    assert plotting.pct_formatter(1)(0.1234, 0) == "12.3%"
+
+
+def test_missing_column_names_the_keyword():
+    with pytest.raises(ParameterError, match=r"'sales'.*pass y=<column>"):
+        plotting.plot_trend(trend(), y="sales")
+    with pytest.raises(ParameterError, match="baseline=<column>"):
+        plotting.plot_composition(composition(), baseline="last_month")
+
+
+def test_missing_font_package_gives_a_named_error(monkeypatch):
+    def no_package(name):
+        raise ModuleNotFoundError(f"No module named {name!r}")
+
+    monkeypatch.setattr(plotting.importlib.resources, "files", no_package)
+    with pytest.raises(plotting.MissingFontError, match="pip install mplfonts") as info:
+        plotting.setup_style()
+    assert isinstance(info.value, SalesnbError)
+
+
+def test_setup_style_is_idempotent():
+    count = len(plt.matplotlib.font_manager.fontManager.ttflist)
+    plotting.setup_style()
+    assert len(plt.matplotlib.font_manager.fontManager.ttflist) == count
+
+
+def test_close_all():
+    plotting.plot_trend(trend())
+    plotting.plot_waterfall(waterfall())
+    assert plt.get_fignums()
+    plotting.close_all()
+    assert not plt.get_fignums()
