@@ -68,6 +68,16 @@ def t(key: str, lang: str = "zh", **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def register(texts: dict[str, dict[str, str]]) -> None:
+    """Add an angle module's own texts (``{key: {"zh": ..., "en": ...}}``); a key may not be defined twice."""
+    for key, entry in texts.items():
+        if key in TEXTS and TEXTS[key] != entry:
+            raise ValueError(f"text key {key!r} is already defined differently")
+        if "zh" not in entry:
+            raise ValueError(f"text key {key!r} has no Chinese text")
+        TEXTS[key] = entry
+
+
 def check_lang(lang: str) -> str:
     """Return ``lang`` if supported, else raise :class:`ParameterError`."""
     from .errors import ParameterError

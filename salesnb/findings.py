@@ -1,0 +1,196 @@
+"""Findings: the shape every angle emits, severity from the revenue at stake, ranking and display.
+
+A finding says *where* a problem sits (``segment``), *how big* it is (``value`` against ``baseline`` of
+``metric``, and ``effect``: the revenue at stake in the period) and *what to do* (``action``). Severity
+comes from ``effect`` as a share of the report's revenue, so a large ratio on a tiny segment stays low
+and a clean month stays quiet.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import pandas as pd
+
+from .i18n import register, t
+from .panel import Panel
+
+ANGLES: tuple[str, ...] = ("overview", "market", "product", "team", "process", "support")
+SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
+SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
+FIELDS: tuple[str, ...] = (
+    "angle", "code", "severity", "segment", "metric", "value", "baseline", "effect", "title", "detail", "action",
+)  # fmt: skip
+
+register(
+    {
+        "sev_high": {"zh": "高", "en": "High"},
+        "sev_medium": {"zh": "中", "en": "Medium"},
+        "sev_low": {"zh": "低", "en": "Low"},
+        "findings_none": {"zh": "本期此角度未发现需要关注的问题。", "en": "No findings for this angle this period."},
+        "col_severity": {"zh": "严重度", "en": "Severity"},
+        "col_finding": {"zh": "发现", "en": "Finding"},
+        "col_action": {"zh": "建议行动", "en": "Action"},
+        "col_angle": {"zh": "角度", "en": "Angle"},
+    }
+)
+
+
+def severity_of(effect: float | None, revenue: float | None, config: dict[str, Any]) -> str:
+    """``high``/``medium``/``low`` from the revenue at stake as a share of the period's revenue.
+
+    Thresholds are ``thresholds.severity_revenue_share.{high,medium}`` in the configuration. An effect that
+    cannot be sized (``None`` or no revenue) is ``low``.
+    """
+    shares = config["thresholds"]["severity_revenue_share"]
+    if effect is None or revenue is None or not math.isfinite(effect) or not revenue or revenue <= 0:
+        return "low"
+    share = abs(effect) / revenue
+    if share >= shares["high"]:
+        return "high"
+    if share >= shares["medium"]:
+        return "medium"
+    return "low"
+
+
+def make_finding(
+    *,
+    angle: str,
+    code: str,
+    segment: dict[str, str] | None,
+    metric: str,
+    value: float | None,
+    baseline: float | None,
+    effect: float | None,
+    revenue: float | None,
+    config: dict[str, Any],
+    title: str,
+    detail: str,
+    action: str,
+    severity: str | None = None,
+) -> dict[str, Any]:
+    """Build one finding in the shape of ``shared/analyses.md``.
+
+    ``effect`` is the revenue at stake this period (positive number, same currency as revenue);
+    ``revenue`` the report's revenue it is compared with. ``severity`` overrides the computed one only
+    where the revenue effect cannot express the risk (e.g. credit risk on an unpaid invoice).
+    """
+    if angle not in ANGLES:
+        raise ValueError(f"unknown angle {angle!r}")
+    level = severity or severity_of(effect, revenue, config)
+    if level not in SEVERITY_RANK:
+        raise ValueError(f"unknown severity {level!r}")
+    return {
+        "angle": angle,
+        "code": code,
+        "severity": level,
+        "segment": {str(k): str(v) for k, v in (segment or {}).items()},
+        "metric": metric,
+        "value": _number(value),
+        "baseline": _number(baseline),
+        "effect": _number(abs(effect) if effect is not None else None),
+        "title": title,
+        "detail": detail,
+        "action": action,
+    }
+
+
+def _number(value: float | None) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def rank_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Most severe first, then the largest revenue effect, then code and segment (a stable, total order)."""
+
+    def key(f: dict[str, Any]) -> tuple:
+        effect = f.get("effect")
+        return (
+            SEVERITY_RANK.get(f.get("severity", "low"), len(SEVERITIES)),
+            -(effect if effect is not None else -1.0),
+            str(f.get("angle", "")),
+            str(f.get("code", "")),
+            sorted((f.get("segment") or {}).items()),
+        )
+
+    return sorted(findings, key=key)
+
+
+def segment_text(segment: dict[str, str]) -> str:
+    """``{"source": "展会", "company_size": "<50"}`` → ``展会 · <50``."""
+    return " · ".join(str(v) for v in segment.values())
+
+
+def findings_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:
+    """The findings, ranked, as a frame with one column per field (segment as text)."""
+    rows = [
+        {**{k: f.get(k) for k in FIELDS}, "segment": segment_text(f.get("segment") or {})}
+        for f in rank_findings(findings)
+    ]
+    return pd.DataFrame(rows, columns=list(FIELDS))
+
+
+class FindingsPanel(Panel):
+    """A ranked list of findings shown at the top of an angle (or in the executive summary)."""
+
+    findings: list[dict[str, Any]]
+    lang: str
+    show_angle: bool
+
+    def _ipython_display_(self) -> None:  # pragma: no cover - exercised through notebooks
+        from IPython.display import HTML, display
+
+        display(HTML(self.to_html()))
+
+    def to_html(self) -> str:
+        if not self.findings:
+            return f'<p class="salesnb-findings-none">✓ {html.escape(t("findings_none", self.lang))}</p>'
+        colors = {"high": "#c0392b", "medium": "#d68910", "low": "#7f8c8d"}
+        items = []
+        for f in self.findings:
+            badge = (
+                f'<span class="salesnb-sev salesnb-sev-{f["severity"]}" style="background:{colors[f["severity"]]};'
+                f'color:#fff;border-radius:3px;padding:0 6px;margin-right:6px">'
+                f"{html.escape(t('sev_' + f['severity'], self.lang))}</span>"
+            )
+            angle = f"[{html.escape(t('angle_' + f['angle'], self.lang))}] " if self.show_angle else ""
+            items.append(
+                f"<li>{badge}{angle}<b>{html.escape(f['title'])}</b><br>"
+                f'<span style="color:#444">{html.escape(f["detail"])}</span><br>'
+                f"<span>→ {html.escape(f['action'])}</span></li>"
+            )
+        return '<ol class="salesnb-findings">' + "".join(items) + "</ol>"
+
+
+register(
+    {
+        "angle_overview": {"zh": "概览", "en": "Overview"},
+        "angle_market": {"zh": "市场与客户", "en": "Market"},
+        "angle_product": {"zh": "产品与竞争", "en": "Product"},
+        "angle_team": {"zh": "团队与管理", "en": "Team"},
+        "angle_process": {"zh": "销售流程", "en": "Process"},
+        "angle_support": {"zh": "服务保障", "en": "Support"},
+    }
+)
+
+
+def findings_panel(
+    findings: list[dict[str, Any]], lang: str = "zh", *, limit: int | None = None, show_angle: bool = False
+) -> FindingsPanel:
+    """Ranked findings as a panel: an ordered list (severity badge, title, detail, action) and a table."""
+    ranked = rank_findings(findings)[:limit] if limit else rank_findings(findings)
+    frame = findings_frame(ranked)
+    table = pd.DataFrame(
+        {
+            t("col_severity", lang): [t("sev_" + f["severity"], lang) for f in ranked],
+            t("col_finding", lang): [f["title"] for f in ranked],
+            t("col_action", lang): [f["action"] for f in ranked],
+        }
+    )
+    panel = FindingsPanel(frame=frame, table=table, note="" if ranked else t("findings_none", lang))
+    panel.findings, panel.lang, panel.show_angle = ranked, lang, show_angle
+    return panel

@@ -1,0 +1,36 @@
+from salesnb.config import default_config
+from salesnb.findings import findings_panel, make_finding, rank_findings, severity_of
+
+
+def finding(code, effect, revenue=1000.0, severity=None, segment=None):
+    return make_finding(
+        angle="market", code=code, segment=segment or {"channel": "分销"}, metric="revenue", value=1.0,
+        baseline=2.0, effect=effect, revenue=revenue, config=default_config(), title=f"t {code}",
+        detail="<b>d</b>", action="a", severity=severity,
+    )  # fmt: skip
+
+
+def test_severity_from_revenue_share():
+    config = default_config()  # high >= 5%, medium >= 2%
+    assert severity_of(50, 1000, config) == "high"
+    assert severity_of(-49.9, 1000, config) == "medium"  # the sign of the effect does not matter
+    assert severity_of(20, 1000, config) == "medium"
+    assert severity_of(19.9, 1000, config) == "low"
+    assert severity_of(None, 1000, config) == "low" and severity_of(10, 0, config) == "low"
+
+
+def test_finding_shape_and_ranking():
+    low, high, medium = finding("a", 1), finding("b", 80), finding("c", 30)
+    assert high["severity"] == "high" and high["effect"] == 80 and high["segment"] == {"channel": "分销"}
+    assert [f["code"] for f in rank_findings([low, medium, high])] == ["b", "c", "a"]
+    forced = finding("d", 1, severity="high")
+    assert forced["severity"] == "high"
+
+
+def test_findings_panel_escapes_and_limits():
+    panel = findings_panel([finding("a", 1), finding("b", 80)], limit=1)
+    assert list(panel.frame["code"]) == ["b"]
+    html = panel.to_html()
+    assert "<b>d</b>" not in html and "&lt;b&gt;d&lt;/b&gt;" in html
+    assert "高" in html
+    assert "未发现" in findings_panel([]).to_html()
