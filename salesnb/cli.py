@@ -43,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
     run.add_argument("--lang", choices=["zh", "en"], default="zh")
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    run.add_argument("--jobs", type=int, default=0, help="reports run in parallel (default: the machine's cores)")
+    run.add_argument("--force", action="store_true", help="re-run reports that are up to date")
+    run.add_argument("--verbose", action="store_true", help="say why each report is re-run or skipped")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 
@@ -83,8 +86,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         lang=args.lang,
         show_code=args.show_code,
         progress=not args.quiet,
+        jobs=args.jobs or None,
+        force=args.force,
     )
-    print(summary.text())
+    print(summary.text(verbose=args.verbose))
     print(f"index: {Path(args.out) / 'index.html'}")
     return 0 if summary.ok else 1
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.resources
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -142,6 +143,18 @@ def setup_style() -> None:
             "legend.fontsize": 8,
         }
     )
+
+
+def style_snapshot() -> dict:
+    """The rcParams as they stand (taken once at import, after :func:`setup_style`), to restore later."""
+    return dict(mpl.rcParams)
+
+
+def restore_style(snapshot: dict) -> None:
+    """Put back rcParams saved by :func:`style_snapshot` (undoes any style change a notebook made)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mpl.rcParams.update(snapshot)
 
 
 def close_all() -> None:
@@ -524,3 +537,4 @@ def plot_waterfall(
 
 
 setup_style()
+STYLE: dict = style_snapshot()  # the house style, restored between the reports of a warm kernel

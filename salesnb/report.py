@@ -6,11 +6,13 @@ report's metrics and findings to the batch runner through a private display MIME
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +20,15 @@ import numpy as np
 
 from . import facts
 from .config import load_config
+from .datacache import load_dataset_cached
 from .errors import ParameterError
 from .i18n import check_lang, t
-from .loading import Dataset, load_dataset
+from .loading import Dataset
 from .periods import ALL, Baselines, baselines, parse_period
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
 SAMPLE_ENV = "SALESNB_DATA"
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dataset -> {report scope + key: result}
 
 
 def bundled_sample() -> Path:
@@ -43,13 +47,20 @@ class Report:
     region: str
     config: dict[str, Any]
     lang: str = "zh"
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
-        """Compute ``build()`` once per report (e.g. an angle's findings, shown at the top and published at the end)."""
-        if key not in self._memo:
-            self._memo[key] = build()
-        return self._memo[key]
+        """Compute ``build()`` once per dataset, period, region, configuration and language; return a copy.
+
+        An angle's findings are shown at the top of its notebook, published at its end and ranked in the
+        overview's executive summary: one computation serves all three, and every report of a batch run that
+        shares the kernel. The key holds every input of the report, and callers get a deep copy, so nothing a
+        notebook does to a result can reach another report.
+        """
+        scope = (self.period, self.region, self.lang, json.dumps(self.config, sort_keys=True, default=str), key)
+        store = _SHARED.setdefault(self.ds, {})
+        if scope not in store:
+            store[scope] = build()
+        return copy.deepcopy(store[scope])
 
     @property
     def baselines(self) -> Baselines:
@@ -106,7 +117,7 @@ def open_report(
     """
     check_lang(lang)
     config = load_config(config_path or None, {"thresholds": thresholds} if thresholds else None)
-    ds = dataset if dataset is not None else load_dataset(data or bundled_sample(), mapping=mapping_path or None)
+    ds = dataset if dataset is not None else load_dataset_cached(data or bundled_sample(), mapping_path or None)
     first, last = facts.data_months(ds)
     period = str(parse_period(period)) if period else last
     if region != ALL and region not in facts.regions(ds):

@@ -9,28 +9,34 @@ Layout of the output folder::
     OUT/<period>/<region>/findings.json   findings of every angle run for this scope
 
 The data is loaded and validated once before anything is written, so bad input never damages
-an existing output folder; every file is written to a temporary name and moved into place.
+an existing output folder; every file is written to a temporary name and moved into place. Reports run
+in parallel workers (``jobs``), each with one warm kernel (:mod:`salesnb.engine`) that executes all the
+angles of a period × region one after the other; reports whose inputs did not change are skipped
+(:mod:`salesnb.freshness`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
 import tempfile
 import time
 import unicodedata
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import nbformat
 
-from . import facts
+from . import datacache, facts, freshness
+from .engine import NotebookFailed, WarmKernel, parameterize
 from .errors import ParameterError
+from .findings import rank_findings
 from .loading import load_dataset
+from .pages import error_page, index_page
 from .periods import ALL, parse_period
 from .rendering import extract_result, to_html
 from .report import dumps
@@ -40,9 +46,9 @@ ANGLE_ORDER = ("overview", "market", "product", "team", "process", "support")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
-def available_angles(notebook_dir: Path = NOTEBOOK_DIR) -> list[str]:
+def available_angles(notebook_dir: Path | None = None) -> list[str]:
     """Angles that have a notebook, in report order."""
-    present = {p.stem for p in notebook_dir.glob("*.ipynb")}
+    present = {p.stem for p in (notebook_dir or NOTEBOOK_DIR).glob("*.ipynb")}
     return [a for a in ANGLE_ORDER if a in present] + sorted(present - set(ANGLE_ORDER))
 
 
@@ -75,7 +81,7 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         raise
 
 
-@dataclass
+@dataclass(frozen=True)
 class Job:
     """One notebook execution: an angle for one period and region."""
 
@@ -85,24 +91,6 @@ class Job:
 
     def folder(self, out_dir: Path) -> Path:
         return out_dir / self.period / safe_dirname(self.region)
-
-
-@dataclass
-class RunSummary:
-    """What a batch did."""
-
-    done: list[Job] = field(default_factory=list)
-    failed: list[tuple[Job, str]] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed
-
-    def text(self) -> str:
-        lines = [f"done {len(self.done)}, failed {len(self.failed)}, {self.seconds:.1f} s"]
-        lines += [f"  FAILED {j.period} {j.region} {j.angle}: {err}" for j, err in self.failed]
-        return "\n".join(lines)
 
 
 def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, all_regions: bool = False) -> list[Job]:
@@ -128,6 +116,33 @@ def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, 
     return [Job(p, r, a) for p in dict.fromkeys(periods) for r in ordered_regions for a in angles]
 
 
+@dataclass
+class RunSummary:
+    """What a batch did: reports done, skipped as up to date, failed (with the error), and the time taken."""
+
+    done: list[Job] = field(default_factory=list)
+    skipped: list[Job] = field(default_factory=list)
+    failed: list[tuple[Job, str]] = field(default_factory=list)
+    reasons: list[tuple[Job, str]] = field(default_factory=list)  # why each report was (re)built
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def text(self, verbose: bool = False) -> str:
+        lines = []
+        if verbose:
+            lines += [f"  run  {j.period} {j.region} {j.angle}: {why}" for j, why in self.reasons]
+            lines += [f"  skip {j.period} {j.region} {j.angle}: up to date" for j in self.skipped]
+        lines.append(
+            f"done {len(self.done)}, skipped {len(self.skipped)} (up to date), failed {len(self.failed)}, "
+            f"{self.seconds:.1f} s"
+        )
+        lines += [f"  FAILED {j.period} {j.region} {j.angle}: {err}" for j, err in self.failed]
+        return "\n".join(lines)
+
+
 def _check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
     """Fail loudly on a parameter the notebook does not declare (papermill would only warn)."""
     import papermill
@@ -140,47 +155,111 @@ def _check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
         )
 
 
-def execute_job(job: Job, parameters: dict[str, Any], out_dir: Path, *, show_code: bool = False) -> dict | None:
-    """Execute one notebook and write its ``.ipynb`` and ``.html``; return its published result.
+@dataclass
+class JobResult:
+    """What a worker sends back for one report."""
 
-    A failing notebook is still written (with the error in its cells) before the error is raised.
-    """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
+    job: Job
+    payload: dict | None = None
+    error: str | None = None
 
+
+def _run_job(kernel: WarmKernel, job: Job, parameters: dict[str, Any], out_dir: Path, show_code: bool) -> JobResult:
+    """Execute one notebook in ``kernel`` and write its ``.ipynb`` and ``.html`` (or its error page)."""
     notebook = NOTEBOOK_DIR / f"{job.angle}.ipynb"
-    params = {**parameters, "period": job.period, "region": job.region}
-    _check_parameters(notebook, params)
     folder = job.folder(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".run-") as tmp:
-        executed_path = Path(tmp) / f"{job.angle}.ipynb"
-        try:
-            papermill.execute_notebook(
-                str(notebook),
-                str(executed_path),
-                parameters=params,
-                kernel_name="python3",
-                progress_bar=False,
-                cwd=str(NOTEBOOK_DIR),
-            )
-        except PapermillExecutionError:
-            if executed_path.exists():
-                write_atomic(folder / f"{job.angle}.failed.ipynb", executed_path.read_bytes())
-            raise
-        nb = nbformat.read(executed_path, as_version=4)
     title = f"{job.angle} · {job.region} · {job.period}"
+    nb = parameterize(notebook, {**parameters, "period": job.period, "region": job.region})
+    try:
+        kernel.execute(nb)
+    except NotebookFailed as failure:
+        failed_name = f"{job.angle}.failed.ipynb"
+        write_atomic(folder / failed_name, nbformat.writes(failure.nb))
+        page = error_page(failure.nb, failure.cell_index, str(failure), title=title, notebook_name=failed_name)
+        write_atomic(folder / f"{job.angle}.error.html", page)
+        return JobResult(job, error=str(failure)[:300])
     write_atomic(folder / f"{job.angle}.ipynb", nbformat.writes(nb))
     write_atomic(folder / f"{job.angle}.html", to_html(nb, title=title, show_code=show_code))
-    (folder / f"{job.angle}.failed.ipynb").unlink(missing_ok=True)
-    return extract_result(nb)
+    for stale in (f"{job.angle}.failed.ipynb", f"{job.angle}.error.html"):
+        (folder / stale).unlink(missing_ok=True)
+    return JobResult(job, payload=extract_result(nb) or {})
 
 
-def _read_json(path: Path, default):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return default
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_start(env: dict[str, str], events: Any) -> None:
+    """Process-pool initializer: remember the kernel environment and the progress queue."""
+    _WORKER.update(env=env, events=events, kernel=None)
+
+
+def _worker_scope(jobs: list[Job], parameters: dict[str, Any], out_dir: Path, show_code: bool) -> list[JobResult]:
+    """Run the angles of one period × region in this worker's warm kernel."""
+    if _WORKER.get("kernel") is None:
+        _WORKER["kernel"] = WarmKernel(NOTEBOOK_DIR, env=_WORKER["env"])
+        if _WORKER.get("events") is not None:  # a pool worker: stop the kernel when the worker exits
+            from multiprocessing import util
+
+            util.Finalize(None, _WORKER["kernel"].shutdown, exitpriority=10)
+    results = []
+    for job in jobs:
+        try:
+            result = _run_job(_WORKER["kernel"], job, parameters, out_dir, show_code)
+        except Exception as exc:  # a kernel that would not start, an unreadable notebook ...: report, go on
+            result = JobResult(job, error=f"{type(exc).__name__}: {exc}"[:300])
+        results.append(result)
+        if _WORKER.get("events") is not None:
+            _WORKER["events"].put((job.period, job.region, job.angle))
+    return results
+
+
+def _scopes(jobs: list[Job]) -> list[list[Job]]:
+    """Group jobs by period × region, keeping order (the overview first within its scope)."""
+    groups: dict[tuple[str, str], list[Job]] = {}
+    for job in jobs:
+        groups.setdefault((job.period, job.region), []).append(job)
+    return list(groups.values())
+
+
+def _execute_all(
+    scopes: list[list[Job]], parameters: dict, out: Path, show_code: bool, env: dict, jobs: int, bar: Any
+) -> list[JobResult]:
+    """Run every scope, in this process (one worker) or in a pool of worker processes."""
+    results: list[JobResult] = []
+    workers = max(1, min(jobs, len(scopes)))
+    if workers == 1:
+        _worker_start(env, None)
+        try:
+            for scope in scopes:
+                for job in scope:
+                    bar.set_postfix_str(f"{job.period} {job.region} {job.angle}")
+                    results += _worker_scope([job], parameters, out, show_code)
+                    bar.update(1)
+        finally:
+            _WORKER.pop("kernel").shutdown()
+        return results
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager:
+        events = manager.Queue()
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_start, initargs=(env, events)
+        ) as pool:
+            pending = {pool.submit(_worker_scope, scope, parameters, out, show_code) for scope in scopes}
+            while pending:
+                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                while not events.empty():
+                    period, region, angle = events.get()
+                    bar.set_postfix_str(f"{period} {region} {angle}")
+                    bar.update(1)
+                for future in finished:
+                    results += future.result()
+            while not events.empty():
+                events.get()
+                bar.update(1)
+    return results
 
 
 def merge_results(folder: Path, results: dict[str, dict]) -> None:
@@ -197,10 +276,15 @@ def merge_results(folder: Path, results: dict[str, dict]) -> None:
         else:
             metrics[angle] = result.get("metrics", {})
         findings = [f for f in findings if f.get("angle") != angle] + list(result.get("findings", []))
-    severity_rank = {"high": 0, "medium": 1, "low": 2}
-    findings.sort(key=lambda f: (severity_rank.get(f.get("severity"), 3), f.get("angle", ""), f.get("code", "")))
     write_atomic(folder / "metrics.json", dumps(metrics))
-    write_atomic(folder / "findings.json", dumps(findings))
+    write_atomic(folder / "findings.json", dumps(rank_findings(findings)))
+
+
+def _read_json(path: Path, default):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
 
 
 def run_reports(
@@ -216,18 +300,21 @@ def run_reports(
     lang: str = "zh",
     show_code: bool = False,
     progress: bool = True,
+    jobs: int | None = None,
+    force: bool = False,
 ) -> RunSummary:
-    """Validate the data, then execute and publish every requested report.
+    """Validate the data, then execute and publish every requested report that is not up to date.
 
     Raises :class:`~salesnb.errors.DataValidationError` or :class:`~salesnb.errors.ParameterError`
-    before anything is written when the data or the request is wrong.
+    before anything is written when the data or the request is wrong. A failing notebook does not
+    stop the batch: it is listed in the summary, with its executed notebook and an error page kept.
     """
     from tqdm.auto import tqdm
 
     started = time.monotonic()
     source = str(data)
     ds = load_dataset(source, mapping=mapping_path or None)
-    jobs = plan_jobs(ds, periods, regions, angles, all_regions=all_regions)
+    planned = plan_jobs(ds, periods, regions, angles, all_regions=all_regions)
     out = Path(out_dir)
     parameters = {
         "data": str(Path(source).resolve()) if "://" not in source else source,
@@ -235,57 +322,59 @@ def run_reports(
         "mapping_path": str(Path(mapping_path).resolve()) if mapping_path else "",
         "lang": lang,
     }
+    for angle in dict.fromkeys(job.angle for job in planned):
+        _check_parameters(NOTEBOOK_DIR / f"{angle}.ipynb", {**parameters, "period": "", "region": ""})
+
     summary = RunSummary()
-    results: dict[Path, dict[str, dict]] = {}
-    bar = tqdm(jobs, desc="salesnb run", unit="report", disable=not progress)
-    for job in bar:
-        bar.set_postfix_str(f"{job.period} {job.region} {job.angle}")
-        try:
-            result = execute_job(job, parameters, out, show_code=show_code)
-        except Exception as exc:  # keep going: one failed report must not stop the batch
-            summary.failed.append((job, _short_error(exc)))
-            continue
-        summary.done.append(job)
-        results.setdefault(job.folder(out), {})[job.angle] = result or {}
-    for folder, by_angle in results.items():
-        merge_results(folder, by_angle)
-    write_index(out)
+    common = {"data": freshness.data_fingerprint(source, ds), "package": freshness.package_fingerprint()}
+    parts: dict[Job, dict[str, str]] = {}
+    todo: list[Job] = []
+    for job in planned:
+        parts[job] = {
+            **common,
+            "notebook": freshness.notebook_fingerprint(NOTEBOOK_DIR / f"{job.angle}.ipynb"),
+            "parameters": freshness.parameters_fingerprint(
+                {**parameters, "period": job.period, "region": job.region}, {"show_code": show_code}
+            ),
+        }
+        reason = freshness.stale_reason(job.folder(out), job.angle, parts[job], force=force)
+        if reason is None:
+            summary.skipped.append(job)
+        else:
+            summary.reasons.append((job, reason))
+            todo.append(job)
+
+    results: list[JobResult] = []
+    if todo:
+        bar = tqdm(total=len(todo), desc="salesnb run", unit="report", disable=not progress)
+        with tempfile.TemporaryDirectory(prefix="salesnb-run-") as tmp:
+            signature = datacache.source_signature(source, mapping_path or None)
+            snapshot = datacache.write_snapshot(ds, signature, Path(tmp) / "dataset.pickle")
+            env = {datacache.SNAPSHOT_ENV: str(snapshot)}
+            results = _execute_all(_scopes(todo), parameters, out, show_code, env, jobs or os.cpu_count() or 1, bar)
+        bar.close()
+
+    by_folder: dict[Path, list[JobResult]] = {}
+    for result in results:
+        by_folder.setdefault(result.job.folder(out), []).append(result)
+    for folder, folder_results in by_folder.items():
+        good = {r.job.angle: r.payload or {} for r in folder_results if r.error is None}
+        merge_results(folder, good)
+        first = folder_results[0].job
+        state = freshness.record(
+            folder,
+            {"period": first.period, "region": first.region},
+            {r.job.angle: parts[r.job] for r in folder_results if r.error is None},
+            [r.job.angle for r in folder_results if r.error is not None],
+        )
+        write_atomic(folder / freshness.STATE_FILE, state)
+    order = {job: i for i, job in enumerate(planned)}
+    for result in sorted(results, key=lambda r: order[r.job]):
+        if result.error is None:
+            summary.done.append(result.job)
+        else:
+            summary.failed.append((result.job, result.error))
+    if out.is_dir():
+        write_atomic(out / "index.html", index_page(out, available_angles()))
     summary.seconds = time.monotonic() - started
     return summary
-
-
-def _short_error(exc: Exception) -> str:
-    name = getattr(exc, "ename", type(exc).__name__)
-    value = getattr(exc, "evalue", str(exc))
-    return f"{name}: {value}".strip()[:300]
-
-
-def write_index(out_dir: Path) -> None:
-    """Write ``index.html``: one row per report folder, one link per angle, with its findings counts."""
-    rows = []
-    for metrics_path in sorted(out_dir.glob("*/*/metrics.json")):
-        folder = metrics_path.parent
-        metrics = _read_json(metrics_path, {})
-        findings = _read_json(folder / "findings.json", [])
-        links = " ".join(
-            f'<a href="{html.escape(folder.relative_to(out_dir).as_posix())}/{a}.html">{a}</a>'
-            for a in available_angles()
-            if (folder / f"{a}.html").exists()
-        )
-        high = sum(1 for f in findings if f.get("severity") == "high")
-        top = html.escape(findings[0].get("title", "")) if findings else ""
-        rows.append(
-            "<tr>"
-            f"<td>{html.escape(str(metrics.get('period', folder.parent.name)))}</td>"
-            f"<td>{html.escape(str(metrics.get('region', folder.name)))}</td>"
-            f"<td>{links}</td><td>{high}</td><td>{top}</td></tr>"
-        )
-    page = (
-        '<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>salesnb reports</title>'
-        "<style>body{font-family:'Noto Sans CJK SC','PingFang SC','Microsoft YaHei',sans-serif;margin:2em}"
-        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 10px;text-align:left}</style>"
-        "</head><body><h1>销售分析报告 / Sales reports</h1><table>"
-        "<tr><th>月份 Period</th><th>区域 Region</th><th>报告 Reports</th><th>高风险发现 High</th>"
-        "<th>首要发现 Top finding</th></tr>" + "".join(rows) + "</table></body></html>\n"
-    )
-    write_atomic(out_dir / "index.html", page)

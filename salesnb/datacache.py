@@ -1,0 +1,83 @@
+"""Load a dataset once and reuse it: within a kernel, and across the kernels of one batch run.
+
+Parsing and validating the raw files is the most expensive step of a report that is not analysis.
+``salesnb run`` validates the data once, writes the validated :class:`~salesnb.loading.Dataset` to a
+snapshot file and points its kernels at it (:data:`SNAPSHOT_ENV`); every kernel keeps what it loaded
+in memory for its next reports. Entries are keyed by a *signature* of the source (file names, sizes and
+modification times, plus the mapping), so an edited file is re-read, never served stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from pathlib import Path
+
+from .loading import FILE_SUFFIXES, Dataset, load_dataset
+
+SNAPSHOT_ENV = "SALESNB_DATASET_SNAPSHOT"
+_MEMORY: dict[str, Dataset] = {}
+_MEMORY_LIMIT = 2  # datasets kept per process; a batch run uses one
+
+
+def _file_stats(folder: Path) -> list[tuple[str, int, int]]:
+    stats = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.suffix.lower() in FILE_SUFFIXES and path.is_file():
+            st = path.stat()
+            stats.append((path.name, st.st_size, st.st_mtime_ns))
+    return stats
+
+
+def source_signature(source: str | os.PathLike, mapping: str | os.PathLike | None = None) -> str:
+    """A short hash that changes whenever the data files or the mapping file change.
+
+    Folders are signed by their data files' names, sizes and modification times; database URLs by the
+    URL alone (a database cannot be signed cheaply, so a snapshot of one is trusted for one run).
+    """
+    text = os.fspath(source)
+    parts: dict[str, object] = {"source": text}
+    if "://" not in text:
+        folder = Path(text).resolve()
+        parts = {"source": str(folder), "files": _file_stats(folder)}
+    if mapping:
+        mapping_path = Path(mapping)
+        parts["mapping"] = (
+            hashlib.sha256(mapping_path.read_bytes()).hexdigest() if mapping_path.is_file() else str(mapping)
+        )
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def write_snapshot(ds: Dataset, signature: str, path: Path) -> Path:
+    """Store a validated dataset for the kernels of a run (pickle: our own file, read only by salesnb)."""
+    with open(path, "wb") as handle:
+        pickle.dump({"signature": signature, "dataset": ds}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _from_snapshot(signature: str) -> Dataset | None:
+    path = os.environ.get(SNAPSHOT_ENV)
+    if not path or not Path(path).is_file():
+        return None
+    with open(path, "rb") as handle:
+        stored = pickle.load(handle)  # noqa: S301 - written by this run's own process
+    return stored["dataset"] if stored.get("signature") == signature else None
+
+
+def load_dataset_cached(source: str | os.PathLike, mapping: str | os.PathLike | None = None) -> Dataset:
+    """:func:`~salesnb.loading.load_dataset`, but each unchanged source is parsed and validated only once."""
+    signature = source_signature(source, mapping)
+    ds = _MEMORY.get(signature)
+    if ds is None:
+        ds = _from_snapshot(signature) or load_dataset(source, mapping=mapping or None)
+        while len(_MEMORY) >= _MEMORY_LIMIT:
+            _MEMORY.pop(next(iter(_MEMORY)))
+        _MEMORY[signature] = ds
+    return ds
+
+
+def clear() -> None:
+    """Forget every dataset held in memory."""
+    _MEMORY.clear()

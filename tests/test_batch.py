@@ -1,0 +1,160 @@
+"""The production batch runner: warm kernels without leaks, failures kept apart, skipping, index, show-code."""
+
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from tiny import write_tiny
+
+from salesnb import runner
+from salesnb.engine import NotebookFailed, WarmKernel, parameterize
+from salesnb.rendering import extract_result
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _notebook(path: Path, *sources: str) -> Path:
+    """A notebook with the overview's parameters cell followed by ``sources`` as code cells."""
+    overview = nbformat.read(REPO / "notebooks" / "overview.ipynb", as_version=4)
+    nb = nbformat.v4.new_notebook(metadata=overview.metadata)
+    nb.cells = [overview.cells[1]] + [nbformat.v4.new_code_cell(src) for src in sources]
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def notebooks(tmp_path, monkeypatch):
+    """A notebook folder with the real overview and a ``team`` notebook that fails on demand."""
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    shutil.copy(REPO / "notebooks" / "overview.ipynb", folder / "overview.ipynb")
+    _notebook(
+        folder / "team.ipynb",
+        "import os\nif os.environ.get('SALESNB_TEST_FAIL'):\n    raise ValueError('planted failure')",
+    )
+    monkeypatch.setattr(runner, "NOTEBOOK_DIR", folder)
+    return folder
+
+
+def test_warm_kernel_leaks_nothing_between_reports(tmp_path):
+    dirty = _notebook(
+        tmp_path / "dirty.ipynb",
+        "import matplotlib, matplotlib.pyplot as plt\nsecret = 42\nplt.figure()\n"
+        "matplotlib.rcParams['font.sans-serif'] = ['Comic Sans MS']\nmatplotlib.rcParams['axes.titlesize'] = 30",
+    )
+    check = _notebook(
+        tmp_path / "check.ipynb",
+        "import matplotlib, matplotlib.pyplot as plt\nfrom salesnb import plotting\n"
+        "assert 'secret' not in globals(), 'a variable leaked'\n"
+        "assert plt.get_fignums() == [], 'a figure leaked'\n"
+        "assert matplotlib.rcParams['font.sans-serif'][0] == plotting.FONT_NAME, 'the style leaked'\n"
+        "assert matplotlib.rcParams['axes.titlesize'] == 11",
+    )
+    with WarmKernel(tmp_path) as kernel:
+        kernel.execute(parameterize(dirty, {}))
+        checked = kernel.execute(parameterize(check, {}))  # raises NotebookFailed on any leak
+        counts = [cell.execution_count for cell in checked.cells if cell.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1))  # a new session, as in a fresh kernel
+        with pytest.raises(NotebookFailed, match="planted"):  # the kernel still reports errors after reuse
+            kernel.execute(parameterize(_notebook(tmp_path / "x.ipynb", "raise KeyError('planted')"), {}))
+        kernel.execute(parameterize(check, {}))  # and is clean again after a failed report
+
+
+def test_warm_kernel_results_equal_fresh_kernel_results(tmp_path):
+    data = str(write_tiny(tmp_path / "tiny"))
+    overview = REPO / "notebooks" / "overview.ipynb"
+
+    def run(kernel, region):
+        nb = parameterize(overview, {"data": data, "period": "2026-10", "region": region})
+        return extract_result(kernel.execute(nb))
+
+    with WarmKernel(REPO / "notebooks") as warm:
+        run(warm, "ALL")
+        run(warm, "华南")
+        after_others = run(warm, "华东")
+    with WarmKernel(REPO / "notebooks") as fresh:
+        alone = run(fresh, "华东")
+    assert after_others == alone
+    assert alone["metrics"]["revenue"] == 300
+
+
+def test_failure_is_kept_apart_and_batch_goes_on(tmp_path, notebooks, monkeypatch):
+    data = write_tiny(tmp_path / "tiny")
+    out = tmp_path / "out"
+    common = dict(periods=["2026-10"], regions=["ALL", "华东"], angles=[], out_dir=out, progress=False, jobs=1)
+    first = runner.run_reports(data, **common)
+    assert first.ok and len(first.done) == 4
+    good = (out / "2026-10" / "华东" / "team.html").read_bytes()
+
+    monkeypatch.setenv("SALESNB_TEST_FAIL", "1")
+    second = runner.run_reports(data, force=True, **common)
+    assert not second.ok
+    assert [(j.region, j.angle) for j, _ in second.failed] == [("ALL", "team"), ("华东", "team")]
+    assert "planted failure" in second.failed[0][1]
+    assert [j.angle for j in second.done] == ["overview", "overview"]  # the batch went on
+    folder = out / "2026-10" / "华东"
+    assert (folder / "team.html").read_bytes() == good  # the good page was not overwritten
+    page = (folder / "team.error.html").read_text(encoding="utf-8")
+    assert "planted failure" in page and "SALESNB_TEST_FAIL" in page  # the error and the failing cell's code
+    assert nbformat.read(folder / "team.failed.ipynb", as_version=4).cells
+    assert not list(folder.glob(".*.tmp"))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "team.error.html" in index and "failed" in index
+
+    monkeypatch.delenv("SALESNB_TEST_FAIL")
+    third = runner.run_reports(data, **common)  # a failed report is never "up to date"
+    assert [(j.region, j.angle) for j in third.done] == [("ALL", "team"), ("华东", "team")]
+    assert not (folder / "team.error.html").exists() and not (folder / "team.failed.ipynb").exists()
+
+
+def test_up_to_date_reports_are_skipped_with_reasons(tmp_path, notebooks):
+    data = write_tiny(tmp_path / "tiny")
+    out = tmp_path / "out"
+    common = dict(periods=["2026-10"], regions=["华东"], angles=["overview"], out_dir=out, progress=False, jobs=1)
+    assert [why for _, why in runner.run_reports(data, **common).reasons] == ["no earlier report"]
+    metrics = (out / "2026-10" / "华东" / "metrics.json").read_bytes()
+    again = runner.run_reports(data, **common)
+    assert not again.done and len(again.skipped) == 1 and "skipped 1" in again.text()
+    assert (out / "2026-10" / "华东" / "metrics.json").read_bytes() == metrics
+
+    nb = nbformat.read(notebooks / "overview.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("另注"))
+    nbformat.write(nb, notebooks / "overview.ipynb")
+    assert [why for _, why in runner.run_reports(data, **common).reasons] == ["notebook changed"]
+
+    orders = data / "orders.csv"
+    orders.write_text(orders.read_text(encoding="utf-8").replace("2026-10-25", "2026-10-26"), encoding="utf-8")
+    changed = runner.run_reports(data, **common)
+    assert [why for _, why in changed.reasons] == ["data changed"]
+    assert "run  2026-10 华东 overview: data changed" in changed.text(verbose=True)
+    assert (out / "2026-10" / "华东" / "metrics.json").read_bytes() == metrics  # same numbers, same bytes
+
+    assert [why for _, why in runner.run_reports(data, lang="en", **common).reasons] == ["parameters changed"]
+    assert [why for _, why in runner.run_reports(data, lang="en", force=True, **common).reasons] == ["forced (--force)"]
+
+
+def test_show_code_and_index(tmp_path):
+    data = write_tiny(tmp_path / "tiny")
+    out = tmp_path / "out"
+    common = dict(periods=["2026-10"], regions=["华东"], angles=["overview"], progress=False, jobs=1)
+    runner.run_reports(data, out_dir=out, **common)
+    runner.run_reports(data, out_dir=tmp_path / "code", show_code=True, **common)
+    hidden = (out / "2026-10" / "华东" / "overview.html").read_text(encoding="utf-8")
+    shown = (tmp_path / "code" / "2026-10" / "华东" / "overview.html").read_text(encoding="utf-8")
+    assert "open_report" not in hidden and "open_report" in shown
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="2026-10/华东/overview.html"' in index and "2026-10" in index
+    assert json.loads((out / "2026-10" / "华东" / "metrics.json").read_text(encoding="utf-8"))["revenue"] == 300
+
+
+def test_parallel_run_matches_serial_run(tmp_path):
+    data = write_tiny(tmp_path / "tiny")
+    common = dict(periods=["2026-09", "2026-10"], regions=[], all_regions=True, angles=["overview"], progress=False)
+    serial = runner.run_reports(data, out_dir=tmp_path / "serial", jobs=1, **common)
+    parallel = runner.run_reports(data, out_dir=tmp_path / "parallel", jobs=2, **common)
+    assert serial.ok and parallel.ok and len(parallel.done) == 6
+    for path in sorted((tmp_path / "serial").glob("*/*/*.json")):
+        twin = tmp_path / "parallel" / path.relative_to(tmp_path / "serial")
+        assert twin.read_bytes() == path.read_bytes(), path
