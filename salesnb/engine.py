@@ -20,6 +20,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 KERNEL_NAME = "python3"
+INLINE = "module://matplotlib_inline.backend_inline"  # a kernel shows figures inline, whatever the caller uses
 RESET_CODE = """\
 import salesnb.session as _salesnb_session
 _salesnb_session.between_reports()
@@ -53,7 +54,7 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager
 
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        env = {**os.environ, **(self.env or {}), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+        env = {**os.environ, **(self.env or {}), "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": INLINE}
         await self.km.start_kernel(
             cwd=str(self.cwd), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:", "--log-level=ERROR"]
         )

@@ -8,6 +8,23 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
+def figure_image(figure: object, dpi: int = 110) -> object:
+    """The figure as an embedded PNG, closed afterwards.
+
+    Rendering here rather than through the kernel's matplotlib backend gives the same image in JupyterLab,
+    under papermill and in a warm batch kernel, whatever ``MPLBACKEND`` the environment sets.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    plt.close(figure)
+    return Image(data=buffer.getvalue(), format="png")
+
+
 @dataclass
 class Panel:
     """What one notebook cell shows.
@@ -40,10 +57,7 @@ class Panel:
         from IPython.display import HTML, display
 
         if self.figure is not None:
-            import matplotlib.pyplot as plt
-
-            display(self.figure)
-            plt.close(self.figure)
+            display(figure_image(self.figure))
         if self.note:
             display(HTML(self.note_html()))
         if self.table is not None and not self.table.empty:
