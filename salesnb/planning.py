@@ -1,0 +1,161 @@
+"""Next month's plan (下月行动计划): a target for the month after the report, split by region, line and rep.
+
+The total is the target already set for next month where the data has one; otherwise a forecast: the
+same month last year scaled by the recent year-on-year trend (the trailing months against the same
+months a year earlier), or the trailing average where the data does not reach back a year. The split
+weighs each segment by half its share in the same month last year (seasonality) and half its share in
+the trailing months (current momentum); reps who have left are not given a target.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import facts, plotting
+from .formatting import format_amount, format_pct
+from .i18n import register, t
+from .panel import Panel
+from .periods import ALL
+from .report import Report
+from .targets import total_target
+
+register(
+    {
+        "plan_title": {"zh": "下月目标建议 · {dimension}", "en": "Next month's target · {dimension}"},
+        "plan_set": {
+            "zh": "{month} 目标 {total}（已设定），按历史占比拆分。",
+            "en": "{month} target {total} (already set), split by history.",
+        },
+        "plan_forecast": {
+            "zh": "{month} 尚无目标：按去年同月 × 近期同比趋势预测为 {total}，再按历史占比拆分。",
+            "en": "{month} has no target yet: forecast {total} (same month last year × recent YoY trend), split.",
+        },
+        "plan_trailing": {
+            "zh": "{month} 尚无目标，且数据不足一年：按近{n}月均值预测为 {total}。",
+            "en": "{month} has no target, under a year of data: forecast {total} from the {n}-month average.",
+        },
+        "plan_none": {
+            "zh": "近期没有销售，无法给出下月目标建议。",
+            "en": "No recent sales: no target can be proposed.",
+        },
+        "col_last_year": {"zh": "去年同月", "en": "Same month last year"},
+        "col_trailing": {"zh": "近3月均值", "en": "Trailing avg"},
+        "col_weight": {"zh": "拆分权重", "en": "Weight"},
+        "col_proposed": {"zh": "建议目标", "en": "Proposed target"},
+        "dim_region": {"zh": "区域", "en": "Region"},
+        "dim_product_line": {"zh": "产品线", "en": "Product line"},
+        "dim_rep_id": {"zh": "销售代表", "en": "Rep"},
+    }
+)
+
+DIMENSIONS: tuple[str, ...] = ("region", "product_line", "rep_id")
+
+
+def next_month(period: str) -> str:
+    return str(pd.Period(period, freq="M") + 1)
+
+
+def _months_back(period: str, count: int, offset: int = 0) -> list[str]:
+    end = pd.Period(period, freq="M") - offset
+    return [str(end - k) for k in range(count - 1, -1, -1)]
+
+
+def plan_total(report: Report) -> tuple[float | None, str]:
+    """The next month's target for the report's scope and how it was obtained (``set``/``forecast``/``trailing``)."""
+    month = next_month(report.period)
+    already = total_target(report.ds, [month], report.region)
+    if already is not None:
+        return already, "set"
+    orders = facts.in_region(facts.order_facts(report.ds), report.region)
+    by_month = orders.groupby("month")["revenue"].sum()
+    n = report.config["baselines"]["trailing_months"]
+    recent = by_month.reindex(_months_back(report.period, n)).fillna(0.0).sum()
+    first, _ = facts.data_months(report.ds)
+    year_ago = _months_back(report.period, n, offset=12)
+    last_year_month = str(pd.Period(month, freq="M") - 12)
+    if year_ago[0] >= first and last_year_month >= first:
+        before = by_month.reindex(year_ago).fillna(0.0).sum()
+        same_month = float(by_month.get(last_year_month, 0.0))
+        if before > 0 and same_month > 0:
+            return same_month * float(recent / before), "forecast"
+    if recent > 0:
+        return float(recent / n), "trailing"
+    return None, "none"
+
+
+def _active_reps(report: Report, month: str) -> set[str] | None:
+    reps = report.ds.get("reps")
+    if reps is None or "leave_date" not in reps:
+        return None
+    start = pd.Period(month, freq="M").start_time
+    gone = reps["leave_date"].notna() & (reps["leave_date"] < start)
+    return set(reps.loc[~gone, "rep_id"].astype(str))
+
+
+def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
+    """Proposed next-month target per segment: ``segment, last_year, trailing_avg, weight, proposed``.
+
+    Weights sum to 1 and the proposals to the plan total (tested).
+    """
+    if by not in DIMENSIONS:
+        raise ValueError(f"by must be one of {DIMENSIONS}, got {by!r}")
+    total, _ = plan_total(report)
+    source = facts.line_facts(report.ds) if by == "product_line" else facts.order_facts(report.ds)
+    source = facts.in_region(source, report.region)
+    n = report.config["baselines"]["trailing_months"]
+    month = next_month(report.period)
+    last_year = source[source["month"] == str(pd.Period(month, freq="M") - 12)].groupby(by)["revenue"].sum()
+    trailing = facts.in_months(source, _months_back(report.period, n)).groupby(by)["revenue"].sum() / n
+    frame = pd.concat({"last_year": last_year, "trailing_avg": trailing}, axis=1).fillna(0.0)
+    frame = frame[frame.index.astype(str) != facts.UNKNOWN]
+    if by == "rep_id":
+        active = _active_reps(report, month)
+        if active is not None:
+            frame = frame[frame.index.astype(str).isin(active)]
+    shares = [frame[c] / frame[c].sum() for c in ("last_year", "trailing_avg") if frame[c].sum() > 0]
+    weight = sum(shares) / len(shares) if shares else pd.Series(0.0, index=frame.index)
+    frame["weight"] = weight
+    frame["proposed"] = weight * (total or 0.0) if total is not None else float("nan")
+    frame = frame.rename_axis("segment").reset_index()
+    frame["segment"] = frame["segment"].astype(str)
+    return frame.sort_values(["proposed", "segment"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def plan_panel(report: Report, by: str = "product_line") -> Panel:
+    """下月目标建议: the proposed split as a bar chart and a table, with how the total was set."""
+    lang = report.lang
+    if by == "region" and report.region != ALL:
+        return Panel.skipped(t("plan_title", lang, dimension=t("dim_region", lang)) + ": " + report.region)
+    total, how = plan_total(report)
+    if total is None:
+        return Panel.skipped(t("plan_none", lang))
+    frame = plan_frame(report, by)
+    month = next_month(report.period)
+    note = t(
+        f"plan_{how}",
+        lang,
+        month=month,
+        total=format_amount(total, lang),
+        n=report.config["baselines"]["trailing_months"],
+    )
+    frame["label"] = frame["segment"]
+    reps = report.ds.get("reps")
+    if by == "rep_id" and reps is not None:
+        names = reps.drop_duplicates("rep_id").set_index("rep_id")["rep_name"]
+        frame["label"] = frame["segment"].map(names).fillna(frame["segment"]).astype(str)
+    top = frame.head(report.config["report"]["top_n"] if by == "rep_id" else len(frame))
+    ax = plotting.plot_bar_compare(
+        top, label="label", current="proposed", baseline="trailing_avg", lang=lang,
+        legend=(t("col_proposed", lang), t("col_trailing", lang)),
+        title=t("plan_title", lang, dimension=t(f"dim_{by}", lang)),
+    )  # fmt: skip
+    table = pd.DataFrame(
+        {
+            t(f"dim_{by}", lang): frame["label"],
+            t("col_last_year", lang): frame["last_year"].map(lambda v: format_amount(v, lang)),
+            t("col_trailing", lang): frame["trailing_avg"].map(lambda v: format_amount(v, lang)),
+            t("col_weight", lang): frame["weight"].map(format_pct),
+            t("col_proposed", lang): frame["proposed"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -1,0 +1,44 @@
+import pytest
+from tiny import TABLES, write_tiny
+
+from salesnb import planning
+from salesnb.report import open_report
+
+
+def test_plan_uses_the_target_already_set(tmp_path):
+    extra = {"period": "2026-11", "target_amount": 900, "region": "华东", "rep_id": "", "product_line": ""}
+    tables = {**TABLES, "targets": [*TABLES["targets"], extra]}
+    report = open_report(str(write_tiny(tmp_path / "t", tables=tables)), "2026-10", "华东")
+    assert planning.plan_total(report) == (900, "set")
+    frame = planning.plan_frame(report, "product_line")
+    # no 2025-11 sales in 华东, so only the trailing months (2026-08..10) weigh: A线 O3? no: O3 is 4×P2 (B线) = 200,
+    # O5 1×P1 (A线) = 100, O2 (2026-09) P1 100 + P2 50 -> A线 200, B线 250 of 450
+    weights = dict(zip(frame["segment"], frame["weight"], strict=True))
+    assert weights == pytest.approx({"A线": 200 / 450, "B线": 250 / 450})
+    assert frame["proposed"].sum() == pytest.approx(900)
+
+
+def test_plan_forecast_from_trailing_average_without_a_year_of_history(tmp_path):
+    report = open_report(str(write_tiny(tmp_path / "t")), "2026-10", "华南")
+    total, how = planning.plan_total(report)
+    # 华南 trailing 2026-08..10: O6 100 + O4 300 + O7 100 = 500; 2025-08..10 has no 华南 sales -> trailing average
+    assert how == "trailing" and total == pytest.approx(500 / 3)
+
+
+def test_plan_properties_on_the_sample():
+    for region in ("ALL", "华东", "西南"):
+        report = open_report("", "2026-10", region)
+        total, how = planning.plan_total(report)
+        assert how == "forecast" and total > 0
+        for by in ("product_line", "rep_id") + (("region",) if region == "ALL" else ()):
+            frame = planning.plan_frame(report, by)
+            assert frame["weight"].sum() == pytest.approx(1.0)
+            assert frame["proposed"].sum() == pytest.approx(total)
+            assert (frame["proposed"] >= 0).all()
+
+
+def test_plan_gives_no_target_to_reps_who_left(tmp_path):
+    reps = [{**TABLES["reps"][0], "leave_date": "2026-10-15"}, TABLES["reps"][1]]
+    report = open_report(str(write_tiny(tmp_path / "t", tables={**TABLES, "reps": reps})), "2026-10", "ALL")
+    assert list(planning.plan_frame(report, "rep_id")["segment"]) == ["R2"]
+    assert "2026-11" in planning.plan_panel(report, "rep_id").note
