@@ -178,6 +178,20 @@ register(
 )
 
 
+def all_findings(report: Any) -> list[dict[str, Any]]:
+    """Every angle's findings for one report, ranked: the executive summary of the overview.
+
+    Each angle module (``salesnb.market`` ...) computes its own through ``angle_findings``; results are
+    memoised per report scope, so the angle notebooks run after the overview reuse them.
+    """
+    import importlib
+
+    found: list[dict[str, Any]] = []
+    for angle in ANGLES[1:]:
+        found += importlib.import_module(f"salesnb.{angle}").angle_findings(report)
+    return rank_findings(found)
+
+
 def findings_panel(
     findings: list[dict[str, Any]], lang: str = "zh", *, limit: int | None = None, show_angle: bool = False
 ) -> FindingsPanel:

@@ -262,11 +262,16 @@ def _execute_all(
     return results
 
 
+def _finding_key(finding: dict) -> tuple[str, str, str]:
+    return (finding.get("angle", ""), finding.get("code", ""), json.dumps(finding.get("segment"), sort_keys=True))
+
+
 def merge_results(folder: Path, results: dict[str, dict]) -> None:
     """Fold the angles' published results into the folder's ``metrics.json`` and ``findings.json``.
 
-    Metrics of the overview sit at the top level; other angles' metrics under their angle name.
-    Findings of an angle that was re-run replace its earlier findings.
+    Metrics of the overview sit at the top level; other angles' metrics under their angle name. An angle
+    that was re-run replaces its earlier findings; the overview publishes every angle's findings (its
+    executive summary), merged by angle, code and segment so that none is listed twice.
     """
     metrics = _read_json(folder / "metrics.json", {})
     findings = _read_json(folder / "findings.json", [])
@@ -275,7 +280,9 @@ def merge_results(folder: Path, results: dict[str, dict]) -> None:
             metrics.update(result.get("metrics", {}))
         else:
             metrics[angle] = result.get("metrics", {})
-        findings = [f for f in findings if f.get("angle") != angle] + list(result.get("findings", []))
+        published = list(result.get("findings", []))
+        keys = {_finding_key(f) for f in published}
+        findings = [f for f in findings if f.get("angle") != angle and _finding_key(f) not in keys] + published
     write_atomic(folder / "metrics.json", dumps(metrics))
     write_atomic(folder / "findings.json", dumps(rank_findings(findings)))
 

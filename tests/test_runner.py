@@ -108,3 +108,13 @@ def test_notebook_parameters_are_literals():
         assert all(line.split("#")[1].strip() for line in tagged[0].source.splitlines()), (
             "each parameter needs a comment"
         )
+
+
+def test_merge_results_lists_summary_findings_once(tmp_path):
+    market = {"angle": "market", "code": "y", "severity": "high", "segment": {"channel": "分销"}}
+    merge_results(
+        tmp_path, {"overview": {"metrics": {}, "findings": [market]}, "market": {"metrics": {}, "findings": [market]}}
+    )
+    assert json.loads((tmp_path / "findings.json").read_text(encoding="utf-8")) == [market]
+    merge_results(tmp_path, {"market": {"metrics": {}, "findings": []}})  # the problem is gone after a re-run
+    assert json.loads((tmp_path / "findings.json").read_text(encoding="utf-8")) == []
