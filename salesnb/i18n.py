@@ -23,6 +23,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "revenue_trailing_avg": {"zh": "近3月平均销售额", "en": "Trailing 3-month avg revenue"},
     # table headers
     "metric": {"zh": "指标", "en": "Metric"},
+    "showing_lowest": {
+        "zh": "共 {total} 项，仅列出达成率最低的 {shown} 项。",
+        "en": "Showing the {shown} lowest of {total}.",
+    },
     "value": {"zh": "本期", "en": "This period"},
     "previous_month": {"zh": "上月", "en": "Last month"},
     "same_month_last_year": {"zh": "去年同月", "en": "Same month last year"},

@@ -186,19 +186,23 @@ def attainment_panel(report: Report, by: str = "product_line") -> Panel:
     with_target = frame[frame["target"].notna()]
     if with_target.empty:
         return Panel(frame=frame, note=t("no_target", lang))
+    limit = 2 * report.config["report"]["top_n"]
+    shown = frame.head(limit)  # worst first: the segments that need attention
+    note = t("showing_lowest", lang, shown=limit, total=len(frame)) if len(frame) > limit else ""
     ax = plotting.plot_attainment(
-        with_target, label="label", value="attainment", lang=lang, title=f"{t('attainment', lang)} · {t(by, lang)}"
-    )
+        with_target.head(limit), label="label", value="attainment", lang=lang,
+        title=f"{t('attainment', lang)} · {t(by, lang)}",
+    )  # fmt: skip
     table = pd.DataFrame(
         {
-            t(by, lang): frame["label"],
-            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
-            t("attainment", lang): frame["attainment"].map(format_pct),
-            t("gap", lang): frame["gap"].map(lambda v: format_amount(v, lang)),
+            t(by, lang): shown["label"],
+            t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
+            t("target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+            t("attainment", lang): shown["attainment"].map(format_pct),
+            t("gap", lang): shown["gap"].map(lambda v: format_amount(v, lang)),
         }
     )
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 
 def _segment_column(report: Report, data: pd.DataFrame, by: str) -> pd.Series:
