@@ -1,0 +1,329 @@
+"""Tiered sales commission (提成) per rep, from rules written as data in the ``commission`` configuration.
+
+A rule set is a list of tiers by the order's sequence number for its customer (the customer's 1st, 2nd ...
+order) with a rate each, and ``count_when``: ``invoice_paid`` counts the paid amount of an order's invoices
+in the month they are paid (``invoices.paid_at``), ``order`` counts the order's revenue in the month it is
+placed. The seed example pays 8% on a new customer's first order, 6% on orders 2–5 and 5% from the 6th on.
+
+Sequence numbers are counted over the orders in the data, in order date order (then order id). A customer
+whose ``customers.acquired_at`` lies before the first order the data holds for it had an earlier order the
+data does not show, so its numbering starts at 2.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from . import facts, plotting
+from .errors import ConfigError
+from .formatting import format_amount, format_int, format_pct
+from .i18n import register, t
+from .panel import Panel
+from .periods import month_labels
+from .report import Report
+
+COUNT_WHEN: tuple[str, ...] = ("invoice_paid", "order")
+_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+register(
+    {
+        "com_title": {"zh": "销售提成 · 按阶梯", "en": "Commission by tier"},
+        "com_rep": {"zh": "销售代表", "en": "Rep"},
+        "com_orders": {"zh": "计提订单数", "en": "Orders counted"},
+        "com_base_paid": {"zh": "回款金额", "en": "Paid amount"},
+        "com_base_order": {"zh": "订单金额", "en": "Order amount"},
+        "com_total": {"zh": "提成合计", "en": "Total commission"},
+        "com_rate": {"zh": "综合提成率", "en": "Effective rate"},
+        "com_order": {"zh": "订单", "en": "Order"},
+        "com_customer": {"zh": "客户", "en": "Customer"},
+        "com_sequence": {"zh": "该客户第几单", "en": "Customer's order no."},
+        "com_tier": {"zh": "阶梯", "en": "Tier"},
+        "com_tier_rate": {"zh": "提成率", "en": "Rate"},
+        "com_commission": {"zh": "提成", "en": "Commission"},
+        "com_counted_at": {"zh": "计提日期", "en": "Counted on"},
+        "com_tier_one": {"zh": "第{n}单", "en": "Order {n}"},
+        "com_tier_range": {"zh": "第{a}–{b}单", "en": "Orders {a}–{b}"},
+        "com_tier_open": {"zh": "第{a}单起", "en": "Order {a} on"},
+        "com_no_tier": {"zh": "无匹配阶梯", "en": "No tier"},
+        "com_none": {"zh": "本期没有计提提成的订单。", "en": "No commission counted this period."},
+        "com_note_paid": {
+            "zh": "按回款计提：本月回款的发票按其订单在该客户的第几单适用阶梯费率。{unlinked}",
+            "en": "Counted when paid: invoices paid this month earn the rate of their order's tier. {unlinked}",
+        },
+        "com_note_order": {
+            "zh": "按下单计提：本月订单按其在该客户的第几单适用阶梯费率。",
+            "en": "Counted when ordered: this month's orders earn the rate of their tier.",
+        },
+        "com_unlinked": {
+            "zh": "另有 {n} 张本月回款发票没有关联订单，无法计提。",
+            "en": "{n} invoice(s) paid this month have no order and earn nothing.",
+        },
+    }
+)
+
+
+def commission_rules(config: dict[str, Any]) -> dict[str, Any]:
+    """The ``commission`` section checked and normalised: ``{"tiers": [...], "count_when": ...}``.
+
+    Each tier is ``{from_order, to_order (None = no end), rate}``; tiers are sorted and may not overlap.
+
+    Raises
+    ------
+    ConfigError
+        When a tier is malformed, tiers overlap, or ``count_when`` is not one of ``invoice_paid``/``order``.
+    """
+    section = config.get("commission") or {}
+    when = section.get("count_when", "invoice_paid")
+    if when not in COUNT_WHEN:
+        raise ConfigError(f"commission.count_when must be one of {', '.join(COUNT_WHEN)}, got {when!r}")
+    tiers = []
+    for k, tier in enumerate(section.get("tiers") or []):
+        where = f"commission.tiers[{k}]"
+        if not isinstance(tier, dict) or "from_order" not in tier or "rate" not in tier:
+            raise ConfigError(f"{where} needs from_order, to_order (empty for no end) and rate, got {tier!r}")
+        start, end, rate = tier["from_order"], tier.get("to_order"), tier["rate"]
+        if not isinstance(start, int) or start < 1:
+            raise ConfigError(f"{where}.from_order must be a whole number from 1, got {start!r}")
+        if end is not None and (not isinstance(end, int) or end < start):
+            raise ConfigError(f"{where}.to_order must be empty or a whole number >= from_order, got {end!r}")
+        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ConfigError(f"{where}.rate must be a fraction between 0 and 1 (0.08 = 8%), got {rate!r}")
+        tiers.append({"from_order": start, "to_order": end, "rate": float(rate)})
+    tiers.sort(key=lambda x: x["from_order"])
+    for before, after in zip(tiers[:-1], tiers[1:], strict=True):
+        if before["to_order"] is None or before["to_order"] >= after["from_order"]:
+            raise ConfigError(
+                f"commission tiers overlap: one from order {before['from_order']} and one from {after['from_order']}"
+            )
+    return {"tiers": tiers, "count_when": when}
+
+
+def tier_label(tier: dict[str, Any] | None, lang: str = "zh") -> str:
+    """``第1单``, ``第2–5单``, ``第6单起`` (``Order 1``, ``Orders 2–5``, ``Order 6 on``)."""
+    if tier is None:
+        return t("com_no_tier", lang)
+    start, end = tier["from_order"], tier["to_order"]
+    if end is None:
+        return t("com_tier_open", lang, a=start)
+    if end == start:
+        return t("com_tier_one", lang, n=start)
+    return t("com_tier_range", lang, a=start, b=end)
+
+
+def tier_of(sequence: int, tiers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The tier covering an order's sequence number, or ``None``."""
+    for tier in tiers:
+        if sequence >= tier["from_order"] and (tier["to_order"] is None or sequence <= tier["to_order"]):
+            return tier
+    return None
+
+
+def order_sequence(ds) -> pd.Series:
+    """Each order's number among its customer's orders (1 = first), indexed by ``order_id``.
+
+    Orders are numbered by order date, then order id. A customer acquired (``customers.acquired_at``) before
+    its first order in the data starts at 2: its first order happened before the data begins.
+    """
+    try:
+        store = _CACHE.setdefault(ds, {})
+    except TypeError:  # pragma: no cover - unhashable dataset
+        store = {}
+    if "sequence" not in store:
+        orders = ds["orders"][["order_id", "customer_id", "order_date"]]
+        ordered = orders.sort_values(["customer_id", "order_date", "order_id"], kind="stable")
+        number = ordered.groupby("customer_id", sort=False).cumcount() + 1
+        customers = ds.get("customers")
+        if customers is not None:
+            first = ordered.groupby("customer_id", sort=False)["order_date"].transform("min").dt.normalize()
+            acquired = ordered["customer_id"].map(customers.set_index("customer_id")["acquired_at"])
+            number = number + (pd.to_datetime(acquired).dt.normalize() < first).astype(int)
+        store["sequence"] = pd.Series(number.to_numpy(), index=ordered["order_id"].to_numpy(), name="sequence")
+    return store["sequence"]
+
+
+def commission_lines(report: Report) -> pd.DataFrame:
+    """One row per amount earning commission this period in the report's region, with its tier and commission.
+
+    Columns: order_id, rep_id, customer_id, sequence, tier, rate, base (paid amount, or order revenue with
+    ``count_when: order``), commission, counted_at. Orders without a rep earn nothing and are left out.
+    """
+    rules = commission_rules(report.config)
+    orders = facts.in_region(facts.order_facts(report.ds), report.region)
+    orders = orders[orders["rep_id"].notna()].set_index("order_id")
+    if rules["count_when"] == "order":
+        now = facts.in_months(orders, report.period)
+        lines = pd.DataFrame(
+            {"order_id": now.index, "base": now["revenue"].to_numpy(), "counted_at": now["order_date"].to_numpy()}
+        )
+    else:
+        invoices = report.ds["invoices"]
+        paid = invoices[invoices["paid_at"].notna() & (month_labels(invoices["paid_at"]) == report.period)]
+        paid = paid[paid["order_id"].isin(orders.index)]
+        lines = pd.DataFrame(
+            {
+                "order_id": paid["order_id"].to_numpy(),
+                "base": paid["paid_amount"].fillna(paid["amount"]).to_numpy(dtype=float),
+                "counted_at": paid["paid_at"].to_numpy(),
+            }
+        )
+    lines["rep_id"] = lines["order_id"].map(orders["rep_id"])
+    lines["customer_id"] = lines["order_id"].map(orders["customer_id"])
+    lines["sequence"] = lines["order_id"].map(order_sequence(report.ds)).astype(int)
+    tiers = [tier_of(int(s), rules["tiers"]) for s in lines["sequence"]]
+    lines["tier"] = [tier_label(tier, report.lang) for tier in tiers]
+    lines["rate"] = [tier["rate"] if tier else 0.0 for tier in tiers]
+    lines["commission"] = lines["base"] * lines["rate"]
+    columns = ["order_id", "rep_id", "customer_id", "sequence", "tier", "rate", "base", "commission", "counted_at"]
+    return lines.sort_values(["rep_id", "counted_at", "order_id"], kind="stable").reset_index(drop=True)[columns]
+
+
+def statement_frame(report: Report) -> pd.DataFrame:
+    """Per-rep commission statement: orders counted, base amount, commission per tier, total and effective rate.
+
+    One column per configured tier (named by :func:`tier_label`), in tier order; the tier columns add up to
+    ``total``. Sorted by total commission, largest first.
+    """
+    rules = commission_rules(report.config)
+    lines = commission_lines(report)
+    tier_names = [tier_label(tier, report.lang) for tier in rules["tiers"]]
+    extra = [name for name in lines["tier"].unique() if name not in tier_names]
+    by_tier = lines.pivot_table(index="rep_id", columns="tier", values="commission", aggfunc="sum", fill_value=0.0)
+    by_tier = by_tier.reindex(columns=tier_names + sorted(extra), fill_value=0.0)
+    frame = pd.DataFrame(
+        {
+            "orders": lines.groupby("rep_id")["order_id"].nunique(),
+            "base": lines.groupby("rep_id")["base"].sum(),
+        }
+    ).join(by_tier)
+    frame["total"] = lines.groupby("rep_id")["commission"].sum()
+    frame["effective_rate"] = frame["total"] / frame["base"].where(frame["base"] > 0)
+    frame = frame.rename_axis("rep_id").reset_index()
+    from .team import rep_label
+
+    frame.insert(1, "label", [rep_label(report.ds, r, report.lang) for r in frame["rep_id"]])
+    return frame.sort_values(["total", "rep_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def plot_commission(
+    frame: pd.DataFrame,
+    *,
+    label: str = "label",
+    parts: list[str] | None = None,
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    **kwargs: object,
+) -> Axes:
+    """Draw each rep's commission as a horizontal bar stacked by tier, the total written at its end.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per rep, in display order (top to bottom).
+    label : str
+        Column with the rep's name.
+    parts : list of str
+        Columns stacked left to right (the tiers).
+    ax, lang, title, **kwargs
+        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to every ``ax.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = plotting._axes(ax, rows=0 if frame is None else len(frame))
+    if frame is None or frame.empty or not parts:
+        return plotting._no_data(ax, lang, title)
+    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    left = np.zeros(len(frame))
+    for k, part in enumerate(parts):
+        values = frame[part].to_numpy(dtype=float)
+        color = plotting.PALETTE[k % len(plotting.PALETTE)]
+        ax.barh(positions, values, left=left, height=0.6, color=color, label=part, **kwargs)
+        left += values
+    plotting._bar_end_labels(ax, positions, left, [format_amount(v, lang) for v in left])
+    ax.set_xlim(0, max(left.max(), 1e-9) * 1.2)
+    ax.xaxis.set_major_formatter(plotting.amount_formatter(lang))
+    plotting._legend(ax)
+    return plotting._finish(ax, title)
+
+
+def statement_panel(report: Report) -> Panel:
+    """提成结算: commission per rep stacked by tier, with the statement table (orders, base, tiers, total)."""
+    lang = report.lang
+    rules = commission_rules(report.config)
+    if rules["count_when"] == "invoice_paid" and not report.ds.has("invoices"):
+        return Panel.skipped(t("needs_table", lang, tables="invoices"))
+    frame = statement_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("com_none", lang))
+    parts = [c for c in frame.columns if c not in ("rep_id", "label", "orders", "base", "total", "effective_rate")]
+    top = frame.head(report.config["report"]["top_n"] * 3)
+    ax = plot_commission(top, parts=parts, lang=lang, title=f"{t('com_title', lang)} · {report.region_label}")
+    base = t("com_base_paid" if rules["count_when"] == "invoice_paid" else "com_base_order", lang)
+    table = pd.DataFrame(
+        {
+            t("com_rep", lang): frame["label"],
+            t("com_orders", lang): frame["orders"].map(format_int),
+            base: frame["base"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    for part in parts:
+        table[part] = frame[part].map(lambda v: format_amount(v, lang))
+    table[t("com_total", lang)] = frame["total"].map(lambda v: format_amount(v, lang))
+    table[t("com_rate", lang)] = frame["effective_rate"].map(lambda v: format_pct(v, digits=2))
+    return Panel(frame=frame, table=table, figure=ax.figure, note=_note(report, rules))
+
+
+def _note(report: Report, rules: dict[str, Any]) -> str:
+    lang = report.lang
+    if rules["count_when"] == "order":
+        return t("com_note_order", lang)
+    invoices = report.ds["invoices"]
+    paid = invoices["paid_at"].notna() & (month_labels(invoices["paid_at"]) == report.period)
+    unlinked = int((paid & invoices["order_id"].isna()).sum())
+    return t("com_note_paid", lang, unlinked=t("com_unlinked", lang, n=unlinked) if unlinked else "").strip()
+
+
+def rep_statement_panel(report: Report, rep_id: str) -> Panel:
+    """One rep's statement: every order counted this period with its sequence number, tier, rate and commission."""
+    lang = report.lang
+    rules = commission_rules(report.config)
+    if rules["count_when"] == "invoice_paid" and not report.ds.has("invoices"):
+        return Panel.skipped(t("needs_table", lang, tables="invoices"))
+    lines = commission_lines(report)
+    lines = lines[lines["rep_id"] == rep_id].reset_index(drop=True)
+    if lines.empty:
+        return Panel(frame=lines, note=t("com_none", lang))
+    base = t("com_base_paid" if rules["count_when"] == "invoice_paid" else "com_base_order", lang)
+    table = pd.DataFrame(
+        {
+            t("com_order", lang): lines["order_id"],
+            t("com_customer", lang): lines["customer_id"],
+            t("com_sequence", lang): lines["sequence"],
+            t("com_tier", lang): lines["tier"],
+            t("com_tier_rate", lang): lines["rate"].map(lambda v: format_pct(v)),
+            base: lines["base"].map(lambda v: format_amount(v, lang)),
+            t("com_commission", lang): lines["commission"].map(lambda v: format_amount(v, lang)),
+            t("com_counted_at", lang): pd.to_datetime(lines["counted_at"]).dt.strftime("%Y-%m-%d"),
+        }
+    )
+    total = float(lines["commission"].sum())
+    note = f"{t('com_total', lang)}: {format_amount(total, lang)}" if not math.isnan(total) else ""
+    return Panel(frame=lines, table=table, note=note)
+
+
+def commission_metrics(report: Report) -> dict[str, float | int | None]:
+    """Total commission, base and effective rate this period (``None`` where invoices are needed and absent)."""
+    rules = commission_rules(report.config)
+    if rules["count_when"] == "invoice_paid" and not report.ds.has("invoices"):
+        return {"commission_total": None, "commission_base": None, "commission_rate": None}
+    lines = commission_lines(report)
+    total, base = float(lines["commission"].sum()), float(lines["base"].sum())
+    return {"commission_total": total, "commission_base": base, "commission_rate": total / base if base else None}
