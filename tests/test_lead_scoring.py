@@ -1,0 +1,170 @@
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from tiny import TABLES, write_tiny
+
+from salesnb import lead_scoring as ls
+from salesnb.report import open_report
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+def synthetic(n: int = 3000, seed: int = 0) -> pd.DataFrame:
+    """Leads over 2025-01..2026-10 whose conversion depends on the source (A 60%, B 10%) and a little on size."""
+    rng = np.random.default_rng(seed)
+    created = pd.Timestamp("2025-01-01") + pd.to_timedelta(rng.uniform(0, 668, n), unit="D")
+    source = np.where(rng.random(n) < 0.5, "A", "B")
+    size = np.round(np.exp(rng.normal(np.log(100), 1.0, n)))
+    p = np.where(source == "A", 0.6, 0.1)
+    converted = (rng.random(n) < p).astype(float)
+    decided = created + pd.Timedelta(days=2)
+    open_ = decided >= pd.Timestamp("2026-11-01")
+    converted[open_] = np.nan
+    frame = pd.DataFrame(
+        {
+            "lead_id": [f"L{i:05d}" for i in range(n)],
+            "created_at": created,
+            "source": source,
+            "region": np.where(rng.random(n) < 0.5, "华东", "华南"),
+            "company_size": size,
+            "size_band": ls.size_band(pd.Series(size), (0, 50, 200, 1000)),
+            "first_response_at": created + pd.Timedelta(hours=1),
+            "response_hours": 1.0,
+            "rep_id": "R1",
+            "status": np.where(np.isnan(converted), "qualified", np.where(converted == 1, "converted", "disqualified")),
+            "decided_at": decided.where(~np.isnan(converted)),
+            "converted": converted,
+        }
+    )
+    return frame.sort_values("created_at").reset_index(drop=True)
+
+
+def test_size_bands():
+    assert ls.size_band_labels([0, 50, 200, 1000]) == ["<50", "50-199", "200-999", "1000+"]
+    assert ls.size_band_labels([10, 100]) == ["<10", "10-99", "100+"]
+    bands = ls.size_band(pd.Series([3, 49, 50, 199, 200, 1000, 60000, None]), [0, 50, 200, 1000])
+    assert list(bands) == ["<50", "<50", "50-199", "50-199", "200-999", "1000+", "1000+", "未知"]
+
+
+def test_auc_clearly_above_chance_when_conversion_depends_on_a_feature():
+    result = ls.score_leads(synthetic(), "2026-10")
+    assert result["status"] == "ok"
+    assert result["auc"] > 0.75  # source alone separates 60% from 10%
+    assert result["n_holdout"] > 200 and result["n_train"] > 1500
+    assert result["cutoff"] == "2026-07-01" and result["holdout_end"] == "2026-09-30"
+    scores = result["scores"]
+    assert scores["score"].between(0, 1).all()
+    by_source = scores.groupby("source")["score"].mean()
+    assert by_source["A"] > by_source["B"] + 0.3
+    assert scores["score"].is_monotonic_decreasing
+
+
+def test_split_never_trains_on_leads_decided_after_the_cutoff():
+    leads = synthetic()
+    train, holdout, decided, open_ = ls.split(leads, "2026-10", holdout_months=3)
+    cutoff, start, end = pd.Timestamp("2026-07-01"), pd.Timestamp("2026-10-01"), pd.Timestamp("2026-11-01")
+    assert train["decided_at"].max() < cutoff
+    assert holdout["decided_at"].min() >= cutoff and holdout["decided_at"].max() < start
+    assert set(train["lead_id"]).isdisjoint(holdout["lead_id"])
+    assert decided["decided_at"].max() < end
+    assert open_["converted"].isna().sum() + (open_["decided_at"] >= end).sum() == len(open_)
+
+
+def test_no_leakage_labels_after_the_cutoff_do_not_change_the_model():
+    leads = synthetic()
+    cutoff = pd.Timestamp("2026-07-01")
+    flipped = leads.copy()
+    later = flipped["converted"].notna() & (flipped["decided_at"] >= cutoff)
+    flipped.loc[later, "converted"] = 1 - flipped.loc[later, "converted"]
+    flipped.loc[later, "source"] = "A"  # and their features too
+    train_a = ls.split(leads, "2026-10")[0]
+    train_b = ls.split(flipped, "2026-10")[0]
+    pd.testing.assert_frame_equal(train_a, train_b)
+    coef_a = ls.fit(train_a).named_steps["model"].coef_
+    coef_b = ls.fit(train_b).named_steps["model"].coef_
+    np.testing.assert_array_equal(coef_a, coef_b)
+    # the hold-out labels flipped: the same untouched model now ranks them the wrong way round
+    auc_a = ls.score_leads(leads, "2026-10")["auc"]
+    hold = flipped["converted"].notna() & (flipped["decided_at"] >= cutoff) & (flipped["decided_at"] < "2026-10-01")
+    only_labels = leads.copy()
+    only_labels.loc[hold, "converted"] = 1 - only_labels.loc[hold, "converted"]
+    assert ls.score_leads(only_labels, "2026-10")["auc"] == pytest.approx(1 - auc_a)
+
+
+def test_deterministic():
+    a = ls.score_leads(synthetic(), "2026-10", region="华东")
+    b = ls.score_leads(synthetic(), "2026-10", region="华东")
+    assert a["auc"] == b["auc"]
+    pd.testing.assert_frame_equal(a["scores"], b["scores"])
+
+
+def test_too_few_samples_reports_no_number():
+    small = synthetic(n=150)
+    result = ls.score_leads(small, "2026-10")
+    assert result["status"] == "few_train" and result["auc"] is None
+    assert result["scores"]["score"].isna().all()
+    few_holdout = ls.score_leads(synthetic(), "2026-10", min_holdout=100_000)
+    assert few_holdout["status"] == "few_holdout" and few_holdout["auc"] is None
+    assert few_holdout["scores"]["score"].notna().all()
+
+
+def test_open_leads_are_recent_and_in_region():
+    result = ls.score_leads(synthetic(), "2026-10", region="华南", open_days=30)
+    scores = result["scores"]
+    assert (scores["region"] == "华南").all()
+    assert (scores["created_at"] >= pd.Timestamp("2026-10-02")).all()
+
+
+def test_lead_facts_decision_times(tmp_path):
+    tables = {k: [dict(r) for r in v] for k, v in TABLES.items()}
+    tables["leads"] = [
+        {
+            "lead_id": "L1",
+            "created_at": "2026-10-01 09:00",
+            "source": "展会",
+            "region": "华东",
+            "company_size": 20,
+            "first_response_at": "2026-10-01 10:00",
+            "status": "converted",
+            "opportunity_id": "OP1",
+        },
+        {
+            "lead_id": "L2",
+            "created_at": "2026-10-02 09:00",
+            "source": "展会",
+            "region": "",
+            "rep_id": "R2",
+            "first_response_at": "2026-10-02 12:00",
+            "status": "disqualified",
+        },
+        {
+            "lead_id": "L3",
+            "created_at": "2026-10-03 09:00",
+            "source": "转介绍",
+            "region": "华东",
+            "status": "qualified",
+        },
+    ]
+    tables["opportunities"] = [
+        {"opportunity_id": "OP1", "created_at": "2026-10-05 09:00", "status": "open", "region": "华东"}
+    ]
+    folder = write_tiny(tmp_path / "t", tables=tables)
+    report = open_report(str(folder), "2026-10", "ALL")
+    leads = ls.lead_facts(report.ds, (0, 50, 200, 1000)).set_index("lead_id")
+    assert leads.at["L1", "decided_at"] == pd.Timestamp("2026-10-05 09:00") and leads.at["L1", "converted"] == 1
+    assert leads.at["L2", "decided_at"] == pd.Timestamp("2026-10-02 12:00") and leads.at["L2", "converted"] == 0
+    assert pd.isna(leads.at["L3", "decided_at"]) and np.isnan(leads.at["L3", "converted"])
+    assert leads.at["L2", "region"] == "华南"  # from its rep
+    assert leads.at["L1", "response_hours"] == pytest.approx(1.0) and leads.at["L1", "size_band"] == "<50"
+
+
+def test_fast_on_the_sample():
+    report = open_report(str(SAMPLE), "2026-10", "ALL")
+    leads = ls.lead_facts(report.ds, (0, 50, 200, 1000))
+    started = time.perf_counter()
+    result = ls.score_leads(leads, "2026-10")
+    assert time.perf_counter() - started < 2.0
+    assert 0.55 < result["auc"] < 0.95 and result["n_holdout"] >= 100
