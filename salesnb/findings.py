@@ -163,7 +163,8 @@ class FindingsPanel(Panel):
                 f'<span style="color:#444">{html.escape(f["detail"])}</span><br>'
                 f"<span>→ {html.escape(f['action'])}</span></li>"
             )
-        return '<ol class="salesnb-findings">' + "".join(items) + "</ol>"
+        intro = f'<p class="salesnb-findings-note">{html.escape(self.note)}</p>' if self.note else ""
+        return intro + '<ol class="salesnb-findings">' + "".join(items) + "</ol>"
 
 
 register(

@@ -7,8 +7,9 @@ from typing import Any
 import pandas as pd
 
 from . import facts, plotting
+from .findings import FindingsPanel, all_findings, findings_panel
 from .formatting import format_amount, format_pct
-from .i18n import t
+from .i18n import register, t
 from .panel import Panel
 from .report import Report
 from .targets import segment_targets, total_target
@@ -346,3 +347,40 @@ def orders_aov_panel(report: Report) -> Panel:
     if split["total"] is not None:
         note = t("growth_split", lang, **{k: format_amount(v, lang) for k, v in split.items()})
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+
+
+register(
+    {
+        "exec_counts": {
+            "zh": "本月共 {total} 条发现：高 {high} 条、中 {medium} 条；下面按对收入的影响列出前 {shown} 条，"
+            "详情见各分析角度的报告。",
+            "en": "{total} findings this month: {high} high, {medium} medium; the {shown} with the most revenue "
+            "at stake are listed below, details in each angle's report.",
+        },
+    }
+)
+
+
+def executive_summary_panel(report: Report) -> FindingsPanel:
+    """执行摘要: the ranked findings of every angle for this period and region, the top ``report.top_n`` shown."""
+    found = all_findings(report)
+    limit = int(report.config["report"]["top_n"])
+    panel = findings_panel(found, report.lang, limit=limit, show_angle=True)
+    if found:
+        counts = {level: sum(f["severity"] == level for f in found) for level in ("high", "medium")}
+        panel.note = t("exec_counts", report.lang, total=len(found), shown=min(limit, len(found)), **counts)
+    return panel
+
+
+def overview_metrics(report: Report) -> dict[str, Any]:
+    """Everything the overview writes to ``metrics.json``: headline figures, last month's bridge, top driver, plan."""
+    from . import drivers, planning
+
+    plan, how = planning.plan_total(report)
+    return {
+        **headline_metrics(report),
+        **drivers.bridge_metrics(report),
+        **drivers.driver_metrics(report),
+        "plan_next_month": plan,
+        "plan_method": how,
+    }

@@ -117,3 +117,32 @@ def test_panels_render_in_english(tiny):
     for p in (overview.trend_panel(r), overview.orders_aov_panel(r), overview.composition_panel(r, by="channel")):
         assert p.figure is not None and not p.table.empty
     assert isinstance(panel.frame, pd.DataFrame)
+
+
+def test_executive_summary_ranks_every_angle_for_the_seed_case():
+    """华东 2026-10 (the seed case): the summary names the trade-show leads, ranked, cut to top_n, every angle."""
+    from salesnb.findings import SEVERITIES, all_findings
+
+    rep = open_report("", "2026-10", "华东")
+    found = all_findings(rep)
+    panel = overview.executive_summary_panel(rep)
+    top_n = rep.config["report"]["top_n"]
+    assert len(panel.findings) == min(top_n, len(found))
+    order = [SEVERITIES.index(f["severity"]) for f in panel.findings]
+    assert order == sorted(order)  # high before medium before low
+    codes = {f["code"] for f in found}
+    assert {"lead_source_shift", "lead_fit_low", "stage_stock_surge"} <= codes
+    assert {f["angle"] for f in found} >= {"process"}
+    assert str(len(found)) in panel.note and "华东" not in panel.note
+    html = panel.to_html()
+    assert "展会" in html and "[销售流程]" in html
+
+
+def test_overview_metrics_hold_headline_bridge_driver_and_plan():
+    rep = open_report("", "2026-10", "ALL")
+    m = overview.overview_metrics(rep)
+    assert m["revenue"] == overview.headline_metrics(rep)["revenue"]
+    parts = sum(v for k, v in m.items() if k.startswith("bridge_") and k not in ("bridge_baseline", "bridge_period"))
+    assert parts == pytest.approx(m["revenue"] - m["revenue_prev_month"], rel=1e-9)
+    assert m["plan_method"] in {"set", "forecast", "trailing"} and m["plan_next_month"] > 0
+    assert isinstance(m["top_driver_segment"], str)

@@ -9,7 +9,7 @@ from salesnb.errors import ParameterError
 from salesnb.loading import load_dataset
 from salesnb.rendering import extract_result, presentable
 from salesnb.report import RESULT_MIME, clean_json, dumps
-from salesnb.runner import merge_results, plan_jobs, safe_dirname, write_atomic
+from salesnb.runner import available_angles, merge_results, plan_jobs, safe_dirname, write_atomic
 
 
 @pytest.mark.parametrize(
@@ -118,3 +118,18 @@ def test_merge_results_lists_summary_findings_once(tmp_path):
     assert json.loads((tmp_path / "findings.json").read_text(encoding="utf-8")) == [market]
     merge_results(tmp_path, {"market": {"metrics": {}, "findings": []}})  # the problem is gone after a re-run
     assert json.loads((tmp_path / "findings.json").read_text(encoding="utf-8")) == []
+
+
+def test_every_notebook_takes_the_same_parameters():
+    """The runner passes one parameter set to every angle: papermill must see the same names and defaults."""
+    import papermill
+
+    seen = {
+        path.stem: {name: p["default"] for name, p in papermill.inspect_notebook(str(path)).items()}
+        for path in sorted(Path("notebooks").glob("*.ipynb"))
+    }
+    assert set(seen) == set(available_angles())
+    first = seen["overview"]
+    assert {"data", "period", "region", "config_path", "mapping_path", "lang", "thresholds"} <= set(first)
+    for angle, params in seen.items():
+        assert params == first, angle
