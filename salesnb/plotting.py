@@ -127,6 +127,7 @@ def setup_style() -> None:
             "font.family": "sans-serif",
             "font.sans-serif": [FONT_NAME, "DejaVu Sans"],
             "axes.unicode_minus": False,
+            "text.parse_math": False,  # a "$" in a customer name is text, not TeX
             "axes.prop_cycle": cycler(color=PALETTE),
             "axes.spines.top": False,
             "axes.spines.right": False,

@@ -297,3 +297,13 @@ def test_close_all():
     assert plt.get_fignums()
     plotting.close_all()
     assert not plt.get_fignums()
+
+
+def test_dollar_signs_in_names_stay_text():
+    """Customer names from messy exports may hold "$": a chart shows them as typed, never as TeX."""
+    name = "$100 与 $200 商贸有限公司"
+    frame = pd.DataFrame({"segment": [name, "云服务"], "attainment": [0.8, 1.1]})
+    ax = plotting.plot_attainment(frame, title=name)
+    render(ax)
+    label = next(t for t in ax.get_yticklabels() if t.get_text() == name)
+    assert label._preprocess_math(label.get_text()) == (name, False)
