@@ -15,10 +15,11 @@ from typing import Any
 import nbformat
 
 from .findings import SEVERITY_RANK
+from .webfont import embed_font
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 CSS = (
-    "body{font-family:'Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;"
+    "body{font-family:'salesnb CJK','Noto Sans CJK SC','Source Han Sans SC','PingFang SC','Microsoft YaHei',sans-serif;"
     "margin:2em auto;max-width:1200px;color:#222}"
     "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:6px 10px;text-align:left;"
     "vertical-align:top;font-size:14px}th{background:#f3f5f8}.high{color:#c0392b;font-weight:bold}"
@@ -35,7 +36,7 @@ ANGLE_NAMES = {
 
 
 def _page(title: str, body: str) -> str:
-    return (
+    return embed_font(
         f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
         f"<style>{CSS}</style></head><body>{body}</body></html>\n"
     )

@@ -8,8 +8,19 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 
+def figure_alt_text(figure: object) -> str:
+    """The chart's titles (suptitle, then each axes' title) as one line: the image's alternative text."""
+    parts = []
+    suptitle = getattr(figure, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text():
+        parts.append(suptitle.get_text())
+    for ax in figure.get_axes():
+        parts += [ax.get_title(loc) for loc in ("left", "center", "right") if ax.get_title(loc)]
+    return " / ".join(dict.fromkeys(parts))
+
+
 def figure_image(figure: object, dpi: int = 110) -> object:
-    """The figure as an embedded PNG, closed afterwards.
+    """The figure as an embedded PNG with its titles as alternative text, closed afterwards.
 
     Rendering here rather than through the kernel's matplotlib backend gives the same image in JupyterLab,
     under papermill and in a warm batch kernel, whatever ``MPLBACKEND`` the environment sets.
@@ -21,8 +32,9 @@ def figure_image(figure: object, dpi: int = 110) -> object:
 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    alt = figure_alt_text(figure)
     plt.close(figure)
-    return Image(data=buffer.getvalue(), format="png")
+    return Image(data=buffer.getvalue(), format="png", alt=alt or None)
 
 
 @dataclass

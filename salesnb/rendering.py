@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 
 from .report import RESULT_MIME
+from .webfont import embed_font
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -46,7 +47,7 @@ def presentable(nb: nbformat.NotebookNode, *, show_code: bool = False) -> nbform
 
 
 def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False) -> str:
-    """Render ``nb`` to one self-contained HTML page (images are inline base64 PNGs)."""
+    """Render ``nb`` to one self-contained HTML page (images are inline base64 PNGs, the CJK font a subset)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -58,4 +59,4 @@ def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False) -
         embed_images=True,
     )
     body, _ = exporter.from_notebook_node(presentable(nb, show_code=show_code), resources={"metadata": {"name": title}})
-    return body
+    return embed_font(body)

@@ -67,12 +67,26 @@ def safe_dirname(name: str) -> str:
     return f"{cleaned or 'region'}-{digest}"
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+_SHARED_MODE = 0o666 & ~_umask()  # read once at import: os.umask is process-wide, not thread-safe
+
+
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` via a temporary file in the same folder and an atomic rename."""
+    """Write ``content`` to ``path`` via a temporary file in the same folder and an atomic rename.
+
+    The file gets the permissions any new file would (``0o666`` less the umask), not the private
+    ``0o600`` of a temporary file: reports are made to be shared.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = "wb" if isinstance(content, bytes) else "w"
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, _SHARED_MODE)
         with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as handle:
             handle.write(content)
         os.replace(tmp, path)

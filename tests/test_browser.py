@@ -27,6 +27,7 @@ PROBE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
 const frame = document.getElementById("page");
 frame.addEventListener("load", async () => {{
   const doc = frame.contentDocument;
+  await doc.fonts.ready;
   const images = [...doc.images];
   const links = [...doc.links].map(a => a.href).filter(h => h.startsWith(location.origin));
   const statuses = await Promise.all(links.map(h => fetch(h).then(r => r.status).catch(() => 0)));
@@ -35,6 +36,10 @@ frame.addEventListener("load", async () => {{
     images: images.length,
     broken: images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt || i.src.slice(0, 40)),
     chinese: /[\\u4e00-\\u9fff]/.test(doc.body.innerText),
+    text_fonts: [...doc.querySelectorAll("h1, h2, td, li")].slice(0, 40).map(e => getComputedStyle(e).fontFamily)
+      .filter(f => !f.startsWith('"salesnb CJK"')),
+    page_font: [...doc.fonts].filter(f => f.family.replace(/["']/g, "") === "salesnb CJK").map(f => f.status),
+    alt_missing: images.filter(i => !i.alt).length,
     links: links.length,
     dead_links: links.filter((h, k) => statuses[k] !== 200),
   }});
@@ -92,6 +97,9 @@ def test_report_loads_with_its_charts_in_chromium(rendered, server, tmp_path, an
     result = probe(rendered, server, f"2026-10/ALL/{angle}.html", tmp_path)
     assert result["images"] >= 1 and result["broken"] == [], result
     assert result["chinese"] and "ALL" in result["title"]
+    assert result["page_font"] == ["loaded"], result  # the page text is drawn with the embedded CJK subset
+    assert result["text_fonts"] == [], result  # ... headings, tables and findings included
+    assert result["alt_missing"] == 0, result  # every chart is described by its title
     shot = tmp_path / f"{angle}.png"
     done = chromium(
         f"--screenshot={shot}", "--window-size=1280,2400", f"{server}/2026-10/ALL/{angle}.html", tmp=tmp_path

@@ -35,6 +35,17 @@ def test_write_atomic_replaces_and_leaves_no_temp(tmp_path):
     assert [p.name for p in path.parent.iterdir()] == ["metrics.json"]
 
 
+def test_write_atomic_gives_shareable_permissions(tmp_path):
+    import os
+    import stat
+
+    umask = os.umask(0o022)
+    os.umask(umask)
+    write_atomic(tmp_path / "index.html", "<p>ok</p>")
+    mode = stat.S_IMODE((tmp_path / "index.html").stat().st_mode)
+    assert mode == 0o666 & ~umask and mode & stat.S_IRGRP  # not a temp file's private 0o600
+
+
 def test_clean_json_is_stable():
     value = {"b": float("nan"), "a": 1.23456789, "c": 2.0, "d": [float("inf")], "e": None}
     assert clean_json(value) == {"a": 1.234568, "b": None, "c": 2, "d": [None], "e": None}
