@@ -13,7 +13,6 @@ data does not show, so its numbering starts at 2.
 from __future__ import annotations
 
 import math
-import weakref
 from typing import Any
 
 import numpy as np
@@ -29,7 +28,6 @@ from .periods import month_labels
 from .report import Report
 
 COUNT_WHEN: tuple[str, ...] = ("invoice_paid", "order")
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 register(
     {
@@ -130,11 +128,8 @@ def order_sequence(ds) -> pd.Series:
     Orders are numbered by order date, then order id. A customer acquired (``customers.acquired_at``) before
     its first order in the data starts at 2: its first order happened before the data begins.
     """
-    try:
-        store = _CACHE.setdefault(ds, {})
-    except TypeError:  # pragma: no cover - unhashable dataset
-        store = {}
-    if "sequence" not in store:
+
+    def build() -> pd.Series:
         orders = ds["orders"][["order_id", "customer_id", "order_date"]]
         ordered = orders.sort_values(["customer_id", "order_date", "order_id"], kind="stable")
         number = ordered.groupby("customer_id", sort=False).cumcount() + 1
@@ -143,8 +138,9 @@ def order_sequence(ds) -> pd.Series:
             first = ordered.groupby("customer_id", sort=False)["order_date"].transform("min").dt.normalize()
             acquired = ordered["customer_id"].map(customers.set_index("customer_id")["acquired_at"])
             number = number + (pd.to_datetime(acquired).dt.normalize() < first).astype(int)
-        store["sequence"] = pd.Series(number.to_numpy(), index=ordered["order_id"].to_numpy(), name="sequence")
-    return store["sequence"]
+        return pd.Series(number.to_numpy(), index=ordered["order_id"].to_numpy(), name="sequence")
+
+    return facts.per_dataset(ds, ("commission", "sequence"), build)
 
 
 def commission_lines(report: Report) -> pd.DataFrame:

@@ -69,6 +69,11 @@ class WarmKernel:
             await self.km.shutdown_kernel(now=True)
         self.km = self.kc = None
 
+    @property
+    def kernel_pid(self) -> int | None:
+        """The kernel's process id while it runs (for a last-resort kill), else ``None``."""
+        return getattr(getattr(self.km, "provisioner", None), "pid", None)
+
     def start(self) -> None:
         if self.km is None:
             self.loop.run_until_complete(self._start())

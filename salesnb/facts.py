@@ -8,24 +8,36 @@ falling back to its customer's region.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 import pandas as pd
 
 from .loading import Dataset
 from .periods import ALL, month_labels
 
-_CACHE: weakref.WeakKeyDictionary[Dataset, dict[str, pd.DataFrame]] = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[Dataset, dict] = weakref.WeakKeyDictionary()
+T = TypeVar("T")
 UNKNOWN = "未知"  # label for a missing region / channel / product line
 
 
-def _cached(ds: Dataset, key: str, build) -> pd.DataFrame:
+def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
+    """``build()`` computed once per dataset object and kept as long as the dataset lives.
+
+    Derived tables (facts, customer histories, funnels) are shared by every report and angle run on the
+    same loaded dataset; callers namespace ``key`` by module. Callers must not modify the result.
+    """
     try:
         store = _CACHE.setdefault(ds, {})
     except TypeError:  # unhashable dataset object: no caching
-        return build(ds)
+        return build()
     if key not in store:
-        store[key] = build(ds)
+        store[key] = build()
     return store[key]
+
+
+def _cached(ds: Dataset, key: str, build: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
+    return per_dataset(ds, ("facts", key), lambda: build(ds))
 
 
 def order_facts(ds: Dataset) -> pd.DataFrame:

@@ -17,7 +17,6 @@ fixed ``random_state``): fast, deterministic, and its coefficients can be read.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
+from . import facts
 from .facts import UNKNOWN
 from .loading import Dataset
 from .periods import month_end_exclusive, month_start, parse_period
@@ -37,7 +37,6 @@ CATEGORICAL: tuple[str, ...] = ("source", "size_band", "region")
 NUMERIC: tuple[str, ...] = ("log_size", "log_response_hours", "no_response")
 MAX_RESPONSE_HOURS = 168.0  # a week: slower answers count as a week
 RANDOM_STATE = 0
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dataset -> {key: frame}
 
 _LEAD_STATUS = {
     "new": "new",
@@ -91,13 +90,7 @@ def size_band(values: pd.Series, edges: list[float] | tuple[float, ...]) -> pd.S
 
 
 def _cached(ds: Dataset, key: tuple, build) -> pd.DataFrame:
-    try:
-        store = _CACHE.setdefault(ds, {})
-    except TypeError:  # pragma: no cover - unhashable dataset
-        return build()
-    if key not in store:
-        store[key] = build()
-    return store[key]
+    return facts.per_dataset(ds, ("lead_scoring", key), build)
 
 
 def lead_facts(ds: Dataset, size_edges: list[float] | tuple[float, ...]) -> pd.DataFrame:

@@ -24,7 +24,6 @@ away; ``region_underperform`` exists only in the ALL report.
 from __future__ import annotations
 
 import math
-import weakref
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -44,7 +43,6 @@ from .targets import total_target
 
 ANGLE = "market"
 INACTIVE = "inactive"  # RFM pseudo-tier: no order in the lookback window
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 register(
     {
@@ -273,13 +271,7 @@ register(
 
 
 def _cached(ds, key: str, build):
-    try:
-        store = _CACHE.setdefault(ds, {})
-    except TypeError:  # pragma: no cover - unhashable dataset
-        return build(ds)
-    if key not in store:
-        store[key] = build(ds)
-    return store[key]
+    return facts.per_dataset(ds, ("market", key), lambda: build(ds))
 
 
 def _cfg(report: Report) -> dict[str, Any]:

@@ -15,7 +15,6 @@ configuration; lead scoring lives in :mod:`salesnb.lead_scoring`.
 from __future__ import annotations
 
 import math
-import weakref
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -35,7 +34,6 @@ from .report import Report
 
 ANGLE = "process"
 DAY_SECONDS = 86_400.0
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dataset -> {key: frame}
 _DEAL_STATUS = {
     "won": "won",
     "win": "won",
@@ -433,13 +431,7 @@ def _stages(report: Report) -> list[str]:
 
 
 def _cached(ds, key: tuple, build):
-    try:
-        store = _CACHE.setdefault(ds, {})
-    except TypeError:  # pragma: no cover - unhashable dataset
-        return build()
-    if key not in store:
-        store[key] = build()
-    return store[key]
+    return facts.per_dataset(ds, ("process", key), build)
 
 
 def _bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:

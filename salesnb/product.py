@@ -26,7 +26,6 @@ its usual month.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -46,7 +45,6 @@ from .report import Report
 ANGLE = "product"
 CODES = ("product_line_decline", "return_rate_high", "discount_deepening", "margin_erosion", "lost_to_competitor")
 STAGES = ("intro", "growth", "mature", "decline")  # lifecycle stages, in order
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 register(
     {
@@ -254,13 +252,7 @@ register(
 
 
 def _cached(ds, key: str, build):
-    try:
-        store = _CACHE.setdefault(ds, {})
-    except TypeError:  # unhashable dataset object: no caching
-        return build(ds)
-    if key not in store:
-        store[key] = build(ds)
-    return store[key]
+    return facts.per_dataset(ds, ("product", key), lambda: build(ds))
 
 
 def _cfg(report: Report) -> dict[str, Any]:

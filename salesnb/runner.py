@@ -17,11 +17,14 @@ angles of a period × region one after the other; reports whose inputs did not c
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import signal
 import tempfile
+import threading
 import time
 import unicodedata
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -204,8 +207,26 @@ _WORKER: dict[str, Any] = {}
 
 
 def _worker_start(env: dict[str, str], events: Any) -> None:
-    """Process-pool initializer: remember the kernel environment and the progress queue."""
+    """Process-pool initializer: remember the kernel environment and the progress queue, watch the parent."""
     _WORKER.update(env=env, events=events, kernel=None)
+    if events is not None:
+        threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+
+
+def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
+    """End this worker and its kernel once the run that started it is gone (killed, not interrupted).
+
+    Ctrl-C reaches the whole process group, but a ``kill`` of the main process alone would otherwise
+    leave the workers and their kernels waiting forever, holding memory on a shared machine.
+    """
+    while os.getppid() == parent:
+        time.sleep(every)
+    kernel = _WORKER.get("kernel")
+    pid = kernel.kernel_pid if kernel is not None else None
+    if pid:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    os._exit(1)
 
 
 def _worker_scope(jobs: list[Job], parameters: dict[str, Any], out_dir: Path, show_code: bool) -> list[JobResult]:
@@ -256,24 +277,30 @@ def _execute_all(
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
-    with context.Manager() as manager:
-        events = manager.Queue()
-        with ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_worker_start, initargs=(env, events)
-        ) as pool:
-            pending = {pool.submit(_worker_scope, scope, parameters, out, show_code) for scope in scopes}
-            while pending:
-                finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                while not events.empty():
-                    period, region, angle = events.get()
-                    bar.set_postfix_str(f"{period} {region} {angle}")
-                    bar.update(1)
-                for future in finished:
-                    results += future.result()
-            while not events.empty():
-                events.get()
-                bar.update(1)
+    events = context.Queue()  # handed to the workers at start; no manager process to outlive a killed run
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(env, events)) as pool:
+        pending = {pool.submit(_worker_scope, scope, parameters, out, show_code) for scope in scopes}
+        while pending:
+            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            _drain(events, bar)
+            for future in finished:
+                results += future.result()
+    _drain(events, bar)  # the workers have exited: what they sent is in the pipe
+    events.close()
     return results
+
+
+def _drain(events: Any, bar: Any) -> None:
+    """Move the workers' progress events that have arrived onto the bar."""
+    import queue
+
+    while True:
+        try:
+            period, region, angle = events.get_nowait()
+        except queue.Empty:
+            return
+        bar.set_postfix_str(f"{period} {region} {angle}")
+        bar.update(1)
 
 
 def _finding_key(finding: dict) -> tuple[str, str, str]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import math
 import warnings
-import weakref
 from typing import Any
 
 import numpy as np
@@ -32,7 +31,6 @@ from .periods import ALL, month_labels
 from .report import Report
 
 ANGLE = "support"
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 register(
     {
@@ -200,13 +198,7 @@ register(
 
 
 def _cached(ds, key: str, build):
-    try:
-        store = _CACHE.setdefault(ds, {})
-    except TypeError:  # pragma: no cover - unhashable dataset
-        return build(ds)
-    if key not in store:
-        store[key] = build(ds)
-    return store[key]
+    return facts.per_dataset(ds, ("support", key), lambda: build(ds))
 
 
 def _cfg(report: Report) -> dict[str, Any]:

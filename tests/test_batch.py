@@ -158,3 +158,53 @@ def test_parallel_run_matches_serial_run(tmp_path):
     for path in sorted((tmp_path / "serial").glob("*/*/*.json")):
         twin = tmp_path / "parallel" / path.relative_to(tmp_path / "serial")
         assert twin.read_bytes() == path.read_bytes(), path
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker processes")
+def test_killed_run_leaves_no_workers_or_kernels(tmp_path):
+    """`kill` of the main process alone (not Ctrl-C): its workers and their kernels end within seconds."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    def children(pid: int) -> set[int]:
+        found = set()
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(stat.parent.name))
+        return found
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    run = subprocess.Popen(
+        [sys.executable, "-m", "salesnb", "run", "--data", "data/sample", "--period", "2026-09", "--period",
+         "2026-10", "--region", "华东", "--region", "华南", "--angle", "overview", "--jobs", "2",
+         "--out", str(tmp_path), "--quiet"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    family: set[int] = set()
+    while time.monotonic() < deadline and run.poll() is None:
+        workers = children(run.pid)
+        kernels = {k for w in workers for k in children(w)}
+        family = workers | kernels
+        if len(kernels) >= 2:  # both workers have started their kernel
+            break
+        time.sleep(0.2)
+    assert run.poll() is None and len(family) >= 4, "the run should be busy with two workers and their kernels"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(alive(p) for p in family):
+        time.sleep(0.2)
+    assert not [p for p in family if alive(p)]
