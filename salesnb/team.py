@@ -651,22 +651,25 @@ def underperform_panel(report: Report) -> Panel:
     frame = underperform_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("team_no_rep_targets", lang))
+    limit = 2 * report.config["report"]["top_n"]  # a company of thousands of reps: chart and table stay readable
+    shown = frame[frame["flagged"] | (frame.index < limit)]
+    note = t("showing_lowest", lang, shown=len(shown), total=len(frame)) if len(shown) < len(frame) else ""
     ax = plotting.plot_attainment(
-        frame, label="label", value="attainment", lang=lang, title=t("team_underperform_title", lang)
+        shown, label="label", value="attainment", lang=lang, title=t("team_underperform_title", lang)
     )
     table = pd.DataFrame(
         {
-            t("team_rep", lang): frame["label"],
-            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
-            t("attainment", lang): frame["attainment"].map(format_pct),
-            t("team_orders", lang): frame["orders"].map(format_int),
-            t("team_expected_orders", lang): frame["usual_orders"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
-            t("team_p_value", lang): frame["p_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"),
-            t("team_flag", lang): frame["flagged"].map(lambda f: t("team_flag_yes", lang) if f else ""),
+            t("team_rep", lang): shown["label"],
+            t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
+            t("target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+            t("attainment", lang): shown["attainment"].map(format_pct),
+            t("team_orders", lang): shown["orders"].map(format_int),
+            t("team_expected_orders", lang): shown["usual_orders"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
+            t("team_p_value", lang): shown["p_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"),
+            t("team_flag", lang): shown["flagged"].map(lambda f: t("team_flag_yes", lang) if f else ""),
         }
     )
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 
 # ------------------------------------------------------------------------------------------ new-hire ramp

@@ -370,3 +370,19 @@ def test_clean_data_stays_quiet(clean):
     assert sum(highs) <= 2, f"{sum(highs)} high-severity team findings in {reports} clean reports"
     assert sum(h == 0 for h in highs) >= 0.9 * reports
     assert len(found) <= reports // 2
+
+
+def test_underperform_panel_shows_the_lowest_and_every_flagged_rep(tmp_path):
+    """A company with many reps: the chart and table keep the 2×top_n lowest plus any flagged rep."""
+    from salesnb.report import open_report
+
+    config = tmp_path / "small.yaml"
+    config.write_text("report:\n  top_n: 2\n", encoding="utf-8")
+    report = open_report("", "2026-08", "ALL", config_path=str(config))
+    panel = team.underperform_panel(report)
+    frame = panel.frame
+    expected = frame[frame["flagged"] | (frame.index < 4)]
+    assert len(frame) > 10 and len(panel.table) == len(expected) < len(frame)
+    assert list(panel.table.iloc[:, 0]) == list(expected["label"])
+    assert "R015" in set(expected["rep_id"])  # the planted underperformer (华北 2026-08) stays in view
+    assert str(len(frame)) in panel.note
