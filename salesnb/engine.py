@@ -26,6 +26,7 @@ import salesnb.session as _salesnb_session
 _salesnb_session.between_reports()
 del _salesnb_session
 get_ipython().reset(new_session=True, aggressive=False)
+__import__("salesnb.session", fromlist=["release_memory"]).release_memory()
 """
 
 
@@ -56,7 +57,11 @@ class WarmKernel:
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         env = {**os.environ, **(self.env or {}), "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": INLINE}
         await self.km.start_kernel(
-            cwd=str(self.cwd), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:", "--log-level=ERROR"]
+            cwd=str(self.cwd), env=env, extra_arguments=[
+                "--HistoryManager.hist_file=:memory:",
+                "--InteractiveShell.cache_size=0",  # no Out[n]: a cell's panel is shown, then let go
+                "--log-level=ERROR",
+            ],
         )
         self.kc = self.km.client()
         self.kc.start_channels()

@@ -36,6 +36,19 @@ def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
     return store[key]
 
 
+def forget_derived(ds: Dataset | None = None, *, keep: tuple[str, ...] = ("facts",)) -> None:
+    """Drop the per-dataset tables of the angle modules (all datasets when ``ds`` is None), keeping ``keep``.
+
+    An angle's derived tables (customer histories, funnels, invoice facts ...) can be several times the
+    size of the data. Dropped once its findings are known and between reports, only one angle's tables are
+    alive at a time; the shared order and line facts stay.
+    """
+    stores = [_CACHE.get(ds, {})] if ds is not None else list(_CACHE.values())
+    for store in stores:
+        for key in [k for k in store if not (isinstance(k, tuple) and k and k[0] in keep)]:
+            del store[key]
+
+
 def _cached(ds: Dataset, key: str, build: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
     return per_dataset(ds, ("facts", key), lambda: build(ds))
 

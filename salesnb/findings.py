@@ -183,13 +183,17 @@ def all_findings(report: Any) -> list[dict[str, Any]]:
     """Every angle's findings for one report, ranked: the executive summary of the overview.
 
     Each angle module (``salesnb.market`` ...) computes its own through ``angle_findings``; results are
-    memoised per report scope, so the angle notebooks run after the overview reuse them.
+    memoised per report scope, so the angle notebooks run after the overview reuse them. The angles'
+    derived tables are dropped after each (see :func:`salesnb.facts.forget_derived`) to bound memory.
     """
     import importlib
+
+    from .facts import forget_derived
 
     found: list[dict[str, Any]] = []
     for angle in ANGLES[1:]:
         found += importlib.import_module(f"salesnb.{angle}").angle_findings(report)
+        forget_derived(report.ds)  # keep one angle's derived tables in memory at a time, not five
     return rank_findings(found)
 
 

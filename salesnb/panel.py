@@ -37,6 +37,9 @@ def figure_image(figure: object, dpi: int = 110) -> object:
     return Image(data=buffer.getvalue(), format="png", alt=alt or None)
 
 
+MAX_TABLE_ROWS = 100  # a page stays readable (and light) for a company with thousands of reps or customers
+
+
 @dataclass
 class Panel:
     """What one notebook cell shows.
@@ -73,4 +76,19 @@ class Panel:
         if self.note:
             display(HTML(self.note_html()))
         if self.table is not None and not self.table.empty:
-            display(HTML(self.table.to_html(index=False, escape=True, border=0, classes="salesnb-table")))
+            display(HTML(self.table_html()))
+
+    def table_html(self, max_rows: int = MAX_TABLE_ROWS) -> str:
+        """The table as escaped HTML, cut to its first ``max_rows`` rows (the panels sort what matters first).
+
+        The whole table stays in :attr:`table` and the numbers in :attr:`frame`.
+        """
+        table = self.table if self.table is not None else pd.DataFrame()
+        shown = table.head(max_rows)
+        out = shown.to_html(index=False, escape=True, border=0, classes="salesnb-table")
+        if len(table) > max_rows:
+            out += (
+                f'<p class="salesnb-note" style="color:#888">前 {max_rows} 行，共 {len(table):,} 行 · '
+                f"first {max_rows} of {len(table):,} rows</p>"
+            )
+        return out

@@ -9,7 +9,6 @@ Tiered commission statements live in :mod:`salesnb.commission`.
 from __future__ import annotations
 
 import math
-import weakref
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -29,7 +28,6 @@ from .targets import total_target
 
 ANGLE = "team"
 DAYS_PER_MONTH = 30.4375
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dataset -> {key: frame}
 
 register(
     {
@@ -178,13 +176,7 @@ register(
 
 
 def _cached(ds, key: str, build):
-    try:
-        store = _CACHE.setdefault(ds, {})
-    except TypeError:  # pragma: no cover - unhashable dataset
-        return build(ds)
-    if key not in store:
-        store[key] = build(ds)
-    return store[key]
+    return facts.per_dataset(ds, ("team", key), lambda: build(ds))
 
 
 def _cfg(report: Report) -> dict[str, Any]:

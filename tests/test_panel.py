@@ -1,0 +1,35 @@
+"""What a panel shows: the chart's alt text, the table cut to a readable length and escaped."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from salesnb.panel import MAX_TABLE_ROWS, Panel, figure_alt_text, figure_image  # noqa: E402
+
+
+def test_long_tables_show_their_first_rows_and_say_so():
+    rows = MAX_TABLE_ROWS + 50
+    table = pd.DataFrame({"代表": [f"R{i:04d}" for i in range(rows)], "销售额": range(rows)})
+    out = Panel(table=table).table_html()
+    assert out.count("<tr>") == MAX_TABLE_ROWS  # body rows (the header row carries a style)
+    assert "R0000" in out and f"R{MAX_TABLE_ROWS - 1:04d}" in out and f"R{MAX_TABLE_ROWS:04d}" not in out
+    assert f"共 {MAX_TABLE_ROWS + 50:,} 行" in out
+
+
+def test_short_tables_are_whole_and_escaped():
+    out = Panel(table=pd.DataFrame({"客户": ["<b>甲</b>", "乙"]})).table_html()
+    assert "&lt;b&gt;甲&lt;/b&gt;" in out and "<b>" not in out and "共" not in out
+
+
+def test_chart_image_carries_its_titles_as_alt_text():
+    fig, (left, right) = plt.subplots(1, 2)
+    fig.suptitle("收入桥")
+    left.set_title("华东")
+    right.set_title("华东")
+    right.set_title("2026-10", loc="right")
+    assert figure_alt_text(fig) == "收入桥 / 华东 / 2026-10"
+    image = figure_image(fig)
+    assert image.alt == "收入桥 / 华东 / 2026-10" and image.data.startswith(b"\x89PNG")
