@@ -36,15 +36,23 @@ def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
     return store[key]
 
 
-def forget_derived(ds: Dataset | None = None, *, keep: tuple[str, ...] = ("facts",)) -> None:
-    """Drop the per-dataset tables of the angle modules (all datasets when ``ds`` is None), keeping ``keep``.
+LARGE_DATASET_ROWS = 500_000  # rows over all tables from which derived tables are dropped after use
+
+
+def forget_derived(
+    ds: Dataset | None = None, *, keep: tuple[str, ...] = ("facts",), min_rows: int = LARGE_DATASET_ROWS
+) -> None:
+    """Drop the angle modules' per-dataset tables of a large dataset (every one when ``ds`` is None).
 
     An angle's derived tables (customer histories, funnels, invoice facts ...) can be several times the
-    size of the data. Dropped once its findings are known and between reports, only one angle's tables are
-    alive at a time; the shared order and line facts stay.
+    size of the data: about 1 GB at a million order lines. Dropped once its findings are known and between
+    reports, only one angle's tables are alive at a time; the shared order and line facts (``keep``) stay.
+    A dataset under ``min_rows`` rows keeps everything: rebuilding would cost time and save little.
     """
-    stores = [_CACHE.get(ds, {})] if ds is not None else list(_CACHE.values())
-    for store in stores:
+    pairs = [(ds, _CACHE.get(ds, {}))] if ds is not None else list(_CACHE.items())
+    for dataset, store in pairs:
+        if sum(len(table) for table in dataset.tables.values()) < min_rows:
+            continue
         for key in [k for k in store if not (isinstance(k, tuple) and k and k[0] in keep)]:
             del store[key]
 

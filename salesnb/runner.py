@@ -43,6 +43,7 @@ from .pages import error_page, index_page
 from .periods import ALL, parse_period
 from .rendering import extract_result, to_html
 from .report import dumps
+from .session import release_memory
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 ANGLE_ORDER = ("overview", "market", "product", "team", "process", "support")
@@ -399,6 +400,8 @@ def run_reports(
             signature = datacache.source_signature(source, mapping_path or None)
             snapshot = datacache.write_snapshot(ds, signature, Path(tmp) / "dataset.pickle")
             env = {datacache.SNAPSHOT_ENV: str(snapshot)}
+            del ds  # the kernels read the snapshot: the main process need not hold the data while they work
+            release_memory()
             results = _execute_all(_scopes(todo), parameters, out, show_code, env, jobs or os.cpu_count() or 1, bar)
         bar.close()
 

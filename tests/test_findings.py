@@ -34,3 +34,20 @@ def test_findings_panel_escapes_and_limits():
     assert "<b>d</b>" not in html and "&lt;b&gt;d&lt;/b&gt;" in html
     assert "高" in html
     assert "未发现" in findings_panel([]).to_html()
+
+
+def test_large_datasets_drop_angle_tables_after_use_small_ones_keep_them():
+    from salesnb import facts, market
+    from salesnb.report import open_report
+
+    report = open_report("", "2026-10", "华东")
+    facts.order_facts(report.ds)
+    market.angle_findings(report)
+    store = facts._CACHE[report.ds]
+    assert any(key[0] == "market" for key in store)
+    facts.forget_derived(report.ds)  # the sample is small: kept, the angle notebooks reuse them
+    assert any(key[0] == "market" for key in store)
+    facts.forget_derived(report.ds, min_rows=1)  # as for a million order lines
+    assert {key[0] for key in store} == {"facts"}
+    before = len(market.angle_findings(report))  # memoised findings survive; tables rebuild on demand
+    assert before == len(market.angle_findings(report)) and market.channel_panel(report).table is not None
