@@ -57,7 +57,9 @@ class WarmKernel:
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         env = {**os.environ, **(self.env or {}), "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": INLINE}
         await self.km.start_kernel(
-            cwd=str(self.cwd), env=env, extra_arguments=[
+            cwd=str(self.cwd),
+            env=env,
+            extra_arguments=[
                 "--HistoryManager.hist_file=:memory:",
                 "--InteractiveShell.cache_size=0",  # no Out[n]: a cell's panel is shown, then let go
                 "--log-level=ERROR",
