@@ -22,10 +22,10 @@ import pandas as pd
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.font_manager import fontManager
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, StrMethodFormatter
 
 from .errors import ParameterError, SalesnbError
-from .formatting import format_amount, format_pct
+from .formatting import format_amount, format_int, format_pct
 from .i18n import check_lang
 
 FONT_PACKAGE = "mplfonts"
@@ -411,12 +411,35 @@ def plot_composition(
     return _finish(ax, title)
 
 
+UNITS = ("amount", "pct", "count")
+
+
+def _value_text(unit: str, lang: str):
+    """How a bar's value is written: 万/亿 amounts, percentages, or whole counts (averages with one decimal)."""
+    if unit == "pct":
+        return format_pct
+    if unit == "count":
+        return lambda v: "—" if np.isnan(v) else (format_int(v) if float(v).is_integer() else f"{v:,.1f}")
+    return lambda v: format_amount(v, lang)
+
+
+def _value_axis(ax: Axes, unit: str, lang: str) -> None:
+    if unit == "pct":
+        ax.xaxis.set_major_formatter(pct_formatter())
+    elif unit == "count":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    else:
+        ax.xaxis.set_major_formatter(amount_formatter(lang))
+
+
 def plot_bar_compare(
     frame: pd.DataFrame,
     *,
     label: str = "segment",
     current: str = "current",
-    baseline: str = "baseline",
+    baseline: str | None = "baseline",
+    unit: str = "amount",
     scale: str = "shared",
     legend: tuple[str, str] | None = None,
     ax: Axes | None = None,
@@ -431,14 +454,18 @@ def plot_bar_compare(
     frame : pandas.DataFrame
         One row per item (segment, or metric such as order count and average order value).
     label, current, baseline : str
-        Columns with the row name, the current value and the baseline value.
+        Columns with the row name, the current value and the baseline value. Without a baseline (``None``, or
+        a column with no value) each row gets one bar and there is no legend.
+    unit : {"amount", "pct", "count"}
+        How values and the axis are written: 万/亿 amounts, percentages (1.0 = 100%), or whole counts
+        (a non-integer value, e.g. a usual monthly average, with one decimal).
     scale : {"shared", "row"}
-        ``shared``: one amount axis for all rows. ``row``: each row's pair scaled to its own larger value, for rows
+        ``shared``: one axis for all rows. ``row``: each row's pair scaled to its own larger value, for rows
         in different units (orders vs order value); the axis is hidden and the labels give the real values.
     legend : (str, str), optional
         Legend texts; default "本期"/"上期" ("This period"/"Last period").
     ax, lang, title, **kwargs
-        As in :func:`plot_trend`; ``**kwargs`` go to both ``ax.barh`` calls.
+        As in :func:`plot_trend`; ``**kwargs`` go to the ``ax.barh`` calls.
 
     Returns
     -------
@@ -446,30 +473,42 @@ def plot_bar_compare(
     """
     if scale not in ("shared", "row"):
         raise ParameterError(f"plot_bar_compare: scale must be 'shared' or 'row', got {scale!r}")
+    if unit not in UNITS:
+        raise ParameterError(f"plot_bar_compare: unit must be one of {UNITS}, got {unit!r}")
     ax = _axes(ax, rows=0 if frame is None else 2 * len(frame))
     if _is_empty(frame):
         return _no_data(ax, lang, title)
     _require(frame, {"label": label, "current": current, "baseline": baseline}, "plot_bar_compare")
-    now, before = _numbers(frame[current]), _numbers(frame[baseline])
+    now = _numbers(frame[current])
+    before = _numbers(frame[baseline]) if baseline is not None else np.full(len(frame), np.nan)
     if np.isnan(now).all() and np.isnan(before).all():
         return _no_data(ax, lang, title)
-    unit = np.ones(len(frame))
+    paired = not np.isnan(before).all()
+    unit_size = np.ones(len(frame))
     if scale == "row":
         largest = np.fmax(np.abs(now), np.abs(before))
-        unit = np.where(np.isnan(largest) | (largest == 0), 1.0, largest)
+        unit_size = np.where(np.isnan(largest) | (largest == 0), 1.0, largest)
     names = legend or (_t("current", lang), _t("baseline", lang))
+    text = _value_text(unit, lang)
     positions = _category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
-    for shift, values, color, name in ((-0.2, now, PRIMARY, names[0]), (0.2, before, NEUTRAL_LIGHT, names[1])):
-        ax.barh(positions + shift, values / unit, height=0.38, color=color, label=name, **kwargs)
-        _bar_end_labels(ax, positions + shift, values / unit, [format_amount(v, lang) for v in values])
-    ends = np.concatenate([now / unit, before / unit, [0.0]])
+    bars = (
+        ((-0.2, now, PRIMARY, names[0]), (0.2, before, NEUTRAL_LIGHT, names[1]))
+        if paired
+        else ((0.0, now, PRIMARY, names[0]),)
+    )
+    height = 0.38 if paired else 0.6
+    for shift, values, color, name in bars:
+        ax.barh(positions + shift, values / unit_size, height=height, color=color, label=name, **kwargs)
+        _bar_end_labels(ax, positions + shift, values / unit_size, [text(v) for v in values])
+    ends = np.concatenate([now / unit_size, before / unit_size, [0.0]])
     ax.set_xlim(min(0.0, np.nanmin(ends) * 1.25), max(np.nanmax(ends), 1e-9) * 1.25)
     if scale == "row":
         ax.set_xticks([])
         ax.grid(False)
     else:
-        ax.xaxis.set_major_formatter(amount_formatter(lang))
-    _legend(ax)
+        _value_axis(ax, unit, lang)
+    if paired:
+        _legend(ax)
     return _finish(ax, title)
 
 

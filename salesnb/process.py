@@ -1119,12 +1119,13 @@ def stage_stock_panel(report: Report) -> Panel:
         frame,
         label="stage",
         current="stock",
+        unit="count",
         baseline="usual",
         lang=lang,
         legend=(t("proc_stock_now", lang), t("proc_usual", lang, n=n)),
         title=f"{t('proc_step_open_deals', lang)} · {t('proc_stage', lang)}",
     )
-    _count_axis(ax, lang)
+    ax.set_xlabel(t("proc_count", lang))
     shown = frame.assign(flag=frame["flagged"].map({True: t("proc_flag_surge", lang), False: ""}))
     table = _table(
         shown,
@@ -1954,12 +1955,13 @@ def stalled_deals_panel(report: Report) -> Panel:
         summary,
         label="stage",
         current="stalled",
+        unit="count",
         baseline="usual",
         lang=lang,
         legend=(t("proc_this_month", lang), t("proc_usual", lang, n=n)),
         title=f"{t('proc_stalled', lang)} · {t('proc_stage', lang)}",
     )
-    _count_axis(ax, lang)
+    ax.set_xlabel(t("proc_count", lang))
     top_n = int(report.config["report"]["top_n"])
     shown = deals.head(top_n)
     table = _table(
@@ -2059,15 +2061,6 @@ def lead_scoring_panel(report: Report) -> Panel:
 
 
 # ------------------------------------------------------------------------------------------------ charts
-
-
-def _count_axis(ax: Axes, lang: str) -> None:
-    """Whole-number ticks on a count axis drawn by :func:`salesnb.plotting.plot_bar_compare`."""
-    from matplotlib.ticker import MaxNLocator, StrMethodFormatter
-
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    ax.set_xlabel(t("proc_count", lang))
 
 
 def plot_funnel(

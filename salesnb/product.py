@@ -915,59 +915,6 @@ def return_reasons_frame(report: Report) -> pd.DataFrame:
     return frame.sort_values(["units", "reason"], ascending=[False, True]).reset_index(drop=True)
 
 
-def plot_rates(
-    frame: pd.DataFrame,
-    *,
-    label: str = "segment",
-    current: str = "rate",
-    baseline: str | None = "baseline_rate",
-    legend: tuple[str, str] | None = None,
-    ax: Axes | None = None,
-    lang: str = "zh",
-    title: str | None = None,
-    **kwargs: object,
-) -> Axes:
-    """Draw a ratio per row (discount depth, margin, return rate ...) as horizontal bars, with its baseline.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per segment, in display order.
-    label, current, baseline : str
-        Columns with the row name, the ratio (1.0 = 100%) and the baseline ratio (``None``: no baseline bar).
-    legend : (str, str), optional
-        Legend texts; default "本期"/"上期".
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to the current bars' ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    ax = plotting._axes(ax, rows=0 if frame is None else 2 * len(frame))
-    if frame is None or len(frame) == 0 or frame[current].isna().all():
-        return plotting._no_data(ax, lang, title)
-    names = legend or (plotting.label("current", lang), plotting.label("baseline", lang))
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
-    now = frame[current].to_numpy(dtype=float)
-    has_base = baseline is not None and frame[baseline].notna().any()
-    shift = 0.2 if has_base else 0.0
-    ax.barh(positions - shift, now, height=0.38 if has_base else 0.6, color=plotting.PRIMARY, label=names[0], **kwargs)
-    plotting._bar_end_labels(ax, positions - shift, now, [format_pct(v) for v in now])
-    ends = [now]
-    if has_base:
-        before = frame[baseline].to_numpy(dtype=float)
-        ax.barh(positions + shift, before, height=0.38, color=plotting.NEUTRAL_LIGHT, label=names[1])
-        plotting._bar_end_labels(ax, positions + shift, before, [format_pct(v) for v in before], color=plotting.NEUTRAL)
-        ends.append(before)
-        plotting._legend(ax)
-    values = np.concatenate(ends + [[0.0]])
-    low, high = np.nanmin(values), np.nanmax(values)
-    ax.set_xlim(min(0.0, low * 1.3), max(high * 1.3, 1e-3))
-    ax.xaxis.set_major_formatter(plotting.pct_formatter())
-    return plotting._finish(ax, title)
-
-
 def returns_panel(report: Report) -> Panel:
     """退货分析: return rate of the products with returns against the trailing months, and returns by reason."""
     lang = report.lang
@@ -990,8 +937,9 @@ def returns_panel(report: Report) -> Panel:
         return Panel(frame=frame, note=t("prod_no_returns", lang) + " " + note)
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, max(3.6, 0.5 * len(shown) + 1.2)), dpi=plotting.DPI,
                                       layout="constrained")  # fmt: skip
-    plot_rates(
+    plotting.plot_bar_compare(
         shown,
+        unit="pct",
         label="product_name",
         current="return_rate",
         baseline="baseline_rate",
@@ -1000,8 +948,9 @@ def returns_panel(report: Report) -> Panel:
         legend=(t("prod_this_month", lang), t("prod_trailing", lang)),
         title=t("prod_returns_title", lang),
     )
-    plot_counts(
+    plotting.plot_bar_compare(
         reasons,
+        unit="count",
         label="reason",
         current="units",
         baseline="baseline_units",
@@ -1105,10 +1054,9 @@ def discount_panel(report: Report) -> Panel:
     legend = (t("prod_this_month", lang), t("prod_trailing", lang))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, max(3.6, 0.6 * len(frame) + 1.2)), dpi=plotting.DPI,
                                       layout="constrained")  # fmt: skip
-    plot_rates(frame, label="product_line", current="discount", baseline="baseline_discount", ax=left, lang=lang,
-               legend=legend, title=t("prod_discount_title", lang))  # fmt: skip
-    plot_rates(frame, label="product_line", current="margin", baseline="baseline_margin", ax=right, lang=lang,
-               legend=legend, title=t("prod_margin_title", lang))  # fmt: skip
+    for ax, column, title in ((left, "discount", "prod_discount_title"), (right, "margin", "prod_margin_title")):
+        plotting.plot_bar_compare(frame, label="product_line", current=column, baseline=f"baseline_{column}",
+                                  unit="pct", ax=ax, lang=lang, legend=legend, title=t(title, lang))  # fmt: skip
     right.set_yticklabels([])
     suffix = t("prod_baseline_suffix", lang)
     table = pd.DataFrame(
@@ -1419,9 +1367,8 @@ def lost_panel(report: Report) -> Panel:
                                       layout="constrained")  # fmt: skip
     plotting.plot_bar_compare(shown, label="label", current="amount", baseline="baseline_amount", ax=left, lang=lang,
                               legend=legend, title=t("prod_lost_title", lang))  # fmt: skip
-    counts = reasons.assign(deals=reasons["deals"].astype(float))
-    plot_counts(counts, label="reason", current="deals", baseline="baseline_deals", ax=right, lang=lang, legend=legend,
-                title=t("prod_reasons_lost_title", lang))  # fmt: skip
+    plotting.plot_bar_compare(reasons, label="reason", current="deals", baseline="baseline_deals", unit="count",
+                              ax=right, lang=lang, legend=legend, title=t("prod_reasons_lost_title", lang))  # fmt: skip
     table = pd.DataFrame(
         {
             t("prod_competitor", lang): shown["label"],
@@ -1432,41 +1379,6 @@ def lost_panel(report: Report) -> Panel:
         }
     )
     return Panel(frame=frame, table=table, figure=fig, note=note)
-
-
-def plot_counts(
-    frame: pd.DataFrame,
-    *,
-    label: str = "segment",
-    current: str = "count",
-    baseline: str = "baseline",
-    legend: tuple[str, str] | None = None,
-    ax: Axes | None = None,
-    lang: str = "zh",
-    title: str | None = None,
-    **kwargs: object,
-) -> Axes:
-    """Draw counts per row against a baseline as grouped horizontal bars labelled with whole numbers.
-
-    Parameters as in :func:`plot_rates`; the baseline (an average) is labelled with one decimal.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    ax = plotting._axes(ax, rows=0 if frame is None else 2 * len(frame))
-    if frame is None or len(frame) == 0:
-        return plotting._no_data(ax, lang, title)
-    names = legend or (plotting.label("current", lang), plotting.label("baseline", lang))
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
-    now, before = frame[current].to_numpy(dtype=float), frame[baseline].to_numpy(dtype=float)
-    ax.barh(positions - 0.2, now, height=0.38, color=plotting.PRIMARY, label=names[0], **kwargs)
-    ax.barh(positions + 0.2, before, height=0.38, color=plotting.NEUTRAL_LIGHT, label=names[1])
-    plotting._bar_end_labels(ax, positions - 0.2, now, [format_int(v) for v in now])
-    plotting._bar_end_labels(ax, positions + 0.2, before, [f"{v:.1f}" for v in before], color=plotting.NEUTRAL)
-    ax.set_xlim(0, max(np.nanmax(np.concatenate([now, before])), 1.0) * 1.25)
-    plotting._legend(ax)
-    return plotting._finish(ax, title)
 
 
 # ------------------------------------------------------------------------------------------------ findings

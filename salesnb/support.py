@@ -521,55 +521,6 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def plot_rates(
-    frame: pd.DataFrame,
-    *,
-    label: str = "category",
-    current: str = "current",
-    baseline: str = "baseline",
-    legend: tuple[str, str] | None = None,
-    ax: Axes | None = None,
-    lang: str = "zh",
-    title: str | None = None,
-    **kwargs: object,
-) -> Axes:
-    """Grouped horizontal bars of a rate (share) per row, this period against the baseline, as percentages.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per item.
-    label, current, baseline : str
-        Columns with the row name and the two rates (1.0 = 100%).
-    legend : (str, str), optional
-        Legend texts; default "本期"/"上期".
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to both ``ax.barh`` calls.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    ax = plotting._axes(ax, rows=0 if frame is None else 2 * len(frame))
-    if frame is None or frame.empty:
-        return plotting._no_data(ax, lang, title)
-    now = frame[current].to_numpy(dtype=float)
-    before = frame[baseline].to_numpy(dtype=float)
-    names = legend or (plotting.label("current", lang), plotting.label("baseline", lang))
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
-    for shift, values, color, name in (
-        (-0.2, now, plotting.PRIMARY, names[0]),
-        (0.2, before, plotting.NEUTRAL_LIGHT, names[1]),
-    ):
-        ax.barh(positions + shift, np.nan_to_num(values), height=0.38, color=color, label=name, **kwargs)
-        plotting._bar_end_labels(ax, positions + shift, values, [format_pct(v) for v in values])
-    top = np.nanmax(np.concatenate([now, before, [0.0]]))
-    ax.set_xlim(0, max(top, 0.01) * 1.25)
-    ax.xaxis.set_major_formatter(plotting.pct_formatter())
-    plotting._legend(ax)
-    return plotting._finish(ax, title)
-
-
 def sla_panel(report: Report) -> Panel:
     """SLA超时: share of each category's tickets answered after the SLA, this month against the usual share."""
     lang = report.lang
@@ -580,8 +531,10 @@ def sla_panel(report: Report) -> Panel:
         return Panel(frame=frame, note=t("sup_no_tickets", lang))
     sla = report.config["thresholds"]["ticket_sla_hours"]
     usual = t("sup_usual", lang, n=_cfg(report)["history_months"])
-    ax = plot_rates(
+    ax = plotting.plot_bar_compare(
         frame,
+        label="category",
+        unit="pct",
         current="breach_share",
         baseline="usual_share",
         legend=(t("sup_count", lang), usual),

@@ -307,3 +307,16 @@ def test_dollar_signs_in_names_stay_text():
     render(ax)
     label = next(t for t in ax.get_yticklabels() if t.get_text() == name)
     assert label._preprocess_math(label.get_text()) == (name, False)
+
+
+def test_bar_compare_writes_rates_counts_and_single_bars():
+    rates = pd.DataFrame({"segment": ["云服务", "硬件"], "current": [0.3, -0.05], "baseline": [0.08, 0.1]})
+    texts = [t.strip() for t in render(plotting.plot_bar_compare(rates, unit="pct"))]
+    assert texts == ["30.0%", "-5.0%", "8.0%", "10.0%"]
+    counts = pd.DataFrame({"segment": ["技术交流"], "current": [37.0], "baseline": [10.7]})
+    ax = plotting.plot_bar_compare(counts, unit="count")
+    assert [t.strip() for t in render(ax)] == ["37", "10.7"]
+    single = plotting.plot_bar_compare(rates, unit="pct", baseline=None)
+    assert len(single.patches) == 2 and single.get_legend() is None
+    with pytest.raises(ParameterError, match="unit"):
+        plotting.plot_bar_compare(rates, unit="yuan")
