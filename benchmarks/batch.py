@@ -25,11 +25,11 @@ REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(REPO))
 
-from salesnb import facts  # noqa: E402
-from salesnb.loading import load_dataset  # noqa: E402
+from salesnb.batch.rendering import extract_result  # noqa: E402
+from salesnb.batch.runner import available_angles, merge_results, safe_dirname  # noqa: E402
+from salesnb.data import facts  # noqa: E402
+from salesnb.data.loading import load_dataset  # noqa: E402
 from salesnb.periods import ALL  # noqa: E402
-from salesnb.rendering import extract_result  # noqa: E402
-from salesnb.runner import available_angles, merge_results, safe_dirname  # noqa: E402
 
 SAMPLE = REPO / "data" / "sample"
 

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from salesnb.data.loading import load_dataset
 from salesnb.demo import generate_dataset, write_dataset
-from salesnb.loading import load_dataset
 
 LINES_PER_SCALE = 12_800  # order lines at scale 1.0 over the default 24 months (measured)
 

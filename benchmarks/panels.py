@@ -26,9 +26,9 @@ import nbformat  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from salesnb.panel import figure_image  # noqa: E402
+from salesnb.batch.runner import NOTEBOOK_DIR, available_angles  # noqa: E402
+from salesnb.display.panel import figure_image  # noqa: E402
 from salesnb.report import open_report  # noqa: E402
-from salesnb.runner import NOTEBOOK_DIR, available_angles  # noqa: E402
 
 SLOW_SECONDS = 3.0
 

@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .loading import format_summary, load_dataset, summarize
+    from .data.loading import format_summary, load_dataset, summarize
 
     ds = load_dataset(args.data, mapping=args.mapping or None)
     print(format_summary(summarize(ds), lang=args.lang))
@@ -71,8 +71,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .batch.runner import run_reports
     from .report import bundled_sample
-    from .runner import run_reports
 
     summary = run_reports(
         args.data or bundled_sample(),

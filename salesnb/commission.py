@@ -19,51 +19,16 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from . import facts, plotting
+from .data import facts
+from .display import plotting
+from .display.formatting import format_amount, format_int, format_pct
+from .display.panel import Panel
 from .errors import ConfigError
-from .formatting import format_amount, format_int, format_pct
-from .i18n import register, t
-from .panel import Panel
+from .i18n import t
 from .periods import month_labels
 from .report import Report
 
 COUNT_WHEN: tuple[str, ...] = ("invoice_paid", "order")
-
-register(
-    {
-        "com_title": {"zh": "销售提成 · 按阶梯", "en": "Commission by tier"},
-        "com_rep": {"zh": "销售代表", "en": "Rep"},
-        "com_orders": {"zh": "计提订单数", "en": "Orders counted"},
-        "com_base_paid": {"zh": "回款金额", "en": "Paid amount"},
-        "com_base_order": {"zh": "订单金额", "en": "Order amount"},
-        "com_total": {"zh": "提成合计", "en": "Total commission"},
-        "com_rate": {"zh": "综合提成率", "en": "Effective rate"},
-        "com_order": {"zh": "订单", "en": "Order"},
-        "com_customer": {"zh": "客户", "en": "Customer"},
-        "com_sequence": {"zh": "该客户第几单", "en": "Customer's order no."},
-        "com_tier": {"zh": "阶梯", "en": "Tier"},
-        "com_tier_rate": {"zh": "提成率", "en": "Rate"},
-        "com_commission": {"zh": "提成", "en": "Commission"},
-        "com_counted_at": {"zh": "计提日期", "en": "Counted on"},
-        "com_tier_one": {"zh": "第{n}单", "en": "Order {n}"},
-        "com_tier_range": {"zh": "第{a}–{b}单", "en": "Orders {a}–{b}"},
-        "com_tier_open": {"zh": "第{a}单起", "en": "Order {a} on"},
-        "com_no_tier": {"zh": "无匹配阶梯", "en": "No tier"},
-        "com_none": {"zh": "本期没有计提提成的订单。", "en": "No commission counted this period."},
-        "com_note_paid": {
-            "zh": "按回款计提：本月回款的发票按其订单在该客户的第几单适用阶梯费率。{unlinked}",
-            "en": "Counted when paid: invoices paid this month earn the rate of their order's tier. {unlinked}",
-        },
-        "com_note_order": {
-            "zh": "按下单计提：本月订单按其在该客户的第几单适用阶梯费率。",
-            "en": "Counted when ordered: this month's orders earn the rate of their tier.",
-        },
-        "com_unlinked": {
-            "zh": "另有 {n} 张本月回款发票没有关联订单，无法计提。",
-            "en": "{n} invoice(s) paid this month have no order and earn nothing.",
-        },
-    }
-)
 
 
 def commission_rules(config: dict[str, Any]) -> dict[str, Any]:
@@ -227,27 +192,27 @@ def plot_commission(
     parts : list of str
         Columns stacked left to right (the tiers).
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to every ``ax.barh``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to every ``ax.barh``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax, rows=0 if frame is None else len(frame))
+    ax = plotting.axes(ax, rows=0 if frame is None else len(frame))
     if frame is None or frame.empty or not parts:
-        return plotting._no_data(ax, lang, title)
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+        return plotting.no_data(ax, lang, title)
+    positions = plotting.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     left = np.zeros(len(frame))
     for k, part in enumerate(parts):
         values = frame[part].to_numpy(dtype=float)
         color = plotting.PALETTE[k % len(plotting.PALETTE)]
         ax.barh(positions, values, left=left, height=0.6, color=color, label=part, **kwargs)
         left += values
-    plotting._bar_end_labels(ax, positions, left, [format_amount(v, lang) for v in left])
+    plotting.bar_end_labels(ax, positions, left, [format_amount(v, lang) for v in left])
     ax.set_xlim(0, max(left.max(), 1e-9) * 1.2)
     ax.xaxis.set_major_formatter(plotting.amount_formatter(lang))
-    plotting._legend(ax)
-    return plotting._finish(ax, title)
+    plotting.legend(ax)
+    return plotting.finish(ax, title)
 
 
 def statement_panel(report: Report) -> Panel:

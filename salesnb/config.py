@@ -1,4 +1,9 @@
-"""Configuration: packaged defaults, a user's YAML on top, notebook parameters on top of both."""
+"""Configuration: packaged defaults, a user's YAML on top, notebook parameters on top of both.
+
+The defaults live in ``salesnb/defaults/``: ``common.yaml`` (baselines, stages, customer bands, report) and one
+file per angle holding its settings (``process:``) and its finding thresholds (``thresholds: {process: ...}``),
+so each angle's numbers sit in one place and the merged tree is what ``--config`` overrides.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +16,31 @@ import yaml
 
 from .errors import ConfigError
 
-DEFAULTS_RESOURCE = "defaults.yaml"
+DEFAULTS_FOLDER = "defaults"
 
 
 def default_config() -> dict[str, Any]:
-    """Return a fresh copy of the packaged defaults (``salesnb/defaults.yaml``)."""
-    text = resources.files("salesnb").joinpath(DEFAULTS_RESOURCE).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    """Return a fresh copy of the packaged defaults: ``salesnb/defaults/common.yaml``, then each angle's file.
+
+    A setting may be defined in one file only (``ValueError`` otherwise), so there is one home for each.
+    """
+    folder = resources.files("salesnb").joinpath(DEFAULTS_FOLDER)
+    names = sorted(e.name for e in folder.iterdir() if e.name.endswith(".yaml"))
+    config: dict[str, Any] = {}
+    for name in sorted(names, key=lambda n: (n != "common.yaml", n)):
+        _add_defaults(config, yaml.safe_load(folder.joinpath(name).read_text(encoding="utf-8")) or {}, name)
+    return config
+
+
+def _add_defaults(config: dict[str, Any], part: dict[str, Any], source: str, path: str = "") -> None:
+    for key, value in part.items():
+        where = f"{path}.{key}" if path else str(key)
+        if isinstance(value, dict) and isinstance(config.get(key), dict):
+            _add_defaults(config[key], value, source, where)
+        elif key in config:
+            raise ValueError(f"default setting {where!r} is defined twice (again in {source})")
+        else:
+            config[key] = value
 
 
 def merge(base: dict[str, Any], override: dict[str, Any], *, path: str = "") -> dict[str, Any]:

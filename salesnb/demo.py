@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .contract import DATE, TABLES
+from .data.contract import DATE, TABLES
 
 DAY = 86_400  # seconds per day
 NEVER = np.iinfo(np.int64).max // 4  # "no end" for employment and deal close times

@@ -26,14 +26,15 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
-from . import facts, plotting
+from .data import facts
+from .data.targets import segment_targets, total_target
+from .display import plotting
+from .display.formatting import format_amount, format_int, format_pct
+from .display.panel import Panel
 from .errors import ParameterError
-from .formatting import format_amount, format_int, format_pct
-from .i18n import register, t
-from .panel import Panel
+from .i18n import t
 from .periods import ALL
 from .report import Report
-from .targets import segment_targets, total_target
 
 BASELINES: tuple[str, ...] = ("previous_month", "same_month_last_year", "trailing_avg")
 DIMENSIONS: tuple[str, ...] = ("region", "product_line", "channel", "rep_id", "size_band")
@@ -47,93 +48,6 @@ TREE_NODES: tuple[str, ...] = (
     "price_per_unit",
 )
 UNALLOCATED = "__unallocated__"  # driver-table segment holding target not allocated to any segment
-
-register(
-    {
-        "drv_base_previous_month": {"zh": "上月", "en": "Last month"},
-        "drv_base_same_month_last_year": {"zh": "去年同月", "en": "Same month last year"},
-        "drv_base_trailing_avg": {"zh": "近3月月均", "en": "Trailing avg"},
-        "drv_step_period": {"zh": "本月", "en": "This month"},
-        "drv_step_new_customers": {"zh": "新增买家", "en": "New buyers"},
-        "drv_step_lost_customers": {"zh": "流失买家", "en": "Lost buyers"},
-        "drv_step_volume": {"zh": "销量", "en": "Volume"},
-        "drv_step_price": {"zh": "价格", "en": "Price"},
-        "drv_step_mix": {"zh": "产品结构", "en": "Mix"},
-        "drv_step_continuing": {"zh": "老客户变化", "en": "Continuing customers"},
-        "drv_amount": {"zh": "金额", "en": "Amount"},
-        "drv_share_of_change": {"zh": "占总变化", "en": "Share of change"},
-        "drv_step": {"zh": "项目", "en": "Step"},
-        "drv_bridge_title": {"zh": "收入桥", "en": "Revenue bridge"},
-        "drv_no_baseline": {
-            "zh": "数据未覆盖对比基准期（{baseline}），无法拆分。",
-            "en": "The data does not cover the baseline ({baseline}); no split.",
-        },
-        "drv_bridge_note": {
-            "zh": "新增买家 = 基准期没有下单的客户本月的销售额；流失买家 = 本月没有下单的客户在基准期的销售额。"
-            "老客户的变化按产品拆分：销量 = 总件数变化 × 基准期平均单价；价格 = Σ(本月单价 − 基准期单价) × 本月件数"
-            "（两期都卖出的产品）；产品结构 = 其余部分（产品组合的变化）。各项相加正好等于总变化 {total}。",
-            "en": "New buyers = this month's revenue of buyers absent in the baseline; lost buyers = baseline "
-            "revenue of buyers absent now. Continuing customers' change by product: volume = change in total units × "
-            "baseline average price; price = Σ (price now − baseline price) × units now over products sold in both; "
-            "mix = the rest (the product mix moved). The parts add up exactly to the total change, {total}.",
-        },
-        "drv_node_revenue": {"zh": "销售额", "en": "Revenue"},
-        "drv_node_buyers": {"zh": "成交客户数", "en": "Buyers"},
-        "drv_node_orders_per_buyer": {"zh": "人均订单数", "en": "Orders per buyer"},
-        "drv_node_order_value": {"zh": "客单价", "en": "Order value"},
-        "drv_node_units_per_order": {"zh": "每单件数", "en": "Units per order"},
-        "drv_node_price_per_unit": {"zh": "件均价", "en": "Price per unit"},
-        "drv_factor": {"zh": "因子", "en": "Factor"},
-        "drv_baseline": {"zh": "基准期", "en": "Baseline"},
-        "drv_value": {"zh": "本月", "en": "This month"},
-        "drv_change": {"zh": "变化", "en": "Change"},
-        "drv_contrib_short": {"zh": "贡献", "en": "Contribution"},
-        "drv_contribution": {"zh": "对销售额变化的贡献", "en": "Contribution to the change"},
-        "drv_tree_title": {"zh": "收入树", "en": "Revenue tree"},
-        "drv_tree_note": {
-            "zh": "销售额 = 成交客户数 × 人均订单数 × 客单价，客单价 = 每单件数 × 件均价。"
-            "每个因子的贡献用对数平均迪氏指数（LMDI）分配：贡献 = L(本月, 基准) × ln(本月因子 ÷ 基准因子)，"
-            "L(a, b) = (a − b) ÷ (ln a − ln b)；"
-            "第一层三项相加等于销售额变化，客单价的两项相加等于客单价的贡献。",
-            "en": "Revenue = buyers × orders per buyer × order value; order value = units per order × price per unit. "
-            "Each factor's contribution is its log-mean Divisia (LMDI) share: L(now, baseline) × ln(factor now ÷ "
-            "baseline), L(a, b) = (a − b) ÷ (ln a − ln b); the first level adds up to the revenue change and the "
-            "two order-value parts to order value's contribution.",
-        },
-        "drv_tree_zero": {
-            "zh": "本月或基准期有因子为零，无法做对数拆分。",
-            "en": "A factor is zero this month or in the baseline; no log split.",
-        },
-        "drv_dimension": {"zh": "维度", "en": "Dimension"},
-        "drv_dim_region": {"zh": "区域", "en": "Region"},
-        "drv_dim_product_line": {"zh": "产品线", "en": "Product line"},
-        "drv_dim_channel": {"zh": "渠道", "en": "Channel"},
-        "drv_dim_rep_id": {"zh": "销售代表", "en": "Sales rep"},
-        "drv_dim_size_band": {"zh": "客户规模", "en": "Company size"},
-        "drv_segment": {"zh": "细分", "en": "Segment"},
-        "drv_unallocated": {"zh": "未分解的目标", "en": "Target not split"},
-        "drv_gap_baseline": {"zh": "较基准变化", "en": "Change vs baseline"},
-        "drv_gap_target": {"zh": "与目标差距", "en": "Gap to target"},
-        "drv_part_volume": {"zh": "总量效应", "en": "Volume"},
-        "drv_part_mix": {"zh": "结构效应", "en": "Mix"},
-        "drv_part_rate": {"zh": "单均效应", "en": "Rate"},
-        "drv_target": {"zh": "目标", "en": "Target"},
-        "drv_drivers_title": {"zh": "驱动因素排名", "en": "Ranked drivers"},
-        "drv_drivers_title_target": {"zh": "目标差距的驱动因素", "en": "Drivers of the gap to target"},
-        "drv_drivers_note": {
-            "zh": "每个维度内各细分的变化相加等于总变化（{total}）。"
-            "以订单数为量：总量效应 = 总订单数变化按基准结构分摊；结构效应 = 订单占比变化 × 基准单均销售额；"
-            "单均效应 = 本月订单数 × 单均销售额的变化。"
-            "目标差距同理（目标折算为按基准单均销售额所需的订单数）；没有细分目标的维度按基准期销售占比分解目标。",
-            "en": "Within each dimension the segments add up to the total change ({total}). With orders as the "
-            "volume: volume effect = change in total orders at the baseline mix; mix effect = change in order share "
-            "× baseline revenue per order; rate effect = orders now × change in revenue per order. The gap to "
-            "target likewise (the target read as the orders it needs at baseline revenue per order); dimensions "
-            "without segment targets split the target by baseline revenue shares.",
-        },
-        "drv_no_target": {"zh": "数据中没有本期目标。", "en": "No target for this period in the data."},
-    }
-)
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -380,7 +294,7 @@ def plot_revenue_tree(
     frame : pandas.DataFrame
         As returned by :func:`revenue_tree`.
     ax, lang, title
-        As in :func:`salesnb.plotting.plot_trend`.
+        As in :func:`salesnb.display.plotting.plot_trend`.
     baseline_label : str, optional
         Name of the baseline shown in the boxes (default "基准期" / "Baseline").
 
@@ -391,7 +305,7 @@ def plot_revenue_tree(
     if ax is None:
         _, ax = plt.subplots(figsize=(9.0, 4.6), dpi=plotting.DPI, layout="constrained")
     if frame is None or len(frame) == 0:
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     base_name = baseline_label or t("drv_baseline", lang)
     rows = frame.set_index("node")
     level1 = [n for n in ("buyers", "orders_per_buyer", "order_value") if n in rows.index]
@@ -421,7 +335,7 @@ def plot_revenue_tree(
     ax.set_xlim(0, 1.08)
     ax.set_ylim(0, 1)
     ax.set_axis_off()
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def tree_panel(report: Report, baseline: str = "previous_month") -> Panel:
@@ -682,16 +596,16 @@ def plot_drivers(
     total : str
         Column with the row's total, marked with a black tick and labelled.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to every ``ax.barh``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to every ``ax.barh``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax, rows=0 if frame is None else len(frame))
+    ax = plotting.axes(ax, rows=0 if frame is None else len(frame))
     if frame is None or len(frame) == 0:
-        return plotting._no_data(ax, lang, title)
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+        return plotting.no_data(ax, lang, title)
+    positions = plotting.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     right = np.zeros(len(frame))
     left = np.zeros(len(frame))
     for k, part in enumerate(parts):
@@ -711,7 +625,7 @@ def plot_drivers(
     ax.set_xlim(np.min(left) - 0.35 * span, np.max(right) + 0.35 * span)
     ax.xaxis.set_major_formatter(plotting.amount_formatter(lang))
     _parts_legend(ax, lang)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def _parts_legend(ax: Axes, lang: str) -> None:

@@ -14,28 +14,15 @@ from typing import Any
 
 import pandas as pd
 
-from .i18n import register, t
-from .panel import Panel
+from .angle import ANGLE_NAMES
+from .display.panel import Panel
+from .i18n import t
 
-ANGLES: tuple[str, ...] = ("overview", "market", "product", "team", "process", "support")
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 FIELDS: tuple[str, ...] = (
     "angle", "code", "severity", "segment", "metric", "value", "baseline", "effect", "title", "detail", "action",
 )  # fmt: skip
-
-register(
-    {
-        "sev_high": {"zh": "高", "en": "High"},
-        "sev_medium": {"zh": "中", "en": "Medium"},
-        "sev_low": {"zh": "低", "en": "Low"},
-        "findings_none": {"zh": "本期此角度未发现需要关注的问题。", "en": "No findings for this angle this period."},
-        "col_severity": {"zh": "严重度", "en": "Severity"},
-        "col_finding": {"zh": "发现", "en": "Finding"},
-        "col_action": {"zh": "建议行动", "en": "Action"},
-        "col_angle": {"zh": "角度", "en": "Angle"},
-    }
-)
 
 
 def severity_of(effect: float | None, revenue: float | None, config: dict[str, Any]) -> str:
@@ -77,7 +64,7 @@ def make_finding(
     ``revenue`` the report's revenue it is compared with. ``severity`` overrides the computed one only
     where the revenue effect cannot express the risk (e.g. credit risk on an unpaid invoice).
     """
-    if angle not in ANGLES:
+    if angle not in ANGLE_NAMES:
         raise ValueError(f"unknown angle {angle!r}")
     level = severity or severity_of(effect, revenue, config)
     if level not in SEVERITY_RANK:
@@ -95,6 +82,48 @@ def make_finding(
         "detail": detail,
         "action": action,
     }
+
+
+def finding(
+    report: Any,
+    code: str,
+    segment: dict[str, str] | None,
+    values: dict[str, Any],
+    *,
+    metric: str,
+    value: float | None,
+    baseline: float | None,
+    effect: float | None,
+    angle: str | None = None,
+    variant: str = "",
+    action_key: str | None = None,
+    severity: str | None = None,
+) -> dict[str, Any]:
+    """A finding of ``code`` for ``report``, worded by the texts ``finding_<code>_{title,detail,action}``.
+
+    ``values`` fill the texts' placeholders; ``action_key`` names another action text. The angle is the one
+    that declares ``code`` (see :mod:`salesnb.angle`) unless given; severity comes from ``effect`` against the
+    report's revenue unless given.
+    """
+    from .angle import angle_of_code
+
+    key = f"finding_{code}" + (f"_{variant}" if variant else "")
+    lang = report.lang
+    return make_finding(
+        angle=angle or angle_of_code()[code],
+        code=code,
+        segment=segment,
+        metric=metric,
+        value=value,
+        baseline=baseline,
+        effect=effect,
+        revenue=report.revenue,
+        config=report.config,
+        title=t(f"{key}_title", lang, **values),
+        detail=t(f"{key}_detail", lang, **values),
+        action=t(action_key or f"{key}_action", lang, **values),
+        severity=severity,
+    )
 
 
 def _number(value: float | None) -> float | None:
@@ -167,31 +196,19 @@ class FindingsPanel(Panel):
         return intro + '<ol class="salesnb-findings">' + "".join(items) + "</ol>"
 
 
-register(
-    {
-        "angle_overview": {"zh": "概览", "en": "Overview"},
-        "angle_market": {"zh": "市场与客户", "en": "Market"},
-        "angle_product": {"zh": "产品与竞争", "en": "Product"},
-        "angle_team": {"zh": "团队与管理", "en": "Team"},
-        "angle_process": {"zh": "销售流程", "en": "Process"},
-        "angle_support": {"zh": "服务保障", "en": "Support"},
-    }
-)
-
-
 def all_findings(report: Any) -> list[dict[str, Any]]:
     """Every angle's findings for one report, ranked: the executive summary of the overview.
 
     Each angle module (``salesnb.market`` ...) computes its own through ``angle_findings``; results are
     memoised per report scope, so the angle notebooks run after the overview reuse them. The angles'
-    derived tables are dropped after each (see :func:`salesnb.facts.forget_derived`) to bound memory.
+    derived tables are dropped after each (see :func:`salesnb.data.facts.forget_derived`) to bound memory.
     """
     import importlib
 
-    from .facts import forget_derived
+    from .data.facts import forget_derived
 
     found: list[dict[str, Any]] = []
-    for angle in ANGLES[1:]:
+    for angle in ANGLE_NAMES[1:]:
         found += importlib.import_module(f"salesnb.{angle}").angle_findings(report)
         forget_derived(report.ds)  # keep one angle's derived tables in memory at a time, not five
     return rank_findings(found)

@@ -32,239 +32,19 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
-from . import customer_value, facts, plotting
+from .data import facts
+from .data.targets import total_target
+from .display import plotting
+from .display.formatting import format_amount, format_int, format_pct
+from .display.panel import Panel
 from .findings import make_finding
-from .formatting import format_amount, format_int, format_pct
-from .i18n import register, t
-from .panel import Panel
+from .i18n import t
+from .models import customer_value
 from .periods import ALL, month_labels
 from .report import Report
-from .targets import total_target
 
 ANGLE = "market"
 INACTIVE = "inactive"  # RFM pseudo-tier: no order in the lookback window
-
-register(
-    {
-        "mk_region": {"zh": "区域", "en": "Region"},
-        "mk_company_avg": {"zh": "全公司（区域平均）", "en": "Company (region average)"},
-        "mk_revenue": {"zh": "销售额", "en": "Revenue"},
-        "mk_target": {"zh": "目标", "en": "Target"},
-        "mk_attainment": {"zh": "达成率", "en": "Attainment"},
-        "mk_vs_trailing": {"zh": "较近3月均值", "en": "vs trailing avg"},
-        "mk_trailing_avg": {"zh": "近3月均值", "en": "Trailing 3-month avg"},
-        "mk_yoy": {"zh": "同比", "en": "YoY"},
-        "mk_mom": {"zh": "环比", "en": "MoM"},
-        "mk_share": {"zh": "占比", "en": "Share"},
-        "mk_vs_average": {"zh": "较区域平均", "en": "vs region average"},
-        "mk_rank": {"zh": "排名", "en": "Rank"},
-        "mk_region_title": {"zh": "区域达成率排名", "en": "Regions ranked by attainment"},
-        "mk_region_growth_title": {"zh": "区域较近3月均值增长排名", "en": "Regions ranked by growth"},
-        "mk_company_line": {"zh": "全公司 {value}", "en": "Company {value}"},
-        "mk_industry": {"zh": "行业", "en": "Industry"},
-        "mk_size_band": {"zh": "企业规模（人）", "en": "Company size (staff)"},
-        "mk_customers": {"zh": "客户数", "en": "Customers"},
-        "mk_active": {"zh": "近12月活跃", "en": "Active (12 months)"},
-        "mk_active_rate": {"zh": "活跃渗透率", "en": "Active share"},
-        "mk_buyers": {"zh": "本月成交客户", "en": "Buyers this month"},
-        "mk_penetration_title": {"zh": "客户渗透率 · {by}", "en": "Penetration · {by}"},
-        "mk_penetration_note": {
-            "zh": "活跃渗透率 = 近{months}个月有下单的客户 ÷ 截至本月的客户数；销售额占比为本月。",
-            "en": "Active share = customers with an order in the last {months} months ÷ customers acquired by "
-            "the month end; revenue share is this month's.",
-        },
-        "mk_channel": {"zh": "渠道", "en": "Channel"},
-        "mk_orders": {"zh": "订单数", "en": "Orders"},
-        "mk_margin": {"zh": "毛利率", "en": "Gross margin"},
-        "mk_margin_change": {"zh": "毛利率变化", "en": "Margin change"},
-        "mk_usual": {"zh": "近{m}月常态", "en": "Usual ({m} months)"},
-        "mk_usual_short": {"zh": "常态", "en": "Usual"},
-        "mk_baseline": {"zh": "对比基准", "en": "Baseline"},
-        "mk_change": {"zh": "变化", "en": "Change"},
-        "mk_channel_title": {"zh": "渠道销售额：本月与常态", "en": "Channel revenue: this month and usual"},
-        "mk_channel_note": {
-            "zh": "对比基准取近{m}月月均（按其他区域同渠道的本月表现调整）与去年同月中较低者；"
-            "毛利率 = 1 − 成本 ÷ 销售额（成本取订单行或产品的单位成本）。",
-            "en": "Baseline: the lower of the {m}-month average (adjusted by how the same channel did in the other "
-            "regions this month) and the same month last year; gross margin = 1 − cost ÷ revenue (unit cost from "
-            "the order line or the product).",
-        },
-        "mk_no_cost": {"zh": "数据中没有单位成本，毛利率无法计算。", "en": "No unit cost in the data; no margin."},
-        "mk_new_customers": {"zh": "新客户数", "en": "New customers"},
-        "mk_first_revenue": {"zh": "新客户首月销售额", "en": "New customers' first-month revenue"},
-        "mk_source": {"zh": "获客来源", "en": "Lead source"},
-        "mk_new_title": {"zh": "每月新客户数", "en": "New customers per month"},
-        "mk_new_note": {
-            "zh": "新客户 = 获客月份（客户建档日期与首单日期中较早者）在本月的客户；虚线为近{m}月常态。",
-            "en": "New = acquired this month (the earlier of acquired_at and the first order); dashed line: the "
-            "usual level over {m} months.",
-        },
-        "mk_spend": {"zh": "市场费用", "en": "Marketing spend"},
-        "mk_cac": {"zh": "获客成本(CAC)", "en": "CAC"},
-        "mk_usual_cac": {"zh": "常态CAC", "en": "Usual CAC"},
-        "mk_cac_title": {"zh": "各来源获客成本：本月与常态", "en": "Acquisition cost per source: this month and usual"},
-        "mk_cac_note": {
-            "zh": "CAC = 本月该来源市场费用 ÷ 本月由该来源获得的新客户数；常态为近{m}月合计费用 ÷ 合计新客户。",
-            "en": "CAC = this month's spend on a source ÷ new customers won from it; usual = {m} months' spend ÷ "
-            "their new customers.",
-        },
-        "mk_cac_no_region": {
-            "zh": "marketing_spend 表没有区域列，区域报告无法计算获客成本。",
-            "en": "marketing_spend has no region column; no acquisition cost in a region report.",
-        },
-        "mk_retention_title": {"zh": "老客户复购留存率（近3月有购买者本月再购买的比例）", "en": "Retention per month"},
-        "mk_metric": {"zh": "指标", "en": "Metric"},
-        "mk_value": {"zh": "本月", "en": "This month"},
-        "mk_returning_buyers": {"zh": "老客户成交数", "en": "Returning buyers"},
-        "mk_repeat_rate": {"zh": "复购率（成交客户中老客户占比）", "en": "Repeat-purchase rate"},
-        "mk_returning_revenue": {"zh": "老客户销售额", "en": "Returning-customer revenue"},
-        "mk_window_buyers": {"zh": "近{k}月有购买的客户", "en": "Bought in the last {k} months"},
-        "mk_retained": {"zh": "其中本月再购买", "en": "…of whom bought this month"},
-        "mk_lapsed": {"zh": "其中本月未购买（流失）", "en": "…of whom lapsed"},
-        "mk_retention_rate": {"zh": "留存率", "en": "Retention rate"},
-        "mk_retention_note": {
-            "zh": "留存率 = 近{k}个月有购买的客户中本月再次购买的比例；虚线为近{m}月常态。",
-            "en": "Retention = share of the customers who bought in the previous {k} months who buy this month; "
-            "dashed line: usual over {m} months.",
-        },
-        "mk_tier": {"zh": "客户层级", "en": "Tier"},
-        "mk_prev_customers": {"zh": "上月末客户数", "en": "Customers last month end"},
-        "mk_avg_recency": {"zh": "平均最近购买(天)", "en": "Avg recency (days)"},
-        "mk_avg_frequency": {"zh": "平均频次", "en": "Avg frequency"},
-        "mk_avg_monetary": {"zh": "平均金额", "en": "Avg monetary"},
-        "mk_cadence": {"zh": "服务节奏", "en": "Service cadence"},
-        "mk_rfm_title": {"zh": "RFM 客户分层（客户数占比）", "en": "RFM tiers (share of customers)"},
-        "mk_rfm_note": {
-            "zh": "截至本月末，近{months}个月：R = 距最近一次下单天数，F = 订单数，M = 销售额；"
-            "逐条匹配分层规则，先匹配者优先。",
-            "en": "As of the month end over {months} months: R = days since the last order, F = orders, M = "
-            "revenue; the first matching tier rule wins.",
-        },
-        "mk_inactive": {"zh": "未活跃", "en": "Inactive"},
-        "mk_transition_title": {"zh": "客户层级迁移：上月末 → 本月末", "en": "Tier movement: last month → this month"},
-        "mk_from": {"zh": "上月末层级", "en": "Last month"},
-        "mk_to": {"zh": "本月末层级", "en": "This month"},
-        "mk_transition_note": {
-            "zh": "行为上月末层级，列为本月末层级；对角线以外为升级或降级的客户。",
-            "en": "Rows: tier at last month end; columns: tier now. Off the diagonal: customers who moved.",
-        },
-        "mk_customer": {"zh": "客户", "en": "Customer"},
-        "mk_cum_share": {"zh": "累计占比", "en": "Cumulative share"},
-        "mk_concentration_title": {"zh": "前{n}大客户销售额占比", "en": "Top {n} customers' share of revenue"},
-        "mk_concentration_note": {
-            "zh": "近{months}个月：{customers} 个客户，前{n}大合计 {top}，最大客户 {largest}，HHI {hhi}。",
-            "en": "Last {months} months: {customers} customers, top {n} {top}, largest {largest}, HHI {hhi}.",
-        },
-        "mk_frequency": {"zh": "复购次数", "en": "Repeat purchases"},
-        "mk_p_alive": {"zh": "仍活跃概率", "en": "P(alive)"},
-        "mk_expected_purchases": {"zh": "下月预计购买次数", "en": "Expected purchases next month"},
-        "mk_expected_value": {"zh": "下月预计价值", "en": "Expected value next month"},
-        "mk_historic_value": {"zh": "历史销售额", "en": "Historic revenue"},
-        "mk_last_purchase": {"zh": "最近购买", "en": "Last purchase"},
-        "mk_value_at_risk": {"zh": "风险价值", "en": "Value at risk"},
-        "mk_clv_title": {"zh": "客户价值与活跃概率", "en": "Customer value and P(alive)"},
-        "mk_clv_note": {
-            "zh": "BG/NBD 模型 r={r}, α={alpha}, a={a}, b={b}（{n} 个客户，时间单位：周）；"
-            "Gamma-Gamma 模型 p={p}, q={q}, γ={gamma}（{k} 个复购客户）。下月预计价值合计 {total}。",
-            "en": "BG/NBD r={r}, α={alpha}, a={a}, b={b} ({n} customers, time unit: weeks); Gamma-Gamma p={p}, "
-            "q={q}, γ={gamma} ({k} repeat buyers). Expected value next month {total} in total.",
-        },
-        "mk_clv_no_spend": {
-            "zh": "复购客户太少，Gamma-Gamma 模型未拟合，单次购买金额取客户自身平均值。",
-            "en": "Too few repeat buyers for the Gamma-Gamma model; spend per purchase is the customer's own mean.",
-        },
-        "mk_clv_unfit": {
-            "zh": "客户或复购太少，无法拟合客户价值模型。",
-            "en": "Too few customers or repeat purchases to fit the customer-value model.",
-        },
-        "mk_at_risk_title": {"zh": "高价值客户流失风险", "en": "Valuable customers at risk"},
-        "mk_at_risk_note": {
-            "zh": "高价值 = 历史销售额前{top}的客户；风险 = 仍活跃概率低于 {p}；"
-            "按 历史销售额 × (1 − 仍活跃概率) 排序。",
-            "en": "Valuable = the top {top} of customers by historic revenue; at risk = P(alive) below {p}; ranked "
-            "by historic revenue × (1 − P(alive)).",
-        },
-        "mk_at_risk_none": {"zh": "没有处于流失风险的高价值客户。", "en": "No valuable customer at risk."},
-        "mk_usual_line": {"zh": "常态", "en": "Usual"},
-        # findings
-        "mk_f_channel_title": {"zh": "{where}{channel}渠道销售下滑", "en": "{where}{channel} channel falling"},
-        "mk_f_channel_detail": {
-            "zh": "本月 {revenue}（{orders} 单），对比基准 {baseline}（{change}），常态月均 {usual_orders} 单。",
-            "en": "{revenue} this month ({orders} orders) against a baseline of {baseline} ({change}); usually "
-            "{usual_orders} orders a month.",
-        },
-        "mk_f_channel_action": {
-            "zh": "逐一联系该渠道的主要客户和合作伙伴，查明断单原因（库存、政策、竞品）；"
-            "检查渠道返利与价格政策，本周制定补单计划。",
-            "en": "Call the channel's main customers and partners to find why orders stopped (stock, terms, "
-            "competitors); review rebates and pricing and agree a recovery plan this week.",
-        },
-        "mk_f_new_title": {"zh": "{where}新客户获取骤减", "en": "{where}New customer acquisition dropped"},
-        "mk_f_new_detail": {
-            "zh": "本月新客户 {count} 个，对比基准 {baseline} 个（常态月均 {usual}，去年同月 {last_year}），{change}；"
-            "少获的客户按新客户首月平均销售额 {avg} 估算。",
-            "en": "{count} new customers against a baseline of {baseline} (usually {usual} a month, {last_year} last "
-            "year), {change}; missing customers valued at the average first-month revenue of {avg}.",
-        },
-        "mk_f_new_action": {
-            "zh": "检查本月临近签约商机是否推迟、线上与分销获客是否中断；"
-            "对推迟的合同逐单跟进签约时间，加大转介绍与线上投放。",
-            "en": "Check whether near-close deals slipped and online/distributor sign-ups stopped; chase each "
-            "slipped contract and boost referral and online campaigns.",
-        },
-        "mk_f_cac_title": {"zh": "{where}“{source}”获客成本过高", "en": "{where}“{source}” acquisition cost too high"},
-        "mk_f_cac_detail": {
-            "zh": "本月费用 {spend}，新客户 {count} 个，CAC {cac}；常态 CAC {usual}（按常态应获客约 {expected} 个）。",
-            "en": "{spend} spent, {count} new customers, CAC {cac}; usual CAC {usual} (about {expected} customers "
-            "expected).",
-        },
-        "mk_f_cac_action": {
-            "zh": "暂停或缩减该来源的低效投放，复盘线索质量与目标客群；预算转向 CAC 更低的来源。",
-            "en": "Pause or cut the weakest spend on this source, review lead quality and targeting, and move budget "
-            "to sources with a lower CAC.",
-        },
-        "mk_f_churn_title": {"zh": "{where}老客户流失上升", "en": "{where}Customer churn rising"},
-        "mk_f_churn_detail": {
-            "zh": "近{k}个月有购买的 {base} 个客户中本月仅 {retained} 个再购买"
-            "（留存率 {rate}，对比基准 {usual}），{lapsed} 个流失。",
-            "en": "Of {base} customers who bought in the last {k} months only {retained} bought again ({rate}; "
-            "baseline {usual}); {lapsed} lapsed.",
-        },
-        "mk_f_churn_action": {
-            "zh": "本周按客户价值排序逐一回访流失客户，了解原因（服务、价格、竞品）；"
-            "对战略与成长客户安排专人挽回方案。",
-            "en": "Call the lapsed customers this week, most valuable first, to learn why (service, price, "
-            "competitors); assign win-back plans for strategic and growth customers.",
-        },
-        "mk_f_conc_title": {"zh": "{where}大客户依赖风险", "en": "{where}Customer concentration risk"},
-        "mk_f_conc_largest_title": {
-            "zh": "{where}过度依赖单一客户：{customer}",
-            "en": "{where}Heavy dependence on one customer: {customer}",
-        },
-        "mk_f_conc_detail": {
-            "zh": "近{months}个月最大客户占销售额 {largest}（警戒线 {largest_limit}），"
-            "前{n}大客户占 {top}（警戒线 {top_limit}），HHI {hhi}。",
-            "en": "Over {months} months the largest customer is {largest} of revenue (limit {largest_limit}), the "
-            "top {n} {top} (limit {top_limit}), HHI {hhi}.",
-        },
-        "mk_f_conc_action": {
-            "zh": "为大客户制定专属服务与续约计划，同时加快中小客户开发，降低对少数客户的依赖。",
-            "en": "Give the largest customers a dedicated service and renewal plan, and grow the mid-size base to "
-            "reduce dependence on a few accounts.",
-        },
-        "mk_f_region_title": {"zh": "{region}业绩明显落后", "en": "{region} falling behind"},
-        "mk_f_region_detail": {
-            "zh": "本月 {revenue}，达成率 {attainment}（全公司 {company}），较对比基准 {baseline} {change}。",
-            "en": "{revenue} this month, attainment {attainment} (company {company}), {change} against a baseline "
-            "of {baseline}.",
-        },
-        "mk_f_region_action": {
-            "zh": "与该区域负责人逐项拆解缺口（渠道、产品线、销售代表、新老客户），下月月初前给出补量计划与资源申请。",
-            "en": "Break the gap down with the regional head (channel, product line, rep, new vs returning) and "
-            "agree a catch-up plan and resources before next month starts.",
-        },
-    }
-)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -577,19 +357,19 @@ def plot_ranking(
     kind : {"pct", "amount", "int"}
         How values are written at the bar ends and on the axis.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax, rows=0 if frame is None else len(frame))
-    if plotting._is_empty(frame):
-        return plotting._no_data(ax, lang, title)
-    plotting._require(frame, {"label": label, "value": value}, "plot_ranking")
-    values = plotting._numbers(frame[value])
+    ax = plotting.axes(ax, rows=0 if frame is None else len(frame))
+    if plotting.is_empty(frame):
+        return plotting.no_data(ax, lang, title)
+    plotting.require(frame, {"label": label, "value": value}, "plot_ranking")
+    values = plotting.numbers(frame[value])
     if np.isnan(values).all():
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     names = frame[label].astype(str).tolist()
     fmt = {
         "pct": format_pct,
@@ -597,21 +377,21 @@ def plot_ranking(
         "int": format_int,
     }[kind]
     colors = [plotting.PRIMARY if highlight is None or n == str(highlight) else plotting.PRIMARY_LIGHT for n in names]
-    positions = plotting._category_axis(ax, names, horizontal=True)
+    positions = plotting.category_axis(ax, names, horizontal=True)
     ax.barh(positions, np.nan_to_num(values), height=0.6, color=colors, **kwargs)
-    plotting._bar_end_labels(ax, positions, values, [fmt(v) for v in values])
+    plotting.bar_end_labels(ax, positions, values, [fmt(v) for v in values])
     ends = np.concatenate([values[~np.isnan(values)], [0.0] if reference is None else [0.0, reference]])
     low, high = min(0.0, ends.min() * 1.25), max(ends.max() * 1.25, 1e-9)
     ax.set_xlim(low, high)
     if reference is not None and not math.isnan(reference):
         ax.axvline(reference, color=plotting.TARGET, linestyle="--", linewidth=1, label=reference_label)
         if reference_label:
-            plotting._legend(ax)
+            plotting.legend(ax)
     if kind == "pct":
         ax.xaxis.set_major_formatter(plotting.pct_formatter())
     elif kind == "amount":
         ax.xaxis.set_major_formatter(plotting.amount_formatter(lang))
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def region_panel(report: Report) -> Panel:
@@ -1087,30 +867,30 @@ def plot_monthly(
     kind : {"int", "pct", "amount"}
         Axis format of the values.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax)
-    if plotting._is_empty(frame):
-        return plotting._no_data(ax, lang, title)
-    plotting._require(frame, {"x": x, "y": y, "reference": reference}, "plot_monthly")
-    values = plotting._numbers(frame[y])
+    ax = plotting.axes(ax)
+    if plotting.is_empty(frame):
+        return plotting.no_data(ax, lang, title)
+    plotting.require(frame, {"x": x, "y": y, "reference": reference}, "plot_monthly")
+    values = plotting.numbers(frame[y])
     if np.isnan(values).all():
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     periods = frame[x].astype(str).tolist()
-    positions = plotting._category_axis(ax, periods, horizontal=False)
+    positions = plotting.category_axis(ax, periods, horizontal=False)
     colors = [plotting.PRIMARY if highlight is None or p == str(highlight) else plotting.PRIMARY_LIGHT for p in periods]
     ax.bar(positions, np.nan_to_num(values), width=0.65, color=colors, **kwargs)
     if reference is not None and frame[reference].notna().any():
         ax.plot(
-            positions, plotting._numbers(frame[reference]), color=plotting.TARGET, linestyle="--", linewidth=1.2,
+            positions, plotting.numbers(frame[reference]), color=plotting.TARGET, linestyle="--", linewidth=1.2,
             marker="o", markersize=3, label=reference_label,
         )  # fmt: skip
         if reference_label:
-            plotting._legend(ax)
+            plotting.legend(ax)
     ax.set_ylim(bottom=0)
     if kind == "pct":
         ax.yaxis.set_major_formatter(plotting.pct_formatter())
@@ -1118,7 +898,7 @@ def plot_monthly(
         ax.yaxis.set_major_formatter(plotting.amount_formatter(lang))
     else:
         ax.yaxis.get_major_locator().set_params(integer=True)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def new_customers_panel(report: Report) -> Panel:
@@ -1616,7 +1396,7 @@ def plot_transitions(
     labels : list of str, optional
         Display names of the rows/columns (default: the index).
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.imshow``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.imshow``.
 
     Returns
     -------
@@ -1625,7 +1405,7 @@ def plot_transitions(
     if ax is None:
         _, ax = plt.subplots(figsize=(plotting.FIGSIZE[0] * 0.75, 3.8), dpi=plotting.DPI, layout="constrained")
     if matrix is None or matrix.size == 0 or matrix.to_numpy().sum() == 0:
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     values = matrix.to_numpy(dtype=float)
     names = labels or [str(v) for v in matrix.index]
     cmap = kwargs.pop("cmap", "Blues")
@@ -1644,7 +1424,7 @@ def plot_transitions(
         ax.set_xlabel(xlabel)
     if ylabel:
         ax.set_ylabel(ylabel)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def rfm_transition_panel(report: Report) -> Panel:
@@ -1755,20 +1535,20 @@ def plot_pareto(
     limit : float, optional
         A dashed horizontal line at this share (e.g. the concentration warning level).
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax)
-    if plotting._is_empty(frame):
-        return plotting._no_data(ax, lang, title)
-    plotting._require(frame, {"label": label, "share": share, "cumulative": cumulative}, "plot_pareto")
+    ax = plotting.axes(ax)
+    if plotting.is_empty(frame):
+        return plotting.no_data(ax, lang, title)
+    plotting.require(frame, {"label": label, "share": share, "cumulative": cumulative}, "plot_pareto")
     names = [n if len(n) <= 8 else n[:7] + "…" for n in frame[label].astype(str)]
-    positions = plotting._category_axis(ax, names, horizontal=False)
-    ax.bar(positions, plotting._numbers(frame[share]), width=0.65, color=plotting.PRIMARY, **kwargs)
-    cum = plotting._numbers(frame[cumulative])
+    positions = plotting.category_axis(ax, names, horizontal=False)
+    ax.bar(positions, plotting.numbers(frame[share]), width=0.65, color=plotting.PRIMARY, **kwargs)
+    cum = plotting.numbers(frame[cumulative])
     ax.plot(positions, cum, color=plotting.BAD, marker="o", markersize=3, linewidth=1.4)
     for x, y in zip(positions, cum, strict=True):
         ax.annotate(format_pct(y, 0), (x, y), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=7)
@@ -1776,7 +1556,7 @@ def plot_pareto(
         ax.axhline(limit, color=plotting.TARGET, linestyle="--", linewidth=1)
     ax.set_ylim(0, max(np.nanmax(cum), limit or 0.0) * 1.15 + 1e-9)
     ax.yaxis.set_major_formatter(plotting.pct_formatter())
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def concentration_panel(report: Report) -> Panel:
@@ -1819,7 +1599,7 @@ def clv_model(report: Report) -> dict[str, Any]:
     """Fit BG/NBD and Gamma-Gamma on the scope's purchase histories up to the period end (memoised per report).
 
     Returns ``{"customers": frame, "bgnbd": BGNBD or None, "spend": GammaGamma or None, "horizon": weeks}``;
-    the frame is :func:`salesnb.customer_value.customer_values`' output (empty when the model cannot be fitted).
+    the frame is :func:`salesnb.models.customer_value.customer_values`' output (empty when the model cannot be fitted).
     """
 
     def build() -> dict[str, Any]:
@@ -1894,19 +1674,19 @@ def plot_clv(
     risk : float, optional
         P(alive) below which a customer is at risk (a dashed line).
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.scatter``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.scatter``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax)
-    if plotting._is_empty(frame):
-        return plotting._no_data(ax, lang, title)
-    x, y = plotting._numbers(frame[value]), plotting._numbers(frame[alive])
+    ax = plotting.axes(ax)
+    if plotting.is_empty(frame):
+        return plotting.no_data(ax, lang, title)
+    x, y = plotting.numbers(frame[value]), plotting.numbers(frame[alive])
     keep = (x > 0) & ~np.isnan(y)
     if not keep.any():
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     x, y = x[keep], y[keep]
     colors = np.where((risk is not None) & (y < (risk or 0)), plotting.BAD, plotting.PRIMARY)
     ax.scatter(x, y, s=10, c=colors, alpha=0.55, linewidths=0, **kwargs)
@@ -1921,7 +1701,7 @@ def plot_clv(
         ax.set_xlabel(xlabel)
     if ylabel:
         ax.set_ylabel(ylabel)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def clv_panel(report: Report) -> Panel:

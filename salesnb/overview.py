@@ -6,13 +6,14 @@ from typing import Any
 
 import pandas as pd
 
-from . import facts, plotting
+from .data import facts
+from .data.targets import segment_targets, total_target
+from .display import plotting
+from .display.formatting import format_amount, format_pct
+from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, findings_panel
-from .formatting import format_amount, format_pct
-from .i18n import register, t
-from .panel import Panel
+from .i18n import t
 from .report import Report
-from .targets import segment_targets, total_target
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -347,18 +348,6 @@ def orders_aov_panel(report: Report) -> Panel:
     if split["total"] is not None:
         note = t("growth_split", lang, **{k: format_amount(v, lang) for k, v in split.items()})
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
-
-
-register(
-    {
-        "exec_counts": {
-            "zh": "本月共 {total} 条发现：高 {high} 条、中 {medium} 条；下面按对收入的影响列出前 {shown} 条，"
-            "详情见各分析角度的报告。",
-            "en": "{total} findings this month: {high} high, {medium} medium; the {shown} with the most revenue "
-            "at stake are listed below, details in each angle's report.",
-        },
-    }
-)
 
 
 def executive_summary_panel(report: Report) -> FindingsPanel:

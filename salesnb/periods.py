@@ -62,3 +62,28 @@ def year_to_date(period: str | pd.Period) -> list[pd.Period]:
 def month_labels(dates: pd.Series) -> pd.Series:
     """``YYYY-MM`` label of each timestamp, as strings (vectorised; NaT stays missing)."""
     return dates.dt.strftime("%Y-%m")
+
+
+def months_back(period: str, count: int, offset: int = 0) -> list[str]:
+    """``count`` month labels ending ``offset`` months before ``period``, oldest first.
+
+    ``months_back("2026-10", 3)`` → ``["2026-08", "2026-09", "2026-10"]``; ``offset=1`` ends at ``2026-09``.
+    """
+    end = pd.Period(period, freq="M") - offset
+    return [str(end - k) for k in range(count - 1, -1, -1)]
+
+
+def shift_month(month: str, k: int) -> str:
+    """The month ``k`` months before ``month`` (after it for negative ``k``)."""
+    return str(pd.Period(month, freq="M") - k)
+
+
+def bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First instant of ``month`` and first instant after it: the month is ``start <= t < end``."""
+    period = parse_period(month)
+    return month_start(period), month_end_exclusive(period)
+
+
+def month_end(month: str) -> pd.Timestamp:
+    """First instant after ``month``: the report's "as of" moment."""
+    return (pd.Period(month, freq="M") + 1).start_time.normalize()

@@ -11,42 +11,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import facts, plotting
-from .formatting import format_amount, format_pct
-from .i18n import register, t
-from .panel import Panel
+from .data import facts
+from .data.targets import total_target
+from .display import plotting
+from .display.formatting import format_amount, format_pct
+from .display.panel import Panel
+from .i18n import t
 from .periods import ALL
 from .report import Report
-from .targets import total_target
-
-register(
-    {
-        "plan_title": {"zh": "下月目标建议 · {dimension}", "en": "Next month's target · {dimension}"},
-        "plan_set": {
-            "zh": "{month} 目标 {total}（已设定），按历史占比拆分。",
-            "en": "{month} target {total} (already set), split by history.",
-        },
-        "plan_forecast": {
-            "zh": "{month} 尚无目标：按去年同月 × 近期同比趋势预测为 {total}，再按历史占比拆分。",
-            "en": "{month} has no target yet: forecast {total} (same month last year × recent YoY trend), split.",
-        },
-        "plan_trailing": {
-            "zh": "{month} 尚无目标，且数据不足一年：按近{n}月均值预测为 {total}。",
-            "en": "{month} has no target, under a year of data: forecast {total} from the {n}-month average.",
-        },
-        "plan_none": {
-            "zh": "近期没有销售，无法给出下月目标建议。",
-            "en": "No recent sales: no target can be proposed.",
-        },
-        "col_last_year": {"zh": "去年同月", "en": "Same month last year"},
-        "col_trailing": {"zh": "近3月均值", "en": "Trailing avg"},
-        "col_weight": {"zh": "拆分权重", "en": "Weight"},
-        "col_proposed": {"zh": "建议目标", "en": "Proposed target"},
-        "dim_region": {"zh": "区域", "en": "Region"},
-        "dim_product_line": {"zh": "产品线", "en": "Product line"},
-        "dim_rep_id": {"zh": "销售代表", "en": "Rep"},
-    }
-)
 
 DIMENSIONS: tuple[str, ...] = ("region", "product_line", "rep_id")
 

@@ -9,7 +9,7 @@ Two counting bases are named in every funnel table: **cohort** (本期流量) co
 month — leads created, deals created, deals entering a stage, deals won; **snapshot** (月末快照) counts what
 sat in a step at the month's end. The "usual" level a month is tested against is the trailing months of the
 configuration (``baselines.trailing_months``), pooled. Thresholds are in the ``process`` section of the
-configuration; lead scoring lives in :mod:`salesnb.lead_scoring`.
+configuration; lead scoring lives in :mod:`salesnb.models.lead_scoring`.
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
-from . import facts, lead_scoring, plotting
+from .data import facts
+from .display import plotting
+from .display.formatting import format_amount, format_int, format_pct
+from .display.panel import Panel
 from .findings import make_finding
-from .formatting import format_amount, format_int, format_pct
-from .i18n import register, t
-from .lead_scoring import lead_facts, size_band_labels
-from .panel import Panel
+from .i18n import t
+from .models import lead_scoring
+from .models.lead_scoring import lead_facts, size_band_labels
 from .periods import ALL, month_end_exclusive, month_start, parse_period
 from .report import Report
 
@@ -47,372 +49,6 @@ _DEAL_STATUS = {
     "进行中": "open",
 }
 BY_DIMENSIONS: tuple[str, ...] = ("source", "region", "size_band")
-
-register(
-    {
-        # steps, dimensions, columns
-        "proc_step_leads": {"zh": "线索", "en": "Leads"},
-        "proc_step_opportunities": {"zh": "商机", "en": "Opportunities"},
-        "proc_step_won": {"zh": "赢单", "en": "Won"},
-        "proc_step_open_leads": {"zh": "未结线索", "en": "Open leads"},
-        "proc_step_open_deals": {"zh": "在手商机", "en": "Open deals"},
-        "proc_step": {"zh": "环节", "en": "Step"},
-        "proc_stage": {"zh": "阶段", "en": "Stage"},
-        "proc_source": {"zh": "线索来源", "en": "Lead source"},
-        "proc_size_band": {"zh": "企业规模（人）", "en": "Company size (staff)"},
-        "proc_count": {"zh": "数量", "en": "Count"},
-        "proc_value": {"zh": "金额", "en": "Value"},
-        "proc_pct_prev": {"zh": "占上一环节", "en": "% of previous"},
-        "proc_pct_first": {"zh": "占第一环节", "en": "% of first"},
-        "proc_share_open": {
-            "zh": "占比（未结线索 → 在手商机；阶段 → 占在手商机）",
-            "en": "Share (open deals of open leads; stage of open deals)",
-        },
-        "proc_basis": {"zh": "口径", "en": "Basis"},
-        "proc_basis_cohort_short": {"zh": "本期流量", "en": "Cohort"},
-        "proc_basis_snapshot_short": {"zh": "月末快照", "en": "Snapshot"},
-        "proc_basis_cohort": {
-            "zh": "口径：本期流量——各环节是本月内新进入该环节的数量（线索按创建、商机按创建、阶段按进入、"
-            "赢单按成交时间），不是跟踪同一批商机，所以“占上一环节”可能超过100%。",
-            "en": "Basis: cohort — each step counts what entered it during the month (leads and deals by creation, "
-            "stages by entry, wins by close date); it does not follow one batch of deals, so “% of previous” can "
-            "exceed 100%.",
-        },
-        "proc_basis_snapshot": {
-            "zh": "口径：月末快照——各阶段为月底仍停留在该阶段的在手商机；未结线索为近{days}天创建、月底尚未转化或淘"
-            "汰的线索。",
-            "en": "Basis: snapshot — each stage counts the open deals sitting in it at month end; open leads are "
-            "those created in the last {days} days and neither converted nor disqualified by then.",
-        },
-        "proc_metric_won": {"zh": "赢单数", "en": "Deals won"},
-        "proc_metric_lost": {"zh": "输单数", "en": "Deals lost"},
-        "proc_metric_win_rate": {"zh": "赢单率", "en": "Win rate"},
-        "proc_metric_avg_won": {"zh": "平均赢单金额", "en": "Average won deal"},
-        "proc_metric_open": {"zh": "月末在手商机数", "en": "Open deals at month end"},
-        "proc_metric_cycle_mean": {"zh": "销售周期均值（天）", "en": "Sales cycle, mean (days)"},
-        "proc_metric_cycle_median": {"zh": "销售周期中位数（天）", "en": "Sales cycle, median (days)"},
-        "proc_metric_velocity_day": {"zh": "销售速度（每天）", "en": "Sales velocity (per day)"},
-        "proc_metric_velocity_month": {"zh": "销售速度（每月）", "en": "Sales velocity (per month)"},
-        "proc_velocity_title": {"zh": "销售速度的构成", "en": "Sales velocity and its parts"},
-        "proc_velocity_note": {
-            "zh": "赢单率 = 赢单 ÷（赢单 + 输单），按本月成交/输单的商机计；销售速度 = 月末在手商机数 × 平均赢单金额 × "
-            "赢单率 ÷ 销售周期均值（天），即每天可产出的销售额。",
-            "en": "Win rate = won ÷ (won + lost), over deals closed in the month; sales velocity = open deals at "
-            "month end × average won deal × win rate ÷ mean sales cycle (days): revenue the pipeline yields per day.",
-        },
-        "proc_flow_start": {"zh": "期初在手", "en": "Open at start"},
-        "proc_flow_new": {"zh": "新增", "en": "New"},
-        "proc_flow_won": {"zh": "赢单", "en": "Won"},
-        "proc_flow_lost": {"zh": "输单", "en": "Lost"},
-        "proc_flow_slipped": {"zh": "延期", "en": "Slipped"},
-        "proc_flow_value_change": {"zh": "金额变动", "en": "Value changes"},
-        "proc_flow_end": {"zh": "期末在手（按期）", "en": "Open at end (on schedule)"},
-        "proc_flow_open_total": {"zh": "期末在手合计（含延期）", "en": "Open at end, incl. slipped"},
-        "proc_flow_deals": {"zh": "商机数", "en": "Deals"},
-        "proc_flow_note": {
-            "zh": "延期 = 月底仍未成交、预计成交日却已在月底之前的商机（需把预计成交日推到下月之后），"
-            "其中本月到期 {due} 个、此前已逾期 {stale} 个。"
-            "数据中每个商机只有一个金额（最新值），所以金额变动为 0。各项相加正好等于期末。",
-            "en": "Slipped = deals still open at month end whose expected close date has passed (it must move past "
-            "the month): {due} due this month, {stale} overdue from before. The data holds one (latest) amount per "
-            "deal, so value changes are 0. The parts add up exactly to the end.",
-        },
-        "proc_stock_now": {"zh": "月末在手", "en": "Open at month end"},
-        "proc_stock_prev": {"zh": "上月末", "en": "Last month end"},
-        "proc_usual": {"zh": "近{n}月均值", "en": "Trailing {n}-month avg"},
-        "proc_change": {"zh": "较均值", "en": "vs average"},
-        "proc_flag": {"zh": "预警", "en": "Alert"},
-        "proc_flag_surge": {"zh": "⚠ 激增", "en": "⚠ surge"},
-        "proc_flag_yes": {"zh": "⚠", "en": "⚠"},
-        "proc_stock_note": {
-            "zh": "月末快照：月底停留在各阶段的在手商机数，与近{n}月各月末的均值比较；增幅超过{surge}且明显超出偶然"
-            "波动即预警。",
-            "en": "Snapshot: open deals sitting in each stage at month end against the average of the last {n} month "
-            "ends; a rise above {surge} that chance cannot explain is an alert.",
-        },
-        "proc_watch_note": {
-            "zh": "每天的转化率 = 截至当天{window}天内离开该阶段的商机中推进到下一阶段的比例（至少{min}个才计算）；"
-            "虚线为警戒线（近{n}月转化率 × {ratio}，或配置中指定）。连续{days}天低于警戒线即预警：{alerts}。",
-            "en": "Daily conversion = share of the deals leaving the stage in the {window} days up to that day that "
-            "moved forward (computed from {min} deals on); the dashed line is the warning line (trailing {n}-month "
-            "conversion × {ratio}, or as configured). Below it {days} days in a row is an alert: {alerts}.",
-        },
-        "proc_watch_none": {"zh": "无", "en": "none"},
-        "proc_days_below": {"zh": "低于警戒线天数", "en": "Days below"},
-        "proc_longest_run": {"zh": "最长连续天数", "en": "Longest run"},
-        "proc_conversion": {"zh": "转化率", "en": "Conversion"},
-        "proc_warning_line": {"zh": "警戒线", "en": "Warning line"},
-        "proc_leads": {"zh": "线索数", "en": "Leads"},
-        "proc_share": {"zh": "占比", "en": "Share"},
-        "proc_prev_share": {"zh": "上月占比", "en": "Share last month"},
-        "proc_usual_share": {"zh": "近{n}月占比", "en": "Trailing {n}-month share"},
-        "proc_share_change": {"zh": "占比变化", "en": "Share change"},
-        "proc_flag_rise": {"zh": "⚠ 占比跃升", "en": "⚠ share jump"},
-        "proc_flag_drop": {"zh": "⚠ 线索减少", "en": "⚠ leads down"},
-        "proc_mix_note": {
-            "zh": "本月各来源线索占比与近{n}月对比；占比变化超过{points}个百分点且明显超出偶然波动即预警。",
-            "en": "Each source's share of this month's leads against the last {n} months; a move of more than "
-            "{points} points that chance cannot explain is an alert.",
-        },
-        "proc_band_share": {"zh": "来源内占比", "en": "Share within source"},
-        "proc_band_usual": {"zh": "近{n}月来源内占比", "en": "Trailing {n}-month share"},
-        "proc_fit_ratio": {"zh": "历史匹配度", "en": "Historical fit"},
-        "proc_conv_now": {"zh": "本月已转商机", "en": "Converted so far"},
-        "proc_flag_fit": {"zh": "⚠ 低匹配线索增多", "en": "⚠ more poor-fit leads"},
-        "proc_fit_note": {
-            "zh": "历史匹配度 = 该规模企业每条线索带来的成交额 ÷ 全部线索平均（{months}个月内创建、已有结果的线索）；"
-            "低于{ratio}为低匹配。",
-            "en": "Historical fit = won revenue per lead of firms of that size ÷ the average over all leads (leads "
-            "created over {months} months, with outcomes); below {ratio} is a poor fit.",
-        },
-        "proc_this_month": {"zh": "本月", "en": "This month"},
-        "proc_answered": {"zh": "已响应", "en": "Answered"},
-        "proc_unanswered": {"zh": "未响应", "en": "Not answered"},
-        "proc_within_goal": {"zh": "{hours}小时内响应占比", "en": "Answered within {hours} h"},
-        "proc_median_hours": {"zh": "响应时间中位数（小时）", "en": "Median hours to answer"},
-        "proc_flag_slow": {"zh": "⚠ 响应慢", "en": "⚠ slow"},
-        "proc_all_sources": {"zh": "全部来源", "en": "All sources"},
-        "proc_response_note": {
-            "zh": "目标：≥{share}的线索在{hours}小时内首次响应。占比按已响应线索计；月底仍未响应的线索单列（{unansw"
-            "ered} 条）。",
-            "en": "Goal: at least {share} of leads answered within {hours} hours. Shares count answered leads; "
-            "leads not answered by month end are listed apart ({unanswered}).",
-        },
-        "proc_days": {"zh": "天数", "en": "Days"},
-        "proc_when_period": {"zh": "本月", "en": "This month"},
-        "proc_when_baseline": {"zh": "近{n}月", "en": "Last {n} months"},
-        "proc_median_days": {"zh": "中位数（天）", "en": "Median (days)"},
-        "proc_p75_days": {"zh": "75%分位（天）", "en": "75th pct (days)"},
-        "proc_p90_days": {"zh": "90%分位（天）", "en": "90th pct (days)"},
-        "proc_n": {"zh": "样本数", "en": "n"},
-        "proc_stage_time_title": {"zh": "各阶段停留时间分布", "en": "Time in stage"},
-        "proc_stage_time_note": {
-            "zh": "按本月离开该阶段的商机计（箱体为25%–75%分位，中线为中位数），与近{n}月对比。",
-            "en": "Deals that left the stage this month (box: 25th–75th percentile, line: median) against the last "
-            "{n} months.",
-        },
-        "proc_cycle_title": {"zh": "销售周期分布（创建→赢单）", "en": "Sales cycle (created → won)"},
-        "proc_cycle_note": {
-            "zh": "本月赢单 {n} 个，周期中位数 {median} 天；近{m}月 {usual_n} 个，中位数 {usual} 天。",
-            "en": "{n} deals won this month, median cycle {median} days; {usual_n} in the last {m} months, median "
-            "{usual} days.",
-        },
-        "proc_deal": {"zh": "商机", "en": "Deal"},
-        "proc_rep": {"zh": "销售代表", "en": "Rep"},
-        "proc_days_in_stage": {"zh": "停留天数", "en": "Days in stage"},
-        "proc_limit_days": {"zh": "常见上限（天）", "en": "Usual limit (days)"},
-        "proc_expected_close": {"zh": "预计成交日", "en": "Expected close"},
-        "proc_stalled": {"zh": "停滞商机", "en": "Stalled deals"},
-        "proc_stalled_note": {
-            "zh": "停滞 = 月底在手、在当前阶段停留超过该阶段历史停留时间{q}分位（近{months}个月已完成的停留）的商机；"
-            "共 {n} 个，金额 {value}。表中列出停留最久的 {shown} 个。",
-            "en": "Stalled = open at month end and in the current stage longer than {q} of the stage's completed "
-            "stays (last {months} months): {n} deals worth {value}. The {shown} longest are listed.",
-        },
-        "proc_score": {"zh": "成交可能性", "en": "Score"},
-        "proc_created": {"zh": "创建日期", "en": "Created"},
-        "proc_lead": {"zh": "线索", "en": "Lead"},
-        "proc_lead_new": {"zh": "新线索", "en": "New"},
-        "proc_lead_qualified": {"zh": "跟进中", "en": "Qualified"},
-        "proc_lead_converted": {"zh": "已转商机", "en": "Converted"},
-        "proc_lead_disqualified": {"zh": "已淘汰", "en": "Disqualified"},
-        "proc_status": {"zh": "状态", "en": "Status"},
-        "proc_scoring_title": {"zh": "最值得跟进的未结线索", "en": "Best open leads"},
-        "proc_scoring_note": {
-            "zh": "模型在 {cutoff} 之前有结果的 {n_train} 条线索上训练，在之后 {holdout_start}–{holdout_end} 有结果、"
-            "训练时未见过的 {n_holdout} 条线索上检验：AUC {auc}（0.5 相当于随机）。随后用截至月底有结果的 {n_decided} "
-            "条线索重新训练，为近{days}天的 {n_open} 条未结线索打分（转为商机的可能性）。",
-            "en": "Trained on {n_train} leads decided before {cutoff}; tested on {n_holdout} leads decided "
-            "{holdout_start}–{holdout_end}, never seen in training: AUC {auc} (0.5 is guessing). Then refitted on "
-            "the {n_decided} leads decided by month end to score the {n_open} open leads of the last {days} days "
-            "(chance to become an opportunity).",
-        },
-        "proc_scoring_few_holdout": {
-            "zh": "检验期（{holdout_start}–{holdout_end}）有结果的线索只有 {n_holdout} 条，样本太少，不报告准确度；"
-            "分数仅供排序参考。",
-            "en": "Only {n_holdout} leads were decided in the test window ({holdout_start}–{holdout_end}): too few to "
-            "report an accuracy; use the scores for ordering only.",
-        },
-        "proc_scoring_few_train": {
-            "zh": "{cutoff} 之前有结果的线索只有 {n_train} 条（或只有一种结果），样本太少，无法训练评分模型。",
-            "en": "Only {n_train} leads were decided before {cutoff} (or all with one outcome): too few to train a "
-            "scoring model.",
-        },
-        "proc_no_open_leads": {"zh": "本期没有需要打分的未结线索。", "en": "No open leads to score."},
-        "proc_unknown_stages": {
-            "zh": "stage_events 中有 {n} 条记录的阶段不在配置的阶段列表中，已忽略：{names}。",
-            "en": "{n} stage_events rows name stages not in the configured list and are ignored: {names}.",
-        },
-        "proc_no_stage_deals": {"zh": "本期没有可计算的阶段数据。", "en": "No stage data for this period."},
-        # findings
-        "proc_f_conversion_title": {
-            "zh": "“{stage}”阶段转化率下降",
-            "en": "Conversion out of “{stage}” dropped",
-        },
-        "proc_f_conversion_detail": {
-            "zh": "本月离开“{stage}”的 {exits} 个商机中 {advanced} 个推进到下一阶段，转化率 {rate}（近{n}月 {usual}）；"
-            "比平时多流失约 {lost} 个，金额约 {effect}。",
-            "en": "Of {exits} deals leaving “{stage}” this month {advanced} moved on: {rate} (last {n} months "
-            "{usual}); about {lost} more deals lost than usual, worth about {effect}.",
-        },
-        "proc_f_conversion_action": {
-            "zh": "复盘本月在“{stage}”流失的商机（输单原因、竞品、卡点），为该阶段补上标准动作和推进条件，主管逐单"
-            "辅导。",
-            "en": "Review the deals lost in “{stage}” (reasons, competitors, blockers), add standard steps and exit "
-            "criteria for the stage, and coach deal by deal.",
-        },
-        "proc_f_slippage_title": {"zh": "本月应成交商机大量延期", "en": "Many deals due this month slipped"},
-        "proc_f_slippage_detail": {
-            "zh": "预计本月成交的 {due} 个商机（{due_value}）中 {slipped} 个（{slipped_value}）到月底仍未成交，"
-            "延期比例 {share}（近{n}月 {usual}）。",
-            "en": "{slipped} of {due} deals expected to close this month ({slipped_value} of {due_value}) were still "
-            "open at month end: {share} slipped (last {n} months {usual}).",
-        },
-        "proc_f_slippage_action": {
-            "zh": "逐单核实延期商机的卡点和新的预计成交日并更新预测；连续延期的商机要求提交推进计划，否则降级或关闭。",
-            "en": "Check each slipped deal's blocker and new close date and update the forecast; deals slipping "
-            "again need a plan to move on, or are downgraded or closed.",
-        },
-        "proc_f_stock_title": {
-            "zh": "“{stage}”阶段在手商机激增",
-            "en": "Deals piling up in “{stage}”",
-        },
-        "proc_f_stock_detail": {
-            "zh": "月底停在“{stage}”的商机 {stock} 个，近{n}月月末均值 {usual} 个（{change}）。{profile}",
-            "en": "{stock} deals sat in “{stage}” at month end against {usual} on average over the last {n} month "
-            "ends ({change}). {profile}",
-        },
-        "proc_f_stock_profile": {
-            "zh": "增量主要来自{source}线索的商机（{count} 个，平时约 {usual} 个），其中 {band} 人企业占 {share}。",
-            "en": "Most of the rise comes from {source} leads ({count} deals, usually about {usual}), {share} of them "
-            "firms of {band} staff.",
-        },
-        "proc_f_stock_action": {
-            "zh": "逐个复核“{stage}”的在手商机：清理不匹配或无推进计划的商机，把该阶段的售前和技术交流资源重新分配"
-            "给高匹配度商机。",
-            "en": "Review every deal sitting in “{stage}”: clear those that do not fit or have no next step, and "
-            "re-allocate the stage's presales capacity to well-fitting deals.",
-        },
-        "proc_f_stock_action_profile": {
-            "zh": "逐个复核“{stage}”的 {stock} 个在手商机：{source}来的 {band} 人小企业转轻量化方案或关闭，"
-            "把“{stage}”的售前/技术资源重新分配给中大型高匹配商机；新线索进入“{stage}”前先做规模适配评估。",
-            "en": "Review the {stock} deals in “{stage}”: move the small {source} firms ({band} staff) to a light "
-            "package or close them, re-allocate “{stage}” presales capacity to well-fitting mid-size and large "
-            "deals, and check company-size fit before a lead reaches “{stage}”.",
-        },
-        "proc_f_shift_title": {
-            "zh": "线索来源结构突变：{source}占比跃升",
-            "en": "Lead mix shifted: {source} share jumped",
-        },
-        "proc_f_shift_detail": {
-            "zh": "本月{source}线索 {leads} 条，占 {share}（近{n}月 {usual}），比按平时占比多约 {excess} 条。{profile}",
-            "en": "{leads} {source} leads this month, {share} of all (last {n} months {usual}): about {excess} more "
-            "than the usual share gives. {profile}",
-        },
-        "proc_f_shift_profile_band": {
-            "zh": "其中 {band} 人企业占 {share}（平时 {usual}）。",
-            "en": "{share} of them are firms of {band} staff (usually {usual}).",
-        },
-        "proc_f_shift_profile_stage": {
-            "zh": "由此新建的 {opps} 个商机中，{stuck} 个月底停在“{stage}”。",
-            "en": "Of the {opps} deals they opened, {stuck} sat in “{stage}” at month end.",
-        },
-        "proc_f_shift_action": {
-            "zh": "复盘{source}投放：核对该渠道线索质量与成本，把投放和邀约定向到目标客户规模；新线索分配前先按企业"
-            "规模和需求预筛。",
-            "en": "Review the {source} spend: check lead quality and cost, target the campaign and invitations at "
-            "the intended company sizes, and pre-screen new leads by size and need before assigning them.",
-        },
-        "proc_f_drop_title": {
-            "zh": "{source}线索明显减少",
-            "en": "Fewer leads from {source}",
-        },
-        "proc_f_drop_detail": {
-            "zh": "本月{source}线索 {leads} 条，占 {share}（近{n}月 {usual}，月均 {usual_leads} 条）。",
-            "en": "{leads} {source} leads this month, {share} of all (last {n} months {usual}, {usual_leads} a month).",
-        },
-        "proc_f_drop_action": {
-            "zh": "查明{source}线索减少的原因（预算、活动排期、渠道质量），必要时恢复投放或用其他来源补足商机。",
-            "en": "Find out why {source} leads fell (budget, campaign timing, channel quality); restore the spend or "
-            "fill the pipeline from other sources.",
-        },
-        "proc_f_fit_title": {
-            "zh": "{source}线索匹配度低：{band} 人企业占比大增",
-            "en": "Poor-fit {source} leads: far more firms of {band} staff",
-        },
-        "proc_f_fit_detail": {
-            "zh": "{source}线索中 {band} 人企业 {leads} 条，占 {share}（近{n}月 {usual}）；"
-            "历史上这类企业每条线索的成交额只有平均的 {fit}。{profile}",
-            "en": "{leads} {source} leads come from firms of {band} staff, {share} (last {n} months {usual}); such "
-            "firms historically bring {fit} of the average won revenue per lead. {profile}",
-        },
-        "proc_f_fit_action_small": {
-            "zh": "为{source}来的 {band} 人小企业设准入规则（分配前预筛）并配轻量化产品套餐与话术包；"
-            "在 CRM 中增加“客户规模适配度”字段，让“{stage}”的资源优先投入匹配的中大型客户。",
-            "en": "Set a qualification rule for small {source} firms ({band} staff) before assignment and give reps "
-            "a light package and pitch for them; add a company-size fit field in the CRM so “{stage}” capacity goes "
-            "to well-fitting mid-size and large customers first.",
-        },
-        "proc_f_fit_action_small_plain": {
-            "zh": "为{source}来的 {band} 人小企业设准入规则（分配前预筛）并配轻量化产品套餐与话术包；"
-            "在 CRM 中增加“客户规模适配度”字段，把售前资源优先投入匹配的中大型客户。",
-            "en": "Set a qualification rule for small {source} firms ({band} staff) before assignment and give reps "
-            "a light package and pitch for them; add a company-size fit field in the CRM so presales capacity goes "
-            "to well-fitting mid-size and large customers first.",
-        },
-        "proc_f_fit_action": {
-            "zh": "调整{source}的目标客户定向，分配前按企业规模预筛，并为 {band} 人企业准备合适的方案或转交合适的团"
-            "队。",
-            "en": "Re-target {source} at the intended customers, pre-screen leads by company size, and prepare a "
-            "fitting offer — or the right team — for firms of {band} staff.",
-        },
-        "proc_f_response_title": {
-            "zh": "{source}线索首次响应慢",
-            "en": "{source} leads answered slowly",
-        },
-        "proc_f_response_detail": {
-            "zh": "{source}线索只有 {share} 在{hours}小时内首次响应（目标 ≥{goal}，近{n}月 {usual}），"
-            "响应时间中位数 {median} 小时，{late} 条超时。",
-            "en": "Only {share} of {source} leads were answered within {hours} h (goal ≥{goal}, last {n} months "
-            "{usual}); median {median} h, {late} late.",
-        },
-        "proc_f_response_action": {
-            "zh": "给{source}线索设{hours}小时响应SLA：自动分配给值班销售并提醒，超时升级主管；每天检查未响应清单。",
-            "en": "Put a {hours}-hour SLA on {source} leads: auto-assign to the rep on duty with reminders, escalate "
-            "to the manager when late, and check the unanswered list daily.",
-        },
-        "proc_f_cycle_title": {"zh": "销售周期拉长", "en": "Sales cycle lengthening"},
-        "proc_f_cycle_detail": {
-            "zh": "本月赢单 {n} 个，销售周期中位数 {median} 天（近{m}月 {usual} 天，{rise}）。{stage_text}",
-            "en": "{n} deals won this month with a median cycle of {median} days (last {m} months {usual}, {rise}). "
-            "{stage_text}",
-        },
-        "proc_f_cycle_stage": {
-            "zh": "拉长最多的是“{stage}”阶段（{before} → {after} 天）。",
-            "en": "“{stage}” grew most ({before} → {after} days).",
-        },
-        "proc_f_cycle_action": {
-            "zh": "为耗时变长的阶段设推进时限和标准动作（见“阶段停留时间”），停留超时的商机由主管介入推动决策。",
-            "en": "Set time limits and standard steps for the stages that slowed (see “Time in stage”); managers "
-            "step in on deals over the limit.",
-        },
-        "proc_f_stalled_title": {
-            "zh": "“{stage}”阶段停滞商机增多",
-            "en": "More stalled deals in “{stage}”",
-        },
-        "proc_f_stalled_detail": {
-            "zh": "{count} 个在手商机在“{stage}”停留超过 {limit} 天（该阶段常见上限），平时月底约 {usual} 个；涉及"
-            "金额 {value}。",
-            "en": "{count} open deals have sat in “{stage}” longer than {limit} days (the stage's usual limit), "
-            "against about {usual} at usual month ends; worth {value}.",
-        },
-        "proc_f_stalled_action": {
-            "zh": "本周逐单过这些停滞商机：明确下一步和时间点，确无进展的关闭或转入培育池，释放销售精力。",
-            "en": "Go through the stalled deals this week: agree a next step and date for each, close or park the "
-            "hopeless ones, and free the reps' time.",
-        },
-    }
-)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -1993,7 +1629,7 @@ def stalled_deals_panel(report: Report) -> Panel:
 
 
 def lead_scoring_result(report: Report) -> dict[str, Any]:
-    """Lead-scoring result for the report (see :func:`salesnb.lead_scoring.score_leads`), computed once."""
+    """Lead-scoring result for the report (see :func:`salesnb.models.lead_scoring.score_leads`), computed once."""
     cfg = _cfg(report)["scoring"]
 
     def build() -> dict[str, Any]:
@@ -2086,18 +1722,18 @@ def plot_funnel(
     centred : bool
         Centre the bars (a funnel); ``False`` starts them at zero (stock per stage).
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax, rows=0 if frame is None else len(frame))
-    if plotting._is_empty(frame) or not (pd.to_numeric(frame[value], errors="coerce").fillna(0) > 0).any():
-        return plotting._no_data(ax, lang, title)
+    ax = plotting.axes(ax, rows=0 if frame is None else len(frame))
+    if plotting.is_empty(frame) or not (pd.to_numeric(frame[value], errors="coerce").fillna(0) > 0).any():
+        return plotting.no_data(ax, lang, title)
     counts = pd.to_numeric(frame[value], errors="coerce").fillna(0).to_numpy(dtype=float)
     widest = counts.max()
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    positions = plotting.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     colors = [plotting.NEUTRAL if i == 0 else plotting.PRIMARY for i in range(len(counts))]
     if len(counts) > 1 and centred:
         colors[-1] = plotting.GOOD
@@ -2116,7 +1752,7 @@ def plot_funnel(
     ax.grid(False)
     for side in ("bottom", "left"):
         ax.spines[side].set_visible(False)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def plot_conversion_matrix(
@@ -2139,14 +1775,14 @@ def plot_conversion_matrix(
     row, column, value : str
         Columns with the segment, the step and the ratio.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.imshow``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.imshow``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    if plotting._is_empty(frame):
-        return plotting._no_data(plotting._axes(ax), lang, title)
+    if plotting.is_empty(frame):
+        return plotting.no_data(plotting.axes(ax), lang, title)
     rows, columns = list(dict.fromkeys(frame[row].astype(str))), list(dict.fromkeys(frame[column].astype(str)))
     grid = (
         frame.assign(_r=frame[row].astype(str), _c=frame[column].astype(str))
@@ -2184,7 +1820,7 @@ def plot_conversion_matrix(
     ax.grid(False)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def plot_daily_watch(
@@ -2211,13 +1847,13 @@ def plot_daily_watch(
     axes : numpy.ndarray of Axes, optional
         One axes per stage; new small multiples when ``None``.
     lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``title`` goes on the first chart, ``**kwargs`` to ``ax.plot``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``title`` on the first chart, ``**kwargs`` to ``ax.plot``.
 
     Returns
     -------
     numpy.ndarray of matplotlib.axes.Axes
     """
-    stages = list(dict.fromkeys(frame[stage])) if not plotting._is_empty(frame) else []
+    stages = list(dict.fromkeys(frame[stage])) if not plotting.is_empty(frame) else []
     if axes is None:
         cols = min(3, max(1, len(stages)))
         rows = max(1, math.ceil(len(stages) / cols))
@@ -2235,7 +1871,7 @@ def plot_daily_watch(
             extra.set_visible(False)
     axes = np.atleast_1d(axes)
     if not stages:
-        plotting._no_data(axes[0], lang, title)
+        plotting.no_data(axes[0], lang, title)
         return axes
     for ax, name in zip(axes, stages, strict=False):
         rows = frame[frame[stage] == name]
@@ -2282,17 +1918,17 @@ def plot_boxes(
     horizontal : bool
         Draw the boxes horizontally.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.boxplot``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.boxplot``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax)
-    if plotting._is_empty(frame):
-        return plotting._no_data(ax, lang, title)
+    ax = plotting.axes(ax)
+    if plotting.is_empty(frame):
+        return plotting.no_data(ax, lang, title)
     groups = order or list(dict.fromkeys(frame[group]))
-    positions = plotting._category_axis(ax, groups, horizontal=horizontal)
+    positions = plotting.category_axis(ax, groups, horizontal=horizontal)
     handles = []
     for shift, key, color, name in (
         (-0.18, "period", plotting.PRIMARY, t("proc_when_period", lang)),
@@ -2320,8 +1956,8 @@ def plot_boxes(
         handles.append(plt.matplotlib.patches.Patch(facecolor=color, edgecolor=plotting.NEUTRAL, label=name))
     (ax.set_xlabel if horizontal else ax.set_ylabel)(t("proc_days", lang))
     if handles:
-        plotting._legend(ax, handles=handles)
-    return plotting._finish(ax, title)
+        plotting.legend(ax, handles=handles)
+    return plotting.finish(ax, title)
 
 
 def plot_goal_bars(
@@ -2346,24 +1982,24 @@ def plot_goal_bars(
     goal : float
         Where the goal line is drawn.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax, rows=0 if frame is None else len(frame))
-    if plotting._is_empty(frame):
-        return plotting._no_data(ax, lang, title)
+    ax = plotting.axes(ax, rows=0 if frame is None else len(frame))
+    if plotting.is_empty(frame):
+        return plotting.no_data(ax, lang, title)
     ratios = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    positions = plotting.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     colors = [plotting.BAD if r < goal else plotting.GOOD for r in np.nan_to_num(ratios, nan=goal)]
     ax.barh(positions, np.nan_to_num(ratios), height=0.6, color=colors, **kwargs)
     ax.axvline(goal, color=plotting.TARGET, linestyle="--", linewidth=1)
-    plotting._bar_end_labels(ax, positions, np.nan_to_num(ratios), [format_pct(r) for r in ratios])
+    plotting.bar_end_labels(ax, positions, np.nan_to_num(ratios), [format_pct(r) for r in ratios])
     ax.set_xlim(0, 1.15)
     ax.xaxis.set_major_formatter(plotting.pct_formatter())
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def plot_band_mix(
@@ -2393,16 +2029,16 @@ def plot_band_mix(
     n : int
         Number of trailing months (for the row labels).
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    sources = list(dict.fromkeys(frame[source])) if not plotting._is_empty(frame) else []
-    ax = plotting._axes(ax, rows=2 * len(sources))
+    sources = list(dict.fromkeys(frame[source])) if not plotting.is_empty(frame) else []
+    ax = plotting.axes(ax, rows=2 * len(sources))
     if not sources:
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     labels, now_rows, base_rows = [], [], []
     for name in sources:
         rows = frame[frame[source] == name].set_index(band)
@@ -2411,7 +2047,7 @@ def plot_band_mix(
         base = rows[usual].reindex(bands).fillna(0.0)
         base_rows.append(list(base.to_numpy(dtype=float)))
     matrix = np.array([row for pair in zip(now_rows, base_rows, strict=True) for row in pair])
-    positions = plotting._category_axis(ax, labels, horizontal=True)
+    positions = plotting.category_axis(ax, labels, horizontal=True)
     left = np.zeros(len(labels))
     colors = [plotting.BAD, plotting.PRIMARY_LIGHT, plotting.PRIMARY, "#1F3E5C", plotting.NEUTRAL]
     for k, name in enumerate(bands):
@@ -2420,7 +2056,7 @@ def plot_band_mix(
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(plotting.pct_formatter())
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(bands), borderaxespad=0.2)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def plot_scores(
@@ -2442,23 +2078,23 @@ def plot_scores(
     label, value : str
         Columns with the lead's label and its score.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax, rows=0 if frame is None else len(frame))
-    if plotting._is_empty(frame):
-        return plotting._no_data(ax, lang, title)
+    ax = plotting.axes(ax, rows=0 if frame is None else len(frame))
+    if plotting.is_empty(frame):
+        return plotting.no_data(ax, lang, title)
     scores = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    positions = plotting.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     ax.barh(positions, np.nan_to_num(scores), height=0.6, color=plotting.PRIMARY, **kwargs)
-    plotting._bar_end_labels(ax, positions, np.nan_to_num(scores), [format_pct(s) for s in scores])
+    plotting.bar_end_labels(ax, positions, np.nan_to_num(scores), [format_pct(s) for s in scores])
     ax.set_xlim(0, min(1.0, max(np.nanmax(scores), 0.05) * 1.3))
     ax.xaxis.set_major_formatter(plotting.pct_formatter())
     ax.set_xlabel(t("proc_score", lang))
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 # ---------------------------------------------------------------------------------------------- findings

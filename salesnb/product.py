@@ -34,218 +34,18 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
-from . import facts, plotting
+from .data import facts
+from .display import plotting
+from .display.formatting import format_amount, format_int, format_pct
+from .display.panel import Panel
 from .findings import make_finding, rank_findings
-from .formatting import format_amount, format_int, format_pct
-from .i18n import register, t
-from .panel import Panel
+from .i18n import t
 from .periods import ALL
 from .report import Report
 
 ANGLE = "product"
 CODES = ("product_line_decline", "return_rate_high", "discount_deepening", "margin_erosion", "lost_to_competitor")
 STAGES = ("intro", "growth", "mature", "decline")  # lifecycle stages, in order
-
-register(
-    {
-        "prod_line": {"zh": "产品线", "en": "Product line"},
-        "prod_product": {"zh": "产品", "en": "Product"},
-        "prod_revenue": {"zh": "销售额", "en": "Revenue"},
-        "prod_share": {"zh": "占比", "en": "Share"},
-        "prod_cum_share": {"zh": "累计占比", "en": "Cumulative share"},
-        "prod_units": {"zh": "销量", "en": "Units"},
-        "prod_orders": {"zh": "订单数", "en": "Orders"},
-        "prod_mom": {"zh": "环比", "en": "MoM"},
-        "prod_yoy": {"zh": "同比", "en": "YoY"},
-        "prod_vs_trailing": {"zh": "较近3月均值", "en": "vs trailing avg"},
-        "prod_trailing": {"zh": "近3月均值", "en": "Trailing avg"},
-        "prod_this_month": {"zh": "本月", "en": "This month"},
-        "prod_all_lines": {"zh": "全部产品线", "en": "All lines"},
-        "prod_line_title": {"zh": "产品线销售额：本月与近3月均值", "en": "Revenue per product line: month vs trailing"},
-        "prod_pareto_title": {"zh": "产品贡献（帕累托）", "en": "Product contribution (Pareto)"},
-        "prod_pareto_note": {
-            "zh": "Top-{n} 产品贡献 {top}；{k} 个产品（共 {total} 个）贡献了 {line} 的销售额。",
-            "en": "The top {n} products make {top} of revenue; {k} of {total} products make {line}.",
-        },
-        "prod_launch": {"zh": "上市日期", "en": "Launched"},
-        "prod_age": {"zh": "上市月数", "en": "Months since launch"},
-        "prod_recent": {"zh": "近3月销售额", "en": "Last 3 months revenue"},
-        "prod_compare": {"zh": "对比期销售额", "en": "Comparison revenue"},
-        "prod_growth": {"zh": "增长", "en": "Growth"},
-        "prod_of_peak": {"zh": "占峰值", "en": "Of peak"},
-        "prod_stage": {"zh": "生命周期", "en": "Stage"},
-        "prod_stage_intro": {"zh": "导入期", "en": "Introduction"},
-        "prod_stage_growth": {"zh": "成长期", "en": "Growth"},
-        "prod_stage_mature": {"zh": "成熟期", "en": "Maturity"},
-        "prod_stage_decline": {"zh": "衰退期", "en": "Decline"},
-        "prod_lifecycle_title": {"zh": "产品生命周期：近3月销售额", "en": "Product lifecycle: last 3 months revenue"},
-        "prod_lifecycle_note": {
-            "zh": "规则：上市不满{intro}个月为导入期；近3月销售额较去年同期（不足一年时较前3个月）增长≥{g}为成长期，"
-            "下降≥{g}或低于历史最佳3个月的{peak}为衰退期，其余为成熟期。",
-            "en": "Rule: under {intro} months since launch is introduction; last 3 months up {g} or more on the same "
-            "months a year before (the 3 months before, for younger products) is growth; down {g} or more, or below "
-            "{peak} of the best 3 months, is decline; the rest is maturity.",
-        },
-        "prod_new_title": {
-            "zh": "新产品：本月与上市以来销售额",
-            "en": "New products: revenue this month and since launch",
-        },
-        "prod_since_launch": {"zh": "上市以来", "en": "Since launch"},
-        "prod_buyers": {"zh": "本月客户数", "en": "Buyers this month"},
-        "prod_buyers_total": {"zh": "累计客户数", "en": "Buyers since launch"},
-        "prod_repeat_rate": {"zh": "复购率", "en": "Repeat rate"},
-        "prod_return_rate": {"zh": "退货率", "en": "Return rate"},
-        "prod_no_new": {
-            "zh": "近{n}个月没有新上市的产品。",
-            "en": "No product was launched in the last {n} months.",
-        },
-        "prod_new_note": {
-            "zh": "新产品：近{n}个月内上市。复购率 = 上市以来下过两单及以上的客户占比；"
-            "退货率 = 上市以来退回件数 ÷ 售出件数。",
-            "en": "New: launched within {n} months. Repeat rate = share of buyers with two or more orders since "
-            "launch; return rate = units returned ÷ units sold since launch.",
-        },
-        "prod_returned": {"zh": "退货件数", "en": "Units returned"},
-        "prod_returned_value": {"zh": "退款金额", "en": "Refunded"},
-        "prod_returned_lines": {"zh": "退货笔数", "en": "Return lines"},
-        "prod_top_reason": {"zh": "主要原因", "en": "Main reason"},
-        "prod_reason": {"zh": "退货原因", "en": "Reason"},
-        "prod_returns_title": {"zh": "退货率：本月与近3月", "en": "Return rate: month vs trailing"},
-        "prod_reasons_title": {"zh": "退货件数按原因", "en": "Units returned by reason"},
-        "prod_no_returns": {"zh": "本月没有退货。", "en": "No returns this month."},
-        "prod_returns_note": {
-            "zh": "本月退货率 {rate}（退回 {units} 件 ÷ 售出 {sold} 件），近3月 {base}。按退货日期计入月份。",
-            "en": "Return rate {rate} ({units} units returned ÷ {sold} sold); trailing {base}. Returns count in the "
-            "month they came back.",
-        },
-        "prod_discount": {"zh": "折扣深度", "en": "Discount depth"},
-        "prod_margin": {"zh": "毛利率", "en": "Gross margin"},
-        "prod_baseline_suffix": {"zh": "（近3月）", "en": " (trailing)"},
-        "prod_change_pts": {"zh": "变化(百分点)", "en": "Change (points)"},
-        "prod_discount_title": {"zh": "折扣深度：本月与近3月", "en": "Discount depth: month vs trailing"},
-        "prod_margin_title": {"zh": "毛利率：本月与近3月", "en": "Gross margin: month vs trailing"},
-        "prod_discount_note": {
-            "zh": "折扣深度 = 1 − 成交价 ÷ 标价，按销售额加权；毛利率 = 1 − 成本 ÷ 销售额。",
-            "en": "Discount depth = 1 − unit price ÷ list price, revenue-weighted; gross margin = 1 − cost ÷ revenue.",
-        },
-        "prod_needs_list_price": {
-            "zh": "数据中没有标价（list_price），折扣深度无法计算。",
-            "en": "No list prices in the data; discount depth not computed.",
-        },
-        "prod_price": {"zh": "均价", "en": "Avg price"},
-        "prod_price_change": {"zh": "价格变化", "en": "Price change"},
-        "prod_units_change": {"zh": "销量变化", "en": "Volume change"},
-        "prod_aov": {"zh": "含该产品订单的客单价", "en": "Value of orders with it"},
-        "prod_aov_change": {"zh": "客单价变化", "en": "Order value change"},
-        "prod_elasticity": {"zh": "价格弹性", "en": "Elasticity"},
-        "prod_price_title": {
-            "zh": "价格变化与销量变化（较近3月）",
-            "en": "Price change and volume change (vs trailing)",
-        },
-        "prod_price_note": {
-            "zh": "每个点是一个产品，大小表示本月销售额。"
-            "价格弹性 = 销量变化的对数 ÷ 价格变化的对数（价格变动不足1%时不计算）。",
-            "en": "One dot per product, sized by revenue. Elasticity = log volume change ÷ log price change (not "
-            "computed when the price moved less than 1%).",
-        },
-        "prod_pair": {"zh": "产品组合", "en": "Pair"},
-        "prod_pair_orders": {"zh": "同单数", "en": "Orders with both"},
-        "prod_support": {"zh": "支持度", "en": "Support"},
-        "prod_confidence": {"zh": "置信度", "en": "Confidence"},
-        "prod_lift": {"zh": "提升度", "en": "Lift"},
-        "prod_aov_with": {"zh": "同购订单客单价", "en": "Order value with both"},
-        "prod_aov_without": {"zh": "只买其一的客单价", "en": "Order value with one only"},
-        "prod_bundle_title": {"zh": "常一起购买的产品组合（提升度）", "en": "Products bought together (lift)"},
-        "prod_bundle_note": {
-            "zh": "近{m}个月的订单，至少{k}单同时包含两者的组合。"
-            "提升度 > 1 表示比随机搭配更常一起出现；置信度 = 买A的订单中也买B的比例。",
-            "en": "Orders of the last {m} months; pairs in at least {k} orders. Lift > 1: bought together more often "
-            "than by chance; confidence = share of orders with A that also have B.",
-        },
-        "prod_no_bundles": {
-            "zh": "近{m}个月没有至少{k}单同时购买的产品组合。",
-            "en": "No pair of products was bought together in {k} or more orders over {m} months.",
-        },
-        "prod_competitor": {"zh": "竞争对手", "en": "Competitor"},
-        "prod_lost_reason": {"zh": "丢单原因", "en": "Lost reason"},
-        "prod_lost_deals": {"zh": "丢单数", "en": "Deals lost"},
-        "prod_lost_amount": {"zh": "丢单金额", "en": "Amount lost"},
-        "prod_not_named": {"zh": "未注明", "en": "Not named"},
-        "prod_lost_title": {"zh": "丢单金额按竞争对手", "en": "Amount lost per competitor"},
-        "prod_reasons_lost_title": {"zh": "丢单数按原因", "en": "Deals lost per reason"},
-        "prod_no_lost": {"zh": "本月没有丢单。", "en": "No deals lost this month."},
-        "prod_lost_note": {
-            "zh": "本月丢单 {n} 个、金额 {amount}，其中 {k} 个（{share}）注明输给了竞争对手。",
-            "en": "{n} deals lost this month ({amount}); {k} of them ({share}) to a named competitor.",
-        },
-        "prod_where": {"zh": "{region}：", "en": "{region}: "},
-        # findings
-        "prod_f_decline_title": {"zh": "{where}{line}产品线收入下滑", "en": "{where}{line} revenue down"},
-        "prod_f_decline_detail": {
-            "zh": "本月销售额 {revenue}，较近3月均值 {trailing}（{vs_trailing}）、较去年同月 {yoy}（{vs_yoy}），"
-            "而同期其他产品线 {others}；含该产品线的订单 {orders} 单，按常态应有约 {usual} 单。",
-            "en": "Revenue {revenue} against a trailing average of {trailing} ({vs_trailing}) and {yoy} in the same "
-            "month last year ({vs_yoy}), while the other lines moved {others}; {orders} orders with the line where "
-            "about {usual} were expected.",
-        },
-        "prod_f_decline_action": {
-            "zh": "逐一回访近三个月买过该产品线、本月未再下单的客户，查明是需求转移、竞品替代还是交付与质量问题；"
-            "为重点客户制定挽回方案，并检查该产品线的库存与报价。",
-            "en": "Call the customers who bought the line in the last three months but not this month: find out "
-            "whether demand moved, a competitor took them or delivery/quality failed; plan win-backs for key "
-            "accounts and check stock and pricing of the line.",
-        },
-        "prod_f_return_title": {"zh": "{where}{product}退货率异常", "en": "{where}{product}: high return rate"},
-        "prod_f_return_detail": {
-            "zh": "本月退回 {units} 件（{lines} 笔），退货率 {rate}，常态 {usual}；"
-            "主要原因“{reason}”（{reason_share}），退款 {value}。",
-            "en": "{units} units returned ({lines} lines), return rate {rate} against a usual {usual}; main reason "
-            "“{reason}” ({reason_share}); {value} refunded.",
-        },
-        "prod_f_return_action": {
-            "zh": "暂停该产品发货并按批次追溯，与质量部门排查“{reason}”的根因；主动回访退货客户，安排换货或补偿，"
-            "防止投诉扩大。",
-            "en": "Hold shipments of the product and trace the batch; find the root cause of “{reason}” with "
-            "quality; call the customers who returned it and arrange replacements before complaints spread.",
-        },
-        "prod_f_discount_title": {"zh": "{where}{line}折扣加深", "en": "{where}{line}: deeper discounts"},
-        "prod_f_discount_detail": {
-            "zh": "折扣深度 {depth}，近3月 {usual}（加深 {points} 个百分点），多让利约 {effect}；销量较近3月 {units}。",
-            "en": "Discount depth {depth} against {usual} in the trailing months ({points} points deeper), about "
-            "{effect} given away; volume {units} on the trailing months.",
-        },
-        "prod_f_discount_action": {
-            "zh": "复核本月该产品线的特价审批，收紧折扣权限（超过常态的折扣须区域经理审批）；"
-            "用价值销售和组合方案代替直接降价。",
-            "en": "Review this month's special-price approvals for the line and tighten discount authority "
-            "(discounts beyond the usual need the regional manager); sell value and bundles instead of price cuts.",
-        },
-        "prod_f_margin_title": {"zh": "{where}{line}毛利率下降", "en": "{where}{line}: gross margin down"},
-        "prod_f_margin_detail": {
-            "zh": "毛利率 {margin}，按各产品近3月的毛利率应为 {usual}（同口径下降 {points} 个百分点），"
-            "毛利少了约 {effect}；折扣深度 {depth}（近3月 {usual_depth}）。",
-            "en": "Gross margin {margin} against {usual} at each product's trailing margin ({points} points lower "
-            "like for like), about {effect} of gross profit lost; discount depth {depth} (trailing {usual_depth}).",
-        },
-        "prod_f_margin_action": {
-            "zh": "拆解毛利下降来自成本上涨还是产品结构变化：与采购核对成本，必要时调整报价，主推高毛利产品。",
-            "en": "Find whether costs rose or the mix moved to low-margin products: check costs with purchasing, "
-            "adjust prices where needed and push the high-margin products.",
-        },
-        "prod_f_lost_title": {"zh": "{where}商机输给{competitor}", "en": "{where}Deals lost to {competitor}"},
-        "prod_f_lost_detail": {
-            "zh": "本月 {deals} 个商机输给{competitor}，金额 {amount}；常态每月约 {usual} 个；主要丢单原因“{reason}”。",
-            "en": "{deals} deals worth {amount} lost to {competitor} this month, usually about {usual} a month; main "
-            "lost reason “{reason}”.",
-        },
-        "prod_f_lost_action": {
-            "zh": "组织针对{competitor}的丢单复盘与竞品分析，更新竞争应对话术和报价策略；"
-            "在谈的同类商机由主管提前介入。",
-            "en": "Review the deals lost to {competitor} and analyse its offer; update the battle card and pricing, "
-            "and have managers step into similar open deals now.",
-        },
-    }
-)
 
 
 # ------------------------------------------------------------------------------------------------ helpers
@@ -507,17 +307,17 @@ def plot_pareto(
     line : float
         Cumulative share marked with a dashed line (0.8 = the 80% of the Pareto rule).
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
 
     Returns
     -------
     matplotlib.axes.Axes
         The bar axes (the cumulative line is on its twin).
     """
-    ax = plotting._axes(ax)
+    ax = plotting.axes(ax)
     if frame is None or len(frame) == 0:
-        return plotting._no_data(ax, lang, title)
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=False)
+        return plotting.no_data(ax, lang, title)
+    positions = plotting.category_axis(ax, frame[label].astype(str).tolist(), horizontal=False)
     ax.bar(positions, frame[value].to_numpy(dtype=float), width=0.7, color=plotting.PRIMARY, **kwargs)
     ax.yaxis.set_major_formatter(plotting.amount_formatter(lang))
     ax.set_ylabel(t("prod_revenue", lang))
@@ -528,7 +328,7 @@ def plot_pareto(
     twin.yaxis.set_major_formatter(plotting.pct_formatter())
     twin.set_ylabel(t("prod_cum_share", lang))
     twin.spines["right"].set_visible(True)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def pareto_panel(report: Report) -> Panel:
@@ -686,20 +486,20 @@ def plot_lifecycle(
         Columns with the product name, the amount drawn and the stage key (``intro``/``growth``/``mature``/
         ``decline``).
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax, rows=0 if frame is None else len(frame))
+    ax = plotting.axes(ax, rows=0 if frame is None else len(frame))
     if frame is None or len(frame) == 0:
-        return plotting._no_data(ax, lang, title)
-    positions = plotting._category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+        return plotting.no_data(ax, lang, title)
+    positions = plotting.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     values = frame[value].to_numpy(dtype=float)
     colors = [_STAGE_COLORS.get(s, plotting.NEUTRAL) for s in frame[stage]]
     ax.barh(positions, values, height=0.6, color=colors, **kwargs)
-    plotting._bar_end_labels(ax, positions, values, [format_amount(v, lang) for v in values])
+    plotting.bar_end_labels(ax, positions, values, [format_amount(v, lang) for v in values])
     ax.set_xlim(0, max(np.nanmax(values), 1e-9) * 1.25)
     ax.xaxis.set_major_formatter(plotting.amount_formatter(lang))
     handles = [
@@ -707,8 +507,8 @@ def plot_lifecycle(
         for s in STAGES
         if s in set(frame[stage])
     ]
-    plotting._legend(ax, handles=handles)
-    return plotting._finish(ax, title)
+    plotting.legend(ax, handles=handles)
+    return plotting.finish(ax, title)
 
 
 def lifecycle_panel(report: Report) -> Panel:
@@ -1139,15 +939,15 @@ def plot_price_volume(
 
     Volume changes are drawn clipped to −100%…+200%; the first three rows (the largest price moves, as
     :func:`price_frame` sorts them) are labelled. ``**kwargs`` go to ``ax.scatter``; the rest as in
-    :func:`salesnb.plotting.plot_trend`.
+    :func:`salesnb.display.plotting.plot_trend`.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax)
+    ax = plotting.axes(ax)
     if frame is None or len(frame) == 0:
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     xs, ys = frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float)
     ys = np.clip(ys, -1.0, 2.0)  # a product ramping up from almost nothing would flatten the others
     sizes = frame[size].to_numpy(dtype=float)
@@ -1164,7 +964,7 @@ def plot_price_volume(
     ax.set_xlabel(t("prod_price_change", lang))
     ax.set_ylabel(t("prod_units_change", lang))
     ax.grid(color=plotting.GRID, linewidth=0.6)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def price_panel(report: Report) -> Panel:
@@ -1255,15 +1055,15 @@ def bundle_panel(report: Report) -> Panel:
         return Panel(frame=frame, note=t("prod_no_bundles", lang, m=cfg["bundle_months"], k=cfg["bundle_min_orders"]))
     shown = frame.head(report.config["report"]["top_n"]).copy()
     shown["pair"] = shown["name_a"].astype(str) + " + " + shown["name_b"].astype(str)
-    ax = plotting._axes(None, rows=len(shown))
-    positions = plotting._category_axis(ax, shown["pair"].tolist(), horizontal=True)
+    ax = plotting.axes(None, rows=len(shown))
+    positions = plotting.category_axis(ax, shown["pair"].tolist(), horizontal=True)
     lift = shown["lift"].to_numpy(dtype=float)
     ax.barh(positions, lift, height=0.6, color=[plotting.PRIMARY if v >= 1 else plotting.NEUTRAL for v in lift])
     ax.axvline(1.0, color=plotting.TARGET, linestyle="--", linewidth=1)
-    plotting._bar_end_labels(ax, positions, lift, [f"{v:.2f}" for v in lift])
+    plotting.bar_end_labels(ax, positions, lift, [f"{v:.2f}" for v in lift])
     ax.set_xlim(0, max(lift.max(), 1.0) * 1.2)
     ax.set_xlabel(t("prod_lift", lang))
-    plotting._finish(ax, f"{t('prod_bundle_title', lang)} · {report.region_label}")
+    plotting.finish(ax, f"{t('prod_bundle_title', lang)} · {report.region_label}")
     table = pd.DataFrame(
         {
             t("prod_pair", lang): shown["pair"],

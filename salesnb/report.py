@@ -11,20 +11,21 @@ import json
 import math
 import os
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from . import facts
 from .config import load_config
-from .datacache import load_dataset_cached
+from .data import facts
+from .data.cache import load_dataset_cached
+from .data.loading import Dataset
+from .display.panel import Panel
 from .errors import ParameterError
 from .i18n import check_lang, t
-from .loading import Dataset
-from .periods import ALL, Baselines, baselines, parse_period
+from .periods import ALL, Baselines, baselines, months_back, parse_period
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
 SAMPLE_ENV = "SALESNB_DATA"
@@ -61,6 +62,56 @@ class Report:
         if scope not in store:
             store[scope] = build()
         return copy.deepcopy(store[scope])
+
+    def thresholds(self, angle: str) -> dict[str, Any]:
+        """The finding thresholds of ``angle`` (``thresholds.<angle>`` of the configuration)."""
+        return self.config["thresholds"][angle]
+
+    def settings(self, angle: str) -> dict[str, Any]:
+        """The settings of ``angle`` (windows, lists, cadences: the ``<angle>`` section of the configuration)."""
+        return self.config[angle]
+
+    def cached(self, namespace: str, key: Hashable, build: Callable[[Dataset], Any]) -> Any:
+        """``build(ds)`` once per dataset under ``(namespace, key)``: derived tables shared by every report."""
+        return facts.per_dataset(self.ds, (namespace, key), lambda: build(self.ds))
+
+    def needs(self, *tables: str) -> Panel | None:
+        """A skipped panel naming the tables the data lacks, or ``None`` when all of ``tables`` are there."""
+        missing = self.ds.missing(*tables)
+        return Panel.skipped(t("needs_table", self.lang, tables=", ".join(missing))) if missing else None
+
+    @property
+    def revenue(self) -> float:
+        """Revenue of the report's region in the report month: what severity is measured against."""
+        orders = facts.in_months(facts.in_region(facts.order_facts(self.ds), self.region), self.period)
+        return float(orders["revenue"].sum())
+
+    def covered(self, months: list[str]) -> list[str]:
+        """The months of ``months`` that the orders cover."""
+        first, last = facts.data_months(self.ds)
+        return [m for m in months if first <= m <= last]
+
+    def trailing(self) -> list[str]:
+        """The trailing baseline months (``baselines.trailing_months`` before the period) the data covers."""
+        return self.covered(self.baselines.trailing_labels)
+
+    def history(self, count: int, period: str | None = None) -> list[str]:
+        """The ``count`` months before ``period`` (default: the report month) the data covers: the usual level."""
+        return self.covered(months_back(period or self.period, count, offset=1))
+
+    def scopes(self, *, company: bool) -> list[tuple[str, dict[str, str]]]:
+        """(region, segment) pairs a rule checks: the report's region; in ALL each region (and the company first)."""
+        if self.region != ALL:
+            return [(self.region, {})]
+        regions = [(region, {"region": region}) for region in facts.regions(self.ds)]
+        return [(ALL, {}), *regions] if company else regions
+
+    def where(self, segment: dict[str, str]) -> str:
+        """``华东：`` / ``华东 · `` before a finding's title when it sits in one region of the ALL report."""
+        region = segment.get("region")
+        if not region:
+            return ""
+        return f"{region} · " if self.lang == "en" else f"{region}："
 
     @property
     def baselines(self) -> Baselines:

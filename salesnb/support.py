@@ -22,176 +22,16 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
-from . import facts, plotting
+from .data import facts
+from .display import plotting
+from .display.formatting import format_amount, format_int, format_pct
+from .display.panel import Panel
 from .findings import make_finding
-from .formatting import format_amount, format_int, format_pct
-from .i18n import register, t
-from .panel import Panel
+from .i18n import t
 from .periods import ALL, month_labels
 from .report import Report
 
 ANGLE = "support"
-
-register(
-    {
-        "sup_category": {"zh": "类别", "en": "Category"},
-        "sup_tickets": {"zh": "工单数", "en": "Tickets"},
-        "sup_resp_p50": {"zh": "首次响应中位数(小时)", "en": "First response median (h)"},
-        "sup_resp_p90": {"zh": "首次响应P90(小时)", "en": "First response p90 (h)"},
-        "sup_within_sla": {"zh": "SLA内响应占比", "en": "Answered within SLA"},
-        "sup_res_p50": {"zh": "解决时长中位数(小时)", "en": "Resolution median (h)"},
-        "sup_res_p90": {"zh": "解决时长P90(小时)", "en": "Resolution p90 (h)"},
-        "sup_unresolved": {"zh": "月末未解决", "en": "Unresolved at month end"},
-        "sup_hours": {"zh": "首次响应（小时，对数刻度）", "en": "First response (hours, log scale)"},
-        "sup_sla_line": {"zh": "SLA {h} 小时", "en": "SLA {h} h"},
-        "sup_breached": {"zh": "超时工单", "en": "Breaches"},
-        "sup_breach_share": {"zh": "超时占比", "en": "Breach share"},
-        "sup_usual": {"zh": "近{n}月常态", "en": "Usual ({n} months)"},
-        "sup_count": {"zh": "本月", "en": "This month"},
-        "sup_baseline_count": {"zh": "近3月月均", "en": "Trailing monthly avg"},
-        "sup_last_year": {"zh": "去年同月", "en": "Same month last year"},
-        "sup_ratio": {"zh": "倍数", "en": "× baseline"},
-        "sup_due": {"zh": "应交付订单", "en": "Orders due"},
-        "sup_late": {"zh": "延误订单", "en": "Late orders"},
-        "sup_late_share": {"zh": "延误率", "en": "Late share"},
-        "sup_baseline_late": {"zh": "近3月延误率", "en": "Trailing late share"},
-        "sup_delay_p50": {"zh": "延误天数中位数", "en": "Median delay (days)"},
-        "sup_delay_max": {"zh": "最长延误天数", "en": "Longest delay (days)"},
-        "sup_undelivered": {"zh": "月末仍未交付", "en": "Undelivered at month end"},
-        "sup_metric": {"zh": "指标", "en": "Metric"},
-        "sup_responses": {"zh": "样本数", "en": "Responses"},
-        "sup_change": {"zh": "变化", "en": "Change"},
-        "sup_top": {"zh": "重点客户", "en": "Top customers"},
-        "sup_rest": {"zh": "其他客户", "en": "Other customers"},
-        "sup_bucket": {"zh": "逾期天数", "en": "Days past due"},
-        "sup_amount": {"zh": "逾期金额", "en": "Overdue amount"},
-        "sup_invoices": {"zh": "发票数", "en": "Invoices"},
-        "sup_prev_amount": {"zh": "上月末逾期金额", "en": "Overdue last month end"},
-        "sup_customer": {"zh": "客户", "en": "Customer"},
-        "sup_overdue_invoices": {"zh": "逾期发票", "en": "Overdue invoices"},
-        "sup_max_dpd": {"zh": "最长逾期天数", "en": "Most days past due"},
-        "sup_deals": {"zh": "在谈商机", "en": "Open deals"},
-        "sup_deal_amount": {"zh": "商机金额", "en": "Deal amount"},
-        "sup_stage": {"zh": "所处阶段", "en": "Stage"},
-        "sup_overdue": {"zh": "逾期应收", "en": "Overdue receivables"},
-        "sup_unpaid_rate": {"zh": "当月到期未回款率", "en": "Due this month, unpaid"},
-        "sup_receivables_title": {"zh": "应收账龄", "en": "Receivables ageing"},
-        "sup_overdue_trend_title": {"zh": "月末逾期应收趋势", "en": "Overdue receivables at month end"},
-        "sup_tickets_title": {"zh": "工单首次响应时间分布", "en": "First-response time per category"},
-        "sup_sla_title": {"zh": "SLA超时占比", "en": "Share answered after the SLA"},
-        "sup_complaints_title": {"zh": "投诉工单月度趋势", "en": "Complaints per month"},
-        "sup_delivery_title": {"zh": "按期交付：延误率", "en": "On-time delivery: late share"},
-        "sup_satisfaction_title": {"zh": "满意度：本月与常态", "en": "Satisfaction: this month and usual"},
-        "sup_credit_title": {"zh": "逾期客户的在谈商机", "en": "Open deals of customers with overdue invoices"},
-        "sup_no_tickets": {"zh": "本期没有工单。", "en": "No tickets this period."},
-        "sup_no_due": {"zh": "本期没有应交付的订单。", "en": "No orders due for delivery this period."},
-        "sup_no_surveys": {"zh": "本期没有满意度回访。", "en": "No survey responses this period."},
-        "sup_no_credit": {
-            "zh": "没有逾期客户处于后期阶段的在谈商机。",
-            "en": "No customer with overdue invoices has an open late-stage deal.",
-        },
-        "sup_needs_columns": {
-            "zh": "orders 表缺少 {columns} 列，本节跳过。",
-            "en": "The orders table lacks {columns}; section skipped.",
-        },
-        "sup_receivables_note": {
-            "zh": "月末应收 {ar}，其中逾期 {overdue}（{share}）；DSO {dso} 天。"
-            "本月到期金额 {due} 中 {unpaid} 月末仍未回款（{rate}；近3月 {baseline}，近{m}月常态 {usual}）。",
-            "en": "Receivables {ar} at month end, {overdue} overdue ({share}); DSO {dso} days. Of {due} due this "
-            "month, {unpaid} was unpaid at month end ({rate}; trailing {baseline}, usual over {m} months {usual}).",
-        },
-        "sup_delivery_note": {
-            "zh": "口径：承诺交付日在本月的订单；交付晚于承诺日或月末仍未交付即为延误。",
-            "en": "Orders promised for this month; late = delivered after the promised date or still undelivered "
-            "at month end.",
-        },
-        "sup_satisfaction_note": {
-            "zh": "NPS = 推荐者(9–10分)占比 − 贬损者(0–{d}分)占比；重点客户 = 近12个月销售额前{top}的客户。",
-            "en": "NPS = promoters (9–10) minus detractors (0–{d}); top customers = the top {top} by revenue over "
-            "12 months.",
-        },
-        # findings
-        "sup_f_sla_title": {"zh": "{where}“{category}”工单响应超时", "en": "{where}“{category}” tickets past the SLA"},
-        "sup_f_sla_detail": {
-            "zh": "本月 {n} 张工单中 {breached} 张首次响应超过 {h} 小时（{share}，近{m}月常态 {baseline}），"
-            "首次响应中位数 {median} 小时。",
-            "en": "{breached} of {n} tickets answered after {h} h ({share}; usual over {m} months {baseline}); "
-            "median first response {median} h.",
-        },
-        "sup_f_sla_action": {
-            "zh": "立即清理积压工单；为该类工单设置48小时SLA预警和升级机制，高峰期临时增派支持人员。",
-            "en": "Clear the backlog now; add a 48-hour SLA alert with escalation for this category and extra staff "
-            "at peaks.",
-        },
-        "sup_f_complaint_title": {
-            "zh": "{where}“{category}”投诉激增",
-            "en": "{where}Complaints about “{category}” spiking",
-        },
-        "sup_f_complaint_detail": {
-            "zh": "本月 {count} 件，近{m}月月均 {baseline} 件（{ratio} 倍）；涉及订单金额约 {effect}。",
-            "en": "{count} this month against {baseline} a month over {m} months (×{ratio}); "
-            "about {effect} of orders involved.",
-        },
-        "sup_f_complaint_action": {
-            "zh": "按订单逐一回访投诉客户并给出补救方案；追查根因（供应、物流或交付团队），周会跟踪整改。",
-            "en": "Call back every complaining customer with a remedy; trace the root cause (supply, logistics, "
-            "delivery team) and track the fix weekly.",
-        },
-        "sup_f_delivery_title": {"zh": "{where}交付延误增多", "en": "{where}More late deliveries"},
-        "sup_f_delivery_detail": {
-            "zh": "本月应交付 {due} 单中 {late} 单晚于承诺日期（{share}，近{m}月常态 {baseline}），"
-            "延误中位数 {delay} 天；涉及订单金额 {amount}。",
-            "en": "{late} of {due} orders due were late ({share}; usual over {m} months {baseline}), "
-            "median delay {delay} days; {amount} of orders.",
-        },
-        "sup_f_delivery_action": {
-            "zh": "与物流和供应链核对延误原因，主动告知受影响客户新的交付日期；签约时按实际产能承诺交期。",
-            "en": "Check the cause with logistics and supply, tell affected customers the new dates, and promise "
-            "delivery dates from real capacity.",
-        },
-        "sup_f_satisfaction_title": {"zh": "{where}{what}下降", "en": "{where}{what} dropped"},
-        "sup_f_satisfaction_detail": {
-            "zh": "本月 {n} 份回访平均 {value}，近{m}月 {baseline}（{change}）；不满意客户的月均销售额约 {effect}。",
-            "en": "{n} responses average {value} against {baseline} over {m} months ({change}); "
-            "dissatisfied customers bring about {effect} a month.",
-        },
-        "sup_f_satisfaction_action": {
-            "zh": "逐一回访打低分的客户，了解具体问题并在一周内给出改进承诺；重点客户由主管亲自跟进。",
-            "en": "Call back every low scorer, find the issue and commit to a fix within a week; managers call top "
-            "customers themselves.",
-        },
-        "sup_f_receivables_title": {"zh": "{where}回款逾期激增", "en": "{where}Overdue receivables surging"},
-        "sup_f_receivables_detail": {
-            "zh": "本月到期 {due} 中 {unpaid} 月末仍未回款（{rate}，近{m}月常态 {baseline}）；"
-            "逾期应收合计 {overdue}，DSO {dso} 天。",
-            "en": "Of {due} due this month {unpaid} was unpaid at month end ({rate}; usual over {m} months "
-            "{baseline}); overdue total {overdue}, DSO {dso} days.",
-        },
-        "sup_f_receivables_action": {
-            "zh": "本周逐户催收到期未付发票，逾期客户暂停赊销新单；复核合同付款条款（预付比例、账期）。",
-            "en": "Chase every unpaid invoice this week, stop credit on new orders for overdue customers, and "
-            "review payment terms (prepayment, days).",
-        },
-        "sup_f_credit_title": {
-            "zh": "{customer} 有逾期欠款却仍在推进签约",
-            "en": "{customer}: deal pushed to signature with unpaid invoices",
-        },
-        "sup_f_credit_detail": {
-            "zh": "{invoices} 张发票逾期共 {overdue}（最长 {dpd} 天），"
-            "同时有 {deals} 个商机处于“{stage}”阶段，金额 {amount}。",
-            "en": "{invoices} invoice(s) overdue, {overdue} in total (up to {dpd} days), while {deals} deal(s) worth "
-            "{amount} sit in “{stage}”.",
-        },
-        "sup_f_credit_action": {
-            "zh": "签约前先收回逾期款或约定还款计划，新合同改为预付或缩短账期，由财务参与审批。",
-            "en": "Collect the overdue amount or agree a repayment plan before signing; use prepayment or shorter "
-            "terms, with finance approval.",
-        },
-        "sup_csat": {"zh": "客户满意度(CSAT)", "en": "CSAT"},
-        "sup_nps": {"zh": "NPS", "en": "NPS"},
-        "sup_aspect": {"zh": "“{aspect}”评分", "en": "“{aspect}” score"},
-    }
-)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -417,7 +257,7 @@ def plot_response_times(
     sla_hours : float, optional
         Where to draw the SLA line.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.boxplot``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.boxplot``.
 
     Returns
     -------
@@ -425,9 +265,9 @@ def plot_response_times(
     """
     data = rows.dropna(subset=[hours]) if rows is not None and len(rows) else rows
     names = sorted(data[category].unique().tolist()) if data is not None and len(data) else []
-    ax = plotting._axes(ax, rows=len(names))
+    ax = plotting.axes(ax, rows=len(names))
     if not names:
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     values = [np.clip(data.loc[data[category] == n, hours].to_numpy(dtype=float), 0.05, None) for n in names]
     box = ax.boxplot(values, orientation="horizontal", widths=0.55, patch_artist=True, **kwargs)
     for patch in box["boxes"]:
@@ -442,7 +282,7 @@ def plot_response_times(
         ax.text(sla_hours, len(names) + 0.45, label, color=plotting.BAD, fontsize=8)
     ax.set_xlabel(t("sup_hours", lang))
     ax.grid(axis="x", color=plotting.GRID, linewidth=0.6)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def tickets_panel(report: Report) -> Panel:
@@ -647,18 +487,18 @@ def plot_lines(
     highlight : str, optional
         The month to shade.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to every ``ax.plot``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to every ``ax.plot``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax)
+    ax = plotting.axes(ax)
     if frame is None or frame.empty:
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     columns = columns or [c for c in frame.columns if c != x]
     periods = frame[x].astype(str).tolist()
-    positions = plotting._category_axis(ax, periods, horizontal=False)
+    positions = plotting.category_axis(ax, periods, horizontal=False)
     for k, column in enumerate(columns):
         values = frame[column].to_numpy(dtype=float)
         color = plotting.PALETTE[k % len(plotting.PALETTE)]
@@ -667,8 +507,8 @@ def plot_lines(
         i = periods.index(highlight)
         ax.axvspan(i - 0.4, i + 0.4, color=plotting.NEUTRAL_LIGHT, alpha=0.5, zorder=0)
     ax.set_ylim(bottom=0)
-    plotting._legend(ax)
-    return plotting._finish(ax, title)
+    plotting.legend(ax)
+    return plotting.finish(ax, title)
 
 
 def complaints_panel(report: Report) -> Panel:

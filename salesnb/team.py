@@ -17,159 +17,19 @@ import pandas as pd
 from matplotlib.axes import Axes
 from scipy import stats
 
-from . import commission, facts, plotting
+from . import commission
+from .data import facts
+from .data.targets import total_target
+from .display import plotting
+from .display.formatting import format_amount, format_int, format_pct
+from .display.panel import Panel
 from .findings import make_finding
-from .formatting import format_amount, format_int, format_pct
-from .i18n import register, t
-from .panel import Panel
+from .i18n import t
 from .periods import ALL, month_labels
 from .report import Report
-from .targets import total_target
 
 ANGLE = "team"
 DAYS_PER_MONTH = 30.4375
-
-register(
-    {
-        "team_rep": {"zh": "销售代表", "en": "Rep"},
-        "team_rank": {"zh": "排名", "en": "Rank"},
-        "team_orders": {"zh": "订单数", "en": "Orders"},
-        "team_won": {"zh": "赢单数", "en": "Deals won"},
-        "team_win_rate": {"zh": "赢单率", "en": "Win rate"},
-        "team_activities": {"zh": "活动数", "en": "Activities"},
-        "team_rev_per_activity": {"zh": "每次活动销售额", "en": "Revenue per activity"},
-        "team_expected_orders": {"zh": "近期月均订单", "en": "Usual orders / month"},
-        "team_p_value": {"zh": "偶然概率", "en": "Chance (p)"},
-        "team_tenure": {"zh": "司龄（月）", "en": "Tenure (months)"},
-        "team_reps": {"zh": "人数", "en": "Reps"},
-        "team_trailing_attainment": {"zh": "近3月达成率", "en": "Trailing attainment"},
-        "team_revenue_per_rep": {"zh": "人均销售额", "en": "Revenue per rep"},
-        "team_cum_reps": {"zh": "销售代表累计占比", "en": "Cumulative share of reps"},
-        "team_cum_revenue": {"zh": "销售额累计占比", "en": "Cumulative share of revenue"},
-        "team_equality": {"zh": "完全平均", "en": "Perfect equality"},
-        "team_gini": {"zh": "基尼系数", "en": "Gini"},
-        "team_top_share": {"zh": "前20%代表销售额占比", "en": "Top-20% reps' share"},
-        "team_baseline_gini": {"zh": "近3月基尼系数", "en": "Trailing Gini"},
-        "team_usual_activities": {"zh": "近3月月均活动", "en": "Usual activities / month"},
-        "team_activity_ratio": {"zh": "活动量/常态", "en": "Activity vs usual"},
-        "team_expected": {"zh": "季节性预期", "en": "Seasonal run-rate"},
-        "team_target_ratio": {"zh": "目标/预期", "en": "Target / run-rate"},
-        "team_actual": {"zh": "实际销售额", "en": "Actual revenue"},
-        "team_flag": {"zh": "标记", "en": "Flag"},
-        "team_flag_yes": {"zh": "⚠ 远低于目标", "en": "⚠ far below target"},
-        "team_scope": {"zh": "范围", "en": "Scope"},
-        "team_method_seasonal": {"zh": "近期月均×季节系数", "en": "Trailing average × season"},
-        "team_method_trailing": {"zh": "近期均值", "en": "Trailing average"},
-        "team_method": {"zh": "预期算法", "en": "Run-rate method"},
-        "team_no_reps": {
-            "zh": "本期没有带销售代表的订单或个人目标。",
-            "en": "No rep orders or rep targets this period.",
-        },
-        "team_no_rep_targets": {
-            "zh": "数据中没有本期个人目标，达成率无法计算。",
-            "en": "No rep targets for this period; attainment not computed.",
-        },
-        "team_no_hire_dates": {
-            "zh": "reps 表没有入职日期（hire_date），无法按司龄分组。",
-            "en": "The reps table has no hire_date; tenure cohorts cannot be formed.",
-        },
-        "team_ranking_title": {"zh": "销售代表业绩排名", "en": "Rep ranking"},
-        "team_lorenz_title": {"zh": "销售额分布（洛伦兹曲线）", "en": "Revenue spread across reps (Lorenz curve)"},
-        "team_underperform_title": {"zh": "个人目标达成率", "en": "Attainment per rep"},
-        "team_ramp_title": {"zh": "按司龄分组的达成率", "en": "Attainment by tenure cohort"},
-        "team_activity_title": {"zh": "活动量与销售额", "en": "Activities and revenue"},
-        "team_target_title": {"zh": "目标与季节性预期", "en": "Target against the seasonal run-rate"},
-        "team_polarization_note": {
-            "zh": "基尼系数 {gini}（近3月 {baseline}），前20%代表贡献 {top} 的销售额，共 {n} 位代表。",
-            "en": "Gini {gini} (trailing {baseline}); the top 20% of reps bring {top} of revenue; {n} reps.",
-        },
-        "team_activity_note": {
-            "zh": "近{n}个月：同一代表每多一次活动，当月销售额平均多 {slope}（活动与销售额的相关系数 {corr}）。",
-            "en": "Last {n} months: one more activity by a rep goes with {slope} more revenue that month "
-            "(activity-revenue correlation {corr}).",
-        },
-        "team_target_note": {
-            "zh": "预期 = 近{n}月月均 × 季节系数（全公司去年同月 ÷ 去年同期前{n}月月均）；"
-            "数据不足一年时用近{n}月均值。",
-            "en": "Run-rate = the trailing {n}-month average × the seasonal factor (the company's same month last "
-            "year over its {n} months before); the {n}-month average where the data is shorter.",
-        },
-        # findings
-        "team_f_underperform_title": {
-            "zh": "{rep} 业绩远低于个人目标",
-            "en": "{rep} far below personal target",
-        },
-        "team_f_underperform_detail": {
-            "zh": "本月销售额 {revenue}，目标 {target}，达成率 {attainment}；订单 {orders} 笔，近期月均 {usual} 笔。",
-            "en": "Revenue {revenue} against a target of {target} ({attainment}); {orders} orders against "
-            "{usual} a month usually.",
-        },
-        "team_f_underperform_action": {
-            "zh": "主管本周与其逐一过在手商机和老客户复购计划，找出推迟签约的原因，必要时临时分担重点客户。",
-            "en": "Review the rep's open deals and repeat customers this week, find why signatures slipped, and "
-            "share key accounts temporarily if needed.",
-        },
-        "team_f_polarization_title": {"zh": "团队业绩两极分化加剧", "en": "Team results polarising"},
-        "team_f_polarization_detail": {
-            "zh": "销售额基尼系数 {gini}（近3月 {baseline}），前20%代表贡献 {top}；后半数代表距中位水平共差 {effect}。",
-            "en": "Revenue Gini {gini} (trailing {baseline}); the top 20% bring {top}; the lower half is {effect} "
-            "short of the median rep.",
-        },
-        "team_f_polarization_action": {
-            "zh": "让头部代表带教后半数代表（陪访、话术复盘），并检查客户与线索分配是否过度集中。",
-            "en": "Pair top reps with the lower half (joint visits, call reviews) and check whether accounts and "
-            "leads are spread too unevenly.",
-        },
-        "team_f_ramp_title": {
-            "zh": "新人爬坡慢：入职{months}个月内代表达成率偏低",
-            "en": "Slow ramp: reps hired within {months} months below target",
-        },
-        "team_f_ramp_detail": {
-            "zh": "{n} 位新人达成率 {attainment}，老员工（12个月以上）{baseline}；新人合计差目标 {effect}。",
-            "en": "{n} new reps at {attainment} against {baseline} for reps of 12+ months; {effect} short in total.",
-        },
-        "team_f_ramp_action": {
-            "zh": "为新人指定带教人，前3个月设置分阶段目标（拜访量、商机数），每两周复盘一次。",
-            "en": "Give each new rep a mentor, staged goals for the first three months (visits, deals) and a "
-            "review every two weeks.",
-        },
-        "team_f_activity_title": {"zh": "{who} 客户活动量骤降", "en": "{who}: customer activity dropped"},
-        "team_f_activity_detail": {
-            "zh": "本月活动 {count} 次，近期月均 {usual} 次（{ratio}）；"
-            "按活动与销售额的关系，约 {effect} 销售额受影响。",
-            "en": "{count} activities against {usual} a month usually ({ratio}); from the link between activity and "
-            "revenue about {effect} of revenue is at stake.",
-        },
-        "team_f_activity_action": {
-            "zh": "排出下周拜访和电话计划，优先联系在手商机和近期未跟进的老客户，周会检查执行。",
-            "en": "Plan next week's visits and calls, open deals and neglected customers first, and check it in "
-            "the weekly meeting.",
-        },
-        "team_whole_team": {"zh": "团队整体", "en": "The team"},
-        "team_f_target_title_high": {
-            "zh": "{scope} 本月目标明显高于季节性预期",
-            "en": "{scope}: this month's target far above the seasonal run-rate",
-        },
-        "team_f_target_title_low": {
-            "zh": "{scope} 本月目标明显低于季节性预期",
-            "en": "{scope}: this month's target far below the seasonal run-rate",
-        },
-        "team_f_target_detail": {
-            "zh": "目标 {target}，按近期月均与季节规律预期约 {expected}（目标为预期的 {ratio}），实际 {revenue}。",
-            "en": "Target {target}; the trailing average and the season suggest about {expected} "
-            "(target at {ratio} of it); actual {revenue}.",
-        },
-        "team_f_target_action_high": {
-            "zh": "复核目标拆解：按去年同月季节性和近3月趋势重设月度目标，把缺口落到具体商机和客户上。",
-            "en": "Re-check the target split: reset monthly targets from seasonality and the trailing trend, and "
-            "tie the gap to named deals and customers.",
-        },
-        "team_f_target_action_low": {
-            "zh": "目标偏低，可能低估了季节性或增长：按季节性预期上调，并避免压单到下月。",
-            "en": "The target looks too easy: raise it to the seasonal run-rate and watch for deals held back.",
-        },
-    }
-)
 
 
 # ----------------------------------------------------------------------------------------------- helpers
@@ -529,7 +389,7 @@ def plot_lorenz(
     x, y : str
         Columns with the cumulative share of reps and of revenue.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to the curve's ``ax.plot``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to the curve's ``ax.plot``.
 
     Returns
     -------
@@ -538,7 +398,7 @@ def plot_lorenz(
     if ax is None:
         _, ax = plt.subplots(figsize=(5.0, 4.2), dpi=plotting.DPI, layout="constrained")
     if frame is None or len(frame) < 2:
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     xs, ys = frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float)
     ax.plot([0, 1], [0, 1], color=plotting.NEUTRAL, linestyle="--", linewidth=1, label=t("team_equality", lang))
     ax.plot(xs, ys, color=plotting.PRIMARY, marker="o", markersize=3, linewidth=1.6, label=t("revenue", lang), **kwargs)
@@ -550,8 +410,8 @@ def plot_lorenz(
     ax.set_xlabel(t("team_cum_reps", lang))
     ax.set_ylabel(t("team_cum_revenue", lang))
     ax.grid(color=plotting.GRID, linewidth=0.6)
-    plotting._legend(ax)
-    return plotting._finish(ax, title)
+    plotting.legend(ax)
+    return plotting.finish(ax, title)
 
 
 def polarization_panel(report: Report) -> Panel:
@@ -890,15 +750,15 @@ def plot_activity(
     flag : str, optional
         Boolean column marking reps to highlight.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.scatter``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.scatter``.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    ax = plotting._axes(ax)
+    ax = plotting.axes(ax)
     if frame is None or frame.empty:
-        return plotting._no_data(ax, lang, title)
+        return plotting.no_data(ax, lang, title)
     flagged = frame[flag].to_numpy(dtype=bool) if flag and flag in frame else np.zeros(len(frame), dtype=bool)
     xs, ys = frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float)
     colors = [plotting.BAD if f else plotting.PRIMARY for f in flagged]
@@ -912,7 +772,7 @@ def plot_activity(
     ax.set_xlabel(t("team_activities", lang))
     ax.set_ylabel(t("revenue", lang))
     ax.grid(color=plotting.GRID, linewidth=0.6)
-    return plotting._finish(ax, title)
+    return plotting.finish(ax, title)
 
 
 def activity_panel(report: Report) -> Panel:
@@ -1070,7 +930,7 @@ def plot_target_realism(
     highlight : str, optional
         The report month, drawn darker.
     ax, lang, title, **kwargs
-        As in :func:`salesnb.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
 
     Returns
     -------
@@ -1091,7 +951,7 @@ def plot_target_realism(
         if not np.isnan(values).all():
             (line,) = ax.plot(positions, values, color=color, linestyle=style, marker="o", markersize=3, label=name)
             handles.append(line)
-    plotting._legend(ax, handles=handles)
+    plotting.legend(ax, handles=handles)
     return ax
 
 

@@ -8,9 +8,9 @@ import nbformat
 import pytest
 from tiny import write_tiny
 
-from salesnb import runner
-from salesnb.engine import NotebookFailed, WarmKernel, parameterize
-from salesnb.rendering import extract_result
+from salesnb.batch import runner
+from salesnb.batch.engine import NotebookFailed, WarmKernel, parameterize
+from salesnb.batch.rendering import extract_result
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -46,7 +46,7 @@ def test_warm_kernel_leaks_nothing_between_reports(tmp_path):
     )
     check = _notebook(
         tmp_path / "check.ipynb",
-        "import matplotlib, matplotlib.pyplot as plt\nfrom salesnb import plotting\n"
+        "import matplotlib, matplotlib.pyplot as plt\nfrom salesnb.display import plotting\n"
         "assert 'secret' not in globals(), 'a variable leaked'\n"
         "assert plt.get_fignums() == [], 'a figure leaked'\n"
         "assert matplotlib.rcParams['font.sans-serif'][0] == plotting.FONT_NAME, 'the style leaked'\n"

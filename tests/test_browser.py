@@ -17,7 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from salesnb import runner
+from salesnb.batch import runner
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

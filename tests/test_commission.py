@@ -3,17 +3,10 @@ import pytest
 import yaml
 from tiny import write_tiny
 
-from salesnb import commission, plotting, team
+from salesnb import commission, team
 from salesnb.config import default_config
 from salesnb.errors import ConfigError
 from salesnb.report import open_report
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plotting.close_all()
-
 
 # C1 is a new customer (acquired on its first order); C2 was acquired before the data begins, so its first
 # order in the data is its 2nd. O1..O7 are C1's orders 1..7 by R1, O8 is C2's by R2, O9 a new customer in 2026-10.

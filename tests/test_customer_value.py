@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesnb import customer_value as cv
+from salesnb.models import customer_value as cv
 
 CDNOW = Path(__file__).resolve().parent / "data" / "cdnow_customers_summary.csv"
 

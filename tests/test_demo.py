@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesnb.contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TIMESTAMP
+from salesnb.data.contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TIMESTAMP
 from salesnb.demo import REGIONS, STAGES, generate_dataset, write_dataset
 
 END = "2026-10"

@@ -5,17 +5,11 @@ import pandas as pd
 import pytest
 from tiny import write_tiny
 
-from salesnb import drivers, overview, plotting
+from salesnb import drivers, overview
 from salesnb.errors import ParameterError
 from salesnb.report import open_report
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plotting.close_all()
 
 
 def tables():
@@ -205,11 +199,6 @@ def test_panels_in_english(tiny):
 
 
 # ------------------------------------------------------------------------------------------ the sample
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return open_report(str(SAMPLE), "", "ALL").ds
 
 
 SCOPES = [("ALL", "2026-10"), ("华南", "2026-10"), ("西南", "2026-03"), ("华北", "2025-12"), ("ALL", "2026-02")]

@@ -37,7 +37,8 @@ def test_findings_panel_escapes_and_limits():
 
 
 def test_large_datasets_drop_angle_tables_after_use_small_ones_keep_them():
-    from salesnb import facts, market
+    from salesnb import market
+    from salesnb.data import facts
     from salesnb.report import open_report
 
     report = open_report("", "2026-10", "华东")

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from salesnb.display.formatting import MISSING, format_amount, format_int, format_pct, format_table
 from salesnb.errors import ParameterError
-from salesnb.formatting import MISSING, format_amount, format_int, format_pct, format_table
 
 
 @pytest.mark.parametrize(
@@ -131,6 +131,6 @@ def test_format_table_errors_name_the_problem():
 
 
 def test_formatting_does_not_import_matplotlib():
-    code = "import sys, salesnb.formatting; print('matplotlib' in sys.modules)"
+    code = "import sys, salesnb.display.formatting; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

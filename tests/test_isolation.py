@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from salesnb import runner
-from salesnb.formatting import format_amount
+from salesnb.batch import runner
+from salesnb.display.formatting import format_amount
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
 PERIOD, REGION = "2026-10", "华东"

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from tiny import TABLES, write_tiny
 
-from salesnb import lead_scoring as ls
+from salesnb.models import lead_scoring as ls
 from salesnb.report import open_report
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"

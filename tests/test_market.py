@@ -8,7 +8,7 @@ import pytest
 import yaml
 from tiny import TABLES, write_tiny
 
-from salesnb import market, plotting
+from salesnb import market
 from salesnb.demo import generate_dataset, write_dataset
 from salesnb.findings import SEVERITIES
 from salesnb.report import clean_json, open_report
@@ -18,12 +18,6 @@ CODES = {"channel_underperform", "new_customer_drop", "acquisition_cost_high", "
 CODES |= {"customer_concentration", "region_underperform"}
 MONTHS = [str(p) for p in pd.period_range("2025-10", "2026-10", freq="M")]  # 13 months: last year exists
 REGIONS = ("华东", "华南")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plotting.close_all()
 
 
 # ------------------------------------------------------------------------------------------ the tiny dataset
@@ -298,11 +292,6 @@ def test_findings_shape_english_and_deterministic(tmp_path):
 
 
 # ------------------------------------------------------------------------------------- sample and clean data
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return open_report(str(SAMPLE), "", "ALL").ds
 
 
 def test_planted_market_problems_are_found(sample):

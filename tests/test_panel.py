@@ -7,7 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from salesnb.panel import MAX_TABLE_ROWS, Panel, figure_alt_text, figure_image  # noqa: E402
+from salesnb.display.panel import MAX_TABLE_ROWS, Panel, figure_alt_text, figure_image  # noqa: E402
 
 
 def test_long_tables_show_their_first_rows_and_say_so():

@@ -17,9 +17,9 @@ from matplotlib.colors import same_color  # noqa: E402
 from matplotlib.font_manager import FontProperties, findfont  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from salesnb import plotting  # noqa: E402
+from salesnb.display import plotting  # noqa: E402
+from salesnb.display.plotting import COLORS, FONT_FILE  # noqa: E402
 from salesnb.errors import ParameterError, SalesnbError  # noqa: E402
-from salesnb.plotting import COLORS, FONT_FILE  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from tiny import TABLES, write_tiny
 
-from salesnb import plotting, process
+from salesnb import process
 from salesnb.demo import generate_dataset, write_dataset
+from salesnb.display import plotting
 from salesnb.report import clean_json, open_report
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -24,12 +25,6 @@ CODES = {
 }
 STAGES = ["初步接触", "需求确认", "技术交流", "方案报价", "商务谈判", "合同签订"]
 HISTORY = ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plotting.close_all()
 
 
 # ------------------------------------------------------------------------------------------ tiny builders

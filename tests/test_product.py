@@ -7,7 +7,8 @@ import pytest
 from scipy import stats
 from tiny import write_tiny
 
-from salesnb import facts, plotting, product
+from salesnb import product
+from salesnb.data import facts
 from salesnb.demo import generate_dataset, write_dataset
 from salesnb.report import clean_json, open_report
 
@@ -15,12 +16,6 @@ SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 CODES = set(product.CODES)
 MONTHS = [f"2026-{m:02d}" for m in range(4, 11)]  # 2026-04 .. 2026-10
 REGIONS = ("华东", "华南")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plotting.close_all()
 
 
 # ------------------------------------------------------------------------------------------ tiny product data
@@ -302,11 +297,6 @@ def test_metrics_are_plain_and_findings_deterministic(folder):
 
 
 # ------------------------------------------------------------------------------------------ sample and clean data
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return open_report(str(SAMPLE), "", "ALL").ds
 
 
 def test_planted_product_problems_are_found(sample):

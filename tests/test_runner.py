@@ -5,11 +5,11 @@ import nbformat
 import pytest
 from tiny import write_tiny
 
+from salesnb.batch.rendering import extract_result, presentable
+from salesnb.batch.runner import available_angles, merge_results, plan_jobs, safe_dirname, write_atomic
+from salesnb.data.loading import load_dataset
 from salesnb.errors import ParameterError
-from salesnb.loading import load_dataset
-from salesnb.rendering import extract_result, presentable
 from salesnb.report import RESULT_MIME, clean_json, dumps
-from salesnb.runner import available_angles, merge_results, plan_jobs, safe_dirname, write_atomic
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from tiny import write_tiny
 
-from salesnb import facts, plotting, support
+from salesnb import support
+from salesnb.data import facts
 from salesnb.demo import generate_dataset, write_dataset
 from salesnb.report import clean_json, open_report
 
@@ -15,12 +16,6 @@ CODES = {"sla_breach", "complaint_spike", "delivery_delay", "satisfaction_drop",
 CODES |= {"credit_risk_open_deal"}
 HISTORY = [f"2026-{m:02d}" for m in range(4, 10)]  # 2026-04 .. 2026-09
 REGIONS = ("华东", "华南")
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plotting.close_all()
 
 
 def oid(region, month, k):
@@ -289,11 +284,6 @@ def test_metrics_are_plain_and_findings_deterministic(folder):
 
 
 # ------------------------------------------------------------------------------------------ sample and clean data
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return open_report(str(SAMPLE), "", "ALL").ds
 
 
 def test_planted_support_problems_are_found(sample):

@@ -7,19 +7,14 @@ import pandas as pd
 import pytest
 from tiny import write_tiny
 
-from salesnb import facts, plotting, team
+from salesnb import team
+from salesnb.data import facts
 from salesnb.demo import generate_dataset, write_dataset
 from salesnb.report import clean_json, open_report
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 CODES = {"rep_underperform", "rep_polarization", "new_hire_ramp_slow", "activity_low", "target_misaligned"}
 MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10"]
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plotting.close_all()
 
 
 # ------------------------------------------------------------------------------------------ tiny team data
@@ -316,11 +311,6 @@ def test_findings_are_deterministic(tmp_path):
 
 
 # ------------------------------------------------------------------------------------------ sample and clean data
-
-
-@pytest.fixture(scope="module")
-def sample():
-    return open_report(str(SAMPLE), "", "ALL").ds
 
 
 def test_planted_team_problems_are_found(sample):

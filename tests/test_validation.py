@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from salesnb.data.loading import Dataset, load_dataset
+from salesnb.data.validation import check_dataset, show_value, validate_dataset
 from salesnb.errors import DataValidationError
-from salesnb.loading import Dataset, load_dataset
-from salesnb.validation import check_dataset, show_value, validate_dataset
 
 ORDERS = """order_id,customer_id,order_date,amount
 O1,C1,2026-01-05,100

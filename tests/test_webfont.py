@@ -4,7 +4,7 @@ import io
 
 from fontTools.ttLib import TTFont
 
-from salesnb import webfont
+from salesnb.batch import webfont
 
 
 def test_page_characters_are_the_visible_chinese_ones():
@@ -33,8 +33,8 @@ def test_embed_font_adds_one_rule_to_the_head_and_leaves_latin_pages_alone():
 
 
 def test_page_css_names_the_embedded_font_first():
-    from salesnb import pages
-    from salesnb.rendering import TEMPLATE_DIR
+    from salesnb.batch import pages
+    from salesnb.batch.rendering import TEMPLATE_DIR
 
     template = (TEMPLATE_DIR / "salesnb" / "index.html.j2").read_text(encoding="utf-8")
     assert f'font-family: "{webfont.FAMILY}",' in template

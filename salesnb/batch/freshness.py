@@ -13,11 +13,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .loading import FILE_SUFFIXES, Dataset
+from .. import __version__
+from ..data.loading import FILE_SUFFIXES, Dataset
 
 STATE_FILE = ".salesnb-state.json"
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REASONS: dict[str, str] = {
     "data": "data changed",
     "notebook": "notebook changed",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..periods import ALL
 from .loading import Dataset
-from .periods import ALL
 
 
 def _levels(targets: pd.DataFrame) -> dict[str, pd.DataFrame]:

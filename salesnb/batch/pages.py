@@ -14,7 +14,7 @@ from typing import Any
 
 import nbformat
 
-from .findings import SEVERITY_RANK
+from ..findings import SEVERITY_RANK
 from .webfont import embed_font
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import nbformat
 
-from .report import RESULT_MIME
+from ..report import RESULT_MIME
 from .webfont import embed_font
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 
 def extract_result(nb: nbformat.NotebookNode) -> dict | None:

@@ -8,7 +8,7 @@ import sys
 
 import matplotlib.pyplot as plt
 
-from . import plotting
+from ..display import plotting
 
 
 def between_reports() -> None:
@@ -23,7 +23,7 @@ def release_memory() -> None:
     A warm kernel runs report after report; without this its resident memory ratchets up to the
     largest report's high-water mark and stays there, on every worker.
     """
-    from .facts import forget_derived
+    from ..data.facts import forget_derived
 
     forget_derived()
     gc.collect()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 MISSING = "—"
 

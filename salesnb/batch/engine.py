@@ -22,11 +22,11 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 KERNEL_NAME = "python3"
 INLINE = "module://matplotlib_inline.backend_inline"  # a kernel shows figures inline, whatever the caller uses
 RESET_CODE = """\
-import salesnb.session as _salesnb_session
+import salesnb.batch.session as _salesnb_session
 _salesnb_session.between_reports()
 del _salesnb_session
 get_ipython().reset(new_session=True, aggressive=False)
-__import__("salesnb.session", fromlist=["release_memory"]).release_memory()
+__import__("salesnb.batch.session", fromlist=["release_memory"]).release_memory()
 """
 
 

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from .errors import SalesnbError
+from ..errors import SalesnbError
 
 DAYS_PER_UNIT = 7.0  # the calendar unit of frequency/recency/T: weeks
 

@@ -13,8 +13,8 @@ from typing import TypeVar
 
 import pandas as pd
 
+from ..periods import ALL, month_labels
 from .loading import Dataset
-from .periods import ALL, month_labels
 
 _CACHE: weakref.WeakKeyDictionary[Dataset, dict] = weakref.WeakKeyDictionary()
 T = TypeVar("T")

@@ -13,7 +13,7 @@ import functools
 import io
 import re
 
-from .plotting import font_path
+from ..display.plotting import font_path
 
 FAMILY = "salesnb CJK"
 _TEXT_ONLY = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)

@@ -10,9 +10,9 @@ Layout of the output folder::
 
 The data is loaded and validated once before anything is written, so bad input never damages
 an existing output folder; every file is written to a temporary name and moved into place. Reports run
-in parallel workers (``jobs``), each with one warm kernel (:mod:`salesnb.engine`) that executes all the
+in parallel workers (``jobs``), each with one warm kernel (:mod:`salesnb.batch.engine`) that executes all the
 angles of a period × region one after the other; reports whose inputs did not change are skipped
-(:mod:`salesnb.freshness`).
+(:mod:`salesnb.batch.freshness`).
 """
 
 from __future__ import annotations
@@ -34,19 +34,22 @@ from typing import Any
 
 import nbformat
 
-from . import datacache, facts, freshness
+from ..angle import ANGLE_NAMES
+from ..data import cache as datacache
+from ..data import facts
+from ..data.loading import load_dataset
+from ..errors import ParameterError
+from ..findings import rank_findings
+from ..periods import ALL, parse_period
+from ..report import dumps
+from . import freshness
 from .engine import NotebookFailed, WarmKernel, parameterize
-from .errors import ParameterError
-from .findings import rank_findings
-from .loading import load_dataset
 from .pages import error_page, index_page
-from .periods import ALL, parse_period
 from .rendering import extract_result, to_html
-from .report import dumps
 from .session import release_memory
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
-ANGLE_ORDER = ("overview", "market", "product", "team", "process", "support")
+NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+ANGLE_ORDER = ANGLE_NAMES
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 

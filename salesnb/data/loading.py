@@ -21,9 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 
+from ..errors import ConfigError, DataSourceError, DataValidationError, SalesnbError
 from . import validation
 from .contract import ANGLE_TABLES, COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
-from .errors import ConfigError, DataSourceError, DataValidationError, SalesnbError
 from .validation import ORDERS
 
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")  # UTF-8 (with Excel's BOM), then Chinese Excel exports
@@ -75,7 +75,7 @@ class Dataset:
     ``present_columns`` lists the contract columns each table actually had before empty optional
     columns were added, so a report can tell "no channel column" from "channel empty". The other
     fields record how the data was loaded (mapping, unparseable values, ignored source tables) so
-    :mod:`salesnb.validation` can name the user's own names and avoid reporting a value twice.
+    :mod:`salesnb.data.validation` can name the user's own names and avoid reporting a value twice.
     """
 
     tables: dict[str, pd.DataFrame]

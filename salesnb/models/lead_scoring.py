@@ -28,10 +28,10 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from . import facts
-from .facts import UNKNOWN
-from .loading import Dataset
-from .periods import month_end_exclusive, month_start, parse_period
+from ..data import facts
+from ..data.facts import UNKNOWN
+from ..data.loading import Dataset
+from ..periods import month_end_exclusive, month_start, parse_period
 
 CATEGORICAL: tuple[str, ...] = ("source", "size_band", "region")
 NUMERIC: tuple[str, ...] = ("log_size", "log_response_hours", "no_response")

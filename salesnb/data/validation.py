@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..errors import DataValidationError
 from .contract import COUNT, NUMBER, SCORE, TABLES, Table
-from .errors import DataValidationError
 
 if TYPE_CHECKING:
     from .loading import Dataset

@@ -1,7 +1,7 @@
 """Load a dataset once and reuse it: within a kernel, and across the kernels of one batch run.
 
 Parsing and validating the raw files is the most expensive step of a report that is not analysis.
-``salesnb run`` validates the data once, writes the validated :class:`~salesnb.loading.Dataset` to a
+``salesnb run`` validates the data once, writes the validated :class:`~salesnb.data.loading.Dataset` to a
 snapshot file and points its kernels at it (:data:`SNAPSHOT_ENV`); every kernel keeps what it loaded
 in memory for its next reports. Entries are keyed by a *signature* of the source (file names, sizes and
 modification times, plus the mapping), so an edited file is re-read, never served stale.
@@ -67,7 +67,7 @@ def _from_snapshot(signature: str) -> Dataset | None:
 
 
 def load_dataset_cached(source: str | os.PathLike, mapping: str | os.PathLike | None = None) -> Dataset:
-    """:func:`~salesnb.loading.load_dataset`, but each unchanged source is parsed and validated only once."""
+    """:func:`~salesnb.data.loading.load_dataset`, but each unchanged source is parsed and validated only once."""
     signature = source_signature(source, mapping)
     ds = _MEMORY.get(signature)
     if ds is None:

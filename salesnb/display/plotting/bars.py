@@ -1,0 +1,237 @@
+"""Bar charts: attainment, composition, current against baseline."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
+
+from ...errors import ParameterError
+from ..formatting import format_amount, format_int, format_pct
+from .style import (
+    BAD,
+    GOOD,
+    NEUTRAL,
+    NEUTRAL_LIGHT,
+    PRIMARY,
+    TARGET,
+    _t,
+    amount_formatter,
+    axes,
+    bar_end_labels,
+    category_axis,
+    finish,
+    is_empty,
+    no_data,
+    numbers,
+    pct_formatter,
+    require,
+)
+
+
+def plot_attainment(
+    frame: pd.DataFrame,
+    *,
+    label: str = "segment",
+    value: str = "attainment",
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    **kwargs: object,
+) -> Axes:
+    """Draw the attainment ratio per segment as horizontal bars against a 100% line, worst at the top.
+
+    Bars below 1 are drawn in ``COLORS["bad"]``, the others in ``COLORS["good"]``; each bar ends with its
+    percentage. Rows with a missing ratio (no target) are left out.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per segment (product line, rep ...).
+    label, value : str
+        Columns with the segment name and the attainment ratio (1.0 = 100%).
+    ax, lang, title, **kwargs
+        As in :func:`plot_trend`; ``**kwargs`` go to ``ax.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not is_empty(frame):
+        require(frame, {"label": label, "value": value}, "plot_attainment")
+        frame = frame.assign(_ratio=numbers(frame[value])).dropna(subset="_ratio").sort_values("_ratio", kind="stable")
+    ax = axes(ax, rows=0 if frame is None else len(frame))
+    if is_empty(frame):
+        return no_data(ax, lang, title)
+    ratios = frame["_ratio"].to_numpy()
+    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    ax.barh(positions, ratios, height=0.6, color=[BAD if r < 1 else GOOD for r in ratios], **kwargs)
+    ax.axvline(1.0, color=TARGET, linestyle="--", linewidth=1)
+    bar_end_labels(ax, positions, ratios, [format_pct(r) for r in ratios])
+    ax.set_xlim(min(0.0, ratios.min() * 1.2), max(1.0, ratios.max()) * 1.2)
+    ax.xaxis.set_major_formatter(pct_formatter())
+    ax.set_xlabel(_t("attainment", lang))
+    return finish(ax, title)
+
+
+def _shares(series: pd.Series) -> np.ndarray:
+    values = numbers(series)
+    total = np.nansum(values)
+    return values / total if total > 0 else np.full(len(values), np.nan)
+
+
+def plot_composition(
+    frame: pd.DataFrame,
+    *,
+    label: str = "segment",
+    value: str = "revenue",
+    baseline: str | None = None,
+    legend: tuple[str, str] | None = None,
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    **kwargs: object,
+) -> Axes:
+    """Draw each segment's share of the total as horizontal bars, optionally with a hatched baseline bar.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per segment, in display order (top to bottom).
+    label, value : str
+        Columns with the segment name and its amount (or share); shares are ``value / value.sum()``.
+    baseline : str, optional
+        Column with the baseline amount (or share), drawn as a thinner hatched bar under each segment's bar.
+    legend : (str, str), optional
+        Legend texts for the period and the baseline; default "本期"/"上期" ("This period"/"Last period").
+    ax, lang, title, **kwargs
+        As in :func:`plot_trend`; ``**kwargs`` go to the period's ``ax.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes(ax, rows=0 if frame is None else len(frame))
+    if is_empty(frame):
+        return no_data(ax, lang, title)
+    require(frame, {"label": label, "value": value, "baseline": baseline}, "plot_composition")
+    shares = _shares(frame[value])
+    if np.isnan(shares).all():
+        return no_data(ax, lang, title)
+    base = _shares(frame[baseline]) if baseline is not None else np.array([np.nan])
+    has_base = not np.isnan(base).all()
+    names = legend or (_t("current", lang), _t("baseline", lang))
+    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    offset = 0.14 if has_base else 0.0
+    ax.barh(positions - offset, shares, height=0.42 if has_base else 0.6, color=PRIMARY, label=names[0], **kwargs)
+    bar_end_labels(ax, positions - offset, shares, [format_pct(s) for s in shares])
+    if has_base:
+        ax.barh(positions + 0.22, base, height=0.2, color="white", edgecolor=NEUTRAL, hatch="////", label=names[1])
+        bar_end_labels(ax, positions + 0.22, base, [format_pct(s) for s in base], color=NEUTRAL)
+        legend(ax)
+    ax.set_xlim(0, np.nanmax(np.concatenate([shares, base])) * 1.2)
+    ax.xaxis.set_major_formatter(pct_formatter())
+    ax.set_xlabel(_t("share", lang))
+    return finish(ax, title)
+
+
+UNITS = ("amount", "pct", "count")
+
+
+def _value_text(unit: str, lang: str):
+    """How a bar's value is written: 万/亿 amounts, percentages, or whole counts (averages with one decimal)."""
+    if unit == "pct":
+        return format_pct
+    if unit == "count":
+        return lambda v: "—" if np.isnan(v) else (format_int(v) if float(v).is_integer() else f"{v:,.1f}")
+    return lambda v: format_amount(v, lang)
+
+
+def _value_axis(ax: Axes, unit: str, lang: str) -> None:
+    if unit == "pct":
+        ax.xaxis.set_major_formatter(pct_formatter())
+    elif unit == "count":
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
+    else:
+        ax.xaxis.set_major_formatter(amount_formatter(lang))
+
+
+def plot_bar_compare(
+    frame: pd.DataFrame,
+    *,
+    label: str = "segment",
+    current: str = "current",
+    baseline: str | None = "baseline",
+    unit: str = "amount",
+    scale: str = "shared",
+    legend: tuple[str, str] | None = None,
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    **kwargs: object,
+) -> Axes:
+    """Draw current against baseline value per row as grouped horizontal bars with formatted values.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per item (segment, or metric such as order count and average order value).
+    label, current, baseline : str
+        Columns with the row name, the current value and the baseline value. Without a baseline (``None``, or
+        a column with no value) each row gets one bar and there is no legend.
+    unit : {"amount", "pct", "count"}
+        How values and the axis are written: 万/亿 amounts, percentages (1.0 = 100%), or whole counts
+        (a non-integer value, e.g. a usual monthly average, with one decimal).
+    scale : {"shared", "row"}
+        ``shared``: one axis for all rows. ``row``: each row's pair scaled to its own larger value, for rows
+        in different units (orders vs order value); the axis is hidden and the labels give the real values.
+    legend : (str, str), optional
+        Legend texts; default "本期"/"上期" ("This period"/"Last period").
+    ax, lang, title, **kwargs
+        As in :func:`plot_trend`; ``**kwargs`` go to the ``ax.barh`` calls.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if scale not in ("shared", "row"):
+        raise ParameterError(f"plot_bar_compare: scale must be 'shared' or 'row', got {scale!r}")
+    if unit not in UNITS:
+        raise ParameterError(f"plot_bar_compare: unit must be one of {UNITS}, got {unit!r}")
+    ax = axes(ax, rows=0 if frame is None else 2 * len(frame))
+    if is_empty(frame):
+        return no_data(ax, lang, title)
+    require(frame, {"label": label, "current": current, "baseline": baseline}, "plot_bar_compare")
+    now = numbers(frame[current])
+    before = numbers(frame[baseline]) if baseline is not None else np.full(len(frame), np.nan)
+    if np.isnan(now).all() and np.isnan(before).all():
+        return no_data(ax, lang, title)
+    paired = not np.isnan(before).all()
+    unit_size = np.ones(len(frame))
+    if scale == "row":
+        largest = np.fmax(np.abs(now), np.abs(before))
+        unit_size = np.where(np.isnan(largest) | (largest == 0), 1.0, largest)
+    names = legend or (_t("current", lang), _t("baseline", lang))
+    text = _value_text(unit, lang)
+    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    bars = (
+        ((-0.2, now, PRIMARY, names[0]), (0.2, before, NEUTRAL_LIGHT, names[1]))
+        if paired
+        else ((0.0, now, PRIMARY, names[0]),)
+    )
+    height = 0.38 if paired else 0.6
+    for shift, values, color, name in bars:
+        ax.barh(positions + shift, values / unit_size, height=height, color=color, label=name, **kwargs)
+        bar_end_labels(ax, positions + shift, values / unit_size, [text(v) for v in values])
+    ends = np.concatenate([now / unit_size, before / unit_size, [0.0]])
+    ax.set_xlim(min(0.0, np.nanmin(ends) * 1.25), max(np.nanmax(ends), 1e-9) * 1.25)
+    if scale == "row":
+        ax.set_xticks([])
+        ax.grid(False)
+    else:
+        _value_axis(ax, unit, lang)
+    if paired:
+        legend(ax)
+    return finish(ax, title)

@@ -1,0 +1,244 @@
+"""The house chart style: bundled CJK font, palette, tick formatters and the helpers every chart uses.
+
+Every chart function has one shape: ``plot_x(frame, *, ax=None, lang="zh", title=None, <columns>=..., **kwargs)
+-> Axes``. Column names are keyword arguments with defaults, ``**kwargs`` go to the main matplotlib call
+(``ax.bar`` or ``ax.barh``), and an empty frame draws "无数据" / "No data" instead of failing.
+Importing this module registers the Noto Sans CJK SC font shipped by ``mplfonts`` and sets the house style;
+it never changes the matplotlib backend.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import re
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from cycler import cycler
+from matplotlib.axes import Axes
+from matplotlib.font_manager import fontManager
+from matplotlib.ticker import FuncFormatter
+
+from ...errors import ParameterError, SalesnbError
+from ...i18n import check_lang
+from ..formatting import format_amount, format_pct
+
+FONT_PACKAGE = "mplfonts"
+FONT_FILE = "NotoSansCJKsc-Regular.otf"
+FONT_NAME = "Noto Sans CJK SC"
+
+# A calm corporate palette: blue for the subject, orange for a problem, green for good, greys for context.
+PRIMARY = "#2F5D8A"
+PRIMARY_LIGHT = "#A9BFD6"
+GOOD = "#3A8F5C"
+BAD = "#E07B39"
+NEUTRAL = "#8C96A0"
+NEUTRAL_LIGHT = "#CDD3D9"
+TARGET = "#3C3C3C"
+GRID = "#E6E6E6"
+COLORS: dict[str, str] = {
+    "primary": PRIMARY,
+    "primary_light": PRIMARY_LIGHT,
+    "good": GOOD,
+    "bad": BAD,
+    "neutral": NEUTRAL,
+    "neutral_light": NEUTRAL_LIGHT,
+    "target": TARGET,
+    "grid": GRID,
+}
+PALETTE: list[str] = [PRIMARY, BAD, GOOD, NEUTRAL, "#6C8EBF", "#C9A227", "#8E6C9E", NEUTRAL_LIGHT]
+
+FIGSIZE = (8.0, 3.6)  # inches
+DPI = 110
+ROW_HEIGHT = 0.32  # inches per bar in horizontal bar charts with many rows
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "revenue": "销售额",
+        "target": "目标",
+        "attainment": "达成率",
+        "share": "占比",
+        "amount": "金额",
+        "current": "本期",
+        "baseline": "上期",
+        "period": "月份",
+        "no_data": "无数据",
+    },
+    "en": {
+        "revenue": "Revenue",
+        "target": "Target",
+        "attainment": "Attainment",
+        "share": "Share",
+        "amount": "Amount",
+        "current": "This period",
+        "baseline": "Last period",
+        "period": "Month",
+        "no_data": "No data",
+    },
+}
+
+
+class MissingFontError(SalesnbError):
+    """The bundled CJK font (from the ``mplfonts`` package) cannot be found."""
+
+
+def label(key: str, lang: str = "zh") -> str:
+    """Return the chart text for ``key`` in ``lang`` (``zh`` or ``en``); an unknown key is returned as is."""
+    return _t(key, lang)
+
+
+def _t(key: str, lang: str) -> str:
+    return LABELS[check_lang(lang)].get(key, key)
+
+
+def font_path() -> Path:
+    """Return the path of the Noto Sans CJK SC font file shipped by ``mplfonts``.
+
+    Raises
+    ------
+    MissingFontError
+        If ``mplfonts`` is not installed or lacks the font file.
+    """
+    hint = f"install it with `pip install {FONT_PACKAGE}` (it ships {FONT_FILE}, needed for Chinese chart labels)"
+    try:
+        path = Path(str(importlib.resources.files(FONT_PACKAGE) / "fonts" / FONT_FILE))
+    except ModuleNotFoundError as err:
+        raise MissingFontError(f"the package {FONT_PACKAGE!r} is missing: {hint}") from err
+    if not path.is_file():
+        raise MissingFontError(f"{path} not found: re-{hint}")
+    return path
+
+
+def setup_style() -> None:
+    """Register the bundled CJK font and set the house style in ``matplotlib.rcParams`` (called at import).
+
+    Safe to call again, e.g. after a notebook changed the style with ``seaborn.set_theme``.
+    """
+    path = font_path()
+    if not any(Path(entry.fname) == path for entry in fontManager.ttflist):
+        fontManager.addfont(str(path))
+    mpl.rcParams.update(
+        {
+            "font.family": "sans-serif",
+            "font.sans-serif": [FONT_NAME, "DejaVu Sans"],
+            "axes.unicode_minus": False,
+            "text.parse_math": False,  # a "$" in a customer name is text, not TeX
+            "axes.prop_cycle": cycler(color=PALETTE),
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.edgecolor": "#B0B0B0",
+            "axes.titlesize": 11,
+            "axes.titlelocation": "left",
+            "axes.labelsize": 9,
+            "axes.labelcolor": "#4A4A4A",
+            "xtick.labelsize": 8,
+            "ytick.labelsize": 8,
+            "xtick.color": "#4A4A4A",
+            "ytick.color": "#4A4A4A",
+            "legend.frameon": False,
+            "legend.fontsize": 8,
+        }
+    )
+
+
+def style_snapshot() -> dict:
+    """The rcParams as they stand (taken once at import, after :func:`setup_style`), to restore later."""
+    return dict(mpl.rcParams)
+
+
+def restore_style(snapshot: dict) -> None:
+    """Put back rcParams saved by :func:`style_snapshot` (undoes any style change a notebook made)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mpl.rcParams.update(snapshot)
+
+
+def close_all() -> None:
+    """Close every open matplotlib figure (frees memory in long notebooks and tests)."""
+    plt.close("all")
+
+
+def amount_formatter(lang: str = "zh") -> FuncFormatter:
+    """Tick formatter writing amounts in 万/亿 (``zh``) or K/M/B (``en``), without a trailing ``.0`` (``20万``)."""
+    check_lang(lang)
+    return FuncFormatter(lambda value, _pos: re.sub(r"\.0(?=\D*$)", "", format_amount(value, lang)))
+
+
+def pct_formatter(digits: int = 0) -> FuncFormatter:
+    """Tick formatter writing ratios as percentages (``1.0`` → ``100%``)."""
+    return FuncFormatter(lambda value, _pos: format_pct(value, digits))
+
+
+# ---------------------------------------------------------------- helpers shared by the chart functions
+
+
+def axes(ax: Axes | None, rows: int = 0) -> Axes:
+    """``ax``, or the axes of a new figure tall enough for ``rows`` horizontal bars."""
+    if ax is not None:
+        return ax
+    height = max(FIGSIZE[1], ROW_HEIGHT * rows + 1.2)
+    _, ax = plt.subplots(figsize=(FIGSIZE[0], height), dpi=DPI, layout="constrained")
+    return ax
+
+
+def is_empty(frame: pd.DataFrame | None) -> bool:
+    return frame is None or len(frame) == 0
+
+
+def require(frame: pd.DataFrame, columns: dict[str, str | None], func: str) -> None:
+    """Raise a :class:`ParameterError` naming the keyword to change when a column is missing."""
+    for keyword, column in columns.items():
+        if column is not None and column not in frame.columns:
+            raise ParameterError(
+                f"{func}: column {column!r} not in the frame (columns: {list(frame.columns)}); pass {keyword}=<column>"
+            )
+
+
+def numbers(series: pd.Series) -> np.ndarray:
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def finish(ax: Axes, title: str | None) -> Axes:
+    if title:
+        ax.set_title(title)
+    ax.set_axisbelow(True)
+    return ax
+
+
+def no_data(ax: Axes, lang: str, title: str | None) -> Axes:
+    ax.text(0.5, 0.5, _t("no_data", lang), ha="center", va="center", transform=ax.transAxes, color=NEUTRAL, fontsize=12)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    return finish(ax, title)
+
+
+def legend(ax: Axes, **kwargs: object) -> None:
+    """Legend in one row above the plot, right-aligned (the title is left-aligned)."""
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, borderaxespad=0.2, **kwargs)
+
+
+def category_axis(ax: Axes, labels: Sequence[str], horizontal: bool) -> np.ndarray:
+    """Put ``labels`` at positions 0..n-1 (top to bottom when ``horizontal``) and return the positions."""
+    positions = np.arange(len(labels))
+    if horizontal:
+        ax.set_yticks(positions, labels=labels)
+        ax.set_ylim(len(labels) - 0.5, -0.5)  # first row on top
+        ax.grid(axis="x", color=GRID, linewidth=0.6)
+    else:
+        rotate = len(labels) > 8
+        ax.set_xticks(positions, labels=labels, rotation=45 if rotate else 0, ha="right" if rotate else "center")
+        ax.grid(axis="y", color=GRID, linewidth=0.6)
+    return positions
+
+
+def bar_end_labels(ax: Axes, positions: np.ndarray, ends: np.ndarray, texts: Sequence[str], **style: object) -> None:
+    """Write ``texts`` just right of horizontal bars ending at ``ends`` (at 0 when the value is missing)."""
+    for y, end, text in zip(positions, ends, texts, strict=True):
+        ax.text(0 if np.isnan(end) else end, y, f" {text}", va="center", ha="left", fontsize=8, **style)

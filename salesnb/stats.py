@@ -1,0 +1,103 @@
+"""The one kit for "is this month unusual against the usual level?": counts, shares and spreads.
+
+Every angle judges a month the same way: a count against the usual months (Poisson, or negative binomial when
+the months swing more than Poisson would), a share against the usual share (binomial, Fisher exact), a mean
+against its spread (z). Functions return a one-sided p-value (1 or NaN when nothing can be judged).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+
+def ratio(numerator: float | None, denominator: float | None) -> float:
+    """``numerator / denominator``; NaN when either is missing or the denominator is 0."""
+    if numerator is None or denominator is None or not denominator or pd.isna(denominator) or pd.isna(numerator):
+        return float("nan")
+    return float(numerator) / float(denominator)
+
+
+def change(current: float | None, baseline: float | None) -> float:
+    """Relative change ``current / baseline - 1`` (NaN when it cannot be computed)."""
+    value = ratio(current, baseline)
+    return value - 1 if not math.isnan(value) else float("nan")
+
+
+def lower(*values: float | None) -> float | None:
+    """The smallest of the values that exist (``None`` when none does)."""
+    known = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    return min(known) if known else None
+
+
+def number(value: object) -> float | None:
+    """``value`` as a float, ``None`` when missing or NaN (JSON-friendly)."""
+    if value is None or pd.isna(value):
+        return None
+    return float(value)
+
+
+def count_rise(count: float, base_total: float, months: int) -> float:
+    """Chance of a month with at least ``count`` events when ``base_total`` came in ``months`` usual months.
+
+    Conditional binomial test of two Poisson counts: under equal rates the month holds each of the
+    ``count + base_total`` events with probability ``1 / (months + 1)``.
+    """
+    if not months:
+        return float("nan")
+    return float(stats.binom.sf(count - 1, int(count + base_total), 1.0 / (months + 1)))
+
+
+def count_drop(count: float, base_total: float, months: int) -> float:
+    """Chance of a month with at most ``count`` events when ``base_total`` came in ``months`` usual months."""
+    if not months:
+        return float("nan")
+    return float(stats.binom.cdf(count, int(count + base_total), 1.0 / (months + 1)))
+
+
+def dispersion(history: np.ndarray | pd.Series | list) -> float:
+    """Variance ÷ mean of monthly counts (at least 1): how much more they swing than a Poisson count would."""
+    values = np.asarray(history, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) < 3 or values.mean() <= 0:
+        return 1.0
+    return max(1.0, float(values.var(ddof=1) / values.mean()))
+
+
+def poisson_low(count: float, usual: float | None, spread: float = 1.0) -> float:
+    """Probability of at most ``count`` events when ``usual`` are expected (1 when nothing is expected).
+
+    With ``spread`` (variance ÷ mean) above 1 the count is negative binomial, so a segment whose months
+    normally swing widely needs a deeper fall to count as improbable.
+    """
+    if usual is None or not usual > 0:
+        return 1.0
+    k = int(round(count))
+    if spread <= 1.0 + 1e-9:
+        return float(stats.poisson.cdf(k, usual))
+    return float(stats.nbinom.cdf(k, usual / (spread - 1.0), 1.0 / spread))
+
+
+def binom_low(hits: int, n: int, rate: float | None) -> float:
+    """Probability of at most ``hits`` of ``n`` at the usual ``rate`` (1 when nothing can be judged)."""
+    if n <= 0 or rate is None or not rate > 0:
+        return 1.0
+    return float(stats.binom.cdf(hits, n, min(rate, 1.0)))
+
+
+def binom_high(hits: int, n: int, rate: float | None, floor: float = 0.0) -> float:
+    """Probability of at least ``hits`` of ``n`` at the usual ``rate`` (raised to ``floor``, so a zero rate works)."""
+    if n <= 0 or hits <= 0:
+        return 1.0
+    return float(stats.binom.sf(hits - 1, n, min(max(rate or 0.0, floor), 1.0)))
+
+
+def fisher(hits: float, n: float, base_hits: float, base_n: float, alternative: str) -> float:
+    """One-sided Fisher exact test: is the share ``hits / n`` ``greater`` (or ``less``) than ``base_hits / base_n``?"""
+    if not n or not base_n:
+        return float("nan")
+    table = [[int(hits), int(n - hits)], [int(base_hits), int(base_n - base_hits)]]
+    return float(stats.fisher_exact(table, alternative=alternative).pvalue)
