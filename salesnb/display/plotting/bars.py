@@ -27,6 +27,7 @@ from .style import (
     numbers,
     pct_formatter,
     require,
+    top_legend,
 )
 
 
@@ -129,7 +130,7 @@ def plot_composition(
     if has_base:
         ax.barh(positions + 0.22, base, height=0.2, color="white", edgecolor=NEUTRAL, hatch="////", label=names[1])
         bar_end_labels(ax, positions + 0.22, base, [format_pct(s) for s in base], color=NEUTRAL)
-        legend(ax)
+        top_legend(ax)
     ax.set_xlim(0, np.nanmax(np.concatenate([shares, base])) * 1.2)
     ax.xaxis.set_major_formatter(pct_formatter())
     ax.set_xlabel(_t("share", lang))
@@ -233,5 +234,5 @@ def plot_bar_compare(
     else:
         _value_axis(ax, unit, lang)
     if paired:
-        legend(ax)
+        top_legend(ax)
     return finish(ax, title)

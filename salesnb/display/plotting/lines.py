@@ -15,10 +15,10 @@ from .style import (
     category_axis,
     finish,
     is_empty,
-    legend,
     no_data,
     numbers,
     require,
+    top_legend,
 )
 
 
@@ -73,7 +73,7 @@ def plot_trend(
         (line,) = ax.plot(
             positions, targets, color=TARGET, marker="o", markersize=4, linewidth=1.4, label=_t("target", lang)
         )
-        legend(ax, handles=[bars, line])
+        top_legend(ax, handles=[bars, line])
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(amount_formatter(lang))
     ax.set_ylabel(_t("revenue", lang))

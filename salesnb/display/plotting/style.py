@@ -219,7 +219,7 @@ def no_data(ax: Axes, lang: str, title: str | None) -> Axes:
     return finish(ax, title)
 
 
-def legend(ax: Axes, **kwargs: object) -> None:
+def top_legend(ax: Axes, **kwargs: object) -> None:
     """Legend in one row above the plot, right-aligned (the title is left-aligned)."""
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, borderaxespad=0.2, **kwargs)
 
@@ -242,3 +242,6 @@ def bar_end_labels(ax: Axes, positions: np.ndarray, ends: np.ndarray, texts: Seq
     """Write ``texts`` just right of horizontal bars ending at ``ends`` (at 0 when the value is missing)."""
     for y, end, text in zip(positions, ends, texts, strict=True):
         ax.text(0 if np.isnan(end) else end, y, f" {text}", va="center", ha="left", fontsize=8, **style)
+
+
+legend = top_legend  # short name used by chart modules written before the rename
