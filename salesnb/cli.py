@@ -51,7 +51,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .data.loading import format_summary, load_dataset, summarize
+    from .data.loading import load_dataset
+    from .data.summary import format_summary, summarize
 
     ds = load_dataset(args.data, mapping=args.mapping or None)
     print(format_summary(summarize(ds), lang=args.lang))

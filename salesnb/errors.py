@@ -30,3 +30,10 @@ class ConfigError(SalesnbError):
 
 class ParameterError(SalesnbError):
     """A report parameter (period, region, angle ...) is invalid."""
+
+
+class MissingTableError(SalesnbError, KeyError):
+    """A table was asked for that the dataset does not hold (or that the contract does not define)."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""

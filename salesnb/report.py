@@ -21,7 +21,7 @@ import numpy as np
 from .config import load_config
 from .data import facts
 from .data.cache import load_dataset_cached
-from .data.loading import Dataset
+from .data.dataset import Dataset
 from .display.panel import Panel
 from .errors import ParameterError
 from .i18n import check_lang, t

@@ -11,8 +11,11 @@ import pytest
 import sqlalchemy as sa
 
 from salesnb.data.contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
-from salesnb.data.loading import KIND_DTYPES, Dataset, MissingTableError, format_summary, load_dataset, summarize
-from salesnb.errors import ConfigError, DataSourceError, DataValidationError, SalesnbError
+from salesnb.data.dataset import Dataset
+from salesnb.data.loading import load_dataset
+from salesnb.data.parsing import KIND_DTYPES
+from salesnb.data.summary import format_summary, summarize
+from salesnb.errors import ConfigError, DataSourceError, DataValidationError, MissingTableError, SalesnbError
 
 ORDERS_CSV = """order_id,customer_id,order_date,region,amount,note
 0001,C01,2026-01-05,华东,"1,234.5",first

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from salesnb.data.loading import Dataset, load_dataset
+from salesnb.data.dataset import Dataset
+from salesnb.data.loading import load_dataset
 from salesnb.data.validation import check_dataset, show_value, validate_dataset
 from salesnb.errors import DataValidationError
 

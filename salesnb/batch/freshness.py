@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..data.loading import FILE_SUFFIXES, Dataset
+from ..data.dataset import Dataset
+from ..data.loading import FILE_SUFFIXES
 
 STATE_FILE = ".salesnb-state.json"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent

@@ -15,7 +15,8 @@ import os
 import pickle
 from pathlib import Path
 
-from .loading import FILE_SUFFIXES, Dataset, load_dataset
+from .dataset import Dataset
+from .loading import FILE_SUFFIXES, load_dataset
 
 SNAPSHOT_ENV = "SALESNB_DATASET_SNAPSHOT"
 _MEMORY: dict[str, Dataset] = {}

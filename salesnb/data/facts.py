@@ -14,7 +14,7 @@ from typing import TypeVar
 import pandas as pd
 
 from ..periods import ALL, month_labels
-from .loading import Dataset
+from .dataset import Dataset
 
 _CACHE: weakref.WeakKeyDictionary[Dataset, dict] = weakref.WeakKeyDictionary()
 T = TypeVar("T")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..periods import ALL
-from .loading import Dataset
+from .dataset import Dataset
 
 
 def _levels(targets: pd.DataFrame) -> dict[str, pd.DataFrame]:

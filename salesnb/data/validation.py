@@ -19,7 +19,7 @@ from ..errors import DataValidationError
 from .contract import COUNT, NUMBER, SCORE, TABLES, Table
 
 if TYPE_CHECKING:
-    from .loading import Dataset
+    from .dataset import Dataset
 
 ORDERS = "orders"
 REQUIRED_TABLES: tuple[str, ...] = (ORDERS,)

@@ -29,8 +29,8 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from ..data import facts
+from ..data.dataset import Dataset
 from ..data.facts import UNKNOWN
-from ..data.loading import Dataset
 from ..periods import month_end_exclusive, month_start, parse_period
 
 CATEGORICAL: tuple[str, ...] = ("source", "size_band", "region")

@@ -25,7 +25,7 @@ from matplotlib.font_manager import fontManager
 from matplotlib.ticker import FuncFormatter
 
 from ...errors import ParameterError, SalesnbError
-from ...i18n import check_lang
+from ...i18n import check_lang, t
 from ..formatting import format_amount, format_pct
 
 FONT_PACKAGE = "mplfonts"
@@ -57,30 +57,6 @@ FIGSIZE = (8.0, 3.6)  # inches
 DPI = 110
 ROW_HEIGHT = 0.32  # inches per bar in horizontal bar charts with many rows
 
-LABELS: dict[str, dict[str, str]] = {
-    "zh": {
-        "revenue": "销售额",
-        "target": "目标",
-        "attainment": "达成率",
-        "share": "占比",
-        "amount": "金额",
-        "current": "本期",
-        "baseline": "上期",
-        "period": "月份",
-        "no_data": "无数据",
-    },
-    "en": {
-        "revenue": "Revenue",
-        "target": "Target",
-        "attainment": "Attainment",
-        "share": "Share",
-        "amount": "Amount",
-        "current": "This period",
-        "baseline": "Last period",
-        "period": "Month",
-        "no_data": "No data",
-    },
-}
 
 
 class MissingFontError(SalesnbError):
@@ -93,7 +69,9 @@ def label(key: str, lang: str = "zh") -> str:
 
 
 def _t(key: str, lang: str) -> str:
-    return LABELS[check_lang(lang)].get(key, key)
+    """The chart text ``chart_<key>`` of ``texts/common.yaml`` (an unknown key is returned as is)."""
+    text = t(f"chart_{key}", check_lang(lang))
+    return key if text == f"chart_{key}" else text
 
 
 def font_path() -> Path:

@@ -1,0 +1,80 @@
+"""The Dataset: a data source's contract tables, parsed and typed, with what the user's data really held.
+
+Kept apart from loading so that validation, facts and caches can name the type without importing the loader
+(the loading ↔ validation import cycle is gone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MissingTableError
+from .contract import TABLES
+
+
+@dataclass
+class Mapping:
+    """How the user's table and column names map onto the contract (contract name -> user name)."""
+
+    tables: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def table_name(self, table: str) -> str:
+        """Return the user's name of contract ``table``."""
+        return self.tables.get(table, table)
+
+
+@dataclass(eq=False)  # identity equality keeps datasets hashable (facts caches per dataset)
+class Dataset:
+    """Contract tables of one data source, parsed and typed, with what the user's data really held.
+
+    ``present_columns`` lists the contract columns each table actually had before empty optional
+    columns were added, so a report can tell "no channel column" from "channel empty". The other
+    fields record how the data was loaded (mapping, unparseable values, ignored source tables) so
+    :mod:`salesnb.data.validation` can name the user's own names and avoid reporting a value twice.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    source: str = ""
+    present_columns: dict[str, frozenset[str]] = field(default_factory=dict)
+    mapping: Mapping = field(default_factory=Mapping)
+    parse_problems: list[str] = field(default_factory=list)
+    unparsed_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # positions of unparseable values
+    ignored: tuple[str, ...] = ()  # tables/files in the source that are not contract tables
+
+    def has(self, *names: str | Iterable[str]) -> bool:
+        """Return True when every named table is present (an empty table counts as present)."""
+        return all(name in self.tables for name in _names(names))
+
+    def missing(self, *names: str | Iterable[str]) -> list[str]:
+        """Return the named tables that are absent, in the order given."""
+        return [name for name in _names(names) if name not in self.tables]
+
+    def get(self, name: str) -> pd.DataFrame | None:
+        """Return the table, or ``None`` when the source does not have it."""
+        _names([name])
+        return self.tables.get(name)
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        _names([name])
+        if name not in self.tables:
+            present = ", ".join(self.table_names) or "none"
+            raise MissingTableError(f"needs table {name}: the data source has no {name} table (tables: {present})")
+        return self.tables[name]
+
+    @property
+    def table_names(self) -> list[str]:
+        """Names of the tables present, in contract order."""
+        return [name for name in TABLES if name in self.tables]
+
+
+def _names(names: Iterable[str | Iterable[str]]) -> list[str]:
+    flat = [n for item in names for n in ([item] if isinstance(item, str) else item)]
+    unknown = [n for n in flat if n not in TABLES]
+    if unknown:
+        raise MissingTableError(f"unknown table(s) {', '.join(unknown)}; contract tables: {', '.join(TABLES)}")
+    return flat

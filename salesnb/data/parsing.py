@@ -1,0 +1,181 @@
+"""Column parsers: each contract kind (id, text, date, timestamp, number, count, score, month) from raw values.
+
+Values that cannot be parsed are reported as problems with example rows, never silently turned into NaT/NaN.
+Ids stay text (Excel's ``1001.0`` → ``1001``), dates accept ``2026/1/5``, ``2026.01.05`` and ``2026年1月5日``,
+amounts accept thousands separators (``1,234.5``), months ``2026-01``, ``2026年1月`` or ``202601``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import validation
+from .contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
+
+KIND_DTYPES: dict[str, str] = {
+    ID: "str",
+    TEXT: "str",
+    PERIOD: "str",
+    DATE: "datetime64[ns]",
+    TIMESTAMP: "datetime64[ns]",
+    NUMBER: "float64",
+    COUNT: "float64",
+    SCORE: "float64",
+}
+
+_INT_LIKE = r"^(-?\d+)\.0+$"  # "1001.0" written by Excel/parquet for an integer id
+_GROUPED_NUMBER = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"  # "1,234.5"; "1,5" is not accepted
+_MONTH = r"^(\d{4})(?:\s*[-/年]\s*(\d{1,2})\s*月?|(\d{2}))$"  # 2026-01, 2026-1, 2026/01, 2026年1月, 202601
+_DATE_SEPARATORS = r"[/.年月]"
+_TS_MIN, _TS_MAX = pd.Timestamp.min, pd.Timestamp.max  # datetime64[ns] range
+
+
+# --------------------------------------------------------------------------------------------------- parsing
+
+
+def _as_text(values: pd.Series, *, int_like: bool) -> pd.Series:
+    """Values as ``str`` dtype; integer-valued floats (1001.0) lose their ``.0``."""
+    if pd.api.types.is_float_dtype(values):
+        finite = values.dropna()
+        if len(finite) and np.isfinite(finite).all() and (finite == np.floor(finite)).all():
+            values = values.astype("Int64")
+        int_like = True
+    if not isinstance(values.dtype, pd.StringDtype):
+        values = values.astype("str").str.strip()
+        values = values.mask(values == "")
+    if int_like and values.str.contains(".", regex=False).any():
+        values = values.str.replace(_INT_LIKE, r"\1", regex=True)
+    return values
+
+
+def _parse_text(values: pd.Series) -> tuple[pd.Series, None]:
+    return _as_text(values, int_like=False), None
+
+
+def _parse_id(values: pd.Series) -> tuple[pd.Series, None]:
+    return _as_text(values, int_like=True), None
+
+
+def _iso_datetimes(text: pd.Series) -> pd.Series:
+    try:
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
+    except ValueError:  # mixed UTC offsets: bring all to UTC
+        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
+
+
+def _parse_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_localize(None)
+    if pd.api.types.is_datetime64_dtype(values):
+        outside = (values < _TS_MIN) | (values > _TS_MAX)
+        return values.mask(outside).astype("datetime64[ns]"), outside
+    text = _as_text(values, int_like=False)
+    parsed = _iso_datetimes(text)
+    failed = text.notna() & parsed.isna()
+    if failed.any():  # second chance for 2026/1/5, 2026.01.05, 2026年1月5日
+        retry = text[failed].str.replace(_DATE_SEPARATORS, "-", regex=True).str.replace("日", "", regex=False)
+        parsed = parsed.astype("datetime64[us]")
+        parsed[failed] = _iso_datetimes(retry).astype("datetime64[us]")
+    outside = (parsed < _TS_MIN) | (parsed > _TS_MAX)
+    parsed = parsed.mask(outside).astype("datetime64[ns]")
+    return parsed, text.notna() & parsed.isna()
+
+
+def _text_to_float(text: pd.Series) -> pd.Series:
+    """Parse text as float64: Arrow's cast when every value is a plain number (fast), else ``pd.to_numeric``."""
+    try:
+        cast = pc.cast(pa.array(text.array, from_pandas=True), pa.float64())
+        return pd.Series(cast.to_numpy(zero_copy_only=False), index=text.index, dtype="float64")
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError, TypeError):
+        return pd.to_numeric(text, errors="coerce").astype("float64")
+
+
+def _parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+        numbers = values.astype("float64")
+        infinite = np.isinf(numbers)
+        return numbers.mask(infinite), infinite
+    text = _as_text(values, int_like=False)
+    commas = text.str.contains(",", regex=False).fillna(False).astype(bool)
+    if commas.any():
+        grouped = text[commas].str.fullmatch(_GROUPED_NUMBER).fillna(False).astype(bool)
+        fixed = text[commas][grouped].str.replace(",", "", regex=False)
+        text = text.copy()
+        text[fixed.index] = fixed
+    numbers = _text_to_float(text)
+    numbers = numbers.mask(np.isinf(numbers))
+    return numbers, text.notna() & numbers.isna()
+
+
+def _parse_period(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.strftime("%Y-%m").astype("str"), None
+    text = _as_text(values, int_like=True)
+    parts = text.str.extract(_MONTH)
+    year = pd.to_numeric(parts[0], errors="coerce")
+    month = pd.to_numeric(parts[1].fillna(parts[2]), errors="coerce")
+    guess = text.notna() & month.isna()
+    if guess.any():  # a full date names its month
+        dates, _ = _parse_datetime(text[guess])
+        year[guess], month[guess] = dates.dt.year, dates.dt.month
+    ok = month.between(1, 12) & year.notna()
+    period = year.astype("Int64").astype("str").str.cat(month.astype("Int64").astype("str").str.zfill(2), sep="-")
+    return period.where(ok).astype("str"), text.notna() & ~ok
+
+
+_PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series | None]]] = {
+    ID: _parse_id,
+    TEXT: _parse_text,
+    DATE: _parse_datetime,
+    TIMESTAMP: _parse_datetime,
+    NUMBER: _parse_number,
+    COUNT: _parse_number,
+    SCORE: _parse_number,
+    PERIOD: _parse_period,
+}
+_NOT_A_NUMBER = ("a value that is not a number", "values that are not numbers")
+_PARSE_PROBLEMS: dict[str, tuple[tuple[str, str], str]] = {  # kind -> ((what fails: one, several), expected)
+    DATE: (("an unparseable date", "unparseable dates"), "expected YYYY-MM-DD"),
+    TIMESTAMP: (("an unparseable timestamp", "unparseable timestamps"), "expected YYYY-MM-DD HH:MM[:SS]"),
+    NUMBER: (_NOT_A_NUMBER, "expected a number such as 1234.5"),
+    COUNT: (_NOT_A_NUMBER, "expected a number such as 12"),
+    SCORE: (_NOT_A_NUMBER, "expected a number such as 8"),
+    PERIOD: (("an unparseable month", "unparseable months"), "expected YYYY-MM"),
+}
+
+
+def _empty_column(kind: str, index: pd.Index) -> pd.Series:
+    return pd.Series(index=index, dtype=KIND_DTYPES[kind])
+
+
+def coerce_table(name: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, frozenset[str], list[str], dict]:
+    """Parse every contract column of one table; returns frame, present columns, problems, failed positions."""
+    table = TABLES[name]
+    raw = raw.reset_index(drop=True)
+    present = frozenset(c for c in raw.columns if table.column(c) is not None)
+    columns, failures = {}, {}
+    for column in raw.columns:
+        spec = table.column(column)
+        if spec is None:
+            columns[column] = raw[column]
+            continue
+        columns[column], failed = _PARSERS[spec.kind](raw[column])
+        if failed is not None and failed.any():
+            failures[column] = (spec.kind, failed.to_numpy(dtype=bool))
+    for spec in table.columns:
+        if spec.name not in columns:
+            columns[spec.name] = _empty_column(spec.kind, raw.index)
+    contract = [c.name for c in table.columns]
+    frame = pd.DataFrame(columns, index=raw.index)[contract + [c for c in raw.columns if c not in contract]]
+    problems, positions = [], {}
+    for column, (kind, failed) in failures.items():
+        what, hint = _PARSE_PROBLEMS[kind]
+        problems.append(validation.row_problem(frame, name, column, failed, what, values=raw[column], hint=hint))
+        positions[(name, column)] = np.flatnonzero(failed)
+    return frame, present, problems, positions
