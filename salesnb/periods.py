@@ -53,12 +53,6 @@ def baselines(period: str | pd.Period, trailing_months: int = 3) -> Baselines:
     return Baselines(previous_month=p - 1, same_month_last_year=p - 12, trailing=trailing)
 
 
-def year_to_date(period: str | pd.Period) -> list[pd.Period]:
-    """January to ``period`` of the same year, in order."""
-    p = parse_period(period)
-    return [pd.Period(year=p.year, month=m, freq="M") for m in range(1, p.month + 1)]
-
-
 def month_labels(dates: pd.Series) -> pd.Series:
     """``YYYY-MM`` label of each timestamp, as strings (vectorised; NaT stays missing)."""
     return dates.dt.strftime("%Y-%m")

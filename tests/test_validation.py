@@ -10,7 +10,7 @@ import pytest
 
 from salesnb.data.dataset import Dataset
 from salesnb.data.loading import load_dataset
-from salesnb.data.validation import check_dataset, show_value, validate_dataset
+from salesnb.data.validation import show_value, validate_dataset
 from salesnb.errors import DataValidationError
 
 ORDERS = """order_id,customer_id,order_date,amount
@@ -34,7 +34,6 @@ def load(tmp_path: Path, **tables: str) -> Dataset:
 def test_valid_dataset_has_no_problems(tmp_path: Path) -> None:
     ds = load(tmp_path, order_lines=LINES)
     assert validate_dataset(ds) == []
-    check_dataset(ds)  # does not raise
 
 
 def test_unparseable_dates_are_problems_with_raw_examples(tmp_path: Path) -> None:
@@ -173,10 +172,10 @@ def test_parse_problems_argument_is_merged_in_table_order(tmp_path: Path) -> Non
     assert [p.split(":")[0] for p in problems] == ["orders.order_date", "order_lines.quantity", "other"]
 
 
-def test_check_dataset_raises_with_every_problem(tmp_path: Path) -> None:
-    ds = load(tmp_path, orders=ORDERS + "O1,C9,2026-01-08,-1\n")
+def test_loading_raises_with_every_problem(tmp_path: Path) -> None:
+    load(tmp_path, orders=ORDERS + "O1,C9,2026-01-08,-1\n")
     with pytest.raises(DataValidationError) as caught:
-        check_dataset(ds)
+        load_dataset(tmp_path)
     assert len(caught.value.problems) == 3  # negative amount, duplicate id, unknown customer
 
 

@@ -15,7 +15,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..errors import DataValidationError
 from .contract import COUNT, NUMBER, SCORE, TABLES, Table
 
 if TYPE_CHECKING:
@@ -138,13 +137,6 @@ def validate_dataset(ds: Dataset, parse_problems: list[str] | None = None) -> li
         problems += _value_problems(ds, table, frame, present)
         problems += _reference_problems(ds, table, frame, present)
     return problems + parse
-
-
-def check_dataset(ds: Dataset) -> None:
-    """Raise :class:`DataValidationError` listing every problem when ``ds`` breaks the contract."""
-    problems = validate_dataset(ds)
-    if problems:
-        raise DataValidationError(problems)
 
 
 def _missing_table(ds: Dataset, name: str) -> str:

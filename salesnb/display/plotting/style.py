@@ -58,7 +58,6 @@ DPI = 110
 ROW_HEIGHT = 0.32  # inches per bar in horizontal bar charts with many rows
 
 
-
 class MissingFontError(SalesnbError):
     """The bundled CJK font (from the ``mplfonts`` package) cannot be found."""
 

@@ -1,0 +1,62 @@
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from salesnb.config import default_config, load_config, merge
+from salesnb.errors import ConfigError
+
+PACKAGE = Path(__file__).resolve().parent.parent / "salesnb"
+DATA_MAPPINGS = {("market", "cadence")}  # mappings whose keys are data (tier names), not settings
+
+
+def test_config_defaults_and_override(tmp_path):
+    cfg = default_config()
+    assert cfg["stages"][0] == "初步接触" and cfg["stages"][-1] == "合同签订"
+    assert cfg["commission"]["tiers"][0]["rate"] == 0.08
+    user = tmp_path / "my.yaml"
+    user.write_text("thresholds:\n  severity_revenue_share: {high: 0.1}\nstages: [A, B]\n", encoding="utf-8")
+    merged = load_config(user, {"thresholds": {"severity_revenue_share": {"medium": 0.01}}})
+    assert merged["thresholds"]["severity_revenue_share"] == {"high": 0.1, "medium": 0.01}
+    assert merged["report"]["top_n"] == 10  # untouched default survives
+    assert merged["stages"] == ["A", "B"]  # lists replace whole
+
+
+def test_config_unknown_key_fails_loudly(tmp_path):
+    with pytest.raises(ConfigError, match="thresholds.severity_revenue_shar"):
+        merge(default_config(), {"thresholds": {"severity_revenue_shar": 1}})
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just\n- a list\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mapping"):
+        load_config(bad)
+    with pytest.raises(ConfigError, match="cannot read"):
+        load_config(tmp_path / "missing.yaml")
+
+
+def test_each_default_has_one_home():
+    """Every default file parses, and no setting is defined in two files (default_config raises if so)."""
+    folder = resources.files("salesnb").joinpath("defaults")
+    names = sorted(e.name for e in folder.iterdir() if e.name.endswith(".yaml"))
+    assert "common.yaml" in names
+    for name in names:
+        assert isinstance(yaml.safe_load(folder.joinpath(name).read_text(encoding="utf-8")), dict), name
+    default_config()
+
+
+def _leaf_keys(tree: dict, path: tuple[str, ...] = ()):
+    for key, value in tree.items():
+        where = (*path, str(key))
+        if isinstance(value, dict) and where not in DATA_MAPPINGS:
+            yield from _leaf_keys(value, where)
+        else:
+            yield where
+
+
+def test_every_setting_is_read_by_code():
+    """A key in the defaults that no code names is dead: it suggests a knob that does nothing."""
+    code = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
+    named = set(re.findall(r"""["']([A-Za-z_][A-Za-z0-9_]*)["']""", code))
+    dead = [".".join(path) for path in _leaf_keys(default_config()) if path[-1] not in named]
+    assert dead == []

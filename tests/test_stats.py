@@ -1,0 +1,43 @@
+import math
+
+import pytest
+from scipy import stats as sps
+
+from salesnb import stats
+
+
+def test_ratio_change_lower_number():
+    assert stats.ratio(3, 4) == 0.75
+    assert math.isnan(stats.ratio(3, 0)) and math.isnan(stats.ratio(None, 2)) and math.isnan(stats.ratio(1, None))
+    assert stats.change(120, 100) == pytest.approx(0.2)
+    assert math.isnan(stats.change(1, 0))
+    assert stats.lower(None, 5.0, float("nan"), 3) == 3.0
+    assert stats.lower(None) is None
+    assert stats.number(float("nan")) is None and stats.number(2) == 2.0
+
+
+def test_count_tests_hand_computed():
+    # 10 events this month, 6 in 3 usual months: under equal rates each of 16 events falls in this month w.p. 1/4
+    assert stats.count_rise(10, 6, 3) == pytest.approx(sps.binom.sf(9, 16, 0.25))
+    assert stats.count_drop(1, 12, 3) == pytest.approx(sps.binom.cdf(1, 13, 0.25))
+    assert math.isnan(stats.count_rise(1, 1, 0))
+
+
+def test_dispersion_and_poisson_low():
+    assert stats.dispersion([5, 5, 5, 5]) == 1.0  # no spread: Poisson
+    assert stats.dispersion([1, 9]) == 1.0  # too few months to judge
+    assert stats.dispersion([2, 10, 2, 10]) == pytest.approx((64 / 3) / 6)  # sample variance 64/3 over mean 6
+    assert stats.poisson_low(2, 10) == pytest.approx(sps.poisson.cdf(2, 10))
+    wide = stats.poisson_low(2, 10, spread=3.0)
+    assert wide > stats.poisson_low(2, 10)  # a segment that swings needs a deeper fall
+    assert stats.poisson_low(0, 0) == 1.0
+
+
+def test_binomial_and_fisher():
+    assert stats.binom_low(1, 10, 0.5) == pytest.approx(11 / 1024)
+    assert stats.binom_high(9, 10, 0.5) == pytest.approx(11 / 1024)
+    assert stats.binom_high(1, 10, 0.0, floor=0.01) == pytest.approx(1 - 0.99**10)
+    assert stats.binom_low(1, 0, 0.5) == 1.0
+    p = stats.fisher(8, 10, 2, 10, "greater")
+    assert p == pytest.approx(sps.fisher_exact([[8, 2], [2, 8]], alternative="greater").pvalue)
+    assert math.isnan(stats.fisher(1, 0, 1, 1, "greater"))
