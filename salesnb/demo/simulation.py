@@ -144,7 +144,12 @@ class _Plants:
 class Simulation:
     """One run's settings, calendar, planted problems and volumes; the steps add their arrays to it.
 
-    Each step draws from its own random stream (:meth:`rng`), so steps do not shift each other.
+    Each step draws from its own random stream (:meth:`rng`), so steps do not shift each other. The steps add,
+    in the order ``generate_dataset`` runs them: ``p_*`` and ``flagship`` (``orders.make_products``); ``r_*``,
+    ``seat_*``, ``region_head_rep`` and ``underperformer`` (``people.make_reps``); ``lead`` (``leads``); ``opp``
+    (``pipeline.make_lead_opportunities``); ``cust`` and ``c_ids`` (``people.make_customers``); ``order``,
+    ``o_ids`` and ``line`` (``orders``); ``op_ids`` (``pipeline.make_upsell_opportunities``); ``ret``
+    (``orders.make_returns``); ``inv``, ``tick`` and ``survey`` (``service``).
     """
 
     def __init__(self, seed: int, months: int, scale: float, end_period: str, plant: bool):

@@ -13,9 +13,6 @@ DAY = 86_400  # seconds per day
 NEVER = np.iinfo(np.int64).max // 4  # "no end" for employment and deal close times
 MISSING = -1  # missing integer reference / time in the internal arrays
 
-# --------------------------------------------------------------------------------------------------------------
-# The world: regions, calendar, customers, products, reps, channels, funnel, service.
-
 REGIONS = ("华东", "华南", "华北", "西南", "华中")
 _REGION_SHARE = np.array([0.31, 0.24, 0.20, 0.13, 0.12])  # share of company volume
 _REGION_GROWTH = np.array([1.10, 1.13, 1.06, 1.17, 1.12])  # yearly volume growth
