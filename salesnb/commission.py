@@ -12,17 +12,15 @@ data does not show, so its numbering starts at 2.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
 
 from .data import facts
-from .display import plotting
+from .data.reps import rep_label
 from .display.formatting import format_amount, format_int, format_pct
 from .display.panel import Panel
+from .display.plotting.people import plot_commission
 from .errors import ConfigError
 from .i18n import t
 from .periods import month_labels
@@ -165,62 +163,16 @@ def statement_frame(report: Report) -> pd.DataFrame:
     frame["total"] = lines.groupby("rep_id")["commission"].sum()
     frame["effective_rate"] = frame["total"] / frame["base"].where(frame["base"] > 0)
     frame = frame.rename_axis("rep_id").reset_index()
-    from .team import rep_label
-
     frame.insert(1, "label", [rep_label(report.ds, r, report.lang) for r in frame["rep_id"]])
     return frame.sort_values(["total", "rep_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
-
-
-def plot_commission(
-    frame: pd.DataFrame,
-    *,
-    label: str = "label",
-    parts: list[str] | None = None,
-    ax: Axes | None = None,
-    lang: str = "zh",
-    title: str | None = None,
-    **kwargs: object,
-) -> Axes:
-    """Draw each rep's commission as a horizontal bar stacked by tier, the total written at its end.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per rep, in display order (top to bottom).
-    label : str
-        Column with the rep's name.
-    parts : list of str
-        Columns stacked left to right (the tiers).
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to every ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-    """
-    ax = plotting.axes(ax, rows=0 if frame is None else len(frame))
-    if frame is None or frame.empty or not parts:
-        return plotting.no_data(ax, lang, title)
-    positions = plotting.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
-    left = np.zeros(len(frame))
-    for k, part in enumerate(parts):
-        values = frame[part].to_numpy(dtype=float)
-        color = plotting.PALETTE[k % len(plotting.PALETTE)]
-        ax.barh(positions, values, left=left, height=0.6, color=color, label=part, **kwargs)
-        left += values
-    plotting.bar_end_labels(ax, positions, left, [format_amount(v, lang) for v in left])
-    ax.set_xlim(0, max(left.max(), 1e-9) * 1.2)
-    ax.xaxis.set_major_formatter(plotting.amount_formatter(lang))
-    plotting.legend(ax)
-    return plotting.finish(ax, title)
 
 
 def statement_panel(report: Report) -> Panel:
     """提成结算: commission per rep stacked by tier, with the statement table (orders, base, tiers, total)."""
     lang = report.lang
     rules = commission_rules(report.config)
-    if rules["count_when"] == "invoice_paid" and not report.ds.has("invoices"):
-        return Panel.skipped(t("needs_table", lang, tables="invoices"))
+    if rules["count_when"] == "invoice_paid" and (skipped := report.needs("invoices")) is not None:
+        return skipped
     frame = statement_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("com_none", lang))
@@ -250,34 +202,6 @@ def _note(report: Report, rules: dict[str, Any]) -> str:
     paid = invoices["paid_at"].notna() & (month_labels(invoices["paid_at"]) == report.period)
     unlinked = int((paid & invoices["order_id"].isna()).sum())
     return t("com_note_paid", lang, unlinked=t("com_unlinked", lang, n=unlinked) if unlinked else "").strip()
-
-
-def rep_statement_panel(report: Report, rep_id: str) -> Panel:
-    """One rep's statement: every order counted this period with its sequence number, tier, rate and commission."""
-    lang = report.lang
-    rules = commission_rules(report.config)
-    if rules["count_when"] == "invoice_paid" and not report.ds.has("invoices"):
-        return Panel.skipped(t("needs_table", lang, tables="invoices"))
-    lines = commission_lines(report)
-    lines = lines[lines["rep_id"] == rep_id].reset_index(drop=True)
-    if lines.empty:
-        return Panel(frame=lines, note=t("com_none", lang))
-    base = t("com_base_paid" if rules["count_when"] == "invoice_paid" else "com_base_order", lang)
-    table = pd.DataFrame(
-        {
-            t("com_order", lang): lines["order_id"],
-            t("com_customer", lang): lines["customer_id"],
-            t("com_sequence", lang): lines["sequence"],
-            t("com_tier", lang): lines["tier"],
-            t("com_tier_rate", lang): lines["rate"].map(lambda v: format_pct(v)),
-            base: lines["base"].map(lambda v: format_amount(v, lang)),
-            t("com_commission", lang): lines["commission"].map(lambda v: format_amount(v, lang)),
-            t("com_counted_at", lang): pd.to_datetime(lines["counted_at"]).dt.strftime("%Y-%m-%d"),
-        }
-    )
-    total = float(lines["commission"].sum())
-    note = f"{t('com_total', lang)}: {format_amount(total, lang)}" if not math.isnan(total) else ""
-    return Panel(frame=lines, table=table, note=note)
 
 
 def commission_metrics(report: Report) -> dict[str, float | int | None]:

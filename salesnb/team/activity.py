@@ -1,0 +1,192 @@
+"""活动量与转化: visits, calls and demos per rep against their usual month, and how activity goes with revenue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..data import facts
+from ..data.reps import left_before_end, rep_label, tenure_months
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting.people import plot_activity
+from ..findings import finding
+from ..i18n import t
+from ..periods import ALL
+from ..report import Report
+from .common import activity_facts, rep_months
+from .reps import rep_frame
+
+FIXED_COLUMNS = frozenset(
+    {"rep_id", "label", "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate", "flagged"}
+)  # every other column of activity_frame is one activity type
+
+
+def activity_counts(report: Report) -> pd.DataFrame:
+    """Activities per rep (rows) and month (columns) in the report's region."""
+    acts = facts.in_region(activity_facts(report), report.region)
+    return acts.groupby(["rep_id", "month"]).size().unstack("month", fill_value=0).astype(float)
+
+
+def activity_link(report: Report) -> dict[str, float | None]:
+    """How activity goes with revenue over the ``team.link_months`` months before the period.
+
+    ``slope``: extra monthly revenue per extra activity *within* a rep (each rep's months against the rep's
+    own average, so busy territories do not inflate it; floored at 0); ``correlation``: Spearman correlation
+    of activities and revenue across rep-months; ``months`` used.
+    """
+    months = report.history(report.settings("team")["link_months"])
+    counts = activity_counts(report).reindex(columns=months).fillna(0.0)
+    sales = rep_months(report)["revenue"].unstack("month").reindex(columns=months).fillna(0.0)
+    reps = counts.index.intersection(sales.index)
+    x, y = counts.loc[reps], sales.loc[reps]
+    dx = x.sub(x.mean(axis=1), axis=0).to_numpy().ravel()
+    dy = y.sub(y.mean(axis=1), axis=0).to_numpy().ravel()
+    flat_x, flat_y = x.to_numpy().ravel(), y.to_numpy().ravel()
+    if len(flat_x) < 5 or not np.any(dx) or np.ptp(flat_y) == 0:
+        return {"slope": None, "correlation": None, "months": len(months)}
+    slope = float(np.dot(dx, dy) / np.dot(dx, dx))
+    correlation = float(stats.spearmanr(flat_x, flat_y).statistic)
+    return {"slope": max(slope, 0.0), "correlation": correlation, "months": len(months)}
+
+
+def activity_frame(report: Report) -> pd.DataFrame:
+    """Activities per rep this period by type, against the rep's usual month, with the rep's results.
+
+    Columns: rep_id, label, one column per activity type, activities, usual (mean over the
+    ``team.link_months`` months before the period), spread (their standard deviation, at least √usual),
+    ratio, z (how many spreads below usual), revenue, won, win_rate, flagged. A rep is flagged when activity
+    fell to at most ``1 − thresholds.team.activity_drop`` of usual, usual is at least
+    ``thresholds.team.activity_min_baseline``, the drop is ``thresholds.team.activity_z`` spreads or more (so a
+    rep's normal ups and downs do not count) and the rep was on the team the whole month for at least
+    ``team.min_tenure_months``. The first row, ``rep_id`` ALL, is the whole team, for reference.
+    """
+    thr, settings = report.thresholds("team"), report.settings("team")
+    acts = facts.in_region(activity_facts(report), report.region)
+    now = facts.in_months(acts, report.period)
+    by_type = now.groupby(["rep_id", "type"]).size().unstack("type", fill_value=0)
+    types = sorted(by_type.columns.tolist())
+    counts = activity_counts(report)
+    history = report.history(settings["link_months"])
+    past = counts.reindex(columns=history).fillna(0.0)
+    reps = rep_frame(report).set_index("rep_id")
+    usual = past.mean(axis=1) if history else pd.Series(dtype=float)
+    ids = sorted(set(by_type.index) | set(usual[usual > 0].index) | set(reps.index))
+    frame = pd.DataFrame(index=pd.Index(ids, name="rep_id"))
+    for kind in types:
+        frame[kind] = by_type[kind].reindex(ids).fillna(0.0)
+    frame["activities"] = counts[report.period].reindex(ids).fillna(0.0) if report.period in counts else 0.0
+    frame["usual"] = usual.reindex(ids).astype(float)
+    frame["spread"] = past.std(axis=1, ddof=1).reindex(ids).astype(float) if len(history) > 1 else np.nan
+    frame["revenue"] = reps["revenue"].reindex(ids).fillna(0.0)
+    frame["won"] = reps["won"].reindex(ids)
+    frame["win_rate"] = reps["win_rate"].reindex(ids)
+    team_past = past.sum(axis=0)
+    decided = reps["won"].sum() + reps["lost"].sum() if len(reps) else 0
+    total = pd.DataFrame(
+        {
+            **{kind: [frame[kind].sum()] for kind in types},
+            "activities": [frame["activities"].sum()],
+            "usual": [team_past.mean() if history else np.nan],
+            "spread": [team_past.std(ddof=1) if len(history) > 1 else np.nan],
+            "revenue": [frame["revenue"].sum()],
+            "won": [frame["won"].sum(min_count=1)],
+            "win_rate": [reps["won"].sum() / decided if decided else np.nan],
+        },
+        index=pd.Index([ALL], name="rep_id"),
+    )
+    frame = pd.concat([total, frame])
+    frame["spread"] = np.fmax(frame["spread"], np.sqrt(frame["usual"]))
+    frame["ratio"] = frame["activities"] / frame["usual"].where(frame["usual"] > 0)
+    frame["z"] = (frame["usual"] - frame["activities"]) / frame["spread"].where(frame["spread"] > 0)
+    tenure = tenure_months(report.ds, frame.index, report.period)
+    leaving = left_before_end(report.ds, frame.index, report.period)
+    frame["flagged"] = (
+        (frame.index != ALL)
+        & (frame["ratio"] <= 1 - thr["activity_drop"])
+        & (frame["usual"] >= thr["activity_min_baseline"])
+        & (frame["z"] >= thr["activity_z"])
+        & ~(tenure < settings["min_tenure_months"])
+        & ~leaving
+    )
+    frame = frame.reset_index()
+    frame["label"] = [
+        t("team_whole_team", report.lang) if r == ALL else rep_label(report.ds, r, report.lang) for r in frame["rep_id"]
+    ]
+    head, rest = frame.iloc[:1], frame.iloc[1:].sort_values(["activities", "rep_id"], ascending=[False, True])
+    frame = pd.concat([head, rest]).reset_index(drop=True)
+    front = ["rep_id", "label", *types, "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate"]
+    return frame[[*front, "flagged"]]
+
+
+def activity_low(report: Report) -> list[dict[str, Any]]:
+    """Rule activity_low: thresholds.team.{activity_drop, activity_min_baseline, activity_z} (see the frame).
+
+    One finding per flagged rep; effect: the activity-revenue slope × the activities missing.
+    """
+    lang = report.lang
+    frame = activity_frame(report)
+    slope = activity_link(report)["slope"] or 0.0
+    out = []
+    for row in frame[frame["flagged"]].itertuples():
+        effect = slope * (row.usual - row.activities)
+        values = {
+            "who": row.label,
+            "count": format_int(row.activities),
+            "usual": f"{row.usual:.1f}",
+            "ratio": format_pct(row.ratio),
+            "effect": format_amount(effect, lang),
+        }
+        segment = {} if row.rep_id == ALL else {"rep_id": row.rep_id}
+        out.append(
+            finding(
+                report,
+                "activity_low",
+                segment,
+                values,
+                angle="team",
+                metric="activities",
+                value=row.activities,
+                baseline=row.usual,
+                effect=effect,
+            )
+        )
+    return out
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """activities, activities_per_rep (with the activities table)."""
+    if not report.ds.has("activities"):
+        return {}
+    acts = activity_frame(report)
+    reps = len(rep_frame(report))
+    total = float(acts.loc[acts["rep_id"] == ALL, "activities"].iloc[0])
+    return {"activities": total, "activities_per_rep": total / reps if reps else None}
+
+
+def activity_panel(report: Report) -> Panel:
+    """活动量: visits, calls and demos per rep against their usual, and how activity goes with revenue."""
+    lang = report.lang
+    if (skipped := report.needs("activities")) is not None:
+        return skipped
+    frame = activity_frame(report)
+    reps = frame[frame["rep_id"] != ALL]
+    ax = plot_activity(reps, lang=lang, title=f"{t('team_activity_title', lang)} · {report.region_label}")
+    types = [c for c in frame.columns if c not in FIXED_COLUMNS]
+    table = pd.DataFrame({t("team_rep", lang): frame["label"]})
+    for kind in types:
+        table[kind] = frame[kind].map(format_int)
+    table[t("team_activities", lang)] = frame["activities"].map(format_int)
+    table[t("team_usual_activities", lang)] = frame["usual"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}")
+    table[t("team_activity_ratio", lang)] = frame["ratio"].map(format_pct)
+    table[t("revenue", lang)] = frame["revenue"].map(lambda v: format_amount(v, lang))
+    table[t("team_win_rate", lang)] = frame["win_rate"].map(format_pct)
+    link = activity_link(report)
+    note = ""
+    if link["slope"] is not None:
+        slope, corr = format_amount(link["slope"], lang), f"{link['correlation']:.2f}"
+        note = t("team_activity_note", lang, n=link["months"], slope=slope, corr=corr)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -1,0 +1,175 @@
+"""两极分化: the Lorenz curve of rep revenue, the Gini coefficient and the top reps' share against usual."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data.reps import rep_label
+from ..display.formatting import format_amount, format_pct
+from ..display.panel import Panel
+from ..display.plotting.people import plot_lorenz
+from ..findings import finding
+from ..i18n import t
+from ..report import Report
+from .common import month_rows
+
+
+def gini(values: Any) -> float:
+    """Gini coefficient of non-negative amounts: 0 when everyone has the same, towards 1 when one has all.
+
+    Uses G = 2·Σ i·x₍ᵢ₎ / (n·Σx) − (n+1)/n over the values sorted ascending (i = 1..n), which lies in
+    [0, (n−1)/n]. Negative values are treated as 0; NaN when there are no values or they sum to 0.
+    """
+    x = np.sort(np.clip(np.asarray(values, dtype=float), 0.0, None))
+    x = x[~np.isnan(x)]
+    n, total = len(x), x.sum()
+    if n == 0 or total <= 0:
+        return float("nan")
+    ranks = np.arange(1, n + 1)
+    return float(max(0.0, 2.0 * np.sum(ranks * x) / (n * total) - (n + 1) / n))
+
+
+def top_share(values: Any, share: float = 0.2) -> float:
+    """Share of the total held by the top ``share`` of the values (at least one value); NaN for a zero total."""
+    x = np.sort(np.clip(np.asarray(values, dtype=float), 0.0, None))[::-1]
+    x = x[~np.isnan(x)]
+    if len(x) == 0 or x.sum() <= 0:
+        return float("nan")
+    k = max(1, math.ceil(share * len(x) - 1e-9))
+    return float(x[:k].sum() / x.sum())
+
+
+def lorenz_points(values: Any) -> pd.DataFrame:
+    """Points of the Lorenz curve: cumulative share of reps (poorest first) against cumulative share of revenue."""
+    x = np.sort(np.clip(np.asarray(values, dtype=float), 0.0, None))
+    x = x[~np.isnan(x)]
+    total = x.sum()
+    if len(x) == 0 or total <= 0:
+        return pd.DataFrame({"rep_share": [0.0, 1.0], "revenue_share": [0.0, 1.0]})
+    return pd.DataFrame(
+        {
+            "rep_share": np.concatenate([[0.0], np.arange(1, len(x) + 1) / len(x)]),
+            "revenue_share": np.concatenate([[0.0], np.cumsum(x) / total]),
+        }
+    )
+
+
+def active_rep_revenue(report: Report, month: str) -> pd.Series:
+    """Revenue per rep active in ``month`` (sold in scope or had a target there)."""
+    now = month_rows(report, month)
+    if now is None:
+        return pd.Series(dtype=float, index=pd.Index([], name="rep_id"), name="revenue")
+    now = now[(now["revenue"] > 0) | now["target"].notna()]
+    return now["revenue"].rename_axis("rep_id").sort_index()
+
+
+def polarization_metrics(report: Report) -> dict[str, float | int | None]:
+    """Gini and top-share (``team.top_share``) of rep revenue this period, and the Gini over the trailing months.
+
+    ``shortfall`` is what the reps below the median would add by reaching the median rep's revenue.
+    """
+    share = report.settings("team")["top_share"]
+    revenue = active_rep_revenue(report, report.period)
+    baseline = [gini(active_rep_revenue(report, m)) for m in report.trailing()]
+    baseline = [g for g in baseline if not math.isnan(g)]
+    median = float(revenue.median()) if len(revenue) else float("nan")
+    shortfall = float((median - revenue[revenue < median]).sum()) if len(revenue) else 0.0
+    value = gini(revenue)
+    return {
+        "reps": int(len(revenue)),
+        "gini": None if math.isnan(value) else value,
+        "top_share": None if len(revenue) == 0 or math.isnan(top_share(revenue, share)) else top_share(revenue, share),
+        "baseline_gini": float(np.mean(baseline)) if baseline else None,
+        "median_revenue": None if math.isnan(median) else median,
+        "shortfall": shortfall,
+    }
+
+
+def polarization_frame(report: Report) -> pd.DataFrame:
+    """Reps this period sorted by revenue (lowest first) with cumulative shares: the Lorenz curve's points."""
+    revenue = active_rep_revenue(report, report.period)
+    frame = revenue.rename("revenue").reset_index().sort_values(["revenue", "rep_id"], kind="stable")
+    total = frame["revenue"].sum()
+    frame["label"] = [rep_label(report.ds, r, report.lang) for r in frame["rep_id"]]
+    frame["share"] = frame["revenue"] / total if total > 0 else np.nan
+    frame["rep_share"] = np.arange(1, len(frame) + 1) / max(len(frame), 1)
+    frame["revenue_share"] = frame["share"].cumsum()
+    return frame.reset_index(drop=True)
+
+
+def fmt_ratio(value: float | None) -> str:
+    """``0.47`` (a Gini coefficient in a note or finding); ``—`` when missing."""
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.2f}"
+
+
+def polarization(report: Report) -> list[dict[str, Any]]:
+    """Rule rep_polarization: thresholds.team.{polarization_min_reps, polarization_gini, polarization_rise}.
+
+    The Gini of rep revenue is at least ``polarization_gini`` and ``polarization_rise`` above the trailing
+    months' Gini, with at least ``polarization_min_reps`` reps in scope. Effect: the lower half's shortfall.
+    """
+    thr = report.thresholds("team")
+    m = polarization_metrics(report)
+    if m["reps"] < thr["polarization_min_reps"] or m["gini"] is None or m["baseline_gini"] is None:
+        return []
+    if m["gini"] < thr["polarization_gini"] or m["gini"] - m["baseline_gini"] < thr["polarization_rise"]:
+        return []
+    values = {
+        "gini": fmt_ratio(m["gini"]),
+        "baseline": fmt_ratio(m["baseline_gini"]),
+        "top": format_pct(m["top_share"]),
+        "effect": format_amount(m["shortfall"], report.lang),
+    }
+    return [
+        finding(
+            report,
+            "rep_polarization",
+            {},
+            values,
+            angle="team",
+            metric="gini",
+            value=m["gini"],
+            baseline=m["baseline_gini"],
+            effect=m["shortfall"],
+        )
+    ]
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """gini, top20_share, baseline_gini."""
+    pol = polarization_metrics(report)
+    return {"gini": pol["gini"], "top20_share": pol["top_share"], "baseline_gini": pol["baseline_gini"]}
+
+
+def polarization_panel(report: Report) -> Panel:
+    """两极分化: the Lorenz curve of rep revenue, the Gini coefficient and the top-20% reps' share."""
+    lang = report.lang
+    frame = polarization_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("team_no_reps", lang))
+    m = polarization_metrics(report)
+    points = pd.concat(
+        [pd.DataFrame({"rep_share": [0.0], "revenue_share": [0.0]}), frame[["rep_share", "revenue_share"]]]
+    )
+    ax = plot_lorenz(points, lang=lang, title=f"{t('team_lorenz_title', lang)} · {report.region_label}")
+    shown = frame.sort_values(["revenue", "rep_id"], ascending=[False, True], kind="stable")
+    table = pd.DataFrame(
+        {
+            t("team_rep", lang): shown["label"],
+            t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
+            t("share", lang): shown["share"].map(format_pct),
+        }
+    )
+    note = t(
+        "team_polarization_note",
+        lang,
+        gini=fmt_ratio(m["gini"]),
+        baseline=fmt_ratio(m["baseline_gini"]),
+        top=format_pct(m["top_share"]),
+        n=m["reps"],
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -1,0 +1,137 @@
+"""销售代表排名: revenue against target per rep, with orders, win rate and activity productivity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..data.loading import Dataset
+from ..data.reps import rep_label
+from ..display import plotting
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..i18n import t
+from ..periods import month_labels
+from ..report import Report
+from .common import activity_facts, month_rows
+
+RANK_COLUMNS: tuple[str, ...] = (
+    "rep_id", "label", "revenue", "orders", "aov", "target", "attainment", "gap",
+    "won", "lost", "win_rate", "activities", "revenue_per_activity", "rank",
+)  # fmt: skip
+
+
+def team_deal_status(report: Report) -> pd.DataFrame:
+    """The team angle's OWN deal derivation: opportunities with region, lower-cased ``status`` and ``close_month``.
+
+    A deal counts as won or lost here when ``status.lower()`` is ``won``/``lost`` (so ``赢单`` is neither),
+    its region is the opportunity's, else its customer's. This differs from the process angle's status rule
+    and is kept as it was on purpose: replacing it with the shared deal facts is a separate, deliberate fix.
+    """
+
+    def build(ds: Dataset) -> pd.DataFrame:
+        opps = ds["opportunities"]
+        region = opps["region"]
+        customers = ds.get("customers")
+        if customers is not None:
+            region = region.fillna(opps["customer_id"].map(customers.set_index("customer_id")["region"]))
+        return pd.DataFrame(
+            {
+                "opportunity_id": opps["opportunity_id"],
+                "rep_id": opps["rep_id"],
+                "status": opps["status"].str.lower(),
+                "region": region.fillna(facts.UNKNOWN),
+                "close_month": month_labels(opps["closed_at"]),
+                "amount": opps["amount"],
+            }
+        )
+
+    return report.cached("team", "deal_status", build)
+
+
+def rep_frame(report: Report) -> pd.DataFrame:
+    """One row per rep in scope this period: revenue, orders, target, attainment, deals, win rate, activity.
+
+    Columns: rep_id, label, revenue, orders, aov, target, attainment, gap, won, lost, win_rate, activities,
+    revenue_per_activity (the productivity measure), rank (by revenue, 1 = best). Reps appear when they
+    sold in the region this period or have a target there. ``won``/``lost`` count opportunities closed in
+    the period (NaN without the opportunities table); ``activities`` needs the activities table.
+    """
+    now = month_rows(report, report.period)
+    if now is None or now.empty:
+        now = pd.DataFrame(columns=["revenue", "orders", "target"], dtype=float)
+    now = now[(now["revenue"] > 0) | now["target"].notna()].copy()
+    now.index.name = "rep_id"
+    now["aov"] = now["revenue"] / now["orders"].where(now["orders"] > 0)
+    now["attainment"] = now["revenue"] / now["target"].where(now["target"] > 0)
+    now["gap"] = now["revenue"] - now["target"]
+    ds = report.ds
+    if ds.has("opportunities"):
+        opps = facts.in_region(team_deal_status(report), report.region)
+        closed = opps[opps["close_month"] == report.period]
+        counts = closed.groupby(["rep_id", "status"]).size().unstack(fill_value=0)
+        now["won"] = now.index.map(counts["won"] if "won" in counts else pd.Series(dtype=float)).fillna(0.0)
+        now["lost"] = now.index.map(counts["lost"] if "lost" in counts else pd.Series(dtype=float)).fillna(0.0)
+        decided = now["won"] + now["lost"]
+        now["win_rate"] = now["won"] / decided.where(decided > 0)
+    else:
+        now["won"] = now["lost"] = now["win_rate"] = np.nan
+    if ds.has("activities"):
+        acts = facts.in_months(facts.in_region(activity_facts(report), report.region), report.period)
+        counts = acts.groupby("rep_id").size()
+        now["activities"] = now.index.map(counts).fillna(0.0).astype(float)
+        now["revenue_per_activity"] = now["revenue"] / now["activities"].where(now["activities"] > 0)
+    else:
+        now["activities"] = now["revenue_per_activity"] = np.nan
+    now = now.reset_index()
+    now["label"] = [rep_label(ds, r, report.lang) for r in now["rep_id"]]
+    now = now.sort_values(["revenue", "rep_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    now["rank"] = np.arange(1, len(now) + 1)
+    return now[list(RANK_COLUMNS)]
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """reps, reps_with_target, reps_below_target: the head of the team's key numbers."""
+    frame = rep_frame(report)
+    return {
+        "reps": int(len(frame)),
+        "reps_with_target": int(frame["target"].notna().sum()),
+        "reps_below_target": int((frame["attainment"] < 1).sum()),
+    }
+
+
+def rep_panel(report: Report) -> Panel:
+    """销售代表排名: revenue against target per rep, with orders, win rate and activity productivity."""
+    lang = report.lang
+    frame = rep_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("team_no_reps", lang))
+    top = frame.head(report.config["report"]["top_n"] * 3)
+    ax = plotting.plot_bar_compare(
+        top,
+        label="label",
+        current="revenue",
+        baseline="target",
+        legend=(t("revenue", lang), t("target", lang)),
+        lang=lang,
+        title=f"{t('team_ranking_title', lang)} · {report.region_label}",
+    )
+    table = pd.DataFrame(
+        {
+            t("team_rank", lang): frame["rank"],
+            t("team_rep", lang): frame["label"],
+            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
+            t("attainment", lang): frame["attainment"].map(format_pct),
+            t("team_orders", lang): frame["orders"].map(format_int),
+            t("team_won", lang): frame["won"].map(format_int),
+            t("team_win_rate", lang): frame["win_rate"].map(format_pct),
+            t("team_activities", lang): frame["activities"].map(format_int),
+            t("team_rev_per_activity", lang): frame["revenue_per_activity"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    note = "" if frame["target"].notna().any() else t("team_no_rep_targets", lang)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -1,0 +1,198 @@
+"""目标合理性: is this month's target in line with the seasonal run-rate (same month last year × trend)?"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..data.loading import Dataset
+from ..data.targets import total_target
+from ..display.formatting import format_amount, format_pct
+from ..display.panel import Panel
+from ..display.plotting.people import plot_target_realism
+from ..findings import make_finding
+from ..i18n import t
+from ..periods import ALL, months_back, shift_month
+from ..report import Report
+
+TREND_MONTHS = 13  # months of the target trend chart: the period and the same month a year before
+ERROR_MONTHS = 12  # months over which the run-rate's typical error is measured
+
+
+def monthly_revenue(report: Report, region: str) -> pd.Series:
+    """Revenue per month label of ``region`` (or ALL) over the whole data."""
+
+    def build(ds: Dataset) -> pd.Series:
+        return facts.in_region(facts.order_facts(ds), region).groupby("month")["revenue"].sum()
+
+    return report.cached("team", f"monthly_revenue:{region}", build)
+
+
+def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float | None, str]:
+    """Revenue to expect in ``month`` for ``region`` from the history before it, and the method used.
+
+    ``seasonal``: the region's average over the trailing months × the company's seasonal factor, i.e. the
+    company's revenue in the same month last year over its average in the trailing months a year earlier
+    (seasonality is taken from the whole company, where it is measured with far less noise than in one
+    region). ``trailing``: the trailing average where the data does not reach back that far; ``None``
+    without history.
+    """
+    n = report.config["baselines"]["trailing_months"]
+    first, _ = facts.data_months(report.ds)
+    recent_months = [m for m in months_back(month, n, offset=1) if m >= first]
+    if not recent_months:
+        return None, "none"
+    level = float(monthly_revenue(report, region).reindex(recent_months).fillna(0.0).mean())
+    year_ago = months_back(month, n, offset=13)
+    if year_ago[0] >= first and len(recent_months) == n:
+        company = monthly_revenue(report, ALL)
+        before = float(company.reindex(year_ago).fillna(0.0).mean())
+        same = float(company.get(shift_month(month, 12), 0.0))
+        if before > 0 and same > 0:
+            return level * same / before, "seasonal"
+    return level, "trailing"
+
+
+def run_rate_error(report: Report, region: str, months: int = ERROR_MONTHS) -> float | None:
+    """Typical error of the seasonal run-rate for ``region``: the standard deviation of log(actual / expected).
+
+    Measured over the ``months`` months before the period where the seasonal method applies (at least 3), it
+    widens the tolerance of the target check for small, noisy regions.
+    """
+    revenue = monthly_revenue(report, region)
+    errors = []
+    for month in report.history(months):
+        expected, method = seasonal_expectation(report, month, region)
+        actual = float(revenue.get(month, 0.0))
+        if method == "seasonal" and expected and actual > 0:
+            errors.append(math.log(actual / expected))
+    return float(np.std(errors, ddof=1)) if len(errors) >= 3 else None
+
+
+def target_frame(report: Report) -> pd.DataFrame:
+    """The period's target against the seasonal run-rate, for the scope and (in the ALL report) each region.
+
+    Columns: segment (region name, or ALL), target, expected, method, ratio (target / expected), revenue,
+    tolerance, flagged. The tolerance is ``thresholds.team.target_band`` or, where the run-rate has missed
+    actual revenue by more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned.
+    """
+    band = report.thresholds("team")["target_band"]
+    scopes = [report.region] + (facts.regions(report.ds) if report.region == ALL else [])
+    orders = facts.in_months(facts.order_facts(report.ds), report.period)
+    rows = []
+    for scope in scopes:
+        target = total_target(report.ds, [report.period], scope)
+        expected, method = seasonal_expectation(report, report.period, scope)
+        error = run_rate_error(report, scope)
+        tolerance = max(band, math.exp(2 * error) - 1) if error is not None else band
+        ratio = target / expected if target is not None and expected else None
+        rows.append(
+            {
+                "segment": scope,
+                "target": target,
+                "expected": expected,
+                "method": method,
+                "ratio": ratio,
+                "revenue": float(facts.in_region(orders, scope)["revenue"].sum()),
+                "tolerance": tolerance,
+                "flagged": ratio is not None and abs(ratio - 1) > tolerance,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame[["target", "expected", "ratio"]] = frame[["target", "expected", "ratio"]].astype(float)
+    return frame
+
+
+def target_trend_frame(report: Report, months: int = TREND_MONTHS) -> pd.DataFrame:
+    """Target, seasonal run-rate and actual revenue per month for the scope, up to the period."""
+    labels = report.covered(months_back(report.period, months))
+    revenue = monthly_revenue(report, report.region)
+    rows = []
+    for month in labels:
+        expected, _ = seasonal_expectation(report, month, report.region)
+        rows.append(
+            {
+                "period": month,
+                "target": total_target(report.ds, [month], report.region),
+                "expected": expected,
+                "revenue": float(revenue.get(month, 0.0)),
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["period", "target", "expected", "revenue"])
+    frame[["target", "expected"]] = frame[["target", "expected"]].astype(float)
+    frame["ratio"] = frame["target"] / frame["expected"].where(frame["expected"] > 0)
+    return frame
+
+
+def target_misaligned(report: Report) -> list[dict[str, Any]]:
+    """Rule target_misaligned: thresholds.team.target_band (see :func:`target_frame`).
+
+    One finding per flagged scope, worded ``high`` or ``low``; effect: the distance of target from run-rate.
+    """
+    lang = report.lang
+    out = []
+    for row in target_frame(report).itertuples():
+        if not row.flagged:
+            continue
+        variant = "high" if row.ratio > 1 else "low"
+        scope = t("all_regions", lang) if row.segment == ALL else row.segment
+        detail = {
+            "target": format_amount(row.target, lang),
+            "expected": format_amount(row.expected, lang),
+            "ratio": format_pct(row.ratio),
+            "revenue": format_amount(row.revenue, lang),
+        }
+        out.append(
+            make_finding(  # title and action by direction, one shared detail: finding() has one text set per variant
+                angle="team",
+                code="target_misaligned",
+                segment={} if row.segment == report.region else {"region": row.segment},
+                metric="target_to_run_rate",
+                value=row.ratio,
+                baseline=1.0,
+                effect=abs(row.target - row.expected),
+                revenue=report.revenue,
+                config=report.config,
+                title=t(f"finding_target_misaligned_{variant}_title", lang, scope=scope),
+                detail=t("finding_target_misaligned_detail", lang, **detail),
+                action=t(f"finding_target_misaligned_{variant}_action", lang),
+            )
+        )
+    return out
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """target_to_run_rate (with the targets table)."""
+    if not report.ds.has("targets"):
+        return {}
+    row = target_frame(report).iloc[0]
+    return {"target_to_run_rate": None if pd.isna(row["ratio"]) else float(row["ratio"])}
+
+
+def target_panel(report: Report) -> Panel:
+    """目标合理性: is this month's target in line with the seasonal run-rate (same month last year × trend)?"""
+    lang = report.lang
+    if (skipped := report.needs("targets")) is not None:
+        return skipped
+    trend = target_trend_frame(report)
+    frame = target_frame(report)
+    ax = plot_target_realism(
+        trend, highlight=report.period, lang=lang, title=f"{t('team_target_title', lang)} · {report.region_label}"
+    )
+    method = {"seasonal": t("team_method_seasonal", lang), "trailing": t("team_method_trailing", lang)}
+    table = pd.DataFrame(
+        {
+            t("team_scope", lang): frame["segment"].map(lambda s: t("all_regions", lang) if s == ALL else s),
+            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
+            t("team_expected", lang): frame["expected"].map(lambda v: format_amount(v, lang)),
+            t("team_target_ratio", lang): frame["ratio"].map(format_pct),
+            t("team_actual", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("team_method", lang): frame["method"].map(lambda m: method.get(m, "—")),
+        }
+    )
+    note = t("team_target_note", lang, n=report.config["baselines"]["trailing_months"])
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

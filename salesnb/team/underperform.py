@@ -1,0 +1,130 @@
+"""远低于目标的代表: reps far below target whose order count is improbably low against their own usual month."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from scipy import stats
+
+from ..data.reps import left_before_end, rep_label, tenure_months
+from ..display import plotting
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..findings import finding
+from ..i18n import t
+from ..report import Report
+from .common import month_rows, rep_months
+
+COLUMNS: tuple[str, ...] = (
+    "rep_id", "label", "revenue", "target", "attainment", "gap", "orders", "usual_orders", "p_value",
+    "tenure_months", "flagged",
+)  # fmt: skip
+
+
+def underperform_frame(report: Report) -> pd.DataFrame:
+    """Reps with a target this period: attainment, orders against their usual count, and the flag.
+
+    A rep is flagged when attainment is below ``thresholds.team.underperform_attainment`` **and** the month's
+    order count is improbably low against the rep's own trailing average (Poisson probability of so few orders
+    below ``thresholds.team.underperform_p_value``), so a normal lumpy month does not count. Reps hired less
+    than ``team.min_tenure_months`` before the period (judged by the ramp analysis) and reps leaving during the
+    month are not flagged. Sorted worst attainment first.
+    """
+    thr, settings = report.thresholds("team"), report.settings("team")
+    months = rep_months(report)
+    now = month_rows(report, report.period)
+    if now is None:
+        return pd.DataFrame(columns=list(COLUMNS))
+    now = now[now["target"].notna() & (now["target"] > 0)].copy()
+    if now.empty:
+        return pd.DataFrame(columns=list(COLUMNS))
+    trailing = report.trailing()
+    if trailing:
+        past = months[months.index.get_level_values("month").isin(trailing)]["orders"].unstack("month")
+        usual = past.reindex(columns=trailing).fillna(0.0).mean(axis=1)
+    else:
+        usual = pd.Series(dtype=float)
+    now["usual_orders"] = now.index.map(usual).astype(float)
+    now["p_value"] = stats.poisson.cdf(now["orders"], now["usual_orders"].where(now["usual_orders"] > 0))
+    now["attainment"] = now["revenue"] / now["target"]
+    now["gap"] = now["revenue"] - now["target"]
+    now["tenure_months"] = tenure_months(report.ds, now.index, report.period).to_numpy()
+    leaving = left_before_end(report.ds, now.index, report.period).to_numpy()
+    seasoned = ~(now["tenure_months"] < settings["min_tenure_months"]).to_numpy()
+    now["flagged"] = (
+        (now["attainment"] < thr["underperform_attainment"]).to_numpy()
+        & (now["p_value"] < thr["underperform_p_value"]).to_numpy()
+        & seasoned
+        & ~leaving
+    )
+    now = now.reset_index()
+    now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
+    now = now.sort_values(["attainment", "rep_id"], kind="stable").reset_index(drop=True)
+    return now[list(COLUMNS)]
+
+
+def underperform(report: Report) -> list[dict[str, Any]]:
+    """Rule rep_underperform: thresholds.team.{underperform_attainment, underperform_p_value} (see the frame).
+
+    One finding per flagged rep; effect: the rep's gap to target.
+    """
+    lang = report.lang
+    frame = underperform_frame(report)
+    return [
+        finding(
+            report,
+            "rep_underperform",
+            {"rep_id": row.rep_id},
+            {
+                "rep": row.label,
+                "revenue": format_amount(row.revenue, lang),
+                "target": format_amount(row.target, lang),
+                "attainment": format_pct(row.attainment),
+                "orders": format_int(row.orders),
+                "usual": f"{row.usual_orders:.1f}",
+            },
+            angle="team",
+            metric="attainment",
+            value=row.attainment,
+            baseline=1.0,
+            effect=row.target - row.revenue,
+        )
+        for row in frame[frame["flagged"]].itertuples()
+    ]
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """reps_far_below_target (with the targets table)."""
+    if not report.ds.has("targets"):
+        return {}
+    return {"reps_far_below_target": int(underperform_frame(report)["flagged"].sum())}
+
+
+def underperform_panel(report: Report) -> Panel:
+    """远低于目标的代表: attainment per rep, the flagged ones with their order count against their usual."""
+    lang = report.lang
+    if (skipped := report.needs("targets")) is not None:
+        return skipped
+    frame = underperform_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("team_no_rep_targets", lang))
+    limit = 2 * report.config["report"]["top_n"]  # a company of thousands of reps: chart and table stay readable
+    shown = frame[frame["flagged"] | (frame.index < limit)]
+    note = t("showing_lowest", lang, shown=len(shown), total=len(frame)) if len(shown) < len(frame) else ""
+    ax = plotting.plot_attainment(
+        shown, label="label", value="attainment", lang=lang, title=t("team_underperform_title", lang)
+    )
+    table = pd.DataFrame(
+        {
+            t("team_rep", lang): shown["label"],
+            t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
+            t("target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+            t("attainment", lang): shown["attainment"].map(format_pct),
+            t("team_orders", lang): shown["orders"].map(format_int),
+            t("team_expected_orders", lang): shown["usual_orders"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
+            t("team_p_value", lang): shown["p_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"),
+            t("team_flag", lang): shown["flagged"].map(lambda f: t("team_flag_yes", lang) if f else ""),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
