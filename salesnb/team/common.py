@@ -76,7 +76,6 @@ def month_rows(report: Report, month: str) -> pd.DataFrame | None:
     return months.xs(month, level="month")
 
 
-
 def activity_facts(report: Report) -> pd.DataFrame:
     """Activities with ``month`` and ``region`` (the rep's region, else the customer's)."""
 

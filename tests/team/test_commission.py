@@ -141,12 +141,14 @@ def test_without_invoices_paid_commission_is_skipped(tmp_path):
     assert team.angle_metrics(report)["commission_total"] is None
 
 
-def test_rep_statement_and_english(folder):
+def test_one_reps_lines_and_english(folder):
+    """One rep's counted orders in English (what the deleted ``rep_statement_panel`` showed, from the lines)."""
     report = open_report(str(folder), "2026-10", "华东", lang="en")
-    panel = commission.rep_statement_panel(report, "R1")
-    assert list(panel.frame["order_id"]) == ["O1", "O2", "O6"]
-    assert list(panel.table["Tier"]) == ["Order 1", "Orders 2–5", "Order 6 on"]
-    assert "166" in panel.note
+    lines = commission.commission_lines(report)
+    r1 = lines[lines["rep_id"] == "R1"]
+    assert list(r1["order_id"]) == ["O1", "O2", "O6"]
+    assert list(r1["tier"]) == ["Order 1", "Orders 2–5", "Order 6 on"]
+    assert r1["commission"].sum() == pytest.approx(166)
     statement = commission.statement_panel(report)
     assert {"Rep", "Paid amount", "Total commission"} <= set(statement.table.columns)
     assert statement.frame.loc[0, "label"] == "张三 (R1)"

@@ -1,0 +1,54 @@
+"""Underperformers: attainment and an improbably low order count against the rep's usual."""
+
+import math
+
+import pytest
+
+from salesnb import team
+from salesnb.report import open_report
+from team.helpers import BASE_REPS, base_sales, base_targets, build, open_tiny
+
+
+def test_rep_underperform_found_with_gap_as_effect(tmp_path):
+    sales = base_sales()
+    sales[("R1", "2026-10")] = []  # R1 usually sells 6 orders a month; none this month
+    sales[("R2", "2026-10")] = [100] * 3
+    report = open_tiny(tmp_path, build(BASE_REPS, sales, base_targets()))
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R1", "usual_orders"] == pytest.approx(6.0)
+    assert frame.loc["R1", "p_value"] == pytest.approx(math.exp(-6))  # Poisson P(0 | 6)
+    assert bool(frame.loc["R1", "flagged"]) and not bool(frame.loc["R2", "flagged"])
+    found = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    assert len(found) == 1
+    f = found[0]
+    assert f["segment"] == {"rep_id": "R1"} and f["value"] == 0 and f["baseline"] == 1.0
+    assert f["effect"] == 600 and f["severity"] == "high"  # 600 at stake against 300 of revenue
+    assert "R1" in f["title"] and f["action"]
+
+
+def test_new_reps_and_one_lumpy_month_are_not_underperformers(tmp_path):
+    reps = [*BASE_REPS, ("R3", "华东", "2026-08-20")]
+    sales = base_sales()
+    sales[("R2", "2026-10")] = [50]  # 2 orders usually, 1 now: attainment 25% but P(≤1 | 2) is 0.41
+    targets = {**base_targets(), ("R3", "2026-10"): 200}
+    report = open_tiny(tmp_path, build(reps, sales, targets))
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R2", "attainment"] == pytest.approx(0.25)
+    assert frame.loc["R2", "p_value"] == pytest.approx(3 * math.exp(-2))
+    assert frame.loc["R3", "tenure_months"] < 3
+    assert not frame["flagged"].any()
+
+
+def test_underperform_panel_shows_the_lowest_and_every_flagged_rep(tmp_path):
+    """A company with many reps: the chart and table keep the 2×top_n lowest plus any flagged rep."""
+
+    config = tmp_path / "small.yaml"
+    config.write_text("report:\n  top_n: 2\n", encoding="utf-8")
+    report = open_report("", "2026-08", "ALL", config_path=str(config))
+    panel = team.underperform_panel(report)
+    frame = panel.frame
+    expected = frame[frame["flagged"] | (frame.index < 4)]
+    assert len(frame) > 10 and len(panel.table) == len(expected) < len(frame)
+    assert list(panel.table.iloc[:, 0]) == list(expected["label"])
+    assert "R015" in set(expected["rep_id"])  # the planted underperformer (华北 2026-08) stays in view
+    assert str(len(frame)) in panel.note
