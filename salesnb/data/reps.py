@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from ..periods import bounds, month_end
+from .dataset import Dataset
 from .facts import per_dataset
-from .loading import Dataset
 
 DAYS_PER_MONTH = 30.4375  # average days per month (365.25 / 12): tenure in months from days
 INFO_COLUMNS: tuple[str, ...] = ("rep_name", "region", "hire_date", "leave_date")

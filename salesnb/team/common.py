@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import facts
-from ..data.loading import Dataset
+from ..data.dataset import Dataset
 from ..data.reps import rep_info
 from ..periods import ALL, month_labels
 from ..report import Report

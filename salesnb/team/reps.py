@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
-from ..data.loading import Dataset
+from ..data.dataset import Dataset
 from ..data.reps import rep_label
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct

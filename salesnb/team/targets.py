@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
-from ..data.loading import Dataset
+from ..data.dataset import Dataset
 from ..data.targets import total_target
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel

@@ -16,7 +16,9 @@ REPS = [
 
 @pytest.fixture
 def ds(tmp_path):
-    return open_report(str(write_tiny(tmp_path / "reps", tables={"reps": REPS})), "2026-10", "ALL").ds
+    orders = [{"order_id": "O1", "customer_id": "C1", "order_date": "2026-10-05", "region": "华东", "amount": 1}]
+    folder = write_tiny(tmp_path / "reps", tables={"reps": REPS, "orders": orders})
+    return open_report(str(folder), "2026-10", "ALL").ds
 
 
 def test_labels_and_info(ds):

@@ -24,9 +24,9 @@ from .style import (
     bar_end_labels,
     category_axis,
     finish,
-    legend,
     no_data,
     pct_formatter,
+    top_legend,
 )
 
 
@@ -70,7 +70,7 @@ def plot_lorenz(
     ax.set_xlabel(t("team_cum_reps", lang))
     ax.set_ylabel(t("team_cum_revenue", lang))
     ax.grid(color=GRID, linewidth=0.6)
-    legend(ax)
+    top_legend(ax)
     return finish(ax, title)
 
 
@@ -165,7 +165,7 @@ def plot_target_realism(
         if not np.isnan(values).all():
             (line,) = ax.plot(positions, values, color=color, linestyle=style, marker="o", markersize=3, label=name)
             handles.append(line)
-    legend(ax, handles=handles)
+    top_legend(ax, handles=handles)
     return ax
 
 
@@ -209,5 +209,5 @@ def plot_commission(
     bar_end_labels(ax, positions, left, [format_amount(v, lang) for v in left])
     ax.set_xlim(0, max(left.max(), 1e-9) * 1.2)
     ax.xaxis.set_major_formatter(amount_formatter(lang))
-    legend(ax)
+    top_legend(ax)
     return finish(ax, title)
