@@ -101,3 +101,16 @@ def test_clean_data_stays_quiet(clean):
     assert sum(highs) <= 2, f"{sum(highs)} high-severity team findings in {reports} clean reports"
     assert sum(h == 0 for h in highs) >= 0.9 * reports
     assert len(found) <= reports // 2
+
+
+def test_angle_declares_rules_in_finding_order_and_metrics_in_key_order(sample):
+    assert team.ANGLE.codes == (
+        "rep_underperform", "rep_polarization", "new_hire_ramp_slow", "activity_low", "target_misaligned",
+    )  # fmt: skip
+    assert set(team.ANGLE.codes) == CODES and team.ANGLE.needs == ("orders", "reps")
+    metrics = team.angle_metrics(open_report(str(SAMPLE), "2026-08", "华北", dataset=sample))
+    assert list(metrics) == [
+        "reps", "reps_with_target", "reps_below_target", "gini", "top20_share", "baseline_gini",
+        "reps_far_below_target", "new_hire_attainment", "tenured_attainment", "activities", "activities_per_rep",
+        "target_to_run_rate", "commission_total", "commission_base", "commission_rate",
+    ]  # fmt: skip
