@@ -134,3 +134,26 @@ def test_formatting_does_not_import_matplotlib():
     code = "import sys, salesnb.display.formatting; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_table_translates_headers_and_formats_by_kind():
+    from salesnb.display.formatting import table
+
+    frame = pd.DataFrame(
+        {"region": ["华东", None], "revenue": [123456.0, None], "share": [0.25, 0.5], "d": [1.25, None]}
+    )
+    shown = table(
+        frame,
+        [
+            ("region", "region", None),
+            ("revenue", "revenue", "amount"),
+            ("share", "share", "pct"),
+            ("d", "Days", "days"),
+        ],
+        "en",
+    )
+    assert list(shown.columns) == ["Region", "Revenue", "Share", "Days"]
+    assert shown.iloc[0].tolist() == ["华东", "123.5K", "25.0%", "1.2"]
+    assert shown.iloc[1].tolist() == ["", "—", "50.0%", "—"]
+    with pytest.raises(ParameterError, match="nope"):
+        table(frame, [("nope", "region", None)])

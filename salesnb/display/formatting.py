@@ -103,6 +103,40 @@ def format_int(value: float | None) -> str:
     return f"{round(number):,d}"
 
 
+def _cell_formatters(lang: str) -> dict[str, Callable[[object], str]]:
+    return {
+        "amount": lambda v: format_amount(v, lang),  # type: ignore[arg-type]
+        "pct": lambda v: format_pct(v),  # type: ignore[arg-type]
+        "signed_pct": lambda v: format_pct(v, signed=True),  # type: ignore[arg-type]
+        "int": lambda v: format_int(v),  # type: ignore[arg-type]
+        "days": lambda v: MISSING if _number(v) is None else f"{_number(v):,.1f}",
+        "text": lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
+    }
+
+
+def format_cell(value: object, kind: str | None, lang: str = "zh") -> str:
+    """One table cell as text: kind ``amount``, ``pct``, ``signed_pct``, ``int``, ``days`` (one decimal) or text."""
+    return _cell_formatters(lang)[kind or "text"](value)
+
+
+def table(frame: pd.DataFrame, columns: list[tuple[str, str, str | None]], lang: str = "zh") -> pd.DataFrame:
+    """The display table of ``frame``: one ``(column, header text key, kind)`` per shown column, in order.
+
+    Headers are translated with :func:`salesnb.i18n.t` (a header that is not a text key is shown as given);
+    kinds as in :func:`format_cell`. The one table builder of every panel: numbers stay in the frame.
+    """
+    from ..i18n import t
+
+    missing = [column for column, _, _ in columns if column not in frame.columns]
+    if missing:
+        raise ParameterError(f"table: column(s) {missing} not in the frame; it has {list(frame.columns)}")
+    cells = _cell_formatters(lang)
+    return pd.DataFrame(
+        {t(header, lang): [cells[kind or "text"](v) for v in frame[column]] for column, header, kind in columns},
+        dtype=object,
+    )
+
+
 def format_table(frame: pd.DataFrame, formats: dict[str, str], lang: str = "zh") -> pd.DataFrame:
     """Return a copy of ``frame`` with the named columns turned into display strings.
 
@@ -111,7 +145,8 @@ def format_table(frame: pd.DataFrame, formats: dict[str, str], lang: str = "zh")
     frame : pandas.DataFrame
         The numbers; not modified.
     formats : dict of str to str
-        Column name → kind: ``"amount"``, ``"pct"``, ``"signed_pct"`` or ``"int"``. Other columns are kept as they are.
+        Column name → kind: ``"amount"``, ``"pct"``, ``"signed_pct"``, ``"int"`` or ``"days"``. Other columns are
+        kept as they are.
     lang : {"zh", "en"}
         Units for ``"amount"`` columns.
 
@@ -120,15 +155,10 @@ def format_table(frame: pd.DataFrame, formats: dict[str, str], lang: str = "zh")
     pandas.DataFrame
         The formatted copy, same index and column order.
     """
-    kinds: dict[str, Callable[[object], str]] = {
-        "amount": lambda v: format_amount(v, lang),  # type: ignore[arg-type]
-        "pct": lambda v: format_pct(v),  # type: ignore[arg-type]
-        "signed_pct": lambda v: format_pct(v, signed=True),  # type: ignore[arg-type]
-        "int": lambda v: format_int(v),  # type: ignore[arg-type]
-    }
-    unknown_kinds = sorted({kind for kind in formats.values() if kind not in kinds})
+    kinds = _cell_formatters(lang)
+    unknown_kinds = sorted({kind for kind in formats.values() if kind not in kinds or kind == "text"})
     if unknown_kinds:
-        raise ParameterError(f"unknown format kind(s) {unknown_kinds}; use one of {sorted(kinds)}")
+        raise ParameterError(f"unknown format kind(s) {unknown_kinds}; use one of {sorted(set(kinds) - {'text'})}")
     missing = [column for column in formats if column not in frame.columns]
     if missing:
         raise ParameterError(f"format_table: column(s) {missing} not in the frame; it has {list(frame.columns)}")
