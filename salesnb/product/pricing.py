@@ -153,7 +153,9 @@ def price_check(report: Report) -> pd.DataFrame:
     frame["margin_z"] = z(points, se)
     frame["like_for_like_baseline"] = frame["margin"] + points
     frame["margin_flagged"] = (
-        (frame["margin_points"] >= thr["margin_drop_points"]) & (frame["margin_z"] >= thr["z"]) & ~frame["discount_flagged"]
+        (frame["margin_points"] >= thr["margin_drop_points"])
+        & (frame["margin_z"] >= thr["z"])
+        & ~frame["discount_flagged"]
     )
     frame["margin_effect"] = (frame["margin_points"] * drop["l_w"]).clip(lower=0.0)
     frame["units_change"] = frame["units"] / frame["baseline_units"].where(frame["baseline_units"] > 0) - 1
