@@ -21,6 +21,7 @@ from ..display.panel import Panel
 from ..display.plotting.products import plot_price_volume
 from ..findings import finding
 from ..i18n import t
+from ..periods import ALL
 from ..report import Report
 from .common import (
     NAME,
@@ -42,18 +43,17 @@ from .common import (
 def discount_frame(report: Report) -> pd.DataFrame:
     """Discount depth and gross margin per product line (and all lines) this month against the trailing months.
 
-    Columns: product_line, is_total, revenue, list_revenue, discount (revenue-weighted 1 − unit/list price),
-    baseline_discount, discount_change, margin (1 − cost/revenue), baseline_margin, margin_change, units,
-    baseline_units (average trailing month), units_change.
+    Columns: product_line (``ALL`` on the all-lines row; the panel names it), is_total, revenue, list_revenue,
+    discount (revenue-weighted 1 − unit/list price), baseline_discount, discount_change, margin (1 − cost/revenue),
+    baseline_margin, margin_change, units, baseline_units (average trailing month), units_change.
     """
     data = scoped_lines(report)
     trailing = report.trailing()
-    total_label = t("prod_all_lines", report.lang)
     out = []
     for months, tag in (([report.period], "now"), (trailing, "base")):
         part = facts.in_months(data, months)
-        sums = rate_sums(part.assign(_all=total_label), ["product_line"])
-        total = rate_sums(part.assign(_all=total_label), ["_all"])
+        sums = rate_sums(part.assign(_all=ALL), ["product_line"])
+        total = rate_sums(part.assign(_all=ALL), ["_all"])
         sums = pd.concat([sums, total.rename_axis("product_line")])
         discount, _ = weighted_mean(sums, "d")
         margin, _ = weighted_mean(sums, "m")
@@ -72,7 +72,7 @@ def discount_frame(report: Report) -> pd.DataFrame:
     both = out[0].join(out[1], how="left")
     frame = pd.DataFrame(
         {
-            "is_total": both.index == total_label,
+            "is_total": both.index == ALL,
             "revenue": both["now_revenue"],
             "list_revenue": both["now_list_revenue"],
             "discount": both["now_discount"],
@@ -164,6 +164,11 @@ def price_check(report: Report) -> pd.DataFrame:
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
 
 
+def _checked(report: Report) -> pd.DataFrame:
+    """:func:`price_check` once per report: both rules read it."""
+    return report.memo("product_price_check", lambda: price_check(report))
+
+
 def _points(value: float) -> str:
     """A difference of two shares in percentage points, unsigned: ``0.052`` → ``5.2``."""
     return f"{abs(value) * 100:.1f}"
@@ -175,7 +180,7 @@ def discount_deepening(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in price_check(report).itertuples():
+    for row in _checked(report).itertuples():
         if not row.discount_flagged:
             continue
         values = {
@@ -199,7 +204,7 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in price_check(report).itertuples():
+    for row in _checked(report).itertuples():
         if not row.margin_flagged:
             continue
         values = {
@@ -225,17 +230,18 @@ def discount_panel(report: Report) -> Panel:
     frame = discount_frame(report)
     if frame.empty or frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
+    shown = frame.assign(product_line=frame["product_line"].where(~frame["is_total"], t("prod_all_lines", lang)))
     legend = (t("prod_this_month", lang), t("prod_trailing", lang))
     fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, max(3.6, 0.6 * len(frame) + 1.2)), dpi=plotting.DPI,
                                       layout="constrained")  # fmt: skip
     for ax, column, title in ((left, "discount", "prod_discount_title"), (right, "margin", "prod_margin_title")):
-        plotting.plot_bar_compare(frame, label="product_line", current=column, baseline=f"baseline_{column}",
+        plotting.plot_bar_compare(shown, label="product_line", current=column, baseline=f"baseline_{column}",
                                   unit="pct", ax=ax, lang=lang, legend=legend, title=t(title, lang))  # fmt: skip
     right.set_yticklabels([])
     suffix = t("prod_baseline_suffix", lang)
     table = pd.DataFrame(
         {
-            t("prod_line", lang): frame["product_line"],
+            t("prod_line", lang): shown["product_line"],
             t("prod_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
             t("prod_discount", lang): frame["discount"].map(format_pct),
             t("prod_discount", lang) + suffix: frame["baseline_discount"].map(format_pct),

@@ -14,3 +14,8 @@ def test_bundles_hand_computed(folder):
     assert pair["confidence_ab"] == pytest.approx(0.5) and pair["lift"] == pytest.approx(0.75)
     assert pair["aov_with"] == pytest.approx(180 + 180 + 72)
     assert pair["aov_without"] == pytest.approx(((180 + 180) + (180 + 72)) / 2)
+
+
+def test_without_order_lines_the_section_skips(bare):
+    panel = product.bundle_panel(report(bare))
+    assert panel.is_skipped and "order_lines" in panel.note

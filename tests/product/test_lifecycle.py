@@ -19,3 +19,10 @@ def test_new_products_and_lifecycle(folder):
     assert stages["P2"] == "decline"  # 1440 + 1440 + 180 against 3 × 1440 before: -29%
     assert stages["P4"] == "mature"
     assert product.lifecycle_frame(report(folder, "华南")).set_index("product_id")["stage"]["P1"] == "mature"
+
+
+def test_without_order_lines_the_sections_skip(bare):
+    r = report(bare)
+    assert product.lifecycle_panel(r).is_skipped and "order_lines" in product.lifecycle_panel(r).note
+    panel = product.new_products_panel(r)
+    assert panel.is_skipped and "order_lines" in panel.note and "products" in panel.note

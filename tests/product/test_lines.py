@@ -25,3 +25,11 @@ def test_line_and_product_frames_hand_computed(folder):
     assert products["cum_share"].iloc[-1] == pytest.approx(1.0) and products["top"].all()
     m = product.pareto_metrics(report(folder, "华南"))
     assert m["top_share"] == pytest.approx(1.0) and m["pareto_products"] == 2  # 52% + 34% reach 80%
+
+
+def test_without_order_lines_the_sections_skip(bare):
+    r = report(bare)
+    for panel in (product.line_panel(r), product.pareto_panel(r)):
+        assert panel.is_skipped and "order_lines" in panel.note
+    assert "product_line_decline" not in {rule.code for rule in product.ANGLE.runnable_rules(r.ds)}
+    assert product.lines.metrics(r) == {}

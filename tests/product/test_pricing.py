@@ -60,3 +60,18 @@ def test_a_shift_to_low_margin_products_is_not_margin_erosion(tmp_path):
     assert check["baseline_margin"] - check["margin"] == pytest.approx(((4 + 5 * 8) - (5 * 4 + 8)) / 54)
     assert check["margin_points"] == pytest.approx(0.0) and not check["margin_flagged"]
     assert product.angle_findings(r) == []
+
+
+def test_the_all_lines_row_is_a_key_not_a_word(folder):
+    for lang in ("zh", "en"):
+        frame = product.discount_frame(report(folder, lang=lang))
+        assert list(frame.loc[frame["is_total"], "product_line"]) == ["ALL"]  # the panel names it (全部产品线)
+
+
+def test_without_order_lines_the_sections_skip(bare):
+    r = report(bare)
+    for panel in (product.discount_panel(r), product.price_panel(r)):
+        assert panel.is_skipped and "order_lines" in panel.note
+    runnable = {rule.code for rule in product.ANGLE.runnable_rules(r.ds)}
+    assert not runnable & {"discount_deepening", "margin_erosion"}
+    assert product.pricing.metrics(r) == {}

@@ -13,3 +13,11 @@ def test_returns_hand_computed(folder):
     assert frame.loc["P1", "returned_value"] == 12 * 70 and frame.loc["P1", "top_reason"] == "质量问题"
     reasons = product.return_reasons_frame(report(folder, "华南", "2026-06")).set_index("reason")
     assert reasons.loc["物流损坏", "units"] == 1 and reasons.loc["物流损坏", "share"] == 1.0
+
+
+def test_without_returns_the_section_skips(bare):
+    r = report(bare)
+    panel = product.returns_panel(r)
+    assert panel.is_skipped and "order_lines" in panel.note and "returns" in panel.note
+    assert "return_rate_high" not in {rule.code for rule in product.ANGLE.runnable_rules(r.ds)}
+    assert product.returns.metrics(r) == {}
