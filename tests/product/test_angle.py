@@ -143,3 +143,11 @@ def test_angle_declares_its_rules_in_the_old_order_and_ranks_its_findings(folder
     assert product.ANGLE.needs == ("orders", "order_lines", "products")
     found = product.angle_findings(report(folder, "ALL"))
     assert found == rank_findings(found)
+
+
+def test_the_thresholds_parameter_reaches_the_rules(folder):
+    strict = {"product": {"lost_min_deals": 100, "line_decline": 0.99}}
+    found = product.angle_findings(report(folder, thresholds=strict))
+    codes = {f["code"] for f in found}
+    assert "lost_to_competitor" not in codes and "product_line_decline" not in codes
+    assert "discount_deepening" in codes  # the other thresholds keep their defaults
