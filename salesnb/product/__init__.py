@@ -32,7 +32,6 @@ from ..findings import rank_findings
 from ..report import Report
 from . import bundles, common, lifecycle, lines, lost, pricing, returns
 from .bundles import bundle_frame, bundle_panel
-from .common import count_below, month_dispersion
 from .lifecycle import STAGES, lifecycle_frame, lifecycle_panel, new_products_frame, new_products_panel
 from .lines import decline_check, line_frame, line_panel, pareto_metrics, pareto_panel, product_frame
 from .lost import lost_check, lost_frame, lost_panel, lost_reasons_frame
@@ -41,9 +40,9 @@ from .returns import return_check, return_reasons_frame, returns_frame, returns_
 
 __all__ = [
     "ANGLE", "CODES", "STAGES", "angle_findings", "angle_metrics", "bundle_frame", "bundle_panel", "bundles",
-    "common", "count_below", "decline_check", "discount_frame", "discount_panel", "lifecycle", "lifecycle_frame",
+    "common", "decline_check", "discount_frame", "discount_panel", "lifecycle", "lifecycle_frame",
     "lifecycle_panel", "line_frame", "line_panel", "lines", "lost", "lost_check", "lost_frame", "lost_panel",
-    "lost_reasons_frame", "month_dispersion", "new_products_frame", "new_products_panel", "pareto_metrics",
+    "lost_reasons_frame", "new_products_frame", "new_products_panel", "pareto_metrics",
     "pareto_panel", "plot_lifecycle", "plot_lift", "plot_pareto", "plot_price_volume", "price_check", "price_frame",
     "price_panel", "pricing", "product_frame", "return_check", "return_reasons_frame", "returns", "returns_frame",
     "returns_panel",
