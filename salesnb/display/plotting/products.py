@@ -26,9 +26,9 @@ from .style import (
     bar_end_labels,
     category_axis,
     finish,
-    legend,
     no_data,
     pct_formatter,
+    top_legend,
 )
 
 STAGE_COLORS: dict[str, str] = {  # lifecycle stages in order, and their colour
@@ -128,7 +128,7 @@ def plot_lifecycle(
         for s, color in STAGE_COLORS.items()
         if s in set(frame[stage])
     ]
-    legend(ax, handles=handles)
+    top_legend(ax, handles=handles)
     return finish(ax, title)
 
 
