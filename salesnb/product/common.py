@@ -1,0 +1,222 @@
+"""The product angle's own helpers: the order-lines table, scopes, weighted means and its count tests.
+
+- :func:`lines` — order lines with their order's month, region and customer, list price, cost, discount and
+  margin (one table per dataset, every section reads it);
+- :func:`returned` — the returns with the returned order's region, the month returned and the refunded value;
+- :func:`with_scopes`, :func:`scoped`, :func:`where`, :func:`prefer_regions` — the ALL report looks for each
+  problem in every region as well as company-wide and keeps the regional finding;
+- :func:`weighted` / :func:`weighted_mean` — revenue-weighted means with their standard error;
+- :func:`month_dispersion`, :func:`count_below`, :func:`z` — the tests behind the findings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..data import facts
+from ..i18n import t
+from ..periods import ALL
+from ..report import Report
+
+NAME = "product"  # the angle's name: cache namespace and findings' angle
+
+
+def lines(ds) -> pd.DataFrame:
+    """Order lines with their order's month, region, channel, customer, rep and the product's line and name.
+
+    Adds ``list_price`` and ``unit_cost`` (order line, else products), ``list_revenue``, ``cost``, ``discount``
+    (1 − unit_price / list_price, ``NaN`` without a list price), ``margin`` (1 − unit_cost / unit_price),
+    ``order_date`` and ``order_revenue`` (the whole order's revenue). Cached per dataset.
+    """
+
+    def build() -> pd.DataFrame:
+        frame = facts.line_facts(ds).copy()
+        raw = ds.get("order_lines")
+        products = ds.get("products")
+        if raw is None or frame.empty:
+            columns = ["list_price", "unit_cost", "list_revenue", "cost", "discount", "margin", "product_name"]
+            return frame.assign(**{c: pd.Series(dtype=float) for c in columns})
+        list_price = pd.Series(raw["list_price"].to_numpy(dtype=float), index=frame.index)
+        unit_cost = pd.Series(raw["unit_cost"].to_numpy(dtype=float), index=frame.index)
+        if products is not None:
+            by_product = products.set_index("product_id")
+            list_price = list_price.fillna(frame["product_id"].map(by_product["list_price"]))
+            unit_cost = unit_cost.fillna(frame["product_id"].map(by_product["unit_cost"]))
+            names = frame["product_id"].map(by_product["product_name"])
+        else:
+            names = pd.Series(np.nan, index=frame.index)
+        frame["product_name"] = names.fillna(frame["product_id"]).astype(str)
+        list_price = list_price.where(list_price > 0)
+        frame["list_price"] = list_price.astype(float)
+        frame["unit_cost"] = unit_cost.astype(float)
+        frame["list_revenue"] = frame["quantity"] * frame["list_price"]
+        frame["cost"] = frame["quantity"] * frame["unit_cost"]
+        frame["discount"] = 1 - frame["unit_price"] / frame["list_price"]
+        frame["margin"] = 1 - frame["unit_cost"] / frame["unit_price"].where(frame["unit_price"] > 0)
+        orders = facts.order_facts(ds).set_index("order_id")
+        frame["order_date"] = frame["order_id"].map(orders["order_date"])
+        frame["order_revenue"] = frame["order_id"].map(orders["revenue"])
+        return frame
+
+    return facts.per_dataset(ds, (NAME, "lines"), build)
+
+
+def scoped_lines(report: Report) -> pd.DataFrame:
+    """:func:`lines` of the report's region."""
+    return facts.in_region(lines(report.ds), report.region)
+
+
+def returned(ds) -> pd.DataFrame:
+    """Returns with the returned order's region, the month returned and the refunded value (units × unit price)."""
+
+    def build() -> pd.DataFrame:
+        returns = ds.get("returns")
+        if returns is None:
+            return pd.DataFrame(columns=["order_id", "product_id", "quantity", "reason", "region", "month", "value"])
+        data = lines(ds)
+        orders = facts.order_facts(ds).set_index("order_id")
+        price = data.drop_duplicates(["order_id", "product_id"]).set_index(["order_id", "product_id"])["unit_price"]
+        frame = pd.DataFrame(
+            {
+                "order_id": returns["order_id"],
+                "product_id": returns["product_id"],
+                "quantity": returns["quantity"].astype(float),
+                "returned_at": returns["returned_at"],
+                "reason": returns["reason"].fillna(facts.UNKNOWN).astype(str),
+            }
+        )
+        frame["region"] = frame["order_id"].map(orders["region"]).fillna(facts.UNKNOWN).astype(str)
+        frame["month"] = frame["returned_at"].dt.strftime("%Y-%m")
+        keys = pd.MultiIndex.from_frame(frame[["order_id", "product_id"]])
+        frame["value"] = frame["quantity"] * price.reindex(keys).to_numpy(dtype=float)
+        return frame
+
+    return facts.per_dataset(ds, (NAME, "returns"), build)
+
+
+def same_month_last_year(report: Report) -> str | None:
+    """The same month a year before the period, when the data reaches back to it."""
+    month = str(report.baselines.same_month_last_year)
+    return month if report.covered([month]) else None
+
+
+# ------------------------------------------------------------------------------------------------ scopes
+
+
+def with_scopes(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
+    """``frame`` with a ``scope`` column: the report's region, or ALL plus every known region for ALL reports."""
+    if report.region != ALL:
+        return frame[frame["region"] == report.region].assign(scope=report.region)
+    regional = frame[frame["region"] != facts.UNKNOWN]
+    return pd.concat([frame.assign(scope=ALL), regional.assign(scope=regional["region"])], ignore_index=True)
+
+
+def scoped(report: Report, scope: str, segment: dict[str, Any]) -> dict[str, Any]:
+    """A finding's segment: ``{"region": scope}`` first when it is one region of the ALL report."""
+    return {**({"region": scope} if report.region == ALL and scope != ALL else {}), **segment}
+
+
+def where(report: Report, scope: str) -> str:
+    """``华东：`` before a finding's title when it sits in one region of the ALL report, else ``""``.
+
+    Kept instead of :meth:`Report.where` because the English form differs (``华东: `` here, ``华东 · `` there).
+    """
+    return "" if scope == report.region or scope == ALL else t("prod_where", report.lang, region=scope)
+
+
+def prefer_regions(found: list[tuple[str, tuple, dict]]) -> list[dict]:
+    """Drop a company-wide finding when the same problem (same key) was also found in a region.
+
+    ``found`` holds ``(scope, key, finding)``; the findings are returned in their order.
+    """
+    regional = {key for scope, key, _ in found if scope != ALL}
+    return [f for scope, key, f in found if scope != ALL or key not in regional]
+
+
+# ------------------------------------------------------------------------------------------- weighted means
+
+
+def weighted(frame: pd.DataFrame, value: str, weight: str, prefix: str) -> pd.DataFrame:
+    """Columns to sum for a weighted mean of ``value`` and its standard error: w, w·x, w², w²·x, w²·x²."""
+    ok = frame[value].notna() & frame[weight].notna() & (frame[weight] > 0)
+    w = frame[weight].where(ok, 0.0)
+    x = frame[value].where(ok, 0.0)
+    return pd.DataFrame(
+        {f"{prefix}_w": w, f"{prefix}_wx": w * x, f"{prefix}_w2": w * w, f"{prefix}_w2x": w * w * x,
+         f"{prefix}_w2x2": w * w * x * x},
+        index=frame.index,
+    )  # fmt: skip
+
+
+def weighted_mean(sums: pd.DataFrame, prefix: str) -> tuple[pd.Series, pd.Series]:
+    """Weighted mean and its standard error from the sums made by :func:`weighted`."""
+    w = sums[f"{prefix}_w"]
+    mean = sums[f"{prefix}_wx"] / w.where(w > 0)
+    var = (sums[f"{prefix}_w2x2"] - 2 * mean * sums[f"{prefix}_w2x"] + mean * mean * sums[f"{prefix}_w2"]) / w**2
+    return mean, np.sqrt(var.clip(lower=0.0))
+
+
+def rate_sums(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys``: revenue, list revenue, cost, units and the sums behind discount depth and margin."""
+    parts = pd.concat(
+        [
+            data[keys + ["revenue", "quantity"]],
+            weighted(data, "discount", "revenue", "d"),
+            weighted(data, "margin", "revenue", "m"),
+            data["list_revenue"].where(data["discount"].notna(), 0.0).rename("list_revenue"),
+        ],
+        axis=1,
+    )
+    return parts.groupby(keys).sum(numeric_only=True)
+
+
+# ------------------------------------------------------------------------------------------------- tests
+
+
+def month_dispersion(counts: pd.DataFrame, months: list[str], window: int) -> pd.Series:
+    """How much more a row's monthly counts spread than a Poisson count would (at least 1).
+
+    For each of ``months`` the count is compared with the average of the ``window`` months before it:
+    φ = mean of (count − average)² ÷ average. Seasonality and lumpy business raise φ, making the tests that use
+    it more careful. Rows with fewer than three such months get φ = 1. (Unlike :func:`salesnb.stats.dispersion`,
+    a variance ÷ mean over the months, this measures the spread around a moving level, so a trend is not spread.)
+    """
+    columns = list(counts.columns)
+    ratios = []
+    for month in months:
+        k = columns.index(month)
+        if k < window:
+            continue
+        mean = counts.iloc[:, k - window : k].mean(axis=1)
+        ratios.append(((counts[month] - mean) ** 2 / mean.where(mean > 0)).rename(month))
+    if len(ratios) < 3:
+        return pd.Series(1.0, index=counts.index)
+    table = pd.concat(ratios, axis=1)
+    phi = table.mean(axis=1).where(table.notna().sum(axis=1) >= 3)
+    return phi.fillna(1.0).clip(lower=1.0)
+
+
+def count_below(observed: pd.Series, expected: pd.Series, phi: pd.Series) -> np.ndarray:
+    """P(X ≤ observed) for a count with mean ``expected`` and variance φ × mean (negative binomial; Poisson at 1).
+
+    The vectorised form of :func:`salesnb.stats.poisson_low` (which returns 1 when nothing is expected; here a
+    mean of 0 is floored at 1e-9).
+    """
+    mean = expected.fillna(0.0).clip(lower=1e-9).to_numpy()
+    dispersion = phi.reindex(expected.index).fillna(1.0).to_numpy()
+    poisson = stats.poisson.cdf(observed.to_numpy(), mean)
+    over = dispersion > 1 + 1e-9
+    size = mean / np.where(over, dispersion - 1, 1.0)
+    negbin = stats.nbinom.cdf(observed.to_numpy(), size, 1 / np.where(over, dispersion, 2.0))
+    return np.where(over, negbin, poisson)
+
+
+def z(difference: pd.Series, spread: pd.Series) -> pd.Series:
+    """``difference / spread``; a difference without any spread (every line alike) is infinitely sure."""
+    ratio = difference / spread.where(spread > 0)
+    sure = np.where(difference > 0, np.inf, np.where(difference < 0, -np.inf, 0.0))
+    return ratio.where(spread > 0, pd.Series(sure, index=difference.index).where(difference.notna()))

@@ -1,0 +1,280 @@
+"""产品线贡献与增长, 产品贡献（帕累托）: revenue per product line and per product, and the product-line decline.
+
+A line declines when it falls behind its own baseline *and* behind the rest of the scope's business (see
+:func:`decline_check`); the effect is the shortfall against that baseline.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ..data import facts
+from ..display import plotting
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting.products import plot_pareto
+from ..findings import finding
+from ..i18n import t
+from ..report import Report
+from .common import (
+    NAME,
+    count_below,
+    lines,
+    month_dispersion,
+    prefer_regions,
+    same_month_last_year,
+    scoped,
+    scoped_lines,
+    where,
+    with_scopes,
+)
+
+# ------------------------------------------------------------------------------------- 1. product lines
+
+
+def line_frame(report: Report) -> pd.DataFrame:
+    """Revenue, share and order count per product line this month, against last month, last year and trailing.
+
+    Columns: product_line, revenue, share, orders, prev_revenue, yoy_revenue (``NaN`` when the data does not
+    reach back a year), trailing_avg (average month of the trailing months), mom_growth, yoy_growth,
+    vs_trailing. Shares sum to 1. Sorted by revenue, largest first.
+    """
+    data = scoped_lines(report)
+    prev = report.covered([str(report.baselines.previous_month)])
+    yoy, trailing = same_month_last_year(report), report.trailing()
+    months = {report.period, *prev, *trailing, *([yoy] if yoy else [])}
+    data = facts.in_months(data, sorted(months))
+    pivot = data.pivot_table(index="product_line", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
+    orders = facts.in_months(data, report.period).groupby("product_line")["order_id"].nunique()
+
+    def col(month: str | None) -> pd.Series:
+        if month is None:
+            return pd.Series(np.nan, index=pivot.index)
+        return pivot[month] if month in pivot.columns else pd.Series(0.0, index=pivot.index)
+
+    frame = pd.DataFrame({"revenue": col(report.period)})
+    total = frame["revenue"].sum()
+    frame["share"] = frame["revenue"] / total if total > 0 else np.nan
+    frame["orders"] = orders.reindex(frame.index, fill_value=0).astype(int)
+    frame["prev_revenue"] = col(prev[0]) if prev else np.nan
+    frame["yoy_revenue"] = col(yoy)
+    frame["trailing_avg"] = sum(col(m) for m in trailing) / len(trailing) if trailing else np.nan
+    for name, base in (("mom_growth", "prev_revenue"), ("yoy_growth", "yoy_revenue"), ("vs_trailing", "trailing_avg")):
+        frame[name] = frame["revenue"] / frame[base].where(frame[base] > 0) - 1
+    frame = frame.astype(float).rename_axis("product_line").reset_index()
+    frame["orders"] = frame["orders"].astype(int)
+    return frame.sort_values(["revenue", "product_line"], ascending=[False, True]).reset_index(drop=True)
+
+
+def decline_check(report: Report) -> pd.DataFrame:
+    """The product-line decline test per scope (region; ALL and every region in an ALL report) and line.
+
+    A line declines when it falls behind its own baseline *and* behind the rest of the scope's business, so a
+    month that is weak for every line (春节, a region losing customers) is not a product-line problem. For each
+    baseline — the trailing average month, and the same month last year where the data reaches back — the
+    line's baseline revenue is scaled by how the scope's other lines moved since (their revenue now ÷ then);
+    ``expected`` is the lower of these, so both baselines must show the fall. ``usual_orders`` is the same for
+    the number of orders containing the line (scaled by the other lines' order counts).
+
+    A line is ``flagged`` when its revenue is at least ``thresholds.product.line_decline`` below ``expected`` and
+    its order count is improbably low around ``usual_orders``: a negative binomial count whose spread
+    ``dispersion`` is learnt from the line's own months over ``product.history_months`` (see
+    :func:`~salesnb.product.common.month_dispersion`), p below ``thresholds.product.p_value`` ÷ the number of
+    lines tested in the scope (each line is a separate chance of a false alarm). It needs the full trailing
+    window in the data. ``effect`` = expected − revenue.
+
+    Columns: scope, product_line, revenue, orders, trailing, yoy (``NaN`` without last year), others_change (the
+    other lines against the trailing months), expected, usual_orders, dispersion, change, p_value, effect, flagged.
+    """
+    thr = report.thresholds(NAME)
+    trailing, yoy = report.trailing(), same_month_last_year(report)
+    window = report.config["baselines"]["trailing_months"]
+    history = report.history(report.settings(NAME)["history_months"] + window)
+    months = sorted({*history, report.period})
+    data = with_scopes(facts.in_months(lines(report.ds), months), report)
+    grouped = data.groupby(["scope", "product_line", "month"]).agg(
+        revenue=("revenue", "sum"), orders=("order_id", "nunique")
+    )
+    revenue = grouped["revenue"].unstack("month").reindex(columns=months).fillna(0.0)
+    orders = grouped["orders"].unstack("month").reindex(columns=months).fillna(0.0)
+
+    def others(table: pd.DataFrame) -> pd.DataFrame:
+        """Per line, the sum of the scope's other lines."""
+        return table.groupby(level="scope").transform("sum") - table
+
+    def scaled(table: pd.DataFrame, base_months: list[str]) -> pd.Series:
+        rest = others(table)
+        now, then = rest[report.period], rest[base_months].sum(axis=1) / len(base_months)
+        return table[base_months].sum(axis=1) / len(base_months) * (now / then.where(then > 0)).fillna(1.0)
+
+    frame = pd.DataFrame({"revenue": revenue[report.period], "orders": orders[report.period]})
+    n = max(len(trailing), 1)
+    frame["trailing"] = revenue[trailing].sum(axis=1) / n if trailing else np.nan
+    frame["yoy"] = revenue[yoy] if yoy else np.nan
+    rest = others(revenue)
+    frame["others_change"] = (
+        rest[report.period] / (rest[trailing].sum(axis=1) / n).where(lambda v: v > 0) - 1 if trailing else np.nan
+    )
+    bases = ([trailing] if trailing else []) + ([[yoy]] if yoy else [])
+    if bases:
+        frame["expected"] = pd.concat([scaled(revenue, b) for b in bases], axis=1).min(axis=1)
+        frame["usual_orders"] = pd.concat([scaled(orders, b) for b in bases], axis=1).min(axis=1)
+    else:
+        frame["expected"] = np.nan
+        frame["usual_orders"] = np.nan
+    frame["dispersion"] = month_dispersion(orders, [m for m in months if m < report.period], window)
+    frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
+    frame["p_value"] = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
+    frame["effect"] = frame["expected"] - frame["revenue"]
+    tested = (frame["usual_orders"] > 0).groupby(level="scope").transform("sum").clip(lower=1)
+    frame["flagged"] = (
+        (frame["change"] <= -thr["line_decline"])
+        & (frame["p_value"] < thr["p_value"] / tested)
+        & (frame["usual_orders"] > 0)
+        & (len(trailing) >= window)
+    )
+    return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
+
+
+def line_decline(report: Report) -> list[dict[str, Any]]:
+    """Rule product_line_decline, from :func:`decline_check`: thresholds.product.{line_decline, p_value}."""
+    if lines(report.ds).empty:
+        return []
+    lang = report.lang
+    found = []
+    for row in decline_check(report).itertuples():
+        if not row.flagged:
+            continue
+        values = {
+            "where": where(report, row.scope), "line": row.product_line,
+            "revenue": format_amount(row.revenue, lang), "trailing": format_amount(row.trailing, lang),
+            "vs_trailing": format_pct(stats.ratio(row.revenue, row.trailing) - 1, signed=True),
+            "yoy": format_amount(row.yoy, lang),
+            "vs_yoy": format_pct(stats.ratio(row.revenue, row.yoy) - 1 if not pd.isna(row.yoy) else None, signed=True),
+            "orders": format_int(row.orders), "usual": f"{row.usual_orders:.0f}",
+            "others": format_pct(row.others_change, signed=True),
+        }  # fmt: skip
+        item = finding(
+            report, "product_line_decline", scoped(report, row.scope, {"product_line": row.product_line}), values,
+            metric="revenue", value=row.revenue, baseline=row.expected, effect=row.effect, angle=NAME,
+        )  # fmt: skip
+        found.append((row.scope, ("decline", row.product_line), item))
+    return prefer_regions(found)
+
+
+def line_panel(report: Report) -> Panel:
+    """产品线贡献: revenue per line this month against the trailing average, with shares and growth."""
+    lang = report.lang
+    if skipped := report.needs("order_lines"):
+        return skipped
+    frame = line_frame(report)
+    if frame.empty or frame["revenue"].sum() == 0:
+        return Panel(frame=frame, note=t("no_data", lang))
+    ax = plotting.plot_bar_compare(
+        frame, label="product_line", current="revenue", baseline="trailing_avg", lang=lang,
+        legend=(t("prod_this_month", lang), t("prod_trailing", lang)),
+        title=f"{t('prod_line_title', lang)} · {report.region_label}",
+    )  # fmt: skip
+    table = pd.DataFrame(
+        {
+            t("prod_line", lang): frame["product_line"],
+            t("prod_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("prod_share", lang): frame["share"].map(format_pct),
+            t("prod_orders", lang): frame["orders"].map(format_int),
+            t("prod_mom", lang): frame["mom_growth"].map(lambda v: format_pct(v, signed=True)),
+            t("prod_yoy", lang): frame["yoy_growth"].map(lambda v: format_pct(v, signed=True)),
+            t("prod_vs_trailing", lang): frame["vs_trailing"].map(lambda v: format_pct(v, signed=True)),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+# ------------------------------------------------------------------------------------- 2. product Pareto
+
+
+def product_frame(report: Report) -> pd.DataFrame:
+    """Revenue per product this month, largest first, with its share, cumulative share and rank.
+
+    Columns: product_id, product_name, product_line, revenue, units, orders, share, cum_share, rank, top
+    (within the top ``product.top_products``). Shares sum to 1; ``cum_share`` ends at 1.
+    """
+    data = facts.in_months(scoped_lines(report), report.period)
+    grouped = data.groupby(["product_id", "product_name", "product_line"], as_index=False).agg(
+        revenue=("revenue", "sum"), units=("quantity", "sum"), orders=("order_id", "nunique")
+    )
+    grouped = grouped[grouped["revenue"] != 0]
+    grouped = grouped.sort_values(["revenue", "product_id"], ascending=[False, True]).reset_index(drop=True)
+    total = grouped["revenue"].sum()
+    grouped["share"] = grouped["revenue"] / total if total > 0 else np.nan
+    grouped["cum_share"] = grouped["share"].cumsum()
+    grouped["rank"] = np.arange(1, len(grouped) + 1)
+    grouped["top"] = grouped["rank"] <= report.settings(NAME)["top_products"]
+    return grouped
+
+
+def pareto_metrics(report: Report) -> dict[str, float | int | None]:
+    """Top-N share (N = ``product.top_products``) and how many products make the Pareto share of revenue."""
+    frame = product_frame(report)
+    if frame.empty or frame["revenue"].sum() <= 0:
+        return {"top_share": None, "pareto_products": None, "products_sold": int(len(frame))}
+    line = report.settings(NAME)["pareto_share"]
+    reached = frame.index[frame["cum_share"] >= line - 1e-12]
+    return {
+        "top_share": float(frame.loc[frame["top"], "share"].sum()),
+        "pareto_products": int(reached[0] + 1) if len(reached) else int(len(frame)),
+        "products_sold": int(len(frame)),
+    }
+
+
+def pareto_panel(report: Report) -> Panel:
+    """产品贡献与帕累托: products by revenue with the cumulative share curve, Top-N share in the note."""
+    lang = report.lang
+    if skipped := report.needs("order_lines"):
+        return skipped
+    frame = product_frame(report)
+    if frame.empty or frame["revenue"].sum() <= 0:
+        return Panel(frame=frame, note=t("no_data", lang))
+    cfg = report.settings(NAME)
+    m = pareto_metrics(report)
+    _, ax = plt.subplots(figsize=(8.0, 4.2), dpi=plotting.DPI, layout="constrained")
+    plot_pareto(
+        frame,
+        line=cfg["pareto_share"],
+        ax=ax,
+        lang=lang,
+        title=f"{t('prod_pareto_title', lang)} · {report.region_label}",
+    )
+    shown = frame.head(report.config["report"]["top_n"])
+    table = pd.DataFrame(
+        {
+            "#": shown["rank"],
+            t("prod_product", lang): shown["product_name"],
+            t("prod_line", lang): shown["product_line"],
+            t("prod_revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
+            t("prod_share", lang): shown["share"].map(format_pct),
+            t("prod_cum_share", lang): shown["cum_share"].map(format_pct),
+            t("prod_units", lang): shown["units"].map(format_int),
+        }
+    )
+    note = t(
+        "prod_pareto_note", lang, n=cfg["top_products"], top=format_pct(m["top_share"]), k=m["pareto_products"],
+        total=m["products_sold"], line=format_pct(cfg["pareto_share"], 0),
+    )  # fmt: skip
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """Top-N share, products making the Pareto share, products sold; growth of every line (needs order_lines)."""
+    if not report.ds.has("order_lines"):
+        return {}
+    out: dict[str, Any] = dict(pareto_metrics(report))
+    for row in line_frame(report).itertuples():
+        out[f"line_growth_mom.{row.product_line}"] = stats.number(row.mom_growth)
+        out[f"line_growth_yoy.{row.product_line}"] = stats.number(row.yoy_growth)
+        out[f"line_vs_trailing.{row.product_line}"] = stats.number(row.vs_trailing)
+    return out

@@ -1,0 +1,206 @@
+"""丢单与竞争对手: deals lost per competitor and per reason this month, and a competitor taking more than usual.
+
+A lost deal belongs to the month of its ``closed_at`` (else ``expected_close_at``) and to the region of the deal
+(else of its customer, else of its rep). The finding's effect is the amount lost to the competitor beyond its
+usual share.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from scipy.stats import binom
+
+from .. import stats
+from ..data import facts
+from ..display import plotting
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..findings import finding
+from ..i18n import t
+from ..report import Report
+from .common import NAME, prefer_regions, scoped, where, with_scopes
+
+
+def _closed_deals(report: Report) -> pd.DataFrame:
+    """The product angle's OWN won/lost derivation (to be replaced by the shared deal facts in a separate fix).
+
+    Won and lost opportunities (status ``won``/``lost`` after strip and lower-case: a ``赢单`` deal is not
+    closed here) with region (deal, else customer, else rep), close month, amount, competitor (lost deals only,
+    ``""`` when none is named) and lost reason. Cached per dataset.
+    """
+
+    def build(ds) -> pd.DataFrame:
+        opps = ds["opportunities"]
+        status = opps["status"].astype(str).str.strip().str.lower()
+        closed = opps[status.isin(["won", "lost"])]
+        region = closed["region"]
+        customers, reps = ds.get("customers"), ds.get("reps")
+        if customers is not None:
+            region = region.fillna(closed["customer_id"].map(customers.set_index("customer_id")["region"]))
+        if reps is not None:
+            region = region.fillna(closed["rep_id"].map(reps.set_index("rep_id")["region"]))
+        when = closed["closed_at"].fillna(closed["expected_close_at"])
+        lost = status[closed.index] == "lost"
+        return pd.DataFrame(
+            {
+                "opportunity_id": closed["opportunity_id"],
+                "lost": lost,
+                "region": region.fillna(facts.UNKNOWN).astype(str),
+                "month": when.dt.strftime("%Y-%m"),
+                "amount": closed["amount"].fillna(0.0).astype(float),
+                "competitor": closed["competitor"].astype(str).where(closed["competitor"].notna() & lost, ""),
+                "reason": closed["lost_reason"].fillna(facts.UNKNOWN).astype(str),
+            }
+        ).reset_index(drop=True)
+
+    return report.cached(NAME, "closed", build)
+
+
+def _lost_by(report: Report, by: str) -> pd.DataFrame:
+    closed = _closed_deals(report)
+    lost = facts.in_region(closed[closed["lost"]], report.region)
+    trailing = report.trailing()
+    now = lost[lost["month"] == report.period].groupby(by).agg(deals=("amount", "size"), amount=("amount", "sum"))
+    base = lost[lost["month"].isin(trailing)].groupby(by).agg(
+        baseline_deals=("amount", "size"), baseline_amount=("amount", "sum")
+    ) / max(len(trailing), 1)
+    frame = now.join(base, how="outer").fillna(0.0)
+    total = frame["amount"].sum()
+    frame["share"] = frame["amount"] / total if total > 0 else np.nan
+    frame["deals"] = frame["deals"].astype(int)
+    return (
+        frame.rename_axis(by).reset_index().sort_values(["amount", by], ascending=[False, True]).reset_index(drop=True)
+    )
+
+
+def lost_frame(report: Report) -> pd.DataFrame:
+    """Deals lost this month per competitor (``""`` = none named) against the average trailing month.
+
+    Columns: competitor, deals, amount, baseline_deals, baseline_amount, share (of the amount lost).
+    """
+    return _lost_by(report, "competitor")
+
+
+def lost_reasons_frame(report: Report) -> pd.DataFrame:
+    """Deals lost this month per lost reason against the average trailing month (columns as :func:`lost_frame`)."""
+    return _lost_by(report, "reason")
+
+
+def lost_check(report: Report) -> pd.DataFrame:
+    """The lost-to-competitor test per scope and named competitor, on its share of the month's closed deals.
+
+    ``closed`` counts the deals won or lost this month in the scope and ``deals`` those lost to the competitor;
+    ``usual_share`` = (deals lost to it + ½) ÷ (deals closed + 1) over the ``product.lost_history_months`` months
+    before the period, ``usual_deals`` its average month. Testing the share of closed deals rather than the count
+    keeps a month with many closings from looking like a competitor's attack, and still counts deals it took that
+    would otherwise have been won. ``flagged``: at least ``thresholds.product.lost_min_deals`` deals, a share at
+    least ``thresholds.product.lost_ratio`` times the usual share, a binomial p-value below
+    ``thresholds.product.p_value`` ÷ the number of competitors tested in the scope (each competitor is a separate
+    chance of a false alarm), and at least three months of history. ``effect`` = the amount lost to it beyond the
+    usual share: amount × (1 − usual share × closed ÷ deals).
+    """
+    thr = report.thresholds(NAME)
+    history = report.history(report.settings(NAME)["lost_history_months"])
+    closed = with_scopes(facts.in_months(_closed_deals(report), [*history, report.period]), report)
+    closed = closed.assign(period=closed["month"] == report.period)
+    totals = closed.groupby(["scope", "period"]).size().unstack("period").reindex(columns=[True, False]).fillna(0.0)
+    named = closed[closed["competitor"] != ""]
+    keys = ["scope", "competitor"]
+    now = named[named["period"]].groupby(keys).agg(deals=("amount", "size"), amount=("amount", "sum"))
+    past = named[~named["period"]].groupby(keys).size().rename("hist_deals")
+    frame = now.join(past, how="left").fillna({"hist_deals": 0.0})
+    scope = frame.index.get_level_values("scope")
+    frame["closed"] = totals[True].reindex(scope).to_numpy()
+    hist_closed = totals[False].reindex(scope).to_numpy()
+    frame["share"] = frame["deals"] / frame["closed"].where(frame["closed"] > 0)
+    frame["usual_share"] = (frame["hist_deals"] + 0.5) / (hist_closed + 1.0)
+    frame["usual_deals"] = frame["hist_deals"] / max(len(history), 1)
+    trials = frame["closed"].clip(lower=frame["deals"])
+    frame["p_value"] = binom.sf(frame["deals"] - 1, trials, frame["usual_share"])
+    tested = named[named["scope"].isin(scope)].groupby("scope")["competitor"].nunique()
+    alpha = thr["p_value"] / tested.reindex(scope).clip(lower=1).to_numpy()
+    frame["flagged"] = (
+        (frame["deals"] >= thr["lost_min_deals"])
+        & (frame["share"] >= thr["lost_ratio"] * frame["usual_share"])
+        & (frame["p_value"] < alpha)
+        & (len(history) >= 3)
+    )
+    expected = frame["usual_share"] * frame["closed"]
+    frame["effect"] = (frame["amount"] * (1 - expected / frame["deals"])).clip(lower=0.0)
+    reasons = named[named["period"]].groupby([*keys, "reason"]).size().rename("n").reset_index()
+    reasons = reasons.sort_values([*keys, "n", "reason"], ascending=[True, True, False, True]).drop_duplicates(keys)
+    frame["top_reason"] = reasons.set_index(keys)["reason"].reindex(frame.index)
+    frame["deals"] = frame["deals"].astype(int)
+    return frame.drop(columns=["hist_deals"]).reset_index().sort_values(keys).reset_index(drop=True)
+
+
+def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
+    """Rule lost_to_competitor, from :func:`lost_check`: thresholds.product.{lost_min_deals, lost_ratio, p_value}."""
+    lang = report.lang
+    found = []
+    for row in lost_check(report).itertuples():
+        if not row.flagged:
+            continue
+        values = {
+            "where": where(report, row.scope), "competitor": row.competitor,
+            "deals": format_int(row.deals), "amount": format_amount(row.amount, lang),
+            "usual": f"{row.usual_deals:.1f}", "reason": row.top_reason if isinstance(row.top_reason, str) else "—",
+        }  # fmt: skip
+        item = finding(
+            report, "lost_to_competitor", scoped(report, row.scope, {"competitor": row.competitor}), values,
+            metric="lost_deals", value=row.deals, baseline=row.usual_deals, effect=row.effect, angle=NAME,
+        )  # fmt: skip
+        found.append((row.scope, ("lost", row.competitor), item))
+    return prefer_regions(found)
+
+
+def lost_panel(report: Report) -> Panel:
+    """丢单分析: amount lost per competitor and deals lost per reason, this month against the trailing months."""
+    lang = report.lang
+    if skipped := report.needs("opportunities"):
+        return skipped
+    frame = lost_frame(report)
+    reasons = lost_reasons_frame(report)
+    if frame["deals"].sum() == 0:
+        return Panel(frame=frame, note=t("prod_no_lost", lang))
+    shown = frame.assign(label=frame["competitor"].replace("", t("prod_not_named", lang)))
+    named = frame[frame["competitor"] != ""]
+    note = t(
+        "prod_lost_note", lang, n=int(frame["deals"].sum()), amount=format_amount(frame["amount"].sum(), lang),
+        k=int(named["deals"].sum()), share=format_pct(stats.ratio(named["deals"].sum(), frame["deals"].sum())),
+    )  # fmt: skip
+    legend = (t("prod_this_month", lang), t("prod_trailing", lang))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, max(3.6, 0.55 * len(shown) + 1.2)), dpi=plotting.DPI,
+                                      layout="constrained")  # fmt: skip
+    plotting.plot_bar_compare(shown, label="label", current="amount", baseline="baseline_amount", ax=left, lang=lang,
+                              legend=legend, title=t("prod_lost_title", lang))  # fmt: skip
+    plotting.plot_bar_compare(reasons, label="reason", current="deals", baseline="baseline_deals", unit="count",
+                              ax=right, lang=lang, legend=legend, title=t("prod_reasons_lost_title", lang))  # fmt: skip
+    table = pd.DataFrame(
+        {
+            t("prod_competitor", lang): shown["label"],
+            t("prod_lost_deals", lang): shown["deals"].map(format_int),
+            t("prod_lost_amount", lang): shown["amount"].map(lambda v: format_amount(v, lang)),
+            t("prod_share", lang): shown["share"].map(format_pct),
+            t("prod_trailing", lang): shown["baseline_amount"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=fig, note=note)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """Deals and amount lost this month, in all and to named competitors (needs opportunities)."""
+    if not report.ds.has("opportunities"):
+        return {}
+    frame = lost_frame(report)
+    named = frame[frame["competitor"] != ""]
+    return {
+        "lost_deals": int(frame["deals"].sum()),
+        "lost_amount": float(frame["amount"].sum()),
+        "lost_deals_to_competitors": int(named["deals"].sum()),
+        "lost_amount_to_competitors": float(named["amount"].sum()),
+    }

@@ -1,0 +1,347 @@
+"""折扣与毛利, 价格变化与销量: discount depth and gross margin per product line, price against volume per product.
+
+Discount depth = 1 − unit_price / list_price per order line, averaged with the lines' revenue as weights (lines
+without a list price are left out); gross margin = 1 − cost / revenue over lines with a known cost. The findings'
+effects are the discount given beyond the usual depth and the gross profit lost to a lower margin.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ..data import facts
+from ..display import plotting
+from ..display.formatting import format_amount, format_pct
+from ..display.panel import Panel
+from ..display.plotting.products import plot_price_volume
+from ..findings import finding
+from ..i18n import t
+from ..periods import ALL
+from ..report import Report
+from .common import (
+    NAME,
+    lines,
+    prefer_regions,
+    rate_sums,
+    scoped,
+    scoped_lines,
+    weighted,
+    weighted_mean,
+    where,
+    with_scopes,
+    z,
+)
+
+# ------------------------------------------------------------------------------------ 6. discount and margin
+
+
+def discount_frame(report: Report) -> pd.DataFrame:
+    """Discount depth and gross margin per product line (and all lines) this month against the trailing months.
+
+    Columns: product_line (``ALL`` on the all-lines row; the panel names it), is_total, revenue, list_revenue,
+    discount (revenue-weighted 1 − unit/list price), baseline_discount, discount_change, margin (1 − cost/revenue),
+    baseline_margin, margin_change, units, baseline_units (average trailing month), units_change.
+    """
+    data = scoped_lines(report)
+    trailing = report.trailing()
+    out = []
+    for months, tag in (([report.period], "now"), (trailing, "base")):
+        part = facts.in_months(data, months)
+        sums = rate_sums(part.assign(_all=ALL), ["product_line"])
+        total = rate_sums(part.assign(_all=ALL), ["_all"])
+        sums = pd.concat([sums, total.rename_axis("product_line")])
+        discount, _ = weighted_mean(sums, "d")
+        margin, _ = weighted_mean(sums, "m")
+        n = max(len(months), 1)
+        out.append(
+            pd.DataFrame(
+                {
+                    f"{tag}_revenue": sums["revenue"] / n,
+                    f"{tag}_list_revenue": sums["list_revenue"] / n,
+                    f"{tag}_discount": discount,
+                    f"{tag}_margin": margin,
+                    f"{tag}_units": sums["quantity"] / n,
+                }
+            )
+        )
+    both = out[0].join(out[1], how="left")
+    frame = pd.DataFrame(
+        {
+            "is_total": both.index == ALL,
+            "revenue": both["now_revenue"],
+            "list_revenue": both["now_list_revenue"],
+            "discount": both["now_discount"],
+            "baseline_discount": both["base_discount"],
+            "margin": both["now_margin"],
+            "baseline_margin": both["base_margin"],
+            "units": both["now_units"],
+            "baseline_units": both["base_units"],
+        },
+        index=both.index,
+    )
+    frame["discount_change"] = frame["discount"] - frame["baseline_discount"]
+    frame["margin_change"] = frame["margin"] - frame["baseline_margin"]
+    frame["units_change"] = frame["units"] / frame["baseline_units"].where(frame["baseline_units"] > 0) - 1
+    frame = frame.rename_axis("product_line").reset_index()
+    return frame.sort_values(["is_total", "revenue", "product_line"], ascending=[True, False, True]).reset_index(
+        drop=True
+    )
+
+
+def price_check(report: Report) -> pd.DataFrame:
+    """The discount-deepening and margin-erosion tests per scope and product line, against the trailing months.
+
+    ``discount`` and ``margin`` are this month's revenue-weighted averages, ``baseline_*`` the same over the
+    trailing months pooled, ``*_se`` their standard errors from the spread of the order lines.
+
+    - Discount: ``discount_points`` = discount − baseline, ``discount_z`` = points ÷ √(se² + baseline se²).
+      ``discount_flagged``: at least ``thresholds.product.discount_rise_points`` deeper and ``discount_z`` ≥
+      ``thresholds.product.z``; ``discount_effect`` = the extra depth × this month's list revenue (what was given
+      away beyond the usual).
+    - Margin, like for like: each order line's margin is compared with its product's margin over the trailing
+      months in the scope, so a shift towards low-margin products (normal month-to-month mix) is not erosion but a
+      cost rise or a price cut is. ``margin_points`` = the revenue-weighted average fall, ``margin_z`` = points ÷
+      its standard error, ``like_for_like_baseline`` = margin + points (this month's mix at the usual product
+      margins). ``margin_flagged``: at least ``thresholds.product.margin_drop_points`` and ``margin_z`` ≥
+      ``thresholds.product.z``, and not already a deeper discount of the same line (that finding covers it);
+      ``margin_effect`` = points × the revenue of the compared lines (gross profit lost).
+    """
+    thr = report.thresholds(NAME)
+    trailing = report.trailing()
+    data = with_scopes(facts.in_months(lines(report.ds), [report.period, *trailing]), report)
+    data = data.assign(period=data["month"] == report.period)
+    sums = rate_sums(data, ["scope", "product_line", "period"])
+    flags = set(sums.index.get_level_values("period"))
+    now, base = (
+        sums.xs(flag, level="period") if flag in flags else sums.iloc[0:0].droplevel("period") for flag in (True, False)
+    )
+    frame = pd.DataFrame(index=now.index)
+    frame["revenue"] = now["revenue"]
+    frame["list_revenue"] = now["list_revenue"]
+    frame["units"] = now["quantity"]
+    frame["baseline_units"] = base["quantity"].reindex(frame.index) / max(len(trailing), 1)
+    for prefix, name in (("d", "discount"), ("m", "margin")):
+        mean, se = weighted_mean(now, prefix)
+        base_mean, base_se = weighted_mean(base, prefix)
+        frame[name] = mean
+        frame[f"{name}_se"] = se
+        frame[f"baseline_{name}"] = base_mean.reindex(frame.index)
+        frame[f"baseline_{name}_se"] = base_se.reindex(frame.index)
+    spread = np.sqrt(frame["discount_se"] ** 2 + frame["baseline_discount_se"] ** 2)
+    frame["discount_points"] = frame["discount"] - frame["baseline_discount"]
+    frame["discount_z"] = z(frame["discount_points"], spread)
+    frame["discount_flagged"] = (frame["discount_points"] >= thr["discount_rise_points"]) & (
+        frame["discount_z"] >= thr["z"]
+    )
+    frame["discount_effect"] = (frame["discount_points"] * frame["list_revenue"]).clip(lower=0.0)
+    # like-for-like margin: this month's lines against their product's usual margin in the scope
+    usual = data[~data["period"] & data["margin"].notna() & (data["revenue"] > 0)]
+    usual = usual.groupby(["scope", "product_id"])[["cost", "revenue"]].sum()
+    usual_margin = 1 - usual["cost"] / usual["revenue"]
+    current = data[data["period"]]
+    keys = pd.MultiIndex.from_frame(current[["scope", "product_id"]])
+    current = current.assign(_drop=usual_margin.reindex(keys).to_numpy() - current["margin"].to_numpy())
+    drop = pd.concat([current[["scope", "product_line"]], weighted(current, "_drop", "revenue", "l")], axis=1)
+    drop = drop.groupby(["scope", "product_line"]).sum(numeric_only=True).reindex(frame.index)
+    points, se = weighted_mean(drop, "l")
+    frame["margin_points"] = points
+    frame["margin_z"] = z(points, se)
+    frame["like_for_like_baseline"] = frame["margin"] + points
+    frame["margin_flagged"] = (
+        (frame["margin_points"] >= thr["margin_drop_points"])
+        & (frame["margin_z"] >= thr["z"])
+        & ~frame["discount_flagged"]
+    )
+    frame["margin_effect"] = (frame["margin_points"] * drop["l_w"]).clip(lower=0.0)
+    frame["units_change"] = frame["units"] / frame["baseline_units"].where(frame["baseline_units"] > 0) - 1
+    for column in ("discount_flagged", "margin_flagged"):
+        frame[column] = frame[column].fillna(False).astype(bool)
+    return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
+
+
+def _checked(report: Report) -> pd.DataFrame:
+    """:func:`price_check` once per report: both rules read it."""
+    return report.memo("product_price_check", lambda: price_check(report))
+
+
+def _points(value: float) -> str:
+    """A difference of two shares in percentage points, unsigned: ``0.052`` → ``5.2``."""
+    return f"{abs(value) * 100:.1f}"
+
+
+def discount_deepening(report: Report) -> list[dict[str, Any]]:
+    """Rule discount_deepening, from :func:`price_check`: thresholds.product.{discount_rise_points, z}."""
+    if lines(report.ds).empty:
+        return []
+    lang = report.lang
+    found = []
+    for row in _checked(report).itertuples():
+        if not row.discount_flagged:
+            continue
+        values = {
+            "where": where(report, row.scope), "line": row.product_line,
+            "depth": format_pct(row.discount), "usual": format_pct(row.baseline_discount),
+            "points": _points(row.discount_points), "effect": format_amount(row.discount_effect, lang),
+            "units": format_pct(row.units_change, signed=True),
+        }  # fmt: skip
+        item = finding(
+            report, "discount_deepening", scoped(report, row.scope, {"product_line": row.product_line}), values,
+            metric="discount_depth", value=row.discount, baseline=row.baseline_discount, effect=row.discount_effect,
+            angle=NAME,
+        )  # fmt: skip
+        found.append((row.scope, ("discount", row.product_line), item))
+    return prefer_regions(found)
+
+
+def margin_erosion(report: Report) -> list[dict[str, Any]]:
+    """Rule margin_erosion, from :func:`price_check`: thresholds.product.{margin_drop_points, z}."""
+    if lines(report.ds).empty:
+        return []
+    lang = report.lang
+    found = []
+    for row in _checked(report).itertuples():
+        if not row.margin_flagged:
+            continue
+        values = {
+            "where": where(report, row.scope), "line": row.product_line,
+            "margin": format_pct(row.margin), "usual": format_pct(row.like_for_like_baseline),
+            "points": _points(row.margin_points), "effect": format_amount(row.margin_effect, lang),
+            "depth": format_pct(row.discount), "usual_depth": format_pct(row.baseline_discount),
+        }  # fmt: skip
+        item = finding(
+            report, "margin_erosion", scoped(report, row.scope, {"product_line": row.product_line}), values,
+            metric="gross_margin", value=row.margin, baseline=row.like_for_like_baseline, effect=row.margin_effect,
+            angle=NAME,
+        )  # fmt: skip
+        found.append((row.scope, ("margin", row.product_line), item))
+    return prefer_regions(found)
+
+
+def discount_panel(report: Report) -> Panel:
+    """折扣与毛利: discount depth and gross margin per product line, this month against the trailing months."""
+    lang = report.lang
+    if skipped := report.needs("order_lines"):
+        return skipped
+    frame = discount_frame(report)
+    if frame.empty or frame["revenue"].sum() == 0:
+        return Panel(frame=frame, note=t("no_data", lang))
+    shown = frame.assign(product_line=frame["product_line"].where(~frame["is_total"], t("prod_all_lines", lang)))
+    legend = (t("prod_this_month", lang), t("prod_trailing", lang))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, max(3.6, 0.6 * len(frame) + 1.2)), dpi=plotting.DPI,
+                                      layout="constrained")  # fmt: skip
+    for ax, column, title in ((left, "discount", "prod_discount_title"), (right, "margin", "prod_margin_title")):
+        plotting.plot_bar_compare(shown, label="product_line", current=column, baseline=f"baseline_{column}",
+                                  unit="pct", ax=ax, lang=lang, legend=legend, title=t(title, lang))  # fmt: skip
+    right.set_yticklabels([])
+    suffix = t("prod_baseline_suffix", lang)
+    table = pd.DataFrame(
+        {
+            t("prod_line", lang): shown["product_line"],
+            t("prod_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("prod_discount", lang): frame["discount"].map(format_pct),
+            t("prod_discount", lang) + suffix: frame["baseline_discount"].map(format_pct),
+            t("prod_margin", lang): frame["margin"].map(format_pct),
+            t("prod_margin", lang) + suffix: frame["baseline_margin"].map(format_pct),
+            t("prod_units_change", lang): frame["units_change"].map(lambda v: format_pct(v, signed=True)),
+        }
+    )
+    note = t("prod_discount_note", lang)
+    if frame["discount"].isna().all():
+        note += " " + t("prod_needs_list_price", lang)
+    return Panel(frame=frame, table=table, figure=fig, note=note)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """Discount depth and gross margin of all lines, this month and trailing (needs order_lines)."""
+    if not report.ds.has("order_lines"):
+        return {}
+    total = discount_frame(report)
+    total = total[total["is_total"]]
+    if not len(total):
+        return {}
+    row = total.iloc[0]
+    return {
+        "discount_depth": stats.number(row["discount"]),
+        "discount_depth_baseline": stats.number(row["baseline_discount"]),
+        "gross_margin": stats.number(row["margin"]),
+        "gross_margin_baseline": stats.number(row["baseline_margin"]),
+    }
+
+
+# ------------------------------------------------------------------------------------- 7. price and volume
+
+
+def price_frame(report: Report) -> pd.DataFrame:
+    """Price change per product against the trailing months and what happened to its volume and order value.
+
+    Per product sold this month and in the trailing months: price (average unit price = revenue ÷ units),
+    baseline_price, price_change; units and baseline_units (average trailing month), units_change; aov and
+    baseline_aov (average value of the orders containing it), aov_change; elasticity = ln(units ratio) ÷
+    ln(price ratio), ``NaN`` when the price moved less than 1%. Sorted by the size of the price change.
+    """
+    data = scoped_lines(report)
+    trailing = report.trailing()
+    keys = ["product_id", "product_name", "product_line"]
+
+    def summary(months: list[str]) -> pd.DataFrame:
+        part = facts.in_months(data, months)
+        n = max(len(months), 1)
+        per_order = part.drop_duplicates(["order_id", "product_id"])
+        grouped = part.groupby(keys).agg(revenue=("revenue", "sum"), units=("quantity", "sum"))
+        grouped["aov"] = per_order.groupby(keys)["order_revenue"].mean()
+        grouped["units"] = grouped["units"] / n
+        grouped["revenue"] = grouped["revenue"] / n
+        return grouped
+
+    now, base = summary([report.period]), summary(trailing)
+    frame = now.join(base.add_suffix("_base"), how="inner")
+    frame = frame[(frame["units"] > 0) & (frame["units_base"] > 0)]
+    out = pd.DataFrame(
+        {
+            "revenue": frame["revenue"],
+            "price": frame["revenue"] / frame["units"],
+            "baseline_price": frame["revenue_base"] / frame["units_base"],
+            "units": frame["units"],
+            "baseline_units": frame["units_base"],
+            "aov": frame["aov"],
+            "baseline_aov": frame["aov_base"],
+        }
+    )
+    out["price_change"] = out["price"] / out["baseline_price"] - 1
+    out["units_change"] = out["units"] / out["baseline_units"] - 1
+    out["aov_change"] = out["aov"] / out["baseline_aov"] - 1
+    moved = out["price_change"].abs() >= 0.01
+    out["elasticity"] = (np.log1p(out["units_change"]) / np.log1p(out["price_change"])).where(moved)
+    out = out.reset_index()
+    out["_abs"] = out["price_change"].abs()
+    out = out.sort_values(["_abs", "product_id"], ascending=[False, True]).drop(columns="_abs")
+    return out.reset_index(drop=True)
+
+
+def price_panel(report: Report) -> Panel:
+    """价格变化的影响: each product's price change against the trailing months and its volume change."""
+    lang = report.lang
+    if skipped := report.needs("order_lines"):
+        return skipped
+    frame = price_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("no_data", lang))
+    ax = plot_price_volume(frame, lang=lang, title=f"{t('prod_price_title', lang)} · {report.region_label}")
+    shown = frame.head(report.config["report"]["top_n"])
+    table = pd.DataFrame(
+        {
+            t("prod_product", lang): shown["product_name"],
+            t("prod_price", lang): shown["price"].map(lambda v: format_amount(v, lang)),
+            t("prod_price_change", lang): shown["price_change"].map(lambda v: format_pct(v, signed=True)),
+            t("prod_units_change", lang): shown["units_change"].map(lambda v: format_pct(v, signed=True)),
+            t("prod_aov", lang): shown["aov"].map(lambda v: format_amount(v, lang)),
+            t("prod_aov_change", lang): shown["aov_change"].map(lambda v: format_pct(v, signed=True)),
+            t("prod_elasticity", lang): shown["elasticity"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure, note=t("prod_price_note", lang))

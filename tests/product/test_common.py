@@ -1,0 +1,43 @@
+"""The angle's own helpers: count test, z, weighted means, scopes."""
+
+import pandas as pd
+import pytest
+from scipy import stats
+
+from salesnb.product import common
+
+
+def test_count_test_allows_for_the_usual_spread():
+    months = [f"2025-{m:02d}" for m in range(1, 13)]
+    steady = [10.0] * 12
+    lumpy = [4.0, 16.0] * 6  # mean 10, far more spread than a Poisson count
+    counts = pd.DataFrame([steady, lumpy], index=["steady", "lumpy"], columns=months)
+    phi = common.month_dispersion(counts, months, 3)
+    assert phi["steady"] == 1.0  # never below the Poisson spread
+    assert phi["lumpy"] > 3
+    p = common.count_below(pd.Series([3.0, 3.0], index=phi.index), pd.Series([10.0, 10.0], index=phi.index), phi)
+    assert p[0] == pytest.approx(stats.poisson.cdf(3, 10)) and p[1] > 10 * p[0]
+    assert (common.month_dispersion(counts.iloc[:, :4], months[:4], 3) == 1.0).all()  # one month to learn from: Poisson
+
+
+def test_z_is_sure_without_spread():
+    difference = pd.Series([0.1, -0.2, 0.0, 0.3, float("nan")])
+    spread = pd.Series([0.05, 0.0, 0.0, 0.0, 0.0])
+    out = common.z(difference, spread)
+    assert out[0] == pytest.approx(2.0)
+    assert out[1] == float("-inf") and out[2] == 0.0 and out[3] == float("inf")
+    assert pd.isna(out[4])
+
+
+def test_weighted_mean_and_its_standard_error():
+    frame = pd.DataFrame({"x": [0.1, 0.3, None], "w": [1.0, 3.0, 5.0]})
+    sums = common.weighted(frame, "x", "w", "d").sum().to_frame().T
+    mean, se = common.weighted_mean(sums, "d")
+    assert mean[0] == pytest.approx((0.1 + 0.9) / 4)  # the line without a value is left out
+    # Σ w²(x − mean)² / (Σ w)²
+    assert se[0] == pytest.approx(((0.1 - 0.25) ** 2 + 9 * (0.3 - 0.25) ** 2) ** 0.5 / 4)
+
+
+def test_prefer_regions_drops_the_company_copy_only():
+    found = [("ALL", ("a", 1), "company a"), ("华东", ("a", 1), "east a"), ("ALL", ("b", 1), "company b")]
+    assert common.prefer_regions(found) == ["east a", "company b"]

@@ -1,0 +1,77 @@
+"""折扣与毛利, 价格变化与销量."""
+
+import pytest
+from tiny import write_tiny
+
+from product.helpers import MONTHS, line, report
+from salesnb import product
+from salesnb.report import open_report
+
+
+def test_discount_and_margin_hand_computed(folder):
+    frame = product.discount_frame(report(folder)).set_index("product_line")
+    # A线 in 华东 2026-10: 12 P1 lines at 30% off (revenue 140 each) and 2 P3 lines at 10% off (180 each)
+    expected = (12 * 140 * 0.3 + 2 * 180 * 0.1) / (12 * 140 + 2 * 180)
+    assert frame.loc["A线", "discount"] == pytest.approx(expected)
+    assert frame.loc["A线", "baseline_discount"] == pytest.approx((3 * 12 * 180 * 0.1 + 180 * 0.1) / (36 * 180 + 180))
+    assert frame.loc["C线", "margin"] == pytest.approx(1 - 60 / 72)
+    assert frame.loc["C线", "baseline_margin"] == pytest.approx(1 - 30 / 72)
+    assert frame.loc["C线", "discount_change"] == pytest.approx(0.0)
+    total = frame[frame["is_total"]].iloc[0]
+    assert total["revenue"] == frame.loc[~frame["is_total"], "revenue"].sum()
+
+
+def test_margin_erosion_alone(tmp_path):
+    """A cost rise without any discount change is margin erosion (tiny frame, one line, one region)."""
+    tables = {"products": [{"product_id": "P", "product_name": "件", "product_line": "L", "list_price": 10}],
+              "customers": [{"customer_id": "C", "region": "华东"}], "orders": [], "order_lines": []}  # fmt: skip
+    for month in MONTHS:
+        for k in range(5):
+            order = f"O{month[5:]}{k}"
+            tables["orders"].append({"order_id": order, "customer_id": "C", "order_date": f"{month}-1{k}"})
+            cost = 7.0 if month == "2026-10" else 4.0 + 0.1 * k
+            tables["order_lines"].append(line(order, "P", 10, 9.0, 10, cost))
+    r = open_report(str(write_tiny(tmp_path / "m", tables=tables)), "2026-10", "华东")
+    check = product.price_check(r).iloc[0]
+    assert check["margin"] == pytest.approx(1 - 7 / 9)
+    assert check["baseline_margin"] == pytest.approx(1 - 4.2 / 9)
+    assert check["like_for_like_baseline"] == pytest.approx(1 - 4.2 / 9)
+    assert check["margin_flagged"] and not check["discount_flagged"]
+    found = product.angle_findings(r)
+    assert [f["code"] for f in found] == ["margin_erosion"]
+    assert found[0]["severity"] == "high"  # 3.1 points of 9 on all the revenue
+
+
+def test_a_shift_to_low_margin_products_is_not_margin_erosion(tmp_path):
+    """Margin is judged like for like: the line's margin falls only because its cheap product sold more."""
+    tables = {"products": [{"product_id": "P", "product_name": "高", "product_line": "L", "list_price": 10},
+                           {"product_id": "Q", "product_name": "低", "product_line": "L", "list_price": 10}],
+              "customers": [{"customer_id": "C", "region": "华东"}], "orders": [], "order_lines": []}  # fmt: skip
+    for month in MONTHS:
+        for k in range(6):
+            order = f"O{month[5:]}{k}"
+            tables["orders"].append({"order_id": order, "customer_id": "C", "order_date": f"{month}-1{k}"})
+            high_margin = k < 5 if month != "2026-10" else k < 1
+            tables["order_lines"].append(
+                line(order, "P" if high_margin else "Q", 10, 9.0, 10, 4.0 if high_margin else 8.0)
+            )
+    r = open_report(str(write_tiny(tmp_path / "mix", tables=tables)), "2026-10", "华东")
+    check = product.price_check(r).iloc[0]
+    assert check["baseline_margin"] - check["margin"] == pytest.approx(((4 + 5 * 8) - (5 * 4 + 8)) / 54)
+    assert check["margin_points"] == pytest.approx(0.0) and not check["margin_flagged"]
+    assert product.angle_findings(r) == []
+
+
+def test_the_all_lines_row_is_a_key_not_a_word(folder):
+    for lang in ("zh", "en"):
+        frame = product.discount_frame(report(folder, lang=lang))
+        assert list(frame.loc[frame["is_total"], "product_line"]) == ["ALL"]  # the panel names it (全部产品线)
+
+
+def test_without_order_lines_the_sections_skip(bare):
+    r = report(bare)
+    for panel in (product.discount_panel(r), product.price_panel(r)):
+        assert panel.is_skipped and "order_lines" in panel.note
+    runnable = {rule.code for rule in product.ANGLE.runnable_rules(r.ds)}
+    assert not runnable & {"discount_deepening", "margin_erosion"}
+    assert product.pricing.metrics(r) == {}
