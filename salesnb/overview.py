@@ -25,6 +25,13 @@ def _scoped_orders(report: Report) -> pd.DataFrame:
     return facts.in_region(facts.order_facts(report.ds), report.region)
 
 
+def _scoped(report: Report, by: str) -> pd.DataFrame:
+    """The facts a split ``by`` needs in the report's region: order lines for product lines, else orders."""
+    if by == "product_line":
+        return facts.in_region(facts.line_facts(report.ds), report.region)
+    return _scoped_orders(report)
+
+
 def _revenue(orders: pd.DataFrame, months: list[str]) -> float:
     """Revenue of ``orders`` in ``months`` (summed, not averaged)."""
     return float(facts.in_months(orders, months)["revenue"].sum())
@@ -106,8 +113,12 @@ def headline_panel(report: Report) -> Panel:
     return Panel(frame=frame, table=table, note=note)
 
 
-def trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
-    """Revenue, target, orders and order value for the ``months`` months up to the period (fewer if data is short)."""
+def trend_frame(report: Report, months: int | None = None) -> pd.DataFrame:
+    """Revenue, target, orders and order value for the ``months`` months up to the period (fewer if data is short).
+
+    ``months`` defaults to the setting ``overview.trend_months``.
+    """
+    months = months or report.settings("overview")["trend_months"]
     labels = report.covered(months_back(report.period, months))
     orders = facts.in_months(_scoped_orders(report), labels)
     grouped = orders.groupby("month").agg(revenue=("revenue", "sum"), orders=("order_id", "size"))
@@ -147,11 +158,7 @@ def attainment_frame(report: Report, by: str) -> pd.DataFrame:
     Segments with a target but no revenue appear with revenue 0; segments with revenue but no
     target have attainment ``NaN``. Sorted by attainment, worst first.
     """
-    if by == "product_line":
-        data = facts.in_region(facts.line_facts(report.ds), report.region)
-    else:
-        data = _scoped_orders(report)
-    revenue = facts.in_months(data, report.period).groupby(by)["revenue"].sum()
+    revenue = facts.in_months(_scoped(report, by), report.period).groupby(by)["revenue"].sum()
     targets = segment_targets(report.ds, report.period, report.region, by)
     frame = pd.concat([revenue.rename("revenue"), targets.rename("target")], axis=1).fillna({"revenue": 0.0})
     frame = frame.rename_axis("segment").reset_index()
@@ -169,11 +176,10 @@ def attainment_frame(report: Report, by: str) -> pd.DataFrame:
 def attainment_panel(report: Report, by: str = "product_line") -> Panel:
     """目标达成 by product line or rep: a bar per segment against the 100% line, with a table."""
     lang = report.lang
-    needed = "order_lines" if by == "product_line" else None
-    if needed and not report.ds.has(needed):
-        return Panel.skipped(t("needs_table", lang, tables=needed))
-    if not report.ds.has("targets"):
-        return Panel.skipped(t("needs_table", lang, tables="targets"))
+    for table in ("order_lines", "targets") if by == "product_line" else ("targets",):  # the first missing one
+        skipped = report.needs(table)
+        if skipped is not None:
+            return skipped
     frame = attainment_frame(report, by)
     with_target = frame[frame["target"].notna()]
     if with_target.empty:
@@ -217,12 +223,8 @@ def composition_frame(report: Report, by: str) -> pd.DataFrame:
     ``by``: ``product_line`` (needs order_lines), ``channel``, ``customer_type`` (new/returning)
     or ``customer_size`` (large/small, needs customers). Shares sum to 1 in each period.
     """
-    if by == "product_line":
-        data = facts.in_region(facts.line_facts(report.ds), report.region)
-    else:
-        data = _scoped_orders(report)
     prev = str(report.baselines.previous_month)
-    data = facts.in_months(data, [report.period, prev])
+    data = facts.in_months(_scoped(report, by), [report.period, prev])
     data = data.assign(segment=_segment_column(report, data, by))
     pivot = data.pivot_table(index="segment", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(columns=[report.period, prev], fill_value=0.0)
@@ -238,9 +240,10 @@ def composition_frame(report: Report, by: str) -> pd.DataFrame:
 def composition_panel(report: Report, by: str = "product_line") -> Panel:
     """收入构成: share of revenue per segment this month against last month."""
     lang = report.lang
-    needs = {"product_line": "order_lines", "customer_size": "customers"}.get(by)
-    if needs and not report.ds.has(needs):
-        return Panel.skipped(t("needs_table", lang, tables=needs))
+    needed = {"product_line": "order_lines", "customer_size": "customers"}.get(by)
+    skipped = report.needs(needed) if needed else None
+    if skipped is not None:
+        return skipped
     frame = composition_frame(report, by)
     if frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
@@ -324,16 +327,15 @@ def orders_aov_panel(report: Report) -> Panel:
         scale="row",
         title=f"{t('orders', lang)} / {t('aov', lang)}",
     )
-    fmt = {
-        "orders": lambda v: "—" if pd.isna(v) else f"{v:,.0f}",
-        "customers": lambda v: "—" if pd.isna(v) else f"{v:,.0f}",
-    }
+
+    def cell(metric: str, value: float) -> str:  # counts as whole numbers, order value as an amount
+        if metric == "aov":
+            return format_amount(value, lang)
+        return "—" if pd.isna(value) else f"{value:,.0f}"
+
     table = pd.DataFrame({t("metric", lang): frame["metric"].map(lambda k: t(k, lang))})
     for column in ("value", "previous_month", "same_month_last_year", "trailing_avg"):
-        table[t(column, lang)] = [
-            fmt.get(metric, lambda v: format_amount(v, lang))(value)
-            for metric, value in zip(frame["metric"], frame[column], strict=True)
-        ]
+        table[t(column, lang)] = [cell(m, v) for m, v in zip(frame["metric"], frame[column], strict=True)]
     note = ""
     if split["total"] is not None:
         note = t("growth_split", lang, **{k: format_amount(v, lang) for k, v in split.items()})

@@ -168,6 +168,6 @@ def plot_drivers(
 
 
 def _parts_legend(ax: Axes, lang: str) -> None:
-    """Legend of the three effects in one row above the plot, right-aligned like :func:`.style.legend`."""
+    """Legend of the three effects in one row above the plot, right-aligned like :func:`.style.top_legend`."""
     handles = [Patch(color=color, label=t(f"drv_part_{part}", lang)) for part, color in PART_COLORS.items()]
     ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=3, borderaxespad=0.2)
