@@ -6,6 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+from . import drivers, planning
+from .angle import Angle
 from .data import facts
 from .data.targets import segment_targets, total_target
 from .display import plotting
@@ -13,31 +15,26 @@ from .display.formatting import format_amount, format_pct
 from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, findings_panel
 from .i18n import t
+from .periods import months_back
 from .report import Report
-
-
-def _ratio(numerator: float | None, denominator: float | None) -> float | None:
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    return numerator / denominator
-
-
-def _growth(current: float | None, baseline: float | None) -> float | None:
-    ratio = _ratio(current, baseline)
-    return None if ratio is None else ratio - 1
+from .stats import change, number, ratio
 
 
 def _scoped_orders(report: Report) -> pd.DataFrame:
+    """The order facts of the report's region (every month)."""
     return facts.in_region(facts.order_facts(report.ds), report.region)
 
 
+def _scoped(report: Report, by: str) -> pd.DataFrame:
+    """The facts a split ``by`` needs in the report's region: order lines for product lines, else orders."""
+    if by == "product_line":
+        return facts.in_region(facts.line_facts(report.ds), report.region)
+    return _scoped_orders(report)
+
+
 def _revenue(orders: pd.DataFrame, months: list[str]) -> float:
+    """Revenue of ``orders`` in ``months`` (summed, not averaged)."""
     return float(facts.in_months(orders, months)["revenue"].sum())
-
-
-def _covered(report: Report, months: list[str]) -> list[str]:
-    first, last = facts.data_months(report.ds)
-    return [m for m in months if first <= m <= last]
 
 
 def headline_metrics(report: Report) -> dict[str, Any]:
@@ -55,17 +52,18 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     n_orders = int(len(now))
     buyers = now.drop_duplicates("customer_id")
     n_customers = int(len(buyers))
+    returning = float((buyers["customer_first_month"] < report.period).sum())  # bought before the period
     target = total_target(report.ds, [report.period], report.region)
 
     def baseline_revenue(period: pd.Period) -> float | None:
-        return _revenue(orders, [str(period)]) if _covered(report, [str(period)]) else None
+        return _revenue(orders, [str(period)]) if report.covered([str(period)]) else None
 
     prev = baseline_revenue(base.previous_month)
     last_year = baseline_revenue(base.same_month_last_year)
-    trailing_months = _covered(report, base.trailing_labels)
+    trailing_months = report.trailing()
     trailing_avg = _revenue(orders, trailing_months) / len(trailing_months) if trailing_months else None
 
-    ytd_months = _covered(report, [f"{report.period[:4]}-{m:02d}" for m in range(1, int(report.period[5:]) + 1)])
+    ytd_months = report.covered(months_back(report.period, int(report.period[5:])))  # January to the period
     ytd_revenue = _revenue(orders, ytd_months)
     ytd_target = total_target(report.ds, ytd_months, report.region)
 
@@ -73,20 +71,20 @@ def headline_metrics(report: Report) -> dict[str, Any]:
         "revenue": revenue,
         "orders": n_orders,
         "customers": n_customers,
-        "aov": _ratio(revenue, n_orders),
+        "aov": number(ratio(revenue, n_orders)),
         "target": target,
-        "attainment": _ratio(revenue, target),
+        "attainment": number(ratio(revenue, target)),
         "revenue_prev_month": prev,
-        "mom_growth": _growth(revenue, prev),
+        "mom_growth": number(change(revenue, prev)),
         "revenue_same_month_last_year": last_year,
-        "yoy_growth": _growth(revenue, last_year),
+        "yoy_growth": number(change(revenue, last_year)),
         "revenue_trailing_avg": trailing_avg,
-        "vs_trailing": _growth(revenue, trailing_avg),
+        "vs_trailing": number(change(revenue, trailing_avg)),
         "ytd_revenue": ytd_revenue,
         "ytd_target": ytd_target,
-        "ytd_attainment": _ratio(ytd_revenue, ytd_target),
+        "ytd_attainment": number(ratio(ytd_revenue, ytd_target)),
         "new_customers": int((buyers["customer_first_month"] == report.period).sum()),
-        "repeat_customer_rate": _ratio(float((buyers["customer_first_month"] < report.period).sum()), n_customers),
+        "repeat_customer_rate": number(ratio(returning, n_customers)),
     }
 
 
@@ -115,10 +113,13 @@ def headline_panel(report: Report) -> Panel:
     return Panel(frame=frame, table=table, note=note)
 
 
-def trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
-    """Revenue, target, orders and order value for the ``months`` months up to the period (fewer if data is short)."""
-    end = pd.Period(report.period, freq="M")
-    labels = _covered(report, [str(end - k) for k in range(months - 1, -1, -1)])
+def trend_frame(report: Report, months: int | None = None) -> pd.DataFrame:
+    """Revenue, target, orders and order value for the ``months`` months up to the period (fewer if data is short).
+
+    ``months`` defaults to the setting ``overview.trend_months``.
+    """
+    months = months or report.settings("overview")["trend_months"]
+    labels = report.covered(months_back(report.period, months))
     orders = facts.in_months(_scoped_orders(report), labels)
     grouped = orders.groupby("month").agg(revenue=("revenue", "sum"), orders=("order_id", "size"))
     frame = grouped.reindex(labels, fill_value=0).rename_axis("period").reset_index()
@@ -157,11 +158,7 @@ def attainment_frame(report: Report, by: str) -> pd.DataFrame:
     Segments with a target but no revenue appear with revenue 0; segments with revenue but no
     target have attainment ``NaN``. Sorted by attainment, worst first.
     """
-    if by == "product_line":
-        data = facts.in_region(facts.line_facts(report.ds), report.region)
-    else:
-        data = _scoped_orders(report)
-    revenue = facts.in_months(data, report.period).groupby(by)["revenue"].sum()
+    revenue = facts.in_months(_scoped(report, by), report.period).groupby(by)["revenue"].sum()
     targets = segment_targets(report.ds, report.period, report.region, by)
     frame = pd.concat([revenue.rename("revenue"), targets.rename("target")], axis=1).fillna({"revenue": 0.0})
     frame = frame.rename_axis("segment").reset_index()
@@ -179,11 +176,10 @@ def attainment_frame(report: Report, by: str) -> pd.DataFrame:
 def attainment_panel(report: Report, by: str = "product_line") -> Panel:
     """目标达成 by product line or rep: a bar per segment against the 100% line, with a table."""
     lang = report.lang
-    needed = "order_lines" if by == "product_line" else None
-    if needed and not report.ds.has(needed):
-        return Panel.skipped(t("needs_table", lang, tables=needed))
-    if not report.ds.has("targets"):
-        return Panel.skipped(t("needs_table", lang, tables="targets"))
+    for table in ("order_lines", "targets") if by == "product_line" else ("targets",):  # the first missing one
+        skipped = report.needs(table)
+        if skipped is not None:
+            return skipped
     frame = attainment_frame(report, by)
     with_target = frame[frame["target"].notna()]
     if with_target.empty:
@@ -227,12 +223,8 @@ def composition_frame(report: Report, by: str) -> pd.DataFrame:
     ``by``: ``product_line`` (needs order_lines), ``channel``, ``customer_type`` (new/returning)
     or ``customer_size`` (large/small, needs customers). Shares sum to 1 in each period.
     """
-    if by == "product_line":
-        data = facts.in_region(facts.line_facts(report.ds), report.region)
-    else:
-        data = _scoped_orders(report)
     prev = str(report.baselines.previous_month)
-    data = facts.in_months(data, [report.period, prev])
+    data = facts.in_months(_scoped(report, by), [report.period, prev])
     data = data.assign(segment=_segment_column(report, data, by))
     pivot = data.pivot_table(index="segment", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(columns=[report.period, prev], fill_value=0.0)
@@ -248,9 +240,10 @@ def composition_frame(report: Report, by: str) -> pd.DataFrame:
 def composition_panel(report: Report, by: str = "product_line") -> Panel:
     """收入构成: share of revenue per segment this month against last month."""
     lang = report.lang
-    needs = {"product_line": "order_lines", "customer_size": "customers"}.get(by)
-    if needs and not report.ds.has(needs):
-        return Panel.skipped(t("needs_table", lang, tables=needs))
+    needed = {"product_line": "order_lines", "customer_size": "customers"}.get(by)
+    skipped = report.needs(needed) if needed else None
+    if skipped is not None:
+        return skipped
     frame = composition_frame(report, by)
     if frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
@@ -280,9 +273,9 @@ def orders_aov_frame(report: Report) -> pd.DataFrame:
     base = report.baselines
     columns = {
         "value": [report.period],
-        "previous_month": _covered(report, [str(base.previous_month)]),
-        "same_month_last_year": _covered(report, [str(base.same_month_last_year)]),
-        "trailing_avg": _covered(report, base.trailing_labels),
+        "previous_month": report.covered([str(base.previous_month)]),
+        "same_month_last_year": report.covered([str(base.same_month_last_year)]),
+        "trailing_avg": report.trailing(),
     }
     out = {}
     for name, months in columns.items():
@@ -334,16 +327,15 @@ def orders_aov_panel(report: Report) -> Panel:
         scale="row",
         title=f"{t('orders', lang)} / {t('aov', lang)}",
     )
-    fmt = {
-        "orders": lambda v: "—" if pd.isna(v) else f"{v:,.0f}",
-        "customers": lambda v: "—" if pd.isna(v) else f"{v:,.0f}",
-    }
+
+    def cell(metric: str, value: float) -> str:  # counts as whole numbers, order value as an amount
+        if metric == "aov":
+            return format_amount(value, lang)
+        return "—" if pd.isna(value) else f"{value:,.0f}"
+
     table = pd.DataFrame({t("metric", lang): frame["metric"].map(lambda k: t(k, lang))})
     for column in ("value", "previous_month", "same_month_last_year", "trailing_avg"):
-        table[t(column, lang)] = [
-            fmt.get(metric, lambda v: format_amount(v, lang))(value)
-            for metric, value in zip(frame["metric"], frame[column], strict=True)
-        ]
+        table[t(column, lang)] = [cell(m, v) for m, v in zip(frame["metric"], frame[column], strict=True)]
     note = ""
     if split["total"] is not None:
         note = t("growth_split", lang, **{k: format_amount(v, lang) for k, v in split.items()})
@@ -363,8 +355,6 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
 
 def overview_metrics(report: Report) -> dict[str, Any]:
     """Everything the overview writes to ``metrics.json``: headline figures, last month's bridge, top driver, plan."""
-    from . import drivers, planning
-
     plan, how = planning.plan_total(report)
     return {
         **headline_metrics(report),
@@ -373,3 +363,10 @@ def overview_metrics(report: Report) -> dict[str, Any]:
         "plan_next_month": plan,
         "plan_method": how,
     }
+
+
+# The overview has no rules of its own: its findings are the executive summary, every other angle's findings
+# ranked (findings.all_findings walks angle.ANGLE_NAMES), and its metrics are overview_metrics.
+ANGLE = Angle("overview", needs=("orders",), rules=(), metrics_of=(overview_metrics,))
+angle_metrics = ANGLE.metrics
+angle_findings = all_findings

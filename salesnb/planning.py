@@ -17,19 +17,15 @@ from .display import plotting
 from .display.formatting import format_amount, format_pct
 from .display.panel import Panel
 from .i18n import t
-from .periods import ALL
+from .periods import ALL, months_back, shift_month
 from .report import Report
 
 DIMENSIONS: tuple[str, ...] = ("region", "product_line", "rep_id")
 
 
 def next_month(period: str) -> str:
-    return str(pd.Period(period, freq="M") + 1)
-
-
-def _months_back(period: str, count: int, offset: int = 0) -> list[str]:
-    end = pd.Period(period, freq="M") - offset
-    return [str(end - k) for k in range(count - 1, -1, -1)]
+    """The month after ``period`` (``YYYY-MM``): the month the plan is for."""
+    return shift_month(period, -1)
 
 
 def plan_total(report: Report) -> tuple[float | None, str]:
@@ -41,10 +37,10 @@ def plan_total(report: Report) -> tuple[float | None, str]:
     orders = facts.in_region(facts.order_facts(report.ds), report.region)
     by_month = orders.groupby("month")["revenue"].sum()
     n = report.config["baselines"]["trailing_months"]
-    recent = by_month.reindex(_months_back(report.period, n)).fillna(0.0).sum()
+    recent = by_month.reindex(months_back(report.period, n)).fillna(0.0).sum()
     first, _ = facts.data_months(report.ds)
-    year_ago = _months_back(report.period, n, offset=12)
-    last_year_month = str(pd.Period(month, freq="M") - 12)
+    year_ago = months_back(report.period, n, offset=12)
+    last_year_month = shift_month(month, 12)
     if year_ago[0] >= first and last_year_month >= first:
         before = by_month.reindex(year_ago).fillna(0.0).sum()
         same_month = float(by_month.get(last_year_month, 0.0))
@@ -56,6 +52,7 @@ def plan_total(report: Report) -> tuple[float | None, str]:
 
 
 def _active_reps(report: Report, month: str) -> set[str] | None:
+    """Reps still employed at the start of ``month`` (``None`` when the data has no leave dates)."""
     reps = report.ds.get("reps")
     if reps is None or "leave_date" not in reps:
         return None
@@ -76,8 +73,8 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
     source = facts.in_region(source, report.region)
     n = report.config["baselines"]["trailing_months"]
     month = next_month(report.period)
-    last_year = source[source["month"] == str(pd.Period(month, freq="M") - 12)].groupby(by)["revenue"].sum()
-    trailing = facts.in_months(source, _months_back(report.period, n)).groupby(by)["revenue"].sum() / n
+    last_year = source[source["month"] == shift_month(month, 12)].groupby(by)["revenue"].sum()
+    trailing = facts.in_months(source, months_back(report.period, n)).groupby(by)["revenue"].sum() / n
     frame = pd.concat({"last_year": last_year, "trailing_avg": trailing}, axis=1).fillna(0.0)
     frame = frame[frame.index.astype(str) != facts.UNKNOWN]
     if by == "rep_id":

@@ -146,3 +146,14 @@ def test_overview_metrics_hold_headline_bridge_driver_and_plan():
     assert parts == pytest.approx(m["revenue"] - m["revenue_prev_month"], rel=1e-9)
     assert m["plan_method"] in {"set", "forecast", "trailing"} and m["plan_next_month"] > 0
     assert isinstance(m["top_driver_segment"], str)
+
+
+def test_overview_declares_its_angle():
+    from salesnb import angle
+    from salesnb.findings import all_findings
+
+    declared = angle.get("overview")
+    assert declared is overview.ANGLE and declared.rules == () and declared.needs == ("orders",)
+    assert overview.angle_findings is all_findings  # the overview's findings are the executive summary
+    rep = open_report("", "2026-10", "华东")
+    assert overview.angle_metrics(rep) == overview.overview_metrics(rep)

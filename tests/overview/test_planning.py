@@ -42,3 +42,7 @@ def test_plan_gives_no_target_to_reps_who_left(tmp_path):
     report = open_report(str(write_tiny(tmp_path / "t", tables={**TABLES, "reps": reps})), "2026-10", "ALL")
     assert list(planning.plan_frame(report, "rep_id")["segment"]) == ["R2"]
     assert "2026-11" in planning.plan_panel(report, "rep_id").note
+
+
+def test_next_month():
+    assert planning.next_month("2026-10") == "2026-11" and planning.next_month("2026-12") == "2027-01"

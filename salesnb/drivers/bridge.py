@@ -1,0 +1,122 @@
+"""收入桥: a waterfall from the baseline's revenue to the period's.
+
+Its steps: new and lost buyers, and the continuing customers' volume, price and mix.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data import facts
+from ..display import plotting
+from ..display.formatting import format_amount, format_pct
+from ..display.panel import Panel
+from ..display.plotting.drivers import signed_amount
+from ..i18n import t
+from ..report import Report
+from .common import baseline_label, baseline_months, scoped_lines, scoped_orders
+
+BRIDGE_STEPS: tuple[str, ...] = ("baseline", "new_customers", "lost_customers", "volume", "price", "mix", "period")
+
+
+def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataFrame:
+    """Revenue bridge from the baseline to the period: one row per waterfall bar.
+
+    With ``R0``/``R1`` the baseline/period revenue of the scope (a trailing baseline is the average month):
+
+    - ``new_customers`` = period revenue of buyers with no order in the baseline;
+    - ``lost_customers`` = − baseline revenue of buyers with no order in the period;
+    - continuing customers (orders in both) at product level, with ``q`` units and ``p = revenue / units`` per
+      product, ``Q = Σ q`` and ``P̄₀ = R0_cont / Q0`` the baseline average price:
+      ``volume`` = (Q1 − Q0) × P̄₀; ``price`` = Σ (p1 − p0) × q1 over products sold in both;
+      ``mix`` = (R1_cont − R0_cont) − volume − price (the remainder, so the parts add up exactly).
+
+    Without order_lines the continuing customers' change is one ``continuing`` step. Columns: step (key), label,
+    value, is_total; the first row is the baseline total, the last the period total, and the steps in between
+    add up to their difference. Empty frame when the data does not cover the baseline.
+    """
+    months = baseline_months(report, baseline)
+    lang = report.lang
+    columns = ["step", "label", "value", "is_total"]
+    if not months:
+        return pd.DataFrame(columns=columns)
+    n = len(months)
+    now = scoped_orders(report, report.period).groupby("customer_id")["revenue"].sum()
+    before = scoped_orders(report, months).groupby("customer_id")["revenue"].sum() / n
+    continuing = now.index.intersection(before.index)
+    r1, r0 = float(now.sum()), float(before.sum())
+    new = float(now.drop(continuing).sum())
+    lost = -float(before.drop(continuing).sum())
+    change = float(now[continuing].sum() - before[continuing].sum())
+    steps = [("baseline", r0, True), ("new_customers", new, False), ("lost_customers", lost, False)]
+    if report.ds.has("order_lines") and not facts.line_facts(report.ds).empty:
+        parts = _volume_price_mix(
+            scoped_lines(report, report.period), scoped_lines(report, months), continuing, n, change
+        )  # fmt: skip
+        steps += [(k, parts[k], False) for k in ("volume", "price", "mix")]
+    else:
+        steps.append(("continuing", change, False))
+    steps.append(("period", r1, True))
+    label = {"baseline": baseline_label(baseline, lang)}
+    return pd.DataFrame(
+        [(key, label.get(key) or t(f"drv_step_{key}", lang), float(value), total) for key, value, total in steps],
+        columns=columns,
+    )
+
+
+def _volume_price_mix(
+    now: pd.DataFrame, before: pd.DataFrame, customers: pd.Index, months: int, change: float
+) -> dict[str, float]:
+    """Volume, price and mix of the continuing customers' revenue ``change`` (see :func:`revenue_bridge`)."""
+    q1 = now[now["customer_id"].isin(customers)].groupby("product_id")[["quantity", "revenue"]].sum()
+    q0 = before[before["customer_id"].isin(customers)].groupby("product_id")[["quantity", "revenue"]].sum() / months
+    units1, units0 = float(q1["quantity"].sum()), float(q0["quantity"].sum())
+    average0 = float(q0["revenue"].sum()) / units0 if units0 > 0 else 0.0
+    volume = (units1 - units0) * average0
+    both = q1.add_suffix("1").join(q0.add_suffix("0"), how="inner")
+    both = both[(both["quantity1"] > 0) & (both["quantity0"] > 0)]
+    p1 = both["revenue1"] / both["quantity1"]
+    p0 = both["revenue0"] / both["quantity0"]
+    price = float(((p1 - p0) * both["quantity1"]).sum())
+    return {"volume": volume, "price": price, "mix": change - volume - price}
+
+
+def bridge_metrics(report: Report) -> dict[str, float | None]:
+    """The bridge against last month as plain numbers: ``bridge_<step>`` per step (``None`` when not computable)."""
+    frame = revenue_bridge(report, "previous_month")
+    values = dict(zip(frame["step"], frame["value"], strict=True))
+    keys = [*BRIDGE_STEPS, "continuing"]
+    out = {f"bridge_{k}": (float(values[k]) if k in values else None) for k in keys}
+    if "continuing" not in values:
+        out.pop("bridge_continuing")
+    return out
+
+
+def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:
+    """收入桥: a waterfall from the baseline's revenue to this month's, with the table of parts and their shares."""
+    lang = report.lang
+    frame = revenue_bridge(report, baseline)
+    if frame.empty:
+        return Panel(frame=frame, note=t("drv_no_baseline", lang, baseline=baseline_label(baseline, lang)))
+    ax = plotting.plot_waterfall(
+        frame, label="label", value="value", total="is_total", lang=lang,
+        title=f"{t('drv_bridge_title', lang)} · {report.region_label} · {baseline_label(baseline, lang)} → "
+              f"{report.period}",
+    )  # fmt: skip
+    total = float(frame["value"].iloc[-1] - frame["value"].iloc[0])
+    steps = frame[~frame["is_total"]]
+    table = pd.DataFrame(
+        {
+            t("drv_step", lang): frame["label"],
+            t("drv_amount", lang): [
+                format_amount(v, lang) if k else signed_amount(v, lang)
+                for v, k in zip(frame["value"], frame["is_total"], strict=True)
+            ],
+            t("drv_share_of_change", lang): [
+                "" if k else format_pct(v / total if total else None, signed=True)
+                for v, k in zip(frame["value"], frame["is_total"], strict=True)
+            ],
+        }
+    )
+    note = t("drv_bridge_note", lang, total=signed_amount(total, lang)) if len(steps) else ""
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
