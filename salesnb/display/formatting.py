@@ -95,6 +95,12 @@ def format_pct(value: float | None, digits: int = 1, signed: bool = False) -> st
     return f"{pct:{'+' if signed else ''}.{digits}f}%"
 
 
+def signed_amount(value: float | None, lang: str = "zh") -> str:
+    """``format_amount`` with a ``+`` before a positive amount (``—`` when missing)."""
+    text = format_amount(value, lang)
+    return "+" + text if value is not None and not pd.isna(value) and value > 0 else text
+
+
 def format_int(value: float | None) -> str:
     """Format a count with thousands separators, rounded to a whole number (``1234567`` → ``1,234,567``)."""
     number = _number(value)

@@ -9,9 +9,8 @@ import pandas as pd
 
 from ..data import facts
 from ..display import plotting
-from ..display.formatting import format_amount, format_pct
+from ..display.formatting import format_amount, format_pct, signed_amount
 from ..display.panel import Panel
-from ..display.plotting.drivers import signed_amount
 from ..i18n import t
 from ..report import Report
 from .common import baseline_label, baseline_months, scoped_lines, scoped_orders

@@ -12,9 +12,9 @@ import pandas as pd
 
 from ..data import facts
 from ..data.targets import segment_targets, total_target
-from ..display.formatting import format_amount
+from ..display.formatting import format_amount, signed_amount
 from ..display.panel import Panel
-from ..display.plotting.drivers import plot_drivers, signed_amount
+from ..display.plotting.drivers import plot_drivers
 from ..errors import ParameterError
 from ..i18n import t
 from ..periods import ALL

@@ -9,9 +9,9 @@ import math
 
 import pandas as pd
 
-from ..display.formatting import format_pct
+from ..display.formatting import format_pct, signed_amount
 from ..display.panel import Panel
-from ..display.plotting.drivers import node_value, plot_revenue_tree, signed_amount
+from ..display.plotting.drivers import node_value, plot_revenue_tree
 from ..i18n import t
 from ..report import Report
 from .common import baseline_label, baseline_months, scoped_orders

@@ -2,7 +2,8 @@ import math
 
 import pandas as pd
 
-from salesnb.display.plotting.drivers import node_value, plot_drivers, plot_revenue_tree, signed_amount
+from salesnb.display.formatting import signed_amount
+from salesnb.display.plotting.drivers import node_value, plot_drivers, plot_revenue_tree
 
 
 def test_signed_amount():

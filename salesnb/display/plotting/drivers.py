@@ -1,6 +1,6 @@
 """Driver charts of the overview: the revenue tree (boxes joined by lines) and the stacked driver bars.
 
-Also the two value formats these charts share with the driver tables (:func:`signed_amount`,
+Also the two value formats these charts share with the driver tables (:func:`~salesnb.display.formatting.signed_amount`,
 :func:`node_value`), so a number reads the same in the chart and in the table under it.
 """
 
@@ -13,7 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 
 from ...i18n import t
-from ..formatting import format_amount, format_int, format_pct
+from ..formatting import format_amount, format_int, format_pct, signed_amount
 from .style import (
     BAD,
     DPI,
@@ -29,12 +29,6 @@ from .style import (
 )
 
 PART_COLORS: dict[str, str] = {"volume": NEUTRAL, "mix": PALETTE[4], "rate": PALETTE[5]}
-
-
-def signed_amount(value: float | None, lang: str) -> str:
-    """``format_amount`` with a ``+`` before a positive amount (``—`` when missing)."""
-    text = format_amount(value, lang)
-    return "+" + text if value is not None and not pd.isna(value) and value > 0 else text
 
 
 def node_value(node: str, value: float | None, lang: str) -> str:
