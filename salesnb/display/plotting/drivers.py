@@ -1,7 +1,7 @@
 """Driver charts of the overview: the revenue tree (boxes joined by lines) and the stacked driver bars.
 
-Also the two value formats these charts share with the driver tables (:func:`~salesnb.display.formatting.signed_amount`,
-:func:`node_value`), so a number reads the same in the chart and in the table under it.
+Also :func:`node_value`, the format these charts share with the driver tables (as they share
+``formatting.signed_amount``), so a number reads the same in the chart and in the table under it.
 """
 
 from __future__ import annotations
