@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..periods import month_labels
 from . import facts
-from .loading import Dataset
+from .dataset import Dataset
 
 
 def customer_facts(ds: Dataset) -> pd.DataFrame:

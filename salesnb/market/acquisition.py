@@ -140,6 +140,18 @@ def new_customers_by_source(report: Report) -> pd.DataFrame:
     return frame.sort_values(["new_customers", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+def scope_tests(report: Report) -> list[tuple[str, dict[str, str], dict[str, Any]]]:
+    """``(region, segment, new_customer_test)`` per scope a rule checks (ALL: company and regions), once per report.
+
+    ``acquisition_cost_high`` reads it too: where all acquisition fell, one finding is enough.
+    """
+
+    def build() -> list[tuple[str, dict[str, str], dict[str, Any]]]:
+        return [(region, segment, new_customer_test(report, region)) for region, segment in report.scopes(company=True)]
+
+    return report.memo(f"{NAME}_new_customer_tests", build)
+
+
 def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     """Rule new_customer_drop: the scopes (ALL: company and regions) whose :func:`new_customer_test` is flagged.
 
@@ -147,8 +159,7 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     """
     lang = report.lang
     out = []
-    for region, segment in report.scopes(company=True):
-        test = new_customer_test(report, region)
+    for _, segment, test in scope_tests(report):
         if not test["flagged"]:
             continue
         values = {

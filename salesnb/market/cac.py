@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..data import facts
 from ..data.customers import customer_facts
-from ..data.loading import Dataset
+from ..data.dataset import Dataset
 from ..display.formatting import format_amount, format_int
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
@@ -23,7 +23,7 @@ from ..i18n import t
 from ..periods import ALL
 from ..report import Report
 from ..stats import dispersion, poisson_low
-from .acquisition import new_customer_test
+from .acquisition import new_customer_test, scope_tests
 from .common import NAME, fmt_num, history, peer_factor, scope_orders, signed
 
 
@@ -109,15 +109,6 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
     return frame.reset_index(drop=True)[columns]
 
 
-def _new_customer_drop_scopes(report: Report) -> list[str]:
-    """The scopes (regions, or ``ALL``) where ``new_customer_drop`` fired, computed once per report."""
-
-    def build() -> list[str]:
-        return [region for region, _ in report.scopes(company=True) if new_customer_test(report, region)["flagged"]]
-
-    return report.memo(f"{NAME}_new_customer_drop_scopes", build)
-
-
 def cost_high(report: Report) -> list[dict[str, Any]]:
     """Rule acquisition_cost_high: the sources :func:`acquisition_cost_frame` flags, per scope.
 
@@ -125,7 +116,7 @@ def cost_high(report: Report) -> list[dict[str, Any]]:
     Thresholds: ``thresholds.market.{cac_ratio, p_value, min_effect_share}``.
     """
     lang = report.lang
-    skip = set(_new_customer_drop_scopes(report))
+    skip = {region for region, _, test in scope_tests(report) if test["flagged"]}
     out = []
     for region, segment in report.scopes(company=True):
         if region in skip:

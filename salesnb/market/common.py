@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ..data import facts
-from ..data.loading import Dataset
+from ..data.dataset import Dataset
 from ..display.formatting import format_pct
 from ..periods import shift_month
 from ..report import Report

@@ -1,9 +1,9 @@
 import math
 
 import pytest
-from market.helpers import codes_of, steady_report
 from tiny import TABLES, write_tiny
 
+from market.helpers import codes_of, steady_report
 from salesnb import market
 from salesnb.report import open_report
 

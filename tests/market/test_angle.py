@@ -1,9 +1,9 @@
 import json
 
 import pandas as pd
-from market.helpers import CODES, REGIONS, SAMPLE, steady_report
 from tiny import write_tiny
 
+from market.helpers import CODES, REGIONS, SAMPLE, steady_report
 from salesnb import market
 from salesnb.findings import SEVERITIES
 from salesnb.report import clean_json, open_report

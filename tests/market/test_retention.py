@@ -1,6 +1,6 @@
 import pytest
-from market.helpers import codes_of, steady_report
 
+from market.helpers import codes_of, steady_report
 from salesnb import market
 from salesnb.report import open_report
 

@@ -24,11 +24,11 @@ from .style import (
     category_axis,
     finish,
     is_empty,
-    legend,
     no_data,
     numbers,
     pct_formatter,
     require,
+    top_legend,
 )
 
 
@@ -90,7 +90,7 @@ def plot_ranking(
     if reference is not None and not math.isnan(reference):
         ax.axvline(reference, color=TARGET, linestyle="--", linewidth=1, label=reference_label)
         if reference_label:
-            legend(ax)
+            top_legend(ax)
     if kind == "pct":
         ax.xaxis.set_major_formatter(pct_formatter())
     elif kind == "amount":
@@ -150,7 +150,7 @@ def plot_monthly(
             marker="o", markersize=3, label=reference_label,
         )  # fmt: skip
         if reference_label:
-            legend(ax)
+            top_legend(ax)
     ax.set_ylim(bottom=0)
     if kind == "pct":
         ax.yaxis.set_major_formatter(pct_formatter())
