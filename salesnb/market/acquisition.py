@@ -25,8 +25,6 @@ from ..stats import change, dispersion, lower, poisson_low
 from .common import NAME, all_months, fmt_num, history, last_year, peer_factor, scope_orders, signed
 from .retention import retention_months
 
-# ------------------------------------------------------------------------------------------ new customers
-
 
 def new_customer_months(report: Report, region: str | None = None) -> pd.DataFrame:
     """New customers per month in a scope (all months of the data, no gaps), and their first-month revenue.
