@@ -7,7 +7,7 @@ import pytest
 
 from salesnb.models import customer_value as cv
 
-CDNOW = Path(__file__).resolve().parent / "data" / "cdnow_customers_summary.csv"
+CDNOW = Path(__file__).resolve().parent.parent / "data" / "cdnow_customers_summary.csv"
 
 
 @pytest.fixture(scope="module")

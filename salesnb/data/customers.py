@@ -1,0 +1,93 @@
+"""Customer facts every report can share: one row per customer, and the company-size bands.
+
+A customer's **acquisition month** is the earlier of ``customers.acquired_at`` and the month of its first order;
+its **home region** is ``customers.region``, else the region of its first order; its **first region** the
+region of its first order, else its home region (new customers are counted where they first bought).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..periods import month_labels
+from . import facts
+from .dataset import Dataset
+
+
+def customer_facts(ds: Dataset) -> pd.DataFrame:
+    """One row per customer (orders and customers table together), indexed by ``customer_id``.
+
+    Columns: name, region (``customers.region``, else the region of the first order), first_region (region of
+    the first order, else ``region``), industry, employee_count, source (``acquisition_channel``),
+    first_month (first order), acquired_month (the earlier of ``acquired_at`` and the first order).
+    Computed once per dataset.
+    """
+    return facts.per_dataset(ds, ("customers", "customer_facts"), lambda: _build_customer_facts(ds))
+
+
+def _build_customer_facts(ds: Dataset) -> pd.DataFrame:
+    orders = facts.order_facts(ds).sort_values(["order_date", "order_id"], kind="stable")
+    first = orders.groupby("customer_id", sort=True).first()
+    frame = pd.DataFrame(index=pd.Index(sorted(set(orders["customer_id"])), name="customer_id"))
+    frame["first_month"] = first["month"]
+    frame["first_region"] = first["region"]
+    customers = ds.get("customers")
+    if customers is not None:
+        table = customers.drop_duplicates("customer_id").set_index("customer_id")
+        frame = frame.reindex(frame.index.union(table.index))
+        frame.index.name = "customer_id"
+
+        def column(name: str) -> pd.Series:
+            return table[name].reindex(frame.index) if name in table.columns else pd.Series(pd.NA, frame.index)
+
+        frame["name"] = column("customer_name")
+        home = column("region")
+        frame["industry"] = column("industry")
+        frame["employee_count"] = pd.to_numeric(column("employee_count"), errors="coerce")
+        frame["source"] = column("acquisition_channel")
+        acquired = column("acquired_at")
+        acquired_month = month_labels(acquired) if pd.api.types.is_datetime64_any_dtype(acquired) else None
+    else:
+        home = pd.Series(pd.NA, frame.index)
+        for name in ("name", "industry", "employee_count", "source"):
+            frame[name] = pd.NA
+        acquired_month = None
+    frame["region"] = home.fillna(frame["first_region"]).fillna(facts.UNKNOWN).astype(str)
+    frame["first_region"] = frame["first_region"].fillna(frame["region"]).astype(str)
+    frame["name"] = frame["name"].fillna(pd.Series(frame.index, index=frame.index)).astype(str)
+    frame["industry"] = frame["industry"].fillna(facts.UNKNOWN).astype(str)
+    frame["source"] = frame["source"].fillna(facts.UNKNOWN).astype(str)
+    acq = frame["first_month"]
+    if acquired_month is not None:
+        acq = pd.concat([acq, acquired_month], axis=1).min(axis=1)
+    frame["acquired_month"] = acq
+    return frame
+
+
+def customer_names(ds: Dataset, ids: pd.Series) -> pd.Series:
+    """The display name of each customer id in ``ids`` (the id itself when the customer has no name)."""
+    return ids.map(customer_facts(ds)["name"]).fillna(ids)
+
+
+def size_band_labels(edges: list[int]) -> list[str]:
+    """Labels of the company-size bands given by their lower edges.
+
+    ``[0, 50, 200, 1000]`` → ``<50``, ``50-199``, ``200-999``, ``1000+``.
+    """
+    labels = []
+    for i, low in enumerate(edges):
+        if i + 1 < len(edges):
+            high = edges[i + 1]
+            labels.append(f"<{high}" if i == 0 and low <= 0 else f"{low}-{high - 1}")
+        else:
+            labels.append(f"{low}+")
+    return labels
+
+
+def size_band(employees: pd.Series, edges: list[int]) -> pd.Series:
+    """Company-size band label per employee count (``未知`` when missing)."""
+    labels = size_band_labels(edges)
+    bins = [-np.inf, *edges[1:], np.inf]
+    banded = pd.cut(pd.to_numeric(employees, errors="coerce"), bins=bins, labels=labels, right=False)
+    return banded.astype(object).where(banded.notna(), facts.UNKNOWN).astype(str)

@@ -1,0 +1,271 @@
+"""Customer charts: a ranking of rows, a monthly series, tier movements, value against P(alive)."""
+
+from __future__ import annotations
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from ..formatting import format_amount, format_int, format_pct
+from .style import (
+    BAD,
+    DPI,
+    FIGSIZE,
+    GRID,
+    PRIMARY,
+    PRIMARY_LIGHT,
+    TARGET,
+    amount_formatter,
+    axes,
+    bar_end_labels,
+    category_axis,
+    finish,
+    is_empty,
+    no_data,
+    numbers,
+    pct_formatter,
+    require,
+    top_legend,
+)
+
+
+def plot_ranking(
+    frame: pd.DataFrame,
+    *,
+    label: str = "segment",
+    value: str = "value",
+    reference: float | None = None,
+    reference_label: str | None = None,
+    highlight: str | None = None,
+    kind: str = "pct",
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    **kwargs: object,
+) -> Axes:
+    """Draw one value per row as horizontal bars in frame order, with an optional reference line.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per item, in display order (top to bottom).
+    label, value : str
+        Columns with the row name and the value.
+    reference : float, optional
+        A dashed vertical line (e.g. the company average), labelled ``reference_label``.
+    highlight : str, optional
+        The row drawn in the primary colour; the others are lighter. ``None`` draws all in primary.
+    kind : {"pct", "amount", "int"}
+        How values are written at the bar ends and on the axis.
+    ax, lang, title, **kwargs
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes(ax, rows=0 if frame is None else len(frame))
+    if is_empty(frame):
+        return no_data(ax, lang, title)
+    require(frame, {"label": label, "value": value}, "plot_ranking")
+    values = numbers(frame[value])
+    if np.isnan(values).all():
+        return no_data(ax, lang, title)
+    names = frame[label].astype(str).tolist()
+    fmt = {
+        "pct": format_pct,
+        "amount": lambda v: format_amount(v, lang),
+        "int": format_int,
+    }[kind]
+    colors = [PRIMARY if highlight is None or n == str(highlight) else PRIMARY_LIGHT for n in names]
+    positions = category_axis(ax, names, horizontal=True)
+    ax.barh(positions, np.nan_to_num(values), height=0.6, color=colors, **kwargs)
+    bar_end_labels(ax, positions, values, [fmt(v) for v in values])
+    ends = np.concatenate([values[~np.isnan(values)], [0.0] if reference is None else [0.0, reference]])
+    low, high = min(0.0, ends.min() * 1.25), max(ends.max() * 1.25, 1e-9)
+    ax.set_xlim(low, high)
+    if reference is not None and not math.isnan(reference):
+        ax.axvline(reference, color=TARGET, linestyle="--", linewidth=1, label=reference_label)
+        if reference_label:
+            top_legend(ax)
+    if kind == "pct":
+        ax.xaxis.set_major_formatter(pct_formatter())
+    elif kind == "amount":
+        ax.xaxis.set_major_formatter(amount_formatter(lang))
+    return finish(ax, title)
+
+
+def plot_monthly(
+    frame: pd.DataFrame,
+    *,
+    x: str = "period",
+    y: str = "value",
+    reference: str | None = None,
+    reference_label: str | None = None,
+    highlight: str | None = None,
+    kind: str = "int",
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    **kwargs: object,
+) -> Axes:
+    """Draw a monthly count or rate as bars, the report month highlighted, with a dashed usual-level line.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per month, in order.
+    x, y : str
+        Columns with the month label and the value.
+    reference : str, optional
+        Column with the usual level of each month, drawn as a dashed line labelled ``reference_label``.
+    highlight : str, optional
+        The month drawn in the primary colour, the others lighter.
+    kind : {"int", "pct", "amount"}
+        Axis format of the values.
+    ax, lang, title, **kwargs
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes(ax)
+    if is_empty(frame):
+        return no_data(ax, lang, title)
+    require(frame, {"x": x, "y": y, "reference": reference}, "plot_monthly")
+    values = numbers(frame[y])
+    if np.isnan(values).all():
+        return no_data(ax, lang, title)
+    periods = frame[x].astype(str).tolist()
+    positions = category_axis(ax, periods, horizontal=False)
+    colors = [PRIMARY if highlight is None or p == str(highlight) else PRIMARY_LIGHT for p in periods]
+    ax.bar(positions, np.nan_to_num(values), width=0.65, color=colors, **kwargs)
+    if reference is not None and frame[reference].notna().any():
+        ax.plot(
+            positions, numbers(frame[reference]), color=TARGET, linestyle="--", linewidth=1.2,
+            marker="o", markersize=3, label=reference_label,
+        )  # fmt: skip
+        if reference_label:
+            top_legend(ax)
+    ax.set_ylim(bottom=0)
+    if kind == "pct":
+        ax.yaxis.set_major_formatter(pct_formatter())
+    elif kind == "amount":
+        ax.yaxis.set_major_formatter(amount_formatter(lang))
+    else:
+        ax.yaxis.get_major_locator().set_params(integer=True)
+    return finish(ax, title)
+
+
+def plot_transitions(
+    matrix: pd.DataFrame,
+    *,
+    labels: list[str] | None = None,
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    **kwargs: object,
+) -> Axes:
+    """Draw a from × to count matrix as an annotated heatmap (stayers on the diagonal).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Square counts, rows "from", columns "to", same order.
+    labels : list of str, optional
+        Display names of the rows/columns (default: the index).
+    xlabel, ylabel : str, optional
+        Axis titles (the "to" and the "from" side).
+    ax, lang, title, **kwargs
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.imshow``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(FIGSIZE[0] * 0.75, 3.8), dpi=DPI, layout="constrained")
+    if matrix is None or matrix.size == 0 or matrix.to_numpy().sum() == 0:
+        return no_data(ax, lang, title)
+    values = matrix.to_numpy(dtype=float)
+    names = labels or [str(v) for v in matrix.index]
+    cmap = kwargs.pop("cmap", "Blues")
+    ax.imshow(values, cmap=cmap, aspect="auto", **kwargs)
+    ax.set_xticks(range(len(names)), labels=names)
+    ax.set_yticks(range(len(names)), labels=names)
+    ax.grid(False)
+    top = values.max()
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            color = "white" if values[i, j] > 0.6 * top else "#333333"
+            ax.text(j, i, format_int(values[i, j]), ha="center", va="center", fontsize=8, color=color)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    return finish(ax, title)
+
+
+def plot_clv(
+    frame: pd.DataFrame,
+    *,
+    value: str = "total_value",
+    alive: str = "p_alive",
+    risk: float | None = None,
+    ax: Axes | None = None,
+    lang: str = "zh",
+    title: str | None = None,
+    xlabel: str | None = None,
+    ylabel: str | None = None,
+    **kwargs: object,
+) -> Axes:
+    """Scatter historic value (log scale) against P(alive); customers below ``risk`` drawn in the warning colour.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per customer.
+    value, alive : str
+        Columns with the historic revenue and the probability of being active.
+    risk : float, optional
+        P(alive) below which a customer is at risk (a dashed line).
+    xlabel, ylabel : str, optional
+        Axis titles.
+    ax, lang, title, **kwargs
+        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.scatter``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = axes(ax)
+    if is_empty(frame):
+        return no_data(ax, lang, title)
+    require(frame, {"value": value, "alive": alive}, "plot_clv")
+    x, y = numbers(frame[value]), numbers(frame[alive])
+    keep = (x > 0) & ~np.isnan(y)
+    if not keep.any():
+        return no_data(ax, lang, title)
+    x, y = x[keep], y[keep]
+    colors = np.where((risk is not None) & (y < (risk or 0)), BAD, PRIMARY)
+    ax.scatter(x, y, s=10, c=colors, alpha=0.55, linewidths=0, **kwargs)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(amount_formatter(lang))
+    ax.yaxis.set_major_formatter(pct_formatter())
+    ax.set_ylim(-0.03, 1.03)
+    if risk is not None:
+        ax.axhline(risk, color=TARGET, linestyle="--", linewidth=1)
+    ax.grid(color=GRID, linewidth=0.6)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    return finish(ax, title)

@@ -1,0 +1,215 @@
+"""新客户获取: new customers per month against their usual level (``new_customer_drop``), and by lead source.
+
+A **new customer** of a month is one acquired in it (its acquisition month: the earlier of
+``customers.acquired_at`` and its first order), counted in the region of its first order. Customers bought
+before the data window are not new just because their first order in the data is recent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..data.customers import customer_facts
+from ..display.formatting import format_amount, format_int
+from ..display.panel import Panel
+from ..display.plotting.customers import plot_monthly
+from ..findings import finding
+from ..i18n import t
+from ..periods import ALL, months_back
+from ..report import Report
+from ..stats import change, dispersion, lower, poisson_low
+from .common import NAME, all_months, fmt_num, history, last_year, peer_factor, scope_orders, signed
+from .retention import retention_months
+
+
+def new_customer_months(report: Report, region: str | None = None) -> pd.DataFrame:
+    """New customers per month in a scope (all months of the data, no gaps), and their first-month revenue.
+
+    A customer belongs to the region of its first order (its home region when it has none). Columns: month,
+    new_customers, first_revenue (their revenue in scope in the month they were acquired).
+    """
+    scope = report.region if region is None else region
+
+    def build(ds) -> pd.DataFrame:
+        cust = customer_facts(ds)
+        if scope != ALL:
+            cust = cust[cust["first_region"] == scope]
+        cust = cust[cust["acquired_month"].notna()]
+        orders = facts.in_region(facts.order_facts(ds), scope)
+        acquired = orders["customer_id"].map(cust["acquired_month"])
+        first = orders[orders["month"] == acquired]
+        months = all_months(ds)
+        return pd.DataFrame(
+            {
+                "month": months,
+                "new_customers": cust.groupby("acquired_month").size().reindex(months, fill_value=0).to_numpy(),
+                "first_revenue": first.groupby("month")["revenue"].sum().reindex(months, fill_value=0.0).to_numpy(),
+            }
+        )
+
+    return report.cached(NAME, f"new_customer_months:{scope}", build)
+
+
+def new_customer_test(report: Report, region: str | None = None) -> dict[str, Any]:
+    """New customers of the period against the usual month and last year, with the Poisson test.
+
+    Keys: count, usual (mean over ``market.history_months``), last_year, peer_factor (for a region: how the
+    rest of the company's new customers did this month against their usual level; for the whole company: how
+    its returning buyers did; at most 1), baseline (the lower of usual × peer_factor and last year), change,
+    p_value, avg_first_revenue (mean first-month revenue of a new customer over the history months), effect
+    (missing customers × avg_first_revenue), flagged (``new_customer_drop``: count at most
+    (1 − ``thresholds.market.new_customer_drop``) × baseline, p_value below ``thresholds.market.p_value``,
+    effect at least ``thresholds.market.min_effect_share`` of the scope's revenue).
+    """
+    thr = report.thresholds(NAME)
+    scope = report.region if region is None else region
+    months = new_customer_months(report, scope).set_index("month")
+    usual_months, ly_month = history(report), last_year(report)
+    count = int(months["new_customers"].get(report.period, 0))
+    hist = months.reindex(usual_months)
+    usual = float(hist["new_customers"].mean()) if usual_months else None
+    ly = float(months["new_customers"].get(ly_month)) if ly_month else None
+    factor = 1.0
+    if scope != ALL and usual is not None:  # peers: the rest of the company's new customers
+        company = new_customer_months(report, ALL).set_index("month")["new_customers"]
+        factor = peer_factor(
+            float(company.get(report.period, 0)) - count, float(company.reindex(usual_months).mean()) - usual
+        )
+    elif usual is not None:  # the whole company: its returning customers' buying (the same seasons, not acquisition)
+        returning = retention_months(report, ALL).set_index("month")["returning_buyers"]
+        factor = peer_factor(float(returning.get(report.period, 0)), float(returning.reindex(usual_months).mean()))
+    baseline = lower(None if usual is None else usual * factor, ly)
+    hist_new = float(hist["new_customers"].sum()) if usual_months else 0.0
+    avg_first = float(hist["first_revenue"].sum()) / hist_new if hist_new > 0 else None
+    missing = max((baseline or 0.0) - count, 0.0)
+    effect = missing * avg_first if avg_first is not None else 0.0
+    p_value = poisson_low(count, baseline, dispersion(hist["new_customers"]))
+    scope_revenue = float(facts.in_months(scope_orders(report, region), report.period)["revenue"].sum())
+    flagged = (
+        baseline is not None
+        and count <= (1 - thr["new_customer_drop"]) * baseline
+        and p_value < thr["p_value"]
+        and effect >= thr["min_effect_share"] * scope_revenue
+    )
+    return {
+        "count": count,
+        "usual": usual,
+        "last_year": ly,
+        "peer_factor": factor,
+        "baseline": baseline,
+        "change": change(count, baseline),
+        "p_value": p_value,
+        "avg_first_revenue": avg_first,
+        "effect": effect,
+        "flagged": bool(flagged),
+    }
+
+
+def new_customers_frame(report: Report, months: int = 13) -> pd.DataFrame:
+    """New customers per month for the ``months`` months up to the period, with the usual level of each month.
+
+    Columns: period, new_customers, first_revenue, usual (mean of the ``market.history_months`` months before).
+    """
+    frame = new_customer_months(report).copy()
+    n = report.settings(NAME)["history_months"]
+    frame["usual"] = frame["new_customers"].shift(1).rolling(n, min_periods=1).mean()
+    labels = report.covered(months_back(report.period, months))
+    frame = frame[frame["month"].isin(labels)].rename(columns={"month": "period"})
+    return frame.reset_index(drop=True)
+
+
+def new_customers_by_source(report: Report) -> pd.DataFrame:
+    """New customers per acquisition source (``customers.acquisition_channel``): this period, usual, last year."""
+    cust = customer_facts(report.ds)
+    if report.region != ALL:
+        cust = cust[cust["first_region"] == report.region]
+    usual_months, ly_month = history(report), last_year(report)
+    counts = cust.groupby(["source", "acquired_month"]).size().unstack(fill_value=0)
+    frame = pd.DataFrame(index=counts.index)
+    frame["new_customers"] = counts.get(report.period, 0)
+    frame["usual"] = counts.reindex(columns=usual_months, fill_value=0).mean(axis=1) if usual_months else np.nan
+    frame["last_year"] = counts.get(ly_month, 0) if ly_month else np.nan
+    frame = frame[(frame["new_customers"] > 0) | (frame["usual"] > 0)].rename_axis("source").reset_index()
+    frame["new_customers"] = frame["new_customers"].astype(int)
+    return frame.sort_values(["new_customers", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def scope_tests(report: Report) -> list[tuple[str, dict[str, str], dict[str, Any]]]:
+    """``(region, segment, new_customer_test)`` per scope a rule checks (ALL: company and regions), once per report.
+
+    ``acquisition_cost_high`` reads it too: where all acquisition fell, one finding is enough.
+    """
+
+    def build() -> list[tuple[str, dict[str, str], dict[str, Any]]]:
+        return [(region, segment, new_customer_test(report, region)) for region, segment in report.scopes(company=True)]
+
+    return report.memo(f"{NAME}_new_customer_tests", build)
+
+
+def new_customer_drop(report: Report) -> list[dict[str, Any]]:
+    """Rule new_customer_drop: the scopes (ALL: company and regions) whose :func:`new_customer_test` is flagged.
+
+    Thresholds: ``thresholds.market.{new_customer_drop, p_value, min_effect_share}``.
+    """
+    lang = report.lang
+    out = []
+    for _, segment, test in scope_tests(report):
+        if not test["flagged"]:
+            continue
+        values = {
+            "where": report.where(segment),
+            "count": format_int(test["count"]),
+            "baseline": fmt_num(test["baseline"]),
+            "usual": fmt_num(test["usual"]),
+            "last_year": format_int(test["last_year"]),
+            "change": signed(test["change"]),
+            "avg": format_amount(test["avg_first_revenue"], lang),
+        }
+        out.append(
+            finding(
+                report, "new_customer_drop", segment, values, angle=NAME,
+                metric="new_customers", value=test["count"], baseline=test["baseline"], effect=test["effect"],
+            )
+        )  # fmt: skip
+    return out
+
+
+def new_customer_metrics(report: Report) -> dict[str, Any]:
+    """New customers this month and in the usual month."""
+    new = new_customer_test(report)
+    return {"new_customers": new["count"], "new_customers_usual": new["usual"]}
+
+
+def new_customers_panel(report: Report) -> Panel:
+    """新客户获取: new customers per month against the usual level, and this month's by acquisition source."""
+    lang, m = report.lang, report.settings(NAME)["history_months"]
+    frame = new_customers_frame(report)
+    ax = plot_monthly(
+        frame, y="new_customers", reference="usual", reference_label=t("mk_usual", lang, m=m),
+        highlight=report.period, lang=lang, title=t("mk_new_title", lang),
+    )  # fmt: skip
+    if report.ds.has("customers"):
+        sources = new_customers_by_source(report)
+        table = pd.DataFrame(
+            {
+                t("mk_source", lang): sources["source"],
+                t("mk_new_customers", lang): sources["new_customers"].map(format_int),
+                t("mk_usual", lang, m=m): sources["usual"].map(lambda v: fmt_num(v)),
+                t("mk_yoy", lang): sources["last_year"].map(format_int),
+            }
+        )
+    else:
+        row = frame[frame["period"] == report.period]
+        table = pd.DataFrame(
+            {
+                t("period", lang): row["period"],
+                t("mk_new_customers", lang): row["new_customers"].map(format_int),
+                t("mk_usual", lang, m=m): row["usual"].map(lambda v: fmt_num(v)),
+                t("mk_first_revenue", lang): row["first_revenue"].map(lambda v: format_amount(v, lang)),
+            }
+        )
+    return Panel(frame=frame, table=table, figure=ax.figure, note=t("mk_new_note", lang, m=m))

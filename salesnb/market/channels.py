@@ -1,0 +1,218 @@
+"""渠道效能: revenue, orders and gross margin per channel this month against its baseline (``channel_underperform``).
+
+In a region the peers of a channel are the same channel in the other regions; in the whole company they are
+the other channels.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting import plot_bar_compare
+from ..findings import finding
+from ..i18n import t
+from ..periods import ALL
+from ..report import Report
+from ..stats import dispersion, poisson_low
+from .common import NAME, fmt_num, history, last_year, peer_factor, scope_orders, signed
+
+
+def order_costs(report: Report) -> pd.Series:
+    """Cost per order id: Σ quantity × unit cost (``order_lines.unit_cost``, else ``products.unit_cost``).
+
+    Orders without any known line cost are absent.
+    """
+
+    def build(ds) -> pd.Series:
+        lines = ds.get("order_lines")
+        if lines is None or lines.empty:
+            return pd.Series(dtype=float)
+        cost = lines["unit_cost"] if "unit_cost" in lines.columns else pd.Series(np.nan, index=lines.index)
+        products = ds.get("products")
+        if products is not None and "unit_cost" in products.columns:
+            cost = cost.fillna(lines["product_id"].map(products.set_index("product_id")["unit_cost"]))
+        known = cost.notna()
+        if not known.any():
+            return pd.Series(dtype=float)
+        per_line = (lines["quantity"] * cost)[known]
+        return per_line.groupby(lines.loc[known, "order_id"]).sum()
+
+    return report.cached(NAME, "order_costs", build)
+
+
+def channel_months(report: Report, region: str) -> pd.DataFrame:
+    """Revenue, orders, and revenue/cost of the orders with a known cost, per channel and month in a scope.
+
+    An order without any known line cost is left out of the margin figures (see :func:`order_costs`).
+    """
+
+    def build(ds) -> pd.DataFrame:
+        orders = facts.in_region(facts.order_facts(ds), region)
+        known = orders["order_id"].map(order_costs(report))
+        rows = pd.DataFrame(
+            {
+                "channel": orders["channel"].astype(str),
+                "month": orders["month"],
+                "revenue": orders["revenue"],
+                "orders": 1,
+                "costed_revenue": orders["revenue"].where(known.notna(), 0.0),
+                "cost": known.fillna(0.0),
+            }
+        )
+        return rows.groupby(["channel", "month"], sort=True).sum().astype(float)
+
+    return report.cached(NAME, f"channel_months:{region}", build)
+
+
+def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
+    """Revenue, orders and gross margin per channel this period, against last month, last year and the usual level.
+
+    Columns: channel, revenue, orders, customers, share, prev_month, mom, last_year, yoy, trailing_avg,
+    vs_trailing, usual (mean revenue of the ``market.history_months`` months before), usual_orders,
+    peer_factor (how the same channel did in the other regions — in the whole company: how the other channels
+    did — this month against usual, at most 1), baseline (the lower of usual × peer_factor and last year),
+    change (against it), margin, usual_margin, p_value (Poisson: this few orders given the orders baseline),
+    flagged (``channel_underperform``: change at or below −``thresholds.market.channel_decline``, p_value below
+    ``thresholds.market.p_value`` and revenue at stake at least ``thresholds.market.min_effect_share`` of the
+    scope's revenue), effect (baseline − revenue). Sorted by revenue.
+    """
+    thr = report.thresholds(NAME)
+    scope = report.region if region is None else region
+    columns = ["channel", "revenue", "orders", "customers", "share", "prev_month", "mom", "last_year", "yoy"]
+    columns += ["trailing_avg", "vs_trailing", "usual", "usual_orders", "peer_factor", "baseline", "change"]
+    columns += ["margin", "usual_margin", "p_value", "flagged", "effect"]
+    months, ly_month = history(report), last_year(report)
+    prev = report.covered([str(report.baselines.previous_month)])
+    trailing = report.trailing()
+    cube = channel_months(report, scope)
+    if cube.empty:
+        return pd.DataFrame(columns=columns)
+    company = channel_months(report, ALL)
+    names = ("revenue", "orders", "costed_revenue", "cost")
+    wide = {name: cube[name].unstack(fill_value=0.0) for name in names}
+    whole = {name: company[name].unstack(fill_value=0.0).reindex(wide[name].index, fill_value=0.0) for name in names}
+
+    def mean_of(name: str, labels: list[str], source: dict | None = None) -> pd.Series:
+        table = (source or wide)[name]
+        if not labels:
+            return pd.Series(np.nan, index=table.index)
+        return table.reindex(columns=labels, fill_value=0.0).sum(axis=1) / len(labels)
+
+    def margin_of(labels: list[str]) -> pd.Series:
+        revenue = mean_of("costed_revenue", labels)
+        return 1 - mean_of("cost", labels) / revenue.where(revenue > 0)
+
+    now = [report.period]
+    ly = [ly_month] if ly_month else []
+    frame = pd.DataFrame(
+        {
+            "revenue": mean_of("revenue", now),
+            "orders": mean_of("orders", now).astype(int),
+            "prev_month": mean_of("revenue", prev),
+            "last_year": mean_of("revenue", ly),
+            "last_year_orders": mean_of("orders", ly),
+            "trailing_avg": mean_of("revenue", trailing),
+            "usual": mean_of("revenue", months),
+            "usual_orders": mean_of("orders", months),
+            "margin": margin_of(now),
+            "usual_margin": margin_of(months),
+        }
+    ).rename_axis("channel")
+    if scope == ALL:  # peers: the other channels
+        peer_now = frame["revenue"].sum() - frame["revenue"]
+        peer_usual = frame["usual"].sum() - frame["usual"]
+    else:  # peers: the same channel in the other regions
+        peer_now = mean_of("revenue", now, whole) - frame["revenue"]
+        peer_usual = mean_of("revenue", months, whole) - frame["usual"]
+    frame["peer_factor"] = peer_factor(peer_now, peer_usual)
+    frame = frame[(frame["revenue"] > 0) | (frame["usual"] > 0) | (frame["last_year"] > 0)].reset_index()
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    buyers = facts.in_months(scope_orders(report, scope), report.period).groupby("channel")["customer_id"].nunique()
+    frame["customers"] = frame["channel"].map(buyers).fillna(0).astype(int)
+    scope_revenue = float(frame["revenue"].sum())
+    frame["share"] = frame["revenue"] / scope_revenue if scope_revenue > 0 else np.nan
+    for name, base in (("mom", "prev_month"), ("yoy", "last_year"), ("vs_trailing", "trailing_avg")):
+        frame[name] = frame["revenue"] / frame[base].where(frame[base] > 0) - 1
+    expected = pd.concat([frame["usual"] * frame["peer_factor"], frame["last_year"]], axis=1)
+    frame["baseline"] = expected.min(axis=1, skipna=True)
+    expected_orders = pd.concat([frame["usual_orders"] * frame["peer_factor"], frame["last_year_orders"]], axis=1)
+    frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
+    history_orders = wide["orders"].reindex(columns=months, fill_value=0.0)
+    frame["p_value"] = [
+        poisson_low(n, None if pd.isna(u) else u, dispersion(history_orders.loc[c]) if months else 1.0)
+        for c, n, u in zip(frame["channel"], frame["orders"], expected_orders.min(axis=1, skipna=True), strict=True)
+    ]
+    frame["effect"] = (frame["baseline"] - frame["revenue"]).clip(lower=0.0).fillna(0.0)
+    frame["flagged"] = (
+        (frame["change"] <= -thr["channel_decline"])
+        & (frame["p_value"] < thr["p_value"])
+        & (frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum())))
+    )
+    frame = frame.sort_values(["revenue", "channel"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)[columns]
+
+
+def underperform(report: Report) -> list[dict[str, Any]]:
+    """Rule channel_underperform: the channels :func:`channel_frame` flags, per scope (ALL: company and regions).
+
+    Thresholds: ``thresholds.market.{channel_decline, p_value, min_effect_share}``.
+    """
+    lang = report.lang
+    out = []
+    for region, segment in report.scopes(company=True):
+        for row in channel_frame(report, region).itertuples():
+            if not row.flagged:
+                continue
+            values = {
+                "where": report.where(segment),
+                "channel": row.channel,
+                "revenue": format_amount(row.revenue, lang),
+                "orders": format_int(row.orders),
+                "baseline": format_amount(row.baseline, lang),
+                "change": signed(row.change),
+                "usual_orders": fmt_num(row.usual_orders),
+            }
+            out.append(
+                finding(
+                    report, "channel_underperform", {**segment, "channel": row.channel}, values, angle=NAME,
+                    metric="channel_revenue", value=row.revenue, baseline=row.baseline, effect=row.effect,
+                )
+            )  # fmt: skip
+    return out
+
+
+def channel_panel(report: Report) -> Panel:
+    """渠道效能: revenue per channel this month against its baseline, with growth and gross margin."""
+    lang, m = report.lang, report.settings(NAME)["history_months"]
+    frame = channel_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("no_data", lang))
+    ax = plot_bar_compare(
+        frame, label="channel", current="revenue", baseline="baseline", lang=lang,
+        legend=(t("mk_value", lang), t("mk_baseline", lang)), title=t("mk_channel_title", lang),
+    )  # fmt: skip
+    table = pd.DataFrame(
+        {
+            t("mk_channel", lang): frame["channel"],
+            t("mk_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("mk_share", lang): frame["share"].map(format_pct),
+            t("mk_orders", lang): frame["orders"].map(format_int),
+            t("mk_mom", lang): frame["mom"].map(signed),
+            t("mk_yoy", lang): frame["yoy"].map(signed),
+            t("mk_baseline", lang): frame["baseline"].map(lambda v: format_amount(v, lang)),
+            t("mk_change", lang): frame["change"].map(signed),
+            t("mk_margin", lang): frame["margin"].map(format_pct),
+            t("mk_margin_change", lang): (frame["margin"] - frame["usual_margin"]).map(signed),
+        }
+    )
+    note = t("mk_channel_note", lang, m=m)
+    if frame["margin"].isna().all():
+        note += " " + t("mk_no_cost", lang)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

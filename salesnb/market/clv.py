@@ -1,0 +1,155 @@
+"""客户终身价值, 高价值客户流失风险: customer value from BG/NBD + Gamma-Gamma, and the valuable customers at risk.
+
+The models are :mod:`salesnb.models.customer_value`, fitted on the scope's purchase histories up to the month end.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..data.customers import customer_names
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting.customers import plot_clv, plot_ranking
+from ..i18n import t
+from ..models import customer_value
+from ..periods import month_end
+from ..report import Report
+from .common import NAME, fmt_num, scope_orders
+
+
+def _horizon_weeks(period: str) -> float:
+    """Length of the month after ``period`` in the model's time unit (weeks)."""
+    nxt = pd.Period(period, freq="M") + 1
+    return nxt.days_in_month / customer_value.DAYS_PER_UNIT
+
+
+def clv_model(report: Report) -> dict[str, Any]:
+    """Fit BG/NBD and Gamma-Gamma on the scope's purchase histories up to the period end (memoised per report).
+
+    Returns ``{"customers": frame, "bgnbd": BGNBD or None, "spend": GammaGamma or None, "horizon": weeks}``;
+    the frame is :func:`salesnb.models.customer_value.customer_values`' output (empty when the model cannot be fitted).
+    """
+
+    def build() -> dict[str, Any]:
+        summary = customer_value.summarise(scope_orders(report), month_end(report.period))
+        horizon = _horizon_weeks(report.period)
+        try:
+            frame, bgnbd, spend = customer_value.customer_values(summary, horizon)
+        except customer_value.ModelFitError:
+            return {"customers": summary.iloc[0:0], "bgnbd": None, "spend": None, "horizon": horizon}
+        return {"customers": frame, "bgnbd": bgnbd, "spend": spend, "horizon": horizon}
+
+    return report.memo(f"{NAME}_clv", build)
+
+
+def clv_frame(report: Report) -> pd.DataFrame:
+    """Per customer in scope: purchase history, P(alive) and the expected purchases and value next month.
+
+    Columns: customer_id, frequency, recency, T (weeks), monetary, first_value, total_value, last_purchase,
+    p_alive, expected_purchases, expected_spend, expected_value, name. Sorted by expected value, largest first.
+    """
+    frame = clv_model(report)["customers"].reset_index()
+    if frame.empty:
+        return frame
+    frame["name"] = customer_names(report.ds, frame["customer_id"])
+    frame = frame.sort_values(["expected_value", "customer_id"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def clv_at_risk_frame(report: Report) -> pd.DataFrame:
+    """Valuable customers likely to be lost, ranked by value at risk = historic revenue × (1 − P(alive)).
+
+    Valuable: the top ``market.clv_top_share`` of customers by historic revenue; likely lost: P(alive) below
+    ``thresholds.market.clv_risk_p_alive``.
+    """
+    top_share, risk = report.settings(NAME)["clv_top_share"], report.thresholds(NAME)["clv_risk_p_alive"]
+    frame = clv_frame(report)
+    columns = ["customer_id", "name", "total_value", "frequency", "last_purchase", "days_since", "p_alive"]
+    columns += ["expected_value", "value_at_risk"]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    cutoff = frame["total_value"].quantile(1 - top_share)
+    valuable = frame[(frame["total_value"] >= cutoff) & (frame["p_alive"] < risk)].copy()
+    valuable["days_since"] = (month_end(report.period) - valuable["last_purchase"]).dt.days
+    valuable["value_at_risk"] = valuable["total_value"] * (1 - valuable["p_alive"])
+    valuable = valuable.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], kind="stable")
+    return valuable.reset_index(drop=True)[columns]
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """Customers modelled, their mean P(alive), expected purchases and value next month, value at risk."""
+    fit = clv_model(report)
+    customers = fit["customers"]
+    if fit["bgnbd"] is None or not len(customers):
+        return {}
+    at_risk = clv_at_risk_frame(report)
+    return {
+        "clv_customers": int(len(customers)),
+        "clv_mean_p_alive": float(customers["p_alive"].mean()),
+        "clv_expected_purchases_next_month": float(customers["expected_purchases"].sum()),
+        "clv_expected_value_next_month": float(customers["expected_value"].sum()),
+        "clv_at_risk_customers": int(len(at_risk)),
+        "clv_value_at_risk": float(at_risk["value_at_risk"].sum()),
+    }
+
+
+def clv_panel(report: Report) -> Panel:
+    """客户终身价值: historic value against P(alive) per customer, and the customers worth most next month."""
+    lang = report.lang
+    fit = clv_model(report)
+    frame = clv_frame(report)
+    if fit["bgnbd"] is None or frame.empty:
+        return Panel(frame=frame, note=t("mk_clv_unfit", lang))
+    ax = plot_clv(
+        frame, risk=report.thresholds(NAME)["clv_risk_p_alive"], lang=lang, title=t("mk_clv_title", lang),
+        xlabel=t("mk_historic_value", lang), ylabel=t("mk_p_alive", lang),
+    )  # fmt: skip
+    shown = frame.head(report.config["report"]["top_n"])
+    table = pd.DataFrame(
+        {
+            t("mk_customer", lang): shown["name"],
+            t("mk_historic_value", lang): shown["total_value"].map(lambda v: format_amount(v, lang)),
+            t("mk_frequency", lang): shown["frequency"].map(format_int),
+            t("mk_p_alive", lang): shown["p_alive"].map(format_pct),
+            t("mk_expected_purchases", lang): shown["expected_purchases"].map(lambda v: fmt_num(v, 2)),
+            t("mk_expected_value", lang): shown["expected_value"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    b, s = fit["bgnbd"], fit["spend"]
+    note = t(
+        "mk_clv_note", lang, r=fmt_num(b.r, 3), alpha=fmt_num(b.alpha, 3), a=fmt_num(b.a, 3), b=fmt_num(b.b, 3),
+        n=format_int(b.customers), p=fmt_num(s.p if s else None, 2), q=fmt_num(s.q if s else None, 2),
+        gamma=fmt_num(s.gamma if s else None, 1), k=format_int(s.customers if s else 0),
+        total=format_amount(frame["expected_value"].sum(), lang),
+    )  # fmt: skip
+    if s is None:
+        note += " " + t("mk_clv_no_spend", lang)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+
+
+def clv_at_risk_panel(report: Report) -> Panel:
+    """高价值客户流失风险: the valuable customers least likely to still be active, by value at risk."""
+    lang = report.lang
+    top_share, risk = report.settings(NAME)["clv_top_share"], report.thresholds(NAME)["clv_risk_p_alive"]
+    frame = clv_at_risk_frame(report)
+    note = t("mk_at_risk_note", lang, top=format_pct(top_share, 0), p=format_pct(risk, 0))
+    if frame.empty:
+        return Panel(frame=frame, note=t("mk_at_risk_none", lang) + " " + note)
+    shown = frame.head(report.config["report"]["top_n"])
+    ax = plot_ranking(
+        shown, label="name", value="value_at_risk", kind="amount", lang=lang, title=t("mk_at_risk_title", lang)
+    )
+    table = pd.DataFrame(
+        {
+            t("mk_customer", lang): shown["name"],
+            t("mk_historic_value", lang): shown["total_value"].map(lambda v: format_amount(v, lang)),
+            t("mk_frequency", lang): shown["frequency"].map(format_int),
+            t("mk_last_purchase", lang): shown["last_purchase"].dt.strftime("%Y-%m-%d"),
+            t("mk_p_alive", lang): shown["p_alive"].map(format_pct),
+            t("mk_value_at_risk", lang): shown["value_at_risk"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -1,0 +1,66 @@
+"""The market angle's own small helpers: the usual-level window, last year, the peer factor, number texts.
+
+The **usual level** a month is tested against is the mean (or pooled rate) of the ``market.history_months``
+months before it, scaled by a **peer factor** (at most 1): how comparable segments did this month against their
+own usual level. A fall is judged against the lower of that and the same month last year.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..data import facts
+from ..data.dataset import Dataset
+from ..display.formatting import format_pct
+from ..periods import shift_month
+from ..report import Report
+
+NAME = "market"  # the angle: its settings section and thresholds
+
+
+def history(report: Report, period: str | None = None) -> list[str]:
+    """The ``market.history_months`` months before ``period`` (default: the report's) that the data covers."""
+    return report.history(report.settings(NAME)["history_months"], period)
+
+
+def last_year(report: Report, period: str | None = None) -> str | None:
+    """The same month a year before ``period`` (default: the report's), ``None`` when the data does not cover it."""
+    month = shift_month(period or report.period, 12)
+    return month if report.covered([month]) else None
+
+
+def all_months(ds: Dataset) -> list[str]:
+    """Every month from the first to the last order month, without gaps."""
+    first, last = facts.data_months(ds)
+    return [str(p) for p in pd.period_range(first, last, freq="M")]
+
+
+def scope_orders(report: Report, region: str | None = None) -> pd.DataFrame:
+    """The order facts of ``region`` (default: the report's region; ``ALL``: every order)."""
+    return facts.in_region(facts.order_facts(report.ds), report.region if region is None else region)
+
+
+def peer_factor(now: float | pd.Series, usual: float | pd.Series) -> float | pd.Series:
+    """How far comparable segments fell this month against their usual level: min(1, now ÷ usual), 1 when unknown.
+
+    Scaling a segment's usual level by it keeps a seasonal or company-wide dip from being blamed on one
+    segment; growth elsewhere never raises the bar (the factor is at most 1).
+    """
+    if isinstance(now, pd.Series):
+        ratio = now / usual.where(usual > 0)
+        return ratio.clip(upper=1.0).fillna(1.0)
+    if usual is None or not usual > 0 or now is None or math.isnan(now):
+        return 1.0
+    return min(1.0, float(now) / float(usual))
+
+
+def fmt_num(value: float | None, digits: int = 1) -> str:
+    """``value`` with ``digits`` decimals, ``—`` when missing."""
+    return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+
+def signed(value: float | None) -> str:
+    """A change as a signed percentage (``+12.0%``)."""
+    return format_pct(value, signed=True)

@@ -1,0 +1,296 @@
+"""区域排名, 行业 / 企业规模渗透: every region against the company and its baseline; customers per segment.
+
+In the ALL report a region underperforms (``region_underperform``) when it misses its target badly or falls well
+below its baseline; a region report shows its own row against the company average.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..data.customers import customer_facts, size_band, size_band_labels
+from ..data.targets import total_target
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting import plot_composition
+from ..display.plotting.customers import plot_ranking
+from ..display.plotting.style import DPI, FIGSIZE, ROW_HEIGHT
+from ..findings import finding
+from ..i18n import t
+from ..periods import ALL, months_back
+from ..report import Report
+from ..stats import change, ratio
+from .common import NAME, all_months, history, last_year, peer_factor, scope_orders, signed
+
+# ------------------------------------------------------------------------------------------------ ranking
+
+
+def region_frame(report: Report) -> pd.DataFrame:
+    """Every region's revenue, target attainment and growth this period, and its deviation from the average.
+
+    Columns: rank, region, revenue, orders, target, attainment, trailing_avg, vs_trailing, last_year, yoy,
+    share (of company revenue), vs_average (revenue against the mean region revenue), attainment_gap (points
+    against the company attainment), usual (mean revenue over ``market.history_months``), peer_factor (the
+    rest of the company this month against its usual level, at most 1), baseline (the lower of usual ×
+    peer_factor and last year), change (against it), flagged (``region_underperform``: attainment below
+    ``thresholds.market.region_attainment`` or a fall of ``thresholds.market.region_decline`` against the
+    baseline, with at least ``thresholds.market.min_effect_share`` of the company's revenue at stake), effect
+    (the larger of the gap to target and to the baseline). Sorted best first (attainment, else growth).
+    """
+    ds, thr = report.ds, report.thresholds(NAME)
+    columns = ["rank", "region", "revenue", "orders", "target", "attainment", "trailing_avg", "vs_trailing"]
+    columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "peer_factor", "baseline"]
+    columns += ["change", "flagged", "effect"]
+    regions = facts.regions(ds)
+    if not regions:
+        return pd.DataFrame(columns=columns)
+    orders = facts.order_facts(ds)
+    months, ly = history(report), last_year(report)
+    trailing = report.trailing()
+    monthly = orders.pivot_table(index="region", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
+    monthly = monthly.reindex(index=regions, columns=all_months(ds), fill_value=0.0)
+
+    def mean_of(labels: list[str]) -> pd.Series:
+        return monthly[labels].sum(axis=1) / len(labels) if labels else pd.Series(np.nan, index=monthly.index)
+
+    company_revenue = float(facts.in_months(orders, report.period)["revenue"].sum())
+    company_target = total_target(ds, [report.period], ALL)
+    company_usual = float(facts.in_months(orders, months)["revenue"].sum()) / len(months) if months else np.nan
+    frame = pd.DataFrame(
+        {
+            "revenue": mean_of([report.period]),
+            "orders": facts.in_months(orders, report.period).groupby("region").size().reindex(regions, fill_value=0),
+            "target": [total_target(ds, [report.period], r) for r in regions],
+            "trailing_avg": mean_of(trailing),
+            "last_year": mean_of([ly] if ly else []),
+            "usual": mean_of(months),
+        }
+    ).rename_axis("region")
+    frame["target"] = pd.to_numeric(frame["target"], errors="coerce").astype(float)
+    frame["peer_factor"] = peer_factor(company_revenue - frame["revenue"], company_usual - frame["usual"])
+    frame["baseline"] = pd.concat([frame["usual"] * frame["peer_factor"], frame["last_year"]], axis=1).min(axis=1)
+    frame = frame.reset_index()
+    frame["attainment"] = frame["revenue"] / frame["target"].where(frame["target"] > 0)
+    frame["vs_trailing"] = frame["revenue"] / frame["trailing_avg"].where(frame["trailing_avg"] > 0) - 1
+    frame["yoy"] = frame["revenue"] / frame["last_year"].where(frame["last_year"] > 0) - 1
+    frame["share"] = frame["revenue"] / company_revenue if company_revenue > 0 else np.nan
+    mean_revenue = frame["revenue"].mean()
+    frame["vs_average"] = frame["revenue"] / mean_revenue - 1 if mean_revenue > 0 else np.nan
+    frame["attainment_gap"] = frame["attainment"] - ratio(company_revenue, company_target)
+    frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
+    low_attainment = frame["attainment"] < thr["region_attainment"]
+    falling = frame["change"] <= -thr["region_decline"]
+    gap_target = (frame["target"] - frame["revenue"]).where(low_attainment, 0.0).fillna(0.0)
+    gap_base = (frame["baseline"] - frame["revenue"]).where(falling, 0.0).fillna(0.0)
+    frame["effect"] = np.maximum(gap_target, gap_base).clip(lower=0.0)
+    frame["flagged"] = (low_attainment | falling) & (frame["effect"] >= thr["min_effect_share"] * company_revenue)
+    key = "attainment" if frame["attainment"].notna().any() else "vs_trailing"
+    frame = frame.sort_values([key, "region"], ascending=[False, True], na_position="last", kind="stable")
+    frame["rank"] = np.arange(1, len(frame) + 1)
+    return frame.reset_index(drop=True)[columns]
+
+
+def company_summary(report: Report) -> dict[str, float | None]:
+    """The company's attainment and growth and the average region revenue, for a region's comparison row."""
+    ds = report.ds
+    orders = facts.order_facts(ds)
+    revenue = float(facts.in_months(orders, report.period)["revenue"].sum())
+    trailing = report.trailing()
+    ly = last_year(report)
+    trailing_avg = float(facts.in_months(orders, trailing)["revenue"].sum()) / len(trailing) if trailing else None
+    ly_revenue = float(facts.in_months(orders, ly)["revenue"].sum()) if ly else None
+    n = max(len(facts.regions(ds)), 1)
+    target = total_target(ds, [report.period], ALL)
+    return {
+        "revenue": revenue,
+        "avg_region_revenue": revenue / n,
+        "target": target,
+        "attainment": ratio(revenue, target),
+        "vs_trailing": change(revenue, trailing_avg),
+        "yoy": change(revenue, ly_revenue),
+    }
+
+
+def underperform(report: Report) -> list[dict[str, Any]]:
+    """Rule region_underperform (ALL report only): the regions :func:`region_frame` flags.
+
+    Thresholds: ``thresholds.market.{region_attainment, region_decline, min_effect_share}``.
+    """
+    if report.region != ALL:
+        return []
+    thr, lang = report.thresholds(NAME), report.lang
+    company = company_summary(report)
+    out = []
+    for row in region_frame(report).itertuples():
+        if not row.flagged:
+            continue
+        values = {
+            "region": row.region,
+            "revenue": format_amount(row.revenue, lang),
+            "attainment": format_pct(row.attainment),
+            "company": format_pct(company["attainment"]),
+            "baseline": format_amount(row.baseline, lang),
+            "change": signed(row.change),
+        }
+        low = not pd.isna(row.attainment) and row.attainment < thr["region_attainment"]
+        out.append(
+            finding(
+                report, "region_underperform", {"region": row.region}, values, angle=NAME,
+                metric="attainment" if low else "revenue_vs_baseline",
+                value=row.attainment if low else row.revenue, baseline=1.0 if low else row.baseline,
+                effect=row.effect,
+            )
+        )  # fmt: skip
+    return out
+
+
+def region_panel(report: Report) -> Panel:
+    """区域排名: every region's attainment (or growth) against the company; a region report highlights its own."""
+    lang = report.lang
+    frame = region_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("no_data", lang))
+    company = company_summary(report)
+    by_attainment = frame["attainment"].notna().any()
+    value, reference = (
+        ("attainment", company["attainment"]) if by_attainment else ("vs_trailing", company["vs_trailing"])
+    )
+    ax = plot_ranking(
+        frame, label="region", value=value, reference=reference,
+        reference_label=t("mk_company_line", lang, value=format_pct(reference)),
+        highlight=None if report.region == ALL else report.region, lang=lang,
+        title=t("mk_region_title" if by_attainment else "mk_region_growth_title", lang),
+    )  # fmt: skip
+    shown = frame if report.region == ALL else frame[frame["region"] == report.region]
+    rows = pd.DataFrame(
+        {
+            t("mk_rank", lang): shown["rank"].map(str),
+            t("mk_region", lang): shown["region"],
+            t("mk_revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
+            t("mk_target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+            t("mk_attainment", lang): shown["attainment"].map(format_pct),
+            t("mk_vs_trailing", lang): shown["vs_trailing"].map(signed),
+            t("mk_yoy", lang): shown["yoy"].map(signed),
+            t("mk_share", lang): shown["share"].map(format_pct),
+            t("mk_vs_average", lang): shown["vs_average"].map(signed),
+        }
+    )
+    average = {
+        t("mk_rank", lang): "",
+        t("mk_region", lang): t("mk_company_avg", lang),
+        t("mk_revenue", lang): format_amount(company["avg_region_revenue"], lang),
+        t("mk_target", lang): format_amount(
+            None if company["target"] is None else company["target"] / len(frame), lang
+        ),
+        t("mk_attainment", lang): format_pct(company["attainment"]),
+        t("mk_vs_trailing", lang): signed(company["vs_trailing"]),
+        t("mk_yoy", lang): signed(company["yoy"]),
+        t("mk_share", lang): format_pct(1 / len(frame)),
+        t("mk_vs_average", lang): format_pct(0.0),
+    }
+    table = pd.concat([rows, pd.DataFrame([average])], ignore_index=True)
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+# -------------------------------------------------------------------------------------------- penetration
+
+
+def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
+    """Customers, active customers and revenue per industry (``by="industry"``) or size band (``"size_band"``).
+
+    The base is the scope's customers (home region) acquired by the end of the period; ``active`` of them
+    ordered in the ``rfm.lookback_months`` months up to the period, ``buyers`` in the period. Revenue is the
+    period's revenue in scope by the buying customer's segment, ``revenue_share`` its share (sums to 1), and
+    ``vs_trailing`` its change against the trailing average.
+    """
+    if by not in ("industry", "size_band"):
+        raise ValueError(f"penetration is by 'industry' or 'size_band', not {by!r}")
+    cust = customer_facts(report.ds)
+    edges = report.config["customers"]["size_bands"]
+    segment_of = cust["industry"] if by == "industry" else size_band(cust["employee_count"], edges)
+    window = months_back(report.period, report.config["rfm"]["lookback_months"])
+    base = cust[cust["acquired_month"].isna() | (cust["acquired_month"] <= report.period)]
+    if report.region != ALL:
+        base = base[base["region"] == report.region]
+    orders = scope_orders(report)
+    active_ids = set(facts.in_months(orders, window)["customer_id"])
+    now = facts.in_months(orders, report.period)
+    trailing = report.trailing()
+    before = facts.in_months(orders, trailing)
+    seg_base = segment_of.reindex(base.index)
+    frame = pd.DataFrame(
+        {
+            "customers": seg_base.value_counts(),
+            "active": seg_base[base.index.isin(active_ids)].value_counts(),
+            "buyers": seg_base[base.index.isin(set(now["customer_id"]))].value_counts(),
+            "revenue": now.groupby(now["customer_id"].map(segment_of).fillna(facts.UNKNOWN))["revenue"].sum(),
+            "trailing_revenue": before.groupby(before["customer_id"].map(segment_of).fillna(facts.UNKNOWN))[
+                "revenue"
+            ].sum()
+            / max(len(trailing), 1),
+        }
+    ).fillna(0.0)
+    frame.index.name = "segment"
+    for column in ("customers", "active", "buyers"):
+        frame[column] = frame[column].astype(int)
+    frame["active_rate"] = frame["active"] / frame["customers"].where(frame["customers"] > 0)
+    frame["buy_rate"] = frame["buyers"] / frame["customers"].where(frame["customers"] > 0)
+    total = frame["revenue"].sum()
+    frame["revenue_share"] = frame["revenue"] / total if total > 0 else np.nan
+    frame["vs_trailing"] = frame["revenue"] / frame["trailing_revenue"].where(frame["trailing_revenue"] > 0) - 1
+    frame = frame.reset_index()
+    if by == "size_band":
+        order = {label: i for i, label in enumerate(size_band_labels(edges) + [facts.UNKNOWN])}
+        frame = frame.sort_values("segment", key=lambda s: s.map(order), kind="stable")
+    else:
+        frame = frame.sort_values(["revenue", "segment"], ascending=[False, True], kind="stable")
+    columns = ["segment", "customers", "active", "active_rate", "buyers", "buy_rate", "revenue", "revenue_share"]
+    return frame.reset_index(drop=True)[columns + ["trailing_revenue", "vs_trailing"]]
+
+
+def penetration_panel(report: Report, by: str = "industry") -> Panel:
+    """行业 / 企业规模渗透: revenue share and the share of customers active, per segment."""
+    lang = report.lang
+    skipped = report.needs("customers")
+    if skipped:
+        return skipped
+    frame = penetration_frame(report, by)
+    if frame.empty:
+        return Panel(frame=frame, note=t("no_data", lang))
+    name = t("mk_industry" if by == "industry" else "mk_size_band", lang)
+    rows = len(frame)
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(FIGSIZE[0], max(FIGSIZE[1], ROW_HEIGHT * rows + 1.2)), dpi=DPI, layout="constrained",
+        sharey=True,
+    )  # fmt: skip
+    plot_composition(
+        frame, label="segment", value="revenue", baseline="trailing_revenue", ax=left, lang=lang,
+        legend=(t("mk_value", lang), t("mk_trailing_avg", lang)),
+        title=f"{t('mk_share', lang)} · {name}",
+    )  # fmt: skip
+    active_all = ratio(frame["active"].sum(), frame["customers"].sum())
+    plot_ranking(
+        frame, label="segment", value="active_rate", reference=active_all,
+        reference_label=t("mk_company_line", lang, value=format_pct(active_all)) if report.region == ALL else None,
+        ax=right, lang=lang, title=t("mk_active_rate", lang),
+    )  # fmt: skip
+    right.tick_params(axis="y", labelleft=False)
+    table = pd.DataFrame(
+        {
+            name: frame["segment"],
+            t("mk_customers", lang): frame["customers"].map(format_int),
+            t("mk_active", lang): frame["active"].map(format_int),
+            t("mk_active_rate", lang): frame["active_rate"].map(format_pct),
+            t("mk_buyers", lang): frame["buyers"].map(format_int),
+            t("mk_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("mk_share", lang): frame["revenue_share"].map(format_pct),
+            t("mk_vs_trailing", lang): frame["vs_trailing"].map(signed),
+        }
+    )
+    note = t("mk_penetration_note", lang, months=report.config["rfm"]["lookback_months"])
+    return Panel(frame=frame, table=table, figure=fig, note=note)

@@ -1,0 +1,240 @@
+"""客户留存: of the customers who bought in the trailing window, the share who buy again (``customer_churn_rise``).
+
+**Retention** of a month: of the customers who bought in the ``baselines.trailing_months`` months before it,
+the share who buy again in the month; the others are **lapsed**. A **returning buyer** is a buyer acquired
+before the month.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..data.customers import customer_facts
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting.customers import plot_monthly
+from ..findings import finding
+from ..i18n import t
+from ..periods import ALL, months_back
+from ..report import Report
+from ..stats import binom_low, lower
+from .common import NAME, all_months, history, last_year, peer_factor
+
+
+def retention_months(report: Report, region: str | None = None) -> pd.DataFrame:
+    """Buyers, returning buyers, retention and lapsing per month in a scope (all months of the data).
+
+    Columns: month, buyers, returning_buyers (acquired before the month), repeat_rate (their share of
+    buyers), revenue, returning_revenue, window_buyers (bought in the ``baselines.trailing_months`` months
+    before), retained (of them, bought in the month), lapsed (did not), retention_rate, retained_revenue.
+    The first months, whose window is not fully inside the data, have NaN retention.
+    """
+    scope = report.region if region is None else region
+    k = report.config["baselines"]["trailing_months"]
+
+    def build(ds) -> pd.DataFrame:
+        months = all_months(ds)
+        orders = facts.in_region(facts.order_facts(ds), scope)
+        revenue = orders.pivot_table(
+            index="customer_id", columns="month", values="revenue", aggfunc="sum", fill_value=0.0
+        ).reindex(columns=months, fill_value=0.0)
+        bought = (
+            orders.groupby(["customer_id", "month"]).size().unstack(fill_value=0).reindex(columns=months, fill_value=0)
+        ) > 0
+        bought = bought.reindex(revenue.index, fill_value=False)
+        acquired = customer_facts(ds)["acquired_month"].reindex(bought.index)
+        month_arr = np.array(months, dtype=object)
+        returning = acquired.to_numpy(dtype=object)[:, None] < month_arr[None, :]
+        b = bought.to_numpy()
+        counts = np.concatenate([np.zeros((b.shape[0], 1), dtype=int), np.cumsum(b, axis=1)], axis=1)
+        window = np.zeros_like(b)
+        for j in range(len(months)):
+            lo = max(j - k, 0)
+            window[:, j] = (counts[:, j] - counts[:, lo]) > 0
+        rev = revenue.to_numpy()
+        frame = pd.DataFrame(
+            {
+                "month": months,
+                "buyers": b.sum(axis=0),
+                "returning_buyers": (b & returning).sum(axis=0),
+                "revenue": rev.sum(axis=0),
+                "returning_revenue": (rev * returning).sum(axis=0),
+                "window_buyers": window.sum(axis=0),
+                "retained": (window & b).sum(axis=0),
+                "retained_revenue": (rev * (window & b)).sum(axis=0),
+            }
+        )
+        frame["lapsed"] = frame["window_buyers"] - frame["retained"]
+        frame["repeat_rate"] = frame["returning_buyers"] / frame["buyers"].where(frame["buyers"] > 0)
+        frame["retention_rate"] = frame["retained"] / frame["window_buyers"].where(frame["window_buyers"] > 0)
+        frame.loc[frame.index < k, ["retention_rate"]] = np.nan  # window reaches before the data
+        return frame
+
+    return report.cached(NAME, f"retention_months:{scope}:{k}", build)
+
+
+def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
+    """Retention of the period against the usual rate and last year, with the binomial test.
+
+    Keys: window_buyers, retained, lapsed, rate, usual (pooled over ``market.history_months``), last_year,
+    peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
+    1), baseline (the lower of usual × peer_factor and last year), p_value, avg_retained_revenue (usual revenue
+    of a retained customer in a month), effect (customers missing against the baseline rate ×
+    avg_retained_revenue), flagged (``customer_churn_rise``: rate at most (1 − ``thresholds.market.churn_drop``)
+    × baseline, p_value below ``thresholds.market.p_value``, effect at least
+    ``thresholds.market.min_effect_share`` of the month's revenue), plus buyers, returning_buyers, repeat_rate,
+    returning_revenue.
+    """
+    thr = report.thresholds(NAME)
+    scope = report.region if region is None else region
+    months = retention_months(report, scope).set_index("month")
+    row = months.loc[report.period]
+    usual_months = [m for m in history(report) if not pd.isna(months.loc[m, "retention_rate"])]
+    ly_month = last_year(report)
+    hist = months.loc[usual_months]
+    usual = float(hist["retained"].sum() / hist["window_buyers"].sum()) if hist["window_buyers"].sum() > 0 else None
+    ly = None
+    if ly_month and not pd.isna(months.loc[ly_month, "retention_rate"]):
+        ly = float(months.loc[ly_month, "retention_rate"])
+    base, retained = int(row["window_buyers"]), int(row["retained"])
+    factor = 1.0
+    if scope != ALL and usual is not None:
+        company = retention_months(report, ALL).set_index("month")
+        peers = company[["retained", "window_buyers"]] - months[["retained", "window_buyers"]]
+        now, before = peers.loc[report.period], peers.loc[usual_months].sum()
+        if now["window_buyers"] > 0 and before["window_buyers"] > 0:
+            factor = peer_factor(now["retained"] / now["window_buyers"], before["retained"] / before["window_buyers"])
+    baseline = lower(None if usual is None else usual * factor, ly)
+    rate = retained / base if base > 0 else float("nan")
+    avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
+    missing = max((baseline or 0.0) * base - retained, 0.0)
+    effect = missing * avg if avg is not None else 0.0
+    p_value = binom_low(retained, base, baseline)
+    flagged = (
+        baseline is not None
+        and base > 0
+        and rate <= (1 - thr["churn_drop"]) * baseline
+        and p_value < thr["p_value"]
+        and effect >= thr["min_effect_share"] * float(row["revenue"])
+    )
+    return {
+        "buyers": int(row["buyers"]),
+        "returning_buyers": int(row["returning_buyers"]),
+        "repeat_rate": None if pd.isna(row["repeat_rate"]) else float(row["repeat_rate"]),
+        "returning_revenue": float(row["returning_revenue"]),
+        "window_buyers": base,
+        "retained": retained,
+        "lapsed": int(row["lapsed"]),
+        "rate": rate,
+        "usual": usual,
+        "last_year": ly,
+        "peer_factor": factor,
+        "baseline": baseline,
+        "p_value": p_value,
+        "avg_retained_revenue": avg,
+        "effect": effect,
+        "flagged": bool(flagged),
+    }
+
+
+def retention_frame(report: Report, months: int = 13) -> pd.DataFrame:
+    """Retention per month for the ``months`` months up to the period, with each month's usual (pooled) rate."""
+    frame = retention_months(report).copy()
+    n = report.settings(NAME)["history_months"]
+    valid = frame["retention_rate"].notna()
+    retained = frame["retained"].where(valid, 0).shift(1).rolling(n, min_periods=1).sum()
+    base = frame["window_buyers"].where(valid, 0).shift(1).rolling(n, min_periods=1).sum()
+    frame["usual"] = retained / base.where(base > 0)
+    labels = report.covered(months_back(report.period, months))
+    frame = frame[frame["month"].isin(labels)].rename(columns={"month": "period"})
+    return frame.reset_index(drop=True)
+
+
+def churn_rise(report: Report) -> list[dict[str, Any]]:
+    """Rule customer_churn_rise: the scopes (ALL: company and regions) whose :func:`retention_test` is flagged.
+
+    Thresholds: ``thresholds.market.{churn_drop, p_value, min_effect_share}``.
+    """
+    out = []
+    k = report.config["baselines"]["trailing_months"]
+    for region, segment in report.scopes(company=True):
+        test = retention_test(report, region)
+        if not test["flagged"]:
+            continue
+        values = {
+            "where": report.where(segment),
+            "k": k,
+            "base": format_int(test["window_buyers"]),
+            "retained": format_int(test["retained"]),
+            "rate": format_pct(test["rate"]),
+            "usual": format_pct(test["baseline"]),
+            "lapsed": format_int(test["lapsed"]),
+        }
+        out.append(
+            finding(
+                report, "customer_churn_rise", segment, values, angle=NAME,
+                metric="retention_rate", value=test["rate"], baseline=test["baseline"], effect=test["effect"],
+            )
+        )  # fmt: skip
+    return out
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """Buyers, returning buyers and their revenue, repeat-purchase and retention rate, lapsed customers."""
+    test = retention_test(report)
+    return {
+        "buyers": test["buyers"],
+        "returning_buyers": test["returning_buyers"],
+        "repeat_purchase_rate": test["repeat_rate"],
+        "returning_revenue": test["returning_revenue"],
+        "retention_rate": None if math.isnan(test["rate"]) else test["rate"],
+        "lapsed_customers": test["lapsed"],
+    }
+
+
+def retention_panel(report: Report) -> Panel:
+    """客户留存: the retention rate per month against its usual level, and this month's repeat-purchase figures."""
+    lang, m = report.lang, report.settings(NAME)["history_months"]
+    k = report.config["baselines"]["trailing_months"]
+    frame = retention_frame(report)
+    ax = plot_monthly(
+        frame, y="retention_rate", reference="usual", reference_label=t("mk_usual", lang, m=m),
+        highlight=report.period, kind="pct", lang=lang, title=t("mk_retention_title", lang),
+    )  # fmt: skip
+    test = retention_test(report)
+    months = retention_months(report).set_index("month")
+    hist = months.loc[[h for h in history(report) if h in months.index]]
+
+    def usual(column: str) -> float | None:
+        return float(hist[column].mean()) if len(hist) else None
+
+    def pooled(part: str, whole: str) -> float | None:
+        return float(hist[part].sum() / hist[whole].sum()) if len(hist) and hist[whole].sum() > 0 else None
+
+    rows = [
+        (t("mk_buyers", lang), format_int(test["buyers"]), format_int(usual("buyers"))),
+        (t("mk_returning_buyers", lang), format_int(test["returning_buyers"]), format_int(usual("returning_buyers"))),
+        (t("mk_repeat_rate", lang), format_pct(test["repeat_rate"]), format_pct(pooled("returning_buyers", "buyers"))),
+        (
+            t("mk_returning_revenue", lang),
+            format_amount(test["returning_revenue"], lang),
+            format_amount(usual("returning_revenue"), lang),
+        ),
+        (t("mk_window_buyers", lang, k=k), format_int(test["window_buyers"]), format_int(usual("window_buyers"))),
+        (t("mk_retained", lang), format_int(test["retained"]), format_int(usual("retained"))),
+        (t("mk_lapsed", lang), format_int(test["lapsed"]), format_int(usual("lapsed"))),
+        (t("mk_retention_rate", lang), format_pct(test["rate"]), format_pct(test["usual"])),
+    ]
+    table = pd.DataFrame(
+        {
+            t("mk_metric", lang): [r[0] for r in rows],
+            t("mk_value", lang): [r[1] for r in rows],
+            t("mk_usual", lang, m=m): [r[2] for r in rows],
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure, note=t("mk_retention_note", lang, k=k, m=m))

@@ -1,0 +1,196 @@
+"""RFM 客户分层, 层级迁移: customers in tiers by recency, frequency and monetary, and their moves since last month.
+
+The tiers are ``rfm.tiers`` of the configuration (shared, in ``defaults/common.yaml``); the service cadence of
+each is ``market.cadence`` unless the tier sets its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting import plot_composition
+from ..display.plotting.customers import plot_transitions
+from ..i18n import t
+from ..periods import month_end, months_back
+from ..report import Report
+from .common import NAME, fmt_num, scope_orders
+
+INACTIVE = "inactive"  # RFM pseudo-tier: no order in the lookback window
+
+
+def _tiers(report: Report) -> list[dict[str, Any]]:
+    return list(report.config["rfm"]["tiers"])
+
+
+def tier_label(report: Report, name: str) -> str:
+    """Display name of an RFM tier: ``label_zh`` / ``label_en`` from the configuration, else the name."""
+    if name == INACTIVE:
+        return t("mk_inactive", report.lang)
+    for tier in _tiers(report):
+        if tier["name"] == name:
+            if report.lang == "en":
+                return str(tier.get("label_en") or name.replace("_", " ").capitalize())
+            return str(tier.get("label_zh") or name)
+    return name
+
+
+def tier_cadence(report: Report, name: str) -> str:
+    """Service cadence of a tier: the tier's ``cadence_zh``/``cadence_en``, else ``market.cadence``."""
+    for tier in _tiers(report):
+        if tier["name"] == name and tier.get(f"cadence_{report.lang}"):
+            return str(tier[f"cadence_{report.lang}"])
+    entry = report.settings(NAME).get("cadence", {}).get(name) or {}
+    return str(entry.get(report.lang) or entry.get("zh") or "—")
+
+
+def assign_tiers(rfm: pd.DataFrame, tiers: list[dict[str, Any]]) -> pd.Series:
+    """Tier name per customer: the first tier whose every rule holds (the last tier has no rule: the rest).
+
+    Rules a tier may set: ``max_recency_days``, ``min_frequency``, ``min_monetary_x_mean`` (monetary at least
+    this multiple of the mean monetary of the customers in ``rfm``), ``min_monetary`` (an absolute amount).
+    Customers matching no tier get the last tier's name.
+    """
+    mean_m = float(rfm["monetary"].mean()) if len(rfm) else 0.0
+    result = pd.Series(pd.NA, index=rfm.index, dtype=object)
+    for tier in tiers:
+        match = pd.Series(True, index=rfm.index)
+        if tier.get("max_recency_days") is not None:
+            match &= rfm["recency_days"] <= tier["max_recency_days"]
+        if tier.get("min_frequency") is not None:
+            match &= rfm["frequency"] >= tier["min_frequency"]
+        if tier.get("min_monetary_x_mean") is not None:
+            match &= rfm["monetary"] >= tier["min_monetary_x_mean"] * mean_m
+        if tier.get("min_monetary") is not None:
+            match &= rfm["monetary"] >= tier["min_monetary"]
+        result = result.where(result.notna() | ~match, tier["name"])
+    if tiers:
+        result = result.fillna(tiers[-1]["name"])
+    return result.astype(object)
+
+
+def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
+    """Recency, frequency, monetary and tier per customer as of the end of ``period`` (default: the report's).
+
+    Over the ``rfm.lookback_months`` months up to the period, in scope: recency_days (days from the last
+    order to the month end), frequency (orders), monetary (revenue). Only customers with an order in the
+    window. Sorted by monetary, largest first.
+    """
+    period = period or report.period
+    window = months_back(period, report.config["rfm"]["lookback_months"])
+    orders = facts.in_months(scope_orders(report), window)
+    cutoff = month_end(period)
+    grouped = orders.groupby("customer_id", sort=True)
+    frame = pd.DataFrame(
+        {
+            "recency_days": (cutoff - grouped["order_date"].max()).dt.days.astype(int),
+            "frequency": grouped.size().astype(int),
+            "monetary": grouped["revenue"].sum().astype(float),
+        }
+    )
+    frame.index.name = "customer_id"
+    frame["tier"] = assign_tiers(frame, _tiers(report))
+    frame = frame.reset_index()
+    return frame.sort_values(["monetary", "customer_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def rfm_tiers_frame(report: Report) -> pd.DataFrame:
+    """Customers per RFM tier now and at the end of last month, their revenue this period and averages.
+
+    Columns: tier, label, customers, share (sums to 1), baseline_customers, baseline_share, revenue (this
+    period, in scope), revenue_share, avg_recency, avg_frequency, avg_monetary, cadence. One row per
+    configured tier, in configuration order.
+    """
+    now = rfm_frame(report)
+    before = rfm_frame(report, str(report.baselines.previous_month))
+    revenue = facts.in_months(scope_orders(report), report.period).groupby("customer_id")["revenue"].sum()
+    names = [tier["name"] for tier in _tiers(report)]
+    grouped = now.groupby("tier")
+    frame = pd.DataFrame(index=pd.Index(names, name="tier"))
+    frame["label"] = [tier_label(report, n) for n in names]
+    frame["customers"] = now["tier"].value_counts().reindex(names, fill_value=0).astype(int)
+    frame["baseline_customers"] = before["tier"].value_counts().reindex(names, fill_value=0).astype(int)
+    for column, total in (("customers", "share"), ("baseline_customers", "baseline_share")):
+        count = frame[column].sum()
+        frame[total] = frame[column] / count if count > 0 else np.nan
+    tier_revenue = now.assign(rev=revenue.reindex(now["customer_id"]).fillna(0.0).to_numpy(dtype=float))
+    tier_revenue = tier_revenue.groupby("tier")["rev"].sum()
+    frame["revenue"] = tier_revenue.reindex(names, fill_value=0.0).astype(float)
+    total_revenue = frame["revenue"].sum()
+    frame["revenue_share"] = frame["revenue"] / total_revenue if total_revenue > 0 else np.nan
+    frame["avg_recency"] = grouped["recency_days"].mean().reindex(names)
+    frame["avg_frequency"] = grouped["frequency"].mean().reindex(names)
+    frame["avg_monetary"] = grouped["monetary"].mean().reindex(names)
+    frame["cadence"] = [tier_cadence(report, n) for n in names]
+    return frame.reset_index()
+
+
+def rfm_transition_frame(report: Report) -> pd.DataFrame:
+    """Customer counts moving from their tier at the end of last month (rows) to their tier now (columns).
+
+    Both axes list the configured tiers then ``inactive`` (no order in the lookback window at that date); the
+    customers inactive at both dates are not counted. Every customer in a tier at either date is counted once.
+    """
+    now = rfm_frame(report).set_index("customer_id")["tier"]
+    before = rfm_frame(report, str(report.baselines.previous_month)).set_index("customer_id")["tier"]
+    names = [tier["name"] for tier in _tiers(report)] + [INACTIVE]
+    ids = now.index.union(before.index)
+    pairs = pd.DataFrame(
+        {"from": before.reindex(ids).fillna(INACTIVE).to_numpy(), "to": now.reindex(ids).fillna(INACTIVE).to_numpy()}
+    )
+    matrix = pd.crosstab(pairs["from"], pairs["to"]).reindex(index=names, columns=names, fill_value=0)
+    matrix.index.name, matrix.columns.name = "from", "to"
+    return matrix.astype(int)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """Customers per RFM tier now: ``rfm_<tier>``."""
+    return {f"rfm_{row.tier}": int(row.customers) for row in rfm_tiers_frame(report).itertuples()}
+
+
+def rfm_panel(report: Report) -> Panel:
+    """RFM 客户分层: customers per tier now against last month end, revenue per tier and each tier's cadence."""
+    lang = report.lang
+    frame = rfm_tiers_frame(report)
+    if frame["customers"].sum() == 0:
+        return Panel(frame=frame, note=t("no_data", lang))
+    ax = plot_composition(
+        frame, label="label", value="customers", baseline="baseline_customers", lang=lang,
+        legend=(t("mk_value", lang), t("mk_prev_customers", lang)), title=t("mk_rfm_title", lang),
+    )  # fmt: skip
+    table = pd.DataFrame(
+        {
+            t("mk_tier", lang): frame["label"],
+            t("mk_customers", lang): frame["customers"].map(format_int),
+            t("mk_prev_customers", lang): frame["baseline_customers"].map(format_int),
+            t("mk_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("mk_share", lang): frame["revenue_share"].map(format_pct),
+            t("mk_avg_recency", lang): frame["avg_recency"].map(lambda v: fmt_num(v, 0)),
+            t("mk_avg_frequency", lang): frame["avg_frequency"].map(lambda v: fmt_num(v, 1)),
+            t("mk_avg_monetary", lang): frame["avg_monetary"].map(lambda v: format_amount(v, lang)),
+            t("mk_cadence", lang): frame["cadence"],
+        }
+    )
+    note = t("mk_rfm_note", lang, months=report.config["rfm"]["lookback_months"])
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+
+
+def rfm_transition_panel(report: Report) -> Panel:
+    """层级迁移: how many customers moved between tiers from last month end to this month end."""
+    lang = report.lang
+    matrix = rfm_transition_frame(report)
+    labels = [tier_label(report, n) for n in matrix.index]
+    ax = plot_transitions(
+        matrix, labels=labels, lang=lang, title=t("mk_transition_title", lang), xlabel=t("mk_to", lang),
+        ylabel=t("mk_from", lang),
+    )  # fmt: skip
+    table = matrix.copy()
+    table.index, table.columns = labels, labels
+    table = table.map(format_int).rename_axis(f"{t('mk_from', lang)} \\ {t('mk_to', lang)}").reset_index()
+    frame = matrix.reset_index()
+    return Panel(frame=frame, table=table, figure=ax.figure, note=t("mk_transition_note", lang))

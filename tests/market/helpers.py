@@ -1,0 +1,68 @@
+"""A steady company with one planted problem, shared by the market tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from tiny import write_tiny
+
+from salesnb.report import open_report
+
+SAMPLE = Path(__file__).resolve().parent.parent.parent / "data" / "sample"
+CODES = {"channel_underperform", "new_customer_drop", "acquisition_cost_high", "customer_churn_rise"}
+CODES |= {"customer_concentration", "region_underperform"}
+MONTHS = [str(p) for p in pd.period_range("2025-10", "2026-10", freq="M")]  # 13 months: last year exists
+REGIONS = ("华东", "华南")
+
+
+def steady(plant: str | None = None) -> dict[str, list[dict]]:
+    """Two regions, 13 months. Each region: 30 regular customers buying every month (15 直营, 15 分销, 1000 each),
+    20 new customers a month (10 from 展会, 10 from 转介绍) whose only order is 500 through 电商; spend 展会 2000 and
+    转介绍 1000 a month; target 40000. ``plant`` breaks 华东 in 2026-10.
+    """
+    t = {"customers": [], "orders": [], "marketing_spend": [], "targets": []}
+    for region in REGIONS:
+        tag = "E" if region == "华东" else "S"
+        for k in range(30):
+            t["customers"].append({"customer_id": f"R{tag}{k:02d}", "region": region, "acquired_at": "2020-01-01",
+                                   "acquisition_channel": "转介绍", "employee_count": 300})  # fmt: skip
+        for month in MONTHS:
+            hit = region == "华东" and month == "2026-10"
+            for k in range(30):
+                channel = "直营" if k < 15 else "分销"
+                if hit and plant == "churn":
+                    continue
+                if hit and plant == "channel" and channel == "分销":
+                    channel = "直营"
+                t["orders"].append({"order_id": f"O{tag}{month}{k:02d}", "customer_id": f"R{tag}{k:02d}",
+                                    "order_date": f"{month}-10", "region": region, "channel": channel,
+                                    "amount": 1000})  # fmt: skip
+            for k in range(20):
+                source = "展会" if k < 10 else "转介绍"
+                if hit and (plant == "acquisition" or (plant == "cac" and source == "展会")):
+                    continue
+                customer = f"N{tag}{month}{k:02d}"
+                t["customers"].append({"customer_id": customer, "region": region, "acquired_at": f"{month}-05",
+                                       "acquisition_channel": source, "employee_count": 40})  # fmt: skip
+                t["orders"].append({"order_id": f"Q{tag}{month}{k:02d}", "customer_id": customer,
+                                    "order_date": f"{month}-05", "region": region, "channel": "电商",
+                                    "amount": 500})  # fmt: skip
+            t["marketing_spend"] += [
+                {"period": month, "channel": "展会", "amount": 2000, "region": region},
+                {"period": month, "channel": "转介绍", "amount": 1000, "region": region},
+            ]
+            t["targets"].append({"period": month, "target_amount": 40000, "region": region})
+    return t
+
+
+def steady_report(tmp_path, plant=None, region="华东", lang="zh"):
+    folder = tmp_path / f"steady_{plant}"
+    if not folder.exists():
+        write_tiny(folder, tables=steady(plant))
+    return open_report(str(folder), "2026-10", region, lang=lang)
+
+
+def codes_of(findings):
+    return {(f["code"], json.dumps(f["segment"], ensure_ascii=False, sort_keys=True)) for f in findings}

@@ -1,0 +1,17 @@
+import pytest
+
+from market.helpers import codes_of, steady_report
+from salesnb import market
+
+
+def test_channel_underperform(tmp_path):
+    r = steady_report(tmp_path, "channel")
+    frame = market.channel_frame(r).set_index("channel")
+    assert frame.loc["分销", "orders"] == 0 and frame.loc["分销", "baseline"] == pytest.approx(15000)
+    assert frame.loc["分销", "peer_factor"] == 1.0  # 分销 in 华南 is as usual
+    found = [f for f in market.angle_findings(r) if f["code"] == "channel_underperform"]
+    assert [f["segment"] for f in found] == [{"channel": "分销"}]
+    assert found[0]["effect"] == pytest.approx(15000) and found[0]["severity"] == "high"
+    all_report = market.angle_findings(steady_report(tmp_path, "channel", "ALL"))
+    assert ("channel_underperform", '{"channel": "分销", "region": "华东"}') in codes_of(all_report)
+    assert not market.angle_findings(steady_report(tmp_path, "channel", "华南"))

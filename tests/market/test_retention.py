@@ -1,0 +1,29 @@
+import pytest
+
+from market.helpers import codes_of, steady_report
+from salesnb import market
+from salesnb.report import open_report
+
+
+def test_retention_and_new_customers_hand_computed(tiny):
+    test = market.retention_test(open_report(str(tiny), "2026-10", "ALL"))
+    assert test["buyers"] == 4 and test["returning_buyers"] == 3  # C4 first buys in 2026-10
+    assert test["repeat_rate"] == pytest.approx(0.75) and test["returning_revenue"] == 600
+    assert test["window_buyers"] == 2 and test["retained"] == 2 and test["lapsed"] == 0  # C2, C3 in 07..09
+    sep = market.retention_test(open_report(str(tiny), "2026-09", "ALL"))
+    assert sep["window_buyers"] == 1 and sep["retained"] == 0 and sep["lapsed"] == 1  # C3 bought in 08 only
+    assert market.new_customer_test(open_report(str(tiny), "2026-10", "ALL"))["count"] == 1
+    assert market.new_customer_test(open_report(str(tiny), "2026-10", "华东"))["count"] == 0
+
+
+def test_customer_churn_rise_and_region_gap(tmp_path):
+    r = steady_report(tmp_path, "churn")
+    test = market.retention_test(r)
+    # window 2026-07..09: 30 regulars + 60 new customers; usually the 30 regulars buy again
+    assert test["window_buyers"] == 90 and test["retained"] == 0 and test["lapsed"] == 90
+    assert test["usual"] == pytest.approx(30 / 90) and test["flagged"]
+    found = [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]
+    assert found and found[0]["segment"] == {} and found[0]["severity"] == "high"
+    all_report = market.angle_findings(steady_report(tmp_path, "churn", "ALL"))
+    assert ("customer_churn_rise", '{"region": "华东"}') in codes_of(all_report)
+    assert ("region_underperform", '{"region": "华东"}') in codes_of(all_report)  # 10000 of 40000

@@ -1,0 +1,42 @@
+import pandas as pd
+import pytest
+import yaml
+
+from salesnb import market
+from salesnb.report import open_report
+
+
+def rfm_config(tmp_path):
+    tiers = [
+        {"name": "strategic", "label_zh": "战略客户", "max_recency_days": 10, "min_frequency": 2,
+         "min_monetary_x_mean": 1.0},
+        {"name": "growth", "label_zh": "成长客户", "max_recency_days": 30, "min_frequency": 1},
+        {"name": "maintain", "label_zh": "维护客户"},
+    ]  # fmt: skip
+    path = tmp_path / "rfm.yaml"
+    path.write_text(yaml.safe_dump({"rfm": {"tiers": tiers}}, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+def test_rfm_first_matching_tier_wins_and_transitions(tiny, tmp_path):
+    r = open_report(str(tiny), "2026-10", "ALL", config_path=rfm_config(tmp_path))
+    rfm = market.rfm_frame(r).set_index("customer_id")
+    assert rfm.loc["C1", "recency_days"] == 29 and rfm.loc["C2", "recency_days"] == 7  # to 2026-11-01
+    assert rfm.loc["C2", "frequency"] == 2 and rfm.loc["C3", "monetary"] == 400
+    # mean monetary 950 / 4 = 237.5: C2 (7 days, 2 orders, 250) is strategic although it matches growth too
+    assert rfm["tier"].to_dict() == {"C3": "growth", "C2": "strategic", "C1": "growth", "C4": "growth"}
+    tiers = market.rfm_tiers_frame(r).set_index("tier")
+    assert tiers["customers"].to_dict() == {"strategic": 1, "growth": 3, "maintain": 0}
+    assert tiers["share"].sum() == pytest.approx(1.0) and tiers["revenue"].sum() == 700
+    # at the end of 2026-09: C2 growth (21 days); C1 (361 days) and C3 (47 days) maintain; C4 not yet a buyer
+    assert tiers["baseline_customers"].to_dict() == {"strategic": 0, "growth": 1, "maintain": 2}
+    matrix = market.rfm_transition_frame(r)
+    assert matrix.loc["growth", "strategic"] == 1 and matrix.loc["maintain", "growth"] == 2
+    assert matrix.loc["inactive", "growth"] == 1 and int(matrix.to_numpy().sum()) == 4
+    assert tiers["cadence"].str.len().min() > 1  # the default cadence texts of market.cadence
+
+
+def test_assign_tiers_rules_as_data():
+    rfm = pd.DataFrame({"recency_days": [5, 5, 90], "frequency": [9, 1, 9], "monetary": [100.0, 900.0, 500.0]})
+    tiers = [{"name": "big", "min_monetary": 800}, {"name": "loyal", "min_frequency": 5}, {"name": "rest"}]
+    assert market.assign_tiers(rfm, tiers).tolist() == ["loyal", "big", "loyal"]
