@@ -168,5 +168,9 @@ def regions(ds: Dataset) -> list[str]:
 
 def data_months(ds: Dataset) -> tuple[str, str]:
     """First and last ``YYYY-MM`` covered by orders."""
-    months = order_facts(ds)["month"].dropna()
-    return months.min(), months.max()
+
+    def build() -> tuple[str, str]:
+        months = order_facts(ds)["month"].dropna()
+        return months.min(), months.max()
+
+    return per_dataset(ds, ("facts", "data_months"), build)
