@@ -37,3 +37,7 @@ class MissingTableError(SalesnbError, KeyError):
 
     def __str__(self) -> str:  # KeyError would show the message in quotes
         return str(self.args[0]) if self.args else ""
+
+
+class ModelFitError(SalesnbError):
+    """A model cannot be fitted to the data (e.g. too few customers or repeat buyers for customer value)."""

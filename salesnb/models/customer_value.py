@@ -27,13 +27,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special
 
-from ..errors import SalesnbError
+from ..errors import ModelFitError
 
 DAYS_PER_UNIT = 7.0  # the calendar unit of frequency/recency/T: weeks
-
-
-class ModelFitError(SalesnbError):
-    """The customer-value models cannot be fitted (too few customers or repeat buyers)."""
 
 
 @dataclass(frozen=True)
