@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from ..data import facts
-from ..data.loading import Dataset
+from ..data.dataset import Dataset
 from ..report import Report
 
 NAME = "support"  # the angle's name: cache namespace, settings and thresholds section, findings' angle

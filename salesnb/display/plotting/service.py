@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ...i18n import t
-from .style import BAD, GRID, NEUTRAL_LIGHT, PALETTE, PRIMARY, PRIMARY_LIGHT, axes, category_axis, finish, legend, no_data
+from .style import BAD, GRID, NEUTRAL_LIGHT, PALETTE, PRIMARY, PRIMARY_LIGHT, axes, category_axis, finish, no_data, top_legend
 
 
 def plot_response_times(
@@ -104,5 +104,5 @@ def plot_lines(
         i = periods.index(highlight)
         ax.axvspan(i - 0.4, i + 0.4, color=NEUTRAL_LIGHT, alpha=0.5, zorder=0)
     ax.set_ylim(bottom=0)
-    legend(ax)
+    top_legend(ax)
     return finish(ax, title)
