@@ -50,7 +50,9 @@ ANGLE = Angle(
         Rule("delivery_delay", delivery.delivery_delay, needs=("orders",)),  # + orders.promised_at, delivered_at
         Rule("satisfaction_drop", satisfaction.satisfaction_drop, needs=("surveys",)),
         Rule("receivables_overdue", receivables.receivables_overdue, needs=("invoices",)),
-        Rule("credit_risk_open_deal", credit.credit_risk_open_deal, needs=("invoices", "opportunities", "stage_events")),
+        Rule(
+            "credit_risk_open_deal", credit.credit_risk_open_deal, needs=("invoices", "opportunities", "stage_events")
+        ),
     ),
     metrics_of=(
         tickets.metrics,

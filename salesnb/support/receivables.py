@@ -1,4 +1,4 @@
-"""应收账龄, 逾期趋势: open and overdue invoices at month end, DSO, and how much of the month's due amount stayed unpaid.
+"""应收账龄, 逾期趋势: open and overdue invoices at month end, DSO, and the part of the month's due amount unpaid.
 
 An invoice is judged at a month end: paid by then (its paid amount counts), or still wholly open.
 """
@@ -275,7 +275,7 @@ def receivables_trend_panel(report: Report) -> Panel:
 
 
 def metrics(report: Report) -> dict[str, Any]:
-    """``receivables``, ``overdue``, ``overdue_share``, ``dso``, ``unpaid_rate`` at month end; nothing without invoices."""
+    """``receivables``, ``overdue``, ``overdue_share``, ``dso``, ``unpaid_rate`` at month end (needs invoices)."""
     if not report.ds.has("invoices"):
         return {}
     m = collection_metrics(report)

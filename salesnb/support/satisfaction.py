@@ -115,7 +115,10 @@ def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
     ranked = value.reindex(buyers).fillna(0.0).sort_values(ascending=False, kind="stable")
     top = set(ranked.index[: max(1, math.ceil(cfg["top_customer_share"] * len(ranked)))]) if len(ranked) else set()
     rows = []
-    for group, part in (("top", surveys[surveys["customer_id"].isin(top)]), ("rest", surveys[~surveys["customer_id"].isin(top)])):
+    for group, part in (
+        ("top", surveys[surveys["customer_id"].isin(top)]),
+        ("rest", surveys[~surveys["customer_id"].isin(top)]),
+    ):
         nps = nps_points(part["nps"], cfg["nps_promoter"], cfg["nps_detractor"]).dropna()
         rows.append(
             {
@@ -202,7 +205,7 @@ def satisfaction_panel(report: Report) -> Panel:
 
 
 def metrics(report: Report) -> dict[str, Any]:
-    """This period's ``nps``, ``csat`` and ``survey_responses`` (the most answered metric); nothing without surveys."""
+    """Mean ``nps``, ``csat`` this period and ``survey_responses`` (of the most answered metric); needs surveys."""
     if not report.ds.has("surveys"):
         return {}
     frame = satisfaction_frame(report).set_index("metric")

@@ -108,5 +108,3 @@ def opp(opportunity, customer, status, closed):
 
 def report(folder, region="华东", period="2026-10", **kw):
     return open_report(str(folder), period, region, **kw)
-
-

@@ -140,3 +140,29 @@ def test_clean_data_stays_quiet(clean):
     assert len(found) <= reports  # at most one finding per report on average
     problems = [f for f in found if f["code"] != "credit_risk_open_deal"]
     assert len(problems) <= 4  # SLA, complaint, delivery, satisfaction and receivables rules barely fire
+
+
+def test_angle_declares_rules_in_report_order_with_honest_needs():
+    assert support.ANGLE.name == "support" and support.ANGLE.needs == ("orders",)
+    assert support.ANGLE.codes == (
+        "sla_breach", "complaint_spike", "delivery_delay", "satisfaction_drop", "receivables_overdue",
+        "credit_risk_open_deal",
+    )  # fmt: skip
+    needs = {rule.code: rule.needs for rule in support.ANGLE.rules}
+    assert needs["delivery_delay"] == ("orders",) and needs["satisfaction_drop"] == ("surveys",)
+    assert needs["credit_risk_open_deal"] == ("invoices", "opportunities", "stage_events")
+
+
+def test_metrics_keep_their_order(folder):
+    assert list(support.angle_metrics(report(folder))) == [
+        "tickets", "sla_breach_share", "complaints", "orders_due", "late_delivery_share", "nps", "csat",
+        "survey_responses", "receivables", "overdue", "overdue_share", "dso", "unpaid_rate", "credit_risk_customers",
+        "credit_risk_deal_amount",
+    ]  # fmt: skip
+
+
+def test_thresholds_reach_the_rules(folder):
+    strict = report(folder, thresholds={"support": {"ticket_sla_hours": 100, "credit_days_past_due": 90}})
+    codes = {f["code"] for f in support.angle_findings(strict)}
+    assert "sla_breach" not in codes and "credit_risk_open_deal" not in codes  # 60 h answers, 77 days past due
+    assert "delivery_delay" in codes

@@ -7,7 +7,19 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ...i18n import t
-from .style import BAD, GRID, NEUTRAL_LIGHT, PALETTE, PRIMARY, PRIMARY_LIGHT, axes, category_axis, finish, no_data, top_legend
+from .style import (
+    BAD,
+    GRID,
+    NEUTRAL_LIGHT,
+    PALETTE,
+    PRIMARY,
+    PRIMARY_LIGHT,
+    axes,
+    category_axis,
+    finish,
+    no_data,
+    top_legend,
+)
 
 
 def plot_response_times(
