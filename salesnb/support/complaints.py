@@ -130,7 +130,7 @@ def complaints_panel(report: Report) -> Panel:
         {
             t("sup_category", lang): frame["category"],
             t("sup_count", lang): frame["count"].map(format_int),
-            t("sup_baseline_count", lang): frame["baseline"].map(one_decimal),
+            t("sup_baseline_count", lang, n=len(report.baselines.trailing)): frame["baseline"].map(one_decimal),
             t("sup_last_year", lang): frame["last_year"].map(format_int),
             t("sup_usual", lang, n=report.settings(NAME)["history_months"]): frame["usual"].map(one_decimal),
             t("sup_ratio", lang): frame["ratio"].map(one_decimal),

@@ -171,7 +171,8 @@ def delivery_panel(report: Report) -> Panel:
     row = frame.iloc[0]
     keys = ["sup_due", "sup_late", "sup_late_share", "sup_baseline_late", "sup_undelivered"]
     keys += ["sup_delay_p50", "sup_delay_max"]
-    labels = [t(k, lang) for k in keys] + [t("sup_usual", lang, n=report.settings(NAME)["history_months"])]
+    labels = [t(k, lang, n=len(report.baselines.trailing)) for k in keys]
+    labels += [t("sup_usual", lang, n=report.settings(NAME)["history_months"])]
     values = [
         format_int(row["due"]),
         format_int(row["late"]),

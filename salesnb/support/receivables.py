@@ -248,6 +248,7 @@ def receivables_panel(report: Report) -> Panel:
         baseline=format_pct(row["baseline_rate"]),
         usual=format_pct(row["usual_rate"]),
         m=report.settings(NAME)["history_months"],
+        n=len(report.baselines.trailing),
     )
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 

@@ -200,7 +200,9 @@ def satisfaction_panel(report: Report) -> Panel:
             + ["" for _ in range(len(tiers))],
         }
     )
-    note = t("sup_satisfaction_note", lang, d=cfg["nps_detractor"], top=format_pct(cfg["top_customer_share"], 0))
+    top = format_pct(cfg["top_customer_share"], 0)
+    promoter, detractor, months = cfg["nps_promoter"], cfg["nps_detractor"], cfg["customer_value_months"]
+    note = t("sup_satisfaction_note", lang, p=promoter, d=detractor, top=top, months=months)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 
