@@ -1,0 +1,92 @@
+"""The support angle's own helpers: customer regions, customer value, revenue at stake, month-end judging.
+
+The revenue at stake of a service problem is the revenue of the orders it touches (the order a ticket or a
+late delivery is about), or of the customers it touches (their average monthly revenue over
+``support.customer_value_months``); only the part above the baseline rate counts (:func:`excess`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from ..data import facts
+from ..data.dataset import Dataset
+from ..report import Report
+
+NAME = "support"  # the angle's name: cache namespace, settings and thresholds section, findings' angle
+
+
+def usual_months(report: Report) -> list[str]:
+    """The ``support.history_months`` months before the period that the data covers: the usual level."""
+    return report.history(report.settings(NAME)["history_months"])
+
+
+def month_cutoffs(stamps: pd.Series) -> pd.Series:
+    """First instant after the month of each timestamp (NaT stays NaT): when each row is judged."""
+    return (stamps.dt.to_period("M") + 1).dt.to_timestamp()
+
+
+def customer_regions(ds: Dataset) -> pd.Series:
+    """Region per customer: customers.region, else the region of the customer's latest order.
+
+    A shared fact (it belongs in :mod:`salesnb.data.facts`); kept here until the fact layer takes it.
+    """
+
+    def build() -> pd.Series:
+        orders = facts.order_facts(ds).sort_values(["order_date", "order_id"])
+        region = orders.groupby("customer_id")["region"].last()
+        customers = ds.get("customers")
+        if customers is not None:
+            own = customers.set_index("customer_id")["region"].dropna()
+            region = own.combine_first(region)
+        return region
+
+    return facts.per_dataset(ds, (NAME, "customer_regions"), build)
+
+
+def customer_value(report: Report) -> pd.Series:
+    """Average monthly revenue per customer over the ``support.customer_value_months`` months up to the period."""
+    months = report.settings(NAME)["customer_value_months"]
+    end = pd.Period(report.period, freq="M")
+    labels = [str(end - k) for k in range(months)]
+
+    def build(ds: Dataset) -> pd.Series:
+        orders = facts.in_months(facts.order_facts(ds), labels)
+        return orders.groupby("customer_id")["revenue"].sum() / months
+
+    return report.cached(NAME, f"customer_value:{report.period}:{months}", build)
+
+
+def order_revenue(report: Report) -> pd.Series:
+    """Revenue per order id."""
+    return report.cached(NAME, "order_revenue", lambda ds: facts.order_facts(ds).set_index("order_id")["revenue"])
+
+
+def at_stake(report: Report, rows: pd.DataFrame) -> float:
+    """Revenue touched by ``rows``: their orders' revenue (each order once), else their customers' monthly value.
+
+    ``rows`` has ``order_id`` and ``customer_id``; a row whose order is unknown counts its customer instead.
+    """
+    if rows.empty:
+        return 0.0
+    orders = pd.Series(rows["order_id"].dropna().unique())
+    amounts = order_revenue(report).reindex(orders.to_numpy())
+    known = set(orders[amounts.notna().to_numpy()])
+    without = rows[~rows["order_id"].map(lambda o: o in known)]
+    customers = without["customer_id"].dropna().unique()
+    return float(amounts.sum()) + float(customer_value(report).reindex(customers).fillna(0.0).sum())
+
+
+def excess(total: float, rate: float, baseline: float | None) -> float:
+    """The part of ``total`` above what the baseline rate would give: total × (1 − baseline / rate)."""
+    if not rate or rate <= 0:
+        return 0.0
+    base = baseline if baseline is not None and not math.isnan(baseline) else 0.0
+    return max(0.0, total * (1 - base / rate))
+
+
+def one_decimal(value: float | None) -> str:
+    """A number (hours, counts, scores) with one decimal, ``—`` when missing."""
+    return "—" if value is None or pd.isna(value) else f"{value:.1f}"

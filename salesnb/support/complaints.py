@@ -1,0 +1,146 @@
+"""投诉趋势: complaint tickets (``support.complaint_categories``) per month, and spikes against the usual month."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..display.formatting import format_amount, format_int
+from ..display.panel import Panel
+from ..display.plotting.service import plot_lines
+from ..findings import finding
+from ..i18n import t
+from ..report import Report
+from .common import NAME, at_stake, excess, one_decimal, usual_months
+from .tickets import ticket_facts
+
+
+def complaint_counts(report: Report, region: str | None = None) -> pd.DataFrame:
+    """Complaints per month (index, every month of the data) and category (``support.complaint_categories``)."""
+    categories = list(report.settings(NAME)["complaint_categories"])
+    scope = region or report.region
+
+    def build(ds) -> pd.DataFrame:
+        first, last = facts.data_months(ds)
+        months = [str(p) for p in pd.period_range(first, last, freq="M")]
+        tickets = facts.in_region(ticket_facts(report), scope)
+        tickets = tickets[tickets["category"].isin(categories)]
+        counts = tickets.groupby(["month", "category"]).size().unstack("category", fill_value=0)
+        return counts.reindex(index=months, columns=categories, fill_value=0).astype(float).rename_axis("period")
+
+    return report.cached(NAME, f"complaints:{scope}:{'|'.join(categories)}", build)
+
+
+def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
+    """Complaints per category this period against the trailing average, last year and the usual month.
+
+    Columns: category, count, baseline (trailing months' average), last_year (same month last year, NaN
+    outside the data), usual (average over the ``support.history_months`` before), ratio (count / usual),
+    z (spreads above usual, the spread being the month-to-month standard deviation, at least √usual),
+    at_stake (revenue of the complaints' orders), flagged — at least ``thresholds.support.spike_ratio`` ×
+    usual, ``thresholds.support.min_count`` more than usual and ``thresholds.support.spike_z`` spreads above it.
+    """
+    thr = report.thresholds(NAME)
+    counts = complaint_counts(report, region)
+    history, trailing = usual_months(report), report.trailing()
+    last_year = str(report.baselines.same_month_last_year)
+    tickets = facts.in_months(facts.in_region(ticket_facts(report), region or report.region), report.period)
+    rows = []
+    for category in counts.columns:
+        past = counts.loc[history, category] if history else pd.Series(dtype=float)
+        usual = float(past.mean()) if len(past) else float("nan")
+        spread = max(float(past.std(ddof=1)) if len(past) > 1 else 0.0, math.sqrt(usual) if usual > 0 else 1.0)
+        count = float(counts[category].get(report.period, 0.0))
+        rows.append(
+            {
+                "category": category,
+                "count": count,
+                "baseline": float(counts.loc[trailing, category].mean()) if trailing else float("nan"),
+                "last_year": float(counts[category].get(last_year, np.nan)),
+                "usual": usual,
+                "ratio": count / usual if usual > 0 else float("nan"),
+                "z": (count - (usual if not math.isnan(usual) else 0.0)) / spread,
+                "at_stake": at_stake(report, tickets[tickets["category"] == category]) if count else 0.0,
+            }
+        )
+    columns = ["category", "count", "baseline", "last_year", "usual", "ratio", "z", "at_stake"]
+    frame = pd.DataFrame(rows, columns=columns)
+    base = frame["usual"].fillna(0.0)
+    frame["flagged"] = (
+        (frame["count"] >= thr["spike_ratio"] * base)
+        & (frame["count"] - base >= thr["min_count"])
+        & (frame["z"] >= thr["spike_z"])
+    )
+    return frame
+
+
+def complaint_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
+    """Complaints per month (rows) and category (columns) for the ``months`` months up to the period."""
+    counts = complaint_counts(report)
+    counts = counts[counts.index <= report.period].tail(months)
+    return counts.reset_index()
+
+
+def complaint_spike(report: Report) -> list[dict[str, Any]]:
+    """Rule complaint_spike: the flagged rows of :func:`complaint_frame`, region by region in the ALL report.
+
+    Thresholds: ``thresholds.support.{spike_ratio, spike_z, min_count}``; the effect is the complaints' order
+    revenue above the usual count.
+    """
+    months = report.settings(NAME)["history_months"]
+    out = []
+    for region, segment in report.scopes(company=False):
+        for row in complaint_frame(report, region).itertuples():
+            if not row.flagged:
+                continue
+            values = {
+                "where": report.where(segment),
+                "category": row.category,
+                "m": months,
+                "count": format_int(row.count),
+                "baseline": f"{row.usual:.1f}",
+                "ratio": one_decimal(row.ratio),
+                "effect": format_amount(row.at_stake, report.lang),
+            }
+            out.append(
+                finding(
+                    report, "complaint_spike", {**segment, "category": row.category}, values, angle=NAME,
+                    metric="complaints", value=row.count, baseline=row.usual,
+                    effect=excess(row.at_stake, row.count, row.usual),
+                )
+            )  # fmt: skip
+    return out
+
+
+def complaints_panel(report: Report) -> Panel:
+    """投诉: complaints per category per month, and this month against the trailing average, last year and usual."""
+    lang = report.lang
+    if skipped := report.needs("tickets"):
+        return skipped
+    frame = complaint_frame(report)
+    trend = complaint_trend_frame(report)
+    ax = plot_lines(
+        trend, highlight=report.period, lang=lang, title=f"{t('sup_complaints_title', lang)} · {report.region_label}"
+    )
+    table = pd.DataFrame(
+        {
+            t("sup_category", lang): frame["category"],
+            t("sup_count", lang): frame["count"].map(format_int),
+            t("sup_baseline_count", lang, n=len(report.baselines.trailing)): frame["baseline"].map(one_decimal),
+            t("sup_last_year", lang): frame["last_year"].map(format_int),
+            t("sup_usual", lang, n=report.settings(NAME)["history_months"]): frame["usual"].map(one_decimal),
+            t("sup_ratio", lang): frame["ratio"].map(one_decimal),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """``complaints`` this period (every complaint category); nothing without tickets."""
+    if not report.ds.has("tickets"):
+        return {}
+    return {"complaints": int(complaint_frame(report)["count"].sum())}

@@ -1,0 +1,145 @@
+"""信用风险: customers with overdue invoices who still have open deals in the last stages before signature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..display import plotting
+from ..display.formatting import format_amount, format_int
+from ..display.panel import Panel
+from ..findings import finding
+from ..i18n import t
+from ..periods import month_end
+from ..report import Report
+from .common import NAME, customer_regions
+from .receivables import open_invoices
+
+
+def late_stage_deals(report: Report, month: str) -> pd.DataFrame:
+    """Deals open at the end of ``month`` whose furthest stage reached by then is one of the last stages.
+
+    The last ``thresholds.support.credit_stages`` of the configured ``stages`` count; adds ``stage``.
+    """
+    cutoff = month_end(month)
+    stages = report.config["stages"]
+    late = stages[max(0, len(stages) - report.thresholds(NAME)["credit_stages"]) :]
+    opps = report.ds["opportunities"]
+    status = opps["status"].str.lower()
+    open_then = (opps["created_at"] < cutoff) & (
+        (opps["closed_at"].notna() & (opps["closed_at"] >= cutoff)) | (opps["closed_at"].isna() & (status == "open"))
+    )
+    opps = opps[open_then & opps["customer_id"].notna()]
+    events = report.ds["stage_events"]
+    events = events[(events["entered_at"] < cutoff) & events["opportunity_id"].isin(opps["opportunity_id"])]
+    rank = {name: k for k, name in enumerate(stages)}
+    events = events.assign(rank=events["stage"].map(rank)).dropna(subset=["rank"])
+    furthest = events.sort_values(["opportunity_id", "rank"]).groupby("opportunity_id")["stage"].last()
+    opps = opps.assign(stage=opps["opportunity_id"].map(furthest))
+    return opps[opps["stage"].isin(late)]
+
+
+def credit_risk_frame(report: Report) -> pd.DataFrame:
+    """Customers with overdue invoices who still have open deals in the last stages: credit risk.
+
+    A customer counts with an invoice at least ``thresholds.support.credit_days_past_due`` days past due at
+    month end and an open deal in one of the last ``thresholds.support.credit_stages`` configured stages
+    (e.g. 商务谈判, 合同签订).
+
+    Columns: customer_id, customer_name, region, overdue_invoices, overdue_amount (all their overdue
+    invoices), max_days_past_due, deals (ids), deal_count, deal_amount, stage (the furthest). Largest deal
+    amount first.
+    """
+    columns = ["customer_id", "customer_name", "region", "overdue_invoices", "overdue_amount", "max_days_past_due"]
+    columns += ["deals", "deal_count", "deal_amount", "stage"]
+    rows = open_invoices(report, report.period)
+    overdue = rows[rows["days_past_due"] > 0]
+    risky = overdue.groupby("customer_id")["days_past_due"].max()
+    risky = risky[risky >= report.thresholds(NAME)["credit_days_past_due"]]
+    deals = late_stage_deals(report, report.period)
+    deals = deals[deals["customer_id"].isin(risky.index)]
+    if deals.empty:
+        return pd.DataFrame(columns=columns)
+    stages = report.config["stages"]
+    grouped = deals.groupby("customer_id")
+    frame = pd.DataFrame(
+        {
+            "overdue_invoices": overdue.groupby("customer_id").size(),
+            "overdue_amount": overdue.groupby("customer_id")["outstanding"].sum(),
+            "max_days_past_due": risky,
+        }
+    ).reindex(sorted(grouped.groups))
+    frame["deals"] = grouped["opportunity_id"].apply(lambda s: ", ".join(sorted(s)))
+    frame["deal_count"] = grouped.size()
+    frame["deal_amount"] = grouped["amount"].sum(min_count=1).fillna(0.0)
+    frame["stage"] = grouped["stage"].apply(lambda s: max(s, key=stages.index))
+    frame = frame.rename_axis("customer_id").reset_index()
+    customers = report.ds.get("customers")
+    names = customers.set_index("customer_id")["customer_name"] if customers is not None else pd.Series(dtype=object)
+    frame["customer_name"] = frame["customer_id"].map(names).fillna(frame["customer_id"]).astype(str)
+    frame["region"] = frame["customer_id"].map(customer_regions(report.ds))
+    frame = frame.sort_values(["deal_amount", "customer_id"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)[columns]
+
+
+def credit_risk_open_deal(report: Report) -> list[dict[str, Any]]:
+    """Rule credit_risk_open_deal: every customer of :func:`credit_risk_frame`; the effect is the deal amount.
+
+    Thresholds: ``thresholds.support.{credit_days_past_due, credit_stages}``.
+    """
+    lang = report.lang
+    out = []
+    for row in credit_risk_frame(report).itertuples():
+        values = {
+            "customer": row.customer_name,
+            "invoices": row.overdue_invoices,
+            "overdue": format_amount(row.overdue_amount, lang),
+            "dpd": format_int(row.max_days_past_due),
+            "deals": row.deal_count,
+            "stage": row.stage,
+            "amount": format_amount(row.deal_amount, lang),
+        }
+        out.append(
+            finding(
+                report, "credit_risk_open_deal", {"customer_id": row.customer_id}, values, angle=NAME,
+                metric="overdue_amount", value=row.overdue_amount, baseline=0.0, effect=row.deal_amount,
+            )
+        )  # fmt: skip
+    return out
+
+
+def credit_risk_panel(report: Report) -> Panel:
+    """信用风险: customers with overdue invoices whose deals are about to be signed, overdue against deal amount."""
+    lang = report.lang
+    if skipped := report.needs("invoices", "opportunities", "stage_events"):
+        return skipped
+    frame = credit_risk_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("sup_no_credit", lang))
+    ax = plotting.plot_bar_compare(
+        frame.head(report.config["report"]["top_n"]), label="customer_name", current="deal_amount",
+        baseline="overdue_amount", lang=lang, legend=(t("sup_deal_amount", lang), t("sup_amount", lang)),
+        title=t("sup_credit_title", lang),
+    )  # fmt: skip
+    table = pd.DataFrame(
+        {
+            t("sup_customer", lang): frame["customer_name"],
+            t("region", lang): frame["region"],
+            t("sup_overdue_invoices", lang): frame["overdue_invoices"].map(format_int),
+            t("sup_amount", lang): frame["overdue_amount"].map(lambda v: format_amount(v, lang)),
+            t("sup_max_dpd", lang): frame["max_days_past_due"].map(format_int),
+            t("sup_deals", lang): frame["deals"],
+            t("sup_deal_amount", lang): frame["deal_amount"].map(lambda v: format_amount(v, lang)),
+            t("sup_stage", lang): frame["stage"],
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """``credit_risk_customers`` and their ``credit_risk_deal_amount``; nothing without invoices and deals."""
+    if not report.ds.has("invoices", "opportunities", "stage_events"):
+        return {}
+    credit = credit_risk_frame(report)
+    return {"credit_risk_customers": int(len(credit)), "credit_risk_deal_amount": float(credit["deal_amount"].sum())}

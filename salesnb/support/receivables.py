@@ -1,0 +1,283 @@
+"""应收账龄, 逾期趋势: open and overdue invoices at month end, DSO, and the part of the month's due amount unpaid.
+
+An invoice is judged at a month end: paid by then (its paid amount counts), or still wholly open.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ..data import facts
+from ..display import plotting
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..findings import finding
+from ..i18n import t
+from ..periods import month_end, month_labels
+from ..report import Report
+from .common import NAME, customer_regions, month_cutoffs, usual_months
+
+
+def invoice_facts(report: Report) -> pd.DataFrame:
+    """Invoices with ``region`` (the order's, else the customer's) and ``paid_amount`` (the amount when missing)."""
+
+    def build(ds) -> pd.DataFrame:
+        invoices = ds["invoices"].copy()
+        orders = facts.order_facts(ds).set_index("order_id")["region"]
+        region = invoices["order_id"].map(orders).fillna(invoices["customer_id"].map(customer_regions(ds)))
+        invoices["region"] = region.fillna(facts.UNKNOWN).astype(str)
+        invoices["paid_amount"] = invoices["paid_amount"].fillna(invoices["amount"])
+        return invoices
+
+    return report.cached(NAME, "invoice_facts", build)
+
+
+def open_invoices(report: Report, month: str, region: str | None = None) -> pd.DataFrame:
+    """Invoices issued by the end of ``month`` with an amount still open then, and their days past due.
+
+    ``outstanding`` = amount − paid amount if paid by month end, else the whole amount; ``days_past_due``
+    counts from the due date to the month's last day (≤ 0: not yet due).
+    """
+    cutoff = month_end(month)
+    invoices = facts.in_region(invoice_facts(report), region or report.region)
+    rows = invoices[invoices["issued_at"] < cutoff].copy()
+    paid = rows["paid_at"].notna() & (rows["paid_at"] < cutoff)
+    rows["outstanding"] = np.where(paid, (rows["amount"] - rows["paid_amount"]).clip(lower=0), rows["amount"])
+    rows = rows[rows["outstanding"] > 0.005]
+    rows["days_past_due"] = (cutoff - pd.Timedelta(days=1) - rows["due_at"]).dt.days
+    return rows
+
+
+def bucket_labels(edges: list[int]) -> list[str]:
+    """``[30, 60, 90]`` → ``["0–30", "31–60", "61–90", ">90"]``."""
+    labels = [f"0–{edges[0]}"] + [f"{a + 1}–{b}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    return labels + [f">{edges[-1]}"]
+
+
+def ageing_frame(report: Report) -> pd.DataFrame:
+    """Overdue amount and invoices per days-past-due bucket (``support.ageing_buckets``) at this and last month end."""
+    edges = report.settings(NAME)["ageing_buckets"]
+    labels = bucket_labels(edges)
+    out = {}
+    for key, month in (("", report.period), ("prev_", str(report.baselines.previous_month))):
+        rows = open_invoices(report, month)
+        rows = rows[rows["days_past_due"] > 0]
+        index = np.searchsorted(np.asarray(edges), rows["days_past_due"].to_numpy(), side="left")
+        bucket = pd.Series([labels[i] for i in index], index=rows.index, dtype=object)
+        out[key + "amount"] = rows.groupby(bucket)["outstanding"].sum().reindex(labels, fill_value=0.0)
+        out[key + "invoices"] = rows.groupby(bucket).size().reindex(labels, fill_value=0)
+    frame = pd.DataFrame(out).rename_axis("bucket").reset_index()
+    total = frame["amount"].sum()
+    frame["share"] = frame["amount"] / total if total > 0 else np.nan
+    return frame
+
+
+def due_collection(report: Report) -> pd.DataFrame:
+    """Invoices judged at the end of the month they fall due in: the amount then still open.
+
+    Adds ``month`` (due month) and ``unpaid`` (amount − paid amount if paid by that month end, else the
+    whole amount).
+    """
+
+    def build(ds) -> pd.DataFrame:
+        invoices = invoice_facts(report)
+        cutoff = month_cutoffs(invoices["due_at"])
+        paid = invoices["paid_at"].notna() & (invoices["paid_at"] < cutoff)
+        unpaid = np.where(paid, (invoices["amount"] - invoices["paid_amount"]).clip(lower=0), invoices["amount"])
+        frame = invoices[["invoice_id", "customer_id", "order_id", "region", "amount"]].copy()
+        frame["month"] = month_labels(invoices["due_at"])
+        frame["unpaid"] = unpaid
+        frame["is_unpaid"] = frame["unpaid"] > 0.005
+        return frame
+
+    return report.cached(NAME, "due_collection", build)
+
+
+def collection_metrics(report: Report, month: str | None = None, region: str | None = None) -> dict[str, Any]:
+    """Receivables as of a month end: AR, overdue, DSO, and how much of the month's due amount stayed unpaid.
+
+    ``dso`` = receivables ÷ revenue of the trailing months up to ``month`` × their days; ``unpaid_rate`` =
+    the amount of invoices due in ``month`` still open at its end ÷ the amount due; ``unpaid_invoices`` /
+    ``due_invoices`` count them.
+    """
+    month = month or report.period
+    scope = region or report.region
+    rows = open_invoices(report, month, scope)
+    due = facts.in_months(facts.in_region(due_collection(report), scope), month)
+    n = report.config["baselines"]["trailing_months"]
+    end = pd.Period(month, freq="M")
+    window = [end - k for k in range(n)]
+    orders = facts.in_months(facts.in_region(facts.order_facts(report.ds), scope), [str(p) for p in window])
+    days = sum(p.days_in_month for p in window)
+    ar, sales = float(rows["outstanding"].sum()), float(orders["revenue"].sum())
+    due_amount, unpaid = float(due["amount"].sum()), float(due["unpaid"].sum())
+    overdue = float(rows.loc[rows["days_past_due"] > 0, "outstanding"].sum())
+    return {
+        "receivables": ar,
+        "overdue": overdue,
+        "overdue_share": overdue / ar if ar else None,
+        "dso": ar / sales * days if sales else None,
+        "due": due_amount,
+        "unpaid": unpaid,
+        "unpaid_rate": unpaid / due_amount if due_amount else None,
+        "due_invoices": int(len(due)),
+        "unpaid_invoices": int(due["is_unpaid"].sum()),
+    }
+
+
+def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame:
+    """Collection of the amount due this month against the usual rate (one row), flagging ``receivables_overdue``.
+
+    Columns: the :func:`collection_metrics` of the period, baseline_rate (trailing months, pooled),
+    usual_rate (the ``support.history_months`` before, pooled), p_value (binomial chance of so many unpaid
+    invoices at the usual share of unpaid invoices), excess (the unpaid amount above the usual rate), flagged —
+    unpaid rate at least ``thresholds.support.overdue_rate_warning`` and ``thresholds.support.overdue_rise_points``
+    above usual, at least ``thresholds.support.min_count`` unpaid invoices, p below ``thresholds.support.p_value``.
+    """
+    thr = report.thresholds(NAME)
+    scope = region or report.region
+    now = collection_metrics(report, report.period, scope)
+    due = facts.in_region(due_collection(report), scope)
+
+    def rate(months: list[str]) -> tuple[float | None, float | None]:
+        part = facts.in_months(due, months)
+        amount = float(part["amount"].sum())
+        if not amount:
+            return None, None
+        return float(part["unpaid"].sum()) / amount, float(part["is_unpaid"].mean())
+
+    baseline, _ = rate(report.trailing())
+    usual, usual_count_share = rate(usual_months(report))
+    current = now["unpaid_rate"]
+    base = usual or 0.0
+    row = {
+        **now,
+        "baseline_rate": baseline,
+        "usual_rate": usual,
+        "p_value": stats.binom_high(now["unpaid_invoices"], now["due_invoices"], usual_count_share, floor=0.01),
+        "excess": max(0.0, (current - base) * now["due"]) if current is not None else 0.0,
+    }
+    row["flagged"] = bool(
+        current is not None
+        and current >= thr["overdue_rate_warning"]
+        and current - base >= thr["overdue_rise_points"]
+        and now["unpaid_invoices"] >= thr["min_count"]
+        and row["p_value"] < thr["p_value"]
+    )
+    return pd.DataFrame([row])
+
+
+def receivables_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
+    """Receivables, overdue amount, DSO and unpaid rate at each month end for the ``months`` months up to the period."""
+    first, _ = facts.data_months(report.ds)
+    end = pd.Period(report.period, freq="M")
+    rows = []
+    for month in (str(end - k) for k in range(months - 1, -1, -1)):
+        if month >= first:
+            m = collection_metrics(report, month)
+            rows.append({"period": month, **{k: m[k] for k in ("receivables", "overdue", "dso", "unpaid_rate")}})
+    return pd.DataFrame(rows, columns=["period", "receivables", "overdue", "dso", "unpaid_rate"])
+
+
+def receivables_overdue(report: Report) -> list[dict[str, Any]]:
+    """Rule receivables_overdue: :func:`receivables_frame` flagged, region by region in the ALL report.
+
+    Thresholds: ``thresholds.support.{overdue_rate_warning, overdue_rise_points, min_count, p_value}``; the
+    effect is the unpaid amount above the usual rate.
+    """
+    months, lang = report.settings(NAME)["history_months"], report.lang
+    out = []
+    for region, segment in report.scopes(company=False):
+        row = receivables_frame(report, region).iloc[0]
+        if not row["flagged"]:
+            continue
+        values = {
+            "where": report.where(segment),
+            "m": months,
+            "due": format_amount(row["due"], lang),
+            "unpaid": format_amount(row["unpaid"], lang),
+            "rate": format_pct(row["unpaid_rate"]),
+            "baseline": format_pct(row["usual_rate"]),
+            "overdue": format_amount(row["overdue"], lang),
+            "dso": format_int(row["dso"]),
+        }
+        out.append(
+            finding(
+                report, "receivables_overdue", segment, values, angle=NAME,
+                metric="unpaid_rate", value=row["unpaid_rate"], baseline=row["usual_rate"], effect=row["excess"],
+            )
+        )  # fmt: skip
+    return out
+
+
+def receivables_panel(report: Report) -> Panel:
+    """应收账龄: overdue amount per days-past-due bucket at this and last month end, with DSO and collection."""
+    lang = report.lang
+    if skipped := report.needs("invoices"):
+        return skipped
+    frame = ageing_frame(report)
+    ax = plotting.plot_bar_compare(
+        frame, label="bucket", current="amount", baseline="prev_amount", lang=lang,
+        legend=(t("sup_count", lang), t("previous_month", lang)),
+        title=f"{t('sup_receivables_title', lang)} · {report.region_label}",
+    )  # fmt: skip
+    table = pd.DataFrame(
+        {
+            t("sup_bucket", lang): frame["bucket"],
+            t("sup_amount", lang): frame["amount"].map(lambda v: format_amount(v, lang)),
+            t("sup_invoices", lang): frame["invoices"].map(format_int),
+            t("share", lang): frame["share"].map(format_pct),
+            t("sup_prev_amount", lang): frame["prev_amount"].map(lambda v: format_amount(v, lang)),
+        }
+    )
+    row = receivables_frame(report).iloc[0]
+    note = t(
+        "sup_receivables_note",
+        lang,
+        ar=format_amount(row["receivables"], lang),
+        overdue=format_amount(row["overdue"], lang),
+        share=format_pct(row["overdue_share"]),
+        dso=format_int(row["dso"]),
+        due=format_amount(row["due"], lang),
+        unpaid=format_amount(row["unpaid"], lang),
+        rate=format_pct(row["unpaid_rate"]),
+        baseline=format_pct(row["baseline_rate"]),
+        usual=format_pct(row["usual_rate"]),
+        m=report.settings(NAME)["history_months"],
+        n=len(report.baselines.trailing),
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+
+
+def receivables_trend_panel(report: Report) -> Panel:
+    """逾期趋势: overdue receivables at each month end, with DSO and the month's unpaid rate."""
+    lang = report.lang
+    if skipped := report.needs("invoices"):
+        return skipped
+    frame = receivables_trend_frame(report)
+    ax = plotting.plot_trend(
+        frame, y="overdue", target=None, highlight=report.period, lang=lang,
+        title=f"{t('sup_overdue_trend_title', lang)} · {report.region_label}",
+    )  # fmt: skip
+    ax.set_ylabel(t("sup_overdue", lang))
+    table = pd.DataFrame(
+        {
+            t("period", lang): frame["period"],
+            t("sup_overdue", lang): frame["overdue"].map(lambda v: format_amount(v, lang)),
+            "DSO": frame["dso"].map(format_int),
+            t("sup_unpaid_rate", lang): frame["unpaid_rate"].map(format_pct),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """``receivables``, ``overdue``, ``overdue_share``, ``dso``, ``unpaid_rate`` at month end (needs invoices)."""
+    if not report.ds.has("invoices"):
+        return {}
+    m = collection_metrics(report)
+    return {k: m[k] for k in ("receivables", "overdue", "overdue_share", "dso", "unpaid_rate")}

@@ -1,0 +1,219 @@
+"""客户满意度: NPS, CSAT and every ``score_*`` aspect against the usual level; top customers against the rest."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..data import facts
+from ..display import plotting
+from ..display.formatting import format_amount, format_int, format_pct
+from ..display.panel import Panel
+from ..findings import finding
+from ..i18n import t
+from ..periods import month_labels
+from ..report import Report
+from .common import NAME, customer_regions, customer_value, one_decimal, usual_months
+
+
+def survey_facts(report: Report) -> pd.DataFrame:
+    """Survey responses with ``month`` (responded) and ``region`` (the customer's)."""
+
+    def build(ds) -> pd.DataFrame:
+        surveys = ds["surveys"].copy()
+        surveys["month"] = month_labels(surveys["responded_at"])
+        surveys["region"] = surveys["customer_id"].map(customer_regions(ds)).fillna(facts.UNKNOWN).astype(str)
+        return surveys
+
+    return report.cached(NAME, "survey_facts", build)
+
+
+def _aspects(surveys: pd.DataFrame) -> list[str]:
+    return sorted(c for c in surveys.columns if c.startswith("score_") and surveys[c].notna().any())
+
+
+def nps_points(scores: pd.Series, promoter: int, detractor: int) -> pd.Series:
+    """+100 for a promoter, −100 for a detractor, 0 otherwise: NPS is the mean of these."""
+    points = pd.Series(0.0, index=scores.index)
+    points[scores >= promoter] = 100.0
+    points[scores <= detractor] = -100.0
+    return points.where(scores.notna())
+
+
+def metric_label(metric: str, lang: str) -> str:
+    """The reader's name of a satisfaction metric: NPS, CSAT or “<aspect>” score."""
+    if metric == "nps":
+        return t("sup_nps", lang)
+    return t("sup_csat", lang) if metric == "csat" else t("sup_aspect", lang, aspect=metric[6:])
+
+
+def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFrame:
+    """NPS, CSAT and every ``score_*`` aspect this period against the usual level (``support.history_months``).
+
+    Columns: metric (``nps``, ``csat`` or ``score_<aspect>``), n, value, baseline, change, p_value
+    (one-sided Welch t-test that the mean fell), dissatisfied_value (monthly revenue of this period's
+    respondents scoring low on it), flagged — a drop of at least ``thresholds.support.satisfaction_drop_points``
+    (``thresholds.support.nps_drop_points`` for NPS) over at least ``thresholds.support.min_responses``
+    responses, p below ``thresholds.support.p_value``.
+    """
+    cfg, thr = report.settings(NAME), report.thresholds(NAME)
+    surveys = facts.in_region(survey_facts(report), region or report.region)
+    now = surveys[surveys["month"] == report.period]
+    past = surveys[surveys["month"].isin(usual_months(report))]
+    value = customer_value(report)
+    metrics = [m for m in ("nps", "csat") if surveys[m].notna().any()] + _aspects(surveys)
+    rows = []
+    for metric in metrics:
+        if metric == "nps":
+            cur = nps_points(now["nps"], cfg["nps_promoter"], cfg["nps_detractor"])
+            before = nps_points(past["nps"], cfg["nps_promoter"], cfg["nps_detractor"])
+            low = now["nps"] <= cfg["nps_detractor"]
+            threshold = thr["nps_drop_points"]
+        else:
+            cur, before = now[metric], past[metric]
+            low = now[metric] < cfg["dissatisfied_score"]
+            threshold = thr["satisfaction_drop_points"]
+        cur, before = cur.dropna(), before.dropna()
+        p = float("nan")
+        if len(cur) >= 2 and len(before) >= 2 and (cur.std() > 0 or before.std() > 0):
+            with warnings.catch_warnings():  # near-identical scores only cost precision, not correctness
+                warnings.simplefilter("ignore", RuntimeWarning)
+                p = float(stats.ttest_ind(cur, before, equal_var=False, alternative="less").pvalue)
+        elif len(cur) >= 2 and len(before) >= 2:  # no spread at all: a lower mean is certainly lower
+            p = 0.0 if cur.mean() < before.mean() else 1.0
+        mean, base = (cur.mean() if len(cur) else np.nan), (before.mean() if len(before) else np.nan)
+        rows.append(
+            {
+                "metric": metric,
+                "n": len(cur),
+                "value": mean,
+                "baseline": base,
+                "change": mean - base,
+                "p_value": p,
+                "dissatisfied_value": float(value.reindex(now.loc[low, "customer_id"].unique()).fillna(0.0).sum()),
+                "flagged": bool(len(cur) >= thr["min_responses"] and base - mean >= threshold and p < thr["p_value"]),
+            }
+        )
+    columns = ["metric", "n", "value", "baseline", "change", "p_value", "dissatisfied_value", "flagged"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
+    """NPS and CSAT this period: top customers (``support.top_customer_share`` by revenue) against the rest.
+
+    Columns: group (``top`` or ``rest``), n, nps, csat.
+    """
+    cfg = report.settings(NAME)
+    surveys = facts.in_months(facts.in_region(survey_facts(report), report.region), report.period)
+    value = customer_value(report)
+    buyers = facts.in_region(facts.order_facts(report.ds), report.region)["customer_id"].unique()
+    ranked = value.reindex(buyers).fillna(0.0).sort_values(ascending=False, kind="stable")
+    top = set(ranked.index[: max(1, math.ceil(cfg["top_customer_share"] * len(ranked)))]) if len(ranked) else set()
+    rows = []
+    for group, part in (
+        ("top", surveys[surveys["customer_id"].isin(top)]),
+        ("rest", surveys[~surveys["customer_id"].isin(top)]),
+    ):
+        nps = nps_points(part["nps"], cfg["nps_promoter"], cfg["nps_detractor"]).dropna()
+        rows.append(
+            {
+                "group": group,
+                "n": len(part),
+                "nps": nps.mean() if len(nps) else np.nan,
+                "csat": part["csat"].mean() if part["csat"].notna().any() else np.nan,
+            }
+        )
+    return pd.DataFrame(rows, columns=["group", "n", "nps", "csat"])
+
+
+def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
+    """Rule satisfaction_drop: per region, the overall score that fell (CSAT, else NPS) and every aspect that fell.
+
+    Thresholds: ``thresholds.support.{satisfaction_drop_points, nps_drop_points, min_responses, p_value}``; the
+    effect is the monthly revenue of the dissatisfied respondents.
+    """
+    months, lang = report.settings(NAME)["history_months"], report.lang
+    out = []
+    for region, segment in report.scopes(company=False):
+        frame = satisfaction_frame(report, region)
+        if frame.empty:
+            continue
+        flagged = frame[frame["flagged"].astype(bool)]
+        overall = flagged[flagged["metric"].isin(["csat", "nps"])].sort_values("metric", key=lambda m: m != "csat")
+        picked = list(overall.head(1).itertuples()) + list(
+            flagged[flagged["metric"].str.startswith("score_")].itertuples()
+        )
+        for row in picked:
+            aspect = row.metric[6:] if row.metric.startswith("score_") else None
+            values = {
+                "where": report.where(segment),
+                "what": metric_label(row.metric, lang),
+                "m": months,
+                "n": row.n,
+                "value": f"{row.value:.1f}",
+                "baseline": f"{row.baseline:.1f}",
+                "change": f"{row.change:+.1f}",
+                "effect": format_amount(row.dissatisfied_value, lang),
+            }
+            out.append(
+                finding(
+                    report, "satisfaction_drop", {**segment, "aspect": aspect} if aspect else dict(segment), values,
+                    angle=NAME, metric=row.metric, value=row.value, baseline=row.baseline,
+                    effect=row.dissatisfied_value,
+                )
+            )  # fmt: skip
+    return out
+
+
+def satisfaction_panel(report: Report) -> Panel:
+    """满意度: NPS, CSAT and each aspect this month against the usual level; top customers against the rest."""
+    lang, cfg = report.lang, report.settings(NAME)
+    usual = t("sup_usual", lang, n=cfg["history_months"])
+    if skipped := report.needs("surveys"):
+        return skipped
+    frame = satisfaction_frame(report)
+    if frame.empty or frame["n"].sum() == 0:
+        return Panel(frame=frame, note=t("sup_no_surveys", lang))
+    labels = frame["metric"].map(lambda m: metric_label(m, lang))
+    chart = frame.assign(label=labels)[frame["metric"] != "nps"]
+    ax = plotting.plot_bar_compare(
+        chart, label="label", current="value", baseline="baseline", lang=lang,
+        legend=(t("sup_count", lang), usual),
+        title=f"{t('sup_satisfaction_title', lang)} · {report.region_label}",
+    )  # fmt: skip
+    ax.set_xticks([])
+    tiers = satisfaction_by_tier_frame(report)
+    groups = [t(f"sup_{g}", lang) for g in tiers["group"]]
+    table = pd.DataFrame(
+        {
+            t("sup_metric", lang): list(labels) + [f"{g} · NPS / CSAT" for g in groups],
+            t("sup_responses", lang): list(frame["n"].map(format_int)) + list(tiers["n"].map(format_int)),
+            t("value", lang): list(frame["value"].map(one_decimal))
+            + [f"{one_decimal(a)} / {one_decimal(b)}" for a, b in zip(tiers["nps"], tiers["csat"], strict=True)],
+            usual: list(frame["baseline"].map(one_decimal)) + ["" for _ in range(len(tiers))],
+            t("sup_change", lang): list(frame["change"].map(lambda v: "—" if pd.isna(v) else f"{v:+.1f}"))
+            + ["" for _ in range(len(tiers))],
+        }
+    )
+    top = format_pct(cfg["top_customer_share"], 0)
+    promoter, detractor, months = cfg["nps_promoter"], cfg["nps_detractor"], cfg["customer_value_months"]
+    note = t("sup_satisfaction_note", lang, p=promoter, d=detractor, top=top, months=months)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """Mean ``nps``, ``csat`` this period and ``survey_responses`` (of the most answered metric); needs surveys."""
+    if not report.ds.has("surveys"):
+        return {}
+    frame = satisfaction_frame(report).set_index("metric")
+    out: dict[str, Any] = {}
+    for metric in ("nps", "csat"):
+        value = frame["value"].get(metric)
+        out[metric] = None if value is None or pd.isna(value) else float(value)
+    out["survey_responses"] = int(frame["n"].max()) if len(frame) else 0
+    return out

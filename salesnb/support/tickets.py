@@ -1,0 +1,270 @@
+"""工单与响应, SLA超时: tickets per category, their response times, and the share answered after the SLA.
+
+Every ticket is judged at the end of the month it was created in: a ticket still unanswered then counts as
+breached once it is older than the SLA (``thresholds.support.ticket_sla_hours``), and nothing later is used.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from .. import stats
+from ..data import facts
+from ..display import plotting
+from ..display.formatting import format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting.service import plot_response_times
+from ..findings import finding
+from ..i18n import t
+from ..periods import month_labels
+from ..report import Report
+from .common import NAME, at_stake, customer_regions, excess, month_cutoffs, one_decimal, usual_months
+
+
+def ticket_facts(report: Report) -> pd.DataFrame:
+    """Tickets with ``month`` (created), ``region`` (the order's, else the customer's) and timestamps."""
+
+    def build(ds) -> pd.DataFrame:
+        tickets = ds["tickets"]
+        orders = facts.order_facts(ds).set_index("order_id")["region"]
+        region = tickets["order_id"].map(orders)
+        region = region.fillna(tickets["customer_id"].map(customer_regions(ds)))
+        return pd.DataFrame(
+            {
+                "ticket_id": tickets["ticket_id"],
+                "customer_id": tickets["customer_id"],
+                "order_id": tickets["order_id"],
+                "category": tickets["category"].fillna(facts.UNKNOWN),
+                "created_at": tickets["created_at"],
+                "first_response_at": tickets["first_response_at"],
+                "resolved_at": tickets["resolved_at"],
+                "month": month_labels(tickets["created_at"]),
+                "region": region.fillna(facts.UNKNOWN).astype(str),
+            }
+        )
+
+    return report.cached(NAME, "ticket_facts", build)
+
+
+def judged_tickets(report: Report) -> pd.DataFrame:
+    """Every ticket judged at the end of the month it was created in, against ``thresholds.support.ticket_sla_hours``.
+
+    Adds ``response_hours`` / ``resolution_hours`` (NaN when not answered / resolved by that month end),
+    ``breached`` (answered after the SLA, or unanswered at month end and older than the SLA), ``pending``
+    (unanswered at month end but still inside the SLA: not judged) and ``unresolved``.
+    """
+    sla = float(report.thresholds(NAME)["ticket_sla_hours"])
+
+    def build(ds) -> pd.DataFrame:
+        rows = ticket_facts(report).copy()
+        cutoff = month_cutoffs(rows["created_at"])
+        answered = rows["first_response_at"].notna() & (rows["first_response_at"] < cutoff)
+        hours = (rows["first_response_at"] - rows["created_at"]).dt.total_seconds() / 3600
+        age = (cutoff - rows["created_at"]).dt.total_seconds() / 3600
+        rows["response_hours"] = hours.where(answered)
+        rows["breached"] = (answered & (hours > sla)) | (~answered & (age > sla))
+        rows["pending"] = ~answered & (age <= sla)
+        resolved = rows["resolved_at"].notna() & (rows["resolved_at"] < cutoff)
+        rows["resolution_hours"] = ((rows["resolved_at"] - rows["created_at"]).dt.total_seconds() / 3600).where(
+            resolved
+        )
+        rows["unresolved"] = ~resolved
+        return rows
+
+    return report.cached(NAME, f"judged_tickets:{sla}", build)
+
+
+def _this_month(report: Report) -> pd.DataFrame:
+    return facts.in_months(facts.in_region(judged_tickets(report), report.region), report.period)
+
+
+# ------------------------------------------------------------------------------------------ tickets
+
+
+def tickets_frame(report: Report) -> pd.DataFrame:
+    """Tickets per category this period with first-response and resolution time distributions.
+
+    Columns: category, tickets, response_p50, response_p90, within_sla (share of judged tickets answered
+    within ``thresholds.support.ticket_sla_hours``), resolution_p50, resolution_p90, unresolved (at month
+    end). Sorted by ticket count.
+    """
+    columns = ["category", "tickets", "response_p50", "response_p90", "within_sla", "resolution_p50"]
+    columns += ["resolution_p90", "unresolved"]
+    rows = _this_month(report)
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    judged = ~rows["pending"]
+    grouped = rows.assign(judged=judged, ok=judged & ~rows["breached"]).groupby("category")
+    frame = pd.DataFrame(
+        {
+            "tickets": grouped.size(),
+            "response_p50": grouped["response_hours"].median(),
+            "response_p90": grouped["response_hours"].quantile(0.9),
+            "within_sla": grouped["ok"].sum() / grouped["judged"].sum().where(grouped["judged"].sum() > 0),
+            "resolution_p50": grouped["resolution_hours"].median(),
+            "resolution_p90": grouped["resolution_hours"].quantile(0.9),
+            "unresolved": grouped["unresolved"].sum(),
+        }
+    ).rename_axis("category")
+    frame = frame.reset_index().sort_values(["tickets", "category"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)[columns]
+
+
+def tickets_panel(report: Report) -> Panel:
+    """工单与响应: tickets per category with the spread of first-response times (not only the average)."""
+    lang = report.lang
+    if skipped := report.needs("tickets"):
+        return skipped
+    frame = tickets_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("sup_no_tickets", lang))
+    ax = plot_response_times(
+        _this_month(report),
+        sla_hours=report.thresholds(NAME)["ticket_sla_hours"],
+        lang=lang,
+        title=f"{t('sup_tickets_title', lang)} · {report.region_label}",
+    )
+    table = pd.DataFrame(
+        {
+            t("sup_category", lang): frame["category"],
+            t("sup_tickets", lang): frame["tickets"].map(format_int),
+            t("sup_resp_p50", lang): frame["response_p50"].map(one_decimal),
+            t("sup_resp_p90", lang): frame["response_p90"].map(one_decimal),
+            t("sup_within_sla", lang): frame["within_sla"].map(format_pct),
+            t("sup_res_p50", lang): frame["resolution_p50"].map(one_decimal),
+            t("sup_res_p90", lang): frame["resolution_p90"].map(one_decimal),
+            t("sup_unresolved", lang): frame["unresolved"].map(format_int),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+# ------------------------------------------------------------------------------------------ SLA
+
+
+def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
+    """SLA breaches per category this period against the usual share (the ``support.history_months`` before).
+
+    Columns: category, tickets, judged (not pending), breached, breach_share, usual_share (history months
+    pooled), median_hours, p_value (binomial chance of so many breaches at the usual share), at_stake
+    (revenue of the breached tickets' orders), flagged — breach share at least
+    ``thresholds.support.sla_breach_share`` and ``thresholds.support.sla_rise_points`` above usual, at least
+    ``thresholds.support.min_count`` breaches, p below ``thresholds.support.p_value``.
+    """
+    thr = report.thresholds(NAME)
+    tickets = facts.in_region(judged_tickets(report), region or report.region)
+    now = facts.in_months(tickets, report.period)
+    past = facts.in_months(tickets, usual_months(report))
+    columns = ["category", "tickets", "judged", "breached", "breach_share", "usual_share", "median_hours"]
+    columns += ["p_value", "at_stake"]
+    rows = []
+    for category in sorted(set(now["category"])):
+        cur, before = now[now["category"] == category], past[past["category"] == category]
+        judged, breached = int((~cur["pending"]).sum()), int(cur["breached"].sum())
+        base_judged = int((~before["pending"]).sum())
+        usual = float(before["breached"].sum() / base_judged) if base_judged else float("nan")
+        rows.append(
+            {
+                "category": category,
+                "tickets": len(cur),
+                "judged": judged,
+                "breached": breached,
+                "breach_share": breached / judged if judged else float("nan"),
+                "usual_share": usual,
+                "median_hours": cur["response_hours"].median(),
+                "p_value": stats.binom_high(breached, judged, None if math.isnan(usual) else usual, floor=0.01),
+                "at_stake": at_stake(report, cur[cur["breached"]]) if breached else 0.0,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    base = frame["usual_share"].fillna(0.0)
+    frame["flagged"] = (
+        (frame["breach_share"] >= thr["sla_breach_share"])
+        & (frame["breach_share"] - base >= thr["sla_rise_points"])
+        & (frame["breached"] >= thr["min_count"])
+        & (frame["p_value"] < thr["p_value"])
+    )
+    frame = frame.sort_values(["breach_share", "category"], ascending=[False, True], kind="stable")
+    return frame.reset_index(drop=True)
+
+
+def sla_breach(report: Report) -> list[dict[str, Any]]:
+    """Rule sla_breach: the flagged rows of :func:`sla_frame`, region by region in the ALL report.
+
+    Thresholds: ``thresholds.support.{ticket_sla_hours, sla_breach_share, sla_rise_points, min_count, p_value}``;
+    the effect is the breached tickets' revenue above the usual share.
+    """
+    thr = report.thresholds(NAME)
+    months = report.settings(NAME)["history_months"]
+    out = []
+    for region, segment in report.scopes(company=False):
+        for row in sla_frame(report, region).itertuples():
+            if not row.flagged:
+                continue
+            values = {
+                "where": report.where(segment),
+                "category": row.category,
+                "m": months,
+                "n": row.judged,
+                "breached": row.breached,
+                "h": f"{thr['ticket_sla_hours']:g}",
+                "share": format_pct(row.breach_share),
+                "baseline": format_pct(row.usual_share),
+                "median": one_decimal(row.median_hours),
+            }
+            out.append(
+                finding(
+                    report, "sla_breach", {**segment, "category": row.category}, values, angle=NAME,
+                    metric="sla_breach_share", value=row.breach_share, baseline=row.usual_share,
+                    effect=excess(row.at_stake, row.breach_share, row.usual_share),
+                )
+            )  # fmt: skip
+    return out
+
+
+def sla_panel(report: Report) -> Panel:
+    """SLA超时: share of each category's tickets answered after the SLA, this month against the usual share."""
+    lang = report.lang
+    if skipped := report.needs("tickets"):
+        return skipped
+    frame = sla_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("sup_no_tickets", lang))
+    sla = report.thresholds(NAME)["ticket_sla_hours"]
+    usual = t("sup_usual", lang, n=report.settings(NAME)["history_months"])
+    ax = plotting.plot_bar_compare(
+        frame,
+        label="category",
+        unit="pct",
+        current="breach_share",
+        baseline="usual_share",
+        legend=(t("sup_count", lang), usual),
+        lang=lang,
+        title=f"{t('sup_sla_title', lang)} ({sla:g}h) · {report.region_label}",
+    )
+    table = pd.DataFrame(
+        {
+            t("sup_category", lang): frame["category"],
+            t("sup_tickets", lang): frame["tickets"].map(format_int),
+            t("sup_breached", lang): frame["breached"].map(format_int),
+            t("sup_breach_share", lang): frame["breach_share"].map(format_pct),
+            usual: frame["usual_share"].map(format_pct),
+            t("sup_resp_p50", lang): frame["median_hours"].map(one_decimal),
+        }
+    )
+    return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """``tickets`` this period and their ``sla_breach_share`` (of the judged ones); nothing without tickets."""
+    if not report.ds.has("tickets"):
+        return {}
+    sla = sla_frame(report)
+    judged = int(sla["judged"].sum())
+    return {
+        "tickets": int(sla["tickets"].sum()),
+        "sla_breach_share": float(sla["breached"].sum() / judged) if judged else None,
+    }
