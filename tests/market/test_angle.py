@@ -87,13 +87,10 @@ def test_planted_market_problems_are_found(sample):
         assert hits, f"{plant['code']} not found in {plant['region']} {plant['period']}: {found}"
 
 
-def test_sample_latest_month_is_fast_and_panels_render(sample):
-    import time
-
+def test_sample_latest_month_panels_render(sample):
+    """Speed is measured by benchmarks/panels.py, not here: a timed test fails on a busy machine."""
     r = open_report(str(SAMPLE), "", "ALL", dataset=sample)
-    start = time.perf_counter()
     market.angle_findings(r)
-    assert time.perf_counter() - start < 2.0
     for panel in (market.clv_panel(r), market.clv_at_risk_panel(r), market.rfm_transition_panel(r)):
         assert panel.figure is not None and not panel.table.empty
     at_risk = market.clv_at_risk_frame(r)
