@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -297,17 +296,15 @@ def test_missing_required_column(tmp_path: Path, table: str, column: str) -> Non
     assert caught.value.problems[0].startswith(f"{table}.{column}: required column is missing from all 1 rows")
 
 
-def test_many_lines_load_quickly(tmp_path: Path) -> None:
-    n = 200_000  # a fifth of the 1M-row target, to keep the suite fast; the time bound is scaled loosely
+def test_many_lines_load_exactly(tmp_path: Path) -> None:
+    n = 200_000  # a fifth of the 1M-row target (speed: benchmarks/load.py)
     rng = np.random.default_rng(0)
     ids = np.char.add("O", rng.integers(0, 1000, n).astype(str))
     lines = pd.DataFrame({"order_id": ids, "product_id": "P1", "quantity": rng.integers(1, 9, n), "unit_price": 9.5})
     lines.to_csv(tmp_path / "order_lines.csv", index=False)
     orders = pd.DataFrame({"order_id": np.char.add("O", np.arange(1000).astype(str)), "customer_id": "C1"})
     orders.assign(order_date="2026-01-05").to_csv(tmp_path / "orders.csv", index=False)
-    start = time.perf_counter()
     ds = load_dataset(tmp_path)
-    assert time.perf_counter() - start < 3.0
     assert ds["order_lines"]["quantity"].sum() == lines["quantity"].sum()
 
 
