@@ -1,0 +1,165 @@
+"""Deal facts shared by every angle: one row per opportunity, its stage stays, and what was open when.
+
+The one rule of what a deal's status means is :data:`DEAL_STATUS` (read through :func:`deal_outcome`): ``赢单``
+and ``won`` are won, ``输单`` and ``lost`` are lost, anything else is open. Everything is read *as of* a moment
+by the callers: a deal closed later counts as open then, a stage entered later is not entered yet.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .facts import UNKNOWN, per_dataset
+from .leads import size_band
+from .dataset import Dataset
+
+DAY_SECONDS = 86_400.0
+DEFAULT_SIZE_EDGES: tuple[float, ...] = (0, 50, 200, 1000)
+DEAL_STATUS: dict[str, str] = {
+    "won": "won",
+    "win": "won",
+    "赢单": "won",
+    "成交": "won",
+    "lost": "lost",
+    "lose": "lost",
+    "输单": "lost",
+    "丢单": "lost",
+    "open": "open",
+    "进行中": "open",
+}
+
+
+def deal_outcome(status: pd.Series) -> pd.Series:
+    """``won`` / ``lost`` / ``open`` for each raw ``opportunities.status`` (case and spaces ignored; unknown → open)."""
+    return status.astype(str).str.strip().str.lower().map(DEAL_STATUS).fillna("open")
+
+
+def deal_facts(ds: Dataset, size_edges: tuple[float, ...] = DEFAULT_SIZE_EDGES) -> pd.DataFrame:
+    """One row per opportunity (computed once per dataset).
+
+    Columns: opportunity_id, created_at, closed_at (missing for open deals; a closed deal without a date takes
+    its last stage entry), outcome (won / lost / open, see :func:`deal_outcome`), amount (0 when missing),
+    expected_close_at, rep_id, customer_id, region (the deal's, else its customer's, its lead's or its rep's),
+    source (the deal's, else its lead's), company_size (its lead's, else its customer's employee count) and
+    size_band.
+    """
+    return per_dataset(ds, ("deals", tuple(size_edges)), lambda: _build_deals(ds, size_edges))
+
+
+def _build_deals(ds: Dataset, size_edges) -> pd.DataFrame:
+    opps = ds["opportunities"].drop_duplicates("opportunity_id")
+    frame = pd.DataFrame(
+        {
+            "opportunity_id": opps["opportunity_id"].astype(str),
+            "created_at": opps["created_at"],
+            "amount": pd.to_numeric(opps["amount"], errors="coerce").fillna(0.0).astype(float),
+            "expected_close_at": opps["expected_close_at"],
+            "rep_id": opps["rep_id"],
+            "customer_id": opps["customer_id"],
+        }
+    ).reset_index(drop=True)
+    outcome = deal_outcome(opps["status"]).reset_index(drop=True)
+    fallback = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    events = ds.get("stage_events")
+    if events is not None and len(events):
+        last = events.groupby("opportunity_id")["entered_at"].max()
+        fallback = frame["opportunity_id"].map(last).astype("datetime64[ns]")
+    closed = opps["closed_at"].reset_index(drop=True).fillna(fallback.fillna(frame["created_at"]))
+    frame["closed_at"] = closed.where(outcome != "open")
+    frame["outcome"] = outcome.astype(str)
+
+    region = opps["region"].reset_index(drop=True)
+    source = opps["source"].reset_index(drop=True)
+    size = pd.Series(np.nan, index=frame.index)
+    leads = ds.get("leads")
+    if leads is not None:
+        by_opp = leads[leads["opportunity_id"].notna()].drop_duplicates("opportunity_id").set_index("opportunity_id")
+        source = source.fillna(frame["opportunity_id"].map(by_opp["source"]))
+        size = frame["opportunity_id"].map(by_opp["company_size"]).astype(float)
+    customers = ds.get("customers")
+    if customers is not None:
+        by_customer = customers.drop_duplicates("customer_id").set_index("customer_id")
+        region = region.fillna(frame["customer_id"].map(by_customer["region"]))
+        size = size.fillna(frame["customer_id"].map(by_customer["employee_count"]).astype(float))
+    if leads is not None:
+        region = region.fillna(frame["opportunity_id"].map(by_opp["region"]))
+    reps = ds.get("reps")
+    if reps is not None:
+        region = region.fillna(frame["rep_id"].map(reps.drop_duplicates("rep_id").set_index("rep_id")["region"]))
+    frame["region"] = region.fillna(UNKNOWN).astype(str)
+    frame["source"] = source.fillna(UNKNOWN).astype(str).str.strip()
+    frame["company_size"] = size
+    frame["size_band"] = size_band(size, size_edges)
+    return frame
+
+
+def stage_stays(ds: Dataset, stages: list[str], size_edges: tuple[float, ...] = DEFAULT_SIZE_EDGES) -> pd.DataFrame:
+    """One row per stage entry of a configured stage: how long the deal stayed and whether it moved forward.
+
+    Columns: opportunity_id, stage, stage_index, entered_at, left_at (the next stage entry, else the close;
+    missing while the deal is still in the stage), advanced (1.0 when it next entered a later stage or was won,
+    0.0 when it went back or was lost, NaN while in the stage), plus the deal's region, source, size_band and
+    amount. Events naming a stage outside ``stages`` are left out.
+    """
+    key = ("stays", tuple(stages), tuple(size_edges))
+    return per_dataset(ds, key, lambda: _build_stays(ds, stages, size_edges))
+
+
+def _build_stays(ds: Dataset, stages: list[str], size_edges) -> pd.DataFrame:
+    deals = deal_facts(ds, size_edges).set_index("opportunity_id")
+    events = ds["stage_events"]
+    ev = pd.DataFrame(
+        {
+            "opportunity_id": events["opportunity_id"].astype(str),
+            "stage": events["stage"].astype(str).str.strip(),
+            "entered_at": events["entered_at"],
+        }
+    )
+    ev["stage_index"] = ev["stage"].map({name: i for i, name in enumerate(stages)})
+    ev = ev[ev["stage_index"].notna() & ev["entered_at"].notna() & ev["opportunity_id"].isin(deals.index)]
+    ev = ev.sort_values(["opportunity_id", "entered_at", "stage_index"], kind="stable").reset_index(drop=True)
+    ev["stage_index"] = ev["stage_index"].astype(int)
+    grouped = ev.groupby("opportunity_id", sort=False)
+    next_at, next_index = grouped["entered_at"].shift(-1), grouped["stage_index"].shift(-1)
+    close = ev["opportunity_id"].map(deals["closed_at"])
+    won = ev["opportunity_id"].map(deals["outcome"]).eq("won").to_numpy()
+    has_next = next_at.notna().to_numpy()
+    left = next_at.where(next_at.notna(), close)
+    ev["left_at"] = left.where(left.isna() | (left >= ev["entered_at"]), ev["entered_at"])
+    forward = (next_index.to_numpy(dtype=float, na_value=np.nan) > ev["stage_index"].to_numpy()).astype(float)
+    ev["advanced"] = np.where(has_next, forward, np.where(close.notna().to_numpy(), won.astype(float), np.nan))
+    for column in ("region", "source", "size_band", "amount"):
+        ev[column] = ev["opportunity_id"].map(deals[column])
+    return ev
+
+
+def open_at(deals: pd.DataFrame, when: pd.Timestamp) -> pd.Series:
+    """Which of ``deals`` (:func:`deal_facts` rows) were open at ``when``: created before it, not closed by then."""
+    return (deals["created_at"] < when) & (deals["closed_at"].isna() | (deals["closed_at"] >= when))
+
+
+def snapshot(
+    ds: Dataset, when: pd.Timestamp, stages: list[str], size_edges: tuple[float, ...] = DEFAULT_SIZE_EDGES
+) -> pd.DataFrame:
+    """Deals open at ``when`` (all regions) with the stage each sat in then and the days spent in it.
+
+    A deal without any stage entry before ``when`` (or a dataset without stage_events) sits in the first of
+    ``stages`` since its creation. Adds columns stage, stage_entered_at and days_in_stage to :func:`deal_facts`.
+    """
+    key = ("snapshot", tuple(stages), tuple(size_edges), when)
+
+    def build() -> pd.DataFrame:
+        deals = deal_facts(ds, size_edges)
+        snap = deals[open_at(deals, when)].copy()
+        snap["stage"], snap["stage_entered_at"] = stages[0], snap["created_at"]
+        if ds.has("stage_events"):
+            stays = stage_stays(ds, stages, size_edges)
+            last = stays[stays["entered_at"] < when].groupby("opportunity_id", sort=False).tail(1)
+            last = last.set_index("opportunity_id")
+            snap["stage"] = snap["opportunity_id"].map(last["stage"]).fillna(stages[0]).astype(str)
+            snap["stage_entered_at"] = snap["opportunity_id"].map(last["entered_at"]).fillna(snap["created_at"])
+        snap["days_in_stage"] = (when - snap["stage_entered_at"]).dt.total_seconds() / DAY_SECONDS
+        return snap.reset_index(drop=True)
+
+    return per_dataset(ds, key, build)

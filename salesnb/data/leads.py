@@ -1,0 +1,118 @@
+"""Lead facts shared by every angle: one row per lead, with its size band, response time and decision.
+
+A lead is *decided* when it was converted (the time its opportunity was created) or disqualified (its first
+response, else its creation: the data holds no status date, so a disqualification is taken as decided when the
+lead was first handled). Leads still new or qualified are *open*.
+
+The company-size bands here (``<50``, ``50-199``, ``1000+``) are the process report's and the lead model's;
+other angles still label them their own way (one set of labels is a later, deliberate change).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .facts import UNKNOWN, per_dataset
+from .dataset import Dataset
+
+LEAD_STATUS: dict[str, str] = {
+    "new": "new",
+    "新": "new",
+    "新线索": "new",
+    "qualified": "qualified",
+    "跟进中": "qualified",
+    "已确认": "qualified",
+    "disqualified": "disqualified",
+    "无效": "disqualified",
+    "已淘汰": "disqualified",
+    "converted": "converted",
+    "已转化": "converted",
+    "已转商机": "converted",
+}
+
+
+def size_band_labels(edges: list[float] | tuple[float, ...]) -> list[str]:
+    """Labels of the company-size bands cut at ``edges`` (employees).
+
+    ``[0, 50, 200, 1000]`` gives ``["<50", "50-199", "200-999", "1000+"]``.
+    """
+    cuts = [int(e) for e in edges]
+    if not cuts or cuts[0] > 0:
+        cuts = [0, *cuts]
+    labels = []
+    for low, high in zip(cuts, [*cuts[1:], None], strict=True):
+        if high is None:
+            labels.append(f"{low}+")
+        elif low == 0:
+            labels.append(f"<{high}")
+        else:
+            labels.append(f"{low}-{high - 1}")
+    return labels
+
+
+def size_band(values: pd.Series, edges: list[float] | tuple[float, ...]) -> pd.Series:
+    """Company-size band label of each employee count; ``未知`` where the count is missing."""
+    cuts = [float(e) for e in edges]
+    if not cuts or cuts[0] > 0:
+        cuts = [0.0, *cuts]
+    labels = size_band_labels(edges)
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    position = np.searchsorted(np.array(cuts[1:]), numbers, side="right")
+    out = np.array(labels, dtype=object)[np.clip(position, 0, len(labels) - 1)]
+    out = np.where(np.isnan(numbers), UNKNOWN, out)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def lead_facts(ds: Dataset, size_edges: list[float] | tuple[float, ...]) -> pd.DataFrame:
+    """One row per lead, ready for the funnel, the source analyses and scoring (computed once per dataset).
+
+    Columns: lead_id, created_at, month, source, region (the lead's, else its rep's, else its opportunity's),
+    company_size, size_band, rep_id, first_response_at, response_hours, status (new / qualified /
+    disqualified / converted), opportunity_id, converted_at (its opportunity's creation), decided_at,
+    converted (1.0 converted, 0.0 disqualified, NaN undecided).
+    """
+    return per_dataset(ds, ("leads", tuple(size_edges)), lambda: _build_leads(ds, size_edges))
+
+
+def _build_leads(ds: Dataset, size_edges) -> pd.DataFrame:
+    leads = ds["leads"]
+    frame = pd.DataFrame(
+        {
+            "lead_id": leads["lead_id"].astype(str),
+            "created_at": leads["created_at"],
+            "source": leads["source"].fillna(UNKNOWN).astype(str).str.strip(),
+            "company_size": pd.to_numeric(leads["company_size"], errors="coerce").astype(float),
+            "rep_id": leads["rep_id"],
+            "first_response_at": leads["first_response_at"],
+            "opportunity_id": leads["opportunity_id"],
+        }
+    )
+    frame["month"] = frame["created_at"].dt.strftime("%Y-%m")
+    frame["size_band"] = size_band(frame["company_size"], size_edges)
+    hours = (frame["first_response_at"] - frame["created_at"]).dt.total_seconds() / 3600.0
+    frame["response_hours"] = hours.where(hours >= 0)
+    region = leads["region"]
+    reps = ds.get("reps")
+    if reps is not None:
+        region = region.fillna(frame["rep_id"].map(reps.drop_duplicates("rep_id").set_index("rep_id")["region"]))
+    opps = ds.get("opportunities")
+    converted_at = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    if opps is not None:
+        by_id = opps.drop_duplicates("opportunity_id").set_index("opportunity_id")
+        region = region.fillna(frame["opportunity_id"].map(by_id["region"]))
+        converted_at = frame["opportunity_id"].map(by_id["created_at"]).astype("datetime64[ns]")
+    frame["region"] = region.fillna(UNKNOWN).astype(str)
+    status = leads["status"].astype(str).str.strip().str.lower().map(LEAD_STATUS)
+    has_opp = frame["opportunity_id"].notna()
+    status = status.where(status.notna(), np.where(has_opp, "converted", "new"))
+    status = status.mask(has_opp & status.isin(["new", "qualified"]), "converted")
+    frame["status"] = status.astype(str)
+    frame["converted_at"] = converted_at
+    handled = frame["first_response_at"].fillna(frame["created_at"])
+    decided = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
+    is_conv, is_disq = frame["status"].eq("converted"), frame["status"].eq("disqualified")
+    decided = decided.mask(is_conv, converted_at.fillna(handled)).mask(is_disq, handled)
+    frame["decided_at"] = decided
+    frame["converted"] = np.where(is_conv, 1.0, np.where(is_disq, 0.0, np.nan))
+    return frame

@@ -1,0 +1,154 @@
+"""The process angle's own small helpers: its facts as the report reads them, its usual months, its tables.
+
+The "usual" level a month is tested against is the ``process.history_months`` months before it, clipped to the
+months the orders *and* the table at hand cover (so a dataset whose leads start later than its orders is not
+judged against empty months). That clip is why :func:`history` is not :meth:`Report.history`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from ..data import facts
+from ..data.deals import deal_facts, snapshot, stage_stays
+from ..data.leads import lead_facts
+from ..display.formatting import format_amount, format_int, format_pct
+from ..i18n import t
+from ..periods import ALL, bounds, parse_period
+from ..report import Report
+
+NAME = "process"
+
+
+def edges(report: Report) -> tuple[float, ...]:
+    """Company-size band edges (``customers.size_bands``)."""
+    return tuple(report.config["customers"]["size_bands"])
+
+
+def stages(report: Report) -> list[str]:
+    """The configured sales stages, in order."""
+    return [str(s) for s in report.config["stages"]]
+
+
+def deals(report: Report) -> pd.DataFrame:
+    """Every deal (all regions), see :func:`salesnb.data.deals.deal_facts`."""
+    return deal_facts(report.ds, edges(report))
+
+
+def stays(report: Report) -> pd.DataFrame:
+    """Every stage stay (all regions), see :func:`salesnb.data.deals.stage_stays`."""
+    return stage_stays(report.ds, stages(report), edges(report))
+
+
+def leads(report: Report) -> pd.DataFrame:
+    """Every lead (all regions), see :func:`salesnb.data.leads.lead_facts`."""
+    return lead_facts(report.ds, edges(report))
+
+
+def snapshot_at(report: Report, month: str) -> pd.DataFrame:
+    """The report region's deals open at the end of ``month``, with the stage each sat in then."""
+    return facts.in_region(snapshot(report.ds, bounds(month)[1], stages(report), edges(report)), report.region)
+
+
+def month_leads(report: Report, months: list[str]) -> pd.DataFrame:
+    """The report region's leads created in ``months``."""
+    frame = facts.in_region(leads(report), report.region)
+    return frame[frame["month"].isin(months)]
+
+
+def first_month(report: Report, table: str, column: str) -> str:
+    """The first month both the orders and ``table.column`` cover."""
+    first, _ = facts.data_months(report.ds)
+    frame = report.ds.get(table)
+    if frame is not None and frame[column].notna().any():
+        first = max(first, frame[column].min().strftime("%Y-%m"))
+    return first
+
+
+def n_history(report: Report) -> int:
+    """``process.history_months``: how many months make the usual level."""
+    return int(report.settings(NAME)["history_months"])
+
+
+def history(report: Report, table: str = "opportunities", column: str = "created_at") -> list[str]:
+    """The ``process.history_months`` months before the report month that the orders and ``table`` cover."""
+    first = first_month(report, table, column)
+    end = parse_period(report.period)
+    return [str(end - k) for k in range(n_history(report), 0, -1) if str(end - k) >= first]
+
+
+def trailing(report: Report, table: str = "opportunities", column: str = "created_at") -> list[str]:
+    """The ``baselines.trailing_months`` months before the report month that the orders and ``table`` cover."""
+    first = first_month(report, table, column)
+    return [m for m in report.baselines.trailing_labels if m >= first]
+
+
+def unknown_stages(report: Report) -> dict[str, int]:
+    """Stage names in stage_events that are not in the configured ``stages`` (name → rows)."""
+    events = report.ds.get("stage_events")
+    if events is None:
+        return {}
+    names = events["stage"].astype(str).str.strip()
+    counts = names[~names.isin(stages(report))].value_counts()
+    return {str(k): int(v) for k, v in counts.sort_index().items()}
+
+
+def _pipeline_per_lead(report: Report) -> pd.Series:
+    """Deal value per lead by source (and ``ALL``) over the 12 months before the report month, company-wide."""
+
+    def build(_ds) -> pd.Series:
+        start, end = bounds(report.period)
+        rows = leads(report)
+        rows = rows[(rows["created_at"] >= start - pd.DateOffset(months=12)) & (rows["created_at"] < start)]
+        value = pd.Series(0.0, index=rows.index)
+        if report.ds.has("opportunities"):
+            all_deals = deals(report)
+            amounts = all_deals[all_deals["created_at"] < end].set_index("opportunity_id")["amount"]
+            value = rows["opportunity_id"].map(amounts).fillna(0.0).astype(float)
+        per_source = value.groupby(rows["source"]).sum() / rows.groupby("source").size()
+        per_source[ALL] = float(value.sum()) / len(rows) if len(rows) else 0.0
+        return per_source.fillna(0.0)
+
+    return report.cached(NAME, ("ppl", report.period, edges(report)), build)
+
+
+def lead_value(report: Report, source: str) -> float:
+    """What one lead of ``source`` usually brings in deal value (all sources' value when ``source`` has none)."""
+    values = _pipeline_per_lead(report)
+    value = values.get(source)
+    return float(value) if value is not None and value > 0 else float(values.get(ALL, 0.0))
+
+
+# ---------------------------------------------------------------------------------------------- display
+
+
+def cell(value: Any, kind: str | None, lang: str) -> str:
+    """One table cell: kind ``amount`` / ``pct`` / ``signed_pct`` / ``int`` / ``days`` (one decimal) / None (text)."""
+    if kind is None:
+        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    if kind == "amount":
+        return format_amount(value, lang)
+    if kind in ("pct", "signed_pct"):
+        return format_pct(value, signed=kind == "signed_pct")
+    if kind == "int":
+        return format_int(value)
+    return "—" if value is None or pd.isna(value) else f"{value:,.1f}"
+
+
+def table(frame: pd.DataFrame, columns: list[tuple[str, str, str | None]], lang: str) -> pd.DataFrame:
+    """Display copy of ``frame``: one ``(column, header, kind)`` per shown column (kinds as in :func:`cell`)."""
+    return pd.DataFrame(
+        {header: [cell(v, kind, lang) for v in frame[column]] for column, header, kind in columns}, dtype=object
+    )
+
+
+def dim_label(by: str, lang: str) -> str:
+    """The header of a funnel split: lead source, region or company size."""
+    return t({"source": "proc_source", "region": "region", "size_band": "proc_size_band"}[by], lang)
+
+
+def days_text(value: float | None) -> str:
+    """Whole days, ``—`` when unknown."""
+    return "—" if value is None or pd.isna(value) else f"{value:.0f}"

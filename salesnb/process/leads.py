@@ -1,0 +1,407 @@
+"""线索来源结构, 线索匹配度: each source's share of the month's leads, and the company-size fit of its leads.
+
+The usual level is the ``process.history_months`` months before the report month (from the first month with
+leads), pooled.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ..data import facts
+from ..data.leads import size_band_labels
+from ..display import plotting
+from ..display.formatting import format_int, format_pct
+from ..display.panel import Panel
+from ..display.plotting.distributions import plot_band_mix
+from ..findings import finding
+from ..i18n import t
+from ..periods import bounds, month_start, parse_period
+from ..report import Report
+from .common import NAME, deals, edges, history, lead_value, leads, month_leads, n_history, snapshot_at, table
+
+# ------------------------------------------------------------------------------------------ source mix
+
+
+def source_mix_frame(report: Report) -> pd.DataFrame:
+    """Each lead source's share of the month's leads against last month and the pooled usual months.
+
+    Columns: source, leads, share, previous_share, usual_leads (usual monthly average), usual_share, change
+    (points), excess (leads beyond the usual share of this month's total), p_rise / p_drop (Fisher exact chance of
+    such a share), p_count_rise / p_count_drop (chance of so many / so few leads against the usual months),
+    flagged (``rise`` / ``drop`` / empty): a share move of at least ``thresholds.process.share_shift_points``
+    with both p below ``thresholds.process.p_value`` and ``thresholds.process.min_count`` leads beyond (or short
+    of) the usual.
+    """
+    thr = report.thresholds(NAME)
+    months = history(report, "leads", "created_at")
+    now = month_leads(report, [report.period])
+    prev = month_leads(report, [str(report.baselines.previous_month)])
+    base = month_leads(report, months)
+    total, base_total, prev_total = len(now), len(base), len(prev)
+    sources = sorted(set(now["source"]) | set(base["source"]))
+    counts, base_counts, prev_counts = (f["source"].value_counts() for f in (now, base, prev))
+    rows = []
+    for source in sources:
+        count = int(counts.get(source, 0))
+        usual_share = stats.ratio(base_counts.get(source, 0), base_total)
+        usual_leads = base_counts.get(source, 0) / len(months) if months else float("nan")
+        known = total and not math.isnan(usual_share)
+        rows.append(
+            {
+                "source": source,
+                "leads": count,
+                "share": stats.ratio(count, total),
+                "previous_share": stats.ratio(prev_counts.get(source, 0), prev_total),
+                "usual_leads": usual_leads,
+                "usual_share": usual_share,
+                "change": stats.ratio(count, total) - usual_share,
+                "excess": count - usual_share * total if known else float("nan"),
+                "p_rise": stats.fisher(count, total, base_counts.get(source, 0), base_total, "greater"),
+                "p_drop": stats.fisher(count, total, base_counts.get(source, 0), base_total, "less"),
+                "p_count_rise": stats.count_rise(count, base_counts.get(source, 0), len(months)),
+                "p_count_drop": stats.count_drop(count, base_counts.get(source, 0), len(months)),
+            }
+        )
+    columns = ["source", "leads", "share", "previous_share", "usual_leads", "usual_share", "change", "excess"]
+    frame = pd.DataFrame(rows, columns=[*columns, "p_rise", "p_drop", "p_count_rise", "p_count_drop"])
+    points, p, least = thr["share_shift_points"], thr["p_value"], thr["min_count"]
+    rise = (
+        (frame["change"] >= points) & (frame["p_rise"] < p) & (frame["p_count_rise"] < p) & (frame["excess"] >= least)
+    )
+    drop = (
+        (frame["change"] <= -points)
+        & (frame["p_drop"] < p)
+        & (frame["p_count_drop"] < p)
+        & (frame["usual_leads"] - frame["leads"] >= least)
+    )
+    frame["flagged"] = np.where(rise, "rise", np.where(drop, "drop", ""))
+    return frame.sort_values(["leads", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _new_deals_of(report: Report, source: str, band: str | None = None) -> pd.DataFrame:
+    """Deals opened this month from leads of ``source`` (and ``band``), with the stage each sat in at month end."""
+    start, end = bounds(report.period)
+    rows = facts.in_region(deals(report), report.region)
+    rows = rows[(rows["created_at"] >= start) & (rows["created_at"] < end) & (rows["source"] == source)]
+    if band is not None:
+        rows = rows[rows["size_band"] == band]
+    snap = snapshot_at(report, report.period).set_index("opportunity_id")["stage"]
+    return rows.assign(stage=rows["opportunity_id"].map(snap))
+
+
+def _main_stage(rows: pd.DataFrame) -> tuple[str | None, int]:
+    """The stage where most of ``rows`` (deals) sat at month end, when it holds at least half of them."""
+    counts = rows["stage"].dropna().value_counts()
+    if counts.empty or counts.iloc[0] * 2 < len(rows):
+        return None, 0
+    top = counts[counts == counts.iloc[0]].sort_index()
+    return str(top.index[0]), int(top.iloc[0])
+
+
+def _main_band(report: Report, source: str) -> tuple[str | None, float, float]:
+    """The company-size band of ``source`` leads whose share rose most this month (share now, usual)."""
+    if not report.ds.has("leads"):
+        return None, float("nan"), float("nan")
+    frame = lead_fit_frame(report)
+    rows = frame[(frame["source"] == source) & (frame["size_band"] != facts.UNKNOWN)]
+    rows = rows[rows["change"] >= report.thresholds(NAME)["share_shift_points"]]
+    if rows.empty:
+        return None, float("nan"), float("nan")
+    best = rows.sort_values(["change", "size_band"], ascending=[False, True], kind="stable").iloc[0]
+    return str(best["size_band"]), float(best["share"]), float(best["usual_share"])
+
+
+def _stage_profile(report: Report, source: str, band: str | None) -> str:
+    if not report.ds.has("stage_events"):
+        return ""
+    rows = _new_deals_of(report, source, band)
+    stage, stuck = _main_stage(rows)
+    if stage is None:
+        return ""
+    return t("proc_f_shift_profile_stage", report.lang, opps=len(rows), stuck=stuck, stage=stage)
+
+
+def source_shift(report: Report) -> list[dict[str, Any]]:
+    """Rule lead_source_shift: thresholds.process.{share_shift_points, p_value, min_count} (via the frame's flag).
+
+    A rise names the size band whose share rose most and the stage where the new deals of the source sit; a
+    drop is worded as its own variant (``finding_lead_source_shift_drop_*``).
+    """
+    lang, n = report.lang, n_history(report)
+    out = []
+    for row in source_mix_frame(report).itertuples():
+        if row.flagged == "rise":
+            band, band_share, band_usual = _main_band(report, row.source)
+            profile = ""
+            if band is not None:
+                profile = t(
+                    "proc_f_shift_profile_band",
+                    lang,
+                    band=band,
+                    share=format_pct(band_share),
+                    usual=format_pct(band_usual),
+                )
+            stage_text = _stage_profile(report, row.source, None)
+            profile += (" " if profile and stage_text and lang != "zh" else "") + stage_text
+            effect = row.excess * lead_value(report, row.source)
+            values = {
+                "source": row.source,
+                "leads": row.leads,
+                "share": format_pct(row.share),
+                "usual": format_pct(row.usual_share),
+                "n": n,
+                "excess": format_int(row.excess),
+                "profile": profile,
+            }
+            variant = ""
+        elif row.flagged == "drop":
+            effect = (row.usual_leads - row.leads) * lead_value(report, row.source)
+            values = {
+                "source": row.source,
+                "leads": row.leads,
+                "share": format_pct(row.share),
+                "usual": format_pct(row.usual_share),
+                "n": n,
+                "usual_leads": format_int(row.usual_leads),
+            }
+            variant = "drop"
+        else:
+            continue
+        out.append(
+            finding(
+                report,
+                "lead_source_shift",
+                {"source": row.source},
+                values,
+                angle=NAME,
+                variant=variant,
+                metric="lead_share",
+                value=row.share,
+                baseline=row.usual_share,
+                effect=effect,
+            )
+        )
+    return out
+
+
+def source_mix_panel(report: Report) -> Panel:
+    """线索来源结构: each source's share of the month's leads against the usual months."""
+    skipped = report.needs("leads")
+    if skipped:
+        return skipped
+    lang = report.lang
+    n = n_history(report)
+    frame = source_mix_frame(report)
+    if frame["leads"].sum() == 0:
+        return Panel(frame=frame, note=t("no_data", lang))
+    ax = plotting.plot_composition(
+        frame,
+        label="source",
+        value="share",
+        baseline="usual_share",
+        lang=lang,
+        legend=(t("proc_this_month", lang), t("proc_usual_share", lang, n=n)),
+        title=f"{t('proc_share', lang)} · {t('proc_source', lang)}",
+    )
+    flags = {"rise": t("proc_flag_rise", lang), "drop": t("proc_flag_drop", lang), "": ""}
+    shown = frame.assign(flag=frame["flagged"].map(flags))
+    shown = table(
+        shown,
+        [
+            ("source", t("proc_source", lang), None),
+            ("leads", t("proc_leads", lang), "int"),
+            ("share", t("proc_share", lang), "pct"),
+            ("previous_share", t("proc_prev_share", lang), "pct"),
+            ("usual_share", t("proc_usual_share", lang, n=n), "pct"),
+            ("change", t("proc_share_change", lang), "signed_pct"),
+            ("flag", t("proc_flag", lang), None),
+        ],
+        lang,
+    )
+    points = int(round(report.thresholds(NAME)["share_shift_points"] * 100))
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=t("proc_mix_note", lang, n=n, points=points))
+
+
+# ---------------------------------------------------------------------------------------------- fit
+
+
+def band_fit_frame(report: Report) -> pd.DataFrame:
+    """Historical fit of each company-size band: won revenue per lead against the average over all leads.
+
+    Leads created in the ``process.fit_history_months`` months ending ``process.fit_maturity_months`` before the
+    report month (so their deals have had time to close), with wins closed before the month's end. Columns:
+    size_band, leads, won_value, value_per_lead, fit_ratio (NaN under ``thresholds.process.min_fit_leads`` leads).
+    """
+    cfg, thr = report.settings(NAME), report.thresholds(NAME)
+    _, end = bounds(report.period)
+    p = parse_period(report.period)
+    lo = month_start(p - int(cfg["fit_history_months"]) - int(cfg["fit_maturity_months"]))
+    hi = month_start(p - int(cfg["fit_maturity_months"]))
+    rows = leads(report)
+    rows = rows[(rows["created_at"] >= lo) & (rows["created_at"] < hi)]
+    won_value = pd.Series(0.0, index=rows.index)
+    if report.ds.has("opportunities"):
+        by_id = deals(report).set_index("opportunity_id")
+        won = by_id[(by_id["outcome"] == "won") & (by_id["closed_at"] < end)]["amount"]
+        won_value = rows["opportunity_id"].map(won).fillna(0.0).astype(float)
+    rows = rows.assign(won_value=won_value)
+    grouped = rows.groupby("size_band").agg(leads=("lead_id", "size"), won_value=("won_value", "sum"))
+    order = [b for b in [*size_band_labels(list(edges(report))), facts.UNKNOWN] if b in grouped.index]
+    frame = grouped.reindex(order).rename_axis("size_band").reset_index()
+    overall = stats.ratio(rows["won_value"].sum(), len(rows))
+    frame["value_per_lead"] = frame["won_value"] / frame["leads"].where(frame["leads"] > 0)
+    frame["fit_ratio"] = (frame["value_per_lead"] / overall if overall and overall > 0 else np.nan) * 1.0
+    frame.loc[frame["leads"] < int(thr["min_fit_leads"]), "fit_ratio"] = np.nan
+    return frame
+
+
+def lead_fit_frame(report: Report) -> pd.DataFrame:
+    """Company-size mix of each source's leads this month against its usual months, with each band's fit.
+
+    Columns: source, size_band, leads, source_leads, share (within the source), usual_share, change, excess,
+    p_value (Fisher exact), fit_ratio (see :func:`band_fit_frame`), converted (share of this month's leads
+    already turned into deals), poor_fit (fit_ratio below ``thresholds.process.poor_fit_ratio``), flagged (a
+    poor-fit band whose share rose by ``thresholds.process.share_shift_points`` with p below
+    ``thresholds.process.p_value`` and ``thresholds.process.min_count`` leads beyond the usual).
+    """
+    thr = report.thresholds(NAME)
+    _, end = bounds(report.period)
+    now = month_leads(report, [report.period])
+    base = month_leads(report, history(report, "leads", "created_at"))
+    fit = band_fit_frame(report).set_index("size_band")["fit_ratio"]
+    bands = [*size_band_labels(list(edges(report))), facts.UNKNOWN]
+    rows = []
+    for source in sorted(set(now["source"])):
+        cur, before = now[now["source"] == source], base[base["source"] == source]
+        total, base_total = len(cur), len(before)
+        for band in [b for b in bands if b in set(cur["size_band"])]:
+            in_band = cur[cur["size_band"] == band]
+            count = len(in_band)
+            usual = stats.ratio((before["size_band"] == band).sum(), base_total)
+            known = not math.isnan(usual)
+            converted = in_band["converted_at"].notna() & (in_band["converted_at"] < end)
+            rows.append(
+                {
+                    "source": source,
+                    "size_band": band,
+                    "leads": count,
+                    "source_leads": total,
+                    "share": stats.ratio(count, total),
+                    "usual_share": usual,
+                    "change": stats.ratio(count, total) - usual,
+                    "excess": count - usual * total if known else float("nan"),
+                    "p_value": stats.fisher(count, total, (before["size_band"] == band).sum(), base_total, "greater"),
+                    "fit_ratio": float(fit.get(band, np.nan)),
+                    "converted": stats.ratio(converted.sum(), count),
+                }
+            )
+    columns = ["source", "size_band", "leads", "source_leads", "share", "usual_share", "change", "excess"]
+    frame = pd.DataFrame(rows, columns=[*columns, "p_value", "fit_ratio", "converted"])
+    frame["poor_fit"] = frame["fit_ratio"] < float(thr["poor_fit_ratio"])
+    frame["flagged"] = (
+        frame["poor_fit"]
+        & (frame["change"] >= thr["share_shift_points"])
+        & (frame["p_value"] < thr["p_value"])
+        & (frame["excess"] >= thr["min_count"])
+    )
+    return frame
+
+
+def fit_low(report: Report) -> list[dict[str, Any]]:
+    """Rule lead_fit_low: thresholds.process.{poor_fit_ratio, share_shift_points, p_value, min_count} (the flag).
+
+    The action differs for the smallest band (a lighter offer), and without a stage where its deals sit.
+    """
+    n = n_history(report)
+    smallest = size_band_labels(list(edges(report)))[0]
+    out = []
+    for row in lead_fit_frame(report).itertuples():
+        if not row.flagged:
+            continue
+        profile = _stage_profile(report, row.source, row.size_band)
+        stage = (
+            _main_stage(_new_deals_of(report, row.source, row.size_band))[0] if report.ds.has("stage_events") else None
+        )
+        effect = row.excess * lead_value(report, row.source)
+        values = {
+            "source": row.source,
+            "band": row.size_band,
+            "leads": row.leads,
+            "share": format_pct(row.share),
+            "usual": format_pct(row.usual_share),
+            "n": n,
+            "fit": format_pct(row.fit_ratio),
+            "profile": profile,
+            "stage": stage or "",
+        }
+        action = "finding_lead_fit_low_action" if row.size_band != smallest else "finding_lead_fit_low_action_small"
+        action += "" if stage or row.size_band != smallest else "_plain"
+        out.append(
+            finding(
+                report,
+                "lead_fit_low",
+                {"source": row.source, "company_size": row.size_band},
+                values,
+                angle=NAME,
+                action_key=action,
+                metric="band_share",
+                value=row.share,
+                baseline=row.usual_share,
+                effect=effect,
+            )
+        )
+    return out
+
+
+def lead_fit_panel(report: Report) -> Panel:
+    """线索匹配度: company-size mix of each source's leads, this month against the usual months."""
+    skipped = report.needs("leads")
+    if skipped:
+        return skipped
+    lang, cfg = report.lang, report.settings(NAME)
+    n = n_history(report)
+    frame = lead_fit_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("no_data", lang))
+    ax = plot_band_mix(
+        frame,
+        bands=size_band_labels(list(edges(report))),
+        lang=lang,
+        n=n,
+        title=f"{t('proc_size_band', lang)} · {t('proc_source', lang)}",
+    )
+    shown = frame.assign(flag=frame["flagged"].map({True: t("proc_flag_fit", lang), False: ""}))
+    shown = table(
+        shown,
+        [
+            ("source", t("proc_source", lang), None),
+            ("size_band", t("proc_size_band", lang), None),
+            ("leads", t("proc_leads", lang), "int"),
+            ("share", t("proc_band_share", lang), "pct"),
+            ("usual_share", t("proc_band_usual", lang, n=n), "pct"),
+            ("fit_ratio", t("proc_fit_ratio", lang), "pct"),
+            ("converted", t("proc_conv_now", lang), "pct"),
+            ("flag", t("proc_flag", lang), None),
+        ],
+        lang,
+    )
+    ratio = format_pct(report.thresholds(NAME)["poor_fit_ratio"], 0)
+    note = t("proc_fit_note", lang, months=int(cfg["fit_history_months"]), ratio=ratio)
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """The month's leads and each source's share, ``source_share_<source>`` (needs leads)."""
+    if not report.ds.has("leads"):
+        return {}
+    mix = source_mix_frame(report)
+    out: dict[str, Any] = {"leads": int(mix["leads"].sum())}
+    for row in mix.sort_values("source").itertuples():
+        out[f"source_share_{row.source}"] = stats.number(row.share)
+    return out

@@ -1,0 +1,157 @@
+"""首次响应: how fast leads get their first answer, per source, against the goal and the usual months."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from .. import stats
+from ..display.formatting import format_pct
+from ..display.panel import Panel
+from ..display.plotting.distributions import plot_goal_bars
+from ..findings import finding
+from ..i18n import t
+from ..periods import ALL, bounds
+from ..report import Report
+from .common import NAME, history, lead_value, month_leads, n_history, table
+
+
+def first_response_frame(report: Report) -> pd.DataFrame:
+    """First-response speed per lead source (and all sources) this month against the usual months.
+
+    A lead is *answered* when its first response came before the month's end; ``share`` is the share of answered
+    leads answered within ``thresholds.process.first_response_hours``. The usual months are the
+    ``process.history_months`` before the month. Columns: source, leads, answered, unanswered, within, share,
+    median_hours, usual_share, late, late_excess, p_value (Fisher exact), flagged (share below
+    ``thresholds.process.first_response_share`` and ``thresholds.process.share_shift_points`` under usual, p below
+    ``thresholds.process.p_value``, ``thresholds.process.min_count`` late leads beyond the usual).
+    """
+    thr = report.thresholds(NAME)
+    hours = float(thr["first_response_hours"])
+    _, end = bounds(report.period)
+    now = month_leads(report, [report.period])
+    base = month_leads(report, history(report, "leads", "created_at"))
+
+    def answered(frame: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
+        return frame["response_hours"].notna() & (frame["first_response_at"] < until)
+
+    rows = []
+    for source in [*sorted(set(now["source"])), ALL]:
+        cur = now if source == ALL else now[now["source"] == source]
+        before = base if source == ALL else base[base["source"] == source]
+        ok = answered(cur, end)
+        within = int((cur.loc[ok, "response_hours"] <= hours).sum())
+        n_ok = int(ok.sum())
+        base_ok = answered(before, end)
+        base_within = (before.loc[base_ok, "response_hours"] <= hours).sum()
+        usual = stats.ratio(base_within, base_ok.sum())
+        known = n_ok and not math.isnan(usual)
+        rows.append(
+            {
+                "source": source,
+                "leads": len(cur),
+                "answered": n_ok,
+                "unanswered": len(cur) - n_ok,
+                "within": within,
+                "share": stats.ratio(within, n_ok),
+                "median_hours": float(cur.loc[ok, "response_hours"].median()) if n_ok else float("nan"),
+                "usual_share": usual,
+                "late": n_ok - within,
+                "late_excess": (n_ok - within) - (1 - usual) * n_ok if known else float("nan"),
+                "p_value": stats.fisher(within, n_ok, base_within, base_ok.sum(), "less"),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["flagged"] = (
+        (frame["source"] != ALL)
+        & (frame["share"] < float(thr["first_response_share"]))
+        & (frame["usual_share"] - frame["share"] >= thr["share_shift_points"])
+        & (frame["p_value"] < thr["p_value"])
+        & (frame["late_excess"] >= thr["min_count"])
+    )
+    return frame
+
+
+def slow_first_response(report: Report) -> list[dict[str, Any]]:
+    """Rule slow_first_response: thresholds.process.{first_response_hours, first_response_share,
+    share_shift_points, p_value, min_count} (via the frame's flag)."""
+    thr, n = report.thresholds(NAME), n_history(report)
+    out = []
+    for row in first_response_frame(report).itertuples():
+        if not row.flagged:
+            continue
+        effect = row.late_excess * lead_value(report, row.source)
+        values = {
+            "source": row.source,
+            "share": format_pct(row.share),
+            "hours": thr["first_response_hours"],
+            "goal": format_pct(thr["first_response_share"], 0),
+            "usual": format_pct(row.usual_share),
+            "n": n,
+            "median": f"{row.median_hours:.1f}",
+            "late": row.late,
+        }
+        out.append(
+            finding(
+                report,
+                "slow_first_response",
+                {"source": row.source},
+                values,
+                angle=NAME,
+                metric="first_response_within_goal",
+                value=row.share,
+                baseline=row.usual_share,
+                effect=effect,
+            )
+        )
+    return out
+
+
+def first_response_panel(report: Report) -> Panel:
+    """首次响应: share of leads answered within the goal, per source, against the goal line."""
+    skipped = report.needs("leads")
+    if skipped:
+        return skipped
+    lang, thr = report.lang, report.thresholds(NAME)
+    n = n_history(report)
+    frame = first_response_frame(report)
+    hours = thr["first_response_hours"]
+    shown = frame.assign(
+        label=frame["source"].where(frame["source"] != ALL, t("proc_all_sources", lang)),
+        flag=frame["flagged"].map({True: t("proc_flag_slow", lang), False: ""}),
+    )
+    ax = plot_goal_bars(
+        shown,
+        label="label",
+        value="share",
+        goal=float(thr["first_response_share"]),
+        lang=lang,
+        title=t("proc_within_goal", lang, hours=hours),
+    )
+    cells = table(
+        shown,
+        [
+            ("label", t("proc_source", lang), None),
+            ("leads", t("proc_leads", lang), "int"),
+            ("unanswered", t("proc_unanswered", lang), "int"),
+            ("share", t("proc_within_goal", lang, hours=hours), "pct"),
+            ("usual_share", t("proc_usual_share", lang, n=n), "pct"),
+            ("median_hours", t("proc_median_hours", lang), "days"),
+            ("flag", t("proc_flag", lang), None),
+        ],
+        lang,
+    )
+    unanswered = int(frame.loc[frame["source"] == ALL, "unanswered"].sum())
+    share = format_pct(thr["first_response_share"], 0)
+    note = t("proc_response_note", lang, share=share, hours=hours, unanswered=unanswered)
+    return Panel(frame=frame, table=cells, figure=ax.figure, note=note)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """The share of the month's answered leads answered within the goal, all sources (needs leads)."""
+    if not report.ds.has("leads"):
+        return {}
+    speed = first_response_frame(report)
+    return {"first_response_within_goal": stats.number(speed.loc[speed["source"] == ALL, "share"].iloc[0])}

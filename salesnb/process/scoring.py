@@ -1,0 +1,87 @@
+"""线索评分: the open leads most likely to convert, scored by :mod:`salesnb.models.lead_scoring`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..display.panel import Panel
+from ..display.plotting.distributions import plot_scores
+from ..i18n import t
+from ..models import lead_scoring
+from ..report import Report
+from .common import NAME, leads, table
+
+
+def lead_scoring_result(report: Report) -> dict[str, Any]:
+    """Lead-scoring result for the report (see :func:`salesnb.models.lead_scoring.score_leads`), computed once.
+
+    Settings: ``process.scoring.{holdout_months, min_train, min_holdout, min_class, C}`` and
+    ``process.open_lead_days``.
+    """
+    cfg = report.settings(NAME)
+
+    def build() -> dict[str, Any]:
+        scoring = cfg["scoring"]
+        return lead_scoring.score_leads(
+            leads(report),
+            report.period,
+            region=report.region,
+            holdout_months=int(scoring["holdout_months"]),
+            min_train=int(scoring["min_train"]),
+            min_holdout=int(scoring["min_holdout"]),
+            min_class=int(scoring["min_class"]),
+            open_days=int(cfg["open_lead_days"]),
+            C=float(scoring["C"]),
+        )
+
+    return report.memo("process_lead_scoring", build)
+
+
+def lead_scoring_panel(report: Report) -> Panel:
+    """线索评分: the open leads most likely to convert, with the model's accuracy on a later hold-out period."""
+    skipped = report.needs("leads")
+    if skipped:
+        return skipped
+    lang = report.lang
+    result = lead_scoring_result(report)
+    scores = result["scores"]
+    values = {**{k: v for k, v in result.items() if k != "scores"}, "holdout_start": result["cutoff"]}
+    if result["status"] == "few_train":
+        return Panel(frame=scores, note=t("proc_scoring_few_train", lang, **values))
+    days = int(report.settings(NAME)["open_lead_days"])
+    auc = f"{result['auc']:.2f}" if result["auc"] else "—"
+    note = t("proc_scoring_note", lang, **{**values, "auc": auc}, n_open=len(scores), days=days)
+    if result["status"] == "few_holdout":
+        note = t("proc_scoring_few_holdout", lang, **values) + " " + note
+    if scores.empty:
+        return Panel(frame=scores, note=note + " " + t("proc_no_open_leads", lang))
+    top = scores.head(int(report.config["report"]["top_n"]))
+    label = top["lead_id"] + " · " + top["source"] + " · " + top["size_band"]
+    ax = plot_scores(top.assign(label=label), lang=lang, title=t("proc_scoring_title", lang))
+    shown = top.assign(
+        created=top["created_at"].dt.strftime("%Y-%m-%d"),
+        status=top["status"].map(lambda s: t(f"proc_lead_{s}", lang)),
+    )
+    cells = table(
+        shown,
+        [
+            ("lead_id", t("proc_lead", lang), None),
+            ("created", t("proc_created", lang), None),
+            ("source", t("proc_source", lang), None),
+            ("size_band", t("proc_size_band", lang), None),
+            ("region", t("region", lang), None),
+            ("rep_id", t("proc_rep", lang), None),
+            ("status", t("proc_status", lang), None),
+            ("score", t("proc_score", lang), "pct"),
+        ],
+        lang,
+    )
+    return Panel(frame=scores, table=cells, figure=ax.figure, note=note)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """The model's hold-out AUC and hold-out size (needs leads)."""
+    if not report.ds.has("leads"):
+        return {}
+    result = lead_scoring_result(report)
+    return {"lead_score_auc": result["auc"], "lead_score_holdout": result["n_holdout"]}

@@ -1,0 +1,224 @@
+"""阶段停留时间, 销售周期: days spent in each stage and days from creation to win, against the usual months.
+
+The usual months are the ``process.history_months`` before the report month.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sp
+
+from ..data import facts
+from ..data.deals import DAY_SECONDS
+from ..display.formatting import format_pct
+from ..display.panel import Panel
+from ..display.plotting.distributions import plot_boxes
+from ..findings import finding
+from ..i18n import t
+from ..periods import bounds
+from ..report import Report
+from .common import NAME, days_text, deals, history, n_history, stages, stays, table
+
+
+def time_in_stage_frame(report: Report) -> pd.DataFrame:
+    """Completed stays that ended in the month (``when="period"``) or in the usual months (``"baseline"``).
+
+    Columns: opportunity_id, stage, days, when. Stays of no length (a deal won as it enters the last stage)
+    are left out.
+    """
+    start, end = bounds(report.period)
+    months = history(report)
+    lo = bounds(months[0])[0] if months else start
+    rows = facts.in_region(stays(report), report.region)
+    rows = rows[(rows["left_at"] >= lo) & (rows["left_at"] < end)]
+    days = (rows["left_at"] - rows["entered_at"]).dt.total_seconds() / DAY_SECONDS
+    frame = pd.DataFrame(
+        {
+            "opportunity_id": rows["opportunity_id"],
+            "stage": rows["stage"],
+            "days": days,
+            "when": np.where(rows["left_at"] >= start, "period", "baseline"),
+        }
+    )
+    return frame[frame["days"] > 0].reset_index(drop=True)
+
+
+def _distribution_table(frame: pd.DataFrame, group: str | None, report: Report) -> pd.DataFrame:
+    lang, n = report.lang, n_history(report)
+    keys = [group, "when"] if group else ["when"]
+    summary = (
+        frame.groupby(keys, sort=False)["days"]
+        .agg(n="size", median="median", p75=lambda s: s.quantile(0.75), p90=lambda s: s.quantile(0.9))
+        .reset_index()
+    )
+    when = {"period": t("proc_when_period", lang), "baseline": t("proc_when_baseline", lang, n=n)}
+    summary["when"] = summary["when"].map(when)
+    columns = [(group, t("proc_stage", lang), None)] if group else []
+    columns += [
+        ("when", t("period", lang), None),
+        ("n", t("proc_n", lang), "int"),
+        ("median", t("proc_median_days", lang), "days"),
+        ("p75", t("proc_p75_days", lang), "days"),
+        ("p90", t("proc_p90_days", lang), "days"),
+    ]
+    return table(summary, columns, lang)
+
+
+def time_in_stage_panel(report: Report) -> Panel:
+    """阶段停留时间: the distribution of days spent in each stage, this month against the usual months."""
+    skipped = report.needs("opportunities", "stage_events")
+    if skipped:
+        return skipped
+    lang = report.lang
+    n = n_history(report)
+    frame = time_in_stage_frame(report)
+    order = [s for s in stages(report) if s in set(frame["stage"])]
+    ax = plot_boxes(
+        frame, group="stage", order=order, lang=lang, n=n, title=f"{t('proc_stage_time_title', lang)} · {report.period}"
+    )
+    frame = frame.assign(_order=frame["stage"].map({s: i for i, s in enumerate(order)}))
+    sorted_frame = frame.sort_values(["_order", "when"], ascending=[True, False], kind="stable").drop(columns="_order")
+    shown = _distribution_table(sorted_frame, "stage", report)
+    return Panel(
+        frame=frame.drop(columns="_order"), table=shown, figure=ax.figure, note=t("proc_stage_time_note", lang, n=n)
+    )
+
+
+# ------------------------------------------------------------------------------------------ sales cycle
+
+
+def cycle_frame(report: Report) -> pd.DataFrame:
+    """Sales-cycle days (created → won) of the deals won in the month (``period``) or usual months (``baseline``).
+
+    Columns: opportunity_id, days, amount, when.
+    """
+    start, end = bounds(report.period)
+    months = history(report)
+    lo = bounds(months[0])[0] if months else start
+    rows = facts.in_region(deals(report), report.region)
+    won = rows[(rows["outcome"] == "won") & (rows["closed_at"] >= lo) & (rows["closed_at"] < end)]
+    return pd.DataFrame(
+        {
+            "opportunity_id": won["opportunity_id"],
+            "days": (won["closed_at"] - won["created_at"]).dt.total_seconds() / DAY_SECONDS,
+            "amount": won["amount"],
+            "when": np.where(won["closed_at"] >= start, "period", "baseline"),
+        }
+    ).reset_index(drop=True)
+
+
+def cycle_summary(report: Report) -> dict[str, Any]:
+    """The month's median sales cycle against the usual months, with a one-sided Mann–Whitney test.
+
+    Keys: n, median, usual_n, usual_median, rise (median ÷ usual − 1), p_value, won_value, flagged (rise of at
+    least ``thresholds.process.cycle_rise``, ``thresholds.process.min_count`` wins, p below
+    ``thresholds.process.p_value``), and the stage whose median stay grew most (``stage``, ``stage_before``,
+    ``stage_after``; ``None`` without stage data).
+    """
+    thr = report.thresholds(NAME)
+    frame = cycle_frame(report)
+    now, base = frame[frame["when"] == "period"], frame[frame["when"] == "baseline"]
+    median = float(now["days"].median()) if len(now) else float("nan")
+    usual = float(base["days"].median()) if len(base) else float("nan")
+    p = float("nan")
+    if len(now) and len(base):
+        p = float(sp.mannwhitneyu(now["days"], base["days"], alternative="greater").pvalue)
+    rise = median / usual - 1 if usual and usual > 0 else float("nan")
+    out: dict[str, Any] = {
+        "n": int(len(now)),
+        "median": median,
+        "usual_n": int(len(base)),
+        "usual_median": usual,
+        "rise": rise,
+        "p_value": p,
+        "won_value": float(now["amount"].sum()),
+        "flagged": bool(len(now) >= thr["min_count"] and rise >= thr["cycle_rise"] and p < thr["p_value"]),
+        "stage": None,
+        "stage_before": None,
+        "stage_after": None,
+    }
+    if report.ds.has("stage_events"):
+        stay_rows = time_in_stage_frame(report)
+        medians = stay_rows.groupby(["stage", "when"])["days"].median().unstack()
+        if {"period", "baseline"} <= set(medians.columns):
+            growth = (medians["period"] - medians["baseline"]).dropna()
+            if len(growth) and growth.max() > 0:
+                stage = str(growth.sort_values(ascending=False, kind="stable").index[0])
+                out.update(
+                    stage=stage,
+                    stage_before=float(medians.at[stage, "baseline"]),
+                    stage_after=float(medians.at[stage, "period"]),
+                )
+    return out
+
+
+def cycle_lengthening(report: Report) -> list[dict[str, Any]]:
+    """Rule sales_cycle_lengthening: thresholds.process.{cycle_rise, min_count, p_value} (see :func:`cycle_summary`)."""
+    summary = cycle_summary(report)
+    if not summary["flagged"]:
+        return []
+    effect = summary["won_value"] * (1 - summary["usual_median"] / summary["median"])
+    stage_text = ""
+    if summary["stage"] is not None:
+        stage_text = t(
+            "proc_f_cycle_stage",
+            report.lang,
+            stage=summary["stage"],
+            before=days_text(summary["stage_before"]),
+            after=days_text(summary["stage_after"]),
+        )
+    values = {
+        "n": summary["n"],
+        "median": days_text(summary["median"]),
+        "usual": days_text(summary["usual_median"]),
+        "m": n_history(report),
+        "rise": format_pct(summary["rise"], signed=True),
+        "stage_text": stage_text,
+    }
+    return [
+        finding(
+            report,
+            "sales_cycle_lengthening",
+            {},
+            values,
+            angle=NAME,
+            metric="median_cycle_days",
+            value=summary["median"],
+            baseline=summary["usual_median"],
+            effect=effect,
+        )
+    ]
+
+
+def cycle_panel(report: Report) -> Panel:
+    """销售周期: the distribution of days from creation to win, this month against the usual months."""
+    skipped = report.needs("opportunities")
+    if skipped:
+        return skipped
+    lang = report.lang
+    n = n_history(report)
+    frame = cycle_frame(report)
+    summary = cycle_summary(report)
+    ax = plot_boxes(
+        frame.assign(stage=t("proc_step_won", lang)),
+        group="stage",
+        order=[t("proc_step_won", lang)],
+        lang=lang,
+        n=n,
+        horizontal=True,
+        title=f"{t('proc_cycle_title', lang)} · {report.period}",
+    )
+    shown = _distribution_table(frame.sort_values("when", ascending=False, kind="stable"), None, report)
+    note = t(
+        "proc_cycle_note",
+        lang,
+        n=summary["n"],
+        median=days_text(summary["median"]),
+        m=n,
+        usual_n=summary["usual_n"],
+        usual=days_text(summary["usual_median"]),
+    )
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=note)

@@ -1,0 +1,182 @@
+"""停滞商机: open deals that have sat in their stage longer than usual for it, per stage against usual month ends."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import stats
+from ..data.deals import DAY_SECONDS
+from ..display import plotting
+from ..display.formatting import format_amount, format_int
+from ..display.panel import Panel
+from ..findings import finding
+from ..i18n import t
+from ..periods import bounds
+from ..report import Report
+from .common import NAME, days_text, history, n_history, snapshot_at, stages, stays, table
+
+
+def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
+    """Per stage, the usual limit of a stay: a quantile of the stays completed before ``when`` (company-wide).
+
+    The ``thresholds.process.stall_quantile`` of the stays that ended in the ``process.stall_history_months``
+    months before ``when``; NaN under ``thresholds.process.min_stays`` stays.
+    """
+    thr, months = report.thresholds(NAME), int(report.settings(NAME)["stall_history_months"])
+    quantile, min_stays = float(thr["stall_quantile"]), int(thr["min_stays"])
+    key = ("stall_limits", tuple(stages(report)), when, (quantile, float(months), float(min_stays)))
+
+    def build(_ds) -> pd.Series:
+        rows = stays(report)
+        lo = when - pd.DateOffset(months=months)
+        done = rows[(rows["left_at"] < when) & (rows["left_at"] >= lo)]
+        days = (done["left_at"] - done["entered_at"]).dt.total_seconds() / DAY_SECONDS
+        days = days[days > 0]
+        grouped = days.groupby(done.loc[days.index, "stage"])
+        limits = grouped.quantile(quantile).where(grouped.size() >= min_stays)
+        return limits.reindex(stages(report))
+
+    return report.cached(NAME, key, build)
+
+
+def _stalled_at(report: Report, month: str) -> pd.DataFrame:
+    snap = snapshot_at(report, month)
+    limits = stall_limits(report, bounds(month)[1])
+    snap = snap.assign(limit_days=snap["stage"].map(limits).astype(float))
+    return snap[snap["days_in_stage"] > snap["limit_days"]]
+
+
+def stalled_deals_frame(report: Report) -> pd.DataFrame:
+    """Open deals at month end that have sat in their stage longer than usual for it (see :func:`stall_limits`).
+
+    Columns: opportunity_id, stage, days_in_stage, limit_days, amount, rep_id, customer_id, source, region,
+    expected_close_at; the longest first.
+    """
+    stalled = _stalled_at(report, report.period)
+    columns = ["opportunity_id", "stage", "days_in_stage", "limit_days", "amount", "rep_id", "customer_id"]
+    columns += ["source", "region", "expected_close_at"]
+    ordered = stalled.sort_values(["days_in_stage", "opportunity_id"], ascending=[False, True], kind="stable")
+    return ordered[columns].reset_index(drop=True)
+
+
+def stalled_summary_frame(report: Report) -> pd.DataFrame:
+    """Stalled deals per stage at month end against the usual month ends (``process.history_months``).
+
+    Columns: stage, stalled, value, limit_days, usual, excess, p_value (Poisson), flagged (at least
+    ``thresholds.process.stalled_ratio`` × usual, ``thresholds.process.min_count`` more than usual, p below
+    ``thresholds.process.p_value``).
+    """
+    thr = report.thresholds(NAME)
+    now = _stalled_at(report, report.period)
+    months = history(report)
+    past = [_stalled_at(report, m)["stage"].value_counts() for m in months]
+    limits = stall_limits(report, bounds(report.period)[1])
+    rows = []
+    for stage in stages(report):
+        cur = now[now["stage"] == stage]
+        usual = float(np.mean([h.get(stage, 0) for h in past])) if past else float("nan")
+        rows.append(
+            {
+                "stage": stage,
+                "stalled": len(cur),
+                "value": float(cur["amount"].sum()),
+                "limit_days": float(limits.get(stage, np.nan)),
+                "usual": usual,
+                "excess": len(cur) - usual if not math.isnan(usual) else float("nan"),
+                "p_value": stats.count_rise(len(cur), usual * len(months), len(months)) if months else float("nan"),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["flagged"] = (
+        (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"]))
+        & (frame["excess"] >= thr["min_count"])
+        & (frame["p_value"] < thr["p_value"])
+    )
+    return frame
+
+
+def stalled_deals(report: Report) -> list[dict[str, Any]]:
+    """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count, p_value} (via the summary's flag)."""
+    lang = report.lang
+    frame = stalled_summary_frame(report)
+    out = []
+    for row in frame[frame["flagged"]].itertuples():
+        effect = row.excess * (row.value / row.stalled if row.stalled else 0.0)
+        values = {
+            "stage": row.stage,
+            "count": row.stalled,
+            "limit": days_text(row.limit_days),
+            "usual": format_int(row.usual),
+            "value": format_amount(row.value, lang),
+        }
+        out.append(
+            finding(
+                report,
+                "stalled_deals",
+                {"stage": row.stage},
+                values,
+                angle=NAME,
+                metric="stalled_deals",
+                value=row.stalled,
+                baseline=row.usual,
+                effect=effect,
+            )
+        )
+    return out
+
+
+def stalled_deals_panel(report: Report) -> Panel:
+    """停滞商机: open deals stuck in their stage longer than usual, per stage against the usual month ends."""
+    skipped = report.needs("opportunities", "stage_events")
+    if skipped:
+        return skipped
+    lang, thr = report.lang, report.thresholds(NAME)
+    n = n_history(report)
+    deals = stalled_deals_frame(report)
+    summary = stalled_summary_frame(report)
+    ax = plotting.plot_bar_compare(
+        summary,
+        label="stage",
+        current="stalled",
+        unit="count",
+        baseline="usual",
+        lang=lang,
+        legend=(t("proc_this_month", lang), t("proc_usual", lang, n=n)),
+        title=f"{t('proc_stalled', lang)} · {t('proc_stage', lang)}",
+    )
+    ax.set_xlabel(t("proc_count", lang))
+    shown = deals.head(int(report.config["report"]["top_n"]))
+    cells = table(
+        shown,
+        [
+            ("opportunity_id", t("proc_deal", lang), None),
+            ("stage", t("proc_stage", lang), None),
+            ("days_in_stage", t("proc_days_in_stage", lang), "days"),
+            ("limit_days", t("proc_limit_days", lang), "days"),
+            ("amount", t("proc_value", lang), "amount"),
+            ("rep_id", t("proc_rep", lang), None),
+            ("source", t("proc_source", lang), None),
+        ],
+        lang,
+    )
+    note = t(
+        "proc_stalled_note",
+        lang,
+        q=f"{float(thr['stall_quantile']):.0%}",
+        months=int(report.settings(NAME)["stall_history_months"]),
+        n=len(deals),
+        value=format_amount(deals["amount"].sum(), lang),
+        shown=len(shown),
+    )
+    return Panel(frame=deals, table=cells, figure=ax.figure, note=note)
+
+
+def metrics(report: Report) -> dict[str, Any]:
+    """How many open deals are stalled at month end (needs opportunities and stage_events)."""
+    if not (report.ds.has("opportunities") and report.ds.has("stage_events")):
+        return {}
+    return {"stalled_deals": int(len(stalled_deals_frame(report)))}
