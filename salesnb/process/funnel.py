@@ -24,8 +24,21 @@ from ..display.plotting.funnels import plot_conversion_matrix, plot_funnel
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
-from .common import NAME, cell, deals, dim_label, edges, leads, snapshot_at, stages, stays, table, trailing
-from .common import first_month, unknown_stages
+from .common import (
+    NAME,
+    cell,
+    deals,
+    dim_label,
+    edges,
+    first_month,
+    leads,
+    snapshot_at,
+    stages,
+    stays,
+    table,
+    trailing,
+    unknown_stages,
+)
 
 BY_DIMENSIONS: tuple[str, ...] = ("source", "region", "size_band")
 

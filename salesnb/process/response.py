@@ -75,8 +75,11 @@ def first_response_frame(report: Report) -> pd.DataFrame:
 
 
 def slow_first_response(report: Report) -> list[dict[str, Any]]:
-    """Rule slow_first_response: thresholds.process.{first_response_hours, first_response_share,
-    share_shift_points, p_value, min_count} (via the frame's flag)."""
+    """Rule slow_first_response: the frame's flag (see :func:`first_response_frame`).
+
+    Thresholds: thresholds.process.{first_response_hours, first_response_share, share_shift_points, p_value,
+    min_count}.
+    """
     thr, n = report.thresholds(NAME), n_history(report)
     out = []
     for row in first_response_frame(report).itertuples():

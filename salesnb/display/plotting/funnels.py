@@ -19,12 +19,14 @@ from .style import (
     NEUTRAL,
     PRIMARY,
     TARGET,
-    axes as new_axes,
     category_axis,
     finish,
     is_empty,
     no_data,
     pct_formatter,
+)
+from .style import (
+    axes as new_axes,
 )
 
 

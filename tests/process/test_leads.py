@@ -1,0 +1,86 @@
+"""Lead source mix, lead fit and first response."""
+
+import re
+
+import numpy as np
+import pytest
+
+from process.helpers import (
+    HISTORY,
+    Tables,
+    lead_scenario,
+    rep,
+    ts,
+)
+from salesnb import process
+
+
+def test_source_mix_and_response(basic):
+    mix = process.source_mix_frame(rep(basic)).set_index("source")
+    assert mix.at["展会", "share"] == pytest.approx(0.75) and mix.at["转介绍", "share"] == pytest.approx(0.25)
+    assert mix["share"].sum() == pytest.approx(1.0) and mix["usual_share"].sum() == pytest.approx(1.0)
+    assert mix.at["转介绍", "usual_share"] == 1.0  # L4 in September is the only earlier lead
+    speed = process.first_response_frame(rep(basic)).set_index("source")
+    assert speed.at["ALL", "answered"] == 4 and speed.at["ALL", "share"] == pytest.approx(0.75)  # L2 took 5 h
+    assert speed.at["展会", "share"] == pytest.approx(2 / 3) and speed.at["展会", "median_hours"] == pytest.approx(0.5)
+    south = process.first_response_frame(rep(basic, region="华南")).set_index("source")
+    assert south.at["ALL", "unanswered"] == 1 and np.isnan(south.at["ALL", "share"])
+
+
+def test_lead_source_shift_fit_and_slow_response(tmp_path):
+    r = rep(lead_scenario(tmp_path))
+    mix = process.source_mix_frame(r).set_index("source")
+    assert mix.at["展会", "share"] == pytest.approx(30 / 48) and mix.at["展会", "usual_share"] == pytest.approx(0.1)
+    assert mix.at["展会", "excess"] == pytest.approx(30 - 4.8) and mix.at["展会", "flagged"] == "rise"
+    assert (mix.drop(index="展会")["flagged"] == "").all()
+    fit = process.band_fit_frame(r).set_index("size_band")
+    # leads created 2025-07..2026-06: 180 in all, 66 of 200-999 staff (60 转介绍 + 6 展会), 24 wins of 100
+    assert fit.at["<50", "fit_ratio"] == 0 and fit.at["200-999", "fit_ratio"] == pytest.approx(180 / 66)
+    bands = process.lead_fit_frame(r).set_index(["source", "size_band"])
+    assert bands.at[("展会", "<50"), "share"] == pytest.approx(25 / 30) and bands.at[("展会", "<50"), "flagged"]
+    assert bands["flagged"].sum() == 1
+    speed = process.first_response_frame(r).set_index("source")
+    assert speed.at["线上广告", "share"] == 0 and speed.at["线上广告", "usual_share"] == 1
+    assert speed.at["线上广告", "flagged"] and speed["flagged"].sum() == 1
+    found = {f["code"]: f for f in process.angle_findings(r)}
+    assert set(found) == {"lead_source_shift", "lead_fit_low", "slow_first_response"}
+    assert found["lead_source_shift"]["segment"] == {"source": "展会"}
+    assert found["lead_fit_low"]["segment"] == {"source": "展会", "company_size": "<50"}
+    assert found["slow_first_response"]["segment"] == {"source": "线上广告"}
+    assert "<50" in found["lead_source_shift"]["detail"]
+    # deal value per lead over the 12 months before October: 线上广告 leads opened none, so all sources count —
+    # 12 deals of 100 from the 60 leads of 2025-10..12 and the 120 of 2026-04..09
+    assert found["slow_first_response"]["effect"] == pytest.approx(10 * 1200 / 180, rel=1e-9)
+
+
+def test_lead_source_drop(tmp_path):
+    tb = Tables()
+    for month in HISTORY:
+        for j in range(10):
+            tb.lead(f"R{month}{j}", ts(month, 1 + j), "转介绍")
+            tb.lead(f"S{month}{j}", ts(month, 1 + j), "自然流量")
+    for j in range(20):
+        tb.lead(f"S{j}", ts("2026-10", 1 + j), "自然流量")
+    r = rep(tb.write(tmp_path / "drop"))
+    mix = process.source_mix_frame(r).set_index("source")
+    assert mix.at["转介绍", "leads"] == 0 and mix.at["转介绍", "usual_leads"] == 10
+    assert mix.at["转介绍", "flagged"] == "drop"
+    assert (
+        mix.at["自然流量", "share"] == 1 and mix.at["自然流量", "flagged"] == ""
+    )  # 20 against 10 a month: not improbable enough
+    (finding,) = process.angle_findings(r)
+    assert finding["code"] == "lead_source_shift" and finding["segment"] == {"source": "转介绍"}
+    assert finding["title"] == "转介绍线索明显减少" and finding["value"] == 0 and finding["baseline"] == 0.5
+
+
+def test_english_findings(tmp_path):
+    r = rep(lead_scenario(tmp_path), lang="en")
+    found = {f["code"]: f for f in process.angle_findings(r)}
+    assert found["lead_source_shift"]["title"] == "Lead mix shifted: 展会 share jumped"
+    assert "light package" in found["lead_fit_low"]["action"]
+    assert "SLA" in found["slow_first_response"]["action"]
+    for f in found.values():
+        text = f["title"] + f["detail"] + f["action"]
+        for value in f["segment"].values():
+            text = text.replace(value, "")
+        assert not re.search(r"[线索商机企业月]", text.replace("技术交流", ""))
