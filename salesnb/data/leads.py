@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .facts import UNKNOWN, per_dataset
 from .dataset import Dataset
+from .facts import UNKNOWN, per_dataset
 
 LEAD_STATUS: dict[str, str] = {
     "new": "new",
