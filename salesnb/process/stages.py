@@ -352,8 +352,9 @@ def daily_watch_panel(report: Report) -> Panel:
         return Panel(frame=frame, note=t("proc_no_stage_deals", lang))
     axes = plot_daily_watch(frame, lang=lang, title=f"{t('proc_conversion', lang)} · {report.period}")
     alerts = frame[frame["alert"]].groupby("stage", sort=False)["date"].min()
-    alert_text = ("、" if lang == "zh" else ", ").join(
-        f"{s}（{d:%m-%d}）" if lang == "zh" else f"{s} ({d:%b %d})" for s, d in alerts.items()
+    day_format = t("proc_watch_day_format", lang)
+    alert_text = t("proc_list_sep", lang).join(
+        t("proc_watch_alert", lang, stage=s, day=d.strftime(day_format)) for s, d in alerts.items()
     )
     summary = (
         frame.groupby("stage", sort=False)
