@@ -7,14 +7,11 @@ judged against empty months). That clip is why :func:`history` is not :meth:`Rep
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 
 from ..data import facts
 from ..data.deals import deal_facts, snapshot, stage_stays
 from ..data.leads import lead_facts
-from ..display.formatting import format_amount, format_int, format_pct
 from ..i18n import t
 from ..periods import ALL, bounds, parse_period
 from ..report import Report
@@ -122,26 +119,6 @@ def lead_value(report: Report, source: str) -> float:
 
 
 # ---------------------------------------------------------------------------------------------- display
-
-
-def cell(value: Any, kind: str | None, lang: str) -> str:
-    """One table cell: kind ``amount`` / ``pct`` / ``signed_pct`` / ``int`` / ``days`` (one decimal) / None (text)."""
-    if kind is None:
-        return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-    if kind == "amount":
-        return format_amount(value, lang)
-    if kind in ("pct", "signed_pct"):
-        return format_pct(value, signed=kind == "signed_pct")
-    if kind == "int":
-        return format_int(value)
-    return "—" if value is None or pd.isna(value) else f"{value:,.1f}"
-
-
-def table(frame: pd.DataFrame, columns: list[tuple[str, str, str | None]], lang: str) -> pd.DataFrame:
-    """Display copy of ``frame``: one ``(column, header, kind)`` per shown column (kinds as in :func:`cell`)."""
-    return pd.DataFrame(
-        {header: [cell(v, kind, lang) for v in frame[column]] for column, header, kind in columns}, dtype=object
-    )
 
 
 def dim_label(by: str, lang: str) -> str:

@@ -11,13 +11,13 @@ from .. import stats
 from ..data import facts
 from ..data.deals import open_at
 from ..display import plotting
-from ..display.formatting import format_amount, format_pct
+from ..display.formatting import format_amount, format_pct, table
 from ..display.panel import Panel
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
-from .common import NAME, deals, history, n_history, table
+from .common import NAME, deals, history, n_history
 
 
 def _cents(values: pd.Series) -> int:
@@ -171,9 +171,9 @@ def pipeline_flow_panel(report: Report) -> Panel:
     shown = table(
         shown,
         [
-            ("label", t("proc_step", lang), None),
-            ("value", t("proc_value", lang), "amount"),
-            ("count", t("proc_flow_deals", lang), "int"),
+            ("label", "proc_step", None),
+            ("value", "proc_value", "amount"),
+            ("count", "proc_flow_deals", "int"),
         ],
         lang,
     )

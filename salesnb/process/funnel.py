@@ -18,7 +18,7 @@ from ..data import facts
 from ..data.deals import DAY_SECONDS, open_at
 from ..data.leads import size_band_labels
 from ..display import plotting
-from ..display.formatting import format_int, format_pct
+from ..display.formatting import format_cell, format_int, format_pct, table
 from ..display.panel import Panel
 from ..display.plotting.funnels import plot_conversion_matrix, plot_funnel
 from ..i18n import t
@@ -26,7 +26,6 @@ from ..periods import bounds
 from ..report import Report
 from .common import (
     NAME,
-    cell,
     deals,
     dim_label,
     edges,
@@ -35,7 +34,6 @@ from .common import (
     snapshot_at,
     stages,
     stays,
-    table,
     trailing,
     unknown_stages,
 )
@@ -167,16 +165,16 @@ def funnel_panel(report: Report, by: str | None = None, basis: str = "cohort") -
         snap = basis == "snapshot"
         ax = plot_funnel(frame, share="pct_first" if snap else "pct_prev", centred=not snap, lang=lang, title=title)
         share_columns = (
-            [("pct_first", t("proc_share_open", lang), "pct")]
+            [("pct_first", "proc_share_open", "pct")]
             if snap
-            else [("pct_prev", t("proc_pct_prev", lang), "pct"), ("pct_first", t("proc_pct_first", lang), "pct")]
+            else [("pct_prev", "proc_pct_prev", "pct"), ("pct_first", "proc_pct_first", "pct")]
         )
         shown = table(
             frame,
             [
-                ("label", t("proc_step", lang), None),
-                ("count", t("proc_count", lang), "int"),
-                ("value", t("proc_value", lang), "amount"),
+                ("label", "proc_step", None),
+                ("count", "proc_count", "int"),
+                ("value", "proc_value", "amount"),
                 *share_columns,
             ],
             lang,
@@ -271,7 +269,7 @@ def velocity_panel(report: Report) -> Panel:
         ("trailing_avg", t("proc_usual", lang, n=n)),
     ):
         shown[header] = [
-            cell(value, kinds.get(metric, "int"), lang)
+            format_cell(value, kinds.get(metric, "int"), lang)
             for metric, value in zip(frame["metric"], frame[column], strict=True)
         ]
     chart = frame[frame["metric"].isin(["won", "lost", "open", "cycle_median", "avg_won", "velocity_month"])]

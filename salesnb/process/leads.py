@@ -16,14 +16,14 @@ from .. import stats
 from ..data import facts
 from ..data.leads import size_band_labels
 from ..display import plotting
-from ..display.formatting import format_int, format_pct
+from ..display.formatting import format_int, format_pct, table
 from ..display.panel import Panel
 from ..display.plotting.distributions import plot_band_mix
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds, month_start, parse_period
 from ..report import Report
-from .common import NAME, deals, edges, history, lead_value, leads, month_leads, n_history, snapshot_at, table
+from .common import NAME, deals, edges, history, lead_value, leads, month_leads, n_history, snapshot_at
 
 # ------------------------------------------------------------------------------------------ source mix
 
@@ -214,13 +214,13 @@ def source_mix_panel(report: Report) -> Panel:
     shown = table(
         shown,
         [
-            ("source", t("proc_source", lang), None),
-            ("leads", t("proc_leads", lang), "int"),
-            ("share", t("proc_share", lang), "pct"),
-            ("previous_share", t("proc_prev_share", lang), "pct"),
+            ("source", "proc_source", None),
+            ("leads", "proc_leads", "int"),
+            ("share", "proc_share", "pct"),
+            ("previous_share", "proc_prev_share", "pct"),
             ("usual_share", t("proc_usual_share", lang, n=n), "pct"),
-            ("change", t("proc_share_change", lang), "signed_pct"),
-            ("flag", t("proc_flag", lang), None),
+            ("change", "proc_share_change", "signed_pct"),
+            ("flag", "proc_flag", None),
         ],
         lang,
     )
@@ -380,14 +380,14 @@ def lead_fit_panel(report: Report) -> Panel:
     shown = table(
         shown,
         [
-            ("source", t("proc_source", lang), None),
-            ("size_band", t("proc_size_band", lang), None),
-            ("leads", t("proc_leads", lang), "int"),
-            ("share", t("proc_band_share", lang), "pct"),
+            ("source", "proc_source", None),
+            ("size_band", "proc_size_band", None),
+            ("leads", "proc_leads", "int"),
+            ("share", "proc_band_share", "pct"),
             ("usual_share", t("proc_band_usual", lang, n=n), "pct"),
-            ("fit_ratio", t("proc_fit_ratio", lang), "pct"),
-            ("converted", t("proc_conv_now", lang), "pct"),
-            ("flag", t("proc_flag", lang), None),
+            ("fit_ratio", "proc_fit_ratio", "pct"),
+            ("converted", "proc_conv_now", "pct"),
+            ("flag", "proc_flag", None),
         ],
         lang,
     )

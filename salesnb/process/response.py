@@ -8,14 +8,14 @@ from typing import Any
 import pandas as pd
 
 from .. import stats
-from ..display.formatting import format_pct
+from ..display.formatting import format_pct, table
 from ..display.panel import Panel
 from ..display.plotting.distributions import plot_goal_bars
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL, bounds
 from ..report import Report
-from .common import NAME, history, lead_value, month_leads, n_history, table
+from .common import NAME, history, lead_value, month_leads, n_history
 
 
 def first_response_frame(report: Report) -> pd.DataFrame:
@@ -136,13 +136,13 @@ def first_response_panel(report: Report) -> Panel:
     cells = table(
         shown,
         [
-            ("label", t("proc_source", lang), None),
-            ("leads", t("proc_leads", lang), "int"),
-            ("unanswered", t("proc_unanswered", lang), "int"),
+            ("label", "proc_source", None),
+            ("leads", "proc_leads", "int"),
+            ("unanswered", "proc_unanswered", "int"),
             ("share", t("proc_within_goal", lang, hours=hours), "pct"),
             ("usual_share", t("proc_usual_share", lang, n=n), "pct"),
-            ("median_hours", t("proc_median_hours", lang), "days"),
-            ("flag", t("proc_flag", lang), None),
+            ("median_hours", "proc_median_hours", "days"),
+            ("flag", "proc_flag", None),
         ],
         lang,
     )

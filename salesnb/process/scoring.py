@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..display.formatting import table
 from ..display.panel import Panel
 from ..display.plotting.distributions import plot_scores
 from ..i18n import t
 from ..models import lead_scoring
 from ..report import Report
-from .common import NAME, leads, table
+from .common import NAME, leads
 
 
 def lead_scoring_result(report: Report) -> dict[str, Any]:
@@ -65,14 +66,14 @@ def lead_scoring_panel(report: Report) -> Panel:
     cells = table(
         shown,
         [
-            ("lead_id", t("proc_lead", lang), None),
-            ("created", t("proc_created", lang), None),
-            ("source", t("proc_source", lang), None),
-            ("size_band", t("proc_size_band", lang), None),
-            ("region", t("region", lang), None),
-            ("rep_id", t("proc_rep", lang), None),
-            ("status", t("proc_status", lang), None),
-            ("score", t("proc_score", lang), "pct"),
+            ("lead_id", "proc_lead", None),
+            ("created", "proc_created", None),
+            ("source", "proc_source", None),
+            ("size_band", "proc_size_band", None),
+            ("region", "region", None),
+            ("rep_id", "proc_rep", None),
+            ("status", "proc_status", None),
+            ("score", "proc_score", "pct"),
         ],
         lang,
     )

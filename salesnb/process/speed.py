@@ -13,14 +13,14 @@ from scipy import stats as sp
 
 from ..data import facts
 from ..data.deals import DAY_SECONDS
-from ..display.formatting import format_pct
+from ..display.formatting import format_pct, table
 from ..display.panel import Panel
 from ..display.plotting.distributions import plot_boxes
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
-from .common import NAME, days_text, deals, history, n_history, stages, stays, table
+from .common import NAME, days_text, deals, history, n_history, stages, stays
 
 
 def time_in_stage_frame(report: Report) -> pd.DataFrame:
@@ -56,13 +56,13 @@ def _distribution_table(frame: pd.DataFrame, group: str | None, report: Report) 
     )
     when = {"period": t("proc_when_period", lang), "baseline": t("proc_when_baseline", lang, n=n)}
     summary["when"] = summary["when"].map(when)
-    columns = [(group, t("proc_stage", lang), None)] if group else []
+    columns = [(group, "proc_stage", None)] if group else []
     columns += [
-        ("when", t("period", lang), None),
-        ("n", t("proc_n", lang), "int"),
-        ("median", t("proc_median_days", lang), "days"),
-        ("p75", t("proc_p75_days", lang), "days"),
-        ("p90", t("proc_p90_days", lang), "days"),
+        ("when", "period", None),
+        ("n", "proc_n", "int"),
+        ("median", "proc_median_days", "days"),
+        ("p75", "proc_p75_days", "days"),
+        ("p90", "proc_p90_days", "days"),
     ]
     return table(summary, columns, lang)
 

@@ -15,14 +15,14 @@ from .. import stats
 from ..data import facts
 from ..data.leads import size_band_labels
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel
 from ..display.plotting.funnels import plot_daily_watch
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
-from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays, table
+from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
 
 # ------------------------------------------------------------------------------------------ stage stock
 
@@ -173,13 +173,13 @@ def stage_stock_panel(report: Report) -> Panel:
     shown = table(
         shown,
         [
-            ("stage", t("proc_stage", lang), None),
-            ("stock", t("proc_stock_now", lang), "int"),
-            ("value", t("proc_value", lang), "amount"),
-            ("previous_month", t("proc_stock_prev", lang), "int"),
+            ("stage", "proc_stage", None),
+            ("stock", "proc_stock_now", "int"),
+            ("value", "proc_value", "amount"),
+            ("previous_month", "proc_stock_prev", "int"),
             ("usual", t("proc_usual", lang, n=n), "days"),
-            ("change", t("proc_change", lang), "signed_pct"),
-            ("flag", t("proc_flag", lang), None),
+            ("change", "proc_change", "signed_pct"),
+            ("flag", "proc_flag", None),
         ],
         lang,
     )
@@ -371,12 +371,12 @@ def daily_watch_panel(report: Report) -> Panel:
     shown = table(
         summary,
         [
-            ("stage", t("proc_stage", lang), None),
-            ("conversion", t("proc_conversion", lang), "pct"),
-            ("warning_line", t("proc_warning_line", lang), "pct"),
-            ("days_below", t("proc_days_below", lang), "int"),
-            ("longest", t("proc_longest_run", lang), "int"),
-            ("flag", t("proc_flag", lang), None),
+            ("stage", "proc_stage", None),
+            ("conversion", "proc_conversion", "pct"),
+            ("warning_line", "proc_warning_line", "pct"),
+            ("days_below", "proc_days_below", "int"),
+            ("longest", "proc_longest_run", "int"),
+            ("flag", "proc_flag", None),
         ],
         lang,
     )

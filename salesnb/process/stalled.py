@@ -11,13 +11,13 @@ import pandas as pd
 from .. import stats
 from ..data.deals import DAY_SECONDS
 from ..display import plotting
-from ..display.formatting import format_amount, format_int
+from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
-from .common import NAME, days_text, history, n_history, snapshot_at, stages, stays, table
+from .common import NAME, days_text, history, n_history, snapshot_at, stages, stays
 
 
 def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
@@ -153,13 +153,13 @@ def stalled_deals_panel(report: Report) -> Panel:
     cells = table(
         shown,
         [
-            ("opportunity_id", t("proc_deal", lang), None),
-            ("stage", t("proc_stage", lang), None),
-            ("days_in_stage", t("proc_days_in_stage", lang), "days"),
-            ("limit_days", t("proc_limit_days", lang), "days"),
-            ("amount", t("proc_value", lang), "amount"),
-            ("rep_id", t("proc_rep", lang), None),
-            ("source", t("proc_source", lang), None),
+            ("opportunity_id", "proc_deal", None),
+            ("stage", "proc_stage", None),
+            ("days_in_stage", "proc_days_in_stage", "days"),
+            ("limit_days", "proc_limit_days", "days"),
+            ("amount", "proc_value", "amount"),
+            ("rep_id", "proc_rep", None),
+            ("source", "proc_source", None),
         ],
         lang,
     )

@@ -8,6 +8,7 @@ from tiny import write_tiny
 from process.helpers import (
     CODES,
     SAMPLE,
+    STAGES,
     Tables,
     rep,
     ts,
@@ -157,3 +158,21 @@ def test_clean_data_is_quiet(clean):
     reports = len(months) * len(scopes)
     assert total <= reports // 6  # at most one finding in six reports
     assert high <= 2 and loud_reports <= 2
+
+
+def test_angle_declares_rules_in_finding_order_and_metrics_in_key_order(sample):
+    assert process.ANGLE.codes == (
+        "lead_source_shift", "lead_fit_low", "slow_first_response", "pipeline_slippage", "sales_cycle_lengthening",
+        "stage_stock_surge", "stage_conversion_low", "stalled_deals",
+    )  # fmt: skip
+    assert set(process.ANGLE.codes) == CODES and process.ANGLE.needs == ("opportunities",)
+    needs = {rule.code: rule.needs for rule in process.ANGLE.rules}
+    assert needs["lead_fit_low"] == ("leads",) and needs["stalled_deals"] == ("opportunities", "stage_events")
+    metrics = process.angle_metrics(open_report("", "2026-10", "华东", dataset=sample.ds))
+    stage_keys = [f"stage_stock_{stage}" for stage in STAGES]
+    source_keys = [f"source_share_{s}" for s in ("展会", "电话营销", "线上广告", "自然流量", "转介绍")]
+    assert list(metrics) == [
+        "win_rate", "sales_velocity_per_day", "sales_velocity_per_month", "median_cycle_days", "deals_won",
+        "open_deals", "open_pipeline", *stage_keys, "stalled_deals", "leads", *source_keys,
+        "first_response_within_goal", "lead_score_auc", "lead_score_holdout",
+    ]  # fmt: skip

@@ -1,6 +1,4 @@
-"""The angle's own helpers: usual months clipped to the table's first month, table cells."""
-
-import pandas as pd
+"""The angle's own helpers: usual months clipped to the table's first month, day texts, split headers."""
 
 from process.helpers import rep
 from salesnb.process import common
@@ -14,10 +12,6 @@ def test_history_is_clipped_to_the_first_month_of_the_table(basic):
     assert common.n_history(r) == 6
 
 
-def test_cells_and_tables():
-    assert common.cell(None, None, "zh") == "" and common.cell("展会", None, "zh") == "展会"
-    assert common.cell(3.14159, "days", "zh") == "3.1" and common.cell(float("nan"), "days", "en") == "—"
-    assert common.cell(7, "int", "zh") == "7"
-    frame = pd.DataFrame({"stage": ["A"], "days": [2.0]})
-    shown = common.table(frame, [("stage", "Stage", None), ("days", "Days", "days")], "en")
-    assert list(shown.columns) == ["Stage", "Days"] and shown.iloc[0].tolist() == ["A", "2.0"]
+def test_days_text_and_split_headers():
+    assert common.days_text(12.6) == "13" and common.days_text(None) == "—" and common.days_text(float("nan")) == "—"
+    assert common.dim_label("size_band", "en") == "Company size (staff)" and common.dim_label("region", "zh") == "区域"
