@@ -314,12 +314,16 @@ def test_summarize_counts_dates_months_regions_and_angles(folder: Path) -> None:
     assert summary["date_range"] == ("2026-01-05", "2026-03-02")
     assert summary["months"] == ["2026-01", "2026-03"]
     assert summary["regions"] == ["华东", "华南"]  # order 0002 has no region: its customer C02 is 华南
-    angles = summary["angles"]
-    assert angles["overview"] == {"ready": True, "missing": []}
-    assert angles["market"] == {"ready": True, "missing": []}
-    assert angles["product"] == {"ready": False, "missing": ["order_lines", "products"]}
-    assert angles["team"] == {"ready": False, "missing": ["reps"]}
-    assert angles["process"] == {"ready": False, "missing": ["opportunities", "stage_events"]}
+    angles = summary["angles"]  # read from each angle's declaration in the registry
+    assert angles["overview"] == {"ready": True, "missing": [], "rules": 0, "unavailable": {}}
+    assert angles["market"]["ready"] and angles["market"]["unavailable"] == {
+        "acquisition_cost_high": ["marketing_spend"]
+    }
+    assert angles["product"]["ready"] is False and angles["product"]["missing"] == ["order_lines", "products"]
+    assert angles["team"]["missing"] == ["reps"]
+    assert angles["process"]["missing"] == ["opportunities"]
+    assert angles["support"]["ready"]  # delivery lateness needs only orders
+    assert angles["support"]["unavailable"]["sla_breach"] == ["tickets"]
 
 
 def test_summarize_without_customers_uses_order_regions_only(tmp_path: Path) -> None:
@@ -335,6 +339,7 @@ def test_format_summary_in_chinese_and_english(folder: Path) -> None:
     en = format_summary(summary, lang="en")
     assert "orders: 3 rows" in en and "Months covered (2): 2026-01 … 2026-03" in en
     assert "✓ overview: ready" in en and "✗ team: needs table reps" in en
+    assert "5 of 6 finding rules can run" in en and "✗ acquisition_cost_high: needs table marketing_spend" in en
 
 
 def test_dataset_is_hashable_for_caches() -> None:

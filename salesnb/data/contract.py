@@ -252,13 +252,3 @@ TABLES: dict[str, Table] = {
 }
 
 TABLE_NAMES: tuple[str, ...] = tuple(TABLES)
-
-# Which tables each report angle needs at minimum (orders is always required).
-ANGLE_TABLES: dict[str, tuple[str, ...]] = {
-    "overview": ("orders",),
-    "market": ("orders", "customers"),
-    "product": ("orders", "order_lines", "products"),
-    "team": ("orders", "reps"),
-    "process": ("opportunities", "stage_events"),
-    "support": ("tickets",),
-}

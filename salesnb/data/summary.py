@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..angle import ANGLE_NAMES, get
 from ..i18n import t
-from .contract import ANGLE_TABLES
 from .dataset import Dataset
 from .validation import ORDERS
 
@@ -25,8 +25,16 @@ def _regions(ds: Dataset) -> list[str]:
     return sorted(region.dropna().astype(str).unique().tolist())
 
 
-def _angle_state(missing: list[str]) -> dict:
-    return {"ready": not missing, "missing": missing}
+def angle_state(ds: Dataset, name: str) -> dict:
+    """What ``ds`` lets angle ``name`` do, read from the angle's declaration (:mod:`salesnb.angle`).
+
+    ``ready``: the angle's own tables are there; ``missing``: those that are not; ``rules``: how many finding
+    rules it declares; ``unavailable``: ``{code: [missing tables]}`` for each rule the data cannot feed.
+    """
+    angle = get(name)
+    missing = ds.missing(angle.needs)
+    unavailable = {rule.code: ds.missing(rule.needs) for rule in angle.rules if ds.missing(rule.needs)}
+    return {"ready": not missing, "missing": missing, "rules": len(angle.rules), "unavailable": unavailable}
 
 
 def summarize(ds: Dataset) -> dict:
@@ -34,7 +42,7 @@ def summarize(ds: Dataset) -> dict:
 
     Returns a dict with ``source``, ``tables`` (name -> rows), ``ignored``, ``date_range`` (first, last order
     date as ISO text, or ``None``), ``months`` (``YYYY-MM`` with orders), ``regions`` and ``angles``
-    (angle -> ``{"ready": bool, "missing": [tables]}``).
+    (angle -> :func:`angle_state`).
     """
     orders = ds.get(ORDERS)
     dates = orders[ORDER_DATE].dropna() if orders is not None else pd.Series(dtype="datetime64[ns]")
@@ -45,7 +53,7 @@ def summarize(ds: Dataset) -> dict:
         "date_range": (dates.min().strftime("%Y-%m-%d"), dates.max().strftime("%Y-%m-%d")) if len(dates) else None,
         "months": sorted(dates.dt.strftime("%Y-%m").unique().tolist()),
         "regions": _regions(ds),
-        "angles": {angle: _angle_state(ds.missing(needed)) for angle, needed in ANGLE_TABLES.items()},
+        "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
     }
 
 
@@ -73,4 +81,9 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
         mark = "✓" if state["ready"] else "✗"
         detail = label("ready") if state["ready"] else label("needs", tables=", ".join(state["missing"]))
         lines.append(f"  {mark} {angle}: {detail}")
+        if state["ready"] and state.get("rules"):
+            runnable = state["rules"] - len(state["unavailable"])
+            lines.append(f"      {label('rules', n=runnable, total=state['rules'])}")
+            for code, tables in state["unavailable"].items():
+                lines.append(f"      ✗ {code}: {label('needs', tables=', '.join(tables))}")
     return "\n".join(lines)
