@@ -7,12 +7,12 @@ region of its first order, else its home region (new customers are counted where
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..periods import month_labels
 from . import facts
 from .dataset import Dataset
+from .facts import size_band, size_band_labels  # noqa: F401  (re-exported: customers carry a size band)
 
 
 def customer_facts(ds: Dataset) -> pd.DataFrame:
@@ -68,26 +68,3 @@ def _build_customer_facts(ds: Dataset) -> pd.DataFrame:
 def customer_names(ds: Dataset, ids: pd.Series) -> pd.Series:
     """The display name of each customer id in ``ids`` (the id itself when the customer has no name)."""
     return ids.map(customer_facts(ds)["name"]).fillna(ids)
-
-
-def size_band_labels(edges: list[int]) -> list[str]:
-    """Labels of the company-size bands given by their lower edges.
-
-    ``[0, 50, 200, 1000]`` → ``<50``, ``50-199``, ``200-999``, ``1000+``.
-    """
-    labels = []
-    for i, low in enumerate(edges):
-        if i + 1 < len(edges):
-            high = edges[i + 1]
-            labels.append(f"<{high}" if i == 0 and low <= 0 else f"{low}-{high - 1}")
-        else:
-            labels.append(f"{low}+")
-    return labels
-
-
-def size_band(employees: pd.Series, edges: list[int]) -> pd.Series:
-    """Company-size band label per employee count (``未知`` when missing)."""
-    labels = size_band_labels(edges)
-    bins = [-np.inf, *edges[1:], np.inf]
-    banded = pd.cut(pd.to_numeric(employees, errors="coerce"), bins=bins, labels=labels, right=False)
-    return banded.astype(object).where(banded.notna(), facts.UNKNOWN).astype(str)

@@ -11,6 +11,7 @@ import weakref
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
 
 from ..periods import ALL, month_labels
@@ -174,3 +175,36 @@ def data_months(ds: Dataset) -> tuple[str, str]:
         return months.min(), months.max()
 
     return per_dataset(ds, ("facts", "data_months"), build)
+
+
+def size_band_labels(edges: list[float] | tuple[float, ...]) -> list[str]:
+    """Labels of the company-size bands cut at ``edges`` (employees): the one spelling every angle shows.
+
+    ``[0, 50, 200, 1000]`` gives ``["<50", "50-199", "200-999", "1000+"]``; edges not starting at 0 get a first
+    band below them (``[10, 100]`` → ``<10``, ``10-99``, ``100+``).
+    """
+    cuts = [int(e) for e in edges]
+    if not cuts or cuts[0] > 0:
+        cuts = [0, *cuts]
+    labels = []
+    for low, high in zip(cuts, [*cuts[1:], None], strict=True):
+        if high is None:
+            labels.append(f"{low}+")
+        elif low == 0:
+            labels.append(f"<{high}")
+        else:
+            labels.append(f"{low}-{high - 1}")
+    return labels
+
+
+def size_band(values: pd.Series, edges: list[float] | tuple[float, ...]) -> pd.Series:
+    """Company-size band label of each employee count; ``未知`` where the count is missing."""
+    cuts = [float(e) for e in edges]
+    if not cuts or cuts[0] > 0:
+        cuts = [0.0, *cuts]
+    labels = size_band_labels(edges)
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    position = np.searchsorted(np.array(cuts[1:]), numbers, side="right")
+    out = np.array(labels, dtype=object)[np.clip(position, 0, len(labels) - 1)]
+    out = np.where(np.isnan(numbers), UNKNOWN, out)
+    return pd.Series(out, index=values.index, dtype=object)

@@ -4,8 +4,7 @@ A lead is *decided* when it was converted (the time its opportunity was created)
 response, else its creation: the data holds no status date, so a disqualification is taken as decided when the
 lead was first handled). Leads still new or qualified are *open*.
 
-The company-size bands here (``<50``, ``50-199``, ``1000+``) are the process report's and the lead model's;
-other angles still label them their own way (one set of labels is a later, deliberate change).
+A lead's size band is :func:`salesnb.data.facts.size_band` of its company size, the one band every angle uses.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .facts import UNKNOWN, per_dataset
+from .facts import UNKNOWN, per_dataset, size_band, size_band_labels  # noqa: F401  (re-exported)
 
 LEAD_STATUS: dict[str, str] = {
     "new": "new",
@@ -30,38 +29,6 @@ LEAD_STATUS: dict[str, str] = {
     "已转化": "converted",
     "已转商机": "converted",
 }
-
-
-def size_band_labels(edges: list[float] | tuple[float, ...]) -> list[str]:
-    """Labels of the company-size bands cut at ``edges`` (employees).
-
-    ``[0, 50, 200, 1000]`` gives ``["<50", "50-199", "200-999", "1000+"]``.
-    """
-    cuts = [int(e) for e in edges]
-    if not cuts or cuts[0] > 0:
-        cuts = [0, *cuts]
-    labels = []
-    for low, high in zip(cuts, [*cuts[1:], None], strict=True):
-        if high is None:
-            labels.append(f"{low}+")
-        elif low == 0:
-            labels.append(f"<{high}")
-        else:
-            labels.append(f"{low}-{high - 1}")
-    return labels
-
-
-def size_band(values: pd.Series, edges: list[float] | tuple[float, ...]) -> pd.Series:
-    """Company-size band label of each employee count; ``未知`` where the count is missing."""
-    cuts = [float(e) for e in edges]
-    if not cuts or cuts[0] > 0:
-        cuts = [0.0, *cuts]
-    labels = size_band_labels(edges)
-    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    position = np.searchsorted(np.array(cuts[1:]), numbers, side="right")
-    out = np.array(labels, dtype=object)[np.clip(position, 0, len(labels) - 1)]
-    out = np.where(np.isnan(numbers), UNKNOWN, out)
-    return pd.Series(out, index=values.index, dtype=object)
 
 
 def lead_facts(ds: Dataset, size_edges: list[float] | tuple[float, ...]) -> pd.DataFrame:

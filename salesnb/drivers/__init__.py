@@ -19,7 +19,7 @@ live in :mod:`salesnb.display.plotting.drivers`.
 
 from .bridge import BRIDGE_STEPS, bridge_metrics, bridge_panel, revenue_bridge
 from .common import BASELINES, baseline_label, baseline_months
-from .table import DIMENSIONS, UNALLOCATED, driver_metrics, driver_panel, driver_table, size_band_labels
+from .table import DIMENSIONS, UNALLOCATED, driver_metrics, driver_panel, driver_table
 from .tree import TREE_NODES, revenue_tree, tree_panel
 
 __all__ = [
@@ -37,6 +37,5 @@ __all__ = [
     "driver_table",
     "revenue_bridge",
     "revenue_tree",
-    "size_band_labels",
     "tree_panel",
 ]

@@ -25,37 +25,13 @@ DIMENSIONS: tuple[str, ...] = ("region", "product_line", "channel", "rep_id", "s
 UNALLOCATED = "__unallocated__"  # driver-table segment holding target not allocated to any segment
 
 
-def size_band_labels(edges: list[float]) -> list[str]:
-    """The driver table's band names for employee-count ``edges``: [0, 50, 200, 1000] → ``<50`` … ``≥1000``.
-
-    The middle bands read ``50–199``, ``200–999``.
-
-    Deliberately the driver table's own spelling (en dash, ``≥``): the market angle and the lead-scoring model
-    write ``50-199`` / ``1000+``. Unifying them is a separate fix, because it changes published labels.
-    """
-    edges = [int(e) for e in edges]
-    labels = []
-    for k, low in enumerate(edges):
-        if k == len(edges) - 1:
-            labels.append(f"≥{low}")
-        elif k == 0 and low <= 0:
-            labels.append(f"<{edges[1]}")
-        else:
-            labels.append(f"{low}–{edges[k + 1] - 1}")
-    return labels
-
-
 def _driver_size_band(report: Report, customer_ids: pd.Series) -> pd.Series:
-    """Each customer's size band under :func:`size_band_labels` (``facts.UNKNOWN`` without an employee count)."""
+    """Each customer's size band (:func:`~salesnb.data.facts.size_band`; unknown without an employee count)."""
     customers = report.ds.get("customers")
     if customers is None:
         return pd.Series(facts.UNKNOWN, index=customer_ids.index)
-    edges = list(report.config["customers"]["size_bands"])
-    size = customer_ids.map(customers.set_index("customer_id")["employee_count"]).astype(float)
-    labels = size_band_labels(edges)
-    position = np.searchsorted(np.asarray(edges, dtype=float), size.to_numpy(), side="right") - 1
-    names = np.where(position < 0, labels[0], np.array(labels, dtype=object)[np.clip(position, 0, len(labels) - 1)])
-    return pd.Series(np.where(size.isna(), facts.UNKNOWN, names), index=customer_ids.index, dtype=object)
+    size = customer_ids.map(customers.set_index("customer_id")["employee_count"])
+    return facts.size_band(size, list(report.config["customers"]["size_bands"]))
 
 
 def _dimensions(report: Report) -> list[str]:

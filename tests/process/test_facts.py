@@ -6,7 +6,8 @@ import pytest
 from tiny import TABLES, write_tiny
 
 from salesnb.data.deals import DEAL_STATUS, deal_facts, deal_outcome, open_at, snapshot, stage_stays
-from salesnb.data.leads import lead_facts, size_band, size_band_labels
+from salesnb.data.facts import size_band, size_band_labels
+from salesnb.data.leads import lead_facts
 from salesnb.report import open_report
 
 
