@@ -1,7 +1,7 @@
 """丢单与竞争对手: deals lost per competitor and per reason this month, and a competitor taking more than usual.
 
-A lost deal belongs to the month of its ``closed_at`` (else ``expected_close_at``) and to the region of the deal
-(else of its customer, else of its rep). The finding's effect is the amount lost to the competitor beyond its
+A lost deal belongs to the month it closed and to its region, both as the shared deal facts define them
+(:mod:`salesnb.data.deals`). The finding's effect is the amount lost to the competitor beyond its
 usual share.
 """
 
@@ -16,6 +16,7 @@ from scipy.stats import binom
 
 from .. import stats
 from ..data import facts
+from ..data.deals import deal_facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
@@ -25,43 +26,37 @@ from ..report import Report
 from .common import NAME, prefer_regions, scoped, where, with_scopes
 
 
-def _closed_deals(report: Report) -> pd.DataFrame:
-    """The product angle's OWN won/lost derivation (to be replaced by the shared deal facts in a separate fix).
+def closed_deals(report: Report) -> pd.DataFrame:
+    """Won and lost opportunities with region, close month, amount, competitor and lost reason.
 
-    Won and lost opportunities (status ``won``/``lost`` after strip and lower-case: a ``赢单`` deal is not
-    closed here) with region (deal, else customer, else rep), close month, amount, competitor (lost deals only,
-    ``""`` when none is named) and lost reason. Cached per dataset.
+    Outcome, region and close date come from the shared deal facts (:func:`salesnb.data.deals.deal_facts`), so a
+    ``赢单`` deal is won here as in every report; competitor is the named one for lost deals (``""`` when none).
     """
 
     def build(ds) -> pd.DataFrame:
-        opps = ds["opportunities"]
-        status = opps["status"].astype(str).str.strip().str.lower()
-        closed = opps[status.isin(["won", "lost"])]
-        region = closed["region"]
-        customers, reps = ds.get("customers"), ds.get("reps")
-        if customers is not None:
-            region = region.fillna(closed["customer_id"].map(customers.set_index("customer_id")["region"]))
-        if reps is not None:
-            region = region.fillna(closed["rep_id"].map(reps.set_index("rep_id")["region"]))
-        when = closed["closed_at"].fillna(closed["expected_close_at"])
-        lost = status[closed.index] == "lost"
+        deals = deal_facts(ds, tuple(report.config["customers"]["size_bands"]))
+        closed = deals[deals["outcome"] != "open"]
+        raw = ds["opportunities"].drop_duplicates("opportunity_id")
+        raw = raw.set_index(raw["opportunity_id"].astype(str))
+        lost = closed["outcome"] == "lost"
+        competitor = closed["opportunity_id"].map(raw["competitor"])
         return pd.DataFrame(
             {
                 "opportunity_id": closed["opportunity_id"],
                 "lost": lost,
-                "region": region.fillna(facts.UNKNOWN).astype(str),
-                "month": when.dt.strftime("%Y-%m"),
-                "amount": closed["amount"].fillna(0.0).astype(float),
-                "competitor": closed["competitor"].astype(str).where(closed["competitor"].notna() & lost, ""),
-                "reason": closed["lost_reason"].fillna(facts.UNKNOWN).astype(str),
+                "region": closed["region"],
+                "month": closed["closed_at"].dt.strftime("%Y-%m"),
+                "amount": closed["amount"],
+                "competitor": competitor.astype(str).where(competitor.notna() & lost, ""),
+                "reason": closed["opportunity_id"].map(raw["lost_reason"]).fillna(facts.UNKNOWN).astype(str),
             }
         ).reset_index(drop=True)
 
-    return report.cached(NAME, "closed", build)
+    return report.cached("product", ("closed_deals", tuple(report.config["customers"]["size_bands"])), build)
 
 
 def _lost_by(report: Report, by: str) -> pd.DataFrame:
-    closed = _closed_deals(report)
+    closed = closed_deals(report)
     lost = facts.in_region(closed[closed["lost"]], report.region)
     trailing = report.trailing()
     now = lost[lost["month"] == report.period].groupby(by).agg(deals=("amount", "size"), amount=("amount", "sum"))
@@ -105,7 +100,7 @@ def lost_check(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["lost_history_months"])
-    closed = with_scopes(facts.in_months(_closed_deals(report), [*history, report.period]), report)
+    closed = with_scopes(facts.in_months(closed_deals(report), [*history, report.period]), report)
     closed = closed.assign(period=closed["month"] == report.period)
     totals = closed.groupby(["scope", "period"]).size().unstack("period").reindex(columns=[True, False]).fillna(0.0)
     named = closed[closed["competitor"] != ""]

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
-from ..data.dataset import Dataset
+from ..data.deals import deal_facts
 from ..data.reps import rep_label
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
@@ -24,32 +24,22 @@ RANK_COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-def team_deal_status(report: Report) -> pd.DataFrame:
-    """The team angle's OWN deal derivation: opportunities with region, lower-cased ``status`` and ``close_month``.
+def closed_deals(report: Report) -> pd.DataFrame:
+    """Opportunities with ``rep_id``, ``status``, ``region`` and ``close_month`` (missing while open).
 
-    A deal counts as won or lost here when ``status.lower()`` is ``won``/``lost`` (so ``赢单`` is neither),
-    its region is the opportunity's, else its customer's. This differs from the process angle's status rule
-    and is kept as it was on purpose: replacing it with the shared deal facts is a separate, deliberate fix.
+    Read from the shared deal facts: ``status`` is won / lost / open by the one rule of :mod:`salesnb.data.deals`.
     """
-
-    def build(ds: Dataset) -> pd.DataFrame:
-        opps = ds["opportunities"]
-        region = opps["region"]
-        customers = ds.get("customers")
-        if customers is not None:
-            region = region.fillna(opps["customer_id"].map(customers.set_index("customer_id")["region"]))
-        return pd.DataFrame(
-            {
-                "opportunity_id": opps["opportunity_id"],
-                "rep_id": opps["rep_id"],
-                "status": opps["status"].str.lower(),
-                "region": region.fillna(facts.UNKNOWN),
-                "close_month": month_labels(opps["closed_at"]),
-                "amount": opps["amount"],
-            }
-        )
-
-    return report.cached("team", "deal_status", build)
+    deals = deal_facts(report.ds, tuple(report.config["customers"]["size_bands"]))
+    return pd.DataFrame(
+        {
+            "opportunity_id": deals["opportunity_id"],
+            "rep_id": deals["rep_id"],
+            "status": deals["outcome"],
+            "region": deals["region"],
+            "close_month": month_labels(deals["closed_at"]),
+            "amount": deals["amount"],
+        }
+    )
 
 
 def rep_frame(report: Report) -> pd.DataFrame:
@@ -70,7 +60,7 @@ def rep_frame(report: Report) -> pd.DataFrame:
     now["gap"] = now["revenue"] - now["target"]
     ds = report.ds
     if ds.has("opportunities"):
-        opps = facts.in_region(team_deal_status(report), report.region)
+        opps = facts.in_region(closed_deals(report), report.region)
         closed = opps[opps["close_month"] == report.period]
         counts = closed.groupby(["rep_id", "status"]).size().unstack(fill_value=0)
         now["won"] = now.index.map(counts["won"] if "won" in counts else pd.Series(dtype=float)).fillna(0.0)

@@ -1,4 +1,4 @@
-"""The deal and lead facts every angle reads: data/deals.py and data/leads.py."""
+"""The deal and lead facts every angle reads: data/deals.py and data/leads.py, and the one size band."""
 
 import numpy as np
 import pandas as pd
