@@ -78,10 +78,10 @@ def used_keys(source: str) -> list[tuple[int, str]]:
         name = _name(node)
         if name == "t":
             keys = _strings(_argument(node, 0, "key"))
-            found += [(node.lineno, key) for key in keys or ()]
+            found += [(node.lineno, key) for key in sorted(keys or ())]
         elif name == "_t":
             keys = _strings(_argument(node, 0, "key"))
-            found += [(node.lineno, f"chart_{key}") for key in keys or ()]
+            found += [(node.lineno, f"chart_{key}") for key in sorted(keys or ())]
         elif name == "finding":
             codes = _strings(_argument(node, 1, "code"))
             given = {k.arg: k.value for k in node.keywords}
@@ -89,14 +89,14 @@ def used_keys(source: str) -> list[tuple[int, str]]:
             if not codes or variants is None:  # a computed code or variant: cannot be checked
                 continue
             actions = _strings(given.get("action_key")) if "action_key" in given else set()
-            for code in codes:
-                for variant in variants:
+            for code in sorted(codes):
+                for variant in sorted(variants):
                     stem = f"finding_{code}" + (f"_{variant}" if variant else "")
                     found += [(node.lineno, f"{stem}_title"), (node.lineno, f"{stem}_detail")]
                     if "action_key" not in given:
                         found.append((node.lineno, f"{stem}_action"))
             # an action_key that is None (the default action) or a literal key; computed ones are skipped
-            found += [(node.lineno, key) for key in actions or ()]
+            found += [(node.lineno, key) for key in sorted(actions or ())]
     return found
 
 
@@ -169,8 +169,8 @@ text = "t('not a call')"
     assert [key for _, key in used_keys(source)] == [
         "plain",
         "quoted",
-        "yes",
         "no",
+        "yes",
         "chart_current",
         "finding_surge_title",
         "finding_surge_detail",
