@@ -4,6 +4,7 @@ The code is read with :mod:`ast`, not imported: a call ``t("key", ...)`` (or ``t
 names its key literally; ``t(f"...")`` and ``t("prefix_" + x)`` cannot be checked and are skipped. A call
 ``finding(report, "code", ...)`` needs ``finding_<code>[_<variant>]_title`` / ``_detail`` and, unless
 ``action_key=`` names another text, ``_action``; the chart helper ``_t("key", lang)`` reads ``chart_<key>``.
+A local name counts as literal when every assignment to it in its function is one (``variant = "drop"``).
 """
 
 from __future__ import annotations
@@ -48,13 +49,48 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-def _strings(node: ast.AST | None) -> set[str] | None:
-    """The strings ``node`` can evaluate to when it is a literal (or ``a if c else b`` of literals), else ``None``."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+def _bindings(scope: ast.AST, name: str) -> list[ast.AST] | None:
+    """The values ``name`` is assigned in ``scope`` (a function), or ``None`` when any binding is not a plain one."""
+    if isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = scope.args
+        every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs + [arguments.vararg, arguments.kwarg]
+        if any(a is not None and a.arg == name for a in every):
+            return None  # a parameter: its value comes from the caller
+    values = []
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id == name:
+                    values.append(node.value)
+                elif isinstance(target, ast.Tuple) and any(
+                    isinstance(e, ast.Name) and e.id == name for e in target.elts
+                ):
+                    if not isinstance(node.value, ast.Tuple) or len(node.value.elts) != len(target.elts):
+                        return None
+                    pairs = zip(target.elts, node.value.elts, strict=True)
+                    values += [v for e, v in pairs if isinstance(e, ast.Name) and e.id == name]
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.For, ast.NamedExpr, ast.comprehension, ast.With)):
+            targets = [i.optional_vars for i in node.items] if isinstance(node, ast.With) else [node.target]
+            if any(isinstance(n, ast.Name) and n.id == name for t in targets if t is not None for n in ast.walk(t)):
+                return None
+    return values or None
+
+
+def _strings(node: ast.AST | None, scope: ast.AST | None = None) -> set[str | None] | None:
+    """What ``node`` can evaluate to when the source alone tells, else ``None``.
+
+    Known: a string or ``None`` literal, ``a if c else b`` of known values, and a name every assignment of which
+    in ``scope`` (the enclosing function) is a known value.
+    """
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, str)):
         return {node.value}
     if isinstance(node, ast.IfExp):
-        body, orelse = _strings(node.body), _strings(node.orelse)
+        body, orelse = _strings(node.body, scope), _strings(node.orelse, scope)
         return body | orelse if body is not None and orelse is not None else None
+    if isinstance(node, ast.Name) and scope is not None:
+        values = _bindings(scope, node.id)
+        options = [_strings(value) for value in values or ()]  # one level: a name bound to a name is unknown
+        return set().union(*options) if values and all(o is not None for o in options) else None
     return None
 
 
@@ -69,34 +105,43 @@ def _argument(call: ast.Call, position: int, keyword: str) -> ast.AST | None:
     return next((k.value for k in call.keywords if k.arg == keyword), None)
 
 
+def _calls(tree: ast.Module) -> dict[ast.Call, ast.AST | None]:
+    """Each call in ``tree`` with the function it sits in (``None`` at module level), in source order."""
+    found: dict[ast.Call, ast.AST | None] = {}
+
+    def visit(node: ast.AST, scope: ast.AST | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.Call):
+                found[child] = scope
+            visit(child, child if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) else scope)
+
+    visit(tree, None)
+    return found
+
+
 def used_keys(source: str) -> list[tuple[int, str]]:
-    """``(line, key)`` for every text key a module's source names literally (see the module docstring)."""
+    """``(line, key)`` for every text key a module's source names (see the module docstring)."""
     found = []
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.Call):
-            continue
+    for node, scope in _calls(ast.parse(source)).items():
         name = _name(node)
-        if name == "t":
-            keys = _strings(_argument(node, 0, "key"))
-            found += [(node.lineno, key) for key in sorted(keys or ())]
-        elif name == "_t":
-            keys = _strings(_argument(node, 0, "key"))
-            found += [(node.lineno, f"chart_{key}") for key in sorted(keys or ())]
+        if name in ("t", "_t"):
+            keys = sorted(k for k in _strings(_argument(node, 0, "key"), scope) or () if k is not None)
+            found += [(node.lineno, key if name == "t" else f"chart_{key}") for key in keys]
         elif name == "finding":
-            codes = _strings(_argument(node, 1, "code"))
+            codes = _strings(_argument(node, 1, "code"), scope)
             given = {k.arg: k.value for k in node.keywords}
-            variants = _strings(given["variant"]) if "variant" in given else {""}
-            if not codes or variants is None:  # a computed code or variant: cannot be checked
+            variants = _strings(given["variant"], scope) if "variant" in given else {""}
+            if not codes or None in codes or variants is None:  # a computed code or variant: cannot be checked
                 continue
-            actions = _strings(given.get("action_key")) if "action_key" in given else set()
+            # action_key: absent or None is the default action, a string another text; a computed one is skipped
+            actions = _strings(given["action_key"], scope) if "action_key" in given else {None}
             for code in sorted(codes):
-                for variant in sorted(variants):
+                for variant in sorted(v or "" for v in variants):
                     stem = f"finding_{code}" + (f"_{variant}" if variant else "")
                     found += [(node.lineno, f"{stem}_title"), (node.lineno, f"{stem}_detail")]
-                    if "action_key" not in given:
+                    if actions is not None and None in actions:
                         found.append((node.lineno, f"{stem}_action"))
-            # an action_key that is None (the default action) or a literal key; computed ones are skipped
-            found += [(node.lineno, key) for key in sorted(actions or ())]
+            found += [(node.lineno, key) for key in sorted(k for k in actions or () if k is not None)]
     return found
 
 
@@ -165,6 +210,17 @@ finding(report, "shift", {}, {}, variant="up", action_key="shared_action", metri
 finding(report, "drop", {}, {}, variant=kind, metric="m", value=1, baseline=1, effect=1)
 finding(report, code, {}, {}, metric="m", value=1, baseline=1, effect=1)
 text = "t('not a call')"
+
+def rule(report, given):
+    kind, action = "rise", None
+    if report:
+        kind, action = "fall", "other_action"
+    label = "chosen"
+    finding(report, "move", {}, {}, variant=kind, action_key=action, metric="m", value=1, baseline=1, effect=1)
+    t(label, "zh")
+    t(given, "zh")
+    for label in report:
+        t(label, "zh")
 """
     assert [key for _, key in used_keys(source)] == [
         "plain",
@@ -178,6 +234,13 @@ text = "t('not a call')"
         "finding_shift_up_title",
         "finding_shift_up_detail",
         "shared_action",
+        "finding_move_fall_title",
+        "finding_move_fall_detail",
+        "finding_move_fall_action",
+        "finding_move_rise_title",
+        "finding_move_rise_detail",
+        "finding_move_rise_action",
+        "other_action",
     ]
 
 
