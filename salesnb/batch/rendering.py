@@ -8,6 +8,7 @@ from pathlib import Path
 import nbformat
 
 from ..report import RESULT_MIME
+from .notebook_lang import localize_markdown
 from .webfont import embed_font
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
@@ -46,8 +47,12 @@ def presentable(nb: nbformat.NotebookNode, *, show_code: bool = False) -> nbform
     return nb
 
 
-def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False) -> str:
-    """Render ``nb`` to one self-contained HTML page (images are inline base64 PNGs, the CJK font a subset)."""
+def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False, lang: str = "zh") -> str:
+    """Render ``nb`` to one self-contained HTML page (images are inline base64 PNGs, the CJK font a subset).
+
+    The markdown cells read in ``lang`` (:func:`~salesnb.batch.notebook_lang.localize_markdown`), and the page
+    declares it in ``<html lang=...>``.
+    """
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
@@ -57,6 +62,8 @@ def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False) -
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code=lang,
     )
-    body, _ = exporter.from_notebook_node(presentable(nb, show_code=show_code), resources={"metadata": {"name": title}})
+    shown = localize_markdown(presentable(nb, show_code=show_code), lang)  # presentable made a copy
+    body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
     return embed_font(body)

@@ -201,7 +201,7 @@ def _run_job(kernel: WarmKernel, job: Job, parameters: dict[str, Any], out_dir: 
         write_atomic(folder / f"{job.angle}.error.html", page)
         return JobResult(job, error=str(failure)[:300])
     write_atomic(folder / f"{job.angle}.ipynb", nbformat.writes(nb))
-    write_atomic(folder / f"{job.angle}.html", to_html(nb, title=title, show_code=show_code))
+    write_atomic(folder / f"{job.angle}.html", to_html(nb, title=title, show_code=show_code, lang=parameters["lang"]))
     for stale in (f"{job.angle}.failed.ipynb", f"{job.angle}.error.html"):
         (folder / stale).unlink(missing_ok=True)
     return JobResult(job, payload=extract_result(nb) or {})
