@@ -107,7 +107,10 @@ def headline_panel(report: Report) -> Panel:
         ("new_customers", f"{m['new_customers']:,}"),
         ("repeat_customer_rate", format_pct(m["repeat_customer_rate"])),
     ]
-    table = pd.DataFrame({t("metric", lang): [t(k, lang) for k, _ in rows], t("value", lang): [v for _, v in rows]})
+    n = report.config["baselines"]["trailing_months"]
+    table = pd.DataFrame(
+        {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
+    )
     frame = pd.DataFrame({"metric": list(m), "value": list(m.values())})
     note = "" if m["target"] is not None else t("no_target", lang)
     return Panel(frame=frame, table=table, note=note)
@@ -335,7 +338,8 @@ def orders_aov_panel(report: Report) -> Panel:
 
     table = pd.DataFrame({t("metric", lang): frame["metric"].map(lambda k: t(k, lang))})
     for column in ("value", "previous_month", "same_month_last_year", "trailing_avg"):
-        table[t(column, lang)] = [cell(m, v) for m, v in zip(frame["metric"], frame[column], strict=True)]
+        header = t(column, lang, n=report.config["baselines"]["trailing_months"])
+        table[header] = [cell(m, v) for m, v in zip(frame["metric"], frame[column], strict=True)]
     note = ""
     if split["total"] is not None:
         note = t("growth_split", lang, **{k: format_amount(v, lang) for k, v in split.items()})

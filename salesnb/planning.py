@@ -115,14 +115,16 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
     top = frame.head(report.config["report"]["top_n"] if by == "rep_id" else len(frame))
     ax = plotting.plot_bar_compare(
         top, label="label", current="proposed", baseline="trailing_avg", lang=lang,
-        legend=(t("col_proposed", lang), t("col_trailing", lang)),
+        legend=(t("col_proposed", lang), t("col_trailing", lang, n=report.config["baselines"]["trailing_months"])),
         title=t("plan_title", lang, dimension=t(f"dim_{by}", lang)),
     )  # fmt: skip
     table = pd.DataFrame(
         {
             t(f"dim_{by}", lang): frame["label"],
             t("col_last_year", lang): frame["last_year"].map(lambda v: format_amount(v, lang)),
-            t("col_trailing", lang): frame["trailing_avg"].map(lambda v: format_amount(v, lang)),
+            t("col_trailing", lang, n=report.config["baselines"]["trailing_months"]): frame["trailing_avg"].map(
+                lambda v: format_amount(v, lang)
+            ),
             t("col_weight", lang): frame["weight"].map(format_pct),
             t("col_proposed", lang): frame["proposed"].map(lambda v: format_amount(v, lang)),
         }

@@ -14,7 +14,9 @@ from typing import Any
 
 import nbformat
 
+from ..angle import ANGLE_NAMES
 from ..findings import SEVERITY_RANK
+from ..i18n import t
 from .webfont import embed_font
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -25,14 +27,13 @@ CSS = (
     "vertical-align:top;font-size:14px}th{background:#f3f5f8}.high{color:#c0392b;font-weight:bold}"
     ".failed{color:#c0392b}.muted{color:#888}pre{background:#f7f7f7;padding:1em;overflow:auto;font-size:12px}"
 )
-ANGLE_NAMES = {
-    "overview": "概览 Overview",
-    "market": "市场与客户 Market",
-    "product": "产品与竞争 Product",
-    "team": "团队与管理 Team",
-    "process": "销售流程 Process",
-    "support": "服务保障 Support",
-}
+
+
+def angle_title(angle: str) -> str:
+    """``市场与客户 Market``: an angle's name in both languages (the index serves readers of either)."""
+    if angle not in ANGLE_NAMES:
+        return angle
+    return f"{t('angle_' + angle, 'zh')} {t('angle_' + angle, 'en')}"
 
 
 def _page(title: str, body: str) -> str:
@@ -110,7 +111,7 @@ def index_page(out_dir: Path, angles: list[str]) -> str:
     """``index.html``: a table of periods × regions × angles linking each report."""
     body_rows = []
     for row in index_rows(out_dir, angles):
-        name = html.escape(ANGLE_NAMES.get(row["angle"], row["angle"]))
+        name = html.escape(angle_title(row["angle"]))
         link = f'<a href="{html.escape(row["href"])}">{name}</a>'
         if row["failed"]:
             link += ' <span class="failed">失败 failed</span>'

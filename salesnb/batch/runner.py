@@ -49,14 +49,13 @@ from .rendering import extract_result, to_html
 from .session import release_memory
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-ANGLE_ORDER = ANGLE_NAMES
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 def available_angles(notebook_dir: Path | None = None) -> list[str]:
     """Angles that have a notebook, in report order."""
     present = {p.stem for p in (notebook_dir or NOTEBOOK_DIR).glob("*.ipynb")}
-    return [a for a in ANGLE_ORDER if a in present] + sorted(present - set(ANGLE_ORDER))
+    return [a for a in ANGLE_NAMES if a in present] + sorted(present - set(ANGLE_NAMES))
 
 
 def safe_dirname(name: str) -> str:

@@ -56,7 +56,7 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
     else:
         steps.append(("continuing", change, False))
     steps.append(("period", r1, True))
-    label = {"baseline": baseline_label(baseline, lang)}
+    label = {"baseline": baseline_label(baseline, lang, report.config["baselines"]["trailing_months"])}
     return pd.DataFrame(
         [(key, label.get(key) or t(f"drv_step_{key}", lang), float(value), total) for key, value, total in steps],
         columns=columns,
@@ -95,11 +95,12 @@ def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:
     """收入桥: a waterfall from the baseline's revenue to this month's, with the table of parts and their shares."""
     lang = report.lang
     frame = revenue_bridge(report, baseline)
+    name = baseline_label(baseline, lang, report.config["baselines"]["trailing_months"])
     if frame.empty:
-        return Panel(frame=frame, note=t("drv_no_baseline", lang, baseline=baseline_label(baseline, lang)))
+        return Panel(frame=frame, note=t("drv_no_baseline", lang, baseline=name))
     ax = plotting.plot_waterfall(
         frame, label="label", value="value", total="is_total", lang=lang,
-        title=f"{t('drv_bridge_title', lang)} · {report.region_label} · {baseline_label(baseline, lang)} → "
+        title=f"{t('drv_bridge_title', lang)} · {report.region_label} · {name} → "
               f"{report.period}",
     )  # fmt: skip
     total = float(frame["value"].iloc[-1] - frame["value"].iloc[0])

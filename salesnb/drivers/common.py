@@ -31,9 +31,9 @@ def baseline_months(report: Report, baseline: str = "previous_month") -> list[st
     return report.covered(months)
 
 
-def baseline_label(baseline: str, lang: str) -> str:
-    """The baseline's name: 上月 / 去年同月 / 近3月月均."""
-    return t(f"drv_base_{baseline}", lang)
+def baseline_label(baseline: str, lang: str, months: int = 3) -> str:
+    """The baseline's name: 上月 / 去年同月 / 近``months``月月均 (``baselines.trailing_months``)."""
+    return t(f"drv_base_{baseline}", lang, n=months)
 
 
 def scoped_orders(report: Report, months: list[str] | str) -> pd.DataFrame:

@@ -214,7 +214,7 @@ def driver_panel(report: Report, baseline: str = "previous_month", against: str 
     if against not in ("baseline", "target"):
         raise ParameterError(f"against must be 'baseline' or 'target'; got {against!r}")
     frame = driver_table(report, baseline)
-    name = baseline_label(baseline, lang)
+    name = baseline_label(baseline, lang, report.config["baselines"]["trailing_months"])
     if frame.empty:
         covered = bool(baseline_months(report, baseline))
         return Panel(frame=frame, note=t("no_data", lang) if covered else t("drv_no_baseline", lang, baseline=name))

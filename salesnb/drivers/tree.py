@@ -104,7 +104,7 @@ def tree_panel(report: Report, baseline: str = "previous_month") -> Panel:
     """收入树: buyers × orders per buyer × order value (× units per order × price per unit), changes attributed."""
     lang = report.lang
     frame = revenue_tree(report, baseline)
-    name = baseline_label(baseline, lang)
+    name = baseline_label(baseline, lang, report.config["baselines"]["trailing_months"])
     if frame.empty:
         return Panel(frame=frame, note=t("drv_no_baseline", lang, baseline=name))
     ax = plot_revenue_tree(

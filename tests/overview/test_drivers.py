@@ -34,7 +34,8 @@ def test_baseline_months_and_names(tiny):
     assert drivers.baseline_months(r) == ["2026-09"]
     assert drivers.baseline_months(r, "trailing_avg") == ["2026-09"]  # 2026-07 and 2026-08 are before the data
     assert drivers.baseline_months(r, "same_month_last_year") == []
-    assert drivers.baseline_label("trailing_avg", "en") == "Trailing avg"
+    assert drivers.baseline_label("trailing_avg", "en") == "Trailing 3-month avg"
+    assert drivers.baseline_label("trailing_avg", "zh", 6) == "近6月月均"  # the configured window, not a fixed 3
 
 
 def test_panels_in_english(tiny):
