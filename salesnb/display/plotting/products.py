@@ -37,8 +37,9 @@ def plot_pareto(
 ) -> Axes:
     """The product Pareto chart: :func:`.pareto.plot_pareto` with revenue bars and full product names.
 
-    ``cum`` is the cumulative-share column, ``line`` the dashed share line (0.8 = the 80% of the Pareto rule);
-    the points are not labelled. Returns the bar axes (the cumulative line is on its twin).
+    ``frame`` has one row per product, largest first; ``label``, ``value`` and ``cum`` name the product, its
+    revenue and its cumulative share (0–1); ``line`` is the dashed share line (0.8 = the 80% of the Pareto rule).
+    The points are not labelled. Returns the bar axes (the cumulative line is on its twin).
     """
     return pareto.plot_pareto(
         frame, label=label, cumulative=cum, value=value, limit=line, annotate=False, max_label=None,
