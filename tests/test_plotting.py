@@ -319,3 +319,43 @@ def test_bar_compare_writes_rates_counts_and_single_bars():
     assert len(single.patches) == 2 and single.get_legend() is None
     with pytest.raises(ParameterError, match="unit"):
         plotting.plot_bar_compare(rates, unit="yuan")
+
+
+# ---------------------------------------------------------------- shared drawing helpers of style.py
+
+
+def test_highlight_colors_marks_one_name_or_all():
+    from salesnb.display.plotting import style
+
+    assert style.highlight_colors(["a", "b"], "b") == [style.PRIMARY_LIGHT, style.PRIMARY]
+    assert style.highlight_colors(["a", "b"], None) == [style.PRIMARY, style.PRIMARY]
+
+
+def test_labelled_bars_and_reference_line():
+    from salesnb.display.plotting import style
+
+    _, ax = plt.subplots()
+    positions = style.labelled_bars(ax, ["a", "b"], np.array([1.0, 0.0]), ["1", "—"], ends=np.array([1.0, np.nan]))
+    style.reference_line(ax, 0.5)
+    style.reference_line(ax, 0.2, vertical=False, label="avg")
+    assert list(positions) == [0, 1]
+    assert [p.get_width() for p in ax.patches] == [1.0, 0.0]
+    assert [(t.get_text(), t.get_position()) for t in ax.texts] == [(" 1", (1.0, 0)), (" —", (0, 1))]
+    vertical, horizontal = ax.lines
+    assert list(vertical.get_xdata()) == [0.5, 0.5] and vertical.get_linestyle() == "--"
+    assert list(horizontal.get_ydata()) == [0.2, 0.2] and horizontal.get_label() == "avg"
+
+
+def test_month_bars_value_axis_and_axis_titles():
+    from salesnb.display.plotting import style
+
+    _, ax = plt.subplots()
+    positions, bars = style.month_bars(ax, ["2026-09", "2026-10"], np.array([1.0, 2.0]), "2026-10")
+    assert list(positions) == [0, 1]
+    assert same_color(bars[0].get_facecolor(), style.PRIMARY_LIGHT)
+    assert same_color(bars[1].get_facecolor(), style.PRIMARY)
+    style.value_axis(ax.yaxis, "pct", "zh")
+    assert ax.yaxis.get_major_formatter()(0.5, 0) == "50%"
+    style.value_axis(ax.xaxis, "int", "zh")  # anything else leaves the axis alone
+    style.axis_titles(ax, "x", None, grid=True)
+    assert ax.get_xlabel() == "x" and ax.get_ylabel() == ""

@@ -9,26 +9,7 @@ from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from ...errors import ParameterError
 from ..formatting import format_amount, format_int, format_pct
-from .style import (
-    BAD,
-    GOOD,
-    NEUTRAL,
-    NEUTRAL_LIGHT,
-    PRIMARY,
-    TARGET,
-    _t,
-    amount_formatter,
-    axes,
-    bar_end_labels,
-    category_axis,
-    finish,
-    is_empty,
-    no_data,
-    numbers,
-    pct_formatter,
-    require,
-    top_legend,
-)
+from . import style
 
 
 def plot_attainment(
@@ -46,38 +27,37 @@ def plot_attainment(
     Bars below 1 are drawn in ``COLORS["bad"]``, the others in ``COLORS["good"]``; each bar ends with its
     percentage. Rows with a missing ratio (no target) are left out.
 
+    ``frame``: one row per segment (product line, rep ...).
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per segment (product line, rep ...).
     label, value : str
         Columns with the segment name and the attainment ratio (1.0 = 100%).
-    ax, lang, title, **kwargs
-        As in :func:`plot_trend`; ``**kwargs`` go to ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.barh``.
     """
-    if not is_empty(frame):
-        require(frame, {"label": label, "value": value}, "plot_attainment")
-        frame = frame.assign(_ratio=numbers(frame[value])).dropna(subset="_ratio").sort_values("_ratio", kind="stable")
-    ax = axes(ax, rows=0 if frame is None else len(frame))
-    if is_empty(frame):
-        return no_data(ax, lang, title)
+    if not style.is_empty(frame):
+        style.require(frame, {"label": label, "value": value}, "plot_attainment")
+        frame = (
+            frame.assign(_ratio=style.numbers(frame[value]))
+            .dropna(subset="_ratio")
+            .sort_values("_ratio", kind="stable")
+        )
+    ax = style.axes(ax, rows=0 if frame is None else len(frame))
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
     ratios = frame["_ratio"].to_numpy()
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
-    ax.barh(positions, ratios, height=0.6, color=[BAD if r < 1 else GOOD for r in ratios], **kwargs)
-    ax.axvline(1.0, color=TARGET, linestyle="--", linewidth=1)
-    bar_end_labels(ax, positions, ratios, [format_pct(r) for r in ratios])
+    colors = [style.BAD if r < 1 else style.GOOD for r in ratios]
+    style.labelled_bars(ax, frame[label].astype(str).tolist(), ratios, [format_pct(r) for r in ratios], color=colors,
+                        **kwargs)  # fmt: skip
+    style.reference_line(ax, 1.0)
     ax.set_xlim(min(0.0, ratios.min() * 1.2), max(1.0, ratios.max()) * 1.2)
-    ax.xaxis.set_major_formatter(pct_formatter())
-    ax.set_xlabel(_t("attainment", lang))
-    return finish(ax, title)
+    ax.xaxis.set_major_formatter(style.pct_formatter())
+    ax.set_xlabel(style._t("attainment", lang))
+    return style.finish(ax, title)
 
 
 def _shares(series: pd.Series) -> np.ndarray:
-    values = numbers(series)
+    values = style.numbers(series)
     total = np.nansum(values)
     return values / total if total > 0 else np.full(len(values), np.nan)
 
@@ -96,45 +76,42 @@ def plot_composition(
 ) -> Axes:
     """Draw each segment's share of the total as horizontal bars, optionally with a hatched baseline bar.
 
+    ``frame``: one row per segment, in display order (top to bottom).
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per segment, in display order (top to bottom).
     label, value : str
         Columns with the segment name and its amount (or share); shares are ``value / value.sum()``.
     baseline : str, optional
         Column with the baseline amount (or share), drawn as a thinner hatched bar under each segment's bar.
     legend : (str, str), optional
         Legend texts for the period and the baseline; default "本期"/"上期" ("This period"/"Last period").
-    ax, lang, title, **kwargs
-        As in :func:`plot_trend`; ``**kwargs`` go to the period's ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to the period's ``ax.barh``.
     """
-    ax = axes(ax, rows=0 if frame is None else len(frame))
-    if is_empty(frame):
-        return no_data(ax, lang, title)
-    require(frame, {"label": label, "value": value, "baseline": baseline}, "plot_composition")
+    ax = style.axes(ax, rows=0 if frame is None else len(frame))
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
+    style.require(frame, {"label": label, "value": value, "baseline": baseline}, "plot_composition")
     shares = _shares(frame[value])
     if np.isnan(shares).all():
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     base = _shares(frame[baseline]) if baseline is not None else np.array([np.nan])
     has_base = not np.isnan(base).all()
-    names = legend or (_t("current", lang), _t("baseline", lang))
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    names = legend or (style._t("current", lang), style._t("baseline", lang))
+    positions = style.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     offset = 0.14 if has_base else 0.0
-    ax.barh(positions - offset, shares, height=0.42 if has_base else 0.6, color=PRIMARY, label=names[0], **kwargs)
-    bar_end_labels(ax, positions - offset, shares, [format_pct(s) for s in shares])
+    ax.barh(positions - offset, shares, height=0.42 if has_base else 0.6, color=style.PRIMARY, label=names[0], **kwargs)
+    style.bar_end_labels(ax, positions - offset, shares, [format_pct(s) for s in shares])
     if has_base:
-        ax.barh(positions + 0.22, base, height=0.2, color="white", edgecolor=NEUTRAL, hatch="////", label=names[1])
-        bar_end_labels(ax, positions + 0.22, base, [format_pct(s) for s in base], color=NEUTRAL)
-        top_legend(ax)
+        ax.barh(
+            positions + 0.22, base, height=0.2, color="white", edgecolor=style.NEUTRAL, hatch="////", label=names[1]
+        )
+        style.bar_end_labels(ax, positions + 0.22, base, [format_pct(s) for s in base], color=style.NEUTRAL)
+        style.top_legend(ax)
     ax.set_xlim(0, np.nanmax(np.concatenate([shares, base])) * 1.2)
-    ax.xaxis.set_major_formatter(pct_formatter())
-    ax.set_xlabel(_t("share", lang))
-    return finish(ax, title)
+    ax.xaxis.set_major_formatter(style.pct_formatter())
+    ax.set_xlabel(style._t("share", lang))
+    return style.finish(ax, title)
 
 
 UNITS = ("amount", "pct", "count")
@@ -150,13 +127,11 @@ def _value_text(unit: str, lang: str):
 
 
 def _value_axis(ax: Axes, unit: str, lang: str) -> None:
-    if unit == "pct":
-        ax.xaxis.set_major_formatter(pct_formatter())
-    elif unit == "count":
+    if unit == "count":
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     else:
-        ax.xaxis.set_major_formatter(amount_formatter(lang))
+        style.value_axis(ax.xaxis, unit, lang)
 
 
 def plot_bar_compare(
@@ -175,10 +150,10 @@ def plot_bar_compare(
 ) -> Axes:
     """Draw current against baseline value per row as grouped horizontal bars with formatted values.
 
+    ``frame``: one row per item (segment, or metric such as order count and average order value).
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per item (segment, or metric such as order count and average order value).
     label, current, baseline : str
         Columns with the row name, the current value and the baseline value. Without a baseline (``None``, or
         a column with no value) each row gets one bar and there is no legend.
@@ -190,42 +165,37 @@ def plot_bar_compare(
         in different units (orders vs order value); the axis is hidden and the labels give the real values.
     legend : (str, str), optional
         Legend texts; default "本期"/"上期" ("This period"/"Last period").
-    ax, lang, title, **kwargs
-        As in :func:`plot_trend`; ``**kwargs`` go to the ``ax.barh`` calls.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to the ``ax.barh`` calls.
     """
     if scale not in ("shared", "row"):
         raise ParameterError(f"plot_bar_compare: scale must be 'shared' or 'row', got {scale!r}")
     if unit not in UNITS:
         raise ParameterError(f"plot_bar_compare: unit must be one of {UNITS}, got {unit!r}")
-    ax = axes(ax, rows=0 if frame is None else 2 * len(frame))
-    if is_empty(frame):
-        return no_data(ax, lang, title)
-    require(frame, {"label": label, "current": current, "baseline": baseline}, "plot_bar_compare")
-    now = numbers(frame[current])
-    before = numbers(frame[baseline]) if baseline is not None else np.full(len(frame), np.nan)
+    ax = style.axes(ax, rows=0 if frame is None else 2 * len(frame))
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
+    style.require(frame, {"label": label, "current": current, "baseline": baseline}, "plot_bar_compare")
+    now = style.numbers(frame[current])
+    before = style.numbers(frame[baseline]) if baseline is not None else np.full(len(frame), np.nan)
     if np.isnan(now).all() and np.isnan(before).all():
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     paired = not np.isnan(before).all()
     unit_size = np.ones(len(frame))
     if scale == "row":
         largest = np.fmax(np.abs(now), np.abs(before))
         unit_size = np.where(np.isnan(largest) | (largest == 0), 1.0, largest)
-    names = legend or (_t("current", lang), _t("baseline", lang))
+    names = legend or (style._t("current", lang), style._t("baseline", lang))
     text = _value_text(unit, lang)
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+    positions = style.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     bars = (
-        ((-0.2, now, PRIMARY, names[0]), (0.2, before, NEUTRAL_LIGHT, names[1]))
+        ((-0.2, now, style.PRIMARY, names[0]), (0.2, before, style.NEUTRAL_LIGHT, names[1]))
         if paired
-        else ((0.0, now, PRIMARY, names[0]),)
+        else ((0.0, now, style.PRIMARY, names[0]),)
     )
     height = 0.38 if paired else 0.6
     for shift, values, color, name in bars:
         ax.barh(positions + shift, values / unit_size, height=height, color=color, label=name, **kwargs)
-        bar_end_labels(ax, positions + shift, values / unit_size, [text(v) for v in values])
+        style.bar_end_labels(ax, positions + shift, values / unit_size, [text(v) for v in values])
     ends = np.concatenate([now / unit_size, before / unit_size, [0.0]])
     ax.set_xlim(min(0.0, np.nanmin(ends) * 1.25), max(np.nanmax(ends), 1e-9) * 1.25)
     if scale == "row":
@@ -234,5 +204,5 @@ def plot_bar_compare(
     else:
         _value_axis(ax, unit, lang)
     if paired:
-        top_legend(ax)
-    return finish(ax, title)
+        style.top_legend(ax)
+    return style.finish(ax, title)

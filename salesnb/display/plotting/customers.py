@@ -10,26 +10,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..formatting import format_amount, format_int, format_pct
-from .style import (
-    BAD,
-    DPI,
-    FIGSIZE,
-    GRID,
-    PRIMARY,
-    PRIMARY_LIGHT,
-    TARGET,
-    amount_formatter,
-    axes,
-    bar_end_labels,
-    category_axis,
-    finish,
-    is_empty,
-    no_data,
-    numbers,
-    pct_formatter,
-    require,
-    top_legend,
-)
+from . import style
 
 
 def plot_ranking(
@@ -48,10 +29,10 @@ def plot_ranking(
 ) -> Axes:
     """Draw one value per row as horizontal bars in frame order, with an optional reference line.
 
+    ``frame``: one row per item, in display order (top to bottom).
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per item, in display order (top to bottom).
     label, value : str
         Columns with the row name and the value.
     reference : float, optional
@@ -60,42 +41,32 @@ def plot_ranking(
         The row drawn in the primary colour; the others are lighter. ``None`` draws all in primary.
     kind : {"pct", "amount", "int"}
         How values are written at the bar ends and on the axis.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.barh``.
     """
-    ax = axes(ax, rows=0 if frame is None else len(frame))
-    if is_empty(frame):
-        return no_data(ax, lang, title)
-    require(frame, {"label": label, "value": value}, "plot_ranking")
-    values = numbers(frame[value])
+    ax = style.axes(ax, rows=0 if frame is None else len(frame))
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
+    style.require(frame, {"label": label, "value": value}, "plot_ranking")
+    values = style.numbers(frame[value])
     if np.isnan(values).all():
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     names = frame[label].astype(str).tolist()
     fmt = {
         "pct": format_pct,
         "amount": lambda v: format_amount(v, lang),
         "int": format_int,
     }[kind]
-    colors = [PRIMARY if highlight is None or n == str(highlight) else PRIMARY_LIGHT for n in names]
-    positions = category_axis(ax, names, horizontal=True)
-    ax.barh(positions, np.nan_to_num(values), height=0.6, color=colors, **kwargs)
-    bar_end_labels(ax, positions, values, [fmt(v) for v in values])
+    colors = style.highlight_colors(names, highlight)
+    style.labelled_bars(ax, names, np.nan_to_num(values), [fmt(v) for v in values], ends=values, color=colors, **kwargs)
     ends = np.concatenate([values[~np.isnan(values)], [0.0] if reference is None else [0.0, reference]])
     low, high = min(0.0, ends.min() * 1.25), max(ends.max() * 1.25, 1e-9)
     ax.set_xlim(low, high)
     if reference is not None and not math.isnan(reference):
-        ax.axvline(reference, color=TARGET, linestyle="--", linewidth=1, label=reference_label)
+        style.reference_line(ax, reference, label=reference_label)
         if reference_label:
-            top_legend(ax)
-    if kind == "pct":
-        ax.xaxis.set_major_formatter(pct_formatter())
-    elif kind == "amount":
-        ax.xaxis.set_major_formatter(amount_formatter(lang))
-    return finish(ax, title)
+            style.top_legend(ax)
+    style.value_axis(ax.xaxis, kind, lang)
+    return style.finish(ax, title)
 
 
 def plot_monthly(
@@ -114,10 +85,10 @@ def plot_monthly(
 ) -> Axes:
     """Draw a monthly count or rate as bars, the report month highlighted, with a dashed usual-level line.
 
+    ``frame``: one row per month, in order.
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per month, in order.
     x, y : str
         Columns with the month label and the value.
     reference : str, optional
@@ -126,39 +97,30 @@ def plot_monthly(
         The month drawn in the primary colour, the others lighter.
     kind : {"int", "pct", "amount"}
         Axis format of the values.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.bar``.
     """
-    ax = axes(ax)
-    if is_empty(frame):
-        return no_data(ax, lang, title)
-    require(frame, {"x": x, "y": y, "reference": reference}, "plot_monthly")
-    values = numbers(frame[y])
+    ax = style.axes(ax)
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
+    style.require(frame, {"x": x, "y": y, "reference": reference}, "plot_monthly")
+    values = style.numbers(frame[y])
     if np.isnan(values).all():
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     periods = frame[x].astype(str).tolist()
-    positions = category_axis(ax, periods, horizontal=False)
-    colors = [PRIMARY if highlight is None or p == str(highlight) else PRIMARY_LIGHT for p in periods]
-    ax.bar(positions, np.nan_to_num(values), width=0.65, color=colors, **kwargs)
+    positions, _ = style.month_bars(ax, periods, np.nan_to_num(values), highlight, **kwargs)
     if reference is not None and frame[reference].notna().any():
         ax.plot(
-            positions, numbers(frame[reference]), color=TARGET, linestyle="--", linewidth=1.2,
+            positions, style.numbers(frame[reference]), color=style.TARGET, linestyle="--", linewidth=1.2,
             marker="o", markersize=3, label=reference_label,
         )  # fmt: skip
         if reference_label:
-            top_legend(ax)
+            style.top_legend(ax)
     ax.set_ylim(bottom=0)
-    if kind == "pct":
-        ax.yaxis.set_major_formatter(pct_formatter())
-    elif kind == "amount":
-        ax.yaxis.set_major_formatter(amount_formatter(lang))
+    if kind in ("pct", "amount"):
+        style.value_axis(ax.yaxis, kind, lang)
     else:
         ax.yaxis.get_major_locator().set_params(integer=True)
-    return finish(ax, title)
+    return style.finish(ax, title)
 
 
 def plot_transitions(
@@ -174,25 +136,20 @@ def plot_transitions(
 ) -> Axes:
     """Draw a from × to count matrix as an annotated heatmap (stayers on the diagonal).
 
+    ``matrix``: square counts, rows "from", columns "to", same order.
+
     Parameters
     ----------
-    matrix : pandas.DataFrame
-        Square counts, rows "from", columns "to", same order.
     labels : list of str, optional
         Display names of the rows/columns (default: the index).
     xlabel, ylabel : str, optional
         Axis titles (the "to" and the "from" side).
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.imshow``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.imshow``.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(FIGSIZE[0] * 0.75, 3.8), dpi=DPI, layout="constrained")
+        _, ax = plt.subplots(figsize=(style.FIGSIZE[0] * 0.75, 3.8), dpi=style.DPI, layout="constrained")
     if matrix is None or matrix.size == 0 or matrix.to_numpy().sum() == 0:
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     values = matrix.to_numpy(dtype=float)
     names = labels or [str(v) for v in matrix.index]
     cmap = kwargs.pop("cmap", "Blues")
@@ -207,11 +164,8 @@ def plot_transitions(
             ax.text(j, i, format_int(values[i, j]), ha="center", va="center", fontsize=8, color=color)
     for spine in ax.spines.values():
         spine.set_visible(False)
-    if xlabel:
-        ax.set_xlabel(xlabel)
-    if ylabel:
-        ax.set_ylabel(ylabel)
-    return finish(ax, title)
+    style.axis_titles(ax, xlabel, ylabel)
+    return style.finish(ax, title)
 
 
 def plot_clv(
@@ -229,43 +183,34 @@ def plot_clv(
 ) -> Axes:
     """Scatter historic value (log scale) against P(alive); customers below ``risk`` drawn in the warning colour.
 
+    ``frame``: one row per customer.
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per customer.
     value, alive : str
         Columns with the historic revenue and the probability of being active.
     risk : float, optional
         P(alive) below which a customer is at risk (a dashed line).
     xlabel, ylabel : str, optional
         Axis titles.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.scatter``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.scatter``.
     """
-    ax = axes(ax)
-    if is_empty(frame):
-        return no_data(ax, lang, title)
-    require(frame, {"value": value, "alive": alive}, "plot_clv")
-    x, y = numbers(frame[value]), numbers(frame[alive])
+    ax = style.axes(ax)
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
+    style.require(frame, {"value": value, "alive": alive}, "plot_clv")
+    x, y = style.numbers(frame[value]), style.numbers(frame[alive])
     keep = (x > 0) & ~np.isnan(y)
     if not keep.any():
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     x, y = x[keep], y[keep]
-    colors = np.where((risk is not None) & (y < (risk or 0)), BAD, PRIMARY)
+    colors = np.where((risk is not None) & (y < (risk or 0)), style.BAD, style.PRIMARY)
     ax.scatter(x, y, s=10, c=colors, alpha=0.55, linewidths=0, **kwargs)
     ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(amount_formatter(lang))
-    ax.yaxis.set_major_formatter(pct_formatter())
+    ax.xaxis.set_major_formatter(style.amount_formatter(lang))
+    ax.yaxis.set_major_formatter(style.pct_formatter())
     ax.set_ylim(-0.03, 1.03)
     if risk is not None:
-        ax.axhline(risk, color=TARGET, linestyle="--", linewidth=1)
-    ax.grid(color=GRID, linewidth=0.6)
-    if xlabel:
-        ax.set_xlabel(xlabel)
-    if ylabel:
-        ax.set_ylabel(ylabel)
-    return finish(ax, title)
+        style.reference_line(ax, risk, vertical=False)
+    style.axis_titles(ax, xlabel, ylabel, grid=True)
+    return style.finish(ax, title)

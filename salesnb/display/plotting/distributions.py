@@ -9,23 +9,7 @@ from matplotlib.axes import Axes
 
 from ...i18n import t
 from ..formatting import format_pct
-from .style import (
-    BAD,
-    GOOD,
-    NEUTRAL,
-    NEUTRAL_LIGHT,
-    PRIMARY,
-    PRIMARY_LIGHT,
-    TARGET,
-    axes,
-    bar_end_labels,
-    category_axis,
-    finish,
-    is_empty,
-    legend,
-    no_data,
-    pct_formatter,
-)
+from . import style
 
 
 def plot_boxes(
@@ -44,10 +28,10 @@ def plot_boxes(
 ) -> Axes:
     """Draw box plots of ``value`` per group, the month (blue) beside the usual months (grey).
 
+    ``frame``: one row per observation with the group, the value and ``when`` (``period`` or ``baseline``).
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per observation with the group, the value and ``when`` (``period`` or ``baseline``).
     group, value, when : str
         Column names.
     order : list of str, optional
@@ -56,22 +40,17 @@ def plot_boxes(
         Number of usual months (for the legend).
     horizontal : bool
         Draw the boxes horizontally.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plot_trend`; ``**kwargs`` go to ``ax.boxplot``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.boxplot``.
     """
-    ax = axes(ax)
-    if is_empty(frame):
-        return no_data(ax, lang, title)
+    ax = style.axes(ax)
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
     groups = order or list(dict.fromkeys(frame[group]))
-    positions = category_axis(ax, groups, horizontal=horizontal)
+    positions = style.category_axis(ax, groups, horizontal=horizontal)
     handles = []
     for shift, key, color, name in (
-        (-0.18, "period", PRIMARY, t("proc_when_period", lang)),
-        (0.18, "baseline", NEUTRAL_LIGHT, t("proc_when_baseline", lang, n=n)),
+        (-0.18, "period", style.PRIMARY, t("proc_when_period", lang)),
+        (0.18, "baseline", style.NEUTRAL_LIGHT, t("proc_when_baseline", lang, n=n)),
     ):
         data = [frame.loc[(frame[group] == g) & (frame[when] == key), value].to_numpy(dtype=float) for g in groups]
         keep = [i for i, d in enumerate(data) if len(d)]
@@ -84,19 +63,19 @@ def plot_boxes(
             orientation="horizontal" if horizontal else "vertical",
             patch_artist=True,
             showfliers=True,
-            flierprops={"markersize": 2, "markeredgecolor": NEUTRAL},
-            medianprops={"color": TARGET},
+            flierprops={"markersize": 2, "markeredgecolor": style.NEUTRAL},
+            medianprops={"color": style.TARGET},
             manage_ticks=False,
             **kwargs,
         )
         for box in parts["boxes"]:
             box.set_facecolor(color)
-            box.set_edgecolor(NEUTRAL)
-        handles.append(plt.matplotlib.patches.Patch(facecolor=color, edgecolor=NEUTRAL, label=name))
+            box.set_edgecolor(style.NEUTRAL)
+        handles.append(plt.matplotlib.patches.Patch(facecolor=color, edgecolor=style.NEUTRAL, label=name))
     (ax.set_xlabel if horizontal else ax.set_ylabel)(t("proc_days", lang))
     if handles:
-        legend(ax, handles=handles)
-    return finish(ax, title)
+        style.legend(ax, handles=handles)
+    return style.finish(ax, title)
 
 
 def plot_goal_bars(
@@ -112,33 +91,27 @@ def plot_goal_bars(
 ) -> Axes:
     """Draw a ratio per row as horizontal bars against a dashed goal line, bars under the goal in orange.
 
+    ``frame``: one row per item, top to bottom.
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per item, top to bottom.
     label, value : str
         Columns with the item name and its ratio (1.0 = 100%).
     goal : float
         Where the goal line is drawn.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plot_trend`; ``**kwargs`` go to ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.barh``.
     """
-    ax = axes(ax, rows=0 if frame is None else len(frame))
-    if is_empty(frame):
-        return no_data(ax, lang, title)
-    ratios = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
-    colors = [BAD if r < goal else GOOD for r in np.nan_to_num(ratios, nan=goal)]
-    ax.barh(positions, np.nan_to_num(ratios), height=0.6, color=colors, **kwargs)
-    ax.axvline(goal, color=TARGET, linestyle="--", linewidth=1)
-    bar_end_labels(ax, positions, np.nan_to_num(ratios), [format_pct(r) for r in ratios])
+    ax = style.axes(ax, rows=0 if frame is None else len(frame))
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
+    ratios = style.numbers(frame[value])
+    colors = [style.BAD if r < goal else style.GOOD for r in np.nan_to_num(ratios, nan=goal)]
+    names, texts = frame[label].astype(str).tolist(), [format_pct(r) for r in ratios]
+    style.labelled_bars(ax, names, np.nan_to_num(ratios), texts, color=colors, **kwargs)
+    style.reference_line(ax, goal)
     ax.set_xlim(0, 1.15)
-    ax.xaxis.set_major_formatter(pct_formatter())
-    return finish(ax, title)
+    ax.xaxis.set_major_formatter(style.pct_formatter())
+    return style.finish(ax, title)
 
 
 def plot_band_mix(
@@ -157,27 +130,22 @@ def plot_band_mix(
 ) -> Axes:
     """Draw each source's company-size mix as two 100% stacked bars: this month and the usual months.
 
+    ``frame``: one row per source and band (as :func:`salesnb.process.lead_fit_frame` returns it).
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per source and band (as :func:`salesnb.process.lead_fit_frame` returns it).
     bands : list of str
         Band labels in order (smallest first).
     source, band, share, usual : str
         Column names.
     n : int
         Number of usual months (for the row labels).
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plot_trend`; ``**kwargs`` go to ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.barh``.
     """
-    sources = list(dict.fromkeys(frame[source])) if not is_empty(frame) else []
-    ax = axes(ax, rows=2 * len(sources))
+    sources = list(dict.fromkeys(frame[source])) if not style.is_empty(frame) else []
+    ax = style.axes(ax, rows=2 * len(sources))
     if not sources:
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     labels, now_rows, base_rows = [], [], []
     for name in sources:
         rows = frame[frame[source] == name].set_index(band)
@@ -186,16 +154,16 @@ def plot_band_mix(
         base = rows[usual].reindex(bands).fillna(0.0)
         base_rows.append(list(base.to_numpy(dtype=float)))
     matrix = np.array([row for pair in zip(now_rows, base_rows, strict=True) for row in pair])
-    positions = category_axis(ax, labels, horizontal=True)
+    positions = style.category_axis(ax, labels, horizontal=True)
     left = np.zeros(len(labels))
-    colors = [BAD, PRIMARY_LIGHT, PRIMARY, "#1F3E5C", NEUTRAL]
+    colors = [style.BAD, style.PRIMARY_LIGHT, style.PRIMARY, "#1F3E5C", style.NEUTRAL]
     for k, name in enumerate(bands):
         ax.barh(positions, matrix[:, k], left=left, height=0.7, color=colors[k % len(colors)], label=name, **kwargs)
         left += matrix[:, k]
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(pct_formatter())
+    ax.xaxis.set_major_formatter(style.pct_formatter())
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(bands), borderaxespad=0.2)
-    return finish(ax, title)
+    return style.finish(ax, title)
 
 
 def plot_scores(
@@ -210,27 +178,21 @@ def plot_scores(
 ) -> Axes:
     """Draw lead scores (0–1) as horizontal bars, best at the top, each ending with its percentage.
 
+    ``frame``: one row per lead, best first.
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per lead, best first.
     label, value : str
         Columns with the lead's label and its score.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plot_trend`; ``**kwargs`` go to ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.barh``.
     """
-    ax = axes(ax, rows=0 if frame is None else len(frame))
-    if is_empty(frame):
-        return no_data(ax, lang, title)
-    scores = pd.to_numeric(frame[value], errors="coerce").to_numpy(dtype=float)
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
-    ax.barh(positions, np.nan_to_num(scores), height=0.6, color=PRIMARY, **kwargs)
-    bar_end_labels(ax, positions, np.nan_to_num(scores), [format_pct(s) for s in scores])
+    ax = style.axes(ax, rows=0 if frame is None else len(frame))
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
+    scores = style.numbers(frame[value])
+    names, texts = frame[label].astype(str).tolist(), [format_pct(s) for s in scores]
+    style.labelled_bars(ax, names, np.nan_to_num(scores), texts, color=style.PRIMARY, **kwargs)
     ax.set_xlim(0, min(1.0, max(np.nanmax(scores), 0.05) * 1.3))
-    ax.xaxis.set_major_formatter(pct_formatter())
+    ax.xaxis.set_major_formatter(style.pct_formatter())
     ax.set_xlabel(t("proc_score", lang))
-    return finish(ax, title)
+    return style.finish(ax, title)

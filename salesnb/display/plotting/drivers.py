@@ -14,21 +14,9 @@ from matplotlib.patches import Patch
 
 from ...i18n import t
 from ..formatting import format_amount, format_int, format_pct, signed_amount
-from .style import (
-    BAD,
-    DPI,
-    GOOD,
-    NEUTRAL,
-    PALETTE,
-    TARGET,
-    amount_formatter,
-    axes,
-    category_axis,
-    finish,
-    no_data,
-)
+from . import style
 
-PART_COLORS: dict[str, str] = {"volume": NEUTRAL, "mix": PALETTE[4], "rate": PALETTE[5]}
+PART_COLORS: dict[str, str] = {"volume": style.NEUTRAL, "mix": style.PALETTE[4], "rate": style.PALETTE[5]}
 
 
 def node_value(node: str, value: float | None, lang: str) -> str:
@@ -55,24 +43,19 @@ def plot_revenue_tree(
     Each box shows the factor, its value now and in the baseline, its change and its contribution to the revenue
     change; the box edge is green for a positive contribution and orange for a negative one.
 
+    ``frame``: as returned by :func:`salesnb.drivers.revenue_tree` (node, parent, label, baseline, value, change,
+    contribution).
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        As returned by :func:`salesnb.drivers.revenue_tree` (node, parent, label, baseline, value, change,
-        contribution).
-    ax, lang, title
-        As in :func:`salesnb.display.plotting.plot_trend`.
+    ax, lang, title: as every chart (see the package docstring).
     baseline_label : str, optional
         Name of the baseline shown in the boxes (default "基准期" / "Baseline").
-
-    Returns
-    -------
-    matplotlib.axes.Axes
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(9.0, 4.6), dpi=DPI, layout="constrained")
+        _, ax = plt.subplots(figsize=(9.0, 4.6), dpi=style.DPI, layout="constrained")
     if frame is None or len(frame) == 0:
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     base_name = baseline_label or t("drv_baseline", lang)
     rows = frame.set_index("node")
     level1 = [n for n in ("buyers", "orders_per_buyer", "order_value") if n in rows.index]
@@ -84,12 +67,12 @@ def plot_revenue_tree(
         parent = rows.loc[node, "parent"]
         if isinstance(parent, str) and parent in where:
             px, py = where[parent]
-            ax.plot([px, px, x, x], [py - 0.1, (py + y) / 2, (py + y) / 2, y + 0.1], color=NEUTRAL,
+            ax.plot([px, px, x, x], [py - 0.1, (py + y) / 2, (py + y) / 2, y + 0.1], color=style.NEUTRAL,
                     linewidth=0.9, zorder=1)  # fmt: skip
     for node, (x, y) in where.items():
         row = rows.loc[node]
         contribution = row["contribution"]
-        edge = NEUTRAL if pd.isna(contribution) else (GOOD if contribution >= 0 else BAD)
+        edge = style.NEUTRAL if pd.isna(contribution) else (style.GOOD if contribution >= 0 else style.BAD)
         text = (
             f"{row['label']}\n{node_value(node, row['value'], lang)}"
             f"  ({format_pct(row['change'], signed=True)})\n"
@@ -102,7 +85,7 @@ def plot_revenue_tree(
     ax.set_xlim(0, 1.08)
     ax.set_ylim(0, 1)
     ax.set_axis_off()
-    return finish(ax, title)
+    return style.finish(ax, title)
 
 
 def plot_drivers(
@@ -116,29 +99,24 @@ def plot_drivers(
     title: str | None = None,
     **kwargs: object,
 ) -> Axes:
-    """Draw each row's contribution as stacked horizontal bars of its parts (positive right, negative left).
+    """Draw each segment's contribution as stacked horizontal bars of its parts (positive right, negative left).
+
+    One bar per row of ``frame``, in its order from the top.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per segment, in display order (top to bottom).
     label : str
         Column with the row name.
     parts : (str, str, str)
         Columns with the volume, mix and rate effects (they add up to ``total``).
     total : str
         Column with the row's total, marked with a black tick and labelled.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to every ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to every ``ax.barh``.
     """
-    ax = axes(ax, rows=0 if frame is None else len(frame))
+    ax = style.axes(ax, rows=0 if frame is None else len(frame))
     if frame is None or len(frame) == 0:
-        return no_data(ax, lang, title)
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+        return style.no_data(ax, lang, title)
+    positions = style.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     right = np.zeros(len(frame))
     left = np.zeros(len(frame))
     for k, part in enumerate(parts):
@@ -149,16 +127,16 @@ def plot_drivers(
         right = np.where(values >= 0, right + values, right)
         left = np.where(values < 0, left + values, left)
     totals = np.nan_to_num(frame[total].to_numpy(dtype=float))
-    ax.scatter(totals, positions, marker="|", s=220, color=TARGET, zorder=3)
+    ax.scatter(totals, positions, marker="|", s=220, color=style.TARGET, zorder=3)
     for y, value, end in zip(positions, totals, np.where(totals >= 0, right, left), strict=True):
         ax.text(end, y, f" {signed_amount(value, lang)} ", ha="left" if value >= 0 else "right", va="center",
                 fontsize=8)  # fmt: skip
-    ax.axvline(0, color=TARGET, linewidth=0.8)
+    ax.axvline(0, color=style.TARGET, linewidth=0.8)
     span = max(np.max(right), -np.min(left), 1e-9)
     ax.set_xlim(np.min(left) - 0.35 * span, np.max(right) + 0.35 * span)
-    ax.xaxis.set_major_formatter(amount_formatter(lang))
+    ax.xaxis.set_major_formatter(style.amount_formatter(lang))
     _parts_legend(ax, lang)
-    return finish(ax, title)
+    return style.finish(ax, title)
 
 
 def _parts_legend(ax: Axes, lang: str) -> None:

@@ -7,20 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ..formatting import format_pct
-from .style import (
-    BAD,
-    PRIMARY,
-    TARGET,
-    amount_formatter,
-    axes,
-    category_axis,
-    finish,
-    is_empty,
-    no_data,
-    numbers,
-    pct_formatter,
-    require,
-)
+from . import style
 
 
 def plot_pareto(
@@ -46,10 +33,10 @@ def plot_pareto(
     percentage axis; with ``value`` the bars are amounts (e.g. revenue) and the cumulative share is drawn on a
     twin percentage axis (0–105%).
 
+    ``frame``: one row per item, largest first.
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per item, largest first.
     label, share, cumulative : str
         Columns with the item name, its share (0–1) and the running total of shares (0–1).
     value : str, optional
@@ -62,41 +49,40 @@ def plot_pareto(
         Shorten item names longer than this to ``max_label - 1`` characters and ``…`` (``None``: keep them).
     value_label, cumulative_label : str, optional
         Axis titles of the bars (with ``value``) and of the cumulative share (twin axis).
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.bar``.
 
     Returns
     -------
     matplotlib.axes.Axes
         The bar axes (with ``value``, the cumulative line is on its twin).
     """
-    ax = axes(ax)
-    if is_empty(frame):
-        return no_data(ax, lang, title)
+    ax = style.axes(ax)
+    if style.is_empty(frame):
+        return style.no_data(ax, lang, title)
     columns = {"label": label, "cumulative": cumulative, "share" if value is None else "value": value or share}
-    require(frame, columns, "plot_pareto")
+    style.require(frame, columns, "plot_pareto")
     names = frame[label].astype(str).tolist()
     if max_label:
         names = [n if len(n) <= max_label else n[: max_label - 1] + "…" for n in names]
-    positions = category_axis(ax, names, horizontal=False)
-    cum = numbers(frame[cumulative])
+    positions = style.category_axis(ax, names, horizontal=False)
+    cum = style.numbers(frame[cumulative])
     if value is None:
-        ax.bar(positions, numbers(frame[share]), width=0.65, color=PRIMARY, **kwargs)
+        ax.bar(positions, style.numbers(frame[share]), width=0.65, color=style.PRIMARY, **kwargs)
         line_ax = ax
     else:
-        ax.bar(positions, numbers(frame[value]), width=0.7, color=PRIMARY, **kwargs)
-        ax.yaxis.set_major_formatter(amount_formatter(lang))
+        ax.bar(positions, style.numbers(frame[value]), width=0.7, color=style.PRIMARY, **kwargs)
+        ax.yaxis.set_major_formatter(style.amount_formatter(lang))
         if value_label:
             ax.set_ylabel(value_label)
         line_ax = ax.twinx()
-    line_ax.plot(positions, cum, color=BAD, marker="o", markersize=3, linewidth=1.4)
+    line_ax.plot(positions, cum, color=style.BAD, marker="o", markersize=3, linewidth=1.4)
     if annotate:
         for x, y in zip(positions, cum, strict=True):
             line_ax.annotate(
                 format_pct(y, 0), (x, y), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=7
             )
     if limit is not None:
-        line_ax.axhline(limit, color=TARGET, linestyle="--", linewidth=1)
+        style.reference_line(line_ax, limit, vertical=False)
     if value is None:
         ax.set_ylim(0, max(np.nanmax(cum), limit or 0.0) * 1.15 + 1e-9)
     else:
@@ -104,5 +90,5 @@ def plot_pareto(
         line_ax.spines["right"].set_visible(True)
         if cumulative_label:
             line_ax.set_ylabel(cumulative_label)
-    line_ax.yaxis.set_major_formatter(pct_formatter())
-    return finish(ax, title)
+    line_ax.yaxis.set_major_formatter(style.pct_formatter())
+    return style.finish(ax, title)

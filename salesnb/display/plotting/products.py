@@ -1,7 +1,7 @@
 """Product charts: Pareto (bars and cumulative share), lifecycle stages, price against volume, bundle lift.
 
 Every function has the house shape ``plot_x(frame, *, <columns>, ax=None, lang="zh", title=None, **kw) -> Axes``.
-(The general Pareto chart is meant to live in ``pareto.py``; this one stays self-contained until they merge.)
+(``plot_pareto`` is the one Pareto chart of ``pareto.py`` with the product defaults.)
 """
 
 from __future__ import annotations
@@ -13,29 +13,13 @@ from matplotlib.axes import Axes
 
 from ...i18n import t
 from ..formatting import format_amount
-from .style import (
-    BAD,
-    GOOD,
-    GRID,
-    NEUTRAL,
-    PALETTE,
-    PRIMARY,
-    TARGET,
-    amount_formatter,
-    axes,
-    bar_end_labels,
-    category_axis,
-    finish,
-    no_data,
-    pct_formatter,
-    top_legend,
-)
+from . import pareto, style
 
 STAGE_COLORS: dict[str, str] = {  # lifecycle stages in order, and their colour
-    "intro": PALETTE[4],
-    "growth": GOOD,
-    "mature": PRIMARY,
-    "decline": BAD,
+    "intro": style.PALETTE[4],
+    "growth": style.GOOD,
+    "mature": style.PRIMARY,
+    "decline": style.BAD,
 }
 
 
@@ -51,39 +35,17 @@ def plot_pareto(
     title: str | None = None,
     **kwargs: object,
 ) -> Axes:
-    """Draw a Pareto chart: bars of ``value`` largest first and the cumulative share as a line on a second axis.
+    """The product Pareto chart: :func:`.pareto.plot_pareto` with revenue bars and full product names.
 
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        One row per item, sorted largest first.
-    label, value, cum : str
-        Columns with the item name, its amount and its cumulative share (0–1).
-    line : float
-        Cumulative share marked with a dashed line (0.8 = the 80% of the Pareto rule).
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.bar``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The bar axes (the cumulative line is on its twin).
+    ``frame`` has one row per product, largest first; ``label``, ``value`` and ``cum`` name the product, its
+    revenue and its cumulative share (0–1); ``line`` is the dashed share line (0.8 = the 80% of the Pareto rule).
+    The points are not labelled. Returns the bar axes (the cumulative line is on its twin).
     """
-    ax = axes(ax)
-    if frame is None or len(frame) == 0:
-        return no_data(ax, lang, title)
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=False)
-    ax.bar(positions, frame[value].to_numpy(dtype=float), width=0.7, color=PRIMARY, **kwargs)
-    ax.yaxis.set_major_formatter(amount_formatter(lang))
-    ax.set_ylabel(t("prod_revenue", lang))
-    twin = ax.twinx()
-    twin.plot(positions, frame[cum].to_numpy(dtype=float), color=BAD, marker="o", markersize=3, linewidth=1.4)
-    twin.axhline(line, color=TARGET, linestyle="--", linewidth=1)
-    twin.set_ylim(0, 1.05)
-    twin.yaxis.set_major_formatter(pct_formatter())
-    twin.set_ylabel(t("prod_cum_share", lang))
-    twin.spines["right"].set_visible(True)
-    return finish(ax, title)
+    return pareto.plot_pareto(
+        frame, label=label, cumulative=cum, value=value, limit=line, annotate=False, max_label=None,
+        value_label=t("prod_revenue", lang), cumulative_label=t("prod_cum_share", lang), ax=ax, lang=lang,
+        title=title, **kwargs,
+    )  # fmt: skip
 
 
 def plot_lifecycle(
@@ -99,37 +61,31 @@ def plot_lifecycle(
 ) -> Axes:
     """Draw one horizontal bar per product (its recent revenue), coloured by lifecycle stage, in frame order.
 
+    ``frame``: one row per product, as :func:`salesnb.product.lifecycle_frame` returns it.
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per product, as :func:`salesnb.product.lifecycle_frame` returns it.
     label, value, stage : str
         Columns with the product name, the amount drawn and the stage key (``intro``/``growth``/``mature``/
         ``decline``).
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.barh``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.barh``.
     """
-    ax = axes(ax, rows=0 if frame is None else len(frame))
+    ax = style.axes(ax, rows=0 if frame is None else len(frame))
     if frame is None or len(frame) == 0:
-        return no_data(ax, lang, title)
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+        return style.no_data(ax, lang, title)
     values = frame[value].to_numpy(dtype=float)
-    colors = [STAGE_COLORS.get(s, NEUTRAL) for s in frame[stage]]
-    ax.barh(positions, values, height=0.6, color=colors, **kwargs)
-    bar_end_labels(ax, positions, values, [format_amount(v, lang) for v in values])
+    colors = [STAGE_COLORS.get(s, style.NEUTRAL) for s in frame[stage]]
+    texts = [format_amount(v, lang) for v in values]
+    style.labelled_bars(ax, frame[label].astype(str).tolist(), values, texts, color=colors, **kwargs)
     ax.set_xlim(0, max(np.nanmax(values), 1e-9) * 1.25)
-    ax.xaxis.set_major_formatter(amount_formatter(lang))
+    ax.xaxis.set_major_formatter(style.amount_formatter(lang))
     handles = [
         plt.Rectangle((0, 0), 1, 1, color=color, label=t(f"prod_stage_{s}", lang))
         for s, color in STAGE_COLORS.items()
         if s in set(frame[stage])
     ]
-    top_legend(ax, handles=handles)
-    return finish(ax, title)
+    style.top_legend(ax, handles=handles)
+    return style.finish(ax, title)
 
 
 def plot_price_volume(
@@ -148,32 +104,28 @@ def plot_price_volume(
 
     Volume changes are drawn clipped to −100%…+200%; the first three rows (the largest price moves, as
     :func:`salesnb.product.price_frame` sorts them) are labelled. ``**kwargs`` go to ``ax.scatter``; the rest
-    as in :func:`salesnb.display.plotting.plot_trend`.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    as every chart (see the package docstring).
     """
-    ax = axes(ax)
+    ax = style.axes(ax)
     if frame is None or len(frame) == 0:
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     xs, ys = frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float)
     ys = np.clip(ys, -1.0, 2.0)  # a product ramping up from almost nothing would flatten the others
     sizes = frame[size].to_numpy(dtype=float)
     sizes = 30 + 400 * sizes / max(np.nanmax(sizes), 1e-9)
-    colors = [BAD if py < 0 else GOOD for py in ys]
+    colors = [style.BAD if py < 0 else style.GOOD for py in ys]
     ax.scatter(xs, ys, s=sizes, c=colors, alpha=0.7, edgecolors="white", linewidths=0.6, **kwargs)
-    ax.axhline(0, color=NEUTRAL, linewidth=0.8)
-    ax.axvline(0, color=NEUTRAL, linewidth=0.8)
+    ax.axhline(0, color=style.NEUTRAL, linewidth=0.8)
+    ax.axvline(0, color=style.NEUTRAL, linewidth=0.8)
     for k in range(min(3, len(frame))):  # the frame comes sorted by the size of the price change
         ax.annotate(str(frame[label].iloc[k]), (xs[k], ys[k]), xytext=(4, 4 + 8 * k), textcoords="offset points",
-                    fontsize=7, color=TARGET)  # fmt: skip
-    ax.xaxis.set_major_formatter(pct_formatter())
-    ax.yaxis.set_major_formatter(pct_formatter())
+                    fontsize=7, color=style.TARGET)  # fmt: skip
+    ax.xaxis.set_major_formatter(style.pct_formatter())
+    ax.yaxis.set_major_formatter(style.pct_formatter())
     ax.set_xlabel(t("prod_price_change", lang))
     ax.set_ylabel(t("prod_units_change", lang))
-    ax.grid(color=GRID, linewidth=0.6)
-    return finish(ax, title)
+    ax.grid(color=style.GRID, linewidth=0.6)
+    return style.finish(ax, title)
 
 
 def plot_lift(
@@ -189,20 +141,15 @@ def plot_lift(
     """Draw one horizontal bar per pair with its lift, a dashed line at 1 (bought together as often as by chance).
 
     Pairs with a lift of at least 1 are drawn in the primary colour, the others grey; ``**kwargs`` go to
-    ``ax.barh``; the rest as in :func:`salesnb.display.plotting.plot_trend`.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ``ax.barh``; the rest as every chart (see the package docstring).
     """
-    ax = axes(ax, rows=0 if frame is None else len(frame))
+    ax = style.axes(ax, rows=0 if frame is None else len(frame))
     if frame is None or len(frame) == 0:
-        return no_data(ax, lang, title)
-    positions = category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
+        return style.no_data(ax, lang, title)
     lift = frame[value].to_numpy(dtype=float)
-    ax.barh(positions, lift, height=0.6, color=[PRIMARY if v >= 1 else NEUTRAL for v in lift], **kwargs)
-    ax.axvline(1.0, color=TARGET, linestyle="--", linewidth=1)
-    bar_end_labels(ax, positions, lift, [f"{v:.2f}" for v in lift])
+    colors = [style.PRIMARY if v >= 1 else style.NEUTRAL for v in lift]
+    style.labelled_bars(ax, frame[label].astype(str).tolist(), lift, [f"{v:.2f}" for v in lift], color=colors, **kwargs)
+    style.reference_line(ax, 1.0)
     ax.set_xlim(0, max(lift.max(), 1.0) * 1.2)
     ax.set_xlabel(t("prod_lift", lang))
-    return finish(ax, title)
+    return style.finish(ax, title)

@@ -7,19 +7,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ...i18n import t
-from .style import (
-    BAD,
-    GRID,
-    NEUTRAL_LIGHT,
-    PALETTE,
-    PRIMARY,
-    PRIMARY_LIGHT,
-    axes,
-    category_axis,
-    finish,
-    no_data,
-    top_legend,
-)
+from . import style
 
 
 def plot_response_times(
@@ -35,41 +23,36 @@ def plot_response_times(
 ) -> Axes:
     """Box plot of first-response hours per category on a log scale, with the SLA as a vertical line.
 
+    ``rows``: one row per ticket.
+
     Parameters
     ----------
-    rows : pandas.DataFrame
-        One row per ticket.
     category, hours : str
         Columns with the category and the hours to first response (missing = not answered, left out).
     sla_hours : float, optional
         Where to draw the SLA line.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to ``ax.boxplot``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.boxplot``.
     """
     data = rows.dropna(subset=[hours]) if rows is not None and len(rows) else rows
     names = sorted(data[category].unique().tolist()) if data is not None and len(data) else []
-    ax = axes(ax, rows=len(names))
+    ax = style.axes(ax, rows=len(names))
     if not names:
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     values = [np.clip(data.loc[data[category] == n, hours].to_numpy(dtype=float), 0.05, None) for n in names]
     box = ax.boxplot(values, orientation="horizontal", widths=0.55, patch_artist=True, **kwargs)
     for patch in box["boxes"]:
-        patch.set(facecolor=PRIMARY_LIGHT, edgecolor=PRIMARY)
+        patch.set(facecolor=style.PRIMARY_LIGHT, edgecolor=style.PRIMARY)
     for median in box["medians"]:
-        median.set(color=PRIMARY, linewidth=1.5)
+        median.set(color=style.PRIMARY, linewidth=1.5)
     ax.set_yticks(np.arange(1, len(names) + 1), labels=names)
     ax.set_xscale("log")
     if sla_hours:
-        ax.axvline(sla_hours, color=BAD, linestyle="--", linewidth=1.2)
+        ax.axvline(sla_hours, color=style.BAD, linestyle="--", linewidth=1.2)
         label = f" {t('sup_sla_line', lang, h=f'{sla_hours:g}')}"
-        ax.text(sla_hours, len(names) + 0.45, label, color=BAD, fontsize=8)
+        ax.text(sla_hours, len(names) + 0.45, label, color=style.BAD, fontsize=8)
     ax.set_xlabel(t("sup_hours", lang))
-    ax.grid(axis="x", color=GRID, linewidth=0.6)
-    return finish(ax, title)
+    ax.grid(axis="x", color=style.GRID, linewidth=0.6)
+    return style.finish(ax, title)
 
 
 def plot_lines(
@@ -85,36 +68,31 @@ def plot_lines(
 ) -> Axes:
     """One line per column over the months (counts), the report month marked with a shaded band.
 
+    ``frame``: one row per month.
+
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per month.
     x : str
         Column with the month label.
     columns : list of str, optional
         Columns drawn as lines (default: every column but ``x``).
     highlight : str, optional
         The month to shade.
-    ax, lang, title, **kwargs
-        As in :func:`salesnb.display.plotting.plot_trend`; ``**kwargs`` go to every ``ax.plot``.
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to every ``ax.plot``.
     """
-    ax = axes(ax)
+    ax = style.axes(ax)
     if frame is None or frame.empty:
-        return no_data(ax, lang, title)
+        return style.no_data(ax, lang, title)
     columns = columns or [c for c in frame.columns if c != x]
     periods = frame[x].astype(str).tolist()
-    positions = category_axis(ax, periods, horizontal=False)
+    positions = style.category_axis(ax, periods, horizontal=False)
     for k, column in enumerate(columns):
         values = frame[column].to_numpy(dtype=float)
-        color = PALETTE[k % len(PALETTE)]
+        color = style.PALETTE[k % len(style.PALETTE)]
         ax.plot(positions, values, marker="o", markersize=3, color=color, label=column, **kwargs)
     if highlight in periods:
         i = periods.index(highlight)
-        ax.axvspan(i - 0.4, i + 0.4, color=NEUTRAL_LIGHT, alpha=0.5, zorder=0)
+        ax.axvspan(i - 0.4, i + 0.4, color=style.NEUTRAL_LIGHT, alpha=0.5, zorder=0)
     ax.set_ylim(bottom=0)
-    top_legend(ax)
-    return finish(ax, title)
+    style.top_legend(ax)
+    return style.finish(ax, title)

@@ -221,4 +221,54 @@ def bar_end_labels(ax: Axes, positions: np.ndarray, ends: np.ndarray, texts: Seq
         ax.text(0 if np.isnan(end) else end, y, f" {text}", va="center", ha="left", fontsize=8, **style)
 
 
+def highlight_colors(names: Sequence[str], highlight: str | None) -> list[str]:
+    """The primary colour for the ``highlight`` name (for every name when it is ``None``), a lighter one elsewhere."""
+    return [PRIMARY if highlight is None or n == str(highlight) else PRIMARY_LIGHT for n in names]
+
+
+def month_bars(ax: Axes, periods: Sequence[str], values: np.ndarray, highlight: str | None, **kwargs: object):
+    """One vertical bar per month, the ``highlight`` month in the primary colour; returns (positions, bars)."""
+    positions = category_axis(ax, periods, horizontal=False)
+    bars = ax.bar(positions, values, width=0.65, color=highlight_colors(periods, highlight), **kwargs)
+    return positions, bars
+
+
+def labelled_bars(
+    ax: Axes, names: Sequence[str], values: np.ndarray, texts: Sequence[str], *, ends: np.ndarray | None = None,
+    **kwargs: object,
+) -> np.ndarray:  # fmt: skip
+    """One horizontal bar per name (top to bottom), each ending with its text at ``ends`` (default the values).
+
+    ``**kwargs`` (e.g. ``color``) go to ``ax.barh``; returns the bar positions.
+    """
+    positions = category_axis(ax, names, horizontal=True)
+    ax.barh(positions, values, height=0.6, **kwargs)
+    bar_end_labels(ax, positions, values if ends is None else ends, texts)
+    return positions
+
+
+def reference_line(ax: Axes, at: float, *, vertical: bool = True, label: str | None = None) -> None:
+    """A dashed dark line marking a reference level (100%, a goal, an average, the 80% of a Pareto chart)."""
+    extra = {} if label is None else {"label": label}
+    (ax.axvline if vertical else ax.axhline)(at, color=TARGET, linestyle="--", linewidth=1, **extra)
+
+
+def value_axis(axis, kind: str, lang: str) -> None:
+    """Write the ticks of ``axis`` (``ax.xaxis`` / ``ax.yaxis``) as percentages (``pct``) or amounts (``amount``)."""
+    if kind == "pct":
+        axis.set_major_formatter(pct_formatter())
+    elif kind == "amount":
+        axis.set_major_formatter(amount_formatter(lang))
+
+
+def axis_titles(ax: Axes, xlabel: str | None, ylabel: str | None, *, grid: bool = False) -> None:
+    """Set the axis titles that are given, and a light grid on both axes when ``grid``."""
+    if grid:
+        ax.grid(color=GRID, linewidth=0.6)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+
+
 legend = top_legend  # short name used by chart modules written before the rename
