@@ -74,7 +74,7 @@ def plot_boxes(
         handles.append(plt.matplotlib.patches.Patch(facecolor=color, edgecolor=style.NEUTRAL, label=name))
     (ax.set_xlabel if horizontal else ax.set_ylabel)(t("proc_days", lang))
     if handles:
-        style.legend(ax, handles=handles)
+        style.top_legend(ax, handles=handles)
     return style.finish(ax, title)
 
 

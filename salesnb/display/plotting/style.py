@@ -269,6 +269,3 @@ def axis_titles(ax: Axes, xlabel: str | None, ylabel: str | None, *, grid: bool 
         ax.set_xlabel(xlabel)
     if ylabel:
         ax.set_ylabel(ylabel)
-
-
-legend = top_legend  # short name used by chart modules written before the rename
