@@ -12,7 +12,7 @@ from salesnb.batch import runner
 from salesnb.batch.engine import NotebookFailed, WarmKernel, parameterize
 from salesnb.batch.rendering import extract_result
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _notebook(path: Path, *sources: str) -> Path:

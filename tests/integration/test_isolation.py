@@ -14,7 +14,7 @@ import pytest
 from salesnb.batch import runner
 from salesnb.display.formatting import format_amount
 
-SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 PERIOD, REGION = "2026-10", "华东"
 SCRIPT = "<script>alert(1)</script>"
 DOLLARS = "$100 与 $200 商贸有限公司"  # two dollars: mathtext would read TeX in a chart label

@@ -19,7 +19,7 @@ import pytest
 
 from salesnb.batch import runner
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 PROBE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
 <iframe id="page" src="{src}" style="width:1280px;height:900px"></iframe><pre id="result">pending</pre>
