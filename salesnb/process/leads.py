@@ -17,7 +17,7 @@ from ..data import facts
 from ..data.leads import size_band_labels
 from ..display import plotting
 from ..display.formatting import format_int, format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_band_mix
 from ..findings import finding
 from ..i18n import t
@@ -190,11 +190,9 @@ def source_shift(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("leads")
 def source_mix_panel(report: Report) -> Panel:
     """线索来源结构: each source's share of the month's leads against the usual months."""
-    skipped = report.needs("leads")
-    if skipped:
-        return skipped
     lang = report.lang
     n = n_history(report)
     frame = source_mix_frame(report)
@@ -359,11 +357,9 @@ def fit_low(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("leads")
 def lead_fit_panel(report: Report) -> Panel:
     """线索匹配度: company-size mix of each source's leads, this month against the usual months."""
-    skipped = report.needs("leads")
-    if skipped:
-        return skipped
     lang, cfg = report.lang, report.settings(NAME)
     n = n_history(report)
     frame = lead_fit_frame(report)

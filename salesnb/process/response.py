@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import stats
 from ..display.formatting import format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_goal_bars
 from ..findings import finding
 from ..i18n import t
@@ -112,11 +112,9 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("leads")
 def first_response_panel(report: Report) -> Panel:
     """首次响应: share of leads answered within the goal, per source, against the goal line."""
-    skipped = report.needs("leads")
-    if skipped:
-        return skipped
     lang, thr = report.lang, report.thresholds(NAME)
     n = n_history(report)
     frame = first_response_frame(report)

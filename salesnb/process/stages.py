@@ -16,7 +16,7 @@ from ..data import facts
 from ..data.leads import size_band_labels
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.funnels import plot_daily_watch
 from ..findings import finding
 from ..i18n import t
@@ -150,11 +150,9 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("opportunities", "stage_events")
 def stage_stock_panel(report: Report) -> Panel:
     """阶段存量: open deals per stage at month end against the usual month ends' average (a snapshot)."""
-    skipped = report.needs("opportunities", "stage_events")
-    if skipped:
-        return skipped
     lang = report.lang
     n = n_history(report)
     frame = stage_stock_frame(report)
@@ -341,11 +339,9 @@ def daily_watch_frame(report: Report) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
+@needs("opportunities", "stage_events")
 def daily_watch_panel(report: Report) -> Panel:
     """每日监控: each stage's daily conversion in the month with its warning line; a run of days below alerts."""
-    skipped = report.needs("opportunities", "stage_events")
-    if skipped:
-        return skipped
     lang, thr = report.lang, report.thresholds(NAME)
     frame = daily_watch_frame(report)
     if frame.empty:

@@ -19,7 +19,7 @@ from ..data import facts
 from ..data.deals import deal_facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report
@@ -153,11 +153,10 @@ def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
     return prefer_regions(found)
 
 
+@needs("opportunities")
 def lost_panel(report: Report) -> Panel:
     """丢单分析: amount lost per competitor and deals lost per reason, this month against the trailing months."""
     lang = report.lang
-    if skipped := report.needs("opportunities"):
-        return skipped
     frame = lost_frame(report)
     reasons = lost_reasons_frame(report)
     if frame["deals"].sum() == 0:

@@ -17,7 +17,7 @@ from .. import stats
 from ..data import facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_price_volume
 from ..findings import finding
 from ..i18n import t
@@ -222,11 +222,10 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
     return prefer_regions(found)
 
 
+@needs("order_lines")
 def discount_panel(report: Report) -> Panel:
     """折扣与毛利: discount depth and gross margin per product line, this month against the trailing months."""
     lang = report.lang
-    if skipped := report.needs("order_lines"):
-        return skipped
     frame = discount_frame(report)
     if frame.empty or frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
@@ -323,11 +322,10 @@ def price_frame(report: Report) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+@needs("order_lines")
 def price_panel(report: Report) -> Panel:
     """价格变化的影响: each product's price change against the trailing months and its volume change."""
     lang = report.lang
-    if skipped := report.needs("order_lines"):
-        return skipped
     frame = price_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("no_data", lang))

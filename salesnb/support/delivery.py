@@ -127,25 +127,22 @@ def delivery_delay(report: Report) -> list[dict[str, Any]]:
         return []
     months, lang = report.settings(NAME)["history_months"], report.lang
     out = []
-    for region, segment in report.scopes(company=False):
-        row = delivery_frame(report, region).iloc[0]
-        if not row["flagged"]:
-            continue
+    for segment, row in report.flagged_rows(delivery_frame, company=False):
         values = {
             "where": report.where(segment),
             "m": months,
-            "due": format_int(row["due"]),
-            "late": format_int(row["late"]),
-            "share": format_pct(row["late_share"]),
-            "baseline": format_pct(row["usual_share"]),
-            "delay": format_int(row["delay_p50"]),
-            "amount": format_amount(row["late_revenue"], lang),
+            "due": format_int(row.due),
+            "late": format_int(row.late),
+            "share": format_pct(row.late_share),
+            "baseline": format_pct(row.usual_share),
+            "delay": format_int(row.delay_p50),
+            "amount": format_amount(row.late_revenue, lang),
         }
         out.append(
             finding(
                 report, "delivery_delay", segment, values, angle=NAME,
-                metric="late_share", value=row["late_share"], baseline=row["usual_share"],
-                effect=excess(row["late_revenue"], row["late_share"], row["usual_share"]),
+                metric="late_share", value=row.late_share, baseline=row.usual_share,
+                effect=excess(row.late_revenue, row.late_share, row.usual_share),
             )
         )  # fmt: skip
     return out

@@ -12,7 +12,7 @@ from ..data import facts
 from ..data.dataset import Dataset
 from ..data.targets import total_target
 from ..display.formatting import format_amount, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_target_realism
 from ..findings import make_finding
 from ..i18n import t
@@ -173,11 +173,10 @@ def metrics(report: Report) -> dict[str, Any]:
     return {"target_to_run_rate": None if pd.isna(row["ratio"]) else float(row["ratio"])}
 
 
+@needs("targets")
 def target_panel(report: Report) -> Panel:
     """目标合理性: is this month's target in line with the seasonal run-rate (same month last year × trend)?"""
     lang = report.lang
-    if (skipped := report.needs("targets")) is not None:
-        return skipped
     trend = target_trend_frame(report)
     frame = target_frame(report)
     ax = plot_target_realism(
