@@ -20,7 +20,7 @@ from ..display.panel import Panel
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_ranking
 from ..display.plotting.style import DPI, FIGSIZE, ROW_HEIGHT
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, months_back
 from ..report import Report
@@ -126,9 +126,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     thr, lang = report.thresholds(NAME), report.lang
     company = company_summary(report)
     out = []
-    for row in region_frame(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(region_frame(report)):
         values = {
             "region": row.region,
             "revenue": format_amount(row.revenue, lang),

@@ -19,7 +19,7 @@ from ..display import plotting
 from ..display.formatting import format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_band_mix
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds, month_start, parse_period
 from ..report import Report
@@ -319,9 +319,7 @@ def fit_low(report: Report) -> list[dict[str, Any]]:
     n = n_history(report)
     smallest = size_band_labels(list(edges(report)))[0]
     out = []
-    for row in lead_fit_frame(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(lead_fit_frame(report)):
         profile = _stage_profile(report, row.source, row.size_band)
         stage = (
             _main_stage(_new_deals_of(report, row.source, row.size_band))[0] if report.ds.has("stage_events") else None

@@ -18,7 +18,7 @@ from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.funnels import plot_daily_watch
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
@@ -242,9 +242,7 @@ def conversion_low(report: Report) -> list[dict[str, Any]]:
     """Rule stage_conversion_low: thresholds.process.{conversion_drop_points, min_exits, min_count, p_value}."""
     lang, n = report.lang, n_history(report)
     out = []
-    for row in stage_conversion_frame(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(stage_conversion_frame(report)):
         effect = row.lost_excess * row.value
         values = {
             "stage": row.stage,

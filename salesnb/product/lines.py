@@ -18,7 +18,7 @@ from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_pareto
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..report import Report
 from .common import (
@@ -147,9 +147,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in decline_check(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(decline_check(report)):
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "revenue": format_amount(row.revenue, lang), "trailing": format_amount(row.trailing, lang),

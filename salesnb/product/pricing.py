@@ -19,7 +19,7 @@ from ..display import plotting
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_price_volume
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
@@ -180,9 +180,7 @@ def discount_deepening(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in _checked(report).itertuples():
-        if not row.discount_flagged:
-            continue
+    for row in flagged(_checked(report), "discount_flagged"):
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "depth": format_pct(row.discount), "usual": format_pct(row.baseline_discount),
@@ -204,9 +202,7 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in _checked(report).itertuples():
-        if not row.margin_flagged:
-            continue
+    for row in flagged(_checked(report), "margin_flagged"):
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "margin": format_pct(row.margin), "usual": format_pct(row.like_for_like_baseline),

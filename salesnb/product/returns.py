@@ -19,7 +19,7 @@ from ..data import facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..report import Report
 from .common import NAME, lines, prefer_regions, returned, scoped, scoped_lines, where, with_scopes
@@ -163,9 +163,7 @@ def return_rate_high(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in return_check(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(return_check(report)):
         reason = row.top_reason if isinstance(row.top_reason, str) else "—"
         values = {
             "where": where(report, row.scope), "product": row.product_name, "reason": reason,
