@@ -19,6 +19,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_end, month_labels
 from ..report import Report
+from ..trend import trend_months
 from .common import NAME, customer_regions, month_cutoffs, usual_months
 
 
@@ -173,13 +174,10 @@ def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame
 
 def receivables_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
     """Receivables, overdue amount, DSO and unpaid rate at each month end for the ``months`` months up to the period."""
-    first, _ = facts.data_months(report.ds)
-    end = pd.Period(report.period, freq="M")
     rows = []
-    for month in (str(end - k) for k in range(months - 1, -1, -1)):
-        if month >= first:
-            m = collection_metrics(report, month)
-            rows.append({"period": month, **{k: m[k] for k in ("receivables", "overdue", "dso", "unpaid_rate")}})
+    for month in trend_months(report, months):
+        m = collection_metrics(report, month)
+        rows.append({"period": month, **{k: m[k] for k in ("receivables", "overdue", "dso", "unpaid_rate")}})
     return pd.DataFrame(rows, columns=["period", "receivables", "overdue", "dso", "unpaid_rate"])
 
 
