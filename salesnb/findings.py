@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Iterator
 from typing import Any
 
 import pandas as pd
@@ -23,6 +24,11 @@ SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITI
 FIELDS: tuple[str, ...] = (
     "angle", "code", "severity", "segment", "metric", "value", "baseline", "effect", "title", "detail", "action",
 )  # fmt: skip
+
+
+def flagged(frame: pd.DataFrame, column: str = "flagged") -> Iterator[Any]:
+    """The rows of a rule's check ``frame`` whose ``column`` is true, as named tuples, in the frame's order."""
+    return frame[frame[column].astype(bool)].itertuples()
 
 
 def severity_of(effect: float | None, revenue: float | None, config: dict[str, Any]) -> str:

@@ -11,7 +11,7 @@ import json
 import math
 import os
 import weakref
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,19 @@ class Report:
             return [(self.region, {})]
         regions = [(region, {"region": region}) for region in facts.regions(self.ds)]
         return [(ALL, {}), *regions] if company else regions
+
+    def flagged_rows(
+        self, rows_of: Callable[[Report, str], Any], *, company: bool
+    ) -> Iterator[tuple[dict[str, str], Any]]:
+        """``(segment, row)`` for each flagged row of ``rows_of(self, region)`` in every scope of :meth:`scopes`.
+
+        The loop of the rules that check a per-region frame (a ``flagged`` column): ``row`` is a named tuple
+        of the frame's columns, ``segment`` names the region in the ALL report.
+        """
+        for region, segment in self.scopes(company=company):
+            for row in rows_of(self, region).itertuples():
+                if row.flagged:
+                    yield segment, row
 
     def where(self, segment: dict[str, str]) -> str:
         """``华东：`` / ``华东 · `` before a finding's title when it sits in one region of the ALL report."""

@@ -52,3 +52,13 @@ def test_large_datasets_drop_angle_tables_after_use_small_ones_keep_them():
     assert {key[0] for key in store} == {"facts"}
     before = len(market.angle_findings(report))  # memoised findings survive; tables rebuild on demand
     assert before == len(market.angle_findings(report)) and market.channel_panel(report).table is not None
+
+
+def test_flagged_keeps_the_true_rows_in_order():
+    import pandas as pd
+
+    from salesnb.findings import flagged
+
+    frame = pd.DataFrame({"name": ["a", "b", "c"], "flagged": [True, False, True], "other": [0, 1, 0]})
+    assert [row.name for row in flagged(frame)] == ["a", "c"]
+    assert [row.name for row in flagged(frame, "other")] == ["b"]

@@ -34,3 +34,20 @@ def test_report_revenue_and_needs(tmp_path):
     assert isinstance(skipped, Panel) and skipped.is_skipped and "tickets" in skipped.note
     assert report.needs("orders") is None
     assert len(orders)
+
+
+def test_flagged_rows_walks_the_scopes_and_keeps_flagged_rows(tmp_path):
+    import pandas as pd
+
+    data = str(write_tiny(tmp_path / "tiny"))
+    report = open_report(data, "2026-10", "ALL")
+    regions = [region for region, _ in report.scopes(company=False)]
+
+    def rows_of(rep, region):
+        return pd.DataFrame({"name": [f"{region}-a", f"{region}-b"], "flagged": [region == regions[0], True]})
+
+    found = [(segment, row.name) for segment, row in report.flagged_rows(rows_of, company=False)]
+    first = {"region": regions[0]}
+    assert found[:2] == [(first, f"{regions[0]}-a"), (first, f"{regions[0]}-b")]
+    assert len(found) == len(regions) + 1
+    assert [row.name for _, row in report.flagged_rows(rows_of, company=True)][0] == "ALL-b"

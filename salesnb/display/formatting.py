@@ -116,12 +116,16 @@ def _cell_formatters(lang: str) -> dict[str, Callable[[object], str]]:
         "signed_pct": lambda v: format_pct(v, signed=True),  # type: ignore[arg-type]
         "int": lambda v: format_int(v),  # type: ignore[arg-type]
         "days": lambda v: MISSING if _number(v) is None else f"{_number(v):,.1f}",
+        "decimal": lambda v: MISSING if _number(v) is None else f"{_number(v):.1f}",
         "text": lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
     }
 
 
 def format_cell(value: object, kind: str | None, lang: str = "zh") -> str:
-    """One table cell as text: kind ``amount``, ``pct``, ``signed_pct``, ``int``, ``days`` (one decimal) or text."""
+    """One table cell as text: kind ``amount``, ``pct``, ``signed_pct``, ``int``, ``days``, ``decimal`` or text.
+
+    ``days`` has one decimal and thousands separators; ``decimal`` one decimal only (hours, scores).
+    """
     return _cell_formatters(lang)[kind or "text"](value)
 
 

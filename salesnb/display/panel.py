@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -36,6 +39,8 @@ def figure_image(figure: object, dpi: int = 110) -> object:
     plt.close(figure)
     return Image(data=buffer.getvalue(), format="png", alt=alt or None)
 
+
+PanelFunction = TypeVar("PanelFunction", bound=Callable[..., Any])
 
 MAX_TABLE_ROWS = 100  # a page stays readable (and light) for a company with thousands of reps or customers
 
@@ -92,3 +97,21 @@ class Panel:
                 f"first {max_rows} of {len(table):,} rows</p>"
             )
         return out
+
+
+def needs(*tables: str) -> Callable[[PanelFunction], PanelFunction]:
+    """Decorate a panel function ``f(report, ...)`` so that it runs only when the data has all of ``tables``.
+
+    Otherwise the decorated function returns ``report.needs(*tables)``: the skipped panel naming the missing
+    tables. The one spelling of a section's "needs these tables" check, written above its ``def``.
+    """
+
+    def decorate(panel: PanelFunction) -> PanelFunction:
+        @functools.wraps(panel)
+        def checked(report: Any, *args: Any, **kwargs: Any) -> Any:
+            skipped = report.needs(*tables)
+            return skipped if skipped is not None else panel(report, *args, **kwargs)
+
+        return checked  # type: ignore[return-value]
+
+    return decorate

@@ -19,9 +19,10 @@ from ..display.panel import Panel
 from ..display.plotting.customers import plot_monthly
 from ..findings import finding
 from ..i18n import t
-from ..periods import ALL, months_back
+from ..periods import ALL
 from ..report import Report
 from ..stats import change, dispersion, lower, poisson_low
+from ..trend import trend_rows
 from .common import NAME, all_months, fmt_num, history, last_year, peer_factor, scope_orders, signed
 from .retention import retention_months
 
@@ -117,9 +118,7 @@ def new_customers_frame(report: Report, months: int = 13) -> pd.DataFrame:
     frame = new_customer_months(report).copy()
     n = report.settings(NAME)["history_months"]
     frame["usual"] = frame["new_customers"].shift(1).rolling(n, min_periods=1).mean()
-    labels = report.covered(months_back(report.period, months))
-    frame = frame[frame["month"].isin(labels)].rename(columns={"month": "period"})
-    return frame.reset_index(drop=True)
+    return trend_rows(report, frame, months)
 
 
 def new_customers_by_source(report: Report) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pandas as pd
 from ..data import facts
 from ..data.customers import customer_facts
 from ..data.dataset import Dataset
-from ..display.formatting import format_amount, format_int
+from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
 from ..findings import finding
@@ -24,7 +24,7 @@ from ..periods import ALL
 from ..report import Report
 from ..stats import dispersion, poisson_low
 from .acquisition import new_customer_test, scope_tests
-from .common import NAME, fmt_num, history, peer_factor, scope_orders, signed
+from .common import NAME, fmt_num, history, peer_factor, scope_orders
 
 
 def spend_has_region(ds: Dataset) -> bool:
@@ -167,14 +167,17 @@ def acquisition_cost_panel(report: Report) -> Panel:
         frame, label="source", current="cac", baseline="usual_cac", lang=lang,
         legend=(t("mk_value", lang), t("mk_usual_short", lang)), title=t("mk_cac_title", lang),
     )  # fmt: skip
-    table = pd.DataFrame(
-        {
-            t("mk_source", lang): frame["source"],
-            t("mk_spend", lang): frame["spend"].map(lambda v: format_amount(v, lang)),
-            t("mk_new_customers", lang): frame["new_customers"].map(format_int),
-            t("mk_cac", lang): frame["cac"].map(lambda v: format_amount(v, lang)),
-            t("mk_usual_cac", lang): frame["usual_cac"].map(lambda v: format_amount(v, lang)),
-            t("mk_change", lang): (frame["cac_ratio"] - 1).map(lambda v: signed(v) if np.isfinite(v) else "—"),
-        }
+    change = (frame["cac_ratio"] - 1).where(np.isfinite(frame["cac_ratio"]))  # no usual cost: no change
+    shown = table(
+        frame.assign(change=change),
+        [
+            ("source", "mk_source", None),
+            ("spend", "mk_spend", "amount"),
+            ("new_customers", "mk_new_customers", "int"),
+            ("cac", "mk_cac", "amount"),
+            ("usual_cac", "mk_usual_cac", "amount"),
+            ("change", "mk_change", "signed_pct"),
+        ],
+        lang,
     )
-    return Panel(frame=frame, table=table, figure=ax.figure, note=t("mk_cac_note", lang, m=m))
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=t("mk_cac_note", lang, m=m))

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
 from ..findings import finding
@@ -166,25 +166,22 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     """
     lang = report.lang
     out = []
-    for region, segment in report.scopes(company=True):
-        for row in channel_frame(report, region).itertuples():
-            if not row.flagged:
-                continue
-            values = {
-                "where": report.where(segment),
-                "channel": row.channel,
-                "revenue": format_amount(row.revenue, lang),
-                "orders": format_int(row.orders),
-                "baseline": format_amount(row.baseline, lang),
-                "change": signed(row.change),
-                "usual_orders": fmt_num(row.usual_orders),
-            }
-            out.append(
-                finding(
-                    report, "channel_underperform", {**segment, "channel": row.channel}, values, angle=NAME,
-                    metric="channel_revenue", value=row.revenue, baseline=row.baseline, effect=row.effect,
-                )
-            )  # fmt: skip
+    for segment, row in report.flagged_rows(channel_frame, company=True):
+        values = {
+            "where": report.where(segment),
+            "channel": row.channel,
+            "revenue": format_amount(row.revenue, lang),
+            "orders": format_int(row.orders),
+            "baseline": format_amount(row.baseline, lang),
+            "change": signed(row.change),
+            "usual_orders": fmt_num(row.usual_orders),
+        }
+        out.append(
+            finding(
+                report, "channel_underperform", {**segment, "channel": row.channel}, values, angle=NAME,
+                metric="channel_revenue", value=row.revenue, baseline=row.baseline, effect=row.effect,
+            )
+        )  # fmt: skip
     return out
 
 
@@ -198,21 +195,23 @@ def channel_panel(report: Report) -> Panel:
         frame, label="channel", current="revenue", baseline="baseline", lang=lang,
         legend=(t("mk_value", lang), t("mk_baseline", lang)), title=t("mk_channel_title", lang),
     )  # fmt: skip
-    table = pd.DataFrame(
-        {
-            t("mk_channel", lang): frame["channel"],
-            t("mk_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("mk_share", lang): frame["share"].map(format_pct),
-            t("mk_orders", lang): frame["orders"].map(format_int),
-            t("mk_mom", lang): frame["mom"].map(signed),
-            t("mk_yoy", lang): frame["yoy"].map(signed),
-            t("mk_baseline", lang): frame["baseline"].map(lambda v: format_amount(v, lang)),
-            t("mk_change", lang): frame["change"].map(signed),
-            t("mk_margin", lang): frame["margin"].map(format_pct),
-            t("mk_margin_change", lang): (frame["margin"] - frame["usual_margin"]).map(signed),
-        }
+    shown = table(
+        frame.assign(margin_change=frame["margin"] - frame["usual_margin"]),
+        [
+            ("channel", "mk_channel", None),
+            ("revenue", "mk_revenue", "amount"),
+            ("share", "mk_share", "pct"),
+            ("orders", "mk_orders", "int"),
+            ("mom", "mk_mom", "signed_pct"),
+            ("yoy", "mk_yoy", "signed_pct"),
+            ("baseline", "mk_baseline", "amount"),
+            ("change", "mk_change", "signed_pct"),
+            ("margin", "mk_margin", "pct"),
+            ("margin_change", "mk_margin_change", "signed_pct"),
+        ],
+        lang,
     )
     note = t("mk_channel_note", lang, m=m)
     if frame["margin"].isna().all():
         note += " " + t("mk_no_cost", lang)
-    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=note)

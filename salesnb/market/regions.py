@@ -15,12 +15,12 @@ import pandas as pd
 from ..data import facts
 from ..data.customers import customer_facts, size_band, size_band_labels
 from ..data.targets import total_target
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_pct, table
 from ..display.panel import Panel
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_ranking
 from ..display.plotting.style import DPI, FIGSIZE, ROW_HEIGHT
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, months_back
 from ..report import Report
@@ -126,9 +126,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     thr, lang = report.thresholds(NAME), report.lang
     company = company_summary(report)
     out = []
-    for row in region_frame(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(region_frame(report)):
         values = {
             "region": row.region,
             "revenue": format_amount(row.revenue, lang),
@@ -280,17 +278,19 @@ def penetration_panel(report: Report, by: str = "industry") -> Panel:
         ax=right, lang=lang, title=t("mk_active_rate", lang),
     )  # fmt: skip
     right.tick_params(axis="y", labelleft=False)
-    table = pd.DataFrame(
-        {
-            name: frame["segment"],
-            t("mk_customers", lang): frame["customers"].map(format_int),
-            t("mk_active", lang): frame["active"].map(format_int),
-            t("mk_active_rate", lang): frame["active_rate"].map(format_pct),
-            t("mk_buyers", lang): frame["buyers"].map(format_int),
-            t("mk_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("mk_share", lang): frame["revenue_share"].map(format_pct),
-            t("mk_vs_trailing", lang): frame["vs_trailing"].map(signed),
-        }
+    shown = table(
+        frame,
+        [
+            ("segment", name, None),
+            ("customers", "mk_customers", "int"),
+            ("active", "mk_active", "int"),
+            ("active_rate", "mk_active_rate", "pct"),
+            ("buyers", "mk_buyers", "int"),
+            ("revenue", "mk_revenue", "amount"),
+            ("revenue_share", "mk_share", "pct"),
+            ("vs_trailing", "mk_vs_trailing", "signed_pct"),
+        ],
+        lang,
     )
     note = t("mk_penetration_note", lang, months=report.config["rfm"]["lookback_months"])
-    return Panel(frame=frame, table=table, figure=fig, note=note)
+    return Panel(frame=frame, table=shown, figure=fig, note=note)

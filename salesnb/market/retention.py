@@ -20,9 +20,10 @@ from ..display.panel import Panel
 from ..display.plotting.customers import plot_monthly
 from ..findings import finding
 from ..i18n import t
-from ..periods import ALL, months_back
+from ..periods import ALL
 from ..report import Report
 from ..stats import binom_low, lower
+from ..trend import trend_rows
 from .common import NAME, all_months, history, last_year, peer_factor
 
 
@@ -150,9 +151,7 @@ def retention_frame(report: Report, months: int = 13) -> pd.DataFrame:
     retained = frame["retained"].where(valid, 0).shift(1).rolling(n, min_periods=1).sum()
     base = frame["window_buyers"].where(valid, 0).shift(1).rolling(n, min_periods=1).sum()
     frame["usual"] = retained / base.where(base > 0)
-    labels = report.covered(months_back(report.period, months))
-    frame = frame[frame["month"].isin(labels)].rename(columns={"month": "period"})
-    return frame.reset_index(drop=True)
+    return trend_rows(report, frame, months)
 
 
 def churn_rise(report: Report) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from ..data import facts
 from ..data.deals import open_at
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
@@ -141,11 +141,9 @@ def slippage(report: Report) -> list[dict[str, Any]]:
     ]
 
 
+@needs("opportunities")
 def pipeline_flow_panel(report: Report) -> Panel:
     """商机流转: a waterfall from the open pipeline at the month's start to its end."""
-    skipped = report.needs("opportunities")
-    if skipped:
-        return skipped
     lang = report.lang
     frame = pipeline_flow_frame(report)
     chart = frame.assign(label=frame["step"].map(lambda s: t(f"proc_flow_{s}", lang)))

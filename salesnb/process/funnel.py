@@ -19,7 +19,7 @@ from ..data.deals import DAY_SECONDS, open_at
 from ..data.leads import size_band_labels
 from ..display import plotting
 from ..display.formatting import format_cell, format_int, format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.funnels import plot_conversion_matrix, plot_funnel
 from ..i18n import t
 from ..periods import bounds
@@ -147,11 +147,9 @@ def funnel_frame(report: Report, by: str | None = None, basis: str = "cohort") -
     return frame
 
 
+@needs("opportunities")
 def funnel_panel(report: Report, by: str | None = None, basis: str = "cohort") -> Panel:
     """销售漏斗: the funnel as narrowing bars (or, split ``by`` a dimension, a conversion grid) and its table."""
-    skipped = report.needs("opportunities")
-    if skipped:
-        return skipped
     lang = report.lang
     frame = funnel_frame(report, by, basis)
     days = int(report.settings(NAME)["open_lead_days"])
@@ -251,11 +249,9 @@ def velocity_frame(report: Report) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+@needs("opportunities")
 def velocity_panel(report: Report) -> Panel:
     """赢单率与销售速度: win rate, deal size, cycle and velocity against last month and the trailing average."""
-    skipped = report.needs("opportunities")
-    if skipped:
-        return skipped
     lang = report.lang
     frame = velocity_frame(report)
     kinds = {"win_rate": "pct", "avg_won": "amount", "velocity_day": "amount", "velocity_month": "amount"}

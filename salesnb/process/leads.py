@@ -17,9 +17,9 @@ from ..data import facts
 from ..data.leads import size_band_labels
 from ..display import plotting
 from ..display.formatting import format_int, format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_band_mix
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds, month_start, parse_period
 from ..report import Report
@@ -190,11 +190,9 @@ def source_shift(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("leads")
 def source_mix_panel(report: Report) -> Panel:
     """线索来源结构: each source's share of the month's leads against the usual months."""
-    skipped = report.needs("leads")
-    if skipped:
-        return skipped
     lang = report.lang
     n = n_history(report)
     frame = source_mix_frame(report)
@@ -321,9 +319,7 @@ def fit_low(report: Report) -> list[dict[str, Any]]:
     n = n_history(report)
     smallest = size_band_labels(list(edges(report)))[0]
     out = []
-    for row in lead_fit_frame(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(lead_fit_frame(report)):
         profile = _stage_profile(report, row.source, row.size_band)
         stage = (
             _main_stage(_new_deals_of(report, row.source, row.size_band))[0] if report.ds.has("stage_events") else None
@@ -359,11 +355,9 @@ def fit_low(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("leads")
 def lead_fit_panel(report: Report) -> Panel:
     """线索匹配度: company-size mix of each source's leads, this month against the usual months."""
-    skipped = report.needs("leads")
-    if skipped:
-        return skipped
     lang, cfg = report.lang, report.settings(NAME)
     n = n_history(report)
     frame = lead_fit_frame(report)

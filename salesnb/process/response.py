@@ -9,9 +9,9 @@ import pandas as pd
 
 from .. import stats
 from ..display.formatting import format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_goal_bars
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, bounds
 from ..report import Report
@@ -82,9 +82,7 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
     """
     thr, n = report.thresholds(NAME), n_history(report)
     out = []
-    for row in first_response_frame(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(first_response_frame(report)):
         effect = row.late_excess * lead_value(report, row.source)
         values = {
             "source": row.source,
@@ -112,11 +110,9 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("leads")
 def first_response_panel(report: Report) -> Panel:
     """首次响应: share of leads answered within the goal, per source, against the goal line."""
-    skipped = report.needs("leads")
-    if skipped:
-        return skipped
     lang, thr = report.lang, report.thresholds(NAME)
     n = n_history(report)
     frame = first_response_frame(report)

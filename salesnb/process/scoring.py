@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..display.formatting import table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_scores
 from ..i18n import t
 from ..models import lead_scoring
@@ -38,11 +38,9 @@ def lead_scoring_result(report: Report) -> dict[str, Any]:
     return report.memo("process_lead_scoring", build)
 
 
+@needs("leads")
 def lead_scoring_panel(report: Report) -> Panel:
     """线索评分: the open leads most likely to convert, with the model's accuracy on a later hold-out period."""
-    skipped = report.needs("leads")
-    if skipped:
-        return skipped
     lang = report.lang
     result = lead_scoring_result(report)
     scores = result["scores"]

@@ -14,7 +14,7 @@ from scipy import stats as sp
 from ..data import facts
 from ..data.deals import DAY_SECONDS
 from ..display.formatting import format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_boxes
 from ..findings import finding
 from ..i18n import t
@@ -67,11 +67,9 @@ def _distribution_table(frame: pd.DataFrame, group: str | None, report: Report) 
     return table(summary, columns, lang)
 
 
+@needs("opportunities", "stage_events")
 def time_in_stage_panel(report: Report) -> Panel:
     """阶段停留时间: the distribution of days spent in each stage, this month against the usual months."""
-    skipped = report.needs("opportunities", "stage_events")
-    if skipped:
-        return skipped
     lang = report.lang
     n = n_history(report)
     frame = time_in_stage_frame(report)
@@ -193,11 +191,9 @@ def cycle_lengthening(report: Report) -> list[dict[str, Any]]:
     ]
 
 
+@needs("opportunities")
 def cycle_panel(report: Report) -> Panel:
     """销售周期: the distribution of days from creation to win, this month against the usual months."""
-    skipped = report.needs("opportunities")
-    if skipped:
-        return skipped
     lang = report.lang
     n = n_history(report)
     frame = cycle_frame(report)

@@ -16,9 +16,9 @@ from ..data import facts
 from ..data.leads import size_band_labels
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.funnels import plot_daily_watch
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
@@ -150,11 +150,9 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("opportunities", "stage_events")
 def stage_stock_panel(report: Report) -> Panel:
     """阶段存量: open deals per stage at month end against the usual month ends' average (a snapshot)."""
-    skipped = report.needs("opportunities", "stage_events")
-    if skipped:
-        return skipped
     lang = report.lang
     n = n_history(report)
     frame = stage_stock_frame(report)
@@ -244,9 +242,7 @@ def conversion_low(report: Report) -> list[dict[str, Any]]:
     """Rule stage_conversion_low: thresholds.process.{conversion_drop_points, min_exits, min_count, p_value}."""
     lang, n = report.lang, n_history(report)
     out = []
-    for row in stage_conversion_frame(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(stage_conversion_frame(report)):
         effect = row.lost_excess * row.value
         values = {
             "stage": row.stage,
@@ -341,11 +337,9 @@ def daily_watch_frame(report: Report) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
 
 
+@needs("opportunities", "stage_events")
 def daily_watch_panel(report: Report) -> Panel:
     """每日监控: each stage's daily conversion in the month with its warning line; a run of days below alerts."""
-    skipped = report.needs("opportunities", "stage_events")
-    if skipped:
-        return skipped
     lang, thr = report.lang, report.thresholds(NAME)
     frame = daily_watch_frame(report)
     if frame.empty:

@@ -12,7 +12,7 @@ from .. import stats
 from ..data.deals import DAY_SECONDS
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
@@ -129,11 +129,9 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("opportunities", "stage_events")
 def stalled_deals_panel(report: Report) -> Panel:
     """停滞商机: open deals stuck in their stage longer than usual, per stage against the usual month ends."""
-    skipped = report.needs("opportunities", "stage_events")
-    if skipped:
-        return skipped
     lang, thr = report.lang, report.thresholds(NAME)
     n = n_history(report)
     deals = stalled_deals_frame(report)

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..data import facts
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_lift
 from ..i18n import t
 from ..periods import months_back
@@ -66,11 +66,10 @@ def bundle_frame(report: Report) -> pd.DataFrame:
     ).reset_index(drop=True)[COLUMNS]
 
 
+@needs("order_lines")
 def bundle_panel(report: Report) -> Panel:
     """产品组合: pairs bought together more often than by chance, and the value of the orders holding them."""
     lang = report.lang
-    if skipped := report.needs("order_lines"):
-        return skipped
     cfg = report.settings(NAME)
     frame = bundle_frame(report)
     if frame.empty:

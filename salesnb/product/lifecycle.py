@@ -10,8 +10,8 @@ import pandas as pd
 
 from ..data import facts
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.formatting import format_amount, format_int, format_pct, table
+from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_lifecycle
 from ..i18n import t
 from ..periods import shift_month
@@ -110,11 +110,10 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     return frame.drop(columns="_o").reset_index(drop=True)
 
 
+@needs("order_lines")
 def lifecycle_panel(report: Report) -> Panel:
     """产品生命周期: each product's last three months of revenue, coloured by stage, with the rule in the note."""
     lang = report.lang
-    if skipped := report.needs("order_lines"):
-        return skipped
     frame = lifecycle_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("no_data", lang))
@@ -199,11 +198,10 @@ def new_products_frame(report: Report) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+@needs("order_lines", "products")
 def new_products_panel(report: Report) -> Panel:
     """新产品表现: revenue this month and since launch per new product; buyers, repeat and return rates."""
     lang = report.lang
-    if skipped := report.needs("order_lines", "products"):
-        return skipped
     n = report.settings(NAME)["new_product_months"]
     frame = new_products_frame(report)
     if frame.empty:
@@ -213,16 +211,18 @@ def new_products_panel(report: Report) -> Panel:
         legend=(t("prod_this_month", lang), t("prod_since_launch", lang)),
         title=f"{t('prod_new_title', lang)} · {report.region_label}",
     )  # fmt: skip
-    table = pd.DataFrame(
-        {
-            t("prod_product", lang): frame["product_name"],
-            t("prod_launch", lang): frame["launch"].map(lambda d: pd.Timestamp(d).strftime("%Y-%m-%d")),
-            t("prod_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("prod_since_launch", lang): frame["revenue_since_launch"].map(lambda v: format_amount(v, lang)),
-            t("prod_buyers", lang): frame["buyers"].map(format_int),
-            t("prod_buyers_total", lang): frame["buyers_since_launch"].map(format_int),
-            t("prod_repeat_rate", lang): frame["repeat_rate"].map(format_pct),
-            t("prod_return_rate", lang): frame["return_rate"].map(format_pct),
-        }
+    shown = table(
+        frame.assign(launch=frame["launch"].map(lambda d: pd.Timestamp(d).strftime("%Y-%m-%d"))),
+        [
+            ("product_name", "prod_product", None),
+            ("launch", "prod_launch", None),
+            ("revenue", "prod_revenue", "amount"),
+            ("revenue_since_launch", "prod_since_launch", "amount"),
+            ("buyers", "prod_buyers", "int"),
+            ("buyers_since_launch", "prod_buyers_total", "int"),
+            ("repeat_rate", "prod_repeat_rate", "pct"),
+            ("return_rate", "prod_return_rate", "pct"),
+        ],
+        lang,
     )
-    return Panel(frame=frame, table=table, figure=ax.figure, note=t("prod_new_note", lang, n=n))
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=t("prod_new_note", lang, n=n))

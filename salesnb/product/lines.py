@@ -15,10 +15,10 @@ import pandas as pd
 from .. import stats
 from ..data import facts
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.formatting import format_amount, format_int, format_pct, table
+from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_pareto
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..report import Report
 from .common import (
@@ -147,9 +147,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in decline_check(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(decline_check(report)):
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "revenue": format_amount(row.revenue, lang), "trailing": format_amount(row.trailing, lang),
@@ -167,11 +165,10 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
     return prefer_regions(found)
 
 
+@needs("order_lines")
 def line_panel(report: Report) -> Panel:
     """产品线贡献: revenue per line this month against the trailing average, with shares and growth."""
     lang = report.lang
-    if skipped := report.needs("order_lines"):
-        return skipped
     frame = line_frame(report)
     if frame.empty or frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
@@ -180,18 +177,20 @@ def line_panel(report: Report) -> Panel:
         legend=(t("prod_this_month", lang), t("prod_trailing", lang)),
         title=f"{t('prod_line_title', lang)} · {report.region_label}",
     )  # fmt: skip
-    table = pd.DataFrame(
-        {
-            t("prod_line", lang): frame["product_line"],
-            t("prod_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("prod_share", lang): frame["share"].map(format_pct),
-            t("prod_orders", lang): frame["orders"].map(format_int),
-            t("prod_mom", lang): frame["mom_growth"].map(lambda v: format_pct(v, signed=True)),
-            t("prod_yoy", lang): frame["yoy_growth"].map(lambda v: format_pct(v, signed=True)),
-            t("prod_vs_trailing", lang): frame["vs_trailing"].map(lambda v: format_pct(v, signed=True)),
-        }
+    shown = table(
+        frame,
+        [
+            ("product_line", "prod_line", None),
+            ("revenue", "prod_revenue", "amount"),
+            ("share", "prod_share", "pct"),
+            ("orders", "prod_orders", "int"),
+            ("mom_growth", "prod_mom", "signed_pct"),
+            ("yoy_growth", "prod_yoy", "signed_pct"),
+            ("vs_trailing", "prod_vs_trailing", "signed_pct"),
+        ],
+        lang,
     )
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    return Panel(frame=frame, table=shown, figure=ax.figure)
 
 
 # ------------------------------------------------------------------------------------- 2. product Pareto
@@ -231,11 +230,10 @@ def pareto_metrics(report: Report) -> dict[str, float | int | None]:
     }
 
 
+@needs("order_lines")
 def pareto_panel(report: Report) -> Panel:
     """产品贡献与帕累托: products by revenue with the cumulative share curve, Top-N share in the note."""
     lang = report.lang
-    if skipped := report.needs("order_lines"):
-        return skipped
     frame = product_frame(report)
     if frame.empty or frame["revenue"].sum() <= 0:
         return Panel(frame=frame, note=t("no_data", lang))

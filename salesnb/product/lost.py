@@ -19,8 +19,8 @@ from ..data import facts
 from ..data.deals import deal_facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
-from ..findings import finding
+from ..display.panel import Panel, needs
+from ..findings import finding, flagged
 from ..i18n import t
 from ..report import Report
 from .common import NAME, prefer_regions, scoped, where, with_scopes
@@ -137,9 +137,7 @@ def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
     """Rule lost_to_competitor, from :func:`lost_check`: thresholds.product.{lost_min_deals, lost_ratio, p_value}."""
     lang = report.lang
     found = []
-    for row in lost_check(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(lost_check(report)):
         values = {
             "where": where(report, row.scope), "competitor": row.competitor,
             "deals": format_int(row.deals), "amount": format_amount(row.amount, lang),
@@ -153,11 +151,10 @@ def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
     return prefer_regions(found)
 
 
+@needs("opportunities")
 def lost_panel(report: Report) -> Panel:
     """丢单分析: amount lost per competitor and deals lost per reason, this month against the trailing months."""
     lang = report.lang
-    if skipped := report.needs("opportunities"):
-        return skipped
     frame = lost_frame(report)
     reasons = lost_reasons_frame(report)
     if frame["deals"].sum() == 0:

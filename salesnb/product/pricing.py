@@ -17,9 +17,9 @@ from .. import stats
 from ..data import facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_price_volume
-from ..findings import finding
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
@@ -180,9 +180,7 @@ def discount_deepening(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in _checked(report).itertuples():
-        if not row.discount_flagged:
-            continue
+    for row in flagged(_checked(report), "discount_flagged"):
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "depth": format_pct(row.discount), "usual": format_pct(row.baseline_discount),
@@ -204,9 +202,7 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in _checked(report).itertuples():
-        if not row.margin_flagged:
-            continue
+    for row in flagged(_checked(report), "margin_flagged"):
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "margin": format_pct(row.margin), "usual": format_pct(row.like_for_like_baseline),
@@ -222,11 +218,10 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
     return prefer_regions(found)
 
 
+@needs("order_lines")
 def discount_panel(report: Report) -> Panel:
     """折扣与毛利: discount depth and gross margin per product line, this month against the trailing months."""
     lang = report.lang
-    if skipped := report.needs("order_lines"):
-        return skipped
     frame = discount_frame(report)
     if frame.empty or frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
@@ -323,11 +318,10 @@ def price_frame(report: Report) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+@needs("order_lines")
 def price_panel(report: Report) -> Panel:
     """价格变化的影响: each product's price change against the trailing months and its volume change."""
     lang = report.lang
-    if skipped := report.needs("order_lines"):
-        return skipped
     frame = price_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("no_data", lang))

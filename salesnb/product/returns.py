@@ -17,9 +17,9 @@ from scipy.stats import binom
 from .. import stats
 from ..data import facts
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
-from ..findings import finding
+from ..display.formatting import format_amount, format_int, format_pct, table
+from ..display.panel import Panel, needs
+from ..findings import finding, flagged
 from ..i18n import t
 from ..report import Report
 from .common import NAME, lines, prefer_regions, returned, scoped, scoped_lines, where, with_scopes
@@ -163,9 +163,7 @@ def return_rate_high(report: Report) -> list[dict[str, Any]]:
         return []
     lang = report.lang
     found = []
-    for row in return_check(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(return_check(report)):
         reason = row.top_reason if isinstance(row.top_reason, str) else "—"
         values = {
             "where": where(report, row.scope), "product": row.product_name, "reason": reason,
@@ -182,11 +180,10 @@ def return_rate_high(report: Report) -> list[dict[str, Any]]:
     return prefer_regions(found)
 
 
+@needs("order_lines", "returns")
 def returns_panel(report: Report) -> Panel:
     """退货分析: return rate of the products with returns against the trailing months, and returns by reason."""
     lang = report.lang
-    if skipped := report.needs("order_lines", "returns"):
-        return skipped
     frame = returns_frame(report)
     reasons = return_reasons_frame(report)
     sold = frame["units_sold"].sum()
@@ -210,18 +207,20 @@ def returns_panel(report: Report) -> Panel:
                               title=t("prod_returns_title", lang))  # fmt: skip
     plotting.plot_bar_compare(reasons, unit="count", label="reason", current="units", baseline="baseline_units",
                               ax=right, lang=lang, legend=legend, title=t("prod_reasons_title", lang))  # fmt: skip
-    table = pd.DataFrame(
-        {
-            t("prod_product", lang): shown["product_name"],
-            t("prod_units", lang): shown["units_sold"].map(format_int),
-            t("prod_returned", lang): shown["units_returned"].map(format_int),
-            t("prod_return_rate", lang): shown["return_rate"].map(format_pct),
-            t("prod_trailing", lang): shown["baseline_rate"].map(format_pct),
-            t("prod_returned_value", lang): shown["returned_value"].map(lambda v: format_amount(v, lang)),
-            t("prod_top_reason", lang): shown["top_reason"].fillna("—"),
-        }
+    cells = table(
+        shown.assign(top_reason=shown["top_reason"].fillna("—")),
+        [
+            ("product_name", "prod_product", None),
+            ("units_sold", "prod_units", "int"),
+            ("units_returned", "prod_returned", "int"),
+            ("return_rate", "prod_return_rate", "pct"),
+            ("baseline_rate", "prod_trailing", "pct"),
+            ("returned_value", "prod_returned_value", "amount"),
+            ("top_reason", "prod_top_reason", None),
+        ],
+        lang,
     )
-    return Panel(frame=frame, table=table, figure=fig, note=note)
+    return Panel(frame=frame, table=cells, figure=fig, note=note)
 
 
 def metrics(report: Report) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..data import facts
 from ..display.formatting import format_amount, format_int
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.service import plot_lines
 from ..findings import finding
 from ..i18n import t
@@ -93,34 +93,30 @@ def complaint_spike(report: Report) -> list[dict[str, Any]]:
     """
     months = report.settings(NAME)["history_months"]
     out = []
-    for region, segment in report.scopes(company=False):
-        for row in complaint_frame(report, region).itertuples():
-            if not row.flagged:
-                continue
-            values = {
-                "where": report.where(segment),
-                "category": row.category,
-                "m": months,
-                "count": format_int(row.count),
-                "baseline": f"{row.usual:.1f}",
-                "ratio": one_decimal(row.ratio),
-                "effect": format_amount(row.at_stake, report.lang),
-            }
-            out.append(
-                finding(
-                    report, "complaint_spike", {**segment, "category": row.category}, values, angle=NAME,
-                    metric="complaints", value=row.count, baseline=row.usual,
-                    effect=excess(row.at_stake, row.count, row.usual),
-                )
-            )  # fmt: skip
+    for segment, row in report.flagged_rows(complaint_frame, company=False):
+        values = {
+            "where": report.where(segment),
+            "category": row.category,
+            "m": months,
+            "count": format_int(row.count),
+            "baseline": f"{row.usual:.1f}",
+            "ratio": one_decimal(row.ratio),
+            "effect": format_amount(row.at_stake, report.lang),
+        }
+        out.append(
+            finding(
+                report, "complaint_spike", {**segment, "category": row.category}, values, angle=NAME,
+                metric="complaints", value=row.count, baseline=row.usual,
+                effect=excess(row.at_stake, row.count, row.usual),
+            )
+        )  # fmt: skip
     return out
 
 
+@needs("tickets")
 def complaints_panel(report: Report) -> Panel:
     """投诉: complaints per category per month, and this month against the trailing average, last year and usual."""
     lang = report.lang
-    if skipped := report.needs("tickets"):
-        return skipped
     frame = complaint_frame(report)
     trend = complaint_trend_frame(report)
     ax = plot_lines(

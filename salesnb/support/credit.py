@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..display import plotting
 from ..display.formatting import format_amount, format_int
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_end
@@ -109,11 +109,10 @@ def credit_risk_open_deal(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("invoices", "opportunities", "stage_events")
 def credit_risk_panel(report: Report) -> Panel:
     """信用风险: customers with overdue invoices whose deals are about to be signed, overdue against deal amount."""
     lang = report.lang
-    if skipped := report.needs("invoices", "opportunities", "stage_events"):
-        return skipped
     frame = credit_risk_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("sup_no_credit", lang))

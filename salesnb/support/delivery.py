@@ -20,6 +20,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report
+from ..trend import trend_months
 from .common import NAME, excess, month_cutoffs, usual_months
 
 
@@ -108,9 +109,7 @@ def delivery_frame(report: Report, region: str | None = None) -> pd.DataFrame:
 def delivery_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
     """Orders due, late orders and late share per promised month for the ``months`` months up to the period."""
     orders = facts.in_region(delivery_facts(report), report.region)
-    first, _ = facts.data_months(report.ds)
-    end = pd.Period(report.period, freq="M")
-    labels = [m for m in (str(end - k) for k in range(months - 1, -1, -1)) if m >= first]
+    labels = trend_months(report, months)
     grouped = facts.in_months(orders, labels).groupby("month").agg(due=("late", "size"), late=("late", "sum"))
     frame = grouped.reindex(labels, fill_value=0).rename_axis("period").reset_index()
     frame["late_share"] = frame["late"] / frame["due"].where(frame["due"] > 0)
@@ -127,25 +126,22 @@ def delivery_delay(report: Report) -> list[dict[str, Any]]:
         return []
     months, lang = report.settings(NAME)["history_months"], report.lang
     out = []
-    for region, segment in report.scopes(company=False):
-        row = delivery_frame(report, region).iloc[0]
-        if not row["flagged"]:
-            continue
+    for segment, row in report.flagged_rows(delivery_frame, company=False):
         values = {
             "where": report.where(segment),
             "m": months,
-            "due": format_int(row["due"]),
-            "late": format_int(row["late"]),
-            "share": format_pct(row["late_share"]),
-            "baseline": format_pct(row["usual_share"]),
-            "delay": format_int(row["delay_p50"]),
-            "amount": format_amount(row["late_revenue"], lang),
+            "due": format_int(row.due),
+            "late": format_int(row.late),
+            "share": format_pct(row.late_share),
+            "baseline": format_pct(row.usual_share),
+            "delay": format_int(row.delay_p50),
+            "amount": format_amount(row.late_revenue, lang),
         }
         out.append(
             finding(
                 report, "delivery_delay", segment, values, angle=NAME,
-                metric="late_share", value=row["late_share"], baseline=row["usual_share"],
-                effect=excess(row["late_revenue"], row["late_share"], row["usual_share"]),
+                metric="late_share", value=row.late_share, baseline=row.usual_share,
+                effect=excess(row.late_revenue, row.late_share, row.usual_share),
             )
         )  # fmt: skip
     return out

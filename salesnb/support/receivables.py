@@ -13,12 +13,13 @@ import pandas as pd
 from .. import stats
 from ..data import facts
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.formatting import format_amount, format_int, format_pct, table
+from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_end, month_labels
 from ..report import Report
+from ..trend import trend_months
 from .common import NAME, customer_regions, month_cutoffs, usual_months
 
 
@@ -173,13 +174,10 @@ def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame
 
 def receivables_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
     """Receivables, overdue amount, DSO and unpaid rate at each month end for the ``months`` months up to the period."""
-    first, _ = facts.data_months(report.ds)
-    end = pd.Period(report.period, freq="M")
     rows = []
-    for month in (str(end - k) for k in range(months - 1, -1, -1)):
-        if month >= first:
-            m = collection_metrics(report, month)
-            rows.append({"period": month, **{k: m[k] for k in ("receivables", "overdue", "dso", "unpaid_rate")}})
+    for month in trend_months(report, months):
+        m = collection_metrics(report, month)
+        rows.append({"period": month, **{k: m[k] for k in ("receivables", "overdue", "dso", "unpaid_rate")}})
     return pd.DataFrame(rows, columns=["period", "receivables", "overdue", "dso", "unpaid_rate"])
 
 
@@ -191,48 +189,46 @@ def receivables_overdue(report: Report) -> list[dict[str, Any]]:
     """
     months, lang = report.settings(NAME)["history_months"], report.lang
     out = []
-    for region, segment in report.scopes(company=False):
-        row = receivables_frame(report, region).iloc[0]
-        if not row["flagged"]:
-            continue
+    for segment, row in report.flagged_rows(receivables_frame, company=False):
         values = {
             "where": report.where(segment),
             "m": months,
-            "due": format_amount(row["due"], lang),
-            "unpaid": format_amount(row["unpaid"], lang),
-            "rate": format_pct(row["unpaid_rate"]),
-            "baseline": format_pct(row["usual_rate"]),
-            "overdue": format_amount(row["overdue"], lang),
-            "dso": format_int(row["dso"]),
+            "due": format_amount(row.due, lang),
+            "unpaid": format_amount(row.unpaid, lang),
+            "rate": format_pct(row.unpaid_rate),
+            "baseline": format_pct(row.usual_rate),
+            "overdue": format_amount(row.overdue, lang),
+            "dso": format_int(row.dso),
         }
         out.append(
             finding(
                 report, "receivables_overdue", segment, values, angle=NAME,
-                metric="unpaid_rate", value=row["unpaid_rate"], baseline=row["usual_rate"], effect=row["excess"],
+                metric="unpaid_rate", value=row.unpaid_rate, baseline=row.usual_rate, effect=row.excess,
             )
         )  # fmt: skip
     return out
 
 
+@needs("invoices")
 def receivables_panel(report: Report) -> Panel:
     """应收账龄: overdue amount per days-past-due bucket at this and last month end, with DSO and collection."""
     lang = report.lang
-    if skipped := report.needs("invoices"):
-        return skipped
     frame = ageing_frame(report)
     ax = plotting.plot_bar_compare(
         frame, label="bucket", current="amount", baseline="prev_amount", lang=lang,
         legend=(t("sup_count", lang), t("previous_month", lang)),
         title=f"{t('sup_receivables_title', lang)} · {report.region_label}",
     )  # fmt: skip
-    table = pd.DataFrame(
-        {
-            t("sup_bucket", lang): frame["bucket"],
-            t("sup_amount", lang): frame["amount"].map(lambda v: format_amount(v, lang)),
-            t("sup_invoices", lang): frame["invoices"].map(format_int),
-            t("share", lang): frame["share"].map(format_pct),
-            t("sup_prev_amount", lang): frame["prev_amount"].map(lambda v: format_amount(v, lang)),
-        }
+    shown = table(
+        frame,
+        [
+            ("bucket", "sup_bucket", None),
+            ("amount", "sup_amount", "amount"),
+            ("invoices", "sup_invoices", "int"),
+            ("share", "share", "pct"),
+            ("prev_amount", "sup_prev_amount", "amount"),
+        ],
+        lang,
     )
     row = receivables_frame(report).iloc[0]
     note = t(
@@ -250,14 +246,13 @@ def receivables_panel(report: Report) -> Panel:
         m=report.settings(NAME)["history_months"],
         n=len(report.baselines.trailing),
     )
-    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
 
 
+@needs("invoices")
 def receivables_trend_panel(report: Report) -> Panel:
     """逾期趋势: overdue receivables at each month end, with DSO and the month's unpaid rate."""
     lang = report.lang
-    if skipped := report.needs("invoices"):
-        return skipped
     frame = receivables_trend_frame(report)
     ax = plotting.plot_trend(
         frame, y="overdue", target=None, highlight=report.period, lang=lang,

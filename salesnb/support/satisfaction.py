@@ -13,7 +13,7 @@ from scipy import stats
 from ..data import facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
@@ -170,12 +170,11 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@needs("surveys")
 def satisfaction_panel(report: Report) -> Panel:
     """满意度: NPS, CSAT and each aspect this month against the usual level; top customers against the rest."""
     lang, cfg = report.lang, report.settings(NAME)
     usual = t("sup_usual", lang, n=cfg["history_months"])
-    if skipped := report.needs("surveys"):
-        return skipped
     frame = satisfaction_frame(report)
     if frame.empty or frame["n"].sum() == 0:
         return Panel(frame=frame, note=t("sup_no_surveys", lang))

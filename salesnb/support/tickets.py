@@ -14,8 +14,8 @@ import pandas as pd
 from .. import stats
 from ..data import facts
 from ..display import plotting
-from ..display.formatting import format_int, format_pct
-from ..display.panel import Panel
+from ..display.formatting import format_pct, table
+from ..display.panel import Panel, needs
 from ..display.plotting.service import plot_response_times
 from ..findings import finding
 from ..i18n import t
@@ -113,11 +113,10 @@ def tickets_frame(report: Report) -> pd.DataFrame:
     return frame.reset_index(drop=True)[columns]
 
 
+@needs("tickets")
 def tickets_panel(report: Report) -> Panel:
     """工单与响应: tickets per category with the spread of first-response times (not only the average)."""
     lang = report.lang
-    if skipped := report.needs("tickets"):
-        return skipped
     frame = tickets_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("sup_no_tickets", lang))
@@ -127,19 +126,21 @@ def tickets_panel(report: Report) -> Panel:
         lang=lang,
         title=f"{t('sup_tickets_title', lang)} · {report.region_label}",
     )
-    table = pd.DataFrame(
-        {
-            t("sup_category", lang): frame["category"],
-            t("sup_tickets", lang): frame["tickets"].map(format_int),
-            t("sup_resp_p50", lang): frame["response_p50"].map(one_decimal),
-            t("sup_resp_p90", lang): frame["response_p90"].map(one_decimal),
-            t("sup_within_sla", lang): frame["within_sla"].map(format_pct),
-            t("sup_res_p50", lang): frame["resolution_p50"].map(one_decimal),
-            t("sup_res_p90", lang): frame["resolution_p90"].map(one_decimal),
-            t("sup_unresolved", lang): frame["unresolved"].map(format_int),
-        }
+    shown = table(
+        frame,
+        [
+            ("category", "sup_category", None),
+            ("tickets", "sup_tickets", "int"),
+            ("response_p50", "sup_resp_p50", "decimal"),
+            ("response_p90", "sup_resp_p90", "decimal"),
+            ("within_sla", "sup_within_sla", "pct"),
+            ("resolution_p50", "sup_res_p50", "decimal"),
+            ("resolution_p90", "sup_res_p90", "decimal"),
+            ("unresolved", "sup_unresolved", "int"),
+        ],
+        lang,
     )
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    return Panel(frame=frame, table=shown, figure=ax.figure)
 
 
 # ------------------------------------------------------------------------------------------ SLA
@@ -200,36 +201,32 @@ def sla_breach(report: Report) -> list[dict[str, Any]]:
     thr = report.thresholds(NAME)
     months = report.settings(NAME)["history_months"]
     out = []
-    for region, segment in report.scopes(company=False):
-        for row in sla_frame(report, region).itertuples():
-            if not row.flagged:
-                continue
-            values = {
-                "where": report.where(segment),
-                "category": row.category,
-                "m": months,
-                "n": row.judged,
-                "breached": row.breached,
-                "h": f"{thr['ticket_sla_hours']:g}",
-                "share": format_pct(row.breach_share),
-                "baseline": format_pct(row.usual_share),
-                "median": one_decimal(row.median_hours),
-            }
-            out.append(
-                finding(
-                    report, "sla_breach", {**segment, "category": row.category}, values, angle=NAME,
-                    metric="sla_breach_share", value=row.breach_share, baseline=row.usual_share,
-                    effect=excess(row.at_stake, row.breach_share, row.usual_share),
-                )
-            )  # fmt: skip
+    for segment, row in report.flagged_rows(sla_frame, company=False):
+        values = {
+            "where": report.where(segment),
+            "category": row.category,
+            "m": months,
+            "n": row.judged,
+            "breached": row.breached,
+            "h": f"{thr['ticket_sla_hours']:g}",
+            "share": format_pct(row.breach_share),
+            "baseline": format_pct(row.usual_share),
+            "median": one_decimal(row.median_hours),
+        }
+        out.append(
+            finding(
+                report, "sla_breach", {**segment, "category": row.category}, values, angle=NAME,
+                metric="sla_breach_share", value=row.breach_share, baseline=row.usual_share,
+                effect=excess(row.at_stake, row.breach_share, row.usual_share),
+            )
+        )  # fmt: skip
     return out
 
 
+@needs("tickets")
 def sla_panel(report: Report) -> Panel:
     """SLA超时: share of each category's tickets answered after the SLA, this month against the usual share."""
     lang = report.lang
-    if skipped := report.needs("tickets"):
-        return skipped
     frame = sla_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("sup_no_tickets", lang))
@@ -245,17 +242,19 @@ def sla_panel(report: Report) -> Panel:
         lang=lang,
         title=f"{t('sup_sla_title', lang)} ({sla:g}h) · {report.region_label}",
     )
-    table = pd.DataFrame(
-        {
-            t("sup_category", lang): frame["category"],
-            t("sup_tickets", lang): frame["tickets"].map(format_int),
-            t("sup_breached", lang): frame["breached"].map(format_int),
-            t("sup_breach_share", lang): frame["breach_share"].map(format_pct),
-            usual: frame["usual_share"].map(format_pct),
-            t("sup_resp_p50", lang): frame["median_hours"].map(one_decimal),
-        }
+    shown = table(
+        frame,
+        [
+            ("category", "sup_category", None),
+            ("tickets", "sup_tickets", "int"),
+            ("breached", "sup_breached", "int"),
+            ("breach_share", "sup_breach_share", "pct"),
+            ("usual_share", usual, "pct"),
+            ("median_hours", "sup_resp_p50", "decimal"),
+        ],
+        lang,
     )
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    return Panel(frame=frame, table=shown, figure=ax.figure)
 
 
 def metrics(report: Report) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from scipy import stats
 from ..data import facts
 from ..data.reps import left_before_end, rep_label, tenure_months
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_activity
 from ..findings import finding
 from ..i18n import t
@@ -167,11 +167,10 @@ def metrics(report: Report) -> dict[str, Any]:
     return {"activities": total, "activities_per_rep": total / reps if reps else None}
 
 
+@needs("activities")
 def activity_panel(report: Report) -> Panel:
     """活动量: visits, calls and demos per rep against their usual, and how activity goes with revenue."""
     lang = report.lang
-    if (skipped := report.needs("activities")) is not None:
-        return skipped
     frame = activity_frame(report)
     reps = frame[frame["rep_id"] != ALL]
     ax = plot_activity(reps, lang=lang, title=f"{t('team_activity_title', lang)} · {report.region_label}")

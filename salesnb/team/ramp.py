@@ -9,8 +9,8 @@ import pandas as pd
 
 from ..data.reps import tenure_months
 from ..display import plotting
-from ..display.formatting import format_amount, format_pct
-from ..display.panel import Panel
+from ..display.formatting import format_amount, format_pct, table
+from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report
@@ -135,25 +135,26 @@ def metrics(report: Report) -> dict[str, Any]:
     return {"new_hire_attainment": ramp["new_attainment"], "tenured_attainment": ramp["tenured_attainment"]}
 
 
+@needs("reps", "targets")
 def ramp_panel(report: Report) -> Panel:
     """新人爬坡: attainment per tenure cohort this period, with the trailing months' attainment for comparison."""
     lang = report.lang
-    if (skipped := report.needs("reps", "targets")) is not None:
-        return skipped
     if report.ds["reps"]["hire_date"].isna().all():
         return Panel.skipped(t("team_no_hire_dates", lang))
     frame = ramp_frame(report)
     chart = frame.assign(label=frame["cohort"] + t("team_months_suffix", lang))
     ax = plotting.plot_attainment(chart, label="label", value="attainment", lang=lang, title=t("team_ramp_title", lang))
-    table = pd.DataFrame(
-        {
-            t("team_tenure", lang): frame["cohort"],
-            t("team_reps", lang): frame["reps"],
-            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
-            t("attainment", lang): frame["attainment"].map(format_pct),
-            t("team_trailing_attainment", lang): frame["trailing_attainment"].map(format_pct),
-            t("team_revenue_per_rep", lang): frame["revenue_per_rep"].map(lambda v: format_amount(v, lang)),
-        }
+    shown = table(
+        frame,
+        [
+            ("cohort", "team_tenure", None),
+            ("reps", "team_reps", None),
+            ("revenue", "revenue", "amount"),
+            ("target", "target", "amount"),
+            ("attainment", "attainment", "pct"),
+            ("trailing_attainment", "team_trailing_attainment", "pct"),
+            ("revenue_per_rep", "team_revenue_per_rep", "amount"),
+        ],
+        lang,
     )
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    return Panel(frame=frame, table=shown, figure=ax.figure)

@@ -11,7 +11,7 @@ from ..data import facts
 from ..data.deals import deal_facts
 from ..data.reps import rep_label
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import table
 from ..display.panel import Panel
 from ..i18n import t
 from ..periods import month_labels
@@ -109,19 +109,21 @@ def rep_panel(report: Report) -> Panel:
         lang=lang,
         title=f"{t('team_ranking_title', lang)} · {report.region_label}",
     )
-    table = pd.DataFrame(
-        {
-            t("team_rank", lang): frame["rank"],
-            t("team_rep", lang): frame["label"],
-            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
-            t("attainment", lang): frame["attainment"].map(format_pct),
-            t("team_orders", lang): frame["orders"].map(format_int),
-            t("team_won", lang): frame["won"].map(format_int),
-            t("team_win_rate", lang): frame["win_rate"].map(format_pct),
-            t("team_activities", lang): frame["activities"].map(format_int),
-            t("team_rev_per_activity", lang): frame["revenue_per_activity"].map(lambda v: format_amount(v, lang)),
-        }
+    shown = table(
+        frame,
+        [
+            ("rank", "team_rank", None),
+            ("label", "team_rep", None),
+            ("revenue", "revenue", "amount"),
+            ("target", "target", "amount"),
+            ("attainment", "attainment", "pct"),
+            ("orders", "team_orders", "int"),
+            ("won", "team_won", "int"),
+            ("win_rate", "team_win_rate", "pct"),
+            ("activities", "team_activities", "int"),
+            ("revenue_per_activity", "team_rev_per_activity", "amount"),
+        ],
+        lang,
     )
     note = "" if frame["target"].notna().any() else t("team_no_rep_targets", lang)
-    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=note)

@@ -12,9 +12,9 @@ from ..data import facts
 from ..data.dataset import Dataset
 from ..data.targets import total_target
 from ..display.formatting import format_amount, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_target_realism
-from ..findings import make_finding
+from ..findings import flagged, make_finding
 from ..i18n import t
 from ..periods import ALL, months_back, shift_month
 from ..report import Report
@@ -135,9 +135,7 @@ def target_misaligned(report: Report) -> list[dict[str, Any]]:
     """
     lang = report.lang
     out = []
-    for row in target_frame(report).itertuples():
-        if not row.flagged:
-            continue
+    for row in flagged(target_frame(report)):
         variant = "high" if row.ratio > 1 else "low"
         scope = t("all_regions", lang) if row.segment == ALL else row.segment
         detail = {
@@ -173,11 +171,10 @@ def metrics(report: Report) -> dict[str, Any]:
     return {"target_to_run_rate": None if pd.isna(row["ratio"]) else float(row["ratio"])}
 
 
+@needs("targets")
 def target_panel(report: Report) -> Panel:
     """目标合理性: is this month's target in line with the seasonal run-rate (same month last year × trend)?"""
     lang = report.lang
-    if (skipped := report.needs("targets")) is not None:
-        return skipped
     trend = target_trend_frame(report)
     frame = target_frame(report)
     ax = plot_target_realism(

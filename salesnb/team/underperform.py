@@ -10,7 +10,7 @@ from scipy import stats
 from ..data.reps import left_before_end, rep_label, tenure_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report
@@ -101,11 +101,10 @@ def metrics(report: Report) -> dict[str, Any]:
     return {"reps_far_below_target": int(underperform_frame(report)["flagged"].sum())}
 
 
+@needs("targets")
 def underperform_panel(report: Report) -> Panel:
     """远低于目标的代表: attainment per rep, the flagged ones with their order count against their usual."""
     lang = report.lang
-    if (skipped := report.needs("targets")) is not None:
-        return skipped
     frame = underperform_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("team_no_rep_targets", lang))

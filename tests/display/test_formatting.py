@@ -157,3 +157,11 @@ def test_table_translates_headers_and_formats_by_kind():
     assert shown.iloc[1].tolist() == ["", "—", "50.0%", "—"]
     with pytest.raises(ParameterError, match="nope"):
         table(frame, [("nope", "region", None)])
+
+
+def test_table_decimal_kind_has_one_decimal_and_no_separator():
+    from salesnb.display.formatting import table
+
+    frame = pd.DataFrame({"hours": [1234.56, 2.0, None]})
+    shown = table(frame, [("hours", "Hours", "decimal")])
+    assert list(shown["Hours"]) == ["1234.6", "2.0", "—"]

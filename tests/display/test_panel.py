@@ -33,3 +33,24 @@ def test_chart_image_carries_its_titles_as_alt_text():
     assert figure_alt_text(fig) == "收入桥 / 华东 / 2026-10"
     image = figure_image(fig)
     assert image.alt == "收入桥 / 华东 / 2026-10" and image.data.startswith(b"\x89PNG")
+
+
+def test_needs_decorator_skips_without_the_tables_and_runs_with_them():
+    from salesnb.display.panel import Panel, needs
+
+    class FakeReport:
+        def __init__(self, missing):
+            self.missing = missing
+
+        def needs(self, *tables):
+            lacking = [name for name in tables if name in self.missing]
+            return Panel.skipped("needs " + ", ".join(lacking)) if lacking else None
+
+    @needs("leads", "tickets")
+    def some_panel(report, extra=1):
+        """Docstring kept."""
+        return Panel(note=f"ran {extra}")
+
+    assert some_panel(FakeReport({"tickets"})).note == "needs tickets"
+    assert some_panel(FakeReport(set()), extra=2).note == "ran 2"
+    assert some_panel.__name__ == "some_panel" and some_panel.__doc__ == "Docstring kept."
