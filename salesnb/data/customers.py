@@ -68,3 +68,21 @@ def _build_customer_facts(ds: Dataset) -> pd.DataFrame:
 def customer_names(ds: Dataset, ids: pd.Series) -> pd.Series:
     """The display name of each customer id in ``ids`` (the id itself when the customer has no name)."""
     return ids.map(customer_facts(ds)["name"]).fillna(ids)
+
+
+def customer_regions(ds: Dataset) -> pd.Series:
+    """The region of each customer: ``customers.region``, else the region of the customer's latest order.
+
+    The one definition of a customer's region (an order's region is :func:`salesnb.data.facts.order_facts`'s).
+    """
+
+    def build() -> pd.Series:
+        orders = facts.order_facts(ds).sort_values(["order_date", "order_id"])
+        region = orders.groupby("customer_id")["region"].last()
+        customers = ds.get("customers")
+        if customers is not None:
+            own = customers.set_index("customer_id")["region"].dropna()
+            region = own.combine_first(region)
+        return region
+
+    return facts.per_dataset(ds, ("customers", "regions"), build)

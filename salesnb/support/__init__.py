@@ -10,9 +10,10 @@ is not averaged away. Settings sit under ``support:``, finding thresholds under 
 from __future__ import annotations
 
 from ..angle import Angle, Rule
+from ..data.customers import customer_regions
 from ..display.plotting.service import plot_lines, plot_response_times
 from . import complaints, credit, delivery, receivables, satisfaction, tickets
-from .common import at_stake, customer_regions, customer_value, excess
+from .common import at_stake, customer_value, excess
 from .complaints import complaint_counts, complaint_frame, complaint_trend_frame, complaints_panel
 from .credit import credit_risk_frame, credit_risk_panel, late_stage_deals
 from .delivery import delivery_facts, delivery_frame, delivery_panel, delivery_trend_frame, has_delivery

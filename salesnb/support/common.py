@@ -28,24 +28,6 @@ def month_cutoffs(stamps: pd.Series) -> pd.Series:
     return (stamps.dt.to_period("M") + 1).dt.to_timestamp()
 
 
-def customer_regions(ds: Dataset) -> pd.Series:
-    """Region per customer: customers.region, else the region of the customer's latest order.
-
-    A shared fact (it belongs in :mod:`salesnb.data.facts`); kept here until the fact layer takes it.
-    """
-
-    def build() -> pd.Series:
-        orders = facts.order_facts(ds).sort_values(["order_date", "order_id"])
-        region = orders.groupby("customer_id")["region"].last()
-        customers = ds.get("customers")
-        if customers is not None:
-            own = customers.set_index("customer_id")["region"].dropna()
-            region = own.combine_first(region)
-        return region
-
-    return facts.per_dataset(ds, (NAME, "customer_regions"), build)
-
-
 def customer_value(report: Report) -> pd.Series:
     """Average monthly revenue per customer over the ``support.customer_value_months`` months up to the period."""
     months = report.settings(NAME)["customer_value_months"]

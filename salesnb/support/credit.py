@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..data.customers import customer_regions
 from ..display import plotting
 from ..display.formatting import format_amount, format_int
 from ..display.panel import Panel, needs
@@ -13,7 +14,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_end
 from ..report import Report
-from .common import NAME, customer_regions
+from .common import NAME
 from .receivables import open_invoices
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .. import stats
 from ..data import facts
+from ..data.customers import customer_regions
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
@@ -20,7 +21,7 @@ from ..i18n import t
 from ..periods import month_end, month_labels
 from ..report import Report
 from ..trend import trend_months
-from .common import NAME, customer_regions, month_cutoffs, usual_months
+from .common import NAME, month_cutoffs, usual_months
 
 
 def invoice_facts(report: Report) -> pd.DataFrame:

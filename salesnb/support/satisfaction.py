@@ -11,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from ..data import facts
+from ..data.customers import customer_regions
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
@@ -18,7 +19,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report
-from .common import NAME, customer_regions, customer_value, one_decimal, usual_months
+from .common import NAME, customer_value, one_decimal, usual_months
 
 
 def survey_facts(report: Report) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import stats
 from ..data import facts
+from ..data.customers import customer_regions
 from ..display import plotting
 from ..display.formatting import format_pct, table
 from ..display.panel import Panel, needs
@@ -21,7 +22,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report
-from .common import NAME, at_stake, customer_regions, excess, month_cutoffs, one_decimal, usual_months
+from .common import NAME, at_stake, excess, month_cutoffs, one_decimal, usual_months
 
 
 def ticket_facts(report: Report) -> pd.DataFrame:
