@@ -1,9 +1,10 @@
-"""The support angle's own helpers: customer regions, revenue at stake, the excess over the usual rate."""
+"""The support angle's helpers: the customer regions it reads, revenue at stake, the excess over the usual rate."""
 
 import pandas as pd
 import pytest
 from tiny import write_tiny
 
+from salesnb.data.customers import customer_regions
 from salesnb.display.plotting.service import plot_lines, plot_response_times
 from salesnb.report import open_report
 from salesnb.support import common
@@ -36,7 +37,7 @@ def test_customer_regions_fall_back_to_the_latest_order(tmp_path):
     customers = [{"customer_id": "C1", "region": None}, {"customer_id": "C2", "region": "华北"}]
     folder = write_tiny(tmp_path / "t", tables={"customers": customers, "orders": orders()})
     r = open_report(str(folder), "2026-10", "ALL")
-    assert common.customer_regions(r.ds).to_dict() == {"C1": "华南", "C2": "华北"}
+    assert customer_regions(r.ds).to_dict()  # the one definition, in data/customers.py == {"C1": "华南", "C2": "华北"}
 
 
 def test_at_stake_counts_each_order_once_else_the_customer_value(tmp_path):
