@@ -12,7 +12,6 @@ import pandas as pd
 from ..periods import month_labels
 from . import facts
 from .dataset import Dataset
-from .facts import size_band, size_band_labels  # noqa: F401  (re-exported: customers carry a size band)
 
 
 def customer_facts(ds: Dataset) -> pd.DataFrame:

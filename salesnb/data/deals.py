@@ -11,8 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .facts import UNKNOWN, per_dataset
-from .leads import size_band
+from .facts import UNKNOWN, per_dataset, size_band
 
 DAY_SECONDS = 86_400.0
 DEFAULT_SIZE_EDGES: tuple[float, ...] = (0, 50, 200, 1000)

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .facts import UNKNOWN, per_dataset, size_band, size_band_labels  # noqa: F401  (re-exported)
+from .facts import UNKNOWN, per_dataset, size_band
 
 LEAD_STATUS: dict[str, str] = {
     "new": "new",

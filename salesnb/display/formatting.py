@@ -101,6 +101,12 @@ def signed_amount(value: float | None, lang: str = "zh") -> str:
     return "+" + text if value is not None and not pd.isna(value) and value > 0 else text
 
 
+def format_decimal(value: object) -> str:
+    """A number (hours, counts, scores) with one decimal and no separator: ``12.3``; ``—`` when missing."""
+    number = _number(value)
+    return MISSING if number is None else f"{number:.1f}"
+
+
 def format_int(value: float | None) -> str:
     """Format a count with thousands separators, rounded to a whole number (``1234567`` → ``1,234,567``)."""
     number = _number(value)
@@ -116,7 +122,7 @@ def _cell_formatters(lang: str) -> dict[str, Callable[[object], str]]:
         "signed_pct": lambda v: format_pct(v, signed=True),  # type: ignore[arg-type]
         "int": lambda v: format_int(v),  # type: ignore[arg-type]
         "days": lambda v: MISSING if _number(v) is None else f"{_number(v):,.1f}",
-        "decimal": lambda v: MISSING if _number(v) is None else f"{_number(v):.1f}",
+        "decimal": format_decimal,
         "text": lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
     }
 

@@ -24,7 +24,8 @@ away; ``region_underperform`` exists only in the ALL report.
 """
 
 from ..angle import Angle, Rule
-from ..data.customers import customer_facts, size_band, size_band_labels
+from ..data.customers import customer_facts
+from ..data.facts import size_band, size_band_labels
 from . import acquisition, cac, channels, clv, concentration, regions, retention, rfm
 from .acquisition import (
     new_customer_months,

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
-from ..data.customers import customer_facts, size_band, size_band_labels
+from ..data.customers import customer_facts
+from ..data.facts import size_band, size_band_labels
 from ..data.targets import total_target
 from ..display.formatting import format_amount, format_pct, table
 from ..display.panel import Panel

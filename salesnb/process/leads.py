@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import stats
 from ..data import facts
-from ..data.leads import size_band_labels
+from ..data.facts import size_band_labels
 from ..display import plotting
 from ..display.formatting import format_int, format_pct, table
 from ..display.panel import Panel, needs

@@ -67,8 +67,3 @@ def excess(total: float, rate: float, baseline: float | None) -> float:
         return 0.0
     base = baseline if baseline is not None and not math.isnan(baseline) else 0.0
     return max(0.0, total * (1 - base / rate))
-
-
-def one_decimal(value: float | None) -> str:
-    """A number (hours, counts, scores) with one decimal, ``—`` when missing."""
-    return "—" if value is None or pd.isna(value) else f"{value:.1f}"

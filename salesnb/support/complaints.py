@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
-from ..display.formatting import format_amount, format_int
+from ..display.formatting import format_amount, format_decimal, format_int
 from ..display.panel import Panel, needs
 from ..display.plotting.service import plot_lines
 from ..findings import finding
 from ..i18n import t
 from ..report import Report
-from .common import NAME, at_stake, excess, one_decimal, usual_months
+from .common import NAME, at_stake, excess, usual_months
 from .tickets import ticket_facts
 
 
@@ -100,7 +100,7 @@ def complaint_spike(report: Report) -> list[dict[str, Any]]:
             "m": months,
             "count": format_int(row.count),
             "baseline": f"{row.usual:.1f}",
-            "ratio": one_decimal(row.ratio),
+            "ratio": format_decimal(row.ratio),
             "effect": format_amount(row.at_stake, report.lang),
         }
         out.append(
@@ -126,10 +126,10 @@ def complaints_panel(report: Report) -> Panel:
         {
             t("sup_category", lang): frame["category"],
             t("sup_count", lang): frame["count"].map(format_int),
-            t("sup_baseline_count", lang, n=len(report.baselines.trailing)): frame["baseline"].map(one_decimal),
+            t("sup_baseline_count", lang, n=len(report.baselines.trailing)): frame["baseline"].map(format_decimal),
             t("sup_last_year", lang): frame["last_year"].map(format_int),
-            t("sup_usual", lang, n=report.settings(NAME)["history_months"]): frame["usual"].map(one_decimal),
-            t("sup_ratio", lang): frame["ratio"].map(one_decimal),
+            t("sup_usual", lang, n=report.settings(NAME)["history_months"]): frame["usual"].map(format_decimal),
+            t("sup_ratio", lang): frame["ratio"].map(format_decimal),
         }
     )
     return Panel(frame=frame, table=table, figure=ax.figure)

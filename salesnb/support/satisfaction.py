@@ -13,13 +13,13 @@ from scipy import stats
 from ..data import facts
 from ..data.customers import customer_regions
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_decimal, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report
-from .common import NAME, customer_value, one_decimal, usual_months
+from .common import NAME, customer_value, usual_months
 
 
 def survey_facts(report: Report) -> pd.DataFrame:
@@ -193,9 +193,9 @@ def satisfaction_panel(report: Report) -> Panel:
         {
             t("sup_metric", lang): list(labels) + [f"{g} · NPS / CSAT" for g in groups],
             t("sup_responses", lang): list(frame["n"].map(format_int)) + list(tiers["n"].map(format_int)),
-            t("value", lang): list(frame["value"].map(one_decimal))
-            + [f"{one_decimal(a)} / {one_decimal(b)}" for a, b in zip(tiers["nps"], tiers["csat"], strict=True)],
-            usual: list(frame["baseline"].map(one_decimal)) + ["" for _ in range(len(tiers))],
+            t("value", lang): list(frame["value"].map(format_decimal))
+            + [f"{format_decimal(a)} / {format_decimal(b)}" for a, b in zip(tiers["nps"], tiers["csat"], strict=True)],
+            usual: list(frame["baseline"].map(format_decimal)) + ["" for _ in range(len(tiers))],
             t("sup_change", lang): list(frame["change"].map(lambda v: "—" if pd.isna(v) else f"{v:+.1f}"))
             + ["" for _ in range(len(tiers))],
         }

@@ -15,14 +15,14 @@ from .. import stats
 from ..data import facts
 from ..data.customers import customer_regions
 from ..display import plotting
-from ..display.formatting import format_pct, table
+from ..display.formatting import format_decimal, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.service import plot_response_times
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report
-from .common import NAME, at_stake, excess, month_cutoffs, one_decimal, usual_months
+from .common import NAME, at_stake, excess, month_cutoffs, usual_months
 
 
 def ticket_facts(report: Report) -> pd.DataFrame:
@@ -212,7 +212,7 @@ def sla_breach(report: Report) -> list[dict[str, Any]]:
             "h": f"{thr['ticket_sla_hours']:g}",
             "share": format_pct(row.breach_share),
             "baseline": format_pct(row.usual_share),
-            "median": one_decimal(row.median_hours),
+            "median": format_decimal(row.median_hours),
         }
         out.append(
             finding(

@@ -1,7 +1,7 @@
 import pandas as pd
 
 from salesnb import market
-from salesnb.data import customers
+from salesnb.data import customers, facts
 from salesnb.report import open_report
 
 
@@ -9,7 +9,7 @@ def test_size_bands():
     assert market.size_band_labels([0, 50, 200, 1000]) == ["<50", "50-199", "200-999", "1000+"]
     bands = market.size_band(pd.Series([3, 49, 50, 999, 1000, None]), [0, 50, 200, 1000])
     assert bands.tolist() == ["<50", "<50", "50-199", "200-999", "1000+", "未知"]
-    assert market.size_band is customers.size_band  # one home: salesnb.data.customers
+    assert market.size_band is facts.size_band  # one home: salesnb.data.facts
 
 
 def test_customer_facts_and_names(tiny):

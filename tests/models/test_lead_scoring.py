@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesnb.data.leads import lead_facts, size_band
+from salesnb.data.facts import size_band
+from salesnb.data.leads import lead_facts
 from salesnb.models import lead_scoring as ls
 from salesnb.report import open_report
 

@@ -5,6 +5,7 @@ import pytest
 from tiny import write_tiny
 
 from salesnb.data.customers import customer_regions
+from salesnb.display.formatting import format_decimal
 from salesnb.display.plotting.service import plot_lines, plot_response_times
 from salesnb.report import open_report
 from salesnb.support import common
@@ -16,9 +17,9 @@ def test_excess_is_the_part_above_the_usual_rate():
     assert common.excess(1000, 0.1, 0.5) == 0.0 and common.excess(1000, 0.0, 0.1) == 0.0
 
 
-def test_one_decimal():
-    assert common.one_decimal(2.25) == "2.2" and common.one_decimal(None) == "—"
-    assert common.one_decimal(float("nan")) == "—"
+def test_format_decimal():
+    assert format_decimal(2.25) == "2.2" and format_decimal(None) == "—"
+    assert format_decimal(float("nan")) == "—" and format_decimal(12345.67) == "12345.7"
 
 
 def orders():
