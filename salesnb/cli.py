@@ -1,6 +1,7 @@
 """The ``salesnb`` command: ``validate``, ``demo`` and ``run``.
 
-Exit status: 0 success, 1 invalid data or failed reports, 2 wrong usage.
+Exit status: 0 success, 1 invalid data, failed reports or an output folder that cannot be written,
+2 wrong usage, 130 interrupted (Ctrl-C or SIGTERM; finished reports are kept, a rerun completes the rest).
 """
 
 from __future__ import annotations
@@ -44,6 +45,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--lang", choices=["zh", "en"], default="zh")
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     run.add_argument("--jobs", type=int, default=0, help="reports run in parallel (default: the machine's cores)")
+    run.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=600,
+        metavar="SECONDS",
+        help="longest a notebook cell may run; a report past it fails with an error page (default: 600)",
+    )
     run.add_argument("--force", action="store_true", help="re-run reports that are up to date")
     run.add_argument("--verbose", action="store_true", help="say why each report is re-run or skipped")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -89,6 +97,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         jobs=args.jobs or None,
         force=args.force,
+        cell_timeout=args.cell_timeout,
     )
     print(summary.text(verbose=args.verbose))
     print(f"index: {Path(args.out) / 'index.html'}")
@@ -110,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     except SalesnbError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: finished reports are kept; run again to complete the rest", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

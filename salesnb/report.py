@@ -142,6 +142,24 @@ class Report:
     def title(self) -> str:
         return f"{self.region_label} · {self.period}"
 
+    def __repr__(self) -> str:
+        """A short summary of the scope: region, month, language and the rows of each table in the region.
+
+        Never the tables themselves: the executed notebook keeps this text and is shared like the page, so
+        a region's notebook must not print other regions' rows (a dataclass repr would print every table).
+        """
+        from .data.scope import scope_rows
+
+        rows = " · ".join(
+            f"{name} {'shared' if count is None else f'{count:,}'}"
+            for name, count in scope_rows(self.ds, self.region).items()
+        )
+        return f"Report({self.region_label} · {self.period}, lang={self.lang}; rows: {rows or 'no tables'})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text form: the same short summary as :meth:`__repr__`."""
+        printer.text(repr(self))
+
     def _repr_markdown_(self) -> str:
         base = self.baselines
         if self.lang == "en":
