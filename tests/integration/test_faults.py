@@ -131,11 +131,17 @@ def _no_space(*args, **kwargs):
     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
-def test_full_disk_before_the_run_is_one_clear_error(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(output, "write_atomic", _no_space)
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EACCES, errno.EROFS], ids=["full", "denied", "read-only"])
+def test_full_or_locked_disk_before_the_run_is_one_clear_error(tmp_path, capsys, monkeypatch, code):
+    """As the chmod test, but also as root: the write itself fails the way the disk would make it."""
+
+    def failing(*args, **kwargs):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(output, "write_atomic", failing)
     out = tmp_path / "out"
-    code, err = _run_cli(capsys, "--data", str(write_tiny(tmp_path / "tiny")), "--out", str(out))
-    assert code == 1 and err == f"error: cannot write to the output folder {out}: No space left on device\n"
+    status, err = _run_cli(capsys, "--data", str(write_tiny(tmp_path / "tiny")), "--out", str(out))
+    assert status == 1 and err == f"error: cannot write to the output folder {out}: {os.strerror(code)}\n"
 
 
 def test_disk_filling_up_mid_run_stops_with_one_clear_error(tmp_path, capsys, monkeypatch, faulty):
@@ -245,6 +251,7 @@ def _kill_mid_run(out: Path, sig: int, kernels_before_kill: int) -> tuple[int, s
     return run.returncode, err.decode("utf-8", "replace")
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads the process tree from /proc")
 def test_killed_run_leaves_no_process_no_partial_page_and_the_rerun_completes(tmp_path):
     out = tmp_path / "out"
     for sig, kernels in ((signal.SIGINT, 1), (signal.SIGTERM, 2), (signal.SIGKILL, 2)):
