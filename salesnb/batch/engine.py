@@ -56,6 +56,10 @@ def die_with_parent(sig: int = signal.SIGKILL) -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(sig), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
 
 
+def _leave_signals_to_the_runner(*args: Any) -> None:
+    raise RuntimeError("signals are handled by the salesnb runner")  # nbclient skips its handlers on this error
+
+
 class WarmKernel:
     """One ``python3`` kernel reused for many notebooks; start lazily, restart if it dies or a cell times out.
 
@@ -67,6 +71,10 @@ class WarmKernel:
         self.timeout = timeout
         self.env = env
         self.loop = asyncio.new_event_loop()
+        # nbclient would catch Ctrl-C and SIGTERM itself, shut the kernel down and let the batch go on (and then
+        # reset the handlers to the defaults): the runner stops the whole run instead (batch/stopping.py)
+        self.loop.add_signal_handler = _leave_signals_to_the_runner
+        self.loop.remove_signal_handler = lambda sig: False
         self.km = None
         self.kc = None
         self.notebooks_run = 0
@@ -125,6 +133,10 @@ class WarmKernel:
         if self.loop.is_closed():
             return
         try:
+            left = asyncio.all_tasks(self.loop)  # an execution interrupted half way: end it quietly
+            for task in left:
+                task.cancel()
+            self.loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
             self.loop.run_until_complete(asyncio.wait_for(self._stop(), 30))
         except Exception:  # noqa: S110 - the kill below is the fallback
             pass

@@ -47,7 +47,7 @@ from .output import output_errors, prepare_output, write_atomic
 from .pages import error_page, index_page
 from .rendering import extract_result, to_html
 from .session import release_memory
-from .stopping import stop_on_sigterm, stop_pool
+from .stopping import stop_on_signals, stop_pool, stop_requested
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -168,6 +168,8 @@ def _run_job(kernel: WarmKernel, job: Job, parameters: dict[str, Any], out_dir: 
     try:
         kernel.execute(nb)
     except NotebookFailed as failure:
+        if stop_requested():  # the run was stopped: the report did not fail, it was not finished
+            raise KeyboardInterrupt from None
         failed_name = f"{job.angle}.failed.ipynb"
         page = error_page(failure.nb, failure.cell_index, str(failure), title=title, notebook_name=failed_name)
         with output_errors(out_dir):
@@ -237,9 +239,17 @@ def _worker_scope(jobs: list[Job], parameters: dict[str, Any], out_dir: Path, sh
         except Exception as exc:  # a kernel that would not start, an unreadable notebook ...: report, go on
             result = JobResult(job, error=f"{type(exc).__name__}: {exc}"[:300])
         results.append(result)
+        if stop_requested():
+            raise KeyboardInterrupt
         if _WORKER.get("events") is not None:
             _WORKER["events"].put((job.period, job.region, job.angle))
     return results
+
+
+def _kill_kernel() -> None:
+    """The run is being stopped: kill this process's kernel mid-cell rather than wait for it."""
+    if _WORKER.get("kernel") is not None:
+        _WORKER["kernel"].kill()
 
 
 def _scopes(jobs: list[Job]) -> list[list[Job]]:
@@ -264,8 +274,12 @@ def _execute_all(
                     bar.set_postfix_str(f"{job.period} {job.region} {job.angle}")
                     results += _worker_scope([job], parameters, out, show_code)
                     bar.update(1)
+        except BaseException:  # Ctrl-C, SIGTERM, a full disk: kill the kernel mid-cell rather than ask it to stop
+            _kill_kernel()
+            raise
         finally:
-            _WORKER.pop("kernel").shutdown()
+            if _WORKER.get("kernel") is not None:
+                _WORKER.pop("kernel").shutdown()
         return results
     import multiprocessing
 
@@ -408,7 +422,7 @@ def run_reports(
             env = {datacache.SNAPSHOT_ENV: str(snapshot)}
             del ds  # the kernels read the snapshot: the main process need not hold the data while they work
             release_memory()
-            with stop_on_sigterm():
+            with stop_on_signals(_kill_kernel):
                 workers = jobs or os.cpu_count() or 1
                 results = _execute_all(_scopes(todo), parameters, out, show_code, env, workers, bar, cell_timeout)
         bar.close()
