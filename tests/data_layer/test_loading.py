@@ -241,12 +241,15 @@ def test_bad_database_url_is_a_data_source_error(url: str) -> None:
         load_dataset(url)
 
 
-def test_missing_folder_and_file_source_are_data_source_errors(tmp_path: Path) -> None:
+def test_missing_folder_is_an_error_and_a_single_file_is_a_source(tmp_path: Path) -> None:
     with pytest.raises(DataSourceError, match="data folder not found"):
         load_dataset(tmp_path / "nope")
-    write(tmp_path, orders=one_row_csv("orders"))
-    with pytest.raises(DataSourceError, match="pass the folder"):
-        load_dataset(tmp_path / "orders.csv")
+    write(tmp_path, orders=one_row_csv("orders"), customers=one_row_csv("customers"))
+    ds = load_dataset(tmp_path / "orders.csv", validate=False)
+    assert ds.table_names == ["orders"] and ds.ignored == ()  # only that file, not its neighbours
+    (tmp_path / "export.csv").write_text(one_row_csv("orders"), encoding="utf-8")
+    with pytest.raises(DataSourceError, match="salesnb map --data"):
+        load_dataset(tmp_path / "export.csv")
 
 
 def test_two_formats_for_one_table_is_an_error_naming_both(tmp_path: Path) -> None:

@@ -1,0 +1,123 @@
+"""Contract tables from the user's frames: computed columns, and one row per id from a flat export.
+
+A flat export has one row per order line with the order, customer, product and rep on every row. When a
+mapping points several contract tables at one file, each table keyed by an id (orders, customers, products,
+reps ...) keeps one row per id: each attribute takes its most frequent value for that id (ties: the value
+seen first), and ids whose rows disagree are reported as warnings with examples. An order's ``amount`` is
+the sum over its rows, so order totals come from the lines. Rows with an empty id are no entity and dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .contract import TABLES
+from .expressions import column_names, evaluate, parse_expression
+from .parsing import parse_number
+from .validation import MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
+
+SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount",)}  # additive per row: an order's total is its lines'
+
+
+def _listed(columns: list[str]) -> str:
+    shown = ", ".join(map(str, columns[:MAX_LISTED_COLUMNS]))
+    return shown + (f" ... ({len(columns)} columns)" if len(columns) > MAX_LISTED_COLUMNS else "")
+
+
+def computed_columns(
+    table: str, frame: pd.DataFrame, expressions: dict[str, str], source: str
+) -> tuple[dict[str, pd.Series], list[str]]:
+    """Evaluate the mapping's ``column: "=expression"`` entries of ``table`` on the user's ``frame``.
+
+    Returns the computed columns (float64, by contract name) and problems: a name the file does not have
+    (naming the file's columns), values that are not numbers, and divisions by zero.
+    """
+    out, problems = {}, []
+    for column, text in expressions.items():
+        node = parse_expression(text)
+        names = column_names(node)
+        missing = [n for n in names if n not in frame.columns]
+        if missing:
+            problems.append(
+                f"{table}.{column}: the mapping computes it as '={text}', but {source} has no column "
+                f"{', '.join(repr(m) for m in missing)}; its columns: {_listed(list(frame.columns))}"
+            )
+            continue
+        numbers = {}
+        for name in names:
+            numbers[name], failed = parse_number(frame[name])
+            if failed is not None and failed.any():
+                what = f"a value that is not a number in column '{name}' (used by '={text}')"
+                problems.append(row_problem(frame, table, column, failed, what, values=frame[name]))
+        value = evaluate(node, numbers, frame.index)
+        inputs_present = pd.concat([numbers[n].notna() for n in names], axis=1).all(axis=1) if names else True
+        undefined = value.isna() & inputs_present
+        what = f"no value: '={text}' divides by zero"
+        problems.append(row_problem(frame, table, column, undefined, what, values=frame[names[0]] if names else None))
+        out[column] = value
+    return out, [p for p in problems if p]
+
+
+def _best_values(ids: np.ndarray, values: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+    """Most frequent non-empty value per id (ties: first seen), and the (id, value, rows) of ids that disagree."""
+    counts = (
+        pd.DataFrame({"id": ids, "value": values.to_numpy(), "pos": np.arange(len(ids))})
+        .dropna(subset=["value"])
+        .groupby(["id", "value"], sort=False)["pos"]
+        .agg(["size", "min"])
+        .reset_index()
+        .sort_values(["id", "size", "min"], ascending=[True, False, True], kind="stable")
+    )
+    best = counts.drop_duplicates("id").set_index("id")["value"]
+    return best, counts[counts.duplicated("id", keep=False)]
+
+
+def _conflict_warning(table: str, key: str, column: str, conflicts: pd.DataFrame) -> str:
+    ids = conflicts["id"].drop_duplicates()
+    examples = []
+    for ident in ids.iloc[:MAX_EXAMPLES]:
+        rows = conflicts[conflicts["id"] == ident]
+        seen = ", ".join(f"{show_value(v)} ×{n}" for v, n in zip(rows["value"], rows["size"], strict=True))
+        examples.append(f"{ident}: {seen}")
+    n = len(ids)
+    return (
+        f"{table}.{column}: {n:,} {key} {'value has' if n == 1 else 'values have'} different {column} on different "
+        f"rows; kept the most frequent, e.g. {'; '.join(examples)}"
+    )
+
+
+def one_row_per_id(
+    table: str, frame: pd.DataFrame, present: frozenset[str], unparsed: dict
+) -> tuple[pd.DataFrame, list[str], dict]:
+    """Collapse a keyed table read from a flat export to one row per id; returns frame, warnings, unparsed.
+
+    Contract columns take the most frequent value per id (``orders.amount`` the sum); other columns the
+    first row's value. ``unparsed`` (positions of unparseable values, already reported) is re-pointed at the
+    collapsed rows so that validation does not report them again as empty.
+    """
+    key = TABLES[table].key
+    frame = frame.reset_index(drop=True)
+    keep = frame[key].notna().to_numpy()
+    if keep.all() and not frame[key].duplicated().any():
+        return frame, [], unparsed
+    rows = frame[keep]
+    ids = rows[key].to_numpy()
+    first = rows.drop_duplicates(key).reset_index(drop=True)
+    warnings = []
+    for column in frame.columns:
+        if column == key or TABLES[table].column(column) is None or column not in present:
+            continue
+        if column in SUMMED.get(table, ()):
+            totals = rows[column].groupby(ids, sort=False).sum(min_count=1)
+            first[column] = first[key].map(totals).astype(frame[column].dtype)
+            continue
+        best, conflicts = _best_values(ids, rows[column])
+        first[column] = first[key].map(best).astype(frame[column].dtype)
+        if len(conflicts):
+            warnings.append(_conflict_warning(table, key, column, conflicts))
+    repointed = {}
+    for (name, column), _ in unparsed.items():
+        if name == table:
+            repointed[(name, column)] = np.flatnonzero(first[column].isna().to_numpy())
+    return first, warnings, {**unparsed, **repointed}
