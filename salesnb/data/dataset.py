@@ -15,7 +15,6 @@ import pandas as pd
 from ..errors import MissingTableError
 from .contract import TABLES
 
-
 COMPUTED = "="  # a mapped column value starting with "=" is an expression over the file's columns
 
 

@@ -16,7 +16,8 @@ import pandas as pd
 
 Node = tuple  # ("num", value) | ("col", name) | ("neg", node) | (operator, left, right)
 
-_TOKEN = re.compile(r"\s*(?:\[([^\]]+)\]|`([^`]+)`|(\d+(?:\.\d+)?)(?![^\s+\-*/()\[\]`])|([+\-*/()])|([^\s+\-*/()\[\]`]+))")
+_NAME_CHAR = r"[^\s+\-*/()\[\]`]"  # anything but space, operator, bracket, backtick
+_TOKEN = re.compile(rf"\s*(?:\[([^\]]+)\]|`([^`]+)`|(\d+(?:\.\d+)?)(?!{_NAME_CHAR})|([+\-*/()])|({_NAME_CHAR}+))")
 _OPERATORS = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -95,9 +94,7 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
             raise DataSourceError(f"{source} is not a .csv, .parquet or .xlsx file")
         files = [source]
     else:
-        files = sorted(
-            p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$")
-        )
+        files = sorted(p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
     frames, read, used = {}, {}, set()
     for table in TABLES:
         candidates = _matching_files(files, mapping.table_name(table))
@@ -193,9 +190,7 @@ def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.Da
     return frame.drop(columns=shadowed).rename(columns=to_contract)
 
 
-def _contract_frame(
-    name: str, frame: pd.DataFrame, names: Mapping, source: str
-) -> tuple[pd.DataFrame, list[str]]:
+def _contract_frame(name: str, frame: pd.DataFrame, names: Mapping, source: str) -> tuple[pd.DataFrame, list[str]]:
     """The user's frame with contract column names: renamed columns plus the mapping's computed ones."""
     computed, problems = computed_columns(name, frame, names.computed(name), source)
     frame = _apply_column_mapping(frame, names.renames(name))

@@ -2,7 +2,8 @@
 
 Values that cannot be parsed are reported as problems with example rows, never silently turned into NaT/NaN.
 Ids stay text (Excel's ``1001.0`` → ``1001``), dates are read by :mod:`salesnb.data.dates` (ISO, ``2026/1/5``,
-``2026年1月5日``, ``10/5/2026`` with the day/month order read from the data or declared, Excel serials), amounts accept thousands separators (``1,234.5``), months ``2026-01``, ``2026年1月`` or ``202601``.
+``2026年1月5日``, ``10/5/2026`` with the day/month order read from the data or declared, Excel serials),
+amounts accept thousands separators (``1,234.5``), months ``2026-01``, ``2026年1月`` or ``202601``.
 """
 
 from __future__ import annotations
