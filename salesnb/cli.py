@@ -1,4 +1,4 @@
-"""The ``salesnb`` command: ``validate``, ``demo`` and ``run``.
+"""The ``salesnb`` command: ``validate``, ``map``, ``demo`` and ``run``.
 
 Exit status: 0 success, 1 invalid data or failed reports, 2 wrong usage.
 """
@@ -22,6 +22,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--data", required=True, help="dataset folder or SQLAlchemy URL")
     validate.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
     validate.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    propose = sub.add_parser("map", help="propose a mapping file for your export from its column names")
+    propose.add_argument("--data", required=True, help="export file (e.g. a flat order-lines sheet) or folder")
+    propose.add_argument("--out", default="mapping.yaml", help="mapping file to write (default: mapping.yaml)")
+    propose.add_argument("--force", action="store_true", help="overwrite --out when it exists")
+    propose.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     demo = sub.add_parser("demo", help="write a realistic sample dataset with planted problems")
     demo.add_argument("--out", required=True, help="folder to write the CSV tables and planted.json into")
@@ -56,6 +62,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     ds = load_dataset(args.data, mapping=args.mapping or None)
     print(format_summary(summarize(ds), lang=args.lang))
+    for warning in ds.warnings:  # worth checking, not blocking (e.g. one customer in two regions)
+        print(f"! {warning}")
+    return 0
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from .data.propose import describe, propose_mapping, write_mapping
+    from .i18n import t
+
+    proposal = propose_mapping(args.data)
+    try:
+        out = write_mapping(proposal, args.out, force=args.force, lang=args.lang)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(describe(proposal, args.lang)))
+    print(t("map_wrote", args.lang, path=out))
+    print(f"{t('map_next', args.lang)}: salesnb validate --data {args.data} --mapping {out}")
     return 0
 
 
@@ -98,7 +122,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``salesnb`` console command."""
     args = _parser().parse_args(argv)
-    handler = {"validate": _cmd_validate, "demo": _cmd_demo, "run": _cmd_run}[args.command]
+    handler = {"validate": _cmd_validate, "map": _cmd_map, "demo": _cmd_demo, "run": _cmd_run}[args.command]
     try:
         return handler(args)
     except DataValidationError as exc:

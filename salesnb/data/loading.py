@@ -23,7 +23,7 @@ from .derive import computed_columns, one_row_per_id
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .parsing import coerce_table
 
-__all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping"]
+__all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
 
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")  # UTF-8 (with Excel's BOM), then Chinese Excel exports
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".xlsx")
@@ -68,6 +68,11 @@ def _pick(names: list[str], wanted: str) -> list[str]:
     """Source names matching ``wanted`` exactly, else ignoring case."""
     exact = [n for n in names if n == wanted]
     return exact or [n for n in names if n.casefold() == wanted.casefold()]
+
+
+def read_table_file(path: Path, encoding: str = "") -> pd.DataFrame:
+    """One data file as the loader sees it before mapping: text values stripped, empty text as NA."""
+    return _tidy(_read_file(path, encoding), path.name)
 
 
 def _matching_files(files: list[Path], wanted: str) -> list[Path]:
