@@ -295,8 +295,9 @@ def write_mapping(proposal: Proposal, path: str | Path, *, force: bool = False, 
 
 
 def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
-    """What ``salesnb map`` prints: tables matched (column by column), columns left out, what is missing,
-    and — loading the data with the proposal — which reports it can feed and whether it validates.
+    """Lines ``salesnb map`` prints: tables matched, columns left out, what is missing, reports it can feed.
+
+    The reports and the validation result come from loading the data with the proposal.
     """
     from ..angle import ANGLE_NAMES
     from .summary import angle_state
