@@ -27,13 +27,14 @@ def _listed(columns: list[str]) -> str:
 
 def computed_columns(
     table: str, frame: pd.DataFrame, expressions: dict[str, str], source: str
-) -> tuple[dict[str, pd.Series], list[str]]:
+) -> tuple[dict[str, pd.Series], list[str], dict]:
     """Evaluate the mapping's ``column: "=expression"`` entries of ``table`` on the user's ``frame``.
 
-    Returns the computed columns (float64, by contract name) and problems: a name the file does not have
-    (naming the file's columns), values that are not numbers, and divisions by zero.
+    Returns the computed columns (float64, by contract name), problems (a name the file does not have, naming
+    the file's columns; values that are not numbers; divisions by zero) and the positions of the rows already
+    reported, so that validation does not report them again as empty.
     """
-    out, problems = {}, []
+    out, problems, reported = {}, [], {}
     for column, text in expressions.items():
         node = parse_expression(text)
         names = column_names(node)
@@ -44,19 +45,24 @@ def computed_columns(
                 f"{', '.join(repr(m) for m in missing)}; its columns: {_listed(list(frame.columns))}"
             )
             continue
-        numbers = {}
+        numbers, bad = {}, np.zeros(len(frame), dtype=bool)
         for name in names:
             numbers[name], failed = parse_number(frame[name])
             if failed is not None and failed.any():
                 what = f"a value that is not a number in column '{name}' (used by '={text}')"
                 problems.append(row_problem(frame, table, column, failed, what, values=frame[name]))
+                bad |= failed.to_numpy(dtype=bool)
         value = evaluate(node, numbers, frame.index)
-        inputs_present = pd.concat([numbers[n].notna() for n in names], axis=1).all(axis=1) if names else True
-        undefined = value.isna() & inputs_present
+        inputs_present = np.ones(len(frame), dtype=bool)
+        for name in names:
+            inputs_present &= numbers[name].notna().to_numpy()
+        undefined = value.isna().to_numpy() & inputs_present
         what = f"no value: '={text}' divides by zero"
-        problems.append(row_problem(frame, table, column, undefined, what, values=frame[names[0]] if names else None))
+        shown = frame[names[-1]] if names else None
+        problems.append(row_problem(frame, table, column, undefined, what, values=shown))
+        reported[(table, column)] = np.flatnonzero(bad | undefined)
         out[column] = value
-    return out, [p for p in problems if p]
+    return out, [p for p in problems if p], reported
 
 
 def _best_values(ids: np.ndarray, values: pd.Series) -> tuple[pd.Series, pd.DataFrame]:

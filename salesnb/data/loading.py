@@ -195,13 +195,15 @@ def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.Da
     return frame.drop(columns=shadowed).rename(columns=to_contract)
 
 
-def _contract_frame(name: str, frame: pd.DataFrame, names: Mapping, source: str) -> tuple[pd.DataFrame, list[str]]:
+def _contract_frame(
+    name: str, frame: pd.DataFrame, names: Mapping, source: str
+) -> tuple[pd.DataFrame, list[str], dict]:
     """The user's frame with contract column names: renamed columns plus the mapping's computed ones."""
-    computed, problems = computed_columns(name, frame, names.computed(name), source)
+    computed, problems, reported = computed_columns(name, frame, names.computed(name), source)
     frame = _apply_column_mapping(frame, names.renames(name))
     if computed:
         frame = frame.drop(columns=[c for c in computed if c in frame.columns]).assign(**computed)
-    return frame, problems
+    return frame, problems, reported
 
 
 # --------------------------------------------------------------------------------------------------- public
@@ -245,11 +247,11 @@ def load_dataset(
     for name, (source_name, frame) in raw.items():
         if source_name not in tidied:
             tidied[source_name] = _tidy(frame, f"table {name}" if source_name == name else source_name)
-        frame, found = _contract_frame(name, tidied[source_name], names, source_name)
+        frame, found, reported = _contract_frame(name, tidied[source_name], names, source_name)
         problems += found
         tables[name], present[name], found, positions = coerce_table(name, frame, names)
         problems += found
-        unparsed.update(positions)
+        unparsed.update({**reported, **positions})
         if sources.count(source_name) > 1 and TABLES[name].key:  # one of several tables from a flat export
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
