@@ -5,7 +5,8 @@ the first 28,491 lines of the UCI Machine Learning Repository dataset "Online Re
 CC BY 4.0) with a TotalPrice column the copier added. Kept unchanged: the columns, the US dates with
 two-digit years (``12/13/10 14:16``), the values. Left out: cancellations (invoice numbers starting with C,
 negative quantities; the contract keeps returns in their own table) and lines without a CustomerID. Every
-line of every 9th remaining invoice of at most 12 lines (the whole 13 days), up to 300 rows. Run: ``python make_online_retail.py FULL.csv``.
+line of every 9th remaining invoice of at most 12 lines (the whole 13 days).
+Run: ``python make_online_retail.py FULL.csv``.
 """
 
 import sys
