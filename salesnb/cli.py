@@ -6,6 +6,7 @@ Exit status: 0 success, 1 invalid data or failed reports, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -79,7 +80,9 @@ def _cmd_map(args: argparse.Namespace) -> int:
         return 1
     print("\n".join(describe(proposal, args.lang)))
     print(t("map_wrote", args.lang, path=out))
-    print(f"{t('map_next', args.lang)}: salesnb validate --data {args.data} --mapping {out}")
+    print(
+        f"{t('map_next', args.lang)}: salesnb validate --data {shlex.quote(args.data)} --mapping {shlex.quote(str(out))}"
+    )
     return 0
 
 

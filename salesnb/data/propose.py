@@ -26,6 +26,8 @@ from .parsing import parse_number
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
+VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
+DIMENSIONS = ("customers", "products", "reps")
 
 # concept: synonyms, most specific first (the first synonym found wins when several columns match)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -143,7 +145,8 @@ class Proposal:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> contract column -> user column
     unused: dict[str, list[str]] = field(default_factory=dict)  # file -> columns no table uses
     missing: dict[str, list[str]] = field(default_factory=dict)  # table -> what its file lacks
-    notes: list[str] = field(default_factory=list)  # text keys + values, e.g. ambiguous dates
+    notes: list[str] = field(default_factory=list)  # files whose dates do not tell day from month
+    varying: list[tuple[str, str, str, float]] = field(default_factory=list)  # (table, column, user, share of ids)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -242,6 +245,23 @@ def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict
     return tables, missing
 
 
+def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[tuple[str, str, str, float]]:
+    """Attributes of a dimension table that differ between rows of one id for many ids.
+
+    E.g. a customer who bought in several regions: the region is the order's, not the customer's.
+    """
+    key = columns[TABLES[table].key]
+    found = []
+    for column, user in columns.items():
+        if user == key or user.startswith("=") or column == TABLES[table].key:
+            continue
+        distinct = frame[[key, user]].dropna().groupby(key)[user].nunique()
+        share = float((distinct > 1).mean()) if len(distinct) else 0.0
+        if share > VARYING:
+            found.append((table, column, user, share))
+    return found
+
+
 def _data_files(source: Path) -> list[Path]:
     if source.is_file():
         return [source]
@@ -272,6 +292,10 @@ def propose_mapping(source: str | Path) -> Proposal:
         for table, columns in tables.items():
             if table in proposal.tables:
                 continue
+            if table in DIMENSIONS and file not in own:
+                varying = _varying(frame, table, columns)
+                proposal.varying += varying
+                columns = {c: u for c, u in columns.items() if c not in {v[1] for v in varying}}
             proposal.tables[table], proposal.columns[table] = file.name, columns
             proposal.missing.pop(table, None)
             for user in columns.values():
@@ -312,6 +336,8 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     for table, lacking in proposal.missing.items():
         lines.append(f"✗ {t('map_missing', lang, table=table, columns=', '.join(lacking))}")
     lines += [f"! {t('map_ambiguous', lang, file=file)}" for file in proposal.notes]
+    for table, column, user, share in proposal.varying:
+        lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:
         return lines
     ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False)
