@@ -80,9 +80,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
         return 1
     print("\n".join(describe(proposal, args.lang)))
     print(t("map_wrote", args.lang, path=out))
-    print(
-        f"{t('map_next', args.lang)}: salesnb validate --data {shlex.quote(args.data)} --mapping {shlex.quote(str(out))}"
-    )
+    command = f"salesnb validate --data {shlex.quote(args.data)} --mapping {shlex.quote(str(out))}"
+    print(f"{t('map_next', args.lang)}: {command}")
     return 0
 
 
