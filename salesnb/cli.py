@@ -69,7 +69,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from .data.propose import describe, propose_mapping, write_mapping
+    from .data.mapview import describe, write_mapping
+    from .data.propose import propose_mapping
     from .i18n import t
 
     proposal = propose_mapping(args.data)

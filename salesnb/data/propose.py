@@ -14,14 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from ..i18n import t
-from . import validation
+from ..errors import DataSourceError
 from .contract import TABLES
 from .dates import parse_dates
 from .expressions import column_names, parse_expression
-from .loading import FILE_SUFFIXES, load_dataset, read_table_file
+from .loading import FILE_SUFFIXES, read_table_file
 from .parsing import parse_number
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
@@ -263,9 +261,14 @@ def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[t
 
 
 def _data_files(source: Path) -> list[Path]:
+    if not source.exists():
+        raise DataSourceError(f"{source} not found; pass an export file or the folder holding your exports")
     if source.is_file():
         return [source]
-    return sorted(p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
+    files = sorted(p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
+    if not files:
+        raise DataSourceError(f"{source} holds no .csv, .parquet or .xlsx file to map")
+    return files
 
 
 def propose_mapping(source: str | Path) -> Proposal:
@@ -306,50 +309,3 @@ def propose_mapping(source: str | Path) -> Proposal:
                 proposal.missing.setdefault(table, lacking)
         proposal.unused[file.name] = [c for c in frame.columns if c not in used.get(file.name, set())]
     return proposal
-
-
-def write_mapping(proposal: Proposal, path: str | Path, *, force: bool = False, lang: str = "zh") -> Path:
-    """Write the proposal as YAML to ``path``; an existing file is kept unless ``force`` (``FileExistsError``)."""
-    out = Path(path)
-    if out.exists() and not force:
-        raise FileExistsError(t("map_exists", lang, path=out))
-    body = yaml.safe_dump(proposal.mapping(), allow_unicode=True, sort_keys=False, width=200)
-    out.write_text(f"# {t('map_header', lang)}\n{body}", encoding="utf-8")
-    return out
-
-
-def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
-    """Lines ``salesnb map`` prints: tables matched, columns left out, what is missing, reports it can feed.
-
-    The reports and the validation result come from loading the data with the proposal.
-    """
-    from ..angle import ANGLE_NAMES
-    from .summary import angle_state
-
-    lines = [f"{t('map_tables', lang)}:"]
-    for table, columns in proposal.columns.items():
-        lines.append(f"  {table} ({t('map_from', lang, file=proposal.tables[table])}):")
-        lines += [f"    {column} ← {user}" for column, user in columns.items()]
-    for file, unused in proposal.unused.items():
-        if unused:
-            lines.append(f"{t('map_unused', lang)} ({file}): {', '.join(map(str, unused))}")
-    for table, lacking in proposal.missing.items():
-        lines.append(f"✗ {t('map_missing', lang, table=table, columns=', '.join(lacking))}")
-    lines += [f"! {t('map_ambiguous', lang, file=file)}" for file in proposal.notes]
-    for table, column, user, share in proposal.varying:
-        lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
-    if "orders" not in proposal.tables:
-        return lines
-    ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False)
-    lines.append(f"{t('map_angles', lang)}:")
-    for name in ANGLE_NAMES:
-        state = angle_state(ds, name)
-        detail = (
-            t("validate_ready", lang)
-            if state["ready"]
-            else t("validate_needs", lang, tables=", ".join(state["missing"]))
-        )
-        lines.append(f"  {'✓' if state['ready'] else '✗'} {name}: {detail}")
-    problems = validation.validate_dataset(ds)
-    lines.append(t("map_problems", lang, n=len(problems)) if problems else t("map_valid", lang))
-    return lines
