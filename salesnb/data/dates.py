@@ -94,6 +94,16 @@ def parse_dates(
         return parsed, values.notna() & parsed.isna(), None
     text = values.astype("str").str.strip()
     text = text.mask(text == "")
+    codes, uniques = pd.factorize(text)
+    if len(uniques) < len(text) // 2:  # exports repeat dates: parse each distinct text once
+        parsed, failed, hint = _parse_text(pd.Series(uniques, dtype="str"), dayfirst, fmt)
+        parsed = pd.Series(parsed.to_numpy().take(codes), index=text.index).where(codes >= 0)
+        failed = pd.Series(failed.to_numpy().take(codes) & (codes >= 0), index=text.index)
+        return parsed.astype("datetime64[ns]"), failed, hint
+    return _parse_text(text, dayfirst, fmt)
+
+
+def _parse_text(text: pd.Series, dayfirst: bool | None, fmt: str | None) -> tuple[pd.Series, pd.Series, str | None]:
     if fmt:
         parsed = pd.to_datetime(text, format=fmt, errors="coerce")
         return parsed.astype("datetime64[ns]"), text.notna() & parsed.isna(), None

@@ -246,7 +246,8 @@ def load_dataset(
     tables, present, problems, unparsed, warnings = {}, {}, [], {}, []
     for name, (source_name, frame) in raw.items():
         if source_name not in tidied:
-            tidied[source_name] = _tidy(frame, f"table {name}" if source_name == name else source_name)
+            shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
+            tidied[source_name] = _tidy(frame, source_name if shared else f"table {name}")
         frame, found, reported = _contract_frame(name, tidied[source_name], names, source_name)
         problems += found
         tables[name], present[name], found, positions = coerce_table(name, frame, names)

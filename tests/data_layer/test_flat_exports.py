@@ -224,3 +224,15 @@ def test_declared_encoding_is_used(tmp_path: Path) -> None:
     with pytest.raises(DataSourceError, match="encoding: latin-1"):
         load_dataset(tmp_path)  # not UTF-8; GB18030 cannot decode it either
     assert load_dataset(tmp_path, mapping={"encoding": "latin-1"})["orders"]["region"].tolist() == ["Café"]
+
+
+def test_a_single_file_source_is_signed_by_its_content(tmp_path: Path) -> None:
+    from salesnb.batch.freshness import data_fingerprint
+    from salesnb.data.cache import source_signature
+
+    export = flat_folder(tmp_path) / "sales.csv"
+    ds = load_dataset(export, mapping=FLAT_MAPPING)
+    before = (source_signature(export), data_fingerprint(str(export), ds))
+    export.write_text(FLAT + "A9,2026/10/09,乙,华北,P2,Y,1,1\n", encoding="utf-8")
+    after = (source_signature(export), data_fingerprint(str(export), ds))
+    assert before[0] != after[0] and before[1] != after[1]
