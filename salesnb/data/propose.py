@@ -290,7 +290,12 @@ def propose_mapping(source: str | Path) -> Proposal:
         tables, missing = _tables_from(found)
         if file in own:
             table = own[file]
-            columns = tables.get(table) or {c: c for c in frame.columns if TABLES[table].column(c)}
+            columns = {c: c for c in frame.columns if TABLES[table].column(c)}  # contract names as they are
+            taken = set(columns)
+            for column, user in (tables.get(table) or {}).items():  # synonyms for the others
+                if column not in columns and user not in taken:
+                    columns[column] = user
+                    taken.add(user)
             tables, missing = {table: columns}, {}
         for table, columns in tables.items():
             if table in proposal.tables:

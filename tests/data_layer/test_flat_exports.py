@@ -138,9 +138,10 @@ def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
     assert ds["customers"]["region"].tolist() == ["华南"]
 
 
-def test_gb18030_flat_export_reads(tmp_path: Path) -> None:
-    ds = load_dataset(flat_folder(tmp_path, encoding="gb18030"), mapping=FLAT_MAPPING)
-    assert ds["customers"]["customer_id"].tolist() == ["甲", "乙"]
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
+def test_flat_export_reads_in_chinese_encodings_and_with_a_bom(tmp_path: Path, encoding: str) -> None:
+    ds = load_dataset(flat_folder(tmp_path, encoding=encoding), mapping=FLAT_MAPPING)  # 单号 first: no BOM in it
+    assert ds["customers"]["customer_id"].tolist() == ["甲", "乙"] and ds["orders"]["order_id"].nunique() == 3
 
 
 def test_a_single_file_is_a_source_for_every_table_the_mapping_names(tmp_path: Path) -> None:
