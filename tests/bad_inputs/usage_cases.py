@@ -134,8 +134,8 @@ USAGE_CASES: list[Case] = [
         "config-unknown-key",
         R("--config", "{tmp}/config.yaml"),
         1,
-        ("thresholds.overview.nonsense",),
-        files=(raw("config.yaml", "thresholds:\n  overview:\n    nonsense: 1\n"),),
+        ("thresholds.market.nonsense",),
+        files=(raw("config.yaml", "thresholds:\n  market:\n    nonsense: 1\n"),),
         xfail="batch/runner.py: --config is not checked before the reports run (see config-bad-yaml)",
     ),
     Case(
