@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..periods import ALL
 from .contract import COUNT, NUMBER, SCORE, TABLES, Table
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ ORDERS = "orders"
 REQUIRED_TABLES: tuple[str, ...] = (ORDERS,)
 TARGETS = "targets"
 TARGET_GRAIN: tuple[str, ...] = ("period", "region", "rep_id", "product_line")  # one target row per combination
+REGION = "region"
 MAX_EXAMPLES = 3
 MAX_LISTED_COLUMNS = 10
 _NON_NEGATIVE = (NUMBER, COUNT)
@@ -198,6 +200,11 @@ def _value_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: fro
             low, high = column.bounds
             outside = (values < low) | (values > high)
             lines.append(row_problem(frame, table.name, name, outside, f"a score outside {low:g}–{high:g}"))
+    if REGION in present:
+        reserved = (frame[REGION] == ALL).fillna(False).to_numpy(dtype=bool)
+        what = f"the region name '{ALL}', which salesnb keeps for the whole company"
+        hint = "leave region empty for a company target" if table.name == TARGETS else "rename that region"
+        lines.append(row_problem(frame, table.name, REGION, reserved, what, hint=hint))
     if table.key and table.key in present:
         lines.append(_duplicate_problem(frame, table.name, table.key))
     if table.name == TARGETS:

@@ -138,6 +138,15 @@ def remove(relative: str) -> Files:
     return apply
 
 
+def move(relative: str, target: str) -> Files:
+    """Rename a file (an export under the user's own table name)."""
+
+    def apply(folder: Path) -> None:
+        (folder / relative).rename(folder / target)
+
+    return apply
+
+
 def header_only(table: str) -> Files:
     """Keep the header row of ``data/<table>.csv`` and no data rows."""
 

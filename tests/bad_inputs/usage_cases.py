@@ -15,6 +15,7 @@ from .build import (
     SCRIPT,
     drop_column,
     edit,
+    move,
     raw,
     rename_everywhere,
 )
@@ -104,6 +105,28 @@ USAGE_CASES: list[Case] = [
         files=(raw("mapping.yaml", "columns:\n  orders:\n    channel: 渠道\n"),),
         xfail="data/loading.py: a mapped column the file lacks is accepted silently when the file has a column of "
         "the contract's name (loading drops the evidence before validation sees it)",
+    ),
+    Case(
+        "mapping-utf8-bom",
+        (*V, "--mapping", "{tmp}/mapping.yaml"),
+        0,
+        ("orders: 7",),
+        files=(
+            move("data/orders.csv", "data/订单明细.csv"),
+            raw("mapping.yaml", "\ufefftables:\n  orders: 订单明细\n"),
+        ),
+    ),
+    Case(
+        "mapping-gb18030",
+        (*V, "--mapping", "{tmp}/mapping.yaml"),
+        0,
+        ("orders: 7",),
+        files=(
+            move("data/orders.csv", "data/订单明细.csv"),
+            raw("mapping.yaml", "tables:\n  orders: 订单明细\n".encode("gb18030")),
+        ),
+        xfail="data/loading.py: a mapping file saved by a Chinese Notepad (GB18030) cannot be read; CSVs in "
+        "GB18030 are",
     ),
     Case(
         "mapping-two-onto-one",
