@@ -193,6 +193,8 @@ DATA_CASES: list[Case] = [
         ("orders.order_id", "empty required value", "row 2"),
         edits=(edit("orders", 1, "order_id", ""),),
     ),
+    Case("id-padded-with-spaces", V, 0, ("orders: 7",), edits=(edit("orders", 0, "customer_id", "  C1 "),)),
+    Case("id-other-case", V, 1, ("orders.customer_id", "'c1'"), edits=(edit("orders", 0, "customer_id", "c1"),)),
     Case(
         "id-excel-float",
         V,
@@ -232,6 +234,20 @@ DATA_CASES: list[Case] = [
         files=(move("data/orders.csv", "data/orders.xls"),),
         xfail="data/loading.py: an orders.xls (Excel 97) is invisible: the message says no orders table without "
         "naming the .xls file found or saying to save it as .xlsx or .csv",
+    ),
+    Case(
+        "table-semicolon-separated",
+        V,
+        1,
+        ("orders.order_id", "order_id;customer_id"),
+        files=(raw("data/orders.csv", "order_id;customer_id;order_date\nO1;C1;2026-10-03\n"),),
+    ),
+    Case(
+        "table-tab-separated",
+        V,
+        1,
+        ("orders.order_id", "required column is missing"),
+        files=(raw("data/orders.csv", "order_id\tcustomer_id\torder_date\nO1\tC1\t2026-10-03\n"),),
     ),
     Case("table-excel-lock-file", V, 0, ("orders: 7",), files=(raw("data/~$orders.xlsx", b"\x00lock"),)),
     # ---- columns --------------------------------------------------------------------------------------
