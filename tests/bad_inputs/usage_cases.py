@@ -141,7 +141,6 @@ USAGE_CASES: list[Case] = [
         0,
         ("orders: 7",),
         files=(raw("mapping.yaml", "tables:\n  orders: orders.csv\n"),),
-        xfail="data/loading.py: a table mapped with its file extension ('orders.csv') is not found",
     ),
     # ---- configuration files (read by run) -----------------------------------------------------------------
     Case(
