@@ -50,11 +50,24 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
     run.add_argument("--lang", choices=["zh", "en"], default="zh")
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
-    run.add_argument("--jobs", type=int, default=0, help="reports run in parallel (default: the machine's cores)")
+    run.add_argument(
+        "--jobs", type=_positive_int, default=None, help="reports run in parallel (default: the machine's cores)"
+    )
     run.add_argument("--force", action="store_true", help="re-run reports that are up to date")
     run.add_argument("--verbose", action="store_true", help="say why each report is re-run or skipped")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """argparse type of a count: a whole number of at least 1 (``--jobs 0`` or ``-1`` is a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -100,8 +113,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .batch.runner import run_reports
+    from .config import load_config
     from .report import bundled_sample
 
+    if args.config:
+        load_config(args.config)  # a broken configuration is refused before any report starts
     summary = run_reports(
         args.data or bundled_sample(),
         periods=args.period,
@@ -114,7 +130,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         lang=args.lang,
         show_code=args.show_code,
         progress=not args.quiet,
-        jobs=args.jobs or None,
+        jobs=args.jobs,
         force=args.force,
     )
     print(summary.text(verbose=args.verbose))

@@ -90,8 +90,11 @@ def _check_kind(default: object, value: object, where: str) -> None:
         raise ConfigError(f"configuration key '{where}' must be {wanted} (default: {shown}), got {value!r}")
 
 
-def _read_text(path: str | os.PathLike) -> str:
-    """The file's text: UTF-8 (with or without the BOM Windows Notepad writes), else GB18030 (a Chinese Notepad)."""
+def read_user_text(path: str | os.PathLike, what: str = "configuration file") -> str:
+    """A user-written YAML file's text: UTF-8 (with or without the BOM Windows Notepad writes), else GB18030.
+
+    Shared by configuration and mapping files: both are written by hand in whatever editor the analyst has.
+    """
     with open(path, "rb") as handle:
         content = handle.read()
     for encoding in CONFIG_ENCODINGS:
@@ -99,7 +102,7 @@ def _read_text(path: str | os.PathLike) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ConfigError(f"cannot read configuration file {path}: it is not UTF-8 or GB18030 text; save it as UTF-8")
+    raise ConfigError(f"cannot read {what} {path}: it is not UTF-8 or GB18030 text; save it as UTF-8")
 
 
 def load_config(path: str | os.PathLike | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -115,7 +118,7 @@ def load_config(path: str | os.PathLike | None = None, overrides: dict[str, Any]
     config = default_config()
     if path:
         try:
-            user = yaml.safe_load(_read_text(path)) or {}
+            user = yaml.safe_load(read_user_text(path)) or {}
         except OSError as exc:
             raise ConfigError(f"cannot read configuration file {path}: {exc.strerror}") from exc
         except yaml.YAMLError as exc:

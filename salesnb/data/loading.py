@@ -27,6 +27,11 @@ __all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset",
 
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")  # UTF-8 (with Excel's BOM), then Chinese Excel exports
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".xlsx")
+UNREADABLE_SUFFIXES: dict[str, str] = {  # files users export that salesnb does not read, and what to do instead
+    ".xls": "an Excel 97-2003 workbook; save it as .xlsx or .csv",
+    ".xlsm": "a macro workbook; save it as .xlsx or .csv",
+    ".tsv": "a tab-separated file; save it as .csv",
+}
 
 
 # --------------------------------------------------------------------------------------------------- reading
@@ -49,13 +54,34 @@ def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
     )
 
 
+def _header(path: Path, encoding: str) -> list[str]:
+    """The file's header row as written (pandas renames a repeated name to ``name.1``, hiding the repeat)."""
+    if path.suffix.lower() == ".csv":
+        for name in (encoding,) if encoding else CSV_ENCODINGS:
+            try:
+                row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name)
+                break
+            except UnicodeDecodeError:
+                continue
+    elif path.suffix.lower() == ".xlsx":
+        row = pd.read_excel(path, sheet_name=0, header=None, nrows=1, dtype=str)
+    else:
+        return []
+    return [str(v).strip() for v in row.iloc[0].tolist()] if len(row) else []
+
+
 def _read_file(path: Path, encoding: str = "") -> pd.DataFrame:
     try:
-        if path.suffix.lower() == ".csv":
-            return _read_csv(path, encoding)
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
-        return pd.read_excel(path, sheet_name=0)
+        frame = _read_csv(path, encoding) if path.suffix.lower() == ".csv" else pd.read_excel(path, sheet_name=0)
+        header = _header(path, encoding)
+        repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
+        if repeated:
+            raise DataSourceError(
+                f"{path.name} has several columns named {', '.join(repeated)}; rename or remove the extras"
+            )
+        return frame
     except DataSourceError:
         raise
     except Exception as exc:  # any reader failure (corrupt file, permissions ...) becomes one clear message
@@ -103,6 +129,8 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
     frames, read, used = {}, {}, set()
     for table in TABLES:
         candidates = _matching_files(files, mapping.table_name(table))
+        if not candidates and source.is_dir():
+            _refuse_unreadable(source, mapping.table_name(table), table)
         if len(candidates) > 1:
             raise DataSourceError(
                 f"table {table} has several files: {', '.join(p.name for p in candidates)}; "
@@ -120,6 +148,14 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
             f"write one with: salesnb map --data {source}"
         )
     return frames, [p.name for p in files if p not in used]
+
+
+def _refuse_unreadable(folder: Path, wanted: str, table: str) -> None:
+    """A table exported in a format salesnb cannot read is named, with what to do, rather than called missing."""
+    for path in sorted(folder.iterdir()):
+        reason = UNREADABLE_SUFFIXES.get(path.suffix.lower())
+        if reason and wanted.casefold() in (path.stem.casefold(), path.name.casefold()):
+            raise DataSourceError(f"needs table {table}: found {path.name}, which is {reason}")
 
 
 def _masked_url(url: str) -> str:
@@ -189,9 +225,13 @@ def _tidy(frame: pd.DataFrame, where: str) -> pd.DataFrame:
 
 
 def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:
-    """Rename the user's columns to contract names; a mapped column wins over a same-named one."""
+    """Rename the user's columns to contract names; a mapped column wins over a same-named one.
+
+    A contract-named column is dropped when the mapping points the contract column elsewhere, even when the
+    mapped column is missing: the mapping is the user's word, and validation then names the missing column.
+    """
     to_contract = {user: contract for contract, user in renames.items() if user in frame.columns}
-    shadowed = [c for c in to_contract.values() if c in frame.columns and c not in to_contract]
+    shadowed = [c for c, user in renames.items() if c in frame.columns and user != c and c not in to_contract]
     return frame.drop(columns=shadowed).rename(columns=to_contract)
 
 

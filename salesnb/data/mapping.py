@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from ..config import read_user_text
 from ..errors import ConfigError
 from .contract import TABLES
 from .dataset import COMPUTED, Mapping
@@ -42,7 +43,7 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         if not path.is_file():
             raise ConfigError(f"mapping file not found: {path}")
         try:
-            mapping = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
+            mapping = yaml.safe_load(read_user_text(path, "mapping file")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ConfigError(f"cannot read mapping file {path}: {exc}") from exc
     if not isinstance(mapping, dict):

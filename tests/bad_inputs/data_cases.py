@@ -230,8 +230,6 @@ DATA_CASES: list[Case] = [
         1,
         ("needs table orders", "orders.xls"),
         files=(move("data/orders.csv", "data/orders.xls"),),
-        xfail="data/loading.py: an orders.xls (Excel 97) is invisible: the message says no orders table without "
-        "naming the .xls file found or saying to save it as .xlsx or .csv",
     ),
     Case(
         "table-semicolon-separated",
@@ -278,7 +276,6 @@ DATA_CASES: list[Case] = [
         1,
         ("orders", "region"),
         files=(add_csv_column("orders", "region", "华南"),),
-        xfail="data/loading.py: pandas renames a repeated header to 'region.1'; the second column is silently dropped",
     ),
     # ---- wrong types ----------------------------------------------------------------------------------
     Case(

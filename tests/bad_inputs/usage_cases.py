@@ -103,8 +103,6 @@ USAGE_CASES: list[Case] = [
         1,
         ("orders.channel", "渠道"),
         files=(raw("mapping.yaml", "columns:\n  orders:\n    channel: 渠道\n"),),
-        xfail="data/loading.py: a mapped column the file lacks is accepted silently when the file has a column of "
-        "the contract's name (loading drops the evidence before validation sees it)",
     ),
     Case(
         "mapping-utf8-bom",
@@ -125,8 +123,6 @@ USAGE_CASES: list[Case] = [
             move("data/orders.csv", "data/订单明细.csv"),
             raw("mapping.yaml", "tables:\n  orders: 订单明细\n".encode("gb18030")),
         ),
-        xfail="data/loading.py: a mapping file saved by a Chinese Notepad (GB18030) cannot be read; CSVs in "
-        "GB18030 are",
     ),
     Case(
         "mapping-two-onto-one",
@@ -149,8 +145,6 @@ USAGE_CASES: list[Case] = [
         1,
         ("config.yaml", "YAML"),
         files=(raw("config.yaml", "thresholds: {overview: [\n"),),
-        xfail="batch/runner.py: --config is first read inside each notebook, so every report fails and error pages "
-        "are written; it should be loaded (and rejected) before any report runs",
     ),
     Case(
         "config-unknown-key",
@@ -158,14 +152,12 @@ USAGE_CASES: list[Case] = [
         1,
         ("thresholds.market.nonsense",),
         files=(raw("config.yaml", "thresholds:\n  market:\n    nonsense: 1\n"),),
-        xfail="batch/runner.py: --config is not checked before the reports run (see config-bad-yaml)",
     ),
     Case(
         "config-file-missing",
         R("--config", "{tmp}/nope.yaml"),
         1,
         ("nope.yaml",),
-        xfail="batch/runner.py: --config is not checked before the reports run (see config-bad-yaml)",
     ),
     # ---- arguments ------------------------------------------------------------------------------------
     Case("argument-period-month-13", R("--period", "2026-13"), 2, ("period", "2026-13")),
@@ -196,7 +188,6 @@ USAGE_CASES: list[Case] = [
         R("--jobs", "-1", "--data", "{tmp}/nowhere"),  # see argument-jobs-zero
         2,
         ("--jobs",),
-        xfail="cli.py: --jobs -1 is accepted (runs with one worker); it should be a usage error",
     ),
     Case(
         "argument-jobs-zero",
@@ -204,7 +195,6 @@ USAGE_CASES: list[Case] = [
         R("--jobs", "0", "--data", "{tmp}/nowhere"),
         2,
         ("--jobs",),
-        xfail="cli.py: --jobs 0 is accepted (means all cores); it should be a usage error",
     ),
     Case("argument-jobs-text", R("--jobs", "abc"), 2, ("--jobs", "abc")),
     Case("argument-data-missing", ("validate", "--data", "{tmp}/nowhere"), 1, ("nowhere",)),
