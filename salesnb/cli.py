@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _positive_int(text: str) -> int:
-    """argparse type of a count: a whole number of at least 1 (``--jobs 0`` or ``-1`` is a usage error)."""
+    """Argparse type of a count: a whole number of at least 1 (``--jobs 0`` or ``-1`` is a usage error)."""
     try:
         value = int(text)
     except ValueError:
