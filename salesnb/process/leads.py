@@ -19,26 +19,15 @@ from ..display import plotting
 from ..display.formatting import format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_band_mix
-from ..findings import finding, flagged, severity_of
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds, month_start, parse_period
 from ..report import Report
 from .common import NAME, deals, edges, history, lead_value, leads, month_leads, n_history, snapshot_at
+from .evidence import severity
+from .icp import icp_text, industry_findings, mix_frame, off_profile_bands, surge
 
 # ------------------------------------------------------------------------------------------ source mix
-
-
-def _severity(report: Report, effect: float, q: float, *, strengthen: bool = False, cap: bool = False) -> str:
-    """Severity from the revenue at stake, at most medium unless the q-value is below ``thresholds.process.strong_q``.
-
-    ``strengthen`` raises a low one to medium (history confirms the problem); ``cap`` holds it at medium (the
-    problem rests on the configuration alone).
-    """
-    level = severity_of(effect, report.revenue, report.config)
-    level = stats.capped_severity(level, q, report.thresholds(NAME)["strong_q"])
-    if strengthen and level == "low":
-        return "medium"
-    return "medium" if cap and level == "high" else level
 
 
 def source_mix_frame(report: Report) -> pd.DataFrame:
@@ -197,7 +186,7 @@ def source_shift(report: Report) -> list[dict[str, Any]]:
                 value=row.share,
                 baseline=row.usual_share,
                 effect=effect,
-                severity=_severity(report, effect, q),
+                severity=severity(report, effect, q),
             )
         )
     return out
@@ -272,37 +261,6 @@ def band_fit_frame(report: Report) -> pd.DataFrame:
     return frame
 
 
-def off_profile_bands(report: Report) -> list[str]:
-    """The company-size bands wholly outside the ideal customer profile (``process.icp``).
-
-    ``icp.min_company_size`` / ``icp.max_company_size`` (staff, either may be null) bound the profile; a band
-    is off-profile when all of it lies below the minimum or at/above the maximum, so the labels follow
-    ``customers.size_bands`` whatever they are.
-    """
-    icp = report.settings(NAME)["icp"]
-    low, high = icp.get("min_company_size"), icp.get("max_company_size")
-    cuts = [float(e) for e in edges(report)]
-    cuts = cuts if cuts and cuts[0] <= 0 else [0.0, *cuts]
-    uppers = [*cuts[1:], math.inf]
-    labels = size_band_labels(list(edges(report)))
-    return [
-        label
-        for label, start, stop in zip(labels, cuts, uppers, strict=True)
-        if (low is not None and stop <= float(low)) or (high is not None and start >= float(high))
-    ]
-
-
-def icp_text(report: Report) -> str:
-    """The ideal customer profile in words: ``50 人以上`` / ``50+ staff``, ``50–999 人`` ..."""
-    icp = report.settings(NAME)["icp"]
-    low, high = icp.get("min_company_size"), icp.get("max_company_size")
-    if low is not None and high is not None:
-        return t("proc_icp_range", report.lang, min=format_int(low), max=format_int(high))
-    if high is not None:
-        return t("proc_icp_max", report.lang, max=format_int(high))
-    return t("proc_icp_min", report.lang, min=format_int(low or 0))
-
-
 def lead_fit_frame(report: Report) -> pd.DataFrame:
     """Company-size mix of each source's leads this month against its usual months, with each band's fit.
 
@@ -316,47 +274,13 @@ def lead_fit_frame(report: Report) -> pd.DataFrame:
     off-profile leads is flagged even with little conversion history.
     """
     thr = report.thresholds(NAME)
-    _, end = bounds(report.period)
-    now = month_leads(report, [report.period])
-    base = month_leads(report, history(report, "leads", "created_at"))
     fit = band_fit_frame(report).set_index("size_band")["fit_ratio"]
     bands = [*size_band_labels(list(edges(report))), facts.UNKNOWN]
-    rows = []
-    for source in sorted(set(now["source"])):
-        cur, before = now[now["source"] == source], base[base["source"] == source]
-        total, base_total = len(cur), len(before)
-        for band in [b for b in bands if b in set(cur["size_band"])]:
-            in_band = cur[cur["size_band"] == band]
-            count = len(in_band)
-            usual = stats.ratio((before["size_band"] == band).sum(), base_total)
-            known = not math.isnan(usual)
-            converted = in_band["converted_at"].notna() & (in_band["converted_at"] < end)
-            rows.append(
-                {
-                    "source": source,
-                    "size_band": band,
-                    "leads": count,
-                    "source_leads": total,
-                    "share": stats.ratio(count, total),
-                    "usual_share": usual,
-                    "change": stats.ratio(count, total) - usual,
-                    "excess": count - usual * total if known else float("nan"),
-                    "p_value": stats.fisher(count, total, (before["size_band"] == band).sum(), base_total, "greater"),
-                    "fit_ratio": float(fit.get(band, np.nan)),
-                    "converted": stats.ratio(converted.sum(), count),
-                }
-            )
-    columns = ["source", "size_band", "leads", "source_leads", "share", "usual_share", "change", "excess"]
-    frame = pd.DataFrame(rows, columns=[*columns, "p_value", "fit_ratio", "converted"])
-    frame["q_value"] = stats.bh_adjust(frame["p_value"])
+    frame = mix_frame(report, "size_band", bands)
+    frame.insert(9, "fit_ratio", frame["size_band"].map(fit).astype(float))
     frame["poor_fit"] = frame["fit_ratio"] < float(thr["poor_fit_ratio"])
     frame["off_profile"] = frame["size_band"].isin(off_profile_bands(report))
-    frame["flagged"] = (
-        (frame["poor_fit"] | frame["off_profile"])
-        & (frame["change"] >= thr["share_shift_points"])
-        & (frame["q_value"] < thr["fdr"])
-        & (frame["excess"] >= thr["min_count"])
-    )
+    frame["flagged"] = (frame["poor_fit"] | frame["off_profile"]) & surge(report, frame)
     return frame
 
 
@@ -404,10 +328,10 @@ def fit_low(report: Report) -> list[dict[str, Any]]:
                 baseline=row.usual_share,
                 effect=effect,
                 variant="" if confirmed else "icp",
-                severity=_severity(report, effect, row.q_value, strengthen=confirmed, cap=not confirmed),
+                severity=severity(report, effect, row.q_value, strengthen=confirmed, cap=not confirmed),
             )
         )
-    return out
+    return out + industry_findings(report)
 
 
 @needs("leads")

@@ -18,19 +18,14 @@ from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.funnels import plot_daily_watch
-from ..findings import finding, flagged, severity_of
+from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
+from .evidence import severity
 
 # ------------------------------------------------------------------------------------------ stage stock
-
-
-def _severity(report: Report, effect: float, q: float) -> str:
-    """Severity from the revenue at stake, at most medium when the q-value is above ``thresholds.process.strong_q``."""
-    level = severity_of(effect, report.revenue, report.config)
-    return stats.capped_severity(level, q, report.thresholds(NAME)["strong_q"])
 
 
 def stage_stock_frame(report: Report) -> pd.DataFrame:
@@ -154,7 +149,7 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
                 value=row.stock,
                 baseline=row.usual,
                 effect=effect,
-                severity=_severity(report, effect, row.q_value),
+                severity=severity(report, effect, row.q_value),
             )
         )
     return out
@@ -276,7 +271,7 @@ def conversion_low(report: Report) -> list[dict[str, Any]]:
                 value=row.rate,
                 baseline=row.usual,
                 effect=effect,
-                severity=_severity(report, effect, row.q_value),
+                severity=severity(report, effect, row.q_value),
             )
         )
     return out

@@ -61,7 +61,7 @@ def _fair_leads(tmp_path, *, history: bool):
 
 def test_off_profile_surge_is_flagged_without_conversion_history(tmp_path):
     r = rep(_fair_leads(tmp_path, history=False))
-    assert process.leads.off_profile_bands(r) == ["<50"]  # process.icp.min_company_size = 50
+    assert process.icp.off_profile_bands(r) == ["<50"]  # process.icp.min_company_size = 50
     frame = process.lead_fit_frame(r).set_index(["source", "size_band"])
     row = frame.loc[("展会", "<50")]
     assert row["share"] == pytest.approx(20 / 30) and row["usual_share"] == pytest.approx(3 / 16)
@@ -89,5 +89,30 @@ def test_icp_bounds_follow_the_configured_bands(tmp_path):
     path = tmp_path / "icp.yaml"
     path.write_text('{"process": {"icp": {"min_company_size": 10, "max_company_size": 1000}}}', encoding="utf-8")
     r = rep(folder, config_path=str(path))
-    assert process.leads.off_profile_bands(r) == ["1000+"]  # <50 straddles 10: not wholly outside
+    assert process.icp.off_profile_bands(r) == ["1000+"]  # <50 straddles 10: not wholly outside
     assert not any(f["code"] == "lead_fit_low" for f in process.angle_findings(r))
+
+
+def test_off_profile_industries_with_a_configured_icp(tmp_path):
+    """展会 leads: 16 a month, 2 from 餐饮 (12.5%), the rest 制造业; October 30, 20 from 餐饮 (67%)."""
+    tb = Tables()
+    for month in HISTORY:
+        for j in range(16):
+            tb.lead(f"H{month}{j:02d}", ts(month, 1 + j), "展会")
+            tb.leads[-1]["industry"] = "餐饮" if j < 2 else "制造业"
+    for j in range(30):
+        tb.lead(f"N{j:03d}", ts("2026-10", 8), "展会")
+        tb.leads[-1]["industry"] = "餐饮" if j < 20 else "制造业"
+    folder = tb.write(tmp_path / "industries")
+    assert not any(f["code"] == "lead_fit_low" for f in process.angle_findings(rep(folder)))  # no ICP industries
+    path = tmp_path / "icp.yaml"
+    path.write_text('{"process": {"icp": {"industries": ["制造业", "能源"]}}}', encoding="utf-8")
+    r = rep(folder, config_path=str(path))
+    frame = process.icp.industry_fit_frame(r).set_index(["source", "industry"])
+    assert list(frame.index) == [("展会", "餐饮")]  # only industries off the profile are tested
+    row = frame.loc[("展会", "餐饮")]
+    assert row["share"] == pytest.approx(20 / 30) and row["usual_share"] == pytest.approx(2 / 16)
+    assert row["excess"] == pytest.approx(20 - 30 * 2 / 16) and row["flagged"]
+    (found,) = [f for f in process.angle_findings(r) if f["code"] == "lead_fit_low"]
+    assert found["segment"] == {"source": "展会", "industry": "餐饮"} and found["metric"] == "industry_share"
+    assert "不在目标行业（制造业、能源）之内" in found["detail"] and found["severity"] != "high"
