@@ -1,6 +1,6 @@
 """Accuracy benchmark of the findings: planted problems found at the right place and level, clean months quiet.
 
-Usage: python benchmarks/diagnosis.py [--seed 1] [--scenarios 50] [--clean 20] [--jobs 1] [--scale 0.6]
+Usage: python benchmarks/diagnosis.py [--seed 1] [--scenarios 50] [--clean 20] [--jobs 1] [--scale 1.0]
 
 Each scenario is a clean ``salesnb demo`` history with one problem planted by :mod:`scenarios` in a random region,
 segment and month among the latest three, at a random size from 10% (barely visible) to 70% (large); clean
@@ -160,7 +160,7 @@ def main() -> int:
     parser.add_argument("--scenarios", type=int, default=50, help="datasets with one planted problem")
     parser.add_argument("--clean", type=int, default=20, help="datasets with none")
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
-    parser.add_argument("--scale", type=float, default=0.6, help="demo volume scale of each dataset")
+    parser.add_argument("--scale", type=float, default=1.0, help="demo volume scale of each dataset (1.0: the sample)")
     parser.add_argument("--code", action="append", help="plant only these codes (repeatable)")
     args = parser.parse_args()
     if args.code and set(args.code) - set(PLANTS):

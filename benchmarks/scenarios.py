@@ -70,7 +70,8 @@ def draw(seed: int, planted: int, clean: int) -> list[Scenario]:
     out = []
     for number in range(planted + clean):
         code = order[number] if number < planted else None
-        places = tuple((str(rng.choice(REGIONS)), month_back(END_PERIOD, int(rng.integers(0, LATEST)))) for _ in range(8))
+        combos = [(region, month_back(END_PERIOD, back)) for back in range(LATEST) for region in REGIONS]
+        places = tuple(combos[k] for k in rng.permutation(len(combos)))  # the first; the others if it cannot be planted
         size = float(np.round(rng.uniform(*SIZES), 2)) if code else 0.0
         seed_ = int(rng.integers(0, 1_000_000))
         region, period = places[0]

@@ -240,8 +240,8 @@ def ramp_slow(t: Tables, region: str, period: str, size: float, rng: np.random.G
     new = new[(new["hire_date"] < start) & (new["leave_date"].isna() | (new["leave_date"] >= end))]
     orders = t["orders"]
     rows = order_month_rows(t, region, period) & orders["rep_id"].isin(new["rep_id"])
-    if rows.sum() < 3:
-        raise Unplantable("new hires have under 3 orders")
+    if rows.sum() < 2:
+        raise Unplantable("new hires have under 2 orders")
     drop_orders(t, orders.loc[pick(rng, rows, size), "order_id"])
     return {}
 
