@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from scenarios_flow import PLANTS as FLOW_PLANTS
+from scenarios_sales import PLANTS as SALES_PLANTS
+from scenarios_tables import Tables, Unplantable, month_back
 
 from salesnb.data.dataset import Dataset
 from salesnb.data.parsing import coerce_table
 from salesnb.demo import REGIONS, generate_dataset
-from scenarios_flow import PLANTS as FLOW_PLANTS
-from scenarios_sales import PLANTS as SALES_PLANTS
-from scenarios_tables import Tables, Unplantable, month_back
 
 PLANTS = {**SALES_PLANTS, **FLOW_PLANTS}
 END_PERIOD = "2026-10"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from scenarios_tables import (
     STAGES,
     Plant,
@@ -32,7 +31,9 @@ ASPECTS = ("产品质量", "交付", "服务", "价格透明度")
 HOUR = pd.Timedelta(hours=1)
 
 
-def _extra_leads(t: Tables, region: str, period: str, source: str, count: int, rng: np.random.Generator) -> pd.DataFrame:
+def _extra_leads(
+    t: Tables, region: str, period: str, source: str, count: int, rng: np.random.Generator
+) -> pd.DataFrame:
     """``count`` leads of ``source`` created in the month, copied from the region's recent leads of that source."""
     leads = t["leads"]
     pool = leads[(leads["region"] == region) & (leads["source"] == source)]
@@ -132,7 +133,9 @@ def _stuck_deals(t: Tables, region: str, stage: str, entered: pd.Series, rng: np
     rows["opportunity_id"] = new_ids(opps, "opportunity_id", "OP", count)
     rows["created_at"] = times.reshape(count, depth + 1)[:, 0]
     rows[["status", "closed_at", "lost_reason", "competitor"]] = ["open", pd.NaT, np.nan, np.nan]
-    rows["expected_close_at"] = (pd.Series(rows["created_at"].to_numpy()) + pd.Timedelta(days=45)).dt.normalize().to_numpy()
+    rows["expected_close_at"] = (
+        (pd.Series(rows["created_at"].to_numpy()) + pd.Timedelta(days=45)).dt.normalize().to_numpy()
+    )
     before = len(opps)
     append(t, "opportunities", rows)
     events = pd.DataFrame({"opportunity_id": np.repeat(rows["opportunity_id"].to_numpy(), depth + 1),
@@ -192,7 +195,9 @@ def sla_breach(t: Tables, region: str, period: str, size: float, rng: np.random.
     """``size`` of one category's tickets this month get a first response only after 50–120 hours."""
     category = str(rng.choice(CATEGORIES))
     tickets = t["tickets"]
-    rows = region_rows(t, "tickets", region) & (tickets["category"] == category) & in_month(tickets["created_at"], period)
+    rows = (
+        region_rows(t, "tickets", region) & (tickets["category"] == category) & in_month(tickets["created_at"], period)
+    )
     if rows.sum() < 3:
         raise Unplantable("under 3 tickets")
     hit = pick(rng, rows, size, at_least=1)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from scenarios_tables import (
     STAGES,
     Plant,
@@ -111,8 +110,9 @@ def concentration(t: Tables, region: str, period: str, size: float, rng: np.rand
     row = {"order_id": order_id, "customer_id": customer, "order_date": when.iloc[0], "region": region,
            "rep_id": rep, "channel": "直营", "promised_at": when.iloc[0] + pd.Timedelta(days=20)}  # fmt: skip
     append(t, "orders", pd.DataFrame([row]))
-    line = {"order_id": order_id, "product_id": product["product_id"], "quantity": qty,
-            "unit_price": round(amount / qty, 2), "list_price": product["list_price"], "unit_cost": product["unit_cost"]}  # fmt: skip
+    price = round(amount / qty, 2)
+    line = {"order_id": order_id, "product_id": product["product_id"], "quantity": qty, "unit_price": price,
+            "list_price": product["list_price"], "unit_cost": product["unit_cost"]}  # fmt: skip
     append(t, "order_lines", pd.DataFrame([line]))
     return {"customer_id": customer}
 
@@ -151,7 +151,9 @@ def discount_deepening(t: Tables, region: str, period: str, size: float, rng: np
     line, rows = _line_rows(t, region, period, rng)
     lines = t["order_lines"]
     cut = 0.25 * size * lines.loc[rows, "list_price"]
-    lines.loc[rows, "unit_price"] = (lines.loc[rows, "unit_price"] - cut).clip(lower=0.05 * lines.loc[rows, "list_price"])
+    lines.loc[rows, "unit_price"] = (lines.loc[rows, "unit_price"] - cut).clip(
+        lower=0.05 * lines.loc[rows, "list_price"]
+    )
     return {"product_line": line}
 
 
@@ -164,13 +166,13 @@ def margin_erosion(t: Tables, region: str, period: str, size: float, rng: np.ran
 
 
 def returns_rise(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """``size`` of a product line's order lines of the month come back within days (quality), spread over its products."""
+    """``size`` of a product line's order lines of the month come back within days (quality), over all its products."""
     line, rows = _line_rows(t, region, period, rng)
     hit = t["order_lines"][pick(rng, rows, size, at_least=1)]
     dates = t["orders"].set_index("order_id")["order_date"]
     _, end = bounds(period)
-    returned = hit["order_id"].map(dates) + pd.to_timedelta(rng.integers(1, 10, len(hit)), unit="D")
-    returned = returned.clip(upper=end - pd.Timedelta(hours=8)) + pd.Timedelta(hours=10)
+    returned = hit["order_id"].map(dates).dt.normalize() + pd.to_timedelta(rng.integers(1, 10, len(hit)), unit="D")
+    returned = returned.clip(upper=end - pd.Timedelta(days=1)) + pd.Timedelta(hours=10)  # within the month
     rows_out = pd.DataFrame({"order_id": hit["order_id"].to_numpy(), "product_id": hit["product_id"].to_numpy(),
                              "quantity": hit["quantity"].to_numpy(), "returned_at": returned.to_numpy(),
                              "reason": "质量问题"})  # fmt: skip
