@@ -1,6 +1,6 @@
 """Accuracy benchmark of the findings: planted problems found at the right place and level, clean months quiet.
 
-Usage: python benchmarks/diagnosis.py [--seed 1] [--scenarios 50] [--clean 20] [--jobs 1] [--scale 1.0]
+Usage: python benchmarks/diagnosis.py [--seed 1] [--scenarios 50] [--clean 20] [--jobs 1] [--scale 1.0] [--list]
 
 Each scenario is a clean ``salesnb demo`` history with one problem planted by :mod:`scenarios` in a random region,
 segment and month among the latest three, at a random size from 10% (barely visible) to 70% (large); clean
@@ -163,7 +163,12 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=1, help="worker processes")
     parser.add_argument("--scale", type=float, default=1.0, help="demo volume scale of each dataset (1.0: the sample)")
     parser.add_argument("--code", action="append", help="plant only these codes (repeatable)")
+    parser.add_argument("--list", action="store_true", help="print what each code's plant does and exit")
     args = parser.parse_args()
+    if args.list:
+        for code, plant in sorted(PLANTS.items()):
+            print(f"{code:26} {' '.join((plant.__doc__ or '').split())}")
+        return 0
     if args.code and set(args.code) - set(PLANTS):
         parser.error(f"unknown code(s) {sorted(set(args.code) - set(PLANTS))}; plantable: {', '.join(sorted(PLANTS))}")
     scenarios = draw(args.seed, args.scenarios, args.clean)

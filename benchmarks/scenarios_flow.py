@@ -155,7 +155,7 @@ def stock_surge(t: Tables, region: str, period: str, size: float, rng: np.random
 
 
 def stalled(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """Deals sit at one stage for two to four months: :func:`rise`-many more stuck deals than the month-end stock."""
+    """Deals sit at one stage for two to four months: (rise − 1)/2 × the month-end stock of it added, stuck."""
     stage = str(rng.choice(STAGES[1:5]))
     _, end = bounds(period)
     count = max(2, int(round((rise(size) - 1) * max(_stage_stock(t, region, end, stage), 2) / 2)))
