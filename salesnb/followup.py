@@ -52,7 +52,8 @@ def scope_state(report: Report) -> dict[str, list[dict[str, Any]]]:
 
     Computed once per report scope: each angle's rules run for the period, then for last month (all of them, for
     the follow-up), then further back only the rules whose findings were still present the month after, then
-    the angle's derived tables are let go (see :func:`salesnb.data.facts.forget_derived`). Findings keep the angles' rule order.
+    the angle's derived tables are let go (see :func:`salesnb.data.facts.forget_derived`). Findings keep the
+    angles' rule order.
     """
 
     def build() -> dict[str, list[dict[str, Any]]]:
@@ -160,10 +161,12 @@ def followup_panel(report: Report) -> Panel:
             t("followup_col_finding", lang, period=back[0]): frame["title"],
             t("followup_col_action", lang): frame["action"],
             t("followup_col_metric", lang): frame["metric"].map(lambda m: metric_name(m, lang)),
-            t("followup_col_then", lang): [format_metric(m, v, lang) for m, v in zip(frame.metric, frame.value_then)],
+            t("followup_col_then", lang): [
+                format_metric(m, v, lang) for m, v in zip(frame.metric, frame.value_then, strict=True)
+            ],
             t("followup_col_now", lang): [
                 format_metric(m, v, lang) if s != "resolved" else t("followup_gone", lang)
-                for m, v, s in zip(frame.metric, frame.value_now, frame.status)
+                for m, v, s in zip(frame.metric, frame.value_now, frame.status, strict=True)
             ],
             t("followup_col_status", lang): frame["status"].map(lambda s: t(f"followup_status_{s}", lang)),
         }
