@@ -181,8 +181,11 @@ def statement_panel(report: Report) -> Panel:
     top = frame.head(report.config["report"]["top_n"] * 3)
     ax = plot_commission(top, parts=parts, lang=lang, title=f"{t('com_title', lang)} · {report.region_label}")
     base = t("com_base_paid" if rules["count_when"] == "invoice_paid" else "com_base_order", lang)
-    full, frame = frame, top_n_with_other(
-        frame, None, len(top), "label", ["orders", "base", *parts, "total"], t("other_rows", lang, n="{n}")
+    full, frame = (
+        frame,
+        top_n_with_other(
+            frame, None, len(top), "label", ["orders", "base", *parts, "total"], t("other_rows", lang, n="{n}")
+        ),
     )  # the statement's top rows and one "others" row with the rest's totals
     table = pd.DataFrame(
         {

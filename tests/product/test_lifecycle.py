@@ -1,8 +1,9 @@
 """产品生命周期, 新产品表现."""
 
 import pytest
+from tiny import write_tiny
 
-from product.helpers import report
+from product.helpers import build, line, report
 from salesnb import product
 
 
@@ -31,9 +32,6 @@ def test_without_order_lines_the_sections_skip(bare):
 @pytest.fixture(scope="module")
 def unlaunched(tmp_path_factory):
     """The tiny dataset plus P5 (A线, no launch date), first sold in 华东 2026-09 (CE2) and 2026-10 (CE2, CE3)."""
-    from product.helpers import build, line
-    from tiny import write_tiny
-
     tables = build()
     tables["products"].append(
         {"product_id": "P5", "product_name": "戊", "product_line": "A线", "launch_date": "", "list_price": 60,
