@@ -7,7 +7,7 @@ products plus long-tail variants) and ``scale`` times the sample's volumes (52 g
 377,000 orders and 680,000 order lines), unless ``--data`` names an existing folder. Then it runs each
 angle's notebook for ALL at the latest month through the real runner (``run_reports``, one worker, one angle
 at a time, so every report pays the same data loading) and prints one line per angle: seconds, the size of
-its HTML page in MB and the peak resident memory of the runner, then the ratio of the product report's
+its HTML page in MB and the peak memory of the finished child processes (workers, kernels), then the ratio of the product report's
 seconds to the slowest other angle's. Targets (issue 10): every page under 5 MB, product ≤ about 2× others.
 """
 
@@ -77,7 +77,10 @@ def main() -> None:
         results[angle] = (seconds, mb)
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
         flag = "" if mb < PAGE_LIMIT_MB else f"  <-- page over {PAGE_LIMIT_MB:.0f} MB"
-        print(f"{angle:9s} {seconds:7.1f} s  {mb:6.2f} MB  (kernel peak so far {peak} MiB){flag}", flush=True)
+        print(
+            f"{angle:9s} {seconds:7.1f} s  {mb:6.2f} MB  (peak RSS of finished child processes {peak} MiB){flag}",
+            flush=True,
+        )
     others = [s for a, (s, _) in results.items() if a != "product"]
     if "product" in results and others:
         ratio = results["product"][0] / max(others)
