@@ -7,8 +7,9 @@ products plus long-tail variants) and ``scale`` times the sample's volumes (52 g
 377,000 orders and 680,000 order lines), unless ``--data`` names an existing folder. Then it runs each
 angle's notebook for ALL at the latest month through the real runner (``run_reports``, one worker, one angle
 at a time, so every report pays the same data loading) and prints one line per angle: seconds, the size of
-its HTML page in MB and the peak memory of the finished child processes (workers, kernels), then the ratio of the product report's
-seconds to the slowest other angle's. Targets (issue 10): every page under 5 MB, product ≤ about 2× others.
+its HTML page in MB and the peak memory of the finished child processes (workers, kernels); then the ratio
+of the product report's seconds to the slowest other angle's.
+Targets (issue 10): every page under 5 MB, product ≤ about 2× others.
 """
 
 from __future__ import annotations
