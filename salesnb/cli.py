@@ -37,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (orders, customers, leads ...)")
     demo.add_argument("--end-period", default="2026-10", help="last month of the data, YYYY-MM")
     demo.add_argument("--clean", action="store_true", help="plant no problems")
+    demo.add_argument(
+        "--products", type=_positive_int, default=None, help="catalogue size (default: the sample's named products)"
+    )
 
     run = sub.add_parser("run", help="execute the workbooks and render HTML, metrics.json and findings.json")
     run.add_argument("--data", default="", help="dataset folder or SQLAlchemy URL (default: bundled sample)")
@@ -103,7 +106,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import generate_dataset, write_dataset
 
     tables, planted = generate_dataset(
-        seed=args.seed, months=args.months, scale=args.scale, end_period=args.end_period, plant=not args.clean
+        seed=args.seed,
+        months=args.months,
+        scale=args.scale,
+        end_period=args.end_period,
+        plant=not args.clean,
+        products=args.products,
     )
     write_dataset(tables, planted, args.out)
     rows = sum(len(f) for f in tables.values())
