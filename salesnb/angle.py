@@ -45,15 +45,28 @@ class Angle:
         return [rule for rule in self.rules if all(ds.has(table) for table in rule.needs)]
 
     def findings(self, report: Any) -> list[dict[str, Any]]:
-        """Every finding of the runnable rules for ``report``, in rule order, computed once per report."""
+        """The angle's findings for ``report`` as the whole scope sees them: with ``parent`` and ``status``.
 
-        def build() -> list[dict[str, Any]]:
-            found: list[dict[str, Any]] = []
-            for rule in self.runnable_rules(report.ds):
-                found += rule.check(report)
-            return found
+        Linking causes and symptoms (:mod:`salesnb.causes`) and the status across months
+        (:mod:`salesnb.followup`) need every angle's findings, so they are computed once per report scope and
+        each angle takes its own, in rule order: the angle notebooks and the overview agree.
+        """
+        from .followup import scope_findings  # the scope's findings are built from every angle's rule_findings
 
-        return report.memo(f"{self.name}_findings", build)
+        return [f for f in scope_findings(report) if f["angle"] == self.name]
+
+    def rule_findings(self, report: Any, codes: set[str] | None = None) -> list[dict[str, Any]]:
+        """Every finding of the runnable rules (of ``codes`` only, when given) for ``report``, in rule order.
+
+        Each rule's result is computed once per report scope: the look-back of :mod:`salesnb.followup` re-runs
+        only the rules whose findings were still present the month after.
+        """
+        found: list[dict[str, Any]] = []
+        runnable = self.runnable_rules(report.ds)
+        for index, rule in enumerate(self.rules):
+            if rule in runnable and (codes is None or rule.code in codes):
+                found += report.memo(f"{self.name}_rule_{index}", lambda rule=rule: rule.check(report))
+        return found
 
     def metrics(self, report: Any) -> dict[str, Any]:
         """The angle's key numbers: every metric function's result merged, in declaration order."""

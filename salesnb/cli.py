@@ -1,4 +1,4 @@
-"""The ``salesnb`` command: ``validate``, ``demo`` and ``run``.
+"""The ``salesnb`` command: ``validate``, ``map``, ``demo`` and ``run``.
 
 Exit status: 0 success, 1 invalid data, failed reports or an output folder that cannot be written,
 2 wrong usage, 130 interrupted (Ctrl-C or SIGTERM; finished reports are kept, a rerun completes the rest).
@@ -7,6 +7,7 @@ Exit status: 0 success, 1 invalid data, failed reports or an output folder that 
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -24,6 +25,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
     validate.add_argument("--lang", choices=["zh", "en"], default="zh")
 
+    propose = sub.add_parser("map", help="propose a mapping file for your export from its column names")
+    propose.add_argument("--data", required=True, help="export file (e.g. a flat order-lines sheet) or folder")
+    propose.add_argument("--out", default="mapping.yaml", help="mapping file to write (default: mapping.yaml)")
+    propose.add_argument("--force", action="store_true", help="overwrite --out when it exists")
+    propose.add_argument("--lang", choices=["zh", "en"], default="zh")
+
     demo = sub.add_parser("demo", help="write a realistic sample dataset with planted problems")
     demo.add_argument("--out", required=True, help="folder to write the CSV tables and planted.json into")
     demo.add_argument("--seed", type=int, default=7)
@@ -31,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (orders, customers, leads ...)")
     demo.add_argument("--end-period", default="2026-10", help="last month of the data, YYYY-MM")
     demo.add_argument("--clean", action="store_true", help="plant no problems")
+    demo.add_argument(
+        "--products", type=_positive_int, default=None, help="catalogue size (default: the sample's named products)"
+    )
 
     run = sub.add_parser("run", help="execute the workbooks and render HTML, metrics.json and findings.json")
     run.add_argument("--data", default="", help="dataset folder or SQLAlchemy URL (default: bundled sample)")
@@ -44,10 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
     run.add_argument("--lang", choices=["zh", "en"], default="zh")
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
-    run.add_argument("--jobs", type=int, default=0, help="reports run in parallel (default: the machine's cores)")
+    run.add_argument(
+        "--jobs", type=_positive_int, default=None, help="reports run in parallel (default: the machine's cores)"
+    )
     run.add_argument(
         "--cell-timeout",
-        type=int,
+        type=_positive_int,
         default=600,
         metavar="SECONDS",
         help="longest a notebook cell may run; a report past it fails with an error page (default: 600)",
@@ -58,12 +70,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    """Argparse type of a count: a whole number of at least 1 (``--jobs 0`` or ``-1`` is a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .data.loading import load_dataset
     from .data.summary import format_summary, summarize
 
     ds = load_dataset(args.data, mapping=args.mapping or None)
     print(format_summary(summarize(ds), lang=args.lang))
+    for warning in ds.warnings:  # worth checking, not blocking (e.g. one customer in two regions)
+        print(f"! {warning}")
+    return 0
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from .data.mapview import describe, write_mapping
+    from .data.propose import propose_mapping
+    from .i18n import t
+
+    proposal = propose_mapping(args.data)
+    try:
+        out = write_mapping(proposal, args.out, force=args.force, lang=args.lang)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(describe(proposal, args.lang)))
+    print(t("map_wrote", args.lang, path=out))
+    command = f"salesnb validate --data {shlex.quote(args.data)} --mapping {shlex.quote(str(out))}"
+    print(f"{t('map_next', args.lang)}: {command}")
     return 0
 
 
@@ -71,7 +114,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import generate_dataset, write_dataset
 
     tables, planted = generate_dataset(
-        seed=args.seed, months=args.months, scale=args.scale, end_period=args.end_period, plant=not args.clean
+        seed=args.seed,
+        months=args.months,
+        scale=args.scale,
+        end_period=args.end_period,
+        plant=not args.clean,
+        products=args.products,
     )
     write_dataset(tables, planted, args.out)
     rows = sum(len(f) for f in tables.values())
@@ -81,8 +129,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .batch.runner import run_reports
+    from .config import load_config
     from .report import bundled_sample
 
+    if args.config:
+        load_config(args.config)  # a broken configuration is refused before any report starts
     summary = run_reports(
         args.data or bundled_sample(),
         periods=args.period,
@@ -95,7 +146,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         lang=args.lang,
         show_code=args.show_code,
         progress=not args.quiet,
-        jobs=args.jobs or None,
+        jobs=args.jobs,
         force=args.force,
         cell_timeout=args.cell_timeout,
     )
@@ -107,7 +158,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``salesnb`` console command."""
     args = _parser().parse_args(argv)
-    handler = {"validate": _cmd_validate, "demo": _cmd_demo, "run": _cmd_run}[args.command]
+    handler = {"validate": _cmd_validate, "map": _cmd_map, "demo": _cmd_demo, "run": _cmd_run}[args.command]
     try:
         return handler(args)
     except DataValidationError as exc:

@@ -21,6 +21,7 @@ from tiny import write_tiny
 
 from salesnb import cli
 from salesnb.batch import output, runner
+from salesnb.errors import ParameterError
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "data" / "sample"
@@ -108,8 +109,11 @@ def test_out_naming_a_file_is_a_usage_error(tmp_path, capsys):
         assert code == 2 and "Traceback" not in err
         assert err.startswith("error: --out ") and str(out) in err and "file" in err
     assert target.read_text(encoding="utf-8") == "mine"
-    code, err = _run_cli(capsys, "--data", str(tmp_path / "tiny"), "--out", str(tmp_path / "o"), "--cell-timeout", "0")
-    assert code == 2 and "--cell-timeout" in err and not (tmp_path / "o").exists()
+    with pytest.raises(SystemExit) as usage:
+        _run_cli(capsys, "--data", str(tmp_path / "tiny"), "--out", str(tmp_path / "o"), "--cell-timeout", "0")
+    assert usage.value.code == 2 and "--cell-timeout" in capsys.readouterr().err and not (tmp_path / "o").exists()
+    with pytest.raises(ParameterError, match="--cell-timeout"):  # the same rule for a caller of the runner
+        runner.run_reports(tmp_path / "tiny", periods=[], regions=[], angles=[], out_dir=tmp_path / "o", cell_timeout=0)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through any permission bits")
