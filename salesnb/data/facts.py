@@ -7,6 +7,7 @@ falling back to its customer's region.
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Hashable
 from typing import TypeVar
@@ -19,7 +20,9 @@ from .dataset import Dataset
 
 _CACHE: weakref.WeakKeyDictionary[Dataset, dict] = weakref.WeakKeyDictionary()
 T = TypeVar("T")
-UNKNOWN = "未知"  # label for a missing region / channel / product line
+UNKNOWN = "未知"  # label for a missing region / channel / product line; never a finding's segment or a driver
+COMPLETE_WITHIN_DAYS = 3  # a month is complete when the orders reach one of its last 3 days (a weekend, a holiday)
+_VIEWS: weakref.WeakKeyDictionary[Dataset, int] = weakref.WeakKeyDictionary()  # same-days view -> its last day
 
 
 def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
@@ -175,6 +178,74 @@ def data_months(ds: Dataset) -> tuple[str, str]:
         return months.min(), months.max()
 
     return per_dataset(ds, ("facts", "data_months"), build)
+
+
+def last_order_date(ds: Dataset) -> pd.Timestamp | None:
+    """The date of the latest order (``None`` without dated orders): how far the data reaches."""
+
+    def build() -> pd.Timestamp | None:
+        dates = order_facts(ds)["order_date"].dropna()
+        return dates.max().normalize() if len(dates) else None
+
+    return per_dataset(ds, ("facts", "last_order_date"), build)
+
+
+def through_day(ds: Dataset, month: str) -> int | None:
+    """The last day of ``month`` the orders reach when the data ends inside it (a partial month), else ``None``.
+
+    Only the data's last month can be partial: it is complete when the latest order falls in its last
+    :data:`COMPLETE_WITHIN_DAYS` days (data ending on Oct 9 makes October partial through day 9; ending on
+    Oct 29, 30 or 31 leaves it complete). The one definition behind the default period and the partial label.
+    """
+    last = last_order_date(ds)
+    if last is None or last.strftime("%Y-%m") != month:
+        return None
+    return int(last.day) if last.day <= last.days_in_month - COMPLETE_WITHIN_DAYS else None
+
+
+def latest_complete_month(ds: Dataset) -> str:
+    """The latest complete month of the data: what a report shows when no period is asked for.
+
+    The last order month unless the data ends inside it (:func:`through_day`), then the month before it; a
+    dataset holding one partial month only has no complete month and gives that month.
+    """
+    first, last = data_months(ds)
+    if through_day(ds, last) is None or first == last:
+        return last
+    return str(pd.Period(last, freq="M") - 1)
+
+
+def same_days(ds: Dataset, day: int) -> Dataset:
+    """The dataset seen through day ``day`` of every month: what a partial month's report compares.
+
+    Orders placed after day ``day`` of their month (and their order lines) are left out, so every baseline
+    (previous month, same month last year, trailing and history months) covers days 1..``day`` like the
+    partial month itself: revenue, orders and customers are compared on the same days. A customer's first
+    order month, the months the data covers and the other tables stay those of the whole data. Built once
+    per dataset and day; a view asked for its own day is returned as it is.
+    """
+    if _VIEWS.get(ds) == day:
+        return ds
+
+    def build() -> Dataset:
+        orders = order_facts(ds)
+        kept = orders[orders["order_date"].dt.day <= day].reset_index(drop=True)
+        ids = set(kept["order_id"])
+        lines = line_facts(ds)
+        tables = {**ds.tables, "orders": ds["orders"][ds["orders"]["order_id"].isin(ids)].reset_index(drop=True)}
+        if "order_lines" in ds.tables:
+            raw = ds.tables["order_lines"]
+            tables["order_lines"] = raw[raw["order_id"].isin(ids)].reset_index(drop=True)
+        view = dataclasses.replace(ds, tables=tables, unparsed_rows={})
+        _VIEWS[view] = day
+        store = _CACHE.setdefault(view, {})
+        store[("facts", "order_facts")] = kept
+        store[("facts", "line_facts")] = lines[lines["order_id"].isin(ids)].reset_index(drop=True)
+        store[("facts", "data_months")] = data_months(ds)
+        store[("facts", "last_order_date")] = last_order_date(ds)
+        return view
+
+    return per_dataset(ds, ("facts", "same_days", day), build)
 
 
 def size_band_labels(edges: list[float] | tuple[float, ...]) -> list[str]:
