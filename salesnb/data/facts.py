@@ -150,6 +150,17 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
     return frame
 
 
+def is_unknown(values: pd.Series) -> pd.Series:
+    """Where ``values`` say nothing: missing, blank or the :data:`UNKNOWN` label."""
+    text = values.astype("string").str.strip()
+    return (text.isna() | (text == "") | (text == UNKNOWN)).fillna(True).astype(bool)
+
+
+def unknown_segment(segment: dict[str, object] | None) -> bool:
+    """Whether a finding's ``segment`` names the :data:`UNKNOWN` label: "unknown" is never where a problem sits."""
+    return any(value == UNKNOWN for value in (segment or {}).values())
+
+
 def in_region(frame: pd.DataFrame, region: str) -> pd.DataFrame:
     """Rows of ``frame`` for ``region`` (all rows for ``ALL``)."""
     if region == ALL:
