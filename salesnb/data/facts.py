@@ -227,31 +227,30 @@ def latest_complete_month(ds: Dataset) -> str:
 
 
 def same_days(ds: Dataset, day: int) -> Dataset:
-    """The dataset seen through day ``day`` of every month: what a partial month's report compares.
+    """The dataset as a partial month's report reads it: each month's figures cover days 1..``day`` only.
 
-    Orders placed after day ``day`` of their month (and their order lines) are left out, so every baseline
-    (previous month, same month last year, trailing and history months) covers days 1..``day`` like the
-    partial month itself: revenue, orders and customers are compared on the same days. A customer's first
-    order month, the months the data covers and the other tables stay those of the whole data. Built once
-    per dataset and day; a view asked for its own day is returned as it is.
+    The raw tables are shared, untouched (a commission's order sequence, an invoice's order, a customer's last
+    purchase all still see every order); only the derived order and line facts differ: an order placed after
+    day ``day`` of its month keeps its row but loses its ``month`` label, so every month-based figure
+    (:func:`in_months`, per-month groupings) of every baseline -- previous month, same month last year,
+    trailing and history months -- covers the same days as the partial month itself: revenue, orders and
+    customers are compared like with like. Customers' first months and the data's months stay those of the
+    whole data. Built once per dataset and day; a view asked for its own day is returned as it is.
     """
     if _VIEWS.get(ds) == day:
         return ds
 
     def build() -> Dataset:
         orders = order_facts(ds)
-        kept = orders[orders["order_date"].dt.day <= day].reset_index(drop=True)
-        ids = set(kept["order_id"])
+        late = orders["order_date"].dt.day > day
+        cut = orders.assign(month=orders["month"].mask(late))
         lines = line_facts(ds)
-        tables = {**ds.tables, "orders": ds["orders"][ds["orders"]["order_id"].isin(ids)].reset_index(drop=True)}
-        if "order_lines" in ds.tables:
-            raw = ds.tables["order_lines"]
-            tables["order_lines"] = raw[raw["order_id"].isin(ids)].reset_index(drop=True)
-        view = dataclasses.replace(ds, tables=tables, unparsed_rows={})
+        late_ids = set(orders.loc[late, "order_id"])
+        view = dataclasses.replace(ds)  # same tables, caches of its own
         _VIEWS[view] = day
         store = _CACHE.setdefault(view, {})
-        store[("facts", "order_facts")] = kept
-        store[("facts", "line_facts")] = lines[lines["order_id"].isin(ids)].reset_index(drop=True)
+        store[("facts", "order_facts")] = cut
+        store[("facts", "line_facts")] = lines.assign(month=lines["month"].mask(lines["order_id"].isin(late_ids)))
         store[("facts", "data_months")] = data_months(ds)
         store[("facts", "last_order_date")] = last_order_date(ds)
         return view

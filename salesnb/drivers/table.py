@@ -158,8 +158,10 @@ def driver_table(report: Report, baseline: str = "previous_month") -> pd.DataFra
         frame = frame.rename_axis("segment").reset_index()
         frame.insert(0, "dimension", dim)
         labels = frame["segment"].map(names) if dim == "rep_id" else frame["segment"]
-        frame["label"] = labels.fillna(frame["segment"]).where(
-            frame["segment"] != UNALLOCATED, t("drv_unallocated", report.lang)
+        frame["label"] = (
+            labels.fillna(frame["segment"])
+            .where(frame["segment"] != UNALLOCATED, t("drv_unallocated", report.lang))
+            .where(frame["segment"] != facts.UNKNOWN, t("drv_unknown", report.lang))
         )
         parts.append(frame)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

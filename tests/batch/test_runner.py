@@ -55,7 +55,9 @@ def test_clean_json_is_stable():
 def test_plan_jobs_checks_scope(tmp_path):
     ds = load_dataset(write_tiny(tmp_path / "t"))
     jobs = plan_jobs(ds, [], [], ["overview"], all_regions=True)
-    assert [(j.period, j.region) for j in jobs] == [("2026-10", "ALL"), ("2026-10", "华东"), ("2026-10", "华南")]
+    # the tiny data ends on 2026-10-28: October is partial, the default is the latest complete month
+    assert [(j.period, j.region) for j in jobs] == [("2026-09", "ALL"), ("2026-09", "华东"), ("2026-09", "华南")]
+    assert plan_jobs(ds, ["2026-10"], ["ALL"], ["overview"])[0].period == "2026-10"  # asked for: still runs
     with pytest.raises(ParameterError, match="华西"):
         plan_jobs(ds, ["2026-10"], ["华西"], ["overview"])
     with pytest.raises(ParameterError, match="outside"):

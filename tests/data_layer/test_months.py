@@ -34,14 +34,16 @@ def test_a_month_is_complete_when_the_data_reaches_its_last_days():
     assert facts.through_day(orders("2026-02-01", "2026-02-26"), "2026-02") is None  # Feb 26 of 28 days
 
 
-def test_same_days_view_keeps_days_one_to_d_of_every_month_and_first_months():
+def test_same_days_view_counts_days_one_to_d_of_every_month_and_keeps_the_raw_tables():
     ds = orders("2026-08-20", "2026-09-03", "2026-09-12", "2026-10-09")
     ds.tables["orders"].loc[3, "customer_id"] = "C0"  # C0 first bought on Aug 20 (a day the view leaves out)
     view = facts.same_days(ds, 9)
     assert facts.same_days(ds, 9) is view and facts.same_days(view, 9) is view
-    kept = facts.order_facts(view)
-    assert kept["order_id"].tolist() == ["O1", "O3"] and view["orders"]["order_id"].tolist() == ["O1", "O3"]
-    assert kept.set_index("order_id").loc["O3", "customer_first_month"] == "2026-08"  # not new in October
-    assert not kept.set_index("order_id").loc["O3", "is_new_customer_order"]
+    kept = facts.order_facts(view).set_index("order_id")
+    assert kept["month"].isna().tolist() == [True, False, True, False]  # Aug 20 and Sep 12: after day 9
+    assert facts.in_months(facts.order_facts(view), ["2026-08", "2026-09"])["revenue"].sum() == 200  # O1 only
+    assert kept.loc["O3", "customer_first_month"] == "2026-08"  # not new in October
+    assert not kept.loc["O3", "is_new_customer_order"]
+    assert view["orders"] is ds["orders"] and len(view["orders"]) == 4  # raw tables: every order
     assert facts.data_months(view) == ("2026-08", "2026-10")
-    assert len(facts.order_facts(ds)) == 4  # the whole data is untouched
+    assert facts.order_facts(ds)["month"].notna().all()  # the whole data is untouched

@@ -41,4 +41,5 @@ def test_blank_values_of_a_present_dimension_stay_in_the_table_but_never_top_the
     assert (metrics["top_driver_dimension"], metrics["top_driver_segment"], metrics["top_driver_gap"]) == (
         "rep_id", "R2", 60
     )  # fmt: skip
+    assert drivers.driver_table(report(tmp_path / "t", lang="en")).iloc[0]["label"] == "unknown"
     assert drivers.driver_panel(r).note.endswith("未纳入排名（数据中没有）：产品线。")  # channel is ranked
