@@ -73,6 +73,7 @@ def write_partial_month(folder):
     rows.sort(key=lambda r: r["order_date"])
     folder.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame({"period": ["2026-10"], "target_amount": [12400]}).to_csv(folder / "targets.csv", index=False)
     return str(folder)
 
 
@@ -97,6 +98,7 @@ def test_a_partial_month_is_compared_on_the_same_days_of_its_baselines(tmp_path)
     assert m["revenue_prev_month"] == 3600 and round(m["mom_growth"], 6) == 0.1  # not 3960 / 11200 − 1 = −65%
     assert m["revenue_same_month_last_year"] == 3600 and round(m["yoy_growth"], 6) == 0.1
     assert m["revenue_trailing_avg"] == 3600 and m["new_customers"] == 0
+    assert round(m["target"], 6) == 3600 and round(m["attainment"], 6) == 1.1  # 9/31 of the month's 12,400
     codes = {f["code"] for f in market.angle_findings(report)}
     assert "customer_churn_rise" not in codes
     assert market.angle_metrics(report)["lapsed_customers"] == 0  # customers of days 10..31 are not "lapsed"

@@ -230,7 +230,8 @@ def same_days(ds: Dataset, day: int) -> Dataset:
     """The dataset as a partial month's report reads it: each month's figures cover days 1..``day`` only.
 
     The raw tables are shared, untouched (a commission's order sequence, an invoice's order, a customer's last
-    purchase all still see every order); only the derived order and line facts differ: an order placed after
+    purchase all still see every order) but for targets, cut to days 1..``day`` by :func:`prorated_targets`;
+    the derived order and line facts differ: an order placed after
     day ``day`` of its month keeps its row but loses its ``month`` label, so every month-based figure
     (:func:`in_months`, per-month groupings) of every baseline -- previous month, same month last year,
     trailing and history months -- covers the same days as the partial month itself: revenue, orders and
@@ -246,7 +247,10 @@ def same_days(ds: Dataset, day: int) -> Dataset:
         cut = orders.assign(month=orders["month"].mask(late))
         lines = line_facts(ds)
         late_ids = set(orders.loc[late, "order_id"])
-        view = dataclasses.replace(ds)  # same tables, caches of its own
+        tables = dict(ds.tables)
+        if "targets" in tables:  # a month's target for its days 1..D: the time-progress share (时间进度)
+            tables["targets"] = prorated_targets(tables["targets"], day)
+        view = dataclasses.replace(ds, tables=tables)  # same tables but targets, caches of its own
         _VIEWS[view] = day
         store = _CACHE.setdefault(view, {})
         store[("facts", "order_facts")] = cut
@@ -256,6 +260,16 @@ def same_days(ds: Dataset, day: int) -> Dataset:
         return view
 
     return per_dataset(ds, ("facts", "same_days", day), build)
+
+
+def prorated_targets(targets: pd.DataFrame, day: int) -> pd.DataFrame:
+    """``targets`` with each month's amount scaled to its days 1..``day`` (× day ÷ days in the month, at most 1).
+
+    What a partial month's attainment is measured against: the target the time elapsed asks for.
+    """
+    start = pd.to_datetime(targets["period"].astype("string") + "-01", errors="coerce", format="%Y-%m-%d")
+    share = (day / start.dt.days_in_month).clip(upper=1.0).fillna(1.0)
+    return targets.assign(target_amount=targets["target_amount"] * share)
 
 
 def size_band_labels(edges: list[float] | tuple[float, ...]) -> list[str]:

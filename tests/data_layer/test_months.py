@@ -47,3 +47,13 @@ def test_same_days_view_counts_days_one_to_d_of_every_month_and_keeps_the_raw_ta
     assert view["orders"] is ds["orders"] and len(view["orders"]) == 4  # raw tables: every order
     assert facts.data_months(view) == ("2026-08", "2026-10")
     assert facts.order_facts(ds)["month"].notna().all()  # the whole data is untouched
+
+
+def test_a_partial_months_targets_are_its_days_share():
+    targets = pd.DataFrame({"period": ["2026-09", "2026-10", "2026-02"], "target_amount": [300.0, 310.0, 280.0]})
+    ds = orders("2026-09-03", "2026-10-09")
+    ds.tables["targets"] = targets
+    view = facts.same_days(ds, 9)
+    assert view["targets"]["target_amount"].tolist() == [90.0, 90.0, 90.0]  # 9/30, 9/31, 9/28 of the month
+    assert facts.prorated_targets(targets, 30)["target_amount"].tolist() == [300.0, 300.0, 280.0]
+    assert ds["targets"]["target_amount"].tolist() == [300.0, 310.0, 280.0]
