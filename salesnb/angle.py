@@ -96,19 +96,29 @@ class Angle:
         return not missing(ds, self.needs) and (not self.sections or bool(self.runnable_sections(ds)))
 
     def findings(self, report: Any) -> list[dict[str, Any]]:
-        """Every finding of the runnable rules for ``report``, in rule order, computed once per report.
+        """The angle's findings for ``report`` as the whole scope sees them: with ``parent`` and ``status``.
 
-        A finding whose segment is the unknown label (orders without a channel, a rep ...) is dropped: "未知" is
-        where data is missing, never where a problem sits.
+        Linking causes and symptoms (:mod:`salesnb.causes`) and the status across months
+        (:mod:`salesnb.followup`) need every angle's findings, so they are computed once per report scope and
+        each angle takes its own, in rule order: the angle notebooks and the overview agree.
         """
+        from .followup import scope_findings  # the scope's findings are built from every angle's rule_findings
 
-        def build() -> list[dict[str, Any]]:
-            found: list[dict[str, Any]] = []
-            for rule in self.runnable_rules(report.ds):
-                found += [f for f in rule.check(report) if not unknown_segment(f.get("segment"))]
-            return found
+        return [f for f in scope_findings(report) if f["angle"] == self.name]
 
-        return report.memo(f"{self.name}_findings", build)
+    def rule_findings(self, report: Any, codes: set[str] | None = None) -> list[dict[str, Any]]:
+        """Every finding of the runnable rules (of ``codes`` only, when given) for ``report``, in rule order.
+
+        Each rule's result is computed once per report scope: the look-back of :mod:`salesnb.followup` re-runs
+        only the rules whose findings were still present the month after. A finding whose segment is the unknown
+        label (orders without a channel, a rep ...) is dropped: "未知" is where data is missing, not a problem.
+        """
+        found: list[dict[str, Any]] = []
+        runnable = self.runnable_rules(report.ds)
+        for index, rule in enumerate(self.rules):
+            if rule in runnable and (codes is None or rule.code in codes):
+                found += report.memo(f"{self.name}_rule_{index}", lambda rule=rule: rule.check(report))
+        return [f for f in found if not unknown_segment(f.get("segment"))]  # 未知 is missing data, not a place
 
     def metrics(self, report: Any) -> dict[str, Any]:
         """The angle's key numbers: every metric function's result merged, in declaration order."""

@@ -1,4 +1,4 @@
-"""The ``salesnb`` command: ``validate``, ``demo`` and ``run``.
+"""The ``salesnb`` command: ``validate``, ``map``, ``demo`` and ``run``.
 
 Exit status: 0 success, 1 invalid data or failed reports, 2 wrong usage.
 """
@@ -6,6 +6,7 @@ Exit status: 0 success, 1 invalid data or failed reports, 2 wrong usage.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
 
@@ -22,6 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--data", required=True, help="dataset folder or SQLAlchemy URL")
     validate.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
     validate.add_argument("--lang", choices=["zh", "en"], default="zh")
+
+    propose = sub.add_parser("map", help="propose a mapping file for your export from its column names")
+    propose.add_argument("--data", required=True, help="export file (e.g. a flat order-lines sheet) or folder")
+    propose.add_argument("--out", default="mapping.yaml", help="mapping file to write (default: mapping.yaml)")
+    propose.add_argument("--force", action="store_true", help="overwrite --out when it exists")
+    propose.add_argument("--lang", choices=["zh", "en"], default="zh")
 
     demo = sub.add_parser("demo", help="write a realistic sample dataset with planted problems")
     demo.add_argument("--out", required=True, help="folder to write the CSV tables and planted.json into")
@@ -45,11 +52,24 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
     run.add_argument("--lang", choices=["zh", "en"], default="zh")
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
-    run.add_argument("--jobs", type=int, default=0, help="reports run in parallel (default: the machine's cores)")
+    run.add_argument(
+        "--jobs", type=_positive_int, default=None, help="reports run in parallel (default: the machine's cores)"
+    )
     run.add_argument("--force", action="store_true", help="re-run reports that are up to date")
     run.add_argument("--verbose", action="store_true", help="say why each report is re-run or skipped")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    """Argparse type of a count: a whole number of at least 1 (``--jobs 0`` or ``-1`` is a usage error)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -58,6 +78,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     ds = load_dataset(args.data, mapping=args.mapping or None)
     print(format_summary(summarize(ds), lang=args.lang))
+    for warning in ds.warnings:  # worth checking, not blocking (e.g. one customer in two regions)
+        print(f"! {warning}")
+    return 0
+
+
+def _cmd_map(args: argparse.Namespace) -> int:
+    from .data.mapview import describe, write_mapping
+    from .data.propose import propose_mapping
+    from .i18n import t
+
+    proposal = propose_mapping(args.data)
+    try:
+        out = write_mapping(proposal, args.out, force=args.force, lang=args.lang)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("\n".join(describe(proposal, args.lang)))
+    print(t("map_wrote", args.lang, path=out))
+    command = f"salesnb validate --data {shlex.quote(args.data)} --mapping {shlex.quote(str(out))}"
+    print(f"{t('map_next', args.lang)}: {command}")
     return 0
 
 
@@ -75,8 +115,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .batch.runner import run_reports
+    from .config import load_config
     from .report import bundled_sample
 
+    if args.config:
+        load_config(args.config)  # a broken configuration is refused before any report starts
     summary = run_reports(
         args.data or bundled_sample(),
         periods=args.period,
@@ -89,7 +132,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         lang=args.lang,
         show_code=args.show_code,
         progress=not args.quiet,
-        jobs=args.jobs or None,
+        jobs=args.jobs,
         force=args.force,
     )
     print(summary.text(verbose=args.verbose))
@@ -100,7 +143,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``salesnb`` console command."""
     args = _parser().parse_args(argv)
-    handler = {"validate": _cmd_validate, "demo": _cmd_demo, "run": _cmd_run}[args.command]
+    handler = {"validate": _cmd_validate, "map": _cmd_map, "demo": _cmd_demo, "run": _cmd_run}[args.command]
     try:
         return handler(args)
     except DataValidationError as exc:

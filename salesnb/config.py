@@ -17,6 +17,7 @@ import yaml
 from .errors import ConfigError
 
 DEFAULTS_FOLDER = "defaults"
+CONFIG_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 
 
 def default_config() -> dict[str, Any]:
@@ -55,11 +56,53 @@ def merge(base: dict[str, Any], override: dict[str, Any], *, path: str = "") -> 
         if key not in base:
             known = ", ".join(sorted(map(str, base))) or "(none)"
             raise ConfigError(f"unknown configuration key '{where}'; known keys here: {known}")
+        _check_kind(base[key], value, where)
         if isinstance(base[key], dict) and isinstance(value, dict):
             result[key] = merge(base[key], value, path=where)
         else:
             result[key] = copy.deepcopy(value)
     return result
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a section of keys"
+    return ""
+
+
+def _check_kind(default: object, value: object, where: str) -> None:
+    """An override must be of its default's kind: a number stays a number ("0.05", not '0.05'), a section a section.
+
+    Caught here, the mistake is named with its key; let through, it fails later inside a report as a bare
+    ``TypeError`` far from the file that caused it. A default of ``null`` takes any value.
+    """
+    wanted = _kind(default)
+    if wanted and _kind(value) != wanted:
+        shown = repr(default) if len(repr(default)) <= 60 else repr(default)[:57] + "..."
+        raise ConfigError(f"configuration key '{where}' must be {wanted} (default: {shown}), got {value!r}")
+
+
+def read_user_text(path: str | os.PathLike, what: str = "configuration file") -> str:
+    """A user-written YAML file's text: UTF-8 (with or without the BOM Windows Notepad writes), else GB18030.
+
+    Shared by configuration and mapping files: both are written by hand in whatever editor the analyst has.
+    """
+    with open(path, "rb") as handle:
+        content = handle.read()
+    for encoding in CONFIG_ENCODINGS:
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ConfigError(f"cannot read {what} {path}: it is not UTF-8 or GB18030 text; save it as UTF-8")
 
 
 def load_config(path: str | os.PathLike | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -75,8 +118,7 @@ def load_config(path: str | os.PathLike | None = None, overrides: dict[str, Any]
     config = default_config()
     if path:
         try:
-            with open(path, encoding="utf-8") as handle:
-                user = yaml.safe_load(handle) or {}
+            user = yaml.safe_load(read_user_text(path)) or {}
         except OSError as exc:
             raise ConfigError(f"cannot read configuration file {path}: {exc.strerror}") from exc
         except yaml.YAMLError as exc:

@@ -101,3 +101,32 @@ def fisher(hits: float, n: float, base_hits: float, base_n: float, alternative: 
         return float("nan")
     table = [[int(hits), int(n - hits)], [int(base_hits), int(base_n - base_hits)]]
     return float(stats.fisher_exact(table, alternative=alternative).pvalue)
+
+
+def bh_adjust(pvalues: np.ndarray | pd.Series | list) -> np.ndarray:
+    """Benjamini–Hochberg q-values of ``pvalues``, in their order (NaN stays NaN and is not counted).
+
+    One report tests many segments with one rule; reading each p-value against a fixed gate flags about
+    ``gate × tests`` noise findings, while a very low gate hides real ones. The q-value of the ``i``-th smallest of
+    ``m`` p-values is ``min over j ≥ i of p_(j) × m / j`` (capped at 1): flagging every q below ``fdr`` keeps the
+    expected share of false findings among those flagged at most ``fdr``.
+    """
+    values = np.asarray(pvalues, dtype=float)
+    out = np.full(values.shape, np.nan)
+    known = np.flatnonzero(~np.isnan(values))
+    if not len(known):
+        return out
+    order = known[np.argsort(values[known], kind="mergesort")]
+    m = len(order)
+    scaled = values[order] * m / np.arange(1, m + 1)
+    out[order] = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    return out
+
+
+def capped_severity(severity: str, q: float, strong: float) -> str:
+    """``severity`` lowered from ``high`` to ``medium`` when the evidence is only moderate (q-value above ``strong``).
+
+    The business rule fires a finding and its revenue at stake sizes it; a q-value that only just passes the
+    report's false-discovery rate does not make it a top problem.
+    """
+    return "medium" if severity == "high" and not q <= strong else severity

@@ -60,7 +60,8 @@ def test_findings_run_only_the_rules_whose_tables_exist():
         ),
         metrics_of=(lambda report: {"x": 1, "y": 2}, lambda report: {"y": 3}),
     )
-    assert [f["code"] for f in angle.findings(Report())] == ["a", "c", "c"]
+    assert [f["code"] for f in angle.rule_findings(Report())] == ["a", "c", "c"]
+    assert [f["code"] for f in angle.rule_findings(Report(), {"c"})] == ["c", "c"]
     assert angle.codes == ("a", "b", "c")
     assert [rule.code for rule in angle.runnable_rules(Data())] == ["a", "c"]
     assert angle.metrics(Report()) == {"x": 1, "y": 3}
@@ -104,4 +105,4 @@ def test_a_finding_in_the_unknown_segment_is_dropped():
     segments = [{"channel": "未知"}, {"channel": "直营"}, {}, {"region": "华东", "size_band": "未知"}]
     found = [{"code": "a", "segment": segment} for segment in segments]
     angle = Angle("demo", rules=(Rule("a", lambda report: found),))
-    assert [f["segment"] for f in angle.findings(Report())] == [{"channel": "直营"}, {}]
+    assert [f["segment"] for f in angle.rule_findings(Report())] == [{"channel": "直营"}, {}]

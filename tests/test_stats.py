@@ -41,3 +41,22 @@ def test_binomial_and_fisher():
     p = stats.fisher(8, 10, 2, 10, "greater")
     assert p == pytest.approx(sps.fisher_exact([[8, 2], [2, 8]], alternative="greater").pvalue)
     assert math.isnan(stats.fisher(1, 0, 1, 1, "greater"))
+
+
+def test_bh_adjust_hand_computed():
+    # sorted p: 0.01, 0.02, 0.03, 0.5 (m = 4) → ×4/1, ×4/2, ×4/3, ×4/4 = 0.04, 0.04, 0.04, 0.5
+    q = stats.bh_adjust([0.03, 0.5, 0.01, 0.02])
+    assert q.tolist() == pytest.approx([0.04, 0.5, 0.04, 0.04])
+    # a later, smaller scaled value pulls earlier ones down: 0.02×3/1=0.06, 0.025×3/2=0.0375, 0.03×3/3=0.03
+    assert stats.bh_adjust([0.02, 0.025, 0.03]).tolist() == pytest.approx([0.03, 0.03, 0.03])
+    # NaN is not a test: m = 2 here, and q never exceeds 1
+    q = stats.bh_adjust([float("nan"), 0.004, 0.9])
+    assert math.isnan(q[0]) and q[1:].tolist() == pytest.approx([0.008, 0.9])
+    assert stats.bh_adjust([0.8, 0.9]).tolist() == pytest.approx([0.9, 0.9])
+    assert stats.bh_adjust([]).size == 0
+
+
+def test_capped_severity():
+    assert stats.capped_severity("high", 0.03, 0.01) == "medium"
+    assert stats.capped_severity("high", 0.001, 0.01) == "high"
+    assert stats.capped_severity("low", 0.03, 0.01) == "low"

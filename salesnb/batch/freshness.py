@@ -43,7 +43,8 @@ def data_fingerprint(source: str, ds: Dataset) -> str:
     """Content hash of a folder's data files, or of the loaded tables for a database."""
     if "://" not in source:
         folder = Path(source)
-        files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FILE_SUFFIXES and p.is_file())
+        listed = [folder] if folder.is_file() else folder.iterdir()  # a single export file is its own source
+        files = sorted(p for p in listed if p.suffix.lower() in FILE_SUFFIXES and p.is_file())
         return _sha(json.dumps([(p.name, _file_hash(p)) for p in files]).encode())
     import pandas as pd
 

@@ -25,7 +25,8 @@ _MEMORY_LIMIT = 2  # datasets kept per process; a batch run uses one
 
 def _file_stats(folder: Path) -> list[tuple[str, int, int]]:
     stats = []
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+    paths = [folder] if folder.is_file() else sorted(folder.iterdir()) if folder.is_dir() else []  # a file: itself
+    for path in paths:
         if path.suffix.lower() in FILE_SUFFIXES and path.is_file():
             st = path.stat()
             stats.append((path.name, st.st_size, st.st_mtime_ns))

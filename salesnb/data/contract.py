@@ -145,6 +145,7 @@ TABLES: dict[str, Table] = {
                 _c("source", TEXT),
                 _c("region", TEXT, False),
                 _c("company_size", COUNT, False),
+                _c("industry", TEXT, False),
                 _c("rep_id", ID, False),
                 _c("first_response_at", TIMESTAMP, False),
                 _c("status", TEXT, False),

@@ -15,17 +15,45 @@ import pandas as pd
 from ..errors import MissingTableError
 from .contract import TABLES
 
+COMPUTED = "="  # a mapped column value starting with "=" is an expression over the file's columns
+
 
 @dataclass
 class Mapping:
-    """How the user's table and column names map onto the contract (contract name -> user name)."""
+    """How the user's tables and columns map onto the contract (contract name -> user name).
+
+    Several contract tables may name the same file (a flat export). A column value starting with ``=`` is
+    computed from the file's columns (``unit_price: "=Sales / Quantity"``). ``dates`` holds ``dayfirst``
+    (how to read ``10/5/2026`` when the data cannot tell) and ``formats`` (``{column or table.column: strftime
+    format}``); ``encoding`` forces the CSV encoding.
+    """
 
     tables: dict[str, str] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
+    dates: dict = field(default_factory=dict)
+    encoding: str = ""
 
     def table_name(self, table: str) -> str:
         """Return the user's name of contract ``table``."""
         return self.tables.get(table, table)
+
+    def renames(self, table: str) -> dict[str, str]:
+        """Contract column -> the user's column, for the plain (not computed) columns of ``table``."""
+        return {c: u for c, u in self.columns.get(table, {}).items() if not u.startswith(COMPUTED)}
+
+    def computed(self, table: str) -> dict[str, str]:
+        """Contract column -> expression (without the leading ``=``) for the computed columns of ``table``."""
+        return {c: u[1:].strip() for c, u in self.columns.get(table, {}).items() if u.startswith(COMPUTED)}
+
+    def date_format(self, table: str, column: str) -> str | None:
+        """The declared strftime format of ``table.column`` (or of every column so named), if any."""
+        formats = self.dates.get("formats") or {}
+        return formats.get(f"{table}.{column}") or formats.get(column)
+
+    @property
+    def dayfirst(self) -> bool | None:
+        """Declared day/month order of dates such as ``10/5/2026``; ``None`` when not declared."""
+        return self.dates.get("dayfirst")
 
 
 @dataclass(eq=False)  # identity equality keeps datasets hashable (facts caches per dataset)
@@ -45,6 +73,7 @@ class Dataset:
     parse_problems: list[str] = field(default_factory=list)
     unparsed_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # positions of unparseable values
     ignored: tuple[str, ...] = ()  # tables/files in the source that are not contract tables
+    warnings: list[str] = field(default_factory=list)  # worth knowing, not blocking (conflicting attributes ...)
 
     def has(self, *names: str | Iterable[str]) -> bool:
         """Return True when every named table is present (an empty table counts as present)."""

@@ -35,7 +35,7 @@ def lead_facts(ds: Dataset, size_edges: list[float] | tuple[float, ...]) -> pd.D
     """One row per lead, ready for the funnel, the source analyses and scoring (computed once per dataset).
 
     Columns: lead_id, created_at, month, source, region (the lead's, else its rep's, else its opportunity's),
-    company_size, size_band, rep_id, first_response_at, response_hours, status (new / qualified /
+    company_size, size_band, industry, rep_id, first_response_at, response_hours, status (new / qualified /
     disqualified / converted), opportunity_id, converted_at (its opportunity's creation), decided_at,
     converted (1.0 converted, 0.0 disqualified, NaN undecided).
     """
@@ -50,6 +50,7 @@ def _build_leads(ds: Dataset, size_edges) -> pd.DataFrame:
             "created_at": leads["created_at"],
             "source": leads["source"].fillna(UNKNOWN).astype(str).str.strip(),
             "company_size": pd.to_numeric(leads["company_size"], errors="coerce").astype(float),
+            "industry": leads["industry"].fillna(UNKNOWN).astype(str).str.strip(),
             "rep_id": leads["rep_id"],
             "first_response_at": leads["first_response_at"],
             "opportunity_id": leads["opportunity_id"],

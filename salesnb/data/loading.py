@@ -11,106 +11,77 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from ..errors import ConfigError, DataSourceError, DataValidationError
+from ..errors import DataSourceError, DataValidationError
 from . import validation
 from .contract import TABLES
 from .dataset import Dataset, Mapping
+from .derive import computed_columns, one_row_per_id
+from .mapping import MAPPING_SECTIONS, load_mapping
 from .parsing import coerce_table
+
+__all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
 
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")  # UTF-8 (with Excel's BOM), then Chinese Excel exports
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".xlsx")
-MAPPING_SECTIONS = ("tables", "columns")
-
-
-# --------------------------------------------------------------------------------------------------- mapping
-
-
-def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
-    """Read a mapping (YAML file or dict with ``tables:`` and ``columns:``) and check its contract names.
-
-    Raises :class:`ConfigError` listing the valid names when the mapping names an unknown table or column.
-    """
-    if mapping is None or isinstance(mapping, Mapping):
-        return mapping or Mapping()
-    if not isinstance(mapping, dict):
-        path = Path(mapping)
-        if not path.is_file():
-            raise ConfigError(f"mapping file not found: {path}")
-        try:
-            mapping = yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}
-        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read mapping file {path}: {exc}") from exc
-    if not isinstance(mapping, dict):
-        raise ConfigError("a mapping must be a YAML dictionary with 'tables:' and/or 'columns:' sections")
-    unknown = sorted(set(map(str, mapping)) - set(MAPPING_SECTIONS))
-    if unknown:
-        raise ConfigError(f"unknown mapping section(s) {', '.join(unknown)}; valid sections: tables, columns")
-    tables = _name_pairs(mapping.get("tables"), "tables", list(TABLES))
-    columns: dict[str, dict[str, str]] = {}
-    for table, pairs in _section(mapping.get("columns"), "columns").items():
-        if table not in TABLES:
-            raise ConfigError(f"mapping columns: unknown table '{table}'; valid tables: {', '.join(TABLES)}")
-        spec = TABLES[table]
-        valid = [c.name for c in spec.columns] + [f"{p}<name>" for p in spec.prefix_columns]
-        columns[table] = _name_pairs(pairs, f"columns.{table}", valid, accept=lambda c, s=spec: s.column(c) is not None)
-        users = list(columns[table].values())
-        repeated = sorted({u for u in users if users.count(u) > 1})
-        if repeated:
-            raise ConfigError(f"mapping columns.{table} maps several contract columns onto {', '.join(repeated)}")
-    return Mapping(tables, columns)
-
-
-def _section(value: object, where: str) -> dict:
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        raise ConfigError(f"mapping '{where}' must be a dictionary of contract name: your name")
-    return value
-
-
-def _name_pairs(
-    value: object, where: str, valid: list[str], accept: Callable[[str], bool] | None = None
-) -> dict[str, str]:
-    pairs = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in _section(value, where).items()}
-    unknown = [k for k in pairs if not (accept(k) if accept else k in valid)]
-    if unknown:
-        raise ConfigError(f"mapping {where}: unknown name(s) {', '.join(unknown)}; valid names: {', '.join(valid)}")
-    empty = [k for k, v in pairs.items() if not v]
-    if empty:
-        raise ConfigError(f"mapping {where}: no name given for {', '.join(empty)}")
-    return pairs
+UNREADABLE_SUFFIXES: dict[str, str] = {  # files users export that salesnb does not read, and what to do instead
+    ".xls": "an Excel 97-2003 workbook; save it as .xlsx or .csv",
+    ".xlsm": "a macro workbook; save it as .xlsx or .csv",
+    ".tsv": "a tab-separated file; save it as .csv",
+}
 
 
 # --------------------------------------------------------------------------------------------------- reading
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    for encoding in CSV_ENCODINGS:
+def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
+    encodings = (encoding,) if encoding else CSV_ENCODINGS
+    for name in encodings:
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=True, encoding=encoding)
+            return pd.read_csv(path, dtype=str, keep_default_na=True, encoding=name)
         except UnicodeDecodeError:
             continue
         except pd.errors.EmptyDataError as exc:
             raise DataSourceError(f"{path} is empty; give it a header row or remove it") from exc
-    raise DataSourceError(f"cannot decode {path} as UTF-8 or GB18030; save it from Excel as 'CSV UTF-8'")
+    if encoding:
+        raise DataSourceError(f"cannot decode {path} as {encoding} (the mapping's encoding); check the file")
+    raise DataSourceError(
+        f"cannot decode {path} as UTF-8 or GB18030; save it from Excel as 'CSV UTF-8', "
+        "or name its encoding in the mapping file (encoding: latin-1)"
+    )
 
 
-_READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
-    ".csv": _read_csv,
-    ".parquet": pd.read_parquet,
-    ".xlsx": lambda path: pd.read_excel(path, sheet_name=0),
-}
+def _header(path: Path, encoding: str) -> list[str]:
+    """The file's header row as written (pandas renames a repeated name to ``name.1``, hiding the repeat)."""
+    if path.suffix.lower() == ".csv":
+        for name in (encoding,) if encoding else CSV_ENCODINGS:
+            try:
+                row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name)
+                break
+            except UnicodeDecodeError:
+                continue
+    elif path.suffix.lower() == ".xlsx":
+        row = pd.read_excel(path, sheet_name=0, header=None, nrows=1, dtype=str)
+    else:
+        return []
+    return [str(v).strip() for v in row.iloc[0].tolist()] if len(row) else []
 
 
-def _read_file(path: Path) -> pd.DataFrame:
+def _read_file(path: Path, encoding: str = "") -> pd.DataFrame:
     try:
-        return _READERS[path.suffix.lower()](path)
+        if path.suffix.lower() == ".parquet":
+            return pd.read_parquet(path)
+        frame = _read_csv(path, encoding) if path.suffix.lower() == ".csv" else pd.read_excel(path, sheet_name=0)
+        header = _header(path, encoding)
+        repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
+        if repeated:
+            raise DataSourceError(
+                f"{path.name} has several columns named {', '.join(repeated)}; rename or remove the extras"
+            )
+        return frame
     except DataSourceError:
         raise
     except Exception as exc:  # any reader failure (corrupt file, permissions ...) becomes one clear message
@@ -125,35 +96,73 @@ def _pick(names: list[str], wanted: str) -> list[str]:
     return exact or [n for n in names if n.casefold() == wanted.casefold()]
 
 
-def _read_folder(folder: Path, mapping: Mapping) -> tuple[dict[str, pd.DataFrame], list[str]]:
-    if not folder.exists():
+def read_table_file(path: Path, encoding: str = "") -> pd.DataFrame:
+    """One data file as the loader sees it before mapping: text values stripped, empty text as NA."""
+    return _tidy(_read_file(path, encoding), path.name)
+
+
+def _matching_files(files: list[Path], wanted: str) -> list[Path]:
+    """Files named ``wanted`` with its extension (``sales.csv``) or without it (``sales``), exact case first."""
+    for same in (str.__eq__, lambda a, b: a.casefold() == b.casefold()):
+        found = [p for p in files if same(p.name, wanted)] or [p for p in files if same(p.stem, wanted)]
+        if found:
+            return found
+    return []
+
+
+def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, pd.DataFrame]], list[str]]:
+    """Every contract table the folder (or the single file) holds: table -> (file name, frame), and other files.
+
+    A file that several tables name (a flat export) is read once and shared.
+    """
+    if not source.exists():
         raise DataSourceError(
-            f"data folder not found: {folder}; pass a folder holding orders.csv (or .parquet/.xlsx) "
-            "or a database URL such as sqlite:///sales.db"
+            f"data folder not found: {source}; pass a folder holding orders.csv (or .parquet/.xlsx), "
+            "a single export file, or a database URL such as sqlite:///sales.db"
         )
-    if not folder.is_dir():
-        raise DataSourceError(f"{folder} is a file; pass the folder that holds it (one file per table)")
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
-    stems = sorted({p.stem for p in files})
-    frames, used = {}, set()
+    if source.is_file():
+        if source.suffix.lower() not in FILE_SUFFIXES:
+            raise DataSourceError(f"{source} is not a .csv, .parquet or .xlsx file")
+        files = [source]
+    else:
+        files = sorted(p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
+    frames, read, used = {}, {}, set()
     for table in TABLES:
-        stem_matches = _pick(stems, mapping.table_name(table))
-        candidates = [p for p in files if p.stem in stem_matches]
+        candidates = _matching_files(files, mapping.table_name(table))
+        if not candidates and source.is_dir():
+            _refuse_unreadable(source, mapping.table_name(table), table)
         if len(candidates) > 1:
             raise DataSourceError(
-                f"table {table} has several files: {', '.join(p.name for p in candidates)}; keep only one of them"
+                f"table {table} has several files: {', '.join(p.name for p in candidates)}; "
+                "keep only one of them, or name the file with its extension in the mapping"
             )
         if candidates:
-            frames[table] = _read_file(candidates[0])
-            used.add(candidates[0])
+            path = candidates[0]
+            if path not in read:
+                read[path] = _read_file(path, mapping.encoding)
+            frames[table] = (path.name, read[path])
+            used.add(path)
+    if source.is_file() and not frames:
+        raise DataSourceError(
+            f"{source.name} is not named after a contract table (orders.csv ...) and no mapping names it; "
+            f"write one with: salesnb map --data {source}"
+        )
     return frames, [p.name for p in files if p not in used]
+
+
+def _refuse_unreadable(folder: Path, wanted: str, table: str) -> None:
+    """A table exported in a format salesnb cannot read is named, with what to do, rather than called missing."""
+    for path in sorted(folder.iterdir()):
+        reason = UNREADABLE_SUFFIXES.get(path.suffix.lower())
+        if reason and wanted.casefold() in (path.stem.casefold(), path.name.casefold()):
+            raise DataSourceError(f"needs table {table}: found {path.name}, which is {reason}")
 
 
 def _masked_url(url: str) -> str:
     return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
 
 
-def _read_database(url: str, mapping: Mapping) -> tuple[dict[str, pd.DataFrame], list[str], str]:
+def _read_database(url: str, mapping: Mapping) -> tuple[dict[str, tuple[str, pd.DataFrame]], list[str], str]:
     import sqlalchemy as sa
 
     hint = "write it like sqlite:///path/to/sales.db or postgresql://user:password@host/dbname"
@@ -179,13 +188,15 @@ def _read_database(url: str, mapping: Mapping) -> tuple[dict[str, pd.DataFrame],
             inspector = sa.inspect(conn)
             names = sorted(set(inspector.get_table_names()) | set(inspector.get_view_names()))
             names = [n for n in names if not n.startswith("sqlite_")]  # SQLite's own bookkeeping tables
-            frames, used = {}, set()
+            frames, used, read = {}, set(), {}
             for table in TABLES:
                 found = _pick(names, mapping.table_name(table))
                 if len(found) > 1:
                     raise DataSourceError(f"table {table} matches several database tables: {', '.join(found)}")
                 if found:
-                    frames[table] = pd.read_sql_table(found[0], conn)
+                    if found[0] not in used:
+                        read[found[0]] = pd.read_sql_table(found[0], conn)
+                    frames[table] = (found[0], read[found[0]])
                     used.add(found[0])
     except sa.exc.SQLAlchemyError as exc:
         reason = str(exc).splitlines()[0]
@@ -214,10 +225,25 @@ def _tidy(frame: pd.DataFrame, where: str) -> pd.DataFrame:
 
 
 def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:
-    """Rename the user's columns to contract names; a mapped column wins over a same-named one."""
+    """Rename the user's columns to contract names; a mapped column wins over a same-named one.
+
+    A contract-named column is dropped when the mapping points the contract column elsewhere, even when the
+    mapped column is missing: the mapping is the user's word, and validation then names the missing column.
+    """
     to_contract = {user: contract for contract, user in renames.items() if user in frame.columns}
-    shadowed = [c for c in to_contract.values() if c in frame.columns and c not in to_contract]
+    shadowed = [c for c, user in renames.items() if c in frame.columns and user != c and c not in to_contract]
     return frame.drop(columns=shadowed).rename(columns=to_contract)
+
+
+def _contract_frame(
+    name: str, frame: pd.DataFrame, names: Mapping, source: str
+) -> tuple[pd.DataFrame, list[str], dict]:
+    """The user's frame with contract column names: renamed columns plus the mapping's computed ones."""
+    computed, problems, reported = computed_columns(name, frame, names.computed(name), source)
+    frame = _apply_column_mapping(frame, names.renames(name))
+    if computed:
+        frame = frame.drop(columns=[c for c in computed if c in frame.columns]).assign(**computed)
+    return frame, problems, reported
 
 
 # --------------------------------------------------------------------------------------------------- public
@@ -229,14 +255,17 @@ def load_dataset(
     mapping: str | os.PathLike | dict | Mapping | None = None,
     validate: bool = True,
 ) -> Dataset:
-    """Load every contract table of ``source`` (folder of files, or a SQLAlchemy URL) as typed frames.
+    """Load every contract table of ``source`` (folder, single export file, or a SQLAlchemy URL) as typed frames.
 
     Parameters
     ----------
     source
-        Folder holding ``<table>.csv|.parquet|.xlsx``, or a database URL such as ``sqlite:///sales.db``.
+        Folder holding ``<table>.csv|.parquet|.xlsx``, one such file (its tables named by the mapping), or a
+        database URL such as ``sqlite:///sales.db``.
     mapping
-        YAML file or dict renaming the user's tables and columns onto the contract.
+        YAML file or dict mapping the user's tables and columns onto the contract
+        (see :mod:`salesnb.data.mapping`). When several tables come from one file, each keyed table keeps one
+        row per id; disagreeing attributes become ``Dataset.warnings``.
     validate
         Raise :class:`DataValidationError` listing every problem (all tables) when the data breaks the contract.
 
@@ -252,13 +281,22 @@ def load_dataset(
     else:
         raw, ignored = _read_folder(Path(text), names)
         label = text
-    tables, present, problems, unparsed = {}, {}, [], {}
-    for name, frame in raw.items():
-        frame = _apply_column_mapping(_tidy(frame, f"table {name}"), names.columns.get(name, {}))
-        tables[name], present[name], found, positions = coerce_table(name, frame)
+    sources = [source_name for source_name, _ in raw.values()]
+    tidied: dict[str, pd.DataFrame] = {}
+    tables, present, problems, unparsed, warnings = {}, {}, [], {}, []
+    for name, (source_name, frame) in raw.items():
+        if source_name not in tidied:
+            shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
+            tidied[source_name] = _tidy(frame, source_name if shared else f"table {name}")
+        frame, found, reported = _contract_frame(name, tidied[source_name], names, source_name)
         problems += found
-        unparsed.update(positions)
-    ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored))
+        tables[name], present[name], found, positions = coerce_table(name, frame, names)
+        problems += found
+        unparsed.update({**reported, **positions})
+        if sources.count(source_name) > 1 and TABLES[name].key:  # one of several tables from a flat export
+            tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
+            warnings += found
+    ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored), warnings)
     if validate:
         all_problems = validation.validate_dataset(ds, problems)
         if all_problems:

@@ -1,7 +1,8 @@
 """Column parsers: each contract kind (id, text, date, timestamp, number, count, score, month) from raw values.
 
 Values that cannot be parsed are reported as problems with example rows, never silently turned into NaT/NaN.
-Ids stay text (Excel's ``1001.0`` → ``1001``), dates accept ``2026/1/5``, ``2026.01.05`` and ``2026年1月5日``,
+Ids stay text (Excel's ``1001.0`` → ``1001``), dates are read by :mod:`salesnb.data.dates` (ISO, ``2026/1/5``,
+``2026年1月5日``, ``10/5/2026`` with the day/month order read from the data or declared, Excel serials),
 amounts accept thousands separators (``1,234.5``), months ``2026-01``, ``2026年1月`` or ``202601``.
 """
 
@@ -16,6 +17,8 @@ import pyarrow.compute as pc
 
 from . import validation
 from .contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
+from .dataset import Mapping
+from .dates import parse_dates
 
 KIND_DTYPES: dict[str, str] = {
     ID: "str",
@@ -31,8 +34,6 @@ KIND_DTYPES: dict[str, str] = {
 _INT_LIKE = r"^(-?\d+)\.0+$"  # "1001.0" written by Excel/parquet for an integer id
 _GROUPED_NUMBER = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"  # "1,234.5"; "1,5" is not accepted
 _MONTH = r"^(\d{4})(?:\s*[-/年]\s*(\d{1,2})\s*月?|(\d{2}))$"  # 2026-01, 2026-1, 2026/01, 2026年1月, 202601
-_DATE_SEPARATORS = r"[/.年月]"
-_TS_MIN, _TS_MAX = pd.Timestamp.min, pd.Timestamp.max  # datetime64[ns] range
 
 
 # --------------------------------------------------------------------------------------------------- parsing
@@ -61,30 +62,9 @@ def _parse_id(values: pd.Series) -> tuple[pd.Series, None]:
     return _as_text(values, int_like=True), None
 
 
-def _iso_datetimes(text: pd.Series) -> pd.Series:
-    try:
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce")
-    except ValueError:  # mixed UTC offsets: bring all to UTC
-        parsed = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-    return parsed.dt.tz_localize(None) if parsed.dt.tz is not None else parsed
-
-
 def _parse_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_localize(None)
-    if pd.api.types.is_datetime64_dtype(values):
-        outside = (values < _TS_MIN) | (values > _TS_MAX)
-        return values.mask(outside).astype("datetime64[ns]"), outside
-    text = _as_text(values, int_like=False)
-    parsed = _iso_datetimes(text)
-    failed = text.notna() & parsed.isna()
-    if failed.any():  # second chance for 2026/1/5, 2026.01.05, 2026年1月5日
-        retry = text[failed].str.replace(_DATE_SEPARATORS, "-", regex=True).str.replace("日", "", regex=False)
-        parsed = parsed.astype("datetime64[us]")
-        parsed[failed] = _iso_datetimes(retry).astype("datetime64[us]")
-    outside = (parsed < _TS_MIN) | (parsed > _TS_MAX)
-    parsed = parsed.mask(outside).astype("datetime64[ns]")
-    return parsed, text.notna() & parsed.isna()
+    parsed, failed, _ = parse_dates(values)
+    return parsed, failed
 
 
 def _text_to_float(text: pd.Series) -> pd.Series:
@@ -96,7 +76,8 @@ def _text_to_float(text: pd.Series) -> pd.Series:
         return pd.to_numeric(text, errors="coerce").astype("float64")
 
 
-def _parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
+    """Numbers (float64) from raw values, and the mask of values that are not numbers (``None``: all are)."""
     if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
         numbers = values.astype("float64")
         infinite = np.isinf(numbers)
@@ -122,7 +103,7 @@ def _parse_period(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
     month = pd.to_numeric(parts[1].fillna(parts[2]), errors="coerce")
     guess = text.notna() & month.isna()
     if guess.any():  # a full date names its month
-        dates, _ = _parse_datetime(text[guess])
+        dates, _, _ = parse_dates(text[guess])
         year[guess], month[guess] = dates.dt.year, dates.dt.month
     ok = month.between(1, 12) & year.notna()
     period = year.astype("Int64").astype("str").str.cat(month.astype("Int64").astype("str").str.zfill(2), sep="-")
@@ -134,9 +115,9 @@ _PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series | None]]] =
     TEXT: _parse_text,
     DATE: _parse_datetime,
     TIMESTAMP: _parse_datetime,
-    NUMBER: _parse_number,
-    COUNT: _parse_number,
-    SCORE: _parse_number,
+    NUMBER: parse_number,
+    COUNT: parse_number,
+    SCORE: parse_number,
     PERIOD: _parse_period,
 }
 _NOT_A_NUMBER = ("a value that is not a number", "values that are not numbers")
@@ -154,8 +135,13 @@ def _empty_column(kind: str, index: pd.Index) -> pd.Series:
     return pd.Series(index=index, dtype=KIND_DTYPES[kind])
 
 
-def coerce_table(name: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, frozenset[str], list[str], dict]:
-    """Parse every contract column of one table; returns frame, present columns, problems, failed positions."""
+def coerce_table(
+    name: str, raw: pd.DataFrame, mapping: Mapping | None = None
+) -> tuple[pd.DataFrame, frozenset[str], list[str], dict]:
+    """Parse every contract column of one table; returns frame, present columns, problems, failed positions.
+
+    ``mapping`` supplies the declared date order and formats (``dates:`` in the mapping file).
+    """
     table = TABLES[name]
     raw = raw.reset_index(drop=True)
     present = frozenset(c for c in raw.columns if table.column(c) is not None)
@@ -165,17 +151,23 @@ def coerce_table(name: str, raw: pd.DataFrame) -> tuple[pd.DataFrame, frozenset[
         if spec is None:
             columns[column] = raw[column]
             continue
-        columns[column], failed = _PARSERS[spec.kind](raw[column])
+        hint = None
+        if spec.kind in (DATE, TIMESTAMP) and mapping is not None:
+            fmt = mapping.date_format(name, column)
+            columns[column], failed, hint = parse_dates(raw[column], dayfirst=mapping.dayfirst, fmt=fmt)
+        else:
+            columns[column], failed = _PARSERS[spec.kind](raw[column])
         if failed is not None and failed.any():
-            failures[column] = (spec.kind, failed.to_numpy(dtype=bool))
+            failures[column] = (spec.kind, failed.to_numpy(dtype=bool), hint)
     for spec in table.columns:
         if spec.name not in columns:
             columns[spec.name] = _empty_column(spec.kind, raw.index)
     contract = [c.name for c in table.columns]
     frame = pd.DataFrame(columns, index=raw.index)[contract + [c for c in raw.columns if c not in contract]]
     problems, positions = [], {}
-    for column, (kind, failed) in failures.items():
-        what, hint = _PARSE_PROBLEMS[kind]
-        problems.append(validation.row_problem(frame, name, column, failed, what, values=raw[column], hint=hint))
+    for column, (kind, failed, hint) in failures.items():
+        what, expected = _PARSE_PROBLEMS[kind]
+        line = validation.row_problem(frame, name, column, failed, what, values=raw[column], hint=hint or expected)
+        problems.append(line)
         positions[(name, column)] = np.flatnonzero(failed)
     return frame, present, problems, positions

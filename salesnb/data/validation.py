@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..periods import ALL
 from .contract import COUNT, NUMBER, SCORE, TABLES, Table
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ ORDERS = "orders"
 REQUIRED_TABLES: tuple[str, ...] = (ORDERS,)
 TARGETS = "targets"
 TARGET_GRAIN: tuple[str, ...] = ("period", "region", "rep_id", "product_line")  # one target row per combination
+REGION = "region"
 MAX_EXAMPLES = 3
 MAX_LISTED_COLUMNS = 10
 _NON_NEGATIVE = (NUMBER, COUNT)
@@ -122,6 +124,7 @@ def validate_dataset(ds: Dataset, parse_problems: list[str] | None = None) -> li
     """
     parse = list(ds.parse_problems if parse_problems is None else parse_problems)
     problems = [_missing_table(ds, name) for name in REQUIRED_TABLES if name not in ds.tables]
+    problems += [_empty_table(ds, name) for name in REQUIRED_TABLES if name in ds.tables and ds.tables[name].empty]
     for name, table in TABLES.items():
         if name not in ds.tables:
             mapped = ds.mapping.tables.get(name)
@@ -149,6 +152,13 @@ def _missing_table(ds: Dataset, name: str) -> str:
     if ds.ignored:
         line += f"; tables found but not in the contract: {', '.join(ds.ignored[:MAX_LISTED_COLUMNS])}"
     return line
+
+
+def _empty_table(ds: Dataset, name: str) -> str:
+    """A required table that holds a header and no rows: there is nothing to report on."""
+    mapped = ds.mapping.tables.get(name)
+    where = f"'{mapped}' (mapped to {name})" if mapped else name
+    return f"{name}: the table {where} has no rows (a header only); export it again with its data rows"
 
 
 def _column_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: frozenset[str]) -> list[str]:
@@ -190,6 +200,11 @@ def _value_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: fro
             low, high = column.bounds
             outside = (values < low) | (values > high)
             lines.append(row_problem(frame, table.name, name, outside, f"a score outside {low:g}–{high:g}"))
+    if REGION in present:
+        reserved = (frame[REGION] == ALL).fillna(False).to_numpy(dtype=bool)
+        what = f"the region name '{ALL}', which salesnb keeps for the whole company"
+        hint = "leave region empty for a company target" if table.name == TARGETS else "rename that region"
+        lines.append(row_problem(frame, table.name, REGION, reserved, what, hint=hint))
     if table.key and table.key in present:
         lines.append(_duplicate_problem(frame, table.name, table.key))
     if table.name == TARGETS:
@@ -226,6 +241,10 @@ def _grain_problem(frame: pd.DataFrame, grain: list[str]) -> str | None:
     )
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _reference_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: frozenset[str]) -> list[str]:
     lines = []
     for column, target in table.references.items():
@@ -236,5 +255,6 @@ def _reference_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present:
             continue  # reported as a missing column of the referenced table
         values = frame[column]
         orphan = values.notna().to_numpy() & ~is_in(values, ds.tables[target][key])
-        lines.append(row_problem(frame, table.name, column, orphan, f"a {column} not found in {target}.{key}"))
+        what = f"{_article(column)} {column} not found in {target}.{key}"
+        lines.append(row_problem(frame, table.name, column, orphan, what))
     return [line for line in lines if line]

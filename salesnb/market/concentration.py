@@ -16,7 +16,7 @@ from ..findings import finding, make_finding
 from ..i18n import t
 from ..periods import months_back
 from ..report import Report
-from .common import NAME, fmt_num, scope_orders
+from .common import NAME, fmt_num, history, scope_orders
 
 
 def concentration_shares(revenue: pd.Series, top: int = 10) -> dict[str, Any]:
@@ -70,6 +70,74 @@ def concentration_metrics(report: Report) -> dict[str, Any]:
     return out
 
 
+def period_concentration(report: Report, region: str | None = None) -> dict[str, Any]:
+    """The period's own concentration in ``region`` (default: the report's) and its usual level.
+
+    Keys: customers (buyers this month), top_share / largest_share / largest_customer / hhi of this month's
+    revenue (:func:`concentration_shares`), usual_top_share / usual_largest_share (the mean of the same figures
+    over the ``market.history_months`` months before), customer_usual_share (the largest customer's own share
+    of the scope's revenue over those months) and largest_revenue (its revenue this month).
+    """
+    top = report.settings(NAME)["top_customers"]
+    orders = scope_orders(report, region)
+    now = facts.in_months(orders, report.period).groupby("customer_id")["revenue"].sum()
+    out = concentration_shares(now, top)
+    months = history(report)
+    past = [concentration_shares(facts.in_months(orders, m).groupby("customer_id")["revenue"].sum(), top)
+            for m in months]  # fmt: skip
+    known = [p for p in past if p["top_share"] is not None]
+    out["usual_top_share"] = float(np.mean([p["top_share"] for p in known])) if known else None
+    out["usual_largest_share"] = float(np.mean([p["largest_share"] for p in known])) if known else None
+    before = facts.in_months(orders, months)
+    total = float(before["revenue"].sum())
+    largest = out["largest_customer"]
+    own = float(before.loc[before["customer_id"] == largest, "revenue"].sum()) if largest is not None else 0.0
+    out["customer_usual_share"] = own / total if total > 0 and largest is not None else None
+    out["largest_revenue"] = float(now.get(largest, 0.0)) if largest is not None else 0.0
+    return out
+
+
+def period_concentration_rise(report: Report) -> list[dict[str, Any]]:
+    """Rule customer_concentration, the period's own (variant ``period``): one customer suddenly a large part of it.
+
+    In each scope (the report's region; in the ALL report the company and every region): the month's largest
+    customer holds at least ``thresholds.market.period_largest_share`` of the month's revenue, at least
+    ``period_rise_points`` more than its own usual share and than the usual month's largest share, among at
+    least ``period_min_customers`` buyers. The effect is its revenue beyond its usual share of the month.
+    """
+    thr, lang = report.thresholds(NAME), report.lang
+    out = []
+    for region, segment in report.scopes(company=True):
+        m = period_concentration(report, region)
+        if (
+            m["largest_share"] is None
+            or m["usual_largest_share"] is None
+            or m["customers"] < thr["period_min_customers"]
+        ):
+            continue
+        own = m["customer_usual_share"] or 0.0
+        rise = m["largest_share"] - max(own, m["usual_largest_share"])
+        if m["largest_share"] < thr["period_largest_share"] or rise < thr["period_rise_points"]:
+            continue
+        values = {
+            "where": report.where(segment),
+            "customer": customer_facts(report.ds)["name"].get(m["largest_customer"], m["largest_customer"]),
+            "share": format_pct(m["largest_share"]), "own": format_pct(own),
+            "usual_largest": format_pct(m["usual_largest_share"]), "top": format_pct(m["top_share"]),
+            "usual_top": format_pct(m["usual_top_share"]), "n": report.settings(NAME)["top_customers"],
+            "revenue": format_amount(m["largest_revenue"], lang), "months": len(history(report)),
+        }  # fmt: skip
+        effect = m["largest_revenue"] - own * m["total"]
+        out.append(
+            finding(
+                report, "customer_concentration", {**segment, "customer_id": m["largest_customer"]}, values,
+                angle=NAME, variant="period", action_key="finding_customer_concentration_action",
+                metric="period_largest_customer_share", value=m["largest_share"], baseline=own, effect=effect,
+            )
+        )  # fmt: skip
+    return out
+
+
 def concentration_frame(report: Report) -> pd.DataFrame:
     """The largest customers over the concentration window: revenue, share and cumulative share.
 
@@ -89,11 +157,23 @@ def concentration_frame(report: Report) -> pd.DataFrame:
 
 
 def concentration(report: Report) -> list[dict[str, Any]]:
-    """Rule customer_concentration: one customer, or the top N, hold too much of the window's revenue.
+    """Rule customer_concentration: the window's (one customer or the top N hold too much) and the period's.
 
+    The period's: one customer suddenly a large part of the month (:func:`period_concentration_rise`).
     Thresholds: ``thresholds.market.{concentration_largest_share, concentration_top10_share,
-    concentration_min_customers}``; only on a window of at least half ``market.concentration_months``.
+    concentration_min_customers}``; only on a window of at least half ``market.concentration_months``. When the
+    window's finding names the customer the period's finding names in the same scope, the window's stands alone.
     """
+    period = period_concentration_rise(report)
+    named = {f["segment"]["customer_id"] for f in period if "region" not in f["segment"]}
+    window = _window_concentration(report)
+    if window and window[0]["segment"].get("customer_id") in named:  # the same customer: one story, the window's
+        period = [f for f in period if f["segment"] != {"customer_id": window[0]["segment"]["customer_id"]}]
+    return window + period
+
+
+def _window_concentration(report: Report) -> list[dict[str, Any]]:
+    """The window's rule: one customer, or the top N, hold too much of the ``concentration_months`` revenue."""
     thr, settings = report.thresholds(NAME), report.settings(NAME)
     m = concentration_metrics(report)
     if m["top_share"] is None or m["months"] < settings["concentration_months"] / 2:
@@ -138,7 +218,13 @@ def concentration(report: Report) -> list[dict[str, Any]]:
 def metrics(report: Report) -> dict[str, Any]:
     """Top-N share, largest customer's share and HHI of the concentration window."""
     conc = concentration_metrics(report)
-    return {"top10_share": conc["top_share"], "largest_customer_share": conc["largest_share"], "hhi": conc["hhi"]}
+    now = period_concentration(report)
+    return {
+        "top10_share": conc["top_share"], "largest_customer_share": conc["largest_share"], "hhi": conc["hhi"],
+        "period_top10_share": now["top_share"], "period_largest_customer_share": now["largest_share"],
+        "usual_period_top10_share": now["usual_top_share"],
+        "usual_period_largest_customer_share": now["usual_largest_share"],
+    }  # fmt: skip
 
 
 def concentration_panel(report: Report) -> Panel:
@@ -164,5 +250,11 @@ def concentration_panel(report: Report) -> Panel:
     note = t(
         "mk_concentration_note", lang, months=m["months"], customers=format_int(m["customers"]), n=m["top_n"],
         top=format_pct(m["top_share"]), largest=format_pct(m["largest_share"]), hhi=fmt_num(m["hhi"], 4),
+    )  # fmt: skip
+    now = period_concentration(report)
+    note += t(
+        "mk_concentration_period_note", lang, n=m["top_n"], top=format_pct(now["top_share"]),
+        largest=format_pct(now["largest_share"]), usual_top=format_pct(now["usual_top_share"]),
+        usual_largest=format_pct(now["usual_largest_share"]), months=len(history(report)),
     )  # fmt: skip
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

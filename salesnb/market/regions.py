@@ -21,6 +21,7 @@ from ..display.panel import Panel
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_ranking
 from ..display.plotting.style import DPI, FIGSIZE, ROW_HEIGHT
+from ..expect import expected
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, months_back
@@ -36,16 +37,20 @@ def region_frame(report: Report) -> pd.DataFrame:
 
     Columns: rank, region, revenue, orders, target, attainment, trailing_avg, vs_trailing, last_year, yoy,
     share (of company revenue), vs_average (revenue against the mean region revenue), attainment_gap (points
-    against the company attainment), usual (mean revenue over ``market.history_months``), peer_factor (the
-    rest of the company this month against its usual level, at most 1), baseline (the lower of usual ×
-    peer_factor and last year), change (against it), flagged (``region_underperform``: attainment below
-    ``thresholds.market.region_attainment`` or a fall of ``thresholds.market.region_decline`` against the
-    baseline, with at least ``thresholds.market.min_effect_share`` of the company's revenue at stake), effect
-    (the larger of the gap to target and to the baseline). Sorted best first (attainment, else growth).
+    against the company attainment), usual (mean revenue over ``market.history_months``), expected /
+    expected_low / expected_high / expect_method (what the region's own trend and season over up to
+    ``market.expect_months`` months lead one to expect, :func:`salesnb.expect.expected`), peer_factor (the rest
+    of the company this month against what its own history expected, at most 1), baseline (expected ×
+    peer_factor; baseline_low / baseline_high its interval), change (against it), flagged
+    (``region_underperform``: attainment below ``thresholds.market.region_attainment``, or a fall of
+    ``thresholds.market.region_decline`` against the baseline that is also below its interval, with at least
+    ``thresholds.market.min_effect_share`` of the company's revenue at stake), effect (the larger of the gap to
+    target and to the baseline). Sorted best first (attainment, else growth).
     """
     ds, thr = report.ds, report.thresholds(NAME)
     columns = ["rank", "region", "revenue", "orders", "target", "attainment", "trailing_avg", "vs_trailing"]
-    columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "peer_factor", "baseline"]
+    columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "expected", "expected_low"]
+    columns += ["expected_high", "expect_method", "peer_factor", "baseline", "baseline_low", "baseline_high"]
     columns += ["change", "flagged", "effect"]
     regions = facts.regions(ds)
     if not regions:
@@ -61,7 +66,6 @@ def region_frame(report: Report) -> pd.DataFrame:
 
     company_revenue = float(facts.in_months(orders, report.period)["revenue"].sum())
     company_target = total_target(ds, [report.period], ALL)
-    company_usual = float(facts.in_months(orders, months)["revenue"].sum()) / len(months) if months else np.nan
     frame = pd.DataFrame(
         {
             "revenue": mean_of([report.period]),
@@ -73,8 +77,18 @@ def region_frame(report: Report) -> pd.DataFrame:
         }
     ).rename_axis("region")
     frame["target"] = pd.to_numeric(frame["target"], errors="coerce").astype(float)
-    frame["peer_factor"] = peer_factor(company_revenue - frame["revenue"], company_usual - frame["usual"])
-    frame["baseline"] = pd.concat([frame["usual"] * frame["peer_factor"], frame["last_year"]], axis=1).min(axis=1)
+    past = report.history(report.settings(NAME)["expect_months"])
+    company_past = monthly[past].sum(axis=0)
+    own = {r: expected(monthly.loc[r, past].to_numpy()) for r in regions}
+    rest = {r: expected((company_past - monthly.loc[r, past]).to_numpy()).value for r in regions}
+    frame["expected"] = [own[r].value for r in regions]
+    frame["expected_low"] = [own[r].low for r in regions]
+    frame["expected_high"] = [own[r].high for r in regions]
+    frame["expect_method"] = [own[r].method for r in regions]
+    frame["peer_factor"] = peer_factor(company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index))
+    frame["baseline"] = frame["expected"] * frame["peer_factor"]
+    frame["baseline_low"] = frame["expected_low"] * frame["peer_factor"]
+    frame["baseline_high"] = frame["expected_high"] * frame["peer_factor"]
     frame = frame.reset_index()
     frame["attainment"] = frame["revenue"] / frame["target"].where(frame["target"] > 0)
     frame["vs_trailing"] = frame["revenue"] / frame["trailing_avg"].where(frame["trailing_avg"] > 0) - 1
@@ -85,7 +99,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["attainment_gap"] = frame["attainment"] - ratio(company_revenue, company_target)
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
     low_attainment = frame["attainment"] < thr["region_attainment"]
-    falling = frame["change"] <= -thr["region_decline"]
+    falling = (frame["change"] <= -thr["region_decline"]) & (frame["revenue"] < frame["baseline_low"])
     gap_target = (frame["target"] - frame["revenue"]).where(low_attainment, 0.0).fillna(0.0)
     gap_base = (frame["baseline"] - frame["revenue"]).where(falling, 0.0).fillna(0.0)
     frame["effect"] = np.maximum(gap_target, gap_base).clip(lower=0.0)
@@ -134,6 +148,8 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             "attainment": format_pct(row.attainment),
             "company": format_pct(company["attainment"]),
             "baseline": format_amount(row.baseline, lang),
+            "low": format_amount(row.baseline_low, lang),
+            "high": format_amount(row.baseline_high, lang),
             "change": signed(row.change),
         }
         low = not pd.isna(row.attainment) and row.attainment < thr["region_attainment"]

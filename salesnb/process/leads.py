@@ -24,6 +24,8 @@ from ..i18n import t
 from ..periods import bounds, month_start, parse_period
 from ..report import Report
 from .common import NAME, deals, edges, history, lead_value, leads, month_leads, n_history, snapshot_at
+from .evidence import severity
+from .icp import icp_text, industry_findings, mix_frame, off_profile_bands, surge
 
 # ------------------------------------------------------------------------------------------ source mix
 
@@ -34,9 +36,10 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
     Columns: source, leads, share, previous_share, usual_leads (usual monthly average), usual_share, change
     (points), excess (leads beyond the usual share of this month's total), p_rise / p_drop (Fisher exact chance of
     such a share), p_count_rise / p_count_drop (chance of so many / so few leads against the usual months),
-    flagged (``rise`` / ``drop`` / empty): a share move of at least ``thresholds.process.share_shift_points``
-    with both p below ``thresholds.process.p_value`` and ``thresholds.process.min_count`` leads beyond (or short
-    of) the usual.
+    q_rise / q_drop (the larger p of each direction, Benjamini–Hochberg adjusted over every source and direction),
+    flagged (``rise`` / ``drop`` / empty): the business rule — a share move of at least
+    ``thresholds.process.share_shift_points`` with ``thresholds.process.min_count`` leads beyond (or short of) the
+    usual — with its q below ``thresholds.process.fdr``.
     """
     thr = report.thresholds(NAME)
     months = history(report, "leads", "created_at")
@@ -70,16 +73,13 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
         )
     columns = ["source", "leads", "share", "previous_share", "usual_leads", "usual_share", "change", "excess"]
     frame = pd.DataFrame(rows, columns=[*columns, "p_rise", "p_drop", "p_count_rise", "p_count_drop"])
-    points, p, least = thr["share_shift_points"], thr["p_value"], thr["min_count"]
-    rise = (
-        (frame["change"] >= points) & (frame["p_rise"] < p) & (frame["p_count_rise"] < p) & (frame["excess"] >= least)
-    )
-    drop = (
-        (frame["change"] <= -points)
-        & (frame["p_drop"] < p)
-        & (frame["p_count_drop"] < p)
-        & (frame["usual_leads"] - frame["leads"] >= least)
-    )
+    points, fdr, least = thr["share_shift_points"], thr["fdr"], thr["min_count"]
+    p_up = np.fmax(frame["p_rise"], frame["p_count_rise"]).to_numpy(dtype=float)
+    p_down = np.fmax(frame["p_drop"], frame["p_count_drop"]).to_numpy(dtype=float)
+    q = stats.bh_adjust(np.concatenate([p_up, p_down]))
+    frame["q_rise"], frame["q_drop"] = q[: len(frame)], q[len(frame) :]
+    rise = (frame["change"] >= points) & (frame["q_rise"] < fdr) & (frame["excess"] >= least)
+    drop = (frame["change"] <= -points) & (frame["q_drop"] < fdr) & (frame["usual_leads"] - frame["leads"] >= least)
     frame["flagged"] = np.where(rise, "rise", np.where(drop, "drop", ""))
     return frame.sort_values(["leads", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
@@ -128,7 +128,7 @@ def _stage_profile(report: Report, source: str, band: str | None) -> str:
 
 
 def source_shift(report: Report) -> list[dict[str, Any]]:
-    """Rule lead_source_shift: thresholds.process.{share_shift_points, p_value, min_count} (via the frame's flag).
+    """Rule lead_source_shift: thresholds.process.{share_shift_points, fdr, min_count, strong_q} (the frame's flag).
 
     A rise names the size band whose share rose most and the stage where the new deals of the source sit; a
     drop is worded as its own variant (``finding_lead_source_shift_drop_*``).
@@ -173,6 +173,7 @@ def source_shift(report: Report) -> list[dict[str, Any]]:
             variant = "drop"
         else:
             continue
+        q = row.q_rise if row.flagged == "rise" else row.q_drop
         out.append(
             finding(
                 report,
@@ -185,6 +186,7 @@ def source_shift(report: Report) -> list[dict[str, Any]]:
                 value=row.share,
                 baseline=row.usual_share,
                 effect=effect,
+                severity=severity(report, effect, q),
             )
         )
     return out
@@ -263,58 +265,31 @@ def lead_fit_frame(report: Report) -> pd.DataFrame:
     """Company-size mix of each source's leads this month against its usual months, with each band's fit.
 
     Columns: source, size_band, leads, source_leads, share (within the source), usual_share, change, excess,
-    p_value (Fisher exact), fit_ratio (see :func:`band_fit_frame`), converted (share of this month's leads
-    already turned into deals), poor_fit (fit_ratio below ``thresholds.process.poor_fit_ratio``), flagged (a
-    poor-fit band whose share rose by ``thresholds.process.share_shift_points`` with p below
-    ``thresholds.process.p_value`` and ``thresholds.process.min_count`` leads beyond the usual).
+    p_value (Fisher exact), q_value (Benjamini–Hochberg over every source and band), fit_ratio (see
+    :func:`band_fit_frame`), converted (share of this month's leads already turned into deals), poor_fit
+    (fit_ratio below ``thresholds.process.poor_fit_ratio``: history shows the band converts badly), off_profile
+    (outside the ideal customer profile, :func:`off_profile_bands`), flagged: an off-profile or poor-fit band
+    whose share rose by ``thresholds.process.share_shift_points`` with ``thresholds.process.min_count`` leads
+    beyond the usual and q below ``thresholds.process.fdr``. The profile alone is enough: a surge of
+    off-profile leads is flagged even with little conversion history.
     """
     thr = report.thresholds(NAME)
-    _, end = bounds(report.period)
-    now = month_leads(report, [report.period])
-    base = month_leads(report, history(report, "leads", "created_at"))
     fit = band_fit_frame(report).set_index("size_band")["fit_ratio"]
     bands = [*size_band_labels(list(edges(report))), facts.UNKNOWN]
-    rows = []
-    for source in sorted(set(now["source"])):
-        cur, before = now[now["source"] == source], base[base["source"] == source]
-        total, base_total = len(cur), len(before)
-        for band in [b for b in bands if b in set(cur["size_band"])]:
-            in_band = cur[cur["size_band"] == band]
-            count = len(in_band)
-            usual = stats.ratio((before["size_band"] == band).sum(), base_total)
-            known = not math.isnan(usual)
-            converted = in_band["converted_at"].notna() & (in_band["converted_at"] < end)
-            rows.append(
-                {
-                    "source": source,
-                    "size_band": band,
-                    "leads": count,
-                    "source_leads": total,
-                    "share": stats.ratio(count, total),
-                    "usual_share": usual,
-                    "change": stats.ratio(count, total) - usual,
-                    "excess": count - usual * total if known else float("nan"),
-                    "p_value": stats.fisher(count, total, (before["size_band"] == band).sum(), base_total, "greater"),
-                    "fit_ratio": float(fit.get(band, np.nan)),
-                    "converted": stats.ratio(converted.sum(), count),
-                }
-            )
-    columns = ["source", "size_band", "leads", "source_leads", "share", "usual_share", "change", "excess"]
-    frame = pd.DataFrame(rows, columns=[*columns, "p_value", "fit_ratio", "converted"])
+    frame = mix_frame(report, "size_band", bands)
+    frame.insert(9, "fit_ratio", frame["size_band"].map(fit).astype(float))
     frame["poor_fit"] = frame["fit_ratio"] < float(thr["poor_fit_ratio"])
-    frame["flagged"] = (
-        frame["poor_fit"]
-        & (frame["change"] >= thr["share_shift_points"])
-        & (frame["p_value"] < thr["p_value"])
-        & (frame["excess"] >= thr["min_count"])
-    )
+    frame["off_profile"] = frame["size_band"].isin(off_profile_bands(report))
+    frame["flagged"] = (frame["poor_fit"] | frame["off_profile"]) & surge(report, frame)
     return frame
 
 
 def fit_low(report: Report) -> list[dict[str, Any]]:
-    """Rule lead_fit_low: thresholds.process.{poor_fit_ratio, share_shift_points, p_value, min_count} (the flag).
+    """Rule lead_fit_low: thresholds.process.{poor_fit_ratio, share_shift_points, fdr, min_count} (the flag).
 
-    The action differs for the smallest band (a lighter offer), and without a stage where its deals sit.
+    History strengthens the finding: a band that history shows converting badly is worded with its fit and is at
+    least medium; a band flagged on the ideal customer profile alone (variant ``icp``) is at most medium. The
+    action differs for the smallest band (a lighter offer), and without a stage where its deals sit.
     """
     n = n_history(report)
     smallest = size_band_labels(list(edges(report)))[0]
@@ -335,7 +310,9 @@ def fit_low(report: Report) -> list[dict[str, Any]]:
             "fit": format_pct(row.fit_ratio),
             "profile": profile,
             "stage": stage or "",
+            "icp": icp_text(report),
         }
+        confirmed = bool(row.poor_fit)
         action = "finding_lead_fit_low_action" if row.size_band != smallest else "finding_lead_fit_low_action_small"
         action += "" if stage or row.size_band != smallest else "_plain"
         out.append(
@@ -350,9 +327,11 @@ def fit_low(report: Report) -> list[dict[str, Any]]:
                 value=row.share,
                 baseline=row.usual_share,
                 effect=effect,
+                variant="" if confirmed else "icp",
+                severity=severity(report, effect, row.q_value, strengthen=confirmed, cap=not confirmed),
             )
         )
-    return out
+    return out + industry_findings(report)
 
 
 @needs("leads")

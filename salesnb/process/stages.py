@@ -23,6 +23,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
+from .evidence import severity
 
 # ------------------------------------------------------------------------------------------ stage stock
 
@@ -32,8 +33,10 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
 
     The usual month ends are the ``process.history_months`` before the report month. Columns: stage, stock,
     value, previous_month, usual, change (stock ÷ usual − 1), excess, p_value (Poisson chance of so many at the
-    usual level), flagged (rise above ``thresholds.process.stage_stock_surge``, at least
-    ``thresholds.process.min_count`` more deals than usual, p below ``thresholds.process.p_value``).
+    usual level), q_value (Benjamini–Hochberg over the stages), flagged. The business rule fires: a rise above
+    ``thresholds.process.stage_stock_surge`` with at least ``thresholds.process.min_count`` more deals than
+    usual; the evidence only has to hold across the stages tested (q below ``thresholds.process.fdr``), not one
+    very low p-value gate, and sets the severity (:func:`salesnb.stats.capped_severity`).
     """
     thr = report.thresholds(NAME)
     now = snapshot_at(report, report.period)
@@ -64,10 +67,11 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
+    frame["q_value"] = stats.bh_adjust(frame["p_value"])
     frame["flagged"] = (
         (frame["stock"] > frame["usual"] * (1 + thr["stage_stock_surge"]))
         & (frame["excess"] >= thr["min_count"])
-        & (frame["p_value"] < thr["p_value"])
+        & (frame["q_value"] < thr["fdr"])
     )
     return frame
 
@@ -93,7 +97,7 @@ def _surge_source(report: Report, stage: str) -> tuple[str | None, int, float]:
 
 
 def stock_surge(report: Report) -> list[dict[str, Any]]:
-    """Rule stage_stock_surge: thresholds.process.{stage_stock_surge, min_count, p_value} (via the frame's flag).
+    """Rule stage_stock_surge: thresholds.process.{stage_stock_surge, min_count, fdr, strong_q} (the frame's flag).
 
     Names the source behind most of the rise and its commonest size band; when that band is the smallest,
     the action says to reassign those deals.
@@ -145,6 +149,7 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
                 value=row.stock,
                 baseline=row.usual,
                 effect=effect,
+                severity=severity(report, effect, row.q_value),
             )
         )
     return out
@@ -199,9 +204,9 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     A deal leaves a stage when it enters another one or closes; it moved forward when it entered a later stage
     or was won. Columns: stage, exits, advanced, rate, usual_exits, usual (pooled over the
     ``process.history_months`` before the month), drop (points), lost_excess (deals lost beyond the usual rate),
-    value (mean amount of the deals leaving), p_value (Fisher exact against the usual months), flagged (at least
-    ``thresholds.process.conversion_drop_points`` below usual, at least ``min_exits`` deals leaving,
-    ``min_count`` excess losses, p below ``p_value``).
+    value (mean amount of the deals leaving), p_value (Fisher exact against the usual months), q_value
+    (Benjamini–Hochberg over the stages), flagged (at least ``thresholds.process.conversion_drop_points`` below
+    usual, at least ``min_exits`` deals leaving, ``min_count`` excess losses, q below ``fdr``).
     """
     thr = report.thresholds(NAME)
     start, end = bounds(report.period)
@@ -229,17 +234,18 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
+    frame["q_value"] = stats.bh_adjust(frame["p_value"])
     frame["flagged"] = (
         (frame["drop"] >= thr["conversion_drop_points"])
         & (frame["exits"] >= thr["min_exits"])
         & (frame["lost_excess"] >= thr["min_count"])
-        & (frame["p_value"] < thr["p_value"])
+        & (frame["q_value"] < thr["fdr"])
     )
     return frame
 
 
 def conversion_low(report: Report) -> list[dict[str, Any]]:
-    """Rule stage_conversion_low: thresholds.process.{conversion_drop_points, min_exits, min_count, p_value}."""
+    """Rule stage_conversion_low: thresholds.process.{conversion_drop_points, min_exits, min_count, fdr, strong_q}."""
     lang, n = report.lang, n_history(report)
     out = []
     for row in flagged(stage_conversion_frame(report)):
@@ -265,6 +271,7 @@ def conversion_low(report: Report) -> list[dict[str, Any]]:
                 value=row.rate,
                 baseline=row.usual,
                 effect=effect,
+                severity=severity(report, effect, row.q_value),
             )
         )
     return out

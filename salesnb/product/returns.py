@@ -1,8 +1,13 @@
-"""退货分析: return rate per product and returns per reason this month against the trailing months.
+"""退货分析: return rate of the period's sales per product line and product, and returns per reason.
 
-Return rate = units returned in the month (by ``returned_at``, region of the returned order) ÷ units sold in the
-month: what a manager sees at month end, without waiting for later returns. The finding's effect is the revenue
-refunded beyond the usual return rate.
+Return rate = units of the period's order lines that came back within ``product.return_window_days`` days of
+the order ÷ units sold in the period. Counting the returns of the period's own sales (not every return that
+arrived in the month, which holds earlier orders too) keeps the rate a rate: never above 100%. The latest
+month's last orders may still come back, so its rate is, if anything, low against its baseline.
+
+Returns are judged where the problem is coherent: first per product line (severity on the line's aggregate; its
+products become the finding's ``members`` table), then per product only where its line as a whole is not
+flagged. The finding's effect is the revenue refunded beyond the usual return rate.
 """
 
 from __future__ import annotations
@@ -19,10 +24,39 @@ from ..data import facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
-from ..findings import finding, flagged
+from ..findings import finding, severity_of
 from ..i18n import t
 from ..report import Report
 from .common import NAME, lines, prefer_regions, returned, scoped, scoped_lines, where, with_scopes
+
+PRIOR_LINES = 20.0  # order lines of pseudo-history: a segment with little history leans on the wider rate
+
+
+def matched_returns(report: Report) -> pd.DataFrame:
+    """Returns matched to their sale: ``month`` is the returned order's month, ``lag`` the days since the order.
+
+    Only returns within ``product.return_window_days`` of the order count, the same for the period and its
+    history, so an old order returned long after does not land in a month's rate. ``lines`` is 1 on the first
+    return row of an order line (several partial returns of one line are one returned line).
+    """
+    window = int(report.settings(NAME)["return_window_days"])
+
+    def build(ds) -> pd.DataFrame:
+        back = returned(ds)
+        sold = lines(ds).drop_duplicates("order_id").set_index("order_id")
+        frame = back.assign(
+            returned_month=back["month"],
+            month=back["order_id"].map(sold["month"]),
+            product_line=back["product_id"].map(
+                lines(ds).drop_duplicates("product_id").set_index("product_id")["product_line"]
+            ),
+        )
+        lag = (frame["returned_at"] - frame["order_id"].map(sold["order_date"])).dt.days
+        frame = frame.assign(lag=lag)[(lag >= 0) & (lag <= window)]
+        frame = frame.assign(lines=(~frame.duplicated(["order_id", "product_id"])).astype(float))
+        return frame.assign(product_line=frame["product_line"].fillna(facts.UNKNOWN)).reset_index(drop=True)
+
+    return report.cached(NAME, ("matched_returns", window), build)
 
 
 def _sold_by_product(report: Report, months: list[str]) -> pd.DataFrame:
@@ -31,18 +65,18 @@ def _sold_by_product(report: Report, months: list[str]) -> pd.DataFrame:
 
 
 def returns_frame(report: Report) -> pd.DataFrame:
-    """Return rate per product this month against the trailing months.
+    """Return rate per product of the period's sales against the trailing months.
 
     Columns: product_id, product_name, product_line, units_sold, units_returned, lines_returned, returned_value,
-    return_rate (units returned ÷ units sold, both in the month), baseline_rate (the same over the trailing
-    months pooled), top_reason. Products with sales or returns this month; sorted by units returned.
+    return_rate (units of the period's sales returned within the window ÷ units sold), baseline_rate (the same
+    over the trailing months pooled), top_reason. Products with sales or returns; sorted by units returned.
     """
-    back = facts.in_region(returned(report.ds), report.region)
+    back = facts.in_region(matched_returns(report), report.region)
     trailing = report.trailing()
     now = back[back["month"] == report.period]
     sold = _sold_by_product(report, [report.period])
     back_now = now.groupby("product_id").agg(
-        units_returned=("quantity", "sum"), lines_returned=("quantity", "size"), returned_value=("value", "sum")
+        units_returned=("quantity", "sum"), lines_returned=("lines", "sum"), returned_value=("value", "sum")
     )
     frame = sold.join(back_now, how="outer").fillna(0.0)
     base_sold = _sold_by_product(report, trailing)["units_sold"]
@@ -64,8 +98,8 @@ def returns_frame(report: Report) -> pd.DataFrame:
 
 
 def return_reasons_frame(report: Report) -> pd.DataFrame:
-    """Returns per reason this month against the average trailing month: lines, units, refunded value, unit share."""
-    back = facts.in_region(returned(report.ds), report.region)
+    """Returns of the period's sales per reason against the average trailing month: lines, units, value, share."""
+    back = facts.in_region(matched_returns(report), report.region)
     trailing = report.trailing()
     now = (
         back[back["month"] == report.period]
@@ -80,104 +114,181 @@ def return_reasons_frame(report: Report) -> pd.DataFrame:
     return frame.sort_values(["units", "reason"], ascending=[False, True]).reset_index(drop=True)
 
 
-def return_check(report: Report) -> pd.DataFrame:
-    """The return-rate test per scope and product.
+def _counts(sold: pd.DataFrame, back: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Per (scope, ``key``): the period's and the history's units and lines sold and returned, revenue, refunds."""
+    keys = ["scope", key]
+    s = sold.groupby([*keys, "period"]).agg(units=("quantity", "sum"), n=("quantity", "size"), value=("revenue", "sum"))
+    r = back.groupby([*keys, "period"]).agg(units=("quantity", "sum"), n=("lines", "sum"), value=("value", "sum"))
+    s, r = s.unstack("period"), r.unstack("period")
+    index = s.index.union(r.index)
 
-    ``usual_rate`` is the product's unit return rate over the ``product.history_months`` months before the period
-    in the scope. The test counts order lines: ``lines_returned`` this month against ``lines_sold``, with the
-    usual probability that a line comes back = (the product's returned lines in the history + 20 × its product
-    line's company-wide rate) ÷ (its lines sold in the history + 20), so a product with little history leans on
-    its line. ``flagged``: at least ``thresholds.product.min_returns`` lines returned, a unit return rate at least
-    ``thresholds.product.return_ratio`` times the usual rate, and a binomial p-value below
-    ``thresholds.product.p_value`` ÷ the number of products sold in the scope.
-    ``effect`` = refunded value − usual rate × the product's revenue this month.
+    def pick(frame: pd.DataFrame, column: str, period: bool) -> pd.Series:
+        found = frame[(column, period)] if (column, period) in frame.columns else pd.Series(dtype=float)
+        return found.reindex(index).fillna(0.0)
+
+    return pd.DataFrame(
+        {
+            "units_sold": pick(s, "units", True), "lines_sold": pick(s, "n", True), "revenue": pick(s, "value", True),
+            "units_returned": pick(r, "units", True), "lines_returned": pick(r, "n", True),
+            "returned_value": pick(r, "value", True), "hist_units": pick(s, "units", False),
+            "hist_lines": pick(s, "n", False), "hist_back_units": pick(r, "units", False),
+            "hist_back_lines": pick(r, "n", False),
+        },
+        index=index,
+    )  # fmt: skip
+
+
+def _usual(frame: pd.DataFrame, prior_lines: pd.Series, prior_units: pd.Series) -> pd.DataFrame:
+    """The segment's usual rates from its history, leaning on the wider rate (``prior_*``) when history is thin."""
+    frame["usual_line_p"] = (frame["hist_back_lines"] + PRIOR_LINES * prior_lines) / (frame["hist_lines"] + PRIOR_LINES)
+    frame["usual_rate"] = (frame["hist_back_units"] / frame["hist_units"].where(frame["hist_units"] > 0)).fillna(
+        prior_units
+    )
+    frame["return_rate"] = frame["units_returned"] / frame["units_sold"].where(frame["units_sold"] > 0)
+    k, n = frame["lines_returned"], np.maximum(frame["lines_sold"], frame["lines_returned"])
+    frame["p_value"] = np.where(n > 0, binom.sf(k - 1, n, frame["usual_line_p"].clip(1e-6, 1 - 1e-6)), np.nan)
+    frame["excess_units"] = frame["units_returned"] - frame["usual_rate"] * frame["units_sold"]
+    frame["effect"] = (frame["returned_value"] - frame["usual_rate"] * frame["revenue"]).clip(lower=0.0)
+    return frame
+
+
+def return_check(report: Report) -> pd.DataFrame:
+    """The return-rate test per scope, product line (``level`` "line") and product (``level`` "product").
+
+    The usual rates come from the ``product.history_months`` months before the period in the scope, matched the
+    same way (:func:`matched_returns`). The test counts order lines: ``lines_returned`` of ``lines_sold`` against
+    the usual chance that a line comes back = (returned lines in the history + 20 × the wider rate) ÷ (lines
+    sold in the history + 20), the wider rate being the company's over all products for a line and the product
+    line's for a product. The p-values of every line and product of the report are Benjamini–Hochberg adjusted
+    together (``q_value``). ``flagged`` (thresholds.product): a unit return rate at least ``return_ratio`` times
+    the usual and ``return_points`` above it, and either ``min_returns`` returned lines with ``q_value`` below
+    ``fdr`` or — a large rate on large volume is never hidden — ``min_units`` units sold with at least
+    ``return_alarm`` of them back. A product is flagged only where its line (same scope) is not.
     """
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["history_months"])
     months = [*history, report.period]
     sold = with_scopes(facts.in_months(lines(report.ds), months), report)
-    back = with_scopes(facts.in_months(returned(report.ds), months), report)
+    back = with_scopes(facts.in_months(matched_returns(report), months), report)
     sold = sold.assign(period=sold["month"] == report.period)
     back = back.assign(period=back["month"] == report.period)
-    keys = ["scope", "product_id"]
-    s = sold.groupby([*keys, "period"]).agg(
-        units=("quantity", "sum"), n=("quantity", "size"), revenue=("revenue", "sum")
-    )
-    r = back.groupby([*keys, "period"]).agg(units=("quantity", "sum"), n=("quantity", "size"), value=("value", "sum"))
-    s, r = s.unstack("period"), r.unstack("period")
-
-    def pick(frame: pd.DataFrame, column: str, period: bool) -> pd.Series:
-        if (column, period) in frame.columns:
-            return frame[(column, period)]
-        return pd.Series(0.0, index=frame.index)
-
-    index = s.index.union(r.index)
-    frame = pd.DataFrame(index=index)
-    frame["units_sold"] = pick(s, "units", True).reindex(index).fillna(0.0)
-    frame["lines_sold"] = pick(s, "n", True).reindex(index).fillna(0.0)
-    frame["revenue"] = pick(s, "revenue", True).reindex(index).fillna(0.0)
-    frame["units_returned"] = pick(r, "units", True).reindex(index).fillna(0.0)
-    frame["lines_returned"] = pick(r, "n", True).reindex(index).fillna(0.0)
-    frame["returned_value"] = pick(r, "value", True).reindex(index).fillna(0.0)
-    hist_units = pick(s, "units", False).reindex(index).fillna(0.0)
-    hist_lines = pick(s, "n", False).reindex(index).fillna(0.0)
-    hist_back_units = pick(r, "units", False).reindex(index).fillna(0.0)
-    hist_back_lines = pick(r, "n", False).reindex(index).fillna(0.0)
-    # the product line's company-wide rates over the history, the prior of products with little history
     info = lines(report.ds).drop_duplicates("product_id").set_index("product_id")
-    product_line = index.get_level_values("product_id").map(info["product_line"])
     company_sold = facts.in_months(lines(report.ds), history)
-    company_back = facts.in_months(returned(report.ds), history)
-    line_lines = company_sold.groupby("product_line")["quantity"].size()
-    line_back = company_back.groupby(company_back["product_id"].map(info["product_line"]))["quantity"].size()
-    prior = (line_back.reindex(line_lines.index).fillna(0.0) / line_lines.where(line_lines > 0)).fillna(0.0)
-    prior_p = pd.Series(product_line.map(prior), index=index).astype(float).fillna(0.0)
-    strength = 20.0
-    frame["usual_line_p"] = (hist_back_lines + strength * prior_p) / (hist_lines + strength)
-    frame["return_rate"] = frame["units_returned"] / frame["units_sold"].where(frame["units_sold"] > 0)
-    frame["usual_rate"] = (hist_back_units / hist_units.where(hist_units > 0)).fillna(prior_p)
-    k = frame["lines_returned"]
-    n = np.maximum(frame["lines_sold"], k)
-    p0 = frame["usual_line_p"].clip(1e-6, 1 - 1e-6)
-    frame["p_value"] = binom.sf(k - 1, n, p0)
-    ratio_ok = frame["return_rate"] >= thr["return_ratio"] * frame["usual_rate"]
-    tested = (n > 0).groupby(level="scope").transform("sum").clip(lower=1)
-    alpha = thr["p_value"] / tested
-    frame["flagged"] = (k >= thr["min_returns"]) & ratio_ok.fillna(False) & (frame["p_value"] < alpha)
-    frame["effect"] = (frame["returned_value"] - frame["usual_rate"] * frame["revenue"]).clip(lower=0.0)
-    now = back[back["period"]].groupby([*keys, "reason"])["quantity"].sum().reset_index()
-    now = now.sort_values([*keys, "quantity", "reason"], ascending=[True, True, False, True])
-    top = now.drop_duplicates(keys).set_index(keys)
-    frame["top_reason"] = top["reason"].reindex(index)
-    frame["top_reason_share"] = top["quantity"].reindex(index) / frame["units_returned"].where(
-        frame["units_returned"] > 0
-    )
-    frame = frame.reset_index()
-    frame.insert(2, "product_name", frame["product_id"].map(info["product_name"]).fillna(frame["product_id"]))
-    return frame.sort_values(keys).reset_index(drop=True)
+    company_back = facts.in_months(matched_returns(report), history)
+    line_sold = company_sold.groupby("product_line").agg(units=("quantity", "sum"), n=("quantity", "size"))
+    line_back = company_back.groupby("product_line").agg(units=("quantity", "sum"), n=("lines", "sum"))
+    line_back = line_back.reindex(line_sold.index).fillna(0.0)
+    all_p = stats.ratio(line_back["n"].sum(), line_sold["n"].sum())
+    all_rate = stats.ratio(line_back["units"].sum(), line_sold["units"].sum())
+    by_line = _counts(sold, back, "product_line")
+    by_line = _usual(by_line, pd.Series(np.nan_to_num(all_p), index=by_line.index), np.nan_to_num(all_rate))
+    by_product = _counts(sold, back, "product_id")
+    product_line = pd.Series(by_product.index.get_level_values("product_id").map(info["product_line"]),
+                             index=by_product.index).fillna(facts.UNKNOWN)  # fmt: skip
+    prior_p = (line_back["n"] / line_sold["n"].where(line_sold["n"] > 0)).fillna(0.0)
+    prior_rate = (line_back["units"] / line_sold["units"].where(line_sold["units"] > 0)).fillna(0.0)
+    by_product = _usual(
+        by_product, product_line.map(prior_p).astype(float).fillna(0.0),
+        product_line.map(prior_rate).astype(float).fillna(0.0),
+    )  # fmt: skip
+    by_line = by_line.reset_index().assign(level="line", product_id="", product_name="")
+    by_product = by_product.reset_index().assign(level="product", product_line=product_line.to_numpy())
+    by_product["product_name"] = by_product["product_id"].map(info["product_name"]).fillna(by_product["product_id"])
+    frame = pd.concat([by_line, by_product], ignore_index=True)
+    frame["q_value"] = stats.bh_adjust(frame["p_value"])
+    rate, usual = frame["return_rate"], frame["usual_rate"]
+    rule = (rate >= thr["return_ratio"] * usual) & (rate - usual >= thr["return_points"])
+    tested = (frame["lines_returned"] >= thr["min_returns"]) & (frame["q_value"] < thr["fdr"])
+    alarm = (frame["units_sold"] >= thr["min_units"]) & (rate >= thr["return_alarm"])
+    frame["flagged"] = (rule & (tested | alarm)).fillna(False).astype(bool)
+    lines_hit = frame[(frame["level"] == "line") & frame["flagged"]]
+    covered = set(zip(lines_hit["scope"], lines_hit["product_line"], strict=True))
+    inside = [(s, ln) in covered for s, ln in zip(frame["scope"], frame["product_line"], strict=True)]
+    frame["flagged"] &= ~((frame["level"] == "product") & np.array(inside, dtype=bool))
+    return _with_reasons(frame, back[back["period"]])
+
+
+def _with_reasons(frame: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
+    """``top_reason`` and its share of the units returned, per row of the check."""
+    out = []
+    for level, key in (("line", "product_line"), ("product", "product_id")):
+        part = frame[frame["level"] == level]
+        counts = now.groupby(["scope", key, "reason"])["quantity"].sum().reset_index()
+        counts = counts.sort_values(["scope", key, "quantity", "reason"], ascending=[True, True, False, True])
+        top = counts.drop_duplicates(["scope", key]).set_index(["scope", key])
+        index = pd.MultiIndex.from_frame(part[["scope", key]])
+        out.append(part.assign(top_reason=top["reason"].reindex(index).to_numpy(),
+                               top_reason_share=top["quantity"].reindex(index).to_numpy()
+                               / part["units_returned"].where(part["units_returned"] > 0).to_numpy()))  # fmt: skip
+    result = pd.concat(out, ignore_index=True)
+    return result.sort_values(["level", "scope", "product_line", "product_id"]).reset_index(drop=True)
+
+
+def _members(check: pd.DataFrame, scope: str, line: str) -> list[dict[str, Any]]:
+    """The products of a flagged line in ``scope``: the finding's detail table, most excess returns first."""
+    part = check[(check["level"] == "product") & (check["scope"] == scope) & (check["product_line"] == line)]
+    part = part[(part["units_sold"] > 0) | (part["units_returned"] > 0)]
+    part = part.sort_values(["excess_units", "product_id"], ascending=[False, True])
+    return [
+        {"segment": {"product_id": str(r.product_id), "product_name": str(r.product_name)},
+         "value": stats.number(r.return_rate), "baseline": stats.number(r.usual_rate),
+         "units_returned": float(r.units_returned), "units_sold": float(r.units_sold)}
+        for r in part.itertuples()
+    ]  # fmt: skip
 
 
 def return_rate_high(report: Report) -> list[dict[str, Any]]:
-    """Rule return_rate_high, from :func:`return_check`: thresholds.product.{min_returns, return_ratio, p_value}."""
+    """Rule return_rate_high, from :func:`return_check`: one finding per flagged line (its products as ``members``).
+
+    When one product holds at least ``thresholds.product.return_focus`` of its line's excess returned units,
+    the line's finding names that product (the problem is the product, stated within its line). Severity
+    comes from the refunds beyond the usual rate, lowered to medium when the q-value is above ``strong_q``.
+    """
     if lines(report.ds).empty:
         return []
-    lang = report.lang
+    thr = report.thresholds(NAME)
+    check = return_check(report)
     found = []
-    for row in flagged(return_check(report)):
-        reason = row.top_reason if isinstance(row.top_reason, str) else "—"
-        values = {
-            "where": where(report, row.scope), "product": row.product_name, "reason": reason,
-            "units": format_int(row.units_returned), "lines": format_int(row.lines_returned),
-            "rate": format_pct(row.return_rate), "usual": format_pct(row.usual_rate),
-            "reason_share": format_pct(row.top_reason_share), "value": format_amount(row.returned_value, lang),
-        }  # fmt: skip
-        segment = scoped(report, row.scope, {"product_id": row.product_id, "product_name": row.product_name})
-        item = finding(
-            report, "return_rate_high", segment, values, metric="return_rate", value=row.return_rate,
-            baseline=row.usual_rate, effect=row.effect, angle=NAME,
-        )  # fmt: skip
-        found.append((row.scope, ("return", row.product_id), item))
+    for row in check[check["flagged"]].itertuples():
+        members = _members(check, row.scope, row.product_line) if row.level == "line" else []
+        excess = [m["units_returned"] - (m["baseline"] or 0.0) * m["units_sold"] for m in members]
+        focus = members and max(excess) >= thr["return_focus"] * sum(e for e in excess if e > 0) > 0
+        shown = row
+        if focus:
+            top = members[int(np.argmax(excess))]["segment"]["product_id"]
+            shown = next(check[(check["level"] == "product") & (check["scope"] == row.scope)
+                               & (check["product_id"] == top)].itertuples())  # fmt: skip
+        found.append((row.scope, ("return", row.product_line if row.level == "line" else row.product_id),
+                      _finding(report, row, shown, members, thr)))  # fmt: skip
     return prefer_regions(found)
+
+
+def _finding(report: Report, row: Any, shown: Any, members: list[dict[str, Any]], thr: dict[str, Any]) -> dict:
+    """One return_rate_high finding: ``row`` is the flagged check row, ``shown`` the row whose numbers it states."""
+    lang = report.lang
+    reason = shown.top_reason if isinstance(shown.top_reason, str) else "—"
+    values = {
+        "where": where(report, row.scope), "product": shown.product_name, "line": row.product_line,
+        "reason": reason, "units": format_int(shown.units_returned), "lines": format_int(shown.lines_returned),
+        "sold": format_int(shown.units_sold), "rate": format_pct(shown.return_rate),
+        "usual": format_pct(shown.usual_rate), "reason_share": format_pct(shown.top_reason_share),
+        "value": format_amount(shown.returned_value, lang), "products": len(members),
+    }  # fmt: skip
+    if shown.level == "product":
+        segment = {"product_id": shown.product_id, "product_name": shown.product_name}
+        segment = {"product_line": row.product_line, **segment} if row.level == "line" else segment
+    else:
+        segment = {"product_line": row.product_line}
+    effect = float(row.effect)
+    severity = stats.capped_severity(severity_of(effect, report.revenue, report.config), row.q_value, thr["strong_q"])
+    item = finding(
+        report, "return_rate_high", scoped(report, row.scope, segment), values, metric="return_rate",
+        value=shown.return_rate, baseline=shown.usual_rate, effect=effect, angle=NAME,
+        variant="line" if shown.level == "line" else "", severity=severity,
+    )  # fmt: skip
+    if members:
+        item["members"] = members
+    return item
 
 
 @needs("order_lines", "returns")
@@ -190,11 +301,12 @@ def returns_panel(report: Report) -> Panel:
     units = frame["units_returned"].sum()
     trailing = report.trailing()
     base_sold = _sold_by_product(report, trailing)["units_sold"].sum()
-    back = facts.in_region(returned(report.ds), report.region)
+    back = facts.in_region(matched_returns(report), report.region)
     base_units = back[back["month"].isin(trailing)]["quantity"].sum()
     note = t(
         "prod_returns_note", lang, rate=format_pct(stats.ratio(units, sold)), units=format_int(units),
         sold=format_int(sold), base=format_pct(stats.ratio(base_units, base_sold)),
+        days=report.settings(NAME)["return_window_days"],
     )  # fmt: skip
     shown = frame[frame["units_returned"] > 0].head(report.config["report"]["top_n"])
     if shown.empty:

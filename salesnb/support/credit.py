@@ -12,7 +12,7 @@ from ..display.formatting import format_amount, format_int
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..periods import month_end
+from ..periods import ALL, month_end
 from ..report import Report
 from .common import NAME
 from .receivables import open_invoices
@@ -85,28 +85,44 @@ def credit_risk_frame(report: Report) -> pd.DataFrame:
 
 
 def credit_risk_open_deal(report: Report) -> list[dict[str, Any]]:
-    """Rule credit_risk_open_deal: every customer of :func:`credit_risk_frame`; the effect is the deal amount.
+    """Rule credit_risk_open_deal: ONE finding per scope for all the customers of :func:`credit_risk_frame`.
 
+    Credit risk is a scope's exposure, not a customer's anecdote: the finding's effect is the total amount of
+    the late-stage deals of customers with overdue invoices (the region's report: one finding; the ALL report:
+    one per region, the region named), and the customers become its ``members`` table (largest deal first).
     Thresholds: ``thresholds.support.{credit_days_past_due, credit_stages}``.
     """
+    frame = credit_risk_frame(report)
+    if frame.empty:
+        return []
+    if report.region == ALL:
+        regions = frame["region"].fillna("")
+        groups = [(region, frame[regions == region]) for region in sorted(regions.unique())]
+    else:
+        groups = [(report.region, frame)]
     lang = report.lang
     out = []
-    for row in credit_risk_frame(report).itertuples():
+    for region, part in groups:
+        segment = {"region": region} if report.region == ALL and region else {}
+        top = part.iloc[0]
         values = {
-            "customer": row.customer_name,
-            "invoices": row.overdue_invoices,
-            "overdue": format_amount(row.overdue_amount, lang),
-            "dpd": format_int(row.max_days_past_due),
-            "deals": row.deal_count,
-            "stage": row.stage,
-            "amount": format_amount(row.deal_amount, lang),
-        }
-        out.append(
-            finding(
-                report, "credit_risk_open_deal", {"customer_id": row.customer_id}, values, angle=NAME,
-                metric="overdue_amount", value=row.overdue_amount, baseline=0.0, effect=row.deal_amount,
-            )
+            "where": report.where(segment), "customers": len(part), "invoices": int(part["overdue_invoices"].sum()),
+            "overdue": format_amount(part["overdue_amount"].sum(), lang),
+            "dpd": format_int(part["max_days_past_due"].max()), "deals": int(part["deal_count"].sum()),
+            "amount": format_amount(part["deal_amount"].sum(), lang), "top": top["customer_name"],
+            "top_amount": format_amount(top["deal_amount"], lang),
+        }  # fmt: skip
+        item = finding(
+            report, "credit_risk_open_deal", segment, values, angle=NAME, metric="credit_risk_deal_amount",
+            value=part["deal_amount"].sum(), baseline=part["overdue_amount"].sum(), effect=part["deal_amount"].sum(),
         )  # fmt: skip
+        item["members"] = [
+            {"segment": {"customer_id": str(r.customer_id), "customer_name": str(r.customer_name)},
+             "value": float(r.deal_amount), "baseline": float(r.overdue_amount), "stage": str(r.stage),
+             "deals": str(r.deals), "max_days_past_due": int(r.max_days_past_due)}
+            for r in part.itertuples()
+        ]  # fmt: skip
+        out.append(item)
     return out
 
 

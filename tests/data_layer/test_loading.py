@@ -204,10 +204,11 @@ def test_mapped_column_absent_from_the_file_names_both_names(tmp_path: Path) -> 
     assert any(p.startswith("orders.region") and "大区" in p for p in caught.value.problems)  # mapped optional too
 
 
-def test_mapped_column_absent_but_contract_name_present_is_used(tmp_path: Path) -> None:
+def test_mapped_column_absent_is_an_error_even_when_the_contract_name_is_present(tmp_path: Path) -> None:
+    """The mapping is the user's word: a mapped column the file lacks is named, not quietly replaced."""
     write(tmp_path, orders=one_row_csv("orders"))
-    ds = load_dataset(tmp_path, mapping={"columns": {"orders": {"order_date": "下单日期"}}})
-    assert ds["orders"]["order_date"].tolist() == [pd.Timestamp("2026-01-05")]
+    with pytest.raises(DataValidationError, match="orders.order_date: .*the mapping names it '下单日期'"):
+        load_dataset(tmp_path, mapping={"columns": {"orders": {"order_date": "下单日期"}}})
 
 
 def test_missing_mapped_orders_names_the_users_table(tmp_path: Path) -> None:
@@ -241,12 +242,15 @@ def test_bad_database_url_is_a_data_source_error(url: str) -> None:
         load_dataset(url)
 
 
-def test_missing_folder_and_file_source_are_data_source_errors(tmp_path: Path) -> None:
+def test_missing_folder_is_an_error_and_a_single_file_is_a_source(tmp_path: Path) -> None:
     with pytest.raises(DataSourceError, match="data folder not found"):
         load_dataset(tmp_path / "nope")
-    write(tmp_path, orders=one_row_csv("orders"))
-    with pytest.raises(DataSourceError, match="pass the folder"):
-        load_dataset(tmp_path / "orders.csv")
+    write(tmp_path, orders=one_row_csv("orders"), customers=one_row_csv("customers"))
+    ds = load_dataset(tmp_path / "orders.csv", validate=False)
+    assert ds.table_names == ["orders"] and ds.ignored == ()  # only that file, not its neighbours
+    (tmp_path / "export.csv").write_text(one_row_csv("orders"), encoding="utf-8")
+    with pytest.raises(DataSourceError, match="salesnb map --data"):
+        load_dataset(tmp_path / "export.csv")
 
 
 def test_two_formats_for_one_table_is_an_error_naming_both(tmp_path: Path) -> None:

@@ -68,6 +68,8 @@ def test_metrics_keys_in_order(tiny):
     keys = list(market.angle_metrics(open_report(str(tiny), "2026-10", "ALL")))
     head = ["new_customers", "new_customers_usual", "buyers", "returning_buyers", "repeat_purchase_rate"]
     head += ["returning_revenue", "retention_rate", "lapsed_customers", "top10_share", "largest_customer_share", "hhi"]
+    head += ["period_top10_share", "period_largest_customer_share", "usual_period_top10_share"]
+    head += ["usual_period_largest_customer_share"]
     assert keys[: len(head)] == head and keys[len(head)].startswith("rfm_")
 
 

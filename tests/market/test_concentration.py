@@ -44,3 +44,47 @@ def test_concentration_properties():
     equal = market.concentration_shares(pd.Series(5.0, index=list("abcd")))
     assert equal["hhi"] == pytest.approx(0.25) and equal["largest_share"] == pytest.approx(0.25)
     assert market.concentration_shares(pd.Series([0.0, -3.0]))["hhi"] is None
+
+
+def _one_big_month(tmp_path):
+    """Two regions of 20 customers buying 100 a month (2026-01..10); in 2026-10 华东's CE0 buys 1,000 instead."""
+    from tiny import write_tiny
+
+    customers, orders = [], []
+    for region, tag in (("华东", "E"), ("华南", "S")):
+        for k in range(20):
+            customers.append({"customer_id": f"C{tag}{k}", "region": region})
+            for m in range(1, 11):
+                amount = 1000 if (tag, k, m) == ("E", 0, 10) else 100
+                orders.append({"order_id": f"O{tag}{k}-{m}", "customer_id": f"C{tag}{k}", "region": region,
+                               "order_date": f"2026-{m:02d}-05", "amount": amount})  # fmt: skip
+    return write_tiny(tmp_path / "big_month", tables={"customers": customers, "orders": orders})
+
+
+def test_one_customer_suddenly_a_third_of_the_regions_month(tmp_path):
+    folder = _one_big_month(tmp_path)
+    r = open_report(str(folder), "2026-10", "华东")
+    m = market.concentration.period_concentration(r)
+    assert m["customers"] == 20 and m["largest_customer"] == "CE0"
+    assert m["largest_share"] == pytest.approx(1000 / 2900) and m["top_share"] == pytest.approx(1900 / 2900)
+    assert m["usual_largest_share"] == pytest.approx(0.05) and m["customer_usual_share"] == pytest.approx(0.05)
+    assert m["usual_top_share"] == pytest.approx(0.5)
+    found = [f for f in market.angle_findings(r) if f["code"] == "customer_concentration"]
+    # the 12-month view (10 months of data): CE0 holds 1,900 of 20,900 (9.1%), under the 20% line; the month: 34.5%
+    assert market.concentration_metrics(r)["largest_share"] == pytest.approx(1900 / 20900)
+    assert len(found) == 1 and found[0]["segment"] == {"customer_id": "CE0"}
+    assert found[0]["metric"] == "period_largest_customer_share" and found[0]["baseline"] == pytest.approx(0.05)
+    assert found[0]["effect"] == pytest.approx(1000 - 0.05 * 2900)  # beyond its usual share of the month
+    assert found[0]["severity"] == "high" and "34.5%" in found[0]["title"]  # 855 of 2,900
+    assert "前10大客户占 65.5%（通常 50.0%）" in found[0]["detail"]
+    metrics = market.angle_metrics(r)
+    assert metrics["period_largest_customer_share"] == pytest.approx(1000 / 2900)
+    assert metrics["usual_period_top10_share"] == pytest.approx(0.5)
+    # the other region and last month stay quiet; the ALL report names the region
+    assert not [f for f in market.angle_findings(open_report(str(folder), "2026-10", "华南"))
+                if f["code"] == "customer_concentration"]  # fmt: skip
+    assert not [f for f in market.angle_findings(open_report(str(folder), "2026-09", "华东"))
+                if f["code"] == "customer_concentration"]  # fmt: skip
+    company = [f for f in market.angle_findings(open_report(str(folder), "2026-10", "ALL"))
+               if f["code"] == "customer_concentration"]  # fmt: skip
+    assert [f["segment"] for f in company] == [{"region": "华东", "customer_id": "CE0"}]  # 1,000 of 4,900: 20.4%

@@ -1,3 +1,4 @@
+import pandas as pd
 import pytest
 
 from salesnb import market
@@ -34,3 +35,37 @@ def test_penetration_shares_sum_to_one(tiny):
 def test_region_thresholds_come_from_thresholds_market(tiny):
     strict = open_report(str(tiny), "2026-10", "ALL", thresholds={"market": {"region_attainment": 0.5}})
     assert not market.region_frame(strict).set_index("region").loc["华东", "flagged"]  # 60% is no longer low
+
+
+def _two_regions(tmp_path):
+    """30 months (2024-05..2026-10), one order per region a month. 华东 grows 3% a month and falls 45% in the last
+    month; 华南 is flat at 1,000 but every October halves (and does so in 2026-10 too)."""
+    from tiny import write_tiny
+
+    months = [str(m) for m in pd.period_range("2024-05", "2026-10", freq="M")]
+    orders = []
+    for k, month in enumerate(months):
+        east = 1000 * 1.03**k * (0.55 if month == "2026-10" else 1.0)
+        south = 500.0 if month.endswith("-10") else 1000.0
+        for region, amount in (("华东", east), ("华南", south)):
+            orders.append({"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
+                           "region": region, "amount": round(amount, 2)})  # fmt: skip
+    customers = [{"customer_id": "C华东", "region": "华东"}, {"customer_id": "C华南", "region": "华南"}]
+    return write_tiny(tmp_path / "regions", tables={"customers": customers, "orders": orders})
+
+
+def test_a_growing_region_falling_is_found_and_a_yearly_dip_is_not(tmp_path):
+    r = open_report(str(_two_regions(tmp_path)), "2026-10", "ALL")
+    frame = market.region_frame(r).set_index("region")
+    east, south = frame.loc["华东"], frame.loc["华南"]
+    trend = 1000 * 1.03**29
+    assert east["expect_method"] == "seasonal" and east["expected"] == pytest.approx(trend, rel=1e-3)
+    # the rest of the company (华南) was where its own history expected it: nothing to scale down
+    assert east["peer_factor"] == pytest.approx(1.0) and east["change"] == pytest.approx(-0.45, abs=1e-3)
+    # the old baseline, the lower of the 6-month mean and last year, was last year (1.03^17 of 1,000): only −27%
+    assert east["last_year"] == pytest.approx(1000 * 1.03**17, rel=1e-3) and 0.55 * 1.03**12 - 1 > -0.3
+    assert bool(east["flagged"]) and east["effect"] == pytest.approx(0.45 * trend, rel=1e-3)
+    assert south["expected"] == pytest.approx(500, rel=1e-6) and not bool(south["flagged"])  # the October dip
+    found = [f for f in market.angle_findings(r) if f["code"] == "region_underperform"]
+    assert [f["segment"] for f in found] == [{"region": "华东"}]
+    assert "应在 2,357 左右（区间 2,357–2,357），实际 -45.0%" in found[0]["detail"]  # says what was expected

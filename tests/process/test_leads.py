@@ -65,11 +65,14 @@ def test_lead_source_drop(tmp_path):
     mix = process.source_mix_frame(r).set_index("source")
     assert mix.at["转介绍", "leads"] == 0 and mix.at["转介绍", "usual_leads"] == 10
     assert mix.at["转介绍", "flagged"] == "drop"
-    assert (
-        mix.at["自然流量", "share"] == 1 and mix.at["自然流量", "flagged"] == ""
-    )  # 20 against 10 a month: not improbable enough
-    (finding,) = process.angle_findings(r)
-    assert finding["code"] == "lead_source_shift" and finding["segment"] == {"source": "转介绍"}
+    # 自然流量 doubled (20 against 10 a month, share 50% → 100%): the business rule holds and, with 4 tests
+    # (2 sources × 2 directions), its evidence too: p = max(Fisher 4.3e-6, Poisson 0.0078) → q = 0.0078 × 4 / 2
+    assert mix.at["自然流量", "share"] == 1 and mix.at["自然流量", "flagged"] == "rise"
+    assert mix.at["自然流量", "q_rise"] == pytest.approx(0.0156, abs=1e-4) and mix.at["转介绍", "q_drop"] < 0.001
+    found = {f["segment"]["source"]: f for f in process.angle_findings(r)}
+    assert set(found) == {"转介绍", "自然流量"} and found["自然流量"]["severity"] != "high"  # q above strong_q
+    finding = found["转介绍"]
+    assert finding["code"] == "lead_source_shift"
     assert finding["title"] == "转介绍线索明显减少" and finding["value"] == 0 and finding["baseline"] == 0.5
 
 

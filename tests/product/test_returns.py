@@ -21,3 +21,103 @@ def test_without_returns_the_section_skips(bare):
     assert panel.is_skipped and "order_lines" in panel.note and "returns" in panel.note
     assert "return_rate_high" not in {rule.code for rule in product.ANGLE.runnable_rules(r.ds)}
     assert product.returns.metrics(r) == {}
+
+
+MONTHS = [f"2026-{m:02d}" for m in range(4, 11)]  # 2026-04 .. 2026-10
+
+
+def _returns_tables():
+    """华东: line L (five products, 20 units each a month, 2 returned a month) gets 18 of its 100 units returned
+    in 2026-10 (4, 4, 4, 3, 3: no product alone stands out); line M: M1 (400 units a month, 12 returned) and M2 (20
+    units, none returned) until M2 gets 8 returned in 2026-10. In 2026-10 also 15 units of August orders and 10 of
+    June orders of M1 come back (old sales: they must not count in October's rate). 华南: W1 (line N) sells two
+    lines of 1,200 units a month, never returned, until 2026-10 when 1,116 of each line come back (93% of 2,400)."""
+    t = {"products": [], "customers": [], "orders": [], "order_lines": [], "returns": []}
+    for pid, line in [("Q1", "L"), ("Q2", "L"), ("Q3", "L"), ("Q4", "L"), ("Q5", "L"), ("M1", "M"), ("M2", "M"),
+                      ("W1", "N")]:  # fmt: skip
+        t["products"].append({"product_id": pid, "product_name": pid, "product_line": line, "list_price": 10})
+    t["customers"] = [{"customer_id": f"C{k}", "region": "华东"} for k in range(20)]
+    t["customers"] += [{"customer_id": "S0", "region": "华南"}, {"customer_id": "S1", "region": "华南"}]
+    ret = t["returns"]
+    for month in MONTHS:
+        last = month == MONTHS[-1]
+        for k in range(20):
+            order = f"E{month[5:]}{k:02d}"
+            t["orders"].append({"order_id": order, "customer_id": f"C{k}", "order_date": f"{month}-05",
+                                "region": "华东"})  # fmt: skip
+            for pid in ("Q1", "Q2", "Q3", "Q4", "Q5"):
+                t["order_lines"].append({"order_id": order, "product_id": pid, "quantity": 1, "unit_price": 10})
+            t["order_lines"].append({"order_id": order, "product_id": "M1", "quantity": 20, "unit_price": 10})
+            t["order_lines"].append({"order_id": order, "product_id": "M2", "quantity": 1, "unit_price": 10})
+        # usual: two L units (two lines) and 12 M1 units (one line of 20 → 12) a month
+        ret += [_ret(f"E{month[5:]}00", "Q1", 1, month), _ret(f"E{month[5:]}01", "Q2", 1, month),
+                _ret(f"E{month[5:]}02", "M1", 12, month)]  # fmt: skip
+        if last:
+            spread = {"Q1": 4, "Q2": 4, "Q3": 4, "Q4": 3, "Q5": 3}
+            for pid, n in spread.items():
+                have = 1 if pid in ("Q1", "Q2") else 0  # the usual returns above already count
+                ret += [_ret(f"E10{10 + j:02d}", pid, 1, month) for j in range(n - have)]
+            ret += [_ret(f"E10{j:02d}", "M2", 1, month) for j in range(8)]
+            ret += [_ret(f"E08{j:02d}", "M1", 5, month, day="01") for j in range(3)]  # August orders: 57 days
+            ret += [_ret(f"E06{j:02d}", "M1", 5, month, day="01") for j in range(2)]  # June orders: 118 days
+        for k in range(2):
+            order = f"S{month[5:]}{k}"
+            t["orders"].append({"order_id": order, "customer_id": f"S{k}", "order_date": f"{month}-05",
+                                "region": "华南"})  # fmt: skip
+            t["order_lines"].append({"order_id": order, "product_id": "W1", "quantity": 1200, "unit_price": 10})
+            if last:
+                ret.append(_ret(order, "W1", 1116, month))
+    return t
+
+
+def _ret(order, pid, quantity, month, day="20"):
+    return {"order_id": order, "product_id": pid, "quantity": quantity, "returned_at": f"{month}-{day}",
+            "reason": "质量问题"}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory):
+    from tiny import write_tiny
+
+    return write_tiny(tmp_path_factory.mktemp("returns"), tables=_returns_tables())
+
+
+def test_return_rate_counts_the_periods_own_sales(planted):
+    r = report(planted, "华东", "2026-10")
+    frame = product.returns_frame(r).set_index("product_id")
+    # old rule: (12 own + 15 + 10 from earlier orders) ÷ 400 sold; now only October's own sales' 12 units
+    assert frame.loc["M1", "units_returned"] == 12 and frame.loc["M1", "return_rate"] == pytest.approx(12 / 400)
+    assert (frame["return_rate"].dropna() <= 1).all()
+    # the 15 August units came back within 60 days: they count for August (12 + 15 of 400), the June ones never
+    august = product.returns_frame(report(planted, "华东", "2026-08")).set_index("product_id")
+    assert august.loc["M1", "units_returned"] == 27
+    metrics = product.returns.metrics(r)
+    assert metrics["units_returned"] == 18 + 12 + 8 and metrics["return_rate"] == pytest.approx(38 / (100 + 420))
+
+
+def test_returns_judged_at_the_line_level(planted):
+    found = [f for f in product.angle_findings(report(planted, "华东", "2026-10")) if f["code"] == "return_rate_high"]
+    line = [f for f in found if f["segment"] == {"product_line": "L"}]
+    assert len(line) == 1, found
+    (line,) = line
+    assert line["value"] == pytest.approx(18 / 100) and line["baseline"] == pytest.approx(2 / 100)
+    assert line["effect"] == pytest.approx(18 * 10 - 0.02 * 1000)  # refunds beyond the usual 2% of 1,000 revenue
+    # 160 of 5,200 revenue (3.1%): medium on the line's aggregate, where each product (≤ 36, 0.7%) would be low
+    assert line["severity"] == "medium"
+    assert [m["segment"]["product_id"] for m in line["members"]] == ["Q3", "Q1", "Q2", "Q4", "Q5"]
+    assert [m["value"] for m in line["members"]] == pytest.approx([0.2, 0.2, 0.2, 0.15, 0.15])
+    assert not any(f["segment"].get("product_id", "").startswith("Q") for f in found)  # no per-product fragments
+    # M2 alone (8 of 20, usually none) while its line M (20 of 420 vs 12 of 420) is not flagged: a product finding
+    m2 = [f for f in found if f["segment"].get("product_id") == "M2"]
+    assert len(m2) == 1 and m2[0]["segment"] == {"product_id": "M2", "product_name": "M2"}
+    assert m2[0]["value"] == pytest.approx(8 / 20) and "members" not in m2[0]
+    assert len(found) == 2
+
+
+def test_large_rate_on_large_volume_is_never_hidden(planted):
+    found = [f for f in product.angle_findings(report(planted, "华南", "2026-10")) if f["code"] == "return_rate_high"]
+    assert len(found) == 1  # two returned lines only: below min_returns, but 93% of 2,400 units sold
+    (hit,) = found
+    assert hit["value"] == pytest.approx(0.93) and hit["segment"]["product_id"] == "W1"
+    assert hit["segment"]["product_line"] == "N"  # the line's finding, naming the one product that carries it
+    assert product.angle_findings(report(planted, "华南", "2026-09")) == []

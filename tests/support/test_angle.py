@@ -26,8 +26,9 @@ def test_findings_of_the_problem_region(folder):
     assert by_code["complaint_spike"][0]["effect"] == pytest.approx(800 * (1 - 1 / 8))
     assert by_code["delivery_delay"][0]["segment"] == {} and by_code["delivery_delay"][0]["effect"] == 700
     assert by_code["receivables_overdue"][0]["effect"] == pytest.approx(480)
-    assert by_code["credit_risk_open_deal"][0]["segment"] == {"customer_id": "CE0"}
+    assert by_code["credit_risk_open_deal"][0]["segment"] == {}  # the region's exposure, its customers as members
     assert by_code["credit_risk_open_deal"][0]["effect"] == 5000
+    assert [m["segment"]["customer_id"] for m in by_code["credit_risk_open_deal"][0]["members"]] == ["CE0"]
     assert [f["segment"] for f in by_code["satisfaction_drop"]] == [{}, {"aspect": "交付"}]
     assert all(f["severity"] == "high" for f in found)  # every effect is large against 1,000 of revenue
     assert all(f["title"] and f["detail"] and f["action"] for f in found)
@@ -36,8 +37,7 @@ def test_findings_of_the_problem_region(folder):
 def test_clean_region_is_quiet_and_all_report_names_the_region(folder):
     assert support.angle_findings(report(folder, region="华南")) == []
     everyone = support.angle_findings(report(folder, region="ALL"))
-    regional = [f for f in everyone if f["code"] != "credit_risk_open_deal"]
-    assert regional and all(f["segment"]["region"] == "华东" for f in regional)
+    assert everyone and all(f["segment"]["region"] == "华东" for f in everyone)
     assert {"region": "华东", "category": "使用咨询"} in [f["segment"] for f in everyone]
 
 

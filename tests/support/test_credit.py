@@ -15,3 +15,21 @@ def test_credit_risk_hand_computed(folder):
     earlier = support.credit_risk_frame(report(folder, period="2026-09")).iloc[0]
     assert earlier["deals"] == "OP1, OP4" and earlier["deal_amount"] == 10000 and earlier["stage"] == "合同签订"
     assert earlier["overdue_invoices"] == 1 and earlier["max_days_past_due"] == 46
+
+
+def test_one_credit_finding_per_scope_with_the_customers_as_detail(folder):
+    # 10 days past due is enough: CE1 (16 days overdue, OP2 in 商务谈判) joins CE0 (OP1, 5,000)
+    r = report(folder, thresholds={"support": {"credit_days_past_due": 10}})
+    found = [f for f in support.angle_findings(r) if f["code"] == "credit_risk_open_deal"]
+    assert len(found) == 1, found  # one credit-risk finding on 10,000, not one per customer
+    (hit,) = found
+    assert hit["segment"] == {} and hit["effect"] == 10000 and hit["value"] == 10000
+    assert hit["baseline"] == 200 + 100  # CE0 owes two invoices of 100, CE1 one
+    assert hit["severity"] == "high"  # 10,000 at stake against the region's month
+    members = {m["segment"]["customer_id"]: m for m in hit["members"]}
+    assert set(members) == {"CE0", "CE1"} and members["CE1"]["value"] == 5000 and members["CE0"]["baseline"] == 200
+    assert hit["title"] == "2 家逾期客户仍在推进签约，涉及商机 1.0万"
+    # the ALL report names the region on the one finding of that region
+    company = support.angle_findings(report(folder, region="ALL", thresholds={"support": {"credit_days_past_due": 10}}))
+    credit = [f for f in company if f["code"] == "credit_risk_open_deal"]
+    assert [f["segment"] for f in credit] == [{"region": "华东"}] and credit[0]["effect"] == 10000

@@ -1,0 +1,141 @@
+"""Contract tables from the user's frames: computed columns, and one row per id from a flat export.
+
+A flat export has one row per order line with the order, customer, product and rep on every row. When a
+mapping points several contract tables at one file, each table keyed by an id (orders, customers, products,
+reps ...) keeps one row per id: each attribute takes its most frequent value for that id (ties: the value
+seen first), and ids whose rows disagree are reported as warnings with examples. An order's ``amount`` is
+the sum over its rows, so order totals come from the lines. Rows with an empty id are no entity and dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .contract import TABLES
+from .expressions import column_names, evaluate, parse_expression
+from .parsing import parse_number
+from .validation import MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
+
+SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount",)}  # additive per row: an order's total is its lines'
+
+
+def _listed(columns: list[str]) -> str:
+    shown = ", ".join(map(str, columns[:MAX_LISTED_COLUMNS]))
+    return shown + (f" ... ({len(columns)} columns)" if len(columns) > MAX_LISTED_COLUMNS else "")
+
+
+def computed_columns(
+    table: str, frame: pd.DataFrame, expressions: dict[str, str], source: str
+) -> tuple[dict[str, pd.Series], list[str], dict]:
+    """Evaluate the mapping's ``column: "=expression"`` entries of ``table`` on the user's ``frame``.
+
+    Returns the computed columns (float64, by contract name), problems (a name the file does not have, naming
+    the file's columns; values that are not numbers; divisions by zero) and the positions of the rows already
+    reported, so that validation does not report them again as empty.
+    """
+    out, problems, reported = {}, [], {}
+    for column, text in expressions.items():
+        node = parse_expression(text)
+        names = column_names(node)
+        missing = [n for n in names if n not in frame.columns]
+        if missing:
+            problems.append(
+                f"{table}.{column}: the mapping computes it as '={text}', but {source} has no column "
+                f"{', '.join(repr(m) for m in missing)}; its columns: {_listed(list(frame.columns))}"
+            )
+            continue
+        numbers, bad = {}, np.zeros(len(frame), dtype=bool)
+        for name in names:
+            numbers[name], failed = parse_number(frame[name])
+            if failed is not None and failed.any():
+                what = f"a value that is not a number in column '{name}' (used by '={text}')"
+                problems.append(row_problem(frame, table, column, failed, what, values=frame[name]))
+                bad |= failed.to_numpy(dtype=bool)
+        value = evaluate(node, numbers, frame.index)
+        inputs_present = np.ones(len(frame), dtype=bool)
+        for name in names:
+            inputs_present &= numbers[name].notna().to_numpy()
+        undefined = value.isna().to_numpy() & inputs_present
+        what = f"no value: '={text}' divides by zero"
+        shown = frame[names[-1]] if names else None
+        problems.append(row_problem(frame, table, column, undefined, what, values=shown))
+        reported[(table, column)] = np.flatnonzero(bad | undefined)
+        out[column] = value
+    return out, [p for p in problems if p], reported
+
+
+def _best_values(codes: np.ndarray, n_ids: int, values: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+    """Most frequent non-empty value per id code (ties: first seen), and (id code, value, rows) of ids that disagree.
+
+    Integer work only (values factorised, pairs counted with ``np.unique``), far faster than a groupby on text.
+    """
+    value_codes, uniques = pd.factorize(values)
+    ok = value_codes >= 0
+    width = max(len(uniques), 1)
+    pairs, first, size = np.unique(
+        codes[ok].astype(np.int64) * width + value_codes[ok], return_index=True, return_counts=True
+    )
+    ident, value, first = pairs // width, pairs % width, np.flatnonzero(ok)[first]
+    order = np.lexsort((first, -size, ident))  # per id: most rows first, then first seen
+    ident, value, size = ident[order], value[order], size[order]
+    lead = np.r_[True, ident[1:] != ident[:-1]] if len(ident) else np.zeros(0, dtype=bool)
+    best = np.full(n_ids, -1)
+    best[ident[lead]] = value[lead]
+    chosen = pd.Series(uniques.take(np.maximum(best, 0)), dtype=values.dtype).where(best >= 0)
+    disagree = np.bincount(ident, minlength=n_ids)[ident] > 1
+    conflicts = pd.DataFrame({"id": ident[disagree], "value": uniques.take(value[disagree]), "size": size[disagree]})
+    return chosen, conflicts
+
+
+def _conflict_warning(table: str, key: str, column: str, conflicts: pd.DataFrame, ids: pd.Series) -> str:
+    shown = conflicts["id"].drop_duplicates()
+    examples = []
+    for code in shown.iloc[:MAX_EXAMPLES]:
+        rows = conflicts[conflicts["id"] == code]
+        seen = ", ".join(f"{show_value(v)} ×{n}" for v, n in zip(rows["value"], rows["size"], strict=True))
+        examples.append(f"{ids.iloc[code]}: {seen}")
+    n = len(shown)
+    return (
+        f"{table}.{column}: {n:,} {key} {'value has' if n == 1 else 'values have'} different {column} on different "
+        f"rows; kept the most frequent, e.g. {'; '.join(examples)}"
+    )
+
+
+def one_row_per_id(
+    table: str, frame: pd.DataFrame, present: frozenset[str], unparsed: dict
+) -> tuple[pd.DataFrame, list[str], dict]:
+    """Collapse a keyed table read from a flat export to one row per id; returns frame, warnings, unparsed.
+
+    Contract columns take the most frequent value per id (``orders.amount`` the sum); other columns the
+    first row's value. Ids keep the order of their first row. ``unparsed`` (positions of unparseable values,
+    already reported) is re-pointed at the collapsed rows so that validation does not report them again.
+    """
+    key = TABLES[table].key
+    frame = frame.reset_index(drop=True)
+    codes, _ = pd.factorize(frame[key])  # codes follow first appearance; -1: empty id
+    if (codes >= 0).all() and codes.max(initial=-1) + 1 == len(frame):
+        return frame, [], unparsed
+    keep = codes >= 0
+    rows, codes = frame[keep], codes[keep]
+    n_ids = int(codes.max(initial=-1)) + 1
+    _, first_rows = np.unique(codes, return_index=True)
+    first = rows.iloc[first_rows].reset_index(drop=True)
+    warnings = []
+    for column in frame.columns:
+        if column == key or TABLES[table].column(column) is None or column not in present:
+            continue
+        values = rows[column]
+        if column in SUMMED.get(table, ()):
+            total = np.bincount(codes, weights=values.fillna(0).to_numpy(dtype=float), minlength=n_ids)
+            counted = np.bincount(codes, weights=values.notna().to_numpy(dtype=float), minlength=n_ids)
+            first[column] = pd.Series(total, dtype=values.dtype).where(counted > 0)
+            continue
+        first[column], conflicts = _best_values(codes, n_ids, values)
+        if len(conflicts):
+            warnings.append(_conflict_warning(table, key, column, conflicts, first[key]))
+    repointed = {}
+    for (name, column), _ in unparsed.items():
+        if name == table:
+            repointed[(name, column)] = np.flatnonzero(first[column].isna().to_numpy())
+    return first, warnings, {**unparsed, **repointed}

@@ -1,0 +1,123 @@
+"""The mapping file: how a user's export maps onto the data contract, read and checked once.
+
+```yaml
+tables:                      # contract table: your file (with or without its extension) or SQL table
+  orders: sales_export
+  order_lines: sales_export  # several tables may come from one flat export
+columns:                     # contract column: your column, or "=expression" over your columns
+  order_lines: {quantity: 数量, unit_price: "=销售额 / 数量"}
+dates: {dayfirst: false}     # 10/5/2026 is 5 October; or formats: {order_date: "%m/%d/%Y"}
+encoding: gb18030            # optional; UTF-8 (with or without BOM) and GB18030 are tried anyway
+```
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+from ..config import read_user_text
+from ..errors import ConfigError
+from .contract import TABLES
+from .dataset import COMPUTED, Mapping
+from .expressions import parse_expression
+
+MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding")
+DATE_OPTIONS = ("dayfirst", "formats")
+
+
+def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
+    """Read a mapping (YAML file or dict) and check its contract names, expressions and options.
+
+    Raises :class:`ConfigError` naming the section and listing the valid names when the mapping names an
+    unknown table or column, an expression cannot be read, or an option has the wrong type.
+    """
+    if mapping is None or isinstance(mapping, Mapping):
+        return mapping or Mapping()
+    if not isinstance(mapping, dict):
+        path = Path(mapping)
+        if not path.is_file():
+            raise ConfigError(f"mapping file not found: {path}")
+        try:
+            mapping = yaml.safe_load(read_user_text(path, "mapping file")) or {}
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ConfigError(f"cannot read mapping file {path}: {exc}") from exc
+    if not isinstance(mapping, dict):
+        raise ConfigError("a mapping must be a YAML dictionary with 'tables:' and/or 'columns:' sections")
+    unknown = sorted(set(map(str, mapping)) - set(MAPPING_SECTIONS))
+    if unknown:
+        raise ConfigError(
+            f"unknown mapping section(s) {', '.join(unknown)}; valid sections: {', '.join(MAPPING_SECTIONS)}"
+        )
+    tables = _name_pairs(mapping.get("tables"), "tables", list(TABLES))
+    columns: dict[str, dict[str, str]] = {}
+    for table, pairs in _section(mapping.get("columns"), "columns").items():
+        if table not in TABLES:
+            raise ConfigError(f"mapping columns: unknown table '{table}'; valid tables: {', '.join(TABLES)}")
+        spec = TABLES[table]
+        valid = [c.name for c in spec.columns] + [f"{p}<name>" for p in spec.prefix_columns]
+        columns[table] = _name_pairs(pairs, f"columns.{table}", valid, accept=lambda c, s=spec: s.column(c) is not None)
+        users = [u for u in columns[table].values() if not u.startswith(COMPUTED)]
+        repeated = sorted({u for u in users if users.count(u) > 1})
+        if repeated:
+            raise ConfigError(f"mapping columns.{table} maps several contract columns onto {', '.join(repeated)}")
+        for column, user in columns[table].items():
+            if user.startswith(COMPUTED):
+                try:
+                    parse_expression(user[1:])
+                except ValueError as exc:
+                    raise ConfigError(f"mapping columns.{table}.{column}: {exc}") from exc
+    return Mapping(tables, columns, _dates(mapping.get("dates")), _encoding(mapping.get("encoding")))
+
+
+def _dates(value: object) -> dict:
+    dates = _section(value, "dates")
+    unknown = sorted(set(map(str, dates)) - set(DATE_OPTIONS))
+    if unknown:
+        raise ConfigError(f"mapping dates: unknown option(s) {', '.join(unknown)}; valid: {', '.join(DATE_OPTIONS)}")
+    dayfirst = dates.get("dayfirst")
+    if dayfirst is not None and not isinstance(dayfirst, bool):
+        raise ConfigError("mapping dates.dayfirst must be true (10/5/2026 is 10 May) or false (it is 5 October)")
+    formats = {str(k).strip(): str(v) for k, v in _section(dates.get("formats"), "dates.formats").items()}
+    for where, fmt in formats.items():
+        column = where.split(".")[-1]
+        if not any(TABLES[t].column(column) for t in TABLES) or "%" not in fmt:
+            raise ConfigError(
+                f"mapping dates.formats: '{where}: {fmt}' must name a contract date column (optionally table.column) "
+                "and a format such as '%m/%d/%Y'"
+            )
+    return {"dayfirst": dayfirst, "formats": formats}
+
+
+def _encoding(value: object) -> str:
+    if value is None or value == "":
+        return ""
+    try:
+        return codecs.lookup(str(value)).name
+    except LookupError as exc:
+        raise ConfigError(f"mapping encoding: unknown encoding '{value}'; e.g. utf-8, gb18030, latin-1") from exc
+
+
+def _section(value: object, where: str) -> dict:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"mapping '{where}' must be a dictionary of contract name: your name")
+    return value
+
+
+def _name_pairs(
+    value: object, where: str, valid: list[str], accept: Callable[[str], bool] | None = None
+) -> dict[str, str]:
+    pairs = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in _section(value, where).items()}
+    unknown = [k for k in pairs if not (accept(k) if accept else k in valid)]
+    if unknown:
+        raise ConfigError(f"mapping {where}: unknown name(s) {', '.join(unknown)}; valid names: {', '.join(valid)}")
+    empty = [k for k, v in pairs.items() if not v or v == COMPUTED]
+    if empty:
+        raise ConfigError(f"mapping {where}: no name given for {', '.join(empty)}")
+    return pairs

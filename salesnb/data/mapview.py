@@ -1,0 +1,59 @@
+"""What ``salesnb map`` writes and prints: the proposed mapping as YAML, and what it matched and can feed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from ..i18n import t
+from . import validation
+from .loading import load_dataset
+from .propose import Proposal
+
+
+def write_mapping(proposal: Proposal, path: str | Path, *, force: bool = False, lang: str = "zh") -> Path:
+    """Write the proposal as YAML to ``path``; an existing file is kept unless ``force`` (``FileExistsError``)."""
+    out = Path(path)
+    if out.exists() and not force:
+        raise FileExistsError(t("map_exists", lang, path=out))
+    body = yaml.safe_dump(proposal.mapping(), allow_unicode=True, sort_keys=False, width=200)
+    out.write_text(f"# {t('map_header', lang)}\n{body}", encoding="utf-8")
+    return out
+
+
+def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
+    """Lines ``salesnb map`` prints: tables matched, columns left out, what is missing, reports it can feed.
+
+    The reports and the validation result come from loading the data with the proposal.
+    """
+    from ..angle import ANGLE_NAMES
+    from .summary import angle_state
+
+    lines = [f"{t('map_tables', lang)}:"]
+    for table, columns in proposal.columns.items():
+        lines.append(f"  {table} ({t('map_from', lang, file=proposal.tables[table])}):")
+        lines += [f"    {column} ← {user}" for column, user in columns.items()]
+    for file, unused in proposal.unused.items():
+        if unused:
+            lines.append(f"{t('map_unused', lang)} ({file}): {', '.join(map(str, unused))}")
+    for table, lacking in proposal.missing.items():
+        lines.append(f"✗ {t('map_missing', lang, table=table, columns=', '.join(lacking))}")
+    lines += [f"! {t('map_ambiguous', lang, file=file)}" for file in proposal.notes]
+    for table, column, user, share in proposal.varying:
+        lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
+    if "orders" not in proposal.tables:
+        return lines
+    ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False)
+    lines.append(f"{t('map_angles', lang)}:")
+    for name in ANGLE_NAMES:
+        state = angle_state(ds, name)
+        detail = (
+            t("validate_ready", lang)
+            if state["ready"]
+            else t("validate_needs", lang, tables=", ".join(state["missing"]))
+        )
+        lines.append(f"  {'✓' if state['ready'] else '✗'} {name}: {detail}")
+    problems = validation.validate_dataset(ds)
+    lines.append(t("map_problems", lang, n=len(problems)) if problems else t("map_valid", lang))
+    return lines

@@ -1,0 +1,245 @@
+"""Flat exports: several tables from one file, computed columns, date formats, file names, mapping errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesnb.cli import main
+from salesnb.data.dates import parse_dates
+from salesnb.data.expressions import column_names, parse_expression
+from salesnb.data.loading import load_dataset
+from salesnb.data.mapping import load_mapping
+from salesnb.errors import ConfigError, DataSourceError, DataValidationError
+
+FLAT = """单号,日期,客户,区域,产品,品类,数量,销售额
+A1,2026/10/05,甲,华东,P1,X,2,"1,000.00"
+A1,2026/10/05,甲,华东,P2,Y,1,5
+A2,2026/10/06,甲,华南,P1,X,3,15
+A3,2026/10/07,乙,华北,P2,Y,4,20
+"""
+FLAT_MAPPING = {
+    "tables": {"orders": "sales.csv", "order_lines": "sales", "customers": "sales", "products": "SALES"},
+    "columns": {
+        "orders": {"order_id": "单号", "customer_id": "客户", "order_date": "日期", "amount": "销售额"},
+        "order_lines": {"order_id": "单号", "product_id": "产品", "quantity": "数量", "unit_price": "=销售额 / 数量"},
+        "customers": {"customer_id": "客户", "region": "区域"},
+        "products": {"product_id": "产品", "product_line": "品类"},
+    },
+}
+
+
+def dates(values: list[str | None], **options) -> tuple[list[str | None], list[bool], str | None]:
+    parsed, failed, hint = parse_dates(pd.Series(values, dtype="str"), **options)
+    shown = [None if pd.isna(v) else v.strftime("%Y-%m-%d %H:%M") for v in parsed]
+    return shown, failed.tolist(), hint
+
+
+def flat_folder(tmp_path: Path, text: str = FLAT, encoding: str = "utf-8") -> Path:
+    (tmp_path / "sales.csv").write_text(text, encoding=encoding)
+    return tmp_path
+
+
+# --------------------------------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    "value", ["2026-10-05", "2026/10/05", "2026/10/5", "2026.10.05", "2026年10月5日", "20261005", "46300"]
+)
+def test_unambiguous_date_formats_read_the_same_day(value: str) -> None:
+    assert dates([value]) == (["2026-10-05 00:00"], [False], None)
+
+
+def test_excel_serial_numbers_from_a_typed_source_are_dates() -> None:
+    parsed, failed, _ = parse_dates(pd.Series([46300.0, None]))
+    assert parsed.iloc[0] == pd.Timestamp("2026-10-05") and pd.isna(parsed.iloc[1]) and not failed.any()
+
+
+def test_day_month_order_is_read_from_a_value_above_twelve() -> None:
+    assert dates(["10/5/2026", "10/13/2026"])[0] == ["2026-10-05 00:00", "2026-10-13 00:00"]  # month first
+    assert dates(["10/5/2026", "13/5/2026"])[0] == ["2026-05-10 00:00", "2026-05-13 00:00"]  # day first
+    # the data wins over a declaration it contradicts
+    assert dates(["10/5/2026", "13/5/2026"], dayfirst=False)[0] == ["2026-05-10 00:00", "2026-05-13 00:00"]
+
+
+def test_ambiguous_day_month_needs_the_declared_order() -> None:
+    shown, failed, hint = dates(["10/5/2026", "1/5/2026"])
+    assert shown == [None, None] and failed == [True, True] and "dayfirst" in hint and "'10/5/2026'" in hint
+    assert dates(["10/5/2026", "1/5/2026"], dayfirst=False)[0] == ["2026-10-05 00:00", "2026-01-05 00:00"]
+    assert dates(["10/5/2026", "1/5/2026"], dayfirst=True)[0] == ["2026-05-10 00:00", "2026-05-01 00:00"]
+
+
+def test_two_digit_years_times_and_am_pm() -> None:
+    assert dates(["12/13/10 14:16", "12/1/10 8:26"])[0] == ["2010-12-13 14:16", "2010-12-01 08:26"]
+    assert dates(["13/10/2026 1:05 PM", "1/10/2026 12:00 AM"])[0] == ["2026-10-13 13:05", "2026-10-01 00:00"]
+
+
+def test_mixed_orders_keep_the_common_reading_and_report_the_rest() -> None:
+    shown, failed, hint = dates(["13/5/2026", "14/5/2026", "5/13/2026"])
+    assert shown == ["2026-05-13 00:00", "2026-05-14 00:00", None] and failed == [False, False, True]
+    assert hint is None
+
+
+def test_declared_format_is_used_as_is() -> None:
+    assert dates(["05.10.2026", "x"], fmt="%d.%m.%Y") == (["2026-10-05 00:00", None], [False, True], None)
+
+
+def test_ambiguous_dates_in_a_file_are_a_validation_problem_naming_the_fix(tmp_path: Path) -> None:
+    text = "order_id,customer_id,order_date\n1,C1,10/5/2026\n2,C1,1/5/2026\n"
+    (tmp_path / "orders.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"orders\.order_date: 2 rows .*dayfirst"):
+        load_dataset(tmp_path)
+    ds = load_dataset(tmp_path, mapping={"dates": {"dayfirst": True}})
+    assert ds["orders"]["order_date"].tolist() == [pd.Timestamp("2026-05-10"), pd.Timestamp("2026-05-01")]
+    ds = load_dataset(tmp_path, mapping={"dates": {"formats": {"orders.order_date": "%m/%d/%Y"}}})
+    assert ds["orders"]["order_date"].tolist() == [pd.Timestamp("2026-10-05"), pd.Timestamp("2026-01-05")]
+
+
+# --------------------------------------------------------------------------------------------------- expressions
+
+
+def test_expressions_read_names_with_spaces_chinese_and_numbers() -> None:
+    node = parse_expression("[Unit Price] * (1 - Discount) + 销售额/数量")
+    assert column_names(node) == ["Unit Price", "Discount", "销售额", "数量"]
+    assert parse_expression("`a]b` / 2") == ("/", ("col", "a]b"), ("num", 2.0))
+
+
+@pytest.mark.parametrize("text", ["Sales /", "(Sales", "Sales Quantity", " ", "__import__('os') )"])
+def test_unreadable_expressions_are_config_errors(text: str) -> None:
+    with pytest.raises(ConfigError, match=r"columns\.order_lines.*unit_price"):
+        load_mapping({"columns": {"order_lines": {"unit_price": f"={text}"}}})
+
+
+# --------------------------------------------------------------------------------------------------- flat export
+
+
+def test_flat_export_feeds_several_tables_one_row_per_id(tmp_path: Path) -> None:
+    ds = load_dataset(flat_folder(tmp_path), mapping=FLAT_MAPPING)
+    orders = ds["orders"].set_index("order_id")
+    assert orders["amount"].to_dict() == {"A1": 1005.0, "A2": 15.0, "A3": 20.0}  # order total = sum of its lines
+    assert orders["order_date"]["A2"] == pd.Timestamp("2026-10-06")
+    lines = ds["order_lines"]
+    assert len(lines) == 4 and lines["unit_price"].tolist() == [500.0, 5.0, 5.0, 5.0]
+    assert (lines["quantity"] * lines["unit_price"]).sum() == 1040.0
+    customers = ds["customers"].set_index("customer_id")["region"].to_dict()
+    assert customers == {"甲": "华东", "乙": "华北"}  # 甲: 华东 twice, 华南 once
+    assert ds["products"].set_index("product_id")["product_line"].to_dict() == {"P1": "X", "P2": "Y"}
+    assert ds.warnings == [
+        "customers.region: 1 customer_id value has different region on different rows; kept the most frequent, "
+        "e.g. 甲: '华东' ×2, '华南' ×1"
+    ]
+
+
+def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
+    text = "单号,日期,客户,区域,产品,品类,数量,销售额\nA1,2026/10/05,甲,华南,P1,X,1,1\nA2,2026/10/05,甲,华东,P1,X,1,1\n"
+    ds = load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    assert ds["customers"]["region"].tolist() == ["华南"]
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
+def test_flat_export_reads_in_chinese_encodings_and_with_a_bom(tmp_path: Path, encoding: str) -> None:
+    ds = load_dataset(flat_folder(tmp_path, encoding=encoding), mapping=FLAT_MAPPING)  # 单号 first: no BOM in it
+    assert ds["customers"]["customer_id"].tolist() == ["甲", "乙"] and ds["orders"]["order_id"].nunique() == 3
+
+
+def test_a_single_file_is_a_source_for_every_table_the_mapping_names(tmp_path: Path) -> None:
+    flat_folder(tmp_path)
+    (tmp_path / "customers.csv").write_text("customer_id\nZ9\n", encoding="utf-8")  # a neighbour, not read
+    ds = load_dataset(tmp_path / "sales.csv", mapping=FLAT_MAPPING)
+    assert ds.table_names == ["orders", "order_lines", "customers", "products"]
+    assert "Z9" not in ds["customers"]["customer_id"].tolist()
+
+
+def test_a_file_named_by_a_keyed_table_alone_keeps_duplicate_ids_an_error(tmp_path: Path) -> None:
+    mapping = {"tables": {"orders": "sales"}, "columns": {"orders": FLAT_MAPPING["columns"]["orders"]}}
+    with pytest.raises(DataValidationError, match=r"orders\.order_id: 2 rows have duplicate ids"):
+        load_dataset(flat_folder(tmp_path), mapping=mapping)
+
+
+def test_table_name_with_extension_matches_only_that_file(tmp_path: Path) -> None:
+    flat_folder(tmp_path)
+    pd.read_csv(tmp_path / "sales.csv").iloc[:1].to_excel(tmp_path / "sales.xlsx", index=False)
+    with pytest.raises(DataSourceError, match=r"sales\.csv, sales\.xlsx.*with its extension"):
+        load_dataset(tmp_path, mapping={**FLAT_MAPPING, "tables": {"orders": "sales"}})
+    mapping = {"tables": {"orders": "sales.xlsx"}, "columns": {"orders": FLAT_MAPPING["columns"]["orders"]}}
+    assert load_dataset(tmp_path, mapping=mapping)["orders"]["order_id"].tolist() == ["A1"]
+
+
+def test_computed_column_naming_a_missing_column_names_the_file_columns(tmp_path: Path) -> None:
+    columns = {
+        **FLAT_MAPPING["columns"],
+        "order_lines": {"order_id": "单号", "product_id": "产品", "quantity": "数量", "unit_price": "=金额 / 数量"},
+    }
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path), mapping={**FLAT_MAPPING, "columns": columns})
+    assert (
+        "order_lines.unit_price: the mapping computes it as '=金额 / 数量', but sales.csv has no column '金额'; "
+        "its columns: 单号, 日期, 客户, 区域, 产品, 品类, 数量, 销售额"
+    ) in caught.value.problems
+
+
+def test_division_by_zero_and_text_in_a_computed_column_are_problems(tmp_path: Path) -> None:
+    text = FLAT + "A4,2026/10/08,乙,华北,P1,X,0,3\nA5,2026/10/08,乙,华北,P1,X,abc,3\n"
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    problems = caught.value.problems
+    assert "order_lines.unit_price: 1 row has no value: '=销售额 / 数量' divides by zero, e.g. row 5: '0'" in problems
+    assert any(
+        p.startswith("order_lines.unit_price: 1 row has a value that is not a number in column '数量'")
+        for p in problems
+    )
+    assert not any("unit_price: 2 rows have an empty required value" in p for p in problems)  # said once
+
+
+def test_mapped_column_the_file_lacks_fails_validate_with_exit_1(tmp_path: Path, capsys) -> None:
+    flat_folder(tmp_path)
+    columns = {**FLAT_MAPPING["columns"], "customers": {"customer_id": "客户", "region": "大区"}}
+    (tmp_path / "m.yaml").write_text(
+        __import__("yaml").safe_dump({**FLAT_MAPPING, "columns": columns}, allow_unicode=True), encoding="utf-8"
+    )
+    assert main(["validate", "--data", str(tmp_path / "sales.csv"), "--mapping", str(tmp_path / "m.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "customers.region" in err and "'大区'" in err and "区域" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({"dates": {"dayfirst": "yes"}}, "dayfirst must be true"),
+        ({"dates": {"order": "dmy"}}, "unknown option"),
+        ({"dates": {"formats": {"order_date": "dd/mm"}}}, "format such as"),
+        ({"encoding": "klingon"}, "unknown encoding"),
+        ({"sheets": {}}, "valid sections: tables, columns, dates, encoding"),
+    ],
+)
+def test_bad_mapping_options_are_config_errors(mapping: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_mapping(mapping)
+
+
+def test_declared_encoding_is_used(tmp_path: Path) -> None:
+    text = "order_id,customer_id,order_date,region\n1,C1,2026-10-05,Café\n"
+    (tmp_path / "orders.csv").write_text(text, encoding="latin-1")
+    with pytest.raises(DataSourceError, match="encoding: latin-1"):
+        load_dataset(tmp_path)  # not UTF-8; GB18030 cannot decode it either
+    assert load_dataset(tmp_path, mapping={"encoding": "latin-1"})["orders"]["region"].tolist() == ["Café"]
+
+
+def test_a_single_file_source_is_signed_by_its_content(tmp_path: Path) -> None:
+    from salesnb.batch.freshness import data_fingerprint
+    from salesnb.data.cache import source_signature
+
+    export = flat_folder(tmp_path) / "sales.csv"
+    ds = load_dataset(export, mapping=FLAT_MAPPING)
+    before = (source_signature(export), data_fingerprint(str(export), ds))
+    export.write_text(FLAT + "A9,2026/10/09,乙,华北,P2,Y,1,1\n", encoding="utf-8")
+    after = (source_signature(export), data_fingerprint(str(export), ds))
+    assert before[0] != after[0] and before[1] != after[1]
+
+
+def test_a_date_column_with_no_values_parses_to_all_missing() -> None:
+    """An optional date column left empty on every row (tickets not resolved yet) is all NaT, not an error."""
+    parsed, failed, hint = parse_dates(pd.Series([None, None, None, None], dtype="str"))
+    assert parsed.isna().all() and not failed.any() and hint is None

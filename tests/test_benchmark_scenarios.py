@@ -1,0 +1,174 @@
+"""The diagnosis benchmark's plants change a clean demo history as they say (tiny scale, numbers checked)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+
+import scenarios  # noqa: E402
+import scenarios_flow as flow  # noqa: E402
+import scenarios_sales as sales  # noqa: E402
+from scenarios_tables import in_month, line_orders, region_rows  # noqa: E402
+
+REGION, PERIOD = "华东", "2026-09"
+
+
+@pytest.fixture(scope="module")
+def clean():
+    sc = scenarios.Scenario(0, 4, None, REGION, PERIOD, 0.0)
+    return scenarios.clean_tables(sc, 0.4)
+
+
+def copy(tables):
+    return {name: frame.copy() for name, frame in tables.items()}
+
+
+def rng():
+    return np.random.default_rng(0)
+
+
+def month_orders(t, region=REGION):
+    o = t["orders"]
+    return o[(o["region"] == region) & in_month(o["order_date"], PERIOD)]
+
+
+def test_every_code_has_a_plant_that_changes_the_data_and_parses(clean):
+    places = tuple((r, p) for p in ("2026-08", "2026-09", "2026-10") for r in scenarios.REGIONS)
+    from salesnb.angle import angle_of_code
+
+    assert set(scenarios.PLANTS) | set(scenarios.NOT_PLANTED) == set(angle_of_code())
+    for code in sorted(set(scenarios.PLANTS) - {"new_hire_ramp_slow"}):  # at this tiny scale no new hire sells twice
+        sc = scenarios.Scenario(1, 4, code, REGION, PERIOD, 0.5, places)
+        t = copy(clean)
+        planted, segment = scenarios.plant(t, sc)
+        changed = [n for n in t if not t[n].reset_index(drop=True).equals(clean[n].reset_index(drop=True))]
+        assert changed, code
+        assert isinstance(segment, dict) and all(isinstance(v, str) for v in segment.values())
+        scenarios.to_dataset(t, planted.label)  # parses without problems
+
+
+def test_draw_is_deterministic_and_covers_every_code():
+    first = scenarios.draw(3, len(scenarios.PLANTS), 2)
+    assert first == scenarios.draw(3, len(scenarios.PLANTS), 2)
+    assert {s.code for s in first} == set(scenarios.PLANTS) | {None}
+    assert all(0.1 <= s.size <= 0.7 for s in first if s.code)
+    assert {s.period for s in first} <= {"2026-08", "2026-09", "2026-10"}
+
+
+def test_region_drop_removes_that_share_of_orders_and_their_lines(clean):
+    t = copy(clean)
+    before = month_orders(t)
+    sales.region_drop(t, REGION, PERIOD, 0.4, rng())
+    after = month_orders(t)
+    assert len(after) == len(before) - round(0.4 * len(before))
+    assert set(after["order_id"]) < set(before["order_id"])
+    gone = set(before["order_id"]) - set(after["order_id"])
+    assert not gone & set(t["order_lines"]["order_id"]) and not gone & set(t["invoices"]["order_id"].dropna())
+    assert len(month_orders(t, "华南")) == len(month_orders(clean, "华南"))  # other regions untouched
+
+
+def test_discount_deepening_cuts_the_line_price_by_size_quarter_points(clean):
+    t = copy(clean)
+    segment = sales.discount_deepening(t, REGION, PERIOD, 0.4, rng())
+    lines, old = line_orders(t), line_orders(clean)
+    rows = (lines["region"] == REGION) & in_month(lines["order_date"], PERIOD)
+    rows &= lines["product_line"] == segment["product_line"]
+    depth = 1 - lines.loc[rows, "unit_price"] / lines.loc[rows, "list_price"]
+    old_depth = 1 - old.loc[rows, "unit_price"] / old.loc[rows, "list_price"]
+    assert np.allclose(depth - old_depth, 0.10)  # 0.25 × 0.4
+    assert (lines.loc[~rows, "unit_price"] == old.loc[~rows, "unit_price"]).all()
+
+
+def test_concentration_makes_one_customer_that_share_of_the_region_month(clean):
+    t = copy(clean)
+    customer = sales.concentration(t, REGION, PERIOD, 0.33, rng())["customer_id"]
+    lines = line_orders(t)
+    now = lines[(lines["region"] == REGION) & in_month(lines["order_date"], PERIOD)]
+    value = now["quantity"] * now["unit_price"]
+    buyer = now["order_id"].map(t["orders"].set_index("order_id")["customer_id"])
+    assert value[buyer == customer].sum() / value.sum() == pytest.approx(0.33, abs=0.005)
+
+
+def test_returns_rise_returns_that_share_of_the_lines_within_the_month(clean):
+    t = copy(clean)
+    line = sales.returns_rise(t, REGION, PERIOD, 0.5, rng())["product_line"]
+    new = t["returns"].iloc[len(clean["returns"]) :]
+    lines = line_orders(clean)
+    sold = (lines["region"] == REGION) & in_month(lines["order_date"], PERIOD) & (lines["product_line"] == line)
+    assert len(new) == round(0.5 * sold.sum())
+    assert in_month(new["returned_at"], PERIOD).all() and (new["reason"] == "质量问题").all()
+
+
+def test_source_shift_adds_leads_of_one_source_by_the_rise_factor(clean):
+    t = copy(clean)
+    source = flow.source_shift(t, REGION, PERIOD, 0.3, rng())["source"]
+
+    def count(tables):
+        leads = tables["leads"]
+        return int(
+            ((leads["region"] == REGION) & (leads["source"] == source) & in_month(leads["created_at"], PERIOD)).sum()
+        )
+
+    assert count(t) == count(clean) + max(2, round(1.2 * max(count(clean), 1)))
+    assert len(t["leads"]) - len(clean["leads"]) == count(t) - count(clean)
+
+
+def test_fit_low_adds_small_firm_leads_that_do_not_convert(clean):
+    t = copy(clean)
+    segment = flow.fit_low(t, REGION, PERIOD, 0.3, rng())
+    new = t["leads"].iloc[len(clean["leads"]) :]
+    assert segment["company_size"] == "<50" and (new["source"] == segment["source"]).all()
+    assert (new["company_size"] < 50).all() and new["opportunity_id"].isna().all()
+    assert set(new["status"]) <= {"disqualified", "new"}
+
+
+def test_receivables_leave_that_share_of_due_invoices_unpaid(clean):
+    t = copy(clean)
+    flow.receivables(t, REGION, PERIOD, 0.5, rng())
+    due = region_rows(t, "invoices", REGION) & in_month(t["invoices"]["due_at"], PERIOD)
+    before = clean["invoices"].loc[due, "paid_at"].isna().sum()
+    after = t["invoices"].loc[due, "paid_at"].isna().sum()
+    hit = (t["invoices"].loc[due, "paid_at"].isna() & clean["invoices"].loc[due, "paid_at"].notna()).sum()
+    assert hit <= round(0.5 * due.sum()) and after - before == hit and hit >= round(0.5 * due.sum()) - before
+
+
+def test_stock_surge_piles_open_deals_at_the_stage(clean):
+    t = copy(clean)
+    stage = flow.stock_surge(t, REGION, PERIOD, 0.3, rng())["stage"]
+    end = (pd.Period(PERIOD, freq="M") + 1).start_time
+    old = flow._stage_stock(clean, REGION, end, stage)
+    assert flow._stage_stock(t, REGION, end, stage) == old + max(2, round(1.2 * max(old, 2)))
+
+
+def test_cycle_lengthening_stretches_the_cycles_of_deals_closing_that_month(clean):
+    t = copy(clean)
+    flow.cycle_lengthening(t, REGION, PERIOD, 0.5, rng())
+    o, c = t["opportunities"], clean["opportunities"]
+    rows = (c["region"] == REGION) & in_month(c["closed_at"], PERIOD)
+    ratio = (o.loc[rows, "closed_at"] - o.loc[rows, "created_at"]) / (
+        c.loc[rows, "closed_at"] - c.loc[rows, "created_at"]
+    )
+    assert np.allclose(ratio.astype(float), 2.0, atol=1e-3)
+
+
+def test_credit_risk_gives_overdue_customers_open_negotiation_deals(clean):
+    t = copy(clean)
+    flow.credit_risk(t, REGION, PERIOD, 0.5, rng())
+    new = t["opportunities"].iloc[len(clean["opportunities"]) :]
+    assert len(new) == 3 and (new["status"] == "open").all()
+    events = t["stage_events"][t["stage_events"]["opportunity_id"].isin(new["opportunity_id"])]
+    assert (events.groupby("opportunity_id")["stage"].last() == "商务谈判").all()
+    invoices = t["invoices"][t["invoices"]["customer_id"].isin(new["customer_id"])]
+    end = (pd.Period(PERIOD, freq="M") + 1).start_time
+    overdue = invoices[invoices["paid_at"].isna() & (invoices["due_at"] < end - pd.Timedelta(days=35))]
+    assert set(overdue["customer_id"]) == set(new["customer_id"])
+    lines = line_orders(clean)
+    month = lines[(lines["region"] == REGION) & in_month(lines["order_date"], PERIOD)]
+    revenue = (month["quantity"] * month["unit_price"]).sum()
+    assert new["amount"].sum() == pytest.approx(0.5 * revenue, rel=0.01)
