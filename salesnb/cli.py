@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="execute the workbooks and render HTML, metrics.json and findings.json")
     run.add_argument("--data", default="", help="dataset folder or SQLAlchemy URL (default: bundled sample)")
-    run.add_argument("--period", action="append", default=[], help="report month YYYY-MM (repeatable; default latest)")
+    run.add_argument(
+        "--period", action="append", default=[], help="report month YYYY-MM (repeatable; default: latest complete)"
+    )
     group = run.add_mutually_exclusive_group()
     group.add_argument("--region", action="append", default=[], help="region name or ALL (repeatable)")
     group.add_argument("--all-regions", action="store_true", help="ALL plus every region in the data")

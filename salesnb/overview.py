@@ -112,7 +112,7 @@ def headline_panel(report: Report) -> Panel:
         {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
     )
     frame = pd.DataFrame({"metric": list(m), "value": list(m.values())})
-    note = "" if m["target"] is not None else t("no_target", lang)
+    note = "" if m["target"] is not None else t("no_target" if report.ds.has("targets") else "no_targets_table", lang)
     return Panel(frame=frame, table=table, note=note)
 
 

@@ -89,7 +89,7 @@ class Job:
 def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, all_regions: bool = False) -> list[Job]:
     """Check the requested scope against the data and list the jobs, in a stable order."""
     first, last = facts.data_months(ds)
-    periods = [str(parse_period(p)) for p in periods] or [last]
+    periods = [str(parse_period(p)) for p in periods] or [facts.latest_complete_month(ds)]
     for p in periods:
         if not first <= p <= last:
             raise ParameterError(f"period {p} is outside the data, which covers {first} to {last}")

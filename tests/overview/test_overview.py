@@ -59,6 +59,9 @@ def test_without_targets_attainment_is_none(tmp_path):
     assert m["target"] is None and m["attainment"] is None
     panel = overview.attainment_panel(report(folder))
     assert panel.is_skipped and "targets" in panel.note
+    assert overview.headline_panel(report(folder)).note == "数据中没有目标表，达成率无法计算。"
+    with_table = write_tiny(tmp_path / "w")
+    assert overview.headline_panel(report(with_table, period="2026-08")).note == "数据中没有本期目标，达成率无法计算。"
 
 
 def test_revenue_from_amount_without_order_lines(tmp_path):
