@@ -24,9 +24,9 @@ from .build import (
 )
 from .case import Case, V
 
-ORDER_DATES = ["2025-10-05", "2026-09-10", "2026-10-03", "2026-10-20", "2026-10-25", "2026-08-15", "2026-10-28"]
-US_DATES = ["10/5/2025", "9/10/2026", "10/3/2026", "10/20/2026", "10/25/2026", "8/15/2026", "10/28/2026"]
-EXCEL_SERIALS = [45935, 46275, 46298, 46315, 46320, 46249, 46323]  # the same days as Excel stores them
+ORDER_DATES = ["2025-10-05", "2026-09-10", "2026-10-03", "2026-10-20", "2026-10-25", "2026-08-15", "2026-10-31"]
+US_DATES = ["10/5/2025", "9/10/2026", "10/3/2026", "10/20/2026", "10/25/2026", "8/15/2026", "10/31/2026"]
+EXCEL_SERIALS = [45935, 46275, 46298, 46315, 46320, 46249, 46326]  # the same days as Excel stores them
 
 
 DATA_CASES: list[Case] = [
@@ -47,35 +47,35 @@ DATA_CASES: list[Case] = [
         "date-slash",
         V,
         0,
-        ("2025-10-05", "2026-10-28"),
+        ("2025-10-05", "2026-10-31"),
         edits=(edit_all("orders", "order_date", [d.replace("-", "/") for d in ORDER_DATES]),),
     ),
     Case(
         "date-chinese",
         V,
         0,
-        ("2025-10-05", "2026-10-28"),
+        ("2025-10-05", "2026-10-31"),
         edits=(edit_all("orders", "order_date", [f"{d[:4]}年{int(d[5:7])}月{int(d[8:])}日" for d in ORDER_DATES]),),
     ),
     Case(
         "date-with-time",
         V,
         0,
-        ("2026-10-28",),
+        ("2026-10-31",),
         edits=(edit_all("orders", "order_date", [f"{d} 14:30" for d in ORDER_DATES]),),
     ),
     Case(
         "date-us-month-first",
         V,
         0,
-        ("2025-10-05", "2026-10-28"),
+        ("2025-10-05", "2026-10-31"),
         edits=(edit_all("orders", "order_date", US_DATES),),
     ),
     Case(
         "date-excel-serial",
         V,
         0,
-        ("2025-10-05", "2026-10-28"),
+        ("2025-10-05", "2026-10-31"),
         edits=(edit_all("orders", "order_date", EXCEL_SERIALS),),
     ),
     Case(
@@ -305,14 +305,14 @@ DATA_CASES: list[Case] = [
         "date-iso-with-offset",
         V,
         0,
-        ("2025-10-05", "2026-10-28"),
+        ("2025-10-05", "2026-10-31"),
         edits=(edit_all("orders", "order_date", [f"{d}T14:30:00+08:00" for d in ORDER_DATES]),),
     ),
     Case(
         "date-mixed-formats",
         V,
         0,
-        ("2025-10-05", "2026-10-28"),
+        ("2025-10-05", "2026-10-31"),
         edits=(edit("orders", 0, "order_date", "2025/10/5"), edit("orders", 1, "order_date", "2026年9月10日")),
     ),
     Case(
