@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import evidence
 from ..data import facts
 from ..data.reps import left_before_end, rep_label, tenure_months
 from ..display.formatting import format_amount, format_int, format_pct
@@ -21,7 +22,8 @@ from .common import activity_facts, rep_months
 from .reps import rep_frame
 
 FIXED_COLUMNS = frozenset(
-    {"rep_id", "label", "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate", "flagged"}
+    {"rep_id", "label", "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate", "q_value"}
+    | {"flagged"}
 )  # every other column of activity_frame is one activity type
 
 
@@ -58,11 +60,12 @@ def activity_frame(report: Report) -> pd.DataFrame:
 
     Columns: rep_id, label, one column per activity type, activities, usual (mean over the
     ``team.link_months`` months before the period), spread (their standard deviation, at least √usual),
-    ratio, z (how many spreads below usual), revenue, won, win_rate, flagged. A rep is flagged when activity
-    fell to at most ``1 − thresholds.team.activity_drop`` of usual, usual is at least
-    ``thresholds.team.activity_min_baseline``, the drop is ``thresholds.team.activity_z`` spreads or more (so a
-    rep's normal ups and downs do not count) and the rep was on the team the whole month for at least
-    ``team.min_tenure_months``. The first row, ``rep_id`` ALL, is the whole team, for reference.
+    ratio, z (how many spreads below usual), revenue, won, win_rate, q_value, flagged. The business rule fires when
+    activity fell to at most ``1 − thresholds.team.activity_drop`` of usual, usual is at least
+    ``thresholds.team.activity_min_baseline`` and the rep was on the team the whole month for at least
+    ``team.min_tenure_months``; the evidence confirms it (so a rep's normal ups and downs do not count): the drop's
+    z as a one-sided normal p-value, adjusted over the reps tested (Benjamini–Hochberg), below
+    ``thresholds.team.fdr``. The first row, ``rep_id`` ALL, is the whole team, for reference.
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     acts = facts.in_region(activity_facts(report), report.region)
@@ -104,14 +107,10 @@ def activity_frame(report: Report) -> pd.DataFrame:
     frame["z"] = (frame["usual"] - frame["activities"]) / frame["spread"].where(frame["spread"] > 0)
     tenure = tenure_months(report.ds, frame.index, report.period)
     leaving = left_before_end(report.ds, frame.index, report.period)
-    frame["flagged"] = (
-        (frame.index != ALL)
-        & (frame["ratio"] <= 1 - thr["activity_drop"])
-        & (frame["usual"] >= thr["activity_min_baseline"])
-        & (frame["z"] >= thr["activity_z"])
-        & ~(tenure < settings["min_tenure_months"])
-        & ~leaving
-    )
+    tested = (frame.index != ALL) & (frame["usual"] >= thr["activity_min_baseline"])
+    tested &= ~(tenure < settings["min_tenure_months"]) & ~leaving
+    frame["q_value"] = evidence.q_values(pd.Series(stats.norm.sf(frame["z"]), index=frame.index).where(tested))
+    frame["flagged"] = tested & (frame["ratio"] <= 1 - thr["activity_drop"]) & evidence.confirmed(frame["q_value"], thr)
     frame = frame.reset_index()
     frame["label"] = [
         t("team_whole_team", report.lang) if r == ALL else rep_label(report.ds, r, report.lang) for r in frame["rep_id"]
@@ -119,11 +118,13 @@ def activity_frame(report: Report) -> pd.DataFrame:
     head, rest = frame.iloc[:1], frame.iloc[1:].sort_values(["activities", "rep_id"], ascending=[False, True])
     frame = pd.concat([head, rest]).reset_index(drop=True)
     front = ["rep_id", "label", *types, "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate"]
-    return frame[[*front, "flagged"]]
+    return frame[[*front, "q_value", "flagged"]]
 
 
 def activity_low(report: Report) -> list[dict[str, Any]]:
-    """Rule activity_low: thresholds.team.{activity_drop, activity_min_baseline, activity_z} (see the frame).
+    """Rule activity_low: thresholds.team.{activity_drop, activity_min_baseline, fdr} (see the frame).
+
+    Severity: :func:`salesnb.evidence.severity` (``thresholds.team.{strong_q, collapse}``).
 
     One finding per flagged rep; effect: the activity-revenue slope × the activities missing.
     """
@@ -152,6 +153,7 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
                 value=row.activities,
                 baseline=row.usual,
                 effect=effect,
+                severity=evidence.severity(report, "team", effect, row.q_value, change=row.ratio - 1),
             )
         )
     return out
