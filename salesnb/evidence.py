@@ -7,7 +7,7 @@ p-values of the segments the rule tests in the report are adjusted together (Ben
 and a q-value below ``thresholds.<angle>.fdr`` confirms it (:func:`confirmed`). The severity
 (:func:`severity`) comes from the revenue at stake, raised to medium when the segment's own change is a collapse
 (``thresholds.<angle>.collapse``, where the angle sets one) and held at medium when the q-value is above
-``thresholds.<angle>.strong_q``.
+``thresholds.<angle>.strong_q``. The angles pass their thresholds in, so each names the keys it reads.
 """
 
 from __future__ import annotations
@@ -29,36 +29,36 @@ def q_values(pvalues: np.ndarray | pd.Series | list) -> np.ndarray:
     return stats.bh_adjust(pvalues)
 
 
-def confirmed(q: Any, thresholds: dict[str, Any]) -> Any:
+def confirmed(q: Any, fdr: float) -> Any:
     """Whether the evidence confirms a fired rule: q-value(s) below ``fdr`` (a NaN q-value never confirms)."""
     if isinstance(q, pd.Series | np.ndarray):
-        return np.asarray(q, dtype=float) < thresholds["fdr"]
-    return q is not None and not math.isnan(float(q)) and float(q) < thresholds["fdr"]
+        return np.asarray(q, dtype=float) < fdr
+    return q is not None and not math.isnan(float(q)) and float(q) < fdr
 
 
 def severity(
     report: Any,
-    angle: str,
     effect: float | None,
     q: float,
     *,
+    strong_q: float,
+    collapse: float | None = None,
     change: float | None = None,
     strengthen: bool = False,
     cap: bool = False,
 ) -> str:
-    """Severity of a confirmed finding of ``angle``: revenue at stake, raised by a collapse, capped by weak evidence.
+    """Severity of a confirmed finding: revenue at stake, raised by a collapse, capped by weak evidence.
 
     - from the revenue at stake against the report's revenue (:func:`salesnb.findings.severity_of`);
-    - at least medium when ``|change|`` (the segment's relative change) reaches ``thresholds.<angle>.collapse``
-      (a segment halving is a problem however small its share of revenue) or ``strengthen`` (history confirms it);
-    - at most medium when the q-value is above ``thresholds.<angle>.strong_q`` or ``cap`` (the problem rests on
-      the configuration alone).
+    - at least medium when ``|change|`` (the segment's relative change) reaches ``collapse`` (the angle's
+      ``thresholds.<angle>.collapse``: a segment losing that share is a problem however small its share of
+      revenue) or ``strengthen`` (history confirms it);
+    - at most medium when the q-value is above ``strong_q`` or ``cap`` (the problem rests on the configuration
+      alone).
     """
-    thr = report.thresholds(angle)
     level = severity_of(effect, report.revenue, report.config)
-    collapse = thr.get("collapse")
     big = change is not None and collapse is not None and math.isfinite(change) and abs(change) >= collapse
     if level == "low" and (big or strengthen):
         level = "medium"
-    level = stats.capped_severity(level, q, thr["strong_q"])
+    level = stats.capped_severity(level, q, strong_q)
     return "medium" if cap and level == "high" else level

@@ -95,7 +95,7 @@ def parse_dates(
     text = values.astype("str").str.strip()
     text = text.mask(text == "")
     codes, uniques = pd.factorize(text)
-    if len(uniques) < len(text) // 2:  # exports repeat dates: parse each distinct text once
+    if 0 < len(uniques) < len(text) // 2:  # exports repeat dates: parse each distinct text once
         parsed, failed, hint = _parse_text(pd.Series(uniques, dtype="str"), dayfirst, fmt)
         parsed = pd.Series(parsed.to_numpy().take(codes), index=text.index).where(codes >= 0)
         failed = pd.Series(failed.to_numpy().take(codes) & (codes >= 0), index=text.index)

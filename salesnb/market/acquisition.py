@@ -180,7 +180,10 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "new_customer_drop", segment, values, angle=NAME,
                 metric="new_customers", value=test["count"], baseline=test["baseline"], effect=test["effect"],
-                severity=severity(report, NAME, test["effect"], q, change=test["change"]),
+                severity=severity(
+                    report, test["effect"], q, change=test["change"], strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
+                ),
             )
         )  # fmt: skip
     return out

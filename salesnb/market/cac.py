@@ -104,7 +104,7 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
     frame["effect"] = (frame["expected_new"] - frame["new_customers"]).clip(lower=0.0).fillna(0.0) * avg_first
     fired = (frame["cac_ratio"] >= thr["cac_ratio"]) & (frame["effect"] >= thr["min_effect_share"] * scope_revenue)
     frame["q_value"] = q_values(frame["p_value"].where(fired))
-    frame["flagged"] = fired & confirmed(frame["q_value"], thr)
+    frame["flagged"] = fired & confirmed(frame["q_value"], thr["fdr"])
     frame = frame.sort_values(["spend", "source"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
 
@@ -115,6 +115,7 @@ def cost_high(report: Report) -> list[dict[str, Any]]:
     Skips the scopes where all acquisition fell (``new_customer_drop`` fired there): one finding, not two.
     Thresholds: ``thresholds.market.{cac_ratio, min_effect_share, fdr, strong_q, collapse}``.
     """
+    thr = report.thresholds(NAME)
     lang = report.lang
     skip = {region for region, _, test in scope_tests(report) if test["flagged"]}
     out = []
@@ -137,7 +138,10 @@ def cost_high(report: Report) -> list[dict[str, Any]]:
                 finding(
                     report, "acquisition_cost_high", {**segment, "source": row.source}, values, angle=NAME,
                     metric="cac", value=row.cac, baseline=row.usual_cac, effect=row.effect,
-                    severity=severity(report, NAME, row.effect, row.q_value, change=1 / row.cac_ratio - 1),
+                    severity=severity(
+                        report, row.effect, row.q_value, change=1 / row.cac_ratio - 1, strong_q=thr["strong_q"],
+                        collapse=thr["collapse"],
+                    ),
                 )
             )  # fmt: skip
     return out

@@ -157,7 +157,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum()))
     )
     frame["q_value"] = q_values(frame["p_value"].where(fired))
-    frame["flagged"] = fired & confirmed(frame["q_value"], thr)
+    frame["flagged"] = fired & confirmed(frame["q_value"], thr["fdr"])
     frame = frame.sort_values(["revenue", "channel"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
 
@@ -174,6 +174,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
 
     Thresholds: ``thresholds.market.{channel_decline, min_effect_share, fdr, strong_q, collapse}``.
     """
+    thr = report.thresholds(NAME)
     lang = report.lang
     out = []
     for segment, row in report.flagged_rows(channel_frame, company=True):
@@ -190,7 +191,10 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "channel_underperform", {**segment, "channel": row.channel}, values, angle=NAME,
                 metric="channel_revenue", value=row.revenue, baseline=row.baseline, effect=row.effect,
-                severity=severity(report, NAME, row.effect, row.q_value, change=row.change),
+                severity=severity(
+                    report, row.effect, row.q_value, change=row.change, strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
+                ),
             )
         )  # fmt: skip
     return out

@@ -181,7 +181,10 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "customer_churn_rise", segment, values, angle=NAME,
                 metric="retention_rate", value=test["rate"], baseline=test["baseline"], effect=test["effect"],
-                severity=severity(report, NAME, test["effect"], q, change=test["rate"] / test["baseline"] - 1),
+                severity=severity(
+                    report, test["effect"], q, change=test["rate"] / test["baseline"] - 1, strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
+                ),
             )
         )  # fmt: skip
     return out

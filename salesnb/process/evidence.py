@@ -17,4 +17,8 @@ def severity(
     cap: bool = False,
 ) -> str:
     """:func:`salesnb.evidence.severity` for the process angle (``thresholds.process.{strong_q, collapse}``)."""
-    return evidence.severity(report, NAME, effect, q, change=change, strengthen=strengthen, cap=cap)
+    thr = report.thresholds(NAME)
+    return evidence.severity(
+        report, effect, q, strong_q=thr["strong_q"], collapse=thr["collapse"], change=change,
+        strengthen=strengthen, cap=cap,
+    )  # fmt: skip

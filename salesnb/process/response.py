@@ -72,7 +72,7 @@ def first_response_frame(report: Report) -> pd.DataFrame:
         & (frame["late_excess"] >= thr["min_count"])
     )
     frame["q_value"] = evidence.q_values(frame["p_value"].where(frame["source"] != ALL))
-    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr)
+    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame
 
 

@@ -96,7 +96,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     frame["flagged"] = (
         (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"]))
         & (frame["excess"] >= thr["min_count"])
-        & evidence.confirmed(frame["q_value"], thr)
+        & evidence.confirmed(frame["q_value"], thr["fdr"])
     )
     return frame
 

@@ -134,7 +134,7 @@ def decline_check(report: Report) -> pd.DataFrame:
     frame["effect"] = frame["expected"] - frame["revenue"]
     fired = (frame["change"] <= -thr["line_decline"]) & (frame["usual_orders"] > 0) & (len(trailing) >= window)
     frame["q_value"] = evidence.q_values(frame["p_value"].where(frame["usual_orders"] > 0))
-    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr)
+    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
 
 
@@ -143,6 +143,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
 
     Severity: :func:`salesnb.evidence.severity` (``thresholds.product.{strong_q, collapse}``).
     """
+    thr = report.thresholds(NAME)
     if lines(report.ds).empty:
         return []
     lang = report.lang
@@ -160,7 +161,10 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "product_line_decline", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="revenue", value=row.revenue, baseline=row.expected, effect=row.effect, angle=NAME,
-            severity=evidence.severity(report, NAME, row.effect, row.q_value, change=row.change),
+            severity=evidence.severity(
+                report, row.effect, row.q_value, change=row.change, strong_q=thr["strong_q"],
+                collapse=thr["collapse"],
+            ),
         )  # fmt: skip
         found.append((row.scope, ("decline", row.product_line), item))
     return prefer_regions(found)

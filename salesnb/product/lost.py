@@ -120,7 +120,7 @@ def lost_check(report: Report) -> pd.DataFrame:
     frame["flagged"] = (
         (frame["deals"] >= thr["lost_min_deals"])
         & (frame["share"] >= thr["lost_ratio"] * frame["usual_share"])
-        & evidence.confirmed(frame["q_value"], thr)
+        & evidence.confirmed(frame["q_value"], thr["fdr"])
         & (len(history) >= 3)
     )
     expected = frame["usual_share"] * frame["closed"]
@@ -137,6 +137,7 @@ def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
 
     Severity: :func:`salesnb.evidence.severity` (``strong_q``; no collapse: a share rise has no natural ceiling).
     """
+    thr = report.thresholds(NAME)
     lang = report.lang
     found = []
     for row in flagged(lost_check(report)):
@@ -148,7 +149,9 @@ def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "lost_to_competitor", scoped(report, row.scope, {"competitor": row.competitor}), values,
             metric="lost_deals", value=row.deals, baseline=row.usual_deals, effect=row.effect, angle=NAME,
-            severity=evidence.severity(report, NAME, row.effect, row.q_value),
+            severity=evidence.severity(
+                report, row.effect, row.q_value, strong_q=thr["strong_q"], collapse=thr["collapse"],
+            ),
         )  # fmt: skip
         found.append((row.scope, ("lost", row.competitor), item))
     return prefer_regions(found)

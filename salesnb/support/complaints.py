@@ -77,7 +77,7 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame["flagged"] = (
         (frame["count"] >= thr["spike_ratio"] * base)
         & (frame["count"] - base >= thr["min_count"])
-        & evidence.confirmed(frame["q_value"], thr)
+        & evidence.confirmed(frame["q_value"], thr["fdr"])
     )
     return frame
 
@@ -95,6 +95,7 @@ def complaint_spike(report: Report) -> list[dict[str, Any]]:
     Thresholds: ``thresholds.support.{spike_ratio, min_count, fdr}``; the effect is the complaints' order
     revenue above the usual count; severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``).
     """
+    thr = report.thresholds(NAME)
     months = report.settings(NAME)["history_months"]
     out = []
     for segment, row in report.flagged_rows(complaint_frame, company=False):
@@ -113,7 +114,8 @@ def complaint_spike(report: Report) -> list[dict[str, Any]]:
                 metric="complaints", value=row.count, baseline=row.usual,
                 effect=excess(row.at_stake, row.count, row.usual),
                 severity=evidence.severity(
-                    report, NAME, excess(row.at_stake, row.count, row.usual), row.q_value, change=row.ratio - 1
+                    report, excess(row.at_stake, row.count, row.usual), row.q_value, change=row.ratio - 1,
+                    strong_q=thr["strong_q"], collapse=thr["collapse"],
                 ),
             )
         )  # fmt: skip

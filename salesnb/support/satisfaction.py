@@ -105,7 +105,7 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
     columns = ["metric", "n", "value", "baseline", "change", "p_value", "dissatisfied_value", "flagged"]
     frame = pd.DataFrame(rows, columns=columns)
     frame.insert(6, "q_value", evidence.q_values(frame["p_value"]))
-    frame["flagged"] = frame["flagged"].astype(bool) & evidence.confirmed(frame["q_value"], thr)
+    frame["flagged"] = frame["flagged"].astype(bool) & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame
 
 
@@ -143,6 +143,7 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
     Thresholds: ``thresholds.support.{satisfaction_drop_points, nps_drop_points, min_responses, fdr}``; the
     effect is the monthly revenue of the dissatisfied respondents.
     """
+    thr = report.thresholds(NAME)
     months, lang = report.settings(NAME)["history_months"], report.lang
     out = []
     for region, segment in report.scopes(company=False):
@@ -171,7 +172,10 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
                     report, "satisfaction_drop", {**segment, "aspect": aspect} if aspect else dict(segment), values,
                     angle=NAME, metric=row.metric, value=row.value, baseline=row.baseline,
                     effect=row.dissatisfied_value,
-                    severity=evidence.severity(report, NAME, row.dissatisfied_value, row.q_value),
+                    severity=evidence.severity(
+                        report, row.dissatisfied_value, row.q_value, strong_q=thr["strong_q"],
+                        collapse=thr["collapse"],
+                    ),
                 )
             )  # fmt: skip
     return out

@@ -189,7 +189,7 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         (frame["breach_share"] >= thr["sla_breach_share"])
         & (frame["breach_share"] - base >= thr["sla_rise_points"])
         & (frame["breached"] >= thr["min_count"])
-        & evidence.confirmed(frame["q_value"], thr)
+        & evidence.confirmed(frame["q_value"], thr["fdr"])
     )
     frame = frame.sort_values(["breach_share", "category"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)
@@ -217,13 +217,14 @@ def sla_breach(report: Report) -> list[dict[str, Any]]:
             "baseline": format_pct(row.usual_share),
             "median": format_decimal(row.median_hours),
         }
+        effect = excess(row.at_stake, row.breach_share, row.usual_share)
         out.append(
             finding(
                 report, "sla_breach", {**segment, "category": row.category}, values, angle=NAME,
                 metric="sla_breach_share", value=row.breach_share, baseline=row.usual_share,
-                effect=excess(row.at_stake, row.breach_share, row.usual_share),
+                effect=effect,
                 severity=evidence.severity(
-                    report, NAME, excess(row.at_stake, row.breach_share, row.usual_share), row.q_value,
+                    report, effect, row.q_value, strong_q=thr["strong_q"], collapse=thr["collapse"],
                     change=(row.usual_share - row.breach_share) / max(1.0 - row.usual_share, 1e-9),
                 ),
             )

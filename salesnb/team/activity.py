@@ -110,7 +110,9 @@ def activity_frame(report: Report) -> pd.DataFrame:
     tested = (frame.index != ALL) & (frame["usual"] >= thr["activity_min_baseline"])
     tested &= ~(tenure < settings["min_tenure_months"]) & ~leaving
     frame["q_value"] = evidence.q_values(pd.Series(stats.norm.sf(frame["z"]), index=frame.index).where(tested))
-    frame["flagged"] = tested & (frame["ratio"] <= 1 - thr["activity_drop"]) & evidence.confirmed(frame["q_value"], thr)
+    frame["flagged"] = (
+        tested & (frame["ratio"] <= 1 - thr["activity_drop"]) & evidence.confirmed(frame["q_value"], thr["fdr"])
+    )
     frame = frame.reset_index()
     frame["label"] = [
         t("team_whole_team", report.lang) if r == ALL else rep_label(report.ds, r, report.lang) for r in frame["rep_id"]
@@ -128,6 +130,7 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
 
     One finding per flagged rep; effect: the activity-revenue slope × the activities missing.
     """
+    thr = report.thresholds("team")
     lang = report.lang
     frame = activity_frame(report)
     slope = activity_link(report)["slope"] or 0.0
@@ -153,7 +156,14 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
                 value=row.activities,
                 baseline=row.usual,
                 effect=effect,
-                severity=evidence.severity(report, "team", effect, row.q_value, change=row.ratio - 1),
+                severity=evidence.severity(
+                    report,
+                    effect,
+                    row.q_value,
+                    change=row.ratio - 1,
+                    strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
+                ),
             )
         )
     return out

@@ -59,7 +59,7 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     fired = (now["attainment"] < thr["underperform_attainment"]) | (
         now["orders"] <= (1 - thr["underperform_drop"]) * now["usual_orders"]
     )
-    now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], thr)
+    now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], thr["fdr"])
     now = now.reset_index()
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
     now = now.sort_values(["attainment", "rep_id"], kind="stable").reset_index(drop=True)
@@ -72,6 +72,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     One finding per flagged rep; effect: the rep's gap to target; severity: :func:`salesnb.evidence.severity`
     (the change: orders against usual).
     """
+    thr = report.thresholds("team")
     lang = report.lang
     frame = underperform_frame(report)
     return [
@@ -93,7 +94,12 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             baseline=1.0,
             effect=row.target - row.revenue,
             severity=evidence.severity(
-                report, "team", row.target - row.revenue, row.q_value, change=row.orders / row.usual_orders - 1
+                report,
+                row.target - row.revenue,
+                row.q_value,
+                change=row.orders / row.usual_orders - 1,
+                strong_q=thr["strong_q"],
+                collapse=thr["collapse"],
             ),
         )
         for row in frame[frame["flagged"]].itertuples()
