@@ -21,7 +21,7 @@ def test_a_forty_percent_channel_fall_is_found_and_a_steady_channel_is_not(tmp_p
     r = steady_report(tmp_path, "channel40")
     frame = market.channel_frame(r).set_index("channel")
     assert frame.loc["分销", "orders"] == 9 and frame.loc["分销", "change"] == pytest.approx(-0.4)
-    assert frame.loc["分销", "q_value"] < 0.05 and frame.loc["分销", "flagged"]
+    assert 0.05 < frame.loc["分销", "q_value"] < r.thresholds("market")["fdr"] and frame.loc["分销", "flagged"]
     assert not frame.loc["直营", "flagged"]  # steady: no fall, no finding
     found = [f for f in market.angle_findings(r) if f["code"] == "channel_underperform"]
     assert [f["segment"] for f in found] == [{"channel": "分销"}] and found[0]["severity"] in {"medium", "high"}
