@@ -25,9 +25,10 @@ def first_response_frame(report: Report) -> pd.DataFrame:
     A lead is *answered* when its first response came before the month's end; ``share`` is the share of answered
     leads answered within ``thresholds.process.first_response_hours``. The usual months are the
     ``process.history_months`` before the month. Columns: source, leads, answered, unanswered, within, share,
-    median_hours, usual_share, late, late_excess, p_value (Fisher exact), flagged (share below
-    ``thresholds.process.first_response_share`` and ``thresholds.process.share_shift_points`` under usual, p below
-    ``thresholds.process.p_value``, ``thresholds.process.min_count`` late leads beyond the usual).
+    median_hours, usual_share, late, late_excess, p_value (Fisher exact), q_value (Benjamini–Hochberg over the
+    sources), flagged (the rule — share below ``thresholds.process.first_response_share`` and
+    ``thresholds.process.share_shift_points`` under usual, ``thresholds.process.min_count`` late leads beyond the
+    usual — confirmed by a q_value below ``thresholds.process.fdr``).
     """
     thr = report.thresholds(NAME)
     hours = float(thr["first_response_hours"])
