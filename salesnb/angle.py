@@ -14,12 +14,41 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from .data.facts import unknown_segment
+
 ANGLE_NAMES: tuple[str, ...] = ("overview", "market", "product", "team", "process", "support")  # report order
+
+
+def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
+    """The entries of ``needs`` the data cannot feed, in order.
+
+    A need is a table (``"tickets"``) the source lacks, or a column (``"orders.promised_at"``) its table did not
+    hold (see ``Dataset.present_columns``).
+    """
+    out = []
+    for need in needs:
+        table, _, column = need.partition(".")
+        if not ds.has(table):
+            out.append(need)
+        elif column and not _has_column(ds, table, column):
+            out.append(need)
+    return out
+
+
+def _has_column(ds: Any, table: str, column: str) -> bool:
+    present = getattr(ds, "present_columns", {}).get(table)
+    if present is not None:
+        return column in present
+    frame = ds.get(table)
+    return column in frame.columns and bool(frame[column].notna().any())
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One finding rule: ``check(report) -> [finding, ...]`` for ``code``, run only when ``needs`` are all present."""
+    """One finding rule: ``check(report) -> [finding, ...]`` for ``code``, run only when ``needs`` are all present.
+
+    ``needs`` name tables (``"tickets"``) or columns (``"orders.promised_at"``), see :func:`missing`.
+    """
 
     code: str
     check: Callable[[Any], list[dict[str, Any]]]
@@ -27,13 +56,27 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Section:
+    """One notebook section (a ``<key>_panel``) and the tables or columns it needs to show anything but a skip note."""
+
+    key: str
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Angle:
-    """A report angle: its name, the tables it cannot run without, its rules (in order) and metric functions."""
+    """A report angle: its name, the tables it cannot run without, its rules (in order) and metric functions.
+
+    ``sections`` (optional) declare what each notebook section needs: an angle whose sections need different
+    tables (support: tickets, surveys, invoices, the orders' delivery dates) can run when ANY section can,
+    and ``salesnb validate`` says section by section what the data allows.
+    """
 
     name: str
     needs: tuple[str, ...] = ("orders",)
     rules: tuple[Rule, ...] = ()
     metrics_of: tuple[Callable[[Any], dict[str, Any]], ...] = field(default=())
+    sections: tuple[Section, ...] = ()
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -41,19 +84,41 @@ class Angle:
         return tuple(dict.fromkeys(rule.code for rule in self.rules))
 
     def runnable_rules(self, ds: Any) -> list[Rule]:
-        """The rules whose tables are all in ``ds``."""
-        return [rule for rule in self.rules if all(ds.has(table) for table in rule.needs)]
+        """The rules whose tables (and columns) are all in ``ds``."""
+        return [rule for rule in self.rules if not missing(ds, rule.needs)]
+
+    def runnable_sections(self, ds: Any) -> list[Section]:
+        """The sections whose tables (and columns) are all in ``ds``."""
+        return [section for section in self.sections if not missing(ds, section.needs)]
+
+    def ready(self, ds: Any) -> bool:
+        """Whether the angle shows anything on ``ds``: its own needs, and (when it declares sections) any section."""
+        return not missing(ds, self.needs) and (not self.sections or bool(self.runnable_sections(ds)))
 
     def findings(self, report: Any) -> list[dict[str, Any]]:
-        """Every finding of the runnable rules for ``report``, in rule order, computed once per report."""
+        """The angle's findings for ``report`` as the whole scope sees them: with ``parent`` and ``status``.
 
-        def build() -> list[dict[str, Any]]:
-            found: list[dict[str, Any]] = []
-            for rule in self.runnable_rules(report.ds):
-                found += rule.check(report)
-            return found
+        Linking causes and symptoms (:mod:`salesnb.causes`) and the status across months
+        (:mod:`salesnb.followup`) need every angle's findings, so they are computed once per report scope and
+        each angle takes its own, in rule order: the angle notebooks and the overview agree.
+        """
+        from .followup import scope_findings  # the scope's findings are built from every angle's rule_findings
 
-        return report.memo(f"{self.name}_findings", build)
+        return [f for f in scope_findings(report) if f["angle"] == self.name]
+
+    def rule_findings(self, report: Any, codes: set[str] | None = None) -> list[dict[str, Any]]:
+        """Every finding of the runnable rules (of ``codes`` only, when given) for ``report``, in rule order.
+
+        Each rule's result is computed once per report scope: the look-back of :mod:`salesnb.followup` re-runs
+        only the rules whose findings were still present the month after. A finding whose segment is the unknown
+        label (orders without a channel, a rep ...) is dropped: "未知" is where data is missing, not a problem.
+        """
+        found: list[dict[str, Any]] = []
+        runnable = self.runnable_rules(report.ds)
+        for index, rule in enumerate(self.rules):
+            if rule in runnable and (codes is None or rule.code in codes):
+                found += report.memo(f"{self.name}_rule_{index}", lambda rule=rule: rule.check(report))
+        return [f for f in found if not unknown_segment(f.get("segment"))]  # 未知 is missing data, not a place
 
     def metrics(self, report: Any) -> dict[str, Any]:
         """The angle's key numbers: every metric function's result merged, in declaration order."""

@@ -1,6 +1,7 @@
 """The ``salesnb`` command: ``validate``, ``map``, ``demo`` and ``run``.
 
-Exit status: 0 success, 1 invalid data or failed reports, 2 wrong usage.
+Exit status: 0 success, 1 invalid data, failed reports or an output folder that cannot be written,
+2 wrong usage, 130 interrupted (Ctrl-C or SIGTERM; finished reports are kept, a rerun completes the rest).
 """
 
 from __future__ import annotations
@@ -37,10 +38,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--scale", type=float, default=1.0, help="volume multiplier (orders, customers, leads ...)")
     demo.add_argument("--end-period", default="2026-10", help="last month of the data, YYYY-MM")
     demo.add_argument("--clean", action="store_true", help="plant no problems")
+    demo.add_argument(
+        "--products", type=_positive_int, default=None, help="catalogue size (default: the sample's named products)"
+    )
 
     run = sub.add_parser("run", help="execute the workbooks and render HTML, metrics.json and findings.json")
     run.add_argument("--data", default="", help="dataset folder or SQLAlchemy URL (default: bundled sample)")
-    run.add_argument("--period", action="append", default=[], help="report month YYYY-MM (repeatable; default latest)")
+    run.add_argument(
+        "--period", action="append", default=[], help="report month YYYY-MM (repeatable; default: latest complete)"
+    )
     group = run.add_mutually_exclusive_group()
     group.add_argument("--region", action="append", default=[], help="region name or ALL (repeatable)")
     group.add_argument("--all-regions", action="store_true", help="ALL plus every region in the data")
@@ -52,6 +58,13 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     run.add_argument(
         "--jobs", type=_positive_int, default=None, help="reports run in parallel (default: the machine's cores)"
+    )
+    run.add_argument(
+        "--cell-timeout",
+        type=_positive_int,
+        default=600,
+        metavar="SECONDS",
+        help="longest a notebook cell may run; a report past it fails with an error page (default: 600)",
     )
     run.add_argument("--force", action="store_true", help="re-run reports that are up to date")
     run.add_argument("--verbose", action="store_true", help="say why each report is re-run or skipped")
@@ -103,7 +116,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import generate_dataset, write_dataset
 
     tables, planted = generate_dataset(
-        seed=args.seed, months=args.months, scale=args.scale, end_period=args.end_period, plant=not args.clean
+        seed=args.seed,
+        months=args.months,
+        scale=args.scale,
+        end_period=args.end_period,
+        plant=not args.clean,
+        products=args.products,
     )
     write_dataset(tables, planted, args.out)
     rows = sum(len(f) for f in tables.values())
@@ -132,6 +150,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         jobs=args.jobs,
         force=args.force,
+        cell_timeout=args.cell_timeout,
     )
     print(summary.text(verbose=args.verbose))
     print(f"index: {Path(args.out) / 'index.html'}")
@@ -153,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     except SalesnbError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: finished reports are kept; run again to complete the rest", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .data import facts
 from .data.reps import rep_label
+from .display.bounded import bounded_note, top_n_with_other
 from .display.formatting import format_amount, format_int, format_pct
 from .display.panel import Panel
 from .display.plotting.people import plot_commission
@@ -180,6 +181,12 @@ def statement_panel(report: Report) -> Panel:
     top = frame.head(report.config["report"]["top_n"] * 3)
     ax = plot_commission(top, parts=parts, lang=lang, title=f"{t('com_title', lang)} · {report.region_label}")
     base = t("com_base_paid" if rules["count_when"] == "invoice_paid" else "com_base_order", lang)
+    full, frame = (
+        frame,
+        top_n_with_other(
+            frame, None, len(top), "label", ["orders", "base", *parts, "total"], t("other_rows", lang, n="{n}")
+        ),
+    )  # the statement's top rows and one "others" row with the rest's totals
     table = pd.DataFrame(
         {
             t("com_rep", lang): frame["label"],
@@ -191,7 +198,8 @@ def statement_panel(report: Report) -> Panel:
         table[part] = frame[part].map(lambda v: format_amount(v, lang))
     table[t("com_total", lang)] = frame["total"].map(lambda v: format_amount(v, lang))
     table[t("com_rate", lang)] = frame["effective_rate"].map(lambda v: format_pct(v, digits=2))
-    return Panel(frame=frame, table=table, figure=ax.figure, note=_note(report, rules))
+    note = " ".join(p for p in (_note(report, rules), bounded_note(frame, lang)) if p)
+    return Panel(frame=full, table=table, figure=ax.figure, note=note)
 
 
 def _note(report: Report, rules: dict[str, Any]) -> str:

@@ -41,3 +41,7 @@ class MissingTableError(SalesnbError, KeyError):
 
 class ModelFitError(SalesnbError):
     """A model cannot be fitted to the data (e.g. too few customers or repeat buyers for customer value)."""
+
+
+class OutputFolderError(SalesnbError):
+    """The output folder cannot be written (no permission, disk full, read-only): the run stops, naming it."""

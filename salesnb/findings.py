@@ -22,8 +22,27 @@ from .i18n import t
 SEVERITIES: tuple[str, ...] = ("high", "medium", "low")
 SEVERITY_RANK: dict[str, int] = {name: rank for rank, name in enumerate(SEVERITIES)}
 FIELDS: tuple[str, ...] = (
-    "angle", "code", "severity", "segment", "metric", "value", "baseline", "effect", "title", "detail", "action",
+    "id", "parent", "status", "months", "angle", "code", "severity", "segment", "metric", "value", "baseline",
+    "effect", "title", "detail", "action",
 )  # fmt: skip
+STATUSES: tuple[str, ...] = ("new", "persisting", "resolved")  # ``status`` against the previous months
+
+
+def finding_id(angle: str, code: str, segment: dict[str, Any] | None, *, variant: str = "", scope: str = "") -> str:
+    """The stable id of a finding: the same problem in the same report scope has the same id every month.
+
+    ``ALL/product.product_line_decline/product_line=智能硬件,region=华南``: the report scope (region or ``ALL``),
+    the angle and code (and variant), and the segment sorted by dimension. An empty ``scope`` leaves the id
+    starting with ``/`` for :func:`scoped_id` to complete once the report is known.
+    """
+    kind = f"{angle}.{code}" + (f".{variant}" if variant else "")
+    where = ",".join(f"{k}={v}" for k, v in sorted((segment or {}).items()))
+    return f"{scope}/{kind}/{where}"
+
+
+def scoped_id(finding_id_: str, scope: str) -> str:
+    """``finding_id_`` with the report ``scope`` filled in when it was built without one."""
+    return scope + finding_id_ if finding_id_.startswith("/") else finding_id_
 
 
 def flagged(frame: pd.DataFrame, column: str = "flagged") -> Iterator[Any]:
@@ -63,23 +82,33 @@ def make_finding(
     detail: str,
     action: str,
     severity: str | None = None,
+    variant: str = "",
+    scope: str = "",
 ) -> dict[str, Any]:
     """Build one finding in the shape of ``shared/analyses.md``.
 
     ``effect`` is the revenue at stake this period (positive number, same currency as revenue);
     ``revenue`` the report's revenue it is compared with. ``severity`` overrides the computed one only
-    where the revenue effect cannot express the risk (e.g. credit risk on an unpaid invoice).
+    where the revenue effect cannot express the risk (e.g. credit risk on an unpaid invoice). ``id`` comes from
+    :func:`finding_id` (``variant`` and the report ``scope`` included); ``parent`` (the id of the finding that
+    explains it, see :mod:`salesnb.causes`) and ``status`` (see :mod:`salesnb.followup`) start as a root seen
+    for the first time and are set once the report's findings are gathered.
     """
     if angle not in ANGLE_NAMES:
         raise ValueError(f"unknown angle {angle!r}")
     level = severity or severity_of(effect, revenue, config)
     if level not in SEVERITY_RANK:
         raise ValueError(f"unknown severity {level!r}")
+    segment = {str(k): str(v) for k, v in (segment or {}).items()}
     return {
+        "id": finding_id(angle, code, segment, variant=variant, scope=scope),
+        "parent": None,
+        "status": "new",
+        "months": 1,
         "angle": angle,
         "code": code,
         "severity": level,
-        "segment": {str(k): str(v) for k, v in (segment or {}).items()},
+        "segment": segment,
         "metric": metric,
         "value": _number(value),
         "baseline": _number(baseline),
@@ -129,6 +158,8 @@ def finding(
         detail=t(f"{key}_detail", lang, **values),
         action=t(action_key or f"{key}_action", lang, **values),
         severity=severity,
+        variant=variant,
+        scope=report.region,
     )
 
 
@@ -169,34 +200,65 @@ def findings_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(FIELDS))
 
 
+SEVERITY_COLORS: dict[str, str] = {"high": "#c0392b", "medium": "#d68910", "low": "#7f8c8d"}
+
+
+def status_text(finding: dict[str, Any], lang: str) -> str:
+    """``新`` / ``持续 3 个月`` / ``已解决``: a finding's status against the previous months, in words."""
+    status = finding.get("status") or "new"
+    return t(f"finding_status_{status}", lang, months=finding.get("months") or 1)
+
+
 class FindingsPanel(Panel):
-    """A ranked list of findings shown at the top of an angle (or in the executive summary)."""
+    """A ranked list of findings shown at the top of an angle (or in the executive summary).
+
+    ``symptoms`` (the executive summary) maps a root finding's id to its symptoms as ``(depth, finding)``
+    pairs, listed folded beneath it.
+    """
 
     findings: list[dict[str, Any]]
     lang: str
     show_angle: bool
+    symptoms: dict[str, list[tuple[int, dict[str, Any]]]]
 
     def _ipython_display_(self) -> None:  # pragma: no cover - exercised through notebooks
         from IPython.display import HTML, display
 
         display(HTML(self.to_html()))
 
+    def _badge(self, f: dict[str, Any]) -> str:
+        return (
+            f'<span class="salesnb-sev salesnb-sev-{f["severity"]}" style="background:{SEVERITY_COLORS[f["severity"]]};'
+            f'color:#fff;border-radius:3px;padding:0 6px;margin-right:6px">'
+            f"{html.escape(t('sev_' + f['severity'], self.lang))}</span>"
+        )
+
+    def _status(self, f: dict[str, Any]) -> str:
+        return f' <span class="salesnb-status" style="color:#666">[{html.escape(status_text(f, self.lang))}]</span>'
+
+    def _angle(self, f: dict[str, Any]) -> str:
+        return f"[{html.escape(t('angle_' + f['angle'], self.lang))}] " if self.show_angle else ""
+
+    def _symptoms(self, f: dict[str, Any]) -> str:
+        rows = getattr(self, "symptoms", {}).get(f.get("id"), [])
+        if not rows:
+            return ""
+        items = "".join(
+            f'<li style="margin-left:{(depth - 1) * 1.5}em">{self._badge(s)}{self._angle(s)}'
+            f"{html.escape(s['title'])}{self._status(s)}</li>"
+            for depth, s in rows
+        )
+        return f'<ul class="salesnb-symptoms" style="list-style:none;padding-left:1em;color:#444">{items}</ul>'
+
     def to_html(self) -> str:
         if not self.findings:
             return f'<p class="salesnb-findings-none">✓ {html.escape(t("findings_none", self.lang))}</p>'
-        colors = {"high": "#c0392b", "medium": "#d68910", "low": "#7f8c8d"}
         items = []
         for f in self.findings:
-            badge = (
-                f'<span class="salesnb-sev salesnb-sev-{f["severity"]}" style="background:{colors[f["severity"]]};'
-                f'color:#fff;border-radius:3px;padding:0 6px;margin-right:6px">'
-                f"{html.escape(t('sev_' + f['severity'], self.lang))}</span>"
-            )
-            angle = f"[{html.escape(t('angle_' + f['angle'], self.lang))}] " if self.show_angle else ""
             items.append(
-                f"<li>{badge}{angle}<b>{html.escape(f['title'])}</b><br>"
+                f"<li>{self._badge(f)}{self._angle(f)}<b>{html.escape(f['title'])}</b>{self._status(f)}<br>"
                 f'<span style="color:#444">{html.escape(f["detail"])}</span><br>'
-                f"<span>→ {html.escape(f['action'])}</span></li>"
+                f"<span>→ {html.escape(f['action'])}</span>{self._symptoms(f)}</li>"
             )
         intro = f'<p class="salesnb-findings-note">{html.escape(self.note)}</p>' if self.note else ""
         return intro + '<ol class="salesnb-findings">' + "".join(items) + "</ol>"
@@ -205,19 +267,12 @@ class FindingsPanel(Panel):
 def all_findings(report: Any) -> list[dict[str, Any]]:
     """Every angle's findings for one report, ranked: the executive summary of the overview.
 
-    Each angle module (``salesnb.market`` ...) computes its own through ``angle_findings``; results are
-    memoised per report scope, so the angle notebooks run after the overview reuse them. The angles'
-    derived tables are dropped after each (see :func:`salesnb.data.facts.forget_derived`) to bound memory.
+    Each carries ``id``, ``parent`` (see :mod:`salesnb.causes`) and ``status`` (see :mod:`salesnb.followup`),
+    computed once per report scope, so the angle notebooks run after the overview reuse them.
     """
-    import importlib
+    from .followup import scope_findings  # followup gathers every angle's rules, which build findings here
 
-    from .data.facts import forget_derived
-
-    found: list[dict[str, Any]] = []
-    for angle in ANGLE_NAMES[1:]:
-        found += importlib.import_module(f"salesnb.{angle}").angle_findings(report)
-        forget_derived(report.ds)  # keep one angle's derived tables in memory at a time, not five
-    return rank_findings(found)
+    return rank_findings(scope_findings(report))
 
 
 def findings_panel(
@@ -234,5 +289,5 @@ def findings_panel(
         }
     )
     panel = FindingsPanel(frame=frame, table=table, note="" if ranked else t("findings_none", lang))
-    panel.findings, panel.lang, panel.show_angle = ranked, lang, show_angle
+    panel.findings, panel.lang, panel.show_angle, panel.symptoms = ranked, lang, show_angle, {}
     return panel

@@ -6,14 +6,14 @@ from typing import Any
 
 import pandas as pd
 
-from . import drivers, planning
+from . import causes, drivers, followup, planning
 from .angle import Angle
 from .data import facts
 from .data.targets import segment_targets, total_target
 from .display import plotting
 from .display.formatting import format_amount, format_pct
 from .display.panel import Panel
-from .findings import FindingsPanel, all_findings, findings_panel
+from .findings import FindingsPanel, all_findings, findings_panel, status_text
 from .i18n import t
 from .periods import months_back
 from .report import Report
@@ -112,7 +112,7 @@ def headline_panel(report: Report) -> Panel:
         {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
     )
     frame = pd.DataFrame({"metric": list(m), "value": list(m.values())})
-    note = "" if m["target"] is not None else t("no_target", lang)
+    note = "" if m["target"] is not None else t("no_target" if report.ds.has("targets") else "no_targets_table", lang)
     return Panel(frame=frame, table=table, note=note)
 
 
@@ -347,14 +347,53 @@ def orders_aov_panel(report: Report) -> Panel:
 
 
 def executive_summary_panel(report: Report) -> FindingsPanel:
-    """执行摘要: the ranked findings of every angle for this period and region, the top ``report.top_n`` shown."""
+    """执行摘要: the root findings of every angle, ranked, each with its symptoms folded beneath it.
+
+    The top ``report.top_n`` roots are shown; a symptom (a finding whose ``parent`` explains it, see
+    :mod:`salesnb.causes`) is listed under its root instead of as a problem of its own. The table has one row
+    per root and one indented row per symptom; a root's row carries its revenue at stake.
+    """
     found = all_findings(report)
+    lang = report.lang
     limit = int(report.config["report"]["top_n"])
-    panel = findings_panel(found, report.lang, limit=limit, show_angle=True)
+    folded = causes.fold(found)
+    top = [f for depth, f in folded if depth == 0][:limit]
+    panel = findings_panel(top, lang, show_angle=True)
+    symptoms: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+    root = None
+    for depth, f in folded:
+        root = f["id"] if depth == 0 else root
+        if depth:
+            symptoms.setdefault(root, []).append((depth, f))
+    panel.symptoms = {f["id"]: symptoms.get(f["id"], []) for f in top}
+    shown = [row for f in top for row in [(0, f), *panel.symptoms[f["id"]]]]
+    panel.frame = causes.summary_frame([f for _, f in shown])
+    panel.table = pd.DataFrame(
+        {
+            t("col_severity", lang): [t("sev_" + f["severity"], lang) for _, f in shown],
+            t("col_finding", lang): [("\u3000" * depth + "└ " if depth else "") + f["title"] for depth, f in shown],
+            t("summary_col_status", lang): [status_text(f, lang) for _, f in shown],
+            t("summary_col_at_stake", lang): [
+                "" if depth else format_amount(f.get("effect"), lang) for depth, f in shown
+            ],
+            t("col_action", lang): ["" if depth else f["action"] for depth, f in shown],
+        }
+    )
     if found:
         counts = {level: sum(f["severity"] == level for f in found) for level in ("high", "medium")}
-        panel.note = t("exec_counts", report.lang, total=len(found), shown=min(limit, len(found)), **counts)
+        roots = sum(1 for depth, _ in folded if depth == 0)
+        panel.note = " ".join(
+            [
+                t("exec_counts", lang, total=len(found), shown=min(limit, roots), **counts),
+                t("summary_folded", lang, roots=roots, symptoms=len(found) - roots),
+            ]
+        )
     return panel
+
+
+def followup_panel(report: Report) -> Panel:
+    """上月问题跟踪: last month's root findings and their actions, their metric then and now, and their status."""
+    return followup.followup_panel(report)
 
 
 def overview_metrics(report: Report) -> dict[str, Any]:
@@ -366,6 +405,7 @@ def overview_metrics(report: Report) -> dict[str, Any]:
         **drivers.driver_metrics(report),
         "plan_next_month": plan,
         "plan_method": how,
+        **followup.resolved_metrics(report),
     }
 
 

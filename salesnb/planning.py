@@ -14,6 +14,7 @@ import pandas as pd
 from .data import facts
 from .data.targets import total_target
 from .display import plotting
+from .display.bounded import bounded, bounded_note
 from .display.formatting import format_amount, format_pct
 from .display.panel import Panel
 from .i18n import t
@@ -118,6 +119,8 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
         legend=(t("col_proposed", lang), t("col_trailing", lang, n=report.config["baselines"]["trailing_months"])),
         title=t("plan_title", lang, dimension=t(f"dim_{by}", lang)),
     )  # fmt: skip
+    full, frame = frame, bounded(frame, report, "label", ["last_year", "trailing_avg", "weight", "proposed"])
+    note = " ".join(p for p in (note, bounded_note(frame, lang)) if p)
     table = pd.DataFrame(
         {
             t(f"dim_{by}", lang): frame["label"],
@@ -129,4 +132,4 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
             t("col_proposed", lang): frame["proposed"].map(lambda v: format_amount(v, lang)),
         }
     )
-    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+    return Panel(frame=full, table=table, figure=ax.figure, note=note)

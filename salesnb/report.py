@@ -12,7 +12,7 @@ import math
 import os
 import weakref
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +48,18 @@ class Report:
     region: str
     config: dict[str, Any]
     lang: str = "zh"
+    through_day: int | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        """A partial month (the data ends inside it) is read through the same days of every month.
+
+        ``through_day`` is the last day the data reaches (``None`` for a complete month), and ``ds`` becomes
+        :func:`~salesnb.data.facts.same_days`: every angle's baselines then cover days 1..``through_day`` of
+        their months, the one place where the day cutoff lives.
+        """
+        self.through_day = facts.through_day(self.ds, self.period)
+        if self.through_day is not None:
+            self.ds = facts.same_days(self.ds, self.through_day)
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """Compute ``build()`` once per dataset, period, region, configuration and language; return a copy.
@@ -139,22 +151,56 @@ class Report:
         return t("all_regions", self.lang) if self.region == ALL else self.region
 
     @property
+    def partial(self) -> bool:
+        """Whether the report month is partial: the data ends inside it (see :attr:`through_day`)."""
+        return self.through_day is not None
+
+    @property
+    def period_label(self) -> str:
+        """The month as headings show it: ``2026-10``, or ``2026-10（1–9日，不完整月）`` for a partial month."""
+        if self.through_day is None:
+            return self.period
+        return t("partial_period", self.lang, period=self.period, day=self.through_day)
+
+    @property
     def title(self) -> str:
-        return f"{self.region_label} · {self.period}"
+        return f"{self.region_label} · {self.period_label}"
+
+    def __repr__(self) -> str:
+        """A short summary of the scope: region, month, language and the rows of each table in the region.
+
+        Never the tables themselves: the executed notebook keeps this text and is shared like the page, so
+        a region's notebook must not print other regions' rows (a dataclass repr would print every table).
+        """
+        from .data.scope import scope_rows
+
+        rows = " · ".join(
+            f"{name} {'shared' if count is None else f'{count:,}'}"
+            for name, count in scope_rows(self.ds, self.region).items()
+        )
+        return f"Report({self.region_label} · {self.period}, lang={self.lang}; rows: {rows or 'no tables'})"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        """IPython's text form: the same short summary as :meth:`__repr__`."""
+        printer.text(repr(self))
 
     def _repr_markdown_(self) -> str:
         base = self.baselines
         if self.lang == "en":
-            return (
-                f"**Region:** {self.region_label} | **Month:** {self.period} | "
+            text = (
+                f"**Region:** {self.region_label} | **Month:** {self.period_label} | "
                 f"**Baselines:** {base.previous_month} (MoM), {base.same_month_last_year} (YoY), "
                 f"{base.trailing[0]}–{base.trailing[-1]} (trailing)"
             )
-        return (
-            f"**区域：** {self.region_label} ｜ **月份：** {self.period} ｜ "
-            f"**对比基准：** 上月 {base.previous_month}，去年同月 {base.same_month_last_year}，"
-            f"近三月 {base.trailing[0]}–{base.trailing[-1]}"
-        )
+        else:
+            text = (
+                f"**区域：** {self.region_label} ｜ **月份：** {self.period_label} ｜ "
+                f"**对比基准：** 上月 {base.previous_month}，去年同月 {base.same_month_last_year}，"
+                f"近三月 {base.trailing[0]}–{base.trailing[-1]}"
+            )
+        if self.through_day is not None:
+            text += "\n\n" + t("partial_note", self.lang, period=self.period, day=self.through_day)
+        return text
 
 
 def open_report(
@@ -175,7 +221,9 @@ def open_report(
     data
         Dataset folder or SQLAlchemy URL; empty means the bundled sample.
     period
-        Report month ``YYYY-MM``; empty means the latest month in the data.
+        Report month ``YYYY-MM``; empty means the latest complete month of the data
+        (:func:`~salesnb.data.facts.latest_complete_month`). The data's last month asked for while the data
+        ends inside it is a partial month, compared on the same days of its baselines (:attr:`Report.through_day`).
     region
         A region name from the data, or ``ALL``.
     thresholds
@@ -187,7 +235,7 @@ def open_report(
     config = load_config(config_path or None, {"thresholds": thresholds} if thresholds else None)
     ds = dataset if dataset is not None else load_dataset_cached(data or bundled_sample(), mapping_path or None)
     first, last = facts.data_months(ds)
-    period = str(parse_period(period)) if period else last
+    period = str(parse_period(period)) if period else facts.latest_complete_month(ds)
     if region != ALL and region not in facts.regions(ds):
         known = ", ".join(facts.regions(ds))
         raise ParameterError(f"region {region!r} is not in the data; use ALL or one of: {known}")
@@ -251,4 +299,6 @@ def publish(report: Report, angle: str, metrics: dict[str, Any], findings: list[
     Put it as the last expression of a notebook's last cell.
     """
     scope = {"period": report.period, "region": report.region}
+    if report.through_day is not None:  # a partial month says so, and up to which day its figures run
+        scope.update(partial=True, through_day=report.through_day)
     return Published(angle, {**scope, **metrics}, list(findings or []))

@@ -60,7 +60,49 @@ def test_findings_run_only_the_rules_whose_tables_exist():
         ),
         metrics_of=(lambda report: {"x": 1, "y": 2}, lambda report: {"y": 3}),
     )
-    assert [f["code"] for f in angle.findings(Report())] == ["a", "c", "c"]
+    assert [f["code"] for f in angle.rule_findings(Report())] == ["a", "c", "c"]
+    assert [f["code"] for f in angle.rule_findings(Report(), {"c"})] == ["c", "c"]
     assert angle.codes == ("a", "b", "c")
     assert [rule.code for rule in angle.runnable_rules(Data())] == ["a", "c"]
     assert angle.metrics(Report()) == {"x": 1, "y": 3}
+
+
+def test_needs_name_tables_or_columns_and_sections_make_an_angle_ready():
+    import pandas as pd
+
+    from salesnb.angle import Section, missing
+    from salesnb.data.dataset import Dataset
+
+    orders = pd.DataFrame({"order_id": ["O1"], "promised_at": [pd.NaT], "delivered_at": [pd.NaT]})
+    ds = Dataset({"orders": orders}, present_columns={"orders": frozenset({"order_id", "promised_at"})})
+    assert missing(ds, ("orders", "orders.promised_at", "orders.delivered_at", "tickets")) == [
+        "orders.delivered_at", "tickets"
+    ]  # fmt: skip
+    assert missing(Dataset({"orders": orders}), ("orders.promised_at",)) == ["orders.promised_at"]  # all empty
+    angle = Angle(
+        "demo",
+        rules=(Rule("late", lambda report: [], needs=("orders.delivered_at",)), Rule("a", lambda report: [])),
+        sections=(Section("delivery", ("orders.promised_at", "orders.delivered_at")), Section("sla", ("tickets",))),
+    )
+    assert [rule.code for rule in angle.runnable_rules(ds)] == ["a"]
+    assert not angle.ready(ds) and angle.runnable_sections(ds) == []
+    ds.present_columns["orders"] = frozenset({"order_id", "promised_at", "delivered_at"})
+    assert angle.ready(ds) and [s.key for s in angle.runnable_sections(ds)] == ["delivery"]
+    assert Angle("plain").ready(ds) and not Angle("plain", needs=("reps",)).ready(ds)
+
+
+def test_a_finding_in_the_unknown_segment_is_dropped():
+    class Data:
+        def has(self, table):
+            return True
+
+    class Report:
+        ds = Data()
+
+        def memo(self, key, build):
+            return build()
+
+    segments = [{"channel": "未知"}, {"channel": "直营"}, {}, {"region": "华东", "size_band": "未知"}]
+    found = [{"code": "a", "segment": segment} for segment in segments]
+    angle = Angle("demo", rules=(Rule("a", lambda report: found),))
+    assert [f["segment"] for f in angle.rule_findings(Report())] == [{"channel": "直营"}, {}]

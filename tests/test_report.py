@@ -1,7 +1,7 @@
 from tiny import write_tiny
 
 from salesnb.display.panel import Panel
-from salesnb.report import open_report
+from salesnb.report import open_report, publish
 
 
 def test_report_helpers_on_the_tiny_dataset(tmp_path):
@@ -51,3 +51,59 @@ def test_flagged_rows_walks_the_scopes_and_keeps_flagged_rows(tmp_path):
     assert found[:2] == [(first, f"{regions[0]}-a"), (first, f"{regions[0]}-b")]
     assert len(found) == len(regions) + 1
     assert [row.name for _, row in report.flagged_rows(rows_of, company=True)][0] == "ALL-b"
+
+
+def write_partial_month(folder):
+    """112 customers, 4 per day 1..28, each buying on its day every month from 2025-09; the data ends on 2026-10-09.
+
+    Every order is 100, except October 2026's, which are 110: on the same days October is 10% up on September.
+    """
+    import pandas as pd
+
+    rows = []
+    for month in pd.period_range("2025-09", "2026-10", freq="M"):
+        for c in range(112):
+            day = 1 + c % 28
+            if str(month) == "2026-10" and day > 9:
+                continue
+            rows.append(
+                {"order_id": f"O{month}-{c}", "customer_id": f"C{c}", "order_date": f"{month}-{day:02d}",
+                 "region": "华东" if c % 2 else "华南", "amount": 110 if str(month) == "2026-10" else 100}
+            )  # fmt: skip
+    rows.sort(key=lambda r: r["order_date"])
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame({"period": ["2026-10"], "target_amount": [12400]}).to_csv(folder / "targets.csv", index=False)
+    return str(folder)
+
+
+def test_default_period_is_the_latest_complete_month(tmp_path):
+    data = write_partial_month(tmp_path / "p")
+    report = open_report(data)
+    assert report.period == "2026-09" and not report.partial and report.through_day is None
+    assert report.title.endswith("2026-09") and "partial" not in publish(report, "overview", {}).payload["metrics"]
+
+
+def test_a_partial_month_is_compared_on_the_same_days_of_its_baselines(tmp_path):
+    from salesnb import market, overview
+
+    data = write_partial_month(tmp_path / "p")
+    report = open_report(data, "2026-10", lang="en")
+    assert report.partial and report.through_day == 9
+    assert report.title == "Whole company · 2026-10 (days 1–9, partial month)"
+    assert "partial month: the data ends on day 9" in report._repr_markdown_()
+    m = overview.headline_metrics(report)
+    # days 1..9: 36 customers (4 per day), 110 each in October, 100 each in September and October last year
+    assert (m["revenue"], m["orders"], m["customers"]) == (3960, 36, 36)
+    assert m["revenue_prev_month"] == 3600 and round(m["mom_growth"], 6) == 0.1  # not 3960 / 11200 − 1 = −65%
+    assert m["revenue_same_month_last_year"] == 3600 and round(m["yoy_growth"], 6) == 0.1
+    assert m["revenue_trailing_avg"] == 3600 and m["new_customers"] == 0
+    assert round(m["target"], 6) == 3600 and round(m["attainment"], 6) == 1.1  # 9/31 of the month's 12,400
+    codes = {f["code"] for f in market.angle_findings(report)}
+    assert "customer_churn_rise" not in codes
+    assert market.angle_metrics(report)["lapsed_customers"] == 0  # customers of days 10..31 are not "lapsed"
+    payload = publish(report, "overview", {"revenue": 1}).payload["metrics"]
+    assert payload["partial"] is True and payload["through_day"] == 9 and payload["period"] == "2026-10"
+    zh = open_report(data, "2026-10", "华东")
+    assert zh.title == "华东 · 2026-10（1–9日，不完整月）"
+    assert zh.revenue == 16 * 110  # odd customers: days 2, 4, 6, 8

@@ -73,7 +73,7 @@ TABLES: dict[str, list[dict]] = {
         {
             "order_id": "O7",
             "customer_id": "C4",
-            "order_date": "2026-10-28",
+            "order_date": "2026-10-31",
             "region": "华南",
             "rep_id": "R2",
             "channel": "直营",

@@ -11,13 +11,16 @@ they depend on (the validated dataset by its source signature, findings by the r
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
+import sys
 from pathlib import Path
 from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, DeadKernelError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
 KERNEL_NAME = "python3"
 INLINE = "module://matplotlib_inline.backend_inline"  # a kernel shows figures inline, whatever the caller uses
@@ -38,17 +41,45 @@ class NotebookFailed(Exception):
         self.nb, self.cell_index, self.ename, self.evalue, self.traceback = nb, cell_index, ename, evalue, traceback
 
 
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Ask Linux to send ``sig`` to this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``).
+
+    Called in a kernel (before it runs) and in each worker: a run killed with SIGKILL has no chance to
+    clean up, and a kernel left behind would hold its memory on a shared machine. Elsewhere a no-op; the
+    kernel's own parent poller and the workers' orphan watch remain.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(sig), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+
+def _leave_signals_to_the_runner(*args: Any) -> None:
+    raise RuntimeError("signals are handled by the salesnb runner")  # nbclient skips its handlers on this error
+
+
 class WarmKernel:
-    """One ``python3`` kernel reused for many notebooks; start lazily, restart if it dies."""
+    """One ``python3`` kernel reused for many notebooks; start lazily, restart if it dies or a cell times out.
+
+    ``timeout`` is the longest a cell may run, in seconds (``salesnb run --cell-timeout``).
+    """
 
     def __init__(self, cwd: Path, *, timeout: int = 600, env: dict[str, str] | None = None):
         self.cwd = Path(cwd)
         self.timeout = timeout
         self.env = env
         self.loop = asyncio.new_event_loop()
+        # nbclient would catch Ctrl-C and SIGTERM itself, shut the kernel down and let the batch go on (and then
+        # reset the handlers to the defaults): the runner stops the whole run instead (batch/stopping.py)
+        self.loop.add_signal_handler = _leave_signals_to_the_runner
+        self.loop.remove_signal_handler = lambda sig: False
         self.km = None
         self.kc = None
         self.notebooks_run = 0
+        self.cell_index: int | None = None  # the cell being executed, for the error page of a dead kernel
+        self._pid: int | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------
     async def _start(self) -> None:
@@ -59,6 +90,7 @@ class WarmKernel:
         await self.km.start_kernel(
             cwd=str(self.cwd),
             env=env,
+            preexec_fn=die_with_parent,  # jupyter_client starts it in a session of its own: Ctrl-C does not reach it
             extra_arguments=[
                 "--HistoryManager.hist_file=:memory:",
                 "--InteractiveShell.cache_size=0",  # no Out[n]: a cell's panel is shown, then let go
@@ -67,6 +99,7 @@ class WarmKernel:
         )
         self.kc = self.km.client()
         self.kc.start_channels()
+        self._pid = self.kernel_pid
         await self.kc.wait_for_ready(timeout=120)
 
     async def _stop(self) -> None:
@@ -75,6 +108,7 @@ class WarmKernel:
         if self.km is not None and self.km.has_kernel:
             await self.km.shutdown_kernel(now=True)
         self.km = self.kc = None
+        self._pid = None
 
     @property
     def kernel_pid(self) -> int | None:
@@ -85,10 +119,36 @@ class WarmKernel:
         if self.km is None:
             self.loop.run_until_complete(self._start())
 
+    def kill(self) -> None:
+        """Kill the kernel and anything it started at once (its own process group), without asking it."""
+        pid, self._pid = self._pid, None
+        if pid:
+            with contextlib.suppress(OSError):
+                os.killpg(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
     def shutdown(self) -> None:
-        if not self.loop.is_closed():
-            self.loop.run_until_complete(self._stop())
+        """Stop the kernel; kill it if a polite shutdown fails (an interrupted run, a loop left half way)."""
+        if self.loop.is_closed():
+            return
+        try:
+            left = asyncio.all_tasks(self.loop)  # an execution interrupted half way: end it quietly
+            for task in left:
+                task.cancel()
+            self.loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
+            self.loop.run_until_complete(asyncio.wait_for(self._stop(), 30))
+        except Exception:  # noqa: S110 - the kill below is the fallback
+            pass
+        finally:
+            self.kill()
             self.loop.close()
+
+    def _restart(self) -> None:
+        """Kill a kernel that is dead or still busy with a timed-out cell; the next report starts a new one."""
+        self.kill()
+        self.loop.run_until_complete(self._stop())
+        self.notebooks_run = 0
 
     def __enter__(self) -> WarmKernel:
         self.start()
@@ -117,8 +177,13 @@ class WarmKernel:
             resources={"metadata": {"path": str(self.cwd)}},
         )
         client.kc = self.kc
+        client.on_cell_start = self._on_cell_start
+        self.cell_index = None
         self.notebooks_run += 1
         return await client.async_execute()
+
+    def _on_cell_start(self, cell: nbformat.NotebookNode, cell_index: int) -> None:
+        self.cell_index = cell_index
 
     def execute(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         """Run every cell of ``nb`` (in place) and return it; raise :class:`NotebookFailed` on an error."""
@@ -128,10 +193,22 @@ class WarmKernel:
         except CellExecutionError as exc:
             index = _failing_cell(nb)
             raise NotebookFailed(nb, index, exc.ename, exc.evalue, str(exc)) from None
+        except CellTimeoutError:
+            self._restart()
+            message = f"the cell ran longer than {self.timeout} s (salesnb run --cell-timeout) and was stopped"
+            raise self._failed(nb, "CellTimeoutError", message) from None
         except DeadKernelError as exc:
-            self.loop.run_until_complete(self._stop())
-            self.notebooks_run = 0
-            raise NotebookFailed(nb, _failing_cell(nb), "DeadKernelError", str(exc), str(exc)) from None
+            self._restart()
+            message = f"the kernel died while running the cell (out of memory, or killed): {exc}"
+            raise self._failed(nb, "DeadKernelError", message) from None
+
+    def _failed(self, nb: nbformat.NotebookNode, ename: str, evalue: str) -> NotebookFailed:
+        """A failure no cell reported itself: record it as the running cell's error output, as a raise would."""
+        index = self.cell_index
+        if index is not None and nb.cells[index].cell_type == "code":
+            error = nbformat.v4.new_output("error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+            nb.cells[index].setdefault("outputs", []).append(error)
+        return NotebookFailed(nb, index, ename, evalue, f"{ename}: {evalue}")
 
 
 def _failing_cell(nb: nbformat.NotebookNode) -> int | None:

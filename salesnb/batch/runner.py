@@ -17,7 +17,6 @@ angles of a period × region one after the other; reports whose inputs did not c
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -38,15 +37,17 @@ from ..angle import ANGLE_NAMES
 from ..data import cache as datacache
 from ..data import facts
 from ..data.loading import load_dataset
-from ..errors import ParameterError
+from ..errors import OutputFolderError, ParameterError
 from ..findings import rank_findings
 from ..periods import ALL, parse_period
 from ..report import dumps
 from . import freshness
-from .engine import NotebookFailed, WarmKernel, parameterize
+from .engine import NotebookFailed, WarmKernel, die_with_parent, parameterize
+from .output import output_errors, prepare_output, write_atomic
 from .pages import error_page, index_page
 from .rendering import extract_result, to_html
 from .session import release_memory
+from .stopping import stop_on_signals, stop_pool, stop_requested
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -73,34 +74,6 @@ def safe_dirname(name: str) -> str:
     return f"{cleaned or 'region'}-{digest}"
 
 
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
-
-
-_SHARED_MODE = 0o666 & ~_umask()  # read once at import: os.umask is process-wide, not thread-safe
-
-
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write ``content`` to ``path`` via a temporary file in the same folder and an atomic rename.
-
-    The file gets the permissions any new file would (``0o666`` less the umask), not the private
-    ``0o600`` of a temporary file: reports are made to be shared.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    mode = "wb" if isinstance(content, bytes) else "w"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, _SHARED_MODE)
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8", "newline": "\n"})) as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass(frozen=True)
 class Job:
     """One notebook execution: an angle for one period and region."""
@@ -116,7 +89,7 @@ class Job:
 def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, all_regions: bool = False) -> list[Job]:
     """Check the requested scope against the data and list the jobs, in a stable order."""
     first, last = facts.data_months(ds)
-    periods = [str(parse_period(p)) for p in periods] or [last]
+    periods = [str(parse_period(p)) for p in periods] or [facts.latest_complete_month(ds)]
     for p in periods:
         if not first <= p <= last:
             raise ParameterError(f"period {p} is outside the data, which covers {first} to {last}")
@@ -188,32 +161,54 @@ def _run_job(kernel: WarmKernel, job: Job, parameters: dict[str, Any], out_dir: 
     """Execute one notebook in ``kernel`` and write its ``.ipynb`` and ``.html`` (or its error page)."""
     notebook = NOTEBOOK_DIR / f"{job.angle}.ipynb"
     folder = job.folder(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    with output_errors(out_dir):
+        folder.mkdir(parents=True, exist_ok=True)
     title = f"{job.angle} · {job.region} · {job.period}"
     nb = parameterize(notebook, {**parameters, "period": job.period, "region": job.region})
     try:
         kernel.execute(nb)
     except NotebookFailed as failure:
+        if stop_requested():  # the run was stopped: the report did not fail, it was not finished
+            raise KeyboardInterrupt from None
         failed_name = f"{job.angle}.failed.ipynb"
-        write_atomic(folder / failed_name, nbformat.writes(failure.nb))
         page = error_page(failure.nb, failure.cell_index, str(failure), title=title, notebook_name=failed_name)
-        write_atomic(folder / f"{job.angle}.error.html", page)
+        with output_errors(out_dir):
+            write_atomic(folder / failed_name, nbformat.writes(failure.nb))
+            write_atomic(folder / f"{job.angle}.error.html", page)
         return JobResult(job, error=str(failure)[:300])
-    write_atomic(folder / f"{job.angle}.ipynb", nbformat.writes(nb))
-    write_atomic(folder / f"{job.angle}.html", to_html(nb, title=title, show_code=show_code, lang=parameters["lang"]))
-    for stale in (f"{job.angle}.failed.ipynb", f"{job.angle}.error.html"):
-        (folder / stale).unlink(missing_ok=True)
+    page = to_html(nb, title=title, show_code=show_code, lang=parameters["lang"])
+    with output_errors(out_dir):
+        write_atomic(folder / f"{job.angle}.ipynb", nbformat.writes(nb))
+        write_atomic(folder / f"{job.angle}.html", page)
+        for stale in (f"{job.angle}.failed.ipynb", f"{job.angle}.error.html"):
+            (folder / stale).unlink(missing_ok=True)
     return JobResult(job, payload=extract_result(nb) or {})
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_start(env: dict[str, str], events: Any) -> None:
-    """Process-pool initializer: remember the kernel environment and the progress queue, watch the parent."""
-    _WORKER.update(env=env, events=events, kernel=None)
+def _worker_start(env: dict[str, str], events: Any, timeout: int = 600) -> None:
+    """Process-pool initializer: remember the kernel environment, cell time limit and progress queue.
+
+    A pool worker (``events`` given) also makes sure it never outlives the run: it dies with its parent,
+    ignores Ctrl-C (the run stops its workers itself, with SIGTERM) and kills its kernel on SIGTERM.
+    """
+    _WORKER.update(env=env, events=events, timeout=timeout, kernel=None)
     if events is not None:
-        threading.Thread(target=_exit_when_orphaned, args=(os.getppid(),), daemon=True).start()
+        parent = os.getppid()
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, _worker_stop)
+        die_with_parent(signal.SIGTERM)
+        threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()
+
+
+def _worker_stop(signum: int = signal.SIGTERM, frame: Any = None) -> None:
+    """End a worker now, its kernel first (SIGTERM from the run being stopped, or from a dead parent)."""
+    kernel = _WORKER.get("kernel")
+    if kernel is not None:
+        kernel.kill()
+    os._exit(128 + signum)
 
 
 def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
@@ -224,18 +219,13 @@ def _exit_when_orphaned(parent: int, every: float = 1.0) -> None:
     """
     while os.getppid() == parent:
         time.sleep(every)
-    kernel = _WORKER.get("kernel")
-    pid = kernel.kernel_pid if kernel is not None else None
-    if pid:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-    os._exit(1)
+    _worker_stop()
 
 
 def _worker_scope(jobs: list[Job], parameters: dict[str, Any], out_dir: Path, show_code: bool) -> list[JobResult]:
     """Run the angles of one period × region in this worker's warm kernel."""
     if _WORKER.get("kernel") is None:
-        _WORKER["kernel"] = WarmKernel(NOTEBOOK_DIR, env=_WORKER["env"])
+        _WORKER["kernel"] = WarmKernel(NOTEBOOK_DIR, env=_WORKER["env"], timeout=_WORKER["timeout"])
         if _WORKER.get("events") is not None:  # a pool worker: stop the kernel when the worker exits
             from multiprocessing import util
 
@@ -244,12 +234,22 @@ def _worker_scope(jobs: list[Job], parameters: dict[str, Any], out_dir: Path, sh
     for job in jobs:
         try:
             result = _run_job(_WORKER["kernel"], job, parameters, out_dir, show_code)
+        except OutputFolderError:  # the next report would fail the same way: stop the batch
+            raise
         except Exception as exc:  # a kernel that would not start, an unreadable notebook ...: report, go on
             result = JobResult(job, error=f"{type(exc).__name__}: {exc}"[:300])
         results.append(result)
+        if stop_requested():
+            raise KeyboardInterrupt
         if _WORKER.get("events") is not None:
             _WORKER["events"].put((job.period, job.region, job.angle))
     return results
+
+
+def _kill_kernel() -> None:
+    """The run is being stopped: kill this process's kernel mid-cell rather than wait for it."""
+    if _WORKER.get("kernel") is not None:
+        _WORKER["kernel"].kill()
 
 
 def _scopes(jobs: list[Job]) -> list[list[Job]]:
@@ -261,33 +261,42 @@ def _scopes(jobs: list[Job]) -> list[list[Job]]:
 
 
 def _execute_all(
-    scopes: list[list[Job]], parameters: dict, out: Path, show_code: bool, env: dict, jobs: int, bar: Any
+    scopes: list[list[Job]], parameters: dict, out: Path, show_code: bool, env: dict, jobs: int, bar: Any, timeout: int
 ) -> list[JobResult]:
     """Run every scope, in this process (one worker) or in a pool of worker processes."""
     results: list[JobResult] = []
     workers = max(1, min(jobs, len(scopes)))
     if workers == 1:
-        _worker_start(env, None)
+        _worker_start(env, None, timeout)
         try:
             for scope in scopes:
                 for job in scope:
                     bar.set_postfix_str(f"{job.period} {job.region} {job.angle}")
                     results += _worker_scope([job], parameters, out, show_code)
                     bar.update(1)
+        except BaseException:  # Ctrl-C, SIGTERM, a full disk: kill the kernel mid-cell rather than ask it to stop
+            _kill_kernel()
+            raise
         finally:
-            _WORKER.pop("kernel").shutdown()
+            if _WORKER.get("kernel") is not None:
+                _WORKER.pop("kernel").shutdown()
         return results
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")
     events = context.Queue()  # handed to the workers at start; no manager process to outlive a killed run
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(env, events)) as pool:
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(env, events, timeout))
+    try:
         pending = {pool.submit(_worker_scope, scope, parameters, out, show_code) for scope in scopes}
         while pending:
             finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
             _drain(events, bar)
             for future in finished:
                 results += future.result()
+    except BaseException:  # Ctrl-C, SIGTERM, a full disk: stop the workers now rather than after their reports
+        stop_pool(pool)
+        raise
+    pool.shutdown()
     _drain(events, bar)  # the workers have exited: what they sent is in the pipe
     events.close()
     return results
@@ -353,20 +362,28 @@ def run_reports(
     progress: bool = True,
     jobs: int | None = None,
     force: bool = False,
+    cell_timeout: int = 600,
 ) -> RunSummary:
     """Validate the data, then execute and publish every requested report that is not up to date.
 
     Raises :class:`~salesnb.errors.DataValidationError` or :class:`~salesnb.errors.ParameterError`
-    before anything is written when the data or the request is wrong. A failing notebook does not
-    stop the batch: it is listed in the summary, with its executed notebook and an error page kept.
+    before anything is written when the data or the request is wrong, and
+    :class:`~salesnb.errors.OutputFolderError` when ``out_dir`` cannot be written. A failing notebook (an
+    error, a cell running past ``cell_timeout`` seconds, a kernel that dies) does not stop the batch: it is
+    listed in the summary and the index, with its executed notebook and an error page kept. SIGTERM stops
+    the run like Ctrl-C (``KeyboardInterrupt``), its kernels and workers with it; finished pages stay.
     """
     from tqdm.auto import tqdm
 
     started = time.monotonic()
+    if cell_timeout <= 0:
+        raise ParameterError(f"--cell-timeout must be a positive number of seconds, not {cell_timeout}")
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise ParameterError(f"--out {out} is an existing file, not a folder; name a folder (new or existing)")
     source = str(data)
     ds = load_dataset(source, mapping=mapping_path or None)
     planned = plan_jobs(ds, periods, regions, angles, all_regions=all_regions)
-    out = Path(out_dir)
     parameters = {
         "data": str(Path(source).resolve()) if "://" not in source else source,
         "config_path": str(Path(config_path).resolve()) if config_path else "",
@@ -397,6 +414,7 @@ def run_reports(
 
     results: list[JobResult] = []
     if todo:
+        prepare_output(out)
         bar = tqdm(total=len(todo), desc="salesnb run", unit="report", disable=not progress)
         with tempfile.TemporaryDirectory(prefix="salesnb-run-") as tmp:
             signature = datacache.source_signature(source, mapping_path or None)
@@ -404,9 +422,18 @@ def run_reports(
             env = {datacache.SNAPSHOT_ENV: str(snapshot)}
             del ds  # the kernels read the snapshot: the main process need not hold the data while they work
             release_memory()
-            results = _execute_all(_scopes(todo), parameters, out, show_code, env, jobs or os.cpu_count() or 1, bar)
+            with stop_on_signals(_kill_kernel):
+                workers = jobs or os.cpu_count() or 1
+                results = _execute_all(_scopes(todo), parameters, out, show_code, env, workers, bar, cell_timeout)
         bar.close()
+    with output_errors(out):
+        _publish(results, parts, planned, out, summary)
+    summary.seconds = time.monotonic() - started
+    return summary
 
+
+def _publish(results: list[JobResult], parts: dict, planned: list[Job], out: Path, summary: RunSummary) -> None:
+    """Fold the reports' results into each folder's JSON and state, fill ``summary``, rewrite the index."""
     by_folder: dict[Path, list[JobResult]] = {}
     for result in results:
         by_folder.setdefault(result.job.folder(out), []).append(result)
@@ -429,5 +456,3 @@ def run_reports(
             summary.failed.append((result.job, result.error))
     if out.is_dir():
         write_atomic(out / "index.html", index_page(out, available_angles()))
-    summary.seconds = time.monotonic() - started
-    return summary

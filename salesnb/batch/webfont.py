@@ -17,19 +17,21 @@ from ..display.plotting import font_path
 
 FAMILY = "salesnb CJK"
 _TEXT_ONLY = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_DRAWN = re.compile(r"[^\x00-\x7f\s]")  # every visible character beyond ASCII: CJK, ⓘ, ¶, —, ·, ×, ...
 
 
 def page_characters(html_text: str) -> str:
     """The characters a reader can see on the page that the bundled font should draw, sorted.
 
-    Markup, scripts and styles are ignored; only CJK characters and full-width punctuation
-    are kept (Latin letters and digits stay in the page's own font).
+    Markup, scripts and styles are ignored. Every non-ASCII character is kept: Chinese, full-width
+    punctuation, and the symbols of the panels and the template (``ⓘ``, the heading anchors' ``¶``,
+    ``—``, ``·``), which the reader's fallback font may lack just as it lacks Chinese. ASCII letters,
+    digits and punctuation stay in the page's generic ``sans-serif``, which every system draws.
     """
     import html
 
     visible = html.unescape(_TEXT_ONLY.sub(" ", html_text))
-    return "".join(sorted(set(_CJK.findall(visible))))
+    return "".join(sorted(set(_DRAWN.findall(visible))))
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,7 +65,7 @@ def subset_font(characters: str) -> bytes:
 
 
 def font_face_css(html_text: str) -> str:
-    """An ``@font-face`` rule embedding the subset for this page (empty when the page has no CJK text)."""
+    """An ``@font-face`` rule embedding the subset for this page (empty when the page shows ASCII only)."""
     characters = page_characters(html_text)
     if not characters:
         return ""

@@ -7,6 +7,7 @@ falling back to its customer's region.
 
 from __future__ import annotations
 
+import dataclasses
 import weakref
 from collections.abc import Callable, Hashable
 from typing import TypeVar
@@ -19,7 +20,9 @@ from .dataset import Dataset
 
 _CACHE: weakref.WeakKeyDictionary[Dataset, dict] = weakref.WeakKeyDictionary()
 T = TypeVar("T")
-UNKNOWN = "未知"  # label for a missing region / channel / product line
+UNKNOWN = "未知"  # label for a missing region / channel / product line; never a finding's segment or a driver
+COMPLETE_WITHIN_DAYS = 3  # a month is complete when the orders reach one of its last 3 days (a weekend, a holiday)
+_VIEWS: weakref.WeakKeyDictionary[Dataset, int] = weakref.WeakKeyDictionary()  # same-days view -> its last day
 
 
 def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
@@ -147,6 +150,17 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
     return frame
 
 
+def is_unknown(values: pd.Series) -> pd.Series:
+    """Where ``values`` say nothing: missing, blank or the :data:`UNKNOWN` label."""
+    text = values.astype("string").str.strip()
+    return (text.isna() | (text == "") | (text == UNKNOWN)).fillna(True).astype(bool)
+
+
+def unknown_segment(segment: dict[str, object] | None) -> bool:
+    """Whether a finding's ``segment`` names the :data:`UNKNOWN` label: "unknown" is never where a problem sits."""
+    return any(value == UNKNOWN for value in (segment or {}).values())
+
+
 def in_region(frame: pd.DataFrame, region: str) -> pd.DataFrame:
     """Rows of ``frame`` for ``region`` (all rows for ``ALL``)."""
     if region == ALL:
@@ -175,6 +189,87 @@ def data_months(ds: Dataset) -> tuple[str, str]:
         return months.min(), months.max()
 
     return per_dataset(ds, ("facts", "data_months"), build)
+
+
+def last_order_date(ds: Dataset) -> pd.Timestamp | None:
+    """The date of the latest order (``None`` without dated orders): how far the data reaches."""
+
+    def build() -> pd.Timestamp | None:
+        dates = order_facts(ds)["order_date"].dropna()
+        return dates.max().normalize() if len(dates) else None
+
+    return per_dataset(ds, ("facts", "last_order_date"), build)
+
+
+def through_day(ds: Dataset, month: str) -> int | None:
+    """The last day of ``month`` the orders reach when the data ends inside it (a partial month), else ``None``.
+
+    Only the data's last month can be partial: it is complete when the latest order falls in its last
+    :data:`COMPLETE_WITHIN_DAYS` days (data ending on Oct 9 makes October partial through day 9; ending on
+    Oct 29, 30 or 31 leaves it complete). The one definition behind the default period and the partial label.
+    """
+    last = last_order_date(ds)
+    if last is None or last.strftime("%Y-%m") != month:
+        return None
+    return int(last.day) if last.day <= last.days_in_month - COMPLETE_WITHIN_DAYS else None
+
+
+def latest_complete_month(ds: Dataset) -> str:
+    """The latest complete month of the data: what a report shows when no period is asked for.
+
+    The last order month unless the data ends inside it (:func:`through_day`), then the month before it; a
+    dataset holding one partial month only has no complete month and gives that month.
+    """
+    first, last = data_months(ds)
+    if through_day(ds, last) is None or first == last:
+        return last
+    return str(pd.Period(last, freq="M") - 1)
+
+
+def same_days(ds: Dataset, day: int) -> Dataset:
+    """The dataset as a partial month's report reads it: each month's figures cover days 1..``day`` only.
+
+    The raw tables are shared, untouched (a commission's order sequence, an invoice's order, a customer's last
+    purchase all still see every order) but for targets, cut to days 1..``day`` by :func:`prorated_targets`;
+    the derived order and line facts differ: an order placed after
+    day ``day`` of its month keeps its row but loses its ``month`` label, so every month-based figure
+    (:func:`in_months`, per-month groupings) of every baseline -- previous month, same month last year,
+    trailing and history months -- covers the same days as the partial month itself: revenue, orders and
+    customers are compared like with like. Customers' first months and the data's months stay those of the
+    whole data. Built once per dataset and day; a view asked for its own day is returned as it is.
+    """
+    if _VIEWS.get(ds) == day:
+        return ds
+
+    def build() -> Dataset:
+        orders = order_facts(ds)
+        late = orders["order_date"].dt.day > day
+        cut = orders.assign(month=orders["month"].mask(late))
+        lines = line_facts(ds)
+        late_ids = set(orders.loc[late, "order_id"])
+        tables = dict(ds.tables)
+        if "targets" in tables:  # a month's target for its days 1..D: the time-progress share (时间进度)
+            tables["targets"] = prorated_targets(tables["targets"], day)
+        view = dataclasses.replace(ds, tables=tables)  # same tables but targets, caches of its own
+        _VIEWS[view] = day
+        store = _CACHE.setdefault(view, {})
+        store[("facts", "order_facts")] = cut
+        store[("facts", "line_facts")] = lines.assign(month=lines["month"].mask(lines["order_id"].isin(late_ids)))
+        store[("facts", "data_months")] = data_months(ds)
+        store[("facts", "last_order_date")] = last_order_date(ds)
+        return view
+
+    return per_dataset(ds, ("facts", "same_days", day), build)
+
+
+def prorated_targets(targets: pd.DataFrame, day: int) -> pd.DataFrame:
+    """``targets`` with each month's amount scaled to its days 1..``day`` (× day ÷ days in the month, at most 1).
+
+    What a partial month's attainment is measured against: the target the time elapsed asks for.
+    """
+    start = pd.to_datetime(targets["period"].astype("string") + "-01", errors="coerce", format="%Y-%m-%d")
+    share = (day / start.dt.days_in_month).clip(upper=1.0).fillna(1.0)
+    return targets.assign(target_amount=targets["target_amount"] * share)
 
 
 def size_band_labels(edges: list[float] | tuple[float, ...]) -> list[str]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..angle import ANGLE_NAMES, get
+from ..angle import ANGLE_NAMES, get, missing
 from ..i18n import t
+from . import facts
 from .dataset import Dataset
 from .validation import ORDERS
 
@@ -25,16 +26,34 @@ def _regions(ds: Dataset) -> list[str]:
     return sorted(region.dropna().astype(str).unique().tolist())
 
 
+def _default_period(ds: Dataset) -> dict:
+    """The month a report shows without ``--period``, and the partial last month it passes over (if any)."""
+    last = facts.data_months(ds)[1]
+    day = facts.through_day(ds, last)
+    return {"month": facts.latest_complete_month(ds), "partial": last if day else None, "through_day": day}
+
+
 def angle_state(ds: Dataset, name: str) -> dict:
     """What ``ds`` lets angle ``name`` do, read from the angle's declaration (:mod:`salesnb.angle`).
 
-    ``ready``: the angle's own tables are there; ``missing``: those that are not; ``rules``: how many finding
-    rules it declares; ``unavailable``: ``{code: [missing tables]}`` for each rule the data cannot feed.
+    ``ready``: the angle shows something (:meth:`~salesnb.angle.Angle.ready`); ``missing``: its own tables the
+    data lacks; ``any_of``: when it has its tables but no section can run, each section's needs (one of them
+    would do); ``sections``: ``{section: [missing tables/columns]}`` for every declared section (empty list =
+    computable); ``rules``: how many finding rules it declares; ``unavailable``: ``{code: [missing]}`` for each
+    rule the data cannot feed. Needs are tables or ``table.column``: the same checks the reports make.
     """
     angle = get(name)
-    missing = ds.missing(angle.needs)
-    unavailable = {rule.code: ds.missing(rule.needs) for rule in angle.rules if ds.missing(rule.needs)}
-    return {"ready": not missing, "missing": missing, "rules": len(angle.rules), "unavailable": unavailable}
+    own = missing(ds, angle.needs)
+    sections = {section.key: missing(ds, section.needs) for section in angle.sections}
+    unavailable = {rule.code: missing(ds, rule.needs) for rule in angle.rules if missing(ds, rule.needs)}
+    state = {"ready": angle.ready(ds), "missing": own, "rules": len(angle.rules), "unavailable": unavailable}
+    if sections:
+        state["sections"] = sections
+        if not own and not state["ready"]:
+            options = list(dict.fromkeys(section.needs for section in angle.sections))
+            minimal = [o for o in options if not any(set(other) < set(o) for other in options)]  # not invoices + …
+            state["any_of"] = [" + ".join(needs) for needs in minimal]
+    return state
 
 
 def summarize(ds: Dataset) -> dict:
@@ -42,7 +61,8 @@ def summarize(ds: Dataset) -> dict:
 
     Returns a dict with ``source``, ``tables`` (name -> rows), ``ignored``, ``date_range`` (first, last order
     date as ISO text, or ``None``), ``months`` (``YYYY-MM`` with orders), ``regions`` and ``angles``
-    (angle -> :func:`angle_state`).
+    (angle -> :func:`angle_state`); ``period``: ``{"month": the month reported without --period (the latest
+    complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``.
     """
     orders = ds.get(ORDERS)
     dates = orders[ORDER_DATE].dropna() if orders is not None else pd.Series(dtype="datetime64[ns]")
@@ -53,6 +73,7 @@ def summarize(ds: Dataset) -> dict:
         "date_range": (dates.min().strftime("%Y-%m-%d"), dates.max().strftime("%Y-%m-%d")) if len(dates) else None,
         "months": sorted(dates.dt.strftime("%Y-%m").unique().tolist()),
         "regions": _regions(ds),
+        "period": _default_period(ds) if len(dates) else None,
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
     }
 
@@ -76,14 +97,51 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
     span = f"{months[0]} … {months[-1]}" if len(months) > 1 else (months[0] if months else none)
     lines.append(f"{label('months')} ({len(months)}): {span}")
     lines.append(f"{label('regions')} ({len(summary['regions'])}): {', '.join(summary['regions']) or none}")
+    period = summary.get("period")
+    if period:
+        lines.append(f"{label('period')}: {period['month']}")
+        if period["partial"]:
+            lines.append(f"  {label('partial', month=period['partial'], day=period['through_day'])}")
     lines.append(f"{label('angles')}:")
     for angle, state in summary["angles"].items():
-        mark = "✓" if state["ready"] else "✗"
-        detail = label("ready") if state["ready"] else label("needs", tables=", ".join(state["missing"]))
-        lines.append(f"  {mark} {angle}: {detail}")
-        if state["ready"] and state.get("rules"):
-            runnable = state["rules"] - len(state["unavailable"])
-            lines.append(f"      {label('rules', n=runnable, total=state['rules'])}")
-            for code, tables in state["unavailable"].items():
-                lines.append(f"      ✗ {code}: {label('needs', tables=', '.join(tables))}")
+        lines += _angle_lines(angle, state, label)
     return "\n".join(lines)
+
+
+def _angle_lines(angle: str, state: dict, label) -> list[str]:
+    """An angle's lines of :func:`format_summary`: ready or what it needs, then section by section and rules."""
+    if state["ready"]:
+        head = label("ready")
+    elif state.get("any_of"):
+        head = label("needs_any", needs=" | ".join(state["any_of"]))
+    else:
+        head = _needs_text(state["missing"], label)
+    lines = [f"  {'✓' if state['ready'] else '✗'} {angle}: {head}"]
+    if not state["ready"]:
+        return lines
+    sections = state.get("sections") or {}
+    if sections:
+        can = [key for key, lacking in sections.items() if not lacking]
+        lines.append(f"      {label('sections', n=len(can), total=len(sections))}: {', '.join(can)}")
+        lines += [
+            f"      ✗ {key}: {label('needs', tables=', '.join(lacking))}"
+            for key, lacking in sections.items()
+            if lacking
+        ]
+    if state.get("rules"):
+        runnable = state["rules"] - len(state["unavailable"])
+        lines.append(f"      {label('rules', n=runnable, total=state['rules'])}")
+        lines += [
+            f"      ✗ {code}: {label('needs', tables=', '.join(tables))}"
+            for code, tables in state["unavailable"].items()
+        ]
+    return lines
+
+
+def _needs_text(lacking: list[str], label) -> str:
+    """``缺少数据表 tickets`` / ``缺少列 orders.promised_at, orders.delivered_at``: tables and columns named apart."""
+    tables = [need for need in lacking if "." not in need]
+    columns = [need for need in lacking if "." in need]
+    parts = [label("needs", tables=", ".join(tables))] if tables else []
+    parts += [label("needs_columns", columns=", ".join(columns))] if columns else []
+    return "; ".join(parts)

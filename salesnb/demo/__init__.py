@@ -34,7 +34,13 @@ from .world import REGIONS, STAGES  # noqa: F401 (re-exported: the labels tests 
 
 
 def generate_dataset(
-    *, seed: int = 7, months: int = 24, scale: float = 1.0, end_period: str = "2026-10", plant: bool = True
+    *,
+    seed: int = 7,
+    months: int = 24,
+    scale: float = 1.0,
+    end_period: str = "2026-10",
+    plant: bool = True,
+    products: int | None = None,
 ) -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """Simulate a company's sales history: all 15 contract tables and the list of planted problems.
 
@@ -57,6 +63,9 @@ def generate_dataset(
         Last month of the data, ``YYYY-MM``.
     plant
         Whether to plant the known problems.
+    products
+        Catalogue size: ``None`` gives the 26 named products; a larger number adds long-tail variants
+        (model numbers of the named products, some without a launch date) to measure a large catalogue.
 
     Returns
     -------
@@ -70,8 +79,10 @@ def generate_dataset(
         raise ValueError(f"months must be a positive integer, got {months!r}")
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale!r}")
+    if products is not None and (int(products) != products or products < 1):
+        raise ValueError(f"products must be a positive integer, got {products!r}")
     sim = Simulation(int(seed), int(months), float(scale), end_period, plant)
-    make_products(sim)
+    make_products(sim, None if products is None else int(products))
     make_reps(sim)
     make_leads(sim)
     make_lead_opportunities(sim)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .catalogue import choose_products, extend_catalogue
 from .draws import _choice, _codes, _counts, _grouped_choice, _office_seconds, _take, _thin
 from .people import pick_seats, rep_on
 from .simulation import Simulation
@@ -36,7 +37,8 @@ from .world import (
 )
 
 
-def make_products(sim: Simulation) -> None:
+def make_products(sim: Simulation, products: int | None = None) -> None:
+    """The named products of :data:`world._PRODUCTS`, plus long-tail variants up to ``products`` when given."""
     rng = sim.rng("products")
     spec = list(zip(*_PRODUCTS, strict=True))
     sim.p_name = np.array(spec[0], dtype=object)
@@ -55,6 +57,12 @@ def make_products(sim: Simulation) -> None:
     sim.flagship = np.array(
         [int(np.argmax(np.where(sim.p_line == line, sim.p_popularity, -1.0))) for line in range(len(PRODUCT_LINES))]
     )
+    if products is not None:
+        extend_catalogue(sim, products)
+        sim.p_ids = _codes("P", len(sim.p_name), 3)
+
+
+NAMED_PRODUCTS = len(_PRODUCTS)
 
 
 def make_orders(sim: Simulation) -> None:
@@ -170,12 +178,16 @@ def make_order_lines(sim: Simulation) -> None:
     line = np.where(first, order["line"][o], _choice(rng, np.tile(_EXTRA_LINE_P, (len(o), 1))))
     day, region, month = order["day"][o], order["region"][o], order["month"][o]
     product = np.zeros(len(o), dtype=np.int64)
-    for k in range(len(PRODUCT_LINES)):
-        rows = np.flatnonzero(line == k)
-        members = np.flatnonzero(sim.p_line == k)
-        product[rows] = members[_choice(rng, np.tile(sim.p_popularity[members], (len(rows), 1)))]
+    if len(sim.p_line) > NAMED_PRODUCTS:  # a large catalogue (``products=``): one grouped draw
+        product = choose_products(sim, rng, line)
+    else:
+        for k in range(len(PRODUCT_LINES)):
+            rows = np.flatnonzero(line == k)
+            members = np.flatnonzero(sim.p_line == k)
+            product[rows] = members[_choice(rng, np.tile(sim.p_popularity[members], (len(rows), 1)))]
     # new products: none before launch, then a four-month ramp-up
-    ramp = np.clip((day - sim.p_launch[product]) / 120.0, 0.0, 1.0)
+    launched = sim.p_launch[product]
+    ramp = np.where(launched == MISSING, 1.0, np.clip((day - launched) / 120.0, 0.0, 1.0))
     product = np.where(rng.random(len(o)) < ramp, product, sim.flagship[line])
     # planted: hardware add-ons disappear too where the product line declines
     hit = sim.planted("product_line_decline", region, month) & (line == HARDWARE) & ~first

@@ -101,7 +101,7 @@ def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:
     ax = plotting.plot_waterfall(
         frame, label="label", value="value", total="is_total", lang=lang,
         title=f"{t('drv_bridge_title', lang)} · {report.region_label} · {name} → "
-              f"{report.period}",
+              f"{report.period_label}",
     )  # fmt: skip
     total = float(frame["value"].iloc[-1] - frame["value"].iloc[0])
     steps = frame[~frame["is_total"]]

@@ -34,18 +34,30 @@ def _driver_size_band(report: Report, customer_ids: pd.Series) -> pd.Series:
     return facts.size_band(size, list(report.config["customers"]["size_bands"]))
 
 
-def _dimensions(report: Report) -> list[str]:
-    """The dimensions the data allows: region only in ALL, product lines with order lines, bands with customers."""
-    out = []
+def _dimensions(report: Report) -> tuple[list[str], list[str]]:
+    """The dimensions the driver ranking uses, and those skipped because the data lacks them.
+
+    Region only in the ALL report; a dimension whose every value in the data is unknown (no region, no channel
+    or rep column, no product lines, no employee counts) is skipped rather than ranked as one "未知" segment.
+    """
+    used, lacking = [], []
     for dim in DIMENSIONS:
         if dim == "region" and report.region != ALL:
             continue
-        if dim == "product_line" and (not report.ds.has("order_lines") or facts.line_facts(report.ds).empty):
-            continue
-        if dim == "size_band" and not report.ds.has("customers"):
-            continue
-        out.append(dim)
-    return out
+        (used if _present(report, dim) else lacking).append(dim)
+    return used, lacking
+
+
+def _present(report: Report, dim: str) -> bool:
+    """Whether the data holds ``dim`` at all: some known value anywhere in the orders (lines, customers)."""
+    ds = report.ds
+    if dim == "product_line":
+        lines = facts.line_facts(ds) if ds.has("order_lines") else None
+        return lines is not None and not facts.is_unknown(lines["product_line"]).all()
+    if dim == "size_band":
+        customers = ds.get("customers")
+        return customers is not None and bool(customers["employee_count"].notna().any())
+    return not facts.is_unknown(facts.order_facts(ds)[dim]).all()
 
 
 def _segment_amounts(report: Report, dim: str, months: list[str] | str) -> pd.DataFrame:
@@ -125,7 +137,7 @@ def driver_table(report: Report, baseline: str = "previous_month") -> pd.DataFra
     total_target_value = total_target(report.ds, [report.period], report.region)
     names = _rep_names(report)
     parts = []
-    for dim in _dimensions(report):
+    for dim in _dimensions(report)[0]:
         now = _segment_amounts(report, dim, report.period)
         before = _segment_amounts(report, dim, months)
         frame = now.add_suffix("1").join(before.add_suffix("0"), how="outer").fillna(0.0)
@@ -146,8 +158,10 @@ def driver_table(report: Report, baseline: str = "previous_month") -> pd.DataFra
         frame = frame.rename_axis("segment").reset_index()
         frame.insert(0, "dimension", dim)
         labels = frame["segment"].map(names) if dim == "rep_id" else frame["segment"]
-        frame["label"] = labels.fillna(frame["segment"]).where(
-            frame["segment"] != UNALLOCATED, t("drv_unallocated", report.lang)
+        frame["label"] = (
+            labels.fillna(frame["segment"])
+            .where(frame["segment"] != UNALLOCATED, t("drv_unallocated", report.lang))
+            .where(frame["segment"] != facts.UNKNOWN, t("drv_unknown", report.lang))
         )
         parts.append(frame)
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -217,7 +231,8 @@ def driver_panel(report: Report, baseline: str = "previous_month", against: str 
     name = baseline_label(baseline, lang, report.config["baselines"]["trailing_months"])
     if frame.empty:
         covered = bool(baseline_months(report, baseline))
-        return Panel(frame=frame, note=t("no_data", lang) if covered else t("drv_no_baseline", lang, baseline=name))
+        note = t("no_data", lang) if covered else t("drv_no_baseline", lang, baseline=name)
+        return Panel(frame=frame, note=note + _skipped_note(report))
     prefix = "" if against == "baseline" else "target_"
     if against == "target" and frame["target"].isna().all():
         return Panel(frame=frame, note=t("drv_no_target", lang))
@@ -256,13 +271,27 @@ def driver_panel(report: Report, baseline: str = "previous_month", against: str 
     )
     first = frame["dimension"].iloc[0]
     total = float(frame.loc[frame["dimension"] == first, "gap" if against == "baseline" else "target_gap"].sum())
-    note = t("drv_drivers_note", lang, total=signed_amount(total, lang))
+    note = t("drv_drivers_note", lang, total=signed_amount(total, lang)) + _skipped_note(report)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 
+def _skipped_note(report: Report) -> str:
+    """`` 未纳入排名：渠道（数据中没有）`` naming the dimensions the data lacks, or nothing."""
+    lacking = _dimensions(report)[1]
+    if not lacking:
+        return ""
+    names = ("、" if report.lang == "zh" else ", ").join(t(f"drv_dim_{d}", report.lang) for d in lacking)
+    return " " + t("drv_dims_skipped", report.lang, dimensions=names)
+
+
 def driver_metrics(report: Report) -> dict[str, Any]:
-    """The top driver against last month: its dimension, segment and contribution (``None`` when not computable)."""
+    """The top driver against last month: its dimension, segment and contribution (``None`` when not computable).
+
+    The top driver is a real segment: the unknown segment (blank region, channel, rep ...) and the target not
+    split are shown in the table but never named here.
+    """
     frame = driver_table(report, "previous_month")
+    frame = frame[~facts.is_unknown(frame["segment"]) & (frame["segment"] != UNALLOCATED)]
     if frame.empty:
         return {"top_driver_dimension": None, "top_driver_segment": None, "top_driver_gap": None}
     top = frame.iloc[0]

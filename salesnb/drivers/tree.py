@@ -111,7 +111,7 @@ def tree_panel(report: Report, baseline: str = "previous_month") -> Panel:
         frame,
         lang=lang,
         baseline_label=name,
-        title=f"{t('drv_tree_title', lang)} · {report.region_label} · {name} → {report.period}",
+        title=f"{t('drv_tree_title', lang)} · {report.region_label} · {name} → {report.period_label}",
     )
     table = pd.DataFrame(
         {

@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..data.customers import customer_names
+from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_clv, plot_ranking
@@ -107,7 +108,7 @@ def clv_panel(report: Report) -> Panel:
         frame, risk=report.thresholds(NAME)["clv_risk_p_alive"], lang=lang, title=t("mk_clv_title", lang),
         xlabel=t("mk_historic_value", lang), ylabel=t("mk_p_alive", lang),
     )  # fmt: skip
-    shown = frame.head(report.config["report"]["top_n"])
+    shown = bounded(frame, report, "name", ["total_value", "frequency", "expected_purchases", "expected_value"])
     table = pd.DataFrame(
         {
             t("mk_customer", lang): shown["name"],
@@ -127,6 +128,7 @@ def clv_panel(report: Report) -> Panel:
     )  # fmt: skip
     if s is None:
         note += " " + t("mk_clv_no_spend", lang)
+    note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 
@@ -138,7 +140,8 @@ def clv_at_risk_panel(report: Report) -> Panel:
     note = t("mk_at_risk_note", lang, top=format_pct(top_share, 0), p=format_pct(risk, 0))
     if frame.empty:
         return Panel(frame=frame, note=t("mk_at_risk_none", lang) + " " + note)
-    shown = frame.head(report.config["report"]["top_n"])
+    shown = bounded(frame, report, "name", ["total_value", "frequency", "value_at_risk"])
+    note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)
     ax = plot_ranking(
         shown, label="name", value="value_at_risk", kind="amount", lang=lang, title=t("mk_at_risk_title", lang)
     )
@@ -147,7 +150,7 @@ def clv_at_risk_panel(report: Report) -> Panel:
             t("mk_customer", lang): shown["name"],
             t("mk_historic_value", lang): shown["total_value"].map(lambda v: format_amount(v, lang)),
             t("mk_frequency", lang): shown["frequency"].map(format_int),
-            t("mk_last_purchase", lang): shown["last_purchase"].dt.strftime("%Y-%m-%d"),
+            t("mk_last_purchase", lang): pd.to_datetime(shown["last_purchase"]).dt.strftime("%Y-%m-%d").fillna("—"),
             t("mk_p_alive", lang): shown["p_alive"].map(format_pct),
             t("mk_value_at_risk", lang): shown["value_at_risk"].map(lambda v: format_amount(v, lang)),
         }

@@ -153,12 +153,15 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             "change": signed(row.change),
         }
         low = not pd.isna(row.attainment) and row.attainment < thr["region_attainment"]
+        target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
+        values["why"] = t("no_targets_table" if not report.ds.has("targets") else "no_target", lang)
         out.append(
             finding(
                 report, "region_underperform", {"region": row.region}, values, angle=NAME,
                 metric="attainment" if low else "revenue_vs_baseline",
                 value=row.attainment if low else row.revenue, baseline=1.0 if low else row.baseline,
-                effect=row.effect,
+                effect=row.effect, variant="notarget" if target_free else "",
+                action_key="finding_region_underperform_action",
             )
         )  # fmt: skip
     return out

@@ -1,6 +1,8 @@
 """产品生命周期, 新产品表现: each product's lifecycle stage, and how the recently launched products are adopted.
 
-A product's launch is ``products.launch_date``, else its first sale in the data.
+A product's launch is ``products.launch_date``. A product without one has no launch: the lifecycle counts its
+age from its first sale in the data and says so (``since = "first_sale"``, shown as "首次销售"), and it is never
+a new product (its first sale in the data is not a launch).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import pandas as pd
 
 from ..data import facts
 from ..display import plotting
+from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_lifecycle
@@ -22,36 +25,54 @@ STAGES = ("intro", "growth", "mature", "decline")  # lifecycle stages, in order
 
 
 def launch_dates(report: Report) -> pd.Series:
-    """Launch date per product: ``products.launch_date`` where present, else the first sale in the data."""
+    """Declared launch date per product (``products.launch_date``); products without one are left out."""
 
     def build(ds) -> pd.Series:
-        data = lines(ds)
-        first = data.groupby("product_id")["order_date"].min()
         products = ds.get("products")
-        if products is None:
-            return first
+        if products is None or "launch_date" not in products.columns:
+            return pd.Series(dtype="datetime64[ns]", name="launch_date")
         launch = products.set_index("product_id")["launch_date"]
-        return launch.reindex(launch.index.union(first.index)).fillna(first)
+        return launch[launch.notna()]
 
     return report.cached(NAME, "launch", build)
 
 
+def first_sales(report: Report) -> pd.Series:
+    """Date of each product's first sale in the data (every region)."""
+    return report.cached(NAME, "first_sale", lambda ds: lines(ds).groupby("product_id")["order_date"].min())
+
+
 def _months_between(start: pd.Series, month: str) -> pd.Series:
-    """Whole months from each date's month to ``month`` (0 in the launch month)."""
+    """Whole months from each date's month to ``month`` (0 in the launch month; ``NaN`` without a date)."""
     end = pd.Period(month, freq="M")
-    return start.map(lambda d: np.nan if pd.isna(d) else (end - pd.Period(d, freq="M")).n)
+    dates = pd.to_datetime(start)
+    return (end.year * 12 + end.month) - (dates.dt.year * 12 + dates.dt.month)
 
 
 # ------------------------------------------------------------------------------------------ 3. lifecycle
 
 
+def _rolling3(pivot: pd.DataFrame) -> np.ndarray:
+    """Each row's running sum over three columns (fewer at the start), as ``pivot.T.rolling(3, min_periods=1)``.
+
+    One grouped rolling over the stacked values instead of one rolling per product column: the same sums
+    (pandas' own windowed sum, restarted at each row), in a time that does not grow with the column count.
+    """
+    rows, columns = pivot.shape
+    stacked = pd.Series(pivot.to_numpy(dtype=float).ravel())
+    groups = np.repeat(np.arange(rows), columns)
+    summed = stacked.groupby(groups, sort=False).rolling(3, min_periods=1).sum()
+    return summed.to_numpy().reshape(rows, columns)
+
+
 def lifecycle_frame(report: Report) -> pd.DataFrame:
     """Lifecycle stage of every product sold in the scope up to the period (导入/成长/成熟/衰退).
 
-    Rule (settings in ``product``): a product's launch is ``products.launch_date``, else its first sale;
+    Rule (settings in ``product``): a product's age counts from ``products.launch_date``; a product without one
+    counts from its first sale in the data, and ``since`` says which (``"launch"`` / ``"first_sale"``);
     ``recent`` is its revenue over the last three months (the period and the two before).
 
-    - 导入 ``intro``: fewer than ``lifecycle_intro_months`` months since launch;
+    - 导入 ``intro``: fewer than ``lifecycle_intro_months`` months since launch (or first sale);
     - otherwise its growth is ``recent`` against the same three months a year earlier when it was on sale for
       all of them (seasonality cancels out), else against the three months before;
     - 衰退 ``decline``: growth ≤ −``lifecycle_growth``, or ``recent`` below ``lifecycle_peak_share`` of its best
@@ -59,17 +80,17 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     - 成长 ``growth``: growth ≥ ``lifecycle_growth`` (or no sales at all in the comparison months);
     - 成熟 ``mature``: the rest.
 
-    Columns: product_id, product_name, product_line, launch, age_months, recent, compare, growth, peak,
-    of_peak, stage. Sorted by stage order, then recent revenue.
+    Columns: product_id, product_name, product_line, launch (the launch date, else the first sale), since,
+    age_months, recent, compare, growth, peak, of_peak, stage. Sorted by stage order, then recent revenue.
+    Vectorised over products (a catalogue of tens of thousands of products takes seconds).
     """
     cfg = report.settings(NAME)
     data = scoped_lines(report)
     data = data[data["month"] <= report.period]
-    launch = launch_dates(report)
     if data.empty:
         return pd.DataFrame(
-            columns=["product_id", "product_name", "product_line", "launch", "age_months", "recent", "compare",
-                     "growth", "peak", "of_peak", "stage"]
+            columns=["product_id", "product_name", "product_line", "launch", "since", "age_months", "recent",
+                     "compare", "growth", "peak", "of_peak", "stage"]
         )  # fmt: skip
     first, _ = facts.data_months(report.ds)
     months = [str(p) for p in pd.period_range(first, report.period, freq="M")]
@@ -77,10 +98,12 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     pivot = pivot.reindex(columns=months, fill_value=0.0)
     info = data.drop_duplicates("product_id").set_index("product_id")[["product_name", "product_line"]]
     frame = info.reindex(pivot.index)
-    frame["launch"] = launch.reindex(pivot.index)
+    declared = launch_dates(report).reindex(pivot.index)
+    frame["launch"] = declared.fillna(first_sales(report).reindex(pivot.index))
+    frame["since"] = np.where(declared.notna(), "launch", "first_sale")
     frame["age_months"] = _months_between(frame["launch"], report.period)
-    launch_month = frame["launch"].map(lambda d: str(pd.Period(d, freq="M")) if not pd.isna(d) else first)
-    rolling = pivot.T.rolling(3, min_periods=1).sum().T
+    launch_month = pd.to_datetime(frame["launch"]).dt.strftime("%Y-%m").fillna(first)
+    rolling = _rolling3(pivot)
     last3 = [shift_month(report.period, k) for k in (2, 1, 0)]
     year3 = [shift_month(m, 12) for m in last3]
     prev3 = [shift_month(m, 3) for m in last3]
@@ -91,9 +114,9 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
                  pivot.reindex(columns=prev3, fill_value=0.0).sum(axis=1)),
         index=pivot.index,
     )  # fmt: skip
-    peak = pd.Series(
-        [rolling.loc[p, [m for m in months if m >= launch_month[p]]].max() for p in pivot.index], index=pivot.index
-    )
+    on_sale = np.asarray(months)[None, :] >= launch_month.to_numpy(dtype=str)[:, None]  # months since launch
+    best = np.where(on_sale, rolling, -np.inf).max(axis=1)
+    peak = pd.Series(np.where(np.isneginf(best), np.nan, best), index=pivot.index)
     frame["recent"] = recent
     frame["compare"] = compare
     frame["growth"] = recent / compare.where(compare > 0) - 1
@@ -112,32 +135,58 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
 
 @needs("order_lines")
 def lifecycle_panel(report: Report) -> Panel:
-    """产品生命周期: each product's last three months of revenue, coloured by stage, with the rule in the note."""
+    """产品生命周期: the top products' last three months of revenue, coloured by stage, the rest as "其他".
+
+    Chart and table show the ``report.top_n`` products with the most recent revenue, in stage order, and one
+    "others" row with the count and revenue of the rest; the note counts the products in each stage.
+    """
     lang = report.lang
     frame = lifecycle_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("no_data", lang))
     cfg = report.settings(NAME)
-    ax = plot_lifecycle(frame, lang=lang, title=f"{t('prod_lifecycle_title', lang)} · {report.region_label}")
+    top = bounded(frame.assign(_pos=frame.index), report, "product_name", ["recent"], by="recent")
+    shown = pd.concat([top[~top["is_other"]].sort_values("_pos"), top[top["is_other"]]]).drop(columns="_pos")
+    ax = plot_lifecycle(shown, lang=lang, title=f"{t('prod_lifecycle_title', lang)} · {report.region_label}")
     table = pd.DataFrame(
         {
-            t("prod_product", lang): frame["product_name"],
-            t("prod_line", lang): frame["product_line"],
-            t("prod_stage", lang): frame["stage"].map(lambda s: t(f"prod_stage_{s}", lang)),
-            t("prod_launch", lang): frame["launch"].map(
-                lambda d: "—" if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m")
-            ),
-            t("prod_age", lang): frame["age_months"].map(format_int),
-            t("prod_recent", lang): frame["recent"].map(lambda v: format_amount(v, lang)),
-            t("prod_growth", lang): frame["growth"].map(lambda v: format_pct(v, signed=True)),
-            t("prod_of_peak", lang): frame["of_peak"].map(format_pct),
+            t("prod_product", lang): shown["product_name"],
+            t("prod_line", lang): shown["product_line"].fillna("—"),
+            t("prod_stage", lang): shown["stage"].map(lambda s: t(f"prod_stage_{s}", lang) if s in STAGES else "—"),
+            t("prod_launch", lang): [
+                _launch_text(d, since, lang) for d, since in zip(shown["launch"], shown["since"], strict=True)
+            ],
+            t("prod_age", lang): shown["age_months"].map(format_int),
+            t("prod_recent", lang): shown["recent"].map(lambda v: format_amount(v, lang)),
+            t("prod_growth", lang): shown["growth"].map(lambda v: format_pct(v, signed=True)),
+            t("prod_of_peak", lang): shown["of_peak"].map(format_pct),
         }
     )
+    counts = frame["stage"].value_counts()
+    stages = "，".join if lang == "zh" else ", ".join
     note = t(
         "prod_lifecycle_note", lang, intro=cfg["lifecycle_intro_months"], g=format_pct(cfg["lifecycle_growth"], 0),
         peak=format_pct(cfg["lifecycle_peak_share"], 0),
     )  # fmt: skip
+    parts = [
+        note,
+        t("prod_lifecycle_counts", lang, total=format_int(len(frame)),
+          stages=stages(f"{t(f'prod_stage_{s}', lang)} {format_int(counts.get(s, 0))}" for s in STAGES)),
+        bounded_note(top, lang),
+    ]  # fmt: skip
+    no_launch = int((frame["since"] == "first_sale").sum())
+    if no_launch:
+        parts.append(t("prod_first_sold_note", lang, n=format_int(no_launch)))
+    note = " ".join(p for p in parts if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+
+
+def _launch_text(date: object, since: object, lang: str) -> str:
+    """``2024-05``, or ``首次销售 2024-05`` when the product has no launch date (the first sale stands in)."""
+    if pd.isna(date):
+        return "—"
+    month = pd.Timestamp(date).strftime("%Y-%m")
+    return t("prod_first_sold", lang, month=month) if since == "first_sale" else month
 
 
 # ------------------------------------------------------------------------------------------ 4. new products
@@ -149,7 +198,8 @@ def new_products_frame(report: Report) -> pd.DataFrame:
     Per product: launch, revenue (this month), revenue_since_launch, buyers (this month), buyers_since_launch,
     orders_since_launch, repeat_rate (share of its buyers since launch with two or more orders of it),
     units_sold and units_returned since launch (returns up to the end of the period), return_rate
-    (``NaN`` without a returns table). Sorted by launch, newest first.
+    (``NaN`` without a returns table). Sorted by launch, newest first. Only products with a launch date in
+    ``products`` count: a first sale in the data is not a launch.
     """
     n = report.settings(NAME)["new_product_months"]
     launch = launch_dates(report)
@@ -163,39 +213,44 @@ def new_products_frame(report: Report) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     data = scoped_lines(report)
     data = data[data["product_id"].isin(new.index) & (data["month"] <= report.period)]
+    order = new.sort_values(ascending=False)
+    ids = order.index
     products = report.ds.get("products")
     names = products.set_index("product_id") if products is not None else pd.DataFrame()
-    rows = []
-    for product_id, launched in new.sort_values(ascending=False).items():
-        part = data[data["product_id"] == product_id]
-        now = part[part["month"] == report.period]
-        per_buyer = part.groupby("customer_id")["order_id"].nunique()
-        back_units = float("nan")
-        if report.ds.has("returns"):
-            back = facts.in_region(returned(report.ds), report.region)
-            back = back[(back["product_id"] == product_id) & (back["month"] <= report.period)]
-            back_units = float(back["quantity"].sum())
-        units = float(part["quantity"].sum())
-        rows.append(
-            {
-                "product_id": product_id,
-                "product_name": str(names["product_name"].get(product_id, product_id)) if len(names) else product_id,
-                "product_line": str(names["product_line"].get(product_id, facts.UNKNOWN))
-                if len(names)
-                else facts.UNKNOWN,
-                "launch": launched,
-                "revenue": float(now["revenue"].sum()),
-                "revenue_since_launch": float(part["revenue"].sum()),
-                "buyers": int(now["customer_id"].nunique()),
-                "buyers_since_launch": int(len(per_buyer)),
-                "orders_since_launch": int(part["order_id"].nunique()),
-                "repeat_rate": float((per_buyer >= 2).mean()) if len(per_buyer) else float("nan"),
-                "units_sold": units,
-                "units_returned": back_units,
-                "return_rate": back_units / units if units > 0 else float("nan"),
-            }
-        )
-    return pd.DataFrame(rows, columns=columns)
+    by_product = data.groupby("product_id")
+    now = data[data["month"] == report.period].groupby("product_id")
+    per_buyer = data.groupby(["product_id", "customer_id"])["order_id"].nunique()
+    buyers_since = per_buyer.groupby(level="product_id").size().reindex(ids, fill_value=0)
+    repeat = (per_buyer >= 2).groupby(level="product_id").mean().reindex(ids)
+    units = by_product["quantity"].sum().reindex(ids, fill_value=0).astype(float)
+    back_units = pd.Series(np.nan, index=ids)
+    if report.ds.has("returns"):
+        back = facts.in_region(returned(report.ds), report.region)
+        back = back[back["product_id"].isin(ids) & (back["month"] <= report.period)]
+        back_units = back.groupby("product_id")["quantity"].sum().reindex(ids, fill_value=0.0).astype(float)
+    frame = pd.DataFrame(
+        {
+            "product_id": ids,
+            "product_name": names["product_name"].reindex(ids).fillna(pd.Series(ids, index=ids)).astype(str)
+            if len(names)
+            else ids,
+            "product_line": names["product_line"].reindex(ids).fillna(facts.UNKNOWN).astype(str)
+            if len(names)
+            else facts.UNKNOWN,
+            "launch": order,
+            "revenue": now["revenue"].sum().reindex(ids, fill_value=0.0).astype(float),
+            "revenue_since_launch": by_product["revenue"].sum().reindex(ids, fill_value=0.0).astype(float),
+            "buyers": now["customer_id"].nunique().reindex(ids, fill_value=0).astype(int),
+            "buyers_since_launch": buyers_since.astype(int),
+            "orders_since_launch": by_product["order_id"].nunique().reindex(ids, fill_value=0).astype(int),
+            "repeat_rate": repeat.astype(float),
+            "units_sold": units,
+            "units_returned": back_units,
+            "return_rate": back_units / units.where(units > 0),
+        },
+        index=ids,
+    )
+    return frame.reset_index(drop=True)[columns]
 
 
 @needs("order_lines", "products")
@@ -206,13 +261,14 @@ def new_products_panel(report: Report) -> Panel:
     frame = new_products_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("prod_no_new", lang, n=n))
+    top = bounded(frame, report, "product_name", ["revenue", "revenue_since_launch"], by="revenue_since_launch")
     ax = plotting.plot_bar_compare(
-        frame, label="product_name", current="revenue", baseline="revenue_since_launch", lang=lang,
+        top, label="product_name", current="revenue", baseline="revenue_since_launch", lang=lang,
         legend=(t("prod_this_month", lang), t("prod_since_launch", lang)),
         title=f"{t('prod_new_title', lang)} · {report.region_label}",
     )  # fmt: skip
     shown = table(
-        frame.assign(launch=frame["launch"].map(lambda d: pd.Timestamp(d).strftime("%Y-%m-%d"))),
+        top.assign(launch=top["launch"].map(lambda d: "—" if pd.isna(d) else pd.Timestamp(d).strftime("%Y-%m-%d"))),
         [
             ("product_name", "prod_product", None),
             ("launch", "prod_launch", None),
@@ -225,4 +281,5 @@ def new_products_panel(report: Report) -> Panel:
         ],
         lang,
     )
-    return Panel(frame=frame, table=shown, figure=ax.figure, note=t("prod_new_note", lang, n=n))
+    note = " ".join(p for p in (t("prod_new_note", lang, n=n), bounded_note(top, lang)) if p)
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=note)

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import evidence, stats
 from ..data import facts
 from ..display import plotting
+from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_pareto
@@ -244,30 +245,32 @@ def pareto_panel(report: Report) -> Panel:
         return Panel(frame=frame, note=t("no_data", lang))
     cfg = report.settings(NAME)
     m = pareto_metrics(report)
+    top = bounded(frame, report, "product_name", ["revenue", "units", "share"])
+    top["cum_share"] = top["share"].cumsum()  # the kept rows' running share, then 100% with "others"
     _, ax = plt.subplots(figsize=(8.0, 4.2), dpi=plotting.DPI, layout="constrained")
     plot_pareto(
-        frame,
+        top,
         line=cfg["pareto_share"],
         ax=ax,
         lang=lang,
         title=f"{t('prod_pareto_title', lang)} · {report.region_label}",
     )
-    shown = frame.head(report.config["report"]["top_n"])
     table = pd.DataFrame(
         {
-            "#": shown["rank"],
-            t("prod_product", lang): shown["product_name"],
-            t("prod_line", lang): shown["product_line"],
-            t("prod_revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
-            t("prod_share", lang): shown["share"].map(format_pct),
-            t("prod_cum_share", lang): shown["cum_share"].map(format_pct),
-            t("prod_units", lang): shown["units"].map(format_int),
+            "#": top["rank"].map(format_int),
+            t("prod_product", lang): top["product_name"],
+            t("prod_line", lang): top["product_line"].fillna("—"),
+            t("prod_revenue", lang): top["revenue"].map(lambda v: format_amount(v, lang)),
+            t("prod_share", lang): top["share"].map(format_pct),
+            t("prod_cum_share", lang): top["cum_share"].map(format_pct),
+            t("prod_units", lang): top["units"].map(format_int),
         }
     )
     note = t(
         "prod_pareto_note", lang, n=cfg["top_products"], top=format_pct(m["top_share"]), k=m["pareto_products"],
         total=m["products_sold"], line=format_pct(cfg["pareto_share"], 0),
     )  # fmt: skip
+    note = " ".join(p for p in (note, bounded_note(top, lang)) if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 

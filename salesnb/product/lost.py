@@ -18,6 +18,7 @@ from .. import evidence, stats
 from ..data import facts
 from ..data.deals import deal_facts
 from ..display import plotting
+from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding, flagged
@@ -166,6 +167,8 @@ def lost_panel(report: Report) -> Panel:
     if frame["deals"].sum() == 0:
         return Panel(frame=frame, note=t("prod_no_lost", lang))
     shown = frame.assign(label=frame["competitor"].replace("", t("prod_not_named", lang)))
+    shown = bounded(shown, report, "label", ["deals", "amount", "share", "baseline_amount"])
+    reasons = bounded(reasons, report, "reason", ["deals", "baseline_deals"])
     named = frame[frame["competitor"] != ""]
     note = t(
         "prod_lost_note", lang, n=int(frame["deals"].sum()), amount=format_amount(frame["amount"].sum(), lang),
@@ -187,6 +190,7 @@ def lost_panel(report: Report) -> Panel:
             t("prod_trailing", lang): shown["baseline_amount"].map(lambda v: format_amount(v, lang)),
         }
     )
+    note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)
     return Panel(frame=frame, table=table, figure=fig, note=note)
 
 

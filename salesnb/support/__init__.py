@@ -9,7 +9,7 @@ is not averaged away. Settings sit under ``support:``, finding thresholds under 
 
 from __future__ import annotations
 
-from ..angle import Angle, Rule
+from ..angle import Angle, Rule, Section
 from ..data.customers import customer_regions
 from ..display.plotting.service import plot_lines, plot_response_times
 from . import complaints, credit, delivery, receivables, satisfaction, tickets
@@ -42,18 +42,19 @@ __all__ = [
     "tickets_frame", "tickets_panel",
 ]  # fmt: skip
 
+DELIVERY = ("orders.promised_at", "orders.delivered_at")  # the orders' delivery dates (has_delivery)
+CREDIT = ("invoices", "opportunities", "stage_events")
+
 ANGLE = Angle(
     "support",
-    needs=("orders",),  # every section but tickets, SLA and complaints runs without tickets
+    needs=("orders",),  # and any one section below: tickets, surveys, invoices or the orders' delivery dates
     rules=(
         Rule("sla_breach", tickets.sla_breach, needs=("tickets",)),
         Rule("complaint_spike", complaints.complaint_spike, needs=("tickets",)),
-        Rule("delivery_delay", delivery.delivery_delay, needs=("orders",)),  # + orders.promised_at, delivered_at
+        Rule("delivery_delay", delivery.delivery_delay, needs=DELIVERY),
         Rule("satisfaction_drop", satisfaction.satisfaction_drop, needs=("surveys",)),
         Rule("receivables_overdue", receivables.receivables_overdue, needs=("invoices",)),
-        Rule(
-            "credit_risk_open_deal", credit.credit_risk_open_deal, needs=("invoices", "opportunities", "stage_events")
-        ),
+        Rule("credit_risk_open_deal", credit.credit_risk_open_deal, needs=CREDIT),
     ),
     metrics_of=(
         tickets.metrics,
@@ -62,6 +63,16 @@ ANGLE = Angle(
         satisfaction.metrics,
         receivables.metrics,
         credit.metrics,
+    ),
+    sections=(
+        Section("tickets", ("tickets",)),
+        Section("sla", ("tickets",)),
+        Section("complaints", ("tickets",)),
+        Section("delivery", DELIVERY),
+        Section("satisfaction", ("surveys",)),
+        Section("receivables", ("invoices",)),
+        Section("receivables_trend", ("invoices",)),
+        Section("credit_risk", CREDIT),
     ),
 )
 angle_findings, angle_metrics = ANGLE.findings, ANGLE.metrics

@@ -11,6 +11,7 @@ from scipy import stats
 from .. import evidence
 from ..data import facts
 from ..data.reps import left_before_end, rep_label, tenure_months
+from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_activity
@@ -187,6 +188,9 @@ def activity_panel(report: Report) -> Panel:
     reps = frame[frame["rep_id"] != ALL]
     ax = plot_activity(reps, lang=lang, title=f"{t('team_activity_title', lang)} · {report.region_label}")
     types = [c for c in frame.columns if c not in FIXED_COLUMNS]
+    ranked = reps.sort_values(["flagged", "activities"], ascending=[False, False], kind="stable")  # flagged first
+    top = bounded(ranked, report, "label", [*types, "activities", "revenue"])
+    full, frame = frame, pd.concat([frame[frame["rep_id"] == ALL], top], ignore_index=True)  # team, then reps
     table = pd.DataFrame({t("team_rep", lang): frame["label"]})
     for kind in types:
         table[kind] = frame[kind].map(format_int)
@@ -200,4 +204,5 @@ def activity_panel(report: Report) -> Panel:
     if link["slope"] is not None:
         slope, corr = format_amount(link["slope"], lang), f"{link['correlation']:.2f}"
         note = t("team_activity_note", lang, n=link["months"], slope=slope, corr=corr)
-    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+    note = " ".join(p for p in (note, bounded_note(top, lang)) if p)
+    return Panel(frame=full, table=table, figure=ax.figure, note=note)

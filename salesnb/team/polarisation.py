@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.reps import rep_label
+from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel
 from ..display.plotting.people import plot_lorenz
@@ -157,6 +158,7 @@ def polarization_panel(report: Report) -> Panel:
     )
     ax = plot_lorenz(points, lang=lang, title=f"{t('team_lorenz_title', lang)} · {report.region_label}")
     shown = frame.sort_values(["revenue", "rep_id"], ascending=[False, True], kind="stable")
+    shown = bounded(shown, report, "label", ["revenue", "share"])
     table = pd.DataFrame(
         {
             t("team_rep", lang): shown["label"],
@@ -172,4 +174,5 @@ def polarization_panel(report: Report) -> Panel:
         top=format_pct(m["top_share"]),
         n=m["reps"],
     )
+    note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -11,6 +11,7 @@ from ..data import facts
 from ..data.deals import deal_facts
 from ..data.reps import rep_label
 from ..display import plotting
+from ..display.bounded import bounded_note, top_n_with_other
 from ..display.formatting import table
 from ..display.panel import Panel
 from ..i18n import t
@@ -109,10 +110,14 @@ def rep_panel(report: Report) -> Panel:
         lang=lang,
         title=f"{t('team_ranking_title', lang)} · {report.region_label}",
     )
+    rows = top_n_with_other(
+        frame, None, len(top), "label", ["revenue", "target", "orders", "won", "activities"],
+        t("other_rows", lang, n="{n}"),
+    )  # fmt: skip
     shown = table(
-        frame,
+        rows,
         [
-            ("rank", "team_rank", None),
+            ("rank", "team_rank", "int"),
             ("label", "team_rep", None),
             ("revenue", "revenue", "amount"),
             ("target", "target", "amount"),
@@ -126,4 +131,5 @@ def rep_panel(report: Report) -> Panel:
         lang,
     )
     note = "" if frame["target"].notna().any() else t("team_no_rep_targets", lang)
+    note = " ".join(p for p in (note, bounded_note(rows, lang)) if p)
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)

@@ -179,8 +179,6 @@ USAGE_CASES: list[Case] = [
         2,
         ("report.txt",),
         files=(raw("report.txt", "not a folder\n"),),
-        xfail="batch/runner.py: --out naming an existing file: each report fails (NotADirectoryError), then "
-        "merge_results ends in a traceback; it should be a usage error before any report starts",
         subprocess=True,
     ),
     Case(

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from tiny import write_tiny
+from tiny import TABLES, write_tiny
 
 from salesnb.batch.rendering import extract_result, presentable
 from salesnb.batch.runner import available_angles, merge_results, plan_jobs, safe_dirname, write_atomic
@@ -56,6 +56,11 @@ def test_plan_jobs_checks_scope(tmp_path):
     ds = load_dataset(write_tiny(tmp_path / "t"))
     jobs = plan_jobs(ds, [], [], ["overview"], all_regions=True)
     assert [(j.period, j.region) for j in jobs] == [("2026-10", "ALL"), ("2026-10", "华东"), ("2026-10", "华南")]
+    orders = [{**o, "order_date": "2026-10-20"} if o["order_id"] == "O7" else o for o in TABLES["orders"]]
+    tables = {**TABLES, "orders": orders}  # the data now ends on Oct 25: October is partial
+    partial = load_dataset(write_tiny(tmp_path / "p", tables=tables))
+    assert [j.period for j in plan_jobs(partial, [], ["ALL"], ["overview"])] == ["2026-09"]  # latest complete
+    assert [j.period for j in plan_jobs(partial, ["2026-10"], ["ALL"], ["overview"])] == ["2026-10"]  # asked for
     with pytest.raises(ParameterError, match="华西"):
         plan_jobs(ds, ["2026-10"], ["华西"], ["overview"])
     with pytest.raises(ParameterError, match="outside"):

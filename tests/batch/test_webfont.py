@@ -7,12 +7,13 @@ from fontTools.ttLib import TTFont
 from salesnb.batch import webfont
 
 
-def test_page_characters_are_the_visible_chinese_ones():
+def test_page_characters_are_the_visible_non_ascii_ones():
     page = (
         '<html><head><title>报告</title><style>.x{content:"样式"}</style><script>var s="脚本";</script></head>'
-        '<body><h1>销售&amp;额</h1><img alt="图" src="data:image/png;base64,AAAA"><p>abc 123，额</p></body></html>'
+        '<body><h1>销售&amp;额<a class="anchor-link" href="#x">&#182;</a></h1><img alt="图" src="data:,A">'
+        '<p class="salesnb-note">ⓘ abc 123，额 — 华东 · 10&nbsp;%</p></body></html>'
     )
-    assert webfont.page_characters(page) == "".join(sorted("报告销售额，"))
+    assert webfont.page_characters(page) == "".join(sorted("报告销售额，ⓘ¶—华东·"))
 
 
 def test_subset_draws_exactly_the_requested_characters():

@@ -237,3 +237,9 @@ def test_a_single_file_source_is_signed_by_its_content(tmp_path: Path) -> None:
     export.write_text(FLAT + "A9,2026/10/09,乙,华北,P2,Y,1,1\n", encoding="utf-8")
     after = (source_signature(export), data_fingerprint(str(export), ds))
     assert before[0] != after[0] and before[1] != after[1]
+
+
+def test_a_date_column_with_no_values_parses_to_all_missing() -> None:
+    """An optional date column left empty on every row (tickets not resolved yet) is all NaT, not an error."""
+    parsed, failed, hint = parse_dates(pd.Series([None, None, None, None], dtype="str"))
+    assert parsed.isna().all() and not failed.any() and hint is None

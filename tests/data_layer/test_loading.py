@@ -326,8 +326,11 @@ def test_summarize_counts_dates_months_regions_and_angles(folder: Path) -> None:
     assert angles["product"]["ready"] is False and angles["product"]["missing"] == ["order_lines", "products"]
     assert angles["team"]["missing"] == ["reps"]
     assert angles["process"]["missing"] == ["opportunities"]
-    assert angles["support"]["ready"]  # delivery lateness needs only orders
-    assert angles["support"]["unavailable"]["sla_breach"] == ["tickets"]
+    support = angles["support"]  # orders without delivery dates, no tickets, surveys or invoices: no section runs
+    assert not support["ready"] and support["missing"] == [] and support["unavailable"]["sla_breach"] == ["tickets"]
+    assert support["sections"]["delivery"] == ["orders.promised_at", "orders.delivered_at"]
+    assert support["any_of"] == ["tickets", "orders.promised_at + orders.delivered_at", "surveys", "invoices"]
+    assert summary["period"] == {"month": "2026-02", "partial": "2026-03", "through_day": 2}  # ends on March 2
 
 
 def test_summarize_without_customers_uses_order_regions_only(tmp_path: Path) -> None:
@@ -343,6 +346,11 @@ def test_format_summary_in_chinese_and_english(folder: Path) -> None:
     en = format_summary(summary, lang="en")
     assert "orders: 3 rows" in en and "Months covered (2): 2026-01 … 2026-03" in en
     assert "✓ overview: ready" in en and "✗ team: needs table reps" in en
+    assert "Default report month (latest complete): 2026-02" in en
+    assert "2026-03 is partial (the data ends on day 2)" in en
+    assert "✗ support: no section has its data; needs one of: tickets | orders.promised_at + orders.delivered_at" in (
+        en
+    )
     assert "5 of 6 finding rules can run" in en and "✗ acquisition_cost_high: needs table marketing_spend" in en
 
 

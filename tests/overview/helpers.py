@@ -13,7 +13,7 @@ def tables():
     """A buys in both months, B only in 2026-09 (lost), C only in 2026-10 (new).
 
     2026-09: O1 A (P1 10 × 10, P2 5 × 20), O2 B (P1 2 × 10)          → 220
-    2026-10: O3 A (P1 12 × 11, P3 1 × 50), O4 C (P2 3 × 20, channel 电商) → 242
+    2026-10: O3 A (P1 12 × 11, P3 1 × 50), O4 C (P2 3 × 20, channel 电商, on the 31st) → 242
     """
     return {
         "customers": [
@@ -34,7 +34,7 @@ def tables():
             order("O1", "A", "2026-09-03", "R1", "直营"),
             order("O2", "B", "2026-09-04", "R1", "直营"),
             order("O3", "A", "2026-10-03", "R1", "直营"),
-            order("O4", "C", "2026-10-04", "R2", "电商"),
+            order("O4", "C", "2026-10-31", "R2", "电商"),  # the data reaches the month end: October is complete
         ],
         "order_lines": [
             {"order_id": "O1", "product_id": "P1", "quantity": 10, "unit_price": 10},

@@ -5,6 +5,7 @@ import pytest
 from tiny import write_tiny
 
 from salesnb import overview
+from salesnb.findings import SEVERITIES
 from salesnb.report import open_report
 
 
@@ -58,6 +59,9 @@ def test_without_targets_attainment_is_none(tmp_path):
     assert m["target"] is None and m["attainment"] is None
     panel = overview.attainment_panel(report(folder))
     assert panel.is_skipped and "targets" in panel.note
+    assert overview.headline_panel(report(folder)).note == "数据中没有目标表，达成率无法计算。"
+    with_table = write_tiny(tmp_path / "w")
+    assert overview.headline_panel(report(with_table, period="2026-08")).note == "数据中没有本期目标，达成率无法计算。"
 
 
 def test_revenue_from_amount_without_order_lines(tmp_path):
@@ -119,23 +123,42 @@ def test_panels_render_in_english(tiny):
     assert isinstance(panel.frame, pd.DataFrame)
 
 
-def test_executive_summary_ranks_every_angle_for_the_seed_case():
-    """华东 2026-10 (the seed case): the summary names the trade-show leads, ranked, cut to top_n, every angle."""
-    from salesnb.findings import SEVERITIES, all_findings
+def test_executive_summary_folds_the_seed_case_into_one_story():
+    """华东 2026-10 (the seed case): source shift → off-profile leads → stuck at 技术交流, one root, one action."""
+    from salesnb.findings import all_findings
 
     rep = open_report("", "2026-10", "华东")
-    found = all_findings(rep)
+    found = {f["code"]: f for f in all_findings(rep)}
+    shift, fit, surge = found["lead_source_shift"], found["lead_fit_low"], found["stage_stock_surge"]
+    assert shift["id"] == "华东/process.lead_source_shift/source=展会" and shift["parent"] is None
+    assert fit["parent"] == shift["id"] and surge["parent"] == fit["id"]
     panel = overview.executive_summary_panel(rep)
-    top_n = rep.config["report"]["top_n"]
-    assert len(panel.findings) == min(top_n, len(found))
+    assert [f["id"] for f in panel.findings] == [f["id"] for f in found.values() if f["parent"] is None]
+    assert [f["id"] for _, f in panel.symptoms[shift["id"]]] == [fit["id"], surge["id"]]
+    assert list(panel.frame["depth"][:3]) == [0, 1, 2] and set(panel.frame["root"][:3]) == {shift["id"]}
+    assert panel.table.iloc[0, -1] == shift["action"] and panel.table.iloc[1, -1] == ""  # one action
+    assert "└ " in panel.table.iloc[1, 1] and str(len(found)) in panel.note
+    html = panel.to_html()
+    assert "展会" in html and "[销售流程]" in html and "salesnb-symptoms" in html
+
+
+def test_executive_summary_cuts_to_top_n_roots():
+    rep = open_report("", "2026-10", "ALL")
+    rep.config["report"]["top_n"] = 2
+    panel = overview.executive_summary_panel(rep)
+    assert len(panel.findings) == 2 and all(f["parent"] is None for f in panel.findings)
     order = [SEVERITIES.index(f["severity"]) for f in panel.findings]
     assert order == sorted(order)  # high before medium before low
-    codes = {f["code"] for f in found}
-    assert {"lead_source_shift", "lead_fit_low", "stage_stock_surge"} <= codes
-    assert {f["angle"] for f in found} >= {"process"}
-    assert str(len(found)) in panel.note and "华东" not in panel.note
-    html = panel.to_html()
-    assert "展会" in html and "[销售流程]" in html
+    assert set(panel.frame["root"]) == {f["id"] for f in panel.findings}
+
+
+def test_followup_panel_lists_last_months_roots():
+    rep = open_report("", "2026-10", "ALL")
+    panel = overview.followup_panel(rep)
+    assert not panel.frame.empty and set(panel.frame["status"]) <= {"resolved", "persisting", "worse"}
+    assert "2026-09" in panel.note and len(panel.table) == len(panel.frame)
+    first = overview.followup_panel(open_report("", "2024-11", "ALL"))  # the data's first month
+    assert first.frame.empty and first.table is None and "上月" in first.note
 
 
 def test_overview_metrics_hold_headline_bridge_driver_and_plan():

@@ -1,7 +1,10 @@
 """The product charts (salesnb/display/plotting/products.py) on tiny hand-made frames."""
 
 import pandas as pd
+from matplotlib.colors import to_rgba
 
+from salesnb.display.bounded import top_n_with_other
+from salesnb.display.plotting import style
 from salesnb.display.plotting.products import plot_lifecycle, plot_lift, plot_pareto, plot_price_volume
 
 
@@ -29,3 +32,14 @@ def test_empty_frames_say_no_data():
     for plot in (plot_lift, plot_lifecycle, plot_pareto, plot_price_volume):
         ax = plot(pd.DataFrame(), lang="en")
         assert any(text.get_text() for text in ax.texts)
+
+
+def test_pareto_draws_the_others_row_grey():
+    frame = pd.DataFrame({"product_name": list("ABCD"), "revenue": [50.0, 30.0, 15.0, 5.0]})
+    frame["share"] = frame["revenue"] / 100
+    top = top_n_with_other(frame, None, 2, "product_name", ["revenue", "share"], "其他（{n}项）")
+    top["cum_share"] = top["share"].cumsum()
+    ax = plot_pareto(top)
+    colours = [bar.get_facecolor() for bar in ax.patches]
+    assert colours[-1] == to_rgba(style.NEUTRAL) and colours[0] == to_rgba(style.PRIMARY)
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["A", "B", "其他（2项）"]

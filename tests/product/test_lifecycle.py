@@ -1,8 +1,9 @@
 """产品生命周期, 新产品表现."""
 
 import pytest
+from tiny import write_tiny
 
-from product.helpers import report
+from product.helpers import build, line, report
 from salesnb import product
 
 
@@ -26,3 +27,46 @@ def test_without_order_lines_the_sections_skip(bare):
     assert product.lifecycle_panel(r).is_skipped and "order_lines" in product.lifecycle_panel(r).note
     panel = product.new_products_panel(r)
     assert panel.is_skipped and "order_lines" in panel.note and "products" in panel.note
+
+
+@pytest.fixture(scope="module")
+def unlaunched(tmp_path_factory):
+    """The tiny dataset plus P5 (A线, no launch date), first sold in 华东 2026-09 (CE2) and 2026-10 (CE2, CE3)."""
+    tables = build()
+    tables["products"].append(
+        {"product_id": "P5", "product_name": "戊", "product_line": "A线", "launch_date": "", "list_price": 60,
+         "unit_cost": 20}
+    )  # fmt: skip
+    for order in ("OE0902", "OE1002", "OE1003"):
+        tables["order_lines"].append(line(order, "P5", 1, 60, 60, 20))
+    return write_tiny(tmp_path_factory.mktemp("unlaunched"), tables=tables)
+
+
+def test_no_launch_date_is_not_a_launch(unlaunched):
+    r = report(unlaunched)
+    life = product.lifecycle_frame(r).set_index("product_id")
+    assert life.loc["P5", "since"] == "first_sale" and life.loc["P3", "since"] == "launch"
+    assert str(life.loc["P5", "launch"])[:10] == "2026-09-05"  # its first sale stands in, and says so
+    assert life.loc["P5", "age_months"] == 1 and life.loc["P5", "stage"] == "intro"
+    assert life.loc["P5", "recent"] == 180
+    assert list(product.new_products_frame(r)["product_id"]) == ["P3"]  # P5 is not a new launch
+    panel = product.lifecycle_panel(r)
+    launched = dict(zip(panel.table.iloc[:, 0], panel.table.iloc[:, 3], strict=True))
+    assert launched["戊"] == "首次销售 2026-09" and launched["丙"] == "2026-09"
+    assert "1个产品未登记上市日期" in panel.note
+    en = product.lifecycle_panel(report(unlaunched, lang="en"))
+    assert "first sold 2026-09" in set(en.table.iloc[:, 3])
+
+
+def test_lifecycle_and_pareto_panels_are_bounded(folder):
+    r = report(folder)
+    r.config["report"]["top_n"] = 2
+    life = product.lifecycle_panel(r)
+    assert len(life.table) == 3 and life.table.iloc[-1, 0] == "其他（2项）"  # 4 products: the top 2, then 2 others
+    assert "其余2项合并" in life.note
+    recent = product.lifecycle_frame(r)["recent"]
+    shown = life.table.iloc[:, 5]
+    assert shown.iloc[-1] == product.lifecycle.format_amount(recent.nsmallest(2).sum(), "zh")
+    pareto = product.pareto_panel(r)
+    assert pareto.table.iloc[-1].tolist() == ["—", "其他（2项）", "—", "540", "19.3%", "100.0%", "6"]  # P3 360 + P2 180
+    assert pareto.table.iloc[:, 0].tolist()[:2] == ["1", "2"]

@@ -149,7 +149,8 @@ def test_angle_declares_rules_in_report_order_with_honest_needs():
         "credit_risk_open_deal",
     )  # fmt: skip
     needs = {rule.code: rule.needs for rule in support.ANGLE.rules}
-    assert needs["delivery_delay"] == ("orders",) and needs["satisfaction_drop"] == ("surveys",)
+    assert needs["delivery_delay"] == ("orders.promised_at", "orders.delivered_at")
+    assert needs["satisfaction_drop"] == ("surveys",)
     assert needs["credit_risk_open_deal"] == ("invoices", "opportunities", "stage_events")
 
 

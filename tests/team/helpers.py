@@ -12,7 +12,8 @@ MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10"]
 
 
 def build(reps, sales, targets, *, activities=(), opportunities=()):
-    """Tables for a tiny team: ``sales`` maps (rep, month) to a list of order amounts (ordered on day 10).
+    """Tables for a tiny team: ``sales`` maps (rep, month) to a list of order amounts (from day 28 backwards; in the
+    last month from day 31, so the data covers it whole and no month is partial).
 
     Every rep has one customer of its region; ``targets`` maps (rep, month) to the rep's target and a
     region target is the sum of its reps' targets.
@@ -32,7 +33,7 @@ def build(reps, sales, targets, *, activities=(), opportunities=()):
                 {
                     "order_id": f"O{rep}-{month}-{k}",
                     "customer_id": f"C{rep}",
-                    "order_date": f"{month}-{10 + k % 15:02d}",
+                    "order_date": f"{month}-{28 - k % 15:02d}" if month != MONTHS[-1] else f"{month}-{31 - k % 15}",
                     "region": region_of[rep],
                     "rep_id": rep,
                     "channel": "直营",

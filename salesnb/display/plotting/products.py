@@ -12,6 +12,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from ...i18n import t
+from ..bounded import OTHER
 from ..formatting import format_amount
 from . import pareto, style
 
@@ -39,13 +40,19 @@ def plot_pareto(
 
     ``frame`` has one row per product, largest first; ``label``, ``value`` and ``cum`` name the product, its
     revenue and its cumulative share (0–1); ``line`` is the dashed share line (0.8 = the 80% of the Pareto rule).
-    The points are not labelled. Returns the bar axes (the cumulative line is on its twin).
+    The points are not labelled; the "others" row of a bounded frame (``is_other``, see
+    :mod:`salesnb.display.bounded`) is drawn grey. Returns the bar axes (the cumulative line is on its twin).
     """
-    return pareto.plot_pareto(
+    ax = pareto.plot_pareto(
         frame, label=label, cumulative=cum, value=value, limit=line, annotate=False, max_label=None,
         value_label=t("prod_revenue", lang), cumulative_label=t("prod_cum_share", lang), ax=ax, lang=lang,
         title=title, **kwargs,
     )  # fmt: skip
+    if frame is not None and OTHER in frame.columns and len(ax.patches) == len(frame):
+        for bar, other in zip(ax.patches, frame[OTHER], strict=True):
+            if other:
+                bar.set_facecolor(style.NEUTRAL)
+    return ax
 
 
 def plot_lifecycle(

@@ -1,0 +1,233 @@
+"""Causes and symptoms: link each finding of a report to the finding that explains it (its ``parent``).
+
+With one region's revenue halved, its channel, its product lines and its reps all fall too: one problem, not
+ten. :data:`RELATIONS` declares, as data, which finding code can explain which and how the two must sit
+together (the *match*); :func:`link` gives every finding of one report scope the ``id`` of its explaining
+finding as ``parent`` (``None`` for a root cause), and :func:`fold` orders a report's findings as roots, each
+followed by its symptoms, for the executive summary. Segment containment is read from the fact layer: the
+region of a rep, a customer or a product's line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .data import facts
+from .data.customers import customer_regions
+from .data.reps import rep_info
+from .findings import rank_findings
+from .periods import ALL
+
+SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """``parent`` code can explain ``child`` code when the two findings satisfy the ``match`` named here.
+
+    Matches (see :data:`MATCHES`): ``region`` (the child lies in the parent's region), ``region_falling`` (and
+    the child's rep sold less than usual), ``segment`` (the parent's segment is part of the child's),
+    ``product_line`` (the child's product belongs to the parent's line, same region), ``surge_source`` (most of
+    the child stage's rise comes from the parent's lead source).
+    """
+
+    parent: str
+    child: str
+    match: str
+
+
+# Earlier relations win when a finding could have several parents (the immediate cause before a wider one).
+RELATIONS: tuple[Relation, ...] = (
+    # a region's revenue drop shows in its channels, product lines, new and lapsing customers and its reps
+    Relation("region_underperform", "channel_underperform", "region"),
+    Relation("region_underperform", "product_line_decline", "region"),
+    Relation("region_underperform", "new_customer_drop", "region"),
+    Relation("region_underperform", "customer_churn_rise", "region"),
+    Relation("region_underperform", "rep_underperform", "region_falling"),
+    # the exhibition story: a lead-source shift brings off-profile leads, which pile up in one stage
+    Relation("lead_source_shift", "lead_fit_low", "segment"),
+    Relation("lead_fit_low", "stage_stock_surge", "surge_source"),
+    Relation("lead_source_shift", "stage_stock_surge", "surge_source"),
+    Relation("stage_stock_surge", "stalled_deals", "segment"),
+    Relation("stage_stock_surge", "stage_conversion_low", "segment"),
+    # deeper discounts erode the margin of the same line; overdue receivables hold the credit-risk deals
+    Relation("discount_deepening", "margin_erosion", "segment"),
+    Relation("receivables_overdue", "credit_risk_open_deal", "region"),
+    # products under their line
+    Relation("return_rate_high", "return_rate_high", "product_line"),
+    # the same problem company-wide explains it in one region (a wider segment explains a narrower one)
+    Relation(SAME, SAME, "segment"),
+)
+
+
+def _region_of(report: Any, segment: dict[str, str]) -> str | None:
+    """The region a segment lies in: its own ``region``, its rep's or customer's, else the report's (None: company)."""
+    if "region" in segment:
+        return segment["region"]
+    if "rep_id" in segment:
+        region = rep_info(report.ds)["region"].get(segment["rep_id"])
+        if region is not None and not pd.isna(region):
+            return str(region)
+    if "customer_id" in segment:
+        region = customer_regions(report.ds).get(segment["customer_id"])
+        if region is not None and not pd.isna(region):
+            return str(region)
+    return None if report.region == ALL else report.region
+
+
+def _in_region(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """The child lies in the parent's region (a company-wide parent holds every region)."""
+    where = _region_of(report, parent["segment"])
+    return where is None or _region_of(report, child["segment"]) == where
+
+
+def _rep_fell(report: Any, rep_id: str) -> bool:
+    """The rep sold less in the period than on average over the trailing baseline months."""
+    months = report.trailing()
+    if not months:
+        return False
+    orders = facts.order_facts(report.ds)
+    orders = orders[orders["rep_id"].astype(str) == str(rep_id)]
+    now = float(facts.in_months(orders, report.period)["revenue"].sum())
+    return now < float(facts.in_months(orders, months)["revenue"].sum()) / len(months)
+
+
+def _region_falling(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    rep = child["segment"].get("rep_id")
+    return _in_region(report, parent, child) and (rep is None or _rep_fell(report, rep))
+
+
+def _within(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """Every dimension of the parent's segment has the same value in the child's; same code: strictly narrower."""
+    wide, narrow = parent["segment"], child["segment"]
+    inside = all(narrow.get(k) == v for k, v in wide.items())
+    return inside and (parent["code"] != child["code"] or len(wide) < len(narrow))
+
+
+def _line_of(report: Any, product_id: str) -> str | None:
+    products = report.ds.get("products")
+    if products is None or "product_line" not in products.columns:
+        return None
+    lines = products.drop_duplicates("product_id").set_index("product_id")["product_line"]
+    line = lines.get(product_id)
+    return None if line is None or pd.isna(line) else str(line)
+
+
+def _in_line(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """The child's product belongs to the parent's product line, in the same region."""
+    line, product = parent["segment"].get("product_line"), child["segment"].get("product_id")
+    same_region = parent["segment"].get("region") == child["segment"].get("region")
+    return bool(line and product and same_region and "product_id" not in parent["segment"]) and (
+        _line_of(report, product) == line
+    )
+
+
+def _surge_source(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """Most of the child stage's rise in open deals came from the parent's lead source."""
+    from .process.stages import _surge_source as source_of  # the process angle's own reading of a surge
+
+    stage, source = child["segment"].get("stage"), parent["segment"].get("source")
+    if not stage or not source or not report.ds.has("opportunities"):
+        return False
+    return source_of(report, stage)[0] == source
+
+
+MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
+    "region": _in_region,
+    "region_falling": _region_falling,
+    "segment": _within,
+    "product_line": _in_line,
+    "surge_source": _surge_source,
+}
+
+
+def _applies(relation: Relation, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    if relation.parent == SAME:
+        return parent["code"] == child["code"]
+    return relation.parent == parent["code"] and relation.child == child["code"]
+
+
+def _ancestors(finding_id: str, parents: dict[str, str | None]) -> set[str]:
+    seen: set[str] = set()
+    while finding_id is not None and finding_id not in seen:
+        seen.add(finding_id)
+        finding_id = parents.get(finding_id)
+    return seen
+
+
+def link(report: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``findings`` of one report scope, each with ``parent`` set (a new list, same order).
+
+    For each finding the first relation of :data:`RELATIONS` that some other finding satisfies names its parent;
+    among several candidates the one with the largest revenue at stake (then the smaller id) wins. A link that
+    would close a loop is skipped.
+    """
+    out = [{**f, "parent": None} for f in findings]
+    parents: dict[str, str | None] = {f["id"]: None for f in out}
+    for child in out:
+        for relation in RELATIONS:
+            if relation.child not in (SAME, child["code"]):
+                continue
+            candidates = [
+                p
+                for p in out
+                if p["id"] != child["id"]
+                and _applies(relation, p, child)
+                and child["id"] not in _ancestors(p["id"], parents)
+                and MATCHES[relation.match](report, p, child)
+            ]
+            if candidates:
+                best = min(candidates, key=lambda p: (-(p.get("effect") or 0.0), p["id"]))
+                child["parent"] = parents[child["id"]] = best["id"]
+                break
+    return out
+
+
+def fold(findings: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    """``(depth, finding)`` pairs: each root (ranked) followed by its symptoms, depth-first, each level ranked.
+
+    A finding whose parent is not among ``findings`` counts as a root.
+    """
+    ids = {f["id"] for f in findings}
+    children: dict[str | None, list[dict[str, Any]]] = {}
+    for f in findings:
+        parent = f.get("parent") if f.get("parent") in ids else None
+        children.setdefault(parent, []).append(f)
+    out: list[tuple[int, dict[str, Any]]] = []
+
+    def walk(parent: str | None, depth: int) -> None:
+        for f in rank_findings(children.get(parent, [])):
+            out.append((depth, f))
+            walk(f["id"], depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def roots(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ranked root findings: those whose parent is not among ``findings``."""
+    return [f for depth, f in fold(findings) if depth == 0]
+
+
+def summary_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:
+    """The executive summary as a frame: roots in rank order, each followed by its symptoms (``depth`` ≥ 1).
+
+    Columns: id, parent, root (the id of the root it sits under), depth, angle, code, severity, status, months,
+    effect (a root's revenue at stake), title, action.
+    """
+    rows, root = [], None
+    for depth, f in fold(findings):
+        root = f["id"] if depth == 0 else root
+        rows.append(
+            {
+                "id": f["id"], "parent": f.get("parent"), "root": root, "depth": depth, "angle": f["angle"],
+                "code": f["code"], "severity": f["severity"], "status": f.get("status"), "months": f.get("months"),
+                "effect": f.get("effect"), "title": f["title"], "action": f["action"],
+            }
+        )  # fmt: skip
+    columns = ["id", "parent", "root", "depth", "angle", "code", "severity", "status", "months", "effect"]
+    return pd.DataFrame(rows, columns=[*columns, "title", "action"])

@@ -1,0 +1,182 @@
+"""Memory across months: each finding's status, and the follow-up of last month's findings (上月问题跟踪).
+
+A finding's ``status`` is ``new`` or ``persisting`` (with ``months``: how many consecutive months, this one
+included, the same ``id`` was found); last month's findings that are gone are ``resolved``. Everything is
+recomputed from the data and the parameters by running the same scope's rules for the previous months (never by
+reading old output files), memoised per dataset, scope and period so a batch of months runs each month's rules
+once. The look-back is capped by the setting ``findings.status_months`` and stops as soon as no finding of an
+angle was present in the month before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from .angle import ANGLE_NAMES, get
+from .causes import link, roots
+from .data.facts import forget_derived
+from .display.formatting import format_amount, format_decimal, format_pct
+from .display.panel import Panel
+from .findings import SEVERITY_RANK, scoped_id
+from .i18n import t, texts
+from .periods import months_back
+from .report import Report
+
+PCT_METRICS = frozenset(
+    {
+        "attainment", "band_share", "lead_share", "first_response_within_goal", "largest_customer_share",
+        "late_share", "retention_rate", "return_rate", "sla_breach_share", "slipped_share", "stage_conversion",
+        "unpaid_rate", "discount_depth", "gross_margin", "target_to_run_rate",
+    }
+)  # fmt: skip
+AMOUNT_METRICS = frozenset({"revenue", "revenue_vs_baseline", "channel_revenue", "cac", "overdue_amount"})
+
+
+def previous_months(report: Report) -> list[str]:
+    """The months before the report's the look-back reads, most recent first (at most ``findings.status_months``)."""
+    count = int(report.settings("findings")["status_months"])
+    return list(reversed(report.covered(months_back(report.period, count, offset=1))))
+
+
+def _rules(report: Report, name: str, codes: set[str] | None = None) -> list[dict[str, Any]]:
+    """The angle's rule findings (of ``codes``) for ``report``, memoised, with ids completed with the scope."""
+    found = get(name).rule_findings(report, codes)
+    return [{**f, "id": scoped_id(f["id"], report.region)} for f in found]
+
+
+def scope_state(report: Report) -> dict[str, list[dict[str, Any]]]:
+    """``{"findings": this month's, "previous": last month's}`` findings of every angle, linked and with status.
+
+    Computed once per report scope: each angle's rules run for the period, then for last month (all of them, for
+    the follow-up), then further back only the rules whose findings were still present the month after, then
+    the angle's derived tables are let go (see :func:`salesnb.data.facts.forget_derived`). Findings keep the
+    angles' rule order.
+    """
+
+    def build() -> dict[str, list[dict[str, Any]]]:
+        back = previous_months(report)
+        current: list[dict[str, Any]] = []
+        previous: list[dict[str, Any]] = []
+        for name in ANGLE_NAMES[1:]:
+            now = _rules(report, name)
+            runs = {f["id"]: 1 for f in now}
+            alive = set(runs)
+            for k, period in enumerate(back):
+                if k and not alive:
+                    break
+                codes = None if k == 0 else {f["code"] for f in now if f["id"] in alive}
+                past = _rules(replace(report, period=period), name, codes)
+                if k == 0:
+                    previous += past
+                alive &= {f["id"] for f in past}
+                for key in alive:
+                    runs[key] += 1
+            forget_derived(report.ds)  # keep one angle's derived tables in memory at a time, not five
+            current += [
+                {**f, "status": "new" if runs[f["id"]] == 1 else "persisting", "months": runs[f["id"]]} for f in now
+            ]
+        last = link(replace(report, period=back[0]), previous) if back else []
+        return {"findings": link(report, current), "previous": last}
+
+    return report.memo("scope_state", build)
+
+
+def scope_findings(report: Report) -> list[dict[str, Any]]:
+    """Every angle's findings of the report scope with ``id``, ``parent``, ``status`` and ``months``."""
+    return scope_state(report)["findings"]
+
+
+def resolved_findings(report: Report) -> list[dict[str, Any]]:
+    """Last month's findings not found this month, ``status`` ``resolved`` (not part of this month's findings)."""
+    state = scope_state(report)
+    now = {f["id"] for f in state["findings"]}
+    return [{**f, "status": "resolved", "months": 0} for f in state["previous"] if f["id"] not in now]
+
+
+def _follow_status(then: dict[str, Any], now: dict[str, Any] | None, worse_change: float) -> str:
+    if now is None:
+        return "resolved"
+    graver = SEVERITY_RANK[now["severity"]] < SEVERITY_RANK[then["severity"]]
+    grown = (now.get("effect") or 0.0) > (then.get("effect") or 0.0) * (1 + worse_change)
+    return "worse" if graver or grown else "persisting"
+
+
+def followup_frame(report: Report) -> pd.DataFrame:
+    """Last month's root findings against this month: one row each, ranked as last month.
+
+    Columns: id, angle, code, title and action (last month's), metric, value_then, value_now (``NaN`` when the
+    finding is gone), effect_then, effect_now, status (``resolved``, ``persisting`` or ``worse``: the severity
+    rose or the revenue at stake grew by more than ``findings.worse_change``).
+    """
+    state = scope_state(report)
+    now = {f["id"]: f for f in state["findings"]}
+    worse_change = float(report.settings("findings")["worse_change"])
+    rows = []
+    for then in roots(state["previous"]):
+        current = now.get(then["id"])
+        rows.append(
+            {
+                "id": then["id"], "angle": then["angle"], "code": then["code"], "title": then["title"],
+                "action": then["action"], "metric": then["metric"], "value_then": then["value"],
+                "value_now": current["value"] if current else None,
+                "effect_then": then["effect"], "effect_now": current["effect"] if current else None,
+                "status": _follow_status(then, current, worse_change),
+            }
+        )  # fmt: skip
+    columns = ["id", "angle", "code", "title", "action", "metric", "value_then", "value_now"]
+    return pd.DataFrame(rows, columns=[*columns, "effect_then", "effect_now", "status"])
+
+
+def format_metric(metric: str, value: Any, lang: str) -> str:
+    """A finding's metric value as a reader expects it: a share as a percentage, money as an amount."""
+    if value is None or pd.isna(value):
+        return "—"
+    if metric in PCT_METRICS:
+        return format_pct(value)
+    if metric in AMOUNT_METRICS:
+        return format_amount(value, lang)
+    return format_decimal(value)
+
+
+def metric_name(metric: str, lang: str) -> str:
+    """The reader's name of a finding metric (the key itself when there is no text for it)."""
+    key = f"followup_metric_{metric}"
+    return t(key, lang) if key in texts() else metric
+
+
+def followup_panel(report: Report) -> Panel:
+    """上月问题跟踪: each of last month's root findings, its action, its metric then and now, and where it stands."""
+    lang = report.lang
+    back = previous_months(report)
+    if not back:
+        return Panel(frame=followup_frame(report), note=t("followup_no_history", lang))
+    frame = followup_frame(report)
+    if frame.empty:
+        return Panel(frame=frame, note=t("followup_none", lang, period=back[0]))
+    table = pd.DataFrame(
+        {
+            t("followup_col_finding", lang, period=back[0]): frame["title"],
+            t("followup_col_action", lang): frame["action"],
+            t("followup_col_metric", lang): frame["metric"].map(lambda m: metric_name(m, lang)),
+            t("followup_col_then", lang): [
+                format_metric(m, v, lang) for m, v in zip(frame.metric, frame.value_then, strict=True)
+            ],
+            t("followup_col_now", lang): [
+                format_metric(m, v, lang) if s != "resolved" else t("followup_gone", lang)
+                for m, v, s in zip(frame.metric, frame.value_now, frame.status, strict=True)
+            ],
+            t("followup_col_status", lang): frame["status"].map(lambda s: t(f"followup_status_{s}", lang)),
+        }
+    )
+    counts = {s: int((frame["status"] == s).sum()) for s in ("resolved", "persisting", "worse")}
+    note = t("followup_counts", lang, period=back[0], total=len(frame), **counts)
+    return Panel(frame=frame, table=table, note=note)
+
+
+def resolved_metrics(report: Report) -> dict[str, Any]:
+    """``resolved_findings`` for ``metrics.json``: last month's findings gone this month (id, where, how big)."""
+    keep = ("id", "angle", "code", "segment", "severity", "metric", "value", "effect")
+    return {"resolved_findings": [{k: f[k] for k in keep} for f in resolved_findings(report)]}

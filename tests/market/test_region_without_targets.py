@@ -1,0 +1,19 @@
+"""region_underperform without targets says why there is no attainment instead of printing "—"."""
+
+from tiny import write_tiny
+
+from market.helpers import steady
+from salesnb import market
+from salesnb.report import open_report
+
+
+def test_region_underperform_without_a_targets_table_names_it(tmp_path):
+    tables = steady("churn")
+    del tables["targets"]
+    folder = write_tiny(tmp_path / "no_targets", tables=tables)
+    for lang, text in (("zh", "数据中没有目标表，达成率无法计算。"), ("en", "No targets table in the data")):
+        found = [f for f in market.angle_findings(open_report(str(folder), "2026-10", "ALL", lang=lang))
+                 if f["code"] == "region_underperform"]  # fmt: skip
+        assert [f["segment"] for f in found] == [{"region": "华东"}]  # 10,000 against a usual 40,000
+        assert text in found[0]["detail"] and "—" not in found[0]["detail"]
+        assert found[0]["metric"] == "revenue_vs_baseline"

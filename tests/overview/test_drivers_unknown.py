@@ -1,0 +1,45 @@
+"""Unknown is not a segment: a dimension the data lacks is skipped (and said), a blank value is never the top driver."""
+
+from tiny import write_tiny
+
+from overview.helpers import report, tables
+from salesnb import drivers
+
+
+def test_a_dimension_the_data_lacks_is_skipped_and_named(tmp_path):
+    data = tables()
+    for row in data["orders"]:  # no rep or channel column, no reps table, no order lines or customers
+        del row["rep_id"], row["channel"]
+    data["orders"][3]["region"] = "华南"  # O4 (C, 60) sells in 华南
+    for name in ("reps", "order_lines", "customers", "products", "targets"):
+        del data[name]
+    data["orders"] = [{**row, "amount": amount} for row, amount in zip(data["orders"], (200, 20, 182, 60), strict=True)]
+    r = report(write_tiny(tmp_path / "t", tables=data), region="ALL")
+    table = drivers.driver_table(r)
+    assert set(table["dimension"]) == {"region"}  # channel and rep were one "未知" segment holding the whole change
+    assert table.set_index("segment")["gap"].to_dict() == {"华南": 60, "华东": -38}
+    metrics = drivers.driver_metrics(r)
+    assert (metrics["top_driver_dimension"], metrics["top_driver_segment"], metrics["top_driver_gap"]) == (
+        "region", "华南", 60
+    )  # fmt: skip
+    note = drivers.driver_panel(r).note
+    assert "未纳入排名（数据中没有）：产品线、渠道、销售代表、客户规模。" in note
+    assert "Not ranked (not in the data): Product line, Channel, Sales rep, Company size." in (
+        drivers.driver_panel(report(tmp_path / "t", region="ALL", lang="en")).note
+    )
+
+
+def test_blank_values_of_a_present_dimension_stay_in_the_table_but_never_top_the_drivers(tmp_path):
+    data = tables()
+    data["orders"][3]["channel"] = ""  # O4 (C, 60, new) has no channel
+    del data["order_lines"]  # without lines: orders carry the amounts (product lines are skipped)
+    data["orders"] = [{**row, "amount": amount} for row, amount in zip(data["orders"], (200, 20, 182, 60), strict=True)]
+    r = report(write_tiny(tmp_path / "t", tables=data))
+    table = drivers.driver_table(r)
+    assert table.iloc[0][["dimension", "segment", "gap"]].tolist() == ["channel", "未知", 60]  # first by name on a tie
+    metrics = drivers.driver_metrics(r)
+    assert (metrics["top_driver_dimension"], metrics["top_driver_segment"], metrics["top_driver_gap"]) == (
+        "rep_id", "R2", 60
+    )  # fmt: skip
+    assert drivers.driver_table(report(tmp_path / "t", lang="en")).iloc[0]["label"] == "unknown"
+    assert drivers.driver_panel(r).note.endswith("未纳入排名（数据中没有）：产品线。")  # channel is ranked
