@@ -14,9 +14,11 @@ facts. Definitions used throughout:
 - The **usual level** a month is tested against is the mean (or pooled rate) of the ``market.history_months``
   months before it, scaled by a **peer factor** (at most 1): how comparable segments did this month against
   their own usual level (the same channel in the other regions, the rest of the company, the other lead
-  sources). A fall is judged against the lower of that and the same month last year, so seasonal and
-  company-wide dips are not blamed on one segment, and it must be improbable by chance (Poisson or, for
-  counts that swing more than Poisson, negative binomial; binomial on rates; ``thresholds.market.p_value``).
+  sources); channels, new customers and regions expect the segment's own trend and season
+  (:mod:`salesnb.expect`), so seasonal and company-wide dips are not blamed on one segment and growth does not
+  hide a fall. The business rule fires a finding; its evidence (Poisson or, for counts that swing more than
+  Poisson, negative binomial; binomial on rates), adjusted over the segments tested (Benjamini–Hochberg),
+  confirms it below ``thresholds.market.fdr`` and sets its severity (:mod:`salesnb.evidence`).
 
 In the ALL report the channel, new-customer, acquisition-cost and retention findings are checked for the
 whole company and for each region (segment ``{"region": ...}``), so a problem in one region is not averaged

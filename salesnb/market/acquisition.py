@@ -17,11 +17,13 @@ from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_int
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_monthly
+from ..evidence import q_values, severity
+from ..expect import expected
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
-from ..stats import change, dispersion, lower, poisson_low
+from ..stats import change, dispersion, poisson_low
 from ..trend import trend_rows
 from .common import NAME, all_months, fmt_num, history, last_year, peer_factor, scope_orders, signed
 from .retention import retention_months
@@ -60,11 +62,12 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
 
     Keys: count, usual (mean over ``market.history_months``), last_year, peer_factor (for a region: how the
     rest of the company's new customers did this month against their usual level; for the whole company: how
-    its returning buyers did; at most 1), baseline (the lower of usual × peer_factor and last year), change,
-    p_value, avg_first_revenue (mean first-month revenue of a new customer over the history months), effect
-    (missing customers × avg_first_revenue), flagged (``new_customer_drop``: count at most
-    (1 − ``thresholds.market.new_customer_drop``) × baseline, p_value below ``thresholds.market.p_value``,
-    effect at least ``thresholds.market.min_effect_share`` of the scope's revenue).
+    its returning buyers did; at most 1), baseline (what the scope's own trend and season lead one to expect,
+    :mod:`salesnb.expect`, × peer_factor), change, p_value, avg_first_revenue (mean first-month revenue of a new
+    customer over the history months), effect (missing customers × avg_first_revenue), flagged
+    (``new_customer_drop``: count at most (1 − ``thresholds.market.new_customer_drop``) × baseline with effect at
+    least ``thresholds.market.min_effect_share`` of the scope's revenue, and p_value below
+    ``thresholds.market.fdr``; the rule adjusts it over the scopes of the report).
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
@@ -83,7 +86,9 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     elif usual is not None:  # the whole company: its returning customers' buying (the same seasons, not acquisition)
         returning = retention_months(report, ALL).set_index("month")["returning_buyers"]
         factor = peer_factor(float(returning.get(report.period, 0)), float(returning.reindex(usual_months).mean()))
-    baseline = lower(None if usual is None else usual * factor, ly)
+    span = report.history(report.settings(NAME)["expect_months"])
+    trend = expected(months["new_customers"].reindex(span).fillna(0.0).to_numpy()).value if span else None
+    baseline = None if usual is None or trend is None else trend * factor
     hist_new = float(hist["new_customers"].sum()) if usual_months else 0.0
     avg_first = float(hist["first_revenue"].sum()) / hist_new if hist_new > 0 else None
     missing = max((baseline or 0.0) - count, 0.0)
@@ -93,7 +98,7 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     flagged = (
         baseline is not None
         and count <= (1 - thr["new_customer_drop"]) * baseline
-        and p_value < thr["p_value"]
+        and p_value < thr["fdr"]
         and effect >= thr["min_effect_share"] * scope_revenue
     )
     return {
@@ -152,12 +157,15 @@ def scope_tests(report: Report) -> list[tuple[str, dict[str, str], dict[str, Any
 def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     """Rule new_customer_drop: the scopes (ALL: company and regions) whose :func:`new_customer_test` is flagged.
 
-    Thresholds: ``thresholds.market.{new_customer_drop, p_value, min_effect_share}``.
+    Thresholds: ``thresholds.market.{new_customer_drop, min_effect_share, fdr, strong_q, collapse}``; the
+    evidence is adjusted over the scopes tested (Benjamini–Hochberg).
     """
-    lang = report.lang
+    lang, thr = report.lang, report.thresholds(NAME)
+    tests = scope_tests(report)
+    qs = q_values([test["p_value"] for _, _, test in tests])
     out = []
-    for _, segment, test in scope_tests(report):
-        if not test["flagged"]:
+    for (_, segment, test), q in zip(tests, qs, strict=True):
+        if not (test["flagged"] and q < thr["fdr"]):
             continue
         values = {
             "where": report.where(segment),
@@ -172,6 +180,10 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "new_customer_drop", segment, values, angle=NAME,
                 metric="new_customers", value=test["count"], baseline=test["baseline"], effect=test["effect"],
+                severity=severity(
+                    report, test["effect"], q, change=test["change"], strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
+                ),
             )
         )  # fmt: skip
     return out

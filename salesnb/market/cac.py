@@ -18,6 +18,7 @@ from ..data.dataset import Dataset
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
+from ..evidence import confirmed, q_values, severity
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
@@ -40,14 +41,15 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
     means over ``market.history_months``), usual_cac (their ratio), expected_new (spend ÷ usual_cac, scaled down
     when the other sources also won fewer customers than their spend usually buys), p_value (Poisson: this few
     new customers given expected_new), cac_ratio (cac ÷ usual_cac; inf with spend and no customer), flagged
-    (``acquisition_cost_high``: cac_ratio at least ``thresholds.market.cac_ratio``, p_value below
-    ``thresholds.market.p_value``, effect at least ``thresholds.market.min_effect_share`` of the scope's
-    revenue), effect (missing customers × mean first-month revenue of a new customer).
+    (``acquisition_cost_high``: cac_ratio at least ``thresholds.market.cac_ratio`` and effect at least
+    ``thresholds.market.min_effect_share`` of the scope's revenue, confirmed by q_value — Benjamini–Hochberg over
+    the sources that rule fires for — below ``thresholds.market.fdr``), effect (missing customers × mean
+    first-month revenue of a new customer).
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
     columns = ["source", "spend", "new_customers", "cac", "usual_spend", "usual_new", "usual_cac", "expected_new"]
-    columns += ["p_value", "cac_ratio", "flagged", "effect"]
+    columns += ["p_value", "q_value", "cac_ratio", "flagged", "effect"]
     spend = report.ds.get("marketing_spend")
     if spend is None or (scope != ALL and not spend_has_region(report.ds)):
         return pd.DataFrame(columns=columns)
@@ -100,11 +102,9 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
         for n, e, d in zip(frame["new_customers"], frame["expected_new"], spread, strict=True)
     ]
     frame["effect"] = (frame["expected_new"] - frame["new_customers"]).clip(lower=0.0).fillna(0.0) * avg_first
-    frame["flagged"] = (
-        (frame["cac_ratio"] >= thr["cac_ratio"])
-        & (frame["p_value"] < thr["p_value"])
-        & (frame["effect"] >= thr["min_effect_share"] * scope_revenue)
-    )
+    fired = (frame["cac_ratio"] >= thr["cac_ratio"]) & (frame["effect"] >= thr["min_effect_share"] * scope_revenue)
+    frame["q_value"] = q_values(frame["p_value"].where(fired))
+    frame["flagged"] = fired & confirmed(frame["q_value"], thr["fdr"])
     frame = frame.sort_values(["spend", "source"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
 
@@ -113,8 +113,9 @@ def cost_high(report: Report) -> list[dict[str, Any]]:
     """Rule acquisition_cost_high: the sources :func:`acquisition_cost_frame` flags, per scope.
 
     Skips the scopes where all acquisition fell (``new_customer_drop`` fired there): one finding, not two.
-    Thresholds: ``thresholds.market.{cac_ratio, p_value, min_effect_share}``.
+    Thresholds: ``thresholds.market.{cac_ratio, min_effect_share, fdr, strong_q, collapse}``.
     """
+    thr = report.thresholds(NAME)
     lang = report.lang
     skip = {region for region, _, test in scope_tests(report) if test["flagged"]}
     out = []
@@ -137,6 +138,10 @@ def cost_high(report: Report) -> list[dict[str, Any]]:
                 finding(
                     report, "acquisition_cost_high", {**segment, "source": row.source}, values, angle=NAME,
                     metric="cac", value=row.cac, baseline=row.usual_cac, effect=row.effect,
+                    severity=severity(
+                        report, row.effect, row.q_value, change=1 / row.cac_ratio - 1, strong_q=thr["strong_q"],
+                        collapse=thr["collapse"],
+                    ),
                 )
             )  # fmt: skip
     return out

@@ -15,6 +15,8 @@ from ..data import facts
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
+from ..evidence import confirmed, q_values, severity
+from ..expect import expected as expected_value
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
@@ -76,17 +78,18 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     Columns: channel, revenue, orders, customers, share, prev_month, mom, last_year, yoy, trailing_avg,
     vs_trailing, usual (mean revenue of the ``market.history_months`` months before), usual_orders,
     peer_factor (how the same channel did in the other regions — in the whole company: how the other channels
-    did — this month against usual, at most 1), baseline (the lower of usual × peer_factor and last year),
-    change (against it), margin, usual_margin, p_value (Poisson: this few orders given the orders baseline),
-    flagged (``channel_underperform``: change at or below −``thresholds.market.channel_decline``, p_value below
-    ``thresholds.market.p_value`` and revenue at stake at least ``thresholds.market.min_effect_share`` of the
-    scope's revenue), effect (baseline − revenue). Sorted by revenue.
+    did — this month against usual, at most 1), baseline (what the channel's own trend and season lead one to
+    expect, :mod:`salesnb.expect`, × peer_factor), change (against it), margin, usual_margin, p_value (Poisson:
+    this few orders given the expected orders), q_value (Benjamini–Hochberg over the channels the rule fires
+    for), flagged (``channel_underperform``: the rule — change at or below −``thresholds.market.channel_decline``
+    with revenue at stake at least ``thresholds.market.min_effect_share`` of the scope's — confirmed by a q_value
+    below ``thresholds.market.fdr``), effect (baseline − revenue). Sorted by revenue.
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
     columns = ["channel", "revenue", "orders", "customers", "share", "prev_month", "mom", "last_year", "yoy"]
     columns += ["trailing_avg", "vs_trailing", "usual", "usual_orders", "peer_factor", "baseline", "change"]
-    columns += ["margin", "usual_margin", "p_value", "flagged", "effect"]
+    columns += ["margin", "usual_margin", "p_value", "q_value", "flagged", "effect"]
     months, ly_month = history(report), last_year(report)
     prev = report.covered([str(report.baselines.previous_month)])
     trailing = report.trailing()
@@ -140,30 +143,38 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame["share"] = frame["revenue"] / scope_revenue if scope_revenue > 0 else np.nan
     for name, base in (("mom", "prev_month"), ("yoy", "last_year"), ("vs_trailing", "trailing_avg")):
         frame[name] = frame["revenue"] / frame[base].where(frame[base] > 0) - 1
-    expected = pd.concat([frame["usual"] * frame["peer_factor"], frame["last_year"]], axis=1)
-    frame["baseline"] = expected.min(axis=1, skipna=True)
-    expected_orders = pd.concat([frame["usual_orders"] * frame["peer_factor"], frame["last_year_orders"]], axis=1)
+    span = report.history(report.settings(NAME)["expect_months"])
+    frame["baseline"] = _expected(wide["revenue"], span, frame["channel"]) * frame["peer_factor"]
+    expected_orders = _expected(wide["orders"], span, frame["channel"]) * frame["peer_factor"]
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
     history_orders = wide["orders"].reindex(columns=months, fill_value=0.0)
     frame["p_value"] = [
         poisson_low(n, None if pd.isna(u) else u, dispersion(history_orders.loc[c]) if months else 1.0)
-        for c, n, u in zip(frame["channel"], frame["orders"], expected_orders.min(axis=1, skipna=True), strict=True)
+        for c, n, u in zip(frame["channel"], frame["orders"], expected_orders, strict=True)
     ]
     frame["effect"] = (frame["baseline"] - frame["revenue"]).clip(lower=0.0).fillna(0.0)
-    frame["flagged"] = (
-        (frame["change"] <= -thr["channel_decline"])
-        & (frame["p_value"] < thr["p_value"])
-        & (frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum())))
+    fired = (frame["change"] <= -thr["channel_decline"]) & (
+        frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum()))
     )
+    frame["q_value"] = q_values(frame["p_value"].where(fired))
+    frame["flagged"] = fired & confirmed(frame["q_value"], thr["fdr"])
     frame = frame.sort_values(["revenue", "channel"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
+
+
+def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series) -> pd.Series:
+    """Per row of ``table`` (segments × months): the expected value of the report month from ``months`` before it."""
+    past = table.reindex(columns=months, fill_value=0.0)
+    values = {key: expected_value(past.loc[key].to_numpy()).value if key in past.index else np.nan for key in rows}
+    return rows.map(values).astype(float)
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule channel_underperform: the channels :func:`channel_frame` flags, per scope (ALL: company and regions).
 
-    Thresholds: ``thresholds.market.{channel_decline, p_value, min_effect_share}``.
+    Thresholds: ``thresholds.market.{channel_decline, min_effect_share, fdr, strong_q, collapse}``.
     """
+    thr = report.thresholds(NAME)
     lang = report.lang
     out = []
     for segment, row in report.flagged_rows(channel_frame, company=True):
@@ -180,6 +191,10 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "channel_underperform", {**segment, "channel": row.channel}, values, angle=NAME,
                 metric="channel_revenue", value=row.revenue, baseline=row.baseline, effect=row.effect,
+                severity=severity(
+                    report, row.effect, row.q_value, change=row.change, strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
+                ),
             )
         )  # fmt: skip
     return out

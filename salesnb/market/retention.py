@@ -18,11 +18,12 @@ from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_monthly
+from ..evidence import q_values, severity
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
-from ..stats import binom_low, lower
+from ..stats import binom_low
 from ..trend import trend_rows
 from .common import NAME, all_months, history, last_year, peer_factor
 
@@ -84,12 +85,12 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
 
     Keys: window_buyers, retained, lapsed, rate, usual (pooled over ``market.history_months``), last_year,
     peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
-    1), baseline (the lower of usual × peer_factor and last year), p_value, avg_retained_revenue (usual revenue
-    of a retained customer in a month), effect (customers missing against the baseline rate ×
-    avg_retained_revenue), flagged (``customer_churn_rise``: rate at most (1 − ``thresholds.market.churn_drop``)
-    × baseline, p_value below ``thresholds.market.p_value``, effect at least
-    ``thresholds.market.min_effect_share`` of the month's revenue), plus buyers, returning_buyers, repeat_rate,
-    returning_revenue.
+    1), baseline (usual × peer_factor: last year is shown, not a baseline, so growth does not hide a fall),
+    p_value, avg_retained_revenue (usual revenue of a retained customer in a month), effect (customers missing
+    against the baseline rate × avg_retained_revenue), flagged (``customer_churn_rise``: rate at most
+    (1 − ``thresholds.market.churn_drop``) × baseline with effect at least ``thresholds.market.min_effect_share``
+    of the month's revenue, p_value below ``thresholds.market.fdr``; the rule adjusts it over the scopes), plus
+    buyers, returning_buyers, repeat_rate, returning_revenue.
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
@@ -110,7 +111,7 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         now, before = peers.loc[report.period], peers.loc[usual_months].sum()
         if now["window_buyers"] > 0 and before["window_buyers"] > 0:
             factor = peer_factor(now["retained"] / now["window_buyers"], before["retained"] / before["window_buyers"])
-    baseline = lower(None if usual is None else usual * factor, ly)
+    baseline = None if usual is None else usual * factor
     rate = retained / base if base > 0 else float("nan")
     avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
     missing = max((baseline or 0.0) * base - retained, 0.0)
@@ -120,7 +121,7 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         baseline is not None
         and base > 0
         and rate <= (1 - thr["churn_drop"]) * baseline
-        and p_value < thr["p_value"]
+        and p_value < thr["fdr"]
         and effect >= thr["min_effect_share"] * float(row["revenue"])
     )
     return {
@@ -157,13 +158,15 @@ def retention_frame(report: Report, months: int = 13) -> pd.DataFrame:
 def churn_rise(report: Report) -> list[dict[str, Any]]:
     """Rule customer_churn_rise: the scopes (ALL: company and regions) whose :func:`retention_test` is flagged.
 
-    Thresholds: ``thresholds.market.{churn_drop, p_value, min_effect_share}``.
+    Thresholds: ``thresholds.market.{churn_drop, min_effect_share, fdr, strong_q, collapse}``; the evidence is
+    adjusted over the scopes tested (Benjamini–Hochberg).
     """
-    out = []
+    out, thr = [], report.thresholds(NAME)
     k = report.config["baselines"]["trailing_months"]
-    for region, segment in report.scopes(company=True):
-        test = retention_test(report, region)
-        if not test["flagged"]:
+    scopes = [(segment, retention_test(report, region)) for region, segment in report.scopes(company=True)]
+    qs = q_values([test["p_value"] for _, test in scopes])
+    for (segment, test), q in zip(scopes, qs, strict=True):
+        if not (test["flagged"] and q < thr["fdr"]):
             continue
         values = {
             "where": report.where(segment),
@@ -178,6 +181,10 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "customer_churn_rise", segment, values, angle=NAME,
                 metric="retention_rate", value=test["rate"], baseline=test["baseline"], effect=test["effect"],
+                severity=severity(
+                    report, test["effect"], q, change=test["rate"] / test["baseline"] - 1, strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
+                ),
             )
         )  # fmt: skip
     return out

@@ -1,21 +1,24 @@
-"""Evidence sets severity: the process rules' findings sized by revenue, capped or raised by their q-value."""
+"""Evidence sets severity in the process rules: :func:`salesnb.evidence.severity` with the process thresholds."""
 
 from __future__ import annotations
 
-from .. import stats
-from ..findings import severity_of
+from .. import evidence
 from ..report import Report
 from .common import NAME
 
 
-def severity(report: Report, effect: float, q: float, *, strengthen: bool = False, cap: bool = False) -> str:
-    """Severity from the revenue at stake, at most medium unless the q-value is below ``thresholds.process.strong_q``.
-
-    ``strengthen`` raises a low one to medium (history confirms the problem); ``cap`` holds it at medium (the
-    problem rests on the configuration alone).
-    """
-    level = severity_of(effect, report.revenue, report.config)
-    level = stats.capped_severity(level, q, report.thresholds(NAME)["strong_q"])
-    if strengthen and level == "low":
-        return "medium"
-    return "medium" if cap and level == "high" else level
+def severity(
+    report: Report,
+    effect: float,
+    q: float,
+    *,
+    change: float | None = None,
+    strengthen: bool = False,
+    cap: bool = False,
+) -> str:
+    """:func:`salesnb.evidence.severity` for the process angle (``thresholds.process.{strong_q, collapse}``)."""
+    thr = report.thresholds(NAME)
+    return evidence.severity(
+        report, effect, q, strong_q=thr["strong_q"], collapse=thr["collapse"], change=change,
+        strengthen=strengthen, cap=cap,
+    )  # fmt: skip

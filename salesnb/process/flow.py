@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, deals, history, n_history
+from .evidence import severity
 
 
 def _cents(values: pd.Series) -> int:
@@ -98,10 +100,11 @@ def pipeline_slippage_frame(report: Report) -> pd.DataFrame:
 
 
 def slippage(report: Report) -> list[dict[str, Any]]:
-    """Rule pipeline_slippage: thresholds.process.{slippage_rise_points, min_count, p_value}.
+    """Rule pipeline_slippage: thresholds.process.{slippage_rise_points, min_count, fdr, strong_q, collapse}.
 
     The share of this month's due deals that slipped is at least ``slippage_rise_points`` above the usual months'
-    pooled share, with ``min_count`` slipped deals beyond the usual and a Fisher p below ``p_value``.
+    pooled share, with ``min_count`` slipped deals beyond the usual (the business rule); one test per report, so a
+    Fisher p below ``fdr`` confirms it; the severity: :func:`salesnb.evidence.severity`.
     """
     thr, lang, n = report.thresholds(NAME), report.lang, n_history(report)
     frame = pipeline_slippage_frame(report)
@@ -113,7 +116,7 @@ def slippage(report: Report) -> list[dict[str, Any]]:
     p = stats.fisher(now["slipped"], now["due"], base["slipped"].sum(), base["due"].sum(), "greater")
     excess_count = now["slipped"] - usual * now["due"]
     if not (
-        now["share"] - usual >= thr["slippage_rise_points"] and excess_count >= thr["min_count"] and p < thr["p_value"]
+        now["share"] - usual >= thr["slippage_rise_points"] and excess_count >= thr["min_count"] and p < thr["fdr"]
     ):
         return []
     effect = max(0.0, now["slipped_value"] - usual_value * now["due_value"])
@@ -137,6 +140,7 @@ def slippage(report: Report) -> list[dict[str, Any]]:
             value=now["share"],
             baseline=usual,
             effect=effect,
+            severity=severity(report, effect, p, change=now["share"] / usual - 1 if usual > 0 else math.inf),
         )
     ]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
 from ..display.formatting import format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_goal_bars
@@ -16,6 +16,7 @@ from ..i18n import t
 from ..periods import ALL, bounds
 from ..report import Report
 from .common import NAME, history, lead_value, month_leads, n_history
+from .evidence import severity
 
 
 def first_response_frame(report: Report) -> pd.DataFrame:
@@ -24,9 +25,10 @@ def first_response_frame(report: Report) -> pd.DataFrame:
     A lead is *answered* when its first response came before the month's end; ``share`` is the share of answered
     leads answered within ``thresholds.process.first_response_hours``. The usual months are the
     ``process.history_months`` before the month. Columns: source, leads, answered, unanswered, within, share,
-    median_hours, usual_share, late, late_excess, p_value (Fisher exact), flagged (share below
-    ``thresholds.process.first_response_share`` and ``thresholds.process.share_shift_points`` under usual, p below
-    ``thresholds.process.p_value``, ``thresholds.process.min_count`` late leads beyond the usual).
+    median_hours, usual_share, late, late_excess, p_value (Fisher exact), q_value (Benjamini–Hochberg over the
+    sources), flagged (the rule — share below ``thresholds.process.first_response_share`` and
+    ``thresholds.process.share_shift_points`` under usual, ``thresholds.process.min_count`` late leads beyond the
+    usual — confirmed by a q_value below ``thresholds.process.fdr``).
     """
     thr = report.thresholds(NAME)
     hours = float(thr["first_response_hours"])
@@ -64,21 +66,23 @@ def first_response_frame(report: Report) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
-    frame["flagged"] = (
+    fired = (
         (frame["source"] != ALL)
         & (frame["share"] < float(thr["first_response_share"]))
         & (frame["usual_share"] - frame["share"] >= thr["share_shift_points"])
-        & (frame["p_value"] < thr["p_value"])
         & (frame["late_excess"] >= thr["min_count"])
     )
+    frame["q_value"] = evidence.q_values(frame["p_value"].where(frame["source"] != ALL))
+    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame
 
 
 def slow_first_response(report: Report) -> list[dict[str, Any]]:
     """Rule slow_first_response: the frame's flag (see :func:`first_response_frame`).
 
-    Thresholds: thresholds.process.{first_response_hours, first_response_share, share_shift_points, p_value,
-    min_count}.
+    Thresholds: thresholds.process.{first_response_hours, first_response_share, share_shift_points, min_count}
+    fire it; a q-value (Benjamini–Hochberg over the sources) below ``fdr`` confirms it; ``strong_q`` and
+    ``collapse`` (the share within the goal falling by this share of its usual level) set its severity.
     """
     thr, n = report.thresholds(NAME), n_history(report)
     out = []
@@ -105,6 +109,7 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
                 value=row.share,
                 baseline=row.usual_share,
                 effect=effect,
+                severity=severity(report, effect, row.q_value, change=row.share / row.usual_share - 1),
             )
         )
     return out

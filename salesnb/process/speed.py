@@ -21,6 +21,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, days_text, deals, history, n_history, stages, stays
+from .evidence import severity
 
 
 def time_in_stage_frame(report: Report) -> pd.DataFrame:
@@ -112,9 +113,9 @@ def cycle_summary(report: Report) -> dict[str, Any]:
     """The month's median sales cycle against the usual months, with a one-sided Mann–Whitney test.
 
     Keys: n, median, usual_n, usual_median, rise (median ÷ usual − 1), p_value, won_value, flagged (rise of at
-    least ``thresholds.process.cycle_rise``, ``thresholds.process.min_count`` wins, p below
-    ``thresholds.process.p_value``), and the stage whose median stay grew most (``stage``, ``stage_before``,
-    ``stage_after``; ``None`` without stage data).
+    least ``thresholds.process.cycle_rise`` over ``thresholds.process.min_count`` wins fires it; one test per
+    report, so a p below ``thresholds.process.fdr`` confirms it), and the stage whose median stay grew most
+    (``stage``, ``stage_before``, ``stage_after``; ``None`` without stage data).
     """
     thr = report.thresholds(NAME)
     frame = cycle_frame(report)
@@ -133,7 +134,7 @@ def cycle_summary(report: Report) -> dict[str, Any]:
         "rise": rise,
         "p_value": p,
         "won_value": float(now["amount"].sum()),
-        "flagged": bool(len(now) >= thr["min_count"] and rise >= thr["cycle_rise"] and p < thr["p_value"]),
+        "flagged": bool(len(now) >= thr["min_count"] and rise >= thr["cycle_rise"] and p < thr["fdr"]),
         "stage": None,
         "stage_before": None,
         "stage_after": None,
@@ -154,7 +155,10 @@ def cycle_summary(report: Report) -> dict[str, Any]:
 
 
 def cycle_lengthening(report: Report) -> list[dict[str, Any]]:
-    """Rule sales_cycle_lengthening: thresholds.process.{cycle_rise, min_count, p_value} (see :func:`cycle_summary`)."""
+    """Rule sales_cycle_lengthening: thresholds.process.{cycle_rise, min_count, fdr} (see :func:`cycle_summary`).
+
+    Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: the cycle this much longer).
+    """
     summary = cycle_summary(report)
     if not summary["flagged"]:
         return []
@@ -187,6 +191,7 @@ def cycle_lengthening(report: Report) -> list[dict[str, Any]]:
             value=summary["median"],
             baseline=summary["usual_median"],
             effect=effect,
+            severity=severity(report, effect, summary["p_value"], change=summary["rise"]),
         )
     ]
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
 from ..data.deals import DAY_SECONDS
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, table
@@ -18,6 +18,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, days_text, history, n_history, snapshot_at, stages, stays
+from .evidence import severity
 
 
 def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
@@ -66,9 +67,9 @@ def stalled_deals_frame(report: Report) -> pd.DataFrame:
 def stalled_summary_frame(report: Report) -> pd.DataFrame:
     """Stalled deals per stage at month end against the usual month ends (``process.history_months``).
 
-    Columns: stage, stalled, value, limit_days, usual, excess, p_value (Poisson), flagged (at least
-    ``thresholds.process.stalled_ratio`` × usual, ``thresholds.process.min_count`` more than usual, p below
-    ``thresholds.process.p_value``).
+    Columns: stage, stalled, value, limit_days, usual, excess, p_value (Poisson), q_value (Benjamini–Hochberg over
+    the stages), flagged (at least ``thresholds.process.stalled_ratio`` × usual and ``thresholds.process.min_count``
+    more than usual fire it, a q_value below ``thresholds.process.fdr`` confirms it).
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
@@ -91,16 +92,20 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
+    frame["q_value"] = evidence.q_values(frame["p_value"])
     frame["flagged"] = (
         (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"]))
         & (frame["excess"] >= thr["min_count"])
-        & (frame["p_value"] < thr["p_value"])
+        & evidence.confirmed(frame["q_value"], thr["fdr"])
     )
     return frame
 
 
 def stalled_deals(report: Report) -> list[dict[str, Any]]:
-    """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count, p_value} (via the summary's flag)."""
+    """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count, fdr} (via the summary's flag).
+
+    Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: stalled deals this much above usual).
+    """
     lang = report.lang
     frame = stalled_summary_frame(report)
     out = []
@@ -124,6 +129,9 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
                 value=row.stalled,
                 baseline=row.usual,
                 effect=effect,
+                severity=severity(
+                    report, effect, row.q_value, change=row.stalled / row.usual - 1 if row.usual > 0 else math.inf
+                ),
             )
         )
     return out

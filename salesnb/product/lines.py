@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
 from ..data import facts
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
@@ -76,21 +76,22 @@ def decline_check(report: Report) -> pd.DataFrame:
     """The product-line decline test per scope (region; ALL and every region in an ALL report) and line.
 
     A line declines when it falls behind its own baseline *and* behind the rest of the scope's business, so a
-    month that is weak for every line (春节, a region losing customers) is not a product-line problem. For each
-    baseline — the trailing average month, and the same month last year where the data reaches back — the
-    line's baseline revenue is scaled by how the scope's other lines moved since (their revenue now ÷ then);
-    ``expected`` is the lower of these, so both baselines must show the fall. ``usual_orders`` is the same for
-    the number of orders containing the line (scaled by the other lines' order counts).
+    month that is weak for every line (春节, a region losing customers) is not a product-line problem: ``expected``
+    is the line's trailing average month (the same month last year without one) scaled by how the scope's other
+    lines moved since (their revenue now ÷ then), so growth and season shared by the lines are expected, not
+    read as a fall. ``usual_orders`` is the same for the number of orders containing the line (scaled by the
+    other lines' order counts).
 
-    A line is ``flagged`` when its revenue is at least ``thresholds.product.line_decline`` below ``expected`` and
-    its order count is improbably low around ``usual_orders``: a negative binomial count whose spread
-    ``dispersion`` is learnt from the line's own months over ``product.history_months`` (see
-    :func:`~salesnb.product.common.month_dispersion`), p below ``thresholds.product.p_value`` ÷ the number of
-    lines tested in the scope (each line is a separate chance of a false alarm). It needs the full trailing
-    window in the data. ``effect`` = expected − revenue.
+    The business rule fires when a line's revenue is at least ``thresholds.product.line_decline`` below
+    ``expected`` (with the full trailing window in the data); the evidence confirms it: its order count is low
+    around ``usual_orders`` (a negative binomial count whose spread ``dispersion`` is learnt from the line's own
+    months over ``product.history_months``, see :func:`~salesnb.product.common.month_dispersion`) with a q-value
+    (Benjamini–Hochberg over every line and scope tested in the report) below ``thresholds.product.fdr``.
+    ``effect`` = expected − revenue.
 
     Columns: scope, product_line, revenue, orders, trailing, yoy (``NaN`` without last year), others_change (the
-    other lines against the trailing months), expected, usual_orders, dispersion, change, p_value, effect, flagged.
+    other lines against the trailing months), expected, usual_orders, dispersion, change, p_value, effect, q_value,
+    flagged.
     """
     thr = report.thresholds(NAME)
     trailing, yoy = report.trailing(), same_month_last_year(report)
@@ -121,10 +122,10 @@ def decline_check(report: Report) -> pd.DataFrame:
     frame["others_change"] = (
         rest[report.period] / (rest[trailing].sum(axis=1) / n).where(lambda v: v > 0) - 1 if trailing else np.nan
     )
-    bases = ([trailing] if trailing else []) + ([[yoy]] if yoy else [])
+    bases = [trailing] if trailing else ([[yoy]] if yoy else [])
     if bases:
-        frame["expected"] = pd.concat([scaled(revenue, b) for b in bases], axis=1).min(axis=1)
-        frame["usual_orders"] = pd.concat([scaled(orders, b) for b in bases], axis=1).min(axis=1)
+        frame["expected"] = scaled(revenue, bases[0])
+        frame["usual_orders"] = scaled(orders, bases[0])
     else:
         frame["expected"] = np.nan
         frame["usual_orders"] = np.nan
@@ -132,18 +133,18 @@ def decline_check(report: Report) -> pd.DataFrame:
     frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
     frame["p_value"] = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
     frame["effect"] = frame["expected"] - frame["revenue"]
-    tested = (frame["usual_orders"] > 0).groupby(level="scope").transform("sum").clip(lower=1)
-    frame["flagged"] = (
-        (frame["change"] <= -thr["line_decline"])
-        & (frame["p_value"] < thr["p_value"] / tested)
-        & (frame["usual_orders"] > 0)
-        & (len(trailing) >= window)
-    )
+    fired = (frame["change"] <= -thr["line_decline"]) & (frame["usual_orders"] > 0) & (len(trailing) >= window)
+    frame["q_value"] = evidence.q_values(frame["p_value"].where(frame["usual_orders"] > 0))
+    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
 
 
 def line_decline(report: Report) -> list[dict[str, Any]]:
-    """Rule product_line_decline, from :func:`decline_check`: thresholds.product.{line_decline, p_value}."""
+    """Rule product_line_decline, from :func:`decline_check`: thresholds.product.{line_decline, fdr}.
+
+    Severity: :func:`salesnb.evidence.severity` (``thresholds.product.{strong_q, collapse}``).
+    """
+    thr = report.thresholds(NAME)
     if lines(report.ds).empty:
         return []
     lang = report.lang
@@ -161,6 +162,10 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "product_line_decline", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="revenue", value=row.revenue, baseline=row.expected, effect=row.effect, angle=NAME,
+            severity=evidence.severity(
+                report, row.effect, row.q_value, change=row.change, strong_q=thr["strong_q"],
+                collapse=thr["collapse"],
+            ),
         )  # fmt: skip
         found.append((row.scope, ("decline", row.product_line), item))
     return prefer_regions(found)

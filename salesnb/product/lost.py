@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from .. import stats
+from .. import evidence, stats
 from ..data import facts
 from ..data.deals import deal_facts
 from ..display import plotting
@@ -94,9 +94,9 @@ def lost_check(report: Report) -> pd.DataFrame:
     before the period, ``usual_deals`` its average month. Testing the share of closed deals rather than the count
     keeps a month with many closings from looking like a competitor's attack, and still counts deals it took that
     would otherwise have been won. ``flagged``: at least ``thresholds.product.lost_min_deals`` deals, a share at
-    least ``thresholds.product.lost_ratio`` times the usual share, a binomial p-value below
-    ``thresholds.product.p_value`` ÷ the number of competitors tested in the scope (each competitor is a separate
-    chance of a false alarm), and at least three months of history. ``effect`` = the amount lost to it beyond the
+    least ``thresholds.product.lost_ratio`` times the usual share and at least three months of history fire it; a
+    binomial p-value adjusted over the competitors and scopes tested (``q_value``, Benjamini–Hochberg) below
+    ``thresholds.product.fdr`` confirms it. ``effect`` = the amount lost to it beyond the
     usual share: amount × (1 − usual share × closed ÷ deals).
     """
     thr = report.thresholds(NAME)
@@ -117,12 +117,11 @@ def lost_check(report: Report) -> pd.DataFrame:
     frame["usual_deals"] = frame["hist_deals"] / max(len(history), 1)
     trials = frame["closed"].clip(lower=frame["deals"])
     frame["p_value"] = binom.sf(frame["deals"] - 1, trials, frame["usual_share"])
-    tested = named[named["scope"].isin(scope)].groupby("scope")["competitor"].nunique()
-    alpha = thr["p_value"] / tested.reindex(scope).clip(lower=1).to_numpy()
+    frame["q_value"] = evidence.q_values(frame["p_value"])
     frame["flagged"] = (
         (frame["deals"] >= thr["lost_min_deals"])
         & (frame["share"] >= thr["lost_ratio"] * frame["usual_share"])
-        & (frame["p_value"] < alpha)
+        & evidence.confirmed(frame["q_value"], thr["fdr"])
         & (len(history) >= 3)
     )
     expected = frame["usual_share"] * frame["closed"]
@@ -135,7 +134,11 @@ def lost_check(report: Report) -> pd.DataFrame:
 
 
 def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
-    """Rule lost_to_competitor, from :func:`lost_check`: thresholds.product.{lost_min_deals, lost_ratio, p_value}."""
+    """Rule lost_to_competitor, from :func:`lost_check`: thresholds.product.{lost_min_deals, lost_ratio, fdr}.
+
+    Severity: :func:`salesnb.evidence.severity` (``strong_q``; no collapse: a share rise has no natural ceiling).
+    """
+    thr = report.thresholds(NAME)
     lang = report.lang
     found = []
     for row in flagged(lost_check(report)):
@@ -147,6 +150,9 @@ def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "lost_to_competitor", scoped(report, row.scope, {"competitor": row.competitor}), values,
             metric="lost_deals", value=row.deals, baseline=row.usual_deals, effect=row.effect, angle=NAME,
+            severity=evidence.severity(
+                report, row.effect, row.q_value, strong_q=thr["strong_q"], collapse=thr["collapse"],
+            ),
         )  # fmt: skip
         found.append((row.scope, ("lost", row.competitor), item))
     return prefer_regions(found)

@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
+from .. import evidence
 from ..data import facts
 from ..display.formatting import format_amount, format_decimal, format_int
 from ..display.panel import Panel, needs
@@ -41,8 +43,9 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     Columns: category, count, baseline (trailing months' average), last_year (same month last year, NaN
     outside the data), usual (average over the ``support.history_months`` before), ratio (count / usual),
     z (spreads above usual, the spread being the month-to-month standard deviation, at least √usual),
-    at_stake (revenue of the complaints' orders), flagged — at least ``thresholds.support.spike_ratio`` ×
-    usual, ``thresholds.support.min_count`` more than usual and ``thresholds.support.spike_z`` spreads above it.
+    at_stake (revenue of the complaints' orders), q_value (the z's one-sided normal p-value, Benjamini–Hochberg
+    over the categories), flagged — the rule (at least ``thresholds.support.spike_ratio`` × usual and
+    ``thresholds.support.min_count`` more than usual) confirmed by a q_value below ``thresholds.support.fdr``.
     """
     thr = report.thresholds(NAME)
     counts = complaint_counts(report, region)
@@ -70,10 +73,11 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     columns = ["category", "count", "baseline", "last_year", "usual", "ratio", "z", "at_stake"]
     frame = pd.DataFrame(rows, columns=columns)
     base = frame["usual"].fillna(0.0)
+    frame["q_value"] = evidence.q_values(norm.sf(frame["z"]))
     frame["flagged"] = (
         (frame["count"] >= thr["spike_ratio"] * base)
         & (frame["count"] - base >= thr["min_count"])
-        & (frame["z"] >= thr["spike_z"])
+        & evidence.confirmed(frame["q_value"], thr["fdr"])
     )
     return frame
 
@@ -88,9 +92,10 @@ def complaint_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
 def complaint_spike(report: Report) -> list[dict[str, Any]]:
     """Rule complaint_spike: the flagged rows of :func:`complaint_frame`, region by region in the ALL report.
 
-    Thresholds: ``thresholds.support.{spike_ratio, spike_z, min_count}``; the effect is the complaints' order
-    revenue above the usual count.
+    Thresholds: ``thresholds.support.{spike_ratio, min_count, fdr}``; the effect is the complaints' order
+    revenue above the usual count; severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``).
     """
+    thr = report.thresholds(NAME)
     months = report.settings(NAME)["history_months"]
     out = []
     for segment, row in report.flagged_rows(complaint_frame, company=False):
@@ -108,6 +113,10 @@ def complaint_spike(report: Report) -> list[dict[str, Any]]:
                 report, "complaint_spike", {**segment, "category": row.category}, values, angle=NAME,
                 metric="complaints", value=row.count, baseline=row.usual,
                 effect=excess(row.at_stake, row.count, row.usual),
+                severity=evidence.severity(
+                    report, excess(row.at_stake, row.count, row.usual), row.q_value, change=row.ratio - 1,
+                    strong_q=thr["strong_q"], collapse=thr["collapse"],
+                ),
             )
         )  # fmt: skip
     return out

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import evidence
 from ..data import facts
 from ..data.customers import customer_regions
 from ..display import plotting
@@ -60,7 +61,8 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
     (one-sided Welch t-test that the mean fell), dissatisfied_value (monthly revenue of this period's
     respondents scoring low on it), flagged — a drop of at least ``thresholds.support.satisfaction_drop_points``
     (``thresholds.support.nps_drop_points`` for NPS) over at least ``thresholds.support.min_responses``
-    responses, p below ``thresholds.support.p_value``.
+    responses fires it, a q_value (Benjamini–Hochberg over the scores tested) below ``thresholds.support.fdr``
+    confirms it.
     """
     cfg, thr = report.settings(NAME), report.thresholds(NAME)
     surveys = facts.in_region(survey_facts(report), region or report.region)
@@ -97,11 +99,14 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
                 "change": mean - base,
                 "p_value": p,
                 "dissatisfied_value": float(value.reindex(now.loc[low, "customer_id"].unique()).fillna(0.0).sum()),
-                "flagged": bool(len(cur) >= thr["min_responses"] and base - mean >= threshold and p < thr["p_value"]),
+                "flagged": bool(len(cur) >= thr["min_responses"] and base - mean >= threshold),
             }
         )
     columns = ["metric", "n", "value", "baseline", "change", "p_value", "dissatisfied_value", "flagged"]
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    frame.insert(6, "q_value", evidence.q_values(frame["p_value"]))
+    frame["flagged"] = frame["flagged"].astype(bool) & evidence.confirmed(frame["q_value"], thr["fdr"])
+    return frame
 
 
 def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
@@ -135,9 +140,10 @@ def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
 def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
     """Rule satisfaction_drop: per region, the overall score that fell (CSAT, else NPS) and every aspect that fell.
 
-    Thresholds: ``thresholds.support.{satisfaction_drop_points, nps_drop_points, min_responses, p_value}``; the
+    Thresholds: ``thresholds.support.{satisfaction_drop_points, nps_drop_points, min_responses, fdr}``; the
     effect is the monthly revenue of the dissatisfied respondents.
     """
+    thr = report.thresholds(NAME)
     months, lang = report.settings(NAME)["history_months"], report.lang
     out = []
     for region, segment in report.scopes(company=False):
@@ -166,6 +172,10 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
                     report, "satisfaction_drop", {**segment, "aspect": aspect} if aspect else dict(segment), values,
                     angle=NAME, metric=row.metric, value=row.value, baseline=row.baseline,
                     effect=row.dissatisfied_value,
+                    severity=evidence.severity(
+                        report, row.dissatisfied_value, row.q_value, strong_q=thr["strong_q"],
+                        collapse=thr["collapse"],
+                    ),
                 )
             )  # fmt: skip
     return out

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
 from ..data import facts
 from ..data.customers import customer_regions
 from ..display import plotting
@@ -152,9 +152,10 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
 
     Columns: category, tickets, judged (not pending), breached, breach_share, usual_share (history months
     pooled), median_hours, p_value (binomial chance of so many breaches at the usual share), at_stake
-    (revenue of the breached tickets' orders), flagged — breach share at least
-    ``thresholds.support.sla_breach_share`` and ``thresholds.support.sla_rise_points`` above usual, at least
-    ``thresholds.support.min_count`` breaches, p below ``thresholds.support.p_value``.
+    (revenue of the breached tickets' orders), q_value (Benjamini–Hochberg over the categories), flagged — the
+    rule (breach share at least ``thresholds.support.sla_breach_share`` and ``thresholds.support.sla_rise_points``
+    above usual, at least ``thresholds.support.min_count`` breaches) confirmed by a q_value below
+    ``thresholds.support.fdr``.
     """
     thr = report.thresholds(NAME)
     tickets = facts.in_region(judged_tickets(report), region or report.region)
@@ -183,11 +184,12 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows, columns=columns)
     base = frame["usual_share"].fillna(0.0)
+    frame["q_value"] = evidence.q_values(frame["p_value"])
     frame["flagged"] = (
         (frame["breach_share"] >= thr["sla_breach_share"])
         & (frame["breach_share"] - base >= thr["sla_rise_points"])
         & (frame["breached"] >= thr["min_count"])
-        & (frame["p_value"] < thr["p_value"])
+        & evidence.confirmed(frame["q_value"], thr["fdr"])
     )
     frame = frame.sort_values(["breach_share", "category"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)
@@ -196,8 +198,9 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
 def sla_breach(report: Report) -> list[dict[str, Any]]:
     """Rule sla_breach: the flagged rows of :func:`sla_frame`, region by region in the ALL report.
 
-    Thresholds: ``thresholds.support.{ticket_sla_hours, sla_breach_share, sla_rise_points, min_count, p_value}``;
-    the effect is the breached tickets' revenue above the usual share.
+    Thresholds: ``thresholds.support.{ticket_sla_hours, sla_breach_share, sla_rise_points, min_count, fdr}``;
+    the effect is the breached tickets' revenue above the usual share; severity: :func:`salesnb.evidence.severity`
+    (``strong_q``; ``collapse``: the share within the SLA falling by this share of its usual level).
     """
     thr = report.thresholds(NAME)
     months = report.settings(NAME)["history_months"]
@@ -214,11 +217,16 @@ def sla_breach(report: Report) -> list[dict[str, Any]]:
             "baseline": format_pct(row.usual_share),
             "median": format_decimal(row.median_hours),
         }
+        effect = excess(row.at_stake, row.breach_share, row.usual_share)
         out.append(
             finding(
                 report, "sla_breach", {**segment, "category": row.category}, values, angle=NAME,
                 metric="sla_breach_share", value=row.breach_share, baseline=row.usual_share,
-                effect=excess(row.at_stake, row.breach_share, row.usual_share),
+                effect=effect,
+                severity=evidence.severity(
+                    report, effect, row.q_value, strong_q=thr["strong_q"], collapse=thr["collapse"],
+                    change=(row.usual_share - row.breach_share) / max(1.0 - row.usual_share, 1e-9),
+                ),
             )
         )  # fmt: skip
     return out

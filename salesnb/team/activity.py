@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import evidence
 from ..data import facts
 from ..data.reps import left_before_end, rep_label, tenure_months
 from ..display.bounded import bounded, bounded_note
@@ -22,7 +23,8 @@ from .common import activity_facts, rep_months
 from .reps import rep_frame
 
 FIXED_COLUMNS = frozenset(
-    {"rep_id", "label", "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate", "flagged"}
+    {"rep_id", "label", "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate", "q_value"}
+    | {"flagged"}
 )  # every other column of activity_frame is one activity type
 
 
@@ -59,11 +61,12 @@ def activity_frame(report: Report) -> pd.DataFrame:
 
     Columns: rep_id, label, one column per activity type, activities, usual (mean over the
     ``team.link_months`` months before the period), spread (their standard deviation, at least √usual),
-    ratio, z (how many spreads below usual), revenue, won, win_rate, flagged. A rep is flagged when activity
-    fell to at most ``1 − thresholds.team.activity_drop`` of usual, usual is at least
-    ``thresholds.team.activity_min_baseline``, the drop is ``thresholds.team.activity_z`` spreads or more (so a
-    rep's normal ups and downs do not count) and the rep was on the team the whole month for at least
-    ``team.min_tenure_months``. The first row, ``rep_id`` ALL, is the whole team, for reference.
+    ratio, z (how many spreads below usual), revenue, won, win_rate, q_value, flagged. The business rule fires when
+    activity fell to at most ``1 − thresholds.team.activity_drop`` of usual, usual is at least
+    ``thresholds.team.activity_min_baseline`` and the rep was on the team the whole month for at least
+    ``team.min_tenure_months``; the evidence confirms it (so a rep's normal ups and downs do not count): the drop's
+    z as a one-sided normal p-value, adjusted over the reps tested (Benjamini–Hochberg), below
+    ``thresholds.team.fdr``. The first row, ``rep_id`` ALL, is the whole team, for reference.
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     acts = facts.in_region(activity_facts(report), report.region)
@@ -105,13 +108,11 @@ def activity_frame(report: Report) -> pd.DataFrame:
     frame["z"] = (frame["usual"] - frame["activities"]) / frame["spread"].where(frame["spread"] > 0)
     tenure = tenure_months(report.ds, frame.index, report.period)
     leaving = left_before_end(report.ds, frame.index, report.period)
+    tested = (frame.index != ALL) & (frame["usual"] >= thr["activity_min_baseline"])
+    tested &= ~(tenure < settings["min_tenure_months"]) & ~leaving
+    frame["q_value"] = evidence.q_values(pd.Series(stats.norm.sf(frame["z"]), index=frame.index).where(tested))
     frame["flagged"] = (
-        (frame.index != ALL)
-        & (frame["ratio"] <= 1 - thr["activity_drop"])
-        & (frame["usual"] >= thr["activity_min_baseline"])
-        & (frame["z"] >= thr["activity_z"])
-        & ~(tenure < settings["min_tenure_months"])
-        & ~leaving
+        tested & (frame["ratio"] <= 1 - thr["activity_drop"]) & evidence.confirmed(frame["q_value"], thr["fdr"])
     )
     frame = frame.reset_index()
     frame["label"] = [
@@ -120,14 +121,17 @@ def activity_frame(report: Report) -> pd.DataFrame:
     head, rest = frame.iloc[:1], frame.iloc[1:].sort_values(["activities", "rep_id"], ascending=[False, True])
     frame = pd.concat([head, rest]).reset_index(drop=True)
     front = ["rep_id", "label", *types, "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate"]
-    return frame[[*front, "flagged"]]
+    return frame[[*front, "q_value", "flagged"]]
 
 
 def activity_low(report: Report) -> list[dict[str, Any]]:
-    """Rule activity_low: thresholds.team.{activity_drop, activity_min_baseline, activity_z} (see the frame).
+    """Rule activity_low: thresholds.team.{activity_drop, activity_min_baseline, fdr} (see the frame).
+
+    Severity: :func:`salesnb.evidence.severity` (``thresholds.team.{strong_q, collapse}``).
 
     One finding per flagged rep; effect: the activity-revenue slope × the activities missing.
     """
+    thr = report.thresholds("team")
     lang = report.lang
     frame = activity_frame(report)
     slope = activity_link(report)["slope"] or 0.0
@@ -153,6 +157,14 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
                 value=row.activities,
                 baseline=row.usual,
                 effect=effect,
+                severity=evidence.severity(
+                    report,
+                    effect,
+                    row.q_value,
+                    change=row.ratio - 1,
+                    strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
+                ),
             )
         )
     return out

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from scipy import stats
 
+from .. import evidence
 from ..data.reps import left_before_end, rep_label, tenure_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
@@ -17,7 +18,7 @@ from ..report import Report
 from .common import month_rows, rep_months
 
 COLUMNS: tuple[str, ...] = (
-    "rep_id", "label", "revenue", "target", "attainment", "gap", "orders", "usual_orders", "p_value",
+    "rep_id", "label", "revenue", "target", "attainment", "gap", "orders", "usual_orders", "p_value", "q_value",
     "tenure_months", "flagged",
 )  # fmt: skip
 
@@ -25,9 +26,10 @@ COLUMNS: tuple[str, ...] = (
 def underperform_frame(report: Report) -> pd.DataFrame:
     """Reps with a target this period: attainment, orders against their usual count, and the flag.
 
-    A rep is flagged when attainment is below ``thresholds.team.underperform_attainment`` **and** the month's
-    order count is improbably low against the rep's own trailing average (Poisson probability of so few orders
-    below ``thresholds.team.underperform_p_value``), so a normal lumpy month does not count. Reps hired less
+    The business rule fires when attainment is below ``thresholds.team.underperform_attainment`` or the month's
+    orders are ``thresholds.team.underperform_drop`` or more below the rep's own trailing average; the evidence
+    confirms it, so a normal lumpy month does not count: the Poisson probability of so few orders, adjusted over
+    the reps tested (``q_value``, Benjamini–Hochberg), below ``thresholds.team.fdr``. Reps hired less
     than ``team.min_tenure_months`` before the period (judged by the ramp analysis) and reps leaving during the
     month are not flagged. Sorted worst attainment first.
     """
@@ -52,12 +54,12 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["tenure_months"] = tenure_months(report.ds, now.index, report.period).to_numpy()
     leaving = left_before_end(report.ds, now.index, report.period).to_numpy()
     seasoned = ~(now["tenure_months"] < settings["min_tenure_months"]).to_numpy()
-    now["flagged"] = (
-        (now["attainment"] < thr["underperform_attainment"]).to_numpy()
-        & (now["p_value"] < thr["underperform_p_value"]).to_numpy()
-        & seasoned
-        & ~leaving
+    tested = seasoned & ~leaving & (now["usual_orders"] > 0).to_numpy()
+    now["q_value"] = evidence.q_values(now["p_value"].where(tested))
+    fired = (now["attainment"] < thr["underperform_attainment"]) | (
+        now["orders"] <= (1 - thr["underperform_drop"]) * now["usual_orders"]
     )
+    now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], thr["fdr"])
     now = now.reset_index()
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
     now = now.sort_values(["attainment", "rep_id"], kind="stable").reset_index(drop=True)
@@ -65,10 +67,12 @@ def underperform_frame(report: Report) -> pd.DataFrame:
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:
-    """Rule rep_underperform: thresholds.team.{underperform_attainment, underperform_p_value} (see the frame).
+    """Rule rep_underperform: thresholds.team.{underperform_attainment, underperform_drop, fdr} (see the frame).
 
-    One finding per flagged rep; effect: the rep's gap to target.
+    One finding per flagged rep; effect: the rep's gap to target; severity: :func:`salesnb.evidence.severity`
+    (the change: orders against usual).
     """
+    thr = report.thresholds("team")
     lang = report.lang
     frame = underperform_frame(report)
     return [
@@ -89,6 +93,14 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             value=row.attainment,
             baseline=1.0,
             effect=row.target - row.revenue,
+            severity=evidence.severity(
+                report,
+                row.target - row.revenue,
+                row.q_value,
+                change=row.orders / row.usual_orders - 1,
+                strong_q=thr["strong_q"],
+                collapse=thr["collapse"],
+            ),
         )
         for row in frame[frame["flagged"]].itertuples()
     ]

@@ -18,10 +18,10 @@ BAD: list[tuple[str, bytes, tuple[str, ...]]] = [  # id, file content, words the
     ("a-list", b"- report\n- top_n\n", ("config.yaml", "mapping of keys")),
     ("a-number", b"42\n", ("config.yaml", "mapping of keys")),
     ("unknown-top-key", b"reprot:\n  top_n: 5\n", ("'reprot'", "report")),
-    ("unknown-threshold", b"thresholds:\n  market:\n    nonsense: 1\n", ("thresholds.market.nonsense", "p_value")),
+    ("unknown-threshold", b"thresholds:\n  market:\n    nonsense: 1\n", ("thresholds.market.nonsense", "fdr")),
     ("unknown-angle", b"thresholds:\n  sales: {p_value: 0.1}\n", ("thresholds.sales",)),
     ("number-as-text", b"report:\n  top_n: '10'\n", ("report.top_n", "a number", "'10'")),
-    ("threshold-as-text", b"thresholds:\n  market:\n    p_value: 1%\n", ("thresholds.market.p_value", "'1%'")),
+    ("threshold-as-text", b"thresholds:\n  market:\n    fdr: 1%\n", ("thresholds.market.fdr", "'1%'")),
     ("list-as-text", "stages: 初步接触, 需求确认\n".encode(), ("stages", "a list")),
     ("section-as-number", b"thresholds:\n  market: 0.1\n", ("thresholds.market", "section")),
     ("number-as-list", b"report:\n  top_n: [10]\n", ("report.top_n", "a number")),
@@ -57,11 +57,11 @@ def test_notepad_encodings_are_read(tmp_path: Path, encoding: str) -> None:
 
 def test_integers_and_decimals_are_both_numbers(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
-    path.write_text("report:\n  top_n: 12.0\nthresholds:\n  market:\n    p_value: 1\n", encoding="utf-8")
+    path.write_text("report:\n  top_n: 12.0\nthresholds:\n  market:\n    fdr: 1\n", encoding="utf-8")
     config = load_config(path)
-    assert config["report"]["top_n"] == 12.0 and config["thresholds"]["market"]["p_value"] == 1
+    assert config["report"]["top_n"] == 12.0 and config["thresholds"]["market"]["fdr"] == 1
 
 
 def test_notebook_thresholds_of_the_wrong_kind_are_named() -> None:
-    with pytest.raises(ConfigError, match=r"thresholds\.market\.p_value.*'0\.01'"):
-        load_config(None, {"thresholds": {"market": {"p_value": "0.01"}}})
+    with pytest.raises(ConfigError, match=r"thresholds\.market\.fdr.*'0\.01'"):
+        load_config(None, {"thresholds": {"market": {"fdr": "0.01"}}})

@@ -32,8 +32,8 @@ def steady(plant: str | None = None) -> dict[str, list[dict]]:
             hit = region == "华东" and month == "2026-10"
             for k in range(30):
                 channel = "直营" if k < 15 else "分销"
-                if hit and plant == "churn":
-                    continue
+                if hit and (plant == "churn" or (plant == "channel47" and 15 <= k < 22)):
+                    continue  # channel47: 7 of 分销's 15 orders lost (−47%)
                 if hit and plant == "channel" and channel == "分销":
                     channel = "直营"
                 t["orders"].append({"order_id": f"O{tag}{month}{k:02d}", "customer_id": f"R{tag}{k:02d}",

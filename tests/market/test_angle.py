@@ -52,7 +52,7 @@ def test_findings_shape_english_and_deterministic(tmp_path):
     r = steady_report(tmp_path, "channel", "ALL", lang="en")
     findings = market.angle_findings(r)
     assert findings and all(f["angle"] == "market" and f["severity"] in SEVERITIES for f in findings)
-    channel = [f for f in findings if f["code"] == "channel_underperform"]
+    channel = [f for f in findings if f["code"] == "channel_underperform" and f["segment"].get("region") == "华东"]
     assert channel[0]["title"] == "华东 · 分销 channel falling" and "Call the channel" in channel[0]["action"]
     once = json.dumps(clean_json(findings), sort_keys=True)
     again = market.angle_findings(steady_report(tmp_path, "channel", "ALL", "en"))

@@ -15,3 +15,14 @@ def test_channel_underperform(tmp_path):
     all_report = market.angle_findings(steady_report(tmp_path, "channel", "ALL"))
     assert ("channel_underperform", '{"channel": "分销", "region": "华东"}') in codes_of(all_report)
     assert not market.angle_findings(steady_report(tmp_path, "channel", "华南"))
+
+
+def test_a_channel_losing_under_half_is_found_and_a_steady_channel_is_not(tmp_path):
+    r = steady_report(tmp_path, "channel47")
+    frame = market.channel_frame(r).set_index("channel")
+    assert frame.loc["分销", "orders"] == 8 and frame.loc["分销", "change"] == pytest.approx(-7 / 15)
+    assert frame.loc["分销", "q_value"] < r.thresholds("market")["fdr"] and frame.loc["分销", "flagged"]
+    assert not frame.loc["直营", "flagged"]  # steady: no fall, no finding
+    found = [f for f in market.angle_findings(r) if f["code"] == "channel_underperform"]
+    assert [f["segment"] for f in found] == [{"channel": "分销"}] and found[0]["severity"] in {"medium", "high"}
+    assert not market.angle_findings(steady_report(tmp_path, "channel47", "华南"))

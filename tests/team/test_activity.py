@@ -42,4 +42,5 @@ def test_activity_low_flags_a_rep_who_stops(tmp_path):
     assert bool(frame.loc["R1", "flagged"]) and not bool(frame.loc["R2", "flagged"])
     (f,) = [f for f in team.angle_findings(report) if f["code"] == "activity_low"]
     assert f["segment"] == {"rep_id": "R1"} and f["value"] == 0 and f["baseline"] == pytest.approx(10)
-    assert f["effect"] == 0 and f["severity"] == "low"  # no measurable activity-revenue link in this data
+    assert f["effect"] == 0  # no measurable activity-revenue link in this data...
+    assert f["severity"] == "medium"  # ...but a rep who stops altogether is a collapse (thresholds.team.collapse)

@@ -6,7 +6,7 @@ import pytest
 
 from salesnb import team
 from salesnb.report import open_report
-from team.helpers import BASE_REPS, base_sales, base_targets, build, open_tiny
+from team.helpers import BASE_REPS, MONTHS, base_sales, base_targets, build, open_tiny
 
 
 def test_rep_underperform_found_with_gap_as_effect(tmp_path):
@@ -52,3 +52,20 @@ def test_underperform_panel_shows_the_lowest_and_every_flagged_rep(tmp_path):
     assert list(panel.table.iloc[:, 0]) == list(expected["label"])
     assert "R015" in set(expected["rep_id"])  # the planted underperformer (华北 2026-08) stays in view
     assert str(len(frame)) in panel.note
+
+
+def test_a_rep_losing_a_third_of_the_orders_is_found_and_steady_reps_are_not(tmp_path):
+    """The business rule (orders ≥ 30% below the rep's usual) fires; the Poisson evidence, adjusted over the reps
+    tested, confirms it; a 37% fall is a collapse: at least medium although attainment is still 63%."""
+    sales = {key: [100] * 30 if key[0] == "R1" else amounts for key, amounts in base_sales().items()}
+    sales[("R1", "2026-10")] = [100] * 19  # usually 30 orders; 19 now (−37%)
+    targets = {**base_targets(), **{("R1", m): 3000 for m in MONTHS}}
+    report = open_tiny(tmp_path, build(BASE_REPS, sales, targets))
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R1", "attainment"] == pytest.approx(19 / 30)  # above underperform_attainment (50%)
+    assert frame.loc["R1", "q_value"] < 0.05 and bool(frame.loc["R1", "flagged"])
+    assert not bool(frame.loc["R2", "flagged"])  # steady
+    (f,) = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    assert f["segment"] == {"rep_id": "R1"} and f["severity"] in {"medium", "high"}
+    clean = {**sales, ("R1", "2026-10"): [100] * 30}
+    assert not team.underperform_frame(open_tiny(tmp_path / "clean", build(BASE_REPS, clean, targets)))["flagged"].any()
