@@ -125,6 +125,7 @@ def leads_table(sim: Simulation) -> pd.DataFrame:
             "source": _texts(LEAD_SOURCES, lead["source"]),
             "region": _texts(REGIONS, lead["region"]),
             "company_size": lead["size"],
+            "industry": pd.Series(pd.NA, index=range(len(lead["created"])), dtype=object),  # not simulated: left empty
             "rep_id": _lookup(sim.r_ids, lead["rep"]),
             "first_response_at": _second_values(lead["responded"]),
             "status": _texts(_LEAD_STATUS, lead["status"]),

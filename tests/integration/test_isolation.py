@@ -87,13 +87,13 @@ def test_region_report_names_no_other_region(region_reports):
     assert leaks == []
 
 
-def test_region_report_shows_none_of_the_company_totals(region_reports, tmp_path):
+def test_region_report_shows_none_of_the_company_totals(region_run, region_reports, tmp_path):
     summary = runner.run_reports(
         SAMPLE, periods=[PERIOD], regions=["ALL"], angles=["overview"], out_dir=tmp_path, progress=False
     )
     assert summary.ok, summary.text()
     company = json.loads((tmp_path / PERIOD / "ALL" / "metrics.json").read_text(encoding="utf-8"))
-    mine = json.loads(region_reports["metrics.json"])
+    mine = json.loads((region_run / PERIOD / REGION / "metrics.json").read_text(encoding="utf-8"))
     assert mine["revenue"] < company["revenue"]
     for key in ("revenue", "target", "revenue_prev_month"):
         shown = format_amount(company[key], "zh")
