@@ -29,10 +29,13 @@ PCT_METRICS = frozenset(
     {
         "attainment", "band_share", "lead_share", "first_response_within_goal", "largest_customer_share",
         "late_share", "retention_rate", "return_rate", "sla_breach_share", "slipped_share", "stage_conversion",
-        "unpaid_rate", "discount_depth", "gross_margin", "target_to_run_rate",
+        "unpaid_rate", "discount_depth", "gross_margin", "target_to_run_rate", "industry_share",
+        "period_largest_customer_share", "top10_share",
     }
 )  # fmt: skip
-AMOUNT_METRICS = frozenset({"revenue", "revenue_vs_baseline", "channel_revenue", "cac", "overdue_amount"})
+AMOUNT_METRICS = frozenset(
+    {"revenue", "revenue_vs_baseline", "channel_revenue", "cac", "overdue_amount", "credit_risk_deal_amount"}
+)
 
 
 def previous_months(report: Report) -> list[str]:

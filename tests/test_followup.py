@@ -105,3 +105,24 @@ def test_followup_frame_says_resolved_persisting_or_worse(planted):
     panel = followup.followup_panel(report)
     assert "已解决 1 个，仍存在 1 个，恶化 1 个" in panel.note
     assert list(panel.table.iloc[:, -1]).count("已解决") == 1 and "未再触发" in set(panel.table.iloc[:, 4])
+
+
+def test_every_finding_metric_has_a_readers_name_and_format() -> None:
+    """The follow-up table names each finding's metric in words (no raw keys like credit_risk_deal_amount)."""
+    import ast
+    from pathlib import Path
+
+    from salesnb import followup
+
+    package = Path(followup.__file__).parent
+    named = {
+        keyword.value.value
+        for path in package.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "metric" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
+    }
+    assert "credit_risk_deal_amount" in named
+    assert [m for m in sorted(named) if followup.metric_name(m, "zh") == m] == []
+    assert followup.format_metric("credit_risk_deal_amount", 43500.0, "zh") != "43500.0"
