@@ -6,6 +6,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from cell_notebooks import write_notebook
 from tiny import write_tiny
 
 from salesnb.batch import runner
@@ -15,22 +16,13 @@ from salesnb.batch.rendering import extract_result
 REPO = Path(__file__).resolve().parents[2]
 
 
-def _notebook(path: Path, *sources: str) -> Path:
-    """A notebook with the overview's parameters cell followed by ``sources`` as code cells."""
-    overview = nbformat.read(REPO / "notebooks" / "overview.ipynb", as_version=4)
-    nb = nbformat.v4.new_notebook(metadata=overview.metadata)
-    nb.cells = [overview.cells[1]] + [nbformat.v4.new_code_cell(src) for src in sources]
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture
 def notebooks(tmp_path, monkeypatch):
     """A notebook folder with the real overview and a ``team`` notebook that fails on demand."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
     shutil.copy(REPO / "notebooks" / "overview.ipynb", folder / "overview.ipynb")
-    _notebook(
+    write_notebook(
         folder / "team.ipynb",
         "import os\nif os.environ.get('SALESNB_TEST_FAIL'):\n    raise ValueError('planted failure')",
     )
@@ -39,12 +31,12 @@ def notebooks(tmp_path, monkeypatch):
 
 
 def test_warm_kernel_leaks_nothing_between_reports(tmp_path):
-    dirty = _notebook(
+    dirty = write_notebook(
         tmp_path / "dirty.ipynb",
         "import matplotlib, matplotlib.pyplot as plt\nsecret = 42\nplt.figure()\n"
         "matplotlib.rcParams['font.sans-serif'] = ['Comic Sans MS']\nmatplotlib.rcParams['axes.titlesize'] = 30",
     )
-    check = _notebook(
+    check = write_notebook(
         tmp_path / "check.ipynb",
         "import matplotlib, matplotlib.pyplot as plt\nfrom salesnb.display import plotting\n"
         "assert 'secret' not in globals(), 'a variable leaked'\n"
@@ -58,7 +50,7 @@ def test_warm_kernel_leaks_nothing_between_reports(tmp_path):
         counts = [cell.execution_count for cell in checked.cells if cell.cell_type == "code"]
         assert counts == list(range(1, len(counts) + 1))  # a new session, as in a fresh kernel
         with pytest.raises(NotebookFailed, match="planted"):  # the kernel still reports errors after reuse
-            kernel.execute(parameterize(_notebook(tmp_path / "x.ipynb", "raise KeyError('planted')"), {}))
+            kernel.execute(parameterize(write_notebook(tmp_path / "x.ipynb", "raise KeyError('planted')"), {}))
         kernel.execute(parameterize(check, {}))  # and is clean again after a failed report
 
 

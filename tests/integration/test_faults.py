@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from cell_notebooks import write_notebook
 from tiny import write_tiny
 
 from salesnb import cli
@@ -28,23 +29,14 @@ SAMPLE = REPO / "data" / "sample"
 PERIOD = "2026-10"
 
 
-def _notebook(path: Path, *sources: str) -> Path:
-    """A notebook with the overview's parameters cell followed by ``sources`` as code cells."""
-    overview = nbformat.read(REPO / "notebooks" / "overview.ipynb", as_version=4)
-    nb = nbformat.v4.new_notebook(metadata=overview.metadata)
-    nb.cells = [overview.cells[1]] + [nbformat.v4.new_code_cell(src) for src in sources]
-    nbformat.write(nb, path)
-    return path
-
-
 @pytest.fixture
 def faulty(tmp_path, monkeypatch) -> Path:
     """Notebooks that fail by the fault under test: market sleeps past the limit, product's kernel dies."""
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    _notebook(folder / "market.ipynb", "x = 1", "import time\ntime.sleep(120)", "y = 2")
-    _notebook(folder / "product.ipynb", "import os\nos._exit(9)  # as the out-of-memory killer would end it")
-    _notebook(folder / "team.ipynb", "z = 3")
+    write_notebook(folder / "market.ipynb", "x = 1", "import time\ntime.sleep(120)", "y = 2")
+    write_notebook(folder / "product.ipynb", "import os\nos._exit(9)  # as the out-of-memory killer would end it")
+    write_notebook(folder / "team.ipynb", "z = 3")
     monkeypatch.setattr(runner, "NOTEBOOK_DIR", folder)
     return folder
 
