@@ -19,6 +19,7 @@ import pandas as pd
 from ..data.deals import deal_facts, stage_stays
 from ..data.reps import rep_label
 from ..display.panel import Panel
+from ..errors import ConfigError
 from ..evidence import q_values
 from ..findings import all_findings, segment_text
 from ..followup import format_metric, metric_name
@@ -29,12 +30,15 @@ from ..stats import binom_low
 from .actions import owner_of
 
 KINDS = ("training", "coaching", "staffing", "tools")
+TRAINING_KINDS = ("discovery", "product", "negotiation")
 TRAINING_COLUMNS = ["rep_id", "stage", "exits", "advanced", "rate", "peer_rate", "gap", "deals_lost", "q", "training"]
 
 
 def training_kind(report: Report, stage: str) -> str:
     """``discovery`` / ``product`` / ``negotiation``: the training a weak ``stage`` calls for."""
     for kind, stages in report.settings("pack")["training_stages"].items():
+        if str(kind) not in TRAINING_KINDS:
+            raise ConfigError(f"pack.training_stages: unknown training {kind!r}; use {', '.join(TRAINING_KINDS)}")
         if stage in stages:
             return str(kind)
     return "product"

@@ -107,3 +107,13 @@ def test_every_root_finding_is_an_action_with_owner_due_and_metric(sample):
     for item in doc["actions"]:
         assert item["owner"] and item["metric"] and pd.Timestamp(item["due"]).strftime("%Y-%m") == "2026-11"
         assert item["action"]
+
+
+def test_an_unknown_training_kind_in_the_configuration_is_refused(report):
+    from dataclasses import replace
+
+    from salesnb.errors import ConfigError
+
+    config = {**report.config, "pack": {**report.config["pack"], "training_stages": {"juggling": ["技术交流"]}}}
+    with pytest.raises(ConfigError, match="juggling"):
+        resources.training_kind(replace(report, config=config), "技术交流")
