@@ -121,11 +121,19 @@ class Angle:
         return [f for f in found if not unknown_segment(f.get("segment"))]  # 未知 is missing data, not a place
 
     def metrics(self, report: Any) -> dict[str, Any]:
-        """The angle's key numbers: every metric function's result merged, in declaration order."""
-        out: dict[str, Any] = {}
-        for metric in self.metrics_of:
-            out.update(metric(report))
-        return out
+        """The angle's key numbers: every metric function's result merged, in declaration order.
+
+        Memoised per report scope: the angle notebook publishes them and the review pack quotes them, one
+        computation for both (the pack runs after the angles in the same kernel).
+        """
+
+        def build() -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for metric in self.metrics_of:
+                out.update(metric(report))
+            return out
+
+        return report.memo(f"{self.name}_metrics", build)
 
 
 def get(name: str) -> Angle:

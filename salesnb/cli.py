@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--region", action="append", default=[], help="region name or ALL (repeatable)")
     group.add_argument("--all-regions", action="store_true", help="ALL plus every region in the data")
     run.add_argument("--angle", action="append", default=[], help="overview, market, ... (repeatable; default all)")
+    run.add_argument(
+        "--pack",
+        action="store_true",
+        help="also write the monthly review pack of each region and month (pack.html, pack.pdf, actions.json)",
+    )
     run.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     run.add_argument("--config", default="", help="YAML overriding the default configuration")
     run.add_argument("--mapping", default="", help="YAML mapping your table/column names onto the contract")
@@ -140,7 +145,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         args.data or bundled_sample(),
         periods=args.period,
         regions=args.region,
-        angles=args.angle,
+        angles=args.angle + (["pack"] if args.pack else []),
         out_dir=args.out,
         all_regions=args.all_regions,
         config_path=args.config,

@@ -39,7 +39,7 @@ def angle_title(angle: str) -> str:
 def _page(title: str, body: str) -> str:
     return embed_font(
         f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{CSS}</style></head><body>{body}</body></html>\n"
+        f"<style>{CSS}{GRID_CSS}</style></head><body>{body}</body></html>\n"
     )
 
 
@@ -74,15 +74,28 @@ def _rank(findings: list[dict]) -> list[dict]:
     return sorted(findings, key=lambda f: (SEVERITY_RANK.get(f.get("severity"), 9), -(f.get("effect") or 0.0)))
 
 
-def index_rows(out_dir: Path, angles: list[str]) -> list[dict[str, Any]]:
-    """One row per report found under ``out_dir``: period, region, angle, page link, high count, top finding.
+PACK = "pack"  # the monthly review pack: one per folder, linked from the region's row, not an angle column
+SEVERITY_CLASS = {"high": "sev-high", "medium": "sev-medium", "low": "sev-low", None: "sev-none"}
+GRID_CSS = (
+    ".grid td{text-align:center}.grid td.region{text-align:left;white-space:nowrap}.sev-high{background:#f8d7d3}"
+    ".sev-medium{background:#fdebc8}.sev-low{background:#eef6ee}.sev-none{background:#f6f6f6}"
+    ".up{color:#c0392b}.down{color:#2e7d32}.legend span{display:inline-block;padding:2px 8px;margin-right:6px}"
+)
 
-    The overview row counts the findings of every angle (it carries the executive summary).
+
+def index_rows(out_dir: Path, angles: list[str]) -> list[dict[str, Any]]:
+    """One row per report found under ``out_dir``: period, region, angle, page link, severities, top finding.
+
+    The overview row counts the findings of every angle (it carries the executive summary). ``worst`` is the
+    highest severity found (``None`` without findings), ``high``/``medium`` the counts, ``mom`` the scope's
+    revenue change on last month (overview metrics), ``pack`` the review pack's link when one was written.
     """
     rows = []
     for folder in sorted(p for p in out_dir.glob("*/*") if p.is_dir() and not p.name.startswith(".")):
         state = _read_json(folder / ".salesnb-state.json", {})
         findings = _read_json(folder / "findings.json", [])
+        mom = _read_json(folder / "metrics.json", {}).get("mom_growth")
+        pack = folder / f"{PACK}.html"
         period = state.get("period", folder.parent.name)
         region = state.get("region", folder.name)
         for angle in angles:
@@ -98,7 +111,11 @@ def index_rows(out_dir: Path, angles: list[str]) -> list[dict[str, Any]]:
                     "href": (failed if failed.is_file() else page).relative_to(out_dir).as_posix(),
                     "failed": failed.is_file(),
                     "high": sum(1 for f in own if f.get("severity") == "high"),
+                    "medium": sum(1 for f in own if f.get("severity") == "medium"),
+                    "worst": own[0].get("severity") if own else None,
                     "top": own[0].get("title", "") if own else "",
+                    "mom": mom if isinstance(mom, int | float) else None,
+                    "pack": pack.relative_to(out_dir).as_posix() if pack.is_file() else None,
                 }
             )
     order = {angle: i for i, angle in enumerate(angles)}
@@ -107,23 +124,72 @@ def index_rows(out_dir: Path, angles: list[str]) -> list[dict[str, Any]]:
     return rows
 
 
-def index_page(out_dir: Path, angles: list[str]) -> str:
-    """``index.html``: a table of periods × regions × angles linking each report."""
-    body_rows = []
-    for row in index_rows(out_dir, angles):
-        name = html.escape(angle_title(row["angle"]))
-        link = f'<a href="{html.escape(row["href"])}">{name}</a>'
-        if row["failed"]:
-            link += ' <span class="failed">失败 failed</span>'
-        high = f'<span class="high">{row["high"]}</span>' if row["high"] else '<span class="muted">0</span>'
-        region = "全公司 ALL" if row["region"] == "ALL" else row["region"]
-        body_rows.append(
-            f"<tr><td>{html.escape(row['period'])}</td><td>{html.escape(region)}</td><td>{link}</td>"
-            f"<td>{high}</td><td>{html.escape(row['top'])}</td></tr>"
-        )
-    body = (
-        "<h1>销售分析报告 / Sales reports</h1>"
-        "<table><tr><th>月份 Period</th><th>区域 Region</th><th>报告 Report</th><th>高风险发现 High</th>"
-        "<th>首要发现 Top finding</th></tr>" + "".join(body_rows) + "</table>"
+def _direction(row: dict[str, Any], before: dict[str, Any] | None) -> str:
+    """``↑`` more serious findings than last month, ``↓`` fewer, ``→`` as many, empty without last month."""
+    if before is None:
+        return ""
+    now, then = (row["high"], row["medium"]), (before["high"], before["medium"])
+    if now == then:
+        return '<span class="muted" title="与上月相同 same as last month">→</span>'
+    worse = now > then
+    return (
+        f'<span class="{"up" if worse else "down"}" title="{"较上月加重 worse" if worse else "较上月减轻 better"} '
+        f'than last month">{"↑" if worse else "↓"}</span>'
     )
+
+
+def _cell(row: dict[str, Any], before: dict[str, Any] | None) -> str:
+    counts = f"高 {row['high']} · 中 {row['medium']}" if row["worst"] else "—"
+    link = f'<a href="{html.escape(row["href"])}" title="{html.escape(row["top"])}">{counts}</a>'
+    if row["failed"]:
+        link += ' <span class="failed">失败 failed</span>'
+    return f'<td class="{SEVERITY_CLASS.get(row["worst"], "sev-none")}">{link} {_direction(row, before)}</td>'
+
+
+def _region_cells(row: dict[str, Any]) -> str:
+    region = "全公司 ALL" if row["region"] == "ALL" else row["region"]
+    mom = row["mom"]
+    change = "—"
+    if mom is not None:
+        change = f'<span class="{"down" if mom < 0 else "up"}">{"▼" if mom < 0 else "▲"} {mom:+.1%}</span>'
+    pack = '<span class="muted">—</span>'
+    if row["pack"]:
+        pack = f'<a href="{html.escape(row["pack"])}">月例会材料 Pack</a>'
+    return f'<td class="region">{html.escape(region)}</td><td>{change}</td><td>{pack}</td>'
+
+
+def index_page(out_dir: Path, angles: list[str]) -> str:
+    """``index.html``: per month, a region × angle grid coloured by each report's most severe finding.
+
+    Each cell links the angle's page and shows its high / medium counts with the direction against last month;
+    each region's row shows its revenue change on last month and links its review pack.
+    """
+    rows = index_rows(out_dir, [a for a in angles if a != PACK])
+    shown = [a for a in angles if a != PACK and any(r["angle"] == a for r in rows)]
+    cells = {(r["period"], r["region"], r["angle"]): r for r in rows}
+    periods = list(dict.fromkeys(r["period"] for r in rows))
+    sections = []
+    for period in periods:
+        before_period = periods[periods.index(period) + 1] if periods.index(period) + 1 < len(periods) else None
+        regions = list(dict.fromkeys(r["region"] for r in rows if r["period"] == period))
+        lines = []
+        for region in regions:
+            mine = [cells.get((period, region, a)) for a in shown]
+            first = next(r for r in mine if r is not None)
+            tds = [
+                _cell(r, cells.get((before_period, region, r["angle"]))) if r else '<td class="muted">—</td>'
+                for r in mine
+            ]
+            lines.append(f"<tr>{_region_cells(first)}{''.join(tds)}</tr>")
+        header = "".join(f"<th>{html.escape(angle_title(a))}</th>" for a in shown)
+        sections.append(
+            f'<h2>{html.escape(period)}</h2><table class="grid"><tr><th>区域 Region</th><th>环比 MoM</th>'
+            f"<th>月例会 Review</th>{header}</tr>{''.join(lines)}</table>"
+        )
+    legend = (
+        '<p class="legend"><span class="sev-high">高风险 high</span><span class="sev-medium">中 medium</span>'
+        '<span class="sev-low">低 low</span><span class="sev-none">无发现 none</span>'
+        "↑ 较上月加重 worse · ↓ 减轻 better · → 持平 same</p>"
+    )
+    body = "<h1>销售分析报告 / Sales reports</h1>" + legend + "".join(sections)
     return _page("salesnb reports", body)

@@ -44,7 +44,8 @@ from ..report import dumps
 from . import freshness
 from .engine import NotebookFailed, WarmKernel, die_with_parent, parameterize
 from .output import output_errors, prepare_output, write_atomic
-from .pages import error_page, index_page
+from .pages import PACK, error_page, index_page
+from .printing import print_pdf
 from .rendering import extract_result, to_html
 from .session import release_memory
 from .stopping import stop_on_signals, stop_pool, stop_requested
@@ -54,8 +55,8 @@ _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 
 def available_angles(notebook_dir: Path | None = None) -> list[str]:
-    """Angles that have a notebook, in report order."""
-    present = {p.stem for p in (notebook_dir or NOTEBOOK_DIR).glob("*.ipynb")}
+    """Angles that have a notebook, in report order (the review pack is asked for, not run by default)."""
+    present = {p.stem for p in (notebook_dir or NOTEBOOK_DIR).glob("*.ipynb")} - {PACK}
     return [a for a in ANGLE_NAMES if a in present] + sorted(present - set(ANGLE_NAMES))
 
 
@@ -101,8 +102,11 @@ def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, 
     if unknown:
         raise ParameterError(f"unknown region(s) {', '.join(unknown)}; use ALL or one of: {', '.join(known)}")
     have = available_angles()
-    angles = angles or have
-    missing = [a for a in angles if a not in have]
+    if angles == [PACK]:  # the pack alone: with the angles it summarises (up-to-date ones are skipped)
+        angles = [*have, PACK]
+    angles = sorted(angles or have, key=lambda a: a == PACK)  # the pack last: it reuses the angles' results
+    runnable = [*have, PACK] if (NOTEBOOK_DIR / f"{PACK}.ipynb").is_file() else have
+    missing = [a for a in angles if a not in runnable]
     if missing:
         raise ParameterError(f"no notebook for angle(s) {', '.join(missing)}; available: {', '.join(have)}")
     ordered_regions = list(dict.fromkeys(regions))
@@ -182,6 +186,8 @@ def _run_job(kernel: WarmKernel, job: Job, parameters: dict[str, Any], out_dir: 
         write_atomic(folder / f"{job.angle}.html", page)
         for stale in (f"{job.angle}.failed.ipynb", f"{job.angle}.error.html"):
             (folder / stale).unlink(missing_ok=True)
+        if job.angle == PACK:
+            print_pdf(folder / f"{PACK}.html", folder / f"{PACK}.pdf")
     return JobResult(job, payload=extract_result(nb) or {})
 
 
@@ -329,6 +335,9 @@ def merge_results(folder: Path, results: dict[str, dict]) -> None:
     metrics = _read_json(folder / "metrics.json", {})
     findings = _read_json(folder / "findings.json", [])
     for angle, result in results.items():
+        if angle == PACK:  # the pack publishes its action timetable, not metrics or findings of its own
+            write_atomic(folder / "actions.json", dumps(result.get("metrics", {}).get("actions", {})))
+            continue
         if angle == "overview":
             metrics.update(result.get("metrics", {}))
         else:

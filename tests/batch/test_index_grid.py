@@ -1,0 +1,45 @@
+"""The index: per month a region × angle grid coloured by the most severe finding, with direction and packs."""
+
+import json
+
+from salesnb.batch.pages import index_page, index_rows
+
+ANGLES = ["overview", "market", "team"]
+
+
+def _folder(out, period, region, findings, mom=None, pack=False):
+    folder = out / period / region
+    folder.mkdir(parents=True)
+    for angle in ANGLES:
+        (folder / f"{angle}.html").write_text("<html></html>", encoding="utf-8")
+    (folder / "findings.json").write_text(json.dumps(findings), encoding="utf-8")
+    (folder / "metrics.json").write_text(json.dumps({"mom_growth": mom}), encoding="utf-8")
+    if pack:
+        (folder / "pack.html").write_text("<html></html>", encoding="utf-8")
+
+
+def _f(angle, severity, title="t", effect=1.0):
+    return {"angle": angle, "severity": severity, "title": title, "effect": effect}
+
+
+def test_cells_are_coloured_by_the_worst_finding_and_point_to_last_month(tmp_path):
+    _folder(tmp_path, "2026-09", "华东", [_f("market", "medium")], mom=0.02)
+    _folder(tmp_path, "2026-10", "华东", [_f("market", "high", "大问题"), _f("team", "low")], mom=-0.25, pack=True)
+    rows = {(r["period"], r["angle"]): r for r in index_rows(tmp_path, ANGLES)}
+    assert rows[("2026-10", "market")]["worst"] == "high" and rows[("2026-10", "overview")]["high"] == 1
+    assert rows[("2026-10", "team")]["worst"] == "low" and rows[("2026-09", "team")]["worst"] is None
+    page = index_page(tmp_path, ANGLES)
+    october = page[page.index("<h2>2026-10</h2>") : page.index("<h2>2026-09</h2>")]
+    assert '<td class="sev-high"><a href="2026-10/华东/market.html" title="大问题">高 1 · 中 0</a>' in october
+    assert 'class="up"' in october and "↑" in october  # market: a high now, a medium last month
+    assert "▼ -25.0%" in october and 'href="2026-10/华东/pack.html"' in october
+    september = page[page.index("<h2>2026-09</h2>") :]
+    assert "▲ +2.0%" in september and "↑" not in september  # no month before September: no direction
+
+
+def test_fewer_serious_findings_point_down(tmp_path):
+    _folder(tmp_path, "2026-09", "ALL", [_f("team", "high"), _f("team", "high")])
+    _folder(tmp_path, "2026-10", "ALL", [_f("team", "high")])
+    page = index_page(tmp_path, ANGLES)
+    october = page[page.index("<h2>2026-10</h2>") : page.index("<h2>2026-09</h2>")]
+    assert "全公司 ALL" in october and 'class="down"' in october and "↓" in october
