@@ -7,6 +7,7 @@ as a CRM database holds them) on a temporary server; ``salesnb run`` on its URL 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -42,15 +43,16 @@ def create_database(cluster: Cluster, name: str) -> str:
 
 
 def copy_csv(conn: psycopg.Connection, path: Path, table: str) -> None:
-    """One sample CSV into a typed table named ``table`` (its columns typed by the contract, others text)."""
+    """One sample CSV into a typed table ``table`` or ``schema.table`` (columns typed by the contract, others text)."""
     header = pd.read_csv(path, nrows=0).columns
     spec = TABLES[path.stem]
     columns = [
         sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(PG_TYPES.get(getattr(spec.column(c), "kind", ""), "text")))
         for c in header
     ]
-    conn.execute(sql.SQL("CREATE TABLE {} ({})").format(sql.Identifier(table), sql.SQL(", ").join(columns)))
-    statement = sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(sql.Identifier(table))
+    name = sql.Identifier(*table.split("."))
+    conn.execute(sql.SQL("CREATE TABLE {} ({})").format(name, sql.SQL(", ").join(columns)))
+    statement = sql.SQL("COPY {} FROM STDIN (FORMAT csv, HEADER true)").format(name)
     with conn.cursor().copy(statement) as copy, open(path, "rb") as handle:
         while block := handle.read(1 << 16):
             copy.write(block)
@@ -92,14 +94,15 @@ def test_renamed_tables_and_columns_from_the_database(postgres: Cluster) -> None
     url = create_database(postgres, "renamed")
     with psycopg.connect(url) as conn:
         copy_csv(conn, SAMPLE / "orders.csv", "销售订单")
-        copy_csv(conn, SAMPLE / "customers.csv", "Customers")  # found ignoring case
+        conn.execute("CREATE SCHEMA crm")
+        copy_csv(conn, SAMPLE / "customers.csv", "crm.Customers")  # another schema; found ignoring case
         for old, new in RENAMED.items():
             conn.execute(
                 sql.SQL("ALTER TABLE 销售订单 RENAME {} TO {}").format(sql.Identifier(old), sql.Identifier(new))
             )
         conn.execute("INSERT INTO 销售订单 (订单号, 客户编号, 下单日期, channel) VALUES ('X1', 'C00001', NULL, '')")
     mapping = {"tables": {"orders": "销售订单"}, "columns": {"orders": RENAMED}}
-    ds = load_dataset(url, mapping=mapping, validate=False)
+    ds = load_dataset(url + "?options=-csearch_path%3Dcrm,public", mapping=mapping, validate=False)
     folder = load_dataset(SAMPLE, validate=False)
     assert ds.table_names == ["orders", "customers"]
     orders = ds["orders"]
@@ -152,4 +155,5 @@ def test_reports_from_the_database_are_byte_identical_to_the_folder(sales: str, 
             assert twin.read_bytes() == path.read_bytes(), path.relative_to(outputs["folder"])
             compared += 1
     assert compared == 2 * 2  # two regions x (metrics, findings), each holding both angles
+    assert sum(len(json.loads(p.read_bytes())) for p in outputs["db"].rglob("findings.json")) > 0  # not vacuous
     assert all(PASSWORD.encode() not in p.read_bytes() for p in outputs["db"].rglob("*") if p.is_file())
