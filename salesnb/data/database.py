@@ -1,7 +1,7 @@
 """Database sources: each contract table streamed in chunks into a parquet file, never whole in pandas.
 
 A ``postgresql://user:password@host/db`` URL is read through psycopg 3 with ``COPY (SELECT * FROM t) TO STDOUT``
-(CSV), parsed by Arrow's streaming CSV reader; any other SQLAlchemy URL (``sqlite:///sales.db`` ...) through a
+(CSV), parsed by Arrow's CSV reader chunk by chunk; any other SQLAlchemy URL (``sqlite:///sales.db`` ...) through a
 streaming result (``stream_results``/``yield_per``). Either way a table goes through memory ``chunk_rows`` rows
 at a time into ``<folder>/<table>.parquet`` (one row group per chunk); the loader then reads those files, and
 the folder is itself a valid source with the same mapping. Every value is kept as text, as a CSV export would
@@ -14,7 +14,6 @@ the URL with ``***``.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
@@ -33,7 +32,6 @@ __all__ = ["CHUNK_ROWS", "Staged", "masked_url", "open_database", "stage_databas
 CHUNK_ROWS = 100_000  # rows in memory at once while a table is copied, and rows per parquet row group
 POSTGRES_SCHEMES = ("postgresql", "postgres")  # with any driver suffix: postgresql+psycopg2:// is read by psycopg 3
 HINT = "write it like sqlite:///path/to/sales.db or postgresql://user:password@host/dbname"
-_CSV_BLOCK = 1 << 22  # bytes Arrow parses at a time
 
 
 @dataclass
@@ -111,46 +109,7 @@ def _reason(exc: BaseException, password: str | None) -> str:
     return text.replace(password, "***") if password else text
 
 
-def _rechunk(batches: Iterable[pa.RecordBatch], rows: int) -> Iterator[pa.Table]:
-    """Regroup record batches of any size into tables of exactly ``rows`` rows (the last one shorter)."""
-    pending: list[pa.RecordBatch] = []
-    count = 0
-    for batch in batches:
-        while batch.num_rows:
-            take = min(rows - count, batch.num_rows)
-            pending.append(batch.slice(0, take))
-            count += take
-            batch = batch.slice(take)
-            if count == rows:
-                yield pa.Table.from_batches(pending)
-                pending, count = [], 0
-    if pending:
-        yield pa.Table.from_batches(pending)
-
-
 # --------------------------------------------------------------------------------------------------- PostgreSQL
-
-
-class _CopyStream(io.RawIOBase):
-    """The blocks of a ``COPY ... TO STDOUT`` as a readable file, for Arrow's streaming CSV reader."""
-
-    def __init__(self, blocks: Iterable[memoryview]) -> None:
-        self._blocks = iter(blocks)
-        self._rest = memoryview(b"")
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:  # noqa: ANN001 - a writable buffer
-        while not len(self._rest):
-            block = next(self._blocks, None)
-            if block is None:
-                return 0
-            self._rest = memoryview(bytes(block))
-        size = min(len(buffer), len(self._rest))
-        buffer[:size] = self._rest[:size]
-        self._rest = self._rest[size:]
-        return size
 
 
 class _Postgres(AbstractContextManager):
@@ -227,14 +186,14 @@ class _Postgres(AbstractContextManager):
             raise self._failed(exc) from exc
 
     def chunks(self, name: str, rows: int) -> Iterator[pa.Table]:
-        """The table as text, ``rows`` rows at a time: COPY's CSV stream parsed by Arrow block by block."""
+        """The table as text, ``rows`` rows at a time: COPY's CSV rows gathered and parsed by Arrow per chunk."""
         import pyarrow.csv as pcsv
         from psycopg import sql
 
         columns = self.columns(name)
         statement = sql.SQL("COPY (SELECT * FROM {}) TO STDOUT (FORMAT csv)").format(sql.Identifier(name))
         options = (
-            pcsv.ReadOptions(column_names=columns, block_size=_CSV_BLOCK, use_threads=False),
+            pcsv.ReadOptions(column_names=columns, use_threads=False),
             pcsv.ParseOptions(newlines_in_values=True),
             pcsv.ConvertOptions(  # NULL is an unquoted empty field, an empty text a quoted one
                 column_types={c: pa.string() for c in columns},
@@ -245,10 +204,15 @@ class _Postgres(AbstractContextManager):
         )
         try:
             with self._conn.cursor() as cursor, cursor.copy(statement) as copy:
-                stream = io.BufferedReader(_CopyStream(copy), buffer_size=_CSV_BLOCK)
-                if not stream.peek(1):  # an empty table: Arrow refuses an empty CSV
-                    return
-                yield from _rechunk(pcsv.open_csv(stream, *options), rows)
+                text, count = bytearray(), 0
+                for row in copy:  # one row per block: libpq hands COPY data over a whole row at a time
+                    text += row
+                    count += 1
+                    if count == rows:
+                        yield pcsv.read_csv(pa.py_buffer(text), *options)
+                        text, count = bytearray(), 0
+                if count:
+                    yield pcsv.read_csv(pa.py_buffer(text), *options)
         except self._error as exc:
             raise self._failed(exc) from exc
         except pa.ArrowInvalid as exc:
