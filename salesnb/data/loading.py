@@ -217,7 +217,8 @@ def load_dataset(
     ----------
     source
         Folder holding ``<table>.csv|.parquet|.xlsx``, one such file (its tables named by the mapping), or a
-        database URL such as ``sqlite:///sales.db``.
+        database URL such as ``postgresql://user@host/db`` or ``sqlite:///sales.db``, streamed table by table in
+        chunks (:mod:`salesnb.data.database`).
     mapping
         YAML file or dict mapping the user's tables and columns onto the contract
         (see :mod:`salesnb.data.mapping`). When several tables come from one file, each keyed table keeps one
