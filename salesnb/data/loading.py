@@ -10,7 +10,7 @@ problems with example rows, never silently turned into NaT/NaN. All steps are ve
 from __future__ import annotations
 
 import os
-import re
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +18,7 @@ import pandas as pd
 from ..errors import DataSourceError, DataValidationError
 from . import validation
 from .contract import TABLES
+from .database import stage_database
 from .dataset import Dataset, Mapping
 from .derive import computed_columns, one_row_per_id
 from .mapping import MAPPING_SECTIONS, load_mapping
@@ -90,12 +91,6 @@ def _read_file(path: Path, encoding: str = "") -> pd.DataFrame:
         ) from exc
 
 
-def _pick(names: list[str], wanted: str) -> list[str]:
-    """Source names matching ``wanted`` exactly, else ignoring case."""
-    exact = [n for n in names if n == wanted]
-    return exact or [n for n in names if n.casefold() == wanted.casefold()]
-
-
 def read_table_file(path: Path, encoding: str = "") -> pd.DataFrame:
     """One data file as the loader sees it before mapping: text values stripped, empty text as NA."""
     return _tidy(_read_file(path, encoding), path.name)
@@ -158,52 +153,13 @@ def _refuse_unreadable(folder: Path, wanted: str, table: str) -> None:
             raise DataSourceError(f"needs table {table}: found {path.name}, which is {reason}")
 
 
-def _masked_url(url: str) -> str:
-    return re.sub(r"(//[^:/@]+):[^@/]*@", r"\1:***@", url)
-
-
 def _read_database(url: str, mapping: Mapping) -> tuple[dict[str, tuple[str, pd.DataFrame]], list[str], str]:
-    import sqlalchemy as sa
-
-    hint = "write it like sqlite:///path/to/sales.db or postgresql://user:password@host/dbname"
-    try:
-        engine = sa.create_engine(url)
-    except ImportError as exc:
-        raise DataSourceError(
-            f"the database driver for {_masked_url(url)} is not installed ({exc}); pip install it"
-        ) from exc
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
-        raise DataSourceError(f"cannot use database URL {_masked_url(url)} ({exc}); {hint}") from exc
-    label = engine.url.render_as_string(hide_password=True)
-    database = engine.url.database or ""
-    if (
-        engine.url.get_backend_name() == "sqlite"
-        and database not in ("", ":memory:")
-        and not database.startswith("file:")
-    ):
-        if not Path(database).is_file():
-            raise DataSourceError(f"SQLite database file not found: {database}; {hint}")
-    try:
-        with engine.connect() as conn:
-            inspector = sa.inspect(conn)
-            names = sorted(set(inspector.get_table_names()) | set(inspector.get_view_names()))
-            names = [n for n in names if not n.startswith("sqlite_")]  # SQLite's own bookkeeping tables
-            frames, used, read = {}, set(), {}
-            for table in TABLES:
-                found = _pick(names, mapping.table_name(table))
-                if len(found) > 1:
-                    raise DataSourceError(f"table {table} matches several database tables: {', '.join(found)}")
-                if found:
-                    if found[0] not in used:
-                        read[found[0]] = pd.read_sql_table(found[0], conn)
-                    frames[table] = (found[0], read[found[0]])
-                    used.add(found[0])
-    except sa.exc.SQLAlchemyError as exc:
-        reason = str(exc).splitlines()[0]
-        raise DataSourceError(f"cannot read database {label}: {reason}; check the URL, server and password") from exc
-    finally:
-        engine.dispose()
-    return frames, [n for n in names if n not in used], label
+    """Stream the database's contract tables into parquet files (see :mod:`.database`), then read those."""
+    with tempfile.TemporaryDirectory(prefix="salesnb-db-") as folder:
+        staged = stage_database(url, mapping, Path(folder))
+        read = {path: _read_file(path) for _, path in staged.files.values()}
+    frames = {table: (name, read[path]) for table, (name, path) in staged.files.items()}
+    return frames, staged.ignored, staged.label
 
 
 def _tidy(frame: pd.DataFrame, where: str) -> pd.DataFrame:
@@ -261,7 +217,8 @@ def load_dataset(
     ----------
     source
         Folder holding ``<table>.csv|.parquet|.xlsx``, one such file (its tables named by the mapping), or a
-        database URL such as ``sqlite:///sales.db``.
+        database URL such as ``postgresql://user@host/db`` or ``sqlite:///sales.db``, streamed table by table in
+        chunks (:mod:`salesnb.data.database`).
     mapping
         YAML file or dict mapping the user's tables and columns onto the contract
         (see :mod:`salesnb.data.mapping`). When several tables come from one file, each keyed table keeps one
