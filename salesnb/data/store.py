@@ -142,6 +142,7 @@ def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:
         "signature": signature,
         "source": ds.source,
         "origin": _origin(ds.source),
+        "order": list(ds.tables),  # the tables' order in the Dataset (the JSON keys below are sorted)
         "tables": {
             name: {"rows": len(frame), "bytes": (folder / f"{name}.parquet").stat().st_size}
             for name, frame in ds.tables.items()

@@ -63,7 +63,7 @@ def read_table(path: Path, *, region: str | None = None) -> pd.DataFrame:
 
 def load_store(folder: Path, manifest: dict, *, region: str | None = None, tables: list[str] | None = None) -> Dataset:
     """The Dataset kept in a store folder (whole, or the tables named / one region's rows of each)."""
-    names = [name for name in manifest["tables"] if tables is None or name in tables]
+    names = [name for name in manifest["order"] if tables is None or name in tables]
     frames = {name: read_table(folder / f"{name}.parquet", region=region) for name in names}
     return Dataset(
         frames,
