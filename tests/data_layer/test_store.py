@@ -50,6 +50,14 @@ def test_round_trip_tiny_is_identical(tiny, tmp_path):
     assert back.tables["orders"]["channel"].isna().all()
 
 
+def test_round_trip_keeps_an_empty_table(tiny, tmp_path):
+    (tiny / "returns.csv").write_text("order_id,product_id,quantity,returned_at,reason\n", encoding="utf-8")
+    ds = load_dataset(tiny)
+    back = store_read.open_store(tiny, root=tmp_path / "store")
+    assert_same_dataset(back, ds)
+    assert len(back.tables["returns"]) == 0 and str(back.tables["returns"]["returned_at"].dtype) == "datetime64[ns]"
+
+
 def test_round_trip_sample_is_identical(sample, tmp_path):
     folder = store.write_store(sample, "sample-signature", tmp_path)
     back = store_read.load_store(folder, store.read_manifest(folder, "sample-signature"))
