@@ -160,17 +160,18 @@ def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:
     }
 
 
-def write_store(ds: Dataset, signature: str, root: str | os.PathLike) -> Path:
+def write_store(ds: Dataset, signature: str, root: str | os.PathLike, *, replace: bool = False) -> Path:
     """Write ``ds`` as the store of ``signature`` under ``root``, atomically; return its folder.
 
     The tables and the manifest go to a temporary folder beside the target, which is then renamed into
     place: a reader sees the whole store or none. A whole store already there (another process was first)
-    is kept. Older stores of the same source are removed.
+    is kept unless ``replace`` (a database, whose signature is its URL alone, is written afresh by each run).
+    Older stores of the same source are removed.
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     target = store_dir(root, signature)
-    if read_manifest(target, signature) is not None:
+    if not replace and read_manifest(target, signature) is not None:
         return target
     tmp = root / f".tmp-{target.name}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()

@@ -84,12 +84,12 @@ def open_store(
     root: str | os.PathLike | None = None,
     region: str | None = None,
     tables: list[str] | None = None,
-    dataset: Dataset | None = None,
+    refresh: bool = False,
 ) -> Dataset:
     """The source's dataset from its store, ingesting it first when there is no whole store of this version.
 
-    ``dataset`` is the source already loaded and validated (``salesnb run`` has it), saving a second load.
-    A store that cannot be read is deleted and rebuilt from the source.
+    ``refresh`` ingests the source again whatever is stored (a database: its signature is only its URL, so
+    its content may have changed). A store that cannot be read is deleted and rebuilt from the source.
     """
     from .cache import source_signature
     from .loading import load_dataset
@@ -97,11 +97,12 @@ def open_store(
     signature = source_signature(source, mapping)
     folder = store_dir(root or default_root(), signature)
     for attempt in (1, 2):
-        manifest = read_manifest(folder, signature)
+        manifest = None if refresh and attempt == 1 else read_manifest(folder, signature)
         if manifest is None:
-            ds = dataset if dataset is not None else load_dataset(source, mapping=mapping or None)
-            folder = write_store(ds, signature, root or default_root())
+            ds = load_dataset(source, mapping=mapping or None)
+            folder = write_store(ds, signature, root or default_root(), replace=refresh)
             manifest = read_manifest(folder, signature)
+            del ds
         try:
             return load_store(folder, manifest, region=region, tables=tables)
         except Exception:  # noqa: BLE001 - a damaged file of any kind: rebuild once, then let it raise
@@ -121,7 +122,9 @@ def planning_dataset(
     The first run of a data version loads and validates it (a bad source fails here, before anything is
     written) and writes the store; every run then reads back only ``orders`` and ``customers`` (periods and
     regions come from them), so the main process does not hold the data while the kernels work. A database
-    source is read whole: its fingerprint hashes every table.
+    source is ingested afresh by every run (only its URL is signed) and read whole: its fingerprint hashes
+    every table.
     """
-    tables = None if "://" in os.fspath(source) else ["orders", "customers"]
-    return open_store(source, mapping, root=root, tables=tables)
+    database = "://" in os.fspath(source)
+    tables = None if database else ["orders", "customers"]
+    return open_store(source, mapping, root=root, tables=tables, refresh=database)

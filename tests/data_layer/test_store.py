@@ -173,3 +173,35 @@ def test_default_root_follows_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv(store.STORE_ENV)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     assert store.default_root() == tmp_path / "cache" / "salesnb" / "store"
+
+
+def test_database_source_is_ingested_again_by_each_run(tmp_path):
+    import sqlite3
+
+    db = tmp_path / "sales.db"
+    with sqlite3.connect(db) as con:
+        for name, rows in TABLES.items():
+            pd.DataFrame(rows).to_sql(name, con, index=False)
+    url = f"sqlite:///{db}"
+    first = store_read.planning_dataset(url, None, tmp_path / "store")
+    with sqlite3.connect(db) as con:  # same URL, new content: a stored copy must not be served
+        con.execute("INSERT INTO order_lines VALUES ('O7', 'P1', 5, 100)")
+    second = store_read.planning_dataset(url, None, tmp_path / "store")
+    assert (len(first.tables["order_lines"]), len(second.tables["order_lines"])) == (8, 9)
+    assert len(list((tmp_path / "store").iterdir())) == 1
+
+
+def test_kernels_load_through_the_store(tiny, tmp_path, monkeypatch):
+    from salesnb.data import cache
+
+    names = list(load_dataset(tiny).tables)
+    planned = store_read.planning_dataset(tiny, None, tmp_path / "store")
+    assert list(planned.tables) == ["orders", "customers"]  # what the main process plans from
+    monkeypatch.setenv(store.READ_ENV, str(tmp_path / "store"))
+    monkeypatch.setattr("salesnb.data.loading.load_dataset", lambda *a, **k: pytest.fail("source read again"))
+    cache.clear()
+    try:
+        ds = cache.load_dataset_cached(tiny)
+    finally:
+        cache.clear()
+    assert len(ds.tables["order_lines"]) == 8 and list(ds.tables) == names
