@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
         help="longest a notebook cell may run; a report past it fails with an error page (default: 600)",
     )
     run.add_argument("--force", action="store_true", help="re-run reports that are up to date")
+    run.add_argument(
+        "--store", default="", help="columnar data store folder (default: $SALESNB_STORE or ~/.cache/salesnb/store)"
+    )
     run.add_argument("--verbose", action="store_true", help="say why each report is re-run or skipped")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
@@ -156,6 +159,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         cell_timeout=args.cell_timeout,
+        store=args.store,
     )
     print(summary.text(verbose=args.verbose))
     print(f"index: {Path(args.out) / 'index.html'}")

@@ -6,6 +6,13 @@ import os
 from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+if not os.environ.get("SALESNB_STORE"):  # runs in tests keep their columnar stores out of the user's cache
+    import atexit
+    import shutil
+    import tempfile
+
+    os.environ["SALESNB_STORE"] = tempfile.mkdtemp(prefix="salesnb-test-store-")
+    atexit.register(shutil.rmtree, os.environ["SALESNB_STORE"], True)
 
 import matplotlib  # noqa: E402
 

@@ -22,7 +22,6 @@ import json
 import os
 import re
 import signal
-import tempfile
 import threading
 import time
 import unicodedata
@@ -34,9 +33,9 @@ from typing import Any
 import nbformat
 
 from ..angle import ANGLE_NAMES
-from ..data import cache as datacache
 from ..data import facts
-from ..data.loading import load_dataset
+from ..data import store as datastore
+from ..data.store_read import planning_dataset
 from ..errors import OutputFolderError, ParameterError
 from ..findings import rank_findings
 from ..periods import ALL, parse_period
@@ -372,6 +371,7 @@ def run_reports(
     jobs: int | None = None,
     force: bool = False,
     cell_timeout: int = 600,
+    store: str = "",
 ) -> RunSummary:
     """Validate the data, then execute and publish every requested report that is not up to date.
 
@@ -381,6 +381,8 @@ def run_reports(
     error, a cell running past ``cell_timeout`` seconds, a kernel that dies) does not stop the batch: it is
     listed in the summary and the index, with its executed notebook and an error page kept. SIGTERM stops
     the run like Ctrl-C (``KeyboardInterrupt``), its kernels and workers with it; finished pages stay.
+    The validated data is kept in the columnar store under ``store`` (default
+    :func:`~salesnb.data.store.default_root`), which the kernels read.
     """
     from tqdm.auto import tqdm
 
@@ -391,7 +393,8 @@ def run_reports(
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {out} is an existing file, not a folder; name a folder (new or existing)")
     source = str(data)
-    ds = load_dataset(source, mapping=mapping_path or None)
+    store_root = Path(store) if store else datastore.default_root()
+    ds = planning_dataset(source, mapping_path or None, store_root)  # validated and ingested once per data version
     planned = plan_jobs(ds, periods, regions, angles, all_regions=all_regions)
     parameters = {
         "data": str(Path(source).resolve()) if "://" not in source else source,
@@ -425,15 +428,12 @@ def run_reports(
     if todo:
         prepare_output(out)
         bar = tqdm(total=len(todo), desc="salesnb run", unit="report", disable=not progress)
-        with tempfile.TemporaryDirectory(prefix="salesnb-run-") as tmp:
-            signature = datacache.source_signature(source, mapping_path or None)
-            snapshot = datacache.write_snapshot(ds, signature, Path(tmp) / "dataset.pickle")
-            env = {datacache.SNAPSHOT_ENV: str(snapshot)}
-            del ds  # the kernels read the snapshot: the main process need not hold the data while they work
-            release_memory()
-            with stop_on_signals(_kill_kernel):
-                workers = jobs or os.cpu_count() or 1
-                results = _execute_all(_scopes(todo), parameters, out, show_code, env, workers, bar, cell_timeout)
+        env = {datastore.READ_ENV: str(store_root.resolve())}  # the kernels read the store, not the source
+        del ds
+        release_memory()
+        with stop_on_signals(_kill_kernel):
+            workers = jobs or os.cpu_count() or 1
+            results = _execute_all(_scopes(todo), parameters, out, show_code, env, workers, bar, cell_timeout)
         bar.close()
     with output_errors(out):
         _publish(results, parts, planned, out, summary)

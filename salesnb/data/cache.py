@@ -1,10 +1,11 @@
 """Load a dataset once and reuse it: within a kernel, and across the kernels of one batch run.
 
 Parsing and validating the raw files is the most expensive step of a report that is not analysis.
-``salesnb run`` validates the data once, writes the validated :class:`~salesnb.data.loading.Dataset` to a
-snapshot file and points its kernels at it (:data:`SNAPSHOT_ENV`); every kernel keeps what it loaded
-in memory for its next reports. Entries are keyed by a *signature* of the source (file names, sizes and
-modification times, plus the mapping), so an edited file is re-read, never served stale.
+``salesnb run`` validates the data once and writes it to the columnar store (:mod:`salesnb.data.store`);
+its kernels find the store through :data:`~salesnb.data.store.READ_ENV` and read it through DuckDB
+(:mod:`salesnb.data.store_read`); every kernel keeps what it loaded in memory for its next reports. Entries
+are keyed by a *signature* of the source (file names, sizes and modification times, plus the mapping), so an
+edited file is re-read, never served stale.
 """
 
 from __future__ import annotations
@@ -12,13 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 from pathlib import Path
 
 from .dataset import Dataset
 from .loading import FILE_SUFFIXES, load_dataset
+from .store import READ_ENV
 
-SNAPSHOT_ENV = "SALESNB_DATASET_SNAPSHOT"
 _MEMORY: dict[str, Dataset] = {}
 _MEMORY_LIMIT = 2  # datasets kept per process; a batch run uses one
 
@@ -52,28 +52,17 @@ def source_signature(source: str | os.PathLike, mapping: str | os.PathLike | Non
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
 
 
-def write_snapshot(ds: Dataset, signature: str, path: Path) -> Path:
-    """Store a validated dataset for the kernels of a run (pickle: our own file, read only by salesnb)."""
-    with open(path, "wb") as handle:
-        pickle.dump({"signature": signature, "dataset": ds}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    return path
-
-
-def _from_snapshot(signature: str) -> Dataset | None:
-    path = os.environ.get(SNAPSHOT_ENV)
-    if not path or not Path(path).is_file():
-        return None
-    with open(path, "rb") as handle:
-        stored = pickle.load(handle)  # noqa: S301 - written by this run's own process
-    return stored["dataset"] if stored.get("signature") == signature else None
-
-
 def load_dataset_cached(source: str | os.PathLike, mapping: str | os.PathLike | None = None) -> Dataset:
     """:func:`~salesnb.data.loading.load_dataset`, but each unchanged source is parsed and validated only once."""
     signature = source_signature(source, mapping)
     ds = _MEMORY.get(signature)
     if ds is None:
-        ds = _from_snapshot(signature) or load_dataset(source, mapping=mapping or None)
+        if os.environ.get(READ_ENV):  # a batch run's kernel (or a user who asks for it): read the columnar store
+            from .store_read import open_store
+
+            ds = open_store(source, mapping, root=os.environ[READ_ENV])
+        else:
+            ds = load_dataset(source, mapping=mapping or None)
         while len(_MEMORY) >= _MEMORY_LIMIT:
             _MEMORY.pop(next(iter(_MEMORY)))
         _MEMORY[signature] = ds

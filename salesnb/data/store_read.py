@@ -1,0 +1,130 @@
+"""Read the columnar store (:mod:`salesnb.data.store`) through DuckDB, whole or one region at a time.
+
+Each process opens one DuckDB connection with a memory limit and a thread count of its own
+(``$SALESNB_DUCKDB_MEMORY``, default ``1GB``; ``$SALESNB_DUCKDB_THREADS``, default 1: a batch runs one
+kernel per core already) and the time zone pinned to UTC, so no setting of the machine reaches the numbers.
+Results come back through Arrow (much faster than DuckDB's own pandas conversion on text columns) and are
+cast to the schema written with the table, so every frame has the dtypes, row order and index the loader
+gave it: the Dataset read back is the Dataset that was written.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Dataset, Mapping
+from .store import HIDDEN, default_root, read_manifest, store_dir, write_store
+
+MEMORY_ENV = "SALESNB_DUCKDB_MEMORY"
+THREADS_ENV = "SALESNB_DUCKDB_THREADS"
+_CONNECTION: list = []  # this process's one connection, opened on first use
+
+
+def connect():
+    """The process's one DuckDB connection: memory limit and threads from the environment, time zone UTC."""
+    if not _CONNECTION:
+        import duckdb
+
+        memory = os.environ.get(MEMORY_ENV) or "1GB"
+        threads = int(os.environ.get(THREADS_ENV) or 1)
+        con = duckdb.connect(config={"memory_limit": memory, "threads": threads})
+        con.execute("SET TimeZone = 'UTC'")  # the bundled icu extension: zoned values never follow the machine
+        _CONNECTION.append(con)
+    return _CONNECTION[0]
+
+
+def read_table(path: Path, *, region: str | None = None) -> pd.DataFrame:
+    """One stored table as the loader gave it; with ``region``, only that region's rows and the shared ones.
+
+    A region query skips the row groups of other regions (the file is sorted by region); the rows keep
+    their loaded order and the index is renumbered from 0, as for a table loaded with only those rows.
+    """
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    stored = pq.read_schema(path)
+    schema = stored
+    for name in HIDDEN:
+        schema = schema.remove(schema.get_field_index(name))
+    query = "SELECT * FROM read_parquet($path)"
+    params: dict[str, str] = {"path": str(path)}
+    if region is not None:
+        query += " WHERE _region = $region OR _region IS NULL"
+        params["region"] = region
+    relation = connect().sql(query, params=params)
+    table = relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()  # DuckDB < 1.4
+    table = table.take(pc.sort_indices(table["_row"])).drop_columns(list(HIDDEN))
+    return table.cast(schema).to_pandas()
+
+
+def load_store(folder: Path, manifest: dict, *, region: str | None = None, tables: list[str] | None = None) -> Dataset:
+    """The Dataset kept in a store folder (whole, or the tables named / one region's rows of each)."""
+    names = [name for name in manifest["order"] if tables is None or name in tables]
+    frames = {name: read_table(folder / f"{name}.parquet", region=region) for name in names}
+    return Dataset(
+        frames,
+        source=manifest["source"],
+        present_columns={name: frozenset(cols) for name, cols in manifest["present_columns"].items()},
+        mapping=Mapping(**manifest["mapping"]),
+        parse_problems=list(manifest["parse_problems"]),
+        unparsed_rows={(t, c): np.asarray(rows, dtype=dtype) for t, c, rows, dtype in manifest["unparsed_rows"]},
+        ignored=tuple(manifest["ignored"]),
+        warnings=list(manifest["warnings"]),
+    )
+
+
+def open_store(
+    source: str | os.PathLike,
+    mapping: str | os.PathLike | None = None,
+    *,
+    root: str | os.PathLike | None = None,
+    region: str | None = None,
+    tables: list[str] | None = None,
+    refresh: bool = False,
+) -> Dataset:
+    """The source's dataset from its store, ingesting it first when there is no whole store of this version.
+
+    ``refresh`` ingests the source again whatever is stored (a database: its signature is only its URL, so
+    its content may have changed). A store that cannot be read is deleted and rebuilt from the source.
+    """
+    from .cache import source_signature
+    from .loading import load_dataset
+
+    signature = source_signature(source, mapping)
+    folder = store_dir(root or default_root(), signature)
+    for attempt in (1, 2):
+        manifest = None if refresh and attempt == 1 else read_manifest(folder, signature)
+        if manifest is None:
+            ds = load_dataset(source, mapping=mapping or None)
+            folder = write_store(ds, signature, root or default_root(), replace=refresh)
+            manifest = read_manifest(folder, signature)
+            del ds
+        try:
+            return load_store(folder, manifest, region=region, tables=tables)
+        except Exception:  # noqa: BLE001 - a damaged file of any kind: rebuild once, then let it raise
+            if attempt == 2:
+                raise
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+    raise AssertionError("unreachable")
+
+
+def planning_dataset(
+    source: str | os.PathLike, mapping: str | os.PathLike | None = None, root: str | os.PathLike | None = None
+) -> Dataset:
+    """What ``salesnb run`` plans its reports from, with the source ingested into the store first.
+
+    The first run of a data version loads and validates it (a bad source fails here, before anything is
+    written) and writes the store; every run then reads back only ``orders`` and ``customers`` (periods and
+    regions come from them), so the main process does not hold the data while the kernels work. A database
+    source is ingested afresh by every run (only its URL is signed) and read whole: its fingerprint hashes
+    every table.
+    """
+    database = "://" in os.fspath(source)
+    tables = None if database else ["orders", "customers"]
+    return open_store(source, mapping, root=root, tables=tables, refresh=database)
