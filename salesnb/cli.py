@@ -66,6 +66,20 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="longest a notebook cell may run; a report past it fails with an error page (default: 600)",
     )
+    run.add_argument(
+        "--kernel-memory",
+        type=_positive_int,
+        default=None,
+        metavar="MIB",
+        help="most memory a report's kernel may hold; a report past it fails with an error page (default: no limit)",
+    )
+    run.add_argument(
+        "--scheduler",
+        default="",
+        metavar="ADDRESS",
+        help="run the reports on a Dask cluster (tcp://HOST:PORT) or a new local one ('local'); "
+        "--data must then be a path every worker can read",
+    )
     run.add_argument("--force", action="store_true", help="re-run reports that are up to date")
     run.add_argument("--verbose", action="store_true", help="say why each report is re-run or skipped")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -151,6 +165,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         cell_timeout=args.cell_timeout,
+        scheduler=args.scheduler,
+        kernel_memory=args.kernel_memory,
     )
     print(summary.text(verbose=args.verbose))
     print(f"index: {Path(args.out) / 'index.html'}")
