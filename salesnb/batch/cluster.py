@@ -28,6 +28,7 @@ import os
 import random
 import re
 import time
+import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,8 @@ from .engine import WarmKernel
 from .jobs import NOTEBOOK_DIR, Job, JobOutput, JobResult, run_scope, write_job
 from .memory import MEMORY_ENV
 
-PLUGIN = "salesnb-kernel"
-PROGRESS = "salesnb-progress"  # event topic: [period, region, angle, worker] per finished report (progress bar)
+PLUGIN = "salesnb-kernel"  # + the run's id: two runs on one cluster keep a kernel each
+PROGRESS = "salesnb-progress"  # event topic: [run, period, region, angle, worker] per finished report
 LOCAL = "local"
 RETRIES = 1  # a task that raises (not one whose worker died) is run once more
 ALLOWED_FAILURES = 3  # a LocalCluster's limit on workers dying under one task
@@ -64,8 +65,8 @@ class KernelPlugin(WorkerPlugin):
 
     idempotent = False  # a new run replaces the previous run's plugin (and its kernel)
 
-    def __init__(self, env: dict[str, str], timeout: int, attempts: int = 3):
-        self.env, self.timeout, self.attempts = env, timeout, attempts
+    def __init__(self, run: str, env: dict[str, str], timeout: int, attempts: int = 3):
+        self.run_id, self.env, self.timeout, self.attempts = run, env, timeout, attempts
         self.kernel: WarmKernel | None = None
         self.thread: ThreadPoolExecutor | None = None
         self.worker: Any = None
@@ -94,7 +95,7 @@ class KernelPlugin(WorkerPlugin):
         def deliver(output: JobOutput) -> JobResult:
             outputs.append(output)
             job = output.result.job
-            self.worker.log_event(PROGRESS, [job.period, job.region, job.angle, self.worker.address])
+            self.worker.log_event(PROGRESS, [self.run_id, job.period, job.region, job.angle, self.worker.address])
             return output.result
 
         run_scope(self._kernel(), jobs, parameters, show_code, deliver)
@@ -124,15 +125,15 @@ class KernelPlugin(WorkerPlugin):
             self.kernel = None
 
 
-def _scope_task(jobs: list[Job], parameters: dict[str, Any], show_code: bool) -> list[JobOutput]:
+def _scope_task(run: str, jobs: list[Job], parameters: dict[str, Any], show_code: bool) -> list[JobOutput]:
     """The Dask task: one period × region in this worker's warm kernel."""
     from distributed import get_worker
 
-    return get_worker().plugins[PLUGIN].run(jobs, parameters, show_code)
+    return get_worker().plugins[f"{PLUGIN}-{run}"].run(jobs, parameters, show_code)
 
 
-def _kill_kernel(dask_worker: Any = None) -> None:
-    plugin = dask_worker.plugins.get(PLUGIN) if dask_worker is not None else None
+def _kill_kernel(run: str, dask_worker: Any = None) -> None:
+    plugin = dask_worker.plugins.get(f"{PLUGIN}-{run}") if dask_worker is not None else None
     if plugin is not None:
         plugin.kill()
 
@@ -144,6 +145,10 @@ def _worker_view(paths: list[str]) -> tuple[list[str], str]:
 
 def _check_workers(client: Any, parameters: dict[str, Any], scheduler: str) -> None:
     """Refuse the run when a worker cannot read the data, configuration or mapping, or runs another salesnb."""
+    try:
+        client.wait_for_workers(1, timeout=120)
+    except TimeoutError:
+        raise ParameterError(f"--scheduler {scheduler}: no Dask worker joined the cluster within 120 s") from None
     names = ("data", "config_path", "mapping_path")
     paths = [parameters[n] for n in names if parameters.get(n) and "://" not in parameters[n]]
     mine = freshness.package_fingerprint()
@@ -206,32 +211,33 @@ def run_on_cluster(
             bar.update(1)
 
     with connect(scheduler, max(1, min(workers, len(scopes)))) as client:
-        client.wait_for_workers(1, timeout=120)
         _check_workers(client, parameters, scheduler)
-        client.register_plugin(KernelPlugin(env, timeout), name=PLUGIN)
+        run = uuid.uuid4().hex[:12]
+        plugin = f"{PLUGIN}-{run}"
+        client.register_plugin(KernelPlugin(run, env, timeout), name=plugin)
         events: list[list[str]] = []
-        client.subscribe_topic(PROGRESS, lambda event: events.append(event[1]))
+        client.subscribe_topic(PROGRESS, lambda event: event[1][0] == run and events.append(event[1][1:4]))
         executor = client.get_executor(retries=RETRIES, pure=False)
         try:
-            pending = {executor.submit(_scope_task, scope, parameters, show_code): scope for scope in scopes}
+            pending = {executor.submit(_scope_task, run, scope, parameters, show_code): scope for scope in scopes}
             while pending:
                 finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 while events:
-                    tick(Job(*events.pop(0)[:3]))
+                    tick(Job(*events.pop(0)))
                 for future in finished:
                     scope = pending.pop(future)
                     for output in _outputs(future, scope):
                         results.append(write_job(output, out))
                         tick(output.result.job)
         except BaseException:  # Ctrl-C, SIGTERM, a full disk: stop the reports in progress on the workers
-            with contextlib.suppress(Exception):
-                executor.shutdown(wait=False)
-                client.run(_kill_kernel)
+            for stop in (lambda: executor.shutdown(wait=False), lambda: client.run(_kill_kernel, run)):
+                with contextlib.suppress(Exception):
+                    stop()
             raise
-        finally:
-            with contextlib.suppress(Exception):
-                client.unsubscribe_topic(PROGRESS)
-                client.unregister_worker_plugin(PLUGIN)  # shuts the kernels down: the cluster outlives the run
+        finally:  # the cluster outlives the run: shut this run's kernels down
+            for end in (lambda: client.unsubscribe_topic(PROGRESS), lambda: client.unregister_worker_plugin(plugin)):
+                with contextlib.suppress(Exception):
+                    end()
     return results
 
 

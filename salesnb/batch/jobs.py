@@ -71,9 +71,11 @@ class JobOutput:
     stale: tuple[str, ...] = ()
 
 
-def build_job(kernel: WarmKernel, job: Job, parameters: dict[str, Any], show_code: bool) -> JobOutput:
-    """Execute one notebook in ``kernel`` and render its ``.ipynb`` and ``.html`` (or its error page)."""
-    notebook = NOTEBOOK_DIR / f"{job.angle}.ipynb"
+def build_job(
+    kernel: WarmKernel, job: Job, parameters: dict[str, Any], show_code: bool, notebook_dir: Path | None = None
+) -> JobOutput:
+    """Execute one notebook (from ``notebook_dir``, default the package's) in ``kernel``, render its pages."""
+    notebook = (notebook_dir or NOTEBOOK_DIR) / f"{job.angle}.ipynb"
     title = f"{job.angle} · {job.region} · {job.period}"
     nb = parameterize(notebook, {**parameters, "period": job.period, "region": job.region})
     try:
@@ -108,6 +110,7 @@ def run_scope(
     parameters: dict[str, Any],
     show_code: bool,
     deliver: Callable[[JobOutput], JobResult],
+    notebook_dir: Path | None = None,
 ) -> list[JobResult]:
     """Run the angles of one period × region in ``kernel``, handing each report to ``deliver`` as it is done.
 
@@ -117,7 +120,7 @@ def run_scope(
     results = []
     for job in jobs:
         try:
-            output = build_job(kernel, job, parameters, show_code)
+            output = build_job(kernel, job, parameters, show_code, notebook_dir)
         except Exception as exc:  # a kernel that would not start, an unreadable notebook ...: report, go on
             output = JobOutput(JobResult(job, error=f"{type(exc).__name__}: {exc}"[:300]))
         results.append(deliver(output))

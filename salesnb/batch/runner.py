@@ -168,7 +168,7 @@ def _worker_scope(jobs: list[Job], parameters: dict[str, Any], out_dir: Path, sh
             _WORKER["events"].put((result.job.period, result.job.region, result.job.angle))
         return result
 
-    return run_scope(_WORKER["kernel"], jobs, parameters, show_code, deliver)
+    return run_scope(_WORKER["kernel"], jobs, parameters, show_code, deliver, NOTEBOOK_DIR)
 
 
 def _kill_kernel() -> None:

@@ -159,7 +159,7 @@ def test_cluster_run_survives_a_killed_worker_and_matches_a_local_run(local_run,
     lock = threading.Lock()
 
     def on_event(event):  # the first report a worker finishes: kill that worker while it runs the next
-        period, region, angle, worker = event[1]
+        _, period, region, angle, worker = event[1]
         with lock:
             events.append([period, region, angle, worker])
             if not killed:
