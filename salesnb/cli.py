@@ -71,6 +71,20 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="longest a notebook cell may run; a report past it fails with an error page (default: 600)",
     )
+    run.add_argument(
+        "--kernel-memory",
+        type=_positive_int,
+        default=None,
+        metavar="MIB",
+        help="most memory a report's kernel may hold; a report past it fails with an error page (default: no limit)",
+    )
+    run.add_argument(
+        "--scheduler",
+        default="",
+        metavar="ADDRESS",
+        help="run the reports on a Dask cluster (tcp://HOST:PORT) or a new local one ('local'); "
+        "--data must then be a path every worker can read",
+    )
     run.add_argument("--force", action="store_true", help="re-run reports that are up to date")
     run.add_argument(
         "--store", default="", help="columnar data store folder (default: $SALESNB_STORE or ~/.cache/salesnb/store)"
@@ -160,6 +174,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         force=args.force,
         cell_timeout=args.cell_timeout,
         store=args.store,
+        scheduler=args.scheduler,
+        kernel_memory=args.kernel_memory,
     )
     print(summary.text(verbose=args.verbose))
     print(f"index: {Path(args.out) / 'index.html'}")

@@ -22,6 +22,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from .memory import death_reason, kernel_memory_limit
+
 KERNEL_NAME = "python3"
 INLINE = "module://matplotlib_inline.backend_inline"  # a kernel shows figures inline, whatever the caller uses
 RESET_CODE = """\
@@ -63,7 +65,8 @@ def _leave_signals_to_the_runner(*args: Any) -> None:
 class WarmKernel:
     """One ``python3`` kernel reused for many notebooks; start lazily, restart if it dies or a cell times out.
 
-    ``timeout`` is the longest a cell may run, in seconds (``salesnb run --cell-timeout``).
+    ``timeout`` is the longest a cell may run, in seconds (``salesnb run --cell-timeout``). When ``env`` sets
+    :data:`~salesnb.batch.memory.MEMORY_ENV`, the kernel enforces that memory limit itself (``--kernel-memory``).
     """
 
     def __init__(self, cwd: Path, *, timeout: int = 600, env: dict[str, str] | None = None):
@@ -101,6 +104,9 @@ class WarmKernel:
         self.kc.start_channels()
         self._pid = self.kernel_pid
         await self.kc.wait_for_ready(timeout=120)
+        limit = kernel_memory_limit(self.env)
+        if limit:
+            await self._run_silent(f"__import__('salesnb.batch.memory', fromlist=['watch']).watch({limit})")
 
     async def _stop(self) -> None:
         if self.kc is not None:
@@ -159,12 +165,15 @@ class WarmKernel:
 
     # -- execution -------------------------------------------------------------------------------------
     async def _reset(self) -> None:
-        msg_id = self.kc.execute(RESET_CODE, silent=True, store_history=False)
+        await self._run_silent(RESET_CODE)
+
+    async def _run_silent(self, code: str) -> None:
+        msg_id = self.kc.execute(code, silent=True, store_history=False)
         reply = await self.kc.get_shell_msg(timeout=self.timeout)
         while reply["parent_header"].get("msg_id") != msg_id:
             reply = await self.kc.get_shell_msg(timeout=self.timeout)
         if reply["content"]["status"] != "ok":
-            raise RuntimeError(f"could not reset the kernel between reports: {reply['content'].get('evalue')}")
+            raise RuntimeError(f"could not prepare the kernel for a report: {reply['content'].get('evalue')}")
 
     async def _execute(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if self.notebooks_run:
@@ -198,8 +207,10 @@ class WarmKernel:
             message = f"the cell ran longer than {self.timeout} s (salesnb run --cell-timeout) and was stopped"
             raise self._failed(nb, "CellTimeoutError", message) from None
         except DeadKernelError as exc:
+            process = getattr(getattr(self.km, "provisioner", None), "process", None)
+            exit_code = process.poll() if process is not None else None
             self._restart()
-            message = f"the kernel died while running the cell (out of memory, or killed): {exc}"
+            message = death_reason(exit_code, kernel_memory_limit(self.env), str(exc))
             raise self._failed(nb, "DeadKernelError", message) from None
 
     def _failed(self, nb: nbformat.NotebookNode, ename: str, evalue: str) -> NotebookFailed:

@@ -17,73 +17,40 @@ angles of a period × region one after the other; reports whose inputs did not c
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
 import os
-import re
 import signal
 import threading
 import time
-import unicodedata
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from ..angle import ANGLE_NAMES
 from ..data import facts
 from ..data import store as datastore
 from ..data.store_read import planning_dataset
-from ..errors import OutputFolderError, ParameterError
+from ..errors import ParameterError
 from ..findings import rank_findings
 from ..periods import ALL, parse_period
 from ..report import dumps
 from . import freshness
-from .engine import NotebookFailed, WarmKernel, die_with_parent, parameterize
+from .engine import WarmKernel, die_with_parent
+from .jobs import NOTEBOOK_DIR, Job, JobOutput, JobResult, run_scope, write_job
+from .jobs import safe_dirname as safe_dirname  # part of this module's interface (tests, benchmarks)
+from .memory import memory_env
 from .output import output_errors, prepare_output, write_atomic
-from .pages import PACK, error_page, index_page
-from .printing import print_pdf
-from .rendering import extract_result, to_html
+from .pages import PACK, index_page
 from .session import release_memory
-from .stopping import stop_on_signals, stop_pool, stop_requested
-
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
-_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+from .stopping import stop_on_signals, stop_pool
 
 
 def available_angles(notebook_dir: Path | None = None) -> list[str]:
     """Angles that have a notebook, in report order (the review pack is asked for, not run by default)."""
     present = {p.stem for p in (notebook_dir or NOTEBOOK_DIR).glob("*.ipynb")} - {PACK}
     return [a for a in ANGLE_NAMES if a in present] + sorted(present - set(ANGLE_NAMES))
-
-
-def safe_dirname(name: str) -> str:
-    """A folder name for a region that cannot escape the output folder, whatever the name holds.
-
-    Chinese and other letters are kept; separators, control and reserved characters are replaced.
-    When anything had to change, a short hash of the original keeps distinct names distinct.
-    """
-    normal = unicodedata.normalize("NFC", str(name))
-    cleaned = _UNSAFE.sub("_", normal).strip(" .")
-    cleaned = cleaned.replace("..", "_")
-    if cleaned == normal and cleaned:
-        return cleaned
-    digest = hashlib.sha1(normal.encode("utf-8")).hexdigest()[:8]
-    return f"{cleaned or 'region'}-{digest}"
-
-
-@dataclass(frozen=True)
-class Job:
-    """One notebook execution: an angle for one period and region."""
-
-    period: str
-    region: str
-    angle: str
-
-    def folder(self, out_dir: Path) -> Path:
-        return out_dir / self.period / safe_dirname(self.region)
 
 
 def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, all_regions: bool = False) -> list[Job]:
@@ -151,45 +118,6 @@ def _check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
         )
 
 
-@dataclass
-class JobResult:
-    """What a worker sends back for one report."""
-
-    job: Job
-    payload: dict | None = None
-    error: str | None = None
-
-
-def _run_job(kernel: WarmKernel, job: Job, parameters: dict[str, Any], out_dir: Path, show_code: bool) -> JobResult:
-    """Execute one notebook in ``kernel`` and write its ``.ipynb`` and ``.html`` (or its error page)."""
-    notebook = NOTEBOOK_DIR / f"{job.angle}.ipynb"
-    folder = job.folder(out_dir)
-    with output_errors(out_dir):
-        folder.mkdir(parents=True, exist_ok=True)
-    title = f"{job.angle} · {job.region} · {job.period}"
-    nb = parameterize(notebook, {**parameters, "period": job.period, "region": job.region})
-    try:
-        kernel.execute(nb)
-    except NotebookFailed as failure:
-        if stop_requested():  # the run was stopped: the report did not fail, it was not finished
-            raise KeyboardInterrupt from None
-        failed_name = f"{job.angle}.failed.ipynb"
-        page = error_page(failure.nb, failure.cell_index, str(failure), title=title, notebook_name=failed_name)
-        with output_errors(out_dir):
-            write_atomic(folder / failed_name, nbformat.writes(failure.nb))
-            write_atomic(folder / f"{job.angle}.error.html", page)
-        return JobResult(job, error=str(failure)[:300])
-    page = to_html(nb, title=title, show_code=show_code, lang=parameters["lang"])
-    with output_errors(out_dir):
-        write_atomic(folder / f"{job.angle}.ipynb", nbformat.writes(nb))
-        write_atomic(folder / f"{job.angle}.html", page)
-        for stale in (f"{job.angle}.failed.ipynb", f"{job.angle}.error.html"):
-            (folder / stale).unlink(missing_ok=True)
-        if job.angle == PACK:
-            print_pdf(folder / f"{PACK}.html", folder / f"{PACK}.pdf")
-    return JobResult(job, payload=extract_result(nb) or {})
-
-
 _WORKER: dict[str, Any] = {}
 
 
@@ -235,20 +163,14 @@ def _worker_scope(jobs: list[Job], parameters: dict[str, Any], out_dir: Path, sh
             from multiprocessing import util
 
             util.Finalize(None, _WORKER["kernel"].shutdown, exitpriority=10)
-    results = []
-    for job in jobs:
-        try:
-            result = _run_job(_WORKER["kernel"], job, parameters, out_dir, show_code)
-        except OutputFolderError:  # the next report would fail the same way: stop the batch
-            raise
-        except Exception as exc:  # a kernel that would not start, an unreadable notebook ...: report, go on
-            result = JobResult(job, error=f"{type(exc).__name__}: {exc}"[:300])
-        results.append(result)
-        if stop_requested():
-            raise KeyboardInterrupt
+
+    def deliver(output: JobOutput) -> JobResult:
+        result = write_job(output, out_dir)
         if _WORKER.get("events") is not None:
-            _WORKER["events"].put((job.period, job.region, job.angle))
-    return results
+            _WORKER["events"].put((result.job.period, result.job.region, result.job.angle))
+        return result
+
+    return run_scope(_WORKER["kernel"], jobs, parameters, show_code, deliver, NOTEBOOK_DIR)
 
 
 def _kill_kernel() -> None:
@@ -372,6 +294,8 @@ def run_reports(
     force: bool = False,
     cell_timeout: int = 600,
     store: str = "",
+    scheduler: str = "",
+    kernel_memory: int | None = None,
 ) -> RunSummary:
     """Validate the data, then execute and publish every requested report that is not up to date.
 
@@ -382,13 +306,19 @@ def run_reports(
     listed in the summary and the index, with its executed notebook and an error page kept. SIGTERM stops
     the run like Ctrl-C (``KeyboardInterrupt``), its kernels and workers with it; finished pages stay.
     The validated data is kept in the columnar store under ``store`` (default
-    :func:`~salesnb.data.store.default_root`), which the kernels read.
+    :func:`~salesnb.data.store.default_root`), which the kernels read. ``scheduler`` sends the reports to a
+    Dask cluster (:mod:`salesnb.batch.cluster`); ``kernel_memory`` (MiB) is the most a report's kernel may hold
+    (:mod:`salesnb.batch.memory`).
     """
     from tqdm.auto import tqdm
 
     started = time.monotonic()
     if cell_timeout <= 0:
         raise ParameterError(f"--cell-timeout must be a positive number of seconds, not {cell_timeout}")
+    if scheduler:
+        from .cluster import check_scheduler, run_on_cluster
+
+        check_scheduler(scheduler)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise ParameterError(f"--out {out} is an existing file, not a folder; name a folder (new or existing)")
@@ -433,7 +363,9 @@ def run_reports(
         release_memory()
         with stop_on_signals(_kill_kernel):
             workers = jobs or os.cpu_count() or 1
-            results = _execute_all(_scopes(todo), parameters, out, show_code, env, workers, bar, cell_timeout)
+            run = functools.partial(run_on_cluster, scheduler) if scheduler else _execute_all
+            env = {**env, **memory_env(kernel_memory)}
+            results = run(_scopes(todo), parameters, out, show_code, env, workers, bar, cell_timeout)
         bar.close()
     with output_errors(out):
         _publish(results, parts, planned, out, summary)

@@ -21,6 +21,7 @@ from cell_notebooks import write_notebook
 from tiny import write_tiny
 
 from salesnb import cli
+from salesnb.batch import jobs as batch_jobs
 from salesnb.batch import output, runner
 from salesnb.errors import ParameterError
 
@@ -141,7 +142,7 @@ def test_full_or_locked_disk_before_the_run_is_one_clear_error(tmp_path, capsys,
 
 
 def test_disk_filling_up_mid_run_stops_with_one_clear_error(tmp_path, capsys, monkeypatch, faulty):
-    monkeypatch.setattr(runner, "write_atomic", _no_space)  # the check before the run passes: it writes via output
+    monkeypatch.setattr(batch_jobs, "write_atomic", _no_space)  # the check before the run passes: it writes via output
     out = tmp_path / "out"
     code, err = (
         cli.main(
