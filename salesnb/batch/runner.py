@@ -31,6 +31,7 @@ from typing import Any
 from ..angle import ANGLE_NAMES
 from ..data import facts
 from ..data import store as datastore
+from ..data.database import masked_url
 from ..data.store_read import planning_dataset
 from ..errors import ParameterError
 from ..findings import rank_findings
@@ -327,7 +328,9 @@ def run_reports(
     ds = planning_dataset(source, mapping_path or None, store_root)  # validated and ingested once per data version
     planned = plan_jobs(ds, periods, regions, angles, all_regions=all_regions)
     parameters = {
-        "data": str(Path(source).resolve()) if "://" not in source else source,
+        # a database URL reaches the notebooks (and the executed .ipynb files) without its password: the kernels
+        # read the store this run filled, found by the masked URL's signature
+        "data": str(Path(source).resolve()) if "://" not in source else masked_url(source),
         "config_path": str(Path(config_path).resolve()) if config_path else "",
         "mapping_path": str(Path(mapping_path).resolve()) if mapping_path else "",
         "lang": lang,

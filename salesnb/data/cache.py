@@ -15,6 +15,7 @@ import json
 import os
 from pathlib import Path
 
+from .database import masked_url
 from .dataset import Dataset
 from .loading import FILE_SUFFIXES, load_dataset
 from .store import READ_ENV
@@ -37,10 +38,11 @@ def source_signature(source: str | os.PathLike, mapping: str | os.PathLike | Non
     """A short hash that changes whenever the data files or the mapping file change.
 
     Folders are signed by their data files' names, sizes and modification times; database URLs by the
-    URL alone (a database cannot be signed cheaply, so a snapshot of one is trusted for one run).
+    URL alone with its password masked (a database cannot be signed cheaply, so a snapshot of one is trusted
+    for one run; the runner hands its kernels the masked URL, which finds the same store).
     """
     text = os.fspath(source)
-    parts: dict[str, object] = {"source": text}
+    parts: dict[str, object] = {"source": masked_url(text)}
     if "://" not in text:
         folder = Path(text).resolve()
         parts = {"source": str(folder), "files": _file_stats(folder)}
