@@ -33,6 +33,8 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
+from ..data.store import READ_ENV
+
 try:
     from distributed.diagnostics.plugin import WorkerPlugin
 except ImportError:  # salesnb installed without its `dask` extra: check_scheduler says what to install
@@ -197,10 +199,11 @@ def run_on_cluster(
 ) -> list[JobResult]:
     """Run every scope on the cluster and write each report as its scope comes back; return their results.
 
-    Of ``env`` the kernels get only the memory limit: the run's dataset snapshot lies in a private folder of
-    this machine. ``workers`` sizes a LocalCluster.
+    Of ``env`` the kernels get the memory limit and the columnar store's folder (``--store``): on a shared
+    path the workers read the store this run filled; elsewhere a worker's kernel ingests ``--data`` into
+    that folder on its own machine. ``workers`` sizes a LocalCluster.
     """
-    env = {MEMORY_ENV: env[MEMORY_ENV]} if MEMORY_ENV in env else {}
+    env = {key: env[key] for key in (MEMORY_ENV, READ_ENV) if key in env}
     results: list[JobResult] = []
     counted: set[Job] = set()
 

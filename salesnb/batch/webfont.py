@@ -50,7 +50,8 @@ def subset_font(characters: str) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(io.BytesIO(_font_bytes()), lazy=True, recalcBBoxes=False)
+    # recalcTimestamp=False: the font (and so the page) must not change with the time it was made
+    font = TTFont(io.BytesIO(_font_bytes()), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = []
