@@ -185,24 +185,33 @@ def rate_sums(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
 
 
 def month_dispersion(counts: pd.DataFrame, months: list[str], window: int) -> pd.Series:
-    """How much more a row's monthly counts spread than a Poisson count would (at least 1).
+    """How much more a row's monthly counts spread than a Poisson count would (at least 1), around a moving level.
 
-    For each of ``months`` the count is compared with the average of the ``window`` months before it:
-    φ = mean of (count − average)² ÷ average. Seasonality and lumpy business raise φ, making the tests that use
-    it more careful. Rows with fewer than three such months get φ = 1. (Unlike :func:`salesnb.stats.dispersion`,
-    a variance ÷ mean over the months, this measures the spread around a moving level, so a trend is not spread.)
+    For each of ``months`` the count is compared with the average of the ``window`` months before it (see
+    :func:`dispersion_around`). Seasonality and lumpy business raise φ, making the tests that use it more careful.
+    (Unlike :func:`salesnb.stats.dispersion`, a variance ÷ mean over the months, this measures the spread around a
+    moving level, so a trend is not spread.)
     """
     columns = list(counts.columns)
-    ratios = []
-    for month in months:
-        k = columns.index(month)
-        if k < window:
-            continue
-        mean = counts.iloc[:, k - window : k].mean(axis=1)
-        ratios.append(((counts[month] - mean) ** 2 / mean.where(mean > 0)).rename(month))
-    if len(ratios) < 3:
+    level = {m: counts.iloc[:, k - window : k].mean(axis=1) for m in months if (k := columns.index(m)) >= window}
+    return dispersion_around(counts, pd.DataFrame(level, index=counts.index), months)
+
+
+def dispersion_around(counts: pd.DataFrame, expected: pd.DataFrame, months: list[str]) -> pd.Series:
+    """How far a row's monthly counts spread around what the test's own model expected of them (at least 1).
+
+    φ = mean over ``months`` of (count − expected)² ÷ expected per row (``expected``: rows × months, missing
+    months skipped).
+
+    A test that reads a count against an expectation is calibrated by how far the same expectation missed in the
+    months before: a model that already follows the season leaves little spread, one that does not leaves more.
+    Rows with fewer than three months to learn from get φ = 1 (Poisson).
+    """
+    usable = [m for m in months if m in expected.columns]
+    if len(usable) < 3:
         return pd.Series(1.0, index=counts.index)
-    table = pd.concat(ratios, axis=1)
+    mean = expected[usable].reindex(counts.index)
+    table = (counts[usable] - mean) ** 2 / mean.where(mean > 0)
     phi = table.mean(axis=1).where(table.notna().sum(axis=1) >= 3)
     return phi.fillna(1.0).clip(lower=1.0)
 

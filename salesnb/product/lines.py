@@ -25,8 +25,8 @@ from ..report import Report
 from .common import (
     NAME,
     count_below,
+    dispersion_around,
     lines,
-    month_dispersion,
     prefer_regions,
     same_month_last_year,
     scoped,
@@ -84,10 +84,12 @@ def decline_check(report: Report) -> pd.DataFrame:
 
     The business rule fires when a line's revenue is at least ``thresholds.product.line_decline`` below
     ``expected`` (with the full trailing window in the data); the evidence confirms it: its order count is low
-    around ``usual_orders`` (a negative binomial count whose spread ``dispersion`` is learnt from the line's own
-    months over ``product.history_months``, see :func:`~salesnb.product.common.month_dispersion`) with a q-value
-    (Benjamini–Hochberg over every line and scope tested in the report) below ``thresholds.product.fdr``.
-    ``effect`` = expected − revenue.
+    around ``usual_orders`` (a negative binomial count) with a q-value below ``thresholds.product.fdr``
+    (Benjamini–Hochberg over the lines and scopes of the report where the rule fired, as the other angles do).
+    The count's spread ``dispersion`` is learnt from how far the same expectation (the line's trailing months
+    scaled by the other lines) missed in each of the ``product.history_months`` months before the period (see
+    :func:`~salesnb.product.common.dispersion_around`): movements the lines share (season, a region's good
+    month) are already in the expectation, so they do not make the test blind. ``effect`` = expected − revenue.
 
     Columns: scope, product_line, revenue, orders, trailing, yoy (``NaN`` without last year), others_change (the
     other lines against the trailing months), expected, usual_orders, dispersion, change, p_value, effect, q_value,
@@ -109,10 +111,14 @@ def decline_check(report: Report) -> pd.DataFrame:
         """Per line, the sum of the scope's other lines."""
         return table.groupby(level="scope").transform("sum") - table
 
-    def scaled(table: pd.DataFrame, base_months: list[str]) -> pd.Series:
+    def scaled(table: pd.DataFrame, base_months: list[str], month: str | None = None) -> pd.Series:
+        """The line's average over ``base_months`` times how the other lines moved from then to ``month``."""
         rest = others(table)
-        now, then = rest[report.period], rest[base_months].sum(axis=1) / len(base_months)
+        now, then = rest[month or report.period], rest[base_months].sum(axis=1) / len(base_months)
         return table[base_months].sum(axis=1) / len(base_months) * (now / then.where(then > 0)).fillna(1.0)
+
+    before = [m for m in months if m < report.period]
+    past = {m: scaled(orders, months[k - window : k], m) for k, m in enumerate(months) if k >= window and m in before}
 
     frame = pd.DataFrame({"revenue": revenue[report.period], "orders": orders[report.period]})
     n = max(len(trailing), 1)
@@ -129,12 +135,12 @@ def decline_check(report: Report) -> pd.DataFrame:
     else:
         frame["expected"] = np.nan
         frame["usual_orders"] = np.nan
-    frame["dispersion"] = month_dispersion(orders, [m for m in months if m < report.period], window)
+    frame["dispersion"] = dispersion_around(orders, pd.DataFrame(past, index=orders.index), before)
     frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
     frame["p_value"] = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
     frame["effect"] = frame["expected"] - frame["revenue"]
     fired = (frame["change"] <= -thr["line_decline"]) & (frame["usual_orders"] > 0) & (len(trailing) >= window)
-    frame["q_value"] = evidence.q_values(frame["p_value"].where(frame["usual_orders"] > 0))
+    frame["q_value"] = evidence.q_values(frame["p_value"].where(fired))
     frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
 

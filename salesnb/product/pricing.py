@@ -12,8 +12,9 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
-from .. import stats
+from .. import evidence, stats
 from ..data import facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct
@@ -174,8 +175,25 @@ def _points(value: float) -> str:
     return f"{abs(value) * 100:.1f}"
 
 
+def _severity(report: Report, effect: float, z_score: float) -> str:
+    """Severity of a confirmed price finding: at least medium, high when the money at stake is large.
+
+    A whole product line sold at least ``discount_rise_points`` deeper, or earning ``margin_drop_points`` less,
+    and ``z`` standard errors away is a pricing or cost problem to act on however small the line's share of the
+    scope's revenue (a line is a coherent business, unlike one order line): :func:`salesnb.evidence.severity`
+    with ``strengthen``; the q-value is the z test's one-sided p-value (at most ``strong_q`` keeps it from being
+    held at medium).
+    """
+    thr = report.thresholds(NAME)
+    q = float(norm.sf(z_score)) if np.isfinite(z_score) else 0.0
+    return evidence.severity(report, effect, q, strong_q=thr["strong_q"], strengthen=True)
+
+
 def discount_deepening(report: Report) -> list[dict[str, Any]]:
-    """Rule discount_deepening, from :func:`price_check`: thresholds.product.{discount_rise_points, z}."""
+    """Rule discount_deepening, from :func:`price_check`: thresholds.product.{discount_rise_points, z}.
+
+    Severity: :func:`_severity` (at least medium).
+    """
     if lines(report.ds).empty:
         return []
     lang = report.lang
@@ -190,14 +208,17 @@ def discount_deepening(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "discount_deepening", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="discount_depth", value=row.discount, baseline=row.baseline_discount, effect=row.discount_effect,
-            angle=NAME,
+            angle=NAME, severity=_severity(report, row.discount_effect, row.discount_z),
         )  # fmt: skip
         found.append((row.scope, ("discount", row.product_line), item))
     return prefer_regions(found)
 
 
 def margin_erosion(report: Report) -> list[dict[str, Any]]:
-    """Rule margin_erosion, from :func:`price_check`: thresholds.product.{margin_drop_points, z}."""
+    """Rule margin_erosion, from :func:`price_check`: thresholds.product.{margin_drop_points, z}.
+
+    Severity: :func:`_severity` (at least medium).
+    """
     if lines(report.ds).empty:
         return []
     lang = report.lang
@@ -212,7 +233,7 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "margin_erosion", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="gross_margin", value=row.margin, baseline=row.like_for_like_baseline, effect=row.margin_effect,
-            angle=NAME,
+            angle=NAME, severity=_severity(report, row.margin_effect, row.margin_z),
         )  # fmt: skip
         found.append((row.scope, ("margin", row.product_line), item))
     return prefer_regions(found)

@@ -41,3 +41,14 @@ def test_weighted_mean_and_its_standard_error():
 def test_prefer_regions_drops_the_company_copy_only():
     found = [("ALL", ("a", 1), "company a"), ("华东", ("a", 1), "east a"), ("ALL", ("b", 1), "company b")]
     assert common.prefer_regions(found) == ["east a", "company b"]
+
+
+def test_dispersion_around_the_tests_own_expectation():
+    """φ is the mean squared Pearson residual against the expectation given (here a seasonal swing it follows)."""
+    months = ["2026-01", "2026-02", "2026-03", "2026-04"]
+    counts = pd.DataFrame([[10.0, 20.0, 10.0, 20.0], [10.0, 20.0, 10.0, 20.0]], index=["a", "b"], columns=months)
+    followed = pd.DataFrame([[10.0, 20.0, 10.0, 20.0], [10.0, 15.0, 15.0, 15.0]], index=["a", "b"], columns=months)
+    phi = common.dispersion_around(counts, followed, months)
+    assert phi["a"] == 1.0  # the expectation followed the swing: Poisson spread (never below 1)
+    assert phi["b"] == pytest.approx((0 + 25 / 15 + 25 / 15 + 25 / 15) / 4)
+    assert (common.dispersion_around(counts, followed[months[:2]], months) == 1.0).all()  # two months: Poisson
