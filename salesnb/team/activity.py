@@ -19,11 +19,12 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
-from .common import activity_facts, rep_months
+from .common import activity_facts, peer_expectation, peer_groups, rep_months
 from .reps import rep_frame
 
 FIXED_COLUMNS = frozenset(
-    {"rep_id", "label", "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate", "q_value"}
+    {"rep_id", "label", "activities", "usual", "expected", "spread", "ratio", "z", "revenue", "won", "win_rate"}
+    | {"q_value"}
     | {"flagged"}
 )  # every other column of activity_frame is one activity type
 
@@ -57,16 +58,19 @@ def activity_link(report: Report) -> dict[str, float | None]:
 
 
 def activity_frame(report: Report) -> pd.DataFrame:
-    """Activities per rep this period by type, against the rep's usual month, with the rep's results.
+    """Activities per rep this period by type, against what the rep's own history and peers expect.
 
-    Columns: rep_id, label, one column per activity type, activities, usual (mean over the
-    ``team.link_months`` months before the period), spread (their standard deviation, at least √usual),
-    ratio, z (how many spreads below usual), revenue, won, win_rate, q_value, flagged. The business rule fires when
-    activity fell to at most ``1 − thresholds.team.activity_drop`` of usual, usual is at least
+    Columns: rep_id, label, one column per activity type, activities, usual (mean over the ``team.link_months``
+    months before the period), expected (the rep's level over ``team.own_months`` months × what the month did to
+    the rep's peers, :func:`.common.peer_expectation`: a quiet month for the whole team is not one rep's drop),
+    spread (the usual months' standard deviation, at least √usual), ratio (activities ÷ expected), z (how many of
+    the rep's own log spreads below the expected), revenue, won, win_rate, q_value, flagged. The business rule fires
+    when activity fell to at most ``1 − thresholds.team.activity_drop`` of the expected, usual is at least
     ``thresholds.team.activity_min_baseline`` and the rep was on the team the whole month for at least
     ``team.min_tenure_months``; the evidence confirms it (so a rep's normal ups and downs do not count): the drop's
-    z as a one-sided normal p-value, adjusted over the reps tested (Benjamini–Hochberg), below
-    ``thresholds.team.fdr``. The first row, ``rep_id`` ALL, is the whole team, for reference.
+    one-sided p-value against the rep's own spread (at least the Poisson spread), adjusted over the reps tested
+    (Benjamini–Hochberg), below ``thresholds.team.fdr``. The first row, ``rep_id`` ALL, is the whole team, for
+    reference (its ratio and z against its usual).
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     acts = facts.in_region(activity_facts(report), report.region)
@@ -106,11 +110,22 @@ def activity_frame(report: Report) -> pd.DataFrame:
     frame["spread"] = np.fmax(frame["spread"], np.sqrt(frame["usual"]))
     frame["ratio"] = frame["activities"] / frame["usual"].where(frame["usual"] > 0)
     frame["z"] = (frame["usual"] - frame["activities"]) / frame["spread"].where(frame["spread"] > 0)
+    own = report.history(settings["own_months"])
+    values = counts.reindex(columns=[*own, report.period])
+    level = values[own].where(values[own].gt(0).cummax(axis=1)).mean(axis=1)
+    expect = peer_expectation(
+        values, report.period, own, peer_groups(report, values.index), floor=1 / np.sqrt(level.where(level > 0))
+    ).reindex(frame.index)
+    reps_only = frame.index != ALL
+    frame["expected"] = frame["usual"]
+    frame.loc[reps_only, "expected"] = expect["expected"]
+    frame.loc[reps_only, "ratio"] = expect["ratio"]  # against the expected: the rep's level × the peers' month
+    frame.loc[reps_only, "z"] = -expect["z"]
     tenure = tenure_months(report.ds, frame.index, report.period)
     leaving = left_before_end(report.ds, frame.index, report.period)
-    tested = (frame.index != ALL) & (frame["usual"] >= thr["activity_min_baseline"])
+    tested = reps_only & (frame["usual"] >= thr["activity_min_baseline"]) & expect["p_value"].notna()
     tested &= ~(tenure < settings["min_tenure_months"]) & ~leaving
-    frame["q_value"] = evidence.q_values(pd.Series(stats.norm.sf(frame["z"]), index=frame.index).where(tested))
+    frame["q_value"] = evidence.q_values(expect["p_value"].where(tested))
     frame["flagged"] = (
         tested & (frame["ratio"] <= 1 - thr["activity_drop"]) & evidence.confirmed(frame["q_value"], thr["fdr"])
     )
@@ -120,7 +135,8 @@ def activity_frame(report: Report) -> pd.DataFrame:
     ]
     head, rest = frame.iloc[:1], frame.iloc[1:].sort_values(["activities", "rep_id"], ascending=[False, True])
     frame = pd.concat([head, rest]).reset_index(drop=True)
-    front = ["rep_id", "label", *types, "activities", "usual", "spread", "ratio", "z", "revenue", "won", "win_rate"]
+    front = ["rep_id", "label", *types, "activities", "usual", "expected", "spread", "ratio", "z", "revenue", "won"]
+    front.append("win_rate")
     return frame[[*front, "q_value", "flagged"]]
 
 
@@ -137,11 +153,12 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
     slope = activity_link(report)["slope"] or 0.0
     out = []
     for row in frame[frame["flagged"]].itertuples():
-        effect = slope * (row.usual - row.activities)
+        effect = slope * max(row.expected - row.activities, 0.0)
         values = {
             "who": row.label,
             "count": format_int(row.activities),
             "usual": f"{row.usual:.1f}",
+            "expected": f"{row.expected:.1f}",
             "ratio": format_pct(row.ratio),
             "effect": format_amount(effect, lang),
         }
@@ -155,7 +172,7 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
                 angle="team",
                 metric="activities",
                 value=row.activities,
-                baseline=row.usual,
+                baseline=row.expected,
                 effect=effect,
                 severity=evidence.severity(
                     report,

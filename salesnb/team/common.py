@@ -6,13 +6,17 @@ rep targets of reps belonging to it (as :func:`salesnb.overview.attainment_frame
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..data import facts
 from ..data.dataset import Dataset
 from ..data.reps import rep_info
 from ..periods import ALL, month_labels
 from ..report import Report
+
+MIN_PEERS = 3  # settled peers needed before a month's common movement is read from them (their median)
 
 
 def rep_sales(report: Report) -> pd.DataFrame:
@@ -95,3 +99,76 @@ def activity_facts(report: Report) -> pd.DataFrame:
         )
 
     return report.cached("team", "activity_facts", build)
+
+
+def peer_expectation(
+    values: pd.DataFrame,
+    period: str,
+    history: list[str],
+    groups: pd.Series | None = None,
+    *,
+    floor: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Each rep's figure this period against what the rep's own history and the rep's peers this month expect.
+
+    ``values``: reps (rows) × months (columns, NaN or 0 where nothing was recorded). A rep's ``level`` is the mean
+    over the ``history`` months from the rep's first recorded month on; the month's ``factor`` is the median, over
+    the rep's settled peers (``groups``: the same value, e.g. region; reps with at least half the history months;
+    at least :data:`MIN_PEERS` of them, else every settled rep; fewer: 1), of
+    their figure against their level — what the season or a common shock did to everyone, so a January or a quiet
+    month for the whole team is not one rep's fall. ``expected`` = level × factor of the period; ``spread`` is the
+    standard deviation of log(figure ÷ level × factor) over the rep's history months, at least ``floor`` (e.g. the
+    Poisson spread of a count, 1/√count); ``z`` = log(figure ÷ expected) ÷ (spread·√(1 + 1/n)) and ``p_value`` its
+    lower tail (Student t with n − 1 degrees of freedom on an observed spread, normal on the floor). A month with
+    nothing counts as a 95% fall, so one empty month does not give an infinite z.
+
+    Columns: now, level, factor, expected, ratio (now ÷ expected), spread, months, z, p_value (indexed by rep).
+    """
+    months = [m for m in history if m in values.columns]
+    frame = values.reindex(columns=[*months, period]).astype(float)
+    started = frame.fillna(0.0).gt(0).cummax(axis=1)  # from the rep's first recorded month on
+    past = frame[months].fillna(0.0).where(started[months])
+    level = past.mean(axis=1)
+    rel = frame.fillna(0.0).where(started).div(level.where(level > 0), axis=0)
+    keys = (groups.reindex(frame.index) if groups is not None else pd.Series("", index=frame.index)).fillna("")
+    factor = pd.DataFrame(index=frame.index, columns=rel.columns, dtype=float)
+    n = past.notna().sum(axis=1)
+    settled = (level > 0) & (n >= max(len(months) // 2, 1))  # peers with a known level (not a rep just starting)
+    for _, members in keys.groupby(keys):
+        peers = members.index[settled.reindex(members.index).to_numpy()]
+        peers = peers if len(peers) >= MIN_PEERS else frame.index[settled.to_numpy()]
+        if len(peers) >= MIN_PEERS:  # fewer: a median would mostly be the rep's own month; the rep's history alone
+            factor.loc[members.index] = rel.loc[peers].median(axis=0).to_numpy()[None, :]
+        else:
+            factor.loc[members.index] = 1.0
+    factor = factor.where(factor > 0)
+    logs = np.log((rel / factor).clip(lower=0.05))
+    spread = logs[months].std(axis=1, ddof=1) if months else pd.Series(np.nan, index=frame.index)
+    low = floor.reindex(frame.index).astype(float) if floor is not None else pd.Series(0.0, index=frame.index)
+    observed = spread.fillna(0.0) >= low.fillna(0.0)
+    spread = np.fmax(spread, low)
+    z = logs[period] / (spread * np.sqrt(1 + 1 / n.where(n > 0)))
+    p = np.where(observed, stats.t.cdf(z, np.maximum(n - 1, 1)), stats.norm.cdf(z))
+    expected = level * factor[period]
+    out = pd.DataFrame(
+        {
+            "now": frame[period].fillna(0.0),
+            "level": level,
+            "factor": factor[period].astype(float),
+            "expected": expected,
+            "ratio": frame[period].fillna(0.0) / expected.where(expected > 0),
+            "spread": spread,
+            "months": n,
+            "z": z,
+            "p_value": pd.Series(p, index=frame.index).where(z.notna() & (n > 0)),
+        }
+    )
+    out.index.name = "rep_id"
+    return out
+
+
+def peer_groups(report: Report, reps: pd.Index) -> pd.Series | None:
+    """Who a rep is compared with: in the ALL report the reps of the same region; in a region report, its reps."""
+    if report.region != ALL:
+        return None
+    return pd.Series(reps, index=reps).map(rep_info(report.ds)["region"])

@@ -7,7 +7,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
+from .. import evidence
 from ..data.reps import rep_label
 from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_pct
@@ -71,12 +73,16 @@ def active_rep_revenue(report: Report, month: str) -> pd.Series:
 def polarization_metrics(report: Report) -> dict[str, float | int | None]:
     """Gini and top-share (``team.top_share``) of rep revenue this period, and the Gini over the trailing months.
 
-    ``shortfall`` is what the reps below the median would add by reaching the median rep's revenue.
+    ``shortfall`` is what the reps below the median would add by reaching the median rep's revenue;
+    ``gini_spread`` the month-to-month standard deviation of the Gini over the ``team.own_months`` months before
+    the period (how much it moves on its own, with ``gini_months`` months measured).
     """
     share = report.settings("team")["top_share"]
     revenue = active_rep_revenue(report, report.period)
     baseline = [gini(active_rep_revenue(report, m)) for m in report.trailing()]
     baseline = [g for g in baseline if not math.isnan(g)]
+    history = [gini(active_rep_revenue(report, m)) for m in report.history(report.settings("team")["own_months"])]
+    history = [g for g in history if not math.isnan(g)]
     median = float(revenue.median()) if len(revenue) else float("nan")
     shortfall = float((median - revenue[revenue < median]).sum()) if len(revenue) else 0.0
     value = gini(revenue)
@@ -85,6 +91,8 @@ def polarization_metrics(report: Report) -> dict[str, float | int | None]:
         "gini": None if math.isnan(value) else value,
         "top_share": None if len(revenue) == 0 or math.isnan(top_share(revenue, share)) else top_share(revenue, share),
         "baseline_gini": float(np.mean(baseline)) if baseline else None,
+        "gini_spread": float(np.std(history, ddof=1)) if len(history) > 2 else None,
+        "gini_months": len(history),
         "median_revenue": None if math.isnan(median) else median,
         "shortfall": shortfall,
     }
@@ -108,16 +116,24 @@ def fmt_ratio(value: float | None) -> str:
 
 
 def polarization(report: Report) -> list[dict[str, Any]]:
-    """Rule rep_polarization: thresholds.team.{polarization_min_reps, polarization_gini, polarization_rise}.
+    """Rule rep_polarization: thresholds.team.{polarization_min_reps, polarization_rise, polarization_spread, fdr}.
 
-    The Gini of rep revenue is at least ``polarization_gini`` and ``polarization_rise`` above the trailing
-    months' Gini, with at least ``polarization_min_reps`` reps in scope. Effect: the lower half's shortfall.
+    The business rule: the Gini of rep revenue is ``polarization_rise`` or more above the trailing months' Gini,
+    with at least ``polarization_min_reps`` reps in scope (whatever its level: a team going from even to uneven
+    is the news). The evidence: the rise against the Gini's own month-to-month spread over ``team.own_months``
+    months (at least ``polarization_spread``), a one-sided normal p-value below ``fdr``. Effect: the lower half's
+    shortfall to the median rep. Severity: medium (a confirmed shift of the team's shape; not high, the shortfall
+    is the team's shape, not money lost this month).
     """
     thr = report.thresholds("team")
     m = polarization_metrics(report)
     if m["reps"] < thr["polarization_min_reps"] or m["gini"] is None or m["baseline_gini"] is None:
         return []
-    if m["gini"] < thr["polarization_gini"] or m["gini"] - m["baseline_gini"] < thr["polarization_rise"]:
+    rise = m["gini"] - m["baseline_gini"]
+    if rise < thr["polarization_rise"] or m["gini_spread"] is None:
+        return []
+    p_value = float(stats.norm.sf(rise / max(m["gini_spread"], thr["polarization_spread"])))
+    if not evidence.confirmed(p_value, thr["fdr"]):
         return []
     values = {
         "gini": fmt_ratio(m["gini"]),
@@ -136,6 +152,9 @@ def polarization(report: Report) -> list[dict[str, Any]]:
             value=m["gini"],
             baseline=m["baseline_gini"],
             effect=m["shortfall"],
+            severity=evidence.severity(
+                report, m["shortfall"], p_value, strong_q=thr["strong_q"], strengthen=True, cap=True
+            ),
         )
     ]
 

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import evidence
 from ..data.reps import tenure_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct, table
@@ -92,17 +93,21 @@ def ramp_metrics(report: Report) -> dict[str, float | int | None]:
 
 
 def ramp_slow(report: Report) -> list[dict[str, Any]]:
-    """Rule new_hire_ramp_slow: thresholds.team.{ramp_min_reps, ramp_attainment, ramp_gap_points}.
+    """Rule new_hire_ramp_slow: thresholds.team.{ramp_min_reps, ramp_attainment, ramp_gap}.
 
-    At least ``ramp_min_reps`` new hires (``team.ramp_months``) whose pooled attainment is below
-    ``ramp_attainment`` and ``ramp_gap_points`` below the reps of 12+ months. Effect: the new hires' gap.
+    At least ``ramp_min_reps`` new hires (``team.ramp_months``) below their target whose pooled attainment is
+    ``ramp_gap`` or more below the attainment of the reps of 12+ months this month (relative: 60% against 90% is
+    a third below), or below ``ramp_attainment`` outright. Judged against the seasoned reps of the same scope and
+    month, a season or a region-wide fall does not read as a slow ramp. Effect: the new hires' gap to target;
+    severity from it, at least medium (the new hires fell short by the configured share) and at most medium (a
+    handful of new hires is thin evidence).
     """
     thr = report.thresholds("team")
     m = ramp_metrics(report)
     new, old = m["new_attainment"], m["tenured_attainment"]
-    if m["new_reps"] < thr["ramp_min_reps"] or new is None or old is None:
+    if m["new_reps"] < thr["ramp_min_reps"] or new is None or old is None or old <= 0 or new >= 1:
         return []
-    if new >= thr["ramp_attainment"] or old - new < thr["ramp_gap_points"]:
+    if new / old > 1 - thr["ramp_gap"] and new >= thr["ramp_attainment"]:
         return []
     months = report.settings("team")["ramp_months"]
     values = {
@@ -112,6 +117,8 @@ def ramp_slow(report: Report) -> list[dict[str, Any]]:
         "baseline": format_pct(old),
         "effect": format_amount(m["new_gap"], report.lang),
     }
+    effect = max(m["new_gap"], 0.0)
+    level = evidence.severity(report, effect, 0.0, strong_q=0.0, strengthen=True, cap=True)
     return [
         finding(
             report,
@@ -122,7 +129,8 @@ def ramp_slow(report: Report) -> list[dict[str, Any]]:
             metric="attainment",
             value=new,
             baseline=old,
-            effect=max(m["new_gap"], 0.0),
+            effect=effect,
+            severity=level,
         )
     ]
 

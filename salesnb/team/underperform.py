@@ -1,11 +1,11 @@
-"""远低于目标的代表: reps far below target whose order count is improbably low against their own usual month."""
+"""远低于目标的代表: reps far below target whose revenue is improbably low against their own history and peers."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import evidence
 from ..data.reps import left_before_end, rep_label, tenure_months
@@ -15,23 +15,26 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report
-from .common import month_rows, rep_months
+from .common import month_rows, peer_expectation, peer_groups, rep_months
 
 COLUMNS: tuple[str, ...] = (
-    "rep_id", "label", "revenue", "target", "attainment", "gap", "orders", "usual_orders", "p_value", "q_value",
-    "tenure_months", "flagged",
+    "rep_id", "label", "revenue", "target", "attainment", "gap", "expected", "change", "orders", "usual_orders",
+    "p_value", "q_value", "tenure_months", "flagged",
 )  # fmt: skip
 
 
 def underperform_frame(report: Report) -> pd.DataFrame:
-    """Reps with a target this period: attainment, orders against their usual count, and the flag.
+    """Reps with a target this period: attainment, revenue against what their history and their peers expect.
 
-    The business rule fires when attainment is below ``thresholds.team.underperform_attainment`` or the month's
-    orders are ``thresholds.team.underperform_drop`` or more below the rep's own trailing average; the evidence
-    confirms it, so a normal lumpy month does not count: the Poisson probability of so few orders, adjusted over
-    the reps tested (``q_value``, Benjamini–Hochberg), below ``thresholds.team.fdr``. Reps hired less
-    than ``team.min_tenure_months`` before the period (judged by the ramp analysis) and reps leaving during the
-    month are not flagged. Sorted worst attainment first.
+    The expected revenue is the rep's own level over the ``team.own_months`` months before the period times what
+    the month did to the rep's peers (the reps of the region, :func:`.common.peer_expectation`): a season or a
+    region-wide fall moves everyone and is not one rep's problem (the region's finding covers it). The business
+    rule fires when attainment is below ``thresholds.team.underperform_attainment`` or revenue is
+    ``thresholds.team.underperform_drop`` or more below the expected; the evidence confirms it, so a normal lumpy
+    month does not count: the fall against the rep's own month-to-month spread (at least the Poisson spread of the
+    rep's usual order count), adjusted over the reps tested (``q_value``, Benjamini–Hochberg), below
+    ``thresholds.team.fdr``. Reps hired less than ``team.min_tenure_months`` before the period (judged by the ramp
+    analysis) and reps leaving during the month are not tested. Sorted worst attainment first.
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     months = rep_months(report)
@@ -41,24 +44,25 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now = now[now["target"].notna() & (now["target"] > 0)].copy()
     if now.empty:
         return pd.DataFrame(columns=list(COLUMNS))
-    trailing = report.trailing()
-    if trailing:
-        past = months[months.index.get_level_values("month").isin(trailing)]["orders"].unstack("month")
-        usual = past.reindex(columns=trailing).fillna(0.0).mean(axis=1)
-    else:
-        usual = pd.Series(dtype=float)
+    history = report.history(settings["own_months"])
+    revenue = months["revenue"].unstack("month")
+    counts = months["orders"].unstack("month").reindex(columns=history)
+    usual = counts.fillna(0.0).where(counts.fillna(0.0).gt(0).cummax(axis=1)).mean(axis=1)
+    floor = 1 / np.sqrt(usual.where(usual > 0))
+    expect = peer_expectation(revenue, report.period, history, peer_groups(report, revenue.index), floor=floor)
+    expect = expect.reindex(now.index)
+    now["expected"] = expect["expected"]
+    now["change"] = expect["ratio"] - 1
     now["usual_orders"] = now.index.map(usual).astype(float)
-    now["p_value"] = stats.poisson.cdf(now["orders"], now["usual_orders"].where(now["usual_orders"] > 0))
+    now["p_value"] = expect["p_value"]
     now["attainment"] = now["revenue"] / now["target"]
     now["gap"] = now["revenue"] - now["target"]
     now["tenure_months"] = tenure_months(report.ds, now.index, report.period).to_numpy()
     leaving = left_before_end(report.ds, now.index, report.period).to_numpy()
     seasoned = ~(now["tenure_months"] < settings["min_tenure_months"]).to_numpy()
-    tested = seasoned & ~leaving & (now["usual_orders"] > 0).to_numpy()
+    tested = seasoned & ~leaving & now["p_value"].notna().to_numpy()
     now["q_value"] = evidence.q_values(now["p_value"].where(tested))
-    fired = (now["attainment"] < thr["underperform_attainment"]) | (
-        now["orders"] <= (1 - thr["underperform_drop"]) * now["usual_orders"]
-    )
+    fired = (now["attainment"] < thr["underperform_attainment"]) | (now["change"] <= -thr["underperform_drop"])
     now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], thr["fdr"])
     now = now.reset_index()
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
@@ -69,41 +73,42 @@ def underperform_frame(report: Report) -> pd.DataFrame:
 def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule rep_underperform: thresholds.team.{underperform_attainment, underperform_drop, fdr} (see the frame).
 
-    One finding per flagged rep; effect: the rep's gap to target; severity: :func:`salesnb.evidence.severity`
-    (the change: orders against usual).
+    One finding per flagged rep; effect: the revenue short of the expected (at least of the target);
+    severity: :func:`salesnb.evidence.severity` (the change: revenue against the expected).
     """
     thr = report.thresholds("team")
     lang = report.lang
     frame = underperform_frame(report)
-    return [
-        finding(
-            report,
-            "rep_underperform",
-            {"rep_id": row.rep_id},
-            {
-                "rep": row.label,
-                "revenue": format_amount(row.revenue, lang),
-                "target": format_amount(row.target, lang),
-                "attainment": format_pct(row.attainment),
-                "orders": format_int(row.orders),
-                "usual": f"{row.usual_orders:.1f}",
-            },
-            angle="team",
-            metric="attainment",
-            value=row.attainment,
-            baseline=1.0,
-            effect=row.target - row.revenue,
-            severity=evidence.severity(
-                report,
-                row.target - row.revenue,
-                row.q_value,
-                change=row.orders / row.usual_orders - 1,
-                strong_q=thr["strong_q"],
-                collapse=thr["collapse"],
-            ),
+    out = []
+    for row in frame[frame["flagged"]].itertuples():
+        effect = max(row.expected - row.revenue, row.target - row.revenue, 0.0)
+        values = {
+            "rep": row.label,
+            "revenue": format_amount(row.revenue, lang),
+            "target": format_amount(row.target, lang),
+            "attainment": format_pct(row.attainment),
+            "expected": format_amount(row.expected, lang),
+            "orders": format_int(row.orders),
+            "usual": f"{row.usual_orders:.1f}",
+        }
+        level = evidence.severity(
+            report, effect, row.q_value, change=row.change, strong_q=thr["strong_q"], collapse=thr["collapse"]
         )
-        for row in frame[frame["flagged"]].itertuples()
-    ]
+        out.append(
+            finding(
+                report,
+                "rep_underperform",
+                {"rep_id": row.rep_id},
+                values,
+                angle="team",
+                metric="attainment",
+                value=row.attainment,
+                baseline=1.0,
+                effect=effect,
+                severity=level,
+            )  # fmt: skip
+        )
+    return out
 
 
 def metrics(report: Report) -> dict[str, Any]:
@@ -132,6 +137,7 @@ def underperform_panel(report: Report) -> Panel:
             t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
             t("target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
             t("attainment", lang): shown["attainment"].map(format_pct),
+            t("team_expected_revenue", lang): shown["expected"].map(lambda v: format_amount(v, lang)),
             t("team_orders", lang): shown["orders"].map(format_int),
             t("team_expected_orders", lang): shown["usual_orders"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
             t("team_p_value", lang): shown["p_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"),

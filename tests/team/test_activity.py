@@ -38,7 +38,10 @@ def test_activity_low_flags_a_rep_who_stops(tmp_path):
     ]
     report = open_tiny(tmp_path, build(BASE_REPS, base_sales(), base_targets(), activities=acts))
     frame = team.activity_frame(report).set_index("rep_id")
-    assert frame.loc["R1", "z"] == pytest.approx(10 / math.sqrt(10))  # no spread: √usual as the floor
+    # two reps are too few peers: R1 is expected at its own level, 10; nothing is read as a 95% fall (log 0.05),
+    # measured in the Poisson spread 1/√10 (no spread of its own) over 3 months of history: z = 2.996 / (0.316·√(4/3))
+    assert frame.loc["R1", "expected"] == pytest.approx(10.0)
+    assert frame.loc["R1", "z"] == pytest.approx(-math.log(0.05) / (math.sqrt(0.1) * math.sqrt(4 / 3)))
     assert bool(frame.loc["R1", "flagged"]) and not bool(frame.loc["R2", "flagged"])
     (f,) = [f for f in team.angle_findings(report) if f["code"] == "activity_low"]
     assert f["segment"] == {"rep_id": "R1"} and f["value"] == 0 and f["baseline"] == pytest.approx(10)

@@ -54,3 +54,21 @@ def test_polarization_metrics_and_finding(tmp_path):
     assert frame["share"].sum() == pytest.approx(1.0) and frame["revenue_share"].iloc[-1] == pytest.approx(1.0)
     (f,) = [f for f in team.angle_findings(report) if f["code"] == "rep_polarization"]
     assert f["segment"] == {} and f["effect"] == pytest.approx(65)
+
+
+@pytest.mark.parametrize(("top", "gini", "found"), [(400, 3000 / (72 * 150), True), (150, 500 / (72 * 650 / 6), False)])
+def test_a_rise_of_the_gini_is_polarisation_at_any_level(tmp_path, top, gini, found):
+    """Six even reps (Gini 0 for three months); one now sells 400: Gini 0.28, below the old 0.45 level gate but 0.28
+    above the trailing Gini, far beyond its spread (none: polarization_spread 0.03): medium (capped). At 150 the Gini
+    rises by 0.06 only, under polarization_rise (0.10): no finding."""
+    reps = [(f"R{k}", "华东", "2020-01-01") for k in range(1, 7)]
+    sales = {(f"R{k}", m): [100] for k in range(1, 7) for m in MONTHS}
+    sales[("R1", "2026-10")] = [top]
+    targets = {(f"R{k}", m): 100 for k in range(1, 7) for m in MONTHS}
+    report = open_tiny(tmp_path, build(reps, sales, targets))
+    m = team.polarization_metrics(report)
+    assert m["gini"] == pytest.approx(gini) and m["gini_spread"] == pytest.approx(0.0)
+    hits = [f for f in team.angle_findings(report) if f["code"] == "rep_polarization"]
+    assert bool(hits) is found
+    if found:
+        assert hits[0]["severity"] == "medium" and hits[0]["effect"] == pytest.approx(0.0)

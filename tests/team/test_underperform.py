@@ -1,8 +1,9 @@
-"""Underperformers: attainment and an improbably low order count against the rep's usual."""
+"""Underperformers: attainment and an improbably low revenue against the rep's own history and peers."""
 
 import math
 
 import pytest
+from scipy import stats
 
 from salesnb import team
 from salesnb.report import open_report
@@ -15,8 +16,10 @@ def test_rep_underperform_found_with_gap_as_effect(tmp_path):
     sales[("R2", "2026-10")] = [100] * 3
     report = open_tiny(tmp_path, build(BASE_REPS, sales, base_targets()))
     frame = team.underperform_frame(report).set_index("rep_id")
-    assert frame.loc["R1", "usual_orders"] == pytest.approx(6.0)
-    assert frame.loc["R1", "p_value"] == pytest.approx(math.exp(-6))  # Poisson P(0 | 6)
+    assert frame.loc["R1", "usual_orders"] == pytest.approx(6.0) and frame.loc["R1", "expected"] == 600
+    # nothing sold reads as a 95% fall (log 0.05); the steady rep's spread is the Poisson floor 1/√6 (3 months)
+    z = math.log(0.05) / (math.sqrt(1 / 6) * math.sqrt(4 / 3))
+    assert frame.loc["R1", "p_value"] == pytest.approx(stats.norm.cdf(z))
     assert bool(frame.loc["R1", "flagged"]) and not bool(frame.loc["R2", "flagged"])
     found = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
     assert len(found) == 1
@@ -29,12 +32,13 @@ def test_rep_underperform_found_with_gap_as_effect(tmp_path):
 def test_new_reps_and_one_lumpy_month_are_not_underperformers(tmp_path):
     reps = [*BASE_REPS, ("R3", "华东", "2026-08-20")]
     sales = base_sales()
-    sales[("R2", "2026-10")] = [50]  # 2 orders usually, 1 now: attainment 25% but P(≤1 | 2) is 0.41
+    sales[("R2", "2026-10")] = [50]  # 2 orders usually, 1 now: attainment 25%, but a 2-order rep is lumpy
     targets = {**base_targets(), ("R3", "2026-10"): 200}
     report = open_tiny(tmp_path, build(reps, sales, targets))
     frame = team.underperform_frame(report).set_index("rep_id")
     assert frame.loc["R2", "attainment"] == pytest.approx(0.25)
-    assert frame.loc["R2", "p_value"] == pytest.approx(3 * math.exp(-2))
+    # the fall to 25% in the Poisson spread of 2 orders (1/√2): p 0.045, and 0.09 adjusted over the 2 reps tested
+    assert frame.loc["R2", "p_value"] == pytest.approx(stats.norm.cdf(math.log(0.25) / math.sqrt(0.5 * 4 / 3)))
     assert frame.loc["R3", "tenure_months"] < 3
     assert not frame["flagged"].any()
 
@@ -69,3 +73,25 @@ def test_a_rep_losing_a_third_of_the_orders_is_found_and_steady_reps_are_not(tmp
     assert f["segment"] == {"rep_id": "R1"} and f["severity"] in {"medium", "high"}
     clean = {**sales, ("R1", "2026-10"): [100] * 30}
     assert not team.underperform_frame(open_tiny(tmp_path / "clean", build(BASE_REPS, clean, targets)))["flagged"].any()
+
+
+def test_a_fall_the_whole_region_shares_is_not_one_reps_but_a_rep_falling_alone_is(tmp_path):
+    """Four settled reps in 华东: when all sell a third of their usual, the peers' median (1/3) explains each rep's
+    month; when R1 alone falls to a third, R1 is 1/3 of the expected: z = log(1/3) / (⅓·√(4/3)) = −2.85 in the
+    Poisson spread of 9 orders, p 0.0022, q 0.0088 over the 4 reps tested: high (600 of 1,800 at stake)."""
+    reps = [*BASE_REPS, ("R5", "华东", "2020-01-01"), ("R6", "华东", "2020-01-01")]
+    usual = {"R1": 9, "R2": 3, "R5": 6, "R6": 6}
+    sales = {(rep, m): [100] * n for rep, n in usual.items() for m in MONTHS}
+    targets = {(rep, m): 100 * n for rep, n in usual.items() for m in MONTHS}
+    shared = {**sales, **{(rep, "2026-10"): [100] * (n // 3) for rep, n in usual.items()}}
+    frame = team.underperform_frame(open_tiny(tmp_path / "all", build(reps, shared, targets))).set_index("rep_id")
+    assert frame["change"].abs().max() < 1e-9 and not frame["flagged"].any()
+    alone = {**sales, ("R1", "2026-10"): [100] * 3}
+    report = open_tiny(tmp_path / "alone", build(reps, alone, targets))
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R1", "expected"] == pytest.approx(900) and frame.loc["R1", "change"] == pytest.approx(-2 / 3)
+    assert frame.loc["R1", "p_value"] == pytest.approx(stats.norm.cdf(math.log(1 / 3) / (math.sqrt(4 / 3) / 3)))
+    assert frame.loc["R1", "q_value"] == pytest.approx(4 * frame.loc["R1", "p_value"])
+    assert list(frame.index[frame["flagged"]]) == ["R1"]
+    (f,) = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    assert f["effect"] == pytest.approx(600) and f["severity"] == "high" and f["parent"] is None
