@@ -59,17 +59,25 @@ def _first_orders(t: Tables) -> pd.Series:
 
 
 def new_customer_drop(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """``size`` of the month's would-be new customers never buy (their first and later orders vanish)."""
+    """``size`` of the month's would-be new customers never buy (their first and later orders vanish).
+
+    A new customer of the month is acquired in it (``customers.acquired_at`` not before the month) and places its
+    first order in it. One that never buys was never acquired: its ``acquired_at`` is cleared too (a customer
+    record still dated this month would count it as acquired).
+    """
     first = _first_orders(t)
-    orders = t["orders"]
+    orders, customers = t["orders"], t["customers"]
+    start, _ = bounds(period)
+    acquired = customers.set_index("customer_id")["acquired_at"]
     new = first[in_month(first, period)].index
+    new = new[~(acquired.reindex(new) < start).to_numpy()]  # acquired before the month: not new in it
     rows = order_month_rows(t, region, period) & orders["customer_id"].isin(new)
     buyers = pd.Series(orders.loc[rows, "customer_id"].unique())
     if len(buyers) < 3:
         raise Unplantable("under 3 new customers")
     lost = buyers[pick(rng, pd.Series(True, index=buyers.index), size).to_numpy()]
-    start, _ = bounds(period)
     drop_orders(t, orders.loc[orders["customer_id"].isin(lost) & (orders["order_date"] >= start), "order_id"])
+    customers.loc[customers["customer_id"].isin(lost), "acquired_at"] = pd.NaT
     return {}
 
 

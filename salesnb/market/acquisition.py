@@ -17,7 +17,7 @@ from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_int
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_monthly
-from ..evidence import q_values, severity
+from ..evidence import q_values
 from ..expect import expected
 from ..findings import finding
 from ..i18n import t
@@ -25,7 +25,18 @@ from ..periods import ALL
 from ..report import Report
 from ..stats import change, dispersion, poisson_low
 from ..trend import trend_rows
-from .common import NAME, all_months, fmt_num, history, last_year, peer_factor, scope_orders, signed
+from .common import (
+    NAME,
+    all_months,
+    fmt_num,
+    history,
+    last_year,
+    peer_factor,
+    rule_severity,
+    scope_orders,
+    signed,
+    supported,
+)
 from .retention import retention_months
 
 
@@ -67,7 +78,7 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     customer over the history months), effect (missing customers × avg_first_revenue), flagged
     (``new_customer_drop``: count at most (1 − ``thresholds.market.new_customer_drop``) × baseline with effect at
     least ``thresholds.market.min_effect_share`` of the scope's revenue, and p_value below
-    ``thresholds.market.fdr``; the rule adjusts it over the scopes of the report).
+    ``thresholds.market.indicative_q``; the rule adjusts it over the scopes of the report).
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
@@ -98,7 +109,7 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     flagged = (
         baseline is not None
         and count <= (1 - thr["new_customer_drop"]) * baseline
-        and p_value < thr["fdr"]
+        and p_value < thr["indicative_q"]
         and effect >= thr["min_effect_share"] * scope_revenue
     )
     return {
@@ -157,7 +168,7 @@ def scope_tests(report: Report) -> list[tuple[str, dict[str, str], dict[str, Any
 def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     """Rule new_customer_drop: the scopes (ALL: company and regions) whose :func:`new_customer_test` is flagged.
 
-    Thresholds: ``thresholds.market.{new_customer_drop, min_effect_share, fdr, strong_q, collapse}``; the
+    Thresholds: ``thresholds.market.{new_customer_drop, min_effect_share, indicative_q, fdr, strong_q, collapse}``; the
     evidence is adjusted over the scopes tested (Benjamini–Hochberg).
     """
     lang, thr = report.lang, report.thresholds(NAME)
@@ -165,7 +176,7 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     qs = q_values([test["p_value"] for _, _, test in tests])
     out = []
     for (_, segment, test), q in zip(tests, qs, strict=True):
-        if not (test["flagged"] and q < thr["fdr"]):
+        if not (test["flagged"] and supported(q, thr)):
             continue
         values = {
             "where": report.where(segment),
@@ -180,10 +191,7 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "new_customer_drop", segment, values, angle=NAME,
                 metric="new_customers", value=test["count"], baseline=test["baseline"], effect=test["effect"],
-                severity=severity(
-                    report, test["effect"], q, change=test["change"], strong_q=thr["strong_q"],
-                    collapse=thr["collapse"],
-                ),
+                severity=rule_severity(report, test["effect"], q, test["change"]),
             )
         )  # fmt: skip
     return out

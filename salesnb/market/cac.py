@@ -18,14 +18,14 @@ from ..data.dataset import Dataset
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
-from ..evidence import confirmed, q_values, severity
+from ..evidence import q_values
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
 from ..stats import dispersion, poisson_low
 from .acquisition import new_customer_test, scope_tests
-from .common import NAME, fmt_num, history, peer_factor, scope_orders
+from .common import NAME, fmt_num, history, peer_factor, rule_severity, scope_orders, supported
 
 
 def spend_has_region(ds: Dataset) -> bool:
@@ -43,7 +43,7 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
     new customers given expected_new), cac_ratio (cac ÷ usual_cac; inf with spend and no customer), flagged
     (``acquisition_cost_high``: cac_ratio at least ``thresholds.market.cac_ratio`` and effect at least
     ``thresholds.market.min_effect_share`` of the scope's revenue, confirmed by q_value — Benjamini–Hochberg over
-    the sources that rule fires for — below ``thresholds.market.fdr``), effect (missing customers × mean
+    the sources that rule fires for — below ``thresholds.market.indicative_q``), effect (missing customers × mean
     first-month revenue of a new customer).
     """
     thr = report.thresholds(NAME)
@@ -104,7 +104,7 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
     frame["effect"] = (frame["expected_new"] - frame["new_customers"]).clip(lower=0.0).fillna(0.0) * avg_first
     fired = (frame["cac_ratio"] >= thr["cac_ratio"]) & (frame["effect"] >= thr["min_effect_share"] * scope_revenue)
     frame["q_value"] = q_values(frame["p_value"].where(fired))
-    frame["flagged"] = fired & confirmed(frame["q_value"], thr["fdr"])
+    frame["flagged"] = fired & supported(frame["q_value"], thr)
     frame = frame.sort_values(["spend", "source"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
 
@@ -113,9 +113,8 @@ def cost_high(report: Report) -> list[dict[str, Any]]:
     """Rule acquisition_cost_high: the sources :func:`acquisition_cost_frame` flags, per scope.
 
     Skips the scopes where all acquisition fell (``new_customer_drop`` fired there): one finding, not two.
-    Thresholds: ``thresholds.market.{cac_ratio, min_effect_share, fdr, strong_q, collapse}``.
+    Thresholds: ``thresholds.market.{cac_ratio, min_effect_share, indicative_q, fdr, strong_q, collapse}``.
     """
-    thr = report.thresholds(NAME)
     lang = report.lang
     skip = {region for region, _, test in scope_tests(report) if test["flagged"]}
     out = []
@@ -138,10 +137,7 @@ def cost_high(report: Report) -> list[dict[str, Any]]:
                 finding(
                     report, "acquisition_cost_high", {**segment, "source": row.source}, values, angle=NAME,
                     metric="cac", value=row.cac, baseline=row.usual_cac, effect=row.effect,
-                    severity=severity(
-                        report, row.effect, row.q_value, change=1 / row.cac_ratio - 1, strong_q=thr["strong_q"],
-                        collapse=thr["collapse"],
-                    ),
+                    severity=rule_severity(report, row.effect, row.q_value, 1 / row.cac_ratio - 1),
                 )
             )  # fmt: skip
     return out

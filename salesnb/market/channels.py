@@ -15,14 +15,14 @@ from ..data import facts
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
-from ..evidence import confirmed, q_values, severity
+from ..evidence import q_values
 from ..expect import expected as expected_value
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
 from ..stats import dispersion, poisson_low
-from .common import NAME, fmt_num, history, last_year, peer_factor, scope_orders, signed
+from .common import NAME, fmt_num, history, last_year, peer_factor, rule_severity, scope_orders, signed, supported
 
 
 def order_costs(report: Report) -> pd.Series:
@@ -82,8 +82,9 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     expect, :mod:`salesnb.expect`, × peer_factor), change (against it), margin, usual_margin, p_value (Poisson:
     this few orders given the expected orders), q_value (Benjamini–Hochberg over the channels the rule fires
     for), flagged (``channel_underperform``: the rule — change at or below −``thresholds.market.channel_decline``
-    with revenue at stake at least ``thresholds.market.min_effect_share`` of the scope's — confirmed by a q_value
-    below ``thresholds.market.fdr``), effect (baseline − revenue). Sorted by revenue.
+    with revenue at stake at least ``thresholds.market.min_effect_share`` of the scope's — supported by a q_value
+    below ``thresholds.market.indicative_q``, :func:`.common.supported`), effect (baseline − revenue). Sorted by
+    revenue.
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
@@ -157,7 +158,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum()))
     )
     frame["q_value"] = q_values(frame["p_value"].where(fired))
-    frame["flagged"] = fired & confirmed(frame["q_value"], thr["fdr"])
+    frame["flagged"] = fired & supported(frame["q_value"], thr)
     frame = frame.sort_values(["revenue", "channel"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
 
@@ -172,9 +173,8 @@ def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series) -> pd.Ser
 def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule channel_underperform: the channels :func:`channel_frame` flags, per scope (ALL: company and regions).
 
-    Thresholds: ``thresholds.market.{channel_decline, min_effect_share, fdr, strong_q, collapse}``.
+    Thresholds: ``thresholds.market.{channel_decline, min_effect_share, indicative_q, fdr, strong_q, collapse}``.
     """
-    thr = report.thresholds(NAME)
     lang = report.lang
     out = []
     for segment, row in report.flagged_rows(channel_frame, company=True):
@@ -191,10 +191,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "channel_underperform", {**segment, "channel": row.channel}, values, angle=NAME,
                 metric="channel_revenue", value=row.revenue, baseline=row.baseline, effect=row.effect,
-                severity=severity(
-                    report, row.effect, row.q_value, change=row.change, strong_q=thr["strong_q"],
-                    collapse=thr["collapse"],
-                ),
+                severity=rule_severity(report, row.effect, row.q_value, row.change),
             )
         )  # fmt: skip
     return out

@@ -3,6 +3,12 @@
 The **usual level** a month is tested against is the mean (or pooled rate) of the ``market.history_months``
 months before it, scaled by a **peer factor** (at most 1): how comparable segments did this month against their
 own usual level. A fall is judged against the lower of that and the same month last year.
+
+A fired rule's **evidence** (its Benjamini–Hochberg q-value) sets how sure the finding is: below
+``thresholds.market.fdr`` it is confirmed (its severity follows the revenue at stake, high only below
+``strong_q``); below ``thresholds.market.indicative_q`` it is indicated — reported, at most medium — since a
+region's channel, new customers or returning buyers are often a few dozen a month, too few for a 30% fall to
+reach a 5% false-discovery rate (:func:`supported`, :func:`rule_severity`).
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import pandas as pd
 from ..data import facts
 from ..data.dataset import Dataset
 from ..display.formatting import format_pct
+from ..evidence import confirmed, severity
 from ..periods import shift_month
 from ..report import Report
 
@@ -64,3 +71,21 @@ def fmt_num(value: float | None, digits: int = 1) -> str:
 def signed(value: float | None) -> str:
     """A change as a signed percentage (``+12.0%``)."""
     return format_pct(value, signed=True)
+
+
+def supported(q: float | pd.Series, thr: dict) -> bool | pd.Series:
+    """Whether a fired rule's evidence is enough to report it: q-value(s) below ``thresholds.market.indicative_q``."""
+    return confirmed(q, thr["indicative_q"])
+
+
+def rule_severity(report: Report, effect: float | None, q: float, change: float | None) -> str:
+    """Severity of a supported finding: :func:`salesnb.evidence.severity`, at most medium unless confirmed.
+
+    Revenue at stake, raised to medium by a collapse, high only when the q-value is below ``strong_q``; at most
+    medium when the q-value is not below ``fdr`` (indicated, not confirmed).
+    """
+    thr = report.thresholds(NAME)
+    return severity(
+        report, effect, q, change=change, strong_q=thr["strong_q"], collapse=thr["collapse"],
+        cap=not confirmed(q, thr["fdr"]),
+    )  # fmt: skip

@@ -18,14 +18,14 @@ from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_monthly
-from ..evidence import q_values, severity
+from ..evidence import q_values
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
 from ..stats import binom_low
 from ..trend import trend_rows
-from .common import NAME, all_months, history, last_year, peer_factor
+from .common import NAME, all_months, history, last_year, peer_factor, rule_severity, supported
 
 
 def retention_months(report: Report, region: str | None = None) -> pd.DataFrame:
@@ -89,7 +89,7 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     p_value, avg_retained_revenue (usual revenue of a retained customer in a month), effect (customers missing
     against the baseline rate × avg_retained_revenue), flagged (``customer_churn_rise``: rate at most
     (1 − ``thresholds.market.churn_drop``) × baseline with effect at least ``thresholds.market.min_effect_share``
-    of the month's revenue, p_value below ``thresholds.market.fdr``; the rule adjusts it over the scopes), plus
+    of the month's revenue, p_value below ``thresholds.market.indicative_q``; the rule adjusts it over the scopes), plus
     buyers, returning_buyers, repeat_rate, returning_revenue.
     """
     thr = report.thresholds(NAME)
@@ -121,7 +121,7 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         baseline is not None
         and base > 0
         and rate <= (1 - thr["churn_drop"]) * baseline
-        and p_value < thr["fdr"]
+        and p_value < thr["indicative_q"]
         and effect >= thr["min_effect_share"] * float(row["revenue"])
     )
     return {
@@ -158,7 +158,8 @@ def retention_frame(report: Report, months: int = 13) -> pd.DataFrame:
 def churn_rise(report: Report) -> list[dict[str, Any]]:
     """Rule customer_churn_rise: the scopes (ALL: company and regions) whose :func:`retention_test` is flagged.
 
-    Thresholds: ``thresholds.market.{churn_drop, min_effect_share, fdr, strong_q, collapse}``; the evidence is
+    Thresholds: ``thresholds.market.{churn_drop, min_effect_share, indicative_q, fdr, strong_q, collapse}``; the
+    evidence is
     adjusted over the scopes tested (Benjamini–Hochberg).
     """
     out, thr = [], report.thresholds(NAME)
@@ -166,7 +167,7 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
     scopes = [(segment, retention_test(report, region)) for region, segment in report.scopes(company=True)]
     qs = q_values([test["p_value"] for _, test in scopes])
     for (segment, test), q in zip(scopes, qs, strict=True):
-        if not (test["flagged"] and q < thr["fdr"]):
+        if not (test["flagged"] and supported(q, thr)):
             continue
         values = {
             "where": report.where(segment),
@@ -181,10 +182,7 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "customer_churn_rise", segment, values, angle=NAME,
                 metric="retention_rate", value=test["rate"], baseline=test["baseline"], effect=test["effect"],
-                severity=severity(
-                    report, test["effect"], q, change=test["rate"] / test["baseline"] - 1, strong_q=thr["strong_q"],
-                    collapse=thr["collapse"],
-                ),
+                severity=rule_severity(report, test["effect"], q, test["rate"] / test["baseline"] - 1),
             )
         )  # fmt: skip
     return out

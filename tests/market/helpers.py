@@ -34,6 +34,8 @@ def steady(plant: str | None = None) -> dict[str, list[dict]]:
                 channel = "直营" if k < 15 else "分销"
                 if hit and (plant == "churn" or (plant == "channel47" and 15 <= k < 22)):
                     continue  # channel47: 7 of 分销's 15 orders lost (−47%)
+                if hit and plant in ("channel33", "churn30") and 15 <= k < (20 if plant == "channel33" else 24):
+                    continue  # channel33: 5 of 分销's 15 orders lost (−33%); churn30: 9 of 30 regulars stop (−30%)
                 if hit and plant == "channel" and channel == "分销":
                     channel = "直营"
                 t["orders"].append({"order_id": f"O{tag}{month}{k:02d}", "customer_id": f"R{tag}{k:02d}",

@@ -27,3 +27,15 @@ def test_customer_churn_rise_and_region_gap(tmp_path):
     all_report = market.angle_findings(steady_report(tmp_path, "churn", "ALL"))
     assert ("customer_churn_rise", '{"region": "华东"}') in codes_of(all_report)
     assert ("region_underperform", '{"region": "华东"}') in codes_of(all_report)  # 10000 of 40000
+
+
+def test_retention_a_third_lower_is_churn(tmp_path):
+    # 9 of the 30 regulars stop (retention 21/90 against 30/90: −30%, over the 25% rule); binomial P(≤21) ≈ 0.026
+    r = steady_report(tmp_path, "churn30")
+    test = market.retention_test(r)
+    assert test["retained"] == 21 and test["rate"] / test["baseline"] - 1 == pytest.approx(-0.3)
+    assert test["p_value"] == pytest.approx(0.0261, abs=1e-3) and test["flagged"]
+    found = [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]
+    assert [f["segment"] for f in found] == [{}] and found[0]["severity"] == "medium"  # q above strong_q 1%
+    assert not [f for f in market.angle_findings(steady_report(tmp_path, "churn30", "华南"))
+                if f["code"] == "customer_churn_rise"]  # fmt: skip
