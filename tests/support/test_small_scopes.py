@@ -37,20 +37,20 @@ def test_two_late_answers_of_two_are_an_sla_breach(tmp_path):
     assert found["segment"] == {"category": "使用咨询"} and found["severity"] == "high"  # 200 of 1,000 revenue
 
 
-def test_two_complaints_where_none_is_usual_are_a_spike(tmp_path):
-    def spike(tables):  # two 质量问题 complaints in 华南 2026-10, none in the six months before
-        for k in range(2):
+def test_three_complaints_where_none_is_usual_are_a_spike(tmp_path):
+    def spike(tables):  # three 质量问题 complaints in 华南 2026-10, none in the six months before
+        for k in range(3):
             tables["tickets"].append(ticket("华南", "2026-10", k, "质量问题", "2026-10-12 09:00", "2026-10-12 10:00"))
 
     r = report(_south(tmp_path, spike), region="华南")
     frame = support.complaint_frame(r).set_index("category")
     row = frame.loc["质量问题"]
-    assert row["count"] == 2 and row["usual"] == 0 and row["z"] == pytest.approx(2.0)  # spread floored at 1
+    assert row["count"] == 3 and row["usual"] == 0 and row["z"] == pytest.approx(3.0)  # spread floored at 1
     # Benjamini–Hochberg over the 4 categories: the 3 others have z = 0 (p = 0.5)
-    assert row["q_value"] == pytest.approx(stats.norm.sf(2.0) * 4)
+    assert row["q_value"] == pytest.approx(stats.norm.sf(3.0) * 4)
     assert bool(row["flagged"]) and not frame.drop("质量问题")["flagged"].any()
     (found,) = complaints.complaint_spike(r)
-    assert found["segment"] == {"category": "质量问题"} and found["severity"] == "medium"  # q above strong_q
+    assert found["segment"] == {"category": "质量问题"} and found["severity"] == "high"  # 300 of 1,000, q < 0.01
 
 
 def test_a_spike_of_half_again_the_usual_month_fires_the_rule(folder):
@@ -68,16 +68,16 @@ def test_few_answers_falling_far_are_evidence():
 
 
 def test_a_small_region_whose_aspect_falls_is_a_medium_finding(tmp_path):
-    def unhappy(tables):  # 华南 answers surveys too: 4 a month at 80-90, then 2026-10 two of seven at 40
+    def unhappy(tables):  # 华南 answers surveys too: 4 a month at 80-90, then 2026-10 three of seven at 40
         for month in ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]:
             tables["surveys"] += [survey("华南", k, f"{month}-20", 80 + 10 * (k % 2), 9) for k in range(4)]
-        scores = [80, 90, 80, 90, 80, 40, 40]
+        scores = [80, 90, 80, 90, 40, 40, 40]
         tables["surveys"] += [survey("华南", k, "2026-10-20", s, 9) for k, s in enumerate(scores)]
 
     r = report(_south(tmp_path, unhappy), region="华南")
     row = support.satisfaction_frame(r).set_index("metric").loc["score_交付"]
-    assert row["n"] == 7 and row["change"] == pytest.approx(500 / 7 - 85)
-    assert row["dissatisfied"] == 2 and row["usual_dissatisfied"] == 0
+    assert row["n"] == 7 and row["change"] == pytest.approx(460 / 7 - 85)
+    assert row["dissatisfied"] == 3 and row["usual_dissatisfied"] == 0
     assert bool(row["flagged"])
     found = [f for f in satisfaction.satisfaction_drop(r) if f["segment"] == {"aspect": "交付"}]
     assert found and found[0]["severity"] in ("medium", "high")
