@@ -17,6 +17,7 @@ from scenarios_tables import (
     bounds,
     drop_orders,
     in_month,
+    month_back,
     new_ids,
     pick,
     random_times,
@@ -209,12 +210,19 @@ def sla_breach(t: Tables, region: str, period: str, size: float, rng: np.random.
 
 
 def complaint_spike(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """Complaints of one category from the region's customers this month rise by :func:`rise`."""
+    """Complaints of one category from the region's customers this month rise by :func:`rise` over the usual month.
+
+    The usual month is the category's average over the 12 months before (this month's own count when higher): a
+    rise measured on this month alone left a quiet month (1 complaint, usually 4) at 3 after a "×3" plant.
+    """
     category = str(rng.choice(COMPLAINTS))
     tickets = t["tickets"]
+    mine = region_rows(t, "tickets", region) & (tickets["category"] == category)
+    now = int((mine & in_month(tickets["created_at"], period)).sum())
+    start = bounds(month_back(period, 12))[0]
+    usual = int((mine & (tickets["created_at"] >= start) & (tickets["created_at"] < bounds(period)[0])).sum()) / 12
+    count = max(2, int(round(rise(size) * max(now, usual, 1) - now)))
     mine = region_rows(t, "tickets", region)
-    now = int((mine & (tickets["category"] == category) & in_month(tickets["created_at"], period)).sum())
-    count = max(2, int(round((rise(size) - 1) * max(now, 1))))
     pool = tickets[mine & (tickets["created_at"] < bounds(period)[0])]
     rows = pool.iloc[rng.integers(0, len(pool), count)].copy()
     answer, solve = rows["first_response_at"] - rows["created_at"], rows["resolved_at"] - rows["created_at"]

@@ -41,7 +41,8 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """Complaints per category this period against the trailing average, last year and the usual month.
 
     Columns: category, count, baseline (trailing months' average), last_year (same month last year, NaN
-    outside the data), usual (average over the ``support.history_months`` before), ratio (count / usual),
+    outside the data), usual (average over the ``support.history_months`` before, or the trailing months' average
+    when higher: a growing business's complaints grow with it), ratio (count / usual),
     z (spreads above usual, the spread being the month-to-month standard deviation, at least √usual),
     at_stake (revenue of the complaints' orders), q_value (the z's one-sided normal p-value, Benjamini–Hochberg
     over the categories), flagged — the rule (at least ``thresholds.support.spike_ratio`` × usual and
@@ -55,7 +56,8 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     rows = []
     for category in counts.columns:
         past = counts.loc[history, category] if history else pd.Series(dtype=float)
-        usual = float(past.mean()) if len(past) else float("nan")
+        recent = float(counts.loc[trailing, category].mean()) if trailing else float("nan")
+        usual = float(np.nanmax([past.mean(), recent])) if len(past) else float("nan")  # a growing scope's level
         spread = max(float(past.std(ddof=1)) if len(past) > 1 else 0.0, math.sqrt(usual) if usual > 0 else 1.0)
         count = float(counts[category].get(report.period, 0.0))
         rows.append(

@@ -20,6 +20,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report
+from ..stats import binom_high
 from .common import NAME, customer_value, usual_months
 
 
@@ -57,9 +58,11 @@ def metric_label(metric: str, lang: str) -> str:
 def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """NPS, CSAT and every ``score_*`` aspect this period against the usual level (``support.history_months``).
 
-    Columns: metric (``nps``, ``csat`` or ``score_<aspect>``), n, value, baseline, change, p_value
-    (one-sided Welch t-test that the mean fell), dissatisfied_value (monthly revenue of this period's
-    respondents scoring low on it), flagged — a drop of at least ``thresholds.support.satisfaction_drop_points``
+    Columns: metric (``nps``, ``csat`` or ``score_<aspect>``), n, value, baseline, change, dissatisfied
+    (responses scoring low on it: NPS detractors, other scores below ``support.dissatisfied_score``),
+    usual_dissatisfied (their usual share), p_value (a score fails in two ways — its mean falls, or a few
+    answers fall far: see :func:`_drop_p`), dissatisfied_value (monthly revenue of this period's
+    dissatisfied respondents), flagged — a drop of at least ``thresholds.support.satisfaction_drop_points``
     (``thresholds.support.nps_drop_points`` for NPS) over at least ``thresholds.support.min_responses``
     responses fires it, a q_value (Benjamini–Hochberg over the scores tested) below ``thresholds.support.fdr``
     confirms it.
@@ -75,20 +78,15 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
         if metric == "nps":
             cur = nps_points(now["nps"], cfg["nps_promoter"], cfg["nps_detractor"])
             before = nps_points(past["nps"], cfg["nps_promoter"], cfg["nps_detractor"])
-            low = now["nps"] <= cfg["nps_detractor"]
-            threshold = thr["nps_drop_points"]
+            low, usual_low = now["nps"] <= cfg["nps_detractor"], past["nps"] <= cfg["nps_detractor"]
+            threshold, line = thr["nps_drop_points"], -99.0  # NPS points: a detractor is -100
         else:
             cur, before = now[metric], past[metric]
-            low = now[metric] < cfg["dissatisfied_score"]
+            line = cfg["dissatisfied_score"]
+            low, usual_low = now[metric] < line, past[metric] < line
             threshold = thr["satisfaction_drop_points"]
+        low, usual_low = low & now[metric].notna(), usual_low & past[metric].notna()
         cur, before = cur.dropna(), before.dropna()
-        p = float("nan")
-        if len(cur) >= 2 and len(before) >= 2 and (cur.std() > 0 or before.std() > 0):
-            with warnings.catch_warnings():  # near-identical scores only cost precision, not correctness
-                warnings.simplefilter("ignore", RuntimeWarning)
-                p = float(stats.ttest_ind(cur, before, equal_var=False, alternative="less").pvalue)
-        elif len(cur) >= 2 and len(before) >= 2:  # no spread at all: a lower mean is certainly lower
-            p = 0.0 if cur.mean() < before.mean() else 1.0
         mean, base = (cur.mean() if len(cur) else np.nan), (before.mean() if len(before) else np.nan)
         rows.append(
             {
@@ -97,16 +95,41 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
                 "value": mean,
                 "baseline": base,
                 "change": mean - base,
-                "p_value": p,
+                "dissatisfied": int(low.sum()),
+                "usual_dissatisfied": float(usual_low.sum() / len(before)) if len(before) else float("nan"),
+                "p_value": _drop_p(cur, before, line),
                 "dissatisfied_value": float(value.reindex(now.loc[low, "customer_id"].unique()).fillna(0.0).sum()),
                 "flagged": bool(len(cur) >= thr["min_responses"] and base - mean >= threshold),
             }
         )
-    columns = ["metric", "n", "value", "baseline", "change", "p_value", "dissatisfied_value", "flagged"]
-    frame = pd.DataFrame(rows, columns=columns)
-    frame.insert(6, "q_value", evidence.q_values(frame["p_value"]))
+    columns = ["metric", "n", "value", "baseline", "change", "dissatisfied", "usual_dissatisfied", "p_value"]
+    frame = pd.DataFrame(rows, columns=[*columns, "dissatisfied_value", "flagged"])
+    frame.insert(8, "q_value", evidence.q_values(frame["p_value"]))
     frame["flagged"] = frame["flagged"].astype(bool) & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame
+
+
+def _drop_p(cur: pd.Series, before: pd.Series, dissatisfied: float) -> float:
+    """Evidence that a score fell: Bonferroni over its mean and its shares of low answers (three tests).
+
+    A score fails in two ways: every answer drifts down (Welch t-test of the mean), or a few answers fall far,
+    which a small month's mean hides. Low answers are counted twice, each share tested against the usual months'
+    share (binomial, at least 1 / (usual answers + 1), so a share never seen before still works): below the
+    configured ``dissatisfied`` line, and more than two usual standard deviations below the usual mean (the
+    scope's own line, for a score whose usual level sits near the configured one).
+    """
+    if len(cur) < 2 or len(before) < 2:
+        return float("nan")
+    if cur.std() > 0 or before.std() > 0:
+        with warnings.catch_warnings():  # near-identical scores only cost precision, not correctness
+            warnings.simplefilter("ignore", RuntimeWarning)
+            tests = [float(stats.ttest_ind(cur, before, equal_var=False, alternative="less").pvalue)]
+    else:  # no spread at all: a lower mean is certainly lower
+        tests = [0.0 if cur.mean() < before.mean() else 1.0]
+    for line in (dissatisfied, before.mean() - 2 * before.std()):
+        usual = float((before < line).mean())
+        tests.append(binom_high(int((cur < line).sum()), len(cur), usual, floor=1.0 / (len(before) + 1)))
+    return min(1.0, len(tests) * min(tests))
 
 
 def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
@@ -141,7 +164,9 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
     """Rule satisfaction_drop: per region, the overall score that fell (CSAT, else NPS) and every aspect that fell.
 
     Thresholds: ``thresholds.support.{satisfaction_drop_points, nps_drop_points, min_responses, fdr}``; the
-    effect is the monthly revenue of the dissatisfied respondents.
+    effect is the monthly revenue of the dissatisfied respondents; severity: :func:`salesnb.evidence.severity`
+    (``strong_q``), at least medium: a confirmed fall of satisfaction leads revenue (unhappy customers leave), so
+    what the unhappy respondents buy today understates it.
     """
     thr = report.thresholds(NAME)
     months, lang = report.settings(NAME)["history_months"], report.lang
@@ -174,7 +199,7 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
                     effect=row.dissatisfied_value,
                     severity=evidence.severity(
                         report, row.dissatisfied_value, row.q_value, strong_q=thr["strong_q"],
-                        collapse=thr["collapse"],
+                        strengthen=True,
                     ),
                 )
             )  # fmt: skip
