@@ -22,9 +22,8 @@ from .evidence import confirm, min_excess, severity
 def first_response_frame(report: Report) -> pd.DataFrame:
     """First-response speed per lead source (and all sources) this month against the usual months.
 
-    A lead is *answered* when its first response came before the month's end; it is *judged* when answered or
-    when the goal (``thresholds.process.first_response_hours``) had passed unanswered by the month's end (such a
-    lead is late already). ``share`` is the share of judged leads answered within the goal. The usual months are
+    A lead is *answered* (``judged``) when its first response came before the month's end; ``share`` is the share
+    of answered leads answered within ``thresholds.process.first_response_hours``. The usual months are
     the ``process.history_months`` before the month. Columns: source, leads, answered, unanswered, judged,
     within, share, median_hours (of the answered), usual_share, late, late_excess, p_value (Fisher exact), q_value
     and flagged (:mod:`salesnb.process.evidence`: the rule — share below
@@ -42,7 +41,7 @@ def first_response_frame(report: Report) -> pd.DataFrame:
         return frame["response_hours"].notna() & (frame["first_response_at"] < until)
 
     def judged(frame: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
-        return answered(frame, until) | (frame["created_at"] <= until - pd.Timedelta(hours=hours))
+        return answered(frame, until)
 
     def on_time(frame: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
         return answered(frame, until) & (frame["response_hours"] <= hours)
