@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
 from ..data import facts
 from ..data.deals import open_at
 from ..display import plotting
@@ -19,7 +19,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, deals, history, n_history
-from .evidence import severity
+from .evidence import min_excess, severity
 
 
 def _cents(values: pd.Series) -> int:
@@ -100,11 +100,12 @@ def pipeline_slippage_frame(report: Report) -> pd.DataFrame:
 
 
 def slippage(report: Report) -> list[dict[str, Any]]:
-    """Rule pipeline_slippage: thresholds.process.{slippage_rise_points, min_count, fdr, strong_q, collapse}.
+    """Rule pipeline_slippage: thresholds.process.{slippage_rise_points, min_count*, fdr, strong_q, collapse}.
 
     The share of this month's due deals that slipped is at least ``slippage_rise_points`` above the usual months'
-    pooled share, with ``min_count`` slipped deals beyond the usual (the business rule); one test per report, so a
-    Fisher p below ``fdr`` confirms it; the severity: :func:`salesnb.evidence.severity`.
+    pooled share, with :func:`~salesnb.process.evidence.min_excess` of the deals due slipped beyond the usual (the
+    business rule); one test per report, so a Fisher p below ``fdr`` confirms it; the severity:
+    :func:`salesnb.evidence.severity`.
     """
     thr, lang, n = report.thresholds(NAME), report.lang, n_history(report)
     frame = pipeline_slippage_frame(report)
@@ -116,7 +117,9 @@ def slippage(report: Report) -> list[dict[str, Any]]:
     p = stats.fisher(now["slipped"], now["due"], base["slipped"].sum(), base["due"].sum(), "greater")
     excess_count = now["slipped"] - usual * now["due"]
     if not (
-        now["share"] - usual >= thr["slippage_rise_points"] and excess_count >= thr["min_count"] and p < thr["fdr"]
+        now["share"] - usual >= thr["slippage_rise_points"]
+        and excess_count >= min_excess(report, now["due"])
+        and evidence.confirmed(p, thr["fdr"])
     ):
         return []
     effect = max(0.0, now["slipped_value"] - usual_value * now["due_value"])

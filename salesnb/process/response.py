@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import evidence, stats
+from .. import stats
 from ..display.formatting import format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_goal_bars
@@ -16,19 +16,20 @@ from ..i18n import t
 from ..periods import ALL, bounds
 from ..report import Report
 from .common import NAME, history, lead_value, month_leads, n_history
-from .evidence import severity
+from .evidence import confirm, min_excess, severity
 
 
 def first_response_frame(report: Report) -> pd.DataFrame:
     """First-response speed per lead source (and all sources) this month against the usual months.
 
-    A lead is *answered* when its first response came before the month's end; ``share`` is the share of answered
-    leads answered within ``thresholds.process.first_response_hours``. The usual months are the
-    ``process.history_months`` before the month. Columns: source, leads, answered, unanswered, within, share,
-    median_hours, usual_share, late, late_excess, p_value (Fisher exact), q_value (Benjamini–Hochberg over the
-    sources), flagged (the rule — share below ``thresholds.process.first_response_share`` and
-    ``thresholds.process.share_shift_points`` under usual, ``thresholds.process.min_count`` late leads beyond the
-    usual — confirmed by a q_value below ``thresholds.process.fdr``).
+    A lead is *answered* (``judged``) when its first response came before the month's end; ``share`` is the share
+    of answered leads answered within ``thresholds.process.first_response_hours``. The usual months are
+    the ``process.history_months`` before the month. Columns: source, leads, answered, unanswered, judged,
+    within, share, median_hours (of the answered), usual_share, late, late_excess, p_value (Fisher exact), q_value
+    and flagged (:mod:`salesnb.process.evidence`: the rule — share below
+    ``thresholds.process.first_response_share`` and ``thresholds.process.share_shift_points`` under usual,
+    :func:`~salesnb.process.evidence.min_excess` of the judged leads late beyond the usual — confirmed by a
+    q-value over the sources that fired below ``thresholds.process.fdr``).
     """
     thr = report.thresholds(NAME)
     hours = float(thr["first_response_hours"])
@@ -39,30 +40,35 @@ def first_response_frame(report: Report) -> pd.DataFrame:
     def answered(frame: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
         return frame["response_hours"].notna() & (frame["first_response_at"] < until)
 
+    def judged(frame: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
+        return answered(frame, until)
+
+    def on_time(frame: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
+        return answered(frame, until) & (frame["response_hours"] <= hours)
+
     rows = []
     for source in [*sorted(set(now["source"])), ALL]:
         cur = now if source == ALL else now[now["source"] == source]
         before = base if source == ALL else base[base["source"] == source]
-        ok = answered(cur, end)
-        within = int((cur.loc[ok, "response_hours"] <= hours).sum())
-        n_ok = int(ok.sum())
-        base_ok = answered(before, end)
-        base_within = (before.loc[base_ok, "response_hours"] <= hours).sum()
-        usual = stats.ratio(base_within, base_ok.sum())
+        ok, n_ok = answered(cur, end), int(judged(cur, end).sum())
+        within = int(on_time(cur, end).sum())
+        base_within, base_judged = int(on_time(before, end).sum()), int(judged(before, end).sum())
+        usual = stats.ratio(base_within, base_judged)
         known = n_ok and not math.isnan(usual)
         rows.append(
             {
                 "source": source,
                 "leads": len(cur),
-                "answered": n_ok,
-                "unanswered": len(cur) - n_ok,
+                "answered": int(ok.sum()),
+                "unanswered": len(cur) - int(ok.sum()),
+                "judged": n_ok,
                 "within": within,
                 "share": stats.ratio(within, n_ok),
                 "median_hours": float(cur.loc[ok, "response_hours"].median()) if n_ok else float("nan"),
                 "usual_share": usual,
                 "late": n_ok - within,
                 "late_excess": (n_ok - within) - (1 - usual) * n_ok if known else float("nan"),
-                "p_value": stats.fisher(within, n_ok, base_within, base_ok.sum(), "less"),
+                "p_value": stats.fisher(within, n_ok, base_within, base_judged, "less"),
             }
         )
     frame = pd.DataFrame(rows)
@@ -70,10 +76,9 @@ def first_response_frame(report: Report) -> pd.DataFrame:
         (frame["source"] != ALL)
         & (frame["share"] < float(thr["first_response_share"]))
         & (frame["usual_share"] - frame["share"] >= thr["share_shift_points"])
-        & (frame["late_excess"] >= thr["min_count"])
+        & (frame["late_excess"] >= min_excess(report, frame["judged"]))
     )
-    frame["q_value"] = evidence.q_values(frame["p_value"].where(frame["source"] != ALL))
-    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr["fdr"])
+    confirm(report, frame, fired)
     return frame
 
 
@@ -95,7 +100,7 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
             "goal": format_pct(thr["first_response_share"], 0),
             "usual": format_pct(row.usual_share),
             "n": n,
-            "median": f"{row.median_hours:.1f}",
+            "median": "—" if math.isnan(row.median_hours) else f"{row.median_hours:.1f}",
             "late": row.late,
         }
         out.append(

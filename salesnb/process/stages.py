@@ -23,7 +23,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
-from .evidence import severity
+from .evidence import confirm, min_excess, severity
 
 # ------------------------------------------------------------------------------------------ stage stock
 
@@ -33,10 +33,10 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
 
     The usual month ends are the ``process.history_months`` before the report month. Columns: stage, stock,
     value, previous_month, usual, change (stock ÷ usual − 1), excess, p_value (Poisson chance of so many at the
-    usual level), q_value (Benjamini–Hochberg over the stages), flagged. The business rule fires: a rise above
-    ``thresholds.process.stage_stock_surge`` with at least ``thresholds.process.min_count`` more deals than
-    usual; the evidence only has to hold across the stages tested (q below ``thresholds.process.fdr``), not one
-    very low p-value gate, and sets the severity (:func:`salesnb.stats.capped_severity`).
+    usual level), q_value, flagged. The business rule fires: a rise above ``thresholds.process.stage_stock_surge``
+    with at least :func:`~salesnb.process.evidence.min_excess` more deals than usual (scaled to the stage's usual
+    stock); the evidence (q over the stages that fired below ``thresholds.process.fdr``, not one very low p-value
+    gate) confirms it and sets the severity.
     """
     thr = report.thresholds(NAME)
     now = snapshot_at(report, report.period)
@@ -67,12 +67,10 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
-    frame["q_value"] = stats.bh_adjust(frame["p_value"])
-    frame["flagged"] = (
-        (frame["stock"] > frame["usual"] * (1 + thr["stage_stock_surge"]))
-        & (frame["excess"] >= thr["min_count"])
-        & (frame["q_value"] < thr["fdr"])
+    fired = (frame["stock"] > frame["usual"] * (1 + thr["stage_stock_surge"])) & (
+        frame["excess"] >= min_excess(report, frame["usual"])
     )
+    confirm(report, frame, fired)
     return frame
 
 
@@ -204,9 +202,10 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     A deal leaves a stage when it enters another one or closes; it moved forward when it entered a later stage
     or was won. Columns: stage, exits, advanced, rate, usual_exits, usual (pooled over the
     ``process.history_months`` before the month), drop (points), lost_excess (deals lost beyond the usual rate),
-    value (mean amount of the deals leaving), p_value (Fisher exact against the usual months), q_value
-    (Benjamini–Hochberg over the stages), flagged (at least ``thresholds.process.conversion_drop_points`` below
-    usual, at least ``min_exits`` deals leaving, ``min_count`` excess losses, q below ``fdr``).
+    value (mean amount of the deals leaving), p_value (Fisher exact against the usual months), q_value and
+    flagged (:mod:`salesnb.process.evidence`: the rule — at least ``thresholds.process.conversion_drop_points``
+    below usual, at least ``min_exits`` deals leaving, :func:`~salesnb.process.evidence.min_excess` of them lost
+    beyond the usual rate — confirmed by a q-value below ``fdr``).
     """
     thr = report.thresholds(NAME)
     start, end = bounds(report.period)
@@ -234,13 +233,12 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
-    frame["q_value"] = stats.bh_adjust(frame["p_value"])
-    frame["flagged"] = (
+    fired = (
         (frame["drop"] >= thr["conversion_drop_points"])
         & (frame["exits"] >= thr["min_exits"])
-        & (frame["lost_excess"] >= thr["min_count"])
-        & (frame["q_value"] < thr["fdr"])
+        & (frame["lost_excess"] >= min_excess(report, frame["exits"]))
     )
+    confirm(report, frame, fired)
     return frame
 
 

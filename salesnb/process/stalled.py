@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import evidence, stats
+from .. import stats
 from ..data.deals import DAY_SECONDS
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, table
@@ -18,7 +18,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, days_text, history, n_history, snapshot_at, stages, stays
-from .evidence import severity
+from .evidence import confirm, min_excess, severity
 
 
 def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
@@ -67,15 +67,17 @@ def stalled_deals_frame(report: Report) -> pd.DataFrame:
 def stalled_summary_frame(report: Report) -> pd.DataFrame:
     """Stalled deals per stage at month end against the usual month ends (``process.history_months``).
 
-    Columns: stage, stalled, value, limit_days, usual, excess, p_value (Poisson), q_value (Benjamini–Hochberg over
-    the stages), flagged (at least ``thresholds.process.stalled_ratio`` × usual and ``thresholds.process.min_count``
-    more than usual fire it, a q_value below ``thresholds.process.fdr`` confirms it).
+    Columns: stage, stock (open deals in it at month end), stalled, value, limit_days, usual, excess, p_value
+    (Poisson), q_value and flagged (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio``
+    × usual and :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a
+    q-value over the stages that fired below ``thresholds.process.fdr`` confirms it).
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
     months = history(report)
     past = [_stalled_at(report, m)["stage"].value_counts() for m in months]
     limits = stall_limits(report, bounds(report.period)[1])
+    stock = snapshot_at(report, report.period)["stage"].value_counts()
     rows = []
     for stage in stages(report):
         cur = now[now["stage"] == stage]
@@ -83,6 +85,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
         rows.append(
             {
                 "stage": stage,
+                "stock": int(stock.get(stage, 0)),
                 "stalled": len(cur),
                 "value": float(cur["amount"].sum()),
                 "limit_days": float(limits.get(stage, np.nan)),
@@ -92,17 +95,15 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
-    frame["q_value"] = evidence.q_values(frame["p_value"])
-    frame["flagged"] = (
-        (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"]))
-        & (frame["excess"] >= thr["min_count"])
-        & evidence.confirmed(frame["q_value"], thr["fdr"])
+    fired = (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"])) & (
+        frame["excess"] >= min_excess(report, frame["stock"])
     )
+    confirm(report, frame, fired)
     return frame
 
 
 def stalled_deals(report: Report) -> list[dict[str, Any]]:
-    """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count, fdr} (via the summary's flag).
+    """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count*, fdr} (via the summary's flag).
 
     Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: stalled deals this much above usual).
     """
