@@ -150,6 +150,19 @@ def metric_name(metric: str, lang: str) -> str:
     return t(key, lang) if key in texts() else metric
 
 
+def then_now(frame: pd.DataFrame, gone: pd.Series, lang: str) -> dict[str, list[str]]:
+    """The "then" and "now" columns of a follow-up table: the metric formatted, "gone" where the finding is."""
+    return {
+        t("followup_col_then", lang): [
+            format_metric(m, v, lang) for m, v in zip(frame["metric"], frame["value_then"], strict=True)
+        ],
+        t("followup_col_now", lang): [
+            t("followup_gone", lang) if g else format_metric(m, v, lang)
+            for m, v, g in zip(frame["metric"], frame["value_now"], gone, strict=True)
+        ],
+    }
+
+
 def followup_panel(report: Report) -> Panel:
     """上月问题跟踪: each of last month's root findings, its action, its metric then and now, and where it stands."""
     lang = report.lang
@@ -164,13 +177,7 @@ def followup_panel(report: Report) -> Panel:
             t("followup_col_finding", lang, period=back[0]): frame["title"],
             t("followup_col_action", lang): frame["action"],
             t("followup_col_metric", lang): frame["metric"].map(lambda m: metric_name(m, lang)),
-            t("followup_col_then", lang): [
-                format_metric(m, v, lang) for m, v in zip(frame.metric, frame.value_then, strict=True)
-            ],
-            t("followup_col_now", lang): [
-                format_metric(m, v, lang) if s != "resolved" else t("followup_gone", lang)
-                for m, v, s in zip(frame.metric, frame.value_now, frame.status, strict=True)
-            ],
+            **then_now(frame, frame["status"] == "resolved", lang),
             t("followup_col_status", lang): frame["status"].map(lambda s: t(f"followup_status_{s}", lang)),
         }
     )

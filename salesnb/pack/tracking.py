@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..display.panel import Panel
-from ..followup import followup_frame, format_metric, metric_name, previous_months
+from ..followup import followup_frame, metric_name, previous_months, then_now
 from ..i18n import t
 from ..report import Report
 from .actions import previous_actions
@@ -53,13 +53,7 @@ def tracking_panel(report: Report) -> Panel:
             t("pack_col_owner", lang): frame["owner"],
             t("pack_col_due", lang): frame["due"],
             t("pack_col_metric", lang): frame["metric"].map(lambda m: metric_name(m, lang)),
-            t("followup_col_then", lang): [
-                format_metric(m, v, lang) for m, v in zip(frame.metric, frame.value_then, strict=True)
-            ],
-            t("followup_col_now", lang): [
-                format_metric(m, v, lang) if o != "done" else t("followup_gone", lang)
-                for m, v, o in zip(frame.metric, frame.value_now, frame.outcome, strict=True)
-            ],
+            **then_now(frame, frame["outcome"] == "done", lang),
             t("pack_col_outcome", lang): frame["outcome"].map(lambda o: t(f"pack_outcome_{o}", lang)),
         }
     )
