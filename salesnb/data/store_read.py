@@ -33,7 +33,8 @@ def connect():
         threads = int(os.environ.get(THREADS_ENV) or 1)
         con = duckdb.connect(config={"memory_limit": memory, "threads": threads})
         con.execute("SET TimeZone = 'UTC'")  # the bundled icu extension: zoned values never follow the machine
-        con.execute("SET enable_progress_bar = false")  # a kernel's output is the report: nothing printed
+        # no progress-bar setting: inside a Jupyter kernel DuckDB refuses any change to it without ipywidgets,
+        # and it draws nothing there on its own
         _CONNECTION.append(con)
     return _CONNECTION[0]
 
