@@ -111,7 +111,7 @@ def test_lab_refuses_a_request_without_the_token(lab):
 
 
 def test_every_notebook_opens_through_the_server(lab):
-    assert len(NOTEBOOKS) == 6
+    assert len(NOTEBOOKS) == 7  # the six angles and the monthly review pack
     for name in NOTEBOOKS:
         reply = lab.get(f"/api/contents/notebooks/{name}?content=1")
         assert reply.status_code == 200, name
