@@ -79,6 +79,7 @@ SEVERITY_CLASS = {"high": "sev-high", "medium": "sev-medium", "low": "sev-low", 
 GRID_CSS = (
     ".grid td{text-align:center}.grid td.region{text-align:left;white-space:nowrap}.sev-high{background:#f8d7d3}"
     ".sev-medium{background:#fdebc8}.sev-low{background:#eef6ee}.sev-none{background:#f6f6f6}"
+    ".partial{font-size:0.7em;color:#8a5a00}"
     ".up{color:#c0392b}.down{color:#2e7d32}.legend span{display:inline-block;padding:2px 8px;margin-right:6px}"
 )
 
@@ -88,13 +89,15 @@ def index_rows(out_dir: Path, angles: list[str]) -> list[dict[str, Any]]:
 
     The overview row counts the findings of every angle (it carries the executive summary). ``worst`` is the
     highest severity found (``None`` without findings), ``high``/``medium`` the counts, ``mom`` the scope's
-    revenue change on last month (overview metrics), ``pack`` the review pack's link when one was written.
+    revenue change on last month (overview metrics), ``through_day`` the last day a partial month's data
+    reaches (``None`` for a complete month), ``pack`` the review pack's link when one was written.
     """
     rows = []
     for folder in sorted(p for p in out_dir.glob("*/*") if p.is_dir() and not p.name.startswith(".")):
         state = _read_json(folder / ".salesnb-state.json", {})
         findings = _read_json(folder / "findings.json", [])
-        mom = _read_json(folder / "metrics.json", {}).get("mom_growth")
+        metrics = _read_json(folder / "metrics.json", {})
+        mom, through_day = metrics.get("mom_growth"), metrics.get("through_day")
         pack = folder / f"{PACK}.html"
         period = state.get("period", folder.parent.name)
         region = state.get("region", folder.name)
@@ -115,6 +118,7 @@ def index_rows(out_dir: Path, angles: list[str]) -> list[dict[str, Any]]:
                     "worst": own[0].get("severity") if own else None,
                     "top": own[0].get("title", "") if own else "",
                     "mom": mom if isinstance(mom, int | float) else None,
+                    "through_day": through_day if isinstance(through_day, int) else None,
                     "pack": pack.relative_to(out_dir).as_posix() if pack.is_file() else None,
                 }
             )
@@ -158,6 +162,15 @@ def _region_cells(row: dict[str, Any]) -> str:
     return f'<td class="region">{html.escape(region)}</td><td>{change}</td><td>{pack}</td>'
 
 
+def _partial_label(rows: list[dict[str, Any]], period: str) -> str:
+    """`` (1–9日，不完整月 · partial: days 1–9)`` after a partial month's heading, else empty."""
+    days = [r["through_day"] for r in rows if r["period"] == period and r["through_day"]]
+    if not days:
+        return ""
+    day = max(days)
+    return f' <span class="partial">（1–{day}日，不完整月 · partial month: days 1–{day}）</span>'
+
+
 def index_page(out_dir: Path, angles: list[str]) -> str:
     """``index.html``: per month, a region × angle grid coloured by each report's most severe finding.
 
@@ -183,7 +196,8 @@ def index_page(out_dir: Path, angles: list[str]) -> str:
             lines.append(f"<tr>{_region_cells(first)}{''.join(tds)}</tr>")
         header = "".join(f"<th>{html.escape(angle_title(a))}</th>" for a in shown)
         sections.append(
-            f'<h2>{html.escape(period)}</h2><table class="grid"><tr><th>区域 Region</th><th>环比 MoM</th>'
+            f"<h2>{html.escape(period)}{_partial_label(rows, period)}</h2>"
+            f'<table class="grid"><tr><th>区域 Region</th><th>环比 MoM</th>'
             f"<th>月例会 Review</th>{header}</tr>{''.join(lines)}</table>"
         )
     legend = (

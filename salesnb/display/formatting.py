@@ -30,7 +30,7 @@ def _number(value: object) -> float | None:
     return None if math.isnan(number) else number
 
 
-def format_amount(value: float | None, lang: str = "zh", digits: int = 1) -> str:
+def format_amount(value: float | None, lang: str = "zh", digits: int = 1, unit: int | None = None) -> str:
     """Format a money amount in the units a reader expects.
 
     Parameters
@@ -41,6 +41,9 @@ def format_amount(value: float | None, lang: str = "zh", digits: int = 1) -> str
         ``zh`` uses 万 (10⁴) and 亿 (10⁸); ``en`` uses K, M and B.
     digits : int
         Decimals shown with a unit (amounts below the first unit are whole numbers).
+    unit : int or None
+        Index into ``UNITS[lang]`` to show the amount in (a table column's common unit,
+        :func:`column_unit`); ``None`` picks the amount's own unit.
 
     Returns
     -------
@@ -54,6 +57,8 @@ def format_amount(value: float | None, lang: str = "zh", digits: int = 1) -> str
         return MISSING
     units = UNITS[lang]
     magnitude = abs(number)
+    if unit is not None:
+        return _in_unit(number, units[unit], 0 if unit == 0 else digits)
     index = max(i for i, (divisor, _) in enumerate(units) if magnitude >= divisor or i == 0)
     # Rounding may reach the next unit (9,999.96 -> "10,000"; 99,995,000 -> "10000.0万"): move up.
     while index + 1 < len(units):
@@ -61,12 +66,33 @@ def format_amount(value: float | None, lang: str = "zh", digits: int = 1) -> str
         if round(magnitude / units[index][0], places) < units[index + 1][0] / units[index][0]:
             break
         index += 1
-    divisor, suffix = units[index]
-    places = 0 if index == 0 else digits
+    return _in_unit(number, units[index], 0 if index == 0 else digits)
+
+
+def _in_unit(number: float, unit: tuple[float, str], places: int) -> str:
+    divisor, suffix = unit
     scaled = round(number / divisor, places)
     if scaled == 0:
         scaled = 0.0  # no "-0"
     return f"{scaled:,.{places}f}{suffix}"
+
+
+def column_unit(values: object, lang: str = "zh", digits: int = 1) -> int | None:
+    """The one unit (index into ``UNITS[lang]``) a column of amounts reads best in, or ``None`` for per-cell units.
+
+    A reader compares a column top to bottom: "-7,751" beside "-15.7万" makes them convert in their head. The
+    column takes the unit of its largest amount, unless a non-zero amount would then show as zero (a column
+    spanning several orders of magnitude keeps each amount in its own unit).
+    """
+    numbers = [n for n in (_number(v) for v in values) if n is not None]  # type: ignore[union-attr]
+    if not numbers:
+        return None
+    top = format_amount(max(numbers, key=abs), lang, digits)
+    units = UNITS[lang]
+    index = max((i for i, (_, suffix) in enumerate(units) if suffix and top.endswith(suffix)), default=0)
+    if index and any(n and round(abs(n) / units[index][0], digits) == 0 for n in numbers):
+        return None
+    return index
 
 
 def format_pct(value: float | None, digits: int = 1, signed: bool = False) -> str:
@@ -116,6 +142,7 @@ def format_int(value: float | None) -> str:
 
 
 def _cell_formatters(lang: str) -> dict[str, Callable[[object], str]]:
+    """One formatter per kind; ``amount`` in each cell's own unit (tables give a column one unit, see below)."""
     return {
         "amount": lambda v: format_amount(v, lang),  # type: ignore[arg-type]
         "pct": lambda v: format_pct(v),  # type: ignore[arg-type]
@@ -146,11 +173,19 @@ def table(frame: pd.DataFrame, columns: list[tuple[str, str, str | None]], lang:
     missing = [column for column, _, _ in columns if column not in frame.columns]
     if missing:
         raise ParameterError(f"table: column(s) {missing} not in the frame; it has {list(frame.columns)}")
-    cells = _cell_formatters(lang)
     return pd.DataFrame(
-        {t(header, lang): [cells[kind or "text"](v) for v in frame[column]] for column, header, kind in columns},
+        {t(header, lang): _formatted(frame[column], kind or "text", lang) for column, header, kind in columns},
         dtype=object,
     )
+
+
+def _formatted(values: pd.Series, kind: str, lang: str) -> list[str]:
+    """A column's cells as text; an amount column in one unit (:func:`column_unit`)."""
+    if kind == "amount":
+        unit = column_unit(values, lang)
+        return [format_amount(v, lang, unit=unit) for v in values]  # type: ignore[arg-type]
+    formatter = _cell_formatters(lang)[kind]
+    return [formatter(v) for v in values]
 
 
 def format_table(frame: pd.DataFrame, formats: dict[str, str], lang: str = "zh") -> pd.DataFrame:
@@ -180,5 +215,5 @@ def format_table(frame: pd.DataFrame, formats: dict[str, str], lang: str = "zh")
         raise ParameterError(f"format_table: column(s) {missing} not in the frame; it has {list(frame.columns)}")
     out = frame.copy()
     for column, kind in formats.items():
-        out[column] = frame[column].map(kinds[kind]).astype(object)
+        out[column] = pd.Series(_formatted(frame[column], kind, lang), index=frame.index, dtype=object)
     return out

@@ -7,13 +7,14 @@ from salesnb.batch.pages import index_page, index_rows
 ANGLES = ["overview", "market", "team"]
 
 
-def _folder(out, period, region, findings, mom=None, pack=False):
+def _folder(out, period, region, findings, mom=None, pack=False, through_day=None):
     folder = out / period / region
     folder.mkdir(parents=True)
     for angle in ANGLES:
         (folder / f"{angle}.html").write_text("<html></html>", encoding="utf-8")
     (folder / "findings.json").write_text(json.dumps(findings), encoding="utf-8")
-    (folder / "metrics.json").write_text(json.dumps({"mom_growth": mom}), encoding="utf-8")
+    metrics = {"mom_growth": mom, **({"partial": True, "through_day": through_day} if through_day else {})}
+    (folder / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
     if pack:
         (folder / "pack.html").write_text("<html></html>", encoding="utf-8")
 
@@ -43,3 +44,13 @@ def test_fewer_serious_findings_point_down(tmp_path):
     page = index_page(tmp_path, ANGLES)
     october = page[page.index("<h2>2026-10</h2>") : page.index("<h2>2026-09</h2>")]
     assert "全公司 ALL" in october and 'class="down"' in october and "↓" in october
+
+
+def test_a_partial_month_says_so_in_its_heading(tmp_path):
+    _folder(tmp_path, "2026-10", "ALL", [])
+    _folder(tmp_path, "2026-11", "ALL", [], through_day=9)
+    _folder(tmp_path, "2026-11", "华东", [], through_day=9)
+    page = index_page(tmp_path, ANGLES)
+    assert "<h2>2026-11 <span class=\"partial\">（1–9日，不完整月 · partial month: days 1–9）</span></h2>" in page
+    assert "<h2>2026-10</h2>" in page  # a complete month: no label
+    assert [r["through_day"] for r in index_rows(tmp_path, ANGLES) if r["angle"] == "overview"] == [9, 9, None]

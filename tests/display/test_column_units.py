@@ -1,0 +1,38 @@
+"""An amount column reads in one unit: the reader compares top to bottom without converting."""
+
+import pandas as pd
+
+from salesnb.display.formatting import column_unit, format_amount, format_table, table
+
+
+def test_a_column_takes_the_unit_of_its_largest_amount():
+    frame = pd.DataFrame({"amt": [-7751.0, -157000.0, None, 0.0, 1234567.0]})
+    cells = table(frame, [("amt", "amt", "amount")])["amt"].tolist()
+    assert cells == ["-0.8万", "-15.7万", "—", "0.0万", "123.5万"]
+
+
+def test_a_column_spanning_orders_of_magnitude_keeps_each_amount_in_its_own_unit():
+    # 15 yuan would read "0.0万": the column falls back to one unit per cell rather than show a false zero
+    assert column_unit([-7751.0, -15.0, 3e5]) is None
+    assert table(pd.DataFrame({"a": [-7751.0, -15.0, 3e5]}), [("a", "a", "amount")])["a"].tolist() == [
+        "-7,751",
+        "-15",
+        "30.0万",
+    ]
+
+
+def test_units_by_language_and_rounding_up_to_the_next_unit():
+    assert column_unit([9999.96, 12000.0]) == 1  # 9,999.96 rounds to 1.0万: the column is in 万
+    assert format_table(pd.DataFrame({"a": [9999.96, 12000.0]}), {"a": "amount"})["a"].tolist() == ["1.0万", "1.2万"]
+    assert column_unit([2.5e8, 3e7], "zh") == 2
+    assert [format_amount(v, "zh", unit=2) for v in (2.5e8, 3e7)] == ["2.5亿", "0.3亿"]
+    assert column_unit([4.2e6, 8.0e5], "en") == 2
+    assert column_unit([120.0, 3400.0], "zh") == 0  # under 1万: whole yuan with separators
+    assert column_unit([None, float("nan")]) is None
+
+
+def test_format_table_keeps_the_index_and_other_columns():
+    frame = pd.DataFrame({"a": [150000.0, 8000.0], "b": ["x", "y"]}, index=[7, 9])
+    out = format_table(frame, {"a": "amount"})
+    assert out.index.tolist() == [7, 9]
+    assert out["a"].tolist() == ["15.0万", "0.8万"] and out["b"].tolist() == ["x", "y"]
