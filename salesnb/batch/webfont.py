@@ -9,14 +9,21 @@ only the characters the page uses is a few hundred KB and keeps the page self-co
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
+import hashlib
 import io
+import os
 import re
+from pathlib import Path
 
 from ..display.plotting import font_path
 
 FAMILY = "salesnb CJK"
 _TEXT_ONLY = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
+# Beyond GB2312's symbols: Latin-1 and Latin Extended, general punctuation to the misc. symbols and arrows
+# (ⓘ, —, ·, ×, arrows, box drawing, geometric shapes), CJK symbols and punctuation, full-width forms.
+BASE_RANGES = ((0x00A0, 0x024F), (0x2000, 0x2BFF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
 _DRAWN = re.compile(r"[^\x00-\x7f\s]")  # every visible character beyond ASCII: CJK, ⓘ, ¶, —, ·, ×, ...
 
 
@@ -35,34 +42,102 @@ def page_characters(html_text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _font_bytes() -> bytes:
+def full_font_bytes() -> bytes:
+    """The bundled CJK font file (16 MB), read once per process."""
     return font_path().read_bytes()
 
 
-@functools.lru_cache(maxsize=64)
-def subset_font(characters: str) -> bytes:
-    """A WOFF font holding only ``characters``: about 70 KB and 0.4 s for a report page.
+def _cut(font_bytes: bytes, characters: str, *, flavor: str | None) -> bytes:
+    """``font_bytes`` cut down to ``characters``: no layout features, no bounding-box recalculation.
 
-    No OpenType layout features (vertical and alternate forms would double the size for text a page
-    never sets vertically) and no bounding-box recalculation (the slowest step, and the browser does
-    not need it). fontTools comes with matplotlib.
+    fontTools renumbers the kept glyphs in their original order and drops the subroutines no kept glyph
+    calls, so cutting from the base font (itself cut this way) gives the same bytes as cutting from the
+    full font: the base is a shortcut, never a different result (a test holds this).
     """
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
     # recalcTimestamp=False: the font (and so the page) must not change with the time it was made
-    font = TTFont(io.BytesIO(_font_bytes()), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    font = TTFont(io.BytesIO(font_bytes), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
     options = subset.Options()
-    options.flavor = "woff"
+    options.flavor = flavor
     options.layout_features = []
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=characters)
     subsetter.subset(font)
     out = io.BytesIO()
-    font.flavor = "woff"
+    font.flavor = flavor
     font.save(out, reorderTables=False)
     return out.getvalue()
+
+
+def base_characters() -> str:
+    """The characters of the base font, before keeping those the bundled font has: GB2312 and symbols.
+
+    GB2312's 6,763 hanzi cover the everyday Chinese of a sales report (names included, in practice); its
+    682 symbols and the ranges below cover the punctuation and the signs of the panels and the template.
+    """
+    codes = (bytes([high, low]) for high in range(0xA1, 0xF8) for low in range(0xA1, 0xFF))
+    chars = set()
+    for code in codes:
+        with contextlib.suppress(UnicodeDecodeError):
+            chars.add(code.decode("gb2312"))
+    chars.update(chr(c) for first, last in BASE_RANGES for c in range(first, last + 1))
+    return "".join(sorted(chars))
+
+
+def cache_dir() -> Path:
+    """Where the base font is kept between runs: ``$XDG_CACHE_HOME/salesnb/webfont`` (``~/.cache/...``)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "salesnb" / "webfont"
+
+
+def _base_path() -> Path:
+    """The base font's file, named by the bundled font's hash and the salesnb version (either change: a new cut)."""
+    from .. import __version__
+
+    digest = hashlib.sha256(full_font_bytes()).hexdigest()[:16]
+    return cache_dir() / f"base-{digest}-{__version__}.otf"
+
+
+@functools.lru_cache(maxsize=1)
+def base_font() -> tuple[bytes, frozenset[int]]:
+    """The base font (the bundled font cut to :func:`base_characters`) and the code points it draws.
+
+    Cut once (about 10 s) and kept on disk; a process reads it back in milliseconds. Two processes cutting
+    it at once both write a whole file under a private name, then rename it into place: the last one wins
+    with the same bytes. A cache folder that cannot be written only costs the cut in every process.
+    """
+    from fontTools.ttLib import TTFont
+
+    path = _base_path()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        full = TTFont(io.BytesIO(full_font_bytes()), lazy=True)
+        drawn = set(full.getBestCmap())
+        data = _cut(full_font_bytes(), "".join(c for c in base_characters() if ord(c) in drawn), flavor=None)
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            private = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            private.write_bytes(data)
+            private.replace(path)
+    return data, frozenset(TTFont(io.BytesIO(data), lazy=True).getBestCmap())
+
+
+@functools.lru_cache(maxsize=64)
+def subset_font(characters: str) -> bytes:
+    """A WOFF font holding only ``characters``: about 70 KB for a report page.
+
+    No OpenType layout features (vertical and alternate forms would double the size for text a page
+    never sets vertically) and no bounding-box recalculation (the browser does not need it). Cut from the
+    small base font when it has every character (a report page, nearly always), else from the full font;
+    the bytes are the same either way. fontTools comes with matplotlib.
+    """
+    base, drawn = base_font()
+    source = base if all(ord(c) in drawn for c in characters) else full_font_bytes()
+    return _cut(source, characters, flavor="woff")
 
 
 def font_face_css(html_text: str) -> str:
