@@ -47,6 +47,14 @@ def full_font_bytes() -> bytes:
     return font_path().read_bytes()
 
 
+@functools.lru_cache(maxsize=1)
+def full_font_code_points() -> frozenset[int]:
+    """The code points the bundled font draws (its cmap), read once per process when needed."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(io.BytesIO(full_font_bytes()), lazy=True).getBestCmap())
+
+
 def _cut(font_bytes: bytes, characters: str, *, flavor: str | None) -> bytes:
     """``font_bytes`` cut down to ``characters``: no layout features, no bounding-box recalculation.
 
@@ -94,11 +102,14 @@ def cache_dir() -> Path:
 
 
 def _base_path() -> Path:
-    """The base font's file, named by the bundled font's hash and the salesnb version (either change: a new cut)."""
+    """The base font's file, named by the salesnb version and a hash of the bundled font and the base's characters.
+
+    A new font, a new release or another character set is a new file: a stale cut is never used.
+    """
     from .. import __version__
 
-    digest = hashlib.sha256(full_font_bytes()).hexdigest()[:16]
-    return cache_dir() / f"base-{digest}-{__version__}.otf"
+    digest = hashlib.sha256(full_font_bytes() + base_characters().encode("utf-8")).hexdigest()[:16]
+    return cache_dir() / f"base-{__version__}-{digest}.otf"
 
 
 @functools.lru_cache(maxsize=1)
@@ -114,9 +125,9 @@ def base_font() -> tuple[bytes, frozenset[int]]:
     path = _base_path()
     try:
         data = path.read_bytes()
-    except OSError:
-        full = TTFont(io.BytesIO(full_font_bytes()), lazy=True)
-        drawn = set(full.getBestCmap())
+        return data, frozenset(TTFont(io.BytesIO(data), lazy=True).getBestCmap())
+    except Exception:  # missing, unreadable or damaged: cut it (again)
+        drawn = full_font_code_points()
         data = _cut(full_font_bytes(), "".join(c for c in base_characters() if ord(c) in drawn), flavor=None)
         with contextlib.suppress(OSError):
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -136,7 +147,9 @@ def subset_font(characters: str) -> bytes:
     the bytes are the same either way. fontTools comes with matplotlib.
     """
     base, drawn = base_font()
-    source = base if all(ord(c) in drawn for c in characters) else full_font_bytes()
+    missing = {ord(c) for c in characters} - drawn
+    # a character neither font draws changes nothing: the page's own fallback font draws it either way
+    source = full_font_bytes() if missing and missing & full_font_code_points() else base
     return _cut(source, characters, flavor="woff")
 
 
