@@ -64,7 +64,7 @@ def _from_full_font(characters: str) -> bytes:
 def test_base_font_is_cut_once_kept_on_disk_and_read_back_the_same(small_base):
     data, drawn = webfont.base_font()
     assert drawn == {ord(c) for c in "销售额华东，ⓘ"}
-    (kept,) = small_base.glob("base-*.otf")
+    (kept,) = small_base.glob("base-*.ttf")
     assert kept.read_bytes() == data and not list(small_base.glob("*.tmp"))
     webfont.base_font.cache_clear()  # another process: reads the file back
     assert webfont.base_font() == (data, drawn)
@@ -73,10 +73,31 @@ def test_base_font_is_cut_once_kept_on_disk_and_read_back_the_same(small_base):
     assert webfont.base_font() == (data, drawn) and kept.read_bytes() == data
 
 
-def test_subset_cut_from_the_base_equals_the_one_cut_from_the_full_font(small_base):
-    inside = "华东，ⓘ"  # every character in the base: cut from it
-    assert webfont.subset_font(inside) == _from_full_font(inside)
-    beyond = "华东，回款"  # 回款 are not in the base: cut from the full font
+def _bounds(font_bytes: bytes, char: str) -> tuple:
+    from fontTools.pens.boundsPen import BoundsPen
+
+    font = TTFont(io.BytesIO(font_bytes))
+    glyphs = font.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[font.getBestCmap()[ord(char)]].draw(pen)
+    return pen.bounds
+
+
+def test_subset_from_the_truetype_base_draws_the_same_shapes_as_the_full_font(small_base):
+    inside = "华东，ⓘ"  # every character in the base: cut from its TrueType outlines
+    subset = webfont.subset_font(inside)
+    font = TTFont(io.BytesIO(subset))
+    assert "glyf" in font and "CFF " not in font and set(font.getBestCmap()) == {ord(c) for c in inside}
+    full = _from_full_font(inside)
+    for char in inside:  # the quadratic outlines keep the cubic ones' extent, within a unit of the em
+        assert all(abs(a - b) <= 1 for a, b in zip(_bounds(subset, char), _bounds(full, char), strict=True)), char
+    webfont.subset_font.cache_clear()
+    webfont.base_font.cache_clear()  # another process, reading the base back from disk: the same bytes
+    assert webfont.subset_font(inside) == subset
+
+
+def test_a_page_with_characters_beyond_the_base_is_cut_from_the_full_font(small_base):
+    beyond = "华东，回款"  # 回款 are not in the base
     assert webfont.subset_font(beyond) == _from_full_font(beyond)
     assert set(TTFont(io.BytesIO(webfont.subset_font(beyond))).getBestCmap()) == {ord(c) for c in beyond}
     undrawable = "华东\U0001f600"  # a character no font here draws does not send the page to the full font
@@ -93,3 +114,13 @@ def test_embedded_subset_draws_exactly_the_page_characters(small_base):
         == {ord(c) for c in webfont.page_characters(page)}
         == {ord(c) for c in "华东销售额—回款ⓘ，"}
     )
+
+
+def test_only_one_process_makes_the_base_font_at_a_time(tmp_path):
+    import fcntl
+
+    with webfont._only_one_maker(tmp_path / "base.ttf"), open(tmp_path / "base.ttf.lock") as other:
+        with pytest.raises(BlockingIOError):  # another process would wait here for the base to be made
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    with open(tmp_path / "base.ttf.lock") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # released once made
