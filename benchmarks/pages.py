@@ -118,8 +118,8 @@ def main() -> None:
     notebooks = executed_notebooks(args)
     title = f"{args.region} · {args.period}"
 
-    first = {a: _timed(to_html, nb, f"{a} · {title}", args.lang)[0] for a, nb in notebooks.items()}
-    print(f"new way, first round (one-off costs): {sum(first.values()):.2f} s")
+    first = {a: _timed(to_html, nb, f"{a} · {title}", args.lang) for a, nb in notebooks.items()}
+    print(f"new way, first round (one-off costs): {sum(seconds for seconds, _ in first.values()):.2f} s")
     times: dict[str, dict[str, list[float]]] = {"old": {a: [] for a in ANGLES}, "new": {a: [] for a in ANGLES}}
     sizes: dict[str, dict[str, int]] = {"old": {}, "new": {}}
     pages: dict[str, dict[str, str]] = {"old": {}, "new": {}}
@@ -143,6 +143,8 @@ def main() -> None:
         )
     old_kib, new_kib = (sum(sizes[w].values()) / 1024 for w in ("old", "new"))
     ratio = totals["old"] / totals["new"]
+    again = all(pages["new"][a] == first[a][1] for a in ANGLES)
+    print(f"new pages byte-identical to the first round's: {'yes' if again else 'NO'}")
     print(f"{'total':9s} {totals['old']:7.3f} {totals['new']:7.3f} {ratio:6.1f} {old_kib:8.0f} {new_kib:8.0f}")
     print(f"ratio old/new per scope: {ratio:.1f}x ({args.rounds} rounds, medians)")
 
