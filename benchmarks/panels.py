@@ -1,16 +1,24 @@
 """Time every section of the notebooks on one report, with resident memory: which panel is slow at scale.
 
 Usage: python benchmarks/panels.py --data DIR [--period 2026-10] [--region ALL] [--angle process ...]
+                                   [--split | --compare]
 
 Each notebook's calls (the code cells after the parameters and set-up) run in this process on one opened
 report, in notebook order, the charts rendered to PNG as the HTML would have them. The script prints the
 seconds, the resident memory after the call and the peak so far for every section, and flags the slow ones.
+``--split`` prints instead, per angle, the seconds of computing the panels, of drawing the charts (layout
+included) and of encoding them to PNG. ``--compare`` draws every chart twice, with the rendering of before
+issue 12 (``savefig(bbox_inches="tight")``: two draws, RGBA PNG at zlib level 6) and with today's
+:func:`~salesnb.display.panel.figure_png`, alternating which goes first (each from a freshly computed panel),
+and prints per angle the seconds and PNG bytes of both, their ratio, and any chart whose labels stick out of
+its canvas (they would be cut).
 Generate a large dataset first, e.g. ``salesnb demo --out /tmp/big --scale 78`` (about a million order lines).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import resource
 import sys
 import time
@@ -27,7 +35,13 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from salesnb.batch.runner import NOTEBOOK_DIR, available_angles  # noqa: E402
-from salesnb.display.panel import figure_image  # noqa: E402
+from salesnb.display.panel import (  # noqa: E402
+    PNG_COMPRESS_LEVEL,
+    draw_figure,
+    figure_image,
+    figure_png,
+    fits_its_canvas,
+)
 from salesnb.report import open_report  # noqa: E402
 
 SLOW_SECONDS = 3.0
@@ -50,21 +64,113 @@ def _calls(angle: str) -> tuple[str, list[str]]:
     return setup, [s for s in sections if not s.startswith("publish(")]
 
 
+def _namespace(angle: str, report) -> tuple[dict, list[str]]:
+    setup, sections = _calls(angle)
+    namespace: dict = {}
+    exec(setup.split("\nreport = ")[0], namespace)  # the imports only: the report is already open
+    namespace["report"] = report
+    return namespace, sections
+
+
+def old_png(figure, dpi: int = 110) -> bytes:
+    """The chart as it was rendered before issue 12: the reference of ``--compare``."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    plt.close(figure)
+    return buffer.getvalue()
+
+
+def new_png(figure, dpi: int = 110) -> bytes:
+    plt.close(figure)
+    return figure_png(figure, dpi)
+
+
+def _sticks_out(figure) -> bool:
+    """Whether anything drawn lies more than a pixel outside the canvas (call after drawing)."""
+    box = figure.get_tightbbox(figure.canvas.get_renderer()).transformed(figure.dpi_scale_trans)
+    return box.x0 < -1 or box.y0 < -1 or box.x1 > figure.bbox.x1 + 1 or box.y1 > figure.bbox.y1 + 1
+
+
+def split(report, angles: list[str]) -> None:
+    """Per angle: seconds computing the panels, drawing the charts, encoding them."""
+    print(f"{'angle':9s} {'charts':>6s} {'compute':>8s} {'draw':>7s} {'encode':>7s}  (s)")
+    for angle in angles:
+        namespace, sections = _namespace(angle, report)
+        charts, seconds = 0, [0.0, 0.0, 0.0]
+        for source in sections:
+            started = time.perf_counter()
+            panel = eval(source, namespace)
+            computed = time.perf_counter()
+            figure = getattr(panel, "figure", None)
+            if figure is not None and fits_its_canvas(figure):
+                charts += 1
+                plt.close(figure)
+                image = draw_figure(figure)
+                drawn = time.perf_counter()
+                image.save(io.BytesIO(), format="png", compress_level=PNG_COMPRESS_LEVEL)
+                seconds[1] += drawn - computed
+                seconds[2] += time.perf_counter() - drawn
+            elif figure is not None:  # no layout engine: the tight crop draws and encodes in one call
+                charts += 1
+                new_png(figure)
+                seconds[1] += time.perf_counter() - computed
+            seconds[0] += computed - started
+            plt.close("all")
+        print(f"{angle:9s} {charts:6d} {seconds[0]:8.2f} {seconds[1]:7.2f} {seconds[2]:7.2f}")
+
+
+def compare(report, angles: list[str]) -> None:
+    """Per angle: the charts rendered the old way and the new way, side by side."""
+    print(f"{'angle':9s} {'charts':>6s} {'old s':>7s} {'new s':>7s} {'ratio':>6s} {'old KiB':>8s} {'new KiB':>8s}")
+    totals = [0, 0.0, 0.0, 0, 0]
+    for angle in angles:
+        namespace, sections = _namespace(angle, report)
+        row = [0, 0.0, 0.0, 0, 0]
+        for source in sections:
+            figure = getattr(eval(source, namespace), "figure", None)
+            if figure is None:
+                continue
+            row[0] += 1
+            order = (old_png, new_png) if row[0] % 2 else (new_png, old_png)
+            for render in order:
+                figure = figure or eval(source, namespace).figure  # a fresh one for the second rendering
+                started = time.perf_counter()
+                size = len(render(figure))
+                slot = 1 if render is old_png else 2
+                row[slot] += time.perf_counter() - started
+                row[slot + 2] += size
+                if render is new_png and fits_its_canvas(figure) and _sticks_out(figure):
+                    print(f"  sticks out of its canvas: {angle} {source[:60]}")
+                figure = None
+            plt.close("all")
+        totals = [a + b for a, b in zip(totals, row, strict=True)]
+        _compare_line(angle, row)
+    _compare_line("all", totals)
+
+
+def _compare_line(name: str, row: list) -> None:
+    ratio = row[1] / row[2] if row[2] else float("nan")
+    print(f"{name:9s} {row[0]:6d} {row[1]:7.2f} {row[2]:7.2f} {ratio:5.2f}x {row[3] / 1024:8.0f} {row[4] / 1024:8.0f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
     parser.add_argument("--period", default="")
     parser.add_argument("--region", default="ALL")
     parser.add_argument("--angle", nargs="+", default=available_angles())
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--split", action="store_true", help="per angle: compute vs draw vs encode seconds")
+    mode.add_argument("--compare", action="store_true", help="per angle: old vs new chart rendering")
     args = parser.parse_args()
     started = time.perf_counter()
     report = open_report(args.data, args.period, args.region)
     print(f"open_report: {time.perf_counter() - started:.1f} s, {_rss_mib()} MiB (peak {_peak_mib()} MiB)")
+    if args.split or args.compare:
+        (split if args.split else compare)(report, args.angle)
+        return
     for angle in args.angle:
-        setup, sections = _calls(angle)
-        namespace: dict = {}
-        exec(setup.split("\nreport = ")[0], namespace)  # the imports only: the report is already open
-        namespace["report"] = report
+        namespace, sections = _namespace(angle, report)
         total = 0.0
         for source in sections:
             started = time.perf_counter()

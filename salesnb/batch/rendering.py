@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import copy
+import functools
+import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 
 from ..report import RESULT_MIME
 from .notebook_lang import localize_markdown
 from .webfont import embed_font
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -26,32 +31,36 @@ def extract_result(nb: nbformat.NotebookNode) -> dict | None:
 
 
 def presentable(nb: nbformat.NotebookNode, *, show_code: bool = False) -> nbformat.NotebookNode:
-    """A copy of ``nb`` fit for readers: no parameter cells, no warnings on stderr, no private payload."""
-    nb = copy.deepcopy(nb)
+    """A copy of ``nb`` fit for readers: no parameter cells, no warnings on stderr, no private payload.
+
+    Only what changes is copied (the notebook, its cells list, each cell and its outputs list); the outputs
+    themselves, images included, are shared with ``nb``, which is left as it is.
+    """
     cells = []
     for cell in nb.cells:
         tags = set(cell.get("metadata", {}).get("tags", []))
         if cell.cell_type == "code" and tags & HIDDEN_TAGS and not show_code:
             continue
+        cell = nbformat.NotebookNode(cell)
         if cell.cell_type == "code":
-            outputs = []
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                    continue
-                if RESULT_MIME in output.get("data", {}):
-                    continue
-                outputs.append(output)
-            cell.outputs = outputs
+            cell.outputs = [
+                output
+                for output in cell.get("outputs", [])
+                if not (output.get("output_type") == "stream" and output.get("name") == "stderr")
+                and RESULT_MIME not in output.get("data", {})
+            ]
         cells.append(cell)
-    nb.cells = cells
-    return nb
+    shown = nbformat.NotebookNode(nb)
+    shown.cells = cells
+    return shown
 
 
-def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False, lang: str = "zh") -> str:
-    """Render ``nb`` to one self-contained HTML page (images are inline base64 PNGs, the CJK font a subset).
+@functools.lru_cache(maxsize=8)
+def _exporter(show_code: bool, lang: str) -> tuple[HTMLExporter, threading.Lock]:
+    """One exporter per (show_code, lang) in the process, with the lock its users take.
 
-    The markdown cells read in ``lang`` (:func:`~salesnb.batch.notebook_lang.localize_markdown`), and the page
-    declares it in ``<html lang=...>``.
+    Building one loads the templates and compiles them with jinja (about a second); it holds no state
+    from one page to the next but its notebook-metadata record, emptied after each page.
     """
     from nbconvert import HTMLExporter
 
@@ -64,6 +73,21 @@ def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False, l
         embed_images=True,
         language_code=lang,
     )
-    shown = localize_markdown(presentable(nb, show_code=show_code), lang)  # presentable made a copy
-    body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
+    return exporter, threading.Lock()
+
+
+def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False, lang: str = "zh") -> str:
+    """Render ``nb`` to one self-contained HTML page (images are inline base64 PNGs, the CJK font a subset).
+
+    The markdown cells read in ``lang`` (:func:`~salesnb.batch.notebook_lang.localize_markdown`), and the page
+    declares it in ``<html lang=...>``. The exporter is built once per process and reused (nbconvert copies
+    the notebook it is given, so the caller's ``nb`` is never touched).
+    """
+    shown = localize_markdown(presentable(nb, show_code=show_code), lang)  # presentable made the cells copies
+    exporter, lock = _exporter(show_code, lang)
+    with lock:
+        try:
+            body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
+        finally:
+            exporter._nb_metadata.clear()  # nbconvert keeps each page's metadata by name: not over a year of pages
     return embed_font(body)

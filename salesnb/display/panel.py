@@ -22,22 +22,94 @@ def figure_alt_text(figure: object) -> str:
     return " / ".join(dict.fromkeys(parts))
 
 
+PNG_COMPRESS_LEVEL = 3  # zlib level of the charts' PNG: 3 encodes ~2x faster than PIL's 6 for ~2% more bytes
+
+
+def draw_figure(figure: object, dpi: int = 110) -> object:
+    """The figure drawn once at ``dpi`` on white by Agg, as an RGB ``PIL.Image`` (its whole canvas).
+
+    For a figure laid out by matplotlib's constrained (or tight) layout engine, which already fits its canvas.
+    The alpha channel is dropped: the white figure background makes every pixel opaque.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    figure.set_dpi(dpi)
+    figure.set_facecolor("white")
+    skip_needless_measuring(figure)
+    canvas = FigureCanvasAgg(figure)  # whatever canvas the backend gave it: Agg draws the same pixels everywhere
+    canvas.draw()
+    size = canvas.get_width_height(physical=True)
+    return Image.frombuffer("RGBA", size, canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+
+
+def skip_needless_measuring(figure: object) -> None:
+    """Spare matplotlib measurements that cannot move anything on this figure (same pixels, ~20% less time).
+
+    Before every layout pass and draw, matplotlib places each axis label below/beside all the tick labels of
+    its axis, and lifts each axes title above any top tick labels or offset text ("1e6"), measuring every tick
+    label again each time. An empty axis label draws nothing wherever it is, so it is pinned
+    (``set_label_coords``); a title cannot be lifted when no axes of the figure has ticks or a label at the top
+    and no y axis can show an offset text (no ``ScalarFormatter``), so its automatic placement is switched off.
+    Call just before the figure's last draw: a label set afterwards would stay where it was pinned.
+    """
+    from matplotlib.ticker import ScalarFormatter
+
+    every = figure.get_axes()
+    for ax in every:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0.5, 0.5)  # anywhere: an empty text has no extent and draws nothing
+    titles_stay = all(
+        ax.xaxis.get_ticks_position() == "bottom"
+        and ax.xaxis.get_label_position() == "bottom"
+        and not isinstance(ax.yaxis.get_major_formatter(), ScalarFormatter)
+        and not ax.child_axes
+        for ax in every
+    )
+    if titles_stay:
+        for ax in every:
+            ax._autotitlepos = False  # what set_title(y=...) sets; set_title itself would reset the title's style
+
+
+def fits_its_canvas(figure: object) -> bool:
+    """Whether the figure's layout engine (constrained or tight) keeps every label inside the canvas."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
+
+    return isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine | TightLayoutEngine)
+
+
+def figure_png(figure: object, dpi: int = 110) -> bytes:
+    """The figure as PNG bytes at ``dpi`` on white (the same bytes on every run).
+
+    A figure that fits its canvas (:func:`fits_its_canvas`) is drawn once (:func:`draw_figure`) and its whole
+    canvas encoded: ``bbox_inches="tight"`` would draw it a second time only to measure the box to crop to.
+    A figure without a layout engine (e.g. one a notebook made itself) keeps the tight crop, so none of its
+    labels is cut. zlib runs at :data:`PNG_COMPRESS_LEVEL`.
+    """
+    import io
+
+    buffer = io.BytesIO()
+    if fits_its_canvas(figure):
+        draw_figure(figure, dpi).save(buffer, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(dpi, dpi))
+    else:
+        options = {"compress_level": PNG_COMPRESS_LEVEL}
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white", pil_kwargs=options)
+    return buffer.getvalue()
+
+
 def figure_image(figure: object, dpi: int = 110) -> object:
-    """The figure as an embedded PNG with its titles as alternative text, closed afterwards.
+    """The figure as an embedded PNG (:func:`figure_png`) with its titles as alternative text, closed afterwards.
 
     Rendering here rather than through the kernel's matplotlib backend gives the same image in JupyterLab,
     under papermill and in a warm batch kernel, whatever ``MPLBACKEND`` the environment sets.
     """
-    import io
-
     import matplotlib.pyplot as plt
     from IPython.display import Image
 
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
     alt = figure_alt_text(figure)
-    plt.close(figure)
-    return Image(data=buffer.getvalue(), format="png", alt=alt or None)
+    plt.close(figure)  # out of pyplot's figure list first: the drawing below needs no figure manager
+    return Image(data=figure_png(figure, dpi), format="png", alt=alt or None)
 
 
 PanelFunction = TypeVar("PanelFunction", bound=Callable[..., Any])
