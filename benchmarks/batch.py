@@ -1,13 +1,21 @@
 """Render the same grid of reports two ways and compare: a plain papermill + nbconvert loop, and `salesnb run`.
 
 Usage: python benchmarks/batch.py [--periods 2026-09 2026-10] [--jobs N] [--memory-lines 1000000]
+       python benchmarks/batch.py --year [--jobs 2]
+       python benchmarks/batch.py --periods 2026-08 2026-09 2026-10 --skip-plain --compare-tree /work/main
 
-The grid is ALL plus every region of the bundled sample × the periods × every angle notebook. The plain
-loop is what a team would script by hand: one `papermill` and one `jupyter nbconvert` command per
-notebook, one after the other. Both runs happen here, one after the other on the same machine, and the
-script prints reports per minute for each, their ratio, and whether the two produced identical
+The grid is ALL plus every region of the bundled sample (or ``--regions``) × the periods × every angle
+notebook. The plain loop is what a team would script by hand: one `papermill` and one `jupyter nbconvert`
+command per notebook, one after the other. Both runs happen here, one after the other on the same machine, and
+the script prints reports per minute for each, their ratio, and whether the two produced identical
 findings.json and metrics.json. With --memory-lines it also generates a dataset of about that many order
 lines and prints the peak resident memory per worker (worker process plus its kernel) of `salesnb run`.
+
+``--year`` runs the sample's 12 latest complete months (432 reports; the plain loop is skipped: it would take
+hours) and prints minutes, reports per minute, the count of reports, and each worker's resident memory at
+every quarter of the run (a warm kernel whose memory ratchets up with the months shows here).
+``--compare-tree DIR`` also runs the grid with the salesnb of another checkout (e.g. main before a change), the
+two runs alternated, and prints both rates, their ratio and whether the outputs are identical.
 """
 
 from __future__ import annotations
@@ -62,21 +70,40 @@ def plain_loop(periods: list[str], regions: list[str], angles: list[str], out: P
     return time.perf_counter() - started
 
 
-def salesnb_run(periods: list[str], out: Path, jobs: int | None, data: Path = SAMPLE, regions: list[str] | None = None):
-    """`salesnb run` over the same grid; returns seconds and the peak RSS (MiB) per worker."""
-    cmd = [str(BIN / "salesnb"), "run", "--data", str(data), "--out", str(out), "--quiet"]
+def salesnb_run(
+    periods: list[str],
+    out: Path,
+    jobs: int | None,
+    data: Path = SAMPLE,
+    regions: list[str] | None = None,
+    tree: Path = REPO,
+    samples: list | None = None,
+) -> tuple[float, dict]:
+    """`salesnb run` (of the checkout ``tree``) over the grid; returns seconds and the peak RSS (MiB) per worker.
+
+    ``samples``, when given, receives ``(seconds since start, {worker: MiB})`` every second: the memory of each
+    warm kernel over the run.
+    """
+    cmd = [sys.executable, "-m", "salesnb", "run", "--data", str(data), "--out", str(out), "--quiet"]
     cmd += [arg for p in periods for arg in ("--period", p)]
     cmd += [arg for r in regions for arg in ("--region", r)] if regions else ["--all-regions"]
     cmd += ["--jobs", str(jobs)] if jobs else []
+    env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": str(tree)}
     started = time.perf_counter()
-    process = subprocess.Popen(cmd, env={**os.environ, "MPLBACKEND": "Agg"}, stdout=subprocess.PIPE)
+    process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE)
     peaks: dict[int, float] = {}
+    samples = [] if samples is None else samples
     stop = threading.Event()
 
     def sample() -> None:
+        last = 0.0
         while not stop.is_set():
-            for pid, mib in _worker_rss(process.pid).items():
+            now = _worker_rss(process.pid)
+            for pid, mib in now.items():
                 peaks[pid] = max(peaks.get(pid, 0.0), mib)
+            if time.perf_counter() - last >= 1.0:
+                last = time.perf_counter()
+                samples.append((last - started, now))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -87,6 +114,24 @@ def salesnb_run(periods: list[str], out: Path, jobs: int | None, data: Path = SA
     if process.returncode:
         raise SystemExit(f"salesnb run failed ({process.returncode}):\n{output.decode()}")
     return time.perf_counter() - started, peaks
+
+
+def _memory_over_time(samples: list[tuple[float, dict]]) -> str:
+    """Each worker's resident memory (with its kernel) at every quarter of the run, in MiB."""
+    if not samples:
+        return "no memory samples"
+    end = samples[-1][0]
+    lines = []
+    for quarter in (1, 2, 3, 4):
+        at, rss = min(samples, key=lambda s: abs(s[0] - end * quarter / 4 * 0.98))
+        workers = sorted((v for k, v in rss.items() if k != "main"), reverse=True)
+        lines.append(f"  {quarter * 25:3d}% ({at / 60:5.1f} min): " + ", ".join(f"{w:.0f}" for w in workers) + " MiB")
+    return "worker RSS over the run (with its kernel):\n" + "\n".join(lines)
+
+
+def reports_in(out: Path) -> int:
+    """Executed reports in an output folder (one notebook per report)."""
+    return len(list(out.glob("*/*/*.ipynb")))
 
 
 def _children() -> dict[int, list[int]]:
@@ -146,38 +191,61 @@ def compare(a: Path, b: Path) -> list[str]:
     return different
 
 
+def year_periods(ds) -> list[str]:
+    """The data's 12 latest complete months, ascending."""
+    from salesnb.periods import months_back
+
+    return sorted(months_back(facts.latest_complete_month(ds), 12, offset=0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--periods", nargs="+", default=["2026-09", "2026-10"])
+    parser.add_argument("--regions", nargs="+", default=[], help="default: ALL and every region")
+    parser.add_argument("--year", action="store_true", help="the 12 latest complete months, salesnb run only")
     parser.add_argument("--jobs", type=int, default=0, help="salesnb run --jobs (default: the cores)")
     parser.add_argument("--memory-lines", type=int, default=0, help="also measure memory at this many order lines")
     parser.add_argument("--skip-plain", action="store_true", help="only time salesnb run")
+    parser.add_argument("--compare-tree", type=Path, help="also run the salesnb of this checkout, side by side")
     args = parser.parse_args()
     ds = load_dataset(SAMPLE)
-    regions = [ALL, *facts.regions(ds)]
+    regions = args.regions or [ALL, *facts.regions(ds)]
+    periods = year_periods(ds) if args.year else args.periods
     angles = available_angles()
-    reports = len(args.periods) * len(regions) * len(angles)
-    print(f"grid: {len(args.periods)} periods x {len(regions)} scopes x {len(angles)} angles = {reports} reports")
+    reports = len(periods) * len(regions) * len(angles)
+    print(f"grid: {len(periods)} periods x {len(regions)} scopes x {len(angles)} angles = {reports} reports")
+    print(f"periods: {periods[0]} .. {periods[-1]}")
     print(f"machine: {os.cpu_count()} cores; salesnb run --jobs {args.jobs or os.cpu_count()}")
     with tempfile.TemporaryDirectory() as tmp:
-        ours, peaks = salesnb_run(args.periods, Path(tmp) / "salesnb", args.jobs or None)
-        print(f"salesnb run : {ours:7.1f} s  {reports / ours * 60:6.1f} reports/min")
-        if not args.skip_plain:
-            plain = plain_loop(args.periods, regions, angles, Path(tmp) / "plain")
+        tmp = Path(tmp)
+        if args.compare_tree:
+            old, _ = salesnb_run(periods, tmp / "old", args.jobs or None, regions=args.regions, tree=args.compare_tree)
+            print(f"other tree  : {old:7.1f} s  {reports / old * 60:6.1f} reports/min  ({args.compare_tree})")
+        samples: list = []
+        ours, peaks = salesnb_run(periods, tmp / "salesnb", args.jobs or None, regions=args.regions, samples=samples)
+        done = reports_in(tmp / "salesnb")
+        print(f"salesnb run : {ours:7.1f} s = {ours / 60:.1f} min  {done / ours * 60:6.1f} reports/min  {done} reports")
+        if args.compare_tree:
+            print(f"speed-up over the other tree: {old / ours:5.2f} x")
+            different = compare(tmp / "old", tmp / "salesnb")
+            print("findings.json and metrics.json identical: " + ("yes" if not different else f"NO: {different}"))
+        if not args.skip_plain and not args.year:
+            plain = plain_loop(periods, regions, angles, tmp / "plain")
             print(f"plain loop  : {plain:7.1f} s  {reports / plain * 60:6.1f} reports/min")
             print(f"speed-up    : {plain / ours:7.2f} x")
-            different = compare(Path(tmp) / "plain", Path(tmp) / "salesnb")
+            different = compare(tmp / "plain", tmp / "salesnb")
             print("findings.json and metrics.json identical: " + ("yes" if not different else f"NO: {different}"))
         print(f"peak RSS on the sample: {_peaks_text(peaks)}")
+        print(_memory_over_time(samples))
         if args.memory_lines:
             from salesnb.demo import generate_dataset, write_dataset
 
-            big = Path(tmp) / "big"
+            big = tmp / "big"
             tables, planted = generate_dataset(scale=args.memory_lines / 12_800)
             write_dataset(tables, planted, big)
             lines = len(tables["order_lines"])
             del tables
-            seconds, peaks = salesnb_run(["2026-10"], Path(tmp) / "big-out", args.jobs or None, big, [ALL, "华东"])
+            seconds, peaks = salesnb_run(["2026-10"], tmp / "big-out", args.jobs or None, big, [ALL, "华东"])
             print(f"{lines:,} order lines, ALL + 华东 x {len(angles)} angles: {seconds:.1f} s")
             print(f"peak RSS: {_peaks_text(peaks)}")
 

@@ -7,14 +7,17 @@ report's metrics and findings to the batch runner through a private display MIME
 from __future__ import annotations
 
 import copy
+import functools
+import inspect
 import json
 import math
 import os
 import weakref
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -29,7 +32,21 @@ from .periods import ALL, Baselines, baselines, months_back, parse_period
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
 SAMPLE_ENV = "SALESNB_DATA"
-_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dataset -> {report scope + key: result}
+_SHARED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # dataset -> {report scope: {key: result}}
+MEMO_SPARE_PERIODS = 2  # months of a region the memo keeps beyond the look-back (findings.status_months)
+MEMO_SCOPES = 96  # report scopes (region × month × language × configuration) the memo keeps per dataset
+
+
+def _forget_old_periods(store: OrderedDict, scope: tuple[str, ...], keep: int) -> None:
+    """Drop the least recently used months of ``scope``'s region beyond ``keep``, and scopes beyond MEMO_SCOPES.
+
+    A warm kernel running a year of reports then holds a bounded memo, not one that grows with every month.
+    """
+    same_region = [other for other in store if other[:3] == scope[:3]]
+    for other in same_region[: max(0, len(same_region) - keep)]:
+        del store[other]
+    while len(store) > MEMO_SCOPES:
+        store.popitem(last=False)
 
 
 def bundled_sample() -> Path:
@@ -69,11 +86,20 @@ class Report:
         shares the kernel. The key holds every input of the report, and callers get a deep copy, so nothing a
         notebook does to a result can reach another report.
         """
-        scope = (self.period, self.region, self.lang, json.dumps(self.config, sort_keys=True, default=str), key)
-        store = _SHARED.setdefault(self.ds, {})
-        if scope not in store:
-            store[scope] = build()
-        return copy.deepcopy(store[scope])
+        store = _SHARED.setdefault(self.ds, OrderedDict())
+        scope = (self.region, self.lang, json.dumps(self.config, sort_keys=True, default=str), self.period)
+        entries = store.get(scope)
+        if entries is None:
+            entries = store[scope] = {}
+            _forget_old_periods(store, scope, self._memo_periods())
+        store.move_to_end(scope)
+        if key not in entries:
+            entries[key] = build()
+        return copy.deepcopy(entries[key])
+
+    def _memo_periods(self) -> int:
+        """Months of one region :meth:`memo` keeps: the finding status's look-back, this month and one more."""
+        return int(self.config.get("findings", {}).get("status_months", 6)) + MEMO_SPARE_PERIODS
 
     def thresholds(self, angle: str) -> dict[str, Any]:
         """The finding thresholds of ``angle`` (``thresholds.<angle>`` of the configuration)."""
@@ -201,6 +227,36 @@ class Report:
         if self.through_day is not None:
             text += "\n\n" + t("partial_note", self.lang, period=self.period, day=self.through_day)
         return text
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def scope_memo(function: F) -> F:
+    """Decorate a ``*_frame(report, ...)`` so that it is computed once per report scope (:meth:`Report.memo`).
+
+    A section's panel and its rule read the same frame; with this, the rule's findings and the panel's chart
+    and table come from one computation (each caller gets its own copy). The key is the function and its
+    arguments; a ``region`` left at ``None`` means the report's own region (the per-region frames' convention),
+    so ``frame(report)`` and ``frame(report, report.region)`` share one result. Called with anything but a
+    :class:`Report`, the function just runs.
+    """
+    signature = inspect.signature(function)
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @functools.wraps(function)
+    def memoised(report: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(report, Report):
+            return function(report, *args, **kwargs)
+        bound = signature.bind(report, *args, **kwargs)
+        bound.apply_defaults()
+        arguments = dict(list(bound.arguments.items())[1:])
+        if "region" in arguments and arguments["region"] is None:
+            arguments["region"] = report.region
+        key = f"{name}{json.dumps(arguments, sort_keys=True, default=repr, ensure_ascii=False)}"
+        return report.memo(key, lambda: function(report, *args, **kwargs))
+
+    return memoised  # type: ignore[return-value]
 
 
 def open_report(

@@ -44,6 +44,7 @@ from .jobs import safe_dirname as safe_dirname  # part of this module's interfac
 from .memory import memory_env
 from .output import output_errors, prepare_output, write_atomic
 from .pages import PACK, index_page
+from .schedule import ReusePlan, region_major
 from .session import release_memory
 from .stopping import stop_on_signals, stop_pool
 
@@ -181,11 +182,15 @@ def _kill_kernel() -> None:
 
 
 def _scopes(jobs: list[Job]) -> list[list[Job]]:
-    """Group jobs by period × region, keeping order (the overview first within its scope)."""
+    """Group jobs by period × region (the overview first within its scope), region by region, months ascending.
+
+    A warm kernel that ran a region's previous month has the look-back of the next month's executive summary
+    memoised (:mod:`salesnb.batch.schedule`): this order lets one worker go on with its region.
+    """
     groups: dict[tuple[str, str], list[Job]] = {}
     for job in jobs:
         groups.setdefault((job.period, job.region), []).append(job)
-    return list(groups.values())
+    return region_major(list(groups.values()))
 
 
 def _execute_all(
@@ -197,7 +202,7 @@ def _execute_all(
     if workers == 1:
         _worker_start(env, None, timeout)
         try:
-            for scope in scopes:
+            for scope in scopes:  # region by region, months ascending (see _scopes)
                 for job in scope:
                     bar.set_postfix_str(f"{job.period} {job.region} {job.angle}")
                     results += _worker_scope([job], parameters, out, show_code)
@@ -214,13 +219,25 @@ def _execute_all(
     context = multiprocessing.get_context("spawn")
     events = context.Queue()  # handed to the workers at start; no manager process to outlive a killed run
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(env, events, timeout))
+    plan = ReusePlan(scopes)
+    lanes: dict[Any, int] = {}  # future -> the lane (worker) it was handed to
+
+    def hand_out(lane: int) -> None:
+        scope = plan.next(lane)
+        if scope is not None:
+            lanes[pool.submit(_worker_scope, scope, parameters, out, show_code)] = lane
+
     try:
-        pending = {pool.submit(_worker_scope, scope, parameters, out, show_code) for scope in scopes}
-        while pending:
-            finished, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+        # exactly one scope in flight per worker: the worker that just finished is the only one idle, so the
+        # next scope of its lane (its region's next month, see schedule.py) runs in the same warm kernel
+        for lane in range(workers):
+            hand_out(lane)
+        while lanes:
+            finished, _ = wait(set(lanes), timeout=0.2, return_when=FIRST_COMPLETED)
             _drain(events, bar)
             for future in finished:
                 results += future.result()
+                hand_out(lanes.pop(future))
     except BaseException:  # Ctrl-C, SIGTERM, a full disk: stop the workers now rather than after their reports
         stop_pool(pool)
         raise

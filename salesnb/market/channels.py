@@ -20,7 +20,7 @@ from ..expect import expected as expected_value
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
-from ..report import Report
+from ..report import Report, scope_memo
 from ..stats import dispersion, poisson_low
 from .common import NAME, fmt_num, history, last_year, peer_factor, rule_severity, scope_orders, signed, supported
 
@@ -72,6 +72,7 @@ def channel_months(report: Report, region: str) -> pd.DataFrame:
     return report.cached(NAME, f"channel_months:{region}", build)
 
 
+@scope_memo  # the panel and the rule read one computation
 def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """Revenue, orders and gross margin per channel this period, against last month, last year and the usual level.
 

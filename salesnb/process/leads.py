@@ -22,7 +22,7 @@ from ..display.plotting.distributions import plot_band_mix
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds, month_start, parse_period
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, deals, edges, history, lead_value, leads, month_leads, n_history, snapshot_at
 from .evidence import severity
 from .icp import icp_text, industry_findings, mix_frame, off_profile_bands, surge
@@ -261,6 +261,7 @@ def band_fit_frame(report: Report) -> pd.DataFrame:
     return frame
 
 
+@scope_memo  # the panel and the rule read one computation
 def lead_fit_frame(report: Report) -> pd.DataFrame:
     """Company-size mix of each source's leads this month against its usual months, with each band's fit.
 

@@ -18,7 +18,7 @@ from ..display.plotting.people import plot_activity
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import activity_facts, peer_expectation, peer_groups, rep_months
 from .reps import rep_frame
 
@@ -57,6 +57,7 @@ def activity_link(report: Report) -> dict[str, float | None]:
     return {"slope": max(slope, 0.0), "correlation": correlation, "months": len(months)}
 
 
+@scope_memo  # the panel and the rule read one computation
 def activity_frame(report: Report) -> pd.DataFrame:
     """Activities per rep this period by type, against what the rep's own history and peers expect.
 
