@@ -22,7 +22,18 @@ from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from ..stats import dispersion, poisson_low
-from .common import NAME, fmt_num, history, last_year, peer_factor, rule_severity, scope_orders, signed, supported
+from .common import (
+    NAME,
+    fmt_num,
+    history,
+    last_year,
+    peer_factor,
+    report_rows,
+    rule_severity,
+    scope_orders,
+    signed,
+    supported,
+)
 
 
 def order_costs(report: Report) -> pd.Series:
@@ -80,9 +91,11 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     vs_trailing, usual (mean revenue of the ``market.history_months`` months before), usual_orders,
     peer_factor (how the same channel did in the other regions — in the whole company: how the other channels
     did — this month against usual, at most 1), baseline (what the channel's own trend and season lead one to
-    expect, :mod:`salesnb.expect`, × peer_factor), change (against it), margin, usual_margin, p_value (Poisson:
+    expect, :mod:`salesnb.expect`, × peer_factor), change (against it), orders_change (orders against their
+    expected level, the same way), margin, usual_margin, p_value (Poisson:
     this few orders given the expected orders), q_value (Benjamini–Hochberg over the channels the rule fires
-    for), flagged (``channel_underperform``: the rule — change at or below −``thresholds.market.channel_decline``
+    for), flagged (``channel_underperform``: the rule — change or orders_change (the plain count of a small channel's
+    orders, whose sizes swing its revenue) at or below −``thresholds.market.channel_decline``
     with revenue at stake at least ``thresholds.market.min_effect_share`` of the scope's — supported by a q_value
     below ``thresholds.market.indicative_q``, :func:`.common.supported`), effect (baseline − revenue). Sorted by
     revenue.
@@ -91,7 +104,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     scope = report.region if region is None else region
     columns = ["channel", "revenue", "orders", "customers", "share", "prev_month", "mom", "last_year", "yoy"]
     columns += ["trailing_avg", "vs_trailing", "usual", "usual_orders", "peer_factor", "baseline", "change"]
-    columns += ["margin", "usual_margin", "p_value", "q_value", "flagged", "effect"]
+    columns += ["orders_change", "margin", "usual_margin", "p_value", "q_value", "flagged", "effect"]
     months, ly_month = history(report), last_year(report)
     prev = report.covered([str(report.baselines.previous_month)])
     trailing = report.trailing()
@@ -155,9 +168,9 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         for c, n, u in zip(frame["channel"], frame["orders"], expected_orders, strict=True)
     ]
     frame["effect"] = (frame["baseline"] - frame["revenue"]).clip(lower=0.0).fillna(0.0)
-    fired = (frame["change"] <= -thr["channel_decline"]) & (
-        frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum()))
-    )
+    frame["orders_change"] = frame["orders"] / expected_orders.where(expected_orders > 0) - 1
+    fell = (frame["change"] <= -thr["channel_decline"]) | (frame["orders_change"] <= -thr["channel_decline"])
+    fired = fell & (frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum())))
     frame["q_value"] = q_values(frame["p_value"].where(fired))
     frame["flagged"] = fired & supported(frame["q_value"], thr)
     frame = frame.sort_values(["revenue", "channel"], ascending=[False, True], kind="stable")
@@ -172,13 +185,17 @@ def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series) -> pd.Ser
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:
-    """Rule channel_underperform: the channels :func:`channel_frame` flags, per scope (ALL: company and regions).
+    """Rule channel_underperform: the channels :func:`channel_frame` fires for, per scope (ALL: company and regions).
+
+    Their evidence is adjusted over every scope of the report at once (:func:`.common.report_rows`).
 
     Thresholds: ``thresholds.market.{channel_decline, min_effect_share, indicative_q, fdr, strong_q, collapse}``.
     """
-    lang = report.lang
+    lang, thr = report.lang, report.thresholds(NAME)
     out = []
-    for segment, row in report.flagged_rows(channel_frame, company=True):
+    for segment, row, q in report_rows(report, channel_frame):
+        if not supported(q, thr):
+            continue
         values = {
             "where": report.where(segment),
             "channel": row.channel,
@@ -192,7 +209,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "channel_underperform", {**segment, "channel": row.channel}, values, angle=NAME,
                 metric="channel_revenue", value=row.revenue, baseline=row.baseline, effect=row.effect,
-                severity=rule_severity(report, row.effect, row.q_value, row.change),
+                severity=rule_severity(report, row.effect, q, row.change),
             )
         )  # fmt: skip
     return out

@@ -14,14 +14,16 @@ reach a 5% false-discovery rate (:func:`supported`, :func:`rule_severity`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 
 from ..data import facts
 from ..data.dataset import Dataset
 from ..display.formatting import format_pct
-from ..evidence import confirmed, severity
-from ..periods import shift_month
+from ..evidence import confirmed, q_values, severity
+from ..periods import ALL, shift_month
 from ..report import Report
 
 NAME = "market"  # the angle: its settings section and thresholds
@@ -89,3 +91,24 @@ def rule_severity(report: Report, effect: float | None, q: float, change: float 
         report, effect, q, change=change, strong_q=thr["strong_q"], collapse=thr["collapse"],
         cap=not confirmed(q, thr["fdr"]),
     )  # fmt: skip
+
+
+def report_rows(
+    report: Report, rows_of: Callable[[Report, str], pd.DataFrame]
+) -> list[tuple[dict[str, str], Any, float]]:
+    """``(segment, row, q)`` for each row a rule fires for, in every scope of the report, q adjusted over all tests.
+
+    ``rows_of(report, region)`` is a per-scope frame with every segment's ``p_value`` and a ``q_value`` set on the
+    rows the rule fires for. A region's report reads its own few segments: the family is the rows the rule fires
+    for, as in every market rule. The ALL report scans every region's segments at once (five regions × three
+    channels and the company's own): an ordinary month's dip with p = 0.03 in one of them is expected there, so
+    its Benjamini–Hochberg adjustment runs over every segment it tests, as one family.
+    """
+    tested = []
+    for region, segment in report.scopes(company=True):
+        frame = rows_of(report, region)
+        family = frame["p_value"].notna() if report.region == ALL else frame["q_value"].notna()
+        for row in frame[family].itertuples():
+            tested.append((segment, row))
+    qs = q_values([row.p_value for _, row in tested])
+    return [(seg, row, float(q)) for (seg, row), q in zip(tested, qs, strict=True) if not pd.isna(row.q_value)]

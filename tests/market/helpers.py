@@ -20,7 +20,8 @@ REGIONS = ("华东", "华南")
 def steady(plant: str | None = None) -> dict[str, list[dict]]:
     """Two regions, 13 months. Each region: 30 regular customers buying every month (15 直营, 15 分销, 1000 each),
     20 new customers a month (10 from 展会, 10 from 转介绍) whose only order is 500 through 电商; spend 展会 2000 and
-    转介绍 1000 a month; target 40000. ``plant`` breaks 华东 in 2026-10.
+    转介绍 1000 a month; target 40000. ``plant`` breaks 华东 in 2026-10 (``spend``: 展会 spend 5000, customers
+    as usual).
     """
     t = {"customers": [], "orders": [], "marketing_spend": [], "targets": []}
     for region in REGIONS:
@@ -52,7 +53,12 @@ def steady(plant: str | None = None) -> dict[str, list[dict]]:
                                     "order_date": f"{month}-05", "region": region, "channel": "电商",
                                     "amount": 500})  # fmt: skip
             t["marketing_spend"] += [
-                {"period": month, "channel": "展会", "amount": 2000, "region": region},
+                {
+                    "period": month,
+                    "channel": "展会",
+                    "amount": 5000 if hit and plant == "spend" else 2000,
+                    "region": region,
+                },
                 {"period": month, "channel": "转介绍", "amount": 1000, "region": region},
             ]
             t["targets"].append({"period": month, "target_amount": 40000, "region": region})

@@ -1,5 +1,3 @@
-import math
-
 import pytest
 from tiny import TABLES, write_tiny
 
@@ -28,19 +26,32 @@ def test_new_customer_drop_and_no_double_count_as_acquisition_cost(tmp_path):
 
 
 def test_acquisition_cost_high(tmp_path):
-    r = steady_report(tmp_path, "cac")
+    # 展会 spend 2.5 × its usual month (5000, usually 2000) while it wins its usual 10 customers a month
+    r = steady_report(tmp_path, "spend")
     frame = market.acquisition_cost_frame(r).set_index("source")
-    assert frame.loc["展会", "usual_cac"] == pytest.approx(200) and frame.loc["展会", "new_customers"] == 0
-    assert frame.loc["展会", "cac_ratio"] == math.inf and frame.loc["展会", "expected_new"] == pytest.approx(10)
-    assert frame.loc["转介绍", "cac"] == pytest.approx(100) and not frame.loc["转介绍", "flagged"]
-    # new customers halved (10 of 20, −50%): all acquisition fell, one finding, not two (new_customer_drop)
-    assert [f["code"] for f in market.angle_findings(r) if "source" in f["segment"] or not f["segment"]] == [
-        "new_customer_drop"
-    ]
-    # with a stricter new-customer rule (a fall of 60%), the source's cost is the finding
+    row = frame.loc["展会"]
+    # usual: 2025-10..2026-07 (10 months before the 3 recent ones), 100 customers + half a customer pro rata
+    prior = 0.5 / 13
+    usual_new = (100 + 10 * prior) / 10
+    assert row["usual_new"] == pytest.approx(usual_new) and row["usual_cac"] == pytest.approx(2000 / usual_new)
+    pace = ((30 + 3 * prior) / 3 + usual_new) / 2  # the recent months' pace pooled with a usual stretch
+    assert row["recent_new"] == 30 and row["pace_ratio"] == pytest.approx(pace / usual_new)
+    assert row["cac"] == pytest.approx(5000 / pace) and row["cac_ratio"] == pytest.approx(2.5 * usual_new / pace)
+    assert row["effect"] == pytest.approx(5000 - pace * 2000 / usual_new)  # spend beyond what the pace costs
+    assert row["p_value"] == 0.0 and row["flagged"]  # the spend never moved before: certainly beyond its range
+    assert not frame.loc["转介绍", "flagged"] and frame.loc["转介绍", "cac_ratio"] == pytest.approx(1.0)
+    found = [f for f in market.angle_findings(r) if f["code"] == "acquisition_cost_high"]
+    assert [f["segment"] for f in found] == [{"source": "展会"}] and found[0]["severity"] in {"medium", "high"}
+    assert "+150.0%" in found[0]["detail"]
+
+
+def test_acquisition_cost_pools_a_month_of_lost_customers(tmp_path):
+    # 展会's 10 customers of the month vanish: new_customer_drop's finding; the source's cost is judged on its
+    # pace over three months pooled with a usual stretch, 20 + 10 × 3 of 60 customers: +20%, below the +50% line
+    r = steady_report(tmp_path, "cac")
     strict = open_report(
         str(tmp_path / "steady_cac"), "2026-10", "华东", thresholds={"market": {"new_customer_drop": 0.6}}
     )
-    found = [f for f in market.angle_findings(strict) if f["code"] == "acquisition_cost_high"]
-    assert [f["segment"] for f in found] == [{"source": "展会"}] and found[0]["effect"] == pytest.approx(5000)
-    assert found[0]["severity"] in {"medium", "high"}
+    row = market.acquisition_cost_frame(strict).set_index("source").loc["展会"]
+    assert row["recent_new"] == 20 and row["cac_ratio"] == pytest.approx(1.2, abs=0.01) and not row["flagged"]
+    assert not [f for f in market.angle_findings(r) if f["code"] == "acquisition_cost_high"]
