@@ -23,7 +23,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
-from .evidence import confirm, min_excess, severity
+from .evidence import confirm, count_rise_min_p, min_excess, severity
 
 # ------------------------------------------------------------------------------------------ stage stock
 
@@ -70,7 +70,7 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     fired = (frame["stock"] > frame["usual"] * (1 + thr["stage_stock_surge"])) & (
         frame["excess"] >= min_excess(report, frame["usual"])
     )
-    confirm(report, frame, fired)
+    confirm(report, frame, fired, min_p=count_rise_min_p(frame["stock"], frame["usual"] * k, k))
     return frame
 
 

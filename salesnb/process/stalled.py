@@ -18,7 +18,7 @@ from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, days_text, history, n_history, snapshot_at, stages, stays
-from .evidence import confirm, min_excess, severity
+from .evidence import confirm, count_rise_min_p, min_excess, severity
 
 
 def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
@@ -65,10 +65,12 @@ def stalled_deals_frame(report: Report) -> pd.DataFrame:
 
 
 def stalled_summary_frame(report: Report) -> pd.DataFrame:
-    """Stalled deals per stage at month end against the usual month ends (``process.history_months``).
+    """Stalled deals per stage at month end against the typical month end of the ``process.history_months``.
 
-    Columns: stage, stock (open deals in it at month end), stalled, value, limit_days, usual, excess, p_value
-    (Poisson), q_value and flagged (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio``
+    ``usual`` is the median of those month ends, not their mean: a deal stuck for three months is stalled at the
+    last month ends too, so a stall that builds up would otherwise raise its own baseline. Columns: stage, stock
+    (open deals in it at month end), stalled, value, limit_days, usual, excess, p_value (Poisson against the
+    usual level; stages whose counts could never confirm leave the BH family), q_value and flagged (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio``
     × usual and :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a
     q-value over the stages that fired below ``thresholds.process.fdr`` confirms it).
     """
@@ -81,7 +83,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     rows = []
     for stage in stages(report):
         cur = now[now["stage"] == stage]
-        usual = float(np.mean([h.get(stage, 0) for h in past])) if past else float("nan")
+        usual = float(np.median([h.get(stage, 0) for h in past])) if past else float("nan")
         rows.append(
             {
                 "stage": stage,
@@ -98,7 +100,8 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     fired = (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"])) & (
         frame["excess"] >= min_excess(report, frame["stock"])
     )
-    confirm(report, frame, fired)
+    k = len(months)
+    confirm(report, frame, fired, min_p=count_rise_min_p(frame["stalled"], frame["usual"] * k, k))
     return frame
 
 

@@ -4,11 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from process.helpers import (
-    config,
-    rep,
-    stock_scenario,
-)
+from process.helpers import HISTORY, STAGES, Tables, config, rep, stock_scenario, ts
 from salesnb import process
 
 
@@ -17,3 +13,34 @@ def test_stalled_limit_hand_computed(tmp_path):
     limits = process.stall_limits(r, pd.Timestamp("2026-11-01"))
     assert limits["技术交流"] == pytest.approx(10.0)  # 24 stays of 10 days, 6 of 11 days
     assert np.isnan(limits["合同签订"])  # stays of no length (won on entry) do not count
+
+
+def _stall_building(tmp_path):
+    """Four won deals a month pass 技术交流 in 10 days; plus deals stuck in 技术交流 since August: 3 entered on
+    2026-08-05, 4 on 2026-09-05, 2 on 2026-10-05; none has left. Stalled at month end: April-July 0, August 3,
+    September 7, October 9."""
+    tb = Tables()
+    for k, month in enumerate(HISTORY):
+        for j in range(4):
+            days = [3, 5, 8, 18, 22, 26]
+            tb.deal(f"H{k}{j}", ts(month, 3), [(s, ts(month, d)) for s, d in zip(STAGES, days, strict=True)],
+                    status="won", closed=ts(month, 26))  # fmt: skip
+    for month, n in (("2026-08", 3), ("2026-09", 4), ("2026-10", 2)):
+        for j in range(n):
+            path = [(STAGES[0], ts(month, 1)), (STAGES[1], ts(month, 3)), (STAGES[2], ts(month, 5))]
+            tb.deal(f"S{month}{j}", ts(month, 1), path)
+    return tb.write(tmp_path / "stall")
+
+
+def test_a_stall_building_over_months_does_not_raise_its_own_baseline(tmp_path):
+    r = rep(_stall_building(tmp_path))
+    frame = process.stalled_summary_frame(r).set_index("stage")
+    row = frame.loc["技术交流"]
+    assert row["stalled"] == 9 and row["limit_days"] == pytest.approx(10.0)
+    # usual month ends April..September hold 0, 0, 0, 0, 3, 7 stalled: the typical one (median) is 0, not the
+    # mean 1.7 that the stall's own August and September would make
+    assert row["usual"] == 0 and row["excess"] == 9
+    assert row["p_value"] == pytest.approx((1 / 7) ** 9)
+    # no other stage ever held a stalled deal: their tests could not confirm anything and do not dilute it
+    assert row["q_value"] == pytest.approx(row["p_value"]) and row["flagged"]
+    assert (frame.drop(index="技术交流")["q_value"] == 1.0).all()

@@ -26,12 +26,12 @@ def test_stage_stock_surge_fires_on_the_rule_with_controlled_evidence(tmp_path):
     assert frame.at["技术交流", "stock"] == 26 and frame.at["技术交流", "usual"] == 13
     p = sps.binom.sf(25, 26 + 78, 1 / 7)  # 26 this month, 78 in 6 usual month ends
     assert frame.at["技术交流", "p_value"] == pytest.approx(p) and 0.001 < p < 0.005  # the old gate (0.001) hid it
-    # six stages tested, the other five hold nothing (p = 1): q = p × 6 / 1
-    assert frame.at["技术交流", "q_value"] == pytest.approx(6 * p) and frame.at["技术交流", "flagged"]
+    # the other five stages never held a deal: their tests could never confirm (Tarone), so q = p, not p × 6
+    assert frame.at["技术交流", "q_value"] == pytest.approx(p) and frame.at["技术交流", "flagged"]
     assert frame["flagged"].sum() == 1
     (found,) = [f for f in process.angle_findings(r) if f["code"] == "stage_stock_surge"]
     assert found["segment"] == {"stage": "技术交流"} and found["value"] == 26 and found["baseline"] == 13
-    assert found["severity"] == "medium"  # 1,300 at stake is large, but q = 0.024 is only moderate evidence
+    assert found["severity"] == "high"  # 1,300 at stake is large, and q = 0.004 is strong evidence
 
 
 def _fair_leads(tmp_path, *, history: bool):
@@ -116,3 +116,11 @@ def test_off_profile_industries_with_a_configured_icp(tmp_path):
     (found,) = [f for f in process.angle_findings(r) if f["code"] == "lead_fit_low"]
     assert found["segment"] == {"source": "展会", "industry": "餐饮"} and found["metric"] == "industry_share"
     assert "不在目标行业（制造业、能源）之内" in found["detail"] and found["severity"] != "high"
+
+
+def test_tests_that_could_never_confirm_leave_the_family():
+    # Tarone: K = 1 keeps 2 segments (min p ≤ 0.05), too many; K = 2 keeps those with min p ≤ 0.025: the same 2
+    family = process.evidence.testable([0.0001, 0.14, 1.0, 0.02], 0.05)
+    assert family.tolist() == [True, False, False, True]
+    assert process.evidence.testable([0.01, 0.01, 0.01], 0.05).tolist() == [True, True, True]
+    assert not process.evidence.testable([0.2, 1.0], 0.05).any()
