@@ -70,8 +70,8 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     ``usual`` is the median of those month ends, not their mean: a deal stuck for three months is stalled at the
     last month ends too, so a stall that builds up would otherwise raise its own baseline. Columns: stage, stock
     (open deals in it at month end), stalled, value, limit_days, usual, excess, p_value (Poisson against the
-    usual level; stages whose counts could never confirm leave the BH family), q_value and flagged (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio``
-    × usual and :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a
+    usual level; stages whose counts could never confirm leave the BH family), q_value and flagged
+    (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a
     q-value over the stages that fired below ``thresholds.process.fdr`` confirms it).
     """
     thr = report.thresholds(NAME)
