@@ -71,8 +71,9 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     last month ends too, so a stall that builds up would otherwise raise its own baseline. Columns: stage, stock
     (open deals in it at month end), stalled, value, limit_days, usual, excess, p_value (Poisson against the
     usual level; stages whose counts could never confirm leave the BH family), q_value and flagged
-    (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a
-    q-value over the stages that fired below ``thresholds.process.fdr`` confirms it).
+    (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and
+    :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a q-value over the
+    stages that fired below ``thresholds.process.fdr`` confirms it).
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
