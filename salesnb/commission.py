@@ -25,7 +25,7 @@ from .display.plotting.people import plot_commission
 from .errors import ConfigError
 from .i18n import t
 from .periods import month_labels
-from .report import Report
+from .report import Report, scope_memo
 
 COUNT_WHEN: tuple[str, ...] = ("invoice_paid", "order")
 
@@ -107,6 +107,7 @@ def order_sequence(ds) -> pd.Series:
     return facts.per_dataset(ds, ("commission", "sequence"), build)
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def commission_lines(report: Report) -> pd.DataFrame:
     """One row per amount earning commission this period in the report's region, with its tier and commission.
 

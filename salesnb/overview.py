@@ -16,7 +16,7 @@ from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, findings_panel, status_text
 from .i18n import t
 from .periods import months_back
-from .report import Report
+from .report import Report, scope_memo
 from .stats import change, number, ratio
 
 
@@ -37,6 +37,7 @@ def _revenue(orders: pd.DataFrame, months: list[str]) -> float:
     return float(facts.in_months(orders, months)["revenue"].sum())
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def headline_metrics(report: Report) -> dict[str, Any]:
     """The period's headline numbers and their baselines, as plain Python numbers (``None`` = not computable).
 
@@ -270,6 +271,7 @@ def composition_panel(report: Report, by: str = "product_line") -> Panel:
     return Panel(frame=frame, table=table, figure=ax.figure)
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def orders_aov_frame(report: Report) -> pd.DataFrame:
     """Orders, buyers and average order value this period against each baseline (``NaN`` outside the data)."""
     orders = _scoped_orders(report)

@@ -19,7 +19,7 @@ from .display.formatting import format_amount, format_pct
 from .display.panel import Panel
 from .i18n import t
 from .periods import ALL, months_back, shift_month
-from .report import Report
+from .report import Report, scope_memo
 
 DIMENSIONS: tuple[str, ...] = ("region", "product_line", "rep_id")
 
@@ -29,6 +29,7 @@ def next_month(period: str) -> str:
     return shift_month(period, -1)
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def plan_total(report: Report) -> tuple[float | None, str]:
     """The next month's target for the report's scope and how it was obtained (``set``/``forecast``/``trailing``)."""
     month = next_month(report.period)

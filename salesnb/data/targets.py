@@ -11,6 +11,12 @@ import pandas as pd
 
 from ..periods import ALL
 from .dataset import Dataset
+from .facts import per_dataset
+
+
+def _dataset_levels(ds: Dataset) -> dict[str, pd.DataFrame]:
+    """:func:`_levels` of the dataset's targets, split once per dataset (read-only: callers only filter them)."""
+    return per_dataset(ds, ("targets", "levels"), lambda: _levels(ds["targets"]))
 
 
 def _levels(targets: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -34,11 +40,20 @@ def _rep_regions(ds: Dataset, rep_rows: pd.DataFrame) -> pd.Series:
 
 
 def total_target(ds: Dataset, months: list[str], region: str) -> float | None:
-    """Target for ``region`` (or ``ALL``) summed over ``months``; ``None`` when no target covers them."""
+    """Target for ``region`` (or ``ALL``) summed over ``months``; ``None`` when no target covers them.
+
+    Computed once per dataset, months and region: every angle's panels and rules ask for the same few (a plain
+    number, so sharing it is safe).
+    """
+    key = ("targets", "total", tuple(months), region)
+    return per_dataset(ds, key, lambda: _total_target(ds, list(months), region))
+
+
+def _total_target(ds: Dataset, months: list[str], region: str) -> float | None:
     targets = ds.get("targets")
     if targets is None or targets.empty:
         return None
-    levels = _levels(targets)
+    levels = _dataset_levels(ds)
     total, found = 0.0, False
     for month in months:
         value = _month_target(ds, levels, month, region)
@@ -76,7 +91,7 @@ def segment_targets(ds: Dataset, month: str, region: str, by: str) -> pd.Series:
     targets = ds.get("targets")
     if targets is None or targets.empty:
         return pd.Series(dtype=float)
-    levels = _levels(targets)
+    levels = _dataset_levels(ds)
     if by == "product_line":
         rows = levels["line"][levels["line"]["period"] == month]
         if region == ALL:

@@ -18,7 +18,7 @@ from ..display.plotting.drivers import plot_drivers
 from ..errors import ParameterError
 from ..i18n import t
 from ..periods import ALL
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import baseline_label, baseline_months, scoped_lines, scoped_orders
 
 DIMENSIONS: tuple[str, ...] = ("region", "product_line", "channel", "rep_id", "size_band")
@@ -100,6 +100,7 @@ def _split(r1: pd.Series, v1: pd.Series, ref: pd.Series, v_ref: pd.Series, rate0
     return pd.DataFrame({"volume": volume, "mix": mix, "rate": rate})
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def driver_table(report: Report, baseline: str = "previous_month") -> pd.DataFrame:
     """Ranked drivers: each segment's contribution to the change against the baseline and to the gap to target.
 

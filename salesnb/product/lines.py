@@ -21,7 +21,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_pareto
 from ..findings import finding, flagged
 from ..i18n import t
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import (
     NAME,
     count_below,
@@ -38,6 +38,7 @@ from .common import (
 # ------------------------------------------------------------------------------------- 1. product lines
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def line_frame(report: Report) -> pd.DataFrame:
     """Revenue, share and order count per product line this month, against last month, last year and trailing.
 
@@ -111,27 +112,32 @@ def decline_check(report: Report) -> pd.DataFrame:
         """Per line, the sum of the scope's other lines."""
         return table.groupby(level="scope").transform("sum") - table
 
-    def scaled(table: pd.DataFrame, base_months: list[str], month: str | None = None) -> pd.Series:
-        """The line's average over ``base_months`` times how the other lines moved from then to ``month``."""
-        rest = others(table)
+    rest_revenue, rest_orders = others(revenue), others(orders)  # once, not per month scaled
+
+    def scaled(table: pd.DataFrame, rest: pd.DataFrame, base_months: list[str], month: str | None = None) -> pd.Series:
+        """The line's average over ``base_months`` times how the other lines (``rest``) moved from then to ``month``."""
         now, then = rest[month or report.period], rest[base_months].sum(axis=1) / len(base_months)
         return table[base_months].sum(axis=1) / len(base_months) * (now / then.where(then > 0)).fillna(1.0)
 
     before = [m for m in months if m < report.period]
-    past = {m: scaled(orders, months[k - window : k], m) for k, m in enumerate(months) if k >= window and m in before}
+    past = {
+        m: scaled(orders, rest_orders, months[k - window : k], m)
+        for k, m in enumerate(months)
+        if k >= window and m in before
+    }
 
     frame = pd.DataFrame({"revenue": revenue[report.period], "orders": orders[report.period]})
     n = max(len(trailing), 1)
     frame["trailing"] = revenue[trailing].sum(axis=1) / n if trailing else np.nan
     frame["yoy"] = revenue[yoy] if yoy else np.nan
-    rest = others(revenue)
+    rest = rest_revenue
     frame["others_change"] = (
         rest[report.period] / (rest[trailing].sum(axis=1) / n).where(lambda v: v > 0) - 1 if trailing else np.nan
     )
     bases = [trailing] if trailing else ([[yoy]] if yoy else [])
     if bases:
-        frame["expected"] = scaled(revenue, bases[0])
-        frame["usual_orders"] = scaled(orders, bases[0])
+        frame["expected"] = scaled(revenue, rest_revenue, bases[0])
+        frame["usual_orders"] = scaled(orders, rest_orders, bases[0])
     else:
         frame["expected"] = np.nan
         frame["usual_orders"] = np.nan
@@ -208,6 +214,7 @@ def line_panel(report: Report) -> Panel:
 # ------------------------------------------------------------------------------------- 2. product Pareto
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def product_frame(report: Report) -> pd.DataFrame:
     """Revenue per product this month, largest first, with its share, cumulative share and rank.
 

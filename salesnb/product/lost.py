@@ -23,7 +23,7 @@ from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding, flagged
 from ..i18n import t
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, prefer_regions, scoped, where, with_scopes
 
 
@@ -73,6 +73,7 @@ def _lost_by(report: Report, by: str) -> pd.DataFrame:
     )
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def lost_frame(report: Report) -> pd.DataFrame:
     """Deals lost this month per competitor (``""`` = none named) against the average trailing month.
 

@@ -23,7 +23,7 @@ from ..display.plotting.products import plot_price_volume
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import (
     NAME,
     lines,
@@ -41,6 +41,7 @@ from .common import (
 # ------------------------------------------------------------------------------------ 6. discount and margin
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def discount_frame(report: Report) -> pd.DataFrame:
     """Discount depth and gross margin per product line (and all lines) this month against the trailing months.
 

@@ -26,7 +26,7 @@ from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, lines, prefer_regions, returned, scoped, scoped_lines, where, with_scopes
 
 PRIOR_LINES = 20.0  # order lines of pseudo-history: a segment with little history leans on the wider rate
@@ -64,6 +64,7 @@ def _sold_by_product(report: Report, months: list[str]) -> pd.DataFrame:
     return data.groupby("product_id").agg(units_sold=("quantity", "sum"), lines_sold=("quantity", "size"))
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def returns_frame(report: Report) -> pd.DataFrame:
     """Return rate per product of the period's sales against the trailing months.
 

@@ -19,7 +19,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_end, month_labels
-from ..report import Report
+from ..report import Report, scope_memo
 from ..trend import trend_months
 from .common import NAME, month_cutoffs, usual_months
 
@@ -99,6 +99,7 @@ def due_collection(report: Report) -> pd.DataFrame:
     return report.cached(NAME, "due_collection", build)
 
 
+@scope_memo  # the trend, the panel and the rule ask for the same months: computed once per report scope
 def collection_metrics(report: Report, month: str | None = None, region: str | None = None) -> dict[str, Any]:
     """Receivables as of a month end: AR, overdue, DSO, and how much of the month's due amount stayed unpaid.
 
