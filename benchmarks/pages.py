@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import io
 import statistics
 import sys
 import time
@@ -26,49 +25,25 @@ import nbformat
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from salesnb.batch import webfont  # noqa: E402
+from salesnb.batch import rendering, webfont  # noqa: E402
 from salesnb.batch.engine import WarmKernel, parameterize  # noqa: E402
 from salesnb.batch.jobs import NOTEBOOK_DIR  # noqa: E402
 from salesnb.batch.notebook_lang import localize_markdown  # noqa: E402
-from salesnb.batch.rendering import TEMPLATE_DIR, presentable, to_html  # noqa: E402
+from salesnb.batch.rendering import presentable, to_html  # noqa: E402
 
 ANGLES = ("overview", "market", "product", "team", "process", "support")
 
 
 def old_subset_font(characters: str) -> bytes:
     """The subset as it was cut before issue 12: the full font parsed for every page."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(webfont.full_font_bytes()), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
-    options = subset.Options()
-    options.flavor = "woff"
-    options.layout_features = []
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=characters)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.flavor = "woff"
-    font.save(out, reorderTables=False)
-    return out.getvalue()
+    return webfont._cut(webfont.full_font_bytes(), characters, flavor="woff")
 
 
 def old_to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False, lang: str = "zh") -> str:
     """:func:`salesnb.batch.rendering.to_html` as it was before issue 12."""
     import base64
 
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(
-        template_name="salesnb",
-        extra_template_basedirs=[str(TEMPLATE_DIR)],
-        exclude_input=not show_code,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-        language_code=lang,
-    )
+    exporter, _ = rendering._exporter.__wrapped__(show_code, lang)  # a new exporter for every page, as before
     shown = localize_markdown(presentable(copy.deepcopy(nb), show_code=show_code), lang)
     body, _ = exporter.from_notebook_node(shown, resources={"metadata": {"name": title}})
     characters = webfont.page_characters(body)
