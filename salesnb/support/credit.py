@@ -6,15 +6,16 @@ from typing import Any
 
 import pandas as pd
 
+from .. import expect
 from ..data.customers import customer_regions
 from ..display import plotting
 from ..display.formatting import format_amount, format_int
 from ..display.panel import Panel, needs
-from ..findings import finding
+from ..findings import finding, severity_of
 from ..i18n import t
 from ..periods import ALL, month_end
 from ..report import Report
-from .common import NAME
+from .common import NAME, usual_months
 from .receivables import open_invoices
 
 
@@ -41,8 +42,8 @@ def late_stage_deals(report: Report, month: str) -> pd.DataFrame:
     return opps[opps["stage"].isin(late)]
 
 
-def credit_risk_frame(report: Report) -> pd.DataFrame:
-    """Customers with overdue invoices who still have open deals in the last stages: credit risk.
+def credit_risk_frame(report: Report, month: str | None = None) -> pd.DataFrame:
+    """Customers with overdue invoices who still have open deals in the last stages at the end of ``month``.
 
     A customer counts with an invoice at least ``thresholds.support.credit_days_past_due`` days past due at
     month end and an open deal in one of the last ``thresholds.support.credit_stages`` configured stages
@@ -54,11 +55,12 @@ def credit_risk_frame(report: Report) -> pd.DataFrame:
     """
     columns = ["customer_id", "customer_name", "region", "overdue_invoices", "overdue_amount", "max_days_past_due"]
     columns += ["deals", "deal_count", "deal_amount", "stage"]
-    rows = open_invoices(report, report.period)
+    month = month or report.period
+    rows = open_invoices(report, month)
     overdue = rows[rows["days_past_due"] > 0]
     risky = overdue.groupby("customer_id")["days_past_due"].max()
     risky = risky[risky >= report.thresholds(NAME)["credit_days_past_due"]]
-    deals = late_stage_deals(report, report.period)
+    deals = late_stage_deals(report, month)
     deals = deals[deals["customer_id"].isin(risky.index)]
     if deals.empty:
         return pd.DataFrame(columns=columns)
@@ -84,13 +86,40 @@ def credit_risk_frame(report: Report) -> pd.DataFrame:
     return frame.reset_index(drop=True)[columns]
 
 
+def usual_exposure(report: Report) -> dict[str, float]:
+    """The late-stage deal amount a scope usually carries with overdue customers: top of its expected range.
+
+    Per region (the region's report: its own) over the ``support.history_months`` before the period, the upper
+    end of :func:`salesnb.expect.expected`'s interval. Clean regions carry such deals now and then (a month at
+    2-7% of the region's revenue among months at 0); only what lies above that range is new exposure.
+    """
+
+    def build(ds) -> dict[str, float]:
+        months = usual_months(report)
+        if not months:
+            return {}
+        per_month = []
+        for month in months:
+            frame = credit_risk_frame(report, month)
+            keys = frame["region"].fillna("") if report.region == ALL else pd.Series(report.region, frame.index)
+            per_month.append(frame.groupby(keys)["deal_amount"].sum())
+        table = pd.DataFrame(per_month).fillna(0.0)
+        return {str(key): expect.expected(table[key].to_numpy()).high for key in table.columns}
+
+    thr = report.thresholds(NAME)
+    late = "|".join(report.config["stages"][-thr["credit_stages"] :])
+    key = f"credit_usual:{report.region}:{report.period}:{thr['credit_days_past_due']}:{late}"
+    return report.cached(NAME, key, build)
+
+
 def credit_risk_open_deal(report: Report) -> list[dict[str, Any]]:
     """Rule credit_risk_open_deal: ONE finding per scope for all the customers of :func:`credit_risk_frame`.
 
     Credit risk is a scope's exposure, not a customer's anecdote: the finding's effect is the total amount of
     the late-stage deals of customers with overdue invoices (the region's report: one finding; the ALL report:
     one per region, the region named), and the customers become its ``members`` table (largest deal first).
-    Thresholds: ``thresholds.support.{credit_days_past_due, credit_stages}``.
+    Thresholds: ``thresholds.support.{credit_days_past_due, credit_stages}``. Severity: the exposure above what
+    the scope usually carries (:func:`usual_exposure`) against the report's revenue.
     """
     frame = credit_risk_frame(report)
     if frame.empty:
@@ -100,7 +129,7 @@ def credit_risk_open_deal(report: Report) -> list[dict[str, Any]]:
         groups = [(region, frame[regions == region]) for region in sorted(regions.unique())]
     else:
         groups = [(report.region, frame)]
-    lang = report.lang
+    lang, usual = report.lang, usual_exposure(report)
     out = []
     for region, part in groups:
         segment = {"region": region} if report.region == ALL and region else {}
@@ -115,6 +144,9 @@ def credit_risk_open_deal(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "credit_risk_open_deal", segment, values, angle=NAME, metric="credit_risk_deal_amount",
             value=part["deal_amount"].sum(), baseline=part["overdue_amount"].sum(), effect=part["deal_amount"].sum(),
+            severity=severity_of(
+                max(0.0, part["deal_amount"].sum() - usual.get(region, 0.0)), report.revenue, report.config
+            ),
         )  # fmt: skip
         item["members"] = [
             {"segment": {"customer_id": str(r.customer_id), "customer_name": str(r.customer_name)},

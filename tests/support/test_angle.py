@@ -30,7 +30,9 @@ def test_findings_of_the_problem_region(folder):
     assert by_code["credit_risk_open_deal"][0]["effect"] == 5000
     assert [m["segment"]["customer_id"] for m in by_code["credit_risk_open_deal"][0]["members"]] == ["CE0"]
     assert [f["segment"] for f in by_code["satisfaction_drop"]] == [{}, {"aspect": "交付"}]
-    assert all(f["severity"] == "high" for f in found)  # every effect is large against 1,000 of revenue
+    # every effect is large against 1,000 of revenue; CE0's exposure was there in 2026-09 already (OP1, OP4:
+    # 10,000), so none of the 5,000 is above what the region carries (test_credit)
+    assert {f["code"]: f["severity"] for f in found if f["severity"] != "high"} == {"credit_risk_open_deal": "low"}
     assert all(f["title"] and f["detail"] and f["action"] for f in found)
 
 

@@ -1,5 +1,7 @@
 """Credit risk: overdue customers with open late-stage deals."""
 
+import pytest
+
 from salesnb import support
 from support.helpers import report
 
@@ -25,7 +27,10 @@ def test_one_credit_finding_per_scope_with_the_customers_as_detail(folder):
     (hit,) = found
     assert hit["segment"] == {} and hit["effect"] == 10000 and hit["value"] == 10000
     assert hit["baseline"] == 200 + 100  # CE0 owes two invoices of 100, CE1 one
-    assert hit["severity"] == "high"  # 10,000 at stake against the region's month
+    # 2026-09 already carried 10,000 (OP1, OP4) after five months at 0: the expected range's top is 11,088
+    # (salesnb.expect's trend line), so none of this month's 10,000 is new exposure
+    assert support.credit.usual_exposure(r) == {"华东": pytest.approx(11088.44, abs=0.01)}
+    assert hit["severity"] == "low"
     members = {m["segment"]["customer_id"]: m for m in hit["members"]}
     assert set(members) == {"CE0", "CE1"} and members["CE1"]["value"] == 5000 and members["CE0"]["baseline"] == 200
     assert hit["title"] == "2 家逾期客户仍在推进签约，涉及商机 1.0万"
@@ -33,3 +38,11 @@ def test_one_credit_finding_per_scope_with_the_customers_as_detail(folder):
     company = support.angle_findings(report(folder, region="ALL", thresholds={"support": {"credit_days_past_due": 10}}))
     credit = [f for f in company if f["code"] == "credit_risk_open_deal"]
     assert [f["segment"] for f in credit] == [{"region": "华东"}] and credit[0]["effect"] == 10000
+
+
+def test_new_credit_exposure_is_high(folder):
+    # 50 days past due: CE0's August invoice is 46 days overdue on 09-30 (no risk before 2026-10), 77 on 10-31
+    r = report(folder, thresholds={"support": {"credit_days_past_due": 50}})
+    assert support.credit.usual_exposure(r) == {}  # no month before carried any
+    (hit,) = [f for f in support.angle_findings(r) if f["code"] == "credit_risk_open_deal"]
+    assert hit["effect"] == 5000 and hit["severity"] == "high"  # OP1's 5,000 all new, against 1,000 of revenue
