@@ -37,16 +37,19 @@ def severity(
     )  # fmt: skip
 
 
-def min_excess(report: Report, volume: float | pd.Series | np.ndarray) -> float | np.ndarray:
+def min_excess(
+    report: Report, volume: float | pd.Series | np.ndarray, floor_key: str = "min_count_floor"
+) -> float | np.ndarray:
     """How many deals or leads beyond the usual level a rule needs, for a scope whose usual volume is ``volume``.
 
     ``thresholds.process.min_count_share`` of the volume the rule's share or count is taken of (the deals due,
     a stage's usual stock, the leads of a source …), at least ``min_count_floor`` and at most ``min_count``: a big
-    scope needs ``min_count`` more, a region's small stage a few (never a single one).
+    scope needs ``min_count`` more, a region's small stage a few (never a single one). ``floor_key`` names the
+    floor's threshold (a rule whose usual count is nearly zero has its own).
     """
     thr = report.thresholds(NAME)
     scaled = np.asarray(volume, dtype=float) * float(thr["min_count_share"])
-    out = np.clip(np.nan_to_num(scaled, nan=0.0), float(thr["min_count_floor"]), float(thr["min_count"]))
+    out = np.clip(np.nan_to_num(scaled, nan=0.0), float(thr[floor_key]), float(thr["min_count"]))
     return float(out) if np.ndim(out) == 0 else out
 
 

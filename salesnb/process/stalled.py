@@ -99,7 +99,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows)
     fired = (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"])) & (
-        frame["excess"] >= min_excess(report, frame["stock"])
+        frame["excess"] >= min_excess(report, frame["stock"], "stalled_min_count_floor")
     )
     k = len(months)
     confirm(report, frame, fired, min_p=count_rise_min_p(frame["stalled"], frame["usual"] * k, k))

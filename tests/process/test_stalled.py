@@ -6,6 +6,7 @@ import pytest
 
 from process.helpers import HISTORY, STAGES, Tables, config, rep, stock_scenario, ts
 from salesnb import process
+from salesnb.process.stalled import stalled_deals
 
 
 def test_stalled_limit_hand_computed(tmp_path):
@@ -44,3 +45,27 @@ def test_a_stall_building_over_months_does_not_raise_its_own_baseline(tmp_path):
     # no other stage ever held a stalled deal: their tests could not confirm anything and do not dilute it
     assert row["q_value"] == pytest.approx(row["p_value"]) and row["flagged"]
     assert (frame.drop(index="技术交流")["q_value"] == 1.0).all()
+
+
+def test_two_deals_stuck_where_none_usually_are_is_a_finding(tmp_path):
+    """A region's stage ends its months with no stalled deal; in October 2 deals sit in 技术交流 since 10-05
+    (limit 10 days). Two more than usual reach process.stalled_min_count_floor (2; the general floor of 3 would
+    need most of a small stage stuck); the Poisson p of 2 against 0 over 6 months is (1/7)^2 = 0.020, alone in
+    its BH family (no other stage could confirm): q = 0.020 < fdr."""
+    tb = Tables()
+    for k, month in enumerate(HISTORY):
+        for j in range(4):
+            days = [3, 5, 8, 18, 22, 26]
+            tb.deal(f"H{k}{j}", ts(month, 3), [(s, ts(month, d)) for s, d in zip(STAGES, days, strict=True)],
+                    status="won", closed=ts(month, 26))  # fmt: skip
+    for j in range(2):
+        path = [(STAGES[0], ts("2026-10", 1)), (STAGES[1], ts("2026-10", 3)), (STAGES[2], ts("2026-10", 5))]
+        tb.deal(f"S{j}", ts("2026-10", 1), path)
+    folder = tb.write(tmp_path / "two")
+    row = process.stalled_summary_frame(rep(folder)).set_index("stage").loc["技术交流"]
+    assert row["stock"] == 2 and row["stalled"] == 2 and row["usual"] == 0 and row["excess"] == 2
+    assert row["q_value"] == pytest.approx((1 / 7) ** 2) and row["flagged"]
+    found = [f for f in stalled_deals(rep(folder)) if f["segment"] == {"stage": "技术交流"}]
+    assert len(found) == 1 and found[0]["severity"] != "low"  # confirmed and far above usual: collapse
+    strict = rep(folder, config_path=config(tmp_path, stalled_min_count_floor=3))
+    assert not process.stalled_summary_frame(strict).set_index("stage").loc["技术交流", "flagged"]
