@@ -14,7 +14,7 @@ from .notebook_lang import localize_markdown
 from .webfont import embed_font
 
 if TYPE_CHECKING:
-    from nbconvert import HTMLExporter
+    from .page_exporter import PageExporter
 
 HIDDEN_TAGS = {"parameters", "injected-parameters"}
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -56,15 +56,15 @@ def presentable(nb: nbformat.NotebookNode, *, show_code: bool = False) -> nbform
 
 
 @functools.lru_cache(maxsize=8)
-def _exporter(show_code: bool, lang: str) -> tuple[HTMLExporter, threading.Lock]:
+def _exporter(show_code: bool, lang: str) -> tuple[PageExporter, threading.Lock]:
     """One exporter per (show_code, lang) in the process, with the lock its users take.
 
     Building one loads the templates and compiles them with jinja (about a second); it holds no state
     from one page to the next but its notebook-metadata record, emptied after each page.
     """
-    from nbconvert import HTMLExporter
+    from .page_exporter import PageExporter
 
-    exporter = HTMLExporter(
+    exporter = PageExporter(
         template_name="salesnb",
         extra_template_basedirs=[str(TEMPLATE_DIR)],
         exclude_input=not show_code,
