@@ -59,8 +59,10 @@ def presentable(nb: nbformat.NotebookNode, *, show_code: bool = False) -> nbform
 def _exporter(show_code: bool, lang: str) -> tuple[PageExporter, threading.Lock]:
     """One exporter per (show_code, lang) in the process, with the lock its users take.
 
-    Building one loads the templates and compiles them with jinja (about a second); it holds no state
-    from one page to the next but its notebook-metadata record, emptied after each page.
+    Building one loads the templates and compiles them with jinja (about a second). From one page to the next
+    it keeps the markdown it rendered (by text: the same text gives the same HTML whatever page it is on), the
+    head's CSS, and its notebook-metadata record, emptied after each page. See
+    :mod:`~salesnb.batch.page_exporter` for what it leaves out of nbconvert's work and why.
     """
     from .page_exporter import PageExporter
 

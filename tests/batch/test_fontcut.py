@@ -8,7 +8,7 @@ from fontTools.ttLib import TTFont
 
 from salesnb.batch import fontcut, webfont
 
-BASE = "销售额华东北区，ⓘ—·"
+BASE = "销售额华东北区，ⓘ—·\u3000"  # U+3000: a glyph without an outline
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def _drawn(font_bytes: bytes) -> dict[int, tuple]:
 
 
 def test_the_cut_draws_what_the_subsetter_draws(base):
-    characters = "华东销售额，—"
+    characters = "华东销售额，—\u3000"
     cut = fontcut.cut(base, characters)
     assert _drawn(cut) == _drawn(webfont._cut(base, characters, flavor="woff"))
     assert set(_drawn(cut)) == {ord(c) for c in characters}
