@@ -8,7 +8,8 @@ Measured on the sample's pages (``benchmarks/pages.py``), nbconvert's ``HTMLExpo
   their chart's title as alternative text (the template);
 - checking the notebook against the schema once after each of its 12 preprocessors (disabled ones included). The
   only one our pages use writes the code-highlighting CSS into the head, the same for every page: it runs once
-  per exporter, and the notebook (just executed by nbclient) is not validated again;
+  per exporter, and the notebook (just executed by nbclient) is not validated again. Left out with the others:
+  the highlighting of ``%%`` cell magics, which only a page shown with its code could show (ours have none);
 - building a new markdown parser for every markdown text and, to embed images, parsing every HTML snippet in it
   with BeautifulSoup. A notebook's prose is the same from region to region and month to month: each text is
   rendered once per process (:meth:`PageExporter.markdown2html`), texts that may embed a file excepted;
