@@ -41,7 +41,7 @@ FONT_FAMILY = (
     "'Microsoft YaHei', 'WenQuanYi Micro Hei', sans-serif"
 )
 _NO_METADATA = {"Creator": None, "Date": None, "Format": None, "Type": None}
-_FAMILY = re.compile(r"font-family: ?[^;\"]*")
+_FAMILY = re.compile(r"font-family: ?[^;\"]*(; )?")
 _ID = re.compile(r' id="([^"]*)"')
 _REFERENCE = re.compile(r'(?:(?<=url\(#)|(?<=href="#))([^)"]+)')
 _SIZE = re.compile(r'\bwidth="([\d.]+)pt" height="([\d.]+)pt"')
@@ -128,7 +128,7 @@ def _draw_once(figure: Figure, buffer: io.StringIO, dpi: int) -> None:
 def _for_the_page(svg: str, scale: float, alt: str) -> str:
     """The SVG document as an element of a page: no XML header, page fonts, unique ids, pixel size, label."""
     svg = _HEAD.sub("", svg, count=1)
-    svg = _FAMILY.sub(lambda _m: f"font-family: {FONT_FAMILY}", svg)
+    svg = _FAMILY.sub("", svg)  # every text inherits the root's families (one list, not one per text)
     prefix = "c" + hashlib.sha1(svg.encode("utf-8")).hexdigest()[:10] + "-"
     used = set(_REFERENCE.findall(svg))  # clip paths and markers; the artists' group ids only weigh
     svg = _ID.sub(lambda m: f' id="{prefix}{m.group(1)}"' if m.group(1) in used else "", svg)
@@ -138,5 +138,6 @@ def _for_the_page(svg: str, scale: float, alt: str) -> str:
         width, height = (round(float(size.group(i)) * scale) for i in (1, 2))
         svg = svg[: size.start()] + f'width="{width}" height="{height}"' + svg[size.end() :]
     label = f' role="img" aria-label="{html.escape(alt)}"' if alt else ' role="img"'
-    style = ' style="max-width: 100%; height: auto"'
+    # white-space: pre keeps a label's leading space (" 75.0%" beside its bar), as matplotlib measured it
+    style = f' style="max-width: 100%; height: auto; white-space: pre; font-family: {FONT_FAMILY}"'
     return svg.replace("<svg ", f'<svg class="{CHART_CLASS}"{label}{style} ', 1)
