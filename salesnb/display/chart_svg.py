@@ -138,6 +138,8 @@ def _for_the_page(svg: str, scale: float, alt: str) -> str:
         width, height = (round(float(size.group(i)) * scale) for i in (1, 2))
         svg = svg[: size.start()] + f'width="{width}" height="{height}"' + svg[size.end() :]
     label = f' role="img" aria-label="{html.escape(alt)}"' if alt else ' role="img"'
-    # white-space: pre keeps a label's leading space (" 75.0%" beside its bar), as matplotlib measured it
-    style = f' style="max-width: 100%; height: auto; white-space: pre; font-family: {FONT_FAMILY}"'
+    # the texts keep their spaces (" 75.0%" beside its bar) as matplotlib measured them: a rule on the texts
+    # themselves, as browsers do not pass white-space from the <svg> down to its texts
+    svg = svg.replace("</style>", f" svg.{CHART_CLASS} text {{white-space: pre}}</style>", 1)
+    style = f' style="max-width: 100%; height: auto; font-family: {FONT_FAMILY}"'
     return svg.replace("<svg ", f'<svg class="{CHART_CLASS}"{label}{style} ', 1)

@@ -110,6 +110,7 @@ def test_svg_is_the_same_on_every_run_and_has_text_as_text():
     assert re.search(r"<text [^>]*>销售额 · 客户</text>", first)
     assert f"font-family: '{LATIN_FAMILY}', 'salesnb CJK'" in first.split(">")[0]  # on the root, texts inherit it
     assert first.count("font-family") == 1
+    assert f"svg.{CHART_CLASS} text {{white-space: pre}}" in first  # " 10万" keeps its space beside the bar
     assert 'width="660" height="330"' in first  # as wide as the 110-dpi PNG was
     plt.close("all")
 
