@@ -6,19 +6,18 @@ Usage: python benchmarks/panels.py --data DIR [--period 2026-10] [--region ALL] 
 Each notebook's calls (the code cells after the parameters and set-up) run in this process on one opened
 report, in notebook order, the charts rendered to PNG as the HTML would have them. The script prints the
 seconds, the resident memory after the call and the peak so far for every section, and flags the slow ones.
-``--split`` prints instead, per angle, the seconds of computing the panels, of drawing the charts (layout
-included) and of encoding them to PNG. ``--compare`` draws every chart twice, with the rendering of before
-issue 12 (``savefig(bbox_inches="tight")``: two draws, RGBA PNG at zlib level 6) and with today's
-:func:`~salesnb.display.panel.figure_png`, alternating which goes first (each from a freshly computed panel),
-and prints per angle the seconds and PNG bytes of both, their ratio, and any chart whose labels stick out of
-its canvas (they would be cut).
+``--split`` prints instead, per angle, the seconds of computing the panels and of rendering the charts as the
+pages have them (inline SVG, layout included: :func:`~salesnb.display.panel.figure_image`). ``--compare``
+renders every chart twice, with the rendering of main 98c523d (constrained layout, Agg, PNG at zlib level 3:
+:func:`~salesnb.display.panel.figure_png`) and with today's inline SVG, alternating which goes first (each from
+a freshly computed panel), and prints per angle the seconds and bytes of both, their ratio, and any chart
+whose labels stick out of its canvas (they would be cut).
 Generate a large dataset first, e.g. ``salesnb demo --out /tmp/big --scale 78`` (about a million order lines).
 """
 
 from __future__ import annotations
 
 import argparse
-import io
 import resource
 import sys
 import time
@@ -35,13 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from salesnb.batch.runner import NOTEBOOK_DIR, available_angles  # noqa: E402
-from salesnb.display.panel import (  # noqa: E402
-    PNG_COMPRESS_LEVEL,
-    draw_figure,
-    figure_image,
-    figure_png,
-    fits_its_canvas,
-)
+from salesnb.display.panel import figure_image, figure_png  # noqa: E402
 from salesnb.report import open_report  # noqa: E402
 
 SLOW_SECONDS = 3.0
@@ -73,54 +66,48 @@ def _namespace(angle: str, report) -> tuple[dict, list[str]]:
 
 
 def old_png(figure, dpi: int = 110) -> bytes:
-    """The chart as it was rendered before issue 12: the reference of ``--compare``."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
-    plt.close(figure)
-    return buffer.getvalue()
-
-
-def new_png(figure, dpi: int = 110) -> bytes:
+    """The chart as main 98c523d rendered it (PNG): the reference of ``--compare``."""
     plt.close(figure)
     return figure_png(figure, dpi)
 
 
+def new_svg(figure, dpi: int = 110) -> bytes:
+    return figure_image(figure, dpi).svg.encode("utf-8")
+
+
 def _sticks_out(figure) -> bool:
     """Whether anything drawn lies more than a pixel outside the canvas (call after drawing)."""
-    box = figure.get_tightbbox(figure.canvas.get_renderer()).transformed(figure.dpi_scale_trans)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    box = figure.get_tightbbox(FigureCanvasAgg(figure).get_renderer()).transformed(figure.dpi_scale_trans)
     return box.x0 < -1 or box.y0 < -1 or box.x1 > figure.bbox.x1 + 1 or box.y1 > figure.bbox.y1 + 1
 
 
 def split(report, angles: list[str]) -> None:
-    """Per angle: seconds computing the panels, drawing the charts, encoding them."""
-    print(f"{'angle':9s} {'charts':>6s} {'compute':>8s} {'draw':>7s} {'encode':>7s}  (s)")
+    """Per angle: seconds computing the panels, rendering the charts (inline SVG, layout included)."""
+    print(f"{'angle':9s} {'charts':>6s} {'compute':>8s} {'render':>7s}  (s)")
+    totals = [0, 0.0, 0.0]
     for angle in angles:
         namespace, sections = _namespace(angle, report)
-        charts, seconds = 0, [0.0, 0.0, 0.0]
+        row = [0, 0.0, 0.0]
         for source in sections:
             started = time.perf_counter()
             panel = eval(source, namespace)
             computed = time.perf_counter()
             figure = getattr(panel, "figure", None)
-            if figure is not None and fits_its_canvas(figure):
-                charts += 1
-                plt.close(figure)
-                image = draw_figure(figure)
-                drawn = time.perf_counter()
-                image.save(io.BytesIO(), format="png", compress_level=PNG_COMPRESS_LEVEL)
-                seconds[1] += drawn - computed
-                seconds[2] += time.perf_counter() - drawn
-            elif figure is not None:  # no layout engine: the tight crop draws and encodes in one call
-                charts += 1
-                new_png(figure)
-                seconds[1] += time.perf_counter() - computed
-            seconds[0] += computed - started
+            if figure is not None:
+                row[0] += 1
+                new_svg(figure)
+                row[2] += time.perf_counter() - computed
+            row[1] += computed - started
             plt.close("all")
-        print(f"{angle:9s} {charts:6d} {seconds[0]:8.2f} {seconds[1]:7.2f} {seconds[2]:7.2f}")
+        totals = [a + b for a, b in zip(totals, row, strict=True)]
+        print(f"{angle:9s} {row[0]:6d} {row[1]:8.2f} {row[2]:7.2f}")
+    print(f"{'all':9s} {totals[0]:6d} {totals[1]:8.2f} {totals[2]:7.2f}")
 
 
 def compare(report, angles: list[str]) -> None:
-    """Per angle: the charts rendered the old way and the new way, side by side."""
+    """Per angle: the charts rendered the old way (PNG) and the new way (inline SVG), side by side."""
     print(f"{'angle':9s} {'charts':>6s} {'old s':>7s} {'new s':>7s} {'ratio':>6s} {'old KiB':>8s} {'new KiB':>8s}")
     totals = [0, 0.0, 0.0, 0, 0]
     for angle in angles:
@@ -131,7 +118,7 @@ def compare(report, angles: list[str]) -> None:
             if figure is None:
                 continue
             row[0] += 1
-            order = (old_png, new_png) if row[0] % 2 else (new_png, old_png)
+            order = (old_png, new_svg) if row[0] % 2 else (new_svg, old_png)
             for render in order:
                 figure = figure or eval(source, namespace).figure  # a fresh one for the second rendering
                 started = time.perf_counter()
@@ -139,7 +126,7 @@ def compare(report, angles: list[str]) -> None:
                 slot = 1 if render is old_png else 2
                 row[slot] += time.perf_counter() - started
                 row[slot + 2] += size
-                if render is new_png and fits_its_canvas(figure) and _sticks_out(figure):
+                if render is new_svg and _sticks_out(figure):
                     print(f"  sticks out of its canvas: {angle} {source[:60]}")
                 figure = None
             plt.close("all")
@@ -160,8 +147,8 @@ def main() -> None:
     parser.add_argument("--region", default="ALL")
     parser.add_argument("--angle", nargs="+", default=available_angles())
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--split", action="store_true", help="per angle: compute vs draw vs encode seconds")
-    mode.add_argument("--compare", action="store_true", help="per angle: old vs new chart rendering")
+    mode.add_argument("--split", action="store_true", help="per angle: compute vs chart rendering seconds")
+    mode.add_argument("--compare", action="store_true", help="per angle: old PNG vs new SVG chart rendering")
     args = parser.parse_args()
     started = time.perf_counter()
     report = open_report(args.data, args.period, args.region)

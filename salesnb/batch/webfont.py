@@ -18,13 +18,16 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..display.chart_svg import CHART_CLASS, LATIN_FAMILY
+from ..display.chart_svg import CJK_FAMILY as FAMILY
 from ..display.plotting import font_path
 
-FAMILY = "salesnb CJK"
 _TEXT_ONLY = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S | re.I)
 # Beyond GB2312's symbols: Latin-1 and Latin Extended, general punctuation to the misc. symbols and arrows
 # (ⓘ, —, ·, ×, arrows, box drawing, geometric shapes), CJK symbols and punctuation, full-width forms.
-BASE_RANGES = ((0x00A0, 0x024F), (0x2000, 0x2BFF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+# Printable ASCII too, for the charts' Latin face (latin_font).
+BASE_RANGES = ((0x0021, 0x007E), (0x00A0, 0x024F), (0x2000, 0x2BFF), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+LATIN = "".join(chr(c) for c in range(0x21, 0x7F))  # printable ASCII: the charts' Latin letters, digits, signs
 _DRAWN = re.compile(r"[^\x00-\x7f\s]")  # every visible character beyond ASCII: CJK, ⓘ, ¶, —, ·, ×, ...
 
 
@@ -224,13 +227,34 @@ def subset_font(characters: str) -> bytes:
     return cut(base, characters) or _cut(base, characters, flavor="woff")
 
 
+def latin_font() -> bytes:
+    """The bundled font's printable ASCII as WOFF (about 8 KB), cut once per process (:func:`subset_font`).
+
+    The charts' SVG texts name it first (:data:`~salesnb.display.chart_svg.LATIN_FAMILY`): their digits and
+    letters are drawn in the font matplotlib measured them in, as the charts' Chinese is; the page's own
+    text keeps the reader's ``sans-serif`` for ASCII.
+    """
+    return subset_font(LATIN)
+
+
 def font_face_css(html_text: str) -> str:
-    """An ``@font-face`` rule embedding the subset for this page (empty when the page shows ASCII only)."""
+    """The ``@font-face`` rules embedding this page's fonts (empty when it shows ASCII only and no chart).
+
+    The CJK subset holds the page's non-ASCII characters, those of its charts' texts included; a page with a
+    chart also gets the Latin face (:func:`latin_font`).
+    """
+    rules = []
     characters = page_characters(html_text)
-    if not characters:
-        return ""
-    data = base64.b64encode(subset_font(characters)).decode("ascii")
-    return f'@font-face {{ font-family: "{FAMILY}"; src: url(data:font/woff;base64,{data}) format("woff"); }}'
+    if characters:
+        rules.append(_font_face(FAMILY, subset_font(characters)))
+    if f'class="{CHART_CLASS}"' in html_text:
+        rules.append(_font_face(LATIN_FAMILY, latin_font()))
+    return "\n".join(rules)
+
+
+def _font_face(family: str, woff: bytes) -> str:
+    data = base64.b64encode(woff).decode("ascii")
+    return f'@font-face {{ font-family: "{family}"; src: url(data:font/woff;base64,{data}) format("woff"); }}'
 
 
 def embed_font(html_text: str) -> str:

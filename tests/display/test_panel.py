@@ -32,7 +32,8 @@ def test_chart_image_carries_its_titles_as_alt_text():
     right.set_title("2026-10", loc="right")
     assert figure_alt_text(fig) == "收入桥 / 华东 / 2026-10"
     image = figure_image(fig)
-    assert image.alt == "收入桥 / 华东 / 2026-10" and image.data.startswith(b"\x89PNG")
+    svg = image._repr_mimebundle_()["image/svg+xml"]
+    assert svg.startswith('<svg class="salesnb-chart" role="img" aria-label="收入桥 / 华东 / 2026-10"')
 
 
 def test_needs_decorator_skips_without_the_tables_and_runs_with_them():

@@ -104,7 +104,7 @@ def test_metrics_match_independent_computation(rendered, region):
 def test_html_hides_code_and_embeds_charts(rendered):
     (period,) = [p.name for p in rendered.iterdir() if p.is_dir()]
     page = (rendered / period / "华东" / "overview.html").read_text(encoding="utf-8")
-    assert "data:image/png;base64," in page
+    assert '<svg class="salesnb-chart"' in page and "<text " in page  # inline SVG charts, text as text
     assert "open_report(" not in page and "headline_panel" not in page
     assert "月度业绩概览" in page and "华东" in page
     assert "application/vnd.salesnb" not in page

@@ -182,9 +182,9 @@ def test_overview_notebook_runs_through_the_server(lab):
             assert not errors, f"cell failed:\n{source}\n{errors[0]['ename']}: {errors[0]['evalue']}"
             assert messages[-1]["content"]["status"] == "ok", source
             outputs += [m for m in messages if m["msg_type"] in ("display_data", "execute_result")]
-        # the sections drew something: charts (PNG) and tables (HTML) came back over the websocket
+        # the sections drew something: charts (SVG) and tables (HTML) came back over the websocket
         kinds = {kind for m in outputs for kind in m["content"].get("data", {})}
-        assert {"image/png", "text/html"} <= kinds
+        assert {"image/svg+xml", "text/html"} <= kinds
     finally:
         ws.close()
         assert lab.http.delete(f"{lab.url}/api/sessions/{session_id}", timeout=60).status_code == 204
