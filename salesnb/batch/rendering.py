@@ -79,7 +79,7 @@ def _exporter(show_code: bool, lang: str) -> tuple[PageExporter, threading.Lock]
 
 
 def to_html(nb: nbformat.NotebookNode, *, title: str, show_code: bool = False, lang: str = "zh") -> str:
-    """Render ``nb`` to one self-contained HTML page (charts are inline SVG, other images inline base64, the CJK font a subset).
+    """Render ``nb`` to one self-contained HTML page (charts inline SVG, other images base64, the CJK font a subset).
 
     The markdown cells read in ``lang`` (:func:`~salesnb.batch.notebook_lang.localize_markdown`), and the page
     declares it in ``<html lang=...>``. The exporter is built once per process and reused (nbconvert copies
