@@ -146,11 +146,17 @@ def _stuck_deals(t: Tables, region: str, stage: str, entered: pd.Series, rng: np
 
 
 def stock_surge(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """Deals pile up at one stage: new deals reach it this month and stop; the month-end stock rises by :func:`rise`."""
+    """Deals pile up at one stage: new deals reach it this month and stop; the month-end stock rises by :func:`rise`.
+
+    The rise is taken of the larger of this month's stock and the stage's usual one (the mean of the six month
+    ends before): month-end counts swing widely (and the demo's last month is depleted, its deals won after the
+    data end are never generated), so a rise of this month's count alone can leave the stock below usual.
+    """
     stage = str(rng.choice(STAGES[1:4]))
     start, end = bounds(period)
     stock = _stage_stock(t, region, end, stage)
-    count = max(2, int(round((rise(size) - 1) * max(stock, 2))))
+    usual = np.mean([_stage_stock(t, region, bounds(month_back(period, k))[1], stage) for k in range(1, 7)])
+    count = max(2, int(round((rise(size) - 1) * max(stock, usual, 2))))
     _stuck_deals(t, region, stage, random_times(rng, start + pd.Timedelta(days=10), end, count), rng)
     return {"stage": stage}
 

@@ -28,15 +28,36 @@ from .evidence import confirm, count_rise_min_p, min_excess, severity
 # ------------------------------------------------------------------------------------------ stage stock
 
 
-def stage_stock_frame(report: Report) -> pd.DataFrame:
-    """Open deals per stage at month end against last month end and the usual month ends' average.
+def _held(report: Report, months: list[str]) -> pd.DataFrame:
+    """Per stage and month of the report region: deals entering the stage (``entered``), still there at its end."""
+    rows = facts.in_region(stays(report), report.region)
+    parts = []
+    for month in months:
+        start, end = bounds(month)
+        entered = rows[(rows["entered_at"] >= start) & (rows["entered_at"] < end)]
+        held = entered["left_at"].isna() | (entered["left_at"] >= end)
+        parts.append(pd.DataFrame({"stage": entered["stage"], "month": month, "held": held.astype(int)}))
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["stage", "month", "held"])
+    return frame.groupby(["stage", "month"])["held"].agg(entered="size", held="sum").reset_index()
 
-    The usual month ends are the ``process.history_months`` before the report month. Columns: stage, stock,
-    value, previous_month, usual, change (stock ÷ usual − 1), excess, p_value (Poisson chance of so many at the
-    usual level), q_value, flagged. The business rule fires: a rise above ``thresholds.process.stage_stock_surge``
-    with at least :func:`~salesnb.process.evidence.min_excess` more deals than usual (scaled to the stage's usual
-    stock); the evidence (q over the stages that fired below ``thresholds.process.fdr``, not one very low p-value
-    gate) confirms it and sets the severity.
+
+def stage_stock_frame(report: Report) -> pd.DataFrame:
+    """Open deals per stage at month end against the usual month ends, and the month's entries held at the stage.
+
+    The held view is the month's pile-up: of the deals that entered the stage in the month, how many were still
+    in it at its end. The usual month ends are the ``process.history_months`` before the report month.
+    Columns: stage, stock, value, previous_month, usual, change (stock ÷ usual − 1), excess, entered, held,
+    held_usual (the usual share of a month's entries still in the stage at its end, pooled), held_excess (held
+    beyond that share of this month's entries), p_value, q_value, flagged. A stage is congested when deals sit
+    there longer than usual, and the month-end count alone is a noisy snapshot (deals come in bursts), so the
+    business rule fires on either view: the stock up by more than ``thresholds.process.stage_stock_surge`` with
+    at least :func:`~salesnb.process.evidence.min_excess` more deals than usual (scaled to the stage's usual
+    stock), or the month's entries held beyond the usual share by as many deals (that share of the usual stock,
+    at least :func:`~salesnb.process.evidence.min_excess`). The evidence is the smaller of the two tests'
+    p-values (Poisson against the usual month ends; Fisher exact of held ÷ entered against the usual months),
+    doubled (Bonferroni over the two views). The rule flags a stage once that p is below
+    ``thresholds.process.fdr``; the BH q over the stages that could confirm (Tarone) sets the confidence: above
+    ``strong_q`` the finding is at most medium.
     """
     thr = report.thresholds(NAME)
     now = snapshot_at(report, report.period)
@@ -49,11 +70,25 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
         if prev >= first_month(report, "opportunities", "created_at")
         else None
     )
+    held = _held(report, [*months, report.period]).set_index(["stage", "month"])
     rows = []
     for stage in stages(report):
         in_stage = now[now["stage"] == stage]
         usual = float(np.mean([h.get(stage, 0) for h in past])) if past else float("nan")
         stock = len(in_stage)
+        mine = held.loc[stage] if stage in held.index.get_level_values(0) else held.iloc[0:0]
+        cur = mine.loc[report.period] if report.period in mine.index else {"entered": 0, "held": 0}
+        base = mine.drop(index=report.period, errors="ignore")
+        entered, kept = int(cur["entered"]), int(cur["held"])
+        held_usual = stats.ratio(base["held"].sum(), base["entered"].sum())
+        p_stock = stats.count_rise(stock, usual * k, k) if k else float("nan")
+        p_held = stats.fisher(kept, entered, base["held"].sum(), base["entered"].sum(), "greater")
+        known = [p for p in (p_stock, p_held) if not math.isnan(p)]
+        floor = [  # the smallest p-value each view could give with these counts (for Tarone's family)
+            float(count_rise_min_p(pd.Series([stock]), pd.Series([usual * k]), k)[0]) if k else math.nan,
+            stats.fisher(entered, entered, base["held"].sum(), base["entered"].sum(), "greater"),
+        ]
+        floor = [p for p in floor if not math.isnan(p)]
         rows.append(
             {
                 "stage": stage,
@@ -63,14 +98,24 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
                 "usual": usual,
                 "change": stock / usual - 1 if usual and usual > 0 else float("nan"),
                 "excess": stock - usual if not math.isnan(usual) else float("nan"),
-                "p_value": stats.count_rise(stock, usual * k, k) if k else float("nan"),
+                "entered": entered,
+                "held": kept,
+                "held_usual": held_usual,
+                "held_excess": kept - entered * held_usual if entered and not math.isnan(held_usual) else 0.0,
+                "p_value": min(1.0, len(known) * min(known)) if known else float("nan"),
+                "min_p": min(1.0, len(known) * min(floor)) if floor else 1.0,
             }
         )
     frame = pd.DataFrame(rows)
-    fired = (frame["stock"] > frame["usual"] * (1 + thr["stage_stock_surge"])) & (
+    need = np.maximum(min_excess(report, frame["usual"]), frame["usual"] * thr["stage_stock_surge"])
+    surge = (frame["stock"] > frame["usual"] * (1 + thr["stage_stock_surge"])) & (
         frame["excess"] >= min_excess(report, frame["usual"])
     )
-    confirm(report, frame, fired, min_p=count_rise_min_p(frame["stock"], frame["usual"] * k, k))
+    fired = surge | (frame["held_excess"] >= need)
+    confirm(report, frame, fired, min_p=frame.pop("min_p"))
+    # the business rule fires the finding once its own test holds (p below fdr); q over the stages sets the
+    # confidence and severity (a stage's count is small: BH over six stages alone would need a doubling of ten)
+    frame["flagged"] = fired & (frame["p_value"] < thr["fdr"])
     return frame
 
 
@@ -106,7 +151,8 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
     for row in frame[frame["flagged"]].itertuples():
         now = snapshot_at(report, report.period)
         in_stage = now[now["stage"] == row.stage]
-        effect = row.excess * float(in_stage["amount"].mean())
+        effect = max(row.excess, row.held_excess) * float(in_stage["amount"].mean())
+        rise = max(row.excess, row.held_excess) / max(row.usual, 1.0)  # the stage's stock up by this share
         profile, action_key, extra = "", None, {}
         source, count, usual_count = _surge_source(report, row.stage)
         if source is not None:
@@ -133,6 +179,14 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
             "n": n,
             "change": format_pct(row.change, signed=True),
             "profile": profile,
+            "flow": t(
+                "proc_f_stock_flow",
+                lang,
+                entered=row.entered,
+                held=row.held,
+                share=format_pct(row.held / row.entered if row.entered else 0.0),
+                usual_share=format_pct(row.held_usual if not math.isnan(row.held_usual) else 0.0),
+            ),  # fmt: skip
             **extra,
         }
         out.append(
@@ -147,7 +201,7 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
                 value=row.stock,
                 baseline=row.usual,
                 effect=effect,
-                severity=severity(report, effect, row.q_value),
+                severity=severity(report, effect, row.q_value, change=rise),
             )
         )
     return out

@@ -67,8 +67,10 @@ def stalled_deals_frame(report: Report) -> pd.DataFrame:
 def stalled_summary_frame(report: Report) -> pd.DataFrame:
     """Stalled deals per stage at month end against the typical month end of the ``process.history_months``.
 
-    ``usual`` is the median of those month ends, not their mean: a deal stuck for three months is stalled at the
-    last month ends too, so a stall that builds up would otherwise raise its own baseline. Columns: stage, stock
+    ``usual`` is the median of those month ends, not their mean, and counts at each of them only the deals that
+    are not stalled now: a deal stuck for three months is stalled at the last month ends too, so a stall that
+    builds up would otherwise raise its own baseline (the usual level is what the stage carries besides the
+    deals at issue). Columns: stage, stock
     (open deals in it at month end), stalled, value, limit_days, usual, excess, p_value (Poisson against the
     usual level; stages whose counts could never confirm leave the BH family), q_value and flagged
     (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and
@@ -78,7 +80,9 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
     months = history(report)
-    past = [_stalled_at(report, m)["stage"].value_counts() for m in months]
+    stuck = set(now["opportunity_id"])
+    past = [_stalled_at(report, m) for m in months]
+    past = [h.loc[~h["opportunity_id"].isin(stuck), "stage"].value_counts() for h in past]
     limits = stall_limits(report, bounds(report.period)[1])
     stock = snapshot_at(report, report.period)["stage"].value_counts()
     rows = []
@@ -134,9 +138,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
                 value=row.stalled,
                 baseline=row.usual,
                 effect=effect,
-                severity=severity(
-                    report, effect, row.q_value, change=row.stalled / row.usual - 1 if row.usual > 0 else math.inf
-                ),
+                severity=severity(report, effect, row.q_value, change=row.excess / max(row.usual, 1.0)),
             )
         )
     return out

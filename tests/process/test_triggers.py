@@ -25,13 +25,18 @@ def test_stage_stock_surge_fires_on_the_rule_with_controlled_evidence(tmp_path):
     frame = process.stage_stock_frame(r).set_index("stage")
     assert frame.at["技术交流", "stock"] == 26 and frame.at["技术交流", "usual"] == 13
     p = sps.binom.sf(25, 26 + 78, 1 / 7)  # 26 this month, 78 in 6 usual month ends
-    assert frame.at["技术交流", "p_value"] == pytest.approx(p) and 0.001 < p < 0.005  # the old gate (0.001) hid it
-    # the other five stages never held a deal: their tests could never confirm (Tarone), so q = p, not p × 6
-    assert frame.at["技术交流", "q_value"] == pytest.approx(p) and frame.at["技术交流", "flagged"]
+    assert 0.001 < p < 0.005  # the old gate (0.001) hid it
+    # every entry is held to month end as usual (held ÷ entered 26/26 against 78/78: Fisher p = 1), so the
+    # stock's Poisson p decides, doubled for the two views (Bonferroni)
+    assert frame.at["技术交流", "held"] == 26 and frame.at["技术交流", "held_usual"] == 1.0
+    assert frame.at["技术交流", "p_value"] == pytest.approx(2 * p)
+    # the deals passed 初步接触 and 需求确认 this month (26 entries each, none held: their held view could have
+    # confirmed a pile-up); the last three stages never saw a deal and leave the family (Tarone): q = 2p × 3
+    assert frame.at["技术交流", "q_value"] == pytest.approx(6 * p) and frame.at["技术交流", "flagged"]
     assert frame["flagged"].sum() == 1
     (found,) = [f for f in process.angle_findings(r) if f["code"] == "stage_stock_surge"]
     assert found["segment"] == {"stage": "技术交流"} and found["value"] == 26 and found["baseline"] == 13
-    assert found["severity"] == "high"  # 1,300 at stake is large, and q = 0.004 is strong evidence
+    assert found["severity"] == "medium"  # 1,300 at stake is large, but q = 0.016 is above strong_q (0.01)
 
 
 def _fair_leads(tmp_path, *, history: bool):
