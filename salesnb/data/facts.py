@@ -61,6 +61,30 @@ def forget_derived(
             del store[key]
 
 
+def positions(keys: pd.Index | pd.Series, values: pd.Series) -> np.ndarray:
+    """Position in ``keys`` (unique) of each of ``values``, ``-1`` where absent: one lookup for several columns.
+
+    What ``Series.map`` does for each column it maps; sharing it matters at a million rows. Text keys and
+    values (the loader's ``str`` columns, pyarrow-backed) are matched by pyarrow's hash lookup, several times
+    faster than pandas' own; missing matches missing, as in ``map``.
+    """
+    keys = pd.Index(keys)
+    arrow = pd.StringDtype("pyarrow", na_value=np.nan)
+    if keys.dtype == arrow and values.dtype == arrow and len(values):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = pc.index_in(pa.chunked_array(values.array._pa_array), value_set=pa.array(keys.array._pa_array))
+        return found.fill_null(-1).to_numpy().astype(np.intp, copy=False)
+    return keys.get_indexer(values)
+
+
+def take(column: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
+    """``column``'s values at positions ``at`` (``-1``: missing) on ``index``: a ``map`` after :func:`positions`."""
+    values = column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
+    return pd.Series(pd.api.extensions.take(values, at, allow_fill=True), index=index, name=column.name)
+
+
 def _cached(ds: Dataset, key: str, build: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
     return per_dataset(ds, ("facts", key), lambda: build(ds))
 
