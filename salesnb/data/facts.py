@@ -43,15 +43,20 @@ def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
 LARGE_DATASET_ROWS = 500_000  # rows over all tables from which derived tables are dropped after use
 
 
+SHARED_FACTS = ("facts", "deals", "stays", "leads", "customers", "reps", "targets")  # the data layer's namespaces
+
+
 def forget_derived(
-    ds: Dataset | None = None, *, keep: tuple[str, ...] = ("facts",), min_rows: int = LARGE_DATASET_ROWS
+    ds: Dataset | None = None, *, keep: tuple[str, ...] = SHARED_FACTS, min_rows: int = LARGE_DATASET_ROWS
 ) -> None:
     """Drop the angle modules' per-dataset tables of a large dataset (every one when ``ds`` is None).
 
     An angle's derived tables (customer histories, funnels, invoice facts ...) can be several times the
     size of the data: about 1 GB at a million order lines. Dropped once its findings are known and between
-    reports, only one angle's tables are alive at a time; the shared order and line facts (``keep``) stay.
-    A dataset under ``min_rows`` rows keeps everything: rebuilding would cost time and save little.
+    reports, only one angle's tables are alive at a time. The fact layer's own tables (``keep``: order and
+    line facts, deals and their stage stays, leads, customers, reps, targets) stay: every angle reads them,
+    and rebuilding them per angle and per report cost more than they hold. A dataset under ``min_rows`` rows
+    keeps everything: rebuilding would cost time and save little.
     """
     pairs = [(ds, _CACHE.get(ds, {}))] if ds is not None else list(_CACHE.items())
     for dataset, store in pairs:
