@@ -139,6 +139,7 @@ def _build_stays(ds: Dataset, stages: list[str], size_edges) -> pd.DataFrame:
     ev["advanced"] = np.where(has_next, forward, np.where(close.notna().to_numpy(), won.astype(float), np.nan))
     for column in ("region", "source", "size_band", "amount"):
         ev[column] = take(deals[column], at, ev.index)
+    per_dataset(ds, ("stays", "deal_at", tuple(stages), tuple(size_edges)), lambda: at)  # for snapshot()
     return ev
 
 
@@ -163,24 +164,20 @@ def snapshot(
         snap["stage"], snap["stage_entered_at"] = stages[0], snap["created_at"]
         if ds.has("stage_events"):
             stays = stage_stays(ds, stages, size_edges)
+            deal_at = per_dataset(ds, ("stays", "deal_at", tuple(stages), tuple(size_edges)), lambda: None)
+            if deal_at is None or len(deal_at) != len(stays):  # each stay's row in ``deals``
+                deal_at = positions(deals["opportunity_id"], stays["opportunity_id"])
             before = (stays["entered_at"] < when).to_numpy()
             # a deal's stays are consecutive rows in time order: its last stay before ``when`` is a row entered
             # before it whose next row is another deal's or entered later
-            last = stays[before & ~(_same_deal_next(ds, stages, size_edges) & np.r_[before[1:], False])]
-            at = positions(last["opportunity_id"], snap["opportunity_id"])
-            snap["stage"] = take(last["stage"], at, snap.index).fillna(stages[0]).astype(str)
-            snap["stage_entered_at"] = take(last["entered_at"], at, snap.index).fillna(snap["created_at"])
+            same_deal_next = np.r_[deal_at[1:] == deal_at[:-1], False]
+            rows = np.flatnonzero(before & ~(same_deal_next & np.r_[before[1:], False]))
+            last_of_deal = np.full(len(deals), -1, dtype=np.intp)  # deal position -> its last stay's row
+            last_of_deal[deal_at[rows]] = rows
+            at = last_of_deal[np.flatnonzero(open_at(deals, when).to_numpy())]  # the open deals, in snap's order
+            snap["stage"] = take(stays["stage"], at, snap.index).fillna(stages[0]).astype(str)
+            snap["stage_entered_at"] = take(stays["entered_at"], at, snap.index).fillna(snap["created_at"])
         snap["days_in_stage"] = (when - snap["stage_entered_at"]).dt.total_seconds() / DAY_SECONDS
         return snap.reset_index(drop=True)
 
     return per_dataset(ds, key, build)
-
-
-def _same_deal_next(ds: Dataset, stages: list[str], size_edges) -> np.ndarray:
-    """For each row of :func:`stage_stays`, whether the next row is a stay of the same deal."""
-
-    def build() -> np.ndarray:
-        ids = stage_stays(ds, stages, size_edges)["opportunity_id"]
-        return np.r_[(ids.iloc[1:].to_numpy() == ids.iloc[:-1].to_numpy()), False].astype(bool)
-
-    return per_dataset(ds, ("stays", "next", tuple(stages), tuple(size_edges)), build)

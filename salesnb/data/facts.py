@@ -140,8 +140,9 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
             .groupby("order_id", sort=False)[["revenue", "units"]]
             .sum()
         )
-        frame["revenue"] = frame["order_id"].map(per_order["revenue"]).fillna(0.0)
-        frame["units"] = frame["order_id"].map(per_order["units"]).fillna(0.0)
+        at = positions(per_order.index, frame["order_id"])  # one lookup for both columns
+        frame["revenue"] = take(per_order["revenue"], at, frame.index).fillna(0.0)
+        frame["units"] = take(per_order["units"], at, frame.index).fillna(0.0)
     else:
         frame["revenue"] = orders["amount"].fillna(0.0).astype(float)
         frame["units"] = float("nan")
@@ -158,7 +159,7 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
         return pd.DataFrame(
             columns=["order_id", "product_id", "product_line", "revenue", "quantity", "month", "region"]
         )
-    orders = order_facts(ds).set_index("order_id")
+    orders = order_facts(ds)
     frame = pd.DataFrame(
         {
             "order_id": lines["order_id"],
@@ -168,8 +169,12 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
             "revenue": lines["quantity"] * lines["unit_price"],
         }
     )
+    at = positions(orders["order_id"], frame["order_id"]) if orders["order_id"].is_unique else None
     for column in ("month", "region", "channel", "customer_id", "rep_id"):
-        frame[column] = frame["order_id"].map(orders[column])
+        if at is not None:  # one lookup for the five columns
+            frame[column] = take(orders[column], at, frame.index)
+        else:  # duplicated order ids: map raises as it always did
+            frame[column] = frame["order_id"].map(orders.set_index("order_id")[column])
     products = ds.get("products")
     if products is not None:
         frame["product_line"] = frame["product_id"].map(products.set_index("product_id")["product_line"])
