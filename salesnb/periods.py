@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
@@ -54,8 +55,21 @@ def baselines(period: str | pd.Period, trailing_months: int = 3) -> Baselines:
 
 
 def month_labels(dates: pd.Series) -> pd.Series:
-    """``YYYY-MM`` label of each timestamp, as strings (vectorised; NaT stays missing)."""
-    return dates.dt.strftime("%Y-%m")
+    """``YYYY-MM`` label of each timestamp, as strings (vectorised; NaT stays missing).
+
+    Formats each distinct month once (``strftime`` on every row is the slow part at a million rows); zoned
+    or unusual timestamps take ``strftime`` itself. Same values, dtype, index and name either way.
+    """
+    if not isinstance(dates.dtype, np.dtype) or dates.dtype.kind != "M":
+        return dates.dt.strftime("%Y-%m")
+    months = dates.to_numpy().astype("datetime64[M]")
+    numbers = months.view(np.int64)  # months since 1970-01; NaT is the smallest int64
+    known = ~np.isnat(months)
+    low = int(numbers[known].min()) if known.any() else 0
+    high = int(numbers[known].max()) if known.any() else -1
+    labels = np.array([str(np.datetime64(m, "M")) for m in range(low, high + 1)] + [np.nan], dtype=object)
+    at = np.where(known, numbers - low, high - low + 1)  # the last label is the missing one
+    return pd.Series(labels[at], index=dates.index, name=dates.name, dtype="str")
 
 
 def months_back(period: str, count: int, offset: int = 0) -> list[str]:

@@ -49,7 +49,7 @@ def test_large_datasets_drop_angle_tables_after_use_small_ones_keep_them():
     facts.forget_derived(report.ds)  # the sample is small: kept, the angle notebooks reuse them
     assert any(key[0] == "market" for key in store)
     facts.forget_derived(report.ds, min_rows=1)  # as for a million order lines
-    assert {key[0] for key in store} == {"facts"}
+    assert "facts" in {key[0] for key in store} and {key[0] for key in store} <= set(facts.SHARED_FACTS)
     before = len(market.angle_findings(report))  # memoised findings survive; tables rebuild on demand
     assert before == len(market.angle_findings(report)) and market.channel_panel(report).table is not None
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .facts import UNKNOWN, per_dataset, size_band
+from .facts import UNKNOWN, per_dataset, positions, size_band, take
 
 DAY_SECONDS = 86_400.0
 DEFAULT_SIZE_EDGES: tuple[float, ...] = (0, 50, 200, 1000)
@@ -72,17 +72,19 @@ def _build_deals(ds: Dataset, size_edges) -> pd.DataFrame:
     source = opps["source"].reset_index(drop=True)
     size = pd.Series(np.nan, index=frame.index)
     leads = ds.get("leads")
-    if leads is not None:
-        by_opp = leads[leads["opportunity_id"].notna()].drop_duplicates("opportunity_id").set_index("opportunity_id")
-        source = source.fillna(frame["opportunity_id"].map(by_opp["source"]))
-        size = frame["opportunity_id"].map(by_opp["company_size"]).astype(float)
+    if leads is not None:  # one lookup per linked table, shared by the columns taken from it
+        by_opp = leads[leads["opportunity_id"].notna()].drop_duplicates("opportunity_id")
+        at_lead = positions(by_opp["opportunity_id"], frame["opportunity_id"])
+        source = source.fillna(take(by_opp["source"], at_lead, frame.index))
+        size = take(by_opp["company_size"], at_lead, frame.index).astype(float)
     customers = ds.get("customers")
     if customers is not None:
-        by_customer = customers.drop_duplicates("customer_id").set_index("customer_id")
-        region = region.fillna(frame["customer_id"].map(by_customer["region"]))
-        size = size.fillna(frame["customer_id"].map(by_customer["employee_count"]).astype(float))
+        by_customer = customers.drop_duplicates("customer_id")
+        at_customer = positions(by_customer["customer_id"], frame["customer_id"])
+        region = region.fillna(take(by_customer["region"], at_customer, frame.index))
+        size = size.fillna(take(by_customer["employee_count"], at_customer, frame.index).astype(float))
     if leads is not None:
-        region = region.fillna(frame["opportunity_id"].map(by_opp["region"]))
+        region = region.fillna(take(by_opp["region"], at_lead, frame.index))
     reps = ds.get("reps")
     if reps is not None:
         region = region.fillna(frame["rep_id"].map(reps.drop_duplicates("rep_id").set_index("rep_id")["region"]))
@@ -116,20 +118,28 @@ def _build_stays(ds: Dataset, stages: list[str], size_edges) -> pd.DataFrame:
         }
     )
     ev["stage_index"] = ev["stage"].map({name: i for i, name in enumerate(stages)})
-    ev = ev[ev["stage_index"].notna() & ev["entered_at"].notna() & ev["opportunity_id"].isin(deals.index)]
-    ev = ev.sort_values(["opportunity_id", "entered_at", "stage_index"], kind="stable").reset_index(drop=True)
+    at = positions(deals.index, ev["opportunity_id"])  # each event's deal, looked up once
+    keep = (ev["stage_index"].notna() & ev["entered_at"].notna()).to_numpy() & (at >= 0)
+    ev, at = ev[keep], at[keep]
+    rank = np.empty(len(deals), dtype=np.intp)  # each deal's place when the ids are sorted as text
+    rank[deals.index.argsort()] = np.arange(len(deals))
+    entered = ev["entered_at"].to_numpy(dtype="datetime64[ns]")  # (zoned: UTC, the same order)
+    order = np.lexsort((ev["stage_index"].to_numpy(), entered, rank[at]))  # stable, like the sort by id text
+    ev, at = ev.iloc[order].reset_index(drop=True), at[order]
     ev["stage_index"] = ev["stage_index"].astype(int)
-    grouped = ev.groupby("opportunity_id", sort=False)
-    next_at, next_index = grouped["entered_at"].shift(-1), grouped["stage_index"].shift(-1)
-    close = ev["opportunity_id"].map(deals["closed_at"])
-    won = ev["opportunity_id"].map(deals["outcome"]).eq("won").to_numpy()
+    same_deal = np.r_[at[1:] == at[:-1], False]  # the next row belongs to the same deal
+    next_at = ev["entered_at"].shift(-1).where(same_deal)
+    next_index = ev["stage_index"].shift(-1).where(same_deal)
+    close = take(deals["closed_at"], at, ev.index)
+    won = take(deals["outcome"], at, ev.index).eq("won").to_numpy()
     has_next = next_at.notna().to_numpy()
     left = next_at.where(next_at.notna(), close)
     ev["left_at"] = left.where(left.isna() | (left >= ev["entered_at"]), ev["entered_at"])
     forward = (next_index.to_numpy(dtype=float, na_value=np.nan) > ev["stage_index"].to_numpy()).astype(float)
     ev["advanced"] = np.where(has_next, forward, np.where(close.notna().to_numpy(), won.astype(float), np.nan))
     for column in ("region", "source", "size_band", "amount"):
-        ev[column] = ev["opportunity_id"].map(deals[column])
+        ev[column] = take(deals[column], at, ev.index)
+    per_dataset(ds, ("stays", "deal_at", tuple(stages), tuple(size_edges)), lambda: at)  # for snapshot()
     return ev
 
 
@@ -154,10 +164,19 @@ def snapshot(
         snap["stage"], snap["stage_entered_at"] = stages[0], snap["created_at"]
         if ds.has("stage_events"):
             stays = stage_stays(ds, stages, size_edges)
-            last = stays[stays["entered_at"] < when].groupby("opportunity_id", sort=False).tail(1)
-            last = last.set_index("opportunity_id")
-            snap["stage"] = snap["opportunity_id"].map(last["stage"]).fillna(stages[0]).astype(str)
-            snap["stage_entered_at"] = snap["opportunity_id"].map(last["entered_at"]).fillna(snap["created_at"])
+            deal_at = per_dataset(ds, ("stays", "deal_at", tuple(stages), tuple(size_edges)), lambda: None)
+            if deal_at is None or len(deal_at) != len(stays):  # each stay's row in ``deals``
+                deal_at = positions(deals["opportunity_id"], stays["opportunity_id"])
+            before = (stays["entered_at"] < when).to_numpy()
+            # a deal's stays are consecutive rows in time order: its last stay before ``when`` is a row entered
+            # before it whose next row is another deal's or entered later
+            same_deal_next = np.r_[deal_at[1:] == deal_at[:-1], False]
+            rows = np.flatnonzero(before & ~(same_deal_next & np.r_[before[1:], False]))
+            last_of_deal = np.full(len(deals), -1, dtype=np.intp)  # deal position -> its last stay's row
+            last_of_deal[deal_at[rows]] = rows
+            at = last_of_deal[np.flatnonzero(open_at(deals, when).to_numpy())]  # the open deals, in snap's order
+            snap["stage"] = take(stays["stage"], at, snap.index).fillna(stages[0]).astype(str)
+            snap["stage_entered_at"] = take(stays["entered_at"], at, snap.index).fillna(snap["created_at"])
         snap["days_in_stage"] = (when - snap["stage_entered_at"]).dt.total_seconds() / DAY_SECONDS
         return snap.reset_index(drop=True)
 

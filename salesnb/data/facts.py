@@ -43,15 +43,20 @@ def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
 LARGE_DATASET_ROWS = 500_000  # rows over all tables from which derived tables are dropped after use
 
 
+SHARED_FACTS = ("facts", "deals", "stays", "leads", "customers", "reps", "targets")  # the data layer's namespaces
+
+
 def forget_derived(
-    ds: Dataset | None = None, *, keep: tuple[str, ...] = ("facts",), min_rows: int = LARGE_DATASET_ROWS
+    ds: Dataset | None = None, *, keep: tuple[str, ...] = SHARED_FACTS, min_rows: int = LARGE_DATASET_ROWS
 ) -> None:
     """Drop the angle modules' per-dataset tables of a large dataset (every one when ``ds`` is None).
 
     An angle's derived tables (customer histories, funnels, invoice facts ...) can be several times the
     size of the data: about 1 GB at a million order lines. Dropped once its findings are known and between
-    reports, only one angle's tables are alive at a time; the shared order and line facts (``keep``) stay.
-    A dataset under ``min_rows`` rows keeps everything: rebuilding would cost time and save little.
+    reports, only one angle's tables are alive at a time. The fact layer's own tables (``keep``: order and
+    line facts, deals and their stage stays, leads, customers, reps, targets) stay: every angle reads them,
+    and rebuilding them per angle and per report cost more than they hold. A dataset under ``min_rows`` rows
+    keeps everything: rebuilding would cost time and save little.
     """
     pairs = [(ds, _CACHE.get(ds, {}))] if ds is not None else list(_CACHE.items())
     for dataset, store in pairs:
@@ -59,6 +64,30 @@ def forget_derived(
             continue
         for key in [k for k in store if not (isinstance(k, tuple) and k and k[0] in keep)]:
             del store[key]
+
+
+def positions(keys: pd.Index | pd.Series, values: pd.Series) -> np.ndarray:
+    """Position in ``keys`` (unique) of each of ``values``, ``-1`` where absent: one lookup for several columns.
+
+    What ``Series.map`` does for each column it maps; sharing it matters at a million rows. Text keys and
+    values (the loader's ``str`` columns, pyarrow-backed) are matched by pyarrow's hash lookup, several times
+    faster than pandas' own; missing matches missing, as in ``map``.
+    """
+    keys = pd.Index(keys)
+    arrow = pd.StringDtype("pyarrow", na_value=np.nan)
+    if keys.dtype == arrow and values.dtype == arrow and len(values):
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        found = pc.index_in(pa.chunked_array(values.array._pa_array), value_set=pa.array(keys.array._pa_array))
+        return found.fill_null(-1).to_numpy().astype(np.intp, copy=False)
+    return keys.get_indexer(values)
+
+
+def take(column: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
+    """``column``'s values at positions ``at`` (``-1``: missing) on ``index``: a ``map`` after :func:`positions`."""
+    values = column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
+    return pd.Series(pd.api.extensions.take(values, at, allow_fill=True), index=index, name=column.name)
 
 
 def _cached(ds: Dataset, key: str, build: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
@@ -111,8 +140,9 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
             .groupby("order_id", sort=False)[["revenue", "units"]]
             .sum()
         )
-        frame["revenue"] = frame["order_id"].map(per_order["revenue"]).fillna(0.0)
-        frame["units"] = frame["order_id"].map(per_order["units"]).fillna(0.0)
+        at = positions(per_order.index, frame["order_id"])  # one lookup for both columns
+        frame["revenue"] = take(per_order["revenue"], at, frame.index).fillna(0.0)
+        frame["units"] = take(per_order["units"], at, frame.index).fillna(0.0)
     else:
         frame["revenue"] = orders["amount"].fillna(0.0).astype(float)
         frame["units"] = float("nan")
@@ -129,7 +159,7 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
         return pd.DataFrame(
             columns=["order_id", "product_id", "product_line", "revenue", "quantity", "month", "region"]
         )
-    orders = order_facts(ds).set_index("order_id")
+    orders = order_facts(ds)
     frame = pd.DataFrame(
         {
             "order_id": lines["order_id"],
@@ -139,8 +169,12 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
             "revenue": lines["quantity"] * lines["unit_price"],
         }
     )
+    at = positions(orders["order_id"], frame["order_id"]) if orders["order_id"].is_unique else None
     for column in ("month", "region", "channel", "customer_id", "rep_id"):
-        frame[column] = frame["order_id"].map(orders[column])
+        if at is not None:  # one lookup for the five columns
+            frame[column] = take(orders[column], at, frame.index)
+        else:  # duplicated order ids: map raises as it always did
+            frame[column] = frame["order_id"].map(orders.set_index("order_id")[column])
     products = ds.get("products")
     if products is not None:
         frame["product_line"] = frame["product_id"].map(products.set_index("product_id")["product_line"])

@@ -12,8 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..periods import month_labels
 from .dataset import Dataset
-from .facts import UNKNOWN, per_dataset, size_band
+from .facts import UNKNOWN, per_dataset, positions, size_band, take
 
 LEAD_STATUS: dict[str, str] = {
     "new": "new",
@@ -56,7 +57,7 @@ def _build_leads(ds: Dataset, size_edges) -> pd.DataFrame:
             "opportunity_id": leads["opportunity_id"],
         }
     )
-    frame["month"] = frame["created_at"].dt.strftime("%Y-%m")
+    frame["month"] = month_labels(frame["created_at"])
     frame["size_band"] = size_band(frame["company_size"], size_edges)
     hours = (frame["first_response_at"] - frame["created_at"]).dt.total_seconds() / 3600.0
     frame["response_hours"] = hours.where(hours >= 0)
@@ -67,9 +68,10 @@ def _build_leads(ds: Dataset, size_edges) -> pd.DataFrame:
     opps = ds.get("opportunities")
     converted_at = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns]")
     if opps is not None:
-        by_id = opps.drop_duplicates("opportunity_id").set_index("opportunity_id")
-        region = region.fillna(frame["opportunity_id"].map(by_id["region"]))
-        converted_at = frame["opportunity_id"].map(by_id["created_at"]).astype("datetime64[ns]")
+        by_id = opps.drop_duplicates("opportunity_id")
+        at = positions(by_id["opportunity_id"], frame["opportunity_id"])  # one lookup for both columns
+        region = region.fillna(take(by_id["region"], at, frame.index))
+        converted_at = take(by_id["created_at"], at, frame.index).astype("datetime64[ns]")
     frame["region"] = region.fillna(UNKNOWN).astype(str)
     status = leads["status"].astype(str).str.strip().str.lower().map(LEAD_STATUS)
     has_opp = frame["opportunity_id"].notna()

@@ -32,8 +32,12 @@ def rep_info(ds: Dataset) -> pd.DataFrame:
 
 def rep_label(ds: Dataset, rep_id: str, lang: str = "zh") -> str:
     """``蔡一鸣（R015）`` (``蔡一鸣 (R015)`` in English), or the id alone when the name is unknown."""
-    info = rep_info(ds)
-    name = info["rep_name"].get(rep_id) if rep_id in info.index else None
+    names = per_dataset(ds, ("reps", "names"), lambda: rep_info(ds)["rep_name"].to_dict())
+    if isinstance(rep_id, str):  # a plain lookup: called once per row of a rep table, thousands of times a report
+        name = names.get(rep_id)
+    else:
+        info = rep_info(ds)
+        name = info["rep_name"].get(rep_id) if rep_id in info.index else None
     if name is None or pd.isna(name) or str(name) == "":
         return str(rep_id)
     return f"{name}（{rep_id}）" if lang == "zh" else f"{name} ({rep_id})"

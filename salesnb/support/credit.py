@@ -53,9 +53,15 @@ def credit_risk_frame(report: Report, month: str | None = None) -> pd.DataFrame:
     invoices), max_days_past_due, deals (ids), deal_count, deal_amount, stage (the furthest). Largest deal
     amount first.
     """
+    month = month or report.period
+    thr, stages = report.thresholds(NAME), tuple(report.config["stages"])
+    key = ("credit_risk", report.region, month, thr["credit_days_past_due"], thr["credit_stages"], stages)
+    return report.cached(NAME, key, lambda ds: _credit_risk_frame(report, month)).copy()  # once per scope and month
+
+
+def _credit_risk_frame(report: Report, month: str) -> pd.DataFrame:
     columns = ["customer_id", "customer_name", "region", "overdue_invoices", "overdue_amount", "max_days_past_due"]
     columns += ["deals", "deal_count", "deal_amount", "stage"]
-    month = month or report.period
     rows = open_invoices(report, month)
     overdue = rows[rows["days_past_due"] > 0]
     risky = overdue.groupby("customer_id")["days_past_due"].max()
