@@ -62,9 +62,10 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
     (responses scoring low on it: NPS detractors, other scores below ``support.dissatisfied_score``),
     usual_dissatisfied (their usual share), p_value (a score fails in two ways — its mean falls, or a few
     answers fall far: see :func:`_drop_p`), dissatisfied_value (monthly revenue of this period's
-    dissatisfied respondents), flagged — a drop of at least ``thresholds.support.satisfaction_drop_points``
-    (``thresholds.support.nps_drop_points`` for NPS) over at least ``thresholds.support.min_responses``
-    responses fires it, a q_value (Benjamini–Hochberg over the scores tested) below ``thresholds.support.fdr``
+    dissatisfied respondents), flagged — over at least ``thresholds.support.min_responses`` responses, a drop of
+    at least ``thresholds.support.satisfaction_drop_points`` (``thresholds.support.nps_drop_points`` for NPS) or
+    a dissatisfied share ``thresholds.support.dissatisfied_rise_points`` above usual (:func:`_more_dissatisfied`)
+    fires it, a q_value (Benjamini–Hochberg over the scores tested) below ``thresholds.support.fdr``
     confirms it.
     """
     cfg, thr = report.settings(NAME), report.thresholds(NAME)
@@ -88,6 +89,7 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
         low, usual_low = low & now[metric].notna(), usual_low & past[metric].notna()
         cur, before = cur.dropna(), before.dropna()
         mean, base = (cur.mean() if len(cur) else np.nan), (before.mean() if len(before) else np.nan)
+        usual_share = float(usual_low.sum() / len(before)) if len(before) else float("nan")
         rows.append(
             {
                 "metric": metric,
@@ -96,10 +98,13 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
                 "baseline": base,
                 "change": mean - base,
                 "dissatisfied": int(low.sum()),
-                "usual_dissatisfied": float(usual_low.sum() / len(before)) if len(before) else float("nan"),
+                "usual_dissatisfied": usual_share,
                 "p_value": _drop_p(cur, before, line),
                 "dissatisfied_value": float(value.reindex(now.loc[low, "customer_id"].unique()).fillna(0.0).sum()),
-                "flagged": bool(len(cur) >= thr["min_responses"] and base - mean >= threshold),
+                "flagged": bool(
+                    len(cur) >= thr["min_responses"]
+                    and (base - mean >= threshold or _more_dissatisfied(int(low.sum()), len(cur), usual_share, thr))
+                ),
             }
         )
     columns = ["metric", "n", "value", "baseline", "change", "dissatisfied", "usual_dissatisfied", "p_value"]
@@ -107,6 +112,19 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
     frame.insert(8, "q_value", evidence.q_values(frame["p_value"]))
     frame["flagged"] = frame["flagged"].astype(bool) & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame
+
+
+def _more_dissatisfied(dissatisfied: int, n: int, usual_share: float, thr: dict) -> bool:
+    """The second business rule: ``min_count`` dissatisfied answers, their share ``dissatisfied_rise_points`` up.
+
+    At least ``thresholds.support.min_count`` answers scoring dissatisfied, their share of the month's answers at
+    least ``thresholds.support.dissatisfied_rise_points`` above the usual share.
+
+    A few customers turning unhappy is what a manager must call on, and a month's mean over a handful of answers
+    hides it (two answers 40 points down among six move the mean by 13 points, by 7 when the others scored high).
+    """
+    usual = 0.0 if math.isnan(usual_share) else usual_share
+    return dissatisfied >= thr["min_count"] and dissatisfied / n - usual >= thr["dissatisfied_rise_points"]
 
 
 def _drop_p(cur: pd.Series, before: pd.Series, dissatisfied: float) -> float:
@@ -190,6 +208,9 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
                 "value": f"{row.value:.1f}",
                 "baseline": f"{row.baseline:.1f}",
                 "change": f"{row.change:+.1f}",
+                "low": row.dissatisfied,
+                "low_share": format_pct(row.dissatisfied / row.n if row.n else None),
+                "usual_low": format_pct(row.usual_dissatisfied),
                 "effect": format_amount(row.dissatisfied_value, lang),
             }
             out.append(

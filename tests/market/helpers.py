@@ -35,8 +35,9 @@ def steady(plant: str | None = None) -> dict[str, list[dict]]:
                 channel = "直营" if k < 15 else "分销"
                 if hit and (plant == "churn" or (plant == "channel47" and 15 <= k < 22)):
                     continue  # channel47: 7 of 分销's 15 orders lost (−47%)
-                if hit and plant in ("channel33", "churn30") and 15 <= k < (20 if plant == "channel33" else 24):
-                    continue  # channel33: 5 of 分销's 15 orders lost (−33%); churn30: 9 of 30 regulars stop (−30%)
+                stop = {"channel33": 20, "churn30": 24, "churn23": 22}.get(plant, 0)
+                if hit and 15 <= k < stop:  # channel33: 5 of 分销's 15 orders lost (−33%); churn30: 9 of 30
+                    continue  # regulars stop (−30%); churn23: 7 of them (−23%)
                 if hit and plant == "channel" and channel == "分销":
                     channel = "直营"
                 t["orders"].append({"order_id": f"O{tag}{month}{k:02d}", "customer_id": f"R{tag}{k:02d}",

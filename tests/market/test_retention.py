@@ -1,4 +1,5 @@
 import pytest
+from scipy import stats
 
 from market.helpers import codes_of, steady_report
 from salesnb import market
@@ -30,7 +31,7 @@ def test_customer_churn_rise_and_region_gap(tmp_path):
 
 
 def test_retention_a_third_lower_is_churn(tmp_path):
-    # 9 of the 30 regulars stop (retention 21/90 against 30/90: −30%, over the 25% rule); binomial P(≤21) ≈ 0.026
+    # 9 of the 30 regulars stop (retention 21/90 against 30/90: −30%, over the 20% rule); binomial P(≤21) ≈ 0.026
     r = steady_report(tmp_path, "churn30")
     test = market.retention_test(r)
     assert test["retained"] == 21 and test["rate"] / test["baseline"] - 1 == pytest.approx(-0.3)
@@ -39,3 +40,14 @@ def test_retention_a_third_lower_is_churn(tmp_path):
     assert [f["segment"] for f in found] == [{}] and found[0]["severity"] == "medium"  # q above strong_q 1%
     assert not [f for f in market.angle_findings(steady_report(tmp_path, "churn30", "华南"))
                 if f["code"] == "customer_churn_rise"]  # fmt: skip
+
+
+def test_retention_a_fifth_lower_is_churn_when_the_evidence_holds(tmp_path):
+    # 7 of the 30 regulars stop: retention 23/90 against 30/90 (−23%), past the 20% rule (a quarter missed it);
+    # binomial P(≤23) ≈ 0.06: below indicative_q, not fdr, so indicated and at most medium
+    r = steady_report(tmp_path, "churn23")
+    test = market.retention_test(r)
+    assert test["retained"] == 23 and test["rate"] / test["baseline"] - 1 == pytest.approx(-7 / 30)
+    assert test["p_value"] == pytest.approx(stats.binom.cdf(23, 90, 1 / 3)) and test["flagged"]
+    found = [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]
+    assert [(f["segment"], f["severity"]) for f in found] == [({}, "medium")]

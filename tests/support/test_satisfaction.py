@@ -1,9 +1,12 @@
 """Satisfaction: NPS, CSAT and aspects against the usual level; top customers against the rest."""
 
 import pytest
+from scipy import stats
+from tiny import write_tiny
 
 from salesnb import support
-from support.helpers import report
+from salesnb.support.satisfaction import satisfaction_drop
+from support.helpers import build, report, survey
 
 
 def test_satisfaction_hand_computed(folder):
@@ -17,3 +20,34 @@ def test_satisfaction_hand_computed(folder):
     assert frame.loc["csat", "dissatisfied_value"] == pytest.approx(5 * 700 / 12)
     tiers = support.satisfaction_by_tier_frame(report(folder))
     assert tiers["n"].sum() == 12
+
+
+def _few_unhappy(tmp_path, low):
+    """华东 2026-10: 12 answers, ``low`` of them scoring 45 on 交付 and the rest 100 (CSAT and NPS as usual)."""
+    tables = build()
+    tables["surveys"] = [s for s in tables["surveys"] if not s["responded_at"].startswith("2026-10")]
+    for k in range(12):
+        answer = survey("华东", k % 10, "2026-10-20", 80 + 10 * (k % 2), 9 + k % 2)
+        answer["score_交付"] = 45 if k < low else 100
+        tables["surveys"].append(answer)
+    return write_tiny(tmp_path / "t", tables=tables)
+
+
+def test_a_few_unhappy_customers_fire_though_the_mean_holds(tmp_path):
+    # 交付: 4 of 12 answers at 45, 8 at 100: mean 81.7 against the usual 85 (−3.3, under the 8-point line), but
+    # 4 dissatisfied (< 60) where none were among the 24 usual answers: +33 points ≥ dissatisfied_rise_points 0.2
+    folder = _few_unhappy(tmp_path, 4)
+    row = support.satisfaction_frame(report(folder)).set_index("metric").loc["score_交付"]
+    assert row["value"] == pytest.approx((4 * 45 + 8 * 100) / 12) and row["baseline"] == pytest.approx(85)
+    assert row["dissatisfied"] == 4 and row["usual_dissatisfied"] == 0
+    # evidence: 4 of 12 below 60 where the usual share is floored at 1/25: binomial, ×3 tests, ×3 scores (BH)
+    p = 3 * stats.binom.sf(3, 12, 1 / 25)
+    assert row["p_value"] == pytest.approx(p) and row["q_value"] == pytest.approx(3 * p)
+    assert bool(row["flagged"])
+    (found,) = satisfaction_drop(report(folder))
+    assert found["segment"] == {"aspect": "交付"} and found["severity"] != "low"
+
+
+def test_one_unhappy_customer_is_an_anecdote(tmp_path):
+    row = support.satisfaction_frame(report(_few_unhappy(tmp_path, 1))).set_index("metric").loc["score_交付"]
+    assert row["dissatisfied"] == 1 and not bool(row["flagged"])  # under thresholds.support.min_count
