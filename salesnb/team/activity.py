@@ -102,10 +102,12 @@ def activity_frame(report: Report) -> pd.DataFrame:
     the rep's own log spreads below the expected), revenue, won, win_rate, q_value, flagged. The business rule fires
     when activity fell to at most ``1 − thresholds.team.activity_drop`` of the expected, usual is at least
     ``thresholds.team.activity_min_baseline`` and the rep was on the team the whole month for at least
-    ``team.min_tenure_months``; the evidence confirms it (so a rep's normal ups and downs do not count): the drop's
-    one-sided p-value against the rep's own spread (at least the Poisson spread), adjusted over the reps tested
-    (Benjamini–Hochberg), below ``thresholds.team.fdr``. The first row, ``rep_id`` ALL, is the whole team, for
-    reference (its ratio and z against its usual).
+    ``team.min_tenure_months``, or when activity is that share below what the movement of the rep's deals expects
+    (moves, per_move_expected, move_ratio: :func:`moves_expectation`); the evidence confirms it (so a rep's normal
+    ups and downs do not count): the drop's one-sided p-value against the rep's own spread (at least the Poisson
+    spread) and the deals' exact test joined by Simes (min(2·smaller, larger); one alone where the other is
+    unknown), adjusted over the reps tested (Benjamini–Hochberg), below ``thresholds.team.fdr``. The first row,
+    ``rep_id`` ALL, is the whole team, for reference (its ratio and z against its usual).
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     acts = facts.in_region(activity_facts(report), report.region)
@@ -159,9 +161,10 @@ def activity_frame(report: Report) -> pd.DataFrame:
     by_moves = moves_expectation(report, values.fillna(0.0)).reindex(frame.index)
     frame["moves"], frame["per_move_expected"] = by_moves["moves"], by_moves["per_move_expected"]
     frame["move_ratio"] = by_moves["move_ratio"]
-    # two readings of one question (is the month's activity low?): the smaller p-value, doubled (Bonferroni)
+    # two readings of one question (is the month's activity low?), joined by Simes: min(2·smaller, larger)
     pair = pd.concat([expect["p_value"], by_moves["p_value"]], axis=1)
-    p_value = (pair.min(axis=1) * pair.notna().sum(axis=1)).clip(upper=1.0).where(pair.notna().any(axis=1))
+    both = np.minimum(2 * pair.min(axis=1), pair.max(axis=1))
+    p_value = both.where(pair.notna().all(axis=1), pair.min(axis=1))  # one reading alone: its p-value
     tenure = tenure_months(report.ds, frame.index, report.period)
     leaving = left_before_end(report.ds, frame.index, report.period)
     tested = reps_only & (frame["usual"] >= thr["activity_min_baseline"]) & p_value.notna()
@@ -199,7 +202,7 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
             expected, ratio = row.per_move_expected, row.move_ratio
         effect = slope * max(expected - row.activities, 0.0)
         moves_note = ""
-        if pd.notna(row.per_move_expected):
+        if pd.notna(row.move_ratio) and row.move_ratio <= 1 - thr["activity_drop"]:  # the deals' reading agrees
             moves_note = t(
                 "team_activity_moves_note", lang, moves=format_int(row.moves), expected=f"{row.per_move_expected:.1f}"
             )
