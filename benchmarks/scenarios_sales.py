@@ -212,8 +212,43 @@ def _tenured_reps(t: Tables, region: str, period: str, months: int) -> pd.DataFr
     return reps[(reps["region"] == region) & (reps["hire_date"] < hired_by) & staying]
 
 
+def _usual_month(times: pd.Series, reps: pd.Series, rep: str, period: str, months: int = 12) -> float:
+    """What ``rep``'s count of events (``times``, one per event, by ``reps``) usually is in a month like ``period``.
+
+    The rep's mean per month over the ``months`` before ``period`` (from the rep's first event on), times what
+    ``period`` is for the other reps (the median of their count this month ÷ their own mean; 1 with under three of
+    them): a quiet month for everyone (a holiday, a month still running) is not the rep's loss.
+    """
+    start, _ = bounds(month_back(period, months))
+    span = [month_back(period, k) for k in range(months, -1, -1)]
+    inside = (times >= start) & (times < bounds(month_back(period, -1))[0])
+    labels = times[inside].dt.to_period("M").astype(str)
+    table = pd.crosstab(reps[inside], labels).reindex(columns=span, fill_value=0)
+    past = table[span[:-1]]
+    usual = past.where(past.gt(0).cummax(axis=1)).mean(axis=1)
+    if rep not in usual.index or not usual[rep] > 0:
+        return 0.0
+    others = usual.drop(rep)
+    others = others[others >= 1]
+    factor = float((table.loc[others.index, period] / others).median()) if len(others) >= 3 else 1.0
+    return float(usual[rep]) * factor
+
+
+def _losing(rng: np.random.Generator, mask: pd.Series, usual: float, size: float) -> pd.Series:
+    """A random set of the rows where ``mask`` holds whose removal leaves at most ``1 − size`` of the month AND of
+    the usual month (``usual``): a plant of 40% on a month that happened to be busy still ends 40% below usual."""
+    now = int(mask.sum())
+    keep = min(int(round((1 - size) * now)), int(round((1 - size) * usual)))
+    return pick(rng, mask, (now - max(keep, 0)) / now if now else 0.0)
+
+
 def rep_underperform(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """One tenured rep with a target loses ``size`` of the month's orders."""
+    """One tenured rep with a target ends the month with ``size`` fewer orders than usual (and than the month had).
+
+    The rep's usual month: the mean of the rep's monthly orders in the region over the 12 months before, times
+    what the month is for the region's other reps (:func:`_usual_month`); orders are removed until the month holds
+    at most ``1 − size`` of both.
+    """
     targets = t["targets"]
     with_target = targets.loc[(targets["period"] == period) & targets["rep_id"].notna(), "rep_id"]
     reps = _tenured_reps(t, region, period, 3)
@@ -224,7 +259,9 @@ def rep_underperform(t: Tables, region: str, period: str, size: float, rng: np.r
     if not candidates:
         raise Unplantable("no tenured rep with a target and 3 orders")
     rep = str(rng.choice(candidates))
-    drop_orders(t, orders.loc[pick(rng, rows & (orders["rep_id"] == rep), size), "order_id"])
+    mine = (orders["region"] == region) & orders["rep_id"].notna()
+    usual = _usual_month(orders.loc[mine, "order_date"], orders.loc[mine, "rep_id"], rep, period)
+    drop_orders(t, orders.loc[_losing(rng, rows & (orders["rep_id"] == rep), usual, size), "order_id"])
     return {"rep_id": rep}
 
 
@@ -257,7 +294,12 @@ def ramp_slow(t: Tables, region: str, period: str, size: float, rng: np.random.G
 
 
 def activity_low(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """One tenured rep logs ``size`` fewer activities this month."""
+    """One tenured rep logs ``size`` fewer activities this month than usual (and than the month had).
+
+    The rep's usual month: the mean of the rep's monthly activities over the 12 months before, times what the month
+    is for the region's other reps (:func:`_usual_month`); activities are removed until the month holds at most
+    ``1 − size`` of both.
+    """
     acts = t["activities"]
     now = in_month(acts["occurred_at"], period)
     reps = _tenured_reps(t, region, period, 6)
@@ -266,7 +308,9 @@ def activity_low(t: Tables, region: str, period: str, size: float, rng: np.rando
     if counts.empty:
         raise Unplantable("no rep with 5 activities")
     rep = str(rng.choice(sorted(counts.index)))
-    t["activities"] = acts[~pick(rng, now & (acts["rep_id"] == rep), size)].reset_index(drop=True)
+    peers = acts["rep_id"].isin(t["reps"].loc[t["reps"]["region"] == region, "rep_id"])
+    usual = _usual_month(acts.loc[peers, "occurred_at"], acts.loc[peers, "rep_id"], rep, period)
+    t["activities"] = acts[~_losing(rng, now & (acts["rep_id"] == rep), usual, size)].reset_index(drop=True)
     return {"rep_id": rep}
 
 

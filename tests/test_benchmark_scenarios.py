@@ -172,3 +172,31 @@ def test_credit_risk_gives_overdue_customers_open_negotiation_deals(clean):
     month = lines[(lines["region"] == REGION) & in_month(lines["order_date"], PERIOD)]
     revenue = (month["quantity"] * month["unit_price"]).sum()
     assert new["amount"].sum() == pytest.approx(0.5 * revenue, rel=0.01)
+
+
+def test_rep_plants_end_size_below_the_reps_usual_month():
+    # rep A: 10 events a month for a year; B, C, D: 4 a month, 2 this month (a month half as busy for everyone)
+    months = [str(pd.Period(PERIOD, "M") - k) for k in range(12, -1, -1)]
+    rows = [
+        (rep, pd.Timestamp(f"{m}-05 10:00"))
+        for m in months
+        for rep, n in (("A", 10), ("B", 2 if m == PERIOD else 4), ("C", 2 if m == PERIOD else 4), ("D", 4))
+        for _ in range(n if not (rep == "D" and m == PERIOD) else 2)
+    ]
+    frame = pd.DataFrame(rows, columns=["rep", "at"])
+    usual = sales._usual_month(frame["at"], frame["rep"], "A", PERIOD)
+    assert usual == pytest.approx(10 * 0.5)  # A's mean × the others' month (2 ÷ 4)
+    now = pd.Series([True] * 10 + [False] * 5)
+    lost = sales._losing(rng(), now, usual, 0.4)
+    assert lost.sum() == 10 - 3  # keeps min(round(0.6·10), round(0.6·5)) = 3: 40% below the usual month
+    assert not (lost & ~now).any()
+
+
+def test_rep_underperform_plant_leaves_the_rep_below_the_usual_month(clean):
+    t = copy(clean)
+    segment = sales.rep_underperform(t, REGION, PERIOD, 0.5, rng())
+    orders = clean["orders"][(clean["orders"]["region"] == REGION) & clean["orders"]["rep_id"].notna()]
+    usual = sales._usual_month(orders["order_date"], orders["rep_id"], segment["rep_id"], PERIOD)
+    before = (month_orders(clean)["rep_id"] == segment["rep_id"]).sum()
+    after = (month_orders(t)["rep_id"] == segment["rep_id"]).sum()
+    assert after == min(round(0.5 * before), round(0.5 * usual))

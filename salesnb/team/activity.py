@@ -19,12 +19,12 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from .common import activity_facts, peer_expectation, peer_groups, rep_months
+from .common import activity_facts, deal_moves, peer_expectation, peer_groups, rep_months
 from .reps import rep_frame
 
 FIXED_COLUMNS = frozenset(
     {"rep_id", "label", "activities", "usual", "expected", "spread", "ratio", "z", "revenue", "won", "win_rate"}
-    | {"q_value"}
+    | {"moves", "per_move_expected", "move_ratio", "q_value"}
     | {"flagged"}
 )  # every other column of activity_frame is one activity type
 
@@ -57,6 +57,40 @@ def activity_link(report: Report) -> dict[str, float | None]:
     return {"slope": max(slope, 0.0), "correlation": correlation, "months": len(months)}
 
 
+def moves_expectation(report: Report, counts: pd.DataFrame) -> pd.DataFrame:
+    """Each rep's activities this period against what the movement of the rep's deals this month leads one to expect.
+
+    Reps log a call, visit or demo as their deals move from stage to stage, so a month in which the rep's deals
+    moved as usual but few activities were logged is an activity (or CRM discipline) problem, whatever the rep's
+    month-to-month ups and downs. ``per_move_expected`` = the rep's activities per stage entry of the rep's deals over
+    the ``team.own_months`` months before × this month's stage entries (``moves``); ``p_value``: the exact
+    conditional test of two Poisson counts with their exposures (under one rate, this month holds each of the
+    rep's activities with probability moves now ÷ all moves). NaN without deal history or without moves this month.
+    ``counts``: activities per rep (rows) × month (columns), as :func:`activity_counts`.
+
+    Columns: moves, per_move_expected, move_ratio (activities ÷ per_move_expected), p_value (indexed by rep).
+    """
+    own = report.history(report.settings("team")["own_months"])
+    moves = deal_moves(report).pivot_table(index="rep_id", columns="month", values="moves", aggfunc="sum")
+    moves = moves.reindex(index=counts.index, columns=[*own, report.period]).fillna(0.0)
+    acts = counts.reindex(columns=[*own, report.period]).fillna(0.0)
+    past_moves, past_acts = moves[own].sum(axis=1), acts[own].sum(axis=1)
+    now_moves, now_acts = moves[report.period], acts[report.period]
+    known = (past_moves > 0) & (past_acts > 0) & (now_moves > 0)
+    expected = (past_acts / past_moves.where(known)) * now_moves
+    share = now_moves / (past_moves + now_moves)
+    trials = (past_acts + now_acts).round().astype(int)
+    p = stats.binom.cdf(now_acts.round(), trials, share.fillna(0.0))
+    return pd.DataFrame(
+        {
+            "moves": now_moves,
+            "per_move_expected": expected,
+            "move_ratio": now_acts / expected.where(expected > 0),
+            "p_value": pd.Series(p, index=counts.index).where(known),
+        }
+    )
+
+
 @scope_memo  # the panel and the rule read one computation
 def activity_frame(report: Report) -> pd.DataFrame:
     """Activities per rep this period by type, against what the rep's own history and peers expect.
@@ -68,10 +102,12 @@ def activity_frame(report: Report) -> pd.DataFrame:
     the rep's own log spreads below the expected), revenue, won, win_rate, q_value, flagged. The business rule fires
     when activity fell to at most ``1 − thresholds.team.activity_drop`` of the expected, usual is at least
     ``thresholds.team.activity_min_baseline`` and the rep was on the team the whole month for at least
-    ``team.min_tenure_months``; the evidence confirms it (so a rep's normal ups and downs do not count): the drop's
-    one-sided p-value against the rep's own spread (at least the Poisson spread), adjusted over the reps tested
-    (Benjamini–Hochberg), below ``thresholds.team.fdr``. The first row, ``rep_id`` ALL, is the whole team, for
-    reference (its ratio and z against its usual).
+    ``team.min_tenure_months``, or when activity is that share below what the movement of the rep's deals expects
+    (moves, per_move_expected, move_ratio: :func:`moves_expectation`); the evidence confirms it (so a rep's normal
+    ups and downs do not count): the drop's one-sided p-value against the rep's own spread (at least the Poisson
+    spread) and the deals' exact test joined by Simes (min(2·smaller, larger); one alone where the other is
+    unknown), adjusted over the reps tested (Benjamini–Hochberg), below ``thresholds.team.fdr``. The first row,
+    ``rep_id`` ALL, is the whole team, for reference (its ratio and z against its usual).
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     acts = facts.in_region(activity_facts(report), report.region)
@@ -122,14 +158,20 @@ def activity_frame(report: Report) -> pd.DataFrame:
     frame.loc[reps_only, "expected"] = expect["expected"]
     frame.loc[reps_only, "ratio"] = expect["ratio"]  # against the expected: the rep's level × the peers' month
     frame.loc[reps_only, "z"] = -expect["z"]
+    by_moves = moves_expectation(report, values.fillna(0.0)).reindex(frame.index)
+    frame["moves"], frame["per_move_expected"] = by_moves["moves"], by_moves["per_move_expected"]
+    frame["move_ratio"] = by_moves["move_ratio"]
+    # two readings of one question (is the month's activity low?), joined by Simes: min(2·smaller, larger)
+    pair = pd.concat([expect["p_value"], by_moves["p_value"]], axis=1)
+    both = np.minimum(2 * pair.min(axis=1), pair.max(axis=1))
+    p_value = both.where(pair.notna().all(axis=1), pair.min(axis=1))  # one reading alone: its p-value
     tenure = tenure_months(report.ds, frame.index, report.period)
     leaving = left_before_end(report.ds, frame.index, report.period)
-    tested = reps_only & (frame["usual"] >= thr["activity_min_baseline"]) & expect["p_value"].notna()
+    tested = reps_only & (frame["usual"] >= thr["activity_min_baseline"]) & p_value.notna()
     tested &= ~(tenure < settings["min_tenure_months"]) & ~leaving
-    frame["q_value"] = evidence.q_values(expect["p_value"].where(tested))
-    frame["flagged"] = (
-        tested & (frame["ratio"] <= 1 - thr["activity_drop"]) & evidence.confirmed(frame["q_value"], thr["fdr"])
-    )
+    frame["q_value"] = evidence.q_values(p_value.where(tested))
+    low = (frame["ratio"] <= 1 - thr["activity_drop"]) | (frame["move_ratio"] <= 1 - thr["activity_drop"])
+    frame["flagged"] = tested & low & evidence.confirmed(frame["q_value"], thr["fdr"])
     frame = frame.reset_index()
     frame["label"] = [
         t("team_whole_team", report.lang) if r == ALL else rep_label(report.ds, r, report.lang) for r in frame["rep_id"]
@@ -137,7 +179,7 @@ def activity_frame(report: Report) -> pd.DataFrame:
     head, rest = frame.iloc[:1], frame.iloc[1:].sort_values(["activities", "rep_id"], ascending=[False, True])
     frame = pd.concat([head, rest]).reset_index(drop=True)
     front = ["rep_id", "label", *types, "activities", "usual", "expected", "spread", "ratio", "z", "revenue", "won"]
-    front.append("win_rate")
+    front += ["win_rate", "moves", "per_move_expected", "move_ratio"]
     return frame[[*front, "q_value", "flagged"]]
 
 
@@ -154,7 +196,16 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
     slope = activity_link(report)["slope"] or 0.0
     out = []
     for row in frame[frame["flagged"]].itertuples():
-        effect = slope * max(row.expected - row.activities, 0.0)
+        by_moves = bool(row.move_ratio < row.ratio) if pd.notna(row.move_ratio) else False
+        expected, ratio = (row.per_move_expected, row.move_ratio) if by_moves else (row.expected, row.ratio)
+        if pd.isna(ratio):  # the rep's usual month is unknown: only the deals' movement reads the month
+            expected, ratio = row.per_move_expected, row.move_ratio
+        effect = slope * max(expected - row.activities, 0.0)
+        moves_note = ""
+        if pd.notna(row.move_ratio) and row.move_ratio <= 1 - thr["activity_drop"]:  # the deals' reading agrees
+            moves_note = t(
+                "team_activity_moves_note", lang, moves=format_int(row.moves), expected=f"{row.per_move_expected:.1f}"
+            )
         values = {
             "who": row.label,
             "count": format_int(row.activities),
@@ -162,6 +213,7 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
             "expected": f"{row.expected:.1f}",
             "ratio": format_pct(row.ratio),
             "effect": format_amount(effect, lang),
+            "moves_note": moves_note,
         }
         segment = {} if row.rep_id == ALL else {"rep_id": row.rep_id}
         out.append(
@@ -173,13 +225,13 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
                 angle="team",
                 metric="activities",
                 value=row.activities,
-                baseline=row.expected,
+                baseline=expected,
                 effect=effect,
                 severity=evidence.severity(
                     report,
                     effect,
                     row.q_value,
-                    change=row.ratio - 1,
+                    change=ratio - 1,
                     strong_q=thr["strong_q"],
                     collapse=thr["collapse"],
                 ),

@@ -101,6 +101,30 @@ def activity_facts(report: Report) -> pd.DataFrame:
     return report.cached("team", "activity_facts", build)
 
 
+def deal_moves(report: Report) -> pd.DataFrame:
+    """Stage entries of each rep's deals per month in the report's region: how much the rep's deals moved.
+
+    Columns: rep_id, month, moves (a deal's region is its rep's, else the deal's own, as for activities). Empty
+    without the opportunities or stage_events table.
+    """
+
+    def build(ds: Dataset) -> pd.DataFrame:
+        events, deals = ds.get("stage_events"), ds.get("opportunities")
+        if events is None or deals is None:
+            return pd.DataFrame(columns=["rep_id", "region", "month", "moves"])
+        deals = deals.drop_duplicates("opportunity_id").set_index("opportunity_id")
+        rep = events["opportunity_id"].map(deals["rep_id"])
+        region = rep.map(rep_info(ds)["region"]).fillna(events["opportunity_id"].map(deals["region"]))
+        frame = pd.DataFrame(
+            {"rep_id": rep, "region": region.fillna(facts.UNKNOWN), "month": month_labels(events["entered_at"])}
+        )
+        frame = frame[frame["rep_id"].notna() & frame["month"].notna()]
+        return frame.groupby(["rep_id", "region", "month"]).size().rename("moves").reset_index()
+
+    moves = facts.in_region(report.cached("team", "deal_moves", build), report.region)
+    return moves.groupby(["rep_id", "month"], as_index=False)["moves"].sum()
+
+
 def peer_expectation(
     values: pd.DataFrame,
     period: str,

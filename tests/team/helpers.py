@@ -11,7 +11,7 @@ CODES = {"rep_underperform", "rep_polarization", "new_hire_ramp_slow", "activity
 MONTHS = ["2026-07", "2026-08", "2026-09", "2026-10"]
 
 
-def build(reps, sales, targets, *, activities=(), opportunities=()):
+def build(reps, sales, targets, *, activities=(), opportunities=(), stage_events=()):
     """Tables for a tiny team: ``sales`` maps (rep, month) to a list of order amounts (from day 28 backwards; in the
     last month from day 31, so the data covers it whole and no month is partial).
 
@@ -52,6 +52,8 @@ def build(reps, sales, targets, *, activities=(), opportunities=()):
         tables["activities"] = list(activities)
     if opportunities:
         tables["opportunities"] = list(opportunities)
+    if stage_events:
+        tables["stage_events"] = list(stage_events)
     return tables
 
 
