@@ -79,7 +79,11 @@ def positions(keys: pd.Index | pd.Series, values: pd.Series) -> np.ndarray:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        found = pc.index_in(pa.chunked_array(values.array._pa_array), value_set=pa.array(keys.array._pa_array))
+        def arrow_of(column: pd.Index | pd.Series) -> pa.Array:  # public route (``__arrow_array__``), no copy
+            array = pa.array(column.array)
+            return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+        found = pc.index_in(arrow_of(values), value_set=arrow_of(keys))
         return found.fill_null(-1).to_numpy().astype(np.intp, copy=False)
     return keys.get_indexer(values)
 
