@@ -10,6 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 import pytest  # noqa: E402
+from page_fonts import small_base_font  # noqa: E402
 
 from salesnb.batch import rendering, webfont  # noqa: E402
 from salesnb.display.chart_svg import LATIN_FAMILY  # noqa: E402
@@ -21,15 +22,7 @@ FOREIGN_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><t
 @pytest.fixture(scope="module", autouse=True)
 def small_base(tmp_path_factory):
     """A base font of a few characters plus ASCII in a private cache folder (the real one takes seconds)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        patch.setattr(webfont, "base_characters", lambda: "销售额华东北区客户" + webfont.LATIN)
-        webfont.base_font.cache_clear()
-        webfont.subset_font.cache_clear()
-        yield
-    webfont.base_font.cache_clear()
-    webfont.subset_font.cache_clear()
-    rendering._exporter.cache_clear()
+    yield from small_base_font(tmp_path_factory, "销售额华东北区客户" + webfont.LATIN)
 
 
 def _chart_svg() -> str:

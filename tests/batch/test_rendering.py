@@ -5,6 +5,7 @@ import copy
 
 import nbformat
 import pytest
+from page_fonts import small_base_font
 
 from salesnb.batch import rendering, webfont
 from salesnb.report import RESULT_MIME
@@ -15,15 +16,7 @@ PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n not really an image").decode("ascii")
 @pytest.fixture(scope="module", autouse=True)
 def small_base(tmp_path_factory):
     """A base font of a few characters in a private cache folder, cut once (the real one takes seconds)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
-        patch.setattr(webfont, "base_characters", lambda: "销售额华东北区")
-        webfont.base_font.cache_clear()
-        webfont.subset_font.cache_clear()
-        yield
-    webfont.base_font.cache_clear()
-    webfont.subset_font.cache_clear()
-    rendering._exporter.cache_clear()
+    yield from small_base_font(tmp_path_factory, "销售额华东北区")
 
 
 def _notebook(region: str, revenue: int) -> nbformat.NotebookNode:

@@ -227,3 +227,14 @@ def slippage_scenario(tmp_path) -> Path:
                 amount=100,
             )
     return tb.write(tmp_path / "slip")
+
+
+def won_history() -> Tables:
+    """Four won deals a month of the history, each passing 技术交流 in 10 days."""
+    tb = Tables()
+    for k, month in enumerate(HISTORY):
+        for j in range(4):
+            days = [3, 5, 8, 18, 22, 26]
+            tb.deal(f"H{k}{j}", ts(month, 3), [(s, ts(month, d)) for s, d in zip(STAGES, days, strict=True)],
+                    status="won", closed=ts(month, 26))  # fmt: skip
+    return tb

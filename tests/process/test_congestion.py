@@ -3,7 +3,7 @@
 import pytest
 from scipy import stats as sps
 
-from process.helpers import HISTORY, STAGES, Tables, next_month, rep, ts
+from process.helpers import HISTORY, STAGES, Tables, next_month, rep, ts, won_history
 from salesnb import process
 
 
@@ -48,12 +48,7 @@ def test_a_stall_lasting_months_is_not_its_own_baseline(tmp_path):
     """Four won deals a month pass 技术交流 in 10 days; 3 deals sit there since 2026-07-05. They are stalled at the
     July, August and September month ends too: counted there, the median of the six usual month ends would be
     1.5; the usual level counts only the deals not stalled now, so it is 0 and the 3 are all beyond it."""
-    tb = Tables()
-    for k, month in enumerate(HISTORY):
-        for j in range(4):
-            days = [3, 5, 8, 18, 22, 26]
-            tb.deal(f"H{k}{j}", ts(month, 3), [(s, ts(month, d)) for s, d in zip(STAGES, days, strict=True)],
-                    status="won", closed=ts(month, 26))  # fmt: skip
+    tb = won_history()
     for j in range(3):
         path = [(STAGES[0], ts("2026-07", 1)), (STAGES[1], ts("2026-07", 3)), (STAGES[2], ts("2026-07", 5))]
         tb.deal(f"S{j}", ts("2026-07", 1), path)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from process.helpers import HISTORY, STAGES, Tables, config, rep, stock_scenario, ts
+from process.helpers import STAGES, config, rep, stock_scenario, ts, won_history
 from salesnb import process
 from salesnb.process.stalled import stalled_deals
 
@@ -16,22 +16,11 @@ def test_stalled_limit_hand_computed(tmp_path):
     assert np.isnan(limits["合同签订"])  # stays of no length (won on entry) do not count
 
 
-def _won_history() -> Tables:
-    """Four won deals a month of the history, each passing 技术交流 in 10 days."""
-    tb = Tables()
-    for k, month in enumerate(HISTORY):
-        for j in range(4):
-            days = [3, 5, 8, 18, 22, 26]
-            tb.deal(f"H{k}{j}", ts(month, 3), [(s, ts(month, d)) for s, d in zip(STAGES, days, strict=True)],
-                    status="won", closed=ts(month, 26))  # fmt: skip
-    return tb
-
-
 def _stall_building(tmp_path):
     """Four won deals a month pass 技术交流 in 10 days; plus deals stuck in 技术交流 since August: 3 entered on
     2026-08-05, 4 on 2026-09-05, 2 on 2026-10-05; none has left. Stalled at month end: April-July 0, August 3,
     September 7, October 9."""
-    tb = _won_history()
+    tb = won_history()
     for month, n in (("2026-08", 3), ("2026-09", 4), ("2026-10", 2)):
         for j in range(n):
             path = [(STAGES[0], ts(month, 1)), (STAGES[1], ts(month, 3)), (STAGES[2], ts(month, 5))]
@@ -58,7 +47,7 @@ def test_two_deals_stuck_where_none_usually_are_is_a_finding(tmp_path):
     (limit 10 days). Two more than usual reach process.stalled_min_count_floor (2; the general floor of 3 would
     need most of a small stage stuck); the Poisson p of 2 against 0 over 6 months is (1/7)^2 = 0.020, alone in
     its BH family (no other stage could confirm): q = 0.020 < fdr."""
-    tb = _won_history()
+    tb = won_history()
     for j in range(2):
         path = [(STAGES[0], ts("2026-10", 1)), (STAGES[1], ts("2026-10", 3)), (STAGES[2], ts("2026-10", 5))]
         tb.deal(f"S{j}", ts("2026-10", 1), path)
