@@ -29,17 +29,25 @@ frame.addEventListener("load", async () => {{
   const doc = frame.contentDocument;
   await doc.fonts.ready;
   const images = [...doc.images];
+  const charts = [...doc.querySelectorAll("svg.salesnb-chart")];  // salesnb's charts: inline SVG, text as text
+  const drawn = s => {{
+    const box = s.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && !!s.querySelector("text");
+  }};
   const links = [...doc.links].map(a => a.href).filter(h => h.startsWith(location.origin));
   const statuses = await Promise.all(links.map(h => fetch(h).then(r => r.status).catch(() => 0)));
   document.getElementById("result").textContent = JSON.stringify({{
     title: doc.title,
-    images: images.length,
-    broken: images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt || i.src.slice(0, 40)),
+    images: images.length + charts.length,
+    broken: [...images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt || i.src.slice(0, 40)),
+             ...charts.filter(c => !drawn(c)).map(c => c.getAttribute("aria-label") || "svg")],
+    chart_fonts: charts.flatMap(c => [...c.querySelectorAll("text")].slice(0, 3))
+      .map(t => getComputedStyle(t).fontFamily).filter(f => !f.startsWith('"salesnb Latin", "salesnb CJK"')),
     chinese: /[\\u4e00-\\u9fff]/.test(doc.body.innerText),
     text_fonts: [...doc.querySelectorAll("h1, h2, td, li")].slice(0, 40).map(e => getComputedStyle(e).fontFamily)
       .filter(f => !f.startsWith('"salesnb CJK"')),
     page_font: [...doc.fonts].filter(f => f.family.replace(/["']/g, "") === "salesnb CJK").map(f => f.status),
-    alt_missing: images.filter(i => !i.alt).length,
+    alt_missing: images.filter(i => !i.alt).length + charts.filter(c => !c.getAttribute("aria-label")).length,
     links: links.length,
     dead_links: links.filter((h, k) => statuses[k] !== 200),
   }});
@@ -100,6 +108,7 @@ def test_report_loads_with_its_charts_in_chromium(rendered, server, tmp_path, an
     assert result["page_font"] == ["loaded"], result  # the page text is drawn with the embedded CJK subset
     assert result["text_fonts"] == [], result  # ... headings, tables and findings included
     assert result["alt_missing"] == 0, result  # every chart is described by its title
+    assert result["chart_fonts"] == [], result  # chart texts in the page's faces (the fonts they were measured in)
     shot = tmp_path / f"{angle}.png"
     done = chromium(
         f"--screenshot={shot}", "--window-size=1280,2400", f"{server}/2026-10/ALL/{angle}.html", tmp=tmp_path
@@ -130,7 +139,7 @@ def test_reports_load_nothing_from_the_network(rendered):
 
 
 def test_charts_drew_every_chinese_glyph(rendered):
-    """The chart PNGs are drawn with the bundled CJK font: matplotlib warned of no missing glyph."""
+    """The charts are measured with the bundled CJK font: matplotlib warned of no missing glyph."""
     for path in sorted(rendered.rglob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         streams = [

@@ -102,7 +102,7 @@ def _assert_complete(out: Path) -> None:
         assert not list(folder.glob("*.error.html")), folder
         for angle in ANGLES:
             page = (folder / f"{angle}.html").read_text(encoding="utf-8")
-            assert page.rstrip().endswith("</html>") and "<img" in page, (folder, angle)
+            assert page.rstrip().endswith("</html>") and '<svg class="salesnb-chart"' in page, (folder, angle)
             assert (folder / f"{angle}.ipynb").stat().st_size > 0
 
 
