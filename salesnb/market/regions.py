@@ -179,7 +179,7 @@ def region_panel(report: Report) -> Panel:
         ("attainment", company["attainment"]) if by_attainment else ("vs_trailing", company["vs_trailing"])
     )
     ax = plot_ranking(
-        frame, label="region", value=value, reference=reference,
+        _named_for(report, frame), label="region", value=value, reference=reference,
         reference_label=t("mk_company_line", lang, value=format_pct(reference)),
         highlight=None if report.region == ALL else report.region, lang=lang,
         title=t("mk_region_title" if by_attainment else "mk_region_growth_title", lang),
@@ -213,6 +213,20 @@ def region_panel(report: Report) -> Panel:
     }
     table = pd.concat([rows, pd.DataFrame([average])], ignore_index=True)
     return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+def _named_for(report: Report, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` as a region's own report may show it: its region by name, the others only by their rank.
+
+    A region's report is shared with that region alone; it places the region among the others (the league
+    table of the monthly review) without naming them, as its table shows its own row and the company's.
+    """
+    if report.region == ALL:
+        return frame
+    shown = frame.copy()
+    others = shown["region"] != report.region
+    shown.loc[others, "region"] = [t("mk_region_ranked", report.lang, rank=int(r)) for r in shown.loc[others, "rank"]]
+    return shown
 
 
 # -------------------------------------------------------------------------------------------- penetration

@@ -24,6 +24,15 @@ def test_region_ranking_and_region_gap_hand_computed(tiny):
     assert len(market.region_panel(regional).table) == 2
 
 
+def test_region_report_ranks_itself_among_regions_it_does_not_name(tiny):
+    """华东 is second of two: its own chart names it and shows 华南 only as the region ranked first."""
+    panel = market.region_panel(open_report(str(tiny), "2026-10", "华东"))
+    labels = [tick.get_text() for ax in panel.figure.axes for tick in ax.get_yticklabels()]
+    assert sorted(labels) == ["华东", "第1名区域"]
+    company = market.region_panel(open_report(str(tiny), "2026-10", "ALL"))
+    assert sorted(tick.get_text() for tick in company.figure.axes[0].get_yticklabels()) == ["华东", "华南"]
+
+
 def test_penetration_shares_sum_to_one(tiny):
     r = open_report(str(tiny), "2026-10", "ALL")
     frame = market.penetration_frame(r, by="size_band").set_index("segment")
