@@ -25,5 +25,6 @@ def test_environment_matches_pyproject():
 def test_nbconvert_pinned_past_2026_security_fixes():
     project = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]
     (spec,) = [d for d in project["dependencies"] if _name(d) == "nbconvert"]
-    major, minor, patch = map(int, spec.split(">=")[1].split("."))
+    lowest = spec.split(">=")[1].split(",")[0]  # ">=7.17.1,<8": the lower bound
+    major, minor, patch = map(int, lowest.split("."))
     assert (major, minor, patch) >= (7, 17, 1)
