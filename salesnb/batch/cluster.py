@@ -1,9 +1,11 @@
 """Run the reports on a Dask distributed cluster (``salesnb run --scheduler tcp://HOST:PORT`` or ``local``).
 
-One task is one period × region: its angles run one after the other in the worker's warm kernel, exactly as
-a local pool worker runs them (:func:`salesnb.batch.jobs.run_scope`). The worker renders the pages and sends
-them back; this process writes them, so the output folder need not be shared, and publishes
-``metrics.json``/``findings.json`` as a local run does: the outputs are byte-identical.
+One task is a segment of a region's months (:func:`salesnb.batch.schedule.segments`): month by month, its
+angles run one after the other in the worker's warm kernel, exactly as a local pool worker runs them
+(:func:`salesnb.batch.jobs.run_scope`), so the months after the first reuse the look-back the kernel
+memoised. The worker renders the pages and sends them back; this process writes them, so the output folder
+need not be shared, and publishes ``metrics.json``/``findings.json`` as a local run does: the outputs are
+byte-identical.
 
 - **One warm kernel per worker**, kept by a :class:`KernelPlugin` on the worker object (a kernel in a module
   global would be copied with each task, and started per task). All kernel work runs on one thread of the
@@ -45,6 +47,7 @@ from . import freshness
 from .engine import WarmKernel
 from .jobs import NOTEBOOK_DIR, Job, JobOutput, JobResult, run_scope, write_job
 from .memory import MEMORY_ENV
+from .schedule import segments
 
 PLUGIN = "salesnb-kernel"  # + the run's id: two runs on one cluster keep a kernel each
 PROGRESS = "salesnb-progress"  # event topic: [run, period, region, angle, worker] per finished report
@@ -82,16 +85,16 @@ class KernelPlugin(WorkerPlugin):
             await asyncio.wrap_future(self.thread.submit(self._shutdown))
             self.thread.shutdown(wait=False)
 
-    def run(self, jobs: list[Job], parameters: dict[str, Any], show_code: bool) -> list[JobOutput]:
-        """Run one scope's reports in this worker's kernel (on the kernel's own thread) and return them."""
-        return self.thread.submit(self._run, jobs, parameters, show_code).result()
+    def run(self, scopes: list[list[Job]], parameters: dict[str, Any], show_code: bool) -> list[JobOutput]:
+        """Run scopes' reports in this worker's kernel (on the kernel's own thread), in order; return them."""
+        return self.thread.submit(self._run, scopes, parameters, show_code).result()
 
     def kill(self) -> None:
         """The run was stopped: kill the kernel mid-cell (any thread may call this)."""
         if self.kernel is not None:
             self.kernel.kill()
 
-    def _run(self, jobs: list[Job], parameters: dict[str, Any], show_code: bool) -> list[JobOutput]:
+    def _run(self, scopes: list[list[Job]], parameters: dict[str, Any], show_code: bool) -> list[JobOutput]:
         outputs: list[JobOutput] = []
 
         def deliver(output: JobOutput) -> JobResult:
@@ -100,7 +103,8 @@ class KernelPlugin(WorkerPlugin):
             self.worker.log_event(PROGRESS, [self.run_id, job.period, job.region, job.angle, self.worker.address])
             return output.result
 
-        run_scope(self._kernel(), jobs, parameters, show_code, deliver)
+        for jobs in scopes:
+            run_scope(self._kernel(), jobs, parameters, show_code, deliver)
         return outputs
 
     def _kernel(self) -> WarmKernel:
@@ -127,11 +131,11 @@ class KernelPlugin(WorkerPlugin):
             self.kernel = None
 
 
-def _scope_task(run: str, jobs: list[Job], parameters: dict[str, Any], show_code: bool) -> list[JobOutput]:
-    """The Dask task: one period × region in this worker's warm kernel."""
+def _scope_task(run: str, scopes: list[list[Job]], parameters: dict[str, Any], show_code: bool) -> list[JobOutput]:
+    """The Dask task: a segment of one region's months, in order, in this worker's warm kernel."""
     from distributed import get_worker
 
-    return get_worker().plugins[f"{PLUGIN}-{run}"].run(jobs, parameters, show_code)
+    return get_worker().plugins[f"{PLUGIN}-{run}"].run(scopes, parameters, show_code)
 
 
 def _kill_kernel(run: str, dask_worker: Any = None) -> None:
@@ -222,14 +226,15 @@ def run_on_cluster(
         client.subscribe_topic(PROGRESS, lambda event: event[1][0] == run and events.append(event[1][1:4]))
         executor = client.get_executor(retries=RETRIES, pure=False)
         try:
-            pending = {executor.submit(_scope_task, run, scope, parameters, show_code): scope for scope in scopes}
+            tasks = segments(scopes, sum(client.nthreads().values()) or workers)
+            pending = {executor.submit(_scope_task, run, task, parameters, show_code): task for task in tasks}
             while pending:
                 finished, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 while events:
                     tick(Job(*events.pop(0)))
                 for future in finished:
-                    scope = pending.pop(future)
-                    for output in _outputs(future, scope):
+                    task = pending.pop(future)
+                    for output in _outputs(future, task):
                         results.append(write_job(output, out))
                         tick(output.result.job)
         except BaseException:  # Ctrl-C, SIGTERM, a full disk: stop the reports in progress on the workers
@@ -244,10 +249,10 @@ def run_on_cluster(
     return results
 
 
-def _outputs(future: Any, scope: list[Job]) -> list[JobOutput]:
-    """A finished scope's reports; a scope the cluster gave up on (its workers kept dying) fails each report."""
+def _outputs(future: Any, task: list[list[Job]]) -> list[JobOutput]:
+    """A finished task's reports; a task the cluster gave up on (its workers kept dying) fails each report."""
     try:
         return future.result()
     except Exception as exc:
         error = f"the Dask cluster could not run this report: {type(exc).__name__}: {exc}"[:300]
-        return [JobOutput(JobResult(job, error=error)) for job in scope]
+        return [JobOutput(JobResult(job, error=error)) for scope in task for job in scope]

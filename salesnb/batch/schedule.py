@@ -8,18 +8,24 @@ hands out *chains*: the months of one region, ascending. A free worker goes on w
 done it takes the untouched chain with the most months left, and when every chain is taken it splits the
 longest one, taking its later half (only the first month of a split pays for its look-back again).
 
+On a Dask cluster the scheduler, not this plan, picks the worker of each task, so the chains are cut into
+*segments* instead (:func:`segments`): a task is up to :data:`SEGMENT_MONTHS` consecutive months of one region,
+run in that order in one worker's kernel; only a segment's first month pays for its look-back.
+
 Only the order of the work changes: what a report shows depends on its inputs alone (findings.json and
 metrics.json are byte-identical whichever worker ran what).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Hashable, Sequence
 
 from .jobs import Job
 
 Scope = list[Job]
+SEGMENT_MONTHS = 4  # the longest segment: a task's pages travel back in one message, and a lost worker loses it all
 
 
 def region_major(scopes: Sequence[Scope]) -> list[Scope]:
@@ -28,6 +34,25 @@ def region_major(scopes: Sequence[Scope]) -> list[Scope]:
     for scope in scopes:
         first.setdefault(scope[0].region, len(first))
     return sorted(scopes, key=lambda scope: (first[scope[0].region], scope[0].period))
+
+
+def segments(scopes: Sequence[Scope], workers: int, longest: int = SEGMENT_MONTHS) -> list[list[Scope]]:
+    """``scopes`` as tasks of consecutive months of one region, at least about three tasks per worker.
+
+    Each region's months (ascending) are cut into equal runs of at most ``longest`` months, shorter when there
+    are too few tasks to keep ``workers`` busy till the end (three per worker), never shorter than one month.
+    Tasks come region by region, each region's segments in month order.
+    """
+    chains: dict[str, list[Scope]] = {}
+    for scope in region_major(scopes):
+        chains.setdefault(scope[0].region, []).append(scope)
+    size = max(1, min(longest, len(scopes) // max(1, 3 * workers)))
+    tasks = []
+    for chain in chains.values():
+        parts = -(-len(chain) // size)  # as many parts as runs of ``size``, then made equal
+        bounds = [round(k * len(chain) / parts) for k in range(parts + 1)]
+        tasks += [chain[a:b] for a, b in itertools.pairwise(bounds)]
+    return tasks
 
 
 class ReusePlan:

@@ -68,3 +68,21 @@ def test_a_worker_with_nothing_left_to_take_gets_none_and_the_others_finish():
     assert plan.next(1) is None  # one month left, and it is worker 0's next: not split
     assert names([plan.next(0)]) == [("华东", "2026-10")]
     assert plan.next(0) is None and plan.remaining() == 0
+
+
+def test_cluster_segments_keep_months_of_one_region_together_in_order():
+    from salesnb.batch.schedule import segments
+
+    regions = ["ALL", "华东", "华北", "华南", "华中", "西南"]
+    months = [f"2025-{m:02d}" for m in range(11, 13)] + [f"2026-{m:02d}" for m in range(1, 11)]
+    scopes = grid(regions, months)
+    tasks = segments(scopes, workers=2)
+    assert [len(t) for t in tasks] == [4] * 18  # 72 scopes for 2 workers: runs of 4 months, 3 per region
+    assert sorted(names([s for t in tasks for s in t])) == sorted(names(scopes))  # each scope exactly once
+    for task in tasks:
+        assert len({s[0].region for s in task}) == 1
+        assert [s[0].period for s in task] == sorted(s[0].period for s in task)
+    assert names(tasks[0]) == [("ALL", m) for m in months[:4]]
+    # many workers: single months, so every worker has work; 10 months for one worker: runs of 3 at most, equal
+    assert [len(t) for t in segments(scopes, workers=16)] == [1] * 72
+    assert [len(t) for t in segments(grid(["ALL"], months[:10]), workers=1)] == [2, 3, 3, 2]
