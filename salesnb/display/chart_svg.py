@@ -30,6 +30,7 @@ from .plotting.layout import (
     has_constrained_layout,
     settle_titles,
     skip_needless_measuring,
+    ticks_updated_once,
 )
 
 CHART_CLASS = "salesnb-chart"  # the page template inlines the SVG outputs carrying this class (and only them)
@@ -117,9 +118,10 @@ def _draw_once(figure: Figure, buffer: io.StringIO, dpi: int) -> None:
         vector = _MeasuringRenderer(width * 72, height * 72, buffer, image_dpi=dpi, metadata=_NO_METADATA)
         renderer = MixedModeRenderer(figure, width, height, dpi, vector)
         skip_needless_measuring(figure)
-        if has_constrained_layout(figure) and fit_layout(figure, renderer):
-            settle_titles(figure)
-        figure.draw(renderer)
+        with ticks_updated_once(figure):
+            if has_constrained_layout(figure) and fit_layout(figure, renderer):
+                settle_titles(figure)
+            figure.draw(renderer)
         renderer.finalize()
     finally:
         figure.dpi = saved_dpi
