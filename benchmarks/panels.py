@@ -15,8 +15,9 @@ whose labels stick out of its canvas (they would be cut). ``--against OLD_TREE``
 this checkout side by side with another one (e.g. ``git worktree add --detach /tmp/old <commit>``): it runs
 both alternately, ``--rounds`` times each, in fresh processes (``--child --tree DIR``) that each open the
 report, run every section once to warm up (a warm batch kernel) and once measured, and prints per angle the
-least CPU seconds over the runs of computing the panels, of building their charts (the time spent in matplotlib while a panel runs:
-``benchmarks/chart_clock.py``) and of drawing them as the page's inline SVG, for both trees, the ratio
+least CPU seconds over the runs of computing the panels, of building their charts (the time spent in
+matplotlib while a panel runs: ``benchmarks/chart_clock.py``) and of drawing them as the page's inline SVG,
+for both trees, the ratio
 old/new of build+draw, and how many charts' SVG bytes differ between the trees (0: the same pictures).
 Generate a large dataset first, e.g. ``salesnb demo --out /tmp/big --scale 78`` (about a million order lines).
 """
