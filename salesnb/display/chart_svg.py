@@ -32,6 +32,7 @@ from .plotting.layout import (
     skip_needless_measuring,
     ticks_updated_once,
 )
+from .plotting.text_layout import texts_laid_out_once
 
 CHART_CLASS = "salesnb-chart"  # the page template inlines the SVG outputs carrying this class (and only them)
 HASH_SALT = "salesnb"
@@ -118,7 +119,7 @@ def _draw_once(figure: Figure, buffer: io.StringIO, dpi: int) -> None:
         vector = _MeasuringRenderer(width * 72, height * 72, buffer, image_dpi=dpi, metadata=_NO_METADATA)
         renderer = MixedModeRenderer(figure, width, height, dpi, vector)
         skip_needless_measuring(figure)
-        with ticks_updated_once(figure):
+        with ticks_updated_once(figure), texts_laid_out_once():
             if has_constrained_layout(figure) and fit_layout(figure, renderer):
                 settle_titles(figure)
             figure.draw(renderer)

@@ -10,11 +10,12 @@ import matplotlib as mpl  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
 
 import salesnb.display.chart_svg as chart_svg  # noqa: E402
 import salesnb.display.plotting as plotting  # noqa: E402
 from salesnb.display.chart_svg import figure_svg  # noqa: E402
-from salesnb.display.plotting import figures  # noqa: E402
+from salesnb.display.plotting import figures, text_layout  # noqa: E402
 from salesnb.display.plotting.ticks import stamp_ticks, unstamp_ticks  # noqa: E402
 
 NAMES = [f"华东重点客户{i}号" for i in range(7)]
@@ -159,3 +160,27 @@ def test_unstamped_axes_make_ticks_the_usual_way():
     from matplotlib.markers import MarkerStyle
 
     assert lines.MarkerStyle is MarkerStyle  # the shared-marker copy put matplotlib's class back
+
+
+@pytest.mark.parametrize("chart", CHARTS.values(), ids=CHARTS.keys())
+def test_texts_laid_out_once_per_render_draw_the_same_bytes(chart, monkeypatch):
+    kept = figure_svg(chart(plt.subplots))
+    monkeypatch.setattr(chart_svg, "texts_laid_out_once", contextlib.nullcontext)
+    assert figure_svg(chart(plt.subplots)) == kept
+    assert Text._get_layout is text_layout._LAYOUT  # matplotlib's own again after the render
+
+
+def test_a_kept_text_layout_serves_only_texts_laid_out_alike():
+    fig, ax = plt.subplots(figsize=(3.0, 2.0))
+    renderer = fig.canvas.get_renderer()
+    flat, turned, bigger = (
+        ax.text(0, 0, "华东 12万"),
+        ax.text(1, 1, "华东 12万", rotation=45),
+        ax.text(0, 0, "华东 12万"),
+    )
+    bigger.set_fontsize(20)
+    expected = [text.get_window_extent(renderer).size for text in (flat, turned, bigger)]
+    with text_layout.texts_laid_out_once():
+        twice = [text.get_window_extent(renderer).size for text in (flat, turned, bigger, flat)]
+    assert np.allclose(twice[:3], expected) and np.allclose(twice[3], expected[0])
+    assert not np.allclose(expected[0], expected[1]) and not np.allclose(expected[0], expected[2])

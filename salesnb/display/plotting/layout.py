@@ -92,10 +92,10 @@ def fit_layout(figure: Figure, renderer: object) -> bool:
     width, height = figure.get_size_inches()
     pads = (params["w_pad"] / width, params["h_pad"] / height, params["wspace"], params["hspace"])
     for _ in range(2):  # a second pass only when the first moved a tick (the ticks it measured are gone)
-        measured = _tick_locations(axes)
+        measured = _shown_ticks(axes)
         if not _place(figure, axes, renderer, pads):
             return False
-        if _tick_locations(axes) == measured:
+        if _shown_ticks(axes) == measured:
             break
     figure.set_layout_engine("none")
     return True
@@ -115,8 +115,13 @@ def settle_titles(figure: Figure) -> None:
             ax._autotitlepos = False
 
 
-def _tick_locations(axes: list) -> list:
-    return [tuple(axis.get_majorticklocs()) for ax in axes for axis in (ax.xaxis, ax.yaxis)]
+def _shown_ticks(axes: list) -> list:
+    """Each axis' drawn ticks as (place, label): what the layout measured; the ticks a draw would update anyway."""
+    return [
+        tuple((tick.get_loc(), tick.label1.get_text(), tick.label2.get_text()) for tick in axis._update_ticks())
+        for ax in axes
+        for axis in (ax.xaxis, ax.yaxis)
+    ]
 
 
 def _place(figure: Figure, axes: list, renderer: object, pads: tuple[float, float, float, float]) -> bool:
