@@ -155,6 +155,8 @@ def _measure(report, angles: list[str]) -> dict:
 
     import chart_clock
 
+    from salesnb.batch.session import between_reports, release_memory
+
     chart_clock.install()
     result = {}
     for angle in angles:
@@ -174,6 +176,8 @@ def _measure(report, angles: list[str]) -> dict:
                 row[3] += time.process_time() - started
                 digests.append(hashlib.sha1(svg).hexdigest()[:12])
             plt.close("all")
+        between_reports()  # what a warm batch kernel does after each report (gc.freeze after the first)
+        release_memory()
         result[angle] = {"row": row, "digests": digests}
     return result
 
