@@ -1,7 +1,7 @@
 """Time every section of the notebooks on one report, with resident memory: which panel is slow at scale.
 
 Usage: python benchmarks/panels.py --data DIR [--period 2026-10] [--region ALL] [--angle process ...]
-                                   [--split | --compare]
+                                   [--split | --compare | --against OLD_TREE [--rounds 2]]
 
 Each notebook's calls (the code cells after the parameters and set-up) run in this process on one opened
 report, in notebook order, the charts rendered to PNG as the HTML would have them. The script prints the
@@ -11,7 +11,14 @@ pages have them (inline SVG, layout included: :func:`~salesnb.display.panel.figu
 renders every chart twice, with the rendering of main 98c523d (constrained layout, Agg, PNG at zlib level 3:
 :func:`~salesnb.display.panel.figure_png`) and with today's inline SVG, alternating which goes first (each from
 a freshly computed panel), and prints per angle the seconds and bytes of both, their ratio, and any chart
-whose labels stick out of its canvas (they would be cut).
+whose labels stick out of its canvas (they would be cut). ``--against OLD_TREE`` measures the charts' cost of
+this checkout side by side with another one (e.g. ``git worktree add --detach /tmp/old <commit>``): it runs
+both alternately, ``--rounds`` times each, in fresh processes (``--child --tree DIR``) that each open the
+report, run every section once to warm up (a warm batch kernel) and once measured, and prints per angle the
+least CPU seconds over the runs of computing the panels, of building their charts (the time spent in
+matplotlib while a panel runs: ``benchmarks/chart_clock.py``) and of drawing them as the page's inline SVG,
+for both trees, the ratio
+old/new of build+draw, and how many charts' SVG bytes differ between the trees (0: the same pictures).
 Generate a large dataset first, e.g. ``salesnb demo --out /tmp/big --scale 78`` (about a million order lines).
 """
 
@@ -31,7 +38,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+# ``--tree DIR``: run the sections with the salesnb of another checkout (the old side of ``--against``)
+TREE = Path(sys.argv[sys.argv.index("--tree") + 1]).resolve() if "--tree" in sys.argv else REPO
+sys.path.insert(0, str(TREE))
 
 from salesnb.batch.runner import NOTEBOOK_DIR, available_angles  # noqa: E402
 from salesnb.display.panel import figure_image, figure_png  # noqa: E402
@@ -140,6 +149,89 @@ def _compare_line(name: str, row: list) -> None:
     print(f"{name:9s} {row[0]:6d} {row[1]:7.2f} {row[2]:7.2f} {ratio:5.2f}x {row[3] / 1024:8.0f} {row[4] / 1024:8.0f}")
 
 
+def _measure(report, angles: list[str]) -> dict:
+    """Per angle: charts, CPU seconds computing (outside matplotlib), building, drawing; each chart's SVG digest."""
+    import hashlib
+
+    import chart_clock
+
+    from salesnb.batch.session import between_reports, release_memory
+
+    chart_clock.install()
+    result = {}
+    for angle in angles:
+        namespace, sections = _namespace(angle, report)
+        row, digests = [0, 0.0, 0.0, 0.0], []
+        for source in sections:
+            spent, started = chart_clock.SPENT[0], time.process_time()
+            panel = eval(source, namespace)
+            built = chart_clock.SPENT[0] - spent
+            row[1] += time.process_time() - started - built
+            row[2] += built
+            figure = getattr(panel, "figure", None)
+            if figure is not None:
+                row[0] += 1
+                started = time.process_time()
+                svg = new_svg(figure)
+                row[3] += time.process_time() - started
+                digests.append(hashlib.sha1(svg).hexdigest()[:12])
+            plt.close("all")
+        between_reports()  # what a warm batch kernel does after each report (gc.freeze after the first)
+        release_memory()
+        result[angle] = {"row": row, "digests": digests}
+    return result
+
+
+def child(report, angles: list[str]) -> None:
+    """One side of ``--against``: a warm-up pass, then the measured pass as one JSON line."""
+    import json
+
+    _measure(report, angles)
+    print("RESULT " + json.dumps(_measure(report, angles)))
+
+
+def against(args: argparse.Namespace) -> None:
+    """This tree and ``args.against`` alternately in fresh processes; per angle their seconds and the ratio."""
+    import json
+    import subprocess
+
+    trees = {"old": str(Path(args.against).resolve()), "new": str(REPO)}
+    runs: dict[str, list[dict]] = {"old": [], "new": []}
+    for index in range(2 * args.rounds):
+        side = ("old", "new")[index % 2] if (index // 2) % 2 == 0 else ("new", "old")[index % 2]
+        command = [sys.executable, __file__, "--data", args.data, "--period", args.period, "--region", args.region]
+        command += ["--angle", *args.angle, "--child", "--tree", trees[side]]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        runs[side].append(json.loads(output.split("RESULT ", 1)[1]))
+        print(f"  round {index // 2 + 1}: {side} tree done", flush=True)
+    print(f"CPU seconds, least of {args.rounds} runs per tree; build+draw = the charts' cost")
+    header = f"{'angle':9s} {'charts':>6s} {'compute old/new':>15s} {'build old/new':>13s} {'draw old/new':>13s}"
+    print(f"{header} {'charts old/new':>14s} {'ratio':>6s} {'svg diff':>8s}")
+    totals = {"old": [0, 0.0, 0.0, 0.0], "new": [0, 0.0, 0.0, 0.0]}
+    differ = 0
+    for angle in args.angle:
+        mean = {side: _least([run[angle]["row"] for run in runs[side]]) for side in runs}
+        changed = sum(
+            a != b for a, b in zip(runs["old"][0][angle]["digests"], runs["new"][0][angle]["digests"], strict=True)
+        )
+        differ += changed
+        for side in totals:
+            totals[side] = [a + b for a, b in zip(totals[side], mean[side], strict=True)]
+        _against_line(angle, mean["old"], mean["new"], changed)
+    _against_line("all", totals["old"], totals["new"], differ)
+
+
+def _least(rows: list[list]) -> list:
+    """The least seconds of each part over the runs: the run least disturbed by the machine's other work."""
+    return [rows[0][0]] + [min(row[i] for row in rows) for i in (1, 2, 3)]
+
+
+def _against_line(name: str, old: list, new: list, changed: int) -> None:
+    cost_old, cost_new = old[2] + old[3], new[2] + new[3]
+    pairs = " ".join(f"{old[i]:6.2f}/{new[i]:<6.2f}" for i in (1, 2, 3))
+    print(f"{name:9s} {new[0]:6d} {pairs} {cost_old:6.2f}/{cost_new:<6.2f} {cost_old / cost_new:5.2f}x {changed:8d}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True)
@@ -149,10 +241,20 @@ def main() -> None:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--split", action="store_true", help="per angle: compute vs chart rendering seconds")
     mode.add_argument("--compare", action="store_true", help="per angle: old PNG vs new SVG chart rendering")
+    mode.add_argument("--against", metavar="OLD_TREE", help="per angle: charts' cost of this tree vs OLD_TREE")
+    mode.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", help=argparse.SUPPRESS)  # read before the imports (TREE)
+    parser.add_argument("--rounds", type=int, default=2, help="--against: runs per tree")
     args = parser.parse_args()
+    if args.against:
+        against(args)
+        return
     started = time.perf_counter()
     report = open_report(args.data, args.period, args.region)
     print(f"open_report: {time.perf_counter() - started:.1f} s, {_rss_mib()} MiB (peak {_peak_mib()} MiB)")
+    if args.child:
+        child(report, args.angle)
+        return
     if args.split or args.compare:
         (split if args.split else compare)(report, args.angle)
         return

@@ -30,7 +30,9 @@ from .plotting.layout import (
     has_constrained_layout,
     settle_titles,
     skip_needless_measuring,
+    ticks_updated_once,
 )
+from .plotting.text_layout import texts_laid_out_once
 
 CHART_CLASS = "salesnb-chart"  # the page template inlines the SVG outputs carrying this class (and only them)
 HASH_SALT = "salesnb"
@@ -117,9 +119,10 @@ def _draw_once(figure: Figure, buffer: io.StringIO, dpi: int) -> None:
         vector = _MeasuringRenderer(width * 72, height * 72, buffer, image_dpi=dpi, metadata=_NO_METADATA)
         renderer = MixedModeRenderer(figure, width, height, dpi, vector)
         skip_needless_measuring(figure)
-        if has_constrained_layout(figure) and fit_layout(figure, renderer):
-            settle_titles(figure)
-        figure.draw(renderer)
+        with ticks_updated_once(figure), texts_laid_out_once():
+            if has_constrained_layout(figure) and fit_layout(figure, renderer):
+                settle_titles(figure)
+            figure.draw(renderer)
         renderer.finalize()
     finally:
         figure.dpi = saved_dpi

@@ -24,6 +24,7 @@ failing, and a missing column raises a ``ParameterError`` naming the keyword to 
 
 # ruff: noqa: F401, F403  (this module re-exports the chart functions and the style)
 from .bars import plot_attainment, plot_bar_compare, plot_composition
+from .figures import subplots
 from .flows import plot_waterfall
 from .lines import plot_trend
 from .style import *

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
 from ..formatting import format_amount, format_int, format_pct
 from . import style
+from .figures import subplots
 
 
 def plot_ranking(
@@ -147,7 +147,7 @@ def plot_transitions(
     ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.imshow``.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(style.FIGSIZE[0] * 0.75, 3.8), dpi=style.DPI, layout="constrained")
+        _, ax = subplots(figsize=(style.FIGSIZE[0] * 0.75, 3.8), dpi=style.DPI, layout="constrained")
     if matrix is None or matrix.size == 0 or matrix.to_numpy().sum() == 0:
         return style.no_data(ax, lang, title)
     values = matrix.to_numpy(dtype=float)

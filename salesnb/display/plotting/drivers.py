@@ -6,7 +6,6 @@ Also :func:`node_value`, the format these charts share with the driver tables (a
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -15,6 +14,7 @@ from matplotlib.patches import Patch
 from ...i18n import t
 from ..formatting import format_amount, format_int, format_pct, signed_amount
 from . import style
+from .figures import subplots
 
 PART_COLORS: dict[str, str] = {"volume": style.NEUTRAL, "mix": style.PALETTE[4], "rate": style.PALETTE[5]}
 
@@ -53,7 +53,7 @@ def plot_revenue_tree(
         Name of the baseline shown in the boxes (default "基准期" / "Baseline").
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(9.0, 4.6), dpi=style.DPI, layout="constrained")
+        _, ax = subplots(figsize=(9.0, 4.6), dpi=style.DPI, layout="constrained")
     if frame is None or len(frame) == 0:
         return style.no_data(ax, lang, title)
     base_name = baseline_label or t("drv_baseline", lang)

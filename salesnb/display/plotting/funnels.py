@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 
 from ..formatting import format_int, format_pct
 from . import style
+from .figures import subplots
 
 
 def plot_funnel(
@@ -95,7 +96,7 @@ def plot_conversion_matrix(
         .to_numpy(dtype=float)
     )
     if ax is None:
-        _, ax = plt.subplots(
+        _, ax = subplots(
             figsize=(max(6.0, 0.9 * len(columns) + 1.5), max(2.4, 0.4 * len(rows) + 1.2)),
             dpi=style.DPI,
             layout="constrained",
@@ -161,7 +162,7 @@ def plot_daily_watch(
     if axes is None:
         cols = min(3, max(1, len(stages)))
         rows = max(1, math.ceil(len(stages) / cols))
-        _, grid = plt.subplots(
+        _, grid = subplots(
             rows,
             cols,
             figsize=(style.FIGSIZE[0], 2.2 * rows + 0.4),

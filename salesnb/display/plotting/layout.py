@@ -10,6 +10,8 @@ tick (a value axis picks its ticks from its length).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,6 +19,8 @@ from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 from matplotlib.ticker import ScalarFormatter
 from matplotlib.transforms import Bbox
+
+from .ticks import stamp_ticks, unstamp_ticks
 
 
 @dataclass
@@ -88,10 +92,10 @@ def fit_layout(figure: Figure, renderer: object) -> bool:
     width, height = figure.get_size_inches()
     pads = (params["w_pad"] / width, params["h_pad"] / height, params["wspace"], params["hspace"])
     for _ in range(2):  # a second pass only when the first moved a tick (the ticks it measured are gone)
-        measured = _tick_locations(axes)
+        measured = _shown_ticks(axes)
         if not _place(figure, axes, renderer, pads):
             return False
-        if _tick_locations(axes) == measured:
+        if _shown_ticks(axes) == measured:
             break
     figure.set_layout_engine("none")
     return True
@@ -111,8 +115,13 @@ def settle_titles(figure: Figure) -> None:
             ax._autotitlepos = False
 
 
-def _tick_locations(axes: list) -> list:
-    return [tuple(axis.get_majorticklocs()) for ax in axes for axis in (ax.xaxis, ax.yaxis)]
+def _shown_ticks(axes: list) -> list:
+    """Each axis' drawn ticks as (place, label): what the layout measured; the ticks a draw would update anyway."""
+    return [
+        tuple((tick.get_loc(), tick.label1.get_text(), tick.label2.get_text()) for tick in axis._update_ticks())
+        for ax in axes
+        for axis in (ax.xaxis, ax.yaxis)
+    ]
 
 
 def _place(figure: Figure, axes: list, renderer: object, pads: tuple[float, float, float, float]) -> bool:
@@ -180,3 +189,54 @@ def _edges(
         edges.append((at, at + size))
         at += size + after[i] + (pad if i == count - 1 else gap)
     return edges
+
+
+@contextmanager
+def ticks_updated_once(figure: Figure) -> Iterator[None]:
+    """Within the block, each axis updates and measures its ticks once per axes place and view limits.
+
+    A render asks every axis for its ticks (locator, formatter, each tick moved and relabelled) and their labels'
+    boxes three to five times: the layout's measuring, the axis label's placement (once for the layout, once for
+    the draw) and the draw itself. Between two of these asks only the axes' place can change (the layout moves
+    it), so the answer is kept under the axes' box and the axis' view limits and given again while they stand:
+    the same ticks, the same boxes, the same drawing. The ticks the render adds are copies of a model tick
+    (:func:`~salesnb.display.plotting.ticks.stamp_ticks`). Outside the block the axes are as they were.
+    """
+    axes = [axis for ax in figure.get_axes() for axis in (ax.xaxis, ax.yaxis)]
+    stamped = [axis for axis in axes if stamp_ticks(axis)]
+    for axis in axes:
+        _remember_ticks(axis)
+    try:
+        yield
+    finally:
+        for axis in axes:
+            for name in ("_update_ticks", "_get_ticklabel_bboxes"):
+                axis.__dict__.pop(name, None)
+        for axis in stamped:
+            unstamp_ticks(axis)
+
+
+def _remember_ticks(axis: object) -> None:
+    """Give ``axis`` instance-level ``_update_ticks``/``_get_ticklabel_bboxes`` that reuse their last answer."""
+    update, boxes = axis._update_ticks, axis._get_ticklabel_bboxes  # the class' methods, bound
+    kept: dict = {}
+
+    def where() -> tuple:
+        return (tuple(axis.axes.bbox.bounds), tuple(axis.get_view_interval()))
+
+    def update_ticks() -> list:
+        key = where()
+        if kept.get("ticks_key") != key:
+            kept.clear()
+            kept["ticks_key"], kept["ticks"] = key, update()
+        return kept["ticks"]
+
+    def ticklabel_bboxes(ticks: list, renderer: object) -> tuple:
+        if ticks is not kept.get("ticks"):  # not the kept ticks (a caller's own list): measured as asked
+            return boxes(ticks, renderer)
+        key = (where(), id(renderer))
+        if kept.get("boxes_key") != key:
+            kept["boxes_key"], kept["boxes"] = key, boxes(ticks, renderer)
+        return kept["boxes"]
+
+    axis._update_ticks, axis._get_ticklabel_bboxes = update_ticks, ticklabel_bboxes

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -10,6 +9,7 @@ from matplotlib.axes import Axes
 from ...i18n import t
 from ..formatting import format_amount
 from . import style
+from .figures import subplots
 from .lines import plot_trend
 
 
@@ -34,7 +34,7 @@ def plot_lorenz(
     ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to the curve's ``ax.plot``.
     """
     if ax is None:
-        _, ax = plt.subplots(figsize=(5.0, 4.2), dpi=style.DPI, layout="constrained")
+        _, ax = subplots(figsize=(5.0, 4.2), dpi=style.DPI, layout="constrained")
     if frame is None or len(frame) < 2:
         return style.no_data(ax, lang, title)
     xs, ys = frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float)

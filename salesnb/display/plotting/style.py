@@ -27,6 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from ...errors import ParameterError, SalesnbError
 from ...i18n import check_lang, t
 from ..formatting import format_amount, format_pct
+from .figures import subplots
 
 FONT_PACKAGE = "mplfonts"
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
@@ -159,7 +160,7 @@ def axes(ax: Axes | None, rows: int = 0) -> Axes:
     if ax is not None:
         return ax
     height = max(FIGSIZE[1], ROW_HEIGHT * rows + 1.2)
-    _, ax = plt.subplots(figsize=(FIGSIZE[0], height), dpi=DPI, layout="constrained")
+    _, ax = subplots(figsize=(FIGSIZE[0], height), dpi=DPI, layout="constrained")
     return ax
 
 
