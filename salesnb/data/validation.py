@@ -142,6 +142,18 @@ def validate_dataset(ds: Dataset, parse_problems: list[str] | None = None) -> li
     return problems + parse
 
 
+def table_problems(ds: Dataset, name: str) -> list[str]:
+    """The problems of table ``name`` seen in its own rows: missing columns, bad values, duplicates among them.
+
+    What :func:`validate_dataset` checks of one table, without the references to other tables and without
+    the parse problems: the streaming ingest runs it on each block of rows (a block with a problem makes the
+    whole-table loader report the dataset, in these same words).
+    """
+    table, frame = TABLES[name], ds.tables[name]
+    present = ds.present_columns.get(name, frozenset(frame.columns))
+    return _column_problems(ds, table, frame, present) + _value_problems(ds, table, frame, present)
+
+
 def _missing_table(ds: Dataset, name: str) -> str:
     mapped = ds.mapping.tables.get(name)
     where = f"table or file named '{mapped}' (mapped to {name})" if mapped else f"table or file named '{name}'"
