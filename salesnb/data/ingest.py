@@ -20,8 +20,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .dataset import Mapping
 from . import loading
+from .dataset import Mapping
 from .loading import CSV_ENCODINGS, FILE_SUFFIXES, UNREADABLE_SUFFIXES, _matching_files
 from .mapping import load_mapping
 from .store import publish, read_manifest, store_dir, write_store

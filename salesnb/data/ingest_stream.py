@@ -2,8 +2,8 @@
 
 Stage 1, one table at a time: pyarrow reads the CSV in blocks of about :data:`BLOCK_BYTES` (every column as
 text, the same empty markers as pandas); each block is tidied, renamed and parsed by the loader's own
-functions and its rows checked by :func:`~salesnb.data.validation.table_problems`, then appended to a staging
-parquet file with its row number. Stage 2, DuckDB (``memory_limit`` :data:`MEMORY`, 2 threads, spilling to
+functions and its rows checked by :func:`~salesnb.data.validation.row_problems`, then appended to a staging
+Arrow file with its row number. Stage 2, DuckDB (``memory_limit`` :data:`MEMORY`, 2 threads, spilling to
 the staging folder): duplicate ids, the targets' grain and every reference are checked, then each table is
 joined to the region its rows belong to, sorted by (region, date, row) and written in
 :data:`~salesnb.data.store.ROW_GROUP_ROWS`-row groups with the schema pandas would give it.
@@ -22,13 +22,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from . import validation
+from . import store, validation
 from .contract import DATE, PERIOD, TABLES, TIMESTAMP
 from .dataset import Dataset, Mapping
 from .facts import UNKNOWN
 from .loading import _contract_frame, _tidy
 from .parsing import coerce_table
-from . import store
 from .store import _sort_column, manifest
 
 BLOCK_BYTES = 16 * 2**20  # CSV bytes per block: a few hundred thousand rows, ~100 MiB as pandas frames
@@ -134,30 +133,28 @@ def _same_everywhere(name: str, frame, names: Mapping) -> None:
             continue
         if spec.kind != PERIOD and names.date_format(name, column):
             raise NotStreamable(f"{name}.{column}: declared format")
-        values = pa.array(frame[column].array, type=pa.string(), from_pandas=True)
+        values = pc.unique(pa.array(frame[column].array, type=pa.string(), from_pandas=True)).drop_null()
         pattern = _MONTH if spec.kind == PERIOD else _ISO
-        if values.null_count < len(values) and not pc.all(pc.match_substring_regex(values, pattern)).as_py():
+        if len(values) and not pc.all(pc.match_substring_regex(values, pattern)).as_py():
             raise NotStreamable(f"{name}.{column}: not ISO")
 
 
 def stage_table(name: str, path: Path, names: Mapping, stage: Path) -> Staged:
-    """Read, parse and check table ``name`` from ``path`` block by block into ``stage/<name>.parquet``."""
-    import pyarrow.parquet as pq
-
+    """Read, parse and check table ``name`` from ``path`` block by block into ``stage/<name>.arrow``."""
     header = _header(path)
-    out, writer, schema, present, rows = stage / f"{name}.parquet", None, None, frozenset(), 0
+    out, writer, schema, present, rows = stage / f"{name}.arrow", None, None, frozenset(), 0
     try:
         for raw in _blocks(path, header):
             frame, found, _ = _contract_frame(name, _tidy(raw, f"table {name}"), names, path.name)
             _same_everywhere(name, frame, names)
             typed, present, problems, _ = coerce_table(name, frame, names)
             block = Dataset({name: typed}, present_columns={name: present}, mapping=names)
-            if found or problems or validation.table_problems(block, name):
+            if found or problems or validation.row_problems(block, name):
                 raise NotStreamable(f"{name}: problems")
             table = pa.Table.from_pandas(typed, preserve_index=False)
             if schema is None:
                 schema = table.schema
-                writer = pq.ParquetWriter(out, schema.append(pa.field("_row", pa.int64())), compression="none")
+                writer = pa.ipc.new_file(out, schema.append(pa.field("_row", pa.int64())))
             elif not table.schema.equals(schema, check_metadata=True):
                 raise NotStreamable(f"{name}: the blocks' types differ")
             row = pa.array(range(rows, rows + len(typed)), type=pa.int64())
@@ -174,17 +171,14 @@ def stage_table(name: str, path: Path, names: Mapping, stage: Path) -> Staged:
 
 
 def _connect(stage: Path, staged: dict[str, Staged]):
-    """A DuckDB connection with a memory limit, 2 threads, spilling into ``stage``; one view per staged table."""
+    """A DuckDB connection with a memory limit, 2 threads, spilling into ``stage``; each staged table by name."""
     import duckdb
+    import pyarrow.dataset as pds
 
     con = duckdb.connect(config={"memory_limit": MEMORY, "threads": 2, "temp_directory": str(stage / "spill")})
     for name, table in staged.items():
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{_literal(table.path)}')")
+        con.register(name, pds.dataset(table.path, format="ipc"))  # scanned in batches, never read whole
     return con
-
-
-def _literal(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def _q(column: str) -> str:
@@ -272,4 +266,3 @@ def _write(con, name: str, staged: dict[str, Staged], out: Path) -> None:
                 pending, held = [joined.slice(whole)], held - whole
         if held:
             writer.write_table(pa.concat_tables(pending), row_group_size=store.ROW_GROUP_ROWS)
-
