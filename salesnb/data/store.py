@@ -3,7 +3,8 @@
 The first use of a data version parses and validates the source once and writes every table as a parquet
 file, keyed by the source's signature (:func:`~salesnb.data.cache.source_signature`, plus the version of the
 data layer's code). Every later kernel and run reads the store (:mod:`salesnb.data.store_read`) instead of
-re-reading CSV files or unpickling the whole dataset.
+re-reading CSV files or unpickling the whole dataset. A large folder of CSV files is streamed into the
+store block by block instead of being loaded whole (:mod:`salesnb.data.ingest`): the same store, in bounded memory.
 
 Layout: ``<root>/<key>/{manifest.json, <table>.parquet ...}``. Rows carry two hidden columns: ``_row`` (the
 row's position in the loaded table, so a read gives the exact same frame back) and ``_region`` (the region
