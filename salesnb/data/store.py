@@ -3,7 +3,8 @@
 The first use of a data version parses and validates the source once and writes every table as a parquet
 file, keyed by the source's signature (:func:`~salesnb.data.cache.source_signature`, plus the version of the
 data layer's code). Every later kernel and run reads the store (:mod:`salesnb.data.store_read`) instead of
-re-reading CSV files or unpickling the whole dataset.
+re-reading CSV files or unpickling the whole dataset. A large folder of CSV files is streamed into the
+store block by block instead of being loaded whole (:mod:`salesnb.data.ingest`): the same store, in bounded memory.
 
 Layout: ``<root>/<key>/{manifest.json, <table>.parquet ...}``. Rows carry two hidden columns: ``_row`` (the
 row's position in the loaded table, so a read gives the exact same frame back) and ``_region`` (the region
@@ -27,13 +28,14 @@ import json
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .contract import DATE, TABLES, TIMESTAMP
-from .dataset import Dataset
+from .dataset import Dataset, Mapping
 
 STORE_ENV = "SALESNB_STORE"  # where stores live (a user setting)
 READ_ENV = "SALESNB_READ_STORE"  # set (to a store root) in a batch run's kernels: load datasets from the store
@@ -136,37 +138,82 @@ def _write_table(name: str, frame: pd.DataFrame, region: pd.Series, path: Path) 
 def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:
     from . import facts
 
-    has_orders = ds.has("orders")
+    return manifest(
+        signature,
+        folder,
+        source=ds.source,
+        rows={name: len(frame) for name, frame in ds.tables.items()},
+        present=ds.present_columns,
+        mapping=ds.mapping,
+        parse_problems=ds.parse_problems,
+        unparsed=ds.unparsed_rows,
+        ignored=ds.ignored,
+        warnings=ds.warnings,
+        regions=facts.regions(ds) if ds.has("orders") else [],
+    )
+
+
+def manifest(
+    signature: str,
+    folder: Path,
+    *,
+    source: str,
+    rows: dict[str, int],
+    present: dict[str, frozenset[str]],
+    mapping: Mapping,
+    parse_problems: list[str],
+    unparsed: dict[tuple[str, str], np.ndarray],
+    ignored: tuple[str, ...],
+    warnings: list[str],
+    regions: list[str],
+) -> dict:
+    """The manifest of the tables written to ``folder`` (``rows``: table -> row count, in the Dataset's order)."""
     return {
         "format": FORMAT,
         "signature": signature,
-        "source": ds.source,
-        "origin": _origin(ds.source),
-        "order": list(ds.tables),  # the tables' order in the Dataset (the JSON keys below are sorted)
+        "source": source,
+        "origin": _origin(source),
+        "order": list(rows),  # the tables' order in the Dataset (the JSON keys below are sorted)
         "tables": {
-            name: {"rows": len(frame), "bytes": (folder / f"{name}.parquet").stat().st_size}
-            for name, frame in ds.tables.items()
+            name: {"rows": count, "bytes": (folder / f"{name}.parquet").stat().st_size} for name, count in rows.items()
         },
-        "present_columns": {name: sorted(cols) for name, cols in ds.present_columns.items()},
-        "mapping": dataclasses.asdict(ds.mapping),
-        "parse_problems": list(ds.parse_problems),
+        "present_columns": {name: sorted(cols) for name, cols in present.items()},
+        "mapping": dataclasses.asdict(mapping),
+        "parse_problems": list(parse_problems),
         "unparsed_rows": [
-            [table, column, np.asarray(rows).tolist(), str(np.asarray(rows).dtype)]
-            for (table, column), rows in ds.unparsed_rows.items()
+            [table, column, np.asarray(positions).tolist(), str(np.asarray(positions).dtype)]
+            for (table, column), positions in unparsed.items()
         ],
-        "ignored": list(ds.ignored),
-        "warnings": list(ds.warnings),
-        "regions": facts.regions(ds) if has_orders else [],
+        "ignored": list(ignored),
+        "warnings": list(warnings),
+        "regions": regions,
     }
 
 
 def write_store(ds: Dataset, signature: str, root: str | os.PathLike, *, replace: bool = False) -> Path:
     """Write ``ds`` as the store of ``signature`` under ``root``, atomically; return its folder.
 
+    A whole store already there (another process was first) is kept unless ``replace`` (a database, whose
+    signature is its URL alone, is written afresh by each run). Older stores of the same source are removed.
+    """
+
+    def fill(tmp: Path) -> dict:
+        regions = _row_regions(ds)
+        for name, frame in ds.tables.items():
+            _write_table(name, frame, regions[name], tmp / f"{name}.parquet")
+        return _manifest(ds, signature, tmp)
+
+    return publish(root, signature, ds.source, fill, replace=replace)
+
+
+def publish(
+    root: str | os.PathLike, signature: str, source: str, fill: Callable[[Path], dict], *, replace: bool = False
+) -> Path:
+    """Have ``fill(folder)`` write a store's tables and return its manifest, then move the folder into place.
+
     The tables and the manifest go to a temporary folder beside the target, which is then renamed into
-    place: a reader sees the whole store or none. A whole store already there (another process was first)
-    is kept unless ``replace`` (a database, whose signature is its URL alone, is written afresh by each run).
-    Older stores of the same source are removed.
+    place: a reader sees the whole store or none, and the temporary folder is removed whatever happens
+    (an exception from ``fill`` leaves nothing behind). Returns the store's folder.
     """
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
@@ -176,11 +223,8 @@ def write_store(ds: Dataset, signature: str, root: str | os.PathLike, *, replace
     tmp = root / f".tmp-{target.name}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir()
     try:
-        regions = _row_regions(ds)
-        for name, frame in ds.tables.items():
-            _write_table(name, frame, regions[name], tmp / f"{name}.parquet")
-        manifest = _manifest(ds, signature, tmp)
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, sort_keys=True, indent=1), "utf-8")
+        written = fill(tmp)
+        (tmp / MANIFEST).write_text(json.dumps(written, ensure_ascii=False, sort_keys=True, indent=1), "utf-8")
         if target.exists():  # partial or corrupt: replaced, never trusted
             shutil.rmtree(target, ignore_errors=True)
         try:
@@ -190,7 +234,7 @@ def write_store(ds: Dataset, signature: str, root: str | os.PathLike, *, replace
                 raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _remove_older(root, target, _origin(ds.source))
+    _remove_older(root, target, _origin(source))
     return target
 
 

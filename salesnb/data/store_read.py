@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset, Mapping
-from .store import HIDDEN, default_root, read_manifest, store_dir, write_store
+from .store import HIDDEN, default_root, read_manifest, store_dir
 
 MEMORY_ENV = "SALESNB_DUCKDB_MEMORY"
 THREADS_ENV = "SALESNB_DUCKDB_THREADS"
@@ -108,17 +108,15 @@ def open_store(
     its content may have changed). A store that cannot be read is deleted and rebuilt from the source.
     """
     from .cache import source_signature
-    from .loading import load_dataset
+    from .ingest import ingest
 
     signature = source_signature(source, mapping)
     folder = store_dir(root or default_root(), signature)
     for attempt in (1, 2):
         manifest = None if refresh and attempt == 1 else read_manifest(folder, signature)
         if manifest is None:
-            ds = load_dataset(source, mapping=mapping or None)
-            folder = write_store(ds, signature, root or default_root(), replace=refresh)
+            folder = ingest(source, mapping, signature, root or default_root(), replace=refresh)
             manifest = read_manifest(folder, signature)
-            del ds
         try:
             return load_store(folder, manifest, region=region, tables=tables)
         except Exception:  # noqa: BLE001 - a damaged file of any kind: rebuild once, then let it raise

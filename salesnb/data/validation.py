@@ -142,6 +142,18 @@ def validate_dataset(ds: Dataset, parse_problems: list[str] | None = None) -> li
     return problems + parse
 
 
+def row_problems(ds: Dataset, name: str) -> list[str]:
+    """The problems of table ``name`` that each row shows on its own: missing columns and bad values.
+
+    What :func:`validate_dataset` checks of one table, without what spans rows (duplicate ids, the targets'
+    grain), references and parse problems: the streaming ingest runs it on each block of rows (a block with
+    a problem makes the whole-table loader report the dataset, in these same words).
+    """
+    table, frame = TABLES[name], ds.tables[name]
+    present = ds.present_columns.get(name, frozenset(frame.columns))
+    return _column_problems(ds, table, frame, present) + _value_problems(ds, table, frame, present, duplicates=False)
+
+
 def _missing_table(ds: Dataset, name: str) -> str:
     mapped = ds.mapping.tables.get(name)
     where = f"table or file named '{mapped}' (mapped to {name})" if mapped else f"table or file named '{name}'"
@@ -183,7 +195,9 @@ def _column_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: fr
     return problems
 
 
-def _value_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: frozenset[str]) -> list[str]:
+def _value_problems(
+    ds: Dataset, table: Table, frame: pd.DataFrame, present: frozenset[str], *, duplicates: bool = True
+) -> list[str]:
     lines: list[str | None] = []
     for name in frame.columns:
         column = table.column(name)
@@ -205,9 +219,9 @@ def _value_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: fro
         what = f"the region name '{ALL}', which salesnb keeps for the whole company"
         hint = "leave region empty for a company target" if table.name == TARGETS else "rename that region"
         lines.append(row_problem(frame, table.name, REGION, reserved, what, hint=hint))
-    if table.key and table.key in present:
+    if duplicates and table.key and table.key in present:
         lines.append(_duplicate_problem(frame, table.name, table.key))
-    if table.name == TARGETS:
+    if duplicates and table.name == TARGETS:
         lines.append(_grain_problem(frame, [c for c in TARGET_GRAIN if c in frame.columns]))
     return [line for line in lines if line]
 

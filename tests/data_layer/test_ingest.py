@@ -1,0 +1,143 @@
+"""The streaming ingest writes the store the whole-table path writes, and leaves messy data to the loader.
+
+One loader semantics: a streamed store is byte for byte the store of ``load_dataset`` + ``write_store``
+(same manifest, same parquet files, same frames read back), with many blocks and many row groups; a source
+with anything to report (GB18030, slash dates, a bad value, a duplicate id, a broken reference, an empty
+table) is loaded whole, so its Dataset, warnings and errors are the loader's own.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesnb.data import ingest, ingest_stream, loading, store, store_read
+from salesnb.errors import DataValidationError
+from tests.tiny import TABLES, write_tiny
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Record whether the whole-table loader ran inside :func:`ingest.ingest` (``spy`` lists its sources)."""
+    calls: list[str] = []
+    real = loading.load_dataset
+
+    def load(source, **kwargs):
+        calls.append(str(source))
+        return real(source, **kwargs)
+
+    monkeypatch.setattr(loading, "load_dataset", load)
+    return calls
+
+
+def _store(root: Path) -> Path:
+    (folder,) = [p for p in root.iterdir() if not p.name.startswith(".")]
+    return folder
+
+
+def assert_same_store(streamed: Path, whole: Path) -> None:
+    """Same manifest, same parquet bytes, and the same Dataset read back (every frame equal)."""
+    manifest = json.loads((whole / store.MANIFEST).read_text(encoding="utf-8"))
+    assert json.loads((streamed / store.MANIFEST).read_text(encoding="utf-8")) == manifest
+    for name in manifest["order"]:
+        assert (streamed / f"{name}.parquet").read_bytes() == (whole / f"{name}.parquet").read_bytes(), name
+    back, expected = store_read.load_store(streamed, manifest), store_read.load_store(whole, manifest)
+    for name, frame in expected.tables.items():
+        pd.testing.assert_frame_equal(back.tables[name], frame, check_exact=True)
+
+
+def test_sample_streamed_in_blocks_is_the_whole_table_store(tmp_path, monkeypatch, spy):
+    monkeypatch.setattr(ingest_stream, "BLOCK_BYTES", 256 * 1024)  # several blocks per large table
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 1_000)  # many row groups, the last of each table partial
+    ingest.ingest(SAMPLE, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy == []  # streamed, not loaded whole
+    store.write_store(loading.load_dataset(SAMPLE), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+    manifest = json.loads((_store(tmp_path / "streamed") / store.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["tables"]["order_lines"]["rows"] > 3 * 1_000
+
+
+def test_small_sources_keep_the_whole_table_path(tmp_path, spy):
+    data = write_tiny(tmp_path / "data")
+    ingest.ingest(data, None, "sig", tmp_path / "store")
+    assert spy == [str(data)]
+
+
+def test_missing_optional_column_streams_and_matches(tmp_path, spy):
+    tables = {**TABLES, "orders": [{k: v for k, v in row.items() if k != "channel"} for row in TABLES["orders"]]}
+    data = write_tiny(tmp_path / "data", tables=tables)
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy == []
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+
+
+def _rows(name: str, **changes) -> dict[str, list[dict]]:
+    """The tiny tables with the first row of ``name`` changed."""
+    return {**TABLES, name: [{**TABLES[name][0], **changes}] + TABLES[name][1:]}
+
+
+MESSY = {
+    "slash dates": (_rows("orders", order_date="2025/10/5"), None),
+    "day-month dates": (_rows("orders", order_date="25/10/2025"), None),
+    "a bad amount": (_rows("orders", amount="十二"), "orders.amount"),
+    "a duplicate id": (_rows("customers", customer_id="C2"), "customers.customer_id"),
+    "a broken reference": (_rows("orders", customer_id="C9"), "orders.customer_id"),
+    "an empty required value": (_rows("orders", order_date=""), "orders.order_date"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(MESSY))
+def test_messy_sources_are_loaded_whole(case, tmp_path, spy):
+    tables, error = MESSY[case]
+    data = write_tiny(tmp_path / "data", tables=tables)
+    if error:
+        with pytest.raises(DataValidationError) as streamed:
+            ingest.ingest(data, None, "sig", tmp_path / "store", stream_bytes=0)
+        with pytest.raises(DataValidationError) as whole:
+            loading.load_dataset(data)
+        assert str(streamed.value) == str(whole.value) and error in str(whole.value)
+        assert not (tmp_path / "store").exists() or not any((tmp_path / "store").iterdir())  # nothing left behind
+        return
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy == [str(data)]  # fell back to the loader
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+
+
+def test_gb18030_and_an_empty_table_are_loaded_whole(tmp_path, spy):
+    data = write_tiny(tmp_path / "data")
+    customers = data / "customers.csv"
+    customers.write_bytes(customers.read_text(encoding="utf-8").encode("gb18030"))
+    (data / "returns.csv").write_text("order_id,product_id,quantity,returned_at,reason\n", encoding="utf-8")
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy == [str(data)]
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+
+
+def test_a_failing_stream_leaves_nothing_behind(tmp_path, monkeypatch):
+    data = write_tiny(tmp_path / "data")
+
+    def broken(*args):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ingest_stream, "_write", broken)
+    with pytest.raises(OSError, match="disk full"):
+        ingest.ingest(data, None, "sig", tmp_path / "store", stream_bytes=0)
+    assert list((tmp_path / "store").iterdir()) == []
+
+
+def test_a_ragged_row_is_read_by_the_loader(tmp_path, spy):
+    data = write_tiny(tmp_path / "data")
+    with open(data / "products.csv", "a", encoding="utf-8") as handle:
+        handle.write("P3,丙\n")  # fewer fields than the header: pandas fills them empty, pyarrow refuses
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy == [str(data)]
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
