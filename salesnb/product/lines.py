@@ -21,6 +21,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_pareto
 from ..findings import finding, flagged
 from ..i18n import t
+from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import (
     NAME,
@@ -84,9 +85,15 @@ def decline_check(report: Report) -> pd.DataFrame:
     other lines' order counts).
 
     The business rule fires when a line's revenue is at least ``thresholds.product.line_decline`` below
-    ``expected`` (with the full trailing window in the data); the evidence confirms it: its order count is low
-    around ``usual_orders`` (a negative binomial count) with a q-value below ``thresholds.product.fdr``
-    (Benjamini–Hochberg over the lines and scopes of the report where the rule fired, as the other angles do).
+    ``expected`` (with the full trailing window in the data); the evidence is its order count, low around
+    ``usual_orders`` (a negative binomial count), adjusted by Benjamini–Hochberg over a family of the right size:
+    in a region's report the lines where the rule fired (its four lines are its own few segments, as in the
+    market rules); in the ALL report every line of every scope tested (6 scopes × 4 lines: one clean region-line
+    with p = 0.03 is expected there). A fired line is reported (``flagged``) in a region's report when its q-value
+    is below ``thresholds.product.indicative_q`` — a region's line sells a dozen to a few dozen orders a month,
+    too few for a 30% fall to reach a 5% false-discovery rate — and is confirmed below ``thresholds.product.fdr``
+    (see :func:`line_decline` for the severity); the ALL report, the company's view over 24 tests, reports only
+    confirmed declines.
     The count's spread ``dispersion`` is learnt from how far the same expectation (the line's trailing months
     scaled by the other lines) missed in each of the ``product.history_months`` months before the period (see
     :func:`~salesnb.product.common.dispersion_around`): movements the lines share (season, a region's good
@@ -145,16 +152,21 @@ def decline_check(report: Report) -> pd.DataFrame:
     frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
     frame["p_value"] = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
     frame["effect"] = frame["expected"] - frame["revenue"]
-    fired = (frame["change"] <= -thr["line_decline"]) & (frame["usual_orders"] > 0) & (len(trailing) >= window)
-    frame["q_value"] = evidence.q_values(frame["p_value"].where(fired))
-    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], thr["fdr"])
+    tested = (frame["usual_orders"] > 0) & (len(trailing) >= window)
+    fired = (frame["change"] <= -thr["line_decline"]) & tested
+    family = tested if report.region == ALL else fired  # see the docstring: the ALL report tests every row
+    frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(family)), index=frame.index).where(fired)
+    gate = thr["fdr"] if report.region == ALL else thr["indicative_q"]  # the company view: confirmed only
+    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], gate)
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
 
 
 def line_decline(report: Report) -> list[dict[str, Any]]:
     """Rule product_line_decline, from :func:`decline_check`: thresholds.product.{line_decline, fdr}.
 
-    Severity: :func:`salesnb.evidence.severity` (``thresholds.product.{strong_q, collapse}``).
+    Severity: :func:`salesnb.evidence.severity` (``thresholds.product.{strong_q, collapse}``): at least medium
+    (the rule's 30% fall is a collapse), high only with a q-value below ``strong_q``, at most medium while the
+    q-value is not below ``fdr`` (indicated, not confirmed; the detail states the chance of an ordinary month).
     """
     thr = report.thresholds(NAME)
     if lines(report.ds).empty:
@@ -169,14 +181,14 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
             "yoy": format_amount(row.yoy, lang),
             "vs_yoy": format_pct(stats.ratio(row.revenue, row.yoy) - 1 if not pd.isna(row.yoy) else None, signed=True),
             "orders": format_int(row.orders), "usual": f"{row.usual_orders:.0f}",
-            "others": format_pct(row.others_change, signed=True),
+            "others": format_pct(row.others_change, signed=True), "chance": format_pct(row.p_value),
         }  # fmt: skip
         item = finding(
             report, "product_line_decline", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="revenue", value=row.revenue, baseline=row.expected, effect=row.effect, angle=NAME,
             severity=evidence.severity(
                 report, row.effect, row.q_value, change=row.change, strong_q=thr["strong_q"],
-                collapse=thr["collapse"],
+                collapse=thr["collapse"], cap=not evidence.confirmed(row.q_value, thr["fdr"]),
             ),
         )  # fmt: skip
         found.append((row.scope, ("decline", row.product_line), item))

@@ -47,6 +47,8 @@ def steady(plant: str | None = None) -> dict[str, list[dict]]:
                 source = "展会" if k < 10 else "转介绍"
                 if hit and (plant == "acquisition" or (plant == "cac" and source == "展会")):
                     continue
+                if hit and plant == "acquisition30" and k >= 14:  # 6 of the 20 new customers missing (−30%)
+                    continue
                 customer = f"N{tag}{month}{k:02d}"
                 t["customers"].append({"customer_id": customer, "region": region, "acquired_at": f"{month}-05",
                                        "acquisition_channel": source, "employee_count": 40})  # fmt: skip

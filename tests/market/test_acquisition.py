@@ -1,4 +1,5 @@
 import pytest
+from scipy import stats
 from tiny import TABLES, write_tiny
 
 from market.helpers import codes_of, steady_report
@@ -55,3 +56,26 @@ def test_acquisition_cost_pools_a_month_of_lost_customers(tmp_path):
     row = market.acquisition_cost_frame(strict).set_index("source").loc["展会"]
     assert row["recent_new"] == 20 and row["cac_ratio"] == pytest.approx(1.2, abs=0.01) and not row["flagged"]
     assert not [f for f in market.angle_findings(r) if f["code"] == "acquisition_cost_high"]
+
+
+def test_a_region_reports_its_new_customer_drop_on_the_business_rule(tmp_path):
+    # 华东 wins 14 new customers where 20 are expected (every month alike: trend 20, Poisson): −30%
+    r = steady_report(tmp_path, "acquisition30")
+    test = market.new_customer_test(r)
+    p = stats.poisson.cdf(14, 20)  # 0.105: an ordinary month is this low one time in ten
+    assert test["baseline"] == pytest.approx(20) and test["change"] == pytest.approx(-0.3)
+    assert test["p_value"] == pytest.approx(p) and test["rule"] and test["flagged"]
+    (found,) = [f for f in market.angle_findings(r) if f["code"] == "new_customer_drop"]
+    assert found["severity"] == "medium"  # the rule fired; the evidence (p = 0.105 > fdr) caps it at medium
+    assert found["effect"] == pytest.approx(6 * 500) and "10.5%" in found["detail"]
+    # the ALL report tests the company (34 of 40, −15%: no rule), 华东 and 华南: 华东's q = 3 × 0.105 > 0.2
+    company = open_report(str(tmp_path / "steady_acquisition30"), "2026-10", "ALL")
+    assert not any(f["code"] == "new_customer_drop" for f in market.angle_findings(company))
+
+
+def test_a_new_customer_drop_below_the_business_rule_is_silent(tmp_path):
+    steady_report(tmp_path, "acquisition30")
+    strict = {"market": {"new_customer_drop": 0.35}}  # −30% is below a 35% rule
+    strict = open_report(str(tmp_path / "steady_acquisition30"), "2026-10", "华东", thresholds=strict)
+    assert not market.new_customer_test(strict)["rule"]
+    assert not any(f["code"] == "new_customer_drop" for f in market.angle_findings(strict))

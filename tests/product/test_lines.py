@@ -3,8 +3,10 @@
 import math
 
 import pytest
+from scipy import stats
+from tiny import write_tiny
 
-from product.helpers import report
+from product.helpers import build, report
 from salesnb import product
 
 
@@ -33,3 +35,34 @@ def test_without_order_lines_the_sections_skip(bare):
         assert panel.is_skipped and "order_lines" in panel.note
     assert "product_line_decline" not in {rule.code for rule in product.ANGLE.runnable_rules(r.ds)}
     assert product.lines.metrics(r) == {}
+
+
+def _south_b_line(tmp_path, orders):
+    """华南 2026-10: B线 (P2) in only ``orders`` of its usual 8 orders a month; A线 and C线 as every month."""
+    tables = build()
+    dropped = {f"OS10{k:02d}" for k in range(orders, 8)}
+    tables["order_lines"] = [
+        row for row in tables["order_lines"] if not (row["order_id"] in dropped and row["product_id"] == "P2")
+    ]
+    return write_tiny(tmp_path / f"b{orders}", tables=tables)
+
+
+def test_a_region_reports_an_indicated_line_decline_and_the_company_view_only_a_confirmed_one(tmp_path):
+    folder = _south_b_line(tmp_path, 5)  # 5 of 8 orders: revenue 900 against 1,440 (−37.5%), others unchanged
+    south = product.decline_check(report(folder, "华南")).set_index("product_line").loc["B线"]
+    p = stats.poisson.cdf(5, 8)  # 0.191: every month alike, so the count is Poisson (φ = 1)
+    assert south["expected"] == pytest.approx(1440) and south["change"] == pytest.approx(-0.375)
+    assert south["dispersion"] == 1 and south["p_value"] == pytest.approx(p)
+    assert south["q_value"] == pytest.approx(p) and south["flagged"]  # the only fired line: its own family
+    (found,) = [f for f in product.angle_findings(report(folder, "华南")) if f["code"] == "product_line_decline"]
+    assert found["segment"] == {"product_line": "B线"} and found["severity"] == "medium"  # indicated: q > fdr
+    assert "19.1%" in found["detail"]  # the chance of an ordinary month is stated
+    # the ALL report tests 3 scopes × 3 lines (9): 华南's B线 is not confirmed there (q ≥ p > fdr)
+    company = product.decline_check(report(folder, "ALL")).set_index(["scope", "product_line"])
+    assert company.loc[("华南", "B线"), "q_value"] >= p and not company.loc[("华南", "B线"), "flagged"]
+    assert company.loc[("华东", "B线"), "flagged"]  # 华东's B线 (1 of 8 orders) is confirmed there
+
+
+def test_a_line_down_a_quarter_does_not_fire_the_rule(tmp_path):
+    south = product.decline_check(report(_south_b_line(tmp_path, 6), "华南")).set_index("product_line")
+    assert south.loc["B线", "change"] == pytest.approx(-0.25) and not south["flagged"].any()

@@ -46,8 +46,8 @@ def test_three_complaints_where_none_is_usual_are_a_spike(tmp_path):
     frame = support.complaint_frame(r).set_index("category")
     row = frame.loc["质量问题"]
     assert row["count"] == 3 and row["usual"] == 0 and row["z"] == pytest.approx(3.0)  # spread floored at 1
-    # Benjamini–Hochberg over the 4 categories: the 3 others have z = 0 (p = 0.5)
-    assert row["q_value"] == pytest.approx(stats.norm.sf(3.0) * 4)
+    # Benjamini–Hochberg over the categories where the rule fired (the 3 others, z = 0, did not): q = p
+    assert row["q_value"] == pytest.approx(stats.norm.sf(3.0))
     assert bool(row["flagged"]) and not frame.drop("质量问题")["flagged"].any()
     (found,) = complaints.complaint_spike(r)
     assert found["segment"] == {"category": "质量问题"} and found["severity"] == "high"  # 300 of 1,000, q < 0.01
