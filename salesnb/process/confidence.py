@@ -38,4 +38,4 @@ def stage_severity(report: Report, effect: float, q: float, confirmed: bool) -> 
 def confidence_text(report: Report, confirmed: bool, p: float) -> str:
     """The detail's sentence on how sure the finding is (beyond the usual swing, or possibly still within it)."""
     key = "proc_f_beyond_swing" if confirmed else "proc_f_maybe_swing"
-    return t(key, report.lang, p=f"{p:.2f}" if p >= 0.01 else "<0.01")
+    return t(key, report.lang, p=f"p={p:.2f}" if p >= 0.01 else "p<0.01")
