@@ -150,13 +150,15 @@ def stock_surge(t: Tables, region: str, period: str, size: float, rng: np.random
 
     The rise is taken of the larger of this month's stock and the stage's usual one (the mean of the six month
     ends before): month-end counts swing widely (and the demo's last month is depleted, its deals won after the
-    data end are never generated), so a rise of this month's count alone can leave the stock below usual.
+    data end are never generated), so a rise of this month's count alone can leave the stock below usual. The
+    deals added bring the stock *to* :func:`rise` × that level (adding (rise − 1) × the usual stock to a month
+    that ended below usual left the stock short of the claimed rise: 1 + 1.6 × 2.7 = 5 deals for a claimed 7).
     """
     stage = str(rng.choice(STAGES[1:4]))
     start, end = bounds(period)
     stock = _stage_stock(t, region, end, stage)
     usual = np.mean([_stage_stock(t, region, bounds(month_back(period, k))[1], stage) for k in range(1, 7)])
-    count = max(2, int(round((rise(size) - 1) * max(stock, usual, 2))))
+    count = max(2, int(round(rise(size) * max(stock, usual, 2))) - stock)
     _stuck_deals(t, region, stage, random_times(rng, start + pd.Timedelta(days=10), end, count), rng)
     return {"stage": stage}
 

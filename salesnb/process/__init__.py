@@ -18,15 +18,16 @@ from ..data.deals import deal_facts, stage_stays
 from ..data.leads import lead_facts
 from ..display.plotting.distributions import plot_band_mix, plot_boxes, plot_goal_bars, plot_scores
 from ..display.plotting.funnels import plot_conversion_matrix, plot_daily_watch, plot_funnel
-from . import flow, funnel, leads, response, scoring, speed, stages, stalled
+from . import conversion, flow, funnel, leads, response, scoring, speed, stages, stalled
 from .common import unknown_stages
+from .conversion import daily_watch_frame, daily_watch_panel, stage_conversion_frame
 from .flow import pipeline_flow_frame, pipeline_flow_panel, pipeline_slippage_frame
 from .funnel import BY_DIMENSIONS, funnel_frame, funnel_panel, velocity_frame, velocity_panel
 from .leads import band_fit_frame, lead_fit_frame, lead_fit_panel, source_mix_frame, source_mix_panel
 from .response import first_response_frame, first_response_panel
 from .scoring import lead_scoring_panel, lead_scoring_result
 from .speed import cycle_frame, cycle_panel, cycle_summary, time_in_stage_frame, time_in_stage_panel
-from .stages import daily_watch_frame, daily_watch_panel, stage_conversion_frame, stage_stock_frame, stage_stock_panel
+from .stages import stage_stock_frame, stage_stock_panel
 from .stalled import stall_limits, stalled_deals_frame, stalled_deals_panel, stalled_summary_frame
 
 __all__ = [
@@ -89,7 +90,7 @@ ANGLE = Angle(
         Rule("pipeline_slippage", flow.slippage, needs=_DEALS),
         Rule("sales_cycle_lengthening", speed.cycle_lengthening, needs=_DEALS),
         Rule("stage_stock_surge", stages.stock_surge, needs=_STAGES),
-        Rule("stage_conversion_low", stages.conversion_low, needs=_STAGES),
+        Rule("stage_conversion_low", conversion.conversion_low, needs=_STAGES),
         Rule("stalled_deals", stalled.stalled_deals, needs=_STAGES),
     ),
     metrics_of=(

@@ -69,11 +69,14 @@ def n_history(report: Report) -> int:
     return int(report.settings(NAME)["history_months"])
 
 
-def history(report: Report, table: str = "opportunities", column: str = "created_at") -> list[str]:
-    """The ``process.history_months`` months before the report month that the orders and ``table`` cover."""
+def history(
+    report: Report, table: str = "opportunities", column: str = "created_at", months: int | None = None
+) -> list[str]:
+    """The ``process.history_months`` (or ``months``) months before the report month the orders and ``table`` cover."""
     first = first_month(report, table, column)
     end = parse_period(report.period)
-    return [str(end - k) for k in range(n_history(report), 0, -1) if str(end - k) >= first]
+    count = n_history(report) if months is None else months
+    return [str(end - k) for k in range(count, 0, -1) if str(end - k) >= first]
 
 
 def trailing(report: Report, table: str = "opportunities", column: str = "created_at") -> list[str]:

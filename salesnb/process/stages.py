@@ -1,6 +1,7 @@
-"""阶段存量, 阶段转化, 每日监控: open deals per stage at month end, stage-exit conversion, the daily watch.
+"""阶段存量: open deals per stage at month end and the month's entries still held there, against usual.
 
-The usual level is the ``process.history_months`` months (or month ends) before the report month, pooled.
+The usual level is the ``process.history_months`` month ends before the report month, pooled. Stage conversion
+and the daily watch are :mod:`salesnb.process.conversion`.
 """
 
 from __future__ import annotations
@@ -15,15 +16,15 @@ from .. import stats
 from ..data import facts
 from ..data.facts import size_band_labels
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct, table
+from ..display.formatting import format_int, format_pct, table
 from ..display.panel import Panel, needs
-from ..display.plotting.funnels import plot_daily_watch
-from ..findings import finding, flagged
+from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
-from .evidence import confirm, count_rise_min_p, min_excess, severity
+from .confidence import confidence_text, flag_weak, stage_severity
+from .evidence import confirm, count_rise_min_p, min_excess
 
 # ------------------------------------------------------------------------------------------ stage stock
 
@@ -56,8 +57,9 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     at least :func:`~salesnb.process.evidence.min_excess`). The evidence is the smaller of the two tests'
     p-values (Poisson against the usual month ends; Fisher exact of held ÷ entered against the usual months),
     doubled (Bonferroni over the two views). The rule flags a stage once that p is below
-    ``thresholds.process.fdr``; the BH q over the stages that could confirm (Tarone) sets the confidence: above
-    ``strong_q`` the finding is at most medium.
+    ``thresholds.process.weak_p`` (a medium finding); the BH q over the stages that could confirm (Tarone) sets
+    the confidence (``confirmed``: q below ``fdr``; high only with q below ``strong_q``), see
+    :mod:`salesnb.process.confidence`.
     """
     thr = report.thresholds(NAME)
     now = snapshot_at(report, report.period)
@@ -113,9 +115,9 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     )
     fired = surge | (frame["held_excess"] >= need)
     confirm(report, frame, fired, min_p=frame.pop("min_p"))
-    # the business rule fires the finding once its own test holds (p below fdr); q over the stages sets the
+    # the business rule fires the finding once its own test holds (p below weak_p); q over the stages sets the
     # confidence and severity (a stage's count is small: BH over six stages alone would need a doubling of ten)
-    frame["flagged"] = fired & (frame["p_value"] < thr["fdr"])
+    flag_weak(report, frame, fired)
     return frame
 
 
@@ -140,7 +142,7 @@ def _surge_source(report: Report, stage: str) -> tuple[str | None, int, float]:
 
 
 def stock_surge(report: Report) -> list[dict[str, Any]]:
-    """Rule stage_stock_surge: thresholds.process.{stage_stock_surge, min_count, fdr, strong_q} (the frame's flag).
+    """Rule stage_stock_surge: thresholds.process.{stage_stock_surge, min_count, weak_p, fdr, strong_q} (the flag).
 
     Names the source behind most of the rise and its commonest size band; when that band is the smallest,
     the action says to reassign those deals.
@@ -152,7 +154,6 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
         now = snapshot_at(report, report.period)
         in_stage = now[now["stage"] == row.stage]
         effect = max(row.excess, row.held_excess) * float(in_stage["amount"].mean())
-        rise = max(row.excess, row.held_excess) / max(row.usual, 1.0)  # the stage's stock up by this share
         profile, action_key, extra = "", None, {}
         source, count, usual_count = _surge_source(report, row.stage)
         if source is not None:
@@ -187,6 +188,7 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
                 share=format_pct(row.held / row.entered if row.entered else 0.0),
                 usual_share=format_pct(row.held_usual if not math.isnan(row.held_usual) else 0.0),
             ),  # fmt: skip
+            "confidence": confidence_text(report, row.confirmed, row.p_value),
             **extra,
         }
         out.append(
@@ -201,7 +203,7 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
                 value=row.stock,
                 baseline=row.usual,
                 effect=effect,
-                severity=severity(report, effect, row.q_value, change=rise),
+                severity=stage_severity(report, effect, row.q_value, row.confirmed),
             )
         )
     return out
@@ -240,210 +242,6 @@ def stage_stock_panel(report: Report) -> Panel:
     )
     surge = format_pct(report.thresholds(NAME)["stage_stock_surge"], 0)
     return Panel(frame=frame, table=shown, figure=ax.figure, note=t("proc_stock_note", lang, n=n, surge=surge))
-
-
-# ------------------------------------------------------------------------------------- stage conversion
-
-
-def _exits(report: Report, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    rows = facts.in_region(stays(report), report.region)
-    return rows[(rows["left_at"] >= start) & (rows["left_at"] < end) & rows["advanced"].notna()]
-
-
-def stage_conversion_frame(report: Report) -> pd.DataFrame:
-    """Stage-exit conversion: of the deals that left each stage in the month, the share that moved forward.
-
-    A deal leaves a stage when it enters another one or closes; it moved forward when it entered a later stage
-    or was won. Columns: stage, exits, advanced, rate, usual_exits, usual (pooled over the
-    ``process.history_months`` before the month), drop (points), lost_excess (deals lost beyond the usual rate),
-    value (mean amount of the deals leaving), p_value (Fisher exact against the usual months), q_value and
-    flagged (:mod:`salesnb.process.evidence`: the rule — at least ``thresholds.process.conversion_drop_points``
-    below usual, at least ``min_exits`` deals leaving, :func:`~salesnb.process.evidence.min_excess` of them lost
-    beyond the usual rate — confirmed by a q-value below ``fdr``).
-    """
-    thr = report.thresholds(NAME)
-    start, end = bounds(report.period)
-    now = _exits(report, start, end)
-    months = history(report)
-    base = _exits(report, bounds(months[0])[0], bounds(months[-1])[1]) if months else now.iloc[0:0]
-    rows = []
-    for stage in stages(report):
-        cur, before = now[now["stage"] == stage], base[base["stage"] == stage]
-        exits, advanced = len(cur), int(cur["advanced"].sum())
-        usual = stats.ratio(before["advanced"].sum(), len(before))
-        rate = stats.ratio(advanced, exits)
-        rows.append(
-            {
-                "stage": stage,
-                "exits": exits,
-                "advanced": advanced,
-                "rate": rate,
-                "usual_exits": len(before),
-                "usual": usual,
-                "drop": usual - rate,
-                "lost_excess": exits * (usual - rate) if exits else 0.0,
-                "value": float(cur["amount"].mean()) if exits else 0.0,
-                "p_value": stats.fisher(advanced, exits, before["advanced"].sum(), len(before), "less"),
-            }
-        )
-    frame = pd.DataFrame(rows)
-    fired = (
-        (frame["drop"] >= thr["conversion_drop_points"])
-        & (frame["exits"] >= thr["min_exits"])
-        & (frame["lost_excess"] >= min_excess(report, frame["exits"]))
-    )
-    confirm(report, frame, fired)
-    return frame
-
-
-def conversion_low(report: Report) -> list[dict[str, Any]]:
-    """Rule stage_conversion_low: thresholds.process.{conversion_drop_points, min_exits, min_count, fdr, strong_q}."""
-    lang, n = report.lang, n_history(report)
-    out = []
-    for row in flagged(stage_conversion_frame(report)):
-        effect = row.lost_excess * row.value
-        values = {
-            "stage": row.stage,
-            "exits": row.exits,
-            "advanced": row.advanced,
-            "rate": format_pct(row.rate),
-            "usual": format_pct(row.usual),
-            "n": n,
-            "lost": format_int(row.lost_excess),
-            "effect": format_amount(effect, lang),
-        }
-        out.append(
-            finding(
-                report,
-                "stage_conversion_low",
-                {"stage": row.stage},
-                values,
-                angle=NAME,
-                metric="stage_conversion",
-                value=row.rate,
-                baseline=row.usual,
-                effect=effect,
-                severity=severity(report, effect, row.q_value),
-            )
-        )
-    return out
-
-
-# ------------------------------------------------------------------------------------------ daily watch
-
-
-def _warning_lines(report: Report, usual: pd.Series) -> pd.Series:
-    thr = report.thresholds(NAME)
-    lines = usual * float(thr["warning_ratio"])
-    for entry in thr.get("warning_lines") or []:
-        if str(entry.get("stage")) in lines.index:
-            lines[str(entry["stage"])] = float(entry["line"])
-    return lines
-
-
-def daily_watch_frame(report: Report) -> pd.DataFrame:
-    """Each stage's daily conversion in the month against its warning line, with runs of days below it.
-
-    On each day the conversion is the share of the deals that left the stage in the ``process.daily_window_days``
-    days up to it that moved forward (NaN under ``thresholds.process.min_daily_exits`` deals). The warning line is
-    the stage's pooled usual conversion × ``thresholds.process.warning_ratio`` unless
-    ``thresholds.process.warning_lines`` sets it. Stages that never lost a deal in the usual months are not
-    watched. Columns: stage, date, exits, advanced, conversion, warning_line, below, streak (days below in a
-    row), alert (streak ≥ ``thresholds.process.daily_watch_days``).
-    """
-    thr = report.thresholds(NAME)
-    start, end = bounds(report.period)
-    window = int(report.settings(NAME)["daily_window_days"])
-    min_exits = int(thr["min_daily_exits"])
-    conv = stage_conversion_frame(report).set_index("stage")
-    lines = _warning_lines(report, conv["usual"])
-    exits = _exits(report, start - pd.Timedelta(days=window - 1), end)
-    days = pd.date_range(start, end - pd.Timedelta(days=1), freq="D")
-    need = int(thr["daily_watch_days"])
-    columns = ["stage", "date", "exits", "advanced", "conversion", "warning_line", "below", "streak", "alert"]
-    parts = []
-    for stage in stages(report):
-        if conv.at[stage, "usual_exits"] < min_exits or not conv.at[stage, "usual"] < 1:
-            continue
-        rows = exits[exits["stage"] == stage]
-        day = rows["left_at"].dt.normalize()
-        per_day = pd.DataFrame({"n": 1, "adv": rows["advanced"]}).groupby(day).sum()
-        per_day = per_day.reindex(
-            pd.date_range(start - pd.Timedelta(days=window - 1), days[-1], freq="D"), fill_value=0
-        )
-        rolled = per_day.rolling(window, min_periods=1).sum().loc[days]
-        n, adv = rolled["n"].to_numpy(), rolled["adv"].to_numpy()
-        conversion = np.where(n >= min_exits, adv / np.maximum(n, 1), np.nan)
-        below = conversion < lines[stage]
-        streak = np.zeros(len(days), dtype=int)
-        for i, flag in enumerate(below):
-            streak[i] = streak[i - 1] + 1 if flag and i else int(flag)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "stage": stage,
-                    "date": days,
-                    "exits": n.astype(int),
-                    "advanced": adv.astype(int),
-                    "conversion": conversion,
-                    "warning_line": float(lines[stage]),
-                    "below": below,
-                    "streak": streak,
-                    "alert": streak >= need,
-                }
-            )
-        )
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
-
-
-@needs("opportunities", "stage_events")
-def daily_watch_panel(report: Report) -> Panel:
-    """每日监控: each stage's daily conversion in the month with its warning line; a run of days below alerts."""
-    lang, thr = report.lang, report.thresholds(NAME)
-    frame = daily_watch_frame(report)
-    if frame.empty:
-        return Panel(frame=frame, note=t("proc_no_stage_deals", lang))
-    axes = plot_daily_watch(frame, lang=lang, title=f"{t('proc_conversion', lang)} · {report.period}")
-    alerts = frame[frame["alert"]].groupby("stage", sort=False)["date"].min()
-    day_format = t("proc_watch_day_format", lang)
-    alert_text = t("proc_list_sep", lang).join(
-        t("proc_watch_alert", lang, stage=s, day=d.strftime(day_format)) for s, d in alerts.items()
-    )
-    summary = (
-        frame.groupby("stage", sort=False)
-        .agg(
-            exits=("exits", "last"),
-            conversion=("conversion", "last"),
-            warning_line=("warning_line", "first"),
-            days_below=("below", "sum"),
-            longest=("streak", "max"),
-        )
-        .reset_index()
-    )
-    summary["flag"] = summary["stage"].isin(alerts.index).map({True: t("proc_flag_yes", lang), False: ""})
-    shown = table(
-        summary,
-        [
-            ("stage", "proc_stage", None),
-            ("conversion", "proc_conversion", "pct"),
-            ("warning_line", "proc_warning_line", "pct"),
-            ("days_below", "proc_days_below", "int"),
-            ("longest", "proc_longest_run", "int"),
-            ("flag", "proc_flag", None),
-        ],
-        lang,
-    )
-    note = t(
-        "proc_watch_note",
-        lang,
-        window=int(report.settings(NAME)["daily_window_days"]),
-        min=int(thr["min_daily_exits"]),
-        n=n_history(report),
-        ratio=f"{float(thr['warning_ratio']):.0%}",
-        days=int(thr["daily_watch_days"]),
-        alerts=alert_text or t("proc_watch_none", lang),
-    )
-    return Panel(frame=frame, table=shown, figure=axes[0].figure, note=note)
 
 
 def metrics(report: Report) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The angle as a whole: every panel, missing tables, the sample's planted problems, quiet clean data."""
 
 import json
+from collections import Counter
 
 import pytest
 from tiny import write_tiny
@@ -145,19 +146,24 @@ def clean(tmp_path_factory):
 
 
 def test_clean_data_is_quiet(clean):
+    """Issue 11's budget on clean data: at most one medium finding in two reports, highs nearly never.
+
+    The stage rules fire at medium on weak evidence (:mod:`salesnb.process.confidence`), so a clean month may
+    show a stage "to check again next month"; highs need BH-controlled evidence.
+    """
     months = ["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
     scopes = ["ALL", "华东", "华南", "华北", "华中", "西南"]
-    total, high, loud_reports = 0, 0, 0
+    seen, loud_reports = Counter(), 0
     for month in months:
         for region in scopes:
             found = process.angle_findings(open_report("", month, region, dataset=clean.ds))
-            total += len(found)
-            highs = sum(f["severity"] == "high" for f in found)
-            high += highs
-            loud_reports += highs > 0
+            seen.update((f["code"], f["severity"]) for f in found)
+            loud_reports += any(f["severity"] == "high" for f in found)
     reports = len(months) * len(scopes)
-    assert total <= reports // 6  # at most one finding in six reports
-    assert high <= 2 and loud_reports <= 2
+    high = sum(n for (_, level), n in seen.items() if level == "high")
+    medium = sum(n for (_, level), n in seen.items() if level == "medium")
+    assert medium <= reports // 2, seen  # at most one medium finding in two reports
+    assert high <= 2 and loud_reports <= 2, seen
 
 
 def test_angle_declares_rules_in_finding_order_and_metrics_in_key_order(sample):

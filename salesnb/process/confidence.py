@@ -1,0 +1,41 @@
+"""How sure a stage finding is: the business rule fires at medium on weak evidence, high needs strong evidence.
+
+Issue 11, item 4, for the stage rules (stock surge, conversion drop): a region's stage sees a handful of deals a
+month, so a change of the configured size is rarely "significant" on its own. The finding fires when the
+business rule is met and the stage's own one-sided test gives p below ``thresholds.process.weak_p``: a medium
+finding that says it may still be normal fluctuation. Once the Benjamini–Hochberg q over the report's stages is
+below ``fdr`` the detail says the change is beyond the usual swing, and severity follows the revenue at stake
+(high only with q below ``strong_q``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import t
+from ..report import Report
+from .common import NAME
+from .evidence import severity
+
+
+def flag_weak(report: Report, frame: pd.DataFrame, fired: pd.Series | np.ndarray) -> None:
+    """Set ``flagged`` (rule fired, own p below ``weak_p``) and ``confirmed`` (q below ``fdr``) on ``frame``.
+
+    ``frame`` carries ``p_value`` and ``q_value`` (:func:`salesnb.process.evidence.confirm`).
+    """
+    thr = report.thresholds(NAME)
+    fired = np.asarray(fired, dtype=bool)
+    frame["flagged"] = fired & (frame["p_value"].astype(float) < float(thr["weak_p"])).to_numpy()
+    frame["confirmed"] = frame["flagged"] & (frame["q_value"].astype(float) < float(thr["fdr"]))
+
+
+def stage_severity(report: Report, effect: float, q: float, confirmed: bool) -> str:
+    """Medium on weak evidence; once confirmed, from the revenue at stake (at least medium, high below strong_q)."""
+    return severity(report, effect, q, strengthen=True) if confirmed else "medium"
+
+
+def confidence_text(report: Report, confirmed: bool, p: float) -> str:
+    """The detail's sentence on how sure the finding is (beyond the usual swing, or possibly still within it)."""
+    key = "proc_f_beyond_swing" if confirmed else "proc_f_maybe_swing"
+    return t(key, report.lang, p=f"p={p:.2f}" if p >= 0.01 else "p<0.01")

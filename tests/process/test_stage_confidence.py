@@ -1,0 +1,90 @@
+"""Stage rules fire at medium on weak evidence (issue 11, item 4): conversion against a year, stock at p < weak_p."""
+
+import pytest
+from scipy import stats as sps
+
+from process.helpers import HISTORY, STAGES, Tables, next_month, rep, ts
+from salesnb import process
+
+YEAR = ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", *HISTORY]  # the tiny orders' months
+
+
+def _conversion(tmp_path):
+    """10 deals a month leave 需求确认: 9 move on in 2025-10..2026-03, 7 in 2026-04..09; in October 3 of 6."""
+    tb = Tables()
+    k = 0
+    for i, month in enumerate([*YEAR, "2026-10"]):
+        n, good = (6, 3) if month == "2026-10" else (10, 9 if i < 6 else 7)
+        for j in range(n):
+            k += 1
+            path = [(STAGES[0], ts(month, 1 + j, 8)), (STAGES[1], ts(month, 1 + j, 9))]
+            if j < good:
+                path.append((STAGES[2], ts(month, 1 + j, 15)))
+                tb.deal(f"C{k:03d}", ts(month, 1 + j, 8), path, status="won", closed=ts(month, 1 + j, 16))
+            else:
+                tb.deal(f"C{k:03d}", ts(month, 1 + j, 8), path, status="lost", closed=ts(month, 1 + j, 15))
+    return tb.write(tmp_path / "conversion_year")
+
+
+def test_conversion_judged_against_the_stages_year_with_an_exact_small_count_test(tmp_path):
+    r = rep(_conversion(tmp_path))
+    row = process.stage_conversion_frame(r).set_index("stage").loc["需求确认"]
+    # the usual conversion pools the 12 months before (96 of 120), not the last 6 (42 of 60)
+    assert (row["usual_exits"], row["usual"]) == (120, pytest.approx(0.8))
+    assert (row["exits"], row["advanced"], row["rate"]) == (6, 3, 0.5)
+    assert row["relative_drop"] == pytest.approx(0.375) and row["lost_excess"] == pytest.approx(1.8)  # ≈ 2 deals
+    mid_p = sps.binom.cdf(2, 6, 0.8) + 0.5 * sps.binom.pmf(3, 6, 0.8)  # 0.0579: P(fewer) + ½ P(exactly 3)
+    assert row["p_value"] == pytest.approx(mid_p)
+    # 初步接触 and 技术交流 pass every deal (mid-p 0.5): BH over the three stages gives 3 × 0.0579, above fdr
+    assert row["q_value"] == pytest.approx(3 * mid_p)
+    assert row["flagged"] and not row["confirmed"]  # weak evidence: below weak_p (0.10), not confirmed
+    (found,) = [f for f in process.angle_findings(r) if f["code"] == "stage_conversion_low"]
+    assert found["segment"] == {"stage": "需求确认"} and found["severity"] == "medium"
+    assert "仍可能是正常波动" in found["detail"] and "p=0.06" in found["detail"]
+    assert "近12月" in found["detail"]
+
+
+def test_four_exits_are_not_judged(tmp_path):
+    """Under min_exits (5) deals leaving, one deal moves the rate by a quarter: nothing fires, however low."""
+    tb = Tables()
+    for month in [*YEAR, "2026-10"]:
+        n, good = (4, 0) if month == "2026-10" else (10, 8)
+        for j in range(n):
+            path = [(STAGES[0], ts(month, 1 + j, 8)), (STAGES[1], ts(month, 1 + j, 9))]
+            if j < good:
+                path.append((STAGES[2], ts(month, 1 + j, 15)))
+            status = "won" if j < good else "lost"
+            tb.deal(f"F{month}{j}", ts(month, 1 + j, 8), path, status=status, closed=ts(month, 1 + j, 16))
+    frame = process.stage_conversion_frame(rep(tb.write(tmp_path / "four"))).set_index("stage")
+    assert frame.at["需求确认", "exits"] == 4 and frame.at["需求确认", "rate"] == 0
+    assert not frame["flagged"].any()
+
+
+def _held(tmp_path):
+    """12 deals a month enter 技术交流 on the 5th: usually 4 still there at month end, in October 8."""
+    tb = Tables()
+    for month in [*HISTORY, "2026-10"]:
+        held = 8 if month == "2026-10" else 4
+        for j in range(12):
+            path = [(STAGES[0], ts(month, 1)), (STAGES[1], ts(month, 2)), (STAGES[2], ts(month, 5))]
+            if month == "2026-10" and j < held:
+                tb.deal(f"H{month}{j}", ts(month, 1), path)
+            else:
+                closed = ts(next_month(month), 3) if j < held else ts(month, 15)
+                tb.deal(f"H{month}{j}", ts(month, 1), path, status="lost", closed=closed)
+    return tb.write(tmp_path / "held_weak")
+
+
+def test_stock_surge_on_weak_evidence_is_a_medium_finding_saying_so(tmp_path):
+    folder = _held(tmp_path)
+    r = rep(folder)
+    row = process.stage_stock_frame(r).set_index("stage").loc["技术交流"]
+    assert (row["stock"], row["usual"], row["entered"], row["held"]) == (8, 4, 12, 8)  # +100%, 4 more than usual
+    p_stock = sps.binom.sf(7, 8 + 24, 1 / 7)  # 0.076
+    p_held = sps.fisher_exact([[8, 4], [24, 48]], alternative="greater").pvalue  # 0.031
+    assert row["p_value"] == pytest.approx(2 * min(p_stock, p_held))  # 0.063: the old gate (p < fdr) hid it
+    assert 0.05 < row["p_value"] < 0.10 and row["flagged"] and not row["confirmed"]
+    (found,) = [f for f in process.angle_findings(r) if f["code"] == "stage_stock_surge"]
+    assert found["severity"] == "medium" and "建议下月复核" in found["detail"]
+    en = [f for f in process.angle_findings(rep(folder, lang="en")) if f["code"] == "stage_stock_surge"]
+    assert "may still be chance" in en[0]["detail"]
