@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -16,6 +15,7 @@ from ..data import facts
 from ..data.customers import customer_facts
 from ..data.facts import size_band, size_band_labels
 from ..data.targets import total_target
+from ..display import plotting
 from ..display.formatting import format_amount, format_pct, table
 from ..display.panel import Panel
 from ..display.plotting import plot_composition
@@ -296,7 +296,7 @@ def penetration_panel(report: Report, by: str = "industry") -> Panel:
         return Panel(frame=frame, note=t("no_data", lang))
     name = t("mk_industry" if by == "industry" else "mk_size_band", lang)
     rows = len(frame)
-    fig, (left, right) = plt.subplots(
+    fig, (left, right) = plotting.subplots(
         1, 2, figsize=(FIGSIZE[0], max(FIGSIZE[1], ROW_HEIGHT * rows + 1.2)), dpi=DPI, layout="constrained",
         sharey=True,
     )  # fmt: skip

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
@@ -272,7 +271,7 @@ def pareto_panel(report: Report) -> Panel:
     m = pareto_metrics(report)
     top = bounded(frame, report, "product_name", ["revenue", "units", "share"])
     top["cum_share"] = top["share"].cumsum()  # the kept rows' running share, then 100% with "others"
-    _, ax = plt.subplots(figsize=(8.0, 4.2), dpi=plotting.DPI, layout="constrained")
+    _, ax = plotting.subplots(figsize=(8.0, 4.2), dpi=plotting.DPI, layout="constrained")
     plot_pareto(
         top,
         line=cfg["pareto_share"],

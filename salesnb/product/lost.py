@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy.stats import binom
@@ -176,7 +175,7 @@ def lost_panel(report: Report) -> Panel:
         k=int(named["deals"].sum()), share=format_pct(stats.ratio(named["deals"].sum(), frame["deals"].sum())),
     )  # fmt: skip
     legend = (t("prod_this_month", lang), t("prod_trailing", lang))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, max(3.6, 0.55 * len(shown) + 1.2)), dpi=plotting.DPI,
+    fig, (left, right) = plotting.subplots(1, 2, figsize=(10.0, max(3.6, 0.55 * len(shown) + 1.2)), dpi=plotting.DPI,
                                       layout="constrained")  # fmt: skip
     plotting.plot_bar_compare(shown, label="label", current="amount", baseline="baseline_amount", ax=left, lang=lang,
                               legend=legend, title=t("prod_lost_title", lang))  # fmt: skip

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
@@ -249,7 +248,7 @@ def discount_panel(report: Report) -> Panel:
         return Panel(frame=frame, note=t("no_data", lang))
     shown = frame.assign(product_line=frame["product_line"].where(~frame["is_total"], t("prod_all_lines", lang)))
     legend = (t("prod_this_month", lang), t("prod_trailing", lang))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, max(3.6, 0.6 * len(frame) + 1.2)), dpi=plotting.DPI,
+    fig, (left, right) = plotting.subplots(1, 2, figsize=(10.0, max(3.6, 0.6 * len(frame) + 1.2)), dpi=plotting.DPI,
                                       layout="constrained")  # fmt: skip
     for ax, column, title in ((left, "discount", "prod_discount_title"), (right, "margin", "prod_margin_title")):
         plotting.plot_bar_compare(shown, label="product_line", current=column, baseline=f"baseline_{column}",

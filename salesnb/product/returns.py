@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from scipy.stats import binom
@@ -312,7 +311,7 @@ def returns_panel(report: Report) -> Panel:
     shown = frame[frame["units_returned"] > 0].head(report.config["report"]["top_n"])
     if shown.empty:
         return Panel(frame=frame, note=t("prod_no_returns", lang) + " " + note)
-    fig, (left, right) = plt.subplots(1, 2, figsize=(10.0, max(3.6, 0.5 * len(shown) + 1.2)), dpi=plotting.DPI,
+    fig, (left, right) = plotting.subplots(1, 2, figsize=(10.0, max(3.6, 0.5 * len(shown) + 1.2)), dpi=plotting.DPI,
                                       layout="constrained")  # fmt: skip
     legend = (t("prod_this_month", lang), t("prod_trailing", lang))
     plotting.plot_bar_compare(shown, unit="pct", label="product_name", current="return_rate",
