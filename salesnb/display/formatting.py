@@ -95,6 +95,14 @@ def column_unit(values: object, lang: str = "zh", digits: int = 1) -> int | None
     return index
 
 
+def format_chance(p: float | None) -> str:
+    """A probability as a reader takes it: ``0.188`` → ``18.8%``; below 0.1% ``<0.1%`` (never a misleading ``0.0%``)."""
+    number = _number(p)
+    if number is not None and 0 <= number < 0.0005:
+        return "<0.1%"
+    return format_pct(p)
+
+
 def format_pct(value: float | None, digits: int = 1, signed: bool = False) -> str:
     """Format a ratio as a percentage: ``0.1234`` → ``12.3%``.
 

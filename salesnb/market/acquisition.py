@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..data import facts
 from ..data.customers import customer_facts
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_chance, format_int
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_monthly
 from ..evidence import q_values
@@ -194,7 +194,7 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             "last_year": format_int(test["last_year"]),
             "change": signed(test["change"]),
             "avg": format_amount(test["avg_first_revenue"], lang),
-            "chance": format_pct(test["p_value"]),
+            "chance": format_chance(test["p_value"]),
         }
         out.append(
             finding(

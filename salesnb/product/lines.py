@@ -15,7 +15,7 @@ from .. import evidence, stats
 from ..data import facts
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
-from ..display.formatting import format_amount, format_int, format_pct, table
+from ..display.formatting import format_amount, format_chance, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_pareto
 from ..findings import finding, flagged
@@ -180,7 +180,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
             "yoy": format_amount(row.yoy, lang),
             "vs_yoy": format_pct(stats.ratio(row.revenue, row.yoy) - 1 if not pd.isna(row.yoy) else None, signed=True),
             "orders": format_int(row.orders), "usual": f"{row.usual_orders:.0f}",
-            "others": format_pct(row.others_change, signed=True), "chance": format_pct(row.p_value),
+            "others": format_pct(row.others_change, signed=True), "chance": format_chance(row.p_value),
         }  # fmt: skip
         item = finding(
             report, "product_line_decline", scoped(report, row.scope, {"product_line": row.product_line}), values,

@@ -165,3 +165,12 @@ def test_table_decimal_kind_has_one_decimal_and_no_separator():
     frame = pd.DataFrame({"hours": [1234.56, 2.0, None]})
     shown = table(frame, [("hours", "Hours", "decimal")])
     assert list(shown["Hours"]) == ["1234.6", "2.0", "—"]
+
+
+@pytest.mark.parametrize(
+    ("p", "expected"), [(0.188, "18.8%"), (0.0012, "0.1%"), (0.0004, "<0.1%"), (0.0, "<0.1%"), (None, "—")]
+)
+def test_format_chance_never_prints_zero_percent(p, expected):
+    from salesnb.display.formatting import format_chance
+
+    assert format_chance(p) == expected
