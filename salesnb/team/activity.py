@@ -19,7 +19,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from .common import activity_facts, deal_moves, peer_expectation, peer_groups, rep_months, rep_severity, unusual
+from .common import activity_facts, company_shows, deal_moves, peer_expectation, peer_groups, rep_months, unusual
 from .reps import rep_frame
 
 FIXED_COLUMNS = frozenset(
@@ -188,8 +188,8 @@ def activity_frame(report: Report) -> pd.DataFrame:
 def activity_low(report: Report) -> list[dict[str, Any]]:
     """Rule activity_low: thresholds.team.{activity_drop, activity_min_baseline, weak_fdr} (see the frame).
 
-    Severity: :func:`salesnb.evidence.severity` (``thresholds.team.{strong_q, collapse}``), low in the company report
-    without strong evidence (:func:`.common.rep_severity`).
+    Severity: :func:`salesnb.evidence.severity` (``thresholds.team.{strong_q, collapse}``), left out of the company
+    report without strong evidence (:func:`.common.company_shows`).
 
     One finding per flagged rep; effect: the activity-revenue slope × the activities missing.
     """
@@ -199,6 +199,8 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
     slope = activity_link(report)["slope"] or 0.0
     out = []
     for row in frame[frame["flagged"]].itertuples():
+        if not company_shows(report, row.q_value, thr["strong_q"]):
+            continue
         by_moves = bool(row.move_ratio < row.ratio) if pd.notna(row.move_ratio) else False
         expected, ratio = (row.per_move_expected, row.move_ratio) if by_moves else (row.expected, row.ratio)
         if pd.isna(ratio):  # the rep's usual month is unknown: only the deals' movement reads the month
@@ -231,18 +233,13 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
                 value=row.activities,
                 baseline=expected,
                 effect=effect,
-                severity=rep_severity(
+                severity=evidence.severity(
                     report,
-                    evidence.severity(
-                        report,
-                        effect,
-                        row.q_value,
-                        change=ratio - 1,
-                        strong_q=thr["strong_q"],
-                        collapse=thr["collapse"],
-                    ),  # fmt: skip
+                    effect,
                     row.q_value,
-                    thr["strong_q"],
+                    change=ratio - 1,
+                    strong_q=thr["strong_q"],
+                    collapse=thr["collapse"],
                 ),
             )
         )

@@ -212,13 +212,11 @@ def unusual(p_value: float, q_value: float, strong_q: float, lang: str) -> str:
     return t(key, lang, p=f"{p_value:.3f}" if p_value >= 0.001 else "<0.001")
 
 
-def rep_severity(report: Report, level: str, q_value: float, strong_q: float) -> str:
-    """The severity ``level`` of a single rep's finding, low in the company (ALL) report without strong evidence.
+def company_shows(report: Report, q_value: float, strong_q: float) -> bool:
+    """Whether a single rep's finding belongs in this report: in the company (ALL) report only on strong evidence.
 
-    In the company report a rep's finding stays medium or high only when its ``q_value`` is below ``strong_q``: a
-    weak-evidence month of one rep belongs to the rep's region report, where the rep's manager reviews it, and the
-    company report is not a list of every rep's low month.
+    In the company report a rep's finding is shown only when its ``q_value`` is below ``strong_q``: a weak-evidence
+    month of one rep belongs to the rep's region report, where the rep's manager reviews it, and the company
+    report is not a list of every rep's low month.
     """
-    if report.region == ALL and level != "low" and not confirmed(q_value, strong_q):
-        return "low"
-    return level
+    return report.region != ALL or bool(confirmed(q_value, strong_q))

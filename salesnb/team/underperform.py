@@ -15,7 +15,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report
-from .common import month_rows, peer_expectation, peer_groups, rep_months, rep_severity, unusual
+from .common import company_shows, month_rows, peer_expectation, peer_groups, rep_months, unusual
 
 COLUMNS: tuple[str, ...] = (
     "rep_id", "label", "revenue", "target", "attainment", "gap", "expected", "change", "orders", "usual_orders",
@@ -75,14 +75,16 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule rep_underperform: thresholds.team.{underperform_attainment, underperform_drop, weak_fdr} (see the frame).
 
     One finding per flagged rep; effect: the revenue short of the expected (at least of the target);
-    severity: :func:`salesnb.evidence.severity` (the change: revenue against the expected), low in the company report
-    without strong evidence (:func:`.common.rep_severity`).
+    severity: :func:`salesnb.evidence.severity` (the change: revenue against the expected), left out of the company
+    report without strong evidence (:func:`.common.company_shows`).
     """
     thr = report.thresholds("team")
     lang = report.lang
     frame = underperform_frame(report)
     out = []
     for row in frame[frame["flagged"]].itertuples():
+        if not company_shows(report, row.q_value, thr["strong_q"]):
+            continue
         effect = max(row.expected - row.revenue, row.target - row.revenue, 0.0)
         values = {
             "unusual": unusual(row.p_value, row.q_value, thr["strong_q"], lang),
@@ -97,7 +99,6 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         level = evidence.severity(
             report, effect, row.q_value, change=row.change, strong_q=thr["strong_q"], collapse=thr["collapse"]
         )
-        level = rep_severity(report, level, row.q_value, thr["strong_q"])
         out.append(
             finding(
                 report,
