@@ -209,7 +209,7 @@ def unusual(p_value: float, q_value: float, strong_q: float, lang: str) -> str:
     normal low month (weak evidence).
     """
     key = "team_unusual_strong" if confirmed(q_value, strong_q) else "team_unusual_weak"
-    return t(key, lang, p=f"{p_value:.3f}" if p_value >= 0.001 else "<0.001")
+    return t(key, lang, p=f"={p_value:.3f}" if p_value >= 0.001 else "<0.001")
 
 
 def company_shows(report: Report, q_value: float, strong_q: float) -> bool:
