@@ -19,12 +19,12 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from .common import activity_facts, deal_moves, peer_expectation, peer_groups, rep_months
+from .common import activity_facts, company_shows, deal_moves, peer_expectation, peer_groups, rep_months, unusual
 from .reps import rep_frame
 
 FIXED_COLUMNS = frozenset(
     {"rep_id", "label", "activities", "usual", "expected", "spread", "ratio", "z", "revenue", "won", "win_rate"}
-    | {"moves", "per_move_expected", "move_ratio", "q_value"}
+    | {"moves", "per_move_expected", "move_ratio", "p_value", "q_value"}
     | {"flagged"}
 )  # every other column of activity_frame is one activity type
 
@@ -99,14 +99,15 @@ def activity_frame(report: Report) -> pd.DataFrame:
     months before the period), expected (the rep's level over ``team.own_months`` months × what the month did to
     the rep's peers, :func:`.common.peer_expectation`: a quiet month for the whole team is not one rep's drop),
     spread (the usual months' standard deviation, at least √usual), ratio (activities ÷ expected), z (how many of
-    the rep's own log spreads below the expected), revenue, won, win_rate, q_value, flagged. The business rule fires
-    when activity fell to at most ``1 − thresholds.team.activity_drop`` of the expected, usual is at least
+    the rep's own log spreads below the expected), revenue, won, win_rate, p_value, q_value, flagged. The business
+    rule fires when activity fell to at most ``1 − thresholds.team.activity_drop`` of the expected, usual is at least
     ``thresholds.team.activity_min_baseline`` and the rep was on the team the whole month for at least
     ``team.min_tenure_months``, or when activity is that share below what the movement of the rep's deals expects
     (moves, per_move_expected, move_ratio: :func:`moves_expectation`); the evidence confirms it (so a rep's normal
     ups and downs do not count): the drop's one-sided p-value against the rep's own spread (at least the Poisson
     spread) and the deals' exact test joined by Simes (min(2·smaller, larger); one alone where the other is
-    unknown), adjusted over the reps tested (Benjamini–Hochberg), below ``thresholds.team.fdr``. The first row,
+    unknown), adjusted over the reps tested (Benjamini–Hochberg), below ``thresholds.team.weak_fdr`` (medium; high needs
+    ``thresholds.team.strong_q``). The first row,
     ``rep_id`` ALL, is the whole team, for reference (its ratio and z against its usual).
     """
     thr, settings = report.thresholds("team"), report.settings("team")
@@ -169,9 +170,10 @@ def activity_frame(report: Report) -> pd.DataFrame:
     leaving = left_before_end(report.ds, frame.index, report.period)
     tested = reps_only & (frame["usual"] >= thr["activity_min_baseline"]) & p_value.notna()
     tested &= ~(tenure < settings["min_tenure_months"]) & ~leaving
+    frame["p_value"] = p_value
     frame["q_value"] = evidence.q_values(p_value.where(tested))
     low = (frame["ratio"] <= 1 - thr["activity_drop"]) | (frame["move_ratio"] <= 1 - thr["activity_drop"])
-    frame["flagged"] = tested & low & evidence.confirmed(frame["q_value"], thr["fdr"])
+    frame["flagged"] = tested & low & evidence.confirmed(frame["q_value"], thr["weak_fdr"])
     frame = frame.reset_index()
     frame["label"] = [
         t("team_whole_team", report.lang) if r == ALL else rep_label(report.ds, r, report.lang) for r in frame["rep_id"]
@@ -180,13 +182,14 @@ def activity_frame(report: Report) -> pd.DataFrame:
     frame = pd.concat([head, rest]).reset_index(drop=True)
     front = ["rep_id", "label", *types, "activities", "usual", "expected", "spread", "ratio", "z", "revenue", "won"]
     front += ["win_rate", "moves", "per_move_expected", "move_ratio"]
-    return frame[[*front, "q_value", "flagged"]]
+    return frame[[*front, "p_value", "q_value", "flagged"]]
 
 
 def activity_low(report: Report) -> list[dict[str, Any]]:
-    """Rule activity_low: thresholds.team.{activity_drop, activity_min_baseline, fdr} (see the frame).
+    """Rule activity_low: thresholds.team.{activity_drop, activity_min_baseline, weak_fdr} (see the frame).
 
-    Severity: :func:`salesnb.evidence.severity` (``thresholds.team.{strong_q, collapse}``).
+    Severity: :func:`salesnb.evidence.severity` (``thresholds.team.{strong_q, collapse}``), left out of the company
+    report without strong evidence (:func:`.common.company_shows`).
 
     One finding per flagged rep; effect: the activity-revenue slope × the activities missing.
     """
@@ -196,6 +199,8 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
     slope = activity_link(report)["slope"] or 0.0
     out = []
     for row in frame[frame["flagged"]].itertuples():
+        if not company_shows(report, row.q_value, thr["strong_q"]):
+            continue
         by_moves = bool(row.move_ratio < row.ratio) if pd.notna(row.move_ratio) else False
         expected, ratio = (row.per_move_expected, row.move_ratio) if by_moves else (row.expected, row.ratio)
         if pd.isna(ratio):  # the rep's usual month is unknown: only the deals' movement reads the month
@@ -207,6 +212,7 @@ def activity_low(report: Report) -> list[dict[str, Any]]:
                 "team_activity_moves_note", lang, moves=format_int(row.moves), expected=f"{row.per_move_expected:.1f}"
             )
         values = {
+            "unusual": unusual(row.p_value, row.q_value, thr["strong_q"], lang),
             "who": row.label,
             "count": format_int(row.activities),
             "usual": f"{row.usual:.1f}",

@@ -13,6 +13,8 @@ from scipy import stats
 from ..data import facts
 from ..data.dataset import Dataset
 from ..data.reps import rep_info
+from ..evidence import confirmed
+from ..i18n import t
 from ..periods import ALL, month_labels
 from ..report import Report
 
@@ -138,7 +140,8 @@ def peer_expectation(
     ``values``: reps (rows) × months (columns, NaN or 0 where nothing was recorded). A rep's ``level`` is the mean
     over the ``history`` months from the rep's first recorded month on; the month's ``factor`` is the median, over
     the rep's settled peers (``groups``: the same value, e.g. region; reps with at least half the history months;
-    at least :data:`MIN_PEERS` of them, else every settled rep; fewer: 1), of
+    the rep itself left out, so a rep's own fall does not lower what is expected of it; at least
+    :data:`MIN_PEERS` of them, else every settled rep; fewer: 1), of
     their figure against their level — what the season or a common shock did to everyone, so a January or a quiet
     month for the whole team is not one rep's fall. ``expected`` = level × factor of the period; ``spread`` is the
     standard deviation of log(figure ÷ level × factor) over the rep's history months, at least ``floor`` (e.g. the
@@ -158,13 +161,14 @@ def peer_expectation(
     factor = pd.DataFrame(index=frame.index, columns=rel.columns, dtype=float)
     n = past.notna().sum(axis=1)
     settled = (level > 0) & (n >= max(len(months) // 2, 1))  # peers with a known level (not a rep just starting)
+    everyone = frame.index[settled.to_numpy()]
     for _, members in keys.groupby(keys):
         peers = members.index[settled.reindex(members.index).to_numpy()]
-        peers = peers if len(peers) >= MIN_PEERS else frame.index[settled.to_numpy()]
-        if len(peers) >= MIN_PEERS:  # fewer: a median would mostly be the rep's own month; the rep's history alone
-            factor.loc[members.index] = rel.loc[peers].median(axis=0).to_numpy()[None, :]
-        else:
-            factor.loc[members.index] = 1.0
+        for rep in members.index:  # the rep's peers, not the rep: a rep's own fall does not lower its expected
+            others = peers[peers != rep]
+            others = others if len(others) >= MIN_PEERS else everyone[everyone != rep]
+            # fewer: a median would mostly be one or two reps' month; the rep's history alone
+            factor.loc[rep] = rel.loc[others].median(axis=0) if len(others) >= MIN_PEERS else 1.0
     factor = factor.where(factor > 0)
     logs = np.log((rel / factor).clip(lower=0.05))
     spread = logs[months].std(axis=1, ddof=1) if months else pd.Series(np.nan, index=frame.index)
@@ -196,3 +200,23 @@ def peer_groups(report: Report, reps: pd.Index) -> pd.Series | None:
     if report.region != ALL:
         return None
     return pd.Series(reps, index=reps).map(rep_info(report.ds)["region"])
+
+
+def unusual(p_value: float, q_value: float, strong_q: float, lang: str) -> str:
+    """How unusual a rep's month is, in words, with its one-sided p-value.
+
+    Beyond the usual ups and downs (``q_value`` below ``strong_q``), or rare against them but possibly still a
+    normal low month (weak evidence).
+    """
+    key = "team_unusual_strong" if confirmed(q_value, strong_q) else "team_unusual_weak"
+    return t(key, lang, p=f"={p_value:.3f}" if p_value >= 0.001 else "<0.001")
+
+
+def company_shows(report: Report, q_value: float, strong_q: float) -> bool:
+    """Whether a single rep's finding belongs in this report: in the company (ALL) report only on strong evidence.
+
+    In the company report a rep's finding is shown only when its ``q_value`` is below ``strong_q``: a weak-evidence
+    month of one rep belongs to the rep's region report, where the rep's manager reviews it, and the company
+    report is not a list of every rep's low month.
+    """
+    return report.region != ALL or bool(confirmed(q_value, strong_q))

@@ -15,7 +15,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report
-from .common import month_rows, peer_expectation, peer_groups, rep_months
+from .common import company_shows, month_rows, peer_expectation, peer_groups, rep_months, unusual
 
 COLUMNS: tuple[str, ...] = (
     "rep_id", "label", "revenue", "target", "attainment", "gap", "expected", "change", "orders", "usual_orders",
@@ -33,7 +33,8 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     ``thresholds.team.underperform_drop`` or more below the expected; the evidence confirms it, so a normal lumpy
     month does not count: the fall against the rep's own month-to-month spread (at least the Poisson spread of the
     rep's usual order count), adjusted over the reps tested (``q_value``, Benjamini–Hochberg), below
-    ``thresholds.team.fdr``. Reps hired less than ``team.min_tenure_months`` before the period (judged by the ramp
+    ``thresholds.team.weak_fdr`` (weak but real evidence: the finding is medium; high needs ``strong_q``). Reps
+    hired less than ``team.min_tenure_months`` before the period (judged by the ramp
     analysis) and reps leaving during the month are not tested. Sorted worst attainment first.
     """
     thr, settings = report.thresholds("team"), report.settings("team")
@@ -63,7 +64,7 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     tested = seasoned & ~leaving & now["p_value"].notna().to_numpy()
     now["q_value"] = evidence.q_values(now["p_value"].where(tested))
     fired = (now["attainment"] < thr["underperform_attainment"]) | (now["change"] <= -thr["underperform_drop"])
-    now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], thr["fdr"])
+    now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], thr["weak_fdr"])
     now = now.reset_index()
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
     now = now.sort_values(["attainment", "rep_id"], kind="stable").reset_index(drop=True)
@@ -71,18 +72,22 @@ def underperform_frame(report: Report) -> pd.DataFrame:
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:
-    """Rule rep_underperform: thresholds.team.{underperform_attainment, underperform_drop, fdr} (see the frame).
+    """Rule rep_underperform: thresholds.team.{underperform_attainment, underperform_drop, weak_fdr} (see the frame).
 
     One finding per flagged rep; effect: the revenue short of the expected (at least of the target);
-    severity: :func:`salesnb.evidence.severity` (the change: revenue against the expected).
+    severity: :func:`salesnb.evidence.severity` (the change: revenue against the expected), left out of the company
+    report without strong evidence (:func:`.common.company_shows`).
     """
     thr = report.thresholds("team")
     lang = report.lang
     frame = underperform_frame(report)
     out = []
     for row in frame[frame["flagged"]].itertuples():
+        if not company_shows(report, row.q_value, thr["strong_q"]):
+            continue
         effect = max(row.expected - row.revenue, row.target - row.revenue, 0.0)
         values = {
+            "unusual": unusual(row.p_value, row.q_value, thr["strong_q"], lang),
             "rep": row.label,
             "revenue": format_amount(row.revenue, lang),
             "target": format_amount(row.target, lang),
