@@ -149,7 +149,7 @@ class Report:
         """Revenue of the report's region in the report month: what severity is measured against."""
 
         def build(ds: Dataset) -> float:  # every finding asks for it: filter the order facts once per scope
-            orders = facts.in_months(facts.in_region(facts.order_facts(ds), self.region), self.period)
+            orders = facts.scoped(facts.order_facts(ds), self.region, self.period)
             return float(orders["revenue"].sum())
 
         return self.cached("report", ("revenue", self.region, self.period), build)

@@ -30,6 +30,7 @@ from .icp import icp_text, industry_findings, mix_frame, off_profile_bands, surg
 # ------------------------------------------------------------------------------------------ source mix
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def source_mix_frame(report: Report) -> pd.DataFrame:
     """Each lead source's share of the month's leads against last month and the pooled usual months.
 

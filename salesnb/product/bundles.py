@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_lift
@@ -29,7 +28,7 @@ def bundle_frame(report: Report) -> pd.DataFrame:
     """
     cfg = report.settings(NAME)
     months = report.covered(months_back(report.period, cfg["bundle_months"]))
-    data = facts.in_months(scoped_lines(report), months)
+    data = scoped_lines(report, months)
     basket = data.drop_duplicates(["order_id", "product_id"])[["order_id", "product_id", "order_revenue"]]
     n_orders = basket["order_id"].nunique()
     multi = basket[basket.duplicated("order_id", keep=False)]

@@ -72,9 +72,11 @@ def _take(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(pd.api.extensions.take(values.array, at, allow_fill=True), index=index, name=values.name)
 
 
-def scoped_lines(report: Report) -> pd.DataFrame:
-    """:func:`lines` of the report's region."""
-    return facts.in_region(lines(report.ds), report.region)
+def scoped_lines(report: Report, months: list[str] | str | None = None) -> pd.DataFrame:
+    """:func:`lines` of the report's region (in ``months`` when given)."""
+    if months is None:
+        return facts.in_region(lines(report.ds), report.region)
+    return facts.scoped(lines(report.ds), report.region, months)
 
 
 def returned(ds) -> pd.DataFrame:

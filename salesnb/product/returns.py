@@ -60,7 +60,7 @@ def matched_returns(report: Report) -> pd.DataFrame:
 
 
 def _sold_by_product(report: Report, months: list[str]) -> pd.DataFrame:
-    data = facts.in_months(scoped_lines(report), months)
+    data = scoped_lines(report, months)
     return data.groupby("product_id").agg(units_sold=("quantity", "sum"), lines_sold=("quantity", "size"))
 
 
