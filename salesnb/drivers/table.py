@@ -49,8 +49,14 @@ def _dimensions(report: Report) -> tuple[list[str], list[str]]:
 
 
 def _present(report: Report, dim: str) -> bool:
-    """Whether the data holds ``dim`` at all: some known value anywhere in the orders (lines, customers)."""
-    ds = report.ds
+    """Whether the data holds ``dim`` at all: some known value anywhere in the orders (lines, customers).
+
+    A property of the dataset: looked at once per dataset, not by every report (it scans whole columns).
+    """
+    return report.cached("drivers", ("present", dim), lambda ds: _holds(ds, dim))
+
+
+def _holds(ds: Any, dim: str) -> bool:
     if dim == "product_line":
         lines = facts.line_facts(ds) if ds.has("order_lines") else None
         return lines is not None and not facts.is_unknown(lines["product_line"]).all()

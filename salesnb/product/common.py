@@ -124,6 +124,13 @@ def with_scopes(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     return pd.concat([frame.assign(scope=ALL), regional.assign(scope=regional["region"])], ignore_index=True)
 
 
+def in_scopes(report: Report, frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """``with_scopes(in_months(frame, months), report)``; a region's rows of a shared table filtered once."""
+    if report.region != ALL:
+        return facts.scoped(frame, report.region, months).assign(scope=report.region)
+    return with_scopes(facts.in_months(frame, months), report)
+
+
 def scoped(report: Report, scope: str, segment: dict[str, Any]) -> dict[str, Any]:
     """A finding's segment: ``{"region": scope}`` first when it is one region of the ALL report."""
     return {**({"region": scope} if report.region == ALL and scope != ALL else {}), **segment}

@@ -24,7 +24,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding, flagged
 from ..i18n import t
 from ..report import Report, scope_memo
-from .common import NAME, prefer_regions, scoped, where, with_scopes
+from .common import NAME, in_scopes, prefer_regions, scoped, where
 
 
 def closed_deals(report: Report) -> pd.DataFrame:
@@ -102,7 +102,7 @@ def lost_check(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["lost_history_months"])
-    closed = with_scopes(facts.in_months(closed_deals(report), [*history, report.period]), report)
+    closed = in_scopes(report, closed_deals(report), [*history, report.period])
     closed = closed.assign(period=closed["month"] == report.period)
     totals = closed.groupby(["scope", "period"]).size().unstack("period").reindex(columns=[True, False]).fillna(0.0)
     named = closed[closed["competitor"] != ""]

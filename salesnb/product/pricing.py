@@ -26,6 +26,7 @@ from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import (
     NAME,
+    in_scopes,
     lines,
     prefer_regions,
     rate_sums,
@@ -34,7 +35,6 @@ from .common import (
     weighted,
     weighted_mean,
     where,
-    with_scopes,
     z,
 )
 
@@ -115,7 +115,7 @@ def price_check(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     trailing = report.trailing()
-    data = with_scopes(facts.in_months(lines(report.ds), [report.period, *trailing]), report)
+    data = in_scopes(report, lines(report.ds), [report.period, *trailing])
     data = data.assign(period=data["month"] == report.period)
     sums = rate_sums(data, ["scope", "product_line", "period"])
     flags = set(sums.index.get_level_values("period"))

@@ -27,7 +27,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
 from ..report import Report, scope_memo
-from .common import NAME, lines, prefer_regions, returned, scoped, scoped_lines, where, with_scopes
+from .common import NAME, in_scopes, lines, prefer_regions, returned, scoped, scoped_lines, where
 
 PRIOR_LINES = 20.0  # order lines of pseudo-history: a segment with little history leans on the wider rate
 
@@ -169,8 +169,8 @@ def return_check(report: Report) -> pd.DataFrame:
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["history_months"])
     months = [*history, report.period]
-    sold = with_scopes(facts.in_months(lines(report.ds), months), report)
-    back = with_scopes(facts.in_months(matched_returns(report), months), report)
+    sold = in_scopes(report, lines(report.ds), months)
+    back = in_scopes(report, matched_returns(report), months)
     sold = sold.assign(period=sold["month"] == report.period)
     back = back.assign(period=back["month"] == report.period)
     info = lines(report.ds).drop_duplicates("product_id").set_index("product_id")
