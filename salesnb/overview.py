@@ -9,6 +9,7 @@ import pandas as pd
 from . import causes, drivers, followup, planning
 from .angle import Angle
 from .data import facts
+from .data.grouping import aggregate
 from .data.targets import segment_targets, total_target
 from .display import plotting
 from .display.formatting import format_amount, format_pct
@@ -118,7 +119,7 @@ def trend_frame(report: Report, months: int | None = None) -> pd.DataFrame:
     months = months or report.settings("overview")["trend_months"]
     labels = report.covered(months_back(report.period, months))
     orders = facts.scoped(facts.order_facts(report.ds), report.region, labels)
-    grouped = orders.groupby("month").agg(revenue=("revenue", "sum"), orders=("order_id", "size"))
+    grouped = aggregate(orders.groupby("month"), revenue=("revenue", "sum"), orders=("order_id", "size"))
     frame = grouped.reindex(labels, fill_value=0).rename_axis("period").reset_index()
     frame["revenue"] = frame["revenue"].astype(float)
     frame["orders"] = frame["orders"].astype(int)

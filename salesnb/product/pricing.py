@@ -16,6 +16,7 @@ from scipy.stats import norm
 
 from .. import evidence, stats
 from ..data import facts
+from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel, needs
@@ -309,7 +310,7 @@ def price_frame(report: Report) -> pd.DataFrame:
         part = facts.in_months(data, months)
         n = max(len(months), 1)
         per_order = part.drop_duplicates(["order_id", "product_id"])
-        grouped = part.groupby(keys).agg(revenue=("revenue", "sum"), units=("quantity", "sum"))
+        grouped = aggregate(part.groupby(keys), revenue=("revenue", "sum"), units=("quantity", "sum"))
         grouped["aov"] = per_order.groupby(keys)["order_revenue"].mean()
         grouped["units"] = grouped["units"] / n
         grouped["revenue"] = grouped["revenue"] / n

@@ -8,6 +8,7 @@ from pandas.testing import assert_frame_equal
 from tiny import write_tiny
 
 from salesnb.data import facts
+from salesnb.data.grouping import aggregate
 from salesnb.data.scope import _count_rows, scope_rows
 from salesnb.report import open_report
 
@@ -84,3 +85,20 @@ def test_scope_rows_counted_once_and_handed_out_as_copies(tmp_path):
     first["orders"] = -1
     assert scope_rows(report.ds, "华东") == _count_rows(report.ds, "华东")
     assert scope_rows(report.ds, "ALL") == _count_rows(report.ds, "ALL")
+
+
+def test_aggregate_is_named_aggregation():
+    frame = pd.DataFrame(
+        {
+            "k": pd.Series(["a", "b", "a", np.nan, "c"], dtype=ARROW),
+            "j": [1, 1, 2, 2, 1],
+            "x": [1.0, 2.0, 3.0, 4.0, np.nan],
+            "o": pd.Series(["o1", "o2", "o1", "o3", np.nan], dtype=ARROW),
+        }
+    )
+    spec = {"a": ("x", "sum"), "b": ("o", "size"), "c": ("o", "nunique"), "d": ("j", "sum"), "e": ("x", "mean")}
+    for rows in (frame, frame.iloc[0:0]):
+        for keys in ("k", ["k", "j"]):
+            expected = rows.groupby(keys).agg(**spec)
+            assert_frame_equal(aggregate(rows.groupby(keys), **spec), expected, check_exact=True)
+    assert aggregate(frame.groupby("k"), n=("o", "size"))["n"].tolist() == [2, 1, 1]
