@@ -9,6 +9,7 @@ import pandas as pd
 from . import causes, drivers, followup, planning
 from .angle import Angle
 from .data import facts
+from .data.grouping import aggregate
 from .data.targets import segment_targets, total_target
 from .display import plotting
 from .display.formatting import format_amount, format_pct
@@ -20,21 +21,15 @@ from .report import Report, scope_memo
 from .stats import change, number, ratio
 
 
-def _scoped_orders(report: Report) -> pd.DataFrame:
-    """The order facts of the report's region (every month)."""
-    return facts.in_region(facts.order_facts(report.ds), report.region)
+def _scoped(report: Report, by: str, months: list[str] | str) -> pd.DataFrame:
+    """The facts a split ``by`` needs in the region and ``months``: order lines for product lines, else orders."""
+    table = facts.line_facts(report.ds) if by == "product_line" else facts.order_facts(report.ds)
+    return facts.scoped(table, report.region, months)
 
 
-def _scoped(report: Report, by: str) -> pd.DataFrame:
-    """The facts a split ``by`` needs in the report's region: order lines for product lines, else orders."""
-    if by == "product_line":
-        return facts.in_region(facts.line_facts(report.ds), report.region)
-    return _scoped_orders(report)
-
-
-def _revenue(orders: pd.DataFrame, months: list[str]) -> float:
-    """Revenue of ``orders`` in ``months`` (summed, not averaged)."""
-    return float(facts.in_months(orders, months)["revenue"].sum())
+def _revenue(report: Report, months: list[str]) -> float:
+    """Revenue of the report's region in ``months`` (summed, not averaged)."""
+    return float(facts.scoped(facts.order_facts(report.ds), report.region, months)["revenue"].sum())
 
 
 @scope_memo  # the panel and the published metrics read one computation
@@ -46,9 +41,8 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     data falls in the period; ``repeat_customer_rate`` is the share of the period's buyers who
     bought before it (in any region).
     """
-    orders = _scoped_orders(report)
     base = report.baselines
-    now = facts.in_months(orders, report.period)
+    now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)
     revenue = float(now["revenue"].sum())
     n_orders = int(len(now))
     buyers = now.drop_duplicates("customer_id")
@@ -57,15 +51,15 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     target = total_target(report.ds, [report.period], report.region)
 
     def baseline_revenue(period: pd.Period) -> float | None:
-        return _revenue(orders, [str(period)]) if report.covered([str(period)]) else None
+        return _revenue(report, [str(period)]) if report.covered([str(period)]) else None
 
     prev = baseline_revenue(base.previous_month)
     last_year = baseline_revenue(base.same_month_last_year)
     trailing_months = report.trailing()
-    trailing_avg = _revenue(orders, trailing_months) / len(trailing_months) if trailing_months else None
+    trailing_avg = _revenue(report, trailing_months) / len(trailing_months) if trailing_months else None
 
     ytd_months = report.covered(months_back(report.period, int(report.period[5:])))  # January to the period
-    ytd_revenue = _revenue(orders, ytd_months)
+    ytd_revenue = _revenue(report, ytd_months)
     ytd_target = total_target(report.ds, ytd_months, report.region)
 
     return {
@@ -124,8 +118,8 @@ def trend_frame(report: Report, months: int | None = None) -> pd.DataFrame:
     """
     months = months or report.settings("overview")["trend_months"]
     labels = report.covered(months_back(report.period, months))
-    orders = facts.in_months(_scoped_orders(report), labels)
-    grouped = orders.groupby("month").agg(revenue=("revenue", "sum"), orders=("order_id", "size"))
+    orders = facts.scoped(facts.order_facts(report.ds), report.region, labels)
+    grouped = aggregate(orders.groupby("month"), revenue=("revenue", "sum"), orders=("order_id", "size"))
     frame = grouped.reindex(labels, fill_value=0).rename_axis("period").reset_index()
     frame["revenue"] = frame["revenue"].astype(float)
     frame["orders"] = frame["orders"].astype(int)
@@ -162,7 +156,7 @@ def attainment_frame(report: Report, by: str) -> pd.DataFrame:
     Segments with a target but no revenue appear with revenue 0; segments with revenue but no
     target have attainment ``NaN``. Sorted by attainment, worst first.
     """
-    revenue = facts.in_months(_scoped(report, by), report.period).groupby(by)["revenue"].sum()
+    revenue = _scoped(report, by, report.period).groupby(by)["revenue"].sum()
     targets = segment_targets(report.ds, report.period, report.region, by)
     frame = pd.concat([revenue.rename("revenue"), targets.rename("target")], axis=1).fillna({"revenue": 0.0})
     frame = frame.rename_axis("segment").reset_index()
@@ -228,7 +222,7 @@ def composition_frame(report: Report, by: str) -> pd.DataFrame:
     or ``customer_size`` (large/small, needs customers). Shares sum to 1 in each period.
     """
     prev = str(report.baselines.previous_month)
-    data = facts.in_months(_scoped(report, by), [report.period, prev])
+    data = _scoped(report, by, [report.period, prev])
     data = data.assign(segment=_segment_column(report, data, by))
     pivot = data.pivot_table(index="segment", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(columns=[report.period, prev], fill_value=0.0)
@@ -274,7 +268,6 @@ def composition_panel(report: Report, by: str = "product_line") -> Panel:
 @scope_memo  # the panel and the published metrics read one computation
 def orders_aov_frame(report: Report) -> pd.DataFrame:
     """Orders, buyers and average order value this period against each baseline (``NaN`` outside the data)."""
-    orders = _scoped_orders(report)
     base = report.baselines
     columns = {
         "value": [report.period],
@@ -287,7 +280,7 @@ def orders_aov_frame(report: Report) -> pd.DataFrame:
         if not months:
             out[name] = {"orders": float("nan"), "customers": float("nan"), "aov": float("nan")}
             continue
-        sub = facts.in_months(orders, months)
+        sub = facts.scoped(facts.order_facts(report.ds), report.region, months)
         n = len(months)
         out[name] = {
             "orders": len(sub) / n,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
+import pandas as pd
 
 from .config import load_config
 from .data import facts
@@ -47,6 +48,31 @@ def _forget_old_periods(store: OrderedDict, scope: tuple[str, ...], keep: int) -
         del store[other]
     while len(store) > MEMO_SCOPES:
         store.popitem(last=False)
+
+
+_IMMUTABLE = (str, bytes, int, float, complex, bool, type(None), np.generic, pd.Timestamp, pd.Timedelta, pd.Period)
+
+
+def isolated(value: Any) -> Any:
+    """A copy of ``value`` that nothing done to it can reach the original: what :meth:`Report.memo` hands out.
+
+    A deep copy, but for pandas objects: a frame or series is copied shallowly, which under pandas' copy-on-write
+    is isolated (a change to either side copies the data first) and costs nothing; an index is immutable.
+    Containers (dict, list, tuple) are rebuilt around isolated items; anything else is deep-copied.
+    """
+    if isinstance(value, _IMMUTABLE) or value is pd.NaT or value is pd.NA:
+        return value
+    if isinstance(value, dict) and type(value) is dict:
+        return {k: isolated(v) for k, v in value.items()}
+    if type(value) is list:
+        return [isolated(v) for v in value]
+    if type(value) is tuple:
+        return tuple(isolated(v) for v in value)
+    if type(value) in (pd.DataFrame, pd.Series):
+        return value.copy(deep=False)
+    if isinstance(value, pd.Index):
+        return value
+    return copy.deepcopy(value)
 
 
 def bundled_sample() -> Path:
@@ -95,7 +121,7 @@ class Report:
         store.move_to_end(scope)
         if key not in entries:
             entries[key] = build()
-        return copy.deepcopy(entries[key])
+        return isolated(entries[key])
 
     def _memo_periods(self) -> int:
         """Months of one region :meth:`memo` keeps: the finding status's look-back, this month and one more."""
@@ -123,7 +149,7 @@ class Report:
         """Revenue of the report's region in the report month: what severity is measured against."""
 
         def build(ds: Dataset) -> float:  # every finding asks for it: filter the order facts once per scope
-            orders = facts.in_months(facts.in_region(facts.order_facts(ds), self.region), self.period)
+            orders = facts.scoped(facts.order_facts(ds), self.region, self.period)
             return float(orders["revenue"].sum())
 
         return self.cached("report", ("revenue", self.region, self.period), build)

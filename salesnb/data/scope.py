@@ -21,7 +21,17 @@ def scope_rows(ds: Dataset, region: str) -> dict[str, int | None]:
     Orders follow the fact layer (their own region, else their customer's); a table with a ``region`` column
     is filtered on it; any other table through the first key it shares with a region table (order, deal,
     customer, rep). A table that links to none (the product catalogue) counts as ``None``: shared by all.
+    Counted once per dataset and region (every notebook of a scope shows its report first); callers get a copy.
     """
+    return dict(facts.per_dataset(ds, ("facts", "scope_rows", region), lambda: _count_rows(ds, region)))
+
+
+def _belongs(values: pd.Series, keys: set) -> pd.Series:
+    """Whether each of ``values`` is one of ``keys``: ``isin`` through one hash lookup (text keys by pyarrow)."""
+    return pd.Series(facts.positions(pd.Index(sorted(keys, key=str)), pd.Series(values)) >= 0, index=values.index)
+
+
+def _count_rows(ds: Dataset, region: str) -> dict[str, int | None]:
     if region == ALL:
         return {name: len(ds.tables[name]) for name in ds.table_names}
     owned: dict[str, set] = {}
@@ -37,11 +47,11 @@ def scope_rows(ds: Dataset, region: str) -> dict[str, int | None]:
         table = ds.tables[name]
         key = next((k for k in _KEYS if k in owned and k in table.columns), None)
         if name == "orders" or (key == "order_id" and "region" not in table.columns):
-            counts[name] = int(table["order_id"].isin(owned["order_id"]).sum())
+            counts[name] = int(_belongs(table["order_id"], owned["order_id"]).sum())
         elif "region" in table.columns:
             counts[name] = int((table["region"] == region).sum())
         elif key is not None:
-            counts[name] = int(pd.Series(table[key]).isin(owned[key]).sum())
+            counts[name] = int(_belongs(table[key], owned[key]).sum())
         else:
             counts[name] = None
     return counts

@@ -38,9 +38,9 @@ def baseline_label(baseline: str, lang: str, months: int = 3) -> str:
 
 def scoped_orders(report: Report, months: list[str] | str) -> pd.DataFrame:
     """The order facts of the report's region in ``months``."""
-    return facts.in_months(facts.in_region(facts.order_facts(report.ds), report.region), months)
+    return facts.scoped(facts.order_facts(report.ds), report.region, months)
 
 
 def scoped_lines(report: Report, months: list[str] | str) -> pd.DataFrame:
     """The order-line facts of the report's region in ``months``."""
-    return facts.in_months(facts.in_region(facts.line_facts(report.ds), report.region), months)
+    return facts.scoped(facts.line_facts(report.ds), report.region, months)

@@ -15,7 +15,7 @@ from ..display.plotting.pareto import plot_pareto
 from ..findings import finding, make_finding
 from ..i18n import t
 from ..periods import months_back
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, fmt_num, history, scope_orders
 
 
@@ -70,6 +70,7 @@ def concentration_metrics(report: Report) -> dict[str, Any]:
     return out
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def period_concentration(report: Report, region: str | None = None) -> dict[str, Any]:
     """The period's own concentration in ``region`` (default: the report's) and its usual level.
 

@@ -18,7 +18,7 @@ from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_transitions
 from ..i18n import t
 from ..periods import month_end, months_back
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, fmt_num, scope_orders
 
 INACTIVE = "inactive"  # RFM pseudo-tier: no order in the lookback window
@@ -74,6 +74,7 @@ def assign_tiers(rfm: pd.DataFrame, tiers: list[dict[str, Any]]) -> pd.Series:
     return result.astype(object)
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     """Recency, frequency, monetary and tier per customer as of the end of ``period`` (default: the report's).
 
@@ -99,6 +100,7 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     return frame.sort_values(["monetary", "customer_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def rfm_tiers_frame(report: Report) -> pd.DataFrame:
     """Customers per RFM tier now and at the end of last month, their revenue this period and averages.
 

@@ -23,7 +23,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.funnels import plot_conversion_matrix, plot_funnel
 from ..i18n import t
 from ..periods import bounds
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import (
     NAME,
     deals,
@@ -218,6 +218,7 @@ def _month_velocity(deal_rows: pd.DataFrame, month: str) -> dict[str, float]:
     }
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def velocity_frame(report: Report) -> pd.DataFrame:
     """Win rate, average won deal, open deals, cycle length and sales velocity: this month, last month, trailing.
 

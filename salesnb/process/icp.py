@@ -19,7 +19,7 @@ from ..display.formatting import format_int, format_pct
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, edges, history, lead_value, month_leads, n_history
 from .evidence import severity
 
@@ -71,6 +71,7 @@ def industry_fit_frame(report: Report) -> pd.DataFrame:
     return frame
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def mix_frame(report: Report, column: str, segments: list[str]) -> pd.DataFrame:
     """Per source and ``column`` value in ``segments``: its share of the source's leads this month and usually.
 

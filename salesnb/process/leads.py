@@ -15,6 +15,7 @@ import pandas as pd
 from .. import stats
 from ..data import facts
 from ..data.facts import size_band_labels
+from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_int, format_pct, table
 from ..display.panel import Panel, needs
@@ -30,6 +31,7 @@ from .icp import icp_text, industry_findings, mix_frame, off_profile_bands, surg
 # ------------------------------------------------------------------------------------------ source mix
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def source_mix_frame(report: Report) -> pd.DataFrame:
     """Each lead source's share of the month's leads against last month and the pooled usual months.
 
@@ -251,7 +253,7 @@ def band_fit_frame(report: Report) -> pd.DataFrame:
         won = by_id[(by_id["outcome"] == "won") & (by_id["closed_at"] < end)]["amount"]
         won_value = rows["opportunity_id"].map(won).fillna(0.0).astype(float)
     rows = rows.assign(won_value=won_value)
-    grouped = rows.groupby("size_band").agg(leads=("lead_id", "size"), won_value=("won_value", "sum"))
+    grouped = aggregate(rows.groupby("size_band"), leads=("lead_id", "size"), won_value=("won_value", "sum"))
     order = [b for b in [*size_band_labels(list(edges(report))), facts.UNKNOWN] if b in grouped.index]
     frame = grouped.reindex(order).rename_axis("size_band").reset_index()
     overall = stats.ratio(rows["won_value"].sum(), len(rows))

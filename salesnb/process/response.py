@@ -14,11 +14,12 @@ from ..display.plotting.distributions import plot_goal_bars
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, bounds
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, history, lead_value, month_leads, n_history
 from .evidence import confirm, min_excess, severity
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def first_response_frame(report: Report) -> pd.DataFrame:
     """First-response speed per lead source (and all sources) this month against the usual months.
 

@@ -16,7 +16,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, days_text, history, n_history, snapshot_at, stages, stays
 from .evidence import confirm, count_rise_min_p, min_excess, severity
 
@@ -44,6 +44,7 @@ def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
     return report.cached(NAME, key, build)
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def _stalled_at(report: Report, month: str) -> pd.DataFrame:
     snap = snapshot_at(report, month)
     limits = stall_limits(report, bounds(month)[1])
@@ -64,6 +65,7 @@ def stalled_deals_frame(report: Report) -> pd.DataFrame:
     return ordered[columns].reset_index(drop=True)
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def stalled_summary_frame(report: Report) -> pd.DataFrame:
     """Stalled deals per stage at month end against the typical month end of the ``process.history_months``.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import facts
+from ..data.grouping import aggregate
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_lift
@@ -29,7 +29,7 @@ def bundle_frame(report: Report) -> pd.DataFrame:
     """
     cfg = report.settings(NAME)
     months = report.covered(months_back(report.period, cfg["bundle_months"]))
-    data = facts.in_months(scoped_lines(report), months)
+    data = scoped_lines(report, months)
     basket = data.drop_duplicates(["order_id", "product_id"])[["order_id", "product_id", "order_revenue"]]
     n_orders = basket["order_id"].nunique()
     multi = basket[basket.duplicated("order_id", keep=False)]
@@ -37,13 +37,13 @@ def bundle_frame(report: Report) -> pd.DataFrame:
         return pd.DataFrame(columns=COLUMNS)
     pairs = multi.merge(multi[["order_id", "product_id"]], on="order_id", suffixes=("_a", "_b"))
     pairs = pairs[pairs["product_id_a"] < pairs["product_id_b"]]
-    grouped = pairs.groupby(["product_id_a", "product_id_b"]).agg(
-        orders=("order_id", "size"), value=("order_revenue", "sum")
+    grouped = aggregate(
+        pairs.groupby(["product_id_a", "product_id_b"]), orders=("order_id", "size"), value=("order_revenue", "sum")
     )
     grouped = grouped[grouped["orders"] >= cfg["bundle_min_orders"]]
     if grouped.empty:
         return pd.DataFrame(columns=COLUMNS)
-    single = basket.groupby("product_id").agg(n=("order_id", "size"), value=("order_revenue", "sum"))
+    single = aggregate(basket.groupby("product_id"), n=("order_id", "size"), value=("order_revenue", "sum"))
     a = grouped.index.get_level_values(0)
     b = grouped.index.get_level_values(1)
     n_a, n_b = single["n"].reindex(a).to_numpy(float), single["n"].reindex(b).to_numpy(float)

@@ -72,9 +72,11 @@ def _take(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(pd.api.extensions.take(values.array, at, allow_fill=True), index=index, name=values.name)
 
 
-def scoped_lines(report: Report) -> pd.DataFrame:
-    """:func:`lines` of the report's region."""
-    return facts.in_region(lines(report.ds), report.region)
+def scoped_lines(report: Report, months: list[str] | str | None = None) -> pd.DataFrame:
+    """:func:`lines` of the report's region (in ``months`` when given)."""
+    if months is None:
+        return facts.in_region(lines(report.ds), report.region)
+    return facts.scoped(lines(report.ds), report.region, months)
 
 
 def returned(ds) -> pd.DataFrame:
@@ -120,6 +122,13 @@ def with_scopes(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
         return frame[frame["region"] == report.region].assign(scope=report.region)
     regional = frame[frame["region"] != facts.UNKNOWN]
     return pd.concat([frame.assign(scope=ALL), regional.assign(scope=regional["region"])], ignore_index=True)
+
+
+def in_scopes(report: Report, frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
+    """``with_scopes(in_months(frame, months), report)``; a region's rows of a shared table filtered once."""
+    if report.region != ALL:
+        return facts.scoped(frame, report.region, months).assign(scope=report.region)
+    return with_scopes(facts.in_months(frame, months), report)
 
 
 def scoped(report: Report, scope: str, segment: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from scipy.stats import binom
 from .. import evidence, stats
 from ..data import facts
 from ..data.deals import deal_facts
+from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_int, format_pct
@@ -23,7 +24,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding, flagged
 from ..i18n import t
 from ..report import Report, scope_memo
-from .common import NAME, prefer_regions, scoped, where, with_scopes
+from .common import NAME, in_scopes, prefer_regions, scoped, where
 
 
 def closed_deals(report: Report) -> pd.DataFrame:
@@ -59,9 +60,13 @@ def _lost_by(report: Report, by: str) -> pd.DataFrame:
     closed = closed_deals(report)
     lost = facts.in_region(closed[closed["lost"]], report.region)
     trailing = report.trailing()
-    now = lost[lost["month"] == report.period].groupby(by).agg(deals=("amount", "size"), amount=("amount", "sum"))
-    base = lost[lost["month"].isin(trailing)].groupby(by).agg(
-        baseline_deals=("amount", "size"), baseline_amount=("amount", "sum")
+    now = aggregate(
+        lost[lost["month"] == report.period].groupby(by), deals=("amount", "size"), amount=("amount", "sum")
+    )
+    base = aggregate(
+        lost[lost["month"].isin(trailing)].groupby(by),
+        baseline_deals=("amount", "size"),
+        baseline_amount=("amount", "sum"),
     ) / max(len(trailing), 1)
     frame = now.join(base, how="outer").fillna(0.0)
     total = frame["amount"].sum()
@@ -101,12 +106,12 @@ def lost_check(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["lost_history_months"])
-    closed = with_scopes(facts.in_months(closed_deals(report), [*history, report.period]), report)
+    closed = in_scopes(report, closed_deals(report), [*history, report.period])
     closed = closed.assign(period=closed["month"] == report.period)
     totals = closed.groupby(["scope", "period"]).size().unstack("period").reindex(columns=[True, False]).fillna(0.0)
     named = closed[closed["competitor"] != ""]
     keys = ["scope", "competitor"]
-    now = named[named["period"]].groupby(keys).agg(deals=("amount", "size"), amount=("amount", "sum"))
+    now = aggregate(named[named["period"]].groupby(keys), deals=("amount", "size"), amount=("amount", "sum"))
     past = named[~named["period"]].groupby(keys).size().rename("hist_deals")
     frame = now.join(past, how="left").fillna({"hist_deals": 0.0})
     scope = frame.index.get_level_values("scope")

@@ -15,6 +15,7 @@ from scipy.stats import norm
 
 from .. import evidence, stats
 from ..data import facts
+from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel, needs
@@ -25,6 +26,7 @@ from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import (
     NAME,
+    in_scopes,
     lines,
     prefer_regions,
     rate_sums,
@@ -33,7 +35,6 @@ from .common import (
     weighted,
     weighted_mean,
     where,
-    with_scopes,
     z,
 )
 
@@ -114,7 +115,7 @@ def price_check(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     trailing = report.trailing()
-    data = with_scopes(facts.in_months(lines(report.ds), [report.period, *trailing]), report)
+    data = in_scopes(report, lines(report.ds), [report.period, *trailing])
     data = data.assign(period=data["month"] == report.period)
     sums = rate_sums(data, ["scope", "product_line", "period"])
     flags = set(sums.index.get_level_values("period"))
@@ -308,7 +309,7 @@ def price_frame(report: Report) -> pd.DataFrame:
         part = facts.in_months(data, months)
         n = max(len(months), 1)
         per_order = part.drop_duplicates(["order_id", "product_id"])
-        grouped = part.groupby(keys).agg(revenue=("revenue", "sum"), units=("quantity", "sum"))
+        grouped = aggregate(part.groupby(keys), revenue=("revenue", "sum"), units=("quantity", "sum"))
         grouped["aov"] = per_order.groupby(keys)["order_revenue"].mean()
         grouped["units"] = grouped["units"] / n
         grouped["revenue"] = grouped["revenue"] / n

@@ -20,13 +20,14 @@ from scipy.stats import binom
 
 from .. import stats
 from ..data import facts
+from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
 from ..report import Report, scope_memo
-from .common import NAME, lines, prefer_regions, returned, scoped, scoped_lines, where, with_scopes
+from .common import NAME, in_scopes, lines, prefer_regions, returned, scoped, scoped_lines, where
 
 PRIOR_LINES = 20.0  # order lines of pseudo-history: a segment with little history leans on the wider rate
 
@@ -59,8 +60,8 @@ def matched_returns(report: Report) -> pd.DataFrame:
 
 
 def _sold_by_product(report: Report, months: list[str]) -> pd.DataFrame:
-    data = facts.in_months(scoped_lines(report), months)
-    return data.groupby("product_id").agg(units_sold=("quantity", "sum"), lines_sold=("quantity", "size"))
+    data = scoped_lines(report, months)
+    return aggregate(data.groupby("product_id"), units_sold=("quantity", "sum"), lines_sold=("quantity", "size"))
 
 
 @scope_memo  # the panel and the published metrics read one computation
@@ -75,9 +76,10 @@ def returns_frame(report: Report) -> pd.DataFrame:
     trailing = report.trailing()
     now = back[back["month"] == report.period]
     sold = _sold_by_product(report, [report.period])
-    back_now = now.groupby("product_id").agg(
-        units_returned=("quantity", "sum"), lines_returned=("lines", "sum"), returned_value=("value", "sum")
-    )
+    back_now = aggregate(
+        now.groupby("product_id"),
+        units_returned=("quantity", "sum"), lines_returned=("lines", "sum"), returned_value=("value", "sum"),
+    )  # fmt: skip
     frame = sold.join(back_now, how="outer").fillna(0.0)
     base_sold = _sold_by_product(report, trailing)["units_sold"]
     base_back = back[back["month"].isin(trailing)].groupby("product_id")["quantity"].sum()
@@ -101,11 +103,10 @@ def return_reasons_frame(report: Report) -> pd.DataFrame:
     """Returns of the period's sales per reason against the average trailing month: lines, units, value, share."""
     back = facts.in_region(matched_returns(report), report.region)
     trailing = report.trailing()
-    now = (
-        back[back["month"] == report.period]
-        .groupby("reason")
-        .agg(lines=("quantity", "size"), units=("quantity", "sum"), value=("value", "sum"))
-    )
+    now = aggregate(
+        back[back["month"] == report.period].groupby("reason"),
+        lines=("quantity", "size"), units=("quantity", "sum"), value=("value", "sum"),
+    )  # fmt: skip
     base = back[back["month"].isin(trailing)].groupby("reason")["quantity"].sum() / max(len(trailing), 1)
     frame = now.join(base.rename("baseline_units"), how="outer").fillna(0.0)
     total = frame["units"].sum()
@@ -117,8 +118,11 @@ def return_reasons_frame(report: Report) -> pd.DataFrame:
 def _counts(sold: pd.DataFrame, back: pd.DataFrame, key: str) -> pd.DataFrame:
     """Per (scope, ``key``): the period's and the history's units and lines sold and returned, revenue, refunds."""
     keys = ["scope", key]
-    s = sold.groupby([*keys, "period"]).agg(units=("quantity", "sum"), n=("quantity", "size"), value=("revenue", "sum"))
-    r = back.groupby([*keys, "period"]).agg(units=("quantity", "sum"), n=("lines", "sum"), value=("value", "sum"))
+    s = aggregate(sold.groupby([*keys, "period"]), units=("quantity", "sum"), n=("quantity", "size"),
+                  value=("revenue", "sum"))  # fmt: skip
+    r = aggregate(
+        back.groupby([*keys, "period"]), units=("quantity", "sum"), n=("lines", "sum"), value=("value", "sum")
+    )
     s, r = s.unstack("period"), r.unstack("period")
     index = s.index.union(r.index)
 
@@ -168,15 +172,15 @@ def return_check(report: Report) -> pd.DataFrame:
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["history_months"])
     months = [*history, report.period]
-    sold = with_scopes(facts.in_months(lines(report.ds), months), report)
-    back = with_scopes(facts.in_months(matched_returns(report), months), report)
+    sold = in_scopes(report, lines(report.ds), months)
+    back = in_scopes(report, matched_returns(report), months)
     sold = sold.assign(period=sold["month"] == report.period)
     back = back.assign(period=back["month"] == report.period)
     info = lines(report.ds).drop_duplicates("product_id").set_index("product_id")
     company_sold = facts.in_months(lines(report.ds), history)
     company_back = facts.in_months(matched_returns(report), history)
-    line_sold = company_sold.groupby("product_line").agg(units=("quantity", "sum"), n=("quantity", "size"))
-    line_back = company_back.groupby("product_line").agg(units=("quantity", "sum"), n=("lines", "sum"))
+    line_sold = aggregate(company_sold.groupby("product_line"), units=("quantity", "sum"), n=("quantity", "size"))
+    line_back = aggregate(company_back.groupby("product_line"), units=("quantity", "sum"), n=("lines", "sum"))
     line_back = line_back.reindex(line_sold.index).fillna(0.0)
     all_p = stats.ratio(line_back["n"].sum(), line_sold["n"].sum())
     all_rate = stats.ratio(line_back["units"].sum(), line_sold["units"].sum())

@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import stats
 from ..data import facts
+from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
@@ -110,7 +111,7 @@ def delivery_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
     """Orders due, late orders and late share per promised month for the ``months`` months up to the period."""
     orders = facts.in_region(delivery_facts(report), report.region)
     labels = trend_months(report, months)
-    grouped = facts.in_months(orders, labels).groupby("month").agg(due=("late", "size"), late=("late", "sum"))
+    grouped = aggregate(facts.in_months(orders, labels).groupby("month"), due=("late", "size"), late=("late", "sum"))
     frame = grouped.reindex(labels, fill_value=0).rename_axis("period").reset_index()
     frame["late_share"] = frame["late"] / frame["due"].where(frame["due"] > 0)
     return frame

@@ -38,14 +38,19 @@ def invoice_facts(report: Report) -> pd.DataFrame:
     return report.cached(NAME, "invoice_facts", build)
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def open_invoices(report: Report, month: str, region: str | None = None) -> pd.DataFrame:
     """Invoices issued by the end of ``month`` with an amount still open then, and their days past due.
 
     ``outstanding`` = amount − paid amount if paid by month end, else the whole amount; ``days_past_due``
     counts from the due date to the month's last day (≤ 0: not yet due).
     """
+    return _open_invoices(report, month, region or report.region)
+
+
+def _open_invoices(report: Report, month: str, region: str) -> pd.DataFrame:
     cutoff = month_end(month)
-    invoices = facts.in_region(invoice_facts(report), region or report.region)
+    invoices = facts.in_region(invoice_facts(report), region)
     rows = invoices[invoices["issued_at"] < cutoff].copy()
     paid = rows["paid_at"].notna() & (rows["paid_at"] < cutoff)
     rows["outstanding"] = np.where(paid, (rows["amount"] - rows["paid_amount"]).clip(lower=0), rows["amount"])
@@ -99,22 +104,29 @@ def due_collection(report: Report) -> pd.DataFrame:
     return report.cached(NAME, "due_collection", build)
 
 
-@scope_memo  # the trend, the panel and the rule ask for the same months: computed once per report scope
+@scope_memo  # the trend, the panel and the rule ask for the same months (kept when a large dataset's tables go)
 def collection_metrics(report: Report, month: str | None = None, region: str | None = None) -> dict[str, Any]:
     """Receivables as of a month end: AR, overdue, DSO, and how much of the month's due amount stayed unpaid.
 
     ``dso`` = receivables ÷ revenue of the trailing months up to ``month`` × their days; ``unpaid_rate`` =
     the amount of invoices due in ``month`` still open at its end ÷ the amount due; ``unpaid_invoices`` /
-    ``due_invoices`` count them.
+    ``due_invoices`` count them. A month's figures do not depend on the report month: computed once per dataset,
+    month, region and trailing window, so the trend, the panel, the rule and the next months' reports share them
+    (each caller gets its own dict).
     """
     month = month or report.period
     scope = region or report.region
-    rows = open_invoices(report, month, scope)
-    due = facts.in_months(facts.in_region(due_collection(report), scope), month)
-    n = report.config["baselines"]["trailing_months"]
+    n = int(report.config["baselines"]["trailing_months"])
+    key = ("collection_metrics", month, scope, n)
+    return dict(report.cached(NAME, key, lambda _ds: _collection_metrics(report, month, scope, n)))
+
+
+def _collection_metrics(report: Report, month: str, scope: str, n: int) -> dict[str, Any]:
+    rows = _open_invoices(report, month, scope)
+    due = facts.scoped(due_collection(report), scope, month)
     end = pd.Period(month, freq="M")
     window = [end - k for k in range(n)]
-    orders = facts.in_months(facts.in_region(facts.order_facts(report.ds), scope), [str(p) for p in window])
+    orders = facts.scoped(facts.order_facts(report.ds), scope, [str(p) for p in window])
     days = sum(p.days_in_month for p in window)
     ar, sales = float(rows["outstanding"].sum()), float(orders["revenue"].sum())
     due_amount, unpaid = float(due["amount"].sum()), float(due["unpaid"].sum())

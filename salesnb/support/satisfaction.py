@@ -19,7 +19,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
-from ..report import Report
+from ..report import Report, scope_memo
 from ..stats import binom_high
 from .common import NAME, customer_value, usual_months
 
@@ -55,6 +55,7 @@ def metric_label(metric: str, lang: str) -> str:
     return t("sup_csat", lang) if metric == "csat" else t("sup_aspect", lang, aspect=metric[6:])
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """NPS, CSAT and every ``score_*`` aspect this period against the usual level (``support.history_months``).
 
@@ -156,7 +157,7 @@ def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
     Columns: group (``top`` or ``rest``), n, nps, csat.
     """
     cfg = report.settings(NAME)
-    surveys = facts.in_months(facts.in_region(survey_facts(report), report.region), report.period)
+    surveys = facts.scoped(survey_facts(report), report.region, report.period)
     value = customer_value(report)
     buyers = facts.in_region(facts.order_facts(report.ds), report.region)["customer_id"].unique()
     ranked = value.reindex(buyers).fillna(0.0).sort_values(ascending=False, kind="stable")

@@ -79,7 +79,7 @@ def judged_tickets(report: Report) -> pd.DataFrame:
 
 
 def _this_month(report: Report) -> pd.DataFrame:
-    return facts.in_months(facts.in_region(judged_tickets(report), report.region), report.period)
+    return facts.scoped(judged_tickets(report), report.region, report.period)
 
 
 # ------------------------------------------------------------------------------------------ tickets
