@@ -14,8 +14,9 @@ lines and prints the peak resident memory per worker (worker process plus its ke
 ``--year`` runs the sample's 12 latest complete months (432 reports; the plain loop is skipped: it would take
 hours) and prints minutes, reports per minute, the count of reports, and each worker's resident memory at
 every quarter of the run (a warm kernel whose memory ratchets up with the months shows here).
-``--compare-tree DIR`` also runs the grid with the salesnb of another checkout (e.g. main before a change), the
-two runs alternated, and prints both rates, their ratio and whether the outputs are identical.
+``--compare-tree DIR`` also runs the grid with the salesnb of another checkout (e.g. main before a change), first,
+and prints both rates, the CPU seconds of each run's processes (main, workers, kernels), both ratios (wall and
+CPU: on a shared machine the CPU one is the steadier) and whether the JSON files and the pages are identical.
 """
 
 from __future__ import annotations
@@ -78,11 +79,14 @@ def salesnb_run(
     regions: list[str] | None = None,
     tree: Path = REPO,
     samples: list | None = None,
+    cpu: dict | None = None,
 ) -> tuple[float, dict]:
     """`salesnb run` (of the checkout ``tree``) over the grid; returns seconds and the peak RSS (MiB) per worker.
 
     ``samples``, when given, receives ``(seconds since start, {worker: MiB})`` every second: the memory of each
-    warm kernel over the run.
+    warm kernel over the run. ``cpu``, when given, receives the CPU seconds (user + system) of every process of
+    the run (``{pid: (seconds, command)}``, as last seen every 0.1 s): on a shared machine a steadier figure
+    than the wall clock.
     """
     cmd = [sys.executable, "-m", "salesnb", "run", "--data", str(data), "--out", str(out), "--quiet"]
     cmd += [arg for p in periods for arg in ("--period", p)]
@@ -93,11 +97,13 @@ def salesnb_run(
     process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE)
     peaks: dict[int, float] = {}
     samples = [] if samples is None else samples
+    cpu = {} if cpu is None else cpu
     stop = threading.Event()
 
     def sample() -> None:
         last = 0.0
         while not stop.is_set():
+            cpu.update(_tree_cpu(process.pid))
             now = _worker_rss(process.pid)
             for pid, mib in now.items():
                 peaks[pid] = max(peaks.get(pid, 0.0), mib)
@@ -156,6 +162,33 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
+def _tree_cpu(root: int) -> dict[int, tuple[float, str]]:
+    """CPU seconds (user + system, all threads) and command name of ``root`` and each of its descendants."""
+    tree, found, todo = _children(), {}, [root]
+    tick = os.sysconf("SC_CLK_TCK")
+    while todo:
+        pid = todo.pop()
+        todo += tree.get(pid, [])
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+            fields = stat.rsplit(")", 1)[1].split()
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except (OSError, IndexError):
+            continue
+        name = "kernel" if b"ipykernel_launcher" in args else "worker" if b"--multiprocessing-fork" in args else "main"
+        found[pid] = ((int(fields[11]) + int(fields[12])) / tick, "main" if pid == root else name)
+    return found
+
+
+def cpu_text(cpu: dict[int, tuple[float, str]]) -> str:
+    """``CPU 123.4 s (main 3.1, workers 10.2, kernels 110.1)``: the run's processes summed by kind."""
+    kinds: dict[str, float] = {}
+    for seconds, kind in cpu.values():
+        kinds[kind] = kinds.get(kind, 0.0) + seconds
+    parts = ", ".join(f"{kind}s {kinds[kind]:.1f}" for kind in ("main", "worker", "kernel") if kind in kinds)
+    return f"CPU {sum(kinds.values()):7.1f} s ({parts})"
+
+
 def _worker_rss(root: int) -> dict[int, float]:
     """RSS of each worker with its descendants (its kernel); the main process counts as a worker too."""
     tree = _children()
@@ -191,6 +224,20 @@ def compare(a: Path, b: Path) -> list[str]:
     return different
 
 
+def _total(cpu: dict[int, tuple[float, str]]) -> float:
+    return sum(seconds for seconds, _ in cpu.values()) or float("nan")
+
+
+def _same_pages(a: Path, b: Path) -> str:
+    """``yes (N pages)`` when every HTML page of the two output folders is byte-identical, else those that differ."""
+    pages = sorted(path.relative_to(a) for path in a.rglob("*.html"))
+    twins = sorted(path.relative_to(b) for path in b.rglob("*.html"))
+    if pages != twins:
+        return f"NO: different page lists ({len(pages)} vs {len(twins)})"
+    different = [str(p) for p in pages if (a / p).read_bytes() != (b / p).read_bytes()]
+    return f"yes ({len(pages)} pages)" if not different else f"NO: {different[:5]}"
+
+
 def year_periods(ds) -> list[str]:
     """The data's 12 latest complete months, ascending."""
     from salesnb.periods import months_back
@@ -219,14 +266,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if args.compare_tree:
-            old, _ = salesnb_run(periods, tmp / "old", args.jobs or None, regions=args.regions, tree=args.compare_tree)
+            old_cpu: dict = {}
+            old, _ = salesnb_run(
+                periods, tmp / "old", args.jobs or None, regions=args.regions, tree=args.compare_tree, cpu=old_cpu
+            )
             print(f"other tree  : {old:7.1f} s  {reports / old * 60:6.1f} reports/min  ({args.compare_tree})")
+            print(f"              {cpu_text(old_cpu)}")
         samples: list = []
-        ours, peaks = salesnb_run(periods, tmp / "salesnb", args.jobs or None, regions=args.regions, samples=samples)
+        our_cpu: dict = {}
+        ours, peaks = salesnb_run(
+            periods, tmp / "salesnb", args.jobs or None, regions=args.regions, samples=samples, cpu=our_cpu
+        )
         done = reports_in(tmp / "salesnb")
         print(f"salesnb run : {ours:7.1f} s = {ours / 60:.1f} min  {done / ours * 60:6.1f} reports/min  {done} reports")
+        print(f"              {cpu_text(our_cpu)}")
         if args.compare_tree:
-            print(f"speed-up over the other tree: {old / ours:5.2f} x")
+            ratio = _total(old_cpu) / _total(our_cpu)
+            print(f"speed-up over the other tree: {old / ours:5.2f} x wall, {ratio:5.2f} x CPU")
+            print("pages (*.html) identical: " + _same_pages(tmp / "old", tmp / "salesnb"))
             different = compare(tmp / "old", tmp / "salesnb")
             print("findings.json and metrics.json identical: " + ("yes" if not different else f"NO: {different}"))
         if not args.skip_plain and not args.year:
