@@ -103,7 +103,8 @@ def salesnb_run(
     def sample() -> None:
         last = 0.0
         while not stop.is_set():
-            cpu.update(_tree_cpu(process.pid))
+            for pid, (seconds, kind) in _tree_cpu(process.pid).items():  # an ended process shows no command
+                cpu[pid] = (seconds, kind or cpu.get(pid, (0.0, "other"))[1])
             now = _worker_rss(process.pid)
             for pid, mib in now.items():
                 peaks[pid] = max(peaks.get(pid, 0.0), mib)
@@ -162,8 +163,12 @@ def _rss_mib(pid: int) -> float:
     return 0.0
 
 
-def _tree_cpu(root: int) -> dict[int, tuple[float, str]]:
-    """CPU seconds (user + system, all threads) and command name of ``root`` and each of its descendants."""
+def _tree_cpu(root: int) -> dict[int, tuple[float, str | None]]:
+    """CPU seconds (user + system, all threads) and kind of ``root`` and each of its descendants.
+
+    The kind is ``main``, ``worker``, ``kernel`` or ``other``; ``None`` for a process that has ended (a zombie
+    keeps its CPU time but no command line).
+    """
     tree, found, todo = _children(), {}, [root]
     tick = os.sysconf("SC_CLK_TCK")
     while todo:
@@ -175,17 +180,17 @@ def _tree_cpu(root: int) -> dict[int, tuple[float, str]]:
             args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except (OSError, IndexError):
             continue
-        name = "kernel" if b"ipykernel_launcher" in args else "worker" if b"--multiprocessing-fork" in args else "main"
-        found[pid] = ((int(fields[11]) + int(fields[12])) / tick, "main" if pid == root else name)
+        kind = "kernel" if b"ipykernel_launcher" in args else "worker" if b"--multiprocessing-fork" in args else "other"
+        found[pid] = ((int(fields[11]) + int(fields[12])) / tick, "main" if pid == root else kind if args[0] else None)
     return found
 
 
 def cpu_text(cpu: dict[int, tuple[float, str]]) -> str:
-    """``CPU 123.4 s (main 3.1, workers 10.2, kernels 110.1)``: the run's processes summed by kind."""
+    """``CPU 123.4 s (main 3.1, worker 10.2, kernel 110.1)``: the run's processes summed by kind."""
     kinds: dict[str, float] = {}
     for seconds, kind in cpu.values():
         kinds[kind] = kinds.get(kind, 0.0) + seconds
-    parts = ", ".join(f"{kind}s {kinds[kind]:.1f}" for kind in ("main", "worker", "kernel") if kind in kinds)
+    parts = ", ".join(f"{kind} {kinds[kind]:.1f}" for kind in ("main", "worker", "kernel", "other") if kind in kinds)
     return f"CPU {sum(kinds.values()):7.1f} s ({parts})"
 
 
