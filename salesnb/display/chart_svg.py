@@ -27,6 +27,7 @@ from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont, get_font
 from matplotlib.textpath import TextToPath
+from matplotlib.transforms import Affine2D
 
 from .plotting.layout import (
     fit_layout,
@@ -55,6 +56,7 @@ _SIZE = re.compile(r'\bwidth="([\d.]+)pt" height="([\d.]+)pt"')
 _HEAD = re.compile(r"\A.*?(?=<svg\b)", re.S)
 
 
+FLIP_ONCE = [True]  # the SVG writer's flips composed as one matrix (_MeasuringRenderer._make_flip_transform)
 _TEXT_TO_PATH = TextToPath()  # what the SVG renderer measures texts with
 
 
@@ -94,6 +96,29 @@ class _MeasuringRenderer(RendererSVG):
         matplotlib asks the renderer for them before reading them from the font file on every text layout.
         """
         return _font_height(prop.copy())
+
+    def _make_flip_transform(self, transform: object) -> object:
+        """``transform`` then the flip to SVG's downward y, as one matrix: what the composite reads, made cheaper.
+
+        matplotlib composes a new transform for every path and marker it writes (``transform`` + a new flip);
+        the writer only reads its matrix, ``flip @ transform``, computed here by the same ``np.dot``. A clip
+        path's flip stays matplotlib's own: its text names the clip path's id.
+        """
+        if self._naming_clip or not FLIP_ONCE[0] or type(transform) is not Affine2D:
+            return super()._make_flip_transform(transform)
+        if self._flip is None:
+            self._flip = Affine2D().scale(1, -1).translate(0, self.height).get_matrix()
+        return Affine2D(np.dot(self._flip, transform.get_matrix()))
+
+    def _get_clip_attrs(self, gc: object) -> dict:
+        self._naming_clip = True
+        try:
+            return super()._get_clip_attrs(gc)
+        finally:
+            self._naming_clip = False
+
+    _naming_clip = False
+    _flip = None
 
 
 def figure_svg(figure: Figure, *, dpi: int = 110, alt: str = "") -> str:

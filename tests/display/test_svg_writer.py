@@ -11,6 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.backends import backend_svg  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
+from matplotlib.patches import Polygon  # noqa: E402
 
 import salesnb.display.chart_svg as chart_svg  # noqa: E402
 import salesnb.display.plotting as plotting  # noqa: E402
@@ -24,6 +25,8 @@ def _clipped_markers() -> object:
     ax.plot(range(4), [2.5, 4.5, 1.5, 3.5], marker="o", color=np.array([0.5, 0.25, 0.0, 1.0]), alpha=0.7)
     ax.set_ylim(0, 4.8)  # the second bar and marker are clipped: a clip path referenced by url(#...)
     ax.text(0.0, 4.6, "华东 · 重点客户", color="#333333")
+    disc = ax.add_patch(Polygon([(0.5, 0.5), (2.5, 1.0), (1.5, 4.0)], fill=False))
+    ax.plot(range(4), [1.0, 3.0, 2.0, 3.5], color="#FF7F0E")[0].set_clip_path(disc)  # a clip path of any shape
     plotting.finish(ax, "颜色与标记")
     return fig
 
@@ -85,3 +88,11 @@ def test_references_read_forward_are_the_references_read_behind():
     plain = '<use xlink:href="#m1"/><path clip-path="url(#p2)"/><a href="#top">url(#)</a>'
     assert chart_svg._references(plain) == ["m1", "p2", "top"] == chart_svg._REFERENCE.findall(plain)
     assert chart_svg._prefixed_references(plain, "r-") == _slow_prefixed(plain, "r-")
+
+
+@pytest.mark.parametrize("chart", CHARTS.values(), ids=CHARTS.keys())
+def test_flips_composed_as_one_matrix_draw_the_same_bytes(chart, monkeypatch):
+    kept = figure_svg(chart())
+    assert 'clip-path="url(#' in kept and "<use " in kept  # clip paths (their ids) and markers are written
+    monkeypatch.setattr(chart_svg, "FLIP_ONCE", [False])
+    assert figure_svg(chart()) == kept
