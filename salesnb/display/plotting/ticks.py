@@ -31,7 +31,7 @@ class TickStamp:
 
     def __init__(self, axis: object) -> None:
         self.axis = axis
-        self.models: dict[bool, tuple[dict, dict, object]] = {}  # major -> (tick keywords, rcParams, tick)
+        self.models: dict[bool, tuple[dict, dict, _Plan]] = {}  # major -> (tick keywords, rcParams, model tick)
 
     def __call__(self, major: bool) -> object:
         axis = self.axis
@@ -42,10 +42,9 @@ class TickStamp:
         except (TypeError, ValueError):  # a keyword value that does not compare (an array): no copies
             return type(axis)._get_tick(axis, major)
         if not fresh:
-            model = type(axis)._get_tick(axis, major)
-            self.models[major] = (dict(keywords), dict.copy(mpl.rcParams), model)
-            return _copy_tick(model)
-        return _copy_tick(kept[2])
+            model = _Plan(type(axis)._get_tick(axis, major))
+            kept = self.models[major] = (dict(keywords), dict.copy(mpl.rcParams), model)
+        return kept[2].copy()
 
 
 class PropsCopier:
@@ -82,26 +81,45 @@ def unstamp_ticks(axis: object) -> None:
     vars(axis).pop("_copy_tick_props", None)
 
 
-def _copy_tick(model: object) -> object:
-    tick = _copy_artist(model)
-    for name in _PARTS:
-        setattr(tick, name, _copy_artist(getattr(model, name)))
-    return tick
+class _Plan:
+    """How to copy one model tick: each of its artists' state and which of its values to copy, found once.
+
+    The model is never handed out (only its copies are), so what of it changes in place stays where it was.
+    """
+
+    def __init__(self, model: object) -> None:
+        self.tick = _ArtistPlan(model)
+        self.parts = [(name, _ArtistPlan(getattr(model, name))) for name in _PARTS]
+
+    def copy(self) -> object:
+        tick = self.tick.copy()
+        for name, part in self.parts:
+            setattr(tick, name, part.copy())
+        return tick
 
 
-def _copy_artist(artist: object) -> object:
-    """``artist`` with its own copy of whatever of it is changed in place (lists, arrays, fonts, callbacks)."""
-    state = artist.__dict__.copy()
-    for name, value in state.items():
-        if isinstance(value, list | np.ndarray):
-            state[name] = value.copy()
-        elif isinstance(value, Path):
-            state[name] = copy.copy(value)
-    state["_callbacks"] = cbook.CallbackRegistry(signals=["pchanged"])
-    if "_fontproperties" in state:
-        state["_fontproperties"] = state["_fontproperties"].copy()
-    if state.get("_sticky_edges") is not None:
-        state["_sticky_edges"] = type(state["_sticky_edges"])(state["_sticky_edges"].x[:], state["_sticky_edges"].y[:])
-    clone = object.__new__(type(artist))
-    clone.__dict__.update(state)
-    return clone
+class _ArtistPlan:
+    """One artist copied with its own copy of whatever of it changes in place (lists, arrays, fonts, callbacks)."""
+
+    def __init__(self, artist: object) -> None:
+        self.type, self.state = type(artist), artist.__dict__
+        self.copied = [name for name, value in self.state.items() if isinstance(value, list | np.ndarray)]
+        self.paths = [name for name, value in self.state.items() if isinstance(value, Path)]
+        self.font = "_fontproperties" in self.state
+        self.sticky = self.state.get("_sticky_edges") is not None
+
+    def copy(self) -> object:
+        state = self.state.copy()
+        for name in self.copied:
+            state[name] = state[name].copy()
+        for name in self.paths:
+            state[name] = copy.copy(state[name])
+        state["_callbacks"] = cbook.CallbackRegistry(signals=["pchanged"])
+        if self.font:
+            state["_fontproperties"] = state["_fontproperties"].copy()
+        if self.sticky:
+            edges = state["_sticky_edges"]
+            state["_sticky_edges"] = type(edges)(edges.x[:], edges.y[:])
+        clone = object.__new__(self.type)
+        clone.__dict__.update(state)
+        return clone
