@@ -94,14 +94,26 @@ def _open_at(opps: pd.DataFrame, cutoff: pd.Timestamp) -> pd.Series:
 
 
 def slippage(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """Deals forecast to close this month do not: open deals get a close date in the month, ``size`` of those due."""
+    """Deals forecast to close this month do not: open deals get a close date in the month, ``size`` of those due.
+
+    The deals moved into the month come from the region's open pipeline with a later close date; where it holds
+    fewer than needed (the latest month of a generated history has a thin pipeline, its later deals never
+    generated), open deals stuck at an early stage are added to make up the rest, so the planted share is the
+    claimed one (taking only what the pipeline held planted "60%" as +15 points).
+    """
     opps = t["opportunities"]
     start, end = bounds(period)
     due = (opps["region"] == region) & in_month(opps["expected_close_at"], period)
     pool = (opps["region"] == region) & _open_at(opps, end) & (opps["expected_close_at"] >= end)
     count = max(1, int(round(size / (1 - size) * due.sum())))
-    if pool.sum() < 1:
-        raise Unplantable("no open deal to slip")
+    short = count - int(pool.sum())
+    if short > 0:
+        stage = str(rng.choice(STAGES[1:3]))
+        entered = random_times(rng, start - pd.Timedelta(days=30), start, short)
+        added = _stuck_deals(t, region, stage, entered, rng)
+        opps = t["opportunities"]
+        pool = pool.reindex(opps.index, fill_value=False)
+        pool.loc[added] = True
     hit = pick(rng, pool, 0.0, at_least=count)
     opps.loc[hit, "expected_close_at"] = random_times(rng, start, end, int(hit.sum())).dt.normalize().to_numpy()
     return {}

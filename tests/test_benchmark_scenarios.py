@@ -200,3 +200,20 @@ def test_rep_underperform_plant_leaves_the_rep_below_the_usual_month(clean):
     before = (month_orders(clean)["rep_id"] == segment["rep_id"]).sum()
     after = (month_orders(t)["rep_id"] == segment["rep_id"]).sum()
     assert after == min(round(0.5 * before), round(0.5 * usual))
+
+
+@pytest.mark.parametrize("period", ["2026-09", scenarios.END_PERIOD])
+def test_slippage_plant_makes_the_claimed_count_slip_even_with_a_thin_pipeline(clean, period):
+    # the latest month's open pipeline is thin (its later deals are never generated): the plant tops it up with
+    # stuck deals instead of planting fewer slips than its size claims
+    t, size = copy(clean), 0.6
+    end = (pd.Period(period, freq="M") + 1).start_time
+    c = clean["opportunities"]
+    due = ((c["region"] == REGION) & in_month(c["expected_close_at"], period)).sum()
+    flow.slippage(t, REGION, period, size, rng())
+
+    def slipped(o):
+        open_end = (o["created_at"] < end) & (o["closed_at"].isna() | (o["closed_at"] >= end))
+        return int(((o["region"] == REGION) & open_end & in_month(o["expected_close_at"], period)).sum())
+
+    assert slipped(t["opportunities"]) - slipped(c) == round(size / (1 - size) * due)
