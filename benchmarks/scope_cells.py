@@ -4,10 +4,13 @@ Usage:
   python benchmarks/scope_cells.py [--region 华东] [--months 2026-09 2026-10] [--top 40]
   python benchmarks/scope_cells.py --old /work/wt/old [--new .] [--rounds 3] [--region 华东] [--months ...]
   python benchmarks/scope_cells.py --profile out.prof [--region 华东] [--months ...]
+  python benchmarks/scope_cells.py --old /work/wt/old --before 华北 [--region 华东] [--months ...]
 
 The cells of each notebook run through IPython (``InteractiveShell.run_cell``) for each month in turn, as a warm
-batch kernel runs a region's chain; only the LAST month is timed (the earlier ones warm the look-back memo). The
-charts are drawn as the notebook shows them (inline SVG), only the display messages are dropped.
+batch kernel runs a region's chain; only the LAST month is timed (the earlier ones warm the look-back memo).
+``--before 华北`` first runs the same months of another region in the same process, as a batch kernel going on
+with its next region's chain (what one month's reports share across regions is then warm). The charts are drawn
+as the notebook shows them (inline SVG), only the display messages are dropped.
 
 Each cell's seconds are split into drawing and computation: drawing is the time spent inside the chart functions
 (every ``plot_*`` of ``salesnb.display.plotting``, wherever a module imported it) and in showing a panel (its
@@ -96,8 +99,11 @@ def notebook_cells(angle: str) -> list[str]:
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-def run_scope(region: str, months: list[str], data: str, profile: str = "") -> list[tuple[float, float, str, int, str]]:
-    """Run the six notebooks for each month; rows (seconds, drawing seconds, angle, cell, last line) of the last."""
+def run_scope(
+    region: str, months: list[str], data: str, profile: str = "", before: str = ""
+) -> list[tuple[float, float, str, int, str]]:
+    """Run the six notebooks for each month (of ``before``'s region first); rows (seconds, drawing seconds,
+    angle, cell, last line) of the last month of ``region``."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -111,8 +117,10 @@ def run_scope(region: str, months: list[str], data: str, profile: str = "") -> l
     shell.display_pub.publish = lambda *a, **k: None
     profiler = None
     rows = []
-    for i, month in enumerate(months):
-        last = i == len(months) - 1
+    chain = [(before, month) for month in months] if before else []
+    chain += [(region, month) for month in months]
+    for i, (where, month) in enumerate(chain):
+        last = i == len(chain) - 1
         if last and profile:
             import cProfile
 
@@ -120,7 +128,7 @@ def run_scope(region: str, months: list[str], data: str, profile: str = "") -> l
             profiler.enable()
         for angle in ANGLES:
             cells = notebook_cells(angle)
-            cells[0] += f"\ndata = {data!r}\nperiod = {month!r}\nregion = {region!r}"
+            cells[0] += f"\ndata = {data!r}\nperiod = {month!r}\nregion = {where!r}"
             for k, source in enumerate(cells):
                 drawn = clock.seconds
                 started = CLOCK["now"]()
@@ -138,24 +146,24 @@ def run_scope(region: str, months: list[str], data: str, profile: str = "") -> l
     return rows
 
 
-def child(tree: str, region: str, months: list[str], data: str) -> None:
+def child(tree: str, region: str, months: list[str], data: str, before: str = "") -> None:
     """In this process, with the package of ``tree``: print one JSON line of per-angle total and drawing seconds."""
     sys.path.insert(0, tree)
-    rows = run_scope(region, months, data)
+    rows = run_scope(region, months, data, before=before)
     out = {
         a: {"total": sum(r[0] for r in rows if r[2] == a), "draw": sum(r[1] for r in rows if r[2] == a)} for a in ANGLES
     }
     print(json.dumps(out))
 
 
-def side_by_side(old: str, new: str, rounds: int, region: str, months: list[str], data: str) -> None:
+def side_by_side(old: str, new: str, rounds: int, region: str, months: list[str], data: str, before: str = "") -> None:
     """Alternate fresh old/new processes; print per-angle medians of computation and total, and old ÷ new."""
     runs: dict[str, list[dict]] = {"old": [], "new": []}
     for r in range(rounds):
         order = [("old", old), ("new", new)] if r % 2 == 0 else [("new", new), ("old", old)]
         for label, tree in order:
             command = [sys.executable, __file__, "--child", tree, "--region", region, "--data", data]
-            command += ["--clock", CLOCK["name"], "--months", *months]
+            command += ["--clock", CLOCK["name"], "--before", before, "--months", *months]
             done = subprocess.run(command, capture_output=True, text=True, cwd=tree, check=False)
             if done.returncode:
                 sys.exit(f"{label} tree failed:\n{done.stderr[-3000:]}")
@@ -171,7 +179,7 @@ def side_by_side(old: str, new: str, rounds: int, region: str, months: list[str]
             values.append(total - draw if part == "compute" else total)
         return statistics.median(values)
 
-    warm = ", ".join(months[:-1]) or "nothing"
+    warm = ", ".join([*(f"{before} {m}" for m in months if before), *months[:-1]]) or "nothing"
     print(f"{region} {months[-1]} warm after {warm}; {CLOCK['name']} seconds, median of {rounds} round(s)")
     print(f"{'angle':10} {'compute old':>11} {'new':>7} {'ratio':>6}   {'total old':>9} {'new':>7} {'ratio':>6}")
     for angle in (*ANGLES, "scope"):
@@ -186,6 +194,7 @@ def main() -> None:
     parser.add_argument("--region", default="华东")
     parser.add_argument("--months", nargs="+", default=["2026-09", "2026-10"])
     parser.add_argument("--data", default="data/sample")
+    parser.add_argument("--before", default="", help="run the same months of this region first (a batch kernel)")
     parser.add_argument("--old", help="the other source tree: run side by side")
     parser.add_argument("--new", default=str(REPO))
     parser.add_argument("--rounds", type=int, default=3)
@@ -196,13 +205,13 @@ def main() -> None:
     args = parser.parse_args()
     CLOCK.update(name=args.clock, now=CLOCKS[args.clock])
     if args.child:
-        child(args.child, args.region, args.months, args.data)
+        child(args.child, args.region, args.months, args.data, args.before)
     elif args.old:
         side_by_side(str(Path(args.old).resolve()), str(Path(args.new).resolve()), args.rounds, args.region,
-                     args.months, args.data)  # fmt: skip
+                     args.months, args.data, args.before)  # fmt: skip
     else:
         sys.path.insert(0, str(REPO))
-        rows = sorted(run_scope(args.region, args.months, args.data, args.profile), reverse=True)
+        rows = sorted(run_scope(args.region, args.months, args.data, args.profile, args.before), reverse=True)
         total, draw = sum(r[0] for r in rows), sum(r[1] for r in rows)
         print(f"total {total:.2f} (computation {total - draw:.2f}, drawing {draw:.2f})")
         for angle in ANGLES:

@@ -16,6 +16,7 @@ fixed ``random_state``): fast, deterministic, and its coefficients can be read.
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
 from typing import Any
 
 import numpy as np
@@ -122,12 +123,18 @@ def score_leads(
     max_train: int = 50_000,
     random_state: int = RANDOM_STATE,
     C: float = 1.0,
+    models: MutableMapping[str, Pipeline] | None = None,
 ) -> dict[str, Any]:
     """Train, evaluate on the later hold-out and score the open leads of ``region`` (see the module docstring).
 
     Each model learns from the ``max_train`` most recently decided leads of its window: a logistic model
     with a handful of features gains nothing from more, and time and memory stay bounded on large data
     (at a million order lines the full history doubled the process report's peak memory).
+
+    Both models learn from every region's leads (only the hold-out and the scored leads are the region's), so
+    they depend on ``leads``, ``period``, ``holdout_months``, ``max_train``, ``random_state`` and ``C`` alone.
+    ``models``, when given, keeps them between calls with those same inputs (the regions of one month, or
+    ``ALL``): a model is fitted once and then read from it. The caller keys it by all of those inputs.
 
     Returns
     -------
@@ -157,15 +164,23 @@ def score_leads(
         "status": "ok",
     }
     scored = open_.assign(score=np.nan)
+
+    def fitted(name: str, frame: pd.DataFrame) -> Pipeline:
+        if models is None:
+            return fit(frame, random_state, C)
+        if name not in models:
+            models[name] = fit(frame, random_state, C)
+        return models[name]
+
     if not _enough(train, min_train, min_class):
         result["status"] = "few_train"
     else:
         if _enough(holdout, min_holdout, min_class):
-            model = fit(train, random_state, C)
+            model = fitted("holdout", train)
             result["auc"] = float(roc_auc_score(holdout["converted"].astype(int), predict(model, holdout)))
         else:
             result["status"] = "few_holdout"
-        final = fit(decided, random_state, C)
+        final = fitted("final", decided)
         scored = open_.assign(score=predict(final, open_, as_of=end))
     scored = scored.sort_values(["score", "created_at", "lead_id"], ascending=[False, False, True], kind="stable")
     result["scores"] = scored.reset_index(drop=True)

@@ -20,7 +20,7 @@ from ..display.plotting.funnels import plot_daily_watch
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import bounds
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, history, stages, stays
 from .confidence import confidence_text, flag_weak, stage_severity
 from .evidence import confirm, min_excess
@@ -36,6 +36,7 @@ def _exits(report: Report, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFra
     return rows[(rows["left_at"] >= start) & (rows["left_at"] < end) & rows["advanced"].notna()]
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def stage_conversion_frame(report: Report) -> pd.DataFrame:
     """Stage-exit conversion: of the deals that left each stage in the month, the share that moved forward.
 

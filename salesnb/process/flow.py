@@ -17,7 +17,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, deals, history, n_history
 from .evidence import min_excess, severity
 
@@ -26,6 +26,7 @@ def _cents(values: pd.Series) -> int:
     return int(np.round(values.to_numpy(dtype=float) * 100).astype(np.int64).sum())
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def pipeline_flow_frame(report: Report) -> pd.DataFrame:
     """The month's pipeline waterfall: open at the start + new − won − lost − slipped ± value changes = open at end.
 

@@ -49,6 +49,7 @@ def _segment_order(by: str | None, report: Report, counts: pd.Series) -> list[st
     return sorted(names, key=lambda n: (n == facts.UNKNOWN, -counts.get(n, 0), n))
 
 
+@scope_memo  # the funnel and its three splits read the same steps
 def _steps(report: Report, basis: str) -> list[tuple[str, str, pd.DataFrame, bool]]:
     """The funnel's steps: (key, label, rows, has value), top to bottom."""
     lang = report.lang

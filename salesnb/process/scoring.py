@@ -10,32 +10,47 @@ from ..display.plotting.distributions import plot_scores
 from ..i18n import t
 from ..models import lead_scoring
 from ..report import Report
-from .common import NAME, leads
+from .common import NAME, edges, leads
 
 
 def lead_scoring_result(report: Report) -> dict[str, Any]:
     """Lead-scoring result for the report (see :func:`salesnb.models.lead_scoring.score_leads`), computed once.
 
     Settings: ``process.scoring.{holdout_months, min_train, min_holdout, min_class, C}`` and
-    ``process.open_lead_days``.
+    ``process.open_lead_days``. The fitted models learn from every region's leads: they are kept per dataset
+    and month (see :func:`fitted_models`) for the other regions' reports and ``ALL``.
     """
     cfg = report.settings(NAME)
 
     def build() -> dict[str, Any]:
         scoring = cfg["scoring"]
+        holdout_months, C = int(scoring["holdout_months"]), float(scoring["C"])
         return lead_scoring.score_leads(
             leads(report),
             report.period,
             region=report.region,
-            holdout_months=int(scoring["holdout_months"]),
+            holdout_months=holdout_months,
             min_train=int(scoring["min_train"]),
             min_holdout=int(scoring["min_holdout"]),
             min_class=int(scoring["min_class"]),
             open_days=int(cfg["open_lead_days"]),
-            C=float(scoring["C"]),
+            C=C,
+            models=fitted_models(report, holdout_months=holdout_months, C=C),
         )
 
     return report.memo("process_lead_scoring", build)
+
+
+def fitted_models(report: Report, **settings: Any) -> dict[str, Any]:
+    """The store of the month's fitted lead-scoring models, shared by every region's report of the dataset.
+
+    Keyed by everything the models learn from: the dataset (the lead facts, whose size bands follow
+    ``customers.size_bands``), the month and ``settings`` (the score_leads arguments that change a fit; the
+    rest keep their defaults). A handful of coefficients per month: kept with the lead facts (namespace
+    ``leads``), so a kernel going on with the next region's months fits nothing twice.
+    """
+    key = ("scoring_models", edges(report), report.period, tuple(sorted(settings.items())))
+    return report.cached("leads", key, lambda ds: {})
 
 
 @needs("leads")

@@ -19,11 +19,12 @@ from ..display.plotting.distributions import plot_boxes
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, days_text, deals, history, n_history, stages, stays
 from .evidence import severity
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def time_in_stage_frame(report: Report) -> pd.DataFrame:
     """Completed stays that ended in the month (``when="period"``) or in the usual months (``"baseline"``).
 
@@ -89,6 +90,7 @@ def time_in_stage_panel(report: Report) -> Panel:
 # ------------------------------------------------------------------------------------------ sales cycle
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def cycle_frame(report: Report) -> pd.DataFrame:
     """Sales-cycle days (created → won) of the deals won in the month (``period``) or usual months (``baseline``).
 
@@ -109,6 +111,7 @@ def cycle_frame(report: Report) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def cycle_summary(report: Report) -> dict[str, Any]:
     """The month's median sales cycle against the usual months, with a one-sided Mann–Whitney test.
 

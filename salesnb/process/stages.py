@@ -21,7 +21,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
 from .confidence import confidence_text, flag_weak, stage_severity
 from .evidence import confirm, count_rise_min_p, min_excess
@@ -42,6 +42,7 @@ def _held(report: Report, months: list[str]) -> pd.DataFrame:
     return frame.groupby(["stage", "month"])["held"].agg(entered="size", held="sum").reset_index()
 
 
+@scope_memo  # its panel, rule and metrics read one computation per report scope
 def stage_stock_frame(report: Report) -> pd.DataFrame:
     """Open deals per stage at month end against the usual month ends, and the month's entries held at the stage.
 

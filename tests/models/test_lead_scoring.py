@@ -130,3 +130,18 @@ def test_accurate_on_the_sample():
     leads = lead_facts(report.ds, (0, 50, 200, 1000))
     result = ls.score_leads(leads, "2026-10")
     assert 0.55 < result["auc"] < 0.95 and result["n_holdout"] >= 100
+
+
+def test_a_models_store_fits_each_model_once_for_every_region_and_changes_nothing(monkeypatch):
+    leads = synthetic()
+    alone = {region: ls.score_leads(leads, "2026-10", region=region) for region in ("华东", "华南", "ALL")}
+    fits = []
+    real_fit = ls.fit
+    monkeypatch.setattr(ls, "fit", lambda frame, *a: fits.append(len(frame)) or real_fit(frame, *a))
+    store: dict = {}
+    shared = {region: ls.score_leads(leads, "2026-10", region=region, models=store) for region in alone}
+    assert len(fits) == 2 and set(store) == {"holdout", "final"}  # hold-out model and final model, once each
+    for region, result in alone.items():
+        assert shared[region]["auc"] == result["auc"] and shared[region]["n_holdout"] == result["n_holdout"]
+        pd.testing.assert_frame_equal(shared[region]["scores"], result["scores"])
+    assert shared["华东"]["n_holdout"] + shared["华南"]["n_holdout"] == shared["ALL"]["n_holdout"]
