@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..periods import ALL, month_labels
 from .dataset import Dataset
+from .store_read import OrderKeys, order_keys
 
 _CACHE: weakref.WeakKeyDictionary[Dataset, dict] = weakref.WeakKeyDictionary()
 T = TypeVar("T")
@@ -130,12 +131,7 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
         }
     )
     frame["month"] = month_labels(frame["order_date"])
-    region = orders["region"]
-    customers = ds.get("customers")
-    if customers is not None:
-        by_customer = customers.set_index("customer_id")["region"]
-        region = region.fillna(frame["customer_id"].map(by_customer))
-    frame["region"] = region.fillna(UNKNOWN).astype(str)
+    frame["region"] = order_regions(orders["region"], frame["customer_id"], ds.get("customers"))
 
     lines = ds.get("order_lines")
     if lines is not None and len(lines):
@@ -161,6 +157,14 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
     frame["customer_first_month"] = frame["customer_id"].map(first)
     frame["is_new_customer_order"] = frame["customer_first_month"] == frame["month"]
     return frame.reset_index(drop=True)
+
+
+def order_regions(region: pd.Series, customer_id: pd.Series, customers: pd.DataFrame | None) -> pd.Series:
+    """Each order's region: its own, else its customer's (when there is a customers table), else :data:`UNKNOWN`."""
+    if customers is not None:
+        by_customer = customers.set_index("customer_id")["region"]
+        region = region.fillna(customer_id.map(by_customer))
+    return region.fillna(UNKNOWN).astype(str)
 
 
 def _build_line_facts(ds: Dataset) -> pd.DataFrame:
@@ -272,17 +276,39 @@ def scoped(frame: pd.DataFrame, region: str, months: list[str] | str) -> pd.Data
     return _handed_out(*_month_rows(rows, months)) if kept else in_months(rows, months)
 
 
+def _order_keys(ds: Dataset) -> OrderKeys | None:
+    """The orders' regions and first and last dates read from the store (a dataset loaded from it), once."""
+    return per_dataset(ds, ("facts", "order_keys"), lambda: order_keys(ds))
+
+
 def regions(ds: Dataset) -> list[str]:
-    """Region names present in the orders (after the customer fallback), sorted, without the unknown label."""
-    names = order_facts(ds)["region"].dropna().unique().tolist()
+    """Region names present in the orders (after the customer fallback), sorted, without the unknown label.
+
+    A dataset loaded from the store answers from its stored orders' region names and the customers of the
+    orders without one (:func:`~salesnb.data.store_read.order_keys`), without building the order facts.
+    """
+    stored = _order_keys(ds)
+    if stored is not None:
+        keys = stored.keys
+        named = order_regions(keys["region"], keys["customer_id"], stored.customers)
+    else:
+        named = order_facts(ds)["region"]
+    names = named.dropna().unique().tolist()
     return sorted(n for n in names if n != UNKNOWN)
+
+
+def _order_dates(ds: Dataset) -> pd.Series:
+    """The orders' dates: every one, or the first and last only for a dataset loaded from the store."""
+    stored = _order_keys(ds)
+    return stored.dates if stored is not None else order_facts(ds)["order_date"]
 
 
 def data_months(ds: Dataset) -> tuple[str, str]:
     """First and last ``YYYY-MM`` covered by orders."""
 
     def build() -> tuple[str, str]:
-        months = order_facts(ds)["month"].dropna()
+        stored = _order_keys(ds)
+        months = (month_labels(stored.dates) if stored is not None else order_facts(ds)["month"]).dropna()
         return months.min(), months.max()
 
     return per_dataset(ds, ("facts", "data_months"), build)
@@ -292,7 +318,7 @@ def last_order_date(ds: Dataset) -> pd.Timestamp | None:
     """The date of the latest order (``None`` without dated orders): how far the data reaches."""
 
     def build() -> pd.Timestamp | None:
-        dates = order_facts(ds)["order_date"].dropna()
+        dates = _order_dates(ds).dropna()
         return dates.max().normalize() if len(dates) else None
 
     return per_dataset(ds, ("facts", "last_order_date"), build)

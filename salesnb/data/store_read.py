@@ -12,6 +12,8 @@ DuckDB: pyarrow reads them as fast, and DuckDB's allocator would keep the read's
 from __future__ import annotations
 
 import os
+import weakref
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +25,8 @@ from .store import HIDDEN, default_root, read_manifest, store_dir
 MEMORY_ENV = "SALESNB_DUCKDB_MEMORY"
 THREADS_ENV = "SALESNB_DUCKDB_THREADS"
 _CONNECTION: list = []  # this process's one connection, opened on first use
+_STORED: weakref.WeakKeyDictionary[Dataset, tuple[Path, list[str], dict]] = weakref.WeakKeyDictionary()
+_KEYED = ("orders", "customers")  # the tables :func:`order_keys` answers from: a dataset's own must be untouched
 
 
 def _threads() -> int:
@@ -81,7 +85,7 @@ def load_store(folder: Path, manifest: dict, *, region: str | None = None, table
     """The Dataset kept in a store folder (whole, or the tables named / one region's rows of each)."""
     names = [name for name in manifest["order"] if tables is None or name in tables]
     frames = {name: read_table(folder / f"{name}.parquet", region=region) for name in names}
-    return Dataset(
+    ds = Dataset(
         frames,
         source=manifest["source"],
         present_columns={name: frozenset(cols) for name, cols in manifest["present_columns"].items()},
@@ -91,6 +95,10 @@ def load_store(folder: Path, manifest: dict, *, region: str | None = None, table
         ignored=tuple(manifest["ignored"]),
         warnings=list(manifest["warnings"]),
     )
+    if region is None:  # the whole data is in the folder: order_keys may answer for it
+        loaded = {name: weakref.ref(frames[name]) if name in frames else None for name in _KEYED}
+        _STORED[ds] = (folder, list(manifest["order"]), loaded)
+    return ds
 
 
 def open_store(
@@ -134,11 +142,75 @@ def planning_dataset(
     """What ``salesnb run`` plans its reports from, with the source ingested into the store first.
 
     The first run of a data version loads and validates it (a bad source fails here, before anything is
-    written) and writes the store; every run then reads back only ``orders`` and ``customers`` (periods and
-    regions come from them), so the main process does not hold the data while the kernels work. A database
-    source is ingested afresh by every run (only its URL is signed) and read whole: its fingerprint hashes
-    every table.
+    written) and writes the store; every run then reads back no table: periods and regions are read from the
+    stored orders' columns (:func:`order_keys`), so the main process holds no order table, neither to plan
+    nor while the kernels work. A database source is ingested afresh by every run (only its URL is signed)
+    and read whole: its fingerprint hashes every table.
     """
     database = "://" in os.fspath(source)
-    tables = None if database else ["orders", "customers"]
+    tables = None if database else []
     return open_store(source, mapping, root=root, tables=tables, refresh=database)
+
+
+@dataclass
+class OrderKeys:
+    """What the orders say about periods and regions, read from the store without loading the orders.
+
+    ``keys``: one row per region named by an order (``customer_id`` missing) and one per customer of an order
+    without a region (``region`` missing), in the loader's dtypes; ``dates``: the earliest and latest order
+    date (none without dated orders); ``customers``: the customers' ``customer_id`` and ``region`` (``None``
+    without a customers table). :func:`salesnb.data.facts.order_regions` turns the keys into region names.
+    """
+
+    keys: pd.DataFrame
+    dates: pd.Series
+    customers: pd.DataFrame | None
+
+
+def order_keys(ds: Dataset) -> OrderKeys | None:
+    """The order keys of a dataset loaded whole from the store, read batch by batch; ``None`` for another one.
+
+    Only the orders' ``region``, ``customer_id`` and ``order_date`` columns are read, a row group at a time,
+    so planning a run holds no order table. A dataset whose ``orders`` or ``customers`` frame was replaced
+    since it was loaded is not answered for: its frames, not the store, are the data.
+    """
+    entry = _STORED.get(ds)
+    if entry is None:
+        return None
+    folder, names, loaded = entry
+    for name, ref in loaded.items():
+        frame = ds.tables.get(name)
+        if (frame is None) != (ref is None) or (ref is not None and ref() is not frame):
+            return None
+    if "orders" not in names:
+        return None
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    columns = ["region", "customer_id", "order_date"]
+    file = pq.ParquetFile(folder / "orders.parquet")
+    dtypes = file.schema_arrow.empty_table().select(columns).to_pandas().dtypes  # the loader's dtypes
+    regions, customers, dates = [], [], []
+    for batch in file.iter_batches(columns=columns, use_threads=False):
+        missing = pc.is_null(batch.column("region"))
+        regions.append(pc.unique(pc.drop_null(batch.column("region"))).to_pandas())
+        customers.append(pc.unique(pc.filter(batch.column("customer_id"), missing)).to_pandas())
+        dated = pc.drop_null(batch.column("order_date")).to_pandas()
+        dates.extend([dated.min(), dated.max()] if len(dated) else [])
+    named = pd.concat([pd.Series([], dtype=object), *regions]).drop_duplicates()
+    unnamed = pd.concat([pd.Series([], dtype=object), *customers]).drop_duplicates()
+    keys = pd.DataFrame(
+        {
+            "region": pd.concat([named, pd.Series([None] * len(unnamed), dtype=object)], ignore_index=True),
+            "customer_id": pd.concat([pd.Series([None] * len(named), dtype=object), unnamed], ignore_index=True),
+        }
+    ).astype({"region": dtypes["region"], "customer_id": dtypes["customer_id"]})
+    found = pd.Series(dates, dtype=object).dropna()
+    first_last = pd.Series([found.min(), found.max()] if len(found) else [], dtype=dtypes["order_date"])
+    customers_of = None
+    if "customers" in names:  # two columns; row order does not matter to a lookup by customer_id
+        path = folder / "customers.parquet"
+        customers_of = pq.read_table(path, columns=["customer_id", "region"], use_threads=False).to_pandas()
+        wanted = pq.read_schema(path).empty_table().select(["customer_id", "region"]).to_pandas().dtypes
+        customers_of = customers_of.astype(wanted.to_dict())
+    return OrderKeys(keys, first_last, customers_of)
