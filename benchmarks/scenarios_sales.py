@@ -174,9 +174,13 @@ def margin_erosion(t: Tables, region: str, period: str, size: float, rng: np.ran
 
 
 def returns_rise(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:
-    """``size`` of a product line's order lines of the month come back within days (quality), over all its products."""
+    """``size`` of a product line's order lines of the month come back within days (quality), over all its products.
+
+    The lines returned are spread over the line's products (each product's first pick before any second), so a
+    small line's two or three returns are a line's problem as claimed, not one product's by the luck of the draw.
+    """
     line, rows = _line_rows(t, region, period, rng)
-    hit = t["order_lines"][pick(rng, rows, size, at_least=1)]
+    hit = t["order_lines"][_spread_over_products(t["order_lines"], pick(rng, rows, 1.0), size, rng)]
     dates = t["orders"].set_index("order_id")["order_date"]
     _, end = bounds(period)
     returned = hit["order_id"].map(dates).dt.normalize() + pd.to_timedelta(rng.integers(1, 10, len(hit)), unit="D")
@@ -186,6 +190,15 @@ def returns_rise(t: Tables, region: str, period: str, size: float, rng: np.rando
                              "reason": "质量问题"})  # fmt: skip
     append(t, "returns", rows_out)
     return {"product_line": line}
+
+
+def _spread_over_products(lines: pd.DataFrame, rows: pd.Series, size: float, rng: np.random.Generator) -> pd.Series:
+    """``size`` (at least one) of the ``rows`` of ``lines``, drawn in random order one product at a time, as a mask."""
+    candidates = lines.loc[rows.to_numpy(), ["product_id"]].sample(frac=1.0, random_state=rng)
+    turn = candidates.groupby("product_id", sort=False).cumcount()
+    count = max(1, int(round(size * len(candidates))))
+    chosen = turn.sort_values(kind="stable").index[:count]
+    return pd.Series(lines.index.isin(chosen), index=lines.index)
 
 
 def lost_to_competitor(t: Tables, region: str, period: str, size: float, rng: np.random.Generator) -> dict[str, str]:

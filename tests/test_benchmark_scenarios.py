@@ -217,3 +217,15 @@ def test_slippage_plant_makes_the_claimed_count_slip_even_with_a_thin_pipeline(c
         return int(((o["region"] == REGION) & open_end & in_month(o["expected_close_at"], period)).sum())
 
     assert slipped(t["opportunities"]) - slipped(c) == round(size / (1 - size) * due)
+
+
+def test_returns_rise_spreads_the_returns_over_the_lines_products(clean):
+    t = copy(clean)
+    line = sales.returns_rise(t, REGION, PERIOD, 0.3, rng())["product_line"]
+    new = t["returns"].iloc[len(clean["returns"]) :]
+    lines = line_orders(clean)
+    sold = lines[(lines["region"] == REGION) & in_month(lines["order_date"], PERIOD) & (lines["product_line"] == line)]
+    per_product = new["product_id"].value_counts()
+    assert len(new) == round(0.3 * len(sold))
+    # every product of the line gets its first return before any gets a second
+    assert per_product.max() - per_product.reindex(sold["product_id"].unique(), fill_value=0).min() <= 1
