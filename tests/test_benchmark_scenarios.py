@@ -229,3 +229,55 @@ def test_returns_rise_spreads_the_returns_over_the_lines_products(clean):
     assert len(new) == round(0.3 * len(sold))
     # every product of the line gets its first return before any gets a second
     assert per_product.max() - per_product.reindex(sold["product_id"].unique(), fill_value=0).min() <= 1
+
+
+def test_usual_month_sums_values_when_given():
+    # line A: 100 a month for a year; B, C, D: 50 a month, 25 this month (a month half as good for every line)
+    months = [str(pd.Period(PERIOD, "M") - k) for k in range(12, -1, -1)]
+    rows = [
+        (line, pd.Timestamp(f"{m}-05 10:00"), value / 2)  # two order lines of half the month's value each
+        for m in months
+        for line, value in (("A", 100), ("B", 25 if m == PERIOD else 50), ("C", 25 if m == PERIOD else 50))
+        for _ in range(2)
+    ] + [("D", pd.Timestamp(f"{m}-05 10:00"), 25 if m == PERIOD else 50) for m in months]
+    frame = pd.DataFrame(rows, columns=["line", "at", "value"])
+    usual = sales._usual_month(frame["at"], frame["line"], "A", PERIOD, values=frame["value"])
+    assert usual == pytest.approx(100 * 0.5)  # A's mean revenue × the other lines' month (25 ÷ 50)
+
+
+def test_new_customer_drop_leaves_the_region_size_below_its_usual_month(clean):
+    t = copy(clean)
+    acquired = sales._acquisitions(clean)
+    now = int((in_month(acquired["when"], PERIOD) & (acquired["region"] == REGION)).sum())
+    usual = sales._usual_month(acquired["when"], acquired["region"], REGION, PERIOD)
+    sales.new_customer_drop(t, REGION, PERIOD, 0.5, rng())
+    after = sales._acquisitions(t)
+    assert int((in_month(after["when"], PERIOD) & (after["region"] == REGION)).sum()) == min(
+        round(0.5 * now), round(0.5 * usual)
+    )
+    others = (after["region"] != REGION) & in_month(after["when"], PERIOD)
+    assert others.sum() == ((acquired["region"] != REGION) & in_month(acquired["when"], PERIOD)).sum()
+
+
+def test_line_decline_leaves_the_line_revenue_size_below_its_usual_month(clean):
+    t = copy(clean)
+    segment = sales.line_decline(t, REGION, PERIOD, 0.4, rng())
+
+    def revenue(tables):
+        lines = line_orders(tables)
+        lines = lines[(lines["region"] == REGION) & in_month(lines["order_date"], PERIOD)]
+        return (lines["quantity"] * lines["unit_price"]).groupby(lines["product_line"]).sum()
+
+    lines = line_orders(clean)
+    mine = lines["region"] == REGION
+    value = lines["quantity"] * lines["unit_price"]
+    usual = sales._usual_month(
+        lines.loc[mine, "order_date"], lines.loc[mine, "product_line"], segment["product_line"], PERIOD,
+        values=value[mine],
+    )  # fmt: skip
+    before, after = revenue(clean), revenue(t)
+    line = segment["product_line"]
+    target = 0.6 * min(before[line], usual)
+    assert after[line] <= target + 1e-6
+    assert after[line] > target - value[mine].max()  # lines are removed only until the target is reached
+    assert after.drop(line).equals(before.drop(line))  # the other lines untouched

@@ -76,27 +76,30 @@ def line_frame(report: Report) -> pd.DataFrame:
 def decline_check(report: Report) -> pd.DataFrame:
     """The product-line decline test per scope (region; ALL and every region in an ALL report) and line.
 
-    A line declines when it falls behind its own baseline *and* behind the rest of the scope's business, so a
+    A line declines when it falls behind what its usual part of the scope's business leads one to expect, so a
     month that is weak for every line (春节, a region losing customers) is not a product-line problem: ``expected``
-    is the line's trailing average month (the same month last year without one) scaled by how the scope's other
-    lines moved since (their revenue now ÷ then), so growth and season shared by the lines are expected, not
-    read as a fall. ``usual_orders`` is the same for the number of orders containing the line (scaled by the
-    other lines' order counts).
+    is the line's revenue over the ``product.history_months`` months before the period as a share of the scope's
+    other lines over the same months, times the other lines this month (:func:`share_expected`): the season and
+    the region's good and bad months shared by the lines are in it, and a year of the line's own months keeps it
+    steady (the average of its last three months, scaled the same way, was itself a fifth off in an ordinary
+    month; on 40 clean demo histories the year's share reported 7.5% of clean region-line months against 8.5%,
+    and 97% of lines planted 30-70% below their usual month against 93%). ``usual_orders`` is the same for the
+    number of orders containing the line.
 
     The business rule fires when a line's revenue is at least ``thresholds.product.line_decline`` below
-    ``expected`` (with the full trailing window in the data); the evidence is its order count, low around
-    ``usual_orders`` (a negative binomial count), adjusted by Benjamini–Hochberg over a family of the right size:
-    in a region's report the lines where the rule fired (its four lines are its own few segments, as in the
-    market rules); in the ALL report every line of every scope tested (6 scopes × 4 lines: one clean region-line
-    with p = 0.03 is expected there). A fired line is reported (``flagged``) in a region's report when its q-value
-    is below ``thresholds.product.indicative_q`` — a region's line sells a dozen to a few dozen orders a month,
-    too few for a 30% fall to reach a 5% false-discovery rate — and is confirmed below ``thresholds.product.fdr``
-    (see :func:`line_decline` for the severity); the ALL report, the company's view over 24 tests, reports only
-    confirmed declines.
-    The count's spread ``dispersion`` is learnt from how far the same expectation (the line's trailing months
-    scaled by the other lines) missed in each of the ``product.history_months`` months before the period (see
-    :func:`~salesnb.product.common.dispersion_around`): movements the lines share (season, a region's good
-    month) are already in the expectation, so they do not make the test blind. ``effect`` = expected − revenue.
+    ``expected`` (with at least ``baselines.trailing_months`` months to learn the share from); the evidence is its
+    order count, low around ``usual_orders`` (a negative binomial count), adjusted by Benjamini–Hochberg over a
+    family of the right size: in a region's report the lines where the rule fired (its four lines are its own few
+    segments, as in the market rules); in the ALL report every line of every scope tested (6 scopes × 4 lines: one
+    clean region-line with p = 0.03 is expected there). A fired line is reported (``flagged``) in a region's
+    report when its q-value is below ``thresholds.product.indicative_q`` — a region's line sells a dozen to a few
+    dozen orders a month, too few for a 30% fall to reach a 5% false-discovery rate — and is confirmed below
+    ``thresholds.product.fdr`` (see :func:`line_decline` for the severity); the ALL report, the company's view over
+    24 tests, reports only confirmed declines.
+    The count's spread ``dispersion`` is learnt from how far the same expectation missed in each of the
+    ``product.history_months`` months before the period (see :func:`~salesnb.product.common.dispersion_around`):
+    movements the lines share (season, a region's good month) are already in the expectation, so they do not make
+    the test blind. ``effect`` = expected − revenue.
 
     Columns: scope, product_line, revenue, orders, trailing, yoy (``NaN`` without last year), others_change (the
     other lines against the trailing months), expected, usual_orders, dispersion, change, p_value, effect, q_value,
@@ -105,8 +108,8 @@ def decline_check(report: Report) -> pd.DataFrame:
     thr = report.thresholds(NAME)
     trailing, yoy = report.trailing(), same_month_last_year(report)
     window = report.config["baselines"]["trailing_months"]
-    history = report.history(report.settings(NAME)["history_months"] + window)
-    months = sorted({*history, report.period})
+    span = report.settings(NAME)["history_months"]
+    months = sorted({*report.history(2 * span), report.period})  # a year of expectations, each from a year
     data = with_scopes(facts.in_months(lines(report.ds), months), report)
     grouped = data.groupby(["scope", "product_line", "month"]).agg(
         revenue=("revenue", "sum"), orders=("order_id", "nunique")
@@ -118,46 +121,43 @@ def decline_check(report: Report) -> pd.DataFrame:
         """Per line, the sum of the scope's other lines."""
         return table.groupby(level="scope").transform("sum") - table
 
-    rest_revenue, rest_orders = others(revenue), others(orders)  # once, not per month scaled
-
-    def scaled(table: pd.DataFrame, rest: pd.DataFrame, base_months: list[str], month: str | None = None) -> pd.Series:
-        """The line's average over ``base_months`` times how the other lines (``rest``) moved from then to ``month``."""
-        now, then = rest[month or report.period], rest[base_months].sum(axis=1) / len(base_months)
-        return table[base_months].sum(axis=1) / len(base_months) * (now / then.where(then > 0)).fillna(1.0)
-
-    before = [m for m in months if m < report.period]
-    past = {
-        m: scaled(orders, rest_orders, months[k - window : k], m)
-        for k, m in enumerate(months)
-        if k >= window and m in before
-    }
+    rest_revenue = others(revenue)
+    expect_orders = share_expected(orders, others(orders), span, window)
+    before = [m for m in months if m < report.period][-span:]
 
     frame = pd.DataFrame({"revenue": revenue[report.period], "orders": orders[report.period]})
     n = max(len(trailing), 1)
     frame["trailing"] = revenue[trailing].sum(axis=1) / n if trailing else np.nan
     frame["yoy"] = revenue[yoy] if yoy else np.nan
-    rest = rest_revenue
     frame["others_change"] = (
-        rest[report.period] / (rest[trailing].sum(axis=1) / n).where(lambda v: v > 0) - 1 if trailing else np.nan
+        rest_revenue[report.period] / (rest_revenue[trailing].sum(axis=1) / n).where(lambda v: v > 0) - 1
+        if trailing
+        else np.nan
     )
-    bases = [trailing] if trailing else ([[yoy]] if yoy else [])
-    if bases:
-        frame["expected"] = scaled(revenue, rest_revenue, bases[0])
-        frame["usual_orders"] = scaled(orders, rest_orders, bases[0])
-    else:
-        frame["expected"] = np.nan
-        frame["usual_orders"] = np.nan
-    frame["dispersion"] = dispersion_around(orders, pd.DataFrame(past, index=orders.index), before)
+    frame["expected"] = share_expected(revenue, rest_revenue, span, window)[report.period]
+    frame["usual_orders"] = expect_orders[report.period]
+    frame["dispersion"] = dispersion_around(orders, expect_orders, before)
     frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
     frame["p_value"] = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
     frame["effect"] = frame["expected"] - frame["revenue"]
-    tested = (frame["usual_orders"] > 0) & (len(trailing) >= window)
+    tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)
     fired = (frame["change"] <= -thr["line_decline"]) & tested
     family = tested if report.region == ALL else fired  # see the docstring: the ALL report tests every row
     frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(family)), index=frame.index).where(fired)
     gate = thr["fdr"] if report.region == ALL else thr["indicative_q"]  # the company view: confirmed only
     frame["flagged"] = fired & evidence.confirmed(frame["q_value"], gate)
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
+
+
+def share_expected(table: pd.DataFrame, rest: pd.DataFrame, span: int, least: int) -> pd.DataFrame:
+    """Per row and month: the row's usual share of ``rest`` (over the ``span`` months before) × ``rest`` that month.
+
+    ``table`` and ``rest`` are rows × consecutive months, oldest first; ``NaN`` with fewer than ``least`` months
+    before, or ``rest`` empty over them.
+    """
+    own = table.T.rolling(span, min_periods=least).sum().shift(1).T
+    theirs = rest.T.rolling(span, min_periods=least).sum().shift(1).T
+    return rest * own / theirs.where(theirs > 0)
 
 
 def line_decline(report: Report) -> list[dict[str, Any]]:
@@ -176,6 +176,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "revenue": format_amount(row.revenue, lang), "trailing": format_amount(row.trailing, lang),
+            "expected": format_amount(row.expected, lang), "change": format_pct(row.change, signed=True),
             "vs_trailing": format_pct(stats.ratio(row.revenue, row.trailing) - 1, signed=True),
             "yoy": format_amount(row.yoy, lang),
             "vs_yoy": format_pct(stats.ratio(row.revenue, row.yoy) - 1 if not pd.isna(row.yoy) else None, signed=True),

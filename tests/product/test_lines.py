@@ -66,3 +66,33 @@ def test_a_region_reports_an_indicated_line_decline_and_the_company_view_only_a_
 def test_a_line_down_a_quarter_does_not_fire_the_rule(tmp_path):
     south = product.decline_check(report(_south_b_line(tmp_path, 6), "华南")).set_index("product_line")
     assert south.loc["B线", "change"] == pytest.approx(-0.25) and not south["flagged"].any()
+
+
+def test_a_line_is_expected_at_its_usual_share_of_the_year_not_its_last_three_months(tmp_path):
+    """华南's B线 sold in 8 orders a month until June, in 4 from July and in 3 in October.
+
+    Its expectation is its share of the other lines over the months before (here the six of the data), times the
+    other lines this month: 6,480 of 16,416 (A线 2,160 + C线 576 a month) × 2,736 = 1,080, not the 720 of its last
+    three months; orders alike: 36 of 120 × 20 = 6. The spread φ is how far that expectation missed in July,
+    August and September (8, 7 and 6.4 orders expected, 4 sold): ((4−8)²/8 + (4−7)²/7 + (4−6.4)²/6.4) / 3.
+    """
+    tables = build()
+    keep = {"07": 4, "08": 4, "09": 4, "10": 3}
+    tables["order_lines"] = [
+        row
+        for row in tables["order_lines"]
+        if not (
+            row["order_id"].startswith("OS")
+            and row["product_id"] == "P2"
+            and row["order_id"][2:4] in keep
+            and int(row["order_id"][4:]) >= keep[row["order_id"][2:4]]
+        )
+    ]
+    south = product.decline_check(report(write_tiny(tmp_path, tables=tables), "华南")).set_index("product_line")
+    b = south.loc["B线"]
+    phi = (16 / 8 + 9 / 7 + 2.4**2 / 6.4) / 3
+    p = stats.nbinom.cdf(3, 6 / (phi - 1), 1 / phi)  # 0.17
+    assert b["expected"] == pytest.approx(1080) and b["change"] == pytest.approx(540 / 1080 - 1)
+    assert b["usual_orders"] == pytest.approx(6) and b["dispersion"] == pytest.approx(phi)
+    assert b["p_value"] == pytest.approx(p) and b["q_value"] == pytest.approx(p) and b["flagged"]
+    assert not south.loc[["A线", "C线"], "flagged"].any()
