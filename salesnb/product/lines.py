@@ -81,10 +81,8 @@ def decline_check(report: Report) -> pd.DataFrame:
     is the line's revenue over the ``product.history_months`` months before the period as a share of the scope's
     other lines over the same months, times the other lines this month (:func:`share_expected`): the season and
     the region's good and bad months shared by the lines are in it, and a year of the line's own months keeps it
-    steady (the average of its last three months, scaled the same way, was itself a fifth off in an ordinary
-    month; on 40 clean demo histories the year's share reported 7.5% of clean region-line months against 8.5%,
-    and 97% of lines planted 30-70% below their usual month against 93%). ``usual_orders`` is the same for the
-    number of orders containing the line.
+    steady (the average of its last three months alone is itself a fifth off in an ordinary month).
+    ``usual_orders`` is the same for the number of orders containing the line.
 
     The business rule fires when a line's revenue is at least ``thresholds.product.line_decline`` below
     ``expected`` (with at least ``baselines.trailing_months`` months to learn the share from); the evidence is its
@@ -140,7 +138,7 @@ def decline_check(report: Report) -> pd.DataFrame:
     frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
     frame["p_value"] = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
     frame["effect"] = frame["expected"] - frame["revenue"]
-    tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)
+    tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)  # NaN without `window` months to learn from
     fired = (frame["change"] <= -thr["line_decline"]) & tested
     family = tested if report.region == ALL else fired  # see the docstring: the ALL report tests every row
     frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(family)), index=frame.index).where(fired)
