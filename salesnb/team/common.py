@@ -158,17 +158,13 @@ def peer_expectation(
     level = past.mean(axis=1)
     rel = frame.fillna(0.0).where(started).div(level.where(level > 0), axis=0)
     keys = (groups.reindex(frame.index) if groups is not None else pd.Series("", index=frame.index)).fillna("")
-    factor = pd.DataFrame(index=frame.index, columns=rel.columns, dtype=float)
     n = past.notna().sum(axis=1)
     settled = (level > 0) & (n >= max(len(months) // 2, 1))  # peers with a known level (not a rep just starting)
-    everyone = frame.index[settled.to_numpy()]
-    for _, members in keys.groupby(keys):
-        peers = members.index[settled.reindex(members.index).to_numpy()]
-        for rep in members.index:  # the rep's peers, not the rep: a rep's own fall does not lower its expected
-            others = peers[peers != rep]
-            others = others if len(others) >= MIN_PEERS else everyone[everyone != rep]
-            # fewer: a median would mostly be one or two reps' month; the rep's history alone
-            factor.loc[rep] = rel.loc[others].median(axis=0) if len(others) >= MIN_PEERS else 1.0
+    factor = pd.DataFrame(
+        peer_medians(rel.to_numpy(dtype=float), keys.to_numpy(), settled.to_numpy(dtype=bool)),
+        index=frame.index,
+        columns=rel.columns,
+    )
     factor = factor.where(factor > 0)
     logs = np.log((rel / factor).clip(lower=0.05))
     spread = logs[months].std(axis=1, ddof=1) if months else pd.Series(np.nan, index=frame.index)
@@ -193,6 +189,53 @@ def peer_expectation(
     )
     out.index.name = "rep_id"
     return out
+
+
+def peer_medians(values: np.ndarray, groups: np.ndarray, settled: np.ndarray) -> np.ndarray:
+    """Each row's median of its peers' values per column, the row itself left out: the month factors.
+
+    A row's peers are the ``settled`` rows of its group other than itself; with fewer than :data:`MIN_PEERS`,
+    every settled row but itself; still fewer: 1.0 (a median would mostly be one or two reps' month, so the
+    rep's history alone). NaN values are skipped (NaN where a column has none). Per column the pool's values are
+    sorted once and each row's median read from them with the row's own value taken out, instead of a median
+    per rep over all its peers: at a million order lines (3,000 reps) 34 s became a fraction of a second.
+    """
+    out = np.ones(values.shape)
+    everyone = np.flatnonzero(settled)
+    for key in pd.unique(groups):
+        members = np.flatnonzero(groups == key)
+        peers = members[settled[members]]
+        own = len(peers) - settled[members] >= MIN_PEERS
+        rest = members[~own][len(everyone) - settled[members[~own]] >= MIN_PEERS]
+        for rows, pool in ((members[own], peers), (rest, everyone)):
+            if len(rows):
+                out[rows] = _medians_without(values, pool, rows, settled[rows])
+    return out
+
+
+def _medians_without(values: np.ndarray, pool: np.ndarray, rows: np.ndarray, in_pool: np.ndarray) -> np.ndarray:
+    """Per column, the median of ``values[pool]`` without each of ``rows`` (taken out where ``in_pool``)."""
+    out = np.empty((len(rows), values.shape[1]))
+    for column in range(values.shape[1]):
+        pooled = values[pool, column]
+        ordered = np.sort(pooled[~np.isnan(pooled)])
+        own = values[rows, column]
+        drop = in_pool & ~np.isnan(own)
+        size = len(ordered) - drop
+        if not len(ordered):
+            out[:, column] = np.nan
+            continue
+        where = np.searchsorted(ordered, np.where(drop, own, 0.0))  # where one copy of the row's value sits
+        low = _order_statistic(ordered, (size - 1) // 2, drop, where)
+        high = _order_statistic(ordered, size // 2, drop, where)
+        out[:, column] = np.where(size > 0, (low + high) / 2, np.nan)
+    return out
+
+
+def _order_statistic(ordered: np.ndarray, k: np.ndarray, drop: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """The ``k``-th smallest of ``ordered`` once the value at ``where`` is taken out (where ``drop``)."""
+    shifted = k + (drop & (k >= where))  # at or past the removed value: the next one
+    return ordered[np.clip(shifted, 0, len(ordered) - 1)]
 
 
 def peer_groups(report: Report, reps: pd.Index) -> pd.Series | None:
