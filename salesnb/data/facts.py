@@ -287,14 +287,18 @@ def regions(ds: Dataset) -> list[str]:
     A dataset loaded from the store answers from its stored orders' region names and the customers of the
     orders without one (:func:`~salesnb.data.store_read.order_keys`), without building the order facts.
     """
-    stored = _order_keys(ds)
-    if stored is not None:
-        keys = stored.keys
-        named = order_regions(keys["region"], keys["customer_id"], stored.customers)
-    else:
-        named = order_facts(ds)["region"]
-    names = named.dropna().unique().tolist()
-    return sorted(n for n in names if n != UNKNOWN)
+
+    def build() -> list[str]:
+        stored = _order_keys(ds)
+        if stored is not None:
+            keys = stored.keys
+            named = order_regions(keys["region"], keys["customer_id"], stored.customers)
+        else:
+            named = order_facts(ds)["region"]
+        names = named.dropna().unique().tolist()
+        return sorted(n for n in names if n != UNKNOWN)
+
+    return list(per_dataset(ds, ("facts", "regions"), build))  # asked by every rule's scopes: once per dataset
 
 
 def _order_dates(ds: Dataset) -> pd.Series:
