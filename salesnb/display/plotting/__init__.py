@@ -19,7 +19,10 @@ title : str, optional
     Passed to the chart's main matplotlib call (the chart names it, e.g. ``ax.bar`` or ``ax.barh``).
 
 Returns the axes drawn on (``matplotlib.axes.Axes``); an empty frame draws "无数据" / "No data" instead of
-failing, and a missing column raises a ``ParameterError`` naming the keyword to change.
+failing, and a missing column raises a ``ParameterError`` naming the keyword to change. A chart whose markers
+grow with the data (a point per customer or rep, the fliers of every deal) draws them as an image inside its
+SVG once they pass ``style.DENSE_MARKERS`` (``style.rasterize_if_dense``, ``style.point_cloud``): the same
+picture, its axes and texts still vector.
 """
 
 # ruff: noqa: F401, F403  (this module re-exports the chart functions and the style)

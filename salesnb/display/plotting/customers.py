@@ -205,7 +205,7 @@ def plot_clv(
         return style.no_data(ax, lang, title)
     x, y = x[keep], y[keep]
     colors = np.where((risk is not None) & (y < (risk or 0)), style.BAD, style.PRIMARY)
-    ax.scatter(x, y, s=10, c=colors, alpha=0.55, linewidths=0, **kwargs)
+    style.point_cloud(ax, x, y, colors, s=10, alpha=0.55, linewidths=0, **kwargs)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(style.amount_formatter(lang))
     ax.yaxis.set_major_formatter(style.pct_formatter())

@@ -47,7 +47,7 @@ def plot_boxes(
         return style.no_data(ax, lang, title)
     groups = order or list(dict.fromkeys(frame[group]))
     positions = style.category_axis(ax, groups, horizontal=horizontal)
-    handles = []
+    handles, fliers = [], []
     for shift, key, color, name in (
         (-0.18, "period", style.PRIMARY, t("proc_when_period", lang)),
         (0.18, "baseline", style.NEUTRAL_LIGHT, t("proc_when_baseline", lang, n=n)),
@@ -71,7 +71,9 @@ def plot_boxes(
         for box in parts["boxes"]:
             box.set_facecolor(color)
             box.set_edgecolor(style.NEUTRAL)
+        fliers += parts["fliers"]
         handles.append(plt.matplotlib.patches.Patch(facecolor=color, edgecolor=style.NEUTRAL, label=name))
+    style.rasterize_if_dense(fliers)
     (ax.set_xlabel if horizontal else ax.set_ylabel)(t("proc_days", lang))
     if handles:
         style.top_legend(ax, handles=handles)

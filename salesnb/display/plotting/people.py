@@ -39,8 +39,11 @@ def plot_lorenz(
         return style.no_data(ax, lang, title)
     xs, ys = frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float)
     ax.plot([0, 1], [0, 1], color=style.NEUTRAL, linestyle="--", linewidth=1, label=t("team_equality", lang))
-    ax.plot(xs, ys, color=style.PRIMARY, marker="o", markersize=3, linewidth=1.6, label=t("revenue", lang), **kwargs)
-    ax.fill_between(xs, ys, xs, color=style.PRIMARY_LIGHT, alpha=0.35)
+    curve = ax.plot(
+        xs, ys, color=style.PRIMARY, marker="o", markersize=3, linewidth=1.6, label=t("revenue", lang), **kwargs
+    )
+    area = ax.fill_between(xs, ys, xs, color=style.PRIMARY_LIGHT, alpha=0.35)
+    style.rasterize_if_dense(curve, also=[area])
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.xaxis.set_major_formatter(style.pct_formatter())
@@ -82,7 +85,7 @@ def plot_activity(
     flagged = frame[flag].to_numpy(dtype=bool) if flag and flag in frame else np.zeros(len(frame), dtype=bool)
     xs, ys = frame[x].to_numpy(dtype=float), frame[y].to_numpy(dtype=float)
     colors = [style.BAD if f else style.PRIMARY for f in flagged]
-    ax.scatter(xs, ys, c=colors, s=28, alpha=0.85, **kwargs)
+    style.point_cloud(ax, xs, ys, colors, s=28, alpha=0.85, **kwargs)
     for xv, yv, name, f in zip(xs, ys, frame[label], flagged, strict=True):
         if f:
             ax.annotate(str(name), (xv, yv), xytext=(4, 3), textcoords="offset points", fontsize=8)

@@ -44,6 +44,7 @@ def plot_response_times(
         patch.set(facecolor=style.PRIMARY_LIGHT, edgecolor=style.PRIMARY)
     for median in box["medians"]:
         median.set(color=style.PRIMARY, linewidth=1.5)
+    style.rasterize_if_dense(box["fliers"])
     ax.set_yticks(np.arange(1, len(names) + 1), labels=names)
     ax.set_xscale("log")
     if sla_hours:
