@@ -1,0 +1,75 @@
+"""The lead tables' usual counts from one grouping equal the per-source filtering they replace (sample data)."""
+
+import math
+
+import pandas as pd
+import pytest
+
+from process.helpers import SAMPLE
+from salesnb import process
+from salesnb.data import facts
+from salesnb.periods import ALL, bounds
+from salesnb.process.common import history, leads, month_leads
+from salesnb.report import open_report
+from salesnb.stats import ratio
+
+CASES = [("ALL", "2026-10"), ("华东", "2026-10"), ("西南", "2026-06")]
+
+
+def _same(a: float, b: float) -> bool:
+    return (math.isnan(a) and math.isnan(b)) or a == b
+
+
+@pytest.mark.parametrize(("region", "period"), CASES)
+def test_month_leads_equal_the_filter(region, period):
+    report = open_report(str(SAMPLE), period, region)
+    months = history(report, "leads", "created_at")
+    frame = facts.in_region(leads(report), region)
+    pd.testing.assert_frame_equal(month_leads(report, months), frame[frame["month"].isin(months)])
+
+
+@pytest.mark.parametrize(("region", "period"), CASES)
+def test_mix_frame_usual_shares_equal_the_per_source_filter(region, period):
+    report = open_report(str(SAMPLE), period, region)
+    base = month_leads(report, history(report, "leads", "created_at"))
+    frame = process.lead_fit_frame(report)
+    assert len(frame)
+    for row in frame.itertuples():
+        before = base[base["source"] == row.source]
+        assert _same(row.usual_share, ratio(int((before["size_band"] == row.size_band).sum()), len(before)))
+
+
+@pytest.mark.parametrize(("region", "period"), CASES)
+def test_first_response_usual_shares_equal_the_per_source_filter(region, period):
+    report = open_report(str(SAMPLE), period, region)
+    hours = float(report.thresholds("process")["first_response_hours"])
+    _, end = bounds(period)
+    base = month_leads(report, history(report, "leads", "created_at"))
+    frame = process.first_response_frame(report)
+    assert len(frame) > 1
+    for row in frame.itertuples():
+        before = base if row.source == ALL else base[base["source"] == row.source]
+        judged = before["response_hours"].notna() & (before["first_response_at"] < end)
+        within = judged & (before["response_hours"] <= hours)
+        assert _same(row.usual_share, ratio(int(within.sum()), int(judged.sum())))
+
+
+@pytest.mark.parametrize(("region", "period"), CASES)
+def test_band_fit_won_value_equals_the_map(region, period):
+    from salesnb.periods import month_start, parse_period
+    from salesnb.process.common import deals
+
+    report = open_report(str(SAMPLE), period, region)
+    cfg = report.settings("process")
+    p = parse_period(period)
+    lo = month_start(p - int(cfg["fit_history_months"]) - int(cfg["fit_maturity_months"]))
+    hi = month_start(p - int(cfg["fit_maturity_months"]))
+    rows = leads(report)
+    rows = rows[(rows["created_at"] >= lo) & (rows["created_at"] < hi)]
+    by_id = deals(report).set_index("opportunity_id")
+    won = by_id[(by_id["outcome"] == "won") & (by_id["closed_at"] < bounds(period)[1])]["amount"]
+    value = rows["opportunity_id"].map(won).fillna(0.0).astype(float)
+    expected = value.groupby(rows["size_band"]).sum()
+    frame = process.band_fit_frame(report).set_index("size_band")
+    assert frame["won_value"].sum() > 0
+    assert frame["won_value"].to_dict() == expected.reindex(frame.index).to_dict()
