@@ -153,7 +153,9 @@ def line_months(report: Report, months: list[str]) -> pd.DataFrame:
     """
 
     def build(ds) -> pd.DataFrame:
-        return scope_line_months(with_scopes(lines(ds), report))
+        return scope_line_months(
+            with_scopes(lines(ds)[["region", "product_line", "month", "revenue", "order_id"]], report)
+        )
 
     table = report.cached(NAME, ("line_months", report.region), build)
     return table[table.index.get_level_values("month").isin(months)]

@@ -73,3 +73,20 @@ def test_band_fit_won_value_equals_the_map(region, period):
     frame = process.band_fit_frame(report).set_index("size_band")
     assert frame["won_value"].sum() > 0
     assert frame["won_value"].to_dict() == expected.reindex(frame.index).to_dict()
+
+
+@pytest.mark.parametrize(("region", "period"), CASES)
+def test_stalled_at_shared_by_months_equals_its_definition(region, period):
+    from dataclasses import replace
+
+    from salesnb.process.common import snapshot_at
+    from salesnb.process.stalled import _stalled_at, stall_limits
+
+    report = open_report(str(SAMPLE), period, region)
+    earlier = replace(report, period=history(report)[-1])
+    for month in history(earlier)[-4:]:
+        snap = snapshot_at(report, month)
+        snap = snap.assign(limit_days=snap["stage"].map(stall_limits(report, bounds(month)[1])).astype(float))
+        expected = snap[snap["days_in_stage"] > snap["limit_days"]]
+        pd.testing.assert_frame_equal(_stalled_at(earlier, month), expected)
+        pd.testing.assert_frame_equal(_stalled_at(report, month), expected)
