@@ -45,13 +45,18 @@ def open_invoices(report: Report, month: str, region: str | None = None) -> pd.D
     return _open_invoices(report, month, region or report.region)
 
 
-def _open_invoices(report: Report, month: str, region: str) -> pd.DataFrame:
+def _open_invoices(report: Report, month: str, region: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """:func:`open_invoices`; with ``columns``, only these (and ``due_at``) of the invoices' columns.
+
+    A month's receivables sums read the outstanding amounts and days past due, not a copy of every open row.
+    """
     cutoff = month_end(month)
     invoices = facts.in_region(invoice_facts(report), region)
     paid = invoices["paid_at"].notna() & (invoices["paid_at"] < cutoff)
     outstanding = np.where(paid, (invoices["amount"] - invoices["paid_amount"]).clip(lower=0), invoices["amount"])
     keep = (invoices["issued_at"] < cutoff).to_numpy() & (outstanding > 0.005)  # one take of the rows, not two
-    rows = invoices[keep].assign(outstanding=outstanding[keep])
+    kept = invoices if columns is None else invoices[list(dict.fromkeys([*columns, "due_at"]))]
+    rows = kept[keep].assign(outstanding=outstanding[keep])
     rows["days_past_due"] = (cutoff - pd.Timedelta(days=1) - rows["due_at"]).dt.days
     return rows
 
@@ -119,7 +124,7 @@ def collection_metrics(report: Report, month: str | None = None, region: str | N
 
 
 def _collection_metrics(report: Report, month: str, scope: str, n: int) -> dict[str, Any]:
-    rows = _open_invoices(report, month, scope)
+    rows = _open_invoices(report, month, scope, columns=[])
     due = facts.scoped(due_collection(report), scope, month)
     end = pd.Period(month, freq="M")
     window = [end - k for k in range(n)]

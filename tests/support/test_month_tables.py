@@ -94,3 +94,14 @@ def test_row_regions_equal_the_two_maps():
     assert got.index.equals(rows.index)
     assert got.fillna("-").astype(str).tolist() == expected.fillna("-").astype(str).tolist()
     assert got.isna().tolist() == expected.isna().tolist()
+
+
+def test_open_invoices_with_columns_keep_the_same_rows_and_figures():
+    from salesnb.support.receivables import _open_invoices
+
+    for region, month in (("ALL", "2026-10"), ("华东", "2026-08")):
+        report = open_report(str(SAMPLE), month, region)
+        full = _open_invoices(report, month, region)
+        narrow = _open_invoices(report, month, region, columns=[])
+        assert len(full) > 0 and list(narrow.columns) == ["due_at", "outstanding", "days_past_due"]
+        pd.testing.assert_frame_equal(narrow, full[["due_at", "outstanding", "days_past_due"]])
