@@ -87,7 +87,8 @@ def mix_frame(report: Report, column: str, segments: list[str]) -> pd.DataFrame:
     for source in sorted(set(now["source"].unique())):
         cur = now[now["source"] == source]
         total, base_total = len(cur), int(usual_totals.get(source, 0))
-        for value in [v for v in segments if v in set(cur[column].unique())]:
+        present = set(cur[column].unique())
+        for value in [v for v in segments if v in present]:
             inside = cur[cur[column] == value]
             count, usual_count = len(inside), int(usual_counts.get((source, value), 0))
             usual = stats.ratio(usual_count, base_total)

@@ -90,3 +90,16 @@ def test_stalled_at_shared_by_months_equals_its_definition(region, period):
         expected = snap[snap["days_in_stage"] > snap["limit_days"]]
         pd.testing.assert_frame_equal(_stalled_at(earlier, month), expected)
         pd.testing.assert_frame_equal(_stalled_at(report, month), expected)
+
+
+def test_time_in_stage_panel_orders_the_stages_present():
+    from salesnb.process.common import stages
+    from salesnb.process.speed import time_in_stage_frame
+
+    report = open_report(str(SAMPLE), "2026-10", "ALL")
+    frame = time_in_stage_frame(report)
+    expected = [s for s in stages(report) if s in set(frame["stage"])]
+    panel = process.time_in_stage_panel(report)
+    shown = panel.frame.drop_duplicates("stage")["stage"].tolist()
+    assert sorted(shown, key=expected.index) == sorted(set(frame["stage"]), key=expected.index)
+    assert [label.get_text() for label in panel.figure.axes[0].get_xticklabels()][: len(expected)] == expected
