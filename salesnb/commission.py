@@ -107,6 +107,11 @@ def order_sequence(ds) -> pd.Series:
     return facts.per_dataset(ds, ("commission", "sequence"), build)
 
 
+def paid_months(ds) -> pd.Series:
+    """The month label of each invoice's payment (``invoices.paid_at``), per dataset: every month's lines filter it."""
+    return facts.per_dataset(ds, ("commission", "paid_months"), lambda: month_labels(ds["invoices"]["paid_at"]))
+
+
 @scope_memo  # the panel and the published metrics read one computation
 def commission_lines(report: Report) -> pd.DataFrame:
     """One row per amount earning commission this period in the report's region, with its tier and commission.
@@ -124,8 +129,8 @@ def commission_lines(report: Report) -> pd.DataFrame:
         )
     else:
         invoices = report.ds["invoices"]
-        paid = invoices[invoices["paid_at"].notna() & (month_labels(invoices["paid_at"]) == report.period)]
-        paid = paid[paid["order_id"].isin(orders.index)]
+        paid = invoices[invoices["paid_at"].notna() & (paid_months(report.ds) == report.period)]
+        paid = paid[facts.positions(orders.index, paid["order_id"]) >= 0]  # isin, one lookup
         lines = pd.DataFrame(
             {
                 "order_id": paid["order_id"].to_numpy(),
@@ -133,9 +138,12 @@ def commission_lines(report: Report) -> pd.DataFrame:
                 "counted_at": paid["paid_at"].to_numpy(),
             }
         )
-    lines["rep_id"] = lines["order_id"].map(orders["rep_id"])
-    lines["customer_id"] = lines["order_id"].map(orders["customer_id"])
-    lines["sequence"] = lines["order_id"].map(order_sequence(report.ds)).astype(int)
+    at = facts.positions(orders.index, lines["order_id"])  # one lookup for the two columns ``map`` would fill
+    lines["rep_id"] = facts.take(orders["rep_id"], at, lines.index)
+    lines["customer_id"] = facts.take(orders["customer_id"], at, lines.index)
+    sequence = order_sequence(report.ds)
+    numbered = facts.positions(sequence.index, lines["order_id"])
+    lines["sequence"] = facts.take(sequence, numbered, lines.index).astype(int)
     tiers = [tier_of(int(s), rules["tiers"]) for s in lines["sequence"]]
     lines["tier"] = [tier_label(tier, report.lang) for tier in tiers]
     lines["rate"] = [tier["rate"] if tier else 0.0 for tier in tiers]
@@ -208,7 +216,7 @@ def _note(report: Report, rules: dict[str, Any]) -> str:
     if rules["count_when"] == "order":
         return t("com_note_order", lang)
     invoices = report.ds["invoices"]
-    paid = invoices["paid_at"].notna() & (month_labels(invoices["paid_at"]) == report.period)
+    paid = invoices["paid_at"].notna() & (paid_months(report.ds) == report.period)
     unlinked = int((paid & invoices["order_id"].isna()).sum())
     return t("com_note_paid", lang, unlinked=t("com_unlinked", lang, n=unlinked) if unlinked else "").strip()
 

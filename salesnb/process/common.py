@@ -50,9 +50,8 @@ def snapshot_at(report: Report, month: str) -> pd.DataFrame:
 
 
 def month_leads(report: Report, months: list[str]) -> pd.DataFrame:
-    """The report region's leads created in ``months``."""
-    frame = facts.in_region(leads(report), report.region)
-    return frame[frame["month"].isin(months)]
+    """The report region's leads created in ``months`` (the fact layer's slice: filtered once per scope and months)."""
+    return facts.scoped(leads(report), report.region, list(months))
 
 
 def first_month(report: Report, table: str, column: str) -> str:

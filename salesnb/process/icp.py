@@ -65,7 +65,7 @@ def industry_fit_frame(report: Report) -> pd.DataFrame:
     """
     wanted = [str(i) for i in report.settings(NAME)["icp"].get("industries") or []]
     now = month_leads(report, [report.period])
-    others = sorted(set(now["industry"]) - {*wanted, facts.UNKNOWN}) if wanted else []
+    others = sorted(set(now["industry"].unique()) - {*wanted, facts.UNKNOWN}) if wanted else []
     frame = mix_frame(report, "industry", others)
     frame["flagged"] = surge(report, frame)
     return frame
@@ -81,13 +81,16 @@ def mix_frame(report: Report, column: str, segments: list[str]) -> pd.DataFrame:
     _, end = bounds(report.period)
     now = month_leads(report, [report.period])
     base = month_leads(report, history(report, "leads", "created_at"))
+    usual_counts = base.groupby(["source", column]).size()  # the history's counts, one grouping
+    usual_totals = base["source"].value_counts()
     rows = []
-    for source in sorted(set(now["source"])):
-        cur, before = now[now["source"] == source], base[base["source"] == source]
-        total, base_total = len(cur), len(before)
-        for value in [v for v in segments if v in set(cur[column])]:
+    for source in sorted(set(now["source"].unique())):
+        cur = now[now["source"] == source]
+        total, base_total = len(cur), int(usual_totals.get(source, 0))
+        present = set(cur[column].unique())
+        for value in [v for v in segments if v in present]:
             inside = cur[cur[column] == value]
-            count, usual_count = len(inside), int((before[column] == value).sum())
+            count, usual_count = len(inside), int(usual_counts.get((source, value), 0))
             usual = stats.ratio(usual_count, base_total)
             converted = inside["converted_at"].notna() & (inside["converted_at"] < end)
             rows.append(

@@ -49,7 +49,7 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
     prev = month_leads(report, [str(report.baselines.previous_month)])
     base = month_leads(report, months)
     total, base_total, prev_total = len(now), len(base), len(prev)
-    sources = sorted(set(now["source"]) | set(base["source"]))
+    sources = sorted(set(now["source"].unique()) | set(base["source"].unique()))
     counts, base_counts, prev_counts = (f["source"].value_counts() for f in (now, base, prev))
     rows = []
     for source in sources:
@@ -245,13 +245,14 @@ def band_fit_frame(report: Report) -> pd.DataFrame:
     p = parse_period(report.period)
     lo = month_start(p - int(cfg["fit_history_months"]) - int(cfg["fit_maturity_months"]))
     hi = month_start(p - int(cfg["fit_maturity_months"]))
-    rows = leads(report)
+    rows = leads(report)[["lead_id", "created_at", "opportunity_id", "size_band"]]  # the columns read, not all
     rows = rows[(rows["created_at"] >= lo) & (rows["created_at"] < hi)]
     won_value = pd.Series(0.0, index=rows.index)
     if report.ds.has("opportunities"):
-        by_id = deals(report).set_index("opportunity_id")
-        won = by_id[(by_id["outcome"] == "won") & (by_id["closed_at"] < end)]["amount"]
-        won_value = rows["opportunity_id"].map(won).fillna(0.0).astype(float)
+        all_deals = deals(report)
+        won = all_deals[(all_deals["outcome"] == "won") & (all_deals["closed_at"] < end)]
+        at = facts.positions(won["opportunity_id"], rows["opportunity_id"])  # Series.map, one lookup
+        won_value = facts.take(won["amount"], at, rows.index).fillna(0.0).astype(float)
     rows = rows.assign(won_value=won_value)
     grouped = aggregate(rows.groupby("size_band"), leads=("lead_id", "size"), won_value=("won_value", "sum"))
     order = [b for b in [*size_band_labels(list(edges(report))), facts.UNKNOWN] if b in grouped.index]

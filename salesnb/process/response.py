@@ -47,13 +47,15 @@ def first_response_frame(report: Report) -> pd.DataFrame:
     def on_time(frame: pd.DataFrame, until: pd.Timestamp) -> pd.Series:
         return answered(frame, until) & (frame["response_hours"] <= hours)
 
+    flags = pd.DataFrame({"within": on_time(base, end), "judged": judged(base, end)})
+    per_source = flags.groupby(base["source"]).sum()  # the history's counts per source, one grouping
     rows = []
-    for source in [*sorted(set(now["source"])), ALL]:
+    for source in [*sorted(set(now["source"].unique())), ALL]:
         cur = now if source == ALL else now[now["source"] == source]
-        before = base if source == ALL else base[base["source"] == source]
         ok, n_ok = answered(cur, end), int(judged(cur, end).sum())
         within = int(on_time(cur, end).sum())
-        base_within, base_judged = int(on_time(before, end).sum()), int(judged(before, end).sum())
+        counted = flags.sum() if source == ALL else per_source.reindex([source], fill_value=0).iloc[0]
+        base_within, base_judged = int(counted["within"]), int(counted["judged"])
         usual = stats.ratio(base_within, base_judged)
         known = n_ok and not math.isnan(usual)
         rows.append(

@@ -75,7 +75,8 @@ def time_in_stage_panel(report: Report) -> Panel:
     lang = report.lang
     n = n_history(report)
     frame = time_in_stage_frame(report)
-    order = [s for s in stages(report) if s in set(frame["stage"])]
+    present = set(frame["stage"].unique())  # once, not per stage (a set of every stay's stage each time)
+    order = [s for s in stages(report) if s in present]
     ax = plot_boxes(
         frame, group="stage", order=order, lang=lang, n=n, title=f"{t('proc_stage_time_title', lang)} · {report.period}"
     )

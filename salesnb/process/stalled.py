@@ -17,7 +17,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import bounds
 from ..report import Report, scope_memo
-from .common import NAME, days_text, history, n_history, snapshot_at, stages, stays
+from .common import NAME, days_text, edges, history, n_history, snapshot_at, stages, stays
 from .evidence import confirm, count_rise_min_p, min_excess, severity
 
 
@@ -46,10 +46,22 @@ def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
 
 @scope_memo  # its panel, rule and metrics read one computation per report scope
 def _stalled_at(report: Report, month: str) -> pd.DataFrame:
-    snap = snapshot_at(report, month)
-    limits = stall_limits(report, bounds(month)[1])
-    snap = snap.assign(limit_days=snap["stage"].map(limits).astype(float))
-    return snap[snap["days_in_stage"] > snap["limit_days"]]
+    """The region's deals stalled at the end of ``month``: the same for every report month that looks back to it.
+
+    Kept per dataset too (``report.cached``, keyed by what it reads): the executive summary's reports of this and
+    the previous months each look back over the same history months.
+    """
+    thr, settings = report.thresholds(NAME), report.settings(NAME)
+    limits_key = (float(thr["stall_quantile"]), int(settings["stall_history_months"]), int(thr["min_stays"]))
+    key = ("stalled_at", report.region, month, tuple(stages(report)), edges(report), limits_key)
+
+    def build(_ds) -> pd.DataFrame:
+        snap = snapshot_at(report, month)
+        limits = stall_limits(report, bounds(month)[1])
+        snap = snap.assign(limit_days=snap["stage"].map(limits).astype(float))
+        return snap[snap["days_in_stage"] > snap["limit_days"]]
+
+    return report.cached(NAME, key, build).copy(deep=False)
 
 
 def stalled_deals_frame(report: Report) -> pd.DataFrame:

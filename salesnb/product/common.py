@@ -44,7 +44,7 @@ def lines(ds) -> pd.DataFrame:
         unit_cost = pd.Series(raw["unit_cost"].to_numpy(dtype=float), index=frame.index)
         if products is not None:
             by_product = products.set_index("product_id")
-            at = by_product.index.get_indexer(frame["product_id"])  # one lookup for the three columns
+            at = facts.positions(by_product.index, frame["product_id"])  # one lookup for the three columns
             list_price = list_price.fillna(_take(by_product["list_price"], at, frame.index))
             unit_cost = unit_cost.fillna(_take(by_product["unit_cost"], at, frame.index))
             names = _take(by_product["product_name"], at, frame.index)
@@ -59,7 +59,7 @@ def lines(ds) -> pd.DataFrame:
         frame["discount"] = 1 - frame["unit_price"] / frame["list_price"]
         frame["margin"] = 1 - frame["unit_cost"] / frame["unit_price"].where(frame["unit_price"] > 0)
         orders = facts.order_facts(ds).set_index("order_id")
-        at = orders.index.get_indexer(frame["order_id"])
+        at = facts.positions(orders.index, frame["order_id"])
         frame["order_date"] = _take(orders["order_date"], at, frame.index)
         frame["order_revenue"] = _take(orders["revenue"], at, frame.index)
         return frame
@@ -86,7 +86,7 @@ def returned(ds) -> pd.DataFrame:
         returns = ds.get("returns")
         if returns is None:
             return pd.DataFrame(columns=["order_id", "product_id", "quantity", "reason", "region", "month", "value"])
-        data = lines(ds)
+        data = lines_of_orders(ds, returns["order_id"])  # a returned order's first line of each product: its price
         orders = facts.order_facts(ds).set_index("order_id")
         price = data.drop_duplicates(["order_id", "product_id"]).set_index(["order_id", "product_id"])["unit_price"]
         frame = pd.DataFrame(
@@ -107,6 +107,19 @@ def returned(ds) -> pd.DataFrame:
     return facts.per_dataset(ds, (NAME, "returns"), build)
 
 
+def product_info(ds) -> pd.DataFrame:
+    """The first order line of each product (:func:`lines`' columns), indexed by ``product_id``; per dataset."""
+    return facts.per_dataset(
+        ds, (NAME, "product_info"), lambda: lines(ds).drop_duplicates("product_id").set_index("product_id")
+    )
+
+
+def lines_of_orders(ds, order_ids: pd.Series) -> pd.DataFrame:
+    """The :func:`lines` of the orders ``order_ids`` (the same rows in the same order as an ``isin``), one lookup."""
+    data = lines(ds)
+    return data[facts.positions(pd.Index(order_ids.unique()), data["order_id"]) >= 0]
+
+
 def same_month_last_year(report: Report) -> str | None:
     """The same month a year before the period, when the data reaches back to it."""
     month = str(report.baselines.same_month_last_year)
@@ -124,11 +137,17 @@ def with_scopes(frame: pd.DataFrame, report: Report) -> pd.DataFrame:
     return pd.concat([frame.assign(scope=ALL), regional.assign(scope=regional["region"])], ignore_index=True)
 
 
-def in_scopes(report: Report, frame: pd.DataFrame, months: list[str]) -> pd.DataFrame:
-    """``with_scopes(in_months(frame, months), report)``; a region's rows of a shared table filtered once."""
+def in_scopes(report: Report, frame: pd.DataFrame, months: list[str], columns: list[str] | None = None) -> pd.DataFrame:
+    """``with_scopes(in_months(frame, months), report)``; a region's rows of a shared table filtered once.
+
+    ``columns`` (with ``region``) keeps only these columns of the months' rows before the ALL report doubles them
+    into scopes: the same rows and values, without copying the columns nobody reads.
+    """
     if report.region != ALL:
-        return facts.scoped(frame, report.region, months).assign(scope=report.region)
-    return with_scopes(facts.in_months(frame, months), report)
+        rows = facts.scoped(frame, report.region, months)
+        return (rows if columns is None else rows[columns]).assign(scope=report.region)
+    rows = facts.in_months(frame, months)
+    return with_scopes(rows if columns is None else rows[columns], report)
 
 
 def scoped(report: Report, scope: str, segment: dict[str, Any]) -> dict[str, Any]:

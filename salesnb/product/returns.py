@@ -27,8 +27,20 @@ from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
 from ..report import Report, scope_memo
-from .common import NAME, in_scopes, lines, prefer_regions, returned, scoped, scoped_lines, where
+from .common import (
+    NAME,
+    in_scopes,
+    lines,
+    lines_of_orders,
+    prefer_regions,
+    product_info,
+    returned,
+    scoped,
+    scoped_lines,
+    where,
+)
 
+SOLD, BACK = ["quantity", "revenue"], ["quantity", "lines", "value", "reason"]  # what return_check counts
 PRIOR_LINES = 20.0  # order lines of pseudo-history: a segment with little history leans on the wider rate
 
 
@@ -43,13 +55,11 @@ def matched_returns(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         back = returned(ds)
-        sold = lines(ds).drop_duplicates("order_id").set_index("order_id")
+        sold = lines_of_orders(ds, back["order_id"]).drop_duplicates("order_id").set_index("order_id")
         frame = back.assign(
             returned_month=back["month"],
             month=back["order_id"].map(sold["month"]),
-            product_line=back["product_id"].map(
-                lines(ds).drop_duplicates("product_id").set_index("product_id")["product_line"]
-            ),
+            product_line=back["product_id"].map(product_info(ds)["product_line"]),
         )
         lag = (frame["returned_at"] - frame["order_id"].map(sold["order_date"])).dt.days
         frame = frame.assign(lag=lag)[(lag >= 0) & (lag <= window)]
@@ -90,7 +100,7 @@ def returns_frame(report: Report) -> pd.DataFrame:
     reasons = now.groupby(["product_id", "reason"])["quantity"].sum().reset_index()
     reasons = reasons.sort_values(["product_id", "quantity", "reason"], ascending=[True, False, True])
     frame["top_reason"] = reasons.drop_duplicates("product_id").set_index("product_id")["reason"].reindex(frame.index)
-    info = lines(report.ds).drop_duplicates("product_id").set_index("product_id")
+    info = product_info(report.ds)
     frame = frame.rename_axis("product_id").reset_index()
     frame.insert(1, "product_name", frame["product_id"].map(info["product_name"]).fillna(frame["product_id"]))
     frame.insert(2, "product_line", frame["product_id"].map(info["product_line"]).fillna(facts.UNKNOWN))
@@ -172,11 +182,11 @@ def return_check(report: Report) -> pd.DataFrame:
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["history_months"])
     months = [*history, report.period]
-    sold = in_scopes(report, lines(report.ds), months)
-    back = in_scopes(report, matched_returns(report), months)
+    sold = in_scopes(report, lines(report.ds), months, ["region", "month", "product_line", "product_id"] + SOLD)
+    back = in_scopes(report, matched_returns(report), months, ["region", "month", "product_line", "product_id"] + BACK)
     sold = sold.assign(period=sold["month"] == report.period)
     back = back.assign(period=back["month"] == report.period)
-    info = lines(report.ds).drop_duplicates("product_id").set_index("product_id")
+    info = product_info(report.ds)
     company_sold = facts.in_months(lines(report.ds), history)
     company_back = facts.in_months(matched_returns(report), history)
     line_sold = aggregate(company_sold.groupby("product_line"), units=("quantity", "sum"), n=("quantity", "size"))

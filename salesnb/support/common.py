@@ -12,6 +12,7 @@ import math
 import pandas as pd
 
 from ..data import facts
+from ..data.customers import customer_regions
 from ..data.dataset import Dataset
 from ..report import Report
 
@@ -26,6 +27,18 @@ def usual_months(report: Report) -> list[str]:
 def month_cutoffs(stamps: pd.Series) -> pd.Series:
     """First instant after the month of each timestamp (NaT stays NaT): when each row is judged."""
     return (stamps.dt.to_period("M") + 1).dt.to_timestamp()
+
+
+def row_regions(ds: Dataset, rows: pd.DataFrame) -> pd.Series:
+    """The region of each row (``order_id``, ``customer_id``): its order's, else its customer's; missing when neither.
+
+    ``Series.map`` by order and by customer, with the fact layer's one-lookup :func:`~salesnb.data.facts.positions`
+    (a text match over half a million orders is most of a ticket or invoice table's build otherwise).
+    """
+    orders = facts.order_facts(ds)
+    region = facts.take(orders["region"], facts.positions(orders["order_id"], rows["order_id"]), rows.index)
+    customers = customer_regions(ds)
+    return region.fillna(facts.take(customers, facts.positions(customers.index, rows["customer_id"]), rows.index))
 
 
 def customer_value(report: Report) -> pd.Series:

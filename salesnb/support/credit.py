@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import expect
+from ..data import facts
 from ..data.customers import customer_regions
 from ..display import plotting
 from ..display.formatting import format_amount, format_int
@@ -28,18 +30,63 @@ def late_stage_deals(report: Report, month: str) -> pd.DataFrame:
     stages = report.config["stages"]
     late = stages[max(0, len(stages) - report.thresholds(NAME)["credit_stages"]) :]
     opps = report.ds["opportunities"]
-    status = opps["status"].str.lower()
-    open_then = (opps["created_at"] < cutoff) & (
-        (opps["closed_at"].notna() & (opps["closed_at"] >= cutoff)) | (opps["closed_at"].isna() & (status == "open"))
+    index = stage_index(report)
+    open_then = (index["created_at"] < cutoff) & (
+        (index["closed_at"] >= cutoff) | (np.isnat(index["closed_at"]) & index["is_open"])
     )
-    opps = opps[open_then & opps["customer_id"].notna()]
-    events = report.ds["stage_events"]
-    events = events[(events["entered_at"] < cutoff) & events["opportunity_id"].isin(opps["opportunity_id"])]
-    rank = {name: k for k, name in enumerate(stages)}
-    events = events.assign(rank=events["stage"].map(rank)).dropna(subset=["rank"])
-    furthest = events.sort_values(["opportunity_id", "rank"]).groupby("opportunity_id")["stage"].last()
-    opps = opps.assign(stage=opps["opportunity_id"].map(furthest))
+    open_then &= index["has_customer"]
+    furthest = furthest_rank(index, open_then, cutoff)
+    names = np.array([*stages, np.nan], dtype=object)  # rank -1 (no ranked stage entered by then): missing
+    opps = opps[open_then].assign(stage=names[furthest[open_then]])
     return opps[opps["stage"].isin(late)]
+
+
+def stage_index(report: Report) -> dict[str, np.ndarray]:
+    """The deals' and their stage events' columns :func:`late_stage_deals` reads each month, as arrays, per dataset.
+
+    Deals and events share one numbering of the opportunity ids (``deal_code``, ``event_code``; a missing id is
+    the last number, as ``isin`` matches missing with missing), so a month's events of its open deals are an
+    array lookup instead of a text match; ``event_rank`` is the position of the event's stage in ``stages``
+    (events of other stages are left out).
+    """
+    stages = tuple(report.config["stages"])
+
+    def build(ds) -> dict[str, np.ndarray]:
+        opps, events = ds["opportunities"], ds["stage_events"]
+        stage_codes, names = pd.factorize(events["stage"])  # rank each stage name once, not each event
+        rank_of = {name: k for k, name in enumerate(stages)}
+        rank = np.array([rank_of.get(name, -1) for name in names] + [-1], dtype=np.int64)[stage_codes]
+        ranked = rank >= 0
+        codes, uniques = pd.factorize(pd.concat([opps["opportunity_id"], events["opportunity_id"]], ignore_index=True))
+        codes = np.where(codes < 0, len(uniques), codes)
+        return {
+            "size": np.int64(len(uniques) + 1),
+            "deal_code": codes[: len(opps)],
+            "created_at": opps["created_at"].to_numpy(),
+            "closed_at": opps["closed_at"].to_numpy(),
+            "is_open": (opps["status"].str.lower() == "open").fillna(False).to_numpy(dtype=bool),
+            "has_customer": opps["customer_id"].notna().to_numpy(),
+            "event_code": codes[len(opps) :][ranked],
+            "event_rank": rank[ranked],
+            "entered_at": events["entered_at"].to_numpy()[ranked],
+        }
+
+    return report.cached(NAME, ("stage_index", stages), build)
+
+
+def furthest_rank(index: dict[str, np.ndarray], deals: np.ndarray, cutoff: pd.Timestamp) -> np.ndarray:
+    """Per deal: the highest stage rank among its events entered before ``cutoff``, when ``deals`` holds it; else -1.
+
+    An event counts when its deal's id is the id of a deal in ``deals`` (every deal with that id: a missing id
+    matches the deals without one). A deal without an id has no furthest stage (``groupby`` drops missing keys).
+    """
+    chosen = np.zeros(index["size"], dtype=bool)
+    chosen[index["deal_code"][deals]] = True
+    live = (index["entered_at"] < cutoff) & chosen[index["event_code"]]
+    best = np.full(index["size"], -1, dtype=np.int64)
+    np.maximum.at(best, index["event_code"][live], index["event_rank"][live])
+    best[-1] = -1
+    return best[index["deal_code"]]
 
 
 def credit_risk_frame(report: Report, month: str | None = None) -> pd.DataFrame:
@@ -67,7 +114,7 @@ def _credit_risk_frame(report: Report, month: str) -> pd.DataFrame:
     risky = overdue.groupby("customer_id")["days_past_due"].max()
     risky = risky[risky >= report.thresholds(NAME)["credit_days_past_due"]]
     deals = late_stage_deals(report, month)
-    deals = deals[deals["customer_id"].isin(risky.index)]
+    deals = deals[facts.positions(risky.index, deals["customer_id"]) >= 0]  # isin: a text match, one lookup
     if deals.empty:
         return pd.DataFrame(columns=columns)
     stages = report.config["stages"]
@@ -84,12 +131,20 @@ def _credit_risk_frame(report: Report, month: str) -> pd.DataFrame:
     frame["deal_amount"] = grouped["amount"].sum(min_count=1).fillna(0.0)
     frame["stage"] = grouped["stage"].apply(lambda s: max(s, key=stages.index))
     frame = frame.rename_axis("customer_id").reset_index()
-    customers = report.ds.get("customers")
-    names = customers.set_index("customer_id")["customer_name"] if customers is not None else pd.Series(dtype=object)
-    frame["customer_name"] = frame["customer_id"].map(names).fillna(frame["customer_id"]).astype(str)
+    frame["customer_name"] = frame["customer_id"].map(customer_names(report)).fillna(frame["customer_id"]).astype(str)
     frame["region"] = frame["customer_id"].map(customer_regions(report.ds))
     frame = frame.sort_values(["deal_amount", "customer_id"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
+
+
+def customer_names(report: Report) -> pd.Series:
+    """``customer_name`` per customer id (empty without customers), per dataset: every month's frame maps it."""
+
+    def build(ds) -> pd.Series:
+        customers = ds.get("customers")
+        return customers.set_index("customer_id")["customer_name"] if customers is not None else pd.Series(dtype=object)
+
+    return report.cached(NAME, "customer_names", build)
 
 
 def usual_exposure(report: Report) -> dict[str, float]:

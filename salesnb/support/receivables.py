@@ -12,7 +12,6 @@ import pandas as pd
 
 from .. import stats
 from ..data import facts
-from ..data.customers import customer_regions
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
@@ -21,7 +20,7 @@ from ..i18n import t
 from ..periods import month_end, month_labels
 from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, month_cutoffs, usual_months
+from .common import NAME, month_cutoffs, row_regions, usual_months
 
 
 def invoice_facts(report: Report) -> pd.DataFrame:
@@ -29,9 +28,7 @@ def invoice_facts(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         invoices = ds["invoices"].copy()
-        orders = facts.order_facts(ds).set_index("order_id")["region"]
-        region = invoices["order_id"].map(orders).fillna(invoices["customer_id"].map(customer_regions(ds)))
-        invoices["region"] = region.fillna(facts.UNKNOWN).astype(str)
+        invoices["region"] = row_regions(ds, invoices).fillna(facts.UNKNOWN).astype(str)
         invoices["paid_amount"] = invoices["paid_amount"].fillna(invoices["amount"])
         return invoices
 
@@ -48,13 +45,18 @@ def open_invoices(report: Report, month: str, region: str | None = None) -> pd.D
     return _open_invoices(report, month, region or report.region)
 
 
-def _open_invoices(report: Report, month: str, region: str) -> pd.DataFrame:
+def _open_invoices(report: Report, month: str, region: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """:func:`open_invoices`; with ``columns``, only these (and ``due_at``) of the invoices' columns.
+
+    A month's receivables sums read the outstanding amounts and days past due, not a copy of every open row.
+    """
     cutoff = month_end(month)
     invoices = facts.in_region(invoice_facts(report), region)
-    rows = invoices[invoices["issued_at"] < cutoff].copy()
-    paid = rows["paid_at"].notna() & (rows["paid_at"] < cutoff)
-    rows["outstanding"] = np.where(paid, (rows["amount"] - rows["paid_amount"]).clip(lower=0), rows["amount"])
-    rows = rows[rows["outstanding"] > 0.005]
+    paid = invoices["paid_at"].notna() & (invoices["paid_at"] < cutoff)
+    outstanding = np.where(paid, (invoices["amount"] - invoices["paid_amount"]).clip(lower=0), invoices["amount"])
+    keep = (invoices["issued_at"] < cutoff).to_numpy() & (outstanding > 0.005)  # one take of the rows, not two
+    kept = invoices if columns is None else invoices[list(dict.fromkeys([*columns, "due_at"]))]
+    rows = kept[keep].assign(outstanding=outstanding[keep])
     rows["days_past_due"] = (cutoff - pd.Timedelta(days=1) - rows["due_at"]).dt.days
     return rows
 
@@ -122,7 +124,7 @@ def collection_metrics(report: Report, month: str | None = None, region: str | N
 
 
 def _collection_metrics(report: Report, month: str, scope: str, n: int) -> dict[str, Any]:
-    rows = _open_invoices(report, month, scope)
+    rows = _open_invoices(report, month, scope, columns=[])
     due = facts.scoped(due_collection(report), scope, month)
     end = pd.Period(month, freq="M")
     window = [end - k for k in range(n)]

@@ -13,7 +13,6 @@ import pandas as pd
 
 from .. import evidence, stats
 from ..data import facts
-from ..data.customers import customer_regions
 from ..display import plotting
 from ..display.formatting import format_decimal, format_pct, table
 from ..display.panel import Panel, needs
@@ -22,7 +21,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report
-from .common import NAME, at_stake, excess, month_cutoffs, usual_months
+from .common import NAME, at_stake, excess, month_cutoffs, row_regions, usual_months
 
 
 def ticket_facts(report: Report) -> pd.DataFrame:
@@ -30,9 +29,7 @@ def ticket_facts(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         tickets = ds["tickets"]
-        orders = facts.order_facts(ds).set_index("order_id")["region"]
-        region = tickets["order_id"].map(orders)
-        region = region.fillna(tickets["customer_id"].map(customer_regions(ds)))
+        region = row_regions(ds, tickets)
         return pd.DataFrame(
             {
                 "ticket_id": tickets["ticket_id"],
@@ -163,12 +160,14 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     past = facts.in_months(tickets, usual_months(report))
     columns = ["category", "tickets", "judged", "breached", "breach_share", "usual_share", "median_hours"]
     columns += ["p_value", "at_stake"]
+    usual_judged = (~past["pending"]).groupby(past["category"]).sum()  # the history's counts, one grouping
+    usual_breached = past["breached"].groupby(past["category"]).sum()
     rows = []
-    for category in sorted(set(now["category"])):
-        cur, before = now[now["category"] == category], past[past["category"] == category]
+    for category in sorted(now["category"].unique()):
+        cur = now[now["category"] == category]
         judged, breached = int((~cur["pending"]).sum()), int(cur["breached"].sum())
-        base_judged = int((~before["pending"]).sum())
-        usual = float(before["breached"].sum() / base_judged) if base_judged else float("nan")
+        base_judged = int(usual_judged.get(category, 0))
+        usual = float(usual_breached[category] / base_judged) if base_judged else float("nan")
         rows.append(
             {
                 "category": category,
