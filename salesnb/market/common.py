@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..data import facts
@@ -49,6 +50,26 @@ def all_months(ds: Dataset) -> list[str]:
 def scope_orders(report: Report, region: str | None = None) -> pd.DataFrame:
     """The order facts of ``region`` (default: the report's region; ``ALL``: every order)."""
     return facts.in_region(facts.order_facts(report.ds), report.region if region is None else region)
+
+
+def scope_months(report: Report, months: list[str] | str, region: str | None = None) -> pd.DataFrame:
+    """The order facts of ``region`` (default: the report's) in ``months``: the fact layer's kept slice."""
+    return facts.scoped(facts.order_facts(report.ds), report.region if region is None else region, months)
+
+
+def lookup(values: pd.Series, table: pd.Series) -> pd.Series:
+    """``values.map(table)`` for a ``table`` with unique keys, by one hash lookup (:func:`.facts.positions`).
+
+    The same values as ``map`` (missing where a value is not a key), several times faster on text ids at scale.
+    """
+    if not table.index.is_unique:  # map raises, as it always did
+        return values.map(table)
+    return facts.take(table, facts.positions(table.index, values), values.index).rename(values.name)
+
+
+def among(keys: pd.Index | pd.Series, values: pd.Series) -> np.ndarray:
+    """``keys.isin(values)`` as a boolean array, by the same hash lookup (pandas' own is slow on text ids)."""
+    return facts.positions(pd.Index(pd.unique(values)), pd.Series(keys)) >= 0
 
 
 def peer_factor(now: float | pd.Series, usual: float | pd.Series) -> float | pd.Series:

@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data import facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..display.plotting import plot_composition
@@ -19,7 +18,7 @@ from ..display.plotting.customers import plot_transitions
 from ..i18n import t
 from ..periods import month_end, months_back
 from ..report import Report, scope_memo
-from .common import NAME, fmt_num, scope_orders
+from .common import NAME, fmt_num, scope_months
 
 INACTIVE = "inactive"  # RFM pseudo-tier: no order in the lookback window
 
@@ -84,7 +83,7 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     """
     period = period or report.period
     window = months_back(period, report.config["rfm"]["lookback_months"])
-    orders = facts.in_months(scope_orders(report), window)
+    orders = scope_months(report, window)
     cutoff = month_end(period)
     grouped = orders.groupby("customer_id", sort=True)
     frame = pd.DataFrame(
@@ -110,7 +109,7 @@ def rfm_tiers_frame(report: Report) -> pd.DataFrame:
     """
     now = rfm_frame(report)
     before = rfm_frame(report, str(report.baselines.previous_month))
-    revenue = facts.in_months(scope_orders(report), report.period).groupby("customer_id")["revenue"].sum()
+    revenue = scope_months(report, report.period).groupby("customer_id")["revenue"].sum()
     names = [tier["name"] for tier in _tiers(report)]
     grouped = now.groupby("tier")
     frame = pd.DataFrame(index=pd.Index(names, name="tier"))
