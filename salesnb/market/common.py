@@ -53,8 +53,14 @@ def scope_orders(report: Report, region: str | None = None) -> pd.DataFrame:
 
 
 def scope_months(report: Report, months: list[str] | str, region: str | None = None) -> pd.DataFrame:
-    """The order facts of ``region`` (default: the report's) in ``months``: the fact layer's kept slice."""
-    return facts.scoped(facts.order_facts(report.ds), report.region if region is None else region, months)
+    """The order facts of ``region`` (default: the report's) in ``months``, in their order.
+
+    From the fact layer's kept month rows, then the region's among them: the ALL report reads every region in
+    turn, month by month, and the month rows stay kept where a region's rows would push each other out.
+    """
+    rows = facts.in_months(facts.order_facts(report.ds), months)
+    scope = report.region if region is None else region
+    return rows if scope == ALL else rows[rows["region"] == scope]
 
 
 def lookup(values: pd.Series, table: pd.Series) -> pd.Series:

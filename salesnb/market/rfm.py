@@ -140,13 +140,22 @@ def rfm_transition_frame(report: Report) -> pd.DataFrame:
     now = rfm_frame(report).set_index("customer_id")["tier"]
     before = rfm_frame(report, str(report.baselines.previous_month)).set_index("customer_id")["tier"]
     names = [tier["name"] for tier in _tiers(report)] + [INACTIVE]
+    return tier_moves(before, now, names)
+
+
+def tier_moves(before: pd.Series, now: pd.Series, names: list[str]) -> pd.DataFrame:
+    """Customers per (tier ``before``, tier ``now``) cell, both series indexed by customer; rows and columns ``names``.
+
+    A customer absent from one date is :data:`INACTIVE` there; a tier outside ``names`` is not counted. Each
+    customer's cell is found by the tiers' positions in ``names`` and counted at once (a crosstab, without its
+    pivot).
+    """
     ids = now.index.union(before.index)
-    pairs = pd.DataFrame(
-        {"from": before.reindex(ids).fillna(INACTIVE).to_numpy(), "to": now.reindex(ids).fillna(INACTIVE).to_numpy()}
-    )
-    matrix = pd.crosstab(pairs["from"], pairs["to"]).reindex(index=names, columns=names, fill_value=0)
-    matrix.index.name, matrix.columns.name = "from", "to"
-    return matrix.astype(int)
+    moves = [pd.Index(names).get_indexer(tier.reindex(ids).fillna(INACTIVE)) for tier in (before, now)]
+    counted = (moves[0] >= 0) & (moves[1] >= 0)
+    matrix = np.zeros((len(names), len(names)), dtype=int)
+    np.add.at(matrix, (moves[0][counted], moves[1][counted]), 1)
+    return pd.DataFrame(matrix, index=pd.Index(names, name="from"), columns=pd.Index(names, name="to"))
 
 
 def metrics(report: Report) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import pytest
 from salesnb.market.common import among, lookup
 from salesnb.market.concentration import concentration_shares
 from salesnb.market.retention import retention_table
+from salesnb.market.rfm import INACTIVE, tier_moves
 
 MONTHS = [str(p) for p in pd.period_range("2024-01", "2025-06", freq="M")]
 
@@ -133,3 +134,27 @@ def test_lookup_and_among_equal_map_and_isin(dtype):
     pd.testing.assert_series_equal(lookup(values, table), values.map(table), check_exact=True)
     keys = pd.Index([f"K{i}" for i in range(0, 100, 3)], dtype=dtype)
     np.testing.assert_array_equal(among(keys, values), keys.isin(values))
+
+
+def _moves_definition(before: pd.Series, now: pd.Series, names: list[str]) -> pd.DataFrame:
+    ids = now.index.union(before.index)
+    pairs = pd.DataFrame(
+        {"from": before.reindex(ids).fillna(INACTIVE).to_numpy(), "to": now.reindex(ids).fillna(INACTIVE).to_numpy()}
+    )
+    matrix = pd.crosstab(pairs["from"], pairs["to"]).reindex(index=names, columns=names, fill_value=0)
+    matrix.index.name, matrix.columns.name = "from", "to"
+    return matrix.astype(int)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_tier_moves_equal_the_crosstab(seed):
+    rng = np.random.default_rng(seed)
+    tiers = ["vip", "loyal", "regular", "at_risk"]
+    names = [*tiers, INACTIVE]
+
+    def tiers_of(n: int) -> pd.Series:
+        ids = pd.Index([f"C{i:04d}" for i in rng.choice(900, n, replace=False)], dtype="str")
+        return pd.Series(rng.choice([*tiers, "retired"] if seed % 3 == 0 else tiers, n), index=ids, dtype=object)
+
+    before, now = tiers_of(int(rng.integers(0, 500))), tiers_of(int(rng.integers(1, 500)))
+    pd.testing.assert_frame_equal(tier_moves(before, now, names), _moves_definition(before, now, names))
