@@ -15,7 +15,7 @@ from ..findings import finding, make_finding
 from ..i18n import t
 from ..periods import months_back
 from ..report import Report, scope_memo
-from .common import NAME, fmt_num, history, scope_months
+from .common import NAME, customer_month_revenue, fmt_num, history, month_revenue, scope_months
 
 
 def concentration_shares(revenue: pd.Series, top: int = 10) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def month_concentration(report: Report, month: str, region: str | None = None) -
     scope, top = report.region if region is None else region, report.settings(NAME)["top_customers"]
 
     def build(_) -> tuple[dict[str, Any], float]:
-        revenue = scope_months(report, month, scope).groupby("customer_id")["revenue"].sum()
+        revenue = month_revenue(customer_month_revenue(report, scope), month)
         shares = concentration_shares(revenue, top)
         largest = shares["largest_customer"]
         return shares, float(revenue.get(largest, 0.0)) if largest is not None else 0.0

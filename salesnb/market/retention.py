@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data import facts
 from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
@@ -25,7 +24,7 @@ from ..periods import ALL
 from ..report import Report, scope_memo
 from ..stats import binom_low
 from ..trend import trend_rows
-from .common import NAME, all_months, history, last_year, peer_factor, rule_severity, supported
+from .common import NAME, all_months, customer_month_revenue, history, last_year, peer_factor, rule_severity, supported
 
 
 @scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
@@ -41,20 +40,20 @@ def retention_months(report: Report, region: str | None = None) -> pd.DataFrame:
     k = report.config["baselines"]["trailing_months"]
 
     def build(ds) -> pd.DataFrame:
-        orders = facts.in_region(facts.order_facts(ds), scope)
-        return retention_table(orders, customer_facts(ds)["acquired_month"], all_months(ds), k)
+        cells = customer_month_revenue(report, scope)
+        return retention_table(cells, customer_facts(ds)["acquired_month"], all_months(ds), k)
 
     return report.cached(NAME, f"retention_months:{scope}:{k}", build)
 
 
-def retention_table(orders: pd.DataFrame, acquired: pd.Series, months: list[str], k: int) -> pd.DataFrame:
-    """:func:`retention_months` of ``orders`` (customer_id, month, revenue) over ``months`` (all their months).
+def retention_table(cells: pd.Series, acquired: pd.Series, months: list[str], k: int) -> pd.DataFrame:
+    """:func:`retention_months` of the revenue per (customer_id, month) ``cells`` over ``months`` (all of theirs).
 
     ``acquired`` is the acquisition month per customer id, ``k`` the window in months. Each customer's revenue
     per month and whether it bought are a customers × months table; a month's figures are its column sums, in
     customer order.
     """
-    customers, rev, b = _customer_months(orders, months)
+    customers, rev, b = _customer_months(cells, months)
     acquired_at = acquired.reindex(customers).to_numpy(dtype=object)
     after = np.searchsorted(np.array(months, dtype=object), acquired_at, side="right")  # first month after it
     returning = np.arange(len(months))[None, :] >= after[:, None]
@@ -80,13 +79,12 @@ def retention_table(orders: pd.DataFrame, acquired: pd.Series, months: list[str]
     return frame
 
 
-def _customer_months(orders: pd.DataFrame, months: list[str]) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+def _customer_months(sums: pd.Series, months: list[str]) -> tuple[pd.Index, np.ndarray, np.ndarray]:
     """The buying customers (sorted), their revenue per month (customers × ``months``) and whether they bought.
 
-    One groupby of the orders by customer and month, its sums put in place: the customer × month table a
-    ``pivot_table`` would build, without the pivot's reshaping (the same sums, in the same order).
+    The revenue per (customer, month) put in place: the customer × month table a ``pivot_table`` would build,
+    without the pivot's reshaping (the same sums, in the same order).
     """
-    sums = orders.groupby(["customer_id", "month"], sort=True)["revenue"].sum()
     row, customers = pd.factorize(sums.index.get_level_values(0), sort=True)
     column = pd.Index(months).get_indexer(sums.index.get_level_values(1))
     revenue = np.zeros((len(customers), len(months)))

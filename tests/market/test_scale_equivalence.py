@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesnb.market.common import among, lookup
+from salesnb.market.common import among, lookup, month_revenue
 from salesnb.market.concentration import concentration_shares
 from salesnb.market.retention import retention_table
 from salesnb.market.rfm import INACTIVE, tier_moves
@@ -21,6 +21,11 @@ def _orders(rng: np.random.Generator, n: int, customers: int) -> pd.DataFrame:
     revenue = np.round(rng.lognormal(6, 1.5, n), int(rng.integers(0, 3)))
     revenue[rng.random(n) < 0.05] = 0.0
     return pd.DataFrame({"customer_id": ids, "month": pd.array(rng.choice(MONTHS, n), dtype="str"), "revenue": revenue})
+
+
+def _cells(orders: pd.DataFrame) -> pd.Series:
+    """What :func:`salesnb.market.common.customer_month_revenue` holds for these orders."""
+    return orders.groupby(["customer_id", "month"], sort=True)["revenue"].sum()
 
 
 def _retention_definition(orders: pd.DataFrame, acquired: pd.Series, months: list[str], k: int) -> pd.DataFrame:
@@ -84,7 +89,7 @@ def test_retention_table_hand_computed():
          "revenue": [10.0, 20.0, 5.0, 7.0, 1.0]}
     )  # fmt: skip
     acquired = pd.Series({"A": "2024-12", "B": "2025-02", "C": "2025-03"})
-    frame = retention_table(orders, acquired, ["2025-01", "2025-02", "2025-03"], k=2)
+    frame = retention_table(_cells(orders), acquired, ["2025-01", "2025-02", "2025-03"], k=2)
     assert frame["buyers"].tolist() == [1, 1, 3]
     assert frame["returning_buyers"].tolist() == [1, 0, 2]  # B is new in 02, C in 03
     assert frame["revenue"].tolist() == [10.0, 5.0, 28.0] and frame["returning_revenue"].tolist() == [10.0, 0.0, 27.0]
@@ -101,7 +106,7 @@ def test_retention_table_equals_the_definition(seed):
     acquired = pd.Series(rng.choice(["2023-06", *MONTHS], len(ids)), index=ids)
     k = int(rng.integers(1, 7))
     pd.testing.assert_frame_equal(
-        retention_table(orders, acquired, MONTHS, k), _retention_definition(orders, acquired, MONTHS, k),
+        retention_table(_cells(orders), acquired, MONTHS, k), _retention_definition(orders, acquired, MONTHS, k),
         check_exact=True,
     )  # fmt: skip
 
@@ -158,3 +163,13 @@ def test_tier_moves_equal_the_crosstab(seed):
 
     before, now = tiers_of(int(rng.integers(0, 500))), tiers_of(int(rng.integers(1, 500)))
     pd.testing.assert_frame_equal(tier_moves(before, now, names), _moves_definition(before, now, names))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_month_revenue_equals_grouping_the_month(seed):
+    rng = np.random.default_rng(seed)
+    orders = _orders(rng, int(rng.integers(1, 3000)), int(rng.integers(1, 400)))
+    cells = _cells(orders)
+    for month in [*MONTHS[:4], "2023-01"]:  # 2023-01: no order
+        want = orders[orders["month"] == month].groupby("customer_id")["revenue"].sum()
+        pd.testing.assert_series_equal(month_revenue(cells, month), want, check_exact=True)
