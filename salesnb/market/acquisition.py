@@ -22,7 +22,7 @@ from ..expect import expected
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
-from ..report import Report
+from ..report import Report, scope_memo
 from ..stats import change, dispersion, poisson_low
 from ..trend import trend_rows
 from .common import (
@@ -33,13 +33,32 @@ from .common import (
     last_year,
     peer_factor,
     rule_severity,
-    scope_orders,
+    scope_months,
     signed,
     supported,
 )
 from .retention import retention_months
 
 
+def _acquisition_orders(report: Report) -> pd.DataFrame:
+    """The orders placed in their customer's acquisition month (month, region, revenue), with its first region.
+
+    Built once per dataset: each scope's :func:`new_customer_months` keeps its own rows of it.
+    """
+
+    def build(ds) -> pd.DataFrame:
+        cust = customer_facts(ds)
+        cust = cust[cust["acquired_month"].notna()]
+        orders = facts.order_facts(ds)
+        at = facts.positions(cust.index, orders["customer_id"])  # one lookup for both columns
+        first = orders["month"] == facts.take(cust["acquired_month"], at, orders.index)
+        rows = orders.loc[first, ["month", "region", "revenue"]]
+        return rows.assign(first_region=facts.take(cust["first_region"], at[first.to_numpy()], rows.index))
+
+    return report.cached(NAME, "acquisition_orders", build)
+
+
+@scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
 def new_customer_months(report: Report, region: str | None = None) -> pd.DataFrame:
     """New customers per month in a scope (all months of the data, no gaps), and their first-month revenue.
 
@@ -50,12 +69,11 @@ def new_customer_months(report: Report, region: str | None = None) -> pd.DataFra
 
     def build(ds) -> pd.DataFrame:
         cust = customer_facts(ds)
+        first = _acquisition_orders(report)
         if scope != ALL:
             cust = cust[cust["first_region"] == scope]
+            first = first[(first["region"] == scope) & (first["first_region"] == scope)]
         cust = cust[cust["acquired_month"].notna()]
-        orders = facts.in_region(facts.order_facts(ds), scope)
-        acquired = orders["customer_id"].map(cust["acquired_month"])
-        first = orders[orders["month"] == acquired]
         months = all_months(ds)
         return pd.DataFrame(
             {
@@ -68,6 +86,7 @@ def new_customer_months(report: Report, region: str | None = None) -> pd.DataFra
     return report.cached(NAME, f"new_customer_months:{scope}", build)
 
 
+@scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
 def new_customer_test(report: Report, region: str | None = None) -> dict[str, Any]:
     """New customers of the period against the usual month and last year, with the Poisson test.
 
@@ -105,7 +124,7 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     missing = max((baseline or 0.0) - count, 0.0)
     effect = missing * avg_first if avg_first is not None else 0.0
     p_value = poisson_low(count, baseline, dispersion(hist["new_customers"]))
-    scope_revenue = float(facts.in_months(scope_orders(report, region), report.period)["revenue"].sum())
+    scope_revenue = float(scope_months(report, report.period, region)["revenue"].sum())
     rule = (
         baseline is not None
         and count <= (1 - thr["new_customer_drop"]) * baseline

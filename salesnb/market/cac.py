@@ -23,7 +23,7 @@ from ..evidence import confirmed, q_values
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
-from ..report import Report
+from ..report import Report, scope_memo
 from ..stats import dispersion, poisson_low
 from .acquisition import scope_tests
 from .common import NAME, fmt_num, report_rows, rule_severity, signed
@@ -37,6 +37,7 @@ def spend_has_region(ds: Dataset) -> bool:
     return spend is not None and "region" in spend.columns and spend["region"].notna().any()
 
 
+@scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
 def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """Marketing spend, new customers and acquisition cost (CAC) per lead source this period and usually.
 

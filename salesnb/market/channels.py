@@ -27,10 +27,11 @@ from .common import (
     fmt_num,
     history,
     last_year,
+    lookup,
     peer_factor,
     report_rows,
     rule_severity,
-    scope_orders,
+    scope_months,
     signed,
     supported,
 )
@@ -49,7 +50,7 @@ def order_costs(report: Report) -> pd.Series:
         cost = lines["unit_cost"] if "unit_cost" in lines.columns else pd.Series(np.nan, index=lines.index)
         products = ds.get("products")
         if products is not None and "unit_cost" in products.columns:
-            cost = cost.fillna(lines["product_id"].map(products.set_index("product_id")["unit_cost"]))
+            cost = cost.fillna(lookup(lines["product_id"], products.set_index("product_id")["unit_cost"]))
         known = cost.notna()
         if not known.any():
             return pd.Series(dtype=float)
@@ -59,17 +60,18 @@ def order_costs(report: Report) -> pd.Series:
     return report.cached(NAME, "order_costs", build)
 
 
-def channel_months(report: Report, region: str) -> pd.DataFrame:
-    """Revenue, orders, and revenue/cost of the orders with a known cost, per channel and month in a scope.
+def _order_rows(report: Report) -> pd.DataFrame:
+    """Every order's region, channel, month, revenue, count (1), and revenue and cost when its cost is known.
 
-    An order without any known line cost is left out of the margin figures (see :func:`order_costs`).
+    Built once per dataset: each scope's :func:`channel_months` sums its own rows of it.
     """
 
     def build(ds) -> pd.DataFrame:
-        orders = facts.in_region(facts.order_facts(ds), region)
-        known = orders["order_id"].map(order_costs(report))
-        rows = pd.DataFrame(
+        orders = facts.order_facts(ds)
+        known = lookup(orders["order_id"], order_costs(report))
+        return pd.DataFrame(
             {
+                "region": orders["region"],
                 "channel": orders["channel"].astype(str),
                 "month": orders["month"],
                 "revenue": orders["revenue"],
@@ -78,7 +80,20 @@ def channel_months(report: Report, region: str) -> pd.DataFrame:
                 "cost": known.fillna(0.0),
             }
         )
-        return rows.groupby(["channel", "month"], sort=True).sum().astype(float)
+
+    return report.cached(NAME, "order_rows", build)
+
+
+def channel_months(report: Report, region: str) -> pd.DataFrame:
+    """Revenue, orders, and revenue/cost of the orders with a known cost, per channel and month in a scope.
+
+    An order without any known line cost is left out of the margin figures (see :func:`order_costs`).
+    """
+
+    def build(ds) -> pd.DataFrame:
+        rows = facts.in_region(_order_rows(report), region)
+        sums = rows.groupby(["channel", "month"], sort=True)[["revenue", "orders", "costed_revenue", "cost"]].sum()
+        return sums.astype(float)
 
     return report.cached(NAME, f"channel_months:{region}", build)
 
@@ -152,7 +167,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame = frame[(frame["revenue"] > 0) | (frame["usual"] > 0) | (frame["last_year"] > 0)].reset_index()
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    buyers = facts.in_months(scope_orders(report, scope), report.period).groupby("channel")["customer_id"].nunique()
+    buyers = scope_months(report, report.period, scope).groupby("channel")["customer_id"].nunique()
     frame["customers"] = frame["channel"].map(buyers).fillna(0).astype(int)
     scope_revenue = float(frame["revenue"].sum())
     frame["share"] = frame["revenue"] / scope_revenue if scope_revenue > 0 else np.nan

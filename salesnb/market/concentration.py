@@ -7,7 +7,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data import facts
 from ..data.customers import customer_facts, customer_names
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
@@ -16,31 +15,30 @@ from ..findings import finding, make_finding
 from ..i18n import t
 from ..periods import months_back
 from ..report import Report, scope_memo
-from .common import NAME, fmt_num, history, scope_orders
+from .common import NAME, customer_month_revenue, fmt_num, history, month_revenue, scope_months
 
 
 def concentration_shares(revenue: pd.Series, top: int = 10) -> dict[str, Any]:
     """Top-``top`` share, largest share and Herfindahl-Hirschman index of revenue per customer.
 
     Customers with zero or negative revenue are left out. Returns customers, total, top_share, largest_share,
-    largest_customer, hhi (Σ share², between 1/n and 1); shares are ``None`` without revenue.
+    largest_customer, hhi (Σ share², between 1/n and 1); shares are ``None`` without revenue. The shares are
+    summed largest first; the largest customer is the first id among the equally largest.
     """
     values = revenue[revenue > 0].astype(float)
     total = float(values.sum())
     if values.empty or total <= 0:
         return {"customers": 0, "total": 0.0, "top_share": None, "largest_share": None, "largest_customer": None,
                 "hhi": None}  # fmt: skip
-    shares = (values / total).sort_values(ascending=False, kind="stable")
-    ordered = shares.reset_index()
-    ordered.columns = ["customer", "share"]
-    ordered = ordered.sort_values(["share", "customer"], ascending=[False, True], kind="stable")
+    shares = (values / total).to_numpy()
+    ordered = -np.sort(-shares)  # largest first; equal shares are equal numbers, so their order changes no sum
     return {
         "customers": int(len(shares)),
         "total": total,
-        "top_share": float(min(ordered["share"].head(top).sum(), 1.0)),
-        "largest_share": float(ordered["share"].iloc[0]),
-        "largest_customer": str(ordered["customer"].iloc[0]),
-        "hhi": float(min((shares**2).sum(), 1.0)),
+        "top_share": float(min(ordered[:top].sum(), 1.0)),
+        "largest_share": float(ordered[0]),
+        "largest_customer": str(min(values.index[shares == ordered[0]])),
+        "hhi": float(min((ordered**2).sum(), 1.0)),
     }
 
 
@@ -49,9 +47,10 @@ def _window(report: Report) -> list[str]:
     return report.covered(months_back(report.period, report.settings(NAME)["concentration_months"]))
 
 
+@scope_memo  # the window's rule, metrics and panel read one computation
 def _revenue(report: Report) -> pd.Series:
     """Revenue per customer in scope over the concentration window."""
-    return facts.in_months(scope_orders(report), _window(report)).groupby("customer_id")["revenue"].sum()
+    return scope_months(report, _window(report)).groupby("customer_id")["revenue"].sum()
 
 
 def concentration_metrics(report: Report) -> dict[str, Any]:
@@ -70,6 +69,22 @@ def concentration_metrics(report: Report) -> dict[str, Any]:
     return out
 
 
+def month_concentration(report: Report, month: str, region: str | None = None) -> tuple[dict[str, Any], float]:
+    """:func:`concentration_shares` of one month's revenue per customer in ``region``, and its largest one's revenue.
+
+    Kept per dataset: every report month whose history holds the month reads the same figures.
+    """
+    scope, top = report.region if region is None else region, report.settings(NAME)["top_customers"]
+
+    def build(_) -> tuple[dict[str, Any], float]:
+        revenue = month_revenue(customer_month_revenue(report, scope), month)
+        shares = concentration_shares(revenue, top)
+        largest = shares["largest_customer"]
+        return shares, float(revenue.get(largest, 0.0)) if largest is not None else 0.0
+
+    return report.cached(NAME, ("month_concentration", scope, month, top), build)
+
+
 @scope_memo  # its panel, rule and metrics read one computation per report scope
 def period_concentration(report: Report, region: str | None = None) -> dict[str, Any]:
     """The period's own concentration in ``region`` (default: the report's) and its usual level.
@@ -79,22 +94,19 @@ def period_concentration(report: Report, region: str | None = None) -> dict[str,
     over the ``market.history_months`` months before), customer_usual_share (the largest customer's own share
     of the scope's revenue over those months) and largest_revenue (its revenue this month).
     """
-    top = report.settings(NAME)["top_customers"]
-    orders = scope_orders(report, region)
-    now = facts.in_months(orders, report.period).groupby("customer_id")["revenue"].sum()
-    out = concentration_shares(now, top)
+    now, largest_revenue = month_concentration(report, report.period, region)
+    out = dict(now)
     months = history(report)
-    past = [concentration_shares(facts.in_months(orders, m).groupby("customer_id")["revenue"].sum(), top)
-            for m in months]  # fmt: skip
+    past = [month_concentration(report, m, region)[0] for m in months]
     known = [p for p in past if p["top_share"] is not None]
     out["usual_top_share"] = float(np.mean([p["top_share"] for p in known])) if known else None
     out["usual_largest_share"] = float(np.mean([p["largest_share"] for p in known])) if known else None
-    before = facts.in_months(orders, months)
+    before = scope_months(report, months, region)
     total = float(before["revenue"].sum())
     largest = out["largest_customer"]
     own = float(before.loc[before["customer_id"] == largest, "revenue"].sum()) if largest is not None else 0.0
     out["customer_usual_share"] = own / total if total > 0 and largest is not None else None
-    out["largest_revenue"] = float(now.get(largest, 0.0)) if largest is not None else 0.0
+    out["largest_revenue"] = largest_revenue
     return out
 
 

@@ -25,13 +25,14 @@ from ..expect import expected
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, months_back
-from ..report import Report
+from ..report import Report, scope_memo
 from ..stats import change, ratio
-from .common import NAME, all_months, history, last_year, peer_factor, scope_orders, signed
+from .common import NAME, all_months, among, history, last_year, lookup, peer_factor, scope_orders, signed
 
 # ------------------------------------------------------------------------------------------------ ranking
 
 
+@scope_memo  # the rule and the panel read one computation
 def region_frame(report: Report) -> pd.DataFrame:
     """Every region's revenue, target attainment and growth this period, and its deviation from the average.
 
@@ -250,7 +251,6 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
     if report.region != ALL:
         base = base[base["region"] == report.region]
     orders = scope_orders(report)
-    active_ids = set(facts.in_months(orders, window)["customer_id"])
     now = facts.in_months(orders, report.period)
     trailing = report.trailing()
     before = facts.in_months(orders, trailing)
@@ -258,10 +258,10 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "customers": seg_base.value_counts(),
-            "active": seg_base[base.index.isin(active_ids)].value_counts(),
-            "buyers": seg_base[base.index.isin(set(now["customer_id"]))].value_counts(),
-            "revenue": now.groupby(now["customer_id"].map(segment_of).fillna(facts.UNKNOWN))["revenue"].sum(),
-            "trailing_revenue": before.groupby(before["customer_id"].map(segment_of).fillna(facts.UNKNOWN))[
+            "active": seg_base[among(base.index, facts.in_months(orders, window)["customer_id"])].value_counts(),
+            "buyers": seg_base[among(base.index, now["customer_id"])].value_counts(),
+            "revenue": now.groupby(lookup(now["customer_id"], segment_of).fillna(facts.UNKNOWN))["revenue"].sum(),
+            "trailing_revenue": before.groupby(lookup(before["customer_id"], segment_of).fillna(facts.UNKNOWN))[
                 "revenue"
             ].sum()
             / max(len(trailing), 1),

@@ -13,7 +13,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data import facts
 from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
@@ -22,12 +21,13 @@ from ..evidence import q_values
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
-from ..report import Report
+from ..report import Report, scope_memo
 from ..stats import binom_low
 from ..trend import trend_rows
-from .common import NAME, all_months, history, last_year, peer_factor, rule_severity, supported
+from .common import NAME, all_months, customer_month_revenue, history, last_year, peer_factor, rule_severity, supported
 
 
+@scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
 def retention_months(report: Report, region: str | None = None) -> pd.DataFrame:
     """Buyers, returning buyers, retention and lapsing per month in a scope (all months of the data).
 
@@ -40,46 +40,61 @@ def retention_months(report: Report, region: str | None = None) -> pd.DataFrame:
     k = report.config["baselines"]["trailing_months"]
 
     def build(ds) -> pd.DataFrame:
-        months = all_months(ds)
-        orders = facts.in_region(facts.order_facts(ds), scope)
-        revenue = orders.pivot_table(
-            index="customer_id", columns="month", values="revenue", aggfunc="sum", fill_value=0.0
-        ).reindex(columns=months, fill_value=0.0)
-        bought = (
-            orders.groupby(["customer_id", "month"]).size().unstack(fill_value=0).reindex(columns=months, fill_value=0)
-        ) > 0
-        bought = bought.reindex(revenue.index, fill_value=False)
-        acquired = customer_facts(ds)["acquired_month"].reindex(bought.index)
-        month_arr = np.array(months, dtype=object)
-        returning = acquired.to_numpy(dtype=object)[:, None] < month_arr[None, :]
-        b = bought.to_numpy()
-        counts = np.concatenate([np.zeros((b.shape[0], 1), dtype=int), np.cumsum(b, axis=1)], axis=1)
-        window = np.zeros_like(b)
-        for j in range(len(months)):
-            lo = max(j - k, 0)
-            window[:, j] = (counts[:, j] - counts[:, lo]) > 0
-        rev = revenue.to_numpy()
-        frame = pd.DataFrame(
-            {
-                "month": months,
-                "buyers": b.sum(axis=0),
-                "returning_buyers": (b & returning).sum(axis=0),
-                "revenue": rev.sum(axis=0),
-                "returning_revenue": (rev * returning).sum(axis=0),
-                "window_buyers": window.sum(axis=0),
-                "retained": (window & b).sum(axis=0),
-                "retained_revenue": (rev * (window & b)).sum(axis=0),
-            }
-        )
-        frame["lapsed"] = frame["window_buyers"] - frame["retained"]
-        frame["repeat_rate"] = frame["returning_buyers"] / frame["buyers"].where(frame["buyers"] > 0)
-        frame["retention_rate"] = frame["retained"] / frame["window_buyers"].where(frame["window_buyers"] > 0)
-        frame.loc[frame.index < k, ["retention_rate"]] = np.nan  # window reaches before the data
-        return frame
+        cells = customer_month_revenue(report, scope)
+        return retention_table(cells, customer_facts(ds)["acquired_month"], all_months(ds), k)
 
     return report.cached(NAME, f"retention_months:{scope}:{k}", build)
 
 
+def retention_table(cells: pd.Series, acquired: pd.Series, months: list[str], k: int) -> pd.DataFrame:
+    """:func:`retention_months` of the revenue per (customer_id, month) ``cells`` over ``months`` (all of theirs).
+
+    ``acquired`` is the acquisition month per customer id, ``k`` the window in months. Each customer's revenue
+    per month and whether it bought are a customers × months table; a month's figures are its column sums, in
+    customer order.
+    """
+    customers, rev, b = _customer_months(cells, months)
+    acquired_at = acquired.reindex(customers).to_numpy(dtype=object)
+    after = np.searchsorted(np.array(months, dtype=object), acquired_at, side="right")  # first month after it
+    returning = np.arange(len(months))[None, :] >= after[:, None]
+    counts = np.concatenate([np.zeros((b.shape[0], 1), dtype=int), np.cumsum(b, axis=1)], axis=1)
+    lo = np.maximum(np.arange(len(months)) - k, 0)
+    window = (counts[:, : len(months)] - counts[:, lo]) > 0  # bought in the k months before
+    frame = pd.DataFrame(
+        {
+            "month": months,
+            "buyers": b.sum(axis=0),
+            "returning_buyers": (b & returning).sum(axis=0),
+            "revenue": rev.sum(axis=0),
+            "returning_revenue": (rev * returning).sum(axis=0),
+            "window_buyers": window.sum(axis=0),
+            "retained": (window & b).sum(axis=0),
+            "retained_revenue": (rev * (window & b)).sum(axis=0),
+        }
+    )
+    frame["lapsed"] = frame["window_buyers"] - frame["retained"]
+    frame["repeat_rate"] = frame["returning_buyers"] / frame["buyers"].where(frame["buyers"] > 0)
+    frame["retention_rate"] = frame["retained"] / frame["window_buyers"].where(frame["window_buyers"] > 0)
+    frame.loc[frame.index < k, ["retention_rate"]] = np.nan  # window reaches before the data
+    return frame
+
+
+def _customer_months(sums: pd.Series, months: list[str]) -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """The buying customers (sorted), their revenue per month (customers × ``months``) and whether they bought.
+
+    The revenue per (customer, month) put in place: the customer × month table a ``pivot_table`` would build,
+    without the pivot's reshaping (the same sums, in the same order).
+    """
+    row, customers = pd.factorize(sums.index.get_level_values(0), sort=True)
+    column = pd.Index(months).get_indexer(sums.index.get_level_values(1))
+    revenue = np.zeros((len(customers), len(months)))
+    bought = np.zeros((len(customers), len(months)), dtype=bool)
+    revenue[row, column] = sums.to_numpy(dtype=float)
+    bought[row, column] = True
+    return pd.Index(customers, name="customer_id"), revenue, bought
+
+
+@scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
 def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     """Retention of the period against the usual rate and last year, with the binomial test.
 

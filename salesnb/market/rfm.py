@@ -11,7 +11,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..data import facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..display.plotting import plot_composition
@@ -19,7 +18,7 @@ from ..display.plotting.customers import plot_transitions
 from ..i18n import t
 from ..periods import month_end, months_back
 from ..report import Report, scope_memo
-from .common import NAME, fmt_num, scope_orders
+from .common import NAME, fmt_num, scope_months
 
 INACTIVE = "inactive"  # RFM pseudo-tier: no order in the lookback window
 
@@ -84,7 +83,7 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     """
     period = period or report.period
     window = months_back(period, report.config["rfm"]["lookback_months"])
-    orders = facts.in_months(scope_orders(report), window)
+    orders = scope_months(report, window)
     cutoff = month_end(period)
     grouped = orders.groupby("customer_id", sort=True)
     frame = pd.DataFrame(
@@ -110,7 +109,7 @@ def rfm_tiers_frame(report: Report) -> pd.DataFrame:
     """
     now = rfm_frame(report)
     before = rfm_frame(report, str(report.baselines.previous_month))
-    revenue = facts.in_months(scope_orders(report), report.period).groupby("customer_id")["revenue"].sum()
+    revenue = scope_months(report, report.period).groupby("customer_id")["revenue"].sum()
     names = [tier["name"] for tier in _tiers(report)]
     grouped = now.groupby("tier")
     frame = pd.DataFrame(index=pd.Index(names, name="tier"))
@@ -141,13 +140,22 @@ def rfm_transition_frame(report: Report) -> pd.DataFrame:
     now = rfm_frame(report).set_index("customer_id")["tier"]
     before = rfm_frame(report, str(report.baselines.previous_month)).set_index("customer_id")["tier"]
     names = [tier["name"] for tier in _tiers(report)] + [INACTIVE]
+    return tier_moves(before, now, names)
+
+
+def tier_moves(before: pd.Series, now: pd.Series, names: list[str]) -> pd.DataFrame:
+    """Customers per (tier ``before``, tier ``now``) cell, both series indexed by customer; rows and columns ``names``.
+
+    A customer absent from one date is :data:`INACTIVE` there; a tier outside ``names`` is not counted. Each
+    customer's cell is found by the tiers' positions in ``names`` and counted at once (a crosstab, without its
+    pivot).
+    """
     ids = now.index.union(before.index)
-    pairs = pd.DataFrame(
-        {"from": before.reindex(ids).fillna(INACTIVE).to_numpy(), "to": now.reindex(ids).fillna(INACTIVE).to_numpy()}
-    )
-    matrix = pd.crosstab(pairs["from"], pairs["to"]).reindex(index=names, columns=names, fill_value=0)
-    matrix.index.name, matrix.columns.name = "from", "to"
-    return matrix.astype(int)
+    moves = [pd.Index(names).get_indexer(tier.reindex(ids).fillna(INACTIVE)) for tier in (before, now)]
+    counted = (moves[0] >= 0) & (moves[1] >= 0)
+    matrix = np.zeros((len(names), len(names)), dtype=int)
+    np.add.at(matrix, (moves[0][counted], moves[1][counted]), 1)
+    return pd.DataFrame(matrix, index=pd.Index(names, name="from"), columns=pd.Index(names, name="to"))
 
 
 def metrics(report: Report) -> dict[str, Any]:
