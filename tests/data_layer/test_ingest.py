@@ -141,3 +141,39 @@ def test_a_ragged_row_is_read_by_the_loader(tmp_path, spy):
     assert spy == [str(data)]
     store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
     assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+
+
+@pytest.fixture
+def in_processes(monkeypatch):
+    """Stage every source in worker processes (as a large one on a machine with two cores); count the pools."""
+    import concurrent.futures
+
+    pools: list[int] = []
+    real = concurrent.futures.ProcessPoolExecutor
+
+    class Counted(real):
+        def __init__(self, *args, **kwargs):
+            pools.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(ingest_stream, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(ingest_stream, "_cores", lambda: 2)
+    return pools
+
+
+def test_tables_staged_in_parallel_processes_give_the_same_store(tmp_path, monkeypatch, spy, in_processes):
+    monkeypatch.setattr(store, "ROW_GROUP_ROWS", 1_000)
+    ingest.ingest(SAMPLE, None, "sig", tmp_path / "parallel", stream_bytes=0)
+    assert spy == [] and in_processes == [1]  # streamed, its tables staged by a pool of processes
+    store.write_store(loading.load_dataset(SAMPLE), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "parallel"), _store(tmp_path / "whole"))
+
+
+def test_a_problem_found_in_a_staging_process_falls_back_to_the_loader(tmp_path, spy, in_processes):
+    tables, _ = MESSY["slash dates"]
+    data = write_tiny(tmp_path / "data", tables=tables)
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert in_processes == [1] and spy == [str(data)]
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
