@@ -44,18 +44,9 @@ def _retention_definition(orders: pd.DataFrame, acquired: pd.Series, months: lis
     for j in range(len(months)):
         window[:, j] = (counts[:, j] - counts[:, max(j - k, 0)]) > 0
     rev = revenue.to_numpy()
-    frame = pd.DataFrame(
-        {
-            "month": months,
-            "buyers": b.sum(axis=0),
-            "returning_buyers": (b & returning).sum(axis=0),
-            "revenue": rev.sum(axis=0),
-            "returning_revenue": (rev * returning).sum(axis=0),
-            "window_buyers": window.sum(axis=0),
-            "retained": (window & b).sum(axis=0),
-            "retained_revenue": (rev * (window & b)).sum(axis=0),
-        }
-    )
+    held = {"buyers": b, "returning_buyers": b & returning, "revenue": rev, "returning_revenue": rev * returning}
+    held |= {"window_buyers": window, "retained": window & b, "retained_revenue": rev * (window & b)}
+    frame = pd.DataFrame({"month": months, **{name: cells.sum(axis=0) for name, cells in held.items()}})
     frame["lapsed"] = frame["window_buyers"] - frame["retained"]
     frame["repeat_rate"] = frame["returning_buyers"] / frame["buyers"].where(frame["buyers"] > 0)
     frame["retention_rate"] = frame["retained"] / frame["window_buyers"].where(frame["window_buyers"] > 0)
