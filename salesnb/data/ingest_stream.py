@@ -192,27 +192,17 @@ def stage_tables(files: dict[str, Path], names: Mapping, stage: Path) -> dict[st
     """Stage every table (:func:`stage_table`), several at once in worker processes when the source is large.
 
     Staging is pandas work, one core per table: at ten million order lines it was half of the ingest's time on
-    one core while the other idled. Tables are independent, so up to one process per core stages them
-    (largest files first); each writes its own staging file, byte for byte what one process writes. A table
-    with something to report raises :class:`NotStreamable` from its process as from this one. Sources under
-    :data:`PARALLEL_BYTES` stay in this process: starting the processes would cost more than it saves.
+    one core while the other idled. Tables are independent, so up to one child process per core stages them
+    (:mod:`.stage_processes`, largest files first); each writes its own staging file, byte for byte what one
+    process writes. A table with something to report raises :class:`NotStreamable` from its process as from
+    this one. Sources under :data:`PARALLEL_BYTES` stay in this process: starting processes would cost more.
     """
     processes = min(STAGE_PROCESSES, len(files), _cores())
     if processes < 2 or sum(path.stat().st_size for path in files.values()) < PARALLEL_BYTES:
         return {name: stage_table(name, path, names, stage) for name, path in files.items()}
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from .stage_processes import stage_in_processes
 
-    largest_first = sorted(files, key=lambda name: -files[name].stat().st_size)
-    # spawned, not forked: a fork of a process running pyarrow's or DuckDB's threads can hang
-    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = {name: pool.submit(stage_table, name, files[name], names, stage) for name in largest_first}
-        try:
-            return {name: futures[name].result() for name in files}
-        except BaseException:
-            for future in futures.values():
-                future.cancel()
-            raise
+    return stage_in_processes(files, names, stage, processes)
 
 
 def _cores() -> int:

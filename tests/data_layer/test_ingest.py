@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from salesnb.data import ingest, ingest_stream, loading, store, store_read
+from salesnb.data import ingest, ingest_stream, loading, stage_processes, store, store_read
 from salesnb.errors import DataValidationError
 from tests.tiny import TABLES, write_tiny
 
@@ -145,27 +145,24 @@ def test_a_ragged_row_is_read_by_the_loader(tmp_path, spy):
 
 @pytest.fixture
 def in_processes(monkeypatch):
-    """Stage every source in worker processes (as a large one on a machine with two cores); count the pools."""
-    import concurrent.futures
+    """Stage every source in child processes (as a large one on a machine with two cores); list the children."""
+    children: list[str] = []
+    real = stage_processes.subprocess.run
 
-    pools: list[int] = []
-    real = concurrent.futures.ProcessPoolExecutor
+    def run(command, **kwargs):
+        children.append(Path(command[-1]).name)
+        return real(command, **kwargs)
 
-    class Counted(real):
-        def __init__(self, *args, **kwargs):
-            pools.append(1)
-            super().__init__(*args, **kwargs)
-
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    monkeypatch.setattr(stage_processes.subprocess, "run", run)
     monkeypatch.setattr(ingest_stream, "PARALLEL_BYTES", 0)
     monkeypatch.setattr(ingest_stream, "_cores", lambda: 2)
-    return pools
+    return children
 
 
 def test_tables_staged_in_parallel_processes_give_the_same_store(tmp_path, monkeypatch, spy, in_processes):
     monkeypatch.setattr(store, "ROW_GROUP_ROWS", 1_000)
     ingest.ingest(SAMPLE, None, "sig", tmp_path / "parallel", stream_bytes=0)
-    assert spy == [] and in_processes == [1]  # streamed, its tables staged by a pool of processes
+    assert spy == [] and len(in_processes) == len(list(SAMPLE.glob("*.csv")))  # one child process per table
     store.write_store(loading.load_dataset(SAMPLE), "sig", tmp_path / "whole")
     assert_same_store(_store(tmp_path / "parallel"), _store(tmp_path / "whole"))
 
@@ -174,6 +171,24 @@ def test_a_problem_found_in_a_staging_process_falls_back_to_the_loader(tmp_path,
     tables, _ = MESSY["slash dates"]
     data = write_tiny(tmp_path / "data", tables=tables)
     ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
-    assert in_processes == [1] and spy == [str(data)]
+    assert in_processes and spy == [str(data)]
     store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
     assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+
+
+def test_a_script_without_a_main_guard_ingests_in_child_processes(tmp_path):
+    """The children run salesnb's own entry, not the caller's script (multiprocessing would re-run it)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "report.py"
+    script.write_text(
+        "from salesnb.data import ingest, ingest_stream\n"
+        "ingest_stream.PARALLEL_BYTES = 0\n"
+        "ingest_stream._cores = lambda: 2\n"
+        f"print(ingest.ingest({str(SAMPLE)!r}, None, 'sig', {str(tmp_path / 'store')!r}, stream_bytes=0))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert (Path(done.stdout.strip()) / store.MANIFEST).is_file()
