@@ -35,6 +35,7 @@ from .store import _sort_column, manifest
 BLOCK_BYTES = 16 * 2**20  # CSV bytes per block: a few hundred thousand rows, ~100 MiB as pandas frames
 PARALLEL_BYTES = 64 * 2**20  # CSV bytes from which tables are staged in parallel processes (a few blocks each)
 STAGE_PROCESSES = 4  # at most this many (one per core the process may use)
+CHILD_BYTES = BLOCK_BYTES  # smaller tables are staged in this process meanwhile: a child's start costs more
 MEMORY = "512MB"  # DuckDB's limit for the cross-table work; it spills beyond (at 1GB a 10 M ingest peaked at 2 GiB)
 NA_VALUES = sorted(  # what pandas.read_csv reads as empty (its default na_values)
     {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA"}
@@ -195,14 +196,16 @@ def stage_tables(files: dict[str, Path], names: Mapping, stage: Path) -> dict[st
     one core while the other idled. Tables are independent, so up to one child process per core stages them
     (:mod:`.stage_processes`, largest files first); each writes its own staging file, byte for byte what one
     process writes. A table with something to report raises :class:`NotStreamable` from its process as from
-    this one. Sources under :data:`PARALLEL_BYTES` stay in this process: starting processes would cost more.
+    this one. Sources under :data:`PARALLEL_BYTES`, and tables under :data:`CHILD_BYTES` while the children run,
+    stay in this process: starting a process (a second of imports) would cost more than it saves.
     """
     processes = min(STAGE_PROCESSES, len(files), _cores())
     if processes < 2 or sum(path.stat().st_size for path in files.values()) < PARALLEL_BYTES:
         return {name: stage_table(name, path, names, stage) for name, path in files.items()}
     from .stage_processes import stage_in_processes
 
-    return stage_in_processes(files, names, stage, processes)
+    here = [name for name, path in files.items() if path.stat().st_size < CHILD_BYTES]
+    return stage_in_processes(files, names, stage, processes, here=here, stage_here=stage_table)
 
 
 def _cores() -> int:

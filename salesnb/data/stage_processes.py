@@ -13,23 +13,34 @@ import os
 import pickle
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 _PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding salesnb: what the children import
 
 
-def stage_in_processes(files: dict[str, Path], names: object, stage: Path, processes: int) -> dict:
+def stage_in_processes(
+    files: dict[str, Path],
+    names: object,
+    stage: Path,
+    processes: int,
+    *,
+    here: Sequence[str] = (),
+    stage_here: Callable[..., object] | None = None,
+) -> dict:
     """Each table of ``files`` staged by a child process, ``processes`` at a time (largest files first).
 
-    Returns table -> :class:`~salesnb.data.ingest_stream.Staged` in the order of ``files``; the first table's
-    exception (in that order) is raised here as the child raised it.
+    The tables named in ``here`` are staged meanwhile in this process by ``stage_here`` (the same signature as
+    :func:`~salesnb.data.ingest_stream.stage_table`). Returns table -> staged table in the order of ``files``;
+    the first table's exception (in that order) is raised here as its process raised it.
     """
-    largest_first = sorted(files, key=lambda name: -files[name].stat().st_size)
+    children = sorted((name for name in files if name not in here), key=lambda name: -files[name].stat().st_size)
     with ThreadPoolExecutor(processes) as pool:
-        futures = {name: pool.submit(_stage_in_child, name, files[name], names, stage) for name in largest_first}
+        futures = {name: pool.submit(_stage_in_child, name, files[name], names, stage) for name in children}
         try:
-            return {name: futures[name].result() for name in files}
+            local = {name: stage_here(name, files[name], names, stage) for name in files if name in here}
+            return {name: local[name] if name in local else futures[name].result() for name in files}
         except BaseException:
             for future in futures.values():
                 future.cancel()

@@ -155,6 +155,7 @@ def in_processes(monkeypatch):
 
     monkeypatch.setattr(stage_processes.subprocess, "run", run)
     monkeypatch.setattr(ingest_stream, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(ingest_stream, "CHILD_BYTES", 0)
     monkeypatch.setattr(ingest_stream, "_cores", lambda: 2)
     return children
 
@@ -186,9 +187,20 @@ def test_a_script_without_a_main_guard_ingests_in_child_processes(tmp_path):
         "from salesnb.data import ingest, ingest_stream\n"
         "ingest_stream.PARALLEL_BYTES = 0\n"
         "ingest_stream._cores = lambda: 2\n"
+        "ingest_stream.CHILD_BYTES = 200_000\n"  # the larger tables in children, the others in the script
         f"print(ingest.ingest({str(SAMPLE)!r}, None, 'sig', {str(tmp_path / 'store')!r}, stream_bytes=0))\n",
         encoding="utf-8",
     )
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert (Path(done.stdout.strip()) / store.MANIFEST).is_file()
+
+
+def test_small_tables_are_staged_here_while_the_children_stage_the_large_ones(tmp_path, spy, in_processes, monkeypatch):
+    monkeypatch.setattr(ingest_stream, "CHILD_BYTES", 200_000)
+    large = sorted(p.name for p in SAMPLE.glob("*.csv") if p.stat().st_size >= 200_000)
+    ingest.ingest(SAMPLE, None, "sig", tmp_path / "mixed", stream_bytes=0)
+    assert spy == [] and sorted(name.removesuffix(".task").lstrip(".") + ".csv" for name in in_processes) == large
+    assert 0 < len(large) < len(list(SAMPLE.glob("*.csv")))
+    store.write_store(loading.load_dataset(SAMPLE), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "mixed"), _store(tmp_path / "whole"))
