@@ -101,6 +101,21 @@ def take(column: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
     return pd.Series(pd.api.extensions.take(values, at, allow_fill=True), index=index, name=column.name)
 
 
+def lookup(values: pd.Series, table: pd.Series) -> pd.Series:
+    """``values.map(table)`` for a ``table`` with unique keys, by one hash lookup (:func:`positions`).
+
+    The same values as ``map`` (missing where a value is not a key), several times faster on text ids at scale.
+    """
+    if not table.index.is_unique:  # map raises, as it always did
+        return values.map(table)
+    return take(table, positions(table.index, values), values.index).rename(values.name)
+
+
+def among(keys: pd.Index | pd.Series, values: pd.Series | pd.Index) -> np.ndarray:
+    """``keys.isin(values)`` as a boolean array, by the same hash lookup (pandas' own is slow on text ids)."""
+    return positions(pd.Index(pd.unique(values)), pd.Series(keys)) >= 0
+
+
 def _cached(ds: Dataset, key: str, build: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
     return per_dataset(ds, ("facts", key), lambda: build(ds))
 

@@ -27,7 +27,6 @@ from .common import (
     fmt_num,
     history,
     last_year,
-    lookup,
     peer_factor,
     report_rows,
     rule_severity,
@@ -50,7 +49,7 @@ def order_costs(report: Report) -> pd.Series:
         cost = lines["unit_cost"] if "unit_cost" in lines.columns else pd.Series(np.nan, index=lines.index)
         products = ds.get("products")
         if products is not None and "unit_cost" in products.columns:
-            cost = cost.fillna(lookup(lines["product_id"], products.set_index("product_id")["unit_cost"]))
+            cost = cost.fillna(facts.lookup(lines["product_id"], products.set_index("product_id")["unit_cost"]))
         known = cost.notna()
         if not known.any():
             return pd.Series(dtype=float)
@@ -68,7 +67,7 @@ def _order_rows(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         orders = facts.order_facts(ds)
-        known = lookup(orders["order_id"], order_costs(report))
+        known = facts.lookup(orders["order_id"], order_costs(report))
         return pd.DataFrame(
             {
                 "region": orders["region"],

@@ -87,21 +87,6 @@ def month_revenue(cells: pd.Series, month: str) -> pd.Series:
     return pd.Series(cells.to_numpy()[keep], index=ids, name=cells.name)
 
 
-def lookup(values: pd.Series, table: pd.Series) -> pd.Series:
-    """``values.map(table)`` for a ``table`` with unique keys, by one hash lookup (:func:`.facts.positions`).
-
-    The same values as ``map`` (missing where a value is not a key), several times faster on text ids at scale.
-    """
-    if not table.index.is_unique:  # map raises, as it always did
-        return values.map(table)
-    return facts.take(table, facts.positions(table.index, values), values.index).rename(values.name)
-
-
-def among(keys: pd.Index | pd.Series, values: pd.Series) -> np.ndarray:
-    """``keys.isin(values)`` as a boolean array, by the same hash lookup (pandas' own is slow on text ids)."""
-    return facts.positions(pd.Index(pd.unique(values)), pd.Series(keys)) >= 0
-
-
 def peer_factor(now: float | pd.Series, usual: float | pd.Series) -> float | pd.Series:
     """How far comparable segments fell this month against their usual level: min(1, now ÷ usual), 1 when unknown.
 

@@ -27,7 +27,7 @@ from ..i18n import t
 from ..periods import ALL, months_back
 from ..report import Report, scope_memo
 from ..stats import change, ratio
-from .common import NAME, all_months, among, history, last_year, lookup, peer_factor, scope_orders, signed
+from .common import NAME, all_months, history, last_year, peer_factor, scope_orders, signed
 
 # ------------------------------------------------------------------------------------------------ ranking
 
@@ -258,10 +258,10 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "customers": seg_base.value_counts(),
-            "active": seg_base[among(base.index, facts.in_months(orders, window)["customer_id"])].value_counts(),
-            "buyers": seg_base[among(base.index, now["customer_id"])].value_counts(),
-            "revenue": now.groupby(lookup(now["customer_id"], segment_of).fillna(facts.UNKNOWN))["revenue"].sum(),
-            "trailing_revenue": before.groupby(lookup(before["customer_id"], segment_of).fillna(facts.UNKNOWN))[
+            "active": seg_base[facts.among(base.index, facts.in_months(orders, window)["customer_id"])].value_counts(),
+            "buyers": seg_base[facts.among(base.index, now["customer_id"])].value_counts(),
+            "revenue": now.groupby(facts.lookup(now["customer_id"], segment_of).fillna(facts.UNKNOWN))["revenue"].sum(),
+            "trailing_revenue": before.groupby(facts.lookup(before["customer_id"], segment_of).fillna(facts.UNKNOWN))[
                 "revenue"
             ].sum()
             / max(len(trailing), 1),

@@ -45,9 +45,9 @@ def lines(ds) -> pd.DataFrame:
         if products is not None:
             by_product = products.set_index("product_id")
             at = facts.positions(by_product.index, frame["product_id"])  # one lookup for the three columns
-            list_price = list_price.fillna(_take(by_product["list_price"], at, frame.index))
-            unit_cost = unit_cost.fillna(_take(by_product["unit_cost"], at, frame.index))
-            names = _take(by_product["product_name"], at, frame.index)
+            list_price = list_price.fillna(facts.take(by_product["list_price"], at, frame.index))
+            unit_cost = unit_cost.fillna(facts.take(by_product["unit_cost"], at, frame.index))
+            names = facts.take(by_product["product_name"], at, frame.index)
         else:
             names = pd.Series(np.nan, index=frame.index)
         frame["product_name"] = names.fillna(frame["product_id"]).astype(str)
@@ -60,16 +60,11 @@ def lines(ds) -> pd.DataFrame:
         frame["margin"] = 1 - frame["unit_cost"] / frame["unit_price"].where(frame["unit_price"] > 0)
         orders = facts.order_facts(ds).set_index("order_id")
         at = facts.positions(orders.index, frame["order_id"])
-        frame["order_date"] = _take(orders["order_date"], at, frame.index)
-        frame["order_revenue"] = _take(orders["revenue"], at, frame.index)
+        frame["order_date"] = facts.take(orders["order_date"], at, frame.index)
+        frame["order_revenue"] = facts.take(orders["revenue"], at, frame.index)
         return frame
 
     return facts.per_dataset(ds, (NAME, "lines"), build)
-
-
-def _take(values: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
-    """``values`` at positions ``at`` (``-1``: missing) on ``index``: a ``Series.map`` sharing one index lookup."""
-    return pd.Series(pd.api.extensions.take(values.array, at, allow_fill=True), index=index, name=values.name)
 
 
 def scoped_lines(report: Report, months: list[str] | str | None = None) -> pd.DataFrame:
@@ -117,7 +112,7 @@ def product_info(ds) -> pd.DataFrame:
 def lines_of_orders(ds, order_ids: pd.Series) -> pd.DataFrame:
     """The :func:`lines` of the orders ``order_ids`` (the same rows in the same order as an ``isin``), one lookup."""
     data = lines(ds)
-    return data[facts.positions(pd.Index(order_ids.unique()), data["order_id"]) >= 0]
+    return data[facts.among(data["order_id"], order_ids)]
 
 
 def same_month_last_year(report: Report) -> str | None:

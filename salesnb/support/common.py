@@ -32,13 +32,12 @@ def month_cutoffs(stamps: pd.Series) -> pd.Series:
 def row_regions(ds: Dataset, rows: pd.DataFrame) -> pd.Series:
     """The region of each row (``order_id``, ``customer_id``): its order's, else its customer's; missing when neither.
 
-    ``Series.map`` by order and by customer, with the fact layer's one-lookup :func:`~salesnb.data.facts.positions`
+    ``Series.map`` by order and by customer, with the fact layer's one-lookup :func:`~salesnb.data.facts.lookup`
     (a text match over half a million orders is most of a ticket or invoice table's build otherwise).
     """
     orders = facts.order_facts(ds)
-    region = facts.take(orders["region"], facts.positions(orders["order_id"], rows["order_id"]), rows.index)
-    customers = customer_regions(ds)
-    return region.fillna(facts.take(customers, facts.positions(customers.index, rows["customer_id"]), rows.index))
+    region = facts.lookup(rows["order_id"], orders.set_index("order_id")["region"])
+    return region.fillna(facts.lookup(rows["customer_id"], customer_regions(ds))).rename("region")
 
 
 def customer_value(report: Report) -> pd.Series:

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesnb.market.common import among, lookup, month_revenue
+from salesnb.data.facts import among, lookup
+from salesnb.market.common import month_revenue
 from salesnb.market.concentration import concentration_shares
 from salesnb.market.retention import retention_table
 from salesnb.market.rfm import INACTIVE, tier_moves
