@@ -73,3 +73,45 @@ def death_reason(exit_code: int | None, limit_mib: int | None, detail: str) -> s
             "its kernel was stopped"
         )
     return f"the kernel died while running the cell (out of memory, or killed): {detail}"
+
+
+JOB_BASE_MIB = 768  # a worker with its kernel before any data: Python, pandas, matplotlib, the notebooks' imports
+JOB_BYTES_PER_ROW = 350  # ... and per stored row: the tables a kernel loads and the derived tables it keeps
+# (benchmarks/scale.py, worker with its kernel: 2,176 MiB at 5.0 M stored rows, 17,276 MiB at 49.7 M)
+
+
+def job_estimate_mib(rows: int) -> int:
+    """Memory one report worker with its kernel reaches on data of ``rows`` stored rows (all tables), in MiB."""
+    return JOB_BASE_MIB + int(rows * JOB_BYTES_PER_ROW / 2**20)
+
+
+def available_mib() -> int | None:
+    """Memory the machine can still give (``MemAvailable`` of ``/proc/meminfo``) in MiB; ``None`` off Linux."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def fitting_jobs(wanted: int, explicit: bool, estimate_mib: int, free_mib: int | None) -> tuple[int, str]:
+    """How many reports to run side by side so their kernels fit in memory, and a note saying why if fewer.
+
+    The default (``explicit`` False: as many as cores) is lowered to what ``free_mib`` holds, at least one;
+    a count the user asked for is kept, with a warning when it does not fit. A run on too little memory would
+    make the machine swap or have its kernels killed half-way, losing the reports under way.
+    """
+    if free_mib is None:
+        return wanted, ""
+    fits = free_mib // max(estimate_mib, 1)
+    if fits >= wanted:
+        return wanted, ""
+    need = f"each report kernel needs about {estimate_mib:,} MiB for this data and {free_mib:,} MiB are free"
+    if fits == 0:
+        return (wanted if explicit else 1), f"warning: {need}: reports may run out of memory"
+    if explicit:
+        return wanted, f"warning: --jobs {wanted} may run out of memory: {need} (enough for {fits})"
+    return fits, f"note: {fits} report(s) at a time instead of {wanted}: {need} (--jobs to choose)"

@@ -21,6 +21,7 @@ import functools
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -32,7 +33,7 @@ from ..angle import ANGLE_NAMES
 from ..data import facts
 from ..data import store as datastore
 from ..data.database import masked_url
-from ..data.store_read import planning_dataset
+from ..data.store_read import planning_dataset, stored_rows
 from ..errors import ParameterError
 from ..findings import rank_findings
 from ..periods import ALL, parse_period
@@ -41,7 +42,7 @@ from . import freshness
 from .engine import WarmKernel, die_with_parent
 from .jobs import NOTEBOOK_DIR, Job, JobOutput, JobResult, run_scope, write_job
 from .jobs import safe_dirname as safe_dirname  # part of this module's interface (tests, benchmarks)
-from .memory import memory_env
+from .memory import available_mib, fitting_jobs, job_estimate_mib, memory_env
 from .output import output_errors, prepare_output, write_atomic
 from .pages import PACK, index_page
 from .schedule import ReusePlan, region_major
@@ -90,13 +91,14 @@ class RunSummary:
     failed: list[tuple[Job, str]] = field(default_factory=list)
     reasons: list[tuple[Job, str]] = field(default_factory=list)  # why each report was (re)built
     seconds: float = 0.0
+    note: str = ""  # fewer reports side by side than asked, or a warning, for the data's memory
 
     @property
     def ok(self) -> bool:
         return not self.failed
 
     def text(self, verbose: bool = False) -> str:
-        lines = []
+        lines = [self.note] if self.note else []
         if verbose:
             lines += [f"  run  {j.period} {j.region} {j.angle}: {why}" for j, why in self.reasons]
             lines += [f"  skip {j.period} {j.region} {j.angle}: up to date" for j in self.skipped]
@@ -377,15 +379,20 @@ def run_reports(
     results: list[JobResult] = []
     if todo:
         prepare_output(out)
+        scopes = _scopes(todo)
+        workers = min(jobs or os.cpu_count() or 1, len(scopes))
+        if not scheduler and (rows := stored_rows(ds)) is not None:  # a cluster's workers have their own memory
+            workers, summary.note = fitting_jobs(workers, jobs is not None, job_estimate_mib(rows), available_mib())
+        if summary.note and progress:
+            print(summary.note, file=sys.stderr, flush=True)
         bar = tqdm(total=len(todo), desc="salesnb run", unit="report", disable=not progress)
         env = {datastore.READ_ENV: str(store_root.resolve())}  # the kernels read the store, not the source
         del ds
         release_memory()
         with stop_on_signals(_kill_kernel):
-            workers = jobs or os.cpu_count() or 1
             run = functools.partial(run_on_cluster, scheduler) if scheduler else _execute_all
             env = {**env, **memory_env(kernel_memory)}
-            results = run(_scopes(todo), parameters, out, show_code, env, workers, bar, cell_timeout)
+            results = run(scopes, parameters, out, show_code, env, workers, bar, cell_timeout)
         bar.close()
     with output_errors(out):
         _publish(results, parts, planned, out, summary)

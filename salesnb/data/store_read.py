@@ -214,3 +214,17 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
         wanted = pq.read_schema(path).empty_table().select(["customer_id", "region"]).to_pandas().dtypes
         customers_of = customers_of.astype(wanted.to_dict())
     return OrderKeys(keys, first_last, customers_of)
+
+
+def stored_rows(ds: Dataset) -> int | None:
+    """Rows over all tables of the store a dataset was loaded from (its manifest); ``None`` for another one."""
+    import json
+
+    entry = _STORED.get(ds)
+    if entry is None:
+        return None
+    try:
+        manifest = json.loads((entry[0] / "manifest.json").read_text(encoding="utf-8"))
+        return sum(int(table["rows"]) for table in manifest["tables"].values())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

@@ -200,3 +200,15 @@ def test_killed_run_leaves_no_workers_or_kernels(tmp_path):
     while time.monotonic() < deadline and any(alive(p) for p in family):
         time.sleep(0.2)
     assert not [p for p in family if alive(p)]
+
+
+def test_default_jobs_are_lowered_to_what_memory_holds(tmp_path, notebooks, monkeypatch):
+    data = write_tiny(tmp_path / "tiny")
+    monkeypatch.setattr(runner, "available_mib", lambda: 1_000)  # room for one kernel of the tiny data
+    monkeypatch.setattr(runner.os, "cpu_count", lambda: 2)  # the default: as many as cores
+    common = dict(periods=["2026-10"], regions=["ALL", "华东"], angles=["team"], progress=False)
+    summary = runner.run_reports(data, out_dir=tmp_path / "out", **common)
+    assert summary.ok and len(summary.done) == 2
+    assert summary.note.startswith("note: 1 report(s) at a time instead of 2") and summary.note in summary.text()
+    asked = runner.run_reports(data, out_dir=tmp_path / "asked", jobs=2, **common)
+    assert asked.ok and asked.note.startswith("warning: --jobs 2 may run out of memory")
