@@ -48,6 +48,7 @@ def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
 
 
 LARGE_DATASET_ROWS = 500_000  # rows over all tables from which derived tables are dropped after use
+SMALL_DERIVED_SHARE = 0.01  # ... except aggregates under this share of the data's rows (each, and all together)
 
 
 SHARED_FACTS = ("facts", "deals", "stays", "leads", "customers", "reps", "targets")  # the data layer's namespaces
@@ -56,21 +57,41 @@ SHARED_FACTS = ("facts", "deals", "stays", "leads", "customers", "reps", "target
 def forget_derived(
     ds: Dataset | None = None, *, keep: tuple[str, ...] = SHARED_FACTS, min_rows: int = LARGE_DATASET_ROWS
 ) -> None:
-    """Drop the angle modules' per-dataset tables of a large dataset (every one when ``ds`` is None).
+    """Drop the angle modules' large per-dataset tables of a large dataset (every dataset's when ``ds`` is None).
 
     An angle's derived tables (customer histories, funnels, invoice facts ...) can be several times the
     size of the data: about 1 GB at a million order lines. Dropped once its findings are known and between
     reports, only one angle's tables are alive at a time. The fact layer's own tables (``keep``: order and
     line facts, deals and their stage stays, leads, customers, reps, targets) stay: every angle reads them,
-    and rebuilding them per angle and per report cost more than they hold. A dataset under ``min_rows`` rows
-    keeps everything: rebuilding would cost time and save little.
+    and rebuilding them per angle and per report cost more than they hold. Small aggregates stay too (each
+    under :data:`SMALL_DERIVED_SHARE` of the data's rows, the smallest first up to that share in all): the
+    company's channel, new-customer or revenue months that every region's report compares itself with cost
+    little to hold and a pass over the largest tables to rebuild. A dataset under ``min_rows`` rows keeps
+    everything: rebuilding would cost time and save little.
     """
     pairs = [(ds, _CACHE.get(ds, {}))] if ds is not None else list(_CACHE.items())
     for dataset, store in pairs:
-        if sum(len(table) for table in dataset.tables.values()) < min_rows:
+        data_rows = sum(len(table) for table in dataset.tables.values())
+        if data_rows < min_rows:
             continue
-        for key in [k for k in store if not (isinstance(k, tuple) and k and k[0] in keep)]:
-            del store[key]
+        limit = int(data_rows * SMALL_DERIVED_SHARE)
+        sizes = {k: _held_rows(v) for k, v in store.items() if not (isinstance(k, tuple) and k and k[0] in keep)}
+        held = 0
+        for key, rows in sorted(sizes.items(), key=lambda item: item[1]):  # stable: the smallest kept first
+            held += rows
+            if rows >= limit or held > limit:
+                del store[key]
+
+
+def _held_rows(value: object) -> int:
+    """Rows a cached value holds: a frame's, an array's, summed over a dict's, list's or tuple's items."""
+    if isinstance(value, (pd.DataFrame, pd.Series, pd.Index, np.ndarray)):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_held_rows(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_held_rows(item) for item in value)
+    return 0
 
 
 def positions(keys: pd.Index | pd.Series, values: pd.Series) -> np.ndarray:

@@ -92,10 +92,30 @@ def test_stays_sorted_by_id_text_then_time_and_snapshot_takes_the_last_stay_befo
 def test_forget_derived_keeps_the_fact_layer_tables():
     ds = _deals_dataset()
     stage_stays(ds, ["A", "B"])
-    facts.per_dataset(ds, ("market", "table"), lambda: "angle table")
+    rows = sum(len(table) for table in ds.tables.values())
+    facts.per_dataset(ds, ("market", "table"), lambda: pd.DataFrame({"x": range(rows)}))
     facts.forget_derived(ds, min_rows=1)
     kept = {key[0] for key in facts._CACHE[ds]}
     assert kept == {"deals", "stays"}  # the angle's table is gone, the deals and their stays stay
+
+
+def test_forget_derived_keeps_small_aggregates_up_to_their_share():
+    rows = 10_000  # 1% of the data: 100 rows
+    ds = Dataset({"orders": pd.DataFrame({"order_id": pd.Series(range(rows))})})
+    values = {
+        "tiny": pd.Series(range(10)),
+        "scalar": "x",  # holds no rows
+        "pair": {"a": pd.Series(range(15)), "b": pd.Series(range(15))},  # 30 rows
+        "big": pd.Series(range(100)),
+        "last": pd.Series(range(70)),
+    }
+    for name, value in values.items():
+        facts.per_dataset(ds, ("market", name), lambda value=value: value)
+    facts.forget_derived(ds, min_rows=1)
+    # smallest first: scalar 0, tiny 10, pair 30 (40 in all), last 70 (110 > 100: dropped), big 100 (one share: dropped)
+    assert {key[1] for key in facts._CACHE[ds]} == {"scalar", "tiny", "pair"}
+    facts.forget_derived(ds, min_rows=rows + 1)  # a small dataset keeps everything it has
+    assert {key[1] for key in facts._CACHE[ds]} == {"scalar", "tiny", "pair"}
 
 
 def test_rep_label_from_the_name_table():
