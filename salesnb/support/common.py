@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..data import facts
@@ -29,14 +30,34 @@ def month_cutoffs(stamps: pd.Series) -> pd.Series:
     return (stamps.dt.to_period("M") + 1).dt.to_timestamp()
 
 
-def row_regions(ds: Dataset, rows: pd.DataFrame) -> pd.Series:
+def order_rows(ds: Dataset, order_ids: pd.Series) -> np.ndarray | None:
+    """Position in the order facts of each of ``order_ids`` (``-1``: unknown); ``None`` when order ids repeat.
+
+    One text match serves every column a row reads from its order (region, revenue); with repeated order ids
+    ``Series.map`` raises, as it always did (the callers then map).
+    """
+    orders = facts.order_facts(ds)
+    return facts.positions(orders["order_id"], order_ids) if orders["order_id"].is_unique else None
+
+
+def from_orders(ds: Dataset, rows: pd.DataFrame, column: str, at: np.ndarray | None) -> pd.Series:
+    """The order facts' ``column`` of each row's order (missing when unknown): ``at`` from :func:`order_rows`."""
+    orders = facts.order_facts(ds)
+    if at is None:
+        return rows["order_id"].map(orders.set_index("order_id")[column])
+    return facts.take(orders[column], at, rows.index)
+
+
+def row_regions(ds: Dataset, rows: pd.DataFrame, at: np.ndarray | None = None) -> pd.Series:
     """The region of each row (``order_id``, ``customer_id``): its order's, else its customer's; missing when neither.
 
     ``Series.map`` by order and by customer, with the fact layer's one-lookup :func:`~salesnb.data.facts.lookup`
-    (a text match over half a million orders is most of a ticket or invoice table's build otherwise).
+    (a text match over half a million orders is most of a ticket or invoice table's build otherwise); ``at``:
+    the rows' :func:`order_rows`, when the caller has them already.
     """
-    orders = facts.order_facts(ds)
-    region = facts.lookup(rows["order_id"], orders.set_index("order_id")["region"])
+    if at is None:
+        at = order_rows(ds, rows["order_id"])
+    region = from_orders(ds, rows, "region", at)
     return region.fillna(facts.lookup(rows["customer_id"], customer_regions(ds))).rename("region")
 
 
@@ -62,9 +83,17 @@ def at_stake(report: Report, rows: pd.DataFrame) -> float:
     """Revenue touched by ``rows``: their orders' revenue (each order once), else their customers' monthly value.
 
     ``rows`` has ``order_id`` and ``customer_id``; a row whose order is unknown counts its customer instead.
+    Rows carrying their order's revenue (``order_revenue``, missing when unknown: the ticket facts) are read
+    as they are, without matching their order ids against every order.
     """
     if rows.empty:
         return 0.0
+    if "order_revenue" in rows.columns:
+        with_id = rows["order_id"].notna()
+        amounts = rows.loc[with_id].drop_duplicates("order_id")["order_revenue"]  # each order once, as found
+        without = rows[~(with_id & rows["order_revenue"].notna())]
+        customers = without["customer_id"].dropna().unique()
+        return float(amounts.sum()) + float(customer_value(report).reindex(customers).fillna(0.0).sum())
     orders = pd.Series(rows["order_id"].dropna().unique())
     amounts = order_revenue(report).reindex(orders.to_numpy())
     known = set(orders[amounts.notna().to_numpy()])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import stats
@@ -43,18 +44,15 @@ def delivery_facts(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         orders = ds["orders"]
-        of = facts.order_facts(ds)
+        of = facts.order_facts(ds)  # one row per order, in the orders' order
+        promised = np.flatnonzero(orders["promised_at"].notna().to_numpy())  # only these rows are copied
+        columns = {"order_id": orders, "customer_id": orders, "promised_at": orders, "delivered_at": orders}
         frame = pd.DataFrame(
             {
-                "order_id": orders["order_id"].to_numpy(),
-                "customer_id": orders["customer_id"].to_numpy(),
-                "promised_at": orders["promised_at"].to_numpy(),
-                "delivered_at": orders["delivered_at"].to_numpy(),
-                "region": of["region"].to_numpy(),
-                "revenue": of["revenue"].to_numpy(),
+                name: pd.Series(table[name].array.take(promised))
+                for name, table in {**columns, "region": of, "revenue": of}.items()
             }
         )
-        frame = frame[frame["promised_at"].notna()].reset_index(drop=True)
         frame["month"] = month_labels(frame["promised_at"])
         cutoff = month_cutoffs(frame["promised_at"])
         delivered = frame["delivered_at"].notna() & (frame["delivered_at"] < cutoff)

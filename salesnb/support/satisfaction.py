@@ -161,12 +161,10 @@ def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
     value = customer_value(report)
     buyers = facts.in_region(facts.order_facts(report.ds), report.region)["customer_id"].unique()
     ranked = value.reindex(buyers).fillna(0.0).sort_values(ascending=False, kind="stable")
-    top = set(ranked.index[: max(1, math.ceil(cfg["top_customer_share"] * len(ranked)))]) if len(ranked) else set()
+    top = ranked.index[: max(1, math.ceil(cfg["top_customer_share"] * len(ranked)))] if len(ranked) else []
+    is_top = facts.among(surveys["customer_id"], pd.Series(top))  # isin, by one hash lookup
     rows = []
-    for group, part in (
-        ("top", surveys[surveys["customer_id"].isin(top)]),
-        ("rest", surveys[~surveys["customer_id"].isin(top)]),
-    ):
+    for group, part in (("top", surveys[is_top]), ("rest", surveys[~is_top])):
         nps = nps_points(part["nps"], cfg["nps_promoter"], cfg["nps_detractor"]).dropna()
         rows.append(
             {

@@ -21,15 +21,20 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report
-from .common import NAME, at_stake, excess, month_cutoffs, row_regions, usual_months
+from .common import NAME, at_stake, excess, from_orders, month_cutoffs, order_rows, row_regions, usual_months
 
 
 def ticket_facts(report: Report) -> pd.DataFrame:
-    """Tickets with ``month`` (created), ``region`` (the order's, else the customer's) and timestamps."""
+    """Tickets with ``month`` (created), ``region`` (the order's, else the customer's) and timestamps.
+
+    ``order_revenue`` is the revenue of the ticket's order (missing when unknown): what :func:`at_stake` counts,
+    read with the region from one match of the tickets' order ids.
+    """
 
     def build(ds) -> pd.DataFrame:
         tickets = ds["tickets"]
-        region = row_regions(ds, tickets)
+        at = order_rows(ds, tickets["order_id"])
+        region = row_regions(ds, tickets, at)
         return pd.DataFrame(
             {
                 "ticket_id": tickets["ticket_id"],
@@ -41,6 +46,7 @@ def ticket_facts(report: Report) -> pd.DataFrame:
                 "resolved_at": tickets["resolved_at"],
                 "month": month_labels(tickets["created_at"]),
                 "region": region.fillna(facts.UNKNOWN).astype(str),
+                "order_revenue": from_orders(ds, tickets, "revenue", at),
             }
         )
 
@@ -57,7 +63,7 @@ def judged_tickets(report: Report) -> pd.DataFrame:
     sla = float(report.thresholds(NAME)["ticket_sla_hours"])
 
     def build(ds) -> pd.DataFrame:
-        rows = ticket_facts(report).copy()
+        rows = ticket_facts(report).copy(deep=False)  # its own columns added: the ticket facts stay as they are
         cutoff = month_cutoffs(rows["created_at"])
         answered = rows["first_response_at"].notna() & (rows["first_response_at"] < cutoff)
         hours = (rows["first_response_at"] - rows["created_at"]).dt.total_seconds() / 3600
