@@ -37,7 +37,35 @@ def order_rows(ds: Dataset, order_ids: pd.Series) -> np.ndarray | None:
     ``Series.map`` raises, as it always did (the callers then map).
     """
     orders = facts.order_facts(ds)
-    return facts.positions(orders["order_id"], order_ids) if orders["order_id"].is_unique else None
+    unique = facts.per_dataset(ds, (NAME, "order_ids_unique"), lambda: bool(orders["order_id"].is_unique))
+    return facts.positions(orders["order_id"], order_ids) if unique else None
+
+
+def scoped_rows(
+    report: Report,
+    name: str,
+    table: pd.DataFrame,
+    region: str,
+    months: list[str] | str,
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
+    """``facts.scoped(table, region, months)`` for the per-dataset ``table`` called ``name``: the same rows.
+
+    The region's rows are grouped by ``month`` once per dataset (positions, not copies), so each month or
+    window asked for (a trend asks for 13, each with its trailing window) takes its own rows instead of
+    comparing every row's month label again; with ``columns``, only these columns of them (a sum reads one).
+    """
+    rows = facts.in_region(table, region)
+
+    def build(_ds: Dataset) -> dict[str, np.ndarray]:
+        groups = rows.groupby("month", sort=False, observed=True).indices
+        return {month: at.astype(np.int32 if len(rows) < 2**31 else np.int64) for month, at in groups.items()}
+
+    groups = report.cached(NAME, ("month_rows", name, region), build)
+    wanted = [months] if isinstance(months, str) else list(dict.fromkeys(months))
+    parts = [groups[month] for month in wanted if month in groups]
+    at = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.intp)
+    return (rows if columns is None else rows[columns]).take(at)
 
 
 def from_orders(ds: Dataset, rows: pd.DataFrame, column: str, at: np.ndarray | None) -> pd.Series:

@@ -20,7 +20,7 @@ from ..i18n import t
 from ..periods import month_end, month_labels
 from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, month_cutoffs, row_regions, usual_months
+from .common import NAME, month_cutoffs, row_regions, scoped_rows, usual_months
 
 
 def invoice_facts(report: Report) -> pd.DataFrame:
@@ -122,6 +122,9 @@ def due_collection(report: Report) -> pd.DataFrame:
     return report.cached(NAME, "due_collection", build)
 
 
+DUE_SUMS = ["amount", "unpaid", "is_unpaid"]  # the columns of due_collection a month's sums read
+
+
 @scope_memo  # the trend, the panel and the rule ask for the same months (kept when a large dataset's tables go)
 def collection_metrics(report: Report, month: str | None = None, region: str | None = None) -> dict[str, Any]:
     """Receivables as of a month end: AR, overdue, DSO, and how much of the month's due amount stayed unpaid.
@@ -141,10 +144,11 @@ def collection_metrics(report: Report, month: str | None = None, region: str | N
 
 def _collection_metrics(report: Report, month: str, scope: str, n: int) -> dict[str, Any]:
     ar, overdue = _open_sums(report, month, scope)
-    due = facts.scoped(due_collection(report), scope, month)
+    due = scoped_rows(report, "due_collection", due_collection(report), scope, month, DUE_SUMS)
     end = pd.Period(month, freq="M")
     window = [end - k for k in range(n)]
-    orders = facts.scoped(facts.order_facts(report.ds), scope, [str(p) for p in window])
+    labels = [str(p) for p in window]
+    orders = scoped_rows(report, "order_facts", facts.order_facts(report.ds), scope, labels, ["revenue"])
     days = sum(p.days_in_month for p in window)
     sales = float(orders["revenue"].sum())
     due_amount, unpaid = float(due["amount"].sum()), float(due["unpaid"].sum())
@@ -161,6 +165,7 @@ def _collection_metrics(report: Report, month: str, scope: str, n: int) -> dict[
     }
 
 
+@scope_memo  # the rule (region by region), the panel and the metrics read one computation
 def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """Collection of the amount due this month against the usual rate (one row), flagging ``receivables_overdue``.
 
@@ -173,10 +178,9 @@ def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame
     thr = report.thresholds(NAME)
     scope = region or report.region
     now = collection_metrics(report, report.period, scope)
-    due = facts.in_region(due_collection(report), scope)
 
     def rate(months: list[str]) -> tuple[float | None, float | None]:
-        part = facts.in_months(due, months)
+        part = scoped_rows(report, "due_collection", due_collection(report), scope, months, DUE_SUMS)
         amount = float(part["amount"].sum())
         if not amount:
             return None, None

@@ -20,7 +20,7 @@ from ..display.plotting.service import plot_response_times
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, at_stake, excess, from_orders, month_cutoffs, order_rows, row_regions, usual_months
 
 
@@ -150,6 +150,7 @@ def tickets_panel(report: Report) -> Panel:
 # ------------------------------------------------------------------------------------------ SLA
 
 
+@scope_memo  # the rule (region by region), the panel and the metrics read one computation
 def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """SLA breaches per category this period against the usual share (the ``support.history_months`` before).
 

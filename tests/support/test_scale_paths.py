@@ -78,3 +78,21 @@ def test_top_customers_by_hash_lookup_equal_isin():
         frame = satisfaction.satisfaction_by_tier_frame(report).set_index("group")
         assert frame.loc["top", "n"] == surveys["customer_id"].isin(top).sum() > 0
         assert frame.loc["rest", "n"] == (~surveys["customer_id"].isin(top)).sum()
+
+
+def test_scoped_rows_are_the_scoped_rows():
+    """Rows grouped by month once and taken per month or window: the rows ``facts.scoped`` filters, in order."""
+    from salesnb.support.common import scoped_rows
+    from salesnb.support.receivables import due_collection
+
+    report = open_report(str(SAMPLE), "2026-10", "ALL")
+    tables = {
+        "order_facts": facts.order_facts(report.ds),
+        "due_collection": due_collection(report),
+        "delivery_facts": delivery_facts(report),
+    }
+    for region in ("ALL", "华东", "nowhere"):
+        for name, table in tables.items():
+            for months in ("2026-10", "2030-01", ["2026-10", "2026-08", "2026-09"], ["2026-09", "2026-09"], []):
+                expected = facts.scoped(table, region, months)
+                pd.testing.assert_frame_equal(scoped_rows(report, name, table, region, months), expected)
