@@ -20,7 +20,7 @@ from ..i18n import t
 from ..periods import month_end, month_labels
 from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, month_cutoffs, row_regions, scoped_rows, usual_months
+from .common import NAME, month_cutoffs, row_regions, scoped_rows, table_order_rows, usual_months
 
 
 def invoice_facts(report: Report) -> pd.DataFrame:
@@ -28,7 +28,8 @@ def invoice_facts(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         invoices = ds["invoices"].copy(deep=False)  # columns added, the loaded table's own left as they are
-        invoices["region"] = row_regions(ds, invoices).fillna(facts.UNKNOWN).astype(str)
+        at = table_order_rows(ds, "invoices")
+        invoices["region"] = row_regions(ds, invoices, at).fillna(facts.UNKNOWN).astype(str)
         invoices["paid_amount"] = invoices["paid_amount"].fillna(invoices["amount"])
         return invoices
 

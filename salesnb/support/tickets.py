@@ -21,7 +21,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
 from ..report import Report, scope_memo
-from .common import NAME, at_stake, excess, from_orders, month_cutoffs, order_rows, row_regions, usual_months
+from .common import NAME, at_stake, excess, from_orders, month_cutoffs, row_regions, table_order_rows, usual_months
 
 
 def ticket_facts(report: Report) -> pd.DataFrame:
@@ -33,7 +33,7 @@ def ticket_facts(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         tickets = ds["tickets"]
-        at = order_rows(ds, tickets["order_id"])
+        at = table_order_rows(ds, "tickets")
         region = row_regions(ds, tickets, at)
         return pd.DataFrame(
             {

@@ -96,3 +96,13 @@ def test_scoped_rows_are_the_scoped_rows():
             for months in ("2026-10", "2030-01", ["2026-10", "2026-08", "2026-09"], ["2026-09", "2026-09"], []):
                 expected = facts.scoped(table, region, months)
                 pd.testing.assert_frame_equal(scoped_rows(report, name, table, region, months), expected)
+
+
+def test_tickets_and_invoices_order_rows_matched_together_equal_each_alone():
+    from salesnb.support.common import order_rows, table_order_rows
+
+    report = open_report(str(SAMPLE), "2026-10", "ALL")
+    for name in ("tickets", "invoices"):
+        alone = order_rows(report.ds, report.ds[name]["order_id"])
+        np.testing.assert_array_equal(table_order_rows(report.ds, name), alone)
+        assert (alone >= 0).any()
