@@ -106,3 +106,16 @@ def test_tickets_and_invoices_order_rows_matched_together_equal_each_alone():
         alone = order_rows(report.ds, report.ds[name]["order_id"])
         np.testing.assert_array_equal(table_order_rows(report.ds, name), alone)
         assert (alone >= 0).any()
+
+
+def test_customer_values_are_the_reindexed_customer_value():
+    from salesnb.support.common import customer_values
+
+    report = open_report(str(SAMPLE), "2026-10", "ALL")
+    value = customer_value(report)
+    buyers = facts.order_facts(report.ds)["customer_id"].unique()
+    for customers in (buyers, buyers[:0], buyers[::-7], pd.Series(["nobody", *buyers[:3]], dtype="str").to_numpy()):
+        expected = value.reindex(customers).fillna(0.0)
+        got = customer_values(report, customers)
+        pd.testing.assert_series_equal(got, expected)
+        assert float(got.sum()) == float(expected.sum())
