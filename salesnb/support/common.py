@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ..data import facts
@@ -29,14 +30,85 @@ def month_cutoffs(stamps: pd.Series) -> pd.Series:
     return (stamps.dt.to_period("M") + 1).dt.to_timestamp()
 
 
-def row_regions(ds: Dataset, rows: pd.DataFrame) -> pd.Series:
+def order_rows(ds: Dataset, order_ids: pd.Series) -> np.ndarray | None:
+    """Position in the order facts of each of ``order_ids`` (``-1``: unknown); ``None`` when order ids repeat.
+
+    One text match serves every column a row reads from its order (region, revenue); with repeated order ids
+    ``Series.map`` raises, as it always did (the callers then map).
+    """
+    orders = facts.order_facts(ds)
+    unique = facts.per_dataset(ds, (NAME, "order_ids_unique"), lambda: bool(orders["order_id"].is_unique))
+    return facts.positions(orders["order_id"], order_ids) if unique else None
+
+
+ORDER_TABLES = ("tickets", "invoices")  # the tables whose rows read their order's region (and revenue)
+
+
+def table_order_rows(ds: Dataset, name: str) -> np.ndarray | None:
+    """:func:`order_rows` of the ``order_id`` of table ``name`` (one of :data:`ORDER_TABLES`), per dataset.
+
+    The tickets' and the invoices' order ids are matched together, once: most of a match is hashing every
+    order id, which both tables would otherwise pay for.
+    """
+
+    def build() -> dict[str, np.ndarray] | None:
+        names = [table for table in ORDER_TABLES if ds.has(table)]
+        ids = [ds[table]["order_id"] for table in names]
+        at = order_rows(ds, pd.concat(ids, ignore_index=True) if len(ids) > 1 else ids[0])
+        if at is None:
+            return None
+        ends = np.cumsum([len(column) for column in ids])
+        return dict(zip(names, np.split(at.astype(np.int32 if len(at) < 2**31 else np.intp), ends[:-1]), strict=True))
+
+    found = facts.per_dataset(ds, (NAME, "table_order_rows"), build)
+    return None if found is None else found[name]
+
+
+def scoped_rows(
+    report: Report,
+    name: str,
+    table: pd.DataFrame,
+    region: str,
+    months: list[str] | str,
+    columns: list[str] | None = None,
+) -> pd.DataFrame:
+    """``facts.scoped(table, region, months)`` for the per-dataset ``table`` called ``name``: the same rows.
+
+    The region's rows are grouped by ``month`` once per dataset (positions, not copies), so each month or
+    window asked for (a trend asks for 13, each with its trailing window) takes its own rows instead of
+    comparing every row's month label again; with ``columns``, only these columns of them (a sum reads one).
+    """
+    rows = facts.in_region(table, region)
+
+    def build(_ds: Dataset) -> dict[str, np.ndarray]:
+        groups = rows.groupby("month", sort=False, observed=True).indices
+        return {month: at.astype(np.int32 if len(rows) < 2**31 else np.int64) for month, at in groups.items()}
+
+    groups = report.cached(NAME, ("month_rows", name, region), build)
+    wanted = [months] if isinstance(months, str) else list(dict.fromkeys(months))
+    parts = [groups[month] for month in wanted if month in groups]
+    at = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.intp)
+    return (rows if columns is None else rows[columns]).take(at)
+
+
+def from_orders(ds: Dataset, rows: pd.DataFrame, column: str, at: np.ndarray | None) -> pd.Series:
+    """The order facts' ``column`` of each row's order (missing when unknown): ``at`` from :func:`order_rows`."""
+    orders = facts.order_facts(ds)
+    if at is None:
+        return rows["order_id"].map(orders.set_index("order_id")[column])
+    return facts.take(orders[column], at, rows.index)
+
+
+def row_regions(ds: Dataset, rows: pd.DataFrame, at: np.ndarray | None = None) -> pd.Series:
     """The region of each row (``order_id``, ``customer_id``): its order's, else its customer's; missing when neither.
 
     ``Series.map`` by order and by customer, with the fact layer's one-lookup :func:`~salesnb.data.facts.lookup`
-    (a text match over half a million orders is most of a ticket or invoice table's build otherwise).
+    (a text match over half a million orders is most of a ticket or invoice table's build otherwise); ``at``:
+    the rows' :func:`order_rows`, when the caller has them already.
     """
-    orders = facts.order_facts(ds)
-    region = facts.lookup(rows["order_id"], orders.set_index("order_id")["region"])
+    if at is None:
+        at = order_rows(ds, rows["order_id"])
+    region = from_orders(ds, rows, "region", at)
     return region.fillna(facts.lookup(rows["customer_id"], customer_regions(ds))).rename("region")
 
 
@@ -53,6 +125,22 @@ def customer_value(report: Report) -> pd.Series:
     return report.cached(NAME, f"customer_value:{report.period}:{months}", build)
 
 
+def customer_values(
+    report: Report, customers: pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray
+) -> pd.Series:
+    """``customer_value(report).reindex(customers).fillna(0.0)``, by one hash lookup (:func:`facts.positions`).
+
+    Indexed by ``customers`` in their order, as ``reindex`` gives; no hash index of every customer is built
+    (pandas builds one of Python strings, seconds at ten million order lines).
+    """
+    value = customer_value(report)
+    keys = pd.Index(customers, name=value.index.name)
+    if not len(keys):
+        return value.reindex(keys).fillna(0.0)
+    at = facts.positions(value.index, pd.Series(keys))
+    return pd.Series(facts.take(value, at, keys).to_numpy(), index=keys, name=value.name).fillna(0.0)
+
+
 def order_revenue(report: Report) -> pd.Series:
     """Revenue per order id."""
     return report.cached(NAME, "order_revenue", lambda ds: facts.order_facts(ds).set_index("order_id")["revenue"])
@@ -62,15 +150,23 @@ def at_stake(report: Report, rows: pd.DataFrame) -> float:
     """Revenue touched by ``rows``: their orders' revenue (each order once), else their customers' monthly value.
 
     ``rows`` has ``order_id`` and ``customer_id``; a row whose order is unknown counts its customer instead.
+    Rows carrying their order's revenue (``order_revenue``, missing when unknown: the ticket facts) are read
+    as they are, without matching their order ids against every order.
     """
     if rows.empty:
         return 0.0
+    if "order_revenue" in rows.columns:
+        with_id = rows["order_id"].notna()
+        amounts = rows.loc[with_id].drop_duplicates("order_id")["order_revenue"]  # each order once, as found
+        without = rows[~(with_id & rows["order_revenue"].notna())]
+        customers = without["customer_id"].dropna().unique()
+        return float(amounts.sum()) + float(customer_values(report, customers).sum())
     orders = pd.Series(rows["order_id"].dropna().unique())
     amounts = order_revenue(report).reindex(orders.to_numpy())
     known = set(orders[amounts.notna().to_numpy()])
     without = rows[~rows["order_id"].map(lambda o: o in known)]
     customers = without["customer_id"].dropna().unique()
-    return float(amounts.sum()) + float(customer_value(report).reindex(customers).fillna(0.0).sum())
+    return float(amounts.sum()) + float(customer_values(report, customers).sum())
 
 
 def excess(total: float, rate: float, baseline: float | None) -> float:

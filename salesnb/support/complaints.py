@@ -17,7 +17,7 @@ from ..display.plotting.service import plot_lines
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, at_stake, excess, usual_months
 from .tickets import ticket_facts
 
@@ -38,6 +38,7 @@ def complaint_counts(report: Report, region: str | None = None) -> pd.DataFrame:
     return report.cached(NAME, f"complaints:{scope}:{'|'.join(categories)}", build)
 
 
+@scope_memo  # the rule (region by region), the panel and the metrics read one computation
 def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """Complaints per category this period against the trailing average, last year and the usual month.
 

@@ -16,7 +16,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
 from ..periods import ALL, month_end
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import NAME, usual_months
 from .receivables import open_invoices
 
@@ -89,6 +89,7 @@ def furthest_rank(index: dict[str, np.ndarray], deals: np.ndarray, cutoff: pd.Ti
     return best[index["deal_code"]]
 
 
+@scope_memo  # the rule (region by region), the panel and the metrics read one computation
 def credit_risk_frame(report: Report, month: str | None = None) -> pd.DataFrame:
     """Customers with overdue invoices who still have open deals in the last stages at the end of ``month``.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import stats
@@ -20,9 +21,11 @@ from ..display.panel import Panel
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
-from ..report import Report
+from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, excess, month_cutoffs, usual_months
+from .common import NAME, excess, month_cutoffs, scoped_rows, usual_months
+
+JUDGED = ["late", "undelivered", "delay_days", "revenue"]  # the columns of delivery_facts a month's figures read
 
 
 def has_delivery(report: Report) -> bool:
@@ -43,18 +46,15 @@ def delivery_facts(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         orders = ds["orders"]
-        of = facts.order_facts(ds)
+        of = facts.order_facts(ds)  # one row per order, in the orders' order
+        promised = np.flatnonzero(orders["promised_at"].notna().to_numpy())  # only these rows are copied
+        columns = {"order_id": orders, "customer_id": orders, "promised_at": orders, "delivered_at": orders}
         frame = pd.DataFrame(
             {
-                "order_id": orders["order_id"].to_numpy(),
-                "customer_id": orders["customer_id"].to_numpy(),
-                "promised_at": orders["promised_at"].to_numpy(),
-                "delivered_at": orders["delivered_at"].to_numpy(),
-                "region": of["region"].to_numpy(),
-                "revenue": of["revenue"].to_numpy(),
+                name: pd.Series(table[name].array.take(promised))
+                for name, table in {**columns, "region": of, "revenue": of}.items()
             }
         )
-        frame = frame[frame["promised_at"].notna()].reset_index(drop=True)
         frame["month"] = month_labels(frame["promised_at"])
         cutoff = month_cutoffs(frame["promised_at"])
         delivered = frame["delivered_at"].notna() & (frame["delivered_at"] < cutoff)
@@ -66,6 +66,7 @@ def delivery_facts(report: Report) -> pd.DataFrame:
     return report.cached(NAME, "delivery_facts", build)
 
 
+@scope_memo  # the rule (region by region), the panel and the metrics read one computation
 def delivery_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """On-time delivery of the orders promised this period, against the usual share (one row).
 
@@ -76,13 +77,17 @@ def delivery_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     ``thresholds.support.min_count`` late orders, p below ``thresholds.support.p_value``.
     """
     thr = report.thresholds(NAME)
-    orders = facts.in_region(delivery_facts(report), region or report.region)
-    now = facts.in_months(orders, report.period)
+    scope = region or report.region
+
+    def months_rows(months: list[str] | str) -> pd.DataFrame:
+        return scoped_rows(report, "delivery_facts", delivery_facts(report), scope, months, JUDGED)
+
+    now = months_rows(report.period)
 
     def share(part: pd.DataFrame) -> float:
         return float(part["late"].mean()) if len(part) else float("nan")
 
-    usual = share(facts.in_months(orders, usual_months(report)))
+    usual = share(months_rows(usual_months(report)))
     due, late = len(now), int(now["late"].sum())
     row = {
         "due": due,
@@ -91,7 +96,7 @@ def delivery_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         "undelivered": int(now["undelivered"].sum()),
         "delay_p50": now["delay_days"].median(),
         "delay_max": now["delay_days"].max(),
-        "baseline_share": share(facts.in_months(orders, report.trailing())),
+        "baseline_share": share(months_rows(report.trailing())),
         "usual_share": usual,
         "p_value": stats.binom_high(late, due, None if math.isnan(usual) else usual, floor=0.01),
         "late_revenue": float(now.loc[now["late"], "revenue"].sum()),
@@ -109,9 +114,9 @@ def delivery_frame(report: Report, region: str | None = None) -> pd.DataFrame:
 
 def delivery_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
     """Orders due, late orders and late share per promised month for the ``months`` months up to the period."""
-    orders = facts.in_region(delivery_facts(report), report.region)
     labels = trend_months(report, months)
-    grouped = aggregate(facts.in_months(orders, labels).groupby("month"), due=("late", "size"), late=("late", "sum"))
+    orders = scoped_rows(report, "delivery_facts", delivery_facts(report), report.region, labels, ["month", "late"])
+    grouped = aggregate(orders.groupby("month"), due=("late", "size"), late=("late", "sum"))
     frame = grouped.reindex(labels, fill_value=0).rename_axis("period").reset_index()
     frame["late_share"] = frame["late"] / frame["due"].where(frame["due"] > 0)
     return frame

@@ -20,15 +20,16 @@ from ..i18n import t
 from ..periods import month_end, month_labels
 from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, month_cutoffs, row_regions, usual_months
+from .common import NAME, month_cutoffs, row_regions, scoped_rows, table_order_rows, usual_months
 
 
 def invoice_facts(report: Report) -> pd.DataFrame:
     """Invoices with ``region`` (the order's, else the customer's) and ``paid_amount`` (the amount when missing)."""
 
     def build(ds) -> pd.DataFrame:
-        invoices = ds["invoices"].copy()
-        invoices["region"] = row_regions(ds, invoices).fillna(facts.UNKNOWN).astype(str)
+        invoices = ds["invoices"].copy(deep=False)  # columns added, the loaded table's own left as they are
+        at = table_order_rows(ds, "invoices")
+        invoices["region"] = row_regions(ds, invoices, at).fillna(facts.UNKNOWN).astype(str)
         invoices["paid_amount"] = invoices["paid_amount"].fillna(invoices["amount"])
         return invoices
 
@@ -45,20 +46,36 @@ def open_invoices(report: Report, month: str, region: str | None = None) -> pd.D
     return _open_invoices(report, month, region or report.region)
 
 
-def _open_invoices(report: Report, month: str, region: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """:func:`open_invoices`; with ``columns``, only these (and ``due_at``) of the invoices' columns.
-
-    A month's receivables sums read the outstanding amounts and days past due, not a copy of every open row.
-    """
-    cutoff = month_end(month)
-    invoices = facts.in_region(invoice_facts(report), region)
-    paid = invoices["paid_at"].notna() & (invoices["paid_at"] < cutoff)
-    outstanding = np.where(paid, (invoices["amount"] - invoices["paid_amount"]).clip(lower=0), invoices["amount"])
-    keep = (invoices["issued_at"] < cutoff).to_numpy() & (outstanding > 0.005)  # one take of the rows, not two
-    kept = invoices if columns is None else invoices[list(dict.fromkeys([*columns, "due_at"]))]
-    rows = kept[keep].assign(outstanding=outstanding[keep])
+def _open_invoices(report: Report, month: str, region: str) -> pd.DataFrame:
+    """:func:`open_invoices` of ``region``."""
+    cutoff, invoices, outstanding, keep = _open_amounts(report, month, region)
+    rows = invoices[keep].assign(outstanding=outstanding[keep])  # one take of the rows, not two
     rows["days_past_due"] = (cutoff - pd.Timedelta(days=1) - rows["due_at"]).dt.days
     return rows
+
+
+def _open_amounts(report: Report, month: str, region: str) -> tuple[pd.Timestamp, pd.DataFrame, np.ndarray, np.ndarray]:
+    """The month end, the region's invoices, each one's amount open then and which are open (issued, > 0.005)."""
+    cutoff = month_end(month)
+    invoices = facts.in_region(invoice_facts(report), region)
+    paid_at = invoices["paid_at"].to_numpy()
+    paid = paid_at < cutoff.to_datetime64()  # NaT (not paid) compares false
+    amount = invoices["amount"].to_numpy(dtype=float, na_value=np.nan)
+    residual = np.clip(amount - invoices["paid_amount"].to_numpy(dtype=float, na_value=np.nan), 0, None)
+    outstanding = np.where(paid, residual, amount)
+    keep = (invoices["issued_at"].to_numpy() < cutoff.to_datetime64()) & (outstanding > 0.005)
+    return cutoff, invoices, outstanding, keep
+
+
+def _open_sums(report: Report, month: str, region: str) -> tuple[float, float]:
+    """Receivables and overdue amount at the end of ``month``: the sums of :func:`open_invoices`, without its rows.
+
+    The same amounts in the same order (so the same sums); overdue is ``days_past_due`` > 0, i.e. due at least
+    a whole day before the month's last day. Each month of the trend reads the region's invoices once this way.
+    """
+    cutoff, invoices, outstanding, keep = _open_amounts(report, month, region)
+    past_due = (cutoff - pd.Timedelta(days=1)).to_datetime64() - invoices["due_at"].to_numpy() >= np.timedelta64(1, "D")
+    return float(pd.Series(outstanding[keep]).sum()), float(pd.Series(outstanding[keep & past_due]).sum())
 
 
 def bucket_labels(edges: list[int]) -> list[str]:
@@ -97,13 +114,16 @@ def due_collection(report: Report) -> pd.DataFrame:
         cutoff = month_cutoffs(invoices["due_at"])
         paid = invoices["paid_at"].notna() & (invoices["paid_at"] < cutoff)
         unpaid = np.where(paid, (invoices["amount"] - invoices["paid_amount"]).clip(lower=0), invoices["amount"])
-        frame = invoices[["invoice_id", "customer_id", "order_id", "region", "amount"]].copy()
+        frame = invoices[["invoice_id", "customer_id", "order_id", "region", "amount"]].copy(deep=False)
         frame["month"] = month_labels(invoices["due_at"])
         frame["unpaid"] = unpaid
         frame["is_unpaid"] = frame["unpaid"] > 0.005
         return frame
 
     return report.cached(NAME, "due_collection", build)
+
+
+DUE_SUMS = ["amount", "unpaid", "is_unpaid"]  # the columns of due_collection a month's sums read
 
 
 @scope_memo  # the trend, the panel and the rule ask for the same months (kept when a large dataset's tables go)
@@ -124,15 +144,15 @@ def collection_metrics(report: Report, month: str | None = None, region: str | N
 
 
 def _collection_metrics(report: Report, month: str, scope: str, n: int) -> dict[str, Any]:
-    rows = _open_invoices(report, month, scope, columns=[])
-    due = facts.scoped(due_collection(report), scope, month)
+    ar, overdue = _open_sums(report, month, scope)
+    due = scoped_rows(report, "due_collection", due_collection(report), scope, month, DUE_SUMS)
     end = pd.Period(month, freq="M")
     window = [end - k for k in range(n)]
-    orders = facts.scoped(facts.order_facts(report.ds), scope, [str(p) for p in window])
+    labels = [str(p) for p in window]
+    orders = scoped_rows(report, "order_facts", facts.order_facts(report.ds), scope, labels, ["revenue"])
     days = sum(p.days_in_month for p in window)
-    ar, sales = float(rows["outstanding"].sum()), float(orders["revenue"].sum())
+    sales = float(orders["revenue"].sum())
     due_amount, unpaid = float(due["amount"].sum()), float(due["unpaid"].sum())
-    overdue = float(rows.loc[rows["days_past_due"] > 0, "outstanding"].sum())
     return {
         "receivables": ar,
         "overdue": overdue,
@@ -146,6 +166,7 @@ def _collection_metrics(report: Report, month: str, scope: str, n: int) -> dict[
     }
 
 
+@scope_memo  # the rule (region by region), the panel and the metrics read one computation
 def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """Collection of the amount due this month against the usual rate (one row), flagging ``receivables_overdue``.
 
@@ -158,10 +179,9 @@ def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame
     thr = report.thresholds(NAME)
     scope = region or report.region
     now = collection_metrics(report, report.period, scope)
-    due = facts.in_region(due_collection(report), scope)
 
     def rate(months: list[str]) -> tuple[float | None, float | None]:
-        part = facts.in_months(due, months)
+        part = scoped_rows(report, "due_collection", due_collection(report), scope, months, DUE_SUMS)
         amount = float(part["amount"].sum())
         if not amount:
             return None, None

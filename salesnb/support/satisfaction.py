@@ -21,7 +21,7 @@ from ..i18n import t
 from ..periods import month_labels
 from ..report import Report, scope_memo
 from ..stats import binom_high
-from .common import NAME, customer_value, usual_months
+from .common import NAME, customer_values, usual_months
 
 
 def survey_facts(report: Report) -> pd.DataFrame:
@@ -73,7 +73,6 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
     surveys = facts.in_region(survey_facts(report), region or report.region)
     now = surveys[surveys["month"] == report.period]
     past = surveys[surveys["month"].isin(usual_months(report))]
-    value = customer_value(report)
     metrics = [m for m in ("nps", "csat") if surveys[m].notna().any()] + _aspects(surveys)
     rows = []
     for metric in metrics:
@@ -101,7 +100,7 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
                 "dissatisfied": int(low.sum()),
                 "usual_dissatisfied": usual_share,
                 "p_value": _drop_p(cur, before, line),
-                "dissatisfied_value": float(value.reindex(now.loc[low, "customer_id"].unique()).fillna(0.0).sum()),
+                "dissatisfied_value": float(customer_values(report, now.loc[low, "customer_id"].unique()).sum()),
                 "flagged": bool(
                     len(cur) >= thr["min_responses"]
                     and (base - mean >= threshold or _more_dissatisfied(int(low.sum()), len(cur), usual_share, thr))
@@ -158,15 +157,12 @@ def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
     """
     cfg = report.settings(NAME)
     surveys = facts.scoped(survey_facts(report), report.region, report.period)
-    value = customer_value(report)
     buyers = facts.in_region(facts.order_facts(report.ds), report.region)["customer_id"].unique()
-    ranked = value.reindex(buyers).fillna(0.0).sort_values(ascending=False, kind="stable")
-    top = set(ranked.index[: max(1, math.ceil(cfg["top_customer_share"] * len(ranked)))]) if len(ranked) else set()
+    ranked = customer_values(report, buyers).sort_values(ascending=False, kind="stable")
+    top = ranked.index[: max(1, math.ceil(cfg["top_customer_share"] * len(ranked)))] if len(ranked) else []
+    is_top = facts.among(surveys["customer_id"], pd.Series(top))  # isin, by one hash lookup
     rows = []
-    for group, part in (
-        ("top", surveys[surveys["customer_id"].isin(top)]),
-        ("rest", surveys[~surveys["customer_id"].isin(top)]),
-    ):
+    for group, part in (("top", surveys[is_top]), ("rest", surveys[~is_top])):
         nps = nps_points(part["nps"], cfg["nps_promoter"], cfg["nps_detractor"]).dropna()
         rows.append(
             {

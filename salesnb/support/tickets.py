@@ -20,16 +20,21 @@ from ..display.plotting.service import plot_response_times
 from ..findings import finding
 from ..i18n import t
 from ..periods import month_labels
-from ..report import Report
-from .common import NAME, at_stake, excess, month_cutoffs, row_regions, usual_months
+from ..report import Report, scope_memo
+from .common import NAME, at_stake, excess, from_orders, month_cutoffs, row_regions, table_order_rows, usual_months
 
 
 def ticket_facts(report: Report) -> pd.DataFrame:
-    """Tickets with ``month`` (created), ``region`` (the order's, else the customer's) and timestamps."""
+    """Tickets with ``month`` (created), ``region`` (the order's, else the customer's) and timestamps.
+
+    ``order_revenue`` is the revenue of the ticket's order (missing when unknown): what :func:`at_stake` counts,
+    read with the region from one match of the tickets' order ids.
+    """
 
     def build(ds) -> pd.DataFrame:
         tickets = ds["tickets"]
-        region = row_regions(ds, tickets)
+        at = table_order_rows(ds, "tickets")
+        region = row_regions(ds, tickets, at)
         return pd.DataFrame(
             {
                 "ticket_id": tickets["ticket_id"],
@@ -41,6 +46,7 @@ def ticket_facts(report: Report) -> pd.DataFrame:
                 "resolved_at": tickets["resolved_at"],
                 "month": month_labels(tickets["created_at"]),
                 "region": region.fillna(facts.UNKNOWN).astype(str),
+                "order_revenue": from_orders(ds, tickets, "revenue", at),
             }
         )
 
@@ -57,7 +63,7 @@ def judged_tickets(report: Report) -> pd.DataFrame:
     sla = float(report.thresholds(NAME)["ticket_sla_hours"])
 
     def build(ds) -> pd.DataFrame:
-        rows = ticket_facts(report).copy()
+        rows = ticket_facts(report).copy(deep=False)  # its own columns added: the ticket facts stay as they are
         cutoff = month_cutoffs(rows["created_at"])
         answered = rows["first_response_at"].notna() & (rows["first_response_at"] < cutoff)
         hours = (rows["first_response_at"] - rows["created_at"]).dt.total_seconds() / 3600
@@ -144,6 +150,7 @@ def tickets_panel(report: Report) -> Panel:
 # ------------------------------------------------------------------------------------------ SLA
 
 
+@scope_memo  # the rule (region by region), the panel and the metrics read one computation
 def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """SLA breaches per category this period against the usual share (the ``support.history_months`` before).
 
