@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .data import facts
 from .data.reps import rep_label
@@ -24,7 +27,7 @@ from .display.panel import Panel
 from .display.plotting.people import plot_commission
 from .errors import ConfigError
 from .i18n import t
-from .periods import month_labels
+from .periods import ALL, bounds
 from .report import Report, scope_memo
 
 COUNT_WHEN: tuple[str, ...] = ("invoice_paid", "order")
@@ -87,29 +90,92 @@ def tier_of(sequence: int, tiers: list[dict[str, Any]]) -> dict[str, Any] | None
 
 
 def order_sequence(ds) -> pd.Series:
-    """Each order's number among its customer's orders (1 = first), indexed by ``order_id``.
+    """Each order's number among its customer's orders (1 = first), indexed by ``order_id`` (in the orders' order).
 
     Orders are numbered by order date, then order id. A customer acquired (``customers.acquired_at``) before
     its first order in the data starts at 2: its first order happened before the data begins.
     """
+    return pd.Series(sequence_numbers(ds), index=pd.Index(ds["orders"]["order_id"]), name="sequence")
 
-    def build() -> pd.Series:
-        orders = ds["orders"][["order_id", "customer_id", "order_date"]]
-        ordered = orders.sort_values(["customer_id", "order_date", "order_id"], kind="stable")
-        number = ordered.groupby("customer_id", sort=False).cumcount() + 1
-        customers = ds.get("customers")
-        if customers is not None:
-            first = ordered.groupby("customer_id", sort=False)["order_date"].transform("min").dt.normalize()
-            acquired = ordered["customer_id"].map(customers.set_index("customer_id")["acquired_at"])
-            number = number + (pd.to_datetime(acquired).dt.normalize() < first).astype(int)
-        return pd.Series(number.to_numpy(), index=ordered["order_id"].to_numpy(), name="sequence")
+
+def sequence_numbers(ds) -> np.ndarray:
+    """:func:`order_sequence`'s numbers aligned with the rows of ``orders`` (and of the order facts), per dataset.
+
+    The orders are put in (customer, order date, order id) order by one Arrow sort and numbered from each
+    customer's first row; a customer's first date and acquisition date are compared once per customer, not per
+    order (CPU at 5.7M orders: 11 s for pandas' sort of the text columns and the per-order ``map``, 3 s now).
+    Orders without a customer get NaN (the numbers are then floats), as a ``cumcount`` over their missing key gives.
+    """
+
+    def build() -> np.ndarray:
+        orders = ds["orders"]
+        table = pa.Table.from_pandas(orders[["customer_id", "order_date", "order_id"]], preserve_index=False)
+        order = sorted_rows(table)
+        ids = table.column("customer_id").take(order)  # each customer's orders in a run, missing ones last
+        missing = pc.is_null(ids).to_numpy(zero_copy_only=False)
+        changed = pc.fill_null(pc.not_equal(ids[1:], ids[:-1]), True).to_numpy(zero_copy_only=False)
+        starts = np.flatnonzero(np.r_[True, changed]) if len(order) else np.array([], dtype=int)
+        sizes = np.diff(np.r_[starts, len(order)])
+        number = np.arange(len(order)) - np.repeat(starts, sizes) + 1
+        if ds.get("customers") is not None:
+            number = number + np.repeat(_acquired_before(ds, order[starts], ids.take(starts), missing[starts]), sizes)
+        if missing.any():
+            number = np.where(missing, np.nan, number)
+        out = np.empty(len(number), dtype=number.dtype)
+        out[order] = number
+        return out
 
     return facts.per_dataset(ds, ("commission", "sequence"), build)
 
 
-def paid_months(ds) -> pd.Series:
-    """The month label of each invoice's payment (``invoices.paid_at``), per dataset: every month's lines filter it."""
-    return facts.per_dataset(ds, ("commission", "paid_months"), lambda: month_labels(ds["invoices"]["paid_at"]))
+def _acquired_before(ds, first_rows: np.ndarray, customers: pa.ChunkedArray, missing: np.ndarray) -> np.ndarray:
+    """1 for each of ``customers`` acquired before the day of its first order (row ``first_rows``), else 0.
+
+    Missing dates sort last: a customer's first row holds its earliest date, if any. A ``missing`` customer: 0.
+    """
+    known = ~missing
+    first = ds["orders"]["order_date"].take(first_rows[known]).dt.normalize().reset_index(drop=True)
+    by_id = ds["customers"].set_index("customer_id")["acquired_at"]
+    text = by_id.index.dtype if isinstance(by_id.index.dtype, pd.StringDtype) else None  # the ids' own dtype
+    ids = pd.Series(customers.filter(pa.array(known)).to_pandas(types_mapper=lambda _: text))
+    acquired = pd.to_datetime(facts.lookup(ids, by_id)).dt.normalize()
+    out = np.zeros(len(known), dtype=int)
+    out[known] = (acquired < first).to_numpy(dtype=int)
+    return out
+
+
+def sorted_rows(table: pa.Table) -> np.ndarray:
+    """Row positions of ``table`` sorted by its columns, ascending, missing values last, ties in row order.
+
+    The order of a stable ``sort_values(columns)``, by one Arrow table sort (text compares by code point in both).
+    """
+    return pc.sort_indices(table, sort_keys=[(c, "ascending") for c in table.column_names]).to_numpy()
+
+
+def rows_of(keys: pd.Series, values: pd.Series) -> np.ndarray:
+    """Position in ``keys`` of each of ``values`` (the first where a key repeats), ``-1`` where absent.
+
+    :func:`salesnb.data.facts.positions` for a few values among many keys (a month's invoices among every
+    order): the hash is built on the values' distinct ids and the keys are looked up in it, not the other way.
+    """
+    distinct = pd.Index(pd.unique(values))
+    hit = facts.positions(distinct, keys)
+    found = np.flatnonzero(hit >= 0)[::-1]  # assigned last to first: the first row holding an id wins
+    row = np.full(len(distinct), -1, dtype=np.intp)
+    row[hit[found]] = found
+    at = facts.positions(distinct, values)
+    return np.where(at >= 0, row[at], -1)
+
+
+def paid_in(report: Report) -> pd.Series:
+    """Whether each invoice was paid in the report's month (``invoices.paid_at``; the loader's dates are naive).
+
+    The month's bounds against the payment dates: labelling every invoice's payment month and keeping the labels
+    per dataset cost a second and 60 MB at 5.6M invoices, for the one month a report counts.
+    """
+    start, end = bounds(report.period)
+    paid_at = report.ds["invoices"]["paid_at"]
+    return (paid_at >= start) & (paid_at < end)
 
 
 @scope_memo  # the panel and the published metrics read one computation
@@ -120,17 +186,29 @@ def commission_lines(report: Report) -> pd.DataFrame:
     ``count_when: order``), commission, counted_at. Orders without a rep earn nothing and are left out.
     """
     rules = commission_rules(report.config)
-    orders = facts.in_region(facts.order_facts(report.ds), report.region)
-    orders = orders[orders["rep_id"].notna()].set_index("order_id")
+    orders = facts.order_facts(report.ds)  # its rows are the orders' (a RangeIndex): sequence_numbers line up
     if rules["count_when"] == "order":
-        now = facts.in_months(orders, report.period)
+        now = facts.scoped(orders, report.region, report.period)
+        now = now[now["rep_id"].notna()]
+        at = now.index.to_numpy()
         lines = pd.DataFrame(
-            {"order_id": now.index, "base": now["revenue"].to_numpy(), "counted_at": now["order_date"].to_numpy()}
+            {
+                "order_id": now["order_id"].array,  # the dtype an order_id index gives
+                "base": now["revenue"].to_numpy(),
+                "counted_at": now["order_date"].to_numpy(),
+            }
         )
     else:
         invoices = report.ds["invoices"]
-        paid = invoices[invoices["paid_at"].notna() & (paid_months(report.ds) == report.period)]
-        paid = paid[facts.among(paid["order_id"], orders.index)]
+        paid = invoices[paid_in(report)]
+        at = rows_of(orders["order_id"], paid["order_id"])
+        keep = at >= 0  # the invoice's order is known; it counts when it has a rep and lies in the region
+        found = pd.RangeIndex(int(keep.sum()))
+        counted = facts.take(orders["rep_id"], at[keep], found).notna()
+        if report.region != ALL:
+            counted &= facts.take(orders["region"], at[keep], found) == report.region
+        keep[keep] = counted.to_numpy(dtype=bool)
+        paid, at = paid[keep], at[keep]
         lines = pd.DataFrame(
             {
                 "order_id": paid["order_id"].to_numpy(),
@@ -138,15 +216,13 @@ def commission_lines(report: Report) -> pd.DataFrame:
                 "counted_at": paid["paid_at"].to_numpy(),
             }
         )
-    at = facts.positions(orders.index, lines["order_id"])  # one lookup for the two columns ``map`` would fill
     lines["rep_id"] = facts.take(orders["rep_id"], at, lines.index)
     lines["customer_id"] = facts.take(orders["customer_id"], at, lines.index)
-    sequence = order_sequence(report.ds)
-    numbered = facts.positions(sequence.index, lines["order_id"])
-    lines["sequence"] = facts.take(sequence, numbered, lines.index).astype(int)
-    tiers = [tier_of(int(s), rules["tiers"]) for s in lines["sequence"]]
-    lines["tier"] = [tier_label(tier, report.lang) for tier in tiers]
-    lines["rate"] = [tier["rate"] if tier else 0.0 for tier in tiers]
+    lines["sequence"] = pd.Series(sequence_numbers(report.ds)[at], index=lines.index).astype(int)
+    numbers, which = np.unique(lines["sequence"].to_numpy(), return_inverse=True)  # a tier per distinct number
+    tiers = [tier_of(int(n), rules["tiers"]) for n in numbers]
+    lines["tier"] = np.array([tier_label(tier, report.lang) for tier in tiers], dtype=object)[which].tolist()
+    lines["rate"] = np.array([tier["rate"] if tier else 0.0 for tier in tiers], dtype=float)[which]
     lines["commission"] = lines["base"] * lines["rate"]
     columns = ["order_id", "rep_id", "customer_id", "sequence", "tier", "rate", "base", "commission", "counted_at"]
     return lines.sort_values(["rep_id", "counted_at", "order_id"], kind="stable").reset_index(drop=True)[columns]
@@ -216,7 +292,7 @@ def _note(report: Report, rules: dict[str, Any]) -> str:
     if rules["count_when"] == "order":
         return t("com_note_order", lang)
     invoices = report.ds["invoices"]
-    paid = invoices["paid_at"].notna() & (paid_months(report.ds) == report.period)
+    paid = paid_in(report)
     unlinked = int((paid & invoices["order_id"].isna()).sum())
     return t("com_note_paid", lang, unlinked=t("com_unlinked", lang, n=unlinked) if unlinked else "").strip()
 

@@ -44,3 +44,29 @@ def test_commission_lines_match_the_definition(region, period):
     got = got[keys].sort_values(order).reset_index(drop=True)
     expected = expected[keys].sort_values(order).reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("region", ["ALL", "华东"])
+def test_order_counted_lines_match_the_definition(region, tmp_path):
+    user = tmp_path / "order.yaml"
+    user.write_text("commission:\n  count_when: order\n", encoding="utf-8")
+    report = open_report(str(SAMPLE), "2026-10", region, config_path=str(user))
+    orders = facts.in_region(facts.order_facts(report.ds), report.region)
+    orders = orders[orders["rep_id"].notna()].set_index("order_id")
+    now = facts.in_months(orders, report.period)
+    expected = pd.DataFrame(
+        {
+            "order_id": now.index,
+            "rep_id": now["rep_id"].to_numpy(),
+            "customer_id": now["customer_id"].to_numpy(),
+            "sequence": now.index.map(commission.order_sequence(report.ds)).astype(int),
+            "base": now["revenue"].to_numpy(),
+            "counted_at": now["order_date"].to_numpy(),
+        }
+    )
+    got = commission.commission_lines(report)
+    assert len(expected) > 0
+    keys = ["order_id", "rep_id", "customer_id", "sequence", "base", "counted_at"]
+    got = got[keys].sort_values("order_id").reset_index(drop=True)
+    expected = expected[keys].sort_values("order_id").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected)

@@ -35,6 +35,7 @@ def activity_counts(report: Report) -> pd.DataFrame:
     return acts.groupby(["rep_id", "month"]).size().unstack("month", fill_value=0).astype(float)
 
 
+@scope_memo  # the rule and the panel read one computation
 def activity_link(report: Report) -> dict[str, float | None]:
     """How activity goes with revenue over the ``team.link_months`` months before the period.
 

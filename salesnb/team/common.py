@@ -16,7 +16,7 @@ from ..data.reps import rep_info
 from ..evidence import confirmed
 from ..i18n import t
 from ..periods import ALL, month_labels
-from ..report import Report
+from ..report import Report, scope_memo
 
 MIN_PEERS = 3  # settled peers needed before a month's common movement is read from them (their median)
 
@@ -25,9 +25,8 @@ def rep_sales(report: Report) -> pd.DataFrame:
     """Revenue and order count per rep, region and month (orders without a rep are left out)."""
 
     def build(ds: Dataset) -> pd.DataFrame:
-        orders = facts.order_facts(ds)
-        orders = orders[orders["rep_id"].notna()]
-        grouped = orders.groupby(["rep_id", "region", "month"], sort=True).agg(
+        orders = facts.order_facts(ds)[["rep_id", "region", "month", "revenue", "order_id"]]
+        grouped = orders.groupby(["rep_id", "region", "month"], sort=True).agg(  # drops the orders without a rep
             revenue=("revenue", "sum"), orders=("order_id", "size")
         )
         return grouped.reset_index()
@@ -74,12 +73,16 @@ def rep_months(report: Report) -> pd.DataFrame:
     return report.cached("team", f"rep_months:{report.region}", build)
 
 
+@scope_memo  # the executive summary's rules ask for the months the panels show, once the tables are dropped
 def month_rows(report: Report, month: str) -> pd.DataFrame | None:
-    """The rows of :func:`rep_months` for ``month`` indexed by rep, or ``None`` when the data has no such month."""
+    """The rows of :func:`rep_months` for ``month`` indexed by rep, or ``None`` when the data has no such month.
+
+    The rows of each month are found once per scope (their positions): the sections ask for a dozen months
+    each, and a membership test and ``xs`` per month scanned the whole table every time.
+    """
     months = rep_months(report)
-    if month not in months.index.get_level_values("month"):
-        return None
-    return months.xs(month, level="month")
+    at = report.cached("team", f"month_rows:{report.region}", lambda _: months.groupby(level="month").indices)
+    return months.iloc[at[month]].droplevel("month") if month in at else None
 
 
 def activity_facts(report: Report) -> pd.DataFrame:
@@ -87,10 +90,11 @@ def activity_facts(report: Report) -> pd.DataFrame:
 
     def build(ds: Dataset) -> pd.DataFrame:
         acts = ds["activities"]
-        region = acts["rep_id"].map(rep_info(ds)["region"])
-        customers = ds.get("customers")
-        if customers is not None:
-            region = region.fillna(acts["customer_id"].map(customers.set_index("customer_id")["region"]))
+        region = facts.lookup(acts["rep_id"], rep_info(ds)["region"])
+        customers, unknown = ds.get("customers"), region.isna()
+        if customers is not None and unknown.any():  # only the activities whose rep has no region
+            by_customer = customers.set_index("customer_id")["region"]
+            region = region.fillna(facts.lookup(acts["customer_id"][unknown], by_customer))
         return pd.DataFrame(
             {
                 "rep_id": acts["rep_id"],
@@ -114,9 +118,10 @@ def deal_moves(report: Report) -> pd.DataFrame:
         events, deals = ds.get("stage_events"), ds.get("opportunities")
         if events is None or deals is None:
             return pd.DataFrame(columns=["rep_id", "region", "month", "moves"])
-        deals = deals.drop_duplicates("opportunity_id").set_index("opportunity_id")
-        rep = events["opportunity_id"].map(deals["rep_id"])
-        region = rep.map(rep_info(ds)["region"]).fillna(events["opportunity_id"].map(deals["region"]))
+        deals = deals[["opportunity_id", "rep_id", "region"]].drop_duplicates("opportunity_id")
+        at = facts.positions(deals["opportunity_id"], events["opportunity_id"])  # one lookup for both columns
+        rep = facts.take(deals["rep_id"], at, events.index)
+        region = facts.lookup(rep, rep_info(ds)["region"]).fillna(facts.take(deals["region"], at, events.index))
         frame = pd.DataFrame(
             {"rep_id": rep, "region": region.fillna(facts.UNKNOWN), "month": month_labels(events["entered_at"])}
         )

@@ -17,7 +17,7 @@ from ..display.panel import Panel
 from ..display.plotting.people import plot_lorenz
 from ..findings import finding
 from ..i18n import t
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import month_rows
 
 
@@ -70,6 +70,7 @@ def active_rep_revenue(report: Report, month: str) -> pd.Series:
     return now["revenue"].rename_axis("rep_id").sort_index()
 
 
+@scope_memo  # the rule, the panel and the published metrics read one computation
 def polarization_metrics(report: Report) -> dict[str, float | int | None]:
     """Gini and top-share (``team.top_share``) of rep revenue this period, and the Gini over the trailing months.
 

@@ -14,7 +14,7 @@ from ..display.formatting import format_amount, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import month_rows
 
 SEASONED_MONTHS = 12  # reps of at least this tenure are the yardstick new hires are held against
@@ -46,6 +46,7 @@ def tenured_rows(report: Report, month: str) -> pd.DataFrame:
     return rows
 
 
+@scope_memo  # the panel and the published metrics read one computation
 def ramp_frame(report: Report) -> pd.DataFrame:
     """Attainment per tenure cohort (months since hire at the start of the month): this period and trailing.
 
@@ -75,6 +76,7 @@ def ramp_frame(report: Report) -> pd.DataFrame:
     return frame.rename_axis("cohort").reset_index()
 
 
+@scope_memo  # the rule, the panel and the published metrics read one computation
 def ramp_metrics(report: Report) -> dict[str, float | int | None]:
     """New hires (tenure below ``team.ramp_months``) against reps of 12+ months this period."""
     rows = tenured_rows(report, report.period)

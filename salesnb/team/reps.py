@@ -16,7 +16,7 @@ from ..display.formatting import table
 from ..display.panel import Panel
 from ..i18n import t
 from ..periods import month_labels
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import activity_facts, month_rows
 
 RANK_COLUMNS: tuple[str, ...] = (
@@ -43,6 +43,7 @@ def closed_deals(report: Report) -> pd.DataFrame:
     )
 
 
+@scope_memo  # the ranking, the activity rule and the published metrics read one computation
 def rep_frame(report: Report) -> pd.DataFrame:
     """One row per rep in scope this period: revenue, orders, target, attainment, deals, win rate, activity.
 

@@ -17,7 +17,7 @@ from ..display.plotting.people import plot_target_realism
 from ..findings import flagged, make_finding
 from ..i18n import t
 from ..periods import ALL, months_back, shift_month
-from ..report import Report
+from ..report import Report, scope_memo
 
 TREND_MONTHS = 13  # months of the target trend chart: the period and the same month a year before
 ERROR_MONTHS = 12  # months over which the run-rate's typical error is measured
@@ -73,6 +73,7 @@ def run_rate_error(report: Report, region: str, months: int = ERROR_MONTHS) -> f
     return float(np.std(errors, ddof=1)) if len(errors) >= 3 else None
 
 
+@scope_memo  # the rule, the panel and the published metrics read one computation
 def target_frame(report: Report) -> pd.DataFrame:
     """The period's target against the seasonal run-rate, for the scope and (in the ALL report) each region.
 

@@ -14,7 +14,7 @@ from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..report import Report
+from ..report import Report, scope_memo
 from .common import company_shows, month_rows, peer_expectation, peer_groups, rep_months, unusual
 
 COLUMNS: tuple[str, ...] = (
@@ -23,6 +23,7 @@ COLUMNS: tuple[str, ...] = (
 )  # fmt: skip
 
 
+@scope_memo  # the panel, the rule and the published metrics read one computation
 def underperform_frame(report: Report) -> pd.DataFrame:
     """Reps with a target this period: attainment, revenue against what their history and their peers expect.
 
