@@ -34,7 +34,8 @@ def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
     def build(_ds) -> pd.Series:
         rows = stays(report)
         lo = when - pd.DateOffset(months=months)
-        done = rows[(rows["left_at"] < when) & (rows["left_at"] >= lo)]
+        window = ((rows["left_at"] < when) & (rows["left_at"] >= lo)).to_numpy()
+        done = rows.loc[window, ["stage", "entered_at", "left_at"]]  # only what it reads: a year of every stay
         days = (done["left_at"] - done["entered_at"]).dt.total_seconds() / DAY_SECONDS
         days = days[days > 0]
         grouped = days.groupby(done.loc[days.index, "stage"])
