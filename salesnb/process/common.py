@@ -85,13 +85,20 @@ def trailing(report: Report, table: str = "opportunities", column: str = "create
 
 
 def unknown_stages(report: Report) -> dict[str, int]:
-    """Stage names in stage_events that are not in the configured ``stages`` (name → rows)."""
-    events = report.ds.get("stage_events")
-    if events is None:
-        return {}
-    names = events["stage"].astype(str).str.strip()
-    counts = names[~names.isin(stages(report))].value_counts()
-    return {str(k): int(v) for k, v in counts.sort_index().items()}
+    """Stage names in stage_events that are not in the configured ``stages`` (name → rows).
+
+    Counted once per dataset and stages: every funnel panel notes them, and each read every stage event.
+    """
+
+    def build(ds) -> dict[str, int]:
+        events = ds.get("stage_events")
+        if events is None:
+            return {}
+        names = events["stage"].astype(str).str.strip()
+        counts = names[~names.isin(stages(report))].value_counts()
+        return {str(k): int(v) for k, v in counts.sort_index().items()}
+
+    return dict(report.cached(NAME, ("unknown_stages", tuple(stages(report))), build))
 
 
 def _pipeline_per_lead(report: Report) -> pd.Series:
