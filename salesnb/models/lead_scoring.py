@@ -118,7 +118,7 @@ def _recent_positions(leads: pd.DataFrame, at: np.ndarray, limit: int) -> np.nda
     """
     if len(at) <= limit:
         return at
-    column = leads["decided_at"].to_numpy()[at]
+    column = leads["decided_at"].to_numpy(dtype="datetime64[ns]")[at]  # (zoned: UTC, the same order)
     times = np.where(np.isnat(column), np.iinfo(np.int64).max, column.view(np.int64))
     latest = np.partition(times, len(times) - limit)[len(times) - limit]
     near = at[times >= latest]
@@ -178,7 +178,7 @@ def score_leads(
         open_rows &= here
     # the models' rows as positions: their frames are taken only for a fit the store does not hold yet
     train, decided = (_recent_positions(leads, np.flatnonzero(rows), max_train) for rows in (train_rows, decided_rows))
-    holdout = leads.loc[holdout_rows, [*INPUTS, "converted"]]  # only what its AUC reads: it is every region's
+    holdout = leads.loc[holdout_rows, [*INPUTS, "converted"]]  # what its AUC reads (ALL: 3 months of every lead)
     open_ = leads[open_rows]
     result: dict[str, Any] = {
         "auc": None,

@@ -169,8 +169,10 @@ def test_most_recent_keeps_the_rows_a_full_sort_keeps(seed):
         index=rng.permutation(n) + 100,
     )
     frame.loc[rng.random(n) < 0.05, "decided_at"] = pd.NaT  # a missing time sorts last: the latest
-    for limit in {1, n // 3 + 1, n // 2 + 1, n - 1, n, n + 5} - {0}:
-        pd.testing.assert_frame_equal(ls._most_recent(frame, limit), _most_recent_by_full_sort(frame, limit))
+    zoned = frame.assign(decided_at=frame["decided_at"].dt.tz_localize("UTC"))
+    for rows in (frame, zoned):
+        for limit in {1, n // 3 + 1, n // 2 + 1, n - 1, n, n + 5} - {0}:
+            pd.testing.assert_frame_equal(ls._most_recent(rows, limit), _most_recent_by_full_sort(rows, limit))
 
 
 def test_scores_match_the_frame_by_frame_definition():
