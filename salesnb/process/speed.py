@@ -35,18 +35,20 @@ def time_in_stage_frame(report: Report) -> pd.DataFrame:
     months = history(report)
     lo = bounds(months[0])[0] if months else start
     rows = facts.in_region(stays(report), report.region)
-    window = ((rows["left_at"] >= lo) & (rows["left_at"] < end)).to_numpy()
-    rows = rows.loc[window, ["opportunity_id", "stage", "entered_at", "left_at"]]  # what it reads, not every column
-    days = (rows["left_at"] - rows["entered_at"]).dt.total_seconds() / DAY_SECONDS
+    window = np.flatnonzero(((rows["left_at"] >= lo) & (rows["left_at"] < end)).to_numpy())
+    times = rows[["entered_at", "left_at"]].iloc[window]
+    days = (times["left_at"] - times["entered_at"]).dt.total_seconds() / DAY_SECONDS
+    kept = (days > 0).to_numpy()
+    at = window[kept]  # the text columns are taken for the stays kept only
     frame = pd.DataFrame(
         {
-            "opportunity_id": rows["opportunity_id"],
-            "stage": rows["stage"],
-            "days": days,
-            "when": np.where(rows["left_at"] >= start, "period", "baseline"),
+            "opportunity_id": rows["opportunity_id"].iloc[at],
+            "stage": rows["stage"].iloc[at],
+            "days": days[kept],
+            "when": np.where(times["left_at"][kept] >= start, "period", "baseline"),
         }
     )
-    return frame[frame["days"] > 0].reset_index(drop=True)
+    return frame.reset_index(drop=True)
 
 
 def _distribution_table(
