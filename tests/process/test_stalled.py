@@ -85,3 +85,11 @@ def test_stall_limits_grouped_by_stage_place_equal_the_name_grouping(month_end):
     when = pd.Timestamp(month_end)
     expected = _limits_by_stage_name(report, when)
     pd.testing.assert_series_equal(process.stall_limits(report, when), expected, check_exact=True)
+
+
+def test_a_stays_stage_index_is_its_place_in_the_configured_stages():
+    """What stall_limits and the stage conversion rely on to match stays by number instead of by name."""
+    report = open_report(str(SAMPLE), "2026-10", "ALL")
+    rows = common.stays(report)
+    places = rows["stage"].map({s: i for i, s in enumerate(common.stages(report))})
+    assert len(rows) and (places.to_numpy() == rows["stage_index"].to_numpy()).all()
