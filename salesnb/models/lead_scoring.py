@@ -33,6 +33,7 @@ from ..periods import month_end_exclusive, month_start, parse_period
 
 CATEGORICAL: tuple[str, ...] = ("source", "size_band", "region")
 NUMERIC: tuple[str, ...] = ("log_size", "log_response_hours", "no_response")
+INPUTS: tuple[str, ...] = (*CATEGORICAL, "company_size", "response_hours", "first_response_at")  # what features reads
 MAX_RESPONSE_HOURS = 168.0  # a week: slower answers count as a week
 RANDOM_STATE = 0
 
@@ -86,28 +87,50 @@ def split(
     ``period`` (never in ``train``); ``decided``: decided before the end of ``period`` (the final model's data);
     ``open``: created before the end of ``period`` and not decided by then.
     """
+    return tuple(leads[mask] for mask in _split_masks(leads, period, holdout_months))  # type: ignore[return-value]
+
+
+def _split_masks(leads: pd.DataFrame, period: str, holdout_months: int) -> tuple[np.ndarray, ...]:
+    """:func:`split`'s four sets as boolean arrays over ``leads``: no frame is copied until one is needed."""
     p = parse_period(period)
     start, end = month_start(p), month_end_exclusive(p)
     cutoff = month_start(p - holdout_months)
-    known = leads["converted"].notna() & (leads["decided_at"] < end) & (leads["created_at"] < end)
-    train = leads[known & (leads["decided_at"] < cutoff)]
-    holdout = leads[known & (leads["decided_at"] >= cutoff) & (leads["decided_at"] < start)]
-    decided = leads[known]
-    open_ = leads[(leads["created_at"] < end) & ~known]
-    return train, holdout, decided, open_
+    decided_at, created_at = leads["decided_at"], leads["created_at"]
+    known = (leads["converted"].notna() & (decided_at < end) & (created_at < end)).to_numpy()
+    train = known & (decided_at < cutoff).to_numpy()
+    holdout = known & ((decided_at >= cutoff) & (decided_at < start)).to_numpy()
+    open_ = (created_at < end).to_numpy() & ~known
+    return train, holdout, known, open_
 
 
 def _most_recent(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
     """The ``limit`` most recently decided rows (ties by lead id), in their original order."""
-    if len(frame) <= limit:
-        return frame
-    keep = frame.sort_values(["decided_at", "lead_id"], kind="stable").index[-limit:]
-    return frame.loc[frame.index.isin(keep)]
+    return frame.iloc[_recent_positions(frame, np.arange(len(frame)), limit)]
 
 
-def _enough(frame: pd.DataFrame, minimum: int, min_class: int) -> bool:
-    positives = int(frame["converted"].sum())
-    return len(frame) >= minimum and positives >= min_class and len(frame) - positives >= min_class
+def _recent_positions(leads: pd.DataFrame, at: np.ndarray, limit: int) -> np.ndarray:
+    """Of the rows at positions ``at`` (ascending), the positions of the ``limit`` most recently decided.
+
+    The rows a stable sort by (decided_at, lead_id) puts last. Only the rows decided at or after the
+    ``limit``-th latest time can be among them: found by a partition, they alone are sorted (a full sort of
+    millions of leads by a text id cost seconds). The partition runs on the times' integers (numpy's on
+    datetimes is forty times slower), a missing time counting as the latest, as the sort puts it last.
+    """
+    if len(at) <= limit:
+        return at
+    column = leads["decided_at"].to_numpy(dtype="datetime64[ns]")[at]  # (zoned: UTC, the same order)
+    times = np.where(np.isnat(column), np.iinfo(np.int64).max, column.view(np.int64))
+    latest = np.partition(times, len(times) - limit)[len(times) - limit]
+    near = at[times >= latest]
+    rows = leads[["decided_at", "lead_id"]].iloc[near].reset_index(drop=True)
+    order = rows.sort_values(["decided_at", "lead_id"], kind="stable").index.to_numpy()
+    return np.sort(near[order[-limit:]])
+
+
+def _enough(labels: pd.Series | np.ndarray, minimum: int, min_class: int) -> bool:
+    """At least ``minimum`` decided leads (``labels``: 1 converted, 0 not), ``min_class`` of each outcome."""
+    positives = int(labels.sum())
+    return len(labels) >= minimum and positives >= min_class and len(labels) - positives >= min_class
 
 
 def score_leads(
@@ -145,14 +168,18 @@ def score_leads(
         open leads of ``region`` created within ``open_days`` days of the month's end, with a ``score``
         column, best first.
     """
-    train, holdout, decided, open_ = split(leads, period, holdout_months)
-    train, decided = (_most_recent(frame, max_train) for frame in (train, decided))
+    train_rows, holdout_rows, decided_rows, open_rows = _split_masks(leads, period, holdout_months)
     p = parse_period(period)
     end = month_end_exclusive(p)
+    open_rows &= (leads["created_at"] >= end - pd.Timedelta(days=open_days)).to_numpy()
     if region != "ALL":
-        holdout = holdout[holdout["region"] == region]
-        open_ = open_[open_["region"] == region]
-    open_ = open_[open_["created_at"] >= end - pd.Timedelta(days=open_days)]
+        here = leads["region"].eq(region).to_numpy(dtype=bool, na_value=False)
+        holdout_rows &= here
+        open_rows &= here
+    # the models' rows as positions: their frames are taken only for a fit the store does not hold yet
+    train, decided = (_recent_positions(leads, np.flatnonzero(rows), max_train) for rows in (train_rows, decided_rows))
+    holdout = leads.loc[holdout_rows, [*INPUTS, "converted"]]  # what its AUC reads (ALL: 3 months of every lead)
+    open_ = leads[open_rows]
     result: dict[str, Any] = {
         "auc": None,
         "n_train": int(len(train)),
@@ -165,17 +192,17 @@ def score_leads(
     }
     scored = open_.assign(score=np.nan)
 
-    def fitted(name: str, frame: pd.DataFrame) -> Pipeline:
+    def fitted(name: str, at: np.ndarray) -> Pipeline:
         if models is None:
-            return fit(frame, random_state, C)
+            return fit(leads.iloc[at], random_state, C)
         if name not in models:
-            models[name] = fit(frame, random_state, C)
+            models[name] = fit(leads.iloc[at], random_state, C)
         return models[name]
 
-    if not _enough(train, min_train, min_class):
+    if not _enough(leads["converted"].to_numpy()[train], min_train, min_class):
         result["status"] = "few_train"
     else:
-        if _enough(holdout, min_holdout, min_class):
+        if _enough(holdout["converted"], min_holdout, min_class):
             model = fitted("holdout", train)
             result["auc"] = float(roc_auc_score(holdout["converted"].astype(int), predict(model, holdout)))
         else:

@@ -85,13 +85,20 @@ def trailing(report: Report, table: str = "opportunities", column: str = "create
 
 
 def unknown_stages(report: Report) -> dict[str, int]:
-    """Stage names in stage_events that are not in the configured ``stages`` (name → rows)."""
-    events = report.ds.get("stage_events")
-    if events is None:
-        return {}
-    names = events["stage"].astype(str).str.strip()
-    counts = names[~names.isin(stages(report))].value_counts()
-    return {str(k): int(v) for k, v in counts.sort_index().items()}
+    """Stage names in stage_events that are not in the configured ``stages`` (name → rows).
+
+    Counted once per dataset and stages: every funnel panel notes them, and each read every stage event.
+    """
+
+    def build(ds) -> dict[str, int]:
+        events = ds.get("stage_events")
+        if events is None:
+            return {}
+        names = events["stage"].astype(str).str.strip()
+        counts = names[~names.isin(stages(report))].value_counts()
+        return {str(k): int(v) for k, v in counts.sort_index().items()}
+
+    return dict(report.cached(NAME, ("unknown_stages", tuple(stages(report))), build))
 
 
 def _pipeline_per_lead(report: Report) -> pd.Series:
@@ -100,12 +107,13 @@ def _pipeline_per_lead(report: Report) -> pd.Series:
     def build(_ds) -> pd.Series:
         start, end = bounds(report.period)
         rows = leads(report)
-        rows = rows[(rows["created_at"] >= start - pd.DateOffset(months=12)) & (rows["created_at"] < start)]
+        year = ((rows["created_at"] >= start - pd.DateOffset(months=12)) & (rows["created_at"] < start)).to_numpy()
+        rows = rows.loc[year, ["source", "opportunity_id"]]  # a year of leads: only the columns read
         value = pd.Series(0.0, index=rows.index)
         if report.ds.has("opportunities"):
             all_deals = deals(report)
             amounts = all_deals[all_deals["created_at"] < end].set_index("opportunity_id")["amount"]
-            value = rows["opportunity_id"].map(amounts).fillna(0.0).astype(float)
+            value = facts.lookup(rows["opportunity_id"], amounts).fillna(0.0).astype(float)
         per_source = value.groupby(rows["source"]).sum() / rows.groupby("source").size()
         per_source[ALL] = float(value.sum()) / len(rows) if len(rows) else 0.0
         return per_source.fillna(0.0)

@@ -32,8 +32,14 @@ def n_conversion(report: Report) -> int:
 
 
 def _exits(report: Report, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The region's stays left in [start, end) (moved on or closed): stage_index, left_at, advanced, amount.
+
+    A stage's rows are those whose ``stage_index`` is its place in :func:`stages` (the stays' own numbering):
+    matching a number, not every row's stage name, and no text column copied.
+    """
     rows = facts.in_region(stays(report), report.region)
-    return rows[(rows["left_at"] >= start) & (rows["left_at"] < end) & rows["advanced"].notna()]
+    left = ((rows["left_at"] >= start) & (rows["left_at"] < end) & rows["advanced"].notna()).to_numpy()
+    return rows.loc[left, ["stage_index", "left_at", "advanced", "amount"]]
 
 
 @scope_memo  # its panel, rule and metrics read one computation per report scope
@@ -56,8 +62,9 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     months = history(report, months=n_conversion(report))
     base = _exits(report, bounds(months[0])[0], bounds(months[-1])[1]) if months else now.iloc[0:0]
     rows = []
-    for stage in stages(report):
-        cur, before = now[now["stage"] == stage], base[base["stage"] == stage]
+    now_at, base_at = now["stage_index"].to_numpy(), base["stage_index"].to_numpy()
+    for i, stage in enumerate(stages(report)):
+        cur, before = now[now_at == i], base[base_at == i]
         exits, advanced = len(cur), int(cur["advanced"].sum())
         usual = stats.ratio(before["advanced"].sum(), len(before))
         rate = stats.ratio(advanced, exits)
@@ -156,10 +163,11 @@ def daily_watch_frame(report: Report) -> pd.DataFrame:
     need = int(thr["daily_watch_days"])
     columns = ["stage", "date", "exits", "advanced", "conversion", "warning_line", "below", "streak", "alert"]
     parts = []
-    for stage in stages(report):
+    exits_at = exits["stage_index"].to_numpy()
+    for i, stage in enumerate(stages(report)):
         if conv.at[stage, "usual_exits"] < min_exits or not conv.at[stage, "usual"] < 1:
             continue
-        rows = exits[exits["stage"] == stage]
+        rows = exits[exits_at == i]
         day = rows["left_at"].dt.normalize()
         per_day = pd.DataFrame({"n": 1, "adv": rows["advanced"]}).groupby(day).sum()
         per_day = per_day.reindex(

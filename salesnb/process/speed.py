@@ -35,26 +35,43 @@ def time_in_stage_frame(report: Report) -> pd.DataFrame:
     months = history(report)
     lo = bounds(months[0])[0] if months else start
     rows = facts.in_region(stays(report), report.region)
-    rows = rows[(rows["left_at"] >= lo) & (rows["left_at"] < end)]
-    days = (rows["left_at"] - rows["entered_at"]).dt.total_seconds() / DAY_SECONDS
+    window = np.flatnonzero(((rows["left_at"] >= lo) & (rows["left_at"] < end)).to_numpy())
+    times = rows[["entered_at", "left_at"]].iloc[window]
+    days = (times["left_at"] - times["entered_at"]).dt.total_seconds() / DAY_SECONDS
+    kept = (days > 0).to_numpy()
+    at = window[kept]  # the text columns are taken for the stays kept only
     frame = pd.DataFrame(
         {
-            "opportunity_id": rows["opportunity_id"],
-            "stage": rows["stage"],
-            "days": days,
-            "when": np.where(rows["left_at"] >= start, "period", "baseline"),
+            "opportunity_id": rows["opportunity_id"].iloc[at],
+            "stage": rows["stage"].iloc[at],
+            "days": days[kept],
+            "when": np.where(times["left_at"][kept] >= start, "period", "baseline"),
         }
     )
-    return frame[frame["days"] > 0].reset_index(drop=True)
+    return frame.reset_index(drop=True)
 
 
-def _distribution_table(frame: pd.DataFrame, group: str | None, report: Report) -> pd.DataFrame:
+def _distribution_table(
+    frame: pd.DataFrame, group: str | None, report: Report, order: list[str] | None = None
+) -> pd.DataFrame:
+    """Days per ``group`` (in ``order``) and period: this month's row before the usual months'.
+
+    Grouped as the rows come, then the few summary rows ordered: a sort of every stay cost more than the
+    groups (medians and quantiles do not depend on the rows' order).
+    """
     lang, n = report.lang, n_history(report)
     keys = [group, "when"] if group else ["when"]
     summary = (
         frame.groupby(keys, sort=False)["days"]
         .agg(n="size", median="median", p75=lambda s: s.quantile(0.75), p90=lambda s: s.quantile(0.9))
         .reset_index()
+    )
+    rank = summary[group].map({s: i for i, s in enumerate(order or [])}) if group else 0
+    summary = (
+        summary.assign(_rank=rank)
+        .sort_values(["_rank", "when"], ascending=[True, False], kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
     )
     when = {"period": t("proc_when_period", lang), "baseline": t("proc_when_baseline", lang, n=n)}
     summary["when"] = summary["when"].map(when)
@@ -80,12 +97,8 @@ def time_in_stage_panel(report: Report) -> Panel:
     ax = plot_boxes(
         frame, group="stage", order=order, lang=lang, n=n, title=f"{t('proc_stage_time_title', lang)} · {report.period}"
     )
-    frame = frame.assign(_order=frame["stage"].map({s: i for i, s in enumerate(order)}))
-    sorted_frame = frame.sort_values(["_order", "when"], ascending=[True, False], kind="stable").drop(columns="_order")
-    shown = _distribution_table(sorted_frame, "stage", report)
-    return Panel(
-        frame=frame.drop(columns="_order"), table=shown, figure=ax.figure, note=t("proc_stage_time_note", lang, n=n)
-    )
+    shown = _distribution_table(frame, "stage", report, order)
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=t("proc_stage_time_note", lang, n=n))
 
 
 # ------------------------------------------------------------------------------------------ sales cycle
@@ -216,7 +229,7 @@ def cycle_panel(report: Report) -> Panel:
         horizontal=True,
         title=f"{t('proc_cycle_title', lang)} · {report.period}",
     )
-    shown = _distribution_table(frame.sort_values("when", ascending=False, kind="stable"), None, report)
+    shown = _distribution_table(frame, None, report)
     note = t(
         "proc_cycle_note",
         lang,

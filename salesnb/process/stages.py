@@ -35,7 +35,8 @@ def _held(report: Report, months: list[str]) -> pd.DataFrame:
     parts = []
     for month in months:
         start, end = bounds(month)
-        entered = rows[(rows["entered_at"] >= start) & (rows["entered_at"] < end)]
+        month_rows = ((rows["entered_at"] >= start) & (rows["entered_at"] < end)).to_numpy()
+        entered = rows.loc[month_rows, ["stage", "left_at"]]  # only what it reads, not every column of the stays
         held = entered["left_at"].isna() | (entered["left_at"] >= end)
         parts.append(pd.DataFrame({"stage": entered["stage"], "month": month, "held": held.astype(int)}))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["stage", "month", "held"])

@@ -34,12 +34,16 @@ def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
     def build(_ds) -> pd.Series:
         rows = stays(report)
         lo = when - pd.DateOffset(months=months)
-        done = rows[(rows["left_at"] < when) & (rows["left_at"] >= lo)]
+        window = ((rows["left_at"] < when) & (rows["left_at"] >= lo)).to_numpy()
+        done = rows.loc[window, ["stage_index", "entered_at", "left_at"]]  # only what it reads: a year of stays
         days = (done["left_at"] - done["entered_at"]).dt.total_seconds() / DAY_SECONDS
-        days = days[days > 0]
-        grouped = days.groupby(done.loc[days.index, "stage"])
+        positive = (days > 0).to_numpy()
+        # grouped by each stay's place in ``stages``, not by its name: the same groups, no text matched
+        grouped = days[positive].groupby(done["stage_index"].to_numpy()[positive])
         limits = grouped.quantile(quantile).where(grouped.size() >= min_stays)
-        return limits.reindex(stages(report))
+        names = stages(report)
+        limits.index = pd.Index([names[i] for i in limits.index], name="stage")
+        return limits.reindex(names)
 
     return report.cached(NAME, key, build)
 

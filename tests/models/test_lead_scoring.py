@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.metrics import roc_auc_score
 
 from salesnb.data.facts import size_band
 from salesnb.data.leads import lead_facts
@@ -145,3 +146,50 @@ def test_a_models_store_fits_each_model_once_for_every_region_and_changes_nothin
         assert shared[region]["auc"] == result["auc"] and shared[region]["n_holdout"] == result["n_holdout"]
         pd.testing.assert_frame_equal(shared[region]["scores"], result["scores"])
     assert shared["华东"]["n_holdout"] + shared["华南"]["n_holdout"] == shared["ALL"]["n_holdout"]
+
+
+def _most_recent_by_full_sort(frame: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The definition: sort every row by (decided_at, lead_id), keep the last ``limit``, in their original order."""
+    if len(frame) <= limit:
+        return frame
+    keep = frame.sort_values(["decided_at", "lead_id"], kind="stable").index[-limit:]
+    return frame.loc[frame.index.isin(keep)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_most_recent_keeps_the_rows_a_full_sort_keeps(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 400))
+    frame = pd.DataFrame(
+        {  # few distinct times and ids: ties on both keys, and at the cut-off
+            "decided_at": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 12, n), unit="D"),
+            "lead_id": pd.array([f"L{i}" for i in rng.integers(0, 30, n)], dtype=pd.StringDtype("pyarrow", np.nan)),
+            "converted": rng.integers(0, 2, n).astype(float),
+        },
+        index=rng.permutation(n) + 100,
+    )
+    frame.loc[rng.random(n) < 0.05, "decided_at"] = pd.NaT  # a missing time sorts last: the latest
+    zoned = frame.assign(decided_at=frame["decided_at"].dt.tz_localize("UTC"))
+    for rows in (frame, zoned):
+        for limit in {1, n // 3 + 1, n // 2 + 1, n - 1, n, n + 5} - {0}:
+            pd.testing.assert_frame_equal(ls._most_recent(rows, limit), _most_recent_by_full_sort(rows, limit))
+
+
+def test_scores_match_the_frame_by_frame_definition():
+    """score_leads on masks and positions gives what the frames of :func:`split` give (the sets, the counts)."""
+    leads = synthetic(4000, seed=3)
+    for region in ("ALL", "华东"):
+        result = ls.score_leads(leads, "2026-10", region=region, max_train=900)
+        train, holdout, decided, open_ = ls.split(leads, "2026-10")
+        train, decided = _most_recent_by_full_sort(train, 900), _most_recent_by_full_sort(decided, 900)
+        if region != "ALL":
+            holdout, open_ = holdout[holdout["region"] == region], open_[open_["region"] == region]
+        open_ = open_[open_["created_at"] >= pd.Timestamp("2026-11-01") - pd.Timedelta(days=90)]
+        assert (result["n_train"], result["n_decided"], result["n_holdout"]) == (len(train), len(decided), len(holdout))
+        auc = roc_auc_score(holdout["converted"].astype(int), ls.predict(ls.fit(train), holdout))
+        assert result["auc"] == auc
+        scores = ls.predict(ls.fit(decided), open_, as_of=pd.Timestamp("2026-11-01"))
+        expected = open_.assign(score=scores).sort_values(
+            ["score", "created_at", "lead_id"], ascending=[False, False, True], kind="stable"
+        )
+        pd.testing.assert_frame_equal(result["scores"], expected.reset_index(drop=True))

@@ -77,6 +77,9 @@ def test_unknown_stage_names_are_named(tmp_path):
     r = rep(tb.write(tmp_path / "t"))
     assert process.unknown_stages(r) == {"试用": 1}
     assert "试用" in process.funnel_panel(r).note
+    counted = process.unknown_stages(r)  # counted once per dataset: each caller gets its own copy
+    counted["试用"] = 99
+    assert process.unknown_stages(r) == {"试用": 1}
 
 
 @pytest.fixture(scope="module")

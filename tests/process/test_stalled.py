@@ -1,12 +1,18 @@
 """Stalled deals."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from process.helpers import STAGES, config, rep, stock_scenario, ts, won_history
 from salesnb import process
+from salesnb.process import common
 from salesnb.process.stalled import stalled_deals
+from salesnb.report import open_report
+
+SAMPLE = Path(__file__).resolve().parent.parent.parent / "data" / "sample"
 
 
 def test_stalled_limit_hand_computed(tmp_path):
@@ -59,3 +65,31 @@ def test_two_deals_stuck_where_none_usually_are_is_a_finding(tmp_path):
     assert len(found) == 1 and found[0]["severity"] != "low"  # confirmed and far above usual: collapse
     strict = rep(folder, config_path=config(tmp_path, stalled_min_count_floor=3))
     assert not process.stalled_summary_frame(strict).set_index("stage").loc["技术交流", "flagged"]
+
+
+def _limits_by_stage_name(report, when):
+    """The definition: a year of completed stays before ``when``, grouped by their stage's name."""
+    thr, months = report.thresholds("process"), int(report.settings("process")["stall_history_months"])
+    rows = common.stays(report)
+    done = rows[(rows["left_at"] < when) & (rows["left_at"] >= when - pd.DateOffset(months=months))]
+    days = (done["left_at"] - done["entered_at"]).dt.total_seconds() / 86400.0
+    days = days[days > 0]
+    grouped = days.groupby(done.loc[days.index, "stage"])
+    limits = grouped.quantile(float(thr["stall_quantile"])).where(grouped.size() >= int(thr["min_stays"]))
+    return limits.reindex([str(s) for s in report.config["stages"]])
+
+
+@pytest.mark.parametrize("month_end", ["2026-11-01", "2026-07-01", "2026-02-01"])
+def test_stall_limits_grouped_by_stage_place_equal_the_name_grouping(month_end):
+    report = open_report(str(SAMPLE), "2026-10", "ALL")
+    when = pd.Timestamp(month_end)
+    expected = _limits_by_stage_name(report, when)
+    pd.testing.assert_series_equal(process.stall_limits(report, when), expected, check_exact=True)
+
+
+def test_a_stays_stage_index_is_its_place_in_the_configured_stages():
+    """What stall_limits and the stage conversion rely on to match stays by number instead of by name."""
+    report = open_report(str(SAMPLE), "2026-10", "ALL")
+    rows = common.stays(report)
+    places = rows["stage"].map({s: i for i, s in enumerate(common.stages(report))})
+    assert len(rows) and (places.to_numpy() == rows["stage_index"].to_numpy()).all()
