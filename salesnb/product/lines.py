@@ -27,6 +27,7 @@ from .common import (
     count_below,
     dispersion_around,
     lines,
+    named,
     prefer_regions,
     same_month_last_year,
     scoped,
@@ -252,7 +253,7 @@ def product_frame(report: Report) -> pd.DataFrame:
     Columns: product_id, product_name, product_line, revenue, units, orders, share, cum_share, rank, top
     (within the top ``product.top_products``). Shares sum to 1; ``cum_share`` ends at 1.
     """
-    data = facts.in_months(scoped_lines(report), report.period)
+    data = named(report.ds, facts.in_months(scoped_lines(report), report.period))
     grouped = data.groupby(["product_id", "product_name", "product_line"], as_index=False).agg(
         revenue=("revenue", "sum"), units=("quantity", "sum"), orders=("order_id", "nunique")
     )

@@ -38,6 +38,7 @@ from .common import (
     scoped,
     scoped_lines,
     where,
+    with_orders,
 )
 
 SOLD, BACK = ["quantity", "revenue"], ["quantity", "lines", "value", "reason"]  # what return_check counts
@@ -55,7 +56,8 @@ def matched_returns(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         back = returned(ds)
-        sold = lines_of_orders(ds, back["order_id"]).drop_duplicates("order_id").set_index("order_id")
+        sold = lines_of_orders(ds, back["order_id"]).drop_duplicates("order_id")[["order_id", "month"]]
+        sold = with_orders(ds, sold).set_index("order_id")  # the returned orders' dates, not every line's
         frame = back.assign(
             returned_month=back["month"],
             month=back["order_id"].map(sold["month"]),
