@@ -127,7 +127,7 @@ def returned(ds) -> pd.DataFrame:
         returns = ds.get("returns")
         if returns is None:
             return pd.DataFrame(columns=["order_id", "product_id", "quantity", "reason", "region", "month", "value"])
-        data = lines_of_orders(ds, returns["order_id"])  # a returned order's first line of each product: its price
+        data = returned_lines(ds)  # a returned order's first line of each product: its price
         price = data.drop_duplicates(["order_id", "product_id"]).set_index(["order_id", "product_id"])["unit_price"]
         frame = pd.DataFrame(
             {
@@ -153,6 +153,16 @@ def product_info(ds) -> pd.DataFrame:
     return facts.per_dataset(
         ds, (NAME, "product_info"), lambda: named(ds, lines(ds).drop_duplicates("product_id")).set_index("product_id")
     )
+
+
+def returned_lines(ds) -> pd.DataFrame:
+    """The :func:`lines` of the returned orders (:func:`lines_of_orders`), once per dataset: a few rows."""
+
+    def build() -> pd.DataFrame:
+        returns = ds.get("returns")
+        return lines_of_orders(ds, returns["order_id"] if returns is not None else pd.Series(dtype="str"))
+
+    return facts.per_dataset(ds, (NAME, "returned_lines"), build)
 
 
 def lines_of_orders(ds, order_ids: pd.Series) -> pd.DataFrame:

@@ -97,9 +97,8 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     Vectorised over products (a catalogue of tens of thousands of products takes seconds).
     """
     cfg = report.settings(NAME)
-    data = scoped_lines(report)[["product_id", "product_line", "month", "revenue"]]
-    data = data[data["month"] <= report.period]
-    if data.empty:
+    data = scoped_lines(report)[["product_id", "product_line", "month", "revenue"]]  # every month: not copied
+    if not (data["month"] <= report.period).any():
         return pd.DataFrame(
             columns=["product_id", "product_name", "product_line", "launch", "since", "age_months", "recent",
                      "compare", "growth", "peak", "of_peak", "stage"]
@@ -107,7 +106,7 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     first, _ = facts.data_months(report.ds)
     months = [str(p) for p in pd.period_range(first, report.period, freq="M")]
     pivot = data.pivot_table(index="product_id", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
-    pivot = pivot.reindex(columns=months, fill_value=0.0)
+    pivot = pivot.reindex(columns=months, fill_value=0.0)  # months after the period dropped here, and products
     info = named(report.ds, data.drop_duplicates("product_id")).set_index("product_id")
     info = info[["product_name", "product_line"]]
     frame = info.reindex(pivot.index)
@@ -140,7 +139,7 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     decline = (frame["growth"] <= -g) | (frame["of_peak"] < cfg["lifecycle_peak_share"])
     growth = (frame["growth"] >= g) | ((compare <= 0) & (recent > 0))
     frame["stage"] = np.select([intro, decline, growth], ["intro", "decline", "growth"], "mature")
-    frame = frame[(pivot.sum(axis=1) != 0)].rename_axis("product_id").reset_index()
+    frame = frame[(pivot.sum(axis=1) != 0)].rename_axis("product_id").reset_index()  # sold only after it here
     order = frame["stage"].map({s: k for k, s in enumerate(STAGES)})
     frame = frame.assign(_o=order).sort_values(["_o", "recent", "product_id"], ascending=[True, False, True])
     return frame.drop(columns="_o").reset_index(drop=True)

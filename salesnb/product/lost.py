@@ -37,8 +37,9 @@ def closed_deals(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         deals = deal_facts(ds, tuple(report.config["customers"]["size_bands"]))
-        closed = deals[deals["outcome"] != "open"]
-        raw = ds["opportunities"].drop_duplicates("opportunity_id")
+        closed = deals[["opportunity_id", "outcome", "region", "closed_at", "amount"]]  # copy only what is read
+        closed = closed[closed["outcome"] != "open"]
+        raw = ds["opportunities"][["opportunity_id", "competitor", "lost_reason"]].drop_duplicates("opportunity_id")
         at = facts.positions(raw["opportunity_id"].astype(str), closed["opportunity_id"])  # one lookup for both
         lost = closed["outcome"] == "lost"
         competitor = facts.take(raw["competitor"], at, closed.index)
