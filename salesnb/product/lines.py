@@ -154,9 +154,10 @@ def line_months(report: Report, months: list[str]) -> pd.DataFrame:
     """
 
     def build(ds) -> pd.DataFrame:
-        return scope_line_months(
-            with_scopes(lines(ds)[["region", "product_line", "month", "revenue", "order_id"]], report)
-        )
+        data = lines(ds)[["region", "product_line", "month", "revenue", "order_id"]]
+        codes, _ = pd.factorize(data["order_id"])  # one number per order: distinct orders counted without the text
+        data = data.assign(order_id=np.where(codes >= 0, codes, np.nan))
+        return scope_line_months(with_scopes(data, report))
 
     table = report.cached(NAME, ("line_months", report.region), build)
     return table[table.index.get_level_values("month").isin(months)]
