@@ -12,7 +12,7 @@ from ..display.plotting.products import plot_lift
 from ..i18n import t
 from ..periods import months_back
 from ..report import Report
-from .common import NAME, scoped_lines
+from .common import NAME, product_names, scoped_lines, with_orders
 
 COLUMNS = ["product_a", "product_b", "name_a", "name_b", "orders", "support", "confidence_ab", "confidence_ba",
            "lift", "aov_with", "aov_without", "aov_uplift"]  # fmt: skip
@@ -29,32 +29,30 @@ def bundle_frame(report: Report) -> pd.DataFrame:
     """
     cfg = report.settings(NAME)
     months = report.covered(months_back(report.period, cfg["bundle_months"]))
-    data = scoped_lines(report, months)
-    basket = data.drop_duplicates(["order_id", "product_id"])[["order_id", "product_id", "order_revenue"]]
-    n_orders = basket["order_id"].nunique()
-    multi = basket[basket.duplicated("order_id", keep=False)]
+    basket, ids = _basket(report, months)
+    n_orders = basket["order"].nunique()
+    multi = basket[basket.duplicated("order", keep=False)]
     if n_orders == 0 or multi.empty:
         return pd.DataFrame(columns=COLUMNS)
-    pairs = multi.merge(multi[["order_id", "product_id"]], on="order_id", suffixes=("_a", "_b"))
-    pairs = pairs[pairs["product_id_a"] < pairs["product_id_b"]]
+    pairs = multi.merge(multi[["order", "product"]], on="order", suffixes=("_a", "_b"))
+    pairs = pairs[(pairs["product_a"] >= 0) & (pairs["product_a"] < pairs["product_b"])]  # codes keep the ids' order
     grouped = aggregate(
-        pairs.groupby(["product_id_a", "product_id_b"]), orders=("order_id", "size"), value=("order_revenue", "sum")
+        pairs.groupby(["product_a", "product_b"]), orders=("order", "size"), value=("order_revenue", "sum")
     )
     grouped = grouped[grouped["orders"] >= cfg["bundle_min_orders"]]
     if grouped.empty:
         return pd.DataFrame(columns=COLUMNS)
-    single = aggregate(basket.groupby("product_id"), n=("order_id", "size"), value=("order_revenue", "sum"))
+    single = aggregate(basket.groupby("product"), n=("order", "size"), value=("order_revenue", "sum"))
     a = grouped.index.get_level_values(0)
     b = grouped.index.get_level_values(1)
     n_a, n_b = single["n"].reindex(a).to_numpy(float), single["n"].reindex(b).to_numpy(float)
     v_a, v_b = single["value"].reindex(a).to_numpy(float), single["value"].reindex(b).to_numpy(float)
     n_ab, v_ab = grouped["orders"].to_numpy(float), grouped["value"].to_numpy(float)
     one = n_a + n_b - 2 * n_ab
-    names = data.drop_duplicates("product_id").set_index("product_id")["product_name"]
+    names = product_names(report.ds, pd.Series(ids)).to_numpy()
     frame = pd.DataFrame(
         {
-            "product_a": a, "product_b": b,
-            "name_a": names.reindex(a).to_numpy(), "name_b": names.reindex(b).to_numpy(),
+            "product_a": ids.take(a), "product_b": ids.take(b), "name_a": names[a], "name_b": names[b],
             "orders": n_ab.astype(int), "support": n_ab / n_orders, "confidence_ab": n_ab / n_a,
             "confidence_ba": n_ab / n_b, "lift": n_ab * n_orders / (n_a * n_b), "aov_with": v_ab / n_ab,
             "aov_without": np.where(one > 0, (v_a + v_b - 2 * v_ab) / np.where(one > 0, one, 1), np.nan),
@@ -64,6 +62,22 @@ def bundle_frame(report: Report) -> pd.DataFrame:
     return frame.sort_values(
         ["lift", "orders", "product_a", "product_b"], ascending=[False, False, True, True]
     ).reset_index(drop=True)[COLUMNS]
+
+
+def _basket(report: Report, months: list[str]) -> tuple[pd.DataFrame, pd.Index]:
+    """The products of each order of the scope in ``months`` once (its first line of each), and the product ids.
+
+    Columns ``order`` and ``product`` are integer codes (a product's code is its id's rank, so codes compare as
+    the ids do) and ``order_revenue`` the whole order's revenue: pairing, counting and grouping integers instead
+    of text ids gives the same rows in the same order at a fraction of the cost.
+    """
+    data = scoped_lines(report, months)[["order_id", "product_id"]]
+    order, _ = pd.factorize(data["order_id"])
+    product, ids = pd.factorize(data["product_id"], sort=True)
+    codes = pd.DataFrame({"order": order, "product": product}, index=data.index)
+    first = ~codes.duplicated().to_numpy()
+    revenue = with_orders(report.ds, data[first], months)["order_revenue"]
+    return codes[first].assign(order_revenue=revenue), pd.Index(ids)
 
 
 @needs("order_lines")

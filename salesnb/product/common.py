@@ -1,7 +1,8 @@
 """The product angle's own helpers: the order-lines table, scopes, weighted means and its count tests.
 
-- :func:`lines` — order lines with their order's month, region and customer, list price, cost, discount and
-  margin (one table per dataset, every section reads it);
+- :func:`lines` — the order lines (the shared line facts); :func:`priced`, :func:`named` and :func:`with_orders`
+  add list price, cost, discount and margin, the product's name, the order's date and revenue to the rows a
+  section reads;
 - :func:`returned` — the returns with the returned order's region, the month returned and the refunded value;
 - :func:`with_scopes`, :func:`scoped`, :func:`where`, :func:`prefer_regions` — the ALL report looks for each
   problem in every region as well as company-wide and keeps the regional finding;
@@ -26,45 +27,90 @@ NAME = "product"  # the angle's name: cache namespace and findings' angle
 
 
 def lines(ds) -> pd.DataFrame:
-    """Order lines with their order's month, region, channel, customer, rep and the product's line and name.
+    """The order lines every section reads: the shared line facts (:func:`salesnb.data.facts.line_facts`), no copy.
 
-    Adds ``list_price`` and ``unit_cost`` (order line, else products), ``list_revenue``, ``cost``, ``discount``
-    (1 − unit_price / list_price, ``NaN`` without a list price), ``margin`` (1 − unit_cost / unit_price),
-    ``order_date`` and ``order_revenue`` (the whole order's revenue). Cached per dataset.
+    Columns: order_id, product_id, quantity, unit_price, revenue, month, region, channel, customer_id, rep_id,
+    product_line. What a section needs beyond them is added to the rows it reads: prices and costs
+    (:func:`priced`), product names (:func:`named`), the order's date and revenue (:func:`with_orders`). A
+    full-width copy of every line was the largest derived table (226 MiB at a million lines) and, dropped
+    between angles at scale, was rebuilt in every report for columns most sections never read.
     """
+    return facts.line_facts(ds)
 
-    def build() -> pd.DataFrame:
-        frame = facts.line_facts(ds).copy()
-        raw = ds.get("order_lines")
-        products = ds.get("products")
-        if raw is None or frame.empty:
-            columns = ["list_price", "unit_cost", "list_revenue", "cost", "discount", "margin", "product_name"]
-            return frame.assign(**{c: pd.Series(dtype=float) for c in columns})
-        list_price = pd.Series(raw["list_price"].to_numpy(dtype=float), index=frame.index)
-        unit_cost = pd.Series(raw["unit_cost"].to_numpy(dtype=float), index=frame.index)
-        if products is not None:
-            by_product = products.set_index("product_id")
-            at = facts.positions(by_product.index, frame["product_id"])  # one lookup for the three columns
-            list_price = list_price.fillna(facts.take(by_product["list_price"], at, frame.index))
-            unit_cost = unit_cost.fillna(facts.take(by_product["unit_cost"], at, frame.index))
-            names = facts.take(by_product["product_name"], at, frame.index)
-        else:
-            names = pd.Series(np.nan, index=frame.index)
-        frame["product_name"] = names.fillna(frame["product_id"]).astype(str)
-        list_price = list_price.where(list_price > 0)
-        frame["list_price"] = list_price.astype(float)
-        frame["unit_cost"] = unit_cost.astype(float)
-        frame["list_revenue"] = frame["quantity"] * frame["list_price"]
-        frame["cost"] = frame["quantity"] * frame["unit_cost"]
-        frame["discount"] = 1 - frame["unit_price"] / frame["list_price"]
-        frame["margin"] = 1 - frame["unit_cost"] / frame["unit_price"].where(frame["unit_price"] > 0)
-        orders = facts.order_facts(ds).set_index("order_id")
-        at = facts.positions(orders.index, frame["order_id"])
-        frame["order_date"] = facts.take(orders["order_date"], at, frame.index)
-        frame["order_revenue"] = facts.take(orders["revenue"], at, frame.index)
-        return frame
 
-    return facts.per_dataset(ds, (NAME, "lines"), build)
+def priced(ds, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` of :func:`lines` with their list price and unit cost, list revenue, cost, discount and margin.
+
+    ``list_price`` and ``unit_cost`` are the order line's, else the product's; ``list_revenue`` and ``cost`` are
+    times ``quantity``; ``discount`` = 1 − unit_price / list_price (``NaN`` without a list price), ``margin`` =
+    1 − unit_cost / unit_price. ``rows`` keep the index of :func:`lines` (a slice of it, not a scoped copy): the
+    raw order line is found by it.
+    """
+    raw = ds.get("order_lines")
+    if raw is None:
+        columns = ["list_price", "unit_cost", "list_revenue", "cost", "discount", "margin"]
+        return rows.assign(**{c: pd.Series(np.nan, index=rows.index, dtype=float) for c in columns})
+    at = lines(ds).index.get_indexer(rows.index)  # the rows' positions among the order lines
+    list_price = pd.Series(raw["list_price"].to_numpy(dtype=float)[at], index=rows.index)
+    unit_cost = pd.Series(raw["unit_cost"].to_numpy(dtype=float)[at], index=rows.index)
+    products = ds.get("products")
+    if products is not None:
+        by_product = products.set_index("product_id")
+        at = facts.positions(by_product.index, rows["product_id"])  # one lookup for both columns
+        list_price = list_price.fillna(facts.take(by_product["list_price"], at, rows.index))
+        unit_cost = unit_cost.fillna(facts.take(by_product["unit_cost"], at, rows.index))
+    list_price = list_price.where(list_price > 0).astype(float)
+    unit_cost = unit_cost.astype(float)
+    return rows.assign(
+        list_price=list_price,
+        unit_cost=unit_cost,
+        list_revenue=rows["quantity"] * list_price,
+        cost=rows["quantity"] * unit_cost,
+        discount=1 - rows["unit_price"] / list_price,
+        margin=1 - unit_cost / rows["unit_price"].where(rows["unit_price"] > 0),
+    )
+
+
+def product_names(ds, product_ids: pd.Series) -> pd.Series:
+    """The name of each of ``product_ids`` (``products.product_name``, else the id itself), on their index."""
+    products = ds.get("products")
+    if products is not None:
+        by_product = products.set_index("product_id")["product_name"]
+        names = facts.take(by_product, facts.positions(by_product.index, product_ids), product_ids.index)
+    else:
+        names = pd.Series(np.nan, index=product_ids.index, dtype=object)
+    return names.fillna(product_ids).astype(str).rename("product_name")
+
+
+def named(ds, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` (with ``product_id``) with ``product_name`` (:func:`product_names`)."""
+    return rows.assign(product_name=product_names(ds, rows["product_id"]))
+
+
+def with_orders(ds, rows: pd.DataFrame, months: list[str] | None = None) -> pd.DataFrame:
+    """``rows`` (with ``order_id``) with their order's ``order_date`` and ``order_revenue`` (the whole order's).
+
+    ``months``: the months of ``rows``' orders when known (rows of :func:`lines` in these months).
+    """
+    found = order_values(ds, rows["order_id"], ["order_date", "revenue"], months)
+    return rows.assign(order_date=found["order_date"], order_revenue=found["revenue"])
+
+
+def order_values(ds, order_ids: pd.Series, columns: list[str], months: list[str] | None = None) -> pd.DataFrame:
+    """The order facts' ``columns`` of each of ``order_ids`` (missing where it is no order), on their index.
+
+    The ids are looked up among the orders that can match only: those of ``months`` when given, else those
+    among ``order_ids`` (found by hashing the orders against the few ids): hashing every order of the data as
+    keys cost more than the lookup itself.
+    """
+    orders = facts.order_facts(ds)
+    if months is not None:
+        keep = orders["month"].isin(months).to_numpy()
+    else:
+        keep = facts.among(orders["order_id"], order_ids)
+    orders = orders.loc[keep, ["order_id", *columns]]
+    at = facts.positions(orders["order_id"], order_ids)  # one lookup for every column
+    return pd.DataFrame({c: facts.take(orders[c], at, order_ids.index) for c in columns}, index=order_ids.index)
 
 
 def scoped_lines(report: Report, months: list[str] | str | None = None) -> pd.DataFrame:
@@ -81,8 +127,7 @@ def returned(ds) -> pd.DataFrame:
         returns = ds.get("returns")
         if returns is None:
             return pd.DataFrame(columns=["order_id", "product_id", "quantity", "reason", "region", "month", "value"])
-        data = lines_of_orders(ds, returns["order_id"])  # a returned order's first line of each product: its price
-        orders = facts.order_facts(ds).set_index("order_id")
+        data = returned_lines(ds)  # a returned order's first line of each product: its price
         price = data.drop_duplicates(["order_id", "product_id"]).set_index(["order_id", "product_id"])["unit_price"]
         frame = pd.DataFrame(
             {
@@ -93,7 +138,8 @@ def returned(ds) -> pd.DataFrame:
                 "reason": returns["reason"].fillna(facts.UNKNOWN).astype(str),
             }
         )
-        frame["region"] = frame["order_id"].map(orders["region"]).fillna(facts.UNKNOWN).astype(str)
+        region = order_values(ds, frame["order_id"], ["region"])["region"]
+        frame["region"] = region.fillna(facts.UNKNOWN).astype(str)
         frame["month"] = frame["returned_at"].dt.strftime("%Y-%m")
         keys = pd.MultiIndex.from_frame(frame[["order_id", "product_id"]])
         frame["value"] = frame["quantity"] * price.reindex(keys).to_numpy(dtype=float)
@@ -103,10 +149,20 @@ def returned(ds) -> pd.DataFrame:
 
 
 def product_info(ds) -> pd.DataFrame:
-    """The first order line of each product (:func:`lines`' columns), indexed by ``product_id``; per dataset."""
+    """The first order line of each product (:func:`lines`' columns and its name), by ``product_id``; per dataset."""
     return facts.per_dataset(
-        ds, (NAME, "product_info"), lambda: lines(ds).drop_duplicates("product_id").set_index("product_id")
+        ds, (NAME, "product_info"), lambda: named(ds, lines(ds).drop_duplicates("product_id")).set_index("product_id")
     )
+
+
+def returned_lines(ds) -> pd.DataFrame:
+    """The :func:`lines` of the returned orders (:func:`lines_of_orders`), once per dataset: a few rows."""
+
+    def build() -> pd.DataFrame:
+        returns = ds.get("returns")
+        return lines_of_orders(ds, returns["order_id"] if returns is not None else pd.Series(dtype="str"))
+
+    return facts.per_dataset(ds, (NAME, "returned_lines"), build)
 
 
 def lines_of_orders(ds, order_ids: pd.Series) -> pd.DataFrame:

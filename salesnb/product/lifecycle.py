@@ -19,7 +19,7 @@ from ..display.plotting.products import plot_lifecycle
 from ..i18n import t
 from ..periods import shift_month
 from ..report import Report
-from .common import NAME, lines, returned, scoped_lines
+from .common import NAME, lines, named, returned, scoped_lines, with_orders
 
 STAGES = ("intro", "growth", "mature", "decline")  # lifecycle stages, in order
 
@@ -38,8 +38,20 @@ def launch_dates(report: Report) -> pd.Series:
 
 
 def first_sales(report: Report) -> pd.Series:
-    """Date of each product's first sale in the data (every region)."""
-    return report.cached(NAME, "first_sale", lambda ds: lines(ds).groupby("product_id")["order_date"].min())
+    """Date of each product's first sale in the data (every region).
+
+    The earliest order date of a product's lines is among its lines of its first month: only those rows are
+    dated (:func:`~salesnb.product.common.with_orders`), not every line.
+    """
+
+    def build(ds) -> pd.Series:
+        data = lines(ds)[["product_id", "month", "order_id"]]
+        first = data.groupby("product_id")["month"].min()
+        rows = data[data["month"] == facts.lookup(data["product_id"], first)]
+        rows = with_orders(ds, rows, sorted(first.dropna().unique()))
+        return rows.groupby("product_id")["order_date"].min().reindex(first.index)
+
+    return report.cached(NAME, "first_sale", build)
 
 
 def _months_between(start: pd.Series, month: str) -> pd.Series:
@@ -85,9 +97,8 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     Vectorised over products (a catalogue of tens of thousands of products takes seconds).
     """
     cfg = report.settings(NAME)
-    data = scoped_lines(report)
-    data = data[data["month"] <= report.period]
-    if data.empty:
+    data = scoped_lines(report)[["product_id", "product_line", "month", "revenue"]]  # every month: not copied
+    if not (data["month"] <= report.period).any():
         return pd.DataFrame(
             columns=["product_id", "product_name", "product_line", "launch", "since", "age_months", "recent",
                      "compare", "growth", "peak", "of_peak", "stage"]
@@ -95,8 +106,9 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     first, _ = facts.data_months(report.ds)
     months = [str(p) for p in pd.period_range(first, report.period, freq="M")]
     pivot = data.pivot_table(index="product_id", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
-    pivot = pivot.reindex(columns=months, fill_value=0.0)
-    info = data.drop_duplicates("product_id").set_index("product_id")[["product_name", "product_line"]]
+    pivot = pivot.reindex(columns=months, fill_value=0.0)  # months after the period dropped here, and products
+    info = named(report.ds, data.drop_duplicates("product_id")).set_index("product_id")
+    info = info[["product_name", "product_line"]]
     frame = info.reindex(pivot.index)
     declared = launch_dates(report).reindex(pivot.index)
     frame["launch"] = declared.fillna(first_sales(report).reindex(pivot.index))
@@ -127,7 +139,7 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     decline = (frame["growth"] <= -g) | (frame["of_peak"] < cfg["lifecycle_peak_share"])
     growth = (frame["growth"] >= g) | ((compare <= 0) & (recent > 0))
     frame["stage"] = np.select([intro, decline, growth], ["intro", "decline", "growth"], "mature")
-    frame = frame[(pivot.sum(axis=1) != 0)].rename_axis("product_id").reset_index()
+    frame = frame[(pivot.sum(axis=1) != 0)].rename_axis("product_id").reset_index()  # sold only after it here
     order = frame["stage"].map({s: k for k, s in enumerate(STAGES)})
     frame = frame.assign(_o=order).sort_values(["_o", "recent", "product_id"], ascending=[True, False, True])
     return frame.drop(columns="_o").reset_index(drop=True)
@@ -211,8 +223,8 @@ def new_products_frame(report: Report) -> pd.DataFrame:
                "return_rate"]  # fmt: skip
     if new.empty:
         return pd.DataFrame(columns=columns)
-    data = scoped_lines(report)
-    data = data[data["product_id"].isin(new.index) & (data["month"] <= report.period)]
+    data = scoped_lines(report)[["product_id", "month", "revenue", "quantity", "customer_id", "order_id"]]
+    data = data[facts.among(data["product_id"], new.index) & (data["month"] <= report.period)]
     order = new.sort_values(ascending=False)
     ids = order.index
     products = report.ds.get("products")

@@ -27,6 +27,7 @@ from .common import (
     count_below,
     dispersion_around,
     lines,
+    named,
     prefer_regions,
     same_month_last_year,
     scoped,
@@ -153,9 +154,10 @@ def line_months(report: Report, months: list[str]) -> pd.DataFrame:
     """
 
     def build(ds) -> pd.DataFrame:
-        return scope_line_months(
-            with_scopes(lines(ds)[["region", "product_line", "month", "revenue", "order_id"]], report)
-        )
+        data = lines(ds)[["region", "product_line", "month", "revenue", "order_id"]]
+        codes, _ = pd.factorize(data["order_id"])  # one number per order: distinct orders counted without the text
+        data = data.assign(order_id=np.where(codes >= 0, codes, np.nan))
+        return scope_line_months(with_scopes(data, report))
 
     table = report.cached(NAME, ("line_months", report.region), build)
     return table[table.index.get_level_values("month").isin(months)]
@@ -252,7 +254,7 @@ def product_frame(report: Report) -> pd.DataFrame:
     Columns: product_id, product_name, product_line, revenue, units, orders, share, cum_share, rank, top
     (within the top ``product.top_products``). Shares sum to 1; ``cum_share`` ends at 1.
     """
-    data = facts.in_months(scoped_lines(report), report.period)
+    data = named(report.ds, facts.in_months(scoped_lines(report), report.period))
     grouped = data.groupby(["product_id", "product_name", "product_line"], as_index=False).agg(
         revenue=("revenue", "sum"), units=("quantity", "sum"), orders=("order_id", "nunique")
     )

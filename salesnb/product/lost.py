@@ -23,6 +23,7 @@ from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding, flagged
 from ..i18n import t
+from ..periods import month_labels
 from ..report import Report, scope_memo
 from .common import NAME, in_scopes, prefer_regions, scoped, where
 
@@ -36,20 +37,21 @@ def closed_deals(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         deals = deal_facts(ds, tuple(report.config["customers"]["size_bands"]))
-        closed = deals[deals["outcome"] != "open"]
-        raw = ds["opportunities"].drop_duplicates("opportunity_id")
-        raw = raw.set_index(raw["opportunity_id"].astype(str))
+        closed = deals[["opportunity_id", "outcome", "region", "closed_at", "amount"]]  # copy only what is read
+        closed = closed[closed["outcome"] != "open"]
+        raw = ds["opportunities"][["opportunity_id", "competitor", "lost_reason"]].drop_duplicates("opportunity_id")
+        at = facts.positions(raw["opportunity_id"].astype(str), closed["opportunity_id"])  # one lookup for both
         lost = closed["outcome"] == "lost"
-        competitor = closed["opportunity_id"].map(raw["competitor"])
+        competitor = facts.take(raw["competitor"], at, closed.index)
         return pd.DataFrame(
             {
                 "opportunity_id": closed["opportunity_id"],
                 "lost": lost,
                 "region": closed["region"],
-                "month": closed["closed_at"].dt.strftime("%Y-%m"),
+                "month": month_labels(closed["closed_at"]),
                 "amount": closed["amount"],
                 "competitor": competitor.astype(str).where(competitor.notna() & lost, ""),
-                "reason": closed["opportunity_id"].map(raw["lost_reason"]).fillna(facts.UNKNOWN).astype(str),
+                "reason": facts.take(raw["lost_reason"], at, closed.index).fillna(facts.UNKNOWN).astype(str),
             }
         ).reset_index(drop=True)
 

@@ -26,15 +26,18 @@ from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import (
     NAME,
-    in_scopes,
     lines,
+    named,
     prefer_regions,
+    priced,
     rate_sums,
     scoped,
     scoped_lines,
     weighted,
     weighted_mean,
     where,
+    with_orders,
+    with_scopes,
     z,
 )
 
@@ -53,7 +56,7 @@ def discount_frame(report: Report) -> pd.DataFrame:
     trailing = report.trailing()
     out = []
     for months, tag in (([report.period], "now"), (trailing, "base")):
-        part = facts.in_months(data, months)
+        part = priced(report.ds, facts.in_months(data, months))
         sums = rate_sums(part.assign(_all=ALL), ["product_line"])
         total = rate_sums(part.assign(_all=ALL), ["_all"])
         sums = pd.concat([sums, total.rename_axis("product_line")])
@@ -115,7 +118,8 @@ def price_check(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     trailing = report.trailing()
-    data = in_scopes(report, lines(report.ds), [report.period, *trailing])
+    rows = facts.scoped(lines(report.ds), report.region, [report.period, *trailing])
+    data = with_scopes(priced(report.ds, rows), report)  # priced before the ALL report doubles the rows
     data = data.assign(period=data["month"] == report.period)
     sums = rate_sums(data, ["scope", "product_line", "period"])
     flags = set(sums.index.get_level_values("period"))
@@ -306,9 +310,10 @@ def price_frame(report: Report) -> pd.DataFrame:
     keys = ["product_id", "product_name", "product_line"]
 
     def summary(months: list[str]) -> pd.DataFrame:
-        part = facts.in_months(data, months)
+        part = facts.in_months(data, months)[["product_id", "product_line", "revenue", "quantity", "order_id"]]
+        part = named(report.ds, part)
         n = max(len(months), 1)
-        per_order = part.drop_duplicates(["order_id", "product_id"])
+        per_order = with_orders(report.ds, part.drop_duplicates(["order_id", "product_id"]), months)
         grouped = aggregate(part.groupby(keys), revenue=("revenue", "sum"), units=("quantity", "sum"))
         grouped["aov"] = per_order.groupby(keys)["order_revenue"].mean()
         grouped["units"] = grouped["units"] / n

@@ -31,13 +31,14 @@ from .common import (
     NAME,
     in_scopes,
     lines,
-    lines_of_orders,
     prefer_regions,
     product_info,
     returned,
+    returned_lines,
     scoped,
     scoped_lines,
     where,
+    with_orders,
 )
 
 SOLD, BACK = ["quantity", "revenue"], ["quantity", "lines", "value", "reason"]  # what return_check counts
@@ -55,7 +56,8 @@ def matched_returns(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         back = returned(ds)
-        sold = lines_of_orders(ds, back["order_id"]).drop_duplicates("order_id").set_index("order_id")
+        sold = returned_lines(ds).drop_duplicates("order_id")[["order_id", "month"]]  # back: the returns' rows
+        sold = with_orders(ds, sold).set_index("order_id")  # the returned orders' dates, not every line's
         frame = back.assign(
             returned_month=back["month"],
             month=back["order_id"].map(sold["month"]),

@@ -1,9 +1,16 @@
 """产品组合."""
 
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
 import pytest
 
-from product.helpers import report
+from product.helpers import SAMPLE, report
 from salesnb import product
+from salesnb.periods import months_back
+from salesnb.product.common import named, scoped_lines, with_orders
+from salesnb.report import open_report
 
 
 def test_bundles_hand_computed(folder):
@@ -19,3 +26,50 @@ def test_bundles_hand_computed(folder):
 def test_without_order_lines_the_section_skips(bare):
     panel = product.bundle_panel(report(bare))
     assert panel.is_skipped and "order_lines" in panel.note
+
+
+def bundle_definition(report):
+    """The pairs counted on the text ids of every line of the window (the computation bundle_frame replaces)."""
+    cfg = report.settings("product")
+    months = report.covered(months_back(report.period, cfg["bundle_months"]))
+    data = with_orders(report.ds, named(report.ds, scoped_lines(report, months)), months)
+    basket = data.drop_duplicates(["order_id", "product_id"])[["order_id", "product_id", "order_revenue"]]
+    n_orders = basket["order_id"].nunique()
+    multi = basket[basket.duplicated("order_id", keep=False)]
+    pairs = multi.merge(multi[["order_id", "product_id"]], on="order_id", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["product_id_a"] < pairs["product_id_b"]]
+    grouped = pairs.groupby(["product_id_a", "product_id_b"]).agg(
+        orders=("order_id", "size"), value=("order_revenue", "sum")
+    )
+    grouped = grouped[grouped["orders"] >= cfg["bundle_min_orders"]]
+    single = basket.groupby("product_id").agg(n=("order_id", "size"), value=("order_revenue", "sum"))
+    a, b = grouped.index.get_level_values(0), grouped.index.get_level_values(1)
+    n_a, n_b = single["n"].reindex(a).to_numpy(float), single["n"].reindex(b).to_numpy(float)
+    v_a, v_b = single["value"].reindex(a).to_numpy(float), single["value"].reindex(b).to_numpy(float)
+    n_ab, v_ab = grouped["orders"].to_numpy(float), grouped["value"].to_numpy(float)
+    one = n_a + n_b - 2 * n_ab
+    names = data.drop_duplicates("product_id").set_index("product_id")["product_name"]
+    frame = pd.DataFrame(
+        {
+            "product_a": a, "product_b": b,
+            "name_a": names.reindex(a).to_numpy(), "name_b": names.reindex(b).to_numpy(),
+            "orders": n_ab.astype(int), "support": n_ab / n_orders, "confidence_ab": n_ab / n_a,
+            "confidence_ba": n_ab / n_b, "lift": n_ab * n_orders / (n_a * n_b), "aov_with": v_ab / n_ab,
+            "aov_without": np.where(one > 0, (v_a + v_b - 2 * v_ab) / np.where(one > 0, one, 1), np.nan),
+        }
+    )  # fmt: skip
+    frame["aov_uplift"] = frame["aov_with"] / frame["aov_without"] - 1
+    return frame.sort_values(
+        ["lift", "orders", "product_a", "product_b"], ascending=[False, False, True, True]
+    ).reset_index(drop=True)[product.bundles.COLUMNS]
+
+
+@pytest.mark.parametrize("region", ["ALL", "华东", "西南"])
+def test_bundles_on_integer_codes_equal_the_text_id_definition(region):
+    for period in ("2025-03", "2026-06", "2026-10"):
+        r = open_report(str(SAMPLE), period, region)
+        every_pair = {**r.config["product"], "bundle_min_orders": 1}  # not only the frequent ones
+        r = replace(r, config={**r.config, "product": every_pair})
+        got, expected = product.bundle_frame(r), bundle_definition(r)
+        assert len(got) > 10
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)

@@ -70,3 +70,10 @@ def test_lifecycle_and_pareto_panels_are_bounded(folder):
     pareto = product.pareto_panel(r)
     assert pareto.table.iloc[-1].tolist() == ["—", "其他（2项）", "—", "540", "19.3%", "100.0%", "6"]  # P3 360 + P2 180
     assert pareto.table.iloc[:, 0].tolist()[:2] == ["1", "2"]
+
+
+def test_a_product_first_sold_after_the_period_is_not_in_its_lifecycle(folder):
+    """P3 sells from 2026-09: the 2026-08 lifecycle (read from every month's lines) leaves it out."""
+    frame = product.lifecycle_frame(report(folder, period="2026-08"))
+    assert "P3" not in set(frame["product_id"]) and {"P1", "P2", "P4"} <= set(frame["product_id"])
+    assert "P3" in set(product.lifecycle_frame(report(folder, period="2026-09"))["product_id"])

@@ -6,7 +6,7 @@ import pytest
 
 from product.helpers import SAMPLE
 from salesnb.data import facts
-from salesnb.product.common import lines, lines_of_orders, product_info, returned, with_scopes
+from salesnb.product.common import lines, lines_of_orders, named, product_info, returned, with_orders, with_scopes
 from salesnb.product.lines import line_months, scope_line_months
 from salesnb.product.returns import matched_returns
 from salesnb.report import open_report
@@ -37,12 +37,13 @@ def test_a_return_is_priced_at_the_first_line_of_its_order_and_product_over_ever
 def test_product_info_and_the_returned_orders_lines_equal_the_definitions():
     report = open_report(str(SAMPLE), "2026-10", "ALL")
     ds = report.ds
-    pd.testing.assert_frame_equal(product_info(ds), lines(ds).drop_duplicates("product_id").set_index("product_id"))
+    first = named(ds, lines(ds).drop_duplicates("product_id")).set_index("product_id")
+    pd.testing.assert_frame_equal(product_info(ds), first)
     order_ids = ds["returns"]["order_id"]
     data = lines(ds)
     pd.testing.assert_frame_equal(lines_of_orders(ds, order_ids), data[data["order_id"].isin(order_ids)])
     window = int(report.settings("product")["return_window_days"])
-    back, sold = returned(ds), data.drop_duplicates("order_id").set_index("order_id")
+    back, sold = returned(ds), with_orders(ds, data.drop_duplicates("order_id")).set_index("order_id")
     lag = (back["returned_at"] - back["order_id"].map(sold["order_date"])).dt.days
     matched = matched_returns(report)
     assert matched["month"].tolist() == back["order_id"].map(sold["month"])[(lag >= 0) & (lag <= window)].tolist()
