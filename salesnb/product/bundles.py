@@ -48,11 +48,24 @@ def bundle_frame(report: Report) -> pd.DataFrame:
     n_a, n_b = single["n"].reindex(a).to_numpy(float), single["n"].reindex(b).to_numpy(float)
     v_a, v_b = single["value"].reindex(a).to_numpy(float), single["value"].reindex(b).to_numpy(float)
     n_ab, v_ab = grouped["orders"].to_numpy(float), grouped["value"].to_numpy(float)
-    one = n_a + n_b - 2 * n_ab
     names = product_names(report.ds, pd.Series(ids)).to_numpy()
+    pairs_of = {"product_a": ids.take(a), "product_b": ids.take(b), "name_a": names[a], "name_b": names[b]}
+    return pair_frame(pairs_of, (n_ab, v_ab), (n_a, v_a), (n_b, v_b), n_orders)
+
+
+def pair_frame(
+    pairs: dict,
+    both: tuple[np.ndarray, np.ndarray],
+    a: tuple[np.ndarray, np.ndarray],
+    b: tuple[np.ndarray, np.ndarray],
+    n_orders: int,
+) -> pd.DataFrame:
+    """The pairs' measures (:func:`bundle_frame`) from (orders, value) with both, with a and with b, sorted."""
+    (n_ab, v_ab), (n_a, v_a), (n_b, v_b) = both, a, b
+    one = n_a + n_b - 2 * n_ab
     frame = pd.DataFrame(
         {
-            "product_a": ids.take(a), "product_b": ids.take(b), "name_a": names[a], "name_b": names[b],
+            **pairs,
             "orders": n_ab.astype(int), "support": n_ab / n_orders, "confidence_ab": n_ab / n_a,
             "confidence_ba": n_ab / n_b, "lift": n_ab * n_orders / (n_a * n_b), "aov_with": v_ab / n_ab,
             "aov_without": np.where(one > 0, (v_a + v_b - 2 * v_ab) / np.where(one > 0, one, 1), np.nan),

@@ -55,15 +55,20 @@ def delivery_facts(report: Report) -> pd.DataFrame:
                 for name, table in {**columns, "region": of, "revenue": of}.items()
             }
         )
-        frame["month"] = month_labels(frame["promised_at"])
-        cutoff = month_cutoffs(frame["promised_at"])
-        delivered = frame["delivered_at"].notna() & (frame["delivered_at"] < cutoff)
-        frame["late"] = (delivered & (frame["delivered_at"] > frame["promised_at"])) | ~delivered
-        frame["undelivered"] = ~delivered
-        frame["delay_days"] = (frame["delivered_at"] - frame["promised_at"]).dt.days.where(delivered & frame["late"])
-        return frame
+        return judged_deliveries(frame)
 
     return report.cached(NAME, "delivery_facts", build)
+
+
+def judged_deliveries(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (orders with ``promised_at`` and ``delivered_at``) with month, late, undelivered and delay_days."""
+    frame["month"] = month_labels(frame["promised_at"])
+    cutoff = month_cutoffs(frame["promised_at"])
+    delivered = frame["delivered_at"].notna() & (frame["delivered_at"] < cutoff)
+    frame["late"] = (delivered & (frame["delivered_at"] > frame["promised_at"])) | ~delivered
+    frame["undelivered"] = ~delivered
+    frame["delay_days"] = (frame["delivered_at"] - frame["promised_at"]).dt.days.where(delivered & frame["late"])
+    return frame
 
 
 @scope_memo  # the rule (region by region), the panel and the metrics read one computation

@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -47,21 +46,9 @@ def bundle_definition(report):
     n_a, n_b = single["n"].reindex(a).to_numpy(float), single["n"].reindex(b).to_numpy(float)
     v_a, v_b = single["value"].reindex(a).to_numpy(float), single["value"].reindex(b).to_numpy(float)
     n_ab, v_ab = grouped["orders"].to_numpy(float), grouped["value"].to_numpy(float)
-    one = n_a + n_b - 2 * n_ab
     names = data.drop_duplicates("product_id").set_index("product_id")["product_name"]
-    frame = pd.DataFrame(
-        {
-            "product_a": a, "product_b": b,
-            "name_a": names.reindex(a).to_numpy(), "name_b": names.reindex(b).to_numpy(),
-            "orders": n_ab.astype(int), "support": n_ab / n_orders, "confidence_ab": n_ab / n_a,
-            "confidence_ba": n_ab / n_b, "lift": n_ab * n_orders / (n_a * n_b), "aov_with": v_ab / n_ab,
-            "aov_without": np.where(one > 0, (v_a + v_b - 2 * v_ab) / np.where(one > 0, one, 1), np.nan),
-        }
-    )  # fmt: skip
-    frame["aov_uplift"] = frame["aov_with"] / frame["aov_without"] - 1
-    return frame.sort_values(
-        ["lift", "orders", "product_a", "product_b"], ascending=[False, False, True, True]
-    ).reset_index(drop=True)[product.bundles.COLUMNS]
+    ids = {"product_a": a, "product_b": b, "name_a": names.reindex(a).to_numpy(), "name_b": names.reindex(b).to_numpy()}
+    return product.bundles.pair_frame(ids, (n_ab, v_ab), (n_a, v_a), (n_b, v_b), n_orders)
 
 
 @pytest.mark.parametrize("region", ["ALL", "华东", "西南"])

@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 
 from salesnb.data import facts
-from salesnb.periods import month_labels
 from salesnb.report import open_report
 from salesnb.support import satisfaction
-from salesnb.support.common import at_stake, customer_value, month_cutoffs
-from salesnb.support.delivery import delivery_facts
+from salesnb.support.common import at_stake, customer_value
+from salesnb.support.delivery import delivery_facts, judged_deliveries
 from salesnb.support.tickets import ticket_facts
 from support.helpers import SAMPLE
 
@@ -44,14 +43,7 @@ def _delivery_definition(ds) -> pd.DataFrame:
             "revenue": of["revenue"].to_numpy(),
         }
     )
-    frame = frame[frame["promised_at"].notna()].reset_index(drop=True)
-    frame["month"] = month_labels(frame["promised_at"])
-    cutoff = month_cutoffs(frame["promised_at"])
-    delivered = frame["delivered_at"].notna() & (frame["delivered_at"] < cutoff)
-    frame["late"] = (delivered & (frame["delivered_at"] > frame["promised_at"])) | ~delivered
-    frame["undelivered"] = ~delivered
-    frame["delay_days"] = (frame["delivered_at"] - frame["promised_at"]).dt.days.where(delivered & frame["late"])
-    return frame
+    return judged_deliveries(frame[frame["promised_at"].notna()].reset_index(drop=True))  # every row, then filtered
 
 
 def test_delivery_facts_take_only_the_promised_orders_and_equal_the_definition():
