@@ -359,3 +359,35 @@ def test_month_bars_value_axis_and_axis_titles():
     style.value_axis(ax.xaxis, "int", "zh")  # anything else leaves the axis alone
     style.axis_titles(ax, "x", None, grid=True)
     assert ax.get_xlabel() == "x" and ax.get_ylabel() == ""
+
+
+def test_percent_ticks_get_the_decimals_that_tell_them_apart():
+    import matplotlib.pyplot as plt
+
+    from salesnb.display.plotting import style
+
+    fig, ax = plt.subplots()
+    ax.set_xlim(0, 0.012)
+    ax.set_xticks([0, 0.0025, 0.005, 0.0075, 0.01])
+    ax.xaxis.set_major_formatter(style.pct_formatter())
+    fig.canvas.draw()
+    labels = [tick.get_text() for tick in ax.get_xticklabels()]
+    assert labels == ["0.0%", "0.2%", "0.5%", "0.8%", "1.0%"]  # one decimal: 0% and 1% alone would repeat
+    ax.set_xticks([0, 0.25, 0.5, 1.0])
+    fig.canvas.draw()
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == ["0%", "25%", "50%", "100%"]  # whole: no decimals
+
+
+def test_log_axes_are_labelled_in_plain_numbers_not_tex():
+    import matplotlib.pyplot as plt
+
+    from salesnb.display.plotting import style
+
+    fig, ax = plt.subplots()
+    ax.plot([0.5, 3, 40, 200], [1, 2, 3, 4])
+    style.log_scale(ax)
+    fig.canvas.draw()
+    labels = [tick.get_text() for tick in ax.get_xticklabels() if tick.get_text()]
+    minor = [tick.get_text() for tick in ax.xaxis.get_minorticklabels() if tick.get_text()]
+    assert labels and not minor and not any("$" in label or "mathdefault" in label for label in labels)
+    assert {"1", "10", "100"} <= set(labels)

@@ -206,8 +206,7 @@ def plot_clv(
     x, y = x[keep], y[keep]
     colors = np.where((risk is not None) & (y < (risk or 0)), style.BAD, style.PRIMARY)
     style.point_cloud(ax, x, y, colors, s=10, alpha=0.55, linewidths=0, **kwargs)
-    ax.set_xscale("log")
-    ax.xaxis.set_major_formatter(style.amount_formatter(lang))
+    style.log_scale(ax, formatter=style.amount_formatter(lang))
     ax.yaxis.set_major_formatter(style.pct_formatter())
     ax.set_ylim(-0.03, 1.03)
     if risk is not None:

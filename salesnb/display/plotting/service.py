@@ -46,7 +46,7 @@ def plot_response_times(
         median.set(color=style.PRIMARY, linewidth=1.5)
     style.rasterize_if_dense(box["fliers"])
     ax.set_yticks(np.arange(1, len(names) + 1), labels=names)
-    ax.set_xscale("log")
+    style.log_scale(ax)
     if sla_hours:
         ax.axvline(sla_hours, color=style.BAD, linestyle="--", linewidth=1.2)
         label = f" {t('sup_sla_line', lang, h=f'{sla_hours:g}')}"

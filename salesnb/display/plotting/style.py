@@ -22,7 +22,7 @@ import pandas as pd
 from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.font_manager import fontManager
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import Formatter, FuncFormatter, NullFormatter
 
 from ...errors import ParameterError, SalesnbError
 from ...i18n import check_lang, t
@@ -148,9 +148,42 @@ def amount_formatter(lang: str = "zh") -> FuncFormatter:
     return FuncFormatter(lambda value, _pos: re.sub(r"\.0(?=\D*$)", "", format_amount(value, lang)))
 
 
-def pct_formatter(digits: int = 0) -> FuncFormatter:
-    """Tick formatter writing ratios as percentages (``1.0`` → ``100%``)."""
-    return FuncFormatter(lambda value, _pos: format_pct(value, digits))
+class PctFormatter(Formatter):
+    """Ratios as percentages (``1.0`` → ``100%``), with as many decimals as the ticks need to differ.
+
+    Ticks 0.25% apart read ``0%, 0.3%, 0.5% ...``, not ``0%, 0%, 0%, 1%``: the decimals grow (up to three) until
+    every tick of the axis has its own label.
+    """
+
+    def __init__(self, digits: int = 0) -> None:
+        self.digits = digits
+
+    def __call__(self, value: float, pos: int | None = None) -> str:
+        return format_pct(value, self._needed())
+
+    def _needed(self) -> int:
+        ticks = set(np.asarray(getattr(self, "locs", ()), dtype=float).tolist())
+        digits = self.digits
+        while digits < 3 and len({format_pct(v, digits) for v in ticks}) < len(ticks):
+            digits += 1
+        return digits
+
+
+def pct_formatter(digits: int = 0) -> PctFormatter:
+    """Tick formatter writing ratios as percentages (``1.0`` → ``100%``), decimals as the ticks need."""
+    return PctFormatter(digits)
+
+
+def log_scale(ax: Axes, axis: str = "x", formatter: Formatter | None = None) -> None:
+    """A log ``axis`` labelled in plain numbers (``0.1, 1, 10``) or by ``formatter``, without minor labels.
+
+    Matplotlib's own log labels are TeX (mathdefault markup), which a page's SVG with its text kept as
+    text would print as written.
+    """
+    getattr(ax, f"set_{axis}scale")("log")
+    target = getattr(ax, f"{axis}axis")
+    target.set_major_formatter(formatter or FuncFormatter(lambda value, _pos: f"{value:g}"))
+    target.set_minor_formatter(NullFormatter())
 
 
 # ---------------------------------------------------------------- helpers shared by the chart functions
