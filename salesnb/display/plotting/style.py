@@ -157,14 +157,18 @@ class PctFormatter(Formatter):
 
     def __init__(self, digits: int = 0) -> None:
         self.digits = digits
+        self._ticks: set[float] = set()
+
+    def set_locs(self, locs) -> None:  # noqa: ANN001 - matplotlib's own signature
+        """Called by matplotlib with the axis' tick values before it asks for their labels."""
+        self._ticks = set(np.asarray(locs, dtype=float).tolist())
 
     def __call__(self, value: float, pos: int | None = None) -> str:
         return format_pct(value, self._needed())
 
     def _needed(self) -> int:
-        ticks = set(np.asarray(getattr(self, "locs", ()), dtype=float).tolist())
         digits = self.digits
-        while digits < 3 and len({format_pct(v, digits) for v in ticks}) < len(ticks):
+        while digits < 3 and len({format_pct(v, digits) for v in self._ticks}) < len(self._ticks):
             digits += 1
         return digits
 
