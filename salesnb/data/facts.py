@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import weakref
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 import numpy as np
 import pandas as pd
 
-from ..periods import ALL, month_labels
+from ..periods import month_labels
 from .dataset import Dataset
+from .slices import in_months as in_months  # re-exported: the fact layer is where callers slice
+from .slices import in_region as in_region
+from .slices import scoped as scoped
+from .slices import share_rows
 from .store_read import OrderKeys, order_keys
 
 _CACHE: weakref.WeakKeyDictionary[Dataset, dict] = weakref.WeakKeyDictionary()
@@ -25,9 +28,6 @@ T = TypeVar("T")
 UNKNOWN = "未知"  # label for a missing region / channel / product line; never a finding's segment or a driver
 COMPLETE_WITHIN_DAYS = 3  # a month is complete when the orders reach one of its last 3 days (a weekend, a holiday)
 _VIEWS: weakref.WeakKeyDictionary[Dataset, int] = weakref.WeakKeyDictionary()  # same-days view -> its last day
-_SLICES: dict[int, tuple[weakref.ref, OrderedDict]] = {}  # id of a shared frame -> (its ref, {filter: rows})
-SLICE_SHARE = 0.5  # rows kept per shared frame (its region and month slices), as a share of its own rows
-SLICE_MIN_ROWS = 20_000  # ... and at least these (a small table keeps all its slices)
 
 
 def per_dataset(ds: Dataset, key: Hashable, build: Callable[[], T]) -> T:
@@ -243,73 +243,6 @@ def is_unknown(values: pd.Series) -> pd.Series:
 def unknown_segment(segment: dict[str, object] | None) -> bool:
     """Whether a finding's ``segment`` names the :data:`UNKNOWN` label: "unknown" is never where a problem sits."""
     return any(value == UNKNOWN for value in (segment or {}).values())
-
-
-def share_rows(frame: pd.DataFrame) -> None:
-    """Mark ``frame`` as a shared table nobody modifies (a per-dataset one): its region and month rows are kept.
-
-    Every angle slices the same fact tables by the report's region and months, each section again; for a marked
-    frame :func:`in_region`, :func:`in_months` and :func:`scoped` filter once and hand out copies of the rows
-    (pandas' copy-on-write makes the copy free and isolated: a caller changing its rows changes nothing shared).
-    The rows kept per frame are bounded (:data:`SLICE_SHARE` of its length, least recently used dropped) and go
-    with the frame.
-    """
-    key = id(frame)
-    if key in _SLICES and _SLICES[key][0]() is frame:
-        return
-    _SLICES[key] = (weakref.ref(frame, lambda _, key=key: _SLICES.pop(key, None)), OrderedDict())
-
-
-def _rows(frame: pd.DataFrame, how: tuple, build: Callable[[], pd.DataFrame]) -> tuple[pd.DataFrame, bool]:
-    """``build()`` (rows of ``frame``), kept under ``how`` when ``frame`` is shared; and whether it is kept."""
-    entry = _SLICES.get(id(frame))
-    if entry is None or entry[0]() is not frame:
-        return build(), False
-    kept = entry[1]
-    if how in kept:
-        kept.move_to_end(how)
-        return kept[how], True
-    rows = kept[how] = build()
-    budget = max(SLICE_MIN_ROWS, int(len(frame) * SLICE_SHARE))
-    while len(kept) > 1 and sum(len(r) for r in kept.values()) > budget:
-        kept.popitem(last=False)
-    if how in kept:
-        share_rows(rows)  # a region's rows are sliced again by month (:func:`scoped`)
-    return rows, how in kept
-
-
-def _handed_out(rows: pd.DataFrame, kept: bool) -> pd.DataFrame:
-    return rows.copy(deep=False) if kept else rows
-
-
-def _region_rows(frame: pd.DataFrame, region: str) -> tuple[pd.DataFrame, bool]:
-    return _rows(frame, ("region", region), lambda: frame[frame["region"] == region])
-
-
-def _month_rows(frame: pd.DataFrame, months: list[str] | str) -> tuple[pd.DataFrame, bool]:
-    if isinstance(months, str):
-        return _rows(frame, ("month", months), lambda: frame[frame["month"] == months])
-    return _rows(frame, ("months", tuple(months)), lambda: frame[frame["month"].isin(months)])
-
-
-def in_region(frame: pd.DataFrame, region: str) -> pd.DataFrame:
-    """Rows of ``frame`` for ``region`` (all rows for ``ALL``); filtered once for a shared frame (see share_rows)."""
-    if region == ALL:
-        return frame
-    return _handed_out(*_region_rows(frame, region))
-
-
-def in_months(frame: pd.DataFrame, months: list[str] | str) -> pd.DataFrame:
-    """Rows of ``frame`` whose ``month`` label is one of ``months``; filtered once for a shared frame."""
-    return _handed_out(*_month_rows(frame, months))
-
-
-def scoped(frame: pd.DataFrame, region: str, months: list[str] | str) -> pd.DataFrame:
-    """``in_months(in_region(frame, region), months)``, the region's rows of a shared frame filtered once."""
-    if region == ALL:
-        return in_months(frame, months)
-    rows, kept = _region_rows(frame, region)
-    return _handed_out(*_month_rows(rows, months)) if kept else in_months(rows, months)
 
 
 def _order_keys(ds: Dataset) -> OrderKeys | None:

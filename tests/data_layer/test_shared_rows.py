@@ -4,10 +4,11 @@ import gc
 
 import numpy as np
 import pandas as pd
+import pytest
 from pandas.testing import assert_frame_equal
 from tiny import write_tiny
 
-from salesnb.data import facts
+from salesnb.data import facts, slices
 from salesnb.data.grouping import aggregate
 from salesnb.data.scope import _count_rows, scope_rows
 from salesnb.report import open_report
@@ -27,7 +28,9 @@ def shared_frame() -> pd.DataFrame:
     return frame
 
 
-def test_shared_rows_are_the_filtered_rows():
+@pytest.mark.parametrize("indexed_from", [0, 10**9])  # through the label index, and by comparison
+def test_shared_rows_are_the_filtered_rows(monkeypatch, indexed_from):
+    monkeypatch.setattr(slices, "INDEXED_MIN_ROWS", indexed_from)
     frame = shared_frame()
     plain = frame.copy()  # not shared: filtered every time, as before
     for _ in range(2):  # the second round is served from what the first kept
@@ -37,6 +40,10 @@ def test_shared_rows_are_the_filtered_rows():
         expected = plain[(plain["region"] == "华东") & (plain["month"] == "2026-10")]
         assert_frame_equal(facts.scoped(frame, "华东", "2026-10"), expected)
         assert_frame_equal(facts.scoped(frame, "ALL", ["2026-10"]), plain[plain["month"] == "2026-10"])
+        both = ["2026-10", "2026-09", "2026-10"]  # a label twice, out of order: the rows once, in the frame's order
+        assert_frame_equal(facts.in_months(frame, both), plain[plain["month"].isin(both)])
+        assert_frame_equal(facts.in_months(frame, ["1999-01"]), plain[plain["month"].isin(["1999-01"])])
+        assert_frame_equal(facts.in_region(frame, "西北"), plain[plain["region"] == "西北"])
     assert facts.in_region(frame, "ALL") is frame
     assert facts.in_region(frame, "华东")["revenue"].tolist() == [1.0, 3.0, 5.0]
 
@@ -57,23 +64,23 @@ def test_a_caller_changing_its_rows_changes_nothing_shared():
 
 
 def test_rows_kept_are_bounded_and_go_with_their_frame(monkeypatch):
-    monkeypatch.setattr(facts, "SLICE_MIN_ROWS", 3)
+    monkeypatch.setattr(slices, "SLICE_MIN_ROWS", 3)
     frame = shared_frame()
     for region in ("华东", "华北", "华南"):
         facts.in_region(frame, region)
-    kept = facts._SLICES[id(frame)][1]
+    kept = slices._SLICES[id(frame)][1]
     assert sum(len(rows) for rows in kept.values()) <= 3  # the least recently used dropped first
     assert ("region", "华南") in kept and ("region", "华东") not in kept
     key = id(frame)
     del frame, kept
     gc.collect()
-    assert key not in facts._SLICES or facts._SLICES[key][0]() is None
+    assert key not in slices._SLICES or slices._SLICES[key][0]() is None
 
 
 def test_per_dataset_tables_are_shared(tmp_path):
     report = open_report(str(write_tiny(tmp_path / "tiny")), "2026-10", "华东")
     orders = facts.order_facts(report.ds)
-    assert facts._SLICES[id(orders)][0]() is orders
+    assert slices._SLICES[id(orders)][0]() is orders
     expected = orders[(orders["region"] == "华东") & (orders["month"] == "2026-10")]
     assert_frame_equal(facts.scoped(orders, "华东", "2026-10"), expected)
 
@@ -102,3 +109,11 @@ def test_aggregate_is_named_aggregation():
             expected = rows.groupby(keys).agg(**spec)
             assert_frame_equal(aggregate(rows.groupby(keys), **spec), expected, check_exact=True)
     assert aggregate(frame.groupby("k"), n=("o", "size"))["n"].tolist() == [2, 1, 1]
+
+
+def test_label_rows_are_each_labels_positions():
+    values = pd.Series(["b", "a", np.nan, "b", "c", "a", "b"], dtype=ARROW)
+    found = slices.label_rows(values)
+    assert {label: rows.tolist() for label, rows in found.items()} == {"b": [0, 3, 6], "a": [1, 5], "c": [4]}
+    assert slices.label_rows(pd.Series([pd.Period("2026-10", "M"), pd.Period("2026-09", "M")])) is None  # not text
+    assert slices.label_rows(pd.Series([], dtype=ARROW)) == {}
