@@ -3,7 +3,8 @@
 Parsing and validating the raw files is the most expensive step of a report that is not analysis.
 ``salesnb run`` validates the data once and writes it to the columnar store (:mod:`salesnb.data.store`);
 its kernels find the store through :data:`~salesnb.data.store.READ_ENV` and read it through DuckDB
-(:mod:`salesnb.data.store_read`); every kernel keeps what it loaded in memory for its next reports. Entries
+(:mod:`salesnb.data.store_read`); a notebook opened by hand on a large source goes through the default store
+as well (:func:`store_root_for`); every kernel keeps what it loaded in memory for its next reports. Entries
 are keyed by a *signature* of the source (file names, sizes and modification times, plus the mapping), so an
 edited file is re-read, never served stale.
 """
@@ -54,16 +55,47 @@ def source_signature(source: str | os.PathLike, mapping: str | os.PathLike | Non
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:20]
 
 
+def store_root_for(source: str | os.PathLike) -> str | None:
+    """Where a load of ``source`` reads the columnar store from, or ``None`` to load the source itself.
+
+    A batch run's kernel (or a user who asks for it) names the store in :data:`~salesnb.data.store.READ_ENV`.
+    Otherwise a folder or file of at least :data:`~salesnb.data.ingest.STREAM_BYTES` of data goes through the
+    default store too (:func:`~salesnb.data.store.default_root`): a notebook opened by hand on a large export
+    ingests it once, in bounded memory, and every later open reads the store back (at ten million order lines
+    about a third of the memory and a fifth of the time of parsing and validating it whole again). Small
+    sources and databases are loaded directly: writing a store would cost them more than it saves.
+    """
+    if os.environ.get(READ_ENV):
+        return os.environ[READ_ENV]
+    text = os.fspath(source)
+    if "://" in text:
+        return None
+    from .ingest import STREAM_BYTES
+    from .store import default_root
+
+    data_bytes = sum(size for _, size, _ in _file_stats(Path(text)))
+    return str(default_root()) if data_bytes >= STREAM_BYTES else None
+
+
 def load_dataset_cached(source: str | os.PathLike, mapping: str | os.PathLike | None = None) -> Dataset:
-    """:func:`~salesnb.data.loading.load_dataset`, but each unchanged source is parsed and validated only once."""
+    """:func:`~salesnb.data.loading.load_dataset`, but each unchanged source is parsed and validated only once.
+
+    Within a process the dataset is kept in memory; across processes through the columnar store where
+    :func:`store_root_for` names one. A store that cannot be written (a read-only cache folder) is skipped.
+    """
     signature = source_signature(source, mapping)
     ds = _MEMORY.get(signature)
     if ds is None:
-        if os.environ.get(READ_ENV):  # a batch run's kernel (or a user who asks for it): read the columnar store
+        root = store_root_for(source)
+        if root is not None:
             from .store_read import open_store
 
-            ds = open_store(source, mapping, root=os.environ[READ_ENV])
-        else:
+            try:
+                ds = open_store(source, mapping, root=root)
+            except OSError:  # the store's folder cannot be written or read: the source itself is still there
+                if os.environ.get(READ_ENV):
+                    raise
+        if ds is None:
             ds = load_dataset(source, mapping=mapping or None)
         while len(_MEMORY) >= _MEMORY_LIMIT:
             _MEMORY.pop(next(iter(_MEMORY)))

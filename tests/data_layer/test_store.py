@@ -205,3 +205,49 @@ def test_kernels_load_through_the_store(tiny, tmp_path, monkeypatch):
     finally:
         cache.clear()
     assert len(ds.tables["order_lines"]) == 8 and list(ds.tables) == names
+
+
+def test_a_large_source_opened_by_hand_goes_through_the_default_store(tiny, tmp_path, monkeypatch):
+    from salesnb.data import cache, ingest
+
+    monkeypatch.delenv(store.READ_ENV, raising=False)
+    monkeypatch.setenv(store.STORE_ENV, str(tmp_path / "cache"))
+    expected = load_dataset(tiny)
+    size = sum(path.stat().st_size for path in tiny.iterdir() if path.suffix == ".csv")  # tiny: CSV files only
+    monkeypatch.setattr(ingest, "STREAM_BYTES", size + 1)  # one byte too small: loaded directly, nothing written
+    assert cache.store_root_for(tiny) is None
+    cache.clear()
+    try:
+        cache.load_dataset_cached(tiny)
+        assert not (tmp_path / "cache").exists()
+        monkeypatch.setattr(ingest, "STREAM_BYTES", size)  # large enough: ingested once, then read back
+        assert cache.store_root_for(tiny) == str(tmp_path / "cache")
+        cache.clear()
+        first = cache.load_dataset_cached(tiny)
+        assert len(list((tmp_path / "cache").iterdir())) == 1
+        monkeypatch.setattr("salesnb.data.loading.load_dataset", lambda *a, **k: pytest.fail("source read again"))
+        cache.clear()
+        again = cache.load_dataset_cached(tiny)
+    finally:
+        cache.clear()
+    assert cache.store_root_for("sqlite:///x.db") is None
+    for ds in (first, again):
+        assert list(ds.tables) == list(expected.tables)
+        for name, frame in expected.tables.items():
+            pd.testing.assert_frame_equal(ds.tables[name], frame)
+
+
+def test_an_unwritable_default_store_loads_the_source_itself(tiny, tmp_path, monkeypatch):
+    from salesnb.data import cache, ingest
+
+    monkeypatch.delenv(store.READ_ENV, raising=False)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the store folder would go")
+    monkeypatch.setenv(store.STORE_ENV, str(blocker))
+    monkeypatch.setattr(ingest, "STREAM_BYTES", 1)
+    cache.clear()
+    try:
+        ds = cache.load_dataset_cached(tiny)
+    finally:
+        cache.clear()
+    assert len(ds.tables["order_lines"]) == 8 and blocker.is_file()
