@@ -1,10 +1,8 @@
-"""A shared fact table's region and month rows: found through a label index, filtered once, handed out as copies.
+"""A shared fact table's region and month rows: filtered once, kept, handed out as copies.
 
 Every angle slices the same per-dataset tables (order and line facts, deals, leads ...) by the report's region
 and months, each section again and for every month of a baseline. For a frame marked shared
-(:func:`share_rows`: a per-dataset table nobody modifies), the rows of each label of its ``region`` and
-``month`` columns are found once (one factorize and one stable sort of the codes: :func:`label_rows`), so a
-filter costs the rows it returns, not a comparison of every row; the filtered rows are kept (bounded by
+(:func:`share_rows`: a per-dataset table nobody modifies) the filtered rows are kept (bounded by
 :data:`SLICE_SHARE` of the frame's rows, least recently used dropped) and handed out as shallow copies
 (pandas' copy-on-write makes them free and isolated). Everything kept goes with its frame.
 """
@@ -15,16 +13,13 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 
-import numpy as np
 import pandas as pd
 
 from ..periods import ALL
 
 _SLICES: dict[int, tuple[weakref.ref, OrderedDict]] = {}  # id of a shared frame -> (its ref, {filter: rows})
-_LABELS: dict[tuple[int, str], tuple[weakref.ref, dict]] = {}  # (id of a shared frame, column) -> label rows
 SLICE_SHARE = 0.5  # rows kept per shared frame (its region and month slices), as a share of its own rows
 SLICE_MIN_ROWS = 20_000  # ... and at least these (a small table keeps all its slices)
-INDEXED_MIN_ROWS = 50_000  # a shared frame from this many rows finds its labels' rows through an index
 
 
 def share_rows(frame: pd.DataFrame) -> None:
@@ -39,56 +34,21 @@ def share_rows(frame: pd.DataFrame) -> None:
     _SLICES[key] = (weakref.ref(frame, lambda _, key=key: _SLICES.pop(key, None)), OrderedDict())
 
 
-def label_rows(values: pd.Series) -> dict[str, np.ndarray] | None:
-    """Positions of the rows of each text label of ``values``, ascending; missing values belong to no label.
-
-    One factorize and one stable sort of the integer codes: afterwards the rows of any set of labels are a
-    concatenation and a sort of what they hold, instead of a comparison of every row. ``None`` when a label is
-    not text (such a column is filtered by comparison, as it always was).
-    """
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    labels = list(uniques)
-    if not all(isinstance(label, str) for label in labels):
-        return None
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(labels) + 1))  # the missing (-1) sort first
-    dtype = np.int32 if len(values) < 2**31 else np.int64
-    return {label: order[bounds[i] : bounds[i + 1]].astype(dtype) for i, label in enumerate(labels)}
-
-
-def _labels(frame: pd.DataFrame, column: str) -> dict[str, np.ndarray] | None:
-    """:func:`label_rows` of a shared frame's column, built once and let go with the frame."""
-    key = (id(frame), column)
-    entry = _LABELS.get(key)
-    if entry is None or entry[0]() is not frame:
-        ref = weakref.ref(frame, lambda _, key=key: _LABELS.pop(key, None))
-        entry = _LABELS[key] = (ref, label_rows(frame[column]))
-    return entry[1]
-
-
-def _filtered(frame: pd.DataFrame, column: str, wanted: str | list[str], shared: bool) -> pd.DataFrame:
+def _filtered(frame: pd.DataFrame, column: str, wanted: str | list[str]) -> pd.DataFrame:
     """Rows of ``frame`` whose ``column`` equals ``wanted`` (one label) or is one of ``wanted`` (a list)."""
-    labels = [wanted] if isinstance(wanted, str) else list(wanted)
-    found = None
-    if shared and len(frame) >= INDEXED_MIN_ROWS and all(isinstance(label, str) for label in labels):
-        found = _labels(frame, column)
-    if found is None:
-        return frame[frame[column] == wanted] if isinstance(wanted, str) else frame[frame[column].isin(wanted)]
-    parts = [found[label] for label in dict.fromkeys(labels) if label in found]
-    at = np.sort(np.concatenate(parts)) if len(parts) > 1 else (parts[0] if parts else np.empty(0, np.intp))
-    return frame.take(at)
+    return frame[frame[column] == wanted] if isinstance(wanted, str) else frame[frame[column].isin(wanted)]
 
 
-def _rows(frame: pd.DataFrame, how: tuple, build: Callable[[bool], pd.DataFrame]) -> tuple[pd.DataFrame, bool]:
-    """``build(shared)`` (rows of ``frame``), kept under ``how`` when ``frame`` is shared; and whether it is kept."""
+def _rows(frame: pd.DataFrame, how: tuple, build: Callable[[], pd.DataFrame]) -> tuple[pd.DataFrame, bool]:
+    """``build()`` (rows of ``frame``), kept under ``how`` when ``frame`` is shared; and whether it is kept."""
     entry = _SLICES.get(id(frame))
     if entry is None or entry[0]() is not frame:
-        return build(False), False
+        return build(), False
     kept = entry[1]
     if how in kept:
         kept.move_to_end(how)
         return kept[how], True
-    rows = kept[how] = build(True)
+    rows = kept[how] = build()
     budget = max(SLICE_MIN_ROWS, int(len(frame) * SLICE_SHARE))
     while len(kept) > 1 and sum(len(r) for r in kept.values()) > budget:
         kept.popitem(last=False)
@@ -102,13 +62,13 @@ def _handed_out(rows: pd.DataFrame, kept: bool) -> pd.DataFrame:
 
 
 def _region_rows(frame: pd.DataFrame, region: str) -> tuple[pd.DataFrame, bool]:
-    return _rows(frame, ("region", region), lambda shared: _filtered(frame, "region", region, shared))
+    return _rows(frame, ("region", region), lambda: _filtered(frame, "region", region))
 
 
 def _month_rows(frame: pd.DataFrame, months: list[str] | str) -> tuple[pd.DataFrame, bool]:
     if isinstance(months, str):
-        return _rows(frame, ("month", months), lambda shared: _filtered(frame, "month", months, shared))
-    return _rows(frame, ("months", tuple(months)), lambda shared: _filtered(frame, "month", list(months), shared))
+        return _rows(frame, ("month", months), lambda: _filtered(frame, "month", months))
+    return _rows(frame, ("months", tuple(months)), lambda: _filtered(frame, "month", list(months)))
 
 
 def in_region(frame: pd.DataFrame, region: str) -> pd.DataFrame:

@@ -4,7 +4,6 @@ import gc
 
 import numpy as np
 import pandas as pd
-import pytest
 from pandas.testing import assert_frame_equal
 from tiny import write_tiny
 
@@ -28,9 +27,7 @@ def shared_frame() -> pd.DataFrame:
     return frame
 
 
-@pytest.mark.parametrize("indexed_from", [0, 10**9])  # through the label index, and by comparison
-def test_shared_rows_are_the_filtered_rows(monkeypatch, indexed_from):
-    monkeypatch.setattr(slices, "INDEXED_MIN_ROWS", indexed_from)
+def test_shared_rows_are_the_filtered_rows():
     frame = shared_frame()
     plain = frame.copy()  # not shared: filtered every time, as before
     for _ in range(2):  # the second round is served from what the first kept
@@ -110,10 +107,3 @@ def test_aggregate_is_named_aggregation():
             assert_frame_equal(aggregate(rows.groupby(keys), **spec), expected, check_exact=True)
     assert aggregate(frame.groupby("k"), n=("o", "size"))["n"].tolist() == [2, 1, 1]
 
-
-def test_label_rows_are_each_labels_positions():
-    values = pd.Series(["b", "a", np.nan, "b", "c", "a", "b"], dtype=ARROW)
-    found = slices.label_rows(values)
-    assert {label: rows.tolist() for label, rows in found.items()} == {"b": [0, 3, 6], "a": [1, 5], "c": [4]}
-    assert slices.label_rows(pd.Series([pd.Period("2026-10", "M"), pd.Period("2026-09", "M")])) is None  # not text
-    assert slices.label_rows(pd.Series([], dtype=ARROW)) == {}
