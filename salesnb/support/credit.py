@@ -18,13 +18,15 @@ from ..i18n import t
 from ..periods import ALL, month_end
 from ..report import Report, scope_memo
 from .common import NAME, usual_months
-from .receivables import open_invoices
+from .receivables import overdue_invoices
 
 
-def late_stage_deals(report: Report, month: str) -> pd.DataFrame:
+def late_stage_deals(report: Report, month: str, customers: pd.Index | None = None) -> pd.DataFrame:
     """Deals open at the end of ``month`` whose furthest stage reached by then is one of the last stages.
 
-    The last ``thresholds.support.credit_stages`` of the configured ``stages`` count; adds ``stage``.
+    The last ``thresholds.support.credit_stages`` of the configured ``stages`` count; adds ``stage``. With
+    ``customers``, only these customers' deals (the same rows as filtering the result): the credit check asks
+    for the few customers with overdue invoices, and the stages of every open deal need not be found for them.
     """
     cutoff = month_end(month)
     stages = report.config["stages"]
@@ -35,6 +37,8 @@ def late_stage_deals(report: Report, month: str) -> pd.DataFrame:
         (index["closed_at"] >= cutoff) | (np.isnat(index["closed_at"]) & index["is_open"])
     )
     open_then &= index["has_customer"]
+    if customers is not None:
+        open_then &= facts.among(opps["customer_id"], customers)
     furthest = furthest_rank(index, open_then, cutoff)
     names = np.array([*stages, np.nan], dtype=object)  # rank -1 (no ranked stage entered by then): missing
     opps = opps[open_then].assign(stage=names[furthest[open_then]])
@@ -110,12 +114,10 @@ def credit_risk_frame(report: Report, month: str | None = None) -> pd.DataFrame:
 def _credit_risk_frame(report: Report, month: str) -> pd.DataFrame:
     columns = ["customer_id", "customer_name", "region", "overdue_invoices", "overdue_amount", "max_days_past_due"]
     columns += ["deals", "deal_count", "deal_amount", "stage"]
-    rows = open_invoices(report, month)
-    overdue = rows[rows["days_past_due"] > 0]
+    overdue = overdue_invoices(report, month)
     risky = overdue.groupby("customer_id")["days_past_due"].max()
     risky = risky[risky >= report.thresholds(NAME)["credit_days_past_due"]]
-    deals = late_stage_deals(report, month)
-    deals = deals[facts.among(deals["customer_id"], risky.index)]
+    deals = late_stage_deals(report, month, customers=risky.index)
     if deals.empty:
         return pd.DataFrame(columns=columns)
     stages = report.config["stages"]
