@@ -37,8 +37,9 @@ def late_stage_deals(report: Report, month: str, customers: pd.Index | None = No
         (index["closed_at"] >= cutoff) | (np.isnat(index["closed_at"]) & index["is_open"])
     )
     open_then &= index["has_customer"]
-    if customers is not None:
-        open_then &= facts.among(opps["customer_id"], customers)
+    if customers is not None:  # the customers' ids matched against the open deals' only
+        candidates = np.flatnonzero(open_then)
+        open_then[candidates] = facts.among(opps["customer_id"].take(candidates), customers)
     furthest = furthest_rank(index, open_then, cutoff)
     names = np.array([*stages, np.nan], dtype=object)  # rank -1 (no ranked stage entered by then): missing
     opps = opps[open_then].assign(stage=names[furthest[open_then]])
@@ -115,20 +116,24 @@ def _credit_risk_frame(report: Report, month: str) -> pd.DataFrame:
     columns = ["customer_id", "customer_name", "region", "overdue_invoices", "overdue_amount", "max_days_past_due"]
     columns += ["deals", "deal_count", "deal_amount", "stage"]
     overdue = overdue_invoices(report, month)
-    risky = overdue.groupby("customer_id")["days_past_due"].max()
-    risky = risky[risky >= report.thresholds(NAME)["credit_days_past_due"]]
+    worst = overdue.groupby("customer_id")["days_past_due"].max()
+    is_risky = worst >= report.thresholds(NAME)["credit_days_past_due"]
+    risky = worst[is_risky]
     deals = late_stage_deals(report, month, customers=risky.index)
     if deals.empty:
         return pd.DataFrame(columns=columns)
     stages = report.config["stages"]
     grouped = deals.groupby("customer_id")
+    keys = sorted(grouped.groups)
+    own = overdue[facts.among(overdue["customer_id"], pd.Index(keys))].groupby("customer_id")  # theirs, in order
     frame = pd.DataFrame(
         {
-            "overdue_invoices": overdue.groupby("customer_id").size(),
-            "overdue_amount": overdue.groupby("customer_id")["outstanding"].sum(),
-            "max_days_past_due": risky,
+            "overdue_invoices": own.size().reindex(keys),
+            "overdue_amount": own["outstanding"].sum().reindex(keys),
+            # missing (so a float) where a customer is not risky, as aligned with every overdue customer
+            "max_days_past_due": worst.where(is_risky).reindex(keys),
         }
-    ).reindex(sorted(grouped.groups))
+    )
     frame["deals"] = grouped["opportunity_id"].apply(lambda s: ", ".join(sorted(s)))
     frame["deal_count"] = grouped.size()
     frame["deal_amount"] = grouped["amount"].sum(min_count=1).fillna(0.0)

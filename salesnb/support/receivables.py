@@ -57,13 +57,16 @@ def _open_invoices(report: Report, month: str, region: str) -> pd.DataFrame:
 def overdue_invoices(report: Report, month: str, region: str | None = None) -> pd.DataFrame:
     """The overdue rows of :func:`open_invoices` (``days_past_due`` > 0) with only customer_id, outstanding, days_past_due.
 
-    The same rows and values in the same order, without copying every column of every open invoice: the
-    credit check reads these three for each of its usual months.
+    The same rows and values in the same order (``days_past_due`` of the same type: counted over every open
+    invoice), without copying every column of every open invoice: the credit check reads these three for each
+    of its usual months.
     """
-    cutoff, at, outstanding, keep = _open_amounts(report, month, region or report.region)
-    rows = invoice_facts(report)[["customer_id", "due_at"]].take(at[keep]).assign(outstanding=outstanding[keep])
-    rows["days_past_due"] = (cutoff - pd.Timedelta(days=1) - rows["due_at"]).dt.days
-    return rows.loc[rows["days_past_due"] > 0, ["customer_id", "outstanding", "days_past_due"]]
+    scope = region or report.region
+    cutoff, at, outstanding, keep = _open_amounts(report, month, scope)
+    days = (cutoff - pd.Timedelta(days=1) - pd.Series(_invoice_arrays(report, scope)["due_at"][keep])).dt.days
+    late = (days > 0).to_numpy()
+    rows = invoice_facts(report)[["customer_id"]].take(at[keep][late])
+    return rows.assign(outstanding=outstanding[keep][late], days_past_due=days.to_numpy()[late])
 
 
 def _invoice_arrays(report: Report, region: str) -> dict[str, np.ndarray]:
