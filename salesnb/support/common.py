@@ -108,13 +108,22 @@ def scoped_rows(
         at = region_rows(report, name, table, region)
         labels = table[["month"]] if at is None else table[["month"]].take(at)
         groups = labels.groupby("month", sort=False, observed=True).indices
-        return {month: (rows if at is None else at[rows]).astype(_position_type(table)) for month, rows in groups.items()}
+        kind = _position_type(table)
+        return {month: (rows if at is None else at[rows]).astype(kind) for month, rows in groups.items()}
 
     groups = report.cached(NAME, ("month_rows", name, region), build)
     wanted = [months] if isinstance(months, str) else list(dict.fromkeys(months))
     parts = [groups[month] for month in wanted if month in groups]
     at = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.intp)
     return (table if columns is None else table[columns]).take(at)
+
+
+def in_scope(counts: pd.DataFrame, region: str, months: list[str] | None = None) -> pd.DataFrame:
+    """The rows of a per-region count table (``region``, ``month`` columns) of ``region`` (ALL: all) in ``months``."""
+    keep = np.ones(len(counts), dtype=bool) if region == ALL else (counts["region"] == region).to_numpy(dtype=bool)
+    if months is not None:
+        keep = keep & counts["month"].isin(months).to_numpy(dtype=bool)
+    return counts[keep]
 
 
 def from_orders(ds: Dataset, rows: pd.DataFrame, column: str, at: np.ndarray | None) -> pd.Series:
@@ -154,17 +163,23 @@ def customer_value(report: Report) -> pd.Series:
 def customer_values(
     report: Report, customers: pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray
 ) -> pd.Series:
-    """``customer_value(report).reindex(customers).fillna(0.0)``, by one hash lookup (:func:`facts.positions`).
+    """``customer_value(report).reindex(customers).fillna(0.0)``, by one hash lookup.
 
-    Indexed by ``customers`` in their order, as ``reindex`` gives; no hash index of every customer is built
-    (pandas builds one of Python strings, seconds at ten million order lines).
+    Indexed by ``customers`` in their order, as ``reindex`` gives. A few customers (a category's complaints, a
+    score's dissatisfied respondents: hundreds of calls per report) are looked up in the value's own hash index,
+    built once per dataset and period; many (every buyer of a region) by :func:`facts.positions`, which builds
+    no index of every customer (pandas builds one of Python strings, seconds at ten million order lines).
     """
     value = customer_value(report)
     keys = pd.Index(customers, name=value.index.name)
     if not len(keys):
         return value.reindex(keys).fillna(0.0)
-    at = facts.positions(value.index, pd.Series(keys))
+    few = len(keys) * FEW_KEYS <= len(value)
+    at = value.index.get_indexer(keys) if few else facts.positions(value.index, pd.Series(keys))
     return pd.Series(facts.take(value, at, keys).to_numpy(), index=keys, name=value.name).fillna(0.0)
+
+
+FEW_KEYS = 20  # customer_values: at most 1/20 of the valued customers are looked up in their hash index
 
 
 def order_revenue(report: Report) -> pd.Series:

@@ -55,7 +55,7 @@ def _open_invoices(report: Report, month: str, region: str) -> pd.DataFrame:
 
 
 def overdue_invoices(report: Report, month: str, region: str | None = None) -> pd.DataFrame:
-    """The overdue rows of :func:`open_invoices` (``days_past_due`` > 0) with only customer_id, outstanding, days_past_due.
+    """The overdue rows of :func:`open_invoices` (``days_past_due`` > 0): customer_id, outstanding, days_past_due.
 
     The same rows and values in the same order (``days_past_due`` of the same type: counted over every open
     invoice), without copying every column of every open invoice: the credit check reads these three for each
