@@ -151,6 +151,7 @@ def complaint_spike(report: Report) -> list[dict[str, Any]]:
     """
     thr = report.thresholds(NAME)
     months = report.settings(NAME)["history_months"]
+    complaint_frame(report)  # the panel's frame, while the rows are at hand (they go once the findings are known)
     out = []
     for segment, row in report_spikes(report):
         values = {

@@ -122,14 +122,14 @@ def bucket_labels(edges: list[int]) -> list[str]:
     return labels + [f">{edges[-1]}"]
 
 
+@scope_memo  # the rule works it out while the invoices are at hand; the panel reads it
 def ageing_frame(report: Report) -> pd.DataFrame:
     """Overdue amount and invoices per days-past-due bucket (``support.ageing_buckets``) at this and last month end."""
     edges = report.settings(NAME)["ageing_buckets"]
     labels = bucket_labels(edges)
     out = {}
     for key, month in (("", report.period), ("prev_", str(report.baselines.previous_month))):
-        rows = open_invoices(report, month)
-        rows = rows[rows["days_past_due"] > 0]
+        rows = overdue_invoices(report, month)  # the overdue rows of open_invoices
         index = np.searchsorted(np.asarray(edges), rows["days_past_due"].to_numpy(), side="left")
         bucket = pd.Series([labels[i] for i in index], index=rows.index, dtype=object)
         out[key + "amount"] = rows.groupby(bucket)["outstanding"].sum().reindex(labels, fill_value=0.0)
@@ -262,6 +262,7 @@ def receivables_overdue(report: Report) -> list[dict[str, Any]]:
     effect is the unpaid amount above the usual rate.
     """
     months, lang = report.settings(NAME)["history_months"], report.lang
+    for_the_panels(report)
     out = []
     for segment, row in report.flagged_rows(receivables_frame, company=False):
         values = {
@@ -281,6 +282,18 @@ def receivables_overdue(report: Report) -> list[dict[str, Any]]:
             )
         )  # fmt: skip
     return out
+
+
+def for_the_panels(report: Report) -> None:
+    """The report scope's receivables figures, worked out while the rule has the invoices at hand.
+
+    The angle's large derived tables (invoice facts, their matches to orders) are let go once its findings are
+    known; the panels then read these from the scope's memo and the per-dataset month figures instead of
+    rebuilding them.
+    """
+    receivables_frame(report)
+    ageing_frame(report)
+    receivables_trend_frame(report)
 
 
 @needs("invoices")

@@ -250,6 +250,7 @@ def sla_breach(report: Report) -> list[dict[str, Any]]:
     """
     thr = report.thresholds(NAME)
     months = report.settings(NAME)["history_months"]
+    sla_frame(report)  # the panel's frame, while the rows are at hand (they go once the findings are known)
     out = []
     for segment, row in report.flagged_rows(sla_frame, company=False):
         values = {
