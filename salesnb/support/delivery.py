@@ -150,7 +150,8 @@ def delivery_delay(report: Report) -> list[dict[str, Any]]:
     if not has_delivery(report):
         return []
     months, lang = report.settings(NAME)["history_months"], report.lang
-    delivery_frame(report)  # the panel's frame, while the rows are at hand (they go once the findings are known)
+    delivery_frame(report)  # the panel's frames, while the rows are at hand (they go once the findings are known)
+    delivery_counts(report)
     out = []
     for segment, row in report.flagged_rows(delivery_frame, company=False):
         values = {
