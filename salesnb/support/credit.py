@@ -52,7 +52,8 @@ def stage_index(report: Report) -> dict[str, np.ndarray]:
     Deals and events share one numbering of the opportunity ids (``deal_code``, ``event_code``; a missing id is
     the last number, as ``isin`` matches missing with missing), so a month's events of its open deals are an
     array lookup instead of a text match; ``event_rank`` is the position of the event's stage in ``stages``
-    (events of other stages are left out).
+    (events of other stages are left out). The events are sorted by deal: a deal's events are the positions
+    ``event_start[code]`` up to ``event_start[code + 1]``.
     """
     stages = tuple(report.config["stages"])
 
@@ -64,6 +65,8 @@ def stage_index(report: Report) -> dict[str, np.ndarray]:
         ranked = rank >= 0
         codes, uniques = pd.factorize(pd.concat([opps["opportunity_id"], events["opportunity_id"]], ignore_index=True))
         codes = np.where(codes < 0, len(uniques), codes)
+        event_code = codes[len(opps) :][ranked]
+        order = np.argsort(event_code, kind="stable")  # each deal's events side by side
         return {
             "size": np.int64(len(uniques) + 1),
             "deal_code": codes[: len(opps)],
@@ -71,9 +74,10 @@ def stage_index(report: Report) -> dict[str, np.ndarray]:
             "closed_at": opps["closed_at"].to_numpy(),
             "is_open": (opps["status"].str.lower() == "open").fillna(False).to_numpy(dtype=bool),
             "has_customer": opps["customer_id"].notna().to_numpy(),
-            "event_code": codes[len(opps) :][ranked],
-            "event_rank": rank[ranked],
-            "entered_at": events["entered_at"].to_numpy()[ranked],
+            "event_code": event_code[order],
+            "event_rank": rank[ranked][order],
+            "entered_at": events["entered_at"].to_numpy()[ranked][order],
+            "event_start": np.searchsorted(event_code[order], np.arange(len(uniques) + 2)),
         }
 
     return report.cached(NAME, ("stage_index", stages), build)
@@ -84,10 +88,13 @@ def furthest_rank(index: dict[str, np.ndarray], deals: np.ndarray, cutoff: pd.Ti
 
     An event counts when its deal's id is the id of a deal in ``deals`` (every deal with that id: a missing id
     matches the deals without one). A deal without an id has no furthest stage (``groupby`` drops missing keys).
+    Only the chosen deals' events are read (:func:`stage_index` keeps each deal's side by side): the credit check
+    chooses a few deals each month.
     """
-    chosen = np.zeros(index["size"], dtype=bool)
-    chosen[index["deal_code"][deals]] = True
-    live = (index["entered_at"] < cutoff) & chosen[index["event_code"]]
+    codes = np.unique(index["deal_code"][deals])
+    first, count = index["event_start"][codes], np.diff(index["event_start"])[codes]
+    at = np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())  # the chosen deals' events
+    live = at[index["entered_at"][at] < cutoff]
     best = np.full(index["size"], -1, dtype=np.int64)
     np.maximum.at(best, index["event_code"][live], index["event_rank"][live])
     best[-1] = -1
