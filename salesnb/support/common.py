@@ -15,6 +15,7 @@ import pandas as pd
 from ..data import facts
 from ..data.customers import customer_regions
 from ..data.dataset import Dataset
+from ..periods import ALL
 from ..report import Report
 
 NAME = "support"  # the angle's name: cache namespace, settings and thresholds section, findings' angle
@@ -64,6 +65,29 @@ def table_order_rows(ds: Dataset, name: str) -> np.ndarray | None:
     return None if found is None else found[name]
 
 
+def region_rows(report: Report, name: str, table: pd.DataFrame, region: str) -> np.ndarray | None:
+    """Positions in the per-dataset ``table`` called ``name`` of ``region``'s rows (``None`` for ALL: every row).
+
+    The rows ``facts.in_region`` filters, in order, found by one grouping of the region column per dataset: the
+    ALL report asks for every region in turn, and filtering the whole table (every column) each time was most
+    of its receivables and delivery figures.
+    """
+    if region == ALL:
+        return None
+
+    def build(_ds: Dataset) -> dict[str, np.ndarray]:
+        groups = table.groupby("region", sort=False, observed=True).indices
+        return {key: at.astype(_position_type(table)) for key, at in groups.items()}
+
+    found = report.cached(NAME, ("region_rows", name), build).get(region)
+    return np.array([], dtype=np.intp) if found is None else found
+
+
+def _position_type(table: pd.DataFrame) -> type:
+    """The narrowest integer type holding a position in ``table``: positions held per dataset take half the memory."""
+    return np.int32 if len(table) < 2**31 else np.int64
+
+
 def scoped_rows(
     report: Report,
     name: str,
@@ -74,21 +98,32 @@ def scoped_rows(
 ) -> pd.DataFrame:
     """``facts.scoped(table, region, months)`` for the per-dataset ``table`` called ``name``: the same rows.
 
-    The region's rows are grouped by ``month`` once per dataset (positions, not copies), so each month or
-    window asked for (a trend asks for 13, each with its trailing window) takes its own rows instead of
-    comparing every row's month label again; with ``columns``, only these columns of them (a sum reads one).
+    The region's rows (:func:`region_rows`) are grouped by ``month`` once per dataset (positions in ``table``,
+    not copies), so each month or window asked for (a trend asks for 13, each with its trailing window) takes
+    its own rows instead of comparing every row's month label again; with ``columns``, only these columns of
+    them (a sum reads one).
     """
-    rows = facts.in_region(table, region)
 
     def build(_ds: Dataset) -> dict[str, np.ndarray]:
-        groups = rows.groupby("month", sort=False, observed=True).indices
-        return {month: at.astype(np.int32 if len(rows) < 2**31 else np.int64) for month, at in groups.items()}
+        at = region_rows(report, name, table, region)
+        labels = table[["month"]] if at is None else table[["month"]].take(at)
+        groups = labels.groupby("month", sort=False, observed=True).indices
+        kind = _position_type(table)
+        return {month: (rows if at is None else at[rows]).astype(kind) for month, rows in groups.items()}
 
     groups = report.cached(NAME, ("month_rows", name, region), build)
     wanted = [months] if isinstance(months, str) else list(dict.fromkeys(months))
     parts = [groups[month] for month in wanted if month in groups]
     at = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=np.intp)
-    return (rows if columns is None else rows[columns]).take(at)
+    return (table if columns is None else table[columns]).take(at)
+
+
+def in_scope(counts: pd.DataFrame, region: str, months: list[str] | None = None) -> pd.DataFrame:
+    """The rows of a per-region count table (``region``, ``month`` columns) of ``region`` (ALL: all) in ``months``."""
+    keep = np.ones(len(counts), dtype=bool) if region == ALL else (counts["region"] == region).to_numpy(dtype=bool)
+    if months is not None:
+        keep = keep & counts["month"].isin(months).to_numpy(dtype=bool)
+    return counts[keep]
 
 
 def from_orders(ds: Dataset, rows: pd.DataFrame, column: str, at: np.ndarray | None) -> pd.Series:
@@ -128,17 +163,23 @@ def customer_value(report: Report) -> pd.Series:
 def customer_values(
     report: Report, customers: pd.Series | pd.Index | np.ndarray | pd.api.extensions.ExtensionArray
 ) -> pd.Series:
-    """``customer_value(report).reindex(customers).fillna(0.0)``, by one hash lookup (:func:`facts.positions`).
+    """``customer_value(report).reindex(customers).fillna(0.0)``, by one hash lookup.
 
-    Indexed by ``customers`` in their order, as ``reindex`` gives; no hash index of every customer is built
-    (pandas builds one of Python strings, seconds at ten million order lines).
+    Indexed by ``customers`` in their order, as ``reindex`` gives. A few customers (a category's complaints, a
+    score's dissatisfied respondents: hundreds of calls per report) are looked up in the value's own hash index,
+    built once per dataset and period; many (every buyer of a region) by :func:`facts.positions`, which builds
+    no index of every customer (pandas builds one of Python strings, seconds at ten million order lines).
     """
     value = customer_value(report)
     keys = pd.Index(customers, name=value.index.name)
     if not len(keys):
         return value.reindex(keys).fillna(0.0)
-    at = facts.positions(value.index, pd.Series(keys))
+    few = len(keys) * FEW_KEYS <= len(value)
+    at = value.index.get_indexer(keys) if few else facts.positions(value.index, pd.Series(keys))
     return pd.Series(facts.take(value, at, keys).to_numpy(), index=keys, name=value.name).fillna(0.0)
+
+
+FEW_KEYS = 20  # customer_values: at most 1/20 of the valued customers are looked up in their hash index
 
 
 def order_revenue(report: Report) -> pd.Series:

@@ -18,8 +18,8 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from .common import NAME, at_stake, excess, usual_months
-from .tickets import ticket_facts
+from .common import NAME, at_stake, excess, in_scope, usual_months
+from .tickets import month_tickets, ticket_counts
 
 
 def complaint_counts(report: Report, region: str | None = None) -> pd.DataFrame:
@@ -30,9 +30,9 @@ def complaint_counts(report: Report, region: str | None = None) -> pd.DataFrame:
     def build(ds) -> pd.DataFrame:
         first, last = facts.data_months(ds)
         months = [str(p) for p in pd.period_range(first, last, freq="M")]
-        tickets = facts.in_region(ticket_facts(report), scope)
+        tickets = in_scope(ticket_counts(report), scope)  # counted per region once: no ticket row read here
         tickets = tickets[tickets["category"].isin(categories)]
-        counts = tickets.groupby(["month", "category"]).size().unstack("category", fill_value=0)
+        counts = tickets.groupby(["month", "category"])["tickets"].sum().unstack("category", fill_value=0)
         return counts.reindex(index=months, columns=categories, fill_value=0).astype(float).rename_axis("period")
 
     return report.cached(NAME, f"complaints:{scope}:{'|'.join(categories)}", build)
@@ -55,7 +55,7 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     counts = complaint_counts(report, region)
     history, trailing = usual_months(report), report.trailing()
     last_year = str(report.baselines.same_month_last_year)
-    tickets = facts.in_months(facts.in_region(ticket_facts(report), region or report.region), report.period)
+    tickets = month_tickets(report, region)
     rows = []
     for category in counts.columns:
         past = counts.loc[history, category] if history else pd.Series(dtype=float)
@@ -151,6 +151,7 @@ def complaint_spike(report: Report) -> list[dict[str, Any]]:
     """
     thr = report.thresholds(NAME)
     months = report.settings(NAME)["history_months"]
+    complaint_frame(report)  # the panel's frame, while the rows are at hand (they go once the findings are known)
     out = []
     for segment, row in report_spikes(report):
         values = {

@@ -18,13 +18,15 @@ from ..i18n import t
 from ..periods import ALL, month_end
 from ..report import Report, scope_memo
 from .common import NAME, usual_months
-from .receivables import open_invoices
+from .receivables import overdue_invoices
 
 
-def late_stage_deals(report: Report, month: str) -> pd.DataFrame:
+def late_stage_deals(report: Report, month: str, customers: pd.Index | None = None) -> pd.DataFrame:
     """Deals open at the end of ``month`` whose furthest stage reached by then is one of the last stages.
 
-    The last ``thresholds.support.credit_stages`` of the configured ``stages`` count; adds ``stage``.
+    The last ``thresholds.support.credit_stages`` of the configured ``stages`` count; adds ``stage``. With
+    ``customers``, only these customers' deals (the same rows as filtering the result): the credit check asks
+    for the few customers with overdue invoices, and the stages of every open deal need not be found for them.
     """
     cutoff = month_end(month)
     stages = report.config["stages"]
@@ -35,6 +37,9 @@ def late_stage_deals(report: Report, month: str) -> pd.DataFrame:
         (index["closed_at"] >= cutoff) | (np.isnat(index["closed_at"]) & index["is_open"])
     )
     open_then &= index["has_customer"]
+    if customers is not None:  # the customers' ids matched against the open deals' only
+        candidates = np.flatnonzero(open_then)
+        open_then[candidates] = facts.among(opps["customer_id"].take(candidates), customers)
     furthest = furthest_rank(index, open_then, cutoff)
     names = np.array([*stages, np.nan], dtype=object)  # rank -1 (no ranked stage entered by then): missing
     opps = opps[open_then].assign(stage=names[furthest[open_then]])
@@ -47,7 +52,8 @@ def stage_index(report: Report) -> dict[str, np.ndarray]:
     Deals and events share one numbering of the opportunity ids (``deal_code``, ``event_code``; a missing id is
     the last number, as ``isin`` matches missing with missing), so a month's events of its open deals are an
     array lookup instead of a text match; ``event_rank`` is the position of the event's stage in ``stages``
-    (events of other stages are left out).
+    (events of other stages are left out). The events are sorted by deal: a deal's events are the positions
+    ``event_start[code]`` up to ``event_start[code + 1]``.
     """
     stages = tuple(report.config["stages"])
 
@@ -59,6 +65,8 @@ def stage_index(report: Report) -> dict[str, np.ndarray]:
         ranked = rank >= 0
         codes, uniques = pd.factorize(pd.concat([opps["opportunity_id"], events["opportunity_id"]], ignore_index=True))
         codes = np.where(codes < 0, len(uniques), codes)
+        event_code = codes[len(opps) :][ranked]
+        order = np.argsort(event_code, kind="stable")  # each deal's events side by side
         return {
             "size": np.int64(len(uniques) + 1),
             "deal_code": codes[: len(opps)],
@@ -66,9 +74,10 @@ def stage_index(report: Report) -> dict[str, np.ndarray]:
             "closed_at": opps["closed_at"].to_numpy(),
             "is_open": (opps["status"].str.lower() == "open").fillna(False).to_numpy(dtype=bool),
             "has_customer": opps["customer_id"].notna().to_numpy(),
-            "event_code": codes[len(opps) :][ranked],
-            "event_rank": rank[ranked],
-            "entered_at": events["entered_at"].to_numpy()[ranked],
+            "event_code": event_code[order],
+            "event_rank": rank[ranked][order],
+            "entered_at": events["entered_at"].to_numpy()[ranked][order],
+            "event_start": np.searchsorted(event_code[order], np.arange(len(uniques) + 2)),
         }
 
     return report.cached(NAME, ("stage_index", stages), build)
@@ -79,10 +88,13 @@ def furthest_rank(index: dict[str, np.ndarray], deals: np.ndarray, cutoff: pd.Ti
 
     An event counts when its deal's id is the id of a deal in ``deals`` (every deal with that id: a missing id
     matches the deals without one). A deal without an id has no furthest stage (``groupby`` drops missing keys).
+    Only the chosen deals' events are read (:func:`stage_index` keeps each deal's side by side): the credit check
+    chooses a few deals each month.
     """
-    chosen = np.zeros(index["size"], dtype=bool)
-    chosen[index["deal_code"][deals]] = True
-    live = (index["entered_at"] < cutoff) & chosen[index["event_code"]]
+    codes = np.unique(index["deal_code"][deals])
+    first, count = index["event_start"][codes], np.diff(index["event_start"])[codes]
+    at = np.repeat(first - np.cumsum(count) + count, count) + np.arange(count.sum())  # the chosen deals' events
+    live = at[index["entered_at"][at] < cutoff]
     best = np.full(index["size"], -1, dtype=np.int64)
     np.maximum.at(best, index["event_code"][live], index["event_rank"][live])
     best[-1] = -1
@@ -110,23 +122,25 @@ def credit_risk_frame(report: Report, month: str | None = None) -> pd.DataFrame:
 def _credit_risk_frame(report: Report, month: str) -> pd.DataFrame:
     columns = ["customer_id", "customer_name", "region", "overdue_invoices", "overdue_amount", "max_days_past_due"]
     columns += ["deals", "deal_count", "deal_amount", "stage"]
-    rows = open_invoices(report, month)
-    overdue = rows[rows["days_past_due"] > 0]
-    risky = overdue.groupby("customer_id")["days_past_due"].max()
-    risky = risky[risky >= report.thresholds(NAME)["credit_days_past_due"]]
-    deals = late_stage_deals(report, month)
-    deals = deals[facts.among(deals["customer_id"], risky.index)]
+    overdue = overdue_invoices(report, month)
+    worst = overdue.groupby("customer_id")["days_past_due"].max()
+    is_risky = worst >= report.thresholds(NAME)["credit_days_past_due"]
+    risky = worst[is_risky]
+    deals = late_stage_deals(report, month, customers=risky.index)
     if deals.empty:
         return pd.DataFrame(columns=columns)
     stages = report.config["stages"]
     grouped = deals.groupby("customer_id")
+    keys = sorted(grouped.groups)
+    own = overdue[facts.among(overdue["customer_id"], pd.Index(keys))].groupby("customer_id")  # theirs, in order
     frame = pd.DataFrame(
         {
-            "overdue_invoices": overdue.groupby("customer_id").size(),
-            "overdue_amount": overdue.groupby("customer_id")["outstanding"].sum(),
-            "max_days_past_due": risky,
+            "overdue_invoices": own.size().reindex(keys),
+            "overdue_amount": own["outstanding"].sum().reindex(keys),
+            # missing (so a float) where a customer is not risky, as aligned with every overdue customer
+            "max_days_past_due": worst.where(is_risky).reindex(keys),
         }
-    ).reindex(sorted(grouped.groups))
+    )
     frame["deals"] = grouped["opportunity_id"].apply(lambda s: ", ".join(sorted(s)))
     frame["deal_count"] = grouped.size()
     frame["deal_amount"] = grouped["amount"].sum(min_count=1).fillna(0.0)

@@ -14,7 +14,6 @@ import pandas as pd
 
 from .. import stats
 from ..data import facts
-from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
@@ -23,7 +22,7 @@ from ..i18n import t
 from ..periods import month_labels
 from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, excess, month_cutoffs, scoped_rows, usual_months
+from .common import NAME, excess, in_scope, month_cutoffs, scoped_rows, usual_months
 
 JUDGED = ["late", "undelivered", "delay_days", "revenue"]  # the columns of delivery_facts a month's figures read
 
@@ -117,11 +116,26 @@ def delivery_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
+def delivery_counts(report: Report) -> pd.DataFrame:
+    """Orders due and late per region and promised month: a small table per dataset.
+
+    The trend reads it for every region and for ALL (their sums): it outlives the delivery rows when a large
+    dataset's derived tables go, so the panel judges no delivery again.
+    """
+
+    def build(ds) -> pd.DataFrame:
+        rows = delivery_facts(report)
+        grouped = rows.groupby(["region", "month"], dropna=False)["late"]  # ALL counts the orders without a region
+        return pd.DataFrame({"due": grouped.size(), "late": grouped.sum()}).reset_index()
+
+    return report.cached(NAME, "delivery_counts", build)
+
+
 def delivery_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
     """Orders due, late orders and late share per promised month for the ``months`` months up to the period."""
     labels = trend_months(report, months)
-    orders = scoped_rows(report, "delivery_facts", delivery_facts(report), report.region, labels, ["month", "late"])
-    grouped = aggregate(orders.groupby("month"), due=("late", "size"), late=("late", "sum"))
+    counts = in_scope(delivery_counts(report), report.region, labels)
+    grouped = counts.groupby("month")[["due", "late"]].sum()
     frame = grouped.reindex(labels, fill_value=0).rename_axis("period").reset_index()
     frame["late_share"] = frame["late"] / frame["due"].where(frame["due"] > 0)
     return frame
@@ -136,6 +150,8 @@ def delivery_delay(report: Report) -> list[dict[str, Any]]:
     if not has_delivery(report):
         return []
     months, lang = report.settings(NAME)["history_months"], report.lang
+    delivery_frame(report)  # the panel's frames, while the rows are at hand (they go once the findings are known)
+    delivery_counts(report)
     out = []
     for segment, row in report.flagged_rows(delivery_frame, company=False):
         values = {

@@ -20,7 +20,7 @@ from ..i18n import t
 from ..periods import month_end, month_labels
 from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, month_cutoffs, row_regions, scoped_rows, table_order_rows, usual_months
+from .common import NAME, month_cutoffs, region_rows, row_regions, scoped_rows, table_order_rows, usual_months
 
 
 def invoice_facts(report: Report) -> pd.DataFrame:
@@ -48,23 +48,60 @@ def open_invoices(report: Report, month: str, region: str | None = None) -> pd.D
 
 def _open_invoices(report: Report, month: str, region: str) -> pd.DataFrame:
     """:func:`open_invoices` of ``region``."""
-    cutoff, invoices, outstanding, keep = _open_amounts(report, month, region)
-    rows = invoices[keep].assign(outstanding=outstanding[keep])  # one take of the rows, not two
+    cutoff, at, outstanding, keep = _open_amounts(report, month, region)
+    rows = invoice_facts(report).take(at[keep]).assign(outstanding=outstanding[keep])  # one take of the rows
     rows["days_past_due"] = (cutoff - pd.Timedelta(days=1) - rows["due_at"]).dt.days
     return rows
 
 
-def _open_amounts(report: Report, month: str, region: str) -> tuple[pd.Timestamp, pd.DataFrame, np.ndarray, np.ndarray]:
-    """The month end, the region's invoices, each one's amount open then and which are open (issued, > 0.005)."""
+def overdue_invoices(report: Report, month: str, region: str | None = None) -> pd.DataFrame:
+    """The overdue rows of :func:`open_invoices` (``days_past_due`` > 0): customer_id, outstanding, days_past_due.
+
+    The same rows and values in the same order (``days_past_due`` of the same type: counted over every open
+    invoice), without copying every column of every open invoice: the credit check reads these three for each
+    of its usual months.
+    """
+    scope = region or report.region
+    cutoff, at, outstanding, keep = _open_amounts(report, month, scope)
+    days = (cutoff - pd.Timedelta(days=1) - pd.Series(_invoice_arrays(report, scope)["due_at"][keep])).dt.days
+    late = (days > 0).to_numpy()
+    rows = invoice_facts(report)[["customer_id"]].take(at[keep][late])
+    return rows.assign(outstanding=outstanding[keep][late], days_past_due=days.to_numpy()[late])
+
+
+def _invoice_arrays(report: Report, region: str) -> dict[str, np.ndarray]:
+    """The columns :func:`_open_amounts` reads of ``region``'s invoices, as arrays, and their positions ``at``.
+
+    Per dataset and region: every month end of every report judges the same invoices, so the region's rows are
+    found once (:func:`region_rows`) and the month-independent part of the open amount (what is left once paid)
+    is computed once.
+    """
+
+    def build(_ds) -> dict[str, np.ndarray]:
+        invoices = invoice_facts(report)
+        found = region_rows(report, "invoice_facts", invoices, region)
+        at = np.arange(len(invoices)) if found is None else found
+        amount = invoices["amount"].to_numpy(dtype=float, na_value=np.nan)
+        residual = np.clip(amount - invoices["paid_amount"].to_numpy(dtype=float, na_value=np.nan), 0, None)
+        dates = {name: invoices[name].to_numpy()[at] for name in ("paid_at", "issued_at", "due_at")}
+        return {"at": at, "amount": amount[at], "residual": residual[at], **dates}
+
+    return report.cached(NAME, ("invoice_arrays", region), build)
+
+
+def _open_amounts(report: Report, month: str, region: str) -> tuple[pd.Timestamp, np.ndarray, np.ndarray, np.ndarray]:
+    """The month end, the positions of the region's invoices, each one's amount open then and which are open.
+
+    Open: issued by the month end with more than 0.005 open; the amount open is what is left once paid if paid
+    by then, else the whole amount.
+    """
     cutoff = month_end(month)
-    invoices = facts.in_region(invoice_facts(report), region)
-    paid_at = invoices["paid_at"].to_numpy()
-    paid = paid_at < cutoff.to_datetime64()  # NaT (not paid) compares false
-    amount = invoices["amount"].to_numpy(dtype=float, na_value=np.nan)
-    residual = np.clip(amount - invoices["paid_amount"].to_numpy(dtype=float, na_value=np.nan), 0, None)
-    outstanding = np.where(paid, residual, amount)
-    keep = (invoices["issued_at"].to_numpy() < cutoff.to_datetime64()) & (outstanding > 0.005)
-    return cutoff, invoices, outstanding, keep
+    arrays = _invoice_arrays(report, region)
+    end = cutoff.to_datetime64()
+    paid = arrays["paid_at"] < end  # NaT (not paid) compares false
+    outstanding = np.where(paid, arrays["residual"], arrays["amount"])
+    keep = (arrays["issued_at"] < end) & (outstanding > 0.005)
+    return cutoff, arrays["at"], outstanding, keep
 
 
 def _open_sums(report: Report, month: str, region: str) -> tuple[float, float]:
@@ -73,8 +110,9 @@ def _open_sums(report: Report, month: str, region: str) -> tuple[float, float]:
     The same amounts in the same order (so the same sums); overdue is ``days_past_due`` > 0, i.e. due at least
     a whole day before the month's last day. Each month of the trend reads the region's invoices once this way.
     """
-    cutoff, invoices, outstanding, keep = _open_amounts(report, month, region)
-    past_due = (cutoff - pd.Timedelta(days=1)).to_datetime64() - invoices["due_at"].to_numpy() >= np.timedelta64(1, "D")
+    cutoff, _, outstanding, keep = _open_amounts(report, month, region)
+    due_at = _invoice_arrays(report, region)["due_at"]
+    past_due = (cutoff - pd.Timedelta(days=1)).to_datetime64() - due_at >= np.timedelta64(1, "D")
     return float(pd.Series(outstanding[keep]).sum()), float(pd.Series(outstanding[keep & past_due]).sum())
 
 
@@ -84,14 +122,14 @@ def bucket_labels(edges: list[int]) -> list[str]:
     return labels + [f">{edges[-1]}"]
 
 
+@scope_memo  # the rule works it out while the invoices are at hand; the panel reads it
 def ageing_frame(report: Report) -> pd.DataFrame:
     """Overdue amount and invoices per days-past-due bucket (``support.ageing_buckets``) at this and last month end."""
     edges = report.settings(NAME)["ageing_buckets"]
     labels = bucket_labels(edges)
     out = {}
     for key, month in (("", report.period), ("prev_", str(report.baselines.previous_month))):
-        rows = open_invoices(report, month)
-        rows = rows[rows["days_past_due"] > 0]
+        rows = overdue_invoices(report, month)  # the overdue rows of open_invoices
         index = np.searchsorted(np.asarray(edges), rows["days_past_due"].to_numpy(), side="left")
         bucket = pd.Series([labels[i] for i in index], index=rows.index, dtype=object)
         out[key + "amount"] = rows.groupby(bucket)["outstanding"].sum().reindex(labels, fill_value=0.0)
@@ -224,6 +262,7 @@ def receivables_overdue(report: Report) -> list[dict[str, Any]]:
     effect is the unpaid amount above the usual rate.
     """
     months, lang = report.settings(NAME)["history_months"], report.lang
+    for_the_panels(report)
     out = []
     for segment, row in report.flagged_rows(receivables_frame, company=False):
         values = {
@@ -243,6 +282,18 @@ def receivables_overdue(report: Report) -> list[dict[str, Any]]:
             )
         )  # fmt: skip
     return out
+
+
+def for_the_panels(report: Report) -> None:
+    """The report scope's receivables figures, worked out while the rule has the invoices at hand.
+
+    The angle's large derived tables (invoice facts, their matches to orders) are let go once its findings are
+    known; the panels then read these from the scope's memo and the per-dataset month figures instead of
+    rebuilding them.
+    """
+    receivables_frame(report)
+    ageing_frame(report)
+    receivables_trend_frame(report)
 
 
 @needs("invoices")

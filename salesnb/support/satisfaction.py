@@ -150,6 +150,7 @@ def _drop_p(cur: pd.Series, before: pd.Series, dissatisfied: float) -> float:
     return min(1.0, len(tests) * min(tests))
 
 
+@scope_memo  # the rule works it out while the survey rows are at hand; the panel reads it
 def satisfaction_by_tier_frame(report: Report) -> pd.DataFrame:
     """NPS and CSAT this period: top customers (``support.top_customer_share`` by revenue) against the rest.
 
@@ -185,6 +186,8 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
     """
     thr = report.thresholds(NAME)
     months, lang = report.settings(NAME)["history_months"], report.lang
+    satisfaction_frame(report)  # the panel's frames, while the rows are at hand (they go once the findings are known)
+    satisfaction_by_tier_frame(report)
     out = []
     for region, segment in report.scopes(company=False):
         frame = satisfaction_frame(report, region)

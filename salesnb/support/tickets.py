@@ -19,9 +19,20 @@ from ..display.panel import Panel, needs
 from ..display.plotting.service import plot_response_times
 from ..findings import finding
 from ..i18n import t
-from ..periods import month_labels
+from ..periods import ALL, month_labels
 from ..report import Report, scope_memo
-from .common import NAME, at_stake, excess, from_orders, month_cutoffs, row_regions, table_order_rows, usual_months
+from .common import (
+    NAME,
+    at_stake,
+    excess,
+    from_orders,
+    in_scope,
+    month_cutoffs,
+    row_regions,
+    scoped_rows,
+    table_order_rows,
+    usual_months,
+)
 
 
 def ticket_facts(report: Report) -> pd.DataFrame:
@@ -81,8 +92,38 @@ def judged_tickets(report: Report) -> pd.DataFrame:
     return report.cached(NAME, f"judged_tickets:{sla}", build)
 
 
-def _this_month(report: Report) -> pd.DataFrame:
-    return facts.scoped(judged_tickets(report), report.region, report.period)
+def ticket_counts(report: Report) -> pd.DataFrame:
+    """Tickets, judged (not pending) and breached tickets per region, month and category: a small table per dataset.
+
+    What the usual months of the SLA and complaint figures read, for every region and for ALL (their sums):
+    it outlives the ticket rows when a large dataset's derived tables go, so the panels and the next reports
+    count no ticket again.
+    """
+    sla = float(report.thresholds(NAME)["ticket_sla_hours"])
+
+    def build(ds) -> pd.DataFrame:
+        rows = judged_tickets(report)
+        keys = [rows["region"], rows["month"], rows["category"]]
+        flags = pd.DataFrame({"judged": ~rows["pending"], "breached": rows["breached"]})
+        counts = flags.groupby(keys, observed=True).sum()
+        counts.insert(0, "tickets", flags.groupby(keys, observed=True).size())
+        return counts.reset_index()
+
+    return report.cached(NAME, f"ticket_counts:{sla}", build)
+
+
+@scope_memo  # the rules and the panels read the month's tickets of a scope after the ticket rows are gone
+def month_tickets(report: Report, region: str | None = None) -> pd.DataFrame:
+    """The judged tickets of ``region`` created in the report month: ``facts.scoped(judged_tickets, ...)``.
+
+    Every region's are the company's month rows of that region (the same rows in the same order), so the
+    company's are taken once per report scope and every region and the panels read them.
+    """
+    scope = region or report.region
+    if scope != ALL:
+        rows = month_tickets(report, ALL)
+        return rows[(rows["region"] == scope).to_numpy()]
+    return scoped_rows(report, "judged_tickets", judged_tickets(report), ALL, report.period)
 
 
 # ------------------------------------------------------------------------------------------ tickets
@@ -97,7 +138,7 @@ def tickets_frame(report: Report) -> pd.DataFrame:
     """
     columns = ["category", "tickets", "response_p50", "response_p90", "within_sla", "resolution_p50"]
     columns += ["resolution_p90", "unresolved"]
-    rows = _this_month(report)
+    rows = month_tickets(report)
     if rows.empty:
         return pd.DataFrame(columns=columns)
     judged = ~rows["pending"]
@@ -125,7 +166,7 @@ def tickets_panel(report: Report) -> Panel:
     if frame.empty:
         return Panel(frame=frame, note=t("sup_no_tickets", lang))
     ax = plot_response_times(
-        _this_month(report),
+        month_tickets(report),
         sla_hours=report.thresholds(NAME)["ticket_sla_hours"],
         lang=lang,
         title=f"{t('sup_tickets_title', lang)} · {report.region_label}",
@@ -162,13 +203,12 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     ``thresholds.support.fdr``.
     """
     thr = report.thresholds(NAME)
-    tickets = facts.in_region(judged_tickets(report), region or report.region)
-    now = facts.in_months(tickets, report.period)
-    past = facts.in_months(tickets, usual_months(report))
+    now = month_tickets(report, region)
+    past = in_scope(ticket_counts(report), region or report.region, usual_months(report))
     columns = ["category", "tickets", "judged", "breached", "breach_share", "usual_share", "median_hours"]
     columns += ["p_value", "at_stake"]
-    usual_judged = (~past["pending"]).groupby(past["category"]).sum()  # the history's counts, one grouping
-    usual_breached = past["breached"].groupby(past["category"]).sum()
+    usual_judged = past.groupby("category")["judged"].sum()  # the history's counts, one grouping
+    usual_breached = past.groupby("category")["breached"].sum()
     rows = []
     for category in sorted(now["category"].unique()):
         cur = now[now["category"] == category]
@@ -210,6 +250,7 @@ def sla_breach(report: Report) -> list[dict[str, Any]]:
     """
     thr = report.thresholds(NAME)
     months = report.settings(NAME)["history_months"]
+    sla_frame(report)  # the panel's frame, while the rows are at hand (they go once the findings are known)
     out = []
     for segment, row in report.flagged_rows(sla_frame, company=False):
         values = {
