@@ -1,0 +1,132 @@
+"""The order lines' labels as integer codes, and scope groupings made on them instead of on the text.
+
+The sections' checks group a year of order lines by scope (ALL and every region in an ALL report), product line
+or product, month; at a million lines the text keys cost more than the sums: pyarrow's hashing of every id and
+label again per call, and ``with_scopes`` doubling the rows of an ALL report before grouping them. Here the
+labels are factorised once per dataset (:func:`coded`), a code being the label's rank so codes sort as the labels
+do, and :func:`scope_groups` groups the rows of each scope on the codes without copying them into scopes.
+
+A group's rows are the same rows in the same order as in the grouping of ``with_scopes`` on the text, and the
+sums are pandas' own (compensated) group sums over them: the same numbers to the last bit.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..periods import ALL
+from ..report import Report
+from .common import NAME, lines
+
+CODED = ("region", "month", "product_line", "product_id")  # the line facts' columns :func:`coded` holds
+
+
+class Coded(NamedTuple):
+    """Per column of :data:`CODED`: each order line's code (``-1``: missing) and the sorted labels the codes index."""
+
+    codes: dict[str, np.ndarray]
+    labels: dict[str, pd.Index]
+
+
+class Key(NamedTuple):
+    """A grouping key over the rows being grouped: its name, each row's code (``-1``: left out) and the labels."""
+
+    name: str
+    codes: np.ndarray
+    labels: pd.Index
+
+
+def coded(ds) -> Coded:
+    """:data:`CODED` columns of the order lines (:func:`~salesnb.product.common.lines`) as codes; per dataset."""
+
+    def build() -> Coded:
+        data = lines(ds)
+        codes, labels = {}, {}
+        for column in CODED:
+            found, uniques = pd.factorize(data[column], sort=True)
+            codes[column], labels[column] = found.astype(np.int32, copy=False), pd.Index(uniques)
+        return Coded(codes, labels)
+
+    return facts.per_dataset(ds, (NAME, "coded"), build)
+
+
+def month_rows(ds, months: list[str]) -> np.ndarray:
+    """Positions of the order lines in ``months``, in line order: ``in_months`` on the month codes."""
+    found = coded(ds)
+    wanted = found.labels["month"].get_indexer(pd.Index(months, dtype=object))
+    return np.flatnonzero(np.isin(found.codes["month"], wanted[wanted >= 0]))
+
+
+def line_key(ds, column: str, rows: np.ndarray) -> Key:
+    """The :data:`CODED` ``column`` of the order lines at ``rows`` as a grouping :class:`Key`."""
+    found = coded(ds)
+    return Key(column, found.codes[column][rows], found.labels[column])
+
+
+def flag_key(name: str, flags: np.ndarray) -> Key:
+    """A boolean grouping key (``False`` before ``True``, as pandas sorts them)."""
+    return Key(name, np.asarray(flags, dtype=np.int32), pd.Index([False, True]))
+
+
+def scope_groups(
+    report: Report, rows: np.ndarray, keys: list[Key], values: dict[str, tuple[np.ndarray | None, str]]
+) -> pd.DataFrame:
+    """``aggregate(with_scopes(lines at rows, report).groupby(["scope", *keys]), **values)`` made on codes.
+
+    ``rows``: positions of order lines, in line order; ``keys``: codes of these rows; ``values``: see
+    :func:`grouped`. The scopes are the report's region, or ALL and every region but the unknown one for an ALL
+    report. Indexed by scope and the keys' labels, sorted like the text grouping.
+    """
+    region = Key("scope", coded(report.ds).codes["region"][rows], coded(report.ds).labels["region"])
+    if report.region != ALL:
+        at = region.labels.get_indexer(pd.Index([report.region], dtype=object))[0]
+        return _with_scope(report.region, grouped(keys, values, region.codes == at if at >= 0 else None, empty=at < 0))
+    regional = grouped([region, *keys], values, (region.labels != facts.UNKNOWN)[np.maximum(region.codes, 0)])
+    return pd.concat([_with_scope(ALL, grouped(keys, values)), regional]).sort_index()
+
+
+def _with_scope(scope: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``scope`` as the first level of its index."""
+    levels = [
+        pd.Index([scope] * len(frame), dtype=object),
+        *(frame.index.get_level_values(k) for k in range(frame.index.nlevels)),
+    ]
+    return frame.set_axis(pd.MultiIndex.from_arrays(levels, names=["scope", *frame.index.names]))
+
+
+def grouped(
+    keys: list[Key],
+    values: dict[str, tuple[np.ndarray | None, str]],
+    ok: np.ndarray | None = None,
+    *,
+    empty: bool = False,
+) -> pd.DataFrame:
+    """``groupby(keys)`` of the rows (where ``ok``) on their codes: per output column, (values, how).
+
+    ``how`` is ``"sum"`` or ``"nunique"`` (pandas' own, over each group's rows in their order) or ``"size"`` (values
+    ``None``). Rows with a key missing (code ``-1``) are left out, as ``groupby`` leaves out missing keys; ``empty``
+    leaves out every row. Indexed by the keys' labels (a MultiIndex for several keys), sorted as the labels sort.
+    """
+    keep = np.ones(len(keys[0].codes), dtype=bool) if ok is None else np.asarray(ok, dtype=bool).copy()
+    if empty:
+        keep[:] = False
+    for key in keys:
+        keep &= key.codes >= 0
+    combined = np.zeros(int(keep.sum()), dtype=np.int64)
+    for key in keys:
+        combined = combined * len(key.labels) + key.codes[keep]
+    out = {}
+    for name, (column, how) in values.items():
+        series = pd.Series(combined) if column is None else pd.Series(np.asarray(column)[keep])
+        out[name] = getattr(series.groupby(combined, sort=True), how)()
+    frame = pd.DataFrame(out)
+    found, levels = frame.index.to_numpy(dtype=np.int64), []
+    for key in reversed(keys):
+        levels.append(key.labels.take(found % len(key.labels)))
+        found = found // len(key.labels)
+    index = pd.MultiIndex.from_arrays(levels[::-1], names=[k.name for k in keys])
+    return frame.set_axis(index if len(keys) > 1 else index.get_level_values(0))
