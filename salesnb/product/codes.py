@@ -81,18 +81,33 @@ def scope_groups(
     :func:`grouped`. The scopes are the report's region, or ALL and every region but the unknown one for an ALL
     report. Indexed by scope and the keys' labels, sorted like the text grouping.
     """
-    region = Key("scope", coded(report.ds).codes["region"][rows], coded(report.ds).labels["region"])
+    return report_scopes(report, *every_scope(report.ds, rows, keys, values, company=report.region == ALL))
+
+
+def every_scope(
+    ds, rows: np.ndarray, keys: list[Key], values: dict[str, tuple[np.ndarray | None, str]], *, company: bool = True
+) -> tuple[pd.DataFrame | None, pd.DataFrame]:
+    """The grouping (:func:`grouped`) of all ``rows`` (``None`` unless ``company``) and of each region's rows.
+
+    The second is indexed by ``scope`` (every region, the unknown one too) and the keys: what
+    :func:`report_scopes` picks a report's scopes from.
+    """
+    region = Key("scope", coded(ds).codes["region"][rows], coded(ds).labels["region"])
+    return (grouped(keys, values) if company else None), grouped([region, *keys], values)
+
+
+def report_scopes(report: Report, company: pd.DataFrame | None, regional: pd.DataFrame) -> pd.DataFrame:
+    """The report's scopes of :func:`every_scope`'s groupings: its region, or ALL and every known region."""
+    scope = regional.index.get_level_values("scope")
     if report.region != ALL:
-        at = region.labels.get_indexer(pd.Index([report.region], dtype=object))[0]
-        return _with_scope(report.region, grouped(keys, values, region.codes == at if at >= 0 else None, empty=at < 0))
-    regional = grouped([region, *keys], values, (region.labels != facts.UNKNOWN)[np.maximum(region.codes, 0)])
-    return pd.concat([_with_scope(ALL, grouped(keys, values)), regional]).sort_index()
+        return regional[scope == report.region]
+    return pd.concat([_with_scope(ALL, company, scope.dtype), regional[scope != facts.UNKNOWN]]).sort_index()
 
 
-def _with_scope(scope: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with ``scope`` as the first level of its index."""
+def _with_scope(scope: str, frame: pd.DataFrame, dtype: object) -> pd.DataFrame:
+    """``frame`` with ``scope`` as the first level of its index (of ``dtype``: the regions' labels')."""
     levels = [
-        pd.Index([scope] * len(frame), dtype=object),
+        pd.Index([scope] * len(frame), dtype=dtype),
         *(frame.index.get_level_values(k) for k in range(frame.index.nlevels)),
     ]
     return frame.set_axis(pd.MultiIndex.from_arrays(levels, names=["scope", *frame.index.names]))
@@ -107,9 +122,10 @@ def grouped(
 ) -> pd.DataFrame:
     """``groupby(keys)`` of the rows (where ``ok``) on their codes: per output column, (values, how).
 
-    ``how`` is ``"sum"`` or ``"nunique"`` (pandas' own, over each group's rows in their order) or ``"size"`` (values
-    ``None``). Rows with a key missing (code ``-1``) are left out, as ``groupby`` leaves out missing keys; ``empty``
-    leaves out every row. Indexed by the keys' labels (a MultiIndex for several keys), sorted as the labels sort.
+    ``how`` is ``"sum"`` (pandas' own, over each group's rows in their order), ``"size"`` (values ``None``) or
+    ``"nunique"`` (of integer codes, ``-1`` missing: :func:`_distinct`). Rows with a key missing (code ``-1``) are
+    left out, as ``groupby`` leaves out missing keys; ``empty`` leaves out every row. Indexed by the keys' labels
+    (a MultiIndex for several keys), sorted as the labels sort.
     """
     keep = np.ones(len(keys[0].codes), dtype=bool) if ok is None else np.asarray(ok, dtype=bool).copy()
     if empty:
@@ -121,12 +137,26 @@ def grouped(
         combined = combined * len(key.labels) + key.codes[keep]
     out = {}
     for name, (column, how) in values.items():
+        if how == "nunique":
+            out[name] = _distinct(combined, np.asarray(column)[keep])
+            continue
         series = pd.Series(combined) if column is None else pd.Series(np.asarray(column)[keep])
         out[name] = getattr(series.groupby(combined, sort=True), how)()
-    frame = pd.DataFrame(out)
+    frame = pd.DataFrame(out, index=np.unique(combined))
     found, levels = frame.index.to_numpy(dtype=np.int64), []
     for key in reversed(keys):
         levels.append(key.labels.take(found % len(key.labels)))
         found = found // len(key.labels)
     index = pd.MultiIndex.from_arrays(levels[::-1], names=[k.name for k in keys])
     return frame.set_axis(index if len(keys) > 1 else index.get_level_values(0))
+
+
+def _distinct(groups: np.ndarray, values: np.ndarray) -> pd.Series:
+    """How many distinct ``values`` (integer codes; ``-1``: missing, not counted) each of ``groups`` holds.
+
+    ``groupby(groups).nunique()`` of the codes, by hashing the (group, value) pairs once: no sort per group.
+    """
+    present = values >= 0
+    span = int(values.max()) + 1 if present.any() else 1
+    pairs = pd.unique(groups[present] * span + values[present])
+    return pd.Series(pairs // span).value_counts().reindex(np.unique(groups), fill_value=0)
