@@ -3,8 +3,9 @@
 The sections' checks group a year of order lines by scope (ALL and every region in an ALL report), product line
 or product, month; at a million lines the text keys cost more than the sums: pyarrow's hashing of every id and
 label again per call, and ``with_scopes`` doubling the rows of an ALL report before grouping them. Here the
-labels are factorised once per dataset (:func:`coded`), a code being the label's rank so codes sort as the labels
-do, and :func:`scope_groups` groups the rows of each scope on the codes without copying them into scopes.
+labels are factorised once per dataset (:func:`~salesnb.product.common.coded`), a code being the label's rank
+so codes sort as the labels do, and :func:`scope_groups` groups the rows of each scope on the codes without
+copying them into scopes.
 
 A group's rows are the same rows in the same order as in the grouping of ``with_scopes`` on the text, and the
 sums are pandas' own (compensated) group sums over them: the same numbers to the last bit.
@@ -20,16 +21,7 @@ import pandas as pd
 from ..data import facts
 from ..periods import ALL
 from ..report import Report
-from .common import NAME, lines
-
-CODED = ("region", "month", "product_line", "product_id")  # the line facts' columns :func:`coded` holds
-
-
-class Coded(NamedTuple):
-    """Per column of :data:`CODED`: each order line's code (``-1``: missing) and the sorted labels the codes index."""
-
-    codes: dict[str, np.ndarray]
-    labels: dict[str, pd.Index]
+from .common import coded
 
 
 class Key(NamedTuple):
@@ -38,20 +30,6 @@ class Key(NamedTuple):
     name: str
     codes: np.ndarray
     labels: pd.Index
-
-
-def coded(ds) -> Coded:
-    """:data:`CODED` columns of the order lines (:func:`~salesnb.product.common.lines`) as codes; per dataset."""
-
-    def build() -> Coded:
-        data = lines(ds)
-        codes, labels = {}, {}
-        for column in CODED:
-            found, uniques = pd.factorize(data[column], sort=True)
-            codes[column], labels[column] = found.astype(np.int32, copy=False), pd.Index(uniques)
-        return Coded(codes, labels)
-
-    return facts.per_dataset(ds, (NAME, "coded"), build)
 
 
 def month_rows(ds, months: list[str]) -> np.ndarray:
@@ -135,14 +113,18 @@ def grouped(
     combined = np.zeros(int(keep.sum()), dtype=np.int64)
     for key in keys:
         combined = combined * len(key.labels) + key.codes[keep]
+    sums = {name: np.asarray(column)[keep] for name, (column, how) in values.items() if how == "sum"}
+    grouping = pd.DataFrame(sums, index=pd.RangeIndex(len(combined))).groupby(combined, sort=True)  # one grouping
+    totals, index = grouping.sum(), np.unique(combined)
     out = {}
     for name, (column, how) in values.items():
-        if how == "nunique":
-            out[name] = _distinct(combined, np.asarray(column)[keep])
-            continue
-        series = pd.Series(combined) if column is None else pd.Series(np.asarray(column)[keep])
-        out[name] = getattr(series.groupby(combined, sort=True), how)()
-    frame = pd.DataFrame(out, index=np.unique(combined))
+        if how == "sum":
+            out[name] = totals[name]
+        elif how == "size":
+            out[name] = grouping.size()
+        else:
+            out[name] = _distinct(combined, np.asarray(column)[keep], index)
+    frame = pd.DataFrame(out, index=index)
     found, levels = frame.index.to_numpy(dtype=np.int64), []
     for key in reversed(keys):
         levels.append(key.labels.take(found % len(key.labels)))
@@ -151,12 +133,13 @@ def grouped(
     return frame.set_axis(index if len(keys) > 1 else index.get_level_values(0))
 
 
-def _distinct(groups: np.ndarray, values: np.ndarray) -> pd.Series:
+def _distinct(groups: np.ndarray, values: np.ndarray, index: np.ndarray) -> pd.Series:
     """How many distinct ``values`` (integer codes; ``-1``: missing, not counted) each of ``groups`` holds.
 
     ``groupby(groups).nunique()`` of the codes, by hashing the (group, value) pairs once: no sort per group.
+    ``index``: the groups (``np.unique(groups)``), in the order of the result.
     """
     present = values >= 0
     span = int(values.max()) + 1 if present.any() else 1
     pairs = pd.unique(groups[present] * span + values[present])
-    return pd.Series(pairs // span).value_counts().reindex(np.unique(groups), fill_value=0)
+    return pd.Series(pairs // span).value_counts().reindex(index, fill_value=0)

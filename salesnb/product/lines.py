@@ -25,6 +25,7 @@ from ..report import Report, scope_memo
 from . import codes
 from .common import (
     NAME,
+    coded,
     count_below,
     dispersion_around,
     lines,
@@ -155,7 +156,7 @@ def line_months(report: Report, months: list[str]) -> pd.DataFrame:
     """
 
     def build(ds) -> pd.DataFrame:
-        found = codes.coded(ds)
+        found = coded(ds)
         dated = found.codes["month"] >= 0
         if report.region != ALL:
             dated &= found.codes["region"] == found.labels["region"].get_indexer(pd.Index([report.region]))[0]
