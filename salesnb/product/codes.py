@@ -51,27 +51,50 @@ def flag_key(name: str, flags: np.ndarray) -> Key:
 
 
 def scope_groups(
-    report: Report, rows: np.ndarray, keys: list[Key], values: dict[str, tuple[np.ndarray | None, str]]
+    report: Report,
+    rows: np.ndarray,
+    keys: list[Key],
+    values: dict[str, tuple[np.ndarray | None, str]],
+    *,
+    regional: dict[str, tuple[np.ndarray | None, str]] | None = None,
 ) -> pd.DataFrame:
     """``aggregate(with_scopes(lines at rows, report).groupby(["scope", *keys]), **values)`` made on codes.
 
     ``rows``: positions of order lines, in line order; ``keys``: codes of these rows; ``values``: see
-    :func:`grouped`. The scopes are the report's region, or ALL and every region but the unknown one for an ALL
-    report. Indexed by scope and the keys' labels, sorted like the text grouping.
+    :func:`grouped` (``regional``: other values of the same rows for the regions' scopes, when a row's value
+    depends on its scope). The scopes are the report's region, or ALL and every region but the unknown one for an
+    ALL report. Indexed by scope and the keys' labels, sorted like the text grouping.
     """
-    return report_scopes(report, *every_scope(report.ds, rows, keys, values, company=report.region == ALL))
+    company = report.region == ALL
+    return report_scopes(report, *every_scope(report.ds, rows, keys, values, company=company, regional=regional))
 
 
 def every_scope(
-    ds, rows: np.ndarray, keys: list[Key], values: dict[str, tuple[np.ndarray | None, str]], *, company: bool = True
+    ds,
+    rows: np.ndarray,
+    keys: list[Key],
+    values: dict[str, tuple[np.ndarray | None, str]],
+    *,
+    company: bool = True,
+    regional: dict[str, tuple[np.ndarray | None, str]] | None = None,
 ) -> tuple[pd.DataFrame | None, pd.DataFrame]:
     """The grouping (:func:`grouped`) of all ``rows`` (``None`` unless ``company``) and of each region's rows.
 
-    The second is indexed by ``scope`` (every region, the unknown one too) and the keys: what
-    :func:`report_scopes` picks a report's scopes from.
+    The second is indexed by ``scope`` (every region, the unknown one too) and the keys, of ``regional`` values
+    when given: what :func:`report_scopes` picks a report's scopes from.
     """
     region = Key("scope", coded(ds).codes["region"][rows], coded(ds).labels["region"])
-    return (grouped(keys, values) if company else None), grouped([region, *keys], values)
+    by_region = grouped([region, *keys], regional if regional is not None else values)
+    return (grouped(keys, values) if company else None), by_region
+
+
+def report_rows(report: Report, months: list[str]) -> np.ndarray:
+    """Positions of the order lines of the report's region (every line for ALL) in ``months``, in line order."""
+    rows = month_rows(report.ds, months)
+    if report.region == ALL:
+        return rows
+    found = coded(report.ds)
+    return rows[found.codes["region"][rows] == found.labels["region"].get_indexer(pd.Index([report.region]))[0]]
 
 
 def report_scopes(report: Report, company: pd.DataFrame | None, regional: pd.DataFrame) -> pd.DataFrame:

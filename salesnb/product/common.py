@@ -283,16 +283,20 @@ def weighted_mean(sums: pd.DataFrame, prefix: str) -> tuple[pd.Series, pd.Series
 
 def rate_sums(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per ``keys``: revenue, list revenue, cost, units and the sums behind discount depth and margin."""
-    parts = pd.concat(
+    return pd.concat([data[keys], rate_parts(data)], axis=1).groupby(keys).sum(numeric_only=True)
+
+
+def rate_parts(data: pd.DataFrame) -> pd.DataFrame:
+    """Per row of :func:`priced` ``data``, what :func:`rate_sums` sums: revenue, units, the weighted-mean columns."""
+    return pd.concat(
         [
-            data[keys + ["revenue", "quantity"]],
+            data[["revenue", "quantity"]],
             weighted(data, "discount", "revenue", "d"),
             weighted(data, "margin", "revenue", "m"),
             data["list_revenue"].where(data["discount"].notna(), 0.0).rename("list_revenue"),
         ],
         axis=1,
     )
-    return parts.groupby(keys).sum(numeric_only=True)
 
 
 # ------------------------------------------------------------------------------------------------- tests
