@@ -136,19 +136,17 @@ def grouped(
     combined = np.zeros(int(keep.sum()), dtype=np.int64)
     for key in keys:
         combined = combined * len(key.labels) + key.codes[keep]
-    sums = {name: np.asarray(column)[keep] for name, (column, how) in values.items() if how == "sum"}
-    grouping = pd.DataFrame(sums, index=pd.RangeIndex(len(combined))).groupby(combined, sort=True)  # one grouping
-    totals, index = grouping.sum(), np.unique(combined)
+    found, group, sizes = _groups(combined, int(np.prod([len(key.labels) for key in keys])))
+    by = pd.Categorical.from_codes(group, categories=pd.RangeIndex(len(found)))  # the groups, not hashed again
     out = {}
     for name, (column, how) in values.items():
         if how == "sum":
-            out[name] = totals[name]
+            out[name] = pd.Series(np.asarray(column)[keep]).groupby(by, observed=True).sum().to_numpy()
         elif how == "size":
-            out[name] = grouping.size()
+            out[name] = sizes
         else:
-            out[name] = _distinct(combined, np.asarray(column)[keep], index)
-    frame = pd.DataFrame(out, index=index)
-    found, levels = frame.index.to_numpy(dtype=np.int64), []
+            out[name] = _distinct(group, np.asarray(column)[keep], len(found))
+    frame, levels = pd.DataFrame(out), []
     for key in reversed(keys):
         levels.append(key.labels.take(found % len(key.labels)))
         found = found // len(key.labels)
@@ -156,13 +154,27 @@ def grouped(
     return frame.set_axis(index if len(keys) > 1 else index.get_level_values(0))
 
 
-def _distinct(groups: np.ndarray, values: np.ndarray, index: np.ndarray) -> pd.Series:
-    """How many distinct ``values`` (integer codes; ``-1``: missing, not counted) each of ``groups`` holds.
+def _groups(combined: np.ndarray, domain: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct ``combined`` keys (sorted), each row's group among them, and each group's row count.
 
-    ``groupby(groups).nunique()`` of the codes, by hashing the (group, value) pairs once: no sort per group.
-    ``index``: the groups (``np.unique(groups)``), in the order of the result.
+    Counted over the key's whole ``domain`` when it is not much larger than the rows (no sort), else sorted.
+    """
+    if domain <= max(1 << 20, 4 * len(combined)):
+        counts = np.bincount(combined, minlength=domain)
+        found = np.flatnonzero(counts)
+        dense = np.cumsum(counts > 0) - 1
+        return found, dense[combined], counts[found].astype(np.int64)
+    found, group, sizes = np.unique(combined, return_inverse=True, return_counts=True)
+    return found, group.reshape(-1), sizes.astype(np.int64)
+
+
+def _distinct(groups: np.ndarray, values: np.ndarray, count: int) -> np.ndarray:
+    """How many distinct ``values`` (integer codes; ``-1``: missing, not counted) each of ``count`` groups holds.
+
+    ``groupby(groups).nunique()`` of the codes (``groups``: 0 … count − 1), by hashing the (group, value) pairs
+    once: no sort per group.
     """
     present = values >= 0
     span = int(values.max()) + 1 if present.any() else 1
-    pairs = pd.unique(groups[present] * span + values[present])
-    return pd.Series(pairs // span).value_counts().reindex(index, fill_value=0)
+    pairs = pd.unique(groups[present].astype(np.int64) * span + values[present])
+    return np.bincount(pairs // span, minlength=count).astype(np.int64)
