@@ -88,9 +88,12 @@ def every_scope(
     return (grouped(keys, values) if company else None), by_region
 
 
-def report_rows(report: Report, months: list[str]) -> np.ndarray:
-    """Positions of the order lines of the report's region (every line for ALL) in ``months``, in line order."""
-    rows = month_rows(report.ds, months)
+def report_rows(report: Report, months: list[str] | None = None) -> np.ndarray:
+    """Positions of the order lines of the report's region (every line for ALL) in ``months``, in line order.
+
+    Without ``months``: every line with a month.
+    """
+    rows = month_rows(report.ds, months) if months is not None else np.flatnonzero(coded(report.ds).codes["month"] >= 0)
     if report.region == ALL:
         return rows
     found = coded(report.ds)

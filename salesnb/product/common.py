@@ -281,13 +281,12 @@ def weighted_mean(sums: pd.DataFrame, prefix: str) -> tuple[pd.Series, pd.Series
     return mean, np.sqrt(var.clip(lower=0.0))
 
 
-def rate_sums(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Per ``keys``: revenue, list revenue, cost, units and the sums behind discount depth and margin."""
-    return pd.concat([data[keys], rate_parts(data)], axis=1).groupby(keys).sum(numeric_only=True)
-
-
 def rate_parts(data: pd.DataFrame) -> pd.DataFrame:
-    """Per row of :func:`priced` ``data``, what :func:`rate_sums` sums: revenue, units, the weighted-mean columns."""
+    """Per row of :func:`priced` ``data``, what a group's rates are summed from.
+
+    Columns: revenue, quantity, the sums behind discount depth and margin (:func:`weighted`, prefixes ``d`` and
+    ``m``), list_revenue (of the lines with a list price).
+    """
     return pd.concat(
         [
             data[["revenue", "quantity"]],

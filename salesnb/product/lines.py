@@ -25,7 +25,6 @@ from ..report import Report, scope_memo
 from . import codes
 from .common import (
     NAME,
-    coded,
     count_below,
     dispersion_around,
     lines,
@@ -156,12 +155,7 @@ def line_months(report: Report, months: list[str]) -> pd.DataFrame:
     """
 
     def build(ds) -> pd.DataFrame:
-        found = coded(ds)
-        dated = found.codes["month"] >= 0
-        if report.region != ALL:
-            dated &= found.codes["region"] == found.labels["region"].get_indexer(pd.Index([report.region]))[0]
-        rows = np.flatnonzero(dated)
-        data = lines(ds)
+        rows, data = codes.report_rows(report), lines(ds)  # every month's lines of the scope
         order, _ = pd.factorize(data["order_id"].iloc[rows] if report.region != ALL else data["order_id"])
         values = {
             "revenue": (data["revenue"].to_numpy(dtype=float)[rows], "sum"),

@@ -32,7 +32,6 @@ from .common import (
     prefer_regions,
     priced,
     rate_parts,
-    rate_sums,
     scoped,
     scoped_lines,
     weighted,
@@ -53,14 +52,14 @@ def discount_frame(report: Report) -> pd.DataFrame:
     discount (revenue-weighted 1 − unit/list price), baseline_discount, discount_change, margin (1 − cost/revenue),
     baseline_margin, margin_change, units, baseline_units (average trailing month), units_change.
     """
-    data = scoped_lines(report)
     trailing = report.trailing()
     out = []
     for months, tag in (([report.period], "now"), (trailing, "base")):
-        part = priced(report.ds, facts.in_months(data, months))
-        sums = rate_sums(part.assign(_all=ALL), ["product_line"])
-        total = rate_sums(part.assign(_all=ALL), ["_all"])
-        sums = pd.concat([sums, total.rename_axis("product_line")])
+        at, part = _priced_rows(report, months)
+        values = {c: (v.to_numpy(), "sum") for c, v in rate_parts(part).items()}
+        every = codes.Key("product_line", np.zeros(len(at), dtype=np.int64), pd.Index([ALL]))  # all lines: one group
+        line = codes.line_key(report.ds, "product_line", at)
+        sums = pd.concat([codes.grouped([line], values), codes.grouped([every], values)])
         discount, _ = weighted_mean(sums, "d")
         margin, _ = weighted_mean(sums, "m")
         n = max(len(months), 1)
@@ -119,8 +118,7 @@ def price_check(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     trailing = report.trailing()
-    at = codes.report_rows(report, [report.period, *trailing])  # the scope's lines, never copied into scopes
-    data = priced(report.ds, lines(report.ds)[["quantity", "unit_price", "revenue"]].take(at))
+    at, data = _priced_rows(report, [report.period, *trailing])  # the scope's lines, never copied into scopes
     line = codes.line_key(report.ds, "product_line", at)
     period = codes.line_key(report.ds, "month", at)
     period = codes.flag_key("period", period.codes == period.labels.get_indexer(pd.Index([report.period]))[0])
@@ -165,6 +163,16 @@ def price_check(report: Report) -> pd.DataFrame:
     for column in ("discount_flagged", "margin_flagged"):
         frame[column] = frame[column].fillna(False).astype(bool)
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
+
+
+def _priced_rows(report: Report, months: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """The positions of the report's order lines in ``months`` and their quantity, prices and revenue, priced.
+
+    Only the numbers are taken (:func:`~salesnb.product.common.priced` finds the products by their codes): the
+    sections group these rows on the lines' codes, not on a copy of their text.
+    """
+    at = codes.report_rows(report, months)
+    return at, priced(report.ds, lines(report.ds)[["quantity", "unit_price", "revenue"]].take(at))
 
 
 def _margin_drop(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarray) -> pd.DataFrame:
