@@ -141,10 +141,12 @@ def grouped(
         combined = combined * len(key.labels) + key.codes[keep]
     found, group, sizes = _groups(combined, int(np.prod([len(key.labels) for key in keys])))
     by = pd.Categorical.from_codes(group, categories=pd.RangeIndex(len(found)))  # the groups, not hashed again
+    sums = {name: np.asarray(column)[keep] for name, (column, how) in values.items() if how == "sum"}
+    totals = pd.DataFrame(sums).groupby(by, observed=True).sum() if sums else None  # one grouping for all
     out = {}
     for name, (column, how) in values.items():
         if how == "sum":
-            out[name] = pd.Series(np.asarray(column)[keep]).groupby(by, observed=True).sum().to_numpy()
+            out[name] = totals[name].to_numpy()
         elif how == "size":
             out[name] = sizes
         else:
