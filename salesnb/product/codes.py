@@ -136,12 +136,17 @@ def grouped(
         keep[:] = False
     for key in keys:
         keep &= key.codes >= 0
+    every = bool(keep.all())  # the common case: no copy of the rows' values
+
+    def kept(values: np.ndarray) -> np.ndarray:
+        return np.asarray(values) if every else np.asarray(values)[keep]
+
     combined = np.zeros(int(keep.sum()), dtype=np.int64)
     for key in keys:
-        combined = combined * len(key.labels) + key.codes[keep]
+        combined = combined * len(key.labels) + kept(key.codes)
     found, group, sizes = _groups(combined, int(np.prod([len(key.labels) for key in keys])))
     by = pd.Categorical.from_codes(group, categories=pd.RangeIndex(len(found)))  # the groups, not hashed again
-    sums = {name: np.asarray(column)[keep] for name, (column, how) in values.items() if how == "sum"}
+    sums = {name: kept(column) for name, (column, how) in values.items() if how == "sum"}
     totals = pd.DataFrame(sums).groupby(by, observed=True).sum() if sums else None  # one grouping for all
     out = {}
     for name, (column, how) in values.items():
@@ -150,7 +155,7 @@ def grouped(
         elif how == "size":
             out[name] = sizes
         else:
-            out[name] = _distinct(group, np.asarray(column)[keep], len(found))
+            out[name] = _distinct(group, kept(column), len(found))
     frame, levels = pd.DataFrame(out), []
     for key in reversed(keys):
         levels.append(key.labels.take(found % len(key.labels)))

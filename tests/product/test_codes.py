@@ -8,7 +8,7 @@ from product.helpers import SAMPLE
 from salesnb.data import facts
 from salesnb.data.grouping import aggregate
 from salesnb.product import codes
-from salesnb.product.common import coded, lines, with_scopes
+from salesnb.product.common import coded, lines, sorted_codes, with_scopes
 from salesnb.report import open_report
 
 
@@ -92,3 +92,13 @@ def test_regional_values_are_summed_for_the_regions_only():
     assert company.sum() == len(rows)  # every line once, the unknown region's too
     known = facts.in_months(lines(report.ds), "2026-10")["region"] != facts.UNKNOWN
     assert regional.sum() == 2.0 * known.sum()
+
+
+@pytest.mark.parametrize("dtype", [pd.StringDtype("pyarrow", na_value=np.nan), object])
+def test_sorted_codes_are_those_of_factorize_with_sort(dtype):
+    values = pd.Series(["华南", "B", None, "华东", "B", "A"], dtype=dtype)
+    found, labels = sorted_codes(values)
+    assert found.tolist() == [3, 1, -1, 2, 1, 0]
+    assert labels.tolist() == ["A", "B", "华东", "华南"]
+    expected, uniques = pd.factorize(values, sort=True)
+    assert found.tolist() == expected.tolist() and labels.equals(pd.Index(uniques))
