@@ -126,10 +126,10 @@ def grouped(
 ) -> pd.DataFrame:
     """``groupby(keys)`` of the rows (where ``ok``) on their codes: per output column, (values, how).
 
-    ``how`` is ``"sum"`` (pandas' own, over each group's rows in their order), ``"size"`` (values ``None``) or
-    ``"nunique"`` (of integer codes, ``-1`` missing: :func:`_distinct`). Rows with a key missing (code ``-1``) are
-    left out, as ``groupby`` leaves out missing keys; ``empty`` leaves out every row. Indexed by the keys' labels
-    (a MultiIndex for several keys), sorted as the labels sort.
+    ``how`` is ``"sum"`` or ``"mean"`` (pandas' own, over each group's rows in their order), ``"size"`` (values
+    ``None``) or ``"nunique"`` (of integer codes, ``-1`` missing: :func:`_distinct`). Rows with a key missing (code
+    ``-1``) are left out, as ``groupby`` leaves out missing keys; ``empty`` leaves out every row. Indexed by the
+    keys' labels (a MultiIndex for several keys), sorted as the labels sort.
     """
     keep = np.ones(len(keys[0].codes), dtype=bool) if ok is None else np.asarray(ok, dtype=bool).copy()
     if empty:
@@ -146,11 +146,14 @@ def grouped(
         combined = combined * len(key.labels) + kept(key.codes)
     found, group, sizes = _groups(combined, int(np.prod([len(key.labels) for key in keys])))
     by = pd.Categorical.from_codes(group, categories=pd.RangeIndex(len(found)))  # the groups, not hashed again
-    sums = {name: kept(column) for name, (column, how) in values.items() if how == "sum"}
-    totals = pd.DataFrame(sums).groupby(by, observed=True).sum() if sums else None  # one grouping for all
+    totals = {}
+    for how in ("sum", "mean"):  # one grouping for all the columns reduced alike
+        columns = {name: kept(column) for name, (column, is_how) in values.items() if is_how == how}
+        if columns:
+            totals.update(getattr(pd.DataFrame(columns).groupby(by, observed=True), how)().items())
     out = {}
     for name, (column, how) in values.items():
-        if how == "sum":
+        if how in ("sum", "mean"):
             out[name] = totals[name].to_numpy()
         elif how == "size":
             out[name] = sizes

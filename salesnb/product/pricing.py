@@ -14,8 +14,6 @@ import pandas as pd
 from scipy.stats import norm
 
 from .. import evidence, stats
-from ..data import facts
-from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel, needs
@@ -28,12 +26,11 @@ from . import codes
 from .common import (
     NAME,
     lines,
-    named,
     prefer_regions,
     priced,
+    product_names,
     rate_parts,
     scoped,
-    scoped_lines,
     weighted,
     weighted_mean,
     where,
@@ -341,22 +338,8 @@ def price_frame(report: Report) -> pd.DataFrame:
     baseline_aov (average value of the orders containing it), aov_change; elasticity = ln(units ratio) ÷
     ln(price ratio), ``NaN`` when the price moved less than 1%. Sorted by the size of the price change.
     """
-    data = scoped_lines(report)
     trailing = report.trailing()
-    keys = ["product_id", "product_name", "product_line"]
-
-    def summary(months: list[str]) -> pd.DataFrame:
-        part = facts.in_months(data, months)[["product_id", "product_line", "revenue", "quantity", "order_id"]]
-        part = named(report.ds, part)
-        n = max(len(months), 1)
-        per_order = with_orders(report.ds, part.drop_duplicates(["order_id", "product_id"]), months)
-        grouped = aggregate(part.groupby(keys), revenue=("revenue", "sum"), units=("quantity", "sum"))
-        grouped["aov"] = per_order.groupby(keys)["order_revenue"].mean()
-        grouped["units"] = grouped["units"] / n
-        grouped["revenue"] = grouped["revenue"] / n
-        return grouped
-
-    now, base = summary([report.period]), summary(trailing)
+    now, base = _price_summary(report, [report.period]), _price_summary(report, trailing)
     frame = now.join(base.add_suffix("_base"), how="inner")
     frame = frame[(frame["units"] > 0) & (frame["units_base"] > 0)]
     out = pd.DataFrame(
@@ -379,6 +362,41 @@ def price_frame(report: Report) -> pd.DataFrame:
     out["_abs"] = out["price_change"].abs()
     out = out.sort_values(["_abs", "product_id"], ascending=[False, True]).drop(columns="_abs")
     return out.reset_index(drop=True)
+
+
+def _price_summary(report: Report, months: list[str]) -> pd.DataFrame:
+    """Per product of the scope in ``months``: average month's revenue and units, average value of its orders.
+
+    Indexed by product_id, product_name, product_line; an order's value (its whole revenue) counts once per
+    product in the average. Grouped on the lines' codes; the orders' revenue is looked up for each order's first
+    line of a product only.
+    """
+    ds, data, n = report.ds, lines(report.ds), max(len(months), 1)
+    at = codes.report_rows(report, months)
+    product = codes.line_key(ds, "product_id", at)
+    values = {"revenue": (data["revenue"].to_numpy(dtype=float)[at], "sum"),
+              "units": (data["quantity"].to_numpy(dtype=float)[at], "sum")}  # fmt: skip
+    grouped = codes.grouped([product], values)
+    order, _ = pd.factorize(data["order_id"].take(at))
+    pair = pd.Series(order.astype(np.int64) * (len(product.labels) + 1) + product.codes + 1)  # (order, product)
+    first = ~pair.duplicated().to_numpy()  # drop_duplicates(["order_id", "product_id"])
+    revenue = with_orders(ds, data[["order_id"]].take(at[first]), months)["order_revenue"].to_numpy(dtype=float)
+    key = codes.Key(product.name, product.codes[first], product.labels)
+    aov = codes.grouped([key], {"aov": (revenue, "mean")})["aov"]
+    seen, where_first = np.unique(product.codes, return_index=True)  # each product's first line: its line
+    ids = grouped.index
+    line = pd.Series(
+        data["product_line"].take(at[where_first[seen >= 0]]).to_numpy(), index=product.labels[seen[seen >= 0]]
+    )
+    index = pd.MultiIndex.from_arrays(
+        [ids, product_names(ds, pd.Series(ids)).to_numpy(), line.reindex(ids).to_numpy()],
+        names=["product_id", "product_name", "product_line"],
+    )
+    return pd.DataFrame(
+        {"revenue": grouped["revenue"].to_numpy() / n, "units": grouped["units"].to_numpy() / n,
+         "aov": aov.reindex(ids).to_numpy()},
+        index=index,
+    )  # fmt: skip
 
 
 @needs("order_lines")

@@ -26,6 +26,8 @@ def test_grouped_sums_counts_and_distinct_values_per_key():
     assert out["revenue"].tolist() == [2.0, 16.0, 32.0, 5.0]
     assert out["n"].tolist() == [1, 1, 1, 2]
     assert out["orders"].tolist() == [1, 0, 1, 1]  # order 7 twice in (B, True) counts once; -1 is missing
+    means = codes.grouped([line], {"mean": (np.array([1.0, 2.0, 4.0, 8.0, np.nan, 32.0]), "mean")})
+    assert means["mean"].to_dict() == {"A": 2.0, "B": (1.0 + 4.0 + 32.0) / 3}  # a missing value is skipped
     kept = codes.grouped([line], {"n": (None, "size")}, ok=np.array([True, True, False, True, True, True]))
     assert kept["n"].to_dict() == {"A": 2, "B": 2}
     assert codes.grouped([line], {"n": (None, "size")}, empty=True).empty
