@@ -101,8 +101,7 @@ def priced(ds, rows: pd.DataFrame) -> pd.DataFrame:
     products = ds.get("products")
     if products is not None:
         by_product = products.set_index("product_id")
-        product = coded(ds).codes["product_id"][at]  # the rows' products by their codes: 26 ids hashed, not every row's
-        at = np.where(product >= 0, product_rows(ds)[np.maximum(product, 0)], -1)  # one lookup for both columns
+        at = facts.positions(by_product.index, rows["product_id"])  # one lookup for both columns
         list_price = list_price.fillna(facts.take(by_product["list_price"], at, rows.index))
         unit_cost = unit_cost.fillna(facts.take(by_product["unit_cost"], at, rows.index))
     list_price = list_price.where(list_price > 0).astype(float)
@@ -115,16 +114,6 @@ def priced(ds, rows: pd.DataFrame) -> pd.DataFrame:
         discount=1 - rows["unit_price"] / list_price,
         margin=1 - unit_cost / rows["unit_price"].where(rows["unit_price"] > 0),
     )
-
-
-def product_rows(ds) -> np.ndarray:
-    """Per product code of :func:`coded`, the product's row in ``products`` (``-1``: not there); per dataset."""
-
-    def build() -> np.ndarray:
-        by_product = ds["products"].set_index("product_id")
-        return facts.positions(by_product.index, pd.Series(coded(ds).labels["product_id"]))
-
-    return facts.per_dataset(ds, (NAME, "product_rows"), build)
 
 
 def product_names(ds, product_ids: pd.Series) -> pd.Series:
@@ -300,6 +289,11 @@ def weighted_mean(sums: pd.DataFrame, prefix: str) -> tuple[pd.Series, pd.Series
     mean = sums[f"{prefix}_wx"] / w.where(w > 0)
     var = (sums[f"{prefix}_w2x2"] - 2 * mean * sums[f"{prefix}_w2x"] + mean * mean * sums[f"{prefix}_w2"]) / w**2
     return mean, np.sqrt(var.clip(lower=0.0))
+
+
+def rate_sums(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Per ``keys``: revenue, list revenue, cost, units and the sums behind discount depth and margin."""
+    return pd.concat([data[keys], rate_parts(data)], axis=1).groupby(keys).sum(numeric_only=True)
 
 
 def rate_parts(data: pd.DataFrame) -> pd.DataFrame:

@@ -19,7 +19,6 @@ from ..display.plotting.products import plot_lifecycle
 from ..i18n import t
 from ..periods import shift_month
 from ..report import Report
-from . import codes
 from .common import NAME, lines, named, returned, scoped_lines, with_orders
 
 STAGES = ("intro", "growth", "mature", "decline")  # lifecycle stages, in order
@@ -98,20 +97,17 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     Vectorised over products (a catalogue of tens of thousands of products takes seconds).
     """
     cfg = report.settings(NAME)
-    ds, rows = report.ds, codes.report_rows(report)  # every month's lines of the scope, on their codes
-    month, product = codes.line_key(ds, "month", rows), codes.line_key(ds, "product_id", rows)
-    if not np.asarray(month.labels <= report.period)[month.codes].any():
+    data = scoped_lines(report)[["product_id", "product_line", "month", "revenue"]]  # every month: not copied
+    if not (data["month"] <= report.period).any():
         return pd.DataFrame(
             columns=["product_id", "product_name", "product_line", "launch", "since", "age_months", "recent",
                      "compare", "growth", "peak", "of_peak", "stage"]
         )  # fmt: skip
     first, _ = facts.data_months(report.ds)
     months = [str(p) for p in pd.period_range(first, report.period, freq="M")]
-    revenue = {"revenue": (lines(ds)["revenue"].to_numpy(dtype=float)[rows], "sum")}
-    pivot = codes.grouped([product, month], revenue)["revenue"].unstack("month", fill_value=0.0)
+    pivot = data.pivot_table(index="product_id", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(columns=months, fill_value=0.0)  # months after the period dropped here, and products
-    seen, at = np.unique(product.codes, return_index=True)  # each product's first line
-    info = named(ds, lines(ds)[["product_id", "product_line"]].take(rows[at[seen >= 0]])).set_index("product_id")
+    info = named(report.ds, data.drop_duplicates("product_id")).set_index("product_id")
     info = info[["product_name", "product_line"]]
     frame = info.reindex(pivot.index)
     declared = launch_dates(report).reindex(pivot.index)

@@ -14,6 +14,8 @@ import pandas as pd
 from scipy.stats import norm
 
 from .. import evidence, stats
+from ..data import facts
+from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel, needs
@@ -26,11 +28,13 @@ from . import codes
 from .common import (
     NAME,
     lines,
+    named,
     prefer_regions,
     priced,
-    product_names,
     rate_parts,
+    rate_sums,
     scoped,
+    scoped_lines,
     weighted,
     weighted_mean,
     where,
@@ -49,14 +53,14 @@ def discount_frame(report: Report) -> pd.DataFrame:
     discount (revenue-weighted 1 − unit/list price), baseline_discount, discount_change, margin (1 − cost/revenue),
     baseline_margin, margin_change, units, baseline_units (average trailing month), units_change.
     """
+    data = scoped_lines(report)
     trailing = report.trailing()
     out = []
     for months, tag in (([report.period], "now"), (trailing, "base")):
-        at, part = _priced_rows(report, months)
-        values = {c: (v.to_numpy(), "sum") for c, v in rate_parts(part).items()}
-        every = codes.Key("product_line", np.zeros(len(at), dtype=np.int64), pd.Index([ALL]))  # all lines: one group
-        line = codes.line_key(report.ds, "product_line", at)
-        sums = pd.concat([codes.grouped([line], values), codes.grouped([every], values)])
+        part = priced(report.ds, facts.in_months(data, months))
+        sums = rate_sums(part.assign(_all=ALL), ["product_line"])
+        total = rate_sums(part.assign(_all=ALL), ["_all"])
+        sums = pd.concat([sums, total.rename_axis("product_line")])
         discount, _ = weighted_mean(sums, "d")
         margin, _ = weighted_mean(sums, "m")
         n = max(len(months), 1)
@@ -165,11 +169,11 @@ def price_check(report: Report) -> pd.DataFrame:
 def _priced_rows(report: Report, months: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
     """The positions of the report's order lines in ``months`` and their quantity, prices and revenue, priced.
 
-    Only the numbers are taken (:func:`~salesnb.product.common.priced` finds the products by their codes): the
-    sections group these rows on the lines' codes, not on a copy of their text.
+    Only the columns :func:`~salesnb.product.common.priced` reads are taken: the rows are grouped on the lines'
+    codes, not on a copy of their text.
     """
     at = codes.report_rows(report, months)
-    return at, priced(report.ds, lines(report.ds)[["quantity", "unit_price", "revenue"]].take(at))
+    return at, priced(report.ds, lines(report.ds)[["product_id", "quantity", "unit_price", "revenue"]].take(at))
 
 
 def _margin_drop(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarray) -> pd.DataFrame:
@@ -338,8 +342,22 @@ def price_frame(report: Report) -> pd.DataFrame:
     baseline_aov (average value of the orders containing it), aov_change; elasticity = ln(units ratio) ÷
     ln(price ratio), ``NaN`` when the price moved less than 1%. Sorted by the size of the price change.
     """
+    data = scoped_lines(report)
     trailing = report.trailing()
-    now, base = _price_summary(report, [report.period]), _price_summary(report, trailing)
+    keys = ["product_id", "product_name", "product_line"]
+
+    def summary(months: list[str]) -> pd.DataFrame:
+        part = facts.in_months(data, months)[["product_id", "product_line", "revenue", "quantity", "order_id"]]
+        part = named(report.ds, part)
+        n = max(len(months), 1)
+        per_order = with_orders(report.ds, part.drop_duplicates(["order_id", "product_id"]), months)
+        grouped = aggregate(part.groupby(keys), revenue=("revenue", "sum"), units=("quantity", "sum"))
+        grouped["aov"] = per_order.groupby(keys)["order_revenue"].mean()
+        grouped["units"] = grouped["units"] / n
+        grouped["revenue"] = grouped["revenue"] / n
+        return grouped
+
+    now, base = summary([report.period]), summary(trailing)
     frame = now.join(base.add_suffix("_base"), how="inner")
     frame = frame[(frame["units"] > 0) & (frame["units_base"] > 0)]
     out = pd.DataFrame(
@@ -362,41 +380,6 @@ def price_frame(report: Report) -> pd.DataFrame:
     out["_abs"] = out["price_change"].abs()
     out = out.sort_values(["_abs", "product_id"], ascending=[False, True]).drop(columns="_abs")
     return out.reset_index(drop=True)
-
-
-def _price_summary(report: Report, months: list[str]) -> pd.DataFrame:
-    """Per product of the scope in ``months``: average month's revenue and units, average value of its orders.
-
-    Indexed by product_id, product_name, product_line; an order's value (its whole revenue) counts once per
-    product in the average. Grouped on the lines' codes; the orders' revenue is looked up for each order's first
-    line of a product only.
-    """
-    ds, data, n = report.ds, lines(report.ds), max(len(months), 1)
-    at = codes.report_rows(report, months)
-    product = codes.line_key(ds, "product_id", at)
-    values = {"revenue": (data["revenue"].to_numpy(dtype=float)[at], "sum"),
-              "units": (data["quantity"].to_numpy(dtype=float)[at], "sum")}  # fmt: skip
-    grouped = codes.grouped([product], values)
-    order, _ = pd.factorize(data["order_id"].take(at))
-    pair = pd.Series(order.astype(np.int64) * (len(product.labels) + 1) + product.codes + 1)  # (order, product)
-    first = ~pair.duplicated().to_numpy()  # drop_duplicates(["order_id", "product_id"])
-    revenue = with_orders(ds, data[["order_id"]].take(at[first]), months)["order_revenue"].to_numpy(dtype=float)
-    key = codes.Key(product.name, product.codes[first], product.labels)
-    aov = codes.grouped([key], {"aov": (revenue, "mean")})["aov"]
-    seen, where_first = np.unique(product.codes, return_index=True)  # each product's first line: its line
-    ids = grouped.index
-    line = pd.Series(
-        data["product_line"].take(at[where_first[seen >= 0]]).to_numpy(), index=product.labels[seen[seen >= 0]]
-    )
-    index = pd.MultiIndex.from_arrays(
-        [ids, product_names(ds, pd.Series(ids)).to_numpy(), line.reindex(ids).to_numpy()],
-        names=["product_id", "product_name", "product_line"],
-    )
-    return pd.DataFrame(
-        {"revenue": grouped["revenue"].to_numpy() / n, "units": grouped["units"].to_numpy() / n,
-         "aov": aov.reindex(ids).to_numpy()},
-        index=index,
-    )  # fmt: skip
 
 
 @needs("order_lines")
