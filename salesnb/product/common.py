@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -36,6 +36,51 @@ def lines(ds) -> pd.DataFrame:
     between angles at scale, was rebuilt in every report for columns most sections never read.
     """
     return facts.line_facts(ds)
+
+
+CODED = ("region", "month", "product_line", "product_id")  # the line facts' columns :func:`coded` holds
+
+
+class Coded(NamedTuple):
+    """Per column of :data:`CODED`: each order line's code (``-1``: missing) and the sorted labels the codes index."""
+
+    codes: dict[str, np.ndarray]
+    labels: dict[str, pd.Index]
+
+
+def coded(ds) -> Coded:
+    """:data:`CODED` columns of the order lines (:func:`~salesnb.product.common.lines`) as codes; per dataset."""
+
+    def build() -> Coded:
+        data = lines(ds)
+        codes, labels = {}, {}
+        for column in CODED:
+            codes[column], labels[column] = sorted_codes(data[column])
+        return Coded(codes, labels)
+
+    return facts.per_dataset(ds, (NAME, "coded"), build)
+
+
+def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """``pd.factorize(values, sort=True)`` (codes as int32, labels as an Index), for pyarrow text by its dictionary.
+
+    pyarrow's dictionary encoding numbers the labels in order of appearance; ranking the few labels and mapping
+    the numbers through the ranks gives the sorted codes at a third of the cost of factorising with ``sort``.
+    """
+    if values.dtype != pd.StringDtype("pyarrow", na_value=np.nan):
+        found, uniques = pd.factorize(values, sort=True)
+        return found.astype(np.int32, copy=False), pd.Index(uniques)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = pa.array(values.array)
+    encoded = pc.dictionary_encode(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
+    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int32)
+    rank[order], rank[-1] = np.arange(len(order), dtype=np.int32), -1  # the last slot: missing values
+    numbers = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    labels = pd.Index(pd.array(encoded.dictionary.take(pa.array(order)).to_pylist(), dtype=values.dtype))
+    return rank[numbers], labels
 
 
 def priced(ds, rows: pd.DataFrame) -> pd.DataFrame:
@@ -248,16 +293,24 @@ def weighted_mean(sums: pd.DataFrame, prefix: str) -> tuple[pd.Series, pd.Series
 
 def rate_sums(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     """Per ``keys``: revenue, list revenue, cost, units and the sums behind discount depth and margin."""
-    parts = pd.concat(
+    return pd.concat([data[keys], rate_parts(data)], axis=1).groupby(keys).sum(numeric_only=True)
+
+
+def rate_parts(data: pd.DataFrame) -> pd.DataFrame:
+    """Per row of :func:`priced` ``data``, what a group's rates are summed from.
+
+    Columns: revenue, quantity, the sums behind discount depth and margin (:func:`weighted`, prefixes ``d`` and
+    ``m``), list_revenue (of the lines with a list price).
+    """
+    return pd.concat(
         [
-            data[keys + ["revenue", "quantity"]],
+            data[["revenue", "quantity"]],
             weighted(data, "discount", "revenue", "d"),
             weighted(data, "margin", "revenue", "m"),
             data["list_revenue"].where(data["discount"].notna(), 0.0).rename("list_revenue"),
         ],
         axis=1,
     )
-    return parts.groupby(keys).sum(numeric_only=True)
 
 
 # ------------------------------------------------------------------------------------------------- tests

@@ -22,6 +22,7 @@ from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
+from . import codes
 from .common import (
     NAME,
     count_below,
@@ -33,7 +34,6 @@ from .common import (
     scoped,
     scoped_lines,
     where,
-    with_scopes,
 )
 
 # ------------------------------------------------------------------------------------- 1. product lines
@@ -149,25 +149,23 @@ def line_months(report: Report, months: list[str]) -> pd.DataFrame:
     """Revenue and orders (distinct) per scope, product line and month of ``months``: :func:`decline_check`'s counts.
 
     The same as grouping ``with_scopes`` of the months' lines, read from one grouping of every month (per dataset
-    and report region): each month's report and its history months then slice it instead of grouping two years
-    of lines again. A group's rows and their order are those of the months' grouping, so its sums are the same.
+    and report region, on the lines' codes: :func:`~salesnb.product.codes.scope_groups`): each month's report and
+    its history months then slice it instead of grouping two years of lines again. A group's rows and their order
+    are those of the months' grouping, so its sums are the same.
     """
 
     def build(ds) -> pd.DataFrame:
-        data = lines(ds)[["region", "product_line", "month", "revenue", "order_id"]]
-        codes, _ = pd.factorize(data["order_id"])  # one number per order: distinct orders counted without the text
-        data = data.assign(order_id=np.where(codes >= 0, codes, np.nan))
-        return scope_line_months(with_scopes(data, report))
+        rows, data = codes.report_rows(report), lines(ds)  # every month's lines of the scope
+        order, _ = pd.factorize(data["order_id"].iloc[rows] if report.region != ALL else data["order_id"])
+        values = {
+            "revenue": (data["revenue"].to_numpy(dtype=float)[rows], "sum"),
+            "orders": (order if report.region != ALL else order[rows], "nunique"),  # distinct orders, not the text
+        }
+        keys = [codes.line_key(ds, "product_line", rows), codes.line_key(ds, "month", rows)]
+        return codes.scope_groups(report, rows, keys, values)
 
     table = report.cached(NAME, ("line_months", report.region), build)
     return table[table.index.get_level_values("month").isin(months)]
-
-
-def scope_line_months(data: pd.DataFrame) -> pd.DataFrame:
-    """Revenue and distinct orders per scope, product line and month of ``data`` (lines with ``scope``)."""
-    return data.groupby(["scope", "product_line", "month"]).agg(
-        revenue=("revenue", "sum"), orders=("order_id", "nunique")
-    )
 
 
 def share_expected(table: pd.DataFrame, rest: pd.DataFrame, span: int, least: int) -> pd.DataFrame:

@@ -24,12 +24,14 @@ from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
+from . import codes
 from .common import (
     NAME,
     lines,
     named,
     prefer_regions,
     priced,
+    rate_parts,
     rate_sums,
     scoped,
     scoped_lines,
@@ -37,7 +39,6 @@ from .common import (
     weighted_mean,
     where,
     with_orders,
-    with_scopes,
     z,
 )
 
@@ -118,10 +119,12 @@ def price_check(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     trailing = report.trailing()
-    rows = facts.scoped(lines(report.ds), report.region, [report.period, *trailing])
-    data = with_scopes(priced(report.ds, rows), report)  # priced before the ALL report doubles the rows
-    data = data.assign(period=data["month"] == report.period)
-    sums = rate_sums(data, ["scope", "product_line", "period"])
+    at, data = _priced_rows(report, [report.period, *trailing])  # the scope's lines, never copied into scopes
+    line = codes.line_key(report.ds, "product_line", at)
+    period = codes.line_key(report.ds, "month", at)
+    period = codes.flag_key("period", period.codes == period.labels.get_indexer(pd.Index([report.period]))[0])
+    parts = rate_parts(data)
+    sums = codes.scope_groups(report, at, [line, period], {c: (parts[c].to_numpy(), "sum") for c in parts.columns})
     flags = set(sums.index.get_level_values("period"))
     now, base = (
         sums.xs(flag, level="period") if flag in flags else sums.iloc[0:0].droplevel("period") for flag in (True, False)
@@ -146,14 +149,7 @@ def price_check(report: Report) -> pd.DataFrame:
     )
     frame["discount_effect"] = (frame["discount_points"] * frame["list_revenue"]).clip(lower=0.0)
     # like-for-like margin: this month's lines against their product's usual margin in the scope
-    usual = data[~data["period"] & data["margin"].notna() & (data["revenue"] > 0)]
-    usual = usual.groupby(["scope", "product_id"])[["cost", "revenue"]].sum()
-    usual_margin = 1 - usual["cost"] / usual["revenue"]
-    current = data[data["period"]]
-    keys = pd.MultiIndex.from_frame(current[["scope", "product_id"]])
-    current = current.assign(_drop=usual_margin.reindex(keys).to_numpy() - current["margin"].to_numpy())
-    drop = pd.concat([current[["scope", "product_line"]], weighted(current, "_drop", "revenue", "l")], axis=1)
-    drop = drop.groupby(["scope", "product_line"]).sum(numeric_only=True).reindex(frame.index)
+    drop = _margin_drop(report, at, data, period.codes == 1).reindex(frame.index)
     points, se = weighted_mean(drop, "l")
     frame["margin_points"] = points
     frame["margin_z"] = z(points, se)
@@ -168,6 +164,47 @@ def price_check(report: Report) -> pd.DataFrame:
     for column in ("discount_flagged", "margin_flagged"):
         frame[column] = frame[column].fillna(False).astype(bool)
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
+
+
+def _priced_rows(report: Report, months: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """The positions of the report's order lines in ``months`` and their quantity, prices and revenue, priced.
+
+    Only the columns :func:`~salesnb.product.common.priced` reads are taken: the rows are grouped on the lines'
+    codes, not on a copy of their text.
+    """
+    at = codes.report_rows(report, months)
+    return at, priced(report.ds, lines(report.ds)[["product_id", "quantity", "unit_price", "revenue"]].take(at))
+
+
+def _margin_drop(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarray) -> pd.DataFrame:
+    """Per scope and product line: the sums (:func:`weighted`, prefix ``l``) of this month's lines' margin fall.
+
+    ``at``: the scope's order lines of the period and trailing months (``now``: the period's), ``data`` their
+    :func:`priced` columns. A line's fall is its product's margin over the trailing months in the scope (cost and
+    revenue of its lines with a margin and revenue) minus its own margin: looked up by scope and product code.
+    """
+    ds, margin, revenue = report.ds, data["margin"].to_numpy(), data["revenue"].to_numpy()
+    product = codes.line_key(ds, "product_id", at)
+    base = ~now & ~np.isnan(margin) & (revenue > 0)
+    cost = data["cost"].to_numpy()
+    usual = codes.scope_groups(report, at[base], [codes.Key(product.name, product.codes[base], product.labels)],
+                               {"cost": (cost[base], "sum"), "revenue": (revenue[base], "sum")})  # fmt: skip
+    usual = 1 - usual["cost"] / usual["revenue"]  # per scope and product
+    usual = usual.unstack("product_id") if len(usual) else pd.DataFrame(index=pd.Index([], name="scope"))
+    usual = usual.reindex(columns=product.labels)
+    region = codes.line_key(ds, "region", at[now])
+    products = product.codes[now]
+
+    def fall(scopes: list[str], scope: np.ndarray) -> dict[str, tuple[np.ndarray, str]]:
+        table = usual.reindex(scopes).to_numpy(dtype=float)  # scopes × product codes; NaN where never sold
+        found = table[scope, np.maximum(products, 0)] if len(scopes) else np.full(len(products), np.nan)
+        lost = pd.DataFrame({"_drop": np.where(products >= 0, found, np.nan) - margin[now], "revenue": revenue[now]})
+        return {c: (v.to_numpy(), "sum") for c, v in weighted(lost, "_drop", "revenue", "l").items()}
+
+    company = fall([ALL], np.zeros(len(products), dtype=int)) if report.region == ALL else None
+    regional = fall(list(region.labels), np.maximum(region.codes, 0))
+    keys = [codes.line_key(ds, "product_line", at[now])]
+    return codes.scope_groups(report, at[now], keys, company or regional, regional=regional)
 
 
 def _checked(report: Report) -> pd.DataFrame:

@@ -27,6 +27,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
 from ..report import Report, scope_memo
+from . import codes
 from .common import (
     NAME,
     in_scopes,
@@ -41,7 +42,7 @@ from .common import (
     with_orders,
 )
 
-SOLD, BACK = ["quantity", "revenue"], ["quantity", "lines", "value", "reason"]  # what return_check counts
+BACK = ["quantity", "lines", "value", "reason"]  # what return_check counts of the returns
 PRIOR_LINES = 20.0  # order lines of pseudo-history: a segment with little history leans on the wider rate
 
 
@@ -127,11 +128,37 @@ def return_reasons_frame(report: Report) -> pd.DataFrame:
     return frame.sort_values(["units", "reason"], ascending=[False, True]).reset_index(drop=True)
 
 
-def _counts(sold: pd.DataFrame, back: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Per (scope, ``key``): the period's and the history's units and lines sold and returned, revenue, refunds."""
+def _sold(report: Report, months: list[str], key: str) -> pd.DataFrame:
+    """Per scope, ``key`` and ``period`` (the report's month or not): the order lines' units, count and revenue.
+
+    ``aggregate(in_scopes(lines, months).groupby(["scope", key, "period"]), ...)`` made on the lines' codes
+    (:func:`~salesnb.product.codes.scope_groups`): the same groups and sums without copying a year of lines
+    into scopes nor hashing their text.
+    """
+    data, rows = lines(report.ds), codes.month_rows(report.ds, months)
+    period = codes.line_key(report.ds, "month", rows)
+    is_period = period.codes == period.labels.get_indexer(pd.Index([report.period], dtype=object))[0]
+    keys = [codes.line_key(report.ds, key, rows), codes.flag_key("period", is_period & (period.codes >= 0))]
+    units, revenue = data["quantity"].to_numpy(dtype=float)[rows], data["revenue"].to_numpy(dtype=float)[rows]
+    return codes.scope_groups(report, rows, keys, {"units": (units, "sum"), "n": (None, "size"),
+                                                   "value": (revenue, "sum")})  # fmt: skip
+
+
+def _company_sold(report: Report, months: list[str]) -> pd.DataFrame:
+    """Units and order lines sold per product line in ``months``, every region: the wider rate's denominator."""
+    data, rows = lines(report.ds), codes.month_rows(report.ds, months)
+    units = data["quantity"].to_numpy(dtype=float)[rows]
+    return codes.grouped(
+        [codes.line_key(report.ds, "product_line", rows)], {"units": (units, "sum"), "n": (None, "size")}
+    )
+
+
+def _counts(s: pd.DataFrame, back: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Per (scope, ``key``): the period's and the history's units and lines sold and returned, revenue, refunds.
+
+    ``s``: the lines sold per scope, ``key`` and period (:func:`_sold`); ``back``: the matched returns in scopes.
+    """
     keys = ["scope", key]
-    s = aggregate(sold.groupby([*keys, "period"]), units=("quantity", "sum"), n=("quantity", "size"),
-                  value=("revenue", "sum"))  # fmt: skip
     r = aggregate(
         back.groupby([*keys, "period"]), units=("quantity", "sum"), n=("lines", "sum"), value=("value", "sum")
     )
@@ -184,21 +211,18 @@ def return_check(report: Report) -> pd.DataFrame:
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["history_months"])
     months = [*history, report.period]
-    sold = in_scopes(report, lines(report.ds), months, ["region", "month", "product_line", "product_id"] + SOLD)
     back = in_scopes(report, matched_returns(report), months, ["region", "month", "product_line", "product_id"] + BACK)
-    sold = sold.assign(period=sold["month"] == report.period)
     back = back.assign(period=back["month"] == report.period)
     info = product_info(report.ds)
-    company_sold = facts.in_months(lines(report.ds), history)
     company_back = facts.in_months(matched_returns(report), history)
-    line_sold = aggregate(company_sold.groupby("product_line"), units=("quantity", "sum"), n=("quantity", "size"))
+    line_sold = _company_sold(report, history)
     line_back = aggregate(company_back.groupby("product_line"), units=("quantity", "sum"), n=("lines", "sum"))
     line_back = line_back.reindex(line_sold.index).fillna(0.0)
     all_p = stats.ratio(line_back["n"].sum(), line_sold["n"].sum())
     all_rate = stats.ratio(line_back["units"].sum(), line_sold["units"].sum())
-    by_line = _counts(sold, back, "product_line")
+    by_line = _counts(_sold(report, months, "product_line"), back, "product_line")
     by_line = _usual(by_line, pd.Series(np.nan_to_num(all_p), index=by_line.index), np.nan_to_num(all_rate))
-    by_product = _counts(sold, back, "product_id")
+    by_product = _counts(_sold(report, months, "product_id"), back, "product_id")
     product_line = pd.Series(by_product.index.get_level_values("product_id").map(info["product_line"]),
                              index=by_product.index).fillna(facts.UNKNOWN)  # fmt: skip
     prior_p = (line_back["n"] / line_sold["n"].where(line_sold["n"] > 0)).fillna(0.0)

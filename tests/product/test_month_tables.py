@@ -7,11 +7,18 @@ import pytest
 from product.helpers import SAMPLE
 from salesnb.data import facts
 from salesnb.product.common import lines, lines_of_orders, named, product_info, returned, with_orders, with_scopes
-from salesnb.product.lines import line_months, scope_line_months
+from salesnb.product.lines import line_months
 from salesnb.product.returns import matched_returns
 from salesnb.report import open_report
 
 MONTHS = ["2025-10", "2026-03", "2026-09", "2026-10"]
+
+
+def scope_line_months(data: pd.DataFrame) -> pd.DataFrame:
+    """The definition: revenue and distinct orders per scope, product line and month of lines with ``scope``."""
+    return data.groupby(["scope", "product_line", "month"]).agg(
+        revenue=("revenue", "sum"), orders=("order_id", "nunique")
+    )
 
 
 @pytest.mark.parametrize("region", ["ALL", "华东", "西南"])
