@@ -15,7 +15,8 @@ from ..findings import finding, make_finding
 from ..i18n import t
 from ..periods import months_back
 from ..report import Report, scope_memo
-from .common import NAME, customer_month_revenue, fmt_num, history, month_revenue, scope_months
+from .common import NAME, fmt_num, history, scope_months
+from .keys import customer_month_revenue, month_revenue
 
 
 def concentration_shares(revenue: pd.Series, top: int = 10) -> dict[str, Any]:
