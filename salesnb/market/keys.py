@@ -67,17 +67,40 @@ def labels_of(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes, pd.Index(labels, name=values.name)
 
 
-def grouped_sum(values: np.ndarray | pd.Series, key: np.ndarray) -> pd.Series:
-    """``values`` summed per ``key`` (non-negative integers; negative keys are left out), keys sorted.
+def grouped_sum(values: pd.Series | pd.DataFrame, key: np.ndarray) -> pd.Series | pd.DataFrame:
+    """``values`` (a column or columns) summed per ``key`` (integers; negative keys are left out), keys sorted.
 
     What ``groupby(key, sort=True).sum()`` gives, a group's values added in row order: the sums a grouping by
     the texts the key stands for gives.
     """
-    values = np.asarray(values)
     keep = key >= 0
     if not keep.all():
         values, key = values[keep], key[keep]
-    return pd.Series(values).groupby(key, sort=True).sum()
+    return values.groupby(key, sort=True).sum()
+
+
+def pair_sum(
+    values: pd.Series | pd.DataFrame,
+    first: np.ndarray,
+    second: np.ndarray,
+    labels: tuple[pd.Index, pd.Index],
+    names: tuple[str, str],
+) -> pd.Series | pd.DataFrame:
+    """``values`` summed per (first, second) pair: ``groupby([first_labels, second_labels], sort=True).sum()``.
+
+    ``first``/``second`` are sorted codes (:func:`labels_of`, customer codes) with ``labels`` their meanings;
+    a pair with a negative code is left out, as grouping leaves out a missing label.
+    """
+    width = max(len(labels[1]), 1)
+    sums = grouped_sum(values, pair_key(first, second, width))
+    pairs = sums.index.to_numpy()
+    sums.index = pair_index(pairs // width, pairs % width, labels, names)
+    return sums
+
+
+def pair_key(first: np.ndarray, second: np.ndarray, width: int) -> np.ndarray:
+    """One sorted number per (first, second) pair of codes (``second`` below ``width``); ``-1`` if either is missing."""
+    return np.where((first >= 0) & (second >= 0), first.astype(np.int64) * width + second, -1)
 
 
 def pair_index(
@@ -101,26 +124,6 @@ def _compact(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     at = np.empty(max(size, 1), dtype=np.intp)
     at[used] = np.arange(len(used))
     return used, at[codes]
-
-
-def pair_sum(
-    values: np.ndarray | pd.Series,
-    first: np.ndarray,
-    second: np.ndarray,
-    labels: tuple[pd.Index, pd.Index],
-    names: tuple[str, str],
-) -> pd.Series:
-    """``values`` summed per (first, second) code pair: ``groupby([first_labels, second_labels]).sum()``.
-
-    ``first``/``second`` are sorted codes (:func:`labels_of`, customer codes) with ``labels`` their meanings;
-    a pair with a negative code is left out, as grouping leaves out a missing label.
-    """
-    width = max(len(labels[1]), 1)
-    key = np.where((first >= 0) & (second >= 0), first.astype(np.int64) * width + second, -1)
-    sums = grouped_sum(values, key)
-    pairs = sums.index.to_numpy()
-    index = pair_index(pairs // width, pairs % width, labels, names)
-    return pd.Series(sums.to_numpy(), index=index)
 
 
 class Cells(NamedTuple):
@@ -147,8 +150,7 @@ def order_cells(orders: pd.DataFrame, codes: tuple[np.ndarray, pd.Index] | None 
     customer, ids = codes if codes is not None else labels_of(orders["customer_id"])
     month, months = labels_of(orders["month"])
     width = max(len(months), 1)
-    key = np.where((customer >= 0) & (month >= 0), customer.astype(np.int64) * width + month, -1)
-    sums = grouped_sum(orders["revenue"], key)
+    sums = grouped_sum(orders["revenue"], pair_key(customer, month, width))
     pairs = sums.index.to_numpy()
     return Cells(ids, months, pairs // width, pairs % width, sums.to_numpy(dtype=float))
 
