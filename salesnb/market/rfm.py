@@ -18,6 +18,7 @@ from ..display.plotting.customers import plot_transitions
 from ..i18n import t
 from ..periods import month_end, months_back
 from ..report import Report, scope_memo
+from . import keys
 from .common import NAME, fmt_num, scope_months
 
 INACTIVE = "inactive"  # RFM pseudo-tier: no order in the lookback window
@@ -84,8 +85,10 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     period = period or report.period
     window = months_back(period, report.config["rfm"]["lookback_months"])
     orders = scope_months(report, window)
+    codes = keys.row_codes(report, orders)  # grouped by customer code: the groups and sums of the ids
+    known = codes >= 0
     cutoff = month_end(period)
-    grouped = orders.groupby("customer_id", sort=True)
+    grouped = orders[["order_date", "revenue"]][known].groupby(codes[known], sort=True)
     frame = pd.DataFrame(
         {
             "recency_days": (cutoff - grouped["order_date"].max()).dt.days.astype(int),
@@ -93,10 +96,12 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
             "monetary": grouped["revenue"].sum().astype(float),
         }
     )
-    frame.index.name = "customer_id"
     frame["tier"] = assign_tiers(frame, _tiers(report))
-    frame = frame.reset_index()
-    return frame.sort_values(["monetary", "customer_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    order = frame.rename_axis("code").reset_index()  # the codes sort as the ids
+    order = order.sort_values(["monetary", "code"], ascending=[False, True], kind="stable")
+    frame = frame.take(order.index).reset_index(names="code")
+    frame.insert(0, "customer_id", keys.customer_ids(report).take(frame.pop("code").to_numpy()))
+    return frame
 
 
 @scope_memo  # its panel, rule and metrics read one computation per report scope
