@@ -139,13 +139,9 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     months, ly_month = history(report), last_year(report)
     prev = report.covered([str(report.baselines.previous_month)])
     trailing = report.trailing()
-    cube = channel_months(report, scope)
-    if cube.empty:
+    if channel_months(report, scope).empty:
         return pd.DataFrame(columns=columns)
-    company = channel_months(report, ALL)
-    names = ("revenue", "orders", "costed_revenue", "cost")
-    wide = {name: cube[name].unstack(fill_value=0.0) for name in names}
-    whole = {name: company[name].unstack(fill_value=0.0).reindex(wide[name].index, fill_value=0.0) for name in names}
+    wide, whole = _channel_tables(report, scope)
 
     def mean_of(name: str, labels: list[str], source: dict | None = None) -> pd.Series:
         table = (source or wide)[name]
@@ -206,6 +202,23 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame["flagged"] = fired & supported(frame["q_value"], thr)
     frame = frame.sort_values(["revenue", "channel"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
+
+
+def _channel_tables(report: Report, scope: str) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """A scope's :func:`channel_months` as channels × months tables per measure, and the company's on its channels.
+
+    Once per scope and dataset: each month's :func:`channel_frame` (the report's, the look-back's) reads them.
+    """
+
+    def build(_) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+        cube, company = channel_months(report, scope), channel_months(report, ALL)
+        names = ("revenue", "orders", "costed_revenue", "cost")
+        wide = {name: cube[name].unstack(fill_value=0.0) for name in names}
+        index = wide["revenue"].index
+        whole = {name: company[name].unstack(fill_value=0.0).reindex(index, fill_value=0.0) for name in names}
+        return wide, whole
+
+    return report.cached(NAME, f"channel_tables:{scope}", build)
 
 
 def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series) -> pd.Series:

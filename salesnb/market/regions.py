@@ -59,8 +59,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     orders = facts.order_facts(ds)
     months, ly = history(report), last_year(report)
     trailing = report.trailing()
-    monthly = orders.pivot_table(index="region", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
-    monthly = monthly.reindex(index=regions, columns=all_months(ds), fill_value=0.0)
+    monthly = _region_months(report)
 
     def mean_of(labels: list[str]) -> pd.Series:
         return monthly[labels].sum(axis=1) / len(labels) if labels else pd.Series(np.nan, index=monthly.index)
@@ -109,6 +108,20 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame = frame.sort_values([key, "region"], ascending=[False, True], na_position="last", kind="stable")
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame.reset_index(drop=True)[columns]
+
+
+def _region_months(report: Report) -> pd.DataFrame:
+    """Revenue per region (rows, :func:`salesnb.data.facts.regions`) and month (every month of the data).
+
+    Once per dataset: each month's :func:`region_frame` (the report's, the look-back's) reads the same table.
+    """
+
+    def build(ds) -> pd.DataFrame:
+        orders = facts.order_facts(ds)
+        monthly = orders.pivot_table(index="region", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
+        return monthly.reindex(index=facts.regions(ds), columns=all_months(ds), fill_value=0.0)
+
+    return report.cached(NAME, "region_months", build)
 
 
 def company_summary(report: Report) -> dict[str, float | None]:
