@@ -55,7 +55,7 @@ def names_of(report: Report, codes: np.ndarray) -> np.ndarray:
     cust = customer_facts(report.ds)
     ids = customer_ids(report)
     if ids is cust.index:
-        return cust["name"].to_numpy()[codes]
+        return np.asarray(cust["name"].array.take(codes))
     from ..data.customers import customer_names
 
     return customer_names(report.ds, pd.Series(ids.take(codes))).to_numpy()

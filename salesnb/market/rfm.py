@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data import facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..display.plotting import plot_composition
@@ -153,10 +154,16 @@ def tier_moves(before: pd.Series, now: pd.Series, names: list[str]) -> pd.DataFr
 
     A customer absent from one date is :data:`INACTIVE` there; a tier outside ``names`` is not counted. Each
     customer's cell is found by the tiers' positions in ``names`` and counted at once (a crosstab, without its
-    pivot).
+    pivot): the customers of ``now`` with their tier ``before`` (found by one hash lookup of their ids), and
+    the customers of ``before`` alone, inactive now.
     """
-    ids = now.index.union(before.index)
-    moves = [pd.Index(names).get_indexer(tier.reindex(ids).fillna(INACTIVE)) for tier in (before, now)]
+    earlier = facts.take(before, facts.positions(before.index, now.index.to_series()), now.index).fillna(INACTIVE)
+    gone = before[~facts.among(before.index, now.index.to_series())]
+    tiers = pd.Index(names)
+    moves = [
+        np.concatenate([tiers.get_indexer(earlier), tiers.get_indexer(gone)]),
+        np.concatenate([tiers.get_indexer(now), np.full(len(gone), tiers.get_indexer([INACTIVE])[0])]),
+    ]
     counted = (moves[0] >= 0) & (moves[1] >= 0)
     matrix = np.zeros((len(names), len(names)), dtype=int)
     np.add.at(matrix, (moves[0][counted], moves[1][counted]), 1)
