@@ -50,6 +50,15 @@ def row_codes(report: Report, rows: pd.DataFrame) -> np.ndarray:
     return order_codes(report)[at]
 
 
+def facts_rows(report: Report) -> np.ndarray:
+    """Per customer code, its row in the customer facts (the codes themselves: :func:`customer_ids` is their index)."""
+    cust = customer_facts(report.ds)
+    ids = customer_ids(report)
+    if ids is cust.index:
+        return np.arange(len(ids))
+    return facts.positions(cust.index, ids.to_series())
+
+
 def names_of(report: Report, codes: np.ndarray) -> np.ndarray:
     """The display names of the customers with ``codes`` (:func:`salesnb.data.customers.customer_names`)."""
     cust = customer_facts(report.ds)

@@ -27,6 +27,7 @@ from ..i18n import t
 from ..periods import ALL, months_back
 from ..report import Report, scope_memo
 from ..stats import change, ratio
+from . import keys
 from .common import NAME, all_months, history, last_year, peer_factor, scope_orders, signed
 
 # ------------------------------------------------------------------------------------------------ ranking
@@ -260,24 +261,34 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
     edges = report.config["customers"]["size_bands"]
     segment_of = cust["industry"] if by == "industry" else size_band(cust["employee_count"], edges)
     window = months_back(report.period, report.config["rfm"]["lookback_months"])
-    base = cust[cust["acquired_month"].isna() | (cust["acquired_month"] <= report.period)]
+    in_base = cust["acquired_month"].isna() | (cust["acquired_month"] <= report.period)
     if report.region != ALL:
-        base = base[base["region"] == report.region]
+        in_base &= cust["region"] == report.region
+    in_base = in_base.to_numpy()
     orders = scope_orders(report)
     now = facts.in_months(orders, report.period)
     trailing = report.trailing()
     before = facts.in_months(orders, trailing)
-    seg_base = segment_of.reindex(base.index)
+    seg_base = segment_of[in_base]
+    rows = keys.facts_rows(report)  # each customer code's row of the customer facts
+
+    def bought(some: pd.DataFrame) -> np.ndarray:  # which base customers ordered among ``some`` orders
+        codes = keys.row_codes(report, some)
+        mark = np.zeros(len(cust), dtype=bool)
+        mark[rows[codes[codes >= 0]]] = True
+        return mark[in_base]
+
+    def segment(some: pd.DataFrame) -> pd.Series:  # the segment of each order's customer
+        codes = keys.row_codes(report, some)
+        return facts.take(segment_of, np.where(codes >= 0, rows[codes], -1), some.index).fillna(facts.UNKNOWN)
+
     frame = pd.DataFrame(
         {
             "customers": seg_base.value_counts(),
-            "active": seg_base[facts.among(base.index, facts.in_months(orders, window)["customer_id"])].value_counts(),
-            "buyers": seg_base[facts.among(base.index, now["customer_id"])].value_counts(),
-            "revenue": now.groupby(facts.lookup(now["customer_id"], segment_of).fillna(facts.UNKNOWN))["revenue"].sum(),
-            "trailing_revenue": before.groupby(facts.lookup(before["customer_id"], segment_of).fillna(facts.UNKNOWN))[
-                "revenue"
-            ].sum()
-            / max(len(trailing), 1),
+            "active": seg_base[bought(facts.in_months(orders, window))].value_counts(),
+            "buyers": seg_base[bought(now)].value_counts(),
+            "revenue": now.groupby(segment(now))["revenue"].sum(),
+            "trailing_revenue": before.groupby(segment(before))["revenue"].sum() / max(len(trailing), 1),
         }
     ).fillna(0.0)
     frame.index.name = "segment"
