@@ -179,7 +179,9 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame = frame[(frame["revenue"] > 0) | (frame["usual"] > 0) | (frame["last_year"] > 0)].reset_index()
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    buyers = scope_months(report, report.period, scope).groupby("channel")["customer_id"].nunique()
+    month = scope_months(report, report.period, scope)
+    codes = keys.row_codes(report, month)  # distinct codes are distinct ids; a missing id is not counted
+    buyers = pd.Series(np.where(codes >= 0, codes, np.nan)).groupby(month["channel"].to_numpy()).nunique()
     frame["customers"] = frame["channel"].map(buyers).fillna(0).astype(int)
     scope_revenue = float(frame["revenue"].sum())
     frame["share"] = frame["revenue"] / scope_revenue if scope_revenue > 0 else np.nan
