@@ -64,18 +64,11 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
     columns = ["source", "spend", "new_customers", "recent_new", "usual_spend", "usual_new", "usual_cac"]
     columns += ["spend_ratio", "pace_ratio", "cac", "cac_ratio", "expected_new", "p_value", "q_value", "flagged"]
     columns += ["effect"]
-    spend = report.ds.get("marketing_spend")
-    if spend is None or (scope != ALL and not spend_has_region(report.ds)):
+    if report.ds.get("marketing_spend") is None or (scope != ALL and not spend_has_region(report.ds)):
         return pd.DataFrame(columns=columns)
-    if scope != ALL:
-        spend = spend[spend["region"] == scope]
+    spend, new, paid = _source_months(report, scope)
     recent = [*report.history(cfg["cac_months"] - 1), report.period]
     months = report.history(cfg["cac_usual_months"], recent[0])
-    cust = customer_facts(report.ds)
-    if scope != ALL:
-        cust = cust[cust["first_region"] == scope]
-    new = cust.groupby(["source", "acquired_month"]).size()
-    paid = spend.groupby(["channel", "period"])["amount"].sum()
     sources = sorted(set(spend.loc[spend["period"].isin([report.period, *months]), "channel"].dropna()))
     scope_spend = float(paid.xs(report.period, level="period").sum()) if report.period in set(spend["period"]) else 0.0
     rows = []
@@ -118,6 +111,23 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
     frame["flagged"] = fired & confirmed(frame["q_value"], thr["fdr"])
     frame = frame.sort_values(["spend", "source"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
+
+
+def _source_months(report: Report, scope: str) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+    """A scope's marketing spend rows, its new customers per (source, month) and its spend per (channel, period).
+
+    Once per scope and dataset: every month's frame (the report's and the look-back's) reads the same counts.
+    """
+
+    def build(ds: Dataset) -> tuple[pd.DataFrame, pd.Series, pd.Series]:
+        spend, cust = ds.get("marketing_spend"), customer_facts(ds)
+        if scope != ALL:
+            spend = spend[spend["region"] == scope]
+            cust = cust[cust["first_region"] == scope]
+        new = cust.groupby(["source", "acquired_month"]).size()
+        return spend, new, spend.groupby(["channel", "period"])["amount"].sum()
+
+    return report.cached(NAME, f"source_months:{scope}", build)
 
 
 def _spend_high(spent: float, history: list[float]) -> float:

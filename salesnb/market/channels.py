@@ -22,6 +22,7 @@ from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from ..stats import dispersion, poisson_low
+from . import keys
 from .common import (
     NAME,
     fmt_num,
@@ -36,49 +37,61 @@ from .common import (
 )
 
 
-def order_costs(report: Report) -> pd.Series:
-    """Cost per order id: Σ quantity × unit cost (``order_lines.unit_cost``, else ``products.unit_cost``).
+def order_costs(report: Report) -> np.ndarray:
+    """Cost per row of the order facts: Σ quantity × unit cost of its lines, NaN when none is known.
 
-    Orders without any known line cost are absent.
+    A line's unit cost is ``order_lines.unit_cost``, else ``products.unit_cost``.
     """
 
-    def build(ds) -> pd.Series:
+    def build(ds) -> np.ndarray:
+        orders = facts.order_facts(ds)
+        none = np.full(len(orders), np.nan)
         lines = ds.get("order_lines")
         if lines is None or lines.empty:
-            return pd.Series(dtype=float)
+            return none
         cost = lines["unit_cost"] if "unit_cost" in lines.columns else pd.Series(np.nan, index=lines.index)
         products = ds.get("products")
         if products is not None and "unit_cost" in products.columns:
             cost = cost.fillna(facts.lookup(lines["product_id"], products.set_index("product_id")["unit_cost"]))
         known = cost.notna()
         if not known.any():
-            return pd.Series(dtype=float)
-        per_line = (lines["quantity"] * cost)[known]
-        return per_line.groupby(lines.loc[known, "order_id"]).sum()
+            return none
+        per_line, ids = (lines["quantity"] * cost)[known], lines.loc[known, "order_id"]
+        if not orders["order_id"].is_unique:  # an id shared by orders: each of them maps to all its lines' cost
+            return facts.lookup(orders["order_id"], per_line.groupby(ids).sum()).to_numpy(dtype=float)
+        at = facts.positions(orders["order_id"], ids)  # each line's order: its lines summed by number, in order
+        at[ids.isna().to_numpy()] = -1
+        sums = keys.grouped_sum(per_line, at)
+        none[sums.index.to_numpy()] = sums.to_numpy(dtype=float)
+        return none
 
     return report.cached(NAME, "order_costs", build)
 
 
 def _order_rows(report: Report) -> pd.DataFrame:
-    """Every order's region, channel, month, revenue, count (1), and revenue and cost when its cost is known.
+    """Every order's region, channel and month codes, revenue, count (1), and revenue and cost when its cost is known.
 
-    Built once per dataset: each scope's :func:`channel_months` sums its own rows of it.
+    With the channels and months the (sorted) codes stand for. Built once per dataset: each scope's
+    :func:`channel_months` sums its own rows of it.
     """
 
-    def build(ds) -> pd.DataFrame:
+    def build(ds) -> tuple[pd.DataFrame, tuple[pd.Index, pd.Index]]:
         orders = facts.order_facts(ds)
-        known = facts.lookup(orders["order_id"], order_costs(report))
-        return pd.DataFrame(
+        known = order_costs(report)
+        channel, channels = keys.labels_of(orders["channel"].astype(str))
+        month, months = keys.labels_of(orders["month"])
+        rows = pd.DataFrame(
             {
                 "region": orders["region"],
-                "channel": orders["channel"].astype(str),
-                "month": orders["month"],
+                "channel": channel,
+                "month": month,
                 "revenue": orders["revenue"],
                 "orders": 1,
-                "costed_revenue": orders["revenue"].where(known.notna(), 0.0),
-                "cost": known.fillna(0.0),
+                "costed_revenue": orders["revenue"].where(~np.isnan(known), 0.0),
+                "cost": np.nan_to_num(known, nan=0.0),
             }
         )
+        return rows, (channels, months)
 
     return report.cached(NAME, "order_rows", build)
 
@@ -90,8 +103,12 @@ def channel_months(report: Report, region: str) -> pd.DataFrame:
     """
 
     def build(ds) -> pd.DataFrame:
-        rows = facts.in_region(_order_rows(report), region)
-        sums = rows.groupby(["channel", "month"], sort=True)[["revenue", "orders", "costed_revenue", "cost"]].sum()
+        every, labels = _order_rows(report)
+        rows = facts.in_region(every, region)
+        measures = rows[["revenue", "orders", "costed_revenue", "cost"]]
+        sums = keys.pair_sum(
+            measures, rows["channel"].to_numpy(), rows["month"].to_numpy(), labels, ("channel", "month")
+        )
         return sums.astype(float)
 
     return report.cached(NAME, f"channel_months:{region}", build)
@@ -122,13 +139,9 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     months, ly_month = history(report), last_year(report)
     prev = report.covered([str(report.baselines.previous_month)])
     trailing = report.trailing()
-    cube = channel_months(report, scope)
-    if cube.empty:
+    if channel_months(report, scope).empty:
         return pd.DataFrame(columns=columns)
-    company = channel_months(report, ALL)
-    names = ("revenue", "orders", "costed_revenue", "cost")
-    wide = {name: cube[name].unstack(fill_value=0.0) for name in names}
-    whole = {name: company[name].unstack(fill_value=0.0).reindex(wide[name].index, fill_value=0.0) for name in names}
+    wide, whole = _channel_tables(report, scope)
 
     def mean_of(name: str, labels: list[str], source: dict | None = None) -> pd.Series:
         table = (source or wide)[name]
@@ -166,7 +179,9 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame = frame[(frame["revenue"] > 0) | (frame["usual"] > 0) | (frame["last_year"] > 0)].reset_index()
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    buyers = scope_months(report, report.period, scope).groupby("channel")["customer_id"].nunique()
+    month = scope_months(report, report.period, scope)
+    codes = keys.row_codes(report, month)  # distinct codes are distinct ids; a missing id is not counted
+    buyers = pd.Series(np.where(codes >= 0, codes, np.nan)).groupby(month["channel"].to_numpy()).nunique()
     frame["customers"] = frame["channel"].map(buyers).fillna(0).astype(int)
     scope_revenue = float(frame["revenue"].sum())
     frame["share"] = frame["revenue"] / scope_revenue if scope_revenue > 0 else np.nan
@@ -189,6 +204,23 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame["flagged"] = fired & supported(frame["q_value"], thr)
     frame = frame.sort_values(["revenue", "channel"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
+
+
+def _channel_tables(report: Report, scope: str) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """A scope's :func:`channel_months` as channels × months tables per measure, and the company's on its channels.
+
+    Once per scope and dataset: each month's :func:`channel_frame` (the report's, the look-back's) reads them.
+    """
+
+    def build(_) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+        cube, company = channel_months(report, scope), channel_months(report, ALL)
+        names = ("revenue", "orders", "costed_revenue", "cost")
+        wide = {name: cube[name].unstack(fill_value=0.0) for name in names}
+        index = wide["revenue"].index
+        whole = {name: company[name].unstack(fill_value=0.0).reindex(index, fill_value=0.0) for name in names}
+        return wide, whole
+
+    return report.cached(NAME, f"channel_tables:{scope}", build)
 
 
 def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series) -> pd.Series:

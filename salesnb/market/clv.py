@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from ..data.customers import customer_names
 from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
@@ -18,6 +18,7 @@ from ..i18n import t
 from ..models import customer_value
 from ..periods import month_end
 from ..report import Report
+from . import keys
 from .common import NAME, fmt_num, scope_orders
 
 
@@ -30,20 +31,41 @@ def _horizon_weeks(period: str) -> float:
 def clv_model(report: Report) -> dict[str, Any]:
     """Fit BG/NBD and Gamma-Gamma on the scope's purchase histories up to the period end (memoised per report).
 
-    Returns ``{"customers": frame, "bgnbd": BGNBD or None, "spend": GammaGamma or None, "horizon": weeks}``;
-    the frame is :func:`salesnb.models.customer_value.customer_values`' output (empty when the model cannot be fitted).
+    Returns ``{"customers": frame, "codes": their customer codes, "bgnbd": BGNBD or None, "spend": GammaGamma or
+    None, "horizon": weeks}``; the frame is :func:`salesnb.models.customer_value.customer_values`' output
+    (empty when the model cannot be fitted), indexed by customer id; ``codes`` are :mod:`.keys`' codes of its rows.
     """
 
     def build() -> dict[str, Any]:
-        summary = customer_value.summarise(scope_orders(report), month_end(report.period))
+        summary, codes = _summary(report)
         horizon = _horizon_weeks(report.period)
         try:
             frame, bgnbd, spend = customer_value.customer_values(summary, horizon)
         except customer_value.ModelFitError:
-            return {"customers": summary.iloc[0:0], "bgnbd": None, "spend": None, "horizon": horizon}
-        return {"customers": frame, "bgnbd": bgnbd, "spend": spend, "horizon": horizon}
+            return {"customers": summary.iloc[0:0], "codes": codes[:0], "bgnbd": None, "spend": None,
+                    "horizon": horizon}  # fmt: skip
+        return {"customers": frame, "codes": codes, "bgnbd": bgnbd, "spend": spend, "horizon": horizon}
 
     return report.memo(f"{NAME}_clv", build)
+
+
+def _summary(report: Report) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`~salesnb.models.customer_value.summarise` of the scope's orders, by customer id, and its rows' codes.
+
+    The orders are grouped by customer code (:mod:`.keys`), not by the id texts: the same groups in the same
+    order, the same sums.
+    """
+    orders = scope_orders(report)
+    codes = keys.row_codes(report, orders)
+    known = codes >= 0  # an order without a customer is no one's history
+    history = pd.DataFrame(
+        {"customer": codes[known], "order_date": orders["order_date"].to_numpy()[known],
+         "revenue": orders["revenue"].to_numpy()[known]}
+    )  # fmt: skip
+    summary = customer_value.summarise(history, month_end(report.period), customer_col="customer")
+    codes = summary.index.to_numpy()
+    summary.index = keys.customer_ids(report).take(codes).rename("customer_id")
+    return summary, codes
 
 
 def clv_frame(report: Report) -> pd.DataFrame:
@@ -52,12 +74,15 @@ def clv_frame(report: Report) -> pd.DataFrame:
     Columns: customer_id, frequency, recency, T (weeks), monetary, first_value, total_value, last_purchase,
     p_alive, expected_purchases, expected_spend, expected_value, name. Sorted by expected value, largest first.
     """
-    frame = clv_model(report)["customers"].reset_index()
+    fit = clv_model(report)
+    frame = fit["customers"].reset_index()
     if frame.empty:
         return frame
-    frame["name"] = customer_names(report.ds, frame["customer_id"])
-    frame = frame.sort_values(["expected_value", "customer_id"], ascending=[False, True], kind="stable")
-    return frame.reset_index(drop=True)
+    frame["name"] = keys.names_of(report, fit["codes"])
+    order = frame.assign(_code=fit["codes"]).sort_values(  # the codes sort as the ids
+        ["expected_value", "_code"], ascending=[False, True], kind="stable"
+    )
+    return frame.take(order.index).reset_index(drop=True)
 
 
 def clv_at_risk_frame(report: Report) -> pd.DataFrame:

@@ -17,7 +17,6 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..data import facts
@@ -61,30 +60,6 @@ def scope_months(report: Report, months: list[str] | str, region: str | None = N
     rows = facts.in_months(facts.order_facts(report.ds), months)
     scope = report.region if region is None else region
     return rows if scope == ALL else rows[rows["region"] == scope]
-
-
-def customer_month_revenue(report: Report, region: str) -> pd.Series:
-    """Revenue per (customer_id, month) of a scope's orders, sorted: one groupby per scope and dataset.
-
-    Retention reads it as its customers × months table, concentration one month of it at a time
-    (:func:`month_revenue`): the same sums as grouping the month's rows by customer (the same rows, in order).
-    """
-
-    def build(ds: Dataset) -> pd.Series:
-        orders = facts.in_region(facts.order_facts(ds), region)
-        return orders.groupby(["customer_id", "month"], sort=True)["revenue"].sum()
-
-    return report.cached(NAME, f"customer_month_revenue:{region}", build)
-
-
-def month_revenue(cells: pd.Series, month: str) -> pd.Series:
-    """One month's revenue per customer (sorted by customer id) out of :func:`customer_month_revenue`."""
-    customers, months = cells.index.levels
-    codes = cells.index.codes
-    at = months.get_indexer([month])[0]
-    keep = codes[1] == at if at >= 0 else np.zeros(len(cells), dtype=bool)
-    ids = customers.take(codes[0][keep]).rename("customer_id")
-    return pd.Series(cells.to_numpy()[keep], index=ids, name=cells.name)
 
 
 def peer_factor(now: float | pd.Series, usual: float | pd.Series) -> float | pd.Series:

@@ -15,7 +15,9 @@ from ..findings import finding, make_finding
 from ..i18n import t
 from ..periods import months_back
 from ..report import Report, scope_memo
-from .common import NAME, customer_month_revenue, fmt_num, history, month_revenue, scope_months
+from . import keys
+from .common import NAME, fmt_num, history, scope_months
+from .keys import customer_month_revenue, month_revenue
 
 
 def concentration_shares(revenue: pd.Series, top: int = 10) -> dict[str, Any]:
@@ -104,7 +106,10 @@ def period_concentration(report: Report, region: str | None = None) -> dict[str,
     before = scope_months(report, months, region)
     total = float(before["revenue"].sum())
     largest = out["largest_customer"]
-    own = float(before.loc[before["customer_id"] == largest, "revenue"].sum()) if largest is not None else 0.0
+    own = 0.0
+    if largest is not None:  # its rows found by code, not by comparing every row's id text
+        mine = keys.row_codes(report, before) == keys.customer_ids(report).get_loc(largest)
+        own = float(before.loc[mine, "revenue"].sum())
     out["customer_usual_share"] = own / total if total > 0 and largest is not None else None
     out["largest_revenue"] = largest_revenue
     return out

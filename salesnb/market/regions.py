@@ -27,6 +27,7 @@ from ..i18n import t
 from ..periods import ALL, months_back
 from ..report import Report, scope_memo
 from ..stats import change, ratio
+from . import keys
 from .common import NAME, all_months, history, last_year, peer_factor, scope_orders, signed
 
 # ------------------------------------------------------------------------------------------------ ranking
@@ -59,8 +60,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     orders = facts.order_facts(ds)
     months, ly = history(report), last_year(report)
     trailing = report.trailing()
-    monthly = orders.pivot_table(index="region", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
-    monthly = monthly.reindex(index=regions, columns=all_months(ds), fill_value=0.0)
+    monthly = _region_months(report)
 
     def mean_of(labels: list[str]) -> pd.Series:
         return monthly[labels].sum(axis=1) / len(labels) if labels else pd.Series(np.nan, index=monthly.index)
@@ -109,6 +109,20 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame = frame.sort_values([key, "region"], ascending=[False, True], na_position="last", kind="stable")
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame.reset_index(drop=True)[columns]
+
+
+def _region_months(report: Report) -> pd.DataFrame:
+    """Revenue per region (rows, :func:`salesnb.data.facts.regions`) and month (every month of the data).
+
+    Once per dataset: each month's :func:`region_frame` (the report's, the look-back's) reads the same table.
+    """
+
+    def build(ds) -> pd.DataFrame:
+        orders = facts.order_facts(ds)
+        monthly = orders.pivot_table(index="region", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
+        return monthly.reindex(index=facts.regions(ds), columns=all_months(ds), fill_value=0.0)
+
+    return report.cached(NAME, "region_months", build)
 
 
 def company_summary(report: Report) -> dict[str, float | None]:
@@ -247,24 +261,34 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
     edges = report.config["customers"]["size_bands"]
     segment_of = cust["industry"] if by == "industry" else size_band(cust["employee_count"], edges)
     window = months_back(report.period, report.config["rfm"]["lookback_months"])
-    base = cust[cust["acquired_month"].isna() | (cust["acquired_month"] <= report.period)]
+    in_base = cust["acquired_month"].isna() | (cust["acquired_month"] <= report.period)
     if report.region != ALL:
-        base = base[base["region"] == report.region]
+        in_base &= cust["region"] == report.region
+    in_base = in_base.to_numpy()
     orders = scope_orders(report)
     now = facts.in_months(orders, report.period)
     trailing = report.trailing()
     before = facts.in_months(orders, trailing)
-    seg_base = segment_of.reindex(base.index)
+    seg_base = segment_of[in_base]
+    rows = keys.facts_rows(report)  # each customer code's row of the customer facts
+
+    def bought(some: pd.DataFrame) -> np.ndarray:  # which base customers ordered among ``some`` orders
+        codes = keys.row_codes(report, some)
+        mark = np.zeros(len(cust), dtype=bool)
+        mark[rows[codes[codes >= 0]]] = True
+        return mark[in_base]
+
+    def segment(some: pd.DataFrame) -> pd.Series:  # the segment of each order's customer
+        codes = keys.row_codes(report, some)
+        return facts.take(segment_of, np.where(codes >= 0, rows[codes], -1), some.index).fillna(facts.UNKNOWN)
+
     frame = pd.DataFrame(
         {
             "customers": seg_base.value_counts(),
-            "active": seg_base[facts.among(base.index, facts.in_months(orders, window)["customer_id"])].value_counts(),
-            "buyers": seg_base[facts.among(base.index, now["customer_id"])].value_counts(),
-            "revenue": now.groupby(facts.lookup(now["customer_id"], segment_of).fillna(facts.UNKNOWN))["revenue"].sum(),
-            "trailing_revenue": before.groupby(facts.lookup(before["customer_id"], segment_of).fillna(facts.UNKNOWN))[
-                "revenue"
-            ].sum()
-            / max(len(trailing), 1),
+            "active": seg_base[bought(facts.in_months(orders, window))].value_counts(),
+            "buyers": seg_base[bought(now)].value_counts(),
+            "revenue": now.groupby(segment(now))["revenue"].sum(),
+            "trailing_revenue": before.groupby(segment(before))["revenue"].sum() / max(len(trailing), 1),
         }
     ).fillna(0.0)
     frame.index.name = "segment"

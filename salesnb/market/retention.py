@@ -24,7 +24,8 @@ from ..periods import ALL
 from ..report import Report, scope_memo
 from ..stats import binom_low
 from ..trend import trend_rows
-from .common import NAME, all_months, customer_month_revenue, history, last_year, peer_factor, rule_severity, supported
+from .common import NAME, all_months, history, last_year, peer_factor, rule_severity, supported
+from .keys import Cells, customer_ids, customer_month_revenue
 
 
 @scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
@@ -40,36 +41,84 @@ def retention_months(report: Report, region: str | None = None) -> pd.DataFrame:
     k = report.config["baselines"]["trailing_months"]
 
     def build(ds) -> pd.DataFrame:
-        cells = customer_month_revenue(report, scope)
-        return retention_table(cells, customer_facts(ds)["acquired_month"], all_months(ds), k)
+        cells, months = customer_month_revenue(report, scope), all_months(ds)
+        return retention_counts(cells, months, _acquired_after(report, months)[cells.customer], k)
 
     return report.cached(NAME, f"retention_months:{scope}:{k}", build)
 
 
-def retention_table(cells: pd.Series, acquired: pd.Series, months: list[str], k: int) -> pd.DataFrame:
-    """:func:`retention_months` of the revenue per (customer_id, month) ``cells`` over ``months`` (all of theirs).
+def _acquired_after(report: Report, months: list[str]) -> np.ndarray:
+    """Per customer code, the position in ``months`` of the first month after its acquisition month; once per dataset.
 
-    ``acquired`` is the acquisition month per customer id, ``k`` the window in months. Each customer's revenue
-    per month and whether it bought are a customers × months table; a month's figures are its column sums, in
-    customer order.
+    ``len(months)`` for a customer without an acquisition month: never a returning buyer in the data.
     """
-    customers, rev, b = _customer_months(cells, months)
-    acquired_at = acquired.reindex(customers).to_numpy(dtype=object)
-    after = np.searchsorted(np.array(months, dtype=object), acquired_at, side="right")  # first month after it
-    returning = np.arange(len(months))[None, :] >= after[:, None]
-    counts = np.concatenate([np.zeros((b.shape[0], 1), dtype=int), np.cumsum(b, axis=1)], axis=1)
-    lo = np.maximum(np.arange(len(months)) - k, 0)
-    window = (counts[:, : len(months)] - counts[:, lo]) > 0  # bought in the k months before
+
+    def build(ds) -> np.ndarray:
+        acquired = customer_facts(ds)["acquired_month"].reindex(customer_ids(report))
+        return _first_after(acquired, months)
+
+    return report.cached(NAME, "acquired_after", build)
+
+
+def _first_after(acquired: pd.Series, months: list[str]) -> np.ndarray:
+    """Per value of ``acquired`` (a month label), the position in ``months`` of the first month after it."""
+    known = acquired.notna().to_numpy()
+    after = np.full(len(acquired), len(months), dtype=np.intp)
+    values = acquired.to_numpy(dtype=object)[known]
+    after[known] = np.searchsorted(np.array(months, dtype=object), values, side="right")
+    return after
+
+
+def retention_table(cells: Cells, acquired: pd.Series, months: list[str], k: int) -> pd.DataFrame:
+    """:func:`retention_months` of the revenue per customer and month ``cells`` over ``months`` (all of theirs).
+
+    ``acquired`` is the acquisition month per customer id, ``k`` the window in months.
+    """
+    after = _first_after(acquired.reindex(cells.ids), months)
+    return retention_counts(cells, months, after[cells.customer], k)
+
+
+def retention_counts(cells: Cells, months: list[str], after: np.ndarray, k: int) -> pd.DataFrame:
+    """:func:`retention_table` of ``cells``, ``after`` the first month after each cell's customer was acquired.
+
+    Counted from the cells alone, never a customers × months table: a cell is a buyer of its month, returning
+    when its month is at or after ``after``, retained when its customer's previous cell is at most ``k`` months
+    before; a customer is in the window of the months from its cell's month + 1 to + ``k`` (up to its next cell,
+    which takes over from there). Revenue is added per month in customer order: the sums of that table's column
+    sums.
+    """
+    n = len(months)
+    column = pd.Index(months).get_indexer(cells.months)[cells.month]
+    inside = column >= 0
+    customer, column = cells.customer[inside], column[inside]
+    revenue, after = cells.revenue[inside], after[inside]
+    same = np.zeros(len(customer), dtype=bool)
+    same[1:] = customer[1:] == customer[:-1]  # the cell before is the same customer's
+    gap = np.diff(column, prepend=0)
+    retained = same & (gap <= k)
+    following = np.append(same[1:], False)  # the cell after is the same customer's
+    until = np.minimum(column + k, np.where(following, np.append(column[1:], 0), n))
+    covered = np.bincount(column + 1, minlength=n + 2) - np.bincount(np.minimum(until, n - 1) + 1, minlength=n + 2)
+    returning = column >= after
+
+    def count(mask: np.ndarray | None = None) -> np.ndarray:
+        return np.bincount(column if mask is None else column[mask], minlength=n)
+
+    def total(mask: np.ndarray | None = None) -> np.ndarray:
+        if mask is None:
+            return np.bincount(column, weights=revenue, minlength=n)
+        return np.bincount(column[mask], weights=revenue[mask], minlength=n)
+
     frame = pd.DataFrame(
         {
             "month": months,
-            "buyers": b.sum(axis=0),
-            "returning_buyers": (b & returning).sum(axis=0),
-            "revenue": rev.sum(axis=0),
-            "returning_revenue": (rev * returning).sum(axis=0),
-            "window_buyers": window.sum(axis=0),
-            "retained": (window & b).sum(axis=0),
-            "retained_revenue": (rev * (window & b)).sum(axis=0),
+            "buyers": count(),
+            "returning_buyers": count(returning),
+            "revenue": total(),
+            "returning_revenue": total(returning),
+            "window_buyers": np.cumsum(covered)[:n],
+            "retained": count(retained),
+            "retained_revenue": total(retained),
         }
     )
     frame["lapsed"] = frame["window_buyers"] - frame["retained"]
@@ -77,21 +126,6 @@ def retention_table(cells: pd.Series, acquired: pd.Series, months: list[str], k:
     frame["retention_rate"] = frame["retained"] / frame["window_buyers"].where(frame["window_buyers"] > 0)
     frame.loc[frame.index < k, ["retention_rate"]] = np.nan  # window reaches before the data
     return frame
-
-
-def _customer_months(sums: pd.Series, months: list[str]) -> tuple[pd.Index, np.ndarray, np.ndarray]:
-    """The buying customers (sorted), their revenue per month (customers × ``months``) and whether they bought.
-
-    The revenue per (customer, month) put in place: the customer × month table a ``pivot_table`` would build,
-    without the pivot's reshaping (the same sums, in the same order).
-    """
-    row, customers = pd.factorize(sums.index.get_level_values(0), sort=True)
-    column = pd.Index(months).get_indexer(sums.index.get_level_values(1))
-    revenue = np.zeros((len(customers), len(months)))
-    bought = np.zeros((len(customers), len(months)), dtype=bool)
-    revenue[row, column] = sums.to_numpy(dtype=float)
-    bought[row, column] = True
-    return pd.Index(customers, name="customer_id"), revenue, bought
 
 
 @scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..data import facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..display.plotting import plot_composition
@@ -18,6 +19,7 @@ from ..display.plotting.customers import plot_transitions
 from ..i18n import t
 from ..periods import month_end, months_back
 from ..report import Report, scope_memo
+from . import keys
 from .common import NAME, fmt_num, scope_months
 
 INACTIVE = "inactive"  # RFM pseudo-tier: no order in the lookback window
@@ -84,8 +86,10 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     period = period or report.period
     window = months_back(period, report.config["rfm"]["lookback_months"])
     orders = scope_months(report, window)
+    codes = keys.row_codes(report, orders)  # grouped by customer code: the groups and sums of the ids
+    known = codes >= 0
     cutoff = month_end(period)
-    grouped = orders.groupby("customer_id", sort=True)
+    grouped = orders[["order_date", "revenue"]][known].groupby(codes[known], sort=True)
     frame = pd.DataFrame(
         {
             "recency_days": (cutoff - grouped["order_date"].max()).dt.days.astype(int),
@@ -93,10 +97,12 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
             "monetary": grouped["revenue"].sum().astype(float),
         }
     )
-    frame.index.name = "customer_id"
     frame["tier"] = assign_tiers(frame, _tiers(report))
-    frame = frame.reset_index()
-    return frame.sort_values(["monetary", "customer_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    order = frame.rename_axis("code").reset_index()  # the codes sort as the ids
+    order = order.sort_values(["monetary", "code"], ascending=[False, True], kind="stable")
+    frame = frame.take(order.index).reset_index(names="code")
+    frame.insert(0, "customer_id", keys.customer_ids(report).take(frame.pop("code").to_numpy()))
+    return frame
 
 
 @scope_memo  # its panel, rule and metrics read one computation per report scope
@@ -148,10 +154,16 @@ def tier_moves(before: pd.Series, now: pd.Series, names: list[str]) -> pd.DataFr
 
     A customer absent from one date is :data:`INACTIVE` there; a tier outside ``names`` is not counted. Each
     customer's cell is found by the tiers' positions in ``names`` and counted at once (a crosstab, without its
-    pivot).
+    pivot): the customers of ``now`` with their tier ``before`` (found by one hash lookup of their ids), and
+    the customers of ``before`` alone, inactive now.
     """
-    ids = now.index.union(before.index)
-    moves = [pd.Index(names).get_indexer(tier.reindex(ids).fillna(INACTIVE)) for tier in (before, now)]
+    earlier = facts.take(before, facts.positions(before.index, now.index.to_series()), now.index).fillna(INACTIVE)
+    gone = before[~facts.among(before.index, now.index.to_series())]
+    tiers = pd.Index(names)
+    moves = [
+        np.concatenate([tiers.get_indexer(earlier), tiers.get_indexer(gone)]),
+        np.concatenate([tiers.get_indexer(now), np.full(len(gone), tiers.get_indexer([INACTIVE])[0])]),
+    ]
     counted = (moves[0] >= 0) & (moves[1] >= 0)
     matrix = np.zeros((len(names), len(names)), dtype=int)
     np.add.at(matrix, (moves[0][counted], moves[1][counted]), 1)

@@ -21,6 +21,7 @@ a fixed starting point: the fit is deterministic.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,25 +123,37 @@ def distinct(*columns: np.ndarray) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
 
     A fit evaluates its log-likelihood a hundred times on the same customers. Customers with the same values
     have the same likelihood terms: computed once per distinct row and handed to each customer by position,
-    they are the same numbers, for a fraction of the work.
+    they are the same numbers, for a fraction of the work. The rows come sorted as ``np.unique(axis=0)`` sorts
+    them (by the first column, then the next ...), found by one ``lexsort`` of the columns.
     """
     if len(columns) == 1:
         values, at = np.unique(columns[0], return_inverse=True)
         return (values,), at.reshape(-1)
-    rows, at = np.unique(np.column_stack(columns), axis=0, return_inverse=True)
-    return tuple(np.ascontiguousarray(rows[:, j]) for j in range(len(columns))), at.reshape(-1)
+    order = np.lexsort(columns[::-1])  # lexsort's last key is its first
+    ordered = [column[order] for column in columns]
+    new = np.ones(len(order), dtype=bool)
+    for column in ordered:
+        new[1:] &= column[1:] == column[:-1]
+    new[1:] = ~new[1:]  # a row unlike the one before it starts a distinct row
+    at = np.empty(len(order), dtype=np.intp)
+    at[order] = np.cumsum(new) - 1
+    return tuple(np.ascontiguousarray(column[new]) for column in ordered), at
 
 
-def bgnbd_histories(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[tuple, tuple]:
-    """The customers' distinct histories (x, t_x, T) and counts x, each with the positions of :func:`distinct`.
+def bgnbd_histories(x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> tuple[tuple, ...]:
+    """The customers' distinct histories (x, t_x, T), and the distinct counts x, times t_x and lengths T among them.
 
-    Returns ``((x, t_x, T, at), (counts, count_at))``: per customer its history's position, per history its
-    count's. A hundred thousand customers have some ninety thousand histories and a few dozen counts; the terms of the
-    count alone (``gammaln``, ``betaln``) were most of the work.
+    Returns ``((x, t_x, T, at), (counts, count_at), (times, time_at), (lengths, length_at))``: per customer its
+    history's position, per history its count's, time's and length's (each found by :func:`distinct`). A
+    hundred thousand customers have some ninety thousand histories but a few dozen counts and a few hundred
+    times and lengths (whole days): the terms of the count alone (``gammaln``, ``betaln``) and the logarithms
+    of the times and lengths are computed once each.
     """
     (hx, ht_x, hT), at = distinct(x, t_x, T)
     counts, count_at = distinct(hx)
-    return (hx, ht_x, hT, at), (counts[0], count_at)
+    times, time_at = distinct(ht_x)
+    lengths, length_at = distinct(hT)
+    return (hx, ht_x, hT, at), (counts[0], count_at), (times[0], time_at), (lengths[0], length_at)
 
 
 def bgnbd_log_likelihood(
@@ -154,15 +167,16 @@ def bgnbd_log_likelihood(
     ``histories`` is :func:`bgnbd_histories` of the customers (computed here when not given).
     """
     r, alpha, a, b = params
-    (_, ht_x, hT, at), (xs, x_at) = histories if histories is not None else bgnbd_histories(x, t_x, T)
+    histories = histories if histories is not None else bgnbd_histories(x, t_x, T)
+    (_, _, _, at), (xs, x_at), (times, time_at), (lengths, length_at) = histories
     common = special.gammaln(r + xs) - special.gammaln(r) + r * np.log(alpha)
     common = common + special.betaln(a, b + xs) - special.betaln(a, b)
     repeats = xs > 0
     # for x = 0 the second term is absent; b + x - 1 > 0 whenever x >= 1
     head = np.log(a) - np.log(np.where(repeats, b + xs - 1, 1.0))
     rx = (r + xs)[x_at]
-    term_T = -rx * np.log(alpha + hT)
-    term_tx = np.where(repeats[x_at], head[x_at] - rx * np.log(alpha + ht_x), -np.inf)
+    term_T = -rx * np.log(alpha + lengths)[length_at]
+    term_tx = np.where(repeats[x_at], head[x_at] - rx * np.log(alpha + times)[time_at], -np.inf)
     return (common[x_at] + np.logaddexp(term_T, term_tx))[at]
 
 
@@ -233,13 +247,25 @@ def gamma_gamma_log_likelihood(
 
     ln f = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m + px ln x − (px+q) ln(γ + m x)
     (Fader, Hardie & Lee 2005, "RFM and CLV", eq. 3, the density of the mean of x Gamma(p, ν) values).
-    ``counts`` is :func:`distinct` of ``x`` (computed here when not given): the terms of the count alone once each.
+    ``counts`` is :func:`spend_terms` of ``x`` and ``m`` (or :func:`distinct` of ``x``; computed here when not
+    given): the terms of the count alone once each, and ln m and m x, which no parameter changes, once a fit.
     """
     p, q, gamma = params
-    (xs,), at = counts if counts is not None else distinct(x)
+    (xs,), at, log_m, m_x = spend_terms(x, m, counts)
     pxs = p * xs
     head = special.gammaln(pxs + q) - special.gammaln(pxs) - special.gammaln(q) + q * np.log(gamma)
-    return head[at] + (pxs - 1)[at] * np.log(m) + (pxs * np.log(xs))[at] - (pxs + q)[at] * np.log(gamma + m * x)
+    return head[at] + (pxs - 1)[at] * log_m + (pxs * np.log(xs))[at] - (pxs + q)[at] * np.log(gamma + m_x)
+
+
+def spend_terms(x: np.ndarray, m: np.ndarray, counts: tuple | None = None) -> tuple:
+    """``(distinct counts, position per customer, ln m, m x)``: what the Gamma-Gamma likelihood reuses in a fit.
+
+    ``counts`` may already hold them, or :func:`distinct` of ``x`` alone.
+    """
+    if counts is not None and len(counts) == 4:
+        return counts
+    (xs,), at = counts if counts is not None else distinct(x)
+    return (xs,), at, np.log(m), m * x
 
 
 def fit_gamma_gamma(frequency, monetary, *, start: tuple[float, float, float] = (1.0, 1.0, 1.0)) -> GammaGamma:
@@ -254,7 +280,7 @@ def fit_gamma_gamma(frequency, monetary, *, start: tuple[float, float, float] = 
         raise ModelFitError("the Gamma-Gamma model needs at least two customers with repeat purchases")
     scale = float(np.mean(m))
     x0 = np.log(np.array([start[0], start[1], start[2] * scale]))
-    counts = distinct(x)
+    counts = spend_terms(x, m)
 
     def objective(theta: np.ndarray) -> float:
         value = -gamma_gamma_log_likelihood(np.exp(theta), x, m, counts).sum()
@@ -278,16 +304,31 @@ def expected_spend(model: GammaGamma, frequency, monetary) -> np.ndarray:
 
 
 def _minimise(objective, x0: np.ndarray) -> optimize.OptimizeResult:
-    """L-BFGS-B in log-parameter space, bounded to keep exp() finite; Nelder-Mead polishes a failed run."""
+    """L-BFGS-B in log-parameter space, bounded to keep exp() finite; Nelder-Mead polishes a failed run.
+
+    Run with one BLAS thread (:func:`_one_blas_thread`): a step works on vectors of three or four numbers, which
+    no BLAS splits among threads, yet each step woke the thread pool — a few milliseconds a step on a busy
+    machine, more than the step itself. The steps, and so the fit, are the same numbers.
+    """
     bounds = [(-12.0, 12.0)] * len(x0)
-    result = optimize.minimize(objective, x0, method="L-BFGS-B", bounds=bounds, options={"maxiter": 1000})
-    if not result.success:
-        polished = optimize.minimize(
-            objective, result.x, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10}
-        )
-        if polished.fun <= result.fun:
-            result = polished
+    with _one_blas_thread():
+        result = optimize.minimize(objective, x0, method="L-BFGS-B", bounds=bounds, options={"maxiter": 1000})
+        if not result.success:
+            polished = optimize.minimize(
+                objective, result.x, method="Nelder-Mead", options={"maxiter": 4000, "xatol": 1e-8, "fatol": 1e-10}
+            )
+            if polished.fun <= result.fun:
+                result = polished
     return result
+
+
+def _one_blas_thread() -> AbstractContextManager:
+    """BLAS limited to one thread while in the block (threadpoolctl, which scikit-learn brings); as is without it."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - installed with scikit-learn
+        return nullcontext()
+    return threadpool_limits(1, user_api="blas")
 
 
 # ---------------------------------------------------------------------------------------- per customer

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from salesnb.data.facts import among, lookup
-from salesnb.market.common import month_revenue
 from salesnb.market.concentration import concentration_shares
+from salesnb.market.keys import Cells, month_revenue, order_cells
 from salesnb.market.retention import retention_table
 from salesnb.market.rfm import INACTIVE, tier_moves
 
@@ -24,9 +24,9 @@ def _orders(rng: np.random.Generator, n: int, customers: int) -> pd.DataFrame:
     return pd.DataFrame({"customer_id": ids, "month": pd.array(rng.choice(MONTHS, n), dtype="str"), "revenue": revenue})
 
 
-def _cells(orders: pd.DataFrame) -> pd.Series:
-    """What :func:`salesnb.market.common.customer_month_revenue` holds for these orders."""
-    return orders.groupby(["customer_id", "month"], sort=True)["revenue"].sum()
+def _cells(orders: pd.DataFrame) -> Cells:
+    """What :func:`salesnb.market.keys.customer_month_revenue` holds for these orders."""
+    return order_cells(orders)
 
 
 def _retention_definition(orders: pd.DataFrame, acquired: pd.Series, months: list[str], k: int) -> pd.DataFrame:
@@ -165,3 +165,29 @@ def test_month_revenue_equals_grouping_the_month(seed):
     for month in [*MONTHS[:4], "2023-01"]:  # 2023-01: no order
         want = orders[orders["month"] == month].groupby("customer_id")["revenue"].sum()
         pd.testing.assert_series_equal(month_revenue(cells, month), want, check_exact=True)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_order_cells_equal_grouping_by_customer_and_month(seed):
+    rng = np.random.default_rng(seed)
+    orders = _orders(rng, int(rng.integers(1, 3000)), int(rng.integers(1, 400)))
+    orders.loc[orders.index[::29], "customer_id"] = None  # no customer: left out, as grouping leaves it out
+    want = orders.groupby(["customer_id", "month"], sort=True)["revenue"].sum()
+    cells = order_cells(orders)
+    got = pd.Series(
+        cells.revenue, index=pd.MultiIndex.from_arrays([cells.ids.take(cells.customer), cells.months.take(cells.month)])
+    )
+    np.testing.assert_array_equal(got.index.get_level_values(0), want.index.get_level_values(0))
+    np.testing.assert_array_equal(got.index.get_level_values(1), want.index.get_level_values(1))
+    np.testing.assert_array_equal(got.to_numpy(), want.to_numpy())  # the same sums, bit for bit
+
+
+def test_order_cells_hand_computed():
+    orders = pd.DataFrame(
+        {"customer_id": ["B", "A", "B", "A", None], "month": ["2025-02", "2025-01", "2025-02", "2025-02", "2025-01"],
+         "revenue": [1.0, 2.0, 4.0, 8.0, 16.0]}
+    )  # fmt: skip
+    cells = order_cells(orders)
+    assert list(cells.ids.take(cells.customer)) == ["A", "A", "B"]
+    assert list(cells.months.take(cells.month)) == ["2025-01", "2025-02", "2025-02"]
+    assert cells.revenue.tolist() == [2.0, 8.0, 5.0]

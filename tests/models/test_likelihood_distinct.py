@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 from scipy import special
 
-from salesnb.models.customer_value import bgnbd_histories, bgnbd_log_likelihood, distinct, gamma_gamma_log_likelihood
+from salesnb.models.customer_value import (
+    bgnbd_histories,
+    bgnbd_log_likelihood,
+    distinct,
+    gamma_gamma_log_likelihood,
+    spend_terms,
+)
 
 
 def _bgnbd_definition(params, x, t_x, T):
@@ -66,3 +72,21 @@ def test_gamma_gamma_equals_the_definition(seed):
     want = _gamma_gamma_definition(params, x, m)
     np.testing.assert_array_equal(gamma_gamma_log_likelihood(params, x, m), want)
     np.testing.assert_array_equal(gamma_gamma_log_likelihood(params, x, m, distinct(x)), want)
+    np.testing.assert_array_equal(gamma_gamma_log_likelihood(params, x, m, spend_terms(x, m)), want)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_distinct_rows_equal_numpy_unique(seed):
+    x, t_x, big_t, _ = _customers(seed)
+    (hx, ht, hT), at = distinct(x, t_x, big_t)
+    rows, inverse = np.unique(np.column_stack([x, t_x, big_t]), axis=0, return_inverse=True)
+    np.testing.assert_array_equal(np.column_stack([hx, ht, hT]), rows)  # sorted by x, then t_x, then T
+    np.testing.assert_array_equal(at, inverse.reshape(-1))
+
+
+def test_distinct_rows_hand_computed():
+    (x, t, big_t), at = distinct(
+        np.array([2.0, 0.0, 2.0, 2.0]), np.array([1.0, 0.0, 1.0, 1.0]), np.array([9.0, 5.0, 3.0, 9.0])
+    )
+    assert x.tolist() == [0.0, 2.0, 2.0] and t.tolist() == [0.0, 1.0, 1.0] and big_t.tolist() == [5.0, 3.0, 9.0]
+    assert at.tolist() == [2, 0, 1, 2]
