@@ -21,7 +21,7 @@ a fixed starting point: the fit is deterministic.
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import numpy as np
@@ -323,11 +323,9 @@ def _minimise(objective, x0: np.ndarray) -> optimize.OptimizeResult:
 
 
 def _one_blas_thread() -> AbstractContextManager:
-    """BLAS limited to one thread while in the block (threadpoolctl, which scikit-learn brings); as is without it."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - installed with scikit-learn
-        return nullcontext()
+    """BLAS limited to one thread while in the block: the fits work on vectors of four numbers."""
+    from threadpoolctl import threadpool_limits
+
     return threadpool_limits(1, user_api="blas")
 
 
