@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..data import facts
 from ..data.customers import customer_facts
+from ..data.grouping import sorted_codes
 from ..report import Report
 from .common import NAME
 
@@ -72,8 +73,8 @@ def names_of(report: Report, codes: np.ndarray) -> np.ndarray:
 
 def labels_of(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Sorted codes of ``values`` (``-1``: missing) and the labels they stand for: ``pd.factorize(sort=True)``."""
-    codes, labels = pd.factorize(values, sort=True)
-    return codes, pd.Index(labels, name=values.name)
+    codes, labels = sorted_codes(values)
+    return codes.astype(np.intp), labels.rename(values.name)
 
 
 def grouped_sum(values: pd.Series | pd.DataFrame, key: np.ndarray) -> pd.Series | pd.DataFrame:

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from ..data import facts
+from ..data.grouping import sorted_codes
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
@@ -59,28 +60,6 @@ def coded(ds) -> Coded:
         return Coded(codes, labels)
 
     return facts.per_dataset(ds, (NAME, "coded"), build)
-
-
-def sorted_codes(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """``pd.factorize(values, sort=True)`` (codes as int32, labels as an Index), for pyarrow text by its dictionary.
-
-    pyarrow's dictionary encoding numbers the labels in order of appearance; ranking the few labels and mapping
-    the numbers through the ranks gives the sorted codes at a third of the cost of factorising with ``sort``.
-    """
-    if values.dtype != pd.StringDtype("pyarrow", na_value=np.nan):
-        found, uniques = pd.factorize(values, sort=True)
-        return found.astype(np.int32, copy=False), pd.Index(uniques)
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    array = pa.array(values.array)
-    encoded = pc.dictionary_encode(array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array)
-    order = pc.array_sort_indices(encoded.dictionary).to_numpy()
-    rank = np.empty(len(order) + 1, dtype=np.int32)
-    rank[order], rank[-1] = np.arange(len(order), dtype=np.int32), -1  # the last slot: missing values
-    numbers = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    labels = pd.Index(pd.array(encoded.dictionary.take(pa.array(order)).to_pylist(), dtype=values.dtype))
-    return rank[numbers], labels
 
 
 def priced(ds, rows: pd.DataFrame) -> pd.DataFrame:

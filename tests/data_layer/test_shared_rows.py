@@ -106,4 +106,3 @@ def test_aggregate_is_named_aggregation():
             expected = rows.groupby(keys).agg(**spec)
             assert_frame_equal(aggregate(rows.groupby(keys), **spec), expected, check_exact=True)
     assert aggregate(frame.groupby("k"), n=("o", "size"))["n"].tolist() == [2, 1, 1]
-

@@ -6,9 +6,9 @@ import pytest
 
 from product.helpers import SAMPLE
 from salesnb.data import facts
-from salesnb.data.grouping import aggregate
+from salesnb.data.grouping import aggregate, sorted_codes
 from salesnb.product import codes
-from salesnb.product.common import coded, lines, sorted_codes, with_scopes
+from salesnb.product.common import coded, lines, with_scopes
 from salesnb.report import open_report
 
 
