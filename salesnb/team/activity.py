@@ -97,19 +97,19 @@ def activity_frame(report: Report) -> pd.DataFrame:
     """Activities per rep this period by type, against what the rep's own history and peers expect.
 
     Columns: rep_id, label, one column per activity type, activities, usual (mean over the ``team.link_months``
-    months before the period), expected (the rep's level over ``team.own_months`` months × what the month did to
-    the rep's peers, :func:`.common.peer_expectation`: a quiet month for the whole team is not one rep's drop),
-    spread (the usual months' standard deviation, at least √usual), ratio (activities ÷ expected), z (how many of
-    the rep's own log spreads below the expected), revenue, won, win_rate, p_value, q_value, flagged. The business
-    rule fires when activity fell to at most ``1 − thresholds.team.activity_drop`` of the expected, usual is at least
-    ``thresholds.team.activity_min_baseline`` and the rep was on the team the whole month for at least
-    ``team.min_tenure_months``, or when activity is that share below what the movement of the rep's deals expects
-    (moves, per_move_expected, move_ratio: :func:`moves_expectation`); the evidence confirms it (so a rep's normal
-    ups and downs do not count): the drop's one-sided p-value against the rep's own spread (at least the Poisson
-    spread) and the deals' exact test joined by Simes (min(2·smaller, larger); one alone where the other is
-    unknown), adjusted over the reps tested (Benjamini–Hochberg), below ``thresholds.team.weak_fdr`` (medium; high needs
-    ``thresholds.team.strong_q``). The first row,
-    ``rep_id`` ALL, is the whole team, for reference (its ratio and z against its usual).
+    months before the period), expected (the rep's level over ``team.own_months`` months × what the month did to the
+    rep's peers, :func:`.common.peer_expectation`: a quiet month for the whole team is not one rep's drop), spread
+    (the usual months' standard deviation, at least √usual), ratio (activities ÷ expected), z (how many of the rep's
+    own log spreads below the expected), revenue, won, win_rate, p_value, q_value, flagged. The business rule fires
+    when activity fell to at most ``1 − thresholds.team.activity_drop`` of the expected, usual (or what the month's
+    deal moves call for) is at least ``thresholds.team.activity_min_baseline`` and the rep was on the team the whole
+    month for at least ``team.min_tenure_months``, or when activity is that share below what the movement of the
+    rep's deals expects (moves, per_move_expected, move_ratio: :func:`moves_expectation`); the evidence confirms it
+    (so a rep's normal ups and downs do not count): the drop's one-sided p-value against the rep's own spread (at
+    least the Poisson spread) and the deals' exact test joined by Simes (min(2·smaller, larger); one alone where the
+    other is unknown), adjusted over the reps tested (Benjamini–Hochberg), below ``thresholds.team.weak_fdr``
+    (medium; high needs ``thresholds.team.strong_q``). The first row, ``rep_id`` ALL, is the whole team, for
+    reference (its ratio and z against its usual).
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     acts = facts.in_region(activity_facts(report), report.region)
@@ -169,7 +169,10 @@ def activity_frame(report: Report) -> pd.DataFrame:
     p_value = both.where(pair.notna().all(axis=1), pair.min(axis=1))  # one reading alone: its p-value
     tenure = tenure_months(report.ds, frame.index, report.period)
     leaving = left_before_end(report.ds, frame.index, report.period)
-    tested = reps_only & (frame["usual"] >= thr["activity_min_baseline"]) & p_value.notna()
+    # enough activity to judge a drop: the rep's usual month, or what this month's deal moves call for
+    least = thr["activity_min_baseline"]
+    enough = (frame["usual"] >= least) | (frame["per_move_expected"] >= least)
+    tested = reps_only & enough & p_value.notna()
     tested &= ~(tenure < settings["min_tenure_months"]) & ~leaving
     frame["p_value"] = p_value
     frame["q_value"] = evidence.q_values(p_value.where(tested))
