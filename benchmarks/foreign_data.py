@@ -59,6 +59,7 @@ class World:
     encoding: str = "utf-8"
     slash_dates: bool = False
     numeric_ids: bool = False
+    season: list[float] = field(default_factory=list)  # the true monthly multipliers, set by the simulation
 
     @property
     def end(self) -> pd.Timestamp:
@@ -176,16 +177,21 @@ def _reps(world: World, rng: np.random.Generator) -> pd.DataFrame:
 
 
 def _customers(world: World, rng: np.random.Generator) -> pd.DataFrame:
-    """Customers per region with a purchase rate, a preferred channel, acquisition and lapse months."""
+    """Customers per region with a purchase rate, a preferred channel, acquisition and lapse months.
+
+    One region in seven (not the first) opens during the history: a new branch, with no business before.
+    """
     rows = []
     n_months = len(world.months)
-    for region in world.regions:
+    for k, region in enumerate(world.regions):
+        opened = int(rng.integers(2, n_months - 14)) if k and n_months > 17 and rng.random() < 0.15 else -1
         monthly = np.exp(rng.uniform(np.log(25), np.log(180)))  # the region's orders per month
         mean_rate = rng.uniform(0.25, 1.2)
         count = int(monthly / mean_rate * 1.3)
         weights = rng.dirichlet(np.ones(len(world.channels)) * 2)
         for _ in range(count):
             born = -1 if rng.random() < 0.6 else int(rng.integers(0, n_months))
+            born = max(born, opened)  # a region opened during the history has no customers before
             rows.append(
                 {
                     "region": region,
@@ -215,6 +221,7 @@ def _customers(world: World, rng: np.random.Generator) -> pd.DataFrame:
 def _orders(world: World, customers: pd.DataFrame, reps: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """Orders: negative-binomial counts per customer and month, dated in the month, with rep and channel."""
     mult = season(world.months, rng)
+    world.season = [float(x) for x in mult]
     n_months = len(world.months)
     months = np.arange(n_months)
     active = (months[None, :] >= customers["born"].to_numpy()[:, None]) & (

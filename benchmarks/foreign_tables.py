@@ -102,32 +102,34 @@ def returns(orders: pd.DataFrame, lines: pd.DataFrame, end: pd.Timestamp, rng: n
     return frame[frame["returned_at"] <= end].reset_index(drop=True)
 
 
-def targets(orders: pd.DataFrame, lines: pd.DataFrame, months: list[str], rng: np.random.Generator) -> pd.DataFrame:
-    """Region and rep targets per month: what the month turned out to be, ± noise and a stretch (set in advance)."""
+def targets(orders: pd.DataFrame, lines: pd.DataFrame, world: Any, rng: np.random.Generator) -> pd.DataFrame:
+    """Region and rep targets per month as a planner sets them in advance: level × season × stretch, ± a little.
+
+    A region's level is its deseasonalised mean monthly revenue (the world's true season), so a target tracks the
+    season and the trend but not the month's luck; a rep's target is the rep's share of the region's revenue over
+    the months the rep sold, for those months.
+    """
     value = revenue(orders, lines)
     period = orders["order_date"].dt.strftime("%Y-%m")
+    season = pd.Series(world.season, index=world.months)
+    stretch = rng.uniform(0.98, 1.1)
+    by_region = value.groupby([orders["region"], period]).sum().unstack(fill_value=0.0).reindex(columns=world.months)
+    level = (by_region.fillna(0.0) / season).mean(axis=1)
     rows: list[dict[str, Any]] = []
-    stretch = rng.uniform(0.98, 1.12)
-    for keys, amount in value.groupby([period, orders["region"]]).sum().items():
-        if keys[0] in months:
-            rows.append(
-                {
-                    "period": keys[0],
-                    "target_amount": round(float(amount) * stretch * rng.lognormal(0, 0.07), -2),
-                    "region": keys[1],
-                    "rep_id": None,
-                }
-            )
-    for keys, amount in value.groupby([period, orders["region"], orders["rep_id"]]).sum().items():
-        if keys[0] in months:
-            rows.append(
-                {
-                    "period": keys[0],
-                    "target_amount": round(float(amount) * stretch * rng.lognormal(0, 0.12), -2),
-                    "region": keys[1],
-                    "rep_id": keys[2],
-                }
-            )
+    for region, base in level.items():
+        plan = base * season * stretch * rng.lognormal(0, 0.04, len(season))
+        rows += [{"period": m, "target_amount": round(float(v), -2), "region": region, "rep_id": None}
+                 for m, v in plan.items()]  # fmt: skip
+        mine = orders["region"] == region
+        per_rep = value[mine].groupby([orders.loc[mine, "rep_id"], period[mine]]).sum().unstack(fill_value=0.0)
+        share = per_rep.sum(axis=1) / max(per_rep.to_numpy().sum(), 1.0)
+        sold = per_rep.columns.intersection(world.months)
+        for rep, row in per_rep.reindex(columns=sold).iterrows():
+            months = row.index[row > 0]
+            span = [m for m in sold if months.min() <= m <= months.max()] if len(months) else []
+            active = share[rep] * len(sold) / max(len(span), 1)  # the rep's share while selling
+            rows += [{"period": m, "target_amount": round(float(plan[m] * active * rng.lognormal(0, 0.08)), -2),
+                      "region": region, "rep_id": rep} for m in span]  # fmt: skip
     return pd.DataFrame(rows)
 
 
@@ -224,7 +226,7 @@ def side_tables(world: Any, tables: Tables, rng: np.random.Generator) -> Tables:
         "invoices": invoices(orders, lines, end, rng),
         "tickets": tickets(orders, end, rng),
         "returns": returns(orders, lines, end, rng),
-        "targets": targets(orders, lines, world.months, rng),
+        "targets": targets(orders, lines, world, rng),
         "opportunities": opp,
         "stage_events": events,
         "leads": leads(world, tables["reps"], rng),
