@@ -19,6 +19,7 @@ import pandas as pd
 from foreign_tables import STAGES, revenue
 
 Tables = dict[str, pd.DataFrame]
+COMPLAINTS = ("交付延误", "质量问题", "售后响应", "合同争议")  # ticket categories that are complaints (安装调试 is not)
 
 
 class Unplantable(Exception):
@@ -255,7 +256,7 @@ def complaint_spike(t: Tables, world: Any, region: str, period: str, size: float
     tk, o = t["tickets"], t["orders"]
     region_of = tk["order_id"].map(o.set_index("order_id")["region"])
     tk = tk[region_of == region]
-    category = str(rng.choice(sorted(tk["category"].unique())))
+    category = str(rng.choice(sorted(set(tk["category"]) & set(COMPLAINTS))))  # a service request is no complaint
     mine = tk["category"] == category
     ones = pd.Series(1.0, index=tk.index)
     normal = max(

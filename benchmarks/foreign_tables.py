@@ -114,16 +114,16 @@ def targets(orders: pd.DataFrame, lines: pd.DataFrame, world: Any, rng: np.rando
     season = pd.Series(world.season, index=world.months)
     stretch = rng.uniform(0.98, 1.1)
     by_region = value.groupby([orders["region"], period]).sum().unstack(fill_value=0.0).reindex(columns=world.months)
-    level = (by_region.fillna(0.0) / season).mean(axis=1)
+    level = (by_region / season).where(by_region > 0).mean(axis=1)  # over the months the region traded
     rows: list[dict[str, Any]] = []
     for region, base in level.items():
-        plan = base * season * stretch * rng.lognormal(0, 0.04, len(season))
+        plan = (base * season * stretch * rng.lognormal(0, 0.04, len(season)))[by_region.loc[region].fillna(0) > 0]
         rows += [{"period": m, "target_amount": round(float(v), -2), "region": region, "rep_id": None}
                  for m, v in plan.items()]  # fmt: skip
         mine = orders["region"] == region
         per_rep = value[mine].groupby([orders.loc[mine, "rep_id"], period[mine]]).sum().unstack(fill_value=0.0)
         share = per_rep.sum(axis=1) / max(per_rep.to_numpy().sum(), 1.0)
-        sold = per_rep.columns.intersection(world.months)
+        sold = per_rep.columns.intersection(plan.index)
         for rep, row in per_rep.reindex(columns=sold).iterrows():
             months = row.index[row > 0]
             span = [m for m in sold if months.min() <= m <= months.max()] if len(months) else []
