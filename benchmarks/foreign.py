@@ -103,6 +103,7 @@ def traits(world: World) -> str:
     """A short description of the world, to read a miss or crash against."""
     partial = f"+{world.partial_day}d" if world.partial_day else ""
     style = f"{', slash' if world.slash_dates else ''}{', numeric ids' if world.numeric_ids else ''}"
+    style += ", 1,234.50" if world.thousands else ""
     dropped = f"; no {','.join(sorted(world.dropped))}" if world.dropped else ""
     return (
         f"{len(world.regions)} regions, {len(world.months)}m{partial}, {world.encoding}{style}, "

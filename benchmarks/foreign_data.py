@@ -59,6 +59,7 @@ class World:
     encoding: str = "utf-8"
     slash_dates: bool = False
     numeric_ids: bool = False
+    thousands: bool = False  # amounts written with thousands separators (1,234.50), as Excel-made exports do
     season: list[float] = field(default_factory=list)  # the true monthly multipliers, set by the simulation
 
     @property
@@ -115,6 +116,7 @@ def draw_world(seed: int) -> World:
         encoding,
         bool(rng.random() < 0.4),
         bool(rng.random() < 0.4),
+        thousands=bool(rng.random() < 0.25),
     )
 
 
@@ -390,6 +392,9 @@ def _numeric_ids(tables: Tables) -> Tables:
     return out
 
 
+MONEY = {"unit_price", "list_price", "unit_cost", "amount", "paid_amount", "target_amount"}
+
+
 def export(world: World, tables: Tables, folder: Path) -> list[str]:
     """Write the tables present as CSV files the way the world's company exports them; the file names written."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -403,6 +408,8 @@ def export(world: World, tables: Tables, folder: Path) -> list[str]:
         if name == "orders" and "orders.promised_at" in world.dropped:
             cols.remove("delivered_at")
         text = _fmt_dates(frame[cols], world.slash_dates)
+        for col in MONEY.intersection(cols) if world.thousands else ():
+            text[col] = text[col].map(lambda v: "" if pd.isna(v) else f"{v:,.2f}")
         text.to_csv(folder / f"{name}.csv", index=False, encoding=world.encoding)
         written.append(f"{name}.csv")
     return written
