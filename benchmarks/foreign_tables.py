@@ -102,22 +102,26 @@ def returns(orders: pd.DataFrame, lines: pd.DataFrame, end: pd.Timestamp, rng: n
     return frame[frame["returned_at"] <= end].reset_index(drop=True)
 
 
-def targets(orders: pd.DataFrame, lines: pd.DataFrame, world: Any, rng: np.random.Generator) -> pd.DataFrame:
-    """Region and rep targets per month as a planner sets them in advance: level × season × stretch, ± a little.
+RUN_RATE = 6  # months of run-rate a target is planned from
 
-    A region's level is its deseasonalised mean monthly revenue (the world's true season), so a target tracks the
-    season and the trend but not the month's luck; a rep's target is the rep's share of the region's revenue over
-    the months the rep sold, for those months.
+
+def targets(orders: pd.DataFrame, lines: pd.DataFrame, world: Any, rng: np.random.Generator) -> pd.DataFrame:
+    """Region and rep targets per month as a planner sets them in advance: run-rate × season × stretch, ± a little.
+
+    A region's run-rate is its deseasonalised mean revenue over the ``RUN_RATE`` months before (the world's true
+    season), so a target tracks the season and the drift of the customer base but not the month's own luck; a rep's
+    target is the rep's share of the region's revenue over the months the rep sold, for those months.
     """
     value = revenue(orders, lines)
     period = orders["order_date"].dt.strftime("%Y-%m")
     season = pd.Series(world.season, index=world.months)
     stretch = rng.uniform(0.98, 1.1)
     by_region = value.groupby([orders["region"], period]).sum().unstack(fill_value=0.0).reindex(columns=world.months)
-    level = (by_region / season).where(by_region > 0).mean(axis=1)  # over the months the region traded
     rows: list[dict[str, Any]] = []
-    for region, base in level.items():
-        plan = (base * season * stretch * rng.lognormal(0, 0.04, len(season)))[by_region.loc[region].fillna(0) > 0]
+    for region, actual in by_region.iterrows():
+        plain = (actual / season).where(actual > 0)  # deseasonalised, over the months the region traded
+        level = plain.shift(1).rolling(RUN_RATE, min_periods=1).mean().fillna(plain.dropna().iloc[:RUN_RATE].mean())
+        plan = (level * season * stretch * rng.lognormal(0, 0.04, len(season)))[actual.fillna(0) > 0]
         rows += [{"period": m, "target_amount": round(float(v), -2), "region": region, "rep_id": None}
                  for m, v in plan.items()]  # fmt: skip
         mine = orders["region"] == region
