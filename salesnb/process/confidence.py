@@ -35,7 +35,11 @@ def stage_severity(report: Report, effect: float, q: float, confirmed: bool) -> 
     return severity(report, effect, q, strengthen=True) if confirmed else "medium"
 
 
-def confidence_text(report: Report, confirmed: bool, p: float) -> str:
-    """The detail's sentence on how sure the finding is (beyond the usual swing, or possibly still within it)."""
+def confidence_text(report: Report, confirmed: bool, p: float, subject: str = "stage") -> str:
+    """The detail's sentence on how sure the finding is (beyond the usual swing, or possibly still within it).
+
+    ``subject``: what was tested, ``stage`` (deals at a stage) or ``source`` (a lead source's leads).
+    """
     key = "proc_f_beyond_swing" if confirmed else "proc_f_maybe_swing"
+    key += "" if subject == "stage" else f"_{subject}"
     return t(key, report.lang, p=f"p={p:.2f}" if p >= 0.01 else "p<0.01")

@@ -16,6 +16,7 @@ from ..i18n import t
 from ..periods import ALL, bounds
 from ..report import Report, scope_memo
 from .common import NAME, history, lead_value, month_leads, n_history
+from .confidence import confidence_text, flag_weak
 from .evidence import confirm, min_excess, severity
 
 
@@ -29,8 +30,9 @@ def first_response_frame(report: Report) -> pd.DataFrame:
     within, share, median_hours (of the answered), usual_share, late, late_excess, p_value (Fisher exact), q_value
     and flagged (:mod:`salesnb.process.evidence`: the rule — share below
     ``thresholds.process.first_response_share`` and ``thresholds.process.share_shift_points`` under usual,
-    :func:`~salesnb.process.evidence.min_excess` of the judged leads late beyond the usual — confirmed by a
-    q-value over the sources that fired below ``thresholds.process.fdr``).
+    :func:`~salesnb.process.evidence.min_excess` of the judged leads late beyond the usual — flagged once the
+    source's own Fisher p is below ``thresholds.process.weak_p``, ``confirmed`` by a q-value over the sources
+    below ``thresholds.process.fdr``; :mod:`salesnb.process.confidence`).
     """
     thr = report.thresholds(NAME)
     hours = float(thr["first_response_hours"])
@@ -82,6 +84,9 @@ def first_response_frame(report: Report) -> pd.DataFrame:
         & (frame["late_excess"] >= min_excess(report, frame["judged"]))
     )
     confirm(report, frame, fired)
+    # a region's source brings a dozen leads a month: a third of them left waiting is rarely "significant" across
+    # seven sources, so the source's own test flags it (medium, "may still be chance"); BH confirms it
+    flag_weak(report, frame, fired)
     return frame
 
 
@@ -105,6 +110,7 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
             "n": n,
             "median": "—" if math.isnan(row.median_hours) else f"{row.median_hours:.1f}",
             "late": row.late,
+            "confidence": confidence_text(report, row.confirmed, row.p_value, subject="source"),
         }
         out.append(
             finding(
@@ -117,7 +123,11 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
                 value=row.share,
                 baseline=row.usual_share,
                 effect=effect,
-                severity=severity(report, effect, row.q_value, change=row.share / row.usual_share - 1),
+                severity=(
+                    severity(report, effect, row.q_value, change=row.share / row.usual_share - 1)
+                    if row.confirmed
+                    else "medium"
+                ),
             )
         )
     return out

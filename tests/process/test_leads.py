@@ -87,3 +87,36 @@ def test_english_findings(tmp_path):
         for value in f["segment"].values():
             text = text.replace(value, "")
         assert not re.search(r"[线索商机企业月]", text.replace("技术交流", ""))
+
+
+def _response_scenario(tmp_path, late_now: int):
+    """抖音 and 转介绍 bring 10 leads a month; 抖音 usually answers one in ten late (5 h), in October ``late_now``."""
+    tb = Tables()
+    for month in [*HISTORY, "2026-10"]:
+        late = late_now if month == "2026-10" else 1
+        for j in range(10):
+            tb.lead(f"D{month}{j}", ts(month, 1 + j), "抖音", hours=5 if j < late else 0.5)
+            tb.lead(f"Z{month}{j}", ts(month, 1 + j), "转介绍")
+    return rep(tb.write(tmp_path / f"late{late_now}"))
+
+
+def test_slow_response_on_weak_evidence_is_medium(tmp_path):
+    # 抖音: 6 of 10 within 2 h against 54 of 60: Fisher one-sided p = 0.0302 (scipy), below weak_p (0.10) but not
+    # confirmed across the sources tested (BH over 抖音, 转介绍 and all sources)
+    r = _response_scenario(tmp_path, late_now=4)
+    speed = process.first_response_frame(r).set_index("source")
+    assert speed.at["抖音", "p_value"] == pytest.approx(0.030240, abs=1e-6)
+    assert speed.at["抖音", "flagged"] and not speed.at["抖音", "confirmed"]
+    assert speed.at["抖音", "q_value"] > 0.05 and not speed.at["转介绍", "flagged"]
+    found = [f for f in process.angle_findings(r) if f["code"] == "slow_first_response"]
+    assert [f["segment"] for f in found] == [{"source": "抖音"}] and found[0]["severity"] == "medium"
+    assert "可能是正常波动" in found[0]["detail"] and "p=0.03" in found[0]["detail"]
+
+
+def test_slow_response_confirmed_says_so(tmp_path):
+    # 5 of 10 within 2 h: p = 0.0064, q below fdr: confirmed, its detail says beyond the usual swing
+    r = _response_scenario(tmp_path, late_now=5)
+    speed = process.first_response_frame(r).set_index("source")
+    assert speed.at["抖音", "p_value"] == pytest.approx(0.006388, abs=1e-6) and speed.at["抖音", "confirmed"]
+    found = [f for f in process.angle_findings(r) if f["code"] == "slow_first_response"]
+    assert len(found) == 1 and "远超该来源往常的波动" in found[0]["detail"] and "p<0.01" in found[0]["detail"]
