@@ -18,9 +18,10 @@ The interval is the forecast with ± z × the standard deviation of the trend li
 ``level``, 80% by default), on the log scale for a log-linear trend. A seasonal factor is the mean of the few
 months of its key the decomposition saw (one to three in 24–47 months of history): it carries their noise, so
 its variance (the months' variance over their number) is added to the interval's — with one year behind it a
-factor is as uncertain as a month, and the interval widens by √2. A small, noisy scope (one region) can take its
-factors from a larger one it shares the calendar with (``season``: the company's months), measured with far
-less noise; then the larger scope's noise is what the factor carries.
+factor is as uncertain as a month, and the interval widens by √2. A small, noisy scope (one region) can lean
+on a larger one it shares the calendar with (``season``: the company's months), whose factors are measured with
+far less noise: its own factors are shrunk towards those as far as its noise outweighs the seasons' real
+difference (:func:`_pooled`).
 """
 
 from __future__ import annotations
@@ -83,12 +84,13 @@ def expected(
         value, low, high = _interval(*_line(values[-TREND_WINDOW:]), z)
         return Expectation(max(value, 0.0), max(low, 0.0), max(high, 0.0), "trend")
     pooled = source is not None and len(source) == n and bool((source > 0).all())
-    factors = _factors(source if pooled else values, keys)
+    factors = _factors(values, keys)
+    if pooled:
+        factors, noise = _pooled(values, source, factors, keys)
     adjusted = values / factors.season if factors.multiplicative else values - factors.season
     centre, spread, log = _line(adjusted[-TREND_WINDOW:])
-    if pooled:  # the larger scope's noise, relative: its factors carry that
-        noise = _line((source / factors.season)[-TREND_WINDOW:])[1]
-        spread = math.hypot(spread, noise * (1.0 if log else abs(centre)) / math.sqrt(factors.behind))
+    if pooled:  # the pooled factor's variance (relative, log scale)
+        spread = math.hypot(spread, noise * (1.0 if log else abs(centre)))
     elif factors.behind:  # the factor is the mean of ``behind`` months as noisy as the trend's errors
         spread *= math.sqrt(1 + 1 / factors.behind)
     value, low, high = _interval(centre, spread, log, z)
@@ -99,6 +101,35 @@ def expected(
     return Expectation(max(value, 0.0), max(low, 0.0), max(high, 0.0), "seasonal")
 
 
+def _pooled(
+    values: np.ndarray, source: np.ndarray, own: _Factors, keys: Sequence[Hashable] | None
+) -> tuple[_Factors, float]:
+    """The scope's seasonal factors shrunk towards the larger scope's, and their standard error (log scale).
+
+    Empirical Bayes on the log factors: the scope's own factor carries its months' noise (variance v: a
+    month's noise σ² over the months behind the factor); its true difference from the larger scope's has variance
+    τ² (the mean squared difference of the twelve factors, less v). The blend weighs the own factor by
+    τ² / (τ² + v): a clean region with a season of its own keeps it, a noisy one takes the company's. σ² is the
+    spread of the detrended months around their key's mean (:func:`_within`), or — where each key saw one month
+    only, so its factor absorbed all its noise — the spread of the scope's months adjusted by the larger scope's
+    season around their trend line. A scope with a month at 0 or below (additive factors) takes the larger
+    scope's season whole.
+    """
+    other = _factors(source, keys)
+    noise_other = _line((source / other.season)[-TREND_WINDOW:])[1] ** 2 / max(other.behind, 1)
+    if not own.multiplicative:
+        return other, math.sqrt(noise_other)
+    sigma2 = own.within if math.isfinite(own.within) else _line((values / other.season)[-TREND_WINDOW:])[1] ** 2
+    v = sigma2 / max(own.behind, 1)
+    mine, theirs = np.log(own.season), np.log(other.season)
+    tau2 = max(float(np.mean((mine[-SEASON:] - theirs[-SEASON:]) ** 2)) - v, 0.0)
+    w = 1.0 if v == 0 else tau2 / (tau2 + v)
+    season = np.exp(w * mine + (1 - w) * theirs)
+    nxt = math.exp(w * math.log(own.next) + (1 - w) * math.log(other.next))
+    blended = _Factors(season, nxt, own.behind, True)
+    return blended, math.sqrt(w * v + (1 - w) ** 2 * noise_other)
+
+
 @dataclass(frozen=True)
 class _Factors:
     """Seasonal factors: each month's (``season``), the next month's, the months behind it, how they apply."""
@@ -107,6 +138,7 @@ class _Factors:
     next: float
     behind: int
     multiplicative: bool
+    within: float = math.nan  # a month's noise (log variance) around its key's factor, where it can be measured
 
 
 def _factors(values: np.ndarray, keys: Sequence[Hashable] | None) -> _Factors:
@@ -123,14 +155,31 @@ def _factors(values: np.ndarray, keys: Sequence[Hashable] | None) -> _Factors:
     detrended = np.asarray(values / result.trend if multiplicative else values - result.trend, dtype=float)
     behind = int(np.isfinite(detrended[(n - SEASON) % SEASON :: SEASON]).sum())
     nxt = float(calendar[n - SEASON])  # the same calendar month a year before the forecast month
+    labels = [i % SEASON for i in range(n)] if keys is None else list(keys[:-1])
+    within = _within(detrended, labels) if multiplicative else math.nan
     if keys is None:
-        return _Factors(calendar, nxt, behind, multiplicative)
+        return _Factors(calendar, nxt, behind, multiplicative, within)
     season, keyed, seen = _keyed(detrended, calendar, keys, multiplicative)
-    return (
-        _Factors(season, nxt, behind, multiplicative)
-        if keyed is None
-        else _Factors(season, keyed, seen, multiplicative)
-    )
+    if keyed is None:
+        return _Factors(season, nxt, behind, multiplicative, within)
+    return _Factors(season, keyed, seen, multiplicative, within)
+
+
+def _within(detrended: np.ndarray, labels: list[Hashable]) -> float:
+    """A month's noise: the variance of log detrended months around their key's mean (NaN without a spare month).
+
+    Each key's mean uses up one degree of freedom: with one month per key (24 months) nothing is left to measure.
+    """
+    finite = np.isfinite(detrended) & (detrended > 0)
+    logs = np.log(np.where(finite, detrended, 1.0))
+    groups: dict[Hashable, list[float]] = {}
+    for value, label, ok in zip(logs, labels, finite, strict=True):
+        if ok:
+            groups.setdefault(label, []).append(float(value))
+    free = sum(len(g) for g in groups.values()) - len(groups)
+    if free < 1:
+        return math.nan
+    return sum(float(((np.array(g) - np.mean(g)) ** 2).sum()) for g in groups.values()) / free
 
 
 def _keyed(
