@@ -95,7 +95,8 @@ def test_a_region_needs_both_a_miss_and_a_fall(tmp_path):
     missed = market.region_frame(open_report(str(_two_regions(tmp_path / "a", {"华东": 6200, "华南": 3100})),
                                              "2026-10", "ALL")).set_index("region")  # fmt: skip
     assert missed.loc["华东", "attainment"] == pytest.approx(revenue / 2000, rel=1e-3)
-    assert bool(missed.loc["华东", "flagged"]) and missed.loc["华东", "effect"] == pytest.approx(trend - revenue, rel=1e-3)
+    assert bool(missed.loc["华东", "flagged"])
+    assert missed.loc["华东", "effect"] == pytest.approx(trend - revenue, rel=1e-3)
     assert missed.loc["华南", "attainment"] == pytest.approx(0.5) and not bool(missed.loc["华南", "flagged"])
     met = market.region_frame(open_report(str(_two_regions(tmp_path / "b", {"华东": 3720, "华南": 1550})),
                                           "2026-10", "ALL")).set_index("region")  # fmt: skip
