@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from salesnb.config import default_config
 from salesnb.expect import expected
 
 
@@ -39,3 +40,50 @@ def test_the_interval_widens_with_noise_and_the_output_is_deterministic():
     e = expected(noisy)
     assert e.low < e.value < e.high and e.high - e.low > 10
     assert expected(noisy) == e  # fixed options, closed form: the same numbers every time
+
+
+def _festival_history(last: str) -> tuple[list[float], list[str]]:
+    """100 a month from 2022-03, 50 in the month holding 春节 (2023-01, 2024-02, 2025-01), up to ``last``."""
+    import pandas as pd
+
+    from salesnb.seasons import festival_months, season_key
+
+    table = festival_months(default_config())
+    months = [str(m) for m in pd.period_range("2022-03", last, freq="M")]
+    return [50.0 if season_key(m, table) == 2 and m[5:7] in ("01", "02") else 100.0 for m in months], months
+
+
+def test_the_festival_month_is_expected_where_the_festival_falls():
+    from salesnb.seasons import festival_months, season_keys
+
+    table = festival_months(default_config())
+    history, months = _festival_history("2025-01")  # forecast 2025-02: 春节 was in January this year
+    keyed = expected(history, keys=season_keys([*months, "2025-02"], table))
+    assert keyed.value == pytest.approx(100, rel=0.03)
+    assert expected(history).value < 80  # by calendar month: last February's festival dip
+    history, months = _festival_history("2024-12")  # forecast 2025-01: the festival month
+    assert expected(history, keys=season_keys([*months, "2025-01"], table)).value == pytest.approx(50, rel=0.03)
+    with pytest.raises(ValueError, match="one per month"):
+        expected(history, keys=[1, 2])
+
+
+def test_a_factor_from_one_year_widens_the_interval_by_root_two():
+    from salesnb.expect import _factors, _line
+
+    rng = np.random.default_rng(5)
+    values = np.array([100 * (1 + 0.1 * rng.standard_normal()) * (0.6 if k % 12 == 6 else 1) for k in range(24)])
+    e = expected(values)  # 24 months: each month's factor is one detrended month
+    factors = _factors(values, None)
+    assert factors.behind == 1
+    centre, spread, log = _line((values / factors.season)[-12:])
+    assert math.log(e.high / e.value) == pytest.approx(1.2815516 * spread * math.sqrt(2), rel=1e-6)
+
+
+def test_a_noisy_region_leans_on_the_company_season():
+    company = np.array([1000.0 * (0.5 if k % 12 == 6 else 1.0) for k in range(30)])  # an October dip
+    region = company / 10
+    assert expected(region, season=company).value == pytest.approx(expected(region).value)  # same season: same
+    spiky = region.copy()
+    spiky[18] *= 3  # one wild month a year before the forecast month: its own factor triples
+    alone, pooled = expected(spiky).value, expected(spiky, season=company).value
+    assert alone > 90 and pooled == pytest.approx(50, rel=0.2)  # its own factor forgets the dip; the company keeps it

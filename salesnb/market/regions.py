@@ -21,11 +21,12 @@ from ..display.panel import Panel
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_ranking
 from ..display.plotting.style import DPI, FIGSIZE, ROW_HEIGHT
-from ..expect import expected
+from ..expect import Expectation, expected
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, months_back
 from ..report import Report, scope_memo
+from ..seasons import festival_months, season_keys
 from ..stats import change, ratio
 from . import keys
 from .common import NAME, all_months, history, last_year, peer_factor, scope_orders, signed
@@ -40,12 +41,16 @@ def region_frame(report: Report) -> pd.DataFrame:
     Columns: rank, region, revenue, orders, target, attainment, trailing_avg, vs_trailing, last_year, yoy,
     share (of company revenue), vs_average (revenue against the mean region revenue), attainment_gap (points
     against the company attainment), usual (mean revenue over ``market.history_months``), expected /
-    expected_low / expected_high / expect_method (what the region's own trend and season over up to
-    ``market.expect_months`` months lead one to expect, :func:`salesnb.expect.expected`), peer_factor (the rest
-    of the company this month against what its own history expected, at most 1), baseline (expected ×
-    peer_factor; baseline_low / baseline_high its interval), change (against it), flagged
-    (``region_underperform``: attainment below ``thresholds.market.region_attainment``, or a fall of
-    ``thresholds.market.region_decline`` against the baseline that is also below its interval, with at least
+    expected_low / expected_high / expect_method (what the region's own trend over up to ``market.expect_months``
+    months and the company's season — 春节 placed by :mod:`salesnb.seasons` — lead one to expect,
+    :func:`salesnb.expect.expected`), peer_factor (the rest of the company this month against what its own
+    history expected, at most 1), baseline (expected × peer_factor; baseline_low / baseline_high its interval),
+    change (against it), flagged (``region_underperform``, on two pieces of evidence: attainment below
+    ``thresholds.market.region_attainment`` — or below the low end of the region's own band, baseline_low /
+    baseline, where its months swing more than that — with revenue below the baseline too (a region normal for
+    itself under a high target is the target's problem, ``target_misaligned``); or a fall of
+    ``thresholds.market.region_decline`` against the baseline, below its interval, in a region that misses its
+    target (a region meeting its target does not underperform); either with at least
     ``thresholds.market.min_effect_share`` of the company's revenue at stake), effect (the larger of the gap to
     target and to the baseline). Sorted best first (attainment, else growth).
     """
@@ -80,8 +85,14 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["target"] = pd.to_numeric(frame["target"], errors="coerce").astype(float)
     past = report.history(report.settings(NAME)["expect_months"])
     company_past = monthly[past].sum(axis=0)
-    own = {r: expected(monthly.loc[r, past].to_numpy()) for r in regions}
-    rest = {r: expected((company_past - monthly.loc[r, past]).to_numpy()).value for r in regions}
+    keys = season_keys([*past, report.period], festival_months(report.config))  # 春节's month shares a factor
+    season = company_past.to_numpy()  # a region's season is the company's, measured with far less noise
+
+    def expect(values: pd.Series) -> Expectation:
+        return expected(values.to_numpy(), keys=keys, season=season)
+
+    own = {r: expect(monthly.loc[r, past]) for r in regions}
+    rest = {r: expect(company_past - monthly.loc[r, past]).value for r in regions}
     frame["expected"] = [own[r].value for r in regions]
     frame["expected_low"] = [own[r].low for r in regions]
     frame["expected_high"] = [own[r].high for r in regions]
@@ -99,8 +110,12 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["vs_average"] = frame["revenue"] / mean_revenue - 1 if mean_revenue > 0 else np.nan
     frame["attainment_gap"] = frame["attainment"] - ratio(company_revenue, company_target)
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
-    low_attainment = frame["attainment"] < thr["region_attainment"]
+    usual_low = frame["baseline_low"] / frame["baseline"].where(frame["baseline"] > 0)  # the region's noise band
+    low_attainment = (frame["attainment"] < np.fmin(thr["region_attainment"], usual_low)) & (
+        frame["revenue"] < frame["baseline"]
+    )
     falling = (frame["change"] <= -thr["region_decline"]) & (frame["revenue"] < frame["baseline_low"])
+    falling &= ~(frame["attainment"] >= 1)  # a region that meets its target is not underperforming
     gap_target = (frame["target"] - frame["revenue"]).where(low_attainment, 0.0).fillna(0.0)
     gap_base = (frame["baseline"] - frame["revenue"]).where(falling, 0.0).fillna(0.0)
     frame["effect"] = np.maximum(gap_target, gap_base).clip(lower=0.0)

@@ -16,8 +16,9 @@ from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_target_realism
 from ..findings import flagged, make_finding
 from ..i18n import t
-from ..periods import ALL, months_back, shift_month
+from ..periods import ALL, months_back
 from ..report import Report, scope_memo
+from ..seasons import festival_months, year_back
 
 TREND_MONTHS = 13  # months of the target trend chart: the period and the same month a year before
 ERROR_MONTHS = 12  # months over which the run-rate's typical error is measured
@@ -38,8 +39,9 @@ def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float
     ``seasonal``: the region's average over the trailing months × the company's seasonal factor, i.e. the
     company's revenue in the same month last year over its average in the trailing months a year earlier
     (seasonality is taken from the whole company, where it is measured with far less noise than in one
-    region). ``trailing``: the trailing average where the data does not reach back that far; ``None``
-    without history.
+    region). "A year earlier" is :func:`salesnb.seasons.year_back`: in January and February, the month that held
+    春节 (or did not) as this one does, so a festival January is not planned from last year's normal January.
+    ``trailing``: the trailing average where the data does not reach back that far; ``None`` without history.
     """
     n = report.config["baselines"]["trailing_months"]
     first, _ = facts.data_months(report.ds)
@@ -47,11 +49,12 @@ def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float
     if not recent_months:
         return None, "none"
     level = float(monthly_revenue(report, region).reindex(recent_months).fillna(0.0).mean())
-    year_ago = months_back(month, n, offset=13)
-    if year_ago[0] >= first and len(recent_months) == n:
+    festivals = festival_months(report.config)
+    year_ago = [year_back(m, festivals) for m in recent_months]
+    if min(year_ago) >= first and len(recent_months) == n:
         company = monthly_revenue(report, ALL)
         before = float(company.reindex(year_ago).fillna(0.0).mean())
-        same = float(company.get(shift_month(month, 12), 0.0))
+        same = float(company.get(year_back(month, festivals), 0.0))
         if before > 0 and same > 0:
             return level * same / before, "seasonal"
     return level, "trailing"

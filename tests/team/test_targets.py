@@ -29,3 +29,14 @@ def test_seasonal_expectation_uses_the_company_season(tmp_path):
     expected, method = team.seasonal_expectation(report, "2026-10", "华东")
     assert method == "seasonal" and expected == pytest.approx(200)  # level 100 × (200 / 100)
     assert team.seasonal_expectation(report, "2025-08", "华东") == (pytest.approx(100), "trailing")
+
+
+def test_a_festival_month_is_planned_from_last_years_festival_month(tmp_path):
+    """春节: 2024-02-10, 2025-01-29. Sales 100 a month, 50 in each festival month. For 2025-02 the trailing months
+    (2024-11, 2024-12, 2025-01: mean 250/3) are set against 2023-11, 2023-12 and 2024-02 (the festival February,
+    also 250/3), the month itself against 2024-01 (100): 250/3 × 100 / (250/3) = 100. By calendar month it was
+    250/3 × 50 / 100 ≈ 42, a February dip that did not come this year."""
+    months = [str(p) for p in pd.period_range("2023-11", "2025-02", freq="M")]
+    sales = {("R1", m): [50 if m in ("2024-02", "2025-01") else 100] for m in months}
+    report = open_tiny(tmp_path, build(BASE_REPS[:1], sales, {("R1", "2025-02"): 100}), period="2025-02")
+    assert team.seasonal_expectation(report, "2025-02", "华东") == (pytest.approx(100), "seasonal")
