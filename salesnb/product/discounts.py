@@ -78,15 +78,15 @@ def with_scopes(report: Report, orders: pd.DataFrame) -> pd.DataFrame:
 def order_spread(orders: pd.DataFrame) -> pd.DataFrame:
     """Per scope and product line: the spread of one order's depth around its channel's depth in its period.
 
-    Each order's depth (wx ÷ w) is compared with the revenue-weighted depth of its channel in its period (this
+    Each order's depth (wx ÷ w) is compared with the average order's depth of its channel in its period (this
     month, or the trailing months): ``variance`` = Σ residual² ÷ (orders − channel-periods), ``df`` that
     denominator. The orders of this month and of the trailing months are pooled (under no change they scatter
     alike, and the trailing months hold most of them), each around its own period's level, so a deepening
     this month does not widen the spread it is judged by. NaN without a degree of freedom.
     """
     keys = ["scope", "line", "channel", "now"]
-    level = orders.groupby(keys, sort=False)[["w", "wx"]].transform("sum")
-    residual = orders["wx"] / orders["w"] - level["wx"] / level["w"]
+    depth = orders["wx"] / orders["w"]
+    residual = depth - depth.groupby([orders[k] for k in keys], sort=False).transform("mean")
     frame = orders[["scope", "line"]].assign(ss=residual**2, n=1)
     groups = orders.drop_duplicates(keys).groupby(["scope", "line"], sort=True).size()
     sums = frame.groupby(["scope", "line"], sort=True)[["ss", "n"]].sum()
@@ -114,42 +114,46 @@ def discount_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.nd
     ``at``: positions of the report's order lines of the period and the trailing months (``now``: the period's),
     ``data`` their :func:`priced` columns. Columns (indexed by scope and product_line label):
 
-    - ``compared_discount`` — this month's depth over the orders compared (in a channel where the line sold in
-      the trailing months);
-    - ``usual_discount`` — the same orders at the usual depth of their channel (this month's channel mix);
-    - ``discount_points`` = compared − usual; ``discount_se`` = σ × √(Σw² ÷ (Σw)² of this month's orders +
-      Σ (channel share)² × Σw² ÷ (Σw)² of each channel's trailing orders), σ² being the spread of one order's
-      depth (:func:`order_spread`): the order, not the line, is the unit;
-    - ``discount_z`` — points ÷ se read on Student's t with the spread's degrees of freedom, as a normal z
+    - ``compared_discount`` — this month's revenue-weighted depth over the orders compared (in a channel where
+      the line sold in the trailing months);
+    - ``usual_discount`` — the same orders at the usual (revenue-weighted) depth of their channel: this month's
+      channel mix at the usual depths; ``discount_points`` = compared − usual, the size of the finding;
+    - ``discount_shift`` — the test's estimate: the average order's depth above its channel's usual order, each
+      order counted once (one order is one pricing decision, and a revenue weight lets one large order carry the
+      test); ``discount_se`` = σ × √(1 ÷ n + Σ (n_c ÷ n)² ÷ n_c,usual) its standard error, σ² the spread of one
+      order's depth (:func:`order_spread`), n this month's orders, n_c those of channel c and n_c,usual that
+      channel's trailing orders;
+    - ``discount_z`` — shift ÷ se read on Student's t with the spread's degrees of freedom, as a normal z
       (:func:`normal_z`); ``orders`` — this month's orders compared.
     """
     orders = with_scopes(report, order_sums(report, at, data, now))
+    orders = orders.assign(x=orders["wx"] / orders["w"], n=1)
     channel_keys = ["scope", "line", "channel"]
     spread = order_spread(orders)
-    base = orders[~orders["now"]].assign(ww=lambda f: f["w"] ** 2).groupby(channel_keys, sort=True)[["w", "wx", "ww"]]
-    base = base.sum()
+    base = orders[~orders["now"]].groupby(channel_keys, sort=True)[["w", "wx", "x", "n"]].sum()
     at_usual = pd.MultiIndex.from_frame(orders[channel_keys])
     current = orders.assign(usual=(base["wx"] / base["w"]).reindex(at_usual).to_numpy(),
-                            factor=(base["ww"] / base["w"] ** 2).reindex(at_usual).to_numpy())  # fmt: skip
+                            typical=(base["x"] / base["n"]).reindex(at_usual).to_numpy(),
+                            base_n=base["n"].reindex(at_usual).to_numpy())  # fmt: skip
     current = current[current["now"] & current["usual"].notna()]
-    current = current.assign(wu=current["w"] * current["usual"], ww=current["w"] ** 2)
-    sums = current.groupby(["scope", "line"], sort=True)[["w", "wx", "wu", "ww"]].sum()
-    sums["orders"] = current.groupby(["scope", "line"], sort=True).size()
-    # the usual depths' own error, weighted by this month's channel shares
-    per_channel = current.groupby(channel_keys, sort=True).agg(w=("w", "sum"), factor=("factor", "first"))
-    share = per_channel["w"] / per_channel.groupby(level=["scope", "line"])["w"].transform("sum")
-    base_factor = (share**2 * per_channel["factor"]).groupby(level=["scope", "line"]).sum()
+    current = current.assign(wu=current["w"] * current["usual"], gap=current["x"] - current["typical"])
+    sums = current.groupby(["scope", "line"], sort=True)[["w", "wx", "wu", "gap", "n"]].sum()
+    # the usual orders' own error, by this month's orders per channel
+    per_channel = current.groupby(channel_keys, sort=True).agg(n=("n", "sum"), base_n=("base_n", "first"))
+    share = per_channel["n"] / per_channel.groupby(level=["scope", "line"])["n"].transform("sum")
+    base_factor = (share**2 / per_channel["base_n"]).groupby(level=["scope", "line"]).sum()
     spread = spread.reindex(sums.index)
-    points = (sums["wx"] - sums["wu"]) / sums["w"]
-    se = np.sqrt(spread["variance"] * (sums["ww"] / sums["w"] ** 2 + base_factor.reindex(sums.index)))
+    shift = sums["gap"] / sums["n"]
+    se = np.sqrt(spread["variance"] * (1 / sums["n"] + base_factor.reindex(sums.index)))
     frame = pd.DataFrame(
         {
             "compared_discount": sums["wx"] / sums["w"],
             "usual_discount": sums["wu"] / sums["w"],
-            "discount_points": points,
+            "discount_points": (sums["wx"] - sums["wu"]) / sums["w"],
+            "discount_shift": shift,
             "discount_se": se,
-            "discount_z": normal_z(points, se, spread["df"]),
-            "orders": sums["orders"],
+            "discount_z": normal_z(shift, se, spread["df"]),
+            "orders": sums["n"],
         }
     )
     labels = coded(report.ds).labels["product_line"]

@@ -110,9 +110,10 @@ def price_check(report: Report) -> pd.DataFrame:
       this month's orders against the line's usual depth in the order's channel over the trailing months, so a
       month with more sales through a deep-discount channel is not discounting. ``discount_points`` = the
       revenue-weighted average excess, ``usual_discount`` = discount − points (this month's channel mix at the
-      usual depths), ``discount_se`` its standard error clustered by order (the lines of one order share one
-      negotiation), ``discount_orders`` the orders compared, ``discount_z`` = points ÷ se as a normal z (read on
-      Student's t with orders − 1 degrees of freedom: a few orders' spread is itself uncertain).
+      usual depths), ``discount_orders`` the orders compared. The test counts each order once (one order, one
+      negotiation: its lines are not independent evidence): ``discount_shift`` = the average order's excess over
+      its channel's usual order, ``discount_se`` its standard error from the spread of one order's depth,
+      ``discount_z`` = shift ÷ se as a normal z (read on Student's t: a spread from few orders is uncertain).
       ``discount_flagged``: at least ``thresholds.product.discount_rise_points`` deeper and ``discount_z`` ≥
       ``thresholds.product.z``; ``discount_effect`` = the extra depth × this month's list revenue (what was given
       away beyond the usual).
@@ -152,6 +153,7 @@ def price_check(report: Report) -> pd.DataFrame:
     test = discounts.discount_test(report, at, data, now).reindex(frame.index)
     frame["usual_discount"] = frame["discount"] - test["discount_points"]  # this month's channel mix, usual depths
     frame["discount_points"] = test["discount_points"]
+    frame["discount_shift"] = test["discount_shift"]
     frame["discount_se"] = test["discount_se"]
     frame["discount_z"] = test["discount_z"]
     frame["discount_orders"] = test["orders"]

@@ -68,13 +68,14 @@ def test_the_order_not_the_line_is_the_unit(tmp_path):
     assert check["usual_discount"] == pytest.approx(usual)
     assert check["discount_points"] == pytest.approx(depth - usual)
     assert check["discount_points"] > 0.05
-    # the spread of one order around its period's level: 18 trailing orders around `usual`, 5 now around `depth`
-    ss = 9 * (0.08 - usual) ** 2 + 9 * (0.12 - usual) ** 2 + (0.2 - depth) ** 2 + 4 * (0.1 - depth) ** 2
+    # the test counts each order once: the average order 0.02 above the usual order (0.1); the spread of one
+    # order around its period's average order: 18 trailing orders ±0.02 around 0.1, 5 now around 0.12
+    assert check["discount_shift"] == pytest.approx((0.2 - 0.1) / 5)
+    ss = 18 * 0.02**2 + (0.2 - 0.12) ** 2 + 4 * (0.1 - 0.12) ** 2
     variance, df = ss / (23 - 2), 23 - 2
-    factor = (800**2 + 4 * 90**2) / 1160**2 + (9 * 92**2 + 9 * 88**2) / (9 * 92 + 9 * 88) ** 2
-    se = math.sqrt(variance * factor)
+    se = math.sqrt(variance * (1 / 5 + 1 / 18))
     assert check["discount_se"] == pytest.approx(se)
-    assert check["discount_z"] == pytest.approx(norm.isf(student_t.sf((depth - usual) / se, df)))
+    assert check["discount_z"] == pytest.approx(norm.isf(student_t.sf(0.02 / se, df)))
     assert check["discount_z"] < 3 and not check["discount_flagged"]  # over lines, 14 of them, it looked sure
 
 
