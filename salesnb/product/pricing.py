@@ -24,7 +24,7 @@ from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from . import codes
+from . import codes, discounts
 from .common import (
     NAME,
     lines,
@@ -103,9 +103,17 @@ def price_check(report: Report) -> pd.DataFrame:
     """The discount-deepening and margin-erosion tests per scope and product line, against the trailing months.
 
     ``discount`` and ``margin`` are this month's revenue-weighted averages, ``baseline_*`` the same over the
-    trailing months pooled, ``*_se`` their standard errors from the spread of the order lines.
+    trailing months pooled (what the panel shows), ``margin_se`` and ``baseline_margin_se`` their standard errors
+    from the spread of the order lines.
 
-    - Discount: ``discount_points`` = discount − baseline, ``discount_z`` = points ÷ √(se² + baseline se²).
+    - Discount, channel by channel and order by order (:func:`salesnb.product.discounts.discount_test`): each of
+      this month's orders against the line's usual depth in the order's channel over the trailing months, so a
+      month with more sales through a deep-discount channel is not discounting. ``discount_points`` = the
+      revenue-weighted average excess, ``usual_discount`` = discount − points (this month's channel mix at the
+      usual depths), ``discount_orders`` the orders compared. The test counts each order once (one order, one
+      negotiation: its lines are not independent evidence): ``discount_shift`` = the average order's excess over
+      its channel's usual order, ``discount_se`` its standard error from the spread of one order's depth,
+      ``discount_z`` = shift ÷ se as a normal z (read on Student's t: a spread from few orders is uncertain).
       ``discount_flagged``: at least ``thresholds.product.discount_rise_points`` deeper and ``discount_z`` ≥
       ``thresholds.product.z``; ``discount_effect`` = the extra depth × this month's list revenue (what was given
       away beyond the usual).
@@ -141,15 +149,20 @@ def price_check(report: Report) -> pd.DataFrame:
         frame[f"{name}_se"] = se
         frame[f"baseline_{name}"] = base_mean.reindex(frame.index)
         frame[f"baseline_{name}_se"] = base_se.reindex(frame.index)
-    spread = np.sqrt(frame["discount_se"] ** 2 + frame["baseline_discount_se"] ** 2)
-    frame["discount_points"] = frame["discount"] - frame["baseline_discount"]
-    frame["discount_z"] = z(frame["discount_points"], spread)
+    now = period.codes == 1
+    test = discounts.discount_test(report, at, data, now).reindex(frame.index)
+    frame["usual_discount"] = frame["discount"] - test["discount_points"]  # this month's channel mix, usual depths
+    frame["discount_points"] = test["discount_points"]
+    frame["discount_shift"] = test["discount_shift"]
+    frame["discount_se"] = test["discount_se"]
+    frame["discount_z"] = test["discount_z"]
+    frame["discount_orders"] = test["orders"]
     frame["discount_flagged"] = (frame["discount_points"] >= thr["discount_rise_points"]) & (
         frame["discount_z"] >= thr["z"]
     )
     frame["discount_effect"] = (frame["discount_points"] * frame["list_revenue"]).clip(lower=0.0)
     # like-for-like margin: this month's lines against their product's usual margin in the scope
-    drop = _margin_drop(report, at, data, period.codes == 1).reindex(frame.index)
+    drop = _margin_drop(report, at, data, now).reindex(frame.index)
     points, se = weighted_mean(drop, "l")
     frame["margin_points"] = points
     frame["margin_z"] = z(points, se)
@@ -243,13 +256,13 @@ def discount_deepening(report: Report) -> list[dict[str, Any]]:
     for row in flagged(_checked(report), "discount_flagged"):
         values = {
             "where": where(report, row.scope), "line": row.product_line,
-            "depth": format_pct(row.discount), "usual": format_pct(row.baseline_discount),
+            "depth": format_pct(row.discount), "usual": format_pct(row.usual_discount),
             "points": _points(row.discount_points), "effect": format_amount(row.discount_effect, lang),
             "units": format_pct(row.units_change, signed=True),
         }  # fmt: skip
         item = finding(
             report, "discount_deepening", scoped(report, row.scope, {"product_line": row.product_line}), values,
-            metric="discount_depth", value=row.discount, baseline=row.baseline_discount, effect=row.discount_effect,
+            metric="discount_depth", value=row.discount, baseline=row.usual_discount, effect=row.discount_effect,
             angle=NAME, severity=_severity(report, row.discount_effect, row.discount_z),
         )  # fmt: skip
         found.append((row.scope, ("discount", row.product_line), item))

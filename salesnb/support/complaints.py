@@ -1,4 +1,4 @@
-"""投诉趋势: complaint tickets (``support.complaint_categories``) per month, and spikes against the usual month."""
+"""投诉趋势: complaint tickets (:func:`complaint_categories`) per month, and spikes against the usual month."""
 
 from __future__ import annotations
 
@@ -22,9 +22,33 @@ from .common import NAME, at_stake, excess, in_scope, usual_months
 from .tickets import month_tickets, ticket_counts
 
 
+def complaint_categories(report: Report) -> tuple[list[str], str]:
+    """The ticket categories counted as complaints, and how they were chosen (``configured``/``keywords``/``all``).
+
+    ``support.complaint_categories`` (every one, present in the data or not, so a quiet category shows as 0),
+    then the data's other categories whose name holds one of ``support.complaint_keywords`` (投诉, 质量, 故障 …:
+    a company's export names its complaints its own way, 产品质量 or 物流延误, and a list of our names alone left
+    it without any complaint analysis). ``configured`` when that adds nothing; ``keywords`` when it does;
+    ``all`` when no category of the data is configured or looks like a complaint: every ticket is then counted,
+    and the panel says so.
+    """
+    settings = report.settings(NAME)
+    configured = [str(c) for c in settings["complaint_categories"]]
+
+    def build(ds) -> list[str]:
+        return sorted(str(c) for c in ticket_counts(report)["category"].unique())
+
+    present = report.cached(NAME, "ticket_categories", build)
+    keywords = [str(k).lower() for k in settings.get("complaint_keywords") or []]
+    looks = [c for c in present if c not in configured and any(k in c.lower() for k in keywords)]
+    if not set(present) & set(configured) and not looks:
+        return present, "all"
+    return configured + looks, "keywords" if looks else "configured"
+
+
 def complaint_counts(report: Report, region: str | None = None) -> pd.DataFrame:
-    """Complaints per month (index, every month of the data) and category (``support.complaint_categories``)."""
-    categories = list(report.settings(NAME)["complaint_categories"])
+    """Complaints per month (index, every month of the data) and category (:func:`complaint_categories`)."""
+    categories, _ = complaint_categories(report)
     scope = region or report.region
 
     def build(ds) -> pd.DataFrame:
@@ -196,7 +220,18 @@ def complaints_panel(report: Report) -> Panel:
             t("sup_ratio", lang): frame["ratio"].map(format_decimal),
         }
     )
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=categories_note(report))
+
+
+def categories_note(report: Report) -> str:
+    """What the panel says when the complaints are not (only) the configured categories; empty otherwise."""
+    categories, how = complaint_categories(report)
+    if how == "configured":
+        return ""
+    configured = [str(c) for c in report.settings(NAME)["complaint_categories"]]
+    comma = "、" if report.lang == "zh" else ", "
+    found = comma.join(c for c in categories if c not in configured)
+    return t(f"sup_complaints_{how}", report.lang, configured=comma.join(configured), found=found)
 
 
 def metrics(report: Report) -> dict[str, Any]:

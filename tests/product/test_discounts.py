@@ -1,0 +1,96 @@
+"""折扣加深的检验: within-channel comparison (channel mix is not discounting) and the order as the unit."""
+
+import math
+
+import pytest
+from scipy.stats import norm
+from scipy.stats import t as student_t
+from tiny import write_tiny
+
+from product.helpers import MONTHS, line
+from salesnb import product
+from salesnb.report import open_report
+
+
+def _tables(orders_of):
+    """One line L (product P, list 100, cost 40), one customer in 华东; ``orders_of(month)`` → [(channel, [prices])]."""
+    tables = {"products": [{"product_id": "P", "product_name": "件", "product_line": "L", "list_price": 100}],
+              "customers": [{"customer_id": "C", "region": "华东"}], "orders": [], "order_lines": []}  # fmt: skip
+    for month in MONTHS:
+        for k, (channel, prices) in enumerate(orders_of(month)):
+            order = f"O{month[5:]}{k:02d}"
+            day = 20 + k if month == MONTHS[-1] else 1 + k  # the report month runs to its 20s: whole months
+            tables["orders"].append({"order_id": order, "customer_id": "C", "order_date": f"{month}-{day:02d}",
+                                     "channel": channel})  # fmt: skip
+            for j, price in enumerate(prices):
+                tables["order_lines"].append(line(order, f"P{j}" if j else "P", 1, price, 100, 40))
+    for j in range(1, 12):
+        tables["products"].append({"product_id": f"P{j}", "product_name": f"件{j}", "product_line": "L",
+                                   "list_price": 100})  # fmt: skip
+    return tables
+
+
+def test_more_sales_through_a_deep_discount_channel_is_not_discounting(tmp_path):
+    """直营 always 5% off, 分销 always 20% off; 2026-10 sells 4 of 5 orders through 分销 instead of 1 of 5."""
+
+    def orders_of(month):
+        deep = 4 if month == "2026-10" else 1
+        return [("分销", [80.0])] * deep + [("直营", [95.0])] * (5 - deep)
+
+    r = open_report(str(write_tiny(tmp_path / "mix", tables=_tables(orders_of))), "2026-10", "华东")
+    check = product.price_check(r).iloc[0]
+    # the line's average did deepen...
+    assert check["discount"] == pytest.approx((4 * 80 * 0.2 + 95 * 0.05) / (4 * 80 + 95))
+    assert check["baseline_discount"] == pytest.approx((80 * 0.2 + 4 * 95 * 0.05) / (80 + 4 * 95))
+    assert check["discount"] - check["baseline_discount"] > 0.05
+    assert check["discount_points"] == pytest.approx(0.0)  # ...but in each channel it is the usual depth
+    assert check["usual_discount"] == pytest.approx(check["discount"])
+    assert not check["discount_flagged"]
+    assert product.angle_findings(r) == []
+
+
+def test_the_order_not_the_line_is_the_unit(tmp_path):
+    """One order of ten lines at 20% off among orders at 8-12% off: ten lines, but one decision.
+
+    Hand computation: this month's orders O1 (10 lines, w = 800, depth 0.2) and four at 0.1 (w = 90 each); the
+    trailing three months hold 9 orders at 0.08 off (w = 92) and 9 at 0.12 off (w = 88).
+    """
+
+    def orders_of(month):
+        if month == "2026-10":
+            return [("直营", [80.0] * 10)] + [("直营", [90.0])] * 4
+        return [("直营", [92.0]), ("直营", [88.0])] * 3
+
+    r = open_report(str(write_tiny(tmp_path / "order", tables=_tables(orders_of))), "2026-10", "华东")
+    check = product.price_check(r).iloc[0]
+    usual = (9 * 92 * 0.08 + 9 * 88 * 0.12) / (9 * 92 + 9 * 88)  # the trailing months (3) pooled
+    depth = (800 * 0.2 + 4 * 90 * 0.1) / 1160
+    assert check["usual_discount"] == pytest.approx(usual)
+    assert check["discount_points"] == pytest.approx(depth - usual)
+    assert check["discount_points"] > 0.05
+    # the test counts each order once: the average order 0.02 above the usual order (0.1); the spread of one
+    # order around its period's average order: 18 trailing orders ±0.02 around 0.1, 5 now around 0.12
+    assert check["discount_shift"] == pytest.approx((0.2 - 0.1) / 5)
+    ss = 18 * 0.02**2 + (0.2 - 0.12) ** 2 + 4 * (0.1 - 0.12) ** 2
+    variance, df = ss / (23 - 2), 23 - 2
+    se = math.sqrt(variance * (1 / 5 + 1 / 18))
+    assert check["discount_se"] == pytest.approx(se)
+    assert check["discount_z"] == pytest.approx(norm.isf(student_t.sf(0.02 / se, df)))
+    assert check["discount_z"] < 3 and not check["discount_flagged"]  # over lines, 14 of them, it looked sure
+
+
+def test_a_real_deepening_in_each_channel_is_found(tmp_path):
+    """Both channels 15 points deeper this month (orders scatter ±2 points): a discount_deepening finding."""
+
+    def orders_of(month):
+        extra = 15.0 if month == "2026-10" else 0.0
+        return [("分销", [80.0 - extra + (2 if k % 2 else -2)]) for k in range(3)] + [
+            ("直营", [95.0 - extra + (2 if k % 2 else -2)]) for k in range(3)
+        ]
+
+    r = open_report(str(write_tiny(tmp_path / "deep", tables=_tables(orders_of))), "2026-10", "华东")
+    check = product.price_check(r).iloc[0]
+    assert check["discount_points"] == pytest.approx(0.15, abs=0.01) and check["discount_flagged"]
+    found = product.angle_findings(r)
+    assert [f["code"] for f in found] == ["discount_deepening"]
+    assert found[0]["baseline"] == pytest.approx(check["usual_discount"])
