@@ -17,6 +17,7 @@ from ..display.panel import Panel
 from ..i18n import t
 from ..report import Report
 from ..support.common import customer_value
+from ..support.complaints import complaint_categories
 from ..support.tickets import judged_tickets
 
 COLUMNS = ["ticket_id", "created_at", "customer_id", "customer", "category", "value", "response_hours", "open"]
@@ -40,7 +41,7 @@ def cases_frame(report: Report) -> pd.DataFrame:
     """The month's complaint tickets of the scope, weightiest first, at most ``pack.cases`` rows (``COLUMNS``)."""
     if report.ds.missing("tickets"):
         return pd.DataFrame(columns=COLUMNS)
-    categories = list(report.settings("support")["complaint_categories"])
+    categories, _ = complaint_categories(report)  # the support angle's complaints: an export's own names too
     judged = facts.in_months(facts.in_region(judged_tickets(report), report.region), report.period)
     judged = judged[judged["category"].isin(categories)]
     if judged.empty:
