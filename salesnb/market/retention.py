@@ -22,10 +22,13 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
+from ..seasons import festival_months, year_back
 from ..stats import binom_low
 from ..trend import trend_rows
 from .common import NAME, all_months, history, last_year, peer_factor, rule_severity, supported
 from .keys import Cells, customer_ids, customer_month_revenue
+
+SEASON_MIN_MONTHS = 3  # known months a year back that a usual rate for the season factor needs
 
 
 @scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
@@ -134,7 +137,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
 
     Keys: window_buyers, retained, lapsed, rate, usual (pooled over ``market.history_months``), last_year,
     peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
-    1), baseline (usual × peer_factor: last year is shown, not a baseline, so growth does not hide a fall),
+    1; for the company, which has no peers: :func:`season_factor`), baseline (usual × peer_factor: last year is
+    shown, not a baseline, so growth does not hide a fall),
     p_value, avg_retained_revenue (usual revenue of a retained customer in a month), effect (customers missing
     against the baseline rate × avg_retained_revenue), flagged (``customer_churn_rise``: rate at most
     (1 − ``thresholds.market.churn_drop``) × baseline with effect at least ``thresholds.market.min_effect_share``
@@ -160,6 +164,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         now, before = peers.loc[report.period], peers.loc[usual_months].sum()
         if now["window_buyers"] > 0 and before["window_buyers"] > 0:
             factor = peer_factor(now["retained"] / now["window_buyers"], before["retained"] / before["window_buyers"])
+    elif usual is not None:
+        factor = season_factor(report, months)
     baseline = None if usual is None else usual * factor
     rate = retained / base if base > 0 else float("nan")
     avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
@@ -191,6 +197,25 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         "effect": effect,
         "flagged": bool(flagged),
     }
+
+
+def season_factor(report: Report, months: pd.DataFrame) -> float:
+    """The company's retention a year back against its usual rate then, at most 1 (1 without that history).
+
+    A region's usual rate is scaled by how the rest of the company retained this month, so a month every region
+    shares (春节: buyers come back later) is not its fall; the company has no such peers, and its February after
+    a January festival read as a churn rise. Last year's month that played the same part
+    (:func:`salesnb.seasons.year_back`: the festival month against last year's festival month) against its own
+    ``market.history_months`` before it (at least ``SEASON_MIN_MONTHS`` of them known) measures the season; at most 1, as peer factors are: it explains a dip,
+    it does not raise the bar. ``months``: :func:`retention_months` of the company, indexed by month.
+    """
+    back = year_back(report.period, festival_months(report.config))
+    rates = months["retention_rate"].reindex([back, *history(report, back)])
+    before = [m for m in rates.index[1:] if not pd.isna(rates[m])]  # as the usual rate: the months it is known
+    if pd.isna(rates[back]) or len(before) < SEASON_MIN_MONTHS:
+        return 1.0
+    usual = months.loc[before, "retained"].sum() / months.loc[before, "window_buyers"].sum()
+    return min(1.0, float(rates[back]) / float(usual)) if usual > 0 else 1.0
 
 
 def retention_frame(report: Report, months: int = 13) -> pd.DataFrame:

@@ -1,8 +1,14 @@
+from types import SimpleNamespace
+
+import pandas as pd
 import pytest
 from scipy import stats
 
 from market.helpers import codes_of, steady_report
 from salesnb import market
+from salesnb.config import load_config
+from salesnb.market.retention import season_factor
+from salesnb.periods import months_back
 from salesnb.report import open_report
 
 
@@ -51,3 +57,35 @@ def test_retention_a_fifth_lower_is_churn_when_the_evidence_holds(tmp_path):
     assert test["p_value"] == pytest.approx(stats.binom.cdf(23, 90, 1 / 3)) and test["flagged"]
     found = [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]
     assert [(f["segment"], f["severity"]) for f in found] == [({}, "medium")]
+
+
+def _months(rates: dict[str, tuple[int, int]]) -> pd.DataFrame:
+    """retention_months-like rows: month → (window buyers, retained)."""
+    frame = pd.DataFrame(
+        [(m, base, kept, kept / base if base else float("nan")) for m, (base, kept) in rates.items()],
+        columns=["month", "window_buyers", "retained", "retention_rate"],
+    )
+    return frame.set_index("month")
+
+
+def _company(period: str):
+    config = load_config()
+    return SimpleNamespace(
+        period=period,
+        config=config,
+        settings=lambda name: config[name],
+        history=lambda count, period=None: months_back(period, count, offset=1),
+    )
+
+
+def test_company_season_factor_follows_spring_festival():
+    # 春节 2025-01-29, 2026-02-17: February 2026 is judged against January 2025 (the festival month), which kept
+    # 30 of 100 buyers against 50 of 100 in each of the six months before: factor 0.6
+    rates = {m: (100, 50) for m in months_back("2024-12", 6)}
+    rates |= {"2025-01": (100, 30), "2025-02": (100, 55)}
+    assert season_factor(_company("2026-02"), _months(rates)) == pytest.approx(0.6)
+    # a month whose last-year part was above usual is not raised (at most 1): February 2025 kept 55 of 100
+    assert season_factor(_company("2026-01"), _months(rates)) == 1.0
+    # fewer than SEASON_MIN_MONTHS known months a year back: no season
+    short = {m: v for m, v in rates.items() if m >= "2024-11"}
+    assert season_factor(_company("2026-02"), _months(short)) == 1.0
