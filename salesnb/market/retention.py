@@ -206,8 +206,9 @@ def season_factor(report: Report, months: pd.DataFrame) -> float:
     shares (春节: buyers come back later) is not its fall; the company has no such peers, and its February after
     a January festival read as a churn rise. Last year's month that played the same part
     (:func:`salesnb.seasons.year_back`: the festival month against last year's festival month) against its own
-    ``market.history_months`` before it (at least ``SEASON_MIN_MONTHS`` of them known) measures the season; at most 1, as peer factors are: it explains a dip,
-    it does not raise the bar. ``months``: :func:`retention_months` of the company, indexed by month.
+    ``market.history_months`` before it (at least ``SEASON_MIN_MONTHS`` of them known) measures the season. At
+    most 1, as peer factors are: it explains a dip, it does not raise the bar. ``months``: :func:`retention_months`
+    of the company, indexed by month.
     """
     back = year_back(report.period, festival_months(report.config))
     rates = months["retention_rate"].reindex([back, *history(report, back)])

@@ -5,8 +5,8 @@ from market.helpers import codes_of, steady_report
 from salesnb import market
 from salesnb.config import load_config
 from salesnb.market.channels import _expected
-from salesnb.seasons import festival_months, season_keys
 from salesnb.report import open_report
+from salesnb.seasons import festival_months, season_keys
 
 
 def test_channel_underperform(tmp_path):
