@@ -86,17 +86,44 @@ def new_customer_months(report: Report, region: str | None = None) -> pd.DataFra
     return report.cached(NAME, f"new_customer_months:{scope}", build)
 
 
+def own_expectation(counts: np.ndarray, months: int, floor: float = 0.0) -> float | None:
+    """What a scope's own history leads one to expect of next month's count: its usual level, moved by the trend.
+
+    ``counts``: the scope's months before the one judged, oldest first; the usual level is the mean of the last
+    ``months`` of them. The trend and season (:func:`salesnb.expect.expected`) of a few customers a month are
+    mostly noise: a line through 3, 6, 2, 5, 1 runs to 0 and a clipped season can too, so every drop would read
+    as "as expected". The usual level is moved only as far as the forecast's own interval (80%) requires: where
+    the history really trends or swings with the season the interval excludes the usual level and the
+    expectation follows the forecast; where the forecast is as uncertain as small counts make it, the usual
+    level stands. Never below ``floor`` × the lower of the usual level and the last half of its months: a season
+    read from two cycles of a few customers, or a line run past the last months, can still put the whole
+    interval near 0, while a history that really went there has already brought its last months down. ``None``
+    without history.
+    """
+    values = np.asarray(counts, dtype=float)
+    if not len(values) or months < 1:
+        return None
+    forecast = expected(values)
+    usual = float(values[-months:].mean())
+    recent = float(values[-max(min(months, len(values)) // 2, 1) :].mean())
+    return float(max(min(max(usual, forecast.low), forecast.high), floor * min(usual, recent)))
+
+
 @scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
 def new_customer_test(report: Report, region: str | None = None) -> dict[str, Any]:
     """New customers of the period against the usual month and last year, with the Poisson test.
 
     Keys: count, usual (mean over ``market.history_months``), last_year, peer_factor (for a region: how the
     rest of the company's new customers did this month against their usual level; for the whole company: how
-    its returning buyers did; at most 1), baseline (what the scope's own trend and season lead one to expect,
-    :mod:`salesnb.expect`, × peer_factor), change, p_value, avg_first_revenue (mean first-month revenue of a new
+    its returning buyers did; both with ``market.new_customer_prior`` customers added to either side, so a
+    handful of peers' customers falling to none does not zero the expectation; at most 1), baseline (the
+    scope's own expectation, :func:`own_expectation`, × peer_factor), change, p_value (negative binomial: the
+    usual months' variance ÷ mean, × (1 + 1/n) for the error of a level read from n months), avg_first_revenue
+    (mean first-month revenue of a new
     customer over the history months), effect (missing customers × avg_first_revenue), rule (the business rule
-    of ``new_customer_drop``: count at most (1 − ``thresholds.market.new_customer_drop``) × baseline with effect
-    at least ``thresholds.market.min_effect_share`` of the scope's revenue), flagged (the rule, with a p_value
+    of ``new_customer_drop``: count at most (1 − ``thresholds.market.new_customer_drop``) × baseline, at least
+    ``thresholds.market.new_customer_min_missing`` customers missing, with effect at least
+    ``thresholds.market.min_effect_share`` of the scope's revenue), flagged (the rule, with a p_value
     below ``thresholds.market.indicative_q``; the rule adjusts it over the scopes of the report).
     """
     thr = report.thresholds(NAME)
@@ -108,26 +135,32 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     usual = float(hist["new_customers"].mean()) if usual_months else None
     ly = float(months["new_customers"].get(ly_month)) if ly_month else None
     factor = 1.0
+    prior = report.settings(NAME)["new_customer_prior"]
     if scope != ALL and usual is not None:  # peers: the rest of the company's new customers
         company = new_customer_months(report, ALL).set_index("month")["new_customers"]
-        factor = peer_factor(
-            float(company.get(report.period, 0)) - count, float(company.reindex(usual_months).mean()) - usual
-        )
+        rest_now = float(company.get(report.period, 0)) - count
+        rest_usual = float(company.reindex(usual_months).mean()) - usual
+        factor = peer_factor(rest_now + prior, rest_usual + prior)
     elif usual is not None:  # the whole company: its returning customers' buying (the same seasons, not acquisition)
         returning = retention_months(report, ALL).set_index("month")["returning_buyers"]
-        factor = peer_factor(float(returning.get(report.period, 0)), float(returning.reindex(usual_months).mean()))
+        factor = peer_factor(
+            float(returning.get(report.period, 0)) + prior, float(returning.reindex(usual_months).mean()) + prior
+        )
     span = report.history(report.settings(NAME)["expect_months"])
-    trend = expected(months["new_customers"].reindex(span).fillna(0.0).to_numpy()).value if span else None
-    baseline = None if usual is None or trend is None else trend * factor
+    history_counts = months["new_customers"].reindex(span).fillna(0.0).to_numpy()
+    own = own_expectation(history_counts, len(usual_months), report.settings(NAME)["new_customer_floor"])
+    baseline = None if usual is None or own is None else own * factor
     hist_new = float(hist["new_customers"].sum()) if usual_months else 0.0
     avg_first = float(hist["first_revenue"].sum()) / hist_new if hist_new > 0 else None
     missing = max((baseline or 0.0) - count, 0.0)
     effect = missing * avg_first if avg_first is not None else 0.0
-    p_value = poisson_low(count, baseline, dispersion(hist["new_customers"]))
+    spread = dispersion(hist["new_customers"]) * (1 + 1 / max(len(usual_months), 1))  # + the level's own error
+    p_value = poisson_low(count, baseline, spread)
     scope_revenue = float(scope_months(report, report.period, region)["revenue"].sum())
     rule = (
         baseline is not None
         and count <= (1 - thr["new_customer_drop"]) * baseline
+        and missing >= thr["new_customer_min_missing"]
         and effect >= thr["min_effect_share"] * scope_revenue
     )
     return {

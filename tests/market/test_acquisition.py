@@ -1,9 +1,12 @@
+import pandas as pd
 import pytest
 from scipy import stats
 from tiny import TABLES, write_tiny
 
 from market.helpers import codes_of, steady_report
 from salesnb import market
+from salesnb.expect import expected
+from salesnb.market.acquisition import own_expectation
 from salesnb.report import open_report
 
 
@@ -59,16 +62,17 @@ def test_acquisition_cost_pools_a_month_of_lost_customers(tmp_path):
 
 
 def test_a_region_reports_its_new_customer_drop_on_the_business_rule(tmp_path):
-    # 华东 wins 14 new customers where 20 are expected (every month alike: trend 20, Poisson): −30%
+    # 华东 wins 14 new customers where 20 are expected (every month alike: trend 20, no spread beyond Poisson): −30%
     r = steady_report(tmp_path, "acquisition30")
     test = market.new_customer_test(r)
-    p = stats.poisson.cdf(14, 20)  # 0.105: an ordinary month is this low one time in ten
+    # the usual level is read from 6 months: variance 20 × (1 + 1/6), negative binomial size 120, p 6/7
+    p = stats.nbinom.cdf(14, 120, 6 / 7)  # 0.123: an ordinary month is this low about one time in eight
     assert test["baseline"] == pytest.approx(20) and test["change"] == pytest.approx(-0.3)
     assert test["p_value"] == pytest.approx(p) and test["rule"] and test["flagged"]
     (found,) = [f for f in market.angle_findings(r) if f["code"] == "new_customer_drop"]
-    assert found["severity"] == "medium"  # the rule fired; the evidence (p = 0.105 > fdr) caps it at medium
-    assert found["effect"] == pytest.approx(6 * 500) and "10.5%" in found["detail"]
-    # the ALL report tests the company (34 of 40, −15%: no rule), 华东 and 华南: 华东's q = 3 × 0.105 > 0.2
+    assert found["severity"] == "medium"  # the rule fired; the evidence (p = 0.123 > fdr) caps it at medium
+    assert found["effect"] == pytest.approx(6 * 500) and "12.3%" in found["detail"]
+    # the ALL report tests the company (34 of 40, −15%: no rule), 华东 and 华南: 华东's q = 3 × 0.123 > 0.2
     company = open_report(str(tmp_path / "steady_acquisition30"), "2026-10", "ALL")
     assert not any(f["code"] == "new_customer_drop" for f in market.angle_findings(company))
 
@@ -79,3 +83,50 @@ def test_a_new_customer_drop_below_the_business_rule_is_silent(tmp_path):
     strict = open_report(str(tmp_path / "steady_acquisition30"), "2026-10", "华东", thresholds=strict)
     assert not market.new_customer_test(strict)["rule"]
     assert not any(f["code"] == "new_customer_drop" for f in market.angle_findings(strict))
+
+
+def test_own_expectation_keeps_the_usual_level_unless_the_forecast_rules_it_out():
+    """The usual level (mean of the last 6 months) moved only into the forecast's 80% interval, never below half
+    the lower of the usual level and the last 3 months."""
+    noisy = [5, 6, 4, 6, 5, 3, 6, 4, 5, 3, 5, 2]  # a line runs to 3.1, but the usual 25/6 lies in its interval
+    forecast = expected(noisy)
+    assert forecast.low < 25 / 6 < forecast.high and forecast.value < 3.2
+    assert own_expectation(noisy, 6) == pytest.approx(25 / 6)
+    falling = [12, 10, 8, 6, 4, 2]  # a steady fall: the interval excludes the usual 7, so its top end stands
+    assert own_expectation(falling, 6) == pytest.approx(expected(falling).high) and expected(falling).high < 2.3
+    growing = [10, 12, 14, 16, 18, 20]  # steady growth: the expectation rises to the interval's low end
+    assert own_expectation(growing, 6) == pytest.approx(expected(growing).low) and expected(growing).low > 22
+    # a season of two cycles of a few customers forecasts 0 for sure; the usual 1 (last 3 months 2): floor ½ × 1
+    season = [6] * 12 + [0] * 11 + [6]
+    assert expected(season).high == 0 and own_expectation(season, 6, 0.5) == pytest.approx(0.5)
+    assert own_expectation([], 6) is None
+
+
+def test_a_small_region_losing_its_few_new_customers_is_found(tmp_path):
+    """华东 wins 2-6 new customers a month (a line through them runs towards 1.9), 华南 2 a month. This month both
+    win none: 华南's fall (2 → 0) would zero the peers' factor; with 2 customers added to either side it is
+    (0 + 2) ÷ (2 + 2) = ½. 华东's own expectation is its usual 3.5 pulled to the top of the line's 80% interval
+    (3.18; the line alone says 1.9), so ½ × 3.18 = 1.59 expected, 1.59 customers missing: the rule fires."""
+    history = [6, 7, 5, 6, 4, 5, 6, 3, 5, 2, 4, 1]
+    months = [str(p) for p in pd.period_range("2025-10", "2026-10", freq="M")]
+    new = {"华东": [*history, 0], "华南": [2] * 12 + [0]}
+    t = {"customers": [], "orders": []}
+    for region, counts in new.items():
+        for k in range(5):  # regulars: the scope's revenue
+            t["customers"].append({"customer_id": f"R{region}{k}", "region": region, "acquired_at": "2020-01-01"})
+            for month in months:
+                t["orders"].append({"order_id": f"O{region}{month}{k}", "customer_id": f"R{region}{k}",
+                                    "order_date": f"{month}-10", "region": region, "amount": 1000})  # fmt: skip
+        for month, n in zip(months, counts, strict=True):
+            for k in range(n):
+                customer = f"N{region}{month}{k}"
+                t["customers"].append({"customer_id": customer, "region": region, "acquired_at": f"{month}-05"})
+                t["orders"].append({"order_id": f"Q{customer}", "customer_id": customer,
+                                    "order_date": f"{month}-05", "region": region, "amount": 2000})  # fmt: skip
+    report = open_report(str(write_tiny(tmp_path / "small", tables=t)), "2026-10", "华东")
+    test = market.new_customer_test(report)
+    assert test["usual"] == pytest.approx(3.5) and test["peer_factor"] == pytest.approx(0.5)
+    assert test["baseline"] == pytest.approx(0.5 * expected(history).high) and expected(history).value < 2
+    assert test["count"] == 0 and test["rule"]
+    found = [f for f in market.angle_findings(report) if f["code"] == "new_customer_drop"]
+    assert len(found) == 1 and found[0]["severity"] in {"medium", "high"}
