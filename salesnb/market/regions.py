@@ -85,11 +85,11 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["target"] = pd.to_numeric(frame["target"], errors="coerce").astype(float)
     past = report.history(report.settings(NAME)["expect_months"])
     company_past = monthly[past].sum(axis=0)
-    keys = season_keys([*past, report.period], festival_months(report.config))  # 春节's month shares a factor
+    season_of = season_keys([*past, report.period], festival_months(report.config))  # 春节's month: one factor
     season = company_past.to_numpy()  # a region's season is the company's, measured with far less noise
 
     def expect(values: pd.Series) -> Expectation:
-        return expected(values.to_numpy(), keys=keys, season=season)
+        return expected(values.to_numpy(), keys=season_of, season=season)
 
     own = {r: expect(monthly.loc[r, past]) for r in regions}
     rest = {r: expect(company_past - monthly.loc[r, past]).value for r in regions}
