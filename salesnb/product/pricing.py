@@ -194,7 +194,9 @@ def _margin_drop(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.nda
 
     ``at``: the scope's order lines of the period and trailing months (``now``: the period's), ``data`` their
     :func:`priced` columns. A line's fall is its product's margin over the trailing months in the scope (cost and
-    revenue of its lines with a margin and revenue) minus its own margin: looked up by scope and product code.
+    revenue of its lines with a margin and revenue) *in the order's channel* minus its own margin — its product's
+    margin over every channel where the product did not sell through that channel then: channels are priced
+    apart (a distributor's price leaves less margin), so a month with more sales through one is not erosion.
     """
     ds, margin, revenue = report.ds, data["margin"].to_numpy(), data["revenue"].to_numpy()
     product = codes.line_key(ds, "product_id", at)
@@ -205,12 +207,25 @@ def _margin_drop(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.nda
     usual = 1 - usual["cost"] / usual["revenue"]  # per scope and product
     usual = usual.unstack("product_id") if len(usual) else pd.DataFrame(index=pd.Index([], name="scope"))
     usual = usual.reindex(columns=product.labels)
+    channel = discounts.order_codes(ds)[1][at]
+    both = base & (channel >= 0)
+    by_channel = codes.scope_groups(
+        report, at[both], [codes.Key(product.name, product.codes[both], product.labels),
+                           codes.Key("channel", channel[both], pd.RangeIndex(int(channel.max(initial=-1)) + 1))],
+        {"cost": (cost[both], "sum"), "revenue": (revenue[both], "sum")},
+    )  # fmt: skip
+    by_channel = 1 - by_channel["cost"] / by_channel["revenue"]  # per scope, product and channel code
     region = codes.line_key(ds, "region", at[now])
     products = product.codes[now]
 
     def fall(scopes: list[str], scope: np.ndarray) -> dict[str, tuple[np.ndarray, str]]:
         table = usual.reindex(scopes).to_numpy(dtype=float)  # scopes × product codes; NaN where never sold
         found = table[scope, np.maximum(products, 0)] if len(scopes) else np.full(len(products), np.nan)
+        if len(scopes) and len(by_channel):
+            where = [np.asarray(scopes, dtype=object)[scope], product.labels.take(np.maximum(products, 0)),
+                     channel[now]]  # fmt: skip
+            own = by_channel.reindex(pd.MultiIndex.from_arrays(where, names=by_channel.index.names)).to_numpy()
+            found = np.where(np.isnan(own), found, own)
         lost = pd.DataFrame({"_drop": np.where(products >= 0, found, np.nan) - margin[now], "revenue": revenue[now]})
         return {c: (v.to_numpy(), "sum") for c, v in weighted(lost, "_drop", "revenue", "l").items()}
 

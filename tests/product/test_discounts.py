@@ -94,3 +94,34 @@ def test_a_real_deepening_in_each_channel_is_found(tmp_path):
     found = product.angle_findings(r)
     assert [f["code"] for f in found] == ["discount_deepening"]
     assert found[0]["baseline"] == pytest.approx(check["usual_discount"])
+
+
+def test_more_sales_through_a_low_margin_channel_is_not_margin_erosion(tmp_path):
+    """The same channel shift as above, read as margin: 分销's 80 leaves 50% over cost 40, 直营's 95 58%."""
+
+    def orders_of(month):
+        deep = 4 if month == "2026-10" else 1
+        return [("分销", [80.0])] * deep + [("直营", [95.0])] * (5 - deep)
+
+    r = open_report(str(write_tiny(tmp_path / "margin", tables=_tables(orders_of))), "2026-10", "华东")
+    check = product.price_check(r).iloc[0]
+    assert check["baseline_margin"] - check["margin"] > 0.03  # the line's average margin fell...
+    assert check["margin_points"] == pytest.approx(0.0)  # ...but in each channel it is the usual margin
+    assert check["like_for_like_baseline"] == pytest.approx(check["margin"])
+    assert not check["margin_flagged"]
+
+
+def test_a_cost_rise_within_the_channels_is_margin_erosion(tmp_path):
+    """Both channels keep their prices; this month's 分销 lines cost 60, not 40: 25 points below its usual 50%."""
+
+    def orders_of(month):
+        return [("分销", [80.0])] * 2 + [("直营", [95.0])] * 3
+
+    tables = _tables(orders_of)
+    for row in tables["order_lines"]:
+        if row["order_id"].startswith("O10") and row["unit_price"] == 80.0:
+            row["unit_cost"] = 60
+    r = open_report(str(write_tiny(tmp_path / "cost", tables=tables)), "2026-10", "华东")
+    check = product.price_check(r).iloc[0]
+    # revenue-weighted fall: 2 × 80 × 0.25 over 2 × 80 + 3 × 95
+    assert check["margin_points"] == pytest.approx(2 * 80 * 0.25 / (2 * 80 + 3 * 95))
