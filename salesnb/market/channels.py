@@ -21,7 +21,6 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from ..seasons import festival_months, season_keys
 from ..stats import dispersion, poisson_low
 from . import keys
 from .common import (
@@ -189,9 +188,8 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     for name, base in (("mom", "prev_month"), ("yoy", "last_year"), ("vs_trailing", "trailing_avg")):
         frame[name] = frame["revenue"] / frame[base].where(frame[base] > 0) - 1
     span = report.history(report.settings(NAME)["expect_months"])
-    season_of = season_keys([*span, report.period], festival_months(report.config))
-    frame["baseline"] = _expected(wide["revenue"], span, frame["channel"], season_of) * frame["peer_factor"]
-    expected_orders = _expected(wide["orders"], span, frame["channel"], season_of) * frame["peer_factor"]
+    frame["baseline"] = _expected(wide["revenue"], span, frame["channel"]) * frame["peer_factor"]
+    expected_orders = _expected(wide["orders"], span, frame["channel"]) * frame["peer_factor"]
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
     history_orders = wide["orders"].reindex(columns=months, fill_value=0.0)
     frame["p_value"] = [
@@ -225,18 +223,11 @@ def _channel_tables(report: Report, scope: str) -> tuple[dict[str, pd.DataFrame]
     return report.cached(NAME, f"channel_tables:{scope}", build)
 
 
-def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series, season_of: list[int]) -> pd.Series:
-    """Per row of ``table`` (segments × months): the expected value of the report month from ``months`` before it.
-
-    ``season_of``: the season key of each month and of the report month (:func:`salesnb.seasons.season_keys`):
-    a January holding 春节 is expected from last year's festival month, not from a normal January.
-    """
+def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series) -> pd.Series:
+    """Per row of ``table`` (segments × months): the expected value of the report month from ``months`` before it."""
     past = table.reindex(columns=months, fill_value=0.0)
-
-    def one(key: str) -> float:
-        return expected_value(past.loc[key].to_numpy(), keys=season_of).value
-
-    return rows.map({key: one(key) if key in past.index else np.nan for key in rows}).astype(float)
+    values = {key: expected_value(past.loc[key].to_numpy()).value if key in past.index else np.nan for key in rows}
+    return rows.map(values).astype(float)
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:

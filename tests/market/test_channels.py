@@ -1,12 +1,8 @@
-import pandas as pd
 import pytest
 
 from market.helpers import codes_of, steady_report
 from salesnb import market
-from salesnb.config import load_config
-from salesnb.market.channels import _expected
 from salesnb.report import open_report
-from salesnb.seasons import festival_months, season_keys
 
 
 def test_channel_underperform(tmp_path):
@@ -46,16 +42,3 @@ def test_a_channel_fall_short_of_confirmation_is_indicated_at_medium(tmp_path):
                          thresholds={"market": {"indicative_q": 0.05}})  # fmt: skip
     assert not [f for f in market.angle_findings(strict) if f["code"] == "channel_underperform"]
 
-
-def test_channel_expectation_places_spring_festival():
-    # every month sells 100 except the month holding 春节 (2023-01-22, 2024-02-10, 2025-01-29: 50); January 2026
-    # does not hold it (2026-02-17): its expectation comes from last year's other month (February 2025, 100), not
-    # from January 2025's festival dip
-    months = [str(m) for m in pd.period_range("2023-01", "2025-12", freq="M")]
-    dips = {"2023-01", "2024-02", "2025-01"}
-    table = pd.DataFrame([[50.0 if m in dips else 100.0 for m in months]], index=["直销"], columns=months)
-    keyed = season_keys([*months, "2026-01"], festival_months(load_config()))
-    calendar = season_keys([*months, "2026-01"], {})  # no festival table: calendar months
-    rows = pd.Series(["直销"])
-    assert _expected(table, months, rows, keyed).iloc[0] == pytest.approx(100.0, rel=0.05)
-    assert _expected(table, months, rows, calendar).iloc[0] < 90.0
