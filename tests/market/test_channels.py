@@ -41,4 +41,3 @@ def test_a_channel_fall_short_of_confirmation_is_indicated_at_medium(tmp_path):
     strict = open_report(str(tmp_path / "steady_channel33"), "2026-10", "华东",
                          thresholds={"market": {"indicative_q": 0.05}})  # fmt: skip
     assert not [f for f in market.angle_findings(strict) if f["code"] == "channel_underperform"]
-
