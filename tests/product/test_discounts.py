@@ -30,14 +30,15 @@ def _tables(orders_of):
     return tables
 
 
+def _channel_shift(month):
+    """Five orders a month at the channels' usual prices: one through 分销 (80), in 2026-10 four of them."""
+    deep = 4 if month == "2026-10" else 1
+    return [("分销", [80.0])] * deep + [("直营", [95.0])] * (5 - deep)
+
+
 def test_more_sales_through_a_deep_discount_channel_is_not_discounting(tmp_path):
     """直营 always 5% off, 分销 always 20% off; 2026-10 sells 4 of 5 orders through 分销 instead of 1 of 5."""
-
-    def orders_of(month):
-        deep = 4 if month == "2026-10" else 1
-        return [("分销", [80.0])] * deep + [("直营", [95.0])] * (5 - deep)
-
-    r = open_report(str(write_tiny(tmp_path / "mix", tables=_tables(orders_of))), "2026-10", "华东")
+    r = open_report(str(write_tiny(tmp_path / "mix", tables=_tables(_channel_shift))), "2026-10", "华东")
     check = product.price_check(r).iloc[0]
     # the line's average did deepen...
     assert check["discount"] == pytest.approx((4 * 80 * 0.2 + 95 * 0.05) / (4 * 80 + 95))
@@ -98,12 +99,7 @@ def test_a_real_deepening_in_each_channel_is_found(tmp_path):
 
 def test_more_sales_through_a_low_margin_channel_is_not_margin_erosion(tmp_path):
     """The same channel shift as above, read as margin: 分销's 80 leaves 50% over cost 40, 直营's 95 58%."""
-
-    def orders_of(month):
-        deep = 4 if month == "2026-10" else 1
-        return [("分销", [80.0])] * deep + [("直营", [95.0])] * (5 - deep)
-
-    r = open_report(str(write_tiny(tmp_path / "margin", tables=_tables(orders_of))), "2026-10", "华东")
+    r = open_report(str(write_tiny(tmp_path / "margin", tables=_tables(_channel_shift))), "2026-10", "华东")
     check = product.price_check(r).iloc[0]
     assert check["baseline_margin"] - check["margin"] > 0.03  # the line's average margin fell...
     assert check["margin_points"] == pytest.approx(0.0)  # ...but in each channel it is the usual margin
