@@ -7,7 +7,7 @@
 - :func:`with_scopes`, :func:`scoped`, :func:`where`, :func:`prefer_regions` — the ALL report looks for each
   problem in every region as well as company-wide and keeps the regional finding;
 - :func:`weighted` / :func:`weighted_mean` — revenue-weighted means with their standard error;
-- :func:`month_dispersion`, :func:`count_below`, :func:`z` — the tests behind the findings.
+- :func:`month_dispersion`, :func:`count_below` — the tests behind the findings.
 """
 
 from __future__ import annotations
@@ -340,10 +340,3 @@ def count_below(observed: pd.Series, expected: pd.Series, phi: pd.Series) -> np.
     size = mean / np.where(over, dispersion - 1, 1.0)
     negbin = stats.nbinom.cdf(observed.to_numpy(), size, 1 / np.where(over, dispersion, 2.0))
     return np.where(over, negbin, poisson)
-
-
-def z(difference: pd.Series, spread: pd.Series) -> pd.Series:
-    """``difference / spread``; a difference without any spread (every line alike) is infinitely sure."""
-    ratio = difference / spread.where(spread > 0)
-    sure = np.where(difference > 0, np.inf, np.where(difference < 0, -np.inf, 0.0))
-    return ratio.where(spread > 0, pd.Series(sure, index=difference.index).where(difference.notna()))

@@ -28,6 +28,8 @@ from ..periods import ALL
 from ..report import Report
 from .common import NAME, coded, lines
 
+CHANNEL_KEYS = ["scope", "line", "channel"]  # an order's usual level is its line's in its channel, in its scope
+
 
 def order_codes(ds) -> tuple[np.ndarray, np.ndarray]:
     """Each order line's order and channel as integer codes (``-1``: missing); once per dataset."""
@@ -45,11 +47,19 @@ def order_sums(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarr
     Columns: line, channel, region (codes), now (the order is of the report's period), w (revenue of the lines
     with a list price), wx (revenue × discount over them). Lines without a list price or revenue are left out.
     """
+    return orders_of(report, at, data["discount"].to_numpy(dtype=float), data["revenue"].to_numpy(dtype=float), now)
+
+
+def orders_of(report: Report, at: np.ndarray, value: np.ndarray, revenue: np.ndarray, now: np.ndarray) -> pd.DataFrame:
+    """:func:`order_sums` of any per-line ``value`` (NaN: left out) with the lines' ``revenue`` as its weight.
+
+    One row per product line and order: the order's revenue-weighted value is ``wx ÷ w``.
+    """
     order, channel = order_codes(report.ds)
     found = coded(report.ds)
-    discount, revenue = data["discount"].to_numpy(dtype=float), data["revenue"].to_numpy(dtype=float)
+    value = np.asarray(value, dtype=float)
     line = found.codes["product_line"][at]
-    keep = ~np.isnan(discount) & (revenue > 0) & (line >= 0) & (order[at] >= 0)
+    keep = ~np.isnan(value) & (revenue > 0) & (line >= 0) & (order[at] >= 0)
     rows = pd.DataFrame(
         {
             "line": line[keep],
@@ -58,21 +68,26 @@ def order_sums(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarr
             "region": found.codes["region"][at][keep],
             "now": np.asarray(now, dtype=bool)[keep],
             "w": revenue[keep],
-            "wx": revenue[keep] * discount[keep],
+            "wx": revenue[keep] * value[keep],
         }
     )
     sums = {"channel": "first", "region": "first", "now": "first", "w": "sum", "wx": "sum"}
     return rows.groupby(["line", "order"], sort=False).agg(sums).reset_index()
 
 
-def with_scopes(report: Report, orders: pd.DataFrame) -> pd.DataFrame:
-    """``orders`` with a ``scope`` column: the report's region, or in an ALL report ALL and each known region."""
+def with_scopes(report: Report, orders: pd.DataFrame, company: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``orders`` with a ``scope`` column: the report's region, or in an ALL report ALL and each known region.
+
+    ``company``: the ALL scope's own rows when a line's value depends on its scope (a margin fall is measured
+    against the company's usual margin in the ALL scope and the region's in a region's); else ``orders``.
+    """
     labels = coded(report.ds).labels["region"]
     region = pd.Series(labels.take(orders["region"].to_numpy()).astype(object), index=orders.index)
     if report.region != ALL:
         return orders.assign(scope=region)
     regional = orders.assign(scope=region)[region.to_numpy() != facts.UNKNOWN]
-    return pd.concat([orders.assign(scope=ALL), regional], ignore_index=True)
+    whole = orders if company is None else company
+    return pd.concat([whole.assign(scope=ALL), regional], ignore_index=True)
 
 
 def order_spread(orders: pd.DataFrame) -> pd.DataFrame:
@@ -128,34 +143,52 @@ def discount_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.nd
     """
     orders = with_scopes(report, order_sums(report, at, data, now))
     orders = orders.assign(x=orders["wx"] / orders["w"], n=1)
-    channel_keys = ["scope", "line", "channel"]
     spread = order_spread(orders)
-    base = orders[~orders["now"]].groupby(channel_keys, sort=True)[["w", "wx", "x", "n"]].sum()
-    at_usual = pd.MultiIndex.from_frame(orders[channel_keys])
+    base = orders[~orders["now"]].groupby(CHANNEL_KEYS, sort=True)[["w", "wx", "x", "n"]].sum()
+    at_usual = pd.MultiIndex.from_frame(orders[CHANNEL_KEYS])
     current = orders.assign(usual=(base["wx"] / base["w"]).reindex(at_usual).to_numpy(),
                             typical=(base["x"] / base["n"]).reindex(at_usual).to_numpy(),
                             base_n=base["n"].reindex(at_usual).to_numpy())  # fmt: skip
     current = current[current["now"] & current["usual"].notna()]
-    current = current.assign(wu=current["w"] * current["usual"], gap=current["x"] - current["typical"])
-    sums = current.groupby(["scope", "line"], sort=True)[["w", "wx", "wu", "gap", "n"]].sum()
-    # the usual orders' own error, by this month's orders per channel
-    per_channel = current.groupby(channel_keys, sort=True).agg(n=("n", "sum"), base_n=("base_n", "first"))
-    share = per_channel["n"] / per_channel.groupby(level=["scope", "line"])["n"].transform("sum")
-    base_factor = (share**2 / per_channel["base_n"]).groupby(level=["scope", "line"]).sum()
-    spread = spread.reindex(sums.index)
-    shift = sums["gap"] / sums["n"]
-    se = np.sqrt(spread["variance"] * (1 / sums["n"] + base_factor.reindex(sums.index)))
+    current = current.assign(wu=current["w"] * current["usual"])
+    sums = current.groupby(["scope", "line"], sort=True)[["w", "wx", "wu"]].sum()
+    test = shift_test(current, spread)
     frame = pd.DataFrame(
         {
             "compared_discount": sums["wx"] / sums["w"],
             "usual_discount": sums["wu"] / sums["w"],
             "discount_points": (sums["wx"] - sums["wu"]) / sums["w"],
-            "discount_shift": shift,
-            "discount_se": se,
-            "discount_z": normal_z(shift, se, spread["df"]),
-            "orders": sums["n"],
+            "discount_shift": test["shift"],
+            "discount_se": test["se"],
+            "discount_z": test["z"],
+            "orders": test["n"],
         }
     )
+    return labelled(report, frame)
+
+
+def shift_test(current: pd.DataFrame, spread: pd.DataFrame) -> pd.DataFrame:
+    """Per scope and line: this month's orders (``current``: x, n, typical, base_n) above their channel's usual.
+
+    ``typical`` is the average trailing order's x in the order's channel, ``base_n`` how many trailing orders it
+    rests on. ``shift`` = the average order's gap (x − typical), ``se`` = σ × √(1 ÷ n + Σ (n_c ÷ n)² ÷ n_c,usual):
+    this month's orders' own scatter plus the error of each channel's usual level, weighted by the channel's share
+    of this month's orders (a usual resting on two orders is as uncertain as two orders), σ² from ``spread``
+    (:func:`order_spread`); ``z`` = shift ÷ se on Student's t (:func:`normal_z`); ``n`` this month's orders.
+    """
+    current = current.assign(gap=current["x"] - current["typical"])
+    sums = current.groupby(["scope", "line"], sort=True)[["gap", "n"]].sum()
+    per_channel = current.groupby(CHANNEL_KEYS, sort=True).agg(n=("n", "sum"), base_n=("base_n", "first"))
+    share = per_channel["n"] / per_channel.groupby(level=["scope", "line"])["n"].transform("sum")
+    base_factor = (share**2 / per_channel["base_n"]).groupby(level=["scope", "line"]).sum()
+    spread = spread.reindex(sums.index)
+    shift = sums["gap"] / sums["n"]
+    se = np.sqrt(spread["variance"] * (1 / sums["n"] + base_factor.reindex(sums.index)))
+    return pd.DataFrame({"shift": shift, "se": se, "z": normal_z(shift, se, spread["df"]), "n": sums["n"]})
+
+
+def labelled(report: Report, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` indexed by scope and line code, re-indexed by scope and product_line label."""
     labels = coded(report.ds).labels["product_line"]
     index = pd.MultiIndex.from_arrays(
         [frame.index.get_level_values("scope"), labels.take(frame.index.get_level_values("line").to_numpy())],

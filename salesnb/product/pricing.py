@@ -24,7 +24,7 @@ from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from . import codes, discounts
+from . import codes, discounts, margins
 from .common import (
     NAME,
     lines,
@@ -35,11 +35,9 @@ from .common import (
     rate_sums,
     scoped,
     scoped_lines,
-    weighted,
     weighted_mean,
     where,
     with_orders,
-    z,
 )
 
 # ------------------------------------------------------------------------------------ 6. discount and margin
@@ -117,10 +115,12 @@ def price_check(report: Report) -> pd.DataFrame:
       ``discount_flagged``: at least ``thresholds.product.discount_rise_points`` deeper and ``discount_z`` ≥
       ``thresholds.product.z``; ``discount_effect`` = the extra depth × this month's list revenue (what was given
       away beyond the usual).
-    - Margin, like for like: each order line's margin is compared with its product's margin over the trailing
-      months in the scope, so a shift towards low-margin products (normal month-to-month mix) is not erosion but a
-      cost rise or a price cut is. ``margin_points`` = the revenue-weighted average fall, ``margin_z`` = points ÷
-      its standard error, ``like_for_like_baseline`` = margin + points (this month's mix at the usual product
+    - Margin, like for like and order by order (:func:`salesnb.product.margins.margin_test`): each order line's
+      margin is compared with its product's margin over the trailing months in the scope and the order's channel,
+      so a shift towards low-margin products or channels (normal month-to-month mix) is not erosion but a cost
+      rise or a price cut is. ``margin_points`` = the revenue-weighted average fall, ``margin_z`` = the average
+      order's fall against the trailing orders', on Student's t (``margin_shift``, ``margin_se``,
+      ``margin_orders``), ``like_for_like_baseline`` = margin + points (this month's mix at the usual product
       margins). ``margin_flagged``: at least ``thresholds.product.margin_drop_points`` and ``margin_z`` ≥
       ``thresholds.product.z``, and not already a deeper discount of the same line (that finding covers it);
       ``margin_effect`` = points × the revenue of the compared lines (gross profit lost).
@@ -162,17 +162,16 @@ def price_check(report: Report) -> pd.DataFrame:
     )
     frame["discount_effect"] = (frame["discount_points"] * frame["list_revenue"]).clip(lower=0.0)
     # like-for-like margin: this month's lines against their product's usual margin in the scope
-    drop = _margin_drop(report, at, data, now).reindex(frame.index)
-    points, se = weighted_mean(drop, "l")
-    frame["margin_points"] = points
-    frame["margin_z"] = z(points, se)
-    frame["like_for_like_baseline"] = frame["margin"] + points
+    drop = margins.margin_test(report, at, data, now).reindex(frame.index)
+    for column in ("margin_points", "margin_shift", "margin_se", "margin_z", "margin_orders"):
+        frame[column] = drop[column]
+    frame["like_for_like_baseline"] = frame["margin"] + frame["margin_points"]
     frame["margin_flagged"] = (
         (frame["margin_points"] >= thr["margin_drop_points"])
         & (frame["margin_z"] >= thr["z"])
         & ~frame["discount_flagged"]
     )
-    frame["margin_effect"] = (frame["margin_points"] * drop["l_w"]).clip(lower=0.0)
+    frame["margin_effect"] = (frame["margin_points"] * drop["margin_revenue"]).clip(lower=0.0)
     frame["units_change"] = frame["units"] / frame["baseline_units"].where(frame["baseline_units"] > 0) - 1
     for column in ("discount_flagged", "margin_flagged"):
         frame[column] = frame[column].fillna(False).astype(bool)
@@ -187,52 +186,6 @@ def _priced_rows(report: Report, months: list[str]) -> tuple[np.ndarray, pd.Data
     """
     at = codes.report_rows(report, months)
     return at, priced(report.ds, lines(report.ds)[["product_id", "quantity", "unit_price", "revenue"]].take(at))
-
-
-def _margin_drop(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarray) -> pd.DataFrame:
-    """Per scope and product line: the sums (:func:`weighted`, prefix ``l``) of this month's lines' margin fall.
-
-    ``at``: the scope's order lines of the period and trailing months (``now``: the period's), ``data`` their
-    :func:`priced` columns. A line's fall is its product's margin over the trailing months in the scope (cost and
-    revenue of its lines with a margin and revenue) *in the order's channel* minus its own margin — its product's
-    margin over every channel where the product did not sell through that channel then: channels are priced
-    apart (a distributor's price leaves less margin), so a month with more sales through one is not erosion.
-    """
-    ds, margin, revenue = report.ds, data["margin"].to_numpy(), data["revenue"].to_numpy()
-    product = codes.line_key(ds, "product_id", at)
-    base = ~now & ~np.isnan(margin) & (revenue > 0)
-    cost = data["cost"].to_numpy()
-    usual = codes.scope_groups(report, at[base], [codes.Key(product.name, product.codes[base], product.labels)],
-                               {"cost": (cost[base], "sum"), "revenue": (revenue[base], "sum")})  # fmt: skip
-    usual = 1 - usual["cost"] / usual["revenue"]  # per scope and product
-    usual = usual.unstack("product_id") if len(usual) else pd.DataFrame(index=pd.Index([], name="scope"))
-    usual = usual.reindex(columns=product.labels)
-    channel = discounts.order_codes(ds)[1][at]
-    both = base & (channel >= 0)
-    by_channel = codes.scope_groups(
-        report, at[both], [codes.Key(product.name, product.codes[both], product.labels),
-                           codes.Key("channel", channel[both], pd.RangeIndex(int(channel.max(initial=-1)) + 1))],
-        {"cost": (cost[both], "sum"), "revenue": (revenue[both], "sum")},
-    )  # fmt: skip
-    by_channel = 1 - by_channel["cost"] / by_channel["revenue"]  # per scope, product and channel code
-    region = codes.line_key(ds, "region", at[now])
-    products = product.codes[now]
-
-    def fall(scopes: list[str], scope: np.ndarray) -> dict[str, tuple[np.ndarray, str]]:
-        table = usual.reindex(scopes).to_numpy(dtype=float)  # scopes × product codes; NaN where never sold
-        found = table[scope, np.maximum(products, 0)] if len(scopes) else np.full(len(products), np.nan)
-        if len(scopes) and len(by_channel):
-            where = [np.asarray(scopes, dtype=object)[scope], product.labels.take(np.maximum(products, 0)),
-                     channel[now]]  # fmt: skip
-            own = by_channel.reindex(pd.MultiIndex.from_arrays(where, names=by_channel.index.names)).to_numpy()
-            found = np.where(np.isnan(own), found, own)
-        lost = pd.DataFrame({"_drop": np.where(products >= 0, found, np.nan) - margin[now], "revenue": revenue[now]})
-        return {c: (v.to_numpy(), "sum") for c, v in weighted(lost, "_drop", "revenue", "l").items()}
-
-    company = fall([ALL], np.zeros(len(products), dtype=int)) if report.region == ALL else None
-    regional = fall(list(region.labels), np.maximum(region.codes, 0))
-    keys = [codes.line_key(ds, "product_line", at[now])]
-    return codes.scope_groups(report, at[now], keys, company or regional, regional=regional)
 
 
 def _checked(report: Report) -> pd.DataFrame:

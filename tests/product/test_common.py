@@ -1,4 +1,4 @@
-"""The angle's own helpers: count test, z, weighted means, scopes."""
+"""The angle's own helpers: count test, weighted means, scopes."""
 
 import pandas as pd
 import pytest
@@ -18,15 +18,6 @@ def test_count_test_allows_for_the_usual_spread():
     p = common.count_below(pd.Series([3.0, 3.0], index=phi.index), pd.Series([10.0, 10.0], index=phi.index), phi)
     assert p[0] == pytest.approx(stats.poisson.cdf(3, 10)) and p[1] > 10 * p[0]
     assert (common.month_dispersion(counts.iloc[:, :4], months[:4], 3) == 1.0).all()  # one month to learn from: Poisson
-
-
-def test_z_is_sure_without_spread():
-    difference = pd.Series([0.1, -0.2, 0.0, 0.3, float("nan")])
-    spread = pd.Series([0.05, 0.0, 0.0, 0.0, 0.0])
-    out = common.z(difference, spread)
-    assert out[0] == pytest.approx(2.0)
-    assert out[1] == float("-inf") and out[2] == 0.0 and out[3] == float("inf")
-    assert pd.isna(out[4])
 
 
 def test_weighted_mean_and_its_standard_error():
