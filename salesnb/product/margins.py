@@ -108,9 +108,9 @@ def margin_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndar
     line_typical, line_n = _typical(base, orders, ["scope", "line"])
     current = orders.assign(typical=np.where(np.isnan(typical), line_typical, typical),
                             base_n=np.where(np.isnan(typical), line_n, base_n))  # fmt: skip
-    current = current[current["now"] & current["typical"].notna()]
-    sums = current.groupby(["scope", "line"], sort=True)[["w", "wx"]].sum()
-    test = discounts.shift_test(current, spread)
+    current = current[current["now"]]
+    sums = current.groupby(["scope", "line"], sort=True)[["w", "wx"]].sum()  # every line with a usual margin
+    test = discounts.shift_test(current[current["typical"].notna()], spread).reindex(sums.index)
     frame = pd.DataFrame(
         {
             "margin_points": sums["wx"] / sums["w"],

@@ -1,0 +1,68 @@
+"""毛利下滑的检验: the order as the unit, and trailing orders judged against a usual that leaves them out."""
+
+import math
+
+import pytest
+from scipy.stats import norm
+from scipy.stats import t as student_t
+from tiny import write_tiny
+
+from product.helpers import MONTHS, line
+from salesnb import product
+from salesnb.report import open_report
+
+
+def _report(tmp_path, orders_of):
+    """One line L, one customer in 华东, channel 直营; ``orders_of(month)`` → [(product, price, cost)] per order."""
+    tables = {"products": [{"product_id": p, "product_name": p, "product_line": "L", "list_price": 100}
+                           for p in ("P", "Q", "R")],
+              "customers": [{"customer_id": "C", "region": "华东"}], "orders": [], "order_lines": []}  # fmt: skip
+    for month in MONTHS:
+        for k, (item, price, cost) in enumerate(orders_of(month)):
+            order = f"O{month[5:]}{k:02d}"
+            day = 20 + k if month == MONTHS[-1] else 1 + k
+            tables["orders"].append({"order_id": order, "customer_id": "C", "order_date": f"{month}-{day:02d}",
+                                     "channel": "直营"})  # fmt: skip
+            tables["order_lines"].append(line(order, item, 1, price, 100, cost))
+    return open_report(str(write_tiny(tmp_path / "m", tables=tables)), "2026-10", "华东")
+
+
+def test_a_trailing_order_is_judged_without_itself(tmp_path):
+    """Trailing months: 3 × (P at 92, P at 88), cost 40; this month two orders of P at 80, cost 40.
+
+    A trailing order's usual margin is the other 17 orders' (cost 680 over their revenue), so its fall is not 0 by
+    construction; this month's orders fall against all 18 (cost 720, revenue 1,620).
+    """
+
+    def orders_of(month):
+        return [("P", 80.0, 40.0)] * 2 if month == "2026-10" else [("P", 92.0, 40.0), ("P", 88.0, 40.0)] * 3
+
+    check = product.price_check(_report(tmp_path, orders_of)).iloc[0]
+    usual = 1 - 720 / 1620
+    assert check["margin_points"] == pytest.approx(usual - 0.5)
+    fall_92 = (1 - 680 / (1620 - 92)) - (1 - 40 / 92)  # the others: 8 at 92 and 9 at 88
+    fall_88 = (1 - 680 / (1620 - 88)) - (1 - 40 / 88)
+    base_mean = (fall_92 + fall_88) / 2
+    assert check["margin_shift"] == pytest.approx((usual - 0.5) - base_mean)
+    # the spread: 18 trailing orders around their mean, the two of this month alike; df = 20 - 2
+    ss = 9 * (fall_92 - base_mean) ** 2 + 9 * (fall_88 - base_mean) ** 2
+    se = math.sqrt(ss / 18 * (1 / 2 + 1 / 18))
+    assert check["margin_se"] == pytest.approx(se)
+    assert check["margin_z"] == pytest.approx(norm.isf(student_t.sf(check["margin_shift"] / se, 18)))
+    assert check["margin_orders"] == 2
+
+
+def test_a_usual_resting_on_one_order_cannot_confirm_a_fall(tmp_path):
+    """Each product sold in one trailing order: the usual is that order, so nothing says how orders scatter.
+
+    Over order lines the two falling orders of this month looked infinitely sure; here there is no test.
+    """
+
+    def orders_of(month):
+        if month == "2026-10":
+            return [("P", 60.0, 40.0), ("Q", 60.0, 40.0)]
+        return [({"2026-07": "P", "2026-08": "Q"}.get(month, "R"), 90.0, 40.0)]
+
+    check = product.price_check(_report(tmp_path, orders_of)).iloc[0]
+    assert check["margin_points"] == pytest.approx((1 - 40 / 90) - (1 - 40 / 60))
+    assert math.isnan(check["margin_z"]) and not check["margin_flagged"]
