@@ -70,8 +70,8 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     outside the data), usual (average over the ``support.history_months`` before, or the trailing months' average
     when higher: a growing business's complaints grow with it), ratio (count / usual),
     z (spreads above usual, the spread being the month-to-month standard deviation, at least √usual),
-    at_stake (revenue of the complaints' orders), p_exact (:func:`exact_rise`), p_value (the z's one-sided
-    normal p-value), q_value (Benjamini–Hochberg over the categories), rule (at least
+    at_stake (revenue of the complaints' orders), p_exact (:func:`exact_rise`, the evidence), p_value (the z's
+    one-sided normal p-value, shown only), q_value (Benjamini–Hochberg of p_exact over the categories), rule (at least
     ``thresholds.support.spike_ratio`` × usual and ``thresholds.support.min_count`` more than usual), flagged —
     the rule confirmed by a q_value below ``thresholds.support.fdr``.
     """
@@ -106,7 +106,7 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame["p_value"] = norm.sf(frame["z"])
     frame["p_exact"] = frame["p_exact"].fillna(frame["p_value"])
     frame["rule"] = (frame["count"] >= thr["spike_ratio"] * base) & (frame["count"] - base >= thr["min_count"])
-    frame["q_value"] = evidence.q_values(frame["p_value"].where(frame["rule"]))  # the family: the rule's rows
+    frame["q_value"] = evidence.q_values(frame["p_exact"].where(frame["rule"]))  # the family: the rule's rows
     frame["flagged"] = frame["rule"] & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame
 
@@ -119,8 +119,9 @@ def report_spikes(report: Report) -> list[tuple[dict[str, str], Any]]:
     small category (1 → 6 where 2.4 are usual, p = 0.014) is not diluted by the quiet categories beside it. The
     ALL report scans every region's categories at once, so its Benjamini–Hochberg q-value runs over all of them
     (5 regions × 4 categories): judged region by region, the ALL report's 20 tests let about one clean
-    region-category through every other report. ``row.q_value`` is the report's q-value, ``row.q_exact`` the same
-    over the exact tests (:func:`exact_rise`).
+    region-category through every other report. ``row.q_value`` (= ``row.q_exact``) is the report's q-value over
+    the exact tests (:func:`exact_rise`): the normal approximation confirmed 4 complaints where 1 is usual (normal
+    p 0.001, exact 0.019) on clean data.
     """
     thr = report.thresholds(NAME)
     parts = [(segment, complaint_frame(report, region)) for region, segment in report.scopes(company=False)]
@@ -128,13 +129,11 @@ def report_spikes(report: Report) -> list[tuple[dict[str, str], Any]]:
         return []
     fired = np.concatenate([f["rule"].to_numpy(dtype=bool) for _, f in parts])
     family = fired if report.region != ALL else np.ones(len(fired), dtype=bool)
-    q, exact = (
-        evidence.q_values(np.where(family, np.concatenate([f[col].to_numpy() for _, f in parts]), np.nan))
-        for col in ("p_value", "p_exact")
-    )
+    exact = np.concatenate([f["p_exact"].to_numpy() for _, f in parts])
+    q = evidence.q_values(np.where(family, exact, np.nan))
     out, start = [], 0
     for segment, frame in parts:
-        frame = frame.assign(q_value=q[start : start + len(frame)], q_exact=exact[start : start + len(frame)])
+        frame = frame.assign(q_value=q[start : start + len(frame)], q_exact=q[start : start + len(frame)])
         start += len(frame)
         frame["flagged"] = frame["rule"] & evidence.confirmed(frame["q_value"], thr["fdr"])
         out += [(segment, row) for row in frame.itertuples() if row.flagged]
@@ -146,8 +145,8 @@ def exact_rise(count: float, usual: float, spread: float) -> float:
 
     Poisson, or negative binomial when the scope's months swing more (``spread`` = variance ÷ mean above 1, see
     :func:`salesnb.stats.dispersion`); 1 without complaints, NaN when nothing is usual (the normal test decides).
-    For a few complaints the normal approximation that confirms a spike overstates the evidence about tenfold
-    (7 where 2 are usual: 0.001 against 0.006), so only this test may call it strong enough for a high finding.
+    For a few complaints the normal approximation overstates the evidence about tenfold (7 where 2 are usual:
+    0.001 against 0.006), so this test alone confirms a spike and sets its severity.
     """
     if not count:
         return 1.0
