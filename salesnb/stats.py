@@ -67,6 +67,25 @@ def dispersion(history: np.ndarray | pd.Series | list) -> float:
     return max(1.0, float(values.var(ddof=1) / values.mean()))
 
 
+def dispersion_around(counts: pd.DataFrame, expected: pd.DataFrame, months: list[str]) -> pd.Series:
+    """How far a row's monthly counts spread around what the test's own model expected of them (at least 1).
+
+    φ = mean over ``months`` of (count − expected)² ÷ expected per row (``expected``: rows × months, missing
+    months skipped).
+
+    A test that reads a count against an expectation is calibrated by how far the same expectation missed in the
+    months before: a model that already follows the season leaves little spread, one that does not leaves more.
+    Rows with fewer than three months to learn from get φ = 1 (Poisson).
+    """
+    usable = [m for m in months if m in expected.columns]
+    if len(usable) < 3:
+        return pd.Series(1.0, index=counts.index)
+    mean = expected[usable].reindex(counts.index)
+    table = (counts[usable] - mean) ** 2 / mean.where(mean > 0)
+    phi = table.mean(axis=1).where(table.notna().sum(axis=1) >= 3)
+    return phi.fillna(1.0).clip(lower=1.0)
+
+
 def poisson_low(count: float, usual: float | None, spread: float = 1.0) -> float:
     """Probability of at most ``count`` events when ``usual`` are expected (1 when nothing is expected).
 

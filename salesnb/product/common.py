@@ -23,6 +23,7 @@ from ..data.grouping import sorted_codes
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report
+from ..stats import dispersion_around
 
 NAME = "product"  # the angle's name: cache namespace and findings' angle
 
@@ -306,25 +307,6 @@ def month_dispersion(counts: pd.DataFrame, months: list[str], window: int) -> pd
     columns = list(counts.columns)
     level = {m: counts.iloc[:, k - window : k].mean(axis=1) for m in months if (k := columns.index(m)) >= window}
     return dispersion_around(counts, pd.DataFrame(level, index=counts.index), months)
-
-
-def dispersion_around(counts: pd.DataFrame, expected: pd.DataFrame, months: list[str]) -> pd.Series:
-    """How far a row's monthly counts spread around what the test's own model expected of them (at least 1).
-
-    φ = mean over ``months`` of (count − expected)² ÷ expected per row (``expected``: rows × months, missing
-    months skipped).
-
-    A test that reads a count against an expectation is calibrated by how far the same expectation missed in the
-    months before: a model that already follows the season leaves little spread, one that does not leaves more.
-    Rows with fewer than three months to learn from get φ = 1 (Poisson).
-    """
-    usable = [m for m in months if m in expected.columns]
-    if len(usable) < 3:
-        return pd.Series(1.0, index=counts.index)
-    mean = expected[usable].reindex(counts.index)
-    table = (counts[usable] - mean) ** 2 / mean.where(mean > 0)
-    phi = table.mean(axis=1).where(table.notna().sum(axis=1) >= 3)
-    return phi.fillna(1.0).clip(lower=1.0)
 
 
 def count_below(observed: pd.Series, expected: pd.Series, phi: pd.Series) -> np.ndarray:

@@ -62,14 +62,51 @@ def complaint_counts(report: Report, region: str | None = None) -> pd.DataFrame:
     return report.cached(NAME, f"complaints:{scope}:{'|'.join(categories)}", build)
 
 
+def order_exposure(report: Report, region: str | None = None) -> pd.Series:
+    """Orders that a month's complaints can be about, per month of the data (the scope's orders).
+
+    The month's orders and the month before's, averaged: a ticket follows its order by a week or two.
+    Complaints come from orders: a month that sells a third more brings a third more complaints, and against a
+    flat usual count it read as a spike on clean data. The first month of the data counts its own orders.
+    """
+    scope = region or report.region
+
+    def build(ds) -> pd.Series:
+        first, last = facts.data_months(ds)
+        months = [str(p) for p in pd.period_range(first, last, freq="M")]
+        counts = facts.in_region(facts.order_facts(ds), scope).groupby("month").size()
+        counts = counts.reindex(months, fill_value=0).astype(float)
+        return (counts + counts.shift(1).fillna(counts)) / 2
+
+    return report.cached(NAME, f"complaint_exposure:{scope}", build)
+
+
+def _scaled(counts: pd.Series, exposure: pd.Series, months: list[str], now: float) -> tuple[float, float]:
+    """The complaints ``months`` give at ``now`` orders (their rate per order × now), and their spread φ.
+
+    φ (:func:`salesnb.stats.dispersion_around`) is how far each month's count strayed from its own orders × the
+    rate: the volume's swings are explained, not counted as noise. Without orders in those months (or now) the
+    plain average and :func:`salesnb.stats.dispersion` of the counts.
+    """
+    if not months:
+        return float("nan"), 1.0
+    past, volume = counts.loc[months], exposure.reindex(months).fillna(0.0)
+    if volume.sum() <= 0 or now <= 0:
+        return float(past.mean()), stats.dispersion(past)
+    rate = float(past.sum() / volume.sum())
+    expected = (volume * rate).to_frame().T
+    return rate * now, float(stats.dispersion_around(past.to_frame().T, expected, months).iloc[0])
+
+
 @scope_memo  # the rule (region by region), the panel and the metrics read one computation
 def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """Complaints per category this period against the trailing average, last year and the usual month.
 
     Columns: category, count, baseline (trailing months' average), last_year (same month last year, NaN
-    outside the data), usual (average over the ``support.history_months`` before, or the trailing months' average
-    when higher: a growing business's complaints grow with it), ratio (count / usual),
-    z (spreads above usual, the spread being the month-to-month standard deviation, at least √usual),
+    outside the data), usual (the complaints the ``support.history_months`` before give at this month's orders:
+    their rate per order × :func:`order_exposure`, or the trailing months' when higher), ratio (count / usual),
+    z (spreads above usual, the spread being √(φ × usual), φ how far the months strayed from their own orders ×
+    the rate, at least 1),
     at_stake (revenue of the complaints' orders), p_exact (:func:`exact_rise`, the evidence), p_value (the z's
     one-sided normal p-value, shown only), q_value (Benjamini–Hochberg of p_exact over the categories), rule (at least
     ``thresholds.support.spike_ratio`` × usual and ``thresholds.support.min_count`` more than usual), flagged —
@@ -80,12 +117,15 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     history, trailing = usual_months(report), report.trailing()
     last_year = str(report.baselines.same_month_last_year)
     tickets = month_tickets(report, region)
+    exposure = order_exposure(report, region)
+    now = float(exposure.get(report.period, 0.0))
     rows = []
     for category in counts.columns:
         past = counts.loc[history, category] if history else pd.Series(dtype=float)
-        recent = float(counts.loc[trailing, category].mean()) if trailing else float("nan")
-        usual = float(np.nanmax([past.mean(), recent])) if len(past) else float("nan")  # a growing scope's level
-        spread = max(float(past.std(ddof=1)) if len(past) > 1 else 0.0, math.sqrt(usual) if usual > 0 else 1.0)
+        usual, phi = _scaled(counts[category], exposure, history, now)
+        recent, _ = _scaled(counts[category], exposure, trailing, now)
+        usual = float(np.nanmax([usual, recent])) if len(past) else float("nan")  # a rising rate's level
+        spread = math.sqrt(phi * usual) if usual > 0 else 1.0
         count = float(counts[category].get(report.period, 0.0))
         rows.append(
             {
@@ -96,7 +136,7 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
                 "usual": usual,
                 "ratio": count / usual if usual > 0 else float("nan"),
                 "z": (count - (usual if not math.isnan(usual) else 0.0)) / spread,
-                "p_exact": exact_rise(count, usual, stats.dispersion(past)),
+                "p_exact": exact_rise(count, usual, phi),
                 "at_stake": at_stake(report, tickets[tickets["category"] == category]) if count else 0.0,
             }
         )

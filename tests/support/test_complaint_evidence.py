@@ -68,3 +68,24 @@ def test_two_and_a_half_times_two_is_chance(tmp_path):
     assert row["p_value"] == pytest.approx(stats.norm.sf(3 / math.sqrt(2)))
     assert row["p_exact"] == pytest.approx(stats.poisson.sf(4, 2)) and not row["flagged"]
     assert complaints.complaint_spike(report(folder, region="华南")) == []
+
+
+def test_complaints_are_read_per_order(tmp_path):
+    """华南 sells 20 orders in 2026-10 instead of 10: its 7 complaints are what 3 a month at 10 orders give.
+
+    Exposure (the month's and the month before's orders, averaged): 10 in every history month, 15 in 2026-10;
+    rate 3 ÷ 10 per order, so 4.5 complaints are usual at this month's orders; 7 is Poisson p = P(X ≥ 7 | 4.5).
+    """
+    tables = build()
+    for k in range(10, 20):
+        tables["orders"].append({**tables["orders"][-1], "order_id": f"OS10x{k}", "customer_id": "CS0"})
+    for month, count in [*((m, 3) for m in HISTORY), ("2026-10", 7)]:
+        for k in range(count):
+            tables["tickets"].append(ticket("华南", month, k, "质量问题", f"{month}-12 09:00", f"{month}-12 10:00"))
+    folder = write_tiny(tmp_path / "volume", tables=tables)
+    r = report(folder, region="华南")
+    assert complaints.order_exposure(r)["2026-10"] == 15 and complaints.order_exposure(r)["2026-09"] == 10
+    row = complaints.complaint_frame(r).set_index("category").loc["质量问题"]
+    assert row["usual"] == pytest.approx(4.5) and row["ratio"] == pytest.approx(7 / 4.5)
+    assert row["p_exact"] == pytest.approx(stats.poisson.sf(6, 4.5)) and not row["flagged"]
+    assert complaints.complaint_spike(r) == []  # at 10 orders the same 7 are a spike (first test above)
