@@ -14,6 +14,7 @@ from ..data.targets import total_target
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_target_realism
+from ..expect import warm_up
 from ..findings import flagged, make_finding
 from ..i18n import t
 from ..periods import ALL, months_back
@@ -33,6 +34,23 @@ def monthly_revenue(report: Report, region: str) -> pd.Series:
     return report.cached("team", f"monthly_revenue:{region}", build)
 
 
+def settled_month(report: Report) -> str:
+    """The data's first month after its warm-up (:func:`salesnb.expect.warm_up` of the company's revenue).
+
+    A history's first, partial months (a system going live, records entered as the team took it up) set neither
+    the run-rate nor a seasonal factor: a January at a seventh of the usual level would make the year-ago window
+    reaching it plan the next months twice too high.
+    """
+
+    def build(ds: Dataset) -> str:
+        first, last = facts.data_months(ds)
+        months = [str(m) for m in pd.period_range(first, last, freq="M")]
+        company = facts.order_facts(ds).groupby("month")["revenue"].sum().reindex(months).fillna(0.0)
+        return months[warm_up(company.to_numpy())]
+
+    return report.cached("team", "settled_month", build)
+
+
 def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float | None, str]:
     """Revenue to expect in ``month`` for ``region`` from the history before it, and the method used.
 
@@ -41,22 +59,25 @@ def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float
     (seasonality is taken from the whole company, where it is measured with far less noise than in one
     region). "A year earlier" is :func:`salesnb.seasons.year_back`: in January and February, the month that held
     春节 (or did not) as this one does, so a festival January is not planned from last year's normal January.
-    ``trailing``: the trailing average where the data does not reach back that far; ``None`` without history.
+    Where the year-ago window reaches before the data (or its warm-up, :func:`settled_month`), the trailing
+    months whose year-ago month is there make it. ``trailing``: the trailing average where even the same month
+    last year is not in the data; ``None`` without history.
     """
     n = report.config["baselines"]["trailing_months"]
-    first, _ = facts.data_months(report.ds)
+    first = settled_month(report)
     recent_months = [m for m in months_back(month, n, offset=1) if m >= first]
     if not recent_months:
         return None, "none"
-    level = float(monthly_revenue(report, region).reindex(recent_months).fillna(0.0).mean())
+    revenue = monthly_revenue(report, region)
+    level = float(revenue.reindex(recent_months).fillna(0.0).mean())
     festivals = festival_months(report.config)
-    year_ago = [year_back(m, festivals) for m in recent_months]
-    if min(year_ago) >= first and len(recent_months) == n:
+    paired = [m for m in recent_months if year_back(m, festivals) >= first]  # their year-ago month is settled
+    if paired and year_back(month, festivals) >= first:
         company = monthly_revenue(report, ALL)
-        before = float(company.reindex(year_ago).fillna(0.0).mean())
+        before = float(company.reindex([year_back(m, festivals) for m in paired]).fillna(0.0).mean())
         same = float(company.get(year_back(month, festivals), 0.0))
         if before > 0 and same > 0:
-            return level * same / before, "seasonal"
+            return float(revenue.reindex(paired).fillna(0.0).mean()) * same / before, "seasonal"
     return level, "trailing"
 
 
