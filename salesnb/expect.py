@@ -54,6 +54,41 @@ class Expectation:
     method: str
 
 
+def spread_of(forecast: Expectation, level: float = 0.8) -> tuple[float, bool]:
+    """The forecast's standard error and whether it is on the log scale (relative), from its interval at ``level``.
+
+    On the log scale when the interval is symmetric there (a log-linear trend), else on the plain one; its upper end
+    (never clipped at 0) gives the spread. NaN without a forecast.
+    """
+    centre, high, low = forecast.value, forecast.high, forecast.low
+    if not (math.isfinite(centre) and math.isfinite(high)) or centre <= 0:
+        return math.nan, False
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    log = low > 0 and math.isclose(math.log(high / centre), math.log(centre / low), rel_tol=1e-6)
+    return (math.log(high / centre) if log else high - centre) / z, log
+
+
+def below(forecast: Expectation, value: float, level: float = 0.8, factor_error: float = 0.0) -> float:
+    """How likely a month as low as ``value`` or lower is under ``forecast`` (made at ``level``): a p-value.
+
+    ``factor_error``: the relative standard error of a factor ``value`` was divided by to compare it with the
+    forecast (a peer factor, itself an estimate), added to the forecast's. NaN without a forecast; 0.5 at the
+    value itself; a forecast with no spread at all gives 0 below its value and 1 at or above it.
+    """
+    spread, log = spread_of(forecast, level)
+    if not (math.isfinite(spread) and math.isfinite(value)):
+        return math.nan
+    if log and value <= 0:
+        return 0.0
+    if log:
+        distance, spread = math.log(value / forecast.value), math.hypot(spread, factor_error)
+    else:
+        distance, spread = value - forecast.value, math.hypot(spread, factor_error * forecast.value)
+    if spread <= 0:
+        return float(value >= forecast.value)
+    return float(stats.norm.cdf(distance / spread))
+
+
 def expected(
     history: list[float] | np.ndarray,
     *,
@@ -258,15 +293,18 @@ def _year_on_year(values: np.ndarray, keys: Sequence[Hashable] | None) -> float:
         return math.nan
     labels = [i % SEASON for i in range(n)] if keys is None else list(keys[:n])
     logs = np.log(values)
-    ratios = []
+    ratios, lags = [], []
     for t in range(SEASON - 1, n):
         for back in (SEASON, SEASON - 1, SEASON + 1):
             if t - back >= 0 and labels[t - back] == labels[t]:
                 ratios.append(logs[t] - logs[t - back])
+                lags.append(back)
                 break
     if len(ratios) < 3:
         return math.nan
-    return float(np.var(ratios, ddof=1)) / 2
+    growth = sum(ratios) / sum(lags)  # a month's growth: a ratio over 11 or 13 months carries 11 or 13 of it
+    residuals = np.array(ratios) - growth * np.array(lags)
+    return float((residuals**2).sum()) / (len(ratios) - 1) / 2
 
 
 def _within(detrended: np.ndarray, labels: list[Hashable]) -> float:

@@ -115,3 +115,17 @@ def test_a_noisy_region_leans_on_the_company_season():
     alone, pooled = expected(spiky).value, expected(spiky, season=company).value
     assert alone > 90 and pooled < 70  # its own factor forgets the dip; the company's mostly keeps it (one wild
     # month in 18 year-on-year pairs: a noise of 0.18 against a dip of 0.69 on the log scale)
+
+
+def test_how_likely_a_month_this_low_is_under_a_forecast():
+    from salesnb.expect import Expectation, below
+
+    log = Expectation(100.0, 80.0, 125.0, "trend")  # symmetric on the log scale: ±log(1.25) at 80%
+    assert below(log, 80.0) == pytest.approx(0.1)  # the low end of an 80% interval: one month in ten is lower
+    assert below(log, 100.0) == pytest.approx(0.5) and below(log, 0.0) == 0.0
+    plain = Expectation(100.0, 60.0, 140.0, "trend")  # symmetric on the plain scale: ±40 at 80%
+    assert below(plain, 60.0) == pytest.approx(0.1)
+    spread = math.log(1.25) / 1.2815516  # the forecast's own standard error (log scale)
+    with_factor = below(log, 80.0, factor_error=spread)  # a peer factor as uncertain as the forecast
+    assert with_factor == pytest.approx(0.5 * math.erfc(1.2815516 / math.sqrt(2) / math.sqrt(2)), rel=1e-6)
+    assert math.isnan(below(Expectation(math.nan, math.nan, math.nan, "none"), 10.0))
