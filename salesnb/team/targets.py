@@ -51,7 +51,7 @@ def settled_month(report: Report) -> str:
     return report.cached("team", "settled_month", build)
 
 
-def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float | None, str]:
+def seasonal_expectation(report: Report, month: str, region: str, trailing: bool = False) -> tuple[float | None, str]:
     """Revenue to expect in ``month`` for ``region`` from the history before it, and the method used.
 
     ``seasonal``: the region's average over the trailing months × the company's seasonal factor, i.e. the
@@ -59,40 +59,39 @@ def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float
     (seasonality is taken from the whole company, where it is measured with far less noise than in one
     region). "A year earlier" is :func:`salesnb.seasons.year_back`: in January and February, the month that held
     春节 (or did not) as this one does, so a festival January is not planned from last year's normal January.
-    Where the year-ago window reaches before the data (or its warm-up, :func:`settled_month`), the trailing
-    months whose year-ago month is there make it. ``trailing``: the trailing average where even the same month
-    last year is not in the data; ``None`` without history.
+    ``trailing``: the trailing average where the data (after its warm-up, :func:`settled_month`) does not reach
+    back that far, or when asked for; ``None`` without history.
     """
     n = report.config["baselines"]["trailing_months"]
     first = settled_month(report)
     recent_months = [m for m in months_back(month, n, offset=1) if m >= first]
     if not recent_months:
         return None, "none"
-    revenue = monthly_revenue(report, region)
-    level = float(revenue.reindex(recent_months).fillna(0.0).mean())
+    level = float(monthly_revenue(report, region).reindex(recent_months).fillna(0.0).mean())
     festivals = festival_months(report.config)
-    paired = [m for m in recent_months if year_back(m, festivals) >= first]  # their year-ago month is settled
-    if paired and year_back(month, festivals) >= first:
+    year_ago = [year_back(m, festivals) for m in recent_months]
+    if not trailing and min(year_ago) >= first and len(recent_months) == n:
         company = monthly_revenue(report, ALL)
-        before = float(company.reindex([year_back(m, festivals) for m in paired]).fillna(0.0).mean())
+        before = float(company.reindex(year_ago).fillna(0.0).mean())
         same = float(company.get(year_back(month, festivals), 0.0))
         if before > 0 and same > 0:
-            return float(revenue.reindex(paired).fillna(0.0).mean()) * same / before, "seasonal"
+            return level * same / before, "seasonal"
     return level, "trailing"
 
 
-def run_rate_error(report: Report, region: str, months: int = ERROR_MONTHS) -> float | None:
-    """Typical error of the seasonal run-rate for ``region``: the standard deviation of log(actual / expected).
+def run_rate_error(report: Report, region: str, months: int = ERROR_MONTHS, method: str = "seasonal") -> float | None:
+    """Typical error of the run-rate ``method`` for ``region``: the standard deviation of log(actual / expected).
 
-    Measured over the ``months`` months before the period where the seasonal method applies (at least 3), it
-    widens the tolerance of the target check for small, noisy regions.
+    Measured over the ``months`` months before the period where the method applies (at least 3), it widens the
+    tolerance of the target check for small, noisy regions — and, for the ``trailing`` run-rate (a short
+    history, no season known), by the season's own swings, which that run-rate cannot foresee.
     """
     revenue = monthly_revenue(report, region)
     errors = []
     for month in report.history(months):
-        expected, method = seasonal_expectation(report, month, region)
+        expected, used = seasonal_expectation(report, month, region, trailing=method == "trailing")
         actual = float(revenue.get(month, 0.0))
-        if method == "seasonal" and expected and actual > 0:
+        if used == method and expected and actual > 0:
             errors.append(math.log(actual / expected))
     return float(np.std(errors, ddof=1)) if len(errors) >= 3 else None
 
@@ -102,8 +101,9 @@ def target_frame(report: Report) -> pd.DataFrame:
     """The period's target against the seasonal run-rate, for the scope and (in the ALL report) each region.
 
     Columns: segment (region name, or ALL), target, expected, method, ratio (target / expected), revenue,
-    tolerance, flagged. The tolerance is ``thresholds.team.target_band`` or, where the run-rate has missed
-    actual revenue by more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned.
+    tolerance, flagged. The tolerance is ``thresholds.team.target_band`` or, where the run-rate (of the method
+    used; where too few months tell, the trailing run-rate's, which misses by more) has missed actual revenue by
+    more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned.
     """
     band = report.thresholds("team")["target_band"]
     scopes = [report.region] + (facts.regions(report.ds) if report.region == ALL else [])
@@ -112,7 +112,9 @@ def target_frame(report: Report) -> pd.DataFrame:
     for scope in scopes:
         target = total_target(report.ds, [report.period], scope)
         expected, method = seasonal_expectation(report, report.period, scope)
-        error = run_rate_error(report, scope)
+        error = run_rate_error(report, scope, method=method)
+        if error is None and method == "seasonal":  # too few seasonal months behind to measure its error: the
+            error = run_rate_error(report, scope, method="trailing")  # trailing run-rate's, an upper bound, stands in
         tolerance = max(band, math.exp(2 * error) - 1) if error is not None else band
         ratio = target / expected if target is not None and expected else None
         rows.append(
