@@ -224,17 +224,9 @@ def _channel_tables(report: Report, scope: str) -> tuple[dict[str, pd.DataFrame]
 
 
 def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series) -> pd.Series:
-    """Per row of ``table`` (segments × months): the expected value of the report month from ``months`` before it.
-
-    A row's season leans on the scope's (the rows' total, :func:`salesnb.expect.expected`'s ``season``): a channel
-    with two years behind it has one month per factor, and one lucky month last year would set this year's.
-    """
+    """Per row of ``table`` (segments × months): the expected value of the report month from ``months`` before it."""
     past = table.reindex(columns=months, fill_value=0.0)
-    scope = past.sum(axis=0).to_numpy()
-    values = {
-        key: expected_value(past.loc[key].to_numpy(), season=scope).value if key in past.index else np.nan
-        for key in rows
-    }
+    values = {key: expected_value(past.loc[key].to_numpy()).value if key in past.index else np.nan for key in rows}
     return rows.map(values).astype(float)
 
 
