@@ -18,10 +18,13 @@ The interval is the forecast with ± z × the standard deviation of the trend li
 ``level``, 80% by default), on the log scale for a log-linear trend. A seasonal factor is the mean of the few
 months of its key the decomposition saw (one to three in 24–47 months of history): it carries their noise, so
 its variance (the months' variance over their number) is added to the interval's — with one year behind it a
-factor is as uncertain as a month, and the interval widens by √2. A small, noisy scope (one region) can lean
-on a larger one it shares the calendar with (``season``: the company's months), whose factors are measured with
-far less noise: its own factors are shrunk towards those as far as its noise outweighs the seasons' real
-difference (:func:`_pooled`).
+factor is as uncertain as a month. Trusted whole, one lucky month last year would set this year's expectation:
+each factor is shrunk towards no season as far as its noise (a month's noise, measured by the year-on-year
+ratios, over the months behind it) outweighs the season's real spread (:func:`_shrunk`, empirical Bayes). A
+small, noisy scope (one region, one channel) can lean on a larger one it shares the calendar with (``season``:
+the company's months), whose factors are measured with far less noise: its own factors are shrunk towards those
+instead (:func:`_pooled`). A history's first months when they are its warm-up (partial months as a system went
+live, far below the year after them: :func:`warm_up`) set neither factor nor trend.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ SEASON = 12  # months in a seasonal cycle
 SEASONAL_MONTHS = 24  # two full cycles before the season is estimated
 TREND_MONTHS = 6  # months before a trend is estimated
 TREND_WINDOW = 12  # the trend is the line through the last this-many (seasonally adjusted) months
+WARMUP_SHARE = 1 / 3  # a history's first months below this share of the year after them are its warm-up
+# (partial months as a system goes live): the 春节 month, the lowest real one, keeps about half a usual month
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,41 @@ class Expectation:
     low: float
     high: float
     method: str
+
+
+def spread_of(forecast: Expectation, level: float = 0.8) -> tuple[float, bool]:
+    """The forecast's standard error and whether it is on the log scale (relative), from its interval at ``level``.
+
+    On the log scale when the interval is symmetric there (a log-linear trend), else on the plain one; its upper end
+    (never clipped at 0) gives the spread. NaN without a forecast.
+    """
+    centre, high, low = forecast.value, forecast.high, forecast.low
+    if not (math.isfinite(centre) and math.isfinite(high)) or centre <= 0:
+        return math.nan, False
+    z = float(stats.norm.ppf(0.5 + level / 2))
+    log = low > 0 and math.isclose(math.log(high / centre), math.log(centre / low), rel_tol=1e-6)
+    return (math.log(high / centre) if log else high - centre) / z, log
+
+
+def below(forecast: Expectation, value: float, level: float = 0.8, factor_error: float = 0.0) -> float:
+    """How likely a month as low as ``value`` or lower is under ``forecast`` (made at ``level``): a p-value.
+
+    ``factor_error``: the relative standard error of a factor ``value`` was divided by to compare it with the
+    forecast (a peer factor, itself an estimate), added to the forecast's. NaN without a forecast; 0.5 at the
+    value itself; a forecast with no spread at all gives 0 below its value and 1 at or above it.
+    """
+    spread, log = spread_of(forecast, level)
+    if not (math.isfinite(spread) and math.isfinite(value)):
+        return math.nan
+    if log and value <= 0:
+        return 0.0
+    if log:
+        distance, spread = math.log(value / forecast.value), math.hypot(spread, factor_error)
+    else:
+        distance, spread = value - forecast.value, math.hypot(spread, factor_error * forecast.value)
+    if spread <= 0:
+        return float(value >= forecast.value)
+    return float(stats.norm.cdf(distance / spread))
 
 
 def expected(
@@ -66,6 +106,8 @@ def expected(
     """
     values = np.asarray(history, dtype=float)
     kept = ~np.isnan(values)
+    start = warm_up(values) if season is None else max(warm_up(values), warm_up(np.asarray(season, dtype=float)))
+    kept[:start] = False  # a history's warm-up months set neither its season nor its trend
     if keys is not None:
         if len(keys) != len(values) + 1:
             raise ValueError(f"keys: one per month of the history and one for the month forecast, got {len(keys)}")
@@ -87,9 +129,11 @@ def expected(
     factors = _factors(values, keys)
     if pooled:
         factors, noise = _pooled(values, source, factors, keys)
+    else:
+        factors, noise = _shrunk(factors, values, keys)
     adjusted = values / factors.season if factors.multiplicative else values - factors.season
     centre, spread, log = _line(adjusted[-TREND_WINDOW:])
-    if pooled:  # the pooled factor's variance (relative, log scale)
+    if factors.multiplicative:  # the (shrunk or pooled) factor's variance (relative, log scale)
         spread = math.hypot(spread, noise * (1.0 if log else abs(centre)))
     elif factors.behind:  # the factor is the mean of ``behind`` months as noisy as the trend's errors
         spread *= math.sqrt(1 + 1 / factors.behind)
@@ -119,7 +163,9 @@ def _pooled(
     noise_other = _line((source / other.season)[-TREND_WINDOW:])[1] ** 2 / max(other.behind, 1)
     if not own.multiplicative:
         return other, math.sqrt(noise_other)
-    sigma2 = own.within if math.isfinite(own.within) else _line((values / other.season)[-TREND_WINDOW:])[1] ** 2
+    sigma2 = _noise(values, keys, own)
+    if not math.isfinite(sigma2):
+        sigma2 = _line((values / other.season)[-TREND_WINDOW:])[1] ** 2
     v = sigma2 / max(own.behind, 1)
     mine, theirs = np.log(own.season), np.log(other.season)
     tau2 = max(float(np.mean((mine[-SEASON:] - theirs[-SEASON:]) ** 2)) - v, 0.0)
@@ -139,6 +185,7 @@ class _Factors:
     behind: int
     multiplicative: bool
     within: float = math.nan  # a month's noise (log variance) around its key's factor, where it can be measured
+    counts: np.ndarray | None = None  # each month's: the detrended months behind its factor (None: all ``behind``)
 
 
 def _factors(values: np.ndarray, keys: Sequence[Hashable] | None) -> _Factors:
@@ -157,12 +204,107 @@ def _factors(values: np.ndarray, keys: Sequence[Hashable] | None) -> _Factors:
     nxt = float(calendar[n - SEASON])  # the same calendar month a year before the forecast month
     labels = [i % SEASON for i in range(n)] if keys is None else list(keys[:-1])
     within = _within(detrended, labels) if multiplicative else math.nan
+    counts = _counts(detrended, labels)
     if keys is None:
-        return _Factors(calendar, nxt, behind, multiplicative, within)
+        return _Factors(calendar, nxt, behind, multiplicative, within, counts)
     season, keyed, seen = _keyed(detrended, calendar, keys, multiplicative)
     if keyed is None:
-        return _Factors(season, nxt, behind, multiplicative, within)
-    return _Factors(season, keyed, seen, multiplicative, within)
+        return _Factors(season, nxt, behind, multiplicative, within, counts)
+    return _Factors(season, keyed, seen, multiplicative, within, counts)
+
+
+def _counts(detrended: np.ndarray, labels: list[Hashable]) -> np.ndarray:
+    """Each month's number of detrended months (finite) with its label: how many months its factor rests on."""
+    seen: dict[Hashable, int] = {}
+    for value, label in zip(detrended, labels, strict=True):
+        seen[label] = seen.get(label, 0) + int(np.isfinite(value))
+    return np.array([seen[label] for label in labels], dtype=float)
+
+
+def warm_up(values: np.ndarray) -> int:
+    """How many of a history's first months are its warm-up: each below ``WARMUP_SHARE`` of the year after it.
+
+    A history's first months are often partial: the system went live mid-month, records were entered as the team
+    took it up, a branch was opening. Taken as real, such a month sets its season key's factor (a January at a
+    seventh of the usual level makes next January's expectation a seventh too, and every month planned from a
+    window reaching it twice too high) and pulls the trend. A leading month below ``WARMUP_SHARE`` of the median
+    of the ``SEASON`` months after it is left out, and the next month judged the same way; the first month that is
+    not stops the run (a later low month is a real one). At least ``TREND_MONTHS`` months are always kept.
+    """
+    values = np.asarray(values, dtype=float)
+    start = 0
+    while start < len(values) - TREND_MONTHS:
+        after = values[start + 1 : start + 1 + SEASON]
+        after = after[np.isfinite(after)]
+        if not (after.size and values[start] < WARMUP_SHARE * float(np.median(after))):
+            break
+        start += 1
+    return start
+
+
+def _shrunk(factors: _Factors, values: np.ndarray, keys: Sequence[Hashable] | None) -> tuple[_Factors, float]:
+    """Multiplicative factors shrunk towards 1 as far as their noise outweighs the season, and the next one's error.
+
+    A factor resting on one or two months of its key carries their noise whole: one lucky August last year makes
+    this August's expectation as lucky. Empirical Bayes on the log factors (as :func:`_pooled`, the prior here
+    being no season): a factor behind ``k`` months has noise variance σ² / k, σ² a month's noise measured from
+    the history itself (:func:`_year_on_year`); the season's real spread τ² is the factors' mean square less
+    that noise. A factor keeps the share τ² / (τ² + σ² / k) of its log: a clean, strongly seasonal history keeps
+    its season, a noisy one with one cycle behind it keeps little of a single month's luck. Returns the factors
+    and the next month's posterior standard error (log scale); additive factors as they are, with NaN.
+    """
+    if not factors.multiplicative:
+        return factors, math.nan
+    sigma2 = _noise(values, keys, factors)
+    sigma2 = sigma2 if math.isfinite(sigma2) else 0.0
+    counts = factors.counts if factors.counts is not None else np.full(len(values), float(factors.behind))
+    logs, nxt = np.log(factors.season), math.log(factors.next)
+    with np.errstate(divide="ignore"):
+        noise = np.where(counts > 0, sigma2 / np.maximum(counts, 1.0), np.inf)
+    seen = np.isfinite(noise[-SEASON:])  # the keys of the last cycle with a month behind their factor
+    tau2 = max(float(np.mean(logs[-SEASON:][seen] ** 2) - np.mean(noise[-SEASON:][seen])), 0.0) if seen.any() else 0.0
+    weight = np.where(noise == 0, 1.0, tau2 / (tau2 + noise))
+    v_next = sigma2 / factors.behind if factors.behind else math.inf
+    w_next = 1.0 if v_next == 0 else tau2 / (tau2 + v_next)
+    posterior = tau2 if math.isinf(v_next) else w_next * v_next
+    season = np.exp(weight * logs)
+    return _Factors(season, math.exp(w_next * nxt), factors.behind, True, factors.within, counts), math.sqrt(posterior)
+
+
+def _noise(values: np.ndarray, keys: Sequence[Hashable] | None, factors: _Factors) -> float:
+    """A month's noise (log variance) around its season and trend: :func:`_year_on_year`, else :func:`_within`.
+
+    The spread around each key's mean has one degree of freedom per key with two months (one or two in 25–30
+    months of history: a chance, not a measure); the year-on-year ratios have twelve or more.
+    """
+    sigma2 = _year_on_year(values, keys)
+    return sigma2 if math.isfinite(sigma2) else factors.within
+
+
+def _year_on_year(values: np.ndarray, keys: Sequence[Hashable] | None) -> float:
+    """A month's noise (log variance): half the variance of log(month / the month a year before with its key).
+
+    The season cancels in the ratio, steady growth is its mean: what is left is two months' noise. A year back is
+    twelve months, or eleven or thirteen where the season key moved (春节 between January and February). NaN
+    with fewer than three pairs or a month at 0 or below.
+    """
+    n = len(values)
+    if not (values > 0).all():
+        return math.nan
+    labels = [i % SEASON for i in range(n)] if keys is None else list(keys[:n])
+    logs = np.log(values)
+    ratios, lags = [], []
+    for t in range(SEASON - 1, n):
+        for back in (SEASON, SEASON - 1, SEASON + 1):
+            if t - back >= 0 and labels[t - back] == labels[t]:
+                ratios.append(logs[t] - logs[t - back])
+                lags.append(back)
+                break
+    if len(ratios) < 3:
+        return math.nan
+    growth = sum(ratios) / sum(lags)  # a month's growth: a ratio over 11 or 13 months carries 11 or 13 of it
+    residuals = np.array(ratios) - growth * np.array(lags)
+    return float((residuals**2).sum()) / (len(ratios) - 1) / 2
 
 
 def _within(detrended: np.ndarray, labels: list[Hashable]) -> float:

@@ -60,23 +60,50 @@ def test_the_festival_month_is_expected_where_the_festival_falls():
     history, months = _festival_history("2025-01")  # forecast 2025-02: 春节 was in January this year
     keyed = expected(history, keys=season_keys([*months, "2025-02"], table))
     assert keyed.value == pytest.approx(100, rel=0.03)
-    assert expected(history).value < 80  # by calendar month: last February's festival dip
+    assert expected(history).value < 90  # by calendar month: last February's festival dip (shrunk: it moves)
     history, months = _festival_history("2024-12")  # forecast 2025-01: the festival month
     assert expected(history, keys=season_keys([*months, "2025-01"], table)).value == pytest.approx(50, rel=0.03)
     with pytest.raises(ValueError, match="one per month"):
         expected(history, keys=[1, 2])
 
 
-def test_a_factor_from_one_year_widens_the_interval_by_root_two():
+def test_a_factor_from_one_year_is_shrunk_by_its_noise():
     from salesnb.expect import _factors, _line
 
     rng = np.random.default_rng(5)
     values = np.array([100 * (1 + 0.1 * rng.standard_normal()) * (0.6 if k % 12 == 6 else 1) for k in range(24)])
     e = expected(values)  # 24 months: each month's factor is one detrended month
     factors = _factors(values, None)
-    assert factors.behind == 1
-    centre, spread, log = _line((values / factors.season)[-12:])
-    assert math.log(e.high / e.value) == pytest.approx(1.2815516 * spread * math.sqrt(2), rel=1e-6)
+    assert factors.behind == 1 and (factors.counts == 1).all()
+    logs = np.log(values)
+    sigma2 = np.var(logs[12:] - logs[:12], ddof=1) / 2  # a month's noise: half the year-on-year variance
+    tau2 = np.mean(np.log(factors.season[-12:]) ** 2) - sigma2  # the season's own spread
+    w = tau2 / (tau2 + sigma2)  # each factor keeps this share of its log
+    assert 0.5 < w < 1  # a 40% dip in 10% noise: mostly kept
+    centre, spread, log = _line((values / factors.season**w)[-12:])
+    assert e.value == pytest.approx(math.exp(centre) * factors.next**w, rel=1e-9)
+    noise = math.sqrt(w * sigma2)  # the shrunk factor's own error, added to the trend's
+    assert math.log(e.high / e.value) == pytest.approx(1.2815516 * math.hypot(spread, noise), rel=1e-6)
+
+
+def test_a_lucky_month_a_year_back_is_mostly_forgotten():
+    rng = np.random.default_rng(7)
+    flat = 100 * rng.lognormal(0, 0.15, 26)  # no season, 15% noise a month
+    lucky = flat.copy()
+    lucky[14] = 250  # one month twice its usual level, a year before the forecast month (26)
+    assert expected(lucky).value < 140  # trusted whole its factor would make it ~250
+    clean = np.array([100 * (0.5 if k % 12 == 2 else 1.0) for k in range(26)]) * rng.lognormal(0, 0.02, 26)
+    assert expected(clean).value == pytest.approx(50, rel=0.1)  # a real season in little noise is kept
+
+
+def test_a_warm_up_is_left_out():
+    from salesnb.expect import warm_up
+
+    history = [30.0, 12.0, 100.0, 90.0, 110.0, 100.0, 95.0, 105.0, 100.0, 98.0, 102.0, 100.0, 101.0, 99.0]
+    assert warm_up(np.array(history)) == 2  # 30 and 12 under a third of the next year's median (100)
+    assert warm_up(np.array([100.0, 12.0, *history[2:]])) == 0  # a low month after a usual one is real
+    assert warm_up(np.array(history[:7])) == 1  # at least TREND_MONTHS (6) months kept
+    assert expected(history).value == pytest.approx(expected(history[2:]).value)
 
 
 def test_a_noisy_region_leans_on_the_company_season():
@@ -86,4 +113,19 @@ def test_a_noisy_region_leans_on_the_company_season():
     spiky = region.copy()
     spiky[18] *= 3  # one wild month a year before the forecast month: its own factor triples
     alone, pooled = expected(spiky).value, expected(spiky, season=company).value
-    assert alone > 90 and pooled == pytest.approx(50, rel=0.2)  # its own factor forgets the dip; the company keeps it
+    assert alone > 90 and pooled < 70  # its own factor forgets the dip; the company's mostly keeps it (one wild
+    # month in 18 year-on-year pairs: a noise of 0.18 against a dip of 0.69 on the log scale)
+
+
+def test_how_likely_a_month_this_low_is_under_a_forecast():
+    from salesnb.expect import Expectation, below
+
+    log = Expectation(100.0, 80.0, 125.0, "trend")  # symmetric on the log scale: ±log(1.25) at 80%
+    assert below(log, 80.0) == pytest.approx(0.1)  # the low end of an 80% interval: one month in ten is lower
+    assert below(log, 100.0) == pytest.approx(0.5) and below(log, 0.0) == 0.0
+    plain = Expectation(100.0, 60.0, 140.0, "trend")  # symmetric on the plain scale: ±40 at 80%
+    assert below(plain, 60.0) == pytest.approx(0.1)
+    spread = math.log(1.25) / 1.2815516  # the forecast's own standard error (log scale)
+    with_factor = below(log, 80.0, factor_error=spread)  # a peer factor as uncertain as the forecast
+    assert with_factor == pytest.approx(0.5 * math.erfc(1.2815516 / math.sqrt(2) / math.sqrt(2)), rel=1e-6)
+    assert math.isnan(below(Expectation(math.nan, math.nan, math.nan, "none"), 10.0))

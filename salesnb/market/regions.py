@@ -21,7 +21,8 @@ from ..display.panel import Panel
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_ranking
 from ..display.plotting.style import DPI, FIGSIZE, ROW_HEIGHT
-from ..expect import Expectation, expected
+from ..evidence import q_values
+from ..expect import Expectation, below, expected, spread_of
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, months_back
@@ -29,7 +30,17 @@ from ..report import Report, scope_memo
 from ..seasons import festival_months, season_keys
 from ..stats import change, ratio
 from . import keys
-from .common import NAME, all_months, history, last_year, peer_factor, scope_orders, signed
+from .common import (
+    NAME,
+    all_months,
+    history,
+    last_year,
+    peer_factor,
+    rule_severity,
+    scope_orders,
+    signed,
+    supported,
+)
 
 # ------------------------------------------------------------------------------------------------ ranking
 
@@ -52,13 +63,17 @@ def region_frame(report: Report) -> pd.DataFrame:
     ``thresholds.market.region_decline`` against the baseline, below its interval, in a region that misses its
     target (a region meeting its target does not underperform); either with at least
     ``thresholds.market.min_effect_share`` of the company's revenue at stake), effect (the larger of the gap to
-    target and to the baseline). Sorted best first (attainment, else growth).
+    target and to the baseline), p_value (how likely a month this low is under the region's own expectation ×
+    peer_factor, :func:`salesnb.expect.below`), q_value (Benjamini–Hochberg over the regions the rule fires for):
+    the rule's regions are flagged only where q_value is below ``thresholds.market.indicative_q`` — a region's
+    own noise sets how far below its baseline is unusual, and four to eight regions are tested each month.
+    Sorted best first (attainment, else growth).
     """
     ds, thr = report.ds, report.thresholds(NAME)
     columns = ["rank", "region", "revenue", "orders", "target", "attainment", "trailing_avg", "vs_trailing"]
     columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "expected", "expected_low"]
     columns += ["expected_high", "expect_method", "peer_factor", "baseline", "baseline_low", "baseline_high"]
-    columns += ["change", "flagged", "effect"]
+    columns += ["change", "p_value", "q_value", "flagged", "effect"]
     regions = facts.regions(ds)
     if not regions:
         return pd.DataFrame(columns=columns)
@@ -92,7 +107,8 @@ def region_frame(report: Report) -> pd.DataFrame:
         return expected(values.to_numpy(), keys=season_of, season=season)
 
     own = {r: expect(monthly.loc[r, past]) for r in regions}
-    rest = {r: expect(company_past - monthly.loc[r, past]).value for r in regions}
+    others = {r: expect(company_past - monthly.loc[r, past]) for r in regions}
+    rest = {r: e.value for r, e in others.items()}
     frame["expected"] = [own[r].value for r in regions]
     frame["expected_low"] = [own[r].low for r in regions]
     frame["expected_high"] = [own[r].high for r in regions]
@@ -119,11 +135,28 @@ def region_frame(report: Report) -> pd.DataFrame:
     gap_target = (frame["target"] - frame["revenue"]).where(low_attainment, 0.0).fillna(0.0)
     gap_base = (frame["baseline"] - frame["revenue"]).where(falling, 0.0).fillna(0.0)
     frame["effect"] = np.maximum(gap_target, gap_base).clip(lower=0.0)
-    frame["flagged"] = (low_attainment | falling) & (frame["effect"] >= thr["min_effect_share"] * company_revenue)
+    fired = (low_attainment | falling) & (frame["effect"] >= thr["min_effect_share"] * company_revenue)
+    frame["p_value"] = [_p_low(own[row.region], others[row.region], row) for row in frame.itertuples()]
+    frame["q_value"] = q_values(frame["p_value"].where(fired))  # every region is tested: one family
+    frame["flagged"] = fired & supported(frame["q_value"], thr)
     key = "attainment" if frame["attainment"].notna().any() else "vs_trailing"
     frame = frame.sort_values([key, "region"], ascending=[False, True], na_position="last", kind="stable")
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame.reset_index(drop=True)[columns]
+
+
+def _p_low(own: Expectation, rest: Expectation, row: Any) -> float:
+    """How likely a month as low as the region's is under its baseline (own expectation × peer factor).
+
+    A peer factor below 1 is the rest of the company against its own expectation, itself an estimate: its error
+    (the rest's forecast error, relative) adds to the region's own (:func:`salesnb.expect.below`).
+    """
+    if not row.peer_factor > 0:
+        return float("nan")
+    error, log = spread_of(rest)
+    relative = error if log else error / rest.value if rest.value > 0 else float("nan")
+    applied = relative if row.peer_factor < 1 and np.isfinite(relative) else 0.0
+    return below(own, row.revenue / row.peer_factor, factor_error=applied)
 
 
 def _region_months(report: Report) -> pd.DataFrame:
@@ -191,6 +224,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
                 metric="attainment" if low else "revenue_vs_baseline",
                 value=row.attainment if low else row.revenue, baseline=1.0 if low else row.baseline,
                 effect=row.effect, variant="notarget" if target_free else "",
+                severity=rule_severity(report, row.effect, row.q_value, row.change),
                 action_key="finding_region_underperform_action",
             )
         )  # fmt: skip

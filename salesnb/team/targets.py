@@ -14,6 +14,7 @@ from ..data.targets import total_target
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_target_realism
+from ..expect import warm_up
 from ..findings import flagged, make_finding
 from ..i18n import t
 from ..periods import ALL, months_back
@@ -33,7 +34,24 @@ def monthly_revenue(report: Report, region: str) -> pd.Series:
     return report.cached("team", f"monthly_revenue:{region}", build)
 
 
-def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float | None, str]:
+def settled_month(report: Report) -> str:
+    """The data's first month after its warm-up (:func:`salesnb.expect.warm_up` of the company's revenue).
+
+    A history's first, partial months (a system going live, records entered as the team took it up) set neither
+    the run-rate nor a seasonal factor: a January at a seventh of the usual level would make the year-ago window
+    reaching it plan the next months twice too high.
+    """
+
+    def build(ds: Dataset) -> str:
+        first, last = facts.data_months(ds)
+        months = [str(m) for m in pd.period_range(first, last, freq="M")]
+        company = facts.order_facts(ds).groupby("month")["revenue"].sum().reindex(months).fillna(0.0)
+        return months[warm_up(company.to_numpy())]
+
+    return report.cached("team", "settled_month", build)
+
+
+def seasonal_expectation(report: Report, month: str, region: str, trailing: bool = False) -> tuple[float | None, str]:
     """Revenue to expect in ``month`` for ``region`` from the history before it, and the method used.
 
     ``seasonal``: the region's average over the trailing months × the company's seasonal factor, i.e. the
@@ -41,17 +59,18 @@ def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float
     (seasonality is taken from the whole company, where it is measured with far less noise than in one
     region). "A year earlier" is :func:`salesnb.seasons.year_back`: in January and February, the month that held
     春节 (or did not) as this one does, so a festival January is not planned from last year's normal January.
-    ``trailing``: the trailing average where the data does not reach back that far; ``None`` without history.
+    ``trailing``: the trailing average where the data (after its warm-up, :func:`settled_month`) does not reach
+    back that far, or when asked for; ``None`` without history.
     """
     n = report.config["baselines"]["trailing_months"]
-    first, _ = facts.data_months(report.ds)
+    first = settled_month(report)
     recent_months = [m for m in months_back(month, n, offset=1) if m >= first]
     if not recent_months:
         return None, "none"
     level = float(monthly_revenue(report, region).reindex(recent_months).fillna(0.0).mean())
     festivals = festival_months(report.config)
     year_ago = [year_back(m, festivals) for m in recent_months]
-    if min(year_ago) >= first and len(recent_months) == n:
+    if not trailing and min(year_ago) >= first and len(recent_months) == n:
         company = monthly_revenue(report, ALL)
         before = float(company.reindex(year_ago).fillna(0.0).mean())
         same = float(company.get(year_back(month, festivals), 0.0))
@@ -60,18 +79,19 @@ def seasonal_expectation(report: Report, month: str, region: str) -> tuple[float
     return level, "trailing"
 
 
-def run_rate_error(report: Report, region: str, months: int = ERROR_MONTHS) -> float | None:
-    """Typical error of the seasonal run-rate for ``region``: the standard deviation of log(actual / expected).
+def run_rate_error(report: Report, region: str, months: int = ERROR_MONTHS, method: str = "seasonal") -> float | None:
+    """Typical error of the run-rate ``method`` for ``region``: the standard deviation of log(actual / expected).
 
-    Measured over the ``months`` months before the period where the seasonal method applies (at least 3), it
-    widens the tolerance of the target check for small, noisy regions.
+    Measured over the ``months`` months before the period where the method applies (at least 3), it widens the
+    tolerance of the target check for small, noisy regions — and, for the ``trailing`` run-rate (a short
+    history, no season known), by the season's own swings, which that run-rate cannot foresee.
     """
     revenue = monthly_revenue(report, region)
     errors = []
     for month in report.history(months):
-        expected, method = seasonal_expectation(report, month, region)
+        expected, used = seasonal_expectation(report, month, region, trailing=method == "trailing")
         actual = float(revenue.get(month, 0.0))
-        if method == "seasonal" and expected and actual > 0:
+        if used == method and expected and actual > 0:
             errors.append(math.log(actual / expected))
     return float(np.std(errors, ddof=1)) if len(errors) >= 3 else None
 
@@ -81,8 +101,9 @@ def target_frame(report: Report) -> pd.DataFrame:
     """The period's target against the seasonal run-rate, for the scope and (in the ALL report) each region.
 
     Columns: segment (region name, or ALL), target, expected, method, ratio (target / expected), revenue,
-    tolerance, flagged. The tolerance is ``thresholds.team.target_band`` or, where the run-rate has missed
-    actual revenue by more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned.
+    tolerance, flagged. The tolerance is ``thresholds.team.target_band`` or, where the run-rate (of the method
+    used; where too few months tell, the trailing run-rate's, which misses by more) has missed actual revenue by
+    more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned.
     """
     band = report.thresholds("team")["target_band"]
     scopes = [report.region] + (facts.regions(report.ds) if report.region == ALL else [])
@@ -91,7 +112,9 @@ def target_frame(report: Report) -> pd.DataFrame:
     for scope in scopes:
         target = total_target(report.ds, [report.period], scope)
         expected, method = seasonal_expectation(report, report.period, scope)
-        error = run_rate_error(report, scope)
+        error = run_rate_error(report, scope, method=method)
+        if error is None and method == "seasonal":  # too few seasonal months behind to measure its error: the
+            error = run_rate_error(report, scope, method="trailing")  # trailing run-rate's, an upper bound, stands in
         tolerance = max(band, math.exp(2 * error) - 1) if error is not None else band
         ratio = target / expected if target is not None and expected else None
         rows.append(

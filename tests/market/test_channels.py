@@ -41,3 +41,22 @@ def test_a_channel_fall_short_of_confirmation_is_indicated_at_medium(tmp_path):
     strict = open_report(str(tmp_path / "steady_channel33"), "2026-10", "华东",
                          thresholds={"market": {"indicative_q": 0.05}})  # fmt: skip
     assert not [f for f in market.angle_findings(strict) if f["code"] == "channel_underperform"]
+
+
+def test_one_lucky_month_last_year_does_not_set_a_channels_expectation():
+    """Two channels at 100 a month (±10%) for 25 months; 直营 had one month at 250 a year before the forecast month.
+    By its own one-cycle factor it would be expected near 250; shrunk by its noise (the lucky month is most of
+    it), near its usual level — and 分销 does not inherit its luck (as it would leaning on the channels' total)."""
+    import numpy as np
+    import pandas as pd
+
+    from salesnb.expect import _factors
+    from salesnb.market.channels import _expected
+
+    rng = np.random.default_rng(2)
+    months = [str(m) for m in pd.period_range("2024-08", "2026-08", freq="M")]
+    table = pd.DataFrame(100 * rng.lognormal(0, 0.1, (2, len(months))), index=["直营", "分销"], columns=months)
+    table.loc["直营", "2025-09"] = 250.0  # the forecast month is 2026-09
+    assert _factors(table.loc["直营"].to_numpy(), None).next > 2  # trusted whole: the lucky month
+    expected = _expected(table, months, pd.Series(["直营", "分销"]))
+    assert expected[0] < 130 and expected[1] == pytest.approx(100, rel=0.2)

@@ -5,6 +5,7 @@ import pytest
 
 from salesnb import team
 from salesnb.report import open_report
+from salesnb.team.targets import settled_month
 from team.helpers import BASE_REPS, base_sales, base_targets, build, open_tiny
 
 
@@ -40,3 +41,35 @@ def test_a_festival_month_is_planned_from_last_years_festival_month(tmp_path):
     sales = {("R1", m): [50 if m in ("2024-02", "2025-01") else 100] for m in months}
     report = open_tiny(tmp_path, build(BASE_REPS[:1], sales, {("R1", "2025-02"): 100}), period="2025-02")
     assert team.seasonal_expectation(report, "2025-02", "华东") == (pytest.approx(100), "seasonal")
+
+
+def test_the_datas_warm_up_sets_no_seasonal_factor(tmp_path):
+    """Data from 2025-05, whose first month is partial (10 against 100 a month after it). For 2026-08 the
+    year-ago window (2025-05..07) reaches into the warm-up: taken as real it made the run-rate
+    100 × 100 / ((10 + 100 + 100) / 3) ≈ 143; left out, the data start at 2025-06 and the window is not there."""
+    months = [str(p) for p in pd.period_range("2025-05", "2026-10", freq="M")]
+    sales = {("R1", m): [10 if m == "2025-05" else 100] for m in months}
+    report = open_tiny(tmp_path, build(BASE_REPS[:1], sales, {("R1", "2026-10"): 100}))
+    assert settled_month(report) == "2025-06"
+    assert team.seasonal_expectation(report, "2026-08", "华东") == (pytest.approx(100), "trailing")
+    assert team.seasonal_expectation(report, "2026-09", "华东") == (pytest.approx(100), "seasonal")
+
+
+def test_the_trailing_run_rate_is_judged_by_its_own_misses(tmp_path):
+    """Ten months swinging 60/140 (a season the trailing run-rate cannot see). For 2026-10 the run-rate is the
+    mean of 07-09 (140, 60, 140: 340/3) against a target of 150 (ratio 1.32, outside the 25% band). The trailing
+    run-rate missed the past months (02-09, from the months of data before each) by about ±0.5 on the log scale
+    in turn: twice that spread is a tolerance of exp(2 × sd) − 1 > 1, and the target is within it. (Judged by
+    the seasonal run-rate's 25% band it was flagged.)"""
+    import math
+
+    months = [str(p) for p in pd.period_range("2026-01", "2026-10", freq="M")]
+    sales = {("R1", m): [140 if k % 2 == 0 else 60] for k, m in enumerate(months)}
+    report = open_tiny(tmp_path, build(BASE_REPS[:1], sales, {("R1", "2026-10"): 150}))
+    row = team.target_frame(report).set_index("segment").loc["华东"]
+    assert row["method"] == "trailing" and row["expected"] == pytest.approx(340 / 3)
+    errors = [math.log(60 / 140), math.log(140 / 100)]  # 02 against 01 alone, 03 against the mean of 01-02
+    errors += [math.log(60 / (340 / 3)) if k % 2 else math.log(140 / (260 / 3)) for k in range(3, 9)]  # 04-09
+    sd = float(pd.Series(errors).std())
+    assert row["tolerance"] == pytest.approx(math.exp(2 * sd) - 1, rel=1e-6) and row["tolerance"] > 1
+    assert not bool(row["flagged"])
