@@ -27,63 +27,25 @@ def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
     The ``thresholds.process.stall_quantile`` of the stays that ended in the ``process.stall_history_months``
     months before ``when``; NaN under ``thresholds.process.min_stays`` stays.
     """
-    thr = report.thresholds(NAME)
+    thr, months = report.thresholds(NAME), int(report.settings(NAME)["stall_history_months"])
     quantile, min_stays = float(thr["stall_quantile"]), int(thr["min_stays"])
-    key = ("stall_limits", tuple(stages(report)), when, (quantile, float(_months(report)), float(min_stays)))
+    key = ("stall_limits", tuple(stages(report)), when, (quantile, float(months), float(min_stays)))
 
     def build(_ds) -> pd.Series:
-        days = usual_stays(report, when)
-        limits = pd.Series({i: np.quantile(d, quantile) if len(d) >= min_stays else np.nan for i, d in days.items()})
+        rows = stays(report)
+        lo = when - pd.DateOffset(months=months)
+        window = ((rows["left_at"] < when) & (rows["left_at"] >= lo)).to_numpy()
+        done = rows.loc[window, ["stage_index", "entered_at", "left_at"]]  # only what it reads: a year of stays
+        days = (done["left_at"] - done["entered_at"]).dt.total_seconds() / DAY_SECONDS
+        positive = (days > 0).to_numpy()
+        # grouped by each stay's place in ``stages``, not by its name: the same groups, no text matched
+        grouped = days[positive].groupby(done["stage_index"].to_numpy()[positive])
+        limits = grouped.quantile(quantile).where(grouped.size() >= min_stays)
         names = stages(report)
         limits.index = pd.Index([names[i] for i in limits.index], name="stage")
         return limits.reindex(names)
 
     return report.cached(NAME, key, build)
-
-
-def _months(report: Report) -> int:
-    """``process.stall_history_months``: the window of completed stays a stage's usual stay comes from."""
-    return int(report.settings(NAME)["stall_history_months"])
-
-
-def usual_stays(report: Report, when: pd.Timestamp) -> dict[int, np.ndarray]:
-    """Per stage index, the days of the stays (over 0) completed in the ``stall_history_months`` before ``when``."""
-
-    def build(_ds) -> dict[int, np.ndarray]:
-        rows = stays(report)
-        lo = when - pd.DateOffset(months=_months(report))
-        window = ((rows["left_at"] < when) & (rows["left_at"] >= lo)).to_numpy()
-        done = rows.loc[window, ["stage_index", "entered_at", "left_at"]]  # only what it reads: a year of stays
-        days = ((done["left_at"] - done["entered_at"]).dt.total_seconds() / DAY_SECONDS).to_numpy()
-        index = done["stage_index"].to_numpy()
-        positive = days > 0
-        # grouped by each stay's place in ``stages``, not by its name: the same groups, no text matched
-        return {int(i): np.sort(days[positive & (index == i)]) for i in np.unique(index[positive])}
-
-    return report.cached(NAME, ("usual_stays", tuple(stages(report)), when, _months(report)), build)
-
-
-def depth_p(ages: np.ndarray, limit: float, usual: np.ndarray) -> float:
-    """Chance of open deals this old in a stage whose stays are ``usual`` (days): the depth of a stall.
-
-    Under the usual flow a stage is a queue without waiting: an open deal at a month end has sat at least ``a``
-    days with probability q(a) = Σ(D − a)⁺ ÷ ΣD over the usual stays D (the age of a deal found in the stage),
-    never below 1 ÷ (stays + 1) (a stay longer than any seen can happen). For the deals past ``limit``, oldest
-    first, the j-th at age a_j: the chance that at least j of the ``len(ages)`` open deals are that old; the
-    smallest of these, times the number of deals past the limit (each one a look). Two deals stuck for two
-    months where stays end within a fortnight are rare whatever the usual count of stalled deals (a stage that
-    ended half its month ends with one deal just past its limit), and a count alone could not tell them apart.
-    """
-    ages = np.sort(np.asarray(ages, dtype=float))[::-1]
-    past = int((ages > limit).sum())
-    if not past or not len(usual) or not usual.sum() > 0:
-        return 1.0
-    floor, total = 1.0 / (len(usual) + 1), float(usual.sum())
-    chances = [
-        stats.binom_high(j, len(ages), max(float(np.clip(usual - ages[j - 1], 0, None).sum()) / total, floor))
-        for j in range(1, past + 1)
-    ]
-    return float(min(1.0, min(chances) * past))
 
 
 @scope_memo  # its panel, rule and metrics read one computation per report scope
@@ -126,10 +88,9 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     ``usual`` is the median of those month ends, not their mean, and counts at each of them only the deals that
     are not stalled now: a deal stuck for three months is stalled at the last month ends too, so a stall that
     builds up would otherwise raise its own baseline (the usual level is what the stage carries besides the
-    deals at issue). Columns: stage, stock (open deals in it at month end), stalled, value, limit_days, usual,
-    excess, count_p (Poisson against the usual level), depth_p (:func:`depth_p`: how improbable the stalled
-    deals' ages are under the stage's usual stays), p_value (the smaller of the two, doubled: two looks; stages
-    whose counts could never confirm leave the BH family), q_value and flagged
+    deals at issue). Columns: stage, stock
+    (open deals in it at month end), stalled, value, limit_days, usual, excess, p_value (Poisson against the
+    usual level; stages whose counts could never confirm leave the BH family), q_value and flagged
     (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and
     :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a q-value over the
     stages that fired below ``thresholds.process.fdr`` confirms it).
@@ -140,45 +101,31 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     stuck = set(now["opportunity_id"])
     past = [_stalled_at(report, m) for m in months]
     past = [h.loc[~h["opportunity_id"].isin(stuck), "stage"].value_counts() for h in past]
-    when = bounds(report.period)[1]
-    limits, usual_days = stall_limits(report, when), usual_stays(report, when)
-    snap = snapshot_at(report, report.period)
+    limits = stall_limits(report, bounds(report.period)[1])
+    stock = snapshot_at(report, report.period)["stage"].value_counts()
     rows = []
-    for index, stage in enumerate(stages(report)):
+    for stage in stages(report):
         cur = now[now["stage"] == stage]
-        ages = snap.loc[snap["stage"] == stage, "days_in_stage"].to_numpy(dtype=float)
         usual = float(np.median([h.get(stage, 0) for h in past])) if past else float("nan")
-        limit, days = float(limits.get(stage, np.nan)), usual_days.get(index, np.array([]))
         rows.append(
             {
                 "stage": stage,
-                "stock": len(ages),
+                "stock": int(stock.get(stage, 0)),
                 "stalled": len(cur),
                 "value": float(cur["amount"].sum()),
-                "limit_days": limit,
+                "limit_days": float(limits.get(stage, np.nan)),
                 "usual": usual,
                 "excess": len(cur) - usual if not math.isnan(usual) else float("nan"),
-                "count_p": stats.count_rise(len(cur), usual * len(months), len(months)) if months else float("nan"),
-                "depth_p": depth_p(ages, limit, days) if not math.isnan(limit) else 1.0,
-                "depth_min_p": _depth_min_p(len(cur), len(ages), len(days)),
+                "p_value": stats.count_rise(len(cur), usual * len(months), len(months)) if months else float("nan"),
             }
         )
     frame = pd.DataFrame(rows)
-    frame["p_value"] = (2 * frame[["count_p", "depth_p"]].min(axis=1, skipna=True)).clip(upper=1.0)
     fired = (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"])) & (
         frame["excess"] >= min_excess(report, frame["stock"], "stalled_min_count_floor")
     )
     k = len(months)
-    count_min = count_rise_min_p(frame["stalled"], frame["usual"] * k, k)
-    confirm(report, frame, fired, min_p=np.minimum(2 * np.minimum(count_min, frame["depth_min_p"]), 1.0))
-    return frame.drop(columns="depth_min_p")
-
-
-def _depth_min_p(stalled: int, stock: int, stays: int) -> float:
-    """The smallest :func:`depth_p` a stage with ``stalled`` of ``stock`` deals past its limit could give."""
-    if not stalled or not stays:
-        return 1.0
-    return min(1.0, stalled * stats.binom_high(stalled, stock, 1.0 / (stays + 1)))
+    confirm(report, frame, fired, min_p=count_rise_min_p(frame["stalled"], frame["usual"] * k, k))
+    return frame
 
 
 def stalled_deals(report: Report) -> list[dict[str, Any]]:

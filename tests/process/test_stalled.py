@@ -9,7 +9,7 @@ import pytest
 from process.helpers import STAGES, config, rep, stock_scenario, ts, won_history
 from salesnb import process
 from salesnb.process import common
-from salesnb.process.stalled import depth_p, stalled_deals
+from salesnb.process.stalled import stalled_deals
 from salesnb.report import open_report
 
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "data" / "sample"
@@ -42,11 +42,7 @@ def test_a_stall_building_over_months_does_not_raise_its_own_baseline(tmp_path):
     # usual month ends April..September hold 0, 0, 0, 0, 3, 7 stalled: the typical one (median) is 0, not the
     # mean 1.7 that the stall's own August and September would make
     assert row["usual"] == 0 and row["excess"] == 9
-    assert row["count_p"] == pytest.approx((1 / 7) ** 9)
-    # depth: the 9 sit past every one of the 24 usual stays of 10 days (floor 1/25); all 9 that old: 0.04^9, one
-    # look per stalled deal (×9); the smaller of the two tests, doubled (two looks)
-    assert row["depth_p"] == pytest.approx(9 * 0.04**9)
-    assert row["p_value"] == pytest.approx(2 * 9 * 0.04**9)
+    assert row["p_value"] == pytest.approx((1 / 7) ** 9)
     # no other stage ever held a stalled deal: their tests could not confirm anything and do not dilute it
     assert row["q_value"] == pytest.approx(row["p_value"]) and row["flagged"]
     assert (frame.drop(index="技术交流")["q_value"] == 1.0).all()
@@ -56,9 +52,7 @@ def test_two_deals_stuck_where_none_usually_are_is_a_finding(tmp_path):
     """A region's stage ends its months with no stalled deal; in October 2 deals sit in 技术交流 since 10-05
     (limit 10 days). Two more than usual reach process.stalled_min_count_floor (2; the general floor of 3 would
     need most of a small stage stuck); the Poisson p of 2 against 0 over 6 months is (1/7)^2 = 0.020, alone in
-    its BH family (no other stage could confirm): q = 0.020 < fdr. Their depth says more: 26 days where the 24
-    usual stays all took 10, so each is that old with chance 1/25 (the floor): both, 0.04² × 2 looks = 0.0032;
-    p = 2 × 0.0032 (two tests), alone in its BH family."""
+    its BH family (no other stage could confirm): q = 0.020 < fdr."""
     tb = won_history()
     for j in range(2):
         path = [(STAGES[0], ts("2026-10", 1)), (STAGES[1], ts("2026-10", 3)), (STAGES[2], ts("2026-10", 5))]
@@ -66,8 +60,7 @@ def test_two_deals_stuck_where_none_usually_are_is_a_finding(tmp_path):
     folder = tb.write(tmp_path / "two")
     row = process.stalled_summary_frame(rep(folder)).set_index("stage").loc["技术交流"]
     assert row["stock"] == 2 and row["stalled"] == 2 and row["usual"] == 0 and row["excess"] == 2
-    assert row["count_p"] == pytest.approx((1 / 7) ** 2) and row["depth_p"] == pytest.approx(2 * 0.04**2)
-    assert row["q_value"] == pytest.approx(2 * 2 * 0.04**2) and row["flagged"]
+    assert row["q_value"] == pytest.approx((1 / 7) ** 2) and row["flagged"]
     found = [f for f in stalled_deals(rep(folder)) if f["segment"] == {"stage": "技术交流"}]
     assert len(found) == 1 and found[0]["severity"] != "low"  # confirmed and far above usual: collapse
     strict = rep(folder, config_path=config(tmp_path, stalled_min_count_floor=3))
@@ -100,14 +93,3 @@ def test_a_stays_stage_index_is_its_place_in_the_configured_stages():
     rows = common.stays(report)
     places = rows["stage"].map({s: i for i, s in enumerate(common.stages(report))})
     assert len(rows) and (places.to_numpy() == rows["stage_index"].to_numpy()).all()
-
-
-def test_depth_p_hand_computed():
-    """Usual stays of 10 days (9 of them): a deal found in the stage is at least a days old with chance
-    Σ(10 − a)⁺ ÷ 90, never under 1/10. Deals of 30, 25 and 5 days, limit 10: two past it. The oldest: at least one
-    of 3 that old, 1 − 0.9³; the second: at least two of 3 at 25 days, 3·0.1²·0.9 + 0.1³ = 0.028; the smaller,
-    times the 2 deals looked at."""
-    assert depth_p(np.array([30.0, 25.0, 5.0]), 10.0, np.full(9, 10.0)) == pytest.approx(2 * 0.028)
-    # a deal of 12 days among stays of 2, 4, 6, 8, 20 days: only the 20-day stay lasts longer, 8 of 40 stay-days
-    assert depth_p(np.array([12.0]), 10.0, np.array([2.0, 4.0, 6.0, 8.0, 20.0])) == pytest.approx(0.2)
-    assert depth_p(np.array([9.0]), 10.0, np.full(9, 10.0)) == 1.0  # nothing past the limit: nothing to judge
