@@ -211,8 +211,10 @@ def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame
     Columns: the :func:`collection_metrics` of the period, baseline_rate (trailing months, pooled),
     usual_rate (the ``support.history_months`` before, pooled), p_value (binomial chance of so many unpaid
     invoices at the usual share of unpaid invoices), excess (the unpaid amount above the usual rate), flagged —
-    unpaid rate at least ``thresholds.support.overdue_rate_warning`` and ``thresholds.support.overdue_rise_points``
-    above usual, at least ``thresholds.support.min_count`` unpaid invoices, p below ``thresholds.support.p_value``.
+    unpaid rate ``thresholds.support.overdue_rise_points`` above the scope's usual rate, at least
+    ``thresholds.support.min_count`` unpaid invoices, p below ``thresholds.support.p_value``. The level is the
+    scope's own: a business that usually leaves a tenth of the month's due amount unpaid and now a third has a
+    receivables problem, though a third is below any fixed alert line (one of 40% missed exactly these).
     """
     thr = report.thresholds(NAME)
     scope = region or report.region
@@ -238,7 +240,6 @@ def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame
     }
     row["flagged"] = bool(
         current is not None
-        and current >= thr["overdue_rate_warning"]
         and current - base >= thr["overdue_rise_points"]
         and now["unpaid_invoices"] >= thr["min_count"]
         and row["p_value"] < thr["p_value"]
@@ -258,7 +259,7 @@ def receivables_trend_frame(report: Report, months: int = 13) -> pd.DataFrame:
 def receivables_overdue(report: Report) -> list[dict[str, Any]]:
     """Rule receivables_overdue: :func:`receivables_frame` flagged, region by region in the ALL report.
 
-    Thresholds: ``thresholds.support.{overdue_rate_warning, overdue_rise_points, min_count, p_value}``; the
+    Thresholds: ``thresholds.support.{overdue_rise_points, min_count, p_value}``; the
     effect is the unpaid amount above the usual rate.
     """
     months, lang = report.settings(NAME)["history_months"], report.lang

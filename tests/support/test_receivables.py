@@ -1,9 +1,11 @@
 """Receivables: ageing, collection of the amount due, DSO, the overdue trend."""
 
 import pytest
+from scipy import stats
+from tiny import write_tiny
 
 from salesnb import support
-from support.helpers import report
+from support.helpers import HISTORY, build, invoice, report
 
 
 def test_receivables_hand_computed(folder):
@@ -23,3 +25,21 @@ def test_receivables_hand_computed(folder):
     assert row["excess"] == pytest.approx((1 - 0.04) * 500) and bool(row["flagged"])
     trend = support.receivables_trend_frame(r)
     assert trend["overdue"].tolist()[-3:] == [100, 100, 600]
+
+
+def test_a_rise_from_the_scopes_own_low_rate_is_overdue_without_a_fixed_alert_line(tmp_path):
+    """华南 usually leaves 2 of 20 invoices (10%) unpaid at the end of their due month; in October 7 (35%).
+
+    35% is under any 40% alert line, yet 25 points above the scope's own rate, and 7 of 20 at 10% is improbable.
+    """
+    tables = build()
+    for month in [*HISTORY, "2026-10"]:
+        unpaid = 7 if month == "2026-10" else 2
+        for n in range(20):
+            k, tag = n % 10, "ab"[n // 10]
+            paid = "" if n < unpaid else f"{month}-10"
+            tables["invoices"].append(invoice("华南", month, k, f"{month}-01", f"{month}-15", paid, tag=tag))
+    row = support.receivables_frame(report(write_tiny(tmp_path / "t", tables=tables), region="华南")).iloc[0]
+    assert row["unpaid_rate"] == pytest.approx(0.35) and row["usual_rate"] == pytest.approx(0.1)
+    assert row["p_value"] == pytest.approx(stats.binom.sf(6, 20, 0.1))
+    assert row["excess"] == pytest.approx(0.25 * 2000) and bool(row["flagged"])

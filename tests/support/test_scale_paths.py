@@ -31,7 +31,7 @@ def test_at_stake_from_the_tickets_order_revenue_equals_matching_their_orders():
 
 
 def _delivery_definition(ds) -> pd.DataFrame:
-    """The orders with a promised date, judged at the end of the promised month, as first written."""
+    """The orders promised by the data's end, judged at the end of the promised month (or the data's end)."""
     orders, of = ds["orders"], facts.order_facts(ds)
     frame = pd.DataFrame(
         {
@@ -41,9 +41,12 @@ def _delivery_definition(ds) -> pd.DataFrame:
             "delivered_at": orders["delivered_at"].to_numpy(),
             "region": of["region"].to_numpy(),
             "revenue": of["revenue"].to_numpy(),
+            "placed": of["month"].to_numpy(),
         }
     )
-    return judged_deliveries(frame[frame["promised_at"].notna()].reset_index(drop=True))  # every row, then filtered
+    end = max(of["order_date"].max(), orders["delivered_at"].max()).normalize() + pd.Timedelta(days=1)
+    due = frame["promised_at"].notna() & (frame["promised_at"] < end)
+    return judged_deliveries(frame[due].reset_index(drop=True), end)  # every row, then filtered
 
 
 def test_delivery_facts_take_only_the_promised_orders_and_equal_the_definition():
