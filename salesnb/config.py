@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import functools
 import os
+import warnings
 from importlib import resources
 from typing import Any
 
@@ -18,6 +19,10 @@ import yaml
 from .errors import ConfigError
 
 DEFAULTS_FOLDER = "defaults"
+RETIRED = {  # keys the configuration once had: a company's file that still sets one keeps working, with a warning
+    "thresholds.support.overdue_rate_warning": "receivables are judged against the scope's own usual unpaid rate "
+    "(thresholds.support.overdue_rise_points above it); a fixed alert line missed a rate that tripled below it",
+}
 CONFIG_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")
 
 
@@ -57,11 +62,15 @@ def merge(base: dict[str, Any], override: dict[str, Any], *, path: str = "") -> 
     """Deep-merge ``override`` into a copy of ``base``.
 
     Nested mappings merge key by key; any other value (list, number, text) replaces the base
-    value whole. A key unknown to ``base`` is an error, so a typo cannot silently do nothing.
+    value whole. A key unknown to ``base`` is an error, so a typo cannot silently do nothing; a key that was
+    retired (:data:`RETIRED`) is left out with a warning saying what replaced it.
     """
     result = copy.deepcopy(base)
     for key, value in override.items():
         where = f"{path}.{key}" if path else str(key)
+        if key not in base and where in RETIRED:
+            warnings.warn(f"configuration key '{where}' is no longer used: {RETIRED[where]}", stacklevel=2)
+            continue
         if key not in base:
             known = ", ".join(sorted(map(str, base))) or "(none)"
             raise ConfigError(f"unknown configuration key '{where}'; known keys here: {known}")

@@ -36,6 +36,14 @@ def test_config_unknown_key_fails_loudly(tmp_path):
         load_config(tmp_path / "missing.yaml")
 
 
+def test_a_retired_key_warns_and_is_left_out():
+    """A company's file that still sets the old fixed receivables alert line keeps loading; it is told why not used."""
+    with pytest.warns(UserWarning, match="overdue_rate_warning.*own usual unpaid rate"):
+        merged = merge(default_config(), {"thresholds": {"support": {"overdue_rate_warning": 0.4, "fdr": 0.1}}})
+    assert "overdue_rate_warning" not in merged["thresholds"]["support"]
+    assert merged["thresholds"]["support"]["fdr"] == 0.1  # the rest of the file applies
+
+
 def test_each_default_has_one_home():
     """Every default file parses, and no setting is defined in two files (default_config raises if so)."""
     folder = resources.files("salesnb").joinpath("defaults")
