@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import optimize, stats
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float:
@@ -125,6 +125,60 @@ def binom_high(hits: int, n: int, rate: float | None, floor: float = 0.0) -> flo
     if n <= 0 or hits <= 0:
         return 1.0
     return float(stats.binom.sf(hits - 1, n, min(max(rate or 0.0, floor), 1.0)))
+
+
+def intraclass(hits: np.ndarray | list, trials: np.ndarray | list) -> float:
+    """How much more months' shares swing than binomial ones: the intra-class correlation ρ (0: binomial).
+
+    A month's late or unpaid share moves with its month (a carrier's strike, a slow client) more than
+    independent orders would; a test that ignores it confirms ordinary bad months. Under ρ a month's squared
+    Pearson residual zᵢ² around the usual share (the months' median share, weighted by trials) is about
+    (1 + (nᵢ − 1) ρ) χ²₁, so ρ is where the median of zᵢ² ÷ (1 + (nᵢ − 1) ρ) is χ²₁'s median (0.455). Medians,
+    not means: last month's problem, still in the history, must not widen the usual spread enough to hide its
+    own persistence. Fewer than three months with trials give 0.
+    """
+    h, n = np.asarray(hits, dtype=float), np.asarray(trials, dtype=float)
+    keep = n > 0
+    h, n = h[keep], n[keep]
+    if len(n) < 3:
+        return 0.0
+    p = _weighted_median(h / n, n)
+    if not 0.0 < p < 1.0:
+        return 0.0
+    z2 = (h - n * p) ** 2 / (n * p * (1.0 - p))
+    target = float(stats.chi2.median(1))
+
+    def excess(rho: float) -> float:
+        return float(np.median(z2 / (1.0 + (n - 1.0) * rho))) - target
+
+    top = 0.99
+    if excess(0.0) <= 0.0:
+        return 0.0
+    if excess(top) >= 0.0:
+        return top
+    return float(optimize.brentq(excess, 0.0, top, xtol=1e-9))
+
+
+def _weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
+    """The value below which half the weight lies (the lower one at an exact half)."""
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2.0)])
+
+
+def betabinom_high(hits: int, n: int, rate: float | None, rho: float, floor: float = 0.0) -> float:
+    """:func:`binom_high` when the share itself varies from month to month by intra-class correlation ``rho``.
+
+    The count is beta-binomial with mean ``n × rate`` and variance ``n p (1 − p) (1 + (n − 1) ρ)``; ρ = 0 is
+    the binomial test.
+    """
+    if n <= 0 or hits <= 0:
+        return 1.0
+    p = min(max(rate or 0.0, floor), 1.0)
+    if rho <= 1e-9 or p >= 1.0:
+        return binom_high(hits, n, p)
+    size = 1.0 / rho - 1.0
+    return float(stats.betabinom.sf(hits - 1, n, p * size, (1.0 - p) * size))
 
 
 def fisher(hits: float, n: float, base_hits: float, base_n: float, alternative: str) -> float:

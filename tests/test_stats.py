@@ -60,3 +60,38 @@ def test_capped_severity():
     assert stats.capped_severity("high", 0.03, 0.01) == "medium"
     assert stats.capped_severity("high", 0.001, 0.01) == "high"
     assert stats.capped_severity("low", 0.03, 0.01) == "low"
+
+
+def test_intraclass_hand_computed():
+    # months exactly at the pooled share: binomial, ρ = 0
+    assert stats.intraclass([10, 10, 10], [100, 100, 100]) == 0.0
+    # p = 0.1; z² = 25/9 for the 5 and the 15, 0 for the two 10s: median 25/18 at ρ = 0.
+    # median(z² / (1 + 99 ρ)) = χ²₁ median  =>  ρ = (25/18 / 0.45494 - 1) / 99
+    rho = stats.intraclass([5, 15, 10, 10], [100, 100, 100, 100])
+    assert rho == pytest.approx((25 / 18 / sps.chi2.median(1) - 1) / 99, rel=1e-6)
+    assert rho == pytest.approx(0.020742, abs=1e-5)
+    # too few months to learn from, or nothing to judge
+    assert stats.intraclass([5, 15], [100, 100]) == 0.0
+    assert stats.intraclass([0, 0, 0], [50, 50, 50]) == 0.0
+
+
+def test_intraclass_last_months_problem_does_not_hide_itself():
+    steady = [9, 11, 10, 8, 12, 10, 9, 11, 10, 10, 11]
+    quiet = stats.intraclass(steady, [100] * 11)
+    spiked = stats.intraclass([*steady, 55], [100] * 12)
+    assert quiet == 0.0
+    assert spiked < 0.005  # one month of 55 % among 10 % months barely moves the median estimate
+
+
+def test_betabinom_high():
+    # ρ = 0 is the binomial test
+    assert stats.betabinom_high(9, 42, 0.072, 0.0) == pytest.approx(stats.binom_high(9, 42, 0.072))
+    # months that swing more need more to confirm: the same count is less surprising
+    p_binom = stats.binom_high(9, 42, 0.072)
+    p_beta = stats.betabinom_high(9, 42, 0.072, 0.02)
+    assert p_beta > p_binom
+    size = 1 / 0.02 - 1
+    assert p_beta == pytest.approx(sps.betabinom.sf(8, 42, 0.072 * size, 0.928 * size))
+    assert stats.betabinom_high(0, 42, 0.072, 0.02) == 1.0
+    # a zero usual share is raised to the floor, as in binom_high
+    assert stats.betabinom_high(3, 42, 0.0, 0.0, floor=0.01) == pytest.approx(stats.binom_high(3, 42, 0.0, floor=0.01))

@@ -118,7 +118,8 @@ def delivery_frame(report: Report, region: str | None = None) -> pd.DataFrame:
 
     Columns, for the orders promised for the period: due, late, late_share, undelivered, delay_p50, delay_max
     (days, late deliveries), baseline_share (trailing months pooled), usual_share (the ``support.history_months``
-    before, pooled), p_value (binomial chance of so many late at the usual share), late_revenue; the same of the
+    before, pooled), p_value (chance of so many late at the usual share; beta-binomial with ``spread``, the usual
+    months' intra-class correlation, so months that swing more than independent orders need more), late_revenue; the same of the
     orders placed in the period whose promise has come, prefixed ``placed_`` (placed_due, placed_late …);
     ``cohort``: the one judged late (``due`` or ``placed``, the smaller p-value), flagged — its late share at least
     ``thresholds.support.delay_share`` and ``thresholds.support.delay_rise_points`` above usual, at least
@@ -145,7 +146,10 @@ def _cohort(report: Report, name: str, table: pd.DataFrame, scope: str) -> dict[
         return float(part["late"].mean()) if len(part) else float("nan")
 
     now = months_rows(report.period)
-    usual = share(months_rows(usual_months(report)))
+    history = usual_months(report)
+    usual = share(months_rows(history))
+    months = [months_rows(month)["late"] for month in history]
+    rho = stats.intraclass([m.sum() for m in months], [len(m) for m in months])
     due, late = len(now), int(now["late"].sum())
     return {
         "due": due,
@@ -156,7 +160,8 @@ def _cohort(report: Report, name: str, table: pd.DataFrame, scope: str) -> dict[
         "delay_max": now["delay_days"].max(),
         "baseline_share": share(months_rows(report.trailing())),
         "usual_share": usual,
-        "p_value": stats.binom_high(late, due, None if math.isnan(usual) else usual, floor=0.01),
+        "p_value": stats.betabinom_high(late, due, None if math.isnan(usual) else usual, rho, floor=0.01),
+        "spread": rho,
         "late_revenue": float(now.loc[now["late"], "revenue"].sum()),
     }
 
