@@ -119,8 +119,8 @@ def delivery_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     Columns, for the orders promised for the period: due, late, late_share, undelivered, delay_p50, delay_max
     (days, late deliveries), baseline_share (trailing months pooled), usual_share (the ``support.history_months``
     before, pooled), p_value (chance of so many late at the usual share; beta-binomial with ``spread``, the usual
-    months' intra-class correlation, so months that swing more than independent orders need more), late_revenue; the same of the
-    orders placed in the period whose promise has come, prefixed ``placed_`` (placed_due, placed_late …);
+    months' intra-class correlation, so months that swing more than independent orders need more), late_revenue;
+    the same of the orders placed in the period whose promise has come, prefixed ``placed_`` (placed_due, …);
     ``cohort``: the one judged late (``due`` or ``placed``, the smaller p-value), flagged — its late share at least
     ``thresholds.support.delay_share`` and ``thresholds.support.delay_rise_points`` above usual, at least
     ``thresholds.support.min_count`` late orders, p below half ``thresholds.support.p_value`` (two looks at one
