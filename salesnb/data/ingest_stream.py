@@ -164,7 +164,7 @@ def stage_table(name: str, path: Path, names: Mapping, stage: Path) -> Staged:
     out, writer, schema, present, rows = stage / f"{name}.arrow", None, None, frozenset(), 0
     try:
         for raw in _blocks(path, header):
-            frame, found, _ = _contract_frame(name, _tidy(raw, f"table {name}"), names, path.name)
+            frame, found, _ = _contract_frame(name, _tidy(raw, f"table {name}", whole_file=False), names, path.name)
             _same_everywhere(name, frame, names)
             typed, present, problems, _ = coerce_table(name, frame, names)
             block = Dataset({name: typed}, present_columns={name: present}, mapping=names)

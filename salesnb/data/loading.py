@@ -162,8 +162,14 @@ def _read_database(url: str, mapping: Mapping) -> tuple[dict[str, tuple[str, pd.
     return frames, staged.ignored, staged.label
 
 
-def _tidy(frame: pd.DataFrame, where: str) -> pd.DataFrame:
-    """Strip header names and text values; empty text becomes NA."""
+def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFrame:
+    """Strip header names and text values; empty text becomes NA; the empty rows after the last value go.
+
+    A spreadsheet saved as CSV often ends in formatted but empty rows (``,,,,``): they hold nothing, so
+    leaving them out loses nothing. Empty rows between values stay, to be reported: every row keeps its
+    number in the file. A block of a file read in parts (``whole_file=False``) keeps its empty rows: only the
+    whole file knows which come last.
+    """
     frame = frame.rename(columns=lambda c: str(c).strip())
     repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
     if repeated:
@@ -177,7 +183,11 @@ def _tidy(frame: pd.DataFrame, where: str) -> pd.DataFrame:
             column = column.str.strip()
             column = column.mask(column == "")
         cleaned[name] = column
-    return pd.DataFrame(cleaned, index=frame.index)
+    tidy = pd.DataFrame(cleaned, index=frame.index)
+    if not whole_file or not len(tidy.columns) or not len(tidy) or tidy.iloc[-1].notna().any():
+        return tidy
+    filled = tidy.notna().any(axis=1).to_numpy().nonzero()[0]
+    return tidy.iloc[: filled[-1] + 1 if len(filled) else 0]
 
 
 def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:

@@ -28,7 +28,7 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     The reports and the validation result come from loading the data with the proposal.
     """
     from ..angle import ANGLE_NAMES
-    from .summary import angle_state
+    from .summary import angle_headline, angle_state
 
     lines = [f"{t('map_tables', lang)}:"]
     for table, columns in proposal.columns.items():
@@ -40,20 +40,14 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     for table, lacking in proposal.missing.items():
         lines.append(f"✗ {t('map_missing', lang, table=table, columns=', '.join(lacking))}")
     lines += [f"! {t('map_ambiguous', lang, file=file)}" for file in proposal.notes]
+    lines += [f"! {t('map_one_unit', lang, file=file)}" for file in proposal.one_unit]
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:
         return lines
     ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False)
     lines.append(f"{t('map_angles', lang)}:")
-    for name in ANGLE_NAMES:
-        state = angle_state(ds, name)
-        detail = (
-            t("validate_ready", lang)
-            if state["ready"]
-            else t("validate_needs", lang, tables=", ".join(state["missing"]))
-        )
-        lines.append(f"  {'✓' if state['ready'] else '✗'} {name}: {detail}")
+    lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
     problems = validation.validate_dataset(ds)
     lines.append(t("map_problems", lang, n=len(problems)) if problems else t("map_valid", lang))
     return lines

@@ -26,6 +26,16 @@ SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbe
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
 DIMENSIONS = ("customers", "products", "reps")
+ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
+# words in a file's name that say which table it holds (compared as normalise()d); the word ending last wins,
+# as the head noun of a name comes last: customer_orders → orders, order_items → order_lines, 订单明细 → order_lines
+FILE_WORDS: dict[str, tuple[str, ...]] = {
+    "order_lines": ("orderitem", "orderline", "lineitem", "item", "line", "detail", "明细", "订单行"),
+    "orders": ("order", "订单", "销售单"),
+    "customers": ("customer", "client", "客户"),
+    "products": ("product", "catalog", "sku", "产品", "商品", "物料"),
+    "reps": ("salesrep", "salesperson", "salespeople", "employee", "staff", "销售员", "业务员", "员工"),
+}
 
 # concept: synonyms, most specific first (the first synonym found wins when several columns match)
 SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -80,7 +90,21 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "unit_price": ("单价", "成交单价", "售价", "unitprice", "price", "saleprice"),
     "list_price": ("标价", "原价", "目录价", "指导价", "listprice", "msrp"),
     "unit_cost": ("单位成本", "成本", "unitcost", "cost"),
-    "region": ("区域", "大区", "销售区域", "地区", "region", "area", "territory", "salesregion"),
+    "region": (
+        "区域",
+        "大区",
+        "销售区域",
+        "地区",
+        "region",
+        "area",
+        "territory",
+        "salesregion",
+        "省份",
+        "省",
+        "state",
+        "province",
+        "customerstate",
+    ),
     "country": ("国家", "country", "countryregion"),
     "rep_id": ("销售员编号", "业务员编号", "工号", "repid", "salesrepid", "employeeid"),
     "rep_name": (
@@ -123,9 +147,45 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "itemname",
         "item",
     ),
-    "product_line": ("产品线", "品类", "产品类别", "商品类别", "类别", "productline", "category", "productcategory"),
+    "product_line": (
+        "产品线",
+        "品类",
+        "产品类别",
+        "商品类别",
+        "类别",
+        "类目",
+        "productline",
+        "category",
+        "productcategory",
+        "productcategoryname",
+        "categoryname",
+    ),
+    "promised_at": (
+        "承诺交期",
+        "承诺交货日期",
+        "约定交货日期",
+        "预计交货日期",
+        "预计送达日期",
+        "交期",
+        "promiseddate",
+        "promisedate",
+        "estimateddeliverydate",
+        "orderestimateddeliverydate",
+        "requireddate",
+    ),
+    "delivered_at": (
+        "实际交货日期",
+        "交货日期",
+        "送达日期",
+        "到货日期",
+        "签收日期",
+        "delivereddate",
+        "deliverydate",
+        "orderdeliveredcustomerdate",
+        "deliveredcustomerdate",
+    ),
 }
-DATES, NUMBERS = ("order_date",), ("amount", "quantity", "unit_price", "list_price", "unit_cost")
+DATES, NUMBERS = ("order_date", "promised_at", "delivered_at"), ("amount", "quantity", "unit_price", "list_price", "unit_cost")
 
 
 def normalise(name: str) -> str:
@@ -145,6 +205,7 @@ class Proposal:
     missing: dict[str, list[str]] = field(default_factory=dict)  # table -> what its file lacks
     notes: list[str] = field(default_factory=list)  # files whose dates do not tell day from month
     varying: list[tuple[str, str, str, float]] = field(default_factory=list)  # (table, column, user, share of ids)
+    one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -217,7 +278,11 @@ def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict
     missing: dict[str, list[str]] = {}
     orders = {"order_id": found.get("order_id"), "customer_id": customer, "order_date": found.get("order_date")}
     orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": found.get("amount")}
-    lines = {"order_id": found.get("order_id"), "product_id": product, "quantity": found.get("quantity")}
+    orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
+    quantity = found.get("quantity")
+    if quantity is None and found.get("unit_price") and not found.get("amount"):
+        quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
+    lines = {"order_id": found.get("order_id"), "product_id": product, "quantity": quantity}
     price = found.get("unit_price")
     if price is None and found.get("amount") and found.get("quantity"):
         price = f"={_ref(found['amount'])} / {_ref(found['quantity'])}"
@@ -271,46 +336,90 @@ def _data_files(source: Path) -> list[Path]:
     return files
 
 
+def file_table(name: str) -> str | None:
+    """The contract table a file's name points at (:data:`FILE_WORDS`: the word ending last), if any."""
+    stem = normalise(Path(name).stem)
+    ends = {
+        table: max((stem.rfind(word) + len(word) for word in words if word in stem), default=-1)
+        for table, words in FILE_WORDS.items()
+    }
+    table, end = max(ends.items(), key=lambda item: item[1])
+    return table if end >= 0 else None
+
+
+def _key_unique(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> bool:
+    """Whether the file holds each of the table's ids once: a table's own file, not a flat export repeating it."""
+    key = TABLES[table].key
+    user = columns.get(key) if key else None
+    return bool(user and not user.startswith("=") and frame[user].dropna().is_unique)
+
+
+@dataclass
+class _Candidate:
+    """One file able to feed a table, ranked: contract name, a name pointing at it, unique ids, columns mapped."""
+
+    rank: tuple[bool, bool, bool, int]
+    file: Path
+    columns: dict[str, str]
+    varying: list[tuple[str, str, str, float]]
+
+
+def _candidates(file: Path, frame: pd.DataFrame, own: str | None, proposal: Proposal) -> dict[str, _Candidate]:
+    """The tables ``file`` can feed (a contract-named file: its own table only), each with its rank."""
+    found, ambiguous = match_columns(frame)
+    if ambiguous:
+        proposal.notes.append(file.name)
+    tables, missing = _tables_from(found)
+    if own:
+        columns = {c: c for c in frame.columns if TABLES[own].column(c)}  # contract names as they are
+        taken = set(columns)
+        for column, user in (tables.get(own) or {}).items():  # synonyms for the others
+            if column not in columns and user not in taken:
+                columns[column] = user
+                taken.add(user)
+        tables, missing = {own: columns}, {}
+    for table, lacking in missing.items():
+        proposal.missing.setdefault(table, lacking)
+    pointed = own or file_table(file.name)
+    out = {}
+    for table, columns in tables.items():
+        varying = _varying(frame, table, columns) if table in DIMENSIONS and not own else []
+        columns = {c: u for c, u in columns.items() if c not in {v[1] for v in varying}}
+        rank = (bool(own), pointed == table, _key_unique(frame, table, columns), len(columns))
+        out[table] = _Candidate(rank, file, columns, varying)
+    return out
+
+
 def propose_mapping(source: str | Path) -> Proposal:
     """Propose a mapping for a folder of exports or one export file.
 
-    A file named after a contract table (``customers.csv``) maps onto that table; any other file is read as
-    a flat export and feeds every table it can, unless a file of that table's own name exists.
+    Every file offers the tables its columns can feed; each table takes the best offer: a file named after it
+    (``customers.csv``), then a file whose name points at it (``olist_customers_dataset.csv``, ``订单明细.xlsx``),
+    then one holding each id once, then the one mapping most columns (first file on a tie). One flat export
+    thus feeds every table it can, and a folder of a system's table exports maps table by table.
     """
     path = Path(source)
     proposal = Proposal(str(source))
     files = _data_files(path)
     own = {p: p.stem.casefold() for p in files if p.stem.casefold() in TABLES}
-    used: dict[str, set[str]] = {}
+    offers: dict[str, list[_Candidate]] = {}
+    names: dict[Path, list] = {}
     for file in sorted(files, key=lambda p: p not in own):  # contract-named files first
         frame = read_table_file(file)
-        found, ambiguous = match_columns(frame)
-        if ambiguous:
-            proposal.notes.append(file.name)
-        tables, missing = _tables_from(found)
-        if file in own:
-            table = own[file]
-            columns = {c: c for c in frame.columns if TABLES[table].column(c)}  # contract names as they are
-            taken = set(columns)
-            for column, user in (tables.get(table) or {}).items():  # synonyms for the others
-                if column not in columns and user not in taken:
-                    columns[column] = user
-                    taken.add(user)
-            tables, missing = {table: columns}, {}
-        for table, columns in tables.items():
-            if table in proposal.tables:
-                continue
-            if table in DIMENSIONS and file not in own:
-                varying = _varying(frame, table, columns)
-                proposal.varying += varying
-                columns = {c: u for c, u in columns.items() if c not in {v[1] for v in varying}}
-            proposal.tables[table], proposal.columns[table] = file.name, columns
-            proposal.missing.pop(table, None)
-            for user in columns.values():
-                names = column_names(parse_expression(user[1:])) if user.startswith("=") else [user]
-                used.setdefault(file.name, set()).update(names)
-        for table, lacking in missing.items():
-            if table not in proposal.tables:
-                proposal.missing.setdefault(table, lacking)
-        proposal.unused[file.name] = [c for c in frame.columns if c not in used.get(file.name, set())]
+        names[file] = list(frame.columns)
+        for table, candidate in _candidates(file, frame, own.get(file), proposal).items():
+            offers.setdefault(table, []).append(candidate)
+    used: dict[str, set[str]] = {}
+    for table, candidates in offers.items():
+        best = max(candidates, key=lambda c: c.rank)  # the first of equal ranks
+        proposal.tables[table], proposal.columns[table] = best.file.name, best.columns
+        proposal.varying += best.varying
+        proposal.missing.pop(table, None)
+        for user in best.columns.values():
+            read = column_names(parse_expression(user[1:])) if user.startswith("=") else [user]
+            used.setdefault(best.file.name, set()).update(read)
+        if best.columns.get("quantity") == ONE_UNIT:
+            proposal.one_unit.append(best.file.name)
+    for file, columns in names.items():
+        proposal.unused[file.name] = [c for c in columns if c not in used.get(file.name, set())]
     return proposal

@@ -104,19 +104,28 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
             lines.append(f"  {label('partial', month=period['partial'], day=period['through_day'])}")
     lines.append(f"{label('angles')}:")
     for angle, state in summary["angles"].items():
-        lines += _angle_lines(angle, state, label)
+        lines += _angle_lines(angle, state, label, lang)
     return "\n".join(lines)
 
 
-def _angle_lines(angle: str, state: dict, label) -> list[str]:
-    """An angle's lines of :func:`format_summary`: ready or what it needs, then section by section and rules."""
+def angle_headline(angle: str, state: dict, lang: str = "zh") -> str:
+    """``  ✓ market: 可用`` or what the angle needs (its tables, columns, or one of its sections' needs)."""
+
+    def label(key: str, **values: object) -> str:
+        return t(f"validate_{key}", lang, **values)
+
     if state["ready"]:
         head = label("ready")
     elif state.get("any_of"):
         head = label("needs_any", needs=" | ".join(state["any_of"]))
     else:
         head = _needs_text(state["missing"], label)
-    lines = [f"  {'✓' if state['ready'] else '✗'} {angle}: {head}"]
+    return f"  {'✓' if state['ready'] else '✗'} {angle}: {head}"
+
+
+def _angle_lines(angle: str, state: dict, label, lang: str) -> list[str]:
+    """An angle's lines of :func:`format_summary`: ready or what it needs, then section by section and rules."""
+    lines = [angle_headline(angle, state, lang)]
     if not state["ready"]:
         return lines
     sections = state.get("sections") or {}

@@ -121,6 +121,19 @@ def test_gb18030_and_an_empty_table_are_loaded_whole(tmp_path, spy):
     assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
 
 
+def test_empty_rows_at_a_files_end_fall_back_to_the_loader_that_drops_them(tmp_path, spy):
+    data = write_tiny(tmp_path / "data")
+    orders = data / "orders.csv"
+    columns = orders.read_text(encoding="utf-8").splitlines()[0].count(",")
+    with orders.open("a", encoding="utf-8") as handle:
+        handle.write("," * columns + "\n" + "," * columns + "\n")  # a spreadsheet's formatted empty rows
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy == [str(data)]  # a block cannot tell its empty rows are the file's last: loaded whole
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+    assert len(loading.load_dataset(data)["orders"]) == len(TABLES["orders"])
+
+
 def test_a_failing_stream_leaves_nothing_behind(tmp_path, monkeypatch):
     data = write_tiny(tmp_path / "data")
 

@@ -10,7 +10,10 @@ import pytest
 from salesnb.cli import main
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe
-from salesnb.data.propose import match_columns, normalise, propose_mapping
+from salesnb.data import facts
+from salesnb.data.loading import read_table_file
+from salesnb.data.propose import file_table, match_columns, normalise, propose_mapping
+from salesnb.errors import DataValidationError
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -154,3 +157,94 @@ def test_map_writes_the_file_and_never_overwrites_without_force(tmp_path: Path, 
     (tmp_path / "empty").mkdir()
     assert main(["map", "--data", str(tmp_path / "empty")]) == 1
     assert "no .csv, .parquet or .xlsx" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("name", "table"),
+    [
+        ("olist_order_items_dataset.csv", "order_lines"),
+        ("olist_orders_dataset.csv", "orders"),
+        ("customer_orders.csv", "orders"),
+        ("olistcustomerdataset.csv", "customers"),
+        ("Order Details.xlsx", "order_lines"),
+        ("销售订单明细.csv", "order_lines"),
+        ("客户订单.csv", "orders"),
+        ("产品目录.csv", "products"),
+        ("Employees.csv", "reps"),
+        ("export.csv", None),
+    ],
+)
+def test_a_file_name_points_at_its_table_by_the_word_ending_last(name: str, table: str | None) -> None:
+    assert file_table(name) == table
+
+
+def write_system_export(folder: Path) -> Path:
+    """A shop system's table-by-table export (shaped like the public Olist one): other names, US dates."""
+    (folder / "shop_orders_dataset.csv").write_text(
+        "order_id,customer_id,order_status,order_purchase_timestamp,order_delivered_customer_date,"
+        "order_estimated_delivery_date\n"
+        "o1,c1,delivered,10/2/2026 10:56,10/10/2026 21:25,10/18/2026 0:00\n"
+        "o2,c2,delivered,10/24/2026 20:41,11/7/2026 15:27,11/3/2026 0:00\n"
+        "o3,c1,delivered,11/8/2026 8:38,11/17/2026 18:06,11/22/2026 0:00\n",
+        encoding="utf-8",
+    )
+    (folder / "shop_order_items_dataset.csv").write_text(
+        "order_id,order_item_id,product_id,seller_id,price,freight_value\n"
+        "o1,1,p1,s1,58.90,13.29\no1,2,p1,s1,58.90,13.29\no2,1,p2,s2,239.90,19.93\no3,1,p2,s2,199.00,8.00\n"
+        ",,,,,\n,,,,,\n",  # a spreadsheet's empty formatted rows
+        encoding="utf-8",
+    )
+    (folder / "shop_customers_dataset.csv").write_text(
+        "customer_id,customer_unique_id,customer_city,customer_state\nc1,u1,franca,SP\nc2,u2,rio,RJ\n",
+        encoding="utf-8",
+    )
+    (folder / "shop_products_dataset.csv").write_text(
+        "product_id,product_category_name,product_weight_g\np1,perfumaria,225\np2,artes,1000\n", encoding="utf-8"
+    )
+    return folder
+
+
+def test_a_system_export_maps_table_by_table(tmp_path: Path) -> None:
+    proposal = propose_mapping(write_system_export(tmp_path))
+    assert proposal.tables == {
+        "orders": "shop_orders_dataset.csv",
+        "customers": "shop_customers_dataset.csv",  # not the orders file, which also names each order's customer
+        "order_lines": "shop_order_items_dataset.csv",
+        "products": "shop_products_dataset.csv",  # not the items file, which repeats each product
+    }
+    columns = proposal.mapping()["columns"]
+    assert columns["orders"] == {
+        "order_date": "order_purchase_timestamp",
+        "promised_at": "order_estimated_delivery_date",
+        "delivered_at": "order_delivered_customer_date",
+    }
+    assert columns["order_lines"] == {"quantity": "=1", "unit_price": "price"}
+    assert columns["customers"] == {"region": "customer_state"}
+    assert columns["products"] == {"product_line": "product_category_name"}
+    assert proposal.one_unit == ["shop_order_items_dataset.csv"]
+    text = "\n".join(describe(proposal, "en"))
+    assert "each row is read as one unit" in text and "✓ support: ready" in text
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    orders = ds["orders"].set_index("order_id")
+    lines = ds["order_lines"]
+    assert lines["quantity"].tolist() == [1, 1, 1, 1]
+    revenue = (lines["quantity"] * lines["unit_price"]).groupby(lines["order_id"]).sum().round(2)
+    assert revenue.to_dict() == {"o1": 117.8, "o2": 239.9, "o3": 199.0}
+    regions = facts.order_facts(ds).set_index("order_id")["region"].astype(str)
+    assert regions.to_dict() == {"o1": "SP", "o2": "RJ", "o3": "SP"}  # each order in its customer's state
+    assert str(orders.loc["o2", "promised_at"].date()) == "2026-11-03"
+    assert len(ds["order_lines"]) == 4  # the two empty rows left out, nothing reported against them
+
+
+def test_empty_rows_at_the_end_are_left_out_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nA1,c1,2026-10-01,5\nA2,c1,not a date,5\n,,,\nA3,c1,2026-10-02,5\n"
+        ",,,\n,,,\n",
+        encoding="utf-8",
+    )
+    frame = read_table_file(tmp_path / "orders.csv")
+    assert frame["order_id"].fillna("-").tolist() == ["A1", "A2", "-", "A3"]  # the empty row between values stays
+    with pytest.raises(DataValidationError) as error:
+        load_dataset(tmp_path)
+    assert "row 2 (A2): 'not a date'" in str(error.value)  # its number in the file
+    assert "1 row has an empty required value, e.g. row 3" in str(error.value)
