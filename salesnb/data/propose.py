@@ -185,7 +185,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "deliveredcustomerdate",
     ),
 }
-DATES, NUMBERS = ("order_date", "promised_at", "delivered_at"), ("amount", "quantity", "unit_price", "list_price", "unit_cost")
+DATES = ("order_date", "promised_at", "delivered_at")
+NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost")
 
 
 def normalise(name: str) -> str:

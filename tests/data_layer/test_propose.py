@@ -8,10 +8,9 @@ import pandas as pd
 import pytest
 
 from salesnb.cli import main
-from salesnb.data.loading import load_dataset
-from salesnb.data.mapview import describe
 from salesnb.data import facts
-from salesnb.data.loading import read_table_file
+from salesnb.data.loading import load_dataset, read_table_file
+from salesnb.data.mapview import describe
 from salesnb.data.propose import file_table, match_columns, normalise, propose_mapping
 from salesnb.errors import DataValidationError
 
