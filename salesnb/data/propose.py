@@ -160,6 +160,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "productcategoryname",
         "categoryname",
     ),
+    "discount": ("折扣率", "折扣", "discount", "discountrate", "discountpct"),
+    "hire_date": ("入职日期", "入职时间", "hiredate", "startdate", "dateofhire"),
     "promised_at": (
         "承诺交期",
         "承诺交货日期",
@@ -185,8 +187,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
         "deliveredcustomerdate",
     ),
 }
-DATES = ("order_date", "promised_at", "delivered_at")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost")
+DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
+NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount")
+FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 
 
 def normalise(name: str) -> str:
@@ -259,6 +262,10 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
             if ok:
                 found[concept] = column
                 break
+    _read_discount(found, sample)
+    region = found.get("region")
+    if region and "country" in found and sample[region].notna().mean() < FILLED:
+        del found["region"]  # a region filled for a few countries only (US states): the country is the level
     if "order_date" not in found:
         for column in frame.columns:
             if column not in found.values():
@@ -267,6 +274,43 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                     found["order_date"], ambiguous = column, unclear
                     break
     return found, ambiguous
+
+
+def _read_discount(found: dict[str, str], sample: pd.DataFrame) -> None:
+    """Tell a discount column's kind from its values: ``discount_off`` (0.1 = 10 % off) or ``discount_paid``.
+
+    Between 0 and 1 a discount is a share: the share taken off (Northwind's 0.05, Superstore's 0.2) or, as a
+    Chinese 折扣 often is, the share paid (0.9 = 九折). A discount whose typical value is above one half is the
+    share paid — no business takes most of its price off on a typical line. Other values (amounts, percent
+    numbers) are left for the user to map.
+    """
+    column = found.pop("discount", None)
+    if column is None:
+        return
+    values, _ = parse_number(sample[column].dropna())
+    values = values.dropna()
+    if not len(values) or values.min() < 0 or values.max() > 1:
+        return
+    nonzero = values[values > 0]
+    found["discount_paid" if len(nonzero) and nonzero.median() > 0.5 else "discount_off"] = column
+
+
+def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
+    """(unit_price, list_price) of a line, net of its discount share when the export has one.
+
+    An explicit unit price next to a discount is the price before it (Northwind: revenue = price × quantity ×
+    (1 − discount)); a line total next to one is the amount after it (Superstore). Without a discount the
+    unit price is the column, or the line total ÷ quantity.
+    """
+    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
+    gross = f"{_ref(price)}" if price else (f"{_ref(amount)} / {_ref(quantity)}" if amount and quantity else None)
+    off, paid = found.get("discount_off"), found.get("discount_paid")
+    if gross is None or not (off or paid):
+        return (price or (f"={gross}" if gross else None)), found.get("list_price")
+    share = f"(1 - {_ref(off)})" if off else _ref(paid)
+    if price:  # the price before the discount: the list price
+        return f"={gross} * {share}", found.get("list_price") or price
+    return f"={gross}", found.get("list_price") or f"={gross} / {share}"
 
 
 def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
@@ -284,15 +328,13 @@ def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict
     if quantity is None and found.get("unit_price") and not found.get("amount"):
         quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
     lines = {"order_id": found.get("order_id"), "product_id": product, "quantity": quantity}
-    price = found.get("unit_price")
-    if price is None and found.get("amount") and found.get("quantity"):
-        price = f"={_ref(found['amount'])} / {_ref(found['quantity'])}"
-    lines |= {"unit_price": price, "list_price": found.get("list_price"), "unit_cost": found.get("unit_cost")}
+    price, list_price = _net_prices(found)
+    lines |= {"unit_price": price, "list_price": list_price, "unit_cost": found.get("unit_cost")}
     customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
     customers["industry"] = found.get("industry")
     products = {"product_id": product, "product_name": found.get("product_name")}
     products |= {"product_line": found.get("product_line")}
-    reps = {"rep_id": rep, "rep_name": found.get("rep_name")}
+    reps = {"rep_id": rep, "rep_name": found.get("rep_name"), "hire_date": found.get("hire_date")}
     for table, columns in (
         ("orders", orders),
         ("order_lines", lines),
@@ -378,6 +420,8 @@ def _candidates(file: Path, frame: pd.DataFrame, own: str | None, proposal: Prop
             if column not in columns and user not in taken:
                 columns[column] = user
                 taken.add(user)
+        if "region" in columns and "region" not in found and "country" in found:
+            columns["region"] = found["country"]  # its own region column too sparse (see match_columns)
         tables, missing = {own: columns}, {}
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)

@@ -11,7 +11,7 @@ from salesnb.cli import main
 from salesnb.data import facts
 from salesnb.data.loading import load_dataset, read_table_file
 from salesnb.data.mapview import describe
-from salesnb.data.propose import file_table, match_columns, normalise, propose_mapping
+from salesnb.data.propose import _net_prices, file_table, match_columns, normalise, propose_mapping
 from salesnb.errors import DataValidationError
 
 
@@ -247,3 +247,42 @@ def test_empty_rows_at_the_end_are_left_out_and_rows_keep_their_numbers(tmp_path
         load_dataset(tmp_path)
     assert "row 2 (A2): 'not a date'" in str(error.value)  # its number in the file
     assert "1 row has an empty required value, e.g. row 3" in str(error.value)
+
+
+def test_a_discount_share_nets_the_price_and_keeps_the_list_price(tmp_path: Path) -> None:
+    # Northwind: a unit price before the discount share taken off
+    found, _ = match_columns(
+        frame(order_id=["1", "1"], unit_price=["14", "9.8"], quantity=["12", "10"], discount=["0", "0.15"])
+    )
+    assert found["discount_off"] == "discount"
+    assert _net_prices(found) == ("=[unit_price] * (1 - [discount])", "unit_price")
+    # Superstore: a line total after the discount
+    found, _ = match_columns(frame(**{"Order ID": ["1"], "Sales": ["80"], "Quantity": ["2"], "Discount": ["0.2"]}))
+    assert _net_prices(found) == ("=[Sales] / [Quantity]", "=[Sales] / [Quantity] / (1 - [Discount])")
+    # a Chinese 折扣 as the share paid (九折 = 0.9)
+    found, _ = match_columns(frame(订单号=["1", "2"], 单价=["100", "50"], 数量=["1", "2"], 折扣=["0.9", "0.85"]))
+    assert found["discount_paid"] == "折扣"
+    assert _net_prices(found) == ("=[单价] * [折扣]", "单价")
+    # an amount or a percent number is not read as a share
+    found, _ = match_columns(frame(单价=["100"], 数量=["1"], 折扣=["15"]))
+    assert "discount_off" not in found and "discount_paid" not in found
+    (tmp_path / "order_details.csv").write_text(
+        "order_id,product_id,unit_price,quantity,discount\n10248,11,14,12,0\n10248,42,9.8,10,0.15\n", encoding="utf-8"
+    )
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_date\n10248,VINET,1996-07-04\n", encoding="utf-8")
+    lines = load_dataset(tmp_path, mapping=propose_mapping(tmp_path).mapping())["order_lines"]
+    assert (lines["quantity"] * lines["unit_price"]).round(2).tolist() == [168.0, 83.3]  # 98 less 15 %
+    assert lines["list_price"].tolist() == [14.0, 9.8]
+
+
+def test_a_sparse_region_gives_way_to_the_country(tmp_path: Path) -> None:
+    (tmp_path / "customers.csv").write_text(
+        "customer_id,region,country\nALFKI,,Germany\nGREAL,OR,USA\nBONAP,,France\nSEVES,,UK\n", encoding="utf-8"
+    )
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_date\n1,ALFKI,1996-07-04\n", encoding="utf-8")
+    (tmp_path / "employees.csv").write_text("employee_id,last_name,hire_date\n1,Davolio,1992-05-01\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.columns["customers"]["region"] == "country"  # a state for 1 customer of 4: the country is the level
+    assert proposal.columns["reps"] == {"rep_id": "employee_id", "hire_date": "hire_date"}
+    found, _ = match_columns(frame(customer_id=["a", "b"], region=["East", "West"], country=["CN", "CN"]))
+    assert found["region"] == "region"  # filled: kept
