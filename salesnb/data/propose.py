@@ -189,6 +189,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
 NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount")
+STATUS_NAMES = ("订单状态", "单据状态", "状态", "status", "orderstatus")  # a column saying whether an order stands
+CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单", re.IGNORECASE)  # values of an order that does not
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 
 
@@ -210,6 +212,7 @@ class Proposal:
     notes: list[str] = field(default_factory=list)  # files whose dates do not tell day from month
     varying: list[tuple[str, str, str, float]] = field(default_factory=list)  # (table, column, user, share of ids)
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
+    cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -425,6 +428,7 @@ def _candidates(file: Path, frame: pd.DataFrame, own: str | None, proposal: Prop
         tables, missing = {own: columns}, {}
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
+    _note_cancelled(file, frame, proposal)
     pointed = own or file_table(file.name)
     out = {}
     for table, columns in tables.items():
@@ -433,6 +437,22 @@ def _candidates(file: Path, frame: pd.DataFrame, own: str | None, proposal: Prop
         rank = (bool(own), pointed == table, _key_unique(frame, table, columns), len(columns))
         out[table] = _Candidate(rank, file, columns, varying)
     return out
+
+
+def _note_cancelled(file: Path, frame: pd.DataFrame, proposal: Proposal) -> None:
+    """Record a status column whose values mark cancelled orders (canceled, 已取消, 作废 …).
+
+    The contract counts every order row as a sale; an export that keeps its cancelled orders must leave them
+    out first, and ``map`` says so rather than guess which statuses stand.
+    """
+    by_name = {normalise(c): c for c in reversed(frame.columns)}
+    column = next((by_name[normalise(n)] for n in STATUS_NAMES if normalise(n) in by_name), None)
+    if column is None:
+        return
+    values = frame[column].dropna().astype(str).unique()
+    marked = sorted(v for v in values if CANCELLED.search(v))
+    if marked:
+        proposal.cancelled.append((file.name, column, marked))
 
 
 def propose_mapping(source: str | Path) -> Proposal:

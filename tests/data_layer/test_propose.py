@@ -286,3 +286,18 @@ def test_a_sparse_region_gives_way_to_the_country(tmp_path: Path) -> None:
     assert proposal.columns["reps"] == {"rep_id": "employee_id", "hire_date": "hire_date"}
     found, _ = match_columns(frame(customer_id=["a", "b"], region=["East", "West"], country=["CN", "CN"]))
     assert found["region"] == "region"  # filled: kept
+
+
+def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> None:
+    (tmp_path / "销售明细.csv").write_text(
+        "订单号,下单日期,客户,金额,订单状态\nA1,2026-10-01,甲,100,已完成\nA2,2026-10-02,乙,50,已取消\nA3,2026-10-03,乙,70,作废\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path)
+    assert proposal.cancelled == [("销售明细.csv", "订单状态", ["作废", "已取消"])]
+    text = "\n".join(describe(proposal, "en"))
+    assert "销售明细.csv column 订单状态 marks cancelled orders (作废, 已取消)" in text
+    (tmp_path / "销售明细.csv").write_text(
+        "订单号,下单日期,客户,金额,状态\nA1,2026-10-01,甲,100,已完成\n", encoding="utf-8"
+    )
+    assert propose_mapping(tmp_path).cancelled == []
