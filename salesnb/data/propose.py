@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from ..errors import DataSourceError
 from .contract import TABLES
@@ -27,169 +29,16 @@ MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
 DIMENSIONS = ("customers", "products", "reps")
 ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
-# words in a file's name that say which table it holds (compared as normalise()d); the word ending last wins,
-# as the head noun of a name comes last: customer_orders → orders, order_items → order_lines, 订单明细 → order_lines
-FILE_WORDS: dict[str, tuple[str, ...]] = {
-    "order_lines": ("orderitem", "orderline", "lineitem", "item", "line", "detail", "明细", "订单行"),
-    "orders": ("order", "订单", "销售单"),
-    "customers": ("customer", "client", "客户"),
-    "products": ("product", "catalog", "sku", "产品", "商品", "物料"),
-    "reps": ("salesrep", "salesperson", "salespeople", "employee", "staff", "销售员", "业务员", "员工"),
-}
 
-# concept: synonyms, most specific first (the first synonym found wins when several columns match)
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "order_id": (
-        "订单编号",
-        "订单号",
-        "订单id",
-        "订单编码",
-        "单号",
-        "单据编号",
-        "orderid",
-        "orderno",
-        "ordernumber",
-        "invoiceno",
-        "invoice",
-        "invoiceid",
-        "发票号",
-    ),
-    "order_date": (
-        "下单日期",
-        "订单日期",
-        "下单时间",
-        "成交日期",
-        "销售日期",
-        "日期",
-        "orderdate",
-        "invoicedate",
-        "date",
-        "orderdatetime",
-    ),
-    "customer_id": ("客户编号", "客户id", "客户代码", "客户编码", "customerid", "custid", "clientid", "customerno"),
-    "customer_name": ("客户名称", "客户名", "客户", "customername", "customer", "client", "clientname"),
-    "amount": (
-        "金额",
-        "销售额",
-        "销售金额",
-        "订单金额",
-        "成交金额",
-        "实收金额",
-        "总价",
-        "小计",
-        "合计",
-        "sales",
-        "amount",
-        "revenue",
-        "totalprice",
-        "linetotal",
-        "total",
-        "salesamount",
-    ),
-    "quantity": ("数量", "销量", "销售数量", "件数", "quantity", "qty", "units"),
-    "unit_price": ("单价", "成交单价", "售价", "unitprice", "price", "saleprice"),
-    "list_price": ("标价", "原价", "目录价", "指导价", "listprice", "msrp"),
-    "unit_cost": ("单位成本", "成本", "unitcost", "cost"),
-    "region": (
-        "区域",
-        "大区",
-        "销售区域",
-        "地区",
-        "region",
-        "area",
-        "territory",
-        "salesregion",
-        "省份",
-        "省",
-        "state",
-        "province",
-        "customerstate",
-    ),
-    "country": ("国家", "country", "countryregion"),
-    "rep_id": ("销售员编号", "业务员编号", "工号", "repid", "salesrepid", "employeeid"),
-    "rep_name": (
-        "销售员",
-        "业务员",
-        "销售代表",
-        "销售人员",
-        "负责人",
-        "salesrep",
-        "salesperson",
-        "rep",
-        "accountmanager",
-        "salesman",
-        "owner",
-    ),
-    "channel": ("渠道", "销售渠道", "channel", "saleschannel"),
-    "industry": ("行业", "客户类型", "客户行业", "industry", "segment", "customersegment"),
-    "product_id": (
-        "产品编号",
-        "产品id",
-        "商品编号",
-        "商品编码",
-        "产品编码",
-        "物料编码",
-        "sku",
-        "productid",
-        "stockcode",
-        "itemcode",
-        "productcode",
-    ),
-    "product_name": (
-        "产品名称",
-        "商品名称",
-        "品名",
-        "产品",
-        "商品",
-        "productname",
-        "product",
-        "description",
-        "itemname",
-        "item",
-    ),
-    "product_line": (
-        "产品线",
-        "品类",
-        "产品类别",
-        "商品类别",
-        "类别",
-        "类目",
-        "productline",
-        "category",
-        "productcategory",
-        "productcategoryname",
-        "categoryname",
-    ),
-    "discount": ("折扣率", "折扣", "discount", "discountrate", "discountpct"),
-    "hire_date": ("入职日期", "入职时间", "hiredate", "startdate", "dateofhire"),
-    "promised_at": (
-        "承诺交期",
-        "承诺交货日期",
-        "约定交货日期",
-        "预计交货日期",
-        "预计送达日期",
-        "交期",
-        "promiseddate",
-        "promisedate",
-        "estimateddeliverydate",
-        "orderestimateddeliverydate",
-        "requireddate",
-    ),
-    "delivered_at": (
-        "实际交货日期",
-        "交货日期",
-        "送达日期",
-        "到货日期",
-        "签收日期",
-        "delivereddate",
-        "deliverydate",
-        "orderdeliveredcustomerdate",
-        "deliveredcustomerdate",
-    ),
-}
+# synonyms of each concept, the words of file names and of status columns: salesnb/data/column_names.yaml
+NAMES = yaml.safe_load(resources.files("salesnb").joinpath("data", "column_names.yaml").read_text(encoding="utf-8"))
+SYNONYMS: dict[str, tuple[str, ...]] = {concept: tuple(names) for concept, names in NAMES["synonyms"].items()}
+FILE_WORDS: dict[str, tuple[str, ...]] = {
+    table: tuple(words) for table, words in NAMES["file_words"].items()
+}  # words in file names pointing at a table
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
 NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount")
-STATUS_NAMES = ("订单状态", "单据状态", "状态", "status", "orderstatus")  # a column saying whether an order stands
+STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
 CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单", re.IGNORECASE)  # values of an order that does not
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 
