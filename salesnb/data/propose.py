@@ -62,6 +62,7 @@ class Proposal:
     varying: list[tuple[str, str, str, float]] = field(default_factory=list)  # (table, column, user, share of ids)
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
+    sheets: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (workbook, sheet read, sheets left)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -278,6 +279,7 @@ def _candidates(file: Path, frame: pd.DataFrame, own: str | None, proposal: Prop
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     _note_cancelled(file, frame, proposal)
+    _note_sheets(file, proposal)
     pointed = own or file_table(file.name)
     out = {}
     for table, columns in tables.items():
@@ -302,6 +304,22 @@ def _note_cancelled(file: Path, frame: pd.DataFrame, proposal: Proposal) -> None
     marked = sorted(v for v in values if CANCELLED.search(v))
     if marked:
         proposal.cancelled.append((file.name, column, marked))
+
+
+def _note_sheets(file: Path, proposal: Proposal) -> None:
+    """Record a workbook's other sheets holding data: only its first sheet is read, as one table's file."""
+    if file.suffix.lower() != ".xlsx":
+        return
+    from openpyxl import load_workbook  # pandas' own xlsx engine; only a workbook's sheet sizes are read
+
+    book = load_workbook(file, read_only=True)
+    try:
+        names = book.sheetnames
+        others = [name for name in names[1:] if (book[name].max_row or 0) > 1]
+    finally:
+        book.close()
+    if others:
+        proposal.sheets.append((file.name, names[0], others))
 
 
 def propose_mapping(source: str | Path) -> Proposal:

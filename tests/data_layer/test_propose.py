@@ -301,3 +301,15 @@ def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> 
         "订单号,下单日期,客户,金额,状态\nA1,2026-10-01,甲,100,已完成\n", encoding="utf-8"
     )
     assert propose_mapping(tmp_path).cancelled == []
+
+
+def test_a_workbooks_other_sheets_are_pointed_out(tmp_path: Path) -> None:
+    with pd.ExcelWriter(tmp_path / "销售.xlsx") as book:
+        frame(订单号=["A1"], 下单日期=["2026-10-01"], 客户=["甲"], 金额=["100"]).to_excel(
+            book, sheet_name="订单", index=False
+        )
+        frame(客户=["甲"], 区域=["华东"]).to_excel(book, sheet_name="客户", index=False)
+        pd.DataFrame().to_excel(book, sheet_name="空白", index=False)
+    proposal = propose_mapping(tmp_path)
+    assert proposal.sheets == [("销售.xlsx", "订单", ["客户"])]
+    assert 'only its first sheet "订单" is read' in "\n".join(describe(proposal, "en"))
