@@ -55,7 +55,10 @@ def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
     )
 
 
-def _header(path: Path, encoding: str) -> list[str]:
+SHEET = "#"  # ``销售.xlsx#客户``: the sheet 客户 of the workbook 销售.xlsx, as a table's file
+
+
+def _header(path: Path, encoding: str, sheet: str | None = None) -> list[str]:
     """The file's header row as written (pandas renames a repeated name to ``name.1``, hiding the repeat)."""
     if path.suffix.lower() == ".csv":
         for name in (encoding,) if encoding else CSV_ENCODINGS:
@@ -65,18 +68,22 @@ def _header(path: Path, encoding: str) -> list[str]:
             except UnicodeDecodeError:
                 continue
     elif path.suffix.lower() == ".xlsx":
-        row = pd.read_excel(path, sheet_name=0, header=None, nrows=1, dtype=str)
+        row = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, nrows=1, dtype=str)
     else:
         return []
     return [str(v).strip() for v in row.iloc[0].tolist()] if len(row) else []
 
 
-def _read_file(path: Path, encoding: str = "") -> pd.DataFrame:
+def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.DataFrame:
+    """One file's raw values; of a workbook its first sheet, or ``sheet``."""
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
-        frame = _read_csv(path, encoding) if path.suffix.lower() == ".csv" else pd.read_excel(path, sheet_name=0)
-        header = _header(path, encoding)
+        if path.suffix.lower() == ".csv":
+            frame = _read_csv(path, encoding)
+        else:
+            frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet)
+        header = _header(path, encoding, sheet)
         repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
         if repeated:
             raise DataSourceError(
@@ -91,9 +98,19 @@ def _read_file(path: Path, encoding: str = "") -> pd.DataFrame:
         ) from exc
 
 
-def read_table_file(path: Path, encoding: str = "") -> pd.DataFrame:
-    """One data file as the loader sees it before mapping: text values stripped, empty text as NA."""
-    return _tidy(_read_file(path, encoding), path.name)
+def read_table_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.DataFrame:
+    """One data file (a workbook's ``sheet``) as the loader sees it before mapping: text stripped, empty as NA."""
+    return _tidy(_read_file(path, encoding, sheet), path.name if sheet is None else f"{path.name}{SHEET}{sheet}")
+
+
+def _sheet_of(files: list[Path], wanted: str) -> tuple[list[Path], str | None]:
+    """The files a mapping's table name points at, and the workbook sheet it names (``销售.xlsx#客户``)."""
+    head, mark, sheet = wanted.rpartition(SHEET)
+    if mark:
+        books = [p for p in _matching_files(files, head) if p.suffix.lower() == ".xlsx"]
+        if books:
+            return books, sheet
+    return _matching_files(files, wanted), None
 
 
 def _matching_files(files: list[Path], wanted: str) -> list[Path]:
@@ -123,7 +140,7 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
         files = sorted(p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
     frames, read, used = {}, {}, set()
     for table in TABLES:
-        candidates = _matching_files(files, mapping.table_name(table))
+        candidates, sheet = _sheet_of(files, mapping.table_name(table))
         if not candidates and source.is_dir():
             _refuse_unreadable(source, mapping.table_name(table), table)
         if len(candidates) > 1:
@@ -133,9 +150,9 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
             )
         if candidates:
             path = candidates[0]
-            if path not in read:
-                read[path] = _read_file(path, mapping.encoding)
-            frames[table] = (path.name, read[path])
+            if (path, sheet) not in read:
+                read[path, sheet] = _read_sheet(path, mapping.encoding, sheet)
+            frames[table] = (path.name if sheet is None else f"{path.name}{SHEET}{sheet}", read[path, sheet])
             used.add(path)
     if source.is_file() and not frames:
         raise DataSourceError(
@@ -143,6 +160,19 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
             f"write one with: salesnb map --data {source}"
         )
     return frames, [p.name for p in files if p not in used]
+
+
+def _read_sheet(path: Path, encoding: str, sheet: str | None) -> pd.DataFrame:
+    """:func:`_read_file`, naming a workbook's sheets when the one asked for is not there."""
+    if sheet is not None:
+        from openpyxl import load_workbook  # pandas' xlsx engine: the sheet names only
+
+        book = load_workbook(path, read_only=True)
+        names = book.sheetnames
+        book.close()
+        if sheet not in names:
+            raise DataSourceError(f"{path.name} has no sheet named {sheet!r}; its sheets: {', '.join(names)}")
+    return _read_file(path, encoding, sheet)
 
 
 def _refuse_unreadable(folder: Path, wanted: str, table: str) -> None:

@@ -41,8 +41,6 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
         lines.append(f"✗ {t('map_missing', lang, table=table, columns=', '.join(lacking))}")
     lines += [f"! {t('map_ambiguous', lang, file=file)}" for file in proposal.notes]
     lines += [f"! {t('map_one_unit', lang, file=file)}" for file in proposal.one_unit]
-    for file, first, others in proposal.sheets:
-        lines.append(f"! {t('map_sheets', lang, file=file, first=first, others=', '.join(others))}")
     for file, column, values in proposal.cancelled:
         lines.append(f"! {t('map_cancelled', lang, file=file, column=column, values=', '.join(values))}")
     for table, column, user, share in proposal.varying:

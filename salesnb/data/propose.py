@@ -21,7 +21,7 @@ from ..errors import DataSourceError
 from .contract import TABLES
 from .dates import parse_dates
 from .expressions import column_names, parse_expression
-from .loading import FILE_SUFFIXES, read_table_file
+from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .parsing import parse_number
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
@@ -62,11 +62,10 @@ class Proposal:
     varying: list[tuple[str, str, str, float]] = field(default_factory=list)  # (table, column, user, share of ids)
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
-    sheets: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (workbook, sheet read, sheets left)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
-        tables = {t: f for t, f in self.tables.items() if Path(f).stem != t}
+        tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
         columns = {t: {c: u for c, u in cols.items() if u != c} for t, cols in self.columns.items()}
         out: dict = {"tables": tables, "columns": {t: c for t, c in columns.items() if c}}
         return {k: v for k, v in out.items() if v}
@@ -255,16 +254,16 @@ class _Candidate:
     """One file able to feed a table, ranked: contract name, a name pointing at it, unique ids, columns mapped."""
 
     rank: tuple[bool, bool, bool, int]
-    file: Path
+    name: str  # the file, or ``workbook.xlsx#sheet``
     columns: dict[str, str]
     varying: list[tuple[str, str, str, float]]
 
 
-def _candidates(file: Path, frame: pd.DataFrame, own: str | None, proposal: Proposal) -> dict[str, _Candidate]:
-    """The tables ``file`` can feed (a contract-named file: its own table only), each with its rank."""
+def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal) -> dict[str, _Candidate]:
+    """The tables file (or sheet) ``name`` can feed (a contract-named one: its own table only), with their ranks."""
     found, ambiguous = match_columns(frame)
     if ambiguous:
-        proposal.notes.append(file.name)
+        proposal.notes.append(name)
     tables, missing = _tables_from(found)
     if own:
         columns = {c: c for c in frame.columns if TABLES[own].column(c)}  # contract names as they are
@@ -278,19 +277,18 @@ def _candidates(file: Path, frame: pd.DataFrame, own: str | None, proposal: Prop
         tables, missing = {own: columns}, {}
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
-    _note_cancelled(file, frame, proposal)
-    _note_sheets(file, proposal)
-    pointed = own or file_table(file.name)
+    _note_cancelled(name, frame, proposal)
+    pointed = own or file_table(name.rpartition(SHEET)[2] or name)
     out = {}
     for table, columns in tables.items():
         varying = _varying(frame, table, columns) if table in DIMENSIONS and not own else []
         columns = {c: u for c, u in columns.items() if c not in {v[1] for v in varying}}
         rank = (bool(own), pointed == table, _key_unique(frame, table, columns), len(columns))
-        out[table] = _Candidate(rank, file, columns, varying)
+        out[table] = _Candidate(rank, name, columns, varying)
     return out
 
 
-def _note_cancelled(file: Path, frame: pd.DataFrame, proposal: Proposal) -> None:
+def _note_cancelled(name: str, frame: pd.DataFrame, proposal: Proposal) -> None:
     """Record a status column whose values mark cancelled orders (canceled, 已取消, 作废 …).
 
     The contract counts every order row as a sale; an export that keeps its cancelled orders must leave them
@@ -303,23 +301,34 @@ def _note_cancelled(file: Path, frame: pd.DataFrame, proposal: Proposal) -> None
     values = frame[column].dropna().astype(str).unique()
     marked = sorted(v for v in values if CANCELLED.search(v))
     if marked:
-        proposal.cancelled.append((file.name, column, marked))
+        proposal.cancelled.append((name, column, marked))
 
 
-def _note_sheets(file: Path, proposal: Proposal) -> None:
-    """Record a workbook's other sheets holding data: only its first sheet is read, as one table's file."""
-    if file.suffix.lower() != ".xlsx":
-        return
-    from openpyxl import load_workbook  # pandas' own xlsx engine; only a workbook's sheet sizes are read
+def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
+    """(file, sheet, name) of every table source: each file, and each sheet holding data of a workbook with several.
 
-    book = load_workbook(file, read_only=True)
+    Chinese teams often keep 订单, 客户 and 产品 as sheets of one workbook; each sheet then maps on its own, as
+    ``销售.xlsx#客户``.
+    """
+    out: list[tuple[Path, str | None, str]] = []
+    for file in files:
+        sheets = _data_sheets(file) if file.suffix.lower() == ".xlsx" else []
+        if len(sheets) > 1:
+            out += [(file, sheet, f"{file.name}{SHEET}{sheet}") for sheet in sheets]
+        else:
+            out.append((file, None, file.name))
+    return out
+
+
+def _data_sheets(book: Path) -> list[str]:
+    """The sheets of a workbook with a row below their header."""
+    from openpyxl import load_workbook  # pandas' xlsx engine: only the sheets' sizes are read
+
+    workbook = load_workbook(book, read_only=True)
     try:
-        names = book.sheetnames
-        others = [name for name in names[1:] if (book[name].max_row or 0) > 1]
+        return [name for name in workbook.sheetnames if (workbook[name].max_row or 0) > 1]
     finally:
-        book.close()
-    if others:
-        proposal.sheets.append((file.name, names[0], others))
+        workbook.close()
 
 
 def propose_mapping(source: str | Path) -> Proposal:
@@ -332,26 +341,27 @@ def propose_mapping(source: str | Path) -> Proposal:
     """
     path = Path(source)
     proposal = Proposal(str(source))
-    files = _data_files(path)
-    own = {p: p.stem.casefold() for p in files if p.stem.casefold() in TABLES}
+    sources = _sources(_data_files(path))
+    own = {name: (sheet or file.stem).casefold() for file, sheet, name in sources}
+    own = {name: table for name, table in own.items() if table in TABLES}
     offers: dict[str, list[_Candidate]] = {}
-    names: dict[Path, list] = {}
-    for file in sorted(files, key=lambda p: p not in own):  # contract-named files first
-        frame = read_table_file(file)
-        names[file] = list(frame.columns)
-        for table, candidate in _candidates(file, frame, own.get(file), proposal).items():
+    names: dict[str, list] = {}
+    for file, sheet, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
+        frame = read_table_file(file, sheet=sheet)
+        names[name] = list(frame.columns)
+        for table, candidate in _candidates(name, frame, own.get(name), proposal).items():
             offers.setdefault(table, []).append(candidate)
     used: dict[str, set[str]] = {}
     for table, candidates in offers.items():
         best = max(candidates, key=lambda c: c.rank)  # the first of equal ranks
-        proposal.tables[table], proposal.columns[table] = best.file.name, best.columns
+        proposal.tables[table], proposal.columns[table] = best.name, best.columns
         proposal.varying += best.varying
         proposal.missing.pop(table, None)
         for user in best.columns.values():
             read = column_names(parse_expression(user[1:])) if user.startswith("=") else [user]
-            used.setdefault(best.file.name, set()).update(read)
+            used.setdefault(best.name, set()).update(read)
         if best.columns.get("quantity") == ONE_UNIT:
-            proposal.one_unit.append(best.file.name)
-    for file, columns in names.items():
-        proposal.unused[file.name] = [c for c in columns if c not in used.get(file.name, set())]
+            proposal.one_unit.append(best.name)
+    for name, columns in names.items():
+        proposal.unused[name] = [c for c in columns if c not in used.get(name, set())]
     return proposal

@@ -12,7 +12,7 @@ from salesnb.data import facts
 from salesnb.data.loading import load_dataset, read_table_file
 from salesnb.data.mapview import describe
 from salesnb.data.propose import _net_prices, file_table, match_columns, normalise, propose_mapping
-from salesnb.errors import DataValidationError
+from salesnb.errors import DataSourceError, DataValidationError
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -303,13 +303,18 @@ def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> 
     assert propose_mapping(tmp_path).cancelled == []
 
 
-def test_a_workbooks_other_sheets_are_pointed_out(tmp_path: Path) -> None:
+def test_a_workbooks_sheets_map_one_by_one(tmp_path: Path) -> None:
     with pd.ExcelWriter(tmp_path / "销售.xlsx") as book:
-        frame(订单号=["A1"], 下单日期=["2026-10-01"], 客户=["甲"], 金额=["100"]).to_excel(
-            book, sheet_name="订单", index=False
+        orders = frame(
+            订单号=["A1", "A2"], 下单日期=["2026-10-01", "2026-10-03"], 客户编号=["C1", "C2"], 金额=["100", "50"]
         )
-        frame(客户=["甲"], 区域=["华东"]).to_excel(book, sheet_name="客户", index=False)
-        pd.DataFrame().to_excel(book, sheet_name="空白", index=False)
-    proposal = propose_mapping(tmp_path)
-    assert proposal.sheets == [("销售.xlsx", "订单", ["客户"])]
-    assert 'only its first sheet "订单" is read' in "\n".join(describe(proposal, "en"))
+        orders.to_excel(book, sheet_name="订单", index=False)
+        frame(客户编号=["C1", "C2"], 区域=["华东", "华南"]).to_excel(book, sheet_name="客户", index=False)
+        pd.DataFrame({"说明": []}).to_excel(book, sheet_name="说明", index=False)  # a header only: no table
+    proposal = propose_mapping(tmp_path / "销售.xlsx")
+    assert proposal.tables == {"orders": "销售.xlsx#订单", "customers": "销售.xlsx#客户"}
+    ds = load_dataset(tmp_path / "销售.xlsx", mapping=proposal.mapping())
+    assert ds["customers"].set_index("customer_id")["region"].to_dict() == {"C1": "华东", "C2": "华南"}
+    assert facts.order_facts(ds).set_index("order_id")["region"].astype(str).to_dict() == {"A1": "华东", "A2": "华南"}
+    with pytest.raises(DataSourceError, match="no sheet named '产品'; its sheets: 订单, 客户, 说明"):
+        load_dataset(tmp_path, mapping={"tables": {"orders": "销售.xlsx#订单", "products": "销售.xlsx#产品"}})
