@@ -39,7 +39,7 @@ FILE_WORDS: dict[str, tuple[str, ...]] = {
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
 NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount")
 STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
-CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单", re.IGNORECASE)  # values of an order that does not
+CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单", re.IGNORECASE)  # statuses of an order that did not stand
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 
 
@@ -312,21 +312,22 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
     """
     out: list[tuple[Path, str | None, str]] = []
     for file in files:
-        sheets = _data_sheets(file) if file.suffix.lower() == ".xlsx" else []
-        if len(sheets) > 1:
+        first, sheets = _data_sheets(file) if file.suffix.lower() == ".xlsx" else (None, [])
+        if len(sheets) > 1 or (sheets and sheets[0] != first):  # several tables, or the data not on the first
             out += [(file, sheet, f"{file.name}{SHEET}{sheet}") for sheet in sheets]
         else:
             out.append((file, None, file.name))
     return out
 
 
-def _data_sheets(book: Path) -> list[str]:
-    """The sheets of a workbook with a row below their header."""
+def _data_sheets(book: Path) -> tuple[str | None, list[str]]:
+    """A workbook's first sheet, and its sheets with a row below their header."""
     from openpyxl import load_workbook  # pandas' xlsx engine: only the sheets' sizes are read
 
     workbook = load_workbook(book, read_only=True)
     try:
-        return [name for name in workbook.sheetnames if (workbook[name].max_row or 0) > 1]
+        names = workbook.sheetnames
+        return (names[0] if names else None), [name for name in names if (workbook[name].max_row or 0) > 1]
     finally:
         workbook.close()
 
