@@ -162,3 +162,28 @@ def capped_severity(severity: str, q: float, strong: float) -> str:
     report's false-discovery rate does not make it a top problem.
     """
     return "medium" if severity == "high" and not q <= strong else severity
+
+
+def count_low(count: float, expected: float | None, relative_error: float = 0.0, spread: float = 1.0) -> float:
+    """Probability of at most ``count`` events when about ``expected`` are expected, the expectation itself uncertain.
+
+    A count read against a forecast carries two errors: the month's own (Poisson × ``spread``, variance ÷ mean)
+    and the forecast's (``relative_error``: its standard error over its value, e.g. a seasonal factor read
+    from one or two cycles). Their variances add: μ × spread + (μ × relative_error)², a negative binomial with
+    variance ÷ mean = spread + μ × relative_error² (:func:`poisson_low`). A large segment's test is then
+    bounded by how well its month can be forecast at all, a small one's by its count noise.
+    """
+    if expected is None or not expected > 0:
+        return 1.0
+    error = relative_error if math.isfinite(relative_error) else 0.0
+    return poisson_low(count, expected, max(spread, 1.0) + expected * error**2)
+
+
+def combined_low(pvalues: list[float] | np.ndarray) -> float:
+    """One p-value for one question asked of several measures (e.g. revenue and orders fell): Simes' combination.
+
+    min over i of p_(i) × m / i — the smallest Benjamini–Hochberg q-value (:func:`bh_adjust`): valid when the
+    measures move together, and no weaker than the best of them × m. NaN when none is known.
+    """
+    q = bh_adjust(pvalues)
+    return float(np.nanmin(q)) if np.isfinite(q).any() else float("nan")

@@ -51,12 +51,12 @@ def test_one_lucky_month_last_year_does_not_set_a_channels_expectation():
     import pandas as pd
 
     from salesnb.expect import _factors
-    from salesnb.market.channels import _expected
+    from salesnb.market.channels import _forecasts
 
     rng = np.random.default_rng(2)
     months = [str(m) for m in pd.period_range("2024-08", "2026-08", freq="M")]
     table = pd.DataFrame(100 * rng.lognormal(0, 0.1, (2, len(months))), index=["直营", "分销"], columns=months)
     table.loc["直营", "2025-09"] = 250.0  # the forecast month is 2026-09
     assert _factors(table.loc["直营"].to_numpy(), None).next > 2  # trusted whole: the lucky month
-    expected = _expected(table, months, pd.Series(["直营", "分销"]))
+    expected = [f.value for f in _forecasts(table, months, pd.Series(["直营", "分销"]))]
     assert expected[0] < 130 and expected[1] == pytest.approx(100, rel=0.2)
