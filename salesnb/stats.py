@@ -178,12 +178,3 @@ def count_low(count: float, expected: float | None, relative_error: float = 0.0,
     error = relative_error if math.isfinite(relative_error) else 0.0
     return poisson_low(count, expected, max(spread, 1.0) + expected * error**2)
 
-
-def combined_low(pvalues: list[float] | np.ndarray) -> float:
-    """One p-value for one question asked of several measures (e.g. revenue and orders fell): Simes' combination.
-
-    min over i of p_(i) × m / i — the smallest Benjamini–Hochberg q-value (:func:`bh_adjust`): valid when the
-    measures move together, and no weaker than the best of them × m. NaN when none is known.
-    """
-    q = bh_adjust(pvalues)
-    return float(np.nanmin(q)) if np.isfinite(q).any() else float("nan")

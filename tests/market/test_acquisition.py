@@ -142,7 +142,7 @@ def test_a_small_region_missing_its_few_new_customers_by_chance_is_not_reported(
 def test_a_small_region_losing_all_its_steady_new_customers_is_found(tmp_path):
     """华东 wins 4-6 new customers a month (usual 5), none this month; peers' factor ½ as above: 2.5 expected, none
     won: (6/7)^(6 × 2.5) = 0.099 (as above), below ``indicative_q`` (0.2) — reported, at least medium."""
-    history = [5, 4, 6, 5, 5, 4, 6, 5, 4, 6, 5, 5]
+    history = [5, 5, 5, 5, 5, 5, 4, 6, 5, 5, 4, 6]
     report = _small_regions(tmp_path, history)
     test = market.new_customer_test(report)
     assert test["usual"] == pytest.approx(5.0) and test["peer_factor"] == pytest.approx(0.5)

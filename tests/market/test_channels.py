@@ -1,4 +1,7 @@
+import math
+
 import pytest
+from scipy import stats
 
 from market.helpers import codes_of, steady_report
 from salesnb import market
@@ -22,25 +25,30 @@ def test_a_channel_losing_under_half_is_found_and_a_steady_channel_is_not(tmp_pa
     r = steady_report(tmp_path, "channel47")
     frame = market.channel_frame(r).set_index("channel")
     assert frame.loc["分销", "orders"] == 8 and frame.loc["分销", "change"] == pytest.approx(-7 / 15)
-    assert frame.loc["分销", "q_value"] < r.thresholds("market")["fdr"] and frame.loc["分销", "flagged"]
+    # P(≤8 | 15 expected) = 0.0374 (steady months: no forecast error, Poisson); the region tests its three
+    # channels (直营 and 电商 as usual, p ≈ 0.56): Benjamini–Hochberg q = 0.0374 × 3 / 1 = 0.112
+    assert frame.loc["分销", "p_value"] == pytest.approx(stats.poisson.cdf(8, 15))
+    assert frame.loc["分销", "q_value"] == pytest.approx(3 * stats.poisson.cdf(8, 15)) and frame.loc["分销", "flagged"]
     assert not frame.loc["直营", "flagged"]  # steady: no fall, no finding
     found = [f for f in market.angle_findings(r) if f["code"] == "channel_underperform"]
-    assert [f["segment"] for f in found] == [{"channel": "分销"}] and found[0]["severity"] in {"medium", "high"}
+    # indicated (q below indicative_q 0.2), not confirmed (above fdr 5%): at most medium
+    assert [f["segment"] for f in found] == [{"channel": "分销"}] and found[0]["severity"] == "medium"
     assert not market.angle_findings(steady_report(tmp_path, "channel47", "华南"))
 
 
-def test_a_channel_fall_short_of_confirmation_is_indicated_at_medium(tmp_path):
-    # 5 of 分销's 15 orders lost (−33%): P(≤10 | 15 expected) = 0.118, above fdr 5%, below indicative_q 20%
+def test_a_channel_fall_within_an_ordinary_month_of_three_channels_is_not_reported(tmp_path):
+    # 5 of 分销's 15 orders lost (−33%): P(≤10 | 15 expected) = 0.118; one of the region's three channels that
+    # low is an ordinary month's chance: q = 0.118 × 3 = 0.355, above indicative_q 20% (the rule alone fires)
     r = steady_report(tmp_path, "channel33")
     frame = market.channel_frame(r).set_index("channel")
     assert frame.loc["分销", "orders"] == 10 and frame.loc["分销", "change"] == pytest.approx(-5 / 15)
-    assert frame.loc["分销", "q_value"] == pytest.approx(0.1185, abs=1e-3) and frame.loc["分销", "flagged"]
-    found = [f for f in market.angle_findings(r) if f["code"] == "channel_underperform"]
-    # 5,000 at stake of 35,000 would be high; unconfirmed evidence holds it at medium
+    assert frame.loc["分销", "q_value"] == pytest.approx(3 * stats.poisson.cdf(10, 15))  # 0.355
+    assert not frame.loc["分销", "flagged"]
+    assert not [f for f in market.angle_findings(r) if f["code"] == "channel_underperform"]
+    loose = open_report(str(tmp_path / "steady_channel33"), "2026-10", "华东",
+                        thresholds={"market": {"indicative_q": 0.4}})  # fmt: skip
+    found = [f for f in market.angle_findings(loose) if f["code"] == "channel_underperform"]
     assert [f["segment"] for f in found] == [{"channel": "分销"}] and found[0]["severity"] == "medium"
-    strict = open_report(str(tmp_path / "steady_channel33"), "2026-10", "华东",
-                         thresholds={"market": {"indicative_q": 0.05}})  # fmt: skip
-    assert not [f for f in market.angle_findings(strict) if f["code"] == "channel_underperform"]
 
 
 def test_one_lucky_month_last_year_does_not_set_a_channels_expectation():
@@ -60,3 +68,29 @@ def test_one_lucky_month_last_year_does_not_set_a_channels_expectation():
     assert _factors(table.loc["直营"].to_numpy(), None).next > 2  # trusted whole: the lucky month
     expected = [f.value for f in _forecasts(table, months, pd.Series(["直营", "分销"]))]
     assert expected[0] < 130 and expected[1] == pytest.approx(100, rel=0.2)
+
+
+def test_count_low_adds_the_forecasts_error_to_the_months_noise():
+    """20 expected, the month's own noise Poisson (spread 1), the forecast ±25%: variance 20 + (20 × 0.25)² = 45,
+    a negative binomial with variance ÷ mean 2.25 (n = 20 / 1.25 = 16, p = 1 / 2.25)."""
+    from salesnb.stats import count_low, poisson_low
+
+    assert count_low(12, 20) == pytest.approx(stats.poisson.cdf(12, 20))
+    assert count_low(12, 20, 0.25) == pytest.approx(stats.nbinom.cdf(12, 16, 1 / 2.25))
+    assert count_low(12, 20, 0.25, spread=1.5) == pytest.approx(poisson_low(12, 20, 1.5 + 20 * 0.25**2))
+    assert count_low(12, 20, 0.25) > count_low(12, 20)  # an uncertain expectation: weaker evidence
+    assert count_low(3, None) == 1.0 and count_low(3, 0.0) == 1.0
+
+
+def test_relative_spread_and_peer_error_of_a_forecast():
+    """An 80% interval 80-125 around 100 is symmetric on the log scale: its spread ln(1.25) / z(0.9) is relative
+    already; 70-130 is plain: 30 / z(0.9) / 100. A peer factor of 1 adds no error, one below 1 its peers'."""
+    from salesnb.expect import Expectation, peer_error, relative_spread
+
+    z = stats.norm.ppf(0.9)
+    log = Expectation(100.0, 80.0, 125.0, "trend")
+    plain = Expectation(100.0, 70.0, 130.0, "trend")
+    assert relative_spread(log) == pytest.approx(math.log(1.25) / z)
+    assert relative_spread(plain) == pytest.approx(0.3 / z)
+    assert peer_error(plain, 1.0) == 0.0 and peer_error(plain, 0.8) == pytest.approx(0.3 / z)
+    assert peer_error(Expectation(math.nan, math.nan, math.nan, "none"), 0.8) == 0.0
