@@ -128,7 +128,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     expect, :mod:`salesnb.expect`, with 春节's month as one season key, × peer_factor),
     change (against it), orders_change (orders against their expected level, the same way), margin,
     usual_margin, p_value (this few orders given the expected orders and the forecast's own error,
-    :func:`_p_low`), q_value (Benjamini–Hochberg over every channel tested, kept on the rows the rule fires for),
+    :func:`_p_low`), q_value (Benjamini–Hochberg over the channels the rule fires for),
     flagged (``channel_underperform``: the rule — change or orders_change (the plain count of a small channel's
     orders, whose sizes swing its revenue) at or below −``thresholds.market.channel_decline`` with revenue at
     stake at least ``thresholds.market.min_effect_share`` of the scope's — supported by a q_value below
@@ -211,7 +211,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame["orders_change"] = frame["orders"] / expected_orders.where(expected_orders > 0) - 1
     fell = (frame["change"] <= -thr["channel_decline"]) | (frame["orders_change"] <= -thr["channel_decline"])
     fired = fell & (frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum())))
-    frame["q_value"] = pd.Series(q_values(frame["p_value"]), index=frame.index).where(fired)  # every channel tested
+    frame["q_value"] = q_values(frame["p_value"].where(fired))
     frame["flagged"] = fired & supported(frame["q_value"], thr)
     frame = frame.sort_values(["revenue", "channel"], ascending=[False, True], kind="stable")
     return frame.reset_index(drop=True)[columns]
@@ -284,7 +284,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     """
     lang, thr = report.lang, report.thresholds(NAME)
     out = []
-    for segment, row, q in report_rows(report, channel_frame, every_test=True):
+    for segment, row, q in report_rows(report, channel_frame):
         if not supported(q, thr):
             continue
         values = {

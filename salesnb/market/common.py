@@ -105,7 +105,7 @@ def rule_severity(report: Report, effect: float | None, q: float, change: float 
 
 
 def report_rows(
-    report: Report, rows_of: Callable[[Report, str], pd.DataFrame], *, every_test: bool = False
+    report: Report, rows_of: Callable[[Report, str], pd.DataFrame]
 ) -> list[tuple[dict[str, str], Any, float]]:
     """``(segment, row, q)`` for each row a rule fires for, in every scope of the report, q adjusted over all tests.
 
@@ -113,14 +113,12 @@ def report_rows(
     rows the rule fires for. A region's report reads its own few segments: the family is the rows the rule fires
     for, as in every market rule. The ALL report scans every region's segments at once (five regions × three
     channels and the company's own): an ordinary month's dip with p = 0.03 in one of them is expected there, so
-    its Benjamini–Hochberg adjustment runs over every segment it tests, as one family. ``every_test``: a region's
-    report does so too — its few segments are each tested, and a family of the fired ones alone reads an ordinary
-    dip's p = 0.15 as its own q-value (the rule selected it for being low).
+    its Benjamini–Hochberg adjustment runs over every segment it tests, as one family.
     """
     tested = []
     for region, segment in report.scopes(company=True):
         frame = rows_of(report, region)
-        family = frame["p_value"].notna() if report.region == ALL or every_test else frame["q_value"].notna()
+        family = frame["p_value"].notna() if report.region == ALL else frame["q_value"].notna()
         for row in frame[family].itertuples():
             tested.append((segment, row))
     qs = q_values([row.p_value for _, row in tested])
