@@ -68,6 +68,29 @@ def spread_of(forecast: Expectation, level: float = 0.8) -> tuple[float, bool]:
     return (math.log(high / centre) if log else high - centre) / z, log
 
 
+def relative_spread(forecast: Expectation, level: float = 0.8) -> float:
+    """The forecast's standard error over its value (:func:`spread_of`; on the log scale that is already relative).
+
+    What a count test (:func:`salesnb.stats.count_low`) adds to the month's own noise. NaN without a forecast.
+    """
+    spread, log = spread_of(forecast, level)
+    if log or not math.isfinite(spread):
+        return spread
+    return spread / forecast.value
+
+
+def peer_error(rest: Expectation, factor: float) -> float:
+    """The relative error a peer factor below 1 carries: its peers' own forecast error, 0 when the factor is 1.
+
+    A peer factor (the peers' month over their expectation, at most 1) is itself an estimate: where it lowers a
+    segment's baseline, its error adds to the segment's own (:func:`below`'s ``factor_error``).
+    """
+    if not factor < 1:
+        return 0.0
+    error = relative_spread(rest)
+    return error if math.isfinite(error) else 0.0
+
+
 def below(forecast: Expectation, value: float, level: float = 0.8, factor_error: float = 0.0) -> float:
     """How likely a month as low as ``value`` or lower is under ``forecast`` (made at ``level``): a p-value.
 

@@ -216,3 +216,20 @@ def capped_severity(severity: str, q: float, strong: float) -> str:
     report's false-discovery rate does not make it a top problem.
     """
     return "medium" if severity == "high" and not q <= strong else severity
+
+
+def count_low(count: float, expected: float | None, relative_error: float = 0.0, spread: float = 1.0) -> float:
+    """Probability of at most ``count`` events when about ``expected`` are expected, read against a forecast.
+
+    A month's noise around what was expected of it is measured two ways: the usual months' overdispersion
+    (``spread``, variance ÷ mean, at least Poisson's 1) and the forecast's own interval (``relative_error``, its
+    standard error over its value: the spread of the history around its trend and season, with the seasonal
+    factor's error, e.g. a factor read from one or two cycles). The first is the floor of a small count, the
+    second holds what a count's months cannot show (an uncertain season, a peer factor's error); both measure
+    the same month, so the larger holds: a negative binomial with variance ÷ mean = max(spread,
+    expected × relative_error²) (:func:`poisson_low`).
+    """
+    if expected is None or not expected > 0:
+        return 1.0
+    error = relative_error if math.isfinite(relative_error) else 0.0
+    return poisson_low(count, expected, max(spread, 1.0, expected * error**2))

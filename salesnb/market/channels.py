@@ -6,6 +6,7 @@ the other channels.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -16,12 +17,14 @@ from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
 from ..evidence import q_values
+from ..expect import Expectation, peer_error, relative_spread
 from ..expect import expected as expected_value
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from ..stats import dispersion, poisson_low
+from ..seasons import festival_months, season_keys
+from ..stats import count_low, dispersion
 from . import keys
 from .common import (
     NAME,
@@ -122,13 +125,14 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     vs_trailing, usual (mean revenue of the ``market.history_months`` months before), usual_orders,
     peer_factor (how the same channel did in the other regions — in the whole company: how the other channels
     did — this month against usual, at most 1), baseline (what the channel's own trend and season lead one to
-    expect, :mod:`salesnb.expect`, × peer_factor), change (against it), orders_change (orders against their
-    expected level, the same way), margin, usual_margin, p_value (Poisson:
-    this few orders given the expected orders), q_value (Benjamini–Hochberg over the channels the rule fires
-    for), flagged (``channel_underperform``: the rule — change or orders_change (the plain count of a small channel's
-    orders, whose sizes swing its revenue) at or below −``thresholds.market.channel_decline``
-    with revenue at stake at least ``thresholds.market.min_effect_share`` of the scope's — supported by a q_value
-    below ``thresholds.market.indicative_q``, :func:`.common.supported`), effect (baseline − revenue). Sorted by
+    expect, :mod:`salesnb.expect`, with 春节's month as one season key, × peer_factor),
+    change (against it), orders_change (orders against their expected level, the same way), margin,
+    usual_margin, p_value (this few orders given the expected orders and the forecast's own error,
+    :func:`_p_low`), q_value (Benjamini–Hochberg over the channels the rule fires for),
+    flagged (``channel_underperform``: the rule — change or orders_change (the plain count of a small channel's
+    orders, whose sizes swing its revenue) at or below −``thresholds.market.channel_decline`` with revenue at
+    stake at least ``thresholds.market.min_effect_share`` of the scope's — supported by a q_value below
+    ``thresholds.market.indicative_q``, :func:`.common.supported`), effect (baseline − revenue). Sorted by
     revenue.
     """
     thr = report.thresholds(NAME)
@@ -188,13 +192,20 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     for name, base in (("mom", "prev_month"), ("yoy", "last_year"), ("vs_trailing", "trailing_avg")):
         frame[name] = frame["revenue"] / frame[base].where(frame[base] > 0) - 1
     span = report.history(report.settings(NAME)["expect_months"])
-    frame["baseline"] = _expected(wide["revenue"], span, frame["channel"]) * frame["peer_factor"]
-    expected_orders = _expected(wide["orders"], span, frame["channel"]) * frame["peer_factor"]
+    season_of = season_keys([*span, report.period], festival_months(report.config))  # 春节's month: one factor
+
+    orders_fc = _forecasts(wide["orders"], span, frame["channel"], season_of)
+    peers_fc = _forecasts(_peer_table(wide["revenue"], whole["revenue"], scope), span, frame["channel"], season_of)
+    frame["baseline"] = _forecasts(wide["revenue"], span, frame["channel"], season_of).map(lambda f: f.value)
+    frame["baseline"] *= frame["peer_factor"]
+    expected_orders = orders_fc.map(lambda f: f.value) * frame["peer_factor"]
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
     history_orders = wide["orders"].reindex(columns=months, fill_value=0.0)
     frame["p_value"] = [
-        poisson_low(n, None if pd.isna(u) else u, dispersion(history_orders.loc[c]) if months else 1.0)
-        for c, n, u in zip(frame["channel"], frame["orders"], expected_orders, strict=True)
+        _p_low(row.orders, mu, orders_fc[i], peer_error(peers_fc[i], row.peer_factor), history_orders.loc[row.channel])
+        if months
+        else float("nan")
+        for i, row, mu in zip(frame.index, frame.itertuples(), expected_orders, strict=True)
     ]
     frame["effect"] = (frame["baseline"] - frame["revenue"]).clip(lower=0.0).fillna(0.0)
     frame["orders_change"] = frame["orders"] / expected_orders.where(expected_orders > 0) - 1
@@ -223,11 +234,45 @@ def _channel_tables(report: Report, scope: str) -> tuple[dict[str, pd.DataFrame]
     return report.cached(NAME, f"channel_tables:{scope}", build)
 
 
-def _expected(table: pd.DataFrame, months: list[str], rows: pd.Series) -> pd.Series:
-    """Per row of ``table`` (segments × months): the expected value of the report month from ``months`` before it."""
+def _forecasts(table: pd.DataFrame, months: list[str], rows: pd.Series, keys: list[int] | None = None) -> pd.Series:
+    """Per row of ``table`` (segments × months): the report month's :class:`~salesnb.expect.Expectation`.
+
+    From ``months`` before it; ``keys``: their season keys and the report month's (春节's month shares one factor,
+    :func:`salesnb.seasons.season_keys`). Each channel's own season, not the channels' total: with two or three
+    channels one channel's lucky month would be most of the total's. A segment without history gets NaNs
+    (method ``none``).
+    """
     past = table.reindex(columns=months, fill_value=0.0)
-    values = {key: expected_value(past.loc[key].to_numpy()).value if key in past.index else np.nan for key in rows}
-    return rows.map(values).astype(float)
+    none = expected_value([])
+
+    def one(key: Any) -> Expectation:
+        return expected_value(past.loc[key].to_numpy(), keys=keys) if key in past.index else none
+
+    return pd.Series([one(key) for key in rows], index=rows.index, dtype=object)
+
+
+def _peer_table(own: pd.DataFrame, whole: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """Each channel's peers per month (channels × months), as :func:`channel_frame`'s peer factor reads them.
+
+    The other channels in the company; in a region, the same channel in the other regions.
+    """
+    return own.rsub(own.sum(axis=0), axis=1) if scope == ALL else whole - own
+
+
+def _p_low(orders: float, mu: float, forecast: Expectation, peer: float, history: pd.Series) -> float:
+    """How likely a month with as few orders as the channel's is: a count test against the expected orders.
+
+    ``mu``: the expected orders (the channel's own forecast × the peer factor). The month's own noise is its
+    usual months' overdispersion; the expectation's is the forecast's error (a seasonal factor read from one
+    or two cycles is no certainty) and ``peer``, the peer factor's (:func:`salesnb.stats.count_low`). Orders,
+    not revenue: a few orders' sizes swing a channel's revenue far more than any interval read from 20-30
+    months can hold, while their number is a count. NaN without an expectation.
+    """
+    if pd.isna(mu) or not mu > 0:
+        return float("nan")
+    relative = relative_spread(forecast)
+    relative = math.hypot(relative if math.isfinite(relative) else 0.0, peer)
+    return count_low(orders, mu, relative, dispersion(history))
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:

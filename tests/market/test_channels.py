@@ -1,4 +1,7 @@
+import math
+
 import pytest
+from scipy import stats
 
 from market.helpers import codes_of, steady_report
 from salesnb import market
@@ -51,12 +54,40 @@ def test_one_lucky_month_last_year_does_not_set_a_channels_expectation():
     import pandas as pd
 
     from salesnb.expect import _factors
-    from salesnb.market.channels import _expected
+    from salesnb.market.channels import _forecasts
 
     rng = np.random.default_rng(2)
     months = [str(m) for m in pd.period_range("2024-08", "2026-08", freq="M")]
     table = pd.DataFrame(100 * rng.lognormal(0, 0.1, (2, len(months))), index=["直营", "分销"], columns=months)
     table.loc["直营", "2025-09"] = 250.0  # the forecast month is 2026-09
     assert _factors(table.loc["直营"].to_numpy(), None).next > 2  # trusted whole: the lucky month
-    expected = _expected(table, months, pd.Series(["直营", "分销"]))
+    expected = [f.value for f in _forecasts(table, months, pd.Series(["直营", "分销"]))]
     assert expected[0] < 130 and expected[1] == pytest.approx(100, rel=0.2)
+
+
+def test_count_low_takes_the_larger_of_the_months_noise_and_the_forecasts():
+    """20 expected. Poisson alone: P(≤12 | 20). The forecast ±25%: variance ÷ mean 20 × 0.25² = 1.25, larger than
+    Poisson's 1: a negative binomial with n = 20 / 0.25 = 80, p = 1 / 1.25. Months that swing more (spread 1.5)
+    hold over the forecast's 1.25; a 10% forecast error (20 × 0.01 = 0.2) adds nothing to Poisson's 1."""
+    from salesnb.stats import count_low, poisson_low
+
+    assert count_low(12, 20) == pytest.approx(stats.poisson.cdf(12, 20))
+    assert count_low(12, 20, 0.25) == pytest.approx(stats.nbinom.cdf(12, 80, 1 / 1.25))
+    assert count_low(12, 20, 0.25, spread=1.5) == pytest.approx(poisson_low(12, 20, 1.5))
+    assert count_low(12, 20, 0.1) == pytest.approx(stats.poisson.cdf(12, 20))
+    assert count_low(12, 20, 0.25) > count_low(12, 20)  # an uncertain expectation: weaker evidence
+    assert count_low(3, None) == 1.0 and count_low(3, 0.0) == 1.0
+
+
+def test_relative_spread_and_peer_error_of_a_forecast():
+    """An 80% interval 80-125 around 100 is symmetric on the log scale: its spread ln(1.25) / z(0.9) is relative
+    already; 70-130 is plain: 30 / z(0.9) / 100. A peer factor of 1 adds no error, one below 1 its peers'."""
+    from salesnb.expect import Expectation, peer_error, relative_spread
+
+    z = stats.norm.ppf(0.9)
+    log = Expectation(100.0, 80.0, 125.0, "trend")
+    plain = Expectation(100.0, 70.0, 130.0, "trend")
+    assert relative_spread(log) == pytest.approx(math.log(1.25) / z)
+    assert relative_spread(plain) == pytest.approx(0.3 / z)
+    assert peer_error(plain, 1.0) == 0.0 and peer_error(plain, 0.8) == pytest.approx(0.3 / z)
+    assert peer_error(Expectation(math.nan, math.nan, math.nan, "none"), 0.8) == 0.0
