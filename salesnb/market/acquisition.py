@@ -221,13 +221,12 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     """Rule new_customer_drop: the business rule of :func:`new_customer_test` fires it; the evidence sizes it.
 
     A region acquires five to fifteen customers a month: a third of them missing (6 → 4) is a problem to chase,
-    yet an ordinary month is that low about one time in three. Reported on the rule alone, every such ordinary
-    month is a medium finding (measured on foreign clean worlds: p-values of 0.2-0.45 reported at medium), so a
-    scope is reported only when its evidence holds: flagged (the rule, with a p-value below ``indicative_q``) and
-    a Benjamini–Hochberg q-value below ``indicative_q`` over the scopes tested — in a region's own report that
-    is its one test, in the ALL report the company and every region (six tests), so the company view is not one
-    region's ordinary swing in six. A reported fall is at least medium, with the chance of an ordinary month in
-    its detail; high only when the evidence is strong (``strong_q``) and the revenue at stake large.
+    yet an ordinary month is that low about one time in three, so no count test can confirm it. A region's own
+    report (one scope, a family of one) therefore reports the fired rule at least at medium, with the chance of
+    an ordinary month in its detail; high only when the evidence is strong (``strong_q``) and the revenue at stake
+    large. The ALL report scans the company and every region (six tests): there a scope is reported only when its
+    evidence holds across them (flagged, with a Benjamini–Hochberg q-value below ``indicative_q``), so the
+    company view is not one region's ordinary swing in six.
 
     Thresholds: ``thresholds.market.{new_customer_drop, min_effect_share, indicative_q, fdr, strong_q, collapse}``.
     """
@@ -236,7 +235,7 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     qs = q_values([test["p_value"] for _, _, test in tests])
     out = []
     for (_, segment, test), q in zip(tests, qs, strict=True):
-        if not (test["flagged"] and supported(q, thr)):
+        if not (test["rule"] if report.region != ALL else test["flagged"] and supported(q, thr)):
             continue
         level = rule_severity(report, test["effect"], q, test["change"])
         values = {
