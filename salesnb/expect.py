@@ -71,12 +71,13 @@ def spread_of(forecast: Expectation, level: float = 0.8) -> tuple[float, bool]:
 def relative_spread(forecast: Expectation, level: float = 0.8) -> float:
     """The forecast's standard error over its value (:func:`spread_of`; on the log scale that is already relative).
 
-    What a count test (:func:`salesnb.stats.count_low`) adds to the month's own noise. NaN without a forecast.
+    What a count test (:func:`salesnb.stats.count_low`) adds to the month's own noise. NaN without a forecast, or
+    on the plain scale with a forecast of 0 or less (no relative error is defined there).
     """
     spread, log = spread_of(forecast, level)
     if log or not math.isfinite(spread):
         return spread
-    return spread / forecast.value
+    return spread / forecast.value if forecast.value > 0 else math.nan
 
 
 def peer_error(rest: Expectation, factor: float) -> float:

@@ -22,7 +22,7 @@ from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_ranking
 from ..display.plotting.style import DPI, FIGSIZE, ROW_HEIGHT
 from ..evidence import q_values
-from ..expect import Expectation, below, expected, spread_of
+from ..expect import Expectation, below, expected, peer_error
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL, months_back
@@ -153,10 +153,7 @@ def _p_low(own: Expectation, rest: Expectation, row: Any) -> float:
     """
     if not row.peer_factor > 0:
         return float("nan")
-    error, log = spread_of(rest)
-    relative = error if log else error / rest.value if rest.value > 0 else float("nan")
-    applied = relative if row.peer_factor < 1 and np.isfinite(relative) else 0.0
-    return below(own, row.revenue / row.peer_factor, factor_error=applied)
+    return below(own, row.revenue / row.peer_factor, factor_error=peer_error(rest, row.peer_factor))
 
 
 def _region_months(report: Report) -> pd.DataFrame:

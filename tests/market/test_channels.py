@@ -91,3 +91,13 @@ def test_relative_spread_and_peer_error_of_a_forecast():
     assert relative_spread(plain) == pytest.approx(0.3 / z)
     assert peer_error(plain, 1.0) == 0.0 and peer_error(plain, 0.8) == pytest.approx(0.3 / z)
     assert peer_error(Expectation(math.nan, math.nan, math.nan, "none"), 0.8) == 0.0
+
+
+def test_relative_spread_of_a_zero_forecast_is_undefined_not_an_error():
+    """A plain-scale forecast of 0 (a segment that sold nothing, interval -30..30) has no relative error: NaN, and a
+    peer factor resting on it adds none, where a division by the value used to raise ZeroDivisionError."""
+    from salesnb.expect import Expectation, peer_error, relative_spread
+
+    zero = Expectation(0.0, -30.0, 30.0, "trend")
+    assert math.isnan(relative_spread(zero))
+    assert peer_error(zero, 0.8) == 0.0
