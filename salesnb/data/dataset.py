@@ -25,13 +25,16 @@ class Mapping:
     Several contract tables may name the same file (a flat export). A column value starting with ``=`` is
     computed from the file's columns (``unit_price: "=Sales / Quantity"``). ``dates`` holds ``dayfirst``
     (how to read ``10/5/2026`` when the data cannot tell) and ``formats`` (``{column or table.column: strftime
-    format}``); ``encoding`` forces the CSV encoding.
+    format}``); ``encoding`` forces the CSV encoding. ``exclude`` names rows that are not sales (``{table: {column:
+    [values]}}``, cancelled orders), left out after validation with the rows that depend on them
+    (:mod:`salesnb.data.exclude`).
     """
 
     tables: dict[str, str] = field(default_factory=dict)
     columns: dict[str, dict[str, str]] = field(default_factory=dict)
     dates: dict = field(default_factory=dict)
     encoding: str = ""
+    exclude: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def table_name(self, table: str) -> str:
         """Return the user's name of contract ``table``."""

@@ -71,8 +71,8 @@ def stream_plan(source: str | os.PathLike, mapping: object, stream_bytes: int = 
     """The plan to stream ``source``, or ``None`` when the whole-table path must load it.
 
     Streamed: a folder whose contract tables are all UTF-8 ``.csv`` files, one file per table, no computed
-    column in the mapping, and at least ``stream_bytes`` of them. A mapping that cannot be read is left to
-    the whole-table path too, which names the problem.
+    column and no excluded rows in the mapping, and at least ``stream_bytes`` of them. A mapping that cannot be
+    read is left to the whole-table path too, which names the problem.
     """
     text = os.fspath(source)
     folder = Path(text)
@@ -82,7 +82,7 @@ def stream_plan(source: str | os.PathLike, mapping: object, stream_bytes: int = 
         names = load_mapping(mapping or None)
     except Exception:  # noqa: BLE001 - reported by load_dataset, in its words
         return None
-    if names.encoding not in _UTF8 or any(names.computed(t) for t in names.columns):
+    if names.encoding not in _UTF8 or names.exclude or any(names.computed(t) for t in names.columns):
         return None
     every = sorted(folder.iterdir())
     if any(p.suffix.lower() in UNREADABLE_SUFFIXES for p in every):  # may be a table the loader names as such

@@ -21,6 +21,7 @@ from .contract import TABLES
 from .database import stage_database
 from .dataset import Dataset, Mapping
 from .derive import computed_columns, one_row_per_id
+from .exclude import drop_excluded
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .parsing import coerce_table
 
@@ -262,7 +263,8 @@ def load_dataset(
     mapping
         YAML file or dict mapping the user's tables and columns onto the contract
         (see :mod:`salesnb.data.mapping`). When several tables come from one file, each keyed table keeps one
-        row per id; disagreeing attributes become ``Dataset.warnings``.
+        row per id; disagreeing attributes become ``Dataset.warnings``. Rows its ``exclude:`` names are left out
+        after validation (:mod:`salesnb.data.exclude`).
     validate
         Raise :class:`DataValidationError` listing every problem (all tables) when the data breaks the contract.
 
@@ -298,4 +300,4 @@ def load_dataset(
         all_problems = validation.validate_dataset(ds, problems)
         if all_problems:
             raise DataValidationError(all_problems)
-    return ds
+    return drop_excluded(ds)

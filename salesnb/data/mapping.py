@@ -8,6 +8,8 @@ columns:                     # contract column: your column, or "=expression" ov
   order_lines: {quantity: 数量, unit_price: "=销售额 / 数量"}
 dates: {dayfirst: false}     # 10/5/2026 is 5 October; or formats: {order_date: "%m/%d/%Y"}
 encoding: gb18030            # optional; UTF-8 (with or without BOM) and GB18030 are tried anyway
+exclude:                     # rows that are not sales: table: {your column: [values]}
+  orders: {订单状态: [已取消, 作废]}
 ```
 """
 
@@ -26,7 +28,7 @@ from .contract import TABLES
 from .dataset import COMPUTED, Mapping
 from .expressions import parse_expression
 
-MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding")
+MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding", "exclude")
 DATE_OPTIONS = ("dayfirst", "formats")
 
 
@@ -71,7 +73,31 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
                     parse_expression(user[1:])
                 except ValueError as exc:
                     raise ConfigError(f"mapping columns.{table}.{column}: {exc}") from exc
-    return Mapping(tables, columns, _dates(mapping.get("dates")), _encoding(mapping.get("encoding")))
+    return Mapping(
+        tables,
+        columns,
+        _dates(mapping.get("dates")),
+        _encoding(mapping.get("encoding")),
+        _exclude(mapping.get("exclude")),
+    )
+
+
+def _exclude(value: object) -> dict[str, dict[str, list[str]]]:
+    """``exclude:``: contract table -> {column (yours or the contract's): [values whose rows are left out]}."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for table, rules in _section(value, "exclude").items():
+        if table not in TABLES:
+            raise ConfigError(f"mapping exclude: unknown table '{table}'; valid tables: {', '.join(TABLES)}")
+        out[table] = {}
+        for column, values in _section(rules, f"exclude.{table}").items():
+            listed = values if isinstance(values, list) else [values]
+            texts = [str(v).strip() for v in listed if v is not None and str(v).strip()]
+            if not texts:
+                raise ConfigError(
+                    f"mapping exclude.{table}.{column}: name the values whose rows to leave out, e.g. [已取消, 作废]"
+                )
+            out[table][str(column).strip()] = texts
+    return out
 
 
 def _dates(value: object) -> dict:

@@ -67,8 +67,17 @@ class Proposal:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
         columns = {t: {c: u for c, u in cols.items() if u != c} for t, cols in self.columns.items()}
-        out: dict = {"tables": tables, "columns": {t: c for t, c in columns.items() if c}}
+        out: dict = {"tables": tables, "columns": {t: c for t, c in columns.items() if c}, "exclude": self.exclude()}
         return {k: v for k, v in out.items() if v}
+
+    def exclude(self) -> dict[str, dict[str, list[str]]]:
+        """The cancelled orders to leave out: on the orders table when its file holds the status, else its lines'."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for file, column, values in self.cancelled:
+            table = next((t for t in ("orders", "order_lines") if self.tables.get(t) == file), None)
+            if table is not None:
+                out.setdefault(table, {})[column] = list(values)
+        return out
 
 
 def _ref(column: str) -> str:
@@ -291,8 +300,8 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
 def _note_cancelled(name: str, frame: pd.DataFrame, proposal: Proposal) -> None:
     """Record a status column whose values mark cancelled orders (canceled, 已取消, 作废 …).
 
-    The contract counts every order row as a sale; an export that keeps its cancelled orders must leave them
-    out first, and ``map`` says so rather than guess which statuses stand.
+    The contract counts every order row as a sale: the proposed mapping leaves these orders out (``exclude:``,
+    :mod:`salesnb.data.exclude`), and ``map`` names the values so the user can keep one that does stand.
     """
     by_name = {normalise(c): c for c in reversed(frame.columns)}
     column = next((by_name[normalise(n)] for n in STATUS_NAMES if normalise(n) in by_name), None)

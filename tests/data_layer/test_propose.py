@@ -297,6 +297,10 @@ def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> 
     assert proposal.cancelled == [("销售明细.csv", "订单状态", ["作废", "已取消"])]
     text = "\n".join(describe(proposal, "en"))
     assert "销售明细.csv column 订单状态 marks cancelled orders (作废, 已取消)" in text
+    assert proposal.mapping()["exclude"] == {"orders": {"订单状态": ["作废", "已取消"]}}
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert ds["orders"]["order_id"].tolist() == ["A1"]  # 已取消 and 作废 are not sales
+    assert facts.order_facts(ds)["revenue"].sum() == 100
     (tmp_path / "销售明细.csv").write_text(
         "订单号,下单日期,客户,金额,状态\nA1,2026-10-01,甲,100,已完成\n", encoding="utf-8"
     )

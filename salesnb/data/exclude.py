@@ -1,0 +1,98 @@
+"""Rows that are not sales, left out as the mapping says (``exclude:``), with the rows that depend on them.
+
+An export often keeps its cancelled orders (订单状态 = 已取消, Olist's ``canceled``): counted as sales they
+inflate revenue, order counts and every rate built on them. The mapping names them by value; they are left out
+after validation, so every problem is still reported with its row number in the file. What hangs on a left-out
+row goes with it: a required reference (an order line of a cancelled order) drops its row, an optional one (a
+ticket about that order) keeps its row and loses only the link. A warning says how many rows went.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+
+from ..errors import DataSourceError
+from .contract import TABLES
+from .dataset import Dataset
+
+
+def drop_excluded(ds: Dataset) -> Dataset:
+    """``ds`` without the rows its mapping excludes and those depending on them; ``ds`` itself when none are."""
+    rules = ds.mapping.exclude
+    if not rules:
+        return ds
+    tables = dict(ds.tables)
+    gone: dict[str, pd.Series] = {}  # keyed table -> ids left out
+    notes: list[str] = []
+    for name, by_column in rules.items():
+        if name not in tables:
+            continue
+        frame = tables[name]
+        mask = np.zeros(len(frame), dtype=bool)
+        for column, values in by_column.items():
+            mask |= _values_in(frame[_column(ds, name, column)], values)
+        said = "; ".join(f"{c} = {', '.join(v)}" for c, v in by_column.items())
+        notes.append(f"{name}: {int(mask.sum()):,} rows left out as the mapping's exclude says ({said})")
+        tables[name] = _drop(frame, name, mask, gone)
+    notes += _cascade(tables, gone)
+    return dataclasses.replace(ds, tables=tables, warnings=[*ds.warnings, *notes])
+
+
+def _column(ds: Dataset, table: str, column: str) -> str:
+    """The frame's name of ``column``: the user's own name, or the contract name it was mapped to."""
+    frame = ds.tables[table]
+    if column in frame.columns:
+        return column
+    renamed = [c for c, user in ds.mapping.renames(table).items() if user == column and c in frame.columns]
+    if renamed:
+        return renamed[0]
+    raise DataSourceError(
+        f"mapping exclude.{table}: table {table} has no column {column!r}; its columns: {', '.join(map(str, frame))}"
+    )
+
+
+def _values_in(column: pd.Series, values: list[str]) -> np.ndarray:
+    """Rows whose value is one of ``values``, compared as text (a status read as a number included)."""
+    text = column.astype("string").str.strip()
+    return text.isin(values).fillna(False).to_numpy(dtype=bool)
+
+
+def _drop(frame: pd.DataFrame, name: str, mask: np.ndarray, gone: dict[str, pd.Series]) -> pd.DataFrame:
+    key = TABLES[name].key
+    if key and mask.any():
+        left = frame.loc[mask, key].dropna()
+        gone[name] = pd.concat([gone[name], left]) if name in gone else left
+    return frame.loc[~mask].reset_index(drop=True) if mask.any() else frame
+
+
+def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> list[str]:
+    """Follow the left-out ids through the contract's references until nothing more goes (orders -> lines ...)."""
+    dropped: dict[tuple[str, str], int] = {}
+    unlinked: dict[tuple[str, str, str], int] = {}
+    changed = True
+    while changed:
+        changed = False
+        for name, spec in TABLES.items():
+            for column, target in spec.references.items():
+                if name not in tables or target not in gone or column not in tables[name]:
+                    continue
+                frame = tables[name]
+                hit = frame[column].isin(gone[target]).to_numpy(dtype=bool)
+                if not hit.any():
+                    continue
+                changed = True
+                if spec.column(column).required:
+                    tables[name] = _drop(frame, name, hit, gone)
+                    dropped[name, target] = dropped.get((name, target), 0) + int(hit.sum())
+                else:
+                    tables[name] = frame.assign(**{column: frame[column].mask(hit)})
+                    unlinked[name, column, target] = unlinked.get((name, column, target), 0) + int(hit.sum())
+    return [
+        f"{name}: {n:,} rows of the left-out {target} left out with them" for (name, target), n in dropped.items()
+    ] + [
+        f"{name}: {n:,} rows keep no {column} (their {target} were left out)"
+        for (name, column, target), n in unlinked.items()
+    ]

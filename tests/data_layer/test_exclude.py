@@ -1,0 +1,85 @@
+"""Rows the mapping excludes (cancelled orders) leave the data with what depends on them; problems keep their rows."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesnb.data import facts
+from salesnb.data.ingest import stream_plan
+from salesnb.data.loading import load_dataset
+from salesnb.errors import ConfigError, DataSourceError, DataValidationError
+
+SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+CANCELLED = ["O00001", "O00118", "O00002"]  # O00001 has a ticket, O00118 a return, O00002 an invoice
+EXCLUDE = {"exclude": {"orders": {"订单状态": ["已取消", "作废"]}}}
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample with a status column on its orders: three of them cancelled or void."""
+    folder = tmp_path_factory.mktemp("sample")
+    for path in SAMPLE.glob("*.csv"):
+        shutil.copy(path, folder / path.name)
+    orders = pd.read_csv(folder / "orders.csv", dtype=str)
+    orders["订单状态"] = "已完成"
+    orders.loc[orders["order_id"].isin(CANCELLED), "订单状态"] = ["已取消", "作废", "已取消"]
+    orders.to_csv(folder / "orders.csv", index=False)
+    return folder
+
+
+def test_cancelled_orders_leave_with_their_lines_and_returns_and_unlink_tickets_and_invoices(marked: Path) -> None:
+    whole = load_dataset(marked)
+    kept = load_dataset(marked, mapping=EXCLUDE)
+    assert len(kept.tables["orders"]) == len(whole.tables["orders"]) - 3
+    assert not kept.tables["orders"]["order_id"].isin(CANCELLED).any()
+    for table in ("order_lines", "returns"):  # a required reference: the row goes with its order
+        lost = whole.tables[table]["order_id"].isin(CANCELLED)
+        assert lost.any() and len(kept.tables[table]) == len(whole.tables[table]) - lost.sum()
+    for table in ("tickets", "invoices"):  # an optional one: the row stays, its link goes
+        assert len(kept.tables[table]) == len(whole.tables[table])
+        assert whole.tables[table]["order_id"].isin(CANCELLED).any()
+        assert not kept.tables[table]["order_id"].isin(CANCELLED).any()
+    revenue = facts.order_facts(whole).set_index("order_id")["revenue"]
+    assert facts.order_facts(kept)["revenue"].sum() == pytest.approx(revenue.sum() - revenue[CANCELLED].sum())
+    said = "\n".join(kept.warnings)
+    assert "orders: 3 rows left out as the mapping's exclude says (订单状态 = 已取消, 作废)" in said
+    assert "order_lines:" in said and "tickets:" in said
+
+
+def test_excluded_rows_keep_every_problem_at_its_row_in_the_file(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount,status\nA1,C1,2026-10-01,100,ok\nA2,C1,2026-10-02,50,cancelled\n"
+        "A3,C1,2026-13-45,70,ok\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataValidationError, match=r"row 3 \(A3\): '2026-13-45'"):
+        load_dataset(tmp_path, mapping={"exclude": {"orders": {"status": "cancelled"}}})
+
+
+def test_an_excluded_column_the_table_lacks_is_named_with_the_columns_it_has(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_date,amount\nA1,C1,2026-10-01,100\n")
+    with pytest.raises(DataSourceError, match="table orders has no column '订单状态'; its columns: order_id"):
+        load_dataset(tmp_path, mapping=EXCLUDE)
+
+
+@pytest.mark.parametrize(
+    ("exclude", "expected"),
+    [
+        ({"sales": {"status": ["x"]}}, "mapping exclude: unknown table 'sales'"),
+        ({"orders": {"status": []}}, "mapping exclude.orders.status: name the values"),
+        ({"orders": ["status"]}, "mapping 'exclude.orders' must be a dictionary"),
+    ],
+)
+def test_a_bad_exclude_section_is_a_config_error(tmp_path: Path, exclude: dict, expected: str) -> None:
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_date,amount\nA1,C1,2026-10-01,100\n")
+    with pytest.raises(ConfigError, match=expected):
+        load_dataset(tmp_path, mapping={"exclude": exclude})
+
+
+def test_an_exclude_takes_the_whole_table_path_not_the_stream(marked: Path) -> None:
+    assert stream_plan(marked, None, stream_bytes=0) is not None
+    assert stream_plan(marked, EXCLUDE, stream_bytes=0) is None
