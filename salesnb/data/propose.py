@@ -372,6 +372,8 @@ def propose_mapping(source: str | Path) -> Proposal:
             used.setdefault(best.name, set()).update(read)
         if best.columns.get("quantity") == ONE_UNIT:
             proposal.one_unit.append(best.name)
+    for table, rules in proposal.exclude().items():
+        used.setdefault(proposal.tables[table], set()).update(rules)
     for name, columns in names.items():
         proposal.unused[name] = [c for c in columns if c not in used.get(name, set())]
     return proposal

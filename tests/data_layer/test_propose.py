@@ -298,6 +298,7 @@ def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> 
     text = "\n".join(describe(proposal, "en"))
     assert "销售明细.csv column 订单状态 marks cancelled orders (作废, 已取消)" in text
     assert proposal.mapping()["exclude"] == {"orders": {"订单状态": ["作废", "已取消"]}}
+    assert "订单状态" not in proposal.unused["销售明细.csv"]  # the exclude reads it
     ds = load_dataset(tmp_path, mapping=proposal.mapping())
     assert ds["orders"]["order_id"].tolist() == ["A1"]  # 已取消 and 作废 are not sales
     assert facts.order_facts(ds)["revenue"].sum() == 100
