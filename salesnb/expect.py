@@ -12,7 +12,8 @@ byte-identical and takes microseconds):
   then fitted on the seasonally adjusted months;
 - at least 6 months: the trend only — a log-linear line (constant growth rate) through the last 12 months (a
   straight line when a month is 0 or less);
-- fewer: the plain mean of the months there are.
+- fewer: the plain mean of the months there are, with the interval of a new month around it (the months' own
+  spread and the mean's, Student t with n − 1 degrees of freedom: three months give 1.7 times the plain z × sd).
 
 The interval is the forecast with ± z × the standard deviation of the trend line's errors (z of the two-sided
 ``level``, 80% by default), on the log scale for a log-linear trend. A seasonal factor is the mean of the few
@@ -141,11 +142,12 @@ def expected(
     n = len(values)
     if not n:
         return Expectation(math.nan, math.nan, math.nan, "none")
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    if n < TREND_MONTHS:
-        spread = float(values.std(ddof=1)) if n > 1 else 0.0
+    if n < TREND_MONTHS:  # a new month around the few months' mean: its own spread and the mean's, t with n - 1 df
+        spread = float(values.std(ddof=1)) * math.sqrt(1 + 1 / n) if n > 1 else 0.0
         mean = float(values.mean())
-        return Expectation(mean, max(mean - z * spread, 0.0), max(mean + z * spread, 0.0), "mean")
+        t = float(stats.t.ppf(0.5 + level / 2, n - 1)) if n > 1 else 0.0
+        return Expectation(mean, max(mean - t * spread, 0.0), max(mean + t * spread, 0.0), "mean")
+    z = float(stats.norm.ppf(0.5 + level / 2))
     if n < SEASONAL_MONTHS:
         value, low, high = _interval(*_line(values[-TREND_WINDOW:]), z)
         return Expectation(max(value, 0.0), max(low, 0.0), max(high, 0.0), "trend")

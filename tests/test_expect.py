@@ -25,9 +25,12 @@ def test_a_yearly_dip_is_expected():
 def test_short_histories_fall_back():
     trend = expected([100 * 1.03**k for k in range(10)])  # 10 months: the trend only (log-linear line)
     assert trend.method == "trend" and trend.value == pytest.approx(100 * 1.03**10)
-    mean = expected([90, 100, 110])  # under 6 months: the plain mean, ± z(80%) × sample sd (10)
+    mean = expected([90, 100, 110])  # under 6 months: the plain mean, ± t(80%, 2 df) × sd 10 × √(1 + 1/3)
     assert mean.method == "mean" and mean.value == pytest.approx(100)
-    assert mean.low == pytest.approx(100 - 1.2815516 * 10) and mean.high == pytest.approx(100 + 1.2815516 * 10)
+    half = 1.8856181 * 10 * math.sqrt(4 / 3)  # a new month's spread: its own and the mean's
+    assert mean.low == pytest.approx(100 - half) and mean.high == pytest.approx(100 + half)
+    one = expected([80])  # one month: no spread to measure
+    assert (one.value, one.low, one.high) == (80, 80, 80)
     lumpy = expected([0, 0, 3, 0, 5, 0, 0, 2])  # a zero month: a straight line, never below 0
     assert lumpy.method == "trend" and lumpy.low == 0 and lumpy.value == pytest.approx(1.7857142857)
     empty = expected([])
