@@ -26,6 +26,7 @@ from .config import load_config
 from .data import facts
 from .data.cache import load_dataset_cached
 from .data.dataset import Dataset
+from .data.exclude import exclude_rule
 from .display.panel import Panel
 from .errors import ParameterError
 from .i18n import check_lang, t
@@ -252,6 +253,15 @@ class Report:
             )
         if self.through_day is not None:
             text += "\n\n" + t("partial_note", self.lang, period=self.period, day=self.through_day)
+        if self.ds.excluded:
+            left = self.ds.excluded
+            text += "\n\n" + t(
+                "excluded_note",
+                self.lang,
+                rule=exclude_rule(self.ds.mapping.exclude),
+                orders=f"{left.get('orders', 0):,}",
+                lines=f"{left.get('order_lines', 0):,}",
+            )
         return text
 
 

@@ -77,6 +77,7 @@ class Dataset:
     unparsed_rows: dict[tuple[str, str], np.ndarray] = field(default_factory=dict)  # positions of unparseable values
     ignored: tuple[str, ...] = ()  # tables/files in the source that are not contract tables
     warnings: list[str] = field(default_factory=list)  # worth knowing, not blocking (conflicting attributes ...)
+    excluded: dict[str, int] = field(default_factory=dict)  # rows the mapping's exclude left out, per table
 
     def has(self, *names: str | Iterable[str]) -> bool:
         """Return True when every named table is present (an empty table counts as present)."""

@@ -34,11 +34,18 @@ def drop_excluded(ds: Dataset) -> Dataset:
         mask = np.zeros(len(frame), dtype=bool)
         for column, values in by_column.items():
             mask |= _values_in(frame[_column(ds, name, column)], values)
-        said = "; ".join(f"{c} = {', '.join(v)}" for c, v in by_column.items())
+        said = exclude_rule({name: by_column})
         notes.append(f"{name}: {int(mask.sum()):,} rows left out as the mapping's exclude says ({said})")
         tables[name] = _drop(frame, name, mask, gone)
     notes += _cascade(tables, gone)
-    return dataclasses.replace(ds, tables=tables, warnings=[*ds.warnings, *notes])
+    counts = {name: len(ds.tables[name]) - len(frame) for name, frame in tables.items()}
+    excluded = {name: n for name, n in counts.items() if n}
+    return dataclasses.replace(ds, tables=tables, warnings=[*ds.warnings, *notes], excluded=excluded)
+
+
+def exclude_rule(mapping_exclude: dict[str, dict[str, list[str]]]) -> str:
+    """The mapping's exclude in a few words for a report's note: ``订单状态 = 已取消, 作废``."""
+    return "; ".join(f"{c} = {', '.join(v)}" for rules in mapping_exclude.values() for c, v in rules.items())
 
 
 def _column(ds: Dataset, table: str, column: str) -> str:

@@ -150,6 +150,7 @@ def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:
         ignored=ds.ignored,
         warnings=ds.warnings,
         regions=facts.regions(ds) if ds.has("orders") else [],
+        excluded=ds.excluded,
     )
 
 
@@ -166,6 +167,7 @@ def manifest(
     ignored: tuple[str, ...],
     warnings: list[str],
     regions: list[str],
+    excluded: dict[str, int] | None = None,
 ) -> dict:
     """The manifest of the tables written to ``folder`` (``rows``: table -> row count, in the Dataset's order)."""
     return {
@@ -187,6 +189,7 @@ def manifest(
         "ignored": list(ignored),
         "warnings": list(warnings),
         "regions": regions,
+        "excluded": dict(excluded or {}),
     }
 
 

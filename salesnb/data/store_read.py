@@ -94,6 +94,7 @@ def load_store(folder: Path, manifest: dict, *, region: str | None = None, table
         unparsed_rows={(t, c): np.asarray(rows, dtype=dtype) for t, c, rows, dtype in manifest["unparsed_rows"]},
         ignored=tuple(manifest["ignored"]),
         warnings=list(manifest["warnings"]),
+        excluded=dict(manifest.get("excluded", {})),
     )
     if region is None:  # the whole data is in the folder: order_keys may answer for it
         loaded = {name: weakref.ref(frames[name]) if name in frames else None for name in _KEYED}

@@ -83,3 +83,21 @@ def test_a_bad_exclude_section_is_a_config_error(tmp_path: Path, exclude: dict, 
 def test_an_exclude_takes_the_whole_table_path_not_the_stream(marked: Path) -> None:
     assert stream_plan(marked, None, stream_bytes=0) is not None
     assert stream_plan(marked, EXCLUDE, stream_bytes=0) is None
+
+
+def test_the_left_out_rows_are_counted_kept_by_the_store_and_said_on_every_report(marked: Path, tmp_path: Path) -> None:
+    from salesnb.data.store_read import open_store
+    from salesnb.report import open_report
+
+    whole, kept = load_dataset(marked), load_dataset(marked, mapping=EXCLUDE)
+    lines = int(whole.tables["order_lines"]["order_id"].isin(CANCELLED).sum())
+    returns = int(whole.tables["returns"]["order_id"].isin(CANCELLED).sum())
+    assert kept.excluded == {"orders": 3, "order_lines": lines, "returns": returns}  # unlinked rows stay
+    (marked / "mapping.yaml").write_text("exclude: {orders: {订单状态: [已取消, 作废]}}\n", encoding="utf-8")
+    stored = open_store(marked, marked / "mapping.yaml", root=tmp_path / "store")
+    assert stored.excluded == kept.excluded and len(stored.tables["orders"]) == len(kept.tables["orders"])
+    report = open_report(period="2026-10", region="华东", dataset=kept, lang="zh")
+    note = f"按映射的排除规则（订单状态 = 已取消, 作废），数据中 3 笔订单及 {lines} 行订单明细不计入"
+    assert note in report._repr_markdown_()
+    assert "排除规则" not in open_report(period="2026-10", region="华东", dataset=whole)._repr_markdown_()
+    (marked / "mapping.yaml").unlink()
