@@ -17,6 +17,7 @@ import pandas as pd
 from ..errors import DataSourceError
 from .contract import TABLES
 from .dataset import Dataset
+from .validation import is_in
 
 
 def drop_excluded(ds: Dataset) -> Dataset:
@@ -68,11 +69,14 @@ def _values_in(column: pd.Series, values: list[str]) -> np.ndarray:
 
 
 def _drop(frame: pd.DataFrame, name: str, mask: np.ndarray, gone: dict[str, pd.Series]) -> pd.DataFrame:
+    """``frame`` without the ``mask`` rows; a keyed table's ids among them are recorded in ``gone``."""
+    if not mask.any():
+        return frame
     key = TABLES[name].key
-    if key and mask.any():
+    if key:
         left = frame.loc[mask, key].dropna()
         gone[name] = pd.concat([gone[name], left]) if name in gone else left
-    return frame.loc[~mask].reset_index(drop=True) if mask.any() else frame
+    return frame.loc[~mask].reset_index(drop=True)
 
 
 def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> list[str]:
@@ -87,7 +91,7 @@ def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> lis
                 if name not in tables or target not in gone or column not in tables[name]:
                     continue
                 frame = tables[name]
-                hit = frame[column].isin(gone[target]).to_numpy(dtype=bool)
+                hit = is_in(frame[column], gone[target])  # Arrow's hash lookup: order lines run to millions
                 if not hit.any():
                     continue
                 changed = True

@@ -93,11 +93,11 @@ def test_the_left_out_rows_are_counted_kept_by_the_store_and_said_on_every_repor
     lines = int(whole.tables["order_lines"]["order_id"].isin(CANCELLED).sum())
     returns = int(whole.tables["returns"]["order_id"].isin(CANCELLED).sum())
     assert kept.excluded == {"orders": 3, "order_lines": lines, "returns": returns}  # unlinked rows stay
-    (marked / "mapping.yaml").write_text("exclude: {orders: {订单状态: [已取消, 作废]}}\n", encoding="utf-8")
-    stored = open_store(marked, marked / "mapping.yaml", root=tmp_path / "store")
+    mapping = tmp_path / "mapping.yaml"  # outside the data folder: the shared fixture stays as it is
+    mapping.write_text("exclude: {orders: {订单状态: [已取消, 作废]}}\n", encoding="utf-8")
+    stored = open_store(marked, mapping, root=tmp_path / "store")
     assert stored.excluded == kept.excluded and len(stored.tables["orders"]) == len(kept.tables["orders"])
     report = open_report(period="2026-10", region="华东", dataset=kept, lang="zh")
     note = f"按映射的排除规则（订单状态 = 已取消, 作废），数据中 3 笔订单及 {lines} 行订单明细不计入"
     assert note in report._repr_markdown_()
     assert "排除规则" not in open_report(period="2026-10", region="华东", dataset=whole)._repr_markdown_()
-    (marked / "mapping.yaml").unlink()
