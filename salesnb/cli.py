@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .errors import DataSourceError, DataValidationError, ParameterError, SalesnbError
+from .errors import DataValidationError, ParameterError, SalesnbError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -107,12 +107,13 @@ def _positive_int(text: str) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .data.loading import load_dataset
+    from .data.messages import say
     from .data.summary import format_summary, summarize
 
     ds = load_dataset(args.data, mapping=args.mapping or None)
     print(format_summary(summarize(ds), lang=args.lang))
     for warning in ds.warnings:  # worth checking, not blocking (e.g. one customer in two regions)
-        print(f"! {warning}")
+        print(f"! {say(warning, args.lang)}")
     return 0
 
 
@@ -182,21 +183,29 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if summary.ok else 1
 
 
+def _error_line(exc: SalesnbError, lang: str) -> str:
+    """``error: ...`` for the terminal; a message salesnb has in Chinese is said in Chinese (``错误：...``)."""
+    from .data.messages import Message
+    from .i18n import t
+
+    if exc.args and isinstance(exc.args[0], Message):
+        return t("cli_error", lang, message=exc.text(lang))
+    return f"error: {exc}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``salesnb`` console command."""
     args = _parser().parse_args(argv)
     handler = {"validate": _cmd_validate, "map": _cmd_map, "demo": _cmd_demo, "run": _cmd_run}[args.command]
+    lang = getattr(args, "lang", "zh")
     try:
         return handler(args)
     except DataValidationError as exc:
-        print(str(exc), file=sys.stderr)
+        print(exc.text(lang), file=sys.stderr)
         return 1
-    except (DataSourceError, ParameterError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2 if isinstance(exc, ParameterError) else 1
     except SalesnbError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        print(_error_line(exc, lang), file=sys.stderr)
+        return 2 if isinstance(exc, ParameterError) else 1
     except KeyboardInterrupt:
         print("interrupted: finished reports are kept; run again to complete the rest", file=sys.stderr)
         return 130

@@ -4,20 +4,54 @@ from __future__ import annotations
 
 
 class SalesnbError(Exception):
-    """Base class of every error salesnb raises on purpose."""
+    """Base class of every error salesnb raises on purpose.
+
+    Raised with a :class:`~salesnb.data.messages.Message`, its text is English and :meth:`text` gives it in
+    the reader's language; raised with a plain string, that string is all there is.
+    """
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` (``"zh"`` or ``"en"``)."""
+        from .data.messages import say
+
+        return say(self.args[0], lang) if len(self.args) == 1 else str(self)
+
+    def in_lang(self, lang: str) -> SalesnbError:
+        """The same error with its message in ``lang`` (raised from a Chinese notebook, it reads in Chinese)."""
+        if len(self.args) != 1 or self.text(lang) == str(self):
+            return self
+        error = type(self).__new__(type(self))
+        error.args = (self.text(lang),)
+        return error
 
 
 class DataValidationError(SalesnbError):
     """The input data breaks the data contract.
 
     ``problems`` holds one human-readable line per problem, each naming the table,
-    the column, how many rows fail and a few example rows.
+    the column, how many rows fail and a few example rows. The message is in ``lang``;
+    :meth:`in_lang` gives the same error for a reader of another language.
     """
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], lang: str = "en"):
         self.problems = list(problems)
-        head = f"数据校验未通过 / data validation failed ({len(self.problems)} problem(s)):"
-        super().__init__("\n".join([head, *("  - " + p for p in self.problems)]))
+        self.lang = lang
+        super().__init__(self.text(lang))
+
+    def text(self, lang: str) -> str:
+        """The head line and every problem, in ``lang`` (``"zh"`` or ``"en"``)."""
+        from .data.messages import say
+        from .i18n import t
+
+        head = t("problem_head", lang, n=len(self.problems))
+        return "\n".join([head, *("  - " + say(p, lang) for p in self.problems)])
+
+    def in_lang(self, lang: str) -> DataValidationError:
+        """The same error with its message in ``lang``."""
+        return DataValidationError(self.problems, lang)
+
+    def __reduce__(self) -> tuple:  # pickled with its problems, not its rendered message
+        return (DataValidationError, (self.problems, self.lang))
 
 
 class DataSourceError(SalesnbError):

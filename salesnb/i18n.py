@@ -37,7 +37,7 @@ def texts() -> dict[str, dict[str, str]]:
     return found
 
 
-def t(key: str, lang: str = "zh", **values: object) -> str:
+def t(key: str, lang: str = "zh", /, **values: object) -> str:
     """Text for ``key`` in ``lang``, formatted with ``values``; an unknown key is returned as is."""
     entry = texts().get(key)
     if entry is None:

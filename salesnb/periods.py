@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .data.messages import Message
 from .errors import ParameterError
 
 ALL = "ALL"  # the region name meaning the whole company
@@ -20,7 +21,7 @@ def parse_period(text: str | pd.Period) -> pd.Period:
         return text.asfreq("M")
     match = _PERIOD_RE.match(str(text))
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise ParameterError(f"period must be a month written YYYY-MM (e.g. 2026-10), got {text!r}")
+        raise ParameterError(Message("error_period_format", text=repr(text)))
     return pd.Period(year=int(match.group(1)), month=int(match.group(2)), freq="M")
 
 

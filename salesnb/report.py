@@ -27,8 +27,9 @@ from .data import facts
 from .data.cache import load_dataset_cached
 from .data.dataset import Dataset
 from .data.exclude import exclude_rule
+from .data.messages import Message
 from .display.panel import Panel
-from .errors import ParameterError
+from .errors import ParameterError, SalesnbError
 from .i18n import check_lang, t
 from .periods import ALL, Baselines, baselines, months_back, parse_period
 
@@ -325,15 +326,24 @@ def open_report(
     """
     check_lang(lang)
     config = load_config(config_path or None, {"thresholds": thresholds} if thresholds else None)
-    ds = dataset if dataset is not None else load_dataset_cached(data or bundled_sample(), mapping_path or None)
-    first, last = facts.data_months(ds)
-    period = str(parse_period(period)) if period else facts.latest_complete_month(ds)
+    try:
+        ds = dataset if dataset is not None else load_dataset_cached(data or bundled_sample(), mapping_path or None)
+        period = _report_period(ds, period)
+    except SalesnbError as exc:  # what the user must fix, in the notebook's language
+        raise exc.in_lang(lang) from None
     if region != ALL and region not in facts.regions(ds):
         known = ", ".join(facts.regions(ds))
-        raise ParameterError(f"region {region!r} is not in the data; use ALL or one of: {known}")
-    if not (first <= period <= last):
-        raise ParameterError(f"period {period} is outside the data, which covers {first} to {last}")
+        raise ParameterError(Message("error_region_unknown", region=repr(region), known=known)).in_lang(lang)
     return Report(ds=ds, period=period, region=region, config=config, lang=lang)
+
+
+def _report_period(ds: Dataset, period: str) -> str:
+    """The month asked for, checked against the data's months; by default the latest complete one."""
+    first, last = facts.data_months(ds)
+    period = str(parse_period(period)) if period else facts.latest_complete_month(ds)
+    if not (first <= period <= last):
+        raise ParameterError(Message("error_period_outside", period=period, first=first, last=last))
+    return period
 
 
 def clean_json(value: Any) -> Any:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .messages import Message
+
 _TS_MIN, _TS_MAX = pd.Timestamp.min, pd.Timestamp.max  # datetime64[ns] range
 _YMD_SEPARATORS = r"[/.年月]"
 _PARTS = (
@@ -22,10 +24,7 @@ _COMPACT = r"^(\d{4})(\d{2})(\d{2})$"  # 20261005
 _SERIAL = r"^\d{5}(\.\d+)?$"  # Excel day number, e.g. 46300 (2026-10-05)
 _SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: a five-digit number outside is no date
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-AMBIGUOUS_HINT = (
-    "dates such as {example} can be day/month or month/day and the data does not tell; declare the order "
-    "in the mapping file: 'dates: {{dayfirst: false}}' (10/5/2026 is 5 October) or 'dates: {{dayfirst: true}}'"
-)
+AMBIGUOUS_HINT = "problem_ambiguous_dates"  # text key: dates such as 10/5/2026 ... declare dayfirst
 
 
 def _iso(text: pd.Series) -> pd.Series:
@@ -64,7 +63,7 @@ def _day_month(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, str |
         if day_first_seen:  # both seen: mixed orders, keep the more common reading and report the rest
             dayfirst = int((first > 12).sum()) >= int((second > 12).sum())
         else:
-            return result, AMBIGUOUS_HINT.format(example=repr(text[shaped].iloc[0]))
+            return result, Message(AMBIGUOUS_HINT, example=repr(text[shaped].iloc[0]))
     day, month = (first, second) if dayfirst else (second, first)
     hour = pd.to_numeric(parts[3], errors="coerce")
     afternoon = parts[6].str.upper().eq("P").fillna(False).astype(bool)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from .contract import TABLES
 from .expressions import column_names, evaluate, parse_expression
+from .messages import Message, counted
 from .parsing import parse_number
 from .validation import MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
 
@@ -40,16 +41,25 @@ def computed_columns(
         names = column_names(node)
         missing = [n for n in names if n not in frame.columns]
         if missing:
+            absent = ", ".join(repr(m) for m in missing)
+            listed = _listed(list(frame.columns))
             problems.append(
-                f"{table}.{column}: the mapping computes it as '={text}', but {source} has no column "
-                f"{', '.join(repr(m) for m in missing)}; its columns: {_listed(list(frame.columns))}"
+                Message(
+                    "problem_computed_missing",
+                    table=table,
+                    column=column,
+                    text=text,
+                    source=source,
+                    missing=absent,
+                    listed=listed,
+                )
             )
             continue
         numbers, bad = {}, np.zeros(len(frame), dtype=bool)
         for name in names:
             numbers[name], failed = parse_number(frame[name])
             if failed is not None and failed.any():
-                what = f"a value that is not a number in column '{name}' (used by '={text}')"
+                what = Message("problem_computed_not_number", name=name, text=text)
                 problems.append(row_problem(frame, table, column, failed, what, values=frame[name]))
                 bad |= failed.to_numpy(dtype=bool)
         value = evaluate(node, numbers, frame.index)
@@ -57,7 +67,7 @@ def computed_columns(
         for name in names:
             inputs_present &= numbers[name].notna().to_numpy()
         undefined = value.isna().to_numpy() & inputs_present
-        what = f"no value: '={text}' divides by zero"
+        what = Message("problem_computed_division", text=text)
         shown = frame[names[-1]] if names else None
         problems.append(row_problem(frame, table, column, undefined, what, values=shown))
         reported[(table, column)] = np.flatnonzero(bad | undefined)
@@ -88,18 +98,14 @@ def _best_values(codes: np.ndarray, n_ids: int, values: pd.Series) -> tuple[pd.S
     return chosen, conflicts
 
 
-def _conflict_warning(table: str, key: str, column: str, conflicts: pd.DataFrame, ids: pd.Series) -> str:
+def _conflict_warning(table: str, key: str, column: str, conflicts: pd.DataFrame, ids: pd.Series) -> Message:
     shown = conflicts["id"].drop_duplicates()
     examples = []
     for code in shown.iloc[:MAX_EXAMPLES]:
         rows = conflicts[conflicts["id"] == code]
         seen = ", ".join(f"{show_value(v)} ×{n}" for v, n in zip(rows["value"], rows["size"], strict=True))
         examples.append(f"{ids.iloc[code]}: {seen}")
-    n = len(shown)
-    return (
-        f"{table}.{column}: {n:,} {key} {'value has' if n == 1 else 'values have'} different {column} on different "
-        f"rows; kept the most frequent, e.g. {'; '.join(examples)}"
-    )
+    return counted("problem_conflict", len(shown), table=table, key=key, column=column, examples="; ".join(examples))
 
 
 def one_row_per_id(

@@ -17,6 +17,7 @@ import pandas as pd
 from ..errors import DataSourceError
 from .contract import TABLES
 from .dataset import Dataset
+from .messages import Message
 from .validation import is_in
 
 
@@ -36,7 +37,7 @@ def drop_excluded(ds: Dataset) -> Dataset:
         for column, values in by_column.items():
             mask |= _values_in(frame[_column(ds, name, column)], values)
         said = exclude_rule({name: by_column})
-        notes.append(f"{name}: {int(mask.sum()):,} rows left out as the mapping's exclude says ({said})")
+        notes.append(Message("problem_excluded", name=name, n=int(mask.sum()), said=said))
         tables[name] = _drop(frame, name, mask, gone)
     notes += _cascade(tables, gone)
     counts = {name: len(ds.tables[name]) - len(frame) for name, frame in tables.items()}
@@ -57,9 +58,8 @@ def _column(ds: Dataset, table: str, column: str) -> str:
     renamed = [c for c, user in ds.mapping.renames(table).items() if user == column and c in frame.columns]
     if renamed:
         return renamed[0]
-    raise DataSourceError(
-        f"mapping exclude.{table}: table {table} has no column {column!r}; its columns: {', '.join(map(str, frame))}"
-    )
+    columns = ", ".join(map(str, frame))
+    raise DataSourceError(Message("error_exclude_column", table=table, column=repr(column), columns=columns))
 
 
 def _values_in(column: pd.Series, values: list[str]) -> np.ndarray:
@@ -79,7 +79,7 @@ def _drop(frame: pd.DataFrame, name: str, mask: np.ndarray, gone: dict[str, pd.S
     return frame.loc[~mask].reset_index(drop=True)
 
 
-def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> list[str]:
+def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> list[Message]:
     """Follow the left-out ids through the contract's references until nothing more goes (orders -> lines ...)."""
     dropped: dict[tuple[str, str], int] = {}
     unlinked: dict[tuple[str, str, str], int] = {}
@@ -102,8 +102,8 @@ def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> lis
                     tables[name] = frame.assign(**{column: frame[column].mask(hit)})
                     unlinked[name, column, target] = unlinked.get((name, column, target), 0) + int(hit.sum())
     return [
-        f"{name}: {n:,} rows of the left-out {target} left out with them" for (name, target), n in dropped.items()
+        Message("problem_excluded_dropped", name=name, n=n, target=target) for (name, target), n in dropped.items()
     ] + [
-        f"{name}: {n:,} rows keep no {column} (their {target} were left out)"
+        Message("problem_excluded_unlinked", name=name, n=n, column=column, target=target)
         for (name, column, target), n in unlinked.items()
     ]

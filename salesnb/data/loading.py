@@ -23,16 +23,17 @@ from .dataset import Dataset, Mapping
 from .derive import computed_columns, one_row_per_id
 from .exclude import drop_excluded
 from .mapping import MAPPING_SECTIONS, load_mapping
+from .messages import Message
 from .parsing import coerce_table
 
 __all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
 
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")  # UTF-8 (with Excel's BOM), then Chinese Excel exports
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".xlsx")
-UNREADABLE_SUFFIXES: dict[str, str] = {  # files users export that salesnb does not read, and what to do instead
-    ".xls": "an Excel 97-2003 workbook; save it as .xlsx or .csv",
-    ".xlsm": "a macro workbook; save it as .xlsx or .csv",
-    ".tsv": "a tab-separated file; save it as .csv",
+UNREADABLE_SUFFIXES: dict[str, str] = {  # files users export that salesnb does not read: the text saying what to do
+    ".xls": "error_format_xls",
+    ".xlsm": "error_format_xlsm",
+    ".tsv": "error_format_tsv",
 }
 
 
@@ -47,13 +48,10 @@ def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
         except UnicodeDecodeError:
             continue
         except pd.errors.EmptyDataError as exc:
-            raise DataSourceError(f"{path} is empty; give it a header row or remove it") from exc
+            raise DataSourceError(Message("error_file_empty", path=str(path))) from exc
     if encoding:
-        raise DataSourceError(f"cannot decode {path} as {encoding} (the mapping's encoding); check the file")
-    raise DataSourceError(
-        f"cannot decode {path} as UTF-8 or GB18030; save it from Excel as 'CSV UTF-8', "
-        "or name its encoding in the mapping file (encoding: latin-1)"
-    )
+        raise DataSourceError(Message("error_decode_declared", path=str(path), encoding=encoding))
+    raise DataSourceError(Message("error_decode", path=str(path)))
 
 
 SHEET = "#"  # ``销售.xlsx#客户``: the sheet 客户 of the workbook 销售.xlsx, as a table's file
@@ -87,16 +85,13 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
         header = _header(path, encoding, sheet)
         repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
         if repeated:
-            raise DataSourceError(
-                f"{path.name} has several columns named {', '.join(repeated)}; rename or remove the extras"
-            )
+            raise DataSourceError(Message("error_repeated_columns", where=path.name, names=", ".join(repeated)))
         return frame
     except DataSourceError:
         raise
     except Exception as exc:  # any reader failure (corrupt file, permissions ...) becomes one clear message
-        raise DataSourceError(
-            f"cannot read {path}: {type(exc).__name__}: {exc}; check the file opens and re-export it"
-        ) from exc
+        reason = f"{type(exc).__name__}: {exc}"
+        raise DataSourceError(Message("error_unreadable_file", path=str(path), reason=reason)) from exc
 
 
 def read_table_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.DataFrame:
@@ -129,13 +124,10 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
     A file that several tables name (a flat export) is read once and shared.
     """
     if not source.exists():
-        raise DataSourceError(
-            f"data folder not found: {source}; pass a folder holding orders.csv (or .parquet/.xlsx), "
-            "a single export file, or a database URL such as sqlite:///sales.db"
-        )
+        raise DataSourceError(Message("error_folder_not_found", source=str(source)))
     if source.is_file():
         if source.suffix.lower() not in FILE_SUFFIXES:
-            raise DataSourceError(f"{source} is not a .csv, .parquet or .xlsx file")
+            raise DataSourceError(Message("error_not_a_table_file", source=str(source)))
         files = [source]
     else:
         files = sorted(p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
@@ -145,10 +137,8 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
         if not candidates and source.is_dir():
             _refuse_unreadable(source, mapping.table_name(table), table)
         if len(candidates) > 1:
-            raise DataSourceError(
-                f"table {table} has several files: {', '.join(p.name for p in candidates)}; "
-                "keep only one of them, or name the file with its extension in the mapping"
-            )
+            files = ", ".join(p.name for p in candidates)
+            raise DataSourceError(Message("error_several_files", table=table, files=files))
         if candidates:
             path = candidates[0]
             if (path, sheet) not in read:
@@ -156,10 +146,7 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
             frames[table] = (path.name if sheet is None else f"{path.name}{SHEET}{sheet}", read[path, sheet])
             used.add(path)
     if source.is_file() and not frames:
-        raise DataSourceError(
-            f"{source.name} is not named after a contract table (orders.csv ...) and no mapping names it; "
-            f"write one with: salesnb map --data {source}"
-        )
+        raise DataSourceError(Message("error_unmapped_file", name=source.name, source=str(source)))
     return frames, [p.name for p in files if p not in used]
 
 
@@ -172,7 +159,7 @@ def _read_sheet(path: Path, encoding: str, sheet: str | None) -> pd.DataFrame:
         names = book.sheetnames
         book.close()
         if sheet not in names:
-            raise DataSourceError(f"{path.name} has no sheet named {sheet!r}; its sheets: {', '.join(names)}")
+            raise DataSourceError(Message("error_no_sheet", name=path.name, sheet=repr(sheet), sheets=", ".join(names)))
     return _read_file(path, encoding, sheet)
 
 
@@ -181,7 +168,9 @@ def _refuse_unreadable(folder: Path, wanted: str, table: str) -> None:
     for path in sorted(folder.iterdir()):
         reason = UNREADABLE_SUFFIXES.get(path.suffix.lower())
         if reason and wanted.casefold() in (path.stem.casefold(), path.name.casefold()):
-            raise DataSourceError(f"needs table {table}: found {path.name}, which is {reason}")
+            raise DataSourceError(
+                Message("error_unreadable_format", table=table, name=path.name, reason=Message(reason))
+            )
 
 
 def _read_database(url: str, mapping: Mapping) -> tuple[dict[str, tuple[str, pd.DataFrame]], list[str], str]:
@@ -204,7 +193,7 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
     frame = frame.rename(columns=lambda c: str(c).strip())
     repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
     if repeated:
-        raise DataSourceError(f"{where} has several columns named {', '.join(repeated)}; rename or remove the extras")
+        raise DataSourceError(Message("error_repeated_columns", where=where, names=", ".join(repeated)))
     cleaned = {}
     for name in frame.columns:
         column = frame[name]

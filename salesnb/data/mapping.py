@@ -27,6 +27,7 @@ from ..errors import ConfigError
 from .contract import TABLES
 from .dataset import COMPUTED, Mapping
 from .expressions import parse_expression
+from .messages import Message
 
 MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding", "exclude")
 DATE_OPTIONS = ("dayfirst", "formats")
@@ -43,36 +44,37 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
     if not isinstance(mapping, dict):
         path = Path(mapping)
         if not path.is_file():
-            raise ConfigError(f"mapping file not found: {path}")
+            raise ConfigError(Message("error_mapping_not_found", path=str(path)))
         try:
             mapping = yaml.safe_load(read_user_text(path, "mapping file")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ConfigError(f"cannot read mapping file {path}: {exc}") from exc
+            raise ConfigError(Message("error_mapping_unreadable", path=str(path), reason=str(exc))) from exc
     if not isinstance(mapping, dict):
-        raise ConfigError("a mapping must be a YAML dictionary with 'tables:' and/or 'columns:' sections")
+        raise ConfigError(Message("error_mapping_not_dict"))
     unknown = sorted(set(map(str, mapping)) - set(MAPPING_SECTIONS))
     if unknown:
-        raise ConfigError(
-            f"unknown mapping section(s) {', '.join(unknown)}; valid sections: {', '.join(MAPPING_SECTIONS)}"
-        )
+        valid = ", ".join(MAPPING_SECTIONS)
+        raise ConfigError(Message("error_mapping_unknown_sections", unknown=", ".join(unknown), valid=valid))
     tables = _name_pairs(mapping.get("tables"), "tables", list(TABLES))
     columns: dict[str, dict[str, str]] = {}
     for table, pairs in _section(mapping.get("columns"), "columns").items():
         if table not in TABLES:
-            raise ConfigError(f"mapping columns: unknown table '{table}'; valid tables: {', '.join(TABLES)}")
+            raise ConfigError(_unknown_table("columns", table))
         spec = TABLES[table]
         valid = [c.name for c in spec.columns] + [f"{p}<name>" for p in spec.prefix_columns]
         columns[table] = _name_pairs(pairs, f"columns.{table}", valid, accept=lambda c, s=spec: s.column(c) is not None)
         users = [u for u in columns[table].values() if not u.startswith(COMPUTED)]
         repeated = sorted({u for u in users if users.count(u) > 1})
         if repeated:
-            raise ConfigError(f"mapping columns.{table} maps several contract columns onto {', '.join(repeated)}")
+            raise ConfigError(Message("error_mapping_one_column_twice", table=table, names=", ".join(repeated)))
         for column, user in columns[table].items():
             if user.startswith(COMPUTED):
                 try:
                     parse_expression(user[1:])
                 except ValueError as exc:
-                    raise ConfigError(f"mapping columns.{table}.{column}: {exc}") from exc
+                    raise ConfigError(
+                        Message("error_mapping_expression", table=table, column=column, reason=str(exc))
+                    ) from exc
     return Mapping(
         tables,
         columns,
@@ -87,15 +89,13 @@ def _exclude(value: object) -> dict[str, dict[str, list[str]]]:
     out: dict[str, dict[str, list[str]]] = {}
     for table, rules in _section(value, "exclude").items():
         if table not in TABLES:
-            raise ConfigError(f"mapping exclude: unknown table '{table}'; valid tables: {', '.join(TABLES)}")
+            raise ConfigError(_unknown_table("exclude", table))
         out[table] = {}
         for column, values in _section(rules, f"exclude.{table}").items():
             listed = values if isinstance(values, list) else [values]
             texts = [str(v).strip() for v in listed if v is not None and str(v).strip()]
             if not texts:
-                raise ConfigError(
-                    f"mapping exclude.{table}.{column}: name the values whose rows to leave out, e.g. [已取消, 作废]"
-                )
+                raise ConfigError(Message("error_mapping_exclude_values", table=table, column=column))
             out[table][str(column).strip()] = texts
     return out
 
@@ -104,18 +104,16 @@ def _dates(value: object) -> dict:
     dates = _section(value, "dates")
     unknown = sorted(set(map(str, dates)) - set(DATE_OPTIONS))
     if unknown:
-        raise ConfigError(f"mapping dates: unknown option(s) {', '.join(unknown)}; valid: {', '.join(DATE_OPTIONS)}")
+        valid = ", ".join(DATE_OPTIONS)
+        raise ConfigError(Message("error_mapping_date_options", unknown=", ".join(unknown), valid=valid))
     dayfirst = dates.get("dayfirst")
     if dayfirst is not None and not isinstance(dayfirst, bool):
-        raise ConfigError("mapping dates.dayfirst must be true (10/5/2026 is 10 May) or false (it is 5 October)")
+        raise ConfigError(Message("error_mapping_dayfirst"))
     formats = {str(k).strip(): str(v) for k, v in _section(dates.get("formats"), "dates.formats").items()}
     for where, fmt in formats.items():
         column = where.split(".")[-1]
         if not any(TABLES[t].column(column) for t in TABLES) or "%" not in fmt:
-            raise ConfigError(
-                f"mapping dates.formats: '{where}: {fmt}' must name a contract date column (optionally table.column) "
-                "and a format such as '%m/%d/%Y'"
-            )
+            raise ConfigError(Message("error_mapping_date_format", where=where, fmt=fmt))
     return {"dayfirst": dayfirst, "formats": formats}
 
 
@@ -125,14 +123,14 @@ def _encoding(value: object) -> str:
     try:
         return codecs.lookup(str(value)).name
     except LookupError as exc:
-        raise ConfigError(f"mapping encoding: unknown encoding '{value}'; e.g. utf-8, gb18030, latin-1") from exc
+        raise ConfigError(Message("error_mapping_encoding", value=str(value))) from exc
 
 
 def _section(value: object, where: str) -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise ConfigError(f"mapping '{where}' must be a dictionary of contract name: your name")
+        raise ConfigError(Message("error_mapping_section", where=where))
     return value
 
 
@@ -142,8 +140,13 @@ def _name_pairs(
     pairs = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in _section(value, where).items()}
     unknown = [k for k in pairs if not (accept(k) if accept else k in valid)]
     if unknown:
-        raise ConfigError(f"mapping {where}: unknown name(s) {', '.join(unknown)}; valid names: {', '.join(valid)}")
+        names = {"unknown": ", ".join(unknown), "valid": ", ".join(valid)}
+        raise ConfigError(Message("error_mapping_unknown_names", where=where, **names))
     empty = [k for k, v in pairs.items() if not v or v == COMPUTED]
     if empty:
-        raise ConfigError(f"mapping {where}: no name given for {', '.join(empty)}")
+        raise ConfigError(Message("error_mapping_no_name", where=where, names=", ".join(empty)))
     return pairs
+
+
+def _unknown_table(where: str, table: object) -> Message:
+    return Message("error_mapping_unknown_table", where=where, table=str(table), valid=", ".join(TABLES))

@@ -19,6 +19,7 @@ from . import validation
 from .contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
 from .dataset import Mapping
 from .dates import parse_dates
+from .messages import Message
 
 KIND_DTYPES: dict[str, str] = {
     ID: "str",
@@ -120,14 +121,14 @@ _PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series | None]]] =
     SCORE: parse_number,
     PERIOD: _parse_period,
 }
-_NOT_A_NUMBER = ("a value that is not a number", "values that are not numbers")
-_PARSE_PROBLEMS: dict[str, tuple[tuple[str, str], str]] = {  # kind -> ((what fails: one, several), expected)
-    DATE: (("an unparseable date", "unparseable dates"), "expected YYYY-MM-DD"),
-    TIMESTAMP: (("an unparseable timestamp", "unparseable timestamps"), "expected YYYY-MM-DD HH:MM[:SS]"),
-    NUMBER: (_NOT_A_NUMBER, "expected a number such as 1234.5"),
-    COUNT: (_NOT_A_NUMBER, "expected a number such as 12"),
-    SCORE: (_NOT_A_NUMBER, "expected a number such as 8"),
-    PERIOD: (("an unparseable month", "unparseable months"), "expected YYYY-MM"),
+_EXPECT_NUMBER = "problem_expect_number"
+_PARSE_PROBLEMS: dict[str, tuple[str, Message]] = {  # kind -> (text key of what fails, what was expected)
+    DATE: ("problem_unparseable_date", Message("problem_expect_date")),
+    TIMESTAMP: ("problem_unparseable_timestamp", Message("problem_expect_timestamp")),
+    NUMBER: ("problem_not_a_number", Message(_EXPECT_NUMBER, example="1234.5")),
+    COUNT: ("problem_not_a_number", Message(_EXPECT_NUMBER, example="12")),
+    SCORE: ("problem_not_a_number", Message(_EXPECT_NUMBER, example="8")),
+    PERIOD: ("problem_unparseable_month", Message("problem_expect_month")),
 }
 
 

@@ -36,6 +36,7 @@ import pandas as pd
 
 from .contract import DATE, TABLES, TIMESTAMP
 from .dataset import Dataset, Mapping
+from .messages import lines_json
 
 STORE_ENV = "SALESNB_STORE"  # where stores live (a user setting)
 READ_ENV = "SALESNB_READ_STORE"  # set (to a store root) in a batch run's kernels: load datasets from the store
@@ -181,13 +182,13 @@ def manifest(
         },
         "present_columns": {name: sorted(cols) for name, cols in present.items()},
         "mapping": dataclasses.asdict(mapping),
-        "parse_problems": list(parse_problems),
+        "parse_problems": lines_json(parse_problems),
         "unparsed_rows": [
             [table, column, np.asarray(positions).tolist(), str(np.asarray(positions).dtype)]
             for (table, column), positions in unparsed.items()
         ],
         "ignored": list(ignored),
-        "warnings": list(warnings),
+        "warnings": lines_json(warnings),
         "regions": regions,
         "excluded": dict(excluded or {}),
     }

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset, Mapping
+from .messages import from_json
 from .store import HIDDEN, default_root, read_manifest, store_dir
 
 MEMORY_ENV = "SALESNB_DUCKDB_MEMORY"
@@ -90,10 +91,10 @@ def load_store(folder: Path, manifest: dict, *, region: str | None = None, table
         source=manifest["source"],
         present_columns={name: frozenset(cols) for name, cols in manifest["present_columns"].items()},
         mapping=Mapping(**manifest["mapping"]),
-        parse_problems=list(manifest["parse_problems"]),
+        parse_problems=[from_json(p) for p in manifest["parse_problems"]],
         unparsed_rows={(t, c): np.asarray(rows, dtype=dtype) for t, c, rows, dtype in manifest["unparsed_rows"]},
         ignored=tuple(manifest["ignored"]),
-        warnings=list(manifest["warnings"]),
+        warnings=[from_json(w) for w in manifest["warnings"]],
         excluded=dict(manifest.get("excluded", {})),
     )
     if region is None:  # the whole data is in the folder: order_keys may answer for it

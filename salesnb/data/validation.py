@@ -1,8 +1,9 @@
 """Check a loaded dataset against the data contract and describe every problem found.
 
-Each problem is one English line naming the table, the column, how many rows fail and up to
-three example rows (``row 5 (O5): '2026-13-45'``: the 1-based data row of the file, header
-excluded, with the row's id in brackets when the table has a key). All tables are checked
+Each problem is one line naming the table, the column, how many rows fail and up to three example
+rows (``row 5 (O5): '2026-13-45'``: the 1-based data row of the file, header excluded, with the row's
+id in brackets when the table has a key). A line is a :class:`~salesnb.data.messages.Message`: the
+English string, rendered in Chinese with ``say(line, "zh")``. All tables are checked
 before anything is reported, so a user fixes everything in one pass. Every check is vectorised.
 """
 
@@ -17,6 +18,7 @@ import pyarrow.compute as pc
 
 from ..periods import ALL
 from .contract import COUNT, NUMBER, SCORE, TABLES, Table
+from .messages import Message, counted
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -36,7 +38,7 @@ assert all(TABLES[TARGETS].column(c) for c in TARGET_GRAIN), "TARGET_GRAIN must 
 def show_value(value: object) -> str:
     """Compact text of one example value: quoted text, numbers without trailing zeros, ISO dates."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return "(empty)"
+        return Message("problem_empty_value")
     if isinstance(value, pd.Timestamp):
         return value.strftime("%Y-%m-%d" if value == value.normalize() else "%Y-%m-%d %H:%M:%S")
     if isinstance(value, float | np.floating):
@@ -47,19 +49,14 @@ def show_value(value: object) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-def rows_have(n: int) -> str:
-    """``'1 row has'`` or ``'3 rows have'``."""
-    return f"{n:,} row has" if n == 1 else f"{n:,} rows have"
-
-
 def example_rows(
     frame: pd.DataFrame,
     table: str,
     column: str | None,
     positions: np.ndarray,
     values: pd.Series | None = None,
-) -> str:
-    """Describe the rows at ``positions`` (0-based) as ``row 5 (O5): '2026-13-45'``.
+) -> list[Message]:
+    """Describe the rows at ``positions`` (0-based) as ``row 5 (O5): '2026-13-45'``, one message a row.
 
     ``values`` defaults to ``frame[column]``; pass the raw values when the parsed ones are NA.
     With ``column=None`` only the row labels are shown (for empty values).
@@ -70,11 +67,13 @@ def example_rows(
         values = frame[column]
     parts = []
     for pos in positions[:MAX_EXAMPLES]:
-        label = f"row {int(pos) + 1}"
+        label = Message("problem_row", row=int(pos) + 1)
         if keys is not None and not pd.isna(keys.iloc[pos]):
-            label += f" ({keys.iloc[pos]})"
-        parts.append(label if values is None else f"{label}: {show_value(values.iloc[pos])}")
-    return ", ".join(parts)
+            label = Message("problem_row_id", row=int(pos) + 1, id=str(keys.iloc[pos]))
+        if values is not None:
+            label = Message("problem_example", label=label, value=show_value(values.iloc[pos]))
+        parts.append(label)
+    return parts
 
 
 def row_problem(
@@ -82,25 +81,31 @@ def row_problem(
     table: str,
     column: str,
     mask: pd.Series | np.ndarray,
-    what: str | tuple[str, str],
+    what: str,
     *,
     values: pd.Series | None = None,
-    hint: str = "",
+    hint: str | None = None,
     show_values: bool = True,
-) -> str | None:
+) -> Message | None:
     """One problem line for the rows where ``mask`` holds, or ``None`` when no row fails.
 
-    ``what`` is the failure after "rows have", or a (one row, several rows) pair such as
-    ``("an unparseable date", "unparseable dates")``.
+    ``what`` is the failure after "rows have": a :class:`Message`, or the text key of one, whose ``_many``
+    form (``problem_unparseable_date_many``) serves several rows.
     """
     positions = np.flatnonzero(np.asarray(mask, dtype=bool))
     if not len(positions):
         return None
-    if isinstance(what, tuple):
-        what = what[0] if len(positions) == 1 else what[1]
+    what = what if isinstance(what, Message) else counted(what, len(positions))
     shown = example_rows(frame, table, column if show_values else None, positions, values)
-    line = f"{table}.{column}: {rows_have(len(positions))} {what}, e.g. {shown}"
-    return f"{line}; {hint}" if hint else line
+    return rows_line(f"{table}.{column}", len(positions), what, shown, hint)
+
+
+def rows_line(where: str, n: int, what: Message, shown: list[Message], hint: str | None = None) -> Message:
+    """``orders.order_date: 2 rows have unparseable dates, e.g. row 5 (O5): '2026-13-45'; expected ...``."""
+    rows = counted("problem_rows", n)
+    if hint:
+        return Message("problem_rows_line_hint", where=where, rows=rows, what=what, shown=shown, hint=hint)
+    return Message("problem_rows_line", where=where, rows=rows, what=what, shown=shown)
 
 
 def is_in(values: pd.Series, allowed: pd.Series) -> np.ndarray:
@@ -129,7 +134,7 @@ def validate_dataset(ds: Dataset, parse_problems: list[str] | None = None) -> li
         if name not in ds.tables:
             mapped = ds.mapping.tables.get(name)
             if mapped and name not in REQUIRED_TABLES:
-                problems.append(f"{name}: the mapping names table '{mapped}', but the data source has no such table")
+                problems.append(Message("problem_mapped_table_missing", name=name, mapped=mapped))
             continue
         frame = ds.tables[name]
         present = ds.present_columns.get(name, frozenset(frame.columns))
@@ -154,51 +159,48 @@ def row_problems(ds: Dataset, name: str) -> list[str]:
     return _column_problems(ds, table, frame, present) + _value_problems(ds, table, frame, present, duplicates=False)
 
 
-def _missing_table(ds: Dataset, name: str) -> str:
+def _missing_table(ds: Dataset, name: str) -> Message:
     mapped = ds.mapping.tables.get(name)
-    where = f"table or file named '{mapped}' (mapped to {name})" if mapped else f"table or file named '{name}'"
-    line = (
-        f"{name}: needs table {name}, but the data source has no {where}; add it (.csv, .parquet or .xlsx "
-        f"in a folder, or a database table), or map your table's name in the mapping file"
+    where = (
+        Message("problem_table_named_mapped", mapped=mapped, name=name)
+        if mapped
+        else Message("problem_table_named", name=name)
     )
+    line = Message("problem_missing_table", name=name, where=where)
     if ds.ignored:
-        line += f"; tables found but not in the contract: {', '.join(ds.ignored[:MAX_LISTED_COLUMNS])}"
+        return Message("problem_also_found", line=line, ignored=", ".join(ds.ignored[:MAX_LISTED_COLUMNS]))
     return line
 
 
-def _empty_table(ds: Dataset, name: str) -> str:
+def _empty_table(ds: Dataset, name: str) -> Message:
     """A required table that holds a header and no rows: there is nothing to report on."""
     mapped = ds.mapping.tables.get(name)
-    where = f"'{mapped}' (mapped to {name})" if mapped else name
-    return f"{name}: the table {where} has no rows (a header only); export it again with its data rows"
+    where = Message("problem_table_mapped", mapped=mapped, name=name) if mapped else name
+    return Message("problem_empty_table", name=name, where=where)
 
 
 def _column_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: frozenset[str]) -> list[str]:
     mapped = ds.mapping.columns.get(table.name, {})
     found = [c for c in frame.columns if c in present or table.column(c) is None]
     listed = ", ".join(map(str, found[:MAX_LISTED_COLUMNS])) + (" ..." if len(found) > MAX_LISTED_COLUMNS else "")
+    listed = listed or Message("problem_none")
     problems = []
     for column in table.columns:
         if column.name in present:
             continue
         user = mapped.get(column.name)
+        where = {"table": table.name, "column": column.name, "rows": len(frame), "listed": listed}
         if user:
-            problems.append(
-                f"{table.name}.{column.name}: column is missing from all {len(frame):,} rows: the mapping names it "
-                f"'{user}', but the {table.name} data has no such column; columns found: {listed or '(none)'}"
-            )
+            problems.append(Message("problem_mapped_column_missing", user=user, **where))
         elif column.required:
-            problems.append(
-                f"{table.name}.{column.name}: required column is missing from all {len(frame):,} rows; "
-                f"columns found: {listed or '(none)'}; rename a column or map it in the mapping file"
-            )
+            problems.append(Message("problem_required_column_missing", **where))
     return problems
 
 
 def _value_problems(
     ds: Dataset, table: Table, frame: pd.DataFrame, present: frozenset[str], *, duplicates: bool = True
 ) -> list[str]:
-    lines: list[str | None] = []
+    lines: list[Message | None] = []
     for name in frame.columns:
         column = table.column(name)
         if column is None or name not in present:
@@ -207,17 +209,18 @@ def _value_problems(
         if column.required:
             empty = values.isna().to_numpy(copy=True)
             empty[ds.unparsed_rows.get((table.name, name), [])] = False  # already reported as unparseable
-            lines.append(row_problem(frame, table.name, name, empty, "an empty required value", show_values=False))
+            lines.append(row_problem(frame, table.name, name, empty, "problem_empty_required", show_values=False))
         if column.kind in _NON_NEGATIVE:
-            lines.append(row_problem(frame, table.name, name, values < 0, "a negative value"))
+            lines.append(row_problem(frame, table.name, name, values < 0, "problem_negative"))
         if column.kind == SCORE and column.bounds:
             low, high = column.bounds
             outside = (values < low) | (values > high)
-            lines.append(row_problem(frame, table.name, name, outside, f"a score outside {low:g}–{high:g}"))
+            what = Message("problem_score_outside", low=low, high=high)
+            lines.append(row_problem(frame, table.name, name, outside, what))
     if REGION in present:
         reserved = (frame[REGION] == ALL).fillna(False).to_numpy(dtype=bool)
-        what = f"the region name '{ALL}', which salesnb keeps for the whole company"
-        hint = "leave region empty for a company target" if table.name == TARGETS else "rename that region"
+        what = Message("problem_reserved_region", all=ALL)
+        hint = Message("problem_hint_company_target" if table.name == TARGETS else "problem_hint_rename_region")
         lines.append(row_problem(frame, table.name, REGION, reserved, what, hint=hint))
     if duplicates and table.key and table.key in present:
         lines.append(_duplicate_problem(frame, table.name, table.key))
@@ -226,7 +229,7 @@ def _value_problems(
     return [line for line in lines if line]
 
 
-def _duplicate_problem(frame: pd.DataFrame, table: str, key: str) -> str | None:
+def _duplicate_problem(frame: pd.DataFrame, table: str, key: str) -> Message | None:
     ids = frame[key]
     duplicated = ids.duplicated(keep=False) & ids.notna()
     if not duplicated.any():
@@ -235,11 +238,10 @@ def _duplicate_problem(frame: pd.DataFrame, table: str, key: str) -> str | None:
     order = np.argsort(ids.iloc[positions].to_numpy(dtype=object), kind="stable")  # show a repeated id together
     distinct = ids[duplicated].nunique()
     shown = example_rows(frame, table, key, positions[order])
-    what = f"duplicate ids ({distinct:,} {'id' if distinct == 1 else 'ids'} used more than once)"
-    return f"{table}.{key}: {rows_have(len(positions))} {what}, e.g. {shown}"
+    return rows_line(f"{table}.{key}", len(positions), counted("problem_duplicate_ids", int(distinct)), shown)
 
 
-def _grain_problem(frame: pd.DataFrame, grain: list[str]) -> str | None:
+def _grain_problem(frame: pd.DataFrame, grain: list[str]) -> Message | None:
     required = [c for c in grain if c in TABLES[TARGETS].required_columns]
     repeated = frame.duplicated(subset=grain, keep=False) & frame[required].notna().all(axis=1)  # empty: reported
     if not repeated.any():
@@ -247,16 +249,18 @@ def _grain_problem(frame: pd.DataFrame, grain: list[str]) -> str | None:
     positions = np.flatnonzero(repeated.to_numpy())
     ordered = frame.iloc[positions][grain].astype(str)
     positions = positions[np.lexsort([ordered[c].to_numpy() for c in reversed(grain)])]
-    combos = [", ".join(show_value(frame[c].iloc[p]) for c in grain) for p in positions[:MAX_EXAMPLES]]
-    shown = ", ".join(f"row {p + 1}: ({combo})" for p, combo in zip(positions, combos, strict=False))
-    return (
-        f"{TARGETS}.({', '.join(grain)}): {rows_have(len(positions))} the same combination as another row, "
-        f"e.g. {shown}; keep one target row per month, region, rep and product line"
-    )
+    shown = [
+        Message("problem_grain_example", row=int(p) + 1, combo=[show_value(frame[c].iloc[p]) for c in grain])
+        for p in positions[:MAX_EXAMPLES]
+    ]
+    where = f"{TARGETS}.({', '.join(grain)})"
+    what, hint = Message("problem_same_combination"), Message("problem_hint_one_target")
+    return rows_line(where, len(positions), what, shown, hint)
 
 
-def _article(word: str) -> str:
-    return "an" if word[:1].lower() in "aeiou" else "a"
+def _not_found_key(word: str) -> str:
+    """The English article before ``word`` picks the text: "an order_id", "a customer_id"."""
+    return "problem_not_found_an" if word[:1].lower() in "aeiou" else "problem_not_found"
 
 
 def _reference_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: frozenset[str]) -> list[str]:
@@ -269,6 +273,6 @@ def _reference_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present:
             continue  # reported as a missing column of the referenced table
         values = frame[column]
         orphan = values.notna().to_numpy() & ~is_in(values, ds.tables[target][key])
-        what = f"{_article(column)} {column} not found in {target}.{key}"
+        what = Message(_not_found_key(column), column=column, target=target, key=key)
         lines.append(row_problem(frame, table.name, column, orphan, what))
     return [line for line in lines if line]

@@ -38,10 +38,10 @@ DATA_CASES: list[Case] = [
         "encoding-latin1-garbage",
         V,
         1,
-        ("customers.csv", "decode"),
+        ("customers.csv", "无法按 UTF-8 或 GB18030 解码"),
         files=(raw("data/customers.csv", "customer_id,customer_name,region\nC1,Société é,x\n".encode("latin-1")),),
     ),
-    Case("encoding-utf16", V, 1, ("orders.csv", "decode"), files=(reencode("utf-16", ("orders",)),)),
+    Case("encoding-utf16", V, 1, ("orders.csv", "解码"), files=(reencode("utf-16", ("orders",)),)),
     # ---- dates ----------------------------------------------------------------------------------------
     Case(
         "date-slash",
@@ -82,7 +82,7 @@ DATA_CASES: list[Case] = [
         "date-text",
         V,
         1,
-        ("orders.order_date", "unparseable", "下周一"),
+        ("orders.order_date", "日期无法识别", "下周一"),
         edits=(edit("orders", 2, "order_date", "下周一"),),
     ),
     Case(
@@ -114,7 +114,7 @@ DATA_CASES: list[Case] = [
         "number-text",
         V,
         1,
-        ("order_lines.quantity", "not a number", "three"),
+        ("order_lines.quantity", "不是数字", "three"),
         edits=(edit("order_lines", 1, "quantity", "three"),),
     ),
     Case(
@@ -145,23 +145,23 @@ DATA_CASES: list[Case] = [
         "number-nan-text",
         V,
         1,
-        ("order_lines.quantity", "empty required value"),
+        ("order_lines.quantity", "必填值为空"),
         edits=(edit("order_lines", 1, "quantity", "NaN"),),
     ),
     Case(
         "number-negative-quantity",
         V,
         1,
-        ("order_lines.quantity", "negative", "-2"),
+        ("order_lines.quantity", "为负数", "-2"),
         edits=(edit("order_lines", 0, "quantity", -2),),
     ),
     Case("number-huge-amount", V, 0, ("order_lines: 8",), edits=(edit("order_lines", 0, "unit_price", "1e15"),)),
     # ---- ids ------------------------------------------------------------------------------------------
-    Case("id-duplicate-order", V, 1, ("orders.order_id", "duplicate ids", "O1"), edits=(repeat_row("orders", 0),)),
+    Case("id-duplicate-order", V, 1, ("orders.order_id", "编号重复", "O1"), edits=(repeat_row("orders", 0),)),
     Case(
-        "id-duplicate-customer", V, 1, ("customers.customer_id", "duplicate", "C2"), edits=(repeat_row("customers", 1),)
+        "id-duplicate-customer", V, 1, ("customers.customer_id", "编号重复", "C2"), edits=(repeat_row("customers", 1),)
     ),
-    Case("id-duplicate-product", V, 1, ("products.product_id", "duplicate", "P1"), edits=(repeat_row("products", 0),)),
+    Case("id-duplicate-product", V, 1, ("products.product_id", "编号重复", "P1"), edits=(repeat_row("products", 0),)),
     Case(
         "id-orphan-customer",
         V,
@@ -188,7 +188,7 @@ DATA_CASES: list[Case] = [
         "id-empty",
         V,
         1,
-        ("orders.order_id", "empty required value", "row 2"),
+        ("orders.order_id", "必填值为空", "第 2 行"),
         edits=(edit("orders", 1, "order_id", ""),),
     ),
     Case("id-padded-with-spaces", V, 0, ("orders: 7",), edits=(edit("orders", 0, "customer_id", "  C1 "),)),
@@ -201,15 +201,13 @@ DATA_CASES: list[Case] = [
         edits=(rename_everywhere("C1", "1001"), edit("orders", 0, "customer_id", "1001.0")),
     ),
     # ---- tables ---------------------------------------------------------------------------------------
-    Case(
-        "table-orders-missing", V, 1, ("needs table orders",), edits=(drop_table("orders"), drop_table("order_lines"))
-    ),
-    Case("table-orders-zero-bytes", V, 1, ("orders.csv", "empty"), files=(raw("data/orders.csv", b""),)),
+    Case("table-orders-missing", V, 1, ("需要数据表 orders",), edits=(drop_table("orders"), drop_table("order_lines"))),
+    Case("table-orders-zero-bytes", V, 1, ("orders.csv", "空文件"), files=(raw("data/orders.csv", b""),)),
     Case(
         "table-orders-no-rows",
         V,
         1,
-        ("orders", "no rows"),
+        ("orders", "没有数据行"),
         files=(header_only("orders"), remove("data/order_lines.csv")),
     ),
     Case(
@@ -228,7 +226,7 @@ DATA_CASES: list[Case] = [
         "table-old-excel-xls",
         V,
         1,
-        ("needs table orders", "orders.xls"),
+        ("需要数据表 orders", "orders.xls", "Excel 97-2003"),
         files=(move("data/orders.csv", "data/orders.xls"),),
     ),
     Case(
@@ -242,7 +240,7 @@ DATA_CASES: list[Case] = [
         "table-tab-separated",
         V,
         1,
-        ("orders.order_id", "required column is missing"),
+        ("orders.order_id", "缺这一必填列"),
         files=(raw("data/orders.csv", "order_id\tcustomer_id\torder_date\nO1\tC1\t2026-10-03\n"),),
     ),
     Case("table-excel-lock-file", V, 0, ("orders: 7",), files=(raw("data/~$orders.xlsx", b"\x00lock"),)),
@@ -251,14 +249,14 @@ DATA_CASES: list[Case] = [
         "column-missing-required",
         V,
         1,
-        ("orders.order_date", "required column is missing"),
+        ("orders.order_date", "缺这一必填列"),
         edits=(drop_column("orders", "order_date"),),
     ),
     Case(
         "column-missing-quantity",
         V,
         1,
-        ("order_lines.quantity", "missing"),
+        ("order_lines.quantity", "缺这一"),
         edits=(drop_column("order_lines", "quantity"),),
     ),
     Case(
@@ -323,7 +321,7 @@ DATA_CASES: list[Case] = [
         edits=(edit("order_lines", 1, "quantity", "１"),),
     ),
     Case("type-period-full-date", V, 0, ("targets: 7",), edits=(edit("targets", 0, "period", "2026-10-15"),)),
-    Case("id-duplicate-target", V, 1, ("targets.(period, region", "row 8"), edits=(repeat_row("targets", 1),)),
+    Case("id-duplicate-target", V, 1, ("targets.(period, region", "第 8 行"), edits=(repeat_row("targets", 1),)),
     Case(
         "type-aspect-score-outside",
         V,
@@ -342,7 +340,7 @@ DATA_CASES: list[Case] = [
         "hostile-target-region-all",
         V,
         1,
-        ("targets.region", "company target"),
+        ("targets.region", "全公司的目标"),
         edits=(edit("targets", 0, "region", "ALL"),),
     ),
     # ---- corrupt files --------------------------------------------------------------------------------

@@ -57,7 +57,7 @@ USAGE_CASES: list[Case] = [
         "mapping-not-a-dict",
         (*V, "--mapping", "{tmp}/mapping.yaml"),
         1,
-        ("mapping", "dictionary"),
+        ("映射文件", "YAML 字典"),
         files=(raw("mapping.yaml", "- orders\n"),),
     ),
     Case(
@@ -160,8 +160,8 @@ USAGE_CASES: list[Case] = [
         ("nope.yaml",),
     ),
     # ---- arguments ------------------------------------------------------------------------------------
-    Case("argument-period-month-13", R("--period", "2026-13"), 2, ("period", "2026-13")),
-    Case("argument-period-text", R("--period", "abc"), 2, ("period", "abc")),
+    Case("argument-period-month-13", R("--period", "2026-13"), 2, ("YYYY-MM", "2026-13")),
+    Case("argument-period-text", R("--period", "abc"), 2, ("YYYY-MM", "abc")),
     Case("argument-period-outside-data", R("--period", "2019-01"), 2, ("2019-01", "2025-10", "2026-10")),
     Case("argument-region-unknown", R("--region", "火星"), 2, ("火星", "华东")),
     Case("argument-region-path-like", R("--region", "../../escaped"), 2, ("../../escaped",)),

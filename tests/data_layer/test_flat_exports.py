@@ -201,7 +201,7 @@ def test_mapped_column_the_file_lacks_fails_validate_with_exit_1(tmp_path: Path,
     )
     assert main(["validate", "--data", str(tmp_path / "sales.csv"), "--mapping", str(tmp_path / "m.yaml")]) == 1
     err = capsys.readouterr().err
-    assert "customers.region" in err and "'大区'" in err and "区域" in err and "Traceback" not in err
+    assert "customers.region" in err and "“大区”" in err and "区域" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(

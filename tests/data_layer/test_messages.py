@@ -1,0 +1,111 @@
+"""Problems and warnings about the user's data read in Chinese for a Chinese reader, unchanged in English."""
+
+from __future__ import annotations
+
+import json
+import pickle
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from salesnb.cli import main
+from salesnb.data.loading import load_dataset
+from salesnb.data.messages import Message, counted, from_json, lines_json, say
+from salesnb.errors import DataValidationError, ParameterError
+from salesnb.i18n import texts
+from salesnb.report import open_report
+
+PACKAGE = Path(__file__).resolve().parents[2] / "salesnb"
+SAMPLE = PACKAGE.parent / "data" / "sample"
+BAD_DATE = "order_id,customer_id,order_date,amount\nA1,C1,2026-10-01,100\nA2,C1,2026-10-02,-5\nA3,C1,下周一,70\n"
+
+
+def test_a_message_is_its_english_line_and_renders_nested_values_in_chinese() -> None:
+    line = Message(
+        "problem_rows_line",
+        where="orders.order_date",
+        rows=counted("problem_rows", 2),
+        what=counted("problem_unparseable_date", 2),
+        shown=[Message("problem_row_id", row=3, id="A3"), Message("problem_row", row=7)],
+    )
+    assert line == "orders.order_date: 2 rows have unparseable dates, e.g. row 3 (A3), row 7"
+    assert line.text("zh") == "orders.order_date：有 2 行日期无法识别，例如 第 3 行 (A3), 第 7 行"
+    assert say(line, "zh") == line.text("zh") and say("plain", "zh") == "plain"
+    assert counted("problem_rows", 1) == "1 row has" and counted("problem_rows", 1_234) == "1,234 rows have"
+
+
+def test_a_message_survives_pickle_and_json_with_its_key() -> None:
+    where = {"table": "customers", "key": "customer_id", "column": "region"}
+    line = counted("problem_conflict", 2, examples="C1: '华东' ×3", **where)
+    for back in (pickle.loads(pickle.dumps(line)), from_json(json.loads(json.dumps(lines_json([line])))[0])):
+        assert isinstance(back, Message) and back == line and back.text("zh") == line.text("zh")
+    assert "2 个 customer_id 在不同行上的 region 不一致" in line.text("zh")
+    assert from_json("an older manifest's plain line") == "an older manifest's plain line"
+
+
+def test_every_problem_key_the_code_names_has_a_text() -> None:
+    named = set()
+    for path in PACKAGE.rglob("*.py"):
+        named |= set(re.findall(r"\"(problem_[a-z_]+)\"", path.read_text(encoding="utf-8")))
+    assert {"problem_rows_line", "problem_not_found", "problem_excluded"} <= named
+    assert not sorted(named - set(texts()))
+
+
+def test_the_validation_error_speaks_the_readers_language(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(BAD_DATE, encoding="utf-8")
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(tmp_path)
+    error = caught.value
+    assert str(error).splitlines() == [
+        "data validation failed (2 problem(s)):",
+        "  - orders.order_date: 1 row has an unparseable date, e.g. row 3 (A3): '下周一'; expected YYYY-MM-DD",
+        "  - orders.amount: 1 row has a negative value, e.g. row 2 (A2): -5",
+    ]
+    assert error.text("zh").splitlines() == [
+        "数据校验未通过（2 个问题）：",
+        "  - orders.order_date：有 1 行日期无法识别，例如 第 3 行 (A3)：'下周一'；应为 YYYY-MM-DD 这样的日期",
+        "  - orders.amount：有 1 行为负数，例如 第 2 行 (A2)：-5",
+    ]
+    copy = pickle.loads(pickle.dumps(error.in_lang("zh")))  # as it comes back from a worker process
+    assert copy.problems == error.problems and str(copy) == error.text("zh")
+
+
+def test_a_chinese_notebook_raises_the_problems_in_chinese(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(BAD_DATE, encoding="utf-8")
+    with pytest.raises(DataValidationError, match="有 1 行日期无法识别"):
+        open_report(str(tmp_path), lang="zh")
+    with pytest.raises(DataValidationError, match="1 row has an unparseable date"):
+        open_report(str(tmp_path), lang="en")
+
+
+def test_validate_prints_the_excluded_rows_in_the_chosen_language(tmp_path: Path, capsys) -> None:
+    for path in SAMPLE.glob("*.csv"):
+        shutil.copy(path, tmp_path / path.name)
+    orders = (tmp_path / "orders.csv").read_text(encoding="utf-8").splitlines()
+    marked = [orders[0] + ",status", *(f"{row},{'void' if i == 0 else 'ok'}" for i, row in enumerate(orders[1:]))]
+    (tmp_path / "orders.csv").write_text("\n".join(marked) + "\n", encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("exclude: {orders: {status: [void]}}\n", encoding="utf-8")
+    argv = ["validate", "--data", str(tmp_path), "--mapping", str(tmp_path / "m.yaml")]
+    assert main(argv) == 0
+    assert "! orders：按映射的排除规则（status = void）去掉 1 行" in capsys.readouterr().out
+    assert main([*argv, "--lang", "en"]) == 0
+    assert "! orders: 1 rows left out as the mapping's exclude says (status = void)" in capsys.readouterr().out
+
+
+def test_errors_a_user_must_fix_are_said_in_the_readers_language(tmp_path: Path, capsys) -> None:
+    with pytest.raises(ParameterError) as caught:
+        open_report("", period="2019-01", lang="zh")
+    assert str(caught.value) == "月份 2019-01 不在数据范围内，数据覆盖 2024-11 至 2026-10"
+    with pytest.raises(ParameterError, match="^region '火星' is not in the data; use ALL or one of: 华东"):
+        open_report("", region="火星", lang="en")
+    with pytest.raises(ParameterError, match="^月份必须写成 YYYY-MM（如 2026-10），收到的是 '2026-13'$"):
+        open_report("", period="2026-13", lang="zh")
+    (tmp_path / "m.yaml").write_text("- orders\n", encoding="utf-8")
+    assert main(["validate", "--data", str(SAMPLE), "--mapping", str(tmp_path / "m.yaml")]) == 1
+    assert capsys.readouterr().err == "错误：映射文件必须是 YAML 字典，包含 'tables:' 和/或 'columns:' 部分\n"
+    assert main(["validate", "--data", str(tmp_path / "nowhere"), "--lang", "en"]) == 1
+    assert capsys.readouterr().err.startswith("error: data folder not found: ")
+    plain = ParameterError("a message salesnb has only in English")
+    assert plain.in_lang("zh") is plain and plain.text("zh") == str(plain)
