@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -22,6 +23,9 @@ def figure_alt_text(figure: object) -> str:
     return " / ".join(dict.fromkeys(parts))
 
 
+STYLED_COLUMNS = 12  # the page template lays out columns 1..12 by class (text-c2 ..., wrap-c1 ...)
+WRAP_CHARS = 12  # a column with a longer text may wrap; others keep each cell on one line
+_NUMBER_CELL = re.compile(r"[-+−]?[¥$]?\d[\d,]*(\.\d+)?\s*(万|亿|K|M|B|%|pp|x|×|倍)?")  # what formatting writes
 PNG_COMPRESS_LEVEL = 3  # zlib level of the charts' PNG: 3 encodes ~2x faster than PIL's 6 for ~2% more bytes
 
 
@@ -142,13 +146,56 @@ class Panel:
         """
         table = self.table if self.table is not None else pd.DataFrame()
         shown = table.head(max_rows)
-        out = shown.to_html(index=False, escape=True, border=0, classes="salesnb-table")
+        out = shown.to_html(
+            index=False, escape=True, border=0, classes=" ".join(["salesnb-table", *column_classes(shown)])
+        )
         if len(table) > max_rows:
             out += (
                 f'<p class="salesnb-note" style="color:#888">前 {max_rows} 行，共 {len(table):,} 行 · '
                 f"first {max_rows} of {len(table):,} rows</p>"
             )
         return out
+
+
+def column_classes(table: pd.DataFrame) -> list[str]:
+    """The classes the page template lays the table's columns out by.
+
+    ``text-cN`` left-aligns the words of column N; ``wrap-cN`` lets column N's long texts wrap (cells do not
+    wrap otherwise, so ``69.2万`` stays on one line).
+    """
+    texts = [f"text-c{i}" for i in text_columns(table) if 1 < i <= STYLED_COLUMNS]
+    wraps = [f"wrap-c{i}" for i in long_columns(table) if i <= STYLED_COLUMNS]
+    return texts + wraps
+
+
+def long_columns(table: pd.DataFrame) -> list[int]:
+    """1-based positions of the columns holding a text longer than ``WRAP_CHARS`` (a sentence, a long name)."""
+    return [
+        position + 1
+        for position in range(table.shape[1])
+        if any(len(str(v)) > WRAP_CHARS for v in table.iloc[:, position] if not _blank(v))
+    ]
+
+
+def text_columns(table: pd.DataFrame) -> list[int]:
+    """1-based positions of the columns that hold words rather than numbers (read left-aligned, numbers right).
+
+    A column is words when most of its filled cells are not numbers as :mod:`~salesnb.display.formatting`
+    writes them (``279.3万``, ``-12.2%``, ``1,234``); ``—`` and empty cells do not count either way.
+    """
+    out = []
+    for position in range(table.shape[1]):
+        cells = [str(v).strip() for v in table.iloc[:, position] if not _blank(v)]
+        words = sum(not _NUMBER_CELL.fullmatch(cell) for cell in cells)
+        if cells and words * 2 > len(cells):
+            out.append(position + 1)
+    return out
+
+
+def _blank(value: object) -> bool:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return True
+    return str(value).strip() in ("", "—")
 
 
 def needs(*tables: str) -> Callable[[PanelFunction], PanelFunction]:

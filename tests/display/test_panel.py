@@ -55,3 +55,23 @@ def test_needs_decorator_skips_without_the_tables_and_runs_with_them():
     assert some_panel(FakeReport({"tickets"})).note == "needs tickets"
     assert some_panel(FakeReport(set()), extra=2).note == "ran 2"
     assert some_panel.__name__ == "some_panel" and some_panel.__doc__ == "Docstring kept."
+
+
+def test_words_read_left_aligned_and_numbers_right():
+    from salesnb.display.panel import text_columns
+
+    table = pd.DataFrame(
+        {
+            "上月问题": ["智能硬件产品线收入下滑", "孙子豪 客户活动量骤降"],
+            "上月建议行动": ["逐一回访近三个月买过该产品线的客户", "排出下周拜访和电话计划"],
+            "指标": ["收入", "活动量"],
+            "上月": ["69.2万", "1.0"],
+            "本月": ["未再触发", "—"],  # one word among blanks: words
+            "变化": ["-12.2%", "+1,234"],
+            "状态": ["已解决", "已解决"],
+        }
+    )
+    assert text_columns(table) == [1, 2, 3, 5, 7]
+    out = Panel(table=table).table_html()
+    assert 'class="dataframe salesnb-table text-c2 text-c3 text-c5 text-c7 wrap-c2"' in out
+    assert text_columns(pd.DataFrame({"月份": ["2026-10"], "销售额": ["1.2亿"], "份额": ["—"]})) == [1]
