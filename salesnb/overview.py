@@ -377,12 +377,10 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
     if found:
         counts = {level: sum(f["severity"] == level for f in found) for level in ("high", "medium")}
         roots = sum(1 for depth, _ in folded if depth == 0)
-        panel.note = " ".join(
-            [
-                t("exec_counts", lang, total=len(found), shown=min(limit, roots), **counts),
-                t("summary_folded", lang, roots=roots, symptoms=len(found) - roots),
-            ]
-        )
+        sentences = [t("exec_counts", lang, total=len(found), shown=min(limit, roots), **counts)]
+        if len(found) > roots:  # some findings are symptoms folded under their cause
+            sentences.append(t("summary_folded", lang, roots=roots, symptoms=len(found) - roots))
+        panel.note = ("" if lang == "zh" else " ").join(sentences)  # Chinese sentences need no space between
     return panel
 
 

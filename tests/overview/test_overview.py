@@ -138,8 +138,16 @@ def test_executive_summary_folds_the_seed_case_into_one_story():
     assert list(panel.frame["depth"][:3]) == [0, 1, 2] and set(panel.frame["root"][:3]) == {shift["id"]}
     assert panel.table.iloc[0, -1] == shift["action"] and panel.table.iloc[1, -1] == ""  # one action
     assert "└ " in panel.table.iloc[1, 1] and str(len(found)) in panel.note
+    roots = len(panel.findings)
+    assert f"。其中 {roots} 个是根本问题，另外 {len(found) - roots} 条是它们的表现" in panel.note  # no space
     html = panel.to_html()
     assert "展会" in html and "[销售流程]" in html and "salesnb-symptoms" in html
+
+
+def test_executive_summary_says_nothing_of_symptoms_when_every_finding_is_a_root():
+    panel = overview.executive_summary_panel(open_report("", "2026-10", "华北"))
+    assert panel.findings and not any(panel.symptoms.values())
+    assert "根本问题" not in panel.note and "表现" not in panel.note and panel.note.endswith("。")
 
 
 def test_executive_summary_cuts_to_top_n_roots():
