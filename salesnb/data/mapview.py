@@ -9,7 +9,10 @@ import yaml
 from ..i18n import t
 from . import validation
 from .loading import load_dataset
+from .messages import say
 from .propose import Proposal
+
+MAP_PROBLEMS_SHOWN = 5  # the first problems `map` prints under its count; `validate` lists them all
 
 
 def write_mapping(proposal: Proposal, path: str | Path, *, force: bool = False, lang: str = "zh") -> Path:
@@ -51,5 +54,8 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     lines.append(f"{t('map_angles', lang)}:")
     lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
     problems = validation.validate_dataset(ds)
-    lines.append(t("map_problems", lang, n=len(problems)) if problems else t("map_valid", lang))
+    if not problems:
+        return [*lines, t("map_valid", lang)]
+    lines.append(t("map_problems", lang, n=len(problems)))
+    lines += [f"  - {say(problem, lang)}" for problem in problems[:MAP_PROBLEMS_SHOWN]]
     return lines

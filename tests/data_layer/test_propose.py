@@ -143,6 +143,14 @@ def test_describe_lists_tables_reports_and_validation(tmp_path: Path) -> None:
     assert "The data passes validation with this mapping" in text
 
 
+def test_describe_shows_the_first_problems_in_the_readers_language(tmp_path: Path) -> None:
+    path = write_flat(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("Y,4,20", "Y,-4,20"), encoding="utf-8")
+    text = "\n".join(describe(propose_mapping(path), "zh"))
+    assert "按此映射校验发现 2 个问题" in text
+    assert "  - order_lines.quantity：有 1 行为负数，例如 第 4 行：-4" in text
+
+
 def test_map_writes_the_file_and_never_overwrites_without_force(tmp_path: Path, monkeypatch, capsys) -> None:
     export = write_flat(tmp_path)
     monkeypatch.chdir(tmp_path)
