@@ -181,6 +181,21 @@ def betabinom_high(hits: int, n: int, rate: float | None, rho: float, floor: flo
     return float(stats.betabinom.sf(hits - 1, n, p * size, (1.0 - p) * size))
 
 
+def betabinom_low(hits: int, n: int, rate: float | None, rho: float) -> float:
+    """:func:`binom_low` when the share itself varies from month to month by intra-class correlation ``rho``.
+
+    The mirror of :func:`betabinom_high`: a month's retention moves with the month (a festival, a slow
+    quarter) more than independent customers would, so a fall is judged against that wider spread.
+    """
+    if n <= 0 or rate is None or not rate > 0:
+        return 1.0
+    p = min(rate, 1.0)
+    if rho <= 1e-9 or p >= 1.0:
+        return binom_low(hits, n, p)
+    size = 1.0 / rho - 1.0
+    return float(stats.betabinom.cdf(hits, n, p * size, (1.0 - p) * size))
+
+
 def fisher(hits: float, n: float, base_hits: float, base_n: float, alternative: str) -> float:
     """One-sided Fisher exact test: is the share ``hits / n`` ``greater`` (or ``less``) than ``base_hits / base_n``?"""
     if not n or not base_n:

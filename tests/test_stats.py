@@ -83,6 +83,18 @@ def test_intraclass_last_months_problem_does_not_hide_itself():
     assert spiked < 0.005  # one month of 55 % among 10 % months barely moves the median estimate
 
 
+def test_betabinom_low():
+    # ρ = 0 is the binomial test
+    assert stats.betabinom_low(30, 100, 0.4, 0.0) == pytest.approx(stats.binom_low(30, 100, 0.4))
+    # retention that swings from month to month needs a deeper fall: the same count is less surprising
+    p_binom, p_beta = stats.binom_low(30, 100, 0.4), stats.betabinom_low(30, 100, 0.4, 0.03)
+    assert p_beta > p_binom
+    size = 1 / 0.03 - 1
+    assert p_beta == pytest.approx(sps.betabinom.cdf(30, 100, 0.4 * size, 0.6 * size))
+    # nothing to judge
+    assert stats.betabinom_low(3, 0, 0.4, 0.03) == 1.0 and stats.betabinom_low(3, 10, None, 0.03) == 1.0
+
+
 def test_betabinom_high():
     # ρ = 0 is the binomial test
     assert stats.betabinom_high(9, 42, 0.072, 0.0) == pytest.approx(stats.binom_high(9, 42, 0.072))

@@ -23,7 +23,7 @@ from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from ..seasons import festival_months, year_back
-from ..stats import binom_low
+from ..stats import betabinom_low, intraclass
 from ..trend import trend_rows
 from .common import NAME, all_months, history, last_year, peer_factor, rule_severity, supported
 from .keys import Cells, customer_ids, customer_month_revenue
@@ -133,7 +133,11 @@ def retention_counts(cells: Cells, months: list[str], after: np.ndarray, k: int)
 
 @scope_memo  # the rules and the panel read one computation (the panel's after the rules' tables are let go)
 def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
-    """Retention of the period against the usual rate and last year, with the binomial test.
+    """Retention of the period against the usual rate and last year, with the beta-binomial test.
+
+    Retention swings from month to month more than independent customers would (a festival, a slow quarter):
+    the test's spread is the history's own (:func:`~salesnb.stats.intraclass`), so an ordinary low month of a
+    region that always swings is not a churn rise.
 
     Keys: window_buyers, retained, lapsed, rate, usual (pooled over ``market.history_months``), last_year,
     peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
@@ -171,7 +175,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
     missing = max((baseline or 0.0) * base - retained, 0.0)
     effect = missing * avg if avg is not None else 0.0
-    p_value = binom_low(retained, base, baseline)
+    rho = intraclass(hist["retained"].to_numpy(), hist["window_buyers"].to_numpy())
+    p_value = betabinom_low(retained, base, baseline, rho)
     flagged = (
         baseline is not None
         and base > 0
