@@ -17,7 +17,7 @@ import pandas as pd
 from ..errors import DataSourceError
 from .contract import TABLES
 from .dataset import Dataset
-from .messages import Message
+from .messages import Message, counted
 from .validation import is_in
 
 
@@ -37,7 +37,7 @@ def drop_excluded(ds: Dataset) -> Dataset:
         for column, values in by_column.items():
             mask |= _values_in(frame[_column(ds, name, column)], values)
         said = exclude_rule({name: by_column})
-        notes.append(Message("problem_excluded", name=name, n=int(mask.sum()), said=said))
+        notes.append(counted("problem_excluded", int(mask.sum()), name=name, said=said))
         tables[name] = _drop(frame, name, mask, gone)
     notes += _cascade(tables, gone)
     counts = {name: len(ds.tables[name]) - len(frame) for name, frame in tables.items()}
@@ -102,8 +102,8 @@ def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> lis
                     tables[name] = frame.assign(**{column: frame[column].mask(hit)})
                     unlinked[name, column, target] = unlinked.get((name, column, target), 0) + int(hit.sum())
     return [
-        Message("problem_excluded_dropped", name=name, n=n, target=target) for (name, target), n in dropped.items()
+        counted("problem_excluded_dropped", n, name=name, target=target) for (name, target), n in dropped.items()
     ] + [
-        Message("problem_excluded_unlinked", name=name, n=n, column=column, target=target)
+        counted("problem_excluded_unlinked", n, name=name, column=column, target=target)
         for (name, column, target), n in unlinked.items()
     ]

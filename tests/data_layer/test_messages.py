@@ -91,7 +91,7 @@ def test_validate_prints_the_excluded_rows_in_the_chosen_language(tmp_path: Path
     assert main(argv) == 0
     assert "! orders：按映射的排除规则（status = void）去掉 1 行" in capsys.readouterr().out
     assert main([*argv, "--lang", "en"]) == 0
-    assert "! orders: 1 rows left out as the mapping's exclude says (status = void)" in capsys.readouterr().out
+    assert "! orders: 1 row left out as the mapping's exclude says (status = void)" in capsys.readouterr().out
 
 
 def test_errors_a_user_must_fix_are_said_in_the_readers_language(tmp_path: Path, capsys) -> None:
