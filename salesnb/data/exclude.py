@@ -2,9 +2,10 @@
 
 An export often keeps its cancelled orders (订单状态 = 已取消, Olist's ``canceled``): counted as sales they
 inflate revenue, order counts and every rate built on them. The mapping names them by value; they are left out
-after validation, so every problem is still reported with its row number in the file. What hangs on a left-out
-row goes with it: a required reference (an order line of a cancelled order) drops its row, an optional one (a
-ticket about that order) keeps its row and loses only the link. A warning says how many rows went.
+after validation, so every problem is still reported with its row number in the file. An order whose every line
+is left out goes too. What hangs on a left-out row goes with it: a required reference (an order line of a
+cancelled order) drops its row, an optional one (a ticket about that order) keeps its row and loses only the
+link. A warning says how many rows went.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .contract import TABLES
 from .dataset import Dataset
 from .messages import Message, counted
 from .validation import is_in
+
+MADE_OF: dict[str, tuple[str, str]] = {"orders": ("order_lines", "order_id")}  # a whole, its parts and their link
 
 
 def drop_excluded(ds: Dataset) -> Dataset:
@@ -39,10 +42,32 @@ def drop_excluded(ds: Dataset) -> Dataset:
         said = exclude_rule({name: by_column})
         notes.append(counted("problem_excluded", int(mask.sum()), name=name, said=said))
         tables[name] = _drop(frame, name, mask, gone)
+    notes += _emptied_wholes(ds.tables, tables, gone)
     notes += _cascade(tables, gone)
     counts = {name: len(ds.tables[name]) - len(frame) for name, frame in tables.items()}
     excluded = {name: n for name, n in counts.items() if n}
     return dataclasses.replace(ds, tables=tables, warnings=[*ds.warnings, *notes], excluded=excluded)
+
+
+def _emptied_wholes(
+    loaded: dict[str, pd.DataFrame], tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]
+) -> list[Message]:
+    """Leave out a whole whose every part was left out: an order all of whose lines are cancelled.
+
+    Kept, it would have no revenue yet still count as an order and its customer as a buyer. An order that kept
+    some lines stays, with those lines' revenue only.
+    """
+    notes = []
+    for whole, (part, link) in MADE_OF.items():
+        if whole not in tables or part not in tables or len(tables[part]) == len(loaded[part]):
+            continue
+        before = loaded[part][link].dropna()
+        emptied = before[~is_in(before, tables[part][link])]  # wholes with no part left
+        mask = is_in(tables[whole][TABLES[whole].key], emptied)
+        if mask.any():
+            notes.append(counted("problem_excluded_emptied", int(mask.sum()), name=whole, part=part))
+            tables[whole] = _drop(tables[whole], whole, mask, gone)
+    return notes
 
 
 def exclude_rule(mapping_exclude: dict[str, dict[str, list[str]]]) -> str:

@@ -50,6 +50,31 @@ def test_cancelled_orders_leave_with_their_lines_and_returns_and_unlink_tickets_
     assert "order_lines:" in said and "tickets:" in said
 
 
+def test_an_order_whose_every_line_is_cancelled_leaves_one_with_some_lines_keeps_the_rest(tmp_path: Path) -> None:
+    """The status is on the lines: A1 lost both lines, A2 one of two, A3 none."""
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date\nA1,C1,2026-10-01\nA2,C2,2026-10-02\nA3,C3,2026-10-03\n", encoding="utf-8"
+    )
+    (tmp_path / "order_lines.csv").write_text(
+        "order_id,product_id,quantity,unit_price,行状态\nA1,P1,1,100,已取消\nA1,P2,2,50,已取消\n"
+        "A2,P1,1,100,已取消\nA2,P2,1,50,正常\nA3,P1,3,100,正常\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "returns.csv").write_text(
+        "return_id,order_id,product_id,returned_at,quantity\nR1,A1,P1,2026-10-05,1\nR2,A2,P2,2026-10-06,1\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path, mapping={"exclude": {"order_lines": {"行状态": ["已取消"]}}})
+    assert ds["orders"]["order_id"].tolist() == ["A2", "A3"]
+    assert ds["returns"]["return_id"].tolist() == ["R2"]  # A1's return went with A1
+    orders = facts.order_facts(ds).set_index("order_id")
+    assert orders["revenue"].to_dict() == {"A2": 50.0, "A3": 300.0}  # A2 keeps its one line
+    assert ds.excluded == {"orders": 1, "order_lines": 3, "returns": 1}
+    said = [w.text("zh") for w in ds.warnings]
+    assert "orders：1 行的 order_lines 全部被排除，一并去掉" in said
+    assert "orders: 1 row left out because every one of its order_lines was" in ds.warnings
+
+
 def test_excluded_rows_keep_every_problem_at_its_row_in_the_file(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text(
         "order_id,customer_id,order_date,amount,status\nA1,C1,2026-10-01,100,ok\nA2,C1,2026-10-02,50,cancelled\n"
