@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .data.messages import Message
 from .errors import ConfigError
 
 DEFAULTS_FOLDER = "defaults"
@@ -73,7 +74,7 @@ def merge(base: dict[str, Any], override: dict[str, Any], *, path: str = "") -> 
             continue
         if key not in base:
             known = ", ".join(sorted(map(str, base))) or "(none)"
-            raise ConfigError(f"unknown configuration key '{where}'; known keys here: {known}")
+            raise ConfigError(Message("error_config_unknown_key", where=where, known=known))
         _check_kind(base[key], value, where)
         if isinstance(base[key], dict) and isinstance(value, dict):
             result[key] = merge(base[key], value, path=where)
@@ -83,16 +84,17 @@ def merge(base: dict[str, Any], override: dict[str, Any], *, path: str = "") -> 
 
 
 def _kind(value: object) -> str:
+    """The text key naming a value's kind (``""``: any kind goes)."""
     if isinstance(value, bool):
-        return "true or false"
+        return "config_kind_bool"
     if isinstance(value, int | float):
-        return "a number"
+        return "config_kind_number"
     if isinstance(value, str):
-        return "a text"
+        return "config_kind_text"
     if isinstance(value, list):
-        return "a list"
+        return "config_kind_list"
     if isinstance(value, dict):
-        return "a section of keys"
+        return "config_kind_section"
     return ""
 
 
@@ -105,13 +107,16 @@ def _check_kind(default: object, value: object, where: str) -> None:
     wanted = _kind(default)
     if wanted and _kind(value) != wanted:
         shown = repr(default) if len(repr(default)) <= 60 else repr(default)[:57] + "..."
-        raise ConfigError(f"configuration key '{where}' must be {wanted} (default: {shown}), got {value!r}")
+        raise ConfigError(
+            Message("error_config_kind", where=where, wanted=Message(wanted), shown=shown, value=repr(value))
+        )
 
 
-def read_user_text(path: str | os.PathLike, what: str = "configuration file") -> str:
+def read_user_text(path: str | os.PathLike, what: str = "config_file") -> str:
     """A user-written YAML file's text: UTF-8 (with or without the BOM Windows Notepad writes), else GB18030.
 
     Shared by configuration and mapping files: both are written by hand in whatever editor the analyst has.
+    ``what`` is the text key naming the file (``config_file``, ``mapping_file``).
     """
     with open(path, "rb") as handle:
         content = handle.read()
@@ -120,7 +125,7 @@ def read_user_text(path: str | os.PathLike, what: str = "configuration file") ->
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ConfigError(f"cannot read {what} {path}: it is not UTF-8 or GB18030 text; save it as UTF-8")
+    raise ConfigError(Message("error_config_encoding", what=Message(what), path=str(path)))
 
 
 def load_config(path: str | os.PathLike | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -138,11 +143,11 @@ def load_config(path: str | os.PathLike | None = None, overrides: dict[str, Any]
         try:
             user = yaml.safe_load(read_user_text(path)) or {}
         except OSError as exc:
-            raise ConfigError(f"cannot read configuration file {path}: {exc.strerror}") from exc
+            raise ConfigError(Message("error_config_unreadable", path=str(path), reason=str(exc.strerror))) from exc
         except yaml.YAMLError as exc:
-            raise ConfigError(f"configuration file {path} is not valid YAML: {exc}") from exc
+            raise ConfigError(Message("error_config_yaml", path=str(path), reason=str(exc))) from exc
         if not isinstance(user, dict):
-            raise ConfigError(f"configuration file {path} must hold a mapping of keys, not {type(user).__name__}")
+            raise ConfigError(Message("error_config_not_dict", path=str(path), kind=type(user).__name__))
         config = merge(config, user)
     if overrides:
         config = merge(config, overrides)

@@ -328,7 +328,7 @@ def open_report(
     config = load_config(config_path or None, {"thresholds": thresholds} if thresholds else None)
     try:
         ds = dataset if dataset is not None else load_dataset_cached(data or bundled_sample(), mapping_path or None)
-        period = _report_period(ds, period)
+        period = report_period(ds, period)
     except SalesnbError as exc:  # what the user must fix, in the notebook's language
         raise exc.in_lang(lang) from None
     if region != ALL and region not in facts.regions(ds):
@@ -337,8 +337,11 @@ def open_report(
     return Report(ds=ds, period=period, region=region, config=config, lang=lang)
 
 
-def _report_period(ds: Dataset, period: str) -> str:
-    """The month asked for, checked against the data's months; by default the latest complete one."""
+def report_period(ds: Dataset, period: str) -> str:
+    """The month asked for, checked against the data's months; by default the latest complete one.
+
+    The one check of a report month, for a notebook and for the runner planning a batch.
+    """
     first, last = facts.data_months(ds)
     period = str(parse_period(period)) if period else facts.latest_complete_month(ds)
     if not (first <= period <= last):

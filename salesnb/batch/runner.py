@@ -33,11 +33,12 @@ from ..angle import ANGLE_NAMES
 from ..data import facts
 from ..data import store as datastore
 from ..data.database import masked_url
+from ..data.messages import Message
 from ..data.store_read import planning_dataset, stored_rows
 from ..errors import ParameterError
 from ..findings import rank_findings
-from ..periods import ALL, parse_period
-from ..report import dumps
+from ..periods import ALL
+from ..report import dumps, report_period
 from . import freshness
 from .engine import WarmKernel, die_with_parent
 from .jobs import NOTEBOOK_DIR, Job, JobOutput, JobResult, run_scope, write_job
@@ -58,18 +59,14 @@ def available_angles(notebook_dir: Path | None = None) -> list[str]:
 
 def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, all_regions: bool = False) -> list[Job]:
     """Check the requested scope against the data and list the jobs, in a stable order."""
-    first, last = facts.data_months(ds)
-    periods = [str(parse_period(p)) for p in periods] or [facts.latest_complete_month(ds)]
-    for p in periods:
-        if not first <= p <= last:
-            raise ParameterError(f"period {p} is outside the data, which covers {first} to {last}")
+    periods = [report_period(ds, p) for p in periods] or [report_period(ds, "")]
     known = facts.regions(ds)
     if all_regions:
         regions = [ALL, *known]
     regions = regions or [ALL]
     unknown = [r for r in regions if r != ALL and r not in known]
     if unknown:
-        raise ParameterError(f"unknown region(s) {', '.join(unknown)}; use ALL or one of: {', '.join(known)}")
+        raise ParameterError(Message("error_regions_unknown", unknown=", ".join(unknown), known=", ".join(known)))
     have = available_angles()
     if angles == [PACK]:  # the pack alone: with the angles it summarises (up-to-date ones are skipped)
         angles = [*have, PACK]
@@ -77,7 +74,7 @@ def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, 
     runnable = [*have, PACK] if (NOTEBOOK_DIR / f"{PACK}.ipynb").is_file() else have
     missing = [a for a in angles if a not in runnable]
     if missing:
-        raise ParameterError(f"no notebook for angle(s) {', '.join(missing)}; available: {', '.join(have)}")
+        raise ParameterError(Message("error_angles_unknown", missing=", ".join(missing), have=", ".join(have)))
     ordered_regions = list(dict.fromkeys(regions))
     return [Job(p, r, a) for p in dict.fromkeys(periods) for r in ordered_regions for a in angles]
 
@@ -334,7 +331,7 @@ def run_reports(
 
     started = time.monotonic()
     if cell_timeout <= 0:
-        raise ParameterError(f"--cell-timeout must be a positive number of seconds, not {cell_timeout}")
+        raise ParameterError(Message("error_cell_timeout", value=cell_timeout))
     if scheduler:
         from .cluster import check_scheduler, run_on_cluster
 

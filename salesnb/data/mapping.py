@@ -46,7 +46,7 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         if not path.is_file():
             raise ConfigError(Message("error_mapping_not_found", path=str(path)))
         try:
-            mapping = yaml.safe_load(read_user_text(path, "mapping file")) or {}
+            mapping = yaml.safe_load(read_user_text(path, "mapping_file")) or {}
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise ConfigError(Message("error_mapping_unreadable", path=str(path), reason=str(exc))) from exc
     if not isinstance(mapping, dict):

@@ -109,3 +109,21 @@ def test_errors_a_user_must_fix_are_said_in_the_readers_language(tmp_path: Path,
     assert capsys.readouterr().err.startswith("error: data folder not found: ")
     plain = ParameterError("a message salesnb has only in English")
     assert plain.in_lang("zh") is plain and plain.text("zh") == str(plain)
+
+
+def test_a_configuration_mistake_is_said_in_chinese(tmp_path: Path) -> None:
+    from salesnb.config import load_config
+    from salesnb.errors import ConfigError
+
+    (tmp_path / "c.yaml").write_text("thresholds:\n  market:\n    churn_drop: '0.2'\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path / "c.yaml")
+    assert str(caught.value).startswith("configuration key 'thresholds.market.churn_drop' must be a number (default: ")
+    assert caught.value.text("zh").startswith("配置键“thresholds.market.churn_drop”必须是数字（默认值：")
+    assert caught.value.text("zh").endswith("），收到的是 '0.2'")
+
+
+def test_run_names_unknown_regions_in_the_readers_language(tmp_path: Path, capsys) -> None:
+    argv = ["run", "--region", "火星", "--angle", "overview", "--out", str(tmp_path / "out"), "--quiet"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err.startswith("错误：数据中没有区域 火星；请用 ALL 或以下之一：华东")
