@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
+from .formatting import MISSING
+
 
 def figure_alt_text(figure: object) -> str:
     """The chart's titles (suptitle, then each axes' title) as one line: the image's alternative text."""
@@ -160,42 +162,28 @@ class Panel:
 def column_classes(table: pd.DataFrame) -> list[str]:
     """The classes the page template lays the table's columns out by.
 
-    ``text-cN`` left-aligns the words of column N; ``wrap-cN`` lets column N's long texts wrap (cells do not
-    wrap otherwise, so ``69.2万`` stays on one line).
+    ``text-cN`` left-aligns column N when most of its filled cells are words, not numbers as
+    :mod:`~salesnb.display.formatting` writes them (``279.3万``, ``-12.2%``, ``1,234``; ``—`` and empty cells
+    count neither way). ``wrap-cN`` lets column N wrap when it holds a text longer than ``WRAP_CHARS``; other
+    cells stay on one line, so ``69.2万`` is never split.
     """
-    texts = [f"text-c{i}" for i in text_columns(table) if 1 < i <= STYLED_COLUMNS]
-    wraps = [f"wrap-c{i}" for i in long_columns(table) if i <= STYLED_COLUMNS]
-    return texts + wraps
-
-
-def long_columns(table: pd.DataFrame) -> list[int]:
-    """1-based positions of the columns holding a text longer than ``WRAP_CHARS`` (a sentence, a long name)."""
-    return [
-        position + 1
-        for position in range(table.shape[1])
-        if any(len(str(v)) > WRAP_CHARS for v in table.iloc[:, position] if not _blank(v))
-    ]
-
-
-def text_columns(table: pd.DataFrame) -> list[int]:
-    """1-based positions of the columns that hold words rather than numbers (read left-aligned, numbers right).
-
-    A column is words when most of its filled cells are not numbers as :mod:`~salesnb.display.formatting`
-    writes them (``279.3万``, ``-12.2%``, ``1,234``); ``—`` and empty cells do not count either way.
-    """
-    out = []
-    for position in range(table.shape[1]):
-        cells = [str(v).strip() for v in table.iloc[:, position] if not _blank(v)]
+    classes: list[str] = []
+    for position in range(min(table.shape[1], STYLED_COLUMNS)):
+        cells = [text for text in (_cell_text(v) for v in table.iloc[:, position]) if text]
         words = sum(not _NUMBER_CELL.fullmatch(cell) for cell in cells)
-        if cells and words * 2 > len(cells):
-            out.append(position + 1)
-    return out
+        if position and cells and words * 2 > len(cells):
+            classes.append(f"text-c{position + 1}")
+        if any(len(cell) > WRAP_CHARS for cell in cells):
+            classes.append(f"wrap-c{position + 1}")
+    return classes
 
 
-def _blank(value: object) -> bool:
+def _cell_text(value: object) -> str:
+    """A cell's shown text, ``""`` when it shows nothing (empty, NA or the missing mark ``—``)."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return True
-    return str(value).strip() in ("", "—")
+        return ""
+    text = str(value).strip()
+    return "" if text == MISSING else text
 
 
 def needs(*tables: str) -> Callable[[PanelFunction], PanelFunction]:
