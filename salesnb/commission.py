@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .data import facts
+from .data.messages import Message
 from .data.reps import rep_label
 from .display.bounded import bounded_note, top_n_with_other
 from .display.formatting import format_amount, format_int, format_pct
@@ -46,25 +47,25 @@ def commission_rules(config: dict[str, Any]) -> dict[str, Any]:
     section = config.get("commission") or {}
     when = section.get("count_when", "invoice_paid")
     if when not in COUNT_WHEN:
-        raise ConfigError(f"commission.count_when must be one of {', '.join(COUNT_WHEN)}, got {when!r}")
+        raise ConfigError(Message("error_commission_count_when", known=", ".join(COUNT_WHEN), value=repr(when)))
     tiers = []
     for k, tier in enumerate(section.get("tiers") or []):
         where = f"commission.tiers[{k}]"
         if not isinstance(tier, dict) or "from_order" not in tier or "rate" not in tier:
-            raise ConfigError(f"{where} needs from_order, to_order (empty for no end) and rate, got {tier!r}")
+            raise ConfigError(Message("error_commission_tier", where=where, tier=repr(tier)))
         start, end, rate = tier["from_order"], tier.get("to_order"), tier["rate"]
         if not isinstance(start, int) or start < 1:
-            raise ConfigError(f"{where}.from_order must be a whole number from 1, got {start!r}")
+            raise ConfigError(Message("error_commission_from_order", where=where, value=repr(start)))
         if end is not None and (not isinstance(end, int) or end < start):
-            raise ConfigError(f"{where}.to_order must be empty or a whole number >= from_order, got {end!r}")
+            raise ConfigError(Message("error_commission_to_order", where=where, value=repr(end)))
         if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
-            raise ConfigError(f"{where}.rate must be a fraction between 0 and 1 (0.08 = 8%), got {rate!r}")
+            raise ConfigError(Message("error_commission_rate", where=where, value=repr(rate)))
         tiers.append({"from_order": start, "to_order": end, "rate": float(rate)})
     tiers.sort(key=lambda x: x["from_order"])
     for before, after in zip(tiers[:-1], tiers[1:], strict=True):
         if before["to_order"] is None or before["to_order"] >= after["from_order"]:
             raise ConfigError(
-                f"commission tiers overlap: one from order {before['from_order']} and one from {after['from_order']}"
+                Message("error_commission_overlap", first=before["from_order"], second=after["from_order"])
             )
     return {"tiers": tiers, "count_when": when}
 

@@ -42,6 +42,7 @@ try:
 except ImportError:  # salesnb installed without its `dask` extra: check_scheduler says what to install
     WorkerPlugin = object
 
+from ..data.messages import Message
 from ..errors import ParameterError
 from . import freshness
 from .engine import WarmKernel
@@ -60,9 +61,9 @@ _ADDRESS = re.compile(r"^([a-z0-9+]+://)?[^\s/:]+(:\d+)?$", re.IGNORECASE)
 def check_scheduler(scheduler: str) -> None:
     """Refuse, before any work, a ``--scheduler`` that is neither ``local`` nor an address like tcp://host:8786."""
     if importlib.util.find_spec("distributed") is None:
-        raise ParameterError("--scheduler needs Dask distributed: install salesnb with its extra, salesnb[dask]")
+        raise ParameterError(Message("error_scheduler_no_dask"))
     if scheduler != LOCAL and not _ADDRESS.match(scheduler):
-        raise ParameterError(f"--scheduler {scheduler!r}: give a Dask scheduler address (tcp://HOST:PORT) or 'local'")
+        raise ParameterError(Message("error_scheduler_address", value=repr(scheduler)))
 
 
 class KernelPlugin(WorkerPlugin):
@@ -154,18 +155,15 @@ def _check_workers(client: Any, parameters: dict[str, Any], scheduler: str) -> N
     try:
         client.wait_for_workers(1, timeout=120)
     except TimeoutError:
-        raise ParameterError(f"--scheduler {scheduler}: no Dask worker joined the cluster within 120 s") from None
+        raise ParameterError(Message("error_scheduler_no_workers", scheduler=scheduler)) from None
     names = ("data", "config_path", "mapping_path")
     paths = [parameters[n] for n in names if parameters.get(n) and "://" not in parameters[n]]
     mine = freshness.package_fingerprint()
     for address, (missing, package) in sorted(client.run(_worker_view, paths).items()):
         if missing:
-            raise ParameterError(
-                f"Dask worker {address} cannot read {', '.join(missing)}: with --scheduler, --data, --config and "
-                "--mapping must be paths every worker can reach (a shared folder), or --data a database URL"
-            )
+            raise ParameterError(Message("error_worker_cannot_read", address=address, paths=", ".join(missing)))
         if package != mine:
-            raise ParameterError(f"Dask worker {address} runs another version of salesnb than this run ({scheduler})")
+            raise ParameterError(Message("error_worker_version", address=address, scheduler=scheduler))
 
 
 @contextlib.contextmanager
@@ -178,7 +176,7 @@ def connect(scheduler: str, workers: int) -> Any:
         try:
             client = Client(scheduler, timeout=30)
         except (OSError, TimeoutError, ValueError) as exc:
-            raise ParameterError(f"--scheduler {scheduler}: cannot reach the Dask scheduler ({exc})") from None
+            raise ParameterError(Message("error_scheduler_unreachable", scheduler=scheduler, reason=str(exc))) from None
         with client:
             yield client
         return

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..errors import MissingTableError
 from .contract import TABLES
+from .messages import Message
 
 COMPUTED = "="  # a mapped column value starting with "=" is an expression over the file's columns
 
@@ -95,8 +96,8 @@ class Dataset:
     def __getitem__(self, name: str) -> pd.DataFrame:
         _names([name])
         if name not in self.tables:
-            present = ", ".join(self.table_names) or "none"
-            raise MissingTableError(f"needs table {name}: the data source has no {name} table (tables: {present})")
+            present = ", ".join(self.table_names) or Message("tables_none")
+            raise MissingTableError(Message("error_missing_table", name=name, present=present))
         return self.tables[name]
 
     @property

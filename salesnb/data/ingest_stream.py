@@ -29,6 +29,7 @@ from .contract import DATE, PERIOD, TABLES, TIMESTAMP
 from .dataset import Dataset, Mapping
 from .facts import UNKNOWN
 from .loading import _contract_frame, _tidy
+from .messages import Message
 from .parsing import coerce_table
 from .store import _sort_column, manifest
 
@@ -162,9 +163,10 @@ def stage_table(name: str, path: Path, names: Mapping, stage: Path) -> Staged:
     """Read, parse and check table ``name`` from ``path`` block by block into ``stage/<name>.arrow``."""
     header = _header(path)
     out, writer, schema, present, rows = stage / f"{name}.arrow", None, None, frozenset(), 0
+    where = Message("where_table", name=name)  # the table a repeated column name is reported in
     try:
         for raw in _blocks(path, header):
-            frame, found, _ = _contract_frame(name, _tidy(raw, f"table {name}", whole_file=False), names, path.name)
+            frame, found, _ = _contract_frame(name, _tidy(raw, where, whole_file=False), names, path.name)
             _same_everywhere(name, frame, names)
             typed, present, problems, _ = coerce_table(name, frame, names)
             block = Dataset({name: typed}, present_columns={name: present}, mapping=names)

@@ -275,7 +275,7 @@ def load_dataset(
     for name, (source_name, frame) in raw.items():
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
-            tidied[source_name] = _tidy(frame, source_name if shared else f"table {name}")
+            tidied[source_name] = _tidy(frame, source_name if shared else Message("where_table", name=name))
         frame, found, reported = _contract_frame(name, tidied[source_name], names, source_name)
         problems += found
         tables[name], present[name], found, positions = coerce_table(name, frame, names)

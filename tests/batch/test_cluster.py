@@ -59,3 +59,25 @@ def test_kernel_plugin_travels_without_a_kernel():
     plugin = pickle.loads(pickle.dumps(cluster.KernelPlugin("run1", {"A": "1"}, 60)))
     assert (plugin.run_id, plugin.env, plugin.timeout) == ("run1", {"A": "1"}, 60)
     assert plugin.kernel is None and plugin.thread is None
+
+
+def test_cluster_refusals_are_said_in_the_readers_language(tmp_path, capsys):
+    from salesnb.cli import main
+
+    with pytest.raises(ParameterError) as caught:
+        cluster._check_workers(FakeClient(missing=["/shared/sales"]), PARAMETERS, "tcp://s:8786")
+    assert caught.value.text("zh") == (
+        "Dask 工作节点 tcp://w2:1 读不到 /shared/sales：使用 --scheduler 时，--data、--config 和 --mapping "
+        "必须是每个工作节点都能访问的路径（共享文件夹），--data 也可以是数据库地址"
+    )
+    with pytest.raises(ParameterError) as caught:
+        cluster._check_workers(FakeClient(package="0" * 16), PARAMETERS, "tcp://s:8786")
+    assert caught.value.text("zh") == "Dask 工作节点 tcp://w2:1 上的 salesnb 版本与本次运行的不同（tcp://s:8786）"
+    argv = ["run", "--scheduler", "tcp://host:port", "--out", str(tmp_path / "out"), "--quiet"]
+    assert main(argv) == 2
+    zh = "错误：--scheduler 'tcp://host:port'：请给出 Dask 调度器的地址（tcp://主机:端口）或 'local'\n"
+    assert capsys.readouterr().err == zh
+    assert main([*argv, "--lang", "en"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --scheduler 'tcp://host:port': give a Dask scheduler address (tcp://HOST:PORT) or 'local'\n"
+    )

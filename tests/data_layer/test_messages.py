@@ -8,6 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from salesnb.cli import main
@@ -48,8 +49,8 @@ def test_a_message_survives_pickle_and_json_with_its_key() -> None:
 def test_every_problem_key_the_code_names_has_a_text() -> None:
     named = set()
     for path in PACKAGE.rglob("*.py"):
-        named |= set(re.findall(r"\"(problem_[a-z_]+)\"", path.read_text(encoding="utf-8")))
-    assert {"problem_rows_line", "problem_not_found", "problem_excluded"} <= named
+        named |= set(re.findall(r"\"((?:problem|error)_[a-z_]+)\"", path.read_text(encoding="utf-8")))
+    assert {"problem_rows_line", "problem_not_found", "problem_excluded", "error_commission_rate"} <= named
     assert not sorted(named - set(texts()))
 
 
@@ -127,3 +128,36 @@ def test_run_names_unknown_regions_in_the_readers_language(tmp_path: Path, capsy
     argv = ["run", "--region", "火星", "--angle", "overview", "--out", str(tmp_path / "out"), "--quiet"]
     assert main(argv) == 2
     assert capsys.readouterr().err.startswith("错误：数据中没有区域 火星；请用 ALL 或以下之一：华东")
+
+
+def test_a_commission_rule_mistake_is_said_in_chinese() -> None:
+    from salesnb.commission import commission_rules
+    from salesnb.errors import ConfigError
+
+    tiers = [{"from_order": 1, "to_order": 3, "rate": 0.1}, {"from_order": 3, "rate": 0.05}]
+    with pytest.raises(ConfigError) as caught:
+        commission_rules({"commission": {"tiers": tiers}})
+    assert str(caught.value) == "commission tiers overlap: one from order 1 and one from 3"
+    assert caught.value.text("zh") == "提成档位有重叠：一档从第 1 单起，另一档从第 3 单起；每一单只能落在一个档位里"
+    with pytest.raises(ConfigError) as caught:
+        commission_rules({"commission": {"count_when": "signed"}})
+    assert str(caught.value) == "commission.count_when must be one of invoice_paid, order, got 'signed'"
+    assert caught.value.text("zh").endswith("必须是以下之一：invoice_paid, order，收到的是 'signed'")
+
+
+def test_a_table_is_named_in_the_readers_language(tmp_path: Path, capsys) -> None:
+    from salesnb.errors import DataSourceError, MissingTableError
+
+    columns = {"order_id": ["O1"], "order_date": ["2026-01-02"], "customer_id": ["C1"], "region": ["华东"]}
+    pd.DataFrame({**columns, "region ": ["华东"]}).to_parquet(tmp_path / "orders.parquet")  # the same name, stripped
+    with pytest.raises(DataSourceError) as caught:
+        load_dataset(tmp_path)
+    assert str(caught.value) == "table orders has several columns named region; rename or remove the extras"
+    assert main(["validate", "--data", str(tmp_path)]) == 1
+    assert capsys.readouterr().err == "错误：数据表 orders 有多个名为 region 的列；请改名或删去多余的列\n"
+    ds = load_dataset(SAMPLE)
+    ds.tables.pop("customers")
+    with pytest.raises(MissingTableError) as caught:
+        ds["customers"]
+    assert str(caught.value).startswith("needs table customers: the data source has no customers table (tables: ")
+    assert caught.value.text("zh").startswith("需要数据表 customers：数据源中没有 customers 表（现有的表：orders")
