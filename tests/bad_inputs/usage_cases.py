@@ -154,6 +154,19 @@ USAGE_CASES: list[Case] = [
         files=(raw("config.yaml", "thresholds:\n  market:\n    nonsense: 1\n"),),
     ),
     Case(
+        "config-commission-overlap",
+        R("--config", "{tmp}/config.yaml"),
+        1,
+        ("错误：提成档位有重叠", "第 1 单", "第 3 单"),
+        files=(
+            raw(
+                "config.yaml",
+                "commission:\n  tiers:\n    - {from_order: 1, to_order: 3, rate: 0.1}\n"
+                "    - {from_order: 3, rate: 0.05}\n",
+            ),
+        ),
+    ),
+    Case(
         "config-file-missing",
         R("--config", "{tmp}/nope.yaml"),
         1,

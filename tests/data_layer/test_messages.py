@@ -145,6 +145,18 @@ def test_a_commission_rule_mistake_is_said_in_chinese() -> None:
     assert caught.value.text("zh").endswith("必须是以下之一：invoice_paid, order，收到的是 'signed'")
 
 
+def test_run_refuses_broken_commission_rules_in_the_readers_language(tmp_path: Path, capsys) -> None:
+    (tmp_path / "c.yaml").write_text("commission:\n  tiers:\n    - {from_order: 1, rate: 8}\n", encoding="utf-8")
+    argv = ["run", "--config", str(tmp_path / "c.yaml"), "--out", str(tmp_path / "out"), "--quiet"]
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    assert err == "错误：配置键“commission.tiers[0].rate”必须是 0 到 1 之间的小数（0.08 即 8%），收到的是 8\n"
+    assert main([*argv, "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert err == "error: commission.tiers[0].rate must be a fraction between 0 and 1 (0.08 = 8%), got 8\n"
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_table_is_named_in_the_readers_language(tmp_path: Path, capsys) -> None:
     from salesnb.errors import DataSourceError, MissingTableError
 
