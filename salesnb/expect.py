@@ -133,6 +133,7 @@ def expected(
     kept = ~np.isnan(values)
     start = warm_up(values) if season is None else max(warm_up(values), warm_up(np.asarray(season, dtype=float)))
     kept[:start] = False  # a history's warm-up months set neither its season nor its trend
+    borrowed = None if season is None else _borrowed(np.asarray(season, dtype=float), keys, kept)
     if keys is not None:
         if len(keys) != len(values) + 1:
             raise ValueError(f"keys: one per month of the history and one for the month forecast, got {len(keys)}")
@@ -148,6 +149,11 @@ def expected(
         t = float(stats.t.ppf(0.5 + level / 2, n - 1)) if n > 1 else 0.0
         return Expectation(mean, max(mean - t * spread, 0.0), max(mean + t * spread, 0.0), "mean")
     z = float(stats.norm.ppf(0.5 + level / 2))
+    if n < SEASONAL_MONTHS and borrowed is not None:  # too short for a season of its own: the larger scope's
+        factors, nxt, noise = borrowed
+        centre, spread, log = _line((values / factors)[-TREND_WINDOW:])
+        value, low, high = _interval(centre, math.hypot(spread, noise * (1.0 if log else abs(centre))), log, z)
+        return Expectation(max(value * nxt, 0.0), max(low * nxt, 0.0), max(high * nxt, 0.0), "seasonal")
     if n < SEASONAL_MONTHS:
         value, low, high = _interval(*_line(values[-TREND_WINDOW:]), z)
         return Expectation(max(value, 0.0), max(low, 0.0), max(high, 0.0), "trend")
@@ -169,6 +175,31 @@ def expected(
     else:
         value, low, high = value + factors.next, low + factors.next, high + factors.next
     return Expectation(max(value, 0.0), max(low, 0.0), max(high, 0.0), "seasonal")
+
+
+def _borrowed(
+    season: np.ndarray, keys: Sequence[Hashable] | None, kept: np.ndarray
+) -> tuple[np.ndarray, float, float] | None:
+    """The larger scope's seasonal factors for the ``kept`` months, the next month's, and its error (log scale).
+
+    For a scope whose own history is too short to measure a season (a region opened a year and a half ago)
+    while the larger scope it shares the calendar with has the two cycles: judged on its trend alone, such a
+    region's 春节 month reads as a collapse. ``None`` where the larger scope has fewer than
+    ``SEASONAL_MONTHS`` months after its warm-up, a month at 0 or below (no multiplicative season), or no
+    month of its own behind one of the kept months.
+    """
+    own = np.zeros(len(season), dtype=bool)
+    own[warm_up(season) :] = True
+    own &= np.isfinite(season)
+    source = season[own]
+    if len(source) < SEASONAL_MONTHS or not (source > 0).all() or not own[kept].all():
+        return None
+    source_keys = None if keys is None else [k for k, keep in zip(keys, own, strict=False) if keep] + [keys[-1]]
+    factors = _factors(source, source_keys)
+    placed = np.full(len(season), np.nan)
+    placed[own] = factors.season
+    noise = _line((source / factors.season)[-TREND_WINDOW:])[1] / math.sqrt(max(factors.behind, 1))
+    return placed[kept], factors.next, noise
 
 
 def _pooled(
@@ -255,10 +286,16 @@ def warm_up(values: np.ndarray) -> int:
     seventh of the usual level makes next January's expectation a seventh too, and every month planned from a
     window reaching it twice too high) and pulls the trend. A leading month below ``WARMUP_SHARE`` of the median
     of the ``SEASON`` months after it is left out, and the next month judged the same way; the first month that is
-    not stops the run (a later low month is a real one). At least ``TREND_MONTHS`` months are always kept.
+    not stops the run (a later low month is a real one). Leading months with nothing at all (0 or missing) before
+    a history with no empty month are a scope that had not begun (a region opened later): they always go, however
+    long the run; in a sparse count (a few new customers a month) a 0 is a real month and stays. At least
+    ``TREND_MONTHS`` months are always kept.
     """
     values = np.asarray(values, dtype=float)
+    begun = np.flatnonzero(values > 0)
     start = 0
+    if begun.size and begun[0] > 0 and bool((values[begun[0] :][np.isfinite(values[begun[0] :])] > 0).all()):
+        start = min(int(begun[0]), max(len(values) - TREND_MONTHS, 0))
     while start < len(values) - TREND_MONTHS:
         after = values[start + 1 : start + 1 + SEASON]
         after = after[np.isfinite(after)]

@@ -120,6 +120,23 @@ def test_a_noisy_region_leans_on_the_company_season():
     # month in 18 year-on-year pairs: a noise of 0.18 against a dip of 0.69 on the log scale)
 
 
+def test_a_young_region_borrows_the_company_season():
+    """A region opened 12 months after the company (30 months of data, its first 12 at 0): too short for a
+    season of its own, it took the trend line and read the company's yearly dip month as a collapse. It now
+    takes the company's factors whole: its 18 months divided by them, the line through them (flat at 100, no
+    noise), times the dip month's factor (0.5; the company's own factor, no shrinking, as the larger scope's
+    months are clean)."""
+    company = np.array([1000.0 * (0.5 if k % 12 == 6 else 1.0) for k in range(30)])  # month 30 is a dip month
+    region = np.where(np.arange(30) < 12, 0.0, company / 10)
+    assert expected(region).method == "trend" and expected(region).value == pytest.approx(100, rel=0.2)
+    e = expected(region, season=company)
+    assert e.method == "seasonal" and e.value == pytest.approx(50, rel=1e-6)
+    assert e.low == pytest.approx(50, rel=1e-6) and e.high == pytest.approx(50, rel=1e-6)
+    assert expected(region[:29], season=company[:29]).value == pytest.approx(100, rel=1e-6)  # not a dip month
+    short = expected(region[:20], season=company[:20])  # the company itself has only 20 months: no season anywhere
+    assert short.method == "trend"
+
+
 def test_how_likely_a_month_this_low_is_under_a_forecast():
     from salesnb.expect import Expectation, below
 

@@ -103,7 +103,8 @@ def target_frame(report: Report) -> pd.DataFrame:
     Columns: segment (region name, or ALL), target, expected, method, ratio (target / expected), revenue,
     tolerance, flagged. The tolerance is ``thresholds.team.target_band`` or, where the run-rate (of the method
     used; where too few months tell, the trailing run-rate's, which misses by more) has missed actual revenue by
-    more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned.
+    more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned when the month's
+    revenue bears it out (:func:`_missed_as_told`).
     """
     band = report.thresholds("team")["target_band"]
     scopes = [report.region] + (facts.regions(report.ds) if report.region == ALL else [])
@@ -117,6 +118,7 @@ def target_frame(report: Report) -> pd.DataFrame:
             error = run_rate_error(report, scope, method="trailing")  # trailing run-rate's, an upper bound, stands in
         tolerance = max(band, math.exp(2 * error) - 1) if error is not None else band
         ratio = target / expected if target is not None and expected else None
+        revenue = float(facts.in_region(orders, scope)["revenue"].sum())
         rows.append(
             {
                 "segment": scope,
@@ -124,14 +126,24 @@ def target_frame(report: Report) -> pd.DataFrame:
                 "expected": expected,
                 "method": method,
                 "ratio": ratio,
-                "revenue": float(facts.in_region(orders, scope)["revenue"].sum()),
+                "revenue": revenue,
                 "tolerance": tolerance,
-                "flagged": ratio is not None and abs(ratio - 1) > tolerance,
+                "flagged": ratio is not None and abs(ratio - 1) > tolerance and _missed_as_told(ratio, target, revenue),
             }
         )
     frame = pd.DataFrame(rows)
     frame[["target", "expected", "ratio"]] = frame[["target", "expected", "ratio"]].astype(float)
     return frame
+
+
+def _missed_as_told(ratio: float, target: float, revenue: float) -> bool:
+    """Whether the month's revenue bears out a target found too high (missed) or too low (beaten).
+
+    A target the region met was not out of reach, however far above the run-rate it was (the run-rate was the
+    one that missed), and a region that fell short even of a target far below its run-rate has a problem the
+    target does not explain: in the monthly review either would send the manager after the wrong cause.
+    """
+    return revenue < target if ratio > 1 else revenue > target
 
 
 def target_trend_frame(report: Report, months: int = TREND_MONTHS) -> pd.DataFrame:

@@ -23,6 +23,28 @@ def test_target_misaligned_against_run_rate(tmp_path):
     assert overall.set_index("segment").loc["华南", "ratio"] == pytest.approx(1.0)
 
 
+def test_a_target_the_month_bore_out_is_not_misaligned(tmp_path):
+    """华东's target 2000 (R1 1800, R2 200) is 2.5× its run-rate of 800: flagged while the month's 1200 missed
+    it. Had the month sold 2100 (the target met: the run-rate was what missed), or had a target of 500 (far
+    below the run-rate) not even been reached (450), the target would explain nothing: not flagged."""
+    targets = base_targets()
+    targets[("R1", "2026-10")] = 1800
+    sales = base_sales()
+    sales[("R1", "2026-10")] = [1000]
+    frame = team.target_frame(open_tiny(tmp_path / "missed", build(BASE_REPS, sales, targets))).set_index("segment")
+    assert frame.loc["华东", "ratio"] == pytest.approx(2.5) and bool(frame.loc["华东", "flagged"])
+    sales[("R1", "2026-10")] = [1900]
+    frame = team.target_frame(open_tiny(tmp_path / "met", build(BASE_REPS, sales, targets))).set_index("segment")
+    assert frame.loc["华东", "ratio"] == pytest.approx(2.5) and not bool(frame.loc["华东", "flagged"])
+    targets[("R1", "2026-10")] = 300
+    sales[("R1", "2026-10")] = [250]
+    frame = team.target_frame(open_tiny(tmp_path / "low", build(BASE_REPS, sales, targets))).set_index("segment")
+    assert frame.loc["华东", "ratio"] == pytest.approx(0.625) and not bool(frame.loc["华东", "flagged"])
+    sales[("R1", "2026-10")] = [700]  # 900 sold: the low target beaten
+    frame = team.target_frame(open_tiny(tmp_path / "beaten", build(BASE_REPS, sales, targets))).set_index("segment")
+    assert bool(frame.loc["华东", "flagged"])
+
+
 def test_seasonal_expectation_uses_the_company_season(tmp_path):
     months = [str(p) for p in pd.period_range("2025-06", "2026-10", freq="M")]
     sales = {("R1", m): [200 if m == "2025-10" else 100] for m in months}
