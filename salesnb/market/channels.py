@@ -125,7 +125,8 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     vs_trailing, usual (mean revenue of the ``market.history_months`` months before), usual_orders,
     peer_factor (how the same channel did in the other regions — in the whole company: how the other channels
     did — this month against usual, at most 1), baseline (what the channel's own trend and season lead one to
-    expect, :mod:`salesnb.expect`, with 春节's month as one season key, × peer_factor),
+    expect, :mod:`salesnb.expect`, with 春节's month as one season key and, in a region, leaning on the same
+    channel's season company-wide, × peer_factor),
     change (against it), orders_change (orders against their expected level, the same way), margin,
     usual_margin, p_value (this few orders given the expected orders and the forecast's own error,
     :func:`_p_low`), q_value (Benjamini–Hochberg over the channels the rule fires for),
@@ -194,9 +195,11 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     span = report.history(report.settings(NAME)["expect_months"])
     season_of = season_keys([*span, report.period], festival_months(report.config))  # 春节's month: one factor
 
-    orders_fc = _forecasts(wide["orders"], span, frame["channel"], season_of)
+    larger = {name: whole[name] if scope != ALL else None for name in ("orders", "revenue")}
+    orders_fc = _forecasts(wide["orders"], span, frame["channel"], season_of, larger["orders"])
     peers_fc = _forecasts(_peer_table(wide["revenue"], whole["revenue"], scope), span, frame["channel"], season_of)
-    frame["baseline"] = _forecasts(wide["revenue"], span, frame["channel"], season_of).map(lambda f: f.value)
+    revenue_fc = _forecasts(wide["revenue"], span, frame["channel"], season_of, larger["revenue"])
+    frame["baseline"] = revenue_fc.map(lambda f: f.value)
     frame["baseline"] *= frame["peer_factor"]
     expected_orders = orders_fc.map(lambda f: f.value) * frame["peer_factor"]
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
@@ -234,19 +237,32 @@ def _channel_tables(report: Report, scope: str) -> tuple[dict[str, pd.DataFrame]
     return report.cached(NAME, f"channel_tables:{scope}", build)
 
 
-def _forecasts(table: pd.DataFrame, months: list[str], rows: pd.Series, keys: list[int] | None = None) -> pd.Series:
+def _forecasts(
+    table: pd.DataFrame,
+    months: list[str],
+    rows: pd.Series,
+    keys: list[int] | None = None,
+    larger: pd.DataFrame | None = None,
+) -> pd.Series:
     """Per row of ``table`` (segments × months): the report month's :class:`~salesnb.expect.Expectation`.
 
     From ``months`` before it; ``keys``: their season keys and the report month's (春节's month shares one factor,
     :func:`salesnb.seasons.season_keys`). Each channel's own season, not the channels' total: with two or three
-    channels one channel's lucky month would be most of the total's. A segment without history gets NaNs
+    channels one channel's lucky month would be most of the total's. ``larger``: the same rows in a larger scope
+    (a region's channel: the same channel company-wide), whose season a row's own leans on as far as its months
+    are noisy, or takes whole where the row is too young to have one (:func:`salesnb.expect.expected`'s
+    ``season``): a small region's channel otherwise forgets its 春节 month. A segment without history gets NaNs
     (method ``none``).
     """
     past = table.reindex(columns=months, fill_value=0.0)
+    wider = None if larger is None else larger.reindex(columns=months, fill_value=0.0)
     none = expected_value([])
 
     def one(key: Any) -> Expectation:
-        return expected_value(past.loc[key].to_numpy(), keys=keys) if key in past.index else none
+        if key not in past.index:
+            return none
+        season = wider.loc[key].to_numpy() if wider is not None and key in wider.index else None
+        return expected_value(past.loc[key].to_numpy(), keys=keys, season=season)
 
     return pd.Series([one(key) for key in rows], index=rows.index, dtype=object)
 

@@ -65,6 +65,29 @@ def test_one_lucky_month_last_year_does_not_set_a_channels_expectation():
     assert expected[0] < 130 and expected[1] == pytest.approx(100, rel=0.2)
 
 
+def test_a_regions_channel_leans_on_the_same_channel_company_wide():
+    """门店 sells 100 a month in the region, 1000 company-wide, both halving every 12th month; the region's
+    months carry ±30% noise of their own. Alone, its factor for the dip month (one or two noisy months behind
+    it) is shrunk most of the way to no season; with the company's 门店 as the larger scope it keeps the dip
+    (the company's factor is clean), as does a channel the region opened 18 months ago (no season of its own)."""
+    import numpy as np
+    import pandas as pd
+
+    from salesnb.market.channels import _forecasts
+
+    months = [str(m) for m in pd.period_range("2024-03", "2026-08", freq="M")]  # 30 months; 2026-09 is a dip
+    dip = np.array([0.5 if k % 12 == 6 else 1.0 for k in range(len(months))])
+    noise = np.random.default_rng(0).lognormal(0, 0.3, len(months))
+    region = pd.DataFrame([100 * dip * noise, np.where(np.arange(len(months)) < 12, 0.0, 100 * dip)],
+                          index=["门店", "新渠道"], columns=months)  # fmt: skip
+    company = pd.DataFrame([1000 * dip, 1000 * dip], index=["门店", "新渠道"], columns=months)
+    rows = pd.Series(["门店", "新渠道"])
+    alone = [f.value for f in _forecasts(region, months, rows)]
+    leaning = [f.value for f in _forecasts(region, months, rows, larger=company)]
+    assert alone[0] > 80 and leaning[0] < 60  # the dip forgotten alone (95.6), kept leaning on the company (47.8)
+    assert alone[1] > 90 and leaning[1] == pytest.approx(50, rel=1e-6)
+
+
 def test_count_low_takes_the_larger_of_the_months_noise_and_the_forecasts():
     """20 expected. Poisson alone: P(≤12 | 20). The forecast ±25%: variance ÷ mean 20 × 0.25² = 1.25, larger than
     Poisson's 1: a negative binomial with n = 20 / 0.25 = 80, p = 1 / 1.25. Months that swing more (spread 1.5)
