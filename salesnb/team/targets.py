@@ -104,7 +104,7 @@ def target_frame(report: Report) -> pd.DataFrame:
     tolerance, flagged. The tolerance is ``thresholds.team.target_band`` or, where the run-rate (of the method
     used; where too few months tell, the trailing run-rate's, which misses by more) has missed actual revenue by
     more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned when the month's
-    revenue bears it out (:func:`_missed_as_told`).
+    revenue bears the run-rate out (:func:`_borne_out`).
     """
     band = report.thresholds("team")["target_band"]
     scopes = [report.region] + (facts.regions(report.ds) if report.region == ALL else [])
@@ -128,7 +128,7 @@ def target_frame(report: Report) -> pd.DataFrame:
                 "ratio": ratio,
                 "revenue": revenue,
                 "tolerance": tolerance,
-                "flagged": ratio is not None and abs(ratio - 1) > tolerance and _missed_as_told(ratio, target, revenue),
+                "flagged": ratio is not None and abs(ratio - 1) > tolerance and _borne_out(target, expected, revenue),
             }
         )
     frame = pd.DataFrame(rows)
@@ -136,14 +136,20 @@ def target_frame(report: Report) -> pd.DataFrame:
     return frame
 
 
-def _missed_as_told(ratio: float, target: float, revenue: float) -> bool:
-    """Whether the month's revenue bears out a target found too high (missed) or too low (beaten).
+def _borne_out(target: float, expected: float, revenue: float) -> bool:
+    """Whether the month's revenue bears out the run-rate against a target far from it.
 
-    A target the region met was not out of reach, however far above the run-rate it was (the run-rate was the
-    one that missed), and a region that fell short even of a target far below its run-rate has a problem the
-    target does not explain: in the monthly review either would send the manager after the wrong cause.
+    A target found too high must have been missed, a too-low one beaten, and the month must have landed nearer
+    the run-rate than the target (on the log scale, as the tolerance is): a region that met a target far above
+    the run-rate shows the run-rate was what missed, one that sold close to it shows the target was within
+    reach, and one that fell short even of a target far below its run-rate has a problem the target does not
+    explain. In the monthly review either would send the manager after the wrong cause.
     """
-    return revenue < target if ratio > 1 else revenue > target
+    if not revenue > 0:
+        return target > expected
+    toward_target = math.log(target / revenue) if target > 0 else -math.inf
+    toward_run_rate = math.log(expected / revenue)
+    return abs(toward_run_rate) < abs(toward_target) and (toward_target > 0) == (target > expected)
 
 
 def target_trend_frame(report: Report, months: int = TREND_MONTHS) -> pd.DataFrame:

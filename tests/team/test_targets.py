@@ -25,7 +25,8 @@ def test_target_misaligned_against_run_rate(tmp_path):
 
 def test_a_target_the_month_bore_out_is_not_misaligned(tmp_path):
     """华东's target 2000 (R1 1800, R2 200) is 2.5× its run-rate of 800: flagged while the month's 1200 missed
-    it. Had the month sold 2100 (the target met: the run-rate was what missed), or had a target of 500 (far
+    it, nearer the run-rate (1.5× it) than the target (1.67× the month). Had the month sold 2100 (the target met: the
+    run-rate was what missed) or 1400 (nearer the target: it was within reach), or had a target of 500 (far
     below the run-rate) not even been reached (450), the target would explain nothing: not flagged."""
     targets = base_targets()
     targets[("R1", "2026-10")] = 1800
@@ -36,6 +37,9 @@ def test_a_target_the_month_bore_out_is_not_misaligned(tmp_path):
     sales[("R1", "2026-10")] = [1900]
     frame = team.target_frame(open_tiny(tmp_path / "met", build(BASE_REPS, sales, targets))).set_index("segment")
     assert frame.loc["华东", "ratio"] == pytest.approx(2.5) and not bool(frame.loc["华东", "flagged"])
+    sales[("R1", "2026-10")] = [1200]  # 1400 sold: log(2000 / 1400) = 0.36 against log(1400 / 800) = 0.56
+    frame = team.target_frame(open_tiny(tmp_path / "near", build(BASE_REPS, sales, targets))).set_index("segment")
+    assert not bool(frame.loc["华东", "flagged"])
     targets[("R1", "2026-10")] = 300
     sales[("R1", "2026-10")] = [250]
     frame = team.target_frame(open_tiny(tmp_path / "low", build(BASE_REPS, sales, targets))).set_index("segment")
