@@ -154,12 +154,11 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from .batch.runner import run_reports
-    from .commission import commission_rules
     from .config import load_config
     from .report import bundled_sample
 
     if args.config:  # a broken configuration (its commission rules too) is refused before any report starts
-        commission_rules(load_config(args.config))
+        load_config(args.config)
     summary = run_reports(
         args.data or bundled_sample(),
         periods=args.period,

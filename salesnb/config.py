@@ -151,4 +151,44 @@ def load_config(path: str | os.PathLike | None = None, overrides: dict[str, Any]
         config = merge(config, user)
     if overrides:
         config = merge(config, overrides)
+    commission_rules(config)  # a broken commission rule set is refused with the rest of the file's mistakes
     return copy.deepcopy(config) if config is _packaged_defaults() else config
+
+
+COUNT_WHEN: tuple[str, ...] = ("invoice_paid", "order")
+
+
+def commission_rules(config: dict[str, Any]) -> dict[str, Any]:
+    """The ``commission`` section checked and normalised: ``{"tiers": [...], "count_when": ...}``.
+
+    Each tier is ``{from_order, to_order (None = no end), rate}``; tiers are sorted and may not overlap.
+
+    Raises
+    ------
+    ConfigError
+        When a tier is malformed, tiers overlap, or ``count_when`` is not one of ``invoice_paid``/``order``.
+    """
+    section = config.get("commission") or {}
+    when = section.get("count_when", "invoice_paid")
+    if when not in COUNT_WHEN:
+        raise ConfigError(Message("error_commission_count_when", known=", ".join(COUNT_WHEN), value=repr(when)))
+    tiers = []
+    for k, tier in enumerate(section.get("tiers") or []):
+        where = f"commission.tiers[{k}]"
+        if not isinstance(tier, dict) or "from_order" not in tier or "rate" not in tier:
+            raise ConfigError(Message("error_commission_tier", where=where, tier=repr(tier)))
+        start, end, rate = tier["from_order"], tier.get("to_order"), tier["rate"]
+        if not isinstance(start, int) or start < 1:
+            raise ConfigError(Message("error_commission_from_order", where=where, value=repr(start)))
+        if end is not None and (not isinstance(end, int) or end < start):
+            raise ConfigError(Message("error_commission_to_order", where=where, value=repr(end)))
+        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ConfigError(Message("error_commission_rate", where=where, value=repr(rate)))
+        tiers.append({"from_order": start, "to_order": end, "rate": float(rate)})
+    tiers.sort(key=lambda x: x["from_order"])
+    for before, after in zip(tiers[:-1], tiers[1:], strict=True):
+        if before["to_order"] is None or before["to_order"] >= after["from_order"]:
+            raise ConfigError(
+                Message("error_commission_overlap", first=before["from_order"], second=after["from_order"])
+            )
+    return {"tiers": tiers, "count_when": when}

@@ -325,8 +325,8 @@ def open_report(
         An already loaded dataset (the batch runner passes one to avoid re-reading).
     """
     check_lang(lang)
-    config = load_config(config_path or None, {"thresholds": thresholds} if thresholds else None)
     try:
+        config = load_config(config_path or None, {"thresholds": thresholds} if thresholds else None)
         ds = dataset if dataset is not None else load_dataset_cached(data or bundled_sample(), mapping_path or None)
         period = report_period(ds, period)
     except SalesnbError as exc:  # what the user must fix, in the notebook's language

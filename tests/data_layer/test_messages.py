@@ -157,6 +157,22 @@ def test_run_refuses_broken_commission_rules_in_the_readers_language(tmp_path: P
     assert not (tmp_path / "out").exists()
 
 
+def test_a_notebook_is_told_of_a_broken_configuration_in_its_language(tmp_path: Path) -> None:
+    """A notebook's open_report reads the configuration file: its mistakes (a commission rule too, checked with
+    the rest of the file rather than mid-way through the team notebook) are raised in the notebook's lang."""
+    from salesnb.errors import ConfigError
+    from salesnb.report import open_report
+
+    (tmp_path / "c.yaml").write_text("commission:\n  tiers:\n    - {from_order: 1, rate: 8}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        open_report(str(SAMPLE), config_path=str(tmp_path / "c.yaml"))
+    assert str(caught.value) == "配置键“commission.tiers[0].rate”必须是 0 到 1 之间的小数（0.08 即 8%），收到的是 8"
+    (tmp_path / "c.yaml").write_text("thresholds: [1]\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        open_report(str(SAMPLE), config_path=str(tmp_path / "c.yaml"), lang="en")
+    assert str(caught.value).startswith("configuration key")
+
+
 def test_a_table_is_named_in_the_readers_language(tmp_path: Path, capsys) -> None:
     from salesnb.errors import DataSourceError, MissingTableError
 
