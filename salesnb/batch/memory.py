@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 
+from ..data.messages import Message
 from ..errors import ParameterError
 
 MEMORY_ENV = "SALESNB_KERNEL_MEMORY_MIB"  # set in a kernel's environment: its limit in MiB
@@ -26,7 +27,7 @@ EXIT_CODE = 86  # how a kernel past its limit ends, so that the runner can say w
 def memory_env(limit_mib: int | None) -> dict[str, str]:
     """The kernel environment that sets a memory limit of ``limit_mib`` MiB (none when ``None``)."""
     if limit_mib is not None and limit_mib < 1:
-        raise ParameterError(f"--kernel-memory must be a positive number of MiB, not {limit_mib}")
+        raise ParameterError(Message("error_kernel_memory", value=limit_mib))
     return {MEMORY_ENV: str(limit_mib)} if limit_mib else {}
 
 

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..data.messages import Message
 from ..errors import OutputFolderError, ParameterError
 
 PROBE = ".salesnb-write-check"
@@ -53,7 +54,13 @@ def output_errors(out: Path) -> Iterator[None]:
         yield
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise OutputFolderError(f"cannot write to the output folder {out}: {reason}") from None
+        raise OutputFolderError(Message("error_out_unwritable", out=str(out), reason=reason)) from None
+
+
+def check_not_a_file(out: Path) -> None:
+    """Refuse ``--out`` naming an existing file: a usage error, told before any data is read."""
+    if out.exists() and not out.is_dir():
+        raise ParameterError(Message("error_out_is_file", out=str(out)))
 
 
 def prepare_output(out: Path) -> None:
@@ -63,8 +70,7 @@ def prepare_output(out: Path) -> None:
     folder without permission or space is an :class:`OutputFolderError`. Temporary files left by a run that
     was killed while writing are removed.
     """
-    if out.exists() and not out.is_dir():
-        raise ParameterError(f"--out {out} is an existing file, not a folder; name a folder (new or existing)")
+    check_not_a_file(out)
     try:
         with output_errors(out):
             out.mkdir(parents=True, exist_ok=True)
@@ -72,7 +78,7 @@ def prepare_output(out: Path) -> None:
             (out / PROBE).unlink()
     except OutputFolderError:
         if any(parent.exists() and not parent.is_dir() for parent in out.parents):
-            raise ParameterError(f"--out {out}: a part of this path is an existing file, not a folder") from None
+            raise ParameterError(Message("error_out_part_is_file", out=str(out))) from None
         raise
     for stale in [*out.glob(".*.tmp"), *out.glob("*/*/.*.tmp")]:
         with contextlib.suppress(OSError):

@@ -44,7 +44,7 @@ from .engine import WarmKernel, die_with_parent
 from .jobs import NOTEBOOK_DIR, Job, JobOutput, JobResult, run_scope, write_job
 from .jobs import safe_dirname as safe_dirname  # part of this module's interface (tests, benchmarks)
 from .memory import available_mib, fitting_jobs, job_estimate_mib, memory_env
-from .output import output_errors, prepare_output, write_atomic
+from .output import check_not_a_file, output_errors, prepare_output, write_atomic
 from .pages import PACK, index_page
 from .schedule import ReusePlan, region_major
 from .session import release_memory
@@ -337,8 +337,7 @@ def run_reports(
 
         check_scheduler(scheduler)
     out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise ParameterError(f"--out {out} is an existing file, not a folder; name a folder (new or existing)")
+    check_not_a_file(out)
     source = str(data)
     store_root = Path(store) if store else datastore.default_root()
     ds = planning_dataset(source, mapping_path or None, store_root)  # validated and ingested once per data version

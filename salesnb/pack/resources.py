@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.deals import deal_facts, stage_stays
+from ..data.messages import Message
 from ..data.reps import rep_label
 from ..display.panel import Panel
 from ..errors import ConfigError
@@ -38,7 +39,7 @@ def training_kind(report: Report, stage: str) -> str:
     """``discovery`` / ``product`` / ``negotiation``: the training a weak ``stage`` calls for."""
     for kind, stages in report.settings("pack")["training_stages"].items():
         if str(kind) not in TRAINING_KINDS:
-            raise ConfigError(f"pack.training_stages: unknown training {kind!r}; use {', '.join(TRAINING_KINDS)}")
+            raise ConfigError(Message("error_pack_training", kind=repr(kind), known=", ".join(TRAINING_KINDS)))
         if stage in stages:
             return str(kind)
     return "product"

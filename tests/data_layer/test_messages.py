@@ -173,6 +173,24 @@ def test_a_notebook_is_told_of_a_broken_configuration_in_its_language(tmp_path: 
     assert str(caught.value).startswith("configuration key")
 
 
+def test_run_options_and_pack_settings_are_said_in_chinese() -> None:
+    from salesnb.batch.memory import memory_env
+    from salesnb.errors import ConfigError, ParameterError
+    from salesnb.pack.resources import training_kind
+    from salesnb.report import open_report
+
+    with pytest.raises(ParameterError) as caught:
+        memory_env(0)
+    assert str(caught.value) == "--kernel-memory must be a positive number of MiB, not 0"
+    assert caught.value.text("zh") == "--kernel-memory 必须是正的 MiB 数，而不是 0"
+    report = open_report(str(SAMPLE), thresholds=None)
+    report.config["pack"]["training_stages"] = {"juggling": ["技术交流"]}
+    with pytest.raises(ConfigError) as caught:
+        training_kind(report, "技术交流")
+    said = "配置键“pack.training_stages”：未知的培训类型 'juggling'；可用的类型：discovery, product, negotiation"
+    assert caught.value.text("zh") == said
+
+
 def test_a_table_is_named_in_the_readers_language(tmp_path: Path, capsys) -> None:
     from salesnb.errors import DataSourceError, MissingTableError
 

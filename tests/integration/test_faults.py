@@ -97,10 +97,13 @@ def _run_cli(capsys, *args: str) -> tuple[int, str]:
 def test_out_naming_a_file_is_a_usage_error(tmp_path, capsys):
     target = tmp_path / "report.html"
     target.write_text("mine", encoding="utf-8")
-    for out in (target, target / "sub"):
+    said = {target: "是一个已有的文件，不是文件夹", target / "sub": "这个路径中有一段是已有的文件，不是文件夹"}
+    for out, words in said.items():
         code, err = _run_cli(capsys, "--data", str(write_tiny(tmp_path / "tiny")), "--out", str(out))
         assert code == 2 and "Traceback" not in err
-        assert err.startswith("error: --out ") and str(out) in err and "file" in err
+        assert err.startswith(f"错误：--out {out}") and words in err
+        code, err = _run_cli(capsys, "--data", str(write_tiny(tmp_path / "tiny")), "--out", str(out), "--lang", "en")
+        assert code == 2 and err.startswith(f"error: --out {out}") and "existing file, not a folder" in err
     assert target.read_text(encoding="utf-8") == "mine"
     with pytest.raises(SystemExit) as usage:
         _run_cli(capsys, "--data", str(tmp_path / "tiny"), "--out", str(tmp_path / "o"), "--cell-timeout", "0")
@@ -118,7 +121,7 @@ def test_unwritable_output_folder_is_one_clear_error(tmp_path, capsys):
         for out in (locked, locked / "reports"):
             code, err = _run_cli(capsys, "--data", str(write_tiny(tmp_path / "tiny")), "--out", str(out))
             assert code == 1 and "Traceback" not in err
-            assert err == f"error: cannot write to the output folder {out}: Permission denied\n"
+            assert err == f"错误：无法写入输出文件夹 {out}：Permission denied\n"
         assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o700)
@@ -137,7 +140,7 @@ def test_full_or_locked_disk_before_the_run_is_one_clear_error(tmp_path, capsys,
 
     monkeypatch.setattr(output, "write_atomic", failing)
     out = tmp_path / "out"
-    status, err = _run_cli(capsys, "--data", str(write_tiny(tmp_path / "tiny")), "--out", str(out))
+    status, err = _run_cli(capsys, "--data", str(write_tiny(tmp_path / "tiny")), "--out", str(out), "--lang", "en")
     assert status == 1 and err == f"error: cannot write to the output folder {out}: {os.strerror(code)}\n"
 
 
@@ -161,7 +164,7 @@ def test_disk_filling_up_mid_run_stops_with_one_clear_error(tmp_path, capsys, mo
         ),
         capsys.readouterr().err,
     )
-    assert code == 1 and err == f"error: cannot write to the output folder {out}: No space left on device\n"
+    assert code == 1 and err == f"错误：无法写入输出文件夹 {out}：No space left on device\n"
     assert not list(out.rglob("*.html")) and not list(out.rglob(".*.tmp"))
 
 
