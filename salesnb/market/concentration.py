@@ -11,7 +11,7 @@ from ..data.customers import customer_facts, customer_names
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..display.plotting.pareto import plot_pareto
-from ..findings import finding, make_finding
+from ..findings import finding, make_finding, severity_of
 from ..i18n import t
 from ..periods import months_back
 from ..report import Report, scope_memo
@@ -121,7 +121,9 @@ def period_concentration_rise(report: Report) -> list[dict[str, Any]]:
     In each scope (the report's region; in the ALL report the company and every region): the month's largest
     customer holds at least ``thresholds.market.period_largest_share`` of the month's revenue, at least
     ``period_rise_points`` more than its own usual share and than the usual month's largest share, among at
-    least ``period_min_customers`` buyers. The effect is its revenue beyond its usual share of the month.
+    least ``period_min_customers`` buyers. The effect is its revenue beyond its usual share of the month: revenue
+    the month gained, at risk of not coming back, not a shortfall, so one month's spike is at most medium (a watch
+    item for the review; the window's rule sizes a lasting dependence).
     """
     thr, lang = report.thresholds(NAME), report.lang
     out = []
@@ -146,11 +148,13 @@ def period_concentration_rise(report: Report) -> list[dict[str, Any]]:
             "revenue": format_amount(m["largest_revenue"], lang), "months": len(history(report)),
         }  # fmt: skip
         effect = m["largest_revenue"] - own * m["total"]
+        level = severity_of(effect, report.revenue, report.config)
         out.append(
             finding(
                 report, "customer_concentration", {**segment, "customer_id": m["largest_customer"]}, values,
                 angle=NAME, variant="period", action_key="finding_customer_concentration_action",
                 metric="period_largest_customer_share", value=m["largest_share"], baseline=own, effect=effect,
+                severity="medium" if level == "high" else level,
             )
         )  # fmt: skip
     return out
