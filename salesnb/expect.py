@@ -133,7 +133,7 @@ def expected(
     kept = ~np.isnan(values)
     start = warm_up(values) if season is None else max(warm_up(values), warm_up(np.asarray(season, dtype=float)))
     kept[:start] = False  # a history's warm-up months set neither its season nor its trend
-    borrowed = None if season is None else _borrowed(np.asarray(season, dtype=float), keys, kept)
+    all_keys = keys
     if keys is not None:
         if len(keys) != len(values) + 1:
             raise ValueError(f"keys: one per month of the history and one for the month forecast, got {len(keys)}")
@@ -149,7 +149,10 @@ def expected(
         t = float(stats.t.ppf(0.5 + level / 2, n - 1)) if n > 1 else 0.0
         return Expectation(mean, max(mean - t * spread, 0.0), max(mean + t * spread, 0.0), "mean")
     z = float(stats.norm.ppf(0.5 + level / 2))
-    if n < SEASONAL_MONTHS and borrowed is not None:  # too short for a season of its own: the larger scope's
+    borrowed = None
+    if n < SEASONAL_MONTHS and season is not None:  # too short for a season of its own: the larger scope's
+        borrowed = _borrowed(np.asarray(season, dtype=float), all_keys, kept)
+    if borrowed is not None:
         factors, nxt, noise = borrowed
         centre, spread, log = _line((values / factors)[-TREND_WINDOW:])
         value, low, high = _interval(centre, math.hypot(spread, noise * (1.0 if log else abs(centre))), log, z)
@@ -292,10 +295,12 @@ def warm_up(values: np.ndarray) -> int:
     ``TREND_MONTHS`` months are always kept.
     """
     values = np.asarray(values, dtype=float)
-    begun = np.flatnonzero(values > 0)
     start = 0
-    if begun.size and begun[0] > 0 and bool((values[begun[0] :][np.isfinite(values[begun[0] :])] > 0).all()):
-        start = min(int(begun[0]), max(len(values) - TREND_MONTHS, 0))
+    begun = np.flatnonzero(values > 0)
+    if begun.size and begun[0] > 0:  # leading empty months: a scope not yet begun when none follows them
+        after = values[begun[0] :]
+        if (after[np.isfinite(after)] > 0).all():
+            start = min(int(begun[0]), max(len(values) - TREND_MONTHS, 0))
     while start < len(values) - TREND_MONTHS:
         after = values[start + 1 : start + 1 + SEASON]
         after = after[np.isfinite(after)]
