@@ -32,6 +32,24 @@ def _revenue(report: Report, months: list[str]) -> float:
     return float(facts.scoped(facts.order_facts(report.ds), report.region, months)["revenue"].sum())
 
 
+def _year_to_date(report: Report) -> tuple[float, float | None]:
+    """Revenue and target from January through the report month, its earlier months counted whole.
+
+    A partial month's report reads every month through the same days (:attr:`Report.ds`); the year so far is
+    its earlier months whole (:attr:`Report.whole`) plus the report month's days so far, against those
+    months' targets and the report month's target for its days so far.
+    """
+    months = report.covered(months_back(report.period, int(report.period[5:])))  # January to the period
+    earlier = [m for m in months if m != report.period]
+    revenue = float(facts.scoped(facts.order_facts(report.whole), report.region, months)["revenue"].sum())
+    parts = (
+        total_target(report.whole, earlier, report.region),
+        total_target(report.ds, [report.period], report.region),
+    )
+    known = [part for part in parts if part is not None]
+    return revenue, (sum(known) if known else None)
+
+
 @scope_memo  # the panel and the published metrics read one computation
 def headline_metrics(report: Report) -> dict[str, Any]:
     """The period's headline numbers and their baselines, as plain Python numbers (``None`` = not computable).
@@ -58,9 +76,7 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     trailing_months = report.trailing()
     trailing_avg = _revenue(report, trailing_months) / len(trailing_months) if trailing_months else None
 
-    ytd_months = report.covered(months_back(report.period, int(report.period[5:])))  # January to the period
-    ytd_revenue = _revenue(report, ytd_months)
-    ytd_target = total_target(report.ds, ytd_months, report.region)
+    ytd_revenue, ytd_target = _year_to_date(report)
 
     return {
         "revenue": revenue,

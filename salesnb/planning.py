@@ -33,15 +33,15 @@ def next_month(period: str) -> str:
 def plan_total(report: Report) -> tuple[float | None, str]:
     """The next month's target for the report's scope and how it was obtained (``set``/``forecast``/``trailing``)."""
     month = next_month(report.period)
-    already = total_target(report.ds, [month], report.region)
+    already = total_target(report.whole, [month], report.region)
     if already is not None:
         return already, "set"
-    orders = facts.in_region(facts.order_facts(report.ds), report.region)
+    orders = facts.in_region(facts.order_facts(report.whole), report.region)
     by_month = orders.groupby("month")["revenue"].sum()
     n = report.config["baselines"]["trailing_months"]
-    recent = by_month.reindex(months_back(report.period, n)).fillna(0.0).sum()
-    first, _ = facts.data_months(report.ds)
-    year_ago = months_back(report.period, n, offset=12)
+    recent = by_month.reindex(_trailing(report, n)).fillna(0.0).sum()
+    first, _ = facts.data_months(report.whole)
+    year_ago = months_back(report.last_whole_month, n, offset=12)
     last_year_month = shift_month(month, 12)
     if year_ago[0] >= first and last_year_month >= first:
         before = by_month.reindex(year_ago).fillna(0.0).sum()
@@ -51,6 +51,15 @@ def plan_total(report: Report) -> tuple[float | None, str]:
     if recent > 0:
         return float(recent / n), "trailing"
     return None, "none"
+
+
+def _trailing(report: Report, n: int) -> list[str]:
+    """The ``n`` whole months the plan's momentum reads: through the report month, or the month before a partial one.
+
+    A whole month is planned from whole months: a partial report month (days 1..D) would pull the run-rate
+    down, and :attr:`Report.ds` reads every month through those days (:attr:`Report.whole` does not).
+    """
+    return months_back(report.last_whole_month, n)
 
 
 def _active_reps(report: Report, month: str) -> set[str] | None:
@@ -71,12 +80,12 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
     if by not in DIMENSIONS:
         raise ValueError(f"by must be one of {DIMENSIONS}, got {by!r}")
     total, _ = plan_total(report)
-    source = facts.line_facts(report.ds) if by == "product_line" else facts.order_facts(report.ds)
+    source = facts.line_facts(report.whole) if by == "product_line" else facts.order_facts(report.whole)
     source = facts.in_region(source, report.region)
     n = report.config["baselines"]["trailing_months"]
     month = next_month(report.period)
     last_year = source[source["month"] == shift_month(month, 12)].groupby(by)["revenue"].sum()
-    trailing = facts.in_months(source, months_back(report.period, n)).groupby(by)["revenue"].sum() / n
+    trailing = facts.in_months(source, _trailing(report, n)).groupby(by)["revenue"].sum() / n
     frame = pd.concat({"last_year": last_year, "trailing_avg": trailing}, axis=1).fillna(0.0)
     frame = frame[frame.index.astype(str) != facts.UNKNOWN]
     if by == "rep_id":

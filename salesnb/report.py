@@ -31,7 +31,7 @@ from .data.messages import Message
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
 from .i18n import check_lang, t
-from .periods import ALL, Baselines, baselines, months_back, parse_period
+from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
 SAMPLE_ENV = "SALESNB_DATA"
@@ -94,17 +94,26 @@ class Report:
     config: dict[str, Any]
     lang: str = "zh"
     through_day: int | None = field(default=None, init=False)
+    whole: Dataset = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         """A partial month (the data ends inside it) is read through the same days of every month.
 
         ``through_day`` is the last day the data reaches (``None`` for a complete month), and ``ds`` becomes
         :func:`~salesnb.data.facts.same_days`: every angle's baselines then cover days 1..``through_day`` of
-        their months, the one place where the day cutoff lives.
+        their months, the one place where the day cutoff lives. ``whole`` keeps the dataset with its months
+        whole, for the figures that add whole months up or project a whole month ahead (year to date, next
+        month's plan); for a complete month it is ``ds`` itself.
         """
+        self.whole = self.ds
         self.through_day = facts.through_day(self.ds, self.period)
         if self.through_day is not None:
             self.ds = facts.same_days(self.ds, self.through_day)
+
+    @property
+    def last_whole_month(self) -> str:
+        """The latest month the data covers whole: the report month, or the one before a partial month."""
+        return shift_month(self.period, 1) if self.partial else self.period
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """Compute ``build()`` once per dataset, period, region, configuration and language; return a copy.

@@ -107,3 +107,22 @@ def test_a_partial_month_is_compared_on_the_same_days_of_its_baselines(tmp_path)
     zh = open_report(data, "2026-10", "华东")
     assert zh.title == "华东 · 2026-10（1–9日，不完整月）"
     assert zh.revenue == 16 * 110  # odd customers: days 2, 4, 6, 8
+
+
+def test_a_partial_months_year_to_date_and_next_months_plan_count_earlier_months_whole(tmp_path):
+    from salesnb import overview, planning
+
+    data = write_partial_month(tmp_path / "p")
+    report = open_report(data, "2026-10")
+    m = overview.headline_metrics(report)
+    # January..September whole (112 orders of 100 each) and October's days 1..9 (36 orders of 110)
+    assert m["ytd_revenue"] == 9 * 11200 + 3960  # not 10 months' days 1..9 (9 × 3600 + 3960)
+    assert round(m["ytd_target"], 6) == 3600  # only October has a target: its days 1..9 are 9/31 of 12,400
+    # November is planned from the three whole months before the partial one: (11,200 × 3) / 3
+    assert planning.plan_total(report) == (11200.0, "trailing")  # not (3,600 + 3,600 + 3,960) / 3
+    split = planning.plan_frame(report, "region").set_index("segment")
+    assert split["trailing_avg"].to_dict() == {"华东": 5600.0, "华南": 5600.0}
+    assert split["proposed"].sum() == 11200.0
+    complete = open_report(data, "2026-09")
+    assert complete.whole is complete.ds and complete.last_whole_month == "2026-09"
+    assert overview.headline_metrics(complete)["ytd_revenue"] == 9 * 11200
