@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 
 from .contract import TABLES
+from .dataset import Mapping
 from .expressions import column_names, evaluate, parse_expression
 from .messages import Message, counted
-from .parsing import parse_number
+from .parsing import id_text, parse_number
 from .validation import MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
 
 SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount",)}  # additive per row: an order's total is its lines'
+ORDER_OF: tuple[str, ...] = ("customer_id", "order_date")  # an order has one customer and one day
 
 
 def _listed(columns: list[str]) -> str:
@@ -145,3 +147,60 @@ def one_row_per_id(
         if name == table:
             repointed[(name, column)] = np.flatnonzero(first[column].isna().to_numpy())
     return first, warnings, {**unparsed, **repointed}
+
+
+def _day(values: pd.Series) -> pd.Series:
+    """A date column's day as text: a time of day on some rows does not make another order."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values.dt.normalize().astype("str").where(values.notna())
+    return values.astype("str").where(values.notna()).str.split(r"[ T]", n=1, regex=True).str[0]
+
+
+def split_reused_orders(frame: pd.DataFrame, names: Mapping) -> tuple[pd.DataFrame, list[Message]]:
+    """A flat export's order number that stands for several orders is split: one order per customer and day.
+
+    Some systems reuse an order number (per store, per year, a re-keyed sample): its rows then carry other
+    customers and other dates. Collapsed to one row per id, every line would move to the most frequent date
+    and region, so revenue would land in the wrong month and region and orders be undercounted. Instead the
+    rows of one number are told apart by customer and day (an empty one counts as the number's first): the
+    first seen keeps the number, the others become ``number#2``, ``number#3`` ... in every table the file
+    feeds (orders and their lines alike). One warning says how many numbers were split, with examples.
+    """
+    renames, computed = names.renames("orders"), names.computed("orders")
+    key = renames.get("order_id", "order_id")
+    parts = [renames.get(c, c) for c in ORDER_OF if c not in computed]
+    parts = [c for c in parts if c in frame.columns]
+    if key not in frame.columns or not parts:
+        return frame, []
+    ids = frame[key]
+    codes, _ = pd.factorize(ids)
+    keep = codes >= 0
+    values = {c: (_day(frame[c]) if c == renames.get("order_date", "order_date") else frame[c]) for c in parts}
+    keyed = pd.DataFrame({"id": codes, **{f"k{i}": v.to_numpy() for i, v in enumerate(values.values())}})[keep]
+    columns = [c for c in keyed.columns if c != "id"]
+    for column in columns:  # an empty customer or day is the number's first known one
+        keyed[column] = keyed[column].fillna(keyed.groupby("id")[column].transform("first"))
+    combo = keyed.groupby(["id", *columns], dropna=False, sort=False).ngroup().to_numpy()
+    n_combos = int(combo.max(initial=-1)) + 1
+    if n_combos == int(codes.max(initial=-1)) + 1:
+        return frame, []
+    _, first = np.unique(combo, return_index=True)
+    owners = pd.DataFrame({"id": keyed["id"].to_numpy()[first], "at": first}).sort_values(["id", "at"])
+    rank = np.empty(n_combos, dtype=np.int64)
+    rank[owners.index.to_numpy()] = owners.groupby("id").cumcount().to_numpy()
+    row_rank = np.zeros(len(frame), dtype=np.int64)
+    row_rank[np.flatnonzero(keep)] = rank[combo]
+    text = id_text(ids)
+    taken = set(text.dropna())
+    split = row_rank > 0
+    new = text[split] + "#" + pd.Series(row_rank[split] + 1, index=text.index[split]).astype("str")
+    while taken & set(new):  # a number#k the export already uses: lengthen the suffix until it is free
+        new = new.where(~new.isin(taken), new + "#")
+    text[split] = new
+    count = pd.Series(rank).groupby(owners.sort_index()["id"].to_numpy()).max()
+    reused = count[count > 0]
+    examples = ", ".join(
+        f"{ids.iloc[np.flatnonzero(codes == c)[0]]} ×{n + 1}" for c, n in reused.iloc[:MAX_EXAMPLES].items()
+    )
+    warning = counted("problem_split_orders", len(reused), key=key, orders=int(reused.sum()), examples=examples)
+    return frame.assign(**{key: text}), [warning]

@@ -20,7 +20,7 @@ from . import validation
 from .contract import TABLES
 from .database import stage_database
 from .dataset import Dataset, Mapping
-from .derive import computed_columns, one_row_per_id
+from .derive import computed_columns, one_row_per_id, split_reused_orders
 from .exclude import drop_excluded
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .messages import Message
@@ -276,6 +276,9 @@ def load_dataset(
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
             tidied[source_name] = _tidy(frame, source_name if shared else Message("where_table", name=name))
+            if shared and raw.get("orders", (None,))[0] == source_name:  # a flat export's orders
+                tidied[source_name], found = split_reused_orders(tidied[source_name], names)
+                warnings += found
         frame, found, reported = _contract_frame(name, tidied[source_name], names, source_name)
         problems += found
         tables[name], present[name], found, positions = coerce_table(name, frame, names)

@@ -59,8 +59,13 @@ def _parse_text(values: pd.Series) -> tuple[pd.Series, None]:
     return _as_text(values, int_like=False), None
 
 
+def id_text(values: pd.Series) -> pd.Series:
+    """Id values as the contract reads them: text, an integer-valued number without its ``.0``."""
+    return _as_text(values, int_like=True)
+
+
 def _parse_id(values: pd.Series) -> tuple[pd.Series, None]:
-    return _as_text(values, int_like=True), None
+    return id_text(values), None
 
 
 def _parse_datetime(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:

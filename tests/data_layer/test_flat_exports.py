@@ -138,6 +138,41 @@ def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
     assert ds["customers"]["region"].tolist() == ["华南"]
 
 
+def test_an_order_number_reused_by_other_customers_or_days_is_split_into_orders(tmp_path: Path) -> None:
+    # A1: 甲 on 10-05 (two lines, one at a time of day), 乙 on 10-05, 甲 again on 11-02: three orders.
+    # A2: one order whose second line has no customer (the number's first, 甲). A1#2 is taken: A1#2# is used.
+    text = """单号,日期,客户,区域,产品,品类,数量,销售额
+A1,2026/10/05,甲,华东,P1,X,1,100
+A1,2026/10/05 14:30,甲,华东,P2,Y,1,50
+A1,2026/10/05,乙,华南,P1,X,1,30
+A2,2026/10/06,甲,华东,P1,X,1,7
+A2,2026/10/06,,华东,P2,Y,1,3
+A1,2026/11/02,甲,华东,P2,Y,2,40
+A1#2,2026/10/09,丙,华北,P1,X,1,9
+"""
+    ds = load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    orders = ds["orders"].set_index("order_id")
+    assert orders["amount"].to_dict() == {"A1": 150.0, "A1#2#": 30.0, "A2": 10.0, "A1#3": 40.0, "A1#2": 9.0}
+    assert orders["customer_id"].to_dict() == {"A1": "甲", "A1#2#": "乙", "A2": "甲", "A1#3": "甲", "A1#2": "丙"}
+    assert orders.loc["A1#3", "order_date"] == pd.Timestamp("2026-11-02")  # November's revenue stays in November
+    lines = ds["order_lines"]
+    assert lines["order_id"].tolist() == ["A1", "A1", "A1#2#", "A2", "A2", "A1#3", "A1#2"]
+    assert ds.warnings == [
+        "orders.order_id: 1 order number (单号) appears on rows of different customers or dates; split into "
+        "separate orders by number + customer + date (2 more orders), e.g. A1 ×3",
+        "orders.order_date: 1 order_id value has different order_date on different rows; kept the most frequent, "
+        "e.g. A1: 2026-10-05 ×1, 2026-10-05 14:30:00 ×1",  # one order, two times of its day: told, not split
+    ]
+
+
+def test_numeric_order_numbers_split_keep_their_text(tmp_path: Path) -> None:
+    text = "单号,日期,客户,区域,产品,品类,数量,销售额\n"
+    text += "1001,2026/10/05,甲,华东,P1,X,1,1\n1001,2026/10/08,甲,华东,P1,X,1,2\n"
+    ds = load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    assert ds["orders"]["order_id"].tolist() == ["1001", "1001#2"]
+    assert ds["order_lines"]["order_id"].tolist() == ["1001", "1001#2"]
+
+
 @pytest.mark.parametrize("encoding", ["gb18030", "utf-8-sig", "utf-8"])
 def test_flat_export_reads_in_chinese_encodings_and_with_a_bom(tmp_path: Path, encoding: str) -> None:
     ds = load_dataset(flat_folder(tmp_path, encoding=encoding), mapping=FLAT_MAPPING)  # 单号 first: no BOM in it
