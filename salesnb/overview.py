@@ -254,7 +254,7 @@ def composition_frame(report: Report, by: str) -> pd.DataFrame:
 def composition_panel(report: Report, by: str = "product_line") -> Panel:
     """收入构成: share of revenue per segment this month against last month."""
     lang = report.lang
-    needed = {"product_line": "order_lines", "customer_size": "customers"}.get(by)
+    needed = {"product_line": "order_lines", "customer_size": "customers", "channel": "orders.channel"}.get(by)
     skipped = report.needs(needed) if needed else None
     if skipped is not None:
         return skipped

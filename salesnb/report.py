@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from .angle import missing as lacking
 from .config import load_config
 from .data import facts
 from .data.cache import load_dataset_cached
@@ -150,10 +151,19 @@ class Report:
         """``build(ds)`` once per dataset under ``(namespace, key)``: derived tables shared by every report."""
         return facts.per_dataset(self.ds, (namespace, key), lambda: build(self.ds))
 
-    def needs(self, *tables: str) -> Panel | None:
-        """A skipped panel naming the tables the data lacks, or ``None`` when all of ``tables`` are there."""
-        missing = self.ds.missing(*tables)
-        return Panel.skipped(t("needs_table", self.lang, tables=", ".join(missing))) if missing else None
+    def needs(self, *needs: str) -> Panel | None:
+        """A skipped panel naming what the data lacks of ``needs``, or ``None`` when all of it is there.
+
+        A need is a table (``"tickets"``) or a column (``"orders.channel"``): a panel by channel on data
+        without channels would show one 未知 segment at 100%.
+        """
+        missing = lacking(self.ds, needs)
+        if not missing:
+            return None
+        tables, columns = [m for m in missing if "." not in m], [m for m in missing if "." in m]
+        notes = [t("needs_table", self.lang, tables=", ".join(tables))] if tables else []
+        notes += [t("needs_column", self.lang, columns=", ".join(columns))] if columns else []
+        return Panel.skipped(" ".join(notes))
 
     @property
     def revenue(self) -> float:

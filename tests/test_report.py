@@ -126,3 +126,20 @@ def test_a_partial_months_year_to_date_and_next_months_plan_count_earlier_months
     complete = open_report(data, "2026-09")
     assert complete.whole is complete.ds and complete.last_whole_month == "2026-09"
     assert overview.headline_metrics(complete)["ytd_revenue"] == 9 * 11200
+
+
+def test_panels_by_channel_are_skipped_with_a_note_when_the_orders_have_no_channel(tmp_path):
+    from tiny import TABLES
+
+    from salesnb import market, overview
+
+    tables = {**TABLES, "orders": [{k: v for k, v in row.items() if k != "channel"} for row in TABLES["orders"]]}
+    report = open_report(str(write_tiny(tmp_path / "tiny", tables=tables)), "2026-10", "ALL")
+    for panel in (overview.composition_panel(report, by="channel"), market.channel_panel(report)):
+        assert panel.is_skipped and panel.note == "数据中没有 orders.channel 列，本节跳过。"  # not one 未知 at 100%
+    assert not overview.composition_panel(report, by="customer_type").is_skipped
+    assert report.needs("orders", "orders.region") is None
+    with_channels = open_report(str(write_tiny(tmp_path / "full")), "2026-10", "ALL")
+    assert not market.channel_panel(with_channels).is_skipped
+    shares = overview.composition_frame(with_channels, "channel").set_index("segment")["share"]
+    assert set(shares.index) == {"直营", "分销", "电商"} and abs(shares.sum() - 1) < 1e-12

@@ -325,6 +325,9 @@ def underperform(report: Report) -> list[dict[str, Any]]:
 def channel_panel(report: Report) -> Panel:
     """渠道效能: revenue per channel this month against its baseline, with growth and gross margin."""
     lang, m = report.lang, report.settings(NAME)["history_months"]
+    skipped = report.needs("orders.channel")
+    if skipped is not None:
+        return skipped
     frame = channel_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("no_data", lang))
