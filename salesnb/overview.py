@@ -163,7 +163,8 @@ def trend_panel(report: Report) -> Panel:
             t("aov", lang): frame["aov"].map(lambda v: format_amount(v, lang)),
         }
     )
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    note = t("trend_partial_note", lang, day=report.through_day) if report.partial else ""
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 
 def attainment_frame(report: Report, by: str) -> pd.DataFrame:

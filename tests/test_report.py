@@ -123,7 +123,9 @@ def test_a_partial_months_year_to_date_and_next_months_plan_count_earlier_months
     split = planning.plan_frame(report, "region").set_index("segment")
     assert split["trailing_avg"].to_dict() == {"华东": 5600.0, "华南": 5600.0}
     assert split["proposed"].sum() == 11200.0
+    assert "1–9 日" in overview.trend_panel(report).note  # the trend's months are days 1..9 too, and say so
     complete = open_report(data, "2026-09")
+    assert overview.trend_panel(complete).note == ""
     assert complete.whole is complete.ds and complete.last_whole_month == "2026-09"
     assert overview.headline_metrics(complete)["ytd_revenue"] == 9 * 11200
 
