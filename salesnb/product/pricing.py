@@ -120,8 +120,11 @@ def price_check(report: Report) -> pd.DataFrame:
       so a shift towards low-margin products or channels (normal month-to-month mix) is not erosion but a cost
       rise or a price cut is. ``margin_points`` = the revenue-weighted average fall, ``margin_z`` = the average
       order's fall against the trailing orders', on Student's t (``margin_shift``, ``margin_se``,
-      ``margin_orders``), ``like_for_like_baseline`` = margin + points (this month's mix at the usual product
-      margins). ``margin_flagged``: at least ``thresholds.product.margin_drop_points`` and ``margin_z`` ≥
+      ``margin_orders``), ``compared_share`` the compared lines' share of the revenue behind ``margin``,
+      ``like_for_like_baseline`` = margin + points × that share (this month's mix at the usual product margins,
+      a product without one at its own: the points are over the compared lines only, so added whole to the
+      line's margin they gave a usual above every product's margin when few lines compared).
+      ``margin_flagged``: at least ``thresholds.product.margin_drop_points`` and ``margin_z`` ≥
       ``thresholds.product.z``, and not already a deeper discount of the same line (that finding covers it);
       ``margin_effect`` = points × the revenue of the compared lines (gross profit lost).
     """
@@ -149,6 +152,7 @@ def price_check(report: Report) -> pd.DataFrame:
         frame[f"{name}_se"] = se
         frame[f"baseline_{name}"] = base_mean.reindex(frame.index)
         frame[f"baseline_{name}_se"] = base_se.reindex(frame.index)
+    margin_weight = now["m_w"]  # the revenue behind this month's margin
     now = period.codes == 1
     test = discounts.discount_test(report, at, data, now).reindex(frame.index)
     frame["usual_discount"] = frame["discount"] - test["discount_points"]  # this month's channel mix, usual depths
@@ -165,7 +169,8 @@ def price_check(report: Report) -> pd.DataFrame:
     drop = margins.margin_test(report, at, data, now).reindex(frame.index)
     for column in ("margin_points", "margin_shift", "margin_se", "margin_z", "margin_orders"):
         frame[column] = drop[column]
-    frame["like_for_like_baseline"] = frame["margin"] + frame["margin_points"]
+    frame["compared_share"] = drop["margin_revenue"] / margin_weight.where(margin_weight > 0)
+    frame["like_for_like_baseline"] = frame["margin"] + frame["margin_points"] * frame["compared_share"]
     frame["margin_flagged"] = (
         (frame["margin_points"] >= thr["margin_drop_points"])
         & (frame["margin_z"] >= thr["z"])
@@ -250,8 +255,9 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "margin": format_pct(row.margin), "usual": format_pct(row.like_for_like_baseline),
-            "points": _points(row.margin_points), "effect": format_amount(row.margin_effect, lang),
-            "depth": format_pct(row.discount), "usual_depth": format_pct(row.baseline_discount),
+            "points": _points(row.margin_points), "share": format_pct(row.compared_share),
+            "effect": format_amount(row.margin_effect, lang), "depth": format_pct(row.discount),
+            "usual_depth": format_pct(row.baseline_discount),
         }  # fmt: skip
         item = finding(
             report, "margin_erosion", scoped(report, row.scope, {"product_line": row.product_line}), values,

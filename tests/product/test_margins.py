@@ -66,3 +66,28 @@ def test_a_usual_resting_on_one_order_cannot_confirm_a_fall(tmp_path):
     check = product.price_check(_report(tmp_path, orders_of)).iloc[0]
     assert check["margin_points"] == pytest.approx((1 - 40 / 90) - (1 - 40 / 60))
     assert math.isnan(check["margin_z"]) and not check["margin_flagged"]
+
+
+def test_the_usual_margin_weighs_the_compared_lines_by_their_share(tmp_path):
+    """Trailing months: 2 orders of P at 90 (cost 40) a month; this month P at 60 and a new product Q at 100 (cost 20).
+
+    Only P has a usual margin (5/9), so the fall is P's: 5/9 − 1/3 = 2/9 on 60 of the line's 160. The line's
+    margin is 1 − 60/160 = 62.5%; at the usual margins it would be (60 × 5/9 + 80) / 160 = 70.8%, not
+    62.5% + 22.2 points = 84.7% (above every product's margin: Q's 80% is the highest).
+    """
+
+    def orders_of(month):
+        return [("P", 60.0, 40.0), ("Q", 100.0, 20.0)] if month == "2026-10" else [("P", 90.0, 40.0)] * 2
+
+    report = _report(tmp_path, orders_of)
+    check = product.price_check(report).iloc[0]
+    assert check["margin"] == pytest.approx(1 - 60 / 160)
+    assert check["margin_points"] == pytest.approx(5 / 9 - 1 / 3)
+    assert check["like_for_like_baseline"] == pytest.approx((60 * 5 / 9 + 80) / 160)
+    assert check["compared_share"] == pytest.approx(60 / 160)
+    assert check["margin_effect"] == pytest.approx((5 / 9 - 1 / 3) * 60)
+    # the effect is the gap between the line's usual and its margin, over the line's revenue
+    assert (check["like_for_like_baseline"] - check["margin"]) * 160 == pytest.approx(check["margin_effect"])
+    (found,) = [f for f in product.angle_findings(report) if f["code"] == "margin_erosion"]
+    assert found["baseline"] == pytest.approx((60 * 5 / 9 + 80) / 160)
+    assert "毛利率 62.5%，按各产品近3月的毛利率应为 70.8%（有近3月毛利率可比的产品占销售额 37.5%" in found["detail"]
