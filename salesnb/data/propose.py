@@ -22,7 +22,9 @@ from .contract import TABLES
 from .dates import parse_dates
 from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
+from .messages import Message
 from .parsing import parse_number
+from .workbooks import data_sheets, is_workbook
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
@@ -231,12 +233,12 @@ def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[t
 
 def _data_files(source: Path) -> list[Path]:
     if not source.exists():
-        raise DataSourceError(f"{source} not found; pass an export file or the folder holding your exports")
+        raise DataSourceError(Message("map_not_found", source=str(source)))
     if source.is_file():
         return [source]
     files = sorted(p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
     if not files:
-        raise DataSourceError(f"{source} holds no .csv, .parquet or .xlsx file to map")
+        raise DataSourceError(Message("map_no_files", source=str(source)))
     return files
 
 
@@ -321,24 +323,12 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
     """
     out: list[tuple[Path, str | None, str]] = []
     for file in files:
-        first, sheets = _data_sheets(file) if file.suffix.lower() == ".xlsx" else (None, [])
+        first, sheets = data_sheets(file) if is_workbook(file) else (None, [])
         if len(sheets) > 1 or (sheets and sheets[0] != first):  # several tables, or the data not on the first
             out += [(file, sheet, f"{file.name}{SHEET}{sheet}") for sheet in sheets]
         else:
             out.append((file, None, file.name))
     return out
-
-
-def _data_sheets(book: Path) -> tuple[str | None, list[str]]:
-    """A workbook's first sheet, and its sheets with a row below their header."""
-    from openpyxl import load_workbook  # pandas' xlsx engine: only the sheets' sizes are read
-
-    workbook = load_workbook(book, read_only=True)
-    try:
-        names = workbook.sheetnames
-        return (names[0] if names else None), [name for name in names if (workbook[name].max_row or 0) > 1]
-    finally:
-        workbook.close()
 
 
 def propose_mapping(source: str | Path) -> Proposal:
