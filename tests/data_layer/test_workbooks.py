@@ -11,6 +11,7 @@ import pytest
 from salesnb.cli import main
 from salesnb.data import workbooks
 from salesnb.data.loading import _maybe_repeated, load_dataset, read_table_file
+from salesnb.data.propose import propose_mapping
 from salesnb.errors import DataSourceError
 
 TAOBAO_XLS = Path(__file__).parents[1] / "data" / "xls" / "淘宝订单.xls"  # written by make_taobao_xls.py
@@ -27,6 +28,28 @@ def test_an_xls_export_reads_with_dates_and_numbers(taobao: Path) -> None:
     assert frame["买家实际支付金额"].tolist() == [99.5, 240.0, 59.0, 0.0, 120.0]
     assert frame["订单创建时间"].iloc[1] == pd.Timestamp("2026-09-02 20:01")
     assert frame["订单付款时间"].isna().tolist() == [False, False, False, True, False]
+
+
+def test_an_xls_taobao_report_maps_validates_and_leaves_closed_orders_out(taobao: Path) -> None:
+    proposal = propose_mapping(taobao)
+    mapping = proposal.mapping()
+    assert mapping["columns"]["orders"] == {
+        "order_id": "订单编号",
+        "customer_id": "买家会员名",
+        "order_date": "订单创建时间",  # when the order was placed, not 订单付款时间
+        "amount": "买家实际支付金额",
+    }
+    assert mapping["columns"]["order_lines"]["quantity"] == "宝贝总数量"
+    assert mapping["columns"]["products"] == {"product_id": "宝贝标题"}
+    assert mapping["exclude"] == {"orders": {"订单状态": ["交易关闭"]}}
+    ds = load_dataset(taobao, mapping=mapping)
+    assert ds["orders"].set_index("order_id")["amount"].to_dict() == {
+        "T1001": 99.5,
+        "T1002": 240.0,
+        "T1003": 59.0,
+        "T1005": 120.0,
+    }
+    assert ds["orders"]["order_date"].min() == pd.Timestamp("2026-09-01 09:26")
 
 
 def test_a_folder_table_may_be_an_xls_file(taobao: Path, tmp_path: Path) -> None:
