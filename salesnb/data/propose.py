@@ -65,6 +65,7 @@ class Proposal:
     varying: list[tuple[str, str, str, float]] = field(default_factory=list)  # (table, column, user, share of ids)
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
+    recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -177,6 +178,11 @@ def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     return f"={gross}", found.get("list_price") or f"={gross} / {share}"
 
 
+def orders_lacking(found: dict[str, str]) -> list[str]:
+    """The required columns of ``orders`` that the matched concepts ``found`` leave without a column."""
+    return _tables_from(found)[1].get("orders", [])
+
+
 def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
     """Contract tables (contract column -> user column or expression) derivable from matched concepts."""
     customer = found.get("customer_id") or found.get("customer_name")
@@ -274,6 +280,7 @@ class _Candidate:
 def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal) -> dict[str, _Candidate]:
     """The tables file (or sheet) ``name`` can feed (a contract-named one: its own table only), with their ranks."""
     found, ambiguous = match_columns(frame)
+    proposal.recognised[name] = dict(found)
     if ambiguous:
         proposal.notes.append(name)
     tables, missing = _tables_from(found)
