@@ -4,7 +4,8 @@ Column names are compared with Chinese and English synonyms ignoring case, space
 unit in brackets (``金额(元)``). Contents confirm a match: a date column must read as dates, an amount or a
 quantity as numbers; when no name says "date", the first column whose values read as dates is the order date.
 From one flat export every derivable table is proposed (orders, order_lines, customers, products, reps);
-a line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``.
+a line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, and a line profit next to it
+``unit_cost: "=([Sales] - [Profit]) / [Quantity]"``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ FILE_WORDS: dict[str, tuple[str, ...]] = {
     table: tuple(words) for table, words in NAMES["file_words"].items()
 }  # words in file names pointing at a table
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount")
+NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit")
 STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
 # statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
 CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
@@ -178,6 +179,18 @@ def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     return f"={gross}", found.get("list_price") or f"={gross} / {share}"
 
 
+def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
+    """The unit cost column, or the cost a line's profit leaves of its amount: ``([Sales] - [Profit]) / [Quantity]``.
+
+    Retail and e-commerce exports (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the
+    cost; without it the margin analyses have nothing to work on.
+    """
+    amount, profit = found.get("amount"), found.get("profit")
+    if found.get("unit_cost") or not (amount and profit and quantity and quantity != ONE_UNIT):
+        return found.get("unit_cost")
+    return f"=({_ref(amount)} - {_ref(profit)}) / {_ref(quantity)}"
+
+
 def orders_lacking(found: dict[str, str]) -> list[str]:
     """The required columns of ``orders`` that the matched concepts ``found`` leave without a column."""
     return _tables_from(found)[1].get("orders", [])
@@ -199,7 +212,7 @@ def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict
         quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
     lines = {"order_id": found.get("order_id"), "product_id": product, "quantity": quantity}
     price, list_price = _net_prices(found)
-    lines |= {"unit_price": price, "list_price": list_price, "unit_cost": found.get("unit_cost")}
+    lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}
     customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
     customers["industry"] = found.get("industry")
     products = {"product_id": product, "product_name": found.get("product_name")}

@@ -1,4 +1,4 @@
-"""``salesnb map`` on Chinese e-commerce and ERP exports: their headers, and an export without orders."""
+"""``salesnb map`` on Chinese e-commerce and ERP exports: their headers, a line profit, and an export without orders."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from salesnb.cli import main
+from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import no_orders
 from salesnb.data.propose import match_columns, orders_lacking, propose_mapping
 
@@ -57,6 +58,7 @@ def test_erp_and_store_export_headers() -> None:
             业务员=["张三"],
             门店=["南京西路店"],
             销售大区=["华东"],
+            毛利=["230"],
         )
     )
     assert found == {
@@ -70,6 +72,7 @@ def test_erp_and_store_export_headers() -> None:
         "channel": "门店",
         "product_id": "存货编码",
         "product_name": "存货名称",
+        "profit": "毛利",
     }
 
 
@@ -80,6 +83,42 @@ def test_a_taobao_closed_trade_is_proposed_for_exclusion(tmp_path: Path) -> None
         encoding="utf-8",
     )
     assert propose_mapping(tmp_path).mapping()["exclude"] == {"orders": {"交易状态": ["交易关闭"]}}
+
+
+def write_superstore(folder: Path) -> Path:
+    """A flat export with a line total, a quantity and the line's profit (超市: 销售额, 数量, 利润), no cost."""
+    path = folder / "超市.csv"
+    path.write_text(
+        "订单 Id,订单日期,客户名称,产品名称,数量,销售额,利润,利润率\n"
+        "CN-1,2026-09-01,曾惠,剪刀,2,130,-61,-0.47\n"
+        "CN-1,2026-09-01,曾惠,信封,2,125,43,0.34\n"
+        "CN-2,2026-09-03,许安,订书机,4,32,4,0.13\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_line_profit_gives_the_unit_cost(tmp_path: Path) -> None:
+    path = write_superstore(tmp_path)
+    proposal = propose_mapping(path)
+    assert proposal.columns["order_lines"]["unit_cost"] == "=([销售额] - [利润]) / [数量]"
+    assert proposal.unused[path.name] == ["利润率"]  # 利润率 is a rate, not the profit
+    lines = load_dataset(path, mapping=proposal.mapping())["order_lines"]
+    assert lines["unit_cost"].tolist() == [95.5, 41.0, 7.0]  # (130 + 61) / 2, (125 - 43) / 2, (32 - 4) / 4
+
+
+def test_a_cost_column_wins_over_the_profit_and_a_profit_alone_gives_no_cost() -> None:
+    found, _ = match_columns(frame(订单号=["1"], 数量=["2"], 销售额=["10"], 利润=["4"], 成本价=["3"]))
+    assert found["unit_cost"] == "成本价" and found["profit"] == "利润"
+    found, _ = match_columns(frame(订单号=["1"], 客户=["甲"], 销售额=["10"], 利润=["4"], 日期=["2026-09-01"]))
+    assert "quantity" not in found and "profit" in found  # no quantity: no cost per unit to propose
+
+
+def test_a_profit_without_quantity_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("订单号,客户,日期,商品,单价,利润\n1,甲,2026-09-01,A,10,4\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert "unit_cost" not in proposal.columns["order_lines"]  # each row one unit (=1): no profit per unit to trust
+    assert proposal.unused["x.csv"] == ["利润"]
 
 
 CHANNEL_SALES = (  # 2020年销售数据.xlsx: sales by date, region, channel and brand; no customer, no order number
