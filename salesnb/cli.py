@@ -118,11 +118,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from .data.mapview import describe, write_mapping
+    from .data.mapview import describe, no_orders, write_mapping
     from .data.propose import propose_mapping
     from .i18n import t
 
     proposal = propose_mapping(args.data)
+    if "orders" not in proposal.tables:  # every report needs orders: an empty mapping would only loop back here
+        print("\n".join(no_orders(proposal, args.lang)), file=sys.stderr)
+        return 1
     try:
         out = write_mapping(proposal, args.out, force=args.force, lang=args.lang)
     except FileExistsError as exc:

@@ -1,4 +1,4 @@
-"""Load a sales dataset onto the data contract: a folder of CSV/Parquet/Excel files or a SQL database.
+"""Load a sales dataset onto the data contract: a folder of CSV/Parquet/Excel (.xlsx, .xls) files or a SQL database.
 
 Every source goes through the same steps so the workbooks see one shape whatever the user exported:
 read raw values, rename the user's tables and columns with the mapping, parse each contract column by
@@ -10,6 +10,7 @@ problems with example rows, never silently turned into NaT/NaN. All steps are ve
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -25,13 +26,13 @@ from .exclude import drop_excluded
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .messages import Message
 from .parsing import coerce_table
+from .workbooks import is_workbook, read_sheet, sheet_names
 
 __all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
 
 CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")  # UTF-8 (with Excel's BOM), then Chinese Excel exports
-FILE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".xlsx")
+FILE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".xlsx", ".xls")  # workbooks: see .workbooks
 UNREADABLE_SUFFIXES: dict[str, str] = {  # files users export that salesnb does not read: the text saying what to do
-    ".xls": "error_format_xls",
     ".xlsm": "error_format_xlsm",
     ".tsv": "error_format_tsv",
 }
@@ -66,11 +67,17 @@ def _header(path: Path, encoding: str, sheet: str | None = None) -> list[str]:
                 break
             except UnicodeDecodeError:
                 continue
-    elif path.suffix.lower() == ".xlsx":
-        row = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, header=None, nrows=1, dtype=str)
+    elif is_workbook(path):
+        row = read_sheet(path, sheet, header_only=True)
     else:
         return []
     return [str(v).strip() for v in row.iloc[0].tolist()] if len(row) else []
+
+
+def _maybe_repeated(columns: pd.Index) -> bool:
+    """Whether pandas may have renamed a repeated header (``名称``, ``名称.1``): only then is the header re-read."""
+    names = {str(c) for c in columns}
+    return any(m is not None and m.group(1) in names for m in (re.match(r"(.*)\.\d+$", n) for n in names))
 
 
 def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.DataFrame:
@@ -80,9 +87,11 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
             return pd.read_parquet(path)
         if path.suffix.lower() == ".csv":
             frame = _read_csv(path, encoding)
+        elif is_workbook(path):
+            frame = read_sheet(path, sheet)
         else:
-            frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet)
-        header = _header(path, encoding, sheet)
+            raise DataSourceError(Message("error_not_a_table_file", source=str(path)))
+        header = _header(path, encoding, sheet) if _maybe_repeated(frame.columns) else []
         repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
         if repeated:
             raise DataSourceError(Message("error_repeated_columns", where=path.name, names=", ".join(repeated)))
@@ -103,7 +112,7 @@ def _sheet_of(files: list[Path], wanted: str) -> tuple[list[Path], str | None]:
     """The files a mapping's table name points at, and the workbook sheet it names (``销售.xlsx#客户``)."""
     head, mark, sheet = wanted.rpartition(SHEET)
     if mark:
-        books = [p for p in _matching_files(files, head) if p.suffix.lower() == ".xlsx"]
+        books = [p for p in _matching_files(files, head) if is_workbook(p)]
         if books:
             return books, sheet
     return _matching_files(files, wanted), None
@@ -153,11 +162,7 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
 def _read_sheet(path: Path, encoding: str, sheet: str | None) -> pd.DataFrame:
     """:func:`_read_file`, naming a workbook's sheets when the one asked for is not there."""
     if sheet is not None:
-        from openpyxl import load_workbook  # pandas' xlsx engine: the sheet names only
-
-        book = load_workbook(path, read_only=True)
-        names = book.sheetnames
-        book.close()
+        names = sheet_names(path)
         if sheet not in names:
             raise DataSourceError(Message("error_no_sheet", name=path.name, sheet=repr(sheet), sheets=", ".join(names)))
     return _read_file(path, encoding, sheet)
@@ -246,7 +251,7 @@ def load_dataset(
     Parameters
     ----------
     source
-        Folder holding ``<table>.csv|.parquet|.xlsx``, one such file (its tables named by the mapping), or a
+        Folder holding ``<table>.csv|.parquet|.xlsx|.xls``, one such file (its tables named by the mapping), or a
         database URL such as ``postgresql://user@host/db`` or ``sqlite:///sales.db``, streamed table by table in
         chunks (:mod:`salesnb.data.database`).
     mapping

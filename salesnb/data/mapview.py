@@ -1,4 +1,8 @@
-"""What ``salesnb map`` writes and prints: the proposed mapping as YAML, and what it matched and can feed."""
+"""What ``salesnb map`` writes and prints: the proposed mapping as YAML, and what it matched and can feed.
+
+When no file can form the orders table (the one table every report needs) nothing is written: :func:`no_orders`
+says which of its columns each file lacks, which columns it did recognise as what, and what to do instead.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from ..i18n import t
 from . import validation
 from .loading import load_dataset
 from .messages import say
-from .propose import Proposal
+from .propose import Proposal, orders_lacking
 
 MAP_PROBLEMS_SHOWN = 5  # the first problems `map` prints under its count; `validate` lists them all
 
@@ -59,3 +63,30 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     lines.append(t("map_problems", lang, n=len(problems)))
     lines += [f"  - {say(problem, lang)}" for problem in problems[:MAP_PROBLEMS_SHOWN]]
     return lines
+
+
+def concept(name: str, lang: str = "zh") -> str:
+    """A matched concept as the reader knows it, with its contract name: ``下单日期 (order_date)``."""
+    return f"{t(f'map_concept_{name}', lang)} ({name})"
+
+
+def no_orders(proposal: Proposal, lang: str = "zh") -> list[str]:
+    """Lines saying why no mapping can be proposed: the orders columns each file lacks, what it recognised, hints.
+
+    Without orders ``validate`` and ``run`` have nothing to read, so an empty mapping would only send the user
+    from ``validate`` back to ``map``; these lines name what to add to the export instead.
+    """
+    lines = [f"✗ {t('map_no_orders', lang)}"]
+    lacking_any: list[str] = []
+    for file, found in proposal.recognised.items():
+        lacking = orders_lacking(found)
+        lacking_any += [c for c in lacking if c not in lacking_any]
+        lines.append(f"  {t('map_file_lacks', lang, file=file, columns=', '.join(concept(c, lang) for c in lacking))}")
+        matched = [f"{column} → {concept(name, lang)}" for name, column in found.items()]
+        if matched:
+            lines.append(f"    {t('map_recognised', lang)}: {', '.join(matched)}")
+        unmatched = [str(c) for c in proposal.unused.get(file, []) if c not in found.values()]
+        if unmatched:
+            lines.append(f"    {t('map_unrecognised', lang)}: {', '.join(unmatched)}")
+    lines += [f"- {t(f'map_hint_{column}', lang)}" for column in lacking_any]
+    return [*lines, t("map_not_written", lang)]

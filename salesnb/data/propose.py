@@ -4,7 +4,8 @@ Column names are compared with Chinese and English synonyms ignoring case, space
 unit in brackets (``金额(元)``). Contents confirm a match: a date column must read as dates, an amount or a
 quantity as numbers; when no name says "date", the first column whose values read as dates is the order date.
 From one flat export every derivable table is proposed (orders, order_lines, customers, products, reps);
-a line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``.
+a line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, and a line profit next to it
+``unit_cost: "=([Sales] - [Profit]) / [Quantity]"``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from .contract import TABLES
 from .dates import parse_dates
 from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
+from .messages import Message
 from .parsing import parse_number
+from .workbooks import data_sheets, is_workbook
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
@@ -37,9 +40,10 @@ FILE_WORDS: dict[str, tuple[str, ...]] = {
     table: tuple(words) for table, words in NAMES["file_words"].items()
 }  # words in file names pointing at a table
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount")
+NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit")
 STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
-CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单", re.IGNORECASE)  # statuses of an order that did not stand
+# statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
+CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 
 
@@ -62,6 +66,7 @@ class Proposal:
     varying: list[tuple[str, str, str, float]] = field(default_factory=list)  # (table, column, user, share of ids)
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
+    recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -174,6 +179,23 @@ def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     return f"={gross}", found.get("list_price") or f"={gross} / {share}"
 
 
+def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
+    """The unit cost column, or the cost a line's profit leaves of its amount: ``([Sales] - [Profit]) / [Quantity]``.
+
+    Retail and e-commerce exports (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the
+    cost; without it the margin analyses have nothing to work on.
+    """
+    amount, profit = found.get("amount"), found.get("profit")
+    if found.get("unit_cost") or not (amount and profit and quantity and quantity != ONE_UNIT):
+        return found.get("unit_cost")
+    return f"=({_ref(amount)} - {_ref(profit)}) / {_ref(quantity)}"
+
+
+def orders_lacking(found: dict[str, str]) -> list[str]:
+    """The required columns of ``orders`` that the matched concepts ``found`` leave without a column."""
+    return _tables_from(found)[1].get("orders", [])
+
+
 def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
     """Contract tables (contract column -> user column or expression) derivable from matched concepts."""
     customer = found.get("customer_id") or found.get("customer_name")
@@ -190,7 +212,7 @@ def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict
         quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
     lines = {"order_id": found.get("order_id"), "product_id": product, "quantity": quantity}
     price, list_price = _net_prices(found)
-    lines |= {"unit_price": price, "list_price": list_price, "unit_cost": found.get("unit_cost")}
+    lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}
     customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
     customers["industry"] = found.get("industry")
     products = {"product_id": product, "product_name": found.get("product_name")}
@@ -231,12 +253,12 @@ def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[t
 
 def _data_files(source: Path) -> list[Path]:
     if not source.exists():
-        raise DataSourceError(f"{source} not found; pass an export file or the folder holding your exports")
+        raise DataSourceError(Message("map_not_found", source=str(source)))
     if source.is_file():
         return [source]
     files = sorted(p for p in source.iterdir() if p.suffix.lower() in FILE_SUFFIXES and not p.name.startswith("~$"))
     if not files:
-        raise DataSourceError(f"{source} holds no .csv, .parquet or .xlsx file to map")
+        raise DataSourceError(Message("map_no_files", source=str(source)))
     return files
 
 
@@ -271,6 +293,7 @@ class _Candidate:
 def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal) -> dict[str, _Candidate]:
     """The tables file (or sheet) ``name`` can feed (a contract-named one: its own table only), with their ranks."""
     found, ambiguous = match_columns(frame)
+    proposal.recognised[name] = dict(found)
     if ambiguous:
         proposal.notes.append(name)
     tables, missing = _tables_from(found)
@@ -321,24 +344,12 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
     """
     out: list[tuple[Path, str | None, str]] = []
     for file in files:
-        first, sheets = _data_sheets(file) if file.suffix.lower() == ".xlsx" else (None, [])
+        first, sheets = data_sheets(file) if is_workbook(file) else (None, [])
         if len(sheets) > 1 or (sheets and sheets[0] != first):  # several tables, or the data not on the first
             out += [(file, sheet, f"{file.name}{SHEET}{sheet}") for sheet in sheets]
         else:
             out.append((file, None, file.name))
     return out
-
-
-def _data_sheets(book: Path) -> tuple[str | None, list[str]]:
-    """A workbook's first sheet, and its sheets with a row below their header."""
-    from openpyxl import load_workbook  # pandas' xlsx engine: only the sheets' sizes are read
-
-    workbook = load_workbook(book, read_only=True)
-    try:
-        names = workbook.sheetnames
-        return (names[0] if names else None), [name for name in names if (workbook[name].max_row or 0) > 1]
-    finally:
-        workbook.close()
 
 
 def propose_mapping(source: str | Path) -> Proposal:

@@ -223,10 +223,10 @@ DATA_CASES: list[Case] = [
         "table-two-formats", V, 1, ("orders.csv", "orders.xlsx"), files=(as_format("orders", ".xlsx", keep_csv=True),)
     ),
     Case(
-        "table-old-excel-xls",
+        "table-csv-named-xls",
         V,
         1,
-        ("需要数据表 orders", "orders.xls", "Excel 97-2003"),
+        ("orders.xls", "文本文件", "另存为 .xlsx 或 CSV"),
         files=(move("data/orders.csv", "data/orders.xls"),),
     ),
     Case(

@@ -163,7 +163,7 @@ def test_map_writes_the_file_and_never_overwrites_without_force(tmp_path: Path, 
     assert "nope.csv" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["map", "--data", str(tmp_path / "empty")]) == 1
-    assert "no .csv, .parquet or .xlsx" in capsys.readouterr().err
+    assert "中没有可映射的 .csv、.parquet、.xlsx 或 .xls 文件" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,173 @@
+"""``salesnb map`` on Chinese e-commerce and ERP exports: their headers, a line profit, and an export without orders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from salesnb.cli import main
+from salesnb.data.loading import load_dataset
+from salesnb.data.mapview import no_orders
+from salesnb.data.propose import match_columns, orders_lacking, propose_mapping
+
+
+def frame(**columns: list) -> pd.DataFrame:
+    return pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in columns.items()})
+
+
+def test_taobao_order_report_headers() -> None:
+    found, _ = match_columns(
+        frame(
+            订单编号=["1001"],
+            买家会员名=["tb_小王"],
+            买家实际支付金额=["99.50"],
+            宝贝总数量=["2"],
+            宝贝标题=["保温杯 500ml"],
+            订单付款时间=["2026-09-01 09:30:00"],  # before the creation time, as Taobao exports it
+            订单创建时间=["2026-09-01 09:26:00"],
+            收货人姓名=["王**"],
+        )
+    )
+    assert found == {
+        "order_id": "订单编号",
+        "order_date": "订单创建时间",
+        "customer_id": "买家会员名",
+        "amount": "买家实际支付金额",
+        "quantity": "宝贝总数量",
+        "product_name": "宝贝标题",
+    }
+
+
+def test_a_payment_time_is_the_order_date_only_without_the_orders_own() -> None:
+    found, _ = match_columns(frame(订单号=["1"], 付款时间=["2026-09-01 09:30"], 实付金额=["10"]))
+    assert found["order_date"] == "付款时间" and found["amount"] == "实付金额"
+
+
+def test_erp_and_store_export_headers() -> None:
+    found, _ = match_columns(
+        frame(
+            销售单号=["XS-001"],
+            单据日期=["2026-09-01"],
+            购货单位=["华星商贸"],
+            存货编码=["A01"],
+            存货名称=["螺丝"],
+            出库数量=["100"],
+            价税合计=["1,130.00"],
+            业务员=["张三"],
+            门店=["南京西路店"],
+            销售大区=["华东"],
+            毛利=["230"],
+        )
+    )
+    assert found == {
+        "order_id": "销售单号",
+        "order_date": "单据日期",
+        "customer_name": "购货单位",
+        "amount": "价税合计",
+        "quantity": "出库数量",
+        "region": "销售大区",
+        "rep_name": "业务员",
+        "channel": "门店",
+        "product_id": "存货编码",
+        "product_name": "存货名称",
+        "profit": "毛利",
+    }
+
+
+def test_a_taobao_closed_trade_is_proposed_for_exclusion(tmp_path: Path) -> None:
+    (tmp_path / "订单报表.csv").write_text(
+        "订单编号,买家会员名,订单创建时间,买家实际支付金额,交易状态\n"
+        "1,甲,2026-09-01,10,交易成功\n2,乙,2026-09-02,0,交易关闭\n",
+        encoding="utf-8",
+    )
+    assert propose_mapping(tmp_path).mapping()["exclude"] == {"orders": {"交易状态": ["交易关闭"]}}
+
+
+def write_superstore(folder: Path) -> Path:
+    """A flat export with a line total, a quantity and the line's profit (超市: 销售额, 数量, 利润), no cost."""
+    path = folder / "超市.csv"
+    path.write_text(
+        "订单 Id,订单日期,客户名称,产品名称,数量,销售额,利润,利润率\n"
+        "CN-1,2026-09-01,曾惠,剪刀,2,130,-61,-0.47\n"
+        "CN-1,2026-09-01,曾惠,信封,2,125,43,0.34\n"
+        "CN-2,2026-09-03,许安,订书机,4,32,4,0.13\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_line_profit_gives_the_unit_cost(tmp_path: Path) -> None:
+    path = write_superstore(tmp_path)
+    proposal = propose_mapping(path)
+    assert proposal.columns["order_lines"]["unit_cost"] == "=([销售额] - [利润]) / [数量]"
+    assert proposal.unused[path.name] == ["利润率"]  # 利润率 is a rate, not the profit
+    lines = load_dataset(path, mapping=proposal.mapping())["order_lines"]
+    assert lines["unit_cost"].tolist() == [95.5, 41.0, 7.0]  # (130 + 61) / 2, (125 - 43) / 2, (32 - 4) / 4
+
+
+def test_a_cost_column_wins_over_the_profit_and_a_profit_alone_gives_no_cost() -> None:
+    found, _ = match_columns(frame(订单号=["1"], 数量=["2"], 销售额=["10"], 利润=["4"], 成本价=["3"]))
+    assert found["unit_cost"] == "成本价" and found["profit"] == "利润"
+    found, _ = match_columns(frame(订单号=["1"], 客户=["甲"], 销售额=["10"], 利润=["4"], 日期=["2026-09-01"]))
+    assert "quantity" not in found and "profit" in found  # no quantity: no cost per unit to propose
+
+
+def test_a_profit_without_quantity_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text("订单号,客户,日期,商品,单价,利润\n1,甲,2026-09-01,A,10,4\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert "unit_cost" not in proposal.columns["order_lines"]  # each row one unit (=1): no profit per unit to trust
+    assert proposal.unused["x.csv"] == ["利润"]
+
+
+CHANNEL_SALES = (  # 2020年销售数据.xlsx: sales by date, region, channel and brand; no customer, no order number
+    "销售日期,销售区域,销售渠道,销售订单,品牌,售价,销售数量\n"
+    "2020-01-01,上海,拼多多,182894-455,八匹马,99,83\n"
+    "2020-01-02,北京,抖音,205635-402,八匹马,219,29\n"
+)
+
+
+def test_map_without_orders_says_what_is_missing_writes_nothing_and_fails(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "销售数据.csv").write_text(CHANNEL_SALES, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "销售数据.csv"]) == 1
+    assert not (tmp_path / "mapping.yaml").exists()
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith("✗ 无法生成映射：订单表 orders 每行一笔订单，必须有订单编号、客户和下单日期三列")
+    assert lines[1] == "  销售数据.csv 缺少：订单编号 (order_id), 客户编号 (customer_id)"
+    assert lines[2] == (
+        "    已识别: 销售日期 → 下单日期 (order_date), 销售数量 → 数量 (quantity), 售价 → 单价 (unit_price), "
+        "销售区域 → 区域 (region), 销售渠道 → 渠道 (channel)"
+    )
+    assert lines[3] == "    未使用: 销售订单, 品牌"
+    assert lines[4].startswith("- 没有订单编号") and "加一列订单编号" in lines[4]
+    assert lines[5].startswith("- 没有客户列") and "不含客户的销售数据无法使用" in lines[5]
+    assert lines[-1].startswith("未写出映射文件")
+
+
+def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "销售数据.csv").write_text(CHANNEL_SALES, encoding="utf-8")
+    (tmp_path / "客户.csv").write_text("客户编号,客户名称\nC1,甲\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert "orders" not in proposal.tables and proposal.tables["customers"] == "客户.csv"
+    text = "\n".join(no_orders(proposal, "en"))
+    assert "客户.csv lacks: order id (order_id), order date (order_date)" in text
+    assert "销售数据.csv lacks: order id (order_id), customer id (customer_id)" in text
+    assert "- no order date" in text and text.endswith(
+        "No mapping file written; the mapping file's syntax is in docs/data-contract.md"
+    )
+
+
+@pytest.mark.parametrize(
+    ("found", "lacking"),
+    [
+        ({"order_id": "a", "customer_name": "b", "order_date": "c"}, []),
+        ({"customer_id": "b", "order_date": "c"}, ["order_id"]),
+        ({}, ["order_id", "customer_id", "order_date"]),
+    ],
+)
+def test_orders_lacking_names_the_required_columns_without_a_match(found: dict, lacking: list) -> None:
+    assert orders_lacking(found) == lacking
