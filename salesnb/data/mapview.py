@@ -58,11 +58,12 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     lines.append(f"{t('map_angles', lang)}:")
     lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
     problems = validation.validate_dataset(ds)
+    told = [f"! {say(warning, lang)}" for warning in ds.warnings]  # what loading changed or chose, as validate says
     if not problems:
-        return [*lines, t("map_valid", lang)]
+        return [*lines, t("map_valid", lang), *told]
     lines.append(t("map_problems", lang, n=len(problems)))
     lines += [f"  - {say(problem, lang)}" for problem in problems[:MAP_PROBLEMS_SHOWN]]
-    return lines
+    return [*lines, *told]
 
 
 def concept(name: str, lang: str = "zh") -> str:

@@ -139,7 +139,8 @@ def discount_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.nd
       order's depth (:func:`order_spread`), n this month's orders, n_c those of channel c and n_c,usual that
       channel's trailing orders;
     - ``discount_z`` — shift ÷ se read on Student's t with the spread's degrees of freedom, as a normal z
-      (:func:`normal_z`); ``orders`` — this month's orders compared.
+      (:func:`normal_z`); ``orders`` — this month's orders compared; ``compared_weight`` — their revenue
+      behind the depth (the weight of ``compared_discount``).
     """
     orders = with_scopes(report, order_sums(report, at, data, now))
     orders = orders.assign(x=orders["wx"] / orders["w"], n=1)
@@ -162,6 +163,7 @@ def discount_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.nd
             "discount_se": test["se"],
             "discount_z": test["z"],
             "orders": test["n"],
+            "compared_weight": sums["w"],
         }
     )
     return labelled(report, frame)

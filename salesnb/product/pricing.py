@@ -107,14 +107,16 @@ def price_check(report: Report) -> pd.DataFrame:
     - Discount, channel by channel and order by order (:func:`salesnb.product.discounts.discount_test`): each of
       this month's orders against the line's usual depth in the order's channel over the trailing months, so a
       month with more sales through a deep-discount channel is not discounting. ``discount_points`` = the
-      revenue-weighted average excess, ``usual_discount`` = discount − points (this month's channel mix at the
-      usual depths), ``discount_orders`` the orders compared. The test counts each order once (one order, one
+      revenue-weighted average excess of the compared orders (those of a channel the line sold through in the
+      trailing months), ``discount_share`` their share of the revenue behind ``discount``, ``usual_discount`` =
+      discount − points × share (this month's channel mix at the usual depths, an order of a new channel at
+      its own), ``discount_orders`` the orders compared. The test counts each order once (one order, one
       negotiation: its lines are not independent evidence): ``discount_shift`` = the average order's excess over
       its channel's usual order, ``discount_se`` its standard error from the spread of one order's depth,
       ``discount_z`` = shift ÷ se as a normal z (read on Student's t: a spread from few orders is uncertain).
-      ``discount_flagged``: at least ``thresholds.product.discount_rise_points`` deeper and ``discount_z`` ≥
-      ``thresholds.product.z``; ``discount_effect`` = the extra depth × this month's list revenue (what was given
-      away beyond the usual).
+      ``discount_flagged``: the line at least ``thresholds.product.discount_rise_points`` deeper than
+      ``usual_discount`` and ``discount_z`` ≥ ``thresholds.product.z``; ``discount_effect`` = that extra depth ×
+      this month's list revenue (what was given away beyond the usual).
     - Margin, like for like and order by order (:func:`salesnb.product.margins.margin_test`): each order line's
       margin is compared with its product's margin over the trailing months in the scope and the order's channel,
       so a shift towards low-margin products or channels (normal month-to-month mix) is not erosion but a cost
@@ -124,8 +126,10 @@ def price_check(report: Report) -> pd.DataFrame:
       ``like_for_like_baseline`` = margin + points × that share (this month's mix at the usual product margins,
       a product without one at its own: the points are over the compared lines only, so added whole to the
       line's margin they gave a usual above every product's margin when few lines compared).
-      ``margin_flagged``: at least ``thresholds.product.margin_drop_points`` and ``margin_z`` ≥
-      ``thresholds.product.z``, and not already a deeper discount of the same line (that finding covers it);
+      ``margin_flagged``: the line's margin at least ``thresholds.product.margin_drop_points`` below
+      ``like_for_like_baseline`` (points × share: a fall confined to a sliver of the line is not the line's
+      margin eroding) and ``margin_z`` ≥ ``thresholds.product.z``, and not already a deeper discount of the
+      same line (that finding covers it);
       ``margin_effect`` = points × the revenue of the compared lines (gross profit lost).
     """
     thr = report.thresholds(NAME)
@@ -153,18 +157,22 @@ def price_check(report: Report) -> pd.DataFrame:
         frame[f"baseline_{name}"] = base_mean.reindex(frame.index)
         frame[f"baseline_{name}_se"] = base_se.reindex(frame.index)
     margin_weight = now["m_w"]  # the revenue behind this month's margin
+    discount_weight = now["d_w"]  # the revenue behind this month's discount depth
     now = period.codes == 1
     test = discounts.discount_test(report, at, data, now).reindex(frame.index)
-    frame["usual_discount"] = frame["discount"] - test["discount_points"]  # this month's channel mix, usual depths
+    frame["discount_share"] = test["compared_weight"] / discount_weight.where(discount_weight > 0)
+    # this month's channel mix, usual depths: the orders of a channel the line sold through recently
+    frame["usual_discount"] = frame["discount"] - test["discount_points"] * frame["discount_share"]
     frame["discount_points"] = test["discount_points"]
     frame["discount_shift"] = test["discount_shift"]
     frame["discount_se"] = test["discount_se"]
     frame["discount_z"] = test["discount_z"]
     frame["discount_orders"] = test["orders"]
-    frame["discount_flagged"] = (frame["discount_points"] >= thr["discount_rise_points"]) & (
+    frame["discount_flagged"] = (frame["discount"] - frame["usual_discount"] >= thr["discount_rise_points"]) & (
         frame["discount_z"] >= thr["z"]
-    )
-    frame["discount_effect"] = (frame["discount_points"] * frame["list_revenue"]).clip(lower=0.0)
+    )  # the line's depth, not a slice's: the compared orders' points × their share
+    deeper = frame["discount"] - frame["usual_discount"]
+    frame["discount_effect"] = (deeper * frame["list_revenue"]).clip(lower=0.0)
     # like-for-like margin: this month's lines against their product's usual margin in the scope
     drop = margins.margin_test(report, at, data, now).reindex(frame.index)
     for column in ("margin_points", "margin_shift", "margin_se", "margin_z", "margin_orders"):
@@ -172,7 +180,7 @@ def price_check(report: Report) -> pd.DataFrame:
     frame["compared_share"] = drop["margin_revenue"] / margin_weight.where(margin_weight > 0)
     frame["like_for_like_baseline"] = frame["margin"] + frame["margin_points"] * frame["compared_share"]
     frame["margin_flagged"] = (
-        (frame["margin_points"] >= thr["margin_drop_points"])
+        (frame["margin_points"] * frame["compared_share"] >= thr["margin_drop_points"])  # the line's, not a slice's
         & (frame["margin_z"] >= thr["z"])
         & ~frame["discount_flagged"]
     )
@@ -230,7 +238,7 @@ def discount_deepening(report: Report) -> list[dict[str, Any]]:
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "depth": format_pct(row.discount), "usual": format_pct(row.usual_discount),
-            "points": _points(row.discount_points), "effect": format_amount(row.discount_effect, lang),
+            "points": _points(row.discount - row.usual_discount), "effect": format_amount(row.discount_effect, lang),
             "units": format_pct(row.units_change, signed=True),
         }  # fmt: skip
         item = finding(

@@ -165,6 +165,17 @@ A1#2,2026/10/09,丙,华北,P1,X,1,9
     ]
 
 
+def test_map_says_which_order_numbers_it_split(tmp_path: Path, monkeypatch, capsys) -> None:
+    text = "订单编号,订单日期,客户名称,地区,产品名称,数量,销售额\n"
+    text += "A1,2026/10/05,甲,华东,P1,1,100\nA1,2026/11/02,乙,华南,P2,2,40\nA2,2026/10/06,甲,华东,P1,1,7\n"
+    flat_folder(tmp_path, text)
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "sales.csv"]) == 0
+    out = capsys.readouterr().out
+    assert "按此映射数据校验通过\n! orders.order_id：1 个订单号（订单编号）出现在不同客户或不同日期的行上" in out
+    assert "多出 1 张），例如 A1 ×2" in out
+
+
 def test_numeric_order_numbers_split_keep_their_text(tmp_path: Path) -> None:
     text = "单号,日期,客户,区域,产品,品类,数量,销售额\n"
     text += "1001,2026/10/05,甲,华东,P1,X,1,1\n1001,2026/10/08,甲,华东,P1,X,1,2\n"

@@ -91,3 +91,20 @@ def test_the_usual_margin_weighs_the_compared_lines_by_their_share(tmp_path):
     (found,) = [f for f in product.angle_findings(report) if f["code"] == "margin_erosion"]
     assert found["baseline"] == pytest.approx((60 * 5 / 9 + 80) / 160)
     assert "毛利率 62.5%，按各产品近3月的毛利率应为 70.8%（有近3月毛利率可比的产品占销售额 37.5%" in found["detail"]
+
+
+def test_a_fall_confined_to_a_sliver_of_the_line_is_not_the_lines_margin_eroding(tmp_path):
+    """P's margin falls 2/9 as above, but a new product Q now sells 1,940 beside P's 60: the line's margin at the
+    usual product margins would be (60 × 5/9 + 1,940 × 0.8) / 2,000, only 2/9 × 3% = 0.67 points above its own.
+    """
+
+    def orders_of(month):
+        return [("P", 60.0, 40.0), ("Q", 1940.0, 388.0)] if month == "2026-10" else [("P", 90.0, 40.0)] * 2
+
+    report = _report(tmp_path, orders_of)
+    check = product.price_check(report).iloc[0]
+    assert check["margin_points"] == pytest.approx(5 / 9 - 1 / 3)  # P's own fall is as large as above
+    assert check["compared_share"] == pytest.approx(60 / 2000)
+    assert check["like_for_like_baseline"] - check["margin"] == pytest.approx((5 / 9 - 1 / 3) * 0.03)
+    assert not check["margin_flagged"]
+    assert [f for f in product.angle_findings(report) if f["code"] == "margin_erosion"] == []
