@@ -21,7 +21,7 @@ from ..periods import shift_month
 from ..report import Report
 from .common import NAME, lines, named, returned, scoped_lines, with_orders
 
-STAGES = ("intro", "growth", "mature", "decline")  # lifecycle stages, in order
+STAGES = ("intro", "growth", "mature", "decline", "sporadic")  # lifecycle stages, in order; sporadic: no trajectory
 
 
 def launch_dates(report: Report) -> pd.Series:
@@ -90,10 +90,13 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     - 衰退 ``decline``: growth ≤ −``lifecycle_growth``, or ``recent`` below ``lifecycle_peak_share`` of its best
       three consecutive months since launch;
     - 成长 ``growth``: growth ≥ ``lifecycle_growth`` (or no sales at all in the comparison months);
-    - 成熟 ``mature``: the rest.
+    - 成熟 ``mature``: the rest;
+    - 零星销售 ``sporadic`` (past its introduction): fewer than ``lifecycle_min_lines`` order lines in its best
+      three consecutive months. A long-tail product sold a few times a year has no trajectory to read: any three
+      months are far below its best three by chance, and a big catalogue would read as mostly in decline.
 
     Columns: product_id, product_name, product_line, launch (the launch date, else the first sale), since,
-    age_months, recent, compare, growth, peak, of_peak, stage. Sorted by stage order, then recent revenue.
+    age_months, recent, compare, growth, peak, of_peak, peak_lines, stage. Sorted by stage order, then recent revenue.
     Vectorised over products (a catalogue of tens of thousands of products takes seconds).
     """
     cfg = report.settings(NAME)
@@ -101,12 +104,14 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     if not (data["month"] <= report.period).any():
         return pd.DataFrame(
             columns=["product_id", "product_name", "product_line", "launch", "since", "age_months", "recent",
-                     "compare", "growth", "peak", "of_peak", "stage"]
+                     "compare", "growth", "peak", "of_peak", "peak_lines", "stage"]
         )  # fmt: skip
     first, _ = facts.data_months(report.ds)
     months = [str(p) for p in pd.period_range(first, report.period, freq="M")]
     pivot = data.pivot_table(index="product_id", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(columns=months, fill_value=0.0)  # months after the period dropped here, and products
+    sold = data.pivot_table(index="product_id", columns="month", values="revenue", aggfunc="count", fill_value=0)
+    sold = sold.reindex(index=pivot.index, columns=months, fill_value=0)  # order lines per product and month
     info = named(report.ds, data.drop_duplicates("product_id")).set_index("product_id")
     info = info[["product_name", "product_line"]]
     frame = info.reindex(pivot.index)
@@ -129,16 +134,20 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     on_sale = np.asarray(months)[None, :] >= launch_month.to_numpy(dtype=str)[:, None]  # months since launch
     best = np.where(on_sale, rolling, -np.inf).max(axis=1)
     peak = pd.Series(np.where(np.isneginf(best), np.nan, best), index=pivot.index)
+    busiest = np.where(on_sale, _rolling3(sold), 0.0).max(axis=1, initial=0.0)  # lines in its best three months
     frame["recent"] = recent
     frame["compare"] = compare
     frame["growth"] = recent / compare.where(compare > 0) - 1
     frame["peak"] = peak
     frame["of_peak"] = recent / peak.where(peak > 0)
+    frame["peak_lines"] = busiest.astype(int)
     g = cfg["lifecycle_growth"]
     intro = frame["age_months"] < cfg["lifecycle_intro_months"]
+    sporadic = frame["peak_lines"] < cfg["lifecycle_min_lines"]
     decline = (frame["growth"] <= -g) | (frame["of_peak"] < cfg["lifecycle_peak_share"])
     growth = (frame["growth"] >= g) | ((compare <= 0) & (recent > 0))
-    frame["stage"] = np.select([intro, decline, growth], ["intro", "decline", "growth"], "mature")
+    choices = [intro, sporadic, decline, growth]
+    frame["stage"] = np.select(choices, ["intro", "sporadic", "decline", "growth"], "mature")
     frame = frame[(pivot.sum(axis=1) != 0)].rename_axis("product_id").reset_index()  # sold only after it here
     order = frame["stage"].map({s: k for k, s in enumerate(STAGES)})
     frame = frame.assign(_o=order).sort_values(["_o", "recent", "product_id"], ascending=[True, False, True])
@@ -178,7 +187,7 @@ def lifecycle_panel(report: Report) -> Panel:
     stages = "，".join if lang == "zh" else ", ".join
     note = t(
         "prod_lifecycle_note", lang, intro=cfg["lifecycle_intro_months"], g=format_pct(cfg["lifecycle_growth"], 0),
-        peak=format_pct(cfg["lifecycle_peak_share"], 0),
+        peak=format_pct(cfg["lifecycle_peak_share"], 0), lines=cfg["lifecycle_min_lines"],
     )  # fmt: skip
     parts = [
         note,

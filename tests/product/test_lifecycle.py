@@ -1,5 +1,6 @@
 """产品生命周期, 新产品表现."""
 
+import pandas as pd
 import pytest
 from tiny import write_tiny
 
@@ -77,3 +78,26 @@ def test_a_product_first_sold_after_the_period_is_not_in_its_lifecycle(folder):
     frame = product.lifecycle_frame(report(folder, period="2026-08"))
     assert "P3" not in set(frame["product_id"]) and {"P1", "P2", "P4"} <= set(frame["product_id"])
     assert "P3" in set(product.lifecycle_frame(report(folder, period="2026-09"))["product_id"])
+
+
+def test_a_product_sold_too_sparsely_has_no_stage_but_sporadic(folder):
+    """Each product's peak_lines is its order lines in its busiest three months on sale (hand-counted below)."""
+    from salesnb.data import facts
+
+    r = report(folder)
+    life = product.lifecycle_frame(r).set_index("product_id")
+    lines = facts.in_region(facts.line_facts(r.ds), r.region)
+    lines = lines[lines["month"] <= r.period]
+    for product_id, row in life.iterrows():
+        per_month = lines[lines["product_id"] == product_id].groupby("month").size()
+        months = pd.period_range(per_month.index.min(), r.period, freq="M").astype(str)
+        per_month = per_month.reindex(months, fill_value=0)
+        assert row["peak_lines"] == per_month.rolling(3, min_periods=1).sum().max()
+    assert (life["stage"] == "sporadic").sum() == 0  # the tiny products sell every month
+    needing = int(life.loc[life["stage"] != "intro", "peak_lines"].min()) + 1
+    r.config["product"]["lifecycle_min_lines"] = needing  # one more line than the quietest has
+    sparse = product.lifecycle_frame(r).set_index("product_id")
+    quietest = life.loc[life["stage"] != "intro", "peak_lines"].idxmin()
+    assert sparse.loc[quietest, "stage"] == "sporadic" and sparse.loc["P3", "stage"] == "intro"
+    note = product.lifecycle_panel(r).note
+    assert f"最好的3个月也不足{needing}笔订单明细" in note and "零星销售 " in note

@@ -21,6 +21,7 @@ STAGE_COLORS: dict[str, str] = {  # lifecycle stages in order, and their colour
     "growth": style.GOOD,
     "mature": style.PRIMARY,
     "decline": style.BAD,
+    "sporadic": style.NEUTRAL_LIGHT,
 }
 
 
