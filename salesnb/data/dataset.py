@@ -17,6 +17,7 @@ from .contract import TABLES
 from .messages import Message
 
 COMPUTED = "="  # a mapped column value starting with "=" is an expression over the file's columns
+EMPTY = ""  # an exclude value for an empty cell (written "" or ~ in the mapping)
 
 
 @dataclass

@@ -6,6 +6,11 @@ after validation, so every problem is still reported with its row number in the 
 is left out goes too. What hangs on a left-out row goes with it: a required reference (an order line of a
 cancelled order) drops its row, an optional one (a ticket about that order) keeps its row and loses only the
 link. A warning says how many rows went.
+
+A single flat export (every table cut from one file) leaves its excluded rows out of the file before its tables
+are cut and checked (:func:`drop_flat_rows`): an unpaid or closed order's row often has no product or quantity,
+and rows that are not sales must not keep the data from loading. ``""`` in a rule's values stands for an empty
+cell (an order without a payment time).
 """
 
 from __future__ import annotations
@@ -17,23 +22,80 @@ import pandas as pd
 
 from ..errors import DataSourceError
 from .contract import TABLES
-from .dataset import Dataset
+from .dataset import EMPTY, Dataset, Mapping
 from .messages import Message, counted
-from .validation import is_in
+from .validation import FILE_ROW, is_in
 
 MADE_OF: dict[str, tuple[str, str]] = {"orders": ("order_lines", "order_id")}  # a whole, its parts and their link
 
 
-def drop_excluded(ds: Dataset) -> Dataset:
-    """``ds`` without the rows its mapping excludes and those depending on them; ``ds`` itself when none are."""
+def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tuple[pd.DataFrame, FlatExcluded]:
+    """A single flat export's file without the rows its mapping excludes, before any table is cut from it.
+
+    Every table of the dataset comes from this one file (``tables``), so a row left out leaves every table at
+    once: an order's lines go with it and nothing else refers to it. A table's rules are applied here when all
+    their columns are the file's (the user's name or the one mapped to the contract's); the rest are left to
+    :func:`drop_excluded`, which names a column it cannot find. The kept rows carry their position in the file
+    (:data:`~.validation.FILE_ROW`): problems still name the row in the file.
+    """
+    done = FlatExcluded()
+    mask = np.zeros(len(frame), dtype=bool)
+    for name in tables:
+        rules = names.exclude.get(name, {})
+        columns = {column: _raw_column(frame, names, name, column) for column in rules}
+        if not rules or None in columns.values():
+            continue
+        hit = np.zeros(len(frame), dtype=bool)
+        for column, values in rules.items():
+            hit |= _values_in(frame[columns[column]], values)
+        key = names.renames(name).get(TABLES[name].key or "", TABLES[name].key)
+        count = int(frame.loc[hit, key].nunique()) if key in frame.columns else int(hit.sum())
+        done.notes.append(counted("problem_excluded", count, name=name, said=exclude_rule({name: rules})))
+        done.tables.add(name)
+        mask |= hit
+    if not mask.any():
+        return frame, done
+    kept = frame.loc[~mask].assign(**{FILE_ROW: np.flatnonzero(~mask)})  # problems still name the file's row
+    for name in tables:
+        key = names.renames(name).get(TABLES[name].key or "", TABLES[name].key)
+        if name == "order_lines":
+            done.counts[name] = int(mask.sum())
+        elif name == "orders" and key in frame.columns:
+            done.counts[name] = int((~frame.loc[mask, key].dropna().drop_duplicates().isin(set(kept[key]))).sum())
+    return kept, done
+
+
+@dataclasses.dataclass
+class FlatExcluded:
+    """What :func:`drop_flat_rows` left out: the tables whose rules it applied, its notes, orders and lines gone."""
+
+    tables: set[str] = dataclasses.field(default_factory=set)
+    notes: list[Message] = dataclasses.field(default_factory=list)
+    counts: dict[str, int] = dataclasses.field(default_factory=dict)
+
+
+def _raw_column(frame: pd.DataFrame, names: Mapping, table: str, column: str) -> str | None:
+    """The file's column a rule names: the user's own name, or the one the contract column is mapped to."""
+    if column in frame.columns:
+        return column
+    mapped = names.renames(table).get(column)
+    return mapped if mapped in frame.columns else None
+
+
+def drop_excluded(ds: Dataset, flat: FlatExcluded | None = None) -> Dataset:
+    """``ds`` without the rows its mapping excludes and those depending on them; ``ds`` itself when none are.
+
+    ``flat``: the rules :func:`drop_flat_rows` already applied to a flat export's file, with its notes and counts.
+    """
     rules = ds.mapping.exclude
+    flat = flat or FlatExcluded()
     if not rules:
         return ds
     tables = dict(ds.tables)
     gone: dict[str, pd.Series] = {}  # keyed table -> ids left out
-    notes: list[str] = []
+    notes: list[str] = list(flat.notes)
     for name, by_column in rules.items():
-        if name not in tables:
+        if name not in tables or name in flat.tables:
             continue
         frame = tables[name]
         mask = np.zeros(len(frame), dtype=bool)
@@ -44,7 +106,7 @@ def drop_excluded(ds: Dataset) -> Dataset:
         tables[name] = _drop(frame, name, mask, gone)
     notes += _emptied_wholes(ds.tables, tables, gone)
     notes += _cascade(tables, gone)
-    counts = {name: len(ds.tables[name]) - len(frame) for name, frame in tables.items()}
+    counts = {name: len(ds.tables[name]) - len(frame) + flat.counts.get(name, 0) for name, frame in tables.items()}
     excluded = {name: n for name, n in counts.items() if n}
     return dataclasses.replace(ds, tables=tables, warnings=[*ds.warnings, *notes], excluded=excluded)
 
@@ -71,8 +133,12 @@ def _emptied_wholes(
 
 
 def exclude_rule(mapping_exclude: dict[str, dict[str, list[str]]]) -> str:
-    """The mapping's exclude in a few words for a report's note: ``订单状态 = 已取消, 作废``."""
-    return "; ".join(f"{c} = {', '.join(v)}" for rules in mapping_exclude.values() for c, v in rules.items())
+    """The mapping's exclude in a few words for a report's note: ``订单状态 = 已取消, 作废``, ``付款时间 = （空）``."""
+
+    def shown(values: list[str]) -> str:
+        return ", ".join("（空）" if v == EMPTY else v for v in values)
+
+    return "; ".join(f"{c} = {shown(v)}" for rules in mapping_exclude.values() for c, v in rules.items())
 
 
 def _column(ds: Dataset, table: str, column: str) -> str:
@@ -90,7 +156,10 @@ def _column(ds: Dataset, table: str, column: str) -> str:
 def _values_in(column: pd.Series, values: list[str]) -> np.ndarray:
     """Rows whose value is one of ``values``, compared as text (a status read as a number included)."""
     text = column.astype("string").str.strip()
-    return text.isin(values).fillna(False).to_numpy(dtype=bool)
+    hit = text.isin(values).fillna(False).to_numpy(dtype=bool)
+    if EMPTY in values:  # an empty cell: missing, or only spaces
+        hit = hit | (text.isna() | (text == EMPTY)).fillna(True).to_numpy(dtype=bool)
+    return hit
 
 
 def _drop(frame: pd.DataFrame, name: str, mask: np.ndarray, gone: dict[str, pd.Series]) -> pd.DataFrame:

@@ -9,6 +9,7 @@ problems with example rows, never silently turned into NaT/NaN. All steps are ve
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tempfile
@@ -22,10 +23,11 @@ from .contract import TABLES
 from .database import stage_database
 from .dataset import Dataset, Mapping
 from .derive import computed_columns, one_row_per_id, split_reused_orders
-from .exclude import drop_excluded
+from .exclude import drop_excluded, drop_flat_rows
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .messages import Message
 from .parsing import coerce_table
+from .validation import FILE_ROW
 from .workbooks import is_workbook, read_sheet, sheet_names
 
 __all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
@@ -277,10 +279,13 @@ def load_dataset(
     sources = [source_name for source_name, _ in raw.values()]
     tidied: dict[str, pd.DataFrame] = {}
     tables, present, problems, unparsed, warnings = {}, {}, [], {}, []
+    flat = None  # the excluded rows of a single flat export, left out of its file up front
     for name, (source_name, frame) in raw.items():
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
             tidied[source_name] = _tidy(frame, source_name if shared else Message("where_table", name=name))
+            if shared and set(sources) == {source_name}:  # one flat export: rows that are not sales leave first
+                tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, list(raw))
             if shared and raw.get("orders", (None,))[0] == source_name:  # a flat export's orders
                 tidied[source_name], found = split_reused_orders(tidied[source_name], names)
                 warnings += found
@@ -297,4 +302,7 @@ def load_dataset(
         all_problems = validation.validate_dataset(ds, problems)
         if all_problems:
             raise DataValidationError(all_problems)
-    return drop_excluded(ds)
+    if validate and flat is not None and flat.tables:  # checked: the file's row numbers have served
+        tables = {name: frame.drop(columns=FILE_ROW, errors="ignore") for name, frame in ds.tables.items()}
+        ds = dataclasses.replace(ds, tables=tables)
+    return drop_excluded(ds, flat)

@@ -8,7 +8,7 @@ columns:                     # contract column: your column, or "=expression" ov
   order_lines: {quantity: 数量, unit_price: "=销售额 / 数量"}
 dates: {dayfirst: false}     # 10/5/2026 is 5 October; or formats: {order_date: "%m/%d/%Y"}
 encoding: gb18030            # optional; UTF-8 (with or without BOM) and GB18030 are tried anyway
-exclude:                     # rows that are not sales: table: {your column: [values]}
+exclude:                     # rows that are not sales: table: {your column: [values]} ("" = empty cell)
   orders: {订单状态: [已取消, 作废]}
 ```
 """
@@ -25,7 +25,7 @@ import yaml
 from ..config import read_user_text
 from ..errors import ConfigError
 from .contract import TABLES
-from .dataset import COMPUTED, Mapping
+from .dataset import COMPUTED, EMPTY, Mapping
 from .expressions import parse_expression
 from .messages import Message
 
@@ -85,7 +85,10 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
 
 
 def _exclude(value: object) -> dict[str, dict[str, list[str]]]:
-    """``exclude:``: contract table -> {column (yours or the contract's): [values whose rows are left out]}."""
+    """``exclude:``: contract table -> {column (yours or the contract's): [values whose rows are left out]}.
+
+    An empty value (``""`` or ``~``) stands for an empty cell: an unpaid order's missing payment time.
+    """
     out: dict[str, dict[str, list[str]]] = {}
     for table, rules in _section(value, "exclude").items():
         if table not in TABLES:
@@ -93,7 +96,7 @@ def _exclude(value: object) -> dict[str, dict[str, list[str]]]:
         out[table] = {}
         for column, values in _section(rules, f"exclude.{table}").items():
             listed = values if isinstance(values, list) else [values]
-            texts = [str(v).strip() for v in listed if v is not None and str(v).strip()]
+            texts = [EMPTY if v is None else str(v).strip() for v in listed]  # "" or ~: an empty cell
             if not texts:
                 raise ConfigError(Message("error_mapping_exclude_values", table=table, column=column))
             out[table][str(column).strip()] = texts

@@ -49,6 +49,9 @@ def show_value(value: object) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
+FILE_ROW = "_file_row"  # a frame's rows' positions in their file, where rows were left out before it was checked
+
+
 def example_rows(
     frame: pd.DataFrame,
     table: str,
@@ -65,11 +68,13 @@ def example_rows(
     keys = frame[key] if key and key in frame.columns and key != column else None
     if values is None and column is not None:
         values = frame[column]
+    rows = frame[FILE_ROW].to_numpy() if FILE_ROW in frame.columns else None  # a flat file's rows left out before
     parts = []
     for pos in positions[:MAX_EXAMPLES]:
-        label = Message("problem_row", row=int(pos) + 1)
+        row = int(pos if rows is None else rows[pos]) + 1
+        label = Message("problem_row", row=row)
         if keys is not None and not pd.isna(keys.iloc[pos]):
-            label = Message("problem_row_id", row=int(pos) + 1, id=str(keys.iloc[pos]))
+            label = Message("problem_row_id", row=row, id=str(keys.iloc[pos]))
         if values is not None:
             label = Message("problem_example", label=label, value=show_value(values.iloc[pos]))
         parts.append(label)

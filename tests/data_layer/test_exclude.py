@@ -11,6 +11,7 @@ import pytest
 from salesnb.data import facts
 from salesnb.data.ingest import stream_plan
 from salesnb.data.loading import load_dataset
+from salesnb.data.validation import FILE_ROW
 from salesnb.errors import ConfigError, DataSourceError, DataValidationError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -126,3 +127,57 @@ def test_the_left_out_rows_are_counted_kept_by_the_store_and_said_on_every_repor
     note = f"按映射的排除规则（订单状态 = 已取消, 作废），数据中 3 笔订单及 {lines} 行订单明细不计入"
     assert note in report._repr_markdown_()
     assert "排除规则" not in open_report(period="2026-10", region="华东", dataset=whole)._repr_markdown_()
+
+
+TAOBAO = """订单编号,买家会员名,买家实际支付金额,宝贝总数量,宝贝标题,订单付款时间,订单创建时间
+100,甲,748.5,1,PHP从入门到精通,2018-01-01 09:26:18,2018-01-01 09:26:00
+101,乙,0,0,,,2018-01-02 14:43:36
+102,甲,269,4,Java编程词典,2018-01-03 10:18:12,2018-01-03 09:37:42
+103,丙,0,0,,,2018-01-04 00:37:33
+104,丁,99,x,Python入门,2018-01-05 08:00:00,2018-01-05 07:59:00
+"""
+TAOBAO_MAPPING = {
+    "tables": {"orders": "淘宝.csv", "order_lines": "淘宝.csv", "customers": "淘宝.csv", "products": "淘宝.csv"},
+    "columns": {
+        "orders": {"order_id": "订单编号", "customer_id": "买家会员名", "order_date": "订单创建时间",
+                   "amount": "买家实际支付金额"},
+        "order_lines": {"order_id": "订单编号", "product_id": "宝贝标题", "quantity": "宝贝总数量",
+                        "unit_price": "=[买家实际支付金额] / [宝贝总数量]"},
+        "customers": {"customer_id": "买家会员名"},
+        "products": {"product_id": "宝贝标题"},
+    },
+    "exclude": {"orders": {"订单付款时间": [""]}},
+}  # fmt: skip
+
+
+def test_a_flat_exports_unpaid_orders_leave_before_their_empty_cells_are_checked(tmp_path: Path) -> None:
+    """Orders 101 and 103 were never paid: no product, quantity 0. Excluded by their empty payment time."""
+    (tmp_path / "淘宝.csv").write_text(TAOBAO.replace(",x,", ",1,"), encoding="gb18030")
+    ds = load_dataset(tmp_path, mapping=TAOBAO_MAPPING)
+    assert ds.tables["orders"]["order_id"].tolist() == ["100", "102", "104"]
+    assert ds.tables["order_lines"]["order_id"].tolist() == ["100", "102", "104"]
+    assert set(ds.tables["customers"]["customer_id"]) == {"甲", "丁"}  # 乙 and 丙 bought nothing
+    assert ds.excluded == {"orders": 2, "order_lines": 2}
+    assert all(FILE_ROW not in frame.columns for frame in ds.tables.values())  # the file's rows served the checks
+    said = "orders: 2 rows left out as the mapping's exclude says (订单付款时间 = （空）)"
+    assert [str(w) for w in ds.warnings] == [said]
+    assert facts.order_facts(ds)["revenue"].sum() == pytest.approx(748.5 + 269 + 99)
+    kept_out = {**TAOBAO_MAPPING, "exclude": {}}
+    with pytest.raises(DataValidationError, match=r"order_lines\.product_id"):  # without the rule they are problems
+        load_dataset(tmp_path, mapping=kept_out)
+
+
+def test_a_problem_on_a_kept_row_of_a_flat_export_keeps_its_row_in_the_file(tmp_path: Path) -> None:
+    (tmp_path / "淘宝.csv").write_text(TAOBAO, encoding="utf-8")
+    with pytest.raises(DataValidationError, match=r"order_lines\.quantity: 1 row .*e\.g\. row 5: 'x'"):  # 104: row 5
+        load_dataset(tmp_path, mapping=TAOBAO_MAPPING)
+
+
+def test_an_empty_cell_rule_on_a_table_of_its_own(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount,paid_at\nA1,C1,2026-10-01,100,2026-10-01\nA2,C1,2026-10-02,50,\n"
+        "A3,C2,2026-10-03,70,  \n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path, mapping={"exclude": {"orders": {"paid_at": [None]}}})
+    assert ds.tables["orders"]["order_id"].tolist() == ["A1"] and ds.excluded == {"orders": 2}
