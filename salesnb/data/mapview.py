@@ -50,6 +50,7 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     lines += [f"! {t('map_one_unit', lang, file=file)}" for file in proposal.one_unit]
     for file, column, values in proposal.cancelled:
         lines.append(f"! {t('map_cancelled', lang, file=file, column=column, values=', '.join(values))}")
+    lines += [f"! {t('map_unpaid', lang, file=file, column=column)}" for file, column in proposal.unpaid_orders()]
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:

@@ -20,6 +20,7 @@ import yaml
 
 from ..errors import DataSourceError
 from .contract import TABLES
+from .dataset import EMPTY
 from .dates import parse_dates
 from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
@@ -42,6 +43,7 @@ FILE_WORDS: dict[str, tuple[str, ...]] = {
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
 NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit")
 STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
+PAID_NAMES = tuple(NAMES["paid_names"])  # a column saying when an order was paid
 # statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
 CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
@@ -66,6 +68,7 @@ class Proposal:
     varying: list[tuple[str, str, str, float]] = field(default_factory=list)  # (table, column, user, share of ids)
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
+    unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
 
     def mapping(self) -> dict:
@@ -82,7 +85,14 @@ class Proposal:
             table = next((t for t in ("orders", "order_lines") if self.tables.get(t) == file), None)
             if table is not None:
                 out.setdefault(table, {})[column] = list(values)
+        for _, column in self.unpaid_orders():
+            out.setdefault("orders", {})[column] = [EMPTY]
         return out
+
+    def unpaid_orders(self) -> list[tuple[str, str]]:
+        """(file, column) of the orders' payment time when it is not their date: its empty cells are unpaid orders."""
+        orders = self.columns.get("orders", {})
+        return [(f, c) for f, c in self.unpaid if self.tables.get("orders") == f and orders.get("order_date") != c]
 
 
 def _ref(column: str) -> str:
@@ -310,6 +320,7 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     _note_cancelled(name, frame, proposal)
+    _note_unpaid(name, frame, proposal)
     pointed = own or file_table(name.rpartition(SHEET)[2] or name)
     out = {}
     for table, columns in tables.items():
@@ -334,6 +345,17 @@ def _note_cancelled(name: str, frame: pd.DataFrame, proposal: Proposal) -> None:
     marked = sorted(v for v in values if CANCELLED.search(v))
     if marked:
         proposal.cancelled.append((name, column, marked))
+
+
+def _note_unpaid(name: str, frame: pd.DataFrame, proposal: Proposal) -> None:
+    """Record a payment-time column (订单付款时间) empty on some rows: an e-commerce export's unpaid orders.
+
+    They are not sales; :meth:`Proposal.exclude` leaves them out unless the column is the order date itself.
+    """
+    by_name = {normalise(c): c for c in reversed(frame.columns)}
+    column = next((by_name[normalise(n)] for n in PAID_NAMES if normalise(n) in by_name), None)
+    if column is not None and 0 < int(frame[column].isna().sum()) < len(frame):
+        proposal.unpaid.append((name, column))
 
 
 def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:

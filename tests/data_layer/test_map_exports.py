@@ -85,6 +85,38 @@ def test_a_taobao_closed_trade_is_proposed_for_exclusion(tmp_path: Path) -> None
     assert propose_mapping(tmp_path).mapping()["exclude"] == {"orders": {"交易状态": ["交易关闭"]}}
 
 
+TAOBAO_UNPAID = (
+    "订单编号,买家会员名,买家实际支付金额,宝贝总数量,宝贝标题,订单付款时间,订单创建时间\n"
+    "1,甲,99.5,1,保温杯,2026-09-01 09:30:00,2026-09-01 09:26:00\n"
+    "2,乙,0,0,,,2026-09-02 10:00:00\n"  # never paid: no payment time, no product, quantity 0
+    "3,丙,45,3,水杯,2026-09-03 08:01:00,2026-09-03 08:00:00\n"
+)
+
+
+def test_unpaid_orders_of_a_taobao_report_are_proposed_for_exclusion_and_the_data_loads(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "订单报表.csv").write_text(TAOBAO_UNPAID, encoding="gb18030")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.mapping()["exclude"] == {"orders": {"订单付款时间": [""]}}
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert ds.tables["orders"]["order_id"].tolist() == ["1", "3"] and ds.excluded == {"orders": 1, "order_lines": 1}
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "订单报表.csv"]) == 0
+    out = capsys.readouterr().out
+    assert "订单报表.csv 的 订单付款时间 列为空的订单尚未付款" in out and "按此映射数据校验通过" in out
+
+
+def test_a_payment_time_that_is_the_order_date_or_always_filled_excludes_nothing(tmp_path: Path) -> None:
+    without_created = "\n".join(line.rsplit(",", 1)[0] for line in TAOBAO_UNPAID.splitlines()) + "\n"
+    (tmp_path / "a.csv").write_text(without_created.replace(",,", ",x,"), encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "a.csv")
+    assert proposal.columns["orders"]["order_date"] == "订单付款时间" and "exclude" not in proposal.mapping()
+    paid = TAOBAO_UNPAID.replace("2,乙,0,0,,,", "2,乙,5,1,碗,2026-09-02 10:01:00,")
+    (tmp_path / "b.csv").write_text(paid, encoding="utf-8")
+    assert "exclude" not in propose_mapping(tmp_path / "b.csv").mapping()
+
+
 def write_superstore(folder: Path) -> Path:
     """A flat export with a line total, a quantity and the line's profit (超市: 销售额, 数量, 利润), no cost."""
     path = folder / "超市.csv"

@@ -41,7 +41,7 @@ def test_an_xls_taobao_report_maps_validates_and_leaves_closed_orders_out(taobao
     }
     assert mapping["columns"]["order_lines"]["quantity"] == "宝贝总数量"
     assert mapping["columns"]["products"] == {"product_id": "宝贝标题"}
-    assert mapping["exclude"] == {"orders": {"订单状态": ["交易关闭"]}}
+    assert mapping["exclude"] == {"orders": {"订单状态": ["交易关闭"], "订单付款时间": [""]}}  # T1004: closed, unpaid
     ds = load_dataset(taobao, mapping=mapping)
     assert ds["orders"].set_index("order_id")["amount"].to_dict() == {
         "T1001": 99.5,
