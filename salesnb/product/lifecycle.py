@@ -168,7 +168,7 @@ def lifecycle_panel(report: Report) -> Panel:
     cfg = report.settings(NAME)
     top = bounded(frame.assign(_pos=frame.index), report, "product_name", ["recent"], by="recent")
     shown = pd.concat([top[~top["is_other"]].sort_values("_pos"), top[top["is_other"]]]).drop(columns="_pos")
-    ax = plot_lifecycle(shown, lang=lang, title=f"{t('prod_lifecycle_title', lang)} · {report.region_label}")
+    ax = plot_lifecycle(_charted(shown), lang=lang, title=f"{t('prod_lifecycle_title', lang)} · {report.region_label}")
     table = pd.DataFrame(
         {
             t("prod_product", lang): shown["product_name"],
@@ -200,6 +200,18 @@ def lifecycle_panel(report: Report) -> Panel:
         parts.append(t("prod_first_sold_note", lang, n=format_int(no_launch)))
     note = " ".join(p for p in parts if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+
+
+def _charted(shown: pd.DataFrame, dwarfs: float = 2.0) -> pd.DataFrame:
+    """The rows the chart draws: without the "others" row when it is over ``dwarfs`` × the largest product.
+
+    A big catalogue's long tail sums to many times its top products: drawn on one axis it would flatten every
+    bar worth reading. The table keeps the row, and the note says how many products it holds.
+    """
+    named = shown[~shown["is_other"]]
+    tail = shown.loc[shown["is_other"], "recent"]
+    biggest = float(named["recent"].max()) if len(named) else 0.0
+    return named if len(tail) and float(tail.max()) > dwarfs * biggest > 0 else shown
 
 
 def _launch_text(date: object, since: object, lang: str) -> str:

@@ -101,3 +101,15 @@ def test_a_product_sold_too_sparsely_has_no_stage_but_sporadic(folder):
     assert sparse.loc[quietest, "stage"] == "sporadic" and sparse.loc["P3", "stage"] == "intro"
     note = product.lifecycle_panel(r).note
     assert f"最好的3个月也不足{needing}笔订单明细" in note and "零星销售 " in note
+
+
+def test_the_chart_leaves_out_an_others_row_that_would_flatten_every_product():
+    from salesnb.product.lifecycle import _charted
+
+    shown = pd.DataFrame(
+        {"product_name": ["a", "b", "其他（9项）"], "recent": [100.0, 60.0, 201.0], "is_other": [False, False, True]}
+    )
+    assert _charted(shown)["product_name"].tolist() == ["a", "b"]  # 201 > 2 × 100: the table keeps it
+    kept = shown.assign(recent=[100.0, 60.0, 200.0])
+    assert _charted(kept)["product_name"].tolist() == ["a", "b", "其他（9项）"]
+    assert _charted(shown[~shown["is_other"]]).equals(shown[~shown["is_other"]])
