@@ -48,7 +48,7 @@ def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tu
         hit = np.zeros(len(frame), dtype=bool)
         for column, values in rules.items():
             hit |= _values_in(frame[columns[column]], values)
-        key = names.renames(name).get(TABLES[name].key or "", TABLES[name].key)
+        key = _raw_key(names, name)
         count = int(frame.loc[hit, key].nunique()) if key in frame.columns else int(hit.sum())
         done.notes.append(counted("problem_excluded", count, name=name, said=exclude_rule({name: rules})))
         done.tables.add(name)
@@ -56,13 +56,18 @@ def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tu
     if not mask.any():
         return frame, done
     kept = frame.loc[~mask].assign(**{FILE_ROW: np.flatnonzero(~mask)})  # problems still name the file's row
-    for name in tables:
-        key = names.renames(name).get(TABLES[name].key or "", TABLES[name].key)
-        if name == "order_lines":
-            done.counts[name] = int(mask.sum())
-        elif name == "orders" and key in frame.columns:
-            done.counts[name] = int((~frame.loc[mask, key].dropna().drop_duplicates().isin(set(kept[key]))).sum())
+    if "order_lines" in tables:  # one row of the file, one line
+        done.counts["order_lines"] = int(mask.sum())
+    key = _raw_key(names, "orders")
+    if "orders" in tables and key in frame.columns:  # the orders none of whose rows is kept
+        done.counts["orders"] = int((~frame.loc[mask, key].dropna().drop_duplicates().isin(set(kept[key]))).sum())
     return kept, done
+
+
+def _raw_key(names: Mapping, table: str) -> str | None:
+    """The file's column holding ``table``'s id (``None`` for a table without one)."""
+    key = TABLES[table].key
+    return names.renames(table).get(key, key) if key else None
 
 
 @dataclasses.dataclass
