@@ -1,6 +1,7 @@
 """收入桥: a waterfall from the baseline's revenue to the period's.
 
-Its steps: new and lost buyers, and the continuing customers' volume, price and mix.
+Its steps: new customers (their first order ever), customers back after a pause, the baseline's buyers who did not
+order again, and the continuing customers' volume, price and mix.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from ..i18n import t
 from ..report import Report
 from .common import baseline_label, baseline_months, scoped_lines, scoped_orders
 
-BRIDGE_STEPS: tuple[str, ...] = ("baseline", "new_customers", "lost_customers", "volume", "price", "mix", "period")
+BRIDGE_STEPS: tuple[str, ...] = (
+    "baseline", "new_customers", "returning_customers", "lost_customers", "volume", "price", "mix", "period",
+)  # fmt: skip
 
 
 def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataFrame:
@@ -23,7 +26,9 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
 
     With ``R0``/``R1`` the baseline/period revenue of the scope (a trailing baseline is the average month):
 
-    - ``new_customers`` = period revenue of buyers with no order in the baseline;
+    - ``new_customers`` = period revenue of buyers whose first order ever (in any region) is in the period;
+    - ``returning_customers`` = period revenue of the other buyers with no order in the baseline: they bought
+      before it and came back (a 新客户 count and the bridge's new customers are the same people);
     - ``lost_customers`` = − baseline revenue of buyers with no order in the period;
     - continuing customers (orders in both) at product level, with ``q`` units and ``p = revenue / units`` per
       product, ``Q = Σ q`` and ``P̄₀ = R0_cont / Q0`` the baseline average price:
@@ -40,14 +45,23 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
     if not months:
         return pd.DataFrame(columns=columns)
     n = len(months)
-    now = scoped_orders(report, report.period).groupby("customer_id")["revenue"].sum()
+    period = scoped_orders(report, report.period)
+    now = period.groupby("customer_id")["revenue"].sum()
     before = scoped_orders(report, months).groupby("customer_id")["revenue"].sum() / n
     continuing = now.index.intersection(before.index)
+    first = period.drop_duplicates("customer_id").set_index("customer_id")["customer_first_month"]
+    absent = now.drop(continuing)
+    is_new = first.reindex(absent.index).eq(report.period).to_numpy()
     r1, r0 = float(now.sum()), float(before.sum())
-    new = float(now.drop(continuing).sum())
+    new, returning = float(absent[is_new].sum()), float(absent[~is_new].sum())
     lost = -float(before.drop(continuing).sum())
     change = float(now[continuing].sum() - before[continuing].sum())
-    steps = [("baseline", r0, True), ("new_customers", new, False), ("lost_customers", lost, False)]
+    steps = [
+        ("baseline", r0, True),
+        ("new_customers", new, False),
+        ("returning_customers", returning, False),
+        ("lost_customers", lost, False),
+    ]
     if report.ds.has("order_lines") and not facts.line_facts(report.ds).empty:
         parts = _volume_price_mix(
             scoped_lines(report, report.period), scoped_lines(report, months), continuing, n, change

@@ -41,7 +41,7 @@ def test_baseline_months_and_names(tiny):
 def test_panels_in_english(tiny):
     r = report(tiny, lang="en")
     bridge = drivers.bridge_panel(r)
-    assert bridge.figure is not None and "New buyers" in set(bridge.table["Step"])
+    assert bridge.figure is not None and "New customers" in set(bridge.table["Step"])
     tree = drivers.tree_panel(r)
     assert tree.figure is not None and "Contribution to the change" in tree.table.columns
     for against in ("baseline", "target"):

@@ -15,6 +15,7 @@ def test_bridge_hand_computed(tiny):
     assert list(bridge.index) == list(drivers.BRIDGE_STEPS)
     assert bridge["baseline"] == 220 and bridge["period"] == 242
     assert bridge["new_customers"] == 60  # C
+    assert bridge["returning_customers"] == 0  # nobody came back after a pause
     assert bridge["lost_customers"] == -20  # B
     # continuing (A): units 15 -> 13 at the baseline average price 200 / 15
     assert bridge["volume"] == pytest.approx((13 - 15) * 200 / 15)
@@ -34,9 +35,31 @@ def test_bridge_without_order_lines_has_one_continuing_step(tmp_path):
         row["amount"] = amounts[row["order_id"]]
     folder = write_tiny(tmp_path / "no_lines", tables=t, drop=("order_lines",))
     bridge = drivers.revenue_bridge(report(folder)).set_index("step")["value"]
-    assert list(bridge.index) == ["baseline", "new_customers", "lost_customers", "continuing", "period"]
+    steps = ["baseline", "new_customers", "returning_customers", "lost_customers", "continuing", "period"]
+    assert list(bridge.index) == steps
     assert bridge["continuing"] == -18
     tree = drivers.revenue_tree(report(folder))
     assert "units_per_order" not in set(tree["node"]) and "price_per_unit" not in set(tree["node"])
     assert "product_line" not in set(drivers.driver_table(report(folder))["dimension"])
     assert drivers.bridge_metrics(report(folder))["bridge_continuing"] == -18
+
+
+def test_bridge_tells_new_customers_from_customers_back_after_a_pause(tmp_path):
+    """D bought in August, not in September, again in October: back, not new; C's first order is October's."""
+    from overview.helpers import order
+
+    t = tables()
+    t["customers"].append({"customer_id": "D", "region": "华东", "employee_count": 40})
+    t["orders"] += [order("O5", "D", "2026-08-20", "R2", "直营"), order("O6", "D", "2026-10-08", "R2", "直营")]
+    t["order_lines"] += [
+        {"order_id": "O5", "product_id": "P2", "quantity": 1, "unit_price": 20},
+        {"order_id": "O6", "product_id": "P2", "quantity": 2, "unit_price": 20},
+    ]
+    bridge = drivers.revenue_bridge(report(write_tiny(tmp_path / "back", tables=t))).set_index("step")["value"]
+    assert bridge["new_customers"] == 60 and bridge["returning_customers"] == 40
+    assert bridge["baseline"] == 220 and bridge["period"] == 282
+    assert bridge.drop(["baseline", "period"]).sum() == pytest.approx(282 - 220, abs=1e-9)
+    # the headline's 新客户 counts the same people as the bridge's new customers
+    from salesnb import overview
+
+    assert overview.headline_metrics(report(write_tiny(tmp_path / "back2", tables=t)))["new_customers"] == 1
