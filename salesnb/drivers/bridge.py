@@ -117,7 +117,8 @@ def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:
         title=f"{t('drv_bridge_title', lang)} · {report.region_label} · {name} → "
               f"{report.period_label}",
     )  # fmt: skip
-    total = float(frame["value"].iloc[-1] - frame["value"].iloc[0])
+    base = float(frame["value"].iloc[0])
+    total = float(frame["value"].iloc[-1]) - base
     steps = frame[~frame["is_total"]]
     table = pd.DataFrame(
         {
@@ -126,11 +127,12 @@ def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:
                 format_amount(v, lang) if k else signed_amount(v, lang)
                 for v, k in zip(frame["value"], frame["is_total"], strict=True)
             ],
-            t("drv_share_of_change", lang): [
-                "" if k else format_pct(v / total if total else None, signed=True)
+            t("drv_pull", lang): [
+                "" if k else format_pct(v / base if base else None, signed=True)
                 for v, k in zip(frame["value"], frame["is_total"], strict=True)
             ],
         }
     )
-    note = t("drv_bridge_note", lang, total=signed_amount(total, lang)) if len(steps) else ""
+    growth = format_pct(total / base if base else None, signed=True)
+    note = t("drv_bridge_note", lang, total=signed_amount(total, lang), growth=growth) if len(steps) else ""
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

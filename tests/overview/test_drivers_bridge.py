@@ -63,3 +63,11 @@ def test_bridge_tells_new_customers_from_customers_back_after_a_pause(tmp_path):
     from salesnb import overview
 
     assert overview.headline_metrics(report(write_tiny(tmp_path / "back2", tables=t)))["new_customers"] == 1
+
+
+def test_bridge_table_shows_each_step_as_growth_pulled_against_the_baseline(tiny):
+    """拉动 = the step ÷ the baseline (220): C's 60 is +27.3%; the note names the total growth, 22/220 = +10.0%."""
+    panel = drivers.bridge_panel(report(tiny))
+    pulled = dict(zip(panel.table["项目"], panel.table["拉动"], strict=True))
+    assert pulled["新客户"] == "+27.3%" and pulled["未再下单"] == "-9.1%" and pulled["上月"] == ""
+    assert "总增速 +10.0%" in panel.note
