@@ -1,8 +1,11 @@
 """Customer facts every report can share: one row per customer, and the company-size bands.
 
-A customer's **acquisition month** is the earlier of ``customers.acquired_at`` and the month of its first order;
-its **home region** is ``customers.region``, else the region of its first order; its **first region** the
-region of its first order, else its home region (new customers are counted where they first bought).
+A customer's **acquisition month** is the earlier of ``customers.acquired_at`` and the month of its first
+order, both over the whole data (the first order's month is :func:`~salesnb.data.facts.order_facts`'
+``customer_first_month``: one definition for every report). It **counts as new** in that month; in a partial
+month's view (days 1..D of each month, :func:`~salesnb.data.facts.same_days`) only when it was acquired on one of
+those days. Its **home region** is ``customers.region``, else the region of its first order; its **first region**
+the region of its first order, else its home region (new customers are counted where they first bought).
 """
 
 from __future__ import annotations
@@ -19,19 +22,23 @@ def customer_facts(ds: Dataset) -> pd.DataFrame:
 
     Columns: name, region (``customers.region``, else the region of the first order), first_region (region of
     the first order, else ``region``), industry, employee_count, source (``acquisition_channel``),
-    first_month (first order), acquired_month (the earlier of ``acquired_at`` and the first order).
-    Computed once per dataset.
+    first_month (first order), acquired_month (the earlier of ``acquired_at`` and the first order), new_month
+    (the month it counts as a new customer in: acquired_month, empty in a partial month's view when that was
+    after day D). Computed once per dataset.
     """
     return facts.per_dataset(ds, ("customers", "customer_facts"), lambda: _build_customer_facts(ds))
 
 
 def _build_customer_facts(ds: Dataset) -> pd.DataFrame:
     orders = facts.order_facts(ds).sort_values(["order_date", "order_id"], kind="stable")
-    first = orders.groupby("customer_id", sort=True).first()
+    # each customer's first order itself: in a partial month's view the first order's own ``month`` may be empty
+    # (after day D), and the first *labelled* order would make a customer of May new in July
+    first = orders[orders["customer_id"].notna()].drop_duplicates("customer_id").set_index("customer_id")
     ids = pd.Index(orders["customer_id"].dropna().unique(), name="customer_id").sort_values()  # no per-id Python
     frame = pd.DataFrame(index=ids)
-    frame["first_month"] = first["month"]
+    frame["first_month"] = first["customer_first_month"]
     frame["first_region"] = first["region"]
+    acquired_on = first["order_date"].reindex(ids)
     customers = ds.get("customers")
     if customers is not None:
         table = customers.drop_duplicates("customer_id").set_index("customer_id")
@@ -47,21 +54,25 @@ def _build_customer_facts(ds: Dataset) -> pd.DataFrame:
         frame["employee_count"] = pd.to_numeric(column("employee_count"), errors="coerce")
         frame["source"] = column("acquisition_channel")
         acquired = column("acquired_at")
-        acquired_month = month_labels(acquired) if pd.api.types.is_datetime64_any_dtype(acquired) else None
+        acquired = acquired if pd.api.types.is_datetime64_any_dtype(acquired) else None
     else:
         home = pd.Series(pd.NA, frame.index)
         for name in ("name", "industry", "employee_count", "source"):
             frame[name] = pd.NA
-        acquired_month = None
+        acquired = None
     frame["region"] = home.fillna(frame["first_region"]).fillna(facts.UNKNOWN).astype(str)
     frame["first_region"] = frame["first_region"].fillna(frame["region"]).astype(str)
     frame["name"] = frame["name"].fillna(pd.Series(frame.index, index=frame.index)).astype(str)
     frame["industry"] = frame["industry"].fillna(facts.UNKNOWN).astype(str)
     frame["source"] = frame["source"].fillna(facts.UNKNOWN).astype(str)
     acq = frame["first_month"]
-    if acquired_month is not None:
-        acq = pd.concat([acq, acquired_month], axis=1).min(axis=1)
+    acquired_on = acquired_on.reindex(frame.index)
+    if acquired is not None:
+        acq = pd.concat([acq, month_labels(acquired)], axis=1).min(axis=1)
+        acquired_on = pd.concat([acquired_on, acquired.astype(acquired_on.dtype)], axis=1).min(axis=1)
     frame["acquired_month"] = acq
+    day = facts.view_day(ds)
+    frame["new_month"] = acq if day is None else acq.where(acquired_on.dt.day <= day)
     return frame
 
 

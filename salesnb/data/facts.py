@@ -322,6 +322,11 @@ def latest_complete_month(ds: Dataset) -> str:
     return str(pd.Period(last, freq="M") - 1)
 
 
+def view_day(ds: Dataset) -> int | None:
+    """The last day of the month a :func:`same_days` view covers; ``None`` for a dataset read whole."""
+    return _VIEWS.get(ds)
+
+
 def same_days(ds: Dataset, day: int) -> Dataset:
     """The dataset as a partial month's report reads it: each month's figures cover days 1..``day`` only.
 

@@ -48,10 +48,10 @@ def _acquisition_orders(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         cust = customer_facts(ds)
-        cust = cust[cust["acquired_month"].notna()]
+        cust = cust[cust["new_month"].notna()]
         orders = facts.order_facts(ds)
         at = facts.positions(cust.index, orders["customer_id"])  # one lookup for both columns
-        first = orders["month"] == facts.take(cust["acquired_month"], at, orders.index)
+        first = orders["month"] == facts.take(cust["new_month"], at, orders.index)
         rows = orders.loc[first, ["month", "region", "revenue"]]
         return rows.assign(first_region=facts.take(cust["first_region"], at[first.to_numpy()], rows.index))
 
@@ -73,12 +73,12 @@ def new_customer_months(report: Report, region: str | None = None) -> pd.DataFra
         if scope != ALL:
             cust = cust[cust["first_region"] == scope]
             first = first[(first["region"] == scope) & (first["first_region"] == scope)]
-        cust = cust[cust["acquired_month"].notna()]
+        cust = cust[cust["new_month"].notna()]
         months = all_months(ds)
         return pd.DataFrame(
             {
                 "month": months,
-                "new_customers": cust.groupby("acquired_month").size().reindex(months, fill_value=0).to_numpy(),
+                "new_customers": cust.groupby("new_month").size().reindex(months, fill_value=0).to_numpy(),
                 "first_revenue": first.groupby("month")["revenue"].sum().reindex(months, fill_value=0.0).to_numpy(),
             }
         )
@@ -195,7 +195,7 @@ def new_customers_by_source(report: Report) -> pd.DataFrame:
     if report.region != ALL:
         cust = cust[cust["first_region"] == report.region]
     usual_months, ly_month = history(report), last_year(report)
-    counts = cust.groupby(["source", "acquired_month"]).size().unstack(fill_value=0)
+    counts = cust.groupby(["source", "new_month"]).size().unstack(fill_value=0)
     frame = pd.DataFrame(index=counts.index)
     frame["new_customers"] = counts.get(report.period, 0)
     frame["usual"] = counts.reindex(columns=usual_months, fill_value=0).mean(axis=1) if usual_months else np.nan

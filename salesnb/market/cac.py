@@ -124,7 +124,7 @@ def _source_months(report: Report, scope: str) -> tuple[pd.DataFrame, pd.Series,
         if scope != ALL:
             spend = spend[spend["region"] == scope]
             cust = cust[cust["first_region"] == scope]
-        new = cust.groupby(["source", "acquired_month"]).size()
+        new = cust.groupby(["source", "new_month"]).size()
         return spend, new, spend.groupby(["channel", "period"])["amount"].sum()
 
     return report.cached(NAME, f"source_months:{scope}", build)

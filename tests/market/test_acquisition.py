@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from scipy import stats
@@ -130,3 +132,29 @@ def test_a_small_region_losing_its_few_new_customers_is_found(tmp_path):
     assert test["count"] == 0 and test["rule"]
     found = [f for f in market.angle_findings(report) if f["code"] == "new_customer_drop"]
     assert len(found) == 1 and found[0]["severity"] in {"medium", "high"}
+
+
+def test_a_partial_month_counts_new_customers_once_and_like_for_like(tmp_path):
+    """One definition of a customer's first month, also in a partial month (the data ends on 2026-10-09).
+
+    N1 first bought on 2026-08-20 and again on 10-03: back, not new (a first order after day 9 is in no month's
+    days 1..9). N2's first order is 10-05: new in October. N3's is 09-04: new in September's days 1..9.
+    """
+    from test_report import write_partial_month
+
+    from salesnb import overview
+
+    folder = Path(write_partial_month(tmp_path / "p"))
+    orders = pd.read_csv(folder / "orders.csv", dtype=str)
+    extra = [("N1", "2026-08-20"), ("N1", "2026-10-03"), ("N2", "2026-10-05"), ("N3", "2026-09-04")]
+    rows = [{"order_id": f"X{k}", "customer_id": c, "order_date": d, "region": "华东", "amount": "100"}
+            for k, (c, d) in enumerate(extra)]  # fmt: skip
+    pd.concat([orders, pd.DataFrame(rows)]).to_csv(folder / "orders.csv", index=False)
+    r = open_report(str(folder), "2026-10")
+    assert r.through_day == 9
+    assert overview.headline_metrics(r)["new_customers"] == 1
+    assert market.new_customer_test(r)["count"] == 1  # was 2: N1's first *day 1..9* order made it new in October
+    months = market.new_customer_months(r).set_index("month")["new_customers"]
+    assert months["2026-09"] == 1 and months["2026-08"] == 0  # N3 on day 4; N1's day 20 is outside days 1..9
+    retention = market.retention_test(r)
+    assert retention["returning_buyers"] == 36 + 1  # the 36 steady customers of days 1..9, and N1
