@@ -39,7 +39,8 @@ def plan_total(report: Report) -> tuple[float | None, str]:
     orders = facts.in_region(facts.order_facts(report.whole), report.region)
     by_month = orders.groupby("month")["revenue"].sum()
     n = report.config["baselines"]["trailing_months"]
-    recent = by_month.reindex(_trailing(report, n)).fillna(0.0).sum()
+    months = _trailing(report, n)
+    recent = by_month.reindex(months).fillna(0.0).sum()
     first, _ = facts.data_months(report.whole)
     year_ago = months_back(report.last_whole_month, n, offset=12)
     last_year_month = shift_month(month, 12)
@@ -49,17 +50,19 @@ def plan_total(report: Report) -> tuple[float | None, str]:
         if before > 0 and same_month > 0:
             return same_month * float(recent / before), "forecast"
     if recent > 0:
-        return float(recent / n), "trailing"
+        return float(recent / len(months)), "trailing"
     return None, "none"
 
 
 def _trailing(report: Report, n: int) -> list[str]:
-    """The ``n`` whole months the plan's momentum reads: through the report month, or the month before a partial one.
+    """The whole months (at most ``n``) the plan reads: to the report month (the one before a partial one).
 
     A whole month is planned from whole months: a partial report month (days 1..D) would pull the run-rate
-    down, and :attr:`Report.ds` reads every month through those days (:attr:`Report.whole` does not).
+    down, and :attr:`Report.ds` reads every month through those days (:attr:`Report.whole` does not). None
+    before the data starts: such a month is unknown, not a month without sales (counted as 0 it made a
+    one-month export's plan a third of its sales).
     """
-    return months_back(report.last_whole_month, n)
+    return report.covered(months_back(report.last_whole_month, n))
 
 
 def _active_reps(report: Report, month: str) -> set[str] | None:
@@ -82,11 +85,13 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
     total, _ = plan_total(report)
     source = facts.line_facts(report.whole) if by == "product_line" else facts.order_facts(report.whole)
     source = facts.in_region(source, report.region)
-    n = report.config["baselines"]["trailing_months"]
+    months = _trailing(report, report.config["baselines"]["trailing_months"])
     month = next_month(report.period)
     last_year = source[source["month"] == shift_month(month, 12)].groupby(by)["revenue"].sum()
-    trailing = facts.in_months(source, _trailing(report, n)).groupby(by)["revenue"].sum() / n
+    trailing = facts.in_months(source, months).groupby(by)["revenue"].sum() / max(len(months), 1)
     frame = pd.concat({"last_year": last_year, "trailing_avg": trailing}, axis=1).fillna(0.0)
+    if not report.covered([shift_month(month, 12)]):
+        frame["last_year"] = float("nan")  # before the data: unknown (shown as —), not a month without sales
     frame = frame[frame.index.astype(str) != facts.UNKNOWN]
     if by == "rep_id":
         active = _active_reps(report, month)
@@ -111,13 +116,8 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
         return Panel.skipped(t("plan_none", lang))
     frame = plan_frame(report, by)
     month = next_month(report.period)
-    note = t(
-        f"plan_{how}",
-        lang,
-        month=month,
-        total=format_amount(total, lang),
-        n=report.config["baselines"]["trailing_months"],
-    )
+    n = len(_trailing(report, report.config["baselines"]["trailing_months"]))
+    note = t(f"plan_{how}", lang, month=month, total=format_amount(total, lang), n=n)
     frame["label"] = frame["segment"]
     reps = report.ds.get("reps")
     if by == "rep_id" and reps is not None:
@@ -126,7 +126,7 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
     top = frame.head(report.config["report"]["top_n"] if by == "rep_id" else len(frame))
     ax = plotting.plot_bar_compare(
         top, label="label", current="proposed", baseline="trailing_avg", lang=lang,
-        legend=(t("col_proposed", lang), t("col_trailing", lang, n=report.config["baselines"]["trailing_months"])),
+        legend=(t("col_proposed", lang), t("col_trailing", lang, n=n)),
         title=t("plan_title", lang, dimension=t(f"dim_{by}", lang)),
     )  # fmt: skip
     full, frame = frame, bounded(frame, report, "label", ["last_year", "trailing_avg", "weight", "proposed"])
@@ -135,9 +135,7 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
         {
             t(f"dim_{by}", lang): frame["label"],
             t("col_last_year", lang): frame["last_year"].map(lambda v: format_amount(v, lang)),
-            t("col_trailing", lang, n=report.config["baselines"]["trailing_months"]): frame["trailing_avg"].map(
-                lambda v: format_amount(v, lang)
-            ),
+            t("col_trailing", lang, n=n): frame["trailing_avg"].map(lambda v: format_amount(v, lang)),
             t("col_weight", lang): frame["weight"].map(format_pct),
             t("col_proposed", lang): frame["proposed"].map(lambda v: format_amount(v, lang)),
         }

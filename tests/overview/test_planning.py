@@ -46,3 +46,23 @@ def test_plan_gives_no_target_to_reps_who_left(tmp_path):
 
 def test_next_month():
     assert planning.next_month("2026-10") == "2026-11" and planning.next_month("2026-12") == "2027-01"
+
+
+def test_plan_reads_only_the_months_the_data_has(tmp_path):
+    """An export of one month (2026-10): next month's plan is that month, not a third of it (3 trailing months)."""
+    import pandas as pd
+
+    folder = tmp_path / "one_month"
+    folder.mkdir()
+    orders = [{"order_id": f"O{k}", "customer_id": f"C{k % 4}", "order_date": f"2026-10-{1 + k:02d}",
+               "region": "华东" if k % 2 else "华南", "amount": 100 * (1 + k % 3)} for k in range(31)]  # fmt: skip
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    report = open_report(str(folder), "2026-10")
+    revenue = sum(o["amount"] for o in orders)
+    assert planning.plan_total(report) == (pytest.approx(revenue), "trailing")
+    frame = planning.plan_frame(report, "region").set_index("segment")
+    huadong = sum(o["amount"] for o in orders if o["region"] == "华东")
+    assert frame.loc["华东", "trailing_avg"] == pytest.approx(huadong)
+    assert frame["last_year"].isna().all()  # 2025-11 is before the data: unknown, not 0
+    panel = planning.plan_panel(report, "region")
+    assert "近1月均值" in panel.note and set(panel.table["去年同月"]) == {"—"}
