@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..periods import month_labels
+from ..periods import month_labels, shift_month
 from . import facts
 from .dataset import Dataset
 
@@ -74,6 +74,35 @@ def _build_customer_facts(ds: Dataset) -> pd.DataFrame:
     day = facts.view_day(ds)
     frame["new_month"] = acq if day is None else acq.where(acquired_on.dt.day <= day)
     return frame
+
+
+def acquisition_start(ds: Dataset, quantile: float = 0.75, most: int = 12) -> str:
+    """The first month whose first orders are new customers: the data's first month after its warm-up.
+
+    An export begins at some date, not with the business: a customer first seen in its first months may have
+    bought long before (left censoring). In the 朝阳医院 pharmacy export every January buyer was "new" (592
+    against some 160 a month later), so each later month read as a collapse of new customers. The warm-up is
+    the time within which ``quantile`` of repeat purchases follow the one before (the days between one
+    customer's orders), counted from the first order: the first month starting after it is the first counted,
+    at least one month on (the first month's buyers are all first seen) and at most ``most``. None when every customer's ``customers.acquired_at`` is known: then nothing is inferred.
+    """
+
+    def build() -> str:
+        first, _ = facts.data_months(ds)
+        customers = ds.get("customers")
+        if customers is not None and "acquired_at" in customers and customers["acquired_at"].notna().all():
+            return first
+        orders = facts.order_facts(ds)[["customer_id", "order_date"]].dropna()
+        orders = orders.sort_values(["customer_id", "order_date"], kind="stable")
+        same = orders["customer_id"].eq(orders["customer_id"].shift())
+        gaps = orders["order_date"].diff().dt.days[same]
+        gaps = gaps[gaps > 0]
+        days = float(gaps.quantile(quantile)) if len(gaps) else 0.0
+        ends = orders["order_date"].min() + pd.Timedelta(days=days)  # the first month starting on or after it
+        months = (ends - pd.Timedelta(1, "ns")).to_period("M").ordinal - pd.Period(first, freq="M").ordinal + 1
+        return shift_month(first, -min(max(months, 1), most))
+
+    return facts.per_dataset(ds, ("customers", "acquisition_start", quantile, most), build)
 
 
 def customer_names(ds: Dataset, ids: pd.Series) -> pd.Series:

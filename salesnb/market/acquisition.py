@@ -27,6 +27,7 @@ from ..stats import change, dispersion, poisson_low
 from ..trend import trend_rows
 from .common import (
     NAME,
+    acquisition_history,
     all_months,
     fmt_num,
     history,
@@ -129,7 +130,10 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
     months = new_customer_months(report, scope).set_index("month")
-    usual_months, ly_month = history(report), last_year(report)
+    usual_months, ly_month = acquisition_history(report, history(report)), last_year(report)
+    ly_month = ly_month if ly_month and acquisition_history(report, [ly_month]) else None
+    if not acquisition_history(report, [report.period]):  # within the warm-up: first seen is not new
+        usual_months = []
     count = int(months["new_customers"].get(report.period, 0))
     hist = months.reindex(usual_months)
     usual = float(hist["new_customers"].mean()) if usual_months else None
@@ -146,7 +150,7 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
         factor = peer_factor(
             float(returning.get(report.period, 0)) + prior, float(returning.reindex(usual_months).mean()) + prior
         )
-    span = report.history(report.settings(NAME)["expect_months"])
+    span = acquisition_history(report, report.history(report.settings(NAME)["expect_months"]))
     history_counts = months["new_customers"].reindex(span).fillna(0.0).to_numpy()
     own = own_expectation(history_counts, len(usual_months), report.settings(NAME)["new_customer_floor"])
     baseline = None if usual is None or own is None else own * factor
@@ -185,7 +189,8 @@ def new_customers_frame(report: Report, months: int = 13) -> pd.DataFrame:
     """
     frame = new_customer_months(report).copy()
     n = report.settings(NAME)["history_months"]
-    frame["usual"] = frame["new_customers"].shift(1).rolling(n, min_periods=1).mean()
+    counted = frame["month"].isin(acquisition_history(report, list(frame["month"])))
+    frame["usual"] = frame["new_customers"].where(counted).shift(1).rolling(n, min_periods=1).mean()
     return trend_rows(report, frame, months)
 
 
@@ -194,7 +199,7 @@ def new_customers_by_source(report: Report) -> pd.DataFrame:
     cust = customer_facts(report.ds)
     if report.region != ALL:
         cust = cust[cust["first_region"] == report.region]
-    usual_months, ly_month = history(report), last_year(report)
+    usual_months, ly_month = acquisition_history(report, history(report)), last_year(report)
     counts = cust.groupby(["source", "new_month"]).size().unstack(fill_value=0)
     frame = pd.DataFrame(index=counts.index)
     frame["new_customers"] = counts.get(report.period, 0)

@@ -26,7 +26,7 @@ from ..periods import ALL
 from ..report import Report, scope_memo
 from ..stats import dispersion, poisson_low
 from .acquisition import scope_tests
-from .common import NAME, fmt_num, report_rows, rule_severity, signed
+from .common import NAME, acquisition_history, fmt_num, report_rows, rule_severity, signed
 
 PRIOR_CUSTOMERS = 0.5  # customers added to a source's counts, pro rata over its months (a continuity correction)
 
@@ -68,7 +68,7 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
         return pd.DataFrame(columns=columns)
     spend, new, paid = _source_months(report, scope)
     recent = [*report.history(cfg["cac_months"] - 1), report.period]
-    months = report.history(cfg["cac_usual_months"], recent[0])
+    months = acquisition_history(report, report.history(cfg["cac_usual_months"], recent[0]))
     sources = sorted(set(spend.loc[spend["period"].isin([report.period, *months]), "channel"].dropna()))
     scope_spend = float(paid.xs(report.period, level="period").sum()) if report.period in set(spend["period"]) else 0.0
     rows = []

@@ -34,6 +34,19 @@ def history(report: Report, period: str | None = None) -> list[str]:
     return report.history(report.settings(NAME)["history_months"], period)
 
 
+def acquisition_history(report: Report, months: list[str]) -> list[str]:
+    """``months`` without the data's warm-up (:func:`~salesnb.data.customers.acquisition_start`).
+
+    A month whose first-seen buyers include customers of long before the export began is no usual level of new
+    customers: only the months after the warm-up are.
+    """
+    from ..data.customers import acquisition_start
+
+    cfg = report.settings(NAME)
+    start = acquisition_start(report.ds, cfg["acquisition_warm_up_quantile"], cfg["acquisition_warm_up_max"])
+    return [m for m in months if m >= start]
+
+
 def last_year(report: Report, period: str | None = None) -> str | None:
     """The same month a year before ``period`` (default: the report's), ``None`` when the data does not cover it."""
     month = shift_month(period or report.period, 12)

@@ -2,7 +2,9 @@
 
 A product's launch is ``products.launch_date``. A product without one has no launch: the lifecycle counts its
 age from its first sale in the data and says so (``since = "first_sale"``, shown as "首次销售"), and it is never
-a new product (its first sale in the data is not a launch).
+a new product (its first sale in the data is not a launch). A product already sold in the data's first month
+was on sale before the export began: its age is unknown (``since = "before_data"``, "数据首月已在售"), and it is
+never in its introduction.
 """
 
 from __future__ import annotations
@@ -81,12 +83,14 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     """Lifecycle stage of every product sold in the scope up to the period (导入/成长/成熟/衰退).
 
     Rule (settings in ``product``): a product's age counts from ``products.launch_date``; a product without one
-    counts from its first sale in the data, and ``since`` says which (``"launch"`` / ``"first_sale"``);
+    counts from its first sale in the data, and ``since`` says which (``"launch"`` / ``"first_sale"``; for a
+    product sold in the data's first month ``"before_data"``: its age is unknown, and it is never 导入);
     ``recent`` is its revenue over the last three months (the period and the two before).
 
     - 导入 ``intro``: fewer than ``lifecycle_intro_months`` months since launch (or first sale);
     - otherwise its growth is ``recent`` against the same three months a year earlier when it was on sale for
-      all of them (seasonality cancels out), else against the three months before;
+      all of them (seasonality cancels out), else against the three months before (unknown when the data does
+      not reach back to them: months before the export are not months without sales);
     - 衰退 ``decline``: growth ≤ −``lifecycle_growth``, or ``recent`` below ``lifecycle_peak_share`` of its best
       three consecutive months since launch;
     - 成长 ``growth``: growth ≥ ``lifecycle_growth`` (or no sales at all in the comparison months);
@@ -117,8 +121,9 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     frame = info.reindex(pivot.index)
     declared = launch_dates(report).reindex(pivot.index)
     frame["launch"] = declared.fillna(first_sales(report).reindex(pivot.index))
-    frame["since"] = np.where(declared.notna(), "launch", "first_sale")
-    frame["age_months"] = _months_between(frame["launch"], report.period)
+    launched = pd.to_datetime(frame["launch"]).dt.strftime("%Y-%m")
+    frame["since"] = np.select([declared.notna(), launched == first], ["launch", "before_data"], "first_sale")
+    frame["age_months"] = _months_between(frame["launch"], report.period).where(frame["since"] != "before_data")
     launch_month = pd.to_datetime(frame["launch"]).dt.strftime("%Y-%m").fillna(first)
     rolling = _rolling3(pivot)
     last3 = [shift_month(report.period, k) for k in (2, 1, 0)]
@@ -126,11 +131,11 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     prev3 = [shift_month(m, 3) for m in last3]
     recent = pivot.reindex(columns=last3, fill_value=0.0).sum(axis=1)
     use_year = (launch_month <= year3[0]) & (year3[0] >= first)
+    before = pivot.reindex(columns=prev3, fill_value=0.0).sum(axis=1)
+    before = before if prev3[0] >= first else before * np.nan  # months before the export: unknown
     compare = pd.Series(
-        np.where(use_year, pivot.reindex(columns=year3, fill_value=0.0).sum(axis=1),
-                 pivot.reindex(columns=prev3, fill_value=0.0).sum(axis=1)),
-        index=pivot.index,
-    )  # fmt: skip
+        np.where(use_year, pivot.reindex(columns=year3, fill_value=0.0).sum(axis=1), before), index=pivot.index
+    )
     on_sale = np.asarray(months)[None, :] >= launch_month.to_numpy(dtype=str)[:, None]  # months since launch
     best = np.where(on_sale, rolling, -np.inf).max(axis=1)
     peak = pd.Series(np.where(np.isneginf(best), np.nan, best), index=pivot.index)
@@ -195,7 +200,7 @@ def lifecycle_panel(report: Report) -> Panel:
           stages=stages(f"{t(f'prod_stage_{s}', lang)} {format_int(counts.get(s, 0))}" for s in STAGES)),
         bounded_note(top, lang),
     ]  # fmt: skip
-    no_launch = int((frame["since"] == "first_sale").sum())
+    no_launch = int(frame["since"].isin(["first_sale", "before_data"]).sum())
     if no_launch:
         parts.append(t("prod_first_sold_note", lang, n=format_int(no_launch)))
     note = " ".join(p for p in parts if p)
@@ -219,6 +224,8 @@ def _launch_text(date: object, since: object, lang: str) -> str:
     if pd.isna(date):
         return "—"
     month = pd.Timestamp(date).strftime("%Y-%m")
+    if since == "before_data":
+        return t("prod_before_data", lang, month=month)
     return t("prod_first_sold", lang, month=month) if since == "first_sale" else month
 
 

@@ -158,3 +158,32 @@ def test_a_partial_month_counts_new_customers_once_and_like_for_like(tmp_path):
     assert months["2026-09"] == 1 and months["2026-08"] == 0  # N3 on day 4; N1's day 20 is outside days 1..9
     retention = market.retention_test(r)
     assert retention["returning_buyers"] == 36 + 1  # the 36 steady customers of days 1..9, and N1
+
+
+def test_the_export_s_first_months_are_no_usual_level_of_new_customers(tmp_path):
+    """An export from 2026-05. 30 regulars buy every other month (15 in odd months, 15 in even ones), so each is
+    first seen in May or June; 2 really new customers a month from June, 1 in October.
+
+    First seen in May and June is not new: three quarters of repeat orders follow the one before within 62
+    days, so the warm-up runs to 2026-07-02 and August is the first month counted; the usual level is August
+    and September's 2 a month, not mean(15, 17, 2, 2, 2) = 7.6 (which made October's 1 a collapse).
+    """
+    from salesnb.data.customers import acquisition_start
+
+    rows = []
+    for k, month in enumerate(["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]):
+        rows += [(f"R{c}", f"{month}-{1 + c % 28:02d}") for c in range(30) if c % 2 == k % 2]
+        rows += [(f"N{month}-{j}", f"{month}-15") for j in range(2 if k else 0)] if month != "2026-10" else []
+    rows.append(("N-oct", "2026-10-15"))
+    orders = pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": 100} for i, (c, d) in enumerate(rows)]
+    )
+    folder = tmp_path / "export"
+    folder.mkdir()
+    orders.to_csv(folder / "orders.csv", index=False)
+    r = open_report(str(folder), "2026-10")
+    assert acquisition_start(r.ds) == "2026-08"
+    test = market.new_customer_test(r)
+    assert test["count"] == 1 and test["usual"] == 2
+    months = market.new_customers_frame(r).set_index("period")
+    assert months.loc["2026-05", "new_customers"] == 15 and months.loc["2026-10", "usual"] == 2  # shown, not usual

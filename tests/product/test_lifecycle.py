@@ -113,3 +113,31 @@ def test_the_chart_leaves_out_an_others_row_that_would_flatten_every_product():
     kept = shown.assign(recent=[100.0, 60.0, 200.0])
     assert _charted(kept)["product_name"].tolist() == ["a", "b", "其他（9项）"]
     assert _charted(shown[~shown["is_other"]]).equals(shown[~shown["is_other"]])
+
+
+def test_a_product_on_sale_in_the_data_s_first_month_has_an_unknown_age(tmp_path):
+    """An export from 2026-08: P1 sells from its first month (on sale before the export), P2 from 2026-09.
+
+    P1's age is unknown and it is not 导入期 (every product of a new export read as introduced); P2 is 1 month old.
+    """
+    orders, lines = [], []
+    for month, products in (("2026-08", ["P1"]), ("2026-09", ["P1", "P2"]), ("2026-10", ["P1", "P2"])):
+        for day in range(1, 11):
+            order = f"O{month}-{day}"
+            orders.append({"order_id": order, "customer_id": f"C{day}", "order_date": f"{month}-{day:02d}"})
+            lines += [{"order_id": order, "product_id": p, "quantity": 1, "unit_price": 10} for p in products]
+    folder = tmp_path / "export"
+    folder.mkdir()
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(lines).to_csv(folder / "order_lines.csv", index=False)
+    pd.DataFrame({"product_id": ["P1", "P2"], "product_name": ["甲", "乙"]}).to_csv(
+        folder / "products.csv", index=False
+    )
+    r = report(str(folder), "ALL", period="2026-10")
+    life = product.lifecycle_frame(r).set_index("product_id")
+    assert life.loc["P1", "since"] == "before_data" and pd.isna(life.loc["P1", "age_months"])
+    assert life.loc["P1", "stage"] == "mature"  # 300 in its last three months, like its best three: no change
+    assert life.loc["P2", "since"] == "first_sale" and life.loc["P2", "stage"] == "intro"
+    panel = product.lifecycle_panel(r)
+    launched = dict(zip(panel.table.iloc[:, 0], panel.table.iloc[:, 3], strict=True))
+    assert launched["甲"] == "数据首月 2026-08 已在售" and launched["乙"] == "首次销售 2026-09"
