@@ -84,7 +84,8 @@ def acquisition_start(ds: Dataset, quantile: float = 0.75, most: int = 12) -> st
     against some 160 a month later), so each later month read as a collapse of new customers. The warm-up is
     the time within which ``quantile`` of repeat purchases follow the one before (the days between one
     customer's orders), counted from the first order: the first month starting after it is the first counted,
-    at least one month on (the first month's buyers are all first seen) and at most ``most``. None when every customer's ``customers.acquired_at`` is known: then nothing is inferred.
+    at least one month on (the first month's buyers are all first seen) and at most ``most``. None when every
+    customer's ``customers.acquired_at`` is known: then nothing is inferred.
     """
 
     def build() -> str:

@@ -30,7 +30,7 @@ from .dataset import Dataset, Mapping
 from .facts import UNKNOWN
 from .loading import _contract_frame, _tidy
 from .messages import Message
-from .parsing import coerce_table
+from .parsing import MISSING_MARKERS, coerce_table
 from .store import _sort_column, manifest
 
 BLOCK_BYTES = 16 * 2**20  # CSV bytes per block: a few hundred thousand rows, ~100 MiB as pandas frames
@@ -38,10 +38,7 @@ PARALLEL_BYTES = 64 * 2**20  # CSV bytes from which tables are staged in paralle
 STAGE_PROCESSES = 4  # at most this many (one per core the process may use)
 CHILD_BYTES = BLOCK_BYTES  # smaller tables are staged in this process meanwhile: a child's start costs more
 MEMORY = "512MB"  # DuckDB's limit for the cross-table work; it spills beyond (at 1GB a 10 M ingest peaked at 2 GiB)
-NA_VALUES = sorted(  # what pandas.read_csv reads as empty (its default na_values)
-    {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA"}
-    | {"NULL", "NaN", "None", "n/a", "nan", "null"}
-)
+NA_VALUES = list(MISSING_MARKERS)  # what the whole-table loader reads as empty (not "NA": a real code in text)
 # Values every block parses alike: a date in any other shape (10/5/2026 ...) is read with the whole column's
 # day/month order, a month in another shape may be read as a date: such data goes to the whole-table loader.
 _ISO = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?$"

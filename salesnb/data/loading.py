@@ -26,7 +26,7 @@ from .derive import computed_columns, one_row_per_id, split_reused_orders
 from .exclude import drop_excluded, drop_flat_rows
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .messages import Message
-from .parsing import coerce_table
+from .parsing import MISSING_MARKERS, coerce_table
 from .validation import FILE_ROW
 from .workbooks import is_workbook, read_sheet, sheet_names
 
@@ -47,7 +47,7 @@ def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
     encodings = (encoding,) if encoding else CSV_ENCODINGS
     for name in encodings:
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=True, encoding=name)
+            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=MISSING_MARKERS, encoding=name)
         except UnicodeDecodeError:
             continue
         except pd.errors.EmptyDataError as exc:

@@ -137,6 +137,17 @@ _PARSE_PROBLEMS: dict[str, tuple[str, Message]] = {  # kind -> (text key of what
 }
 
 
+# What a cell may hold for "no value" (pandas' own list of empty markers), read as missing in every column. Not
+# "NA": it is a real code in text (North America, Namibia), so only a number or a date column reads it as empty.
+MISSING_MARKERS: tuple[str, ...] = tuple(
+    sorted(
+        {"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A"}
+        | {"NULL", "NaN", "None", "n/a", "nan", "null"}
+    )
+)
+_NOT_A_NUMBER = "NA"  # ... which a number or date column reads as missing too
+
+
 def _empty_column(kind: str, index: pd.Index) -> pd.Series:
     return pd.Series(index=index, dtype=KIND_DTYPES[kind])
 
@@ -158,11 +169,12 @@ def coerce_table(
             columns[column] = raw[column]
             continue
         hint = None
+        values = raw[column] if spec.kind in (ID, TEXT) else raw[column].mask(raw[column].eq(_NOT_A_NUMBER))
         if spec.kind in (DATE, TIMESTAMP) and mapping is not None:
             fmt = mapping.date_format(name, column)
-            columns[column], failed, hint = parse_dates(raw[column], dayfirst=mapping.dayfirst, fmt=fmt)
+            columns[column], failed, hint = parse_dates(values, dayfirst=mapping.dayfirst, fmt=fmt)
         else:
-            columns[column], failed = _PARSERS[spec.kind](raw[column])
+            columns[column], failed = _PARSERS[spec.kind](values)
         if failed is not None and failed.any():
             failures[column] = (spec.kind, failed.to_numpy(dtype=bool), hint)
     for spec in table.columns:

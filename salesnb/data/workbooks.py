@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..errors import DataSourceError
 from .messages import Message
+from .parsing import MISSING_MARKERS
 
 WORKBOOK_SUFFIXES: tuple[str, ...] = (".xlsx", ".xls")
 _CONTAINERS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # zip (.xlsx), OLE2 (.xls, or an .xlsx with a password)
@@ -28,6 +29,7 @@ def is_workbook(path: Path) -> bool:
 def read_sheet(path: Path, sheet: str | None = None, *, header_only: bool = False) -> pd.DataFrame:
     """A sheet's values (the first sheet unless ``sheet``); ``header_only``: its first row as text, no header."""
     options: dict = {"header": None, "nrows": 1, "dtype": str} if header_only else {}
+    options |= {"keep_default_na": False, "na_values": list(MISSING_MARKERS)}  # "NA" is a value (North America)
     try:
         return pd.read_excel(path, sheet_name=0 if sheet is None else sheet, engine="calamine", **options)
     except ImportError as exc:
