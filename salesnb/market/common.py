@@ -64,13 +64,17 @@ def scope_orders(report: Report, region: str | None = None) -> pd.DataFrame:
     return facts.in_region(facts.order_facts(report.ds), report.region if region is None else region)
 
 
-def scope_months(report: Report, months: list[str] | str, region: str | None = None) -> pd.DataFrame:
+def scope_months(
+    report: Report, months: list[str] | str, region: str | None = None, *, whole: bool = False
+) -> pd.DataFrame:
     """The order facts of ``region`` (default: the report's) in ``months``, in their order.
 
     From the fact layer's kept month rows, then the region's among them: the ALL report reads every region in
     turn, month by month, and the month rows stay kept where a region's rows would push each other out.
+    ``whole``: every day of the months even in a partial month's report (:attr:`Report.whole`), for a state
+    of the customer base over a window (RFM tiers, concentration), not a month compared with its baselines.
     """
-    rows = facts.in_months(facts.order_facts(report.ds), months)
+    rows = facts.in_months(facts.order_facts(report.whole if whole else report.ds), months)
     scope = report.region if region is None else region
     return rows if scope == ALL else rows[rows["region"] == scope]
 

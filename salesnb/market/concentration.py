@@ -51,8 +51,8 @@ def _window(report: Report) -> list[str]:
 
 @scope_memo  # the window's rule, metrics and panel read one computation
 def _revenue(report: Report) -> pd.Series:
-    """Revenue per customer in scope over the concentration window."""
-    return scope_months(report, _window(report)).groupby("customer_id")["revenue"].sum()
+    """Revenue per customer in scope over the concentration window (every day of it, also in a partial month)."""
+    return scope_months(report, _window(report), whole=True).groupby("customer_id")["revenue"].sum()
 
 
 def concentration_metrics(report: Report) -> dict[str, Any]:

@@ -79,13 +79,14 @@ def assign_tiers(rfm: pd.DataFrame, tiers: list[dict[str, Any]]) -> pd.Series:
 def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     """Recency, frequency, monetary and tier per customer as of the end of ``period`` (default: the report's).
 
-    Over the ``rfm.lookback_months`` months up to the period, in scope: recency_days (days from the last
-    order to the month end), frequency (orders), monetary (revenue). Only customers with an order in the
+    Over the ``rfm.lookback_months`` months up to the period, in scope, every day of them also in a partial
+    month's report: recency_days (days from the last order to the month end), frequency (orders), monetary
+    (revenue). Only customers with an order in the
     window. Sorted by monetary, largest first.
     """
     period = period or report.period
     window = months_back(period, report.config["rfm"]["lookback_months"])
-    orders = scope_months(report, window)
+    orders = scope_months(report, window, whole=True)  # a state as of the month end: every day of the window
     codes = keys.row_codes(report, orders)  # grouped by customer code: the groups and sums of the ids
     known = codes >= 0
     cutoff = month_end(period)

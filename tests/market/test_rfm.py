@@ -40,3 +40,23 @@ def test_assign_tiers_rules_as_data():
     rfm = pd.DataFrame({"recency_days": [5, 5, 90], "frequency": [9, 1, 9], "monetary": [100.0, 900.0, 500.0]})
     tiers = [{"name": "big", "min_monetary": 800}, {"name": "loyal", "min_frequency": 5}, {"name": "rest"}]
     assert market.assign_tiers(rfm, tiers).tolist() == ["loyal", "big", "loyal"]
+
+
+def test_a_partial_month_reads_the_customer_base_on_every_day(tmp_path):
+    """The end of September is the same date in the partial October report (days 1..9) and in September's own.
+
+    The partial report compares October with the same days of earlier months, but RFM tiers and concentration are
+    states of the customer base over a window: every order of it counts (112 customers, not the 36 of days 1..9).
+    """
+    from test_report import write_partial_month
+
+    from salesnb.market.concentration import concentration_metrics
+    from salesnb.market.rfm import rfm_frame
+    from salesnb.report import open_report
+
+    data = write_partial_month(tmp_path / "p")
+    partial, complete = open_report(data, "2026-10"), open_report(data, "2026-09")
+    assert partial.through_day == 9
+    before, own = rfm_frame(partial, "2026-09"), rfm_frame(complete)
+    assert len(before) == 112 and before.equals(own)
+    assert concentration_metrics(partial)["total"] == 11 * 11200 + 3960  # 12 months, October's days 1..9
