@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import store, validation
+from .consistency import TOTAL_TOLERANCE
 from .contract import DATE, PERIOD, TABLES, TIMESTAMP
 from .dataset import Dataset, Mapping
 from .facts import UNKNOWN
@@ -252,6 +253,13 @@ def _check(con, staged: dict[str, Staged]) -> None:
     for query in queries:
         if con.execute(query + " LIMIT 1").fetchone() is not None:
             raise NotStreamable("a duplicate id, a repeated target or a broken reference")
+    if "amount" in staged["orders"].present and "order_lines" in staged:  # :func:`.consistency.amount_disagreement`
+        amount, lines = con.execute(
+            "SELECT sum(o.amount), sum(l.v) FROM orders o JOIN (SELECT order_id, sum(quantity * unit_price) v "
+            "FROM order_lines GROUP BY order_id) l ON o.order_id = l.order_id WHERE o.amount IS NOT NULL"
+        ).fetchall()[0]
+        if amount is not None and lines is not None and abs(lines - amount) >= TOTAL_TOLERANCE * max(abs(amount), 1):
+            raise NotStreamable("orders.amount against the order lines")
 
 
 def _order_regions(staged: dict[str, Staged]) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..errors import DataSourceError, DataValidationError
 from . import validation
+from .consistency import amount_disagreement
 from .contract import TABLES
 from .database import stage_database
 from .dataset import Dataset, Mapping
@@ -297,6 +298,7 @@ def load_dataset(
         if sources.count(source_name) > 1 and TABLES[name].key:  # one of several tables from a flat export
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
+    warnings += amount_disagreement(tables)
     ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored), warnings)
     if validate:
         all_problems = validation.validate_dataset(ds, problems)

@@ -217,3 +217,32 @@ def test_small_tables_are_staged_here_while_the_children_stage_the_large_ones(tm
     assert 0 < len(large) < len(list(SAMPLE.glob("*.csv")))
     store.write_store(loading.load_dataset(SAMPLE), "sig", tmp_path / "whole")
     assert_same_store(_store(tmp_path / "mixed"), _store(tmp_path / "whole"))
+
+
+def _with_amounts(first: float | None = None) -> dict[str, list[dict]]:
+    """The tiny tables with each order's amount = its lines' total (the first order's replaced by ``first``)."""
+    totals: dict[str, float] = {}
+    for line in TABLES["order_lines"]:
+        totals[line["order_id"]] = totals.get(line["order_id"], 0) + line["quantity"] * line["unit_price"]
+    orders = [{**row, "amount": totals.get(row["order_id"], "")} for row in TABLES["orders"]]
+    if first is not None:
+        orders[0]["amount"] = first
+    return {**TABLES, "orders": orders}
+
+
+def test_an_amount_that_disagrees_with_the_lines_is_said_and_loaded_whole(tmp_path, spy):
+    """Revenue reads the lines; O1 states 500 against its lines' 2 × 100: one order apart, said as a warning."""
+    from salesnb.data.messages import say
+
+    agreeing = write_tiny(tmp_path / "agree", tables=_with_amounts())
+    ingest.ingest(agreeing, None, "sig", tmp_path / "streamed_ok", stream_bytes=0)
+    assert spy == []  # nothing to say: streamed
+    assert loading.load_dataset(agreeing).warnings == []
+    data = write_tiny(tmp_path / "data", tables=_with_amounts(first=500))
+    (warning,) = [w for w in loading.load_dataset(data).warnings if "orders.amount" in say(w, "en")]
+    text = say(warning, "en")
+    assert "1 order (" in text and "revenue is read from the lines" in text
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy[-1] == str(data)  # the stream had something to say: loaded whole, with the same warning
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
