@@ -28,7 +28,7 @@ from ..i18n import t
 from ..periods import ALL, months_back
 from ..report import Report, scope_memo
 from ..seasons import festival_months, season_keys
-from ..stats import change, ratio
+from ..stats import change, count_low, dispersion, ratio
 from . import keys
 from .common import (
     NAME,
@@ -137,6 +137,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["effect"] = np.maximum(gap_target, gap_base).clip(lower=0.0)
     fired = (low_attainment | falling) & (frame["effect"] >= thr["min_effect_share"] * company_revenue)
     frame["p_value"] = [_p_low(own[row.region], others[row.region], row) for row in frame.itertuples()]
+    counted, usual_orders = _p_orders(report, frame, months)
+    gated = (usual_orders < thr["region_few_orders"]) & (frame["orders"] < usual_orders)  # fell by missing orders
+    frame["p_value"] = frame["p_value"].where(~gated, np.fmax(frame["p_value"], counted))
     frame["q_value"] = q_values(frame["p_value"].where(fired))  # every region is tested: one family
     frame["flagged"] = fired & supported(frame["q_value"], thr)
     key = "attainment" if frame["attainment"].notna().any() else "vs_trailing"
@@ -156,18 +159,38 @@ def _p_low(own: Expectation, rest: Expectation, row: Any) -> float:
     return below(own, row.revenue / row.peer_factor, factor_error=peer_error(rest, row.peer_factor))
 
 
-def _region_months(report: Report) -> pd.DataFrame:
-    """Revenue per region (rows, :func:`salesnb.data.facts.regions`) and month (every month of the data).
+def _p_orders(report: Report, frame: pd.DataFrame, months: list[str]) -> tuple[pd.Series, pd.Series]:
+    """How likely a month with as few orders as each region's is, and its usual orders.
 
-    Once per dataset: each month's :func:`region_frame` (the report's, the look-back's) reads the same table.
+    The expected orders are its usual ones (``market.history_months``) moved as its revenue baseline is. A region
+    of a few orders a month (or a partial month's few days) has months of none among its usual ones: revenue
+    read as a continuous series puts 0 far below a band of a few hundred, while the count says such a month is
+    ordinary. Below ``thresholds.market.region_few_orders`` expected orders, a region short of orders is
+    unusual only when its count is too; one with its usual orders, each smaller, is read by its revenue.
+    """
+    table = _region_months(report, "orders").reindex(frame["region"])
+    usual_orders = table[months].mean(axis=1).to_numpy() if months else np.full(len(frame), np.nan)
+    expected_orders = usual_orders * (frame["baseline"] / frame["usual"].where(frame["usual"] > 0)).to_numpy()
+    spreads = [dispersion(table.loc[r, months]) if months else 1.0 for r in frame["region"]]
+    rows = zip(frame["orders"], expected_orders, spreads, strict=True)
+    p = [count_low(n, m if np.isfinite(m) else None, 0.0, d) for n, m, d in rows]
+    return pd.Series(p, index=frame.index), pd.Series(usual_orders, index=frame.index)
+
+
+def _region_months(report: Report, measure: str = "revenue") -> pd.DataFrame:
+    """Revenue (or ``"orders"``, their count) per region (rows, :func:`salesnb.data.facts.regions`) and month.
+
+    Every month of the data. Once per dataset: each month's :func:`region_frame` (the report's, the
+    look-back's) reads the same table.
     """
 
     def build(ds) -> pd.DataFrame:
         orders = facts.order_facts(ds)
-        monthly = orders.pivot_table(index="region", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
-        return monthly.reindex(index=facts.regions(ds), columns=all_months(ds), fill_value=0.0)
+        values, how = ("revenue", "sum") if measure == "revenue" else ("order_id", "count")
+        monthly = orders.pivot_table(index="region", columns="month", values=values, aggfunc=how, fill_value=0)
+        return monthly.astype(float).reindex(index=facts.regions(ds), columns=all_months(ds), fill_value=0.0)
 
-    return report.cached(NAME, "region_months", build)
+    return report.cached(NAME, f"region_months:{measure}", build)
 
 
 def company_summary(report: Report) -> dict[str, float | None]:

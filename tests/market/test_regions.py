@@ -131,3 +131,28 @@ def test_a_fall_within_a_noisy_regions_own_swings_is_at_most_indicated(tmp_path)
     assert 0.05 < row["p_value"] < 0.1 and row["q_value"] == row["p_value"]  # one region tested: q = p
     found = [f for f in market.angle_findings(r) if f["code"] == "region_underperform"]
     assert [(f["segment"], f["severity"]) for f in found] == [({"region": "华东"}, "medium")]
+
+
+def test_a_region_of_a_few_orders_with_none_this_month_is_judged_by_its_count(tmp_path):
+    """西南 places one order of about 1,000 in two months of three (none in the third); 华东 ten a month.
+
+    Its revenue series puts this month's 0 far below what its trend expects (~670), but a month without an order
+    is one month in three for it: with under ``region_few_orders`` orders expected, a region short of orders
+    underperforms only when its count is unusual too (P(0 | ~0.7 orders) is about a half).
+    """
+    from tiny import write_tiny
+
+    months = [str(m) for m in pd.period_range("2024-05", "2026-10", freq="M")]
+    orders = []
+    for k, month in enumerate(months):
+        last = pd.Period(month, freq="M").days_in_month  # the data reaches October's end: a whole month
+        for j in range(10):
+            orders.append({"order_id": f"E{month}-{j}", "customer_id": f"E{j}", "region": "华东", "amount": 1000.0,
+                           "order_date": f"{month}-{last if j == 9 else j + 1:02d}"})  # fmt: skip
+        if k % 3 != 0 and month != "2026-10":
+            orders.append({"order_id": f"W{month}", "customer_id": "W", "order_date": f"{month}-12",
+                           "region": "西南", "amount": 950.0 + 10 * (k % 7)})  # fmt: skip
+    data = write_tiny(tmp_path / "few", tables={"orders": orders})
+    row = market.region_frame(open_report(str(data), "2026-10", "ALL")).set_index("region").loc["西南"]
+    assert row["orders"] == 0 and row["revenue"] == 0 and row["baseline"] > 500
+    assert row["p_value"] > 0.3 and not bool(row["flagged"])
