@@ -83,6 +83,9 @@ def _best_values(codes: np.ndarray, n_ids: int, values: pd.Series) -> tuple[pd.S
     Integer work only (values factorised, pairs counted with ``np.unique``), far faster than a groupby on text.
     """
     value_codes, uniques = pd.factorize(values)
+    if not len(uniques):  # no value at all (every date unparseable, a column left blank): empty per id
+        empty = pd.Series(index=range(n_ids), dtype=values.dtype)
+        return empty, pd.DataFrame({"id": [], "value": [], "size": []})
     ok = value_codes >= 0
     width = max(len(uniques), 1)
     pairs, first, size = np.unique(

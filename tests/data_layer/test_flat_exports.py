@@ -132,6 +132,25 @@ def test_flat_export_feeds_several_tables_one_row_per_id(tmp_path: Path) -> None
     ]
 
 
+def test_a_flat_column_without_one_readable_value_is_reported_not_a_crash(tmp_path: Path, capsys) -> None:
+    text = "单号,日期,客户,区域,产品,品类,数量,销售额\n"
+    text += "A1,someday,甲,,P1,X,1,1\nA1,someday,甲,,P2,X,1,2\nA2,never,乙,,P1,X,1,3\n"
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    assert caught.value.problems == [
+        "orders.order_date: 3 rows have unparseable dates, e.g. row 1 (A1): 'someday', row 2 (A1): 'someday', "
+        "row 3 (A2): 'never'; expected YYYY-MM-DD"
+    ]
+    (tmp_path / "m.yaml").write_text(__import__("yaml").safe_dump(FLAT_MAPPING, allow_unicode=True), encoding="utf-8")
+    assert main(["validate", "--data", str(tmp_path / "sales.csv"), "--mapping", str(tmp_path / "m.yaml")]) == 1
+    assert "orders.order_date：有 3 行日期无法识别" in capsys.readouterr().err
+    ds = load_dataset(
+        flat_folder(tmp_path, text.replace("someday", "2026-10-05").replace("never", "2026-10-06")),
+        mapping=FLAT_MAPPING,
+    )  # a blank optional column: every customer without a region
+    assert ds["customers"]["region"].isna().all() and ds["customers"]["customer_id"].tolist() == ["甲", "乙"]
+
+
 def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
     text = "单号,日期,客户,区域,产品,品类,数量,销售额\nA1,2026/10/05,甲,华南,P1,X,1,1\nA2,2026/10/05,甲,华东,P1,X,1,1\n"
     ds = load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
