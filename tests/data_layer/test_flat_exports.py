@@ -52,6 +52,29 @@ def test_unambiguous_date_formats_read_the_same_day(value: str) -> None:
     assert dates([value]) == (["2026-10-05 00:00"], [False], None)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2018-01-01 星期五",
+        "2018-01-01 周五",
+        "2018-01-01周日",
+        "2018/1/1 (一)",
+        "2018/1/1（礼拜天）",
+        "2018-01-01 Mon",
+        "2018-01-01 Friday",
+        "2018年1月1日 星期一",
+        "2018-01-01 (Fri.)",
+    ],
+)
+def test_a_trailing_weekday_is_dropped_even_when_it_disagrees_with_the_date(value: str) -> None:
+    assert dates([value, "2018-01-13"]) == (["2018-01-01 00:00", "2018-01-13 00:00"], [False, False], None)
+
+
+def test_only_one_trailing_weekday_token_is_dropped() -> None:
+    shown, failed, _ = dates(["周五", "下周一", "2018-01-01 星期五 星期五", "星期五 2018-01-01"])
+    assert shown == [None, None, None, None] and failed == [True, True, True, True]
+
+
 def test_excel_serial_numbers_from_a_typed_source_are_dates() -> None:
     parsed, failed, _ = parse_dates(pd.Series([46300.0, None]))
     assert parsed.iloc[0] == pd.Timestamp("2026-10-05") and pd.isna(parsed.iloc[1]) and not failed.any()
@@ -149,6 +172,20 @@ def test_a_flat_column_without_one_readable_value_is_reported_not_a_crash(tmp_pa
         mapping=FLAT_MAPPING,
     )  # a blank optional column: every customer without a region
     assert ds["customers"]["region"].isna().all() and ds["customers"]["customer_id"].tolist() == ["甲", "乙"]
+
+
+def test_a_day_the_calendar_lacks_has_its_own_problem_line(tmp_path: Path, capsys) -> None:
+    text = FLAT + "A4,2018-02-29 星期四,乙,华北,P1,X,1,3\nA5,2018/2/30,乙,华北,P1,X,1,3\nA6,soon,乙,华北,P1,X,1,3\n"
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    assert caught.value.problems == [
+        "orders.order_date: 2 rows have dates that do not exist, e.g. row 5 (A4): '2018-02-29 星期四', "
+        "row 6 (A5): '2018/2/30'; 2018-02 has no day 29; check these rows' dates in the system they come from",
+        "orders.order_date: 1 row has an unparseable date, e.g. row 7 (A6): 'soon'; expected YYYY-MM-DD",
+    ]
+    zh = caught.value.text("zh")
+    assert "orders.order_date：有 2 行日期不存在，例如 第 5 行 (A4)：'2018-02-29 星期四'" in zh
+    assert "2018 年 2 月没有 29 日" in zh and "应为 YYYY-MM-DD" in zh
 
 
 def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
