@@ -17,7 +17,7 @@ from .dataset import Mapping
 from .expressions import column_names, evaluate, parse_expression
 from .messages import Message, counted
 from .parsing import id_text, parse_number
-from .validation import MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
+from .validation import FILE_ROW, MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
 
 SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount",)}  # additive per row: an order's total is its lines'
 ORDER_OF: tuple[str, ...] = ("customer_id", "order_date")  # an order has one customer and one day
@@ -44,7 +44,7 @@ def computed_columns(
         missing = [n for n in names if n not in frame.columns]
         if missing:
             absent = ", ".join(repr(m) for m in missing)
-            listed = _listed(list(frame.columns))
+            listed = _listed([c for c in frame.columns if c != FILE_ROW])
             problems.append(
                 Message(
                     "problem_computed_missing",

@@ -10,6 +10,7 @@ dates: {dayfirst: false}     # 10/5/2026 is 5 October; or formats: {order_date: 
 encoding: gb18030            # optional; UTF-8 (with or without BOM) and GB18030 are tried anyway
 exclude:                     # rows that are not sales: table: {your column: [values]} ("" = empty cell)
   orders: {订单状态: [已取消, 作废]}
+  order_lines: {销售数量: ["<0", "=0"]}   # a comparison with a number is a condition on the number
 ```
 """
 
@@ -87,7 +88,8 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
 def _exclude(value: object) -> dict[str, dict[str, list[str]]]:
     """``exclude:``: contract table -> {column (yours or the contract's): [values whose rows are left out]}.
 
-    An empty value (``""`` or ``~``) stands for an empty cell: an unpaid order's missing payment time.
+    An empty value (``""`` or ``~``) stands for an empty cell: an unpaid order's missing payment time; ``"<0"``,
+    ``"=0"`` ... compare the value read as a number (:data:`salesnb.data.exclude.CONDITION`).
     """
     out: dict[str, dict[str, list[str]]] = {}
     for table, rules in _section(value, "exclude").items():

@@ -10,15 +10,13 @@ a line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..errors import DataSourceError
+from .column_words import FILE_WORDS, SYNONYMS, normalise
 from .contract import TABLES
 from .dataset import EMPTY
 from .dates import parse_dates
@@ -26,6 +24,7 @@ from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .messages import Message
 from .parsing import parse_number
+from .row_notes import ZERO, cancelled_values, left_out, negative_lines, unpaid_column, zero_lines
 from .workbooks import data_sheets, is_workbook
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
@@ -34,25 +33,9 @@ VARYING = 0.2  # an attribute differing within this share of a dimension's ids b
 DIMENSIONS = ("customers", "products", "reps")
 ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
 
-# synonyms of each concept, the words of file names and of status columns: salesnb/data/column_names.yaml
-NAMES = yaml.safe_load(resources.files("salesnb").joinpath("data", "column_names.yaml").read_text(encoding="utf-8"))
-SYNONYMS: dict[str, tuple[str, ...]] = {concept: tuple(names) for concept, names in NAMES["synonyms"].items()}
-FILE_WORDS: dict[str, tuple[str, ...]] = {
-    table: tuple(words) for table, words in NAMES["file_words"].items()
-}  # words in file names pointing at a table
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
 NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit")
-STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
-PAID_NAMES = tuple(NAMES["paid_names"])  # a column saying when an order was paid
-# statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
-CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
-
-
-def normalise(name: str) -> str:
-    """A column name compared loosely: no unit in brackets, case, spaces, ``_ - . / :`` or a trailing '#'."""
-    text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(name)).casefold()
-    return re.sub(r"[\s_\-./:#：]+", "", text)
 
 
 @dataclass
@@ -69,6 +52,8 @@ class Proposal:
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
+    zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
+    negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
 
     def mapping(self) -> dict:
@@ -87,7 +72,17 @@ class Proposal:
                 out.setdefault(table, {})[column] = list(values)
         for _, column in self.unpaid_orders():
             out.setdefault("orders", {})[column] = [EMPTY]
+        for _, column, _ in self.no_op_lines():
+            out.setdefault("order_lines", {})[column] = [ZERO]
         return out
+
+    def no_op_lines(self) -> list[tuple[str, str, int]]:
+        """(file, quantity column, rows) of the order lines' file whose quantity and amount are both 0."""
+        return [note for note in self.zero_lines if self.tables.get("order_lines") == note[0]]
+
+    def returned_lines(self) -> list[tuple[str, str, int]]:
+        """(file, quantity column, rows) of the order lines' file with a negative quantity (returns)."""
+        return [note for note in self.negative if self.tables.get("order_lines") == note[0]]
 
     def unpaid_orders(self) -> list[tuple[str, str]]:
         """(file, column) of the orders' payment time when it is not their date: its empty cells are unpaid orders."""
@@ -319,8 +314,7 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
         tables, missing = {own: columns}, {}
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
-    _note_cancelled(name, frame, proposal)
-    _note_unpaid(name, frame, proposal)
+    _note_rows(name, frame, found, proposal)
     pointed = own or file_table(name.rpartition(SHEET)[2] or name)
     out = {}
     for table, columns in tables.items():
@@ -331,31 +325,21 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
     return out
 
 
-def _note_cancelled(name: str, frame: pd.DataFrame, proposal: Proposal) -> None:
-    """Record a status column whose values mark cancelled orders (canceled, 已取消, 作废 …).
-
-    The contract counts every order row as a sale: the proposed mapping leaves these orders out (``exclude:``,
-    :mod:`salesnb.data.exclude`), and ``map`` names the values so the user can keep one that does stand.
-    """
-    by_name = {normalise(c): c for c in reversed(frame.columns)}
-    column = next((by_name[normalise(n)] for n in STATUS_NAMES if normalise(n) in by_name), None)
-    if column is None:
-        return
-    values = frame[column].dropna().astype(str).unique()
-    marked = sorted(v for v in values if CANCELLED.search(v))
-    if marked:
-        proposal.cancelled.append((name, column, marked))
-
-
-def _note_unpaid(name: str, frame: pd.DataFrame, proposal: Proposal) -> None:
-    """Record a payment-time column (订单付款时间) empty on some rows: an e-commerce export's unpaid orders.
-
-    They are not sales; :meth:`Proposal.exclude` leaves them out unless the column is the order date itself.
-    """
-    by_name = {normalise(c): c for c in reversed(frame.columns)}
-    column = next((by_name[normalise(n)] for n in PAID_NAMES if normalise(n) in by_name), None)
-    if column is not None and 0 < int(frame[column].isna().sum()) < len(frame):
-        proposal.unpaid.append((name, column))
+def _note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: Proposal) -> None:
+    """Record what the file holds that is not a sale (:mod:`.row_notes`); :meth:`Proposal.exclude` leaves it out."""
+    cancelled = cancelled_values(frame)
+    if cancelled:
+        proposal.cancelled.append((name, *cancelled))
+    unpaid = unpaid_column(frame)
+    if unpaid:  # left out unless the column is the order date itself (Proposal.unpaid_orders)
+        proposal.unpaid.append((name, unpaid))
+    gone = left_out(frame, cancelled, unpaid)
+    zero = zero_lines(frame, found, gone)
+    if zero:
+        proposal.zero_lines.append((name, *zero))
+    negative = negative_lines(frame, found, gone)
+    if negative:
+        proposal.negative.append((name, *negative))
 
 
 def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:

@@ -243,18 +243,27 @@ def test_a_system_export_maps_table_by_table(tmp_path: Path) -> None:
     assert len(ds["order_lines"]) == 4  # the two empty rows left out, nothing reported against them
 
 
-def test_empty_rows_at_the_end_are_left_out_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+def test_empty_rows_are_skipped_with_one_warning_and_rows_keep_their_numbers(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text(
-        "order_id,customer_id,order_date,amount\nA1,c1,2026-10-01,5\nA2,c1,not a date,5\n,,,\nA3,c1,2026-10-02,5\n"
+        "order_id,customer_id,order_date,amount\nA1,c1,2026-10-01,5\nA2,c1,not a date,5\n,,,\nA3,c1,2026-10-02,-5\n"
         ",,,\n,,,\n",
         encoding="utf-8",
     )
     frame = read_table_file(tmp_path / "orders.csv")
-    assert frame["order_id"].fillna("-").tolist() == ["A1", "A2", "-", "A3"]  # the empty row between values stays
+    assert frame["order_id"].fillna("-").tolist() == ["A1", "A2", "-", "A3"]  # the ones at the end go silently
     with pytest.raises(DataValidationError) as error:
         load_dataset(tmp_path)
-    assert "row 2 (A2): 'not a date'" in str(error.value)  # its number in the file
-    assert "1 row has an empty required value, e.g. row 3" in str(error.value)
+    assert error.value.problems == [  # each row by its number in the file, the empty row 3 not among them
+        "orders.order_date: 1 row has an unparseable date, e.g. row 2 (A2): 'not a date'; expected YYYY-MM-DD",
+        "orders.amount: 1 row has a negative value, e.g. row 4 (A3): -5",
+    ]
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nA1,c1,2026-10-01,5\n,,,\n,,,\nA3,c1,2026-10-02,5\n", encoding="utf-8"
+    )
+    ds = load_dataset(tmp_path)
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A3"] and "_file_row" not in ds["orders"].columns
+    assert ds.warnings == ["table orders: 2 empty rows were skipped (rows 2, 3)"]
+    assert ds.warnings[0].text("zh") == "数据表 orders：2 个空行已跳过（第 2, 3 行）"
 
 
 def test_a_discount_share_nets_the_price_and_keeps_the_list_price(tmp_path: Path) -> None:
@@ -331,3 +340,24 @@ def test_a_workbooks_sheets_map_one_by_one(tmp_path: Path) -> None:
     assert facts.order_facts(ds).set_index("order_id")["region"].astype(str).to_dict() == {"A1": "华东", "A2": "华南"}
     with pytest.raises(DataSourceError, match="no sheet named '产品'; its sheets: 订单, 客户, 说明"):
         load_dataset(tmp_path, mapping={"tables": {"orders": "销售.xlsx#订单", "products": "销售.xlsx#产品"}})
+
+
+POS_LINES = """订单编号,订单日期,客户名称,产品名称,数量,金额
+A1,2018-01-01,甲,P1,2,20
+A1,2018-01-01,甲,P2,0,0
+A2,2018-01-02,乙,P1,-1,-10
+A3,2018-01-03,乙,P2,1,10
+"""
+
+
+def test_map_leaves_out_no_op_lines_and_names_the_returns(tmp_path: Path) -> None:
+    (tmp_path / "pos.csv").write_text(POS_LINES, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "pos.csv")
+    assert proposal.mapping()["exclude"] == {"order_lines": {"数量": ["=0"]}}
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! pos.csv：1 行的 数量 与金额都为 0，没有卖出东西" in text
+    assert "! pos.csv：1 行的 数量 为负数（退货）" in text and '加上 "<0"' in text
+    ds = load_dataset(tmp_path / "pos.csv", mapping=proposal.mapping(), validate=False)
+    assert ds.tables["order_lines"]["quantity"].tolist() == [2.0, -1.0, 1.0]  # the no-op line left out
+    (tmp_path / "pos.csv").write_text(POS_LINES.replace("P2,0,0", "P2,0,5"), encoding="utf-8")  # money on it
+    assert "exclude" not in propose_mapping(tmp_path / "pos.csv").mapping()
