@@ -23,7 +23,7 @@ from . import validation
 from .contract import TABLES
 from .database import stage_database
 from .dataset import Dataset, Mapping
-from .derive import computed_columns, one_row_per_id, split_reused_orders
+from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .exclude import drop_excluded, drop_flat_rows
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .messages import Message, counted
@@ -305,6 +305,7 @@ def load_dataset(
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
             where = source_name if shared else Message("where_table", name=name)
             tidied[source_name], found = skip_empty_rows(_tidy(frame, where), where)
+            tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
             warnings += found
             if shared and FILE_ROW not in tidied[source_name].columns:  # an order collapsed from lines: its first
                 tidied[source_name] = tidied[source_name].assign(**{FILE_ROW: np.arange(len(tidied[source_name]))})
@@ -321,6 +322,7 @@ def load_dataset(
         if sources.count(source_name) > 1 and TABLES[name].key:  # one of several tables from a flat export
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
+    warnings += joined_note(tables, names)
     ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored), warnings)
     if validate:
         all_problems = validation.validate_dataset(ds, problems)

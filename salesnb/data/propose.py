@@ -18,8 +18,9 @@ import pandas as pd
 from ..errors import DataSourceError
 from .column_words import FILE_WORDS, SYNONYMS, normalise
 from .contract import TABLES
-from .dataset import EMPTY
+from .dataset import EMPTY, PER, Mapping, joined_name
 from .dates import parse_dates
+from .derive import add_joined_ids
 from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .messages import Message
@@ -54,12 +55,17 @@ class Proposal:
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
     zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
     negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
+    per_day: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # (file, id parts, orders, rows)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
-        columns = {t: {c: u for c, u in cols.items() if u != c} for t, cols in self.columns.items()}
+        joined = {joined_name(parts): parts for _, parts, _, _ in self.per_day}  # order_id: {per: [..]}
+        columns = {
+            t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
+            for t, cols in self.columns.items()
+        }
         out: dict = {"tables": tables, "columns": {t: c for t, c in columns.items() if c}, "exclude": self.exclude()}
         return {k: v for k, v in out.items() if v}
 
@@ -75,6 +81,11 @@ class Proposal:
         for _, column, _ in self.no_op_lines():
             out.setdefault("order_lines", {})[column] = [ZERO]
         return out
+
+    def orders_per_day(self) -> list[tuple[str, list[str], int, int]]:
+        """(file, [customer, date], orders, rows) when the orders' file has no order number (:func:`per_day_id`)."""
+        key = self.columns.get("orders", {}).get("order_id")
+        return [n for n in self.per_day if self.tables.get("orders") == n[0] and joined_name(n[1]) == key]
 
     def no_op_lines(self) -> list[tuple[str, str, int]]:
         """(file, quantity column, rows) of the order lines' file whose quantity and amount are both 0."""
@@ -201,6 +212,16 @@ def orders_lacking(found: dict[str, str]) -> list[str]:
     return _tables_from(found)[1].get("orders", [])
 
 
+def per_day_id(customer: str | None, date: str | None) -> str | None:
+    """Without an order number, an order is one customer on one day: the id made of those two columns.
+
+    A POS or pharmacy export writes a line per item and no order number; numbering its rows 1, 2, 3 would make
+    every line an order (more orders, a lower order value, no baskets). The name is
+    :func:`~.dataset.joined_name`; :meth:`Proposal.mapping` writes it ``order_id: {per: [customer, date]}``.
+    """
+    return joined_name([customer, date]) if customer and date else None
+
+
 def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
     """Contract tables (contract column -> user column or expression) derivable from matched concepts."""
     customer = found.get("customer_id") or found.get("customer_name")
@@ -209,13 +230,14 @@ def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict
     region = found.get("region") or found.get("country")
     tables: dict[str, dict[str, str]] = {}
     missing: dict[str, list[str]] = {}
-    orders = {"order_id": found.get("order_id"), "customer_id": customer, "order_date": found.get("order_date")}
+    order_id = found.get("order_id") or per_day_id(customer, found.get("order_date"))
+    orders = {"order_id": order_id, "customer_id": customer, "order_date": found.get("order_date")}
     orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": found.get("amount")}
     orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
     quantity = found.get("quantity")
     if quantity is None and found.get("unit_price") and not found.get("amount"):
         quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
-    lines = {"order_id": found.get("order_id"), "product_id": product, "quantity": quantity}
+    lines = {"order_id": order_id, "product_id": product, "quantity": quantity}
     price, list_price = _net_prices(found)
     lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}
     customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
@@ -282,14 +304,17 @@ def _key_unique(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> boo
     """Whether the file holds each of the table's ids once: a table's own file, not a flat export repeating it."""
     key = TABLES[table].key
     user = columns.get(key) if key else None
-    return bool(user and not user.startswith("=") and frame[user].dropna().is_unique)
+    return bool(user and user in frame.columns and frame[user].dropna().is_unique)
 
 
 @dataclass
 class _Candidate:
-    """One file able to feed a table, ranked: contract name, a name pointing at it, unique ids, columns mapped."""
+    """One file able to feed a table, ranked: contract name, own order ids, a name pointing at it, unique ids, columns.
 
-    rank: tuple[bool, bool, bool, int]
+    Own order ids: a file with an order number beats one whose orders are made of customer and day.
+    """
+
+    rank: tuple[bool, bool, bool, bool, int]
     name: str  # the file, or ``workbook.xlsx#sheet``
     columns: dict[str, str]
     varying: list[tuple[str, str, str, float]]
@@ -315,14 +340,26 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     _note_rows(name, frame, found, proposal)
+    _note_per_day(name, frame, tables.get("orders", {}), proposal)
     pointed = own or file_table(name.rpartition(SHEET)[2] or name)
     out = {}
     for table, columns in tables.items():
         varying = _varying(frame, table, columns) if table in DIMENSIONS and not own else []
         columns = {c: u for c, u in columns.items() if c not in {v[1] for v in varying}}
-        rank = (bool(own), pointed == table, _key_unique(frame, table, columns), len(columns))
+        real = columns.get("order_id") in (None, *frame.columns)  # not one customer-day each
+        rank = (bool(own), real, pointed == table, _key_unique(frame, table, columns), len(columns))
         out[table] = _Candidate(rank, name, columns, varying)
     return out
+
+
+def _note_per_day(name: str, frame: pd.DataFrame, orders: dict[str, str], proposal: Proposal) -> None:
+    """Record an order id made of the customer and the day (:func:`per_day_id`): how many orders from how many rows."""
+    key, customer, date = orders.get("order_id"), orders.get("customer_id"), orders.get("order_date")
+    if not key or key in frame.columns or key != per_day_id(customer, date):
+        return
+    names = Mapping(columns={"orders": {"order_date": date}}, joined={key: [customer, date]})
+    ids = add_joined_ids(frame, names)[key]
+    proposal.per_day.append((name, [customer, date], int(ids.nunique()), int(ids.notna().sum())))
 
 
 def _note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: Proposal) -> None:

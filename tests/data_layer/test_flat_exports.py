@@ -345,3 +345,34 @@ def test_a_date_column_with_no_values_parses_to_all_missing() -> None:
     """An optional date column left empty on every row (tickets not resolved yet) is all NaT, not an error."""
     parsed, failed, hint = parse_dates(pd.Series([None, None, None, None], dtype="str"))
     assert parsed.isna().all() and not failed.any() and hint is None
+
+
+PER_MAPPING = {
+    "tables": {"orders": "sales", "order_lines": "sales"},
+    "columns": {
+        "orders": {"order_id": {"per": ["客户", "日期"]}, "customer_id": "客户", "order_date": "日期",
+                   "amount": "销售额"},
+        "order_lines": {"order_id": {"per": ["客户", "日期"]}, "product_id": "产品", "quantity": "数量",
+                        "unit_price": "=销售额 / 数量"},
+    },
+}  # fmt: skip
+
+
+def test_an_order_id_made_of_customer_and_day_ignores_the_time_and_names_an_empty_part(tmp_path: Path) -> None:
+    text = "日期,客户,产品,数量,销售额\n2026/10/05 09:00,甲,P1,1,10\n2026/10/05 17:30,甲,P2,1,5\n2026/10/05,乙,P1,1,7\n"
+    ds = load_dataset(flat_folder(tmp_path, text), mapping=PER_MAPPING)
+    assert ds["orders"].set_index("order_id")["amount"].to_dict() == {"甲 + 2026-10-05": 15.0, "乙 + 2026-10-05": 7.0}
+    assert ds["order_lines"]["order_id"].tolist() == ["甲 + 2026-10-05", "甲 + 2026-10-05", "乙 + 2026-10-05"]
+    assert ds.warnings[-1].endswith("2 orders from 3 rows")
+    with pytest.raises(
+        DataValidationError, match=r"order_lines\.order_id: 1 row has an empty required value, e\.g\. row 4"
+    ):
+        load_dataset(flat_folder(tmp_path, text + "2026/10/06,,P1,1,3\n"), mapping=PER_MAPPING)
+
+
+@pytest.mark.parametrize("per", [{"per": []}, {"per": "客户"}, {"per": ["客户"], "by": "day"}, {"per": ["客户", ""]}])
+def test_a_bad_per_id_is_a_config_error(per: dict) -> None:
+    with pytest.raises(ConfigError, match=r"columns\.orders\.order_id: only an id column"):
+        load_mapping({"columns": {"orders": {"order_id": per}}})
+    with pytest.raises(ConfigError, match=r"columns\.order_lines\.quantity: only an id column"):
+        load_mapping({"columns": {"order_lines": {"quantity": {"per": ["a", "b"]}}}})

@@ -9,7 +9,7 @@ import pytest
 
 from salesnb.cli import main
 from salesnb.data.loading import load_dataset
-from salesnb.data.mapview import no_orders
+from salesnb.data.mapview import describe, no_orders
 from salesnb.data.propose import match_columns, orders_lacking, propose_mapping
 
 
@@ -175,7 +175,8 @@ def test_map_without_orders_says_what_is_missing_writes_nothing_and_fails(tmp_pa
         "销售区域 → 区域 (region), 销售渠道 → 渠道 (channel)"
     )
     assert lines[3] == "    未使用: 销售订单, 品牌"
-    assert lines[4].startswith("- 没有订单编号") and "加一列订单编号" in lines[4]
+    assert lines[4].startswith("- 没有订单编号") and "按“同一客户同一天为一单”推导订单" in lines[4]
+    assert "1、2、3" not in err  # numbering the rows would make every line an order
     assert lines[5].startswith("- 没有客户列") and "不含客户的销售数据无法使用" in lines[5]
     assert lines[-1].startswith("未写出映射文件")
 
@@ -197,9 +198,52 @@ def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: P
     ("found", "lacking"),
     [
         ({"order_id": "a", "customer_name": "b", "order_date": "c"}, []),
-        ({"customer_id": "b", "order_date": "c"}, ["order_id"]),
+        ({"customer_id": "b", "order_date": "c"}, []),  # an order is one customer on one day
+        ({"customer_id": "b"}, ["order_id", "order_date"]),
         ({}, ["order_id", "customer_id", "order_date"]),
     ],
 )
 def test_orders_lacking_names_the_required_columns_without_a_match(found: dict, lacking: list) -> None:
     assert orders_lacking(found) == lacking
+
+
+POS_NO_ORDER = """购药时间,会员卡号,商品编码,商品名称,销售数量,实收金额
+2018-01-01 星期五,c1,P1,药A,2,20
+2018-01-01 星期五,c1,P2,药B,1,8
+2018-01-01 星期五,c2,P1,药A,1,10
+2018-01-02 星期六,c1,P1,药A,1,10
+"""  # c1 on 01-01 bought two items: one visit, one order
+
+
+def test_an_export_without_order_numbers_makes_an_order_of_one_customer_on_one_day(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "pos.csv").write_text(POS_NO_ORDER, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "pos.csv")
+    columns = proposal.mapping()["columns"]
+    assert columns["orders"]["order_id"] == columns["order_lines"]["order_id"] == {"per": ["会员卡号", "购药时间"]}
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! pos.csv 没有订单编号：按“同一客户同一天为一单”推导订单" in text and "4 行合成 3 单" in text
+    assert "每行一单" not in text  # c1 has two lines on 01-01
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "pos.csv"]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--data", "pos.csv", "--mapping", "mapping.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "orders: 3 行" in out and "order_lines: 4 行" in out
+    assert "! orders.order_id：没有订单编号，按 会员卡号 + 购药时间 推导" in out and "3 单，来自 4 行" in out
+    ds = load_dataset(tmp_path / "pos.csv", mapping=tmp_path / "mapping.yaml")
+    orders = ds.tables["orders"].set_index("order_id")["amount"].to_dict()
+    assert orders == {"c1 + 2018-01-01": 28.0, "c2 + 2018-01-01": 10.0, "c1 + 2018-01-02": 10.0}
+
+
+def test_one_line_per_customer_and_day_is_said_to_be_one_order_a_row(tmp_path: Path) -> None:
+    (tmp_path / "pos.csv").write_text(POS_NO_ORDER.replace("c1,P2", "c3,P2"), encoding="utf-8")
+    text = "\n".join(describe(propose_mapping(tmp_path / "pos.csv"), "zh"))
+    assert "4 行合成 4 单；每位客户每天只有一行，即每行一单" in text
+
+
+def test_a_file_with_order_numbers_feeds_the_orders_before_one_without(tmp_path: Path) -> None:
+    (tmp_path / "a_pos.csv").write_text(POS_NO_ORDER, encoding="utf-8")
+    (tmp_path / "b.csv").write_text("订单编号,会员卡号,订单日期\nO1,c1,2018-01-01\n", encoding="utf-8")
+    assert propose_mapping(tmp_path).tables["orders"] == "b.csv"
