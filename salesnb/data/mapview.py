@@ -54,6 +54,11 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     for file, (customer, date), orders, rows in proposal.orders_per_day():
         said = t("map_per_day", lang, file=file, customer=customer, date=date, orders=orders, rows=rows)
         lines.append(f"! {said}{t('map_per_day_one_line', lang) if orders == rows else ''}")
+    amount = proposal.columns.get("orders", {}).get("amount")
+    lines += [f"! {t('map_refund', lang, file=f, column=c, amount=amount)}" for f, c in proposal.refunds() if amount]
+    for file, column, n in proposal.refunded_orders():
+        refund = proposal.recognised[file]["refund"]
+        lines.append(f"! {t('map_refunded', lang, file=file, amount=column, refund=refund, n=n)}")
     lines += [f"! {t('map_zero_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.no_op_lines()]
     lines += [f"! {t('map_negative_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.returned_lines()]
     for table, column, user, share in proposal.varying:

@@ -25,7 +25,15 @@ from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .messages import Message
 from .parsing import parse_number
-from .row_notes import ZERO, cancelled_values, left_out, negative_lines, unpaid_column, zero_lines
+from .row_notes import (
+    ZERO,
+    cancelled_values,
+    left_out,
+    negative_lines,
+    refunded_orders,
+    unpaid_column,
+    zero_lines,
+)
 from .workbooks import data_sheets, is_workbook
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
@@ -35,7 +43,7 @@ DIMENSIONS = ("customers", "products", "reps")
 ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
 
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit")
+NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit", "refund")
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 
 
@@ -56,6 +64,7 @@ class Proposal:
     zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
     negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
     per_day: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # (file, id parts, orders, rows)
+    refunded: list[tuple[str, str, int]] = field(default_factory=list)  # (file, amount column, rows refunded in full)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
 
     def mapping(self) -> dict:
@@ -80,12 +89,24 @@ class Proposal:
             out.setdefault("orders", {})[column] = [EMPTY]
         for _, column, _ in self.no_op_lines():
             out.setdefault("order_lines", {})[column] = [ZERO]
+        for _, column, _ in self.refunded_orders():
+            out.setdefault("orders", {})[column] = [ZERO]
         return out
 
     def orders_per_day(self) -> list[tuple[str, list[str], int, int]]:
         """(file, [customer, date], orders, rows) when the orders' file has no order number (:func:`per_day_id`)."""
         key = self.columns.get("orders", {}).get("order_id")
         return [n for n in self.per_day if self.tables.get("orders") == n[0] and joined_name(n[1]) == key]
+
+    def refunded_orders(self) -> list[tuple[str, str, int]]:
+        """(file, amount column, rows) of the orders' file whose amount is 0 after a full refund."""
+        amount = self.columns.get("orders", {}).get("amount")
+        return [n for n in self.refunded if self.tables.get("orders") == n[0] and n[1] == amount]
+
+    def refunds(self) -> list[tuple[str, str]]:
+        """(file, refund column) of the orders' file: understood, though no contract column takes it."""
+        orders = self.tables.get("orders")
+        return [(orders, self.recognised[orders]["refund"])] if "refund" in self.recognised.get(orders, {}) else []
 
     def no_op_lines(self) -> list[tuple[str, str, int]]:
         """(file, quantity column, rows) of the order lines' file whose quantity and amount are both 0."""
@@ -374,6 +395,9 @@ def _note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: 
     zero = zero_lines(frame, found, gone)
     if zero:
         proposal.zero_lines.append((name, *zero))
+    refunded = refunded_orders(frame, found, gone)
+    if refunded:
+        proposal.refunded.append((name, *refunded))
     negative = negative_lines(frame, found, gone)
     if negative:
         proposal.negative.append((name, *negative))
@@ -428,6 +452,8 @@ def propose_mapping(source: str | Path) -> Proposal:
             proposal.one_unit.append(best.name)
     for table, rules in proposal.exclude().items():
         used.setdefault(proposal.tables[table], set()).update(rules)
+    for file, column in proposal.refunds():  # read by map (refunded orders), not by the reports
+        used.setdefault(file, set()).add(column)
     for name, columns in names.items():
         proposal.unused[name] = [c for c in columns if c not in used.get(name, set())]
     return proposal

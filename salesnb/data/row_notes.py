@@ -2,8 +2,9 @@
 
 Each function reads one file (``frame``) with the concepts :func:`~.propose.match_columns` found in it and says
 what it saw, or ``None``: a status marking cancelled orders (已取消, 交易关闭), a payment time empty on unpaid
-orders, lines whose quantity and amount are both 0 (a POS export's no-op lines), lines with a negative quantity
-(returns sold back at the till). The proposal turns the first three into ``exclude:`` rules and names the last
+orders, lines whose quantity and amount are both 0 (a POS export's no-op lines), orders refunded in full (amount
+0, a refund above 0), lines with a negative quantity (returns sold back at the till). The proposal turns the
+first four into ``exclude:`` rules and names the last
 (the data contract keeps returns in their own table; leaving them out is the user's choice).
 """
 
@@ -68,6 +69,21 @@ def zero_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> t
     if amount in frame.columns and not parse_number(frame.loc[zero, amount])[0].fillna(0).eq(0).all():
         return None
     return quantity, int(zero.sum())
+
+
+def refunded_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int] | None:
+    """(amount column, rows) of rows whose amount is 0 and whose refund is above 0: orders refunded in full.
+
+    Tmall's order report keeps them (买家实际支付金额 0, 退款金额 = 总金额): counted, they are orders without money
+    that lower the average order value. Proposed only when every other row of amount 0 has a refund too, so
+    that the rule ``amount = 0`` leaves out nothing but refunded orders.
+    """
+    amount, refund = found.get("amount"), found.get("refund")
+    if amount is None or refund is None:
+        return None
+    zero = parse_number(frame[amount])[0].eq(0) & ~gone
+    refunded = zero & parse_number(frame[refund])[0].gt(0)
+    return (amount, int(refunded.sum())) if refunded.any() and refunded.equals(zero) else None
 
 
 def negative_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int] | None:

@@ -247,3 +247,26 @@ def test_a_file_with_order_numbers_feeds_the_orders_before_one_without(tmp_path:
     (tmp_path / "a_pos.csv").write_text(POS_NO_ORDER, encoding="utf-8")
     (tmp_path / "b.csv").write_text("订单编号,会员卡号,订单日期\nO1,c1,2018-01-01\n", encoding="utf-8")
     assert propose_mapping(tmp_path).tables["orders"] == "b.csv"
+
+
+TMALL = """订单编号,买家会员名,总金额,买家实际支付金额,订单创建时间,订单付款时间 ,退款金额
+1,甲,100,0.0,2020-02-01 10:00:00,,0.0
+2,乙,50,50.0,2020-02-01 11:00:00,2020-02-01 11:01:00,0.0
+3,丙,80,0.0,2020-02-02 09:00:00,2020-02-02 09:05:00,80.0
+4,甲,60,40.0,2020-02-03 09:00:00,2020-02-03 09:05:00,20.0
+"""  # 1 unpaid; 3 paid then refunded in full (0 kept); 4 refunded in part (40 kept): an order
+
+
+def test_orders_refunded_in_full_are_proposed_for_exclusion_and_the_refund_is_understood(tmp_path: Path) -> None:
+    (tmp_path / "tmall.csv").write_text(TMALL, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "tmall.csv")
+    assert proposal.recognised["tmall.csv"]["refund"] == "退款金额"
+    assert proposal.mapping()["exclude"] == {"orders": {"订单付款时间": [""], "买家实际支付金额": ["=0"]}}
+    assert "退款金额" not in proposal.unused["tmall.csv"]
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! tmall.csv 的 退款金额 识别为退款金额 (refund)" in text
+    assert "! tmall.csv：1 行的 买家实际支付金额 为 0 且有退款（退款金额），是全额退款的订单" in text
+    ds = load_dataset(tmp_path / "tmall.csv", mapping=proposal.mapping())
+    assert ds.tables["orders"].set_index("order_id")["amount"].to_dict() == {"2": 50.0, "4": 40.0}
+    (tmp_path / "tmall.csv").write_text(TMALL.replace(",0.0,2020-02-02", ",0.0,2020-02-02").replace(",80.0\n", ",0\n"))
+    assert "买家实际支付金额" not in propose_mapping(tmp_path / "tmall.csv").mapping()["exclude"]["orders"]  # no refund
