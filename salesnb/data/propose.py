@@ -16,15 +16,15 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataSourceError
-from .column_words import FILE_WORDS, SYNONYMS, normalise
+from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
 from .dataset import EMPTY, PER, Mapping, joined_name
-from .dates import parse_dates
 from .derive import add_joined_ids
 from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
+from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
-from .parsing import parse_number
+from .proposal_tables import ONE_UNIT, per_day_id, tables_from
 from .row_notes import (
     ZERO,
     cancelled_values,
@@ -36,15 +36,8 @@ from .row_notes import (
 )
 from .workbooks import data_sheets, is_workbook
 
-SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
-MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
 DIMENSIONS = ("customers", "products", "reps")
-ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
-
-DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit", "refund")
-FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 
 
 @dataclass
@@ -65,6 +58,7 @@ class Proposal:
     negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
     per_day: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # (file, id parts, orders, rows)
     refunded: list[tuple[str, str, int]] = field(default_factory=list)  # (file, amount column, rows refunded in full)
+    samples: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # file -> its first rows (a draft)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
 
     def mapping(self) -> dict:
@@ -120,166 +114,6 @@ class Proposal:
         """(file, column) of the orders' payment time when it is not their date: its empty cells are unpaid orders."""
         orders = self.columns.get("orders", {})
         return [(f, c) for f, c in self.unpaid if self.tables.get("orders") == f and orders.get("order_date") != c]
-
-
-def _ref(column: str) -> str:
-    return f"`{column}`" if "]" in column else f"[{column}]"
-
-
-def _share(ok: pd.Series, sample: pd.Series) -> float:
-    return float(ok.sum()) / max(int(sample.notna().sum()), 1)
-
-
-def _reads_as_dates(sample: pd.Series) -> tuple[bool, bool]:
-    """(most values read as dates, the day/month order is ambiguous)."""
-    if pd.api.types.is_numeric_dtype(sample):
-        return False, False
-    parsed, _, hint = parse_dates(sample)
-    if hint:
-        return True, True
-    return _share(parsed.notna(), sample) >= MOSTLY, False
-
-
-def _reads_as_numbers(sample: pd.Series) -> bool:
-    numbers, _ = parse_number(sample)
-    return _share(numbers.notna(), sample) >= MOSTLY
-
-
-def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
-    """Concept -> the frame's column, by synonyms then contents; and whether the dates need a declared order."""
-    sample = frame.head(SAMPLE_ROWS)
-    by_name = {normalise(c): c for c in reversed(frame.columns)}  # the first of equal names wins
-    found: dict[str, str] = {}
-    ambiguous = False
-    for concept, synonyms in SYNONYMS.items():
-        for synonym in (normalise(concept), *map(normalise, synonyms)):
-            column = by_name.get(synonym)
-            if column is None or column in found.values():
-                continue
-            values = sample[column].dropna()
-            if concept in DATES:
-                ok, unclear = _reads_as_dates(values)
-                ambiguous |= unclear
-            else:
-                ok = concept not in NUMBERS or _reads_as_numbers(values)
-            if ok:
-                found[concept] = column
-                break
-    _read_discount(found, sample)
-    region = found.get("region")
-    if region and "country" in found and sample[region].notna().mean() < FILLED:
-        del found["region"]  # a region filled for a few countries only (US states): the country is the level
-    if "order_date" not in found:
-        for column in frame.columns:
-            if column not in found.values():
-                ok, unclear = _reads_as_dates(sample[column].dropna())
-                if ok:
-                    found["order_date"], ambiguous = column, unclear
-                    break
-    return found, ambiguous
-
-
-def _read_discount(found: dict[str, str], sample: pd.DataFrame) -> None:
-    """Tell a discount column's kind from its values: ``discount_off`` (0.1 = 10 % off) or ``discount_paid``.
-
-    Between 0 and 1 a discount is a share: the share taken off (Northwind's 0.05, Superstore's 0.2) or, as a
-    Chinese 折扣 often is, the share paid (0.9 = 九折). A discount whose typical value is above one half is the
-    share paid — no business takes most of its price off on a typical line. Other values (amounts, percent
-    numbers) are left for the user to map.
-    """
-    column = found.pop("discount", None)
-    if column is None:
-        return
-    values, _ = parse_number(sample[column].dropna())
-    values = values.dropna()
-    if not len(values) or values.min() < 0 or values.max() > 1:
-        return
-    nonzero = values[values > 0]
-    found["discount_paid" if len(nonzero) and nonzero.median() > 0.5 else "discount_off"] = column
-
-
-def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
-    """(unit_price, list_price) of a line, net of its discount share when the export has one.
-
-    An explicit unit price next to a discount is the price before it (Northwind: revenue = price × quantity ×
-    (1 − discount)); a line total next to one is the amount after it (Superstore). Without a discount the
-    unit price is the column, or the line total ÷ quantity.
-    """
-    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
-    gross = f"{_ref(price)}" if price else (f"{_ref(amount)} / {_ref(quantity)}" if amount and quantity else None)
-    off, paid = found.get("discount_off"), found.get("discount_paid")
-    if gross is None or not (off or paid):
-        return (price or (f"={gross}" if gross else None)), found.get("list_price")
-    share = f"(1 - {_ref(off)})" if off else _ref(paid)
-    if price:  # the price before the discount: the list price
-        return f"={gross} * {share}", found.get("list_price") or price
-    return f"={gross}", found.get("list_price") or f"={gross} / {share}"
-
-
-def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
-    """The unit cost column, or the cost a line's profit leaves of its amount: ``([Sales] - [Profit]) / [Quantity]``.
-
-    Retail and e-commerce exports (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the
-    cost; without it the margin analyses have nothing to work on.
-    """
-    amount, profit = found.get("amount"), found.get("profit")
-    if found.get("unit_cost") or not (amount and profit and quantity and quantity != ONE_UNIT):
-        return found.get("unit_cost")
-    return f"=({_ref(amount)} - {_ref(profit)}) / {_ref(quantity)}"
-
-
-def orders_lacking(found: dict[str, str]) -> list[str]:
-    """The required columns of ``orders`` that the matched concepts ``found`` leave without a column."""
-    return _tables_from(found)[1].get("orders", [])
-
-
-def per_day_id(customer: str | None, date: str | None) -> str | None:
-    """Without an order number, an order is one customer on one day: the id made of those two columns.
-
-    A POS or pharmacy export writes a line per item and no order number; numbering its rows 1, 2, 3 would make
-    every line an order (more orders, a lower order value, no baskets). The name is
-    :func:`~.dataset.joined_name`; :meth:`Proposal.mapping` writes it ``order_id: {per: [customer, date]}``.
-    """
-    return joined_name([customer, date]) if customer and date else None
-
-
-def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
-    """Contract tables (contract column -> user column or expression) derivable from matched concepts."""
-    customer = found.get("customer_id") or found.get("customer_name")
-    product = found.get("product_id") or found.get("product_name")
-    rep = found.get("rep_id") or found.get("rep_name")
-    region = found.get("region") or found.get("country")
-    tables: dict[str, dict[str, str]] = {}
-    missing: dict[str, list[str]] = {}
-    order_id = found.get("order_id") or per_day_id(customer, found.get("order_date"))
-    orders = {"order_id": order_id, "customer_id": customer, "order_date": found.get("order_date")}
-    orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": found.get("amount")}
-    orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
-    quantity = found.get("quantity")
-    if quantity is None and found.get("unit_price") and not found.get("amount"):
-        quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
-    lines = {"order_id": order_id, "product_id": product, "quantity": quantity}
-    price, list_price = _net_prices(found)
-    lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}
-    customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
-    customers["industry"] = found.get("industry")
-    products = {"product_id": product, "product_name": found.get("product_name")}
-    products |= {"product_line": found.get("product_line")}
-    reps = {"rep_id": rep, "rep_name": found.get("rep_name"), "hire_date": found.get("hire_date")}
-    for table, columns in (
-        ("orders", orders),
-        ("order_lines", lines),
-        ("customers", customers),
-        ("products", products),
-        ("reps", reps),
-    ):
-        lacking = [c for c in TABLES[table].required_columns if not columns.get(c)]
-        if lacking:
-            missing[table] = lacking
-            continue
-        key = TABLES[table].key
-        tables[table] = {c: u for c, u in columns.items() if u and (c == key or u != columns.get(key))}
-    return tables, missing
 
 
 def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[tuple[str, str, str, float]]:
@@ -347,7 +181,7 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
     proposal.recognised[name] = dict(found)
     if ambiguous:
         proposal.notes.append(name)
-    tables, missing = _tables_from(found)
+    tables, missing = tables_from(found)
     if own:
         columns = {c: c for c in frame.columns if TABLES[own].column(c)}  # contract names as they are
         taken = set(columns)
@@ -419,6 +253,20 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
     return out
 
 
+def _unlinked_per_day(proposal: Proposal) -> None:
+    """Drop orders made of customer and day when the order lines come from another file with numbers of their own.
+
+    A restaurant's order file (meal_order_info: info_id, phone, use_start_time) and its detail file (order_id):
+    orders made of phone and day would match none of the lines' order numbers.
+    """
+    key = proposal.columns.get("orders", {}).get("order_id")
+    lines = proposal.tables.get("order_lines")
+    derived = key in {joined_name(parts) for _, parts, _, _ in proposal.per_day}
+    if derived and lines is not None and lines != proposal.tables["orders"]:
+        del proposal.tables["orders"], proposal.columns["orders"]
+        proposal.missing["orders"] = ["order_id"]
+
+
 def propose_mapping(source: str | Path) -> Proposal:
     """Propose a mapping for a folder of exports or one export file.
 
@@ -437,19 +285,22 @@ def propose_mapping(source: str | Path) -> Proposal:
     for file, sheet, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
         frame = read_table_file(file, sheet=sheet)
         names[name] = list(frame.columns)
+        proposal.samples[name] = frame.head(SAMPLE_ROWS)
         for table, candidate in _candidates(name, frame, own.get(name), proposal).items():
             offers.setdefault(table, []).append(candidate)
-    used: dict[str, set[str]] = {}
     for table, candidates in offers.items():
         best = max(candidates, key=lambda c: c.rank)  # the first of equal ranks
         proposal.tables[table], proposal.columns[table] = best.name, best.columns
         proposal.varying += best.varying
         proposal.missing.pop(table, None)
-        for user in best.columns.values():
-            read = column_names(parse_expression(user[1:])) if user.startswith("=") else [user]
-            used.setdefault(best.name, set()).update(read)
         if best.columns.get("quantity") == ONE_UNIT:
             proposal.one_unit.append(best.name)
+    _unlinked_per_day(proposal)
+    used: dict[str, set[str]] = {}
+    for table, columns in proposal.columns.items():
+        for user in columns.values():
+            read = column_names(parse_expression(user[1:])) if user.startswith("=") else [user]
+            used.setdefault(proposal.tables[table], set()).update(read)
     for table, rules in proposal.exclude().items():
         used.setdefault(proposal.tables[table], set()).update(rules)
     for file, column in proposal.refunds():  # read by map (refunded orders), not by the reports

@@ -10,7 +10,9 @@ import pytest
 from salesnb.cli import main
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe, no_orders
-from salesnb.data.propose import match_columns, orders_lacking, propose_mapping
+from salesnb.data.match import match_columns
+from salesnb.data.proposal_tables import orders_lacking
+from salesnb.data.propose import propose_mapping
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -160,25 +162,29 @@ CHANNEL_SALES = (  # 2020年销售数据.xlsx: sales by date, region, channel an
 )
 
 
-def test_map_without_orders_says_what_is_missing_writes_nothing_and_fails(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_map_without_orders_says_what_is_missing_writes_a_draft_and_fails(tmp_path: Path, monkeypatch, capsys) -> None:
     (tmp_path / "销售数据.csv").write_text(CHANNEL_SALES, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert main(["map", "--data", "销售数据.csv"]) == 1
-    assert not (tmp_path / "mapping.yaml").exists()
     out, err = capsys.readouterr()
     assert out == ""
     lines = err.splitlines()
-    assert lines[0].startswith("✗ 无法生成映射：订单表 orders 每行一笔订单，必须有订单编号、客户和下单日期三列")
+    assert lines[0].startswith("✗ 未能生成完整映射：订单表 orders 每行一笔订单")
     assert lines[1] == "  销售数据.csv 缺少：订单编号 (order_id), 客户编号 (customer_id)"
     assert lines[2] == (
         "    已识别: 销售日期 → 下单日期 (order_date), 销售数量 → 数量 (quantity), 售价 → 单价 (unit_price), "
         "销售区域 → 区域 (region), 销售渠道 → 渠道 (channel)"
     )
     assert lines[3] == "    未使用: 销售订单, 品牌"
-    assert lines[4].startswith("- 没有订单编号") and "按“同一客户同一天为一单”推导订单" in lines[4]
-    assert "1、2、3" not in err  # numbering the rows would make every line an order
-    assert lines[5].startswith("- 没有客户列") and "不含客户的销售数据无法使用" in lines[5]
-    assert lines[-1].startswith("未写出映射文件")
+    assert lines[4].startswith("- 未能识别订单编号 (order_id)列：若 销售订单 是订单编号 (order_id)")  # unique codes
+    assert lines[5].startswith("- 没有客户列") and "不含客户的销售数据无法使用" in lines[5]  # no column fits
+    assert lines[-1] == "已写出映射草稿 mapping.yaml：按上面的提示补全后运行 salesnb validate"
+    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert "    # order_id: 销售订单   # 待填：内容相符的列 销售订单\n" in draft
+    assert "    # customer_id: ?   # 待填：没有内容相符的列，请写上你的列名\n" in draft
+    assert "    order_date: 销售日期\n" in draft
+    assert main(["map", "--data", "销售数据.csv"]) == 1  # the draft is kept unless --force
+    assert "mapping.yaml" in capsys.readouterr().err and "customer_id: ?" in (tmp_path / "mapping.yaml").read_text()
 
 
 def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: Path) -> None:
@@ -186,12 +192,28 @@ def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: P
     (tmp_path / "客户.csv").write_text("客户编号,客户名称\nC1,甲\n", encoding="utf-8")
     proposal = propose_mapping(tmp_path)
     assert "orders" not in proposal.tables and proposal.tables["customers"] == "客户.csv"
-    text = "\n".join(no_orders(proposal, "en"))
+    lines, draft = no_orders(proposal, "en")
+    text = "\n".join(lines)
     assert "客户.csv lacks: order id (order_id), order date (order_date)" in text
     assert "销售数据.csv lacks: order id (order_id), customer id (customer_id)" in text
-    assert "- no order date" in text and text.endswith(
-        "No mapping file written; the mapping file's syntax is in docs/data-contract.md"
+    assert "- no customer column" in text and "orders: 销售数据.csv" in draft
+
+
+def test_a_draft_names_the_column_whose_contents_fit_and_the_line_to_edit(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(
+        "订单号,日期,持卡人,总价\nA1,2026-10-01,K1,10\nA2,2026-10-01,K2,5\nA3,2026-10-02,K1,7\nA4,2026-10-03,K1,2\n",
+        encoding="utf-8",
     )
+    lines, draft = no_orders(propose_mapping(tmp_path / "x.csv"), "zh")
+    assert (
+        "- 未能识别客户编号 (customer_id)列：若 持卡人 是客户编号 (customer_id)，请在映射文件 columns → orders 下把"
+        in ("\n".join(lines))
+    )
+    assert "    # customer_id: 持卡人   # 待填：内容相符的列 持卡人\n" in draft
+    edited = draft.replace("# customer_id: 持卡人", "customer_id: 持卡人")
+    (tmp_path / "m.yaml").write_text(edited, encoding="utf-8")
+    ds = load_dataset(tmp_path / "x.csv", mapping=tmp_path / "m.yaml")
+    assert ds.tables["orders"]["customer_id"].tolist() == ["K1", "K2", "K1", "K1"]
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,12 @@ import pytest
 
 from salesnb.cli import main
 from salesnb.data import facts
+from salesnb.data.column_words import normalise
 from salesnb.data.loading import load_dataset, read_table_file
 from salesnb.data.mapview import describe
-from salesnb.data.propose import _net_prices, file_table, match_columns, normalise, propose_mapping
+from salesnb.data.match import match_columns
+from salesnb.data.proposal_tables import _net_prices
+from salesnb.data.propose import file_table, propose_mapping
 from salesnb.errors import DataSourceError, DataValidationError
 
 
@@ -361,3 +364,54 @@ def test_map_leaves_out_no_op_lines_and_names_the_returns(tmp_path: Path) -> Non
     assert ds.tables["order_lines"]["quantity"].tolist() == [2.0, -1.0, 1.0]  # the no-op line left out
     (tmp_path / "pos.csv").write_text(POS_LINES.replace("P2,0,0", "P2,0,5"), encoding="utf-8")  # money on it
     assert "exclude" not in propose_mapping(tmp_path / "pos.csv").mapping()
+
+
+def test_columns_are_recognised_word_by_word_and_by_their_contents() -> None:
+    found, _ = match_columns(
+        frame(
+            detail_id=["1", "2", "3"],
+            order_id=["137", "137", "138"],
+            dishes_id=["610047", "609970", "610047"],
+            dishes_name=["西瓜沙拉", "小龙虾", "西瓜沙拉"],
+            counts=["1", "2", "1"],
+            amounts=["26", "99", "26"],
+            place_order_time=["2016/8/3 14:01", "2016/8/3 14:02", "2016/8/4 9:00"],
+            emp_id=["1248", "1248", "1100"],  # whose id? not said: left to the user
+        )
+    )
+    assert found == {
+        "order_id": "order_id",
+        "product_id": "dishes_id",
+        "product_name": "dishes_name",
+        "quantity": "counts",
+        "amount": "amounts",
+        "order_date": "place_order_time",
+    }
+    found, _ = match_columns(
+        frame(
+            流水号=["1", "2", "3"],
+            备注日期=["x", "y", "z"],  # named a date, but no date inside
+            购药时间=["2018-01-01 星期五", "2018-01-02 星期六", "2018-01-02 星期六"],
+            社保卡号=["*528", "*528", "*77"],
+            收货地址=["上海", "内蒙古自治区", "广东省"],
+        )
+    )
+    assert found == {"customer_id": "社保卡号", "order_date": "购药时间", "region": "收货地址"}
+    found, _ = match_columns(frame(开单=["2018-01-01"], 发货时间=["2018-01-03"], 城市=["某地"]))
+    assert found == {"order_date": "发货时间"}  # the column named a time first; 某地 is no place
+
+
+def test_a_single_pos_export_maps_with_no_edit(tmp_path: Path) -> None:
+    (tmp_path / "朝阳.csv").write_text(
+        "购药时间,社保卡号,商品编码,商品名称,销售数量,应收金额,实收金额\n"
+        "2018-01-01 星期五,*528,236701,强力VC银翘片,6,82.8,69\n"
+        "2018-01-01 星期五,*528,236702,清热解毒口服液,1,28,24.64\n"
+        "2018-01-06 星期三,*2828,236701,强力VC银翘片,1,13.8,12\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "朝阳.csv")
+    ds = load_dataset(tmp_path / "朝阳.csv", mapping=proposal.mapping())
+    assert ds.tables["orders"].set_index("order_id")["amount"].to_dict() == {
+        "*528 + 2018-01-01": 93.64,
+        "*2828 + 2018-01-06": 12.0,
+    }
