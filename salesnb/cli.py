@@ -123,8 +123,17 @@ def _cmd_map(args: argparse.Namespace) -> int:
     from .i18n import t
 
     proposal = propose_mapping(args.data)
-    if "orders" not in proposal.tables:  # every report needs orders: an empty mapping would only loop back here
-        print("\n".join(no_orders(proposal, args.lang)), file=sys.stderr)
+    if "orders" not in proposal.tables:  # every report needs orders: a draft with the lines to complete
+        lines, draft = no_orders(proposal, args.lang)
+        print("\n".join(lines), file=sys.stderr)
+        if draft is None:
+            return 1
+        try:
+            out = write_mapping(proposal, args.out, force=args.force, lang=args.lang, text=draft)
+        except FileExistsError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(t("map_wrote_draft", args.lang, path=out), file=sys.stderr)
         return 1
     try:
         out = write_mapping(proposal, args.out, force=args.force, lang=args.lang)

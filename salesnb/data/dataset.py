@@ -18,6 +18,13 @@ from .messages import Message
 
 COMPUTED = "="  # a mapped column value starting with "=" is an expression over the file's columns
 EMPTY = ""  # an exclude value for an empty cell (written "" or ~ in the mapping)
+PER = "per"  # ``order_id: {per: [客户列, 日期列]}``: an id made of columns, one per distinct combination
+JOINED = " + "  # the name such an id takes in the file's frame: ``社保卡号 + 购药时间``
+
+
+def joined_name(parts: list[str] | tuple[str, ...]) -> str:
+    """The column name of an id made of ``parts`` (``order_id: {per: parts}``), as messages show it."""
+    return JOINED.join(parts)
 
 
 @dataclass
@@ -29,7 +36,9 @@ class Mapping:
     (how to read ``10/5/2026`` when the data cannot tell) and ``formats`` (``{column or table.column: strftime
     format}``); ``encoding`` forces the CSV encoding. ``exclude`` names rows that are not sales (``{table: {column:
     [values]}}``, cancelled orders), left out after validation with the rows that depend on them
-    (:mod:`salesnb.data.exclude`).
+    (:mod:`salesnb.data.exclude`). An id written ``{per: [columns]}`` (an export without order numbers: one
+    order per customer and day) is mapped to the column :func:`joined_name` that loading adds to the file
+    (:func:`salesnb.data.derive.add_joined_ids`); ``joined`` holds its parts.
     """
 
     tables: dict[str, str] = field(default_factory=dict)
@@ -37,6 +46,7 @@ class Mapping:
     dates: dict = field(default_factory=dict)
     encoding: str = ""
     exclude: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    joined: dict[str, list[str]] = field(default_factory=dict)  # joined_name(parts) -> parts of a ``per`` id
 
     def table_name(self, table: str) -> str:
         """Return the user's name of contract ``table``."""

@@ -1,5 +1,10 @@
 """Dates as exports write them: ISO, ``2026/10/05``, ``2026年10月5日``, ``10/5/2026``, ``20261005``, Excel serials.
 
+A trailing weekday (``2018-01-01 星期一``, ``周一``, ``(一)``, ``Mon``), as POS and Chinese office exports add it,
+is dropped before reading: the date says the day, and a weekday that disagrees with it does not reject it.
+A value of a date's shape that names no day of the calendar (``2018-02-29``) is told apart by
+:func:`no_such_day`, so the user reads "that day does not exist" rather than "expected YYYY-MM-DD".
+
 Every step is vectorised over the column. The day/month order of ``10/5/2026`` is read from the data first: a
 first part above 12 anywhere in the column means day-first, a second part above 12 month-first. Only when
 every value is ambiguous does the mapping's declared order (``dates: {dayfirst: ...}``) decide; without one
@@ -25,6 +30,12 @@ _SERIAL = r"^\d{5}(\.\d+)?$"  # Excel day number, e.g. 46300 (2026-10-05)
 _SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: a five-digit number outside is no date
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 AMBIGUOUS_HINT = "problem_ambiguous_dates"  # text key: dates such as 10/5/2026 ... declare dayfirst
+_WEEKDAY = (  # one trailing weekday token: " 星期五", "周五", " (一)", "（礼拜天）", " Mon", " Friday", " (Fri.)"
+    r"(?:\s*[(（]\s*(?:(?:星期|周|礼拜)?[一二三四五六日天]|{en})\s*[)）]|\s*(?:星期|周|礼拜)[一二三四五六日天]|\s+(?:{en}))\s*$"
+).format(
+    en=r"(?i:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
+)
+_YEAR_FIRST = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"  # 2018-02-29, 2018/2/29 10:00, 2018年2月29日
 
 
 def _iso(text: pd.Series) -> pd.Series:
@@ -109,6 +120,11 @@ def _parse_text(text: pd.Series, dayfirst: bool | None, fmt: str | None) -> tupl
     parsed = _iso(text).astype("datetime64[us]")
     hint = None
     failed = text.notna() & parsed.isna()
+    if failed.any():  # 2018-01-01 星期一 (a declared format, above, says the whole value, a weekday included)
+        text = text.copy()
+        text[failed] = strip_weekday(text[failed])
+        parsed[failed] = _iso(text[failed]).astype("datetime64[us]")
+        failed = text.notna() & parsed.isna()
     if failed.any():  # 2026/1/5, 2026.01.05, 2026年1月5日
         retry = text[failed].str.replace(_YMD_SEPARATORS, "-", regex=True).str.replace("日", "", regex=False)
         parsed[failed] = _iso(retry).astype("datetime64[us]")
@@ -132,3 +148,22 @@ def _parse_text(text: pd.Series, dayfirst: bool | None, fmt: str | None) -> tupl
     parsed = parsed.mask(outside).astype("datetime64[ns]")
     failed = text.notna() & parsed.isna()
     return parsed, failed, hint if failed.any() else None
+
+
+def strip_weekday(text: pd.Series) -> pd.Series:
+    """``text`` without one trailing weekday token (``2018-01-01 星期五`` → ``2018-01-01``); empty stays empty."""
+    return text.str.replace(_WEEKDAY, "", n=1, regex=True)
+
+
+def no_such_day(values: pd.Series) -> pd.Series:
+    """Which values have a year-first date's shape with a real month but a day past its end (``2018-02-29``).
+
+    Such a value did not fail for its form: the day is not in the calendar (a system that lets a clerk type
+    the date, a test row). Returns a boolean mask aligned with ``values``.
+    """
+    text = strip_weekday(values.astype("str").str.strip())
+    parts = text.str.extract(_YEAR_FIRST).astype("float64")
+    year, month, day = parts[0], parts[1], parts[2]
+    real = month.between(1, 12) & day.between(1, 31)
+    first = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}).where(real), errors="coerce")
+    return (real & (day > first.dt.days_in_month)).fillna(False).astype(bool)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .contract import TABLES
-from .dataset import Mapping
+from .contract import DATE, TABLES, TIMESTAMP
+from .dataset import JOINED, Mapping
+from .dates import parse_dates
 from .expressions import column_names, evaluate, parse_expression
 from .messages import Message, counted
 from .parsing import id_text, parse_number
-from .validation import MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
+from .validation import FILE_ROW, MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
 
 SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount",)}  # additive per row: an order's total is its lines'
 ORDER_OF: tuple[str, ...] = ("customer_id", "order_date")  # an order has one customer and one day
@@ -44,7 +45,7 @@ def computed_columns(
         missing = [n for n in names if n not in frame.columns]
         if missing:
             absent = ", ".join(repr(m) for m in missing)
-            listed = _listed(list(frame.columns))
+            listed = _listed([c for c in frame.columns if c != FILE_ROW])
             problems.append(
                 Message(
                     "problem_computed_missing",
@@ -83,6 +84,9 @@ def _best_values(codes: np.ndarray, n_ids: int, values: pd.Series) -> tuple[pd.S
     Integer work only (values factorised, pairs counted with ``np.unique``), far faster than a groupby on text.
     """
     value_codes, uniques = pd.factorize(values)
+    if not len(uniques):  # no value at all (every date unparseable, a column left blank): empty per id
+        empty = pd.Series(index=range(n_ids), dtype=values.dtype)
+        return empty, pd.DataFrame({"id": [], "value": [], "size": []})
     ok = value_codes >= 0
     width = max(len(uniques), 1)
     pairs, first, size = np.unique(
@@ -204,3 +208,46 @@ def split_reused_orders(frame: pd.DataFrame, names: Mapping) -> tuple[pd.DataFra
     )
     warning = counted("problem_split_orders", len(reused), key=key, orders=int(reused.sum()), examples=examples)
     return frame.assign(**{key: text}), [warning]
+
+
+def add_joined_ids(frame: pd.DataFrame, names: Mapping) -> pd.DataFrame:
+    """``frame`` with each id the mapping makes of columns (``order_id: {per: [社保卡号, 购药时间]}``) as a column.
+
+    A POS or pharmacy export has no order number: a visit is one customer on one day, the rule
+    :func:`split_reused_orders` already applies to reused numbers. The id is the parts' values joined
+    (``*******528 + 2018-01-01``); a part the mapping reads as a date counts by its day (a time of day or a
+    weekday after it makes no other order). A row with an empty part has no id (reported as such). An id whose
+    parts the file lacks is not added: validation names the mapped column the data does not have.
+    """
+    dates = {user for table in TABLES for c, user in names.renames(table).items() if _is_date(table, c)}
+    added = {}
+    for name, parts in names.joined.items():
+        if name in frame.columns or not all(p in frame.columns for p in parts):
+            continue
+        texts = [_day_text(frame[p], names) if p in dates else id_text(frame[p]) for p in parts]
+        joined = texts[0].astype("object")
+        for text in texts[1:]:
+            joined = joined + JOINED + text.astype("object")
+        added[name] = joined.astype("str")
+    return frame.assign(**added) if added else frame
+
+
+def _is_date(table: str, column: str) -> bool:
+    spec = TABLES[table].column(column)
+    return spec is not None and spec.kind in (DATE, TIMESTAMP)
+
+
+def _day_text(values: pd.Series, names: Mapping) -> pd.Series:
+    """A date column's day as ``YYYY-MM-DD``; a value that is no date stays as written (it is reported apart)."""
+    parsed, _, _ = parse_dates(values, dayfirst=names.dayfirst)
+    return parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), id_text(values))
+
+
+def joined_note(tables: dict[str, pd.DataFrame], names: Mapping) -> list[Message]:
+    """One line saying how many orders an order id made of columns gives, from how many rows (``validate`` shows it)."""
+    key = names.renames("orders").get("order_id")
+    if key not in names.joined or "orders" not in tables:
+        return []
+    orders = int(tables["orders"]["order_id"].nunique())
+    rows = len(tables["order_lines"]) if "order_lines" in tables else len(tables["orders"])
+    return [Message("problem_joined_orders", parts=key, orders=orders, rows=rows)]

@@ -10,12 +10,15 @@ link. A warning says how many rows went.
 A single flat export (every table cut from one file) leaves its excluded rows out of the file before its tables
 are cut and checked (:func:`drop_flat_rows`): an unpaid or closed order's row often has no product or quantity,
 and rows that are not sales must not keep the data from loading. ``""`` in a rule's values stands for an empty
-cell (an order without a payment time).
+cell (an order without a payment time). A value written as a comparison with a number (``"<0"``, ``"=0"``,
+``">=10000"``) is a condition on the column read as numbers (:data:`CONDITION`): a POS export's return lines
+(negative quantity) and no-op lines (quantity 0) leave this way without editing the export.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import numpy as np
 import pandas as pd
@@ -24,9 +27,12 @@ from ..errors import DataSourceError
 from .contract import TABLES
 from .dataset import EMPTY, Dataset, Mapping
 from .messages import Message, counted
+from .parsing import parse_number
 from .validation import FILE_ROW, is_in
 
 MADE_OF: dict[str, tuple[str, str]] = {"orders": ("order_lines", "order_id")}  # a whole, its parts and their link
+CONDITION = re.compile(r"^(<=|>=|<|>|=)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))$")  # "<0", "= 0", ">=1e4" is text
+_COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "=": np.equal}
 
 
 def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tuple[pd.DataFrame, FlatExcluded]:
@@ -55,7 +61,8 @@ def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tu
         mask |= hit
     if not mask.any():
         return frame, done
-    kept = frame.loc[~mask].assign(**{FILE_ROW: np.flatnonzero(~mask)})  # problems still name the file's row
+    rows = frame[FILE_ROW].to_numpy() if FILE_ROW in frame.columns else np.arange(len(frame))  # empty rows gone
+    kept = frame.loc[~mask].assign(**{FILE_ROW: rows[~mask]})  # problems still name the file's row
     if "order_lines" in tables:  # one row of the file, one line
         done.counts["order_lines"] = int(mask.sum())
     key = _raw_key(names, "orders")
@@ -140,10 +147,12 @@ def _emptied_wholes(
 def exclude_rule(mapping_exclude: dict[str, dict[str, list[str]]]) -> str:
     """The mapping's exclude in a few words for a report's note: ``订单状态 = 已取消, 作废``, ``付款时间 = （空）``."""
 
-    def shown(values: list[str]) -> str:
-        return ", ".join("（空）" if v == EMPTY else v for v in values)
+    def said(column: str, values: list[str]) -> list[str]:
+        texts = ", ".join("（空）" if v == EMPTY else v for v in values if not CONDITION.match(v))
+        conditions = [" ".join(CONDITION.match(v).groups()) for v in values if CONDITION.match(v)]
+        return ([f"{column} = {texts}"] if texts else []) + [f"{column} {c}" for c in conditions]
 
-    return "; ".join(f"{c} = {shown(v)}" for rules in mapping_exclude.values() for c, v in rules.items())
+    return "; ".join(p for rules in mapping_exclude.values() for c, v in rules.items() for p in said(c, v))
 
 
 def _column(ds: Dataset, table: str, column: str) -> str:
@@ -154,16 +163,24 @@ def _column(ds: Dataset, table: str, column: str) -> str:
     renamed = [c for c, user in ds.mapping.renames(table).items() if user == column and c in frame.columns]
     if renamed:
         return renamed[0]
-    columns = ", ".join(map(str, frame))
+    columns = ", ".join(str(c) for c in frame if c != FILE_ROW)
     raise DataSourceError(Message("error_exclude_column", table=table, column=repr(column), columns=columns))
 
 
 def _values_in(column: pd.Series, values: list[str]) -> np.ndarray:
-    """Rows whose value is one of ``values``, compared as text (a status read as a number included)."""
+    """Rows whose value is one of ``values`` compared as text (a status read as a number included), or meets one.
+
+    A value such as ``"<0"`` is a condition on the column read as a number; text that is no number meets none.
+    """
+    conditions = [CONDITION.match(v).groups() for v in values if CONDITION.match(v)]
     text = column.astype("string").str.strip()
-    hit = text.isin(values).fillna(False).to_numpy(dtype=bool)
+    hit = text.isin([v for v in values if not CONDITION.match(v)]).fillna(False).to_numpy(dtype=bool, copy=True)
     if EMPTY in values:  # an empty cell: missing, or only spaces
         hit = hit | (text.isna() | (text == EMPTY)).fillna(True).to_numpy(dtype=bool)
+    if conditions:
+        numbers = parse_number(column)[0].to_numpy(dtype=float)
+        for operator, number in conditions:
+            hit |= _COMPARE[operator](numbers, float(number))  # NaN compares False
     return hit
 
 

@@ -82,7 +82,7 @@ def stream_plan(source: str | os.PathLike, mapping: object, stream_bytes: int = 
         names = load_mapping(mapping or None)
     except Exception:  # noqa: BLE001 - reported by load_dataset, in its words
         return None
-    if names.encoding not in _UTF8 or names.exclude or any(names.computed(t) for t in names.columns):
+    if names.encoding not in _UTF8 or names.exclude or names.joined or any(names.computed(t) for t in names.columns):
         return None
     every = sorted(folder.iterdir())
     if any(p.suffix.lower() in UNREADABLE_SUFFIXES for p in every):  # may be a table the loader names as such

@@ -15,6 +15,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..errors import DataSourceError, DataValidationError
@@ -23,10 +24,10 @@ from .consistency import amount_disagreement
 from .contract import TABLES
 from .database import stage_database
 from .dataset import Dataset, Mapping
-from .derive import computed_columns, one_row_per_id, split_reused_orders
+from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .exclude import drop_excluded, drop_flat_rows
 from .mapping import MAPPING_SECTIONS, load_mapping
-from .messages import Message
+from .messages import Message, counted
 from .parsing import MISSING_MARKERS, coerce_table
 from .validation import FILE_ROW
 from .workbooks import is_workbook, read_sheet, sheet_names
@@ -194,9 +195,9 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
     """Strip header names and text values; empty text becomes NA; the empty rows after the last value go.
 
     A spreadsheet saved as CSV often ends in formatted but empty rows (``,,,,``): they hold nothing, so
-    leaving them out loses nothing. Empty rows between values stay, to be reported: every row keeps its
-    number in the file. A block of a file read in parts (``whole_file=False``) keeps its empty rows: only the
-    whole file knows which come last.
+    leaving them out loses nothing. Empty rows between values stay here (:func:`skip_empty_rows` leaves them
+    out, saying so, and keeps every row's number in the file). A block of a file read in parts
+    (``whole_file=False``) keeps its empty rows: only the whole file knows which come last.
     """
     frame = frame.rename(columns=lambda c: str(c).strip())
     repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
@@ -216,6 +217,25 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
         return tidy
     filled = tidy.notna().any(axis=1).to_numpy().nonzero()[0]
     return tidy.iloc[: filled[-1] + 1 if len(filled) else 0]
+
+
+EMPTY_ROWS_LISTED = 10  # file rows named in the warning about empty rows
+
+
+def skip_empty_rows(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[Message]]:
+    """``frame`` without its completely empty rows, and one warning naming them by their row in the file.
+
+    An empty row in the middle of a sheet (a deleted line, a separator) holds nothing to check: reported per
+    required column it became four "empty required value" errors blocking the data. The kept rows carry their
+    position in the file (:data:`~.validation.FILE_ROW`), so every later problem still names the file's row.
+    """
+    empty = ~frame.notna().any(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), dtype=bool)
+    if not empty.any():
+        return frame, []
+    rows = np.flatnonzero(empty) + 1  # 1-based data rows, as problems name them
+    listed = ", ".join(map(str, rows[:EMPTY_ROWS_LISTED])) + (" …" if len(rows) > EMPTY_ROWS_LISTED else "")
+    kept = frame.loc[~empty].assign(**{FILE_ROW: np.flatnonzero(~empty)})
+    return kept, [counted("problem_empty_rows", len(rows), where=where, rows=listed)]
 
 
 def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:
@@ -284,7 +304,12 @@ def load_dataset(
     for name, (source_name, frame) in raw.items():
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
-            tidied[source_name] = _tidy(frame, source_name if shared else Message("where_table", name=name))
+            where = source_name if shared else Message("where_table", name=name)
+            tidied[source_name], found = skip_empty_rows(_tidy(frame, where), where)
+            tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
+            warnings += found
+            if shared and FILE_ROW not in tidied[source_name].columns:  # an order collapsed from lines: its first
+                tidied[source_name] = tidied[source_name].assign(**{FILE_ROW: np.arange(len(tidied[source_name]))})
             if shared and set(sources) == {source_name}:  # one flat export: rows that are not sales leave first
                 tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, list(raw))
             if shared and raw.get("orders", (None,))[0] == source_name:  # a flat export's orders
@@ -298,13 +323,13 @@ def load_dataset(
         if sources.count(source_name) > 1 and TABLES[name].key:  # one of several tables from a flat export
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
-    warnings += amount_disagreement(tables)
+    warnings += amount_disagreement(tables) + joined_note(tables, names)
     ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored), warnings)
     if validate:
         all_problems = validation.validate_dataset(ds, problems)
         if all_problems:
             raise DataValidationError(all_problems)
-    if validate and flat is not None and flat.tables:  # checked: the file's row numbers have served
+    if validate and any(FILE_ROW in frame.columns for frame in ds.tables.values()):  # the file's rows have served
         tables = {name: frame.drop(columns=FILE_ROW, errors="ignore") for name, frame in ds.tables.items()}
         ds = dataclasses.replace(ds, tables=tables)
     return drop_excluded(ds, flat)

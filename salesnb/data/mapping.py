@@ -6,10 +6,12 @@ tables:                      # contract table: your file (with or without its ex
   order_lines: sales_export  # several tables may come from one flat export
 columns:                     # contract column: your column, or "=expression" over your columns
   order_lines: {quantity: 数量, unit_price: "=销售额 / 数量"}
+  orders: {order_id: {per: [会员卡号, 销售日期]}}   # no order number: one order per customer and day
 dates: {dayfirst: false}     # 10/5/2026 is 5 October; or formats: {order_date: "%m/%d/%Y"}
 encoding: gb18030            # optional; UTF-8 (with or without BOM) and GB18030 are tried anyway
 exclude:                     # rows that are not sales: table: {your column: [values]} ("" = empty cell)
   orders: {订单状态: [已取消, 作废]}
+  order_lines: {销售数量: ["<0", "=0"]}   # a comparison with a number is a condition on the number
 ```
 """
 
@@ -24,8 +26,8 @@ import yaml
 
 from ..config import read_user_text
 from ..errors import ConfigError
-from .contract import TABLES
-from .dataset import COMPUTED, EMPTY, Mapping
+from .contract import ID, TABLES
+from .dataset import COMPUTED, EMPTY, PER, Mapping, joined_name
 from .expressions import parse_expression
 from .messages import Message
 
@@ -57,10 +59,12 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         raise ConfigError(Message("error_mapping_unknown_sections", unknown=", ".join(unknown), valid=valid))
     tables = _name_pairs(mapping.get("tables"), "tables", list(TABLES))
     columns: dict[str, dict[str, str]] = {}
+    joined: dict[str, list[str]] = {}
     for table, pairs in _section(mapping.get("columns"), "columns").items():
         if table not in TABLES:
             raise ConfigError(_unknown_table("columns", table))
         spec = TABLES[table]
+        pairs = _joined_ids(table, _section(pairs, f"columns.{table}"), joined)
         valid = [c.name for c in spec.columns] + [f"{p}<name>" for p in spec.prefix_columns]
         columns[table] = _name_pairs(pairs, f"columns.{table}", valid, accept=lambda c, s=spec: s.column(c) is not None)
         users = [u for u in columns[table].values() if not u.startswith(COMPUTED)]
@@ -81,13 +85,34 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         _dates(mapping.get("dates")),
         _encoding(mapping.get("encoding")),
         _exclude(mapping.get("exclude")),
+        joined,
     )
+
+
+def _joined_ids(table: str, pairs: dict, joined: dict[str, list[str]]) -> dict:
+    """``pairs`` with each ``{per: [columns]}`` id as the name of the column loading makes of those columns.
+
+    Only an id (``order_id``, ``customer_id`` ...) may be made of columns: rows whose columns all agree are one.
+    """
+    out = dict(pairs)
+    for column, value in pairs.items():
+        if not isinstance(value, dict):
+            continue
+        parts = value.get(PER)
+        spec = TABLES[table].column(str(column).strip())
+        names = [str(p).strip() for p in parts] if isinstance(parts, list) else []
+        if set(value) != {PER} or not names or not all(names) or spec is None or spec.kind != ID:
+            raise ConfigError(Message("error_mapping_per", table=table, column=str(column)))
+        out[column] = joined_name(names)
+        joined[out[column]] = names
+    return out
 
 
 def _exclude(value: object) -> dict[str, dict[str, list[str]]]:
     """``exclude:``: contract table -> {column (yours or the contract's): [values whose rows are left out]}.
 
-    An empty value (``""`` or ``~``) stands for an empty cell: an unpaid order's missing payment time.
+    An empty value (``""`` or ``~``) stands for an empty cell: an unpaid order's missing payment time; ``"<0"``,
+    ``"=0"`` ... compare the value read as a number (:data:`salesnb.data.exclude.CONDITION`).
     """
     out: dict[str, dict[str, list[str]]] = {}
     for table, rules in _section(value, "exclude").items():

@@ -1,7 +1,8 @@
 """What ``salesnb map`` writes and prints: the proposed mapping as YAML, and what it matched and can feed.
 
-When no file can form the orders table (the one table every report needs) nothing is written: :func:`no_orders`
-says which of its columns each file lacks, which columns it did recognise as what, and what to do instead.
+When no file can form the orders table (the one table every report needs), :func:`no_orders` says which of its
+columns each file lacks and which it recognised as what, and a draft mapping (:mod:`.draft`) is written with a
+commented line at the place of each column still needed.
 """
 
 from __future__ import annotations
@@ -12,20 +13,25 @@ import yaml
 
 from ..i18n import t
 from . import validation
+from .draft import candidates, closest_file, draft_proposal, draft_text, file_orders
 from .loading import load_dataset
 from .messages import say
-from .propose import Proposal, orders_lacking
+from .propose import Proposal
 
 MAP_PROBLEMS_SHOWN = 5  # the first problems `map` prints under its count; `validate` lists them all
 
 
-def write_mapping(proposal: Proposal, path: str | Path, *, force: bool = False, lang: str = "zh") -> Path:
-    """Write the proposal as YAML to ``path``; an existing file is kept unless ``force`` (``FileExistsError``)."""
+def write_mapping(
+    proposal: Proposal, path: str | Path, *, force: bool = False, lang: str = "zh", text: str | None = None
+) -> Path:
+    """Write the proposal (or a draft's ``text``) as YAML to ``path``; an existing file is kept unless ``force``."""
     out = Path(path)
     if out.exists() and not force:
         raise FileExistsError(t("map_exists", lang, path=out))
-    body = yaml.safe_dump(proposal.mapping(), allow_unicode=True, sort_keys=False, width=200)
-    out.write_text(f"# {t('map_header', lang)}\n{body}", encoding="utf-8")
+    if text is None:
+        body = yaml.safe_dump(proposal.mapping(), allow_unicode=True, sort_keys=False, width=200)
+        text = f"# {t('map_header', lang)}\n{body}"
+    out.write_text(text, encoding="utf-8")
     return out
 
 
@@ -51,6 +57,16 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     for file, column, values in proposal.cancelled:
         lines.append(f"! {t('map_cancelled', lang, file=file, column=column, values=', '.join(values))}")
     lines += [f"! {t('map_unpaid', lang, file=file, column=column)}" for file, column in proposal.unpaid_orders()]
+    for file, (customer, date), orders, rows in proposal.orders_per_day():
+        said = t("map_per_day", lang, file=file, customer=customer, date=date, orders=orders, rows=rows)
+        lines.append(f"! {said}{t('map_per_day_one_line', lang) if orders == rows else ''}")
+    amount = proposal.columns.get("orders", {}).get("amount")
+    lines += [f"! {t('map_refund', lang, file=f, column=c, amount=amount)}" for f, c in proposal.refunds() if amount]
+    for file, column, n in proposal.refunded_orders():
+        refund = proposal.recognised[file]["refund"]
+        lines.append(f"! {t('map_refunded', lang, file=file, amount=column, refund=refund, n=n)}")
+    lines += [f"! {t('map_zero_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.no_op_lines()]
+    lines += [f"! {t('map_negative_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.returned_lines()]
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:
@@ -72,17 +88,16 @@ def concept(name: str, lang: str = "zh") -> str:
     return f"{t(f'map_concept_{name}', lang)} ({name})"
 
 
-def no_orders(proposal: Proposal, lang: str = "zh") -> list[str]:
-    """Lines saying why no mapping can be proposed: the orders columns each file lacks, what it recognised, hints.
+def no_orders(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str | None]:
+    """Lines saying why the orders table cannot be read yet, and the text of a draft mapping (``None``: no file).
 
-    Without orders ``validate`` and ``run`` have nothing to read, so an empty mapping would only send the user
-    from ``validate`` back to ``map``; these lines name what to add to the export instead.
+    Each file's lacking orders columns and what it recognised are named; the draft (:mod:`.draft`) holds what
+    the closest file gives, with a commented line for each column still needed, naming the columns whose
+    contents fit. A hint is given for a lacking column without such a column.
     """
     lines = [f"✗ {t('map_no_orders', lang)}"]
-    lacking_any: list[str] = []
     for file, found in proposal.recognised.items():
-        lacking = orders_lacking(found)
-        lacking_any += [c for c in lacking if c not in lacking_any]
+        lacking = file_orders(proposal, file)[1]
         lines.append(f"  {t('map_file_lacks', lang, file=file, columns=', '.join(concept(c, lang) for c in lacking))}")
         matched = [f"{column} → {concept(name, lang)}" for name, column in found.items()]
         if matched:
@@ -90,5 +105,17 @@ def no_orders(proposal: Proposal, lang: str = "zh") -> list[str]:
         unmatched = [str(c) for c in proposal.unused.get(file, []) if c not in found.values()]
         if unmatched:
             lines.append(f"    {t('map_unrecognised', lang)}: {', '.join(unmatched)}")
-    lines += [f"- {t(f'map_hint_{column}', lang)}" for column in lacking_any]
-    return [*lines, t("map_not_written", lang)]
+    file = closest_file(proposal)
+    if file is None:
+        return [*lines, t("map_not_written", lang)], None
+    draft, lacking = draft_proposal(proposal, file)
+    fits = {c: candidates(proposal.samples[file], proposal.recognised[file], c) for c in lacking}
+    for column, names in fits.items():
+        if names:
+            lines.append(
+                f"- {t('map_candidate', lang, what=concept(column, lang), names=' / '.join(names), column=column)}"
+            )
+        else:
+            lines.append(f"- {t(f'map_hint_{column}', lang)}")
+    text = draft_text(draft, fits, t("map_draft_header", lang), t("map_draft_todo", lang), t("map_draft_none", lang))
+    return lines, text

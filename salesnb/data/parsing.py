@@ -8,6 +8,7 @@ amounts accept thousands separators (``1,234.5``), months ``2026-01``, ``2026年
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -18,7 +19,7 @@ import pyarrow.compute as pc
 from . import validation
 from .contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
 from .dataset import Mapping
-from .dates import parse_dates
+from .dates import no_such_day, parse_dates
 from .messages import Message
 
 KIND_DTYPES: dict[str, str] = {
@@ -185,7 +186,23 @@ def coerce_table(
     problems, positions = [], {}
     for column, (kind, failed, hint) in failures.items():
         what, expected = _PARSE_PROBLEMS[kind]
-        line = validation.row_problem(frame, name, column, failed, what, values=raw[column], hint=hint or expected)
-        problems.append(line)
+        absent = np.zeros_like(failed)
+        if kind in (DATE, TIMESTAMP):
+            absent = no_such_day(raw[column]).to_numpy(dtype=bool) & failed
+        if absent.any():  # 2018-02-29: the right form, a day the calendar lacks
+            problems.append(_no_such_day_problem(frame, name, column, absent, raw[column]))
+        if (failed & ~absent).any():
+            line = validation.row_problem(
+                frame, name, column, failed & ~absent, what, values=raw[column], hint=hint or expected
+            )
+            problems.append(line)
         positions[(name, column)] = np.flatnonzero(failed)
     return frame, present, problems, positions
+
+
+def _no_such_day_problem(frame: pd.DataFrame, name: str, column: str, absent: np.ndarray, raw: pd.Series) -> Message:
+    """``有 23 行日期不存在 …；2018 年 2 月没有 29 日``: named after the first such value."""
+    first = raw.iloc[int(np.flatnonzero(absent)[0])]
+    year, month, day = (int(p) for p in re.findall(r"\d+", str(first))[:3])
+    hint = Message("problem_hint_no_such_day", year=year, month=month, day=day)
+    return validation.row_problem(frame, name, column, absent, "problem_no_such_day", values=raw, hint=hint)

@@ -10,49 +10,34 @@ a line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"`
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from ..errors import DataSourceError
+from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
-from .dataset import EMPTY
-from .dates import parse_dates
+from .dataset import EMPTY, PER, Mapping, joined_name
+from .derive import add_joined_ids
 from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
+from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
-from .parsing import parse_number
+from .proposal_tables import ONE_UNIT, per_day_id, tables_from
+from .row_notes import (
+    ZERO,
+    cancelled_values,
+    left_out,
+    negative_lines,
+    refunded_orders,
+    unpaid_column,
+    zero_lines,
+)
 from .workbooks import data_sheets, is_workbook
 
-SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
-MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
 DIMENSIONS = ("customers", "products", "reps")
-ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
-
-# synonyms of each concept, the words of file names and of status columns: salesnb/data/column_names.yaml
-NAMES = yaml.safe_load(resources.files("salesnb").joinpath("data", "column_names.yaml").read_text(encoding="utf-8"))
-SYNONYMS: dict[str, tuple[str, ...]] = {concept: tuple(names) for concept, names in NAMES["synonyms"].items()}
-FILE_WORDS: dict[str, tuple[str, ...]] = {
-    table: tuple(words) for table, words in NAMES["file_words"].items()
-}  # words in file names pointing at a table
-DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit")
-STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
-PAID_NAMES = tuple(NAMES["paid_names"])  # a column saying when an order was paid
-# statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
-CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
-FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
-
-
-def normalise(name: str) -> str:
-    """A column name compared loosely: no unit in brackets, case, spaces, ``_ - . / :`` or a trailing '#'."""
-    text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(name)).casefold()
-    return re.sub(r"[\s_\-./:#：]+", "", text)
 
 
 @dataclass
@@ -69,12 +54,21 @@ class Proposal:
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
+    zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
+    negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
+    per_day: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # (file, id parts, orders, rows)
+    refunded: list[tuple[str, str, int]] = field(default_factory=list)  # (file, amount column, rows refunded in full)
+    samples: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # file -> its first rows (a draft)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
-        columns = {t: {c: u for c, u in cols.items() if u != c} for t, cols in self.columns.items()}
+        joined = {joined_name(parts): parts for _, parts, _, _ in self.per_day}  # order_id: {per: [..]}
+        columns = {
+            t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
+            for t, cols in self.columns.items()
+        }
         out: dict = {"tables": tables, "columns": {t: c for t, c in columns.items() if c}, "exclude": self.exclude()}
         return {k: v for k, v in out.items() if v}
 
@@ -87,161 +81,39 @@ class Proposal:
                 out.setdefault(table, {})[column] = list(values)
         for _, column in self.unpaid_orders():
             out.setdefault("orders", {})[column] = [EMPTY]
+        for _, column, _ in self.no_op_lines():
+            out.setdefault("order_lines", {})[column] = [ZERO]
+        for _, column, _ in self.refunded_orders():
+            out.setdefault("orders", {})[column] = [ZERO]
         return out
+
+    def orders_per_day(self) -> list[tuple[str, list[str], int, int]]:
+        """(file, [customer, date], orders, rows) when the orders' file has no order number (:func:`per_day_id`)."""
+        key = self.columns.get("orders", {}).get("order_id")
+        return [n for n in self.per_day if self.tables.get("orders") == n[0] and joined_name(n[1]) == key]
+
+    def refunded_orders(self) -> list[tuple[str, str, int]]:
+        """(file, amount column, rows) of the orders' file whose amount is 0 after a full refund."""
+        amount = self.columns.get("orders", {}).get("amount")
+        return [n for n in self.refunded if self.tables.get("orders") == n[0] and n[1] == amount]
+
+    def refunds(self) -> list[tuple[str, str]]:
+        """(file, refund column) of the orders' file: understood, though no contract column takes it."""
+        orders = self.tables.get("orders")
+        return [(orders, self.recognised[orders]["refund"])] if "refund" in self.recognised.get(orders, {}) else []
+
+    def no_op_lines(self) -> list[tuple[str, str, int]]:
+        """(file, quantity column, rows) of the order lines' file whose quantity and amount are both 0."""
+        return [note for note in self.zero_lines if self.tables.get("order_lines") == note[0]]
+
+    def returned_lines(self) -> list[tuple[str, str, int]]:
+        """(file, quantity column, rows) of the order lines' file with a negative quantity (returns)."""
+        return [note for note in self.negative if self.tables.get("order_lines") == note[0]]
 
     def unpaid_orders(self) -> list[tuple[str, str]]:
         """(file, column) of the orders' payment time when it is not their date: its empty cells are unpaid orders."""
         orders = self.columns.get("orders", {})
         return [(f, c) for f, c in self.unpaid if self.tables.get("orders") == f and orders.get("order_date") != c]
-
-
-def _ref(column: str) -> str:
-    return f"`{column}`" if "]" in column else f"[{column}]"
-
-
-def _share(ok: pd.Series, sample: pd.Series) -> float:
-    return float(ok.sum()) / max(int(sample.notna().sum()), 1)
-
-
-def _reads_as_dates(sample: pd.Series) -> tuple[bool, bool]:
-    """(most values read as dates, the day/month order is ambiguous)."""
-    if pd.api.types.is_numeric_dtype(sample):
-        return False, False
-    parsed, _, hint = parse_dates(sample)
-    if hint:
-        return True, True
-    return _share(parsed.notna(), sample) >= MOSTLY, False
-
-
-def _reads_as_numbers(sample: pd.Series) -> bool:
-    numbers, _ = parse_number(sample)
-    return _share(numbers.notna(), sample) >= MOSTLY
-
-
-def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
-    """Concept -> the frame's column, by synonyms then contents; and whether the dates need a declared order."""
-    sample = frame.head(SAMPLE_ROWS)
-    by_name = {normalise(c): c for c in reversed(frame.columns)}  # the first of equal names wins
-    found: dict[str, str] = {}
-    ambiguous = False
-    for concept, synonyms in SYNONYMS.items():
-        for synonym in (normalise(concept), *map(normalise, synonyms)):
-            column = by_name.get(synonym)
-            if column is None or column in found.values():
-                continue
-            values = sample[column].dropna()
-            if concept in DATES:
-                ok, unclear = _reads_as_dates(values)
-                ambiguous |= unclear
-            else:
-                ok = concept not in NUMBERS or _reads_as_numbers(values)
-            if ok:
-                found[concept] = column
-                break
-    _read_discount(found, sample)
-    region = found.get("region")
-    if region and "country" in found and sample[region].notna().mean() < FILLED:
-        del found["region"]  # a region filled for a few countries only (US states): the country is the level
-    if "order_date" not in found:
-        for column in frame.columns:
-            if column not in found.values():
-                ok, unclear = _reads_as_dates(sample[column].dropna())
-                if ok:
-                    found["order_date"], ambiguous = column, unclear
-                    break
-    return found, ambiguous
-
-
-def _read_discount(found: dict[str, str], sample: pd.DataFrame) -> None:
-    """Tell a discount column's kind from its values: ``discount_off`` (0.1 = 10 % off) or ``discount_paid``.
-
-    Between 0 and 1 a discount is a share: the share taken off (Northwind's 0.05, Superstore's 0.2) or, as a
-    Chinese 折扣 often is, the share paid (0.9 = 九折). A discount whose typical value is above one half is the
-    share paid — no business takes most of its price off on a typical line. Other values (amounts, percent
-    numbers) are left for the user to map.
-    """
-    column = found.pop("discount", None)
-    if column is None:
-        return
-    values, _ = parse_number(sample[column].dropna())
-    values = values.dropna()
-    if not len(values) or values.min() < 0 or values.max() > 1:
-        return
-    nonzero = values[values > 0]
-    found["discount_paid" if len(nonzero) and nonzero.median() > 0.5 else "discount_off"] = column
-
-
-def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
-    """(unit_price, list_price) of a line, net of its discount share when the export has one.
-
-    An explicit unit price next to a discount is the price before it (Northwind: revenue = price × quantity ×
-    (1 − discount)); a line total next to one is the amount after it (Superstore). Without a discount the
-    unit price is the column, or the line total ÷ quantity.
-    """
-    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
-    gross = f"{_ref(price)}" if price else (f"{_ref(amount)} / {_ref(quantity)}" if amount and quantity else None)
-    off, paid = found.get("discount_off"), found.get("discount_paid")
-    if gross is None or not (off or paid):
-        return (price or (f"={gross}" if gross else None)), found.get("list_price")
-    share = f"(1 - {_ref(off)})" if off else _ref(paid)
-    if price:  # the price before the discount: the list price
-        return f"={gross} * {share}", found.get("list_price") or price
-    return f"={gross}", found.get("list_price") or f"={gross} / {share}"
-
-
-def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
-    """The unit cost column, or the cost a line's profit leaves of its amount: ``([Sales] - [Profit]) / [Quantity]``.
-
-    Retail and e-commerce exports (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the
-    cost; without it the margin analyses have nothing to work on.
-    """
-    amount, profit = found.get("amount"), found.get("profit")
-    if found.get("unit_cost") or not (amount and profit and quantity and quantity != ONE_UNIT):
-        return found.get("unit_cost")
-    return f"=({_ref(amount)} - {_ref(profit)}) / {_ref(quantity)}"
-
-
-def orders_lacking(found: dict[str, str]) -> list[str]:
-    """The required columns of ``orders`` that the matched concepts ``found`` leave without a column."""
-    return _tables_from(found)[1].get("orders", [])
-
-
-def _tables_from(found: dict[str, str]) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
-    """Contract tables (contract column -> user column or expression) derivable from matched concepts."""
-    customer = found.get("customer_id") or found.get("customer_name")
-    product = found.get("product_id") or found.get("product_name")
-    rep = found.get("rep_id") or found.get("rep_name")
-    region = found.get("region") or found.get("country")
-    tables: dict[str, dict[str, str]] = {}
-    missing: dict[str, list[str]] = {}
-    orders = {"order_id": found.get("order_id"), "customer_id": customer, "order_date": found.get("order_date")}
-    orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": found.get("amount")}
-    orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
-    quantity = found.get("quantity")
-    if quantity is None and found.get("unit_price") and not found.get("amount"):
-        quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
-    lines = {"order_id": found.get("order_id"), "product_id": product, "quantity": quantity}
-    price, list_price = _net_prices(found)
-    lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}
-    customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
-    customers["industry"] = found.get("industry")
-    products = {"product_id": product, "product_name": found.get("product_name")}
-    products |= {"product_line": found.get("product_line")}
-    reps = {"rep_id": rep, "rep_name": found.get("rep_name"), "hire_date": found.get("hire_date")}
-    for table, columns in (
-        ("orders", orders),
-        ("order_lines", lines),
-        ("customers", customers),
-        ("products", products),
-        ("reps", reps),
-    ):
-        lacking = [c for c in TABLES[table].required_columns if not columns.get(c)]
-        if lacking:
-            missing[table] = lacking
-            continue
-        key = TABLES[table].key
-        tables[table] = {c: u for c, u in columns.items() if u and (c == key or u != columns.get(key))}
-    return tables, missing
 
 
 def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[tuple[str, str, str, float]]:
@@ -287,14 +159,17 @@ def _key_unique(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> boo
     """Whether the file holds each of the table's ids once: a table's own file, not a flat export repeating it."""
     key = TABLES[table].key
     user = columns.get(key) if key else None
-    return bool(user and not user.startswith("=") and frame[user].dropna().is_unique)
+    return bool(user and user in frame.columns and frame[user].dropna().is_unique)
 
 
 @dataclass
 class _Candidate:
-    """One file able to feed a table, ranked: contract name, a name pointing at it, unique ids, columns mapped."""
+    """One file able to feed a table, ranked: contract name, own order ids, a name pointing at it, unique ids, columns.
 
-    rank: tuple[bool, bool, bool, int]
+    Own order ids: a file with an order number beats one whose orders are made of customer and day.
+    """
+
+    rank: tuple[bool, bool, bool, bool, int]
     name: str  # the file, or ``workbook.xlsx#sheet``
     columns: dict[str, str]
     varying: list[tuple[str, str, str, float]]
@@ -306,7 +181,7 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
     proposal.recognised[name] = dict(found)
     if ambiguous:
         proposal.notes.append(name)
-    tables, missing = _tables_from(found)
+    tables, missing = tables_from(found)
     if own:
         columns = {c: c for c in frame.columns if TABLES[own].column(c)}  # contract names as they are
         taken = set(columns)
@@ -319,43 +194,47 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
         tables, missing = {own: columns}, {}
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
-    _note_cancelled(name, frame, proposal)
-    _note_unpaid(name, frame, proposal)
+    _note_rows(name, frame, found, proposal)
+    _note_per_day(name, frame, tables.get("orders", {}), proposal)
     pointed = own or file_table(name.rpartition(SHEET)[2] or name)
     out = {}
     for table, columns in tables.items():
         varying = _varying(frame, table, columns) if table in DIMENSIONS and not own else []
         columns = {c: u for c, u in columns.items() if c not in {v[1] for v in varying}}
-        rank = (bool(own), pointed == table, _key_unique(frame, table, columns), len(columns))
+        real = columns.get("order_id") in (None, *frame.columns)  # not one customer-day each
+        rank = (bool(own), real, pointed == table, _key_unique(frame, table, columns), len(columns))
         out[table] = _Candidate(rank, name, columns, varying)
     return out
 
 
-def _note_cancelled(name: str, frame: pd.DataFrame, proposal: Proposal) -> None:
-    """Record a status column whose values mark cancelled orders (canceled, 已取消, 作废 …).
-
-    The contract counts every order row as a sale: the proposed mapping leaves these orders out (``exclude:``,
-    :mod:`salesnb.data.exclude`), and ``map`` names the values so the user can keep one that does stand.
-    """
-    by_name = {normalise(c): c for c in reversed(frame.columns)}
-    column = next((by_name[normalise(n)] for n in STATUS_NAMES if normalise(n) in by_name), None)
-    if column is None:
+def _note_per_day(name: str, frame: pd.DataFrame, orders: dict[str, str], proposal: Proposal) -> None:
+    """Record an order id made of the customer and the day (:func:`per_day_id`): how many orders from how many rows."""
+    key, customer, date = orders.get("order_id"), orders.get("customer_id"), orders.get("order_date")
+    if not key or key in frame.columns or key != per_day_id(customer, date):
         return
-    values = frame[column].dropna().astype(str).unique()
-    marked = sorted(v for v in values if CANCELLED.search(v))
-    if marked:
-        proposal.cancelled.append((name, column, marked))
+    names = Mapping(columns={"orders": {"order_date": date}}, joined={key: [customer, date]})
+    ids = add_joined_ids(frame, names)[key]
+    proposal.per_day.append((name, [customer, date], int(ids.nunique()), int(ids.notna().sum())))
 
 
-def _note_unpaid(name: str, frame: pd.DataFrame, proposal: Proposal) -> None:
-    """Record a payment-time column (订单付款时间) empty on some rows: an e-commerce export's unpaid orders.
-
-    They are not sales; :meth:`Proposal.exclude` leaves them out unless the column is the order date itself.
-    """
-    by_name = {normalise(c): c for c in reversed(frame.columns)}
-    column = next((by_name[normalise(n)] for n in PAID_NAMES if normalise(n) in by_name), None)
-    if column is not None and 0 < int(frame[column].isna().sum()) < len(frame):
-        proposal.unpaid.append((name, column))
+def _note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: Proposal) -> None:
+    """Record what the file holds that is not a sale (:mod:`.row_notes`); :meth:`Proposal.exclude` leaves it out."""
+    cancelled = cancelled_values(frame)
+    if cancelled:
+        proposal.cancelled.append((name, *cancelled))
+    unpaid = unpaid_column(frame)
+    if unpaid:  # left out unless the column is the order date itself (Proposal.unpaid_orders)
+        proposal.unpaid.append((name, unpaid))
+    gone = left_out(frame, cancelled, unpaid)
+    zero = zero_lines(frame, found, gone)
+    if zero:
+        proposal.zero_lines.append((name, *zero))
+    refunded = refunded_orders(frame, found, gone)
+    if refunded:
+        proposal.refunded.append((name, *refunded))
+    negative = negative_lines(frame, found, gone)
+    if negative:
+        proposal.negative.append((name, *negative))
 
 
 def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
@@ -372,6 +251,20 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
         else:
             out.append((file, None, file.name))
     return out
+
+
+def _unlinked_per_day(proposal: Proposal) -> None:
+    """Drop orders made of customer and day when the order lines come from another file with numbers of their own.
+
+    A restaurant's order file (meal_order_info: info_id, phone, use_start_time) and its detail file (order_id):
+    orders made of phone and day would match none of the lines' order numbers.
+    """
+    key = proposal.columns.get("orders", {}).get("order_id")
+    lines = proposal.tables.get("order_lines")
+    derived = key in {joined_name(parts) for _, parts, _, _ in proposal.per_day}
+    if derived and lines is not None and lines != proposal.tables["orders"]:
+        del proposal.tables["orders"], proposal.columns["orders"]
+        proposal.missing["orders"] = ["order_id"]
 
 
 def propose_mapping(source: str | Path) -> Proposal:
@@ -392,21 +285,26 @@ def propose_mapping(source: str | Path) -> Proposal:
     for file, sheet, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
         frame = read_table_file(file, sheet=sheet)
         names[name] = list(frame.columns)
+        proposal.samples[name] = frame.head(SAMPLE_ROWS)
         for table, candidate in _candidates(name, frame, own.get(name), proposal).items():
             offers.setdefault(table, []).append(candidate)
-    used: dict[str, set[str]] = {}
     for table, candidates in offers.items():
         best = max(candidates, key=lambda c: c.rank)  # the first of equal ranks
         proposal.tables[table], proposal.columns[table] = best.name, best.columns
         proposal.varying += best.varying
         proposal.missing.pop(table, None)
-        for user in best.columns.values():
-            read = column_names(parse_expression(user[1:])) if user.startswith("=") else [user]
-            used.setdefault(best.name, set()).update(read)
         if best.columns.get("quantity") == ONE_UNIT:
             proposal.one_unit.append(best.name)
+    _unlinked_per_day(proposal)
+    used: dict[str, set[str]] = {}
+    for table, columns in proposal.columns.items():
+        for user in columns.values():
+            read = column_names(parse_expression(user[1:])) if user.startswith("=") else [user]
+            used.setdefault(proposal.tables[table], set()).update(read)
     for table, rules in proposal.exclude().items():
         used.setdefault(proposal.tables[table], set()).update(rules)
+    for file, column in proposal.refunds():  # read by map (refunded orders), not by the reports
+        used.setdefault(file, set()).add(column)
     for name, columns in names.items():
         proposal.unused[name] = [c for c in columns if c not in used.get(name, set())]
     return proposal

@@ -186,7 +186,7 @@ def _empty_table(ds: Dataset, name: str) -> Message:
 
 def _column_problems(ds: Dataset, table: Table, frame: pd.DataFrame, present: frozenset[str]) -> list[str]:
     mapped = ds.mapping.columns.get(table.name, {})
-    found = [c for c in frame.columns if c in present or table.column(c) is None]
+    found = [c for c in frame.columns if c in present or (table.column(c) is None and c != FILE_ROW)]
     listed = ", ".join(map(str, found[:MAX_LISTED_COLUMNS])) + (" ..." if len(found) > MAX_LISTED_COLUMNS else "")
     listed = listed or Message("problem_none")
     problems = []

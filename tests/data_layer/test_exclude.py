@@ -181,3 +181,58 @@ def test_an_empty_cell_rule_on_a_table_of_its_own(tmp_path: Path) -> None:
     )
     ds = load_dataset(tmp_path, mapping={"exclude": {"orders": {"paid_at": [None]}}})
     assert ds.tables["orders"]["order_id"].tolist() == ["A1"] and ds.excluded == {"orders": 2}
+
+
+POS = """单号,日期,卡号,商品,数量,实收
+1,2018-01-01,c1,P1,2,20
+1,2018-01-01,c1,P2,-1,-8
+,,,,,
+2,2018-01-02,c2,P1,0,0
+2,2018-01-02,c2,P2,1,10
+3,2018-01-03,c3,P1,1,abc
+"""  # a return line (-1), an empty row, a no-op line (0 and 0), a bad amount on file row 6
+POS_MAPPING = {
+    "tables": {"orders": "pos.csv", "order_lines": "pos.csv"},
+    "columns": {
+        "orders": {"order_id": "单号", "customer_id": "卡号", "order_date": "日期", "amount": "实收"},
+        "order_lines": {"order_id": "单号", "product_id": "商品", "quantity": "数量", "unit_price": "=[实收] / [数量]"},
+    },
+}
+
+
+def test_numeric_conditions_leave_out_returns_and_no_op_lines_of_a_flat_export_before_its_checks(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "pos.csv").write_text(POS, encoding="utf-8")
+    mapping = {**POS_MAPPING, "exclude": {"order_lines": {"数量": ["<0", "= 0"]}}}
+    with pytest.raises(DataValidationError) as caught:  # the kept rows' problems keep their rows in the file
+        load_dataset(tmp_path, mapping=mapping)
+    assert len(caught.value.problems) == 2 and all("e.g. row 6" in p for p in caught.value.problems)
+    (tmp_path / "pos.csv").write_text(POS.replace("abc", "5"), encoding="utf-8")
+    ds = load_dataset(tmp_path, mapping=mapping)
+    lines = ds.tables["order_lines"]
+    assert lines["quantity"].tolist() == [2.0, 1.0, 1.0] and lines["unit_price"].tolist() == [10.0, 10.0, 5.0]
+    assert ds.tables["orders"].set_index("order_id")["amount"].to_dict() == {"1": 20.0, "2": 10.0, "3": 5.0}
+    assert ds.excluded == {"order_lines": 2}
+    assert [str(w) for w in ds.warnings] == [
+        "pos.csv: row 3 is empty and was skipped",
+        "order_lines: 2 rows left out as the mapping's exclude says (数量 < 0; 数量 = 0)",
+    ]
+    with pytest.raises(DataValidationError) as caught:  # without the rule: the returns and the no-op line
+        load_dataset(tmp_path, mapping=POS_MAPPING)
+    problems = "\n".join(caught.value.problems)
+    assert "order_lines.quantity: 1 row has a negative value, e.g. row 2: -1" in problems
+    assert "'=[实收] / [数量]' divides by zero, e.g. row 4: '0'" in problems
+    assert "empty required" not in problems  # the empty row 3 is no problem
+
+
+def test_a_numeric_condition_on_a_table_of_its_own_reads_the_typed_numbers(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount,paid\nA1,C1,2026-10-01,100,100\nA2,C1,2026-10-02,50,0.00\n"
+        'A3,C2,2026-10-03,70,"1,070"\nA4,C2,2026-10-04,9,n/a\n',
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path, mapping={"exclude": {"orders": {"paid": ["=0", ">=1000"], "amount": ["<10"]}}})
+    assert ds.tables["orders"]["order_id"].tolist() == ["A1"]  # 0.00, 1,070 and the amount 9 left out
+    ds = load_dataset(tmp_path, mapping={"exclude": {"orders": {"paid": ["0"]}}})  # text: "0.00" is not "0"
+    assert ds.tables["orders"]["order_id"].tolist() == ["A1", "A2", "A3", "A4"]

@@ -52,6 +52,29 @@ def test_unambiguous_date_formats_read_the_same_day(value: str) -> None:
     assert dates([value]) == (["2026-10-05 00:00"], [False], None)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2018-01-01 星期五",
+        "2018-01-01 周五",
+        "2018-01-01周日",
+        "2018/1/1 (一)",
+        "2018/1/1（礼拜天）",
+        "2018-01-01 Mon",
+        "2018-01-01 Friday",
+        "2018年1月1日 星期一",
+        "2018-01-01 (Fri.)",
+    ],
+)
+def test_a_trailing_weekday_is_dropped_even_when_it_disagrees_with_the_date(value: str) -> None:
+    assert dates([value, "2018-01-13"]) == (["2018-01-01 00:00", "2018-01-13 00:00"], [False, False], None)
+
+
+def test_only_one_trailing_weekday_token_is_dropped() -> None:
+    shown, failed, _ = dates(["周五", "下周一", "2018-01-01 星期五 星期五", "星期五 2018-01-01"])
+    assert shown == [None, None, None, None] and failed == [True, True, True, True]
+
+
 def test_excel_serial_numbers_from_a_typed_source_are_dates() -> None:
     parsed, failed, _ = parse_dates(pd.Series([46300.0, None]))
     assert parsed.iloc[0] == pd.Timestamp("2026-10-05") and pd.isna(parsed.iloc[1]) and not failed.any()
@@ -130,6 +153,39 @@ def test_flat_export_feeds_several_tables_one_row_per_id(tmp_path: Path) -> None
         "customers.region: 1 customer_id value has different region on different rows; kept the most frequent, "
         "e.g. 甲: '华东' ×2, '华南' ×1"
     ]
+
+
+def test_a_flat_column_without_one_readable_value_is_reported_not_a_crash(tmp_path: Path, capsys) -> None:
+    text = "单号,日期,客户,区域,产品,品类,数量,销售额\n"
+    text += "A1,someday,甲,,P1,X,1,1\nA1,someday,甲,,P2,X,1,2\nA2,never,乙,,P1,X,1,3\n"
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    assert caught.value.problems == [
+        "orders.order_date: 3 rows have unparseable dates, e.g. row 1 (A1): 'someday', row 2 (A1): 'someday', "
+        "row 3 (A2): 'never'; expected YYYY-MM-DD"
+    ]
+    (tmp_path / "m.yaml").write_text(__import__("yaml").safe_dump(FLAT_MAPPING, allow_unicode=True), encoding="utf-8")
+    assert main(["validate", "--data", str(tmp_path / "sales.csv"), "--mapping", str(tmp_path / "m.yaml")]) == 1
+    assert "orders.order_date：有 3 行日期无法识别" in capsys.readouterr().err
+    ds = load_dataset(
+        flat_folder(tmp_path, text.replace("someday", "2026-10-05").replace("never", "2026-10-06")),
+        mapping=FLAT_MAPPING,
+    )  # a blank optional column: every customer without a region
+    assert ds["customers"]["region"].isna().all() and ds["customers"]["customer_id"].tolist() == ["甲", "乙"]
+
+
+def test_a_day_the_calendar_lacks_has_its_own_problem_line(tmp_path: Path, capsys) -> None:
+    text = FLAT + "A4,2018-02-29 星期四,乙,华北,P1,X,1,3\nA5,2018/2/30,乙,华北,P1,X,1,3\nA6,soon,乙,华北,P1,X,1,3\n"
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    assert caught.value.problems == [
+        "orders.order_date: 2 rows have dates that do not exist, e.g. row 5 (A4): '2018-02-29 星期四', "
+        "row 6 (A5): '2018/2/30'; 2018-02 has no day 29; check these rows' dates in the system they come from",
+        "orders.order_date: 1 row has an unparseable date, e.g. row 7 (A6): 'soon'; expected YYYY-MM-DD",
+    ]
+    zh = caught.value.text("zh")
+    assert "orders.order_date：有 2 行日期不存在，例如 第 5 行 (A4)：'2018-02-29 星期四'" in zh
+    assert "2018 年 2 月没有 29 日" in zh and "应为 YYYY-MM-DD" in zh
 
 
 def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
@@ -289,3 +345,34 @@ def test_a_date_column_with_no_values_parses_to_all_missing() -> None:
     """An optional date column left empty on every row (tickets not resolved yet) is all NaT, not an error."""
     parsed, failed, hint = parse_dates(pd.Series([None, None, None, None], dtype="str"))
     assert parsed.isna().all() and not failed.any() and hint is None
+
+
+PER_MAPPING = {
+    "tables": {"orders": "sales", "order_lines": "sales"},
+    "columns": {
+        "orders": {"order_id": {"per": ["客户", "日期"]}, "customer_id": "客户", "order_date": "日期",
+                   "amount": "销售额"},
+        "order_lines": {"order_id": {"per": ["客户", "日期"]}, "product_id": "产品", "quantity": "数量",
+                        "unit_price": "=销售额 / 数量"},
+    },
+}  # fmt: skip
+
+
+def test_an_order_id_made_of_customer_and_day_ignores_the_time_and_names_an_empty_part(tmp_path: Path) -> None:
+    text = "日期,客户,产品,数量,销售额\n2026/10/05 09:00,甲,P1,1,10\n2026/10/05 17:30,甲,P2,1,5\n2026/10/05,乙,P1,1,7\n"
+    ds = load_dataset(flat_folder(tmp_path, text), mapping=PER_MAPPING)
+    assert ds["orders"].set_index("order_id")["amount"].to_dict() == {"甲 + 2026-10-05": 15.0, "乙 + 2026-10-05": 7.0}
+    assert ds["order_lines"]["order_id"].tolist() == ["甲 + 2026-10-05", "甲 + 2026-10-05", "乙 + 2026-10-05"]
+    assert ds.warnings[-1].endswith("2 orders from 3 rows")
+    with pytest.raises(
+        DataValidationError, match=r"order_lines\.order_id: 1 row has an empty required value, e\.g\. row 4"
+    ):
+        load_dataset(flat_folder(tmp_path, text + "2026/10/06,,P1,1,3\n"), mapping=PER_MAPPING)
+
+
+@pytest.mark.parametrize("per", [{"per": []}, {"per": "客户"}, {"per": ["客户"], "by": "day"}, {"per": ["客户", ""]}])
+def test_a_bad_per_id_is_a_config_error(per: dict) -> None:
+    with pytest.raises(ConfigError, match=r"columns\.orders\.order_id: only an id column"):
+        load_mapping({"columns": {"orders": {"order_id": per}}})
+    with pytest.raises(ConfigError, match=r"columns\.order_lines\.quantity: only an id column"):
+        load_mapping({"columns": {"order_lines": {"quantity": {"per": ["a", "b"]}}}})

@@ -9,8 +9,10 @@ import pytest
 
 from salesnb.cli import main
 from salesnb.data.loading import load_dataset
-from salesnb.data.mapview import no_orders
-from salesnb.data.propose import match_columns, orders_lacking, propose_mapping
+from salesnb.data.mapview import describe, no_orders
+from salesnb.data.match import match_columns
+from salesnb.data.proposal_tables import orders_lacking
+from salesnb.data.propose import propose_mapping
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -160,24 +162,29 @@ CHANNEL_SALES = (  # 2020年销售数据.xlsx: sales by date, region, channel an
 )
 
 
-def test_map_without_orders_says_what_is_missing_writes_nothing_and_fails(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_map_without_orders_says_what_is_missing_writes_a_draft_and_fails(tmp_path: Path, monkeypatch, capsys) -> None:
     (tmp_path / "销售数据.csv").write_text(CHANNEL_SALES, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     assert main(["map", "--data", "销售数据.csv"]) == 1
-    assert not (tmp_path / "mapping.yaml").exists()
     out, err = capsys.readouterr()
     assert out == ""
     lines = err.splitlines()
-    assert lines[0].startswith("✗ 无法生成映射：订单表 orders 每行一笔订单，必须有订单编号、客户和下单日期三列")
+    assert lines[0].startswith("✗ 未能生成完整映射：订单表 orders 每行一笔订单")
     assert lines[1] == "  销售数据.csv 缺少：订单编号 (order_id), 客户编号 (customer_id)"
     assert lines[2] == (
         "    已识别: 销售日期 → 下单日期 (order_date), 销售数量 → 数量 (quantity), 售价 → 单价 (unit_price), "
         "销售区域 → 区域 (region), 销售渠道 → 渠道 (channel)"
     )
     assert lines[3] == "    未使用: 销售订单, 品牌"
-    assert lines[4].startswith("- 没有订单编号") and "加一列订单编号" in lines[4]
-    assert lines[5].startswith("- 没有客户列") and "不含客户的销售数据无法使用" in lines[5]
-    assert lines[-1].startswith("未写出映射文件")
+    assert lines[4].startswith("- 未能识别订单编号 (order_id)列：若 销售订单 是订单编号 (order_id)")  # unique codes
+    assert lines[5].startswith("- 没有客户列") and "不含客户的销售数据无法使用" in lines[5]  # no column fits
+    assert lines[-1] == "已写出映射草稿 mapping.yaml：按上面的提示补全后运行 salesnb validate"
+    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert "    # order_id: 销售订单   # 待填：内容相符的列 销售订单\n" in draft
+    assert "    # customer_id: ?   # 待填：没有内容相符的列，请写上你的列名\n" in draft
+    assert "    order_date: 销售日期\n" in draft
+    assert main(["map", "--data", "销售数据.csv"]) == 1  # the draft is kept unless --force
+    assert "mapping.yaml" in capsys.readouterr().err and "customer_id: ?" in (tmp_path / "mapping.yaml").read_text()
 
 
 def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: Path) -> None:
@@ -185,21 +192,103 @@ def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: P
     (tmp_path / "客户.csv").write_text("客户编号,客户名称\nC1,甲\n", encoding="utf-8")
     proposal = propose_mapping(tmp_path)
     assert "orders" not in proposal.tables and proposal.tables["customers"] == "客户.csv"
-    text = "\n".join(no_orders(proposal, "en"))
+    lines, draft = no_orders(proposal, "en")
+    text = "\n".join(lines)
     assert "客户.csv lacks: order id (order_id), order date (order_date)" in text
     assert "销售数据.csv lacks: order id (order_id), customer id (customer_id)" in text
-    assert "- no order date" in text and text.endswith(
-        "No mapping file written; the mapping file's syntax is in docs/data-contract.md"
+    assert "- no customer column" in text and "orders: 销售数据.csv" in draft
+
+
+def test_a_draft_names_the_column_whose_contents_fit_and_the_line_to_edit(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(
+        "订单号,日期,持卡人,总价\nA1,2026-10-01,K1,10\nA2,2026-10-01,K2,5\nA3,2026-10-02,K1,7\nA4,2026-10-03,K1,2\n",
+        encoding="utf-8",
     )
+    lines, draft = no_orders(propose_mapping(tmp_path / "x.csv"), "zh")
+    assert (
+        "- 未能识别客户编号 (customer_id)列：若 持卡人 是客户编号 (customer_id)，请在映射文件 columns → orders 下把"
+        in ("\n".join(lines))
+    )
+    assert "    # customer_id: 持卡人   # 待填：内容相符的列 持卡人\n" in draft
+    edited = draft.replace("# customer_id: 持卡人", "customer_id: 持卡人")
+    (tmp_path / "m.yaml").write_text(edited, encoding="utf-8")
+    ds = load_dataset(tmp_path / "x.csv", mapping=tmp_path / "m.yaml")
+    assert ds.tables["orders"]["customer_id"].tolist() == ["K1", "K2", "K1", "K1"]
 
 
 @pytest.mark.parametrize(
     ("found", "lacking"),
     [
         ({"order_id": "a", "customer_name": "b", "order_date": "c"}, []),
-        ({"customer_id": "b", "order_date": "c"}, ["order_id"]),
+        ({"customer_id": "b", "order_date": "c"}, []),  # an order is one customer on one day
+        ({"customer_id": "b"}, ["order_id", "order_date"]),
         ({}, ["order_id", "customer_id", "order_date"]),
     ],
 )
 def test_orders_lacking_names_the_required_columns_without_a_match(found: dict, lacking: list) -> None:
     assert orders_lacking(found) == lacking
+
+
+POS_NO_ORDER = """购药时间,会员卡号,商品编码,商品名称,销售数量,实收金额
+2018-01-01 星期五,c1,P1,药A,2,20
+2018-01-01 星期五,c1,P2,药B,1,8
+2018-01-01 星期五,c2,P1,药A,1,10
+2018-01-02 星期六,c1,P1,药A,1,10
+"""  # c1 on 01-01 bought two items: one visit, one order
+
+
+def test_an_export_without_order_numbers_makes_an_order_of_one_customer_on_one_day(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "pos.csv").write_text(POS_NO_ORDER, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "pos.csv")
+    columns = proposal.mapping()["columns"]
+    assert columns["orders"]["order_id"] == columns["order_lines"]["order_id"] == {"per": ["会员卡号", "购药时间"]}
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! pos.csv 没有订单编号：按“同一客户同一天为一单”推导订单" in text and "4 行合成 3 单" in text
+    assert "每行一单" not in text  # c1 has two lines on 01-01
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "pos.csv"]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--data", "pos.csv", "--mapping", "mapping.yaml"]) == 0
+    out = capsys.readouterr().out
+    assert "orders: 3 行" in out and "order_lines: 4 行" in out
+    assert "! orders.order_id：没有订单编号，按 会员卡号 + 购药时间 推导" in out and "3 单，来自 4 行" in out
+    ds = load_dataset(tmp_path / "pos.csv", mapping=tmp_path / "mapping.yaml")
+    orders = ds.tables["orders"].set_index("order_id")["amount"].to_dict()
+    assert orders == {"c1 + 2018-01-01": 28.0, "c2 + 2018-01-01": 10.0, "c1 + 2018-01-02": 10.0}
+
+
+def test_one_line_per_customer_and_day_is_said_to_be_one_order_a_row(tmp_path: Path) -> None:
+    (tmp_path / "pos.csv").write_text(POS_NO_ORDER.replace("c1,P2", "c3,P2"), encoding="utf-8")
+    text = "\n".join(describe(propose_mapping(tmp_path / "pos.csv"), "zh"))
+    assert "4 行合成 4 单；每位客户每天只有一行，即每行一单" in text
+
+
+def test_a_file_with_order_numbers_feeds_the_orders_before_one_without(tmp_path: Path) -> None:
+    (tmp_path / "a_pos.csv").write_text(POS_NO_ORDER, encoding="utf-8")
+    (tmp_path / "b.csv").write_text("订单编号,会员卡号,订单日期\nO1,c1,2018-01-01\n", encoding="utf-8")
+    assert propose_mapping(tmp_path).tables["orders"] == "b.csv"
+
+
+TMALL = """订单编号,买家会员名,总金额,买家实际支付金额,订单创建时间,订单付款时间 ,退款金额
+1,甲,100,0.0,2020-02-01 10:00:00,,0.0
+2,乙,50,50.0,2020-02-01 11:00:00,2020-02-01 11:01:00,0.0
+3,丙,80,0.0,2020-02-02 09:00:00,2020-02-02 09:05:00,80.0
+4,甲,60,40.0,2020-02-03 09:00:00,2020-02-03 09:05:00,20.0
+"""  # 1 unpaid; 3 paid then refunded in full (0 kept); 4 refunded in part (40 kept): an order
+
+
+def test_orders_refunded_in_full_are_proposed_for_exclusion_and_the_refund_is_understood(tmp_path: Path) -> None:
+    (tmp_path / "tmall.csv").write_text(TMALL, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "tmall.csv")
+    assert proposal.recognised["tmall.csv"]["refund"] == "退款金额"
+    assert proposal.mapping()["exclude"] == {"orders": {"订单付款时间": [""], "买家实际支付金额": ["=0"]}}
+    assert "退款金额" not in proposal.unused["tmall.csv"]
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! tmall.csv 的 退款金额 识别为退款金额 (refund)" in text
+    assert "! tmall.csv：1 行的 买家实际支付金额 为 0 且有退款（退款金额），是全额退款的订单" in text
+    ds = load_dataset(tmp_path / "tmall.csv", mapping=proposal.mapping())
+    assert ds.tables["orders"].set_index("order_id")["amount"].to_dict() == {"2": 50.0, "4": 40.0}
+    (tmp_path / "tmall.csv").write_text(TMALL.replace(",0.0,2020-02-02", ",0.0,2020-02-02").replace(",80.0\n", ",0\n"))
+    assert "买家实际支付金额" not in propose_mapping(tmp_path / "tmall.csv").mapping()["exclude"]["orders"]  # no refund

@@ -1,0 +1,92 @@
+"""The words ``salesnb map`` reads column and file names by (``column_names.yaml``), and how names are compared.
+
+Kept apart from the proposal logic so that every part of ``map`` (the matching of columns, the notes on rows
+that are not sales) reads the same words, compared the same loose way.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import pandas as pd
+import yaml
+
+# synonyms of each concept, the words of file names and of status columns: salesnb/data/column_names.yaml
+NAMES = yaml.safe_load(resources.files("salesnb").joinpath("data", "column_names.yaml").read_text(encoding="utf-8"))
+SYNONYMS: dict[str, tuple[str, ...]] = {concept: tuple(names) for concept, names in NAMES["synonyms"].items()}
+FILE_WORDS: dict[str, tuple[str, ...]] = {
+    table: tuple(words) for table, words in NAMES["file_words"].items()
+}  # words in file names pointing at a table
+STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
+PAID_NAMES = tuple(NAMES["paid_names"])  # a column saying when an order was paid
+ENTITY_WORDS: dict[str, tuple[str, ...]] = {entity: tuple(words) for entity, words in NAMES["entity_words"].items()}
+ID_WORDS, NAME_WORDS = tuple(NAMES["id_words"]), tuple(NAMES["name_words"])
+CUSTOMER_ENDINGS = tuple(NAMES["customer_endings"])  # 社保卡号, 手机号, phone: a customer
+DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a date or a time
+PLACE_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
+PLACES = frozenset(NAMES["places"])  # provinces and large cities: a region column's values
+
+
+def normalise(name: str) -> str:
+    """A column name compared loosely: no unit in brackets, case, spaces, ``_ - . / :`` or a trailing '#'."""
+    text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(name)).casefold()
+    return re.sub(r"[\s_\-./:#：]+", "", text)
+
+
+def named_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    """The frame's first column (in the order of ``names``) whose name is one of ``names``, compared loosely."""
+    by_name = {normalise(c): c for c in reversed(frame.columns)}  # the first of equal names wins
+    return next((by_name[normalise(n)] for n in names if normalise(n) in by_name), None)
+
+
+def words(name: str) -> list[str]:
+    """A name's words, lower case and without a plural s: ``dishes_id`` → [dish, id], ``placeOrderTime`` → 3."""
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"[(（\[【].*?[)）\]】]", "", str(name)))
+    return [_singular(w) for w in re.split(r"[^0-9a-z\u4e00-\u9fff]+", text.casefold()) if w]
+
+
+def _singular(word: str) -> str:
+    if re.search(r"(sh|ch|x|ss)es$", word):
+        return word[:-2]
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
+def concept_by_words(name: str) -> str | None:
+    """The concept a name says word by word (``dishes_id`` → product_id, ``会员卡号`` → customer_id), if any.
+
+    An id or name word after an entity word names that entity's id or name; the words run together without
+    plurals (``counts`` → count, ``amounts`` → amount) are compared with the synonyms; a name ending in a
+    customer word (…卡号, 手机号, phone) is a customer.
+    """
+    parts = words(name)
+    if len(parts) >= 2:
+        entity = next((e for e, ws in ENTITY_WORDS.items() if any(w in ws for w in parts[:-1])), None)
+        if entity and parts[-1] in ID_WORDS:
+            return f"{entity}_id"
+        if entity in ("product", "customer") and parts[-1] in NAME_WORDS:
+            return f"{entity}_name"
+    joined = "".join(parts)
+    for concept, synonyms in SYNONYMS.items():
+        if joined and joined in {normalise(s) for s in (concept, *synonyms)}:
+            return concept
+    compact = normalise(name)
+    if compact and any(compact.endswith(normalise(e)) for e in CUSTOMER_ENDINGS):
+        return "customer_id"
+    return None
+
+
+def says_date(name: str) -> bool:
+    """Whether a name ends in a date or time word (购药时间, place_order_time, created date)."""
+    parts, compact = words(name), normalise(name)
+    return bool(parts) and (
+        parts[-1] in DATE_ENDINGS or any(compact.endswith(e) for e in DATE_ENDINGS if not e.isascii())
+    )
+
+
+def place_share(values: pd.Series) -> float:
+    """The share of non-empty values that are a Chinese province or large city (上海, 广东省, 内蒙古自治区)."""
+    text = values.dropna().astype("str").str.strip()
+    if not len(text):
+        return 0.0
+    return float(text.str.replace(PLACE_SUFFIX, "", regex=True).isin(PLACES).mean())

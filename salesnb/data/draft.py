@@ -1,0 +1,98 @@
+"""A draft mapping when ``salesnb map`` cannot form the orders table: what it recognised, and where to add the rest.
+
+Writing nothing left the user to start the mapping file from the documentation, though ``map`` had recognised
+most columns. The draft holds every table it could propose, the orders table of the file that came closest,
+and for each column the orders still need a commented line at its place, naming the file's columns whose
+contents fit (:func:`candidates`): the user removes the ``#`` and keeps the right name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import yaml
+
+from .column_words import words
+from .match import SAMPLE_ROWS, reads_as_dates
+from .parsing import parse_number
+from .proposal_tables import orders_columns
+from .propose import Proposal
+
+REPEATS = 0.9  # a customer column's distinct values stay under this share of its rows (customers buy again)
+UNIQUE = 0.98  # an order number column's distinct values reach this share of its rows
+SHOWN = 3  # candidates named per missing column
+_TODO = "__salesnb_todo_{column}__"
+
+
+def file_orders(proposal: Proposal, file: str) -> tuple[dict[str, str], list[str]]:
+    """The orders columns ``file`` gives and the required ones it lacks.
+
+    Orders made of customer and day do not count when the order lines come from another file: they would match
+    none of its order numbers (:func:`~.propose._unlinked_per_day`).
+    """
+    columns, lacking = orders_columns(proposal.recognised[file])
+    lines = proposal.tables.get("order_lines")
+    if columns.get("order_id") not in (None, *proposal.samples[file].columns) and lines not in (None, file):
+        columns = {c: u for c, u in columns.items() if c != "order_id"}
+        lacking = ["order_id", *lacking]
+    return columns, lacking
+
+
+def closest_file(proposal: Proposal) -> str | None:
+    """The file whose recognised columns leave the orders table the fewest required columns short."""
+    files = [(len(file_orders(proposal, f)[1]), -len(found), f) for f, found in proposal.recognised.items()]
+    return min(files)[2] if files else None
+
+
+def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> list[str]:
+    """The frame's unrecognised columns whose contents fit contract ``column`` (a customer, an order id, a date)."""
+    sample = frame.head(SAMPLE_ROWS)
+    out = []
+    for name in frame.columns:
+        values = sample[name].dropna()
+        if name in recognised.values() or not len(values):
+            continue
+        distinct = values.nunique() / len(values)
+        is_date = reads_as_dates(values)[0]
+        numbers = parse_number(values)[0]
+        if numbers.notna().all() and (numbers != numbers.round()).any():
+            continue  # amounts, prices: no id
+        if column == "order_date" and is_date:
+            out.append(name)
+        elif column == "order_date" or is_date or not _id_like(values):
+            continue
+        elif column == "customer_id" and 1 < values.nunique() and distinct < REPEATS:
+            out.append(name)
+        elif column == "order_id" and distinct >= UNIQUE:
+            out.append(name)
+    return sorted(out, key=lambda name: words(name)[-1:] != ["id"])[:SHOWN]  # emp_id before a plain name
+
+
+def _id_like(values: pd.Series) -> bool:
+    """Whether values look like codes (1001, *******528, C-17, a@b.cn): no spaces, slashes or long text."""
+    return bool(values.astype("str").str.fullmatch(r"[\w\-*@.+#]{1,40}").mean() >= 0.95)
+
+
+def draft_proposal(proposal: Proposal, file: str) -> tuple[Proposal, list[str]]:
+    """``proposal`` with the orders ``file`` could give, and the required columns it still lacks."""
+    columns, lacking = file_orders(proposal, file)
+    tables = {**proposal.tables, "orders": file}
+    return dataclasses.replace(proposal, tables=tables, columns={**proposal.columns, "orders": columns}), lacking
+
+
+def draft_text(draft: Proposal, lacking: dict[str, list[str]], header: str, todo: str, todo_none: str) -> str:
+    """The draft as YAML: each lacking orders column a commented line at its place, with its candidates.
+
+    ``lacking``: contract column -> candidate columns; ``todo`` the comment after a line (``{names}`` filled).
+    """
+    mapping = draft.mapping()
+    orders = mapping.setdefault("columns", {}).setdefault("orders", {})
+    for column in lacking:
+        orders[column] = _TODO.format(column=column)
+    text = yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, width=200)
+    for column, names in lacking.items():
+        shown = names[0] if names else "?"
+        line = f"# {column}: {shown}   # {todo if names else todo_none}".format(names=", ".join(names))
+        text = text.replace(f"{column}: {_TODO.format(column=column)}", line)
+    return f"# {header}\n{text}"

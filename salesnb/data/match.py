@@ -1,0 +1,123 @@
+"""Which concept each column of an export holds (``salesnb map``): by its name, then by its contents.
+
+Names are compared with the synonyms of ``column_names.yaml`` (:mod:`.column_words`), then word by word
+(``dishes_id`` → a product id, ``counts`` → a quantity, ``…卡号`` → a customer). Contents confirm a match: a
+date column must read as dates, an amount or a quantity as numbers. Contents alone name what no name says:
+the first column reading as dates (one named ``…时间/…日期/date/time`` first) is the order date, a column of
+Chinese provinces and cities is the region.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .column_words import SYNONYMS, concept_by_words, normalise, place_share, says_date
+from .dates import parse_dates
+from .parsing import parse_number
+
+SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
+MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
+DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
+NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit", "refund")
+FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
+PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
+
+
+def _share(ok: pd.Series, sample: pd.Series) -> float:
+    return float(ok.sum()) / max(int(sample.notna().sum()), 1)
+
+
+def reads_as_dates(sample: pd.Series) -> tuple[bool, bool]:
+    """(most values read as dates, the day/month order is ambiguous)."""
+    if pd.api.types.is_numeric_dtype(sample):
+        return False, False
+    parsed, _, hint = parse_dates(sample)
+    if hint:
+        return True, True
+    return _share(parsed.notna(), sample) >= MOSTLY, False
+
+
+def _reads_as_numbers(sample: pd.Series) -> bool:
+    numbers, _ = parse_number(sample)
+    return _share(numbers.notna(), sample) >= MOSTLY
+
+
+def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
+    """Concept -> the frame's column, by synonyms then contents; and whether the dates need a declared order."""
+    sample = frame.head(SAMPLE_ROWS)
+    by_name = {normalise(c): c for c in reversed(frame.columns)}  # the first of equal names wins
+    found: dict[str, str] = {}
+    ambiguous = False
+    for concept, synonyms in SYNONYMS.items():
+        for synonym in (normalise(concept), *map(normalise, synonyms)):
+            column = by_name.get(synonym)
+            if column is None or column in found.values():
+                continue
+            values = sample[column].dropna()
+            if concept in DATES:
+                ok, unclear = reads_as_dates(values)
+                ambiguous |= unclear
+            else:
+                ok = concept not in NUMBERS or _reads_as_numbers(values)
+            if ok:
+                found[concept] = column
+                break
+    ambiguous |= _match_words(frame, sample, found)
+    _read_discount(found, sample)
+    region = found.get("region")
+    if region and "country" in found and sample[region].notna().mean() < FILLED:
+        del found["region"]  # a region filled for a few countries only (US states): the country is the level
+    if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
+        for column in sorted(frame.columns, key=lambda c: not says_date(c)):
+            if column not in found.values():
+                ok, unclear = reads_as_dates(sample[column].dropna())
+                if ok:
+                    found["order_date"], ambiguous = column, unclear
+                    break
+    if "region" not in found and "country" not in found:  # 上海, 广东省 …: a column of places
+        places = [c for c in frame.columns if c not in found.values() and place_share(sample[c]) >= PLACES_SHARE]
+        if places:
+            found["region"] = places[0]
+    return found, ambiguous
+
+
+def _match_words(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str]) -> bool:
+    """Add the concepts no synonym found that a column's name says word by word (:func:`concept_by_words`).
+
+    The contents must agree as with synonyms (dates read as dates, numbers as numbers); a customer named by a
+    card or phone column must repeat (one customer buys more than once) or it may be an order's own number.
+    Returns whether a date matched needs a declared day/month order.
+    """
+    ambiguous = False
+    for column in frame.columns:
+        concept = concept_by_words(column)
+        if concept is None or concept in found or column in found.values():
+            continue
+        values = sample[column].dropna()
+        if concept in DATES:
+            ok, unclear = reads_as_dates(values)
+            ambiguous |= unclear and ok
+        else:
+            ok = concept not in NUMBERS or _reads_as_numbers(values)
+        if ok:
+            found[concept] = column
+    return ambiguous
+
+
+def _read_discount(found: dict[str, str], sample: pd.DataFrame) -> None:
+    """Tell a discount column's kind from its values: ``discount_off`` (0.1 = 10 % off) or ``discount_paid``.
+
+    Between 0 and 1 a discount is a share: the share taken off (Northwind's 0.05, Superstore's 0.2) or, as a
+    Chinese 折扣 often is, the share paid (0.9 = 九折). A discount whose typical value is above one half is the
+    share paid — no business takes most of its price off on a typical line. Other values (amounts, percent
+    numbers) are left for the user to map.
+    """
+    column = found.pop("discount", None)
+    if column is None:
+        return
+    values, _ = parse_number(sample[column].dropna())
+    values = values.dropna()
+    if not len(values) or values.min() < 0 or values.max() > 1:
+        return
+    nonzero = values[values > 0]
+    found["discount_paid" if len(nonzero) and nonzero.median() > 0.5 else "discount_off"] = column

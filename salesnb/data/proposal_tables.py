@@ -1,0 +1,114 @@
+"""The contract tables a file's matched concepts can feed (``salesnb map``), with computed prices and costs.
+
+A line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, a line profit next to it
+``unit_cost: "=([Sales] - [Profit]) / [Quantity]"``; without an order number an order is one customer on one
+day (:func:`per_day_id`).
+"""
+
+from __future__ import annotations
+
+from .contract import TABLES
+from .dataset import joined_name
+
+ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
+
+
+def _ref(column: str) -> str:
+    return f"`{column}`" if "]" in column else f"[{column}]"
+
+
+def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
+    """(unit_price, list_price) of a line, net of its discount share when the export has one.
+
+    An explicit unit price next to a discount is the price before it (Northwind: revenue = price × quantity ×
+    (1 − discount)); a line total next to one is the amount after it (Superstore). Without a discount the
+    unit price is the column, or the line total ÷ quantity.
+    """
+    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
+    gross = f"{_ref(price)}" if price else (f"{_ref(amount)} / {_ref(quantity)}" if amount and quantity else None)
+    off, paid = found.get("discount_off"), found.get("discount_paid")
+    if gross is None or not (off or paid):
+        return (price or (f"={gross}" if gross else None)), found.get("list_price")
+    share = f"(1 - {_ref(off)})" if off else _ref(paid)
+    if price:  # the price before the discount: the list price
+        return f"={gross} * {share}", found.get("list_price") or price
+    return f"={gross}", found.get("list_price") or f"={gross} / {share}"
+
+
+def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
+    """The unit cost column, or the cost a line's profit leaves of its amount: ``([Sales] - [Profit]) / [Quantity]``.
+
+    Retail and e-commerce exports (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the
+    cost; without it the margin analyses have nothing to work on.
+    """
+    amount, profit = found.get("amount"), found.get("profit")
+    if found.get("unit_cost") or not (amount and profit and quantity and quantity != ONE_UNIT):
+        return found.get("unit_cost")
+    return f"=({_ref(amount)} - {_ref(profit)}) / {_ref(quantity)}"
+
+
+def orders_lacking(found: dict[str, str]) -> list[str]:
+    """The required columns of ``orders`` that the matched concepts ``found`` leave without a column."""
+    return tables_from(found)[1].get("orders", [])
+
+
+def per_day_id(customer: str | None, date: str | None) -> str | None:
+    """Without an order number, an order is one customer on one day: the id made of those two columns.
+
+    A POS or pharmacy export writes a line per item and no order number; numbering its rows 1, 2, 3 would make
+    every line an order (more orders, a lower order value, no baskets). The name is
+    :func:`~.dataset.joined_name`; :meth:`Proposal.mapping` writes it ``order_id: {per: [customer, date]}``.
+    """
+    return joined_name([customer, date]) if customer and date else None
+
+
+def orders_columns(found: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The orders columns the matched concepts give (even when some required ones are missing), and those missing."""
+    tables, missing = tables_from(found, keep_short=("orders",))
+    return tables.get("orders", {}), missing.get("orders", [])
+
+
+def tables_from(
+    found: dict[str, str], keep_short: tuple[str, ...] = ()
+) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
+    """Contract tables (contract column -> user column or expression) derivable from matched concepts.
+
+    A table lacking a required column is left out and named in the second dict; those in ``keep_short`` keep
+    the columns they have as well (a draft mapping).
+    """
+    customer = found.get("customer_id") or found.get("customer_name")
+    product = found.get("product_id") or found.get("product_name")
+    rep = found.get("rep_id") or found.get("rep_name")
+    region = found.get("region") or found.get("country")
+    tables: dict[str, dict[str, str]] = {}
+    missing: dict[str, list[str]] = {}
+    order_id = found.get("order_id") or per_day_id(customer, found.get("order_date"))
+    orders = {"order_id": order_id, "customer_id": customer, "order_date": found.get("order_date")}
+    orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": found.get("amount")}
+    orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
+    quantity = found.get("quantity")
+    if quantity is None and found.get("unit_price") and not found.get("amount"):
+        quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
+    lines = {"order_id": order_id, "product_id": product, "quantity": quantity}
+    price, list_price = _net_prices(found)
+    lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}
+    customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
+    customers["industry"] = found.get("industry")
+    products = {"product_id": product, "product_name": found.get("product_name")}
+    products |= {"product_line": found.get("product_line")}
+    reps = {"rep_id": rep, "rep_name": found.get("rep_name"), "hire_date": found.get("hire_date")}
+    for table, columns in (
+        ("orders", orders),
+        ("order_lines", lines),
+        ("customers", customers),
+        ("products", products),
+        ("reps", reps),
+    ):
+        lacking = [c for c in TABLES[table].required_columns if not columns.get(c)]
+        if lacking:
+            missing[table] = lacking
+            if table not in keep_short:
+                continue
+        key = TABLES[table].key
+        tables[table] = {c: u for c, u in columns.items() if u and (c == key or u != columns.get(key))}
+    return tables, missing

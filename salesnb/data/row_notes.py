@@ -1,0 +1,95 @@
+"""What ``salesnb map`` notices about rows that are not sales, so that the proposal can leave them out (``exclude:``).
+
+Each function reads one file (``frame``) with the concepts :func:`~.propose.match_columns` found in it and says
+what it saw, or ``None``: a status marking cancelled orders (已取消, 交易关闭), a payment time empty on unpaid
+orders, lines whose quantity and amount are both 0 (a POS export's no-op lines), orders refunded in full (amount
+0, a refund above 0), lines with a negative quantity (returns sold back at the till). The proposal turns the
+first four into ``exclude:`` rules and names the last
+(the data contract keeps returns in their own table; leaving them out is the user's choice).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .column_words import PAID_NAMES, STATUS_NAMES, named_column
+from .parsing import parse_number
+
+# statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
+CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
+ZERO, NEGATIVE = "=0", "<0"  # exclude conditions (salesnb.data.exclude.CONDITION)
+
+
+def cancelled_values(frame: pd.DataFrame) -> tuple[str, list[str]] | None:
+    """(status column, its values marking cancelled orders: canceled, 已取消, 作废 …), if the file has them.
+
+    The contract counts every order row as a sale: the proposed mapping leaves these orders out, and ``map``
+    names the values so the user can keep one that does stand.
+    """
+    column = named_column(frame, STATUS_NAMES)
+    if column is None:
+        return None
+    marked = sorted(v for v in frame[column].dropna().astype(str).unique() if CANCELLED.search(v))
+    return (column, marked) if marked else None
+
+
+def unpaid_column(frame: pd.DataFrame) -> str | None:
+    """A payment-time column (订单付款时间) empty on some rows but not all: an e-commerce export's unpaid orders."""
+    column = named_column(frame, PAID_NAMES)
+    if column is not None and 0 < int(frame[column].isna().sum()) < len(frame):
+        return column
+    return None
+
+
+def left_out(frame: pd.DataFrame, cancelled: tuple[str, list[str]] | None, unpaid: str | None) -> pd.Series:
+    """The rows the cancelled and unpaid rules already leave out: what the other notes need not count."""
+    out = pd.Series(False, index=frame.index)
+    if cancelled:
+        out |= frame[cancelled[0]].astype("string").isin(cancelled[1]).fillna(False)
+    if unpaid:
+        out |= frame[unpaid].isna()
+    return out
+
+
+def zero_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int] | None:
+    """(quantity column, rows) of lines whose quantity is 0 and whose amount is 0 or absent, when there are some.
+
+    Such a line sold nothing (a POS correction, a scanned and voided item); kept, its computed unit price
+    divides by zero. When a line of quantity 0 carries money, it is no no-op line and nothing is proposed.
+    Rows another rule already leaves out (``gone``: an unpaid order's empty line) are not counted.
+    """
+    quantity, amount = found.get("quantity"), found.get("amount")
+    if quantity is None or quantity not in frame.columns:
+        return None
+    zero = parse_number(frame[quantity])[0].eq(0) & ~gone
+    if not zero.any() or zero.all():
+        return None
+    if amount in frame.columns and not parse_number(frame.loc[zero, amount])[0].fillna(0).eq(0).all():
+        return None
+    return quantity, int(zero.sum())
+
+
+def refunded_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int] | None:
+    """(amount column, rows) of rows whose amount is 0 and whose refund is above 0: orders refunded in full.
+
+    Tmall's order report keeps them (买家实际支付金额 0, 退款金额 = 总金额): counted, they are orders without money
+    that lower the average order value. Proposed only when every other row of amount 0 has a refund too, so
+    that the rule ``amount = 0`` leaves out nothing but refunded orders.
+    """
+    amount, refund = found.get("amount"), found.get("refund")
+    if amount is None or refund is None:
+        return None
+    zero = parse_number(frame[amount])[0].eq(0) & ~gone
+    refunded = zero & parse_number(frame[refund])[0].gt(0)
+    return (amount, int(refunded.sum())) if refunded.any() and refunded.equals(zero) else None
+
+
+def negative_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int] | None:
+    """(quantity column, rows) of lines with a negative quantity, not left out otherwise: returns sold as lines."""
+    quantity = found.get("quantity")
+    if quantity is None or quantity not in frame.columns:
+        return None
+    negative = int((parse_number(frame[quantity])[0].lt(0) & ~gone).sum())
+    return (quantity, negative) if 0 < negative < len(frame) else None
