@@ -201,6 +201,8 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
             "vs_yoy": format_pct(stats.ratio(row.revenue, row.yoy) - 1 if not pd.isna(row.yoy) else None, signed=True),
             "orders": format_int(row.orders), "usual": f"{row.usual_orders:.0f}",
             "others": format_pct(row.others_change, signed=True), "chance": format_chance(row.p_value),
+            # below what its share of the mix expects, yet not below its own recent months: it lagged, not fell
+            "what": t("prod_line_lagged" if row.revenue >= row.trailing > 0 else "prod_line_fell", lang),
         }  # fmt: skip
         item = finding(
             report, "product_line_decline", scoped(report, row.scope, {"product_line": row.product_line}), values,

@@ -96,3 +96,30 @@ def test_a_line_is_expected_at_its_usual_share_of_the_year_not_its_last_three_mo
     assert b["usual_orders"] == pytest.approx(6) and b["dispersion"] == pytest.approx(phi)
     assert b["p_value"] == pytest.approx(p) and b["q_value"] == pytest.approx(p) and b["flagged"]
     assert not south.loc[["A线", "C线"], "flagged"].any()
+
+
+def test_a_line_at_its_own_level_while_the_others_quadruple_lagged_not_fell(tmp_path):
+    """华南 October: every order of A线/C线 placed four times, B线 as every month (1,440, its trailing average).
+
+    B线's share of the mix expects 5,760: the rule fires (a quarter of its expected orders), but its revenue did
+    not fall against its own months, so the title says it lagged the other lines rather than "收入下滑".
+    """
+    tables = build()
+    october = [o for o in tables["orders"] if o["order_id"].startswith("OS10")]
+    for k in range(3):
+        for order in october:
+            copy = dict(order, order_id=f"{order['order_id']}x{k}")
+            tables["orders"].append(copy)
+            tables["order_lines"] += [
+                dict(row, order_id=copy["order_id"])
+                for row in tables["order_lines"]
+                if row["order_id"] == order["order_id"] and row["product_id"] != "P2"
+            ]
+    folder = write_tiny(tmp_path / "lag", tables=tables)
+    b_line = product.decline_check(report(folder, "华南")).set_index("product_line").loc["B线"]
+    assert b_line["revenue"] == b_line["trailing"] == 1440 and b_line["expected"] == pytest.approx(5760)
+    (found,) = [f for f in product.angle_findings(report(folder, "华南")) if f["code"] == "product_line_decline"]
+    assert found["title"] == "B线产品线跑输其他产品线"
+    fell = _south_b_line(tmp_path, 5)  # 900 against its usual 1,440: it fell
+    (found,) = [f for f in product.angle_findings(report(fell, "华南")) if f["code"] == "product_line_decline"]
+    assert found["title"] == "B线产品线收入下滑"
