@@ -221,6 +221,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: finished reports are kept; run again to complete the rest", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader stopped reading (``salesnb validate | head``): nothing went wrong here
+        import os
+
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error when Python flushes
+        except (OSError, ValueError):  # a stdout without a file (captured): nothing to flush into a closed pipe
+            pass
+        return 0
+    except Exception as exc:  # noqa: BLE001 - a bug of salesnb: one line saying so, then the details, nothing lost
+        import traceback
+
+        from .i18n import t
+
+        traceback.print_exc()
+        print(t("error_internal", lang, version=__version__, error=f"{type(exc).__name__}: {exc}"), file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -207,3 +207,23 @@ def test_a_table_is_named_in_the_readers_language(tmp_path: Path, capsys) -> Non
         ds["customers"]
     assert str(caught.value).startswith("needs table customers: the data source has no customers table (tables: ")
     assert caught.value.text("zh").startswith("需要数据表 customers：数据源中没有 customers 表（现有的表：orders")
+
+
+def test_a_bug_is_said_as_one_line_after_its_details_and_a_closed_pipe_is_no_error(monkeypatch, capsys) -> None:
+    """An unexpected exception: the traceback, then one line in the reader's language (exit 3); ``| head``: 0."""
+    from salesnb import cli
+    from salesnb.data import loading
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(loading, "load_dataset", broken)
+    assert cli.main(["validate", "--data", "x"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and err.strip().splitlines()[-1].startswith("salesnb ") and "内部错误（KeyError" in err
+
+    def closed(*args, **kwargs):
+        raise BrokenPipeError
+
+    monkeypatch.setattr(loading, "load_dataset", closed)
+    assert cli.main(["validate", "--data", "x"]) == 0
