@@ -252,6 +252,7 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
         values = {
             "where": report.where(segment),
             "k": k,
+            "days": t("mk_partial_days", report.lang, day=report.through_day) if report.partial else "",
             "base": format_int(test["window_buyers"]),
             "retained": format_int(test["retained"]),
             "rate": format_pct(test["rate"]),
@@ -321,4 +322,7 @@ def retention_panel(report: Report) -> Panel:
             t("mk_usual", lang, m=m): [r[2] for r in rows],
         }
     )
-    return Panel(frame=frame, table=table, figure=ax.figure, note=t("mk_retention_note", lang, k=k, m=m))
+    note = t("mk_retention_note", lang, k=k, m=m)
+    if report.partial:  # the window's counts are days 1..D of each month too: say so beside them
+        note += " " + t("mk_retention_partial", lang, day=report.through_day, k=k)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

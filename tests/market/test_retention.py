@@ -89,3 +89,15 @@ def test_company_season_factor_follows_spring_festival():
     # fewer than SEASON_MIN_MONTHS known months a year back: no season
     short = {m: v for m, v in rates.items() if m >= "2024-11"}
     assert season_factor(_company("2026-02"), _months(short)) == 1.0
+
+
+def test_a_partial_month_says_its_retention_counts_days_one_to_d(tmp_path):
+    """The partial October (days 1..9): the retention panel says every month's counts are its days 1..9."""
+    from test_report import write_partial_month
+
+    from salesnb.market.retention import retention_panel
+    from salesnb.report import open_report
+
+    data = write_partial_month(tmp_path / "p")
+    assert "1–9 日" in retention_panel(open_report(data, "2026-10")).note
+    assert "1–9" not in retention_panel(open_report(data, "2026-09")).note
