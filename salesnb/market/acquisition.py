@@ -222,6 +222,14 @@ def scope_tests(report: Report) -> list[tuple[str, dict[str, str], dict[str, Any
     return report.memo(f"{NAME}_new_customer_tests", build)
 
 
+def _check_against(report: Report) -> str:
+    """What a new-customer drop is checked against in its detail: the deals and leads the data has, else channels."""
+    deals, leads = report.ds.has("opportunities"), report.ds.has("leads")
+    return {(True, True): "mk_check_both", (True, False): "mk_check_deals", (False, True): "mk_check_leads"}.get(
+        (deals, leads), "mk_check_channels"
+    )
+
+
 def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     """Rule new_customer_drop: the business rule of :func:`new_customer_test` fires it; the evidence sizes it.
 
@@ -252,12 +260,15 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             "change": signed(test["change"]),
             "avg": format_amount(test["avg_first_revenue"], lang),
             "chance": format_chance(test["p_value"]),
+            "check": t(_check_against(report), lang),
         }
+        deals = report.ds.has("opportunities")  # the action chases slipped deals only where deals are recorded
         out.append(
             finding(
                 report, "new_customer_drop", segment, values, angle=NAME,
                 metric="new_customers", value=test["count"], baseline=test["baseline"], effect=test["effect"],
                 severity="medium" if level == "low" else level,  # the business rule fired: at least medium
+                action_key=None if deals else "finding_new_customer_drop_action_channels",
             )
         )  # fmt: skip
     return out

@@ -29,6 +29,9 @@ def test_new_customer_drop_and_no_double_count_as_acquisition_cost(tmp_path):
     codes = codes_of(market.angle_findings(r))
     assert ("new_customer_drop", "{}") in codes
     assert not any(code == "acquisition_cost_high" for code, _ in codes)  # all sources fell: one finding
+    # no deals or leads in this data: the finding checks channels and campaigns, it chases no slipped deal
+    (drop,) = [f for f in market.angle_findings(r) if f["code"] == "new_customer_drop"]
+    assert "各获客渠道与营销活动" in drop["detail"] and "商机" not in drop["detail"] + drop["action"]
 
 
 def test_acquisition_cost_high(tmp_path):
