@@ -71,9 +71,24 @@ def concept_by_words(name: str) -> str | None:
         if joined and joined in {normalise(s) for s in (concept, *synonyms)}:
             return concept
     compact = normalise(name)
-    if compact and any(compact.endswith(normalise(e)) for e in CUSTOMER_ENDINGS):
+    if says_customer(name):
         return "customer_id"
+    for concept, (starts, ends) in RUN_TOGETHER.items():  # QUANTITYORDERED, OrderQty, PRICEEACH: one word
+        if compact.isascii() and (compact.startswith(starts) or (ends and compact.endswith(ends))):
+            return concept
     return None
+
+
+RUN_TOGETHER: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {  # words an export runs together with others
+    "quantity": (("quantity", "qty"), ("quantity", "qty")),
+    "unit_price": (("price",), ()),  # price first only: ...totalprice is a line's total, not its unit price
+}
+
+
+def says_customer(name: str) -> bool:
+    """Whether a name ends in a customer word (社保卡号, 会员卡号, 手机号, phone): a customer's id."""
+    compact = normalise(name)
+    return bool(compact) and any(compact.endswith(normalise(e)) for e in CUSTOMER_ENDINGS)
 
 
 def says_date(name: str) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .column_words import SYNONYMS, concept_by_words, normalise, place_share, says_date
+from .column_words import SYNONYMS, concept_by_words, normalise, place_share, says_customer, says_date
 from .dates import parse_dates
 from .parsing import parse_number
 
@@ -93,6 +93,8 @@ def _match_words(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str
         concept = concept_by_words(column)
         if concept is None or concept in found or column in found.values():
             continue
+        if concept == "customer_id" and "customer_name" in found and says_customer(column):
+            continue  # a named customer is its name (a phone is shared, changes, or is a contact's)
         values = sample[column].dropna()
         if concept in DATES:
             ok, unclear = reads_as_dates(values)

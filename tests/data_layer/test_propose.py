@@ -85,6 +85,21 @@ def test_english_synonyms_and_the_more_specific_name_win() -> None:
     assert found["unit_price"] == "Unit Price" and found["quantity"] == "QTY" and found["rep_name"] == "Sales Rep"
 
 
+def test_run_together_names_and_a_named_customer_before_a_phone() -> None:
+    """Kaggle's sales_data_sample: QUANTITYORDERED, PRICEEACH (one word each), CUSTOMERNAME beside PHONE."""
+    found, _ = match_columns(
+        frame(
+            ORDERNUMBER=["1", "2"], QUANTITYORDERED=["30", "34"], PRICEEACH=["95.7", "81.35"], SALES=["2871", "2765.9"],
+            ORDERDATE=["2/24/2003 0:00", "5/7/2003 0:00"], CUSTOMERNAME=["Land of Toys", "Reims Collectables"],
+            PHONE=["2125557818", "26.47.1555"], TOTALPRICE=["2871", "2765.9"],
+        )
+    )  # fmt: skip
+    assert found["quantity"] == "QUANTITYORDERED" and found["unit_price"] == "PRICEEACH"
+    assert found["customer_name"] == "CUSTOMERNAME" and found.get("customer_id") != "PHONE"
+    alone, _ = match_columns(frame(会员手机号=["138", "138", "139"], 金额=["1", "2", "3"]))
+    assert alone["customer_id"] == "会员手机号"  # without a customer's name the phone is the customer
+
+
 def test_contents_confirm_a_name_and_find_an_unnamed_date() -> None:
     found, ambiguous = match_columns(frame(单号=["1", "2"], 金额=["n.a.", "abc"], 时间戳=["2026-10-05", "2026-10-06"]))
     assert "amount" not in found  # not numbers
