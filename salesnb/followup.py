@@ -183,6 +183,8 @@ def followup_panel(report: Report) -> Panel:
     )
     counts = {s: int((frame["status"] == s).sum()) for s in ("resolved", "persisting", "worse")}
     note = t("followup_counts", lang, period=back[0], total=len(frame), **counts)
+    if report.partial:  # last month is read on the same days as this one: not the figure its own report showed
+        note += " " + t("followup_partial", lang, day=report.through_day)
     return Panel(frame=frame, table=table, note=note)
 
 

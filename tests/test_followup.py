@@ -126,3 +126,10 @@ def test_every_finding_metric_has_a_readers_name_and_format() -> None:
     assert "credit_risk_deal_amount" in named
     assert [m for m in sorted(named) if followup.metric_name(m, "zh") == m] == []
     assert followup.format_metric("credit_risk_deal_amount", 43500.0, "zh") != "43500.0"
+
+
+def test_a_partial_month_says_last_months_figures_are_its_same_days(planted):
+    """The data ends on 2026-10-10: the follow-up's 上月 column counts days 1..10 too, and the note says so."""
+    report, _ = planted
+    assert report.partial and report.through_day == 10
+    assert "“上月”一列也只计 1–10 日" in followup.followup_panel(report).note
