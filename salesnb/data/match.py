@@ -18,7 +18,7 @@ from .parsing import parse_number
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "unit_cost", "discount", "profit", "refund")
+NUMBERS = ("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund")
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
 

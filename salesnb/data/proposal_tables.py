@@ -20,6 +20,9 @@ def _ref(column: str) -> str:
 def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     """(unit_price, list_price) of a line, net of its discount share when the export has one.
 
+    A line's total before its discount (应收金额 beside 实收金额 in a POS export) gives the list price
+    ``[应收金额] / [数量]``, so the discount analysis has a price to measure against.
+
     An explicit unit price next to a discount is the price before it (Northwind: revenue = price × quantity ×
     (1 − discount)); a line total next to one is the amount after it (Superstore). Without a discount the
     unit price is the column, or the line total ÷ quantity.
@@ -27,8 +30,11 @@ def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
     gross = f"{_ref(price)}" if price else (f"{_ref(amount)} / {_ref(quantity)}" if amount and quantity else None)
     off, paid = found.get("discount_off"), found.get("discount_paid")
+    listed = found.get("list_price")
+    if not listed and found.get("list_amount") and quantity and quantity != ONE_UNIT:  # 应收金额 beside 实收金额
+        listed = f"={_ref(found['list_amount'])} / {_ref(quantity)}"
     if gross is None or not (off or paid):
-        return (price or (f"={gross}" if gross else None)), found.get("list_price")
+        return (price or (f"={gross}" if gross else None)), listed
     share = f"(1 - {_ref(off)})" if off else _ref(paid)
     if price:  # the price before the discount: the list price
         return f"={gross} * {share}", found.get("list_price") or price

@@ -430,3 +430,10 @@ def test_a_single_pos_export_maps_with_no_edit(tmp_path: Path) -> None:
         "*528 + 2018-01-01": 93.64,
         "*2828 + 2018-01-06": 12.0,
     }
+
+
+def test_a_line_total_before_discount_gives_the_list_price() -> None:
+    """A POS export's 应收金额 (before the discount) beside 实收金额 (paid): list price = 应收金额 ÷ 数量."""
+    found, _ = match_columns(frame(实收金额=["82.8", "28"], 应收金额=["82.8", "30"], 销售数量=["1", "2"]))
+    assert found["amount"] == "实收金额" and found["list_amount"] == "应收金额"
+    assert _net_prices(found) == ("=[实收金额] / [销售数量]", "=[应收金额] / [销售数量]")
