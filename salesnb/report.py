@@ -278,7 +278,7 @@ class Report:
             text += "\n\n" + t(
                 "excluded_note",
                 self.lang,
-                rule=exclude_rule(self.ds.mapping.exclude),
+                rule=exclude_rule(self.ds.mapping.exclude, self.lang),
                 orders=f"{left.get('orders', 0):,}",
                 lines=f"{left.get('order_lines', 0):,}",
             )

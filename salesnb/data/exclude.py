@@ -144,11 +144,14 @@ def _emptied_wholes(
     return notes
 
 
-def exclude_rule(mapping_exclude: dict[str, dict[str, list[str]]]) -> str:
+def exclude_rule(mapping_exclude: dict[str, dict[str, list[str]]], lang: str = "zh") -> str:
     """The mapping's exclude in a few words for a report's note: ``订单状态 = 已取消, 作废``, ``付款时间 = （空）``."""
+    from ..i18n import t
+
+    empty = t("exclude_empty", lang)
 
     def said(column: str, values: list[str]) -> list[str]:
-        texts = ", ".join("（空）" if v == EMPTY else v for v in values if not CONDITION.match(v))
+        texts = ", ".join(empty if v == EMPTY else v for v in values if not CONDITION.match(v))
         conditions = [" ".join(CONDITION.match(v).groups()) for v in values if CONDITION.match(v)]
         return ([f"{column} = {texts}"] if texts else []) + [f"{column} {c}" for c in conditions]
 

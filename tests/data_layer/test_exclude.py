@@ -162,6 +162,9 @@ def test_a_flat_exports_unpaid_orders_leave_before_their_empty_cells_are_checked
     said = "orders: 2 rows left out as the mapping's exclude says (订单付款时间 = （空）)"
     assert [str(w) for w in ds.warnings] == [said]
     assert facts.order_facts(ds)["revenue"].sum() == pytest.approx(748.5 + 269 + 99)
+    from salesnb.data.exclude import exclude_rule
+
+    assert exclude_rule(ds.mapping.exclude, "en") == "订单付款时间 = (empty)"  # what an English report's note says
     kept_out = {**TAOBAO_MAPPING, "exclude": {}}
     with pytest.raises(DataValidationError, match=r"order_lines\.product_id"):  # without the rule they are problems
         load_dataset(tmp_path, mapping=kept_out)
