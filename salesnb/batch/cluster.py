@@ -27,9 +27,7 @@ import contextlib
 import importlib.util
 import logging
 import os
-import random
 import re
-import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
@@ -71,8 +69,8 @@ class KernelPlugin(WorkerPlugin):
 
     idempotent = False  # a new run replaces the previous run's plugin (and its kernel)
 
-    def __init__(self, run: str, env: dict[str, str], timeout: int, attempts: int = 3):
-        self.run_id, self.env, self.timeout, self.attempts = run, env, timeout, attempts
+    def __init__(self, run: str, env: dict[str, str], timeout: int):
+        self.run_id, self.env, self.timeout = run, env, timeout
         self.kernel: WarmKernel | None = None
         self.thread: ThreadPoolExecutor | None = None
         self.worker: Any = None
@@ -109,21 +107,15 @@ class KernelPlugin(WorkerPlugin):
         return outputs
 
     def _kernel(self) -> WarmKernel:
-        """The kernel of this worker, started on first use; a start that fails (a port taken meanwhile) is retried."""
-        if self.kernel is not None:
-            return self.kernel
-        for attempt in range(self.attempts):
+        """The kernel of this worker, started on first use (:meth:`WarmKernel.start` retries a failed start)."""
+        if self.kernel is None:
             kernel = WarmKernel(NOTEBOOK_DIR, env=self.env, timeout=self.timeout)
             try:
                 kernel.start()
             except Exception:
                 kernel.shutdown()
-                if attempt == self.attempts - 1:
-                    raise
-                time.sleep(0.5 + random.random())  # noqa: S311 - spreads restarts, not security
-            else:
-                self.kernel = kernel
-                break
+                raise
+            self.kernel = kernel
         return self.kernel
 
     def _shutdown(self) -> None:

@@ -13,8 +13,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import random
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from .memory import death_reason, kernel_memory_limit
 
 KERNEL_NAME = "python3"
+START_ATTEMPTS = 3  # a kernel whose ports were taken before it bound them (jupyter_client#487) starts again
 INLINE = "module://matplotlib_inline.backend_inline"  # a kernel shows figures inline, whatever the caller uses
 RESET_CODE = """\
 import salesnb.batch.session as _salesnb_session
@@ -122,8 +125,22 @@ class WarmKernel:
         return getattr(getattr(self.km, "provisioner", None), "pid", None)
 
     def start(self) -> None:
-        if self.km is None:
-            self.loop.run_until_complete(self._start())
+        """Start the kernel unless it runs; a start that fails is cleaned up and tried again on fresh ports.
+
+        Two kernels starting at once can be given the same free port; the loser dies before it replies
+        (``Kernel died before replying to kernel_info``, the log showing ``Address already in use``). Left as
+        it was, that report failed and the next one ran on the dead kernel and failed too.
+        """
+        for attempt in range(START_ATTEMPTS):
+            if self.km is not None:
+                return
+            try:
+                self.loop.run_until_complete(self._start())
+            except Exception:
+                self._restart()  # nothing of the failed start is kept: the next attempt starts clean
+                if attempt == START_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.5 + random.random())  # noqa: S311 - spreads the retries, not security
 
     def kill(self) -> None:
         """Kill the kernel and anything it started at once (its own process group), without asking it."""
