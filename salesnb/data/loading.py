@@ -25,6 +25,7 @@ from .contract import TABLES
 from .database import stage_database
 from .dataset import Dataset, Mapping
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
+from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .messages import Message, counted
@@ -34,7 +35,6 @@ from .workbooks import is_workbook, read_sheet, sheet_names
 
 __all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
 
-CSV_ENCODINGS: tuple[str, ...] = ("utf-8-sig", "gb18030")  # UTF-8 (with Excel's BOM), then Chinese Excel exports
 FILE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".xlsx", ".xls")  # workbooks: see .workbooks
 UNREADABLE_SUFFIXES: dict[str, str] = {  # files users export that salesnb does not read: the text saying what to do
     ".xlsm": "error_format_xlsm",
@@ -46,8 +46,7 @@ UNREADABLE_SUFFIXES: dict[str, str] = {  # files users export that salesnb does 
 
 
 def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
-    encodings = (encoding,) if encoding else CSV_ENCODINGS
-    for name in encodings:
+    for name in csv_encodings(path, encoding):
         try:
             return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=MISSING_MARKERS, encoding=name)
         except UnicodeDecodeError:
@@ -65,7 +64,7 @@ SHEET = "#"  # ``销售.xlsx#客户``: the sheet 客户 of the workbook 销售.x
 def _header(path: Path, encoding: str, sheet: str | None = None) -> list[str]:
     """The file's header row as written (pandas renames a repeated name to ``name.1``, hiding the repeat)."""
     if path.suffix.lower() == ".csv":
-        for name in (encoding,) if encoding else CSV_ENCODINGS:
+        for name in csv_encodings(path, encoding):
             try:
                 row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name)
                 break

@@ -8,7 +8,7 @@ columns:                     # contract column: your column, or "=expression" ov
   order_lines: {quantity: 数量, unit_price: "=销售额 / 数量"}
   orders: {order_id: {per: [会员卡号, 销售日期]}}   # no order number: one order per customer and day
 dates: {dayfirst: false}     # 10/5/2026 is 5 October; or formats: {order_date: "%m/%d/%Y"}
-encoding: gb18030            # optional; UTF-8 (with or without BOM) and GB18030 are tried anyway
+encoding: gb18030            # optional; UTF-8 (with or without BOM), GB18030 and Windows-1252 are recognised anyway
 exclude:                     # rows that are not sales: table: {your column: [values]} ("" = empty cell)
   orders: {订单状态: [已取消, 作废]}
   order_lines: {销售数量: ["<0", "=0"]}   # a comparison with a number is a condition on the number

@@ -34,12 +34,26 @@ DATA_CASES: list[Case] = [
     Case("encoding-gb18030", V, 0, ("华东", "华南", "orders"), files=(reencode("gb18030"),)),
     Case("encoding-utf8-bom", V, 0, ("orders: ", "华东"), files=(reencode("utf-8-sig"),)),
     Case("encoding-mixed-per-file", V, 0, ("华南",), files=(reencode("gb18030", ("customers", "reps")),)),
-    Case(
-        "encoding-latin1-garbage",
+    Case(  # a Western Excel export: read as Windows-1252
+        "encoding-latin1",
+        V,
+        0,
+        ("customers: 4 行",),
+        files=(
+            raw(
+                "data/customers.csv",
+                "customer_id,customer_name\nC1,Société Générale\nC2,Zürich AG\nC3,Québec Inc\nC4,Müller\n".encode(
+                    "latin-1"
+                ),
+            ),
+        ),
+    ),
+    Case(  # bytes no encoding tried reads (0x81 is undefined in Windows-1252 and starts no GB18030 pair with a space)
+        "encoding-garbage",
         V,
         1,
-        ("customers.csv", "无法按 UTF-8 或 GB18030 解码"),
-        files=(raw("data/customers.csv", "customer_id,customer_name,region\nC1,Société é,x\n".encode("latin-1")),),
+        ("customers.csv", "无法按 UTF-8、GB18030 或 Windows-1252（西文 Excel）解码"),
+        files=(raw("data/customers.csv", b"customer_id,customer_name,region\nC1,\x81 \x81 \x81,x\n"),),
     ),
     Case("encoding-utf16", V, 1, ("orders.csv", "解码"), files=(reencode("utf-16", ("orders",)),)),
     # ---- dates ----------------------------------------------------------------------------------------

@@ -322,11 +322,12 @@ def test_bad_mapping_options_are_config_errors(mapping: dict, message: str) -> N
 
 
 def test_declared_encoding_is_used(tmp_path: Path) -> None:
-    text = "order_id,customer_id,order_date,region\n1,C1,2026-10-05,Café\n"
-    (tmp_path / "orders.csv").write_text(text, encoding="latin-1")
-    with pytest.raises(DataSourceError, match="encoding: latin-1"):
-        load_dataset(tmp_path)  # not UTF-8; GB18030 cannot decode it either
-    assert load_dataset(tmp_path, mapping={"encoding": "latin-1"})["orders"]["region"].tolist() == ["Café"]
+    text = "order_id,customer_id,order_date,region\n1,C1,2026-10-05,臺北\n"
+    (tmp_path / "orders.csv").write_text(text, encoding="big5")
+    assert load_dataset(tmp_path, mapping={"encoding": "big5"})["orders"]["region"].tolist() == ["臺北"]
+    (tmp_path / "orders.csv").write_bytes(b"order_id,customer_id,order_date,region\n1,C1,2026-10-05,\x81 \x81\n")
+    with pytest.raises(DataSourceError, match="encoding: big5"):
+        load_dataset(tmp_path)  # not UTF-8, GB18030 or Windows-1252
 
 
 def test_a_single_file_source_is_signed_by_its_content(tmp_path: Path) -> None:
