@@ -16,7 +16,11 @@ from typing import Any
 
 from .data.facts import unknown_segment
 
+MetricFunction = Callable[[Any], dict[str, Any]]
+
 ANGLE_NAMES: tuple[str, ...] = ("overview", "market", "product", "team", "process", "support")  # report order
+
+BUYERS = "orders.customer_id"  # the orders name their customers: who is new, who bought again, who left
 
 
 def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
@@ -41,6 +45,20 @@ def _has_column(ds: Any, table: str, column: str) -> bool:
         return column in present
     frame = ds.get(table)
     return column in frame.columns and bool(frame[column].notna().any())
+
+
+def metrics_need(*needs: str) -> Callable[[MetricFunction], MetricFunction]:
+    """Mark a metric function whose numbers mean nothing unless the data has ``needs`` (see :func:`missing`).
+
+    Without them :meth:`Angle.metrics` keeps its keys with the value ``None``: ``metrics.json`` has the same
+    keys on every dataset, and a till export without customers does not publish every order as a new buyer.
+    """
+
+    def mark(metric: MetricFunction) -> MetricFunction:
+        metric.needs = needs  # type: ignore[attr-defined]
+        return metric
+
+    return mark
 
 
 @dataclass(frozen=True)
@@ -130,7 +148,8 @@ class Angle:
         def build() -> dict[str, Any]:
             out: dict[str, Any] = {}
             for metric in self.metrics_of:
-                out.update(metric(report))
+                values = metric(report)
+                out.update(dict.fromkeys(values) if missing(report.ds, getattr(metric, "needs", ())) else values)
             return out
 
         return report.memo(f"{self.name}_metrics", build)

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .angle import BUYERS
 from .config import COUNT_WHEN, commission_rules  # noqa: F401 - the rules' home is the configuration's check
 from .data import facts
 from .data.reps import rep_label
@@ -220,6 +221,8 @@ def statement_panel(report: Report) -> Panel:
     lang = report.lang
     rules = commission_rules(report.config)
     if rules["count_when"] == "invoice_paid" and (skipped := report.needs("invoices")) is not None:
+        return skipped
+    if len(rules["tiers"]) > 1 and (skipped := report.needs(BUYERS)) is not None:  # tiers count a customer's orders
         return skipped
     frame = statement_frame(report)
     if frame.empty:

@@ -7,12 +7,12 @@ from typing import Any
 import pandas as pd
 
 from . import causes, drivers, followup, planning
-from .angle import Angle
+from .angle import BUYERS, Angle
 from .data import facts
 from .data.grouping import aggregate
 from .data.targets import segment_targets, total_target
 from .display import plotting
-from .display.formatting import format_amount, format_pct
+from .display.formatting import format_amount, format_int, format_pct
 from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, findings_panel, status_text
 from .i18n import t
@@ -50,6 +50,9 @@ def _year_to_date(report: Report) -> tuple[float, float | None]:
     return revenue, (sum(known) if known else None)
 
 
+_BUYER_METRICS = ("customers", "new_customers", "repeat_customer_rate")  # need orders that name their customer
+
+
 @scope_memo  # the panel and the published metrics read one computation
 def headline_metrics(report: Report) -> dict[str, Any]:
     """The period's headline numbers and their baselines, as plain Python numbers (``None`` = not computable).
@@ -57,7 +60,7 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     ``yoy_growth`` and ``revenue_same_month_last_year`` are ``None`` when the data does not reach
     back to the same month last year; ``new_customers`` counts buyers whose first order in the
     data falls in the period; ``repeat_customer_rate`` is the share of the period's buyers who
-    bought before it (in any region).
+    bought before it (in any region). The three customer figures are ``None`` when the orders name no customer.
     """
     base = report.baselines
     now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)
@@ -78,7 +81,7 @@ def headline_metrics(report: Report) -> dict[str, Any]:
 
     ytd_revenue, ytd_target = _year_to_date(report)
 
-    return {
+    out = {
         "revenue": revenue,
         "orders": n_orders,
         "customers": n_customers,
@@ -97,6 +100,9 @@ def headline_metrics(report: Report) -> dict[str, Any]:
         "new_customers": int((buyers["customer_first_month"] == report.period).sum()),
         "repeat_customer_rate": number(ratio(returning, n_customers)),
     }
+    if not report.buyers_named:  # every order its own buyer: the counts would be the orders again
+        out.update(dict.fromkeys(_BUYER_METRICS))
+    return out
 
 
 def headline_panel(report: Report) -> Panel:
@@ -113,9 +119,9 @@ def headline_panel(report: Report) -> Panel:
         ("ytd_revenue", format_amount(m["ytd_revenue"], lang)),
         ("ytd_attainment", format_pct(m["ytd_attainment"])),
         ("orders", f"{m['orders']:,}"),
-        ("customers", f"{m['customers']:,}"),
+        ("customers", format_int(m["customers"])),
         ("aov", format_amount(m["aov"], lang)),
-        ("new_customers", f"{m['new_customers']:,}"),
+        ("new_customers", format_int(m["new_customers"])),
         ("repeat_customer_rate", format_pct(m["repeat_customer_rate"])),
     ]
     n = report.config["baselines"]["trailing_months"]
@@ -123,8 +129,11 @@ def headline_panel(report: Report) -> Panel:
         {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
     )
     frame = pd.DataFrame({"metric": list(m), "value": list(m.values())})
-    note = "" if m["target"] is not None else t("no_target" if report.ds.has("targets") else "no_targets_table", lang)
-    return Panel(frame=frame, table=table, note=note)
+    notes = (
+        [] if m["target"] is not None else [t("no_target" if report.ds.has("targets") else "no_targets_table", lang)]
+    )
+    notes += [] if report.buyers_named else [t("buyers_unnamed", lang)]
+    return Panel(frame=frame, table=table, note=" ".join(notes))
 
 
 def trend_frame(report: Report, months: int | None = None) -> pd.DataFrame:
@@ -255,8 +264,11 @@ def composition_frame(report: Report, by: str) -> pd.DataFrame:
 def composition_panel(report: Report, by: str = "product_line") -> Panel:
     """收入构成: share of revenue per segment this month against last month."""
     lang = report.lang
-    needed = {"product_line": "order_lines", "customer_size": "customers", "channel": "orders.channel"}.get(by)
-    skipped = report.needs(needed) if needed else None
+    needed = {
+        "product_line": ("order_lines",), "customer_size": ("customers", BUYERS), "channel": ("orders.channel",),
+        "customer_type": (BUYERS,),
+    }.get(by, ())  # fmt: skip
+    skipped = report.needs(*needed)
     if skipped is not None:
         return skipped
     frame = composition_frame(report, by)
@@ -292,7 +304,7 @@ def orders_aov_frame(report: Report) -> pd.DataFrame:
         "same_month_last_year": report.covered([str(base.same_month_last_year)]),
         "trailing_avg": report.trailing(),
     }
-    out = {}
+    out, named = {}, report.buyers_named
     for name, months in columns.items():
         if not months:
             out[name] = {"orders": float("nan"), "customers": float("nan"), "aov": float("nan")}
@@ -301,7 +313,7 @@ def orders_aov_frame(report: Report) -> pd.DataFrame:
         n = len(months)
         out[name] = {
             "orders": len(sub) / n,
-            "customers": sub.groupby("month")["customer_id"].nunique().sum() / n,
+            "customers": sub.groupby("month")["customer_id"].nunique().sum() / n if named else float("nan"),
             "aov": sub["revenue"].sum() / len(sub) if len(sub) else float("nan"),
         }
     return pd.DataFrame(out).rename_axis("metric").reset_index()

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
+from .angle import BUYERS
 from .angle import missing as lacking
 from .config import load_config
 from .data import facts
@@ -160,10 +161,16 @@ class Report:
         missing = lacking(self.ds, needs)
         if not missing:
             return None
-        tables, columns = [m for m in missing if "." not in m], [m for m in missing if "." in m]
+        tables, columns = [m for m in missing if "." not in m], [m for m in missing if "." in m and m != BUYERS]
         notes = [t("needs_table", self.lang, tables=", ".join(tables))] if tables else []
         notes += [t("needs_column", self.lang, columns=", ".join(columns))] if columns else []
+        notes += [t("needs_buyers", self.lang)] if BUYERS in missing else []
         return Panel.skipped(" ".join(notes))
+
+    @property
+    def buyers_named(self) -> bool:
+        """Whether the orders name their customers: without, each order is its own buyer (see ``anonymous_buyers``)."""
+        return not lacking(self.ds, (BUYERS,))
 
     @property
     def revenue(self) -> float:

@@ -71,6 +71,7 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:
         return lines
+    lines += _no_customer(proposal, lang)
     ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False)
     lines.append(f"{t('map_angles', lang)}:")
     lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
@@ -81,6 +82,16 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     lines.append(t("map_problems", lang, n=len(problems)))
     lines += [f"  - {say(problem, lang)}" for problem in problems[:MAP_PROBLEMS_SHOWN]]
     return [*lines, *told]
+
+
+def _no_customer(proposal: Proposal, lang: str) -> list[str]:
+    """Say that the proposed orders name no customer, and which columns' contents could be the customer."""
+    if "customer_id" in proposal.columns.get("orders", {}):
+        return []
+    file = proposal.tables["orders"]
+    fits = candidates(proposal.samples[file], proposal.recognised.get(file, {}), "customer_id")
+    lines = [f"! {t('map_no_customer', lang)}"]
+    return lines + ([f"- {t('map_customer_candidate', lang, names=' / '.join(fits))}"] if fits else [])
 
 
 def concept(name: str, lang: str = "zh") -> str:

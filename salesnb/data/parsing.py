@@ -153,6 +153,15 @@ def _empty_column(kind: str, index: pd.Index) -> pd.Series:
     return pd.Series(index=index, dtype=KIND_DTYPES[kind])
 
 
+def anonymous_buyers(order_ids: pd.Series) -> pd.Series:
+    """One unnamed buyer per order, for orders without a customer column (a till or marketplace export).
+
+    Figures by region, channel, product and rep stay whole; the sections that need to know who bought again
+    declare ``orders.customer_id`` among their needs and say the column is missing instead.
+    """
+    return order_ids.copy()
+
+
 def coerce_table(
     name: str, raw: pd.DataFrame, mapping: Mapping | None = None
 ) -> tuple[pd.DataFrame, frozenset[str], list[str], dict]:
@@ -181,6 +190,8 @@ def coerce_table(
     for spec in table.columns:
         if spec.name not in columns:
             columns[spec.name] = _empty_column(spec.kind, raw.index)
+    if name == "orders" and "customer_id" not in present:
+        columns["customer_id"] = anonymous_buyers(columns["order_id"])
     contract = [c.name for c in table.columns]
     frame = pd.DataFrame(columns, index=raw.index)[contract + [c for c in raw.columns if c not in contract]]
     problems, positions = [], {}

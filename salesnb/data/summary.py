@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..angle import ANGLE_NAMES, get, missing
+from ..angle import ANGLE_NAMES, BUYERS, get, missing
 from ..i18n import t
 from . import facts
 from .dataset import Dataset
@@ -62,7 +62,8 @@ def summarize(ds: Dataset) -> dict:
     Returns a dict with ``source``, ``tables`` (name -> rows), ``ignored``, ``date_range`` (first, last order
     date as ISO text, or ``None``), ``months`` (``YYYY-MM`` with orders), ``regions`` and ``angles``
     (angle -> :func:`angle_state`); ``period``: ``{"month": the month reported without --period (the latest
-    complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``.
+    complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``;
+    ``buyers_named``: whether the orders name their customers.
     """
     orders = ds.get(ORDERS)
     dates = orders[ORDER_DATE].dropna() if orders is not None else pd.Series(dtype="datetime64[ns]")
@@ -75,6 +76,7 @@ def summarize(ds: Dataset) -> dict:
         "regions": _regions(ds),
         "period": _default_period(ds) if len(dates) else None,
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
+        "buyers_named": orders is None or not missing(ds, (BUYERS,)),
     }
 
 
@@ -102,6 +104,8 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
         lines.append(f"{label('period')}: {period['month']}")
         if period["partial"]:
             lines.append(f"  {label('partial', month=period['partial'], day=period['through_day'])}")
+    if not summary.get("buyers_named", True):
+        lines.append(f"! {t('map_no_customer', lang)}")
     lines.append(f"{label('angles')}:")
     for angle, state in summary["angles"].items():
         lines += _angle_lines(angle, state, label, lang)
@@ -132,18 +136,11 @@ def _angle_lines(angle: str, state: dict, label, lang: str) -> list[str]:
     if sections:
         can = [key for key, lacking in sections.items() if not lacking]
         lines.append(f"      {label('sections', n=len(can), total=len(sections))}: {', '.join(can)}")
-        lines += [
-            f"      ✗ {key}: {label('needs', tables=', '.join(lacking))}"
-            for key, lacking in sections.items()
-            if lacking
-        ]
+        lines += [f"      ✗ {key}: {_needs_text(lacking, label)}" for key, lacking in sections.items() if lacking]
     if state.get("rules"):
         runnable = state["rules"] - len(state["unavailable"])
         lines.append(f"      {label('rules', n=runnable, total=state['rules'])}")
-        lines += [
-            f"      ✗ {code}: {label('needs', tables=', '.join(tables))}"
-            for code, tables in state["unavailable"].items()
-        ]
+        lines += [f"      ✗ {code}: {_needs_text(lacking, label)}" for code, lacking in state["unavailable"].items()]
     return lines
 
 

@@ -35,9 +35,10 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
       ``volume`` = (Q1 − Q0) × P̄₀; ``price`` = Σ (p1 − p0) × q1 over products sold in both;
       ``mix`` = (R1_cont − R0_cont) − volume − price (the remainder, so the parts add up exactly).
 
-    Without order_lines the continuing customers' change is one ``continuing`` step. Columns: step (key), label,
-    value, is_total; the first row is the baseline total, the last the period total, and the steps in between
-    add up to their difference. Empty frame when the data does not cover the baseline.
+    Without order_lines the continuing customers' change is one ``continuing`` step. When the orders name no
+    customer there are no customer steps: volume, price and mix (or ``continuing``) split the whole change.
+    Columns: step (key), label, value, is_total; the first row is the baseline total, the last the period total,
+    and the steps in between add up to their difference. Empty frame when the data does not cover the baseline.
     """
     months = baseline_months(report, baseline)
     lang = report.lang
@@ -48,20 +49,21 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
     period = scoped_orders(report, report.period)
     now = period.groupby("customer_id")["revenue"].sum()
     before = scoped_orders(report, months).groupby("customer_id")["revenue"].sum() / n
-    continuing = now.index.intersection(before.index)
-    first = period.drop_duplicates("customer_id").set_index("customer_id")["customer_first_month"]
-    absent = now.drop(continuing)
-    is_new = first.reindex(absent.index).eq(report.period).to_numpy()
     r1, r0 = float(now.sum()), float(before.sum())
-    new, returning = float(absent[is_new].sum()), float(absent[~is_new].sum())
-    lost = -float(before.drop(continuing).sum())
-    change = float(now[continuing].sum() - before[continuing].sum())
-    steps = [
-        ("baseline", r0, True),
-        ("new_customers", new, False),
-        ("returning_customers", returning, False),
-        ("lost_customers", lost, False),
-    ]
+    steps = [("baseline", r0, True)]
+    if report.buyers_named:
+        continuing = now.index.intersection(before.index)
+        first = period.drop_duplicates("customer_id").set_index("customer_id")["customer_first_month"]
+        absent = now.drop(continuing)
+        is_new = first.reindex(absent.index).eq(report.period).to_numpy()
+        steps += [
+            ("new_customers", float(absent[is_new].sum()), False),
+            ("returning_customers", float(absent[~is_new].sum()), False),
+            ("lost_customers", -float(before.drop(continuing).sum()), False),
+        ]
+        change = float(now[continuing].sum() - before[continuing].sum())
+    else:  # orders without customers: every sale is the volume, price and mix of one whole
+        continuing, change = None, r1 - r0
     if report.ds.has("order_lines") and not facts.line_facts(report.ds).empty:
         parts = _volume_price_mix(
             scoped_lines(report, report.period), scoped_lines(report, months), continuing, n, change
@@ -78,11 +80,13 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
 
 
 def _volume_price_mix(
-    now: pd.DataFrame, before: pd.DataFrame, customers: pd.Index, months: int, change: float
+    now: pd.DataFrame, before: pd.DataFrame, customers: pd.Index | None, months: int, change: float
 ) -> dict[str, float]:
-    """Volume, price and mix of the continuing customers' revenue ``change`` (see :func:`revenue_bridge`)."""
-    q1 = now[now["customer_id"].isin(customers)].groupby("product_id")[["quantity", "revenue"]].sum()
-    q0 = before[before["customer_id"].isin(customers)].groupby("product_id")[["quantity", "revenue"]].sum() / months
+    """Volume, price and mix of the continuing customers' (every line's, when ``None``) revenue ``change``."""
+    if customers is not None:
+        now, before = now[now["customer_id"].isin(customers)], before[before["customer_id"].isin(customers)]
+    q1 = now.groupby("product_id")[["quantity", "revenue"]].sum()
+    q0 = before.groupby("product_id")[["quantity", "revenue"]].sum() / months
     units1, units0 = float(q1["quantity"].sum()), float(q0["quantity"].sum())
     average0 = float(q0["revenue"].sum()) / units0 if units0 > 0 else 0.0
     volume = (units1 - units0) * average0
@@ -134,5 +138,6 @@ def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:
         }
     )
     growth = format_pct(total / base if base else None, signed=True)
-    note = t("drv_bridge_note", lang, total=signed_amount(total, lang), growth=growth) if len(steps) else ""
+    key = "drv_bridge_note" if report.buyers_named else "drv_bridge_note_orders"
+    note = t(key, lang, total=signed_amount(total, lang), growth=growth) if len(steps) else ""
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -75,7 +75,8 @@ def revenue_tree(report: Report, baseline: str = "previous_month") -> pd.DataFra
 
     Columns: node, parent, level, label, baseline, value, change (value / baseline − 1), contribution (``NaN``
     where a factor is zero or missing in either period; the revenue row's contribution is ``R1 − R0``). Units
-    rows are left out without order_lines. Empty when the data does not cover the baseline.
+    rows are left out without order_lines. When the orders name no customer the buyers node counts orders and
+    orders per buyer is left out. Empty when the data does not cover the baseline.
     """
     months = baseline_months(report, baseline)
     columns = ["node", "parent", "level", "label", "baseline", "value", "change", "contribution"]
@@ -88,6 +89,8 @@ def revenue_tree(report: Report, baseline: str = "previous_month") -> pd.DataFra
         x1, x0 = now[node], before[node]
         if node in ("units_per_order", "price_per_unit") and (pd.isna(x1) and pd.isna(x0)):
             continue
+        if node == "orders_per_buyer" and not report.buyers_named:  # each order its own buyer: always 1
+            continue
         if node == "revenue":
             contribution = x1 - x0
         elif x1 > 0 and x0 > 0 and not pd.isna(weight):
@@ -96,7 +99,10 @@ def revenue_tree(report: Report, baseline: str = "previous_month") -> pd.DataFra
             contribution = float("nan")
         parent, level = _PARENTS[node]
         change = x1 / x0 - 1 if x0 and not pd.isna(x0) and not pd.isna(x1) else float("nan")
-        rows.append((node, parent, level, t(f"drv_node_{node}", report.lang), x0, x1, change, contribution))
+        label = t(
+            "drv_node_orders" if node == "buyers" and not report.buyers_named else f"drv_node_{node}", report.lang
+        )
+        rows.append((node, parent, level, label, x0, x1, change, contribution))
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -124,7 +130,7 @@ def tree_panel(report: Report, baseline: str = "previous_month") -> Panel:
             t("drv_contribution", lang): frame["contribution"].map(lambda v: signed_amount(v, lang)),
         }
     )
-    note = t("drv_tree_note", lang)
+    note = t("drv_tree_note" if report.buyers_named else "drv_tree_note_orders", lang)
     if frame["contribution"].iloc[1:].isna().any():
         note += " " + t("drv_tree_zero", lang)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

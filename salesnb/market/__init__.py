@@ -25,7 +25,7 @@ whole company and for each region (segment ``{"region": ...}``), so a problem in
 away; ``region_underperform`` exists only in the ALL report.
 """
 
-from ..angle import Angle, Rule
+from ..angle import BUYERS, Angle, Rule
 from ..data.customers import customer_facts
 from ..data.facts import size_band, size_band_labels
 from . import acquisition, cac, channels, clv, concentration, regions, retention, rfm
@@ -70,10 +70,10 @@ ANGLE = Angle(
     needs=("orders",),
     rules=(
         Rule("channel_underperform", channels.underperform),
-        Rule("new_customer_drop", acquisition.new_customer_drop),
-        Rule("acquisition_cost_high", cac.cost_high, needs=("marketing_spend", "customers")),
-        Rule("customer_churn_rise", retention.churn_rise),
-        Rule("customer_concentration", concentration.concentration),
+        Rule("new_customer_drop", acquisition.new_customer_drop, needs=(BUYERS,)),
+        Rule("acquisition_cost_high", cac.cost_high, needs=("marketing_spend", "customers", BUYERS)),
+        Rule("customer_churn_rise", retention.churn_rise, needs=(BUYERS,)),
+        Rule("customer_concentration", concentration.concentration, needs=(BUYERS,)),
         Rule("region_underperform", regions.underperform),
     ),
     metrics_of=(

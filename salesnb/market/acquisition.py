@@ -12,10 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..angle import BUYERS, metrics_need
 from ..data import facts
 from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_chance, format_int
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_monthly
 from ..evidence import q_values
 from ..expect import expected
@@ -274,12 +275,14 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@metrics_need(BUYERS)
 def new_customer_metrics(report: Report) -> dict[str, Any]:
     """New customers this month and in the usual month."""
     new = new_customer_test(report)
     return {"new_customers": new["count"], "new_customers_usual": new["usual"]}
 
 
+@needs(BUYERS)
 def new_customers_panel(report: Report) -> Panel:
     """新客户获取: new customers per month against the usual level, and this month's by acquisition source."""
     lang, m = report.lang, report.settings(NAME)["history_months"]

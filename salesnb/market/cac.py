@@ -14,10 +14,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..angle import BUYERS, metrics_need
 from ..data.customers import customer_facts
 from ..data.dataset import Dataset
 from ..display.formatting import format_amount, format_int, table
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting import plot_bar_compare
 from ..evidence import confirmed, q_values
 from ..findings import finding
@@ -202,6 +203,7 @@ def cost_high(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@metrics_need(BUYERS)
 def metrics(report: Report) -> dict[str, Any]:
     """Marketing spend and the cost per new customer this month (only with marketing_spend and customers)."""
     if not (report.ds.has("marketing_spend") and report.ds.has("customers")):
@@ -211,6 +213,7 @@ def metrics(report: Report) -> dict[str, Any]:
     return {"marketing_spend": spend, "cac": spend / won if won else None}
 
 
+@needs(BUYERS)
 def acquisition_cost_panel(report: Report) -> Panel:
     """获客成本: acquisition cost per lead source this month against its usual level."""
     lang, cfg = report.lang, report.settings(NAME)

@@ -10,9 +10,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..angle import BUYERS, metrics_need
 from ..display.bounded import bounded, bounded_note
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_clv, plot_ranking
 from ..i18n import t
 from ..models import customer_value
@@ -105,6 +106,7 @@ def clv_at_risk_frame(report: Report) -> pd.DataFrame:
     return valuable.reset_index(drop=True)[columns]
 
 
+@metrics_need(BUYERS)
 def metrics(report: Report) -> dict[str, Any]:
     """Customers modelled, their mean P(alive), expected purchases and value next month, value at risk."""
     fit = clv_model(report)
@@ -122,6 +124,7 @@ def metrics(report: Report) -> dict[str, Any]:
     }
 
 
+@needs(BUYERS)
 def clv_panel(report: Report) -> Panel:
     """客户终身价值: historic value against P(alive) per customer, and the customers worth most next month."""
     lang = report.lang
@@ -157,6 +160,7 @@ def clv_panel(report: Report) -> Panel:
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 
+@needs(BUYERS)
 def clv_at_risk_panel(report: Report) -> Panel:
     """高价值客户流失风险: the valuable customers least likely to still be active, by value at risk."""
     lang = report.lang

@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..angle import BUYERS, metrics_need
 from ..data.customers import customer_facts, customer_names
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.pareto import plot_pareto
 from ..findings import finding, make_finding, severity_of
 from ..i18n import t
@@ -237,6 +238,7 @@ def _window_concentration(report: Report) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+@metrics_need(BUYERS)
 def metrics(report: Report) -> dict[str, Any]:
     """Top-N share, largest customer's share and HHI of the concentration window."""
     conc = concentration_metrics(report)
@@ -249,6 +251,7 @@ def metrics(report: Report) -> dict[str, Any]:
     }  # fmt: skip
 
 
+@needs(BUYERS)
 def concentration_panel(report: Report) -> Panel:
     """客户集中度: the largest customers' shares of revenue, top-N share, largest share and HHI."""
     lang = report.lang

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..angle import BUYERS
 from ..data import facts
 from ..data.customers import customer_facts
 from ..data.facts import size_band, size_band_labels
@@ -142,7 +143,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["p_value"] = frame["p_value"].where(~gated, np.fmax(frame["p_value"], counted))
     frame["q_value"] = q_values(frame["p_value"].where(fired))  # every region is tested: one family
     frame["flagged"] = fired & supported(frame["q_value"], thr)
-    key = "attainment" if frame["attainment"].notna().any() else "vs_trailing"
+    key = ranking_measure(frame)
     frame = frame.sort_values([key, "region"], ascending=[False, True], na_position="last", kind="stable")
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame.reset_index(drop=True)[columns]
@@ -258,15 +259,12 @@ def region_panel(report: Report) -> Panel:
     if frame.empty:
         return Panel(frame=frame, note=t("no_data", lang))
     company = company_summary(report)
-    by_attainment = frame["attainment"].notna().any()
-    value, reference = (
-        ("attainment", company["attainment"]) if by_attainment else ("vs_trailing", company["vs_trailing"])
-    )
+    value, reference, title = _ranked_by(frame, company)
+    line = "mk_region_average_line" if value == "share" else "mk_company_line"
     ax = plot_ranking(
         _named_for(report, frame), label="region", value=value, reference=reference,
-        reference_label=t("mk_company_line", lang, value=format_pct(reference)),
-        highlight=None if report.region == ALL else report.region, lang=lang,
-        title=t("mk_region_title" if by_attainment else "mk_region_growth_title", lang),
+        reference_label=t(line, lang, value=format_pct(reference)),
+        highlight=None if report.region == ALL else report.region, lang=lang, title=t(title, lang),
     )  # fmt: skip
     shown = frame if report.region == ALL else frame[frame["region"] == report.region]
     rows = pd.DataFrame(
@@ -297,6 +295,32 @@ def region_panel(report: Report) -> Panel:
     }
     table = pd.concat([rows, pd.DataFrame([average])], ignore_index=True)
     return Panel(frame=frame, table=table, figure=ax.figure)
+
+
+_RANKING_TITLES = {"attainment": "mk_region_title", "vs_trailing": "mk_region_growth_title",
+                   "share": "mk_region_share_title"}  # fmt: skip
+
+
+def ranking_measure(frame: pd.DataFrame) -> str:
+    """What the regions are ranked by.
+
+    Attainment against targets, else growth on the trailing months, else their share of revenue (a first month
+    of data without targets: an empty ranking would say nothing).
+    """
+    for key in ("attainment", "vs_trailing"):
+        if frame[key].notna().any():
+            return key
+    return "share"
+
+
+def _ranked_by(frame: pd.DataFrame, company: dict) -> tuple[str, float | None, str]:
+    """The region chart's measure (:func:`ranking_measure`), its reference line and its title.
+
+    The reference is the company's attainment or growth, or the average region's share.
+    """
+    key = ranking_measure(frame)
+    reference = 1 / len(frame) if key == "share" else company[key]
+    return key, reference, _RANKING_TITLES[key]
 
 
 def _named_for(report: Report, frame: pd.DataFrame) -> pd.DataFrame:
@@ -381,7 +405,7 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
 def penetration_panel(report: Report, by: str = "industry") -> Panel:
     """行业 / 企业规模渗透: revenue share and the share of customers active, per segment."""
     lang = report.lang
-    skipped = report.needs("customers")
+    skipped = report.needs("customers", BUYERS)
     if skipped:
         return skipped
     frame = penetration_frame(report, by)

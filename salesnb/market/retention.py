@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..angle import BUYERS, metrics_need
 from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_monthly
 from ..evidence import q_values
 from ..findings import finding
@@ -269,6 +270,7 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+@metrics_need(BUYERS)
 def metrics(report: Report) -> dict[str, Any]:
     """Buyers, returning buyers and their revenue, repeat-purchase and retention rate, lapsed customers."""
     test = retention_test(report)
@@ -282,6 +284,7 @@ def metrics(report: Report) -> dict[str, Any]:
     }
 
 
+@needs(BUYERS)
 def retention_panel(report: Report) -> Panel:
     """客户留存: the retention rate per month against its usual level, and this month's repeat-purchase figures."""
     lang, m = report.lang, report.settings(NAME)["history_months"]

@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..angle import BUYERS, metrics_need
 from ..data import facts
 from ..display.formatting import format_amount, format_int, format_pct
-from ..display.panel import Panel
+from ..display.panel import Panel, needs
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_transitions
 from ..i18n import t
@@ -171,11 +172,13 @@ def tier_moves(before: pd.Series, now: pd.Series, names: list[str]) -> pd.DataFr
     return pd.DataFrame(matrix, index=pd.Index(names, name="from"), columns=pd.Index(names, name="to"))
 
 
+@metrics_need(BUYERS)
 def metrics(report: Report) -> dict[str, Any]:
     """Customers per RFM tier now: ``rfm_<tier>``."""
     return {f"rfm_{row.tier}": int(row.customers) for row in rfm_tiers_frame(report).itertuples()}
 
 
+@needs(BUYERS)
 def rfm_panel(report: Report) -> Panel:
     """RFM 客户分层: customers per tier now against last month end, revenue per tier and each tier's cadence."""
     lang = report.lang
@@ -203,6 +206,7 @@ def rfm_panel(report: Report) -> Panel:
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 
+@needs(BUYERS)
 def rfm_transition_panel(report: Report) -> Panel:
     """层级迁移: how many customers moved between tiers from last month end to this month end."""
     lang = report.lang

@@ -290,6 +290,8 @@ def new_products_frame(report: Report) -> pd.DataFrame:
         },
         index=ids,
     )
+    if not report.buyers_named:  # each order its own buyer: buyers would be orders, and nobody would repeat
+        frame[["buyers", "buyers_since_launch", "repeat_rate"]] = np.nan
     return frame.reset_index(drop=True)[columns]
 
 
@@ -314,9 +316,15 @@ def new_products_panel(report: Report) -> Panel:
             ("launch", "prod_launch", None),
             ("revenue", "prod_revenue", "amount"),
             ("revenue_since_launch", "prod_since_launch", "amount"),
-            ("buyers", "prod_buyers", "int"),
-            ("buyers_since_launch", "prod_buyers_total", "int"),
-            ("repeat_rate", "prod_repeat_rate", "pct"),
+            *(
+                [
+                    ("buyers", "prod_buyers", "int"),
+                    ("buyers_since_launch", "prod_buyers_total", "int"),
+                    ("repeat_rate", "prod_repeat_rate", "pct"),
+                ]
+                if report.buyers_named
+                else []
+            ),
             ("return_rate", "prod_return_rate", "pct"),
         ],
         lang,

@@ -68,13 +68,21 @@ def test_small_sources_keep_the_whole_table_path(tmp_path, spy):
     assert spy == [str(data)]
 
 
-def test_missing_optional_column_streams_and_matches(tmp_path, spy):
-    tables = {**TABLES, "orders": [{k: v for k, v in row.items() if k != "channel"} for row in TABLES["orders"]]}
+@pytest.mark.parametrize("column", ["channel", "customer_id"])  # no customer: each order its own unnamed buyer
+def test_missing_optional_column_streams_and_matches(tmp_path, spy, column):
+    tables = {**TABLES, "orders": [{k: v for k, v in row.items() if k != column} for row in TABLES["orders"]]}
+    if column == "customer_id":
+        tables.pop("customers")
     data = write_tiny(tmp_path / "data", tables=tables)
     ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
     assert spy == []
     store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
     assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+    folder = _store(tmp_path / "streamed")
+    back = store_read.load_store(folder, json.loads((folder / store.MANIFEST).read_text(encoding="utf-8")))
+    assert column not in back.present_columns["orders"]
+    if column == "customer_id":
+        assert back.tables["orders"]["customer_id"].tolist() == back.tables["orders"]["order_id"].tolist()
 
 
 def _rows(name: str, **changes) -> dict[str, list[dict]]:

@@ -170,21 +170,24 @@ def test_map_without_orders_says_what_is_missing_writes_a_draft_and_fails(tmp_pa
     assert out == ""
     lines = err.splitlines()
     assert lines[0].startswith("✗ 未能生成完整映射：订单表 orders 每行一笔订单")
-    assert lines[1] == "  销售数据.csv 缺少：订单编号 (order_id), 客户编号 (customer_id)"
+    assert (
+        lines[1] == "  销售数据.csv 缺少：订单编号 (order_id)"
+    )  # a customer is optional: orders without one still count
     assert lines[2] == (
         "    已识别: 销售日期 → 下单日期 (order_date), 销售数量 → 数量 (quantity), 售价 → 单价 (unit_price), "
         "销售区域 → 区域 (region), 销售渠道 → 渠道 (channel)"
     )
     assert lines[3] == "    未使用: 销售订单, 品牌"
     assert lines[4].startswith("- 未能识别订单编号 (order_id)列：若 销售订单 是订单编号 (order_id)")  # unique codes
-    assert lines[5].startswith("- 没有客户列") and "不含客户的销售数据无法使用" in lines[5]  # no column fits
     assert lines[-1] == "已写出映射草稿 mapping.yaml：按上面的提示补全后运行 salesnb validate"
     draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
     assert "    # order_id: 销售订单   # 待填：内容相符的列 销售订单\n" in draft
-    assert "    # customer_id: ?   # 待填：没有内容相符的列，请写上你的列名\n" in draft
+    assert "customer_id" not in draft and len(lines) == 6
     assert "    order_date: 销售日期\n" in draft
     assert main(["map", "--data", "销售数据.csv"]) == 1  # the draft is kept unless --force
-    assert "mapping.yaml" in capsys.readouterr().err and "customer_id: ?" in (tmp_path / "mapping.yaml").read_text()
+    assert (
+        "mapping.yaml" in capsys.readouterr().err and "# order_id: 销售订单" in (tmp_path / "mapping.yaml").read_text()
+    )
 
 
 def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: Path) -> None:
@@ -195,25 +198,27 @@ def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: P
     lines, draft = no_orders(proposal, "en")
     text = "\n".join(lines)
     assert "客户.csv lacks: order id (order_id), order date (order_date)" in text
-    assert "销售数据.csv lacks: order id (order_id), customer id (customer_id)" in text
-    assert "- no customer column" in text and "orders: 销售数据.csv" in draft
+    assert "销售数据.csv lacks: order id (order_id)\n" in text
+    assert "orders: 销售数据.csv" in draft
 
 
-def test_a_draft_names_the_column_whose_contents_fit_and_the_line_to_edit(tmp_path: Path) -> None:
+def test_orders_without_a_customer_are_proposed_and_the_column_that_fits_is_named(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text(
         "订单号,日期,持卡人,总价\nA1,2026-10-01,K1,10\nA2,2026-10-01,K2,5\nA3,2026-10-02,K1,7\nA4,2026-10-03,K1,2\n",
         encoding="utf-8",
     )
-    lines, draft = no_orders(propose_mapping(tmp_path / "x.csv"), "zh")
-    assert (
-        "- 未能识别客户编号 (customer_id)列：若 持卡人 是客户编号 (customer_id)，请在映射文件 columns → orders 下把"
-        in ("\n".join(lines))
-    )
-    assert "    # customer_id: 持卡人   # 待填：内容相符的列 持卡人\n" in draft
-    edited = draft.replace("# customer_id: 持卡人", "customer_id: 持卡人")
-    (tmp_path / "m.yaml").write_text(edited, encoding="utf-8")
-    ds = load_dataset(tmp_path / "x.csv", mapping=tmp_path / "m.yaml")
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert proposal.columns["orders"] == {"order_id": "订单号", "order_date": "日期", "amount": "总价"}
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! 没有识别出客户列" in text and "新客户、复购、留存、客户价值和收入桥的客户部分将跳过" in text
+    assert "- 若 持卡人 是客户，请在映射文件 columns → orders 下加一行 customer_id: 列名" in text
+    assert "按此映射数据校验通过" in text
+    mapping = proposal.mapping()
+    mapping["columns"]["orders"]["customer_id"] = "持卡人"
+    ds = load_dataset(tmp_path / "x.csv", mapping=mapping)
     assert ds.tables["orders"]["customer_id"].tolist() == ["K1", "K2", "K1", "K1"]
+    english = "\n".join(describe(proposal, "en"))
+    assert "! no customer column recognised" in english and "- if 持卡人 is the customer, add the line" in english
 
 
 @pytest.mark.parametrize(
@@ -222,7 +227,7 @@ def test_a_draft_names_the_column_whose_contents_fit_and_the_line_to_edit(tmp_pa
         ({"order_id": "a", "customer_name": "b", "order_date": "c"}, []),
         ({"customer_id": "b", "order_date": "c"}, []),  # an order is one customer on one day
         ({"customer_id": "b"}, ["order_id", "order_date"]),
-        ({}, ["order_id", "customer_id", "order_date"]),
+        ({}, ["order_id", "order_date"]),  # without a customer an order needs its number
     ],
 )
 def test_orders_lacking_names_the_required_columns_without_a_match(found: dict, lacking: list) -> None:

@@ -17,7 +17,7 @@ def test_angle_declares_its_rules_in_order():
     )  # fmt: skip
     assert set(market.ANGLE.codes) == CODES
     cac = [rule for rule in market.ANGLE.rules if rule.code == "acquisition_cost_high"][0]
-    assert cac.needs == ("marketing_spend", "customers")
+    assert cac.needs == ("marketing_spend", "customers", "orders.customer_id")
 
 
 def test_missing_tables_are_skipped(tmp_path):

@@ -156,3 +156,23 @@ def test_a_region_of_a_few_orders_with_none_this_month_is_judged_by_its_count(tm
     row = market.region_frame(open_report(str(data), "2026-10", "ALL")).set_index("region").loc["西南"]
     assert row["orders"] == 0 and row["revenue"] == 0 and row["baseline"] > 500
     assert row["p_value"] > 0.3 and not bool(row["flagged"])
+
+
+def test_a_first_month_without_targets_ranks_regions_by_their_share(tmp_path):
+    """One month of data, no targets: neither attainment nor growth exists, so the share of revenue ranks.
+
+    2026-10 only: 华东 O3 (200) + O5 (100) = 300, 华南 O4 (300) + O7 (100) = 400.
+    """
+    from tiny import TABLES, write_tiny
+
+    orders = [row for row in TABLES["orders"] if row["order_date"].startswith("2026-10")]
+    kept = {row["order_id"] for row in orders}
+    lines = [row for row in TABLES["order_lines"] if row["order_id"] in kept]
+    folder = write_tiny(tmp_path, tables={**TABLES, "orders": orders, "order_lines": lines}, drop=("targets",))
+    r = open_report(str(folder), "2026-10", "ALL")
+    frame = market.region_frame(r)
+    assert market.regions.ranking_measure(frame) == "share"
+    assert frame["region"].tolist() == ["华南", "华东"] and frame["rank"].tolist() == [1, 2]
+    assert frame["share"].tolist() == pytest.approx([4 / 7, 3 / 7])
+    panel = market.region_panel(r)
+    assert panel.figure.axes[0].get_title(loc="left") == "区域销售额占比排名（无目标、无历史可比）"
