@@ -16,6 +16,8 @@ from .display.formatting import format_amount, format_int, format_pct
 from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, findings_panel, status_text
 from .i18n import t
+from .market.acquisition import new_customer_months
+from .market.retention import retention_months
 from .periods import months_back
 from .report import Report, scope_memo
 from .stats import change, number, ratio
@@ -58,17 +60,18 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     """The period's headline numbers and their baselines, as plain Python numbers (``None`` = not computable).
 
     ``yoy_growth`` and ``revenue_same_month_last_year`` are ``None`` when the data does not reach
-    back to the same month last year; ``new_customers`` counts buyers whose first order in the
-    data falls in the period; ``repeat_customer_rate`` is the share of the period's buyers who
-    bought before it (in any region). The three customer figures are ``None`` when the orders name no customer.
+    back to the same month last year. ``new_customers`` and ``repeat_customer_rate`` are the market page's
+    new customers and share of returning buyers (acquired before the period): one definition of a new customer,
+    :func:`salesnb.data.customers.customer_facts`. The three customer figures are ``None`` when the orders name
+    no customer.
     """
     base = report.baselines
     now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)
     revenue = float(now["revenue"].sum())
     n_orders = int(len(now))
-    buyers = now.drop_duplicates("customer_id")
-    n_customers = int(len(buyers))
-    returning = float((buyers["customer_first_month"] < report.period).sum())  # bought before the period
+    n_customers = int(now["customer_id"].nunique())
+    new_customers = new_customer_months(report).set_index("month")["new_customers"].get(report.period, 0)
+    returning = retention_months(report).set_index("month")["returning_buyers"].get(report.period, 0)
     target = total_target(report.ds, [report.period], report.region)
 
     def baseline_revenue(period: pd.Period) -> float | None:
@@ -97,8 +100,8 @@ def headline_metrics(report: Report) -> dict[str, Any]:
         "ytd_revenue": ytd_revenue,
         "ytd_target": ytd_target,
         "ytd_attainment": number(ratio(ytd_revenue, ytd_target)),
-        "new_customers": int((buyers["customer_first_month"] == report.period).sum()),
-        "repeat_customer_rate": number(ratio(returning, n_customers)),
+        "new_customers": int(new_customers),
+        "repeat_customer_rate": number(ratio(float(returning), n_customers)),
     }
     if not report.buyers_named:  # every order its own buyer: the counts would be the orders again
         out.update(dict.fromkeys(_BUYER_METRICS))

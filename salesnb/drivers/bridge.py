@@ -1,6 +1,6 @@
 """收入桥: a waterfall from the baseline's revenue to the period's.
 
-Its steps: new customers (their first order ever), customers back after a pause, the baseline's buyers who did not
+Its steps: new customers (acquired in the period), customers back after a pause, the baseline's buyers who did not
 order again, and the continuing customers' volume, price and mix.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import facts
+from ..data.customers import customer_facts
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct, signed_amount
 from ..display.panel import Panel
@@ -26,9 +27,10 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
 
     With ``R0``/``R1`` the baseline/period revenue of the scope (a trailing baseline is the average month):
 
-    - ``new_customers`` = period revenue of buyers whose first order ever (in any region) is in the period;
-    - ``returning_customers`` = period revenue of the other buyers with no order in the baseline: they bought
-      before it and came back (a 新客户 count and the bridge's new customers are the same people);
+    - ``new_customers`` = period revenue of buyers acquired in the period (their first order, or an earlier
+      ``customers.acquired_at``: the market page's new customers, :func:`~salesnb.data.customers.customer_facts`);
+    - ``returning_customers`` = period revenue of the other buyers with no order in the baseline: customers
+      before it who came back;
     - ``lost_customers`` = − baseline revenue of buyers with no order in the period;
     - continuing customers (orders in both) at product level, with ``q`` units and ``p = revenue / units`` per
       product, ``Q = Σ q`` and ``P̄₀ = R0_cont / Q0`` the baseline average price:
@@ -53,9 +55,8 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
     steps = [("baseline", r0, True)]
     if report.buyers_named:
         continuing = now.index.intersection(before.index)
-        first = period.drop_duplicates("customer_id").set_index("customer_id")["customer_first_month"]
         absent = now.drop(continuing)
-        is_new = first.reindex(absent.index).eq(report.period).to_numpy()
+        is_new = customer_facts(report.ds)["new_month"].reindex(absent.index).eq(report.period).to_numpy()
         steps += [
             ("new_customers", float(absent[is_new].sum()), False),
             ("returning_customers", float(absent[~is_new].sum()), False),

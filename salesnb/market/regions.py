@@ -256,8 +256,8 @@ def region_panel(report: Report) -> Panel:
     """区域排名: every region's attainment (or growth) against the company; a region report highlights its own."""
     lang = report.lang
     frame = region_frame(report)
-    if frame.empty:
-        return Panel(frame=frame, note=t("no_data", lang))
+    if frame.empty:  # region_frame is empty only when no order has a region
+        return Panel.skipped(t("mk_no_regions", lang))
     company = company_summary(report)
     value, reference, title = _ranked_by(frame, company)
     line = "mk_region_average_line" if value == "share" else "mk_company_line"

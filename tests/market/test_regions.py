@@ -176,3 +176,13 @@ def test_a_first_month_without_targets_ranks_regions_by_their_share(tmp_path):
     assert frame["share"].tolist() == pytest.approx([4 / 7, 3 / 7])
     panel = market.region_panel(r)
     assert panel.figure.axes[0].get_title(loc="left") == "区域销售额占比排名（无目标、无历史可比）"
+
+
+def test_data_without_regions_says_so(tmp_path):
+    from tiny import TABLES, write_tiny
+
+    orders = [{k: v for k, v in row.items() if k != "region"} for row in TABLES["orders"]]
+    customers = [{k: v for k, v in row.items() if k != "region"} for row in TABLES["customers"]]
+    folder = write_tiny(tmp_path, tables={**TABLES, "orders": orders, "customers": customers})
+    panel = market.region_panel(open_report(str(folder), "2026-10", "ALL"))
+    assert panel.is_skipped and panel.note.startswith("数据中没有区域")
