@@ -41,6 +41,12 @@ def independent_metrics(period: str, region: str) -> dict:
     orders["region"] = orders["region"].fillna(orders["customer_id"].map(customers.set_index("customer_id")["region"]))
     orders["month"] = orders["order_date"].str[:7]
     first = orders.groupby("customer_id")["month"].min()
+    # a customer is new in the month it was acquired: the earlier of its first order and customers.acquired_at,
+    # in the region of its first order (its home region without one)
+    table = customers.set_index("customer_id")
+    acquired = pd.concat([first, table["acquired_at"].str[:7]], axis=1).min(axis=1)
+    first_region = orders.sort_values(["order_date", "order_id"]).drop_duplicates("customer_id")
+    home = first_region.set_index("customer_id")["region"].reindex(acquired.index).fillna(table["region"])
     scoped = orders if region == "ALL" else orders[orders["region"] == region]
 
     def revenue(month):
@@ -56,7 +62,7 @@ def independent_metrics(period: str, region: str) -> dict:
     else:
         target = level.loc[level["region"] == region, "target_amount"].sum()
     buyers = now["customer_id"].unique()
-    first_months = first.loc[buyers]
+    new = (acquired == period) & ((home == region) if region != "ALL" else True)
     return {
         "revenue": now["revenue"].sum(),
         "orders": len(now),
@@ -68,8 +74,8 @@ def independent_metrics(period: str, region: str) -> dict:
         "mom_growth": now["revenue"].sum() / prev - 1,
         "revenue_same_month_last_year": last_year,
         "yoy_growth": now["revenue"].sum() / last_year - 1,
-        "new_customers": int((first_months == period).sum()),
-        "repeat_customer_rate": float((first_months < period).mean()),
+        "new_customers": int(new.sum()),
+        "repeat_customer_rate": float((acquired.loc[buyers] < period).mean()),
     }
 
 
