@@ -181,7 +181,8 @@ def commission_lines(report: Report) -> pd.DataFrame:
         )
     lines["rep_id"] = facts.take(orders["rep_id"], at, lines.index)
     lines["customer_id"] = facts.take(orders["customer_id"], at, lines.index)
-    lines["sequence"] = pd.Series(sequence_numbers(report.ds)[at], index=lines.index).astype(int)
+    sequence = pd.Series(sequence_numbers(report.ds)[at], index=lines.index)
+    lines["sequence"] = sequence.fillna(1).astype(int)  # an order without a customer is its own buyer's first
     numbers, which = np.unique(lines["sequence"].to_numpy(), return_inverse=True)  # a tier per distinct number
     tiers = [tier_of(int(n), rules["tiers"]) for n in numbers]
     lines["tier"] = np.array([tier_label(tier, report.lang) for tier in tiers], dtype=object)[which].tolist()

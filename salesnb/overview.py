@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import causes, drivers, followup, planning
 from .angle import BUYERS, Angle
 from .data import facts
+from .data.customers import customer_facts
 from .data.grouping import aggregate
 from .data.targets import segment_targets, total_target
 from .display import plotting
@@ -136,6 +138,11 @@ def headline_panel(report: Report) -> Panel:
         [] if m["target"] is not None else [t("no_target" if report.ds.has("targets") else "no_targets_table", lang)]
     )
     notes += [] if report.buyers_named else [t("buyers_unnamed", lang)]
+    now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)
+    unnamed = now["customer_id"].isna()
+    if unnamed.any():
+        share = ratio(float(now.loc[unnamed, "revenue"].sum()), float(now["revenue"].sum()))
+        notes.append(t("buyers_partly_unnamed", lang, n=int(unnamed.sum()), share=format_pct(share)))
     return Panel(frame=frame, table=table, note=" ".join(notes))
 
 
@@ -232,15 +239,17 @@ def attainment_panel(report: Report, by: str = "product_line") -> Panel:
 
 def _segment_column(report: Report, data: pd.DataFrame, by: str) -> pd.Series:
     """Segment value per row for composition dimensions that are not plain columns."""
-    if by == "customer_type":
-        new = data["customer_first_month"] == data["month"]
-        return new.map({True: t("new", report.lang), False: t("returning", report.lang)})
+    unnamed = data["customer_id"].isna()  # walk-in sales, guests: neither new nor returning, of no size
+    if by == "customer_type":  # new: acquired in the row's month, as on the market page
+        new = data["customer_id"].map(customer_facts(report.ds)["new_month"]).eq(data["month"]).to_numpy()
+        labels = pd.Series(np.where(new, t("new", report.lang), t("returning", report.lang)), index=data.index)
+        return labels.mask(unnamed, t("unnamed", report.lang))
     if by == "customer_size":
         customers = report.ds.get("customers")
         threshold = report.config["customers"]["large_employee_count"]
         size = data["customer_id"].map(customers.set_index("customer_id")["employee_count"])
         labels = pd.Series(t("small", report.lang), index=data.index)
-        return labels.mask(size >= threshold, t("large", report.lang))
+        return labels.mask(size >= threshold, t("large", report.lang)).mask(unnamed, t("unnamed", report.lang))
     return data[by].astype(str)
 
 

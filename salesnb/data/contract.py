@@ -27,12 +27,7 @@ class Column:
     kind: str
     required: bool = True
     bounds: tuple[float, float] | None = None  # inclusive range for SCORE columns
-    filled: bool = False  # optional, but a table that has it needs a value in every row (orders.customer_id)
-
-    @property
-    def needs_value(self) -> bool:
-        """Whether every row of a table holding this column must give it a value."""
-        return self.required or self.filled
+    belongs: bool = False  # a row belongs to the row this column names: leaving that out leaves this one out
 
 
 @dataclass(frozen=True)
@@ -70,7 +65,7 @@ TABLES: dict[str, Table] = {
             "orders",
             (
                 _c("order_id", ID),
-                Column("customer_id", ID, required=False, filled=True),  # absent: each order its own unnamed buyer
+                Column("customer_id", ID, required=False, belongs=True),  # empty or absent: an unnamed buyer
                 _c("order_date", DATE),
                 _c("region", TEXT, False),
                 _c("rep_id", ID, False),

@@ -214,7 +214,7 @@ def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> lis
                 if not hit.any():
                     continue
                 changed = True
-                if spec.column(column).needs_value:  # excluded customer: its orders go too
+                if spec.column(column).required or spec.column(column).belongs:  # an excluded customer's orders go too
                     tables[name] = _drop(frame, name, hit, gone)
                     dropped[name, target] = dropped.get((name, target), 0) + int(hit.sum())
                 else:

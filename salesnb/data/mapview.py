@@ -77,6 +77,8 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
     problems = validation.validate_dataset(ds)
     told = [f"! {say(warning, lang)}" for warning in ds.warnings]  # what loading changed or chose, as validate says
+    unnamed = int(ds["orders"]["customer_id"].isna().sum())
+    told += [f"! {t('validate_unnamed_orders', lang, n=unnamed)}"] if unnamed else []
     if not problems:
         return [*lines, t("map_valid", lang), *told]
     lines.append(t("map_problems", lang, n=len(problems)))

@@ -63,7 +63,8 @@ def summarize(ds: Dataset) -> dict:
     date as ISO text, or ``None``), ``months`` (``YYYY-MM`` with orders), ``regions`` and ``angles``
     (angle -> :func:`angle_state`); ``period``: ``{"month": the month reported without --period (the latest
     complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``;
-    ``buyers_named``: whether the orders name their customers.
+    ``buyers_named``: whether the orders name their customers; ``unnamed_orders``: how many orders of a customer
+    column leave it empty (walk-in sales, guests).
     """
     orders = ds.get(ORDERS)
     dates = orders[ORDER_DATE].dropna() if orders is not None else pd.Series(dtype="datetime64[ns]")
@@ -77,6 +78,7 @@ def summarize(ds: Dataset) -> dict:
         "period": _default_period(ds) if len(dates) else None,
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
         "buyers_named": orders is None or not missing(ds, (BUYERS,)),
+        "unnamed_orders": int(orders[CUSTOMER_ID].isna().sum()) if orders is not None else 0,
     }
 
 
@@ -106,6 +108,8 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
             lines.append(f"  {label('partial', month=period['partial'], day=period['through_day'])}")
     if not summary.get("buyers_named", True):
         lines.append(f"! {t('map_no_customer', lang)}")
+    if summary.get("unnamed_orders"):
+        lines.append(f"! {t('validate_unnamed_orders', lang, n=summary['unnamed_orders'])}")
     lines.append(f"{label('angles')}:")
     for angle, state in summary["angles"].items():
         lines += _angle_lines(angle, state, label, lang)

@@ -211,7 +211,7 @@ def _value_problems(
         if column is None or name not in present:
             continue
         values = frame[name]
-        if column.needs_value:
+        if column.required:
             empty = values.isna().to_numpy(copy=True)
             empty[ds.unparsed_rows.get((table.name, name), [])] = False  # already reported as unparseable
             lines.append(row_problem(frame, table.name, name, empty, "problem_empty_required", show_values=False))

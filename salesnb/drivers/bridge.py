@@ -18,8 +18,10 @@ from ..report import Report
 from .common import baseline_label, baseline_months, scoped_lines, scoped_orders
 
 BRIDGE_STEPS: tuple[str, ...] = (
-    "baseline", "new_customers", "returning_customers", "lost_customers", "volume", "price", "mix", "period",
+    "baseline", "new_customers", "returning_customers", "lost_customers", "volume", "price", "mix", "unnamed",
+    "period",
 )  # fmt: skip
+_SOMETIMES = ("continuing", "unnamed")  # steps only some data has: their keys appear only then
 
 
 def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataFrame:
@@ -39,6 +41,7 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
 
     Without order_lines the continuing customers' change is one ``continuing`` step. When the orders name no
     customer there are no customer steps: volume, price and mix (or ``continuing``) split the whole change.
+    When some orders name no customer (walk-in sales, guests), their revenue's change is one ``unnamed`` step.
     Columns: step (key), label, value, is_total; the first row is the baseline total, the last the period total,
     and the steps in between add up to their difference. Empty frame when the data does not cover the baseline.
     """
@@ -48,10 +51,11 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
     if not months:
         return pd.DataFrame(columns=columns)
     n = len(months)
-    period = scoped_orders(report, report.period)
-    now = period.groupby("customer_id")["revenue"].sum()
-    before = scoped_orders(report, months).groupby("customer_id")["revenue"].sum() / n
-    r1, r0 = float(now.sum()), float(before.sum())
+    period, base = scoped_orders(report, report.period), scoped_orders(report, months)
+    now = period.groupby("customer_id")["revenue"].sum()  # orders without a customer are left out here ...
+    before = base.groupby("customer_id")["revenue"].sum() / n
+    r1, r0 = float(period["revenue"].sum()), float(base["revenue"].sum()) / n
+    unnamed = (r1 - float(now.sum())) - (r0 - float(before.sum()))  # ... and are one step of their own
     steps = [("baseline", r0, True)]
     if report.buyers_named:
         continuing = now.index.intersection(before.index)
@@ -65,6 +69,7 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
         change = float(now[continuing].sum() - before[continuing].sum())
     else:  # orders without customers: every sale is the volume, price and mix of one whole
         continuing, change = None, r1 - r0
+        unnamed = 0.0
     if report.ds.has("order_lines") and not facts.line_facts(report.ds).empty:
         parts = _volume_price_mix(
             scoped_lines(report, report.period), scoped_lines(report, months), continuing, n, change
@@ -72,6 +77,8 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
         steps += [(k, parts[k], False) for k in ("volume", "price", "mix")]
     else:
         steps.append(("continuing", change, False))
+    if period["customer_id"].isna().any() or base["customer_id"].isna().any():
+        steps.append(("unnamed", unnamed, False))
     steps.append(("period", r1, True))
     label = {"baseline": baseline_label(baseline, lang, report.config["baselines"]["trailing_months"])}
     return pd.DataFrame(
@@ -104,10 +111,9 @@ def bridge_metrics(report: Report) -> dict[str, float | None]:
     frame = revenue_bridge(report, "previous_month")
     values = dict(zip(frame["step"], frame["value"], strict=True))
     keys = [*BRIDGE_STEPS, "continuing"]
-    out = {f"bridge_{k}": (float(values[k]) if k in values else None) for k in keys}
-    if "continuing" not in values:
-        out.pop("bridge_continuing")
-    return out
+    return {
+        f"bridge_{k}": (float(values[k]) if k in values else None) for k in keys if k in values or k not in _SOMETIMES
+    }
 
 
 def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:

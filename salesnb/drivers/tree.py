@@ -49,7 +49,8 @@ def _tree_values(report: Report, months: list[str]) -> dict[str, float]:
     n = max(len(months), 1)
     revenue = float(orders["revenue"].sum()) / n
     count = len(orders) / n
-    buyers = float(orders.groupby("month")["customer_id"].nunique().sum()) / n
+    unnamed = int(orders["customer_id"].isna().sum())  # an order without a customer is its own buyer
+    buyers = (float(orders.groupby("month")["customer_id"].nunique().sum()) + unnamed) / n
     units = float(orders["units"].sum()) / n if orders["units"].notna().any() else float("nan")
 
     def div(a: float, b: float) -> float:
@@ -69,7 +70,8 @@ def revenue_tree(report: Report, baseline: str = "previous_month") -> pd.DataFra
     """The revenue tree, with each factor's contribution to the revenue change (LMDI, exact).
 
     revenue = buyers × orders_per_buyer × order_value and order_value = units_per_order × price_per_unit
-    (buyers: distinct buyers of the month, averaged over a trailing baseline; units from order_lines). With
+    (buyers: distinct buyers of the month, an order without a customer its own buyer, averaged over a trailing
+    baseline; units from order_lines). With
     ``L = (R1 − R0) / (ln R1 − ln R0)`` each factor ``x`` contributes ``L × ln(x1 / x0)``: the three first-level
     contributions add up to ``R1 − R0`` exactly, and the two order-value parts to order value's contribution.
 
@@ -99,11 +101,19 @@ def revenue_tree(report: Report, baseline: str = "previous_month") -> pd.DataFra
             contribution = float("nan")
         parent, level = _PARENTS[node]
         change = x1 / x0 - 1 if x0 and not pd.isna(x0) and not pd.isna(x1) else float("nan")
-        label = t(
-            "drv_node_orders" if node == "buyers" and not report.buyers_named else f"drv_node_{node}", report.lang
-        )
+        label = t(_label_key(report, node, months), report.lang)
         rows.append((node, parent, level, label, x0, x1, change, contribution))
     return pd.DataFrame(rows, columns=columns)
+
+
+def _label_key(report: Report, node: str, months: list[str]) -> str:
+    """A node's label: the buyers node counts orders when no order names a customer, and says so when some do not."""
+    if node != "buyers":
+        return f"drv_node_{node}"
+    if not report.buyers_named:
+        return "drv_node_orders"
+    both = scoped_orders(report, [report.period, *months])
+    return "drv_node_buyers_unnamed" if both["customer_id"].isna().any() else "drv_node_buyers"
 
 
 def tree_panel(report: Report, baseline: str = "previous_month") -> Panel:

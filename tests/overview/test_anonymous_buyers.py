@@ -137,3 +137,89 @@ def test_figures_by_order_are_the_named_datas_figures(sample_pair, region):
         a["revenue_prev_month"]
     )
     assert bridge.drop(["baseline", "period"]).sum() == pytest.approx(bridge["period"] - bridge["baseline"])
+
+
+# ---- some orders without a customer (walk-in sales, guests): they count in revenue, not in customer figures
+
+
+@pytest.fixture(scope="module")
+def walk_in(tmp_path_factory):
+    """The drivers' tiny data with O4 (C's 60 on 2026-10-31) recorded without a customer."""
+    data = tables()
+    data["orders"] = [{**row, "customer_id": "" if row["order_id"] == "O4" else row["customer_id"]}
+                      for row in data["orders"]]  # fmt: skip
+    return report(write_tiny(tmp_path_factory.mktemp("walk_in"), tables=data))
+
+
+def test_orders_without_a_customer_count_in_revenue_and_not_as_buyers(walk_in):
+    m = overview.headline_metrics(walk_in)
+    assert (m["revenue"], m["orders"], m["customers"], m["new_customers"]) == (242.0, 2, 1, 0)
+    assert m["repeat_customer_rate"] == 1.0
+    note = overview.headline_panel(walk_in).note
+    assert "本月 1 笔订单（销售额的 24.8%）没有记录客户" in note
+    shares = overview.composition_frame(walk_in, "customer_type").set_index("segment")["revenue"]
+    assert shares.to_dict() == {"老客户": 182.0, "未记录客户": 60.0, "新客户": 0.0}  # B, new in September
+
+
+def test_the_bridge_gives_orders_without_a_customer_their_own_step(walk_in):
+    """A continues (200 → 182), B is lost (−20); the unnamed order's 60 against none in September is one step."""
+    steps = drivers.revenue_bridge(walk_in).set_index("step")["value"]
+    assert (steps["baseline"], steps["period"]) == (220.0, 242.0)
+    assert (steps["new_customers"], steps["returning_customers"], steps["lost_customers"]) == (0.0, 0.0, -20.0)
+    assert steps["unnamed"] == 60.0
+    assert steps[["volume", "price", "mix"]].sum() == pytest.approx(-18.0)
+    assert steps.drop(["baseline", "period"]).sum() == pytest.approx(22.0)
+    assert drivers.bridge_metrics(walk_in)["bridge_unnamed"] == 60.0
+
+
+def test_the_tree_counts_an_order_without_a_customer_as_one_buyer_and_says_so(walk_in):
+    tree = drivers.revenue_tree(walk_in).set_index("node")
+    assert (tree.loc["buyers", "baseline"], tree.loc["buyers", "value"]) == (2, 2)  # A + B; A + the unnamed order
+    assert "未记录客户" in tree.loc["buyers", "label"]
+    assert tree.loc[["buyers", "orders_per_buyer", "order_value"], "contribution"].sum() == pytest.approx(22.0)
+
+
+def test_commission_counts_an_order_without_a_customer_as_a_first_order(walk_in):
+    tiers = [{"from_order": 1, "to_order": 1, "rate": 0.1}, {"from_order": 2, "to_order": None, "rate": 0.05}]
+    walk_in.config["commission"] = {"tiers": tiers, "count_when": "order"}
+    try:
+        lines = commission.commission_lines(walk_in).set_index("order_id")
+    finally:
+        del walk_in.config["commission"]
+    assert lines.loc["O4", "sequence"] == 1 and lines.loc["O4", "commission"] == pytest.approx(6.0)
+    assert lines.loc["O3", "sequence"] == 2 and lines.loc["O3", "commission"] == pytest.approx(182 * 0.05)
+
+
+@pytest.fixture(scope="module")
+def sample_with_walk_ins(tmp_path_factory):
+    """The bundled sample with every third order's customer left empty."""
+    folder = tmp_path_factory.mktemp("walk_in_sample")
+    for path in SAMPLE.glob("*.csv"):
+        shutil.copy(path, folder / path.name)
+    orders = pd.read_csv(SAMPLE / "orders.csv", dtype=str)
+    orders.loc[orders.index[::3], "customer_id"] = ""
+    orders.to_csv(folder / "orders.csv", index=False)
+    return str(folder)
+
+
+@pytest.mark.parametrize("region", ["ALL", "华南"])
+def test_walk_in_orders_keep_every_order_figure_and_one_count_of_buyers(sample_with_walk_ins, region):
+    named, partial = open_report("", "2026-10", region), open_report(sample_with_walk_ins, "2026-10", region)
+    a, b = overview.headline_metrics(named), overview.headline_metrics(partial)
+    for key in ("revenue", "orders", "aov", "mom_growth", "ytd_revenue"):
+        assert b[key] == a[key], key
+    page = market.angle_metrics(partial)
+    assert b["customers"] == page["buyers"] < a["customers"] and b["new_customers"] == page["new_customers"]
+    bridge = drivers.revenue_bridge(partial).set_index("step")["value"]
+    assert bridge["period"] == pytest.approx(a["revenue"])
+    assert bridge.drop(["baseline", "period"]).sum() == pytest.approx(bridge["period"] - bridge["baseline"])
+    types = overview.composition_frame(partial, "customer_type").set_index("segment")["revenue"]
+    assert types.sum() == pytest.approx(a["revenue"]) and types["新客户"] == pytest.approx(bridge["new_customers"])
+
+
+def test_validate_says_how_many_orders_have_no_customer(walk_in):
+    from salesnb.data.summary import format_summary, summarize
+
+    summary = summarize(walk_in.ds)
+    assert summary["unnamed_orders"] == 1 and summary["buyers_named"]
+    assert "! orders.customer_id：1 笔订单没有客户（散客、非会员）" in format_summary(summary)
