@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..angle import BUYERS, metrics_need
+from ..data import facts
 from ..data.customers import customer_facts, customer_names
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
@@ -21,15 +22,16 @@ from .common import NAME, fmt_num, history, scope_months
 from .keys import customer_month_revenue, month_revenue
 
 
-def concentration_shares(revenue: pd.Series, top: int = 10) -> dict[str, Any]:
+def concentration_shares(revenue: pd.Series, top: int = 10, unnamed: float = 0.0) -> dict[str, Any]:
     """Top-``top`` share, largest share and Herfindahl-Hirschman index of revenue per customer.
 
-    Customers with zero or negative revenue are left out. Returns customers, total, top_share, largest_share,
-    largest_customer, hhi (Σ share², between 1/n and 1); shares are ``None`` without revenue. The shares are
-    summed largest first; the largest customer is the first id among the equally largest.
+    Customers with zero or negative revenue are left out. ``unnamed``: the revenue of orders without a customer
+    (walk-in sales), part of the total every share is of. Returns customers, total, top_share, largest_share,
+    largest_customer, hhi (Σ share², at most 1); shares are ``None`` without revenue. The shares are summed
+    largest first; the largest customer is the first id among the equally largest.
     """
     values = revenue[revenue > 0].astype(float)
-    total = float(values.sum())
+    total = float(values.sum()) + (max(float(unnamed), 0.0) if len(values) else 0.0)
     if values.empty or total <= 0:
         return {"customers": 0, "total": 0.0, "top_share": None, "largest_share": None, "largest_customer": None,
                 "hhi": None}  # fmt: skip
@@ -64,7 +66,7 @@ def concentration_metrics(report: Report) -> dict[str, Any]:
     """
     months = _window(report)
     top = report.settings(NAME)["top_customers"]
-    out = concentration_shares(_revenue(report), top)
+    out = concentration_shares(_revenue(report), top, _unnamed(report, months, whole=True))
     n = max(len(months), 1)
     out.update({"months": len(months), "top_n": top})
     out["top_revenue"] = (out["top_share"] or 0.0) * out["total"] / n
@@ -81,11 +83,23 @@ def month_concentration(report: Report, month: str, region: str | None = None) -
 
     def build(_) -> tuple[dict[str, Any], float]:
         revenue = month_revenue(customer_month_revenue(report, scope), month)
-        shares = concentration_shares(revenue, top)
+        shares = concentration_shares(revenue, top, _unnamed(report, [month], scope))
         largest = shares["largest_customer"]
         return shares, float(revenue.get(largest, 0.0)) if largest is not None else 0.0
 
     return report.cached(NAME, ("month_concentration", scope, month, top), build)
+
+
+def _unnamed(report: Report, months: list[str], region: str | None = None, *, whole: bool = False) -> float:
+    """Revenue in scope of the orders without a customer (walk-in sales): a customer's share is of all revenue."""
+    if not facts.per_dataset(report.ds, ("market", "has_unnamed"), lambda: _has_unnamed(report.ds)):
+        return 0.0
+    rows = scope_months(report, months, region, whole=whole)
+    return float(rows.loc[rows["customer_id"].isna(), "revenue"].sum())
+
+
+def _has_unnamed(ds) -> bool:
+    return bool(facts.order_facts(ds)["customer_id"].isna().any())
 
 
 @scope_memo  # its panel, rule and metrics read one computation per report scope
@@ -169,7 +183,7 @@ def concentration_frame(report: Report) -> pd.DataFrame:
     top = report.settings(NAME)["top_customers"]
     revenue = _revenue(report)
     revenue = revenue[revenue > 0]
-    total = float(revenue.sum())
+    total = float(revenue.sum()) + _unnamed(report, _window(report), whole=True)
     frame = revenue.rename("revenue").rename_axis("customer_id").reset_index()
     frame = frame.sort_values(["revenue", "customer_id"], ascending=[False, True], kind="stable").head(top)
     frame["share"] = frame["revenue"] / total if total > 0 else np.nan

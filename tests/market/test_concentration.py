@@ -89,3 +89,21 @@ def test_one_customer_suddenly_a_third_of_the_regions_month(tmp_path):
     company = [f for f in market.angle_findings(open_report(str(folder), "2026-10", "ALL"))
                if f["code"] == "customer_concentration"]  # fmt: skip
     assert [f["segment"] for f in company] == [{"region": "华东", "customer_id": "CE0"}]  # 1,000 of 4,900: 20.4%
+
+
+def test_walk_in_revenue_is_part_of_the_total_a_customer_holds_a_share_of():
+    """A 60, B 20 and 20 of orders without a customer: A holds 60 % of the revenue, not 75 %."""
+    shares = market.concentration_shares(pd.Series({"A": 60.0, "B": 20.0}), top=1, unnamed=20.0)
+    assert shares["total"] == 100.0 and shares["customers"] == 2
+    assert shares["largest_share"] == pytest.approx(0.6) and shares["top_share"] == pytest.approx(0.6)
+    assert shares["hhi"] == pytest.approx(0.6**2 + 0.2**2)
+    assert market.concentration_shares(pd.Series(dtype=float), unnamed=50.0)["top_share"] is None
+
+
+def test_a_report_with_walk_in_orders_divides_by_all_its_revenue(tmp_path):
+    from tiny import TABLES, write_tiny
+
+    orders = [{**row, "customer_id": "" if row["order_id"] == "O7" else row["customer_id"]} for row in TABLES["orders"]]
+    r = open_report(str(write_tiny(tmp_path, tables={**TABLES, "orders": orders})), "2026-10", "华南")
+    frame = market.concentration_frame(r)  # 华南 over the window: C3 400 (O4 300, O6 100), O7's 100 unnamed
+    assert frame["customer_id"].tolist() == ["C3"] and frame["share"].tolist() == pytest.approx([0.8])
