@@ -235,6 +235,8 @@ def _check(con, staged: dict[str, Staged]) -> None:
     """What spans rows and tables: the orders exist, ids are unique, targets' grain, references resolve."""
     if staged["orders"].rows == 0:
         raise NotStreamable("orders: empty")
+    if "order_lines" not in staged and "amount" not in staged["orders"].present:  # :func:`.validation.no_revenue`
+        raise NotStreamable("no revenue: neither orders.amount nor order lines")
     queries = []
     for name, table in staged.items():
         key = TABLES[name].key

@@ -149,7 +149,21 @@ def validate_dataset(ds: Dataset, parse_problems: list[str] | None = None) -> li
         parse = [p for p in parse if not p.startswith(prefix)]
         problems += _value_problems(ds, table, frame, present)
         problems += _reference_problems(ds, table, frame, present)
-    return problems + parse
+    return problems + no_revenue(ds) + parse
+
+
+def no_revenue(ds: Dataset) -> list[Message]:
+    """The problem of orders that carry no money: no ``orders.amount`` and no order lines to price them.
+
+    Every revenue figure would be 0 (a purchase-order export whose price column was not recognised): the data
+    is refused with what to map rather than reported as a month without sales.
+    """
+    orders = ds.tables.get(ORDERS)
+    if orders is None or "order_lines" in ds.tables:
+        return []
+    if "amount" in ds.present_columns.get(ORDERS, frozenset(orders.columns)):
+        return []
+    return [Message("problem_no_revenue")]
 
 
 def row_problems(ds: Dataset, name: str) -> list[str]:

@@ -216,7 +216,9 @@ USAGE_CASES: list[Case] = [
         ("orders",),
         files=(raw("empty/.keep", ""),),
     ),
-    Case("argument-data-is-a-file", ("validate", "--data", "{data}/orders.csv"), 0, ("orders: 7",)),  # one export file
+    Case(  # one export file is read as the source: its orders alone carry no money
+        "argument-data-is-a-file", ("validate", "--data", "{data}/orders.csv"), 1, ("orders：订单没有金额",)
+    ),
     Case("argument-data-missing-run", ("run", "--data", "{tmp}/nowhere", "--out", "{out}", "--quiet"), 1, ("nowhere",)),
     Case("argument-lang-unknown", (*V, "--lang", "fr"), 2, ("--lang", "fr")),
     Case("argument-no-data", ("validate",), 2, ("--data",)),

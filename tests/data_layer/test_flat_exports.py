@@ -110,7 +110,7 @@ def test_declared_format_is_used_as_is() -> None:
 
 
 def test_ambiguous_dates_in_a_file_are_a_validation_problem_naming_the_fix(tmp_path: Path) -> None:
-    text = "order_id,customer_id,order_date\n1,C1,10/5/2026\n2,C1,1/5/2026\n"
+    text = "order_id,customer_id,order_date,amount\n1,C1,10/5/2026,5\n2,C1,1/5/2026,7\n"
     (tmp_path / "orders.csv").write_text(text, encoding="utf-8")
     with pytest.raises(DataValidationError, match=r"orders\.order_date: 2 rows .*dayfirst"):
         load_dataset(tmp_path)
@@ -322,10 +322,12 @@ def test_bad_mapping_options_are_config_errors(mapping: dict, message: str) -> N
 
 
 def test_declared_encoding_is_used(tmp_path: Path) -> None:
-    text = "order_id,customer_id,order_date,region\n1,C1,2026-10-05,臺北\n"
+    text = "order_id,customer_id,order_date,region,amount\n1,C1,2026-10-05,臺北,5\n"
     (tmp_path / "orders.csv").write_text(text, encoding="big5")
     assert load_dataset(tmp_path, mapping={"encoding": "big5"})["orders"]["region"].tolist() == ["臺北"]
-    (tmp_path / "orders.csv").write_bytes(b"order_id,customer_id,order_date,region\n1,C1,2026-10-05,\x81 \x81\n")
+    (tmp_path / "orders.csv").write_bytes(
+        b"order_id,customer_id,order_date,region,amount\n1,C1,2026-10-05,\x81 \x81,5\n"
+    )
     with pytest.raises(DataSourceError, match="encoding: big5"):
         load_dataset(tmp_path)  # not UTF-8, GB18030 or Windows-1252
 

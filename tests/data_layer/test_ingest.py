@@ -254,3 +254,10 @@ def test_an_amount_that_disagrees_with_the_lines_is_said_and_loaded_whole(tmp_pa
     assert spy[-1] == str(data)  # the stream had something to say: loaded whole, with the same warning
     store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
     assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+
+
+def test_orders_without_money_are_left_to_the_loader_that_refuses_them(tmp_path, spy):
+    data = write_tiny(tmp_path / "data", drop=("order_lines",))  # the tiny orders have no amount column
+    with pytest.raises(DataValidationError, match="no money"):
+        ingest.ingest(data, None, "sig", tmp_path / "store", stream_bytes=0)
+    assert spy == [str(data)]

@@ -155,7 +155,7 @@ MAPPING = {
 
 def test_mapping_renames_a_table_and_its_columns(tmp_path: Path) -> None:
     (tmp_path / "订单明细.csv").write_text(MAPPED_ORDERS, encoding="utf-8")
-    ds = load_dataset(tmp_path, mapping=MAPPING)
+    ds = load_dataset(tmp_path, mapping=MAPPING, validate=False)  # orders without money: see test_validation
     assert ds["orders"]["order_id"].tolist() == ["A1", "A2"]
     assert ds["orders"]["region"].tolist() == ["华东", "华南"]
     assert ds.present_columns["orders"] == frozenset({"order_id", "customer_id", "order_date", "region"})
@@ -169,7 +169,7 @@ def test_mapping_from_yaml_file(tmp_path: Path) -> None:
         "    customer_id: 客户编号\n    order_date: 下单日期\n",
         encoding="utf-8",
     )
-    ds = load_dataset(tmp_path, mapping=mapping)
+    ds = load_dataset(tmp_path, mapping=mapping, validate=False)
     assert ds["orders"]["customer_id"].tolist() == ["C01", "C02"]
     assert ds["orders"]["大区"].tolist() == ["华东", "华南"]  # unmapped column kept as an extra
 

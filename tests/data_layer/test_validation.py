@@ -180,7 +180,12 @@ def test_loading_raises_with_every_problem(tmp_path: Path) -> None:
 
 def test_a_hand_made_dataset_without_load_information_is_validated_from_its_frames() -> None:
     orders = pd.DataFrame(
-        {"order_id": ["O1", "O1"], "customer_id": ["C1", "C2"], "order_date": pd.to_datetime(["2026-01-01", None])}
+        {
+            "order_id": ["O1", "O1"],
+            "customer_id": ["C1", "C2"],
+            "order_date": pd.to_datetime(["2026-01-01", None]),
+            "amount": [1.0, 2.0],
+        }
     )
     assert validate_dataset(Dataset({"orders": orders})) == [
         "orders.order_date: 1 row has an empty required value, e.g. row 2 (O1)",
@@ -204,3 +209,14 @@ def test_validation_is_vectorised_on_many_rows() -> None:
 )
 def test_show_value(value: object, shown: str) -> None:
     assert show_value(value) == shown
+
+
+def test_orders_without_an_amount_or_lines_are_refused_rather_than_reported_as_zero(tmp_path: Path) -> None:
+    orders = "order_id,customer_id,order_date\nO1,C1,2026-01-05\n"
+    assert validate_dataset(load(tmp_path, orders=orders)) == [
+        "orders: the orders carry no money: there is neither an amount column (orders.amount) nor order lines "
+        "(quantity × unit_price in order_lines), so every revenue would be 0; map the amount column to "
+        "orders.amount, or the quantity and price to order_lines.quantity and unit_price"
+    ]
+    lines = "order_id,product_id,quantity,unit_price\nO1,P1,1,10\n"
+    assert validate_dataset(load(tmp_path, orders=orders, order_lines=lines)) == []
