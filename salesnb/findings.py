@@ -252,7 +252,8 @@ class FindingsPanel(Panel):
 
     def to_html(self) -> str:
         if not self.findings:
-            return f'<p class="salesnb-findings-none">✓ {html.escape(t("findings_none", self.lang))}</p>'
+            none = t("findings_none_all" if self.show_angle else "findings_none", self.lang)  # the summary: every angle
+            return f'<p class="salesnb-findings-none">✓ {html.escape(none)}</p>'
         items = []
         for f in self.findings:
             items.append(
@@ -288,6 +289,7 @@ def findings_panel(
             t("col_action", lang): [f["action"] for f in ranked],
         }
     )
-    panel = FindingsPanel(frame=frame, table=table, note="" if ranked else t("findings_none", lang))
+    none = t("findings_none_all" if show_angle else "findings_none", lang)
+    panel = FindingsPanel(frame=frame, table=table, note="" if ranked else none)
     panel.findings, panel.lang, panel.show_angle, panel.symptoms = ranked, lang, show_angle, {}
     return panel

@@ -65,3 +65,9 @@ def test_flagged_keeps_the_true_rows_in_order():
     frame = pd.DataFrame({"name": ["a", "b", "c"], "flagged": [True, False, True], "other": [0, 1, 0]})
     assert [row.name for row in flagged(frame)] == ["a", "c"]
     assert [row.name for row in flagged(frame, "other")] == ["b"]
+
+
+def test_no_findings_is_said_of_the_angle_or_of_every_angle_in_the_summary():
+    angle, summary = findings_panel([], "zh"), findings_panel([], "zh", show_angle=True)
+    assert angle.note == "本期此角度未发现需要关注的问题。" and "此角度" in angle.to_html()
+    assert summary.note == "本期各个角度都未发现需要关注的问题。" and "各个角度" in summary.to_html()

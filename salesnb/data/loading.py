@@ -221,20 +221,41 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
 EMPTY_ROWS_LISTED = 10  # file rows named in the warning about empty rows
 
 
+TOTAL_WORDS = frozenset(
+    {"合计", "总计", "小计", "总合计", "累计", "汇总", "total", "totals", "grandtotal", "subtotal", "sum"}
+)
+
+
 def skip_empty_rows(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[Message]]:
-    """``frame`` without its completely empty rows, and one warning naming them by their row in the file.
+    """``frame`` without its completely empty rows and its total rows, and a warning naming each kind.
 
     An empty row in the middle of a sheet (a deleted line, a separator) holds nothing to check: reported per
-    required column it became four "empty required value" errors blocking the data. The kept rows carry their
-    position in the file (:data:`~.validation.FILE_ROW`), so every later problem still names the file's row.
+    required column it became four "empty required value" errors blocking the data. A total row (合计, 小计,
+    Total in its first filled cell, the sums beside it) is no sale: kept, it blocked the data with an empty order
+    id, or would count the month twice. The kept rows carry their position in the file
+    (:data:`~.validation.FILE_ROW`), so every later problem still names the file's row.
     """
-    empty = ~frame.notna().any(axis=1).to_numpy() if len(frame.columns) else np.zeros(len(frame), dtype=bool)
-    if not empty.any():
+    if not len(frame.columns):
         return frame, []
-    rows = np.flatnonzero(empty) + 1  # 1-based data rows, as problems name them
-    listed = ", ".join(map(str, rows[:EMPTY_ROWS_LISTED])) + (" …" if len(rows) > EMPTY_ROWS_LISTED else "")
-    kept = frame.loc[~empty].assign(**{FILE_ROW: np.flatnonzero(~empty)})
-    return kept, [counted("problem_empty_rows", len(rows), where=where, rows=listed)]
+    first = frame.iloc[:, 0].astype(object)  # each row's first filled cell, column by column (no row copies)
+    for column in frame.columns[1:]:
+        first = first.where(first.notna(), frame[column])
+    empty = first.isna().to_numpy()
+    words = first[~empty].astype(str).str.replace(r"[\s:：_-]", "", regex=True).str.lower()
+    total = np.zeros(len(frame), dtype=bool)
+    total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
+    if not (empty.any() or total.any()):
+        return frame, []
+    kept = frame.loc[~(empty | total)].assign(**{FILE_ROW: np.flatnonzero(~(empty | total))})
+    found = []
+    for rows, key in ((empty, "problem_empty_rows"), (total, "problem_total_rows")):
+        if rows.any():
+            numbers = np.flatnonzero(rows) + 1  # 1-based data rows, as problems name them
+            listed = ", ".join(map(str, numbers[:EMPTY_ROWS_LISTED])) + (
+                " …" if len(numbers) > EMPTY_ROWS_LISTED else ""
+            )
+            found.append(counted(key, len(numbers), where=where, rows=listed))
+    return kept, found
 
 
 def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:

@@ -405,7 +405,8 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
 def penetration_panel(report: Report, by: str = "industry") -> Panel:
     """行业 / 企业规模渗透: revenue share and the share of customers active, per segment."""
     lang = report.lang
-    skipped = report.needs("customers", BUYERS)
+    column = "customers.industry" if by == "industry" else "customers.employee_count"  # else one 未知 at 100 %
+    skipped = report.needs("customers", BUYERS, column)
     if skipped:
         return skipped
     frame = penetration_frame(report, by)

@@ -285,12 +285,21 @@ def discount_panel(report: Report) -> Panel:
         return Panel(frame=frame, note=t("no_data", lang))
     shown = frame.assign(product_line=frame["product_line"].where(~frame["is_total"], t("prod_all_lines", lang)))
     legend = (t("prod_this_month", lang), t("prod_trailing", lang))
-    fig, (left, right) = plotting.subplots(1, 2, figsize=(10.0, max(3.6, 0.6 * len(frame) + 1.2)), dpi=plotting.DPI,
-                                      layout="constrained")  # fmt: skip
-    for ax, column, title in ((left, "discount", "prod_discount_title"), (right, "margin", "prod_margin_title")):
-        plotting.plot_bar_compare(shown, label="product_line", current=column, baseline=f"baseline_{column}",
-                                  unit="pct", ax=ax, lang=lang, legend=legend, title=t(title, lang))  # fmt: skip
-    right.set_yticklabels([])
+    charts = [
+        (column, title)
+        for column, title in (("discount", "prod_discount_title"), ("margin", "prod_margin_title"))
+        if frame[[column, f"baseline_{column}"]].notna().any().any()
+    ]  # no list price / no cost: no empty box
+    fig = None
+    if charts:
+        size = (10.0 if len(charts) == 2 else 7.0, max(3.6, 0.6 * len(frame) + 1.2))
+        fig, axes = plotting.subplots(1, len(charts), figsize=size, dpi=plotting.DPI, layout="constrained",
+                                      squeeze=False)  # fmt: skip
+        for ax, (column, title) in zip(axes[0], charts, strict=True):
+            plotting.plot_bar_compare(shown, label="product_line", current=column, baseline=f"baseline_{column}",
+                                      unit="pct", ax=ax, lang=lang, legend=legend, title=t(title, lang))  # fmt: skip
+        for ax in axes[0][1:]:
+            ax.set_yticklabels([])
     suffix = t("prod_baseline_suffix", lang)
     table = pd.DataFrame(
         {
@@ -306,6 +315,8 @@ def discount_panel(report: Report) -> Panel:
     note = t("prod_discount_note", lang)
     if frame["discount"].isna().all():
         note += " " + t("prod_needs_list_price", lang)
+    if frame["margin"].isna().all():
+        note += " " + t("mk_no_cost", lang)
     return Panel(frame=frame, table=table, figure=fig, note=note)
 
 

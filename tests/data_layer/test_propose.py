@@ -284,6 +284,20 @@ def test_empty_rows_are_skipped_with_one_warning_and_rows_keep_their_numbers(tmp
     assert ds.warnings[0].text("zh") == "数据表 orders：2 个空行已跳过（第 2, 3 行）"
 
 
+def test_total_and_subtotal_rows_are_no_sales_and_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "销售.csv").write_text(
+        '订单编号,客户,日期,金额\nA1,c1,2026-10-01,5\nA2,c2,2026-10-01,7\n小计：,,,12\nA3,c1,2026-10-02,"1,000"\n'
+        '合 计,,,"1,012"\n',
+        encoding="gb18030",
+    )
+    mapping = {"tables": {"orders": "销售.csv"}, "columns": {"orders": {
+        "order_id": "订单编号", "customer_id": "客户", "order_date": "日期", "amount": "金额"}}}  # fmt: skip
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2", "A3"] and ds["orders"]["amount"].sum() == 1012
+    assert ds.warnings == ["table orders: 2 total or subtotal rows are no sales and were skipped (rows 3, 5)"]
+    assert ds.warnings[0].text("zh") == "数据表 orders：2 个合计或小计行不是销售，已跳过（第 3, 5 行）"
+
+
 def test_a_discount_share_nets_the_price_and_keeps_the_list_price(tmp_path: Path) -> None:
     # Northwind: a unit price before the discount share taken off
     found, _ = match_columns(

@@ -186,3 +186,12 @@ def test_data_without_regions_says_so(tmp_path):
     folder = write_tiny(tmp_path, tables={**TABLES, "orders": orders, "customers": customers})
     panel = market.region_panel(open_report(str(folder), "2026-10", "ALL"))
     assert panel.is_skipped and panel.note.startswith("数据中没有区域")
+
+
+def test_penetration_needs_the_customer_column_it_splits_by(tmp_path):
+    from tiny import write_tiny
+
+    r = open_report(str(write_tiny(tmp_path)), "2026-10", "ALL")  # the tiny customers have sizes, no industry
+    by_industry = market.penetration_panel(r, by="industry")
+    assert by_industry.is_skipped and "customers.industry" in by_industry.note
+    assert not market.penetration_panel(r, by="size_band").is_skipped
