@@ -10,6 +10,7 @@ problems with example rows, never silently turned into NaT/NaN. All steps are ve
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import os
 import re
 import tempfile
@@ -121,8 +122,18 @@ def _sheet_of(files: list[Path], wanted: str) -> tuple[list[Path], str | None]:
     return _matching_files(files, wanted), None
 
 
+def is_pattern(wanted: str) -> bool:
+    """Whether a mapping's file name is a pattern of several files (``销售_*.csv``: one file per year or month)."""
+    return any(char in wanted for char in "*?[")
+
+
 def _matching_files(files: list[Path], wanted: str) -> list[Path]:
-    """Files named ``wanted`` with its extension (``sales.csv``) or without it (``sales``), exact case first."""
+    """Files named ``wanted`` with its extension (``sales.csv``) or without it (``sales``), exact case first.
+
+    A pattern (``销售_*.csv``, :func:`is_pattern`) names every file it matches, in name order.
+    """
+    if is_pattern(wanted):
+        return sorted(p for p in files if fnmatch.fnmatch(p.name.casefold(), wanted.casefold()))
     for same in (str.__eq__, lambda a, b: a.casefold() == b.casefold()):
         found = [p for p in files if same(p.name, wanted)] or [p for p in files if same(p.stem, wanted)]
         if found:
@@ -148,10 +159,16 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
         candidates, sheet = _sheet_of(files, mapping.table_name(table))
         if not candidates and source.is_dir():
             _refuse_unreadable(source, mapping.table_name(table), table)
-        if len(candidates) > 1:
+        wanted = mapping.table_name(table)
+        if len(candidates) > 1 and not is_pattern(wanted):
             files = ", ".join(p.name for p in candidates)
             raise DataSourceError(Message("error_several_files", table=table, files=files))
-        if candidates:
+        if len(candidates) > 1:  # one table split into files (a year or a month each): read as one
+            if (wanted, sheet) not in read:
+                read[wanted, sheet] = _read_split(candidates, mapping.encoding, sheet)
+            frames[table] = (wanted, read[wanted, sheet])
+            used.update(candidates)
+        elif candidates:
             path = candidates[0]
             if (path, sheet) not in read:
                 read[path, sheet] = _read_sheet(path, mapping.encoding, sheet)
@@ -160,6 +177,17 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
     if source.is_file() and not frames:
         raise DataSourceError(Message("error_unmapped_file", name=source.name, source=str(source)))
     return frames, [p.name for p in files if p not in used]
+
+
+def _read_split(paths: list[Path], encoding: str, sheet: str | None) -> pd.DataFrame:
+    """The files of one table split by year or month, one after another; they must have the same columns."""
+    frames = [_read_sheet(path, encoding, sheet) for path in paths]
+    first = list(frames[0].columns)
+    for path, frame in zip(paths[1:], frames[1:], strict=True):
+        if sorted(map(str, frame.columns)) != sorted(map(str, first)):
+            differ = ", ".join(sorted(set(map(str, frame.columns)) ^ set(map(str, first))))
+            raise DataSourceError(Message("error_split_columns", first=paths[0].name, name=path.name, columns=differ))
+    return pd.concat([frame[first] for frame in frames], ignore_index=True)
 
 
 def _read_sheet(path: Path, encoding: str, sheet: str | None) -> pd.DataFrame:

@@ -57,6 +57,8 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     for file, column, values in proposal.cancelled:
         lines.append(f"! {t('map_cancelled', lang, file=file, column=column, values=', '.join(values))}")
     lines += [f"! {t('map_unpaid', lang, file=file, column=column)}" for file, column in proposal.unpaid_orders()]
+    for pattern, files in proposal.splits:
+        lines.append(f"! {t('map_split', lang, pattern=pattern, files=', '.join(files), n=len(files))}")
     for file, (customer, date), orders, rows in proposal.orders_per_day():
         said = t("map_per_day", lang, file=file, customer=customer, date=date, orders=orders, rows=rows)
         lines.append(f"! {said}{t('map_per_day_one_line', lang) if orders == rows else ''}")

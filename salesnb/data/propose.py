@@ -10,6 +10,7 @@ a line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +61,7 @@ class Proposal:
     refunded: list[tuple[str, str, int]] = field(default_factory=list)  # (file, amount column, rows refunded in full)
     samples: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # file -> its first rows (a draft)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
+    splits: list[tuple[str, list[str]]] = field(default_factory=list)  # (pattern, its files): one table by year
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -253,6 +255,33 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
     return out
 
 
+def _joined_splits(
+    sources: list[tuple[Path, str | None, str]], frames: dict[str, pd.DataFrame], proposal: Proposal
+) -> tuple[list[tuple[Path, str | None, str]], dict[str, pd.DataFrame]]:
+    """Files of one table split by year or month (``销售_2015.csv``, ``销售_2016.csv``): one source, a pattern.
+
+    Files whose names differ only in their numbers and whose columns are the same are one table; the mapping
+    names them ``销售_*.csv`` and the loader reads them one after another. Taking the first alone reported a
+    year-old month as the latest.
+    """
+    groups: dict[tuple[str, tuple[str, ...]], list[tuple[Path, str | None, str]]] = {}
+    for source in sources:
+        file, sheet, name = source
+        key = re.sub(r"\d+", "*", name) if sheet is None else name
+        groups.setdefault((key, tuple(sorted(map(str, frames[name].columns)))), []).append(source)
+    out, joined = [], {}
+    for (key, _), members in groups.items():
+        if len(members) == 1 or "*" not in key:
+            out += members
+            joined.update({name: frames[name] for _, _, name in members})
+            continue
+        out.append((members[0][0], None, key))
+        first = list(frames[members[0][2]].columns)
+        joined[key] = pd.concat([frames[name][first] for _, _, name in members], ignore_index=True)
+        proposal.splits.append((key, [name for _, _, name in members]))
+    return out, joined
+
+
 def _unlinked_per_day(proposal: Proposal) -> None:
     """Drop orders made of customer and day when the order lines come from another file with numbers of their own.
 
@@ -282,8 +311,10 @@ def propose_mapping(source: str | Path) -> Proposal:
     own = {name: table for name, table in own.items() if table in TABLES}
     offers: dict[str, list[_Candidate]] = {}
     names: dict[str, list] = {}
-    for file, sheet, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
-        frame = read_table_file(file, sheet=sheet)
+    frames = {name: read_table_file(file, sheet=sheet) for file, sheet, name in sources}
+    sources, frames = _joined_splits(sources, frames, proposal)
+    for _, _, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
+        frame = frames[name]
         names[name] = list(frame.columns)
         proposal.samples[name] = frame.head(SAMPLE_ROWS)
         for table, candidate in _candidates(name, frame, own.get(name), proposal).items():

@@ -383,3 +383,20 @@ def test_na_is_a_region_and_null_markers_are_empty(tmp_path: Path) -> None:
     from salesnb.data import facts
 
     assert facts.regions(ds) == ["EMEA", "NA"]
+
+
+def test_a_table_split_into_yearly_files_is_read_as_one_and_map_proposes_its_pattern(tmp_path: Path) -> None:
+    from salesnb.data.mapview import describe
+    from salesnb.data.propose import propose_mapping
+
+    head = "订单编号,客户编号,下单日期,金额\n"
+    (tmp_path / "销售_2024.csv").write_text(head + "A1,C1,2024-12-30,5\n", encoding="utf-8")
+    (tmp_path / "销售_2025.csv").write_text(head + "B1,C1,2025-01-03,7\nB2,C2,2025-02-01,9\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.tables["orders"] == "销售_*.csv"
+    assert "! 销售_2024.csv, 销售_2025.csv 这 2 个文件列相同、文件名只差数字" in "\n".join(describe(proposal, "zh"))
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert ds["orders"]["order_id"].tolist() == ["A1", "B1", "B2"] and ds["orders"]["amount"].sum() == 21
+    (tmp_path / "销售_2026.csv").write_text("订单编号,客户,下单日期,金额\nC1,C1,2026-01-03,7\n", encoding="utf-8")
+    with pytest.raises(DataSourceError, match="销售_2026.csv and 销售_2024.csv differ in 客户, 客户编号"):
+        load_dataset(tmp_path, mapping=proposal.mapping())
