@@ -99,12 +99,40 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
         repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
         if repeated:
             raise DataSourceError(Message("error_repeated_columns", where=path.name, names=", ".join(repeated)))
-        return frame
+        return below_title(frame)
     except DataSourceError:
         raise
     except Exception as exc:  # any reader failure (corrupt file, permissions ...) becomes one clear message
         reason = f"{type(exc).__name__}: {exc}"
         raise DataSourceError(Message("error_unreadable_file", path=str(path), reason=reason)) from exc
+
+
+TITLE_ROWS = 10  # rows above a sheet's header searched for the real one (a title, an export time)
+TITLE = "title_rows"  # ``frame.attrs`` key: how many rows of the file stood above the header
+
+
+def below_title(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame under its real header when the first row was a title (全国订单明细表, then 导出时间 …).
+
+    A report-style export puts a merged title cell and an export line above the header: read as the header,
+    most columns came out unnamed and the real header became a row of data. The header is then the first row
+    that names at least 80 % of the columns, each once; ``frame.attrs[TITLE]`` holds how many rows stood above.
+    """
+    width = len(frame.columns)
+    unnamed = sum(str(c).startswith("Unnamed:") for c in frame.columns)
+    if width < 2 or unnamed * 2 < width:
+        return frame
+    for at in range(min(TITLE_ROWS, len(frame))):
+        cells = frame.iloc[at].dropna().astype(str).str.strip()
+        cells = cells[cells != ""]
+        if len(cells) >= 0.8 * width and cells.is_unique:
+            names = [str(v).strip() if pd.notna(v) and str(v).strip() else f"Unnamed: {k}"
+                     for k, v in enumerate(frame.iloc[at])]  # fmt: skip
+            body = frame.iloc[at + 1 :].reset_index(drop=True)
+            body.columns = names
+            body.attrs[TITLE] = at + 1
+            return body
+    return frame
 
 
 def read_table_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.DataFrame:
@@ -353,6 +381,8 @@ def load_dataset(
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
             where = source_name if shared else Message("where_table", name=name)
+            if frame.attrs.get(TITLE):  # the rows above the real header were a title: said, then left out
+                warnings.append(Message("problem_title_rows", where=where, n=frame.attrs[TITLE]))
             tidied[source_name], found = skip_empty_rows(_tidy(frame, where), where)
             tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
             warnings += found

@@ -57,6 +57,8 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     for file, column, values in proposal.cancelled:
         lines.append(f"! {t('map_cancelled', lang, file=file, column=column, values=', '.join(values))}")
     lines += [f"! {t('map_unpaid', lang, file=file, column=column)}" for file, column in proposal.unpaid_orders()]
+    for file, why in proposal.unreadable:
+        lines.append(f"! {t('map_unreadable', lang, file=file, why=say(why, lang))}")
     for pattern, files in proposal.splits:
         lines.append(f"! {t('map_split', lang, pattern=pattern, files=', '.join(files), n=len(files))}")
     for file, (customer, date), orders, rows in proposal.orders_per_day():

@@ -62,6 +62,7 @@ class Proposal:
     samples: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # file -> its first rows (a draft)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
     splits: list[tuple[str, list[str]]] = field(default_factory=list)  # (pattern, its files): one table by year
+    unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -264,14 +265,14 @@ def _joined_splits(
     names them ``销售_*.csv`` and the loader reads them one after another. Taking the first alone reported a
     year-old month as the latest.
     """
-    groups: dict[tuple[str, tuple[str, ...]], list[tuple[Path, str | None, str]]] = {}
+    groups: dict[str, list[tuple[Path, str | None, str]]] = {}
     for source in sources:
-        file, sheet, name = source
-        key = re.sub(r"\d+", "*", name) if sheet is None else name
-        groups.setdefault((key, tuple(sorted(map(str, frames[name].columns)))), []).append(source)
+        key = re.sub(r"\d+", "*", source[2]) if source[1] is None else source[2]
+        groups.setdefault(key, []).append(source)
     out, joined = [], {}
-    for (key, _), members in groups.items():
-        if len(members) == 1 or "*" not in key:
+    for key, members in groups.items():
+        columns = {tuple(sorted(map(str, frames[name].columns))) for _, _, name in members}
+        if len(members) == 1 or "*" not in key or len(columns) > 1:  # the pattern would name them all
             out += members
             joined.update({name: frames[name] for _, _, name in members})
             continue
@@ -311,7 +312,15 @@ def propose_mapping(source: str | Path) -> Proposal:
     own = {name: table for name, table in own.items() if table in TABLES}
     offers: dict[str, list[_Candidate]] = {}
     names: dict[str, list] = {}
-    frames = {name: read_table_file(file, sheet=sheet) for file, sheet, name in sources}
+    frames = {}
+    for file, sheet, name in list(sources):  # a file that cannot be read is said and left out, not the folder
+        try:
+            frames[name] = read_table_file(file, sheet=sheet)
+        except DataSourceError as exc:
+            if len(sources) == 1:
+                raise
+            proposal.unreadable.append((name, exc.args[0]))
+            sources.remove((file, sheet, name))
     sources, frames = _joined_splits(sources, frames, proposal)
     for _, _, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
         frame = frames[name]

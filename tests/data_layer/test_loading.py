@@ -400,3 +400,21 @@ def test_a_table_split_into_yearly_files_is_read_as_one_and_map_proposes_its_pat
     (tmp_path / "销售_2026.csv").write_text("订单编号,客户,下单日期,金额\nC1,C1,2026-01-03,7\n", encoding="utf-8")
     with pytest.raises(DataSourceError, match="销售_2026.csv and 销售_2024.csv differ in 客户, 客户编号"):
         load_dataset(tmp_path, mapping=proposal.mapping())
+
+
+def test_title_rows_above_the_header_are_left_out_and_said(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "全国订单明细表（2026）,,,\n导出时间：2026-11-01,,,\norder_id,customer_id,order_date,amount\n"
+        "A1,C1,2026-10-01,5\nA2,C2,2026-10-02,7\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path)
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2"] and ds["orders"]["amount"].sum() == 12
+    assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
+
+
+def test_a_header_with_a_few_empty_names_is_no_title() -> None:
+    from salesnb.data.loading import below_title
+
+    frame = pd.DataFrame({"订单编号": ["A1"], "Unnamed: 1": ["x"], "金额": ["5"]})
+    assert below_title(frame) is frame  # one unnamed column of three: the header is the header

@@ -297,3 +297,12 @@ def test_orders_refunded_in_full_are_proposed_for_exclusion_and_the_refund_is_un
     assert ds.tables["orders"].set_index("order_id")["amount"].to_dict() == {"2": 50.0, "4": 40.0}
     (tmp_path / "tmall.csv").write_text(TMALL.replace(",0.0,2020-02-02", ",0.0,2020-02-02").replace(",80.0\n", ",0\n"))
     assert "买家实际支付金额" not in propose_mapping(tmp_path / "tmall.csv").mapping()["exclude"]["orders"]  # no refund
+
+
+def test_a_file_that_cannot_be_read_is_left_out_of_the_folders_proposal(tmp_path: Path) -> None:
+    (tmp_path / "订单.csv").write_text("订单编号,客户编号,下单日期,金额\nA1,C1,2026-10-01,5\n", encoding="utf-8")
+    (tmp_path / "客户.csv").write_text("客户编号,名称,名称\nC1,甲,乙\n", encoding="utf-8")  # a repeated column name
+    proposal = propose_mapping(tmp_path)
+    assert proposal.tables["orders"] == proposal.tables["customers"] == "订单.csv"
+    assert [file for file, _ in proposal.unreadable] == ["客户.csv"]
+    assert "! 客户.csv 读不了，没有用于映射：客户.csv 有多个名为 名称 的列" in "\n".join(describe(proposal, "zh"))
