@@ -97,14 +97,28 @@ def priced(ds, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def product_names(ds, product_ids: pd.Series) -> pd.Series:
-    """The name of each of ``product_ids`` (``products.product_name``, else the id itself), on their index."""
+    """The name of each of ``product_ids`` (``products.product_name``, else the id itself), on their index.
+
+    A name several products share (扶手椅 for three SKUs) carries the product's id, ``扶手椅（10002）``: two rows
+    of one table must not read as the same product.
+    """
     products = ds.get("products")
     if products is not None:
-        by_product = products.set_index("product_id")["product_name"]
+        by_product = facts.per_dataset(ds, (NAME, "shown_names"), lambda: _shown_names(products))
         names = facts.take(by_product, facts.positions(by_product.index, product_ids), product_ids.index)
     else:
         names = pd.Series(np.nan, index=product_ids.index, dtype=object)
     return names.fillna(product_ids).astype(str).rename("product_name")
+
+
+def _shown_names(products: pd.DataFrame) -> pd.Series:
+    """``product_name`` by ``product_id``, with the id added to a name other products also carry."""
+    names = products.drop_duplicates("product_id").set_index("product_id")["product_name"]
+    shared = names.notna() & names.duplicated(keep=False)
+    if not shared.any():
+        return names
+    ids = names.index.to_series().astype(str)
+    return names.where(~shared, names.astype(str) + "（" + ids + "）")
 
 
 def named(ds, rows: pd.DataFrame) -> pd.DataFrame:

@@ -43,3 +43,15 @@ def test_dispersion_around_the_tests_own_expectation():
     assert phi["a"] == 1.0  # the expectation followed the swing: Poisson spread (never below 1)
     assert phi["b"] == pytest.approx((0 + 25 / 15 + 25 / 15 + 25 / 15) / 4)
     assert (common.dispersion_around(counts, followed[months[:2]], months) == 1.0).all()  # two months: Poisson
+
+
+def test_products_sharing_a_name_are_told_apart_by_their_id(tmp_path):
+    from tiny import TABLES, write_tiny
+
+    from salesnb.product.common import product_names
+    from salesnb.report import open_report
+
+    products = [{**row, "product_name": "扶手椅"} for row in TABLES["products"]]
+    r = open_report(str(write_tiny(tmp_path, tables={**TABLES, "products": products})), "2026-10", "ALL")
+    names = product_names(r.ds, pd.Series(["P2", "P1", "P9"]))
+    assert names.tolist() == ["扶手椅（P2）", "扶手椅（P1）", "P9"]  # an unknown id shows itself
