@@ -14,6 +14,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from .messages import Message
+
 Node = tuple  # ("num", value) | ("col", name) | ("neg", node) | (operator, left, right)
 
 _NAME_CHAR = r"[^\s+\-*/()\[\]`]"  # anything but space, operator, bracket, backtick
@@ -26,7 +28,7 @@ def _tokens(text: str) -> list[tuple[str, object]]:
     while pos < len(text):
         match = _TOKEN.match(text, pos)
         if not match or match.end() == pos:
-            raise ValueError(f"cannot read the expression '{text}' at '{text[pos:]}'")
+            raise ValueError(Message("expr_unreadable_at", text=text, at=text[pos:]))
         quoted, ticked, number, operator, bare = match.groups()
         if number is not None:
             tokens.append(("num", float(number)))
@@ -42,10 +44,10 @@ def parse_expression(text: str) -> Node:
     """Parse ``text`` into a small tree; ``ValueError`` names what cannot be read."""
     tokens = _tokens(text)
     if not tokens:
-        raise ValueError("the expression is empty; write e.g. '=Sales / Quantity'")
+        raise ValueError(Message("expr_empty"))
     node, rest = _sum(tokens, text)
     if rest:
-        raise ValueError(f"cannot read the expression '{text}': unexpected '{rest[0][1]}'")
+        raise ValueError(Message("expr_unexpected", text=text, token=str(rest[0][1])))
     return node
 
 
@@ -69,7 +71,7 @@ def _product(tokens: list, text: str) -> tuple[Node, list]:
 
 def _factor(tokens: list, text: str) -> tuple[Node, list]:
     if not tokens:
-        raise ValueError(f"the expression '{text}' ends too early")
+        raise ValueError(Message("expr_ends_early", text=text))
     kind, value = tokens[0]
     if (kind, value) == ("op", "-"):
         node, rest = _factor(tokens[1:], text)
@@ -77,11 +79,11 @@ def _factor(tokens: list, text: str) -> tuple[Node, list]:
     if (kind, value) == ("op", "("):
         node, rest = _sum(tokens[1:], text)
         if not rest or rest[0] != ("op", ")"):
-            raise ValueError(f"the expression '{text}' misses a closing bracket")
+            raise ValueError(Message("expr_no_closing", text=text))
         return node, rest[1:]
     if kind in ("num", "col"):
         return (kind, value), tokens[1:]
-    raise ValueError(f"cannot read the expression '{text}': unexpected '{value}'")
+    raise ValueError(Message("expr_unexpected", text=text, token=str(value)))
 
 
 def column_names(node: Node) -> list[str]:

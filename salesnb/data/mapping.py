@@ -77,7 +77,7 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
                     parse_expression(user[1:])
                 except ValueError as exc:
                     raise ConfigError(
-                        Message("error_mapping_expression", table=table, column=column, reason=str(exc))
+                        Message("error_mapping_expression", table=table, column=column, reason=exc.args[0])
                     ) from exc
     return Mapping(
         tables,

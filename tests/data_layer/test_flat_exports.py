@@ -379,3 +379,14 @@ def test_a_bad_per_id_is_a_config_error(per: dict) -> None:
         load_mapping({"columns": {"orders": {"order_id": per}}})
     with pytest.raises(ConfigError, match=r"columns\.order_lines\.quantity: only an id column"):
         load_mapping({"columns": {"order_lines": {"quantity": {"per": ["a", "b"]}}}})
+
+
+def test_an_expression_that_joins_text_is_refused_in_the_readers_language() -> None:
+    mapping = {"columns": {"customers": {"customer_name": "=[FirstName] + ' ' + [LastName]"}}}
+    with pytest.raises(ConfigError) as caught:
+        load_mapping(mapping)
+    assert caught.value.args[0].text("zh") == (
+        "映射文件 columns.customers.customer_name：读不懂表达式“[FirstName] + ' ' + [LastName]”：多出了“'”"
+        "（表达式只做 + − × ÷ 运算，不能拼接文字）"
+    )
+    assert caught.value.args[0].text("en").startswith("mapping columns.customers.customer_name: cannot read the")
