@@ -147,4 +147,6 @@ def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:
     growth = format_pct(total / base if base else None, signed=True)
     key = "drv_bridge_note" if report.buyers_named else "drv_bridge_note_orders"
     note = t(key, lang, total=signed_amount(total, lang), growth=growth) if len(steps) else ""
+    if "unnamed" in set(frame["step"]):
+        note += " " + t("drv_bridge_unnamed_note", lang)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

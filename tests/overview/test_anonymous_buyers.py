@@ -170,6 +170,7 @@ def test_the_bridge_gives_orders_without_a_customer_their_own_step(walk_in):
     assert steps[["volume", "price", "mix"]].sum() == pytest.approx(-18.0)
     assert steps.drop(["baseline", "period"]).sum() == pytest.approx(22.0)
     assert drivers.bridge_metrics(walk_in)["bridge_unnamed"] == 60.0
+    assert drivers.bridge_panel(walk_in).note.endswith("它们不计入上面的客户各项。")
 
 
 def test_the_tree_counts_an_order_without_a_customer_as_one_buyer_and_says_so(walk_in):
