@@ -250,7 +250,7 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
     """Strip header names and text values; empty text becomes NA; the empty rows after the last value go.
 
     A spreadsheet saved as CSV often ends in formatted but empty rows (``,,,,``): they hold nothing, so
-    leaving them out loses nothing. Empty rows between values stay here (:func:`skip_empty_rows` leaves them
+    leaving them out loses nothing. Empty rows between values stay here (:func:`skip_rows_without_sales` leaves them
     out, saying so, and keeps every row's number in the file). A block of a file read in parts
     (``whole_file=False``) keeps its empty rows: only the whole file knows which come last.
     """
@@ -282,7 +282,7 @@ TOTAL_WORDS = frozenset(
 )
 
 
-def skip_empty_rows(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[Message]]:
+def skip_rows_without_sales(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[Message]]:
     """``frame`` without its completely empty rows and its total rows, and a warning naming each kind.
 
     An empty row in the middle of a sheet (a deleted line, a separator) holds nothing to check: reported per
@@ -383,7 +383,7 @@ def load_dataset(
             where = source_name if shared else Message("where_table", name=name)
             if frame.attrs.get(TITLE):  # the rows above the real header were a title: said, then left out
                 warnings.append(Message("problem_title_rows", where=where, n=frame.attrs[TITLE]))
-            tidied[source_name], found = skip_empty_rows(_tidy(frame, where), where)
+            tidied[source_name], found = skip_rows_without_sales(_tidy(frame, where), where)
             tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
             warnings += found
             if shared and FILE_ROW not in tidied[source_name].columns:  # an order collapsed from lines: its first

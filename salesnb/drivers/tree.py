@@ -57,6 +57,7 @@ def _tree_values(report: Report, months: list[str]) -> dict[str, float]:
         return a / b if b and not pd.isna(b) else float("nan")
 
     return {
+        "unnamed": float(unnamed),
         "revenue": revenue,
         "buyers": buyers,
         "orders_per_buyer": div(count, buyers),
@@ -101,19 +102,18 @@ def revenue_tree(report: Report, baseline: str = "previous_month") -> pd.DataFra
             contribution = float("nan")
         parent, level = _PARENTS[node]
         change = x1 / x0 - 1 if x0 and not pd.isna(x0) and not pd.isna(x1) else float("nan")
-        label = t(_label_key(report, node, months), report.lang)
+        label = t(_label_key(report, node, now["unnamed"] + before["unnamed"] > 0), report.lang)
         rows.append((node, parent, level, label, x0, x1, change, contribution))
     return pd.DataFrame(rows, columns=columns)
 
 
-def _label_key(report: Report, node: str, months: list[str]) -> str:
+def _label_key(report: Report, node: str, unnamed: bool) -> str:
     """A node's label: the buyers node counts orders when no order names a customer, and says so when some do not."""
     if node != "buyers":
         return f"drv_node_{node}"
     if not report.buyers_named:
         return "drv_node_orders"
-    both = scoped_orders(report, [report.period, *months])
-    return "drv_node_buyers_unnamed" if both["customer_id"].isna().any() else "drv_node_buyers"
+    return "drv_node_buyers_unnamed" if unnamed else "drv_node_buyers"
 
 
 def tree_panel(report: Report, baseline: str = "previous_month") -> Panel:

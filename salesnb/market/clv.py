@@ -41,6 +41,8 @@ def clv_model(report: Report) -> dict[str, Any]:
         summary, codes = _summary(report)
         horizon = _horizon_weeks(report.period)
         try:
+            if not report.buyers_named:  # each order its own buyer: no history to fit, and a fit per order is slow
+                raise customer_value.ModelFitError("the orders name no customer")
             frame, bgnbd, spend = customer_value.customer_values(summary, horizon)
         except customer_value.ModelFitError:
             return {"customers": summary.iloc[0:0], "codes": codes[:0], "bgnbd": None, "spend": None,
