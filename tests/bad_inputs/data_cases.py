@@ -38,7 +38,7 @@ DATA_CASES: list[Case] = [
         "encoding-latin1",
         V,
         0,
-        ("customers: 4 行",),
+        ("customers: 4 条",),
         files=(
             raw(
                 "data/customers.csv",

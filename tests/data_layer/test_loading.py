@@ -341,7 +341,7 @@ def test_summarize_without_customers_uses_order_regions_only(tmp_path: Path) -> 
 def test_format_summary_in_chinese_and_english(folder: Path) -> None:
     summary = summarize(load_dataset(folder))
     zh = format_summary(summary)
-    assert "orders: 3 行" in zh and "2026-01-05 至 2026-03-02" in zh and "华东, 华南" in zh
+    assert "orders: 3 条" in zh and "2026-01-05 至 2026-03-02" in zh and "华东, 华南" in zh
     assert "✗ product: 缺少数据表 order_lines, products" in zh
     en = format_summary(summary, lang="en")
     assert "orders: 3 rows" in en and "Months covered (2): 2026-01 … 2026-03" in en

@@ -257,7 +257,7 @@ def test_an_export_without_order_numbers_makes_an_order_of_one_customer_on_one_d
     capsys.readouterr()
     assert main(["validate", "--data", "pos.csv", "--mapping", "mapping.yaml"]) == 0
     out = capsys.readouterr().out
-    assert "orders: 3 行" in out and "order_lines: 4 行" in out
+    assert "orders: 3 条" in out and "order_lines: 4 条" in out
     assert "! orders.order_id：没有订单编号，按 会员卡号 + 购药时间 推导" in out and "3 单，来自 4 行" in out
     ds = load_dataset(tmp_path / "pos.csv", mapping=tmp_path / "mapping.yaml")
     orders = ds.tables["orders"].set_index("order_id")["amount"].to_dict()
