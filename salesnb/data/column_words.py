@@ -24,6 +24,7 @@ ENTITY_WORDS: dict[str, tuple[str, ...]] = {entity: tuple(words) for entity, wor
 ID_WORDS, NAME_WORDS = tuple(NAMES["id_words"]), tuple(NAMES["name_words"])
 CUSTOMER_ENDINGS = tuple(NAMES["customer_endings"])  # 社保卡号, 手机号, phone: a customer
 DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a date or a time
+NOT_ORDER_DATES = tuple(NAMES["not_order_dates"])  # BirthDate, StockDate, 入职日期: dates of something else
 PLACE_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
 PLACES = frozenset(NAMES["places"])  # provinces and large cities: a region column's values
 
@@ -97,6 +98,16 @@ def says_date(name: str) -> bool:
     return bool(parts) and (
         parts[-1] in DATE_ENDINGS or any(compact.endswith(e) for e in DATE_ENDINGS if not e.isascii())
     )
+
+
+def says_other_date(name: str) -> bool:
+    """Whether a name says a date that is not an order's (BirthDate, StockDate, 入职日期, 有效期至).
+
+    Without a column named as the order date, ``map`` takes the first column that reads as dates; a customer
+    file's birth dates made every customer an order placed on their birthday.
+    """
+    parts, compact = words(name), normalise(name)
+    return any(w in parts or (not w.isascii() and w in compact) for w in NOT_ORDER_DATES)
 
 
 def place_share(values: pd.Series) -> float:

@@ -1,4 +1,4 @@
-"""Dates as exports write them: ISO, ``2026/10/05``, ``2026年10月5日``, ``10/5/2026``, ``20261005``, Excel serials.
+"""Dates as exports write them: ISO, ``2026/10/05``, ``2026年10月5日``, ``10/5/2026``, ``1-Jan-2026``, Excel serials.
 
 A trailing weekday (``2018-01-01 星期一``, ``周一``, ``(一)``, ``Mon``), as POS and Chinese office exports add it,
 is dropped before reading: the date says the day, and a weekday that disagrees with it does not reject it.
@@ -9,7 +9,8 @@ Every step is vectorised over the column. The day/month order of ``10/5/2026`` i
 first part above 12 anywhere in the column means day-first, a second part above 12 month-first. Only when
 every value is ambiguous does the mapping's declared order (``dates: {dayfirst: ...}``) decide; without one
 the values are reported with a hint to declare it. A declared format (``dates: {formats: {order_date:
-"%m/%d/%Y"}}``) is used as it is.
+"%m/%d/%Y"}}``) is used as it is. A month spelt out (``1-Jan-2026``, ``Jan 1, 2026``) says the order itself;
+``20261005`` is read year first.
 """
 
 from __future__ import annotations
@@ -21,10 +22,6 @@ from .messages import Message
 
 _TS_MIN, _TS_MAX = pd.Timestamp.min, pd.Timestamp.max  # datetime64[ns] range
 _YMD_SEPARATORS = r"[/.年月]"
-_PARTS = (
-    r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})"  # 10/5/2026, 5.10.26
-    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])[Mm])?)?$"  # optional time, 8:26 or 8:26:00 PM
-)
 _COMPACT = r"^(\d{4})(\d{2})(\d{2})$"  # 20261005
 _SERIAL = r"^\d{5}(\.\d+)?$"  # Excel day number, e.g. 46300 (2026-10-05)
 _SERIAL_RANGE = (20_000, 80_000)  # 1954-10-03 .. 2119-01-10: a five-digit number outside is no date
@@ -35,6 +32,15 @@ _WEEKDAY = (  # one trailing weekday token: " 星期五", "周五", " (一)", "�
 ).format(
     en=r"(?i:mon(?:day)?|tue(?:s(?:day)?)?|wed(?:nesday)?|thu(?:r(?:s(?:day)?)?)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?)\.?"
 )
+_TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\s*([AaPp])[Mm])?)?$"  # 8:26, 8:26:00 PM
+_PARTS = r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})" + _TIME  # 10/5/2026, 5.10.26, 10/5/2026 8:26 PM
+_MONTH = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"  # Jan, JAN, January, Sept.
+_NAMED_MONTH = (  # 1-Jan-2015, 01-JAN-15 (Oracle), 1 January 2015; Jan 1, 2015, January 1st 2015, Jan-01-2015
+    r"(?i)^(?:(\d{1,2})[\s\-/.]*" + _MONTH + r"|" + _MONTH + r"[\s\-/.]*(\d{1,2})(?:st|nd|rd|th)?)"
+    r"[\s\-/.,]+(\d{4}|\d{2})" + _TIME
+)
+_MONTHS = {name: number for number, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
+                                                      "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
 _YEAR_FIRST = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"  # 2018-02-29, 2018/2/29 10:00, 2018年2月29日
 
 
@@ -76,12 +82,36 @@ def _day_month(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, str |
         else:
             return result, Message(AMBIGUOUS_HINT, example=repr(text[shaped].iloc[0]))
     day, month = (first, second) if dayfirst else (second, first)
-    hour = pd.to_numeric(parts[3], errors="coerce")
-    afternoon = parts[6].str.upper().eq("P").fillna(False).astype(bool)
-    hour = hour.where(~parts[6].notna() | (hour != 12), 0) + np.where(afternoon, 12, 0)
-    minute, second_ = pd.to_numeric(parts[4], errors="coerce"), pd.to_numeric(parts[5], errors="coerce")
-    result[shaped] = _from_parts(year, month, day, hour, minute, second_)
+    result[shaped] = _from_parts(year, month, day, *_clock(parts[3], parts[4], parts[5], parts[6]))
     return result, hint
+
+
+def _named_month(text: pd.Series) -> pd.Series:
+    """Parse dates that spell their month (``1-Jan-2015``, ``Jan 1, 2015``); NaT where not of that shape.
+
+    English-language Excel and database exports write dates so (AdventureWorks' ``1-Jan-2016``, Oracle's
+    ``01-JAN-16``); the month's name says the order of day and month, so nothing is ambiguous.
+    """
+    parts = text.str.extract(_NAMED_MONTH)
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
+    shaped = parts[4].notna()
+    if not shaped.any():
+        return result
+    parts = parts[shaped]
+    day = pd.to_numeric(parts[0].fillna(parts[3]))
+    month = parts[1].fillna(parts[2]).str.lower().map(_MONTHS)
+    year = parts[4].astype(int)
+    year = year.where(parts[4].str.len() == 4, year + np.where(year < 69, 2000, 1900))  # strftime's %y rule
+    result[shaped] = _from_parts(year, month, day, *_clock(parts[5], parts[6], parts[7], parts[8]))
+    return result
+
+
+def _clock(hour: pd.Series, minute: pd.Series, second: pd.Series, half: pd.Series) -> tuple[pd.Series, ...]:
+    """Hour, minute and second as numbers; ``half`` is the A/P of ``8:26 PM`` (12 AM is midnight)."""
+    hour = pd.to_numeric(hour, errors="coerce")
+    afternoon = half.str.upper().eq("P").fillna(False).astype(bool)
+    hour = hour.where(~half.notna() | (hour != 12), 0) + np.where(afternoon, 12, 0)
+    return hour, pd.to_numeric(minute, errors="coerce"), pd.to_numeric(second, errors="coerce")
 
 
 def parse_dates(
@@ -132,6 +162,9 @@ def _parse_text(text: pd.Series, dayfirst: bool | None, fmt: str | None) -> tupl
     if failed.any():  # 10/5/2026 and 5.10.26, day/month order read from the data
         found, hint = _day_month(text[failed], dayfirst)
         parsed[failed] = found
+        failed = text.notna() & parsed.isna()
+    if failed.any():  # 1-Jan-2015, Jan 1, 2015
+        parsed[failed] = _named_month(text[failed])
         failed = text.notna() & parsed.isna()
     if failed.any():  # 20261005
         parts = text[failed].str.extract(_COMPACT).astype("float64")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..errors import DataSourceError, DataValidationError
 from . import validation
+from .catalogue import catalogue_prices
 from .consistency import amount_disagreement
 from .contract import TABLES
 from .database import stage_database
@@ -99,7 +100,7 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
         repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
         if repeated:
             raise DataSourceError(Message("error_repeated_columns", where=path.name, names=", ".join(repeated)))
-        return below_title(frame)
+        return without_blank_unnamed(below_title(frame))
     except DataSourceError:
         raise
     except Exception as exc:  # any reader failure (corrupt file, permissions ...) becomes one clear message
@@ -133,6 +134,20 @@ def below_title(frame: pd.DataFrame) -> pd.DataFrame:
             body.attrs[TITLE] = at + 1
             return body
     return frame
+
+
+def without_blank_unnamed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without columns that have neither a header nor a value (a trailing comma on every line).
+
+    One yearly file of a split table ending its lines in a comma got an ``Unnamed: 8`` column the other years
+    lack, and the years could not be read as one table. Such a column holds nothing, so nothing is lost.
+    """
+    blank = [c for c in frame.columns if str(c).startswith("Unnamed:") and _empty(frame[c]).all()]
+    return frame.drop(columns=blank) if blank else frame
+
+
+def _empty(values: pd.Series) -> pd.Series:
+    return values.isna() | values.astype("string").str.strip().eq("").fillna(True)
 
 
 def read_table_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.DataFrame:
@@ -401,7 +416,8 @@ def load_dataset(
         if sources.count(source_name) > 1 and TABLES[name].key:  # one of several tables from a flat export
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
-    warnings += amount_disagreement(tables) + joined_note(tables, names)
+    tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
+    warnings += found + amount_disagreement(tables) + joined_note(tables, names)
     ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored), warnings)
     if validate:
         all_problems = validation.validate_dataset(ds, problems)

@@ -61,6 +61,9 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
         lines.append(f"! {t('map_unreadable', lang, file=file, why=say(why, lang))}")
     for pattern, files in proposal.splits:
         lines.append(f"! {t('map_split', lang, pattern=pattern, files=', '.join(files), n=len(files))}")
+    if proposal.catalogue_priced:
+        price = proposal.columns["products"]["list_price"]
+        lines.append(f"! {t('map_catalogue_prices', lang, file=proposal.tables['products'], column=price)}")
     for file, (customer, date), orders, rows in proposal.orders_per_day():
         said = t("map_per_day", lang, file=file, customer=customer, date=date, orders=orders, rows=rows)
         lines.append(f"! {said}{t('map_per_day_one_line', lang) if orders == rows else ''}")

@@ -11,7 +11,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .column_words import SYNONYMS, concept_by_words, normalise, place_share, says_customer, says_date
+from .column_words import (
+    SYNONYMS,
+    concept_by_words,
+    normalise,
+    place_share,
+    says_customer,
+    says_date,
+    says_other_date,
+)
 from .dates import parse_dates
 from .parsing import parse_number
 
@@ -69,7 +77,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
         del found["region"]  # a region filled for a few countries only (US states): the country is the level
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
         for column in sorted(frame.columns, key=lambda c: not says_date(c)):
-            if column not in found.values():
+            if column not in found.values() and not says_other_date(column):
                 ok, unclear = reads_as_dates(sample[column].dropna())
                 if ok:
                     found["order_date"], ambiguous = column, unclear

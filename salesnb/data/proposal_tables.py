@@ -102,6 +102,9 @@ def tables_from(
     customers["industry"] = found.get("industry")
     products = {"product_id": product, "product_name": found.get("product_name")}
     products |= {"product_line": found.get("product_line")}
+    if not (found.get("order_id") or found.get("order_date")):  # a product catalogue: its prices are list prices
+        products["list_price"] = found.get("list_price") or found.get("unit_price")
+        products["unit_cost"] = found.get("unit_cost")
     reps = {"rep_id": rep, "rep_name": found.get("rep_name"), "hire_date": found.get("hire_date")}
     for table, columns in (
         ("orders", orders),
@@ -111,7 +114,9 @@ def tables_from(
         ("reps", reps),
     ):
         lacking = [c for c in TABLES[table].required_columns if not columns.get(c)]
-        if lacking:
+        if table == "order_lines" and lacking == ["unit_price"]:  # priced from a catalogue, if there is one
+            missing[table] = lacking
+        elif lacking:
             missing[table] = lacking
             if table not in keep_short:
                 continue

@@ -63,6 +63,7 @@ class Proposal:
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
     splits: list[tuple[str, list[str]]] = field(default_factory=list)  # (pattern, its files): one table by year
     unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
+    catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -297,6 +298,22 @@ def _unlinked_per_day(proposal: Proposal) -> None:
         proposal.missing["orders"] = ["order_id"]
 
 
+def _priceless_lines(proposal: Proposal) -> None:
+    """Keep order lines without a unit price only when the products table gives a list price to value them at.
+
+    A star-schema export's sales file holds order number, product and quantity, its product file the price
+    (:mod:`~.catalogue`); without a catalogue price such lines would be worth nothing, and the tables say so.
+    """
+    lines = proposal.columns.get("order_lines")
+    if lines is None or lines.get("unit_price"):
+        return
+    if proposal.columns.get("products", {}).get("list_price"):
+        proposal.catalogue_priced = True
+        return
+    del proposal.columns["order_lines"], proposal.tables["order_lines"]
+    proposal.missing["order_lines"] = ["unit_price"]
+
+
 def propose_mapping(source: str | Path) -> Proposal:
     """Propose a mapping for a folder of exports or one export file.
 
@@ -336,6 +353,7 @@ def propose_mapping(source: str | Path) -> Proposal:
         if best.columns.get("quantity") == ONE_UNIT:
             proposal.one_unit.append(best.name)
     _unlinked_per_day(proposal)
+    _priceless_lines(proposal)
     used: dict[str, set[str]] = {}
     for table, columns in proposal.columns.items():
         for user in columns.values():

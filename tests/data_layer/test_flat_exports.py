@@ -70,6 +70,19 @@ def test_a_trailing_weekday_is_dropped_even_when_it_disagrees_with_the_date(valu
     assert dates([value, "2018-01-13"]) == (["2018-01-01 00:00", "2018-01-13 00:00"], [False, False], None)
 
 
+@pytest.mark.parametrize(
+    "value",
+    ["5-Oct-2026", "05-OCT-26", "5 October 2026", "Oct 5, 2026", "October 5th 2026", "Oct-05-2026", "Oct. 5, 2026"],
+)
+def test_a_month_spelt_out_reads_the_same_day(value: str) -> None:
+    assert dates([value]) == (["2026-10-05 00:00"], [False], None)
+
+
+def test_a_month_spelt_out_keeps_its_time_and_refuses_a_day_past_the_month() -> None:
+    shown, failed, _ = dates(["5-Dec-2001 8:05 PM", "12-Jan-2015 12:30 AM", "31-Feb-2015", "Mon 5"])
+    assert shown == ["2001-12-05 20:05", "2015-01-12 00:30", None, None] and failed == [False, False, True, True]
+
+
 def test_only_one_trailing_weekday_token_is_dropped() -> None:
     shown, failed, _ = dates(["周五", "下周一", "2018-01-01 星期五 星期五", "星期五 2018-01-01"])
     assert shown == [None, None, None, None] and failed == [True, True, True, True]

@@ -402,6 +402,29 @@ def test_a_table_split_into_yearly_files_is_read_as_one_and_map_proposes_its_pat
         load_dataset(tmp_path, mapping=proposal.mapping())
 
 
+def test_a_yearly_file_ending_its_lines_in_a_comma_joins_the_others(tmp_path: Path) -> None:
+    from salesnb.data.propose import propose_mapping
+
+    head = "OrderNumber,CustomerKey,OrderDate,Amount"
+    (tmp_path / "Sales_2015.csv").write_text(f"{head},\nA1,C1,30-Dec-2015,5,\n", encoding="utf-8")
+    (tmp_path / "Sales_2016.csv").write_text(f"{head}\nB1,C1,3-Jan-2016,7\nB2,C2,1-Feb-2016,9\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.tables["orders"] == "Sales_*.csv"  # the empty, unnamed column of 2015 holds nothing
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert ds["orders"]["order_date"].dt.strftime("%Y-%m-%d").tolist() == ["2015-12-30", "2016-01-03", "2016-02-01"]
+
+
+def test_a_customer_file_birth_dates_are_no_orders(tmp_path: Path) -> None:
+    from salesnb.data.match import match_columns
+
+    frame = pd.DataFrame({"CustomerKey": ["11", "12"], "BirthDate": ["1/3/1930", "1/11/1931"], "Gender": ["F", "M"]})
+    assert "order_date" not in match_columns(frame)[0]
+    frame = pd.DataFrame({"CustomerKey": ["11", "12"], "StockDate": ["3-Jan-2015", "5-Jan-2015"]})
+    assert "order_date" not in match_columns(frame)[0]
+    frame = pd.DataFrame({"Kunde": ["11", "12"], "Tag": ["3-Jan-2015", "5-Jan-2015"]})
+    assert match_columns(frame)[0]["order_date"] == "Tag"  # a date column of no other meaning still is one
+
+
 def test_title_rows_above_the_header_are_left_out_and_said(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text(
         "全国订单明细表（2026）,,,\n导出时间：2026-11-01,,,\norder_id,customer_id,order_date,amount\n"
