@@ -206,9 +206,10 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
         if len(candidates) > 1 and not is_pattern(wanted):
             files = ", ".join(p.name for p in candidates)
             raise DataSourceError(Message("error_several_files", table=table, files=files))
-        if len(candidates) > 1:  # one table split into files (a year or a month each): read as one
+        parts = _parts(candidates, sheet)
+        if len(parts) > 1:  # one table split into files or sheets (a year or a month each): read as one
             if (wanted, sheet) not in read:
-                read[wanted, sheet] = _read_split(candidates, mapping.encoding, sheet)
+                read[wanted, sheet] = _read_split(parts, mapping.encoding)
             frames[table] = (wanted, read[wanted, sheet])
             used.update(candidates)
         elif candidates:
@@ -222,14 +223,30 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
     return frames, [p.name for p in files if p not in used]
 
 
-def _read_split(paths: list[Path], encoding: str, sheet: str | None) -> pd.DataFrame:
-    """The files of one table split by year or month, one after another; they must have the same columns."""
-    frames = [_read_sheet(path, encoding, sheet) for path in paths]
+def _parts(files: list[Path], sheet: str | None) -> list[tuple[Path, str | None]]:
+    """(file, sheet) of each part of a table: every file, or every workbook sheet a sheet pattern matches.
+
+    A workbook kept one sheet per month (``销售.xlsx#*月``: 1月 … 12月) or continued past Excel's row limit
+    (Sheet1, Sheet2) is one table in several sheets, as a folder of yearly files is one table in several files.
+    """
+    if sheet is None or not is_pattern(sheet):
+        return [(path, sheet) for path in files]
+    parts = [(p, s) for p in files for s in sheet_names(p) if fnmatch.fnmatch(s.casefold(), sheet.casefold())]
+    if not parts and files:
+        names = ", ".join(sheet_names(files[0]))
+        raise DataSourceError(Message("error_no_sheet", name=files[0].name, sheet=repr(sheet), sheets=names))
+    return parts
+
+
+def _read_split(parts: list[tuple[Path, str | None]], encoding: str) -> pd.DataFrame:
+    """The files or sheets of one table split by year or month, one after another; they must have the same columns."""
+    frames = [_read_sheet(path, encoding, sheet) for path, sheet in parts]
+    names = [path.name if sheet is None else f"{path.name}{SHEET}{sheet}" for path, sheet in parts]
     first = list(frames[0].columns)
-    for path, frame in zip(paths[1:], frames[1:], strict=True):
+    for name, frame in zip(names[1:], frames[1:], strict=True):
         if sorted(map(str, frame.columns)) != sorted(map(str, first)):
             differ = ", ".join(sorted(set(map(str, frame.columns)) ^ set(map(str, first))))
-            raise DataSourceError(Message("error_split_columns", first=paths[0].name, name=path.name, columns=differ))
+            raise DataSourceError(Message("error_split_columns", first=names[0], name=name, columns=differ))
     return pd.concat([frame[first] for frame in frames], ignore_index=True)
 
 

@@ -14,7 +14,7 @@ import yaml
 from ..i18n import t
 from . import validation
 from .draft import candidates, closest_file, draft_proposal, draft_text, file_orders
-from .loading import load_dataset
+from .loading import SHEET, load_dataset
 from .messages import say
 from .propose import Proposal
 
@@ -60,7 +60,11 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     for file, why in proposal.unreadable:
         lines.append(f"! {t('map_unreadable', lang, file=file, why=say(why, lang))}")
     for pattern, files in proposal.splits:
-        lines.append(f"! {t('map_split', lang, pattern=pattern, files=', '.join(files), n=len(files))}")
+        if SHEET in pattern:  # the workbook once, then its sheets
+            book, sheets = pattern.rpartition(SHEET)[0], ", ".join(f.rpartition(SHEET)[2] for f in files)
+            lines.append(f"! {t('map_split_sheets', lang, book=book, pattern=pattern, files=sheets, n=len(files))}")
+        else:
+            lines.append(f"! {t('map_split', lang, pattern=pattern, files=', '.join(files), n=len(files))}")
     if proposal.catalogue_priced:
         price = proposal.columns["products"]["list_price"]
         lines.append(f"! {t('map_catalogue_prices', lang, file=proposal.tables['products'], column=price)}")

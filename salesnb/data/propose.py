@@ -257,6 +257,9 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
     return out
 
 
+_NUMBERS = r"[\d一二三四五六七八九十]+"  # the month or part a sheet is named by: 1月, 十二月, Sheet2
+
+
 def _joined_splits(
     sources: list[tuple[Path, str | None, str]], frames: dict[str, pd.DataFrame], proposal: Proposal
 ) -> tuple[list[tuple[Path, str | None, str]], dict[str, pd.DataFrame]]:
@@ -264,11 +267,13 @@ def _joined_splits(
 
     Files whose names differ only in their numbers and whose columns are the same are one table; the mapping
     names them ``销售_*.csv`` and the loader reads them one after another. Taking the first alone reported a
-    year-old month as the latest.
+    year-old month as the latest. Sheets of one workbook so named (1月 … 12月, Sheet1 and Sheet2) are one table
+    the same way: ``销售.xlsx#*月``; taking the first sheet alone lost every later month without a word.
     """
     groups: dict[str, list[tuple[Path, str | None, str]]] = {}
     for source in sources:
-        key = re.sub(r"\d+", "*", source[2]) if source[1] is None else source[2]
+        file, sheet, name = source
+        key = re.sub(r"\d+", "*", name) if sheet is None else f"{file.name}{SHEET}{re.sub(_NUMBERS, '*', sheet)}"
         groups.setdefault(key, []).append(source)
     out, joined = [], {}
     for key, members in groups.items():
@@ -277,7 +282,7 @@ def _joined_splits(
             out += members
             joined.update({name: frames[name] for _, _, name in members})
             continue
-        out.append((members[0][0], None, key))
+        out.append((members[0][0], members[0][1] and key.rpartition(SHEET)[2], key))
         first = list(frames[members[0][2]].columns)
         joined[key] = pd.concat([frames[name][first] for _, _, name in members], ignore_index=True)
         proposal.splits.append((key, [name for _, _, name in members]))

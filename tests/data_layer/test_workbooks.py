@@ -138,3 +138,42 @@ def test_a_workbooks_sheets_are_listed_and_empty_ones_skipped(tmp_path: Path) ->
     assert workbooks.sheet_names(tmp_path / "book.xlsx") == ["说明", "空表", "订单"]
     assert workbooks.data_sheets(tmp_path / "book.xlsx") == ("说明", ["说明", "订单"])
     assert workbooks.data_sheets(TAOBAO_XLS) == ("订单报表", ["订单报表"])
+
+
+def _monthly_book(path: Path, months: dict[str, list[tuple]]) -> Path:
+    """A workbook with a summary sheet and one sheet per month of order rows (订单编号, 客户, 日期, 金额)."""
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"月份": list(months), "合计": [sum(r[3] for r in rows) for rows in months.values()]}).to_excel(
+            writer, sheet_name="汇总", index=False
+        )
+        for sheet, rows in months.items():
+            pd.DataFrame(rows, columns=["订单编号", "客户", "日期", "金额"]).to_excel(
+                writer, sheet_name=sheet, index=False
+            )
+    return path
+
+
+def test_a_workbook_with_a_sheet_per_month_is_read_whole(tmp_path: Path) -> None:
+    from salesnb.data.mapview import describe
+
+    book = _monthly_book(
+        tmp_path / "2026年销售.xlsx",
+        {
+            "1月": [("A1", "甲", "2026-01-05", 5.0)],
+            "2月": [("B1", "甲", "2026-02-03", 7.0), ("B2", "乙", "2026-02-09", 9.0)],
+        },
+    )
+    proposal = propose_mapping(book)
+    assert proposal.tables["orders"] == "2026年销售.xlsx#*月"  # not the first month's sheet alone
+    said = "\n".join(describe(proposal, "zh"))
+    assert "! 2026年销售.xlsx 的 1月, 2月 这 2 个工作表列相同、表名只差数字" in said
+    ds = load_dataset(book, mapping=proposal.mapping())
+    assert ds["orders"]["order_id"].tolist() == ["A1", "B1", "B2"] and ds["orders"]["amount"].sum() == 21
+
+
+def test_a_sheet_pattern_matching_no_sheet_names_the_sheets(tmp_path: Path) -> None:
+    book = _monthly_book(tmp_path / "sales.xlsx", {"Sheet1": [("A1", "甲", "2026-01-05", 5.0)]})
+    columns = {"order_id": "订单编号", "customer_id": "客户", "order_date": "日期", "amount": "金额"}
+    mapping = {"tables": {"orders": "sales.xlsx#*月"}, "columns": {"orders": columns}}
+    with pytest.raises(DataSourceError, match="sales.xlsx has no sheet named '\\*月'; its sheets: 汇总, Sheet1"):
+        load_dataset(book, mapping=mapping)
