@@ -243,11 +243,14 @@ def _day_text(values: pd.Series, names: Mapping) -> pd.Series:
     return parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), id_text(values))
 
 
-def joined_note(tables: dict[str, pd.DataFrame], names: Mapping) -> list[Message]:
-    """One line saying how many orders an order id made of columns gives, from how many rows (``validate`` shows it)."""
+def joined_note(tables: dict[str, pd.DataFrame], names: Mapping, file_rows: int | None = None) -> list[Message]:
+    """One line saying how many orders an order id made of columns gives, from how many rows (``validate`` shows it).
+
+    The rows are the order lines', else ``file_rows``: the rows of the orders' file before they were made orders.
+    """
     key = names.renames("orders").get("order_id")
     if key not in names.joined or "orders" not in tables:
         return []
     orders = int(tables["orders"]["order_id"].nunique())
-    rows = len(tables["order_lines"]) if "order_lines" in tables else len(tables["orders"])
+    rows = len(tables["order_lines"]) if "order_lines" in tables else (file_rows or len(tables["orders"]))
     return [Message("problem_joined_orders", parts=key, orders=orders, rows=rows)]

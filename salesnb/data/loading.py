@@ -30,8 +30,9 @@ from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_i
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows
 from .mapping import MAPPING_SECTIONS, load_mapping
-from .messages import Message, counted
+from .messages import Message
 from .parsing import MISSING_MARKERS, coerce_table
+from .skipped_rows import skip_rows_without_sales
 from .validation import FILE_ROW
 from .workbooks import is_workbook, read_sheet, sheet_names
 
@@ -306,46 +307,6 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
     return tidy.iloc[: filled[-1] + 1 if len(filled) else 0]
 
 
-EMPTY_ROWS_LISTED = 10  # file rows named in the warning about empty rows
-
-
-TOTAL_WORDS = frozenset(
-    {"合计", "总计", "小计", "总合计", "累计", "汇总", "total", "totals", "grandtotal", "subtotal", "sum"}
-)
-
-
-def skip_rows_without_sales(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[Message]]:
-    """``frame`` without its completely empty rows and its total rows, and a warning naming each kind.
-
-    An empty row in the middle of a sheet (a deleted line, a separator) holds nothing to check: reported per
-    required column it became four "empty required value" errors blocking the data. A total row (合计, 小计,
-    Total in its first filled cell, the sums beside it) is no sale: kept, it blocked the data with an empty order
-    id, or would count the month twice. The kept rows carry their position in the file
-    (:data:`~.validation.FILE_ROW`), so every later problem still names the file's row.
-    """
-    if not len(frame.columns):
-        return frame, []
-    first = frame.iloc[:, 0].astype(object)  # each row's first filled cell, column by column (no row copies)
-    for column in frame.columns[1:]:
-        first = first.where(first.notna(), frame[column])
-    empty = first.isna().to_numpy()
-    words = first[~empty].astype(str).str.replace(r"[\s:：_-]", "", regex=True).str.lower()
-    total = np.zeros(len(frame), dtype=bool)
-    total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
-    if not (empty.any() or total.any()):
-        return frame, []
-    kept = frame.loc[~(empty | total)].assign(**{FILE_ROW: np.flatnonzero(~(empty | total))})
-    found = []
-    for rows, key in ((empty, "problem_empty_rows"), (total, "problem_total_rows")):
-        if rows.any():
-            numbers = np.flatnonzero(rows) + 1  # 1-based data rows, as problems name them
-            listed = ", ".join(map(str, numbers[:EMPTY_ROWS_LISTED])) + (
-                " …" if len(numbers) > EMPTY_ROWS_LISTED else ""
-            )
-            found.append(counted(key, len(numbers), where=where, rows=listed))
-    return kept, found
-
-
 def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:
     """Rename the user's columns to contract names; a mapped column wins over a same-named one.
 
@@ -434,7 +395,8 @@ def load_dataset(
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
-    warnings += found + amount_disagreement(tables) + joined_note(tables, names)
+    file_rows = len(tidied[raw["orders"][0]]) if "orders" in raw else None
+    warnings += found + amount_disagreement(tables) + joined_note(tables, names, file_rows)
     ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored), warnings)
     if validate:
         all_problems = validation.validate_dataset(ds, problems)

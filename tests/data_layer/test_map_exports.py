@@ -306,3 +306,44 @@ def test_a_file_that_cannot_be_read_is_left_out_of_the_folders_proposal(tmp_path
     assert proposal.tables["orders"] == proposal.tables["customers"] == "订单.csv"
     assert [file for file, _ in proposal.unreadable] == ["客户.csv"]
     assert "! 客户.csv 读不了，没有用于映射：客户.csv 有多个名为 名称 的列" in "\n".join(describe(proposal, "zh"))
+
+
+def test_till_and_app_export_headers() -> None:
+    found, _ = match_columns(
+        frame(
+            收款员=["102.王定邦"], 销售日期=["2010-09-07"], 小票号=["9900001023"], 商品码=["09003"],
+            商品名称=["芙蓉王"], 数量=["1"], 成交价=["35"], 销售金额=["35"],
+        )
+    )  # fmt: skip
+    assert found["order_id"] == "小票号" and found["product_id"] == "商品码" and found["rep_name"] == "收款员"
+    found, _ = match_columns(frame(用户ID=["00001"], 订单日期=["20210101"], 订单金额=["11.77"], 城市=["杭州"]))
+    assert found == {"customer_id": "用户ID", "order_date": "订单日期", "amount": "订单金额", "region": "城市"}
+    found, _ = match_columns(frame(user_id=["00001"], order_dt=["20210101"], order_amount=["11.77"]))
+    assert found == {"customer_id": "user_id", "order_date": "order_dt", "amount": "order_amount"}
+    found, _ = match_columns(frame(客户类型=["会员", "普通"], 交易额=["10", "20"], 分店=["一店", "二店"]))
+    assert found == {"amount": "交易额", "channel": "分店"}  # 会员/普通 is no industry
+
+
+def test_orders_made_of_customer_and_day_count_the_files_rows(tmp_path: Path) -> None:
+    (tmp_path / "app.csv").write_text(
+        "用户ID,订单日期,订单金额\n1,20210101,10\n1,20210101,5\n2,20210102,7\n", encoding="utf-8"
+    )
+    proposal = propose_mapping(tmp_path / "app.csv")
+    ds = load_dataset(tmp_path / "app.csv", mapping=proposal.mapping())
+    assert ds["orders"].set_index("order_id")["amount"].sum() == 22  # same-day rows add up, nothing lost
+    (note,) = [w.text("zh") for w in ds.warnings if "推导" in w.text("zh")]
+    assert note.endswith("2 单，来自 3 行")  # the file's rows, not the orders'
+
+
+def test_an_unlabelled_row_of_sums_at_the_end_is_skipped(tmp_path: Path) -> None:
+    till = (
+        "小票号,销售日期,商品码,数量,销售金额\nA1,2010-09-07,P1,2,20\nA1,2010-09-07,P2,1,5.5\nA2,2010-09-07,P1,1,10\n"
+    )
+    (tmp_path / "till.csv").write_text(till + ",,,4,35.5\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "till.csv")
+    ds = load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2"] and ds["order_lines"]["quantity"].sum() == 4
+    assert any("第 4 行是合计行" in w.text("zh") for w in ds.warnings)
+    (tmp_path / "till.csv").write_text(till + "A3,,P1,1,9\n", encoding="utf-8")  # a sale missing its date: said
+    with pytest.raises(Exception, match="order_date"):
+        load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())

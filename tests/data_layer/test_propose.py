@@ -426,7 +426,7 @@ def test_columns_are_recognised_word_by_word_and_by_their_contents() -> None:
         )
     )
     assert found == {"customer_id": "社保卡号", "order_date": "购药时间", "region": "收货地址"}
-    found, _ = match_columns(frame(开单=["2018-01-01"], 发货时间=["2018-01-03"], 城市=["某地"]))
+    found, _ = match_columns(frame(开单=["2018-01-01"], 发货时间=["2018-01-03"], 地点=["某地"]))
     assert found == {"order_date": "发货时间"}  # the column named a time first; 某地 is no place
 
 
