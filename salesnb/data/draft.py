@@ -46,8 +46,13 @@ def closest_file(proposal: Proposal) -> str | None:
 
 
 def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> list[str]:
-    """The frame's unrecognised columns whose contents fit contract ``column`` (a customer, an order id, a date)."""
+    """The frame's unrecognised columns whose contents fit contract ``column`` (a customer, an order id, a date).
+
+    An order id is unique per row, or, in an export of order lines (a product or quantity per row), repeats on
+    an order's lines; a row counter (行, 序号: 1, 2, 3 …) is never offered, as each line would be an order.
+    """
     sample = frame.head(SAMPLE_ROWS)
+    lines = "product_id" in recognised or "product_name" in recognised or "quantity" in recognised
     out = []
     for name in frame.columns:
         values = sample[name].dropna()
@@ -64,9 +69,16 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
             continue
         elif column == "customer_id" and 1 < values.nunique() and distinct < REPEATS:
             out.append(name)
-        elif column == "order_id" and distinct >= UNIQUE:
+        elif column == "order_id" and _counter(numbers):
+            continue  # 行, 序号: a row's number, not its order's
+        elif column == "order_id" and (distinct >= UNIQUE or (lines and 1 < values.nunique() and distinct < REPEATS)):
             out.append(name)
     return sorted(out, key=lambda name: words(name)[-1:] != ["id"])[:SHOWN]  # emp_id before a plain name
+
+
+def _counter(numbers: pd.Series) -> bool:
+    """Whether numbers count rows: each one more than the one before (1, 2, 3 …, or from any start)."""
+    return len(numbers) > 2 and numbers.notna().all() and bool((numbers.diff().iloc[1:] == 1).all())
 
 
 def _id_like(values: pd.Series) -> bool:

@@ -347,3 +347,14 @@ def test_an_unlabelled_row_of_sums_at_the_end_is_skipped(tmp_path: Path) -> None
     (tmp_path / "till.csv").write_text(till + "A3,,P1,1,9\n", encoding="utf-8")  # a sale missing its date: said
     with pytest.raises(Exception, match="order_date"):
         load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())
+
+
+def test_a_row_counter_is_never_offered_as_the_order_id_and_repeating_codes_are_in_a_line_export() -> None:
+    from salesnb.data.draft import candidates
+
+    lines = frame(行=["1", "2", "3", "4"], 票号X=["9901", "9901", "9902", "9902"])
+    lines = lines.assign(商品名称=["甲", "乙", "甲", "丙"], 数量=["1", "2", "1", "1"])
+    recognised = {"product_name": "商品名称", "quantity": "数量"}
+    assert candidates(lines, recognised, "order_id") == ["票号X"]  # not 行 (each line an order)
+    orders = frame(行=["1", "2", "3"], 单X=["A7", "B2", "C9"])
+    assert candidates(orders, {}, "order_id") == ["单X"]  # one row per order: unique codes only
