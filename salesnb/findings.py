@@ -220,6 +220,7 @@ class FindingsPanel(Panel):
     lang: str
     show_angle: bool
     symptoms: dict[str, list[tuple[int, dict[str, Any]]]]
+    quiet_mark: str = "✓"  # before the note of a panel without findings; the summary of a broad fall warns instead
 
     def _ipython_display_(self) -> None:  # pragma: no cover - exercised through notebooks
         from IPython.display import HTML, display
@@ -251,9 +252,9 @@ class FindingsPanel(Panel):
         return f'<ul class="salesnb-symptoms" style="list-style:none;padding-left:1em;color:#444">{items}</ul>'
 
     def to_html(self) -> str:
-        if not self.findings:
-            none = t("findings_none_all" if self.show_angle else "findings_none", self.lang)  # the summary: every angle
-            return f'<p class="salesnb-findings-none">✓ {html.escape(none)}</p>'
+        if not self.findings:  # the note says more when the panel was given one (the summary: the month's movement)
+            none = self.note or t("findings_none_all" if self.show_angle else "findings_none", self.lang)
+            return f'<p class="salesnb-findings-none">{self.quiet_mark} {html.escape(none)}</p>'
         items = []
         for f in self.findings:
             items.append(

@@ -415,6 +415,9 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
             t("col_action", lang): ["" if depth else f["action"] for depth, f in shown],
         }
     )
+    if not found:
+        panel.note, broad = quiet_month_note(report)
+        panel.quiet_mark = "⚠" if broad else panel.quiet_mark
     if found:
         counts = {level: sum(f["severity"] == level for f in found) for level in ("high", "medium")}
         roots = sum(1 for depth, _ in folded if depth == 0)
@@ -423,6 +426,31 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
             sentences.append(t("summary_folded", lang, roots=roots, symptoms=len(found) - roots))
         panel.note = ("" if lang == "zh" else " ").join(sentences)  # Chinese sentences need no space between
     return panel
+
+
+def quiet_month_note(report: Report) -> tuple[str, bool]:
+    """What the summary says when no angle found a problem: that none sits in one segment, and how the month moved.
+
+    A month well below its baselines with no finding (every region, channel and line fell alike, or the export has
+    no such columns to tell them apart) must not read as "all is well": the note gives the headline's changes and,
+    past ``overview.broad_decline``, points at the bridge, the tree and the driver ranking (then ``True``).
+    """
+    lang, m = report.lang, headline_metrics(report)
+    parts = [t("exec_quiet_none", lang)]
+    changes = [
+        t(key, lang, k=len(report.trailing()), change=format_pct(m[metric], signed=True))
+        for key, metric in (("exec_quiet_mom", "mom_growth"), ("exec_quiet_yoy", "yoy_growth"),
+                            ("exec_quiet_trailing", "vs_trailing"))
+        if m[metric] is not None
+    ]  # fmt: skip
+    if changes:
+        parts.append(t("exec_quiet_moved", lang, revenue=format_amount(m["revenue"], lang), changes="、".join(changes)
+                       if lang == "zh" else ", ".join(changes)))  # fmt: skip
+    falls = [m[k] for k in ("yoy_growth", "vs_trailing") if m[k] is not None]
+    broad = bool(falls) and min(falls) <= -float(report.settings("overview")["broad_decline"])
+    if broad:
+        parts.append(t("exec_quiet_broad", lang))
+    return ("" if lang == "zh" else " ").join(parts), broad
 
 
 def followup_panel(report: Report) -> Panel:

@@ -1,0 +1,45 @@
+"""A month without findings: the summary says none sits in one segment, how the month moved, and warns of a broad fall.
+
+Orders only (no region, channel or product line): 20 customers buy 100 each month for 14 months; in the report
+month each buys for 60. Revenue 1,200 against 2,000 last month, last year and on the 3-month average: −40 %.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from salesnb import overview
+from salesnb.report import open_report
+
+
+def _orders(folder: Path, amount_last: int) -> Path:
+    rows = []
+    months = pd.period_range("2025-09", "2026-10", freq="M")
+    for month in months:
+        amount = amount_last if month == months[-1] else 100
+        rows += [(f"{month}-{c}", f"C{c}", f"{month}-10", amount) for c in range(20)]
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "amount"]).to_csv(
+        folder / "orders.csv", index=False
+    )
+    return folder
+
+
+def test_a_broad_fall_without_findings_is_said_with_its_size(tmp_path: Path) -> None:
+    report = open_report(data=str(_orders(tmp_path / "fall", 60)), period="2026-10", region="ALL")
+    panel = overview.executive_summary_panel(report)
+    assert panel.findings == []
+    html = panel.to_html()
+    assert html.startswith('<p class="salesnb-findings-none">⚠ 本期各个角度都未发现集中在某个区域')
+    assert "本月销售额 1,200，较上月 -40.0%、较去年同月 -40.0%、较近 3 个月均值 -40.0%。" in html
+    assert "下滑是整体性的" in html
+
+
+def test_a_steady_month_without_findings_keeps_its_check_mark(tmp_path: Path) -> None:
+    report = open_report(data=str(_orders(tmp_path / "steady", 100)), period="2026-10", region="ALL", lang="en")
+    html = overview.executive_summary_panel(report).to_html()
+    assert html.startswith('<p class="salesnb-findings-none">✓ No angle found a problem')
+    assert "Revenue this month is 2.0K: 0.0% on last month, 0.0% on the same month last year" in html
+    assert "broad" not in html
