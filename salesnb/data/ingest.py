@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import loading
 from .dataset import Mapping
+from .delimited import separator
 from .loading import CSV_ENCODINGS, FILE_SUFFIXES, UNREADABLE_SUFFIXES, _matching_files
 from .mapping import load_mapping
 from .store import publish, read_manifest, store_dir, write_store
@@ -103,6 +104,8 @@ def stream_plan(source: str | os.PathLike, mapping: object, stream_bytes: int = 
     if any(name not in chosen for name in names.tables):  # a mapped table the folder lacks: reported by validation
         return None
     if sum(p.stat().st_size for p in paths) < stream_bytes:
+        return None
+    if any(separator(p, CSV_ENCODINGS[0]) != "," for p in paths):  # semicolons, tabs: the loader's reader
         return None
     ignored = [p.name for p in files if p not in paths]
     return StreamPlan(text, chosen, ignored, names)

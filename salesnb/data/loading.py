@@ -26,6 +26,7 @@ from .consistency import amount_disagreement
 from .contract import TABLES
 from .database import stage_database
 from .dataset import Dataset, Mapping
+from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows
@@ -38,20 +39,27 @@ from .workbooks import is_workbook, read_sheet, sheet_names
 
 __all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
 
-FILE_SUFFIXES: tuple[str, ...] = (".csv", ".parquet", ".xlsx", ".xls")  # workbooks: see .workbooks
+FILE_SUFFIXES: tuple[str, ...] = (*TEXT_SUFFIXES, ".parquet", ".xlsx", ".xls")  # workbooks: see .workbooks
 UNREADABLE_SUFFIXES: dict[str, str] = {  # files users export that salesnb does not read: the text saying what to do
     ".xlsm": "error_format_xlsm",
-    ".tsv": "error_format_tsv",
 }
+HEADERLESS = "headerless"  # ``frame.attrs`` key: the file had no header line (its columns are 列1, 列2 …)
 
 
 # --------------------------------------------------------------------------------------------------- reading
 
 
 def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
+    """A delimited text file (.csv, .txt, .tsv) as text, its separator and header read from its first lines."""
     for name in csv_encodings(path, encoding):
         try:
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=MISSING_MARKERS, encoding=name)
+            options = {"sep": separator(path, name), "dtype": str, "keep_default_na": False, "encoding": name}
+            frame = pd.read_csv(path, na_values=MISSING_MARKERS, **options)
+            if headerless(frame.columns):  # the first line is a sale: kept, and the columns named 列1, 列2 …
+                frame = pd.read_csv(path, header=None, na_values=MISSING_MARKERS, **options)
+                frame.columns = headerless_names(len(frame.columns))
+                frame.attrs[HEADERLESS] = True
+            return frame
         except UnicodeDecodeError:
             continue
         except pd.errors.EmptyDataError as exc:
@@ -66,10 +74,10 @@ SHEET = "#"  # ``销售.xlsx#客户``: the sheet 客户 of the workbook 销售.x
 
 def _header(path: Path, encoding: str, sheet: str | None = None) -> list[str]:
     """The file's header row as written (pandas renames a repeated name to ``name.1``, hiding the repeat)."""
-    if path.suffix.lower() == ".csv":
+    if path.suffix.lower() in TEXT_SUFFIXES:
         for name in csv_encodings(path, encoding):
             try:
-                row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name)
+                row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name, sep=separator(path, name))
                 break
             except UnicodeDecodeError:
                 continue
@@ -91,7 +99,7 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
     try:
         if path.suffix.lower() == ".parquet":
             return pd.read_parquet(path)
-        if path.suffix.lower() == ".csv":
+        if path.suffix.lower() in TEXT_SUFFIXES:
             frame = _read_csv(path, encoding)
         elif is_workbook(path):
             frame = read_sheet(path, sheet)
@@ -376,6 +384,8 @@ def load_dataset(
             where = source_name if shared else Message("where_table", name=name)
             if frame.attrs.get(TITLE):  # the rows above the real header were a title: said, then left out
                 warnings.append(Message("problem_title_rows", where=where, n=frame.attrs[TITLE]))
+            if frame.attrs.get(HEADERLESS):
+                warnings.append(Message("problem_headerless", where=where, names=", ".join(frame.columns[:3])))
             tidied[source_name], found = skip_rows_without_sales(_tidy(frame, where), where)
             tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
             warnings += found
@@ -391,7 +401,8 @@ def load_dataset(
         tables[name], present[name], found, positions = coerce_table(name, frame, names)
         problems += found
         unparsed.update({**reported, **positions})
-        if sources.count(source_name) > 1 and TABLES[name].key:  # one of several tables from a flat export
+        joined = name == "orders" and names.renames("orders").get("order_id") in names.joined
+        if (sources.count(source_name) > 1 or joined) and TABLES[name].key:  # a flat export's, or rows made orders
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price

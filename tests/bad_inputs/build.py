@@ -191,6 +191,18 @@ def reencode(encoding: str, tables: tuple[str, ...] = ()) -> Files:
     return apply
 
 
+def separated(table: str, sep: str, suffix: str = ".csv") -> Files:
+    """Re-save ``data/<table>.csv`` with another field separator (``;`` of a European Excel, a tab of an ERP's .txt)."""
+
+    def apply(folder: Path) -> None:
+        csv = folder / "data" / f"{table}.csv"
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
+        csv.unlink()
+        frame.to_csv(csv.with_suffix(suffix), sep=sep, index=False)
+
+    return apply
+
+
 def as_format(table: str, suffix: str, *, sheet: str = "Sheet1", keep_csv: bool = False) -> Files:
     """Convert ``data/<table>.csv`` to ``.parquet`` or ``.xlsx`` (values as text, like an export)."""
 

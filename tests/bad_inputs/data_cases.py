@@ -20,6 +20,7 @@ from .build import (
     rename_everywhere,
     rename_header,
     repeat_row,
+    separated,
     truncate,
 )
 from .case import Case, V
@@ -243,20 +244,8 @@ DATA_CASES: list[Case] = [
         ("orders.xls", "文本文件", "另存为 .xlsx 或 CSV"),
         files=(move("data/orders.csv", "data/orders.xls"),),
     ),
-    Case(
-        "table-semicolon-separated",
-        V,
-        1,
-        ("orders.order_id", "order_id;customer_id"),
-        files=(raw("data/orders.csv", "order_id;customer_id;order_date\nO1;C1;2026-10-03\n"),),
-    ),
-    Case(
-        "table-tab-separated",
-        V,
-        1,
-        ("orders.order_id", "缺这一必填列"),
-        files=(raw("data/orders.csv", "order_id\tcustomer_id\torder_date\nO1\tC1\t2026-10-03\n"),),
-    ),
+    Case("table-semicolon-separated", V, 0, ("orders: 7",), files=(separated("orders", ";"),)),  # European Excel
+    Case("table-tab-separated-txt", V, 0, ("orders: 7",), files=(separated("orders", "\t", ".txt"),)),  # an ERP's .txt
     Case("table-excel-lock-file", V, 0, ("orders: 7",), files=(raw("data/~$orders.xlsx", b"\x00lock"),)),
     # ---- columns --------------------------------------------------------------------------------------
     Case(

@@ -1,0 +1,64 @@
+"""Delimited text exports: which character separates a file's fields, and whether its first line is a header.
+
+Excel saves a ``.csv`` with commas, but with semicolons where the decimal mark is a comma; ERP and till systems
+export ``.txt`` or ``.tsv`` with tabs, ``|`` or runs of spaces (CDNOW's ``00001 20210101  1   11.77``), sometimes
+with no header line at all. Read with commas, such a file became one column and could not be mapped.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .dates import parse_dates
+from .encodings import _sample
+from .parsing import parse_number
+
+TEXT_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv")
+SEPARATORS = ("\t", ",", ";", "|")  # tried in this order: the first each sampled line holds equally often wins
+SPACES = r"\s+"  # fields aligned by runs of spaces
+SAMPLE_LINES = 20
+HEADERLESS_NAME = "列{k}"  # the name of column k of a file without a header line
+
+
+def separator(path: Path, encoding: str) -> str:
+    """The field separator of a delimited text file, read from its first lines in ``encoding``.
+
+    A ``.csv`` whose header holds a comma is comma-separated, as always. Otherwise the separator is the first of
+    tab, comma, semicolon and ``|`` that every sampled line holds the same number of times; failing those, runs of
+    spaces when every line splits into the same number (two or more) of fields; else a comma.
+    """
+    try:
+        text = _sample(path).decode(encoding)
+    except UnicodeDecodeError:
+        return ","
+    lines = [line for line in text.lstrip("\ufeff").splitlines() if line.strip()][:SAMPLE_LINES]
+    if not lines or (path.suffix.lower() == ".csv" and "," in lines[0]):
+        return ","
+    for candidate in SEPARATORS:
+        counts = {line.count(candidate) for line in lines}
+        if len(counts) == 1 and counts != {0}:
+            return candidate
+    widths = {len(line.split()) for line in lines}
+    return SPACES if len(widths) == 1 and widths != {1} else ","
+
+
+def headerless(columns: pd.Index) -> bool:
+    """Whether a file's first line is data rather than names: every cell of it a number or a date.
+
+    A header names its columns in words (订单编号, order_date); a first line of ``00001, 20210101, 1, 11.77`` is
+    the first sale, and reading it as names would lose that sale and name every column by a value.
+    """
+    cells = pd.Series([re.sub(r"\.\d+$", "", str(c)).strip() for c in columns], dtype="str")  # pandas' x.1 renames
+    if len(cells) < 2 or cells.eq("").any() or cells.str.startswith("Unnamed:").any():
+        return False
+    numbers, _ = parse_number(cells)
+    dates, _, _ = parse_dates(cells)
+    return bool((numbers.notna() | dates.notna()).all())
+
+
+def headerless_names(width: int) -> list[str]:
+    """Names for the columns of a file without a header: 列1, 列2 …, in the order of the file."""
+    return [HEADERLESS_NAME.format(k=k) for k in range(1, width + 1)]
