@@ -16,12 +16,13 @@ import yaml
 from .column_words import words
 from .match import SAMPLE_ROWS, reads_as_dates
 from .parsing import parse_number
-from .proposal_tables import orders_columns
+from .proposal_tables import orders_columns, tables_from
 from .propose import Proposal
 
 REPEATS = 0.9  # a customer column's distinct values stay under this share of its rows (customers buy again)
 UNIQUE = 0.98  # an order number column's distinct values reach this share of its rows
 SHOWN = 3  # candidates named per missing column
+FEW = 10  # a customer column of a long sample holds at least this many different values
 _TODO = "__salesnb_todo_{column}__"
 
 
@@ -67,13 +68,18 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
             out.append(name)
         elif column == "order_date" or is_date or not _id_like(values):
             continue
-        elif column == "customer_id" and 1 < values.nunique() and distinct < REPEATS:
+        elif column == "customer_id" and _many(values) and distinct < REPEATS:
             out.append(name)
         elif column == "order_id" and _counter(numbers):
             continue  # 行, 序号: a row's number, not its order's
-        elif column == "order_id" and (distinct >= UNIQUE or (lines and 1 < values.nunique() and distinct < REPEATS)):
+        elif column == "order_id" and (distinct >= UNIQUE or (lines and _many(values) and distinct < REPEATS)):
             out.append(name)
     return sorted(out, key=lambda name: words(name)[-1:] != ["id"])[:SHOWN]  # emp_id before a plain name
+
+
+def _many(values: pd.Series) -> bool:
+    """Whether a column holds many different values, as buyers are: not a flag (会员/普通) or a gender (男/女)."""
+    return values.nunique() >= min(FEW, max(2, 0.05 * len(values)))  # a short sample cannot tell: two will do
 
 
 def _counter(numbers: pd.Series) -> bool:
@@ -87,10 +93,20 @@ def _id_like(values: pd.Series) -> bool:
 
 
 def draft_proposal(proposal: Proposal, file: str) -> tuple[Proposal, list[str]]:
-    """``proposal`` with the orders ``file`` could give, and the required columns it still lacks."""
+    """``proposal`` with the orders ``file`` could give, and the required columns it still lacks.
+
+    The file's order lines come too when the order number is all they lack: a line export's quantity, price and
+    cost were recognised, and a draft without them lost the product, margin and discount sections unexplained
+    once the user had filled in the one line asked for.
+    """
     columns, lacking = file_orders(proposal, file)
     tables = {**proposal.tables, "orders": file}
-    return dataclasses.replace(proposal, tables=tables, columns={**proposal.columns, "orders": columns}), lacking
+    drafted = {**proposal.columns, "orders": columns}
+    if "order_lines" not in proposal.tables and "order_id" in lacking:
+        offered, missing = tables_from(proposal.recognised[file], keep_short=("order_lines",))
+        if missing.get("order_lines") == ["order_id"]:
+            tables["order_lines"], drafted["order_lines"] = file, offered["order_lines"]
+    return dataclasses.replace(proposal, tables=tables, columns=drafted), lacking
 
 
 def draft_text(draft: Proposal, lacking: dict[str, list[str]], header: str, todo: str, todo_none: str) -> str:
@@ -102,6 +118,9 @@ def draft_text(draft: Proposal, lacking: dict[str, list[str]], header: str, todo
     orders = mapping.setdefault("columns", {}).setdefault("orders", {})
     for column in lacking:
         orders[column] = _TODO.format(column=column)
+    if "order_id" in lacking and "order_lines" in mapping["columns"]:  # the lines name their order the same way
+        mapping["columns"]["order_lines"] = {"order_id": _TODO.format(column="order_id"),
+                                             **mapping["columns"]["order_lines"]}  # fmt: skip
     text = yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, width=200)
     for column, names in lacking.items():
         shown = names[0] if names else "?"

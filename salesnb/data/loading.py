@@ -321,9 +321,18 @@ def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.Da
     A contract-named column is dropped when the mapping points the contract column elsewhere, even when the
     mapped column is missing: the mapping is the user's word, and validation then names the missing column.
     """
-    to_contract = {user: contract for contract, user in renames.items() if user in frame.columns}
+    to_contract: dict[str, str] = {}
+    copies: dict[str, str] = {}  # a contract column whose user column another one already takes (产品线 twice)
+    for contract, user in renames.items():
+        if user in to_contract:
+            copies[contract] = user
+        elif user in frame.columns:
+            to_contract[user] = contract
     shadowed = [c for c, user in renames.items() if c in frame.columns and user != c and c not in to_contract]
-    return frame.drop(columns=shadowed).rename(columns=to_contract)
+    frame = frame.drop(columns=shadowed).rename(columns=to_contract)
+    return (
+        frame.assign(**{contract: frame[to_contract[user]] for contract, user in copies.items()}) if copies else frame
+    )
 
 
 def _contract_frame(

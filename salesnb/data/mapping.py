@@ -35,6 +35,15 @@ MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding", "exclude")
 DATE_OPTIONS = ("dayfirst", "formats")
 
 
+# a column may play several roles of one thing: a product known only by its line (产品线 as the product, its name
+# and its line), a customer or rep known only by name; any other contract column needs a column of its own
+ONE_NAME_MANY_ROLES = (
+    frozenset({"product_id", "product_name", "product_line"}),
+    frozenset({"customer_id", "customer_name"}),
+    frozenset({"rep_id", "rep_name"}),
+)
+
+
 def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
     """Read a mapping (YAML file or dict) and check its contract names, expressions and options.
 
@@ -67,8 +76,11 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         pairs = _joined_ids(table, _section(pairs, f"columns.{table}"), joined)
         valid = [c.name for c in spec.columns] + [f"{p}<name>" for p in spec.prefix_columns]
         columns[table] = _name_pairs(pairs, f"columns.{table}", valid, accept=lambda c, s=spec: s.column(c) is not None)
-        users = [u for u in columns[table].values() if not u.startswith(COMPUTED)]
-        repeated = sorted({u for u in users if users.count(u) > 1})
+        roles: dict[str, set[str]] = {}
+        for contract, user in columns[table].items():
+            if not user.startswith(COMPUTED):
+                roles.setdefault(user, set()).add(contract)
+        repeated = sorted(u for u, r in roles.items() if len(r) > 1 and not any(r <= g for g in ONE_NAME_MANY_ROLES))
         if repeated:
             raise ConfigError(Message("error_mapping_one_column_twice", table=table, names=", ".join(repeated)))
         for column, user in columns[table].items():

@@ -83,7 +83,7 @@ def tables_from(
     the columns they have as well (a draft mapping).
     """
     customer = found.get("customer_id") or found.get("customer_name")
-    product = found.get("product_id") or found.get("product_name")
+    product = found.get("product_id") or found.get("product_name") or found.get("product_line")  # a line alone
     rep = found.get("rep_id") or found.get("rep_name")
     region = found.get("region") or found.get("country")
     tables: dict[str, dict[str, str]] = {}
@@ -121,5 +121,8 @@ def tables_from(
             if table not in keep_short:
                 continue
         key = TABLES[table].key
-        tables[table] = {c: u for c, u in columns.items() if u and (c == key or u != columns.get(key))}
+        kept = {c: u for c, u in columns.items() if u and (c == key or u != columns.get(key))}
+        if table == "products" and columns.get("product_line") == product:  # known by its line: it is its own line
+            kept["product_line"] = product
+        tables[table] = kept
     return tables, missing

@@ -358,3 +358,40 @@ def test_a_row_counter_is_never_offered_as_the_order_id_and_repeating_codes_are_
     assert candidates(lines, recognised, "order_id") == ["票号X"]  # not 行 (each line an order)
     orders = frame(行=["1", "2", "3"], 单X=["A7", "B2", "C9"])
     assert candidates(orders, {}, "order_id") == ["单X"]  # one row per order: unique codes only
+
+
+SUPERMARKET = (
+    "发票编号,分店,城市,客户类型,性别,产品线,单价,数量,金额（不含税）,日期\n"
+    "750-67-8428,A,仰光,会员,女,健康美容,74.69,7,522.83,2019/1/5\n"
+    "226-31-3081,C,内比都,普通,女,电子配件,15.28,5,76.40,2019/3/8\n"
+    "631-41-3108,A,仰光,普通,男,家居生活,46.33,7,324.31,2019/3/3\n"
+)
+
+
+def test_an_export_whose_only_product_is_its_line_sells_lines(tmp_path: Path) -> None:
+    (tmp_path / "sales.csv").write_text(SUPERMARKET, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "sales.csv")
+    assert proposal.columns["order_lines"]["product_id"] == "产品线"
+    assert proposal.columns["products"] == {"product_id": "产品线", "product_line": "产品线"}
+    ds = load_dataset(tmp_path / "sales.csv", mapping=proposal.mapping())
+    products = ds["products"].set_index("product_id")["product_line"].to_dict()
+    assert products == {"健康美容": "健康美容", "电子配件": "电子配件", "家居生活": "家居生活"}  # no 未知 line
+
+
+def test_one_column_may_play_the_roles_of_one_thing_only(tmp_path: Path) -> None:
+    from salesnb.data.mapping import load_mapping
+    from salesnb.errors import ConfigError
+
+    load_mapping({"columns": {"products": {"product_id": "产品线", "product_line": "产品线"}}})
+    with pytest.raises(ConfigError, match="数量|quantity"):
+        load_mapping({"columns": {"order_lines": {"product_id": "数量", "quantity": "数量"}}})
+
+
+def test_a_draft_keeps_the_lines_it_recognised_and_offers_no_flag_as_the_customer(tmp_path: Path) -> None:
+    rows = SUPERMARKET.splitlines()[1:]
+    many = [row.replace(row[:11], f"{k:03d}-00-{k:04d}", 1) for k in range(60) for row in rows[k % 3 : k % 3 + 1]]
+    (tmp_path / "sales.csv").write_text("\n".join(["票据X" + SUPERMARKET[4:].splitlines()[0], *many]), encoding="utf-8")
+    lines, draft = no_orders(propose_mapping(tmp_path / "sales.csv"))
+    assert "  order_lines:\n    # order_id: 票据X" in draft and "    quantity: 数量\n" in draft  # the lines come along
+    hints = "\n".join(line for line in lines if line.startswith("- "))
+    assert "若 票据X 是订单编号" in hints and "性别" not in hints and "客户类型" not in hints
