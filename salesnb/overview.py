@@ -277,7 +277,8 @@ def composition_panel(report: Report, by: str = "product_line") -> Panel:
     """收入构成: share of revenue per segment this month against last month."""
     lang = report.lang
     needed = {
-        "product_line": ("order_lines",), "customer_size": ("customers", BUYERS), "channel": ("orders.channel",),
+        "product_line": ("order_lines", "products.product_line"), "customer_size": ("customers", BUYERS),
+        "channel": ("orders.channel",),
         "customer_type": (BUYERS,),
     }.get(by, ())  # fmt: skip
     skipped = report.needs(*needed)

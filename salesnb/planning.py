@@ -116,6 +116,11 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
         return Panel.skipped(t("plan_none", lang))
     frame = plan_frame(report, by)
     month = next_month(report.period)
+    if frame.empty:  # the data has no such segments (an export without regions or reps)
+        dimension = t(f"dim_{by}", lang)
+        return Panel.skipped(
+            t("plan_no_split", lang, dimension=dimension, month=month, total=format_amount(total, lang))
+        )
     n = len(_trailing(report, report.config["baselines"]["trailing_months"]))
     note = t(f"plan_{how}", lang, month=month, total=format_amount(total, lang), n=n)
     frame["label"] = frame["segment"]

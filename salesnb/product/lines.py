@@ -216,7 +216,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
     return prefer_regions(found)
 
 
-@needs("order_lines")
+@needs("order_lines", "products.product_line")
 def line_panel(report: Report) -> Panel:
     """产品线贡献: revenue per line this month against the trailing average, with shares and growth."""
     lang = report.lang
@@ -325,6 +325,8 @@ def metrics(report: Report) -> dict[str, Any]:
     if not report.ds.has("order_lines"):
         return {}
     out: dict[str, Any] = dict(pareto_metrics(report))
+    if report.needs("products.product_line") is not None:  # no lines: one 未知 line would be no line's growth
+        return out
     for row in line_frame(report).itertuples():
         out[f"line_growth_mom.{row.product_line}"] = stats.number(row.mom_growth)
         out[f"line_growth_yoy.{row.product_line}"] = stats.number(row.yoy_growth)
