@@ -50,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     group = run.add_mutually_exclusive_group()
     group.add_argument("--region", action="append", default=[], help="region name or ALL (repeatable)")
     group.add_argument("--all-regions", action="store_true", help="ALL plus every region in the data")
-    run.add_argument("--angle", action="append", default=[], help="overview, market, ... (repeatable; default all)")
+    run.add_argument(
+        "--angle",
+        action="append",
+        default=[],
+        help="overview, market, ... (repeatable; default: every angle the data feeds)",
+    )
     run.add_argument(
         "--pack",
         action="store_true",

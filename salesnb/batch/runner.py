@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ..angle import ANGLE_NAMES
+from ..angle import get as get_angle
 from ..data import facts
 from ..data import store as datastore
 from ..data.database import masked_url
@@ -37,6 +38,7 @@ from ..data.messages import Message
 from ..data.store_read import planning_dataset, stored_rows
 from ..errors import ParameterError
 from ..findings import rank_findings
+from ..i18n import t
 from ..periods import ALL
 from ..report import dumps, report_period
 from . import freshness
@@ -70,13 +72,33 @@ def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, 
     have = available_angles()
     if angles == [PACK]:  # the pack alone: with the angles it summarises (up-to-date ones are skipped)
         angles = [*have, PACK]
-    angles = sorted(angles or have, key=lambda a: a == PACK)  # the pack last: it reuses the angles' results
+    angles = sorted(angles or fed_angles(ds, have), key=lambda a: a == PACK)  # the pack last: it reuses their results
     runnable = [*have, PACK] if (NOTEBOOK_DIR / f"{PACK}.ipynb").is_file() else have
     missing = [a for a in angles if a not in runnable]
     if missing:
         raise ParameterError(Message("error_angles_unknown", missing=", ".join(missing), have=", ".join(have)))
     ordered_regions = list(dict.fromkeys(regions))
     return [Job(p, r, a) for p in dict.fromkeys(periods) for r in ordered_regions for a in angles]
+
+
+def fed_angles(ds, angles: list[str]) -> list[str]:
+    """The angles the data can show something of (``salesnb validate`` lists the others with what they lack).
+
+    Run by default, an angle without its tables made a page of "needs table X" notes for every region and month:
+    a till export's team, process and support pages.
+    """
+    shape = _Shape(ds.present_columns)  # the planning dataset holds no rows: the store's tables and columns say it
+    return [a for a in angles if a not in ANGLE_NAMES or get_angle(a).ready(shape)]
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a dataset holds without its rows: its tables and each one's columns (``Dataset.present_columns``)."""
+
+    present_columns: dict[str, frozenset[str]]
+
+    def has(self, *names: str) -> bool:
+        return all(name in self.present_columns for name in names)
 
 
 @dataclass
@@ -342,6 +364,7 @@ def run_reports(
     store_root = Path(store) if store else datastore.default_root()
     ds = planning_dataset(source, mapping_path or None, store_root)  # validated and ingested once per data version
     planned = plan_jobs(ds, periods, regions, angles, all_regions=all_regions)
+    unfed = [] if angles else [a for a in available_angles() if a not in {job.angle for job in planned}]
     parameters = {
         # a database URL reaches the notebooks (and the executed .ipynb files) without its password: the kernels
         # read the store this run filled, found by the masked URL's signature
@@ -379,6 +402,10 @@ def run_reports(
         workers = min(jobs or os.cpu_count() or 1, len(scopes))
         if not scheduler and (rows := stored_rows(ds)) is not None:  # a cluster's workers have their own memory
             workers, summary.note = fitting_jobs(workers, jobs is not None, job_estimate_mib(rows), available_mib())
+        if unfed:  # said before the run: why fewer pages than angles
+            summary.note = " ".join(
+                p for p in (summary.note, t("run_unfed_angles", lang, angles=", ".join(unfed))) if p
+            )
         if summary.note and progress:
             print(summary.note, file=sys.stderr, flush=True)
         bar = tqdm(total=len(todo), desc="salesnb run", unit="report", disable=not progress)
