@@ -97,8 +97,34 @@ def parse_number(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
         text = text.copy()
         text[fixed.index] = fixed
     numbers = _text_to_float(text)
+    failed = text.notna() & numbers.isna()
+    if failed.any():  # ¥1,234.50, $12.00, 1,234.50元, (123.45), 12.5%: numbers as a formatted sheet shows them
+        numbers[failed] = _formatted(text[failed])
     numbers = numbers.mask(np.isinf(numbers))
     return numbers, text.notna() & numbers.isna()
+
+
+_CURRENCY_BEFORE = r"^\s*([+-]?)\s*(?:[¥￥$€£]|RMB|CNY|USD|EUR)\s*"  # -¥5: the sign stays
+_CURRENCY_AFTER = r"\s*(?:元|RMB|CNY|USD|EUR)\s*$"
+
+
+def _formatted(text: pd.Series) -> pd.Series:
+    """Numbers written as a formatted spreadsheet cell shows them, saved as text; NaN for anything else.
+
+    A currency sign or code (``¥1,234.50``, ``$12.00``, ``1,234.50元``, ``RMB 100``), an accountant's negative
+    ``(123.45)`` and a percentage (``12.5%`` is 0.125) are read; Excel writes the displayed text into a CSV.
+    """
+    bare = (
+        text.str.replace(_CURRENCY_BEFORE, r"\1", regex=True).str.replace(_CURRENCY_AFTER, "", regex=True).str.strip()
+    )
+    negative = bare.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
+    bare = bare.where(~negative, bare.str[1:-1])
+    percent = bare.str.endswith("%").fillna(False).astype(bool)
+    bare = bare.where(~percent, bare.str[:-1])
+    grouped = bare.str.fullmatch(_GROUPED_NUMBER).fillna(False).astype(bool)
+    bare = bare.where(~grouped, bare.str.replace(",", "", regex=False))
+    numbers = pd.to_numeric(bare, errors="coerce").astype("float64")
+    return numbers.where(~negative, -numbers).where(~percent, numbers / 100)
 
 
 def _parse_period(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:

@@ -132,19 +132,10 @@ DATA_CASES: list[Case] = [
         ("order_lines.quantity", "不是数字", "three"),
         edits=(edit("order_lines", 1, "quantity", "three"),),
     ),
+    # a formatted sheet's text (Excel writes what a cell shows): currency signs and an accountant's negative are read
+    Case("number-currency-yuan", V, 0, ("order_lines: ",), edits=(edit("order_lines", 1, "unit_price", "¥100"),)),
     Case(
-        "number-currency-yuan",
-        V,
-        1,
-        ("order_lines.unit_price", "¥100"),
-        edits=(edit("order_lines", 1, "unit_price", "¥100"),),
-    ),
-    Case(
-        "number-currency-dollar",
-        V,
-        1,
-        ("order_lines.unit_price", "$1,234.50"),
-        edits=(edit("order_lines", 1, "unit_price", "$1,234.50"),),
+        "number-currency-dollar", V, 0, ("order_lines: ",), edits=(edit("order_lines", 1, "unit_price", "$1,234.50"),)
     ),
     Case(
         "number-decimal-comma",

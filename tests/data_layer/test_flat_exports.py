@@ -403,3 +403,28 @@ def test_an_expression_that_joins_text_is_refused_in_the_readers_language() -> N
         "（表达式只做 + − × ÷ 运算，不能拼接文字）"
     )
     assert caught.value.args[0].text("en").startswith("mapping columns.customers.customer_name: cannot read the")
+
+
+@pytest.mark.parametrize(
+    ("value", "number"),
+    [("¥1,234.50", 1234.5), ("￥99", 99.0), ("$12.00", 12.0), ("1,234.50元", 1234.5), ("RMB 100", 100.0),
+     ("-¥5", -5.0), ("(123.45)", -123.45), ("12.5%", 0.125), ("1,234", 1234.0)],
+)  # fmt: skip
+def test_numbers_as_a_formatted_sheet_shows_them_are_read(value: str, number: float) -> None:
+    from salesnb.data.parsing import parse_number
+
+    parsed, failed = parse_number(pd.Series([value], dtype="str"))
+    assert parsed.iloc[0] == pytest.approx(number) and not failed.any()
+
+
+def test_a_formatted_amount_column_maps_and_loads(tmp_path: Path) -> None:
+    from salesnb.data.propose import propose_mapping
+
+    rows = '订单编号,客户,日期,金额\nA1,甲,2026-10-05,"¥1,000.50"\nA2,乙,2026-10-06,¥99\n'
+    (tmp_path / "sales.csv").write_text(rows, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "sales.csv")
+    assert proposal.columns["orders"]["amount"] == "金额"
+    assert load_dataset(tmp_path / "sales.csv", mapping=proposal.mapping())["orders"]["amount"].sum() == 1099.5
+    (tmp_path / "sales.csv").write_text(rows + "A3,乙,2026-10-07,abc\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="abc"):  # a value that is no number is still reported
+        load_dataset(tmp_path / "sales.csv", mapping=proposal.mapping())
