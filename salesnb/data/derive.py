@@ -21,6 +21,9 @@ from .parsing import id_text, parse_number
 from .validation import FILE_ROW, MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
 
 SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount",)}  # additive per row: an order's total is its lines'
+LATEST: dict[str, tuple[str, ...]] = {
+    "orders": ("promised_at", "delivered_at")
+}  # an order is delivered with its last line
 ORDER_OF: tuple[str, ...] = ("customer_id", "order_date")  # an order has one customer and one day
 
 
@@ -119,9 +122,10 @@ def one_row_per_id(
 ) -> tuple[pd.DataFrame, list[str], dict]:
     """Collapse a keyed table read from a flat export to one row per id; returns frame, warnings, unparsed.
 
-    Contract columns take the most frequent value per id (``orders.amount`` the sum); other columns the
-    first row's value. Ids keep the order of their first row. ``unparsed`` (positions of unparseable values,
-    already reported) is re-pointed at the collapsed rows so that validation does not report them again.
+    Contract columns take the most frequent value per id (``orders.amount`` the sum; the promised and delivery
+    dates the latest, as an order is complete with its last line); other columns the first row's value. Ids keep
+    the order of their first row. ``unparsed`` (positions of unparseable values, already reported) is re-pointed
+    at the collapsed rows so that validation does not report them again.
     """
     key = TABLES[table].key
     frame = frame.reset_index(drop=True)
@@ -138,6 +142,9 @@ def one_row_per_id(
         if column == key or TABLES[table].column(column) is None or column not in present:
             continue
         values = rows[column]
+        if column in LATEST.get(table, ()):  # lines shipped on several days: the order arrived with the last
+            first[column] = values.groupby(codes).max().reindex(range(n_ids)).to_numpy()
+            continue
         if column in SUMMED.get(table, ()):
             total = np.bincount(codes, weights=values.fillna(0).to_numpy(dtype=float), minlength=n_ids)
             counted = np.bincount(codes, weights=values.notna().to_numpy(dtype=float), minlength=n_ids)

@@ -57,7 +57,7 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
     out = []
     for name in frame.columns:
         values = sample[name].dropna()
-        if name in recognised.values() or not len(values):
+        if name in recognised.values() or not len(values) or (column != "order_date" and _staff(name)):
             continue
         distinct = values.nunique() / len(values)
         is_date = reads_as_dates(values)[0]
@@ -75,6 +75,14 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
         elif column == "order_id" and (distinct >= UNIQUE or (lines and _many(values) and distinct < REPEATS)):
             out.append(name)
     return sorted(out, key=lambda name: words(name)[-1:] != ["id"])[:SHOWN]  # emp_id before a plain name
+
+
+STAFF_WORDS = ("员工", "工号", "销售员", "业务员", "收银员", "收款员", "导购", "营业员", "销售代表")
+
+
+def _staff(name: str) -> bool:
+    """Whether a column's name says it holds the staff (员工工号, 收银员): never an order number or a customer."""
+    return any(word in str(name) for word in STAFF_WORDS)
 
 
 def _many(values: pd.Series) -> bool:

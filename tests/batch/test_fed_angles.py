@@ -17,4 +17,3 @@ def test_the_default_run_leaves_out_angles_without_their_tables(tmp_path: Path) 
     jobs = plan_jobs(ds, ["2026-10"], ["ALL"], [])
     assert [job.angle for job in jobs] == ["overview", "market", "product", "team"]
     assert [job.angle for job in plan_jobs(ds, ["2026-10"], ["ALL"], ["process"])] == ["process"]  # asked: run
-

@@ -428,3 +428,18 @@ def test_a_formatted_amount_column_maps_and_loads(tmp_path: Path) -> None:
     (tmp_path / "sales.csv").write_text(rows + "A3,乙,2026-10-07,abc\n", encoding="utf-8")
     with pytest.raises(DataValidationError, match="abc"):  # a value that is no number is still reported
         load_dataset(tmp_path / "sales.csv", mapping=proposal.mapping())
+
+
+def test_an_order_shipped_in_parts_is_delivered_with_its_last_line(tmp_path: Path) -> None:
+    from salesnb.data.propose import propose_mapping
+
+    (tmp_path / "s.csv").write_text(
+        "订单编号,客户编号,下单日期,产品ID,数量,单价,预计送货日期,实际送货日期\n"
+        "A1,C1,2026-10-01,P1,1,10,2026-10-05,2026-10-04\nA1,C1,2026-10-01,P2,1,10,2026-10-05,2026-10-09\n"
+        "A1,C1,2026-10-01,P3,1,10,2026-10-05,2026-10-04\nA2,C2,2026-10-02,P1,1,10,,\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path / "s.csv", mapping=propose_mapping(tmp_path / "s.csv").mapping())
+    delivered = ds["orders"].set_index("order_id")["delivered_at"]
+    assert delivered["A1"] == pd.Timestamp("2026-10-09") and pd.isna(delivered["A2"])  # late: not the usual 10-04
+    assert not [w for w in ds.warnings if "delivered_at" in w.text("en")]  # parts shipped apart are no conflict

@@ -395,3 +395,15 @@ def test_a_draft_keeps_the_lines_it_recognised_and_offers_no_flag_as_the_custome
     assert "  order_lines:\n    # order_id: 票据X" in draft and "    quantity: 数量\n" in draft  # the lines come along
     hints = "\n".join(line for line in lines if line.startswith("- "))
     assert "若 票据X 是订单编号" in hints and "性别" not in hints and "客户类型" not in hints
+
+
+def test_store_and_delivery_export_headers_and_no_staff_column_as_the_customer() -> None:
+    from salesnb.data.draft import candidates
+
+    found, _ = match_columns(
+        frame(销售单编号=["S1"], 销售代表ID=["E1"], 预计送货日期=["2016-03-05"], 实际送货日期=["2016-03-07"])
+    )
+    assert found == {"order_id": "销售单编号", "rep_id": "销售代表ID", "promised_at": "预计送货日期",
+                     "delivered_at": "实际送货日期"}  # fmt: skip
+    staff = frame(员工工号=["SS1", "SS1", "SS2", "SS3"], 会员X=["m1", "m1", "m2", "m3"])
+    assert candidates(staff, {}, "customer_id") == ["会员X"]  # a staff number is no customer
