@@ -183,9 +183,10 @@ class Report:
         return self.cached("report", ("revenue", self.region, self.period), build)
 
     def covered(self, months: list[str]) -> list[str]:
-        """The months of ``months`` that the orders cover."""
+        """The months of ``months`` that the orders cover: inside their range, and not a month without any order."""
         first, last = facts.data_months(self.ds)
-        return [m for m in months if first <= m <= last]
+        empty = facts.empty_months(self.ds)
+        return [m for m in months if first <= m <= last and m not in empty]
 
     def trailing(self) -> list[str]:
         """The trailing baseline months (``baselines.trailing_months`` before the period) the data covers."""
@@ -372,6 +373,8 @@ def report_period(ds: Dataset, period: str) -> str:
     period = str(parse_period(period)) if period else facts.latest_complete_month(ds)
     if not (first <= period <= last):
         raise ParameterError(Message("error_period_outside", period=period, first=first, last=last))
+    if period in facts.empty_months(ds):
+        raise ParameterError(Message("error_period_empty", period=period, first=first, last=last))
     return period
 
 

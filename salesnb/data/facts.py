@@ -287,6 +287,34 @@ def data_months(ds: Dataset) -> tuple[str, str]:
     return per_dataset(ds, ("facts", "data_months"), build)
 
 
+MISSING_MONTH_ORDERS = 10  # a month this busy is empty by chance with probability e^-10: an empty one is missing
+
+
+def empty_months(ds: Dataset) -> tuple[str, ...]:
+    """The months between the first and the last order without a single order: missing from the export.
+
+    A month with no order at all inside the data's range (a month left out of an export, a sheet not copied) read
+    as a real zero: revenue −100 %, a new-customer collapse, and a trailing average pulled down for the months
+    after it. Baselines leave such months out and no report is made of one. Only where a month is never empty by
+    chance: the data's median month has :data:`MISSING_MONTH_ORDERS` orders or more (a business of a few orders
+    a year has real empty months).
+    """
+
+    def build() -> tuple[str, ...]:
+        stored = _order_keys(ds)
+        counts = stored.months if stored is not None else order_facts(ds)["month"].dropna().value_counts().to_dict()
+        first, last = data_months(ds)
+        if not isinstance(first, str) or not isinstance(last, str):
+            return ()
+        span = pd.period_range(first, last, freq="M").astype(str)
+        per_month = [int(counts.get(m, 0)) for m in span]
+        if float(np.median(per_month)) < MISSING_MONTH_ORDERS:
+            return ()
+        return tuple(m for m, n in zip(span, per_month, strict=True) if n == 0)
+
+    return per_dataset(ds, ("facts", "empty_months"), build)
+
+
 def last_order_date(ds: Dataset) -> pd.Timestamp | None:
     """The date of the latest order (``None`` without dated orders): how far the data reaches."""
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import weakref
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -161,12 +162,14 @@ class OrderKeys:
     ``keys``: one row per region named by an order (``customer_id`` missing) and one per customer of an order
     without a region (``region`` missing), in the loader's dtypes; ``dates``: the earliest and latest order
     date (none without dated orders); ``customers``: the customers' ``customer_id`` and ``region`` (``None``
-    without a customers table). :func:`salesnb.data.facts.order_regions` turns the keys into region names.
+    without a customers table); ``months``: how many orders each month with any has.
+    :func:`salesnb.data.facts.order_regions` turns the keys into region names.
     """
 
     keys: pd.DataFrame
     dates: pd.Series
     customers: pd.DataFrame | None
+    months: dict[str, int] = field(default_factory=dict)  # orders per ``YYYY-MM`` with any
 
 
 def order_keys(ds: Dataset) -> OrderKeys | None:
@@ -192,12 +195,15 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
     columns = ["region", "customer_id", "order_date"]
     file = pq.ParquetFile(folder / "orders.parquet")
     dtypes = file.schema_arrow.empty_table().select(columns).to_pandas().dtypes  # the loader's dtypes
-    regions, customers, dates = [], [], []
+    regions, customers, dates, months = [], [], [], Counter()
     for batch in file.iter_batches(columns=columns, use_threads=False):
         missing = pc.is_null(batch.column("region"))
         regions.append(pc.unique(pc.drop_null(batch.column("region"))).to_pandas())
         customers.append(pc.unique(pc.filter(batch.column("customer_id"), missing)).to_pandas())
-        dated = pc.drop_null(batch.column("order_date")).to_pandas()
+        arrow_dates = pc.drop_null(batch.column("order_date"))
+        counted = pc.value_counts(pc.add(pc.multiply(pc.year(arrow_dates), 100), pc.month(arrow_dates)))
+        months.update(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)))
+        dated = arrow_dates.to_pandas()
         dates.extend([dated.min(), dated.max()] if len(dated) else [])
     named = pd.concat([pd.Series([], dtype=object), *regions]).drop_duplicates()
     unnamed = pd.concat([pd.Series([], dtype=object), *customers]).drop_duplicates()
@@ -215,7 +221,8 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
         customers_of = pq.read_table(path, columns=["customer_id", "region"], use_threads=False).to_pandas()
         wanted = pq.read_schema(path).empty_table().select(["customer_id", "region"]).to_pandas().dtypes
         customers_of = customers_of.astype(wanted.to_dict())
-    return OrderKeys(keys, first_last, customers_of)
+    labels = {f"{m // 100:04d}-{m % 100:02d}": int(n) for m, n in sorted(months.items())}
+    return OrderKeys(keys, first_last, customers_of, labels)
 
 
 def stored_rows(ds: Dataset) -> int | None:

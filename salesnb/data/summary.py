@@ -64,7 +64,7 @@ def summarize(ds: Dataset) -> dict:
     (angle -> :func:`angle_state`); ``period``: ``{"month": the month reported without --period (the latest
     complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``;
     ``buyers_named``: whether the orders name their customers; ``unnamed_orders``: how many orders of a customer
-    column leave it empty (walk-in sales, guests).
+    column leave it empty (walk-in sales, guests); ``empty_months``: months inside the range without any order.
     """
     orders = ds.get(ORDERS)
     dates = orders[ORDER_DATE].dropna() if orders is not None else pd.Series(dtype="datetime64[ns]")
@@ -74,6 +74,7 @@ def summarize(ds: Dataset) -> dict:
         "ignored": list(ds.ignored),
         "date_range": (dates.min().strftime("%Y-%m-%d"), dates.max().strftime("%Y-%m-%d")) if len(dates) else None,
         "months": sorted(dates.dt.strftime("%Y-%m").unique().tolist()),
+        "empty_months": list(facts.empty_months(ds)) if len(dates) else [],
         "regions": _regions(ds),
         "period": _default_period(ds) if len(dates) else None,
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
@@ -100,6 +101,8 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
     months = summary["months"]
     span = f"{months[0]} … {months[-1]}" if len(months) > 1 else (months[0] if months else none)
     lines.append(f"{label('months')} ({len(months)}): {span}")
+    if summary.get("empty_months"):
+        lines.append(f"! {t('validate_empty_months', lang, months=', '.join(summary['empty_months']))}")
     lines.append(f"{label('regions')} ({len(summary['regions'])}): {', '.join(summary['regions']) or none}")
     period = summary.get("period")
     if period:
