@@ -18,7 +18,7 @@ import pandas as pd
 from .angle import ANGLE_NAMES, get
 from .causes import link, roots
 from .data.facts import forget_derived
-from .display.formatting import format_amount, format_decimal, format_pct
+from .display.formatting import format_amount, format_decimal, format_int, format_pct
 from .display.panel import Panel
 from .findings import SEVERITY_RANK, scoped_id
 from .i18n import t, texts
@@ -36,6 +36,9 @@ PCT_METRICS = frozenset(
 AMOUNT_METRICS = frozenset(
     {"revenue", "revenue_vs_baseline", "channel_revenue", "cac", "overdue_amount", "credit_risk_deal_amount"}
 )
+COUNT_METRICS = frozenset(
+    {"new_customers", "complaints", "lost_deals", "stage_stock", "stalled_deals", "activities"}
+)  # whole things: 0 new customers, not 0.0
 
 
 def previous_months(report: Report) -> list[str]:
@@ -141,6 +144,8 @@ def format_metric(metric: str, value: Any, lang: str) -> str:
         return format_pct(value)
     if metric in AMOUNT_METRICS:
         return format_amount(value, lang)
+    if metric in COUNT_METRICS and float(value).is_integer():
+        return format_int(value)
     return format_decimal(value)
 
 

@@ -126,6 +126,8 @@ def test_every_finding_metric_has_a_readers_name_and_format() -> None:
     assert "credit_risk_deal_amount" in named
     assert [m for m in sorted(named) if followup.metric_name(m, "zh") == m] == []
     assert followup.format_metric("credit_risk_deal_amount", 43500.0, "zh") != "43500.0"
+    assert followup.format_metric("new_customers", 0.0, "zh") == "0"  # a count, not 0.0
+    assert followup.format_metric("stage_stock", 12.5, "zh") == "12.5"  # a usual level may be a mean
 
 
 def test_a_partial_month_says_last_months_figures_are_its_same_days(planted):
