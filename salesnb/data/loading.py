@@ -35,6 +35,7 @@ from .messages import Message
 from .parsing import MISSING_MARKERS, coerce_table
 from .skipped_rows import skip_rows_without_sales
 from .validation import FILE_ROW
+from .voids import cancel_voided_lines
 from .workbooks import is_workbook, read_sheet, sheet_names
 
 __all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
@@ -401,6 +402,8 @@ def load_dataset(
             if shared and FILE_ROW not in tidied[source_name].columns:  # an order collapsed from lines: its first
                 tidied[source_name] = tidied[source_name].assign(**{FILE_ROW: np.arange(len(tidied[source_name]))})
             if shared and set(sources) == {source_name}:  # one flat export: rows that are not sales leave first
+                tidied[source_name], found = cancel_voided_lines(tidied[source_name], names, source_name)
+                warnings += found
                 tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, list(raw))
             if shared and raw.get("orders", (None,))[0] == source_name:  # a flat export's orders
                 tidied[source_name], found = split_reused_orders(tidied[source_name], names)

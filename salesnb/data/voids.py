@@ -1,0 +1,52 @@
+"""Voided lines of a flat till export: a sale line and the line that cancels it, on the same slip, both left out.
+
+A store system voids a line by writing its negative beside it: 货号 A, 销量 1, 销售额 1,205.30 and, on the same
+销售单, 货号 A, 销量 −1, 销售额 −1,205.30. Together they sold nothing. The negative line alone breaks the contract
+(a negative quantity); leaving out only the negatives (``exclude: 销量: ["<0"]``) kept the sale half, and a
+slip voided whole stayed an order: +12 orders and +5.5 % revenue in a month of a real store export. A pair is
+one positive and one negative line of the same order and product with opposite quantities; pairs are matched one
+to one, so a return of part of a line (−1 of 3) is not a void and is reported as before.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .dataset import Mapping
+from .messages import Message, counted
+from .parsing import parse_number
+
+
+def _raw(frame: pd.DataFrame, names: Mapping, table: str, column: str) -> str | None:
+    """The file's column feeding ``table.column``: the one mapped to it, or a column of the contract's name."""
+    mapped = names.renames(table).get(column, column)
+    return mapped if mapped in frame.columns else None
+
+
+def cancel_voided_lines(frame: pd.DataFrame, names: Mapping, where: str) -> tuple[pd.DataFrame, list[Message]]:
+    """``frame`` (one flat export, rows as read) without its voided pairs of lines, and a warning counting them."""
+    order, product = _raw(frame, names, "order_lines", "order_id"), _raw(frame, names, "order_lines", "product_id")
+    quantity = _raw(frame, names, "order_lines", "quantity")
+    if order is None or product is None or quantity is None:
+        return frame, []
+    units, _ = parse_number(frame[quantity])
+    if not (units < 0).any():
+        return frame, []
+    work = pd.DataFrame(
+        {"order": frame[order].astype("string"), "product": frame[product].astype("string"), "size": units.abs()}
+    )
+    work["sign"] = np.sign(units)
+    work = work[(work["sign"] != 0) & work[["order", "product", "size"]].notna().all(axis=1)]
+    keys = ["order", "product", "size"]
+    work["rank"] = work.groupby([*keys, "sign"], sort=False).cumcount()  # the k-th sale pairs with the k-th void
+    negatives = work[work["sign"] < 0].groupby(keys, sort=False).size().rename("negatives")
+    positives = work[work["sign"] > 0].groupby(keys, sort=False).size().rename("positives")
+    pairs = pd.concat([negatives, positives], axis=1).fillna(0).min(axis=1).rename("pairs")
+    work = work.join(pairs, on=keys)
+    voided = work.index[work["rank"] < work["pairs"]]
+    if not len(voided):
+        return frame, []
+    n = len(voided) // 2
+    slips = int(work.loc[voided, "order"].nunique())
+    return frame.drop(index=voided), [counted("problem_voided_lines", n, where=where, slips=slips)]
