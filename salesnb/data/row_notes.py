@@ -16,6 +16,7 @@ import pandas as pd
 
 from .column_words import PAID_NAMES, STATUS_NAMES, named_column
 from .parsing import parse_number
+from .voids import voided_rows
 
 # statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
 CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
@@ -91,5 +92,9 @@ def negative_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) 
     quantity = found.get("quantity")
     if quantity is None or quantity not in frame.columns:
         return None
-    negative = int((parse_number(frame[quantity])[0].lt(0) & ~gone).sum())
+    order, product = found.get("order_id"), found.get("product_id") or found.get("product_name")
+    negative_rows = parse_number(frame[quantity])[0].lt(0) & ~gone
+    if order in frame.columns and product in frame.columns:  # voided pairs cancel on load (.voids): no returns
+        negative_rows[voided_rows(frame, order, product, quantity)] = False
+    negative = int(negative_rows.sum())
     return (quantity, negative) if 0 < negative < len(frame) else None

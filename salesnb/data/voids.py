@@ -30,9 +30,18 @@ def cancel_voided_lines(frame: pd.DataFrame, names: Mapping, where: str) -> tupl
     quantity = _raw(frame, names, "order_lines", "quantity")
     if order is None or product is None or quantity is None:
         return frame, []
+    voided = voided_rows(frame, order, product, quantity)
+    if not len(voided):
+        return frame, []
+    n, slips = len(voided) // 2, int(frame.loc[voided, order].nunique())
+    return frame.drop(index=voided), [counted("problem_voided_lines", n, where=where, slips=slips)]
+
+
+def voided_rows(frame: pd.DataFrame, order: str, product: str, quantity: str) -> pd.Index:
+    """The rows (index labels) of ``frame`` that are voided pairs, by its order, product and quantity columns."""
     units, _ = parse_number(frame[quantity])
     if not (units < 0).any():
-        return frame, []
+        return frame.index[:0]
     work = pd.DataFrame(
         {"order": frame[order].astype("string"), "product": frame[product].astype("string"), "size": units.abs()}
     )
@@ -44,9 +53,4 @@ def cancel_voided_lines(frame: pd.DataFrame, names: Mapping, where: str) -> tupl
     positives = work[work["sign"] > 0].groupby(keys, sort=False).size().rename("positives")
     pairs = pd.concat([negatives, positives], axis=1).fillna(0).min(axis=1).rename("pairs")
     work = work.join(pairs, on=keys)
-    voided = work.index[work["rank"] < work["pairs"]]
-    if not len(voided):
-        return frame, []
-    n = len(voided) // 2
-    slips = int(work.loc[voided, "order"].nunique())
-    return frame.drop(index=voided), [counted("problem_voided_lines", n, where=where, slips=slips)]
+    return work.index[work["rank"] < work["pairs"]]
