@@ -32,7 +32,7 @@ from .data.exclude import exclude_rule
 from .data.messages import Message
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
-from .i18n import check_lang, t
+from .i18n import check_lang, t, texts
 from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
@@ -162,8 +162,15 @@ class Report:
         if not missing:
             return None
         tables, columns = [m for m in missing if "." not in m], [m for m in missing if "." in m and m != BUYERS]
-        notes = [t("needs_table", self.lang, tables=", ".join(tables))] if tables else []
-        notes += [t("needs_column", self.lang, columns=", ".join(columns))] if columns else []
+        named = ", " if self.lang != "zh" else "、"
+        notes = (
+            [t("needs_table", self.lang, tables=named.join(need_name(m, self.lang) for m in tables))] if tables else []
+        )
+        notes += (
+            [t("needs_column", self.lang, columns=named.join(need_name(m, self.lang) for m in columns))]
+            if columns
+            else []
+        )
         notes += [t("needs_buyers", self.lang)] if BUYERS in missing else []
         return Panel.skipped(" ".join(notes))
 
@@ -362,6 +369,20 @@ def open_report(
         known = ", ".join(facts.regions(ds))
         raise ParameterError(Message("error_region_unknown", region=repr(region), known=known)).in_lang(lang)
     return Report(ds=ds, period=period, region=region, config=config, lang=lang)
+
+
+def need_name(need: str, lang: str) -> str:
+    """A table or column a section needs, as a reader names it: ``目标表（targets）``.
+
+    A column reads ``订单表的渠道（orders.channel）``. The contract's name stays in brackets: it is what the mapping
+    file and ``salesnb validate`` call it.
+    """
+    table, _, column = need.partition(".")
+    label = t(f"table_name_{table}", lang) if f"table_name_{table}" in texts() else table
+    if not column:
+        return t("need_table", lang, label=label, name=need)
+    concept = f"map_concept_{column}"
+    return t("need_column", lang, table=label, label=t(concept, lang) if concept in texts() else column, name=need)
 
 
 def report_period(ds: Dataset, period: str) -> str:

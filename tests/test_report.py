@@ -138,7 +138,7 @@ def test_panels_by_channel_are_skipped_with_a_note_when_the_orders_have_no_chann
     tables = {**TABLES, "orders": [{k: v for k, v in row.items() if k != "channel"} for row in TABLES["orders"]]}
     report = open_report(str(write_tiny(tmp_path / "tiny", tables=tables)), "2026-10", "ALL")
     for panel in (overview.composition_panel(report, by="channel"), market.channel_panel(report)):
-        assert panel.is_skipped and panel.note == "数据中没有 orders.channel 列，本节跳过。"  # not one 未知 at 100%
+        assert panel.is_skipped and panel.note == "数据中没有订单表的渠道（orders.channel），本节跳过。"  # not one 未知
     assert not overview.composition_panel(report, by="customer_type").is_skipped
     assert report.needs("orders", "orders.region") is None
     with_channels = open_report(str(write_tiny(tmp_path / "full")), "2026-10", "ALL")
