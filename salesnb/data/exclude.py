@@ -54,9 +54,12 @@ def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tu
         hit = np.zeros(len(frame), dtype=bool)
         for column, values in rules.items():
             hit |= _values_in(frame[columns[column]], values)
-        key = _raw_key(names, name)
-        count = int(frame.loc[hit, key].nunique()) if key in frame.columns else int(hit.sum())
-        done.notes.append(counted("problem_excluded", count, name=name, said=exclude_rule({name: rules})))
+        key, said, rows = _raw_key(names, name), exclude_rule({name: rules}), int(hit.sum())
+        count = int(frame.loc[hit, key].nunique()) if key in frame.columns else rows
+        if count != rows:  # an order of several lines: how many orders, and how many rows of the file they held
+            done.notes.append(counted("problem_excluded_flat", count, name=name, said=said, rows=rows))
+        else:
+            done.notes.append(counted("problem_excluded", count, name=name, said=said))
         done.tables.add(name)
         mask |= hit
     if not mask.any():

@@ -239,3 +239,27 @@ def test_a_numeric_condition_on_a_table_of_its_own_reads_the_typed_numbers(tmp_p
     assert ds.tables["orders"]["order_id"].tolist() == ["A1"]  # 0.00, 1,070 and the amount 9 left out
     ds = load_dataset(tmp_path, mapping={"exclude": {"orders": {"paid": ["0"]}}})  # text: "0.00" is not "0"
     assert ds.tables["orders"]["order_id"].tolist() == ["A1", "A2", "A3", "A4"]
+
+
+def test_a_flat_exports_excluded_orders_of_several_lines_say_orders_and_rows(tmp_path: Path) -> None:
+    (tmp_path / "sales.csv").write_text(
+        "单号,客户,日期,产品,数量,金额,状态\nA1,甲,2026-10-05,P1,1,10,已取消\nA1,甲,2026-10-05,P2,2,20,已取消\n"
+        "A2,乙,2026-10-06,P1,1,10,完成\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "tables": {"orders": "sales.csv", "order_lines": "sales.csv"},
+        "columns": {
+            "orders": {"order_id": "单号", "customer_id": "客户", "order_date": "日期", "amount": "金额"},
+            "order_lines": {
+                "order_id": "单号",
+                "product_id": "产品",
+                "quantity": "数量",
+                "unit_price": "=[金额] / [数量]",
+            },
+        },
+        "exclude": {"orders": {"状态": ["已取消"]}},
+    }
+    ds = load_dataset(tmp_path / "sales.csv", mapping=mapping)
+    assert ds.tables["orders"]["order_id"].tolist() == ["A2"]
+    assert [w.text("zh") for w in ds.warnings] == ["orders：按映射的排除规则（状态 = 已取消）去掉 1 条，占文件 2 行"]
