@@ -145,3 +145,11 @@ def test_panels_by_channel_are_skipped_with_a_note_when_the_orders_have_no_chann
     assert not market.channel_panel(with_channels).is_skipped
     shares = overview.composition_frame(with_channels, "channel").set_index("segment")["share"]
     assert set(shares.index) == {"直营", "分销", "电商"} and abs(shares.sum() - 1) < 1e-12
+
+
+def test_a_need_is_named_in_words_with_its_contract_name() -> None:
+    from salesnb.report import need_name
+
+    assert need_name("targets", "zh") == "目标表（targets）"
+    assert need_name("customers.employee_count", "zh") == "客户表的员工人数（customers.employee_count）"
+    assert need_name("orders.channel", "en") == "the channel of orders (orders.channel)"
