@@ -145,6 +145,10 @@ def one_row_per_id(
         if column in LATEST.get(table, ()):  # lines shipped on several days: the order arrived with the last
             first[column] = values.groupby(codes).max().reindex(range(n_ids)).to_numpy()
             continue
+        if column in SUMMED.get(table, ()) and repeated_per_id(codes, values):  # the order's total on each line
+            first[column] = values.groupby(codes).first().reindex(range(n_ids)).to_numpy()
+            warnings.append(Message("problem_amount_repeated", table=table, column=column))
+            continue
         if column in SUMMED.get(table, ()):
             total = np.bincount(codes, weights=values.fillna(0).to_numpy(dtype=float), minlength=n_ids)
             counted = np.bincount(codes, weights=values.notna().to_numpy(dtype=float), minlength=n_ids)
@@ -158,6 +162,22 @@ def one_row_per_id(
         if name == table:
             repointed[(name, column)] = np.flatnonzero(first[column].isna().to_numpy())
     return first, warnings, {**unparsed, **repointed}
+
+
+REPEATED_IDS = 3  # ids of several rows needed to tell an order's total repeated on its lines from line amounts
+
+
+def repeated_per_id(codes: np.ndarray, values: pd.Series) -> bool:
+    """Whether every id of several rows repeats one value on all of them: an order's total written on each line.
+
+    A marketplace's order-detail export writes 订单金额 (the whole order) on every item line; summed per order it
+    counted a three-line order three times. Line amounts agree on every line of every order only when the lines
+    do not differ, so :data:`REPEATED_IDS` such orders, and not one that differs, make the column the order's.
+    """
+    frame = pd.DataFrame({"id": codes, "value": values.to_numpy()}).dropna()
+    sizes = frame.groupby("id")["value"].agg(["size", "nunique"])
+    several = sizes[sizes["size"] > 1]
+    return len(several) >= REPEATED_IDS and bool((several["nunique"] == 1).all())
 
 
 def _day(values: pd.Series) -> pd.Series:

@@ -65,6 +65,9 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
             lines.append(f"! {t('map_split_sheets', lang, book=book, pattern=pattern, files=sheets, n=len(files))}")
         else:
             lines.append(f"! {t('map_split', lang, pattern=pattern, files=', '.join(files), n=len(files))}")
+    for file, column in proposal.order_totals:
+        if proposal.tables.get("orders") == file:
+            lines.append(f"! {t('map_order_totals', lang, file=file, column=column)}")
     if proposal.catalogue_priced:
         price = proposal.columns["products"]["list_price"]
         lines.append(f"! {t('map_catalogue_prices', lang, file=proposal.tables['products'], column=price)}")

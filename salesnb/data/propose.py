@@ -20,11 +20,12 @@ from ..errors import DataSourceError
 from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
 from .dataset import EMPTY, PER, Mapping, joined_name
-from .derive import add_joined_ids
+from .derive import add_joined_ids, repeated_per_id
 from .expressions import column_names, parse_expression
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
+from .parsing import parse_number
 from .proposal_tables import ONE_UNIT, per_day_id, tables_from
 from .row_notes import (
     ZERO,
@@ -64,6 +65,7 @@ class Proposal:
     splits: list[tuple[str, list[str]]] = field(default_factory=list)  # (pattern, its files): one table by year
     unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
+    order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -179,6 +181,23 @@ class _Candidate:
     varying: list[tuple[str, str, str, float]]
 
 
+def _order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
+    """Whether the file's amount repeats its order's total on every line (:func:`~.derive.repeated_per_id`).
+
+    Only when an order's lines differ (another product, another quantity) beside one amount: identical lines of a
+    fixed-price item may each carry their own equal amount.
+    """
+    order, amount = found.get("order_id"), found.get("amount")
+    if order not in frame.columns or amount not in frame.columns:
+        return False
+    codes, _ = pd.factorize(frame[order])
+    if not repeated_per_id(codes, parse_number(frame[amount])[0]):
+        return False
+    parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
+    differ = frame[parts].astype("string").groupby(codes).nunique().gt(1).any(axis=None) if parts else False
+    return bool(differ)  # lines of other products or quantities sharing one amount: it is not theirs
+
+
 def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal) -> dict[str, _Candidate]:
     """The tables file (or sheet) ``name`` can feed (a contract-named one: its own table only), with their ranks."""
     found, ambiguous = match_columns(frame)
@@ -186,6 +205,15 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
     if ambiguous:
         proposal.notes.append(name)
     tables, missing = tables_from(found)
+    if not own and _order_total(frame, found):  # the order's total on each line: it prices no line
+        lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})
+        tables.pop("order_lines", None)
+        missing.pop("order_lines", None)
+        if "order_lines" in lines:
+            tables["order_lines"] = lines["order_lines"]
+        if "order_lines" in lacking:
+            missing["order_lines"] = lacking["order_lines"]
+        proposal.order_totals.append((name, found["amount"]))
     if own:
         columns = {c: c for c in frame.columns if TABLES[own].column(c)}  # contract names as they are
         taken = set(columns)

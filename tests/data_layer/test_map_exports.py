@@ -407,3 +407,40 @@ def test_store_and_delivery_export_headers_and_no_staff_column_as_the_customer()
                      "delivered_at": "实际送货日期"}  # fmt: skip
     staff = frame(员工工号=["SS1", "SS1", "SS2", "SS3"], 会员X=["m1", "m1", "m2", "m3"])
     assert candidates(staff, {}, "customer_id") == ["会员X"]  # a staff number is no customer
+
+
+ORDER_TOTALS = (
+    "订单编号,买家会员名,订单创建时间,订单金额,商品名称,数量\n"
+    "A1,甲,2026-10-01 10:00,300,杯子,1\nA1,甲,2026-10-01 10:00,300,茶叶,2\nA1,甲,2026-10-01 10:00,300,茶壶,1\n"
+    "A2,乙,2026-10-02 11:00,50,杯子,1\nA3,丙,2026-10-03 12:00,120,茶叶,1\nA3,丙,2026-10-03 12:00,120,杯子,3\n"
+    "A4,丁,2026-10-04 12:00,80,茶壶,1\nA5,甲,2026-10-05 12:00,200,茶叶,4\nA5,甲,2026-10-05 12:00,200,茶壶,1\n"
+)
+
+
+def test_an_order_total_repeated_on_its_lines_counts_once(tmp_path: Path) -> None:
+    """A1's 300 is on each of its three lines: summed it was 900, and the month 1,670 for 750."""
+    from salesnb.data import facts
+
+    (tmp_path / "订单.csv").write_text(ORDER_TOTALS, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "订单.csv")
+    assert "order_lines" not in proposal.tables  # no line is priced by the order's total
+    assert "! 订单.csv：同一订单各行上的 订单金额 都相同，是订单总额" in "\n".join(describe(proposal, "zh"))
+    ds = load_dataset(tmp_path / "订单.csv", mapping=proposal.mapping())
+    revenue = facts.order_facts(ds).set_index("order_id")["revenue"].to_dict()
+    assert revenue == {"A1": 300.0, "A2": 50.0, "A3": 120.0, "A4": 80.0, "A5": 200.0}
+    priced = ORDER_TOTALS.replace("数量\n", "数量,单价\n").replace(",1\n", ",1,10\n")  # a unit price prices the lines
+    (tmp_path / "订单.csv").write_text(
+        priced.replace(",2\n", ",2,10\n").replace(",3\n", ",3,10\n").replace(",4\n", ",4,10\n"), encoding="utf-8"
+    )
+    proposal = propose_mapping(tmp_path / "订单.csv")
+    assert proposal.columns["order_lines"]["unit_price"] == "单价"
+
+
+def test_line_amounts_that_merely_agree_are_still_added() -> None:
+    import numpy as np
+
+    from salesnb.data.derive import repeated_per_id
+
+    codes = np.array([0, 0, 1, 1, 2, 3, 3])
+    assert repeated_per_id(codes[:4], pd.Series([5.0, 5.0, 7.0, 7.0])) is False  # two orders: too few to tell
+    assert repeated_per_id(codes, pd.Series([5.0, 5.0, 7.0, 7.0, 1.0, 9.0, 8.0])) is False  # one order differs
