@@ -48,7 +48,7 @@ def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tu
     mask = np.zeros(len(frame), dtype=bool)
     for name in tables:
         rules = names.exclude.get(name, {})
-        columns = {column: _raw_column(frame, names, name, column) for column in rules}
+        columns = {column: raw_column(frame, names, name, column) for column in rules}
         if not rules or None in columns.values():
             continue
         hit = np.zeros(len(frame), dtype=bool)
@@ -89,7 +89,7 @@ class FlatExcluded:
     counts: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-def _raw_column(frame: pd.DataFrame, names: Mapping, table: str, column: str) -> str | None:
+def raw_column(frame: pd.DataFrame, names: Mapping, table: str, column: str) -> str | None:
     """The file's column a rule names: the user's own name, or the one the contract column is mapped to."""
     if column in frame.columns:
         return column

@@ -14,20 +14,16 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Mapping
+from .exclude import raw_column
 from .messages import Message, counted
 from .parsing import parse_number
 
 
-def _raw(frame: pd.DataFrame, names: Mapping, table: str, column: str) -> str | None:
-    """The file's column feeding ``table.column``: the one mapped to it, or a column of the contract's name."""
-    mapped = names.renames(table).get(column, column)
-    return mapped if mapped in frame.columns else None
-
-
 def cancel_voided_lines(frame: pd.DataFrame, names: Mapping, where: str) -> tuple[pd.DataFrame, list[Message]]:
     """``frame`` (one flat export, rows as read) without its voided pairs of lines, and a warning counting them."""
-    order, product = _raw(frame, names, "order_lines", "order_id"), _raw(frame, names, "order_lines", "product_id")
-    quantity = _raw(frame, names, "order_lines", "quantity")
+    order, product, quantity = (
+        raw_column(frame, names, "order_lines", c) for c in ("order_id", "product_id", "quantity")
+    )
     if order is None or product is None or quantity is None:
         return frame, []
     voided = voided_rows(frame, order, product, quantity)
