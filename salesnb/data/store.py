@@ -127,13 +127,29 @@ def _write_table(name: str, frame: pd.DataFrame, region: pd.Series, path: Path) 
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)  # its pandas metadata gives the dtypes back
+    table = pa.Table.from_pandas(_uniform(frame), preserve_index=False)  # its pandas metadata gives the dtypes back
     table = table.append_column("_region", pa.array(region.astype("str"), type=pa.string(), from_pandas=True))
     table = table.append_column("_row", pa.array(np.arange(len(frame), dtype=np.int64)))
     date = _sort_column(name, frame)
     keys = [("_region", "ascending")] + ([(date, "ascending")] if date else []) + [("_row", "ascending")]
     table = table.sort_by(keys)
     pq.write_table(table, path, row_group_size=ROW_GROUP_ROWS, compression="zstd")
+
+
+MIXED = ("mixed", "mixed-integer", "mixed-integer-float")  # pandas' names for an object column of several types
+
+
+def _uniform(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with every column of mixed types (an Excel column of text and numbers) as text; else ``frame``.
+
+    A workbook's free-text column (规格: ``1085*906`` beside ``10835801096``, 交货日期: dates beside ``11/22,12/25``)
+    comes out of the reader as Python objects of several types, which parquet cannot store in one column.
+    Read back, such a column is text: the value as the sheet shows it, an empty cell still empty.
+    """
+    mixed = [c for c in frame.columns if frame[c].dtype == object and pd.api.types.infer_dtype(frame[c]) in MIXED]
+    if not mixed:
+        return frame
+    return frame.assign(**{c: frame[c].map(str, na_action="ignore").astype(object) for c in mixed})
 
 
 def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:

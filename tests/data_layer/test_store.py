@@ -251,3 +251,30 @@ def test_an_unwritable_default_store_loads_the_source_itself(tiny, tmp_path, mon
     finally:
         cache.clear()
     assert len(ds.tables["order_lines"]) == 8 and blocker.is_file()
+
+
+def test_a_workbook_column_of_text_and_numbers_is_stored_as_text(tmp_path):
+    """An unmapped free-text column of a sheet (规格: 1085*906 beside 10835801096) once stopped the run in the store."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["订单号", "客户", "订单日期", "金额", "规格", "交货日期"])
+    sheet.append(["A1", "甲", pd.Timestamp("2025-03-02").to_pydatetime(), 100.0, "1085*906", "11/22,12/25"])
+    sheet.append(["A2", "乙", pd.Timestamp("2025-03-05").to_pydatetime(), 50.5, 10835801096, None])
+    sheet.append(["A3", "甲", pd.Timestamp("2025-03-09").to_pydatetime(), 20.0, None, pd.Timestamp("2025-04-01")])
+    book.save(tmp_path / "订单表.xlsx")
+    (tmp_path / "mapping.yaml").write_text(
+        "tables: {orders: 订单表.xlsx}\ncolumns:\n"
+        "  orders: {order_id: 订单号, customer_id: 客户, order_date: 订单日期, amount: 金额}\n",
+        encoding="utf-8",
+    )
+    ds = load_dataset(tmp_path / "订单表.xlsx", mapping=tmp_path / "mapping.yaml")
+    back = store_read.open_store(tmp_path / "订单表.xlsx", tmp_path / "mapping.yaml", root=tmp_path / "store")
+    orders = back.tables["orders"]
+    assert orders["规格"].tolist()[:2] == ["1085*906", "10835801096"] and pd.isna(orders["规格"].iloc[2])
+    assert orders["交货日期"].tolist()[0] == "11/22,12/25" and orders["交货日期"].iloc[2].startswith("2025-04-01")
+    pd.testing.assert_frame_equal(
+        back.tables["orders"].drop(columns=["规格", "交货日期"]), ds.tables["orders"].drop(columns=["规格", "交货日期"])
+    )
+    assert orders["amount"].sum() == 170.5
