@@ -16,7 +16,6 @@ import re
 import tempfile
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..errors import DataSourceError, DataValidationError
@@ -144,6 +143,14 @@ def below_title(frame: pd.DataFrame) -> pd.DataFrame:
             body.attrs[TITLE] = at + 1
             return body
     return frame
+
+
+def first_data_line(frame: pd.DataFrame) -> int:
+    """How many lines of the file stand above the frame's first row: its header and any title rows above it.
+
+    A problem names the row as the spreadsheet or editor shows it: the first sale under a header is row 2.
+    """
+    return int(frame.attrs.get(TITLE, 0)) + (0 if frame.attrs.get(HEADERLESS) else 1)
 
 
 def without_blank_unnamed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -355,6 +362,7 @@ def load_dataset(
     *,
     mapping: str | os.PathLike | dict | Mapping | None = None,
     validate: bool = True,
+    file_rows: bool = False,
 ) -> Dataset:
     """Load every contract table of ``source`` (folder, single export file, or a SQLAlchemy URL) as typed frames.
 
@@ -371,6 +379,9 @@ def load_dataset(
         after validation (:mod:`salesnb.data.exclude`).
     validate
         Raise :class:`DataValidationError` listing every problem (all tables) when the data breaks the contract.
+    file_rows
+        Without ``validate``: keep each row's line in its file (:data:`~.validation.FILE_ROW`), for a caller that
+        checks the dataset itself and names the rows as the file shows them (``salesnb map``).
 
     Raises
     ------
@@ -379,7 +390,8 @@ def load_dataset(
     """
     names = load_mapping(mapping)
     text = os.fspath(source)
-    if "://" in text:
+    database = "://" in text
+    if database:
         raw, ignored, label = _read_database(text, names)
     else:
         raw, ignored = _read_folder(Path(text), names)
@@ -396,11 +408,10 @@ def load_dataset(
                 warnings.append(Message("problem_title_rows", where=where, n=frame.attrs[TITLE]))
             if frame.attrs.get(HEADERLESS):
                 warnings.append(Message("problem_headerless", where=where, names=", ".join(frame.columns[:3])))
-            tidied[source_name], found = skip_rows_without_sales(_tidy(frame, where), where)
+            first_line = None if database else first_data_line(frame)  # problems name the row the sheet shows
+            tidied[source_name], found = skip_rows_without_sales(_tidy(frame, where), where, first_line)
             tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
             warnings += found
-            if shared and FILE_ROW not in tidied[source_name].columns:  # an order collapsed from lines: its first
-                tidied[source_name] = tidied[source_name].assign(**{FILE_ROW: np.arange(len(tidied[source_name]))})
             if shared and set(sources) == {source_name}:  # one flat export: rows that are not sales leave first
                 tidied[source_name], found = cancel_voided_lines(tidied[source_name], names, source_name)
                 warnings += found
@@ -418,14 +429,14 @@ def load_dataset(
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
-    file_rows = len(tidied[raw["orders"][0]]) if "orders" in raw else None
-    warnings += found + amount_disagreement(tables) + joined_note(tables, names, file_rows)
+    orders_rows = len(tidied[raw["orders"][0]]) if "orders" in raw else None  # the orders' file's rows
+    warnings += found + amount_disagreement(tables) + joined_note(tables, names, orders_rows)
     ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored), warnings)
     if validate:
         all_problems = validation.validate_dataset(ds, problems)
         if all_problems:
             raise DataValidationError(all_problems)
-    if validate and any(FILE_ROW in frame.columns for frame in ds.tables.values()):  # the file's rows have served
+    if not file_rows and any(FILE_ROW in frame.columns for frame in ds.tables.values()):  # they have served
         tables = {name: frame.drop(columns=FILE_ROW, errors="ignore") for name, frame in ds.tables.items()}
         ds = dataclasses.replace(ds, tables=tables)
     return drop_excluded(ds, flat)

@@ -86,7 +86,7 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     if "orders" not in proposal.tables:
         return lines
     lines += _no_customer(proposal, lang)
-    ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False)
+    ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False, file_rows=True)
     lines.append(f"{t('map_angles', lang)}:")
     lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
     problems = validation.validate_dataset(ds)

@@ -25,7 +25,9 @@ TOTAL_WORDS = frozenset(
 )
 
 
-def skip_rows_without_sales(frame: pd.DataFrame, where: str) -> tuple[pd.DataFrame, list[Message]]:
+def skip_rows_without_sales(
+    frame: pd.DataFrame, where: str, first_line: int | None = None
+) -> tuple[pd.DataFrame, list[Message]]:
     """``frame`` without its completely empty rows and its total rows, and a warning naming each kind.
 
     An empty row in the middle of a sheet (a deleted line, a separator) holds nothing to check: reported per
@@ -33,8 +35,10 @@ def skip_rows_without_sales(frame: pd.DataFrame, where: str) -> tuple[pd.DataFra
     Total in its first filled cell, the sums beside it; or a row of sums at the end, :func:`unlabelled_sums`) is
     no sale: kept, it blocked the data with an empty order id, or would count the month twice. The kept rows
     carry their position in the file (:data:`~.validation.FILE_ROW`), so every later problem still names the
-    file's row.
+    file's row: ``first_line`` is how many lines of the file stand above the frame's first row (its header);
+    ``None`` for rows of no file (a database table), which carry their position only when rows were left out.
     """
+    start = first_line or 0
     if not len(frame.columns):
         return frame, []
     first = frame.iloc[:, 0].astype(object)  # each row's first filled cell, column by column (no row copies)
@@ -46,12 +50,14 @@ def skip_rows_without_sales(frame: pd.DataFrame, where: str) -> tuple[pd.DataFra
     total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
     total |= unlabelled_sums(frame, empty | total)
     if not (empty.any() or total.any()):
+        if first_line is not None:
+            frame[FILE_ROW] = np.arange(start, start + len(frame))  # a new column: no copy of the others
         return frame, []
-    kept = frame.loc[~(empty | total)].assign(**{FILE_ROW: np.flatnonzero(~(empty | total))})
+    kept = frame.loc[~(empty | total)].assign(**{FILE_ROW: np.flatnonzero(~(empty | total)) + start})
     found = []
     for rows, key in ((empty, "problem_empty_rows"), (total, "problem_total_rows")):
         if rows.any():
-            numbers = np.flatnonzero(rows) + 1  # 1-based data rows, as problems name them
+            numbers = np.flatnonzero(rows) + start + 1  # the file's rows, 1-based, as problems name them
             listed = ", ".join(map(str, numbers[:EMPTY_ROWS_LISTED])) + (
                 " …" if len(numbers) > EMPTY_ROWS_LISTED else ""
             )

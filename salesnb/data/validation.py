@@ -49,7 +49,7 @@ def show_value(value: object) -> str:
     return repr(text if len(text) <= 40 else text[:37] + "...")
 
 
-FILE_ROW = "_file_row"  # a frame's rows' positions in their file, where rows were left out before it was checked
+FILE_ROW = "_file_row"  # a frame's rows' 0-based lines in their file (header included), while it is checked
 
 
 def example_rows(
@@ -68,10 +68,9 @@ def example_rows(
     keys = frame[key] if key and key in frame.columns and key != column else None
     if values is None and column is not None:
         values = frame[column]
-    rows = frame[FILE_ROW].to_numpy() if FILE_ROW in frame.columns else None  # a flat file's rows left out before
     parts = []
     for pos in positions[:MAX_EXAMPLES]:
-        row = int(pos if rows is None else rows[pos]) + 1
+        row = file_row(frame, pos)
         label = Message("problem_row", row=row)
         if keys is not None and not pd.isna(keys.iloc[pos]):
             label = Message("problem_row_id", row=row, id=str(keys.iloc[pos]))
@@ -79,6 +78,11 @@ def example_rows(
             label = Message("problem_example", label=label, value=show_value(values.iloc[pos]))
         parts.append(label)
     return parts
+
+
+def file_row(frame: pd.DataFrame, position: int) -> int:
+    """The 1-based row of the file that the frame's row at ``position`` came from (its row number when unknown)."""
+    return int(frame[FILE_ROW].iat[position] if FILE_ROW in frame.columns else position) + 1
 
 
 def row_problem(
@@ -269,7 +273,7 @@ def _grain_problem(frame: pd.DataFrame, grain: list[str]) -> Message | None:
     ordered = frame.iloc[positions][grain].astype(str)
     positions = positions[np.lexsort([ordered[c].to_numpy() for c in reversed(grain)])]
     shown = [
-        Message("problem_grain_example", row=int(p) + 1, combo=[show_value(frame[c].iloc[p]) for c in grain])
+        Message("problem_grain_example", row=file_row(frame, p), combo=[show_value(frame[c].iloc[p]) for c in grain])
         for p in positions[:MAX_EXAMPLES]
     ]
     where = f"{TARGETS}.({', '.join(grain)})"

@@ -194,7 +194,7 @@ DATA_CASES: list[Case] = [
         "id-empty",
         V,
         1,
-        ("orders.order_id", "必填值为空", "第 2 行"),
+        ("orders.order_id", "必填值为空", "第 3 行"),
         edits=(edit("orders", 1, "order_id", ""),),
     ),
     Case("id-padded-with-spaces", V, 0, ("orders: 7",), edits=(edit("orders", 0, "customer_id", "  C1 "),)),
@@ -315,7 +315,7 @@ DATA_CASES: list[Case] = [
         edits=(edit("order_lines", 1, "quantity", "１"),),
     ),
     Case("type-period-full-date", V, 0, ("targets: 7",), edits=(edit("targets", 0, "period", "2026-10-15"),)),
-    Case("id-duplicate-target", V, 1, ("targets.(period, region", "第 8 行"), edits=(repeat_row("targets", 1),)),
+    Case("id-duplicate-target", V, 1, ("targets.(period, region", "第 9 行"), edits=(repeat_row("targets", 1),)),
     Case(
         "type-aspect-score-outside",
         V,

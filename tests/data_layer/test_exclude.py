@@ -82,7 +82,7 @@ def test_excluded_rows_keep_every_problem_at_its_row_in_the_file(tmp_path: Path)
         "A3,C1,2026-13-45,70,ok\n",
         encoding="utf-8",
     )
-    with pytest.raises(DataValidationError, match=r"row 3 \(A3\): '2026-13-45'"):
+    with pytest.raises(DataValidationError, match=r"row 4 \(A3\): '2026-13-45'"):
         load_dataset(tmp_path, mapping={"exclude": {"orders": {"status": "cancelled"}}})
 
 
@@ -172,7 +172,7 @@ def test_a_flat_exports_unpaid_orders_leave_before_their_empty_cells_are_checked
 
 def test_a_problem_on_a_kept_row_of_a_flat_export_keeps_its_row_in_the_file(tmp_path: Path) -> None:
     (tmp_path / "淘宝.csv").write_text(TAOBAO, encoding="utf-8")
-    with pytest.raises(DataValidationError, match=r"order_lines\.quantity: 1 row .*e\.g\. row 5: 'x'"):  # 104: row 5
+    with pytest.raises(DataValidationError, match=r"order_lines\.quantity: 1 row .*e\.g\. row 6: 'x'"):  # 104: row 6
         load_dataset(tmp_path, mapping=TAOBAO_MAPPING)
 
 
@@ -210,7 +210,7 @@ def test_numeric_conditions_leave_out_returns_and_no_op_lines_of_a_flat_export_b
     mapping = {**POS_MAPPING, "exclude": {"order_lines": {"数量": ["<0", "= 0"]}}}
     with pytest.raises(DataValidationError) as caught:  # the kept rows' problems keep their rows in the file
         load_dataset(tmp_path, mapping=mapping)
-    assert len(caught.value.problems) == 2 and all("e.g. row 6" in p for p in caught.value.problems)
+    assert len(caught.value.problems) == 2 and all("e.g. row 7" in p for p in caught.value.problems)
     (tmp_path / "pos.csv").write_text(POS.replace("abc", "5"), encoding="utf-8")
     ds = load_dataset(tmp_path, mapping=mapping)
     lines = ds.tables["order_lines"]
@@ -218,15 +218,15 @@ def test_numeric_conditions_leave_out_returns_and_no_op_lines_of_a_flat_export_b
     assert ds.tables["orders"].set_index("order_id")["amount"].to_dict() == {"1": 20.0, "2": 10.0, "3": 5.0}
     assert ds.excluded == {"order_lines": 2}
     assert [str(w) for w in ds.warnings] == [
-        "pos.csv: row 3 is empty and was skipped",
+        "pos.csv: row 4 is empty and was skipped",
         "order_lines: 2 rows left out as the mapping's exclude says (数量 < 0; 数量 = 0)",
     ]
     with pytest.raises(DataValidationError) as caught:  # without the rule: the returns and the no-op line
         load_dataset(tmp_path, mapping=POS_MAPPING)
     problems = "\n".join(caught.value.problems)
-    assert "order_lines.quantity: 1 row has a negative value, e.g. row 2: -1" in problems
-    assert "'=[实收] / [数量]' divides by zero, e.g. row 4: '0'" in problems
-    assert "empty required" not in problems  # the empty row 3 is no problem
+    assert "order_lines.quantity: 1 row has a negative value, e.g. row 3: -1" in problems
+    assert "'=[实收] / [数量]' divides by zero, e.g. row 5: '0'" in problems
+    assert "empty required" not in problems  # the empty row 4 is no problem
 
 
 def test_a_numeric_condition_on_a_table_of_its_own_reads_the_typed_numbers(tmp_path: Path) -> None:

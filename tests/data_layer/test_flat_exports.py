@@ -174,8 +174,8 @@ def test_a_flat_column_without_one_readable_value_is_reported_not_a_crash(tmp_pa
     with pytest.raises(DataValidationError) as caught:
         load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
     assert caught.value.problems == [
-        "orders.order_date: 3 rows have unparseable dates, e.g. row 1 (A1): 'someday', row 2 (A1): 'someday', "
-        "row 3 (A2): 'never'; expected YYYY-MM-DD"
+        "orders.order_date: 3 rows have unparseable dates, e.g. row 2 (A1): 'someday', row 3 (A1): 'someday', "
+        "row 4 (A2): 'never'; expected YYYY-MM-DD"
     ]
     (tmp_path / "m.yaml").write_text(__import__("yaml").safe_dump(FLAT_MAPPING, allow_unicode=True), encoding="utf-8")
     assert main(["validate", "--data", str(tmp_path / "sales.csv"), "--mapping", str(tmp_path / "m.yaml")]) == 1
@@ -192,12 +192,12 @@ def test_a_day_the_calendar_lacks_has_its_own_problem_line(tmp_path: Path, capsy
     with pytest.raises(DataValidationError) as caught:
         load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
     assert caught.value.problems == [
-        "orders.order_date: 2 rows have dates that do not exist, e.g. row 5 (A4): '2018-02-29 星期四', "
-        "row 6 (A5): '2018/2/30'; 2018-02 has no day 29; check these rows' dates in the system they come from",
-        "orders.order_date: 1 row has an unparseable date, e.g. row 7 (A6): 'soon'; expected YYYY-MM-DD",
+        "orders.order_date: 2 rows have dates that do not exist, e.g. row 6 (A4): '2018-02-29 星期四', "
+        "row 7 (A5): '2018/2/30'; 2018-02 has no day 29; check these rows' dates in the system they come from",
+        "orders.order_date: 1 row has an unparseable date, e.g. row 8 (A6): 'soon'; expected YYYY-MM-DD",
     ]
     zh = caught.value.text("zh")
-    assert "orders.order_date：有 2 行日期不存在，例如 第 5 行 (A4)：'2018-02-29 星期四'" in zh
+    assert "orders.order_date：有 2 行日期不存在，例如 第 6 行 (A4)：'2018-02-29 星期四'" in zh
     assert "2018 年 2 月没有 29 日" in zh and "应为 YYYY-MM-DD" in zh
 
 
@@ -300,7 +300,7 @@ def test_division_by_zero_and_text_in_a_computed_column_are_problems(tmp_path: P
     with pytest.raises(DataValidationError) as caught:
         load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
     problems = caught.value.problems
-    assert "order_lines.unit_price: 1 row has no value: '=销售额 / 数量' divides by zero, e.g. row 5: '0'" in problems
+    assert "order_lines.unit_price: 1 row has no value: '=销售额 / 数量' divides by zero, e.g. row 6: '0'" in problems
     assert any(
         p.startswith("order_lines.unit_price: 1 row has a value that is not a number in column '数量'")
         for p in problems
@@ -381,7 +381,7 @@ def test_an_order_id_made_of_customer_and_day_ignores_the_time_and_names_an_empt
     assert ds["order_lines"]["order_id"].tolist() == ["甲 + 2026-10-05", "甲 + 2026-10-05", "乙 + 2026-10-05"]
     assert ds.warnings[-1].endswith("2 orders from 3 rows")
     with pytest.raises(
-        DataValidationError, match=r"order_lines\.order_id: 1 row has an empty required value, e\.g\. row 4"
+        DataValidationError, match=r"order_lines\.order_id: 1 row has an empty required value, e\.g\. row 5"
     ):
         load_dataset(flat_folder(tmp_path, text + "2026/10/06,,P1,1,3\n"), mapping=PER_MAPPING)
 

@@ -13,6 +13,7 @@ from salesnb.data.mapview import describe, no_orders
 from salesnb.data.match import match_columns
 from salesnb.data.proposal_tables import orders_lacking
 from salesnb.data.propose import propose_mapping
+from salesnb.errors import DataValidationError
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -343,7 +344,7 @@ def test_an_unlabelled_row_of_sums_at_the_end_is_skipped(tmp_path: Path) -> None
     proposal = propose_mapping(tmp_path / "till.csv")
     ds = load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())
     assert ds["orders"]["order_id"].tolist() == ["A1", "A2"] and ds["order_lines"]["quantity"].sum() == 4
-    assert any("第 4 行是合计行" in w.text("zh") for w in ds.warnings)
+    assert any("第 5 行是合计行" in w.text("zh") for w in ds.warnings)
     (tmp_path / "till.csv").write_text(till + "A3,,P1,1,9\n", encoding="utf-8")  # a sale missing its date: said
     with pytest.raises(Exception, match="order_date"):
         load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())
@@ -444,3 +445,29 @@ def test_line_amounts_that_merely_agree_are_still_added() -> None:
     codes = np.array([0, 0, 1, 1, 2, 3, 3])
     assert repeated_per_id(codes[:4], pd.Series([5.0, 5.0, 7.0, 7.0])) is False  # two orders: too few to tell
     assert repeated_per_id(codes, pd.Series([5.0, 5.0, 7.0, 7.0, 1.0, 9.0, 8.0])) is False  # one order differs
+
+
+def test_problems_name_the_row_the_sheet_shows_under_a_title_and_a_header(tmp_path: Path) -> None:
+    """A sheet's line 1 is a title, line 2 the header: the bad date on line 4 and the 合计 on line 6 say so."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2026年1-5月订单登记表", None, None, None])
+    sheet.append(["订单号", "客户名称", "订单日期", "总金额"])
+    sheet.append(["A1", "甲", "2026-04-02", 100])
+    sheet.append(["A2", "乙", "下周一", 50])
+    sheet.append(["A3", "甲", "2026-04-09", 20])
+    sheet.append(["合计", None, None, 170])
+    book.save(tmp_path / "订单登记表.xlsx")
+    mapping = {
+        "tables": {"orders": "订单登记表.xlsx"},
+        "columns": {
+            "orders": {"order_id": "订单号", "customer_id": "客户名称", "order_date": "订单日期", "amount": "总金额"}
+        },
+    }
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(tmp_path / "订单登记表.xlsx", mapping=mapping)
+    assert "第 4 行 (A2)：'下周一'" in caught.value.text("zh")
+    ds = load_dataset(tmp_path / "订单登记表.xlsx", mapping=mapping, validate=False)
+    assert any("第 6 行是合计行" in w.text("zh") for w in ds.warnings) and "_file_row" not in ds["orders"].columns

@@ -61,13 +61,13 @@ def test_the_validation_error_speaks_the_readers_language(tmp_path: Path) -> Non
     error = caught.value
     assert str(error).splitlines() == [
         "data validation failed (2 problem(s)):",
-        "  - orders.order_date: 1 row has an unparseable date, e.g. row 3 (A3): '下周一'; expected YYYY-MM-DD",
-        "  - orders.amount: 1 row has a negative value, e.g. row 2 (A2): -5",
+        "  - orders.order_date: 1 row has an unparseable date, e.g. row 4 (A3): '下周一'; expected YYYY-MM-DD",
+        "  - orders.amount: 1 row has a negative value, e.g. row 3 (A2): -5",
     ]
     assert error.text("zh").splitlines() == [
         "数据校验未通过（2 个问题）：",
-        "  - orders.order_date：有 1 行日期无法识别，例如 第 3 行 (A3)：'下周一'；应为 YYYY-MM-DD 这样的日期",
-        "  - orders.amount：有 1 行为负数，例如 第 2 行 (A2)：-5",
+        "  - orders.order_date：有 1 行日期无法识别，例如 第 4 行 (A3)：'下周一'；应为 YYYY-MM-DD 这样的日期",
+        "  - orders.amount：有 1 行为负数，例如 第 3 行 (A2)：-5",
     ]
     copy = pickle.loads(pickle.dumps(error.in_lang("zh")))  # as it comes back from a worker process
     assert copy.problems == error.problems and str(copy) == error.text("zh")

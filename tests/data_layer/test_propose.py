@@ -166,7 +166,7 @@ def test_describe_shows_the_first_problems_in_the_readers_language(tmp_path: Pat
     path.write_text(path.read_text(encoding="utf-8").replace("Y,4,20", "Y,-4,20"), encoding="utf-8")
     text = "\n".join(describe(propose_mapping(path), "zh"))
     assert "按此映射校验发现 2 个问题" in text
-    assert "  - order_lines.quantity：有 1 行为负数，例如 第 4 行：-4" in text
+    assert "  - order_lines.quantity：有 1 行为负数，例如 第 5 行：-4" in text
 
 
 def test_map_writes_the_file_and_never_overwrites_without_force(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -272,16 +272,16 @@ def test_empty_rows_are_skipped_with_one_warning_and_rows_keep_their_numbers(tmp
     with pytest.raises(DataValidationError) as error:
         load_dataset(tmp_path)
     assert error.value.problems == [  # each row by its number in the file, the empty row 3 not among them
-        "orders.order_date: 1 row has an unparseable date, e.g. row 2 (A2): 'not a date'; expected YYYY-MM-DD",
-        "orders.amount: 1 row has a negative value, e.g. row 4 (A3): -5",
+        "orders.order_date: 1 row has an unparseable date, e.g. row 3 (A2): 'not a date'; expected YYYY-MM-DD",
+        "orders.amount: 1 row has a negative value, e.g. row 5 (A3): -5",
     ]
     (tmp_path / "orders.csv").write_text(
         "order_id,customer_id,order_date,amount\nA1,c1,2026-10-01,5\n,,,\n,,,\nA3,c1,2026-10-02,5\n", encoding="utf-8"
     )
     ds = load_dataset(tmp_path)
     assert ds["orders"]["order_id"].tolist() == ["A1", "A3"] and "_file_row" not in ds["orders"].columns
-    assert ds.warnings == ["table orders: 2 empty rows were skipped (rows 2, 3)"]
-    assert ds.warnings[0].text("zh") == "数据表 orders：2 个空行已跳过（第 2, 3 行）"
+    assert ds.warnings == ["table orders: 2 empty rows were skipped (rows 3, 4)"]
+    assert ds.warnings[0].text("zh") == "数据表 orders：2 个空行已跳过（第 3, 4 行）"
 
 
 def test_total_and_subtotal_rows_are_no_sales_and_are_skipped_with_a_warning(tmp_path: Path) -> None:
@@ -294,8 +294,8 @@ def test_total_and_subtotal_rows_are_no_sales_and_are_skipped_with_a_warning(tmp
         "order_id": "订单编号", "customer_id": "客户", "order_date": "日期", "amount": "金额"}}}  # fmt: skip
     ds = load_dataset(tmp_path, mapping=mapping)
     assert ds["orders"]["order_id"].tolist() == ["A1", "A2", "A3"] and ds["orders"]["amount"].sum() == 1012
-    assert ds.warnings == ["table orders: 2 total or subtotal rows are no sales and were skipped (rows 3, 5)"]
-    assert ds.warnings[0].text("zh") == "数据表 orders：2 个合计或小计行不是销售，已跳过（第 3, 5 行）"
+    assert ds.warnings == ["table orders: 2 total or subtotal rows are no sales and were skipped (rows 4, 6)"]
+    assert ds.warnings[0].text("zh") == "数据表 orders：2 个合计或小计行不是销售，已跳过（第 4, 6 行）"
 
 
 def test_a_discount_share_nets_the_price_and_keeps_the_list_price(tmp_path: Path) -> None:

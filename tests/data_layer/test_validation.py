@@ -28,7 +28,7 @@ def load(tmp_path: Path, **tables: str) -> Dataset:
     for name, text in tables.items():
         if text is not None:
             (tmp_path / f"{name}.csv").write_text(text, encoding="utf-8")
-    return load_dataset(tmp_path, validate=False)
+    return load_dataset(tmp_path, validate=False, file_rows=True)
 
 
 def test_valid_dataset_has_no_problems(tmp_path: Path) -> None:
@@ -40,9 +40,9 @@ def test_unparseable_dates_are_problems_with_raw_examples(tmp_path: Path) -> Non
     orders = ORDERS + "O4,C1,2026-13-45,1\nO5,C2,yesterday,1\nO6,C2,,1\n"
     problems = validate_dataset(load(tmp_path, orders=orders))
     assert problems == [
-        "orders.order_date: 2 rows have unparseable dates, e.g. row 4 (O4): '2026-13-45', row 5 (O5): 'yesterday'; "
+        "orders.order_date: 2 rows have unparseable dates, e.g. row 5 (O4): '2026-13-45', row 6 (O5): 'yesterday'; "
         "expected YYYY-MM-DD",
-        "orders.order_date: 1 row has an empty required value, e.g. row 6 (O6)",  # not counted twice
+        "orders.order_date: 1 row has an empty required value, e.g. row 7 (O6)",  # not counted twice
     ]
 
 
@@ -51,16 +51,16 @@ def test_unparseable_numbers_and_months(tmp_path: Path) -> None:
     targets = "period,target_amount\n2026-13,1\nQ1,2\n2026-01,3\n"
     problems = validate_dataset(load(tmp_path, orders=orders, targets=targets))
     assert problems == [
-        "orders.amount: 2 rows have values that are not numbers, e.g. row 1 (O1): '一百', row 2 (O2): '1,5'; "
+        "orders.amount: 2 rows have values that are not numbers, e.g. row 2 (O1): '一百', row 3 (O2): '1,5'; "
         "expected a number such as 1234.5",
-        "targets.period: 2 rows have unparseable months, e.g. row 1: '2026-13', row 2: 'Q1'; expected YYYY-MM",
+        "targets.period: 2 rows have unparseable months, e.g. row 2: '2026-13', row 3: 'Q1'; expected YYYY-MM",
     ]
 
 
 def test_negative_quantity(tmp_path: Path) -> None:
     lines = LINES.replace("O2,P1,1,10", "O2,P1,-3,10")
     assert validate_dataset(load(tmp_path, order_lines=lines)) == [
-        "order_lines.quantity: 1 row has a negative value, e.g. row 2: -3"
+        "order_lines.quantity: 1 row has a negative value, e.g. row 3: -3"
     ]
 
 
@@ -68,7 +68,7 @@ def test_duplicate_ids_are_counted_and_shown_together(tmp_path: Path) -> None:
     orders = ORDERS + "O1,C1,2026-01-08,1\nO2,C1,2026-01-09,1\nO1,C1,2026-01-10,1\n"
     assert validate_dataset(load(tmp_path, orders=orders)) == [
         "orders.order_id: 5 rows have duplicate ids (2 ids used more than once), "
-        "e.g. row 1: 'O1', row 4: 'O1', row 6: 'O1'"
+        "e.g. row 2: 'O1', row 5: 'O1', row 7: 'O1'"
     ]
 
 
@@ -76,7 +76,7 @@ def test_orphan_customer_reference(tmp_path: Path) -> None:
     orders = ORDERS + "O4,C9,2026-01-08,1\nO5,C8,2026-01-09,1\n"
     assert validate_dataset(load(tmp_path, orders=orders)) == [
         "orders.customer_id: 2 rows have a customer_id not found in customers.customer_id, "
-        "e.g. row 4 (O4): 'C9', row 5 (O5): 'C8'"
+        "e.g. row 5 (O4): 'C9', row 6 (O5): 'C8'"
     ]
 
 
@@ -88,16 +88,16 @@ def test_references_are_only_checked_when_the_referenced_table_is_present(tmp_pa
 def test_scores_out_of_bounds(tmp_path: Path) -> None:
     surveys = "customer_id,responded_at,nps,csat,score_服务\nC1,2026-01-05,11,-1,80\nC2,2026-01-05,10,100,120\n"
     assert validate_dataset(load(tmp_path, surveys=surveys)) == [
-        "surveys.nps: 1 row has a score outside 0–10, e.g. row 1: 11",
-        "surveys.csat: 1 row has a score outside 0–100, e.g. row 1: -1",
-        "surveys.score_服务: 1 row has a score outside 0–100, e.g. row 2: 120",
+        "surveys.nps: 1 row has a score outside 0–10, e.g. row 2: 11",
+        "surveys.csat: 1 row has a score outside 0–100, e.g. row 2: -1",
+        "surveys.score_服务: 1 row has a score outside 0–100, e.g. row 3: 120",
     ]
 
 
 def test_empty_required_values(tmp_path: Path) -> None:
     orders = ORDERS + ",C1,2026-01-08,1\nO5,,2026-01-09,1\n,C2,2026-01-10,1\n"
     assert validate_dataset(load(tmp_path, orders=orders)) == [
-        "orders.order_id: 2 rows have an empty required value, e.g. row 4, row 6",
+        "orders.order_id: 2 rows have an empty required value, e.g. row 5, row 7",
     ]  # an order without a customer (O5) is a walk-in sale: it counts in revenue, not among the buyers
 
 
@@ -109,7 +109,7 @@ def test_one_target_row_per_period_region_rep_and_product_line(tmp_path: Path) -
     reps = "rep_id\nR1\n"
     assert validate_dataset(load(tmp_path, targets=targets, reps=reps)) == [
         "targets.(period, region, rep_id, product_line): 2 rows have the same combination as another row, "
-        "e.g. row 1: ('2026-01', '华东', (empty), (empty)), row 3: ('2026-01', '华东', (empty), (empty)); "
+        "e.g. row 2: ('2026-01', '华东', (empty), (empty)), row 4: ('2026-01', '华东', (empty), (empty)); "
         "keep one target row per month, region, rep and product line"
     ]
 
@@ -117,7 +117,7 @@ def test_one_target_row_per_period_region_rep_and_product_line(tmp_path: Path) -
 def test_examples_are_limited_to_three(tmp_path: Path) -> None:
     lines = "order_id,product_id,quantity,unit_price\n" + "".join(f"O1,P1,-{i},1\n" for i in range(1, 8))
     (problem,) = validate_dataset(load(tmp_path, order_lines=lines))
-    assert problem == "order_lines.quantity: 7 rows have a negative value, e.g. row 1: -1, row 2: -2, row 3: -3"
+    assert problem == "order_lines.quantity: 7 rows have a negative value, e.g. row 2: -1, row 3: -2, row 4: -3"
 
 
 def test_all_problems_are_collected_in_one_error(tmp_path: Path) -> None:
