@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from .column_words import words
-from .match import SAMPLE_ROWS, reads_as_dates
+from .match import MOSTLY, SAMPLE_ROWS, reads_as_dates
 from .parsing import parse_number
 from .proposal_tables import orders_columns, tables_from
 from .propose import Proposal
@@ -53,6 +54,8 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
     an order's lines; a row counter (行, 序号: 1, 2, 3 …) is never offered, as each line would be an order.
     """
     sample = frame.head(SAMPLE_ROWS)
+    if column == "amount":
+        return amounts(sample, recognised)[:SHOWN]
     lines = "product_id" in recognised or "product_name" in recognised or "quantity" in recognised
     out = []
     for name in frame.columns:
@@ -75,6 +78,39 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
         elif column == "order_id" and (distinct >= UNIQUE or (lines and _many(values) and distinct < REPEATS)):
             out.append(name)
     return sorted(out, key=lambda name: words(name)[-1:] != ["id"])[:SHOWN]  # emp_id before a plain name
+
+
+def amounts(sample: pd.DataFrame, recognised: dict[str, str]) -> list[str]:
+    """The unrecognised columns reading as numbers that could be the orders' amount, the likeliest first.
+
+    A total that is the sum of two other columns on its rows (总金额 = 已收金额 + 未收金额, an order ledger's
+    total beside what was received and what is outstanding) comes first, then columns holding fractions (money
+    has cents; counts do not), then the file's order.
+    """
+    numbers = {}
+    for name in sample.columns:
+        values = sample[name].dropna()
+        if name in recognised.values() or not len(values) or reads_as_dates(values)[0]:
+            continue
+        parsed = parse_number(values)[0]
+        if parsed.notna().mean() >= MOSTLY and not _counter(parsed):
+            numbers[name] = parse_number(sample[name])[0]
+    totals = {name for name in numbers if _sum_of_two(numbers, name)}
+    fractions = {name for name, values in numbers.items() if (values.dropna() != values.dropna().round()).any()}
+    return sorted(numbers, key=lambda name: (name not in totals, name not in fractions))
+
+
+def _sum_of_two(numbers: dict[str, pd.Series], total: str) -> bool:
+    """Whether column ``total`` equals the sum of two other columns on nearly all rows where all three are filled."""
+    others = [numbers[name].to_numpy(dtype="float64") for name in numbers if name != total]
+    whole = numbers[total].to_numpy(dtype="float64")
+    for k, first in enumerate(others):
+        for second in others[k + 1 :]:
+            gap = np.abs(whole - first - second)
+            filled = ~np.isnan(gap)
+            if filled.sum() >= 2 and (gap[filled] <= 0.01 * np.maximum(np.abs(whole[filled]), 1)).mean() >= MOSTLY:
+                return True
+    return False
 
 
 STAFF_WORDS = ("员工", "工号", "销售员", "业务员", "收银员", "收款员", "导购", "营业员", "销售代表")

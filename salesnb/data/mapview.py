@@ -35,10 +35,11 @@ def write_mapping(
     return out
 
 
-def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
+def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> list[str]:
     """Lines ``salesnb map`` prints: tables matched, columns left out, what is missing, reports it can feed.
 
-    The reports and the validation result come from loading the data with the proposal.
+    The reports and the validation result come from loading the data with the proposal (not when ``check`` is
+    false: a draft, which is not yet a mapping to load).
     """
     from ..angle import ANGLE_NAMES
     from .summary import angle_headline, angle_state
@@ -86,6 +87,8 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     if "orders" not in proposal.tables:
         return lines
     lines += _no_customer(proposal, lang)
+    if not check:
+        return lines
     ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False)
     lines.append(f"{t('map_angles', lang)}:")
     lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
@@ -136,7 +139,24 @@ def no_orders(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str | No
     if file is None:
         return [*lines, t("map_not_written", lang)], None
     draft, lacking = draft_proposal(proposal, file)
-    fits = {c: candidates(proposal.samples[file], proposal.recognised[file], c) for c in lacking}
+    if not {"amount", "unit_price"} & set(proposal.recognised[file]):  # nor any money: the amount to fill in too
+        lacking = [*lacking, "amount"]
+    return _draft(draft, file, lacking, lines, lang)
+
+
+def no_amount(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str]:
+    """Lines saying the orders have no amount (every sale would be 0), and a draft with a line to fill it in.
+
+    Written as final, such a mapping passed as valid for reports of zero revenue; the draft names the numeric
+    columns that could be the amount, a total beside what was received and what is outstanding first.
+    """
+    lines = [*describe(proposal, lang, check=False), f"✗ {t('map_no_amount', lang)}"]
+    return _draft(proposal, proposal.tables["orders"], ["amount"], lines, lang)
+
+
+def _draft(draft: Proposal, file: str, lacking: list[str], lines: list[str], lang: str) -> tuple[list[str], str]:
+    """The lines naming the candidates of each lacking orders column of ``file``, and the draft's text."""
+    fits = {c: candidates(draft.samples[file], draft.recognised[file], c) for c in lacking}
     for column, names in fits.items():
         if names:
             lines.append(

@@ -93,6 +93,14 @@ class Proposal:
             out.setdefault("orders", {})[column] = [ZERO]
         return out
 
+    def unpriced(self) -> bool:
+        """Whether the orders have neither an amount nor priced order lines: every sale would count as 0.
+
+        Such a mapping is no result to present as final: ``map`` writes a draft naming the columns that could be
+        the amount (:func:`~.draft.amounts`), as it does for a missing order id.
+        """
+        return "orders" in self.columns and "amount" not in self.columns["orders"] and "order_lines" not in self.columns
+
     def orders_per_day(self) -> list[tuple[str, list[str], int, int]]:
         """(file, [customer, date], orders, rows) when the orders' file has no order number (:func:`per_day_id`)."""
         key = self.columns.get("orders", {}).get("order_id")

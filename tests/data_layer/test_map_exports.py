@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from salesnb.cli import main
 from salesnb.data.loading import load_dataset
@@ -444,3 +445,43 @@ def test_line_amounts_that_merely_agree_are_still_added() -> None:
     codes = np.array([0, 0, 1, 1, 2, 3, 3])
     assert repeated_per_id(codes[:4], pd.Series([5.0, 5.0, 7.0, 7.0])) is False  # two orders: too few to tell
     assert repeated_per_id(codes, pd.Series([5.0, 5.0, 7.0, 7.0, 1.0, 9.0, 8.0])) is False  # one order differs
+
+
+@pytest.mark.parametrize("name", ["总金额", "总额", "订单总额", "合计金额", "总价", "订单总价"])
+def test_an_order_ledgers_total_is_the_amount(name: str) -> None:
+    found, _ = match_columns(
+        frame(
+            订单号=["A1"],
+            客户名称=["甲"],
+            订单日期=["2026-01-05"],
+            **{name: ["100.5"]},
+            已收金额=["60"],
+            未收金额=["40.5"],
+        )
+    )
+    assert found["amount"] == name
+
+
+LEDGER = """订单号,客户名称,订单日期,已收款,欠款,货款
+A1,甲,2026-01-05,60,40.5,100.5
+A2,乙,2026-01-06,10,0,10
+A3,甲,2026-01-09,0,7.25,7.25
+"""  # no name says amount: 货款 is the total of what was received (已收款) and what is outstanding (欠款)
+
+
+def test_orders_without_an_amount_get_a_draft_naming_the_total_first_and_map_fails(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "ledger.csv").write_text(LEDGER, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "ledger.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "✗ 订单没有金额" in err and "所有销售额都会是 0" in err
+    assert "- 未能识别金额 (amount)列：若 货款 / 欠款 / 已收款 是金额 (amount)" in err
+    assert err.splitlines()[-1].startswith("已写出映射草稿 mapping.yaml")
+    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert "    # amount: 货款   # 待填：内容相符的列 货款, 欠款, 已收款\n" in draft
+    assert "    order_id: 订单号\n" in draft and draft.startswith("# salesnb map 的映射草稿")
+    filled = draft.replace("# amount: 货款   # 待填：内容相符的列 货款, 欠款, 已收款", "amount: 货款")
+    ds = load_dataset(tmp_path / "ledger.csv", mapping=yaml.safe_load(filled))
+    assert ds.tables["orders"]["amount"].tolist() == [100.5, 10.0, 7.25]
