@@ -485,3 +485,18 @@ def test_orders_without_an_amount_get_a_draft_naming_the_total_first_and_map_fai
     filled = draft.replace("# amount: 货款   # 待填：内容相符的列 货款, 欠款, 已收款", "amount: 货款")
     ds = load_dataset(tmp_path / "ledger.csv", mapping=yaml.safe_load(filled))
     assert ds.tables["orders"]["amount"].tolist() == [100.5, 10.0, 7.25]
+
+
+@pytest.mark.parametrize("name", ["收入", "收入(折后)", "营业收入", "销售收入"])
+def test_an_income_is_the_line_total_and_with_its_profit_gives_the_cost(tmp_path: Path, name: str) -> None:
+    (tmp_path / "x.csv").write_text(
+        f"订单编号,订单日期,产品编码,单价,数量,折扣,{name},利润\n"
+        "O1,2025-04-01,D700,100,2,0.1,180,60\n"
+        "O2,2025-04-02,B110,50,4,0,200,20\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert proposal.columns["orders"]["amount"] == name
+    assert proposal.columns["order_lines"]["unit_cost"] == f"=([{name}] - [利润]) / [数量]"
+    lines = load_dataset(tmp_path / "x.csv", mapping=proposal.mapping())["order_lines"]
+    assert lines["unit_cost"].tolist() == [60.0, 45.0]  # (180 - 60) / 2, (200 - 20) / 4
