@@ -69,6 +69,10 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, column in proposal.order_totals:
         if proposal.tables.get("orders") == file:
             lines.append(f"! {t('map_order_totals', lang, file=file, column=column)}")
+    for file, column in proposal.line_costs:
+        cost = proposal.columns.get("order_lines", {}).get("unit_cost", "")
+        if proposal.tables.get("order_lines") == file and cost.startswith("="):
+            lines.append(f"! {t('map_line_cost', lang, file=file, column=column, expression=cost)}")
     if proposal.catalogue_priced:
         price = proposal.columns["products"]["list_price"]
         lines.append(f"! {t('map_catalogue_prices', lang, file=proposal.tables['products'], column=price)}")

@@ -1,8 +1,8 @@
 """The contract tables a file's matched concepts can feed (``salesnb map``), with computed prices and costs.
 
-A line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, a line profit next to it
-``unit_cost: "=([Sales] - [Profit]) / [Quantity]"``; without an order number an order is one customer on one
-day (:func:`per_day_id`).
+A line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, a line's total cost
+``unit_cost: "=[成本] / [数量]"``, a line profit next to the total ``unit_cost: "=([Sales] - [Profit]) / [Quantity]"``;
+without an order number an order is one customer on one day (:func:`per_day_id`).
 """
 
 from __future__ import annotations
@@ -42,12 +42,15 @@ def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
 
 
 def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
-    """The unit cost column, or the cost a line's profit leaves of its amount: ``([Sales] - [Profit]) / [Quantity]``.
+    """The unit cost column, a line's total cost per unit, or the cost a line's profit leaves of its amount.
 
-    Retail and e-commerce exports (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the
-    cost; without it the margin analyses have nothing to work on.
+    A line's total cost (:func:`~.scales.read_cost`) is ``[成本] / [数量]``. Retail and e-commerce exports
+    (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the cost:
+    ``([Sales] - [Profit]) / [Quantity]``; without it the margin analyses have nothing to work on.
     """
-    amount, profit = found.get("amount"), found.get("profit")
+    amount, profit, line_cost = found.get("amount"), found.get("profit"), found.get("line_cost")
+    if line_cost and quantity and quantity != ONE_UNIT:
+        return f"={_ref(line_cost)} / {_ref(quantity)}"
     if found.get("unit_cost") or not (amount and profit and quantity and quantity != ONE_UNIT):
         return found.get("unit_cost")
     return f"=({_ref(amount)} - {_ref(profit)}) / {_ref(quantity)}"

@@ -66,6 +66,7 @@ class Proposal:
     unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
+    line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -212,6 +213,8 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
     proposal.recognised[name] = dict(found)
     if ambiguous:
         proposal.notes.append(name)
+    if "line_cost" in found:
+        proposal.line_costs.append((name, found["line_cost"]))
     tables, missing = tables_from(found)
     if not own and _order_total(frame, found):  # the order's total on each line: it prices no line
         lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})

@@ -12,7 +12,7 @@ from salesnb.cli import main
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe, no_orders
 from salesnb.data.match import match_columns
-from salesnb.data.proposal_tables import orders_lacking
+from salesnb.data.proposal_tables import orders_lacking, tables_from
 from salesnb.data.propose import propose_mapping
 
 
@@ -500,3 +500,35 @@ def test_an_income_is_the_line_total_and_with_its_profit_gives_the_cost(tmp_path
     assert proposal.columns["order_lines"]["unit_cost"] == f"=([{name}] - [利润]) / [数量]"
     lines = load_dataset(tmp_path / "x.csv", mapping=proposal.mapping())["order_lines"]
     assert lines["unit_cost"].tolist() == [60.0, 45.0]  # (180 - 60) / 2, (200 - 20) / 4
+
+
+def test_a_lines_total_cost_is_divided_by_its_quantity_and_a_unit_cost_kept() -> None:
+    line_cost = frame(
+        订单号=["1", "2", "3"],
+        商品=["A", "B", "C"],
+        单价=["100", "50", "20"],
+        数量=["3", "4", "2"],
+        成本=["180", "120", "26"],
+    )
+    found, _ = match_columns(line_cost)  # 成本 above the price on most lines, below it once divided by the quantity
+    assert found["line_cost"] == "成本" and "unit_cost" not in found
+    assert tables_from(found)[0]["order_lines"]["unit_cost"] == "=[成本] / [数量]"
+    unit_cost = line_cost.assign(成本=["60", "30", "13"])
+    found, _ = match_columns(unit_cost)
+    assert found["unit_cost"] == "成本" and tables_from(found)[0]["order_lines"]["unit_cost"] == "成本"
+
+
+def test_a_cost_equal_to_the_amount_less_the_profit_is_the_lines_and_map_says_so(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(  # 成本 = 收入(折后) - 利润 on every line; below the unit price on one
+        "订单编号,订单日期,产品编码,单价,数量,收入(折后),成本,利润\n"
+        "O1,2025-04-01,D700,1630.11,16,26081.76,16148.66,9933.10\n"
+        "O2,2025-04-02,B110,142.31,3,426.93,335.02,91.91\n"
+        "O3,2025-04-02,B120,500,2,1000,650,350\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert proposal.columns["order_lines"]["unit_cost"] == "=[成本] / [数量]"
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! x.csv 的 成本 按内容是每行的成本合计，不是单位成本" in text and 'unit_cost: "=[成本] / [数量]"' in text
+    lines = load_dataset(tmp_path / "x.csv", mapping=proposal.mapping())["order_lines"]
+    assert lines["unit_cost"].round(2).tolist() == [1009.29, 111.67, 325.0]  # 16148.66 / 16, 335.02 / 3, 650 / 2
