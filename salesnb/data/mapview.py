@@ -69,6 +69,7 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, column in proposal.order_totals:
         if proposal.tables.get("orders") == file:
             lines.append(f"! {t('map_order_totals', lang, file=file, column=column)}")
+    lines += scaled_notes(proposal, lang)
     for file, column in proposal.line_costs:
         cost = proposal.columns.get("order_lines", {}).get("unit_cost", "")
         if proposal.tables.get("order_lines") == file and cost.startswith("="):
@@ -107,6 +108,16 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     return [*lines, *told]
 
 
+def scaled_notes(proposal: Proposal, lang: str) -> list[str]:
+    """Say which money columns of the orders' or lines' file are in 万元/千元 and multiplied into 元 by the mapping."""
+    files = {proposal.tables.get("orders"), proposal.tables.get("order_lines")} - {None} or set(proposal.recognised)
+    return [
+        f"! {t('map_scaled', lang, file=file, column=column, unit=unit, factor=factor)}"
+        for file, column, unit, factor in proposal.scaled
+        if file in files
+    ]
+
+
 def _no_customer(proposal: Proposal, lang: str) -> list[str]:
     """Say that the proposed orders name no customer, and which columns' contents could be the customer."""
     if "customer_id" in proposal.columns.get("orders", {}):
@@ -139,6 +150,7 @@ def no_orders(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str | No
         unmatched = [str(c) for c in proposal.unused.get(file, []) if c not in found.values()]
         if unmatched:
             lines.append(f"    {t('map_unrecognised', lang)}: {', '.join(unmatched)}")
+    lines += scaled_notes(proposal, lang)
     file = closest_file(proposal)
     if file is None:
         return [*lines, t("map_not_written", lang)], None

@@ -36,6 +36,7 @@ from .row_notes import (
     unpaid_column,
     zero_lines,
 )
+from .scales import MONEY, multiplier
 from .workbooks import data_sheets, is_workbook
 
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
@@ -67,6 +68,7 @@ class Proposal:
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
+    scaled: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, money column, 万元, 10000)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -215,6 +217,7 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
         proposal.notes.append(name)
     if "line_cost" in found:
         proposal.line_costs.append((name, found["line_cost"]))
+    proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
     tables, missing = tables_from(found)
     if not own and _order_total(frame, found):  # the order's total on each line: it prices no line
         lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})

@@ -532,3 +532,33 @@ def test_a_cost_equal_to_the_amount_less_the_profit_is_the_lines_and_map_says_so
     assert "! x.csv 的 成本 按内容是每行的成本合计，不是单位成本" in text and 'unit_cost: "=[成本] / [数量]"' in text
     lines = load_dataset(tmp_path / "x.csv", mapping=proposal.mapping())["order_lines"]
     assert lines["unit_cost"].round(2).tolist() == [1009.29, 111.67, 325.0]  # 16148.66 / 16, 335.02 / 3, 650 / 2
+
+
+def test_an_amount_in_wan_yuan_is_multiplied_into_yuan_and_map_says_so(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(
+        "订单号,客户名称,订单付款时间,实际支付金额（万元）\nA1,甲,2020/6/21 22:36,1.548\nA2,乙,2020/6/22 10:00,0.5\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert proposal.columns["orders"]["amount"] == "=[实际支付金额（万元）] * 10000"
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! x.csv 的 实际支付金额（万元） 以万元为单位：映射中乘以 10,000 换算成元" in text
+    orders = load_dataset(tmp_path / "x.csv", mapping=proposal.mapping())["orders"]
+    assert orders["amount"].round(2).tolist() == [15480.0, 5000.0]
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ({"销售额万元": ["1.5"]}, {"amount": "=[销售额万元] * 10000"}),
+        ({"金额(万)": ["1.5"]}, {"amount": "=[金额(万)] * 10000"}),
+        ({"金额（元）": ["1.5"]}, {"amount": "金额（元）"}),  # a unit that is no multiplier stays as it was
+        ({"单价(千元)": ["2"], "数量": ["3"]}, {"unit_price": "=[单价(千元)] * 1000"}),
+        ({"销售额(万元)": ["3"], "数量": ["3"], "成本(千元)": ["6"]}, {"unit_cost": "=[成本(千元)] * 1000"}),
+    ],
+)
+def test_a_line_price_total_or_cost_in_wan_or_qian_yuan_is_scaled(columns: dict, expected: dict) -> None:
+    found, _ = match_columns(frame(订单号=["1"], 商品=["A"], 日期=["2026-01-05"], **columns))
+    tables = tables_from(found)[0]
+    proposed = {**tables["orders"], **tables.get("order_lines", {})}
+    assert {k: proposed.get(k) for k in expected} == expected
