@@ -142,6 +142,10 @@ def no_orders(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str | No
     """
     lines = [f"✗ {t('map_no_orders', lang)}"]
     for file, found in proposal.recognised.items():
+        if file in proposal.pivots:  # months as columns: no orders to find in it
+            months = proposal.pivots[file]
+            lines.append(f"  {t('map_pivot', lang, file=file, first=months[0], last=months[-1], n=len(months))}")
+            continue
         lacking = file_orders(proposal, file)[1]
         lines.append(f"  {t('map_file_lacks', lang, file=file, columns=', '.join(concept(c, lang) for c in lacking))}")
         matched = [f"{column} → {concept(name, lang)}" for name, column in found.items()]

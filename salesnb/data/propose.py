@@ -37,6 +37,7 @@ from .row_notes import (
     zero_lines,
 )
 from .scales import MONEY, multiplier
+from .shapes import month_columns
 from .workbooks import data_sheets, is_workbook
 
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
@@ -69,6 +70,7 @@ class Proposal:
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
     scaled: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, money column, 万元, 10000)
+    pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -217,6 +219,8 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
         proposal.notes.append(name)
     if "line_cost" in found:
         proposal.line_costs.append((name, found["line_cost"]))
+    if month_columns(frame):
+        proposal.pivots[name] = month_columns(frame)
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
     tables, missing = tables_from(found)
     if not own and _order_total(frame, found):  # the order's total on each line: it prices no line

@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from salesnb.cli import main
+from salesnb.data.draft import candidates
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe, no_orders
 from salesnb.data.match import match_columns
@@ -562,3 +563,57 @@ def test_a_line_price_total_or_cost_in_wan_or_qian_yuan_is_scaled(columns: dict,
     tables = tables_from(found)[0]
     proposed = {**tables["orders"], **tables.get("order_lines", {})}
     assert {k: proposed.get(k) for k in expected} == expected
+
+
+COURSE_SHOP = """会员名,实际支付金额,课程名称,学员姓名,联系手机,订单付款时间
+5b0bycj,15480,Java架构师,颜先生,1***********,2020-06-21 22:36:00
+1qyoqb5,15480,Java架构师,许先生,1***********,2020-06-21 18:35:00
+5b0bycj,3980,Python入门,颜先生,1***********,2020-07-02 10:00:00
+"""  # a Taobao course shop: the buyer's member name, the student's name, a masked phone, no order number
+
+
+def test_a_member_name_is_the_customer_and_orders_are_one_customer_on_one_day(tmp_path: Path) -> None:
+    (tmp_path / "课程.csv").write_text(COURSE_SHOP, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "课程.csv")
+    columns = proposal.mapping()["columns"]
+    assert columns["orders"]["customer_id"] == "会员名"
+    assert columns["orders"]["order_id"] == {"per": ["会员名", "订单付款时间"]}
+    assert columns["customers"] == {"customer_id": "会员名", "customer_name": "学员姓名"}
+    assert columns["products"] == {"product_id": "课程名称"}
+    ds = load_dataset(tmp_path / "课程.csv", mapping=proposal.mapping())
+    assert ds.tables["orders"]["amount"].tolist() == [15480.0, 15480.0, 3980.0]
+
+
+@pytest.mark.parametrize(
+    ("name", "concept"), [("联系手机", "customer_id"), ("手机号", "customer_id"), ("学员姓名", "customer_name")]
+)
+def test_a_phone_or_a_students_name_is_the_customer(name: str, concept: str) -> None:
+    found, _ = match_columns(frame(订单号=["1", "2"], 日期=["2026-01-05", "2026-01-06"], **{name: ["138", "139"]}))
+    assert found[concept] == name
+
+
+def test_names_places_and_codes_recurring_on_many_days_are_never_offered_as_the_order_id() -> None:
+    sales = frame(
+        城市=["广州", "深圳", "武汉", "徐州"],
+        姓名=["颜先生", "许先生", "刘先生", "张先生"],
+        客户码=["K1", "K2", "K1", "K2"],  # the same codes on other days: who bought, not which order
+        票号=["T1", "T1", "T2", "T3"],  # one order's two lines on one day
+        商品=["A", "B", "A", "C"],
+        日期=["2026-01-05", "2026-01-05", "2026-01-06", "2026-01-07"],
+    )
+    recognised = {"product_name": "商品", "order_date": "日期"}
+    assert candidates(sales, recognised, "order_id") == ["票号"]
+
+
+def test_a_pivot_by_month_is_said_to_need_detail_rows_and_no_draft_is_written(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "销售数据.csv").write_text(
+        "排名,省份,城市,1月,2月,3月,总额\n,,,300,330,360,990\n1,江苏,徐州,100,110,120,330\n2,浙江,宁波,200,220,240,660\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "销售数据.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "销售数据.csv 是按月汇总的透视表（1月 … 3月 共 3 个月各占一列），不是销售明细" in err
+    assert "每行一笔订单或一行订单明细" in err and "城市" not in err and not (tmp_path / "mapping.yaml").exists()
