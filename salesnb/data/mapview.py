@@ -175,14 +175,30 @@ def no_amount(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str]:
 
 
 def _draft(draft: Proposal, file: str, lacking: list[str], lines: list[str], lang: str) -> tuple[list[str], str]:
-    """The lines naming the candidates of each lacking orders column of ``file``, and the draft's text."""
+    """The lines naming the candidates of each lacking orders column of ``file``, and the draft's text.
+
+    A summary's missing order id is no column to fill in: the lines and the draft's header say that its rows
+    are totals, not orders, rather than how to make an order of each row.
+    """
     fits = {c: candidates(draft.samples[file], draft.recognised[file], c) for c in lacking}
+    header = t("map_draft_header", lang)
+    if file in draft.summaries and "order_id" in lacking:
+        count, dimensions = draft.summaries[file]
+        said = t("map_summary", lang, file=file, count=count, dimensions=" × ".join(dimensions))
+        lines.append(f"✗ {said}")
+        header, fits["order_id"] = f"{header}\n# {said}", []  # its order count is no order number either
     for column, names in fits.items():
+        if column == "order_id" and file in draft.summaries:
+            continue
         if names:
             lines.append(
                 f"- {t('map_candidate', lang, what=concept(column, lang), names=' / '.join(names), column=column)}"
             )
         else:
             lines.append(f"- {t(f'map_hint_{column}', lang)}")
-    text = draft_text(draft, fits, t("map_draft_header", lang), t("map_draft_todo", lang), t("map_draft_none", lang))
+    text = draft_text(draft, fits, header, t("map_draft_todo", lang), t("map_draft_none", lang))
+    if file in draft.summaries and "order_id" in lacking:  # no id to make up: the export is the thing to change
+        text = text.replace(
+            f"# order_id: ?   # {t('map_draft_none', lang)}", f"# order_id: ?   # {t('map_summary_todo', lang)}"
+        )
     return lines, text

@@ -37,7 +37,7 @@ from .row_notes import (
     zero_lines,
 )
 from .scales import MONEY, multiplier
-from .shapes import month_columns
+from .shapes import month_columns, order_count
 from .workbooks import data_sheets, is_workbook
 
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
@@ -71,6 +71,7 @@ class Proposal:
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
     scaled: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, money column, 万元, 10000)
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
+    summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -221,6 +222,8 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
         proposal.line_costs.append((name, found["line_cost"]))
     if month_columns(frame):
         proposal.pivots[name] = month_columns(frame)
+    if order_count(frame, found):
+        proposal.summaries[name] = order_count(frame, found)
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
     tables, missing = tables_from(found)
     if not own and _order_total(frame, found):  # the order's total on each line: it prices no line

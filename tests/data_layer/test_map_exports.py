@@ -617,3 +617,22 @@ def test_a_pivot_by_month_is_said_to_need_detail_rows_and_no_draft_is_written(
     err = capsys.readouterr().err
     assert "销售数据.csv 是按月汇总的透视表（1月 … 3月 共 3 个月各占一列），不是销售明细" in err
     assert "每行一笔订单或一行订单明细" in err and "城市" not in err and not (tmp_path / "mapping.yaml").exists()
+
+
+DAILY_SUMMARY = """日期,产品类别,地区,销售额,订单量
+2024/3/21,电子产品,北方,7080,35
+2024/3/21,电子产品,南方,6735,28
+2024/3/22,服装,北方,1200,9
+"""  # totals per day × category × region: 72 orders, not 3
+
+
+def test_a_summary_with_an_order_count_is_said_to_hold_totals_not_orders(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "销售数据.csv").write_text(DAILY_SUMMARY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "销售数据.csv"]) == 1
+    err = capsys.readouterr().err
+    said = "销售数据.csv 每行是按 日期 × 产品类别 × 地区 汇总的合计（订单量 是该行的订单数），不是一笔订单"
+    assert f"✗ {said}" in err and "订单数和客单价都不对" in err
+    assert "同一客户同一天为一单" not in err  # no steering towards an order made of each row
+    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert f"# {said}" in draft and "    # order_id: ?   # 不要编造：本文件每行是汇总的合计，不是订单" in draft
