@@ -30,8 +30,9 @@ PLACES = frozenset(NAMES["places"])  # provinces and large cities: a region colu
 
 
 def normalise(name: str) -> str:
-    """A column name compared loosely: no unit in brackets, case, spaces, ``_ - . / :`` or a trailing '#'."""
+    """A column name compared loosely: no unit (bracketed, or 万元 at the end), case, spaces, ``_ - . / :`` or '#'."""
     text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(name)).casefold()
+    text = re.sub(r"(?<=.)(?:亿|百万|万|千)元$", "", text)  # 销售额万元: read as 销售额, scaled by map (scales.py)
     return re.sub(r"[\s_\-./:#：]+", "", text)
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from .column_words import words
-from .match import SAMPLE_ROWS, reads_as_dates
+from .dates import parse_dates
+from .match import MOSTLY, SAMPLE_ROWS, reads_as_dates
 from .parsing import parse_number
 from .proposal_tables import orders_columns, tables_from
 from .propose import Proposal
@@ -22,6 +24,7 @@ from .propose import Proposal
 REPEATS = 0.9  # a customer column's distinct values stay under this share of its rows (customers buy again)
 UNIQUE = 0.98  # an order number column's distinct values reach this share of its rows
 SHOWN = 3  # candidates named per missing column
+VARIES = 0.2  # share of a column's repeated values found on several days above which it is no order number
 FEW = 10  # a customer column of a long sample holds at least this many different values
 _TODO = "__salesnb_todo_{column}__"
 
@@ -41,8 +44,9 @@ def file_orders(proposal: Proposal, file: str) -> tuple[dict[str, str], list[str
 
 
 def closest_file(proposal: Proposal) -> str | None:
-    """The file whose recognised columns leave the orders table the fewest required columns short."""
-    files = [(len(file_orders(proposal, f)[1]), -len(found), f) for f, found in proposal.recognised.items()]
+    """The file whose recognised columns leave the orders table the fewest required columns short (no pivot)."""
+    recognised = {f: found for f, found in proposal.recognised.items() if f not in proposal.pivots}
+    files = [(len(file_orders(proposal, f)[1]), -len(found), f) for f, found in recognised.items()]
     return min(files)[2] if files else None
 
 
@@ -53,6 +57,8 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
     an order's lines; a row counter (行, 序号: 1, 2, 3 …) is never offered, as each line would be an order.
     """
     sample = frame.head(SAMPLE_ROWS)
+    if column == "amount":
+        return amounts(sample, recognised)[:SHOWN]
     lines = "product_id" in recognised or "product_name" in recognised or "quantity" in recognised
     out = []
     for name in frame.columns:
@@ -72,9 +78,44 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
             out.append(name)
         elif column == "order_id" and _counter(numbers):
             continue  # 行, 序号: a row's number, not its order's
+        elif column == "order_id" and (_no_digits(values) or _spans_dates(sample, name, recognised.get("order_date"))):
+            continue  # a person's name, a city, or a code recurring on many days: not an order number
         elif column == "order_id" and (distinct >= UNIQUE or (lines and _many(values) and distinct < REPEATS)):
             out.append(name)
     return sorted(out, key=lambda name: words(name)[-1:] != ["id"])[:SHOWN]  # emp_id before a plain name
+
+
+def amounts(sample: pd.DataFrame, recognised: dict[str, str]) -> list[str]:
+    """The unrecognised columns reading as numbers that could be the orders' amount, the likeliest first.
+
+    A total that is the sum of two other columns on its rows (总金额 = 已收金额 + 未收金额, an order ledger's
+    total beside what was received and what is outstanding) comes first, then columns holding fractions (money
+    has cents; counts do not), then the file's order.
+    """
+    numbers = {}
+    for name in sample.columns:
+        values = sample[name].dropna()
+        if name in recognised.values() or not len(values) or reads_as_dates(values)[0]:
+            continue
+        parsed = parse_number(values)[0]
+        if parsed.notna().mean() >= MOSTLY and not _counter(parsed):
+            numbers[name] = parse_number(sample[name])[0]
+    totals = {name for name in numbers if _sum_of_two(numbers, name)}
+    fractions = {name for name, values in numbers.items() if (values.dropna() != values.dropna().round()).any()}
+    return sorted(numbers, key=lambda name: (name not in totals, name not in fractions))
+
+
+def _sum_of_two(numbers: dict[str, pd.Series], total: str) -> bool:
+    """Whether column ``total`` equals the sum of two other columns on nearly all rows where all three are filled."""
+    others = [numbers[name].to_numpy(dtype="float64") for name in numbers if name != total]
+    whole = numbers[total].to_numpy(dtype="float64")
+    for k, first in enumerate(others):
+        for second in others[k + 1 :]:
+            gap = np.abs(whole - first - second)
+            filled = ~np.isnan(gap)
+            if filled.sum() >= 2 and (gap[filled] <= 0.01 * np.maximum(np.abs(whole[filled]), 1)).mean() >= MOSTLY:
+                return True
+    return False
 
 
 STAFF_WORDS = ("员工", "工号", "销售员", "业务员", "收银员", "收款员", "导购", "营业员", "销售代表")
@@ -88,6 +129,25 @@ def _staff(name: str) -> bool:
 def _many(values: pd.Series) -> bool:
     """Whether a column holds many different values, as buyers are: not a flag (会员/普通) or a gender (男/女)."""
     return values.nunique() >= min(FEW, max(2, 0.05 * len(values)))  # a short sample cannot tell: two will do
+
+
+def _no_digits(values: pd.Series) -> bool:
+    """Whether most values hold no digit (颜先生, 广州, Alice): names and places, never an order number."""
+    return bool(values.astype("str").str.contains(r"\d").mean() < 0.5)
+
+
+def _spans_dates(sample: pd.DataFrame, name: str, date: str | None) -> bool:
+    """Whether the values of column ``name`` that repeat mostly recur on different days: an order is on one day.
+
+    A customer's name or code repeated across many dates is who bought, not which order it was.
+    """
+    if date is None or date not in sample.columns:
+        return False
+    days = parse_dates(sample[date])[0].dt.normalize()
+    per_value = days.groupby(sample[name]).nunique()
+    repeated = sample[name].value_counts()
+    repeated = repeated[repeated > 1].index
+    return bool(len(repeated)) and bool((per_value[repeated] > 1).mean() > VARIES)
 
 
 def _counter(numbers: pd.Series) -> bool:

@@ -35,10 +35,11 @@ def write_mapping(
     return out
 
 
-def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
+def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> list[str]:
     """Lines ``salesnb map`` prints: tables matched, columns left out, what is missing, reports it can feed.
 
-    The reports and the validation result come from loading the data with the proposal.
+    The reports and the validation result come from loading the data with the proposal (not when ``check`` is
+    false: a draft, which is not yet a mapping to load).
     """
     from ..angle import ANGLE_NAMES
     from .summary import angle_headline, angle_state
@@ -68,6 +69,11 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     for file, column in proposal.order_totals:
         if proposal.tables.get("orders") == file:
             lines.append(f"! {t('map_order_totals', lang, file=file, column=column)}")
+    lines += scaled_notes(proposal, lang)
+    for file, column in proposal.line_costs:
+        cost = proposal.columns.get("order_lines", {}).get("unit_cost", "")
+        if proposal.tables.get("order_lines") == file and cost.startswith("="):
+            lines.append(f"! {t('map_line_cost', lang, file=file, column=column, expression=cost)}")
     if proposal.catalogue_priced:
         price = proposal.columns["products"]["list_price"]
         lines.append(f"! {t('map_catalogue_prices', lang, file=proposal.tables['products'], column=price)}")
@@ -86,6 +92,8 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     if "orders" not in proposal.tables:
         return lines
     lines += _no_customer(proposal, lang)
+    if not check:
+        return lines
     ds = load_dataset(proposal.source, mapping=proposal.mapping(), validate=False, file_rows=True)
     lines.append(f"{t('map_angles', lang)}:")
     lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
@@ -98,6 +106,16 @@ def describe(proposal: Proposal, lang: str = "zh") -> list[str]:
     lines.append(t("map_problems", lang, n=len(problems)))
     lines += [f"  - {say(problem, lang)}" for problem in problems[:MAP_PROBLEMS_SHOWN]]
     return [*lines, *told]
+
+
+def scaled_notes(proposal: Proposal, lang: str) -> list[str]:
+    """Say which money columns of the orders' or lines' file are in 万元/千元 and multiplied into 元 by the mapping."""
+    files = {proposal.tables.get("orders"), proposal.tables.get("order_lines")} - {None} or set(proposal.recognised)
+    return [
+        f"! {t('map_scaled', lang, file=file, column=column, unit=unit, factor=factor)}"
+        for file, column, unit, factor in proposal.scaled
+        if file in files
+    ]
 
 
 def _no_customer(proposal: Proposal, lang: str) -> list[str]:
@@ -124,6 +142,10 @@ def no_orders(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str | No
     """
     lines = [f"✗ {t('map_no_orders', lang)}"]
     for file, found in proposal.recognised.items():
+        if file in proposal.pivots:  # months as columns: no orders to find in it
+            months = proposal.pivots[file]
+            lines.append(f"  {t('map_pivot', lang, file=file, first=months[0], last=months[-1], n=len(months))}")
+            continue
         lacking = file_orders(proposal, file)[1]
         lines.append(f"  {t('map_file_lacks', lang, file=file, columns=', '.join(concept(c, lang) for c in lacking))}")
         matched = [f"{column} → {concept(name, lang)}" for name, column in found.items()]
@@ -132,17 +154,51 @@ def no_orders(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str | No
         unmatched = [str(c) for c in proposal.unused.get(file, []) if c not in found.values()]
         if unmatched:
             lines.append(f"    {t('map_unrecognised', lang)}: {', '.join(unmatched)}")
+    lines += scaled_notes(proposal, lang)
     file = closest_file(proposal)
     if file is None:
         return [*lines, t("map_not_written", lang)], None
     draft, lacking = draft_proposal(proposal, file)
-    fits = {c: candidates(proposal.samples[file], proposal.recognised[file], c) for c in lacking}
+    if not {"amount", "unit_price"} & set(proposal.recognised[file]):  # nor any money: the amount to fill in too
+        lacking = [*lacking, "amount"]
+    return _draft(draft, file, lacking, lines, lang)
+
+
+def no_amount(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str]:
+    """Lines saying the orders have no amount (every sale would be 0), and a draft with a line to fill it in.
+
+    Written as final, such a mapping passed as valid for reports of zero revenue; the draft names the numeric
+    columns that could be the amount, a total beside what was received and what is outstanding first.
+    """
+    lines = [*describe(proposal, lang, check=False), f"✗ {t('map_no_amount', lang)}"]
+    return _draft(proposal, proposal.tables["orders"], ["amount"], lines, lang)
+
+
+def _draft(draft: Proposal, file: str, lacking: list[str], lines: list[str], lang: str) -> tuple[list[str], str]:
+    """The lines naming the candidates of each lacking orders column of ``file``, and the draft's text.
+
+    A summary's missing order id is no column to fill in: the lines and the draft's header say that its rows
+    are totals, not orders, rather than how to make an order of each row.
+    """
+    fits = {c: candidates(draft.samples[file], draft.recognised[file], c) for c in lacking}
+    header = t("map_draft_header", lang)
+    if file in draft.summaries and "order_id" in lacking:
+        count, dimensions = draft.summaries[file]
+        said = t("map_summary", lang, file=file, count=count, dimensions=" × ".join(dimensions))
+        lines.append(f"✗ {said}")
+        header, fits["order_id"] = f"{header}\n# {said}", []  # its order count is no order number either
     for column, names in fits.items():
+        if column == "order_id" and file in draft.summaries:
+            continue
         if names:
             lines.append(
                 f"- {t('map_candidate', lang, what=concept(column, lang), names=' / '.join(names), column=column)}"
             )
         else:
             lines.append(f"- {t(f'map_hint_{column}', lang)}")
-    text = draft_text(draft, fits, t("map_draft_header", lang), t("map_draft_todo", lang), t("map_draft_none", lang))
+    text = draft_text(draft, fits, header, t("map_draft_todo", lang), t("map_draft_none", lang))
+    if file in draft.summaries and "order_id" in lacking:  # no id to make up: the export is the thing to change
+        text = text.replace(
+            f"# order_id: ?   # {t('map_draft_none', lang)}", f"# order_id: ?   # {t('map_summary_todo', lang)}"
+        )
     return lines, text

@@ -22,6 +22,7 @@ from .column_words import (
 )
 from .dates import parse_dates
 from .parsing import parse_number
+from .scales import read_cost
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
@@ -72,6 +73,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 break
     ambiguous |= _match_words(frame, sample, found)
     _read_discount(found, sample)
+    read_cost(found, sample)  # a line's total cost (成本 above the unit price) is no unit cost
     region = found.get("region")
     if region and "country" in found and sample[region].notna().mean() < FILLED:
         del found["region"]  # a region filled for a few countries only (US states): the country is the level

@@ -1,20 +1,32 @@
 """The contract tables a file's matched concepts can feed (``salesnb map``), with computed prices and costs.
 
-A line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, a line profit next to it
-``unit_cost: "=([Sales] - [Profit]) / [Quantity]"``; without an order number an order is one customer on one
-day (:func:`per_day_id`).
+A line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, a line's total cost
+``unit_cost: "=[成本] / [数量]"``, a line profit next to the total ``unit_cost: "=([Sales] - [Profit]) / [Quantity]"``;
+without an order number an order is one customer on one day (:func:`per_day_id`).
 """
 
 from __future__ import annotations
 
 from .contract import TABLES
 from .dataset import joined_name
+from .scales import multiplier
 
 ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
 
 
 def _ref(column: str) -> str:
     return f"`{column}`" if "]" in column else f"[{column}]"
+
+
+def _term(column: str) -> str:
+    """A money column in an expression, in 元: ``[金额（万元）] * 10000`` (:func:`~.scales.multiplier`)."""
+    unit = multiplier(column)
+    return f"{_ref(column)} * {unit[1]}" if unit else _ref(column)
+
+
+def _money(column: str | None) -> str | None:
+    """A money column as a mapping value: its name, or ``=[金额（万元）] * 10000`` when it is not in 元."""
+    return f"={_term(column)}" if column and multiplier(column) else column
 
 
 def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
@@ -28,29 +40,32 @@ def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     unit price is the column, or the line total ÷ quantity.
     """
     price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
-    gross = f"{_ref(price)}" if price else (f"{_ref(amount)} / {_ref(quantity)}" if amount and quantity else None)
+    gross = _term(price) if price else (f"{_term(amount)} / {_ref(quantity)}" if amount and quantity else None)
     off, paid = found.get("discount_off"), found.get("discount_paid")
-    listed = found.get("list_price")
+    listed = _money(found.get("list_price"))
     if not listed and found.get("list_amount") and quantity and quantity != ONE_UNIT:  # 应收金额 beside 实收金额
-        listed = f"={_ref(found['list_amount'])} / {_ref(quantity)}"
+        listed = f"={_term(found['list_amount'])} / {_ref(quantity)}"
     if gross is None or not (off or paid):
-        return (price or (f"={gross}" if gross else None)), listed
+        return (_money(price) or (f"={gross}" if gross else None)), listed
     share = f"(1 - {_ref(off)})" if off else _ref(paid)
     if price:  # the price before the discount: the list price
-        return f"={gross} * {share}", found.get("list_price") or price
-    return f"={gross}", found.get("list_price") or f"={gross} / {share}"
+        return f"={gross} * {share}", _money(found.get("list_price") or price)
+    return f"={gross}", _money(found.get("list_price")) or f"={gross} / {share}"
 
 
 def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
-    """The unit cost column, or the cost a line's profit leaves of its amount: ``([Sales] - [Profit]) / [Quantity]``.
+    """The unit cost column, a line's total cost per unit, or the cost a line's profit leaves of its amount.
 
-    Retail and e-commerce exports (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the
-    cost; without it the margin analyses have nothing to work on.
+    A line's total cost (:func:`~.scales.read_cost`) is ``[成本] / [数量]``. Retail and e-commerce exports
+    (Superstore's 利润, an ERP's 毛利) carry the profit per line rather than the cost:
+    ``([Sales] - [Profit]) / [Quantity]``; without it the margin analyses have nothing to work on.
     """
-    amount, profit = found.get("amount"), found.get("profit")
+    amount, profit, line_cost = found.get("amount"), found.get("profit"), found.get("line_cost")
+    if line_cost and quantity and quantity != ONE_UNIT:
+        return f"={_term(line_cost)} / {_ref(quantity)}"
     if found.get("unit_cost") or not (amount and profit and quantity and quantity != ONE_UNIT):
-        return found.get("unit_cost")
-    return f"=({_ref(amount)} - {_ref(profit)}) / {_ref(quantity)}"
+        return _money(found.get("unit_cost"))
+    return f"=({_term(amount)} - {_term(profit)}) / {_ref(quantity)}"
 
 
 def orders_lacking(found: dict[str, str]) -> list[str]:
@@ -90,7 +105,7 @@ def tables_from(
     missing: dict[str, list[str]] = {}
     order_id = found.get("order_id") or per_day_id(customer, found.get("order_date"))
     orders = {"order_id": order_id, "customer_id": customer, "order_date": found.get("order_date")}
-    orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": found.get("amount")}
+    orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": _money(found.get("amount"))}
     orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
     quantity = found.get("quantity")
     if quantity is None and found.get("unit_price") and not found.get("amount"):
@@ -103,8 +118,8 @@ def tables_from(
     products = {"product_id": product, "product_name": found.get("product_name")}
     products |= {"product_line": found.get("product_line")}
     if not (found.get("order_id") or found.get("order_date")):  # a product catalogue: its prices are list prices
-        products["list_price"] = found.get("list_price") or found.get("unit_price")
-        products["unit_cost"] = found.get("unit_cost")
+        products["list_price"] = _money(found.get("list_price") or found.get("unit_price"))
+        products["unit_cost"] = _money(found.get("unit_cost"))
     reps = {"rep_id": rep, "rep_name": found.get("rep_name"), "hire_date": found.get("hire_date")}
     for table, columns in (
         ("orders", orders),

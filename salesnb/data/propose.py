@@ -36,6 +36,8 @@ from .row_notes import (
     unpaid_column,
     zero_lines,
 )
+from .scales import MONEY, multiplier
+from .shapes import month_columns, order_count
 from .workbooks import data_sheets, is_workbook
 
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
@@ -66,6 +68,10 @@ class Proposal:
     unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
+    line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
+    scaled: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, money column, 万元, 10000)
+    pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
+    summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -92,6 +98,14 @@ class Proposal:
         for _, column, _ in self.refunded_orders():
             out.setdefault("orders", {})[column] = [ZERO]
         return out
+
+    def unpriced(self) -> bool:
+        """Whether the orders have neither an amount nor priced order lines: every sale would count as 0.
+
+        Such a mapping is no result to present as final: ``map`` writes a draft naming the columns that could be
+        the amount (:func:`~.draft.amounts`), as it does for a missing order id.
+        """
+        return "orders" in self.columns and "amount" not in self.columns["orders"] and "order_lines" not in self.columns
 
     def orders_per_day(self) -> list[tuple[str, list[str], int, int]]:
         """(file, [customer, date], orders, rows) when the orders' file has no order number (:func:`per_day_id`)."""
@@ -204,6 +218,13 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
     proposal.recognised[name] = dict(found)
     if ambiguous:
         proposal.notes.append(name)
+    if "line_cost" in found:
+        proposal.line_costs.append((name, found["line_cost"]))
+    if month_columns(frame):
+        proposal.pivots[name] = month_columns(frame)
+    if order_count(frame, found):
+        proposal.summaries[name] = order_count(frame, found)
+    proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
     tables, missing = tables_from(found)
     if not own and _order_total(frame, found):  # the order's total on each line: it prices no line
         lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})

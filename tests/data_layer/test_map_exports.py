@@ -6,12 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from salesnb.cli import main
+from salesnb.data.draft import candidates
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe, no_orders
 from salesnb.data.match import match_columns
-from salesnb.data.proposal_tables import orders_lacking
+from salesnb.data.proposal_tables import orders_lacking, tables_from
 from salesnb.data.propose import propose_mapping
 from salesnb.errors import DataValidationError
 
@@ -471,3 +473,193 @@ def test_problems_name_the_row_the_sheet_shows_under_a_title_and_a_header(tmp_pa
     assert "第 4 行 (A2)：'下周一'" in caught.value.text("zh")
     ds = load_dataset(tmp_path / "订单登记表.xlsx", mapping=mapping, validate=False)
     assert any("第 6 行是合计行" in w.text("zh") for w in ds.warnings) and "_file_row" not in ds["orders"].columns
+
+
+@pytest.mark.parametrize("name", ["总金额", "总额", "订单总额", "合计金额", "总价", "订单总价"])
+def test_an_order_ledgers_total_is_the_amount(name: str) -> None:
+    found, _ = match_columns(
+        frame(
+            订单号=["A1"],
+            客户名称=["甲"],
+            订单日期=["2026-01-05"],
+            **{name: ["100.5"]},
+            已收金额=["60"],
+            未收金额=["40.5"],
+        )
+    )
+    assert found["amount"] == name
+
+
+LEDGER = """订单号,客户名称,订单日期,已收款,欠款,货款
+A1,甲,2026-01-05,60,40.5,100.5
+A2,乙,2026-01-06,10,0,10
+A3,甲,2026-01-09,0,7.25,7.25
+"""  # no name says amount: 货款 is the total of what was received (已收款) and what is outstanding (欠款)
+
+
+def test_orders_without_an_amount_get_a_draft_naming_the_total_first_and_map_fails(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "ledger.csv").write_text(LEDGER, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "ledger.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "✗ 订单没有金额" in err and "所有销售额都会是 0" in err
+    assert "- 未能识别金额 (amount)列：若 货款 / 欠款 / 已收款 是金额 (amount)" in err
+    assert err.splitlines()[-1].startswith("已写出映射草稿 mapping.yaml")
+    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert "    # amount: 货款   # 待填：内容相符的列 货款, 欠款, 已收款\n" in draft
+    assert "    order_id: 订单号\n" in draft and draft.startswith("# salesnb map 的映射草稿")
+    filled = draft.replace("# amount: 货款   # 待填：内容相符的列 货款, 欠款, 已收款", "amount: 货款")
+    ds = load_dataset(tmp_path / "ledger.csv", mapping=yaml.safe_load(filled))
+    assert ds.tables["orders"]["amount"].tolist() == [100.5, 10.0, 7.25]
+
+
+@pytest.mark.parametrize("name", ["收入", "收入(折后)", "营业收入", "销售收入"])
+def test_an_income_is_the_line_total_and_with_its_profit_gives_the_cost(tmp_path: Path, name: str) -> None:
+    (tmp_path / "x.csv").write_text(
+        f"订单编号,订单日期,产品编码,单价,数量,折扣,{name},利润\n"
+        "O1,2025-04-01,D700,100,2,0.1,180,60\n"
+        "O2,2025-04-02,B110,50,4,0,200,20\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert proposal.columns["orders"]["amount"] == name
+    assert proposal.columns["order_lines"]["unit_cost"] == f"=([{name}] - [利润]) / [数量]"
+    lines = load_dataset(tmp_path / "x.csv", mapping=proposal.mapping())["order_lines"]
+    assert lines["unit_cost"].tolist() == [60.0, 45.0]  # (180 - 60) / 2, (200 - 20) / 4
+
+
+def test_a_lines_total_cost_is_divided_by_its_quantity_and_a_unit_cost_kept() -> None:
+    line_cost = frame(
+        订单号=["1", "2", "3"],
+        商品=["A", "B", "C"],
+        单价=["100", "50", "20"],
+        数量=["3", "4", "2"],
+        成本=["180", "120", "26"],
+    )
+    found, _ = match_columns(line_cost)  # 成本 above the price on most lines, below it once divided by the quantity
+    assert found["line_cost"] == "成本" and "unit_cost" not in found
+    assert tables_from(found)[0]["order_lines"]["unit_cost"] == "=[成本] / [数量]"
+    unit_cost = line_cost.assign(成本=["60", "30", "13"])
+    found, _ = match_columns(unit_cost)
+    assert found["unit_cost"] == "成本" and tables_from(found)[0]["order_lines"]["unit_cost"] == "成本"
+
+
+def test_a_cost_equal_to_the_amount_less_the_profit_is_the_lines_and_map_says_so(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(  # 成本 = 收入(折后) - 利润 on every line; below the unit price on one
+        "订单编号,订单日期,产品编码,单价,数量,收入(折后),成本,利润\n"
+        "O1,2025-04-01,D700,1630.11,16,26081.76,16148.66,9933.10\n"
+        "O2,2025-04-02,B110,142.31,3,426.93,335.02,91.91\n"
+        "O3,2025-04-02,B120,500,2,1000,650,350\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert proposal.columns["order_lines"]["unit_cost"] == "=[成本] / [数量]"
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! x.csv 的 成本 按内容是每行的成本合计，不是单位成本" in text and 'unit_cost: "=[成本] / [数量]"' in text
+    lines = load_dataset(tmp_path / "x.csv", mapping=proposal.mapping())["order_lines"]
+    assert lines["unit_cost"].round(2).tolist() == [1009.29, 111.67, 325.0]  # 16148.66 / 16, 335.02 / 3, 650 / 2
+
+
+def test_an_amount_in_wan_yuan_is_multiplied_into_yuan_and_map_says_so(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(
+        "订单号,客户名称,订单付款时间,实际支付金额（万元）\nA1,甲,2020/6/21 22:36,1.548\nA2,乙,2020/6/22 10:00,0.5\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert proposal.columns["orders"]["amount"] == "=[实际支付金额（万元）] * 10000"
+    text = "\n".join(describe(proposal, "zh"))
+    assert "! x.csv 的 实际支付金额（万元） 以万元为单位：映射中乘以 10,000 换算成元" in text
+    orders = load_dataset(tmp_path / "x.csv", mapping=proposal.mapping())["orders"]
+    assert orders["amount"].round(2).tolist() == [15480.0, 5000.0]
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        ({"销售额万元": ["1.5"]}, {"amount": "=[销售额万元] * 10000"}),
+        ({"金额(万)": ["1.5"]}, {"amount": "=[金额(万)] * 10000"}),
+        ({"金额（元）": ["1.5"]}, {"amount": "金额（元）"}),  # a unit that is no multiplier stays as it was
+        ({"单价(千元)": ["2"], "数量": ["3"]}, {"unit_price": "=[单价(千元)] * 1000"}),
+        ({"销售额(万元)": ["3"], "数量": ["3"], "成本(千元)": ["6"]}, {"unit_cost": "=[成本(千元)] * 1000"}),
+    ],
+)
+def test_a_line_price_total_or_cost_in_wan_or_qian_yuan_is_scaled(columns: dict, expected: dict) -> None:
+    found, _ = match_columns(frame(订单号=["1"], 商品=["A"], 日期=["2026-01-05"], **columns))
+    tables = tables_from(found)[0]
+    proposed = {**tables["orders"], **tables.get("order_lines", {})}
+    assert {k: proposed.get(k) for k in expected} == expected
+
+
+COURSE_SHOP = """会员名,实际支付金额,课程名称,学员姓名,联系手机,订单付款时间
+5b0bycj,15480,Java架构师,颜先生,1***********,2020-06-21 22:36:00
+1qyoqb5,15480,Java架构师,许先生,1***********,2020-06-21 18:35:00
+5b0bycj,3980,Python入门,颜先生,1***********,2020-07-02 10:00:00
+"""  # a Taobao course shop: the buyer's member name, the student's name, a masked phone, no order number
+
+
+def test_a_member_name_is_the_customer_and_orders_are_one_customer_on_one_day(tmp_path: Path) -> None:
+    (tmp_path / "课程.csv").write_text(COURSE_SHOP, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "课程.csv")
+    columns = proposal.mapping()["columns"]
+    assert columns["orders"]["customer_id"] == "会员名"
+    assert columns["orders"]["order_id"] == {"per": ["会员名", "订单付款时间"]}
+    assert columns["customers"] == {"customer_id": "会员名", "customer_name": "学员姓名"}
+    assert columns["products"] == {"product_id": "课程名称"}
+    ds = load_dataset(tmp_path / "课程.csv", mapping=proposal.mapping())
+    assert ds.tables["orders"]["amount"].tolist() == [15480.0, 15480.0, 3980.0]
+
+
+@pytest.mark.parametrize(
+    ("name", "concept"), [("联系手机", "customer_id"), ("手机号", "customer_id"), ("学员姓名", "customer_name")]
+)
+def test_a_phone_or_a_students_name_is_the_customer(name: str, concept: str) -> None:
+    found, _ = match_columns(frame(订单号=["1", "2"], 日期=["2026-01-05", "2026-01-06"], **{name: ["138", "139"]}))
+    assert found[concept] == name
+
+
+def test_names_places_and_codes_recurring_on_many_days_are_never_offered_as_the_order_id() -> None:
+    sales = frame(
+        城市=["广州", "深圳", "武汉", "徐州"],
+        姓名=["颜先生", "许先生", "刘先生", "张先生"],
+        客户码=["K1", "K2", "K1", "K2"],  # the same codes on other days: who bought, not which order
+        票号=["T1", "T1", "T2", "T3"],  # one order's two lines on one day
+        商品=["A", "B", "A", "C"],
+        日期=["2026-01-05", "2026-01-05", "2026-01-06", "2026-01-07"],
+    )
+    recognised = {"product_name": "商品", "order_date": "日期"}
+    assert candidates(sales, recognised, "order_id") == ["票号"]
+
+
+def test_a_pivot_by_month_is_said_to_need_detail_rows_and_no_draft_is_written(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "销售数据.csv").write_text(
+        "排名,省份,城市,1月,2月,3月,总额\n,,,300,330,360,990\n1,江苏,徐州,100,110,120,330\n2,浙江,宁波,200,220,240,660\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "销售数据.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "销售数据.csv 是按月汇总的透视表（1月 … 3月 共 3 个月各占一列），不是销售明细" in err
+    assert "每行一笔订单或一行订单明细" in err and "城市" not in err and not (tmp_path / "mapping.yaml").exists()
+
+
+DAILY_SUMMARY = """日期,产品类别,地区,销售额,订单量
+2024/3/21,电子产品,北方,7080,35
+2024/3/21,电子产品,南方,6735,28
+2024/3/22,服装,北方,1200,9
+"""  # totals per day × category × region: 72 orders, not 3
+
+
+def test_a_summary_with_an_order_count_is_said_to_hold_totals_not_orders(tmp_path: Path, monkeypatch, capsys) -> None:
+    (tmp_path / "销售数据.csv").write_text(DAILY_SUMMARY, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "销售数据.csv"]) == 1
+    err = capsys.readouterr().err
+    said = "销售数据.csv 每行是按 日期 × 产品类别 × 地区 汇总的合计（订单量 是该行的订单数），不是一笔订单"
+    assert f"✗ {said}" in err and "订单数和客单价都不对" in err
+    assert "同一客户同一天为一单" not in err  # no steering towards an order made of each row
+    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert f"# {said}" in draft and "    # order_id: ?   # 不要编造：本文件每行是汇总的合计，不是订单" in draft

@@ -1,0 +1,58 @@
+"""Files whose rows are not sales (``salesnb map``): a pivot by month, a summary counting orders per row.
+
+A summary export (日期 × 产品类别 × 地区 with 销售额 and 订单量) holds totals, not orders: making one "order" of
+each row counted 560 orders where its 订单量 summed to 18,103, and an average order value 30× too high;
+``map`` says so instead of steering the user to such an id (:func:`order_count`).
+
+Such a file has no order to map: a pivot's row is a place or a product and its columns months (排名, 省份,
+城市, 1月 … 6月, 总额). Drafting orders from it offered its cities as order numbers; ``map`` says instead that it
+must be exported as detail rows, one row per order or order line.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .column_words import NAMES, named_column
+from .parsing import parse_number
+
+ORDER_COUNT_NAMES = tuple(NAMES["order_count_names"])  # 订单量, 订单数, 单数: orders counted per row
+DIMENSIONS = ("order_date", "product_line", "product_id", "product_name", "region", "country", "channel", "rep_name")
+
+MONTH_NAMES = re.compile(
+    r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月份?"  # 1月, 十二月, 3月份
+    r"|\d{4}\s*[-/.年]\s*\d{1,2}\s*月?"  # 2024-01, 2024年1月
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?:[-\s']?\d{2,4})?",  # Jan, Mar-24
+    re.IGNORECASE,
+)
+PIVOT_MONTHS = 3  # month columns that make a file a pivot by month
+NUMERIC = 0.8  # share of a month column's filled values that must read as numbers
+
+
+def month_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns named as months and holding numbers, when there are enough to make a pivot by month, else []."""
+    months = []
+    for column in frame.columns:
+        if not MONTH_NAMES.fullmatch(str(column).strip()):
+            continue
+        values = frame[column].dropna()
+        if len(values) and parse_number(values)[0].notna().mean() >= NUMERIC:
+            months.append(str(column))
+    return months if len(months) >= PIVOT_MONTHS else []
+
+
+def order_count(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[str]] | None:
+    """(the order-count column, the columns each row totals by) of a summary without order numbers, else ``None``.
+
+    A column named as an order count (订单量, 订单数, 单数) holding whole numbers, in a file where no order number
+    was recognised: each row sums the orders of a day, a category, a region (``found``'s date and dimensions).
+    """
+    column = named_column(frame, ORDER_COUNT_NAMES)
+    if column is None or "order_id" in found or column in found.values():
+        return None
+    counts = parse_number(frame[column].dropna())[0]
+    if not len(counts) or counts.isna().mean() > 1 - NUMERIC or (counts.dropna() % 1 != 0).any():
+        return None
+    return column, [found[c] for c in DIMENSIONS if c in found]
