@@ -47,6 +47,7 @@ class Mapping:
     encoding: str = ""
     exclude: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     joined: dict[str, list[str]] = field(default_factory=dict)  # joined_name(parts) -> parts of a ``per`` id
+    currency: dict = field(default_factory=dict)  # {column, base, rates}: amounts converted into one currency
 
     def table_name(self, table: str) -> str:
         """Return the user's name of contract ``table``."""

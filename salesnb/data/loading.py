@@ -23,6 +23,7 @@ from . import validation
 from .catalogue import catalogue_prices
 from .consistency import amount_disagreement
 from .contract import TABLES
+from .currency import currency_problems, in_base_currency
 from .database import stage_database
 from .dataset import Dataset, Mapping
 from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator
@@ -412,6 +413,8 @@ def load_dataset(
             tidied[source_name], found = skip_rows_without_sales(_tidy(frame, where), where, first_line)
             tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
             warnings += found
+            mixed, found = currency_problems(tidied[source_name], names, where)  # 货币: EUR, USD, CNY
+            problems, warnings = problems + mixed, warnings + found
             if shared and set(sources) == {source_name}:  # one flat export: rows that are not sales leave first
                 tidied[source_name], found = cancel_voided_lines(tidied[source_name], names, source_name)
                 warnings += found
@@ -422,6 +425,7 @@ def load_dataset(
         frame, found, reported = _contract_frame(name, tidied[source_name], names, source_name)
         problems += found
         tables[name], present[name], found, positions = coerce_table(name, frame, names)
+        tables[name] = in_base_currency(name, tables[name], names)  # before an order totals its lines
         problems += found
         unparsed.update({**reported, **positions})
         joined = name == "orders" and names.renames("orders").get("order_id") in names.joined

@@ -12,6 +12,7 @@ encoding: gb18030            # optional; UTF-8 (with or without BOM), GB18030 an
 exclude:                     # rows that are not sales: table: {your column: [values]} ("" = empty cell)
   orders: {订单状态: [已取消, 作废]}
   order_lines: {销售数量: ["<0", "=0"]}   # a comparison with a number is a condition on the number
+currency: {column: 货币, base: CNY, rates: {EUR: 7.8, USD: 7.2}}   # amounts in several currencies, into one
 ```
 """
 
@@ -31,7 +32,7 @@ from .dataset import COMPUTED, EMPTY, PER, Mapping, joined_name
 from .expressions import parse_expression
 from .messages import Message
 
-MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding", "exclude")
+MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding", "exclude", "currency")
 DATE_OPTIONS = ("dayfirst", "formats")
 
 
@@ -98,7 +99,31 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         _encoding(mapping.get("encoding")),
         _exclude(mapping.get("exclude")),
         joined,
+        _currency(mapping.get("currency")),
     )
+
+
+def _currency(value: object) -> dict:
+    """``currency:``: the currency column, the reports' currency and each other currency's rate into it.
+
+    Codes are read as the data writes them (人民币 and RMB are CNY); a rate is a positive number.
+    """
+    from .currency import currency_code
+
+    if value is None:
+        return {}
+    rates = value.get("rates") if isinstance(value, dict) else None
+    base = currency_code(value.get("base")) if isinstance(value, dict) else None
+    if not isinstance(rates, dict) or not base or set(value) - {"column", "base", "rates"}:
+        raise ConfigError(Message("error_mapping_currency", value=repr(value)))
+    try:
+        read = {currency_code(code): float(rate) for code, rate in rates.items()}
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(Message("error_mapping_currency", value=repr(value))) from exc
+    if not read or any(code is None or not rate > 0 for code, rate in read.items()):
+        raise ConfigError(Message("error_mapping_currency", value=repr(value)))
+    column = str(value.get("column") or "").strip()
+    return {"column": column, "base": base, "rates": read}
 
 
 def _joined_ids(table: str, pairs: dict, joined: dict[str, list[str]]) -> dict:

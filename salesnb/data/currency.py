@@ -1,0 +1,104 @@
+"""Amounts in several currencies: refused as they are, converted into one with the mapping's rates.
+
+A foreign-trade order register keeps a 货币 column (EUR, USD, CNY) beside 金额. Added up as one currency, its
+March read −50.8 % on February where, converted into yuan, it rose about 68 %, and a CNY customer's share of
+revenue was wrong. The contract's amounts are in one currency, so a file whose currency column holds several is
+a problem naming them (:func:`currency_problems`), with the way out: the rates in the mapping,
+
+```yaml
+currency: {column: 货币, base: CNY, rates: {EUR: 7.8, USD: 7.2}}   # one EUR is 7.8 CNY
+```
+
+or an ``exclude:`` keeping one currency. With rates, every money column of a table read from that file
+(amounts, prices, costs) is multiplied by its row's rate before orders are totalled (:func:`in_base_currency`),
+and a warning says what was converted. A currency is recognised however it is written (人民币, RMB, ¥ are CNY).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .column_words import NAMES, named_column
+from .dataset import Mapping
+from .messages import Message
+
+CURRENCY_NAMES = tuple(NAMES["currency_names"])  # 货币, 币种, currency: the column naming a row's currency
+ALIASES = {alias.upper(): code for code, aliases in NAMES["currency_codes"].items() for alias in aliases}
+MONEY: dict[str, tuple[str, ...]] = {  # each table's columns holding money
+    "orders": ("amount",),
+    "order_lines": ("unit_price", "list_price", "unit_cost"),
+    "products": ("list_price", "unit_cost"),
+    "opportunities": ("amount",),
+    "invoices": ("amount", "paid_amount"),
+}
+LISTED = 4  # currencies named in a message
+
+
+def currency_code(value: object) -> str | None:
+    """The code of a currency as an export writes it: 人民币, RMB, ¥ → CNY; an unknown one upper-cased as it is."""
+    if value is None or pd.isna(value) or not str(value).strip():
+        return None
+    text = str(value).strip().upper()
+    return ALIASES.get(text, text)
+
+
+def currency_column(frame: pd.DataFrame, names: Mapping) -> str | None:
+    """The file's currency column: the mapping's ``currency.column``, else one named like a currency (货币)."""
+    declared = names.currency.get("column")
+    if declared:
+        return declared if declared in frame.columns else None
+    return named_column(frame, CURRENCY_NAMES)
+
+
+def currency_problems(frame: pd.DataFrame, names: Mapping, where: str) -> tuple[list[Message], list[Message]]:
+    """(problems, warnings) of a file's currencies: several without rates, or one without its rate, is a problem.
+
+    A file of one currency says nothing, nor do the currencies the mapping's ``exclude:`` leaves out. With the
+    mapping's rates, a warning says which rows were converted.
+    """
+    column = currency_column(frame, names)
+    if column is None:
+        return [], []
+    codes = frame[column].map(currency_code, na_action="ignore").value_counts().sort_index()
+    codes = codes.sort_values(ascending=False, kind="stable")  # the most rows first, a tie by its code
+    left_out = {currency_code(v) for rules in names.exclude.values() for v in rules.get(column, [])}
+    codes = codes[[code not in left_out for code in codes.index]]  # exclude: {orders: {货币: [EUR, USD]}}
+    if not names.currency:
+        if len(codes) < 2:
+            return [], []
+        base = "CNY" if "CNY" in codes.index else str(codes.index[0])
+        example = ", ".join(f"{code}: ?" for code in codes.index if code != base)
+        listed = _listed(codes)
+        said = Message("problem_currencies_mixed", where=where, column=column, n=len(codes), listed=listed)
+        return [Message("problem_currencies_hint", said=said, column=column, base=base, example=example)], []
+    rates = names.currency["rates"]
+    unknown = codes[[code not in rates and code != names.currency["base"] for code in codes.index]]
+    if len(unknown):
+        return [Message("problem_currency_no_rate", where=where, column=column, listed=_listed(unknown))], []
+    converted = codes[[code != names.currency["base"] for code in codes.index]]
+    if not len(converted):
+        return [], []
+    return [], [
+        Message("problem_currency_converted", where=where, listed=_listed(converted), base=names.currency["base"])
+    ]
+
+
+def in_base_currency(table: str, frame: pd.DataFrame, names: Mapping) -> pd.DataFrame:
+    """``frame`` with its money columns in the mapping's base currency (each row times its currency's rate).
+
+    A row without a currency is taken to be in the base currency. Nothing changes without ``currency:`` rates or
+    without the currency column in the frame.
+    """
+    column = currency_column(frame, names) if names.currency else None
+    money = [c for c in MONEY.get(table, ()) if c in frame.columns]
+    if column is None or not money:
+        return frame
+    rates = {**names.currency["rates"], names.currency["base"]: 1.0}
+    factor = frame[column].map(currency_code, na_action="ignore").map(rates).fillna(1.0).to_numpy(dtype=float)
+    return frame.assign(**{c: frame[c] * factor for c in money})
+
+
+def _listed(counts: pd.Series) -> str:
+    """``EUR 208 行, USD 130 行`` — the currencies and how many rows each holds, the most frequent first."""
+    shown = [Message("problem_currency_rows", code=str(code), n=int(n)) for code, n in counts.head(LISTED).items()]
+    return shown + (["…"] if len(counts) > LISTED else [])

@@ -1,0 +1,81 @@
+"""Amounts in several currencies: refused as they are, converted into one with the mapping's rates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from salesnb.data.currency import currency_code
+from salesnb.data.loading import load_dataset
+from salesnb.data.mapping import load_mapping
+from salesnb.errors import ConfigError, DataValidationError
+
+REGISTER = (
+    "订单号,客户,订单日期,产品名称,数量,单价,金额,货币\n"
+    "A1,甲,2025-03-02,阀门,2,100,200,EUR\n"
+    "A1,甲,2025-03-02,法兰,1,50,50,EUR\n"
+    "A2,乙,2025-03-05,阀门,10,10,100,美元\n"
+    "A3,丙,2025-03-09,阀门,1,300,300,人民币\n"
+    "A4,丙,2025-03-11,法兰,3,20,60,\n"
+)
+FLAT = {"orders": "订单表", "order_lines": "订单表", "customers": "订单表", "products": "订单表"}
+COLUMNS = {
+    "orders": {"order_id": "订单号", "customer_id": "客户", "order_date": "订单日期", "amount": "金额"},
+    "order_lines": {"order_id": "订单号", "product_id": "产品名称", "quantity": "数量", "unit_price": "单价"},
+    "customers": {"customer_id": "客户"},
+    "products": {"product_id": "产品名称"},
+}
+
+
+@pytest.fixture
+def register(tmp_path: Path) -> Path:
+    (tmp_path / "订单表.csv").write_text(REGISTER, encoding="utf-8")
+    return tmp_path / "订单表.csv"
+
+
+def test_several_currencies_without_rates_are_refused_naming_them_and_the_way_out(register: Path) -> None:
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(register, mapping={"tables": FLAT, "columns": COLUMNS})
+    text = caught.value.text("zh")
+    assert "货币 列有 3 种货币（EUR 2 行, CNY 1 行, USD 1 行）" in text
+    assert "currency: {column: 货币, base: CNY, rates: {EUR: ?, USD: ?}}" in text
+
+
+def test_rates_convert_every_money_column_before_orders_total_their_lines(register: Path) -> None:
+    rates = {"column": "货币", "base": "CNY", "rates": {"EUR": 7.8, "usd": 7.2}}
+    ds = load_dataset(register, mapping={"tables": FLAT, "columns": COLUMNS, "currency": rates})
+    orders = ds["orders"].set_index("order_id")["amount"]
+    assert orders.to_dict() == pytest.approx({"A1": 250 * 7.8, "A2": 100 * 7.2, "A3": 300.0, "A4": 60.0})  # A4: none
+    prices = ds["order_lines"].set_index(["order_id", "product_id"])["unit_price"]
+    assert prices[("A1", "阀门")] == pytest.approx(780.0) and prices[("A2", "阀门")] == pytest.approx(72.0)
+    assert any("把 EUR 2 行, USD 1 行 的金额换算成 CNY" in w.text("zh") for w in ds.warnings)
+
+
+def test_a_currency_without_its_rate_is_a_problem(register: Path) -> None:
+    rates = {"column": "货币", "base": "CNY", "rates": {"EUR": 7.8}}
+    with pytest.raises(DataValidationError, match="USD 1 rows"):
+        load_dataset(register, mapping={"tables": FLAT, "columns": COLUMNS, "currency": rates})
+
+
+def test_currencies_the_mapping_excludes_are_no_problem(register: Path) -> None:
+    exclude = {"orders": {"货币": ["EUR", "美元"]}}  # as the file writes them
+    ds = load_dataset(register, mapping={"tables": FLAT, "columns": COLUMNS, "exclude": exclude})
+    assert sorted(ds["orders"]["order_id"]) == ["A3", "A4"] and ds["orders"]["amount"].sum() == 360
+
+
+def test_one_currency_says_nothing(tmp_path: Path) -> None:
+    (tmp_path / "订单表.csv").write_text(REGISTER.replace("EUR", "CNY").replace("美元", "RMB"), encoding="utf-8")
+    ds = load_dataset(tmp_path / "订单表.csv", mapping={"tables": FLAT, "columns": COLUMNS})
+    assert ds["orders"]["amount"].sum() == 710 and not any("货币" in w.text("zh") for w in ds.warnings)
+
+
+def test_currency_codes_and_the_mapping_section() -> None:
+    assert [currency_code(v) for v in ["人民币", " rmb ", "¥", "美金", "US$", "欧元", "chf", None]] == [
+        "CNY", "CNY", "CNY", "USD", "USD", "EUR", "CHF", None,
+    ]  # fmt: skip
+    read = load_mapping({"currency": {"column": "币种", "base": "人民币", "rates": {"美元": "7.1"}}}).currency
+    assert read == {"column": "币种", "base": "CNY", "rates": {"USD": 7.1}}
+    for bad in [{"base": "CNY"}, {"base": "CNY", "rates": {"USD": 0}}, {"base": "CNY", "rates": {"USD": "x"}}, "CNY"]:
+        with pytest.raises(ConfigError, match="currency"):
+            load_mapping({"currency": bad})
