@@ -1,4 +1,4 @@
-"""Checks across tables that no single column shows: an order's stated amount against its lines.
+"""Checks across tables that no single column shows: an order's stated amount against its lines, orders without one.
 
 Revenue is read from the order lines (quantity × unit_price) whenever there are lines; a mapped
 ``orders.amount`` is then only a second statement of the same money. When the two disagree the user should
@@ -44,3 +44,23 @@ def amount_disagreement(tables: dict[str, pd.DataFrame]) -> list[Message]:
             lines=f"{from_lines:,.2f}", change=f"{from_lines / amount - 1:+.1%}" if amount else "—",
         )
     ]  # fmt: skip
+
+
+EMPTY_AMOUNT_EXAMPLES = 3  # order ids named in the warning
+
+
+def empty_amounts(tables: dict[str, pd.DataFrame], column: str) -> list[Message]:
+    """One warning naming the orders whose amount is empty when revenue comes from ``orders.amount`` alone.
+
+    Such an order still counts as an order (and its customer as a buyer) while adding nothing to revenue, so the
+    average order value falls; an order ledger's unfilled 总金额 did this silently. ``column`` is the user's name of
+    the amount, for the ``exclude`` that leaves them out. Nothing when the order lines price the orders.
+    """
+    orders = tables.get("orders")
+    if orders is None or "amount" not in orders or "order_lines" in tables or not len(orders):
+        return []
+    empty = orders["amount"].isna().to_numpy()
+    if not empty.any() or empty.all():  # no amount at all is validation's problem (the orders carry no money)
+        return []
+    examples = ", ".join(map(str, orders.loc[empty, "order_id"].head(EMPTY_AMOUNT_EXAMPLES)))
+    return [counted("problem_empty_amounts", int(empty.sum()), column=column, examples=examples)]

@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import DataSourceError, DataValidationError
 from . import validation
 from .catalogue import catalogue_prices
-from .consistency import amount_disagreement
+from .consistency import amount_disagreement, empty_amounts
 from .contract import TABLES
 from .currency import currency_problems, in_base_currency
 from .database import stage_database
@@ -443,4 +443,6 @@ def load_dataset(
     if not file_rows and any(FILE_ROW in frame.columns for frame in ds.tables.values()):  # they have served
         tables = {name: frame.drop(columns=FILE_ROW, errors="ignore") for name, frame in ds.tables.items()}
         ds = dataclasses.replace(ds, tables=tables)
-    return drop_excluded(ds, flat)
+    ds = drop_excluded(ds, flat)
+    unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left
+    return dataclasses.replace(ds, warnings=[*ds.warnings, *unpriced]) if unpriced else ds

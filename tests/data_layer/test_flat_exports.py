@@ -443,3 +443,21 @@ def test_an_order_shipped_in_parts_is_delivered_with_its_last_line(tmp_path: Pat
     delivered = ds["orders"].set_index("order_id")["delivered_at"]
     assert delivered["A1"] == pd.Timestamp("2026-10-09") and pd.isna(delivered["A2"])  # late: not the usual 10-04
     assert not [w for w in ds.warnings if "delivered_at" in w.text("en")]  # parts shipped apart are no conflict
+
+
+def test_orders_with_an_empty_amount_are_named_with_the_exclude_that_leaves_them_out(tmp_path: Path) -> None:
+    """An order ledger's unfilled 总金额: counted as orders adding no revenue, the average order value fell silently."""
+    ledger = "订单号,客户名称,订单日期,总金额\nA1,甲,2026-04-02,300\nA2,乙,2026-04-05,\n"
+    ledger += "A3,甲,2026-04-09,100\nA4,丙,2026-04-12,\n"
+    (tmp_path / "订单.csv").write_text(ledger, encoding="utf-8")
+    columns = {"order_id": "订单号", "customer_id": "客户名称", "order_date": "订单日期", "amount": "总金额"}
+    ds = load_dataset(tmp_path / "订单.csv", mapping={"tables": {"orders": "订单"}, "columns": {"orders": columns}})
+    said = [w.text("zh") for w in ds.warnings if w.startswith("orders.amount")]
+    assert said == [
+        "orders.amount：2 笔订单的金额（总金额）为空，例如 A2, A4：它们计入订单数、不计销售额，会拉低客单价；"
+        '若它们不是销售，可在映射中写 exclude: {orders: {总金额: [""]}} 去掉'
+    ]
+    mapping = {"tables": {"orders": "订单"}, "columns": {"orders": columns}, "exclude": {"orders": {"总金额": [""]}}}
+    left = load_dataset(tmp_path / "订单.csv", mapping=mapping)
+    assert left["orders"]["order_id"].tolist() == ["A1", "A3"]
+    assert not any(w.startswith("orders.amount") for w in left.warnings)
