@@ -239,6 +239,8 @@ def driver_panel(report: Report, baseline: str = "previous_month", against: str 
     if frame.empty:
         covered = bool(baseline_months(report, baseline))
         note = t("no_data", lang) if covered else t("drv_no_baseline", lang, baseline=name)
+        if not _dimensions(report)[0]:  # nothing to rank by: the month has data, the export has no split of it
+            return Panel(frame=frame, note=t("drv_no_dimensions", lang) + _skipped_note(report))
         return Panel(frame=frame, note=note + _skipped_note(report))
     prefix = "" if against == "baseline" else "target_"
     if against == "target" and frame["target"].isna().all():

@@ -43,3 +43,15 @@ def test_blank_values_of_a_present_dimension_stay_in_the_table_but_never_top_the
     )  # fmt: skip
     assert drivers.driver_table(report(tmp_path / "t", lang="en")).iloc[0]["label"] == "unknown"
     assert drivers.driver_panel(r).note.endswith("未纳入排名（数据中没有）：产品线。")  # channel is ranked
+
+
+def test_a_month_with_sales_but_no_dimension_to_rank_by_says_so_not_that_there_is_no_data(tmp_path):
+    """A factory register (orders of one region, no channel, rep, lines or sizes): not "本期没有数据" with 17 orders."""
+    data = tables()
+    for row in data["orders"]:
+        del row["rep_id"], row["channel"]
+    for name in ("reps", "order_lines", "customers", "products", "targets"):
+        del data[name]
+    data["orders"] = [{**row, "amount": amount} for row, amount in zip(data["orders"], (200, 20, 182, 60), strict=True)]
+    note = drivers.driver_panel(report(write_tiny(tmp_path / "t", tables=data))).note  # the region's report
+    assert note.startswith("数据中没有可用于排名的维度，本节跳过。") and "本期没有数据" not in note
