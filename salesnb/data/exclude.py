@@ -56,10 +56,10 @@ def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tu
             hit |= _values_in(frame[columns[column]], values)
         key, said, rows = _raw_key(names, name), exclude_rule({name: rules}), int(hit.sum())
         count = int(frame.loc[hit, key].nunique()) if key in frame.columns else rows
-        if count != rows:  # an order of several lines: how many orders, and how many rows of the file they held
+        if count and count != rows:  # an order of several lines: how many orders, and how many rows of the file
             done.notes.append(counted("problem_excluded_flat", count, name=name, said=said, rows=rows))
         else:
-            done.notes.append(counted("problem_excluded", count, name=name, said=said))
+            done.notes.append(counted("problem_excluded", rows, name=name, said=said))  # rows of no order: rows
         done.tables.add(name)
         mask |= hit
     if not mask.any():
@@ -158,7 +158,8 @@ def exclude_rule(mapping_exclude: dict[str, dict[str, list[str]]], lang: str = "
         conditions = [" ".join(CONDITION.match(v).groups()) for v in values if CONDITION.match(v)]
         return ([f"{column} = {texts}"] if texts else []) + [f"{column} {c}" for c in conditions]
 
-    return "; ".join(p for rules in mapping_exclude.values() for c, v in rules.items() for p in said(c, v))
+    parts = [p for rules in mapping_exclude.values() for c, v in rules.items() for p in said(c, v)]
+    return "; ".join(dict.fromkeys(parts))  # one rule named for two tables of one file is said once
 
 
 def _column(ds: Dataset, table: str, column: str) -> str:

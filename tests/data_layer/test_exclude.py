@@ -263,3 +263,28 @@ def test_a_flat_exports_excluded_orders_of_several_lines_say_orders_and_rows(tmp
     ds = load_dataset(tmp_path / "sales.csv", mapping=mapping)
     assert ds.tables["orders"]["order_id"].tolist() == ["A2"]
     assert [w.text("zh") for w in ds.warnings] == ["orders：按映射的排除规则（状态 = 已取消）去掉 1 条，占文件 2 行"]
+
+
+def test_rows_without_an_order_number_are_counted_as_rows_and_a_shared_rule_is_said_once(tmp_path):
+    """A register's rows without 订单号: '去掉 0 条，占文件 2 行' said nothing; the rule named twice in the header."""
+    from salesnb.data.exclude import exclude_rule
+
+    (tmp_path / "登记.csv").write_text(
+        "订单号,客户,订单日期,产品,数量,单价\nA1,甲,2026-04-02,P1,1,10\n,乙,2026-04-03,P1,2,10\n"
+        "A2,丙,2026-04-05,P2,1,30\n,丙,2026-04-06,P2,1,30\n",
+        encoding="utf-8",
+    )
+    flat = {"orders": "登记", "order_lines": "登记"}
+    columns = {
+        "orders": {"order_id": "订单号", "customer_id": "客户", "order_date": "订单日期"},
+        "order_lines": {"order_id": "订单号", "product_id": "产品", "quantity": "数量", "unit_price": "单价"},
+    }
+    exclude = {"orders": {"订单号": [""]}, "order_lines": {"订单号": [""]}}
+    ds = load_dataset(tmp_path / "登记.csv", mapping={"tables": flat, "columns": columns, "exclude": exclude})
+    said = [w.text("zh") for w in ds.warnings if "排除规则" in w.text("zh")]
+    assert said == [
+        "orders：按映射的排除规则（订单号 = （空））去掉 2 行",
+        "order_lines：按映射的排除规则（订单号 = （空））去掉 2 行",
+    ]
+    assert exclude_rule(ds.mapping.exclude) == "订单号 = （空）"
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2"]
