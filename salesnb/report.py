@@ -29,10 +29,10 @@ from .data import facts
 from .data.cache import load_dataset_cached
 from .data.dataset import Dataset
 from .data.exclude import exclude_rule
-from .data.messages import Message
+from .data.messages import Message, need_name
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
-from .i18n import check_lang, t, texts
+from .i18n import check_lang, t
 from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
@@ -369,20 +369,6 @@ def open_report(
         known = ", ".join(facts.regions(ds))
         raise ParameterError(Message("error_region_unknown", region=repr(region), known=known)).in_lang(lang)
     return Report(ds=ds, period=period, region=region, config=config, lang=lang)
-
-
-def need_name(need: str, lang: str) -> str:
-    """A table or column a section needs, as a reader names it: ``目标表（targets）``.
-
-    A column reads ``订单表的渠道（orders.channel）``. The contract's name stays in brackets: it is what the mapping
-    file and ``salesnb validate`` call it.
-    """
-    table, _, column = need.partition(".")
-    label = t(f"table_name_{table}", lang) if f"table_name_{table}" in texts() else table
-    if not column:
-        return t("need_table", lang, label=label, name=need)
-    concept = f"map_concept_{column}"
-    return t("need_column", lang, table=label, label=t(concept, lang) if concept in texts() else column, name=need)
 
 
 def report_period(ds: Dataset, period: str) -> str:

@@ -16,6 +16,8 @@ from typing import Any
 
 import nbformat
 
+from ..i18n import t
+from ..periods import ALL
 from .engine import NotebookFailed, WarmKernel, parameterize
 from .output import output_errors, write_atomic
 from .pages import PACK, error_page
@@ -72,12 +74,18 @@ class JobOutput:
     stale: tuple[str, ...] = ()
 
 
+def page_title(job: Job, lang: str) -> str:
+    """A report page's title in the reader's language: ``概览 · 全公司 · 2025-03``, not the angle's and ALL's ids."""
+    region = t("all_regions", lang) if job.region == ALL else job.region
+    return f"{t('angle_' + job.angle, lang)} · {region} · {job.period}"
+
+
 def build_job(
     kernel: WarmKernel, job: Job, parameters: dict[str, Any], show_code: bool, notebook_dir: Path | None = None
 ) -> JobOutput:
     """Execute one notebook (from ``notebook_dir``, default the package's) in ``kernel``, render its pages."""
     notebook = (notebook_dir or NOTEBOOK_DIR) / f"{job.angle}.ipynb"
-    title = f"{job.angle} · {job.region} · {job.period}"
+    title = page_title(job, parameters["lang"])
     nb = parameterize(notebook, {**parameters, "period": job.period, "region": job.region})
     try:
         kernel.execute(nb)

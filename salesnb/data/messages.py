@@ -99,3 +99,17 @@ def _number(value: Any) -> int | float | str:
     if hasattr(value, "item"):
         value = value.item()
     return value if isinstance(value, int | float) else str(value)
+
+
+def need_name(need: str, lang: str) -> str:
+    """A table or column a section needs, as a reader names it: ``目标表（targets）``.
+
+    A column reads ``订单表的渠道（orders.channel）``. The contract's name stays in brackets: it is what the mapping
+    file and ``salesnb validate`` call it.
+    """
+    table, _, column = need.partition(".")
+    label = t(f"table_name_{table}", lang) if f"table_name_{table}" in texts() else table
+    if not column:
+        return t("need_table", lang, label=label, name=need)
+    concept = f"map_concept_{column}"
+    return t("need_column", lang, table=label, label=t(concept, lang) if concept in texts() else column, name=need)

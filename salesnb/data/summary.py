@@ -8,6 +8,7 @@ from ..angle import ANGLE_NAMES, BUYERS, get, missing
 from ..i18n import t
 from . import facts
 from .dataset import Dataset
+from .messages import need_name
 from .validation import ORDERS
 
 CUSTOMERS = "customers"
@@ -128,10 +129,11 @@ def angle_headline(angle: str, state: dict, lang: str = "zh") -> str:
     if state["ready"]:
         head = label("ready")
     elif state.get("any_of"):
-        head = label("needs_any", needs=" | ".join(state["any_of"]))
+        sets = [_named(needs.split(" + "), lang) for needs in state["any_of"]]
+        head = label("needs_any", needs=t("validate_or", lang).join(sets))
     else:
-        head = _needs_text(state["missing"], label)
-    return f"  {'✓' if state['ready'] else '✗'} {angle}: {head}"
+        head = _needs_text(state["missing"], label, lang)
+    return f"  {'✓' if state['ready'] else '✗'} {t('angle_' + angle, lang)} ({angle}): {head}"
 
 
 def _angle_lines(angle: str, state: dict, label, lang: str) -> list[str]:
@@ -143,18 +145,25 @@ def _angle_lines(angle: str, state: dict, label, lang: str) -> list[str]:
     if sections:
         can = [key for key, lacking in sections.items() if not lacking]
         lines.append(f"      {label('sections', n=len(can), total=len(sections))}: {', '.join(can)}")
-        lines += [f"      ✗ {key}: {_needs_text(lacking, label)}" for key, lacking in sections.items() if lacking]
+        lines += [f"      ✗ {key}: {_needs_text(lacking, label, lang)}" for key, lacking in sections.items() if lacking]
     if state.get("rules"):
         runnable = state["rules"] - len(state["unavailable"])
         lines.append(f"      {label('rules', n=runnable, total=state['rules'])}")
-        lines += [f"      ✗ {code}: {_needs_text(lacking, label)}" for code, lacking in state["unavailable"].items()]
+        lines += [
+            f"      ✗ {code}: {_needs_text(lacking, label, lang)}" for code, lacking in state["unavailable"].items()
+        ]
     return lines
 
 
-def _needs_text(lacking: list[str], label) -> str:
-    """``缺少数据表 tickets`` / ``缺少列 orders.promised_at, orders.delivered_at``: tables and columns named apart."""
+def _needs_text(lacking: list[str], label, lang: str) -> str:
+    """``缺少工单表（tickets）`` / ``缺少订单表的承诺交付日期（orders.promised_at）…``: tables and columns apart."""
     tables = [need for need in lacking if "." not in need]
     columns = [need for need in lacking if "." in need]
-    parts = [label("needs", tables=", ".join(tables))] if tables else []
-    parts += [label("needs_columns", columns=", ".join(columns))] if columns else []
+    parts = [label("needs", tables=_named(tables, lang))] if tables else []
+    parts += [label("needs_columns", columns=_named(columns, lang))] if columns else []
     return "; ".join(parts)
+
+
+def _named(needs: list[str], lang: str) -> str:
+    """Tables or columns as a reader names them (:func:`~.messages.need_name`), joined as the language lists."""
+    return ("、" if lang == "zh" else ", ").join(need_name(need, lang) for need in needs)

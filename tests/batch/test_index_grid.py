@@ -54,3 +54,10 @@ def test_a_partial_month_says_so_in_its_heading(tmp_path):
     assert '<h2>2026-11 <span class="partial">（1–9日，不完整月 · partial month: days 1–9）</span></h2>' in page
     assert "<h2>2026-10</h2>" in page  # a complete month: no label
     assert [r["through_day"] for r in index_rows(tmp_path, ANGLES) if r["angle"] == "overview"] == [9, 9, None]
+
+
+def test_a_report_page_is_titled_in_the_readers_language() -> None:
+    from salesnb.batch.jobs import Job, page_title
+
+    assert page_title(Job("2025-03", "ALL", "overview"), "zh") == "概览 · 全公司 · 2025-03"
+    assert page_title(Job("2025-03", "华东", "support"), "en") == "Support · 华东 · 2025-03"

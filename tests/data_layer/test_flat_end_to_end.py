@@ -60,7 +60,7 @@ def test_flat_export_map_validate_run_matches_pandas(case: str, tmp_path: Path, 
 
     assert main(["map", "--data", str(export), "--lang", "en"]) == 0
     printed = capsys.readouterr().out
-    assert "The data passes validation with this mapping" in printed and "✓ overview: ready" in printed
+    assert "The data passes validation with this mapping" in printed and "✓ Overview (overview): ready" in printed
     mapping = yaml.safe_load((tmp_path / "mapping.yaml").read_text(encoding="utf-8"))
     assert set(mapping["tables"]) == {"orders", "customers"} | derived
     assert set(mapping["tables"].values()) == {export.name}

@@ -342,16 +342,17 @@ def test_format_summary_in_chinese_and_english(folder: Path) -> None:
     summary = summarize(load_dataset(folder))
     zh = format_summary(summary)
     assert "orders: 3 条" in zh and "2026-01-05 至 2026-03-02" in zh and "华东, 华南" in zh
-    assert "✗ product: 缺少数据表 order_lines, products" in zh
+    assert "✗ 产品与竞争 (product): 缺少订单明细表（order_lines）、产品表（products）" in zh
     en = format_summary(summary, lang="en")
     assert "orders: 3 rows" in en and "Months covered (2): 2026-01 … 2026-03" in en
-    assert "✓ overview: ready" in en and "✗ team: needs table reps" in en
+    assert "✓ Overview (overview): ready" in en and "✗ Team (team): needs the reps table (reps)" in en
     assert "Default report month (latest complete): 2026-02" in en
     assert "2026-03 is partial (the data ends on day 2)" in en
-    assert "✗ support: no section has its data; needs one of: tickets | orders.promised_at + orders.delivered_at" in (
-        en
-    )
-    assert "5 of 6 finding rules can run" in en and "✗ acquisition_cost_high: needs table marketing_spend" in en
+    assert (
+        "✗ Support (support): no section has its data; needs one of: the tickets table (tickets); "
+        "or the promised date of orders (orders.promised_at), the delivery date of orders (orders.delivered_at)"
+    ) in en
+    assert "5 of 6 finding rules can run" in en and "✗ acquisition_cost_high: needs the marketing spend table (marketing_spend)" in en
 
 
 def test_dataset_is_hashable_for_caches() -> None:

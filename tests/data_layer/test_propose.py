@@ -157,7 +157,7 @@ def test_a_folder_keeps_contract_named_files_for_their_tables(tmp_path: Path) ->
 
 def test_describe_lists_tables_reports_and_validation(tmp_path: Path) -> None:
     text = "\n".join(describe(propose_mapping(write_flat(tmp_path)), "en"))
-    assert "order_id ← Order ID" in text and "✗ team: needs table reps" in text
+    assert "order_id ← Order ID" in text and "✗ Team (team): needs the reps table (reps)" in text
     assert "The data passes validation with this mapping" in text
 
 
@@ -248,7 +248,7 @@ def test_a_system_export_maps_table_by_table(tmp_path: Path) -> None:
     assert columns["products"] == {"product_line": "product_category_name"}
     assert proposal.one_unit == ["shop_order_items_dataset.csv"]
     text = "\n".join(describe(proposal, "en"))
-    assert "each row is read as one unit" in text and "✓ support: ready" in text
+    assert "each row is read as one unit" in text and "✓ Support (support): ready" in text
     ds = load_dataset(tmp_path, mapping=proposal.mapping())
     orders = ds["orders"].set_index("order_id")
     lines = ds["order_lines"]
