@@ -26,6 +26,7 @@ from .store_read import OrderKeys, order_keys
 _CACHE: weakref.WeakKeyDictionary[Dataset, dict] = weakref.WeakKeyDictionary()
 T = TypeVar("T")
 UNKNOWN = "未知"  # label for a missing region / channel / product line; never a finding's segment or a driver
+# (display.formatting.UNKNOWN_LABEL shows it in the reader's language)
 COMPLETE_WITHIN_DAYS = 3  # a month is complete when the orders reach one of its last 3 days (a weekend, a holiday)
 _VIEWS: weakref.WeakKeyDictionary[Dataset, int] = weakref.WeakKeyDictionary()  # same-days view -> its last day
 

@@ -158,8 +158,22 @@ def _cell_formatters(lang: str) -> dict[str, Callable[[object], str]]:
         "int": lambda v: format_int(v),  # type: ignore[arg-type]
         "days": lambda v: MISSING if _number(v) is None else f"{_number(v):,.1f}",
         "decimal": format_decimal,
-        "text": lambda v: "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v),
+        "text": lambda v: _text(v, lang),
     }
+
+
+UNKNOWN_LABEL = "未知"  # the data layer's label of a missing region, channel, source … (facts.UNKNOWN)
+
+
+def _text(value: object, lang: str) -> str:
+    """A text cell; the unknown label in the reader's language (an English page showed 未知)."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if value == UNKNOWN_LABEL and lang != "zh":
+        from ..i18n import t
+
+        return t("drv_unknown", lang)
+    return str(value)
 
 
 def format_cell(value: object, kind: str | None, lang: str = "zh") -> str:

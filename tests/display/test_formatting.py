@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesnb.display.formatting import MISSING, format_amount, format_int, format_pct, format_table
+from salesnb.display.formatting import MISSING, format_amount, format_int, format_pct, format_table, table
 from salesnb.errors import ParameterError
 
 
@@ -174,3 +174,9 @@ def test_format_chance_never_prints_zero_percent(p, expected):
     from salesnb.display.formatting import format_chance
 
     assert format_chance(p) == expected
+
+
+def test_the_unknown_label_is_shown_in_the_readers_language() -> None:
+    frame = pd.DataFrame({"source": ["展会", "未知"]})
+    assert table(frame, [("source", "来源", None)], "en")["来源"].tolist() == ["展会", "unknown"]
+    assert table(frame, [("source", "来源", None)], "zh")["来源"].tolist() == ["展会", "未知"]
