@@ -32,6 +32,7 @@ from .facts import UNKNOWN
 from .loading import _contract_frame, _tidy
 from .messages import Message
 from .parsing import MISSING_MARKERS, coerce_table
+from .spellings import SEGMENT_COLUMNS, sql_spelling_key
 from .store import _sort_column, manifest
 
 BLOCK_BYTES = 16 * 2**20  # CSV bytes per block: a few hundred thousand rows, ~100 MiB as pandas frames
@@ -255,6 +256,15 @@ def _check(con, staged: dict[str, Staged]) -> None:
     for query in queries:
         if con.execute(query + " LIMIT 1").fetchone() is not None:
             raise NotStreamable("a duplicate id, a repeated target or a broken reference")
+    for column in SEGMENT_COLUMNS:  # :func:`.spellings.one_spelling`: Clothing and CLOTHING, merged by the loader
+        parts = [f"SELECT {_q(column)} v FROM {name}" for name, table in staged.items() if column in table.present]
+        if parts:
+            union = " UNION ALL ".join(parts)
+            seen, keys = con.execute(
+                f"SELECT count(DISTINCT v), count(DISTINCT {sql_spelling_key('v')}) FROM ({union})"
+            ).fetchall()[0]
+            if seen != keys:
+                raise NotStreamable(f"{column}: spellings differing in case")
     if "amount" in staged["orders"].present and "order_lines" in staged:  # :func:`.consistency.amount_disagreement`
         amount, lines = con.execute(
             "SELECT sum(o.amount), sum(l.v) FROM orders o JOIN (SELECT order_id, sum(quantity * unit_price) v "

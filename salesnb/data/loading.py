@@ -34,6 +34,7 @@ from .mapping import MAPPING_SECTIONS, load_mapping
 from .messages import Message
 from .parsing import MISSING_MARKERS, coerce_table
 from .skipped_rows import skip_rows_without_sales
+from .spellings import one_spelling
 from .validation import FILE_ROW
 from .voids import cancel_voided_lines
 from .workbooks import is_workbook, read_sheet, sheet_names
@@ -433,6 +434,8 @@ def load_dataset(
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
+    tables, merged = one_spelling(tables)  # Clothing, CLOTHING: one product line (targets FURNITURE: Furniture's)
+    warnings += merged
     orders_rows = len(tidied[raw["orders"][0]]) if "orders" in raw else None  # the orders' file's rows
     warnings += found + amount_disagreement(tables) + joined_note(tables, names, orders_rows)
     ds = Dataset(tables, label, present, names, problems, unparsed, tuple(ignored), warnings)

@@ -2,7 +2,8 @@
 
 A ``targets`` row with empty ``rep_id`` and ``product_line`` is a region target (a company target
 when ``region`` is empty too). When a level is missing it is built from the level below: a company
-target from region targets, a region target from its reps' targets.
+target from region targets, a region target from its reps' targets, and either from its product lines' targets
+when those are all an export sets (monthly targets per category: the page said there was no target at all).
 """
 
 from __future__ import annotations
@@ -68,19 +69,27 @@ def _month_target(ds: Dataset, levels: dict[str, pd.DataFrame], month: str, regi
         return frame[frame["period"] == month]
 
     if region == ALL:
-        for level in ("company", "region"):
+        for level in ("company", "region", "rep"):
             rows = pick(levels[level])
             if len(rows):
                 return float(rows["target_amount"].sum())
-        rows = pick(levels["rep"])
-        return float(rows["target_amount"].sum()) if len(rows) else None
+        lines = pick(levels["line"])
+        company = lines[lines["region"].isna()]
+        return _sum_or_none(company if len(company) else lines)
     rows = pick(levels["region"])
     rows = rows[rows["region"] == region]
     if len(rows):
         return float(rows["target_amount"].sum())
     reps = pick(levels["rep"])
     reps = reps[_rep_regions(ds, reps) == region]
-    return float(reps["target_amount"].sum()) if len(reps) else None
+    if len(reps):
+        return float(reps["target_amount"].sum())
+    lines = pick(levels["line"])
+    return _sum_or_none(lines[lines["region"] == region])
+
+
+def _sum_or_none(rows: pd.DataFrame) -> float | None:
+    return float(rows["target_amount"].sum()) if len(rows) else None
 
 
 def segment_targets(ds: Dataset, month: str, region: str, by: str) -> pd.Series:

@@ -97,6 +97,7 @@ MESSY = {
     "a duplicate id": (_rows("customers", customer_id="C2"), "customers.customer_id"),
     "a broken reference": (_rows("orders", customer_id="C9"), "orders.customer_id"),
     "an empty required value": (_rows("orders", order_date=""), "orders.order_date"),
+    "a line spelt in capitals": (_rows("products", product_line="a线"), None),  # A线 elsewhere: one line
 }
 
 

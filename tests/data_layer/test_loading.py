@@ -352,7 +352,10 @@ def test_format_summary_in_chinese_and_english(folder: Path) -> None:
         "✗ Support (support): no section has its data; needs one of: the tickets table (tickets); "
         "or the promised date of orders (orders.promised_at), the delivery date of orders (orders.delivered_at)"
     ) in en
-    assert "5 of 6 finding rules can run" in en and "✗ acquisition_cost_high: needs the marketing spend table (marketing_spend)" in en
+    assert (
+        "5 of 6 finding rules can run" in en
+        and "✗ acquisition_cost_high: needs the marketing spend table (marketing_spend)" in en
+    )
 
 
 def test_dataset_is_hashable_for_caches() -> None:
