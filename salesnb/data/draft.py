@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .column_words import words
+from .column_words import says_size, words
 from .dates import parse_dates
-from .match import MOSTLY, SAMPLE_ROWS, reads_as_dates
+from .match import MOSTLY, SAMPLE_ROWS, reads_as_dates, yearly
 from .parsing import parse_number
 from .proposal_tables import orders_columns, tables_from
 from .propose import Proposal
@@ -70,14 +70,14 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
         numbers = parse_number(values)[0]
         if numbers.notna().all() and (numbers != numbers.round()).any():
             continue  # amounts, prices: no id
-        if column == "order_date" and is_date:
+        if column == "order_date" and is_date and not yearly(values):
             out.append(name)
         elif column == "order_date" or is_date or not _id_like(values):
             continue
         elif column == "customer_id" and _many(values) and distinct < REPEATS:
             out.append(name)
-        elif column == "order_id" and _counter(numbers):
-            continue  # 行, 序号: a row's number, not its order's
+        elif column == "order_id" and (_counter(numbers) or says_size(name)):
+            continue  # 行, 序号: a row's number, not its order's; employees, seats: a head-count
         elif column == "order_id" and (_no_digits(values) or _spans_dates(sample, name, recognised.get("order_date"))):
             continue  # a person's name, a city, or a code recurring on many days: not an order number
         elif column == "order_id" and (distinct >= UNIQUE or (lines and _many(values) and distinct < REPEATS)):

@@ -46,6 +46,27 @@ def reads_as_dates(sample: pd.Series) -> tuple[bool, bool]:
     return _share(parsed.notna(), sample) >= MOSTLY, False
 
 
+def yearly(sample: pd.Series) -> bool:
+    """Whether dates are years, not days: bare four-digit years (1996), or several dates all on 1 January.
+
+    A year (``year_established``) reads as a date on 1 January; taken as the order date it made each account an
+    order placed on New Year's Day of the year it was founded.
+    """
+    text = sample.dropna().astype("str").str.strip()
+    if not len(text):
+        return False
+    if text.str.fullmatch(r"\d{4}(?:\.0)?").all():
+        return True
+    parsed = parse_dates(text)[0].dropna()
+    return parsed.nunique() > 1 and bool(((parsed.dt.month == 1) & (parsed.dt.day == 1)).all())
+
+
+def _reads_as_order_dates(sample: pd.Series) -> tuple[bool, bool]:
+    """:func:`reads_as_dates`, and not :func:`yearly`: an order is placed on a day."""
+    ok, unclear = reads_as_dates(sample)
+    return ok and not yearly(sample), unclear
+
+
 def _reads_as_numbers(sample: pd.Series) -> bool:
     numbers, _ = parse_number(sample)
     return _share(numbers.notna(), sample) >= MOSTLY
@@ -64,7 +85,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 continue
             values = sample[column].dropna()
             if concept in DATES:
-                ok, unclear = reads_as_dates(values)
+                ok, unclear = (_reads_as_order_dates if concept == "order_date" else reads_as_dates)(values)
                 ambiguous |= unclear
             else:
                 ok = concept not in NUMBERS or _reads_as_numbers(values)
@@ -80,7 +101,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
         for column in sorted(frame.columns, key=lambda c: not says_date(c)):
             if column not in found.values() and not says_other_date(column):
-                ok, unclear = reads_as_dates(sample[column].dropna())
+                ok, unclear = _reads_as_order_dates(sample[column].dropna())
                 if ok:
                     found["order_date"], ambiguous = column, unclear
                     break
@@ -107,7 +128,7 @@ def _match_words(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str
             continue  # a named customer is its name (a phone is shared, changes, or is a contact's)
         values = sample[column].dropna()
         if concept in DATES:
-            ok, unclear = reads_as_dates(values)
+            ok, unclear = (_reads_as_order_dates if concept == "order_date" else reads_as_dates)(values)
             ambiguous |= unclear and ok
         else:
             ok = concept not in NUMBERS or _reads_as_numbers(values)
