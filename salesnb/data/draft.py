@@ -16,7 +16,7 @@ import yaml
 
 from .column_words import says_size, words
 from .dates import parse_dates
-from .match import MOSTLY, SAMPLE_ROWS, reads_as_dates, yearly
+from .match import MOSTLY, OWN_ID, SAMPLE_ROWS, reads_as_dates, yearly
 from .parsing import parse_number
 from .proposal_tables import orders_columns, tables_from
 from .propose import Proposal
@@ -60,10 +60,11 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
     if column == "amount":
         return amounts(sample, recognised)[:SHOWN]
     lines = "product_id" in recognised or "product_name" in recognised or "quantity" in recognised
+    taken = {user for concept, user in recognised.items() if concept != OWN_ID}  # a row's own id may be the order's
     out = []
     for name in frame.columns:
         values = sample[name].dropna()
-        if name in recognised.values() or not len(values) or (column != "order_date" and _staff(name)):
+        if name in taken or not len(values) or (column != "order_date" and _staff(name)):
             continue
         distinct = values.nunique() / len(values)
         is_date = reads_as_dates(values)[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .column_words import (
+    ID_WORDS,
     SYNONYMS,
     concept_by_words,
     normalise,
@@ -19,6 +20,8 @@ from .column_words import (
     says_customer,
     says_date,
     says_other_date,
+    says_size,
+    words,
 )
 from .dates import parse_dates
 from .parsing import parse_number
@@ -27,7 +30,10 @@ from .scales import read_cost
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund")
+NUMBERS = (
+    *("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund"),
+    "target_amount",
+)
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
 
@@ -93,6 +99,8 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 found[concept] = column
                 break
     ambiguous |= _match_words(frame, sample, found)
+    if "target_amount" not in found:
+        found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's
     _read_discount(found, sample)
     read_cost(found, sample)  # a line's total cost (成本 above the unit price) is no unit cost
     region = found.get("region")
@@ -105,11 +113,36 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 if ok:
                     found["order_date"], ambiguous = column, unclear
                     break
+    _own_id(sample, found)
     if "region" not in found and "country" not in found:  # 上海, 广东省 …: a column of places
         places = [c for c in frame.columns if c not in found.values() and place_share(sample[c]) >= PLACES_SHARE]
         if places:
             found["region"] = places[0]
     return found, ambiguous
+
+
+OWN_ID = "own_id"  # a row's own id that no name says is an order's (opportunity_id, subscription_id, ticket_id)
+
+
+def _own_id(sample: pd.DataFrame, found: dict[str, str]) -> None:
+    """Record (as ``own_id``) a column named ``…_id`` holding a different code on every row, when no order id is found.
+
+    A CRM's deals or a SaaS's subscriptions have an id of their own; making their orders of one customer on
+    one day (:func:`~.proposal_tables.per_day_id`) merged deals and subscriptions silently. With such an id the
+    draft asks which column is the order id and offers it. Not for a line export (a quantity or a unit price):
+    a line's own number is no order's; nor for a row counter (1, 2, 3 …) or a head-count.
+    """
+    if {"order_id", "quantity", "unit_price"} & set(found):
+        return
+    for column in sample.columns:
+        parts, values = words(column), sample[column]
+        if column in found.values() or len(parts) < 2 or parts[-1] not in ID_WORDS or says_size(column):
+            continue
+        numbers = parse_number(values)[0]
+        counter = len(values) > 2 and numbers.notna().all() and bool((numbers.diff().iloc[1:] == 1).all())
+        if values.notna().all() and values.is_unique and not counter:
+            found[OWN_ID] = column
+            return
 
 
 def _match_words(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str]) -> bool:

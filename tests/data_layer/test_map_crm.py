@@ -54,3 +54,50 @@ def test_a_crm_folder_drafts_its_orders_from_the_deals_not_the_accounts(tmp_path
     lines, draft = no_orders(proposal, "en")
     assert draft is not None and "orders: sales_pipeline.csv" in draft
     assert "# order_id: opportunity_id" in draft and "employees" not in draft and "year_established" not in draft
+
+
+def test_crm_saas_and_erp_vocabulary() -> None:
+    found, _ = match_columns(
+        frame(
+            opportunity_id=["1C1I7A6R", "Z063OYW0"],
+            sales_agent=["Moses Frase", "Darcel Schlecht"],
+            account=["Cancity", "Isdom"],
+            engage_date=["2016-10-20", "2016-10-25"],
+            close_value=["1054", "4514"],
+        )
+    )
+    assert found["customer_name"] == "account" and found["rep_name"] == "sales_agent"
+    assert found["amount"] == "close_value" and found["own_id"] == "opportunity_id"
+    found, _ = match_columns(frame(subscription_id=["S-1", "S-2"], account_id=["A-1", "A-2"], arr_amount=["12", "24"]))
+    assert found["customer_id"] == "account_id" and found["amount"] == "arr_amount"
+    found, _ = match_columns(frame(employeeNumber=["1002", "1056"], lastName=["Murphy", "Patterson"]))
+    assert found["rep_id"] == "employeeNumber"
+    found, _ = match_columns(frame(salesRepEmployeeNumber=["1370"], buyPrice=["48.81"], MSRP=["95.70"]))
+    assert found["rep_id"] == "salesRepEmployeeNumber" and found["unit_cost"] == "buyPrice"
+    assert match_columns(frame(采购价=["3"], purchase_price=["4"]))[0]["unit_cost"] == "采购价"
+
+
+def test_a_month_without_a_target_stays_a_date() -> None:
+    found, _ = match_columns(frame(月份=["2024-01", "2024-02"], 销售额=["10", "20"]))
+    assert "period" not in found and found["order_date"] == "月份"
+
+
+def test_a_file_of_monthly_targets_is_proposed_as_the_targets(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount,category\n1,c1,2018-04-02,10,Furniture\n2,c2,2018-05-03,20,Clothing\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "Sales target.csv").write_text(
+        "Month of Order Date,Category,Target\n2018-04,Furniture,10400\n2018-05,Clothing,10500\n", encoding="utf-8"
+    )
+    (tmp_path / "销售目标.csv").write_text("月份,大区,目标金额\n2018-04,华东,100\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.tables["targets"] == "Sales target.csv"
+    assert proposal.columns["targets"] == {
+        "period": "Month of Order Date",
+        "target_amount": "Target",
+        "product_line": "Category",
+    }
+    assert proposal.unused["Sales target.csv"] == []
+    alone = propose_mapping(tmp_path / "销售目标.csv")
+    assert alone.columns["targets"] == {"period": "月份", "target_amount": "目标金额", "region": "大区"}
