@@ -106,13 +106,11 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     region = found.get("region")
     if region and "country" in found and sample[region].notna().mean() < FILLED:
         del found["region"]  # a region filled for a few countries only (US states): the country is the level
+    if "hire_date" in found and not {"rep_id", "rep_name"} & set(found):
+        del found["hire_date"]  # a start date in a file without a rep (a subscription's): no hire date
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
-        for column in sorted(frame.columns, key=lambda c: not says_date(c)):
-            if column not in found.values() and not says_other_date(column):
-                ok, unclear = _reads_as_order_dates(sample[column].dropna())
-                if ok:
-                    found["order_date"], ambiguous = column, unclear
-                    break
+        unclear = _first_date(frame, sample, found)
+        ambiguous = ambiguous if unclear is None else unclear
     _own_id(sample, found)
     if "region" not in found and "country" not in found:  # 上海, 广东省 …: a column of places
         places = [c for c in frame.columns if c not in found.values() and place_share(sample[c]) >= PLACES_SHARE]
@@ -122,6 +120,28 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
 
 
 OWN_ID = "own_id"  # a row's own id that no name says is an order's (opportunity_id, subscription_id, ticket_id)
+
+
+def _first_date(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str]) -> bool | None:
+    """Take as the order date the first column reading as dates (one named as a date first), filled on most rows.
+
+    A mostly empty date gives way to a fuller one: a subscription's end date (empty while it runs) was taken
+    over its start date, and 90 % of the orders had no date. Returns whether its day/month order is unclear
+    (``None``: no column reads as dates).
+    """
+    first: tuple[str, bool] | None = None
+    for column in sorted(frame.columns, key=lambda c: not says_date(c)):
+        if column in found.values() or says_other_date(column):
+            continue
+        ok, unclear = _reads_as_order_dates(sample[column].dropna())
+        if ok and sample[column].notna().mean() >= FILLED:
+            first = (column, unclear)
+            break
+        first = first or ((column, unclear) if ok else None)
+    if first is None:
+        return None
+    found["order_date"] = first[0]
+    return first[1]
 
 
 def _own_id(sample: pd.DataFrame, found: dict[str, str]) -> None:

@@ -101,3 +101,25 @@ def test_a_file_of_monthly_targets_is_proposed_as_the_targets(tmp_path: Path) ->
     assert proposal.unused["Sales target.csv"] == []
     alone = propose_mapping(tmp_path / "销售目标.csv")
     assert alone.columns["targets"] == {"period": "月份", "target_amount": "目标金额", "region": "大区"}
+
+
+def test_a_start_date_is_a_hire_date_only_beside_a_rep() -> None:
+    subscriptions = frame(
+        subscription_id=["S-1", "S-2", "S-3", "S-4"],
+        account_id=["A-1", "A-2", "A-1", "A-3"],
+        start_date=["2024-01-05", "2024-02-11", "2024-03-01", "2024-03-09"],
+        end_date=[None, None, None, "2024-04-12"],
+    )
+    found, _ = match_columns(subscriptions)
+    assert "hire_date" not in found and found["order_date"] == "start_date"
+    found, _ = match_columns(
+        frame(employee_id=["E1", "E2"], name=["Ann", "Bo"], start_date=["2020-01-05", "2021-03-01"])
+    )
+    assert found["hire_date"] == "start_date"
+
+
+def test_a_mostly_empty_date_gives_way_to_a_full_one() -> None:
+    found, _ = match_columns(
+        frame(ended_at=[None, None, "2024-02-01"], created=["2024-01-05", "2024-01-06", "2024-01-07"])
+    )
+    assert found["order_date"] == "created"
