@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .column_words import says_size, words
+from .column_words import says_measure, says_no_money, says_size, words
 from .dates import parse_dates
 from .match import MOSTLY, OWN_ID, SAMPLE_ROWS, reads_as_dates, yearly
 from .parsing import parse_number
@@ -77,8 +77,8 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
             continue
         elif column == "customer_id" and _many(values) and distinct < REPEATS:
             out.append(name)
-        elif column == "order_id" and (_counter(numbers) or says_size(name)):
-            continue  # 行, 序号: a row's number, not its order's; employees, seats: a head-count
+        elif column == "order_id" and (_counter(numbers) or says_size(name) or says_measure(name)):
+            continue  # 行, 序号: a row's number, not its order's; employees, seats: a head-count; an age
         elif column == "order_id" and (_no_digits(values) or _spans_dates(sample, name, recognised.get("order_date"))):
             continue  # a person's name, a city, or a code recurring on many days: not an order number
         elif column == "order_id" and (distinct >= UNIQUE or (lines and _many(values) and distinct < REPEATS)):
@@ -89,14 +89,15 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
 def amounts(sample: pd.DataFrame, recognised: dict[str, str]) -> list[str]:
     """The unrecognised columns reading as numbers that could be the orders' amount, the likeliest first.
 
-    A total that is the sum of two other columns on its rows (总金额 = 已收金额 + 未收金额, an order ledger's
-    total beside what was received and what is outstanding) comes first, then columns holding fractions (money
-    has cents; counts do not), then the file's order.
+    Ids, ages and ratings (Ticket_ID, Customer_Age, 满意度) read as numbers but are never money. A total that is
+    the sum of two other columns on its rows (总金额 = 已收金额 + 未收金额, an order ledger's total beside what was
+    received and what is outstanding) comes first, then columns holding fractions (money has cents; counts do
+    not), then the file's order.
     """
     numbers = {}
     for name in sample.columns:
         values = sample[name].dropna()
-        if name in recognised.values() or not len(values) or reads_as_dates(values)[0]:
+        if name in recognised.values() or not len(values) or says_no_money(name) or reads_as_dates(values)[0]:
             continue
         parsed = parse_number(values)[0]
         if parsed.notna().mean() >= MOSTLY and not _counter(parsed):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from salesnb.cli import main
 from salesnb.data.draft import candidates
 from salesnb.data.mapview import no_orders
 from salesnb.data.match import match_columns, yearly
@@ -123,3 +124,36 @@ def test_a_mostly_empty_date_gives_way_to_a_full_one() -> None:
         frame(ended_at=[None, None, "2024-02-01"], created=["2024-01-05", "2024-01-06", "2024-01-07"])
     )
     assert found["order_date"] == "created"
+
+
+TICKETS = """Ticket_ID,Customer_Name,Customer_Age,Product_Purchased,Date_of_Purchase,Ticket_Type,\
+First_Response_Time,Time_to_Resolution,Customer_Satisfaction_Rating
+T-1,Christopher Robbins,48,Dell XPS,2020-07-14,Technical issue,2023-06-01 11:14,2023-06-01 18:05,3
+T-2,Christina Dillon,27,Microsoft Office,2020-11-13,Billing inquiry,2023-06-01 07:29,2023-06-01 11:57,3
+T-3,Alexander Carroll,24,Dell XPS,2021-03-22,Technical issue,2023-06-01 09:51,2023-06-01 16:22,4
+"""
+
+
+def test_a_ticket_export_is_dated_by_its_purchase_and_drafted_without_money(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "tickets.csv").write_text(TICKETS, encoding="utf-8")
+    found, _ = match_columns(pd.read_csv(tmp_path / "tickets.csv", dtype="str"))
+    assert found["order_date"] == "Date_of_Purchase"
+    assert (
+        match_columns(frame(First_Response_Time=["2023-06-01 11:14"], Time_to_Resolution=["2023-06-01 18:05"]))[0] == {}
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "tickets.csv", "--lang", "en"]) == 1
+    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert "order_date: Date_of_Purchase" in draft and "# order_id: T" in draft and "# amount: ?" in draft
+    assert "Customer_Age" not in draft and "First_Response_Time" not in draft
+    assert "no amount" in capsys.readouterr().err
+
+
+def test_won_deals_are_drafted_with_their_value_and_the_deal_id_to_confirm(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "won_deals.csv").write_text(PIPELINE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "won_deals.csv", "--lang", "en"]) == 1
+    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert "amount: close_value" in draft and "# order_id: opportunity_id" in draft
