@@ -139,14 +139,16 @@ class Proposal:
 def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[tuple[str, str, str, float]]:
     """Attributes of a dimension table that differ between rows of one id for many ids.
 
-    E.g. a customer who bought in several regions: the region is the order's, not the customer's.
+    E.g. a customer who bought in several regions: the region is the order's, not the customer's. Values differing
+    only in case or spaces (Clothing, CLOTHING, ``  clothing``) are one value written differently.
     """
     key = columns[TABLES[table].key]
     found = []
     for column, user in columns.items():
         if user == key or user.startswith("=") or column == TABLES[table].key:
             continue
-        distinct = frame[[key, user]].dropna().groupby(key)[user].nunique()
+        pairs = frame[[key, user]].dropna()
+        distinct = pairs[user].astype("str").str.strip().str.casefold().groupby(pairs[key]).nunique()
         share = float((distinct > 1).mean()) if len(distinct) else 0.0
         if share > VARYING:
             found.append((table, column, user, share))

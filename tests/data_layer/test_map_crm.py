@@ -157,3 +157,18 @@ def test_won_deals_are_drafted_with_their_value_and_the_deal_id_to_confirm(tmp_p
     assert main(["map", "--data", "won_deals.csv", "--lang", "en"]) == 1
     draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
     assert "amount: close_value" in draft and "# order_id: opportunity_id" in draft
+
+
+def test_a_sub_category_is_the_product_and_the_category_its_line(tmp_path: Path) -> None:
+    (tmp_path / "Order Details.csv").write_text(
+        "Order ID,Amount,Profit,Quantity,Category,Sub-Category\n"
+        "B-1,1275,-1148,7,Furniture,Bookcases\nB-1,66,-12,5,Clothing,Stole\nB-2,8,-2,3,Clothing,Hankerchief\n"
+        "B-3,10,1,1,FURNITURE,Bookcases\n",  # a category written in capitals is still the line
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "Order Details.csv")
+    assert proposal.columns["products"] == {"product_id": "Sub-Category", "product_line": "Category"}
+    assert proposal.columns["order_lines"]["product_id"] == "Sub-Category"
+    found, _ = match_columns(frame(商品名称=["保温杯"], 类目=["家居"], 二级类目=["杯具"]))
+    assert found["product_name"] == "商品名称" and found["product_line"] == "类目"
+    assert match_columns(frame(类目=["家居"], 二级类目=["杯具"]))[0]["product_name"] == "二级类目"
