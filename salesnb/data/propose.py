@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import DataSourceError
 from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
+from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
 from .derive import add_joined_ids, repeated_per_id
 from .expressions import column_names, parse_expression
@@ -156,6 +157,7 @@ def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[t
 
 
 def _data_files(source: Path) -> list[Path]:
+    """The export files to map: the file given, or the folder's readable files (not Excel's ``~$`` lock files)."""
     if not source.exists():
         raise DataSourceError(Message("map_not_found", source=str(source)))
     if source.is_file():
@@ -376,8 +378,11 @@ def propose_mapping(source: str | Path) -> Proposal:
     Every file offers the tables its columns can feed; each table takes the best offer: a file named after it
     (``customers.csv``), then a file whose name points at it (``olist_customers_dataset.csv``, ``订单明细.xlsx``),
     then one holding each id once, then the one mapping most columns (first file on a tie). One flat export
-    thus feeds every table it can, and a folder of a system's table exports maps table by table.
+    thus feeds every table it can, and a folder of a system's table exports maps table by table. A database
+    URL is refused with a word on how its tables are read (:class:`~.errors.DataSourceError`).
     """
+    if "://" in str(source):  # a database URL: Path would fold sqlite:/// into sqlite:/ and say it is missing
+        raise DataSourceError(Message("map_database", source=masked_url(str(source))))
     path = Path(source)
     proposal = Proposal(str(source))
     sources = _sources(_data_files(path))

@@ -172,3 +172,10 @@ def test_a_sub_category_is_the_product_and_the_category_its_line(tmp_path: Path)
     found, _ = match_columns(frame(商品名称=["保温杯"], 类目=["家居"], 二级类目=["杯具"]))
     assert found["product_name"] == "商品名称" and found["product_line"] == "类目"
     assert match_columns(frame(类目=["家居"], 二级类目=["杯具"]))[0]["product_name"] == "二级类目"
+
+
+def test_map_on_a_database_url_keeps_it_and_says_map_reads_files(capsys) -> None:
+    assert main(["map", "--data", "sqlite:///no/such/sales.db", "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "sqlite:///no/such/sales.db is a database URL: salesnb map reads export files and folders only" in err
+    assert "not found" not in err
