@@ -67,6 +67,7 @@ class Proposal:
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
     splits: list[tuple[str, list[str]]] = field(default_factory=list)  # (pattern, its files): one table by year
     unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
+    headerless: list[str] = field(default_factory=list)  # files or sheets without a header row: left out
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
@@ -372,6 +373,14 @@ def _priceless_lines(proposal: Proposal) -> None:
     proposal.missing["order_lines"] = ["unit_price"]
 
 
+def _no_header(frame: pd.DataFrame) -> bool:
+    """Whether every column is a pandas placeholder (``Unnamed: 5``): the sheet has no header row.
+
+    Listing ``Unnamed: 5, Unnamed: 6`` as columns left out named nothing the user could find in the sheet.
+    """
+    return bool(len(frame.columns)) and all(re.fullmatch(r"Unnamed: \d+", str(c)) for c in frame.columns)
+
+
 def propose_mapping(source: str | Path) -> Proposal:
     """Propose a mapping for a folder of exports or one export file.
 
@@ -399,6 +408,11 @@ def propose_mapping(source: str | Path) -> Proposal:
                 raise
             proposal.unreadable.append((name, exc.args[0]))
             sources.remove((file, sheet, name))
+    for file, sheet, name in list(sources):
+        if _no_header(frames[name]) and len(sources) > 1:  # a stray sheet of numbers: no columns to name
+            proposal.headerless.append(name)
+            sources.remove((file, sheet, name))
+            del frames[name]
     sources, frames = _joined_splits(sources, frames, proposal)
     for _, _, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
         frame = frames[name]

@@ -8,7 +8,7 @@ import pandas as pd
 
 from salesnb.cli import main
 from salesnb.data.draft import candidates
-from salesnb.data.mapview import no_orders
+from salesnb.data.mapview import describe, no_orders
 from salesnb.data.match import match_columns, yearly
 from salesnb.data.propose import propose_mapping
 
@@ -179,3 +179,25 @@ def test_map_on_a_database_url_keeps_it_and_says_map_reads_files(capsys) -> None
     err = capsys.readouterr().err
     assert "sqlite:///no/such/sales.db is a database URL: salesnb map reads export files and folders only" in err
     assert "not found" not in err
+
+
+def test_a_stray_sheet_without_a_header_is_said_not_listed_as_columns(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    orders = book.active
+    orders.title = "Sheet1"
+    for row in (
+        ["订单号", "客户名称", "订单日期", "总金额"],
+        ["A1", "甲", "2026-01-05", 100],
+        ["A2", "乙", "2026-01-06", 50],
+    ):
+        orders.append(row)
+    stray = book.create_sheet("Sheet2")
+    for row, value in enumerate((12, 40, 7), start=4):
+        stray.cell(row=row, column=6, value=value)
+    book.save(tmp_path / "orders.xlsx")
+    proposal = propose_mapping(tmp_path / "orders.xlsx")
+    assert proposal.headerless == ["orders.xlsx#Sheet2"] and "orders.xlsx#Sheet2" not in proposal.unused
+    text = "\n".join(describe(proposal, "en", check=False))
+    assert "orders.xlsx#Sheet2 has no header row" in text and "Unnamed" not in text
