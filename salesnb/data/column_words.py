@@ -25,6 +25,8 @@ ID_WORDS, NAME_WORDS = tuple(NAMES["id_words"]), tuple(NAMES["name_words"])
 CUSTOMER_ENDINGS = tuple(NAMES["customer_endings"])  # 社保卡号, 手机号, phone: a customer
 DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a date or a time
 NOT_ORDER_DATES = tuple(NAMES["not_order_dates"])  # BirthDate, StockDate, 入职日期: dates of something else
+NOT_AMOUNTS = tuple(NAMES["not_amounts"])  # Customer_Age, Satisfaction_Rating: numbers that are no money
+NOT_ORDER_IDS = tuple(NAMES["not_order_ids"])  # employees, seats, 人数: a count of people, never an order number
 PLACE_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
 PLACES = frozenset(NAMES["places"])  # provinces and large cities: a region column's values
 
@@ -109,6 +111,28 @@ def says_other_date(name: str) -> bool:
     """
     parts, compact = words(name), normalise(name)
     return any(w in parts or (not w.isascii() and w in compact) for w in NOT_ORDER_DATES)
+
+
+def says_size(name: str) -> bool:
+    """Whether a name says a count of people or a size (employees, headcount, seats, 员工人数): no order number.
+
+    A company's head-count is a unique-looking integer per row; a draft offered it as the order id of an
+    accounts file, and the mapping completed so passed validation.
+    """
+    parts, compact = words(name), normalise(name)
+    return any(w in parts or (not w.isascii() and w in compact) for w in NOT_ORDER_IDS)
+
+
+def says_measure(name: str) -> bool:
+    """Whether a name says a person's age or a rating (Customer_Age, Satisfaction_Rating, 满意度): no money, no id."""
+    parts, compact = words(name), normalise(name)
+    return any(w in parts or (not w.isascii() and w in compact) for w in NOT_AMOUNTS)
+
+
+def says_no_money(name: str) -> bool:
+    """Whether a name says an id, an age or a rating (Ticket_ID, Customer_Age, 满意度): numbers that are no amount."""
+    parts = words(name)
+    return bool(parts) and (parts[-1] in ID_WORDS or says_measure(name))
 
 
 def place_share(values: pd.Series) -> float:

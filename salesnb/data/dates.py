@@ -106,6 +106,30 @@ def _named_month(text: pd.Series) -> pd.Series:
     return result
 
 
+_NAMED_PERIOD = r"^([A-Za-z]{3,9})\.?[\s\-/',]*(\d{4}|\d{2})$"  # Apr-18 (Excel's mmm-yy), Apr 2018, April 2018
+
+
+def named_period(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(year, month) of months written with their name: ``Apr-18``, ``Apr 2018``, ``April 2018``; NaN elsewhere.
+
+    Excel's default month format is ``mmm-yy``: a target sheet exported to CSV holds ``Apr-18``, and reading it
+    as no month refused every target. A two-digit year follows strftime's %y rule, as for dates.
+    """
+    parts = text.str.extract(_NAMED_PERIOD)
+    month = parts[0].str.lower().str[:3].map(_MONTHS)
+    month = month.where(parts[0].str.lower().map(lambda n: isinstance(n, str) and _full_name(n)))
+    year = pd.to_numeric(parts[1], errors="coerce")
+    year = year.where(parts[1].str.len() == 4, year + np.where(year < 69, 2000, 1900))
+    return year.where(month.notna()), month
+
+
+def _full_name(name: str) -> bool:
+    """Whether ``name`` is a month's name or its abbreviation (apr, april, sept), not another word (apricot)."""
+    full = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+            "november", "december")  # fmt: skip
+    return any(month.startswith(name) for month in full) and len(name) >= 3
+
+
 def _clock(hour: pd.Series, minute: pd.Series, second: pd.Series, half: pd.Series) -> tuple[pd.Series, ...]:
     """Hour, minute and second as numbers; ``half`` is the A/P of ``8:26 PM`` (12 AM is midnight)."""
     hour = pd.to_numeric(hour, errors="coerce")

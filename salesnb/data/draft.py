@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .column_words import words
+from .column_words import says_measure, says_no_money, says_size, words
 from .dates import parse_dates
-from .match import MOSTLY, SAMPLE_ROWS, reads_as_dates
+from .match import MOSTLY, OWN_ID, SAMPLE_ROWS, reads_as_dates, yearly
 from .parsing import parse_number
 from .proposal_tables import orders_columns, tables_from
 from .propose import Proposal
@@ -60,24 +60,25 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
     if column == "amount":
         return amounts(sample, recognised)[:SHOWN]
     lines = "product_id" in recognised or "product_name" in recognised or "quantity" in recognised
+    taken = {user for concept, user in recognised.items() if concept != OWN_ID}  # a row's own id may be the order's
     out = []
     for name in frame.columns:
         values = sample[name].dropna()
-        if name in recognised.values() or not len(values) or (column != "order_date" and _staff(name)):
+        if name in taken or not len(values) or (column != "order_date" and _staff(name)):
             continue
         distinct = values.nunique() / len(values)
         is_date = reads_as_dates(values)[0]
         numbers = parse_number(values)[0]
         if numbers.notna().all() and (numbers != numbers.round()).any():
             continue  # amounts, prices: no id
-        if column == "order_date" and is_date:
+        if column == "order_date" and is_date and not yearly(values):
             out.append(name)
         elif column == "order_date" or is_date or not _id_like(values):
             continue
         elif column == "customer_id" and _many(values) and distinct < REPEATS:
             out.append(name)
-        elif column == "order_id" and _counter(numbers):
-            continue  # 行, 序号: a row's number, not its order's
+        elif column == "order_id" and (_counter(numbers) or says_size(name) or says_measure(name)):
+            continue  # 行, 序号: a row's number, not its order's; employees, seats: a head-count; an age
         elif column == "order_id" and (_no_digits(values) or _spans_dates(sample, name, recognised.get("order_date"))):
             continue  # a person's name, a city, or a code recurring on many days: not an order number
         elif column == "order_id" and (distinct >= UNIQUE or (lines and _many(values) and distinct < REPEATS)):
@@ -88,14 +89,15 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
 def amounts(sample: pd.DataFrame, recognised: dict[str, str]) -> list[str]:
     """The unrecognised columns reading as numbers that could be the orders' amount, the likeliest first.
 
-    A total that is the sum of two other columns on its rows (总金额 = 已收金额 + 未收金额, an order ledger's
-    total beside what was received and what is outstanding) comes first, then columns holding fractions (money
-    has cents; counts do not), then the file's order.
+    Ids, ages and ratings (Ticket_ID, Customer_Age, 满意度) read as numbers but are never money. A total that is
+    the sum of two other columns on its rows (总金额 = 已收金额 + 未收金额, an order ledger's total beside what was
+    received and what is outstanding) comes first, then columns holding fractions (money has cents; counts do
+    not), then the file's order.
     """
     numbers = {}
     for name in sample.columns:
         values = sample[name].dropna()
-        if name in recognised.values() or not len(values) or reads_as_dates(values)[0]:
+        if name in recognised.values() or not len(values) or says_no_money(name) or reads_as_dates(values)[0]:
             continue
         parsed = parse_number(values)[0]
         if parsed.notna().mean() >= MOSTLY and not _counter(parsed):

@@ -37,11 +37,15 @@ DATE_OPTIONS = ("dayfirst", "formats")
 
 
 # a column may play several roles of one thing: a product known only by its line (产品线 as the product, its name
-# and its line), a customer or rep known only by name; any other contract column needs a column of its own
+# and its line), a customer or rep known only by name, a won deal that is its own order (opportunity_id as the
+# order id and its deal), a ticket's priority as its category and its severity; any other contract column needs a
+# column of its own
 ONE_NAME_MANY_ROLES = (
     frozenset({"product_id", "product_name", "product_line"}),
     frozenset({"customer_id", "customer_name"}),
     frozenset({"rep_id", "rep_name"}),
+    frozenset({"order_id", "opportunity_id"}),
+    frozenset({"category", "severity"}),
 )
 
 

@@ -60,6 +60,7 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     lines += [f"! {t('map_unpaid', lang, file=file, column=column)}" for file, column in proposal.unpaid_orders()]
     for file, why in proposal.unreadable:
         lines.append(f"! {t('map_unreadable', lang, file=file, why=say(why, lang))}")
+    lines += [f"! {t('map_headerless', lang, file=file)}" for file in proposal.headerless]
     for pattern, files in proposal.splits:
         if SHEET in pattern:  # the workbook once, then its sheets
             book, sheets = pattern.rpartition(SHEET)[0], ", ".join(f.rpartition(SHEET)[2] for f in files)
@@ -154,6 +155,7 @@ def no_orders(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str | No
         unmatched = [str(c) for c in proposal.unused.get(file, []) if c not in found.values()]
         if unmatched:
             lines.append(f"    {t('map_unrecognised', lang)}: {', '.join(unmatched)}")
+    lines += [f"! {t('map_headerless', lang, file=file)}" for file in proposal.headerless]
     lines += scaled_notes(proposal, lang)
     file = closest_file(proposal)
     if file is None:

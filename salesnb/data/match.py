@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .column_words import (
+    ID_WORDS,
     SYNONYMS,
     concept_by_words,
     normalise,
@@ -19,6 +20,8 @@ from .column_words import (
     says_customer,
     says_date,
     says_other_date,
+    says_size,
+    words,
 )
 from .dates import parse_dates
 from .parsing import parse_number
@@ -27,7 +30,10 @@ from .scales import read_cost
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
-NUMBERS = ("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund")
+NUMBERS = (
+    *("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund"),
+    "target_amount",
+)
 FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
 PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
 
@@ -44,6 +50,27 @@ def reads_as_dates(sample: pd.Series) -> tuple[bool, bool]:
     if hint:
         return True, True
     return _share(parsed.notna(), sample) >= MOSTLY, False
+
+
+def yearly(sample: pd.Series) -> bool:
+    """Whether dates are years, not days: bare four-digit years (1996), or several dates all on 1 January.
+
+    A year (``year_established``) reads as a date on 1 January; taken as the order date it made each account an
+    order placed on New Year's Day of the year it was founded.
+    """
+    text = sample.dropna().astype("str").str.strip()
+    if not len(text):
+        return False
+    if text.str.fullmatch(r"\d{4}(?:\.0)?").all():
+        return True
+    parsed = parse_dates(text)[0].dropna()
+    return parsed.nunique() > 1 and bool(((parsed.dt.month == 1) & (parsed.dt.day == 1)).all())
+
+
+def _reads_as_order_dates(sample: pd.Series) -> tuple[bool, bool]:
+    """:func:`reads_as_dates`, and not :func:`yearly`: an order is placed on a day."""
+    ok, unclear = reads_as_dates(sample)
+    return ok and not yearly(sample), unclear
 
 
 def _reads_as_numbers(sample: pd.Series) -> bool:
@@ -64,7 +91,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 continue
             values = sample[column].dropna()
             if concept in DATES:
-                ok, unclear = reads_as_dates(values)
+                ok, unclear = (_reads_as_order_dates if concept == "order_date" else reads_as_dates)(values)
                 ambiguous |= unclear
             else:
                 ok = concept not in NUMBERS or _reads_as_numbers(values)
@@ -72,23 +99,70 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 found[concept] = column
                 break
     ambiguous |= _match_words(frame, sample, found)
+    if "target_amount" not in found:
+        found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's
     _read_discount(found, sample)
     read_cost(found, sample)  # a line's total cost (成本 above the unit price) is no unit cost
     region = found.get("region")
     if region and "country" in found and sample[region].notna().mean() < FILLED:
         del found["region"]  # a region filled for a few countries only (US states): the country is the level
+    if "hire_date" in found and not {"rep_id", "rep_name"} & set(found):
+        del found["hire_date"]  # a start date in a file without a rep (a subscription's): no hire date
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
-        for column in sorted(frame.columns, key=lambda c: not says_date(c)):
-            if column not in found.values() and not says_other_date(column):
-                ok, unclear = reads_as_dates(sample[column].dropna())
-                if ok:
-                    found["order_date"], ambiguous = column, unclear
-                    break
+        unclear = _first_date(frame, sample, found)
+        ambiguous = ambiguous if unclear is None else unclear
+    _own_id(sample, found)
     if "region" not in found and "country" not in found:  # 上海, 广东省 …: a column of places
         places = [c for c in frame.columns if c not in found.values() and place_share(sample[c]) >= PLACES_SHARE]
         if places:
             found["region"] = places[0]
     return found, ambiguous
+
+
+OWN_ID = "own_id"  # a row's own id that no name says is an order's (opportunity_id, subscription_id, ticket_id)
+
+
+def _first_date(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str]) -> bool | None:
+    """Take as the order date the first column reading as dates (one named as a date first), filled on most rows.
+
+    A mostly empty date gives way to a fuller one: a subscription's end date (empty while it runs) was taken
+    over its start date, and 90 % of the orders had no date. Returns whether its day/month order is unclear
+    (``None``: no column reads as dates).
+    """
+    first: tuple[str, bool] | None = None
+    for column in sorted(frame.columns, key=lambda c: not says_date(c)):
+        if column in found.values() or says_other_date(column):
+            continue
+        ok, unclear = _reads_as_order_dates(sample[column].dropna())
+        if ok and sample[column].notna().mean() >= FILLED:
+            first = (column, unclear)
+            break
+        first = first or ((column, unclear) if ok else None)
+    if first is None:
+        return None
+    found["order_date"] = first[0]
+    return first[1]
+
+
+def _own_id(sample: pd.DataFrame, found: dict[str, str]) -> None:
+    """Record (as ``own_id``) a column named ``…_id`` holding a different code on every row, when no order id is found.
+
+    A CRM's deals or a SaaS's subscriptions have an id of their own; making their orders of one customer on
+    one day (:func:`~.proposal_tables.per_day_id`) merged deals and subscriptions silently. With such an id the
+    draft asks which column is the order id and offers it. Not for a line export (a quantity or a unit price):
+    a line's own number is no order's; nor for a row counter (1, 2, 3 …) or a head-count.
+    """
+    if {"order_id", "quantity", "unit_price"} & set(found):
+        return
+    for column in sample.columns:
+        parts, values = words(column), sample[column]
+        if column in found.values() or len(parts) < 2 or parts[-1] not in ID_WORDS or says_size(column):
+            continue
+        numbers = parse_number(values)[0]
+        counter = len(values) > 2 and numbers.notna().all() and bool((numbers.diff().iloc[1:] == 1).all())
+        if values.notna().all() and values.is_unique and not counter:
+            found[OWN_ID] = column
+            return
 
 
 def _match_words(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str]) -> bool:
@@ -107,7 +181,7 @@ def _match_words(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str
             continue  # a named customer is its name (a phone is shared, changes, or is a contact's)
         values = sample[column].dropna()
         if concept in DATES:
-            ok, unclear = reads_as_dates(values)
+            ok, unclear = (_reads_as_order_dates if concept == "order_date" else reads_as_dates)(values)
             ambiguous |= unclear and ok
         else:
             ok = concept not in NUMBERS or _reads_as_numbers(values)

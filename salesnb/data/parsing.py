@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from . import validation
 from .contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
 from .dataset import Mapping
-from .dates import no_such_day, parse_dates
+from .dates import named_period, no_such_day, parse_dates
 from .messages import Message
 
 KIND_DTYPES: dict[str, str] = {
@@ -134,6 +134,9 @@ def _parse_period(values: pd.Series) -> tuple[pd.Series, pd.Series | None]:
     parts = text.str.extract(_MONTH)
     year = pd.to_numeric(parts[0], errors="coerce")
     month = pd.to_numeric(parts[1].fillna(parts[2]), errors="coerce")
+    named = text.notna() & month.isna()
+    if named.any():  # Apr-18, April 2018: the month by its name
+        year[named], month[named] = named_period(text[named])
     guess = text.notna() & month.isna()
     if guess.any():  # a full date names its month
         dates, _, _ = parse_dates(text[guess])

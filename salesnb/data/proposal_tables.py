@@ -89,6 +89,18 @@ def orders_columns(found: dict[str, str]) -> tuple[dict[str, str], list[str]]:
     return tables.get("orders", {}), missing.get("orders", [])
 
 
+def targets_columns(found: dict[str, str]) -> dict[str, str]:
+    """The targets table of a file holding a month and a target amount, per product line, region or rep if any.
+
+    A category target file (``Month of Order Date, Category, Target``) was left out as unused columns, and
+    the attainment analyses had no targets unless the mapping was written by hand.
+    """
+    columns = {"period": found["period"], "target_amount": _money(found["target_amount"])}
+    columns |= {"product_line": found.get("product_line"), "region": found.get("region") or found.get("country")}
+    columns["rep_id"] = found.get("rep_id") or found.get("rep_name")
+    return {c: u for c, u in columns.items() if u}
+
+
 def tables_from(
     found: dict[str, str], keep_short: tuple[str, ...] = ()
 ) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
@@ -97,13 +109,16 @@ def tables_from(
     A table lacking a required column is left out and named in the second dict; those in ``keep_short`` keep
     the columns they have as well (a draft mapping).
     """
+    if found.get("period") and found.get("target_amount"):  # a month and a target: a targets file, no sales
+        return {"targets": targets_columns(found)}, {}
     customer = found.get("customer_id") or found.get("customer_name")
     product = found.get("product_id") or found.get("product_name") or found.get("product_line")  # a line alone
     rep = found.get("rep_id") or found.get("rep_name")
     region = found.get("region") or found.get("country")
     tables: dict[str, dict[str, str]] = {}
     missing: dict[str, list[str]] = {}
-    order_id = found.get("order_id") or per_day_id(customer, found.get("order_date"))
+    own = found.get("own_id")  # the rows' own ids (a deal's, a subscription's): no orders made of customer and day
+    order_id = found.get("order_id") or (None if own else per_day_id(customer, found.get("order_date")))
     orders = {"order_id": order_id, "customer_id": customer, "order_date": found.get("order_date")}
     orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": _money(found.get("amount"))}
     orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}

@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import DataSourceError
 from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
+from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
 from .derive import add_joined_ids, repeated_per_id
 from .expressions import column_names, parse_expression
@@ -66,6 +67,7 @@ class Proposal:
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
     splits: list[tuple[str, list[str]]] = field(default_factory=list)  # (pattern, its files): one table by year
     unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
+    headerless: list[str] = field(default_factory=list)  # files or sheets without a header row: left out
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
@@ -139,14 +141,16 @@ class Proposal:
 def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[tuple[str, str, str, float]]:
     """Attributes of a dimension table that differ between rows of one id for many ids.
 
-    E.g. a customer who bought in several regions: the region is the order's, not the customer's.
+    E.g. a customer who bought in several regions: the region is the order's, not the customer's. Values differing
+    only in case or spaces (Clothing, CLOTHING, ``  clothing``) are one value written differently.
     """
     key = columns[TABLES[table].key]
     found = []
     for column, user in columns.items():
         if user == key or user.startswith("=") or column == TABLES[table].key:
             continue
-        distinct = frame[[key, user]].dropna().groupby(key)[user].nunique()
+        pairs = frame[[key, user]].dropna()
+        distinct = pairs[user].astype("str").str.strip().str.casefold().groupby(pairs[key]).nunique()
         share = float((distinct > 1).mean()) if len(distinct) else 0.0
         if share > VARYING:
             found.append((table, column, user, share))
@@ -154,6 +158,7 @@ def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[t
 
 
 def _data_files(source: Path) -> list[Path]:
+    """The export files to map: the file given, or the folder's readable files (not Excel's ``~$`` lock files)."""
     if not source.exists():
         raise DataSourceError(Message("map_not_found", source=str(source)))
     if source.is_file():
@@ -368,14 +373,25 @@ def _priceless_lines(proposal: Proposal) -> None:
     proposal.missing["order_lines"] = ["unit_price"]
 
 
+def _no_header(frame: pd.DataFrame) -> bool:
+    """Whether every column is a pandas placeholder (``Unnamed: 5``): the sheet has no header row.
+
+    Listing ``Unnamed: 5, Unnamed: 6`` as columns left out named nothing the user could find in the sheet.
+    """
+    return bool(len(frame.columns)) and all(re.fullmatch(r"Unnamed: \d+", str(c)) for c in frame.columns)
+
+
 def propose_mapping(source: str | Path) -> Proposal:
     """Propose a mapping for a folder of exports or one export file.
 
     Every file offers the tables its columns can feed; each table takes the best offer: a file named after it
     (``customers.csv``), then a file whose name points at it (``olist_customers_dataset.csv``, ``订单明细.xlsx``),
     then one holding each id once, then the one mapping most columns (first file on a tie). One flat export
-    thus feeds every table it can, and a folder of a system's table exports maps table by table.
+    thus feeds every table it can, and a folder of a system's table exports maps table by table. A database
+    URL is refused with a word on how its tables are read (:class:`~.errors.DataSourceError`).
     """
+    if "://" in str(source):  # a database URL: Path would fold sqlite:/// into sqlite:/ and say it is missing
+        raise DataSourceError(Message("map_database", source=masked_url(str(source))))
     path = Path(source)
     proposal = Proposal(str(source))
     sources = _sources(_data_files(path))
@@ -392,6 +408,11 @@ def propose_mapping(source: str | Path) -> Proposal:
                 raise
             proposal.unreadable.append((name, exc.args[0]))
             sources.remove((file, sheet, name))
+    for file, sheet, name in list(sources):
+        if _no_header(frames[name]) and len(sources) > 1:  # a stray sheet of numbers: no columns to name
+            proposal.headerless.append(name)
+            sources.remove((file, sheet, name))
+            del frames[name]
     sources, frames = _joined_splits(sources, frames, proposal)
     for _, _, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
         frame = frames[name]

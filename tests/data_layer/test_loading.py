@@ -445,3 +445,27 @@ def test_a_header_with_a_few_empty_names_is_no_title() -> None:
 
     frame = pd.DataFrame({"订单编号": ["A1"], "Unnamed: 1": ["x"], "金额": ["5"]})
     assert below_title(frame) is frame  # one unnamed column of three: the header is the header
+
+
+def test_a_won_deal_is_its_own_order_and_a_priority_both_category_and_severity(tmp_path: Path) -> None:
+    (tmp_path / "won.csv").write_text(
+        "opportunity_id,account,close_date,close_value\nD1,Acme,2017-03-01,1054\nD2,Beta,2017-03-11,4514\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "tickets.csv").write_text(
+        "ticket_id,account,submitted_at,priority\nT1,Acme,2017-03-02,high\nT2,Beta,2017-03-12,low\n", encoding="utf-8"
+    )
+    mapping = {
+        "tables": {"orders": "won", "tickets": "tickets"},
+        "columns": {
+            "orders": {"order_id": "opportunity_id", "opportunity_id": "opportunity_id", "customer_id": "account"},
+            "tickets": {"customer_id": "account", "created_at": "submitted_at", "category": "priority"}
+            | {"severity": "priority"},
+        },
+    }
+    mapping["columns"]["orders"] |= {"order_date": "close_date", "amount": "close_value"}
+    ds = load_dataset(tmp_path, mapping=mapping, validate=False)
+    assert list(ds["orders"]["order_id"]) == list(ds["orders"]["opportunity_id"]) == ["D1", "D2"]
+    assert list(ds["tickets"]["category"]) == list(ds["tickets"]["severity"]) == ["high", "low"]
+    with pytest.raises(ConfigError, match="onto account"):  # a customer is no order
+        load_dataset(tmp_path, mapping={"columns": {"orders": {"order_id": "account", "customer_id": "account"}}})

@@ -57,6 +57,15 @@ def test_unparseable_numbers_and_months(tmp_path: Path) -> None:
     ]
 
 
+def test_months_written_as_excel_and_chinese_exports_write_them(tmp_path: Path) -> None:
+    written = ["Apr-18", "Apr 2018", "April 2018", "2018/4", "2018年4月", "201804", "Sept 2018", "apricot 18"]
+    targets = "period,target_amount,region\n" + "".join(f"{p},{n},R{n}\n" for n, p in enumerate(written, start=1))
+    ds = load(tmp_path, targets=targets)
+    problems = validate_dataset(ds)
+    assert problems == ["targets.period: 1 row has an unparseable month, e.g. row 9: 'apricot 18'; expected YYYY-MM"]
+    assert list(ds["targets"]["period"][:7]) == ["2018-04"] * 6 + ["2018-09"]
+
+
 def test_negative_quantity(tmp_path: Path) -> None:
     lines = LINES.replace("O2,P1,1,10", "O2,P1,-3,10")
     assert validate_dataset(load(tmp_path, order_lines=lines)) == [
