@@ -79,7 +79,7 @@ def top_n_with_other(
         return ranked
     kept, rest = ranked.iloc[: int(n)], ranked.iloc[int(n) :]
     row: dict[str, Any] = {c: np.nan for c in ranked.columns}
-    row.update({c: rest[c].sum() for c in sum_cols})
+    row.update({c: rest[c].sum(min_count=1) for c in sum_cols})  # none known (no sale a year before): unknown, not 0
     row.update({label_col: count_label.format(n=format_int(len(rest))), MEMBERS: len(rest), OTHER: True})
     return pd.concat([kept, pd.DataFrame([row], columns=ranked.columns)], ignore_index=True)
 

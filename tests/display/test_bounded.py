@@ -66,3 +66,12 @@ def test_bad_arguments_name_what_is_wrong():
 def test_other_label_in_both_languages():
     assert other_label("zh", 12345) == "其他（12,345项）"
     assert other_label("en", 3) == "Others (3)"
+
+
+def test_a_column_unknown_for_every_row_of_the_rest_stays_unknown_in_the_others_row():
+    """Last year's revenue of reps who did not sell then: "—", not 0, as for the named reps."""
+    frame = _frame().assign(last_year=[1.0, None, None, None, None])
+    out = top_n_with_other(frame, "revenue", 2, "name", ["revenue", "last_year"], "其他（{n}项）")
+    assert out["last_year"].iloc[0] == 1.0 and pd.isna(out["last_year"].iloc[1]) and pd.isna(out["last_year"].iloc[-1])
+    out = top_n_with_other(frame.assign(last_year=[None, 2.0, None, 3.0, None]), "revenue", 2, "name", ["last_year"])
+    assert out["last_year"].iloc[-1] == 5.0  # some known: their sum
