@@ -209,6 +209,7 @@ def cycle_lengthening(report: Report) -> list[dict[str, Any]]:
             baseline=summary["usual_median"],
             effect=effect,
             severity=severity(report, effect, summary["p_value"], change=summary["rise"]),
+            action_key=None if report.ds.has("stage_events") else "finding_sales_cycle_lengthening_action_no_stages",
         )
     ]
 

@@ -241,6 +241,9 @@ def discount_deepening(report: Report) -> list[dict[str, Any]]:
             "points": _points(row.discount - row.usual_discount), "effect": format_amount(row.discount_effect, lang),
             "units": format_pct(row.units_change, signed=True),
         }  # fmt: skip
+        channels = "channel" in report.ds.present_columns.get("orders", ())
+        mix = "prod_discount_usual_channels" if channels else "prod_discount_usual"
+        values["usual_text"] = t(mix, lang, usual=values["usual"], points=values["points"])  # no channel: no mix
         item = finding(
             report, "discount_deepening", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="discount_depth", value=row.discount, baseline=row.usual_discount, effect=row.discount_effect,

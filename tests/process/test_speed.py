@@ -25,6 +25,14 @@ def test_sales_cycle_lengthening(tmp_path):
     (finding,) = [f for f in process.angle_findings(r) if f["code"] == "sales_cycle_lengthening"]
     assert finding["effect"] == pytest.approx(600 * (1 - 20 / 60))
     assert finding["segment"] == {}
+    assert "阶段停留时间" in finding["action"]
+
+
+def test_a_longer_cycle_without_stage_records_points_at_no_skipped_section(tmp_path):
+    folder = cycle_scenario(tmp_path)
+    (folder / "stage_events.csv").unlink()  # a CRM export of deals only: the time-in-stage section is skipped
+    (finding,) = [f for f in process.angle_findings(rep(folder)) if f["code"] == "sales_cycle_lengthening"]
+    assert "阶段停留时间" not in finding["action"] and "stage_events" in finding["action"]
 
 
 def _table_of_sorted_rows(frame, group, report, order):

@@ -95,6 +95,22 @@ def test_a_real_deepening_in_each_channel_is_found(tmp_path):
     found = product.angle_findings(r)
     assert [f["code"] for f in found] == ["discount_deepening"]
     assert found[0]["baseline"] == pytest.approx(check["usual_discount"])
+    assert "按本月渠道结构的近3月常态折扣" in found[0]["detail"]
+
+
+def test_a_deepening_without_channels_says_nothing_of_a_channel_mix(tmp_path):
+    """An ERP export without orders.channel: "同渠道比较" named channels the data does not have."""
+
+    def orders_of(month):
+        extra = 15.0 if month == "2026-10" else 0.0
+        return [("", [80.0 - extra + (2 if k % 2 else -2)]) for k in range(6)]
+
+    tables = _tables(orders_of)
+    tables["orders"] = [{k: v for k, v in row.items() if k != "channel"} for row in tables["orders"]]
+    r = open_report(str(write_tiny(tmp_path / "deep", tables=tables)), "2026-10", "华东")
+    (found,) = product.angle_findings(r)
+    assert found["code"] == "discount_deepening" and "渠道" not in found["detail"]
+    assert found["detail"].startswith("折扣深度 34.9%，近3月常态折扣 19.9%（加深 15.0 个百分点）")
 
 
 def test_more_sales_through_a_low_margin_channel_is_not_margin_erosion(tmp_path):
