@@ -367,7 +367,9 @@ def open_report(
         raise exc.in_lang(lang) from None
     if region != ALL and region not in facts.regions(ds):
         known = ", ".join(facts.regions(ds))
-        raise ParameterError(Message("error_region_unknown", region=repr(region), known=known)).in_lang(lang)
+        said = Message("error_region_unknown", region=repr(region), known=known) if known else None
+        said = said or Message("error_no_regions", unknown=repr(region))  # no region at all: only ALL exists
+        raise ParameterError(said).in_lang(lang)
     return Report(ds=ds, period=period, region=region, config=config, lang=lang)
 
 

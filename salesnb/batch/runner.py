@@ -68,6 +68,8 @@ def plan_jobs(ds, periods: list[str], regions: list[str], angles: list[str], *, 
     regions = regions or [ALL]
     unknown = [r for r in regions if r != ALL and r not in known]
     if unknown:
+        if not known:  # a list of none said nothing: the data names no region, only ALL exists
+            raise ParameterError(Message("error_no_regions", unknown=", ".join(unknown)))
         raise ParameterError(Message("error_regions_unknown", unknown=", ".join(unknown), known=", ".join(known)))
     have = available_angles()
     if angles == [PACK]:  # the pack alone: with the angles it summarises (up-to-date ones are skipped)
