@@ -663,3 +663,15 @@ def test_a_summary_with_an_order_count_is_said_to_hold_totals_not_orders(tmp_pat
     assert "同一客户同一天为一单" not in err  # no steering towards an order made of each row
     draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
     assert f"# {said}" in draft and "    # order_id: ?   # 不要编造：本文件每行是汇总的合计，不是订单" in draft
+
+
+def test_one_export_named_orders_csv_is_read_as_the_flat_export_it_is(tmp_path: Path) -> None:
+    """An order ledger saved as orders.csv lost its customers and reps (no team report); named 订单登记.csv it kept them."""
+    ledger = "订单号,业务员,客户名称,总金额,订单日期\nA1,VITA,甲公司,100,2026-04-02\nA2,Claire,乙公司,50,2026-04-05\n"
+    ledger += "A3,VITA,甲公司,70,2026-04-09\n"
+    for name in ("orders.csv", "订单登记.csv"):
+        folder = tmp_path / name.split(".")[0]
+        folder.mkdir()
+        (folder / name).write_text(ledger, encoding="utf-8")
+        tables = propose_mapping(folder / name).tables
+        assert {"orders", "customers", "reps"} <= set(tables), name
