@@ -58,6 +58,23 @@ def count_drop(count: float, base_total: float, months: int) -> float:
     return float(stats.binom.cdf(count, int(count + base_total), 1.0 / (months + 1)))
 
 
+def share_drop(own: np.ndarray, own_before: np.ndarray, rest: np.ndarray, rest_before: np.ndarray) -> np.ndarray:
+    """Chance of a month with at most ``own`` events of a segment had its share of the business held (vectorised).
+
+    Conditional binomial test of two Poisson rates: of the segment's ``own + own_before`` events (this month and
+    the months before), an unchanged share puts each in this month with probability ``rest / (rest +
+    rest_before)``, the rest of the business's split between the month and the months before. Unlike a count
+    read against a fixed expectation it carries the error of a share learnt from few events: a product line of
+    three orders in a year is not "expected" to sell fourteen because the others grew ninefold. 1 without events.
+    """
+    own, own_before = np.asarray(own, dtype=float), np.asarray(own_before, dtype=float)
+    rest, rest_before = np.asarray(rest, dtype=float), np.asarray(rest_before, dtype=float)
+    total = rest + rest_before
+    rate = np.divide(rest, total, out=np.full(total.shape, np.nan), where=total > 0)
+    chance = stats.binom.cdf(own, (own + own_before).round(), np.nan_to_num(rate, nan=0.0))
+    return np.where(np.isfinite(rate) & (own + own_before > 0), chance, 1.0)
+
+
 def dispersion(history: np.ndarray | pd.Series | list) -> float:
     """Variance ÷ mean of monthly counts (at least 1): how much more they swing than a Poisson count would."""
     values = np.asarray(history, dtype=float)

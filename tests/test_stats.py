@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 from scipy import stats as sps
 
@@ -107,3 +108,13 @@ def test_betabinom_high():
     assert stats.betabinom_high(0, 42, 0.072, 0.02) == 1.0
     # a zero usual share is raised to the floor, as in binom_high
     assert stats.betabinom_high(3, 42, 0.0, 0.0, floor=0.01) == pytest.approx(stats.binom_high(3, 42, 0.0, floor=0.01))
+
+
+def test_share_drop_carries_the_error_of_a_share_learnt_from_few_events() -> None:
+    """3 orders in a year, none this month while the rest of the business went from 10 to 18: (10/28)³, not p < 0.1%."""
+    chance = stats.share_drop(
+        np.array([0, 5, 0]), np.array([3, 240, 0]), np.array([18, 100, 5]), np.array([10, 1200, 9])
+    )
+    assert chance[0] == pytest.approx((10 / 28) ** 3)
+    assert chance[1] == pytest.approx(sps.binom.cdf(5, 245, 100 / 1300)) and chance[1] < 0.001
+    assert chance[2] == 1.0  # no order of the line ever: nothing to test

@@ -87,7 +87,9 @@ def decline_check(report: Report) -> pd.DataFrame:
 
     The business rule fires when a line's revenue is at least ``thresholds.product.line_decline`` below
     ``expected`` (with at least ``baselines.trailing_months`` months to learn the share from); the evidence is its
-    order count, low around ``usual_orders`` (a negative binomial count), adjusted by Benjamini–Hochberg over a
+    order count, low around ``usual_orders`` (a negative binomial count; never stronger than the conditional test of
+    the line's orders against the others', :func:`~salesnb.stats.share_drop`, which carries the error of a share
+    learnt from a handful of orders), adjusted by Benjamini–Hochberg over a
     family of the right size: in a region's report the lines where the rule fired (its four lines are its own few
     segments, as in the market rules); in the ALL report every line of every scope tested (6 scopes × 4 lines: one
     clean region-line with p = 0.03 is expected there). A fired line is reported (``flagged``) in a region's
@@ -134,7 +136,11 @@ def decline_check(report: Report) -> pd.DataFrame:
     frame["usual_orders"] = expect_orders[report.period]
     frame["dispersion"] = dispersion_around(orders, expect_orders, before)
     frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
-    frame["p_value"] = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
+    rest_orders = others(orders)
+    thin = stats.share_drop(  # a share learnt from few orders: the expectation's own error (see share_drop)
+        frame["orders"], orders[before].sum(axis=1), rest_orders[report.period], rest_orders[before].sum(axis=1)
+    )
+    frame["p_value"] = np.maximum(count_below(frame["orders"], frame["usual_orders"], frame["dispersion"]), thin)
     frame["effect"] = frame["expected"] - frame["revenue"]
     tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)  # NaN without `window` months to learn from
     fired = (frame["change"] <= -thr["line_decline"]) & tested
