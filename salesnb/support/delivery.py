@@ -82,18 +82,20 @@ def data_end(ds) -> pd.Timestamp | None:
 
 
 def placed_facts(report: Report) -> pd.DataFrame:
-    """:func:`delivery_facts` of the orders placed in a month and promised by its end (``month``: the order month).
+    """:func:`delivery_facts` with ``month`` the order month: the orders placed in a month whose promise has come.
 
     A delivery problem that starts with the orders taken in a month (a supplier short, a new line not in stock)
-    shows first on those orders, diluted among the month's due orders by the older ones. Only the orders whose
-    promise falls within the month count, judged at its end as the due ones: a promise of the next month has not
-    come when the month is reported (Olist 2018-07 counted an order promised for 08-05, undelivered at the data's
-    end, as late in July); those orders are judged in the month of their promise.
+    is late for those orders, whose promises fall over this month and the next; counted by promised month it
+    is split in two, each half diluted by the other months' orders (a 69% delay of a month's orders showed as
+    44% and 46% of two months' due orders, and went unseen). Each is judged at its promised month's end or the
+    data's, whichever comes first (:func:`judged_deliveries`), so a report written later sees more of them; the
+    detail says how many were still undelivered when judged. Judging them at the report month's end instead
+    (nothing after the month read) found 9 of 20 planted delays where this finds 15 (foreign benchmark, seed 15).
     """
 
     def build(_ds) -> pd.DataFrame:
         rows = delivery_facts(report)
-        return rows[(rows["placed"] == rows["month"]).to_numpy(dtype=bool)]
+        return rows[rows["placed"].notna()].assign(month=lambda f: f["placed"])
 
     return report.cached(NAME, "placed_facts", build)
 

@@ -31,17 +31,16 @@ def _placed_late(tables):
     tables["orders"].append(extra)
 
 
-def test_an_order_promised_after_the_month_is_not_judged_in_it(tmp_path):
-    """Bug 15: an order placed in the month was judged "已到承诺日" with a promise of the next month."""
+def test_an_order_not_due_by_the_data_end_is_not_judged(tmp_path):
     tables = build()
     _placed_late(tables)
     r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
     row = support.delivery_frame(r).iloc[0]
-    assert row["due"] == 0 and row["placed_due"] == 0  # promised 11-02: not due when October ends
-    assert not row["flagged"] and delivery.delivery_delay(r) == []
+    assert row["due"] == 0  # nothing was promised for October: counted by promised month, the delay is not here
+    assert row["placed_due"] == 10 and row["placed_late"] == 6  # placed in October, promise passed by the data's end
     rows = delivery.delivery_facts(r)
     assert "OS10X" not in set(rows["order_id"])  # promised 12-01, the data ends 11-10: not late, not on time
-    assert rows.loc[rows["region"] == "华南", "late"].sum() == 6  # judged in November, the month of their promise
+    assert rows.loc[rows["region"] == "华南", "late"].sum() == 6  # the December promise is not counted undelivered
 
 
 def test_a_delay_of_the_orders_placed_in_the_month_is_judged_on_them(tmp_path):
@@ -61,8 +60,8 @@ def test_a_delay_of_the_orders_placed_in_the_month_is_judged_on_them(tmp_path):
     assert row["cohort"] == "placed" and bool(row["flagged"])
     (found,) = delivery.delivery_delay(r)
     assert found["detail"].startswith(
-        "本月下单且本月到承诺日的 10 单中 6 单未按承诺日期交付（60.0%，近12月常态 0.0%）："
-        "晚交 6 单，月末逾期未交 0 单；晚交的延误中位数 12 天；"
+        "本月下单且已到承诺日的 10 单中 6 单未按承诺日期交付（60.0%，近12月常态 0.0%）："
+        "晚交 6 单，逾期未交 0 单；晚交的延误中位数 12 天；"
     )
 
 
@@ -80,15 +79,17 @@ def test_undelivered_orders_are_overdue_not_late_deliveries(tmp_path):
     folder = write_tiny(tmp_path / "t", tables=tables)
     row = support.delivery_frame(report(folder, region="华南")).iloc[0]
     assert (row["due"], row["late"], row["undelivered"], row["delivered_late"]) == (8, 4, 4, 0)
-    assert (row["placed_due"], row["placed_late"]) == (8, 4) and pd.isna(row["delay_p50"])
+    assert (row["placed_due"], row["placed_late"]) == (10, 6) and pd.isna(row["delay_p50"])  # with November promises
     (found,) = delivery.delivery_delay(report(folder, region="华南"))
-    assert found["detail"] == (
-        "本月应交付 8 单中 4 单未按承诺日期交付（50.0%，近12月常态 0.0%）："
-        "晚交 0 单，月末逾期未交 4 单；涉及订单金额 400。"
+    assert found["detail"] == (  # the October orders, judged as their promises came: two were promised for November
+        "本月下单且已到承诺日的 10 单中 6 单未按承诺日期交付（60.0%，近12月常态 0.0%）："
+        "晚交 2 单，逾期未交 4 单；晚交的延误中位数 8 天；涉及订单金额 600。"
     )
     (english,) = delivery.delivery_delay(report(folder, region="华南", lang="en"))
-    assert "0 delivered late, 4 past due and undelivered at month end; 400 of orders" in english["detail"]
-    assert "median delay" not in english["detail"]
+    assert (
+        "2 delivered late, 4 past due and undelivered; median delay of the late deliveries 8 days"
+        in (english["detail"])
+    )
 
 
 def test_a_usual_share_read_from_one_order_does_not_make_the_delay_high(tmp_path):
