@@ -27,13 +27,15 @@ def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
     """The entries of ``needs`` the data cannot feed, in order.
 
     A need is a table (``"tickets"``) the source lacks, or a column (``"orders.promised_at"``) its table did not
-    hold (see ``Dataset.present_columns``).
+    hold (see ``Dataset.present_columns``). A column of a table that is itself a need and absent is not named
+    again: ``("tickets", "tickets.first_response_at")`` without tickets lacks ``["tickets"]``.
     """
     out = []
     for need in needs:
         table, _, column = need.partition(".")
         if not ds.has(table):
-            out.append(need)
+            if not (column and table in needs):
+                out.append(need)
         elif column and not _has_column(ds, table, column):
             out.append(need)
     return out

@@ -49,7 +49,7 @@ ANGLE = Angle(
     "support",
     needs=("orders",),  # and any one section below: tickets, surveys, invoices or the orders' delivery dates
     rules=(
-        Rule("sla_breach", tickets.sla_breach, needs=("tickets",)),
+        Rule("sla_breach", tickets.sla_breach, needs=("tickets", tickets.RESPONSE)),
         Rule("complaint_spike", complaints.complaint_spike, needs=("tickets",)),
         Rule("delivery_delay", delivery.delivery_delay, needs=DELIVERY),
         Rule("satisfaction_drop", satisfaction.satisfaction_drop, needs=("surveys",)),
@@ -66,7 +66,7 @@ ANGLE = Angle(
     ),
     sections=(
         Section("tickets", ("tickets",)),
-        Section("sla", ("tickets",)),
+        Section("sla", ("tickets", tickets.RESPONSE)),
         Section("complaints", ("tickets",)),
         Section("delivery", DELIVERY),
         Section("satisfaction", ("surveys",)),

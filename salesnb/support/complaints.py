@@ -103,8 +103,9 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """Complaints per category this period against the trailing average, last year and the usual month.
 
     Columns: category, count, baseline (trailing months' average), last_year (same month last year, NaN
-    outside the data), usual (the complaints the ``support.history_months`` before give at this month's orders:
-    their rate per order × :func:`order_exposure`, or the trailing months' when higher), ratio (count / usual),
+    outside the data), usual_mean (the plain monthly average of the ``support.history_months`` before), usual
+    (the complaints those months give at this month's orders: their rate per order × :func:`order_exposure`, or
+    the trailing months' when higher — what the rule reads, shown as such), ratio (count / usual),
     z (spreads above usual, the spread being √(φ × usual), φ how far the months strayed from their own orders ×
     the rate, at least 1),
     at_stake (revenue of the complaints' orders), p_exact (:func:`exact_rise`, the evidence), p_value (the z's
@@ -133,6 +134,7 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
                 "count": count,
                 "baseline": float(counts.loc[trailing, category].mean()) if trailing else float("nan"),
                 "last_year": float(counts[category].get(last_year, np.nan)),
+                "usual_mean": float(past.mean()) if len(past) else float("nan"),
                 "usual": usual,
                 "ratio": count / usual if usual > 0 else float("nan"),
                 "z": (count - (usual if not math.isnan(usual) else 0.0)) / spread,
@@ -140,7 +142,8 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
                 "at_stake": at_stake(report, tickets[tickets["category"] == category]) if count else 0.0,
             }
         )
-    columns = ["category", "count", "baseline", "last_year", "usual", "ratio", "z", "at_stake", "p_exact"]
+    columns = ["category", "count", "baseline", "last_year", "usual_mean", "usual", "ratio", "z", "at_stake"]
+    columns += ["p_exact"]
     frame = pd.DataFrame(rows, columns=columns)
     base = frame["usual"].fillna(0.0)
     frame["p_value"] = norm.sf(frame["z"])
@@ -242,8 +245,14 @@ def complaint_spike(report: Report) -> list[dict[str, Any]]:
 
 @needs("tickets")
 def complaints_panel(report: Report) -> Panel:
-    """投诉: complaints per category per month, and this month against the trailing average, last year and usual."""
+    """投诉: complaints per category per month, and this month against the trailing average, last year and usual.
+
+    Two usual levels side by side: the plain monthly average of the ``support.history_months`` before, and the
+    one the rule judges against, their complaints per order at this month's orders (labelled so: a SaaS export
+    whose orders tripled showed 60.9 as "近12月常态" where 20.9 a month was usual).
+    """
     lang = report.lang
+    months = report.settings(NAME)["history_months"]
     frame = complaint_frame(report)
     trend = complaint_trend_frame(report)
     ax = plot_lines(
@@ -255,7 +264,8 @@ def complaints_panel(report: Report) -> Panel:
             t("sup_count", lang): frame["count"].map(format_int),
             t("sup_baseline_count", lang, n=len(report.baselines.trailing)): frame["baseline"].map(format_decimal),
             t("sup_last_year", lang): frame["last_year"].map(format_int),
-            t("sup_usual", lang, n=report.settings(NAME)["history_months"]): frame["usual"].map(format_decimal),
+            t("sup_baseline_count", lang, n=months): frame["usual_mean"].map(format_decimal),
+            t("sup_usual_scaled", lang, n=months): frame["usual"].map(format_decimal),
             t("sup_ratio", lang): frame["ratio"].map(format_decimal),
         }
     )

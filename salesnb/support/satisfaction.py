@@ -61,13 +61,14 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
 
     Columns: metric (``nps``, ``csat`` or ``score_<aspect>``), n, value, baseline, change, dissatisfied
     (responses scoring low on it: NPS detractors, other scores below ``support.dissatisfied_score``),
-    usual_dissatisfied (their usual share), p_value (a score fails in two ways — its mean falls, or a few
-    answers fall far: see :func:`_drop_p`), dissatisfied_value (monthly revenue of this period's
-    dissatisfied respondents), flagged — over at least ``thresholds.support.min_responses`` responses, a drop of
-    at least ``thresholds.support.satisfaction_drop_points`` (``thresholds.support.nps_drop_points`` for NPS) or
-    a dissatisfied share ``thresholds.support.dissatisfied_rise_points`` above usual (:func:`_more_dissatisfied`)
-    fires it, a q_value (Benjamini–Hochberg over the scores tested) below ``thresholds.support.fdr``
-    confirms it.
+    usual_dissatisfied (their usual share), usual_median (the usual months' median answer: the 0-10 one for NPS),
+    below_usual (responses scoring below it), usual_below (the usual months' share below it), p_value (a score
+    fails in two ways — its mean falls, or a few answers fall far: see :func:`_drop_p`), dissatisfied_value
+    (monthly revenue of this period's dissatisfied respondents), flagged — over at least
+    ``thresholds.support.min_responses`` responses, a drop of at least ``thresholds.support.satisfaction_drop_points``
+    (``thresholds.support.nps_drop_points`` for NPS) or a dissatisfied share
+    ``thresholds.support.dissatisfied_rise_points`` above usual (:func:`_more_dissatisfied`) fires it, a q_value
+    (Benjamini–Hochberg over the scores tested) below ``thresholds.support.fdr`` confirms it.
     """
     cfg, thr = report.settings(NAME), report.thresholds(NAME)
     surveys = facts.in_region(survey_facts(report), region or report.region)
@@ -90,6 +91,8 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
         cur, before = cur.dropna(), before.dropna()
         mean, base = (cur.mean() if len(cur) else np.nan), (before.mean() if len(before) else np.nan)
         usual_share = float(usual_low.sum() / len(before)) if len(before) else float("nan")
+        raw_now, raw_past = now[metric].dropna(), past[metric].dropna()
+        raw_median = raw_past.median() if len(raw_past) else np.nan
         rows.append(
             {
                 "metric": metric,
@@ -99,6 +102,9 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
                 "change": mean - base,
                 "dissatisfied": int(low.sum()),
                 "usual_dissatisfied": usual_share,
+                "usual_median": raw_median,
+                "below_usual": int((raw_now < raw_median).sum()),
+                "usual_below": float((raw_past < raw_median).mean()) if len(raw_past) else float("nan"),
                 "p_value": _drop_p(cur, before, line),
                 "dissatisfied_value": float(customer_values(report, now.loc[low, "customer_id"].unique()).sum()),
                 "flagged": bool(
@@ -107,9 +113,10 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
                 ),
             }
         )
-    columns = ["metric", "n", "value", "baseline", "change", "dissatisfied", "usual_dissatisfied", "p_value"]
+    columns = ["metric", "n", "value", "baseline", "change", "dissatisfied", "usual_dissatisfied", "usual_median"]
+    columns += ["below_usual", "usual_below", "p_value"]
     frame = pd.DataFrame(rows, columns=[*columns, "dissatisfied_value", "flagged"])
-    frame.insert(8, "q_value", evidence.q_values(frame["p_value"]))
+    frame.insert(len(columns), "q_value", evidence.q_values(frame["p_value"]))
     frame["flagged"] = frame["flagged"].astype(bool) & evidence.confirmed(frame["q_value"], thr["fdr"])
     return frame
 
@@ -181,11 +188,16 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
 
     Thresholds: ``thresholds.support.{satisfaction_drop_points, nps_drop_points, min_responses, fdr}``; the
     effect is the monthly revenue of the dissatisfied respondents; severity: :func:`salesnb.evidence.severity`
-    (``strong_q``), at least medium: a confirmed fall of satisfaction leads revenue (unhappy customers leave), so
-    what the unhappy respondents buy today understates it.
+    (``strong_q``), at least medium when some respondents scored dissatisfied: a confirmed fall of satisfaction
+    leads revenue (unhappy customers leave), so what the unhappy respondents buy today understates it.
+
+    A drop without a single dissatisfied answer (every score fell, none below the line: RavenStack UK, 9 answers
+    from 81.5 to 64.4, none under 60) is said as a broad slide — how many answers scored below the usual median —
+    with an action to match (:func:`_broad`), and nothing is at stake: like the SLA and complaint rules it is
+    medium only when the fall is a collapse (``thresholds.support.collapse`` of the usual level), low otherwise.
     """
-    thr = report.thresholds(NAME)
-    months, lang = report.settings(NAME)["history_months"], report.lang
+    thr, cfg = report.thresholds(NAME), report.settings(NAME)
+    months, lang = cfg["history_months"], report.lang
     satisfaction_frame(report)  # the panel's frames, while the rows are at hand (they go once the findings are known)
     satisfaction_by_tier_frame(report)
     out = []
@@ -213,18 +225,38 @@ def satisfaction_drop(report: Report) -> list[dict[str, Any]]:
                 "usual_low": format_pct(row.usual_dissatisfied),
                 "effect": format_amount(row.dissatisfied_value, lang),
             }
+            broad = _broad(row)
+            if broad:
+                line = f"≤{cfg['nps_detractor']}" if row.metric == "nps" else f"<{cfg['dissatisfied_score']:g}"
+                below = {"below": row.below_usual, "below_share": format_pct(row.below_usual / row.n)}
+                below |= {"usual_below": format_pct(row.usual_below), "line": line, "median": f"{row.usual_median:g}"}
+                values["who"] = t("sup_satisfaction_broad", lang, **values, **below)
+            else:
+                values["who"] = t("sup_satisfaction_dissatisfied", lang, **values)
+            level = evidence.severity(
+                report, row.dissatisfied_value, row.q_value, strong_q=thr["strong_q"], strengthen=not broad,
+                collapse=thr["collapse"], change=_relative_drop(row),
+            )  # fmt: skip
             out.append(
                 finding(
                     report, "satisfaction_drop", {**segment, "aspect": aspect} if aspect else dict(segment), values,
                     angle=NAME, metric=row.metric, value=row.value, baseline=row.baseline,
-                    effect=row.dissatisfied_value,
-                    severity=evidence.severity(
-                        report, row.dissatisfied_value, row.q_value, strong_q=thr["strong_q"],
-                        strengthen=True,
-                    ),
+                    effect=row.dissatisfied_value, severity=level,
+                    action_key="finding_satisfaction_drop_broad_action" if broad else None,
                 )
             )  # fmt: skip
     return out
+
+
+def _broad(row: Any) -> bool:
+    """Whether a flagged drop has no dissatisfied answer: every score slid, no customer is below the line."""
+    return not row.dissatisfied
+
+
+def _relative_drop(row: Any) -> float:
+    """The fall of a score as a share of its usual level (NPS on its 0-200 span, −100 its floor)."""
+    level = row.baseline + 100.0 if row.metric == "nps" else row.baseline
+    return float(-row.change / level) if level and level > 0 else float("nan")
 
 
 @needs("surveys")

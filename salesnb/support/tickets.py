@@ -2,6 +2,9 @@
 
 Every ticket is judged at the end of the month it was created in: a ticket still unanswered then counts as
 breached once it is older than the SLA (``thresholds.support.ticket_sla_hours``), and nothing later is used.
+Tickets exported without a first-response time (no ``first_response_at`` column: :data:`RESPONSE`) are not
+judged at all: the SLA section is skipped, its rule stays quiet and ``sla_breach_share`` is null (an unknown
+answer is not a late one: every ticket of such an export read as a breach).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .. import evidence, stats
+from ..angle import missing
 from ..data import facts
 from ..display import plotting
 from ..display.formatting import format_decimal, format_pct, table
@@ -20,7 +24,7 @@ from ..display.plotting.service import plot_response_times
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL, month_labels
-from ..report import Report, scope_memo
+from ..report import Report, need_name, scope_memo
 from .common import (
     NAME,
     at_stake,
@@ -33,6 +37,13 @@ from .common import (
     table_order_rows,
     usual_months,
 )
+
+RESPONSE = "tickets.first_response_at"  # what the SLA figures need: the tickets' first-response times
+
+
+def responses_known(report: Report) -> bool:
+    """Whether the tickets carry a first-response time (the column was exported, see ``Dataset.present_columns``)."""
+    return not missing(report.ds, (RESPONSE,))
 
 
 def ticket_facts(report: Report) -> pd.DataFrame:
@@ -160,32 +171,30 @@ def tickets_frame(report: Report) -> pd.DataFrame:
 
 @needs("tickets")
 def tickets_panel(report: Report) -> Panel:
-    """工单与响应: tickets per category with the spread of first-response times (not only the average)."""
+    """工单与响应: tickets per category with the spread of first-response times (not only the average).
+
+    Without first-response times (:data:`RESPONSE`) the table shows the tickets and their resolution times only,
+    and the note says what the response figures need.
+    """
     lang = report.lang
     frame = tickets_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("sup_no_tickets", lang))
+    columns = [("category", "sup_category", None), ("tickets", "sup_tickets", "int")]
+    response = [("response_p50", "sup_resp_p50", "decimal"), ("response_p90", "sup_resp_p90", "decimal")]
+    response += [("within_sla", "sup_within_sla", "pct")]
+    resolution = [("resolution_p50", "sup_res_p50", "decimal"), ("resolution_p90", "sup_res_p90", "decimal")]
+    resolution += [("unresolved", "sup_unresolved", "int")]
+    if not responses_known(report):
+        note = t("sup_no_response_times", lang, need=need_name(RESPONSE, lang))
+        return Panel(frame=frame, table=table(frame, columns + resolution, lang), note=note)
     ax = plot_response_times(
         month_tickets(report),
         sla_hours=report.thresholds(NAME)["ticket_sla_hours"],
         lang=lang,
         title=f"{t('sup_tickets_title', lang)} · {report.region_label}",
     )
-    shown = table(
-        frame,
-        [
-            ("category", "sup_category", None),
-            ("tickets", "sup_tickets", "int"),
-            ("response_p50", "sup_resp_p50", "decimal"),
-            ("response_p90", "sup_resp_p90", "decimal"),
-            ("within_sla", "sup_within_sla", "pct"),
-            ("resolution_p50", "sup_res_p50", "decimal"),
-            ("resolution_p90", "sup_res_p90", "decimal"),
-            ("unresolved", "sup_unresolved", "int"),
-        ],
-        lang,
-    )
-    return Panel(frame=frame, table=shown, figure=ax.figure)
+    return Panel(frame=frame, table=table(frame, columns + response + resolution, lang), figure=ax.figure)
 
 
 # ------------------------------------------------------------------------------------------ SLA
@@ -279,7 +288,7 @@ def sla_breach(report: Report) -> list[dict[str, Any]]:
     return out
 
 
-@needs("tickets")
+@needs("tickets", RESPONSE)
 def sla_panel(report: Report) -> Panel:
     """SLA超时: share of each category's tickets answered after the SLA, this month against the usual share."""
     lang = report.lang
@@ -314,12 +323,16 @@ def sla_panel(report: Report) -> Panel:
 
 
 def metrics(report: Report) -> dict[str, Any]:
-    """``tickets`` this period and their ``sla_breach_share`` (of the judged ones); nothing without tickets."""
+    """``tickets`` this period and their ``sla_breach_share`` (of the judged ones); nothing without tickets.
+
+    ``sla_breach_share`` is ``None`` when the tickets carry no first-response time (:data:`RESPONSE`).
+    """
     if not report.ds.has("tickets"):
         return {}
     sla = sla_frame(report)
     judged = int(sla["judged"].sum())
+    known = judged and responses_known(report)
     return {
         "tickets": int(sla["tickets"].sum()),
-        "sla_breach_share": float(sla["breached"].sum() / judged) if judged else None,
+        "sla_breach_share": float(sla["breached"].sum() / judged) if known else None,
     }

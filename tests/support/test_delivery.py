@@ -1,5 +1,6 @@
 """Delivery: late share of the orders promised for the month."""
 
+import pandas as pd
 import pytest
 from scipy import stats
 from tiny import write_tiny
@@ -30,25 +31,83 @@ def _placed_late(tables):
     tables["orders"].append(extra)
 
 
-def test_a_delay_of_the_orders_placed_in_the_month_is_judged_on_them(tmp_path):
+def test_an_order_not_due_by_the_data_end_is_not_judged(tmp_path):
     tables = build()
     _placed_late(tables)
     r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
     row = support.delivery_frame(r).iloc[0]
     assert row["due"] == 0  # nothing was promised for October: counted by promised month, the delay is not here
-    # placed in October, promise passed by the data's end (11-10): 10 orders, not the one promised for December
-    assert row["placed_due"] == 10 and row["placed_late"] == 6 and row["placed_late_share"] == pytest.approx(0.6)
-    assert row["placed_usual_share"] == 0.0 and row["placed_delay_p50"] == 8
-    assert row["placed_p_value"] == pytest.approx(stats.binom.sf(5, 10, 0.01))  # usual share 0, floored at 1%
-    assert row["cohort"] == "placed" and bool(row["flagged"])
-    (found,) = delivery.delivery_delay(r)
-    assert found["detail"].startswith("本月下单且已到承诺日的 10 单中 6 单晚于承诺日期（60.0%")
-
-
-def test_an_order_not_due_by_the_data_end_is_not_judged(tmp_path):
-    tables = build()
-    _placed_late(tables)
-    r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
+    assert row["placed_due"] == 10 and row["placed_late"] == 6  # placed in October, promise passed by the data's end
     rows = delivery.delivery_facts(r)
     assert "OS10X" not in set(rows["order_id"])  # promised 12-01, the data ends 11-10: not late, not on time
     assert rows.loc[rows["region"] == "华南", "late"].sum() == 6  # the December promise is not counted undelivered
+
+
+def test_a_delay_of_the_orders_placed_in_the_month_is_judged_on_them(tmp_path):
+    """华南's October orders: 6 of 10 delivered 12 days late; September's orders promised for October on time."""
+    tables = build()
+    for row in tables["orders"]:
+        if row["order_id"].startswith("OS09"):
+            row.update(promised_at="2026-10-02", delivered_at="2026-10-02")
+        if row["order_id"].startswith("OS10") and int(row["order_id"][-1]) < 6:
+            row.update(delivered_at="2026-10-20")
+    r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
+    row = support.delivery_frame(r).iloc[0]
+    assert row["due"] == 20 and row["late"] == 6  # diluted by September's orders due in October
+    assert row["placed_due"] == 10 and row["placed_late"] == 6 and row["placed_late_share"] == pytest.approx(0.6)
+    assert row["placed_usual_share"] == 0.0 and row["placed_delay_p50"] == 12
+    assert row["placed_p_value"] == pytest.approx(stats.binom.sf(5, 10, 0.01))  # usual share 0, floored at 1%
+    assert row["cohort"] == "placed" and bool(row["flagged"])
+    (found,) = delivery.delivery_delay(r)
+    assert found["detail"].startswith(
+        "本月下单且已到承诺日的 10 单中 6 单未按承诺日期交付（60.0%，近12月常态 0.0%）："
+        "晚交 6 单，逾期未交 0 单；晚交的延误中位数 12 天；"
+    )
+
+
+def test_undelivered_orders_are_overdue_not_late_deliveries(tmp_path):
+    """Bug 15: undelivered orders were "晚于承诺日期" with "延误中位数 — 天", and judged with later deliveries."""
+    tables = build()
+    for row in tables["orders"]:
+        k = int(row["order_id"][-1])
+        if row["order_id"].startswith("OS10") and k < 3:
+            row.update(delivered_at="")  # never delivered
+        elif row["order_id"].startswith("OS10") and k == 3:
+            row.update(delivered_at="2026-11-05")  # delivered after the month: undelivered when it ends
+        elif row["order_id"].startswith("OS10") and k in (4, 5):
+            row.update(promised_at="2026-11-02", delivered_at="2026-11-10")  # due in November
+    folder = write_tiny(tmp_path / "t", tables=tables)
+    row = support.delivery_frame(report(folder, region="华南")).iloc[0]
+    assert (row["due"], row["late"], row["undelivered"], row["delivered_late"]) == (8, 4, 4, 0)
+    assert (row["placed_due"], row["placed_late"]) == (10, 6) and pd.isna(row["delay_p50"])  # with November promises
+    (found,) = delivery.delivery_delay(report(folder, region="华南"))
+    assert found["detail"] == (  # the October orders, judged as their promises came: two were promised for November
+        "本月下单且已到承诺日的 10 单中 6 单未按承诺日期交付（60.0%，近12月常态 0.0%）："
+        "晚交 2 单，逾期未交 4 单；晚交的延误中位数 8 天；涉及订单金额 600。"
+    )
+    (english,) = delivery.delivery_delay(report(folder, region="华南", lang="en"))
+    assert (
+        "2 delivered late, 4 past due and undelivered; median delay of the late deliveries 8 days"
+        in (english["detail"])
+    )
+
+
+def test_a_usual_share_read_from_one_order_does_not_make_the_delay_high(tmp_path):
+    """Bug 15: a 0% usual share built from one order made a delay "high"; the same delay on a full history is."""
+
+    def late_october(tables):
+        for row in tables["orders"]:
+            if row["order_id"].startswith("OS10") and int(row["order_id"][-1]) < 3:
+                row.update(delivered_at="2026-10-12")
+
+    full = build()
+    late_october(full)
+    thin = build()
+    late_october(thin)
+    for row in thin["orders"]:
+        if row["order_id"].startswith("OS0") and row["order_id"] != "OS090":
+            row.update(promised_at="", delivered_at="")  # the usual months: one order with delivery dates
+    (sound,) = delivery.delivery_delay(report(write_tiny(tmp_path / "full", tables=full), region="华南"))
+    (weak,) = delivery.delivery_delay(report(write_tiny(tmp_path / "thin", tables=thin), region="华南"))
+    assert sound["effect"] == weak["effect"] == pytest.approx(300)  # 30% of the region's 1,000: high by revenue
+    assert sound["severity"] == "high" and weak["severity"] == "medium"
