@@ -385,7 +385,8 @@ def propose_mapping(source: str | Path) -> Proposal:
     """Propose a mapping for a folder of exports or one export file.
 
     Every file offers the tables its columns can feed; each table takes the best offer: a file named after it
-    (``customers.csv``, among several files: one export named ``orders.csv`` may be flat and feeds what it can), then a file whose name points at it (``olist_customers_dataset.csv``, ``订单明细.xlsx``),
+    (``customers.csv``, among several files: one export named ``orders.csv`` may be flat and feeds what it can),
+    then a file whose name points at it (``olist_customers_dataset.csv``, ``订单明细.xlsx``),
     then one holding each id once, then the one mapping most columns (first file on a tie). One flat export
     thus feeds every table it can, and a folder of a system's table exports maps table by table. A database
     URL is refused with a word on how its tables are read (:class:`~.errors.DataSourceError`).

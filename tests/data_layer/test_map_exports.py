@@ -666,7 +666,7 @@ def test_a_summary_with_an_order_count_is_said_to_hold_totals_not_orders(tmp_pat
 
 
 def test_one_export_named_orders_csv_is_read_as_the_flat_export_it_is(tmp_path: Path) -> None:
-    """An order ledger saved as orders.csv lost its customers and reps (no team report); named 订单登记.csv it kept them."""
+    """A ledger saved as orders.csv lost its customers and reps (no team report); named 订单登记.csv it kept them."""
     ledger = "订单号,业务员,客户名称,总金额,订单日期\nA1,VITA,甲公司,100,2026-04-02\nA2,Claire,乙公司,50,2026-04-05\n"
     ledger += "A3,VITA,甲公司,70,2026-04-09\n"
     for name in ("orders.csv", "订单登记.csv"):
