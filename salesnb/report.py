@@ -297,6 +297,10 @@ class Report:
                 orders=f"{left.get('orders', 0):,}",
                 lines=f"{left.get('order_lines', 0):,}",
             )
+        currency = self.ds.mapping.currency
+        if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
+            rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())
+            text += "\n\n" + t("currency_note", self.lang, base=currency["base"], rates=rates)
         return text
 
 

@@ -79,3 +79,13 @@ def test_currency_codes_and_the_mapping_section() -> None:
     for bad in [{"base": "CNY"}, {"base": "CNY", "rates": {"USD": 0}}, {"base": "CNY", "rates": {"USD": "x"}}, "CNY"]:
         with pytest.raises(ConfigError, match="currency"):
             load_mapping({"currency": bad})
+
+
+def test_a_report_says_its_amounts_were_converted_and_at_which_rates(register: Path) -> None:
+    from salesnb.report import open_report
+
+    mapping = {"tables": FLAT, "columns": COLUMNS, "currency": {"column": "货币", "base": "CNY", "rates": {"EUR": 7.8}}}
+    mapping["currency"]["rates"]["USD"] = 7.2
+    ds = load_dataset(register, mapping=mapping)
+    report = open_report(dataset=ds, period="2025-03", region="ALL")
+    assert "ℹ 金额按映射的汇率换算成 CNY（1 EUR = 7.8 CNY, 1 USD = 7.2 CNY）" in report._repr_markdown_()
