@@ -59,7 +59,7 @@ def currency_problems(frame: pd.DataFrame, names: Mapping, where: str) -> tuple[
     column = currency_column(frame, names)
     if column is None:
         return [], []
-    codes = frame[column].map(currency_code, na_action="ignore").value_counts().sort_index()
+    codes = _codes(frame[column]).value_counts().sort_index()
     codes = codes.sort_values(ascending=False, kind="stable")  # the most rows first, a tie by its code
     left_out = {currency_code(v) for rules in names.exclude.values() for v in rules.get(column, [])}
     codes = codes[[code not in left_out for code in codes.index]]  # exclude: {orders: {货币: [EUR, USD]}}
@@ -94,8 +94,13 @@ def in_base_currency(table: str, frame: pd.DataFrame, names: Mapping) -> pd.Data
     if column is None or not money:
         return frame
     rates = {**names.currency["rates"], names.currency["base"]: 1.0}
-    factor = frame[column].map(currency_code, na_action="ignore").map(rates).fillna(1.0).to_numpy(dtype=float)
+    factor = _codes(frame[column]).map(rates).fillna(1.0).to_numpy(dtype=float)
     return frame.assign(**{c: frame[c] * factor for c in money})
+
+
+def _codes(values: pd.Series) -> pd.Series:
+    """Each row's currency code, read once per distinct spelling (a column of millions holds a few)."""
+    return values.map({value: currency_code(value) for value in values.dropna().unique()})
 
 
 def _listed(counts: pd.Series) -> str:

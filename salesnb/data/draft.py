@@ -16,7 +16,7 @@ import yaml
 
 from .column_words import says_measure, says_no_money, says_size, words
 from .dates import parse_dates
-from .match import MOSTLY, OWN_ID, SAMPLE_ROWS, reads_as_dates, yearly
+from .match import MOSTLY, OWN_ID, SAMPLE_ROWS, reads_as_dates, row_counter, yearly
 from .parsing import parse_number
 from .proposal_tables import orders_columns, tables_from
 from .propose import Proposal
@@ -77,7 +77,7 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
             continue
         elif column == "customer_id" and _many(values) and distinct < REPEATS:
             out.append(name)
-        elif column == "order_id" and (_counter(numbers) or says_size(name) or says_measure(name)):
+        elif column == "order_id" and (row_counter(numbers) or says_size(name) or says_measure(name)):
             continue  # 行, 序号: a row's number, not its order's; employees, seats: a head-count; an age
         elif column == "order_id" and (_no_digits(values) or _spans_dates(sample, name, recognised.get("order_date"))):
             continue  # a person's name, a city, or a code recurring on many days: not an order number
@@ -100,7 +100,7 @@ def amounts(sample: pd.DataFrame, recognised: dict[str, str]) -> list[str]:
         if name in recognised.values() or not len(values) or says_no_money(name) or reads_as_dates(values)[0]:
             continue
         parsed = parse_number(values)[0]
-        if parsed.notna().mean() >= MOSTLY and not _counter(parsed):
+        if parsed.notna().mean() >= MOSTLY and not row_counter(parsed):
             numbers[name] = parse_number(sample[name])[0]
     totals = {name for name in numbers if _sum_of_two(numbers, name)}
     fractions = {name for name, values in numbers.items() if (values.dropna() != values.dropna().round()).any()}
@@ -150,11 +150,6 @@ def _spans_dates(sample: pd.DataFrame, name: str, date: str | None) -> bool:
     repeated = sample[name].value_counts()
     repeated = repeated[repeated > 1].index
     return bool(len(repeated)) and bool((per_value[repeated] > 1).mean() > VARIES)
-
-
-def _counter(numbers: pd.Series) -> bool:
-    """Whether numbers count rows: each one more than the one before (1, 2, 3 …, or from any start)."""
-    return len(numbers) > 2 and numbers.notna().all() and bool((numbers.diff().iloc[1:] == 1).all())
 
 
 def _id_like(values: pd.Series) -> bool:

@@ -73,6 +73,11 @@ def _reads_as_order_dates(sample: pd.Series) -> tuple[bool, bool]:
     return ok and not yearly(sample), unclear
 
 
+def row_counter(numbers: pd.Series) -> bool:
+    """Whether numbers count rows: each one more than the one before (1, 2, 3 …, or from any start)."""
+    return len(numbers) > 2 and numbers.notna().all() and bool((numbers.diff().iloc[1:] == 1).all())
+
+
 def _reads_as_numbers(sample: pd.Series) -> bool:
     numbers, _ = parse_number(sample)
     return _share(numbers.notna(), sample) >= MOSTLY
@@ -158,9 +163,7 @@ def _own_id(sample: pd.DataFrame, found: dict[str, str]) -> None:
         parts, values = words(column), sample[column]
         if column in found.values() or len(parts) < 2 or parts[-1] not in ID_WORDS or says_size(column):
             continue
-        numbers = parse_number(values)[0]
-        counter = len(values) > 2 and numbers.notna().all() and bool((numbers.diff().iloc[1:] == 1).all())
-        if values.notna().all() and values.is_unique and not counter:
+        if values.notna().all() and values.is_unique and not row_counter(parse_number(values)[0]):
             found[OWN_ID] = column
             return
 

@@ -120,7 +120,8 @@ def decline_check(report: Report) -> pd.DataFrame:
         return table.groupby(level="scope").transform("sum") - table
 
     rest_revenue = others(revenue)
-    expect_orders = share_expected(orders, others(orders), span, window)
+    rest_orders = others(orders)
+    expect_orders = share_expected(orders, rest_orders, span, window)
     before = [m for m in months if m < report.period][-span:]
 
     frame = pd.DataFrame({"revenue": revenue[report.period], "orders": orders[report.period]})
@@ -136,7 +137,6 @@ def decline_check(report: Report) -> pd.DataFrame:
     frame["usual_orders"] = expect_orders[report.period]
     frame["dispersion"] = dispersion_around(orders, expect_orders, before)
     frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
-    rest_orders = others(orders)
     thin = stats.share_drop(  # a share learnt from few orders: the expectation's own error (see share_drop)
         frame["orders"], orders[before].sum(axis=1), rest_orders[report.period], rest_orders[before].sum(axis=1)
     )
