@@ -168,7 +168,7 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
         }
     )
     frame["month"] = month_labels(frame["order_date"])
-    frame["region"] = order_regions(orders["region"], frame["customer_id"], ds.get("customers"))
+    frame["region"] = order_regions(orders, ds.get("customers"), ds.get("reps"))
 
     lines = ds.get("order_lines")
     if lines is not None and len(lines):
@@ -196,11 +196,18 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def order_regions(region: pd.Series, customer_id: pd.Series, customers: pd.DataFrame | None) -> pd.Series:
-    """Each order's region: its own, else its customer's (when there is a customers table), else :data:`UNKNOWN`."""
-    if customers is not None:
-        by_customer = customers.set_index("customer_id")["region"]
-        region = region.fillna(customer_id.map(by_customer))
+def order_regions(orders: pd.DataFrame, customers: pd.DataFrame | None, reps: pd.DataFrame | None) -> pd.Series:
+    """Each order's region: its own, else its customer's, else its rep's, else :data:`UNKNOWN`.
+
+    ``orders`` needs ``region`` and ``customer_id`` (and ``rep_id`` for the rep's region). The rep's region is the
+    last resort, as for deals and leads (:mod:`.deals`, :mod:`.leads`): an order book whose regions sit only on the
+    sales team (a rep roster with 大区) still gives region reports.
+    """
+    region = orders["region"]
+    for key, table in (("customer_id", customers), ("rep_id", reps)):
+        if table is not None and key in orders.columns and "region" in table.columns and region.isna().any():
+            by_key = table.dropna(subset=[key]).drop_duplicates(key).set_index(key)["region"]
+            region = region.fillna(orders[key].map(by_key))
     return region.fillna(UNKNOWN).astype(str)
 
 
@@ -252,17 +259,17 @@ def _order_keys(ds: Dataset) -> OrderKeys | None:
 
 
 def regions(ds: Dataset) -> list[str]:
-    """Region names present in the orders (after the customer fallback), sorted, without the unknown label.
+    """Region names present in the orders (after the customer and rep fallbacks), sorted, without the unknown label.
 
-    A dataset loaded from the store answers from its stored orders' region names and the customers of the
-    orders without one (:func:`~salesnb.data.store_read.order_keys`), without building the order facts.
+    A dataset loaded from the store answers from its stored orders' region names and the customers and reps of
+    the orders without one (:func:`~salesnb.data.store_read.order_keys`), without building the order facts.
     """
 
     def build() -> list[str]:
         stored = _order_keys(ds)
         if stored is not None:
             keys = stored.keys
-            named = order_regions(keys["region"], keys["customer_id"], stored.customers)
+            named = order_regions(keys, stored.customers, stored.reps)
         else:
             named = order_facts(ds)["region"]
         names = named.dropna().unique().tolist()

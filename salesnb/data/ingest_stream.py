@@ -275,14 +275,14 @@ def _check(con, staged: dict[str, Staged]) -> None:
 
 
 def _order_regions(staged: dict[str, Staged]) -> str:
-    """Each order's region as the facts read it: its own, else its customer's, else the unknown label."""
+    """Each order's region as the facts read it: its own, else its customer's, else its rep's, else unknown."""
     unknown = UNKNOWN.replace("'", "''")
-    if "customers" in staged:
-        return (
-            f"SELECT o.order_id AS k, coalesce(o.region, c.region, '{unknown}') AS r "
-            "FROM orders o LEFT JOIN customers c ON o.customer_id = c.customer_id"
-        )
-    return f"SELECT order_id AS k, coalesce(region, '{unknown}') AS r FROM orders"
+    joins, regions = [], ["o.region"]
+    for name, key, alias in (("customers", "customer_id", "c"), ("reps", "rep_id", "r")):
+        if name in staged and key in staged["orders"].columns and "region" in staged[name].columns:
+            joins.append(f" LEFT JOIN {name} {alias} ON o.{key} = {alias}.{key}")
+            regions.append(f"{alias}.region")
+    return f"SELECT o.order_id AS k, coalesce({', '.join(regions)}, '{unknown}') AS r FROM orders o" + "".join(joins)
 
 
 def _region_query(name: str, table: Staged, staged: dict[str, Staged]) -> str:

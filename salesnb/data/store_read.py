@@ -28,7 +28,7 @@ MEMORY_ENV = "SALESNB_DUCKDB_MEMORY"
 THREADS_ENV = "SALESNB_DUCKDB_THREADS"
 _CONNECTION: list = []  # this process's one connection, opened on first use
 _STORED: weakref.WeakKeyDictionary[Dataset, tuple[Path, list[str], dict]] = weakref.WeakKeyDictionary()
-_KEYED = ("orders", "customers")  # the tables :func:`order_keys` answers from: a dataset's own must be untouched
+_KEYED = ("orders", "customers", "reps")  # what :func:`order_keys` answers from: a dataset's own must be untouched
 
 
 def _threads() -> int:
@@ -159,10 +159,10 @@ def planning_dataset(
 class OrderKeys:
     """What the orders say about periods and regions, read from the store without loading the orders.
 
-    ``keys``: one row per region named by an order (``customer_id`` missing) and one per customer of an order
-    without a region (``region`` missing), in the loader's dtypes; ``dates``: the earliest and latest order
-    date (none without dated orders); ``customers``: the customers' ``customer_id`` and ``region`` (``None``
-    without a customers table); ``months``: how many orders each month with any has.
+    ``keys``: one row per region named by an order (``customer_id`` and ``rep_id`` missing) and one per customer
+    and rep of an order without a region (``region`` missing), in the loader's dtypes; ``dates``: the earliest and
+    latest order date (none without dated orders); ``customers`` and ``reps``: their ``customer_id``/``rep_id``
+    and ``region`` (``None`` without the table); ``months``: how many orders each month with any has.
     :func:`salesnb.data.facts.order_regions` turns the keys into region names.
     """
 
@@ -170,13 +170,14 @@ class OrderKeys:
     dates: pd.Series
     customers: pd.DataFrame | None
     months: dict[str, int] = field(default_factory=dict)  # orders per ``YYYY-MM`` with any
+    reps: pd.DataFrame | None = None
 
 
 def order_keys(ds: Dataset) -> OrderKeys | None:
     """The order keys of a dataset loaded whole from the store, read batch by batch; ``None`` for another one.
 
-    Only the orders' ``region``, ``customer_id`` and ``order_date`` columns are read, a row group at a time,
-    so planning a run holds no order table. A dataset whose ``orders`` or ``customers`` frame was replaced
+    Only the orders' ``region``, ``customer_id``, ``rep_id`` and ``order_date`` columns are read, a row group at
+    a time, so planning a run holds no order table. A dataset whose orders, customers or reps frame was replaced
     since it was loaded is not answered for: its frames, not the store, are the data.
     """
     entry = _STORED.get(ds)
@@ -192,37 +193,41 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    columns = ["region", "customer_id", "order_date"]
     file = pq.ParquetFile(folder / "orders.parquet")
+    columns = [c for c in ("region", "customer_id", "rep_id", "order_date") if c in file.schema_arrow.names]
+    keyed = [c for c in ("customer_id", "rep_id") if c in columns]
     dtypes = file.schema_arrow.empty_table().select(columns).to_pandas().dtypes  # the loader's dtypes
-    regions, customers, dates, months = [], [], [], Counter()
+    regions, unnamed, dates, months = [], [], [], Counter()
     for batch in file.iter_batches(columns=columns, use_threads=False):
         missing = pc.is_null(batch.column("region"))
         regions.append(pc.unique(pc.drop_null(batch.column("region"))).to_pandas())
-        customers.append(pc.unique(pc.filter(batch.column("customer_id"), missing)).to_pandas())
+        unnamed.append(batch.select(keyed).filter(missing).to_pandas().drop_duplicates())
         arrow_dates = pc.drop_null(batch.column("order_date"))
         counted = pc.value_counts(pc.add(pc.multiply(pc.year(arrow_dates), 100), pc.month(arrow_dates)))
         months.update(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)))
         dated = arrow_dates.to_pandas()
         dates.extend([dated.min(), dated.max()] if len(dated) else [])
     named = pd.concat([pd.Series([], dtype=object), *regions]).drop_duplicates()
-    unnamed = pd.concat([pd.Series([], dtype=object), *customers]).drop_duplicates()
-    keys = pd.DataFrame(
-        {
-            "region": pd.concat([named, pd.Series([None] * len(unnamed), dtype=object)], ignore_index=True),
-            "customer_id": pd.concat([pd.Series([None] * len(named), dtype=object), unnamed], ignore_index=True),
-        }
-    ).astype({"region": dtypes["region"], "customer_id": dtypes["customer_id"]})
+    without = pd.concat([pd.DataFrame(columns=keyed), *unnamed], ignore_index=True).drop_duplicates()
+    keys = pd.concat([pd.DataFrame({"region": named.to_numpy(dtype=object)}), without], ignore_index=True)
+    keys = keys.astype({c: dtypes[c] for c in ("region", *keyed)})
     found = pd.Series(dates, dtype=object).dropna()
     first_last = pd.Series([found.min(), found.max()] if len(found) else [], dtype=dtypes["order_date"])
-    customers_of = None
-    if "customers" in names:  # two columns; row order does not matter to a lookup by customer_id
-        path = folder / "customers.parquet"
-        customers_of = pq.read_table(path, columns=["customer_id", "region"], use_threads=False).to_pandas()
-        wanted = pq.read_schema(path).empty_table().select(["customer_id", "region"]).to_pandas().dtypes
-        customers_of = customers_of.astype(wanted.to_dict())
+    customers_of, reps_of = (_regions_of(folder, name, key) if name in names else None for name, key in _KEYS_OF)
     labels = {f"{m // 100:04d}-{m % 100:02d}": int(n) for m, n in sorted(months.items())}
-    return OrderKeys(keys, first_last, customers_of, labels)
+    return OrderKeys(keys, first_last, customers_of, labels, reps_of)
+
+
+_KEYS_OF = (("customers", "customer_id"), ("reps", "rep_id"))  # whose region an order without one takes, in turn
+
+
+def _regions_of(folder: Path, name: str, key: str) -> pd.DataFrame:
+    """Two columns of a stored table, ``key`` and ``region``; row order does not matter to a lookup by key."""
+    import pyarrow.parquet as pq
+
+    path = folder / f"{name}.parquet"
+    wanted = pq.read_schema(path).empty_table().select([key, "region"]).to_pandas().dtypes
+    return pq.read_table(path, columns=[key, "region"], use_threads=False).to_pandas().astype(wanted.to_dict())
 
 
 def stored_rows(ds: Dataset) -> int | None:

@@ -19,12 +19,8 @@ def _regions(ds: Dataset) -> list[str]:
     orders = ds.get(ORDERS)
     if orders is None:
         return []
-    region = orders[REGION]
-    customers = ds.get(CUSTOMERS)
-    if customers is not None and region.isna().any():
-        by_customer = customers.dropna(subset=[CUSTOMER_ID]).drop_duplicates(CUSTOMER_ID).set_index(CUSTOMER_ID)
-        region = region.fillna(orders[CUSTOMER_ID].map(by_customer[REGION]))
-    return sorted(region.dropna().astype(str).unique().tolist())
+    named = facts.order_regions(orders, ds.get(CUSTOMERS), ds.get("reps"))
+    return sorted(n for n in named.unique().tolist() if n != facts.UNKNOWN)
 
 
 def _default_period(ds: Dataset) -> dict:

@@ -262,3 +262,15 @@ def test_orders_without_money_are_left_to_the_loader_that_refuses_them(tmp_path,
     with pytest.raises(DataValidationError, match="no money"):
         ingest.ingest(data, None, "sig", tmp_path / "store", stream_bytes=0)
     assert spy == [str(data)]
+
+
+def test_orders_taking_their_reps_region_stream_as_they_load(tmp_path, spy):
+    tables = {**TABLES, "orders": [{**row, "region": ""} for row in TABLES["orders"]]}
+    tables["customers"] = [{**row, "region": ""} for row in TABLES["customers"]]
+    data = write_tiny(tmp_path / "data", tables=tables)
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy == []
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+    manifest = json.loads((_store(tmp_path / "streamed") / store.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["regions"] == ["华东", "华南"]  # the reps' regions

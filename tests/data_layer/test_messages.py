@@ -230,13 +230,13 @@ def test_a_bug_is_said_as_one_line_after_its_details_and_a_closed_pipe_is_no_err
 
 
 def test_a_region_asked_of_data_without_regions_says_only_all_exists(tmp_path: Path) -> None:
-    """A CRM export whose orders and customers name no region: '请用 ALL 或以下之一：' ended in an empty list."""
+    """A CRM export whose orders, customers and reps name no region: '请用 ALL 或以下之一：' ended in an empty list."""
     from tiny import TABLES, write_tiny
 
-    tables = {**TABLES, "orders": [{**row, "region": ""} for row in TABLES["orders"]]}
-    tables["customers"] = [{**row, "region": ""} for row in TABLES["customers"]]
+    tables = {name: [{**row, "region": ""} for row in TABLES[name]] for name in ("orders", "customers", "reps")}
+    tables = {**TABLES, **tables}
     folder = write_tiny(tmp_path / "data", tables=tables)
     with pytest.raises(ParameterError) as caught:
         open_report(str(folder), region="West", lang="zh")
-    assert str(caught.value) == "数据中没有区域 'West'：订单和客户都没有区域，报告只有全公司一份，请用 ALL"
+    assert str(caught.value) == "数据中没有区域 'West'：订单、客户和销售代表都没有区域，报告只有全公司一份，请用 ALL"
     assert main(["run", "--data", str(folder), "--region", "West", "--out", str(tmp_path / "out")]) != 0

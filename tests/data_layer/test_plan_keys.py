@@ -74,3 +74,32 @@ def test_a_replaced_or_region_loaded_table_is_not_answered_from_the_store(tiny, 
     assert store_read.order_keys(whole) is None
     assert facts.data_months(whole) == ("2025-10", "2026-09")
     assert store_read.order_keys(store_read.open_store(tiny, root=tmp_path / "store", region="华东")) is None
+
+
+@pytest.fixture
+def regions_on_reps(tmp_path):
+    """An order book whose regions sit only on the rep roster (大区 per salesperson), save one order's own."""
+    customers = [{**row, "region": ""} for row in TABLES["customers"]]
+    orders = [{**row, "region": "西北" if row["order_id"] == "O7" else ""} for row in TABLES["orders"]]
+    return write_tiny(tmp_path / "data", tables={**TABLES, "customers": customers, "orders": orders})
+
+
+def test_an_order_without_its_own_or_its_customers_region_takes_its_reps(regions_on_reps, tmp_path):
+    loaded = load_dataset(regions_on_reps)
+    by_order = facts.order_facts(loaded).set_index("order_id")["region"].to_dict()
+    # R1 is 华东's rep, R2 华南's; O7 (R2's) keeps the region it names itself
+    east, south = {o: "华东" for o in ("O1", "O2", "O3", "O5")}, {o: "华南" for o in ("O4", "O6")}
+    assert by_order == {**east, **south, "O7": "西北"}
+    planned = store_read.planning_dataset(regions_on_reps, None, tmp_path / "store")
+    assert _answers(planned) == _answers(loaded)
+    assert facts.regions(planned) == ["华东", "华南", "西北"]
+    south = store_read.open_store(regions_on_reps, root=tmp_path / "store", region="华南")
+    assert sorted(south.tables["orders"]["order_id"]) == ["O4", "O6"]  # the store files each order by that region
+
+
+def test_a_customers_region_comes_before_the_reps():
+    orders = pd.DataFrame({"region": [None, None, "华北"], "customer_id": ["C1", "C2", "C1"], "rep_id": ["R1"] * 3})
+    customers = pd.DataFrame({"customer_id": ["C1", "C2"], "region": ["华东", None]})
+    reps = pd.DataFrame({"rep_id": ["R1"], "region": ["华南"]})
+    assert facts.order_regions(orders, customers, reps).tolist() == ["华东", "华南", "华北"]
+    assert facts.order_regions(orders, customers, None).tolist() == ["华东", facts.UNKNOWN, "华北"]
