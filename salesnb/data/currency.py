@@ -98,6 +98,25 @@ def in_base_currency(table: str, frame: pd.DataFrame, names: Mapping) -> pd.Data
     return frame.assign(**{c: frame[c] * factor for c in money})
 
 
+def lines_in_order_currency(tables: dict[str, pd.DataFrame], names: Mapping) -> dict[str, pd.DataFrame]:
+    """``tables`` with order lines that name no currency of their own converted at their order's currency.
+
+    An order file with 币种 beside a lines file without it: the orders were converted, the lines (where revenue
+    comes from) were not, while the warning said "converted". Lines of an order without a currency stay as they are.
+    """
+    lines, orders = tables.get("order_lines"), tables.get("orders")
+    if not names.currency or lines is None or orders is None or currency_column(lines, names) is not None:
+        return tables
+    column = currency_column(orders, names)
+    money = [c for c in MONEY["order_lines"] if c in lines.columns]
+    if column is None or not money:
+        return tables
+    rates = {**names.currency["rates"], names.currency["base"]: 1.0}
+    by_order = pd.Series(_codes(orders[column]).map(rates).to_numpy(dtype=float), index=orders["order_id"].to_numpy())
+    factor = lines["order_id"].map(by_order[~by_order.index.duplicated()]).fillna(1.0).to_numpy(dtype=float)
+    return {**tables, "order_lines": lines.assign(**{c: lines[c] * factor for c in money})}
+
+
 def _codes(values: pd.Series) -> pd.Series:
     """Each row's currency code, read once per distinct spelling (a column of millions holds a few)."""
     return values.map({value: currency_code(value) for value in values.dropna().unique()})

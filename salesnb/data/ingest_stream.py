@@ -21,12 +21,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import store, validation
+from .column_words import named_column
 from .consistency import TOTAL_TOLERANCE
 from .contract import DATE, PERIOD, TABLES, TIMESTAMP
+from .currency import CURRENCY_NAMES
 from .dataset import Dataset, Mapping
 from .facts import UNKNOWN
 from .loading import _contract_frame, _tidy
@@ -119,6 +122,8 @@ def _header(path: Path) -> list[str]:
         raise NotStreamable(f"{path.name}: {exc}") from exc
     if not header or len(set(header)) < len(header) or any(not name.strip() for name in header):
         raise NotStreamable(f"{path.name}: header")
+    if named_column(pd.DataFrame(columns=header), CURRENCY_NAMES):  # :mod:`.currency`: checked and converted there
+        raise NotStreamable(f"{path.name}: a currency column")
     return header
 
 

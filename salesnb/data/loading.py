@@ -23,7 +23,7 @@ from . import validation
 from .catalogue import catalogue_prices
 from .consistency import amount_disagreement, empty_amounts
 from .contract import TABLES
-from .currency import currency_problems, in_base_currency
+from .currency import currency_problems, in_base_currency, lines_in_order_currency
 from .database import stage_database
 from .dataset import Dataset, Mapping
 from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator
@@ -433,6 +433,7 @@ def load_dataset(
         if (sources.count(source_name) > 1 or joined) and TABLES[name].key:  # a flat export's, or rows made orders
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
+    tables = lines_in_order_currency(tables, names)  # 币种 on the orders only: their lines in it too
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
     tables, merged = one_spelling(tables)  # Clothing, CLOTHING: one product line (targets FURNITURE: Furniture's)
     warnings += merged
