@@ -99,3 +99,29 @@ def test_the_trailing_run_rate_is_judged_by_its_own_misses(tmp_path):
     sd = float(pd.Series(errors).std())
     assert row["tolerance"] == pytest.approx(math.exp(2 * sd) - 1, rel=1e-6) and row["tolerance"] > 1
     assert not bool(row["flagged"])
+
+
+def test_the_seasonal_run_rates_error_needs_half_a_year_of_its_months(tmp_path):
+    """A season of 140/60 every other month, kept from one year to the next. For 2026-10 the seasonal run-rate
+    applies from the first month whose year-ago trailing window (3 months) is in the data: from 2026-05 when the
+    data start in 2025-02 (five months measured), from 2026-04 when they start in 2025-01 (six). Five misses of
+    0 said it never misses, and a clean region's target 35 % above it was called misaligned; with fewer than six
+    the trailing run-rate's error (the season's whole swing: an upper bound) stands in, as with none."""
+    import math
+
+    from salesnb.team.targets import run_rate_error
+
+    tolerances = {}
+    for start in ("2025-02", "2025-01"):
+        months = [str(p) for p in pd.period_range(start, "2026-10", freq="M")]
+        sales = {("R1", m): [140 if pd.Period(m).month % 2 == 0 else 60] for m in months}
+        report = open_tiny(tmp_path / start, build(BASE_REPS[:1], sales, {("R1", "2026-10"): 100}))
+        seasonal = run_rate_error(report, "华东", method="seasonal")
+        assert (seasonal is None) == (start == "2025-02")
+        row = team.target_frame(report).set_index("segment").loc["华东"]
+        assert row["method"] == "seasonal"
+        tolerances[start] = row["tolerance"]
+        if seasonal is None:
+            trailing = run_rate_error(report, "华东", method="trailing")
+            assert row["tolerance"] == pytest.approx(math.exp(2 * trailing) - 1)
+    assert tolerances["2025-02"] > 1 and tolerances["2025-01"] == pytest.approx(0.25)
