@@ -82,12 +82,12 @@ def relative_spread(forecast: Expectation, level: float = 0.8) -> float:
 
 
 def peer_error(rest: Expectation, factor: float) -> float:
-    """The relative error a peer factor below 1 carries: its peers' own forecast error, 0 when the factor is 1.
+    """The relative error a peer factor carries: its peers' own forecast error, 0 when the factor is 1.
 
-    A peer factor (the peers' month over their expectation, at most 1) is itself an estimate: where it lowers a
-    segment's baseline, its error adds to the segment's own (:func:`below`'s ``factor_error``).
+    A peer factor (the peers' month over their expectation) is itself an estimate: where it moves a segment's
+    baseline, its error adds to the segment's own (:func:`below`'s ``factor_error``).
     """
-    if not factor < 1:
+    if factor == 1 or not math.isfinite(factor):
         return 0.0
     error = relative_spread(rest)
     return error if math.isfinite(error) else 0.0

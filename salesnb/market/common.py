@@ -79,18 +79,22 @@ def scope_months(
     return rows if scope == ALL else rows[rows["region"] == scope]
 
 
-def peer_factor(now: float | pd.Series, usual: float | pd.Series) -> float | pd.Series:
-    """How far comparable segments fell this month against their usual level: min(1, now ÷ usual), 1 when unknown.
+def peer_factor(now: float | pd.Series, usual: float | pd.Series, *, rises: bool = False) -> float | pd.Series:
+    """How far comparable segments moved this month against their usual level: now ÷ usual, 1 when unknown.
 
-    Scaling a segment's usual level by it keeps a seasonal or company-wide dip from being blamed on one
-    segment; growth elsewhere never raises the bar (the factor is at most 1).
+    Scaling a segment's usual level by it keeps a seasonal or company-wide dip from being blamed on one segment.
+    The factor is at most 1 (growth elsewhere never raises the bar) unless ``rises``: where the rest's usual
+    level is its own expectation with the season in it (:func:`salesnb.expect.expected`), a month the rest of the
+    company sells far above it is a peak the history could not foresee (a 双十一 in a data's first year), and a
+    segment that stayed flat through it fell behind.
     """
+    cap = math.inf if rises else 1.0
     if isinstance(now, pd.Series):
         ratio = now / usual.where(usual > 0)
-        return ratio.clip(upper=1.0).fillna(1.0)
+        return ratio.clip(upper=cap).fillna(1.0)
     if usual is None or not usual > 0 or now is None or math.isnan(now):
         return 1.0
-    return min(1.0, float(now) / float(usual))
+    return min(cap, float(now) / float(usual))
 
 
 def fmt_num(value: float | None, digits: int = 1) -> str:

@@ -114,7 +114,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["expected_low"] = [own[r].low for r in regions]
     frame["expected_high"] = [own[r].high for r in regions]
     frame["expect_method"] = [own[r].method for r in regions]
-    frame["peer_factor"] = peer_factor(company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index))
+    frame["peer_factor"] = peer_factor(
+        company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index), rises=True
+    )
     frame["baseline"] = frame["expected"] * frame["peer_factor"]
     frame["baseline_low"] = frame["expected_low"] * frame["peer_factor"]
     frame["baseline_high"] = frame["expected_high"] * frame["peer_factor"]

@@ -7,9 +7,10 @@ from salesnb.market import common
 from salesnb.report import open_report
 
 
-def test_peer_factor_caps_at_one_and_defaults_to_one():
+def test_peer_factor_caps_at_one_unless_rises_and_defaults_to_one():
     assert common.peer_factor(50.0, 100.0) == pytest.approx(0.5)
     assert common.peer_factor(150.0, 100.0) == 1.0  # growth elsewhere never raises the bar
+    assert common.peer_factor(150.0, 100.0, rises=True) == pytest.approx(1.5)  # unless asked (a region's peers)
     assert common.peer_factor(5.0, 0.0) == 1.0 and common.peer_factor(float("nan"), 10.0) == 1.0
     series = common.peer_factor(pd.Series([30.0, 200.0, 1.0]), pd.Series([60.0, 100.0, 0.0]))
     assert series.tolist() == [0.5, 1.0, 1.0]

@@ -183,7 +183,8 @@ def test_data_without_regions_says_so(tmp_path):
 
     orders = [{k: v for k, v in row.items() if k != "region"} for row in TABLES["orders"]]
     customers = [{k: v for k, v in row.items() if k != "region"} for row in TABLES["customers"]]
-    folder = write_tiny(tmp_path, tables={**TABLES, "orders": orders, "customers": customers})
+    reps = [{k: v for k, v in row.items() if k != "region"} for row in TABLES["reps"]]  # else orders take theirs
+    folder = write_tiny(tmp_path, tables={**TABLES, "orders": orders, "customers": customers, "reps": reps})
     panel = market.region_panel(open_report(str(folder), "2026-10", "ALL"))
     assert panel.is_skipped and panel.note.startswith("数据中没有区域")
 
@@ -195,3 +196,26 @@ def test_penetration_needs_the_customer_column_it_splits_by(tmp_path):
     by_industry = market.penetration_panel(r, by="industry")
     assert by_industry.is_skipped and "customers.industry" in by_industry.note
     assert not market.penetration_panel(r, by="size_band").is_skipped
+
+
+def test_a_region_flat_through_a_peak_every_other_region_sells_is_found(tmp_path):
+    """A year of data (2025-11..2026-10), so no season is known yet: in 2026-10 华北, 华南 and 西南 sell 1.8× their
+    usual (a 双十一-like peak the history could not foresee) while 华东 stays at its usual 1,000. Capped at 1, the
+    peers' factor left 华东 'as expected'; the rest of the company at ≈1.8× its own expectation now raises 华东's
+    baseline to ≈1,800, and 华东, 44 % below it, is found."""
+    from tiny import write_tiny
+
+    months = [str(m) for m in pd.period_range("2025-11", "2026-10", freq="M")]
+    regions = ("华东", "华北", "华南", "西南")
+    orders = []
+    for k, month in enumerate(months):
+        for j, region in enumerate(regions):
+            amount = 1000 * (1 + 0.05 * np.sin(k + j)) * (1.8 if month == "2026-10" and region != "华东" else 1.0)
+            orders.append({"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
+                           "region": region, "amount": round(amount, 2)})  # fmt: skip
+    customers = [{"customer_id": f"C{region}", "region": region} for region in regions]
+    folder = write_tiny(tmp_path / "peak", tables={"customers": customers, "orders": orders})
+    frame = market.region_frame(open_report(str(folder), "2026-10", "ALL")).set_index("region")
+    east = frame.loc["华东"]
+    assert east["peer_factor"] == pytest.approx(1.8, abs=0.1) and east["change"] == pytest.approx(-0.44, abs=0.05)
+    assert bool(east["flagged"]) and not frame.drop(index="华东")["flagged"].any()
