@@ -74,6 +74,7 @@ TABLES: dict[str, Table] = {
                 _c("opportunity_id", ID, False),
                 _c("promised_at", DATE, False),
                 _c("delivered_at", DATE, False),
+                _c("order_count", COUNT, False),  # a summary row's orders (订单量): made into that many orders
             ),
             key="order_id",
             references={"customer_id": "customers", "rep_id": "reps", "opportunity_id": "opportunities"},

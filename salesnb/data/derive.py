@@ -20,7 +20,7 @@ from .messages import Message, counted
 from .parsing import id_text, parse_number
 from .validation import FILE_ROW, MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
 
-SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount",)}  # additive per row: an order's total is its lines'
+SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount", "order_count")}  # additive: an order's total is its lines'
 LATEST: dict[str, tuple[str, ...]] = {
     "orders": ("promised_at", "delivered_at")
 }  # an order is delivered with its last line

@@ -85,7 +85,7 @@ def stream_plan(source: str | os.PathLike, mapping: object, stream_bytes: int = 
         return None
     if names.encoding not in _UTF8 or names.exclude or names.joined or any(names.computed(t) for t in names.columns):
         return None
-    if names.currency:  # amounts converted at the mapping's rates: :mod:`.currency`, in the loader
+    if names.currency or "order_count" in names.columns.get("orders", {}):  # :mod:`.currency`, :mod:`.summaries`
         return None
     every = sorted(folder.iterdir())
     if any(p.suffix.lower() in UNREADABLE_SUFFIXES for p in every):  # may be a table the loader names as such

@@ -35,6 +35,7 @@ from .messages import Message
 from .parsing import MISSING_MARKERS, coerce_table
 from .skipped_rows import skip_rows_without_sales
 from .spellings import one_spelling
+from .summaries import orders_of_summaries
 from .validation import FILE_ROW
 from .voids import cancel_voided_lines
 from .workbooks import is_workbook, read_sheet, sheet_names
@@ -447,6 +448,6 @@ def load_dataset(
     if not file_rows and any(FILE_ROW in frame.columns for frame in ds.tables.values()):  # they have served
         tables = {name: frame.drop(columns=FILE_ROW, errors="ignore") for name, frame in ds.tables.items()}
         ds = dataclasses.replace(ds, tables=tables)
-    ds = drop_excluded(ds, flat)
+    ds = orders_of_summaries(drop_excluded(ds, flat))  # 订单量: a summary row made into its orders
     unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left
     return dataclasses.replace(ds, warnings=[*ds.warnings, *unpriced]) if unpriced else ds

@@ -78,6 +78,8 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     if proposal.catalogue_priced:
         price = proposal.columns["products"]["list_price"]
         lines.append(f"! {t('map_catalogue_prices', lang, file=proposal.tables['products'], column=price)}")
+    for file, count, dimensions in proposal.counted_orders():
+        lines.append(f"! {t('map_summary_counted', lang, file=file, count=count, dimensions=' × '.join(dimensions))}")
     for file, (customer, date), orders, rows in proposal.orders_per_day():
         said = t("map_per_day", lang, file=file, customer=customer, date=date, orders=orders, rows=rows)
         lines.append(f"! {said}{t('map_per_day_one_line', lang) if orders == rows else ''}")

@@ -122,6 +122,7 @@ def tables_from(
     orders = {"order_id": order_id, "customer_id": customer, "order_date": found.get("order_date")}
     orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": _money(found.get("amount"))}
     orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
+    orders["order_count"] = found.get("order_count")  # a summary's 订单量 (:mod:`.shapes`)
     quantity = found.get("quantity")
     if quantity is None and found.get("unit_price") and not found.get("amount"):
         quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price

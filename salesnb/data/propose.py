@@ -79,6 +79,7 @@ class Proposal:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
         joined = {joined_name(parts): parts for _, parts, _, _ in self.per_day}  # order_id: {per: [..]}
+        joined |= {joined_name(parts): parts for _, parts in self.summaries.values() if parts}
         columns = {
             t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
             for t, cols in self.columns.items()
@@ -113,6 +114,12 @@ class Proposal:
         """(file, [customer, date], orders, rows) when the orders' file has no order number (:func:`per_day_id`)."""
         key = self.columns.get("orders", {}).get("order_id")
         return [n for n in self.per_day if self.tables.get("orders") == n[0] and joined_name(n[1]) == key]
+
+    def counted_orders(self) -> list[tuple[str, str, list[str]]]:
+        """(file, order-count column, the dimensions its rows total by) when the orders are a summary's rows."""
+        counted = self.columns.get("orders", {}).get("order_count")
+        file = self.tables.get("orders")
+        return [(file, count, dims) for f, (count, dims) in self.summaries.items() if f == file and count == counted]
 
     def refunded_orders(self) -> list[tuple[str, str, int]]:
         """(file, amount column, rows) of the orders' file whose amount is 0 after a full refund."""
@@ -227,8 +234,12 @@ def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Propo
         proposal.line_costs.append((name, found["line_cost"]))
     if month_columns(frame):
         proposal.pivots[name] = month_columns(frame)
-    if order_count(frame, found):
-        proposal.summaries[name] = order_count(frame, found)
+    summary = order_count(frame, found)
+    if summary:  # 订单量: each row totals orders: an id made of its dimensions, and the count that splits it
+        proposal.summaries[name] = summary
+        if summary[1]:
+            found = {**found, "order_id": joined_name(summary[1]), "order_count": summary[0]}
+        proposal.recognised[name]["order_count"] = summary[0]  # a count: no customer, no id to offer
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
     tables, missing = tables_from(found)
     if not own and _order_total(frame, found):  # the order's total on each line: it prices no line

@@ -653,16 +653,28 @@ DAILY_SUMMARY = """日期,产品类别,地区,销售额,订单量
 """  # totals per day × category × region: 72 orders, not 3
 
 
-def test_a_summary_with_an_order_count_is_said_to_hold_totals_not_orders(tmp_path: Path, monkeypatch, capsys) -> None:
+def test_a_summary_with_an_order_count_is_made_into_the_orders_it_counts(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Each row made one order counted 3 orders where there were 72, at an order value 24× too high."""
     (tmp_path / "销售数据.csv").write_text(DAILY_SUMMARY, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert main(["map", "--data", "销售数据.csv"]) == 1
-    err = capsys.readouterr().err
-    said = "销售数据.csv 每行是按 日期 × 产品类别 × 地区 汇总的合计（订单量 是该行的订单数），不是一笔订单"
-    assert f"✗ {said}" in err and "订单数和客单价都不对" in err
-    assert "同一客户同一天为一单" not in err  # no steering towards an order made of each row
-    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
-    assert f"# {said}" in draft and "    # order_id: ?   # 不要编造：本文件每行是汇总的合计，不是订单" in draft
+    assert main(["map", "--data", "销售数据.csv"]) == 0
+    err = "".join(capsys.readouterr())
+    said = "销售数据.csv 每行是按 日期 × 产品类别 × 地区 汇总的合计，订单量 是该行的订单数：映射用 order_count: 订单量"
+    assert f"! {said}" in err and "把 3 行拆成 72 张订单" in err
+    assert "同一客户同一天为一单" not in err and "若 订单量 是客户" not in err  # a count is neither
+    mapping = yaml.safe_load((tmp_path / "mapping.yaml").read_text(encoding="utf-8"))
+    assert mapping["columns"]["orders"]["order_count"] == "订单量"
+    assert mapping["columns"]["orders"]["order_id"] == {"per": ["日期", "产品类别", "地区"]}
+    orders = load_dataset("销售数据.csv", mapping="mapping.yaml")["orders"]
+    assert len(orders) == 72 and orders["amount"].sum() == pytest.approx(7080 + 6735 + 1200)
+
+
+def test_a_summary_without_dimensions_is_said_to_hold_totals_not_orders(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Rows of totals with nothing to tell them apart but a count: no id to make up, the export must change."""
+    (tmp_path / "汇总.csv").write_text("销售额,订单量\n7080,35\n6735,28\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "汇总.csv"]) == 1
+    assert "不是一笔订单" in capsys.readouterr().err
 
 
 def test_one_export_named_orders_csv_is_read_as_the_flat_export_it_is(tmp_path: Path) -> None:
