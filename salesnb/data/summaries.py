@@ -33,6 +33,7 @@ def orders_of_summaries(ds: Dataset) -> Dataset:
     if (each == 1).all():
         return ds
     made = _repeated(orders, each)
+    made[COUNT] = 1.0  # each row is now one order: made again, it stays as it is
     if "amount" in made.columns:
         made["amount"] = made["amount"] / np.repeat(each, each)
     if "customer_id" not in ds.present_columns["orders"]:  # no customer column: each order its own unnamed buyer

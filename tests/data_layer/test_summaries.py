@@ -36,6 +36,9 @@ def test_each_row_is_as_many_orders_as_it_counts_sharing_its_amount(summary: Pat
     assert orders["order_id"].tolist()[3] == "2025-03-01 + 家居 + 南方"  # a row of one order keeps its id
     assert orders["customer_id"].nunique() == 5  # no customer column: each order its own unnamed buyer
     assert orders.groupby("region").size().to_dict() == {"北方": 4, "南方": 1}  # an empty count: one order
+    from salesnb.data.summaries import orders_of_summaries
+
+    assert len(orders_of_summaries(ds)["orders"]) == 5  # made once: each row now counts one order
     note = [w.text("zh") for w in ds.warnings if "订单量" in w.text("zh")]
     assert note == [
         "订单表每行是多张订单的合计：按 订单量 把 3 行拆成 5 张订单（每单分摊该行金额），订单数和客单价按真实订单计算"
