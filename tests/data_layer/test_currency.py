@@ -91,6 +91,12 @@ def test_a_report_says_its_amounts_were_converted_and_at_which_rates(register: P
     assert "ℹ 金额按映射的汇率换算成 CNY（1 EUR = 7.8 CNY, 1 USD = 7.2 CNY）" in report._repr_markdown_()
 
 
+TWO_FILES = {
+    "orders": {"order_id": "订单号", "customer_id": "客户", "order_date": "订单日期"},
+    "order_lines": {"order_id": "订单号", "product_id": "产品", "quantity": "数量", "unit_price": "单价"},
+}
+
+
 def _two_files(folder: Path) -> Path:
     """Orders naming their currency (币种), and their lines in a file of their own without it."""
     (folder / "orders.csv").write_text(
@@ -107,12 +113,8 @@ def test_lines_without_a_currency_of_their_own_take_their_orders(tmp_path: Path)
     """The orders were converted and the warning said so, but revenue (from the lines) stayed in EUR and USD."""
     from salesnb.data import facts
 
-    columns = {
-        "orders": {"order_id": "订单号", "customer_id": "客户", "order_date": "订单日期"},
-        "order_lines": {"order_id": "订单号", "product_id": "产品", "quantity": "数量", "unit_price": "单价"},
-    }
     rates = {"column": "币种", "base": "CNY", "rates": {"EUR": 8, "USD": 7}}
-    ds = load_dataset(_two_files(tmp_path), mapping={"columns": columns, "currency": rates})
+    ds = load_dataset(_two_files(tmp_path), mapping={"columns": TWO_FILES, "currency": rates})
     revenue = facts.order_facts(ds).set_index("order_id")["revenue"].to_dict()
     assert revenue == pytest.approx({"A1": 1600.0, "A2": 500.0, "A3": 350.0, "A4": 40.0})  # A3: (30 + 20) × 7
 
@@ -121,15 +123,11 @@ def test_a_currency_column_is_never_streamed_past_its_check(tmp_path: Path) -> N
     """A large folder went through the streamed ingest, which neither refused mixed currencies nor converted them."""
     from salesnb.data import ingest
 
-    columns = {
-        "orders": {"order_id": "订单号", "customer_id": "客户", "order_date": "订单日期"},
-        "order_lines": {"order_id": "订单号", "product_id": "产品", "quantity": "数量", "unit_price": "单价"},
-    }
     (tmp_path / "data").mkdir()
     data = _two_files(tmp_path / "data")
     mapping = tmp_path / "mapping.yaml"
     import yaml
 
-    mapping.write_text(yaml.safe_dump({"columns": columns}, allow_unicode=True), encoding="utf-8")
+    mapping.write_text(yaml.safe_dump({"columns": TWO_FILES}, allow_unicode=True), encoding="utf-8")
     with pytest.raises(DataValidationError, match="币种"):
         ingest.ingest(data, mapping, "sig", tmp_path / "store", stream_bytes=0)
