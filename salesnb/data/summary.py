@@ -12,7 +12,7 @@ from .messages import need_name
 from .validation import ORDERS
 
 CUSTOMERS = "customers"
-ORDER_DATE, REGION, CUSTOMER_ID = "order_date", "region", "customer_id"
+ORDER_DATE, CUSTOMER_ID = "order_date", "customer_id"
 
 
 def _regions(ds: Dataset) -> list[str]:
