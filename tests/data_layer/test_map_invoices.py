@@ -1,0 +1,63 @@
+"""``salesnb map`` on a VAT output-invoice ledger (销项发票) and on an ERP export with Traditional headers."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from salesnb.data.column_words import normalise
+from salesnb.data.match import match_columns
+from salesnb.data.row_notes import cancelled_values
+
+
+def frame(**columns: list) -> pd.DataFrame:
+    return pd.DataFrame({k: pd.Series(v, dtype="str") for k, v in columns.items()})
+
+
+def test_output_invoice_ledger_headers() -> None:
+    """A 销项发票 export: the invoice number is the order, the buyer's unit code the customer."""
+    found, _ = match_columns(
+        frame(
+            企业代号=["E2", "E2", "E2"],
+            发票号码=["6466442", "6466443", "6466444"],
+            开票日期=["2017/1/3", "2017/1/3", "2017/2/4"],
+            购方单位代号=["B01752", "B00960", "B01752"],
+            金额=["87539.62", "1000.00", "2000.00"],
+            税额=["5252.38", "60.00", "120.00"],
+            价税合计=["92792.00", "1060.00", "2120.00"],
+            发票状态=["有效发票", "作废发票", "有效发票"],
+        )
+    )
+    assert found["order_id"] == "发票号码"
+    assert found["customer_id"] == "购方单位代号"
+    assert found["order_date"] == "开票日期"
+    assert found["amount"] == "金额"
+
+
+def test_voided_invoices_are_proposed_for_exclusion() -> None:
+    ledger = frame(发票号码=["1", "2", "3"], 发票状态=["有效发票", "作废发票", "有效发票"])
+    assert cancelled_values(ledger) == ("发票状态", ["作废发票"])
+
+
+def test_traditional_headers_are_read_as_simplified() -> None:
+    """傳票No, 客戶代碼, 數量, 單價, 金額 (a Taiwan ERP's slip lines) map as their Simplified spelling."""
+    assert normalise("客戶代碼") == "客户代码" and normalise("單價（元）") == "单价"
+    found, _ = match_columns(
+        frame(
+            傳票No=["120765", "120765", "120766"],
+            日期=["2019-11-05 0:00:00", "2019-11-05 0:00:00", "2019-11-06 0:00:00"],
+            客戶代碼=["5", "5", "4"],
+            客戶名稱=["Light Off", "Light Off", "OSAKA BASE"],
+            負責人代號=["2001", "2001", "2001"],
+            負責人姓名=["富井", "富井", "富井"],
+            商品代號=["M1000043001", "M1000043002", "M1000043001"],
+            品名=["POLO衫S", "POLO衫M", "POLO衫S"],
+            數量=["100", "120", "100"],
+            單價=["2100", "2100", "2250"],
+            金額=["210000", "252000", "225000"],
+        )
+    )
+    assert found["order_id"] == "傳票No"
+    assert found["customer_id"] == "客戶代碼" and found["customer_name"] == "客戶名稱"
+    assert found["rep_id"] == "負責人代號" and found["rep_name"] == "負責人姓名"
+    assert found["product_id"] == "商品代號" and found["product_name"] == "品名"
+    assert (found["quantity"], found["unit_price"], found["amount"]) == ("數量", "單價", "金額")
