@@ -288,3 +288,27 @@ def test_rows_without_an_order_number_are_counted_as_rows_and_a_shared_rule_is_s
     ]
     assert exclude_rule(ds.mapping.exclude) == "订单号 = （空）"
     assert ds["orders"]["order_id"].tolist() == ["A1", "A2"]
+
+
+def test_a_lone_orders_files_credit_notes_and_voided_invoices_leave_before_the_checks(tmp_path: Path) -> None:
+    """A 销项发票 ledger: the red (negative) and voided invoices the mapping excludes do not refuse the file."""
+    (tmp_path / "发票.csv").write_text(
+        "发票号码,开票日期,购方单位代号,价税合计,发票状态\n1,2019/12/2,B1,1000,有效发票\n2,2019/12/3,B2,-300,有效发票\n"
+        "3,2019/12/4,B1,500,作废发票\n4,2019/12/13,B3,20,有效发票\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "tables": {"orders": "发票.csv"},
+        "columns": {
+            "orders": {
+                "order_id": "发票号码",
+                "order_date": "开票日期",
+                "customer_id": "购方单位代号",
+                "amount": "价税合计",
+            }
+        },
+        "exclude": {"orders": {"发票状态": ["作废发票"], "价税合计": ["<0"]}},
+    }
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["orders"]["order_id"].tolist() == ["1", "4"]
+    assert ds.tables["orders"]["amount"].sum() == 1020 and ds.excluded == {"orders": 2}
