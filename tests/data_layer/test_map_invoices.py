@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from salesnb.data.column_words import normalise
+from salesnb.data.loading import load_dataset
 from salesnb.data.match import match_columns
+from salesnb.data.propose import propose_mapping
 from salesnb.data.row_notes import cancelled_values
 
 
@@ -61,3 +65,17 @@ def test_traditional_headers_are_read_as_simplified() -> None:
     assert found["rep_id"] == "負責人代號" and found["rep_name"] == "負責人姓名"
     assert found["product_id"] == "商品代號" and found["product_name"] == "品名"
     assert (found["quantity"], found["unit_price"], found["amount"]) == ("數量", "單價", "金額")
+
+
+def test_a_traditional_total_row_is_skipped(tmp_path: Path) -> None:
+    """合計 (Traditional) at the foot of a Taiwan ERP's slip lines is a total row, not an order without a date."""
+    (tmp_path / "銷售明細.csv").write_text(
+        "傳票No,日期,客戶代碼,商品代號,數量,金額\n120765,2019/11/5,5,M1,100,210000\n120765,2019/11/5,5,M2,120,252000\n"
+        "120766,2019/11/6,4,M1,100,225000\n合計,,,,320,687000\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "銷售明細.csv")
+    ds = load_dataset(tmp_path / "銷售明細.csv", mapping=proposal.mapping())
+    assert ds["orders"]["order_id"].tolist() == ["120765", "120766"]
+    assert ds["orders"]["amount"].sum() == 687000
+    assert any("第 5 行是合计行" in w.text("zh") for w in ds.warnings)
