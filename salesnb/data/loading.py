@@ -31,6 +31,7 @@ from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_i
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows, stands_alone
 from .mapping import MAPPING_SECTIONS, load_mapping
+from .merged_cells import fill_merged_orders
 from .messages import Message
 from .parsing import MISSING_MARKERS, coerce_table
 from .skipped_rows import skip_rows_without_sales
@@ -414,6 +415,9 @@ def load_dataset(
             tidied[source_name], found = skip_rows_without_sales(_tidy(frame, where), where, first_line)
             tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
             warnings += found
+            if shared and raw.get("order_lines", (None,))[0] == raw.get("orders", (None,))[0] == source_name:
+                tidied[source_name], found = fill_merged_orders(tidied[source_name], names, where)  # 订单号 once
+                warnings += found
             mixed, found = currency_problems(tidied[source_name], names, where)  # 货币: EUR, USD, CNY
             problems, warnings = problems + mixed, warnings + found
             if shared and set(sources) == {source_name}:  # one flat export: rows that are not sales leave first
