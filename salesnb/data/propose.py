@@ -204,15 +204,19 @@ def _order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
     """Whether the file's amount repeats its order's total on every line (:func:`~.derive.repeated_per_id`).
 
     Only when an order's lines differ (another product, another quantity) beside one amount: identical lines of a
-    fixed-price item may each carry their own equal amount.
+    fixed-price item may each carry their own equal amount. So is an amount written on an order's first line only,
+    its order number merged over the lines below (:mod:`~.merged_cells`): those lines have neither.
     """
     order, amount = found.get("order_id"), found.get("amount")
     if order not in frame.columns or amount not in frame.columns:
         return False
+    parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
+    below = frame[order].isna() & frame[parts].notna().any(axis=1) if parts else pd.Series(False, index=frame.index)
+    if below.any() and frame.loc[below, amount].isna().all():  # merged cells: the total on an order's first line
+        return True
     codes, _ = pd.factorize(frame[order])
     if not repeated_per_id(codes, parse_number(frame[amount])[0]):
         return False
-    parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
     differ = frame[parts].astype("string").groupby(codes).nunique().gt(1).any(axis=None) if parts else False
     return bool(differ)  # lines of other products or quantities sharing one amount: it is not theirs
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesnb.data.loading import load_dataset
+from salesnb.data.propose import propose_mapping
 
 EXPORT = """订单号,订单提交时间,订单状态,商品名称,商品数量,商品金额,实付金额,物流单号
 T1,2026-01-23 13:54:39,卖家已发货,刮刀,1,25.00,258.00,SF1
@@ -40,3 +41,14 @@ def test_lines_below_an_orders_first_line_join_that_order(tmp_path: Path) -> Non
     said = [w.text("zh") for w in ds.warnings]
     assert "export.csv：3 行明细的 订单号 等订单信息为空（合并单元格，只写在订单首行），已按上方订单首行补齐" in said
     assert any(s.startswith("export.csv：2 行在订单下方，但订单和明细的列都为空") for s in said)
+
+
+def test_an_amount_on_an_orders_first_line_only_is_its_total_and_prices_no_line(tmp_path: Path) -> None:
+    """map does not propose unit_price = 实付金额 / 商品数量: the lines below the first would have no price."""
+    (tmp_path / "export.csv").write_text(EXPORT, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "export.csv")
+    mapping = proposal.mapping()
+    assert mapping["columns"]["orders"]["amount"] == "实付金额"
+    assert "unit_price" not in mapping["columns"].get("order_lines", {})
+    ds = load_dataset(tmp_path / "export.csv", mapping=mapping)
+    assert ds["orders"].set_index("order_id")["amount"].to_dict() == {"T1": 258.0, "T3": 1856.0}
