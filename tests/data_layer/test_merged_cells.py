@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
+from salesnb.data.draft import candidates
 from salesnb.data.loading import load_dataset
 from salesnb.data.propose import propose_mapping
 
@@ -52,3 +55,16 @@ def test_an_amount_on_an_orders_first_line_only_is_its_total_and_prices_no_line(
     assert "unit_price" not in mapping["columns"].get("order_lines", {})
     ds = load_dataset(tmp_path / "export.csv", mapping=mapping)
     assert ds["orders"].set_index("order_id")["amount"].to_dict() == {"T1": 258.0, "T3": 1856.0}
+
+
+def test_an_orders_status_and_parcel_are_never_offered_as_its_buyer() -> None:
+    export = pd.DataFrame(
+        {
+            "订单号": [f"T{k}" for k in range(12)],
+            "订单状态": ["卖家已发货", "交易成功", "交易关闭", "买家已付款"] * 3,
+            "物流公司": ["中通快递", "圆通速递", "申通快递"] * 4,
+            "物流单号": [f"YT{k % 6}" for k in range(12)],
+            "收货人": [f"王{k % 5}" for k in range(12)],
+        }
+    )
+    assert candidates(export, {"order_id": "订单号"}, "customer_id") == ["收货人"]
