@@ -13,6 +13,7 @@ from salesnb.data.ingest import stream_plan
 from salesnb.data.loading import load_dataset
 from salesnb.data.validation import FILE_ROW
 from salesnb.errors import ConfigError, DataSourceError, DataValidationError
+from salesnb.report import open_report
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 CANCELLED = ["O00001", "O00118", "O00002"]  # O00001 has a ticket, O00118 a return, O00002 an invoice
@@ -312,3 +313,14 @@ def test_a_lone_orders_files_credit_notes_and_voided_invoices_leave_before_the_c
     ds = load_dataset(tmp_path, mapping=mapping)
     assert ds.tables["orders"]["order_id"].tolist() == ["1", "4"]
     assert ds.tables["orders"]["amount"].sum() == 1020 and ds.excluded == {"orders": 2}
+
+
+def test_the_reports_note_names_no_order_lines_when_the_data_has_none(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount,状态\nA1,C1,2026-10-01,100,有效\nA2,C1,2026-10-02,50,作废\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mapping.yaml").write_text("exclude:\n  orders:\n    状态: [作废]\n", encoding="utf-8")
+    report = open_report(str(tmp_path), "2026-10", "ALL", mapping_path=str(tmp_path / "mapping.yaml"))
+    note = report._repr_markdown_().split("\n\n")[-1]
+    assert note == "ℹ 按映射的排除规则（状态 = 作废），数据中 1 笔订单不计入：本报告的所有数字均不含这些订单。"
