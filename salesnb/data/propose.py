@@ -33,6 +33,7 @@ from .row_notes import (
     cancelled_values,
     left_out,
     negative_lines,
+    negative_orders,
     refunded_orders,
     unpaid_column,
     zero_lines,
@@ -61,6 +62,7 @@ class Proposal:
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
     zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
     negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
+    credits: list[tuple[str, str, int, float]] = field(default_factory=list)  # (file, amount, rows, share) < 0
     per_day: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # (file, id parts, orders, rows)
     refunded: list[tuple[str, str, int]] = field(default_factory=list)  # (file, amount column, rows refunded in full)
     samples: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # file -> its first rows (a draft)
@@ -131,6 +133,11 @@ class Proposal:
     def returned_lines(self) -> list[tuple[str, str, int]]:
         """(file, quantity column, rows) of the order lines' file with a negative quantity (returns)."""
         return [note for note in self.negative if self.tables.get("order_lines") == note[0]]
+
+    def credit_orders(self) -> list[tuple[str, str, int, float]]:
+        """(file, amount column, rows, share) of the orders' file with negative amounts (red invoices, refunds)."""
+        amount = self.columns.get("orders", {}).get("amount")
+        return [n for n in self.credits if self.tables.get("orders") == n[0] and n[1] == amount]
 
     def unpaid_orders(self) -> list[tuple[str, str]]:
         """(file, column) of the orders' payment time when it is not their date: its empty cells are unpaid orders."""
@@ -297,6 +304,9 @@ def _note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: 
     negative = negative_lines(frame, found, gone)
     if negative:
         proposal.negative.append((name, *negative))
+    credits = negative_orders(frame, found, gone)
+    if credits:
+        proposal.credits.append((name, *credits))
 
 
 def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:

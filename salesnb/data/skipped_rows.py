@@ -42,14 +42,7 @@ def skip_rows_without_sales(
     start = first_line or 0
     if not len(frame.columns):
         return frame, []
-    first = frame.iloc[:, 0].astype(object)  # each row's first filled cell, column by column (no row copies)
-    for column in frame.columns[1:]:
-        first = first.where(first.notna(), frame[column])
-    empty = first.isna().to_numpy()
-    words = first[~empty].astype(str).str.replace(r"[\s:：_-]", "", regex=True).str.lower().str.translate(SIMPLIFIED)
-    total = np.zeros(len(frame), dtype=bool)
-    total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
-    total |= unlabelled_sums(frame, empty | total)
+    empty, total = rows_without_sales(frame)
     if not (empty.any() or total.any()):
         if first_line is not None:
             frame[FILE_ROW] = np.arange(start, start + len(frame))  # a new column: no copy of the others
@@ -64,6 +57,18 @@ def skip_rows_without_sales(
             )
             found.append(counted(key, len(numbers), where=where, rows=listed))
     return kept, found
+
+
+def rows_without_sales(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(completely empty rows, total rows) of ``frame``: a 合计 label in a row's first filled cell, or column sums."""
+    first = frame.iloc[:, 0].astype(object)  # each row's first filled cell, column by column (no row copies)
+    for column in frame.columns[1:]:
+        first = first.where(first.notna(), frame[column])
+    empty = first.isna().to_numpy()
+    words = first[~empty].astype(str).str.replace(r"[\s:：_-]", "", regex=True).str.lower().str.translate(SIMPLIFIED)
+    total = np.zeros(len(frame), dtype=bool)
+    total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
+    return empty, total | unlabelled_sums(frame, empty | total)
 
 
 def unlabelled_sums(frame: pd.DataFrame, skipped: np.ndarray) -> np.ndarray:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from salesnb.data.column_words import normalise
 from salesnb.data.loading import load_dataset
+from salesnb.data.mapview import describe
 from salesnb.data.match import match_columns
 from salesnb.data.propose import propose_mapping
 from salesnb.data.row_notes import cancelled_values
@@ -79,3 +81,18 @@ def test_a_traditional_total_row_is_skipped(tmp_path: Path) -> None:
     assert ds["orders"]["order_id"].tolist() == ["120765", "120766"]
     assert ds["orders"]["amount"].sum() == 687000
     assert any("第 5 行是合计行" in w.text("zh") for w in ds.warnings)
+
+
+def test_red_invoices_are_said_with_their_share_and_the_exclude_that_leaves_them_out(tmp_path: Path) -> None:
+    """Two red invoices (−300, −100) beside 2,000 of valid ones, a voided one and a 合计 row: 20% of the total."""
+    (tmp_path / "销项发票.csv").write_text(
+        "发票号码,开票日期,购方单位代号,金额,发票状态\n1,2019/12/2,B1,1000,有效发票\n2,2019/12/3,B2,-300,有效发票\n"
+        "3,2019/12/4,B1,500,作废发票\n4,2019/12/5,B3,1000,有效发票\n5,2019/12/6,B3,-100,有效发票\n"
+        "6,2019/12/9,B3,-50,作废发票\n合计,,,2050,\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "销项发票.csv")
+    assert proposal.credit_orders() == [("销项发票.csv", "金额", 2, pytest.approx(0.2))]
+    said = "\n".join(describe(proposal, "zh"))
+    assert "2 行的 金额 为负数（红字发票、退款），金额合计相当于正数部分的 20.0%" in said
+    assert '请在映射文件 exclude 的 orders 下给 金额 加上 "<0"' in said
