@@ -96,3 +96,28 @@ def test_red_invoices_are_said_with_their_share_and_the_exclude_that_leaves_them
     said = "\n".join(describe(proposal, "zh"))
     assert "2 行的 金额 为负数（红字发票、退款），金额合计相当于正数部分的 20.0%" in said
     assert '请在映射文件 exclude 的 orders 下给 金额 加上 "<0"' in said
+
+
+def test_invoice_rows_repeating_one_amount_count_once_and_say_what_adding_them_up_would_add(tmp_path: Path) -> None:
+    """Three invoice numbers on two identical rows each (no 发票代码 to tell them apart): 100 + 200 + 300 more."""
+    (tmp_path / "发票.csv").write_text(
+        "发票号码,开票日期,购方单位代号,金额\n1,2019/12/2,B1,100\n1,2019/12/2,B1,100\n2,2019/12/3,B2,200\n"
+        "2,2019/12/3,B2,200\n3,2019/12/4,B1,300\n3,2019/12/4,B1,300\n4,2019/12/5,B3,50\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "tables": {"orders": "发票.csv", "customers": "发票.csv"},
+        "columns": {
+            "orders": {
+                "order_id": "发票号码",
+                "order_date": "开票日期",
+                "customer_id": "购方单位代号",
+                "amount": "金额",
+            },
+            "customers": {"customer_id": "购方单位代号"},
+        },
+    }
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds["orders"]["amount"].sum() == 650
+    said = [w.text("zh") for w in ds.warnings]
+    assert any(s.startswith("orders.amount：3 笔订单的各行金额都相同") and "（相加会多计 600.00）" in s for s in said)
