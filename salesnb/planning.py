@@ -112,8 +112,9 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
     if by == "region" and report.region != ALL:
         return Panel.skipped(t("plan_title", lang, dimension=t("dim_region", lang)) + ": " + report.region)
     total, how = plan_total(report)
-    if total is None:
-        return Panel.skipped(t("plan_none", lang))
+    if total is None:  # no sales in the whole months read, or no whole month yet (a first, partial month)
+        whole = _trailing(report, report.config["baselines"]["trailing_months"])
+        return Panel.skipped(t("plan_none", lang) if whole else t("plan_no_whole_month", lang, month=report.period))
     frame = plan_frame(report, by)
     month = next_month(report.period)
     if frame.empty:  # the data has no such segments (an export without regions or reps)

@@ -291,7 +291,7 @@ class Report:
         if self.ds.excluded:
             left = self.ds.excluded
             text += "\n\n" + t(
-                "excluded_note",
+                "excluded_note" if self.ds.has("order_lines") else "excluded_note_orders",  # no lines: none said
                 self.lang,
                 rule=exclude_rule(self.ds.mapping.exclude, self.lang),
                 orders=f"{left.get('orders', 0):,}",

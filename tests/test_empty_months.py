@@ -63,3 +63,12 @@ def test_the_store_knows_the_missing_month_without_reading_the_orders(gap: Path,
 
     ds = planning_dataset(gap, None, tmp_path / "store")
     assert ds.tables == {} and facts.empty_months(ds) == ("2026-08",)
+
+
+def test_a_single_partial_month_is_said_once_not_as_the_latest_complete_month(tmp_path):
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nA1,C1,2019-11-05,210000\nA2,C2,2019-11-11,17000\n", encoding="utf-8"
+    )
+    text = format_summary(summarize(load_dataset(tmp_path)), "zh")
+    assert "默认报告月份: 2019-11（数据只有这一个月，且只到 11 日，是不完整月）" in text
+    assert "最近的完整月" not in text and "用 --period 2019-11 可查看" not in text

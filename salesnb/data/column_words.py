@@ -29,11 +29,22 @@ NOT_AMOUNTS = tuple(NAMES["not_amounts"])  # Customer_Age, Satisfaction_Rating: 
 NOT_ORDER_IDS = tuple(NAMES["not_order_ids"])  # employees, seats, 人数: a count of people, never an order number
 PLACE_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
 PLACES = frozenset(NAMES["places"])  # provinces and large cities: a region column's values
+# Traditional characters of export headers (客戶代碼, 數量, 單價, 金額, 負責人) and total rows (合計): a Taiwan or
+# Hong Kong ERP's names are compared as their Simplified spelling, so every synonym is written once
+_TRADITIONAL = (
+    "戶數單價額號碼負責稱貨銷訂傳類區產員務業庫點時間門總計實際稅資帳賬廠購買賣運"
+    "費項細標據發開寶顧會營別來現結應預幣達約簽狀態筆機優紅倉儲電話郵縣廣東臺華條彙匯"
+)
+_SIMPLIFIED = (
+    "户数单价额号码负责称货销订传类区产员务业库点时间门总计实际税资账账厂购买卖运"
+    "费项细标据发开宝顾会营别来现结应预币达约签状态笔机优红仓储电话邮县广东台华条汇汇"
+)
+SIMPLIFIED = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 
 
 def normalise(name: str) -> str:
-    """A column name compared loosely: no unit (bracketed, or 万元 at the end), case, spaces, ``_ - . / :`` or '#'."""
-    text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(name)).casefold()
+    """A column name compared loosely: Simplified, no unit (bracketed, or 万元 at the end), case, spaces, ``_-./:#``."""
+    text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(name).translate(SIMPLIFIED)).casefold()
     text = re.sub(r"(?<=.)(?:亿|百万|万|千)元$", "", text)  # 销售额万元: read as 销售额, scaled by map (scales.py)
     return re.sub(r"[\s_\-./:#：]+", "", text)
 
@@ -46,7 +57,7 @@ def named_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 def words(name: str) -> list[str]:
     """A name's words, lower case and without a plural s: ``dishes_id`` → [dish, id], ``placeOrderTime`` → 3."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"[(（\[【].*?[)）\]】]", "", str(name)))
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"[(（\[【].*?[)）\]】]", "", str(name).translate(SIMPLIFIED)))
     return [_singular(w) for w in re.split(r"[^0-9a-z\u4e00-\u9fff]+", text.casefold()) if w]
 
 

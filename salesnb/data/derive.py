@@ -147,7 +147,9 @@ def one_row_per_id(
             continue
         if column in SUMMED.get(table, ()) and repeated_per_id(codes, values):  # the order's total on each line
             first[column] = values.groupby(codes).first().reindex(range(n_ids)).to_numpy()
-            warnings.append(Message("problem_amount_repeated", table=table, column=column))
+            orders = int((np.bincount(codes, minlength=n_ids) > 1).sum())  # what adding up would have counted more
+            extra = f"{float(values.sum() - first[column].sum()):,.2f}"
+            warnings.append(Message("problem_amount_repeated", table=table, column=column, orders=orders, extra=extra))
             continue
         if column in SUMMED.get(table, ()):
             total = np.bincount(codes, weights=values.fillna(0).to_numpy(dtype=float), minlength=n_ids)

@@ -75,7 +75,7 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
             out.append(name)
         elif column == "order_date" or is_date or not _id_like(values):
             continue
-        elif column == "customer_id" and _many(values) and distinct < REPEATS:
+        elif column == "customer_id" and _many(values) and distinct < REPEATS and not _not_buyer(name):
             out.append(name)
         elif column == "order_id" and (row_counter(numbers) or says_size(name) or says_measure(name)):
             continue  # 行, 序号: a row's number, not its order's; employees, seats: a head-count; an age
@@ -126,6 +126,14 @@ STAFF_WORDS = ("员工", "工号", "销售员", "业务员", "收银员", "收�
 def _staff(name: str) -> bool:
     """Whether a column's name says it holds the staff (员工工号, 收银员): never an order number or a customer."""
     return any(word in str(name) for word in STAFF_WORDS)
+
+
+NOT_BUYER_WORDS = ("状态", "物流", "快递", "运单", "status", "tracking", "carrier", "shipping")
+
+
+def _not_buyer(name: str) -> bool:
+    """Whether a column's name says it holds an order's status or its parcel (订单状态, 物流单号): never the buyer."""
+    return any(word in str(name).casefold() for word in NOT_BUYER_WORDS)
 
 
 def _many(values: pd.Series) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -35,16 +36,19 @@ CONDITION = re.compile(r"^(<=|>=|<|>|=)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))$")  # "
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "=": np.equal}
 
 
-def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tuple[pd.DataFrame, FlatExcluded]:
+def drop_flat_rows(
+    frame: pd.DataFrame, names: Mapping, tables: list[str], done: FlatExcluded | None = None
+) -> tuple[pd.DataFrame, FlatExcluded]:
     """A single flat export's file without the rows its mapping excludes, before any table is cut from it.
 
     Every table of the dataset comes from this one file (``tables``), so a row left out leaves every table at
     once: an order's lines go with it and nothing else refers to it. A table's rules are applied here when all
     their columns are the file's (the user's name or the one mapped to the contract's); the rest are left to
     :func:`drop_excluded`, which names a column it cannot find. The kept rows carry their position in the file
-    (:data:`~.validation.FILE_ROW`): problems still name the row in the file.
+    (:data:`~.validation.FILE_ROW`): problems still name the row in the file. So does a table alone in its file
+    that no other table refers to (``tables`` is then that table): ``done`` gathers what every such file left out.
     """
-    done = FlatExcluded()
+    done = done or FlatExcluded()
     mask = np.zeros(len(frame), dtype=bool)
     for name in tables:
         rules = names.exclude.get(name, {})
@@ -72,6 +76,16 @@ def drop_flat_rows(frame: pd.DataFrame, names: Mapping, tables: list[str]) -> tu
     if "orders" in tables and key in frame.columns:  # the orders none of whose rows is kept
         done.counts["orders"] = int((~frame.loc[mask, key].dropna().drop_duplicates().isin(set(kept[key]))).sum())
     return kept, done
+
+
+def stands_alone(table: str, tables: Iterable[str]) -> bool:
+    """Whether no other of ``tables`` refers to ``table`` and it is no part of one (order lines of orders).
+
+    Such a table's excluded rows may leave before the checks: nothing else loses a reference or a whole its parts.
+    """
+    others = [other for other in tables if other != table]
+    parts = {part for whole, (part, _) in MADE_OF.items() if whole in others}
+    return table not in parts and not any(table in TABLES[other].references.values() for other in others)
 
 
 def _raw_key(names: Mapping, table: str) -> str | None:

@@ -29,8 +29,9 @@ from .dataset import Dataset, Mapping
 from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
-from .exclude import drop_excluded, drop_flat_rows
+from .exclude import drop_excluded, drop_flat_rows, stands_alone
 from .mapping import MAPPING_SECTIONS, load_mapping
+from .merged_cells import fill_merged_orders
 from .messages import Message
 from .parsing import MISSING_MARKERS, coerce_table
 from .skipped_rows import skip_rows_without_sales
@@ -402,7 +403,7 @@ def load_dataset(
     sources = [source_name for source_name, _ in raw.values()]
     tidied: dict[str, pd.DataFrame] = {}
     tables, present, problems, unparsed, warnings = {}, {}, [], {}, []
-    flat = None  # the excluded rows of a single flat export, left out of its file up front
+    flat = None  # the excluded rows of a flat export (or of a lone table's file), left out of its file up front
     for name, (source_name, frame) in raw.items():
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
@@ -415,12 +416,17 @@ def load_dataset(
             tidied[source_name], found = skip_rows_without_sales(_tidy(frame, where), where, first_line)
             tidied[source_name] = add_joined_ids(tidied[source_name], names)  # order_id: {per: [客户, 日期]}
             warnings += found
+            if shared and raw.get("order_lines", (None,))[0] == raw.get("orders", (None,))[0] == source_name:
+                tidied[source_name], found = fill_merged_orders(tidied[source_name], names, where)  # 订单号 once
+                warnings += found
             mixed, found = currency_problems(tidied[source_name], names, where)  # 货币: EUR, USD, CNY
             problems, warnings = problems + mixed, warnings + found
             if shared and set(sources) == {source_name}:  # one flat export: rows that are not sales leave first
                 tidied[source_name], found = cancel_voided_lines(tidied[source_name], names, source_name)
                 warnings += found
                 tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, list(raw))
+            elif not shared and stands_alone(name, raw):  # alone in its file, nothing points at it: the same
+                tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, [name], flat)
             if shared and raw.get("orders", (None,))[0] == source_name:  # a flat export's orders
                 tidied[source_name], found = split_reused_orders(tidied[source_name], names)
                 warnings += found

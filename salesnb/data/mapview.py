@@ -90,6 +90,8 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         lines.append(f"! {t('map_refunded', lang, file=file, amount=column, refund=refund, n=n)}")
     lines += [f"! {t('map_zero_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.no_op_lines()]
     lines += [f"! {t('map_negative_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.returned_lines()]
+    for file, column, n, share in proposal.credit_orders():
+        lines.append(f"! {t('map_negative_amounts', lang, file=file, column=column, n=n, share=share)}")
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:

@@ -33,6 +33,7 @@ from .row_notes import (
     cancelled_values,
     left_out,
     negative_lines,
+    negative_orders,
     refunded_orders,
     unpaid_column,
     zero_lines,
@@ -61,6 +62,7 @@ class Proposal:
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
     zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
     negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
+    credits: list[tuple[str, str, int, float]] = field(default_factory=list)  # (file, amount, rows, share) < 0
     per_day: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # (file, id parts, orders, rows)
     refunded: list[tuple[str, str, int]] = field(default_factory=list)  # (file, amount column, rows refunded in full)
     samples: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # file -> its first rows (a draft)
@@ -139,6 +141,11 @@ class Proposal:
         """(file, quantity column, rows) of the order lines' file with a negative quantity (returns)."""
         return [note for note in self.negative if self.tables.get("order_lines") == note[0]]
 
+    def credit_orders(self) -> list[tuple[str, str, int, float]]:
+        """(file, amount column, rows, share) of the orders' file with negative amounts (red invoices, refunds)."""
+        amount = self.columns.get("orders", {}).get("amount")
+        return [n for n in self.credits if self.tables.get("orders") == n[0] and n[1] == amount]
+
     def unpaid_orders(self) -> list[tuple[str, str]]:
         """(file, column) of the orders' payment time when it is not their date: its empty cells are unpaid orders."""
         orders = self.columns.get("orders", {})
@@ -211,15 +218,19 @@ def _order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
     """Whether the file's amount repeats its order's total on every line (:func:`~.derive.repeated_per_id`).
 
     Only when an order's lines differ (another product, another quantity) beside one amount: identical lines of a
-    fixed-price item may each carry their own equal amount.
+    fixed-price item may each carry their own equal amount. So is an amount written on an order's first line only,
+    its order number merged over the lines below (:mod:`~.merged_cells`): those lines have neither.
     """
     order, amount = found.get("order_id"), found.get("amount")
     if order not in frame.columns or amount not in frame.columns:
         return False
+    parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
+    below = frame[order].isna() & frame[parts].notna().any(axis=1) if parts else pd.Series(False, index=frame.index)
+    if below.any() and frame.loc[below, amount].isna().all():  # merged cells: the total on an order's first line
+        return True
     codes, _ = pd.factorize(frame[order])
     if not repeated_per_id(codes, parse_number(frame[amount])[0]):
         return False
-    parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
     differ = frame[parts].astype("string").groupby(codes).nunique().gt(1).any(axis=None) if parts else False
     return bool(differ)  # lines of other products or quantities sharing one amount: it is not theirs
 
@@ -304,6 +315,9 @@ def _note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: 
     negative = negative_lines(frame, found, gone)
     if negative:
         proposal.negative.append((name, *negative))
+    credits = negative_orders(frame, found, gone)
+    if credits:
+        proposal.credits.append((name, *credits))
 
 
 def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .column_words import PAID_NAMES, STATUS_NAMES, named_column
 from .parsing import parse_number
+from .skipped_rows import rows_without_sales
 from .voids import voided_rows
 
 # statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
@@ -98,3 +99,19 @@ def negative_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) 
         negative_rows[voided_rows(frame, order, product, quantity)] = False
     negative = int(negative_rows.sum())
     return (quantity, negative) if 0 < negative < len(frame) else None
+
+
+def negative_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int, float] | None:
+    """(amount column, rows, their share of the positive total) of orders with a negative amount and no quantity.
+
+    A 销项发票 ledger's red invoices (红字发票) and an order list's refunds: the contract takes no negative order.
+    """
+    amount = found.get("amount")
+    if amount is None or amount not in frame.columns or "quantity" in found:
+        return None
+    empty, total = rows_without_sales(frame)  # a 合计 row's sum is no order: it would halve the share
+    numbers = parse_number(frame[amount])[0].where(~gone & ~(empty | total))
+    negative, positive = numbers.lt(0), numbers.gt(0)
+    if not negative.any() or not positive.any():
+        return None
+    return amount, int(negative.sum()), float(-numbers[negative].sum() / numbers[positive].sum())

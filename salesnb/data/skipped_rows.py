@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .column_words import SIMPLIFIED
 from .messages import Message, counted
 from .parsing import parse_number
 from .validation import FILE_ROW
@@ -31,7 +32,7 @@ def skip_rows_without_sales(
     """``frame`` without its completely empty rows and its total rows, and a warning naming each kind.
 
     An empty row in the middle of a sheet (a deleted line, a separator) holds nothing to check: reported per
-    required column it became four "empty required value" errors blocking the data. A total row (合计, 小计,
+    required column it became four "empty required value" errors blocking the data. A total row (合计, 合計, 小计,
     Total in its first filled cell, the sums beside it; or a row of sums at the end, :func:`unlabelled_sums`) is
     no sale: kept, it blocked the data with an empty order id, or would count the month twice. The kept rows
     carry their position in the file (:data:`~.validation.FILE_ROW`), so every later problem still names the
@@ -41,14 +42,7 @@ def skip_rows_without_sales(
     start = first_line or 0
     if not len(frame.columns):
         return frame, []
-    first = frame.iloc[:, 0].astype(object)  # each row's first filled cell, column by column (no row copies)
-    for column in frame.columns[1:]:
-        first = first.where(first.notna(), frame[column])
-    empty = first.isna().to_numpy()
-    words = first[~empty].astype(str).str.replace(r"[\s:：_-]", "", regex=True).str.lower()
-    total = np.zeros(len(frame), dtype=bool)
-    total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
-    total |= unlabelled_sums(frame, empty | total)
+    empty, total = rows_without_sales(frame)
     if not (empty.any() or total.any()):
         if first_line is not None:
             frame[FILE_ROW] = np.arange(start, start + len(frame))  # a new column: no copy of the others
@@ -63,6 +57,18 @@ def skip_rows_without_sales(
             )
             found.append(counted(key, len(numbers), where=where, rows=listed))
     return kept, found
+
+
+def rows_without_sales(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(completely empty rows, total rows) of ``frame``: a 合计 label in a row's first filled cell, or column sums."""
+    first = frame.iloc[:, 0].astype(object)  # each row's first filled cell, column by column (no row copies)
+    for column in frame.columns[1:]:
+        first = first.where(first.notna(), frame[column])
+    empty = first.isna().to_numpy()
+    words = first[~empty].astype(str).str.replace(r"[\s:：_-]", "", regex=True).str.lower().str.translate(SIMPLIFIED)
+    total = np.zeros(len(frame), dtype=bool)
+    total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
+    return empty, total | unlabelled_sums(frame, empty | total)
 
 
 def unlabelled_sums(frame: pd.DataFrame, skipped: np.ndarray) -> np.ndarray:

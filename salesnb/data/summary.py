@@ -102,7 +102,9 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
         lines.append(f"! {t('validate_empty_months', lang, months=', '.join(summary['empty_months']))}")
     lines.append(f"{label('regions')} ({len(summary['regions'])}): {', '.join(summary['regions']) or none}")
     period = summary.get("period")
-    if period:
+    if period and period["partial"] == period["month"]:  # one partial month: no complete one to default to
+        lines.append(label("period_only_partial", month=period["month"], day=period["through_day"]))
+    elif period:
         lines.append(f"{label('period')}: {period['month']}")
         if period["partial"]:
             lines.append(f"  {label('partial', month=period['partial'], day=period['through_day'])}")

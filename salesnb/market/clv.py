@@ -150,14 +150,15 @@ def clv_panel(report: Report) -> Panel:
         }
     )
     b, s = fit["bgnbd"], fit["spend"]
+    repeat = s.customers if s else int(((frame["frequency"] > 0) & (frame["monetary"] > 0)).sum())  # fitted on
     note = t(
         "mk_clv_note", lang, r=fmt_num(b.r, 3), alpha=fmt_num(b.alpha, 3), a=fmt_num(b.a, 3), b=fmt_num(b.b, 3),
         n=format_int(b.customers), p=fmt_num(s.p if s else None, 2), q=fmt_num(s.q if s else None, 2),
-        gamma=fmt_num(s.gamma if s else None, 1), k=format_int(s.customers if s else 0),
+        gamma=fmt_num(s.gamma if s else None, 1), k=format_int(repeat),
         total=format_amount(frame["expected_value"].sum(), lang),
     )  # fmt: skip
-    if s is None:
-        note += " " + t("mk_clv_no_spend", lang)
+    if s is None:  # too few repeat buyers, or their spend too uneven for the model (no fit, or q ≤ 1)
+        note += " " + t("mk_clv_no_spend" if repeat < 2 else "mk_clv_spend_unfit", lang)
     note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 

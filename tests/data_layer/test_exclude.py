@@ -13,6 +13,7 @@ from salesnb.data.ingest import stream_plan
 from salesnb.data.loading import load_dataset
 from salesnb.data.validation import FILE_ROW
 from salesnb.errors import ConfigError, DataSourceError, DataValidationError
+from salesnb.report import open_report
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 CANCELLED = ["O00001", "O00118", "O00002"]  # O00001 has a ticket, O00118 a return, O00002 an invoice
@@ -288,3 +289,38 @@ def test_rows_without_an_order_number_are_counted_as_rows_and_a_shared_rule_is_s
     ]
     assert exclude_rule(ds.mapping.exclude) == "订单号 = （空）"
     assert ds["orders"]["order_id"].tolist() == ["A1", "A2"]
+
+
+def test_a_lone_orders_files_credit_notes_and_voided_invoices_leave_before_the_checks(tmp_path: Path) -> None:
+    """A 销项发票 ledger: the red (negative) and voided invoices the mapping excludes do not refuse the file."""
+    (tmp_path / "发票.csv").write_text(
+        "发票号码,开票日期,购方单位代号,价税合计,发票状态\n1,2019/12/2,B1,1000,有效发票\n2,2019/12/3,B2,-300,有效发票\n"
+        "3,2019/12/4,B1,500,作废发票\n4,2019/12/13,B3,20,有效发票\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "tables": {"orders": "发票.csv"},
+        "columns": {
+            "orders": {
+                "order_id": "发票号码",
+                "order_date": "开票日期",
+                "customer_id": "购方单位代号",
+                "amount": "价税合计",
+            }
+        },
+        "exclude": {"orders": {"发票状态": ["作废发票"], "价税合计": ["<0"]}},
+    }
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds.tables["orders"]["order_id"].tolist() == ["1", "4"]
+    assert ds.tables["orders"]["amount"].sum() == 1020 and ds.excluded == {"orders": 2}
+
+
+def test_the_reports_note_names_no_order_lines_when_the_data_has_none(tmp_path: Path) -> None:
+    (tmp_path / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount,状态\nA1,C1,2026-10-01,100,有效\nA2,C1,2026-10-02,50,作废\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "mapping.yaml").write_text("exclude:\n  orders:\n    状态: [作废]\n", encoding="utf-8")
+    report = open_report(str(tmp_path), "2026-10", "ALL", mapping_path=str(tmp_path / "mapping.yaml"))
+    note = report._repr_markdown_().split("\n\n")[-1]
+    assert note == "ℹ 按映射的排除规则（状态 = 作废），数据中 1 笔订单不计入：本报告的所有数字均不含这些订单。"

@@ -66,3 +66,16 @@ def test_plan_reads_only_the_months_the_data_has(tmp_path):
     assert frame["last_year"].isna().all()  # 2025-11 is before the data: unknown, not 0
     panel = planning.plan_panel(report, "region")
     assert "近1月均值" in panel.note and set(panel.table["去年同月"]) == {"—"}
+
+
+def test_a_first_partial_month_says_there_is_no_whole_month_not_no_sales(tmp_path):
+    """An export of 5–11 November only: it has sales, but no whole month to plan from."""
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date,amount\nA1,C1,2019-11-05,210000\nA2,C2,2019-11-11,17000\n", encoding="utf-8"
+    )
+    report = open_report(str(folder), "2019-11", "ALL")
+    assert planning.plan_total(report) == (None, "none")
+    note = planning.plan_panel(report, by="product_line").note
+    assert note == "数据中还没有完整的月份（2019-11 是数据的第一个月，且不完整），无法按趋势给出下月目标建议。"
