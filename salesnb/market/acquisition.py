@@ -260,6 +260,8 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             "last_year": format_int(test["last_year"]),
             "change": signed(test["change"]),
             "avg": format_amount(test["avg_first_revenue"], lang),
+            "missing": fmt_num(max(test["baseline"] - test["count"], 0.0)),
+            "effect": format_amount(test["effect"], lang),
             "chance": format_chance(test["p_value"]),
             "check": t(_check_against(report), lang),
         }

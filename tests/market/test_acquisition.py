@@ -32,6 +32,7 @@ def test_new_customer_drop_and_no_double_count_as_acquisition_cost(tmp_path):
     # no deals or leads in this data: the finding checks channels and campaigns, it chases no slipped deal
     (drop,) = [f for f in market.angle_findings(r) if f["code"] == "new_customer_drop"]
     assert "各获客渠道与营销活动" in drop["detail"] and "商机" not in drop["detail"] + drop["action"]
+    assert "少获约 20.0 个客户，按新客户首月平均销售额 500 计，约少收入 1.0万。" in drop["detail"]  # what is valued
 
 
 def test_acquisition_cost_high(tmp_path):
