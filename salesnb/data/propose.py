@@ -312,6 +312,16 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
 
 
 _NUMBERS = r"[\d一二三四五六七八九十]+"  # the month or part a sheet is named by: 1月, 十二月, Sheet2
+_MONTHS = re.compile(  # a month's English name or abbreviation, as a word: Sales_April_2019.csv, Sheet Jan
+    r"(?<![a-z])(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _part_key(name: str, numbers: str) -> str:
+    """``name`` with its numbers and English month names as ``*``: ``Sales_April_2019.csv`` → ``Sales_*_*.csv``."""
+    return re.sub(numbers, "*", _MONTHS.sub("*", name))
 
 
 def _joined_splits(
@@ -319,7 +329,8 @@ def _joined_splits(
 ) -> tuple[list[tuple[Path, str | None, str]], dict[str, pd.DataFrame]]:
     """Files of one table split by year or month (``销售_2015.csv``, ``销售_2016.csv``): one source, a pattern.
 
-    Files whose names differ only in their numbers and whose columns are the same are one table; the mapping
+    Files whose names differ only in their numbers (or English month names: ``Sales_April_2019.csv``,
+    ``Sales_May_2019.csv``) and whose columns are the same are one table; the mapping
     names them ``销售_*.csv`` and the loader reads them one after another. Taking the first alone reported a
     year-old month as the latest. Sheets of one workbook so named (1月 … 12月, Sheet1 and Sheet2) are one table
     the same way: ``销售.xlsx#*月``; taking the first sheet alone lost every later month without a word.
@@ -327,7 +338,7 @@ def _joined_splits(
     groups: dict[str, list[tuple[Path, str | None, str]]] = {}
     for source in sources:
         file, sheet, name = source
-        key = re.sub(r"\d+", "*", name) if sheet is None else f"{file.name}{SHEET}{re.sub(_NUMBERS, '*', sheet)}"
+        key = _part_key(name, r"\d+") if sheet is None else f"{file.name}{SHEET}{_part_key(sheet, _NUMBERS)}"
         groups.setdefault(key, []).append(source)
     out, joined = [], {}
     for key, members in groups.items():
