@@ -20,3 +20,13 @@ def test_files_named_by_english_months_are_one_table(tmp_path: Path) -> None:
     assert sorted(ds["orders"]["order_id"]) == ["1", "2", "3"]
     lines = ds["order_lines"]
     assert round(float((lines["quantity"] * lines["unit_price"]).sum()), 2) == 635.85
+
+
+def test_header_lines_repeated_inside_the_data_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    sales = [f"{n},Cable,1,10,04/{13 + n % 15}/19 08:46\n" for n in range(1, 61)]  # 2 headers among 60 sales
+    rows = "".join(sales[:30]) + HEAD + ",,,,\n" + "".join(sales[30:]) + HEAD.lower()
+    (tmp_path / "sales.csv").write_text(HEAD + rows, encoding="utf-8")
+    ds = load_dataset(tmp_path, mapping=propose_mapping(tmp_path).mapping())
+    assert len(ds["orders"]) == 60 and float(ds["order_lines"]["unit_price"].sum()) == 600
+    said = [w.text("en") for w in ds.warnings]
+    assert "sales.csv: 2 rows repeat the header (exports pasted together) and were skipped (rows 32, 64)" in said
