@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from salesnb.data.loading import load_dataset
+from salesnb.data.mapview import describe
 from salesnb.data.propose import propose_mapping
 
 HEAD = "Order ID,Product,Quantity Ordered,Price Each,Order Date\n"
@@ -16,6 +17,7 @@ def test_files_named_by_english_months_are_one_table(tmp_path: Path) -> None:
     (tmp_path / "Sales_Jun_2019.csv").write_text(HEAD + "3,Cable,1,11.95,06/02/19 09:00\n", encoding="utf-8")
     proposal = propose_mapping(tmp_path)
     assert proposal.tables["orders"] == "Sales_*_*.csv"
+    assert "names that differ only in numbers or month names" in "\n".join(describe(proposal, "en"))
     ds = load_dataset(tmp_path, mapping=proposal.mapping())
     assert sorted(ds["orders"]["order_id"]) == ["1", "2", "3"]
     lines = ds["order_lines"]
