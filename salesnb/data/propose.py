@@ -28,6 +28,7 @@ from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
 from .proposal_tables import ONE_UNIT, per_day_id, tables_from
+from .references import product_keys, refer_products
 from .row_notes import (
     ZERO,
     cancelled_values,
@@ -180,6 +181,11 @@ def file_table(name: str) -> str | None:
     return table if end >= 0 else None
 
 
+def _lines_file(name: str) -> bool:
+    """Whether a file's (or sheet's) name points at order lines (``InvoiceLine.csv``, ``订单明细``)."""
+    return file_table(name.rpartition(SHEET)[2] or name) == "order_lines"
+
+
 def _key_unique(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> bool:
     """Whether the file holds each of the table's ids once: a table's own file, not a flat export repeating it."""
     key = TABLES[table].key
@@ -217,9 +223,15 @@ def _order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
     return bool(differ)  # lines of other products or quantities sharing one amount: it is not theirs
 
 
-def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal) -> dict[str, _Candidate]:
-    """The tables file (or sheet) ``name`` can feed (a contract-named one: its own table only), with their ranks."""
+def _candidates(
+    name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal, products: dict[str, str]
+) -> dict[str, _Candidate]:
+    """The tables file (or sheet) ``name`` can feed (a contract-named one: its own table only), with their ranks.
+
+    ``products``: product keys held by reference (:func:`~.references.product_keys`).
+    """
     found, ambiguous = match_columns(frame)
+    refer_products(name, frame, found, products, _lines_file(name))
     proposal.recognised[name] = dict(found)
     if ambiguous:
         proposal.notes.append(name)
@@ -426,11 +438,12 @@ def propose_mapping(source: str | Path) -> Proposal:
             sources.remove((file, sheet, name))
             del frames[name]
     sources, frames = _joined_splits(sources, frames, proposal)
+    products = product_keys(frames, [name for _, _, name in sources if _lines_file(name)])
     for _, _, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
         frame = frames[name]
         names[name] = list(frame.columns)
         proposal.samples[name] = frame.head(SAMPLE_ROWS)
-        for table, candidate in _candidates(name, frame, own.get(name), proposal).items():
+        for table, candidate in _candidates(name, frame, own.get(name), proposal, products).items():
             offers.setdefault(table, []).append(candidate)
     for table, candidates in offers.items():
         best = max(candidates, key=lambda c: c.rank)  # the first of equal ranks
