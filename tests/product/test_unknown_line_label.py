@@ -15,10 +15,12 @@ def lineless(tmp_path_factory):
     return write_tiny(tmp_path_factory.mktemp("lineless"), tables=tables)
 
 
-def test_pareto_and_lifecycle_say_unknown_in_the_readers_language(lineless):
+def test_pareto_lifecycle_and_discount_tables_say_unknown_in_the_readers_language(lineless):
     for panel in (product.pareto_panel, product.lifecycle_panel):
         en = panel(report(lineless, lang="en")).table
         lines = dict(zip(en["Product"], en["Product line"], strict=True))
         assert lines["丁"] == "unknown" and lines["甲"] == "A线"
         zh = panel(report(lineless)).table
         assert dict(zip(zh["产品"], zh["产品线"], strict=True))["丁"] == "未知"
+    en = product.discount_panel(report(lineless, lang="en")).table
+    assert "unknown" in set(en["Product line"]) and "未知" not in set(en["Product line"])
