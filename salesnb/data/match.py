@@ -34,7 +34,8 @@ NUMBERS = (
     *("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund"),
     "target_amount",
 )
-FILLED = 0.5  # a region column filled in fewer sampled rows than this gives way to the country column
+FILLED = 0.5  # a date column filled in fewer sampled rows gives way to a fuller one
+REGION_FILLED = 0.75  # a region filled in fewer sampled rows gives way to the country (Chinook: a state for half)
 PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
 
 
@@ -109,7 +110,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     _read_discount(found, sample)
     read_cost(found, sample)  # a line's total cost (成本 above the unit price) is no unit cost
     region = found.get("region")
-    if region and "country" in found and sample[region].notna().mean() < FILLED:
+    if region and "country" in found and sample[region].notna().mean() < REGION_FILLED:
         del found["region"]  # a region filled for a few countries only (US states): the country is the level
     if "hire_date" in found and not {"rep_id", "rep_name"} & set(found):
         del found["hire_date"]  # a start date in a file without a rep (a subscription's): no hire date

@@ -28,6 +28,7 @@ from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
 from .proposal_tables import ONE_UNIT, per_day_id, tables_from
+from .references import product_keys, refer_products
 from .row_notes import (
     ZERO,
     cancelled_values,
@@ -194,6 +195,11 @@ def file_table(name: str) -> str | None:
     return table if end >= 0 else None
 
 
+def _lines_file(name: str) -> bool:
+    """Whether a file's (or sheet's) name points at order lines (``InvoiceLine.csv``, ``订单明细``)."""
+    return file_table(name.rpartition(SHEET)[2] or name) == "order_lines"
+
+
 def _key_unique(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> bool:
     """Whether the file holds each of the table's ids once: a table's own file, not a flat export repeating it."""
     key = TABLES[table].key
@@ -235,9 +241,15 @@ def _order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
     return bool(differ)  # lines of other products or quantities sharing one amount: it is not theirs
 
 
-def _candidates(name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal) -> dict[str, _Candidate]:
-    """The tables file (or sheet) ``name`` can feed (a contract-named one: its own table only), with their ranks."""
+def _candidates(
+    name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal, products: dict[str, str]
+) -> dict[str, _Candidate]:
+    """The tables file (or sheet) ``name`` can feed (a contract-named one: its own table only), with their ranks.
+
+    ``products``: product keys held by reference (:func:`~.references.product_keys`).
+    """
     found, ambiguous = match_columns(frame)
+    refer_products(name, frame, found, products, _lines_file(name))
     proposal.recognised[name] = dict(found)
     if ambiguous:
         proposal.notes.append(name)
@@ -337,6 +349,16 @@ def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
 
 
 _NUMBERS = r"[\d一二三四五六七八九十]+"  # the month or part a sheet is named by: 1月, 十二月, Sheet2
+_MONTHS = re.compile(  # a month's English name or abbreviation, as a word: Sales_April_2019.csv, Sheet Jan
+    r"(?<![a-z])(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])",
+    re.IGNORECASE,
+)
+
+
+def _part_key(name: str, numbers: str) -> str:
+    """``name`` with its numbers and English month names as ``*``: ``Sales_April_2019.csv`` → ``Sales_*_*.csv``."""
+    return re.sub(numbers, "*", _MONTHS.sub("*", name))
 
 
 def _joined_splits(
@@ -344,7 +366,8 @@ def _joined_splits(
 ) -> tuple[list[tuple[Path, str | None, str]], dict[str, pd.DataFrame]]:
     """Files of one table split by year or month (``销售_2015.csv``, ``销售_2016.csv``): one source, a pattern.
 
-    Files whose names differ only in their numbers and whose columns are the same are one table; the mapping
+    Files whose names differ only in their numbers (or English month names: ``Sales_April_2019.csv``,
+    ``Sales_May_2019.csv``) and whose columns are the same are one table; the mapping
     names them ``销售_*.csv`` and the loader reads them one after another. Taking the first alone reported a
     year-old month as the latest. Sheets of one workbook so named (1月 … 12月, Sheet1 and Sheet2) are one table
     the same way: ``销售.xlsx#*月``; taking the first sheet alone lost every later month without a word.
@@ -352,7 +375,7 @@ def _joined_splits(
     groups: dict[str, list[tuple[Path, str | None, str]]] = {}
     for source in sources:
         file, sheet, name = source
-        key = re.sub(r"\d+", "*", name) if sheet is None else f"{file.name}{SHEET}{re.sub(_NUMBERS, '*', sheet)}"
+        key = _part_key(name, r"\d+") if sheet is None else f"{file.name}{SHEET}{_part_key(sheet, _NUMBERS)}"
         groups.setdefault(key, []).append(source)
     out, joined = [], {}
     for key, members in groups.items():
@@ -440,11 +463,12 @@ def propose_mapping(source: str | Path) -> Proposal:
             sources.remove((file, sheet, name))
             del frames[name]
     sources, frames = _joined_splits(sources, frames, proposal)
+    products = product_keys(frames, [name for _, _, name in sources if _lines_file(name)])
     for _, _, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
         frame = frames[name]
         names[name] = list(frame.columns)
         proposal.samples[name] = frame.head(SAMPLE_ROWS)
-        for table, candidate in _candidates(name, frame, own.get(name), proposal).items():
+        for table, candidate in _candidates(name, frame, own.get(name), proposal, products).items():
             offers.setdefault(table, []).append(candidate)
     for table, candidates in offers.items():
         best = max(candidates, key=lambda c: c.rank)  # the first of equal ranks

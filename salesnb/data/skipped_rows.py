@@ -29,7 +29,7 @@ TOTAL_WORDS = frozenset(
 def skip_rows_without_sales(
     frame: pd.DataFrame, where: str, first_line: int | None = None
 ) -> tuple[pd.DataFrame, list[Message]]:
-    """``frame`` without its completely empty rows and its total rows, and a warning naming each kind.
+    """``frame`` without its empty rows, total rows and repeated header rows, and a warning naming each kind.
 
     An empty row in the middle of a sheet (a deleted line, a separator) holds nothing to check: reported per
     required column it became four "empty required value" errors blocking the data. A total row (合计, 合計, 小计,
@@ -43,13 +43,15 @@ def skip_rows_without_sales(
     if not len(frame.columns):
         return frame, []
     empty, total = rows_without_sales(frame)
-    if not (empty.any() or total.any()):
+    header = repeated_headers(frame) & ~(empty | total)
+    skipped = empty | total | header
+    if not skipped.any():
         if first_line is not None:
             frame[FILE_ROW] = np.arange(start, start + len(frame))  # a new column: no copy of the others
         return frame, []
-    kept = frame.loc[~(empty | total)].assign(**{FILE_ROW: np.flatnonzero(~(empty | total)) + start})
+    kept = frame.loc[~skipped].assign(**{FILE_ROW: np.flatnonzero(~skipped) + start})
     found = []
-    for rows, key in ((empty, "problem_empty_rows"), (total, "problem_total_rows")):
+    for rows, key in ((empty, "problem_empty_rows"), (total, "problem_total_rows"), (header, "problem_header_rows")):
         if rows.any():
             numbers = np.flatnonzero(rows) + start + 1  # the file's rows, 1-based, as problems name them
             listed = ", ".join(map(str, numbers[:EMPTY_ROWS_LISTED])) + (
@@ -69,6 +71,24 @@ def rows_without_sales(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     total = np.zeros(len(frame), dtype=bool)
     total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
     return empty, total | unlabelled_sums(frame, empty | total)
+
+
+def repeated_headers(frame: pd.DataFrame) -> np.ndarray:
+    """The rows that repeat the header: each filled cell its column's name, two at least (exports pasted together).
+
+    Monthly files appended one under another keep each file's header line (``Order ID,Product,…`` 35 times in a
+    month of a shop's export); kept, each blocked the data as an unreadable date and two non-numbers.
+    """
+    found = np.zeros(len(frame), dtype=bool)
+    names = pd.Index([str(c).strip().casefold() for c in frame.columns])
+    first = frame.iloc[:, 0].astype("string").str.strip().str.casefold()
+    candidates = np.flatnonzero((first == names[0]).fillna(False).to_numpy())
+    if not len(candidates):
+        return found
+    rows = frame.iloc[candidates].astype("string").apply(lambda column: column.str.strip().str.casefold())
+    same = (rows == pd.Series(names.to_numpy(), index=rows.columns)).fillna(False)
+    found[candidates] = (same | rows.isna()).all(axis=1).to_numpy() & (same.sum(axis=1) >= 2).to_numpy()
+    return found
 
 
 def unlabelled_sums(frame: pd.DataFrame, skipped: np.ndarray) -> np.ndarray:

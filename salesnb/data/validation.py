@@ -232,7 +232,10 @@ def _value_problems(
         if column.required:
             empty = values.isna().to_numpy(copy=True)
             empty[ds.unparsed_rows.get((table.name, name), [])] = False  # already reported as unparseable
-            lines.append(row_problem(frame, table.name, name, empty, "problem_empty_required", show_values=False))
+            hint = _exclude_hint(ds, table.name, name) if empty.any() else None
+            lines.append(
+                row_problem(frame, table.name, name, empty, "problem_empty_required", show_values=False, hint=hint)
+            )
         if column.kind in _NON_NEGATIVE:
             lines.append(row_problem(frame, table.name, name, values < 0, "problem_negative"))
         if column.kind == SCORE and column.bounds:
@@ -279,6 +282,14 @@ def _grain_problem(frame: pd.DataFrame, grain: list[str]) -> Message | None:
     where = f"{TARGETS}.({', '.join(grain)})"
     what, hint = Message("problem_same_combination"), Message("problem_hint_one_target")
     return rows_line(where, len(positions), what, shown, hint)
+
+
+def _exclude_hint(ds: Dataset, table: str, column: str) -> Message | None:
+    """For order lines with an empty required value (a POS export's blank rows): the exclude leaving them out."""
+    user = ds.mapping.renames(table).get(column, column)
+    if table != "order_lines" or str(user).startswith("="):
+        return None
+    return Message("problem_hint_exclude_empty", table=table, column=user)
 
 
 def _not_found_key(word: str) -> str:

@@ -176,6 +176,11 @@ def _text(value: object, lang: str) -> str:
     return str(value)
 
 
+def text_column(values: pd.Series, lang: str = "zh", empty: str = "—") -> pd.Series:
+    """A column of labels for a table: the unknown label in the reader's language, ``empty`` where none."""
+    return values.map(lambda v: _text(v, lang) or empty)
+
+
 def format_cell(value: object, kind: str | None, lang: str = "zh") -> str:
     """One table cell as text: kind ``amount``, ``pct``, ``signed_pct``, ``int``, ``days``, ``decimal`` or text.
 

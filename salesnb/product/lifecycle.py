@@ -15,7 +15,7 @@ import pandas as pd
 from ..data import facts
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
-from ..display.formatting import format_amount, format_int, format_pct, table
+from ..display.formatting import format_amount, format_int, format_pct, table, text_column
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_lifecycle
 from ..i18n import t
@@ -177,7 +177,7 @@ def lifecycle_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("prod_product", lang): shown["product_name"],
-            t("prod_line", lang): shown["product_line"].fillna("—"),
+            t("prod_line", lang): text_column(shown["product_line"], lang),
             t("prod_stage", lang): shown["stage"].map(lambda s: t(f"prod_stage_{s}", lang) if s in STAGES else "—"),
             t("prod_launch", lang): [
                 _launch_text(d, since, lang) for d, since in zip(shown["launch"], shown["since"], strict=True)

@@ -17,7 +17,7 @@ from .. import evidence, stats
 from ..data import facts
 from ..data.grouping import aggregate
 from ..display import plotting
-from ..display.formatting import format_amount, format_pct
+from ..display.formatting import format_amount, format_pct, text_column
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_price_volume
 from ..findings import finding, flagged
@@ -286,7 +286,8 @@ def discount_panel(report: Report) -> Panel:
     frame = discount_frame(report)
     if frame.empty or frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
-    shown = frame.assign(product_line=frame["product_line"].where(~frame["is_total"], t("prod_all_lines", lang)))
+    lines = text_column(frame["product_line"], lang)  # the unknown line in the reader's language, chart and table
+    shown = frame.assign(product_line=lines.where(~frame["is_total"], t("prod_all_lines", lang)))
     legend = (t("prod_this_month", lang), t("prod_trailing", lang))
     charts = [
         (column, title)

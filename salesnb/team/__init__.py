@@ -34,7 +34,7 @@ ANGLE = Angle(
     needs=("orders", "reps"),
     rules=(
         Rule("rep_underperform", underperform.underperform, needs=("targets",)),
-        Rule("rep_polarization", polarisation.polarization),
+        Rule("rep_polarization", polarisation.polarization, needs=("orders.rep_id",)),
         Rule("new_hire_ramp_slow", ramp.ramp_slow, needs=("reps", "targets")),
         Rule("activity_low", activity.activity_low, needs=("activities",)),
         Rule("target_misaligned", targets.target_misaligned, needs=("targets",)),
