@@ -58,6 +58,10 @@ def _c(name: str, kind: str, required: bool = True, bounds: tuple[float, float] 
     return Column(name, kind, required, bounds)
 
 
+# Columns describing an export's shape rather than a sale (a summary row's order count, :mod:`.summaries`): a
+# dataset of real orders, such as the demo data, has none of them.
+SHAPE_COLUMNS: dict[str, tuple[str, ...]] = {"orders": ("order_count",)}
+
 TABLES: dict[str, Table] = {
     t.name: t
     for t in [
