@@ -23,7 +23,7 @@ from ..seasons import festival_months, year_back
 
 TREND_MONTHS = 13  # months of the target trend chart: the period and the same month a year before
 ERROR_MONTHS = 12  # months over which the run-rate's typical error is measured
-LEAST_ERRORS = {"trailing": 3, "seasonal": 6}  # months a method's error is measured from, at the fewest
+LEAST_ERRORS = {"trailing": 3, "seasonal": 6}  # months a method's error is measured from, at the fewest (else 3)
 
 
 def monthly_revenue(report: Report, region: str) -> pd.Series:
@@ -98,7 +98,7 @@ def run_rate_error(report: Report, region: str, months: int = ERROR_MONTHS, meth
         actual = float(revenue.get(month, 0.0))
         if used == method and expected and actual > 0:
             errors.append(math.log(actual / expected))
-    return float(np.std(errors, ddof=1)) if len(errors) >= LEAST_ERRORS[method] else None
+    return float(np.std(errors, ddof=1)) if len(errors) >= LEAST_ERRORS.get(method, 3) else None
 
 
 @scope_memo  # the rule, the panel and the published metrics read one computation
