@@ -301,6 +301,9 @@ class Report:
         if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
             rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())
             text += "\n\n" + t("currency_note", self.lang, base=currency["base"], rates=rates)
+        counted = self.ds.mapping.renames("orders").get("order_count")
+        if counted:  # a summary's rows made into the orders they count (:mod:`salesnb.data.summaries`)
+            text += "\n\n" + t("summary_orders_note", self.lang, column=counted)
         return text
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from salesnb.data.loading import load_dataset
 from salesnb.data.propose import propose_mapping
 
@@ -26,3 +28,12 @@ def test_cogs_is_the_cost_per_unit_or_of_the_line(tmp_path: Path) -> None:
     assert proposal.columns["order_lines"]["unit_cost"] == "=[cogs] / [quantity]"
     lines = load_dataset(tmp_path, mapping=proposal.mapping())["order_lines"]
     assert float((lines["quantity"] * lines["unit_cost"]).sum()) == 20 * 96
+
+
+def test_an_item_description_and_a_genre_are_the_product_and_its_line() -> None:
+    """A till export's `Item Description` and a media catalogue's `Genre` were left unused."""
+    from salesnb.data.match import match_columns
+
+    frame = pd.DataFrame({"Item Description": ["Rock Album", "Jazz Album"], "Genre": ["Rock", "Jazz"]})
+    found, _ = match_columns(frame)
+    assert found.get("product_name") == "Item Description" and found.get("product_line") == "Genre"

@@ -65,3 +65,14 @@ def test_a_summary_rows_lines_are_shared_by_its_orders(summary: Path) -> None:
 def test_a_summary_is_loaded_whole_not_streamed(summary: Path) -> None:
     mapping = {"tables": {"orders": summary.name}, "columns": {"orders": {**ORDERS, "order_count": "订单量"}}}
     assert stream_plan(summary.parent, mapping, stream_bytes=0) is None
+
+
+def test_every_page_of_a_summary_says_its_orders_were_made_from_counts(summary: Path) -> None:
+    from salesnb.report import open_report
+
+    mapping = {"tables": {"orders": summary.name}, "columns": {"orders": {**ORDERS, "order_count": "订单量"}}}
+    report = open_report(dataset=load_dataset(summary, mapping=mapping), period="2025-03", region="ALL")
+    assert "ℹ 数据每行是多张订单的合计：已按 订单量 拆成订单，每单分摊该行金额。" in report._repr_markdown_()
+    plain = {"tables": {"orders": summary.name}, "columns": {"orders": ORDERS}}
+    rows_as_orders = open_report(dataset=load_dataset(summary, mapping=plain), period="2025-03")
+    assert "拆成订单" not in rows_as_orders._repr_markdown_()
