@@ -16,6 +16,7 @@ and a warning says what was converted. A currency is recognised however it is wr
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .column_words import NAMES, named_column
@@ -93,8 +94,7 @@ def in_base_currency(table: str, frame: pd.DataFrame, names: Mapping) -> pd.Data
     money = [c for c in MONEY.get(table, ()) if c in frame.columns]
     if column is None or not money:
         return frame
-    rates = {**names.currency["rates"], names.currency["base"]: 1.0}
-    factor = _codes(frame[column]).map(rates).fillna(1.0).to_numpy(dtype=float)
+    factor = _factors(frame[column], names)
     return frame.assign(**{c: frame[c] * factor for c in money})
 
 
@@ -111,10 +111,15 @@ def lines_in_order_currency(tables: dict[str, pd.DataFrame], names: Mapping) -> 
     money = [c for c in MONEY["order_lines"] if c in lines.columns]
     if column is None or not money:
         return tables
-    rates = {**names.currency["rates"], names.currency["base"]: 1.0}
-    by_order = pd.Series(_codes(orders[column]).map(rates).to_numpy(dtype=float), index=orders["order_id"].to_numpy())
+    by_order = pd.Series(_factors(orders[column], names), index=orders["order_id"].to_numpy())
     factor = lines["order_id"].map(by_order[~by_order.index.duplicated()]).fillna(1.0).to_numpy(dtype=float)
     return {**tables, "order_lines": lines.assign(**{c: lines[c] * factor for c in money})}
+
+
+def _factors(values: pd.Series, names: Mapping) -> np.ndarray:
+    """Each row's rate into the base currency (1 for the base and for a row naming no currency)."""
+    rates = {**names.currency["rates"], names.currency["base"]: 1.0}
+    return _codes(values).map(rates).fillna(1.0).to_numpy(dtype=float)
 
 
 def _codes(values: pd.Series) -> pd.Series:
