@@ -30,6 +30,7 @@ from .data.cache import load_dataset_cached
 from .data.dataset import Dataset
 from .data.exclude import exclude_rule
 from .data.messages import Message, need_name
+from .data.region_gaps import gap_label, gap_months, region_gaps
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
 from .i18n import check_lang, t
@@ -190,9 +191,12 @@ class Report:
         return self.cached("report", ("revenue", self.region, self.period), build)
 
     def covered(self, months: list[str]) -> list[str]:
-        """The months of ``months`` that the orders cover: inside their range, and not a month without any order."""
+        """The months of ``months`` that the orders cover: inside their range, and not a month without any order.
+
+        Nor, in a region's report, a month the export left out for the region (:mod:`salesnb.data.region_gaps`).
+        """
         first, last = facts.data_months(self.ds)
-        empty = facts.empty_months(self.ds)
+        empty = {*facts.empty_months(self.ds), *gap_months(self.ds, self.region)} - {self.period}
         return [m for m in months if first <= m <= last and m not in empty]
 
     def trailing(self) -> list[str]:
@@ -288,6 +292,7 @@ class Report:
             )
         if self.through_day is not None:
             text += "\n\n" + t("partial_note", self.lang, period=self.period, day=self.through_day)
+        text += self._gap_notes()
         if self.ds.excluded:
             left = self.ds.excluded
             text += "\n\n" + t(
@@ -306,7 +311,23 @@ class Report:
             text += "\n\n" + t("summary_orders_note", self.lang, column=counted)
         return text
 
+    def _gap_notes(self) -> str:
+        """The header's warnings of months the export left out for a region (:mod:`salesnb.data.region_gaps`)."""
+        gaps, sep = region_gaps(self.ds), "、" if self.lang == "zh" else ", "
+        if self.region == ALL:
+            now = [gap_label(r, months[self.period], self.lang) for r, months in gaps.items() if self.period in months]
+            return "\n\n" + t("region_gap_note_all", self.lang, regions=sep.join(now)) if now else ""
+        own = gaps.get(self.region, {})
+        if self.period in own:
+            usual = f"{own[self.period]:,.0f}"
+            return "\n\n" + t("region_gap_note", self.lang, region=self.region, period=self.period, usual=usual)
+        recent = [m for m in months_back(self.period, GAP_NOTE_MONTHS, offset=1) if m in own]
+        if not recent:
+            return ""
+        return "\n\n" + t("region_gap_baseline_note", self.lang, region=self.region, months=sep.join(recent))
 
+
+GAP_NOTE_MONTHS = 13  # a region's left-out months this far back are named under a report's header (its baselines)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -9,6 +9,7 @@ from ..i18n import t
 from . import facts
 from .dataset import Dataset
 from .messages import need_name
+from .region_gaps import gap_label, region_gaps
 from .validation import ORDERS
 
 CUSTOMERS = "customers"
@@ -61,7 +62,8 @@ def summarize(ds: Dataset) -> dict:
     (angle -> :func:`angle_state`); ``period``: ``{"month": the month reported without --period (the latest
     complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``;
     ``buyers_named``: whether the orders name their customers; ``unnamed_orders``: how many orders of a customer
-    column leave it empty (walk-in sales, guests); ``empty_months``: months inside the range without any order.
+    column leave it empty (walk-in sales, guests); ``empty_months``: months inside the range without any order;
+    ``region_gaps``: ``{region: {month: usual orders}}``, a busy region's months without any of its orders.
     """
     orders = ds.get(ORDERS)
     dates = orders[ORDER_DATE].dropna() if orders is not None else pd.Series(dtype="datetime64[ns]")
@@ -72,6 +74,7 @@ def summarize(ds: Dataset) -> dict:
         "date_range": (dates.min().strftime("%Y-%m-%d"), dates.max().strftime("%Y-%m-%d")) if len(dates) else None,
         "months": sorted(dates.dt.strftime("%Y-%m").unique().tolist()),
         "empty_months": list(facts.empty_months(ds)) if len(dates) else [],
+        "region_gaps": region_gaps(ds) if len(dates) else {},
         "regions": _regions(ds),
         "period": _default_period(ds) if len(dates) else None,
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
@@ -100,6 +103,11 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
     lines.append(f"{label('months')} ({len(months)}): {span}")
     if summary.get("empty_months"):
         lines.append(f"! {t('validate_empty_months', lang, months=', '.join(summary['empty_months']))}")
+    if summary.get("region_gaps"):
+        sep = "、" if lang == "zh" else ", "
+        gaps = summary["region_gaps"].items()
+        named = [gap_label(f"{r} {m}", u, lang) for r, months in gaps for m, u in months.items()]
+        lines.append(f"! {t('validate_region_gaps', lang, gaps=sep.join(named))}")
     lines.append(f"{label('regions')} ({len(summary['regions'])}): {', '.join(summary['regions']) or none}")
     period = summary.get("period")
     if period and period["partial"] == period["month"]:  # one partial month: no complete one to default to

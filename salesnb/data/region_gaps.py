@@ -1,0 +1,63 @@
+"""Months an export left out for one region: a busy region without a single order in a month of its own range.
+
+A monthly sheet per branch that was never copied in, a branch's system down for the export: the region reads as a
+real zero, so its report shows revenue −100 %, every channel and customer lost, and its later months compare
+against a month of nothing. The company's own empty months (:func:`~salesnb.data.facts.empty_months`) are caught
+where the whole export is empty; this is the same check per region.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..periods import month_labels
+from .dataset import Dataset
+from .facts import MISSING_MONTH_ORDERS, UNKNOWN, data_months, empty_months, order_facts, per_dataset, through_day
+
+
+def region_gaps(ds: Dataset) -> dict[str, dict[str, float]]:
+    """``{region: {month: usual orders}}``: the complete months inside a region's range without any of its orders.
+
+    A region's range runs from its first to its last month with orders (a region opened or closed later is not
+    missing before or after). Only a region whose median month of that range has :data:`MISSING_MONTH_ORDERS`
+    orders or more: such a month is empty by chance with probability e^-10. The usual orders are that median.
+    The data's partial last month and the company's empty months are not listed here. Read from the orders' own
+    dates, so a partial month's same-days view finds the same gaps as the whole data.
+    """
+
+    def build() -> dict[str, dict[str, float]]:
+        orders = order_facts(ds)
+        first, last = data_months(ds)
+        if orders.empty or not isinstance(first, str) or not isinstance(last, str):
+            return {}
+        complete = last if through_day(ds, last) is None else str(pd.Period(last, freq="M") - 1)
+        skip = set(empty_months(ds))
+        region = orders["region"]
+        dated = orders["order_date"].notna() & region.notna() & region.ne(UNKNOWN)
+        months = month_labels(orders.loc[dated, "order_date"]).to_numpy()
+        counts = pd.Series(1, index=[region[dated].to_numpy(), months]).groupby(level=[0, 1]).size()
+        out: dict[str, dict[str, float]] = {}
+        for name, per_month in counts.groupby(level=0, sort=True):
+            per_month = per_month.droplevel(0)
+            span = pd.period_range(per_month.index.min(), per_month.index.max(), freq="M").astype(str)
+            filled = per_month.reindex(span, fill_value=0)
+            usual = float(np.median(filled.to_numpy()))
+            if usual < MISSING_MONTH_ORDERS:
+                continue
+            gaps = [m for m, n in filled.items() if n == 0 and m <= complete and m not in skip]
+            if gaps:
+                out[str(name)] = dict.fromkeys(gaps, usual)
+        return out
+
+    return per_dataset(ds, ("facts", "region_gaps"), build)
+
+
+def gap_months(ds: Dataset, region: str) -> tuple[str, ...]:
+    """The months :func:`region_gaps` finds for ``region`` (none for the company or a region without gaps)."""
+    return tuple(region_gaps(ds).get(region, {}))
+
+
+def gap_label(name: str, usual: float, lang: str) -> str:
+    """A left-out region or month named with its usual orders a month: ``成都（70）`` / ``Chengdu (70)``."""
+    return f"{name}（{usual:,.0f}）" if lang == "zh" else f"{name} ({usual:,.0f})"
