@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..periods import month_labels
 from .dataset import Dataset
 from .facts import MISSING_MONTH_ORDERS, UNKNOWN, data_months, empty_months, order_facts, per_dataset, through_day
 
@@ -34,18 +33,22 @@ def region_gaps(ds: Dataset) -> dict[str, dict[str, float]]:
         complete = last if through_day(ds, last) is None else str(pd.Period(last, freq="M") - 1)
         skip = set(empty_months(ds))
         region = orders["region"]
-        dated = orders["order_date"].notna() & region.notna() & region.ne(UNKNOWN)
-        months = month_labels(orders.loc[dated, "order_date"]).to_numpy()
-        counts = pd.Series(1, index=[region[dated].to_numpy(), months]).groupby(level=[0, 1]).size()
+        dated = (orders["order_date"].notna() & region.notna() & region.ne(UNKNOWN)).to_numpy()
+        codes, names = pd.factorize(region[dated], sort=True)
+        months = orders["order_date"].to_numpy()[dated].astype("datetime64[M]").view(np.int64)
+        if not len(months):
+            return {}
+        low, width = int(months.min()), int(months.max() - months.min()) + 1
+        counts = np.bincount(codes * width + (months - low), minlength=len(names) * width).reshape(len(names), width)
+        labels = [str(pd.Period(np.datetime64(low + k, "M"), freq="M")) for k in range(width)]
         out: dict[str, dict[str, float]] = {}
-        for name, per_month in counts.groupby(level=0, sort=True):
-            per_month = per_month.droplevel(0)
-            span = pd.period_range(per_month.index.min(), per_month.index.max(), freq="M").astype(str)
-            filled = per_month.reindex(span, fill_value=0)
-            usual = float(np.median(filled.to_numpy()))
+        for name, row in zip(names, counts, strict=True):
+            sold = np.flatnonzero(row)
+            span = range(sold[0], sold[-1] + 1)  # the region's own range: first to last month with orders
+            usual = float(np.median(row[span.start : span.stop]))
             if usual < MISSING_MONTH_ORDERS:
                 continue
-            gaps = [m for m, n in filled.items() if n == 0 and m <= complete and m not in skip]
+            gaps = [labels[k] for k in span if row[k] == 0 and labels[k] <= complete and labels[k] not in skip]
             if gaps:
                 out[str(name)] = dict.fromkeys(gaps, usual)
         return out
