@@ -93,6 +93,16 @@ def bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
     return month_start(period), month_end_exclusive(period)
 
 
+def window(month: str, day: int | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """:func:`bounds` of ``month``, or with ``day`` its days 1..``day`` only: a partial month's like-for-like span.
+
+    A report whose data ends on day D of its month reads every month (its own and each baseline's) through
+    day D: flows count what happened in those days, a stock is read at their end. ``end`` stays inside the month.
+    """
+    start, end = bounds(month)
+    return (start, end) if day is None else (start, min(start + pd.Timedelta(days=day), end))
+
+
 def month_end(month: str) -> pd.Timestamp:
     """First instant after ``month``: the report's "as of" moment."""
     return (pd.Period(month, freq="M") + 1).start_time.normalize()

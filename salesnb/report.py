@@ -34,7 +34,7 @@ from .data.region_gaps import gap_label, gap_months, region_gaps
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
 from .i18n import check_lang, t
-from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month
+from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month, window
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
 SAMPLE_ENV = "SALESNB_DATA"
@@ -198,6 +198,14 @@ class Report:
         first, last = facts.data_months(self.ds)
         empty = {*facts.empty_months(self.ds), *gap_months(self.ds, self.region)} - {self.period}
         return [m for m in months if first <= m <= last and m not in empty]
+
+    def window(self, month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """``month``'s span as this report reads it: the whole month, or in a partial month's its days 1..D.
+
+        D is :attr:`through_day`; every month alike (:func:`salesnb.periods.window`): flows over those days,
+        stocks at their end.
+        """
+        return window(month, self.through_day)
 
     def trailing(self) -> list[str]:
         """The trailing baseline months (``baselines.trailing_months`` before the period) the data covers."""

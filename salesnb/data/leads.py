@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..periods import month_labels
 from .dataset import Dataset
+from .event_months import event_months
 from .facts import UNKNOWN, per_dataset, positions, size_band, take
 
 LEAD_STATUS: dict[str, str] = {
@@ -57,7 +57,7 @@ def _build_leads(ds: Dataset, size_edges) -> pd.DataFrame:
             "opportunity_id": leads["opportunity_id"],
         }
     )
-    frame["month"] = month_labels(frame["created_at"])
+    frame["month"] = event_months(ds, frame["created_at"])
     frame["size_band"] = size_band(frame["company_size"], size_edges)
     hours = (frame["first_response_at"] - frame["created_at"]).dt.total_seconds() / 3600.0
     frame["response_hours"] = hours.where(hours >= 0)

@@ -13,7 +13,7 @@ from ..data import facts
 from ..data.deals import deal_facts, snapshot, stage_stays
 from ..data.leads import lead_facts
 from ..i18n import t
-from ..periods import ALL, bounds, parse_period
+from ..periods import ALL, parse_period
 from ..report import Report
 
 NAME = "process"
@@ -46,7 +46,7 @@ def leads(report: Report) -> pd.DataFrame:
 
 def snapshot_at(report: Report, month: str) -> pd.DataFrame:
     """The report region's deals open at the end of ``month``, with the stage each sat in then."""
-    return facts.in_region(snapshot(report.ds, bounds(month)[1], stages(report), edges(report)), report.region)
+    return facts.in_region(snapshot(report.ds, report.window(month)[1], stages(report), edges(report)), report.region)
 
 
 def month_leads(report: Report, months: list[str]) -> pd.DataFrame:
@@ -105,7 +105,7 @@ def _pipeline_per_lead(report: Report) -> pd.Series:
     """Deal value per lead by source (and ``ALL``) over the 12 months before the report month, company-wide."""
 
     def build(_ds) -> pd.Series:
-        start, end = bounds(report.period)
+        start, end = report.window(report.period)
         rows = leads(report)
         year = ((rows["created_at"] >= start - pd.DateOffset(months=12)) & (rows["created_at"] < start)).to_numpy()
         rows = rows.loc[year, ["source", "opportunity_id"]]  # a year of leads: only the columns read

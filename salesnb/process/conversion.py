@@ -57,7 +57,7 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     ``conversion_min_count_floor``); it flags the stage once its own p is below ``weak_p``.
     """
     thr = report.thresholds(NAME)
-    start, end = bounds(report.period)
+    start, end = report.window(report.period)
     now = _exits(report, start, end)
     months = history(report, months=n_conversion(report))
     base = _exits(report, bounds(months[0])[0], bounds(months[-1])[1]) if months else now.iloc[0:0]
@@ -153,7 +153,7 @@ def daily_watch_frame(report: Report) -> pd.DataFrame:
     row), alert (streak ≥ ``thresholds.process.daily_watch_days``).
     """
     thr = report.thresholds(NAME)
-    start, end = bounds(report.period)
+    start, end = report.window(report.period)
     window = int(report.settings(NAME)["daily_window_days"])
     min_exits = int(thr["min_daily_exits"])
     conv = stage_conversion_frame(report).set_index("stage")

@@ -16,7 +16,6 @@ from ..display.formatting import format_amount, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..periods import bounds
 from ..report import Report, scope_memo
 from .common import NAME, deals, history, n_history
 from .evidence import min_excess, severity
@@ -36,7 +35,7 @@ def pipeline_flow_frame(report: Report) -> pd.DataFrame:
     count, is_total; ``frame.attrs`` holds ``slipped_due`` / ``slipped_stale`` (deals due this month / before).
     """
     rows = facts.in_region(deals(report), report.region)
-    start, end = bounds(report.period)
+    start, end = report.window(report.period)
     open_start = open_at(rows, start)
     new = (rows["created_at"] >= start) & (rows["created_at"] < end)
     closed_now = rows["closed_at"].notna() & (rows["closed_at"] >= start) & (rows["closed_at"] < end)
@@ -65,8 +64,8 @@ def pipeline_flow_frame(report: Report) -> pd.DataFrame:
     return frame[["step", "value", "count", "is_total", "cents"]]
 
 
-def _slippage_month(rows: pd.DataFrame, month: str) -> dict[str, float]:
-    start, end = bounds(month)
+def _slippage_month(rows: pd.DataFrame, month: str, span: tuple[pd.Timestamp, pd.Timestamp]) -> dict[str, float]:
+    start, end = span
     due = (
         rows["expected_close_at"].notna()
         & (rows["expected_close_at"] >= start)
@@ -92,8 +91,8 @@ def pipeline_slippage_frame(report: Report) -> pd.DataFrame:
     and value_share.
     """
     rows = facts.in_region(deals(report), report.region)
-    records = [{**_slippage_month(rows, m), "is_period": False} for m in history(report)]
-    records.append({**_slippage_month(rows, report.period), "is_period": True})
+    records = [{**_slippage_month(rows, m, report.window(m)), "is_period": False} for m in history(report)]
+    records.append({**_slippage_month(rows, report.period, report.window(report.period)), "is_period": True})
     frame = pd.DataFrame(records)
     frame["share"] = frame["slipped"] / frame["due"].where(frame["due"] > 0)
     frame["value_share"] = frame["slipped_value"] / frame["due_value"].where(frame["due_value"] > 0)

@@ -22,7 +22,6 @@ from ..display.formatting import format_cell, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.funnels import plot_conversion_matrix, plot_funnel
 from ..i18n import t
-from ..periods import bounds
 from ..report import Report, scope_memo
 from .common import (
     NAME,
@@ -53,7 +52,7 @@ def _segment_order(by: str | None, report: Report, counts: pd.Series) -> list[st
 def _steps(report: Report, basis: str) -> list[tuple[str, str, pd.DataFrame, bool]]:
     """The funnel's steps: (key, label, rows, has value), top to bottom."""
     lang = report.lang
-    start, end = bounds(report.period)
+    start, end = report.window(report.period)
     steps: list[tuple[str, str, pd.DataFrame, bool]] = []
     if report.ds.has("leads"):
         lead_rows = facts.in_region(leads(report), report.region)
@@ -195,8 +194,8 @@ def funnel_panel(report: Report, by: str | None = None, basis: str = "cohort") -
 # -------------------------------------------------------------------------------------------- velocity
 
 
-def _month_velocity(deal_rows: pd.DataFrame, month: str) -> dict[str, float]:
-    start, end = bounds(month)
+def _month_velocity(deal_rows: pd.DataFrame, span: tuple[pd.Timestamp, pd.Timestamp]) -> dict[str, float]:
+    start, end = span
     closed = deal_rows[(deal_rows["closed_at"] >= start) & (deal_rows["closed_at"] < end)]
     won = closed[closed["outcome"] == "won"]
     n_won, n_lost = len(won), int((closed["outcome"] == "lost").sum())
@@ -230,12 +229,12 @@ def velocity_frame(report: Report) -> pd.DataFrame:
     """
     deal_rows = facts.in_region(deals(report), report.region)
     first = first_month(report, "opportunities", "created_at")
-    now = _month_velocity(deal_rows, report.period)
+    now = _month_velocity(deal_rows, report.window(report.period))
     missing = dict.fromkeys(now, float("nan"))
     prev, last_year = str(report.baselines.previous_month), str(report.baselines.same_month_last_year)
-    before = _month_velocity(deal_rows, prev) if prev >= first else missing
-    year_ago = _month_velocity(deal_rows, last_year) if last_year >= first else missing
-    usual = [_month_velocity(deal_rows, m) for m in trailing(report)]
+    before = _month_velocity(deal_rows, report.window(prev)) if prev >= first else missing
+    year_ago = _month_velocity(deal_rows, report.window(last_year)) if last_year >= first else missing
+    usual = [_month_velocity(deal_rows, report.window(m)) for m in trailing(report)]
     rows = []
     for metric in now:
         values = [row[metric] for row in usual if not math.isnan(row[metric])]

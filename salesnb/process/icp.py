@@ -18,7 +18,6 @@ from ..data.facts import size_band_labels
 from ..display.formatting import format_int, format_pct
 from ..findings import finding, flagged
 from ..i18n import t
-from ..periods import bounds
 from ..report import Report, scope_memo
 from .common import NAME, edges, history, lead_value, month_leads, n_history
 from .evidence import severity
@@ -78,7 +77,7 @@ def mix_frame(report: Report, column: str, segments: list[str]) -> pd.DataFrame:
     Columns: source, ``column``, leads, source_leads, share, usual_share, change, excess, p_value (Fisher exact),
     converted (share already turned into deals), q_value (Benjamini–Hochberg over the rows).
     """
-    _, end = bounds(report.period)
+    _, end = report.window(report.period)
     now = month_leads(report, [report.period])
     base = month_leads(report, history(report, "leads", "created_at"))
     usual_counts = base.groupby(["source", column]).size()  # the history's counts, one grouping

@@ -22,7 +22,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_band_mix
 from ..findings import finding, flagged
 from ..i18n import t
-from ..periods import bounds, month_start, parse_period
+from ..periods import month_start, parse_period
 from ..report import Report, scope_memo
 from .common import NAME, deals, edges, history, lead_value, leads, month_leads, n_history, snapshot_at
 from .evidence import severity
@@ -88,7 +88,7 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
 
 def _new_deals_of(report: Report, source: str, band: str | None = None) -> pd.DataFrame:
     """Deals opened this month from leads of ``source`` (and ``band``), with the stage each sat in at month end."""
-    start, end = bounds(report.period)
+    start, end = report.window(report.period)
     rows = facts.in_region(deals(report), report.region)
     rows = rows[(rows["created_at"] >= start) & (rows["created_at"] < end) & (rows["source"] == source)]
     if band is not None:
@@ -241,7 +241,7 @@ def band_fit_frame(report: Report) -> pd.DataFrame:
     size_band, leads, won_value, value_per_lead, fit_ratio (NaN under ``thresholds.process.min_fit_leads`` leads).
     """
     cfg, thr = report.settings(NAME), report.thresholds(NAME)
-    _, end = bounds(report.period)
+    _, end = report.window(report.period)
     p = parse_period(report.period)
     lo = month_start(p - int(cfg["fit_history_months"]) - int(cfg["fit_maturity_months"]))
     hi = month_start(p - int(cfg["fit_maturity_months"]))

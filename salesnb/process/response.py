@@ -13,7 +13,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.distributions import plot_goal_bars
 from ..findings import finding, flagged
 from ..i18n import t
-from ..periods import ALL, bounds
+from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import NAME, history, lead_value, month_leads, n_history
 from .confidence import confidence_text, flag_weak
@@ -36,7 +36,7 @@ def first_response_frame(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     hours = float(thr["first_response_hours"])
-    _, end = bounds(report.period)
+    _, end = report.window(report.period)
     now = month_leads(report, [report.period])
     base = month_leads(report, history(report, "leads", "created_at"))
 

@@ -31,7 +31,7 @@ def time_in_stage_frame(report: Report) -> pd.DataFrame:
     Columns: opportunity_id, stage, days, when. Stays of no length (a deal won as it enters the last stage)
     are left out.
     """
-    start, end = bounds(report.period)
+    start, end = report.window(report.period)
     months = history(report)
     lo = bounds(months[0])[0] if months else start
     rows = facts.in_region(stays(report), report.region)
@@ -110,7 +110,7 @@ def cycle_frame(report: Report) -> pd.DataFrame:
 
     Columns: opportunity_id, days, amount, when.
     """
-    start, end = bounds(report.period)
+    start, end = report.window(report.period)
     months = history(report)
     lo = bounds(months[0])[0] if months else start
     rows = facts.in_region(deals(report), report.region)

@@ -20,7 +20,6 @@ from ..display.formatting import format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..periods import bounds
 from ..report import Report, scope_memo
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
 from .confidence import confidence_text, flag_weak, stage_severity
@@ -34,7 +33,7 @@ def _held(report: Report, months: list[str]) -> pd.DataFrame:
     rows = facts.in_region(stays(report), report.region)
     parts = []
     for month in months:
-        start, end = bounds(month)
+        start, end = report.window(month)
         month_rows = ((rows["entered_at"] >= start) & (rows["entered_at"] < end)).to_numpy()
         entered = rows.loc[month_rows, ["stage", "left_at"]]  # only what it reads, not every column of the stays
         held = entered["left_at"].isna() | (entered["left_at"] >= end)

@@ -15,7 +15,6 @@ from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..periods import bounds
 from ..report import Report, scope_memo
 from .common import NAME, days_text, edges, history, n_history, snapshot_at, stages, stays
 from .evidence import confirm, count_rise_min_p, min_excess, severity
@@ -61,7 +60,7 @@ def _stalled_at(report: Report, month: str) -> pd.DataFrame:
 
     def build(_ds) -> pd.DataFrame:
         snap = snapshot_at(report, month)
-        limits = stall_limits(report, bounds(month)[1])
+        limits = stall_limits(report, report.window(month)[1])
         snap = snap.assign(limit_days=snap["stage"].map(limits).astype(float))
         return snap[snap["days_in_stage"] > snap["limit_days"]]
 
@@ -101,7 +100,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     stuck = set(now["opportunity_id"])
     past = [_stalled_at(report, m) for m in months]
     past = [h.loc[~h["opportunity_id"].isin(stuck), "stage"].value_counts() for h in past]
-    limits = stall_limits(report, bounds(report.period)[1])
+    limits = stall_limits(report, report.window(report.period)[1])
     stock = snapshot_at(report, report.period)["stage"].value_counts()
     rows = []
     for stage in stages(report):

@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats
 
 from ..data import facts
+from ..data.event_months import event_months
 from ..data.grouping import sorted_codes
 from ..i18n import t
 from ..periods import ALL
@@ -179,7 +180,7 @@ def returned(ds) -> pd.DataFrame:
         )
         region = order_values(ds, frame["order_id"], ["region"])["region"]
         frame["region"] = region.fillna(facts.UNKNOWN).astype(str)
-        frame["month"] = frame["returned_at"].dt.strftime("%Y-%m")
+        frame["month"] = event_months(ds, frame["returned_at"])
         keys = pd.MultiIndex.from_frame(frame[["order_id", "product_id"]])
         frame["value"] = frame["quantity"] * price.reindex(keys).to_numpy(dtype=float)
         return frame

@@ -16,6 +16,7 @@ from scipy.stats import binom
 from .. import evidence, stats
 from ..data import facts
 from ..data.deals import deal_facts
+from ..data.event_months import event_months
 from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
@@ -23,7 +24,6 @@ from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding, flagged
 from ..i18n import t
-from ..periods import month_labels
 from ..report import Report, scope_memo
 from .common import NAME, in_scopes, prefer_regions, scoped, where
 
@@ -48,7 +48,7 @@ def closed_deals(report: Report) -> pd.DataFrame:
                 "opportunity_id": closed["opportunity_id"],
                 "lost": lost,
                 "region": closed["region"],
-                "month": month_labels(closed["closed_at"]),
+                "month": event_months(ds, closed["closed_at"]),
                 "amount": closed["amount"],
                 "competitor": competitor.astype(str).where(competitor.notna() & lost, ""),
                 "reason": facts.take(raw["lost_reason"], at, closed.index).fillna(facts.UNKNOWN).astype(str),

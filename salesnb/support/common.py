@@ -26,11 +26,6 @@ def usual_months(report: Report) -> list[str]:
     return report.history(report.settings(NAME)["history_months"])
 
 
-def month_cutoffs(stamps: pd.Series) -> pd.Series:
-    """First instant after the month of each timestamp (NaT stays NaT): when each row is judged."""
-    return (stamps.dt.to_period("M") + 1).dt.to_timestamp()
-
-
 def order_rows(ds: Dataset, order_ids: pd.Series) -> np.ndarray | None:
     """Position in the order facts of each of ``order_ids`` (``-1``: unknown); ``None`` when order ids repeat.
 

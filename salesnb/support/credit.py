@@ -15,7 +15,7 @@ from ..display.formatting import format_amount, format_int
 from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
-from ..periods import ALL, month_end
+from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import NAME, usual_months
 from .receivables import overdue_invoices
@@ -28,7 +28,7 @@ def late_stage_deals(report: Report, month: str, customers: pd.Index | None = No
     ``customers``, only these customers' deals (the same rows as filtering the result): the credit check asks
     for the few customers with overdue invoices, and the stages of every open deal need not be found for them.
     """
-    cutoff = month_end(month)
+    cutoff = report.window(month)[1]
     stages = report.config["stages"]
     late = stages[max(0, len(stages) - report.thresholds(NAME)["credit_stages"]) :]
     opps = report.ds["opportunities"]

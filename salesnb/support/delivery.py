@@ -17,15 +17,16 @@ import pandas as pd
 
 from .. import evidence, stats
 from ..data import facts
+from ..data.dataset import Dataset
+from ..data.event_months import event_cutoffs, event_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..findings import finding
 from ..i18n import t
-from ..periods import month_labels
 from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, excess, in_scope, month_cutoffs, scoped_rows, usual_months
+from .common import NAME, excess, in_scope, scoped_rows, usual_months
 
 JUDGED = ["late", "undelivered", "delay_days", "revenue"]  # the columns of delivery_facts a month's figures read
 COHORTS = ("due", "placed")  # the orders a month is judged on: promised for it, or placed and promised in it
@@ -65,7 +66,7 @@ def delivery_facts(report: Report) -> pd.DataFrame:
             }
         )
         frame["placed"] = pd.Series(of["month"].array.take(promised))
-        return judged_deliveries(frame, last)
+        return judged_deliveries(ds, frame, last)
 
     return report.cached(NAME, "delivery_facts", build)
 
@@ -100,14 +101,15 @@ def placed_facts(report: Report) -> pd.DataFrame:
     return report.cached(NAME, "placed_facts", build)
 
 
-def judged_deliveries(frame: pd.DataFrame, end: pd.Timestamp | None = None) -> pd.DataFrame:
+def judged_deliveries(ds: Dataset, frame: pd.DataFrame, end: pd.Timestamp | None = None) -> pd.DataFrame:
     """``frame`` (orders with ``promised_at`` and ``delivered_at``) with month, late, undelivered and delay_days.
 
     Each order is judged at the end of its promised month, or at ``end`` (the first instant after the data)
     when that comes first: an order the data cannot follow to its month end is judged by what the data shows.
+    In a partial month's view (``ds``) every month is read through the same days (``event_cutoffs``).
     """
-    frame["month"] = month_labels(frame["promised_at"])
-    cutoff = month_cutoffs(frame["promised_at"])
+    frame["month"] = event_months(ds, frame["promised_at"])
+    cutoff = event_cutoffs(ds, frame["promised_at"])
     if end is not None:
         cutoff = cutoff.clip(upper=end)
     delivered = frame["delivered_at"].notna() & (frame["delivered_at"] < cutoff)

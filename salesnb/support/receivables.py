@@ -12,15 +12,15 @@ import pandas as pd
 
 from .. import stats
 from ..data import facts
+from ..data.event_months import event_cutoffs, event_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..periods import month_end, month_labels
 from ..report import Report, scope_memo
 from ..trend import trend_months
-from .common import NAME, month_cutoffs, region_rows, row_regions, scoped_rows, table_order_rows, usual_months
+from .common import NAME, region_rows, row_regions, scoped_rows, table_order_rows, usual_months
 
 
 def invoice_facts(report: Report) -> pd.DataFrame:
@@ -95,7 +95,7 @@ def _open_amounts(report: Report, month: str, region: str) -> tuple[pd.Timestamp
     Open: issued by the month end with more than 0.005 open; the amount open is what is left once paid if paid
     by then, else the whole amount.
     """
-    cutoff = month_end(month)
+    cutoff = report.window(month)[1]
     arrays = _invoice_arrays(report, region)
     end = cutoff.to_datetime64()
     paid = arrays["paid_at"] < end  # NaT (not paid) compares false
@@ -149,11 +149,11 @@ def due_collection(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         invoices = invoice_facts(report)
-        cutoff = month_cutoffs(invoices["due_at"])
+        cutoff = event_cutoffs(ds, invoices["due_at"])
         paid = invoices["paid_at"].notna() & (invoices["paid_at"] < cutoff)
         unpaid = np.where(paid, (invoices["amount"] - invoices["paid_amount"]).clip(lower=0), invoices["amount"])
         frame = invoices[["invoice_id", "customer_id", "order_id", "region", "amount"]].copy(deep=False)
-        frame["month"] = month_labels(invoices["due_at"])
+        frame["month"] = event_months(ds, invoices["due_at"])
         frame["unpaid"] = unpaid
         frame["is_unpaid"] = frame["unpaid"] > 0.005
         return frame

@@ -13,12 +13,12 @@ from scipy import stats
 from .. import evidence
 from ..data import facts
 from ..data.customers import customer_regions
+from ..data.event_months import event_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_decimal, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..periods import month_labels
 from ..report import Report, scope_memo
 from ..stats import binom_high
 from .common import NAME, customer_values, usual_months
@@ -29,7 +29,7 @@ def survey_facts(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         surveys = ds["surveys"].copy()
-        surveys["month"] = month_labels(surveys["responded_at"])
+        surveys["month"] = event_months(ds, surveys["responded_at"])
         surveys["region"] = surveys["customer_id"].map(customer_regions(ds)).fillna(facts.UNKNOWN).astype(str)
         return surveys
 

@@ -17,13 +17,14 @@ import pandas as pd
 from .. import evidence, stats
 from ..angle import missing
 from ..data import facts
+from ..data.event_months import event_cutoffs, event_months
 from ..display import plotting
 from ..display.formatting import format_decimal, format_pct, table
 from ..display.panel import Panel, needs
 from ..display.plotting.service import plot_response_times
 from ..findings import finding
 from ..i18n import t
-from ..periods import ALL, month_labels
+from ..periods import ALL
 from ..report import Report, need_name, scope_memo
 from .common import (
     NAME,
@@ -31,7 +32,6 @@ from .common import (
     excess,
     from_orders,
     in_scope,
-    month_cutoffs,
     row_regions,
     scoped_rows,
     table_order_rows,
@@ -66,7 +66,7 @@ def ticket_facts(report: Report) -> pd.DataFrame:
                 "created_at": tickets["created_at"],
                 "first_response_at": tickets["first_response_at"],
                 "resolved_at": tickets["resolved_at"],
-                "month": month_labels(tickets["created_at"]),
+                "month": event_months(ds, tickets["created_at"]),
                 "region": region.fillna(facts.UNKNOWN).astype(str),
                 "order_revenue": from_orders(ds, tickets, "revenue", at),
             }
@@ -86,7 +86,7 @@ def judged_tickets(report: Report) -> pd.DataFrame:
 
     def build(ds) -> pd.DataFrame:
         rows = ticket_facts(report).copy(deep=False)  # its own columns added: the ticket facts stay as they are
-        cutoff = month_cutoffs(rows["created_at"])
+        cutoff = event_cutoffs(ds, rows["created_at"])
         answered = rows["first_response_at"].notna() & (rows["first_response_at"] < cutoff)
         hours = (rows["first_response_at"] - rows["created_at"]).dt.total_seconds() / 3600
         age = (cutoff - rows["created_at"]).dt.total_seconds() / 3600

@@ -12,10 +12,11 @@ from scipy import stats
 
 from ..data import facts
 from ..data.dataset import Dataset
+from ..data.event_months import event_months
 from ..data.reps import rep_info
 from ..evidence import confirmed
 from ..i18n import t
-from ..periods import ALL, month_labels
+from ..periods import ALL
 from ..report import Report, scope_memo
 
 MIN_PEERS = 3  # settled peers needed before a month's common movement is read from them (their median)
@@ -99,7 +100,7 @@ def activity_facts(report: Report) -> pd.DataFrame:
             {
                 "rep_id": acts["rep_id"],
                 "type": acts["type"].fillna(facts.UNKNOWN),
-                "month": month_labels(acts["occurred_at"]),
+                "month": event_months(ds, acts["occurred_at"]),
                 "region": region.fillna(facts.UNKNOWN),
             }
         )
@@ -123,7 +124,11 @@ def deal_moves(report: Report) -> pd.DataFrame:
         rep = facts.take(deals["rep_id"], at, events.index)
         region = facts.lookup(rep, rep_info(ds)["region"]).fillna(facts.take(deals["region"], at, events.index))
         frame = pd.DataFrame(
-            {"rep_id": rep, "region": region.fillna(facts.UNKNOWN), "month": month_labels(events["entered_at"])}
+            {
+                "rep_id": rep,
+                "region": region.fillna(facts.UNKNOWN),
+                "month": event_months(ds, events["entered_at"]),
+            }
         )
         frame = frame[frame["rep_id"].notna() & frame["month"].notna()]
         return frame.groupby(["rep_id", "region", "month"]).size().rename("moves").reset_index()

@@ -9,13 +9,13 @@ import pandas as pd
 
 from ..data import facts
 from ..data.deals import deal_facts
+from ..data.event_months import event_months
 from ..data.reps import rep_label
 from ..display import plotting
 from ..display.bounded import bounded_note, top_n_with_other
 from ..display.formatting import table
 from ..display.panel import Panel
 from ..i18n import t
-from ..periods import month_labels
 from ..report import Report, scope_memo
 from .common import activity_facts, month_rows
 
@@ -37,7 +37,7 @@ def closed_deals(report: Report) -> pd.DataFrame:
             "rep_id": deals["rep_id"],
             "status": deals["outcome"],
             "region": deals["region"],
-            "close_month": month_labels(deals["closed_at"]),
+            "close_month": event_months(report.ds, deals["closed_at"]),
             "amount": deals["amount"],
         }
     )

@@ -46,7 +46,7 @@ def _delivery_definition(ds) -> pd.DataFrame:
     )
     end = max(of["order_date"].max(), orders["delivered_at"].max()).normalize() + pd.Timedelta(days=1)
     due = frame["promised_at"].notna() & (frame["promised_at"] < end)
-    return judged_deliveries(frame[due].reset_index(drop=True), end)  # every row, then filtered
+    return judged_deliveries(ds, frame[due].reset_index(drop=True), end)  # every row, then filtered
 
 
 def test_delivery_facts_take_only_the_promised_orders_and_equal_the_definition():
