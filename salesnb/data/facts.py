@@ -395,7 +395,8 @@ def same_days(ds: Dataset, day: int) -> Dataset:
     """The dataset as a partial month's report reads it: each month's figures cover days 1..``day`` only.
 
     The raw tables are shared, untouched (a commission's order sequence, an invoice's order, a customer's last
-    purchase all still see every order) but for targets, cut to days 1..``day`` by :func:`prorated_targets`;
+    purchase all still see every order) but for targets and marketing spend, cut to days 1..``day`` by
+    :func:`prorated_targets`;
     the derived order and line facts differ: an order placed after
     day ``day`` of its month keeps its row but loses its ``month`` label, so every month-based figure
     (:func:`in_months`, per-month groupings) of every baseline -- previous month, same month last year,
@@ -415,6 +416,8 @@ def same_days(ds: Dataset, day: int) -> Dataset:
         tables = dict(ds.tables)
         if "targets" in tables:  # a month's target for its days 1..D: the time-progress share (时间进度)
             tables["targets"] = prorated_targets(tables["targets"], day)
+        if "marketing_spend" in tables:  # its months' spend over days 1..D, like the customers they are set against
+            tables["marketing_spend"] = prorated_targets(tables["marketing_spend"], day, "amount")
         view = dataclasses.replace(ds, tables=tables)  # same tables but targets, caches of its own
         _VIEWS[view] = day
         store = _CACHE.setdefault(view, {})
@@ -430,14 +433,15 @@ def same_days(ds: Dataset, day: int) -> Dataset:
     return per_dataset(ds, ("facts", "same_days", day), build)
 
 
-def prorated_targets(targets: pd.DataFrame, day: int) -> pd.DataFrame:
+def prorated_targets(targets: pd.DataFrame, day: int, column: str = "target_amount") -> pd.DataFrame:
     """``targets`` with each month's amount scaled to its days 1..``day`` (× day ÷ days in the month, at most 1).
 
-    What a partial month's attainment is measured against: the target the time elapsed asks for.
+    What a partial month's attainment is measured against: the target the time elapsed asks for. The same for a
+    month's marketing spend (``column="amount"``): what days 1..D cost, set against the customers they won.
     """
     start = pd.to_datetime(targets["period"].astype("string") + "-01", errors="coerce", format="%Y-%m-%d")
     share = (day / start.dt.days_in_month).clip(upper=1.0).fillna(1.0)
-    return targets.assign(target_amount=targets["target_amount"] * share)
+    return targets.assign(**{column: targets[column] * share})
 
 
 def size_band_labels(edges: list[float] | tuple[float, ...]) -> list[str]:

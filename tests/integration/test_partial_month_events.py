@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from salesnb import process, support
 from salesnb.data import facts
@@ -71,8 +72,11 @@ def test_events_after_the_day_have_no_month_and_are_judged_on_the_day(tmp_path: 
         f"O{m}{d},C1,2026-{m:02d}-{d:02d},100\n" for m in (8, 9, 10) for d in (2, 9) if (m, d) != (10, 2)
     )
     (tmp_path / "orders.csv").write_text(orders, encoding="utf-8")
+    spend = "period,channel,amount\n2026-09,展会,3000\n2026-10,展会,3100\n"
+    (tmp_path / "marketing_spend.csv").write_text(spend, encoding="utf-8")
     report = open_report(data=str(tmp_path), period="2026-10", region="ALL")
     assert report.through_day == 9 and report.window("2026-09") == window("2026-09", 9)
+    assert report.ds["marketing_spend"]["amount"].tolist() == pytest.approx([900.0, 900.0])  # 9 of 30 and of 31 days
     dates = pd.Series(pd.to_datetime(["2026-09-09 18:00", "2026-09-10 08:00", "2026-10-09 00:00"]))
     assert event_months(report.ds, dates).fillna("-").tolist() == ["2026-09", "-", "2026-10"]
     assert event_cutoffs(report.ds, dates).tolist() == [pd.Timestamp("2026-09-10")] * 2 + [pd.Timestamp("2026-10-10")]

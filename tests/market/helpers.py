@@ -40,8 +40,9 @@ def steady(plant: str | None = None) -> dict[str, list[dict]]:
                     continue  # regulars stop (−30%); churn23: 7 of them (−23%)
                 if hit and plant == "channel" and channel == "分销":
                     channel = "直营"
+                last_day = f"{month}-{pd.Period(month).days_in_month}"  # whole months: the data reaches their end
                 t["orders"].append({"order_id": f"O{tag}{month}{k:02d}", "customer_id": f"R{tag}{k:02d}",
-                                    "order_date": f"{month}-10", "region": region, "channel": channel,
+                                    "order_date": last_day, "region": region, "channel": channel,
                                     "amount": 1000})  # fmt: skip
             for k in range(20):
                 source = "展会" if k < 10 else "转介绍"
