@@ -357,7 +357,10 @@ def orders_aov_panel(report: Report) -> Panel:
     lang = report.lang
     frame = orders_aov_frame(report)
     split = growth_split(report)
-    chart = frame[frame["metric"] != "customers"].assign(label=lambda f: f["metric"].map(lambda k: t(k, lang)))
+    chart = frame[frame["metric"] != "customers"].assign(
+        label=lambda f: f["metric"].map(lambda k: t(k, lang)),
+        unit=lambda f: f["metric"].map(lambda k: "amount" if k == "aov" else "count"),
+    )
     ax = plotting.plot_bar_compare(
         chart,
         label="label",
@@ -365,6 +368,7 @@ def orders_aov_panel(report: Report) -> Panel:
         baseline="previous_month",
         lang=lang,
         scale="row",
+        row_units="unit",
         title=f"{t('orders', lang)} / {t('aov', lang)}",
     )
 

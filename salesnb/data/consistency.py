@@ -1,4 +1,4 @@
-"""Checks across tables that no single column shows: an order's stated amount against its lines, orders without one.
+"""Checks that no single column shows: an order's stated amount against its lines, orders without one, rows twice.
 
 Revenue is read from the order lines (quantity × unit_price) whenever there are lines; a mapped
 ``orders.amount`` is then only a second statement of the same money. When the two disagree the user should
@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .messages import Message, counted
+from .validation import FILE_ROW
 
 AMOUNT_TOLERANCE = 0.01  # an order agrees when its lines are within 1% (and a cent) of its amount
 TOTAL_TOLERANCE = 0.005  # ... and the warning is given when the totals differ by 0.5% or more
@@ -64,3 +65,32 @@ def empty_amounts(tables: dict[str, pd.DataFrame], column: str) -> list[Message]
         return []
     examples = ", ".join(map(str, orders.loc[empty, "order_id"].head(EMPTY_AMOUNT_EXAMPLES)))
     return [counted("problem_empty_amounts", int(empty.sum()), column=column, examples=examples)]
+
+
+IDENTICAL_ROWS_LISTED = 10  # file rows named in the warning about identical rows
+
+
+def identical_rows(raw: pd.DataFrame, table: pd.DataFrame, name: str, where: str | Message) -> list[Message]:
+    """One warning when rows of ``name``'s file (order lines, or orders made of rows) repeat an earlier row entirely.
+
+    A till or POS export that holds one sale twice (exported twice, a sheet pasted under itself) was counted twice
+    in silence; but two identical rows may also be two identical sales (two coffees at one price in one minute), so
+    the numbers stay as they are: every row still counts, and the warning says how many rows repeat an earlier one,
+    which rows of the file, and how much revenue they add. ``table`` is the contract frame cut from ``raw`` (same
+    rows, same order): a line's revenue is quantity × unit_price, an order row's its amount.
+    """
+    columns = [c for c in raw.columns if c != FILE_ROW]
+    if not columns or len(raw) != len(table):
+        return []
+    copies = raw.duplicated(subset=columns, keep="first").to_numpy()
+    if not copies.any():
+        return []
+    if name == "order_lines":
+        value = table["quantity"] * table["unit_price"]
+    else:
+        value = table["amount"] if "amount" in table else pd.Series(np.nan, index=table.index)
+    added = pd.to_numeric(value[copies], errors="coerce").sum(min_count=1)
+    rows = (raw[FILE_ROW].to_numpy() if FILE_ROW in raw else np.arange(len(raw)))[copies] + 1  # 1-based, as shown
+    listed = ", ".join(map(str, rows[:IDENTICAL_ROWS_LISTED])) + (" …" if len(rows) > IDENTICAL_ROWS_LISTED else "")
+    amount = "—" if pd.isna(added) else f"{float(added):,.2f}"
+    return [counted("problem_identical_rows", int(copies.sum()), where=where, rows=listed, amount=amount)]

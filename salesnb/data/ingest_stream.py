@@ -238,7 +238,7 @@ def _q(column: str) -> str:
 
 
 def _check(con, staged: dict[str, Staged]) -> None:
-    """What spans rows and tables: the orders exist, ids are unique, targets' grain, references resolve."""
+    """What spans rows and tables: the orders exist, ids are unique, targets' grain, no identical lines, references."""
     if staged["orders"].rows == 0:
         raise NotStreamable("orders: empty")
     if "order_lines" not in staged and "amount" not in staged["orders"].present:  # :func:`.validation.no_revenue`
@@ -255,12 +255,15 @@ def _check(con, staged: dict[str, Staged]) -> None:
                     f"SELECT 1 FROM {name} t ANTI JOIN {target} k ON t.{_q(column)} = k.{_q(target_key)} "
                     f"WHERE t.{_q(column)} IS NOT NULL"
                 )
+    if "order_lines" in staged:  # :func:`.consistency.identical_rows`: a line repeating another is said
+        every = ", ".join(_q(c) for c in staged["order_lines"].columns)
+        queries.append(f"SELECT 1 FROM order_lines GROUP BY {every} HAVING count(*) > 1")
     if "targets" in staged:
         grain = ", ".join(_q(c) for c in validation.TARGET_GRAIN)
         queries.append(f"SELECT 1 FROM targets WHERE period IS NOT NULL GROUP BY {grain} HAVING count(*) > 1")
     for query in queries:
         if con.execute(query + " LIMIT 1").fetchone() is not None:
-            raise NotStreamable("a duplicate id, a repeated target or a broken reference")
+            raise NotStreamable("a duplicate id, a repeated target or line, or a broken reference")
     for column in SEGMENT_COLUMNS:  # :func:`.spellings.one_spelling`: Clothing and CLOTHING, merged by the loader
         parts = [f"SELECT {_q(column)} v FROM {name}" for name, table in staged.items() if column in table.present]
         if parts:

@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import DataSourceError, DataValidationError
 from . import validation
 from .catalogue import catalogue_prices
-from .consistency import amount_disagreement, empty_amounts
+from .consistency import amount_disagreement, empty_amounts, identical_rows
 from .contract import TABLES
 from .currency import currency_problems, in_base_currency, lines_in_order_currency
 from .database import stage_database
@@ -437,7 +437,11 @@ def load_dataset(
         problems += found
         unparsed.update({**reported, **positions})
         joined = name == "orders" and names.renames("orders").get("order_id") in names.joined
-        if (sources.count(source_name) > 1 or joined) and TABLES[name].key:  # a flat export's, or rows made orders
+        summed = (sources.count(source_name) > 1 or joined) and TABLES[name].key  # a flat export's, or rows made orders
+        if name == "order_lines" or (summed and name == "orders" and raw.get("order_lines", (None,))[0] != source_name):
+            where = source_name if sources.count(source_name) > 1 else Message("where_table", name=name)
+            warnings += identical_rows(tidied[source_name], tables[name], name, where)  # two sales, or one twice?
+        if summed:
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found
     tables = lines_in_order_currency(tables, names)  # 币种 on the orders only: their lines in it too

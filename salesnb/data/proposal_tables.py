@@ -1,6 +1,7 @@
 """The contract tables a file's matched concepts can feed (``salesnb map``), with computed prices and costs.
 
-A line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, a line's total cost
+A line total without a unit price becomes ``unit_price: "=[Sales] / [Quantity]"``, a line total and a unit price
+without a quantity ``quantity: "=[Sales] / [Price]"``, a line's total cost
 ``unit_cost: "=[成本] / [数量]"``, a line profit next to the total ``unit_cost: "=([Sales] - [Profit]) / [Quantity]"``;
 without an order number an order is one customer on one day (:func:`per_day_id`).
 """
@@ -29,6 +30,38 @@ def _money(column: str | None) -> str | None:
     return f"={_term(column)}" if column and multiplier(column) else column
 
 
+def _per_unit(total: str, quantity: str) -> str:
+    """``total`` (a term) per unit: ``[成本] / [数量]``, or over a derived quantity in brackets (:func:`_quantity`)."""
+    return f"{total} / ({quantity[1:]})" if quantity.startswith("=") else f"{total} / {_ref(quantity)}"
+
+
+def _quantity(found: dict[str, str]) -> str | None:
+    """The quantity column; without one, the line total over the unit price, or one unit a row.
+
+    A till export with ``Unit Price`` and ``Line Total`` but no quantity: its lines were not proposed at all (no
+    product analysis); ``[Line Total] / [Unit Price]`` is the quantity. Beside a discount the total is after it
+    and the price maybe before: no quantity is derived. A price with no amount is a line per item sold
+    (order_item_id 1, 2, …): each row is one unit at its price (:data:`ONE_UNIT`).
+    """
+    quantity, price, amount = found.get("quantity"), found.get("unit_price"), found.get("amount")
+    if quantity or not price:
+        return quantity
+    return derived_quantity(found) if amount else ONE_UNIT
+
+
+def derived_quantity(found: dict[str, str]) -> str | None:
+    """``=[Line Total] / [Unit Price]`` (money columns in 元) when the file has both and no discount, else ``None``.
+
+    Only when every row has a price other than 0 (``salesnb map`` checks the file): a free line's quantity would be
+    a division by zero.
+    """
+    price, amount = found.get("unit_price"), found.get("amount")
+    if not (price and amount) or found.get("discount_off") or found.get("discount_paid"):
+        return None
+    divisor = _term(price)
+    return f"={_term(amount)} / {divisor if divisor == _ref(price) else f'({divisor})'}"
+
+
 def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     """(unit_price, list_price) of a line, net of its discount share when the export has one.
 
@@ -44,7 +77,7 @@ def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     off, paid = found.get("discount_off"), found.get("discount_paid")
     listed = _money(found.get("list_price"))
     if not listed and found.get("list_amount") and quantity and quantity != ONE_UNIT:  # 应收金额 beside 实收金额
-        listed = f"={_term(found['list_amount'])} / {_ref(quantity)}"
+        listed = f"={_per_unit(_term(found['list_amount']), quantity)}"
     if gross is None or not (off or paid):
         return (_money(price) or (f"={gross}" if gross else None)), listed
     share = f"(1 - {_ref(off)})" if off else _ref(paid)
@@ -62,10 +95,10 @@ def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
     """
     amount, profit, line_cost = found.get("amount"), found.get("profit"), found.get("line_cost")
     if line_cost and quantity and quantity != ONE_UNIT:
-        return f"={_term(line_cost)} / {_ref(quantity)}"
+        return f"={_per_unit(_term(line_cost), quantity)}"
     if found.get("unit_cost") or not (amount and profit and quantity and quantity != ONE_UNIT):
         return _money(found.get("unit_cost"))
-    return f"=({_term(amount)} - {_term(profit)}) / {_ref(quantity)}"
+    return f"={_per_unit(f'({_term(amount)} - {_term(profit)})', quantity)}"
 
 
 def orders_lacking(found: dict[str, str]) -> list[str]:
@@ -123,9 +156,7 @@ def tables_from(
     orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": _money(found.get("amount"))}
     orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
     orders["order_count"] = found.get("order_count")  # a summary's 订单量 (:mod:`.shapes`)
-    quantity = found.get("quantity")
-    if quantity is None and found.get("unit_price") and not found.get("amount"):
-        quantity = ONE_UNIT  # a line per item sold (order_item_id 1, 2, …): each row is one unit at its price
+    quantity = _quantity(found)
     lines = {"order_id": order_id, "product_id": product, "quantity": quantity}
     price, list_price = _net_prices(found)
     lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}

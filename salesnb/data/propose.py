@@ -27,7 +27,7 @@ from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
-from .proposal_tables import ONE_UNIT, per_day_id, tables_from
+from .proposal_tables import ONE_UNIT, derived_quantity, per_day_id, tables_from
 from .references import product_keys, refer_products
 from .row_notes import (
     ZERO,
@@ -274,6 +274,11 @@ def _candidates(
         if "order_lines" in lacking:
             missing["order_lines"] = lacking["order_lines"]
         proposal.order_totals.append((name, found["amount"]))
+    derived = derived_quantity(found)  # a line total over a price of 0 (a free line) or none is no quantity
+    if derived and tables.get("order_lines", {}).get("quantity") == derived:
+        if not parse_number(frame[found["unit_price"]])[0].fillna(0).all():
+            tables.pop("order_lines")
+            missing["order_lines"] = ["quantity"]
     if own:
         columns = {c: c for c in frame.columns if TABLES[own].column(c)}  # contract names as they are
         taken = set(columns)

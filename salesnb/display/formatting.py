@@ -15,11 +15,14 @@ from ..errors import ParameterError
 
 MISSING = "—"
 
-# (divisor, suffix), smallest unit first; the base unit is shown as a whole number with separators.
+# (divisor, suffix), smallest unit first; the base unit is shown as a whole number with separators, except small
+# amounts (below SMALL_AMOUNT), which keep their cents.
 UNITS: dict[str, list[tuple[float, str]]] = {
     "zh": [(1.0, ""), (1e4, "万"), (1e8, "亿")],
     "en": [(1.0, ""), (1e3, "K"), (1e6, "M"), (1e9, "B")],
 }
+SMALL_AMOUNT = 100.0  # below it an amount shows its cents: a 7.09 order value, a 0.99 track (not "7", "1")
+CENT_PLACES = 2
 
 
 def _number(value: object) -> float | None:
@@ -40,7 +43,8 @@ def format_amount(value: float | None, lang: str = "zh", digits: int = 1, unit: 
     lang : {"zh", "en"}
         ``zh`` uses 万 (10⁴) and 亿 (10⁸); ``en`` uses K, M and B.
     digits : int
-        Decimals shown with a unit (amounts below the first unit are whole numbers).
+        Decimals shown with a unit. Amounts below the first unit are whole numbers, except amounts below
+        ``SMALL_AMOUNT`` with cents, which show two decimals (``7.09``, ``0.50``; ``7.00`` is ``7``).
     unit : int or None
         Index into ``UNITS[lang]`` to show the amount in (a table column's common unit,
         :func:`column_unit`); ``None`` picks the amount's own unit.
@@ -48,7 +52,7 @@ def format_amount(value: float | None, lang: str = "zh", digits: int = 1, unit: 
     Returns
     -------
     str
-        e.g. ``1.2万``, ``-3.4亿``, ``8,500``, ``12.3K``.
+        e.g. ``1.2万``, ``-3.4亿``, ``8,500``, ``12.3K``, ``7.09``.
     """
     if lang not in UNITS:
         raise ParameterError(f"lang must be 'zh' or 'en', got {lang!r}")
@@ -58,7 +62,7 @@ def format_amount(value: float | None, lang: str = "zh", digits: int = 1, unit: 
     units = UNITS[lang]
     magnitude = abs(number)
     if unit is not None:
-        return _in_unit(number, units[unit], 0 if unit == 0 else digits)
+        return _in_unit(number, units[unit], _base_places(magnitude) if unit == 0 else digits)
     index = max(i for i, (divisor, _) in enumerate(units) if magnitude >= divisor or i == 0)
     # Rounding may reach the next unit (9,999.96 -> "10,000"; 99,995,000 -> "10000.0万"): move up.
     while index + 1 < len(units):
@@ -66,7 +70,13 @@ def format_amount(value: float | None, lang: str = "zh", digits: int = 1, unit: 
         if round(magnitude / units[index][0], places) < units[index + 1][0] / units[index][0]:
             break
         index += 1
-    return _in_unit(number, units[index], 0 if index == 0 else digits)
+    return _in_unit(number, units[index], _base_places(magnitude) if index == 0 else digits)
+
+
+def _base_places(magnitude: float) -> int:
+    """Decimals of an amount in the base unit: its cents below ``SMALL_AMOUNT`` unless it is whole, else none."""
+    cents = round(magnitude, CENT_PLACES)
+    return CENT_PLACES if cents < SMALL_AMOUNT and not cents.is_integer() else 0
 
 
 def _in_unit(number: float, unit: tuple[float, str], places: int) -> str:

@@ -270,13 +270,17 @@ def velocity_panel(report: Report) -> Panel:
             for metric, value in zip(frame["metric"], frame[column], strict=True)
         ]
     chart = frame[frame["metric"].isin(["won", "lost", "open", "cycle_median", "avg_won", "velocity_month"])]
-    chart = chart.assign(label=chart["metric"].map(lambda m: t(f"proc_metric_{m}", lang)))
+    chart = chart.assign(
+        label=chart["metric"].map(lambda m: t(f"proc_metric_{m}", lang)),
+        unit=chart["metric"].map(lambda m: "amount" if kinds.get(m) == "amount" else "count"),  # days: one decimal
+    )
     ax = plotting.plot_bar_compare(
         chart,
         label="label",
         current="value",
         baseline="trailing_avg",
         scale="row",
+        row_units="unit",
         lang=lang,
         legend=(t("proc_this_month", lang), t("proc_usual", lang, n=n)),
         title=f"{t('proc_velocity_title', lang)} · {report.region_label} · {report.period}",

@@ -257,6 +257,21 @@ def test_an_amount_that_disagrees_with_the_lines_is_said_and_loaded_whole(tmp_pa
     assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
 
 
+def test_identical_order_lines_are_said_and_loaded_whole(tmp_path, spy):
+    """O3's line 4 × 50 written twice: the loader says so (200 of revenue), so the stream leaves it to the loader."""
+    from salesnb.data.messages import say
+
+    lines = TABLES["order_lines"]
+    data = write_tiny(tmp_path / "data", tables={**TABLES, "order_lines": [*lines[:4], lines[3], *lines[4:]]})
+    (warning,) = [w for w in loading.load_dataset(data).warnings if "every column" in say(w, "en")]
+    assert say(warning, "en").startswith("table order_lines: row 6 repeats an earlier row in every column")
+    assert "(200.00 of revenue)" in say(warning, "en")
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy[-1] == str(data)  # the stream had something to say: loaded whole, with the same warning
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+
+
 def test_orders_without_money_are_left_to_the_loader_that_refuses_them(tmp_path, spy):
     data = write_tiny(tmp_path / "data", drop=("order_lines",))  # the tiny orders have no amount column
     with pytest.raises(DataValidationError, match="no money"):

@@ -37,3 +37,44 @@ def test_an_item_description_and_a_genre_are_the_product_and_its_line() -> None:
     frame = pd.DataFrame({"Item Description": ["Rock Album", "Jazz Album"], "Genre": ["Rock", "Jazz"]})
     found, _ = match_columns(frame)
     assert found.get("product_name") == "Item Description" and found.get("product_line") == "Genre"
+
+
+TILL = """Order No,Date,Customer,Product,Unit Price,Line Total
+A1,2026-09-03,Cust1,Widget,2.50,10.00
+A1,2026-09-03,Cust1,Gadget,4.00,4.00
+A2,2026-09-10,Cust2,Widget,2.50,7.50
+A3,2026-10-02,Cust1,Gadget,4.00,12.00
+A4,2026-10-15,Cust3,Widget,2.50,2.50
+"""
+
+
+def test_a_line_total_and_a_unit_price_give_the_quantity(tmp_path: Path) -> None:
+    """No quantity column: 10.00 at 2.50 is 4 widgets (the order lines were not proposed at all)."""
+    (tmp_path / "till.csv").write_text(TILL, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "till.csv")
+    assert proposal.columns["order_lines"]["quantity"] == "=[Line Total] / [Unit Price]"
+    assert proposal.columns["order_lines"]["unit_price"] == "Unit Price"
+    lines = load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())["order_lines"]
+    assert lines["quantity"].tolist() == [4, 1, 3, 3, 1]
+    assert (lines["quantity"] * lines["unit_price"]).tolist() == [10.0, 4.0, 7.5, 12.0, 2.5]  # each line's total
+    assert lines.groupby("product_id")["quantity"].sum().to_dict() == {"Gadget": 4, "Widget": 8}
+
+
+def test_a_free_line_leaves_the_quantity_underived(tmp_path: Path) -> None:
+    """A5's free item (price 0, total 0) has no quantity total ÷ price: no lines, as before, and the data loads."""
+    (tmp_path / "till.csv").write_text(TILL + "A5,2026-10-16,Cust3,Freebie,0,0\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "till.csv")
+    assert "order_lines" not in proposal.columns and proposal.missing["order_lines"] == ["quantity"]
+    orders = load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())["orders"]
+    assert orders.set_index("order_id")["amount"].to_dict() == {"A1": 14.0, "A2": 7.5, "A3": 12.0, "A4": 2.5, "A5": 0}
+
+
+def test_a_derived_quantity_carries_the_line_cost_and_a_total_in_wan() -> None:
+    """A line cost per unit is divided by the derived quantity in brackets; 万元 columns are scaled inside."""
+    from salesnb.data.proposal_tables import tables_from
+
+    found = {"order_id": "单号", "order_date": "日期", "product_id": "产品", "unit_price": "单价（万元）",
+             "amount": "金额（万元）", "line_cost": "成本"}  # fmt: skip
+    lines = tables_from(found)[0]["order_lines"]
+    assert lines["quantity"] == "=[金额（万元）] * 10000 / ([单价（万元）] * 10000)"
+    assert lines["unit_cost"] == "=[成本] / ([金额（万元）] * 10000 / ([单价（万元）] * 10000))"

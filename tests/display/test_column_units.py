@@ -36,3 +36,11 @@ def test_format_table_keeps_the_index_and_other_columns():
     out = format_table(frame, {"a": "amount"})
     assert out.index.tolist() == [7, 9]
     assert out["a"].tolist() == ["15.0万", "0.8万"] and out["b"].tolist() == ["x", "y"]
+
+
+def test_small_amounts_in_a_column_of_whole_yuan_keep_their_cents():
+    # an order value column of a music store: 0.99 tracks, 9.99 albums, a 120 box set, a 2,500 bundle
+    frame = pd.DataFrame({"amt": [0.99, 9.99, 120.0, 2500.0, 8.0]})
+    assert column_unit(frame["amt"]) == 0
+    assert table(frame, [("amt", "amt", "amount")])["amt"].tolist() == ["0.99", "9.99", "120", "2,500", "8"]
+    assert format_amount(7.09, unit=0) == "7.09"

@@ -31,7 +31,7 @@ from salesnb.errors import ParameterError
         (-12_345, "-1.2万"),
         (-8_500, "-8,500"),
         (-123_456_789, "-1.2亿"),
-        (-0.4, "0"),  # no "-0"
+        (-0.004, "0"),  # no "-0"
         (np.int64(52_300), "5.2万"),
     ],
 )
@@ -180,3 +180,23 @@ def test_the_unknown_label_is_shown_in_the_readers_language() -> None:
     frame = pd.DataFrame({"source": ["展会", "未知"]})
     assert table(frame, [("source", "来源", None)], "en")["来源"].tolist() == ["展会", "unknown"]
     assert table(frame, [("source", "来源", None)], "zh")["来源"].tolist() == ["展会", "未知"]
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (7.09, "zh", "7.09"),  # a till's order value, not "7"
+        (0.99, "en", "0.99"),  # a music store's track
+        (7.5, "zh", "7.50"),  # money keeps both cents
+        (7.0, "zh", "7"),  # a whole amount stays whole
+        (-3.456, "en", "-3.46"),
+        (-0.4, "zh", "-0.40"),
+        (-0.004, "zh", "0"),  # rounds to zero: no "-0"
+        (99.994, "zh", "99.99"),
+        (99.996, "zh", "100"),  # rounds to the cut-off: whole, like every amount from 100 on
+        (100.4, "zh", "100"),
+        (999.5, "en", "1.0K"),
+    ],
+)
+def test_small_amounts_keep_their_cents(value, lang, expected):
+    assert format_amount(value, lang) == expected

@@ -219,6 +219,18 @@ def test_bar_compare_row_scale_gives_each_row_its_own_axis():
         plotting.plot_bar_compare(compare(), scale="log")
 
 
+def test_bar_compare_rows_in_their_own_units():
+    # a till: 270 orders (usual 262.5) with an order value of 7.09 (usual 7.5); a count is no money amount
+    frame = pd.DataFrame({"segment": ["订单数", "客单价"], "current": [270.0, 7.09], "baseline": [262.5, 7.5],
+                          "unit": ["count", "amount"]})  # fmt: skip
+    ax = plotting.plot_bar_compare(frame, scale="row", row_units="unit")
+    assert render(ax) == [" 270", " 7.09", " 262.5", " 7.50"]
+    with pytest.raises(ParameterError, match="row_units needs scale='row'"):
+        plotting.plot_bar_compare(frame, row_units="unit")
+    with pytest.raises(ParameterError, match=r"row_units has \['money'\]"):
+        plotting.plot_bar_compare(frame.assign(unit="money"), scale="row", row_units="unit")
+
+
 def test_waterfall_bars_follow_the_running_total():
     ax = plotting.plot_waterfall(waterfall())
     spans = [(bar.get_y(), bar.get_y() + bar.get_height()) for bar in ax.patches]
@@ -265,6 +277,12 @@ def test_formatters():
     assert plotting.amount_formatter("en")(12_345, 0) == "12.3K"
     assert plotting.pct_formatter()(0.85, 0) == "85%"
     assert plotting.pct_formatter(1)(0.1234, 0) == "12.3%"
+
+
+def test_small_amount_ticks_keep_their_decimals():
+    ticks = [plotting.amount_formatter("en")(v, 0) for v in (0.0, 2.5, 5.0, 7.5, 10.0, 0.99)]
+    assert ticks == ["0", "2.5", "5", "7.5", "10", "0.99"]  # not "2", "8" (rounded to whole units)
+    assert plotting.amount_formatter("zh")(200_000, 0) == "20万" and plotting.amount_formatter("zh")(100, 0) == "100"
 
 
 def test_missing_column_names_the_keyword():

@@ -142,6 +142,7 @@ def plot_bar_compare(
     baseline: str | None = "baseline",
     unit: str = "amount",
     scale: str = "shared",
+    row_units: str | None = None,
     legend: tuple[str, str] | None = None,
     ax: Axes | None = None,
     lang: str = "zh",
@@ -163,6 +164,9 @@ def plot_bar_compare(
     scale : {"shared", "row"}
         ``shared``: one axis for all rows. ``row``: each row's pair scaled to its own larger value, for rows
         in different units (orders vs order value); the axis is hidden and the labels give the real values.
+    row_units : str, optional
+        With ``scale="row"``: a column with each row's own unit (one of ``unit``'s values) for its labels, so
+        that the orders read ``270`` and the order value ``7.09`` in one chart; default ``unit`` for every row.
     legend : (str, str), optional
         Legend texts; default "本期"/"上期" ("This period"/"Last period").
     ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to the ``ax.barh`` calls.
@@ -171,10 +175,17 @@ def plot_bar_compare(
         raise ParameterError(f"plot_bar_compare: scale must be 'shared' or 'row', got {scale!r}")
     if unit not in UNITS:
         raise ParameterError(f"plot_bar_compare: unit must be one of {UNITS}, got {unit!r}")
+    if row_units is not None and scale != "row":
+        raise ParameterError("plot_bar_compare: row_units needs scale='row' (a shared axis has one unit)")
     ax = style.axes(ax, rows=0 if frame is None else 2 * len(frame))
     if style.is_empty(frame):
         return style.no_data(ax, lang, title)
-    style.require(frame, {"label": label, "current": current, "baseline": baseline}, "plot_bar_compare")
+    style.require(
+        frame, {"label": label, "current": current, "baseline": baseline, "row_units": row_units}, "plot_bar_compare"
+    )
+    unknown = sorted(set(frame[row_units]) - set(UNITS)) if row_units is not None else []
+    if unknown:
+        raise ParameterError(f"plot_bar_compare: row_units has {unknown}; each row's unit must be one of {UNITS}")
     now = style.numbers(frame[current])
     before = style.numbers(frame[baseline]) if baseline is not None else np.full(len(frame), np.nan)
     if np.isnan(now).all() and np.isnan(before).all():
@@ -185,7 +196,7 @@ def plot_bar_compare(
         largest = np.fmax(np.abs(now), np.abs(before))
         unit_size = np.where(np.isnan(largest) | (largest == 0), 1.0, largest)
     names = legend or (style._t("current", lang), style._t("baseline", lang))
-    text = _value_text(unit, lang)
+    texts = [_value_text(u, lang) for u in (frame[row_units] if row_units is not None else [unit] * len(frame))]
     positions = style.category_axis(ax, frame[label].astype(str).tolist(), horizontal=True)
     bars = (
         ((-0.2, now, style.PRIMARY, names[0]), (0.2, before, style.NEUTRAL_LIGHT, names[1]))
@@ -195,7 +206,9 @@ def plot_bar_compare(
     height = 0.38 if paired else 0.6
     for shift, values, color, name in bars:
         ax.barh(positions + shift, values / unit_size, height=height, color=color, label=name, **kwargs)
-        style.bar_end_labels(ax, positions + shift, values / unit_size, [text(v) for v in values])
+        style.bar_end_labels(
+            ax, positions + shift, values / unit_size, [text(v) for text, v in zip(texts, values, strict=True)]
+        )
     ends = np.concatenate([now / unit_size, before / unit_size, [0.0]])
     ax.set_xlim(min(0.0, np.nanmin(ends) * 1.25), max(np.nanmax(ends), 1e-9) * 1.25)
     if scale == "row":

@@ -142,10 +142,13 @@ def close_all() -> None:
     plt.close("all")
 
 
+_TRAILING_ZEROS = re.compile(r"(?:(\.\d*[1-9])|\.)0+(?=\D*$)")  # "20.0万" -> "20万", "2.50" -> "2.5"; "10" stays
+
+
 def amount_formatter(lang: str = "zh") -> FuncFormatter:
-    """Tick formatter writing amounts in 万/亿 (``zh``) or K/M/B (``en``), without a trailing ``.0`` (``20万``)."""
+    """Tick formatter: amounts in 万/亿 (``zh``) or K/M/B (``en``), no trailing decimal zeros (``20万``, ``2.5``)."""
     check_lang(lang)
-    return FuncFormatter(lambda value, _pos: re.sub(r"\.0(?=\D*$)", "", format_amount(value, lang)))
+    return FuncFormatter(lambda value, _pos: _TRAILING_ZEROS.sub(r"\1", format_amount(value, lang)))
 
 
 class PctFormatter(Formatter):
