@@ -334,44 +334,18 @@ def last_order_date(ds: Dataset) -> pd.Timestamp | None:
 
 
 def through_day(ds: Dataset, month: str) -> int | None:
-    """The last day of ``month`` the data reaches when it ends inside it (a partial month), else ``None``.
+    """The last day of ``month`` the orders reach when the data ends inside it (a partial month), else ``None``.
 
-    Only the data's last month can be partial: it is complete when the latest order or event
-    (:func:`last_event_date`) falls in its last
+    Only the data's last month can be partial: it is complete when the latest order falls in its last
     :data:`COMPLETE_WITHIN_DAYS` days (data ending on Oct 9 makes October partial through day 9; ending on
     Oct 29, 30 or 31 leaves it complete). The one definition behind the default period and the partial label.
+    The orders decide, not the other tables: tables exported on other days end on other days, and reading a month
+    through its first D days is like for like even where it was complete, while a cut month read as whole is not.
     """
-    last = last_event_date(ds)
+    last = last_order_date(ds)
     if last is None or last.strftime("%Y-%m") != month:
         return None
     return int(last.day) if last.day <= last.days_in_month - COMPLETE_WITHIN_DAYS else None
-
-
-EVENT_STAMPS = (
-    ("leads", "created_at"), ("opportunities", "created_at"), ("stage_events", "entered_at"),
-    ("activities", "occurred_at"), ("tickets", "created_at"), ("invoices", "issued_at"),
-    ("surveys", "responded_at"), ("returns", "returned_at"),
-)  # fmt: skip  # when something happened in a table (not a due or promised date, which lie ahead)
-
-
-def last_event_date(ds: Dataset) -> pd.Timestamp | None:
-    """The latest day the data saw anything happen: an order, or a lead, deal, activity, ticket, invoice ...
-
-    An export of several tables taken at month end whose orders stop early (a B2B book of ten orders a month,
-    all in its first days) is no partial month: its tickets and activities run to the end. Without the other
-    tables (an order export, or a store's planning dataset) this is the latest order.
-    """
-
-    def build() -> pd.Timestamp | None:
-        dates = [last_order_date(ds)]
-        for table, column in EVENT_STAMPS:
-            frame = ds.get(table)
-            if frame is not None and column in frame.columns and len(frame):
-                dates.append(pd.Timestamp(frame[column].max()).normalize() if frame[column].notna().any() else None)
-        known = [d for d in dates if d is not None and not pd.isna(d)]
-        return max(known) if known else None
-
-    return per_dataset(ds, ("facts", "last_event_date"), build)
 
 
 def latest_complete_month(ds: Dataset) -> str:
@@ -427,7 +401,6 @@ def same_days(ds: Dataset, day: int) -> Dataset:
         share_rows(store[("facts", "line_facts")])
         store[("facts", "data_months")] = data_months(ds)
         store[("facts", "last_order_date")] = last_order_date(ds)
-        store[("facts", "last_event_date")] = last_event_date(ds)
         return view
 
     return per_dataset(ds, ("facts", "same_days", day), build)

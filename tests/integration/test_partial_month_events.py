@@ -15,7 +15,6 @@ import pandas as pd
 import pytest
 
 from salesnb import process, support
-from salesnb.data import facts
 from salesnb.data.event_months import event_cutoffs, event_months
 from salesnb.data.loading import load_dataset
 from salesnb.periods import window
@@ -85,16 +84,20 @@ def test_events_after_the_day_have_no_month_and_are_judged_on_the_day(tmp_path: 
     assert event_cutoffs(whole, dates).tolist() == [pd.Timestamp("2026-10-01")] * 2 + [pd.Timestamp("2026-11-01")]
 
 
-def test_other_tables_running_to_the_month_end_make_it_complete(tmp_path: Path) -> None:
+def test_the_orders_decide_a_partial_month_and_later_tickets_wait_for_their_days(tmp_path: Path) -> None:
     (tmp_path / "orders.csv").write_text(
         "order_id,customer_id,order_date,amount\nA,C1,2026-09-03,100\nB,C1,2026-10-03,100\n", encoding="utf-8"
     )
-    assert facts.through_day(load_dataset(tmp_path), "2026-10") == 3  # the orders alone end on the 3rd
-    (tmp_path / "tickets.csv").write_text(
-        "ticket_id,customer_id,created_at,category\nT1,C1,2026-10-30,咨询\n", encoding="utf-8"
+    (tmp_path / "tickets.csv").write_text(  # exported on another day than the orders: they run on
+        "ticket_id,customer_id,created_at,category\nT1,C1,2026-09-02,咨询\nT2,C1,2026-09-20,咨询\n"
+        "T3,C1,2026-10-02,咨询\nT4,C1,2026-10-30,咨询\n",
+        encoding="utf-8",
     )
-    ds = load_dataset(tmp_path)
-    assert facts.last_event_date(ds) == pd.Timestamp("2026-10-30") and facts.through_day(ds, "2026-10") is None
+    report = open_report(data=str(tmp_path), period="2026-10", region="ALL")
+    assert report.through_day == 3  # October's orders end on the 3rd: the month is read through day 3
+    assert event_months(report.ds, report.ds["tickets"]["created_at"]).fillna("-").tolist() == [
+        "2026-09", "-", "2026-10", "-",
+    ]  # fmt: skip
 
 
 def test_the_partial_sample_month_reports_no_process_or_support_high_that_the_whole_month_lacks(

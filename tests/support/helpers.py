@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pandas as pd
+
 from salesnb.report import open_report
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -20,7 +22,9 @@ def cid(region, k):
 
 
 def build():
-    """Ten orders of 100 a month per region (2026-04..10). 华东 has every problem in 2026-10, 华南 none.
+    """Ten orders of 100 a month per region (2026-04..10), the last on the month's last day (whole months).
+
+    华东 has every problem in 2026-10, 华南 none.
 
     华东 2026-10: 6 orders delivered 5 days late and 1 not delivered; 使用咨询 tickets answered after 60 h;
     8 交付延误 complaints (1 a month before); 5 invoices due 10-15 unpaid; an invoice of CE0 due 08-15 unpaid
@@ -37,10 +41,12 @@ def build():
                     delivered = f"{month}-13"
                 if problem and k == 6:
                     delivered = ""
+                day = "03" if k < 9 else str(pd.Period(month).days_in_month)  # the orders reach the month's end
+                promised = f"{month}-08" if k < 9 else f"{month}-{day}"
                 t["orders"].append(
-                    {"order_id": oid(region, month, k), "customer_id": cid(region, k), "order_date": f"{month}-03",
-                     "region": region, "channel": "直营", "amount": 100, "promised_at": f"{month}-08",
-                     "delivered_at": delivered}
+                    {"order_id": oid(region, month, k), "customer_id": cid(region, k), "order_date": f"{month}-{day}",
+                     "region": region, "channel": "直营", "amount": 100, "promised_at": promised,
+                     "delivered_at": delivered if k < 9 else promised}
                 )  # fmt: skip
             for k in range(2):  # 使用咨询 tickets answered in 2 hours
                 if not problem:

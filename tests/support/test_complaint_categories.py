@@ -1,5 +1,6 @@
 """Complaint categories of an export that names them its own way: by keyword, else every ticket."""
 
+import pandas as pd
 import pytest
 from tiny import write_tiny
 
@@ -9,13 +10,15 @@ from support.helpers import HISTORY, cid, oid, report, ticket
 
 
 def _folder(tmp_path, spiking, quiet):
-    """华东, ten orders a month; one ``spiking`` ticket a month and 8 in 2026-10, two ``quiet`` tickets a month."""
+    """华东, ten orders a month (the last on its last day); one ``spiking`` ticket a month and 8 in 2026-10, two
+    ``quiet`` tickets a month."""
     t = {"customers": [{"customer_id": cid("华东", k), "region": "华东"} for k in range(10)], "orders": [],
          "tickets": []}  # fmt: skip
     for month in [*HISTORY, "2026-10"]:
         for k in range(10):
+            day = "03" if k < 9 else pd.Period(month).days_in_month  # the orders reach the month's end: whole months
             t["orders"].append({"order_id": oid("华东", month, k), "customer_id": cid("华东", k),
-                                "order_date": f"{month}-03", "region": "华东", "amount": 100})  # fmt: skip
+                                "order_date": f"{month}-{day}", "region": "华东", "amount": 100})  # fmt: skip
         for k in range(8 if month == "2026-10" else 1):
             t["tickets"].append(ticket("华东", month, k, spiking, f"{month}-12 09:00", f"{month}-12 10:00"))
         for k in range(2):
