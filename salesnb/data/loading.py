@@ -307,10 +307,7 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
     out, saying so, and keeps every row's number in the file). A block of a file read in parts
     (``whole_file=False``) keeps its empty rows: only the whole file knows which come last.
     """
-    frame = frame.rename(columns=lambda c: str(c).strip())
-    repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
-    if repeated:
-        raise DataSourceError(Message("error_repeated_columns", where=where, names=", ".join(repeated)))
+    frame = _one_column_per_name(frame.rename(columns=lambda c: str(c).strip()), where)
     cleaned = {}
     for name in frame.columns:
         column = frame[name]
@@ -325,6 +322,30 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
         return tidy
     filled = tidy.notna().any(axis=1).to_numpy().nonzero()[0]
     return tidy.iloc[: filled[-1] + 1 if len(filled) else 0]
+
+
+def _one_column_per_name(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """``frame`` with the columns of one stripped name (``宝贝种类``, ``宝贝种类 ``) made one where they never disagree.
+
+    An export may write one field under two headers differing only in spaces, each row filling one of them: the
+    rows' values, taken from whichever column holds them, are that field. Columns whose rows hold different
+    values are two fields under one name: the user must rename one (``error_repeated_columns``).
+    """
+    repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
+    if not repeated:
+        return frame
+    clashing = []
+    for name in repeated:
+        values = frame.loc[:, frame.columns == name].astype("string")
+        if (values.nunique(axis=1, dropna=True) > 1).any():
+            clashing.append(name)
+    if clashing:
+        raise DataSourceError(Message("error_repeated_columns", where=where, names=", ".join(clashing)))
+    merged = {}
+    for position, name in enumerate(frame.columns):
+        column = frame.iloc[:, position]
+        merged[name] = column if name not in merged else merged[name].combine_first(column)
+    return pd.DataFrame(merged, index=frame.index)
 
 
 def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:

@@ -130,6 +130,27 @@ def test_a_repeated_header_in_a_workbook_is_still_refused(tmp_path: Path) -> Non
         load_dataset(tmp_path)
 
 
+def test_one_field_under_two_headers_differing_in_a_space_is_one_column(tmp_path: Path) -> None:
+    """A Taobao report writes 宝贝种类 and 宝贝种类␠, each row filling one: one field, not a refused file."""
+    frame = pd.DataFrame(
+        {
+            "order_id": ["O1", "O2", "O3"],
+            "order_date": ["2018-06-01", "2018-06-02", "2018-06-03"],
+            "customer_id": ["C1", "C2", "C3"],
+            "amount": [10.0, 20.0, 30.0],
+            "region": ["华东", None, None],
+            "region ": [None, "华南", "华东"],
+        }
+    )
+    frame.to_excel(tmp_path / "orders.xlsx", index=False)
+    orders = load_dataset(tmp_path).tables["orders"]
+    assert orders["region"].tolist() == ["华东", "华南", "华东"]
+    frame.loc[0, "region "] = "华北"  # a row holding two values: two fields under one name, refused
+    frame.to_excel(tmp_path / "orders.xlsx", index=False)
+    with pytest.raises(DataSourceError, match="several columns named region"):
+        load_dataset(tmp_path)
+
+
 def test_a_workbooks_sheets_are_listed_and_empty_ones_skipped(tmp_path: Path) -> None:
     with pd.ExcelWriter(tmp_path / "book.xlsx") as book:
         pd.DataFrame({"a": [1]}).to_excel(book, sheet_name="说明", index=False)
