@@ -26,7 +26,7 @@ from .contract import TABLES
 from .currency import currency_problems, in_base_currency, lines_in_order_currency
 from .database import stage_database
 from .dataset import Dataset, Mapping
-from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator
+from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator, title_lines
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows, stands_alone
@@ -57,12 +57,15 @@ def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
     """A delimited text file (.csv, .txt, .tsv) as text, its separator and header read from its first lines."""
     for name in csv_encodings(path, encoding):
         try:
+            titles = title_lines(path, name)  # 销售明细表, 导出时间 … above the header, without separators
             options = {"sep": separator(path, name), "dtype": str, "keep_default_na": False, "encoding": name}
-            frame = pd.read_csv(path, na_values=MISSING_MARKERS, **options)
+            frame = pd.read_csv(path, na_values=MISSING_MARKERS, skiprows=titles, **options)
             if headerless(frame.columns):  # the first line is a sale: kept, and the columns named 列1, 列2 …
-                frame = pd.read_csv(path, header=None, na_values=MISSING_MARKERS, **options)
+                frame = pd.read_csv(path, header=None, na_values=MISSING_MARKERS, skiprows=titles, **options)
                 frame.columns = headerless_names(len(frame.columns))
                 frame.attrs[HEADERLESS] = True
+            if titles:
+                frame.attrs[TITLE] = titles
             return frame
         except UnicodeDecodeError:
             continue
@@ -81,7 +84,8 @@ def _header(path: Path, encoding: str, sheet: str | None = None) -> list[str]:
     if path.suffix.lower() in TEXT_SUFFIXES:
         for name in csv_encodings(path, encoding):
             try:
-                row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name, sep=separator(path, name))
+                sep, titles = separator(path, name), title_lines(path, name)
+                row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name, sep=sep, skiprows=titles)
                 break
             except UnicodeDecodeError:
                 continue
@@ -144,7 +148,7 @@ def below_title(frame: pd.DataFrame) -> pd.DataFrame:
                      for k, v in enumerate(frame.iloc[at])]  # fmt: skip
             body = frame.iloc[at + 1 :].reset_index(drop=True)
             body.columns = names
-            body.attrs[TITLE] = at + 1
+            body.attrs[TITLE] = int(frame.attrs.get(TITLE, 0)) + at + 1  # under any title lines already skipped
             return body
     return frame
 

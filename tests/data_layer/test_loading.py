@@ -440,6 +440,23 @@ def test_title_rows_above_the_header_are_left_out_and_said(tmp_path: Path) -> No
     assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
 
 
+def test_title_lines_written_without_separators_are_left_out_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    """An export writing 订单报表 and 导出时间 as bare lines: a parser error on line 3, or one column, before."""
+    text = (
+        "订单报表（2018年）\n导出时间：2019/1/2 10:05\norder_id,customer_id,order_date,amount\n"
+        "A1,C1,2018/12/1 9:26,5\nA2,C2,2018/12/2 10:00,7\nA3,C2,2018/13/2,1\n"
+    )
+    (tmp_path / "orders.csv").write_bytes(text.encode("gb18030"))
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(tmp_path)
+    assert any("row 6" in p for p in caught.value.problems)  # the bad date, as the editor numbers it
+    (tmp_path / "orders.csv").write_bytes(text.replace("A3,C2,2018/13/2,1\n", "").encode("gb18030"))
+    ds = load_dataset(tmp_path)
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2"] and ds["orders"]["amount"].sum() == 12
+    assert ds["orders"]["order_date"].dt.strftime("%Y-%m-%d").tolist() == ["2018-12-01", "2018-12-02"]
+    assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
+
+
 def test_a_header_with_a_few_empty_names_is_no_title() -> None:
     from salesnb.data.loading import below_title
 
