@@ -141,8 +141,8 @@ def below_title(frame: pd.DataFrame) -> pd.DataFrame:
     if width < 2 or unnamed * 2 < width:
         return frame
     for at in range(min(TITLE_ROWS, len(frame))):
-        cells = frame.iloc[at].dropna().astype(str).str.strip()
-        cells = cells[cells != ""]
+        cells = frame.iloc[at].dropna().astype(str)
+        cells = cells[cells.str.strip() != ""]  # unique as written: 宝贝种类 and 宝贝种类␠ are two (:func:`_tidy`)
         if len(cells) >= 0.8 * width and cells.is_unique:
             names = [str(v).strip() if pd.notna(v) and str(v).strip() else f"Unnamed: {k}"
                      for k, v in enumerate(frame.iloc[at])]  # fmt: skip

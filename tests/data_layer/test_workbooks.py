@@ -151,6 +151,18 @@ def test_one_field_under_two_headers_differing_in_a_space_is_one_column(tmp_path
         load_dataset(tmp_path)
 
 
+def test_a_title_above_a_header_naming_one_field_twice_is_still_found(tmp_path: Path) -> None:
+    """The title row's sheet whose header writes 宝贝种类 and 宝贝种类␠: the header is found, the twins made one."""
+    header = ["order_id", "order_date", "customer_id", "amount", "宝贝种类", "宝贝种类 "]
+    rows = [["O1", "2018-06-01", "C1", 10.0, 1, None], ["O2", "2018-06-02", "C2", 20.0, None, 2]]
+    with pd.ExcelWriter(tmp_path / "orders.xlsx") as book:
+        pd.DataFrame([["淘宝订单明细 2018-06"]]).to_excel(book, index=False, header=False)
+        pd.DataFrame(rows, columns=header).to_excel(book, index=False, startrow=2)
+    ds = load_dataset(tmp_path)
+    assert ds["orders"]["amount"].tolist() == [10.0, 20.0]
+    assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
+
+
 def test_a_workbooks_sheets_are_listed_and_empty_ones_skipped(tmp_path: Path) -> None:
     with pd.ExcelWriter(tmp_path / "book.xlsx") as book:
         pd.DataFrame({"a": [1]}).to_excel(book, sheet_name="说明", index=False)
