@@ -21,7 +21,7 @@ import pandas as pd
 from ..errors import DataSourceError, DataValidationError
 from . import validation
 from .catalogue import catalogue_prices
-from .consistency import amount_disagreement, empty_amounts
+from .consistency import amount_disagreement, empty_amounts, one_order_each
 from .contract import TABLES
 from .currency import currency_problems, in_base_currency, lines_in_order_currency
 from .database import stage_database
@@ -481,4 +481,5 @@ def load_dataset(
         ds = dataclasses.replace(ds, tables=tables)
     ds = orders_of_summaries(drop_excluded(ds, flat))  # 订单量: a summary row made into its orders
     unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left
+    unpriced += one_order_each(ds.tables, ds.present_columns.get("orders", frozenset()))  # buyer ids made per order
     return dataclasses.replace(ds, warnings=[*ds.warnings, *unpriced]) if unpriced else ds

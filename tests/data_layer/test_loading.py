@@ -457,6 +457,23 @@ def test_title_lines_written_without_separators_are_left_out_and_rows_keep_their
     assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
 
 
+def test_customers_who_never_order_twice_over_many_orders_and_months_are_said(tmp_path: Path) -> None:
+    """Buyer names masked one per order (mrsoft001 …): every buyer new, retention 0; validate says why."""
+    rows = [f"A{k},mrsoft{k:03d},2018-{k % 3 + 1:02d}-05,10" for k in range(100)]
+    write(tmp_path, orders="order_id,customer_id,order_date,amount\n" + "\n".join(rows) + "\n")
+    said = [w.text("zh") for w in load_dataset(tmp_path).warnings]
+    assert said == [
+        "orders.customer_id：100 笔订单（3 个月）的客户各不相同，没有一位客户下过第二单："
+        "若客户列是每笔订单各自的编号（脱敏或匿名的买家名），报告会把每位买家都算作新客户，"
+        "复购率、留存率为 0、此前的买家都算流失，客户价值无法估计；请导出能跨订单识别同一客户的列（会员号、手机号）"
+    ]
+    again = rows[:-1] + ["A99,mrsoft000,2018-03-05,10"]  # one buyer ordering twice: real customers
+    write(tmp_path, orders="order_id,customer_id,order_date,amount\n" + "\n".join(again) + "\n")
+    assert load_dataset(tmp_path).warnings == []
+    write(tmp_path, orders="order_id,customer_id,order_date,amount\n" + "\n".join(rows[:99]) + "\n")
+    assert load_dataset(tmp_path).warnings == []  # 99 orders: too few to tell
+
+
 def test_a_header_with_a_few_empty_names_is_no_title() -> None:
     from salesnb.data.loading import below_title
 
