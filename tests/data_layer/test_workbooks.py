@@ -163,6 +163,22 @@ def test_a_title_above_a_header_naming_one_field_twice_is_still_found(tmp_path: 
     assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
 
 
+def test_customers_offered_equally_by_two_sheets_come_from_the_orders_sheet(tmp_path: Path) -> None:
+    """Sheet 明日 lists other buyers (no dates); sheet 莫寒 holds the orders: its buyers are the customers."""
+    with pd.ExcelWriter(tmp_path / "店铺.xlsx") as book:
+        pd.DataFrame({"买家会员名": ["mrhy1", "mrhy2"], "买家实际支付金额": [41.86, 48.86]}).to_excel(
+            book, sheet_name="明日", index=False
+        )
+        orders = {
+            "买家会员名": ["mm1", "mm2"],
+            "买家实际支付金额": [10.0, 20.0],
+            "订单创建时间": ["2018-05-16", "2018-05-09"],
+        }
+        pd.DataFrame(orders).to_excel(book, sheet_name="莫寒", index=False)
+    proposal = propose_mapping(tmp_path / "店铺.xlsx")
+    assert proposal.tables["orders"] == proposal.tables["customers"] == "店铺.xlsx#莫寒"
+
+
 def test_a_workbooks_sheets_are_listed_and_empty_ones_skipped(tmp_path: Path) -> None:
     with pd.ExcelWriter(tmp_path / "book.xlsx") as book:
         pd.DataFrame({"a": [1]}).to_excel(book, sheet_name="说明", index=False)
