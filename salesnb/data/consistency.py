@@ -1,4 +1,4 @@
-"""Checks that no single column shows: an order's stated amount against its lines, orders without one, rows twice.
+"""Checks that no single column shows: stated amounts against lines, empty amounts, rows twice, one-order buyers.
 
 Revenue is read from the order lines (quantity × unit_price) whenever there are lines; a mapped
 ``orders.amount`` is then only a second statement of the same money. When the two disagree the user should
@@ -94,3 +94,26 @@ def identical_rows(raw: pd.DataFrame, table: pd.DataFrame, name: str, where: str
     listed = ", ".join(map(str, rows[:IDENTICAL_ROWS_LISTED])) + (" …" if len(rows) > IDENTICAL_ROWS_LISTED else "")
     amount = "—" if pd.isna(added) else f"{float(added):,.2f}"
     return [counted("problem_identical_rows", int(copies.sum()), where=where, rows=listed, amount=amount)]
+
+
+ONE_ORDER_MIN_ORDERS = 100  # so many orders with a customer, none of them a second order: the ids are the orders'
+ONE_ORDER_MIN_MONTHS = 3  # ... over at least this many months
+
+
+def one_order_each(tables: dict[str, pd.DataFrame], present: frozenset[str]) -> list[Message]:
+    """One warning when no customer orders twice over many orders and months: a customer column made per order.
+
+    A shop export whose buyer names were masked one per row (mrsoft001 … mrsoft1783) read as 1,466 customers of one
+    order each over a year: every month's buyers all new, retention and repeat purchases 0% and every earlier buyer
+    lost, with nothing to say the ids, not the customers, were new. ``present``: the orders' columns in the data.
+    """
+    orders = tables.get("orders")
+    if orders is None or "customer_id" not in present:
+        return []
+    named = orders.loc[orders["customer_id"].notna(), ["customer_id", "order_date"]]
+    if len(named) < ONE_ORDER_MIN_ORDERS or not named["customer_id"].is_unique:
+        return []
+    months = int(named["order_date"].dt.to_period("M").nunique())
+    if months < ONE_ORDER_MIN_MONTHS:
+        return []
+    return [Message("problem_one_order_each", orders=len(named), months=months)]

@@ -20,6 +20,7 @@ TEXT_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv")
 SEPARATORS = ("\t", ",", ";", "|")  # tried in this order: the first each sampled line holds equally often wins
 SPACES = r"\s+"  # fields aligned by runs of spaces
 SAMPLE_LINES = 20
+TITLE_LINES = 10  # lines searched for the header under a title written without separators
 HEADERLESS_NAME = "列{k}"  # the name of column k of a file without a header line
 
 
@@ -34,7 +35,8 @@ def separator(path: Path, encoding: str) -> str:
         text = _sample(path).decode(encoding)
     except UnicodeDecodeError:
         return ","
-    lines = [line for line in text.lstrip("\ufeff").splitlines() if line.strip()][:SAMPLE_LINES]
+    lines = text.lstrip("\ufeff").splitlines()
+    lines = [line for line in lines[_title_count(lines) :] if line.strip()][:SAMPLE_LINES]
     if not lines or (path.suffix.lower() == ".csv" and "," in lines[0]):
         return ","
     for candidate in SEPARATORS:
@@ -43,6 +45,29 @@ def separator(path: Path, encoding: str) -> str:
             return candidate
     widths = {len(line.split()) for line in lines}
     return SPACES if len(widths) == 1 and widths != {1} else ","
+
+
+def title_lines(path: Path, encoding: str) -> int:
+    """How many lines above the header are a title or an export note written without a separator (0: none).
+
+    A report-style export starts ``销售明细表`` then ``导出时间：2019/1/2``, lines of one field above a header of
+    eight: read as the header, they made the file one column, or a parser error naming line 3. Such lines are
+    skipped, as a workbook's title rows are (:func:`~.loading.below_title`); a title padded with commas
+    (``销售明细表,,,``, as Excel saves it) is left to that function.
+    """
+    try:
+        text = _sample(path).decode(encoding)
+    except UnicodeDecodeError:
+        return 0
+    return _title_count(text.lstrip("\ufeff").splitlines())
+
+
+def _title_count(lines: list[str]) -> int:
+    """Leading lines (blank ones too) holding no separator, when one of the next few holds one."""
+    for at, line in enumerate(lines[:TITLE_LINES]):
+        if any(mark in line for mark in SEPARATORS):
+            return at
+    return 0
 
 
 def headerless(columns: pd.Index) -> bool:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from . import loading
 from .dataset import Mapping
-from .delimited import separator
+from .delimited import separator, title_lines
 from .loading import CSV_ENCODINGS, FILE_SUFFIXES, UNREADABLE_SUFFIXES, _matching_files
 from .mapping import load_mapping
 from .store import publish, read_manifest, store_dir, write_store
@@ -108,6 +108,8 @@ def stream_plan(source: str | os.PathLike, mapping: object, stream_bytes: int = 
     if sum(p.stat().st_size for p in paths) < stream_bytes:
         return None
     if any(separator(p, CSV_ENCODINGS[0]) != "," for p in paths):  # semicolons, tabs: the loader's reader
+        return None
+    if any(title_lines(p, CSV_ENCODINGS[0]) for p in paths):  # a title above the header: the loader's reader
         return None
     ignored = [p.name for p in files if p not in paths]
     return StreamPlan(text, chosen, ignored, names)

@@ -21,12 +21,12 @@ import pandas as pd
 from ..errors import DataSourceError, DataValidationError
 from . import validation
 from .catalogue import catalogue_prices
-from .consistency import amount_disagreement, empty_amounts, identical_rows
+from .consistency import amount_disagreement, empty_amounts, identical_rows, one_order_each
 from .contract import TABLES
 from .currency import currency_problems, in_base_currency, lines_in_order_currency
 from .database import stage_database
 from .dataset import Dataset, Mapping
-from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator
+from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator, title_lines
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows, stands_alone
@@ -57,12 +57,15 @@ def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
     """A delimited text file (.csv, .txt, .tsv) as text, its separator and header read from its first lines."""
     for name in csv_encodings(path, encoding):
         try:
+            titles = title_lines(path, name)  # 销售明细表, 导出时间 … above the header, without separators
             options = {"sep": separator(path, name), "dtype": str, "keep_default_na": False, "encoding": name}
-            frame = pd.read_csv(path, na_values=MISSING_MARKERS, **options)
+            frame = pd.read_csv(path, na_values=MISSING_MARKERS, skiprows=titles, **options)
             if headerless(frame.columns):  # the first line is a sale: kept, and the columns named 列1, 列2 …
-                frame = pd.read_csv(path, header=None, na_values=MISSING_MARKERS, **options)
+                frame = pd.read_csv(path, header=None, na_values=MISSING_MARKERS, skiprows=titles, **options)
                 frame.columns = headerless_names(len(frame.columns))
                 frame.attrs[HEADERLESS] = True
+            if titles:
+                frame.attrs[TITLE] = titles
             return frame
         except UnicodeDecodeError:
             continue
@@ -81,7 +84,8 @@ def _header(path: Path, encoding: str, sheet: str | None = None) -> list[str]:
     if path.suffix.lower() in TEXT_SUFFIXES:
         for name in csv_encodings(path, encoding):
             try:
-                row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name, sep=separator(path, name))
+                sep, titles = separator(path, name), title_lines(path, name)
+                row = pd.read_csv(path, header=None, nrows=1, dtype=str, encoding=name, sep=sep, skiprows=titles)
                 break
             except UnicodeDecodeError:
                 continue
@@ -137,14 +141,14 @@ def below_title(frame: pd.DataFrame) -> pd.DataFrame:
     if width < 2 or unnamed * 2 < width:
         return frame
     for at in range(min(TITLE_ROWS, len(frame))):
-        cells = frame.iloc[at].dropna().astype(str).str.strip()
-        cells = cells[cells != ""]
+        cells = frame.iloc[at].dropna().astype(str)
+        cells = cells[cells.str.strip() != ""]  # unique as written: 宝贝种类 and 宝贝种类␠ are two (:func:`_tidy`)
         if len(cells) >= 0.8 * width and cells.is_unique:
             names = [str(v).strip() if pd.notna(v) and str(v).strip() else f"Unnamed: {k}"
                      for k, v in enumerate(frame.iloc[at])]  # fmt: skip
             body = frame.iloc[at + 1 :].reset_index(drop=True)
             body.columns = names
-            body.attrs[TITLE] = at + 1
+            body.attrs[TITLE] = int(frame.attrs.get(TITLE, 0)) + at + 1  # under any title lines already skipped
             return body
     return frame
 
@@ -307,10 +311,7 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
     out, saying so, and keeps every row's number in the file). A block of a file read in parts
     (``whole_file=False``) keeps its empty rows: only the whole file knows which come last.
     """
-    frame = frame.rename(columns=lambda c: str(c).strip())
-    repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
-    if repeated:
-        raise DataSourceError(Message("error_repeated_columns", where=where, names=", ".join(repeated)))
+    frame = _one_column_per_name(frame.rename(columns=lambda c: str(c).strip()), where)
     cleaned = {}
     for name in frame.columns:
         column = frame[name]
@@ -325,6 +326,30 @@ def _tidy(frame: pd.DataFrame, where: str, whole_file: bool = True) -> pd.DataFr
         return tidy
     filled = tidy.notna().any(axis=1).to_numpy().nonzero()[0]
     return tidy.iloc[: filled[-1] + 1 if len(filled) else 0]
+
+
+def _one_column_per_name(frame: pd.DataFrame, where: str) -> pd.DataFrame:
+    """``frame`` with the columns of one stripped name (``宝贝种类``, ``宝贝种类 ``) made one where they never disagree.
+
+    An export may write one field under two headers differing only in spaces, each row filling one of them: the
+    rows' values, taken from whichever column holds them, are that field. Columns whose rows hold different
+    values are two fields under one name: the user must rename one (``error_repeated_columns``).
+    """
+    repeated = sorted(set(frame.columns[frame.columns.duplicated()]))
+    if not repeated:
+        return frame
+    clashing = []
+    for name in repeated:
+        values = frame.loc[:, frame.columns == name].astype("string")
+        if (values.nunique(axis=1, dropna=True) > 1).any():
+            clashing.append(name)
+    if clashing:
+        raise DataSourceError(Message("error_repeated_columns", where=where, names=", ".join(clashing)))
+    merged = {}
+    for position, name in enumerate(frame.columns):
+        column = frame.iloc[:, position]
+        merged[name] = column if name not in merged else merged[name].combine_first(column)
+    return pd.DataFrame(merged, index=frame.index)
 
 
 def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.DataFrame:
@@ -460,4 +485,5 @@ def load_dataset(
         ds = dataclasses.replace(ds, tables=tables)
     ds = orders_of_summaries(drop_excluded(ds, flat))  # 订单量: a summary row made into its orders
     unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left
+    unpriced += one_order_each(ds.tables, ds.present_columns.get("orders", frozenset()))  # buyer ids made per order
     return dataclasses.replace(ds, warnings=[*ds.warnings, *unpriced]) if unpriced else ds

@@ -200,6 +200,8 @@ def _draft(draft: Proposal, file: str, lacking: list[str], lines: list[str], lan
             lines.append(
                 f"- {t('map_candidate', lang, what=concept(column, lang), names=' / '.join(names), column=column)}"
             )
+        elif column == "order_id" and "customer_id" not in draft.recognised[file]:  # no customer-day to make
+            lines.append(f"- {t('map_hint_order_id_no_customer', lang)}")
         else:
             lines.append(f"- {t(f'map_hint_{column}', lang)}")
     text = draft_text(draft, fits, header, t("map_draft_todo", lang), t("map_draft_none", lang))

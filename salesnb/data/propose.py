@@ -440,9 +440,9 @@ def propose_mapping(source: str | Path) -> Proposal:
     Every file offers the tables its columns can feed; each table takes the best offer: a file named after it
     (``customers.csv``, among several files: one export named ``orders.csv`` may be flat and feeds what it can),
     then a file whose name points at it (``olist_customers_dataset.csv``, ``订单明细.xlsx``),
-    then one holding each id once, then the one mapping most columns (first file on a tie). One flat export
-    thus feeds every table it can, and a folder of a system's table exports maps table by table. A database
-    URL is refused with a word on how its tables are read (:class:`~.errors.DataSourceError`).
+    then one holding each id once, then the one mapping most columns (on a tie the orders' file, else the first).
+    One flat export thus feeds every table it can, and a folder of a system's table exports maps table by table.
+    A database URL is refused with a word on how its tables are read (:class:`~.errors.DataSourceError`).
     """
     if "://" in str(source):  # a database URL: Path would fold sqlite:/// into sqlite:/ and say it is missing
         raise DataSourceError(Message("map_database", source=masked_url(str(source))))
@@ -475,8 +475,11 @@ def propose_mapping(source: str | Path) -> Proposal:
         proposal.samples[name] = frame.head(SAMPLE_ROWS)
         for table, candidate in _candidates(name, frame, own.get(name), proposal, products).items():
             offers.setdefault(table, []).append(candidate)
+    # a table two files offer equally comes from the orders' own file, else the first (customers from another
+    # shop's buyer list, a sheet before the orders', matched none of the orders' customers)
+    beside = max(offers["orders"], key=lambda c: c.rank).name if "orders" in offers else None
     for table, candidates in offers.items():
-        best = max(candidates, key=lambda c: c.rank)  # the first of equal ranks
+        best = max(candidates, key=lambda c: (c.rank, table not in ("orders", "order_lines") and c.name == beside))
         proposal.tables[table], proposal.columns[table] = best.name, best.columns
         proposal.varying += best.varying
         proposal.missing.pop(table, None)

@@ -440,6 +440,40 @@ def test_title_rows_above_the_header_are_left_out_and_said(tmp_path: Path) -> No
     assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
 
 
+def test_title_lines_written_without_separators_are_left_out_and_rows_keep_their_numbers(tmp_path: Path) -> None:
+    """An export writing 订单报表 and 导出时间 as bare lines: a parser error on line 3, or one column, before."""
+    text = (
+        "订单报表（2018年）\n导出时间：2019/1/2 10:05\norder_id,customer_id,order_date,amount\n"
+        "A1,C1,2018/12/1 9:26,5\nA2,C2,2018/12/2 10:00,7\nA3,C2,2018/13/2,1\n"
+    )
+    (tmp_path / "orders.csv").write_bytes(text.encode("gb18030"))
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(tmp_path)
+    assert any("row 6" in p for p in caught.value.problems)  # the bad date, as the editor numbers it
+    (tmp_path / "orders.csv").write_bytes(text.replace("A3,C2,2018/13/2,1\n", "").encode("gb18030"))
+    ds = load_dataset(tmp_path)
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2"] and ds["orders"]["amount"].sum() == 12
+    assert ds["orders"]["order_date"].dt.strftime("%Y-%m-%d").tolist() == ["2018-12-01", "2018-12-02"]
+    assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
+
+
+def test_customers_who_never_order_twice_over_many_orders_and_months_are_said(tmp_path: Path) -> None:
+    """Buyer names masked one per order (mrsoft001 …): every buyer new, retention 0; validate says why."""
+    rows = [f"A{k},mrsoft{k:03d},2018-{k % 3 + 1:02d}-05,10" for k in range(100)]
+    write(tmp_path, orders="order_id,customer_id,order_date,amount\n" + "\n".join(rows) + "\n")
+    said = [w.text("zh") for w in load_dataset(tmp_path).warnings]
+    assert said == [
+        "orders.customer_id：100 笔订单（3 个月）的客户各不相同，没有一位客户下过第二单："
+        "若客户列是每笔订单各自的编号（脱敏或匿名的买家名），报告会把每位买家都算作新客户，"
+        "复购率、留存率为 0、此前的买家都算流失，客户价值无法估计；请导出能跨订单识别同一客户的列（会员号、手机号）"
+    ]
+    again = rows[:-1] + ["A99,mrsoft000,2018-03-05,10"]  # one buyer ordering twice: real customers
+    write(tmp_path, orders="order_id,customer_id,order_date,amount\n" + "\n".join(again) + "\n")
+    assert load_dataset(tmp_path).warnings == []
+    write(tmp_path, orders="order_id,customer_id,order_date,amount\n" + "\n".join(rows[:99]) + "\n")
+    assert load_dataset(tmp_path).warnings == []  # 99 orders: too few to tell
+
+
 def test_a_header_with_a_few_empty_names_is_no_title() -> None:
     from salesnb.data.loading import below_title
 

@@ -193,6 +193,19 @@ def test_map_without_orders_says_what_is_missing_writes_a_draft_and_fails(tmp_pa
     )
 
 
+def test_a_file_without_order_id_or_customer_is_not_told_of_customer_days(tmp_path: Path, monkeypatch, capsys) -> None:
+    """Daily sales per title (日期, 商品名称, 成交件数, 销售码洋): no customer to make orders of customer and day."""
+    (tmp_path / "销售表.csv").write_text(
+        "日期,商品名称,成交件数,销售码洋\n2019-01-01,零基础学Python,28,2234.4\n2019-01-01,零基础学C语言,20,1396\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "销售表.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "同一客户同一天为一单" not in err
+    assert "- 没有订单编号（订单编号、订单号、单号 …），也没有客户列：无法从这份文件分出一笔笔订单。" in err
+
+
 def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: Path) -> None:
     (tmp_path / "销售数据.csv").write_text(CHANNEL_SALES, encoding="utf-8")
     (tmp_path / "客户.csv").write_text("客户编号,客户名称\nC1,甲\n", encoding="utf-8")

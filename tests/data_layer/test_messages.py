@@ -195,7 +195,7 @@ def test_a_table_is_named_in_the_readers_language(tmp_path: Path, capsys) -> Non
     from salesnb.errors import DataSourceError, MissingTableError
 
     columns = {"order_id": ["O1"], "order_date": ["2026-01-02"], "customer_id": ["C1"], "region": ["华东"]}
-    pd.DataFrame({**columns, "region ": ["华东"]}).to_parquet(tmp_path / "orders.parquet")  # the same name, stripped
+    pd.DataFrame({**columns, "region ": ["华南"]}).to_parquet(tmp_path / "orders.parquet")  # the same name, stripped
     with pytest.raises(DataSourceError) as caught:
         load_dataset(tmp_path)
     assert str(caught.value) == "table orders has several columns named region; rename or remove the extras"

@@ -130,6 +130,55 @@ def test_a_repeated_header_in_a_workbook_is_still_refused(tmp_path: Path) -> Non
         load_dataset(tmp_path)
 
 
+def test_one_field_under_two_headers_differing_in_a_space_is_one_column(tmp_path: Path) -> None:
+    """A Taobao report writes 宝贝种类 and 宝贝种类␠, each row filling one: one field, not a refused file."""
+    frame = pd.DataFrame(
+        {
+            "order_id": ["O1", "O2", "O3"],
+            "order_date": ["2018-06-01", "2018-06-02", "2018-06-03"],
+            "customer_id": ["C1", "C2", "C3"],
+            "amount": [10.0, 20.0, 30.0],
+            "region": ["华东", None, None],
+            "region ": [None, "华南", "华东"],
+        }
+    )
+    frame.to_excel(tmp_path / "orders.xlsx", index=False)
+    orders = load_dataset(tmp_path).tables["orders"]
+    assert orders["region"].tolist() == ["华东", "华南", "华东"]
+    frame.loc[0, "region "] = "华北"  # a row holding two values: two fields under one name, refused
+    frame.to_excel(tmp_path / "orders.xlsx", index=False)
+    with pytest.raises(DataSourceError, match="several columns named region"):
+        load_dataset(tmp_path)
+
+
+def test_a_title_above_a_header_naming_one_field_twice_is_still_found(tmp_path: Path) -> None:
+    """The title row's sheet whose header writes 宝贝种类 and 宝贝种类␠: the header is found, the twins made one."""
+    header = ["order_id", "order_date", "customer_id", "amount", "宝贝种类", "宝贝种类 "]
+    rows = [["O1", "2018-06-01", "C1", 10.0, 1, None], ["O2", "2018-06-02", "C2", 20.0, None, 2]]
+    with pd.ExcelWriter(tmp_path / "orders.xlsx") as book:
+        pd.DataFrame([["淘宝订单明细 2018-06"]]).to_excel(book, index=False, header=False)
+        pd.DataFrame(rows, columns=header).to_excel(book, index=False, startrow=2)
+    ds = load_dataset(tmp_path)
+    assert ds["orders"]["amount"].tolist() == [10.0, 20.0]
+    assert ds.warnings[0].text("zh") == "数据表 orders：表头上方的 2 行是标题或导出说明，已从表头下一行开始读取"
+
+
+def test_customers_offered_equally_by_two_sheets_come_from_the_orders_sheet(tmp_path: Path) -> None:
+    """Sheet 明日 lists other buyers (no dates); sheet 莫寒 holds the orders: its buyers are the customers."""
+    with pd.ExcelWriter(tmp_path / "店铺.xlsx") as book:
+        pd.DataFrame({"买家会员名": ["mrhy1", "mrhy2"], "买家实际支付金额": [41.86, 48.86]}).to_excel(
+            book, sheet_name="明日", index=False
+        )
+        orders = {
+            "买家会员名": ["mm1", "mm2"],
+            "买家实际支付金额": [10.0, 20.0],
+            "订单创建时间": ["2018-05-16", "2018-05-09"],
+        }
+        pd.DataFrame(orders).to_excel(book, sheet_name="莫寒", index=False)
+    proposal = propose_mapping(tmp_path / "店铺.xlsx")
+    assert proposal.tables["orders"] == proposal.tables["customers"] == "店铺.xlsx#莫寒"
+
+
 def test_a_workbooks_sheets_are_listed_and_empty_ones_skipped(tmp_path: Path) -> None:
     with pd.ExcelWriter(tmp_path / "book.xlsx") as book:
         pd.DataFrame({"a": [1]}).to_excel(book, sheet_name="说明", index=False)
