@@ -30,3 +30,17 @@ def test_a_discount_applied_share_nets_the_unit_price(tmp_path: Path) -> None:
     lines = load_dataset(export, mapping=propose_mapping(export).mapping())["order_lines"]
     assert (lines["quantity"] * lines["unit_price"]).round(2).tolist() == [400.0, 76.0]  # 500 less 20 %, 80 less 5 %
     assert lines["list_price"].tolist() == [100.0, 40.0]
+
+
+def test_a_requested_delivery_date_is_the_promised_date() -> None:
+    """The date the customer asked delivery for, beside the delivery date: late deliveries can be counted."""
+    columns = {
+        "OrderNumber": ["SO - 1", "SO - 2"],
+        "OrderDate": ["2020-12-01", "2020-12-02"],
+        "Requested Delivery Date": ["2021-01-05", "2021-01-06"],
+        "DeliveryDate": ["2021-01-04", "2021-01-09"],
+    }
+    found, _ = match_columns(frame(**columns))
+    assert (found["promised_at"], found["delivered_at"]) == ("Requested Delivery Date", "DeliveryDate")
+    found, _ = match_columns(frame(OrderNumber=["1"], OrderDate=["2020-12-01"], RequestedDate=["2021-01-05"]))
+    assert found["promised_at"] == "RequestedDate"
