@@ -201,3 +201,20 @@ def test_a_stray_sheet_without_a_header_is_said_not_listed_as_columns(tmp_path: 
     assert proposal.headerless == ["orders.xlsx#Sheet2"] and "orders.xlsx#Sheet2" not in proposal.unused
     text = "\n".join(describe(proposal, "en", check=False))
     assert "orders.xlsx#Sheet2 has no header row" in text and "Unnamed" not in text
+
+
+def test_a_crm_sales_export_maps_sales_ids_and_contacts(tmp_path: Path) -> None:
+    """Sales.csv (SalesID, ContactID, SalesDate) and SalesLines.csv (SalesID, ItemNo, Quantity) beside the
+    contacts and the products: the sale's number is the order id, the buying contact the customer (``SalesID``
+    was taken for the product key of the lines, and ``Sales.csv`` for the products file)."""
+    (tmp_path / "Contacts.csv").write_text("ContactID,FullName,State\nC001,Brooke Brown,Texas\n", encoding="utf-8")
+    (tmp_path / "Products.csv").write_text("ItemNo,ItemName,UnitPrice,Category\nP001,Lamp,56.86,Books\n", "utf-8")
+    (tmp_path / "Sales.csv").write_text("SalesID,ContactID,SalesDate\nS0001,C001,2024-10-07\n", encoding="utf-8")
+    (tmp_path / "SalesLines.csv").write_text(
+        "LineID,SalesID,ItemNo,Quantity\nSL1,S0001,P001,9\nSL2,S0001,P001,2\n", encoding="utf-8"
+    )
+    proposal = propose_mapping(tmp_path)
+    assert proposal.tables["orders"] == "Sales.csv" and proposal.tables["products"] == "Products.csv"
+    assert proposal.columns["orders"] == {"order_id": "SalesID", "customer_id": "ContactID", "order_date": "SalesDate"}
+    assert proposal.columns["order_lines"] == {"order_id": "SalesID", "product_id": "ItemNo", "quantity": "Quantity"}
+    assert proposal.columns["customers"]["customer_id"] == "ContactID"
