@@ -7,6 +7,9 @@ without an order number an order is one customer on one day (:func:`per_day_id`)
 
 from __future__ import annotations
 
+import pandas as pd
+
+from .column_words import normalise
 from .contract import TABLES
 from .dataset import joined_name
 from .scales import multiplier
@@ -157,3 +160,14 @@ def tables_from(
             kept["product_line"] = product
         tables[table] = kept
     return tables, missing
+
+
+def contract_columns(frame: pd.DataFrame, own: str) -> dict[str, str]:
+    """The contract columns of a file named after its table, by their names written any way (``LeadID``: lead_id)."""
+    contract = {normalise(c.name): c.name for c in TABLES[own].columns}
+    columns: dict[str, str] = {}
+    for user in frame.columns:
+        name = user if TABLES[own].column(user) else contract.get(normalise(user))
+        if name and name not in columns:
+            columns[name] = user
+    return columns

@@ -27,7 +27,7 @@ from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
-from .proposal_tables import ONE_UNIT, per_day_id, tables_from
+from .proposal_tables import ONE_UNIT, contract_columns, per_day_id, tables_from
 from .references import product_keys, refer_products
 from .row_notes import (
     ZERO,
@@ -275,7 +275,7 @@ def _candidates(
             missing["order_lines"] = lacking["order_lines"]
         proposal.order_totals.append((name, found["amount"]))
     if own:
-        columns = {c: c for c in frame.columns if TABLES[own].column(c)}  # contract names as they are
+        columns = contract_columns(frame, own)
         taken = set(columns)
         for column, user in (tables.get(own) or {}).items():  # synonyms for the others
             if column not in columns and user not in taken:
@@ -283,7 +283,8 @@ def _candidates(
                 taken.add(user)
         if "region" in columns and "region" not in found and "country" in found:
             columns["region"] = found["country"]  # its own region column too sparse (see match_columns)
-        tables, missing = {own: columns}, {}
+        lacking = [c for c in TABLES[own].required_columns if c not in columns]
+        tables, missing = ({}, {own: lacking}) if lacking and own != "orders" else ({own: columns}, {})
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     _note_rows(name, frame, found, proposal)

@@ -218,3 +218,18 @@ def test_a_crm_sales_export_maps_sales_ids_and_contacts(tmp_path: Path) -> None:
     assert proposal.columns["orders"] == {"order_id": "SalesID", "customer_id": "ContactID", "order_date": "SalesDate"}
     assert proposal.columns["order_lines"] == {"order_id": "SalesID", "product_id": "ItemNo", "quantity": "Quantity"}
     assert proposal.columns["customers"]["customer_id"] == "ContactID"
+
+
+def test_a_contract_named_file_maps_its_columns_written_other_ways(tmp_path: Path) -> None:
+    """Leads.csv of a CRM (LeadID, CreatedAt, LeadSource …): its contract columns by their names written any way."""
+    (tmp_path / "Leads.csv").write_text(
+        "LeadID,ContactID,Source,Status,Created_At\nL0001,C052,Referral,Working,2025-02-05\n", encoding="utf-8"
+    )
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_date,amount\n1,C052,2025-03-01,5\n", "utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.columns["leads"] == {
+        "lead_id": "LeadID",
+        "created_at": "Created_At",
+        "source": "Source",
+        "status": "Status",
+    }
