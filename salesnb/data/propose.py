@@ -77,10 +77,12 @@ class Proposal:
     scaled: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, money column, 万元, 10000)
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
+    left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
+        tables |= {t: None for t in self.left_out if t not in self.tables}  # leads: ~ (its file is no such table)
         joined = {joined_name(parts): parts for _, parts, _, _ in self.per_day}  # order_id: {per: [..]}
         joined |= {joined_name(parts): parts for _, parts in self.summaries.values() if parts}
         columns = {
@@ -285,6 +287,8 @@ def _candidates(
             columns["region"] = found["country"]  # its own region column too sparse (see match_columns)
         lacking = [c for c in TABLES[own].required_columns if c not in columns]
         tables, missing = ({}, {own: lacking}) if lacking and own != "orders" else ({own: columns}, {})
+        if not tables:
+            proposal.left_out.append(own)
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     _note_rows(name, frame, found, proposal)

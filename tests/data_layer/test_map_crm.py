@@ -8,9 +8,11 @@ import pandas as pd
 
 from salesnb.cli import main
 from salesnb.data.draft import candidates
+from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe, no_orders
 from salesnb.data.match import match_columns, yearly
 from salesnb.data.propose import propose_mapping
+from salesnb.data.validation import validate_dataset
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -233,3 +235,17 @@ def test_a_contract_named_file_maps_its_columns_written_other_ways(tmp_path: Pat
         "source": "Source",
         "status": "Status",
     }
+
+
+def test_a_contract_named_file_that_is_not_that_table_is_left_out(tmp_path: Path) -> None:
+    """A CRM's Leads.csv without a lead source or a creation date: ``leads: ~``, so the sales are still read.
+
+    It was read as the leads table by its name and refused with its missing columns: no report at all.
+    """
+    (tmp_path / "Leads.csv").write_text("LeadID,ContactID,Notes\nL0001,C052,call back\n", encoding="utf-8")
+    (tmp_path / "Sales.csv").write_text("SalesID,ContactID,SalesDate,Amount\nS1,C052,2025-03-01,5\n", "utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert "leads" not in proposal.columns and proposal.mapping()["tables"]["leads"] is None
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert "leads" not in ds.tables and validate_dataset(ds) == []
+    assert ds["orders"]["amount"].tolist() == [5.0]
