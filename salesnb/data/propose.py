@@ -27,7 +27,7 @@ from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
-from .proposal_tables import ONE_UNIT, contract_columns, per_day_id, tables_from
+from .proposal_tables import ONE_UNIT, own_table, per_day_id, tables_from
 from .references import product_keys, refer_products
 from .row_notes import (
     ZERO,
@@ -277,18 +277,8 @@ def _candidates(
             missing["order_lines"] = lacking["order_lines"]
         proposal.order_totals.append((name, found["amount"]))
     if own:
-        columns = contract_columns(frame, own)
-        taken = set(columns)
-        for column, user in (tables.get(own) or {}).items():  # synonyms for the others
-            if column not in columns and user not in taken:
-                columns[column] = user
-                taken.add(user)
-        if "region" in columns and "region" not in found and "country" in found:
-            columns["region"] = found["country"]  # its own region column too sparse (see match_columns)
-        lacking = [c for c in TABLES[own].required_columns if c not in columns]
-        tables, missing = ({}, {own: lacking}) if lacking and own != "orders" else ({own: columns}, {})
-        if not tables:
-            proposal.left_out.append(own)
+        tables, missing = own_table(frame, own, tables.get(own) or {}, found)
+        proposal.left_out += list(missing)  # leads: ~ in the mapping, as its file is read by its name otherwise
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     _note_rows(name, frame, found, proposal)
