@@ -50,7 +50,7 @@ class Mapping:
     currency: dict = field(default_factory=dict)  # {column, base, rates}: amounts converted into one currency
 
     def table_name(self, table: str) -> str:
-        """Return the user's name of contract ``table``."""
+        """Return the user's name of contract ``table``; ``""`` for a table left out (``leads: ~``): no file."""
         return self.tables.get(table, table)
 
     def renames(self, table: str) -> dict[str, str]:

@@ -22,6 +22,8 @@ SPACES = r"\s+"  # fields aligned by runs of spaces
 SAMPLE_LINES = 20
 TITLE_LINES = 10  # lines searched for the header under a title written without separators
 HEADERLESS_NAME = "列{k}"  # the name of column k of a file without a header line
+_COMMA_NUMBER = r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?|[+-]?\d+(,\d+)?"  # 1.234,56  1963,1  0,075  12
+_ONLY_COMMA_DECIMAL = r"[+-]?\d{1,3}(\.\d{3})+,\d+|[+-]?\d+,(\d{1,2}|\d{4,})|[+-]?\d{4,},\d+|[+-]?0,\d+"
 
 
 def separator(path: Path, encoding: str) -> str:
@@ -87,3 +89,25 @@ def headerless(columns: pd.Index) -> bool:
 def headerless_names(width: int) -> list[str]:
     """Names for the columns of a file without a header: 列1, 列2 …, in the order of the file."""
     return [HEADERLESS_NAME.format(k=k) for k in range(1, width + 1)]
+
+
+def point_decimals(frame: pd.DataFrame) -> pd.DataFrame:
+    """A file's numbers written with a decimal comma (``1963,1``, ``0,075``, ``1.234,56``) as a decimal point.
+
+    Excel in most of Europe writes its CSV so, with semicolons between the fields; read as written, ``1963,1``
+    was no number (the prices and quantities went unrecognised, ``map`` wrote a draft, ``validate`` refused the
+    rows) and ``0,075`` read as the thousands-grouped 75. Called for files not separated by commas only: a column
+    is rewritten when every value is such a number and one at least has a comma that no thousands grouping
+    explains (``1,500`` alone stays as written).
+    """
+    out = frame.copy()
+    for column in frame.columns:
+        text = frame[column].dropna().astype("str").str.strip()
+        commas = text[text.str.contains(",", regex=False)]
+        if commas.empty or not commas.str.fullmatch(_ONLY_COMMA_DECIMAL).any():
+            continue
+        if text.str.fullmatch(_COMMA_NUMBER).all():
+            written = out[column].astype("str").str.strip()
+            decimal = written.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+            out[column] = decimal.where(frame[column].notna(), frame[column])
+    return out

@@ -103,7 +103,9 @@ def stream_plan(source: str | os.PathLike, mapping: object, stream_bytes: int = 
     paths = list(chosen.values())
     if "orders" not in chosen or len(set(paths)) < len(paths) or any(p.suffix.lower() != ".csv" for p in paths):
         return None
-    if any(name not in chosen for name in names.tables):  # a mapped table the folder lacks: reported by validation
+    if any(
+        name not in chosen and names.tables[name] for name in names.tables
+    ):  # a mapped table the folder lacks: reported by validation
         return None
     if sum(p.stat().st_size for p in paths) < stream_bytes:
         return None

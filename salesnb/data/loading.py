@@ -26,7 +26,7 @@ from .contract import TABLES
 from .currency import currency_problems, in_base_currency, lines_in_order_currency
 from .database import stage_database
 from .dataset import Dataset, Mapping
-from .delimited import TEXT_SUFFIXES, headerless, headerless_names, separator, title_lines
+from .delimited import TEXT_SUFFIXES, headerless, headerless_names, point_decimals, separator, title_lines
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows, stands_alone
@@ -64,6 +64,8 @@ def _read_csv(path: Path, encoding: str = "") -> pd.DataFrame:
                 frame = pd.read_csv(path, header=None, na_values=MISSING_MARKERS, skiprows=titles, **options)
                 frame.columns = headerless_names(len(frame.columns))
                 frame.attrs[HEADERLESS] = True
+            if options["sep"] != ",":  # a European Excel's CSV: semicolons, and decimal commas
+                frame = point_decimals(frame)
             if titles:
                 frame.attrs[TITLE] = titles
             return frame

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import codecs
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import yaml
@@ -71,7 +71,8 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
     if unknown:
         valid = ", ".join(MAPPING_SECTIONS)
         raise ConfigError(Message("error_mapping_unknown_sections", unknown=", ".join(unknown), valid=valid))
-    tables = _name_pairs(mapping.get("tables"), "tables", list(TABLES))
+    optional = [t for t in TABLES if t != "orders"]  # any table but the orders may be left out
+    tables = _name_pairs(mapping.get("tables"), "tables", list(TABLES), left_out=optional)
     columns: dict[str, dict[str, str]] = {}
     joined: dict[str, list[str]] = {}
     for table, pairs in _section(mapping.get("columns"), "columns").items():
@@ -204,14 +205,24 @@ def _section(value: object, where: str) -> dict:
 
 
 def _name_pairs(
-    value: object, where: str, valid: list[str], accept: Callable[[str], bool] | None = None
+    value: object,
+    where: str,
+    valid: list[str],
+    accept: Callable[[str], bool] | None = None,
+    *,
+    left_out: Collection[str] = (),
 ) -> dict[str, str]:
+    """Contract name -> the user's name; an empty name of one in ``left_out`` (``leads: ~``) leaves it unread.
+
+    A file named after a contract table that is not that table (a CRM's ``Leads.csv`` without a lead source) is
+    read as it by its name; ``tables: {leads: ~}`` says not to, and ``salesnb map`` writes so.
+    """
     pairs = {str(k).strip(): ("" if v is None else str(v).strip()) for k, v in _section(value, where).items()}
     unknown = [k for k in pairs if not (accept(k) if accept else k in valid)]
     if unknown:
         names = {"unknown": ", ".join(unknown), "valid": ", ".join(valid)}
         raise ConfigError(Message("error_mapping_unknown_names", where=where, **names))
-    empty = [k for k, v in pairs.items() if not v or v == COMPUTED]
+    empty = [k for k, v in pairs.items() if (not v and k not in left_out) or v == COMPUTED]
     if empty:
         raise ConfigError(Message("error_mapping_no_name", where=where, names=", ".join(empty)))
     return pairs

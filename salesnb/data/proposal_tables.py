@@ -8,6 +8,9 @@ without an order number an order is one customer on one day (:func:`per_day_id`)
 
 from __future__ import annotations
 
+import pandas as pd
+
+from .column_words import normalise
 from .contract import TABLES
 from .dataset import joined_name
 from .scales import multiplier
@@ -188,3 +191,35 @@ def tables_from(
             kept["product_line"] = product
         tables[table] = kept
     return tables, missing
+
+
+def own_table(
+    frame: pd.DataFrame, own: str, matched: dict[str, str], found: dict[str, str]
+) -> tuple[dict[str, dict[str, str]], dict[str, list[str]]]:
+    """(tables, missing) of a file named after contract table ``own``: its contract columns, then synonyms.
+
+    Contract names count written any way (``LeadID``: lead_id); the concepts ``matched`` by synonyms fill the
+    others. A table other than the orders still lacking a required column is not offered: ``({}, {own: lacking})``
+    (a CRM's ``Leads.csv`` without a lead source is no leads table).
+    """
+    columns = _contract_columns(frame, own)
+    taken = set(columns)
+    for column, user in matched.items():  # synonyms for the others
+        if column not in columns and user not in taken:
+            columns[column] = user
+            taken.add(user)
+    if "region" in columns and "region" not in found and "country" in found:
+        columns["region"] = found["country"]  # its own region column too sparse (see match_columns)
+    lacking = [c for c in TABLES[own].required_columns if c not in columns]
+    return ({}, {own: lacking}) if lacking and own != "orders" else ({own: columns}, {})
+
+
+def _contract_columns(frame: pd.DataFrame, own: str) -> dict[str, str]:
+    """The contract columns of a file named after its table, by their names written any way (``LeadID``: lead_id)."""
+    contract = {normalise(c.name): c.name for c in TABLES[own].columns}
+    columns: dict[str, str] = {}
+    for user in frame.columns:
+        name = user if TABLES[own].column(user) else contract.get(normalise(user))
+        if name and name not in columns:
+            columns[name] = user
+    return columns

@@ -27,7 +27,7 @@ from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
-from .proposal_tables import ONE_UNIT, derived_quantity, per_day_id, tables_from
+from .proposal_tables import ONE_UNIT, derived_quantity, own_table, per_day_id, tables_from
 from .references import product_keys, refer_products
 from .row_notes import (
     ZERO,
@@ -77,10 +77,12 @@ class Proposal:
     scaled: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, money column, 万元, 10000)
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
+    left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
+        tables |= {t: None for t in self.left_out if t not in self.tables}  # leads: ~ (its file is no such table)
         joined = {joined_name(parts): parts for _, parts, _, _ in self.per_day}  # order_id: {per: [..]}
         joined |= {joined_name(parts): parts for _, parts in self.summaries.values() if parts}
         columns = {
@@ -280,15 +282,8 @@ def _candidates(
             tables.pop("order_lines")
             missing["order_lines"] = ["quantity"]
     if own:
-        columns = {c: c for c in frame.columns if TABLES[own].column(c)}  # contract names as they are
-        taken = set(columns)
-        for column, user in (tables.get(own) or {}).items():  # synonyms for the others
-            if column not in columns and user not in taken:
-                columns[column] = user
-                taken.add(user)
-        if "region" in columns and "region" not in found and "country" in found:
-            columns["region"] = found["country"]  # its own region column too sparse (see match_columns)
-        tables, missing = {own: columns}, {}
+        tables, missing = own_table(frame, own, tables.get(own) or {}, found)
+        proposal.left_out += list(missing)  # leads: ~ in the mapping, as its file is read by its name otherwise
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     _note_rows(name, frame, found, proposal)

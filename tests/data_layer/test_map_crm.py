@@ -8,9 +8,11 @@ import pandas as pd
 
 from salesnb.cli import main
 from salesnb.data.draft import candidates
+from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe, no_orders
 from salesnb.data.match import match_columns, yearly
 from salesnb.data.propose import propose_mapping
+from salesnb.data.validation import validate_dataset
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -201,3 +203,49 @@ def test_a_stray_sheet_without_a_header_is_said_not_listed_as_columns(tmp_path: 
     assert proposal.headerless == ["orders.xlsx#Sheet2"] and "orders.xlsx#Sheet2" not in proposal.unused
     text = "\n".join(describe(proposal, "en", check=False))
     assert "orders.xlsx#Sheet2 has no header row" in text and "Unnamed" not in text
+
+
+def test_a_crm_sales_export_maps_sales_ids_and_contacts(tmp_path: Path) -> None:
+    """Sales.csv (SalesID, ContactID, SalesDate) and SalesLines.csv (SalesID, ItemNo, Quantity) beside the
+    contacts and the products: the sale's number is the order id, the buying contact the customer (``SalesID``
+    was taken for the product key of the lines, and ``Sales.csv`` for the products file)."""
+    (tmp_path / "Contacts.csv").write_text("ContactID,FullName,State\nC001,Brooke Brown,Texas\n", encoding="utf-8")
+    (tmp_path / "Products.csv").write_text("ItemNo,ItemName,UnitPrice,Category\nP001,Lamp,56.86,Books\n", "utf-8")
+    (tmp_path / "Sales.csv").write_text("SalesID,ContactID,SalesDate\nS0001,C001,2024-10-07\n", encoding="utf-8")
+    (tmp_path / "SalesLines.csv").write_text(
+        "LineID,SalesID,ItemNo,Quantity\nSL1,S0001,P001,9\nSL2,S0001,P001,2\n", encoding="utf-8"
+    )
+    proposal = propose_mapping(tmp_path)
+    assert proposal.tables["orders"] == "Sales.csv" and proposal.tables["products"] == "Products.csv"
+    assert proposal.columns["orders"] == {"order_id": "SalesID", "customer_id": "ContactID", "order_date": "SalesDate"}
+    assert proposal.columns["order_lines"] == {"order_id": "SalesID", "product_id": "ItemNo", "quantity": "Quantity"}
+    assert proposal.columns["customers"]["customer_id"] == "ContactID"
+
+
+def test_a_contract_named_file_maps_its_columns_written_other_ways(tmp_path: Path) -> None:
+    """Leads.csv of a CRM (LeadID, CreatedAt, LeadSource …): its contract columns by their names written any way."""
+    (tmp_path / "Leads.csv").write_text(
+        "LeadID,ContactID,Source,Status,Created_At\nL0001,C052,Referral,Working,2025-02-05\n", encoding="utf-8"
+    )
+    (tmp_path / "orders.csv").write_text("order_id,customer_id,order_date,amount\n1,C052,2025-03-01,5\n", "utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.columns["leads"] == {
+        "lead_id": "LeadID",
+        "created_at": "Created_At",
+        "source": "Source",
+        "status": "Status",
+    }
+
+
+def test_a_contract_named_file_that_is_not_that_table_is_left_out(tmp_path: Path) -> None:
+    """A CRM's Leads.csv without a lead source or a creation date: ``leads: ~``, so the sales are still read.
+
+    It was read as the leads table by its name and refused with its missing columns: no report at all.
+    """
+    (tmp_path / "Leads.csv").write_text("LeadID,ContactID,Notes\nL0001,C052,call back\n", encoding="utf-8")
+    (tmp_path / "Sales.csv").write_text("SalesID,ContactID,SalesDate,Amount\nS1,C052,2025-03-01,5\n", "utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert "leads" not in proposal.columns and proposal.mapping()["tables"]["leads"] is None
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert "leads" not in ds.tables and validate_dataset(ds) == []
+    assert ds["orders"]["amount"].tolist() == [5.0]

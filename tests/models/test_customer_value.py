@@ -109,3 +109,21 @@ def test_fit_errors_and_fallbacks():
     assert model.customers == 3 and spend is None  # one repeat buyer is too few for Gamma-Gamma
     assert frame["expected_spend"].tolist() == pytest.approx([7.0, 20.0, 15.0])  # own mean purchase
     assert (frame["expected_value"] >= 0).all() and frame["p_alive"].between(0, 1).all()
+
+
+def test_expected_purchases_of_a_steady_clientele_are_not_lost():
+    """Large r and α with a near 0 (customers buying every few days, none dropping out): ₂F₁ gave NaN, read as 0."""
+    model = cv.BGNBD(r=68390.183, alpha=63738.925, a=0.0004, b=971.836, log_likelihood=0.0, customers=3)
+    x, t_x, big_t = np.array([150.0, 160.0, 120.0]), np.array([132.0, 133.0, 130.0]), np.full(3, 134.5)
+    expected = cv.expected_purchases(model, 31 / 7, x, t_x, big_t)
+    no_dropout = (model.r + x) * (31 / 7) / (model.alpha + big_t)  # the mean rate of the alive × the horizon
+    assert np.allclose(expected, no_dropout * cv.p_alive(model, x, t_x, big_t), rtol=1e-4)
+    assert np.allclose(expected, [4.7521, 4.7528, 4.7498], atol=1e-3)
+
+
+def test_the_integral_agrees_with_the_closed_form():
+    """Where eq. 10 holds (CDNOW's published parameters), integrating over the dropout gives the same purchases."""
+    model = cv.BGNBD(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0, customers=5)
+    x, t_x, big_t = np.array([0.0, 1, 2, 5, 10]), np.array([0.0, 20, 30, 35, 38]), np.full(5, 39.0)
+    closed = cv.expected_purchases(model, 39.0, x, t_x, big_t) / cv.p_alive(model, x, t_x, big_t)
+    assert np.allclose(cv._alive_purchases(model, 39.0, x, big_t), closed, rtol=1e-6)
