@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pandas as pd
+
 from salesnb import product
 from salesnb.report import open_report
 
@@ -12,7 +14,8 @@ REGIONS = ("华东", "华南")
 
 
 def build():
-    """Twelve customers per region, one order each a month (2026-04..10), and every problem in 华东 2026-10.
+    """Twelve customers per region, one order each a month (2026-04..10; the last on the month's last day, so whole
+    months), and every problem in 华东 2026-10.
 
     Every order has P1 (A线, 2 × 90, list 100, cost 40); customers 0-7 also P2 (B线, 4 × 45, list 50, cost 20)
     and customers 4-11 P4 (C线, 1 × 72, list 80, cost 30). 华东 2026-10: P2 in one order only (B线 decline),
@@ -40,8 +43,9 @@ def build():
             problem = region == "华东" and month == "2026-10"
             for k in range(12):
                 order = f"O{tag}{month[5:]}{k:02d}"
+                day = "05" if k < 11 else pd.Period(month).days_in_month  # the orders reach the month's end
                 t["orders"].append(
-                    {"order_id": order, "customer_id": f"C{tag}{k}", "order_date": f"{month}-05", "region": region,
+                    {"order_id": order, "customer_id": f"C{tag}{k}", "order_date": f"{month}-{day}", "region": region,
                      "channel": "直营"}
                 )  # fmt: skip
                 t["order_lines"].append(line(order, "P1", 2, 70 if problem else 90, 100, 40))
