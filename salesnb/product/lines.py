@@ -97,6 +97,9 @@ def decline_check(report: Report) -> pd.DataFrame:
     dozen orders a month, too few for a 30% fall to reach a 5% false-discovery rate — and is confirmed below
     ``thresholds.product.fdr`` (see :func:`line_decline` for the severity); the ALL report, the company's view over
     24 tests, reports only confirmed declines.
+    A line is only tested where the other lines usually hold ``product.line_min_other_orders`` orders a month: a
+    line that is nearly the whole scope has no yardstick in the others (one stray order of theirs, against a
+    usual 0.1 a month, read as a 91% fall of the line that was 98% of the business).
     The count's spread ``dispersion`` is learnt from how far the same expectation missed in each of the
     ``product.history_months`` months before the period (see :func:`~salesnb.product.common.dispersion_around`):
     movements the lines share (season, a region's good month) are already in the expectation, so they do not make
@@ -142,7 +145,9 @@ def decline_check(report: Report) -> pd.DataFrame:
     )
     frame["p_value"] = np.maximum(count_below(frame["orders"], frame["usual_orders"], frame["dispersion"]), thin)
     frame["effect"] = frame["expected"] - frame["revenue"]
+    others_usual = rest_orders[before].sum(axis=1) / max(len(before), 1)  # the yardstick's own orders a month
     tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)  # NaN without `window` months to learn from
+    tested &= others_usual >= report.settings(NAME)["line_min_other_orders"]
     fired = (frame["change"] <= -thr["line_decline"]) & tested
     family = tested if report.region == ALL else fired  # see the docstring: the ALL report tests every row
     frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(family)), index=frame.index).where(fired)

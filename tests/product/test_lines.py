@@ -126,3 +126,30 @@ def test_a_line_at_its_own_level_while_the_others_quadruple_lagged_not_fell(tmp_
     fell = _south_b_line(tmp_path, 4)  # 720 against its usual 1,440: it fell
     (found,) = [f for f in product.angle_findings(report(fell, "华南")) if f["code"] == "product_line_decline"]
     assert found["title"] == "B线产品线收入下滑"
+
+
+def test_a_line_that_is_nearly_the_whole_business_has_no_yardstick_in_a_stray_order_of_the_others(tmp_path):
+    """主力 sells 20 orders of 100 every month; 配件 one order of 10 in 2026-03 and one in 2026-10.
+
+    Against its share of the others, 主力 "should" sell 20 × 100 × 10 / 10 × 12 = 24,000 this month and sold
+    2,000: a 92% fall read from 配件's second order in a year. The others usually hold 1/12 order a month, under
+    ``product.line_min_other_orders``: 主力 is not tested there (its fall would be the region's).
+    """
+    months = [f"2025-{m:02d}" for m in (10, 11, 12)] + [f"2026-{m:02d}" for m in range(1, 11)]
+    orders, lines = [], []
+    for month in months:
+        for k in range(20):
+            orders.append({"order_id": f"M{month}{k}", "customer_id": f"C{k}", "order_date": f"{month}-05"})
+            lines.append({"order_id": f"M{month}{k}", "product_id": "P1", "quantity": 1, "unit_price": 100})
+        if month in ("2026-03", "2026-10"):
+            orders.append({"order_id": f"A{month}", "customer_id": "C0", "order_date": f"{month}-28"})
+            lines.append({"order_id": f"A{month}", "product_id": "P2", "quantity": 1, "unit_price": 10})
+    orders.append({"order_id": "END", "customer_id": "C1", "order_date": "2026-10-31"})  # whole months
+    lines.append({"order_id": "END", "product_id": "P1", "quantity": 1, "unit_price": 0})
+    products = [{"product_id": "P1", "product_line": "主力"}, {"product_id": "P2", "product_line": "配件"}]
+    folder = write_tiny(tmp_path / "one_line", tables={"orders": orders, "order_lines": lines, "products": products})
+    frame = product.decline_check(report(folder, "ALL")).set_index("product_line")
+    row = frame.loc["主力"]
+    assert row["expected"] == pytest.approx(10 * 24_000 / 10)  # 配件 now × 主力's year / 配件's year: no yardstick
+    assert row["change"] < -0.9 and not bool(row["flagged"]) and math.isnan(row["q_value"])
+    assert product.lines.line_decline(report(folder, "ALL")) == []
