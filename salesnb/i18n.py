@@ -7,6 +7,7 @@ panels translate them with :func:`t`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 
@@ -44,6 +45,11 @@ def t(key: str, lang: str = "zh", /, **values: object) -> str:
         return key
     text = entry.get(lang) or entry["zh"]
     return text.format(**values) if values else text
+
+
+def joined(items: Iterable[object], lang: str = "zh") -> str:
+    """Items listed as a reader of ``lang`` lists them: 华东、华南 / East, South."""
+    return ("、" if lang == "zh" else ", ").join(str(item) for item in items)
 
 
 def check_lang(lang: str) -> str:

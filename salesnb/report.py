@@ -33,7 +33,7 @@ from .data.messages import Message, need_name
 from .data.region_gaps import gap_label, gap_months, region_gaps
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
-from .i18n import check_lang, t
+from .i18n import check_lang, joined, t
 from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month, window
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
@@ -321,10 +321,10 @@ class Report:
 
     def _gap_notes(self) -> str:
         """The header's warnings of months the export left out for a region (:mod:`salesnb.data.region_gaps`)."""
-        gaps, sep = region_gaps(self.ds), "、" if self.lang == "zh" else ", "
+        gaps = region_gaps(self.ds)
         if self.region == ALL:
             now = [gap_label(r, months[self.period], self.lang) for r, months in gaps.items() if self.period in months]
-            return "\n\n" + t("region_gap_note_all", self.lang, regions=sep.join(now)) if now else ""
+            return "\n\n" + t("region_gap_note_all", self.lang, regions=joined(now, self.lang)) if now else ""
         own = gaps.get(self.region, {})
         if self.period in own:
             usual = f"{own[self.period]:,.0f}"
@@ -332,7 +332,7 @@ class Report:
         recent = [m for m in months_back(self.period, GAP_NOTE_MONTHS, offset=1) if m in own]
         if not recent:
             return ""
-        return "\n\n" + t("region_gap_baseline_note", self.lang, region=self.region, months=sep.join(recent))
+        return "\n\n" + t("region_gap_baseline_note", self.lang, region=self.region, months=joined(recent, self.lang))
 
 
 GAP_NOTE_MONTHS = 13  # a region's left-out months this far back are named under a report's header (its baselines)

@@ -247,3 +247,10 @@ def rule(report, given):
 def test_placeholders_ignore_specs_and_escapes():
     assert placeholders("{n} 个，占 {share:.1%}，{{literal}}") == {"n", "share"}
     assert t("findings_none", "en") and t("no_such_key", "en") == "no_such_key"
+
+
+def test_joined_lists_as_each_language_does():
+    from salesnb.i18n import joined
+
+    assert joined(["华东", "华南"]) == "华东、华南" and joined(["East", "South"], "en") == "East, South"
+    assert joined([], "zh") == "" and joined((m for m in ("2026-08",)), "zh") == "2026-08"

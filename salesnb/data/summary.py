@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..angle import ANGLE_NAMES, BUYERS, get, missing
-from ..i18n import t
+from ..i18n import joined, t
 from . import facts
 from .dataset import Dataset
 from .messages import need_name
@@ -104,10 +104,9 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
     if summary.get("empty_months"):
         lines.append(f"! {t('validate_empty_months', lang, months=', '.join(summary['empty_months']))}")
     if summary.get("region_gaps"):
-        sep = "、" if lang == "zh" else ", "
         gaps = summary["region_gaps"].items()
         named = [gap_label(f"{r} {m}", u, lang) for r, months in gaps for m, u in months.items()]
-        lines.append(f"! {t('validate_region_gaps', lang, gaps=sep.join(named))}")
+        lines.append(f"! {t('validate_region_gaps', lang, gaps=joined(named, lang))}")
     lines.append(f"{label('regions')} ({len(summary['regions'])}): {', '.join(summary['regions']) or none}")
     period = summary.get("period")
     if period and period["partial"] == period["month"]:  # one partial month: no complete one to default to
@@ -172,4 +171,4 @@ def _needs_text(lacking: list[str], label, lang: str) -> str:
 
 def _named(needs: list[str], lang: str) -> str:
     """Tables or columns as a reader names them (:func:`~.messages.need_name`), joined as the language lists."""
-    return ("、" if lang == "zh" else ", ").join(need_name(need, lang) for need in needs)
+    return joined((need_name(need, lang) for need in needs), lang)

@@ -16,7 +16,7 @@ from ..display.formatting import format_amount, signed_amount
 from ..display.panel import Panel
 from ..display.plotting.drivers import plot_drivers
 from ..errors import ParameterError
-from ..i18n import t
+from ..i18n import joined, t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import baseline_label, baseline_months, scoped_lines, scoped_orders
@@ -289,7 +289,7 @@ def _skipped_note(report: Report) -> str:
     lacking = _dimensions(report)[1]
     if not lacking:
         return ""
-    names = ("、" if report.lang == "zh" else ", ").join(t(f"drv_dim_{d}", report.lang) for d in lacking)
+    names = joined((t(f"drv_dim_{d}", report.lang) for d in lacking), report.lang)
     return " " + t("drv_dims_skipped", report.lang, dimensions=names)
 
 

@@ -17,7 +17,7 @@ from ..data import facts
 from ..data.facts import size_band_labels
 from ..display.formatting import format_int, format_pct
 from ..findings import finding, flagged
-from ..i18n import t
+from ..i18n import joined, t
 from ..report import Report, scope_memo
 from .common import NAME, edges, history, lead_value, month_leads, n_history
 from .evidence import severity
@@ -121,7 +121,7 @@ def surge(report: Report, frame: pd.DataFrame) -> pd.Series:
 def industry_findings(report: Report) -> list[dict[str, Any]]:
     """lead_fit_low for industries off the profile (:func:`industry_fit_frame`): on the profile alone, ≤ medium."""
     n, lang = n_history(report), report.lang
-    wanted = ("、" if lang == "zh" else ", ").join(str(i) for i in report.settings(NAME)["icp"].get("industries") or [])
+    wanted = joined(report.settings(NAME)["icp"].get("industries") or [], lang)
     out = []
     for row in flagged(industry_fit_frame(report)):
         effect = row.excess * lead_value(report, row.source)

@@ -15,7 +15,7 @@ from ..display.formatting import format_amount, format_decimal, format_int
 from ..display.panel import Panel, needs
 from ..display.plotting.service import plot_lines
 from ..findings import finding
-from ..i18n import t
+from ..i18n import joined, t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import NAME, at_stake, excess, in_scope, usual_months
@@ -278,9 +278,8 @@ def categories_note(report: Report) -> str:
     if how == "configured":
         return ""
     configured = [str(c) for c in report.settings(NAME)["complaint_categories"]]
-    comma = "、" if report.lang == "zh" else ", "
-    found = comma.join(c for c in categories if c not in configured)
-    return t(f"sup_complaints_{how}", report.lang, configured=comma.join(configured), found=found)
+    found = joined((c for c in categories if c not in configured), report.lang)
+    return t(f"sup_complaints_{how}", report.lang, configured=joined(configured, report.lang), found=found)
 
 
 def metrics(report: Report) -> dict[str, Any]:
