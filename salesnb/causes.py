@@ -32,7 +32,8 @@ class Relation:
     Matches (see :data:`MATCHES`): ``region`` (the child lies in the parent's region), ``region_falling`` (and
     the child's rep sold less than usual), ``segment`` (the parent's segment is part of the child's),
     ``product_line`` (the child's product belongs to the parent's line, same region), ``surge_source`` (most of
-    the child stage's rise comes from the parent's lead source).
+    the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most of the child's fall is
+    the parent's segment falling inside it, and the rest of the child fell less than the parent did).
     """
 
     parent: str
@@ -42,6 +43,11 @@ class Relation:
 
 # Earlier relations win when a finding could have several parents (the immediate cause before a wider one).
 RELATIONS: tuple[Relation, ...] = (
+    # a product line that collapses shows in the channels and reps that sell it; a channel that collapses shows in
+    # the lines it sells (which one is the cause: the one whose fall is spread over the other's segments)
+    Relation("product_line_decline", "channel_underperform", "share_of_fall"),
+    Relation("product_line_decline", "rep_underperform", "share_of_fall"),
+    Relation("channel_underperform", "product_line_decline", "share_of_fall"),
     # a region's revenue drop shows in its channels, product lines, new and lapsing customers and its reps
     Relation("region_underperform", "channel_underperform", "region"),
     Relation("region_underperform", "product_line_decline", "region"),
@@ -136,12 +142,63 @@ def _surge_source(report: Any, parent: dict[str, Any], child: dict[str, Any]) ->
     return source_of(report, stage)[0] == source
 
 
+MOST = 0.5  # "most of a fall": the share of the child's fall its parent's segment must account for
+FALL_KEYS = ("product_line", "channel", "rep_id")  # the line facts' dimensions a fall is split over
+
+
+def _fall(rows: pd.DataFrame, period: str, months: list[str]) -> tuple[float, float]:
+    """``(usual, fall)``: the rows' mean revenue over ``months`` and how far the period's revenue is below it."""
+    usual = float(facts.in_months(rows, months)["revenue"].sum()) / len(months)
+    return usual, usual - float(facts.in_months(rows, period)["revenue"].sum())
+
+
+def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """Most of the child's fall is the parent's segment falling inside it, and the parent fell more widely.
+
+    With ``p`` the parent's segment (a product line, a channel) and ``c`` the child's (a channel, a rep, a line),
+    against the trailing months' average in the scope both lie in: the fall of ``p`` within ``c`` is at least
+    :data:`MOST` of the fall of ``c``, and the rest of ``c`` fell by a smaller share than ``p`` did as a whole.
+    The second half tells cause from symptom when a line sells mostly through one channel: a line that collapses
+    falls in every channel while the channel's other lines hold; a channel that collapses takes every line it sells
+    down while the line holds in the other channels.
+    """
+    (p_key, p_value), (c_key, c_value) = (_fall_dimension(f["segment"]) for f in (parent, child))
+    months = report.trailing()
+    if p_key is None or c_key is None or p_key == c_key or not months or not _in_region(report, parent, child):
+        return False
+    region = _region_of(report, parent["segment"]) or child["segment"].get("region")
+    lines = facts.line_facts(report.ds)
+    if p_key not in lines.columns or c_key not in lines.columns:
+        return False
+    rows = lines if region is None else lines[lines["region"] == region]
+    in_parent, in_child = rows[p_key].astype(str) == p_value, rows[c_key].astype(str) == c_value
+    parent_usual, parent_fall = _fall(rows[in_parent], report.period, months)
+    child_usual, child_fall = _fall(rows[in_child], report.period, months)
+    cell_usual, cell_fall = _fall(rows[in_parent & in_child], report.period, months)
+    if child_fall <= 0 or parent_usual <= 0 or cell_fall < MOST * child_fall:
+        return False
+    rest_usual = child_usual - cell_usual
+    rest_rate = (child_fall - cell_fall) / rest_usual if rest_usual > 0 else 0.0
+    return rest_rate < parent_fall / parent_usual
+
+
+def _fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
+    """The one line-fact dimension a finding's segment names (its region aside), else ``(None, None)``."""
+    named = [key for key in FALL_KEYS if key in segment]
+    return (
+        (named[0], str(segment[named[0]]))
+        if len(named) == 1 and set(segment) <= {*FALL_KEYS, "region"}
+        else (None, None)
+    )
+
+
 MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
     "region": _in_region,
     "region_falling": _region_falling,
     "segment": _within,
     "product_line": _in_line,
     "surge_source": _surge_source,
+    "share_of_fall": _share_of_fall,
 }
 
 

@@ -107,3 +107,68 @@ def test_relations_are_declared_once_over_known_codes_and_matches():
         assert {relation.parent, relation.child} <= codes and relation.match in causes.MATCHES, relation
     pairs = [(r.parent, r.child) for r in causes.RELATIONS]
     assert len(pairs) == len(set(pairs))
+
+
+def write_line_channel_world(folder: Path, october: dict[tuple[str, str], float]) -> Path:
+    """华东 sells lines A (product PA) and B (PB) through 直营 and 电商, 100 a month in each line × channel cell.
+
+    2026-07..09 are usual; ``october`` gives the 2026-10 revenue per (line, channel) cell (100 where not given).
+    """
+    folder.mkdir(parents=True)
+    pd.DataFrame({"product_id": ["PA", "PB"], "product_line": ["A", "B"]}).to_csv(folder / "products.csv", index=False)
+    orders, lines = [], []
+    for month in (7, 8, 9, 10):
+        for line in ("A", "B"):
+            for channel in ("直营", "电商"):
+                order = f"O{month}{line}{channel}"
+                amount = october.get((line, channel), 100.0) if month == 10 else 100.0
+                orders.append(
+                    {
+                        "order_id": order,
+                        "customer_id": f"C{line}{channel}",
+                        "region": "华东",
+                        "order_date": f"2026-{month:02d}-{30 if month == 10 else 10}",
+                        "channel": channel,
+                    }
+                )
+                lines.append({"order_id": order, "product_id": f"P{line}", "quantity": 1, "unit_price": amount})
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(lines).to_csv(folder / "order_lines.csv", index=False)
+    return folder
+
+
+def _linked_pair(tmp_path, october):
+    report = open_report(str(write_line_channel_world(tmp_path / "w", october)), "2026-10", "华东")
+    line = made("product_line_decline", {"product_line": "A"}, 180, angle="product", scope="华东")
+    channel = made("channel_underperform", {"channel": "直营"}, 90, scope="华东")
+    linked = {f["code"]: f for f in causes.link(report, [channel, line])}
+    return line, channel, linked
+
+
+def test_a_line_that_collapses_in_every_channel_explains_the_channel(tmp_path):
+    # line A: 200 → 20 (−90 %), in 直营 and 电商 alike; 直营's other line B holds at 100. 直营 falls 90, all of it A's.
+    line, channel, linked = _linked_pair(tmp_path, {("A", "直营"): 10.0, ("A", "电商"): 10.0})
+    assert linked["channel_underperform"]["parent"] == line["id"]
+    assert linked["product_line_decline"]["parent"] is None
+
+
+def test_a_channel_that_collapses_for_every_line_explains_the_line(tmp_path):
+    # 直营: 200 → 20 (−90 %), A and B alike; line A holds at 100 in 电商. A falls 90, all of it in 直营.
+    line, channel, linked = _linked_pair(tmp_path, {("A", "直营"): 10.0, ("B", "直营"): 10.0})
+    assert linked["product_line_decline"]["parent"] == channel["id"]
+    assert linked["channel_underperform"]["parent"] is None
+
+
+def test_a_line_and_a_channel_that_fell_apart_are_two_problems(tmp_path):
+    # line A falls 60, all in 电商; 直营 falls 60, all in line B: the A × 直营 cell holds, neither explains the other
+    line, channel, linked = _linked_pair(tmp_path, {("A", "电商"): 40.0, ("B", "直营"): 40.0})
+    assert linked["channel_underperform"]["parent"] is None
+    assert linked["product_line_decline"]["parent"] is None
+
+
+def test_a_lines_dip_inside_a_broad_channel_fall_is_the_channels_symptom(tmp_path):
+    # 直营 falls 100 (A 30, B 70): A is under half of it, so A does not explain 直营; A's whole fall (30) is in 直营,
+    # while 直营 fell for B too: the channel explains the line
+    line, channel, linked = _linked_pair(tmp_path, {("A", "直营"): 70.0, ("B", "直营"): 30.0})
+    assert linked["channel_underperform"]["parent"] is None
+    assert linked["product_line_decline"]["parent"] == channel["id"]
