@@ -33,7 +33,8 @@ class Relation:
     the child's rep sold less than usual), ``segment`` (the parent's segment is part of the child's),
     ``product_line`` (the child's product belongs to the parent's line, same region), ``surge_source`` (most of
     the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most of the child's fall is
-    the parent's segment falling inside it, and the rest of the child fell less than the parent did).
+    the parent's segment falling inside it, and the rest of the child fell less than the parent did),
+    ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late).
     """
 
     parent: str
@@ -48,6 +49,9 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("product_line_decline", "channel_underperform", "share_of_fall"),
     Relation("product_line_decline", "rep_underperform", "share_of_fall"),
     Relation("channel_underperform", "product_line_decline", "share_of_fall"),
+    # late deliveries bring complaints and low scores from the customers they were late to
+    Relation("delivery_delay", "complaint_spike", "late_customers"),
+    Relation("delivery_delay", "satisfaction_drop", "late_customers"),
     # a region's revenue drop shows in its channels, product lines, new and lapsing customers and its reps
     Relation("region_underperform", "channel_underperform", "region"),
     Relation("region_underperform", "product_line_decline", "region"),
@@ -192,6 +196,18 @@ def _fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
     )
 
 
+def _late_customers(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """Most of the child's complaints or fall in scores come from the customers the parent's delay was late to."""
+    from .support import late_customers as late  # the support angle's own reading of its rows
+
+    if not _in_region(report, parent, child) or child.get("baseline") is None:
+        return False
+    scope = _region_of(report, parent["segment"]) or child["segment"].get("region") or ALL
+    if child["code"] == "complaint_spike":
+        return late.explain_complaints(report, scope, str(child["segment"]["category"]), float(child["baseline"]))
+    return late.explain_satisfaction(report, scope, str(child["metric"]), float(child["baseline"]))
+
+
 MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
     "region": _in_region,
     "region_falling": _region_falling,
@@ -199,6 +215,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
     "product_line": _in_line,
     "surge_source": _surge_source,
     "share_of_fall": _share_of_fall,
+    "late_customers": _late_customers,
 }
 
 
