@@ -30,7 +30,8 @@ class Relation:
     """``parent`` code can explain ``child`` code when the two findings satisfy the ``match`` named here.
 
     Matches (see :data:`MATCHES`): ``region`` (the child lies in the parent's region), ``region_falling`` (and
-    the child's rep sold less than usual), ``segment`` (the parent's segment is part of the child's),
+    the child's rep sold less than usual), ``same_rep`` (both are about one rep), ``segment`` (the parent's
+    segment is part of the child's),
     ``product_line`` (the child's product belongs to the parent's line, same region), ``surge_source`` (most of
     the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most of the child's fall is
     the parent's segment falling inside it, and the rest of the child fell less than the parent did),
@@ -49,6 +50,8 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("product_line_decline", "channel_underperform", "share_of_fall"),
     Relation("product_line_decline", "rep_underperform", "share_of_fall"),
     Relation("channel_underperform", "product_line_decline", "share_of_fall"),
+    # a rep who sold far less and also worked far less: one story about the rep, the activity first
+    Relation("activity_low", "rep_underperform", "same_rep"),
     # late deliveries bring complaints and low scores from the customers they were late to
     Relation("delivery_delay", "complaint_spike", "late_customers"),
     Relation("delivery_delay", "satisfaction_drop", "late_customers"),
@@ -109,6 +112,12 @@ def _rep_fell(report: Any, rep_id: str) -> bool:
 def _region_falling(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
     rep = child["segment"].get("rep_id")
     return _in_region(report, parent, child) and (rep is None or _rep_fell(report, rep))
+
+
+def _same_rep(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """Both findings are about the same rep."""
+    rep = parent["segment"].get("rep_id")
+    return rep is not None and child["segment"].get("rep_id") == rep
 
 
 def _within(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
@@ -212,6 +221,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
     "region": _in_region,
     "region_falling": _region_falling,
     "segment": _within,
+    "same_rep": _same_rep,
     "product_line": _in_line,
     "surge_source": _surge_source,
     "share_of_fall": _share_of_fall,

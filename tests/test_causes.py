@@ -172,3 +172,13 @@ def test_a_lines_dip_inside_a_broad_channel_fall_is_the_channels_symptom(tmp_pat
     line, channel, linked = _linked_pair(tmp_path, {("A", "直营"): 70.0, ("B", "直营"): 30.0})
     assert linked["channel_underperform"]["parent"] is None
     assert linked["product_line_decline"]["parent"] == channel["id"]
+
+
+def test_a_reps_low_activity_explains_the_same_reps_shortfall(report):
+    region = made("region_underperform", {"region": "华东"}, 120)
+    idle = made("activity_low", {"rep_id": "R1"}, 10, angle="team")
+    team = made("activity_low", {}, 50, angle="team")  # the whole team: not one rep's story
+    r1, r3 = (made("rep_underperform", {"rep_id": r}, 30, angle="team") for r in ("R1", "R3"))
+    linked = {f["id"]: f for f in causes.link(report, [region, idle, team, r1, r3])}
+    assert linked[r1["id"]]["parent"] == idle["id"]  # the rep's own activity before the region it sits in
+    assert linked[r3["id"]]["parent"] is None  # R3 (华南) did not have an activity finding
