@@ -18,6 +18,7 @@ import pandas as pd
 
 from .data import facts
 from .data.customers import customer_regions
+from .data.deals import deal_facts
 from .data.reps import rep_info
 from .findings import rank_findings
 from .periods import ALL
@@ -35,7 +36,8 @@ class Relation:
     ``product_line`` (the child's product belongs to the parent's line, same region), ``surge_source`` (most of
     the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most of the child's fall is
     the parent's segment falling inside it, and the rest of the child fell less than the parent did),
-    ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late).
+    ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late),
+    ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake).
     """
 
     parent: str
@@ -52,6 +54,9 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("channel_underperform", "product_line_decline", "share_of_fall"),
     # a rep who sold far less and also worked far less: one story about the rep, the activity first
     Relation("activity_low", "rep_underperform", "same_rep"),
+    # deals lost to one competitor are the rep's shortfall and the stage's lost conversions
+    Relation("lost_to_competitor", "rep_underperform", "competitor_took"),
+    Relation("lost_to_competitor", "stage_conversion_low", "competitor_took"),
     # late deliveries bring complaints and low scores from the customers they were late to
     Relation("delivery_delay", "complaint_spike", "late_customers"),
     Relation("delivery_delay", "satisfaction_drop", "late_customers"),
@@ -217,6 +222,36 @@ def _late_customers(report: Any, parent: dict[str, Any], child: dict[str, Any]) 
     return late.explain_satisfaction(report, scope, str(child["metric"]), float(child["baseline"]))
 
 
+def _competitor_took(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+    """The deals the parent's competitor took this month are worth at least most of the child's revenue at stake.
+
+    The child's deals: the rep's (``rep_id``), or those lost at the stage (``stage``, its last stay in the month).
+    """
+    from .process.common import stays  # the process angle's stage stays
+    from .product.lost import closed_deals  # the product angle's reading of lost deals
+
+    competitor = parent["segment"].get("competitor")
+    if not competitor or not child.get("effect") or not _in_region(report, parent, child):
+        return False
+    lost = closed_deals(report)
+    lost = lost[((lost["competitor"] == competitor) & (lost["month"] == report.period)).to_numpy()]
+    where = _region_of(report, parent["segment"])
+    if where is not None:
+        lost = lost[(lost["region"] == where).to_numpy()]
+    if "rep_id" in child["segment"]:
+        reps = deal_facts(report.ds, tuple(report.config["customers"]["size_bands"])).set_index("opportunity_id")
+        lost = lost[(lost["opportunity_id"].map(reps["rep_id"]).astype(str) == child["segment"]["rep_id"]).to_numpy()]
+    elif "stage" in child["segment"]:
+        stay = stays(report)
+        start, end = report.window(report.period)
+        at_stage = (stay["stage"] == child["segment"]["stage"]) & (stay["advanced"] == 0)
+        at_stage &= (stay["left_at"] >= start) & (stay["left_at"] < end)
+        lost = lost[lost["opportunity_id"].isin(stay.loc[at_stage.to_numpy(), "opportunity_id"]).to_numpy()]
+    else:
+        return False
+    return float(lost["amount"].sum()) >= MOST * float(child["effect"])
+
+
 MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
     "region": _in_region,
     "region_falling": _region_falling,
@@ -226,6 +261,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
     "surge_source": _surge_source,
     "share_of_fall": _share_of_fall,
     "late_customers": _late_customers,
+    "competitor_took": _competitor_took,
 }
 
 

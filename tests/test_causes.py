@@ -182,3 +182,41 @@ def test_a_reps_low_activity_explains_the_same_reps_shortfall(report):
     linked = {f["id"]: f for f in causes.link(report, [region, idle, team, r1, r3])}
     assert linked[r1["id"]]["parent"] == idle["id"]  # the rep's own activity before the region it sits in
     assert linked[r3["id"]]["parent"] is None  # R3 (华南) did not have an activity finding
+
+
+def write_lost_deals(folder: Path) -> Path:
+    """华东 orders from 2026-07 to 2026-10; in 2026-10 R1 loses OP1-OP3 (100 each) and R2 loses OP4 (50) to 云帆.
+
+    Each deal entered 初步接触 on 2026-09-01 and 商务谈判 on 2026-10-01, and was lost on 2026-10-15 (in 商务谈判).
+    """
+    folder.mkdir(parents=True)
+    orders = [
+        {"order_id": f"O{m}", "customer_id": "C1", "order_date": f"2026-{m:02d}-{30 if m == 10 else 10}",
+         "region": "华东", "rep_id": "R1", "channel": "直营", "amount": 100}
+        for m in (7, 8, 9, 10)
+    ]  # fmt: skip
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    deals = [("OP1", "R1", 100), ("OP2", "R1", 100), ("OP3", "R1", 100), ("OP4", "R2", 50)]
+    pd.DataFrame(
+        [{"opportunity_id": o, "created_at": "2026-09-01", "status": "lost", "customer_id": "C1", "rep_id": rep,
+          "region": "华东", "amount": amount, "closed_at": "2026-10-15", "competitor": "云帆"}
+         for o, rep, amount in deals]
+    ).to_csv(folder / "opportunities.csv", index=False)  # fmt: skip
+    pd.DataFrame(
+        [{"opportunity_id": o, "stage": stage, "entered_at": day}
+         for o, _, _ in deals for stage, day in (("初步接触", "2026-09-01"), ("商务谈判", "2026-10-01"))]
+    ).to_csv(folder / "stage_events.csv", index=False)  # fmt: skip
+    return folder
+
+
+def test_deals_lost_to_a_competitor_explain_the_reps_and_the_stages_shortfall(tmp_path):
+    report = open_report(str(write_lost_deals(tmp_path / "lost")), "2026-10", "华东")
+    rival = made("lost_to_competitor", {"competitor": "云帆"}, 300, angle="product", scope="华东")
+    r1, r2 = (made("rep_underperform", {"rep_id": r}, 500, angle="team", scope="华东") for r in ("R1", "R2"))
+    talks = made("stage_conversion_low", {"stage": "商务谈判"}, 600, angle="process", scope="华东")
+    first = made("stage_conversion_low", {"stage": "初步接触"}, 100, angle="process", scope="华东")
+    linked = {f["id"]: f["parent"] for f in causes.link(report, [rival, r1, r2, talks, first])}
+    assert linked[r1["id"]] == rival["id"]  # R1 lost 300 to 云帆: at least half of its 500 short
+    assert linked[r2["id"]] is None  # R2 lost 50: not most of its 500
+    assert linked[talks["id"]] == rival["id"]  # 350 lost in 商务谈判 against 600 at stake there
+    assert linked[first["id"]] is None  # every deal moved on from 初步接触
