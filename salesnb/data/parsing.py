@@ -175,7 +175,7 @@ MISSING_MARKERS: tuple[str, ...] = tuple(
         | {"NULL", "NaN", "None", "n/a", "nan", "null"}
     )
 )
-_NOT_A_NUMBER = "NA"  # ... which a number or date column reads as missing too
+NOT_A_NUMBER = "NA"  # ... which a number or date column reads as missing too
 
 
 def _empty_column(kind: str, index: pd.Index) -> pd.Series:
@@ -208,7 +208,7 @@ def coerce_table(
             columns[column] = raw[column]
             continue
         hint = None
-        values = raw[column] if spec.kind in (ID, TEXT) else raw[column].mask(raw[column].eq(_NOT_A_NUMBER))
+        values = raw[column] if spec.kind in (ID, TEXT) else raw[column].mask(raw[column].eq(NOT_A_NUMBER))
         if spec.kind in (DATE, TIMESTAMP) and mapping is not None:
             fmt = mapping.date_format(name, column)
             columns[column], failed, hint = parse_dates(values, dayfirst=mapping.dayfirst, fmt=fmt)
