@@ -193,12 +193,27 @@ def test_a_day_the_calendar_lacks_has_its_own_problem_line(tmp_path: Path, capsy
         load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
     assert caught.value.problems == [
         "orders.order_date: 2 rows have dates that do not exist, e.g. row 6 (A4): '2018-02-29 星期四', "
-        "row 7 (A5): '2018/2/30'; 2018-02 has no day 29; check these rows' dates in the system they come from",
+        "row 7 (A5): '2018/2/30'; 2018-02 has no day 29; check these rows' dates in the system they come from, "
+        'or leave them out with exclude: {orders: {日期: ["2018-02-29 星期四", "2018/2/30"]}} in the mapping',
         "orders.order_date: 1 row has an unparseable date, e.g. row 8 (A6): 'soon'; expected YYYY-MM-DD",
     ]
     zh = caught.value.text("zh")
     assert "orders.order_date：有 2 行日期不存在，例如 第 6 行 (A4)：'2018-02-29 星期四'" in zh
     assert "2018 年 2 月没有 29 日" in zh and "应为 YYYY-MM-DD" in zh
+
+
+def test_the_exclude_a_day_the_calendar_lacks_is_told_and_leaves_those_rows_out(tmp_path: Path) -> None:
+    # A hospital pharmacy's export (朝阳医院 2018) dates 23 sales 2018-02-29 星期一: the manager cannot mend the
+    # system, so the problem line gives the exclude that loads the rest; following it, the two good days count.
+    text = FLAT + "A4,2018-02-29 星期一,乙,华北,P1,X,1,3\nA5,2018-02-29 星期一,甲,华北,P2,Y,2,8\n"
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    zh = caught.value.text("zh")
+    assert "2018 年 2 月没有 29 日；请在导出它的系统中核对这些行的日期，或在映射中写 exclude: " in zh
+    assert '{orders: {日期: ["2018-02-29 星期一"]}} 先不计入这些行' in zh
+    ds = load_dataset(tmp_path, mapping={**FLAT_MAPPING, "exclude": {"orders": {"日期": ["2018-02-29 星期一"]}}})
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2", "A3"]
+    assert ds["orders"]["amount"].sum() == 1040.0
 
 
 def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
