@@ -17,7 +17,7 @@ from .display import plotting
 from .display.formatting import format_amount, format_int, format_pct
 from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, findings_panel, status_text
-from .i18n import t
+from .i18n import joined, t
 from .market.acquisition import new_customer_months
 from .market.retention import retention_months
 from .periods import months_back
@@ -438,7 +438,8 @@ def quiet_month_note(report: Report) -> tuple[str, bool]:
 
     A month well below its baselines with no finding (every region, channel and line fell alike, or the export has
     no such columns to tell them apart) must not read as "all is well": the note gives the headline's changes and,
-    past ``overview.broad_decline``, points at the bridge, the tree and the driver ranking (then ``True``).
+    past ``overview.broad_decline`` on last year or the trailing average, says which fell and points at the bridge,
+    the tree and the driver ranking (then ``True``).
     """
     lang, m = report.lang, headline_metrics(report)
     parts = [t("exec_quiet_none", lang)]
@@ -451,11 +452,12 @@ def quiet_month_note(report: Report) -> tuple[str, bool]:
     if changes:
         parts.append(t("exec_quiet_moved", lang, revenue=format_amount(m["revenue"], lang), changes="、".join(changes)
                        if lang == "zh" else ", ".join(changes)))  # fmt: skip
-    falls = [m[k] for k in ("yoy_growth", "vs_trailing") if m[k] is not None]
-    broad = bool(falls) and min(falls) <= -float(report.settings("overview")["broad_decline"])
-    if broad:
-        parts.append(t("exec_quiet_broad", lang))
-    return ("" if lang == "zh" else " ").join(parts), broad
+    limit = -float(report.settings("overview")["broad_decline"])
+    falls = [t(key, lang, k=len(report.trailing())) for key, metric in (("exec_fall_yoy", "yoy_growth"),
+             ("exec_fall_trailing", "vs_trailing")) if m[metric] is not None and m[metric] <= limit]  # fmt: skip
+    if falls:  # named: a month up on last month and its average may still be far below last year
+        parts.append(t("exec_quiet_broad", lang, against=joined(falls, lang) if lang == "zh" else " and ".join(falls)))
+    return ("" if lang == "zh" else " ").join(parts), bool(falls)
 
 
 def followup_panel(report: Report) -> Panel:

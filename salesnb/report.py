@@ -34,6 +34,7 @@ from .data.region_gaps import gap_label, gap_months, region_gaps
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
 from .i18n import check_lang, joined, t
+from .partial import partial_note
 from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month, window
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
@@ -299,7 +300,7 @@ class Report:
                 f"近三月 {base.trailing[0]}–{base.trailing[-1]}"
             )
         if self.through_day is not None:
-            text += "\n\n" + t("partial_note", self.lang, period=self.period, day=self.through_day)
+            text += "\n\n" + partial_note(self.ds, self.lang, self.period, self.through_day)
         text += self._gap_notes()
         if self.ds.excluded:
             left = self.ds.excluded

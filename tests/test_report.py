@@ -92,6 +92,10 @@ def test_a_partial_month_is_compared_on_the_same_days_of_its_baselines(tmp_path)
     assert report.partial and report.through_day == 9
     assert report.title == "Whole company · 2026-10 (days 1–9, partial month)"
     assert "partial month: the data ends on day 9" in report._repr_markdown_()
+    # orders and targets only: the note names what it cuts to days 1-9, not leads, deals or tickets the data lacks
+    assert "count only days 1–9 of each month's orders, targets prorated; pick" in report._repr_markdown_()
+    zh = open_report(data, "2026-10")._repr_markdown_()
+    assert "都只取每月 1–9 日的订单来比较，目标按天折算；要看完整月份" in zh and "商机" not in zh
     m = overview.headline_metrics(report)
     # days 1..9: 36 customers (4 per day), 110 each in October, 100 each in September and October last year
     assert (m["revenue"], m["orders"], m["customers"]) == (3960, 36, 36)

@@ -24,7 +24,8 @@ SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount", "order_count")}  # ad
 LATEST: dict[str, tuple[str, ...]] = {
     "orders": ("promised_at", "delivered_at")
 }  # an order is delivered with its last line
-ORDER_OF: tuple[str, ...] = ("customer_id", "order_date")  # an order has one customer and one day
+# an order has one customer, one day, one region and one channel (a store numbering its receipts from 0001 reuses them)
+ORDER_OF: tuple[str, ...] = ("customer_id", "order_date", "region", "channel")
 
 
 def _listed(columns: list[str]) -> str:
@@ -190,12 +191,13 @@ def _day(values: pd.Series) -> pd.Series:
 
 
 def split_reused_orders(frame: pd.DataFrame, names: Mapping) -> tuple[pd.DataFrame, list[Message]]:
-    """A flat export's order number that stands for several orders is split: one order per customer and day.
+    """A flat export's order number that stands for several orders is split: one per customer, day, region, channel.
 
     Some systems reuse an order number (per store, per year, a re-keyed sample): its rows then carry other
-    customers and other dates. Collapsed to one row per id, every line would move to the most frequent date
-    and region, so revenue would land in the wrong month and region and orders be undercounted. Instead the
-    rows of one number are told apart by customer and day (an empty one counts as the number's first): the
+    customers, dates, regions or stores. Collapsed to one row per id, every line would move to the most frequent
+    date, region and channel, so revenue would land in the wrong month, region or store and orders be undercounted.
+    Instead the rows of one number are told apart by those of :data:`ORDER_OF` the mapping gives the orders (an
+    empty one counts as the number's first): the
     first seen keeps the number, the others become ``number#2``, ``number#3`` ... in every table the file
     feeds (orders and their lines alike). One warning says how many numbers were split, with examples.
     """
@@ -235,7 +237,8 @@ def split_reused_orders(frame: pd.DataFrame, names: Mapping) -> tuple[pd.DataFra
     examples = ", ".join(
         f"{ids.iloc[np.flatnonzero(codes == c)[0]]} ×{n + 1}" for c, n in reused.iloc[:MAX_EXAMPLES].items()
     )
-    warning = counted("problem_split_orders", len(reused), key=key, orders=int(reused.sum()), examples=examples)
+    by = {"parts": " / ".join(map(str, parts)), "by": " + ".join(map(str, [key, *parts]))}
+    warning = counted("problem_split_orders", len(reused), key=key, orders=int(reused.sum()), examples=examples, **by)
     return frame.assign(**{key: text}), [warning]
 
 

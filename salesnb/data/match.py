@@ -2,7 +2,8 @@
 
 Names are compared with the synonyms of ``column_names.yaml`` (:mod:`.column_words`), then word by word
 (``dishes_id`` → a product id, ``counts`` → a quantity, ``…卡号`` → a customer). Contents confirm a match: a
-date column must read as dates, an amount or a quantity as numbers. Contents alone name what no name says:
+date column must read as dates, an amount or a quantity as numbers, and a column empty or ``NA`` on every row
+(a restaurant POS's unused ``bar_code``) matches nothing. Contents alone name what no name says:
 the first column reading as dates (one named ``…时间/…日期/date/time`` first) is the order date, a column of
 Chinese provinces and cities is the region.
 """
@@ -24,7 +25,7 @@ from .column_words import (
     words,
 )
 from .dates import parse_dates
-from .parsing import parse_number
+from .parsing import NOT_A_NUMBER, parse_number
 from .scales import read_cost
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
@@ -87,7 +88,8 @@ def _reads_as_numbers(sample: pd.Series) -> bool:
 def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     """Concept -> the frame's column, by synonyms then contents; and whether the dates need a declared order."""
     sample = frame.head(SAMPLE_ROWS)
-    by_name = {normalise(c): c for c in reversed(frame.columns)}  # the first of equal names wins
+    filled = frame.columns[(frame.notna() & frame.ne(NOT_A_NUMBER)).any().to_numpy()]  # empty or "NA" on every row
+    by_name = {normalise(c): c for c in reversed(filled)}  # the first of equal names wins
     found: dict[str, str] = {}
     ambiguous = False
     for concept, synonyms in SYNONYMS.items():
@@ -104,7 +106,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
             if ok:
                 found[concept] = column
                 break
-    ambiguous |= _match_words(frame, sample, found)
+    ambiguous |= _match_words(frame[filled], sample, found)
     if "target_amount" not in found:
         found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's
     _read_discount(found, sample)

@@ -8,6 +8,7 @@ amounts accept thousands separators (``1,234.5``), months ``2026-01``, ``2026年
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 
@@ -175,7 +176,7 @@ MISSING_MARKERS: tuple[str, ...] = tuple(
         | {"NULL", "NaN", "None", "n/a", "nan", "null"}
     )
 )
-_NOT_A_NUMBER = "NA"  # ... which a number or date column reads as missing too
+NOT_A_NUMBER = "NA"  # ... which a number or date column reads as missing too
 
 
 def _empty_column(kind: str, index: pd.Index) -> pd.Series:
@@ -208,7 +209,7 @@ def coerce_table(
             columns[column] = raw[column]
             continue
         hint = None
-        values = raw[column] if spec.kind in (ID, TEXT) else raw[column].mask(raw[column].eq(_NOT_A_NUMBER))
+        values = raw[column] if spec.kind in (ID, TEXT) else raw[column].mask(raw[column].eq(NOT_A_NUMBER))
         if spec.kind in (DATE, TIMESTAMP) and mapping is not None:
             fmt = mapping.date_format(name, column)
             columns[column], failed, hint = parse_dates(values, dayfirst=mapping.dayfirst, fmt=fmt)
@@ -230,7 +231,8 @@ def coerce_table(
         if kind in (DATE, TIMESTAMP):
             absent = no_such_day(raw[column]).to_numpy(dtype=bool) & failed
         if absent.any():  # 2018-02-29: the right form, a day the calendar lacks
-            problems.append(_no_such_day_problem(frame, name, column, absent, raw[column]))
+            user = mapping.renames(name).get(column, column) if mapping is not None else column
+            problems.append(_no_such_day_problem(frame, name, (column, user), absent, raw[column]))
         if (failed & ~absent).any():
             line = validation.row_problem(
                 frame, name, column, failed & ~absent, what, values=raw[column], hint=hint or expected
@@ -240,9 +242,22 @@ def coerce_table(
     return frame, present, problems, positions
 
 
-def _no_such_day_problem(frame: pd.DataFrame, name: str, column: str, absent: np.ndarray, raw: pd.Series) -> Message:
-    """``有 23 行日期不存在 …；2018 年 2 月没有 29 日``: named after the first such value."""
+def _no_such_day_problem(
+    frame: pd.DataFrame, name: str, column: tuple[str, str], absent: np.ndarray, raw: pd.Series
+) -> Message:
+    """``有 23 行日期不存在 …；2018 年 2 月没有 29 日``: named after the first such value.
+
+    ``column``: the contract's name and the user's. When the rows hold a few distinct texts (a pharmacy's 23 sales
+    on ``2018-02-29 星期一``), the hint also gives the exclude leaving them out: a manager cannot mend the system.
+    """
     first = raw.iloc[int(np.flatnonzero(absent)[0])]
     year, month, day = (int(p) for p in re.findall(r"\d+", str(first))[:3])
-    hint = Message("problem_hint_no_such_day", year=year, month=month, day=day)
-    return validation.row_problem(frame, name, column, absent, "problem_no_such_day", values=raw, hint=hint)
+    texts = list(dict.fromkeys(raw[absent].astype(str)))
+    listed = ", ".join(json.dumps(v, ensure_ascii=False) for v in texts)
+    hint = (
+        Message("problem_hint_no_such_day_exclude", year=year, month=month, day=day, table=name, column=column[1],
+                values=listed)
+        if len(texts) <= validation.MAX_EXAMPLES and not str(column[1]).startswith("=")
+        else Message("problem_hint_no_such_day", year=year, month=month, day=day)
+    )  # fmt: skip
+    return validation.row_problem(frame, name, column[0], absent, "problem_no_such_day", values=raw, hint=hint)

@@ -26,7 +26,7 @@ from ..report import Report, scope_memo
 from ..seasons import festival_months, year_back
 from ..stats import betabinom_low, intraclass
 from ..trend import trend_rows
-from .common import NAME, all_months, history, last_year, peer_factor, rule_severity, supported
+from .common import NAME, acquisition_history, all_months, history, last_year, peer_factor, rule_severity, supported
 from .keys import Cells, customer_ids, customer_month_revenue
 
 SEASON_MIN_MONTHS = 3  # known months a year back that a usual rate for the season factor needs
@@ -296,7 +296,8 @@ def retention_panel(report: Report) -> Panel:
     )  # fmt: skip
     test = retention_test(report)
     months = retention_months(report).set_index("month")
-    hist = months.loc[[h for h in history(report) if h in months.index]]
+    # the export's first months had no one to return yet (all first seen): no usual level of repeat buying
+    hist = months.loc[acquisition_history(report, [h for h in history(report) if h in months.index])]
 
     def usual(column: str) -> float | None:
         return float(hist[column].mean()) if len(hist) else None

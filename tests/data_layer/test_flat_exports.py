@@ -193,12 +193,27 @@ def test_a_day_the_calendar_lacks_has_its_own_problem_line(tmp_path: Path, capsy
         load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
     assert caught.value.problems == [
         "orders.order_date: 2 rows have dates that do not exist, e.g. row 6 (A4): '2018-02-29 星期四', "
-        "row 7 (A5): '2018/2/30'; 2018-02 has no day 29; check these rows' dates in the system they come from",
+        "row 7 (A5): '2018/2/30'; 2018-02 has no day 29; check these rows' dates in the system they come from, "
+        'or leave them out with exclude: {orders: {日期: ["2018-02-29 星期四", "2018/2/30"]}} in the mapping',
         "orders.order_date: 1 row has an unparseable date, e.g. row 8 (A6): 'soon'; expected YYYY-MM-DD",
     ]
     zh = caught.value.text("zh")
     assert "orders.order_date：有 2 行日期不存在，例如 第 6 行 (A4)：'2018-02-29 星期四'" in zh
     assert "2018 年 2 月没有 29 日" in zh and "应为 YYYY-MM-DD" in zh
+
+
+def test_the_exclude_a_day_the_calendar_lacks_is_told_and_leaves_those_rows_out(tmp_path: Path) -> None:
+    # A hospital pharmacy's export (朝阳医院 2018) dates 23 sales 2018-02-29 星期一: the manager cannot mend the
+    # system, so the problem line gives the exclude that loads the rest; following it, the two good days count.
+    text = FLAT + "A4,2018-02-29 星期一,乙,华北,P1,X,1,3\nA5,2018-02-29 星期一,甲,华北,P2,Y,2,8\n"
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    zh = caught.value.text("zh")
+    assert "2018 年 2 月没有 29 日；请在导出它的系统中核对这些行的日期，或在映射中写 exclude: " in zh
+    assert '{orders: {日期: ["2018-02-29 星期一"]}} 先不计入这些行' in zh
+    ds = load_dataset(tmp_path, mapping={**FLAT_MAPPING, "exclude": {"orders": {"日期": ["2018-02-29 星期一"]}}})
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2", "A3"]
+    assert ds["orders"]["amount"].sum() == 1040.0
 
 
 def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
@@ -227,8 +242,8 @@ A1#2,2026/10/09,丙,华北,P1,X,1,9
     lines = ds["order_lines"]
     assert lines["order_id"].tolist() == ["A1", "A1", "A1#2#", "A2", "A2", "A1#3", "A1#2"]
     assert ds.warnings == [
-        "orders.order_id: 1 order number (单号) appears on rows of different customers or dates; split into "
-        "separate orders by number + customer + date (2 more orders), e.g. A1 ×3",
+        "orders.order_id: 1 order number (单号) appears on rows that differ in 客户 / 日期; split into "
+        "separate orders by 单号 + 客户 + 日期 (2 more), e.g. A1 ×3",
         "orders.order_date: 1 order_id value has different order_date on different rows; kept the most frequent, "
         "e.g. A1: 2026-10-05 ×1, 2026-10-05 14:30:00 ×1",  # one order, two times of its day: told, not split
     ]
@@ -241,8 +256,39 @@ def test_map_says_which_order_numbers_it_split(tmp_path: Path, monkeypatch, caps
     monkeypatch.chdir(tmp_path)
     assert main(["map", "--data", "sales.csv"]) == 0
     out = capsys.readouterr().out
-    assert "按此映射数据校验通过\n! orders.order_id：1 个订单号（订单编号）出现在不同客户或不同日期的行上" in out
+    assert "按此映射数据校验通过\n! orders.order_id：1 个订单号（订单编号）" in out
+    assert "出现在 客户名称 / 订单日期 / 地区 不同的行上" in out
+    assert "已按“订单编号 + 客户名称 + 订单日期 + 地区”分成不同订单" in out
     assert "多出 1 张），例如 A1 ×2" in out
+
+
+def test_a_receipt_number_each_store_reuses_on_a_day_is_one_order_per_store(tmp_path: Path) -> None:
+    # A POS export numbers receipts per store: 0001 at 东门店 and 0001 at 西门店 on the same day are two sales.
+    # Without a customer column, one order would take the first store: 西门店's 30 would count as 东门店's.
+    text = """小票号,销售日期,门店,大区,商品,数量,金额
+0001,2026/10/05,东门店,华东,P1,1,100
+0001,2026/10/05,东门店,华东,P2,1,20
+0001,2026/10/05,西门店,华南,P1,1,30
+0002,2026/10/05,西门店,华南,P2,2,8
+"""
+    orders = {"order_id": "小票号", "order_date": "销售日期", "channel": "门店", "region": "大区", "amount": "金额"}
+    mapping = {
+        "tables": {"orders": "sales.csv", "order_lines": "sales.csv"},
+        "columns": {
+            "orders": orders,
+            "order_lines": {"order_id": "小票号", "product_id": "商品", "quantity": "数量", "unit_price": "=金额/数量"},
+        },
+    }
+    ds = load_dataset(flat_folder(tmp_path, text), mapping=mapping)
+    orders = ds["orders"].set_index("order_id")
+    assert orders["amount"].to_dict() == {"0001": 120.0, "0001#2": 30.0, "0002": 8.0}
+    assert orders["channel"].to_dict() == {"0001": "东门店", "0001#2": "西门店", "0002": "西门店"}
+    assert orders.groupby("region")["amount"].sum().to_dict() == {"华东": 120.0, "华南": 38.0}
+    assert ds["order_lines"]["order_id"].tolist() == ["0001", "0001", "0001#2", "0002"]
+    assert ds.warnings == [
+        "orders.order_id: 1 order number (小票号) appears on rows that differ in 销售日期 / 大区 / 门店; split into "
+        "separate orders by 小票号 + 销售日期 + 大区 + 门店 (1 more), e.g. 0001 ×2"
+    ]
 
 
 def test_numeric_order_numbers_split_keep_their_text(tmp_path: Path) -> None:

@@ -81,6 +81,27 @@ def test_erp_and_store_export_headers() -> None:
     }
 
 
+def test_a_column_empty_on_every_row_is_not_proposed() -> None:
+    # A restaurant POS export (meal_order_detail): bar_code is a product-id synonym but holds "NA" on every row (an
+    # R export's empty); dishes_id is the dish. Taken as the product, every line was product "NA": "1 product, 100 %
+    # of sales". An empty column (cost) matches nothing either.
+    found, _ = match_columns(
+        frame(
+            order_id=["417", "417", "301"],
+            dishes_id=["610062", "609957", "610062"],
+            dishes_name=["蒜蓉生蚝", "蒙古烤羊腿", "蒜蓉生蚝"],
+            counts=["1", "1", "2"],
+            amounts=["49", "48", "98"],
+            place_order_time=["2016-08-01 11:05:36", "2016-08-01 11:07:07", "2016-08-01 11:15:57"],
+            bar_code=["NA", "NA", "NA"],
+            cost=[None, None, None],
+            add_inprice=["0", "0", "0"],
+        )
+    )
+    assert found["product_id"] == "dishes_id"
+    assert not {"bar_code", "cost"} & set(found.values())
+
+
 def test_a_taobao_closed_trade_is_proposed_for_exclusion(tmp_path: Path) -> None:
     (tmp_path / "订单报表.csv").write_text(
         "订单编号,买家会员名,订单创建时间,买家实际支付金额,交易状态\n"

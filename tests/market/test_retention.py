@@ -101,3 +101,30 @@ def test_a_partial_month_says_its_retention_counts_days_one_to_d(tmp_path):
     data = write_partial_month(tmp_path / "p")
     assert "1–9 日" in retention_panel(open_report(data, "2026-10")).note
     assert "1–9" not in retention_panel(open_report(data, "2026-09")).note
+
+
+def test_the_export_s_first_months_are_no_usual_level_of_repeat_buyers(tmp_path):
+    """An export from 2026-05 (as 朝阳医院's from January 2018): 30 regulars buy every other month, 2 new customers
+    a month from June. In May and June nobody can be a returning buyer yet, which is the export's start, not the
+    business: the usual repeat figures are those of the months after the warm-up (August, September: 15 of 17
+    buyers returning, 88.2 %), not mean(0, 0, 15, 15, 15) = 9 and 45 / 83 = 54.2 %, which made October's 93.8 %
+    read as a jump in repeat buying.
+    """
+    from salesnb.market.retention import retention_panel
+
+    rows = []
+    for k, month in enumerate(["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]):
+        rows += [(f"R{c}", f"{month}-{1 + c % 28:02d}") for c in range(30) if c % 2 == k % 2]
+        rows += [(f"N{month}-{j}", f"{month}-15") for j in range(2 if k else 0)] if month != "2026-10" else []
+    rows.append(("N-oct", "2026-10-15"))
+    orders = pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": 100} for i, (c, d) in enumerate(rows)]
+    )
+    (tmp_path / "export").mkdir()
+    orders.to_csv(tmp_path / "export" / "orders.csv", index=False)
+    table = retention_panel(open_report(str(tmp_path / "export"), "2026-10")).table.set_index("指标")
+    usual = table[[c for c in table.columns if "常态" in c][0]]
+    assert table.loc["复购率（成交客户中老客户占比）", "本月"] == "93.8%"
+    assert usual["复购率（成交客户中老客户占比）"] == "88.2%"
+    assert usual["老客户成交数"] == "15" and usual["本月成交客户"] == "17"
+    assert usual["老客户销售额"] == "1,500"

@@ -14,11 +14,11 @@ from salesnb import overview
 from salesnb.report import open_report
 
 
-def _orders(folder: Path, amount_last: int) -> Path:
+def _orders(folder: Path, amount_last: int, before: dict[str, int] | None = None) -> Path:
     rows = []
     months = pd.period_range("2025-09", "2026-10", freq="M")
     for month in months:
-        amount = amount_last if month == months[-1] else 100
+        amount = amount_last if month == months[-1] else (before or {}).get(str(month), 100)
         rows += [(f"{month}-{c}", f"C{c}", f"{month}-10", amount) for c in range(20)]
     folder.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "amount"]).to_csv(
@@ -34,7 +34,21 @@ def test_a_broad_fall_without_findings_is_said_with_its_size(tmp_path: Path) -> 
     html = panel.to_html()
     assert html.startswith('<p class="salesnb-findings-none">⚠ 本期各个角度都未发现集中在某个区域')
     assert "本月销售额 1,200，较上月 -40.0%、较去年同月 -40.0%、较近 3 个月均值 -40.0%。" in html
-    assert "下滑是整体性的" in html
+    assert "较去年同月、较近 3 个月均值的下滑是整体性的" in html
+
+
+def test_a_broad_fall_on_last_year_alone_is_named_when_the_month_rose(tmp_path: Path) -> None:
+    # Last October 200 a customer, the three months before this one 80, this month 100: +25% on last month and on
+    # the 3-month average, −50% on last year. The summary must not speak of a fall without saying against what.
+    before = {"2025-10": 200, "2026-07": 80, "2026-08": 80, "2026-09": 80}
+    report = open_report(data=str(_orders(tmp_path / "yoy", 100, before)), period="2026-10", region="ALL")
+    html = overview.executive_summary_panel(report).to_html()
+    assert "本月销售额 2,000，较上月 +25.0%、较去年同月 -50.0%、较近 3 个月均值 +25.0%。" in html
+    assert "较去年同月的下滑是整体性的" in html
+    assert "较近 3 个月均值的下滑" not in html
+    english = overview.executive_summary_panel(open_report(data=str(tmp_path / "yoy"), period="2026-10",
+                                                           region="ALL", lang="en")).to_html()  # fmt: skip
+    assert "The fall on the same month last year is broad, not held in one segment" in english
 
 
 def test_a_steady_month_without_findings_keeps_its_check_mark(tmp_path: Path) -> None:
