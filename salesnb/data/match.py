@@ -88,7 +88,7 @@ def _reads_as_numbers(sample: pd.Series) -> bool:
 def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     """Concept -> the frame's column, by synonyms then contents; and whether the dates need a declared order."""
     sample = frame.head(SAMPLE_ROWS)
-    filled = frame.columns[(frame.notna() & frame.ne(NOT_A_NUMBER)).any().to_numpy()]  # empty or "NA" on every row
+    filled = [c for c in frame.columns if (frame[c].notna() & frame[c].ne(NOT_A_NUMBER)).any()]  # not all empty/"NA"
     by_name = {normalise(c): c for c in reversed(filled)}  # the first of equal names wins
     found: dict[str, str] = {}
     ambiguous = False
