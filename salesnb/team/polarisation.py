@@ -36,14 +36,18 @@ def gini(values: Any) -> float:
     return float(max(0.0, 2.0 * np.sum(ranks * x) / (n * total) - (n + 1) / n))
 
 
+def top_count(n: int, share: float = 0.2) -> int:
+    """How many of ``n`` values the top ``share`` holds: rounded up, at least one (the top 20% of 12 reps: 3)."""
+    return max(1, math.ceil(share * n - 1e-9))
+
+
 def top_share(values: Any, share: float = 0.2) -> float:
-    """Share of the total held by the top ``share`` of the values (at least one value); NaN for a zero total."""
+    """Share of the total held by the top ``share`` of the values (:func:`top_count`); NaN for a zero total."""
     x = np.sort(np.clip(np.asarray(values, dtype=float), 0.0, None))[::-1]
     x = x[~np.isnan(x)]
     if len(x) == 0 or x.sum() <= 0:
         return float("nan")
-    k = max(1, math.ceil(share * len(x) - 1e-9))
-    return float(x[:k].sum() / x.sum())
+    return float(x[: top_count(len(x), share)].sum() / x.sum())
 
 
 def lorenz_points(values: Any) -> pd.DataFrame:
@@ -139,7 +143,7 @@ def polarization(report: Report) -> list[dict[str, Any]]:
     values = {
         "gini": fmt_ratio(m["gini"]),
         "baseline": fmt_ratio(m["baseline_gini"]),
-        "top": format_pct(m["top_share"]),
+        **_top_values(report, m),
         "effect": format_amount(m["shortfall"], report.lang),
     }
     return [
@@ -158,6 +162,16 @@ def polarization(report: Report) -> list[dict[str, Any]]:
             ),
         )
     ]
+
+
+def _top_values(report: Report, m: dict[str, Any]) -> dict[str, str]:
+    """The top reps' words: their share of revenue, the ``team.top_share`` they are and how many reps that is."""
+    share = report.settings("team")["top_share"]
+    return {
+        "top": format_pct(m["top_share"]),
+        "top_part": f"{share * 100:g}%",
+        "top_n": str(top_count(m["reps"], share)),
+    }
 
 
 def metrics(report: Report) -> dict[str, Any]:
@@ -191,7 +205,7 @@ def polarization_panel(report: Report) -> Panel:
         lang,
         gini=fmt_ratio(m["gini"]),
         baseline=fmt_ratio(m["baseline_gini"]),
-        top=format_pct(m["top_share"]),
+        **_top_values(report, m),
         n=m["reps"],
     )
     note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)

@@ -54,6 +54,8 @@ def test_polarization_metrics_and_finding(tmp_path):
     assert frame["share"].sum() == pytest.approx(1.0) and frame["revenue_share"].iloc[-1] == pytest.approx(1.0)
     (f,) = [f for f in team.angle_findings(report) if f["code"] == "rep_polarization"]
     assert f["segment"] == {} and f["effect"] == pytest.approx(65)
+    assert "前20%（2 位）代表贡献 92.4%" in f["detail"]  # the top 20% of 6 reps is 2 of them: 1,100 of 1,190
+    assert "前20%（2 位）代表贡献 92.4% 的销售额，共 6 位代表" in team.polarization_panel(report).note
 
 
 @pytest.mark.parametrize(("top", "gini", "found"), [(400, 3000 / (72 * 150), True), (150, 500 / (72 * 650 / 6), False)])
