@@ -318,6 +318,9 @@ class Report:
                 orders=f"{left.get('orders', 0):,}",
                 lines=f"{left.get('order_lines', 0):,}",
             )
+        if self.ds.zero_orders:
+            zero = sum(self.ds.zero_orders.values())
+            text += "\n\n" + t("zero_orders_note", self.lang, orders=f"{zero:,}")
         currency = self.ds.mapping.currency
         if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
             rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())
