@@ -95,3 +95,16 @@ def test_the_company_reports_region_baselines_leave_each_regions_gap_month_out(f
     assert north["usual"] == pytest.approx(1200.0)
     assert north["expected"] == pytest.approx(1200.0)  # its own flat months; the peer factor is the rest's
     assert frame.loc["South", "usual"] == pytest.approx(5 * 300 / 6)  # 2026-05 had none: a real zero
+
+
+def test_the_target_run_rate_of_a_region_leaves_its_gap_month_out(folder: Path) -> None:
+    """North's run-rate for 2026-09 (trailing: the data does not reach back a year before 2026-06..08).
+
+    (1,200 + 1,200) / 2 = 1,200 from its own months, not (1,200 + 1,200 + 0) / 3 = 800: in the ALL report's
+    target check (each region's row) and in North's own report alike.
+    """
+    from salesnb.team.targets import seasonal_expectation
+
+    for scope in ("ALL", "North"):
+        report = open_report(data=str(folder), period="2026-09", region=scope)
+        assert seasonal_expectation(report, "2026-09", "North") == (pytest.approx(1200.0), "trailing")
