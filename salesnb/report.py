@@ -191,13 +191,15 @@ class Report:
 
         return self.cached("report", ("revenue", self.region, self.period), build)
 
-    def covered(self, months: list[str]) -> list[str]:
+    def covered(self, months: list[str], region: str | None = None) -> list[str]:
         """The months of ``months`` that the orders cover: inside their range, and not a month without any order.
 
-        Nor, in a region's report, a month the export left out for the region (:mod:`salesnb.data.region_gaps`).
+        Nor a month the export left out for ``region`` (default: the report's; :mod:`salesnb.data.region_gaps`):
+        a region's report, and each region's own usual level in the ALL report, leave its gap months out.
         """
         first, last = facts.data_months(self.ds)
-        empty = {*facts.empty_months(self.ds), *gap_months(self.ds, self.region)} - {self.period}
+        scope = self.region if region is None else region
+        empty = {*facts.empty_months(self.ds), *gap_months(self.ds, scope)} - {self.period}
         return [m for m in months if first <= m <= last and m not in empty]
 
     def window(self, month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -208,13 +210,19 @@ class Report:
         """
         return window(month, self.through_day)
 
-    def trailing(self) -> list[str]:
-        """The trailing baseline months (``baselines.trailing_months`` before the period) the data covers."""
-        return self.covered(self.baselines.trailing_labels)
+    def trailing(self, region: str | None = None) -> list[str]:
+        """The trailing baseline months (``baselines.trailing_months`` before the period) the data covers.
 
-    def history(self, count: int, period: str | None = None) -> list[str]:
-        """The ``count`` months before ``period`` (default: the report month) the data covers: the usual level."""
-        return self.covered(months_back(period or self.period, count, offset=1))
+        ``region``: those of that region (default: the report's), without its gap months (:meth:`covered`).
+        """
+        return self.covered(self.baselines.trailing_labels, region)
+
+    def history(self, count: int, period: str | None = None, region: str | None = None) -> list[str]:
+        """The ``count`` months before ``period`` (default: the report month) the data covers: the usual level.
+
+        ``region``: those of that region (default: the report's), without its gap months (:meth:`covered`).
+        """
+        return self.covered(months_back(period or self.period, count, offset=1), region)
 
     def scopes(self, *, company: bool) -> list[tuple[str, dict[str, str]]]:
         """(region, segment) pairs a rule checks: the report's region; in ALL each region (and the company first)."""
@@ -311,6 +319,9 @@ class Report:
                 orders=f"{left.get('orders', 0):,}",
                 lines=f"{left.get('order_lines', 0):,}",
             )
+        if self.ds.zero_orders:
+            zero = sum(self.ds.zero_orders.values())
+            text += "\n\n" + t("zero_orders_note", self.lang, orders=f"{zero:,}")
         currency = self.ds.mapping.currency
         if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
             rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())

@@ -71,3 +71,40 @@ def test_the_gap_months_reports_warn_first(folder: Path) -> None:
     company = open_report(data=str(folder), period="2026-08", region="ALL")._repr_markdown_()
     assert "⚠ North（12） 本月没有任何订单" in company
     assert "没有任何订单" not in open_report(data=str(folder), period="2026-07", region="ALL")._repr_markdown_()
+
+
+def test_the_company_reports_region_baselines_leave_each_regions_gap_month_out(folder: Path) -> None:
+    """In the ALL report North's usual level is its own months: 1,200 a month, not 2026-08's zero averaged in.
+
+    Trailing 2026-06..08: (1,200 + 1,200) / 2 = 1,200, not (1,200 + 1,200 + 0) / 3 = 800; the six months
+    before 2026-09: 5 × 1,200 / 5 = 1,200, not 6,000 / 6 = 1,000; its expectation from a flat history: 1,200.
+    South's quiet May is real (no gap) and stays in its usual level.
+    """
+    from salesnb.market.regions import region_frame
+    from salesnb.support.common import usual_months
+
+    report = open_report(data=str(folder), period="2026-09", region="ALL")
+    assert report.trailing("North") == ["2026-06", "2026-07"]
+    assert report.history(6, region="North") == ["2026-03", "2026-04", "2026-05", "2026-06", "2026-07"]
+    assert report.history(6) == ["2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08"]
+    assert "2026-08" not in usual_months(report, "North") and "2026-08" in usual_months(report)
+    frame = region_frame(report).set_index("region")
+    north = frame.loc["North"]
+    assert north["revenue"] == 1200
+    assert north["trailing_avg"] == pytest.approx(1200.0) and north["vs_trailing"] == pytest.approx(0.0)
+    assert north["usual"] == pytest.approx(1200.0)
+    assert north["expected"] == pytest.approx(1200.0)  # its own flat months; the peer factor is the rest's
+    assert frame.loc["South", "usual"] == pytest.approx(5 * 300 / 6)  # 2026-05 had none: a real zero
+
+
+def test_the_target_run_rate_of_a_region_leaves_its_gap_month_out(folder: Path) -> None:
+    """North's run-rate for 2026-09 (trailing: the data does not reach back a year before 2026-06..08).
+
+    (1,200 + 1,200) / 2 = 1,200 from its own months, not (1,200 + 1,200 + 0) / 3 = 800: in the ALL report's
+    target check (each region's row) and in North's own report alike.
+    """
+    from salesnb.team.targets import seasonal_expectation
+
+    for scope in ("ALL", "North"):
+        report = open_report(data=str(folder), period="2026-09", region=scope)
+        assert seasonal_expectation(report, "2026-09", "North") == (pytest.approx(1200.0), "trailing")

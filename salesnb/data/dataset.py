@@ -91,6 +91,7 @@ class Dataset:
     ignored: tuple[str, ...] = ()  # tables/files in the source that are not contract tables
     warnings: list[str] = field(default_factory=list)  # worth knowing, not blocking (conflicting attributes ...)
     excluded: dict[str, int] = field(default_factory=dict)  # rows the mapping's exclude left out, per table
+    zero_orders: dict[str, int] = field(default_factory=dict)  # orders of total 0 left out, per month (zero_orders)
 
     def has(self, *names: str | Iterable[str]) -> bool:
         """Return True when every named table is present (an empty table counts as present)."""

@@ -216,6 +216,15 @@ def _drop(frame: pd.DataFrame, name: str, mask: np.ndarray, gone: dict[str, pd.S
     return frame.loc[~mask].reset_index(drop=True)
 
 
+def leave_out(
+    tables: dict[str, pd.DataFrame], name: str, mask: np.ndarray
+) -> tuple[dict[str, pd.DataFrame], list[Message]]:
+    """``tables`` without ``name``'s ``mask`` rows and what depends on them (:func:`_cascade`), with its notes."""
+    tables, gone = dict(tables), {}
+    tables[name] = _drop(tables[name], name, mask, gone)
+    return tables, _cascade(tables, gone)
+
+
 def _cascade(tables: dict[str, pd.DataFrame], gone: dict[str, pd.Series]) -> list[Message]:
     """Follow the left-out ids through the contract's references until nothing more goes (orders -> lines ...)."""
     dropped: dict[tuple[str, str], int] = {}

@@ -171,29 +171,43 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
     frame["region"] = order_regions(orders, ds.get("customers"), ds.get("reps"))
 
     lines = ds.get("order_lines")
-    if lines is not None and len(lines):
-        per_order = (
-            pd.DataFrame(
-                {
-                    "order_id": lines["order_id"],
-                    "revenue": lines["quantity"] * lines["unit_price"],
-                    "units": lines["quantity"],
-                }
-            )
-            .groupby("order_id", sort=False)[["revenue", "units"]]
-            .sum()
-        )
-        at = positions(per_order.index, frame["order_id"])  # one lookup for both columns
-        frame["revenue"] = take(per_order["revenue"], at, frame.index).fillna(0.0)
-        frame["units"] = take(per_order["units"], at, frame.index).fillna(0.0)
-    else:
-        frame["revenue"] = orders["amount"].fillna(0.0).astype(float)
-        frame["units"] = float("nan")
+    totals = order_totals(orders, lines)
+    frame["revenue"] = totals["revenue"].fillna(0.0)
+    frame["units"] = totals["units"].fillna(0.0) if lines is not None and len(lines) else float("nan")
 
     first = frame.groupby("customer_id")["month"].min()
     frame["customer_first_month"] = frame["customer_id"].map(first)
     frame["is_new_customer_order"] = frame["customer_first_month"] == frame["month"]
     return frame.reset_index(drop=True)
+
+
+def order_totals(orders: pd.DataFrame, lines: pd.DataFrame | None) -> pd.DataFrame:
+    """Each order's total as the facts count it, aligned with ``orders``: the one definition of an order's money.
+
+    Columns: revenue (Σ quantity × unit_price of its lines, or ``orders.amount`` when there are no order lines;
+    NaN for an order without lines or amount), units (Σ quantity; NaN without lines) and known (every line of
+    it priced, or its amount given: a revenue of 0 is then a real 0, not a missing price).
+    """
+    if lines is not None and len(lines):
+        revenue = lines["quantity"] * lines["unit_price"]
+        per_order = (
+            pd.DataFrame({"order_id": lines["order_id"], "revenue": revenue, "units": lines["quantity"]})
+            .assign(unknown=revenue.isna().astype(int))
+            .groupby("order_id", sort=False)[["revenue", "units", "unknown"]]
+            .sum()
+        )
+        at = positions(per_order.index, orders["order_id"])  # one lookup for every column
+        unknown = take(per_order["unknown"], at, orders.index)
+        return pd.DataFrame(
+            {
+                "revenue": take(per_order["revenue"], at, orders.index).astype(float),
+                "units": take(per_order["units"], at, orders.index),
+                "known": (unknown == 0).to_numpy(),  # an order without lines: NaN, not known
+            },
+            index=orders.index,
+        )
+    amount = orders["amount"].astype(float)
+    return pd.DataFrame({"revenue": amount, "units": np.nan, "known": amount.notna()}, index=orders.index)
 
 
 def order_regions(orders: pd.DataFrame, customers: pd.DataFrame | None, reps: pd.DataFrame | None) -> pd.Series:

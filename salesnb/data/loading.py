@@ -40,6 +40,7 @@ from .summaries import orders_of_summaries
 from .validation import FILE_ROW
 from .voids import cancel_voided_lines
 from .workbooks import is_workbook, read_sheet, sheet_names
+from .zero_orders import drop_zero_orders
 
 __all__ = ["CSV_ENCODINGS", "FILE_SUFFIXES", "MAPPING_SECTIONS", "load_dataset", "load_mapping", "read_table_file"]
 
@@ -486,6 +487,7 @@ def load_dataset(
         tables = {name: frame.drop(columns=FILE_ROW, errors="ignore") for name, frame in ds.tables.items()}
         ds = dataclasses.replace(ds, tables=tables)
     ds = orders_of_summaries(drop_excluded(ds, flat))  # 订单量: a summary row made into its orders
+    ds = drop_zero_orders(ds)  # a gift, a refunded order, a 0元 sample: no sale, no order
     unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left
     unpriced += one_order_each(ds.tables, ds.present_columns.get("orders", frozenset()))  # buyer ids made per order
     return dataclasses.replace(ds, warnings=[*ds.warnings, *unpriced]) if unpriced else ds

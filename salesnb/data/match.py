@@ -27,6 +27,7 @@ from .column_words import (
 from .dates import parse_dates
 from .parsing import NOT_A_NUMBER, parse_number
 from .scales import read_cost
+from .team_reps import team_of_people
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
@@ -114,6 +115,9 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     region = found.get("region")
     if region and "country" in found and sample[region].notna().mean() < REGION_FILLED:
         del found["region"]  # a region filled for a few countries only (US states): the country is the level
+    team = team_of_people(frame, sample, found)  # 销售团队 / Team holding people's names: the rep
+    if team is not None:
+        found["rep_name"] = team
     if "hire_date" in found and not {"rep_id", "rep_name"} & set(found):
         del found["hire_date"]  # a start date in a file without a rep (a subscription's): no hire date
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates

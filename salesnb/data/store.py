@@ -168,6 +168,7 @@ def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:
         warnings=ds.warnings,
         regions=facts.regions(ds) if ds.has("orders") else [],
         excluded=ds.excluded,
+        zero_orders=ds.zero_orders,
     )
 
 
@@ -185,6 +186,7 @@ def manifest(
     warnings: list[str],
     regions: list[str],
     excluded: dict[str, int] | None = None,
+    zero_orders: dict[str, int] | None = None,
 ) -> dict:
     """The manifest of the tables written to ``folder`` (``rows``: table -> row count, in the Dataset's order)."""
     return {
@@ -207,6 +209,7 @@ def manifest(
         "warnings": lines_json(warnings),
         "regions": regions,
         "excluded": dict(excluded or {}),
+        "zero_orders": dict(zero_orders or {}),
     }
 
 

@@ -131,7 +131,8 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
     months = new_customer_months(report, scope).set_index("month")
-    usual_months, ly_month = acquisition_history(report, history(report)), last_year(report)
+    usual_months = acquisition_history(report, history(report, region=scope))  # the scope's own months
+    ly_month = last_year(report, region=scope)
     ly_month = ly_month if ly_month and acquisition_history(report, [ly_month]) else None
     if not acquisition_history(report, [report.period]):  # within the warm-up: first seen is not new
         usual_months = []
@@ -151,7 +152,7 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
         factor = peer_factor(
             float(returning.get(report.period, 0)) + prior, float(returning.reindex(usual_months).mean()) + prior
         )
-    span = acquisition_history(report, report.history(report.settings(NAME)["expect_months"]))
+    span = acquisition_history(report, report.history(report.settings(NAME)["expect_months"], region=scope))
     history_counts = months["new_customers"].reindex(span).fillna(0.0).to_numpy()
     own = own_expectation(history_counts, len(usual_months), report.settings(NAME)["new_customer_floor"])
     baseline = None if usual is None or own is None else own * factor

@@ -68,8 +68,8 @@ def acquisition_cost_frame(report: Report, region: str | None = None) -> pd.Data
     if report.ds.get("marketing_spend") is None or (scope != ALL and not spend_has_region(report.ds)):
         return pd.DataFrame(columns=columns)
     spend, new, paid = _source_months(report, scope)
-    recent = [*report.history(cfg["cac_months"] - 1), report.period]
-    months = acquisition_history(report, report.history(cfg["cac_usual_months"], recent[0]))
+    recent = [*report.history(cfg["cac_months"] - 1, region=scope), report.period]  # the scope's own months
+    months = acquisition_history(report, report.history(cfg["cac_usual_months"], recent[0], scope))
     sources = sorted(set(spend.loc[spend["period"].isin([report.period, *months]), "channel"].dropna()))
     scope_spend = float(paid.xs(report.period, level="period").sum()) if report.period in set(spend["period"]) else 0.0
     rows = []

@@ -141,9 +141,9 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     columns = ["channel", "revenue", "orders", "customers", "share", "prev_month", "mom", "last_year", "yoy"]
     columns += ["trailing_avg", "vs_trailing", "usual", "usual_orders", "peer_factor", "baseline", "change"]
     columns += ["orders_change", "margin", "usual_margin", "p_value", "q_value", "flagged", "effect"]
-    months, ly_month = history(report), last_year(report)
-    prev = report.covered([str(report.baselines.previous_month)])
-    trailing = report.trailing()
+    months, ly_month = history(report, region=scope), last_year(report, region=scope)  # the scope's own months
+    prev = report.covered([str(report.baselines.previous_month)], scope)
+    trailing = report.trailing(scope)
     if channel_months(report, scope).empty:
         return pd.DataFrame(columns=columns)
     wide, whole = _channel_tables(report, scope)
@@ -192,7 +192,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame["share"] = frame["revenue"] / scope_revenue if scope_revenue > 0 else np.nan
     for name, base in (("mom", "prev_month"), ("yoy", "last_year"), ("vs_trailing", "trailing_avg")):
         frame[name] = frame["revenue"] / frame[base].where(frame[base] > 0) - 1
-    span = report.history(report.settings(NAME)["expect_months"])
+    span = report.history(report.settings(NAME)["expect_months"], region=scope)
     season_of = season_keys([*span, report.period], festival_months(report.config))  # 春节's month: one factor
 
     larger = {name: whole[name] if scope != ALL else None for name in ("orders", "revenue")}

@@ -29,9 +29,12 @@ from ..report import Report
 NAME = "market"  # the angle: its settings section and thresholds
 
 
-def history(report: Report, period: str | None = None) -> list[str]:
-    """The ``market.history_months`` months before ``period`` (default: the report's) that the data covers."""
-    return report.history(report.settings(NAME)["history_months"], period)
+def history(report: Report, period: str | None = None, region: str | None = None) -> list[str]:
+    """The ``market.history_months`` months before ``period`` (default: the report's) that the data covers.
+
+    ``region``: those of that region (default: the report's), without its gap months (:meth:`Report.covered`).
+    """
+    return report.history(report.settings(NAME)["history_months"], period, region)
 
 
 def acquisition_history(report: Report, months: list[str]) -> list[str]:
@@ -47,10 +50,13 @@ def acquisition_history(report: Report, months: list[str]) -> list[str]:
     return [m for m in months if m >= start]
 
 
-def last_year(report: Report, period: str | None = None) -> str | None:
-    """The same month a year before ``period`` (default: the report's), ``None`` when the data does not cover it."""
+def last_year(report: Report, period: str | None = None, region: str | None = None) -> str | None:
+    """The same month a year before ``period`` (default: the report's), ``None`` when the data does not cover it.
+
+    ``region``: as that region's data covers it (default: the report's region, :meth:`Report.covered`).
+    """
     month = shift_month(period or report.period, 12)
-    return month if report.covered([month]) else None
+    return month if report.covered([month], region) else None
 
 
 def all_months(ds: Dataset) -> list[str]:

@@ -113,7 +113,7 @@ def period_concentration(report: Report, region: str | None = None) -> dict[str,
     """
     now, largest_revenue = month_concentration(report, report.period, region)
     out = dict(now)
-    months = history(report)
+    months = history(report, region=region)  # the region's own months, without its gap months
     past = [month_concentration(report, m, region)[0] for m in months]
     known = [p for p in past if p["top_share"] is not None]
     out["usual_top_share"] = float(np.mean([p["top_share"] for p in known])) if known else None

@@ -82,9 +82,13 @@ def region_frame(report: Report) -> pd.DataFrame:
     months, ly = history(report), last_year(report)
     trailing = report.trailing()
     monthly = _region_months(report)
+    own_monthly = own_months(report, monthly)  # each region's usual level leaves its own gap months out
 
     def mean_of(labels: list[str]) -> pd.Series:
-        return monthly[labels].sum(axis=1) / len(labels) if labels else pd.Series(np.nan, index=monthly.index)
+        if not labels:
+            return pd.Series(np.nan, index=monthly.index)
+        counted = own_monthly[labels].count(axis=1)
+        return own_monthly[labels].sum(axis=1) / counted.where(counted > 0)
 
     company_revenue = float(facts.in_months(orders, report.period)["revenue"].sum())
     company_target = total_target(ds, [report.period], ALL)
@@ -107,8 +111,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     def expect(values: pd.Series) -> Expectation:
         return expected(values.to_numpy(), keys=season_of, season=season)
 
-    own = {r: expect(monthly.loc[r, past]) for r in regions}
-    others = {r: expect(company_past - monthly.loc[r, past]) for r in regions}
+    own = {r: expect(own_monthly.loc[r, past]) for r in regions}  # a gap month (NaN) is no month of its history
+    whole = own_monthly[past].notna()  # a month the export left out for a region is no usual month of its peers
+    others = {r: expect((company_past - monthly.loc[r, past]).where(whole.drop(index=r).all())) for r in regions}
     rest = {r: e.value for r, e in others.items()}
     frame["expected"] = [own[r].value for r in regions]
     frame["expected_low"] = [own[r].low for r in regions]
@@ -171,7 +176,7 @@ def _p_orders(report: Report, frame: pd.DataFrame, months: list[str]) -> tuple[p
     ordinary. Below ``thresholds.market.region_few_orders`` expected orders, a region short of orders is
     unusual only when its count is too; one with its usual orders, each smaller, is read by its revenue.
     """
-    table = _region_months(report, "orders").reindex(frame["region"])
+    table = own_months(report, _region_months(report, "orders")).reindex(frame["region"])
     usual_orders = table[months].mean(axis=1).to_numpy() if months else np.full(len(frame), np.nan)
     expected_orders = usual_orders * (frame["baseline"] / frame["usual"].where(frame["usual"] > 0)).to_numpy()
     spreads = [dispersion(table.loc[r, months]) if months else 1.0 for r in frame["region"]]
@@ -194,6 +199,17 @@ def _region_months(report: Report, measure: str = "revenue") -> pd.DataFrame:
         return monthly.astype(float).reindex(index=facts.regions(ds), columns=all_months(ds), fill_value=0.0)
 
     return report.cached(NAME, f"region_months:{measure}", build)
+
+
+def own_months(report: Report, table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (regions × months) with each region's months that :meth:`Report.covered` leaves out for it blank.
+
+    A month the export left out for a region (:mod:`salesnb.data.region_gaps`) reads as a real zero in the
+    table; blank (NaN), it is no part of that region's usual level, as in the region's own report.
+    """
+    columns = list(table.columns)
+    keep = [table.columns.isin(report.covered(columns, str(region))) for region in table.index]
+    return table.where(np.array(keep, dtype=bool).reshape(table.shape)) if len(table) else table
 
 
 def company_summary(report: Report) -> dict[str, float | None]:

@@ -154,8 +154,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     scope = report.region if region is None else region
     months = retention_months(report, scope).set_index("month")
     row = months.loc[report.period]
-    usual_months = [m for m in history(report) if not pd.isna(months.loc[m, "retention_rate"])]
-    ly_month = last_year(report)
+    usual_months = [m for m in history(report, region=scope) if not pd.isna(months.loc[m, "retention_rate"])]
+    ly_month = last_year(report, region=scope)
     hist = months.loc[usual_months]
     usual = float(hist["retained"].sum() / hist["window_buyers"].sum()) if hist["window_buyers"].sum() > 0 else None
     ly = None

@@ -21,9 +21,12 @@ from ..report import Report
 NAME = "support"  # the angle's name: cache namespace, settings and thresholds section, findings' angle
 
 
-def usual_months(report: Report) -> list[str]:
-    """The ``support.history_months`` months before the period that the data covers: the usual level."""
-    return report.history(report.settings(NAME)["history_months"])
+def usual_months(report: Report, region: str | None = None) -> list[str]:
+    """The ``support.history_months`` months before the period that the data covers: the usual level.
+
+    ``region``: those of that region (default: the report's), without its gap months (:meth:`Report.covered`).
+    """
+    return report.history(report.settings(NAME)["history_months"], region=region)
 
 
 def order_rows(ds: Dataset, order_ids: pd.Series) -> np.ndarray | None:

@@ -115,7 +115,7 @@ def complaint_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     counts = complaint_counts(report, region)
-    history, trailing = usual_months(report), report.trailing()
+    history, trailing = usual_months(report, region), report.trailing(region)
     last_year = str(report.baselines.same_month_last_year)
     tickets = month_tickets(report, region)
     exposure = order_exposure(report, region)

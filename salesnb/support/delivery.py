@@ -156,7 +156,7 @@ def _cohort(report: Report, name: str, table: pd.DataFrame, scope: str) -> dict[
         return float(part["late"].mean()) if len(part) else float("nan")
 
     now = months_rows(report.period)
-    history = usual_months(report)
+    history = usual_months(report, scope)
     past = months_rows(history)
     usual = share(past)
     months = [months_rows(month)["late"] for month in history]
@@ -171,7 +171,7 @@ def _cohort(report: Report, name: str, table: pd.DataFrame, scope: str) -> dict[
         "delivered_late": late - undelivered,
         "delay_p50": now["delay_days"].median(),
         "delay_max": now["delay_days"].max(),
-        "baseline_share": share(months_rows(report.trailing())),
+        "baseline_share": share(months_rows(report.trailing(scope))),
         "usual_share": usual,
         "usual_due": usual_due,
         "usual_late": usual_late,

@@ -227,8 +227,8 @@ def receivables_frame(report: Report, region: str | None = None) -> pd.DataFrame
             return None, None
         return float(part["unpaid"].sum()) / amount, float(part["is_unpaid"].mean())
 
-    baseline, _ = rate(report.trailing())
-    usual, usual_count_share = rate(usual_months(report))
+    baseline, _ = rate(report.trailing(scope))
+    usual, usual_count_share = rate(usual_months(report, scope))
     current = now["unpaid_rate"]
     base = usual or 0.0
     row = {

@@ -73,7 +73,7 @@ def satisfaction_frame(report: Report, region: str | None = None) -> pd.DataFram
     cfg, thr = report.settings(NAME), report.thresholds(NAME)
     surveys = facts.in_region(survey_facts(report), region or report.region)
     now = surveys[surveys["month"] == report.period]
-    past = surveys[surveys["month"].isin(usual_months(report))]
+    past = surveys[surveys["month"].isin(usual_months(report, region))]
     metrics = [m for m in ("nps", "csat") if surveys[m].notna().any()] + _aspects(surveys)
     rows = []
     for metric in metrics:

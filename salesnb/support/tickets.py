@@ -213,7 +213,7 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     now = month_tickets(report, region)
-    past = in_scope(ticket_counts(report), region or report.region, usual_months(report))
+    past = in_scope(ticket_counts(report), region or report.region, usual_months(report, region))
     columns = ["category", "tickets", "judged", "breached", "breach_share", "usual_share", "median_hours"]
     columns += ["p_value", "at_stake"]
     usual_judged = past.groupby("category")["judged"].sum()  # the history's counts, one grouping

@@ -61,19 +61,22 @@ def seasonal_expectation(report: Report, month: str, region: str, trailing: bool
     region). "A year earlier" is :func:`salesnb.seasons.year_back`: in January and February, the month that held
     春节 (or did not) as this one does, so a festival January is not planned from last year's normal January.
     ``trailing``: the trailing average where the data (after its warm-up, :func:`settled_month`) does not reach
-    back that far, or when asked for; ``None`` without history.
+    back that far, or when asked for; ``None`` without history. The region's level leaves out the months the data
+    does not cover for it (:meth:`Report.covered`: a month the export left out for the region is no zero), and
+    the company's months a year earlier are those of the months kept.
     """
     n = report.config["baselines"]["trailing_months"]
     first = settled_month(report)
     recent_months = [m for m in months_back(month, n, offset=1) if m >= first]
-    if not recent_months:
+    own = report.covered(recent_months, region)
+    if not own:
         return None, "none"
-    level = float(monthly_revenue(report, region).reindex(recent_months).fillna(0.0).mean())
+    level = float(monthly_revenue(report, region).reindex(own).fillna(0.0).mean())
     festivals = festival_months(report.config)
     year_ago = [year_back(m, festivals) for m in recent_months]
     if not trailing and min(year_ago) >= first and len(recent_months) == n:
         company = monthly_revenue(report, ALL)
-        before = float(company.reindex(year_ago).fillna(0.0).mean())
+        before = float(company.reindex([year_back(m, festivals) for m in own]).fillna(0.0).mean())
         same = float(company.get(year_back(month, festivals), 0.0))
         if before > 0 and same > 0:
             return level * same / before, "seasonal"
@@ -93,7 +96,7 @@ def run_rate_error(report: Report, region: str, months: int = ERROR_MONTHS, meth
     """
     revenue = monthly_revenue(report, region)
     errors = []
-    for month in report.history(months):
+    for month in report.history(months, region=region):  # the region's own months (Report.covered)
         expected, used = seasonal_expectation(report, month, region, trailing=method == "trailing")
         actual = float(revenue.get(month, 0.0))
         if used == method and expected and actual > 0:

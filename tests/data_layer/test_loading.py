@@ -19,7 +19,7 @@ from salesnb.errors import ConfigError, DataSourceError, DataValidationError, Mi
 ORDERS_CSV = """order_id,customer_id,order_date,region,amount,note
 0001,C01,2026-01-05,华东,"1,234.5",first
 0002,C02,2026/1/20,,20,
-0003,C01,2026-03-02 10:30,华东,0,x
+0003,C01,2026-03-02 10:30,华东,8,x
 """
 CUSTOMERS_CSV = """customer_id,customer_name,region,employee_count
 C01,杭州瑞丰,华东,600
@@ -62,7 +62,7 @@ def test_folder_of_csvs_loads_with_contract_dtypes(folder: Path) -> None:
         pd.Timestamp("2026-03-02 10:30"),
     ]
     assert orders["amount"].dtype == "float64"
-    assert orders["amount"].tolist() == [1234.5, 20.0, 0.0]  # thousands separator accepted
+    assert orders["amount"].tolist() == [1234.5, 20.0, 8.0]  # thousands separator accepted (an order of 0 is no order)
     assert ds["customers"]["employee_count"].tolist()[::2] == [600.0, 40.0]
     assert ds["customers"]["employee_count"].isna().tolist() == [False, True, False]
 

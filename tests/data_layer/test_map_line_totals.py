@@ -61,12 +61,16 @@ def test_a_line_total_and_a_unit_price_give_the_quantity(tmp_path: Path) -> None
 
 
 def test_a_free_line_leaves_the_quantity_underived(tmp_path: Path) -> None:
-    """A5's free item (price 0, total 0) has no quantity total ÷ price: no lines, as before, and the data loads."""
+    """A5's free item (price 0, total 0) has no quantity total ÷ price: no lines, as before, and the data loads.
+
+    A5 itself totals 0: a free order is no order (:mod:`salesnb.data.zero_orders`), left out and counted.
+    """
     (tmp_path / "till.csv").write_text(TILL + "A5,2026-10-16,Cust3,Freebie,0,0\n", encoding="utf-8")
     proposal = propose_mapping(tmp_path / "till.csv")
     assert "order_lines" not in proposal.columns and proposal.missing["order_lines"] == ["quantity"]
-    orders = load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())["orders"]
-    assert orders.set_index("order_id")["amount"].to_dict() == {"A1": 14.0, "A2": 7.5, "A3": 12.0, "A4": 2.5, "A5": 0}
+    ds = load_dataset(tmp_path / "till.csv", mapping=proposal.mapping())
+    assert ds["orders"].set_index("order_id")["amount"].to_dict() == {"A1": 14.0, "A2": 7.5, "A3": 12.0, "A4": 2.5}
+    assert ds.zero_orders == {"2026-10": 1}
 
 
 def test_a_derived_quantity_carries_the_line_cost_and_a_total_in_wan() -> None:

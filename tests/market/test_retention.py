@@ -74,7 +74,7 @@ def _company(period: str):
         period=period,
         config=config,
         settings=lambda name: config[name],
-        history=lambda count, period=None: months_back(period, count, offset=1),
+        history=lambda count, period=None, region=None: months_back(period, count, offset=1),
     )
 
 
