@@ -238,7 +238,7 @@ def _q(column: str) -> str:
 
 
 def _check(con, staged: dict[str, Staged]) -> None:
-    """What spans rows and tables: the orders exist, ids are unique, targets' grain, no identical lines, references."""
+    """What spans rows and tables: orders, unique ids, targets' grain, no repeated lines or orders of 0, references."""
     if staged["orders"].rows == 0:
         raise NotStreamable("orders: empty")
     if "order_lines" not in staged and "amount" not in staged["orders"].present:  # :func:`.validation.no_revenue`
@@ -258,12 +258,19 @@ def _check(con, staged: dict[str, Staged]) -> None:
     if "order_lines" in staged:  # :func:`.consistency.identical_rows`: a line repeating another is said
         every = ", ".join(_q(c) for c in staged["order_lines"].columns)
         queries.append(f"SELECT 1 FROM order_lines GROUP BY {every} HAVING count(*) > 1")
+    if "order_lines" in staged:  # :func:`.zero_orders.drop_zero_orders`: every line priced, summing to 0
+        queries.append(
+            "SELECT 1 FROM order_lines GROUP BY order_id "
+            "HAVING count(quantity * unit_price) = count(*) AND sum(quantity * unit_price) = 0"
+        )
+    elif "amount" in staged["orders"].present:
+        queries.append("SELECT 1 FROM orders WHERE amount = 0")
     if "targets" in staged:
         grain = ", ".join(_q(c) for c in validation.TARGET_GRAIN)
         queries.append(f"SELECT 1 FROM targets WHERE period IS NOT NULL GROUP BY {grain} HAVING count(*) > 1")
     for query in queries:
         if con.execute(query + " LIMIT 1").fetchone() is not None:
-            raise NotStreamable("a duplicate id, a repeated target or line, or a broken reference")
+            raise NotStreamable("a duplicate id, a repeated target or line, an order of 0, or a broken reference")
     for column in SEGMENT_COLUMNS:  # :func:`.spellings.one_spelling`: Clothing and CLOTHING, merged by the loader
         parts = [f"SELECT {_q(column)} v FROM {name}" for name, table in staged.items() if column in table.present]
         if parts:

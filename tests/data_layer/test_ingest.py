@@ -272,6 +272,17 @@ def test_identical_order_lines_are_said_and_loaded_whole(tmp_path, spy):
     assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
 
 
+def test_an_order_of_0_is_left_to_the_loader_that_leaves_it_out(tmp_path, spy):
+    """O3's lines given away (unit price 0): the loader leaves the order out and says so; the stream must too."""
+    lines = [{**row, "unit_price": 0} if row["order_id"] == "O3" else row for row in TABLES["order_lines"]]
+    data = write_tiny(tmp_path / "data", tables={**TABLES, "order_lines": lines})
+    assert "O3" not in set(loading.load_dataset(data)["orders"]["order_id"])
+    ingest.ingest(data, None, "sig", tmp_path / "streamed", stream_bytes=0)
+    assert spy[-1] == str(data)  # the stream had something to say: loaded whole, with the same warning
+    store.write_store(loading.load_dataset(data), "sig", tmp_path / "whole")
+    assert_same_store(_store(tmp_path / "streamed"), _store(tmp_path / "whole"))
+
+
 def test_orders_without_money_are_left_to_the_loader_that_refuses_them(tmp_path, spy):
     data = write_tiny(tmp_path / "data", drop=("order_lines",))  # the tiny orders have no amount column
     with pytest.raises(DataValidationError, match="no money"):
