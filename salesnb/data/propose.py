@@ -23,6 +23,7 @@ from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
 from .derive import add_joined_ids, repeated_per_id
 from .expressions import column_names, parse_expression
+from .invoice_files import invoice_tables
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
@@ -70,7 +71,7 @@ class Proposal:
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
-    deal_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude) of a deal pipeline (pipelines)
+    side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -98,7 +99,7 @@ class Proposal:
             out.setdefault("order_lines", {})[column] = [ZERO]
         for _, column, _ in self.refunded_orders():
             out.setdefault("orders", {})[column] = [ZERO]
-        for file, rules in self.deal_rules:  # a pipeline's deals not won are no orders, an undated one no deal
+        for file, rules in self.side_rules:  # a pipeline's deals not won are no orders, an undated one no deal
             for table in (t for t in rules if self.tables.get(t) == file):
                 out.setdefault(table, {}).update(rules[table])
         return out
@@ -280,10 +281,11 @@ def _candidates(
     if own:
         tables, missing = own_table(frame, own, tables.get(own) or {}, found)
         proposal.left_out += list(missing)  # leads: ~ in the mapping, as its file is read by its name otherwise
-    deals = None if own else pipeline_tables(frame, found)
-    if deals:  # a CRM's deal pipeline: its won deals are the orders, every deal an opportunity
-        tables, missing = tables | deals[0], {t: m for t, m in missing.items() if t not in deals[0]}
-        proposal.deal_rules.append((name, deals[1]))
+    for side in () if own else (pipeline_tables, invoice_tables):  # a CRM's deals: won ones are orders; a ledger
+        extra = side(frame, found)
+        if extra:
+            tables, missing = tables | extra[0], {t: m for t, m in missing.items() if t not in extra[0]}
+            proposal.side_rules.append((name, extra[1]))
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     note_rows(name, frame, found, proposal)
