@@ -251,3 +251,23 @@ def test_a_contract_named_file_that_is_not_that_table_is_left_out(tmp_path: Path
     ds = load_dataset(tmp_path, mapping=proposal.mapping())
     assert "leads" not in ds.tables and validate_dataset(ds) == []
     assert ds["orders"]["amount"].tolist() == [5.0]
+
+
+def test_a_crm_leads_file_maps_its_source_status_and_created_date(tmp_path: Path) -> None:
+    """Leads.csv of the round-8 CRM export (200 leads): LeadSource, LeadStatus and CreatedDate were left out."""
+    (tmp_path / "Leads.csv").write_text(
+        "LeadID,ContactID,LeadSource,LeadStatus,CreatedDate,Notes\n"
+        "L0001,C052,Email Campaign,Working,2025-02-05,Respond discover\n"
+        "L0002,C077,Referral,Working,2025-04-18,Attack\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "Sales.csv").write_text("SalesID,ContactID,SalesDate,Amount\nS1,C052,2025-03-01,5\n", "utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.columns["leads"] == {
+        "lead_id": "LeadID",
+        "source": "LeadSource",
+        "status": "LeadStatus",
+        "created_at": "CreatedDate",
+    }
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert ds["leads"]["source"].tolist() == ["Email Campaign", "Referral"]
