@@ -302,14 +302,17 @@ class Report:
             text += "\n\n" + t("partial_note", self.lang, period=self.period, day=self.through_day)
         text += self._gap_notes()
         if self.ds.excluded:
-            left = self.ds.excluded
+            left, names = self.ds.excluded, self.ds.mapping
+            sales_rules = {k: v for k, v in names.exclude.items() if k in ("orders", "order_lines")}  # those counted
             text += "\n\n" + t(
                 "excluded_note" if self.ds.has("order_lines") else "excluded_note_orders",  # no lines: none said
                 self.lang,
-                rule=exclude_rule(self.ds.mapping.exclude, self.lang),
+                rule=exclude_rule(sales_rules, self.lang),
                 orders=f"{left.get('orders', 0):,}",
                 lines=f"{left.get('order_lines', 0):,}",
             )
+            if self.ds.has("opportunities") and names.table_name("opportunities") == names.table_name("orders"):
+                text += " " + t("excluded_deals_kept", self.lang)  # a pipeline's lost and open deals: not sales
         currency = self.ds.mapping.currency
         if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
             rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())

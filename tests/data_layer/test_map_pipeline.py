@@ -15,6 +15,7 @@ import yaml
 
 from salesnb.data.loading import load_dataset
 from salesnb.data.propose import propose_mapping
+from salesnb.report import open_report
 
 ACCOUNTS = "account,sector,year_established,revenue\nCancity,retail,2001,718.62\nIsdom,medical,2002,3178.24\n"
 PIPELINE = """opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value
@@ -70,3 +71,15 @@ def test_an_open_deals_empty_close_date_is_no_orders_missing_date(tmp_path: Path
     }  # fmt: skip
     ds = load_dataset(tmp_path, mapping=mapping)
     assert ds["orders"]["amount"].sum() == 5568 and len(ds["opportunities"]) == 4
+
+
+def test_the_header_names_the_orders_rule_and_keeps_the_deals(tmp_path: Path) -> None:
+    """The process page said "(engage_date = (empty); deal_stage = …) 4,562 orders left out: no figure counts them"."""
+    (tmp_path / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (tmp_path / "sales_pipeline.csv").write_text(PIPELINE, encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(propose_mapping(tmp_path).mapping(), allow_unicode=True), encoding="utf-8")
+    report = open_report(str(tmp_path), "2017-03", "ALL", mapping_path=str(mapping), lang="en")
+    note = report._repr_markdown_().split("\n\n")[-1]
+    assert "(deal_stage = Lost, Engaging, Prospecting), 3 orders" in note and "engage_date" not in note
+    assert note.endswith("they still count as deals (win rate, open pipeline, sales cycle).")
