@@ -304,15 +304,16 @@ class Report:
         if self.ds.excluded:
             left, names = self.ds.excluded, self.ds.mapping
             sales_rules = {k: v for k, v in names.exclude.items() if k in ("orders", "order_lines")}  # those counted
+            key = "excluded_note" if self.ds.has("order_lines") else "excluded_note_orders"  # no lines: none said
+            if self.ds.has("opportunities") and names.table_name("opportunities") == names.table_name("orders"):
+                key = "excluded_note_deals"  # a pipeline's lost and open deals: no sales, still deals
             text += "\n\n" + t(
-                "excluded_note" if self.ds.has("order_lines") else "excluded_note_orders",  # no lines: none said
+                key,
                 self.lang,
                 rule=exclude_rule(sales_rules, self.lang),
                 orders=f"{left.get('orders', 0):,}",
                 lines=f"{left.get('order_lines', 0):,}",
             )
-            if self.ds.has("opportunities") and names.table_name("opportunities") == names.table_name("orders"):
-                text += " " + t("excluded_deals_kept", self.lang)  # a pipeline's lost and open deals: not sales
         currency = self.ds.mapping.currency
         if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
             rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())

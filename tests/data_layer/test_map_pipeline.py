@@ -81,5 +81,7 @@ def test_the_header_names_the_orders_rule_and_keeps_the_deals(tmp_path: Path) ->
     mapping.write_text(yaml.safe_dump(propose_mapping(tmp_path).mapping(), allow_unicode=True), encoding="utf-8")
     report = open_report(str(tmp_path), "2017-03", "ALL", mapping_path=str(mapping), lang="en")
     note = report._repr_markdown_().split("\n\n")[-1]
-    assert "(deal_stage = Lost, Engaging, Prospecting), 3 orders" in note and "engage_date" not in note
-    assert note.endswith("they still count as deals (win rate, open pipeline, sales cycle).")
+    assert "(deal_stage = Lost, Engaging, Prospecting), 3 deals of the data are no orders" in note
+    assert "engage_date" not in note and note.endswith(
+        "they still count in the win rate, the open pipeline and the sales cycle."
+    )
