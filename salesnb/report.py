@@ -311,11 +311,15 @@ class Report:
             text += "\n\n" + partial_note(self.ds, self.lang, self.period, self.through_day)
         text += self._gap_notes()
         if self.ds.excluded:
-            left = self.ds.excluded
+            left, names = self.ds.excluded, self.ds.mapping
+            sales_rules = {k: v for k, v in names.exclude.items() if k in ("orders", "order_lines")}  # those counted
+            key = "excluded_note" if self.ds.has("order_lines") else "excluded_note_orders"  # no lines: none said
+            if self.ds.has("opportunities") and names.table_name("opportunities") == names.table_name("orders"):
+                key = "excluded_note_deals"  # a pipeline's lost and open deals: no sales, still deals
             text += "\n\n" + t(
-                "excluded_note" if self.ds.has("order_lines") else "excluded_note_orders",  # no lines: none said
+                key,
                 self.lang,
-                rule=exclude_rule(self.ds.mapping.exclude, self.lang),
+                rule=exclude_rule(sales_rules, self.lang),
                 orders=f"{left.get('orders', 0):,}",
                 lines=f"{left.get('order_lines', 0):,}",
             )

@@ -138,6 +138,19 @@ def _clock(hour: pd.Series, minute: pd.Series, second: pd.Series, half: pd.Serie
     return hour, pd.to_numeric(minute, errors="coerce"), pd.to_numeric(second, errors="coerce")
 
 
+def excel_days(values: pd.Series) -> pd.Series | None:
+    """A column of dates as Excel day numbers (the time of day a fraction), ``None`` unless every value is a date.
+
+    A computed column may so add a duration to a date: a ticket export's minutes to first reply beside its
+    creation time give ``first_response_at: "=[created_date] + [first_response_minutes] / 1440"``, read back as
+    a date (a day number) like any Excel date. Dates whose day/month order the data cannot tell are refused.
+    """
+    parsed, failed, hint = parse_dates(values)
+    if hint or failed.any() or not parsed.notna().any():
+        return None
+    return (parsed - _EXCEL_EPOCH) / pd.Timedelta(days=1)
+
+
 def parse_dates(
     values: pd.Series, *, dayfirst: bool | None = None, fmt: str | None = None
 ) -> tuple[pd.Series, pd.Series, str | None]:

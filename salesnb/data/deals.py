@@ -12,26 +12,16 @@ import pandas as pd
 
 from .dataset import Dataset
 from .facts import UNKNOWN, per_dataset, positions, size_band, take
+from .status_words import DEAL_WORDS, status_key
 
 DAY_SECONDS = 86_400.0
 DEFAULT_SIZE_EDGES: tuple[float, ...] = (0, 50, 200, 1000)
-DEAL_STATUS: dict[str, str] = {
-    "won": "won",
-    "win": "won",
-    "赢单": "won",
-    "成交": "won",
-    "lost": "lost",
-    "lose": "lost",
-    "输单": "lost",
-    "丢单": "lost",
-    "open": "open",
-    "进行中": "open",
-}
+DEAL_STATUS: dict[str, str] = DEAL_WORDS  # the one rule, spellings included (status_words)
 
 
 def deal_outcome(status: pd.Series) -> pd.Series:
-    """``won`` / ``lost`` / ``open`` for each raw ``opportunities.status`` (case and spaces ignored; unknown → open)."""
-    return status.astype(str).str.strip().str.lower().map(DEAL_STATUS).fillna("open")
+    """``won`` / ``lost`` / ``open`` for each raw ``opportunities.status`` (``Closed Won`` is won; unknown → open)."""
+    return status_key(status).map(DEAL_STATUS).fillna("open")
 
 
 def deal_facts(ds: Dataset, size_edges: tuple[float, ...] = DEFAULT_SIZE_EDGES) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .contract import DATE, TABLES, TIMESTAMP
 from .dataset import JOINED, Mapping
-from .dates import parse_dates
+from .dates import excel_days, parse_dates
 from .expressions import column_names, evaluate, parse_expression
 from .messages import Message, counted
 from .parsing import id_text, parse_number
@@ -65,6 +65,9 @@ def computed_columns(
         numbers, bad = {}, np.zeros(len(frame), dtype=bool)
         for name in names:
             numbers[name], failed = parse_number(frame[name])
+            days = excel_days(frame[name]) if failed is not None and failed.any() else None
+            if days is not None:  # a date, in days: ``[created_date] + [first_response_minutes] / 1440``
+                numbers[name], failed = days, None
             if failed is not None and failed.any():
                 what = Message("problem_computed_not_number", name=name, text=text)
                 problems.append(row_problem(frame, table, column, failed, what, values=frame[name]))

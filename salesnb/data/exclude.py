@@ -88,6 +88,24 @@ def stands_alone(table: str, tables: Iterable[str]) -> bool:
     return table not in parts and not any(table in TABLES[other].references.values() for other in others)
 
 
+def shared_alone(table: str, raw: dict, sources: list[str], source: str, done: FlatExcluded | None) -> bool:
+    """Whether ``table`` shares file ``source`` with other tables, other files feed the rest, and no row needs its rows.
+
+    A CRM's pipeline export feeds the orders (its won deals) and the opportunities (every deal): each one's
+    exclude (``deal_stage: [Lost, Engaging]``; ``engage_date: [""]``) takes its rows out of its own copy of the
+    file before the checks, as for a lone table's file (:func:`stands_alone`); an open deal's empty close date is
+    then no order's missing date. Only a required reference (stage_events.opportunity_id, order lines of orders)
+    keeps the rows for the checks; an optional one (orders.opportunity_id) naming a row left out is reported.
+    """
+    if sources.count(source) < 2 or set(sources) == {source} or table in (done.tables if done else ()):
+        return False
+    for other in raw:
+        pointing = [c for c, target in TABLES[other].references.items() if target == table and other != table]
+        if any(TABLES[other].column(c).required for c in pointing):
+            return False
+    return not any(part == table and whole in raw for whole, (part, _) in MADE_OF.items())  # lines of orders
+
+
 def _raw_key(names: Mapping, table: str) -> str | None:
     """The file's column holding ``table``'s id (``None`` for a table without one)."""
     key = TABLES[table].key

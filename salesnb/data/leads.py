@@ -15,21 +15,9 @@ import pandas as pd
 from .dataset import Dataset
 from .event_months import event_months
 from .facts import UNKNOWN, per_dataset, positions, size_band, take
+from .status_words import LEAD_WORDS, status_key
 
-LEAD_STATUS: dict[str, str] = {
-    "new": "new",
-    "新": "new",
-    "新线索": "new",
-    "qualified": "qualified",
-    "跟进中": "qualified",
-    "已确认": "qualified",
-    "disqualified": "disqualified",
-    "无效": "disqualified",
-    "已淘汰": "disqualified",
-    "converted": "converted",
-    "已转化": "converted",
-    "已转商机": "converted",
-}
+LEAD_STATUS: dict[str, str] = LEAD_WORDS  # spellings included: Closed - Not Converted (status_words)
 
 
 def lead_facts(ds: Dataset, size_edges: list[float] | tuple[float, ...]) -> pd.DataFrame:
@@ -73,7 +61,7 @@ def _build_leads(ds: Dataset, size_edges) -> pd.DataFrame:
         region = region.fillna(take(by_id["region"], at, frame.index))
         converted_at = take(by_id["created_at"], at, frame.index).astype("datetime64[ns]")
     frame["region"] = region.fillna(UNKNOWN).astype(str)
-    status = leads["status"].astype(str).str.strip().str.lower().map(LEAD_STATUS)
+    status = status_key(leads["status"]).map(LEAD_STATUS)
     has_opp = frame["opportunity_id"].notna()
     status = status.where(status.notna(), np.where(has_opp, "converted", "new"))
     status = status.mask(has_opp & status.isin(["new", "qualified"]), "converted")

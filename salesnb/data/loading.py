@@ -29,7 +29,7 @@ from .dataset import Dataset, Mapping
 from .delimited import TEXT_SUFFIXES, headerless, headerless_names, point_decimals, separator, title_lines
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
-from .exclude import drop_excluded, drop_flat_rows, stands_alone
+from .exclude import drop_excluded, drop_flat_rows, shared_alone, stands_alone
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .merged_cells import fill_merged_orders
 from .messages import Message
@@ -458,7 +458,10 @@ def load_dataset(
             if shared and raw.get("orders", (None,))[0] == source_name:  # a flat export's orders
                 tidied[source_name], found = split_reused_orders(tidied[source_name], names)
                 warnings += found
-        frame, found, reported = _contract_frame(name, tidied[source_name], names, source_name)
+        rows = tidied[source_name]  # a shared file's table nothing refers to (a pipeline's won deals): its own rows
+        if shared_alone(name, raw, sources, source_name, flat):
+            rows, flat = drop_flat_rows(rows, names, [name], flat)
+        frame, found, reported = _contract_frame(name, rows, names, source_name)
         problems += found
         tables[name], present[name], found, positions = coerce_table(name, frame, names)
         tables[name] = in_base_currency(name, tables[name], names)  # before an order totals its lines
@@ -468,7 +471,7 @@ def load_dataset(
         summed = (sources.count(source_name) > 1 or joined) and TABLES[name].key  # a flat export's, or rows made orders
         if name == "order_lines" or (summed and name == "orders" and raw.get("order_lines", (None,))[0] != source_name):
             where = source_name if sources.count(source_name) > 1 else Message("where_table", name=name)
-            warnings += identical_rows(tidied[source_name], tables[name], name, where)  # two sales, or one twice?
+            warnings += identical_rows(rows, tables[name], name, where)  # two sales, or one twice?
         if summed:
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
             warnings += found

@@ -214,9 +214,23 @@ def own_table(
     return ({}, {own: lacking}) if lacking and own != "orders" else ({own: columns}, {})
 
 
+def _spellings(own: str, name: str) -> list[str]:
+    """Contract column ``name`` of table ``own`` as a CRM writes it in that table's file, compared loosely.
+
+    Its own name (``LeadID``: lead_id), a time as a date (``CreatedDate``, ``Created On``: created_at), either
+    after the table's entity (``LeadSource``, ``LeadStatus``, ``LeadCreatedDate``): a CRM's Leads.csv was
+    left out for want of a creation date and a source it had.
+    """
+    forms = [normalise(name)]
+    if name.endswith("_at"):
+        forms += [normalise(name[:-3]) + word for word in ("date", "on", "time", "datetime")]
+    entity = own[:-3] + "y" if own.endswith("ies") else own.removesuffix("s")
+    return forms + [normalise(entity) + form for form in forms]
+
+
 def _contract_columns(frame: pd.DataFrame, own: str) -> dict[str, str]:
-    """The contract columns of a file named after its table, by their names written any way (``LeadID``: lead_id)."""
-    contract = {normalise(c.name): c.name for c in TABLES[own].columns}
+    """The contract columns of a file named after its table, by their names written any way (:func:`_spellings`)."""
+    contract = {form: c.name for c in TABLES[own].columns for form in reversed(_spellings(own, c.name))}
     columns: dict[str, str] = {}
     for user in frame.columns:
         name = user if TABLES[own].column(user) else contract.get(normalise(user))

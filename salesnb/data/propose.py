@@ -23,22 +23,15 @@ from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
 from .derive import add_joined_ids, repeated_per_id
 from .expressions import column_names, parse_expression
+from .invoice_files import invoice_tables
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
+from .pipelines import pipeline_tables
 from .proposal_tables import ONE_UNIT, derived_quantity, own_table, per_day_id, tables_from
 from .references import product_keys, refer_products
-from .row_notes import (
-    ZERO,
-    cancelled_values,
-    left_out,
-    negative_lines,
-    negative_orders,
-    refunded_orders,
-    unpaid_column,
-    zero_lines,
-)
+from .row_notes import ZERO, note_rows
 from .scales import MONEY, multiplier
 from .shapes import month_columns, order_count
 from .workbooks import data_sheets, is_workbook
@@ -78,6 +71,7 @@ class Proposal:
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
+    side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -105,6 +99,9 @@ class Proposal:
             out.setdefault("order_lines", {})[column] = [ZERO]
         for _, column, _ in self.refunded_orders():
             out.setdefault("orders", {})[column] = [ZERO]
+        for file, rules in self.side_rules:  # a pipeline's deals not won are no orders, an undated one no deal
+            for table in (t for t in rules if self.tables.get(t) == file):
+                out.setdefault(table, {}).update(rules[table])
         return out
 
     def unpriced(self) -> bool:
@@ -284,9 +281,14 @@ def _candidates(
     if own:
         tables, missing = own_table(frame, own, tables.get(own) or {}, found)
         proposal.left_out += list(missing)  # leads: ~ in the mapping, as its file is read by its name otherwise
+    for side in () if own else (pipeline_tables, invoice_tables):  # a CRM's deals: won ones are orders; a ledger
+        extra = side(frame, found)
+        if extra:
+            tables, missing = tables | extra[0], {t: m for t, m in missing.items() if t not in extra[0]}
+            proposal.side_rules.append((name, extra[1]))
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
-    _note_rows(name, frame, found, proposal)
+    note_rows(name, frame, found, proposal)
     _note_per_day(name, frame, tables.get("orders", {}), proposal)
     pointed = own or file_table(name.rpartition(SHEET)[2] or name)
     out = {}
@@ -307,29 +309,6 @@ def _note_per_day(name: str, frame: pd.DataFrame, orders: dict[str, str], propos
     names = Mapping(columns={"orders": {"order_date": date}}, joined={key: [customer, date]})
     ids = add_joined_ids(frame, names)[key]
     proposal.per_day.append((name, [customer, date], int(ids.nunique()), int(ids.notna().sum())))
-
-
-def _note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: Proposal) -> None:
-    """Record what the file holds that is not a sale (:mod:`.row_notes`); :meth:`Proposal.exclude` leaves it out."""
-    cancelled = cancelled_values(frame)
-    if cancelled:
-        proposal.cancelled.append((name, *cancelled))
-    unpaid = unpaid_column(frame)
-    if unpaid:  # left out unless the column is the order date itself (Proposal.unpaid_orders)
-        proposal.unpaid.append((name, unpaid))
-    gone = left_out(frame, cancelled, unpaid)
-    zero = zero_lines(frame, found, gone)
-    if zero:
-        proposal.zero_lines.append((name, *zero))
-    refunded = refunded_orders(frame, found, gone)
-    if refunded:
-        proposal.refunded.append((name, *refunded))
-    negative = negative_lines(frame, found, gone)
-    if negative:
-        proposal.negative.append((name, *negative))
-    credits = negative_orders(frame, found, gone)
-    if credits:
-        proposal.credits.append((name, *credits))
 
 
 def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:

@@ -11,6 +11,7 @@ first four into ``exclude:`` rules and names the last
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -18,6 +19,9 @@ from .column_words import PAID_NAMES, STATUS_NAMES, named_column
 from .parsing import parse_number
 from .skipped_rows import rows_without_sales
 from .voids import voided_rows
+
+if TYPE_CHECKING:  # the proposal the notes go to; propose imports this module
+    from .propose import Proposal
 
 # statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
 CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
@@ -115,3 +119,26 @@ def negative_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series)
     if not negative.any() or not positive.any():
         return None
     return amount, int(negative.sum()), float(-numbers[negative].sum() / numbers[positive].sum())
+
+
+def note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: Proposal) -> None:
+    """Record what the file holds that is not a sale (the notes above); :meth:`.Proposal.exclude` leaves it out."""
+    cancelled = cancelled_values(frame)
+    if cancelled:
+        proposal.cancelled.append((name, *cancelled))
+    unpaid = unpaid_column(frame)
+    if unpaid:  # left out unless the column is the order date itself (Proposal.unpaid_orders)
+        proposal.unpaid.append((name, unpaid))
+    gone = left_out(frame, cancelled, unpaid)
+    zero = zero_lines(frame, found, gone)
+    if zero:
+        proposal.zero_lines.append((name, *zero))
+    refunded = refunded_orders(frame, found, gone)
+    if refunded:
+        proposal.refunded.append((name, *refunded))
+    negative = negative_lines(frame, found, gone)
+    if negative:
+        proposal.negative.append((name, *negative))
+    credits = negative_orders(frame, found, gone)
+    if credits:
+        proposal.credits.append((name, *credits))

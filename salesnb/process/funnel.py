@@ -18,10 +18,10 @@ from ..data import facts
 from ..data.deals import DAY_SECONDS, open_at
 from ..data.facts import size_band_labels
 from ..display import plotting
-from ..display.formatting import format_cell, format_int, format_pct, table
+from ..display.formatting import format_cell, format_int, format_pct, table, text_column
 from ..display.panel import Panel, needs
 from ..display.plotting.funnels import plot_conversion_matrix, plot_funnel
-from ..i18n import t
+from ..i18n import joined, t
 from ..report import Report, scope_memo
 from .common import (
     NAME,
@@ -156,7 +156,7 @@ def funnel_panel(report: Report, by: str | None = None, basis: str = "cohort") -
     note = t("proc_basis_cohort", lang) if basis == "cohort" else t("proc_basis_snapshot", lang, days=days)
     unknown = unknown_stages(report)
     if unknown:
-        note += " " + t("proc_unknown_stages", lang, n=sum(unknown.values()), names="、".join(unknown))
+        note += " " + t("proc_unknown_stages", lang, n=sum(unknown.values()), names=joined(unknown, lang))
     basis_label = t(f"proc_basis_{basis}_short", lang)
     if by is None:
         title = f"{basis_label} · {report.region_label} · {report.period}"
@@ -178,6 +178,7 @@ def funnel_panel(report: Report, by: str | None = None, basis: str = "cohort") -
             lang,
         )
         return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
+    frame = frame.assign(segment=text_column(frame["segment"], lang))  # an English page showed 未知 (no source)
     ax = plot_conversion_matrix(frame, lang=lang, title=f"{t('proc_pct_prev', lang)} · {dim_label(by, lang)}")
     wide = frame.pivot_table(index="segment", columns="label", values="count", aggfunc="sum", sort=False)
     labels = list(dict.fromkeys(frame["label"]))

@@ -9,7 +9,7 @@ import pandas as pd
 from salesnb.cli import main
 from salesnb.data.draft import candidates
 from salesnb.data.loading import load_dataset
-from salesnb.data.mapview import describe, no_orders
+from salesnb.data.mapview import describe
 from salesnb.data.match import match_columns, yearly
 from salesnb.data.propose import propose_mapping
 from salesnb.data.validation import validate_dataset
@@ -49,14 +49,15 @@ def test_a_head_count_is_no_order_id() -> None:
     assert candidates(accounts, {}, "order_id") == []
 
 
-def test_a_crm_folder_drafts_its_orders_from_the_deals_not_the_accounts(tmp_path: Path) -> None:
+def test_a_crm_folder_takes_its_orders_from_the_deals_not_the_accounts(tmp_path: Path) -> None:
     (tmp_path / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
     (tmp_path / "sales_pipeline.csv").write_text(PIPELINE, encoding="utf-8")
     proposal = propose_mapping(tmp_path)
-    assert "orders" not in proposal.tables
-    lines, draft = no_orders(proposal, "en")
-    assert draft is not None and "orders: sales_pipeline.csv" in draft
-    assert "# order_id: opportunity_id" in draft and "employees" not in draft and "year_established" not in draft
+    assert proposal.tables["orders"] == "sales_pipeline.csv"  # won deals on their close date (test_map_pipeline)
+    assert proposal.columns["orders"]["order_id"] == "opportunity_id"
+    assert proposal.columns["orders"]["order_date"] == "close_date"
+    assert "employees" not in proposal.columns["orders"].values()
+    assert "year_established" not in proposal.columns["orders"].values()
 
 
 def test_crm_saas_and_erp_vocabulary() -> None:
@@ -153,12 +154,13 @@ def test_a_ticket_export_is_dated_by_its_purchase_and_drafted_without_money(
     assert "no amount" in capsys.readouterr().err
 
 
-def test_won_deals_are_drafted_with_their_value_and_the_deal_id_to_confirm(tmp_path: Path, monkeypatch) -> None:
+def test_won_deals_are_orders_with_their_value_on_their_close_date(tmp_path: Path, monkeypatch) -> None:
     (tmp_path / "won_deals.csv").write_text(PIPELINE, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    assert main(["map", "--data", "won_deals.csv", "--lang", "en"]) == 1
-    draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
-    assert "amount: close_value" in draft and "# order_id: opportunity_id" in draft
+    assert main(["map", "--data", "won_deals.csv", "--lang", "en"]) == 0
+    written = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
+    assert "amount: close_value" in written and "order_id: opportunity_id" in written
+    assert "order_date: close_date" in written and "exclude" not in written  # every deal is won
 
 
 def test_a_sub_category_is_the_product_and_the_category_its_line(tmp_path: Path) -> None:
@@ -249,3 +251,23 @@ def test_a_contract_named_file_that_is_not_that_table_is_left_out(tmp_path: Path
     ds = load_dataset(tmp_path, mapping=proposal.mapping())
     assert "leads" not in ds.tables and validate_dataset(ds) == []
     assert ds["orders"]["amount"].tolist() == [5.0]
+
+
+def test_a_crm_leads_file_maps_its_source_status_and_created_date(tmp_path: Path) -> None:
+    """Leads.csv of the round-8 CRM export (200 leads): LeadSource, LeadStatus and CreatedDate were left out."""
+    (tmp_path / "Leads.csv").write_text(
+        "LeadID,ContactID,LeadSource,LeadStatus,CreatedDate,Notes\n"
+        "L0001,C052,Email Campaign,Working,2025-02-05,Respond discover\n"
+        "L0002,C077,Referral,Working,2025-04-18,Attack\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "Sales.csv").write_text("SalesID,ContactID,SalesDate,Amount\nS1,C052,2025-03-01,5\n", "utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.columns["leads"] == {
+        "lead_id": "LeadID",
+        "source": "LeadSource",
+        "status": "LeadStatus",
+        "created_at": "CreatedDate",
+    }
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert ds["leads"]["source"].tolist() == ["Email Campaign", "Referral"]

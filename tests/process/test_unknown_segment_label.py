@@ -1,0 +1,23 @@
+"""A deal without a lead source or a company size is "unknown" on an English funnel, not 未知 (Maven's pipeline)."""
+
+from tiny import TABLES, write_tiny
+
+from salesnb import process
+from salesnb.report import open_report
+
+DEALS = [  # sales_pipeline.csv has no source and its accounts no size: every deal's segment is unknown
+    {"opportunity_id": "Z063OYW0", "created_at": "2026-10-02", "status": "Won", "closed_at": "2026-10-11",
+     "amount": 4514, "rep_id": "R1", "customer_id": "C1"},
+    {"opportunity_id": "EC4QE1BX", "created_at": "2026-10-05", "status": "Lost", "closed_at": "2026-10-20",
+     "amount": 0, "rep_id": "R1", "customer_id": "C2"},
+]  # fmt: skip
+
+
+def test_funnel_by_source_says_unknown_in_the_readers_language(tmp_path):
+    customers = [{k: v for k, v in c.items() if k != "employee_count"} for c in TABLES["customers"]]
+    folder = write_tiny(tmp_path / "d", tables={**TABLES, "customers": customers, "opportunities": DEALS})
+    for by in ("source", "size_band"):
+        en = process.funnel_panel(open_report(str(folder), "2026-10", "ALL", lang="en"), by=by).table
+        assert en.iloc[:, 0].tolist() == ["unknown"]
+        zh = process.funnel_panel(open_report(str(folder), "2026-10", "ALL"), by=by).table
+        assert zh.iloc[:, 0].tolist() == ["未知"]
