@@ -28,13 +28,12 @@ from .config import load_config
 from .data import facts
 from .data.cache import load_dataset_cached
 from .data.dataset import Dataset
-from .data.exclude import exclude_rule
 from .data.messages import Message, need_name
-from .data.region_gaps import gap_label, gap_months, region_gaps
+from .data.region_gaps import gap_months
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
-from .i18n import check_lang, joined, t
-from .partial import partial_note
+from .header import header_markdown
+from .i18n import check_lang, t
 from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month, window
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
@@ -294,64 +293,10 @@ class Report:
         printer.text(repr(self))
 
     def _repr_markdown_(self) -> str:
-        base = self.baselines
-        if self.lang == "en":
-            text = (
-                f"**Region:** {self.region_label} | **Month:** {self.period_label} | "
-                f"**Baselines:** {base.previous_month} (MoM), {base.same_month_last_year} (YoY), "
-                f"{base.trailing[0]}–{base.trailing[-1]} (trailing)"
-            )
-        else:
-            text = (
-                f"**区域：** {self.region_label} ｜ **月份：** {self.period_label} ｜ "
-                f"**对比基准：** 上月 {base.previous_month}，去年同月 {base.same_month_last_year}，"
-                f"近三月 {base.trailing[0]}–{base.trailing[-1]}"
-            )
-        if self.through_day is not None:
-            text += "\n\n" + partial_note(self.ds, self.lang, self.period, self.through_day)
-        text += self._gap_notes()
-        if self.ds.excluded:
-            left, names = self.ds.excluded, self.ds.mapping
-            sales_rules = {k: v for k, v in names.exclude.items() if k in ("orders", "order_lines")}  # those counted
-            key = "excluded_note" if self.ds.has("order_lines") else "excluded_note_orders"  # no lines: none said
-            if self.ds.has("opportunities") and names.table_name("opportunities") == names.table_name("orders"):
-                key = "excluded_note_deals"  # a pipeline's lost and open deals: no sales, still deals
-            text += "\n\n" + t(
-                key,
-                self.lang,
-                rule=exclude_rule(sales_rules, self.lang),
-                orders=f"{left.get('orders', 0):,}",
-                lines=f"{left.get('order_lines', 0):,}",
-            )
-        if self.ds.zero_orders:
-            zero = sum(self.ds.zero_orders.values())
-            text += "\n\n" + t("zero_orders_note", self.lang, orders=f"{zero:,}")
-        currency = self.ds.mapping.currency
-        if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
-            rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())
-            text += "\n\n" + t("currency_note", self.lang, base=currency["base"], rates=rates)
-        counted = self.ds.mapping.renames("orders").get("order_count")
-        if counted:  # a summary's rows made into the orders they count (:mod:`salesnb.data.summaries`)
-            text += "\n\n" + t("summary_orders_note", self.lang, column=counted)
-        return text
-
-    def _gap_notes(self) -> str:
-        """The header's warnings of months the export left out for a region (:mod:`salesnb.data.region_gaps`)."""
-        gaps = region_gaps(self.ds)
-        if self.region == ALL:
-            now = [gap_label(r, months[self.period], self.lang) for r, months in gaps.items() if self.period in months]
-            return "\n\n" + t("region_gap_note_all", self.lang, regions=joined(now, self.lang)) if now else ""
-        own = gaps.get(self.region, {})
-        if self.period in own:
-            usual = f"{own[self.period]:,.0f}"
-            return "\n\n" + t("region_gap_note", self.lang, region=self.region, period=self.period, usual=usual)
-        recent = [m for m in months_back(self.period, GAP_NOTE_MONTHS, offset=1) if m in own]
-        if not recent:
-            return ""
-        return "\n\n" + t("region_gap_baseline_note", self.lang, region=self.region, months=joined(recent, self.lang))
+        """The header: scope line and the notes on how the data was read (:mod:`salesnb.header`)."""
+        return header_markdown(self)
 
 
-GAP_NOTE_MONTHS = 13  # a region's left-out months this far back are named under a report's header (its baselines)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

@@ -1,0 +1,99 @@
+"""A report's header: its scope and baselines, then every note on how the data was read.
+
+The notes: a partial month read through day D (naming only the dataset's tables), a region's months the export
+left out, rows the mapping excluded, orders of 0 left out, currencies converted, summary rows made into orders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .data.dataset import Dataset
+from .data.exclude import exclude_rule
+from .data.region_gaps import gap_label, region_gaps
+from .i18n import joined, t
+from .periods import ALL, months_back
+
+GAP_NOTE_MONTHS = 13  # a region's left-out months this far back are named under a report's header (its baselines)
+CUT: tuple[str, ...] = ("orders", "leads", "opportunities", "activities", "tickets", "invoices")  # days 1..D
+AT_DAY: tuple[str, ...] = ("opportunities", "invoices")  # open deals, unpaid invoices at the end of day D
+PRORATED: tuple[str, ...] = ("targets", "marketing_spend")  # a month's amount × D / days of the month
+
+
+def partial_note(ds: Dataset, lang: str, period: str, day: int) -> str:
+    """``⚠ 2016-12 是不完整月 …`` naming the tables of ``ds`` a partial month through ``day`` is read by."""
+
+    def listed(tables: tuple[str, ...], kind: str) -> str:
+        names = [t(f"partial_{kind}_{name}", lang) for name in tables if ds.has(name)]
+        return joined(names, lang) if lang == "zh" or kind == "cut" else " and ".join(names)
+
+    extras = ""
+    if listed(AT_DAY, "at"):
+        extras += t("partial_at_day", lang, tables=listed(AT_DAY, "at"), day=day)
+    if listed(PRORATED, "pro"):
+        extras += t("partial_prorated", lang, tables=listed(PRORATED, "pro"))
+    return t("partial_note", lang, period=period, day=day, tables=listed(CUT, "cut"), extras=extras)
+
+
+def header_markdown(report: Any) -> str:
+    """The header of ``report`` (a :class:`~salesnb.report.Report`) as Markdown: scope line, then the notes."""
+    base, ds, lang = report.baselines, report.ds, report.lang
+    if lang == "en":
+        text = (
+            f"**Region:** {report.region_label} | **Month:** {report.period_label} | "
+            f"**Baselines:** {base.previous_month} (MoM), {base.same_month_last_year} (YoY), "
+            f"{base.trailing[0]}–{base.trailing[-1]} (trailing)"
+        )
+    else:
+        text = (
+            f"**区域：** {report.region_label} ｜ **月份：** {report.period_label} ｜ "
+            f"**对比基准：** 上月 {base.previous_month}，去年同月 {base.same_month_last_year}，"
+            f"近三月 {base.trailing[0]}–{base.trailing[-1]}"
+        )
+    if report.through_day is not None:
+        text += "\n\n" + partial_note(ds, lang, report.period, report.through_day)
+    text += gap_notes(ds, report.region, report.period, lang)
+    if ds.excluded:
+        text += "\n\n" + excluded_note(ds, lang)
+    if ds.zero_orders:
+        text += "\n\n" + t("zero_orders_note", lang, orders=f"{sum(ds.zero_orders.values()):,}")
+    currency = ds.mapping.currency
+    if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
+        rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())
+        text += "\n\n" + t("currency_note", lang, base=currency["base"], rates=rates)
+    counted = ds.mapping.renames("orders").get("order_count")
+    if counted:  # a summary's rows made into the orders they count (:mod:`salesnb.data.summaries`)
+        text += "\n\n" + t("summary_orders_note", lang, column=counted)
+    return text
+
+
+def excluded_note(ds: Dataset, lang: str) -> str:
+    """What the mapping's exclude left out: the orders' rules only; a pipeline's other deals are still deals."""
+    left, names = ds.excluded, ds.mapping
+    sales_rules = {k: v for k, v in names.exclude.items() if k in ("orders", "order_lines")}  # those counted
+    key = "excluded_note" if ds.has("order_lines") else "excluded_note_orders"  # no lines: none said
+    if ds.has("opportunities") and names.table_name("opportunities") == names.table_name("orders"):
+        key = "excluded_note_deals"  # a pipeline's lost and open deals: no sales, still deals
+    return t(
+        key,
+        lang,
+        rule=exclude_rule(sales_rules, lang),
+        orders=f"{left.get('orders', 0):,}",
+        lines=f"{left.get('order_lines', 0):,}",
+    )
+
+
+def gap_notes(ds: Dataset, region: str, period: str, lang: str) -> str:
+    """The header's warnings of months the export left out for a region (:mod:`salesnb.data.region_gaps`)."""
+    gaps = region_gaps(ds)
+    if region == ALL:
+        now = [gap_label(r, months[period], lang) for r, months in gaps.items() if period in months]
+        return "\n\n" + t("region_gap_note_all", lang, regions=joined(now, lang)) if now else ""
+    own = gaps.get(region, {})
+    if period in own:
+        usual = f"{own[period]:,.0f}"
+        return "\n\n" + t("region_gap_note", lang, region=region, period=period, usual=usual)
+    recent = [m for m in months_back(period, GAP_NOTE_MONTHS, offset=1) if m in own]
+    if not recent:
+        return ""
+    return "\n\n" + t("region_gap_baseline_note", lang, region=region, months=joined(recent, lang))
