@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .data import facts
 from .data.dataset import Dataset
 from .data.exclude import exclude_rule
 from .data.region_gaps import gap_label, region_gaps
@@ -38,17 +39,20 @@ def partial_note(ds: Dataset, lang: str, period: str, day: int) -> str:
 def header_markdown(report: Any) -> str:
     """The header of ``report`` (a :class:`~salesnb.report.Report`) as Markdown: scope line, then the notes."""
     base, ds, lang = report.baselines, report.ds, report.lang
+    first = facts.data_months(ds)[0]
+    previous, last_year = (_month(str(m), first, lang) for m in (base.previous_month, base.same_month_last_year))
+    trailing = f"{base.trailing[0]}–{base.trailing[-1]}"
+    if str(base.trailing[-1]) < first:
+        trailing += t("header_before_data", lang)
     if lang == "en":
         text = (
             f"**Region:** {report.region_label} | **Month:** {report.period_label} | "
-            f"**Baselines:** {base.previous_month} (MoM), {base.same_month_last_year} (YoY), "
-            f"{base.trailing[0]}–{base.trailing[-1]} (trailing)"
+            f"**Baselines:** {previous} (MoM), {last_year} (YoY), {trailing} (trailing)"
         )
     else:
         text = (
             f"**区域：** {report.region_label} ｜ **月份：** {report.period_label} ｜ "
-            f"**对比基准：** 上月 {base.previous_month}，去年同月 {base.same_month_last_year}，"
-            f"近三月 {base.trailing[0]}–{base.trailing[-1]}"
+            f"**对比基准：** 上月 {previous}，去年同月 {last_year}，近三月 {trailing}"
         )
     if report.through_day is not None:
         text += "\n\n" + partial_note(ds, lang, report.period, report.through_day)
@@ -65,6 +69,11 @@ def header_markdown(report: Any) -> str:
     if counted:  # a summary's rows made into the orders they count (:mod:`salesnb.data.summaries`)
         text += "\n\n" + t("summary_orders_note", lang, column=counted)
     return text
+
+
+def _month(month: str, first: str, lang: str) -> str:
+    """A baseline month as the header names it: said to lie before the data when the export starts later."""
+    return month + (t("header_before_data", lang) if month < first else "")
 
 
 def excluded_note(ds: Dataset, lang: str) -> str:

@@ -157,3 +157,12 @@ def test_a_need_is_named_in_words_with_its_contract_name() -> None:
     assert need_name("targets", "zh") == "目标表（targets）"
     assert need_name("customers.employee_count", "zh") == "客户表的员工人数（customers.employee_count）"
     assert need_name("orders.channel", "en") == "the channel of orders (orders.channel)"
+
+
+def test_the_header_says_a_baseline_month_lies_before_the_data(tmp_path):
+    data = str(write_tiny(tmp_path / "tiny"))  # orders from 2025-10 to 2026-10
+    zh = open_report(data, "2026-09", "ALL")._repr_markdown_().split("\n\n")[0]
+    assert "上月 2026-08，去年同月 2025-09（早于数据起始月，无可比），近三月 2026-06–2026-08" in zh
+    en = open_report(data, "2026-09", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
+    assert "2026-08 (MoM), 2025-09 (before the data begins: no comparison) (YoY)" in en
+    assert "（早于" not in open_report(data, "2026-10", "ALL")._repr_markdown_()  # 2025-10 is the first month
