@@ -130,15 +130,12 @@ def note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: P
     if unpaid:  # left out unless the column is the order date itself (Proposal.unpaid_orders)
         proposal.unpaid.append((name, unpaid))
     gone = left_out(frame, cancelled, unpaid)
-    zero = zero_lines(frame, found, gone)
-    if zero:
-        proposal.zero_lines.append((name, *zero))
-    refunded = refunded_orders(frame, found, gone)
-    if refunded:
-        proposal.refunded.append((name, *refunded))
-    negative = negative_lines(frame, found, gone)
-    if negative:
-        proposal.negative.append((name, *negative))
-    credits = negative_orders(frame, found, gone)
-    if credits:
-        proposal.credits.append((name, *credits))
+    for kept, read in (
+        (proposal.zero_lines, zero_lines),
+        (proposal.refunded, refunded_orders),
+        (proposal.negative, negative_lines),
+        (proposal.credits, negative_orders),
+    ):
+        note = read(frame, found, gone)
+        if note:
+            kept.append((name, *note))

@@ -78,3 +78,18 @@ def steady_report(tmp_path, plant=None, region="华东", lang="zh"):
 
 def codes_of(findings):
     return {(f["code"], json.dumps(f["segment"], ensure_ascii=False, sort_keys=True)) for f in findings}
+
+
+def regulars_from_may(folder: Path) -> Path:
+    """An orders-only export from 2026-05: 30 regulars buy every other month (R0..R29, even ones in odd months),
+    2 new customers a month from June to September, 1 in October; every order 100."""
+    rows = []
+    for k, month in enumerate(["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]):
+        rows += [(f"R{c}", f"{month}-{1 + c % 28:02d}") for c in range(30) if c % 2 == k % 2]
+        rows += [(f"N{month}-{j}", f"{month}-15") for j in range(2 if k else 0)] if month != "2026-10" else []
+    rows.append(("N-oct", "2026-10-15"))
+    folder.mkdir(parents=True)
+    pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": 100} for i, (c, d) in enumerate(rows)]
+    ).to_csv(folder / "orders.csv", index=False)
+    return folder

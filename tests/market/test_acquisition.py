@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 from tiny import TABLES, write_tiny
 
-from market.helpers import codes_of, steady_report
+from market.helpers import codes_of, regulars_from_may, steady_report
 from salesnb import market
 from salesnb.expect import expected
 from salesnb.market.acquisition import own_expectation
@@ -174,18 +174,7 @@ def test_the_export_s_first_months_are_no_usual_level_of_new_customers(tmp_path)
     """
     from salesnb.data.customers import acquisition_start
 
-    rows = []
-    for k, month in enumerate(["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]):
-        rows += [(f"R{c}", f"{month}-{1 + c % 28:02d}") for c in range(30) if c % 2 == k % 2]
-        rows += [(f"N{month}-{j}", f"{month}-15") for j in range(2 if k else 0)] if month != "2026-10" else []
-    rows.append(("N-oct", "2026-10-15"))
-    orders = pd.DataFrame(
-        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": 100} for i, (c, d) in enumerate(rows)]
-    )
-    folder = tmp_path / "export"
-    folder.mkdir()
-    orders.to_csv(folder / "orders.csv", index=False)
-    r = open_report(str(folder), "2026-10")
+    r = open_report(str(regulars_from_may(tmp_path / "export")), "2026-10")
     assert acquisition_start(r.ds) == "2026-08"
     test = market.new_customer_test(r)
     assert test["count"] == 1 and test["usual"] == 2

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from market.helpers import codes_of, steady_report
+from market.helpers import codes_of, regulars_from_may, steady_report
 from salesnb import market
 from salesnb.config import load_config
 from salesnb.market.retention import season_factor
@@ -112,17 +112,7 @@ def test_the_export_s_first_months_are_no_usual_level_of_repeat_buyers(tmp_path)
     """
     from salesnb.market.retention import retention_panel
 
-    rows = []
-    for k, month in enumerate(["2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]):
-        rows += [(f"R{c}", f"{month}-{1 + c % 28:02d}") for c in range(30) if c % 2 == k % 2]
-        rows += [(f"N{month}-{j}", f"{month}-15") for j in range(2 if k else 0)] if month != "2026-10" else []
-    rows.append(("N-oct", "2026-10-15"))
-    orders = pd.DataFrame(
-        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": 100} for i, (c, d) in enumerate(rows)]
-    )
-    (tmp_path / "export").mkdir()
-    orders.to_csv(tmp_path / "export" / "orders.csv", index=False)
-    table = retention_panel(open_report(str(tmp_path / "export"), "2026-10")).table.set_index("指标")
+    table = retention_panel(open_report(str(regulars_from_may(tmp_path / "export")), "2026-10")).table.set_index("指标")
     usual = table[[c for c in table.columns if "常态" in c][0]]
     assert table.loc["复购率（成交客户中老客户占比）", "本月"] == "93.8%"
     assert usual["复购率（成交客户中老客户占比）"] == "88.2%"
