@@ -164,10 +164,25 @@ MOST = 0.5  # "most of a fall": the share of the child's fall its parent's segme
 FALL_KEYS = ("product_line", "channel", "rep_id")  # the line facts' dimensions a fall is split over
 
 
-def _fall(rows: pd.DataFrame, period: str, months: list[str]) -> tuple[float, float]:
-    """``(usual, fall)``: the rows' mean revenue over ``months`` and how far the period's revenue is below it."""
-    usual = float(facts.in_months(rows, months)["revenue"].sum()) / len(months)
-    return usual, usual - float(facts.in_months(rows, period)["revenue"].sum())
+def _falls(report: Any, region: str | None, keys: tuple[str, str]) -> pd.DataFrame:
+    """Revenue per pair of ``keys`` values (as text) in ``region``: the trailing months' mean (usual) and now.
+
+    Once per report scope and pair of dimensions: every pair of findings linked over them reads this table, not
+    the line facts (an ALL report may hold dozens of such pairs).
+    """
+
+    def build() -> pd.DataFrame:
+        months = report.trailing()
+        lines = facts.line_facts(report.ds)
+        rows = lines if region is None else lines[(lines["region"] == region).to_numpy()]
+        rows = facts.in_months(rows, [*months, report.period])
+        groups = [rows[key].astype(str) for key in keys]
+        now = (rows["month"] == report.period).to_numpy()
+        usual = rows["revenue"][~now].groupby([g[~now] for g in groups]).sum() / len(months)
+        current = rows["revenue"][now].groupby([g[now] for g in groups]).sum()
+        return pd.DataFrame({"usual": usual, "now": current}).fillna(0.0)
+
+    return report.memo(f"causes.falls:{region}:{keys[0]}:{keys[1]}", build)
 
 
 def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
@@ -181,18 +196,16 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     down while the line holds in the other channels.
     """
     (p_key, p_value), (c_key, c_value) = (_fall_dimension(f["segment"]) for f in (parent, child))
-    months = report.trailing()
-    if p_key is None or c_key is None or p_key == c_key or not months or not _in_region(report, parent, child):
+    if p_key is None or c_key is None or p_key == c_key or not report.trailing():
         return False
-    region = _region_of(report, parent["segment"]) or child["segment"].get("region")
-    lines = facts.line_facts(report.ds)
-    if p_key not in lines.columns or c_key not in lines.columns:
+    if not _in_region(report, parent, child) or not {p_key, c_key} <= set(facts.line_facts(report.ds).columns):
         return False
-    rows = lines if region is None else lines[lines["region"] == region]
-    in_parent, in_child = rows[p_key].astype(str) == p_value, rows[c_key].astype(str) == c_value
-    parent_usual, parent_fall = _fall(rows[in_parent], report.period, months)
-    child_usual, child_fall = _fall(rows[in_child], report.period, months)
-    cell_usual, cell_fall = _fall(rows[in_parent & in_child], report.period, months)
+    table = _falls(report, _region_of(report, parent["segment"]) or child["segment"].get("region"), (p_key, c_key))
+    p_at, c_at = table.index.get_level_values(0) == p_value, table.index.get_level_values(1) == c_value
+    (parent_usual, parent_now), (child_usual, child_now), (cell_usual, cell_now) = (
+        table[at].sum() for at in (p_at, c_at, p_at & c_at)
+    )
+    parent_fall, child_fall, cell_fall = parent_usual - parent_now, child_usual - child_now, cell_usual - cell_now
     if child_fall <= 0 or parent_usual <= 0 or cell_fall < MOST * child_fall:
         return False
     rest_usual = child_usual - cell_usual
