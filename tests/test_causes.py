@@ -159,6 +159,16 @@ def test_a_channel_that_collapses_for_every_line_explains_the_line(tmp_path):
     assert linked["channel_underperform"]["parent"] is None
 
 
+def test_the_link_keeps_how_much_of_the_channels_fall_the_line_explains(tmp_path):
+    # 直营 falls 80 (A 100 → 30, B 100 → 90); A falls 70 of 200 (35 %), all in 直营; B fell 10 % in 直营
+    line, channel, linked = _linked_pair(tmp_path, {("A", "直营"): 30.0, ("B", "直营"): 90.0})
+    assert linked["channel_underperform"]["parent"] == line["id"]
+    assert linked["channel_underperform"]["explained"] == {
+        "match": "share_of_fall", "by": "A", "part": 70.0, "whole": 80.0, "unit": "amount"
+    }  # fmt: skip
+    assert linked["product_line_decline"]["explained"] is None  # a root
+
+
 def test_a_line_and_a_channel_that_fell_apart_are_two_problems(tmp_path):
     # line A falls 60, all in 电商; 直营 falls 60, all in line B: the A × 直营 cell holds, neither explains the other
     line, channel, linked = _linked_pair(tmp_path, {("A", "电商"): 40.0, ("B", "直营"): 40.0})
@@ -220,3 +230,7 @@ def test_deals_lost_to_a_competitor_explain_the_reps_and_the_stages_shortfall(tm
     assert linked[r2["id"]] is None  # R2 lost 50: not most of its 500
     assert linked[talks["id"]] == rival["id"]  # 350 lost in 商务谈判 against 600 at stake there
     assert linked[first["id"]] is None  # every deal moved on from 初步接触
+    explained = {f["id"]: f["explained"] for f in causes.link(report, [rival, r1, r2, talks, first])}
+    assert explained[r1["id"]] == {"match": "competitor_took", "by": "云帆", "part": 300.0, "whole": 500.0,
+                                   "unit": "amount"}  # fmt: skip
+    assert explained[talks["id"]]["part"] == 350.0 and explained[talks["id"]]["whole"] == 600.0
