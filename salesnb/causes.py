@@ -38,7 +38,8 @@ class Relation:
     the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most of the child's fall is
     the parent's segment falling inside it, and the rest of the child fell less than the parent did),
     ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late),
-    ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake).
+    ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake),
+    ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads).
     """
 
     parent: str
@@ -71,6 +72,8 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("lead_source_shift", "lead_fit_low", "segment"),
     Relation("lead_fit_low", "stage_stock_surge", "surge_source"),
     Relation("lead_source_shift", "stage_stock_surge", "surge_source"),
+    # several stages piling up in one month are one pipeline pile-up, headed by the stage with the most at stake
+    Relation("stage_stock_surge", "stage_stock_surge", "pipeline_pileup"),
     Relation("stage_stock_surge", "stalled_deals", "segment"),
     Relation("stage_stock_surge", "stage_conversion_low", "segment"),
     # deeper discounts erode the margin of the same line; overdue receivables hold the credit-risk deals
@@ -178,6 +181,23 @@ def _surge_source(report: Any, parent: dict[str, Any], child: dict[str, Any]) ->
     if not stage or not source or not report.ds.has("opportunities"):
         return None
     return _found(source_of(report, stage)[0] == source)
+
+
+def _pipeline_pileup(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """Two stages of the same pipeline piling up in the month: the one with more revenue at stake heads the other.
+
+    Deals pile up in several stages at once when the pipeline as a whole stops moving (a slow month for
+    decisions, reps busy elsewhere): one story for the review, not one problem per stage. The evidence: the child
+    stage's revenue at stake against that of every stage piling up in the month (by the parent's stage).
+    """
+    from .process.stages import surge_effects  # the process angle's own sizing of a surge
+
+    rest = [{k: v for k, v in f["segment"].items() if k != "stage"} for f in (parent, child)]
+    stage = parent["segment"].get("stage")
+    heads = (-(parent.get("effect") or 0.0), parent["id"]) < (-(child.get("effect") or 0.0), child["id"])
+    if not stage or "stage" not in child["segment"] or rest[0] != rest[1] or not heads:
+        return None
+    return _measured(stage, child.get("effect") or 0.0, sum(surge_effects(report).values()))
 
 
 MOST = 0.5  # "most of a fall": the share of the child's fall its parent's segment must account for
@@ -304,6 +324,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | No
     "share_of_fall": _share_of_fall,
     "late_customers": _late_customers,
     "competitor_took": _competitor_took,
+    "pipeline_pileup": _pipeline_pileup,
 }
 
 

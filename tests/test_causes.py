@@ -234,3 +234,31 @@ def test_deals_lost_to_a_competitor_explain_the_reps_and_the_stages_shortfall(tm
     assert explained[r1["id"]] == {"match": "competitor_took", "by": "云帆", "part": 300.0, "whole": 500.0,
                                    "unit": "amount"}  # fmt: skip
     assert explained[talks["id"]]["part"] == 350.0 and explained[talks["id"]]["whole"] == 600.0
+
+
+def test_stages_piling_up_together_sit_under_the_one_with_most_at_stake(tmp_path):
+    from process.helpers import config, rep, stock_scenario
+
+    from salesnb.followup import scope_findings
+
+    # October: 12 deals of 50 pile up in 技术交流 (usual 1: 11 × 50 = 550 at stake) and 8 of 100 in 方案报价
+    # (usual 0: 8 × 100 = 800): one pile-up headed by 方案报价, of 1,350 at stake in all
+    r = rep(stock_scenario(tmp_path, quoted=8), config_path=config(tmp_path, min_stays=5))
+    found = {(f["code"], f["segment"]["stage"]): f for f in scope_findings(r) if f["code"] != "customer_concentration"}
+    quote, tech = found["stage_stock_surge", "方案报价"], found["stage_stock_surge", "技术交流"]
+    assert (quote["effect"], tech["effect"]) == (800.0, 550.0)
+    assert quote["parent"] is None and tech["parent"] == quote["id"]
+    assert tech["explained"] == {"match": "pipeline_pileup", "by": "方案报价", "part": 550.0, "whole": 1350.0,
+                                 "unit": "amount"}  # fmt: skip
+    assert found["stalled_deals", "技术交流"]["parent"] == tech["id"]  # the stage's stalled deals stay under it
+    alone = rep(stock_scenario(tmp_path / "alone"), config_path=config(tmp_path, min_stays=5))
+    surges = [f for f in scope_findings(alone) if f["code"] == "stage_stock_surge"]
+    assert [f["parent"] for f in surges] == [None]  # one stage piling up is its own root
+
+
+def test_a_stage_pile_up_in_another_segment_is_not_headed():
+    report = None  # the match reads the report only once the two findings sit in the same segment
+    head = made("stage_stock_surge", {"stage": "方案报价", "source": "展会"}, 800, angle="process")
+    other = made("stage_stock_surge", {"stage": "技术交流", "source": "转介绍"}, 550, angle="process")
+    assert causes.MATCHES["pipeline_pileup"](report, head, other) is None
+    assert causes.MATCHES["pipeline_pileup"](report, other, head) is None  # less at stake never heads

@@ -142,6 +142,19 @@ def _surge_source(report: Report, stage: str) -> tuple[str | None, int, float]:
     return str(top), int(now[top]), float(usual.get(top, 0.0))
 
 
+def surge_effects(report: Report) -> dict[str, float]:
+    """The revenue at stake of each flagged stage: its extra deals (month end or held) at the stage's mean amount.
+
+    The rule's ``effect``, and what :mod:`salesnb.causes` adds up when several stages pile up in one month.
+    """
+    frame = stage_stock_frame(report)
+    now = snapshot_at(report, report.period)
+    return {
+        str(row.stage): float(max(row.excess, row.held_excess) * now.loc[now["stage"] == row.stage, "amount"].mean())
+        for row in frame[frame["flagged"]].itertuples()
+    }
+
+
 def stock_surge(report: Report) -> list[dict[str, Any]]:
     """Rule stage_stock_surge: thresholds.process.{stage_stock_surge, min_count, weak_p, fdr, strong_q} (the flag).
 
@@ -149,12 +162,12 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
     the action says to reassign those deals.
     """
     lang, n = report.lang, n_history(report)
-    frame = stage_stock_frame(report)
+    frame, effects = stage_stock_frame(report), surge_effects(report)
+    now = snapshot_at(report, report.period)
     out = []
     for row in frame[frame["flagged"]].itertuples():
-        now = snapshot_at(report, report.period)
         in_stage = now[now["stage"] == row.stage]
-        effect = max(row.excess, row.held_excess) * float(in_stage["amount"].mean())
+        effect = effects[str(row.stage)]
         profile, action_key, extra = "", None, {}
         source, count, usual_count = _surge_source(report, row.stage)
         if source is not None:
