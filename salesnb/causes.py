@@ -115,7 +115,7 @@ def _found(linked: bool) -> Evidence | None:
 def _measured(by: str, part: float, whole: float, unit: str = "amount") -> Evidence:
     """How much of the child (``whole``) the parent's ``by`` accounts for (``part``), rounded so the JSON is stable.
 
-    ``unit``: ``amount`` (money), ``complaints`` or ``points`` (a score), for the summary's wording.
+    ``unit``: ``amount`` (money), ``complaints``, ``deals`` or ``points`` (a score), for the summary's wording.
     """
     return {"by": by, "part": round(float(part), 2), "whole": round(float(whole), 2), "unit": unit}
 
@@ -174,13 +174,17 @@ def _in_line(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evid
 
 
 def _surge_source(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
-    """Most of the child stage's rise in open deals came from the parent's lead source."""
+    """Most of the child stage's rise in open deals came from the parent's lead source.
+
+    The evidence: the source's extra open deals at the stage against the stage's extra open deals.
+    """
     from .process.stages import _surge_source as source_of  # the process angle's own reading of a surge
 
     stage, source = child["segment"].get("stage"), parent["segment"].get("source")
     if not stage or not source or not report.ds.has("opportunities"):
         return None
-    return _found(source_of(report, stage)[0] == source)
+    found, _, _, rise, total = source_of(report, stage)
+    return _measured(source, rise, total, unit="deals") if found == source else None
 
 
 def _pipeline_pileup(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:

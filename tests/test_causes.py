@@ -262,3 +262,23 @@ def test_a_stage_pile_up_in_another_segment_is_not_headed():
     other = made("stage_stock_surge", {"stage": "技术交流", "source": "转介绍"}, 550, angle="process")
     assert causes.MATCHES["pipeline_pileup"](report, head, other) is None
     assert causes.MATCHES["pipeline_pileup"](report, other, head) is None  # less at stake never heads
+
+
+def test_a_lead_source_explains_the_stage_it_piles_up_in_with_its_share(tmp_path):
+    from process.helpers import rep, stock_scenario
+
+    from salesnb.findings import explained_text
+
+    # 技术交流 holds 12 展会 deals at October's end against one 转介绍 deal at a usual month end: 11 more in all,
+    # 展会 12 more (the 转介绍 one is gone)
+    r = rep(stock_scenario(tmp_path))
+    fit = made("lead_fit_low", {"source": "展会", "company_size": "<50"}, 100, angle="process", scope="华东")
+    other = made("lead_fit_low", {"source": "转介绍"}, 100, angle="process", scope="华东")
+    surge = made("stage_stock_surge", {"stage": "技术交流"}, 550, angle="process", scope="华东")
+    assert causes.MATCHES["surge_source"](r, other, surge) is None
+    linked = {f["code"]: f for f in causes.link(r, [fit, surge])}
+    assert linked["stage_stock_surge"]["parent"] == fit["id"]
+    assert linked["stage_stock_surge"]["explained"] == {"match": "surge_source", "by": "展会", "part": 12.0,
+                                                        "whole": 11.0, "unit": "deals"}  # fmt: skip
+    said = "：在手商机比常态多出 11 个，全部来自展会（展会多了 12 个，其他来源有所减少）"
+    assert explained_text(linked["stage_stock_surge"], "zh") == said
