@@ -24,6 +24,7 @@ from .findings import rank_findings
 from .periods import ALL
 
 SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
+Evidence = dict[str, Any]  # a match's measure: {"by", "part", "whole", "unit"}, {} (nothing to measure); None: no link
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ class Relation:
     the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most of the child's fall is
     the parent's segment falling inside it, and the rest of the child fell less than the parent did),
     ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late),
-    ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake).
+    ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake),
+    ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads).
     """
 
     parent: str
@@ -70,6 +72,8 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("lead_source_shift", "lead_fit_low", "segment"),
     Relation("lead_fit_low", "stage_stock_surge", "surge_source"),
     Relation("lead_source_shift", "stage_stock_surge", "surge_source"),
+    # several stages piling up in one month are one pipeline pile-up, headed by the stage with the most at stake
+    Relation("stage_stock_surge", "stage_stock_surge", "pipeline_pileup"),
     Relation("stage_stock_surge", "stalled_deals", "segment"),
     Relation("stage_stock_surge", "stage_conversion_low", "segment"),
     # deeper discounts erode the margin of the same line; overdue receivables hold the credit-risk deals
@@ -103,6 +107,19 @@ def _in_region(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bo
     return where is None or _region_of(report, child["segment"]) == where
 
 
+def _found(linked: bool) -> Evidence | None:
+    """A match that measures nothing: ``{}`` when the two findings are linked, else ``None``."""
+    return {} if linked else None
+
+
+def _measured(by: str, part: float, whole: float, unit: str = "amount") -> Evidence:
+    """How much of the child (``whole``) the parent's ``by`` accounts for (``part``), rounded so the JSON is stable.
+
+    ``unit``: ``amount`` (money), ``complaints``, ``deals`` or ``points`` (a score), for the summary's wording.
+    """
+    return {"by": by, "part": round(float(part), 2), "whole": round(float(whole), 2), "unit": unit}
+
+
 def _rep_fell(report: Any, rep_id: str) -> bool:
     """The rep sold less in the period than on average over the trailing baseline months."""
     months = report.trailing()
@@ -114,22 +131,27 @@ def _rep_fell(report: Any, rep_id: str) -> bool:
     return now < float(facts.in_months(orders, months)["revenue"].sum()) / len(months)
 
 
-def _region_falling(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+def _region_match(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """The child lies in the parent's region."""
+    return _found(_in_region(report, parent, child))
+
+
+def _region_falling(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     rep = child["segment"].get("rep_id")
-    return _in_region(report, parent, child) and (rep is None or _rep_fell(report, rep))
+    return _found(_in_region(report, parent, child) and (rep is None or _rep_fell(report, rep)))
 
 
-def _same_rep(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+def _same_rep(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """Both findings are about the same rep."""
     rep = parent["segment"].get("rep_id")
-    return rep is not None and child["segment"].get("rep_id") == rep
+    return _found(rep is not None and child["segment"].get("rep_id") == rep)
 
 
-def _within(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+def _within(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """Every dimension of the parent's segment has the same value in the child's; same code: strictly narrower."""
     wide, narrow = parent["segment"], child["segment"]
     inside = all(narrow.get(k) == v for k, v in wide.items())
-    return inside and (parent["code"] != child["code"] or len(wide) < len(narrow))
+    return _found(inside and (parent["code"] != child["code"] or len(wide) < len(narrow)))
 
 
 def _line_of(report: Any, product_id: str) -> str | None:
@@ -141,23 +163,45 @@ def _line_of(report: Any, product_id: str) -> str | None:
     return None if line is None or pd.isna(line) else str(line)
 
 
-def _in_line(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+def _in_line(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """The child's product belongs to the parent's product line, in the same region."""
     line, product = parent["segment"].get("product_line"), child["segment"].get("product_id")
     same_region = parent["segment"].get("region") == child["segment"].get("region")
-    return bool(line and product and same_region and "product_id" not in parent["segment"]) and (
-        _line_of(report, product) == line
+    return _found(
+        bool(line and product and same_region and "product_id" not in parent["segment"])
+        and _line_of(report, product) == line
     )
 
 
-def _surge_source(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
-    """Most of the child stage's rise in open deals came from the parent's lead source."""
+def _surge_source(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """Most of the child stage's rise in open deals came from the parent's lead source.
+
+    The evidence: the source's extra open deals at the stage against the stage's extra open deals.
+    """
     from .process.stages import _surge_source as source_of  # the process angle's own reading of a surge
 
     stage, source = child["segment"].get("stage"), parent["segment"].get("source")
     if not stage or not source or not report.ds.has("opportunities"):
-        return False
-    return source_of(report, stage)[0] == source
+        return None
+    found, _, _, rise, total = source_of(report, stage)
+    return _measured(source, rise, total, unit="deals") if found == source else None
+
+
+def _pipeline_pileup(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """Two stages of the same pipeline piling up in the month: the one with more revenue at stake heads the other.
+
+    Deals pile up in several stages at once when the pipeline as a whole stops moving (a slow month for
+    decisions, reps busy elsewhere): one story for the review, not one problem per stage. The evidence: the child
+    stage's revenue at stake against that of every stage piling up in the month (by the parent's stage).
+    """
+    from .process.stages import surge_effects  # the process angle's own sizing of a surge
+
+    rest = [{k: v for k, v in f["segment"].items() if k != "stage"} for f in (parent, child)]
+    stage = parent["segment"].get("stage")
+    heads = (-(parent.get("effect") or 0.0), parent["id"]) < (-(child.get("effect") or 0.0), child["id"])
+    if not stage or "stage" not in child["segment"] or rest[0] != rest[1] or not heads:
+        return None
+    return _measured(stage, child.get("effect") or 0.0, sum(surge_effects(report).values()))
 
 
 MOST = 0.5  # "most of a fall": the share of the child's fall its parent's segment must account for
@@ -185,7 +229,7 @@ def _falls(report: Any, region: str | None, keys: tuple[str, str]) -> pd.DataFra
     return report.memo(f"causes.falls:{region}:{keys[0]}:{keys[1]}", build)
 
 
-def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """Most of the child's fall is the parent's segment falling inside it, and the parent fell more widely.
 
     With ``p`` the parent's segment (a product line, a channel) and ``c`` the child's (a channel, a rep, a line),
@@ -193,13 +237,14 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     :data:`MOST` of the fall of ``c``, and the rest of ``c`` fell by a smaller share than ``p`` did as a whole.
     The second half tells cause from symptom when a line sells mostly through one channel: a line that collapses
     falls in every channel while the channel's other lines hold; a channel that collapses takes every line it sells
-    down while the line holds in the other channels.
+    down while the line holds in the other channels. The evidence: the fall of ``p`` within ``c`` (part) against
+    the fall of ``c`` (whole), by the parent's segment value.
     """
     (p_key, p_value), (c_key, c_value) = (_fall_dimension(f["segment"]) for f in (parent, child))
     if p_key is None or c_key is None or p_key == c_key or not report.trailing():
-        return False
+        return None
     if not _in_region(report, parent, child) or not {p_key, c_key} <= set(facts.line_facts(report.ds).columns):
-        return False
+        return None
     table = _falls(report, _region_of(report, parent["segment"]) or child["segment"].get("region"), (p_key, c_key))
     p_at, c_at = table.index.get_level_values(0) == p_value, table.index.get_level_values(1) == c_value
     (parent_usual, parent_now), (child_usual, child_now), (cell_usual, cell_now) = (
@@ -207,10 +252,10 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     )
     parent_fall, child_fall, cell_fall = parent_usual - parent_now, child_usual - child_now, cell_usual - cell_now
     if child_fall <= 0 or parent_usual <= 0 or cell_fall < MOST * child_fall:
-        return False
+        return None
     rest_usual = child_usual - cell_usual
     rest_rate = (child_fall - cell_fall) / rest_usual if rest_usual > 0 else 0.0
-    return rest_rate < parent_fall / parent_usual
+    return _measured(p_value, cell_fall, child_fall) if rest_rate < parent_fall / parent_usual else None
 
 
 def _fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
@@ -223,29 +268,36 @@ def _fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
     )
 
 
-def _late_customers(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
-    """Most of the child's complaints or fall in scores come from the customers the parent's delay was late to."""
+def _late_customers(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """Most of the child's complaints or fall in scores come from the customers the parent's delay was late to.
+
+    The evidence: the late customers' extra complaints against the complaints above usual, or the points their
+    answers took off against the whole fall (``by`` is empty: the parent is the delay itself).
+    """
     from .support import late_customers as late  # the support angle's own reading of its rows
 
     if not _in_region(report, parent, child) or child.get("baseline") is None:
-        return False
+        return None
     scope = _region_of(report, parent["segment"]) or child["segment"].get("region") or ALL
     if child["code"] == "complaint_spike":
-        return late.explain_complaints(report, scope, str(child["segment"]["category"]), float(child["baseline"]))
-    return late.explain_satisfaction(report, scope, str(child["metric"]), float(child["baseline"]))
+        found = late.explain_complaints(report, scope, str(child["segment"]["category"]), float(child["baseline"]))
+        return None if found is None else _measured("", *found, unit="complaints")
+    found = late.explain_satisfaction(report, scope, str(child["metric"]), float(child["baseline"]))
+    return None if found is None else _measured("", *found, unit="points")
 
 
-def _competitor_took(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> bool:
+def _competitor_took(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """The deals the parent's competitor took this month are worth at least most of the child's revenue at stake.
 
     The child's deals: the rep's (``rep_id``), or those lost at the stage (``stage``, its last stay in the month).
+    The evidence: those deals' amount against the child's revenue at stake, by the competitor.
     """
     from .process.common import stays  # the process angle's stage stays
     from .product.lost import closed_deals  # the product angle's reading of lost deals
 
     competitor = parent["segment"].get("competitor")
     if not competitor or not child.get("effect") or not _in_region(report, parent, child):
-        return False
+        return None
     lost = closed_deals(report)
     lost = lost[((lost["competitor"] == competitor) & (lost["month"] == report.period)).to_numpy()]
     where = _region_of(report, parent["segment"])
@@ -261,12 +313,13 @@ def _competitor_took(report: Any, parent: dict[str, Any], child: dict[str, Any])
         at_stage &= (stay["left_at"] >= start) & (stay["left_at"] < end)
         lost = lost[lost["opportunity_id"].isin(stay.loc[at_stage.to_numpy(), "opportunity_id"]).to_numpy()]
     else:
-        return False
-    return float(lost["amount"].sum()) >= MOST * float(child["effect"])
+        return None
+    took = float(lost["amount"].sum())
+    return _measured(competitor, took, child["effect"]) if took >= MOST * float(child["effect"]) else None
 
 
-MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
-    "region": _in_region,
+MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | None]] = {
+    "region": _region_match,
     "region_falling": _region_falling,
     "segment": _within,
     "same_rep": _same_rep,
@@ -275,6 +328,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], bool]] = {
     "share_of_fall": _share_of_fall,
     "late_customers": _late_customers,
     "competitor_took": _competitor_took,
+    "pipeline_pileup": _pipeline_pileup,
 }
 
 
@@ -297,25 +351,27 @@ def link(report: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     For each finding the first relation of :data:`RELATIONS` that some other finding satisfies names its parent;
     among several candidates the one with the largest revenue at stake (then the smaller id) wins. A link that
-    would close a loop is skipped.
+    would close a loop is skipped. ``explained`` keeps what the link measured, for the summary to say how much of
+    the symptom its cause explains: ``{"match", "by", "part", "whole"}``, or ``None`` (a root, or a link that
+    measures nothing, such as a rep lying in a falling region).
     """
-    out = [{**f, "parent": None} for f in findings]
+    out = [{**f, "parent": None, "explained": None} for f in findings]
     parents: dict[str, str | None] = {f["id"]: None for f in out}
     for child in out:
         for relation in RELATIONS:
             if relation.child not in (SAME, child["code"]):
                 continue
-            candidates = [
-                p
-                for p in out
-                if p["id"] != child["id"]
-                and _applies(relation, p, child)
-                and child["id"] not in _ancestors(p["id"], parents)
-                and MATCHES[relation.match](report, p, child)
-            ]
+            candidates = []
+            for p in out:
+                if p["id"] != child["id"] and _applies(relation, p, child):
+                    if child["id"] not in _ancestors(p["id"], parents):
+                        evidence = MATCHES[relation.match](report, p, child)
+                        if evidence is not None:
+                            candidates.append((p, evidence))
             if candidates:
-                best = min(candidates, key=lambda p: (-(p.get("effect") or 0.0), p["id"]))
+                best, evidence = min(candidates, key=lambda pair: (-(pair[0].get("effect") or 0.0), pair[0]["id"]))
                 child["parent"] = parents[child["id"]] = best["id"]
+                child["explained"] = {"match": relation.match, **evidence} if evidence else None
                 break
     return out
 

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .angle import ANGLE_NAMES
+from .display.formatting import format_amount, format_pct
 from .display.panel import Panel
 from .i18n import t
 
@@ -209,6 +210,28 @@ def status_text(finding: dict[str, Any], lang: str) -> str:
     return t(f"finding_status_{status}", lang, months=finding.get("months") or 1)
 
 
+def explained_text(finding: dict[str, Any], lang: str) -> str:
+    """How much of a symptom its cause explains, in words (``：较近期月均少 42.1万，其中 31.8万（76%）来自智能硬件``).
+
+    Read from the ``explained`` evidence :func:`salesnb.causes.link` keeps on the finding; ``""`` when the link
+    measured nothing (a rep in a falling region) or the finding is a root. The text starts with its separator; a
+    cause worth the whole symptom or more (the rest moved the other way) is said so, not as a share above 100%.
+    """
+    evidence = finding.get("explained") or {}
+    if not evidence.get("whole"):
+        return ""
+    unit = evidence.get("unit", "amount")
+    digits = 1 if unit == "points" else 0  # a score to one decimal, complaints and deals as whole ones
+
+    def number(value: float) -> str:
+        return format_amount(value, lang) if unit == "amount" else f"{value:,.{digits}f}"
+
+    part, whole = evidence["part"], evidence["whole"]
+    key = f"explained_{evidence['match']}_{unit}" + ("_all" if part >= whole else "")  # the rest moved the other way
+    share = format_pct(part / whole, digits=0)
+    return t(key, lang, by=evidence.get("by", ""), part=number(part), whole=number(whole), share=share)
+
+
 class FindingsPanel(Panel):
     """A ranked list of findings shown at the top of an angle (or in the executive summary).
 
@@ -240,13 +263,17 @@ class FindingsPanel(Panel):
     def _angle(self, f: dict[str, Any]) -> str:
         return f"[{html.escape(t('angle_' + f['angle'], self.lang))}] " if self.show_angle else ""
 
+    def _explained(self, f: dict[str, Any]) -> str:
+        text = explained_text(f, self.lang)
+        return f'<span class="salesnb-explained" style="color:#666">{html.escape(text)}</span>' if text else ""
+
     def _symptoms(self, f: dict[str, Any]) -> str:
         rows = getattr(self, "symptoms", {}).get(f.get("id"), [])
         if not rows:
             return ""
         items = "".join(
             f'<li style="margin-left:{(depth - 1) * 1.5}em">{self._badge(s)}{self._angle(s)}'
-            f"{html.escape(s['title'])}{self._status(s)}</li>"
+            f"{html.escape(s['title'])}{self._explained(s)}{self._status(s)}</li>"
             for depth, s in rows
         )
         return f'<ul class="salesnb-symptoms" style="list-style:none;padding-left:1em;color:#444">{items}</ul>'

@@ -159,6 +159,16 @@ def test_a_channel_that_collapses_for_every_line_explains_the_line(tmp_path):
     assert linked["channel_underperform"]["parent"] is None
 
 
+def test_the_link_keeps_how_much_of_the_channels_fall_the_line_explains(tmp_path):
+    # 直营 falls 80 (A 100 → 30, B 100 → 90); A falls 70 of 200 (35 %), all in 直营; B fell 10 % in 直营
+    line, channel, linked = _linked_pair(tmp_path, {("A", "直营"): 30.0, ("B", "直营"): 90.0})
+    assert linked["channel_underperform"]["parent"] == line["id"]
+    assert linked["channel_underperform"]["explained"] == {
+        "match": "share_of_fall", "by": "A", "part": 70.0, "whole": 80.0, "unit": "amount"
+    }  # fmt: skip
+    assert linked["product_line_decline"]["explained"] is None  # a root
+
+
 def test_a_line_and_a_channel_that_fell_apart_are_two_problems(tmp_path):
     # line A falls 60, all in 电商; 直营 falls 60, all in line B: the A × 直营 cell holds, neither explains the other
     line, channel, linked = _linked_pair(tmp_path, {("A", "电商"): 40.0, ("B", "直营"): 40.0})
@@ -220,3 +230,55 @@ def test_deals_lost_to_a_competitor_explain_the_reps_and_the_stages_shortfall(tm
     assert linked[r2["id"]] is None  # R2 lost 50: not most of its 500
     assert linked[talks["id"]] == rival["id"]  # 350 lost in 商务谈判 against 600 at stake there
     assert linked[first["id"]] is None  # every deal moved on from 初步接触
+    explained = {f["id"]: f["explained"] for f in causes.link(report, [rival, r1, r2, talks, first])}
+    assert explained[r1["id"]] == {"match": "competitor_took", "by": "云帆", "part": 300.0, "whole": 500.0,
+                                   "unit": "amount"}  # fmt: skip
+    assert explained[talks["id"]]["part"] == 350.0 and explained[talks["id"]]["whole"] == 600.0
+
+
+def test_stages_piling_up_together_sit_under_the_one_with_most_at_stake(tmp_path):
+    from process.helpers import config, rep, stock_scenario
+
+    from salesnb.followup import scope_findings
+
+    # October: 12 deals of 50 pile up in 技术交流 (usual 1: 11 × 50 = 550 at stake) and 8 of 100 in 方案报价
+    # (usual 0: 8 × 100 = 800): one pile-up headed by 方案报价, of 1,350 at stake in all
+    r = rep(stock_scenario(tmp_path, quoted=8), config_path=config(tmp_path, min_stays=5))
+    found = {(f["code"], f["segment"]["stage"]): f for f in scope_findings(r) if f["code"] != "customer_concentration"}
+    quote, tech = found["stage_stock_surge", "方案报价"], found["stage_stock_surge", "技术交流"]
+    assert (quote["effect"], tech["effect"]) == (800.0, 550.0)
+    assert quote["parent"] is None and tech["parent"] == quote["id"]
+    assert tech["explained"] == {"match": "pipeline_pileup", "by": "方案报价", "part": 550.0, "whole": 1350.0,
+                                 "unit": "amount"}  # fmt: skip
+    assert found["stalled_deals", "技术交流"]["parent"] == tech["id"]  # the stage's stalled deals stay under it
+    alone = rep(stock_scenario(tmp_path / "alone"), config_path=config(tmp_path, min_stays=5))
+    surges = [f for f in scope_findings(alone) if f["code"] == "stage_stock_surge"]
+    assert [f["parent"] for f in surges] == [None]  # one stage piling up is its own root
+
+
+def test_a_stage_pile_up_in_another_segment_is_not_headed():
+    report = None  # the match reads the report only once the two findings sit in the same segment
+    head = made("stage_stock_surge", {"stage": "方案报价", "source": "展会"}, 800, angle="process")
+    other = made("stage_stock_surge", {"stage": "技术交流", "source": "转介绍"}, 550, angle="process")
+    assert causes.MATCHES["pipeline_pileup"](report, head, other) is None
+    assert causes.MATCHES["pipeline_pileup"](report, other, head) is None  # less at stake never heads
+
+
+def test_a_lead_source_explains_the_stage_it_piles_up_in_with_its_share(tmp_path):
+    from process.helpers import rep, stock_scenario
+
+    from salesnb.findings import explained_text
+
+    # 技术交流 holds 12 展会 deals at October's end against one 转介绍 deal at a usual month end: 11 more in all,
+    # 展会 12 more (the 转介绍 one is gone)
+    r = rep(stock_scenario(tmp_path))
+    fit = made("lead_fit_low", {"source": "展会", "company_size": "<50"}, 100, angle="process", scope="华东")
+    other = made("lead_fit_low", {"source": "转介绍"}, 100, angle="process", scope="华东")
+    surge = made("stage_stock_surge", {"stage": "技术交流"}, 550, angle="process", scope="华东")
+    assert causes.MATCHES["surge_source"](r, other, surge) is None
+    linked = {f["code"]: f for f in causes.link(r, [fit, surge])}
+    assert linked["stage_stock_surge"]["parent"] == fit["id"]
+    assert linked["stage_stock_surge"]["explained"] == {"match": "surge_source", "by": "展会", "part": 12.0,
+                                                        "whole": 11.0, "unit": "deals"}  # fmt: skip
+    said = "：在手商机比常态多出 11 个，全部来自展会（展会多了 12 个，其他来源有所减少）"
+    assert explained_text(linked["stage_stock_surge"], "zh") == said

@@ -1,5 +1,5 @@
 from salesnb.config import default_config
-from salesnb.findings import findings_panel, make_finding, rank_findings, severity_of
+from salesnb.findings import explained_text, findings_panel, make_finding, rank_findings, severity_of
 
 
 def finding(code, effect, revenue=1000.0, severity=None, segment=None):
@@ -71,3 +71,25 @@ def test_no_findings_is_said_of_the_angle_or_of_every_angle_in_the_summary():
     angle, summary = findings_panel([], "zh"), findings_panel([], "zh", show_angle=True)
     assert angle.note == "本期此角度未发现需要关注的问题。" and "此角度" in angle.to_html()
     assert summary.note == "本期各个角度都未发现需要关注的问题。" and "各个角度" in summary.to_html()
+
+
+def test_a_symptom_says_how_much_of_it_its_cause_explains():
+    fall = {"match": "share_of_fall", "by": "智能硬件", "part": 318000.0, "whole": 421000.0, "unit": "amount"}
+    child = {**finding("channel_underperform", 30), "title": "电商渠道销售下滑", "explained": fall}
+    assert explained_text(child, "zh") == "：较近期月均少 42.1万，其中 31.8万（76%）来自智能硬件"
+    assert explained_text(child, "en") == ": 421.0K below its recent monthly average, 318.0K (76%) of it in 智能硬件"
+    more = {**child, "explained": {**fall, "part": 500000.0}}  # the rest of the channel rose
+    assert explained_text(more, "zh") == "：较近期月均少 42.1万，全部来自智能硬件（智能硬件少了 50.0万，其余有所回升）"
+    late = {"match": "late_customers", "by": "", "part": 4.67, "whole": 7.0, "unit": "complaints"}
+    assert explained_text({"explained": late}, "zh") == "：比常态多出约 7 件投诉，其中约 5 件（67%）来自交付延误的客户"
+    points = {"match": "late_customers", "by": "", "part": 4.0, "whole": 6.65, "unit": "points"}
+    said = "：比常态低 6.7 分，剔除交付延误客户的评分后可收回 4.0 分（60%）"
+    assert explained_text({"explained": points}, "zh") == said
+    assert explained_text(finding("a", 1), "zh") == "" and explained_text({"explained": {}}, "zh") == ""
+    root = {**finding("product_line_decline", 80), "title": "智能硬件产品线收入下滑"}
+    panel = findings_panel([root], show_angle=True)
+    panel.symptoms = {root["id"]: [(1, child)]}
+    assert '电商渠道销售下滑<span class="salesnb-explained" style="color:#666">：较近期月均少 42.1万' in panel.to_html()
+    pileup = {"match": "pipeline_pileup", "by": "技术交流", "part": 469201.74, "whole": 1885569.75, "unit": "amount"}
+    said = "：与“技术交流”同属多阶段积压（各阶段共多压 188.6万），此阶段占 46.9万（25%）"
+    assert explained_text({"explained": pileup}, "zh") == said

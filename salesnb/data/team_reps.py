@@ -2,7 +2,11 @@
 
 Shop and CRM exports often head the salesperson's column 销售团队, 销售组, Team or Sales Team. Whether it holds
 the people or their groups is in its values: 张伟, 李娜 … or John Smith, Mary Lee are reps; 华东组, 一组, Team A,
-North Team are groups, and a group is no rep (a rep's findings on a group of ten would read one person's). So
+North Team are groups, and a group is no rep (a rep's findings on a group of ten would read one person's). A lone
+Latin word is the ambiguous case: Tom, Mary and Kevin are people, Phoenix, Falcon and Alpha are a team's code names,
+and nothing in the word's shape tells them apart, so a lone word reads as a person only when it is a known given
+name (``given_names`` in ``column_names.yaml``); a name missing from that list leaves the column for the user to
+map, the safer mistake than a team read as a person. So
 the column is proposed as the rep only when no column is named as one, most of its values read as a person's
 name (:func:`looks_like_person`), there are at least :data:`MIN_PEOPLE` of them, and each order has one.
 """
@@ -13,7 +17,7 @@ import re
 
 import pandas as pd
 
-from .column_words import PLACE_SUFFIX, PLACES, normalise
+from .column_words import NAMES, PLACE_SUFFIX, PLACES, normalise
 
 TEAM_NAMES = frozenset(
     normalise(name)
@@ -31,6 +35,7 @@ SURNAMES = frozenset(
     "刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
 COMPOUND_SURNAMES = tuple("欧阳 司马 上官 诸葛 东方 皇甫 令狐 慕容 尉迟 长孙 宇文 司徒 夏侯".split())
+GIVEN_NAMES = frozenset(NAMES["given_names"])  # one-word Latin names that read as a person (lower case)
 MACRO_REGIONS = frozenset("华东 华南 华北 华中 华西 西南 西北 东北 东南 江浙沪 京津冀 珠三角 长三角".split())
 GROUP_ENDINGS = ("组", "队", "部", "团", "区", "科", "室", "中心", "小组", "战队", "事业部", "分部", "店", "片")
 GROUP_WORDS = frozenset(
@@ -42,7 +47,11 @@ _LATIN_WORD = re.compile(r"^[A-Z][a-zA-Z'\-]*\.?$")
 
 
 def looks_like_person(value: str) -> bool:
-    """Whether ``value`` reads as one person's name: 张伟 / 欧阳娜娜 / John Smith, not 华东组 / Team A / 一组."""
+    """Whether ``value`` reads as one person's name: 张伟 / 欧阳娜娜 / John Smith / Tom, not 华东组 / Team A / Phoenix.
+
+    Latin script: two or three capitalised words (given name and surname), none a group word; one word only when
+    it is a known given name (:data:`GIVEN_NAMES`), since a team's code name is one word too.
+    """
     text = str(value).strip()
     if _HAN_NAME.match(text):
         if text.endswith(GROUP_ENDINGS) or text in MACRO_REGIONS or re.sub(PLACE_SUFFIX, "", text) in PLACES:
@@ -51,6 +60,8 @@ def looks_like_person(value: str) -> bool:
     parts = text.split()
     if not 1 <= len(parts) <= 3 or not all(_LATIN_WORD.match(p) for p in parts):
         return False
+    if len(parts) == 1:
+        return text.lower() in GIVEN_NAMES
     return all(len(p.rstrip(".")) >= 2 and p.lower().rstrip(".") not in GROUP_WORDS for p in parts)
 
 

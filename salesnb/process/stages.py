@@ -122,24 +122,40 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     return frame
 
 
-def _surge_source(report: Report, stage: str) -> tuple[str | None, int, float]:
-    """The deal source behind most of a stage's rise: (source, deals now, usual deals), or ``None``."""
+def _surge_source(report: Report, stage: str) -> tuple[str | None, int, float, float, float]:
+    """The deal source behind most of a stage's rise: (source, deals now, usual deals, its rise, the stage's rise).
+
+    ``(None, 0, 0.0, 0.0, 0.0)`` when no source accounts for at least half of the rise.
+    """
     now = snapshot_at(report, report.period)
     now = now[now["stage"] == stage]["source"].value_counts()
     months = history(report)
     if not months:
-        return None, 0, 0.0
+        return None, 0, 0.0, 0.0, 0.0
     snaps = [snapshot_at(report, m) for m in months]
     past = pd.concat([snap.loc[snap["stage"] == stage, "source"] for snap in snaps])
     usual = past.value_counts() / len(months)
     excess = (now - usual.reindex(now.index).fillna(0.0)).sort_index()
     total = float(now.sum() - usual.sum())
     if excess.empty or total <= 0:
-        return None, 0, 0.0
+        return None, 0, 0.0, 0.0, 0.0
     top = excess[excess == excess.max()].index[0]
     if excess[top] * 2 < total:
-        return None, 0, 0.0
-    return str(top), int(now[top]), float(usual.get(top, 0.0))
+        return None, 0, 0.0, 0.0, 0.0
+    return str(top), int(now[top]), float(usual.get(top, 0.0)), float(excess[top]), total
+
+
+def surge_effects(report: Report) -> dict[str, float]:
+    """The revenue at stake of each flagged stage: its extra deals (month end or held) at the stage's mean amount.
+
+    The rule's ``effect``, and what :mod:`salesnb.causes` adds up when several stages pile up in one month.
+    """
+    frame = stage_stock_frame(report)
+    now = snapshot_at(report, report.period)
+    return {
+        str(row.stage): float(max(row.excess, row.held_excess) * now.loc[now["stage"] == row.stage, "amount"].mean())
+        for row in frame[frame["flagged"]].itertuples()
+    }
 
 
 def stock_surge(report: Report) -> list[dict[str, Any]]:
@@ -149,14 +165,14 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
     the action says to reassign those deals.
     """
     lang, n = report.lang, n_history(report)
-    frame = stage_stock_frame(report)
+    frame, effects = stage_stock_frame(report), surge_effects(report)
+    now = snapshot_at(report, report.period)
     out = []
     for row in frame[frame["flagged"]].itertuples():
-        now = snapshot_at(report, report.period)
         in_stage = now[now["stage"] == row.stage]
-        effect = max(row.excess, row.held_excess) * float(in_stage["amount"].mean())
+        effect = effects[str(row.stage)]
         profile, action_key, extra = "", None, {}
-        source, count, usual_count = _surge_source(report, row.stage)
+        source, count, usual_count, _, _ = _surge_source(report, row.stage)
         if source is not None:
             rows = in_stage[in_stage["source"] == source]
             bands = rows["size_band"][rows["size_band"] != facts.UNKNOWN].value_counts()

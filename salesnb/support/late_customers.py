@@ -37,34 +37,40 @@ def late_customers(report: Report, scope: str) -> tuple[set[Any], int]:
     return set(rows.loc[rows["late"].to_numpy(), "customer_id"].dropna()), int(due.nunique())
 
 
-def explain_complaints(report: Report, scope: str, category: str, usual: float) -> bool:
+def explain_complaints(report: Report, scope: str, category: str, usual: float) -> tuple[float, float] | None:
     """Most of the category's complaints above ``usual`` this month are the late customers' extra complaints.
 
     The late customers' extra complaints: theirs less what they would have filed at the other due customers'
     rate per customer. Both groups complain about something every month; only the difference is the delay's.
+    Returns ``(the late customers' extra complaints, the complaints above usual)`` when they are most of it, else
+    ``None``: the summary says how much of the spike the delay explains.
     """
     late, due = late_customers(report, scope)
     tickets = month_tickets(report, scope)
     rows = tickets[(tickets["category"].astype(str) == category).to_numpy()]
     excess = len(rows) - usual
     if not late or excess <= 0:
-        return False
+        return None
     from_late = int(rows["customer_id"].isin(late).sum())
     others_rate = (len(rows) - from_late) / max(due - len(late), 1)
-    return from_late - others_rate * len(late) >= MOST * excess
+    extra = from_late - others_rate * len(late)
+    return (float(extra), float(excess)) if extra >= MOST * excess else None
 
 
-def explain_satisfaction(report: Report, scope: str, metric: str, usual: float) -> bool:
-    """Leaving the late customers' answers out takes back most of the fall of ``metric`` below ``usual``."""
+def explain_satisfaction(report: Report, scope: str, metric: str, usual: float) -> tuple[float, float] | None:
+    """Leaving the late customers' answers out takes back most of the fall of ``metric`` below ``usual``.
+
+    Returns ``(the points taken back, the fall in points)`` when that is most of the fall, else ``None``.
+    """
     late, _ = late_customers(report, scope)
     surveys = facts.in_region(survey_facts(report), scope)
     now = surveys[(surveys["month"] == report.period).to_numpy()]
     if not late or metric not in now.columns:
-        return False
+        return None
     current = _mean(report, now, metric)
     on_time = _mean(report, now[~now["customer_id"].isin(late).to_numpy()], metric)
     fall = usual - current
-    return bool(fall > 0 and on_time >= usual - (1 - MOST) * fall)
+    return (float(on_time - current), float(fall)) if fall > 0 and on_time >= usual - (1 - MOST) * fall else None
 
 
 def _mean(report: Report, answers: pd.DataFrame, metric: str) -> float:

@@ -25,6 +25,9 @@ def _export(folder: Path, team: str, values: list[str], extra: str = "") -> Path
         ("Sales Team", ["John Smith", "Mary Lee", "Wang Wei", "John Smith", "Ann Fox", "Mary Lee"]),
         ("销售组", ["刘洋", "陈静", "杨帆", "刘洋"]),
         ("Team", ["Mary", "John", "Ann", "Mary"]),
+        ("Team", ["Tom", "Kevin", "Lily", "Tom", "Cherry"]),  # the English names Chinese sales staff go by
+        ("Sales Team", ["Anna Smith", "Tom", "Lee Chen", "Anna Smith"]),  # full names with a lone given name
+        ("销售团队", ["刘洋", "陈静", "诸葛亮", "刘洋"]),
     ],
 )
 def test_a_team_column_of_people_is_proposed_as_the_rep(tmp_path: Path, team: str, values: list[str]) -> None:
@@ -40,6 +43,8 @@ def test_a_team_column_of_people_is_proposed_as_the_rep(tmp_path: Path, team: st
         ("Sales Team", ["North Team", "Key Accounts", "Online", "North Team"]),
         ("销售团队", ["华东", "华南", "华北", "华东"]),  # regions read like 2-character names: not people
         ("销售团队", ["张伟", "李娜", "张伟", "李娜"]),  # two people are as likely two groups: too few to tell
+        ("Team", ["Phoenix", "Falcon", "Alpha", "Phoenix"]),  # a team's code names: one word, no given name
+        ("Sales Team", ["Tigers", "Eagles", "Titan", "Vanguard", "Tigers"]),
     ],
 )
 def test_a_team_column_of_groups_is_no_rep(tmp_path: Path, team: str, values: list[str]) -> None:
@@ -65,6 +70,7 @@ def test_several_people_on_one_order_are_a_teams_members_not_its_rep(tmp_path: P
 
 
 def test_what_reads_as_a_person() -> None:
-    people = ["张伟", "欧阳娜娜", "John Smith", "Mary", "Ann-Marie O'Neil"]
-    groups = ["华东组", "一组", "销售一部", "王府井店", "Team A", "North Team", "Key Accounts", "华东", "上海", "A"]
+    people = ["张伟", "欧阳娜娜", "John Smith", "Mary", "Ann-Marie O'Neil", "Tom", "Anna Smith", "Kevin"]
+    groups = ["华东组", "一组", "销售一部", "王府井店", "Team A", "North Team", "Key Accounts", "华东", "上海", "A",
+              "Phoenix", "Falcon", "Alpha", "Omega"]  # fmt: skip
     assert all(map(looks_like_person, people)) and not any(map(looks_like_person, groups))

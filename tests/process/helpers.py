@@ -99,8 +99,12 @@ def rep(folder, period="2026-10", region="华东", **kw):
     return open_report(str(folder), period, region, **kw)
 
 
-def stock_scenario(tmp_path) -> Path:
-    """History: deals pass 技术交流 in 10 days; one a month sits there at month end. October: 12 pile up."""
+def stock_scenario(tmp_path, quoted: int = 0) -> Path:
+    """History: deals pass 技术交流 in 10 days; one a month sits there at month end. October: 12 pile up.
+
+    With ``quoted``, as many deals of 100 (from 转介绍) also pile up in 方案报价 in October (none sits there at a
+    usual month end).
+    """
     tb = Tables()
     k = 0
     for month in HISTORY:
@@ -139,6 +143,9 @@ def stock_scenario(tmp_path) -> Path:
             amount=50,
         )
         tb.lead(f"LN{j:02d}", ts("2026-10", 1), "展会", size=20, status="converted", opp=f"N{j:02d}")
+    for j in range(quoted):
+        path = [(stage, ts("2026-10", day)) for stage, day in zip(STAGES[:4], (1, 2, 3, 4), strict=True)]
+        tb.deal(f"Q{j:02d}", ts("2026-10", 1), path, source="转介绍", amount=100)
     return tb.write(tmp_path / "stock")
 
 
