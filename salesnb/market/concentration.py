@@ -210,7 +210,14 @@ def concentration(report: Report) -> list[dict[str, Any]]:
 
 
 def _window_concentration(report: Report) -> list[dict[str, Any]]:
-    """The window's rule: one customer, or the top N, hold too much of the ``concentration_months`` revenue."""
+    """The window's rule: one customer, or the top N, hold too much of the ``concentration_months`` revenue.
+
+    The effect is the average month's revenue beyond the limit share (the customer's, or the top N's, share
+    above ``concentration_largest_share`` / ``concentration_top10_share`` of the month): a standing dependence
+    sized by how far it exceeds what the company accepts. The customer's whole revenue would make every such
+    finding high (one customer at the 20 % limit is already 20 % of a month) and rank a structural risk above
+    this month's falls.
+    """
     thr, settings = report.thresholds(NAME), report.settings(NAME)
     m = concentration_metrics(report)
     if m["top_share"] is None or m["months"] < settings["concentration_months"] / 2:
@@ -238,7 +245,8 @@ def _window_concentration(report: Report) -> list[dict[str, Any]]:
             make_finding(
                 angle=NAME, code="customer_concentration", segment={"customer_id": m["largest_customer"]},
                 metric="largest_customer_share", value=m["largest_share"],
-                baseline=thr["concentration_largest_share"], effect=m["largest_revenue"], revenue=report.revenue,
+                baseline=thr["concentration_largest_share"], effect=_beyond(m, "largest", thr["concentration_largest_share"]),
+                revenue=report.revenue,
                 config=report.config, title=t("finding_customer_concentration_largest_title", lang, **values),
                 detail=t("finding_customer_concentration_detail", lang, **values),
                 action=t("finding_customer_concentration_action", lang),
@@ -247,9 +255,15 @@ def _window_concentration(report: Report) -> list[dict[str, Any]]:
     return [
         finding(
             report, "customer_concentration", {}, values, angle=NAME, metric="top10_share", value=m["top_share"],
-            baseline=thr["concentration_top10_share"], effect=m["top_revenue"],
+            baseline=thr["concentration_top10_share"], effect=_beyond(m, "top", thr["concentration_top10_share"]),
         )
     ]  # fmt: skip
+
+
+def _beyond(m: dict[str, Any], which: str, limit: float) -> float:
+    """The average month's revenue of ``which`` (``largest`` / ``top``) above ``limit`` of the month's revenue."""
+    share = m[f"{which}_share"] or 0.0
+    return max(share - limit, 0.0) / share * m[f"{which}_revenue"] if share > 0 else 0.0
 
 
 @metrics_need(BUYERS)

@@ -295,12 +295,14 @@ def rate_parts(data: pd.DataFrame) -> pd.DataFrame:
     """Per row of :func:`priced` ``data``, what a group's rates are summed from.
 
     Columns: revenue, quantity, the sums behind discount depth and margin (:func:`weighted`, prefixes ``d`` and
-    ``m``), list_revenue (of the lines with a list price).
+    ``m``), list_revenue (of the lines with a list price). Depth is weighted by list revenue, so a group's depth
+    is 1 − Σ paid ÷ Σ list (what 折扣率 means on a price list); margin by revenue, 1 − Σ cost ÷ Σ revenue. A
+    revenue weight would count a deeply discounted line by the little it brought in and understate the depth.
     """
     return pd.concat(
         [
             data[["revenue", "quantity"]],
-            weighted(data, "discount", "revenue", "d"),
+            weighted(data, "discount", "list_revenue", "d"),  # Σ(list − paid) ÷ Σ list: the money given off list
             weighted(data, "margin", "revenue", "m"),
             data["list_revenue"].where(data["discount"].notna(), 0.0).rename("list_revenue"),
         ],

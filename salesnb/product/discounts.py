@@ -44,22 +44,25 @@ def order_codes(ds) -> tuple[np.ndarray, np.ndarray]:
 def order_sums(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarray) -> pd.DataFrame:
     """One row per product line and order among the lines ``at`` (``data``: their :func:`priced` columns).
 
-    Columns: line, channel, region (codes), now (the order is of the report's period), w (revenue of the lines
-    with a list price), wx (revenue × discount over them). Lines without a list price or revenue are left out.
+    Columns: line, channel, region (codes), now (the order is of the report's period), w (list revenue of the
+    lines), wx (list revenue × discount over them: the order's depth is 1 − paid ÷ list). Lines without a list
+    price or revenue are left out.
     """
-    return orders_of(report, at, data["discount"].to_numpy(dtype=float), data["revenue"].to_numpy(dtype=float), now)
+    value, weight = data["discount"].to_numpy(dtype=float), data["list_revenue"].to_numpy(dtype=float)
+    return orders_of(report, at, np.where(data["revenue"].to_numpy(dtype=float) > 0, value, np.nan), weight, now)
 
 
-def orders_of(report: Report, at: np.ndarray, value: np.ndarray, revenue: np.ndarray, now: np.ndarray) -> pd.DataFrame:
-    """:func:`order_sums` of any per-line ``value`` (NaN: left out) with the lines' ``revenue`` as its weight.
+def orders_of(report: Report, at: np.ndarray, value: np.ndarray, weight: np.ndarray, now: np.ndarray) -> pd.DataFrame:
+    """:func:`order_sums` of any per-line ``value`` (NaN: left out) with the lines' ``weight`` (e.g. revenue).
 
-    One row per product line and order: the order's revenue-weighted value is ``wx ÷ w``.
+    One row per product line and order: the order's weighted value is ``wx ÷ w``.
     """
     order, channel = order_codes(report.ds)
     found = coded(report.ds)
     value = np.asarray(value, dtype=float)
     line = found.codes["product_line"][at]
-    keep = ~np.isnan(value) & (revenue > 0) & (line >= 0) & (order[at] >= 0)
+    weight = np.asarray(weight, dtype=float)
+    keep = ~np.isnan(value) & (weight > 0) & (line >= 0) & (order[at] >= 0)
     rows = pd.DataFrame(
         {
             "line": line[keep],
@@ -67,8 +70,8 @@ def orders_of(report: Report, at: np.ndarray, value: np.ndarray, revenue: np.nda
             "channel": channel[at][keep],
             "region": found.codes["region"][at][keep],
             "now": np.asarray(now, dtype=bool)[keep],
-            "w": revenue[keep],
-            "wx": revenue[keep] * value[keep],
+            "w": weight[keep],
+            "wx": weight[keep] * value[keep],
         }
     )
     sums = {"channel": "first", "region": "first", "now": "first", "w": "sum", "wx": "sum"}
@@ -129,17 +132,17 @@ def discount_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.nd
     ``at``: positions of the report's order lines of the period and the trailing months (``now``: the period's),
     ``data`` their :func:`priced` columns. Columns (indexed by scope and product_line label):
 
-    - ``compared_discount`` — this month's revenue-weighted depth over the orders compared (in a channel where
+    - ``compared_discount`` — this month's depth (list-price weighted) over the orders compared (in a channel where
       the line sold in the trailing months);
-    - ``usual_discount`` — the same orders at the usual (revenue-weighted) depth of their channel: this month's
+    - ``usual_discount`` — the same orders at the usual depth of their channel: this month's
       channel mix at the usual depths; ``discount_points`` = compared − usual, the size of the finding;
     - ``discount_shift`` — the test's estimate: the average order's depth above its channel's usual order, each
-      order counted once (one order is one pricing decision, and a revenue weight lets one large order carry the
+      order counted once (one order is one pricing decision, and a money weight lets one large order carry the
       test); ``discount_se`` = σ × √(1 ÷ n + Σ (n_c ÷ n)² ÷ n_c,usual) its standard error, σ² the spread of one
       order's depth (:func:`order_spread`), n this month's orders, n_c those of channel c and n_c,usual that
       channel's trailing orders;
     - ``discount_z`` — shift ÷ se read on Student's t with the spread's degrees of freedom, as a normal z
-      (:func:`normal_z`); ``orders`` — this month's orders compared; ``compared_weight`` — their revenue
+      (:func:`normal_z`); ``orders`` — this month's orders compared; ``compared_weight`` — their list revenue
       behind the depth (the weight of ``compared_discount``).
     """
     orders = with_scopes(report, order_sums(report, at, data, now))

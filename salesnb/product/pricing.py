@@ -1,7 +1,7 @@
 """折扣与毛利, 价格变化与销量: discount depth and gross margin per product line, price against volume per product.
 
-Discount depth = 1 − unit_price / list_price per order line, averaged with the lines' revenue as weights (lines
-without a list price are left out); gross margin = 1 − cost / revenue over lines with a known cost. The findings'
+Discount depth = 1 − amount paid ÷ amount at list price, i.e. each line's 1 − unit_price / list_price weighted
+by its list revenue (lines without a list price are left out); gross margin = 1 − cost / revenue over lines with a known cost. The findings'
 effects are the discount given beyond the usual depth and the gross profit lost to a lower margin.
 """
 
@@ -48,7 +48,7 @@ def discount_frame(report: Report) -> pd.DataFrame:
     """Discount depth and gross margin per product line (and all lines) this month against the trailing months.
 
     Columns: product_line (``ALL`` on the all-lines row; the panel names it), is_total, revenue, list_revenue,
-    discount (revenue-weighted 1 − unit/list price), baseline_discount, discount_change, margin (1 − cost/revenue),
+    discount (1 − Σ paid ÷ Σ list price), baseline_discount, discount_change, margin (1 − cost/revenue),
     baseline_margin, margin_change, units, baseline_units (average trailing month), units_change.
     """
     data = scoped_lines(report)
@@ -100,15 +100,15 @@ def discount_frame(report: Report) -> pd.DataFrame:
 def price_check(report: Report) -> pd.DataFrame:
     """The discount-deepening and margin-erosion tests per scope and product line, against the trailing months.
 
-    ``discount`` and ``margin`` are this month's revenue-weighted averages, ``baseline_*`` the same over the
+    ``discount`` (list-revenue weighted) and ``margin`` (revenue weighted) are this month's averages, ``baseline_*`` the same over the
     trailing months pooled (what the panel shows), ``margin_se`` and ``baseline_margin_se`` their standard errors
     from the spread of the order lines.
 
     - Discount, channel by channel and order by order (:func:`salesnb.product.discounts.discount_test`): each of
       this month's orders against the line's usual depth in the order's channel over the trailing months, so a
       month with more sales through a deep-discount channel is not discounting. ``discount_points`` = the
-      revenue-weighted average excess of the compared orders (those of a channel the line sold through in the
-      trailing months), ``discount_share`` their share of the revenue behind ``discount``, ``usual_discount`` =
+      weighted average excess of the compared orders (those of a channel the line sold through in the
+      trailing months), ``discount_share`` their share of the list revenue behind ``discount``, ``usual_discount`` =
       discount − points × share (this month's channel mix at the usual depths, an order of a new channel at
       its own), ``discount_orders`` the orders compared. The test counts each order once (one order, one
       negotiation: its lines are not independent evidence): ``discount_shift`` = the average order's excess over
@@ -157,7 +157,7 @@ def price_check(report: Report) -> pd.DataFrame:
         frame[f"baseline_{name}"] = base_mean.reindex(frame.index)
         frame[f"baseline_{name}_se"] = base_se.reindex(frame.index)
     margin_weight = now["m_w"]  # the revenue behind this month's margin
-    discount_weight = now["d_w"]  # the revenue behind this month's discount depth
+    discount_weight = now["d_w"]  # the list revenue behind this month's discount depth
     now = period.codes == 1
     test = discounts.discount_test(report, at, data, now).reindex(frame.index)
     frame["discount_share"] = test["compared_weight"] / discount_weight.where(discount_weight > 0)

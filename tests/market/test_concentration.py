@@ -18,8 +18,9 @@ def test_concentration_hand_computed(tiny):
     assert frame["cum_share"].iloc[-1] == pytest.approx(1.0)
     found = [f for f in market.angle_findings(r) if f["code"] == "customer_concentration"]
     assert len(found) == 1 and found[0]["segment"] == {"customer_id": "C3"}
-    assert found[0]["effect"] == pytest.approx(400 / 12)  # the largest customer's average month
-    assert found[0]["severity"] == "medium"  # 33.3 of 700: between 2% and 5%
+    # the largest customer's average month beyond the 20 % limit: (400 − 0.2 × 950) ÷ 12
+    assert found[0]["effect"] == pytest.approx((400 - 0.2 * 950) / 12)
+    assert found[0]["severity"] == "medium"  # 17.5 of 700: between 2% and 5%
 
 
 def test_concentration_top_n_variant(tiny):
@@ -31,6 +32,7 @@ def test_concentration_top_n_variant(tiny):
     found = [f for f in market.angle_findings(r) if f["code"] == "customer_concentration"]
     assert len(found) == 1 and found[0]["segment"] == {} and found[0]["metric"] == "top10_share"
     assert found[0]["title"] == "大客户依赖风险" and "前10大客户占 100.0%" in found[0]["detail"]
+    assert found[0]["effect"] == pytest.approx((1.0 - 0.5) * 950 / 12)  # the month's revenue beyond the 50 % limit
 
 
 def test_concentration_properties():

@@ -41,8 +41,9 @@ def test_more_sales_through_a_deep_discount_channel_is_not_discounting(tmp_path)
     r = open_report(str(write_tiny(tmp_path / "mix", tables=_tables(_channel_shift))), "2026-10", "华东")
     check = product.price_check(r).iloc[0]
     # the line's average did deepen...
-    assert check["discount"] == pytest.approx((4 * 80 * 0.2 + 95 * 0.05) / (4 * 80 + 95))
-    assert check["baseline_discount"] == pytest.approx((80 * 0.2 + 4 * 95 * 0.05) / (80 + 4 * 95))
+    # (depth = 1 − paid ÷ list: four orders of list 100 paying 80, one paying 95)
+    assert check["discount"] == pytest.approx(1 - (4 * 80 + 95) / (5 * 100))
+    assert check["baseline_discount"] == pytest.approx(1 - (80 + 4 * 95) / (5 * 100))
     assert check["discount"] - check["baseline_discount"] > 0.05
     assert check["discount_points"] == pytest.approx(0.0)  # ...but in each channel it is the usual depth
     assert check["usual_discount"] == pytest.approx(check["discount"])
@@ -53,8 +54,8 @@ def test_more_sales_through_a_deep_discount_channel_is_not_discounting(tmp_path)
 def test_the_order_not_the_line_is_the_unit(tmp_path):
     """One order of ten lines at 20% off among orders at 8-12% off: ten lines, but one decision.
 
-    Hand computation: this month's orders O1 (10 lines, w = 800, depth 0.2) and four at 0.1 (w = 90 each); the
-    trailing three months hold 9 orders at 0.08 off (w = 92) and 9 at 0.12 off (w = 88).
+    Hand computation (weights are list revenue, 100 a line): this month's orders O1 (10 lines, w = 1000, depth
+    0.2) and four at 0.1 (w = 100 each); the trailing three months hold 9 orders at 0.08 off and 9 at 0.12 off.
     """
 
     def orders_of(month):
@@ -64,8 +65,8 @@ def test_the_order_not_the_line_is_the_unit(tmp_path):
 
     r = open_report(str(write_tiny(tmp_path / "order", tables=_tables(orders_of))), "2026-10", "华东")
     check = product.price_check(r).iloc[0]
-    usual = (9 * 92 * 0.08 + 9 * 88 * 0.12) / (9 * 92 + 9 * 88)  # the trailing months (3) pooled
-    depth = (800 * 0.2 + 4 * 90 * 0.1) / 1160
+    usual = 1 - (9 * 92 + 9 * 88) / (18 * 100)  # the trailing months (3) pooled: 0.1
+    depth = 1 - (10 * 80 + 4 * 90) / (14 * 100)
     assert check["usual_discount"] == pytest.approx(usual)
     assert check["discount_points"] == pytest.approx(depth - usual)
     assert check["discount_points"] > 0.05
@@ -110,7 +111,7 @@ def test_a_deepening_without_channels_says_nothing_of_a_channel_mix(tmp_path):
     r = open_report(str(write_tiny(tmp_path / "deep", tables=tables)), "2026-10", "华东")
     (found,) = product.angle_findings(r)
     assert found["code"] == "discount_deepening" and "渠道" not in found["detail"]
-    assert found["detail"].startswith("折扣深度 34.9%，近3月常态折扣 19.9%（加深 15.0 个百分点）")
+    assert found["detail"].startswith("折扣深度 35.0%，近3月常态折扣 20.0%（加深 15.0 个百分点）")
 
 
 def test_more_sales_through_a_low_margin_channel_is_not_margin_erosion(tmp_path):

@@ -10,10 +10,11 @@ from salesnb.report import open_report
 
 def test_discount_and_margin_hand_computed(folder):
     frame = product.discount_frame(report(folder)).set_index("product_line")
-    # A线 in 华东 2026-10: 12 P1 lines at 30% off (revenue 140 each) and 2 P3 lines at 10% off (180 each)
-    expected = (12 * 140 * 0.3 + 2 * 180 * 0.1) / (12 * 140 + 2 * 180)
+    # A线 in 华东 2026-10: 12 P1 lines at 30% off (140 paid of 200 each) and 2 P3 lines at 10% off (180 of 200):
+    # depth = 1 − paid ÷ list (a revenue weight would say (12·140·0.3 + 2·180·0.1) ÷ 2040 = 26.5 %)
+    expected = 1 - (12 * 140 + 2 * 180) / (14 * 200)
     assert frame.loc["A线", "discount"] == pytest.approx(expected)
-    assert frame.loc["A线", "baseline_discount"] == pytest.approx((3 * 12 * 180 * 0.1 + 180 * 0.1) / (36 * 180 + 180))
+    assert frame.loc["A线", "baseline_discount"] == pytest.approx(1 - (36 * 180 + 180) / (37 * 200))
     assert frame.loc["C线", "margin"] == pytest.approx(1 - 60 / 72)
     assert frame.loc["C线", "baseline_margin"] == pytest.approx(1 - 30 / 72)
     assert frame.loc["C线", "discount_change"] == pytest.approx(0.0)
