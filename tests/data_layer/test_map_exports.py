@@ -734,3 +734,13 @@ def test_one_export_named_orders_csv_is_read_as_the_flat_export_it_is(tmp_path: 
         (folder / name).write_text(ledger, encoding="utf-8")
         tables = propose_mapping(folder / name).tables
         assert {"orders", "customers", "reps"} <= set(tables), name
+
+
+def test_a_sales_manager_column_is_the_rep_unless_a_salesperson_column_is_there() -> None:
+    """销售经理 is a salesperson's usual title in a Chinese order export; beside a 业务员 column that one is the rep."""
+    found, _ = match_columns(
+        frame(订单编号=["1"], 客户编号=["7"], 订单日期=["2015-06-01"], 销售额=["10"], 销售经理=["Sam"])
+    )
+    assert found["rep_name"] == "销售经理"
+    found, _ = match_columns(frame(订单编号=["1"], 业务员=["王五"], 订单日期=["2015-06-01"], 销售经理=["赵六"]))
+    assert found["rep_name"] == "业务员"
