@@ -21,8 +21,18 @@ AT_DAY: tuple[str, ...] = ("opportunities", "invoices")  # open deals, unpaid in
 PRORATED: tuple[str, ...] = ("targets", "marketing_spend")  # a month's amount × D / days of the month
 
 
+def opens_the_data(ds: Dataset, period: str) -> bool:
+    """Whether ``period`` is the data's first month: a partial one has no month before it to compare or to pick."""
+    return str(period) == facts.data_months(ds)[0]
+
+
 def partial_note(ds: Dataset, lang: str, period: str, day: int) -> str:
-    """``⚠ 2016-12 是不完整月 …`` naming the tables of ``ds`` a partial month through ``day`` is read by."""
+    """``⚠ 2016-12 是不完整月 …`` naming the tables of ``ds`` a partial month through ``day`` is read by.
+
+    The data's first month (an export of a few days) has no baseline to cut to the same days: it says so instead.
+    """
+    if opens_the_data(ds, period):
+        return t("partial_note_first", lang, period=period, day=day)
 
     def listed(tables: tuple[str, ...], kind: str) -> str:
         names = [t(f"partial_{kind}_{name}", lang) for name in tables if ds.has(name)]

@@ -17,6 +17,7 @@ from .display import plotting
 from .display.formatting import format_amount, format_int, format_pct
 from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, explained_text, findings_panel, status_text
+from .header import opens_the_data
 from .i18n import joined, t
 from .market.acquisition import new_customer_months
 from .market.retention import retention_months
@@ -182,7 +183,8 @@ def trend_panel(report: Report) -> Panel:
             t("aov", lang): frame["aov"].map(lambda v: format_amount(v, lang)),
         }
     )
-    note = t("trend_partial_note", lang, day=report.through_day) if report.partial else ""
+    key = "trend_partial_first_note" if opens_the_data(report.ds, report.period) else "trend_partial_note"
+    note = t(key, lang, day=report.through_day) if report.partial else ""
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 

@@ -113,6 +113,28 @@ def test_a_partial_month_is_compared_on_the_same_days_of_its_baselines(tmp_path)
     assert zh.revenue == 16 * 110  # odd customers: days 2, 4, 6, 8
 
 
+def test_a_partial_first_month_of_the_data_is_not_said_to_be_compared_nor_sent_to_the_month_before(tmp_path):
+    """An export of one partial month (a shop's orders 2026-10-01..09): no baseline month to compare, none before."""
+    import pandas as pd
+
+    from salesnb import overview
+
+    folder = tmp_path / "one"
+    folder.mkdir()
+    days = [f"2026-10-{d:02d}" for d in range(1, 10)]
+    pd.DataFrame({"order_id": [f"O{d}" for d in days], "customer_id": "C1", "order_date": days, "amount": 50}).to_csv(
+        folder / "orders.csv", index=False
+    )
+    report = open_report(str(folder), "2026-10")
+    header = report._repr_markdown_()
+    assert report.through_day == 9 and overview.headline_metrics(report)["revenue"] == 450
+    assert "⚠ 2026-10 是不完整月：数据只到 9 日，且是数据的第一个月" in header
+    assert "请选上一个月" not in header and "都只取每月 1–9 日" not in header
+    assert "第一个月" in overview.trend_panel(report).note and "上一个月" not in overview.trend_panel(report).note
+    en = open_report(str(folder), "2026-10", lang="en")._repr_markdown_()
+    assert "the first month of the data" in en and "pick the month before" not in en
+
+
 def test_a_partial_months_year_to_date_and_next_months_plan_count_earlier_months_whole(tmp_path):
     from salesnb import overview, planning
 

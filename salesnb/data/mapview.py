@@ -75,6 +75,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         cost = proposal.columns.get("order_lines", {}).get("unit_cost", "")
         if proposal.tables.get("order_lines") == file and cost.startswith("="):
             lines.append(f"! {t('map_line_cost', lang, file=file, column=column, expression=cost)}")
+    for file, profit, amount, n, cost in proposal.loose_profits:
+        if proposal.tables.get("order_lines") == file:
+            lines.append(f"! {t('map_loose_profit', lang, file=file, profit=profit, amount=amount, n=n, cost=cost)}")
     if proposal.catalogue_priced:
         price = proposal.columns["products"]["list_price"]
         lines.append(f"! {t('map_catalogue_prices', lang, file=proposal.tables['products'], column=price)}")

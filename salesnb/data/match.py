@@ -26,7 +26,7 @@ from .column_words import (
 )
 from .dates import parse_dates
 from .parsing import NOT_A_NUMBER, parse_number
-from .scales import read_cost
+from .scales import read_cost, read_profit
 from .team_reps import team_of_people
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
@@ -112,6 +112,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
         found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's
     _read_discount(found, sample)
     read_cost(found, sample)  # a line's total cost (成本 above the unit price) is no unit cost
+    read_profit(found, frame)  # a profit above its line's amount: the cost it leaves would be negative
     region = found.get("region")
     if region and "country" in found and sample[region].notna().mean() < REGION_FILLED:
         del found["region"]  # a region filled for a few countries only (US states): the country is the level

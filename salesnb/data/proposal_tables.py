@@ -104,6 +104,11 @@ def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
     return f"={_per_unit(f'({_term(amount)} - {_term(profit)})', quantity)}"
 
 
+def profit_cost(found: dict[str, str]) -> str | None:
+    """The unit cost a set-aside line profit (``loose_profit``, :func:`~.scales.read_profit`) would give."""
+    return _unit_cost({**found, "profit": found.get("loose_profit", "")}, _quantity(found))
+
+
 def orders_lacking(found: dict[str, str]) -> list[str]:
     """The required columns of ``orders`` that the matched concepts ``found`` leave without a column."""
     return tables_from(found)[1].get("orders", [])

@@ -29,10 +29,10 @@ from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
 from .pipelines import pipeline_tables
-from .proposal_tables import ONE_UNIT, derived_quantity, own_table, per_day_id, tables_from
+from .proposal_tables import ONE_UNIT, derived_quantity, own_table, per_day_id, profit_cost, tables_from
 from .references import product_keys, refer_products
 from .row_notes import ZERO, note_rows
-from .scales import MONEY, multiplier
+from .scales import MONEY, multiplier, profit_over_amount
 from .shapes import month_columns, order_count
 from .workbooks import data_sheets, is_workbook
 
@@ -67,6 +67,8 @@ class Proposal:
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
+    loose_profits: list[tuple[str, str, str, int, str]] = field(default_factory=list)  # (file, profit, amount, rows
+    # above the amount, the cost it would give): no cost proposed
     scaled: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, money column, 万元, 10000)
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
@@ -254,6 +256,9 @@ def _candidates(
         proposal.notes.append(name)
     if "line_cost" in found:
         proposal.line_costs.append((name, found["line_cost"]))
+    if "loose_profit" in found and (cost := profit_cost(found)):
+        rows = profit_over_amount(frame, found["loose_profit"], found["amount"])
+        proposal.loose_profits.append((name, found["loose_profit"], found["amount"], rows, cost))
     if month_columns(frame):
         proposal.pivots[name] = month_columns(frame)
     summary = order_count(frame, found)

@@ -44,6 +44,26 @@ def _numbers(sample: pd.DataFrame, column: str | None) -> np.ndarray | None:
     return parse_number(sample[column])[0].to_numpy(dtype="float64") * (unit[1] if unit else 1)
 
 
+def profit_over_amount(frame: pd.DataFrame, profit: str, amount: str) -> int:
+    """Sale rows whose ``profit`` exceeds their ``amount``: the cost ``amount − profit`` they leave is negative.
+
+    A return line (a negative amount over a negative quantity) is left out: its cost keeps its sign.
+    """
+    amounts = _numbers(frame, amount)
+    return int(np.count_nonzero((_numbers(frame, profit) > amounts) & (amounts >= 0)))
+
+
+def read_profit(found: dict[str, str], frame: pd.DataFrame) -> None:
+    """Set aside a line profit above its line's amount on some rows (``loose_profit``): no cost is derived from it.
+
+    ``unit_cost = ([销售额] - [利润]) / [数量]`` is negative on such a line and ``validate`` refuses the whole
+    export: the mapping ``map`` proposes must load, so it leaves the cost out and says why (:mod:`.mapview`).
+    """
+    profit, amount = found.get("profit"), found.get("amount")
+    if profit and amount and not {"unit_cost", "line_cost"} & set(found) and profit_over_amount(frame, profit, amount):
+        found["loose_profit"] = found.pop("profit")
+
+
 def read_cost(found: dict[str, str], sample: pd.DataFrame) -> None:
     """Rename a cost column holding each line's total cost ``line_cost`` (``unit_cost = [成本] / [数量]``).
 

@@ -136,9 +136,11 @@ def period_concentration_rise(report: Report) -> list[dict[str, Any]]:
     In each scope (the report's region; in the ALL report the company and every region): the month's largest
     customer holds at least ``thresholds.market.period_largest_share`` of the month's revenue, at least
     ``period_rise_points`` more than its own usual share and than the usual month's largest share, among at
-    least ``period_min_customers`` buyers. The effect is its revenue beyond its usual share of the month: revenue
-    the month gained, at risk of not coming back, not a shortfall, so one month's spike is at most medium (a watch
-    item for the review; the window's rule sizes a lasting dependence).
+    least ``period_min_customers`` buyers. A customer that bought nothing in the months compared is said to be
+    new to them, and the action is to follow its large order up, not an account plan. The effect is its revenue
+    beyond its usual share of the month: revenue the month gained, at risk of not coming back, not a shortfall,
+    so one month's spike is at most medium (a watch item for the review; the window's rule sizes a lasting
+    dependence).
     """
     thr, lang = report.thresholds(NAME), report.lang
     out = []
@@ -154,20 +156,23 @@ def period_concentration_rise(report: Report) -> list[dict[str, Any]]:
         rise = m["largest_share"] - max(own, m["usual_largest_share"])
         if m["largest_share"] < thr["period_largest_share"] or rise < thr["period_rise_points"]:
             continue
+        months, fresh = len(history(report)), own <= 0  # fresh: no purchase in the months compared, no account yet
+        before = t("mk_conc_before_none" if fresh else "mk_conc_before", lang, months=months, own=format_pct(own))
+        action = "finding_customer_concentration_new_action" if fresh else "finding_customer_concentration_action"
         values = {
             "where": report.where(segment),
             "customer": customer_facts(report.ds)["name"].get(m["largest_customer"], m["largest_customer"]),
-            "share": format_pct(m["largest_share"]), "own": format_pct(own),
+            "share": format_pct(m["largest_share"]), "own": format_pct(own), "before": before,
             "usual_largest": format_pct(m["usual_largest_share"]), "top": format_pct(m["top_share"]),
             "usual_top": format_pct(m["usual_top_share"]), "n": report.settings(NAME)["top_customers"],
-            "revenue": format_amount(m["largest_revenue"], lang), "months": len(history(report)),
+            "revenue": format_amount(m["largest_revenue"], lang), "months": months,
         }  # fmt: skip
         effect = m["largest_revenue"] - own * m["total"]
         level = severity_of(effect, report.revenue, report.config)
         out.append(
             finding(
                 report, "customer_concentration", {**segment, "customer_id": m["largest_customer"]}, values,
-                angle=NAME, variant="period", action_key="finding_customer_concentration_action",
+                angle=NAME, variant="period", action_key=action,
                 metric="period_largest_customer_share", value=m["largest_share"], baseline=own, effect=effect,
                 severity="medium" if level == "high" else level,
             )

@@ -87,7 +87,8 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     product sold in the data's first month ``"before_data"``: its age is unknown, and it is never 导入);
     ``recent`` is its revenue over the last three months (the period and the two before).
 
-    - 导入 ``intro``: fewer than ``lifecycle_intro_months`` months since launch (or first sale);
+    - 导入 ``intro``: fewer than ``lifecycle_intro_months`` months since launch (or first sale, unless it sold
+      too sparsely to read: a long-tail product's first sale in a short export is no launch, 零星销售 below);
     - otherwise its growth is ``recent`` against the same three months a year earlier when it was on sale for
       all of them (seasonality cancels out), else against the three months before (unknown when the data does
       not reach back to them: months before the export are not months without sales);
@@ -95,9 +96,10 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
       three consecutive months since launch;
     - 成长 ``growth``: growth ≥ ``lifecycle_growth`` (or no sales at all in the comparison months);
     - 成熟 ``mature``: the rest;
-    - 零星销售 ``sporadic`` (past its introduction): fewer than ``lifecycle_min_lines`` order lines in its best
-      three consecutive months. A long-tail product sold a few times a year has no trajectory to read: any three
-      months are far below its best three by chance, and a big catalogue would read as mostly in decline.
+    - 零星销售 ``sporadic`` (past its introduction, or without a launch date): fewer than ``lifecycle_min_lines``
+      order lines in its best three consecutive months. A long-tail product sold a few times a year has no
+      trajectory to read: any three months are far below its best three by chance, and a big catalogue would
+      read as mostly in decline.
 
     Columns: product_id, product_name, product_line, launch (the launch date, else the first sale), since,
     age_months, recent, compare, growth, peak, of_peak, peak_lines, stage. Sorted by stage order, then recent revenue.
@@ -147,8 +149,8 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     frame["of_peak"] = recent / peak.where(peak > 0)
     frame["peak_lines"] = busiest.astype(int)
     g = cfg["lifecycle_growth"]
-    intro = frame["age_months"] < cfg["lifecycle_intro_months"]
     sporadic = frame["peak_lines"] < cfg["lifecycle_min_lines"]
+    intro = (frame["age_months"] < cfg["lifecycle_intro_months"]) & ~(sporadic & (frame["since"] == "first_sale"))
     decline = (frame["growth"] <= -g) | (frame["of_peak"] < cfg["lifecycle_peak_share"])
     growth = (frame["growth"] >= g) | ((compare <= 0) & (recent > 0))
     choices = [intro, sporadic, decline, growth]

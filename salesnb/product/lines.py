@@ -200,11 +200,13 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
     thr = report.thresholds(NAME)
     if lines(report.ds).empty:
         return []
-    lang = report.lang
+    lang, span = report.lang, report.settings(NAME)["history_months"]
+    learnt = len(report.history(2 * span)[-span:])  # the months decline_check learns the shares from
+    window = t("prod_share_year", lang) if learnt == 12 else t("prod_share_months", lang, n=learnt)  # 12: a year
     found = []
     for row in flagged(decline_check(report)):
         values = {
-            "where": where(report, row.scope), "line": row.product_line,
+            "where": where(report, row.scope), "line": row.product_line, "window": window,
             "revenue": format_amount(row.revenue, lang), "trailing": format_amount(row.trailing, lang),
             "expected": format_amount(row.expected, lang), "change": format_pct(row.change, signed=True),
             "vs_trailing": format_pct(stats.ratio(row.revenue, row.trailing) - 1, signed=True),

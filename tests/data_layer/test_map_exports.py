@@ -165,6 +165,19 @@ def test_a_line_profit_gives_the_unit_cost(tmp_path: Path) -> None:
     assert lines["unit_cost"].tolist() == [95.5, 41.0, 7.0]  # (130 + 61) / 2, (125 - 43) / 2, (32 - 4) / 4
 
 
+def test_a_profit_above_its_line_s_amount_gives_no_cost_and_map_says_why(tmp_path: Path) -> None:
+    """利润 above 销售额 on a line leaves a negative cost that validate refuses: map proposes no cost then."""
+    path = write_superstore(tmp_path)
+    path.write_text(path.read_text(encoding="utf-8").replace("订书机,4,32,4,", "订书机,4,32,40,"), encoding="utf-8")
+    proposal = propose_mapping(path)
+    assert "unit_cost" not in proposal.columns["order_lines"]  # (32 - 40) / 4 = -2 would be refused
+    said = "\n".join(describe(proposal))
+    assert "超市.csv 的 利润 有 1 行大于 销售额" in said
+    assert 'unit_cost: "=([销售额] - [利润]) / [数量]"' in said
+    lines = load_dataset(path, mapping=proposal.mapping())["order_lines"]  # loads: nothing negative to refuse
+    assert lines["unit_price"].tolist() == [65.0, 62.5, 8.0]  # 130 / 2, 125 / 2, 32 / 4
+
+
 def test_a_cost_column_wins_over_the_profit_and_a_profit_alone_gives_no_cost() -> None:
     found, _ = match_columns(frame(订单号=["1"], 数量=["2"], 销售额=["10"], 利润=["4"], 成本价=["3"]))
     assert found["unit_cost"] == "成本价" and found["profit"] == "利润"
@@ -721,3 +734,13 @@ def test_one_export_named_orders_csv_is_read_as_the_flat_export_it_is(tmp_path: 
         (folder / name).write_text(ledger, encoding="utf-8")
         tables = propose_mapping(folder / name).tables
         assert {"orders", "customers", "reps"} <= set(tables), name
+
+
+def test_a_sales_manager_column_is_the_rep_unless_a_salesperson_column_is_there() -> None:
+    """销售经理 is a salesperson's usual title in a Chinese order export; beside a 业务员 column that one is the rep."""
+    found, _ = match_columns(
+        frame(订单编号=["1"], 客户编号=["7"], 订单日期=["2015-06-01"], 销售额=["10"], 销售经理=["Sam"])
+    )
+    assert found["rep_name"] == "销售经理"
+    found, _ = match_columns(frame(订单编号=["1"], 业务员=["王五"], 订单日期=["2015-06-01"], 销售经理=["赵六"]))
+    assert found["rep_name"] == "业务员"

@@ -141,3 +141,39 @@ def test_a_product_on_sale_in_the_data_s_first_month_has_an_unknown_age(tmp_path
     panel = product.lifecycle_panel(r)
     launched = dict(zip(panel.table.iloc[:, 0], panel.table.iloc[:, 3], strict=True))
     assert launched["甲"] == "数据首月 2026-08 已在售" and launched["乙"] == "首次销售 2026-09"
+
+
+def test_a_product_sold_a_few_times_without_a_launch_date_is_sporadic_not_introduced(tmp_path):
+    """A big catalogue's long tail: P3's first sale in the data (2026-09) is no launch, and 2 lines read nothing.
+
+    Every month has 10 orders of P1 (on sale before the export); P2 (no launch date) sells 10 lines a month from
+    2026-09: introduced. P3 (no launch date) sells once in 2026-09 and once in 2026-10: 2 lines in its best three
+    months, under ``lifecycle_min_lines`` (3): sporadic, not 导入期. P4, launched 2026-10 by ``products``, sells
+    once: a declared launch is a launch, so it is introduced however few its lines.
+    """
+    orders, lines = [], []
+    for month, products in (("2026-08", ["P1"]), ("2026-09", ["P1", "P2"]), ("2026-10", ["P1", "P2"])):
+        for day in range(1, 11):
+            order = f"O{month}-{day}"
+            orders.append({"order_id": order, "customer_id": f"C{day}", "order_date": f"{month}-{day:02d}"})
+            lines += [{"order_id": order, "product_id": p, "quantity": 1, "unit_price": 10} for p in products]
+    lines += [
+        {"order_id": "O2026-09-1", "product_id": "P3", "quantity": 1, "unit_price": 50},
+        {"order_id": "O2026-10-1", "product_id": "P3", "quantity": 1, "unit_price": 50},
+        {"order_id": "O2026-10-2", "product_id": "P4", "quantity": 1, "unit_price": 80},
+    ]
+    folder = tmp_path / "export"
+    folder.mkdir()
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(lines).to_csv(folder / "order_lines.csv", index=False)
+    pd.DataFrame(
+        {"product_id": ["P1", "P2", "P3", "P4"], "product_name": ["甲", "乙", "丙", "丁"],
+         "launch_date": ["", "", "", "2026-10-02"]}
+    ).to_csv(folder / "products.csv", index=False)  # fmt: skip
+    r = report(str(folder), "ALL", period="2026-10")
+    life = product.lifecycle_frame(r).set_index("product_id")
+    assert life.loc["P3", "since"] == "first_sale" and life.loc["P3", "peak_lines"] == 2
+    assert life.loc["P3", "stage"] == "sporadic" and life.loc["P3", "recent"] == 100
+    assert life.loc["P2", "stage"] == "intro" and life.loc["P2", "peak_lines"] == 20
+    assert life.loc["P4", "since"] == "launch" and life.loc["P4", "stage"] == "intro"
+    assert "共4个产品：导入期 2，成长期 0，成熟期 1，衰退期 0，零星销售 1" in product.lifecycle_panel(r).note

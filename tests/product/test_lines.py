@@ -66,6 +66,22 @@ def test_a_region_reports_an_indicated_line_decline_and_the_company_view_only_a_
     assert company.loc[("华东", "B线"), "flagged"]  # 华东's B线 (1 of 8 orders) is confirmed there
 
 
+def test_the_decline_names_the_months_its_share_was_learnt_from(tmp_path):
+    """The data starts 2026-04: 华南's B线 share is learnt from 6 months, not "近一年" (a year the export lacks)."""
+    (found,) = [
+        f
+        for f in product.angle_findings(report(_south_b_line(tmp_path, 4), "华南"))
+        if f["code"] == "product_line_decline"
+    ]
+    assert "按该产品线近6个月在其他产品线中的占比" in found["detail"] and "近一年" not in found["detail"]
+    (en,) = [
+        f
+        for f in product.angle_findings(report(_south_b_line(tmp_path / "en", 4), "华南", lang="en"))
+        if f["code"] == "product_line_decline"
+    ]
+    assert "over the past 6 months" in en["detail"]
+
+
 def test_a_line_down_a_quarter_does_not_fire_the_rule(tmp_path):
     south = product.decline_check(report(_south_b_line(tmp_path, 6), "华南")).set_index("product_line")
     assert south.loc["B线", "change"] == pytest.approx(-0.25) and not south["flagged"].any()
