@@ -78,16 +78,18 @@ def test_each_ticket_is_held_to_its_priority_s_sla_and_the_export_s_own_wins(tmp
     assert (row["judged"], row["breached"]) == (8, 4) and row["breach_share"] == pytest.approx(0.5)
     found = [f for f in support.angle_findings(r) if f["code"] == "sla_breach"]
     assert [f["segment"] for f in found] == [{"category": "售后响应"}]
-    said = "按优先级的时限（紧急 4 小时、P2/高 24 小时、中 48 小时、low/低 72 小时）"
+    said = "各优先级的时限（紧急 4 小时、P2/高 24 小时、中 48 小时、low/低 72 小时）"
     said += "，其他按 48 小时，自带响应时限的工单按其时限"
-    assert said in found[0]["detail"] and said in found[0]["action"]
+    assert f"首次响应超时（50.0%，近12月常态 —），首次响应中位数 25.0 小时。SLA口径：{said}。" in found[0]["detail"]
+    assert f"为该类工单按{said}设置SLA预警和升级机制" in found[0]["action"]
     assert support.sla_panel(r).note == f"SLA口径：首次响应须在{said}内。"
     en = [f for f in support.angle_findings(report(_helpdesk(tmp_path / "en"), region="华南", lang="en"))
           if f["code"] == "sla_breach"]  # fmt: skip
-    assert "the SLA of each priority (紧急 4 h, P2/高 24 h, 中 48 h, low/低 72 h); others 48 h" in en[0]["detail"]
+    assert "SLA: each priority's deadline (紧急 4 h, P2/高 24 h, 中 48 h, low/低 72 h); others 48 h" in en[0]["detail"]
 
 
 def test_tickets_without_a_priority_keep_the_one_sla(folder):
     r = report(folder)
     assert support.sla_panel(r).note == "SLA口径：首次响应须在48 小时内。"
-    assert "首次响应超过48 小时" in next(f for f in support.angle_findings(r) if f["code"] == "sla_breach")["detail"]
+    found = next(f for f in support.angle_findings(r) if f["code"] == "sla_breach")
+    assert found["detail"].endswith("SLA口径：48 小时。") and "为该类工单按48 小时设置SLA预警" in found["action"]
