@@ -70,3 +70,21 @@ def test_salesnb_map_writes_the_tickets_mapping_and_says_orders_are_missing(tmp_
     )  # fmt: skip
     assert run.returncode == 1 and "缺少订单表 orders" in run.stderr
     assert yaml.safe_load(out.read_text(encoding="utf-8"))["columns"]["tickets"]["ticket_id"] == "Ticket ID"
+
+
+def test_a_tickets_file_beside_the_orders_is_read_by_a_helpdesk_s_names(tmp_path: Path) -> None:
+    # tickets.csv with 工单编号/创建时间/优先级/响应截止时间: before, no contract name matched and it was left out
+    pd.DataFrame({"order_id": ["O1"], "customer_id": ["C01"], "order_date": ["2026-09-01"], "amount": [100]}).to_csv(
+        tmp_path / "orders.csv", index=False
+    )
+    pd.DataFrame(
+        {"工单编号": ["T1", "T2"], "客户编号": ["C01", "C01"], "创建时间": ["2026-09-01 09:00", "2026-09-02 09:00"],
+         "首次响应时间": ["2026-09-01 12:00", "2026-09-03 12:00"], "问题类型": ["质量问题", "售后响应"],
+         "优先级": ["紧急", "低"], "响应截止时间": ["2026-09-01 10:00", ""]}
+    ).to_csv(tmp_path / "tickets.csv", index=False)  # fmt: skip
+    proposal = propose_mapping(tmp_path)
+    assert proposal.tables == {"orders": "orders.csv", "tickets": "tickets.csv"} and proposal.tickets_only == []
+    assert proposal.columns["tickets"] == {
+        "ticket_id": "工单编号", "customer_id": "客户编号", "created_at": "创建时间", "category": "问题类型",
+        "first_response_at": "首次响应时间", "severity": "优先级", "response_due_at": "响应截止时间",
+    }  # fmt: skip
