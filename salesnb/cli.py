@@ -123,13 +123,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from .data.mapview import describe, no_amount, no_orders, write_mapping
+    from .data.mapview import describe, no_amount, no_orders, tickets_only, write_mapping
     from .data.propose import propose_mapping
     from .i18n import t
 
     proposal = propose_mapping(args.data)
     if "orders" not in proposal.tables or proposal.unpriced():  # no orders, or no money: a draft to complete
         drafted = no_orders if "orders" not in proposal.tables else no_amount
+        drafted = tickets_only if "orders" not in proposal.tables and proposal.tickets_only else drafted
         lines, draft = drafted(proposal, args.lang)
         print("\n".join(lines), file=sys.stderr)
         if draft is None:

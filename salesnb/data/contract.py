@@ -236,6 +236,8 @@ TABLES: dict[str, Table] = {
                 _c("resolved_at", TIMESTAMP, False),
                 _c("severity", TEXT, False),
                 _c("order_id", ID, False),
+                _c("response_due_at", TIMESTAMP, False),
+                _c("sla_hours", NUMBER, False),
             ),
             key="ticket_id",
             references={"customer_id": "customers", "order_id": "orders"},

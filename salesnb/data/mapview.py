@@ -173,6 +173,18 @@ def no_orders(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str | No
     return _draft(draft, file, lacking, lines, lang)
 
 
+def tickets_only(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str]:
+    """Lines saying the export holds support tickets and no orders, and the text of its tickets mapping.
+
+    Read as orders, a helpdesk's tickets became sales of no amount on their creation day; they are the
+    ``tickets`` table (:mod:`.ticket_files`), and only the support angle reads them, once orders come beside them.
+    """
+    lines = [f"! {t('map_tickets_only', lang, file=file)}" for file in proposal.tickets_only]
+    lines = [*describe(proposal, lang, check=False), *lines, f"✗ {t('map_tickets_no_orders', lang)}"]
+    body = yaml.safe_dump(proposal.mapping(), allow_unicode=True, sort_keys=False, width=200)
+    return lines, f"# {t('map_tickets_header', lang)}\n{body}"
+
+
 def no_amount(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str]:
     """Lines saying the orders have no amount (every sale would be 0), and a draft with a line to fill it in.
 

@@ -34,6 +34,7 @@ from .references import product_keys, refer_products
 from .row_notes import ZERO, note_rows
 from .scales import MONEY, multiplier, profit_over_amount
 from .shapes import month_columns, order_count
+from .ticket_files import ticket_columns, ticket_named
 from .workbooks import data_sheets, is_workbook
 
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
@@ -74,6 +75,7 @@ class Proposal:
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
     side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
+    tickets_only: list[str] = field(default_factory=list)  # files of support tickets and no sale (ticket_files)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -283,10 +285,15 @@ def _candidates(
         if not parse_number(frame[found["unit_price"]])[0].fillna(0).all():
             tables.pop("order_lines")
             missing["order_lines"] = ["quantity"]
+    tickets = None if own else ticket_columns(frame, found)
+    if tickets:  # a helpdesk's tickets, no sale: the tickets table, not orders made of them
+        tables, missing = {"tickets": tickets}, {}
+        proposal.tickets_only.append(name)
     if own:
-        tables, missing = own_table(frame, own, tables.get(own) or {}, found)
+        named = ticket_named(frame, found) if own == "tickets" else {}  # a helpdesk's names for its columns
+        tables, missing = own_table(frame, own, tables.get(own) or named, found)
         proposal.left_out += list(missing)  # leads: ~ in the mapping, as its file is read by its name otherwise
-    for side in () if own else (pipeline_tables, invoice_tables):  # a CRM's deals: won ones are orders; a ledger
+    for side in () if own or tickets else (pipeline_tables, invoice_tables):  # a CRM: won deals are orders; a ledger
         extra = side(frame, found)
         if extra:
             tables, missing = tables | extra[0], {t: m for t, m in missing.items() if t not in extra[0]}

@@ -18,7 +18,7 @@ from ..data.customers import customer_facts
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_monthly
-from ..evidence import q_values
+from ..evidence import confirmed, q_values
 from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
@@ -26,7 +26,7 @@ from ..report import Report, scope_memo
 from ..seasons import festival_months, year_back
 from ..stats import betabinom_low, intraclass
 from ..trend import trend_rows
-from .common import NAME, acquisition_history, all_months, history, last_year, peer_factor, rule_severity, supported
+from .common import NAME, acquisition_history, all_months, history, last_year, peer_factor, rule_severity
 from .keys import Cells, customer_ids, customer_month_revenue
 
 SEASON_MIN_MONTHS = 3  # known months a year back that a usual rate for the season factor needs
@@ -144,11 +144,12 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
     1; for the company, which has no peers: :func:`season_factor`), baseline (usual × peer_factor: last year is
     shown, not a baseline, so growth does not hide a fall),
-    p_value, avg_retained_revenue (usual revenue of a retained customer in a month), effect (customers missing
-    against the baseline rate × avg_retained_revenue), flagged (``customer_churn_rise``: rate at most
-    (1 − ``thresholds.market.churn_drop``) × baseline with effect at least ``thresholds.market.min_effect_share``
-    of the month's revenue, p_value below ``thresholds.market.indicative_q``; the rule adjusts it over the scopes), plus
-    buyers, returning_buyers, repeat_rate, returning_revenue.
+    expected (window_buyers × baseline: the customers expected back), p_value, avg_retained_revenue (usual revenue
+    of a retained customer in a month), effect (customers missing against the baseline rate ×
+    avg_retained_revenue), flagged (``customer_churn_rise``: rate at most (1 − ``thresholds.market.churn_drop``) ×
+    baseline with effect at least ``thresholds.market.min_effect_share`` of the month's revenue, p_value below
+    :func:`evidence_gate`; the rule adjusts it over the scopes), plus buyers, returning_buyers, repeat_rate,
+    returning_revenue.
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
@@ -174,7 +175,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     baseline = None if usual is None else usual * factor
     rate = retained / base if base > 0 else float("nan")
     avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
-    missing = max((baseline or 0.0) * base - retained, 0.0)
+    expected = (baseline or 0.0) * base
+    missing = max(expected - retained, 0.0)
     effect = missing * avg if avg is not None else 0.0
     rho = intraclass(hist["retained"].to_numpy(), hist["window_buyers"].to_numpy())
     p_value = betabinom_low(retained, base, baseline, rho)
@@ -182,7 +184,7 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         baseline is not None
         and base > 0
         and rate <= (1 - thr["churn_drop"]) * baseline
-        and p_value < thr["indicative_q"]
+        and p_value < evidence_gate(thr, expected)
         and effect >= thr["min_effect_share"] * float(row["revenue"])
     )
     return {
@@ -198,11 +200,22 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         "last_year": ly,
         "peer_factor": factor,
         "baseline": baseline,
+        "expected": expected,
         "p_value": p_value,
         "avg_retained_revenue": avg,
         "effect": effect,
         "flagged": bool(flagged),
     }
+
+
+def evidence_gate(thr: dict[str, Any], expected: float) -> float:
+    """The q-value a fall needs: ``indicative_q``, or ``fdr`` when fewer than ``churn_few_retained`` are expected back.
+
+    A region of a few returning customers swings by whole customers: 1 back where 3 were expected is an
+    ordinary month one time in seven (binomial), inside indicative_q's one in five. Such a scope's fall is
+    reported only when confirmed, as a region of few orders is (``thresholds.market.region_few_orders``).
+    """
+    return thr["fdr"] if expected < thr["churn_few_retained"] else thr["indicative_q"]
 
 
 def season_factor(report: Report, months: pd.DataFrame) -> float:
@@ -239,16 +252,16 @@ def retention_frame(report: Report, months: int = 13) -> pd.DataFrame:
 def churn_rise(report: Report) -> list[dict[str, Any]]:
     """Rule customer_churn_rise: the scopes (ALL: company and regions) whose :func:`retention_test` is flagged.
 
-    Thresholds: ``thresholds.market.{churn_drop, min_effect_share, indicative_q, fdr, strong_q, collapse}``; the
-    evidence is
-    adjusted over the scopes tested (Benjamini–Hochberg).
+    Thresholds: ``thresholds.market.{churn_drop, churn_few_retained, min_effect_share, indicative_q, fdr, strong_q,
+    collapse}``; the evidence is adjusted over the scopes tested (Benjamini–Hochberg) and read against
+    :func:`evidence_gate`.
     """
     out, thr = [], report.thresholds(NAME)
     k = report.config["baselines"]["trailing_months"]
     scopes = [(segment, retention_test(report, region)) for region, segment in report.scopes(company=True)]
     qs = q_values([test["p_value"] for _, test in scopes])
     for (segment, test), q in zip(scopes, qs, strict=True):
-        if not (test["flagged"] and supported(q, thr)):
+        if not (test["flagged"] and confirmed(q, evidence_gate(thr, test["expected"]))):
             continue
         values = {
             "where": report.where(segment),

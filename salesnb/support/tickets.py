@@ -1,7 +1,8 @@
 """工单与响应, SLA超时: tickets per category, their response times, and the share answered after the SLA.
 
 Every ticket is judged at the end of the month it was created in: a ticket still unanswered then counts as
-breached once it is older than the SLA (``thresholds.support.ticket_sla_hours``), and nothing later is used.
+breached once its first response is overdue, and nothing later is used. When it is due (the export's own due
+time, its priority's SLA, else ``thresholds.support.ticket_sla_hours``): :mod:`.sla_terms`.
 Tickets exported without a first-response time (no ``first_response_at`` column: :data:`RESPONSE`) are not
 judged at all: the SLA section is skipped, its rule stays quiet and ``sla_breach_share`` is null (an unknown
 answer is not a late one: every ticket of such an export read as a breach).
@@ -37,6 +38,7 @@ from .common import (
     table_order_rows,
     usual_months,
 )
+from .sla_terms import response_due, sla_hours, sla_key, sla_text
 
 RESPONSE = "tickets.first_response_at"  # what the SLA figures need: the tickets' first-response times
 
@@ -66,6 +68,9 @@ def ticket_facts(report: Report) -> pd.DataFrame:
                 "created_at": tickets["created_at"],
                 "first_response_at": tickets["first_response_at"],
                 "resolved_at": tickets["resolved_at"],
+                "severity": tickets["severity"],
+                "response_due_at": tickets["response_due_at"],
+                "sla_hours": tickets["sla_hours"],
                 "month": event_months(ds, tickets["created_at"]),
                 "region": region.fillna(facts.UNKNOWN).astype(str),
                 "order_revenue": from_orders(ds, tickets, "revenue", at),
@@ -76,23 +81,23 @@ def ticket_facts(report: Report) -> pd.DataFrame:
 
 
 def judged_tickets(report: Report) -> pd.DataFrame:
-    """Every ticket judged at the end of the month it was created in, against ``thresholds.support.ticket_sla_hours``.
+    """Every ticket judged at the end of the month it was created in, against its SLA (:mod:`.sla_terms`).
 
     Adds ``response_hours`` / ``resolution_hours`` (NaN when not answered / resolved by that month end),
-    ``breached`` (answered after the SLA, or unanswered at month end and older than the SLA), ``pending``
-    (unanswered at month end but still inside the SLA: not judged) and ``unresolved``.
+    ``breached`` (answered after its due time, or unanswered at month end and past it), ``pending``
+    (unanswered at month end but not yet due: not judged) and ``unresolved``.
     """
-    sla = float(report.thresholds(NAME)["ticket_sla_hours"])
+    sla = sla_key(report)
 
     def build(ds) -> pd.DataFrame:
         rows = ticket_facts(report).copy(deep=False)  # its own columns added: the ticket facts stay as they are
         cutoff = event_cutoffs(ds, rows["created_at"])
         answered = rows["first_response_at"].notna() & (rows["first_response_at"] < cutoff)
         hours = (rows["first_response_at"] - rows["created_at"]).dt.total_seconds() / 3600
-        age = (cutoff - rows["created_at"]).dt.total_seconds() / 3600
+        due = response_due(report, rows)
         rows["response_hours"] = hours.where(answered)
-        rows["breached"] = (answered & (hours > sla)) | (~answered & (age > sla))
-        rows["pending"] = ~answered & (age <= sla)
+        rows["breached"] = (answered & (rows["first_response_at"] > due)) | (~answered & (cutoff > due))
+        rows["pending"] = ~answered & ~(cutoff > due)
         resolved = rows["resolved_at"].notna() & (rows["resolved_at"] < cutoff)
         rows["resolution_hours"] = ((rows["resolved_at"] - rows["created_at"]).dt.total_seconds() / 3600).where(
             resolved
@@ -110,7 +115,7 @@ def ticket_counts(report: Report) -> pd.DataFrame:
     it outlives the ticket rows when a large dataset's derived tables go, so the panels and the next reports
     count no ticket again.
     """
-    sla = float(report.thresholds(NAME)["ticket_sla_hours"])
+    sla = sla_key(report)
 
     def build(ds) -> pd.DataFrame:
         rows = judged_tickets(report)
@@ -144,7 +149,7 @@ def tickets_frame(report: Report) -> pd.DataFrame:
     """Tickets per category this period with first-response and resolution time distributions.
 
     Columns: category, tickets, response_p50, response_p90, within_sla (share of judged tickets answered
-    within ``thresholds.support.ticket_sla_hours``), resolution_p50, resolution_p90, unresolved (at month
+    within their SLA, :mod:`.sla_terms`), resolution_p50, resolution_p90, unresolved (at month
     end). Sorted by ticket count.
     """
     columns = ["category", "tickets", "response_p50", "response_p90", "within_sla", "resolution_p50"]
@@ -188,13 +193,16 @@ def tickets_panel(report: Report) -> Panel:
     if not responses_known(report):
         note = t("sup_no_response_times", lang, need=need_name(RESPONSE, lang))
         return Panel(frame=frame, table=table(frame, columns + resolution, lang), note=note)
+    rows = month_tickets(report)
+    one = sla_hours(report, rows).drop_duplicates() if rows["response_due_at"].isna().all() else ()
     ax = plot_response_times(
-        month_tickets(report),
-        sla_hours=report.thresholds(NAME)["ticket_sla_hours"],
+        rows,
+        sla_hours=float(one.iloc[0]) if len(one) == 1 else None,  # a line only when one SLA holds for every ticket
         lang=lang,
         title=f"{t('sup_tickets_title', lang)} · {report.region_label}",
     )
-    return Panel(frame=frame, table=table(frame, columns + response + resolution, lang), figure=ax.figure)
+    note = t("sup_sla_note", lang, sla=sla_text(report, rows))
+    return Panel(frame=frame, table=table(frame, columns + response + resolution, lang), figure=ax.figure, note=note)
 
 
 # ------------------------------------------------------------------------------------------ SLA
@@ -253,7 +261,8 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
 def sla_breach(report: Report) -> list[dict[str, Any]]:
     """Rule sla_breach: the flagged rows of :func:`sla_frame`, region by region in the ALL report.
 
-    Thresholds: ``thresholds.support.{ticket_sla_hours, sla_breach_share, sla_rise_points, min_count, fdr}``;
+    Thresholds: ``thresholds.support.{ticket_sla_hours, priority_sla_hours, sla_breach_share, sla_rise_points,
+    min_count, fdr}``; the finding says which SLA the tickets were judged by (:func:`.sla_terms.sla_text`);
     the effect is the breached tickets' revenue above the usual share; severity: :func:`salesnb.evidence.severity`
     (``strong_q``; ``collapse``: the share within the SLA falling by this share of its usual level).
     """
@@ -268,7 +277,7 @@ def sla_breach(report: Report) -> list[dict[str, Any]]:
             "m": months,
             "n": row.judged,
             "breached": row.breached,
-            "h": f"{thr['ticket_sla_hours']:g}",
+            "sla": sla_text(report, month_tickets(report, segment.get("region"))),
             "share": format_pct(row.breach_share),
             "baseline": format_pct(row.usual_share),
             "median": format_decimal(row.median_hours),
@@ -295,7 +304,6 @@ def sla_panel(report: Report) -> Panel:
     frame = sla_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("sup_no_tickets", lang))
-    sla = report.thresholds(NAME)["ticket_sla_hours"]
     usual = t("sup_usual", lang, n=report.settings(NAME)["history_months"])
     ax = plotting.plot_bar_compare(
         frame,
@@ -305,7 +313,7 @@ def sla_panel(report: Report) -> Panel:
         baseline="usual_share",
         legend=(t("sup_count", lang), usual),
         lang=lang,
-        title=f"{t('sup_sla_title', lang)} ({sla:g}h) · {report.region_label}",
+        title=f"{t('sup_sla_title', lang)} · {report.region_label}",
     )
     shown = table(
         frame,
@@ -319,7 +327,8 @@ def sla_panel(report: Report) -> Panel:
         ],
         lang,
     )
-    return Panel(frame=frame, table=shown, figure=ax.figure)
+    note = t("sup_sla_note", lang, sla=sla_text(report, month_tickets(report)))
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
 
 
 def metrics(report: Report) -> dict[str, Any]:

@@ -3,8 +3,9 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 from scipy import stats
+from tiny import write_tiny
 
-from market.helpers import codes_of, regulars_from_may, steady_report
+from market.helpers import MONTHS, codes_of, regulars_from_may, steady, steady_report
 from salesnb import market
 from salesnb.config import load_config
 from salesnb.market.retention import season_factor
@@ -118,3 +119,55 @@ def test_the_export_s_first_months_are_no_usual_level_of_repeat_buyers(tmp_path)
     assert usual["复购率（成交客户中老客户占比）"] == "88.2%"
     assert usual["老客户成交数"] == "15" and usual["本月成交客户"] == "17"
     assert usual["老客户销售额"] == "1,500"
+
+
+def _small_region(tmp_path, regulars: int, kept: int):
+    """A steady 华东 beside a small 西北 of ``regulars`` customers buying every month and 2 one-off customers a
+    month (1000 and 500 each); in 2026-10 only ``kept`` of 西北's regulars buy. 西北's window (07..09) holds
+    ``regulars`` + 6 buyers, of whom ``regulars`` usually buy again: retention regulars / (regulars + 6).
+    """
+    tables = steady()
+    for k in range(regulars):
+        tables["customers"].append({"customer_id": f"W{k:02d}", "region": "西北", "acquired_at": "2020-01-01"})
+    for month in MONTHS:
+        last_day = f"{month}-{pd.Period(month).days_in_month}"
+        for k in range(regulars if month != "2026-10" else kept):
+            tables["orders"].append({"order_id": f"W{month}{k:02d}", "customer_id": f"W{k:02d}",
+                                     "order_date": last_day, "region": "西北", "amount": 1000})  # fmt: skip
+        for k in range(2):
+            tables["customers"].append({"customer_id": f"V{month}{k}", "region": "西北", "acquired_at": f"{month}-05"})
+            tables["orders"].append({"order_id": f"V{month}{k}", "customer_id": f"V{month}{k}",
+                                     "order_date": f"{month}-05", "region": "西北", "amount": 500})  # fmt: skip
+    folder = tmp_path / f"small_{regulars}_{kept}"
+    write_tiny(folder, tables=tables)
+    return folder
+
+
+def _churn(report):
+    return [f for f in market.angle_findings(report) if f["code"] == "customer_churn_rise"]
+
+
+def test_one_returning_customer_against_three_expected_is_no_churn(tmp_path):
+    # 西北's window holds 3 regulars + 6 one-off buyers: 3 of 9 usually buy again (every month exactly: ρ = 0);
+    # in 2026-10 one does. Binomial P(≤1 of 9 at 1/3) = 0.143: an ordinary small month one time in seven, below
+    # indicative_q (0.2) but not confirmed (fdr 5%) — on 3 expected customers that is no churn finding
+    folder = _small_region(tmp_path, regulars=3, kept=1)
+    r = open_report(str(folder), "2026-10", "西北")
+    test = market.retention_test(r)
+    assert (test["window_buyers"], test["retained"]) == (9, 1) and test["baseline"] == pytest.approx(1 / 3)
+    assert test["expected"] == pytest.approx(3.0)
+    assert test["p_value"] == pytest.approx(stats.binom.cdf(1, 9, 1 / 3)) and not test["flagged"]
+    assert not _churn(r)
+    assert ("customer_churn_rise", '{"region": "西北"}') not in codes_of(
+        market.angle_findings(open_report(str(folder), "2026-10", "ALL"))
+    )
+
+
+def test_a_collapse_of_a_small_region_is_still_churn(tmp_path):
+    # 40 regulars + 6 one-off buyers: 40 of 46 expected back, 5 come: P(≤5 of 46 at 40/46) ≈ 4e-31, confirmed
+    folder = _small_region(tmp_path, regulars=40, kept=5)
+    r = open_report(str(folder), "2026-10", "西北")
+    test = market.retention_test(r)
+    assert (test["window_buyers"], test["retained"]) == (46, 5) and test["expected"] == pytest.approx(40.0)
+    assert test["flagged"]
+    assert [(f["segment"], f["severity"]) for f in _churn(r)] == [({}, "high")]

@@ -5,7 +5,7 @@ from tiny import write_tiny
 
 from salesnb import support
 from salesnb.data.summary import summarize
-from support.helpers import build, report
+from support.helpers import build, report, ticket
 
 
 def test_tickets_and_sla_hand_computed(folder):
@@ -50,3 +50,46 @@ def test_a_ticket_without_an_answer_still_breaches_when_the_column_is_there(fold
     rows = support.judged_tickets(report(folder))
     never = rows[rows["first_response_at"].isna() & (rows["month"] == "2026-10") & (rows["region"] == "华东")]
     assert never["breached"].tolist() == [True, False]  # 10-01: past the SLA at month end; 10-31 22:00: pending
+
+
+def _helpdesk(tmp_path):
+    """build() with eight 售后响应 tickets of 华南 created 2026-10-05 09:00, each with its priority (and two with the
+    export's own SLA): answered after 10, 30, 20, 30, 60, 60, 10 and 10 hours."""
+    tables = build()
+    rows = [("紧急", "10-05 19:00"), ("高", "10-06 15:00"), ("P2", "10-06 05:00"), ("中", "10-06 15:00")]
+    rows += [("low", "10-07 21:00"), ("其他", "10-07 21:00"), ("低", "10-05 19:00"), ("紧急", "10-05 19:00")]
+    for k, (priority, answered) in enumerate(rows):
+        row = ticket("华南", "2026-10", k, "售后响应", "2026-10-05 09:00", f"2026-{answered}")
+        tables["tickets"].append(row | {"severity": priority})
+    tables["tickets"][-2]["sla_hours"] = 8  # 低, but the export says 8 hours: 10 h is late
+    tables["tickets"][-1]["response_due_at"] = "2026-10-06 09:00"  # 紧急, but due in 24 h: 10 h is in time
+    return write_tiny(tmp_path / "helpdesk", tables=tables)
+
+
+def test_each_ticket_is_held_to_its_priority_s_sla_and_the_export_s_own_wins(tmp_path):
+    # one 48 h SLA judged only the two 60 h answers late (2 of 8); per priority: 紧急 4 h (10 h: late), 高 24 h
+    # (30 h: late), P2 = 高 (20 h: in time), 中 48 h (30 h), low 72 h (60 h) in time, 其他 no level: 48 h (60 h:
+    # late), 低 with sla_hours 8 (10 h: late), 紧急 due at 10-06 09:00 by the export (10 h: in time) — 4 of 8
+    r = report(_helpdesk(tmp_path), region="华南")
+    rows = support.judged_tickets(r)
+    mine = rows[rows["category"] == "售后响应"]
+    assert mine["breached"].tolist() == [True, True, False, False, False, True, True, False]
+    row = support.sla_frame(r).set_index("category").loc["售后响应"]
+    assert (row["judged"], row["breached"]) == (8, 4) and row["breach_share"] == pytest.approx(0.5)
+    found = [f for f in support.angle_findings(r) if f["code"] == "sla_breach"]
+    assert [f["segment"] for f in found] == [{"category": "售后响应"}]
+    said = "各优先级的时限（紧急 4 小时、P2/高 24 小时、中 48 小时、low/低 72 小时）"
+    said += "，其他按 48 小时，自带响应时限的工单按其时限"
+    assert f"首次响应超时（50.0%，近12月常态 —），首次响应中位数 25.0 小时。SLA口径：{said}。" in found[0]["detail"]
+    assert f"为该类工单按{said}设置SLA预警和升级机制" in found[0]["action"]
+    assert support.sla_panel(r).note == f"SLA口径：首次响应须在{said}内。"
+    en = [f for f in support.angle_findings(report(_helpdesk(tmp_path / "en"), region="华南", lang="en"))
+          if f["code"] == "sla_breach"]  # fmt: skip
+    assert "SLA: each priority's deadline (紧急 4 h, P2/高 24 h, 中 48 h, low/低 72 h); others 48 h" in en[0]["detail"]
+
+
+def test_tickets_without_a_priority_keep_the_one_sla(folder):
+    r = report(folder)
+    assert support.sla_panel(r).note == "SLA口径：首次响应须在48 小时内。"
+    found = next(f for f in support.angle_findings(r) if f["code"] == "sla_breach")
+    assert found["detail"].endswith("SLA口径：48 小时。") and "为该类工单按48 小时设置SLA预警" in found["action"]
