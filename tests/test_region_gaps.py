@@ -108,3 +108,54 @@ def test_the_target_run_rate_of_a_region_leaves_its_gap_month_out(folder: Path) 
     for scope in ("ALL", "North"):
         report = open_report(data=str(folder), period="2026-09", region=scope)
         assert seasonal_expectation(report, "2026-09", "North") == (pytest.approx(1200.0), "trailing")
+
+
+@pytest.fixture(scope="module")
+def lined(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same world with order lines: every order is A线 (P1, 1 × 60) and B线 (P2, 1 × 40)."""
+    orders = [
+        (f"{region}-{m}-{c}", f"{region}{c}", f"{m}-10", region)
+        for region, (buyers, first, last, skip) in REGIONS.items()
+        for m in pd.period_range(first, last, freq="M").astype(str)
+        if m not in skip
+        for c in range(buyers)
+    ]
+    orders.append(("S-late", "South0", "2026-11-05", "South"))
+    out = tmp_path_factory.mktemp("lined")
+    pd.DataFrame(orders, columns=["order_id", "customer_id", "order_date", "region"]).to_csv(
+        out / "orders.csv", index=False
+    )
+    lines = [(order, product, 1, price) for order, *_ in orders for product, price in (("P1", 60), ("P2", 40))]
+    pd.DataFrame(lines, columns=["order_id", "product_id", "quantity", "unit_price"]).to_csv(
+        out / "order_lines.csv", index=False
+    )
+    products = [("P1", "甲", "A线", 60, 30), ("P2", "乙", "B线", 40, 20)]
+    pd.DataFrame(products, columns=["product_id", "product_name", "product_line", "list_price", "unit_cost"]).to_csv(
+        out / "products.csv", index=False
+    )
+    return out
+
+
+def test_the_product_lines_region_baselines_leave_each_regions_gap_month_out(lined: Path) -> None:
+    """North's A线 in the ALL report for 2026-09: 720 a month (12 orders × 60), like every month it has data.
+
+    Trailing 2026-06..08 is its own 2026-06 and 07: (720 + 720) / 2 = 720, not (720 + 720 + 0) / 3 = 480 (which
+    read the month as +50 %); the other line (B线) against its trailing months: 480 / 480 − 1 = 0, not
+    480 / 320 − 1 = +50 %. Its expectation is its usual share of B线 (60 : 40) × B线 this month = 720, and
+    the yardstick's usual orders are 12 a month over its own months, not 11 (132 / 12 with the gap month in).
+    The discount check's usual units: 12 a month (24 / 2), not 8. The same row as in North's own report.
+    """
+    from salesnb.product import decline_check, price_check
+
+    company = open_report(data=str(lined), period="2026-09", region="ALL")
+    north = decline_check(company).set_index(["scope", "product_line"]).loc[("North", "A线")]
+    assert north["revenue"] == 720 and north["trailing"] == pytest.approx(720.0)
+    assert north["others_change"] == pytest.approx(0.0)
+    assert north["expected"] == pytest.approx(720.0) and north["usual_orders"] == pytest.approx(12.0)
+    own = decline_check(open_report(data=str(lined), period="2026-09", region="North")).set_index("product_line")
+    for column in ("trailing", "others_change", "expected", "usual_orders", "dispersion", "p_value"):
+        assert north[column] == pytest.approx(own.loc["A线", column]), column
+    units = price_check(company).set_index(["scope", "product_line"])
+    assert units.loc[("North", "A线"), "baseline_units"] == pytest.approx(12.0)
+    assert units.loc[("North", "A线"), "units_change"] == pytest.approx(0.0)
+    assert units.loc[("ALL", "A线"), "baseline_units"] == pytest.approx((30 + 30 + 18) / 3)  # the company: 06, 07, 08

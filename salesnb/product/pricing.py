@@ -131,6 +131,7 @@ def price_check(report: Report) -> pd.DataFrame:
       margin eroding) and ``margin_z`` ≥ ``thresholds.product.z``, and not already a deeper discount of the
       same line (that finding covers it);
       ``margin_effect`` = points × the revenue of the compared lines (gross profit lost).
+    ``baseline_units``: the scope's average trailing month, over its own months (:meth:`Report.covered`).
     """
     thr = report.thresholds(NAME)
     trailing = report.trailing()
@@ -148,7 +149,9 @@ def price_check(report: Report) -> pd.DataFrame:
     frame["revenue"] = now["revenue"]
     frame["list_revenue"] = now["list_revenue"]
     frame["units"] = now["quantity"]
-    frame["baseline_units"] = base["quantity"].reindex(frame.index) / max(len(trailing), 1)
+    scope = frame.index.get_level_values("scope").astype(str)
+    own = {name: max(len(report.covered(trailing, name)), 1) for name in scope.unique()}  # a region's own months
+    frame["baseline_units"] = base["quantity"].reindex(frame.index) / scope.map(own).to_numpy(dtype=float)
     for prefix, name in (("d", "discount"), ("m", "margin")):
         mean, se = weighted_mean(now, prefix)
         base_mean, base_se = weighted_mean(base, prefix)
