@@ -159,3 +159,61 @@ def test_the_product_lines_region_baselines_leave_each_regions_gap_month_out(lin
     assert units.loc[("North", "A线"), "baseline_units"] == pytest.approx(12.0)
     assert units.loc[("North", "A线"), "units_change"] == pytest.approx(0.0)
     assert units.loc[("ALL", "A线"), "baseline_units"] == pytest.approx((30 + 30 + 18) / 3)  # the company: 06, 07, 08
+
+
+YEARS = {  # three years: North's sheet for 2025-09 is missing; East takes over from West in 2025-03
+    "North": (12, "2023-09", "2026-10", {"2025-09"}),
+    "South": (3, "2023-09", "2026-10", set()),
+    "West": (15, "2023-09", "2025-02", set()),
+    "East": (15, "2025-03", "2026-10", set()),
+}
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The company sells 3,000 every month (North 1,200, South 300, West then East 1,500) but in 2025-09 (1,800)."""
+    rows = [
+        (f"{region}-{m}-{c}", f"{region}{c}", f"{m}-10", region, 100)
+        for region, (buyers, first, last, skip) in YEARS.items()
+        for m in pd.period_range(first, last, freq="M").astype(str)
+        if m not in skip
+        for c in range(buyers)
+    ]
+    rows.append(("S-late", "South0", "2026-11-05", "South", 100))
+    out = tmp_path_factory.mktemp("years")
+    columns = ["order_id", "customer_id", "order_date", "region", "amount"]
+    pd.DataFrame(rows, columns=columns).to_csv(out / "orders.csv", index=False)
+    return out
+
+
+def test_the_company_season_counts_a_regions_gap_month_at_its_usual_share(years: Path) -> None:
+    """2025-09 holds South and East only: 1,800. Over the twelve months around it without a gap (2025-03..2026-03
+    but 09) the company sold 12 × 3,000 and South and East 12 × 1,800: the month is 1,800 × 36,000 / 21,600 = 3,000.
+    """
+    from salesnb.data.region_gaps import company_fill, filled
+
+    ds = load_dataset(years)
+    assert region_gaps(ds) == {"North": {"2025-09": 12.0}}
+    assert company_fill(ds) == {"2025-09": pytest.approx(5 / 3)}
+    company = pd.Series({"2025-08": 3000.0, "2025-09": 1800.0, "2025-10": 3000.0})
+    assert filled(ds, company).tolist() == pytest.approx([3000.0, 3000.0, 3000.0])
+
+
+def test_region_forecasts_borrow_a_season_without_a_regions_gap_month(years: Path) -> None:
+    """The run-rate of 2026-09: each region's trailing level (2026-06..08) × the company's 2025-09 over its
+    2025-06..08. With North's missing sheet read as the company's September that was 1,800 / 3,000: South
+    300 × 0.6 = 180, East 1,500 × 0.6 = 900, North 1,200 × 0.6 = 720 (a season of −40 % that is no season). Now
+    3,000 / 3,000: 300, 1,500 and 1,200, in the ALL report and each region's own alike.
+
+    East (18 months of its own) borrows the company's season in the region ranking: with the dip it was expected
+    at 1,152 in September (its normal 1,500 read as +30 %); the company's months now flat, at its flat 1,500.
+    """
+    from salesnb.market.regions import region_frame
+    from salesnb.team.targets import seasonal_expectation
+
+    for region, level in (("South", 300.0), ("East", 1500.0), ("North", 1200.0)):
+        for scope in ("ALL", region):
+            report = open_report(data=str(years), period="2026-09", region=scope)
+            assert seasonal_expectation(report, "2026-09", region) == (pytest.approx(level), "seasonal")
+    east = region_frame(open_report(data=str(years), period="2026-09", region="ALL")).set_index("region").loc["East"]
+    assert east["expect_method"] == "seasonal" and east["expected"] == pytest.approx(1500.0)
