@@ -182,7 +182,7 @@ def years(tmp_path_factory: pytest.TempPathFactory) -> Path:
     rows.append(("S-late", "South0", "2026-11-05", "South", 100))
     out = tmp_path_factory.mktemp("years")
     columns = ["order_id", "customer_id", "order_date", "region", "amount"]
-    pd.DataFrame(rows, columns=columns).to_csv(out / "orders.csv", index=False)
+    pd.DataFrame(rows, columns=columns).assign(channel="直营").to_csv(out / "orders.csv", index=False)
     return out
 
 
@@ -217,3 +217,15 @@ def test_region_forecasts_borrow_a_season_without_a_regions_gap_month(years: Pat
             assert seasonal_expectation(report, "2026-09", region) == (pytest.approx(level), "seasonal")
     east = region_frame(open_report(data=str(years), period="2026-09", region="ALL")).set_index("region").loc["East"]
     assert east["expect_method"] == "seasonal" and east["expected"] == pytest.approx(1500.0)
+
+
+def test_a_regions_channel_borrows_the_channels_season_without_a_regions_gap_month(years: Path) -> None:
+    """East's 直营 (all its sales) leans on 直营 company-wide, whose 2025-09 lacked North's 1,200: its September
+    baseline was 1,152 (+30 % in a normal month); with the month made whole at North's usual share, 1,500.
+    """
+    from salesnb.market.channels import channel_frame
+
+    for scope in ("ALL", "East"):
+        report = open_report(data=str(years), period="2026-09", region=scope)
+        direct = channel_frame(report, "East").set_index("channel").loc["直营"]
+        assert direct["baseline"] == pytest.approx(1500.0) and direct["change"] == pytest.approx(0.0, abs=1e-9)
