@@ -229,3 +229,16 @@ def test_a_regions_channel_borrows_the_channels_season_without_a_regions_gap_mon
         report = open_report(data=str(years), period="2026-09", region=scope)
         direct = channel_frame(report, "East").set_index("channel").loc["直营"]
         assert direct["baseline"] == pytest.approx(1500.0) and direct["change"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_causes_usual_level_of_a_region_leaves_its_gap_month_out(lined: Path) -> None:
+    """What share of a region's fall one segment explains (causes._share_of_fall) reads each region's usual level:
+    North's A线 (P1) 720 a month over its own 2026-06 and 07, not 480 with 2026-08's zero averaged in.
+    """
+    from salesnb.causes import _falls
+
+    company = open_report(data=str(lined), period="2026-09", region="ALL")
+    north = _falls(company, "North", ("product_line", "product_id"))
+    assert north.loc[("A线", "P1")].tolist() == pytest.approx([720.0, 720.0])  # usual, now
+    assert _falls(company, None, ("product_line", "product_id")).loc[("A线", "P1"), "usual"] == pytest.approx(26 * 60)
+
