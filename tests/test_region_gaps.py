@@ -242,3 +242,22 @@ def test_the_causes_usual_level_of_a_region_leaves_its_gap_month_out(lined: Path
     assert north.loc[("A线", "P1")].tolist() == pytest.approx([720.0, 720.0])  # usual, now
     assert _falls(company, None, ("product_line", "product_id")).loc[("A线", "P1"), "usual"] == pytest.approx(26 * 60)
 
+
+def test_next_months_plan_leaves_a_regions_gap_month_out(years: Path) -> None:
+    """下月目标 from the report of 2026-08 (for 2026-09, whose month last year lacks North's sheet) and of 2026-09.
+
+    The company's plan is last September × the trend: 3,000 × 9,000 / 9,000 = 3,000 with the month made whole,
+    not 1,800. Its split by region leans on last September's shares only where every region was there: North's
+    is unknown, so the trailing shares alone (1,200 : 300 : 1,500) split it, not (0 + 0.4) / 2 for North (360).
+    North's own plan for 2026-10 is last October × its trend over the months covered both now and a year
+    earlier (2026-07, 08 against 2025-07, 08): 1,200 × 2,400 / 2,400, not × 3,600 / 2,400 = 1,800.
+    """
+    from salesnb.planning import plan_frame, plan_total
+
+    company = open_report(data=str(years), period="2026-08", region="ALL")
+    assert plan_total(company) == (pytest.approx(3000.0), "forecast")
+    split = plan_frame(company, "region").set_index("segment")
+    assert split["proposed"].to_dict() == pytest.approx({"North": 1200.0, "South": 300.0, "East": 1500.0})
+    assert pd.isna(split.loc["North", "last_year"]) and split.loc["East", "last_year"] == 1500
+    north = open_report(data=str(years), period="2026-09", region="North")
+    assert plan_total(north) == (pytest.approx(1200.0), "forecast")
