@@ -120,9 +120,9 @@ def _measured(by: str, part: float, whole: float, unit: str = "amount") -> Evide
     return {"by": by, "part": round(float(part), 2), "whole": round(float(whole), 2), "unit": unit}
 
 
-def _rep_fell(report: Any, rep_id: str) -> bool:
-    """The rep sold less in the period than on average over the trailing baseline months."""
-    months = report.trailing()
+def _rep_fell(report: Any, rep_id: str, region: str | None = None) -> bool:
+    """The rep sold less in the period than on average over the trailing baseline months (``region``'s own)."""
+    months = report.trailing(region)  # a month the export left out for the rep's region is no month of 0
     if not months:
         return False
     orders = facts.order_facts(report.ds)
@@ -138,7 +138,10 @@ def _region_match(report: Any, parent: dict[str, Any], child: dict[str, Any]) ->
 
 def _region_falling(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     rep = child["segment"].get("rep_id")
-    return _found(_in_region(report, parent, child) and (rep is None or _rep_fell(report, rep)))
+    return _found(
+        _in_region(report, parent, child)
+        and (rep is None or _rep_fell(report, rep, _region_of(report, child["segment"])))
+    )
 
 
 def _same_rep(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
@@ -211,12 +214,14 @@ FALL_KEYS = ("product_line", "channel", "rep_id")  # the line facts' dimensions 
 def _falls(report: Any, region: str | None, keys: tuple[str, str]) -> pd.DataFrame:
     """Revenue per pair of ``keys`` values (as text) in ``region``: the trailing months' mean (usual) and now.
 
+    The trailing months are the region's own (:meth:`Report.covered`): a month the export left out for it is no 0.
+
     Once per report scope and pair of dimensions: every pair of findings linked over them reads this table, not
     the line facts (an ALL report may hold dozens of such pairs).
     """
 
     def build() -> pd.DataFrame:
-        months = report.trailing()
+        months = report.trailing(region)
         lines = facts.line_facts(report.ds)
         rows = lines if region is None else lines[(lines["region"] == region).to_numpy()]
         rows = facts.in_months(rows, [*months, report.period])

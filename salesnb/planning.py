@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .data import facts
+from .data.region_gaps import filled
 from .data.targets import total_target
 from .display import plotting
 from .display.bounded import bounded, bounded_note
@@ -38,17 +39,21 @@ def plan_total(report: Report) -> tuple[float | None, str]:
         return already, "set"
     orders = facts.in_region(facts.order_facts(report.whole), report.region)
     by_month = orders.groupby("month")["revenue"].sum()
+    if report.region == ALL:  # a month the export left out for a region: the company's at the region's usual share
+        by_month = filled(report.whole, by_month)
     n = report.config["baselines"]["trailing_months"]
     months = _trailing(report, n)
     recent = by_month.reindex(months).fillna(0.0).sum()
     first, _ = facts.data_months(report.whole)
     year_ago = months_back(report.last_whole_month, n, offset=12)
     last_year_month = shift_month(month, 12)
-    if year_ago[0] >= first and last_year_month >= first:
-        before = by_month.reindex(year_ago).fillna(0.0).sum()
+    if year_ago[0] >= first and report.covered([last_year_month]):
+        # the trend over the months covered both now and a year earlier (a region's own: not its gap months)
+        paired = [m for m in months if report.covered([shift_month(m, 12)])]
+        before = by_month.reindex([shift_month(m, 12) for m in paired]).fillna(0.0).sum()
         same_month = float(by_month.get(last_year_month, 0.0))
         if before > 0 and same_month > 0:
-            return same_month * float(recent / before), "forecast"
+            return same_month * float(by_month.reindex(paired).fillna(0.0).sum() / before), "forecast"
     if recent > 0:
         return float(recent / len(months)), "trailing"
     return None, "none"
@@ -88,16 +93,27 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
     months = _trailing(report, report.config["baselines"]["trailing_months"])
     month = next_month(report.period)
     last_year = source[source["month"] == shift_month(month, 12)].groupby(by)["revenue"].sum()
-    trailing = facts.in_months(source, months).groupby(by)["revenue"].sum() / max(len(months), 1)
+    trailing = facts.in_months(source, months).groupby(by)["revenue"].sum()
     frame = pd.concat({"last_year": last_year, "trailing_avg": trailing}, axis=1).fillna(0.0)
     if not report.covered([shift_month(month, 12)]):
         frame["last_year"] = float("nan")  # before the data: unknown (shown as —), not a month without sales
     frame = frame[frame.index.astype(str) != facts.UNKNOWN]
+    segments = frame.index.astype(str)
+    # a region's own months (Report.covered): a month the export left out for it is unknown, not a month of 0
+    own = {r: report.covered(months, r) for r in segments} if by == "region" else {}
+    frame["trailing_avg"] /= [max(len(own.get(s, months)), 1) for s in segments]
+    if by == "region":
+        frame.loc[[not report.covered([shift_month(month, 12)], r) for r in segments], "last_year"] = float("nan")
     if by == "rep_id":
         active = _active_reps(report, month)
         if active is not None:
             frame = frame[frame.index.astype(str).isin(active)]
-    shares = [frame[c] / frame[c].sum() for c in ("last_year", "trailing_avg") if frame[c].sum() > 0]
+    # a split known for every segment only: last year's, where it lacks a region's month, is not used
+    shares = [
+        frame[c] / frame[c].sum()
+        for c in ("last_year", "trailing_avg")
+        if frame[c].sum() > 0 and frame[c].notna().all()
+    ]
     weight = sum(shares) / len(shares) if shares else pd.Series(0.0, index=frame.index)
     frame["weight"] = weight
     frame["proposed"] = weight * (total or 0.0) if total is not None else float("nan")

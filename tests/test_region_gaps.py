@@ -108,3 +108,156 @@ def test_the_target_run_rate_of_a_region_leaves_its_gap_month_out(folder: Path) 
     for scope in ("ALL", "North"):
         report = open_report(data=str(folder), period="2026-09", region=scope)
         assert seasonal_expectation(report, "2026-09", "North") == (pytest.approx(1200.0), "trailing")
+
+
+@pytest.fixture(scope="module")
+def lined(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same world with order lines: every order is A线 (P1, 1 × 60) and B线 (P2, 1 × 40)."""
+    orders = [
+        (f"{region}-{m}-{c}", f"{region}{c}", f"{m}-10", region)
+        for region, (buyers, first, last, skip) in REGIONS.items()
+        for m in pd.period_range(first, last, freq="M").astype(str)
+        if m not in skip
+        for c in range(buyers)
+    ]
+    orders.append(("S-late", "South0", "2026-11-05", "South"))
+    out = tmp_path_factory.mktemp("lined")
+    pd.DataFrame(orders, columns=["order_id", "customer_id", "order_date", "region"]).to_csv(
+        out / "orders.csv", index=False
+    )
+    lines = [(order, product, 1, price) for order, *_ in orders for product, price in (("P1", 60), ("P2", 40))]
+    pd.DataFrame(lines, columns=["order_id", "product_id", "quantity", "unit_price"]).to_csv(
+        out / "order_lines.csv", index=False
+    )
+    products = [("P1", "甲", "A线", 60, 30), ("P2", "乙", "B线", 40, 20)]
+    pd.DataFrame(products, columns=["product_id", "product_name", "product_line", "list_price", "unit_cost"]).to_csv(
+        out / "products.csv", index=False
+    )
+    return out
+
+
+def test_the_product_lines_region_baselines_leave_each_regions_gap_month_out(lined: Path) -> None:
+    """North's A线 in the ALL report for 2026-09: 720 a month (12 orders × 60), like every month it has data.
+
+    Trailing 2026-06..08 is its own 2026-06 and 07: (720 + 720) / 2 = 720, not (720 + 720 + 0) / 3 = 480 (which
+    read the month as +50 %); the other line (B线) against its trailing months: 480 / 480 − 1 = 0, not
+    480 / 320 − 1 = +50 %. Its expectation is its usual share of B线 (60 : 40) × B线 this month = 720, and
+    the yardstick's usual orders are 12 a month over its own months, not 11 (132 / 12 with the gap month in).
+    The discount check's usual units: 12 a month (24 / 2), not 8. The same row as in North's own report.
+    """
+    from salesnb.product import decline_check, price_check
+
+    company = open_report(data=str(lined), period="2026-09", region="ALL")
+    north = decline_check(company).set_index(["scope", "product_line"]).loc[("North", "A线")]
+    assert north["revenue"] == 720 and north["trailing"] == pytest.approx(720.0)
+    assert north["others_change"] == pytest.approx(0.0)
+    assert north["expected"] == pytest.approx(720.0) and north["usual_orders"] == pytest.approx(12.0)
+    own = decline_check(open_report(data=str(lined), period="2026-09", region="North")).set_index("product_line")
+    for column in ("trailing", "others_change", "expected", "usual_orders", "dispersion", "p_value"):
+        assert north[column] == pytest.approx(own.loc["A线", column]), column
+    units = price_check(company).set_index(["scope", "product_line"])
+    assert units.loc[("North", "A线"), "baseline_units"] == pytest.approx(12.0)
+    assert units.loc[("North", "A线"), "units_change"] == pytest.approx(0.0)
+    assert units.loc[("ALL", "A线"), "baseline_units"] == pytest.approx((30 + 30 + 18) / 3)  # the company: 06, 07, 08
+
+
+YEARS = {  # three years: North's sheet for 2025-09 is missing; East takes over from West in 2025-03
+    "North": (12, "2023-09", "2026-10", {"2025-09"}),
+    "South": (3, "2023-09", "2026-10", set()),
+    "West": (15, "2023-09", "2025-02", set()),
+    "East": (15, "2025-03", "2026-10", set()),
+}
+
+
+@pytest.fixture(scope="module")
+def years(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The company sells 3,000 every month (North 1,200, South 300, West then East 1,500) but in 2025-09 (1,800)."""
+    rows = [
+        (f"{region}-{m}-{c}", f"{region}{c}", f"{m}-10", region, 100)
+        for region, (buyers, first, last, skip) in YEARS.items()
+        for m in pd.period_range(first, last, freq="M").astype(str)
+        if m not in skip
+        for c in range(buyers)
+    ]
+    rows.append(("S-late", "South0", "2026-11-05", "South", 100))
+    out = tmp_path_factory.mktemp("years")
+    columns = ["order_id", "customer_id", "order_date", "region", "amount"]
+    pd.DataFrame(rows, columns=columns).assign(channel="直营").to_csv(out / "orders.csv", index=False)
+    return out
+
+
+def test_the_company_season_counts_a_regions_gap_month_at_its_usual_share(years: Path) -> None:
+    """2025-09 holds South and East only: 1,800. Over the twelve months around it without a gap (2025-03..2026-03
+    but 09) the company sold 12 × 3,000 and South and East 12 × 1,800: the month is 1,800 × 36,000 / 21,600 = 3,000.
+    """
+    from salesnb.data.region_gaps import company_fill, filled
+
+    ds = load_dataset(years)
+    assert region_gaps(ds) == {"North": {"2025-09": 12.0}}
+    assert company_fill(ds) == {"2025-09": pytest.approx(5 / 3)}
+    company = pd.Series({"2025-08": 3000.0, "2025-09": 1800.0, "2025-10": 3000.0})
+    assert filled(ds, company).tolist() == pytest.approx([3000.0, 3000.0, 3000.0])
+
+
+def test_region_forecasts_borrow_a_season_without_a_regions_gap_month(years: Path) -> None:
+    """The run-rate of 2026-09: each region's trailing level (2026-06..08) × the company's 2025-09 over its
+    2025-06..08. With North's missing sheet read as the company's September that was 1,800 / 3,000: South
+    300 × 0.6 = 180, East 1,500 × 0.6 = 900, North 1,200 × 0.6 = 720 (a season of −40 % that is no season). Now
+    3,000 / 3,000: 300, 1,500 and 1,200, in the ALL report and each region's own alike.
+
+    East (18 months of its own) borrows the company's season in the region ranking: with the dip it was expected
+    at 1,152 in September (its normal 1,500 read as +30 %); the company's months now flat, at its flat 1,500.
+    """
+    from salesnb.market.regions import region_frame
+    from salesnb.team.targets import seasonal_expectation
+
+    for region, level in (("South", 300.0), ("East", 1500.0), ("North", 1200.0)):
+        for scope in ("ALL", region):
+            report = open_report(data=str(years), period="2026-09", region=scope)
+            assert seasonal_expectation(report, "2026-09", region) == (pytest.approx(level), "seasonal")
+    east = region_frame(open_report(data=str(years), period="2026-09", region="ALL")).set_index("region").loc["East"]
+    assert east["expect_method"] == "seasonal" and east["expected"] == pytest.approx(1500.0)
+
+
+def test_a_regions_channel_borrows_the_channels_season_without_a_regions_gap_month(years: Path) -> None:
+    """East's 直营 (all its sales) leans on 直营 company-wide, whose 2025-09 lacked North's 1,200: its September
+    baseline was 1,152 (+30 % in a normal month); with the month made whole at North's usual share, 1,500.
+    """
+    from salesnb.market.channels import channel_frame
+
+    for scope in ("ALL", "East"):
+        report = open_report(data=str(years), period="2026-09", region=scope)
+        direct = channel_frame(report, "East").set_index("channel").loc["直营"]
+        assert direct["baseline"] == pytest.approx(1500.0) and direct["change"] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_the_causes_usual_level_of_a_region_leaves_its_gap_month_out(lined: Path) -> None:
+    """What share of a region's fall one segment explains (causes._share_of_fall) reads each region's usual level:
+    North's A线 (P1) 720 a month over its own 2026-06 and 07, not 480 with 2026-08's zero averaged in.
+    """
+    from salesnb.causes import _falls
+
+    company = open_report(data=str(lined), period="2026-09", region="ALL")
+    north = _falls(company, "North", ("product_line", "product_id"))
+    assert north.loc[("A线", "P1")].tolist() == pytest.approx([720.0, 720.0])  # usual, now
+    assert _falls(company, None, ("product_line", "product_id")).loc[("A线", "P1"), "usual"] == pytest.approx(26 * 60)
+
+
+def test_next_months_plan_leaves_a_regions_gap_month_out(years: Path) -> None:
+    """下月目标 from the report of 2026-08 (for 2026-09, whose month last year lacks North's sheet) and of 2026-09.
+
+    The company's plan is last September × the trend: 3,000 × 9,000 / 9,000 = 3,000 with the month made whole,
+    not 1,800. Its split by region leans on last September's shares only where every region was there: North's
+    is unknown, so the trailing shares alone (1,200 : 300 : 1,500) split it, not (0 + 0.4) / 2 for North (360).
+    North's own plan for 2026-10 is last October × its trend over the months covered both now and a year
+    earlier (2026-07, 08 against 2025-07, 08): 1,200 × 2,400 / 2,400, not × 3,600 / 2,400 = 1,800.
+    """
+    from salesnb.planning import plan_frame, plan_total
+
+    company = open_report(data=str(years), period="2026-08", region="ALL")
+    assert plan_total(company) == (pytest.approx(3000.0), "forecast")
+    split = plan_frame(company, "region").set_index("segment")
+    assert split["proposed"].to_dict() == pytest.approx({"North": 1200.0, "South": 300.0, "East": 1500.0})
+    assert pd.isna(split.loc["North", "last_year"]) and split.loc["East", "last_year"] == 1500
+    north = open_report(data=str(years), period="2026-09", region="North")
+    assert plan_total(north) == (pytest.approx(1200.0), "forecast")

@@ -4,9 +4,15 @@ A monthly sheet per branch that was never copied in, a branch's system down for 
 real zero, so its report shows revenue −100 %, every channel and customer lost, and its later months compare
 against a month of nothing. The company's own empty months (:func:`~salesnb.data.facts.empty_months`) are caught
 where the whole export is empty; this is the same check per region.
+
+A month left out for one region also dents the company's total of that month: read as the company's season
+(the factors a region's forecast borrows), it is a dip of the region's share. :func:`fill_factors` and
+:func:`company_fill` say how much to scale such a month's company total to make it whole.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -64,3 +70,65 @@ def gap_months(ds: Dataset, region: str) -> tuple[str, ...]:
 def gap_label(name: str, usual: float, lang: str) -> str:
     """A left-out region or month named with its usual orders a month: ``成都（70）`` / ``Chengdu (70)``."""
     return f"{name}（{usual:,.0f}）" if lang == "zh" else f"{name} ({usual:,.0f})"
+
+
+FILL_MONTHS = 6  # a gap month's company total is made whole from the covered regions' share this many months around
+
+
+def fill_factors(
+    total: pd.Series, parts: Mapping[str, pd.Series], gaps: Mapping[str, Iterable[str]]
+) -> dict[str, float]:
+    """``{month: factor}``: how much to scale ``total`` (month → the company's) in each region's gap month.
+
+    ``parts``: the regions of ``gaps`` (region → its gap months), each as its months (month → its part of
+    ``total``, the same measure). In a gap month the total holds only the regions the export covered; their
+    usual share of the company is read over the months within :data:`FILL_MONTHS` either side where no region
+    has a gap: factor = Σ total ÷ Σ (total − the missing regions), over those months. A month without such
+    months around it, or where the covered regions had nothing there, is left as it is (no factor).
+    """
+    missing: dict[str, list[str]] = {}
+    for region, months in gaps.items():
+        for month in months:
+            missing.setdefault(str(month), []).append(region)
+    if not missing:
+        return {}
+    index = {m: pd.Period(m, freq="M").ordinal for m in total.index.astype(str)}
+    clean = [m for m in index if m not in missing]
+    out = {}
+    for month, regions in sorted(missing.items()):
+        at = pd.Period(month, freq="M").ordinal
+        near = [m for m in clean if abs(index[m] - at) <= FILL_MONTHS]
+        whole = float(total.reindex(near).sum())
+        part = whole - sum(float(parts[r].reindex(near).fillna(0.0).sum()) for r in regions)
+        if near and part > 0 and whole > 0:
+            out[month] = whole / part
+    return out
+
+
+def company_fill(ds: Dataset) -> dict[str, float]:
+    """:func:`fill_factors` of the company's revenue per month: ``{gap month: factor}`` (``{}`` without gaps).
+
+    A company season built from the orders' monthly totals times these factors counts each region's gap months
+    at the region's usual share, not as a dip (``salesnb.market.regions``, ``salesnb.team.targets``).
+    """
+
+    def build() -> dict[str, float]:
+        gaps = region_gaps(ds)
+        if not gaps:
+            return {}
+        orders = order_facts(ds)
+        total = orders.groupby("month")["revenue"].sum()
+        mine = orders[orders["region"].isin(list(gaps))]
+        by_region = mine.groupby(["region", "month"], observed=True)["revenue"].sum()
+        return fill_factors(total, {r: by_region.xs(r, level="region") for r in gaps}, gaps)
+
+    return per_dataset(ds, ("facts", "company_fill"), build)
+
+
+def filled(ds: Dataset, totals: pd.Series) -> pd.Series:
+    """``totals`` (month → the company's revenue) with each region's gap months made whole (:func:`company_fill`)."""
+    factors = company_fill(ds)
+    if not factors:
+        return totals
+    scale = pd.Series(factors, dtype=float).reindex(totals.index.astype(str)).fillna(1.0).to_numpy()
+    return totals * scale

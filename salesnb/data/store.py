@@ -169,6 +169,7 @@ def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:
         regions=facts.regions(ds) if ds.has("orders") else [],
         excluded=ds.excluded,
         zero_orders=ds.zero_orders,
+        zero_orders_through=ds.zero_orders_through,
     )
 
 
@@ -187,6 +188,7 @@ def manifest(
     regions: list[str],
     excluded: dict[str, int] | None = None,
     zero_orders: dict[str, int] | None = None,
+    zero_orders_through: str | None = None,
 ) -> dict:
     """The manifest of the tables written to ``folder`` (``rows``: table -> row count, in the Dataset's order)."""
     return {
@@ -210,6 +212,7 @@ def manifest(
         "regions": regions,
         "excluded": dict(excluded or {}),
         "zero_orders": dict(zero_orders or {}),
+        "zero_orders_through": zero_orders_through,
     }
 
 

@@ -5,8 +5,11 @@ customer (a new one, for a sample's first order) while adding no revenue: the or
 order value falls, a gift lifts the month's buyers. They leave the data after the mapping's ``exclude`` and take
 what hangs on them the same way (:func:`salesnb.data.exclude.leave_out`: their order lines go, a ticket about
 one keeps its row and loses the link); a warning says how many and in which months, and the report's data note
-says they are not counted. An order's total is :func:`salesnb.data.facts.order_totals`' — a total of 0 only
-where every line is priced (or the amount given): an order with an unpriced line or no lines is not one.
+says they are not counted. Their latest date stays the data's (``Dataset.zero_orders_through``): the export
+covered that day, so a last day holding only a gift does not make the month end earlier
+(:func:`salesnb.data.facts.last_order_date`). An order's total is :func:`salesnb.data.facts.order_totals`' — a
+total of 0 only where every line is priced (or the amount given): an order with an unpriced line or no lines is
+not one.
 """
 
 from __future__ import annotations
@@ -34,11 +37,15 @@ def zero_total(ds: Dataset) -> np.ndarray:
 
 
 def drop_zero_orders(ds: Dataset) -> Dataset:
-    """``ds`` without its orders of total 0 (and their lines), a warning and ``zero_orders`` counting them by month."""
+    """``ds`` without its orders of total 0 (and their lines), a warning, ``zero_orders`` counting them by month.
+
+    ``zero_orders_through``: the latest date of the orders left out (``None`` without a dated one).
+    """
     zero = zero_total(ds)
     if not zero.any():
         return ds
-    per_month = month_labels(ds["orders"].loc[zero, "order_date"]).value_counts()
+    dates = ds["orders"].loc[zero, "order_date"]
+    per_month = month_labels(dates).value_counts()
     per_month = per_month.sort_index(kind="stable")
     busiest = per_month.sort_values(ascending=False, kind="stable").head(MONTHS_NAMED)
     named = ", ".join(f"{month} ({n:,})" for month, n in busiest.sort_index().items())
@@ -51,4 +58,5 @@ def drop_zero_orders(ds: Dataset) -> Dataset:
         tables=tables,
         warnings=[*ds.warnings, warning, *notes],
         zero_orders={str(m): int(n) for m, n in per_month.items()},
+        zero_orders_through=str(dates.max().date()) if dates.notna().any() else None,
     )

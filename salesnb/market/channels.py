@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
+from ..data.region_gaps import fill_factors, region_gaps
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
@@ -195,7 +196,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     span = report.history(report.settings(NAME)["expect_months"], region=scope)
     season_of = season_keys([*span, report.period], festival_months(report.config))  # 春节's month: one factor
 
-    larger = {name: whole[name] if scope != ALL else None for name in ("orders", "revenue")}
+    larger = {name: _whole_season(report, scope, name) if scope != ALL else None for name in ("orders", "revenue")}
     orders_fc = _forecasts(wide["orders"], span, frame["channel"], season_of, larger["orders"])
     peers_fc = _forecasts(_peer_table(wide["revenue"], whole["revenue"], scope), span, frame["channel"], season_of)
     revenue_fc = _forecasts(wide["revenue"], span, frame["channel"], season_of, larger["revenue"])
@@ -235,6 +236,30 @@ def _channel_tables(report: Report, scope: str) -> tuple[dict[str, pd.DataFrame]
         return wide, whole
 
     return report.cached(NAME, f"channel_tables:{scope}", build)
+
+
+def _whole_season(report: Report, scope: str, measure: str) -> pd.DataFrame:
+    """The company's ``measure`` per channel (the scope's channels) × month as a region's channels borrow its season.
+
+    A month the export left out for some region (:mod:`salesnb.data.region_gaps`) holds the channel without that
+    region's part: each channel's month is made whole at the region's usual share of it
+    (:func:`~salesnb.data.region_gaps.fill_factors`), as the company's season of the region ranking is.
+    """
+    whole = _channel_tables(report, scope)[1][measure]
+    gaps = region_gaps(report.ds)
+    if not gaps:
+        return whole
+
+    def build(_) -> pd.DataFrame:
+        parts = {region: _channel_tables(report, region)[0][measure] for region in gaps}
+        out = whole.copy()
+        for channel in whole.index:
+            own = {region: part.reindex([channel], fill_value=0.0).iloc[0] for region, part in parts.items()}
+            for month, factor in fill_factors(whole.loc[channel], own, gaps).items():
+                out.loc[channel, month] *= factor
+        return out
+
+    return report.cached(NAME, f"whole_season:{scope}:{measure}", build)
 
 
 def _forecasts(

@@ -250,8 +250,8 @@ def _window_concentration(report: Report) -> list[dict[str, Any]]:
             make_finding(
                 angle=NAME, code="customer_concentration", segment={"customer_id": m["largest_customer"]},
                 metric="largest_customer_share", value=m["largest_share"],
-                baseline=thr["concentration_largest_share"], effect=_beyond(m, "largest", thr["concentration_largest_share"]),
-                revenue=report.revenue,
+                baseline=thr["concentration_largest_share"], revenue=report.revenue,
+                effect=_beyond(m, "largest", thr["concentration_largest_share"]),
                 config=report.config, title=t("finding_customer_concentration_largest_title", lang, **values),
                 detail=t("finding_customer_concentration_detail", lang, **values),
                 action=t("finding_customer_concentration_action", lang),

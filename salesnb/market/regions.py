@@ -15,6 +15,7 @@ from ..angle import BUYERS
 from ..data import facts
 from ..data.customers import customer_facts
 from ..data.facts import size_band, size_band_labels
+from ..data.region_gaps import filled
 from ..data.targets import total_target
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct, table
@@ -106,7 +107,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     past = report.history(report.settings(NAME)["expect_months"])
     company_past = monthly[past].sum(axis=0)
     season_of = season_keys([*past, report.period], festival_months(report.config))  # 春节's month: one factor
-    season = company_past.to_numpy()  # a region's season is the company's, measured with far less noise
+    # a region's season is the company's, measured with far less noise; a month the export left out for some
+    # region counts at that region's usual share, not as a dip of the company's season
+    season = filled(ds, company_past).to_numpy()
 
     def expect(values: pd.Series) -> Expectation:
         return expected(values.to_numpy(), keys=season_of, season=season)

@@ -103,14 +103,14 @@ def decline_check(report: Report) -> pd.DataFrame:
     The count's spread ``dispersion`` is learnt from how far the same expectation missed in each of the
     ``product.history_months`` months before the period (see :func:`~salesnb.product.common.dispersion_around`):
     movements the lines share (season, a region's good month) are already in the expectation, so they do not make
-    the test blind. ``effect`` = expected − revenue.
+    the test blind. ``effect`` = expected − revenue. Every level of a region reads that region's own months: in
+    the ALL report too, a month the export left out for it is no month of its history (:meth:`Report.covered`).
 
     Columns: scope, product_line, revenue, orders, trailing, yoy (``NaN`` without last year), others_change (the
     other lines against the trailing months), expected, usual_orders, dispersion, change, p_value, effect, q_value,
     flagged.
     """
     thr = report.thresholds(NAME)
-    trailing, yoy = report.trailing(), same_month_last_year(report)
     window = report.config["baselines"]["trailing_months"]
     span = report.settings(NAME)["history_months"]
     months = sorted({*report.history(2 * span), report.period})  # a year of expectations, each from a year
@@ -124,9 +124,51 @@ def decline_check(report: Report) -> pd.DataFrame:
 
     rest_revenue = others(revenue)
     rest_orders = others(orders)
+    scope = revenue.index.get_level_values("scope").astype(str)
+    own = {name: tuple(report.covered(months, name)) for name in scope.unique()}  # a region's own months
+    parts = [] if own else [_scope_expectations(report, revenue, orders, rest_revenue, rest_orders, span, window)]
+    for kept in dict.fromkeys(own.values()):  # the scopes reading the same months: every one without a gap month
+        rows = scope.isin([name for name, these in own.items() if these == kept])
+        tables = (t.loc[rows, list(kept)] for t in (revenue, orders, rest_revenue, rest_orders))
+        parts.append(_scope_expectations(report, *tables, span, window))
+    frame = pd.concat(parts).reindex(revenue.index)
+    frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
+    low = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
+    frame["p_value"] = np.maximum(low, frame["thin"])  # never stronger than the share test (see share_drop)
+    frame["effect"] = frame["expected"] - frame["revenue"]
+    tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)  # NaN without `window` months to learn from
+    tested &= frame["others_usual"] >= report.settings(NAME)["line_min_other_orders"]
+    fired = (frame["change"] <= -thr["line_decline"]) & tested
+    family = tested if report.region == ALL else fired  # see the docstring: the ALL report tests every row
+    frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(family)), index=frame.index).where(fired)
+    gate = thr["fdr"] if report.region == ALL else thr["indicative_q"]  # the company view: confirmed only
+    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], gate)
+    frame = frame.drop(columns=["thin", "others_usual"])
+    return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
+
+
+def _scope_expectations(
+    report: Report,
+    revenue: pd.DataFrame,
+    orders: pd.DataFrame,
+    rest_revenue: pd.DataFrame,
+    rest_orders: pd.DataFrame,
+    span: int,
+    window: int,
+) -> pd.DataFrame:
+    """:func:`decline_check`'s levels of the scopes whose own months are the tables' columns (the period last).
+
+    The trailing, usual and expected levels read only those months: in the ALL report a region's rows leave out
+    the months the export left out for it (:meth:`Report.covered`), as its own report does, so a gap month is no
+    zero pulling its trailing average and its others' usual orders down. Columns: revenue, orders, trailing, yoy,
+    others_change, expected, usual_orders, dispersion, thin (the share test's p-value), others_usual.
+    """
+    months = list(revenue.columns)
+    trailing = [m for m in report.trailing() if m in months]  # the report's, less the scopes' own gap months
+    yoy = same_month_last_year(report)
+    yoy = yoy if yoy in months else None
     expect_orders = share_expected(orders, rest_orders, span, window)
     before = [m for m in months if m < report.period][-span:]
-
     frame = pd.DataFrame({"revenue": revenue[report.period], "orders": orders[report.period]})
     n = max(len(trailing), 1)
     frame["trailing"] = revenue[trailing].sum(axis=1) / n if trailing else np.nan
@@ -139,21 +181,11 @@ def decline_check(report: Report) -> pd.DataFrame:
     frame["expected"] = share_expected(revenue, rest_revenue, span, window)[report.period]
     frame["usual_orders"] = expect_orders[report.period]
     frame["dispersion"] = dispersion_around(orders, expect_orders, before)
-    frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
-    thin = stats.share_drop(  # a share learnt from few orders: the expectation's own error (see share_drop)
+    frame["thin"] = stats.share_drop(  # a share learnt from few orders: the expectation's own error (see share_drop)
         frame["orders"], orders[before].sum(axis=1), rest_orders[report.period], rest_orders[before].sum(axis=1)
     )
-    frame["p_value"] = np.maximum(count_below(frame["orders"], frame["usual_orders"], frame["dispersion"]), thin)
-    frame["effect"] = frame["expected"] - frame["revenue"]
-    others_usual = rest_orders[before].sum(axis=1) / max(len(before), 1)  # the yardstick's own orders a month
-    tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)  # NaN without `window` months to learn from
-    tested &= others_usual >= report.settings(NAME)["line_min_other_orders"]
-    fired = (frame["change"] <= -thr["line_decline"]) & tested
-    family = tested if report.region == ALL else fired  # see the docstring: the ALL report tests every row
-    frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(family)), index=frame.index).where(fired)
-    gate = thr["fdr"] if report.region == ALL else thr["indicative_q"]  # the company view: confirmed only
-    frame["flagged"] = fired & evidence.confirmed(frame["q_value"], gate)
-    return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
+    frame["others_usual"] = rest_orders[before].sum(axis=1) / max(len(before), 1)  # the yardstick's orders a month
+    return frame
 
 
 def line_months(report: Report, months: list[str]) -> pd.DataFrame:

@@ -1,8 +1,9 @@
 """折扣与毛利, 价格变化与销量: discount depth and gross margin per product line, price against volume per product.
 
-Discount depth = 1 − amount paid ÷ amount at list price, i.e. each line's 1 − unit_price / list_price weighted
-by its list revenue (lines without a list price are left out); gross margin = 1 − cost / revenue over lines with a known cost. The findings'
-effects are the discount given beyond the usual depth and the gross profit lost to a lower margin.
+Discount depth = 1 − amount paid ÷ amount at list price, i.e. each line's 1 − unit_price / list_price
+weighted by its list revenue (lines without a list price are left out); gross margin = 1 − cost / revenue over
+lines with a known cost. The findings' effects are the discount given beyond the usual depth and the gross
+profit lost to a lower margin.
 """
 
 from __future__ import annotations
@@ -100,9 +101,9 @@ def discount_frame(report: Report) -> pd.DataFrame:
 def price_check(report: Report) -> pd.DataFrame:
     """The discount-deepening and margin-erosion tests per scope and product line, against the trailing months.
 
-    ``discount`` (list-revenue weighted) and ``margin`` (revenue weighted) are this month's averages, ``baseline_*`` the same over the
-    trailing months pooled (what the panel shows), ``margin_se`` and ``baseline_margin_se`` their standard errors
-    from the spread of the order lines.
+    ``discount`` (list-revenue weighted) and ``margin`` (revenue weighted) are this month's averages,
+    ``baseline_*`` the same over the trailing months pooled (what the panel shows), ``margin_se`` and
+    ``baseline_margin_se`` their standard errors from the spread of the order lines.
 
     - Discount, channel by channel and order by order (:func:`salesnb.product.discounts.discount_test`): each of
       this month's orders against the line's usual depth in the order's channel over the trailing months, so a
@@ -131,6 +132,7 @@ def price_check(report: Report) -> pd.DataFrame:
       margin eroding) and ``margin_z`` ≥ ``thresholds.product.z``, and not already a deeper discount of the
       same line (that finding covers it);
       ``margin_effect`` = points × the revenue of the compared lines (gross profit lost).
+    ``baseline_units``: the scope's average trailing month, over its own months (:meth:`Report.covered`).
     """
     thr = report.thresholds(NAME)
     trailing = report.trailing()
@@ -148,7 +150,9 @@ def price_check(report: Report) -> pd.DataFrame:
     frame["revenue"] = now["revenue"]
     frame["list_revenue"] = now["list_revenue"]
     frame["units"] = now["quantity"]
-    frame["baseline_units"] = base["quantity"].reindex(frame.index) / max(len(trailing), 1)
+    scope = frame.index.get_level_values("scope").astype(str)
+    own = {name: max(len(report.covered(trailing, name)), 1) for name in scope.unique()}  # a region's own months
+    frame["baseline_units"] = base["quantity"].reindex(frame.index) / scope.map(own).to_numpy(dtype=float)
     for prefix, name in (("d", "discount"), ("m", "margin")):
         mean, se = weighted_mean(now, prefix)
         base_mean, base_se = weighted_mean(base, prefix)

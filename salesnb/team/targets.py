@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..data import facts
 from ..data.dataset import Dataset
+from ..data.region_gaps import filled
 from ..data.targets import total_target
 from ..display.formatting import format_amount, format_pct
 from ..display.panel import Panel, needs
@@ -63,7 +64,9 @@ def seasonal_expectation(report: Report, month: str, region: str, trailing: bool
     ``trailing``: the trailing average where the data (after its warm-up, :func:`settled_month`) does not reach
     back that far, or when asked for; ``None`` without history. The region's level leaves out the months the data
     does not cover for it (:meth:`Report.covered`: a month the export left out for the region is no zero), and
-    the company's months a year earlier are those of the months kept.
+    the company's months a year earlier are those of the months kept; in the company's months, a month the
+    export left out for some region counts that region at its usual share
+    (:func:`salesnb.data.region_gaps.filled`), so its dip is no season borrowed by every region.
     """
     n = report.config["baselines"]["trailing_months"]
     first = settled_month(report)
@@ -75,7 +78,7 @@ def seasonal_expectation(report: Report, month: str, region: str, trailing: bool
     festivals = festival_months(report.config)
     year_ago = [year_back(m, festivals) for m in recent_months]
     if not trailing and min(year_ago) >= first and len(recent_months) == n:
-        company = monthly_revenue(report, ALL)
+        company = filled(report.ds, monthly_revenue(report, ALL))  # a region's gap month at its usual share
         before = float(company.reindex([year_back(m, festivals) for m in own]).fillna(0.0).mean())
         same = float(company.get(year_back(month, festivals), 0.0))
         if before > 0 and same > 0:

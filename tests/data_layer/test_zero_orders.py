@@ -64,3 +64,38 @@ def test_an_order_of_free_lines_totals_0_but_one_with_an_unpriced_line_does_not(
 def test_data_without_zero_orders_is_untouched(tmp_path: Path) -> None:
     ds = load_dataset(_orders(tmp_path, ORDERS[:1] + ORDERS[2:3]))
     assert ds.zero_orders == {} and len(ds["orders"]) == 2 and not ds.warnings
+
+
+def test_a_last_day_with_only_an_order_of_0_still_ends_the_data_there(tmp_path: Path) -> None:
+    """The export runs through 2026-10-31: Z1 on that day is a refunded order (0), the last sale is on the 28th.
+
+    The data reaches the 31st, so October is complete (its orders reach one of its last 3 days) and the latest
+    complete month, not partial through day 28 with September the default period. The columnar store (written
+    by the loader; the streamed ingest leaves a source with an order of 0 to it) says the same.
+    """
+    from salesnb.data import store_read
+    from salesnb.data.ingest import ingest
+    from salesnb.data.store import read_manifest
+
+    rows = [(f"O{m}{d:02d}", f"C{d}", f"2026-{m}-{d:02d}", "华东", 100) for m in ("09", "10") for d in range(1, 29)]
+    (tmp_path / "src").mkdir()
+    src = _orders(tmp_path / "src", (*rows, ("Z1", "C9", "2026-10-31", "华东", 0)))
+    loaded = load_dataset(src)
+    folder = ingest(src, None, "zero-last-day", tmp_path / "store", stream_bytes=1)  # tries to stream, then loads
+    streamed = store_read.load_store(folder, read_manifest(folder, "zero-last-day"))
+    opened = store_read.open_store(src, root=tmp_path / "opened")
+    for ds in (loaded, streamed, opened):
+        assert ds.zero_orders == {"2026-10": 1} and ds.zero_orders_through == "2026-10-31"
+        assert facts.last_order_date(ds) == pd.Timestamp("2026-10-31")
+        assert facts.through_day(ds, "2026-10") is None and facts.latest_complete_month(ds) == "2026-10"
+    assert open_report(data=str(src), region="ALL").period == "2026-10"  # the default period
+    report = open_report(data=str(src), period="2026-10", region="ALL", lang="en")
+    assert not report.partial and "partial month" not in report._repr_markdown_()
+
+
+def test_an_order_of_0_in_the_next_month_closes_the_month_before(tmp_path: Path) -> None:
+    """Sales until 2026-10-20, then only a gift on 2026-11-02: the export reached November, so October is whole."""
+    rows = [(f"O{d}", f"C{d}", f"2026-10-{d:02d}", "华东", 100) for d in range(1, 21)]
+    ds = load_dataset(_orders(tmp_path, (*rows, ("G1", "C1", "2026-11-02", "华东", 0))))
+    assert facts.data_months(ds) == ("2026-10", "2026-10")
+    assert facts.through_day(ds, "2026-10") is None and facts.latest_complete_month(ds) == "2026-10"
