@@ -256,6 +256,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             "low": format_amount(row.baseline_low, lang),
             "high": format_amount(row.baseline_high, lang),
             "change": signed(row.change),
+            "shortfall": format_pct(-row.change),  # flagged only below its baseline: how far below, unsigned
         }
         low = not pd.isna(row.attainment) and row.attainment < thr["region_attainment"]
         target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
