@@ -232,6 +232,23 @@ def explained_text(finding: dict[str, Any], lang: str) -> str:
     return t(key, lang, by=evidence.get("by", ""), part=number(part), whole=number(whole), share=share)
 
 
+def heads_text(finding: dict[str, Any], symptoms: list[tuple[int, dict[str, Any]]], lang: str) -> str:
+    """What a root heads, in words: ``（共 4 个阶段积压，合计 188.6万）`` when other stages pile up under it.
+
+    Counts the symptoms linked to ``finding`` by ``pipeline_pileup`` (:mod:`salesnb.causes`); the total is the
+    root's revenue at stake and theirs. ``""`` when none is.
+    """
+    stages = [
+        s["explained"]["part"]
+        for _, s in symptoms
+        if s.get("parent") == finding.get("id") and (s.get("explained") or {}).get("match") == "pipeline_pileup"
+    ]
+    if not stages:
+        return ""
+    total = format_amount((finding.get("effect") or 0.0) + sum(stages), lang)
+    return t("heads_pipeline_pileup", lang, n=len(stages) + 1, total=total)
+
+
 class FindingsPanel(Panel):
     """A ranked list of findings shown at the top of an angle (or in the executive summary).
 
@@ -267,6 +284,10 @@ class FindingsPanel(Panel):
         text = explained_text(f, self.lang)
         return f'<span class="salesnb-explained" style="color:#666">{html.escape(text)}</span>' if text else ""
 
+    def _heads(self, f: dict[str, Any]) -> str:
+        text = heads_text(f, getattr(self, "symptoms", {}).get(f.get("id"), []), self.lang)
+        return f'<span class="salesnb-heads">{html.escape(text)}</span>' if text else ""
+
     def _symptoms(self, f: dict[str, Any]) -> str:
         rows = getattr(self, "symptoms", {}).get(f.get("id"), [])
         if not rows:
@@ -285,7 +306,7 @@ class FindingsPanel(Panel):
         items = []
         for f in self.findings:
             items.append(
-                f"<li>{self._badge(f)}{self._angle(f)}<b>{html.escape(f['title'])}</b>{self._status(f)}<br>"
+                f"<li>{self._badge(f)}{self._angle(f)}<b>{html.escape(f['title'])}</b>{self._heads(f)}{self._status(f)}<br>"
                 f'<span style="color:#444">{html.escape(f["detail"])}</span><br>'
                 f"<span>→ {html.escape(f['action'])}</span>{self._symptoms(f)}</li>"
             )

@@ -16,7 +16,7 @@ from .data.targets import segment_targets, total_target
 from .display import plotting
 from .display.formatting import format_amount, format_int, format_pct
 from .display.panel import Panel
-from .findings import FindingsPanel, all_findings, explained_text, findings_panel, status_text
+from .findings import FindingsPanel, all_findings, explained_text, findings_panel, heads_text, status_text
 from .header import opens_the_data
 from .i18n import joined, t
 from .market.acquisition import new_customer_months
@@ -415,7 +415,9 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
         {
             t("col_severity", lang): [t("sev_" + f["severity"], lang) for _, f in shown],
             t("col_finding", lang): [
-                ("\u3000" * depth + "└ " + f["title"] + explained_text(f, lang)) if depth else f["title"]
+                ("\u3000" * depth + "└ " + f["title"] + explained_text(f, lang))
+                if depth
+                else f["title"] + heads_text(f, panel.symptoms[f["id"]], lang)
                 for depth, f in shown
             ],
             t("summary_col_status", lang): [status_text(f, lang) for _, f in shown],

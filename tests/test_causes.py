@@ -256,6 +256,28 @@ def test_stages_piling_up_together_sit_under_the_one_with_most_at_stake(tmp_path
     assert [f["parent"] for f in surges] == [None]  # one stage piling up is its own root
 
 
+def test_the_stage_heading_a_pile_up_says_how_many_stages_and_the_total_once(tmp_path):
+    from process.helpers import config, rep, stock_scenario
+
+    from salesnb.findings import explained_text, heads_text
+    from salesnb.overview import executive_summary_panel
+
+    # 方案报价 (800 at stake) heads 技术交流 (550): two stages, 1,350 in all, said on the root's line only
+    r = rep(stock_scenario(tmp_path, quoted=8), config_path=config(tmp_path, min_stays=5))
+    panel = executive_summary_panel(r)
+    quote = next(f for f in panel.findings if f["code"] == "stage_stock_surge")
+    symptoms = panel.symptoms[quote["id"]]
+    tech = next(f for _, f in symptoms if f["code"] == "stage_stock_surge")
+    assert heads_text(quote, symptoms, "zh") == "（共 2 个阶段积压，合计 1,350）"
+    assert heads_text(quote, symptoms, "en") == " (2 stages piling up, 1.4K at stake in all)"
+    assert explained_text(tech, "zh") == "：与“方案报价”同属一次多阶段积压，本阶段占 550（41%）"
+    assert explained_text(tech, "en") == ": part of the same pile-up as 方案报价, 550 (41%) of it here"
+    rows = list(panel.table.iloc[:, 1])
+    assert f"{quote['title']}（共 2 个阶段积压，合计 1,350）" in rows
+    assert "（共 2 个阶段积压，合计 1,350）" in panel.to_html()
+    assert heads_text(tech, [], "zh") == ""  # a stage alone, or a symptom, heads nothing
+
+
 def test_a_stage_pile_up_in_another_segment_is_not_headed():
     report = None  # the match reads the report only once the two findings sit in the same segment
     head = made("stage_stock_surge", {"stage": "方案报价", "source": "展会"}, 800, angle="process")

@@ -91,5 +91,5 @@ def test_a_symptom_says_how_much_of_it_its_cause_explains():
     panel.symptoms = {root["id"]: [(1, child)]}
     assert '电商渠道销售下滑<span class="salesnb-explained" style="color:#666">：较近期月均少 42.1万' in panel.to_html()
     pileup = {"match": "pipeline_pileup", "by": "技术交流", "part": 469201.74, "whole": 1885569.75, "unit": "amount"}
-    said = "：与“技术交流”同属多阶段积压（各阶段共多压 188.6万），此阶段占 46.9万（25%）"
+    said = "：与“技术交流”同属一次多阶段积压，本阶段占 46.9万（25%）"  # the total is said once, on the root
     assert explained_text({"explained": pileup}, "zh") == said

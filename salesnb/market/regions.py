@@ -256,6 +256,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             "low": format_amount(row.baseline_low, lang),
             "high": format_amount(row.baseline_high, lang),
             "change": signed(row.change),
+            "shortfall": format_pct(-row.change),  # flagged only below its baseline: how far below, unsigned
         }
         low = not pd.isna(row.attainment) and row.attainment < thr["region_attainment"]
         target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
@@ -315,7 +316,16 @@ def region_panel(report: Report) -> Panel:
         t("mk_vs_average", lang): format_pct(0.0),
     }
     table = pd.concat([rows, pd.DataFrame([average])], ignore_index=True)
-    return Panel(frame=frame, table=table, figure=ax.figure)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=_ranking_note(report, value))
+
+
+def _ranking_note(report: Report, value: str) -> str:
+    """Why the regions are ranked by growth rather than attainment (no target), ``""`` when they are not."""
+    if value != "vs_trailing":
+        return ""
+    why = t("no_targets_table" if not report.ds.has("targets") else "no_target", report.lang)
+    n = report.config["baselines"]["trailing_months"]
+    return ("" if report.lang == "zh" else " ").join([why, t("mk_region_growth_note", report.lang, n=n)])
 
 
 _RANKING_TITLES = {"attainment": "mk_region_title", "vs_trailing": "mk_region_growth_title",

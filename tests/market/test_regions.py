@@ -84,7 +84,13 @@ def test_a_growing_region_falling_is_found_and_a_yearly_dip_is_not(tmp_path):
     assert south["expected"] == pytest.approx(500, rel=1e-6) and not bool(south["flagged"])  # the October dip
     found = [f for f in market.angle_findings(r) if f["code"] == "region_underperform"]
     assert [f["segment"] for f in found] == [{"region": "华东"}]
-    assert "应在 2,357 左右（区间 2,357–2,357），实际 -45.0%" in found[0]["detail"]  # says what was expected
+    # says what was measured and how far below what was expected, in words rather than a signed figure
+    assert found[0]["detail"].startswith("本月销售额 ")
+    assert "本月应在 2,357 左右（区间 2,357–2,357），实际比预期低 45.0%。" in found[0]["detail"]
+    english = [f for f in market.angle_findings(open_report(str(_two_regions(tmp_path)), "2026-10", "ALL", lang="en"))
+               if f["code"] == "region_underperform"]  # fmt: skip
+    assert english[0]["detail"].startswith("Revenue ")
+    assert "expect about 2.4K (range 2.4K–2.4K), so it came in 45.0% below that." in english[0]["detail"]
 
 
 def test_a_region_needs_both_a_miss_and_a_fall(tmp_path):
