@@ -123,7 +123,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_map(args: argparse.Namespace) -> int:
-    from .data.mapview import describe, no_amount, no_orders, tickets_only, write_mapping
+    from .data.mapview import describe, no_amount, no_orders, tickets_next, tickets_only, write_mapping
     from .data.propose import propose_mapping
     from .i18n import t
 
@@ -140,7 +140,8 @@ def _cmd_map(args: argparse.Namespace) -> int:
         except FileExistsError as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 1
-        print(t("map_wrote_draft", args.lang, path=out), file=sys.stderr)
+        said = t("map_wrote_draft", args.lang, path=out)
+        print(tickets_next(args.data, out, args.lang) if drafted is tickets_only else said, file=sys.stderr)
         return 1
     try:
         out = write_mapping(proposal, args.out, force=args.force, lang=args.lang)

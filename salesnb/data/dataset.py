@@ -92,7 +92,7 @@ class Dataset:
     warnings: list[str] = field(default_factory=list)  # worth knowing, not blocking (conflicting attributes ...)
     excluded: dict[str, int] = field(default_factory=dict)  # rows the mapping's exclude left out, per table
     zero_orders: dict[str, int] = field(default_factory=dict)  # orders of total 0 left out, per month (zero_orders)
-    zero_orders_through: str | None = None  # the latest of their dates (YYYY-MM-DD): the export covered that day
+    covered_through: str | None = None  # latest date of orders left out (excluded, of 0): the export covered it
 
     def has(self, *names: str | Iterable[str]) -> bool:
         """Return True when every named table is present (an empty table counts as present)."""

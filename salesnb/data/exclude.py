@@ -26,6 +26,7 @@ import pandas as pd
 
 from ..errors import DataSourceError
 from .contract import TABLES
+from .coverage import dropped_dates, flat_through, latest
 from .dataset import EMPTY, Dataset, Mapping
 from .messages import Message, counted
 from .parsing import parse_number
@@ -70,6 +71,10 @@ def drop_flat_rows(
         return frame, done
     rows = frame[FILE_ROW].to_numpy() if FILE_ROW in frame.columns else np.arange(len(frame))  # empty rows gone
     kept = frame.loc[~mask].assign(**{FILE_ROW: rows[~mask]})  # problems still name the file's row
+    if "orders" in tables:  # the export covered the days of the orders left out
+        done.through = latest(
+            flat_through(frame, names, raw_column(frame, names, "orders", "order_date"), mask), done.through
+        )
     if "order_lines" in tables:  # one row of the file, one line
         done.counts["order_lines"] = int(mask.sum())
     key = _raw_key(names, "orders")
@@ -119,6 +124,7 @@ class FlatExcluded:
     tables: set[str] = dataclasses.field(default_factory=set)
     notes: list[Message] = dataclasses.field(default_factory=list)
     counts: dict[str, int] = dataclasses.field(default_factory=dict)
+    through: str | None = None  # the latest date of the orders left out (:mod:`.coverage`)
 
 
 def raw_column(frame: pd.DataFrame, names: Mapping, table: str, column: str) -> str | None:
@@ -133,6 +139,7 @@ def drop_excluded(ds: Dataset, flat: FlatExcluded | None = None) -> Dataset:
     """``ds`` without the rows its mapping excludes and those depending on them; ``ds`` itself when none are.
 
     ``flat``: the rules :func:`drop_flat_rows` already applied to a flat export's file, with its notes and counts.
+    ``covered_through``: the latest date of the orders left out, here or from the file (:mod:`.coverage`).
     """
     rules = ds.mapping.exclude
     flat = flat or FlatExcluded()
@@ -155,7 +162,10 @@ def drop_excluded(ds: Dataset, flat: FlatExcluded | None = None) -> Dataset:
     notes += _cascade(tables, gone)
     counts = {name: len(ds.tables[name]) - len(frame) + flat.counts.get(name, 0) for name, frame in tables.items()}
     excluded = {name: n for name, n in counts.items() if n}
-    return dataclasses.replace(ds, tables=tables, warnings=[*ds.warnings, *notes], excluded=excluded)
+    through = latest(dropped_dates(ds.tables.get("orders"), tables.get("orders")), flat.through, ds.covered_through)
+    return dataclasses.replace(
+        ds, tables=tables, warnings=[*ds.warnings, *notes], excluded=excluded, covered_through=through
+    )
 
 
 def _emptied_wholes(

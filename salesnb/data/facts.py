@@ -340,17 +340,20 @@ def empty_months(ds: Dataset) -> tuple[str, ...]:
 def last_order_date(ds: Dataset) -> pd.Timestamp | None:
     """The date of the latest order (``None`` without dated orders): how far the data reaches.
 
-    An order of total 0 left out at load (:mod:`salesnb.data.zero_orders`) still counts: the export covered its
-    day, so a last day with only a gift or a refunded order on it does not cut the month short.
+    An order left out at load (``Dataset.covered_through``: excluded as cancelled, returned, unpaid, or of total
+    0) still counts: the export covered its day, so a last day with only cancelled orders or a gift on it does not
+    cut the month short. Only within the last month of kept orders: such a row adds no month (an open deal's
+    expected close date may lie ahead).
     """
 
     def build() -> pd.Timestamp | None:
         dates = _order_dates(ds).dropna()
         last = dates.max().normalize() if len(dates) else None
-        dropped = pd.Timestamp(ds.zero_orders_through) if ds.zero_orders_through else None
+        dropped = pd.Timestamp(ds.covered_through) if ds.covered_through else None
         if last is None or dropped is None:
             return last
-        return max(last, dropped.tz_localize(last.tz) if last.tz is not None else dropped)
+        dropped = dropped.tz_localize(last.tz) if last.tz is not None else dropped
+        return max(last, min(dropped, last + pd.offsets.MonthEnd(0)))
 
     return per_dataset(ds, ("facts", "last_order_date"), build)
 

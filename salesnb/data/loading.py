@@ -30,6 +30,7 @@ from .delimited import TEXT_SUFFIXES, headerless, headerless_names, point_decima
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows, shared_alone, stands_alone
+from .mapped_files import unmapped_file
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .merged_cells import fill_merged_orders
 from .messages import Message
@@ -247,7 +248,7 @@ def _read_folder(source: Path, mapping: Mapping) -> tuple[dict[str, tuple[str, p
             frames[table] = (path.name if sheet is None else f"{path.name}{SHEET}{sheet}", read[path, sheet])
             used.add(path)
     if source.is_file() and not frames:
-        raise DataSourceError(Message("error_unmapped_file", name=source.name, source=str(source)))
+        raise DataSourceError(unmapped_file(source, mapping))
     return frames, [p.name for p in files if p not in used]
 
 

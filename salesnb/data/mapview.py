@@ -185,6 +185,16 @@ def tickets_only(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str]:
     return lines, f"# {t('map_tickets_header', lang)}\n{body}"
 
 
+def tickets_next(data: str, path: Path, lang: str = "zh") -> str:
+    """The last line ``salesnb map`` prints for a tickets-only export: add the orders beside the tickets.
+
+    Not the draft's "complete it": nothing in the tickets mapping is to fill in; the orders export is missing.
+    """
+    source = Path(data)
+    folder = source if source.is_dir() else source.parent
+    return t("map_wrote_tickets", lang, path=path, folder=folder)
+
+
 def no_amount(proposal: Proposal, lang: str = "zh") -> tuple[list[str], str]:
     """Lines saying the orders have no amount (every sale would be 0), and a draft with a line to fill it in.
 

@@ -41,7 +41,7 @@ from .messages import lines_json
 STORE_ENV = "SALESNB_STORE"  # where stores live (a user setting)
 READ_ENV = "SALESNB_READ_STORE"  # set (to a store root) in a batch run's kernels: load datasets from the store
 MANIFEST = "manifest.json"
-FORMAT = 1  # bump when the layout changes: older stores are then rebuilt
+FORMAT = 2  # bump when the layout changes: older stores are then rebuilt
 ROW_GROUP_ROWS = 65_536  # small enough that one region of a large table spans whole groups of its own
 HIDDEN = ("_region", "_row")
 _OWN_REGION = ("orders", "customers", "reps", "leads", "opportunities", "targets", "marketing_spend")
@@ -169,7 +169,7 @@ def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:
         regions=facts.regions(ds) if ds.has("orders") else [],
         excluded=ds.excluded,
         zero_orders=ds.zero_orders,
-        zero_orders_through=ds.zero_orders_through,
+        covered_through=ds.covered_through,
     )
 
 
@@ -188,7 +188,7 @@ def manifest(
     regions: list[str],
     excluded: dict[str, int] | None = None,
     zero_orders: dict[str, int] | None = None,
-    zero_orders_through: str | None = None,
+    covered_through: str | None = None,
 ) -> dict:
     """The manifest of the tables written to ``folder`` (``rows``: table -> row count, in the Dataset's order)."""
     return {
@@ -212,7 +212,7 @@ def manifest(
         "regions": regions,
         "excluded": dict(excluded or {}),
         "zero_orders": dict(zero_orders or {}),
-        "zero_orders_through": zero_orders_through,
+        "covered_through": covered_through,
     }
 
 

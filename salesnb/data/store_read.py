@@ -98,7 +98,7 @@ def load_store(folder: Path, manifest: dict, *, region: str | None = None, table
         warnings=[from_json(w) for w in manifest["warnings"]],
         excluded=dict(manifest.get("excluded", {})),
         zero_orders=dict(manifest.get("zero_orders", {})),
-        zero_orders_through=manifest.get("zero_orders_through"),
+        covered_through=manifest.get("covered_through", manifest.get("zero_orders_through")),
     )
     if region is None:  # the whole data is in the folder: order_keys may answer for it
         loaded = {name: weakref.ref(frames[name]) if name in frames else None for name in _KEYED}

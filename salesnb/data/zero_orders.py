@@ -5,7 +5,7 @@ customer (a new one, for a sample's first order) while adding no revenue: the or
 order value falls, a gift lifts the month's buyers. They leave the data after the mapping's ``exclude`` and take
 what hangs on them the same way (:func:`salesnb.data.exclude.leave_out`: their order lines go, a ticket about
 one keeps its row and loses the link); a warning says how many and in which months, and the report's data note
-says they are not counted. Their latest date stays the data's (``Dataset.zero_orders_through``): the export
+says they are not counted. Their latest date stays the data's (``Dataset.covered_through``): the export
 covered that day, so a last day holding only a gift does not make the month end earlier
 (:func:`salesnb.data.facts.last_order_date`). An order's total is :func:`salesnb.data.facts.order_totals`' — a
 total of 0 only where every line is priced (or the amount given): an order with an unpriced line or no lines is
@@ -19,6 +19,7 @@ import dataclasses
 import numpy as np
 
 from ..periods import month_labels
+from .coverage import latest
 from .dataset import Dataset
 from .exclude import leave_out
 from .facts import order_totals
@@ -39,7 +40,7 @@ def zero_total(ds: Dataset) -> np.ndarray:
 def drop_zero_orders(ds: Dataset) -> Dataset:
     """``ds`` without its orders of total 0 (and their lines), a warning, ``zero_orders`` counting them by month.
 
-    ``zero_orders_through``: the latest date of the orders left out (``None`` without a dated one).
+    ``covered_through``: the latest date of the orders left out, these or the excluded ones (:mod:`.coverage`).
     """
     zero = zero_total(ds)
     if not zero.any():
@@ -58,5 +59,5 @@ def drop_zero_orders(ds: Dataset) -> Dataset:
         tables=tables,
         warnings=[*ds.warnings, warning, *notes],
         zero_orders={str(m): int(n) for m, n in per_month.items()},
-        zero_orders_through=str(dates.max().date()) if dates.notna().any() else None,
+        covered_through=latest(dates, ds.covered_through),
     )

@@ -88,3 +88,22 @@ def test_a_tickets_file_beside_the_orders_is_read_by_a_helpdesk_s_names(tmp_path
         "ticket_id": "工单编号", "customer_id": "客户编号", "created_at": "创建时间", "category": "问题类型",
         "first_response_at": "首次响应时间", "severity": "优先级", "response_due_at": "响应截止时间",
     }  # fmt: skip
+
+
+def test_salesnb_map_s_last_line_asks_for_the_orders_beside_the_tickets(tmp_path: Path, capsys) -> None:
+    """Not the draft's "complete it as said above": the tickets mapping is whole, the orders export is missing."""
+    from salesnb.cli import main
+
+    source, out = _helpdesk(tmp_path / "in"), tmp_path / "mapping.yaml"
+    assert main(["map", "--data", str(source), "--out", str(out)]) == 1
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == (
+        f"已写出映射 {out}（只有工单表 tickets）：要生成报告，请把订单导出（含订单明细行的文件或工作表）"
+        f"放到 {tmp_path / 'in'} 中工单旁边，再运行 salesnb map --data {tmp_path / 'in'}"
+    )
+    assert main(["map", "--data", str(tmp_path / "in"), "--out", str(out), "--force", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        f"Wrote the mapping {out} (the tickets table only): to produce reports, add the orders export (the file or "
+        f"sheet with the order lines) next to the tickets in {tmp_path / 'in'}, then run salesnb map --data "
+        f"{tmp_path / 'in'}"
+    )

@@ -85,7 +85,7 @@ def test_a_last_day_with_only_an_order_of_0_still_ends_the_data_there(tmp_path: 
     streamed = store_read.load_store(folder, read_manifest(folder, "zero-last-day"))
     opened = store_read.open_store(src, root=tmp_path / "opened")
     for ds in (loaded, streamed, opened):
-        assert ds.zero_orders == {"2026-10": 1} and ds.zero_orders_through == "2026-10-31"
+        assert ds.zero_orders == {"2026-10": 1} and ds.covered_through == "2026-10-31"
         assert facts.last_order_date(ds) == pd.Timestamp("2026-10-31")
         assert facts.through_day(ds, "2026-10") is None and facts.latest_complete_month(ds) == "2026-10"
     assert open_report(data=str(src), region="ALL").period == "2026-10"  # the default period
