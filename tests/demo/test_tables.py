@@ -11,7 +11,6 @@ from demo.helpers import (
 from salesnb.data.contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, SHAPE_COLUMNS, TABLES, TIMESTAMP
 from salesnb.demo import generate_dataset
 
-
 # A helpdesk's own due time per ticket: the demo's helpdesk holds its tickets to their priority's SLA instead
 # (salesnb/support/sla_terms.py), so the sample shows the per-priority terms; tests/support covers these columns.
 OWN_SLA_COLUMNS = {"tickets": ("response_due_at", "sla_hours")}
