@@ -7,6 +7,7 @@ SLA (``thresholds.support.priority_sla_hours``); a word not listed has no level 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from importlib import resources
 
 import pandas as pd
@@ -20,9 +21,16 @@ PRIORITY_WORDS: dict[str, str] = {
 }
 
 
-def priority_level(values: pd.Series) -> pd.Series:
-    """Each ticket's priority level (``urgent``/``high``/``medium``/``low``), missing when empty or not a known word."""
+def priority_level(values: pd.Series, own: Mapping[str, Iterable[str]] | None = None) -> pd.Series:
+    """Each ticket's priority level (``urgent``/``high``/``medium``/``low``), missing when empty or not a known word.
+
+    ``own``: the company's own words per level (``support.priority_words`` of the configuration: a helpdesk that
+    writes VIP or 加急单), read before the bundled ones, so a company may also move a word to another level.
+    """
+    words = dict(PRIORITY_WORDS)
+    for level, extra in (own or {}).items():
+        words.update({status_key(pd.Series([str(word)])).iloc[0]: str(level) for word in extra})
     known = values.notna()
     levels = pd.Series(pd.NA, index=values.index, dtype="object")
-    levels[known] = status_key(values[known]).map(PRIORITY_WORDS)
+    levels[known] = status_key(values[known]).map(words)
     return levels

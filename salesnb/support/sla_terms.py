@@ -23,14 +23,20 @@ LEVELS = ("urgent", "high", "medium", "low")  # the order the text names them in
 
 def sla_key(report: Report) -> str:
     """The SLA settings as a cache key: the judged tickets change with any of them."""
-    thr = report.thresholds(NAME)
-    return f"{thr['ticket_sla_hours']:g}:{sorted(thr['priority_sla_hours'].items())}"
+    thr, own = report.thresholds(NAME), report.settings(NAME).get("priority_words") or {}
+    words = sorted((str(level), sorted(map(str, extra))) for level, extra in own.items())
+    return f"{thr['ticket_sla_hours']:g}:{sorted(thr['priority_sla_hours'].items())}:{words}"
+
+
+def levels_of(report: Report, rows: pd.DataFrame) -> pd.Series:
+    """Each ticket's priority level, with the company's own words (``support.priority_words``) first."""
+    return priority_level(rows["severity"], report.settings(NAME).get("priority_words"))
 
 
 def sla_hours(report: Report, rows: pd.DataFrame) -> pd.Series:
     """Hours each ticket's first response is due within: its own ``sla_hours``, its priority's, else the default."""
     thr = report.thresholds(NAME)
-    by_level = priority_level(rows["severity"]).map({k: float(v) for k, v in thr["priority_sla_hours"].items()})
+    by_level = levels_of(report, rows).map({k: float(v) for k, v in thr["priority_sla_hours"].items()})
     hours = by_level.astype(float).fillna(float(thr["ticket_sla_hours"]))
     own = pd.to_numeric(rows["sla_hours"], errors="coerce")
     return own.where(own.notna(), hours)
@@ -48,7 +54,7 @@ def sla_text(report: Report, rows: pd.DataFrame) -> str:
     flat = f"{thr['ticket_sla_hours']:g}"
     if len(rows) and (rows["response_due_at"].notna() | rows["sla_hours"].notna()).all():
         return t("sup_sla_export", lang)
-    levels = priority_level(rows["severity"])
+    levels = levels_of(report, rows)
     named = rows["severity"].where(levels.notna())
     if not named.notna().any():
         own = rows["response_due_at"].notna() | rows["sla_hours"].notna()

@@ -93,3 +93,15 @@ def test_tickets_without_a_priority_keep_the_one_sla(folder):
     assert support.sla_panel(r).note == "SLA口径：首次响应须在48 小时内。"
     found = next(f for f in support.angle_findings(r) if f["code"] == "sla_breach")
     assert found["detail"].endswith("SLA口径：48 小时。") and "为该类工单按48 小时设置SLA预警" in found["action"]
+
+
+def test_a_company_s_own_priority_word_is_held_to_its_level(tmp_path):
+    """The helpdesk's 其他 is the company's 低 (configuration support.priority_words): its 60 h answer is in time."""
+    config = tmp_path / "own_words.yaml"
+    config.write_text("support:\n  priority_words: {low: [其他]}\n", encoding="utf-8")
+    r = report(_helpdesk(tmp_path), region="华南", config_path=str(config))
+    mine = support.judged_tickets(r).query("category == '售后响应'")
+    assert mine["breached"].tolist() == [True, True, False, False, False, False, True, False]
+    found = next(f for f in support.angle_findings(r) if f["code"] == "sla_breach")
+    assert "本月 8 张工单中 3 张首次响应超时（37.5%" in found["detail"]
+    assert "SLA口径：各优先级的时限（紧急 4 小时、P2/高 24 小时、中 48 小时、low/低/其他 72 小时）" in found["detail"]
