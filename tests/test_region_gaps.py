@@ -27,19 +27,24 @@ REGIONS = {  # region: (customers, first month, last month, months without order
 }
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _orders(regions: dict[str, tuple[int, str, str, set[str]]]) -> pd.DataFrame:
+    """One order of 100 per customer and month of each region's range but its skipped months; the data ends in
+    November (one order of South on 2026-11-05)."""
     rows = [
         (f"{region}-{m}-{c}", f"{region}{c}", f"{m}-10", region, 100)
-        for region, (buyers, first, last, skip) in REGIONS.items()
+        for region, (buyers, first, last, skip) in regions.items()
         for m in pd.period_range(first, last, freq="M").astype(str)
         if m not in skip
         for c in range(buyers)
     ]
     rows.append(("S-late", "South0", "2026-11-05", "South", 100))  # the data ends inside November
+    return pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "region", "amount"])
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("gaps")
-    columns = ["order_id", "customer_id", "order_date", "region", "amount"]
-    pd.DataFrame(rows, columns=columns).to_csv(out / "orders.csv", index=False)
+    _orders(REGIONS).to_csv(out / "orders.csv", index=False)
     return out
 
 
@@ -172,17 +177,8 @@ YEARS = {  # three years: North's sheet for 2025-09 is missing; East takes over 
 @pytest.fixture(scope="module")
 def years(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The company sells 3,000 every month (North 1,200, South 300, West then East 1,500) but in 2025-09 (1,800)."""
-    rows = [
-        (f"{region}-{m}-{c}", f"{region}{c}", f"{m}-10", region, 100)
-        for region, (buyers, first, last, skip) in YEARS.items()
-        for m in pd.period_range(first, last, freq="M").astype(str)
-        if m not in skip
-        for c in range(buyers)
-    ]
-    rows.append(("S-late", "South0", "2026-11-05", "South", 100))
     out = tmp_path_factory.mktemp("years")
-    columns = ["order_id", "customer_id", "order_date", "region", "amount"]
-    pd.DataFrame(rows, columns=columns).assign(channel="直营").to_csv(out / "orders.csv", index=False)
+    _orders(YEARS).assign(channel="直营").to_csv(out / "orders.csv", index=False)
     return out
 
 

@@ -115,17 +115,23 @@ def test_the_chart_leaves_out_an_others_row_that_would_flatten_every_product():
     assert _charted(shown[~shown["is_other"]]).equals(shown[~shown["is_other"]])
 
 
-def test_a_product_on_sale_in_the_data_s_first_month_has_an_unknown_age(tmp_path):
-    """An export from 2026-08: P1 sells from its first month (on sale before the export), P2 from 2026-09.
-
-    P1's age is unknown and it is not 导入期 (every product of a new export read as introduced); P2 is 1 month old.
-    """
+def _p1_from_august_p2_from_september() -> tuple[list[dict], list[dict]]:
+    """Ten orders a month 2026-08..10, each a line of P1 at 10, and from 2026-09 also one of P2 at 10."""
     orders, lines = [], []
     for month, products in (("2026-08", ["P1"]), ("2026-09", ["P1", "P2"]), ("2026-10", ["P1", "P2"])):
         for day in range(1, 11):
             order = f"O{month}-{day}"
             orders.append({"order_id": order, "customer_id": f"C{day}", "order_date": f"{month}-{day:02d}"})
             lines += [{"order_id": order, "product_id": p, "quantity": 1, "unit_price": 10} for p in products]
+    return orders, lines
+
+
+def test_a_product_on_sale_in_the_data_s_first_month_has_an_unknown_age(tmp_path):
+    """An export from 2026-08: P1 sells from its first month (on sale before the export), P2 from 2026-09.
+
+    P1's age is unknown and it is not 导入期 (every product of a new export read as introduced); P2 is 1 month old.
+    """
+    orders, lines = _p1_from_august_p2_from_september()
     folder = tmp_path / "export"
     folder.mkdir()
     pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
@@ -151,12 +157,7 @@ def test_a_product_sold_a_few_times_without_a_launch_date_is_sporadic_not_introd
     months, under ``lifecycle_min_lines`` (3): sporadic, not 导入期. P4, launched 2026-10 by ``products``, sells
     once: a declared launch is a launch, so it is introduced however few its lines.
     """
-    orders, lines = [], []
-    for month, products in (("2026-08", ["P1"]), ("2026-09", ["P1", "P2"]), ("2026-10", ["P1", "P2"])):
-        for day in range(1, 11):
-            order = f"O{month}-{day}"
-            orders.append({"order_id": order, "customer_id": f"C{day}", "order_date": f"{month}-{day:02d}"})
-            lines += [{"order_id": order, "product_id": p, "quantity": 1, "unit_price": 10} for p in products]
+    orders, lines = _p1_from_august_p2_from_september()
     lines += [
         {"order_id": "O2026-09-1", "product_id": "P3", "quantity": 1, "unit_price": 50},
         {"order_id": "O2026-10-1", "product_id": "P3", "quantity": 1, "unit_price": 50},
