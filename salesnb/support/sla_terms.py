@@ -52,20 +52,20 @@ def sla_text(report: Report, rows: pd.DataFrame) -> str:
     """The SLA the tickets ``rows`` were judged by, in words: the export's, per priority (with hours), or one."""
     thr, lang = report.thresholds(NAME), report.lang
     flat = f"{thr['ticket_sla_hours']:g}"
-    if len(rows) and (rows["response_due_at"].notna() | rows["sla_hours"].notna()).all():
+    own = rows["response_due_at"].notna() | rows["sla_hours"].notna()  # the export's own deadline
+    if len(rows) and own.all():
         return t("sup_sla_export", lang)
     levels = levels_of(report, rows)
     named = rows["severity"].where(levels.notna())
     if not named.notna().any():
-        own = rows["response_due_at"].notna() | rows["sla_hours"].notna()
         return t("sup_sla_flat_export" if own.any() else "sup_sla_flat", lang, h=flat)
     words = named.groupby(levels).agg(lambda s: "/".join(sorted(s.dropna().astype(str).unique())))
     parts = [
         t("sup_sla_level", lang, word=words[k], h=f"{thr['priority_sla_hours'][k]:g}") for k in LEVELS if k in words
     ]
     text = t("sup_sla_priority", lang, levels=t("sup_sla_join", lang).join(parts))
-    if levels.isna().any():
+    if (levels.isna() & ~own).any():  # held to the one default: neither a known priority nor a deadline of its own
         text += t("sup_sla_other", lang, h=flat)
-    if (rows["response_due_at"].notna() | rows["sla_hours"].notna()).any():
+    if own.any():
         text += t("sup_sla_own_some", lang)
     return text
