@@ -4,7 +4,9 @@ The total is the target already set for next month where the data has one; other
 same month last year scaled by the recent year-on-year trend (the trailing months against the same
 months a year earlier), or the trailing average where the data does not reach back a year. The split
 weighs each segment by half its share in the same month last year (seasonality) and half its share in
-the trailing months (current momentum); reps who have left are not given a target.
+the trailing months (current momentum); reps who have left are not given a target. A segment that did not
+exist a year ago (a rep hired since, a line first sold since) has no share last year, not a share of 0: it
+takes its trailing share, averaged over the months since it started, and the others split the rest.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import pandas as pd
 
 from .data import facts
 from .data.region_gaps import filled
+from .data.reps import rep_info
 from .data.targets import total_target
 from .display import plotting
 from .display.bounded import bounded, bounded_note
@@ -99,27 +102,54 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
         frame["last_year"] = float("nan")  # before the data: unknown (shown as —), not a month without sales
     frame = frame[frame.index.astype(str) != facts.UNKNOWN]
     segments = frame.index.astype(str)
-    # a region's own months (Report.covered): a month the export left out for it is unknown, not a month of 0
+    hired = _hire_months(report, frame.index) if by == "rep_id" else pd.Series(float("nan"), index=frame.index)
+    # a region's own months (Report.covered): a month the export left out for it is unknown, not a month of 0;
+    # nor is a month before a rep was hired
     own = {r: report.covered(months, r) for r in segments} if by == "region" else {}
-    frame["trailing_avg"] /= [max(len(own.get(s, months)), 1) for s in segments]
+    frame["trailing_avg"] /= [
+        max(sum(m >= start for m in own.get(s, months)) if isinstance(start, str) else len(own.get(s, months)), 1)
+        for s, start in zip(segments, hired, strict=True)
+    ]
+    # a segment that began after the month last year (first sale or hire) had no share then, not a share of 0
+    first_sale = source.groupby(by)["month"].min().reindex(frame.index)
+    began = [min((m for m in (f, h) if isinstance(m, str)), default="") for f, h in zip(first_sale, hired, strict=True)]
+    frame.loc[[start > shift_month(month, 12) for start in began], "last_year"] = float("nan")
     if by == "region":
         frame.loc[[not report.covered([shift_month(month, 12)], r) for r in segments], "last_year"] = float("nan")
     if by == "rep_id":
         active = _active_reps(report, month)
         if active is not None:
             frame = frame[frame.index.astype(str).isin(active)]
-    # a split known for every segment only: last year's, where it lacks a region's month, is not used
-    shares = [
-        frame[c] / frame[c].sum()
-        for c in ("last_year", "trailing_avg")
-        if frame[c].sum() > 0 and frame[c].notna().all()
-    ]
-    weight = sum(shares) / len(shares) if shares else pd.Series(0.0, index=frame.index)
-    frame["weight"] = weight
-    frame["proposed"] = weight * (total or 0.0) if total is not None else float("nan")
+    frame["weight"] = split_weights(frame["last_year"], frame["trailing_avg"])
+    frame["proposed"] = frame["weight"] * (total or 0.0) if total is not None else float("nan")
     frame = frame.rename_axis("segment").reset_index()
     frame["segment"] = frame["segment"].astype(str)
     return frame.sort_values(["proposed", "segment"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def split_weights(last_year: pd.Series, trailing: pd.Series) -> pd.Series:
+    """Each segment's share of next month: half its share last year, half its trailing share (summing to 1).
+
+    A segment without a last year (NaN: new since, or its month missing from the export) takes its trailing
+    share; the segments with one split the rest by both halves, so a new rep is not held to half a share.
+    """
+    known = last_year.notna()
+    recent = trailing / trailing.sum() if trailing.sum() > 0 else None
+    seasonal = last_year[known] / last_year[known].sum() if last_year[known].sum() > 0 else None
+    if recent is None:
+        return seasonal.reindex(last_year.index, fill_value=0.0) if seasonal is not None else trailing * 0.0
+    old = float(recent[known].sum())
+    if seasonal is None or old == 0:
+        return recent
+    weight = recent.copy()
+    weight[known] = old * (seasonal + recent[known] / old) / 2
+    return weight
+
+
+def _hire_months(report: Report, rep_ids: pd.Index) -> pd.Series:
+    """Each rep's hire month (``YYYY-MM``, NaN where the data has no hire date), indexed like ``rep_ids``."""
+    hired = pd.to_datetime(rep_ids.map(rep_info(report.ds)["hire_date"]))
+    return pd.Series(hired.strftime("%Y-%m"), index=rep_ids)
 
 
 def plan_panel(report: Report, by: str = "product_line") -> Panel:

@@ -79,3 +79,47 @@ def test_a_first_partial_month_says_there_is_no_whole_month_not_no_sales(tmp_pat
     assert planning.plan_total(report) == (None, "none")
     note = planning.plan_panel(report, by="product_line").note
     assert note == "数据中还没有完整的月份（2019-11 是数据的第一个月，且不完整），无法按趋势给出下月目标建议。"
+
+
+def test_a_rep_hired_since_last_year_takes_the_trailing_share_of_the_months_since_hire(tmp_path):
+    """R3, hired 2026-09-10, had no November 2025 to weigh: its share is the trailing one, not half of it.
+
+    Trailing months 2026-08..10: R1 100 and R2 300 a month; R3 400 over its two months since hire, 200 a month
+    (not 133, with August counted as a month of 0). Trailing shares 1/6, 1/2, 1/3; R1 and R2 (2/3 together) split
+    theirs half by November 2025 (100 : 300) and half by the trailing months (100 : 300): 1/6 and 1/2. R3 keeps
+    1/3, where it had (0 + 0.25) / 2 = 0.125 with a share of 0 last year.
+    """
+    import pandas as pd
+
+    folder = tmp_path / "hired"
+    folder.mkdir()
+    months = pd.period_range("2025-08", "2026-10", freq="M").astype(str)
+    orders = [(rep, m, amount) for m in months for rep, amount in (("R1", 100), ("R2", 300))]
+    orders += [("R3", "2026-09", 200), ("R3", "2026-10", 200)]
+    pd.DataFrame(
+        [{"order_id": f"O{k}", "customer_id": f"C{k}", "order_date": f"{m}-15", "region": "华东", "rep_id": rep,
+          "amount": amount} for k, (rep, m, amount) in enumerate(orders)]  # fmt: skip
+    ).to_csv(folder / "orders.csv", index=False)
+    pd.DataFrame(
+        {"rep_id": ["R1", "R2", "R3"], "rep_name": ["甲", "乙", "丙"], "region": "华东",
+         "hire_date": ["2020-01-01", "2020-01-01", "2026-09-10"]}  # fmt: skip
+    ).to_csv(folder / "reps.csv", index=False)
+    report = open_report(str(folder), "2026-10", "华东")
+    frame = planning.plan_frame(report, "rep_id").set_index("segment")
+    assert frame["trailing_avg"].to_dict() == pytest.approx({"R1": 100, "R2": 300, "R3": 200})
+    assert pd.isna(frame.loc["R3", "last_year"]) and frame.loc["R1", "last_year"] == 100
+    assert frame["weight"].to_dict() == pytest.approx({"R1": 1 / 6, "R2": 1 / 2, "R3": 1 / 3})
+    assert frame["proposed"].sum() == pytest.approx(planning.plan_total(report)[0])
+
+
+def test_split_weights_sum_to_one_with_and_without_a_last_year():
+    import pandas as pd
+
+    nan = float("nan")
+    last_year = pd.Series([100.0, 300.0, nan], index=["a", "b", "c"])
+    trailing = pd.Series([100.0, 300.0, 200.0], index=["a", "b", "c"])
+    assert planning.split_weights(last_year, trailing).tolist() == pytest.approx([1 / 6, 1 / 2, 1 / 3])
+    assert planning.split_weights(last_year * nan, trailing).tolist() == pytest.approx([1 / 6, 1 / 2, 1 / 3])
+    assert planning.split_weights(last_year, trailing * 0).tolist() == pytest.approx([0.25, 0.75, 0.0])
+    both = planning.split_weights(pd.Series([100.0, 100.0]), pd.Series([100.0, 300.0]))
+    assert both.tolist() == pytest.approx([(0.5 + 0.25) / 2, (0.5 + 0.75) / 2])
