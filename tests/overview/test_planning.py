@@ -97,12 +97,25 @@ def test_a_rep_hired_since_last_year_takes_the_trailing_share_of_the_months_sinc
     orders = [(rep, m, amount) for m in months for rep, amount in (("R1", 100), ("R2", 300))]
     orders += [("R3", "2026-09", 200), ("R3", "2026-10", 200)]
     pd.DataFrame(
-        [{"order_id": f"O{k}", "customer_id": f"C{k}", "order_date": f"{m}-15", "region": "华东", "rep_id": rep,
-          "amount": amount} for k, (rep, m, amount) in enumerate(orders)]  # fmt: skip
+        [
+            {
+                "order_id": f"O{k}",
+                "customer_id": f"C{k}",
+                "order_date": f"{m}-15",
+                "region": "华东",
+                "rep_id": rep,
+                "amount": amount,
+            }
+            for k, (rep, m, amount) in enumerate(orders)
+        ]  # fmt: skip
     ).to_csv(folder / "orders.csv", index=False)
     pd.DataFrame(
-        {"rep_id": ["R1", "R2", "R3"], "rep_name": ["甲", "乙", "丙"], "region": "华东",
-         "hire_date": ["2020-01-01", "2020-01-01", "2026-09-10"]}  # fmt: skip
+        {
+            "rep_id": ["R1", "R2", "R3"],
+            "rep_name": ["甲", "乙", "丙"],
+            "region": "华东",
+            "hire_date": ["2020-01-01", "2020-01-01", "2026-09-10"],
+        }  # fmt: skip
     ).to_csv(folder / "reps.csv", index=False)
     report = open_report(str(folder), "2026-10", "华东")
     frame = planning.plan_frame(report, "rep_id").set_index("segment")
