@@ -86,6 +86,9 @@ NEEDS: dict[str, tuple[str, ...]] = {  # what a plant needs exported: a table, o
     "delivery_delay": ("orders.promised_at",),
     "stalled_deals": ("opportunities",),
     "stage_conversion_low": ("opportunities",),
+    "margin_erosion": ("products", "order_lines.unit_cost"),
+    "return_rate_high": ("products", "returns"),
+    "lost_to_competitor": ("opportunities",),
 }
 
 
@@ -373,6 +376,63 @@ def conversion_low(t: Tables, world: Any, region: str, period: str, size: float,
     return {"stage": stage}
 
 
+def margin_erosion(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
+    """A product line's unit cost rises by ``25·size`` points of its price in the region this month, same prices."""
+    _needs(world, "order_lines.unit_cost")
+    lines = _region_lines(t, region)
+    line = _pick_line(world, lines, period, rng)
+    rows = lines.index[(lines["product_line"] == line) & in_month(lines["order_date"], period)]
+    ol = t["order_lines"]
+    ol.loc[rows, "unit_cost"] = (ol.loc[rows, "unit_cost"] + 0.25 * size * ol.loc[rows, "unit_price"]).round(2)
+    return {"product_line": line}
+
+
+def returns_rise(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
+    """``size`` of a product line's order lines of the month in the region come back within days (quality)."""
+    _needs(world, "returns")
+    from scenarios_sales import _spread_over_products
+
+    lines = _region_lines(t, region)
+    line = _pick_line(world, lines, period, rng)
+    rows = (lines["product_line"] == line) & in_month(lines["order_date"], period)
+    rows = rows.reindex(t["order_lines"].index, fill_value=False)
+    hit = t["order_lines"][_spread_over_products(t["order_lines"], rows, size, rng)]
+    dates = t["orders"].set_index("order_id")["order_date"].reindex(hit["order_id"])
+    last = min((pd.Period(period, "M") + 1).start_time - pd.Timedelta(days=1), world.end)
+    returned = dates.dt.normalize() + pd.to_timedelta(rng.integers(1, 10, len(hit)), unit="D")
+    returned = returned.clip(upper=last.normalize()) + pd.Timedelta(hours=10)
+    new = pd.DataFrame(
+        {
+            "order_id": hit["order_id"].to_numpy(),
+            "product_id": hit["product_id"].to_numpy(),
+            "quantity": hit["quantity"].to_numpy(),
+            "returned_at": returned.clip(upper=world.end).to_numpy(),
+            "reason": "质量问题",
+        }
+    )
+    t["returns"] = pd.concat([t["returns"], new[t["returns"].columns]], ignore_index=True)
+    return {"product_line": line}
+
+
+def lost_to_competitor(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
+    """A competitor takes ``size`` of the deals that close in the region this month (won ones are lost instead)."""
+    _needs(world, "opportunities")
+    from foreign_tables import COMPETITORS
+
+    competitor = str(rng.choice(COMPETITORS))
+    opp = t["opportunities"]
+    closing = (opp["region"] == region) & in_month(opp["closed_at"], period) & (opp["competitor"] != competitor)
+    idx = opp.index[closing.fillna(False)]
+    if len(idx) < 4:
+        raise Unplantable("under 4 deals closing")
+    hit = idx[rng.permutation(len(idx))][: max(1, int(round(size * len(idx))))]
+    won = set(opp.loc[hit[opp.loc[hit, "status"] == "won"], "opportunity_id"])
+    ev = t["stage_events"]
+    t["stage_events"] = ev[~(ev["opportunity_id"].isin(won) & (ev["stage"] == STAGES[-1]))].reset_index(drop=True)
+    opp.loc[hit, ["status", "lost_reason", "competitor"]] = ["lost", "竞品", competitor]
+    return {"competitor": competitor}
+
+
 Plant = Callable[[Tables, Any, str, str, float, np.random.Generator], dict]
 PLANTS: dict[str, Plant] = {
     "region_underperform": region_drop,
@@ -388,4 +448,7 @@ PLANTS: dict[str, Plant] = {
     "delivery_delay": delivery_delay,
     "stalled_deals": stalled,
     "stage_conversion_low": conversion_low,
+    "margin_erosion": margin_erosion,
+    "return_rate_high": returns_rise,
+    "lost_to_competitor": lost_to_competitor,
 }

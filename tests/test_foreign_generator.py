@@ -33,3 +33,43 @@ def test_large_region_drop_is_found():
     fired = [f for f in result["found"] if f["code"] == "region_underperform" and f["severity"] != "low"]
     assert any(f["segment"].get("region") == result["scenario"].region for f in fired), fired
     assert judge(result) == (True, "")
+
+
+def test_the_three_newer_plants_change_what_they_claim():
+    """Margin: the line's cost rises by 25·size points of its price; returns: size of its lines come back in the
+    month; competitor: size of the region's deals closing in the month are lost to it."""
+    import numpy as np
+    from foreign_plants import PLANTS, in_month, supports
+
+    seed = next(
+        s
+        for s in range(100)
+        if all(supports(simulate(s)[0], c) for c in ("margin_erosion", "return_rate_high", "lost_to_competitor"))
+    )
+    world, tables = simulate(seed)
+    region, period = world.regions[0], world.months[-2]
+
+    work = {k: v.copy() for k, v in tables.items()}
+    line = PLANTS["margin_erosion"](work, world, region, period, 0.4, np.random.default_rng(1))["product_line"]
+    changed = work["order_lines"]["unit_cost"] - tables["order_lines"]["unit_cost"]
+    hit = changed.abs() > 0
+    assert hit.any()
+    expected = (0.1 * tables["order_lines"].loc[hit, "unit_price"]).round(2)
+    assert np.allclose(changed[hit], expected, atol=0.011)
+    products = work["products"].set_index("product_id")["product_line"]
+    assert set(work["order_lines"].loc[hit, "product_id"].map(products)) == {line}
+
+    work = {k: v.copy() for k, v in tables.items()}
+    PLANTS["return_rate_high"](work, world, region, period, 0.5, np.random.default_rng(2))
+    new = work["returns"].iloc[len(tables["returns"]) :]
+    assert len(new) >= 1 and (new["reason"] == "质量问题").all()
+    assert in_month(new["returned_at"], period).all()
+
+    work = {k: v.copy() for k, v in tables.items()}
+    competitor = PLANTS["lost_to_competitor"](work, world, region, period, 0.5, np.random.default_rng(3))["competitor"]
+    opp, before = work["opportunities"], tables["opportunities"]
+    closing = (
+        (before["region"] == region) & in_month(before["closed_at"], period) & (before["competitor"] != competitor)
+    )
+    taken = (opp["competitor"] == competitor) & (before["competitor"] != competitor)
+    assert taken.sum() == max(1, round(0.5 * closing.sum())) and (opp.loc[taken, "status"] == "lost").all()

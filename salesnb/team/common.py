@@ -167,7 +167,8 @@ def peer_expectation(
     past = frame[months].fillna(0.0).where(started[months])
     level = past.mean(axis=1)
     rel = frame.fillna(0.0).where(started).div(level.where(level > 0), axis=0)
-    keys = (groups.reindex(frame.index) if groups is not None else pd.Series("", index=frame.index)).fillna("")
+    keys = (groups.reindex(frame.index) if groups is not None else pd.Series("", index=frame.index)).astype(object)
+    keys = keys.fillna("")  # a rep without a group (all-NaN groups are float: cast before filling with text)
     n = past.notna().sum(axis=1)
     settled = (level > 0) & (n >= max(len(months) // 2, 1))  # peers with a known level (not a rep just starting)
     factor = pd.DataFrame(
