@@ -16,63 +16,32 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from foreign_tables import STAGES, revenue
+from foreign_flow import (
+    complaint_spike,
+    conversion_low,
+    cycle_lengthening,
+    delivery_delay,
+    lost_to_competitor,
+    sla_breach,
+    slow_response,
+    source_shift,
+    stalled,
+)
+from foreign_plant_kit import (
+    Tables,
+    Unplantable,
+    drop_orders,
+    in_month,
+    losing,
+    needs,
+    order_value,
+    pick_line,
+    region_lines,
+    reissue,
+    usual,
+)
 
-Tables = dict[str, pd.DataFrame]
-COMPLAINTS = ("交付延误", "质量问题", "售后响应", "合同争议")  # ticket categories that are complaints (安装调试 is not)
-
-
-class Unplantable(Exception):
-    """The drawn place cannot hold the problem (too few items, or the table or column is not exported)."""
-
-
-def in_month(values: pd.Series, period: str) -> pd.Series:
-    """Whether each timestamp falls in ``period``."""
-    p = pd.Period(period, "M")
-    return (values >= p.start_time) & (values < (p + 1).start_time)
-
-
-def usual(when: pd.Series, mine: pd.Series, value: pd.Series, period: str) -> float:
-    """The segment's (``mine``) usual value in ``period``: its 12-month mean × the month's level for the others."""
-    month = when.dt.to_period("M")
-    p = pd.Period(period, "M")
-    past = (month >= p - 12) & (month < p)
-    others_now, others_past = value[~mine & (month == p)].sum(), value[~mine & past].sum() / 12
-    level = others_now / others_past if others_past > 0 else 1.0
-    return float(value[mine & past].sum() / 12 * level)
-
-
-def losing(rng: np.random.Generator, rows: pd.Series, value: pd.Series, normal: float, size: float) -> pd.Index:
-    """A random set of the ``rows`` whose removal leaves at most ``1 − size`` of the month and of ``normal``."""
-    at = rows[rows].index.to_numpy()[rng.permutation(int(rows.sum()))]
-    now = float(value[at].sum())
-    keep = (1 - size) * min(now, normal)
-    gone = int(np.searchsorted(value[at].cumsum().to_numpy(), now - keep - 1e-9)) + 1
-    return pd.Index(at[:gone])
-
-
-def drop_orders(t: Tables, ids: Any) -> None:
-    """Remove orders and everything that hangs on them (lines, invoices, tickets, returns)."""
-    ids = set(ids)
-    for name in ("orders", "order_lines", "invoices", "tickets", "returns"):
-        t[name] = t[name][~t[name]["order_id"].isin(ids)].reset_index(drop=True)
-
-
-def reissue(t: Tables, ids: Any) -> None:
-    """Invoices of orders whose lines changed: new amount (none left: the order and its records go)."""
-    orders = t["orders"][t["orders"]["order_id"].isin(set(ids))]
-    amount = revenue(orders, t["order_lines"]).round(2)
-    drop_orders(t, orders.loc[amount <= 0, "order_id"])
-    inv = t["invoices"]
-    new = inv["order_id"].map(dict(zip(orders["order_id"], amount, strict=True)))
-    hit = new.notna()
-    inv.loc[hit, "amount"] = new[hit]
-    inv.loc[hit & inv["paid_at"].notna(), "paid_amount"] = new[hit & inv["paid_at"].notna()]
-
-
-def order_value(t: Tables) -> pd.Series:
-    """Each order's revenue, on the orders' index."""
-    return revenue(t["orders"], t["order_lines"])
+__all__ = ["NEEDS", "PLANTS", "Unplantable", "in_month", "supports"]
 
 
 NEEDS: dict[str, tuple[str, ...]] = {  # what a plant needs exported: a table, or "table.column" not dropped
@@ -89,19 +58,15 @@ NEEDS: dict[str, tuple[str, ...]] = {  # what a plant needs exported: a table, o
     "margin_erosion": ("products", "order_lines.unit_cost"),
     "return_rate_high": ("products", "returns"),
     "lost_to_competitor": ("opportunities",),
+    "sla_breach": ("tickets",),
+    "sales_cycle_lengthening": ("opportunities",),
+    "lead_source_shift": ("leads",),
 }
 
 
 def supports(world: Any, code: str) -> bool:
     """Whether the world's export has what the plant of ``code`` needs."""
     return all(i not in world.dropped if "." in i else i in world.present for i in NEEDS.get(code, ()))
-
-
-def _needs(world: Any, *what: str) -> None:
-    """Raise :class:`Unplantable` unless every table / column of ``what`` is exported."""
-    for item in what:
-        if "." in item and item in world.dropped or "." not in item and item not in world.present:
-            raise Unplantable(f"{item} not exported")
 
 
 def region_drop(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
@@ -115,7 +80,7 @@ def region_drop(t: Tables, world: Any, region: str, period: str, size: float, rn
 
 def channel_drop(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
     """One channel of the region loses ``size`` of its month's revenue."""
-    _needs(world, "orders.channel")
+    needs(world, "orders.channel")
     o = t["orders"]
     now = o[(o["region"] == region) & in_month(o["order_date"], period)]["channel"].value_counts()
     if not (now >= 5).any():
@@ -128,30 +93,10 @@ def channel_drop(t: Tables, world: Any, region: str, period: str, size: float, r
     return {"channel": channel}
 
 
-def _region_lines(t: Tables, region: str) -> pd.DataFrame:
-    """The region's order lines with their order date and product line, on the lines' index."""
-    o = t["orders"].set_index("order_id")
-    lines = t["order_lines"]
-    mine = lines["order_id"].map(o["region"]) == region
-    out = lines[mine].copy()
-    out["order_date"] = out["order_id"].map(o["order_date"])
-    out["product_line"] = out["product_id"].map(t["products"].set_index("product_id")["product_line"])
-    return out
-
-
-def _pick_line(world: Any, lines: pd.DataFrame, period: str, rng: np.random.Generator, least: int = 5) -> str:
-    """A product line with at least ``least`` order lines in the month (products must be exported to name it)."""
-    _needs(world, "products")
-    now = lines.loc[in_month(lines["order_date"], period), "product_line"].value_counts()
-    if not (now >= least).any():
-        raise Unplantable(f"no product line with {least} order lines")
-    return str(rng.choice(sorted(now[now >= least].index)))
-
-
 def line_decline(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
     """A product line's revenue in the region falls ``size`` below its usual month (its order lines removed)."""
-    lines = _region_lines(t, region)
-    line = _pick_line(world, lines, period, rng)
+    lines = region_lines(t, region)
+    line = pick_line(world, lines, period, rng)
     value = lines["quantity"] * lines["unit_price"]
     mine = lines["product_line"] == line
     rows = mine & in_month(lines["order_date"], period)
@@ -169,8 +114,8 @@ def discount_deepening(t: Tables, world: Any, region: str, period: str, size: fl
     """A product line is sold ``25·size`` points of list price cheaper in the region this month, same units."""
     if "order_lines.list_price" in world.dropped and "products" not in world.present:
         raise Unplantable("no list price exported")
-    lines = _region_lines(t, region)
-    line = _pick_line(world, lines, period, rng)
+    lines = region_lines(t, region)
+    line = pick_line(world, lines, period, rng)
     rows = lines.index[(lines["product_line"] == line) & in_month(lines["order_date"], period)]
     ol = t["order_lines"]
     ol.loc[rows, "unit_price"] = (
@@ -184,7 +129,7 @@ def discount_deepening(t: Tables, world: Any, region: str, period: str, size: fl
 
 def rep_underperform(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
     """A rep with a target and a tenure over 6 months loses ``size`` of the month's revenue against usual."""
-    _needs(world, "targets", "orders.rep_id")
+    needs(world, "targets", "orders.rep_id")
     tg, reps, o = t["targets"], t["reps"], t["orders"]
     with_target = set(tg.loc[(tg["period"] == period) & tg["rep_id"].notna(), "rep_id"])
     start = pd.Period(period, "M").start_time
@@ -238,7 +183,7 @@ def new_customer_drop(t: Tables, world: Any, region: str, period: str, size: flo
 
 def receivables(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
     """``size`` of the region's invoices falling due this month are paid only 2–5 months late (or not yet)."""
-    _needs(world, "invoices")
+    needs(world, "invoices")
     inv = t["invoices"]
     mine = inv["order_id"].map(t["orders"].set_index("order_id")["region"]) == region
     rows = mine & in_month(inv["due_at"], period)
@@ -251,136 +196,11 @@ def receivables(t: Tables, world: Any, region: str, period: str, size: float, rn
     return {}
 
 
-def complaint_spike(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """Tickets of one category in the region rise to ``1 + 4·size`` times their usual month (new tickets)."""
-    _needs(world, "tickets")
-    from foreign_tables import finish_tickets, hours
-
-    tk, o = t["tickets"], t["orders"]
-    region_of = tk["order_id"].map(o.set_index("order_id")["region"])
-    tk = tk[region_of == region]
-    category = str(rng.choice(sorted(set(tk["category"]) & set(COMPLAINTS))))  # a service request is no complaint
-    mine = tk["category"] == category
-    ones = pd.Series(1.0, index=tk.index)
-    normal = max(
-        usual(tk["created_at"], mine, ones, period), float((mine & in_month(tk["created_at"], period)).sum()), 2
-    )
-    count = int(round(4 * size * normal)) + 1
-    p = pd.Period(period, "M")
-    recent = o[
-        (o["region"] == region) & (o["order_date"] >= (p - 1).start_time) & (o["order_date"] < (p + 1).start_time)
-    ]
-    pick = recent.iloc[rng.integers(0, len(recent), count)]
-    created = p.start_time + pd.to_timedelta(rng.integers(0, p.days_in_month * 86400, count), unit="s")
-    new = pd.DataFrame(
-        {
-            "customer_id": pick["customer_id"].to_numpy(),
-            "created_at": created,
-            "category": category,
-            "severity": "中",
-            "order_id": pick["order_id"].to_numpy(),
-        }
-    )
-    new["first_response_at"] = new["created_at"] + hours(rng, 3, 1.0, count)
-    new["resolved_at"] = new["first_response_at"] + hours(rng, 30, 1.0, count)
-    old = t["tickets"].drop(columns="ticket_id")
-    t["tickets"] = finish_tickets(pd.concat([old, new[old.columns]], ignore_index=True), world.end)
-    return {"category": category}
-
-
-def slow_response(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """``size`` of one source's leads in the region this month wait 6–72 hours for a first reply."""
-    _needs(world, "leads")
-    ld = t["leads"]
-    rows = (ld["region"] == region) & in_month(ld["created_at"], period)
-    counts = ld.loc[rows, "source"].value_counts()
-    if not (counts >= 8).any():
-        raise Unplantable("no source with 8 leads")
-    source = str(rng.choice(sorted(counts[counts >= 8].index)))
-    idx = ld.index[rows & (ld["source"] == source)]
-    hit = idx[rng.permutation(len(idx))][: max(1, int(round(size * len(idx))))]
-    late = ld.loc[hit, "created_at"] + pd.to_timedelta(rng.uniform(6, 72, len(hit)) * 3600, unit="s").round("s")
-    ld.loc[hit, "first_response_at"] = late.where(late <= world.end)
-    return {"source": source}
-
-
-def delivery_delay(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """``size`` of the region's orders of the month are delivered 5–25 days after the promised date."""
-    _needs(world, "orders.promised_at")
-    o = t["orders"]
-    rows = (o["region"] == region) & in_month(o["order_date"], period) & o["delivered_at"].notna()
-    idx = o.index[rows]
-    if len(idx) < 5:
-        raise Unplantable("under 5 delivered orders")
-    hit = idx[rng.permutation(len(idx))][: max(1, int(round(size * len(idx))))]
-    late = o.loc[hit, "promised_at"] + pd.to_timedelta(rng.integers(5, 26, len(hit)), unit="D")
-    o.loc[hit, "delivered_at"] = late.where(late <= world.end)
-    return {}
-
-
-def _furthest(t: Tables, ids: pd.Series, cutoff: pd.Timestamp) -> pd.Series:
-    """The furthest stage index each deal of ``ids`` had reached before ``cutoff``."""
-    ev = t["stage_events"]
-    ev = ev[ev["opportunity_id"].isin(set(ids)) & (ev["entered_at"] < cutoff)]
-    return ev.assign(k=ev["stage"].map(STAGES.index)).groupby("opportunity_id")["k"].max()
-
-
-def _reopen(t: Tables, ids: Any, after: pd.Series, status: str) -> None:
-    """Deals ``ids`` stop at the stage entered at ``after`` (per deal): later events gone, ``status`` from then."""
-    ev, opp = t["stage_events"], t["opportunities"]
-    cut = ev["opportunity_id"].map(after)
-    t["stage_events"] = ev[~(cut.notna() & (ev["entered_at"] > cut))].reset_index(drop=True)
-    rows = opp["opportunity_id"].isin(set(ids))
-    opp.loc[rows, "status"] = status
-    opp.loc[rows, "closed_at"] = opp.loc[rows, "opportunity_id"].map(after) if status == "lost" else pd.NaT
-    opp.loc[rows, ["lost_reason", "competitor"]] = ["需求变化", None] if status == "lost" else [None, None]
-
-
-def stalled(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """Deals that reached one stage 2–4 months ago stay there: (4·size)/2 × the stage's month-end stock of them."""
-    _needs(world, "opportunities")
-    opp, ev = t["opportunities"], t["stage_events"]
-    end = (pd.Period(period, "M") + 1).start_time
-    mine = opp.loc[opp["region"] == region, "opportunity_id"]
-    stage = str(rng.choice(STAGES[1:5]))
-    entered = ev[ev["opportunity_id"].isin(set(mine)) & (ev["stage"] == stage)]
-    entered = entered[
-        (entered["entered_at"] >= end - pd.Timedelta(days=120)) & (entered["entered_at"] < end - pd.Timedelta(days=60))
-    ]
-    later = ev.merge(entered[["opportunity_id", "entered_at"]], on="opportunity_id", suffixes=("", "_s"))
-    moved = set(later.loc[later["entered_at"] > later["entered_at_s"], "opportunity_id"])
-    moved |= set(opp.loc[opp["closed_at"].notna(), "opportunity_id"]) & set(entered["opportunity_id"])
-    pool = np.array(sorted(moved))
-    open_now = mine[mine.map(opp.set_index("opportunity_id")["status"]) == "open"]
-    stock = int((_furthest(t, open_now, end) == STAGES.index(stage)).sum())
-    count = min(len(pool), max(2, int(round(2 * size * max(stock, 2)))))
-    if count < 2:
-        raise Unplantable(f"under 2 deals passed {stage} 2-4 months ago")
-    hit = rng.choice(pool, count, replace=False)
-    _reopen(t, hit, entered.set_index("opportunity_id")["entered_at"].reindex(hit), "open")
-    return {"stage": stage}
-
-
-def conversion_low(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """``size`` of the region's deals that passed one stage this month are lost at it instead."""
-    _needs(world, "opportunities")
-    opp, ev = t["opportunities"], t["stage_events"]
-    stage = str(rng.choice(STAGES[1:5]))
-    nxt = ev[(ev["stage"] == STAGES[STAGES.index(stage) + 1]) & in_month(ev["entered_at"], period)]
-    nxt = nxt[nxt["opportunity_id"].isin(set(opp.loc[opp["region"] == region, "opportunity_id"]))]
-    if len(nxt) < 4:
-        raise Unplantable("under 4 deals passing the stage")
-    hit = nxt.iloc[rng.permutation(len(nxt))[: max(1, int(round(size * len(nxt))))]]
-    at = hit.set_index("opportunity_id")["entered_at"] - pd.Timedelta(seconds=1)
-    _reopen(t, at.index, at, "lost")
-    return {"stage": stage}
-
-
 def margin_erosion(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
     """A product line's unit cost rises by ``25·size`` points of its price in the region this month, same prices."""
-    _needs(world, "order_lines.unit_cost")
-    lines = _region_lines(t, region)
-    line = _pick_line(world, lines, period, rng)
+    needs(world, "order_lines.unit_cost")
+    lines = region_lines(t, region)
+    line = pick_line(world, lines, period, rng)
     rows = lines.index[(lines["product_line"] == line) & in_month(lines["order_date"], period)]
     ol = t["order_lines"]
     ol.loc[rows, "unit_cost"] = (ol.loc[rows, "unit_cost"] + 0.25 * size * ol.loc[rows, "unit_price"]).round(2)
@@ -389,11 +209,11 @@ def margin_erosion(t: Tables, world: Any, region: str, period: str, size: float,
 
 def returns_rise(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
     """``size`` of a product line's order lines of the month in the region come back within days (quality)."""
-    _needs(world, "returns")
+    needs(world, "returns")
     from scenarios_sales import _spread_over_products
 
-    lines = _region_lines(t, region)
-    line = _pick_line(world, lines, period, rng)
+    lines = region_lines(t, region)
+    line = pick_line(world, lines, period, rng)
     rows = (lines["product_line"] == line) & in_month(lines["order_date"], period)
     rows = rows.reindex(t["order_lines"].index, fill_value=False)
     hit = t["order_lines"][_spread_over_products(t["order_lines"], rows, size, rng)]
@@ -414,25 +234,6 @@ def returns_rise(t: Tables, world: Any, region: str, period: str, size: float, r
     return {"product_line": line}
 
 
-def lost_to_competitor(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """A competitor takes ``size`` of the deals that close in the region this month (won ones are lost instead)."""
-    _needs(world, "opportunities")
-    from foreign_tables import COMPETITORS
-
-    competitor = str(rng.choice(COMPETITORS))
-    opp = t["opportunities"]
-    closing = (opp["region"] == region) & in_month(opp["closed_at"], period) & (opp["competitor"] != competitor)
-    idx = opp.index[closing.fillna(False)]
-    if len(idx) < 4:
-        raise Unplantable("under 4 deals closing")
-    hit = idx[rng.permutation(len(idx))][: max(1, int(round(size * len(idx))))]
-    won = set(opp.loc[hit[opp.loc[hit, "status"] == "won"], "opportunity_id"])
-    ev = t["stage_events"]
-    t["stage_events"] = ev[~(ev["opportunity_id"].isin(won) & (ev["stage"] == STAGES[-1]))].reset_index(drop=True)
-    opp.loc[hit, ["status", "lost_reason", "competitor"]] = ["lost", "竞品", competitor]
-    return {"competitor": competitor}
-
-
 Plant = Callable[[Tables, Any, str, str, float, np.random.Generator], dict]
 PLANTS: dict[str, Plant] = {
     "region_underperform": region_drop,
@@ -451,4 +252,7 @@ PLANTS: dict[str, Plant] = {
     "margin_erosion": margin_erosion,
     "return_rate_high": returns_rise,
     "lost_to_competitor": lost_to_competitor,
+    "sla_breach": sla_breach,
+    "sales_cycle_lengthening": cycle_lengthening,
+    "lead_source_shift": source_shift,
 }

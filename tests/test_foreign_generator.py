@@ -73,3 +73,45 @@ def test_the_three_newer_plants_change_what_they_claim():
     )
     taken = (opp["competitor"] == competitor) & (before["competitor"] != competitor)
     assert taken.sum() == max(1, round(0.5 * closing.sum())) and (opp.loc[taken, "status"] == "lost").all()
+
+
+def test_the_flow_plants_change_what_they_claim():
+    """SLA: size of a category's tickets answered after 50-120 h; cycle: closing deals took 1/(1-size) as long,
+    same close dates; source shift: the source's leads in the month rise by 4·size times the month's count."""
+    import numpy as np
+    from foreign_plants import PLANTS, in_month, supports
+
+    codes = ("sla_breach", "sales_cycle_lengthening", "lead_source_shift")
+    seed = next(s for s in range(100) if all(supports(simulate(s)[0], c) for c in codes))
+    world, tables = simulate(seed)
+    region, period = world.regions[0], world.months[-2]
+
+    work = {k: v.copy() for k, v in tables.items()}
+    category = PLANTS["sla_breach"](work, world, region, period, 0.5, np.random.default_rng(1))["category"]
+    wait = (work["tickets"]["first_response_at"] - work["tickets"]["created_at"]).dt.total_seconds() / 3600
+    late = wait.ge(50) & ~wait.eq(
+        (tables["tickets"]["first_response_at"] - tables["tickets"]["created_at"]).dt.total_seconds() / 3600
+    )
+    assert late.sum() >= 1 and set(work["tickets"].loc[late, "category"]) == {category}
+    assert wait[late].le(120.01).all()
+
+    work = {k: v.copy() for k, v in tables.items()}
+    PLANTS["sales_cycle_lengthening"](work, world, region, period, 0.5, np.random.default_rng(2))
+    before, after = tables["opportunities"], work["opportunities"]
+    closing = (before["region"] == region) & in_month(before["closed_at"], period)
+
+    def took(o):
+        return (o["closed_at"] - o["created_at"]).dt.total_seconds()
+
+    assert np.allclose(took(after)[closing], 2 * took(before)[closing], rtol=1e-4, atol=2)
+    assert after.loc[~closing, "created_at"].equals(before.loc[~closing, "created_at"])
+
+    work = {k: v.copy() for k, v in tables.items()}
+    source = PLANTS["lead_source_shift"](work, world, region, period, 0.5, np.random.default_rng(3))["source"]
+
+    def count(ld):
+        return int(((ld["region"] == region) & (ld["source"] == source) & in_month(ld["created_at"], period)).sum())
+
+    now = count(tables["leads"])
+    assert count(work["leads"]) - now == max(2, round(2 * max(now, 1)))
+    assert work["leads"]["lead_id"].is_unique
