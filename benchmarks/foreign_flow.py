@@ -155,17 +155,17 @@ def lost_to_competitor(t: Tables, world: Any, region: str, period: str, size: fl
 
 
 def sla_breach(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """``size`` of one category's tickets of the region this month get a first reply only after 50–120 hours."""
+    """``size`` (at least two) of one category's tickets of the region this month get a first reply after 50–120 h."""
     needs(world, "tickets")
     tk = t["tickets"]
     region_of = tk["order_id"].map(t["orders"].set_index("order_id")["region"])
     rows = (region_of == region) & in_month(tk["created_at"], period)
     counts = tk.loc[rows, "category"].value_counts()
-    if not (counts >= 3).any():
-        raise Unplantable("no category with 3 tickets")
-    category = str(rng.choice(sorted(counts[counts >= 3].index)))
+    if not (counts >= 4).any():
+        raise Unplantable("no category with 4 tickets")
+    category = str(rng.choice(sorted(counts[counts >= 4].index)))
     idx = tk.index[rows & (tk["category"] == category)]
-    hit = idx[rng.permutation(len(idx))][: max(1, int(round(size * len(idx))))]
+    hit = idx[rng.permutation(len(idx))][: max(2, int(round(size * len(idx))))]  # one late ticket is no breach
     first = tk.loc[hit, "created_at"] + pd.to_timedelta(rng.uniform(50, 120, len(hit)) * 3600, unit="s").round("s")
     resolved = tk.loc[hit, "resolved_at"]
     resolved = resolved.where(resolved.isna() | (resolved > first), first + pd.Timedelta(hours=4))
@@ -179,8 +179,8 @@ def cycle_lengthening(t: Tables, world: Any, region: str, period: str, size: flo
     needs(world, "opportunities")
     opp, ev = t["opportunities"], t["stage_events"]
     rows = (opp["region"] == region) & in_month(opp["closed_at"], period)
-    if rows.sum() < 4:
-        raise Unplantable("under 4 deals closing")
+    if (rows & (opp["status"] == "won")).sum() < 5:  # the cycle is measured on won deals
+        raise Unplantable("under 5 deals won")
     close = opp.loc[rows].set_index("opportunity_id")["closed_at"]
     stretch = 1.0 / (1.0 - size)
     opp.loc[rows, "created_at"] = (
@@ -193,13 +193,18 @@ def cycle_lengthening(t: Tables, world: Any, region: str, period: str, size: flo
 
 
 def source_shift(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """A campaign of one source: its leads in the region this month rise to ``1 + 4·size`` times the month's."""
+    """A campaign of a source with 5 leads a month: its leads in the region rise to ``1 + 4·size`` times the month's."""
     needs(world, "leads")
     ld = t["leads"]
     mine = ld[ld["region"] == region]
-    source = str(rng.choice(sorted(set(mine["source"]))))
+    ones = pd.Series(1.0, index=mine.index)
+    usuals = {s: usual(mine["created_at"], mine["source"] == s, ones, period) for s in sorted(set(mine["source"]))}
+    common = [s for s, level in usuals.items() if level >= 5]
+    if not common:
+        raise Unplantable("no source with 5 leads a month")
+    source = str(rng.choice(common))
     now = int(((mine["source"] == source) & in_month(mine["created_at"], period)).sum())
-    count = max(2, int(round(4 * size * max(now, 1))))
+    count = max(2, int(round(4 * size * max(now, usuals[source]))))
     pool = mine[mine["source"] == source]
     new = pool.iloc[rng.integers(0, len(pool), count)].copy()
     delay = new["first_response_at"] - new["created_at"]

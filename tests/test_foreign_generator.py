@@ -92,12 +92,27 @@ def test_the_flow_plants_change_what_they_claim():
     late = wait.ge(50) & ~wait.eq(
         (tables["tickets"]["first_response_at"] - tables["tickets"]["created_at"]).dt.total_seconds() / 3600
     )
-    assert late.sum() >= 1 and set(work["tickets"].loc[late, "category"]) == {category}
+    assert late.sum() >= 2 and set(work["tickets"].loc[late, "category"]) == {category}
     assert wait[late].le(120.01).all()
 
-    work = {k: v.copy() for k, v in tables.items()}
-    PLANTS["sales_cycle_lengthening"](work, world, region, period, 0.5, np.random.default_rng(2))
-    before, after = tables["opportunities"], work["opportunities"]
+    from foreign_plant_kit import Unplantable
+
+    def planted_cycle():  # the first world and place with 5 deals won in a month
+        for s in range(100):
+            w, tabs = simulate(s)
+            if not supports(w, "sales_cycle_lengthening"):
+                continue
+            for r, m in ((r, m) for m in w.months[-4:-1] for r in w.regions):
+                done = {k: v.copy() for k, v in tabs.items()}
+                try:
+                    PLANTS["sales_cycle_lengthening"](done, w, r, m, 0.5, np.random.default_rng(2))
+                except Unplantable:
+                    continue
+                return tabs, done, r, m
+        raise AssertionError("no world with 5 deals won in a month")
+
+    original, work, region, period = planted_cycle()
+    before, after = original["opportunities"], work["opportunities"]
     closing = (before["region"] == region) & in_month(before["closed_at"], period)
 
     def took(o):
@@ -106,6 +121,7 @@ def test_the_flow_plants_change_what_they_claim():
     assert np.allclose(took(after)[closing], 2 * took(before)[closing], rtol=1e-4, atol=2)
     assert after.loc[~closing, "created_at"].equals(before.loc[~closing, "created_at"])
 
+    region, period = world.regions[0], world.months[-2]
     work = {k: v.copy() for k, v in tables.items()}
     source = PLANTS["lead_source_shift"](work, world, region, period, 0.5, np.random.default_rng(3))["source"]
 
@@ -113,5 +129,5 @@ def test_the_flow_plants_change_what_they_claim():
         return int(((ld["region"] == region) & (ld["source"] == source) & in_month(ld["created_at"], period)).sum())
 
     now = count(tables["leads"])
-    assert count(work["leads"]) - now == max(2, round(2 * max(now, 1)))
+    assert count(work["leads"]) - now >= max(2, round(2 * now))
     assert work["leads"]["lead_id"].is_unique
