@@ -81,23 +81,29 @@ def ticket_facts(report: Report) -> pd.DataFrame:
 
 
 def judged_tickets(report: Report) -> pd.DataFrame:
-    """Every ticket judged at the end of the month it was created in, against its SLA (:mod:`.sla_terms`).
+    """Every ticket of a month judged against its SLA (:mod:`.sla_terms`) once its fate is known.
 
-    Adds ``response_hours`` / ``resolution_hours`` (NaN when not answered / resolved by that month end),
-    ``breached`` (answered after its due time, or unanswered at month end and past it), ``pending``
-    (unanswered at month end but not yet due: not judged) and ``unresolved``.
+    A ticket is judged at the end of the month it was created in or, when it falls due after that, at its due
+    time (as far as the export reaches): a ticket opened on the 30th and answered four days later breached a
+    48-hour SLA, though at month end it was not yet due. Judged at month end it was pending, and no month ever
+    counted it. Adds ``response_hours`` / ``resolution_hours`` (NaN when not answered by the time it is judged /
+    resolved by month end), ``breached`` (answered after its due time, or unanswered when judged and past it),
+    ``pending`` (unanswered and not yet due where the export ends: not judged) and ``unresolved``.
     """
     sla = sla_key(report)
 
     def build(ds) -> pd.DataFrame:
         rows = ticket_facts(report).copy(deep=False)  # its own columns added: the ticket facts stay as they are
         cutoff = event_cutoffs(ds, rows["created_at"])
-        answered = rows["first_response_at"].notna() & (rows["first_response_at"] < cutoff)
-        hours = (rows["first_response_at"] - rows["created_at"]).dt.total_seconds() / 3600
         due = response_due(report, rows)
+        late = due.clip(upper=_horizon(rows))  # judged at the later of month end and due time, within the export
+        judged_at = late.where(late > cutoff, cutoff)
+        reply = rows["first_response_at"]
+        answered = reply.notna() & ((reply < judged_at) | ((reply <= due) & (due <= judged_at)))
+        hours = (reply - rows["created_at"]).dt.total_seconds() / 3600
         rows["response_hours"] = hours.where(answered)
-        rows["breached"] = (answered & (rows["first_response_at"] > due)) | (~answered & (cutoff > due))
-        rows["pending"] = ~answered & ~(cutoff > due)
+        rows["breached"] = (answered & (reply > due)) | (~answered & (judged_at >= due))
+        rows["pending"] = ~answered & ~(judged_at >= due)
         resolved = rows["resolved_at"].notna() & (rows["resolved_at"] < cutoff)
         rows["resolution_hours"] = ((rows["resolved_at"] - rows["created_at"]).dt.total_seconds() / 3600).where(
             resolved
@@ -106,6 +112,11 @@ def judged_tickets(report: Report) -> pd.DataFrame:
         return rows
 
     return report.cached(NAME, f"judged_tickets:{sla}", build)
+
+
+def _horizon(rows: pd.DataFrame) -> pd.Timestamp:
+    """The latest moment the tickets export knows of (its last creation, reply or resolution)."""
+    return max(rows[c].max() for c in ("created_at", "first_response_at", "resolved_at"))
 
 
 def ticket_counts(report: Report) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Tickets and SLA: response times per category, breaches judged at month end."""
+"""Tickets and SLA: response times per category, breaches judged at month end or when due."""
 
 import pytest
 from tiny import write_tiny
@@ -105,3 +105,22 @@ def test_a_company_s_own_priority_word_is_held_to_its_level(tmp_path):
     found = next(f for f in support.angle_findings(r) if f["code"] == "sla_breach")
     assert "本月 8 张工单中 3 张首次响应超时（37.5%" in found["detail"]
     assert "SLA口径：各优先级的时限（紧急 4 小时、P2/高 24 小时、中 48 小时、low/低/其他 72 小时）" in found["detail"]
+
+
+def test_a_ticket_due_after_month_end_is_judged_when_it_falls_due(tmp_path):
+    """Two 华南 tickets opened on 09-30 (48-hour SLA): one answered 60 hours later, one 12 hours later.
+
+    At September's end neither was answered nor due: judged then, both were pending and no month ever counted
+    the late one. Judged at their due time (10-02), the first breached and the second was answered in 12 hours.
+    """
+    tables = build()
+    tables["tickets"] += [
+        ticket("华南", "2026-10", 0, "售后响应", "2026-09-30 20:00", "2026-10-03 08:00", n=91),
+        ticket("华南", "2026-10", 1, "售后响应", "2026-09-30 22:00", "2026-10-01 10:00", n=92),
+    ]
+    rows = support.judged_tickets(report(write_tiny(tmp_path / "late", tables=tables), region="华南", period="2026-09"))
+    late = rows[rows["ticket_id"].astype(str).str.endswith(("91", "92"))].set_index("created_at")
+    assert late["pending"].tolist() == [False, False]
+    assert late["breached"].tolist() == [True, False]
+    assert late["response_hours"].iloc[1] == pytest.approx(12.0)  # answered before month end's judgement was due
+    assert late["response_hours"].isna().iloc[0]  # not answered when judged: a breach, not a response time
