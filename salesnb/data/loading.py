@@ -30,6 +30,7 @@ from .delimited import TEXT_SUFFIXES, headerless, headerless_names, point_decima
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows, shared_alone, stands_alone
+from .header_rows import GROUPS, TITLE, header_notes, two_row_header
 from .mapped_files import unmapped_file
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .merged_cells import fill_merged_orders
@@ -121,7 +122,7 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
         repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
         if repeated:
             raise DataSourceError(Message("error_repeated_columns", where=path.name, names=", ".join(repeated)))
-        return without_blank_unnamed(below_title(frame))
+        return without_blank_unnamed(two_row_header(below_title(frame)))
     except DataSourceError:
         raise
     except Exception as exc:  # any reader failure (corrupt file, permissions ...) becomes one clear message
@@ -130,7 +131,6 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
 
 
 TITLE_ROWS = 10  # rows above a sheet's header searched for the real one (a title, an export time)
-TITLE = "title_rows"  # ``frame.attrs`` key: how many rows of the file stood above the header
 
 
 def below_title(frame: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +162,7 @@ def first_data_line(frame: pd.DataFrame) -> int:
 
     A problem names the row as the spreadsheet or editor shows it: the first sale under a header is row 2.
     """
-    return int(frame.attrs.get(TITLE, 0)) + (0 if frame.attrs.get(HEADERLESS) else 1)
+    return int(frame.attrs.get(TITLE, 0)) + (GROUPS in frame.attrs) + (0 if frame.attrs.get(HEADERLESS) else 1)
 
 
 def without_blank_unnamed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -437,8 +437,7 @@ def load_dataset(
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
             where = source_name if shared else Message("where_table", name=name)
-            if frame.attrs.get(TITLE):  # the rows above the real header were a title: said, then left out
-                warnings.append(Message("problem_title_rows", where=where, n=frame.attrs[TITLE]))
+            warnings += header_notes(frame, where)  # title rows above the header, a header on two rows: said
             if frame.attrs.get(HEADERLESS):
                 warnings.append(Message("problem_headerless", where=where, names=", ".join(frame.columns[:3])))
             first_line = None if database else first_data_line(frame)  # problems name the row the sheet shows
