@@ -473,7 +473,7 @@ def load_dataset(
             where = source_name if sources.count(source_name) > 1 else Message("where_table", name=name)
             warnings += identical_rows(rows, tables[name], name, where)  # two sales, or one twice?
         if summed:
-            tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
+            tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed, names)
             warnings += found
     tables = lines_in_order_currency(tables, names)  # 币种 on the orders only: their lines in it too
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
