@@ -289,6 +289,7 @@ def new_customer_metrics(report: Report) -> dict[str, Any]:
 def new_customers_panel(report: Report) -> Panel:
     """新客户获取: new customers per month against the usual level, and this month's by acquisition source."""
     lang, m = report.lang, report.settings(NAME)["history_months"]
+    m = len(acquisition_history(report, history(report))) or m  # named by the months it averages (a short export)
     frame = new_customers_frame(report)
     ax = plot_monthly(
         frame, y="new_customers", reference="usual", reference_label=t("mk_usual", lang, m=m),
