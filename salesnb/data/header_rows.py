@@ -28,13 +28,14 @@ def _text(value: object) -> str | None:
 def _lower_names(frame: pd.DataFrame) -> tuple[list[str], list[str]] | None:
     """The column names and group names of a two-row header, or ``None`` when the first row is data.
 
-    A two-row header has a column without a name (a group merged across it) whose cell below names it, every
-    group beginning at a named column also named below; the lower names are text, unique, not numbers, at least
-    one of them a column name ``map`` knows (社保卡号, 实收金额), and none met again in its column's data.
+    A two-row header has two names or more above, a column without a name (a group merged across it) whose cell
+    below names it, every group beginning at a named column also named below; the lower names are text, unique,
+    not numbers, at least one of them a column name ``map`` knows (社保卡号, 实收金额), and none met again in its
+    column's data.
     """
     upper = [None if str(c).startswith("Unnamed:") else _text(c) for c in frame.columns]
-    if len(frame) < 2 or None not in upper or upper[0] is None:
-        return None
+    if len(frame) < 2 or None not in upper or upper[0] is None or len(upper) - upper.count(None) < 2:
+        return None  # one named cell over the columns is a title line (导出时间：…), not a row of groups
     lower = [_text(v) for v in frame.iloc[0]]
     named = [v for v in lower if v is not None]
     if len(set(named)) != len(named) or pd.to_numeric(pd.Series(named), errors="coerce").notna().any():
@@ -71,6 +72,48 @@ def two_row_header(frame: pd.DataFrame) -> pd.DataFrame:
     body = frame.iloc[1:].reset_index(drop=True)
     body.columns = found[0]
     body.attrs = {**frame.attrs, GROUPS: found[1]}
+    return body
+
+
+TITLE_ROWS = 10  # rows above a sheet's header searched for the real one (a title, an export time)
+
+
+def below_title(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame under its real header when the first row was a title (全国订单明细表, then 导出时间 …).
+
+    A report-style export puts a merged title cell and an export line above the header: read as the header,
+    most columns came out unnamed and the real header became a row of data. The header is then the first row
+    that names at least 80 % of the columns, each once, or the upper row of a two-row header;
+    ``frame.attrs[TITLE]`` holds how many rows stood above.
+    """
+    width = len(frame.columns)
+    unnamed = sum(str(c).startswith("Unnamed:") for c in frame.columns)
+    if width < 2 or unnamed * 2 < width:
+        return frame
+    for at in range(min(TITLE_ROWS, len(frame))):
+        cells = frame.iloc[at].dropna().astype(str)
+        cells = cells[cells.str.strip() != ""]  # unique as written: 宝贝种类 and 宝贝种类␠ are two (:func:`_tidy`)
+        if len(cells) >= 0.8 * width and cells.is_unique:
+            names = [str(v).strip() if pd.notna(v) and str(v).strip() else f"Unnamed: {k}"
+                     for k, v in enumerate(frame.iloc[at])]  # fmt: skip
+            body = frame.iloc[at + 1 :].reset_index(drop=True)
+            body.columns = names
+            body.attrs[TITLE] = int(frame.attrs.get(TITLE, 0)) + at + 1  # under any title lines already skipped
+            return body
+        under = _two_rows_at(frame, at)  # group names on this row, the column names on the next
+        if under is not None:
+            return under
+    return frame
+
+
+def _two_rows_at(frame: pd.DataFrame, at: int) -> pd.DataFrame | None:
+    """The frame under a two-row header whose upper row is row ``at`` of ``frame`` (below a title), else ``None``."""
+    upper = frame.iloc[at + 1 :].reset_index(drop=True)
+    upper.columns = [_text(v) or f"Unnamed: {k}" for k, v in enumerate(frame.iloc[at])]
+    body = two_row_header(upper)
+    if GROUPS not in body.attrs:
+        return None
+    body.attrs[TITLE] = int(frame.attrs.get(TITLE, 0)) + at + 1
     return body
 
 

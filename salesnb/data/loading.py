@@ -30,7 +30,7 @@ from .delimited import TEXT_SUFFIXES, headerless, headerless_names, point_decima
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows, shared_alone, stands_alone
-from .header_rows import GROUPS, TITLE, header_notes, two_row_header
+from .header_rows import GROUPS, TITLE, below_title, header_notes, two_row_header
 from .mapped_files import unmapped_file
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .merged_cells import fill_merged_orders
@@ -128,33 +128,6 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
     except Exception as exc:  # any reader failure (corrupt file, permissions ...) becomes one clear message
         reason = f"{type(exc).__name__}: {exc}"
         raise DataSourceError(Message("error_unreadable_file", path=str(path), reason=reason)) from exc
-
-
-TITLE_ROWS = 10  # rows above a sheet's header searched for the real one (a title, an export time)
-
-
-def below_title(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame under its real header when the first row was a title (全国订单明细表, then 导出时间 …).
-
-    A report-style export puts a merged title cell and an export line above the header: read as the header,
-    most columns came out unnamed and the real header became a row of data. The header is then the first row
-    that names at least 80 % of the columns, each once; ``frame.attrs[TITLE]`` holds how many rows stood above.
-    """
-    width = len(frame.columns)
-    unnamed = sum(str(c).startswith("Unnamed:") for c in frame.columns)
-    if width < 2 or unnamed * 2 < width:
-        return frame
-    for at in range(min(TITLE_ROWS, len(frame))):
-        cells = frame.iloc[at].dropna().astype(str)
-        cells = cells[cells.str.strip() != ""]  # unique as written: 宝贝种类 and 宝贝种类␠ are two (:func:`_tidy`)
-        if len(cells) >= 0.8 * width and cells.is_unique:
-            names = [str(v).strip() if pd.notna(v) and str(v).strip() else f"Unnamed: {k}"
-                     for k, v in enumerate(frame.iloc[at])]  # fmt: skip
-            body = frame.iloc[at + 1 :].reset_index(drop=True)
-            body.columns = names
-            body.attrs[TITLE] = int(frame.attrs.get(TITLE, 0)) + at + 1  # under any title lines already skipped
-            return body
-    return frame
 
 
 def first_data_line(frame: pd.DataFrame) -> int:

@@ -74,3 +74,21 @@ def test_rows_under_a_two_row_header_are_numbered_as_the_sheet_shows_them(tmp_pa
     with pytest.raises(DataValidationError) as raised:
         load_dataset(path, mapping=mapping)
     assert "第 5 行" in raised.value.problems[0].text("zh")
+
+
+def test_a_two_row_header_under_a_title_is_found(tmp_path: Path) -> None:
+    """A report title and an export line above the two header rows: the first sale is not taken for the header."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["朝阳医院销售明细表"])
+    sheet.append(["导出时间：2018/7/20"])
+    sheet.append(GROUPS)
+    sheet.append(NAMES)
+    for cells in ("A1:G1", "A3:A4", "C3:D3", "E3:E4", "F3:G3"):
+        sheet.merge_cells(cells)
+    for row in ROWS:
+        sheet.append(row)
+    book.save(tmp_path / "销售明细.xlsx")
+    frame = read_table_file(tmp_path / "销售明细.xlsx")
+    assert frame.columns.tolist() == ["销售日期", "社保卡号", "商品编码", "商品名称", "数量", "应收金额", "实收金额"]
+    assert frame["实收金额"].tolist() == [15.0, 28.0, 8.0]
