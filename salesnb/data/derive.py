@@ -111,6 +111,18 @@ def _best_values(codes: np.ndarray, n_ids: int, values: pd.Series) -> tuple[pd.S
     return chosen, conflicts
 
 
+def _first_time(codes: np.ndarray, n_ids: int, values: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+    """Each id's most frequent day at its earliest time there, and the ids whose rows fall on several days.
+
+    A till without receipt numbers makes one order of a customer's day (``order_id: {per: [卡号, 时间]}``), and an
+    ERP stamps each line when it was scanned: times of one day are one order placed at the first, not a conflict.
+    """
+    days, conflicts = _best_values(codes, n_ids, values.dt.normalize())
+    on_day = (values.dt.normalize() == days.to_numpy()[codes]).to_numpy()
+    earliest = values[on_day].groupby(codes[on_day]).min().reindex(range(n_ids))
+    return pd.Series(earliest.to_numpy(), dtype=values.dtype), conflicts
+
+
 def _conflict_warning(table: str, key: str, column: str, conflicts: pd.DataFrame, ids: pd.Series) -> Message:
     shown = conflicts["id"].drop_duplicates()
     examples = []
@@ -122,14 +134,15 @@ def _conflict_warning(table: str, key: str, column: str, conflicts: pd.DataFrame
 
 
 def one_row_per_id(
-    table: str, frame: pd.DataFrame, present: frozenset[str], unparsed: dict
+    table: str, frame: pd.DataFrame, present: frozenset[str], unparsed: dict, names: Mapping | None = None
 ) -> tuple[pd.DataFrame, list[str], dict]:
     """Collapse a keyed table read from a flat export to one row per id; returns frame, warnings, unparsed.
 
     Contract columns take the most frequent value per id (``orders.amount`` the sum; the promised and delivery
     dates the latest, as an order is complete with its last line); other columns the first row's value. Ids keep
     the order of their first row. ``unparsed`` (positions of unparseable values, already reported) is re-pointed
-    at the collapsed rows so that validation does not report them again.
+    at the collapsed rows so that validation does not report them again. Orders made of a customer's day
+    (``names`` maps ``order_id: {per: [卡号, 日期]}``) are placed at their first time that day (:func:`_first_time`).
     """
     key = TABLES[table].key
     frame = frame.reset_index(drop=True)
@@ -142,6 +155,8 @@ def one_row_per_id(
     _, first_rows = np.unique(codes, return_index=True)
     first = rows.iloc[first_rows].reset_index(drop=True)
     warnings = []
+    renames = names.renames(table) if names is not None else {}
+    by_day = names is not None and renames.get("order_date") in names.joined.get(renames.get(key, key), ())
     for column in frame.columns:
         if column == key or TABLES[table].column(column) is None or column not in present:
             continue
@@ -160,7 +175,10 @@ def one_row_per_id(
             counted = np.bincount(codes, weights=values.notna().to_numpy(dtype=float), minlength=n_ids)
             first[column] = pd.Series(total, dtype=values.dtype).where(counted > 0)
             continue
-        first[column], conflicts = _best_values(codes, n_ids, values)
+        if by_day and column == "order_date" and pd.api.types.is_datetime64_any_dtype(values):
+            first[column], conflicts = _first_time(codes, n_ids, values)
+        else:
+            first[column], conflicts = _best_values(codes, n_ids, values)
         if len(conflicts):
             warnings.append(_conflict_warning(table, key, column, conflicts, first[key]))
     repointed = {}

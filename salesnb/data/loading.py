@@ -30,6 +30,7 @@ from .delimited import TEXT_SUFFIXES, headerless, headerless_names, point_decima
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
 from .exclude import drop_excluded, drop_flat_rows, shared_alone, stands_alone
+from .header_rows import GROUPS, TITLE, below_title, header_notes, two_row_header
 from .mapped_files import unmapped_file
 from .mapping import MAPPING_SECTIONS, load_mapping
 from .merged_cells import fill_merged_orders
@@ -121,7 +122,7 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
         repeated = sorted({name for name in header if header.count(name) > 1 and name != "nan"})
         if repeated:
             raise DataSourceError(Message("error_repeated_columns", where=path.name, names=", ".join(repeated)))
-        return without_blank_unnamed(below_title(frame))
+        return without_blank_unnamed(two_row_header(below_title(frame)))
     except DataSourceError:
         raise
     except Exception as exc:  # any reader failure (corrupt file, permissions ...) becomes one clear message
@@ -129,40 +130,12 @@ def _read_file(path: Path, encoding: str = "", sheet: str | None = None) -> pd.D
         raise DataSourceError(Message("error_unreadable_file", path=str(path), reason=reason)) from exc
 
 
-TITLE_ROWS = 10  # rows above a sheet's header searched for the real one (a title, an export time)
-TITLE = "title_rows"  # ``frame.attrs`` key: how many rows of the file stood above the header
-
-
-def below_title(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame under its real header when the first row was a title (全国订单明细表, then 导出时间 …).
-
-    A report-style export puts a merged title cell and an export line above the header: read as the header,
-    most columns came out unnamed and the real header became a row of data. The header is then the first row
-    that names at least 80 % of the columns, each once; ``frame.attrs[TITLE]`` holds how many rows stood above.
-    """
-    width = len(frame.columns)
-    unnamed = sum(str(c).startswith("Unnamed:") for c in frame.columns)
-    if width < 2 or unnamed * 2 < width:
-        return frame
-    for at in range(min(TITLE_ROWS, len(frame))):
-        cells = frame.iloc[at].dropna().astype(str)
-        cells = cells[cells.str.strip() != ""]  # unique as written: 宝贝种类 and 宝贝种类␠ are two (:func:`_tidy`)
-        if len(cells) >= 0.8 * width and cells.is_unique:
-            names = [str(v).strip() if pd.notna(v) and str(v).strip() else f"Unnamed: {k}"
-                     for k, v in enumerate(frame.iloc[at])]  # fmt: skip
-            body = frame.iloc[at + 1 :].reset_index(drop=True)
-            body.columns = names
-            body.attrs[TITLE] = int(frame.attrs.get(TITLE, 0)) + at + 1  # under any title lines already skipped
-            return body
-    return frame
-
-
 def first_data_line(frame: pd.DataFrame) -> int:
     """How many lines of the file stand above the frame's first row: its header and any title rows above it.
 
     A problem names the row as the spreadsheet or editor shows it: the first sale under a header is row 2.
     """
-    return int(frame.attrs.get(TITLE, 0)) + (0 if frame.attrs.get(HEADERLESS) else 1)
+    return int(frame.attrs.get(TITLE, 0)) + (GROUPS in frame.attrs) + (0 if frame.attrs.get(HEADERLESS) else 1)
 
 
 def without_blank_unnamed(frame: pd.DataFrame) -> pd.DataFrame:
@@ -437,8 +410,7 @@ def load_dataset(
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
             where = source_name if shared else Message("where_table", name=name)
-            if frame.attrs.get(TITLE):  # the rows above the real header were a title: said, then left out
-                warnings.append(Message("problem_title_rows", where=where, n=frame.attrs[TITLE]))
+            warnings += header_notes(frame, where)  # title rows above the header, a header on two rows: said
             if frame.attrs.get(HEADERLESS):
                 warnings.append(Message("problem_headerless", where=where, names=", ".join(frame.columns[:3])))
             first_line = None if database else first_data_line(frame)  # problems name the row the sheet shows
@@ -474,7 +446,7 @@ def load_dataset(
             where = source_name if sources.count(source_name) > 1 else Message("where_table", name=name)
             warnings += identical_rows(rows, tables[name], name, where)  # two sales, or one twice?
         if summed:
-            tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed)
+            tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed, names)
             warnings += found
     tables = lines_in_order_currency(tables, names)  # 币种 on the orders only: their lines in it too
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price

@@ -24,6 +24,8 @@ EMPTY_ROWS_LISTED = 10  # file rows named in the warning about empty rows
 TOTAL_WORDS = frozenset(
     {"合计", "总计", "小计", "总合计", "累计", "汇总", "total", "totals", "grandtotal", "subtotal", "sum"}
 )
+# a label naming what it totals: 1月小计, 华东区合计, 本页合计, January Total, Total for January (at most so long)
+TOTAL_LABEL = r"^.{1,10}(?:小计|合计|总计|汇总|累计)$|^(?:sub|grand\s*)?totals?\b|\b(?:sub)?totals?$"
 
 
 def skip_rows_without_sales(
@@ -62,14 +64,20 @@ def skip_rows_without_sales(
 
 
 def rows_without_sales(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(completely empty rows, total rows) of ``frame``: a 合计 label in a row's first filled cell, or column sums."""
+    """(completely empty rows, total rows) of ``frame``: a 合计 label in a row's first filled cell, or column sums.
+
+    The label may name what it totals (``1月小计``, ``华东区合计``, ``January Total``): a report with a subtotal under
+    each month was refused for seven rows of no date and no order number.
+    """
     first = frame.iloc[:, 0].astype(object)  # each row's first filled cell, column by column (no row copies)
     for column in frame.columns[1:]:
         first = first.where(first.notna(), frame[column])
     empty = first.isna().to_numpy()
-    words = first[~empty].astype(str).str.replace(r"[\s:：_-]", "", regex=True).str.lower().str.translate(SIMPLIFIED)
+    label = first[~empty].astype(str).str.strip(" \t:：").str.lower().str.translate(SIMPLIFIED)
+    words = label.str.replace(r"[\s:：_-]", "", regex=True)
+    named = label.str.contains(TOTAL_LABEL, regex=True) & frame.loc[~empty].isna().any(axis=1)  # a sale fills its row
     total = np.zeros(len(frame), dtype=bool)
-    total[np.flatnonzero(~empty)] = words.isin(TOTAL_WORDS).to_numpy()
+    total[np.flatnonzero(~empty)] = (words.isin(TOTAL_WORDS) | named).to_numpy()
     return empty, total | unlabelled_sums(frame, empty | total)
 
 

@@ -30,6 +30,7 @@ from .common import (
     NAME,
     acquisition_history,
     all_months,
+    fmt_count,
     fmt_num,
     history,
     last_year,
@@ -256,12 +257,12 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
         values = {
             "where": report.where(segment),
             "count": format_int(test["count"]),
-            "baseline": fmt_num(test["baseline"]),
-            "usual": fmt_num(test["usual"]),
+            "baseline": fmt_count(test["baseline"]),
+            "usual": fmt_count(test["usual"]),
             "last_year": format_int(test["last_year"]),
             "change": signed(test["change"]),
             "avg": format_amount(test["avg_first_revenue"], lang),
-            "missing": fmt_num(max(test["baseline"] - test["count"], 0.0)),
+            "missing": format_int(max(test["baseline"] - test["count"], 0.0)),  # 约 124 个: whole customers
             "effect": format_amount(test["effect"], lang),
             "chance": format_chance(test["p_value"]),
             "check": t(_check_against(report), lang),
@@ -289,6 +290,7 @@ def new_customer_metrics(report: Report) -> dict[str, Any]:
 def new_customers_panel(report: Report) -> Panel:
     """新客户获取: new customers per month against the usual level, and this month's by acquisition source."""
     lang, m = report.lang, report.settings(NAME)["history_months"]
+    m = len(acquisition_history(report, history(report))) or m  # named by the months it averages (a short export)
     frame = new_customers_frame(report)
     ax = plot_monthly(
         frame, y="new_customers", reference="usual", reference_label=t("mk_usual", lang, m=m),

@@ -108,6 +108,12 @@ def fmt_num(value: float | None, digits: int = 1) -> str:
     return "—" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
 
 
+def fmt_count(value: float | None) -> str:
+    """A count of customers, or its usual level: ``287`` when whole (not ``287.0 个``), else one decimal (``178.3``)."""
+    text = fmt_num(value)
+    return text[:-2] if text.endswith(".0") else text
+
+
 def signed(value: float | None) -> str:
     """A change as a signed percentage (``+12.0%``)."""
     return format_pct(value, signed=True)

@@ -303,14 +303,15 @@ def retention_panel(report: Report) -> Panel:
     lang, m = report.lang, report.settings(NAME)["history_months"]
     k = report.config["baselines"]["trailing_months"]
     frame = retention_frame(report)
-    ax = plot_monthly(
-        frame, y="retention_rate", reference="usual", reference_label=t("mk_usual", lang, m=m),
-        highlight=report.period, kind="pct", lang=lang, title=t("mk_retention_title", lang),
-    )  # fmt: skip
     test = retention_test(report)
     months = retention_months(report).set_index("month")
     # the export's first months had no one to return yet (all first seen): no usual level of repeat buying
     hist = months.loc[acquisition_history(report, [h for h in history(report) if h in months.index])]
+    m = len(hist) or m  # the usual is named by the months it averages: a short export has fewer than history_months
+    ax = plot_monthly(
+        frame, y="retention_rate", reference="usual", reference_label=t("mk_usual", lang, m=m),
+        highlight=report.period, kind="pct", lang=lang, title=t("mk_retention_title", lang),
+    )  # fmt: skip
 
     def usual(column: str) -> float | None:
         return float(hist[column].mean()) if len(hist) else None

@@ -32,7 +32,15 @@ def test_new_customer_drop_and_no_double_count_as_acquisition_cost(tmp_path):
     # no deals or leads in this data: the finding checks channels and campaigns, it chases no slipped deal
     (drop,) = [f for f in market.angle_findings(r) if f["code"] == "new_customer_drop"]
     assert "各获客渠道与营销活动" in drop["detail"] and "商机" not in drop["detail"] + drop["action"]
-    assert "少获约 20.0 个客户，按新客户首月平均销售额 500 计，约少收入 1.0万。" in drop["detail"]  # what is valued
+    assert "少获约 20 个客户，按新客户首月平均销售额 500 计，约少收入 1.0万。" in drop["detail"]  # what is valued
+    assert "本月新客户 0 个，对比基准 20 个（常态月均 20，" in drop["detail"]  # whole customers: no "20.0 个"
+
+
+def test_customer_counts_read_as_whole_customers_unless_the_usual_level_is_not():
+    """A usual of 287 customers reads 287 个 (朝阳医院's 287.0 个 read oddly); 178.26 keeps its decimal, 178.3."""
+    from salesnb.market.common import fmt_count
+
+    assert fmt_count(287.0) == "287" and fmt_count(178.26) == "178.3" and fmt_count(None) == "—"
 
 
 def test_acquisition_cost_high(tmp_path):

@@ -171,3 +171,15 @@ def test_a_collapse_of_a_small_region_is_still_churn(tmp_path):
     assert (test["window_buyers"], test["retained"]) == (46, 5) and test["expected"] == pytest.approx(40.0)
     assert test["flagged"]
     assert [(f["segment"], f["severity"]) for f in _churn(r)] == [({}, "high")]
+
+
+def test_the_usual_level_is_labelled_by_the_months_it_averages(tmp_path):
+    """The export of :func:`regulars_from_may` reaches two usual months before October (August, September), not
+    the six of ``market.history_months``: the tables say 近2月常态, as 88.2 % = 15 / 17 is of those two months."""
+    from salesnb.market.acquisition import new_customers_panel
+    from salesnb.market.retention import retention_panel
+
+    report = open_report(str(regulars_from_may(tmp_path / "export")), "2026-10")
+    assert "近2月常态" in retention_panel(report).table.columns
+    assert "近2月常态" in retention_panel(report).note
+    assert "近2月常态" in new_customers_panel(report).table.columns

@@ -1,0 +1,94 @@
+"""A two-row header (merged group names above the column names), as Chinese ERP and Excel reports print it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from salesnb.data.loading import load_dataset, read_table_file
+from salesnb.data.propose import propose_mapping
+from salesnb.errors import DataValidationError
+
+GROUPS = ["销售日期", "客户信息", "商品信息", None, "数量", "金额", None]
+NAMES = [None, "社保卡号", "商品编码", "商品名称", None, "应收金额", "实收金额"]
+ROWS = [
+    ["2018-06-01", "C1", "P1", "感康", 2, 16.8, 15.0],
+    ["2018-06-01", "C1", "P2", "三九感冒灵", 1, 28.0, 28.0],
+    ["2018-06-03", "C2", "P1", "感康", 1, 8.4, 8.0],
+]
+
+
+def _merged_book(path: Path) -> Path:
+    """销售日期 and 数量 merged down over both header rows; 客户信息, 商品信息 and 金额 merged across their columns."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(GROUPS)
+    sheet.append(NAMES)
+    for cells in ("A1:A2", "C1:D1", "E1:E2", "F1:G1"):
+        sheet.merge_cells(cells)
+    for row in ROWS:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def test_a_merged_two_row_header_is_read_by_its_lower_names(tmp_path: Path) -> None:
+    frame = read_table_file(_merged_book(tmp_path / "销售明细.xlsx"))
+    assert frame.columns.tolist() == ["销售日期", "社保卡号", "商品编码", "商品名称", "数量", "应收金额", "实收金额"]
+    assert frame["实收金额"].tolist() == [15.0, 28.0, 8.0]
+
+
+def test_a_csv_with_a_group_row_above_its_header_is_mapped_and_counted(tmp_path: Path) -> None:
+    """The same report saved as CSV: map proposes the orders, which total 15 + 28 = 43 on 1 June and 8 on 3 June."""
+    lines = [GROUPS, NAMES, *ROWS]
+    text = "\n".join(",".join("" if v is None else str(v) for v in line) for line in lines) + "\n"
+    (tmp_path / "销售明细.csv").write_text(text, encoding="gb18030")
+    proposal = propose_mapping(tmp_path / "销售明细.csv")
+    assert proposal.columns["orders"]["amount"] == "实收金额"
+    ds = load_dataset(tmp_path / "销售明细.csv", mapping=proposal.mapping())
+    assert sorted(ds["orders"]["amount"].tolist()) == [8.0, 43.0]
+    said = [w.text("zh") for w in ds.warnings]
+    assert "销售明细.csv：表头占两行，上一行是分组名（客户信息、商品信息、金额），已按下一行的列名读取" in said
+
+
+def test_a_first_row_of_text_under_a_blank_header_is_data_not_names(tmp_path: Path) -> None:
+    """A customer list with a last column left unnamed: its first customer is a row, not a header."""
+    (tmp_path / "customers.csv").write_text("客户编号,客户名称,\nC1,张三,老客户\nC2,李四,新客户\n", encoding="utf-8")
+    frame = read_table_file(tmp_path / "customers.csv")
+    assert frame["客户编号"].tolist() == ["C1", "C2"]
+
+
+def test_rows_under_a_two_row_header_are_numbered_as_the_sheet_shows_them(tmp_path: Path) -> None:
+    """Two header rows stand above the sales: the third sale's amount that is no number is the sheet's row 5."""
+    path = _merged_book(tmp_path / "销售明细.xlsx")
+    book = openpyxl.load_workbook(path)
+    book.active["G5"] = "待定"
+    book.save(path)
+    mapping = {
+        "tables": {"orders": "销售明细.xlsx"},
+        "columns": {"orders": {"order_id": {"per": ["社保卡号", "销售日期"]}, "customer_id": "社保卡号",
+                               "order_date": "销售日期", "amount": "实收金额"}},
+    }  # fmt: skip
+    with pytest.raises(DataValidationError) as raised:
+        load_dataset(path, mapping=mapping)
+    assert "第 5 行" in raised.value.problems[0].text("zh")
+
+
+def test_a_two_row_header_under_a_title_is_found(tmp_path: Path) -> None:
+    """A report title and an export line above the two header rows: the first sale is not taken for the header."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["朝阳医院销售明细表"])
+    sheet.append(["导出时间：2018/7/20"])
+    sheet.append(GROUPS)
+    sheet.append(NAMES)
+    for cells in ("A1:G1", "A3:A4", "C3:D3", "E3:E4", "F3:G3"):
+        sheet.merge_cells(cells)
+    for row in ROWS:
+        sheet.append(row)
+    book.save(tmp_path / "销售明细.xlsx")
+    frame = read_table_file(tmp_path / "销售明细.xlsx")
+    assert frame.columns.tolist() == ["销售日期", "社保卡号", "商品编码", "商品名称", "数量", "应收金额", "实收金额"]
+    assert frame["实收金额"].tolist() == [15.0, 28.0, 8.0]
