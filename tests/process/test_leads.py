@@ -120,3 +120,21 @@ def test_slow_response_confirmed_says_so(tmp_path):
     assert speed.at["抖音", "p_value"] == pytest.approx(0.006388, abs=1e-6) and speed.at["抖音", "confirmed"]
     found = [f for f in process.angle_findings(r) if f["code"] == "slow_first_response"]
     assert len(found) == 1 and "远超该来源往常的波动" in found[0]["detail"] and "p<0.01" in found[0]["detail"]
+
+
+def test_a_lead_is_worth_the_years_average_deal_when_no_lead_names_its_deal(tmp_path):
+    """Leads and deals exported apart (no lead has an opportunity_id): 4 of 展会's 10 leads and 1 of 线上广告's 10
+    converted in the year before 2026-10; the year's deals average (100 + 200 + 300 + 400) / 4 = 250, so a 展会
+    lead is worth 0.4 × 250 = 100, a 线上广告 lead 0.1 × 250 = 25 (both were 0: every lead finding was low)."""
+    from salesnb.process.common import lead_value
+
+    tb = Tables()
+    for j in range(10):
+        tb.lead(f"A{j}", ts("2026-03", 1 + j), "展会", status="converted" if j < 4 else "disqualified")
+        tb.lead(f"B{j}", ts("2026-04", 1 + j), "线上广告", status="converted" if j < 1 else "disqualified")
+    for j, amount in enumerate((100, 200, 300, 400)):
+        tb.deal(f"D{j}", ts("2026-05", 1 + j), [], status="won", closed=ts("2026-06", 1), amount=amount)
+    tb.deal("LATE", ts("2026-10", 2), [], amount=10_000)  # created in the report month: not the year's
+    report = rep(tb.write(tmp_path / "apart"))
+    assert lead_value(report, "展会") == pytest.approx(100.0)
+    assert lead_value(report, "线上广告") == pytest.approx(25.0)
