@@ -281,8 +281,11 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
         "top": format_pct(m["top_share"]),
         "top_limit": format_pct(thr["concentration_top10_share"]),
         "hhi": fmt_num(m["hhi"], 3),
-        "standing": "" if then is None else t("mk_conc_standing", lang, then=format_pct(then["share"])),
+        "standing": "",
     }
+    if then is not None:
+        key = "mk_conc_standing_largest" if state["which"] == "largest" else "mk_conc_standing_top"
+        values["standing"] = t(key, lang, n=m["top_n"], then=format_pct(then["share"]))
     severity = None if then is None else "low"
     effect = _beyond(m, state["which"], state["limit"])
     if state["which"] == "largest":  # the one-customer title over the shared detail and action

@@ -33,6 +33,9 @@ def test_concentration_top_n_variant(tiny):
     assert len(found) == 1 and found[0]["segment"] == {} and found[0]["metric"] == "top10_share"
     assert found[0]["title"] == "大客户依赖风险" and "前10大客户占 100.0%" in found[0]["detail"]
     assert found[0]["effect"] == pytest.approx((1.0 - 0.5) * 950 / 12)  # the month's revenue beyond the 50 % limit
+    # the top 10 held 100 % in 2026-09 too: more revenue in the window (950 now, 450 then), the same share beyond
+    # the limit: a standing dependence, low, whose detail says so
+    assert found[0]["severity"] == "low" and "前10大客户上月已占 100.0%，同样超过警戒线" in found[0]["detail"]
 
 
 def test_concentration_properties():
@@ -169,14 +172,14 @@ def test_a_standing_dependence_is_raised_once_then_carried_as_ongoing(tmp_path):
         later = _window_finding(open_report(str(folder), period, "ALL"))
         assert later["value"] == pytest.approx(0.35) and later["effect"] == pytest.approx(1500.0)
         assert later["severity"] == "low"
-        assert "上月已超过警戒线（35.0%），本月没有进一步恶化" in later["detail"]
+        assert "该客户上月已占 35.0%，同样超过警戒线，本月没有进一步恶化" in later["detail"]
     from salesnb.followup import scope_findings
 
     report = open_report(str(folder), "2026-10", "ALL")
     mine = [f for f in scope_findings(report) if f["code"] == "customer_concentration"]
     assert [(f["status"], f["severity"]) for f in mine] == [("persisting", "low")]
     english = _window_finding(open_report(str(folder), "2026-10", "ALL", lang="en"))
-    assert "Already over the limit last month (35.0%)" in english["detail"]
+    assert "Last month this customer already held 35.0%, over the limit too" in english["detail"]
 
 
 def test_a_standing_dependence_that_worsens_is_raised_again(tmp_path):
