@@ -7,7 +7,6 @@ from salesnb.periods import (
     bounds,
     month_end,
     month_end_exclusive,
-    month_labels,
     month_start,
     months_back,
     parse_period,
@@ -40,11 +39,3 @@ def test_months_back_and_shift():
     assert months_back("2026-02", 0) == []
     assert shift_month("2026-01", 1) == "2025-12"
     assert shift_month("2026-01", -12) == "2027-01"
-
-
-def test_month_labels_match_strftime_with_missing_dates_index_and_name() -> None:
-    dates = pd.Series(pd.to_datetime(["2026-10-05", None, "2025-12-31", "2026-10-01"]), index=[9, 4, 2, 0], name="d")
-    got = month_labels(dates)
-    pd.testing.assert_series_equal(got, dates.dt.strftime("%Y-%m").astype("str"))
-    assert got.tolist()[:1] == ["2026-10"] and pd.isna(got.iloc[1]) and got.index.tolist() == [9, 4, 2, 0]
-    assert month_labels(dates.iloc[[1]]).isna().all()  # no dated row at all
