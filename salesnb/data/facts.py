@@ -137,6 +137,19 @@ def line_orders(ds: Dataset) -> np.ndarray | None:
     return per_dataset(ds, ("facts", "line_orders"), build)
 
 
+def date_order(ds: Dataset) -> np.ndarray:
+    """Rows of the :func:`order_facts` in order of ``order_date``, then ``order_id`` (stable), per dataset.
+
+    A customer's first order and its latest region read the orders in this order: one sort serves both.
+    """
+
+    def build() -> np.ndarray:
+        orders = order_facts(ds)[["order_date", "order_id"]].reset_index(drop=True)
+        return orders.sort_values(["order_date", "order_id"], kind="stable").index.to_numpy()
+
+    return per_dataset(ds, ("facts", "date_order"), build)
+
+
 def _build_order_facts(ds: Dataset) -> pd.DataFrame:
     orders = ds["orders"]
     frame = pd.DataFrame(
@@ -412,6 +425,7 @@ def same_days(ds: Dataset, day: int) -> Dataset:
         share_rows(store[("facts", "line_facts")])
         store[("facts", "line_orders")] = line_orders(ds)  # the same rows, the same orders
         store[("facts", "order_ids_unique")] = order_ids_unique(ds)
+        store[("facts", "date_order")] = date_order(ds)  # the same dates and ids
         store[("facts", "data_months")] = data_months(ds)
         store[("facts", "last_order_date")] = last_order_date(ds)
         return view

@@ -163,3 +163,21 @@ def test_map_distinct_is_what_map_gives(dtype):
         assert_series_equal(map_distinct(values, mapper), values.map(mapper))
     assert map_distinct(values, {"won": 1, "lost": 0}).tolist()[:2] == [1.0, 0.0]
     assert map_distinct(values.iloc[:0], {"won": 1}).empty
+
+
+def test_date_order_sorts_the_order_facts_by_date_then_id():
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o3", "o1", "o2", "o0"],
+            "customer_id": ["c1", "c1", "c2", "c2"],
+            "order_date": pd.to_datetime(["2026-01-02", "2026-01-02", "2026-01-01", None]),
+            "region": ["华东"] * 4,
+            "rep_id": ["r1"] * 4,
+            "channel": ["直销"] * 4,
+            "amount": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    ds = Dataset(tables={"orders": orders})
+    assert facts.date_order(ds).tolist() == [2, 1, 0, 3]  # the 1st, then the 2nd by id; no date last
+    by_hand = facts.order_facts(ds).sort_values(["order_date", "order_id"], kind="stable")
+    pd.testing.assert_frame_equal(facts.order_facts(ds).take(facts.date_order(ds)), by_hand)
