@@ -12,7 +12,7 @@ import pandas as pd
 
 from .dataset import Dataset
 from .facts import UNKNOWN, per_dataset, positions, size_band, take
-from .lookups import map_distinct
+from .lookups import lookup, map_distinct
 from .status_words import DEAL_WORDS, status_key
 
 DAY_SECONDS = 86_400.0
@@ -54,7 +54,7 @@ def _build_deals(ds: Dataset, size_edges) -> pd.DataFrame:
     events = ds.get("stage_events")
     if events is not None and len(events):
         last = events.groupby("opportunity_id")["entered_at"].max()
-        fallback = frame["opportunity_id"].map(last).astype("datetime64[ns]")
+        fallback = lookup(frame["opportunity_id"], last).astype("datetime64[ns]")
     closed = opps["closed_at"].reset_index(drop=True).fillna(fallback.fillna(frame["created_at"]))
     frame["closed_at"] = closed.where(outcome != "open")
     frame["outcome"] = outcome.astype(str)
