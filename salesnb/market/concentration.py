@@ -236,23 +236,43 @@ def _window_state(report: Report) -> dict[str, Any] | None:
     return {"which": which, "customer": customer, "share": m[f"{which}_share"], "limit": limit, "metrics": m}
 
 
+def _same(state: dict[str, Any], then: dict[str, Any] | None) -> bool:
+    """Whether ``then`` is ``state``'s dependence: the same limit passed, by the same customer."""
+    return then is not None and (then["which"], then["customer"]) == (state["which"], state["customer"])
+
+
+def _grown(state: dict[str, Any], raised: dict[str, Any], worse: float) -> bool:
+    """Whether ``state``'s share beyond the limit exceeds ``raised``'s by more than ``worse`` of it."""
+    return state["share"] - state["limit"] > (raised["share"] - raised["limit"]) * (1 + worse)
+
+
 def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
     """Last month's :func:`_window_state` when ``state`` is the same dependence, no worse; else ``None``.
 
     A dependence is a state, not a change: one that passed the limit last month too (the same limit, the same
-    customer) and whose share beyond the limit grew by at most ``findings.worse_change`` (the follow-up's own
-    "worse") is no news this month. Shares, not the revenue beyond the limit: a company that grew keeps the
-    same dependence.
+    customer) is no news this month unless its share beyond the limit grew by more than
+    ``findings.worse_change`` (the follow-up's own "worse") over the share it had when it was last raised: the
+    month the streak began (at most ``market.concentration_months`` back), then each month it grew that much
+    again. Measured against the last raised share, not last month's, so a dependence creeping up a little every
+    month is raised again once the creep adds up. Shares, not the revenue beyond the limit: a company that grew
+    keeps the same dependence.
     """
-    before = shift_month(report.period, 1)
-    if not report.covered([before]):
-        return None
-    then = _window_state(replace(report, period=before))
-    if then is None or (then["which"], then["customer"]) != (state["which"], state["customer"]):
+    streak: list[dict[str, Any]] = []  # the same dependence in the months before, latest first
+    month = report.period
+    for _ in range(int(report.settings(NAME)["concentration_months"])):
+        month = shift_month(month, 1)
+        then = _window_state(replace(report, period=month)) if report.covered([month]) else None
+        if not _same(state, then):
+            break
+        streak.append(then)
+    if not streak:
         return None
     worse = float(report.settings("findings")["worse_change"])
-    grown = state["share"] - state["limit"] > (then["share"] - then["limit"]) * (1 + worse)
-    return None if grown else then
+    raised = streak[-1]
+    for then in reversed(streak[:-1]):
+        if _grown(then, raised, worse):
+            raised = then
+    return None if _grown(state, raised, worse) else streak[0]
 
 
 def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:

@@ -134,9 +134,11 @@ def test_a_new_customer_s_big_first_order_is_said_to_be_new_and_followed_up(tmp_
     assert "近6月它平均只占 5.0%" in old[0]["detail"] and "续约计划" in old[0]["action"]
 
 
-def _standing_dependence(tmp_path, october: float = 3500.0, usual: float = 3500.0, others: int = 13):
+def _standing_dependence(
+    tmp_path, october: float = 3500.0, usual: float = 3500.0, others: int = 13, since: dict[str, float] | None = None
+):
     """One region, 2025-01..2026-10: C00 buys ``usual`` a month and ``others`` customers 500 each (by default
-    10,000 a month, C00 35 %). ``october``: C00's order of 2026-10.
+    10,000 a month, C00 35 %). ``october``: C00's order of 2026-10; ``since``: C00's orders of other months.
     """
     from tiny import write_tiny
 
@@ -145,10 +147,10 @@ def _standing_dependence(tmp_path, october: float = 3500.0, usual: float = 3500.
     customers = [{"customer_id": f"C{k:02d}", "region": "华东", "acquired_at": "2020-01-01"} for k in range(n)]
     orders = [
         {"order_id": f"O{m}-{k:02d}", "customer_id": f"C{k:02d}", "region": "华东", "order_date": f"{m}-10",
-         "amount": (october if m == "2026-10" else usual) if k == 0 else 500.0}
+         "amount": (october if m == "2026-10" else (since or {}).get(m, usual)) if k == 0 else 500.0}
         for m in months for k in range(n)
     ]  # fmt: skip
-    folder = tmp_path / f"standing_{usual:.0f}_{october:.0f}"
+    folder = tmp_path / f"standing_{usual:.0f}_{october:.0f}_{len(since or {})}"
     return write_tiny(folder, tables={"customers": customers, "orders": orders})
 
 
@@ -199,6 +201,21 @@ def test_a_small_rise_of_a_standing_dependence_is_no_news(tmp_path):
     folder = _standing_dependence(tmp_path, october=5000.0)
     found = _window_finding(open_report(str(folder), "2026-10", "ALL"))
     assert found["value"] == pytest.approx(43500 / 121500) and found["severity"] == "low"
+
+
+def test_a_dependence_creeping_up_is_raised_again_once_the_creep_adds_up(tmp_path):
+    """C00 buys 4,500 instead of 3,500 from 2026-07: the window's share creeps 35.0 % → 43,000 ÷ 121,000 = 35.5 %
+    → 36.1 % → 45,000 ÷ 123,000 = 36.6 % → 37.1 %, never 10 % more beyond the limit than the month before. Against
+    the share last raised (35.0 %, 15.0 points beyond), 2026-09's 16.6 points are +10.6 %: raised again, high;
+    2026-10 (17.1 points, +3 % on 2026-09's) is that raised dependence standing, low."""
+    folder = _standing_dependence(
+        tmp_path, october=4500.0, since=dict.fromkeys(["2026-07", "2026-08", "2026-09"], 4500.0)
+    )
+    for period, share, severity in (("2026-08", 44000 / 122000, "low"), ("2026-09", 45000 / 123000, "high"),
+                                    ("2026-10", 46000 / 124000, "low")):  # fmt: skip
+        found = _window_finding(open_report(str(folder), period, "ALL"))
+        assert (found["value"], found["severity"]) == (pytest.approx(share), severity)
+    assert "该客户上月已占 36.6%" in found["detail"]
 
 
 def test_a_month_s_jump_of_the_standing_customer_is_news(tmp_path):
