@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -261,7 +262,7 @@ def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
     month = report.period
     for _ in range(int(report.settings(NAME)["concentration_months"])):
         month = shift_month(month, 1)
-        then = _window_state(replace(report, period=month)) if report.covered([month]) else None
+        then = _earlier_state(report, month) if report.covered([month]) else None
         if not _same(state, then):
             break
         streak.append(then)
@@ -273,6 +274,16 @@ def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
         if _grown(then, raised, worse):
             raised = then
     return None if _grown(state, raised, worse) else streak[0]
+
+
+def _earlier_state(report: Report, month: str) -> dict[str, Any] | None:
+    """:func:`_window_state` of an earlier ``month`` in ``report``'s scope, kept per dataset.
+
+    The reports of a batch's months walk back over the same months.
+    """
+    settings = (report.thresholds(NAME), report.settings(NAME))
+    key = ("window_state", report.region, month, json.dumps(settings, sort_keys=True, default=repr))
+    return report.cached(NAME, key, lambda _: _window_state(replace(report, period=month)))
 
 
 def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
