@@ -31,9 +31,9 @@ __all__ = [
 
 ANGLE = Angle(
     "team",
-    needs=("orders", "reps"),
+    needs=("orders", "orders.rep_id"),
     rules=(
-        Rule("rep_underperform", underperform.underperform, needs=("targets",)),
+        Rule("rep_underperform", underperform.underperform, needs=("orders.rep_id",)),
         Rule("rep_polarization", polarisation.polarization, needs=("orders.rep_id",)),
         Rule("new_hire_ramp_slow", ramp.ramp_slow, needs=("reps", "targets")),
         Rule("activity_low", activity.activity_low, needs=("activities",)),

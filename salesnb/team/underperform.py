@@ -1,4 +1,5 @@
-"""远低于目标的代表: reps far below target whose revenue is improbably low against their own history and peers."""
+"""远低于目标的代表: reps far below target, or far below their usual level where there is no target, whose revenue
+is improbably low against their own history and peers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .. import evidence
+from ..angle import missing
 from ..data.reps import left_before_end, rep_label, tenure_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
@@ -25,7 +27,11 @@ COLUMNS: tuple[str, ...] = (
 
 @scope_memo  # the panel, the rule and the published metrics read one computation
 def underperform_frame(report: Report) -> pd.DataFrame:
-    """Reps with a target this period: attainment, revenue against what their history and their peers expect.
+    """Reps selling this period: attainment, revenue against what their history and their peers expect.
+
+    Every rep with a target, and where the data has no targets at all every rep who sold in the month (most
+    exports have none, and a rep who halved is the same problem without one): ``target`` and ``attainment``
+    are NaN for those and only the fall against the expected can fire.
 
     The expected revenue is the rep's own level over the ``team.own_months`` months before the period times what
     the month did to the rep's peers (the reps of the region, :func:`.common.peer_expectation`): a season or a
@@ -36,14 +42,16 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     rep's usual order count), adjusted over the reps tested (``q_value``, Benjamini–Hochberg), below
     ``thresholds.team.weak_fdr`` (weak but real evidence: the finding is medium; high needs ``strong_q``). Reps
     hired less than ``team.min_tenure_months`` before the period (judged by the ramp
-    analysis) and reps leaving during the month are not tested. Sorted worst attainment first.
+    analysis; without a hire date, counted from the rep's first month with sales in scope) and reps leaving during
+    the month are not tested. Sorted worst attainment first, then (without targets) the worst fall.
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     months = rep_months(report)
     now = month_rows(report, report.period)
     if now is None:
         return pd.DataFrame(columns=list(COLUMNS))
-    now = now[now["target"].notna() & (now["target"] > 0)].copy()
+    targeted = now["target"].notna() & (now["target"] > 0)
+    now = (now[targeted] if report.ds.has("targets") else now[now["revenue"] > 0]).copy()
     if now.empty:
         return pd.DataFrame(columns=list(COLUMNS))
     history = report.history(settings["own_months"])
@@ -60,6 +68,7 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["attainment"] = now["revenue"] / now["target"]
     now["gap"] = now["revenue"] - now["target"]
     now["tenure_months"] = tenure_months(report.ds, now.index, report.period).to_numpy()
+    now["tenure_months"] = now["tenure_months"].fillna(_months_selling(revenue, report.period).reindex(now.index))
     leaving = left_before_end(report.ds, now.index, report.period).to_numpy()
     seasoned = ~(now["tenure_months"] < settings["min_tenure_months"]).to_numpy()
     tested = seasoned & ~leaving & now["p_value"].notna().to_numpy()
@@ -68,14 +77,26 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], thr["weak_fdr"])
     now = now.reset_index()
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
-    now = now.sort_values(["attainment", "rep_id"], kind="stable").reset_index(drop=True)
+    now = now.sort_values(["attainment", "change", "rep_id"], kind="stable").reset_index(drop=True)
     return now[list(COLUMNS)]
+
+
+def _months_selling(revenue: pd.DataFrame, period: str) -> pd.Series:
+    """Whole months from each rep's first month with revenue (``revenue``: reps × months) to ``period``.
+
+    A rep's tenure where the data has no hire date: the months the rep has sold in the scope.
+    """
+    selling = revenue.gt(0)
+    first = selling.idxmax(axis=1)[selling.any(axis=1)]
+    now = pd.Period(period, "M")
+    return first.map(lambda month: float((now - pd.Period(month, "M")).n)).astype(float)
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule rep_underperform: thresholds.team.{underperform_attainment, underperform_drop, weak_fdr} (see the frame).
 
-    One finding per flagged rep; effect: the revenue short of the expected (at least of the target);
+    One finding per flagged rep; effect: the revenue short of the expected (at least of the target); a rep
+    without a target is worded by its fall against the expected (the ``untargeted`` variant);
     severity: :func:`salesnb.evidence.severity` (the change: revenue against the expected), left out of the company
     report without strong evidence (:func:`.common.company_shows`).
     """
@@ -86,14 +107,16 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     for row in frame[frame["flagged"]].itertuples():
         if not company_shows(report, row.q_value, thr["strong_q"]):
             continue
-        effect = max(row.expected - row.revenue, row.target - row.revenue, 0.0)
+        targeted = bool(pd.notna(row.target))
+        effect = max(row.expected - row.revenue, row.target - row.revenue if targeted else 0.0, 0.0)
         values = {
             "unusual": unusual(row.p_value, row.q_value, thr["strong_q"], lang),
             "rep": row.label,
             "revenue": format_amount(row.revenue, lang),
-            "target": format_amount(row.target, lang),
-            "attainment": format_pct(row.attainment),
+            "target": format_amount(row.target, lang) if targeted else "",
+            "attainment": format_pct(row.attainment) if targeted else "",
             "expected": format_amount(row.expected, lang),
+            "change": format_pct(-row.change),
             "orders": format_int(row.orders),
             "usual": f"{row.usual_orders:.1f}",
         }
@@ -107,47 +130,55 @@ def underperform(report: Report) -> list[dict[str, Any]]:
                 {"rep_id": row.rep_id},
                 values,
                 angle="team",
-                metric="attainment",
-                value=row.attainment,
+                metric="attainment" if targeted else "revenue_vs_expected",
+                value=row.attainment if targeted else row.revenue / row.expected,
                 baseline=1.0,
                 effect=effect,
                 severity=level,
+                variant="" if targeted else "untargeted",
+                action_key="finding_rep_underperform_action",
             )  # fmt: skip
         )
     return out
 
 
 def metrics(report: Report) -> dict[str, Any]:
-    """reps_far_below_target (with the targets table)."""
-    if not report.ds.has("targets"):
+    """reps_far_below_target (with the targets table), else reps_far_below_usual (with the orders' reps)."""
+    if missing(report.ds, ("targets",)) and missing(report.ds, ("orders.rep_id",)):
         return {}
-    return {"reps_far_below_target": int(underperform_frame(report)["flagged"].sum())}
+    key = "reps_far_below_target" if report.ds.has("targets") else "reps_far_below_usual"
+    return {key: int(underperform_frame(report)["flagged"].sum())}
 
 
-@needs("targets")
+@needs("orders.rep_id")
 def underperform_panel(report: Report) -> Panel:
-    """远低于目标的代表: attainment per rep, the flagged ones with their order count against their usual."""
+    """远低于目标的代表: attainment per rep (without targets, revenue against the expected), the flagged ones with
+    their order count against their usual."""
     lang = report.lang
     frame = underperform_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("team_no_rep_targets", lang))
+    targeted = report.ds.has("targets")
     limit = 2 * report.config["report"]["top_n"]  # a company of thousands of reps: chart and table stay readable
     shown = frame[frame["flagged"] | (frame.index < limit)]
     note = t("showing_lowest", lang, shown=len(shown), total=len(frame)) if len(shown) < len(frame) else ""
-    ax = plotting.plot_attainment(
-        shown, label="label", value="attainment", lang=lang, title=t("team_underperform_title", lang)
-    )
-    table = pd.DataFrame(
-        {
-            t("team_rep", lang): shown["label"],
-            t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
-            t("target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
-            t("attainment", lang): shown["attainment"].map(format_pct),
-            t("team_expected_revenue", lang): shown["expected"].map(lambda v: format_amount(v, lang)),
-            t("team_orders", lang): shown["orders"].map(format_int),
-            t("team_expected_orders", lang): shown["usual_orders"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
-            t("team_p_value", lang): shown["p_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"),
-            t("team_flag", lang): shown["flagged"].map(lambda f: t("team_flag_yes", lang) if f else ""),
-        }
-    )
-    return Panel(frame=frame, table=table, figure=ax.figure, note=note)
+    if not targeted:
+        shown = shown.assign(attainment=shown["revenue"] / shown["expected"].where(shown["expected"] > 0))
+        note = " ".join(n for n in (t("team_untargeted_note", lang), note) if n)
+    title = t("team_underperform_title" if targeted else "team_vs_usual_title", lang)
+    ax = plotting.plot_attainment(shown, label="label", value="attainment", lang=lang, title=title)
+    columns = {
+        t("team_rep", lang): shown["label"],
+        t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
+        t("target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+        t("attainment", lang): shown["attainment"].map(format_pct),
+        t("team_expected_revenue", lang): shown["expected"].map(lambda v: format_amount(v, lang)),
+        t("team_orders", lang): shown["orders"].map(format_int),
+        t("team_expected_orders", lang): shown["usual_orders"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
+        t("team_p_value", lang): shown["p_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"),
+        t("team_flag", lang): shown["flagged"].map(lambda f: t("team_flag_yes", lang) if f else ""),
+    }
+    if not targeted:
+        del columns[t("target", lang)]
+        columns[t("team_vs_usual", lang)] = columns.pop(t("attainment", lang))
+    return Panel(frame=frame, table=pd.DataFrame(columns), figure=ax.figure, note=note)

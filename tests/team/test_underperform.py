@@ -132,3 +132,31 @@ def test_a_reps_own_fall_does_not_lower_what_is_expected_of_it(tmp_path):
     frame = team.underperform_frame(open_tiny(tmp_path, build(reps, sales, targets))).set_index("rep_id")
     assert frame.loc["R1", "expected"] == pytest.approx(900) and frame.loc["R2", "expected"] == pytest.approx(400)
     assert frame.loc["R5", "expected"] == pytest.approx(600 * 0.5)  # R5's peers R1, R2, R6: median month ½
+
+
+def test_without_targets_or_a_reps_table_a_rep_falling_alone_is_found_against_the_usual_level(tmp_path):
+    """An export with the orders' reps only (no targets, no reps table): the team angle still runs, and R1 falling
+    to a third of the expected 900 (3 orders against 9) is found on the fall alone, as with targets: p from
+    z = log(1/3) / (⅓·√(4/3)), q over the 4 reps tested, high (600 at stake). R7, first selling in 2026-09, has no
+    hire date: its tenure is its 1 month of sales, too new to be tested although it sold a third of its usual."""
+    usual = {"R1": 9, "R2": 3, "R5": 6, "R6": 6}
+    sales = {(rep, m): [100] * n for rep, n in usual.items() for m in MONTHS}
+    sales |= {("R1", "2026-10"): [100] * 3, ("R7", "2026-09"): [100] * 9, ("R7", "2026-10"): [100] * 3}
+    reps = [(rep, "华东", "") for rep in [*usual, "R7"]]
+    tables = build(reps, sales, {})
+    del tables["reps"]
+    report = open_tiny(tmp_path, tables)
+    assert team.ANGLE.ready(report.ds) and not report.ds.has("targets")
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R1", "expected"] == pytest.approx(900) and math.isnan(frame.loc["R1", "attainment"])
+    assert frame.loc["R1", "q_value"] == pytest.approx(4 * stats.norm.cdf(math.log(1 / 3) / (math.sqrt(4 / 3) / 3)))
+    assert frame.loc["R7", "tenure_months"] == 1 and math.isnan(frame.loc["R7", "q_value"])
+    assert list(frame.index[frame["flagged"]]) == ["R1"]
+    (f,) = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    assert f["metric"] == "revenue_vs_expected" and f["value"] == pytest.approx(1 / 3) and f["baseline"] == 1.0
+    assert f["effect"] == pytest.approx(600) and f["severity"] == "high"
+    assert f["title"] == "R1 业绩远低于其正常水平" and "应约 900，少了 66.7%" in f["detail"]
+    assert team.angle_metrics(report)["reps_far_below_usual"] == 1
+    panel = team.underperform_panel(report)
+    assert "数据中没有个人目标" in panel.note and "占正常水平" in panel.table.columns
+    assert list(panel.table["占正常水平"])[0] == "33.3%"
