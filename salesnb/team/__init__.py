@@ -9,7 +9,7 @@ are in :mod:`salesnb.data.reps`; tiered commission statements in :mod:`salesnb.c
 from __future__ import annotations
 
 from .. import commission
-from ..angle import Angle, Rule
+from ..angle import Angle, Rule, Section
 from ..data.reps import rep_info, rep_label
 from ..display.plotting.people import plot_activity, plot_lorenz, plot_target_realism
 from . import activity, polarisation, ramp, reps, targets, underperform
@@ -29,15 +29,24 @@ __all__ = [
     "target_panel", "target_trend_frame", "top_share", "underperform_frame", "underperform_panel",
 ]  # fmt: skip
 
+REP = "orders.rep_id"
 ANGLE = Angle(
     "team",
-    needs=("orders", "orders.rep_id"),
+    needs=("orders",),
     rules=(
-        Rule("rep_underperform", underperform.underperform, needs=("orders.rep_id",)),
-        Rule("rep_polarization", polarisation.polarization, needs=("orders.rep_id",)),
+        Rule("rep_underperform", underperform.underperform, needs=(REP,)),
+        Rule("rep_polarization", polarisation.polarization, needs=(REP,)),
         Rule("new_hire_ramp_slow", ramp.ramp_slow, needs=("reps", "targets")),
         Rule("activity_low", activity.activity_low, needs=("activities",)),
         Rule("target_misaligned", targets.target_misaligned, needs=("targets",)),
+    ),
+    sections=(  # the rep sections need the orders' reps (a reps table alone sells nothing); any one will do
+        Section("reps", (REP,)),
+        Section("polarization", (REP,)),
+        Section("underperform", (REP,)),
+        Section("ramp", ("reps", "targets")),
+        Section("activity", ("activities",)),
+        Section("targets", ("targets",)),
     ),
     metrics_of=(
         reps.metrics,

@@ -1,5 +1,7 @@
-"""远低于目标的代表: reps far below target, or far below their usual level where there is no target, whose revenue
-is improbably low against their own history and peers."""
+"""远低于目标的代表: reps far below target (or their usual level) and improbably low against history and peers.
+
+Without targets, a rep's fall against what the rep's own level and peers expect is the whole test.
+"""
 
 from __future__ import annotations
 
@@ -152,8 +154,10 @@ def metrics(report: Report) -> dict[str, Any]:
 
 @needs("orders.rep_id")
 def underperform_panel(report: Report) -> Panel:
-    """远低于目标的代表: attainment per rep (without targets, revenue against the expected), the flagged ones with
-    their order count against their usual."""
+    """远低于目标的代表: attainment per rep, the flagged ones with their order count against their usual.
+
+    Without targets, each rep's revenue against the expected in place of attainment.
+    """
     lang = report.lang
     frame = underperform_frame(report)
     if frame.empty:

@@ -324,7 +324,7 @@ def test_summarize_counts_dates_months_regions_and_angles(folder: Path) -> None:
         "acquisition_cost_high": ["marketing_spend"]
     }
     assert angles["product"]["ready"] is False and angles["product"]["missing"] == ["order_lines", "products"]
-    assert angles["team"]["missing"] == ["reps"]
+    assert not angles["team"]["ready"] and angles["team"]["any_of"] == ["orders.rep_id", "activities", "targets"]
     assert angles["process"]["missing"] == ["opportunities"]
     support = angles["support"]  # orders without delivery dates, no tickets, surveys or invoices: no section runs
     assert not support["ready"] and support["missing"] == [] and support["unavailable"]["sla_breach"] == ["tickets"]
@@ -345,7 +345,10 @@ def test_format_summary_in_chinese_and_english(folder: Path) -> None:
     assert "✗ 产品与竞争 (product): 缺少订单明细表（order_lines）、产品表（products）" in zh
     en = format_summary(summary, lang="en")
     assert "orders: 3 rows" in en and "Months covered (2): 2026-01 … 2026-03" in en
-    assert "✓ Overview (overview): ready" in en and "✗ Team (team): needs the reps table (reps)" in en
+    assert (
+        "✓ Overview (overview): ready" in en
+        and "✗ Team (team): no section has its data; needs one of: the rep id of orders" in en
+    )
     assert "Default report month (latest complete): 2026-02" in en
     assert "2026-03 is partial (the data ends on day 2)" in en
     assert (

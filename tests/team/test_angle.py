@@ -22,13 +22,14 @@ def test_missing_tables_skip(tmp_path):
     tables = build(BASE_REPS, base_sales(), base_targets())
     del tables["targets"], tables["reps"]
     report = open_tiny(tmp_path, tables)
-    for panel in (team.underperform_panel(report), team.ramp_panel(report), team.target_panel(report)):
+    for panel in (team.ramp_panel(report), team.target_panel(report)):
         assert panel.is_skipped and ("targets" in panel.note or "reps" in panel.note)
+    assert not team.underperform_panel(report).is_skipped  # against the reps' usual level: the orders name them
     assert team.activity_panel(report).is_skipped and "activities" in team.activity_panel(report).note
     assert team.angle_findings(report) == []
     assert team.rep_panel(report).frame["revenue"].sum() == 800  # ranking needs only orders
     metrics = team.angle_metrics(report)
-    assert metrics["reps"] == 2 and "reps_far_below_target" not in metrics
+    assert metrics["reps"] == 2 and "reps_far_below_target" not in metrics and metrics["reps_far_below_usual"] == 0
     assert json.dumps(clean_json(metrics))
 
 
@@ -107,7 +108,7 @@ def test_angle_declares_rules_in_finding_order_and_metrics_in_key_order(sample):
     assert team.ANGLE.codes == (
         "rep_underperform", "rep_polarization", "new_hire_ramp_slow", "activity_low", "target_misaligned",
     )  # fmt: skip
-    assert set(team.ANGLE.codes) == CODES and team.ANGLE.needs == ("orders", "reps")
+    assert set(team.ANGLE.codes) == CODES and team.ANGLE.needs == ("orders",)
     metrics = team.angle_metrics(open_report(str(SAMPLE), "2026-08", "华北", dataset=sample))
     assert list(metrics) == [
         "reps", "reps_with_target", "reps_below_target", "gini", "top20_share", "baseline_gini",
