@@ -48,7 +48,7 @@ NEEDS: dict[str, tuple[str, ...]] = {  # what a plant needs exported: a table, o
     "channel_underperform": ("orders.channel",),
     "product_line_decline": ("products",),
     "discount_deepening": ("products",),
-    "rep_underperform": ("targets", "orders.rep_id"),
+    "rep_underperform": ("orders.rep_id",),
     "receivables_overdue": ("invoices",),
     "complaint_spike": ("tickets",),
     "slow_first_response": ("leads",),
@@ -128,10 +128,13 @@ def discount_deepening(t: Tables, world: Any, region: str, period: str, size: fl
 
 
 def rep_underperform(t: Tables, world: Any, region: str, period: str, size: float, rng: np.random.Generator) -> dict:
-    """A rep with a target and a tenure over 6 months loses ``size`` of the month's revenue against usual."""
-    needs(world, "targets", "orders.rep_id")
+    """A rep with a tenure over 6 months (and a target, where targets are exported) loses ``size`` of the month's
+    revenue against usual."""
+    needs(world, "orders.rep_id")
     tg, reps, o = t["targets"], t["reps"], t["orders"]
     with_target = set(tg.loc[(tg["period"] == period) & tg["rep_id"].notna(), "rep_id"])
+    if "targets" not in world.present:  # judged against the rep's usual level alone
+        with_target = set(reps["rep_id"])
     start = pd.Period(period, "M").start_time
     tenured = set(reps.loc[(reps["region"] == region) & (reps["hire_date"] < start - pd.Timedelta(days=180)), "rep_id"])
     now = o[(o["region"] == region) & in_month(o["order_date"], period)]["rep_id"].value_counts()
