@@ -170,7 +170,8 @@ def underperform_panel(report: Report) -> Panel:
         shown = shown.assign(attainment=shown["revenue"] / shown["expected"].where(shown["expected"] > 0))
         note = " ".join(n for n in (t("team_untargeted_note", lang), note) if n)
     title = t("team_underperform_title" if targeted else "team_vs_usual_title", lang)
-    ax = plotting.plot_attainment(shown, label="label", value="attainment", lang=lang, title=title)
+    xlabel = None if targeted else t("team_vs_usual", lang)
+    ax = plotting.plot_attainment(shown, label="label", value="attainment", lang=lang, title=title, xlabel=xlabel)
     columns = {
         t("team_rep", lang): shown["label"],
         t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),

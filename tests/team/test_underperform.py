@@ -159,4 +159,4 @@ def test_without_targets_or_a_reps_table_a_rep_falling_alone_is_found_against_th
     assert team.angle_metrics(report)["reps_far_below_usual"] == 1
     panel = team.underperform_panel(report)
     assert "数据中没有个人目标" in panel.note and "占正常水平" in panel.table.columns
-    assert list(panel.table["占正常水平"])[0] == "33.3%"
+    assert list(panel.table["占正常水平"])[0] == "33.3%" and panel.figure.axes[0].get_xlabel() == "占正常水平"

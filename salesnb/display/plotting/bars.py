@@ -20,6 +20,7 @@ def plot_attainment(
     ax: Axes | None = None,
     lang: str = "zh",
     title: str | None = None,
+    xlabel: str | None = None,
     **kwargs: object,
 ) -> Axes:
     """Draw the attainment ratio per segment as horizontal bars against a 100% line, worst at the top.
@@ -33,6 +34,8 @@ def plot_attainment(
     ----------
     label, value : str
         Columns with the segment name and the attainment ratio (1.0 = 100%).
+    xlabel : str, optional
+        The axis title (default: attainment, 达成率); any ratio against a 100% line reads the same way.
     ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.barh``.
     """
     if not style.is_empty(frame):
@@ -52,7 +55,7 @@ def plot_attainment(
     style.reference_line(ax, 1.0)
     ax.set_xlim(min(0.0, ratios.min() * 1.2), max(1.0, ratios.max()) * 1.2)
     ax.xaxis.set_major_formatter(style.pct_formatter())
-    ax.set_xlabel(style._t("attainment", lang))
+    ax.set_xlabel(xlabel or style._t("attainment", lang))
     return style.finish(ax, title)
 
 
