@@ -63,3 +63,8 @@ def year_back(month: str, festivals: Mapping[int, int]) -> str:
     if number in (OTHER, FESTIVAL) and season_key(f"{year - 1}-{number:02d}", festivals) != key:
         number = OTHER + FESTIVAL - number
     return f"{year - 1}-{number:02d}"
+
+
+def in_festival_block(month: str) -> bool:
+    """Whether ``month`` (``YYYY-MM``) is a January or February: the block 春节 falls in, with its slow restart."""
+    return int(month[5:7]) in (OTHER, FESTIVAL)

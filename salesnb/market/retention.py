@@ -23,7 +23,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
-from ..seasons import festival_months, year_back
+from ..seasons import festival_months, in_festival_block, year_back
 from ..stats import betabinom_low, intraclass
 from ..trend import trend_rows
 from .common import NAME, acquisition_history, all_months, history, last_year, peer_factor, rule_severity
@@ -143,7 +143,7 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     Keys: window_buyers, retained, lapsed, rate, usual (pooled over ``market.history_months``), last_year,
     peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
     1; for the company, which has no peers, and a region without any (the company's only one):
-    :func:`season_factor`), baseline (usual × peer_factor: last year is
+    :func:`season_factor`; ``festival_unknown``: :func:`festival_unknown`), baseline (usual × peer_factor: last year is
     shown, not a baseline, so growth does not hide a fall),
     expected (window_buyers × baseline: the customers expected back), p_value, avg_retained_revenue (usual revenue
     of a retained customer in a month), effect (customers missing against the baseline rate ×
@@ -172,8 +172,10 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         peers_known = bool(now["window_buyers"] > 0 and before["window_buyers"] > 0)
         if peers_known:
             factor = peer_factor(now["retained"] / now["window_buyers"], before["retained"] / before["window_buyers"])
+    festival = False
     if usual is not None and not peers_known:  # the company, or a region alone in it: its own season
         factor = season_factor(report, months, scope)
+        festival = festival_unknown(report, months, scope)
     baseline = None if usual is None else usual * factor
     rate = retained / base if base > 0 else float("nan")
     avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
@@ -207,6 +209,7 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         "avg_retained_revenue": avg,
         "effect": effect,
         "flagged": bool(flagged),
+        "festival_unknown": festival,
     }
 
 
@@ -231,13 +234,28 @@ def season_factor(report: Report, months: pd.DataFrame, region: str = ALL) -> fl
     known) measures the season. At most 1, as peer factors are: it explains a dip, it does not raise the bar.
     ``months``: :func:`retention_months` of ``region`` (default the company), indexed by month.
     """
+    season = _year_back(report, months, region)
+    return 1.0 if season is None else season
+
+
+def _year_back(report: Report, months: pd.DataFrame, region: str) -> float | None:
+    """:func:`season_factor`, ``None`` where last year's month or enough months before it are unknown."""
     back = year_back(report.period, festival_months(report.config))
     rates = months["retention_rate"].reindex([back, *history(report, back, region)])
     before = [m for m in rates.index[1:] if not pd.isna(rates[m])]  # as the usual rate: the months it is known
     if pd.isna(rates[back]) or len(before) < SEASON_MIN_MONTHS:
-        return 1.0
+        return None
     usual = months.loc[before, "retained"].sum() / months.loc[before, "window_buyers"].sum()
     return min(1.0, float(rates[back]) / float(usual)) if usual > 0 else 1.0
+
+
+def festival_unknown(report: Report, months: pd.DataFrame, region: str = ALL) -> bool:
+    """Whether the period is in the 春节 block (January, February) with no year back to measure the festival by.
+
+    Buyers come back later around 春节, so such a month's retention falls in every company; without peers (the
+    company, a region alone) and without last year's same month the data cannot tell the festival from churn.
+    """
+    return in_festival_block(report.period) and _year_back(report, months, region) is None
 
 
 def retention_frame(report: Report, months: int = 13) -> pd.DataFrame:
@@ -256,7 +274,8 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
 
     Thresholds: ``thresholds.market.{churn_drop, churn_few_retained, min_effect_share, indicative_q, fdr, strong_q,
     collapse}``; the evidence is adjusted over the scopes tested (Benjamini–Hochberg) and read against
-    :func:`evidence_gate`.
+    :func:`evidence_gate`. A fall in the 春节 block that the data has no year back to measure the festival by
+    (``festival_unknown``) is listed low, saying so: a late return is not yet churn.
     """
     out, thr = [], report.thresholds(NAME)
     k = report.config["baselines"]["trailing_months"]
@@ -274,12 +293,14 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
             "rate": format_pct(test["rate"]),
             "usual": format_pct(test["baseline"]),
             "lapsed": format_int(test["lapsed"]),
+            "festival": t("mk_churn_festival_unknown", report.lang) if test["festival_unknown"] else "",
         }
+        level = rule_severity(report, test["effect"], q, test["rate"] / test["baseline"] - 1)
         out.append(
             finding(
                 report, "customer_churn_rise", segment, values, angle=NAME,
                 metric="retention_rate", value=test["rate"], baseline=test["baseline"], effect=test["effect"],
-                severity=rule_severity(report, test["effect"], q, test["rate"] / test["baseline"] - 1),
+                severity="low" if test["festival_unknown"] else level,
             )
         )  # fmt: skip
     return out

@@ -251,3 +251,19 @@ def test_a_real_churn_in_a_spring_festival_month_still_fires(tmp_path):
     # the company lost the same 28 of its seasonal 140 (−20 %): the company and its region
     assert [f["segment"] for f in _churn(open_report(str(pair), "2026-02", "ALL"))] == [{}, {"region": "华东"}]
     assert not _churn(open_report(str(pair), "2026-02", "华南"))
+
+
+def test_a_festival_month_without_a_year_back_is_listed_to_watch_not_raised(tmp_path):
+    """January 2025 holds 春节 and 30 of 100 regulars stay away: 70 of 160 back against the usual 100 of 160. A year
+    back is February 2024, the data's second month, with too few months before it to measure the festival by, and
+    the company has no peers: a late return cannot be told from churn. The fall is listed, low, saying why."""
+    folder = _festival_world(tmp_path)
+    report = open_report(str(folder), "2025-01", "ALL")
+    test = market.retention_test(report)
+    assert (test["retained"], test["window_buyers"]) == (70, 160) and test["flagged"] and test["festival_unknown"]
+    found = _churn(report)  # the company and its one region, which has no peers either
+    assert [(f["segment"], f["severity"]) for f in found] == [({}, "low"), ({"region": "华东"}, "low")]
+    assert "春节前后" in found[0]["detail"] and "先列为观察项" in found[0]["detail"]
+    english = _churn(open_report(str(folder), "2025-01", "ALL", lang="en"))[0]
+    assert "Spring Festival block" in english["detail"]
+    assert not market.retention_test(open_report(str(folder), "2026-02", "ALL"))["festival_unknown"]  # measured
