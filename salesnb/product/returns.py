@@ -43,6 +43,9 @@ from .common import (
 )
 
 BACK = ["quantity", "lines", "value", "reason"]  # what return_check counts of the returns
+# return_check's counts, additive over products: a line's minus one product's are the rest of the line's
+COUNTS = ["units_sold", "lines_sold", "revenue", "units_returned", "lines_returned", "returned_value",
+          "hist_units", "hist_lines", "hist_back_units", "hist_back_lines"]  # fmt: skip
 PRIOR_LINES = 20.0  # order lines of pseudo-history: a segment with little history leans on the wider rate
 
 
@@ -206,7 +209,8 @@ def return_check(report: Report) -> pd.DataFrame:
     together (``q_value``). ``flagged`` (thresholds.product): a unit return rate at least ``return_ratio`` times
     the usual and ``return_points`` above it, and either ``min_returns`` returned lines with ``q_value`` below
     ``fdr`` or — a large rate on large volume is never hidden — ``min_units`` units sold with at least
-    ``return_alarm`` of them back. A product is flagged only where its line (same scope) is not.
+    ``return_alarm`` of them back. A product is flagged only where its line (same scope) is not; ``focus`` names
+    the product a flagged line's finding is about (:func:`_focus`).
     """
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["history_months"])
@@ -236,16 +240,49 @@ def return_check(report: Report) -> pd.DataFrame:
     by_product["product_name"] = by_product["product_id"].map(info["product_name"]).fillna(by_product["product_id"])
     frame = pd.concat([by_line, by_product], ignore_index=True)
     frame["q_value"] = stats.bh_adjust(frame["p_value"])
-    rate, usual = frame["return_rate"], frame["usual_rate"]
-    rule = (rate >= thr["return_ratio"] * usual) & (rate - usual >= thr["return_points"])
     tested = (frame["lines_returned"] >= thr["min_returns"]) & (frame["q_value"] < thr["fdr"])
-    alarm = (frame["units_sold"] >= thr["min_units"]) & (rate >= thr["return_alarm"])
-    frame["flagged"] = (rule & (tested | alarm)).fillna(False).astype(bool)
+    alarm = (frame["units_sold"] >= thr["min_units"]) & (frame["return_rate"] >= thr["return_alarm"])
+    frame["flagged"] = (_above_usual(frame, thr) & (tested | alarm)).fillna(False).astype(bool)
     lines_hit = frame[(frame["level"] == "line") & frame["flagged"]]
     covered = set(zip(lines_hit["scope"], lines_hit["product_line"], strict=True))
     inside = [(s, ln) in covered for s, ln in zip(frame["scope"], frame["product_line"], strict=True)]
     frame["flagged"] &= ~((frame["level"] == "product") & np.array(inside, dtype=bool))
+    frame["focus"] = _focus(frame, prior_p, prior_rate, thr)
     return _with_reasons(frame, back[back["period"]])
+
+
+def _above_usual(frame: pd.DataFrame, thr: dict[str, Any]) -> pd.Series:
+    """The business rule: a unit return rate ``return_ratio`` times the usual and ``return_points`` above it."""
+    rate, usual = frame["return_rate"], frame["usual_rate"]
+    return (rate >= thr["return_ratio"] * usual) & (rate - usual >= thr["return_points"])
+
+
+def _focus(frame: pd.DataFrame, prior_p: pd.Series, prior_rate: pd.Series, thr: dict[str, Any]) -> pd.Series:
+    """Per row of the check, the product a flagged line's finding names ("": the line itself).
+
+    The line's product with the most excess returned units is named when it holds at least ``return_focus`` of
+    the line's excess and the rest of the line (its other products together, same scope) does not return more
+    than usual too: the rule of :func:`_above_usual` with a one-sided binomial p of its returned lines below
+    ``return_spread_p``, its usual chance leaning on the line's company-wide rate as a product's does. A line
+    selling mostly one product holds most of its excess in that product even when every product returns more;
+    the share alone would name the product of a line-wide problem.
+    """
+    focus = pd.Series("", index=frame.index, dtype=object)
+    products = frame[(frame["level"] == "product") & ((frame["units_sold"] > 0) | (frame["units_returned"] > 0))]
+    for i, row in frame[(frame["level"] == "line") & frame["flagged"]].iterrows():
+        part = products[(products["scope"] == row["scope"]) & (products["product_line"] == row["product_line"])]
+        part = part.sort_values(["excess_units", "product_id"], ascending=[False, True])
+        excess = part["excess_units"].clip(lower=0.0).sum()
+        if part.empty or not part["excess_units"].iloc[0] >= thr["return_focus"] * excess > 0:
+            continue
+        top = part.iloc[0]
+        rest = (row[COUNTS] - top[COUNTS]).astype(float).to_frame().T
+        line = row["product_line"]
+        rest = _usual(rest, pd.Series(prior_p.get(line, 0.0), index=rest.index),
+                      pd.Series(prior_rate.get(line, 0.0), index=rest.index))  # fmt: skip
+        spread = bool((_above_usual(rest, thr) & (rest["p_value"] < thr["return_spread_p"])).iloc[0])
+        focus[i] = "" if spread else str(top["product_id"])
+    return focus
 
 
 def _with_reasons(frame: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:
@@ -280,8 +317,9 @@ def _members(check: pd.DataFrame, scope: str, line: str) -> list[dict[str, Any]]
 def return_rate_high(report: Report) -> list[dict[str, Any]]:
     """Rule return_rate_high, from :func:`return_check`: one finding per flagged line (its products as ``members``).
 
-    When one product holds at least ``thresholds.product.return_focus`` of its line's excess returned units,
-    the line's finding names that product (the problem is the product, stated within its line). Severity
+    When the line's excess is one product's (``focus`` of :func:`return_check`: thresholds.product.return_focus
+    and return_spread_p), the line's finding names that product (the problem is the product, stated within its
+    line); when its other products return more too, the line is named, its products folded under it. Severity
     comes from the refunds beyond the usual rate, lowered to medium when the q-value is above ``strong_q``.
     """
     if lines(report.ds).empty:
@@ -291,13 +329,10 @@ def return_rate_high(report: Report) -> list[dict[str, Any]]:
     found = []
     for row in check[check["flagged"]].itertuples():
         members = _members(check, row.scope, row.product_line) if row.level == "line" else []
-        excess = [m["units_returned"] - (m["baseline"] or 0.0) * m["units_sold"] for m in members]
-        focus = members and max(excess) >= thr["return_focus"] * sum(e for e in excess if e > 0) > 0
         shown = row
-        if focus:
-            top = members[int(np.argmax(excess))]["segment"]["product_id"]
+        if row.focus:
             shown = next(check[(check["level"] == "product") & (check["scope"] == row.scope)
-                               & (check["product_id"] == top)].itertuples())  # fmt: skip
+                               & (check["product_id"] == row.focus)].itertuples())  # fmt: skip
         found.append((row.scope, ("return", row.product_line if row.level == "line" else row.product_id),
                       _finding(report, row, shown, members, thr)))  # fmt: skip
     return prefer_regions(found)

@@ -121,3 +121,60 @@ def test_large_rate_on_large_volume_is_never_hidden(planted):
     assert hit["value"] == pytest.approx(0.93) and hit["segment"]["product_id"] == "W1"
     assert hit["segment"]["product_line"] == "N"  # the line's finding, naming the one product that carries it
     assert product.angle_findings(report(planted, "华南", "2026-09")) == []
+
+
+def _focus_tables():
+    """Line K in 华北 and 西北, 2026-04..10: ten orders a month of K1 (10 units at 10), four of them with K2 (1 unit).
+
+    Usually one K1 line a month comes back (1 unit), K2 never. In 2026-10 six of the ten K1 lines come back whole
+    (60 units) in both regions; in 华北 two of K2's four lines too, in 西北 none. K1 holds 59 of 华北's 61 excess
+    units (97%) only because it sells 100 of the line's 104 units: every product of the line returns more.
+    """
+    products = [{"product_id": p, "product_name": p, "product_line": "K", "list_price": 10} for p in ("K1", "K2")]
+    t = {"products": products, "customers": [], "orders": [], "order_lines": [], "returns": []}
+    for tag, region in (("N", "华北"), ("W", "西北")):
+        t["customers"] += [{"customer_id": f"{tag}C{k}", "region": region} for k in range(10)]
+        for month in MONTHS:
+            last = month == MONTHS[-1]
+            for k in range(10):
+                order = f"{tag}{month[5:]}{k:02d}"
+                t["orders"].append({"order_id": order, "customer_id": f"{tag}C{k}", "order_date": f"{month}-05",
+                                    "region": region})  # fmt: skip
+                t["order_lines"].append({"order_id": order, "product_id": "K1", "quantity": 10, "unit_price": 10})
+                if k < 4:
+                    t["order_lines"].append({"order_id": order, "product_id": "K2", "quantity": 1, "unit_price": 10})
+                if last and k < 6:
+                    t["returns"].append(_ret(order, "K1", 10, month))
+                elif k == 0:
+                    t["returns"].append(_ret(order, "K1", 1, month))
+                if last and tag == "N" and k < 2:
+                    t["returns"].append(_ret(order, "K2", 1, month))
+    return t
+
+
+@pytest.fixture(scope="module")
+def focus(tmp_path_factory):
+    from tiny import write_tiny
+
+    return write_tiny(tmp_path_factory.mktemp("focus"), tables=_focus_tables())
+
+
+def test_a_line_whose_products_all_return_more_is_named_as_the_line(focus):
+    found = [f for f in product.angle_findings(report(focus, "华北", "2026-10")) if f["code"] == "return_rate_high"]
+    assert len(found) == 1, found
+    (line,) = found
+    # K2 alone: 2 of 4 lines back where its usual chance is (0 + 20 × 12/168) ÷ (24 + 20) = 0.0325 (p = 0.006)
+    assert line["segment"] == {"product_line": "K"}
+    assert line["value"] == pytest.approx(62 / 104) and line["baseline"] == pytest.approx(6 / 624)
+    assert [m["segment"]["product_id"] for m in line["members"]] == ["K1", "K2"]
+    assert [m["value"] for m in line["members"]] == pytest.approx([0.6, 0.5])
+
+
+def test_a_line_whose_excess_is_one_products_names_the_product(focus):
+    found = [f for f in product.angle_findings(report(focus, "西北", "2026-10")) if f["code"] == "return_rate_high"]
+    assert len(found) == 1, found
+    (hit,) = found
+    # K2 sold its four lines and none came back: the excess is K1's alone
+    assert hit["segment"] == {"product_line": "K", "product_id": "K1", "product_name": "K1"}
+    assert hit["value"] == pytest.approx(0.6) and hit["baseline"] == pytest.approx(6 / 600)
+    assert [m["segment"]["product_id"] for m in hit["members"]] == ["K1", "K2"]
