@@ -224,8 +224,9 @@ def split_reused_orders(frame: pd.DataFrame, names: Mapping) -> tuple[pd.DataFra
     """
     renames, computed = names.renames("orders"), names.computed("orders")
     key = renames.get("order_id", "order_id")
+    own = names.joined.get(renames.get("order_id", ""), [])  # an id of customer and day: the rest tells orders apart
     parts = [renames.get(c, c) for c in ORDER_OF if c not in computed]
-    parts = [c for c in parts if c in frame.columns]
+    parts = [c for c in parts if c in frame.columns and c not in own]
     if key not in frame.columns or not parts:
         return frame, []
     ids = frame[key]
