@@ -96,7 +96,10 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         refund = proposal.recognised[file]["refund"]
         lines.append(f"! {t('map_refunded', lang, file=file, amount=column, refund=refund, n=n)}")
     lines += [f"! {t('map_zero_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.no_op_lines()]
-    lines += [f"! {t('map_negative_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.returned_lines()]
+    for file, column, n, share in proposal.returned_lines():  # what leaving them out does to revenue, when priced
+        value = "" if share is None else t("map_negative_lines_share", lang, share=share)
+        effect = "" if share is None or share >= 1 else t("map_negative_lines_gross", lang, over=share / (1 - share))
+        lines.append(f"! {t('map_negative_lines', lang, file=file, column=column, n=n, value=value, effect=effect)}")
     for file, column, n, share in proposal.credit_orders():
         lines.append(f"! {t('map_negative_amounts', lang, file=file, column=column, n=n, share=share)}")
     for table, column, user, share in proposal.varying:

@@ -56,7 +56,7 @@ class Proposal:
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
     zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
-    negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
+    negative: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # (file, quantity, rows, share)
     credits: list[tuple[str, str, int, float]] = field(default_factory=list)  # (file, amount, rows, share) < 0
     per_day: list[tuple[str, list[str], int, int, int]] = field(default_factory=list)  # (file, id parts, orders,
     # rows, orders split off a customer's day by region or channel: :func:`~.derive.split_reused_orders`)
@@ -142,8 +142,8 @@ class Proposal:
         """(file, quantity column, rows) of the order lines' file whose quantity and amount are both 0."""
         return [note for note in self.zero_lines if self.tables.get("order_lines") == note[0]]
 
-    def returned_lines(self) -> list[tuple[str, str, int]]:
-        """(file, quantity column, rows) of the order lines' file with a negative quantity (returns)."""
+    def returned_lines(self) -> list[tuple[str, str, int, float | None]]:
+        """(file, quantity column, rows, their value's share of the sales) of lines with a negative quantity."""
         return [note for note in self.negative if self.tables.get("order_lines") == note[0]]
 
     def credit_orders(self) -> list[tuple[str, str, int, float]]:
