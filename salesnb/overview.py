@@ -20,6 +20,7 @@ from .findings import FindingsPanel, all_findings, explained_text, findings_pane
 from .header import opens_the_data
 from .i18n import joined, t
 from .market.acquisition import new_customer_months
+from .market.common import acquisition_history
 from .market.retention import retention_months
 from .periods import months_back
 from .report import Report, scope_memo
@@ -66,7 +67,7 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     back to the same month last year. ``new_customers`` and ``repeat_customer_rate`` are the market page's
     new customers and share of returning buyers (acquired before the period): one definition of a new customer,
     :func:`salesnb.data.customers.customer_facts`. The three customer figures are ``None`` when the orders name
-    no customer.
+    no customer; ``new_customers`` is ``None`` too in the data's warm-up, where buyers are first seen, not new.
     """
     base = report.baselines
     now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)
@@ -74,6 +75,8 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     n_orders = int(len(now))
     n_customers = int(now["customer_id"].nunique())
     new_customers = new_customer_months(report).set_index("month")["new_customers"].get(report.period, 0)
+    if not acquisition_history(report, [report.period]):  # the data's warm-up: buyers first seen, not new
+        new_customers = None
     returning = retention_months(report).set_index("month")["returning_buyers"].get(report.period, 0)
     target = total_target(report.ds, [report.period], report.region)
 
@@ -103,7 +106,7 @@ def headline_metrics(report: Report) -> dict[str, Any]:
         "ytd_revenue": ytd_revenue,
         "ytd_target": ytd_target,
         "ytd_attainment": number(ratio(ytd_revenue, ytd_target)),
-        "new_customers": int(new_customers),
+        "new_customers": None if new_customers is None else int(new_customers),
         "repeat_customer_rate": number(ratio(float(returning), n_customers)),
     }
     if not report.buyers_named:  # every order its own buyer: the counts would be the orders again
@@ -139,6 +142,7 @@ def headline_panel(report: Report) -> Panel:
         [] if m["target"] is not None else [t("no_target" if report.ds.has("targets") else "no_targets_table", lang)]
     )
     notes += [] if report.buyers_named else [t("buyers_unnamed", lang)]
+    notes += [t("new_customers_warm_up", lang)] if report.buyers_named and m["new_customers"] is None else []
     now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)
     unnamed = now["customer_id"].isna()
     if unnamed.any():

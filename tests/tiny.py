@@ -108,3 +108,6 @@ def write_tiny(folder: Path, *, drop: tuple[str, ...] = (), tables: dict[str, li
         if name not in drop:
             pd.DataFrame(rows).to_csv(folder / f"{name}.csv", index=False)
     return folder
+
+
+ONE_MONTH_WARM_UP = str(Path(__file__).with_name("one_month_warm_up.yaml"))  # a toy's second month counts new buyers

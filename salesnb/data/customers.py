@@ -10,6 +10,7 @@ the region of its first order, else its home region (new customers are counted w
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..periods import month_labels, shift_month
@@ -76,34 +77,62 @@ def _build_customer_facts(ds: Dataset) -> pd.DataFrame:
     return frame
 
 
-def acquisition_start(ds: Dataset, quantile: float = 0.75, most: int = 12) -> str:
+def acquisition_start(ds: Dataset, quantile: float = 0.75, most: int = 12, span: float = 2.0) -> str:
     """The first month whose first orders are new customers: the data's first month after its warm-up.
 
     An export begins at some date, not with the business: a customer first seen in its first months may have
     bought long before (left censoring). In the 朝阳医院 pharmacy export every January buyer was "new" (592
     against some 160 a month later), so each later month read as a collapse of new customers. The warm-up is
-    the time within which ``quantile`` of repeat purchases follow the one before (the days between one
-    customer's orders), counted from the first order: the first month starting after it is the first counted,
-    at least one month on (the first month's buyers are all first seen) and at most ``most``. None when every
+    the time within which ``quantile`` of the returning customers' repeat purchases follow the one before
+    (:func:`repeat_gap`), counted from the first order: the first month starting after it is the first counted,
+    at least one month on (the first month's buyers are all first seen) and at most ``most``. An export that
+    does not span ``span`` warm-ups has not seen the gaps longer than the one read (a 6-month cut of the sample
+    reads 100 days, its 24 months 212), so its warm-up is the longest, ``most`` months: a buyer first seen after
+    a year of data is new, or back after so long that winning it counts as much; an export shorter than that
+    counts none of its months (the month returned lies after its last). The data's first month when every
     customer's ``customers.acquired_at`` is known: then nothing is inferred.
     """
 
     def build() -> str:
-        first, _ = facts.data_months(ds)
+        first, last = facts.data_months(ds)
         customers = ds.get("customers")
         if customers is not None and "acquired_at" in customers and customers["acquired_at"].notna().all():
             return first
         orders = facts.order_facts(ds)[["customer_id", "order_date"]].dropna()
-        orders = orders.sort_values(["customer_id", "order_date"], kind="stable")
-        same = orders["customer_id"].eq(orders["customer_id"].shift())
-        gaps = orders["order_date"].diff().dt.days[same]
-        gaps = gaps[gaps > 0]
-        days = float(gaps.quantile(quantile)) if len(gaps) else 0.0
+        days, window = repeat_gap(orders, quantile)
         ends = orders["order_date"].min() + pd.Timedelta(days=days)  # the first month starting on or after it
         months = (ends - pd.Timedelta(1, "ns")).to_period("M").ordinal - pd.Period(first, freq="M").ordinal + 1
+        if days * span > window:  # not seen with room for longer gaps: as long as a warm-up may be
+            months = most
         return shift_month(first, -min(max(months, 1), most))
 
-    return facts.per_dataset(ds, ("customers", "acquisition_start", quantile, most), build)
+    return facts.per_dataset(ds, ("customers", "acquisition_start", quantile, most, span), build)
+
+
+def repeat_gap(orders: pd.DataFrame, quantile: float) -> tuple[float, int]:
+    """The days within which ``quantile`` of returning customers' repeat orders follow the one before; the window.
+
+    ``window``: the days from the first order to the last. 0 days without repeat orders.
+
+    Two corrections over the plain quantile of the gaps between one customer's orders. Each customer weighs
+    one, shared among its gaps: a customer is new or not once, and a monthly buyer's eleven gaps would
+    otherwise outvote eleven four-monthly buyers, who are the ones still unseen in an export's early months.
+    And a gap of ``g`` days fits in only ``window − g`` of the ``window`` days an export spans, so a long gap
+    is seen less often than it happens: each weighs ``window ÷ (window − g)`` (on a year of the sample, the
+    three-quarter gap reads 163 days, against 71 over plain gaps).
+    """
+    orders = orders.sort_values(["customer_id", "order_date"], kind="stable")
+    window = int((orders["order_date"].max() - orders["order_date"].min()).days) + 1 if len(orders) else 0
+    same = orders["customer_id"].eq(orders["customer_id"].shift())
+    gaps = orders["order_date"].diff().dt.days[same]
+    keep = gaps > 0
+    gaps, who = gaps[keep].to_numpy(dtype=float), orders["customer_id"][same][keep.to_numpy()]
+    if not len(gaps):
+        return 0.0, window
+    weights = 1.0 / who.map(who.value_counts()).to_numpy(dtype=float) * window / (window - gaps)
+    order = np.argsort(gaps, kind="stable")
+    share = np.cumsum(weights[order]) / weights.sum()
+    return float(gaps[order][min(np.searchsorted(share, quantile - 1e-12), len(gaps) - 1)]), window
 
 
 def customer_names(ds: Dataset, ids: pd.Series) -> pd.Series:

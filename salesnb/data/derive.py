@@ -204,7 +204,7 @@ def repeated_per_id(codes: np.ndarray, values: pd.Series) -> bool:
     return len(several) >= REPEATED_IDS and bool((several["nunique"] == 1).all())
 
 
-def _day(values: pd.Series) -> pd.Series:
+def day_of(values: pd.Series) -> pd.Series:
     """A date column's day as text: a time of day on some rows does not make another order."""
     if pd.api.types.is_datetime64_any_dtype(values):
         return values.dt.normalize().astype("str").where(values.notna())
@@ -224,14 +224,15 @@ def split_reused_orders(frame: pd.DataFrame, names: Mapping) -> tuple[pd.DataFra
     """
     renames, computed = names.renames("orders"), names.computed("orders")
     key = renames.get("order_id", "order_id")
+    own = names.joined.get(renames.get("order_id", ""), [])  # an id of customer and day: the rest tells orders apart
     parts = [renames.get(c, c) for c in ORDER_OF if c not in computed]
-    parts = [c for c in parts if c in frame.columns]
+    parts = [c for c in parts if c in frame.columns and c not in own]
     if key not in frame.columns or not parts:
         return frame, []
     ids = frame[key]
     codes, _ = pd.factorize(ids)
     keep = codes >= 0
-    values = {c: (_day(frame[c]) if c == renames.get("order_date", "order_date") else frame[c]) for c in parts}
+    values = {c: (day_of(frame[c]) if c == renames.get("order_date", "order_date") else frame[c]) for c in parts}
     keyed = pd.DataFrame({"id": codes, **{f"k{i}": v.to_numpy() for i, v in enumerate(values.values())}})[keep]
     columns = [c for c in keyed.columns if c != "id"]
     for column in columns:  # an empty customer or day is the number's first known one

@@ -83,8 +83,12 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         lines.append(f"! {t('map_catalogue_prices', lang, file=proposal.tables['products'], column=price)}")
     for file, count, dimensions in proposal.counted_orders():
         lines.append(f"! {t('map_summary_counted', lang, file=file, count=count, dimensions=' × '.join(dimensions))}")
-    for file, (customer, date), orders, rows in proposal.orders_per_day():
+    per_day = proposal.orders_per_day()
+    for file, (customer, date), orders, rows, split in per_day:
         said = t("map_per_day", lang, file=file, customer=customer, date=date, orders=orders, rows=rows)
+        if split:  # the loader's count: a customer's day in another region or channel is another order
+            split_by = " / ".join(u for c, u in proposal.columns["orders"].items() if c in ("region", "channel"))
+            said += t("map_per_day_split", lang, split=split, parts=split_by)
         lines.append(f"! {said}{t('map_per_day_one_line', lang) if orders == rows else ''}")
     amount = proposal.columns.get("orders", {}).get("amount")
     lines += [f"! {t('map_refund', lang, file=f, column=c, amount=amount)}" for f, c in proposal.refunds() if amount]
@@ -92,7 +96,10 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         refund = proposal.recognised[file]["refund"]
         lines.append(f"! {t('map_refunded', lang, file=file, amount=column, refund=refund, n=n)}")
     lines += [f"! {t('map_zero_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.no_op_lines()]
-    lines += [f"! {t('map_negative_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.returned_lines()]
+    for file, column, n, share in proposal.returned_lines():  # what leaving them out does to revenue, when priced
+        value = "" if share is None else t("map_negative_lines_share", lang, share=share)
+        effect = "" if share is None or share >= 1 else t("map_negative_lines_gross", lang, over=share / (1 - share))
+        lines.append(f"! {t('map_negative_lines', lang, file=file, column=column, n=n, value=value, effect=effect)}")
     for file, column, n, share in proposal.credit_orders():
         lines.append(f"! {t('map_negative_amounts', lang, file=file, column=column, n=n, share=share)}")
     for table, column, user, share in proposal.varying:
@@ -106,7 +113,13 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     lines.append(f"{t('map_angles', lang)}:")
     lines += [angle_headline(name, angle_state(ds, name), lang) for name in ANGLE_NAMES]
     problems = validation.validate_dataset(ds)
-    told = [f"! {say(warning, lang)}" for warning in ds.warnings]  # what loading changed or chose, as validate says
+    said = {(orders, rows) for *_, orders, rows, _ in per_day}  # the per-day line above already gave this count
+    told = [
+        f"! {say(warning, lang)}"  # what loading changed or chose, as validate says
+        for warning in ds.warnings
+        if getattr(warning, "key", "") != "problem_joined_orders"
+        or (warning.values["orders"], warning.values["rows"]) not in said
+    ]
     unnamed = int(ds["orders"]["customer_id"].isna().sum())
     told += [f"! {t('validate_unnamed_orders', lang, n=unnamed)}"] if unnamed else []
     if not problems:

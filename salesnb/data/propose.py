@@ -21,7 +21,7 @@ from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
 from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
-from .derive import add_joined_ids, repeated_per_id
+from .derive import add_joined_ids, repeated_per_id, split_reused_orders
 from .expressions import column_names, parse_expression
 from .invoice_files import invoice_tables
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
@@ -56,9 +56,10 @@ class Proposal:
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
     zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
-    negative: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, negative rows)
+    negative: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # (file, quantity, rows, share)
     credits: list[tuple[str, str, int, float]] = field(default_factory=list)  # (file, amount, rows, share) < 0
-    per_day: list[tuple[str, list[str], int, int]] = field(default_factory=list)  # (file, id parts, orders, rows)
+    per_day: list[tuple[str, list[str], int, int, int]] = field(default_factory=list)  # (file, id parts, orders,
+    # rows, orders split off a customer's day by region or channel: :func:`~.derive.split_reused_orders`)
     refunded: list[tuple[str, str, int]] = field(default_factory=list)  # (file, amount column, rows refunded in full)
     samples: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)  # file -> its first rows (a draft)
     recognised: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> concept -> its column
@@ -81,7 +82,7 @@ class Proposal:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
         tables |= {t: None for t in self.left_out if t not in self.tables}  # leads: ~ (its file is no such table)
-        joined = {joined_name(parts): parts for _, parts, _, _ in self.per_day}  # order_id: {per: [..]}
+        joined = {joined_name(parts): parts for _, parts, *_ in self.per_day}  # order_id: {per: [..]}
         joined |= {joined_name(parts): parts for _, parts in self.summaries.values() if parts}
         columns = {
             t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
@@ -116,8 +117,8 @@ class Proposal:
         """
         return "orders" in self.columns and "amount" not in self.columns["orders"] and "order_lines" not in self.columns
 
-    def orders_per_day(self) -> list[tuple[str, list[str], int, int]]:
-        """(file, [customer, date], orders, rows) when the orders' file has no order number (:func:`per_day_id`)."""
+    def orders_per_day(self) -> list[tuple[str, list[str], int, int, int]]:
+        """(file, [customer, date], orders, rows, split) without order numbers (:func:`per_day_id`)."""
         key = self.columns.get("orders", {}).get("order_id")
         return [n for n in self.per_day if self.tables.get("orders") == n[0] and joined_name(n[1]) == key]
 
@@ -141,8 +142,8 @@ class Proposal:
         """(file, quantity column, rows) of the order lines' file whose quantity and amount are both 0."""
         return [note for note in self.zero_lines if self.tables.get("order_lines") == note[0]]
 
-    def returned_lines(self) -> list[tuple[str, str, int]]:
-        """(file, quantity column, rows) of the order lines' file with a negative quantity (returns)."""
+    def returned_lines(self) -> list[tuple[str, str, int, float | None]]:
+        """(file, quantity column, rows, their value's share of the sales) of lines with a negative quantity."""
         return [note for note in self.negative if self.tables.get("order_lines") == note[0]]
 
     def credit_orders(self) -> list[tuple[str, str, int, float]]:
@@ -314,13 +315,19 @@ def _candidates(
 
 
 def _note_per_day(name: str, frame: pd.DataFrame, orders: dict[str, str], proposal: Proposal) -> None:
-    """Record an order id made of the customer and the day (:func:`per_day_id`): how many orders from how many rows."""
+    """Record an order id made of the customer and the day (:func:`per_day_id`): how many orders from how many rows.
+
+    Counted as loading will count them: a customer's day in two regions or channels is two orders
+    (:func:`~.derive.split_reused_orders`), so ``map`` says the number the reports use, and how many were split.
+    """
     key, customer, date = orders.get("order_id"), orders.get("customer_id"), orders.get("order_date")
     if not key or key in frame.columns or key != per_day_id(customer, date):
         return
-    names = Mapping(columns={"orders": {"order_date": date}}, joined={key: [customer, date]})
+    names = Mapping(columns={"orders": orders}, joined={key: [customer, date]})
     ids = add_joined_ids(frame, names)[key]
-    proposal.per_day.append((name, [customer, date], int(ids.nunique()), int(ids.notna().sum())))
+    split = split_reused_orders(frame.assign(**{key: ids}), names)[0][key]
+    n, days = int(split.nunique()), int(ids.nunique())
+    proposal.per_day.append((name, [customer, date], n, int(ids.notna().sum()), n - days))
 
 
 def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
@@ -390,7 +397,7 @@ def _unlinked_per_day(proposal: Proposal) -> None:
     """
     key = proposal.columns.get("orders", {}).get("order_id")
     lines = proposal.tables.get("order_lines")
-    derived = key in {joined_name(parts) for _, parts, _, _ in proposal.per_day}
+    derived = key in {joined_name(parts) for _, parts, *_ in proposal.per_day}
     if derived and lines is not None and lines != proposal.tables["orders"]:
         del proposal.tables["orders"], proposal.columns["orders"]
         proposal.missing["orders"] = ["order_id"]

@@ -92,17 +92,34 @@ def refunded_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series)
     return (amount, int(refunded.sum())) if refunded.any() and refunded.equals(zero) else None
 
 
-def negative_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int] | None:
-    """(quantity column, rows) of lines with a negative quantity, not left out otherwise: returns sold as lines."""
+def negative_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int, float | None] | None:
+    """(quantity column, rows, their value's share of the sales) of lines with a negative quantity: returns.
+
+    Rows left out otherwise, and voided pairs (cancelled on load, :mod:`.voids`), are neither. The share (``None``
+    without a line amount or unit price) says what leaving the returns out does: revenue becomes the sales before
+    returns, not the export's net.
+    """
     quantity = found.get("quantity")
     if quantity is None or quantity not in frame.columns:
         return None
     order, product = found.get("order_id"), found.get("product_id") or found.get("product_name")
-    negative_rows = parse_number(frame[quantity])[0].lt(0) & ~gone
+    units = parse_number(frame[quantity])[0]
+    kept = ~gone
     if order in frame.columns and product in frame.columns:  # voided pairs cancel on load (.voids): no returns
-        negative_rows[voided_rows(frame, order, product, quantity)] = False
+        kept[voided_rows(frame, order, product, quantity, found.get("order_date"))] = False
+    negative_rows = units.lt(0) & kept
     negative = int(negative_rows.sum())
-    return (quantity, negative) if 0 < negative < len(frame) else None
+    if not 0 < negative < len(frame):
+        return None
+    amount, price = found.get("amount"), found.get("unit_price")
+    if amount in frame.columns:
+        value = parse_number(frame[amount])[0].abs()
+    elif price in frame.columns:
+        value = (units * parse_number(frame[price])[0]).abs()
+    else:
+        return quantity, negative, None
+    sold = float(value[units.gt(0) & kept].sum())
+    return quantity, negative, float(value[negative_rows].sum()) / sold if sold > 0 else None
 
 
 def negative_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int, float] | None:

@@ -28,6 +28,7 @@ from ..stats import change, dispersion, poisson_low
 from ..trend import trend_rows
 from .common import (
     NAME,
+    acquisition_from,
     acquisition_history,
     all_months,
     fmt_count,
@@ -127,7 +128,9 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     of ``new_customer_drop``: count at most (1 − ``thresholds.market.new_customer_drop``) × baseline, at least
     ``thresholds.market.new_customer_min_missing`` customers missing, with effect at least
     ``thresholds.market.min_effect_share`` of the scope's revenue), flagged (the rule, with a p_value
-    below ``thresholds.market.indicative_q``; the rule adjusts it over the scopes of the report).
+    below ``thresholds.market.indicative_q``; the rule adjusts it over the scopes of the report), settled (the
+    period lies after the data's warm-up, :func:`~salesnb.market.common.acquisition_history`: else its count is of
+    buyers first seen in the export, no usual level is read and nothing fires).
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
@@ -135,7 +138,8 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     usual_months = acquisition_history(report, history(report, region=scope))  # the scope's own months
     ly_month = last_year(report, region=scope)
     ly_month = ly_month if ly_month and acquisition_history(report, [ly_month]) else None
-    if not acquisition_history(report, [report.period]):  # within the warm-up: first seen is not new
+    settled = bool(acquisition_history(report, [report.period]))
+    if not settled:  # within the warm-up: first seen is not new
         usual_months = []
     count = int(months["new_customers"].get(report.period, 0))
     hist = months.reindex(usual_months)
@@ -182,6 +186,7 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
         "effect": effect,
         "rule": bool(rule),
         "flagged": bool(rule and p_value < thr["indicative_q"]),
+        "settled": settled,
     }
 
 
@@ -281,9 +286,9 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
 
 @metrics_need(BUYERS)
 def new_customer_metrics(report: Report) -> dict[str, Any]:
-    """New customers this month and in the usual month."""
+    """New customers this month and in the usual month; ``None`` in the data's warm-up (buyers first seen, not new)."""
     new = new_customer_test(report)
-    return {"new_customers": new["count"], "new_customers_usual": new["usual"]}
+    return {"new_customers": new["count"] if new["settled"] else None, "new_customers_usual": new["usual"]}
 
 
 @needs(BUYERS)
@@ -316,4 +321,9 @@ def new_customers_panel(report: Report) -> Panel:
                 t("mk_first_revenue", lang): row["first_revenue"].map(lambda v: format_amount(v, lang)),
             }
         )
-    return Panel(frame=frame, table=table, figure=ax.figure, note=t("mk_new_note", lang, m=m))
+    note = t("mk_new_note", lang, m=m)
+    if not new_customer_test(report)["settled"]:  # first seen in the export is not new: say so, judge nothing
+        start, end = acquisition_from(report), facts.data_months(report.ds)[1]
+        key = "mk_new_warm_up" if start <= end else "mk_new_too_early"
+        note += t(key, lang, first=facts.data_months(report.ds)[0], start=start)
+    return Panel(frame=frame, table=table, figure=ax.figure, note=note)

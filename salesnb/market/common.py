@@ -43,11 +43,21 @@ def acquisition_history(report: Report, months: list[str]) -> list[str]:
     A month whose first-seen buyers include customers of long before the export began is no usual level of new
     customers: only the months after the warm-up are.
     """
+    start = acquisition_from(report)
+    return [m for m in months if m >= start]
+
+
+def acquisition_from(report: Report) -> str:
+    """The first month whose first-seen buyers are new customers (:func:`~salesnb.data.customers.acquisition_start`).
+
+    After the data's last month when the export is too short to tell.
+    """
     from ..data.customers import acquisition_start
 
     cfg = report.settings(NAME)
-    start = acquisition_start(report.ds, cfg["acquisition_warm_up_quantile"], cfg["acquisition_warm_up_max"])
-    return [m for m in months if m >= start]
+    return acquisition_start(
+        report.ds, cfg["acquisition_warm_up_quantile"], cfg["acquisition_warm_up_max"], cfg["acquisition_warm_up_span"]
+    )
 
 
 def last_year(report: Report, period: str | None = None, region: str | None = None) -> str | None:

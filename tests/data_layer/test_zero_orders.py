@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from tiny import ONE_MONTH_WARM_UP
 
 from salesnb.data import facts
 from salesnb.data.loading import load_dataset
@@ -40,7 +41,7 @@ def test_zero_orders_leave_the_orders_and_are_counted_by_month(tmp_path: Path) -
 
 def test_orders_aov_and_customers_leave_zero_orders_out(tmp_path: Path) -> None:
     """October: O3 200 and O5 300 are its orders (2, AOV 250) and C1, C4 its customers; O4 and O6 are neither."""
-    report = open_report(data=str(_orders(tmp_path)), period="2026-10", region="ALL", lang="en")
+    report = open_report(str(_orders(tmp_path)), "2026-10", "ALL", lang="en", config_path=ONE_MONTH_WARM_UP)
     m = headline_metrics(report)
     assert m["revenue"] == 500 and m["orders"] == 2 and m["aov"] == 250 and m["customers"] == 2
     assert m["new_customers"] == 1  # C4; C3's sample made no customer

@@ -93,3 +93,23 @@ def regulars_from_may(folder: Path) -> Path:
         [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": 100} for i, (c, d) in enumerate(rows)]
     ).to_csv(folder / "orders.csv", index=False)
     return folder
+
+
+def fast_and_slow(folder: Path, first: str, months: int) -> Path:
+    """An orders-only export of ``months`` months from ``first`` whose new customers are known: 2 a month.
+
+    Before the export began the business already had 30 fast regulars (F0..F29, an order every month on day
+    1 + c % 28) and 20 slow ones (S0..S19, an order every 4 months on the 10th, S_k first in the export's month
+    k % 4). The only new customers are N<month>-0 and -1, one order each on the 20th. Every order is 100.
+    """
+    rows = []
+    for k, period in enumerate(pd.period_range(first, periods=months, freq="M")):
+        month = str(period)
+        rows += [(f"F{c}", f"{month}-{1 + c % 28:02d}") for c in range(30)]
+        rows += [(f"S{c}", f"{month}-10") for c in range(20) if c % 4 == k % 4]
+        rows += [(f"N{month}-{j}", f"{month}-20") for j in range(2)]
+    folder.mkdir(parents=True)
+    pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": 100} for i, (c, d) in enumerate(rows)]
+    ).to_csv(folder / "orders.csv", index=False)
+    return folder

@@ -12,7 +12,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from tiny import write_tiny
+from tiny import ONE_MONTH_WARM_UP, write_tiny
 
 from overview.helpers import SAMPLE, report, tables
 from salesnb import angle, commission, drivers, market, overview, product
@@ -104,7 +104,7 @@ def test_tree_counts_orders_instead_of_buyers(rep):
 
 
 def test_named_buyers_keep_every_customer_figure(tmp_path):
-    named = report(write_tiny(tmp_path, tables=tables()))
+    named = report(write_tiny(tmp_path, tables=tables()), config_path=ONE_MONTH_WARM_UP)
     assert named.buyers_named
     m = overview.headline_metrics(named)
     assert (m["customers"], m["new_customers"]) == (2, 1)
@@ -148,7 +148,7 @@ def walk_in(tmp_path_factory):
     data = tables()
     data["orders"] = [{**row, "customer_id": "" if row["order_id"] == "O4" else row["customer_id"]}
                       for row in data["orders"]]  # fmt: skip
-    return report(write_tiny(tmp_path_factory.mktemp("walk_in"), tables=data))
+    return report(write_tiny(tmp_path_factory.mktemp("walk_in"), tables=data), config_path=ONE_MONTH_WARM_UP)
 
 
 def test_orders_without_a_customer_count_in_revenue_and_not_as_buyers(walk_in):

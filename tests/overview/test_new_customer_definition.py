@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tiny import write_tiny
+from tiny import ONE_MONTH_WARM_UP, write_tiny
 
 from overview.helpers import report, tables
 from salesnb import drivers, market, overview
@@ -25,7 +25,7 @@ def test_a_customer_acquired_before_its_first_order_is_not_new_in_the_month_of_t
     data = tables()
     data["customers"] = [{**row, "acquired_at": "2026-09-15" if row["customer_id"] == "C" else ""}
                          for row in data["customers"]]  # fmt: skip
-    r = report(write_tiny(tmp_path, tables=data))
+    r = report(write_tiny(tmp_path, tables=data), config_path=ONE_MONTH_WARM_UP)
     assert overview.headline_metrics(r)["new_customers"] == market.angle_metrics(r)["new_customers"] == 0
     assert overview.headline_metrics(r)["repeat_customer_rate"] == 1.0
     steps = drivers.revenue_bridge(r).set_index("step")["value"]
@@ -34,6 +34,6 @@ def test_a_customer_acquired_before_its_first_order_is_not_new_in_the_month_of_t
 
 
 def test_without_an_acquisition_date_the_first_order_makes_a_customer_new(tmp_path):
-    r = report(write_tiny(tmp_path, tables=tables()))
+    r = report(write_tiny(tmp_path, tables=tables()), config_path=ONE_MONTH_WARM_UP)
     assert overview.headline_metrics(r)["new_customers"] == 1  # C
     assert drivers.revenue_bridge(r).set_index("step")["value"]["new_customers"] == 60
