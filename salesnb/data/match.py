@@ -13,9 +13,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .column_words import (
+    CONSIGNEE_NAMES,
     ID_WORDS,
     SYNONYMS,
     concept_by_words,
+    named_column,
     normalise,
     place_share,
     says_customer,
@@ -119,6 +121,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     team = team_of_people(frame, sample, found)  # 销售团队 / Team holding people's names: the rep
     if team is not None:
         found["rep_name"] = team
+    _consignee(frame[filled], found)
     if "hire_date" in found and not {"rep_id", "rep_name"} & set(found):
         del found["hire_date"]  # a start date in a file without a rep (a subscription's): no hire date
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
@@ -130,6 +133,19 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
         if places:
             found["region"] = places[0]
     return found, ambiguous
+
+
+def _consignee(frame: pd.DataFrame, found: dict[str, str]) -> None:
+    """Take the consignee (收货人, Ship To Name) as the customer's name when no column names the buyer.
+
+    A seller's own sheet of a platform's orders names who it ships to, not an account: without it every
+    customer section was skipped. Beside a buyer column (a Taobao export's 买家会员名) the consignee stays unused.
+    """
+    if {"customer_id", "customer_name"} & set(found):
+        return
+    column = named_column(frame, CONSIGNEE_NAMES)
+    if column is not None and column not in found.values():
+        found["customer_name"] = column
 
 
 OWN_ID = "own_id"  # a row's own id that no name says is an order's (opportunity_id, subscription_id, ticket_id)
