@@ -3,9 +3,13 @@ master, as the seller keeps it): 分类 is the product line, 平台SKU the produ
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
+from salesnb.data.loading import load_dataset
 from salesnb.data.match import match_columns
+from salesnb.data.propose import propose_mapping
 
 
 def frame(**columns: list) -> pd.DataFrame:
@@ -48,3 +52,20 @@ def test_other_sku_names_are_the_product() -> None:
     for name in ("商家SKU", "SKU编码", "店铺货号"):
         found, _ = match_columns(frame(订单号=["1", "2"], 日期=["2026-09-01", "2026-09-02"], **{name: ["A1", "B2"]}))
         assert found.get("product_id") == name, name
+
+
+def test_a_renamed_product_keeps_its_name(tmp_path: Path) -> None:
+    # Wayfair retitles listings: 111 of the seller's 481 SKUs carry two titles. A name is the product's label, not
+    # an order's attribute: left out, every product section showed bare codes. The most frequent title is kept.
+    text = (
+        "订单号,下单日期,平台SKU,商品名称,销售数量,销售额\n"
+        "1,2022/8/1,BL-1,Shower Head,1,10\n2,2022/8/2,BL-1,Shower Head,1,10\n3,2022/8/3,BL-1,Shower System,1,10\n"
+        "4,2022/8/4,BL-2,Faucet,1,20\n5,2022/8/5,BL-3,Nightstand,1,30\n"
+    )
+    (tmp_path / "sheet.csv").write_text(text, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "sheet.csv")
+    assert proposal.mapping()["columns"]["products"]["product_name"] == "商品名称"
+    assert proposal.varying == []
+    ds = load_dataset(tmp_path / "sheet.csv", mapping=proposal.mapping())
+    names = ds["products"].set_index("product_id")["product_name"].to_dict()
+    assert names == {"BL-1": "Shower Head", "BL-2": "Faucet", "BL-3": "Nightstand"}
