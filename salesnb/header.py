@@ -56,6 +56,8 @@ def header_markdown(report: Any) -> str:
     trailing = f"{base.trailing[0]}–{base.trailing[-1]}"
     if str(base.trailing[-1]) < first:
         trailing += t("header_before_data", lang)
+    elif str(base.trailing[0]) < first:  # a quarter's export: the window's first months lie before the data
+        trailing += t("header_trailing_from", lang, first=first, n=len(report.trailing()))
     if lang == "en":
         text = (
             f"**Region:** {report.region_label} | **Month:** {report.period_label} | "
