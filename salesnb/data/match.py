@@ -38,7 +38,8 @@ NUMBERS = (
     *("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund"),
     "target_amount",
 )
-FILLED = 0.5  # a date column filled in fewer sampled rows gives way to a fuller one
+FILLED = 0.5  # a date (or segment) column filled in fewer sampled rows gives way to a fuller one
+SEGMENTS = ("channel", "product_line", "industry")  # a fuller column wins (a sparse region: the country, below)
 REGION_FILLED = 0.75  # a region filled in fewer sampled rows gives way to the country (Chinook: a state for half)
 PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
 
@@ -96,6 +97,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     found: dict[str, str] = {}
     ambiguous = False
     for concept, synonyms in SYNONYMS.items():
+        sparse = None  # a segment column filled on few rows: taken only when no fuller one follows
         for synonym in (normalise(concept), *map(normalise, synonyms)):
             column = by_name.get(synonym)
             if column is None or column in found.values():
@@ -106,9 +108,15 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 ambiguous |= unclear
             else:
                 ok = concept not in NUMBERS or _reads_as_numbers(values)
+            if ok and concept in SEGMENTS and sample[column].notna().mean() < FILLED:
+                sparse = sparse or column  # Wayfair's Sales Channel: 3 rows of 1,284; its Store Name: all
+                continue
             if ok:
                 found[concept] = column
                 break
+        else:
+            if sparse is not None:
+                found[concept] = sparse
     ambiguous |= _match_words(frame[filled], sample, found)
     if "target_amount" not in found:
         found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's

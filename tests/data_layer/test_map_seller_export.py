@@ -69,3 +69,14 @@ def test_a_renamed_product_keeps_its_name(tmp_path: Path) -> None:
     ds = load_dataset(tmp_path / "sheet.csv", mapping=proposal.mapping())
     names = ds["products"].set_index("product_id")["product_name"].to_dict()
     assert names == {"BL-1": "Shower Head", "BL-2": "Faucet", "BL-3": "Nightstand"}
+
+
+def test_a_channel_filled_on_few_rows_gives_way_to_the_store() -> None:
+    # Wayfair's supplier export: Sales Channel says "Supplier-Funded" on 3 of 1,284 rows; Store Name on every one
+    store = ["Wayfair"] * 9 + ["Perigold"]
+    sparse = ["Supplier-Funded"] + [None] * 9
+    columns = {"PO Number": list("ABCDEFGHIJ"), "PO Date": ["08/29/2022"] * 10, "Store Name": store}
+    found, _ = match_columns(frame(**columns, **{"Sales Channel": sparse}))
+    assert found["channel"] == "Store Name"
+    alone, _ = match_columns(frame(**{"PO Number": list("ABCDEFGHIJ"), "Sales Channel": sparse}))
+    assert alone["channel"] == "Sales Channel"  # no fuller column: the sparse one is still the channel
