@@ -1,7 +1,8 @@
 """A report's header: its scope and baselines, then every note on how the data was read.
 
 The notes: a partial month read through day D (naming only the dataset's tables), a region's months the export
-left out, rows the mapping excluded, orders of 0 left out, currencies converted, summary rows made into orders.
+left out, a channel's or region's part of the export ending days early, rows the mapping excluded, orders of 0
+left out, currencies converted, summary rows made into orders.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from typing import Any
 
 from .data import facts
 from .data.dataset import Dataset
+from .data.early_ends import early_end_labels
 from .data.exclude import exclude_rule
 from .data.region_gaps import gap_label, region_gaps
 from .i18n import joined, t
@@ -54,6 +56,8 @@ def header_markdown(report: Any) -> str:
     trailing = f"{base.trailing[0]}–{base.trailing[-1]}"
     if str(base.trailing[-1]) < first:
         trailing += t("header_before_data", lang)
+    elif str(base.trailing[0]) < first:  # a quarter's export: the window's first months lie before the data
+        trailing += t("header_trailing_from", lang, first=first, n=len(report.trailing()))
     if lang == "en":
         text = (
             f"**Region:** {report.region_label} | **Month:** {report.period_label} | "
@@ -67,6 +71,9 @@ def header_markdown(report: Any) -> str:
     if report.through_day is not None:
         text += "\n\n" + partial_note(ds, lang, report.period, report.through_day)
     text += gap_notes(ds, report.region, report.period, lang)
+    labels, end = early_end_labels(ds, report.period, lang, None if report.region == ALL else report.region)
+    if labels:  # a shop's or branch's part of the export ending days before the rest (:mod:`.data.early_ends`)
+        text += "\n\n" + t("early_end_note", lang, segments=joined(labels, lang), end=end)
     if ds.excluded:
         text += "\n\n" + excluded_note(ds, lang)
     if ds.zero_orders:

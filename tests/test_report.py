@@ -188,3 +188,13 @@ def test_the_header_says_a_baseline_month_lies_before_the_data(tmp_path):
     en = open_report(data, "2026-09", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
     assert "2026-08 (MoM), 2025-09 (before the data begins: no comparison) (YoY)" in en
     assert "（早于" not in open_report(data, "2026-10", "ALL")._repr_markdown_()  # 2025-10 is the first month
+
+
+def test_the_header_says_a_trailing_window_reaching_before_the_data_counts_fewer_months(tmp_path):
+    # a quarter's export (2019-01..03, the Myanmar supermarket) read in March: 近三月 2018-12–2019-02 holds two months
+    data = str(write_tiny(tmp_path / "tiny"))  # orders from 2025-10: December's window 2025-09..11 holds two
+    zh = open_report(data, "2025-12", "ALL")._repr_markdown_().split("\n\n")[0]
+    assert zh.endswith("近三月 2025-09–2025-11（数据从 2025-10 起，只计 2 个月）")
+    en = open_report(data, "2025-12", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
+    assert en.endswith("2025-09–2025-11 (the data begins in 2025-10: 2 of these months counted) (trailing)")
+    assert "只计" not in open_report(data, "2026-09", "ALL")._repr_markdown_()  # 2026-06..08 lie in the data

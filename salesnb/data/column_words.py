@@ -23,6 +23,8 @@ PAID_NAMES = tuple(NAMES["paid_names"])  # a column saying when an order was pai
 ENTITY_WORDS: dict[str, tuple[str, ...]] = {entity: tuple(words) for entity, words in NAMES["entity_words"].items()}
 ID_WORDS, NAME_WORDS = tuple(NAMES["id_words"]), tuple(NAMES["name_words"])
 CUSTOMER_ENDINGS = tuple(NAMES["customer_endings"])  # 社保卡号, 手机号, phone: a customer
+PRODUCT_ENDINGS = tuple(NAMES["product_endings"])  # 平台SKU, 商家SKU, 店铺货号: a product's code
+CONSIGNEE_NAMES = tuple(NAMES["consignee_names"])  # 收货人: the customer where no buyer column is
 DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a date or a time
 NOT_ORDER_DATES = tuple(NAMES["not_order_dates"])  # BirthDate, StockDate, 入职日期: dates of something else
 NOT_AMOUNTS = tuple(NAMES["not_amounts"])  # Customer_Age, Satisfaction_Rating: numbers that are no money
@@ -72,7 +74,7 @@ def concept_by_words(name: str) -> str | None:
 
     An id or name word after an entity word names that entity's id or name; the words run together without
     plurals (``counts`` → count, ``amounts`` → amount) are compared with the synonyms; a name ending in a
-    customer word (…卡号, 手机号, phone) is a customer.
+    customer word (…卡号, 手机号, phone) is a customer, one ending in a product code word (平台SKU, 店铺货号) a product.
     """
     parts = words(name)
     if len(parts) >= 2:
@@ -88,6 +90,8 @@ def concept_by_words(name: str) -> str | None:
     compact = normalise(name)
     if says_customer(name):
         return "customer_id"
+    if compact and any(compact.endswith(normalise(e)) for e in PRODUCT_ENDINGS):
+        return "product_id"  # 平台SKU, 商家SKU, SKU编码: a shop's or platform's code of the product
     for concept, (starts, ends) in RUN_TOGETHER.items():  # QUANTITYORDERED, OrderQty, PRICEEACH: one word
         if compact.isascii() and (compact.startswith(starts) or (ends and compact.endswith(ends))):
             return concept

@@ -22,7 +22,8 @@ def amount_disagreement(tables: dict[str, pd.DataFrame]) -> list[Message]:
     """One warning when ``orders.amount`` and the order lines' total differ by ``TOTAL_TOLERANCE`` or more.
 
     Compared over the orders that have both an amount and lines; the warning counts the orders that
-    disagree and gives both totals. Nothing when there are no lines or no amounts.
+    disagree and gives both totals, or, when every amount is its lines plus one same markup (a tax), says so
+    (:func:`_fixed_markup`). Nothing when there are no lines or no amounts.
     """
     orders, lines = tables.get("orders"), tables.get("order_lines")
     if orders is None or lines is None or "amount" not in orders or not len(lines):
@@ -39,12 +40,34 @@ def amount_disagreement(tables: dict[str, pd.DataFrame]) -> list[Message]:
         return []
     apart = np.abs(both["lines"] - both["amount"]) > np.maximum(AMOUNT_TOLERANCE * both["amount"].abs(), 0.01)
     n = int(apart.sum())
-    return [
-        counted(
-            "problem_amount_vs_lines", n, share=f"{n / len(both):.0%}", amount=f"{amount:,.2f}",
-            lines=f"{from_lines:,.2f}", change=f"{from_lines / amount - 1:+.1%}" if amount else "—",
-        )
-    ]  # fmt: skip
+    totals = {"amount": f"{amount:,.2f}", "lines": f"{from_lines:,.2f}"}
+    rate, taxed = _fixed_markup(both)
+    if rate is not None:  # a tax or surcharge on every order: the lines are the price before it
+        share = f"{taxed / len(both):.0%}"
+        return [Message("problem_amount_taxed", rate=f"{rate:.1%}", n=len(both), share=share, **totals)]
+    change = f"{from_lines / amount - 1:+.1%}" if amount else "—"
+    return [counted("problem_amount_vs_lines", n, share=f"{n / len(both):.0%}", change=change, **totals)]
+
+
+TAXED_SHARE = 0.95  # orders whose amount is their lines × one same factor (within a cent's rounding): a tax
+MARKUP_TOLERANCE = 0.002  # the factor of each order within 0.2 % of the usual one (a cent on a small order)
+
+
+def _fixed_markup(both: pd.DataFrame) -> tuple[float | None, int]:
+    """``(rate, orders)``: the markup every order's amount bears over its lines (5 % tax), ``None`` when there is none.
+
+    Above the lines by one same factor on :data:`TAXED_SHARE` of the orders and by more than the totals' tolerance:
+    a value-added tax (13 %, 9 %, 6 %, 5 %) or a service charge, added to the line prices in the amount.
+    """
+    priced = both[(both["lines"] > 0) & (both["amount"] > 0)]
+    if priced.empty:
+        return None, 0
+    factor = priced["amount"] / priced["lines"]
+    usual = float(factor.median())
+    same = int((np.abs(factor - usual) <= MARKUP_TOLERANCE * usual + 0.01 / priced["lines"]).sum())
+    if usual - 1 < TOTAL_TOLERANCE or same < TAXED_SHARE * len(both):
+        return None, 0
+    return usual - 1, same
 
 
 EMPTY_AMOUNT_EXAMPLES = 3  # order ids named in the warning

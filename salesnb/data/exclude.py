@@ -61,7 +61,13 @@ def drop_flat_rows(
             hit |= _values_in(frame[columns[column]], values)
         key, said, rows = _raw_key(names, name), exclude_rule({name: rules}), int(hit.sum())
         count = int(frame.loc[hit, key].nunique()) if key in frame.columns else rows
-        if count and count != rows:  # an order of several lines: how many orders, and how many rows of the file
+        partial = _kept_in_part(frame, hit, key)
+        if partial:  # a PO of a cancelled line and a shipped one: the order stays with its shipped line
+            done.notes.append(
+                Message("problem_excluded_partial", name=name, said=said, rows=rows, n=count, partial=partial,
+                        whole=count - partial)
+            )  # fmt: skip
+        elif count and count != rows:  # an order of several lines: how many orders, and how many rows of the file
             done.notes.append(counted("problem_excluded_flat", count, name=name, said=said, rows=rows))
         else:
             done.notes.append(counted("problem_excluded", rows, name=name, said=said))  # rows of no order: rows
@@ -81,6 +87,14 @@ def drop_flat_rows(
     if "orders" in tables and key in frame.columns:  # the orders none of whose rows is kept
         done.counts["orders"] = int((~frame.loc[mask, key].dropna().drop_duplicates().isin(set(kept[key]))).sum())
     return kept, done
+
+
+def _kept_in_part(frame: pd.DataFrame, hit: np.ndarray, key: str | None) -> int:
+    """How many ids (orders) of the rows ``hit`` leaves out keep other rows of the file: left out in part only."""
+    if key not in frame.columns or not hit.any():
+        return 0
+    ids = frame.loc[hit, key].dropna().drop_duplicates()
+    return int(ids.isin(set(frame.loc[~hit, key].dropna())).sum())
 
 
 def stands_alone(table: str, tables: Iterable[str]) -> bool:

@@ -13,9 +13,11 @@ from __future__ import annotations
 import pandas as pd
 
 from .column_words import (
+    CONSIGNEE_NAMES,
     ID_WORDS,
     SYNONYMS,
     concept_by_words,
+    named_column,
     normalise,
     place_share,
     says_customer,
@@ -36,7 +38,8 @@ NUMBERS = (
     *("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund"),
     "target_amount",
 )
-FILLED = 0.5  # a date column filled in fewer sampled rows gives way to a fuller one
+FILLED = 0.5  # a date (or segment) column filled in fewer sampled rows gives way to a fuller one
+SEGMENTS = ("channel", "product_line", "industry")  # a fuller column wins (a sparse region: the country, below)
 REGION_FILLED = 0.75  # a region filled in fewer sampled rows gives way to the country (Chinook: a state for half)
 PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
 
@@ -94,6 +97,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     found: dict[str, str] = {}
     ambiguous = False
     for concept, synonyms in SYNONYMS.items():
+        sparse = None  # a segment column filled on few rows: taken only when no fuller one follows
         for synonym in (normalise(concept), *map(normalise, synonyms)):
             column = by_name.get(synonym)
             if column is None or column in found.values():
@@ -104,9 +108,15 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 ambiguous |= unclear
             else:
                 ok = concept not in NUMBERS or _reads_as_numbers(values)
+            if ok and concept in SEGMENTS and sample[column].notna().mean() < FILLED:
+                sparse = sparse or column  # Wayfair's Sales Channel: 3 rows of 1,284; its Store Name: all
+                continue
             if ok:
                 found[concept] = column
                 break
+        else:
+            if sparse is not None:
+                found[concept] = sparse
     ambiguous |= _match_words(frame[filled], sample, found)
     if "target_amount" not in found:
         found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's
@@ -119,6 +129,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     team = team_of_people(frame, sample, found)  # 销售团队 / Team holding people's names: the rep
     if team is not None:
         found["rep_name"] = team
+    _consignee(frame[filled], found)
     if "hire_date" in found and not {"rep_id", "rep_name"} & set(found):
         del found["hire_date"]  # a start date in a file without a rep (a subscription's): no hire date
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
@@ -130,6 +141,19 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
         if places:
             found["region"] = places[0]
     return found, ambiguous
+
+
+def _consignee(frame: pd.DataFrame, found: dict[str, str]) -> None:
+    """Take the consignee (收货人, Ship To Name) as the customer's name when no column names the buyer.
+
+    A seller's own sheet of a platform's orders names who it ships to, not an account: without it every
+    customer section was skipped. Beside a buyer column (a Taobao export's 买家会员名) the consignee stays unused.
+    """
+    if {"customer_id", "customer_name"} & set(found):
+        return
+    column = named_column(frame, CONSIGNEE_NAMES)
+    if column is not None and column not in found.values():
+        found["customer_name"] = column
 
 
 OWN_ID = "own_id"  # a row's own id that no name says is an order's (opportunity_id, subscription_id, ticket_id)

@@ -161,12 +161,14 @@ def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[t
     """Attributes of a dimension table that differ between rows of one id for many ids.
 
     E.g. a customer who bought in several regions: the region is the order's, not the customer's. Values differing
-    only in case or spaces (Clothing, CLOTHING, ``  clothing``) are one value written differently.
+    only in case or spaces (Clothing, CLOTHING, ``  clothing``) are one value written differently. A name is not
+    checked: a product retitled on a platform (a quarter of a Wayfair seller's SKUs) is still one product, and its
+    label is the most frequent name (the loader says which ids had several); left out, products showed as codes.
     """
     key = columns[TABLES[table].key]
     found = []
     for column, user in columns.items():
-        if user == key or user.startswith("=") or column == TABLES[table].key:
+        if user == key or user.startswith("=") or column == TABLES[table].key or column.endswith("_name"):
             continue
         pairs = frame[[key, user]].dropna()
         distinct = pairs[user].astype("str").str.strip().str.casefold().groupby(pairs[key]).nunique()

@@ -8,6 +8,7 @@ from ..angle import ANGLE_NAMES, BUYERS, get, missing
 from ..i18n import joined, t
 from . import facts
 from .dataset import Dataset
+from .early_ends import early_end_label, early_ends
 from .messages import need_name
 from .region_gaps import gap_label, region_gaps
 from .validation import ORDERS
@@ -63,7 +64,8 @@ def summarize(ds: Dataset) -> dict:
     complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``;
     ``buyers_named``: whether the orders name their customers; ``unnamed_orders``: how many orders of a customer
     column leave it empty (walk-in sales, guests); ``empty_months``: months inside the range without any order;
-    ``region_gaps``: ``{region: {month: usual orders}}``, a busy region's months without any of its orders.
+    ``region_gaps``: ``{region: {month: usual orders}}``, a busy region's months without any of its orders;
+    ``early_ends``: the channels and regions whose orders stop improbably early (:mod:`.early_ends`).
     """
     orders = ds.get(ORDERS)
     dates = orders[ORDER_DATE].dropna() if orders is not None else pd.Series(dtype="datetime64[ns]")
@@ -75,6 +77,7 @@ def summarize(ds: Dataset) -> dict:
         "months": sorted(dates.dt.strftime("%Y-%m").unique().tolist()),
         "empty_months": list(facts.empty_months(ds)) if len(dates) else [],
         "region_gaps": region_gaps(ds) if len(dates) else {},
+        "early_ends": early_ends(ds) if len(dates) else {},
         "regions": _regions(ds),
         "period": _default_period(ds) if len(dates) else None,
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
@@ -107,6 +110,10 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
         gaps = summary["region_gaps"].items()
         named = [gap_label(f"{r} {m}", u, lang) for r, months in gaps for m, u in months.items()]
         lines.append(f"! {t('validate_region_gaps', lang, gaps=joined(named, lang))}")
+    ends = [(d, s, e) for d, segments in summary.get("early_ends", {}).items() for s, e in segments.items()]
+    if ends:
+        named = joined([early_end_label(d, s, e, lang) for d, s, e in ends], lang)
+        lines.append(f"! {t('validate_early_ends', lang, segments=named, end=ends[0][2]['end'])}")
     lines.append(f"{label('regions')} ({len(summary['regions'])}): {', '.join(summary['regions']) or none}")
     period = summary.get("period")
     if period and period["partial"] == period["month"]:  # one partial month: no complete one to default to

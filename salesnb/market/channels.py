@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
+from ..data.early_ends import ended_early
 from ..data.region_gaps import fill_factors, region_gaps
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
@@ -320,14 +321,16 @@ def _p_low(orders: float, mu: float, forecast: Expectation, peer: float, history
 def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule channel_underperform: the channels :func:`channel_frame` fires for, per scope (ALL: company and regions).
 
-    Their evidence is adjusted over every scope of the report at once (:func:`.common.report_rows`).
+    Their evidence is adjusted over every scope of the report at once (:func:`.common.report_rows`). A channel
+    whose part of the export ends days before the rest (:mod:`salesnb.data.early_ends`) is left to the header.
 
     Thresholds: ``thresholds.market.{channel_decline, min_effect_share, indicative_q, fdr, strong_q, collapse}``.
     """
     lang, thr = report.lang, report.thresholds(NAME)
+    early = ended_early(report.ds, "channel", report.period)  # its export ends days early: no sales decline
     out = []
     for segment, row, q in report_rows(report, channel_frame):
-        if not supported(q, thr):
+        if not supported(q, thr) or row.channel in early:
             continue
         values = {
             "where": report.where(segment),

@@ -324,3 +324,36 @@ def test_the_reports_note_names_no_order_lines_when_the_data_has_none(tmp_path: 
     report = open_report(str(tmp_path), "2026-10", "ALL", mapping_path=str(tmp_path / "mapping.yaml"))
     note = report._repr_markdown_().split("\n\n")[-1]
     assert note == "ℹ 按映射的排除规则（状态 = 作废），数据中 1 笔订单不计入：本报告的所有数字均不含这些订单。"
+
+
+def test_an_order_with_one_line_cancelled_says_that_its_other_lines_stay(tmp_path: Path) -> None:
+    """A Wayfair PO of two lines, one cancelled and one shipped: map said '去掉 147 条' while the header said 145."""
+    (tmp_path / "sales.csv").write_text(
+        "单号,客户,日期,产品,数量,金额,状态\nA1,甲,2026-10-05,P1,1,10,已取消\nA1,甲,2026-10-05,P2,2,20,完成\n"
+        "A2,乙,2026-10-06,P1,1,10,已取消\nA3,乙,2026-10-07,P1,1,10,完成\n",
+        encoding="utf-8",
+    )
+    mapping = {
+        "tables": {"orders": "sales.csv", "order_lines": "sales.csv"},
+        "columns": {
+            "orders": {"order_id": "单号", "customer_id": "客户", "order_date": "日期", "amount": "金额"},
+            "order_lines": {
+                "order_id": "单号",
+                "product_id": "产品",
+                "quantity": "数量",
+                "unit_price": "=[金额] / [数量]",
+            },
+        },
+        "exclude": {"orders": {"状态": ["已取消"]}},
+    }
+    ds = load_dataset(tmp_path / "sales.csv", mapping=mapping)
+    assert ds.tables["orders"]["order_id"].tolist() == ["A1", "A3"]  # A1 keeps its shipped line
+    assert ds.excluded == {"orders": 1, "order_lines": 2}
+    assert [w.text("zh") for w in ds.warnings] == [
+        "orders：按映射的排除规则（状态 = 已取消）去掉 2 行，涉及 2 条："
+        "其中 1 条整条不计入，1 条只去掉这几行、其余的行照常计入"
+    ]
+    assert [w.text("en") for w in ds.warnings] == [
+        "orders: 2 rows left out as the mapping's exclude says (状态 = 已取消), of 2 records: 1 left out whole, "
+        "1 with other rows kept"
+    ]
