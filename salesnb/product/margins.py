@@ -16,7 +16,7 @@ import pandas as pd
 from ..periods import ALL
 from ..report import Report
 from . import codes, discounts
-from .common import coded
+from .common import coded, priced_rows
 
 
 def line_falls(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -26,10 +26,14 @@ def line_falls(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarr
     :func:`~salesnb.product.common.priced` columns. The usual margin of a line is its product's over the trailing
     months' lines with a margin and revenue (cost and revenue summed) *in the order's channel*, else over every
     channel (the product did not sell through that channel then): channels are priced apart, a distributor's
-    price leaves less margin. A trailing line is measured against the others' usual, its own order left out: a
-    usual that holds the order itself is the order (a product sold in one order a channel would always fall by 0,
-    and the test's spread with it). NaN where the product has no usual margin or the line no margin. The
-    company's falls are NaN outside an ALL report.
+    price leaves less margin. In a region, a product the region did not sell in the trailing months is measured
+    against its usual in the whole company (:func:`_company_sums`; in its channel, else any), its cost ratio being
+    mostly its own: with a large catalogue most of a month's products are new to the region, and a cost rise
+    measured on the few left was a sliver of the line. A trailing line is measured against the others' usual, its
+    own order left out (of the company's sums too: the order is in them): a usual that holds the order itself is
+    the order (a product sold in one order a channel would always fall by 0, and the test's spread with it). NaN
+    where the product has no usual margin or the line no margin. The company's falls are NaN outside an ALL
+    report.
     """
     ds, margin, revenue = report.ds, data["margin"].to_numpy(), data["revenue"].to_numpy()
     product = codes.line_key(ds, "product_id", at)
@@ -37,37 +41,61 @@ def line_falls(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarr
     cost = np.where(base, data["cost"].to_numpy(dtype=float), 0.0)
     channel = discounts.order_codes(ds)[1][at]
     products = np.maximum(product.codes, 0)
-    by_product = codes.Key(product.name, product.codes[base], product.labels)
     sums = {"cost": (cost[base], "sum"), "revenue": (revenue[base], "sum")}
-    usual = codes.scope_groups(report, at[base], [by_product], sums)  # per scope and product
+    by_product = [codes.line_key(ds, "product_id", at[base])]
+    usual = codes.scope_groups(report, at[base], by_product, sums)  # per scope and product
     both = base & (channel >= 0)
-    channels = pd.RangeIndex(int(channel.max(initial=-1)) + 1)
     by_channel = codes.scope_groups(
-        report, at[both], [codes.Key(product.name, product.codes[both], product.labels),
-                           codes.Key("channel", channel[both], channels)],
+        report, at[both], _usual_keys(ds, at[both], channel[both]),
         {"cost": (cost[both], "sum"), "revenue": (revenue[both], "sum")},
     )  # fmt: skip
+    company = _company_sums(report, usual, by_channel)
     own_cost, own_revenue = _own_order(ds, at, products, cost, np.where(base, revenue, 0.0))
+    labels = product.labels.take(products)
 
     def usual_margin(table: pd.DataFrame, keys: list[np.ndarray]) -> np.ndarray:
         if not len(table):
             return np.full(len(at), np.nan)
-        found = table.reindex(pd.MultiIndex.from_arrays(keys, names=table.index.names))
+        wanted = pd.MultiIndex.from_arrays(keys, names=table.index.names) if len(keys) > 1 else pd.Index(keys[0])
+        found = table.reindex(wanted)
         left = found["revenue"].to_numpy() - own_revenue
         sure = left > 1e-9 * np.abs(found["revenue"].to_numpy())  # others' revenue, not a rounding residue
         return np.where(sure, 1 - (found["cost"].to_numpy() - own_cost) / np.where(sure, left, 1.0), np.nan)
 
-    def fall(scopes: list[str], scope: np.ndarray) -> np.ndarray:
-        names = np.asarray(scopes, dtype=object)[scope] if len(scopes) else np.full(len(at), None, dtype=object)
-        labels = product.labels.take(products)
-        found = usual_margin(by_channel, [names, labels, channel])
-        found = np.where(np.isnan(found), usual_margin(usual, [names, labels]), found)
-        return np.where(product.codes >= 0, found, np.nan) - margin
+    def first(*found: np.ndarray) -> np.ndarray:
+        out = found[0]
+        for more in found[1:]:
+            out = np.where(np.isnan(out), more, out)
+        return np.where(product.codes >= 0, out, np.nan) - margin
 
-    region = coded(ds).codes["region"][at]
-    regional = fall(list(coded(ds).labels["region"]), np.maximum(region, 0))
-    company = fall([ALL], np.zeros(len(at), dtype=int)) if report.region == ALL else np.full(len(at), np.nan)
-    return regional, company
+    whole = (usual_margin(company[1], [labels, channel]), usual_margin(company[0], [labels]))
+    region = coded(ds).labels["region"].take(np.maximum(coded(ds).codes["region"][at], 0)).to_numpy(dtype=object)
+    regional = first(usual_margin(by_channel, [region, labels, channel]), usual_margin(usual, [region, labels]), *whole)
+    return regional, (first(*whole) if report.region == ALL else np.full(len(at), np.nan))
+
+
+def _usual_keys(ds, rows: np.ndarray, channel: np.ndarray) -> list[codes.Key]:
+    """The grouping keys of a usual margin: the product of the lines at ``rows``, and their order's channel."""
+    product = codes.line_key(ds, "product_id", rows)
+    return [product, codes.Key("channel", channel, pd.RangeIndex(int(channel.max(initial=-1)) + 1))]
+
+
+def _company_sums(report: Report, usual: pd.DataFrame, by_channel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The company's trailing cost and revenue per product, and per product and channel (:func:`line_falls`).
+
+    An ALL report holds them (its ALL scope); a region's reads the other regions' trailing lines too, only the
+    columns the margin needs.
+    """
+    if report.region == ALL:
+        return tuple(table.xs(ALL, level="scope") if len(table) else table for table in (usual, by_channel))
+    rows = codes.month_rows(report.ds, report.trailing())
+    data = priced_rows(report.ds, rows)
+    revenue = data["revenue"].to_numpy()
+    keep = ~np.isnan(data["margin"].to_numpy()) & (revenue > 0)
+    channel = discounts.order_codes(report.ds)[1][rows]
+    sums = {"cost": (data["cost"].to_numpy(dtype=float), "sum"), "revenue": (revenue, "sum")}
+    keys = _usual_keys(report.ds, rows, channel)
+    return codes.grouped(keys[:1], sums, keep), codes.grouped(keys, sums, keep)
 
 
 def _own_order(

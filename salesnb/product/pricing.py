@@ -32,6 +32,7 @@ from .common import (
     named,
     prefer_regions,
     priced,
+    priced_rows,
     rate_parts,
     rate_sums,
     scoped,
@@ -196,13 +197,9 @@ def price_check(report: Report) -> pd.DataFrame:
 
 
 def _priced_rows(report: Report, months: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """The positions of the report's order lines in ``months`` and their quantity, prices and revenue, priced.
-
-    Only the columns :func:`~salesnb.product.common.priced` reads are taken: the rows are grouped on the lines'
-    codes, not on a copy of their text.
-    """
+    """The positions of the report's order lines in ``months`` and their quantity, prices and revenue, priced."""
     at = codes.report_rows(report, months)
-    return at, priced(report.ds, lines(report.ds)[["product_id", "quantity", "unit_price", "revenue"]].take(at))
+    return at, priced_rows(report.ds, at)
 
 
 def _checked(report: Report) -> pd.DataFrame:

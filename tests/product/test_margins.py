@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 from scipy.stats import norm
 from scipy.stats import t as student_t
@@ -9,6 +10,7 @@ from tiny import write_tiny
 
 from product.helpers import MONTHS, line
 from salesnb import product
+from salesnb.product import codes, margins, pricing
 from salesnb.report import open_report
 
 
@@ -108,3 +110,55 @@ def test_a_fall_confined_to_a_sliver_of_the_line_is_not_the_lines_margin_eroding
     assert check["like_for_like_baseline"] - check["margin"] == pytest.approx((5 / 9 - 1 / 3) * 0.03)
     assert not check["margin_flagged"]
     assert [f for f in product.angle_findings(report) if f["code"] == "margin_erosion"] == []
+
+
+def _two_regions(tmp_path, orders_of, region="华东"):
+    """Line L in 华东 and 华南 (one customer each, channel 直营); ``orders_of(month, region)`` → [(product, price,
+    cost)] per order."""
+    tables = {"products": [{"product_id": p, "product_name": p, "product_line": "L", "list_price": 120}
+                           for p in ("P", "R")],
+              "customers": [{"customer_id": f"C{r}", "region": r} for r in ("华东", "华南")],
+              "orders": [], "order_lines": []}  # fmt: skip
+    for month in MONTHS:
+        for r in ("华东", "华南"):
+            for k, (item, price, cost) in enumerate(orders_of(month, r)):
+                order = f"O{r}{month[5:]}{k:02d}"
+                day = 20 + k if month == MONTHS[-1] else 1 + k
+                tables["orders"].append({"order_id": order, "customer_id": f"C{r}", "order_date": f"{month}-{day:02d}",
+                                         "channel": "直营"})  # fmt: skip
+                tables["order_lines"].append(line(order, item, 1, price, 120, cost))
+    return open_report(str(write_tiny(tmp_path / "m", tables=tables)), "2026-10", region)
+
+
+def _new_to_the_region(month, region):
+    """华南 sold P (cost 40 on 95 and 105: 60%) in the trailing months, 华东 only R; this month 华东 sells P at a
+    cost of 60 on 99 and 101 (40%): a cost rise of 20 points that 华东's own history cannot show."""
+    if month == "2026-10":
+        return [("P", 99.0, 60.0), ("P", 101.0, 60.0)] * 2 if region == "华东" else []
+    return [("P", 95.0, 40.0), ("P", 105.0, 40.0)] if region == "华南" else [("R", 95.0, 40.0), ("R", 105.0, 40.0)]
+
+
+@pytest.mark.parametrize("region", ["华东", "ALL"])
+def test_a_product_new_to_the_region_falls_against_the_companys_usual_margin(tmp_path, region):
+    """The region's usual first; a product without one in the region is measured against the company's (60%)."""
+    check = product.price_check(_two_regions(tmp_path, _new_to_the_region, region)).set_index("scope").loc["华东"]
+    assert check["margin_points"] == pytest.approx(0.6 - (1 - 240 / 400))
+    assert check["compared_share"] == pytest.approx(1.0)
+    assert check["margin_orders"] == 4
+    assert check["margin_flagged"]
+
+
+def test_the_company_usual_of_a_trailing_line_leaves_its_own_order_out(tmp_path):
+    """A trailing 华东 order of P, the region's only one: its usual is 华南's P orders' (60%), not itself mixed in."""
+
+    def orders_of(month, region):
+        if month == "2026-08" and region == "华东":
+            return [("P", 80.0, 40.0), ("R", 100.0, 40.0)]
+        return _new_to_the_region(month, region)
+
+    report = _two_regions(tmp_path, orders_of)
+    at, data = pricing._priced_rows(report, [report.period, *report.trailing()])
+    regional, _ = margins.line_falls(report, at, data, np.isin(at, codes.month_rows(report.ds, [report.period])))
+    product_ids = data["product_id"].to_numpy()
+    (own,) = np.flatnonzero((product_ids == "P") & (data["unit_price"].to_numpy() == 80.0))
+    assert regional[own] == pytest.approx(0.6 - 0.5)
