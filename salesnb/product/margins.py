@@ -49,7 +49,7 @@ def line_falls(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarr
         report, at[both], _usual_keys(ds, at[both], channel[both]),
         {"cost": (cost[both], "sum"), "revenue": (revenue[both], "sum")},
     )  # fmt: skip
-    company = _company_sums(report, usual, by_channel)
+    company = _company_sums(report, usual, by_channel, product.codes)
     own_cost, own_revenue = _own_order(ds, at, products, cost, np.where(base, revenue, 0.0))
     labels = product.labels.take(products)
 
@@ -80,15 +80,18 @@ def _usual_keys(ds, rows: np.ndarray, channel: np.ndarray) -> list[codes.Key]:
     return [product, codes.Key("channel", channel, pd.RangeIndex(int(channel.max(initial=-1)) + 1))]
 
 
-def _company_sums(report: Report, usual: pd.DataFrame, by_channel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _company_sums(
+    report: Report, usual: pd.DataFrame, by_channel: pd.DataFrame, products: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The company's trailing cost and revenue per product, and per product and channel (:func:`line_falls`).
 
-    An ALL report holds them (its ALL scope); a region's reads the other regions' trailing lines too, only the
-    columns the margin needs.
+    An ALL report holds them (its ALL scope); a region's reads the other regions' trailing lines too: only those
+    of its ``products`` (codes), only the columns the margin needs.
     """
     if report.region == ALL:
         return tuple(table.xs(ALL, level="scope") if len(table) else table for table in (usual, by_channel))
     rows = codes.month_rows(report.ds, report.trailing())
+    rows = rows[np.isin(coded(report.ds).codes["product_id"][rows], np.unique(products[products >= 0]))]
     data = priced_rows(report.ds, rows)
     revenue = data["revenue"].to_numpy()
     keep = ~np.isnan(data["margin"].to_numpy()) & (revenue > 0)
