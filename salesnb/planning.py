@@ -106,10 +106,11 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
     # a region's own months (Report.covered): a month the export left out for it is unknown, not a month of 0;
     # nor is a month before a rep was hired
     own = {r: report.covered(months, r) for r in segments} if by == "region" else {}
-    frame["trailing_avg"] /= [
-        max(sum(m >= start for m in own.get(s, months)) if isinstance(start, str) else len(own.get(s, months)), 1)
+    counted = [
+        [m for m in own.get(s, months) if not isinstance(start, str) or m >= start]
         for s, start in zip(segments, hired, strict=True)
     ]
+    frame["trailing_avg"] /= [max(len(seen), 1) for seen in counted]
     # a segment that began after the month last year (first sale or hire) had no share then, not a share of 0
     first_sale = source.groupby(by)["month"].min().reindex(frame.index)
     began = [min((m for m in (f, h) if isinstance(m, str)), default="") for f, h in zip(first_sale, hired, strict=True)]

@@ -12,6 +12,7 @@ import pandas as pd
 
 from .dataset import Dataset
 from .facts import UNKNOWN, per_dataset, positions, size_band, take
+from .lookups import lookup, map_distinct
 from .status_words import DEAL_WORDS, status_key
 
 DAY_SECONDS = 86_400.0
@@ -21,7 +22,7 @@ DEAL_STATUS: dict[str, str] = DEAL_WORDS  # the one rule, spellings included (st
 
 def deal_outcome(status: pd.Series) -> pd.Series:
     """``won`` / ``lost`` / ``open`` for each raw ``opportunities.status`` (``Closed Won`` is won; unknown → open)."""
-    return status_key(status).map(DEAL_STATUS).fillna("open")
+    return map_distinct(status_key(status), DEAL_STATUS).fillna("open")
 
 
 def deal_facts(ds: Dataset, size_edges: tuple[float, ...] = DEFAULT_SIZE_EDGES) -> pd.DataFrame:
@@ -53,7 +54,7 @@ def _build_deals(ds: Dataset, size_edges) -> pd.DataFrame:
     events = ds.get("stage_events")
     if events is not None and len(events):
         last = events.groupby("opportunity_id")["entered_at"].max()
-        fallback = frame["opportunity_id"].map(last).astype("datetime64[ns]")
+        fallback = lookup(frame["opportunity_id"], last).astype("datetime64[ns]")
     closed = opps["closed_at"].reset_index(drop=True).fillna(fallback.fillna(frame["created_at"]))
     frame["closed_at"] = closed.where(outcome != "open")
     frame["outcome"] = outcome.astype(str)
@@ -107,7 +108,7 @@ def _build_stays(ds: Dataset, stages: list[str], size_edges) -> pd.DataFrame:
             "entered_at": events["entered_at"],
         }
     )
-    ev["stage_index"] = ev["stage"].map({name: i for i, name in enumerate(stages)})
+    ev["stage_index"] = map_distinct(ev["stage"], {name: i for i, name in enumerate(stages)})
     at = positions(deals.index, ev["opportunity_id"])  # each event's deal, looked up once
     keep = (ev["stage_index"].notna() & ev["entered_at"].notna()).to_numpy() & (at >= 0)
     ev, at = ev[keep], at[keep]

@@ -17,6 +17,9 @@ import pandas as pd
 
 from ..periods import month_labels
 from .dataset import Dataset
+from .lookups import among as among  # re-exported: the fact layer's one hash lookup
+from .lookups import lookup as lookup
+from .lookups import positions, take
 from .slices import in_months as in_months  # re-exported: the fact layer is where callers slice
 from .slices import in_region as in_region
 from .slices import scoped as scoped
@@ -95,49 +98,6 @@ def _held_rows(value: object) -> int:
     return 0
 
 
-def positions(keys: pd.Index | pd.Series, values: pd.Series) -> np.ndarray:
-    """Position in ``keys`` (unique) of each of ``values``, ``-1`` where absent: one lookup for several columns.
-
-    What ``Series.map`` does for each column it maps; sharing it matters at a million rows. Text keys and
-    values (the loader's ``str`` columns, pyarrow-backed) are matched by pyarrow's hash lookup, several times
-    faster than pandas' own; missing matches missing, as in ``map``.
-    """
-    keys = pd.Index(keys)
-    arrow = pd.StringDtype("pyarrow", na_value=np.nan)
-    if keys.dtype == arrow and values.dtype == arrow and len(values):
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        def arrow_of(column: pd.Index | pd.Series) -> pa.Array:  # public route (``__arrow_array__``), no copy
-            array = pa.array(column.array)
-            return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-        found = pc.index_in(arrow_of(values), value_set=arrow_of(keys))
-        return found.fill_null(-1).to_numpy().astype(np.intp, copy=False)
-    return keys.get_indexer(values)
-
-
-def take(column: pd.Series, at: np.ndarray, index: pd.Index) -> pd.Series:
-    """``column``'s values at positions ``at`` (``-1``: missing) on ``index``: a ``map`` after :func:`positions`."""
-    values = column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
-    return pd.Series(pd.api.extensions.take(values, at, allow_fill=True), index=index, name=column.name)
-
-
-def lookup(values: pd.Series, table: pd.Series) -> pd.Series:
-    """``values.map(table)`` for a ``table`` with unique keys, by one hash lookup (:func:`positions`).
-
-    The same values as ``map`` (missing where a value is not a key), several times faster on text ids at scale.
-    """
-    if not table.index.is_unique:  # map raises, as it always did
-        return values.map(table)
-    return take(table, positions(table.index, values), values.index).rename(values.name)
-
-
-def among(keys: pd.Index | pd.Series, values: pd.Series | pd.Index) -> np.ndarray:
-    """``keys.isin(values)`` as a boolean array, by the same hash lookup (pandas' own is slow on text ids)."""
-    return positions(pd.Index(pd.unique(values)), pd.Series(keys)) >= 0
-
-
 def _cached(ds: Dataset, key: str, build: Callable[[Dataset], pd.DataFrame]) -> pd.DataFrame:
     return per_dataset(ds, ("facts", key), lambda: build(ds))
 
@@ -156,6 +116,40 @@ def line_facts(ds: Dataset) -> pd.DataFrame:
     return _cached(ds, "line_facts", _build_line_facts)
 
 
+def order_ids_unique(ds: Dataset) -> bool:
+    """Whether no order id repeats: rows can then read their order's columns by one position lookup."""
+    return per_dataset(ds, ("facts", "order_ids_unique"), lambda: bool(ds["orders"]["order_id"].is_unique))
+
+
+def line_orders(ds: Dataset) -> np.ndarray | None:
+    """Row of each order line's order in the orders (and the :func:`order_facts`), ``-1`` for none, per dataset.
+
+    ``None`` without order lines or when order ids repeat (``map`` then raises, as it always did). The order totals,
+    the line facts and the order costs all read a line's order: matching the text ids once serves them all.
+    """
+
+    def build() -> np.ndarray | None:
+        lines = ds.get("order_lines")
+        if lines is None or not order_ids_unique(ds):
+            return None
+        return positions(ds["orders"]["order_id"], lines["order_id"])
+
+    return per_dataset(ds, ("facts", "line_orders"), build)
+
+
+def date_order(ds: Dataset) -> np.ndarray:
+    """Rows of the :func:`order_facts` in order of ``order_date``, then ``order_id`` (stable), per dataset.
+
+    A customer's first order and its latest region read the orders in this order: one sort serves both.
+    """
+
+    def build() -> np.ndarray:
+        orders = order_facts(ds)[["order_date", "order_id"]].reset_index(drop=True)
+        return orders.sort_values(["order_date", "order_id"], kind="stable").index.to_numpy()
+
+    return per_dataset(ds, ("facts", "date_order"), build)
+
+
 def _build_order_facts(ds: Dataset) -> pd.DataFrame:
     orders = ds["orders"]
     frame = pd.DataFrame(
@@ -171,32 +165,37 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
     frame["region"] = order_regions(orders, ds.get("customers"), ds.get("reps"))
 
     lines = ds.get("order_lines")
-    totals = order_totals(orders, lines)
+    totals = order_totals(orders, lines, line_orders(ds))
     frame["revenue"] = totals["revenue"].fillna(0.0)
     frame["units"] = totals["units"].fillna(0.0) if lines is not None and len(lines) else float("nan")
 
     first = frame.groupby("customer_id")["month"].min()
-    frame["customer_first_month"] = frame["customer_id"].map(first)
+    frame["customer_first_month"] = lookup(frame["customer_id"], first)
     frame["is_new_customer_order"] = frame["customer_first_month"] == frame["month"]
     return frame.reset_index(drop=True)
 
 
-def order_totals(orders: pd.DataFrame, lines: pd.DataFrame | None) -> pd.DataFrame:
+def order_totals(orders: pd.DataFrame, lines: pd.DataFrame | None, rows: np.ndarray | None = None) -> pd.DataFrame:
     """Each order's total as the facts count it, aligned with ``orders``: the one definition of an order's money.
 
     Columns: revenue (Σ quantity × unit_price of its lines, or ``orders.amount`` when there are no order lines;
     NaN for an order without lines or amount), units (Σ quantity; NaN without lines) and known (every line of
-    it priced, or its amount given: a revenue of 0 is then a real 0, not a missing price).
+    it priced, or its amount given: a revenue of 0 is then a real 0, not a missing price). ``rows``: each line's
+    order row when known (:func:`line_orders`); its lines are then summed by that number, the same sums in the same
+    order as by their text id.
     """
     if lines is not None and len(lines):
         revenue = lines["quantity"] * lines["unit_price"]
-        per_order = (
-            pd.DataFrame({"order_id": lines["order_id"], "revenue": revenue, "units": lines["quantity"]})
-            .assign(unknown=revenue.isna().astype(int))
-            .groupby("order_id", sort=False)[["revenue", "units", "unknown"]]
-            .sum()
-        )
-        at = positions(per_order.index, orders["order_id"])  # one lookup for every column
+        sums = pd.DataFrame({"order_id": lines["order_id"], "revenue": revenue, "units": lines["quantity"]})
+        sums = sums.assign(unknown=revenue.isna().astype(int))
+        if rows is None:
+            per_order = sums.groupby("order_id", sort=False)[["revenue", "units", "unknown"]].sum()
+            at = positions(per_order.index, orders["order_id"])  # one lookup for every column
+        else:  # a line without an order id is no order's, as grouping by the id drops it
+            known = (rows >= 0) & lines["order_id"].notna().to_numpy()
+            per_order = sums[known].groupby(rows[known], sort=False)[["revenue", "units", "unknown"]].sum()
+            at = np.full(len(orders), -1, dtype=np.intp)
+            at[per_order.index.to_numpy()] = np.arange(len(per_order))
         unknown = take(per_order["unknown"], at, orders.index)
         return pd.DataFrame(
             {
@@ -241,7 +240,7 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
             "revenue": lines["quantity"] * lines["unit_price"],
         }
     )
-    at = positions(orders["order_id"], frame["order_id"]) if orders["order_id"].is_unique else None
+    at = line_orders(ds)  # the order facts' rows are the orders'
     for column in ("month", "region", "channel", "customer_id", "rep_id"):
         if at is not None:  # one lookup for the five columns
             frame[column] = take(orders[column], at, frame.index)
@@ -249,7 +248,7 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
             frame[column] = frame["order_id"].map(orders.set_index("order_id")[column])
     products = ds.get("products")
     if products is not None:
-        frame["product_line"] = frame["product_id"].map(products.set_index("product_id")["product_line"])
+        frame["product_line"] = lookup(frame["product_id"], products.set_index("product_id")["product_line"])
     else:
         frame["product_line"] = pd.NA
     frame["product_line"] = frame["product_line"].fillna(UNKNOWN).astype(str)
@@ -424,6 +423,9 @@ def same_days(ds: Dataset, day: int) -> Dataset:
         store[("facts", "line_facts")] = lines.assign(month=lines["month"].mask(lines["order_id"].isin(late_ids)))
         share_rows(cut)
         share_rows(store[("facts", "line_facts")])
+        store[("facts", "line_orders")] = line_orders(ds)  # the same rows, the same orders
+        store[("facts", "order_ids_unique")] = order_ids_unique(ds)
+        store[("facts", "date_order")] = date_order(ds)  # the same dates and ids
         store[("facts", "data_months")] = data_months(ds)
         store[("facts", "last_order_date")] = last_order_date(ds)
         return view

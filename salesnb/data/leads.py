@@ -15,6 +15,7 @@ import pandas as pd
 from .dataset import Dataset
 from .event_months import event_months
 from .facts import UNKNOWN, per_dataset, positions, size_band, take
+from .lookups import map_distinct
 from .status_words import LEAD_WORDS, status_key
 
 LEAD_STATUS: dict[str, str] = LEAD_WORDS  # spellings included: Closed - Not Converted (status_words)
@@ -61,7 +62,7 @@ def _build_leads(ds: Dataset, size_edges) -> pd.DataFrame:
         region = region.fillna(take(by_id["region"], at, frame.index))
         converted_at = take(by_id["created_at"], at, frame.index).astype("datetime64[ns]")
     frame["region"] = region.fillna(UNKNOWN).astype(str)
-    status = status_key(leads["status"]).map(LEAD_STATUS)
+    status = map_distinct(status_key(leads["status"]), LEAD_STATUS)
     has_opp = frame["opportunity_id"].notna()
     status = status.where(status.notna(), np.where(has_opp, "converted", "new"))
     status = status.mask(has_opp & status.isin(["new", "qualified"]), "converted")

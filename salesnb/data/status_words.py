@@ -51,5 +51,15 @@ LEAD_WORDS: dict[str, str] = {
 
 
 def status_key(status: pd.Series) -> pd.Series:
-    """Each raw status as a lookup key: lower case, without spaces and the marks ``-_/:.`` between words."""
+    """Each raw status as a lookup key: lower case, without spaces and the marks ``-_/:.`` between words.
+
+    Each distinct status is reduced once and handed to its rows: a million leads hold a handful of statuses, and
+    the regular expression per row cost a second there. Same values, dtype, index and name as reducing every row.
+    """
+    codes, distinct = pd.factorize(status, use_na_sentinel=False)
+    keys = _reduced(pd.Series(distinct, dtype=status.dtype))
+    return pd.Series(keys.array.take(codes), index=status.index, name=status.name)
+
+
+def _reduced(status: pd.Series) -> pd.Series:
     return status.astype(str).str.lower().str.replace(r"[\s\-_/:.]+", "", regex=True)

@@ -61,9 +61,10 @@ def order_costs(report: Report) -> np.ndarray:
         if not known.any():
             return none
         per_line, ids = (lines["quantity"] * cost)[known], lines.loc[known, "order_id"]
-        if not orders["order_id"].is_unique:  # an id shared by orders: each of them maps to all its lines' cost
+        rows = facts.line_orders(ds)
+        if rows is None:  # an id shared by orders: each of them maps to all its lines' cost
             return facts.lookup(orders["order_id"], per_line.groupby(ids).sum()).to_numpy(dtype=float)
-        at = facts.positions(orders["order_id"], ids)  # each line's order: its lines summed by number, in order
+        at = rows[known.to_numpy()]  # each line's order: its lines summed by number, in order
         at[ids.isna().to_numpy()] = -1
         sums = keys.grouped_sum(per_line, at)
         none[sums.index.to_numpy()] = sums.to_numpy(dtype=float)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.pareto import plot_pareto
 from ..findings import finding, make_finding, severity_of
 from ..i18n import t
-from ..periods import months_back
+from ..periods import months_back, shift_month
 from ..report import Report, scope_memo
 from . import keys
 from .common import NAME, fmt_num, history, scope_months
@@ -204,35 +205,73 @@ def concentration(report: Report) -> list[dict[str, Any]]:
     The period's: one customer suddenly a large part of the month (:func:`period_concentration_rise`).
     Thresholds: ``thresholds.market.{concentration_largest_share, concentration_top10_share,
     concentration_min_customers}``; only on a window of at least half ``market.concentration_months``. When the
-    window's finding names the customer the period's finding names in the same scope, the window's stands alone.
+    window's finding names the customer the period's finding names in the same scope, the window's stands alone,
+    and the month's jump makes it news, never a standing dependence (:func:`_standing`).
     """
     period = period_concentration_rise(report)
     named = {f["segment"]["customer_id"] for f in period if "region" not in f["segment"]}
-    window = _window_concentration(report)
+    window = _window_concentration(report, named)
     if window and window[0]["segment"].get("customer_id") in named:  # the same customer: one story, the window's
         period = [f for f in period if f["segment"] != {"customer_id": window[0]["segment"]["customer_id"]}]
     return window + period
 
 
-def _window_concentration(report: Report) -> list[dict[str, Any]]:
+def _window_state(report: Report) -> dict[str, Any] | None:
+    """The window's limit ``report``'s month passes: which (``largest``, else ``top``), share, limit, customer.
+
+    ``None`` when neither is passed, or on a window shorter than half ``market.concentration_months`` (a few
+    months make any small customer base look concentrated). ``metrics``: :func:`concentration_metrics`.
+    """
+    thr, settings = report.thresholds(NAME), report.settings(NAME)
+    m = concentration_metrics(report)
+    if m["top_share"] is None or m["months"] < settings["concentration_months"] / 2:
+        return None
+    if m["largest_share"] >= thr["concentration_largest_share"]:
+        which, customer = "largest", m["largest_customer"]
+    elif m["top_share"] >= thr["concentration_top10_share"] and m["customers"] >= thr["concentration_min_customers"]:
+        which, customer = "top", None  # with few customers the top 10 hold most revenue by construction
+    else:
+        return None
+    limit = thr["concentration_largest_share" if which == "largest" else "concentration_top10_share"]
+    return {"which": which, "customer": customer, "share": m[f"{which}_share"], "limit": limit, "metrics": m}
+
+
+def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
+    """Last month's :func:`_window_state` when ``state`` is the same dependence, no worse; else ``None``.
+
+    A dependence is a state, not a change: one that passed the limit last month too (the same limit, the same
+    customer) and whose share beyond the limit grew by at most ``findings.worse_change`` (the follow-up's own
+    "worse") is no news this month. Shares, not the revenue beyond the limit: a company that grew keeps the
+    same dependence.
+    """
+    before = shift_month(report.period, 1)
+    if not report.covered([before]):
+        return None
+    then = _window_state(replace(report, period=before))
+    if then is None or (then["which"], then["customer"]) != (state["which"], state["customer"]):
+        return None
+    worse = float(report.settings("findings")["worse_change"])
+    grown = state["share"] - state["limit"] > (then["share"] - then["limit"]) * (1 + worse)
+    return None if grown else then
+
+
+def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
     """The window's rule: one customer, or the top N, hold too much of the ``concentration_months`` revenue.
 
     The effect is the average month's revenue beyond the limit share (the customer's, or the top N's, share
     above ``concentration_largest_share`` / ``concentration_top10_share`` of the month): a standing dependence
     sized by how far it exceeds what the company accepts. The customer's whole revenue would make every such
     finding high (one customer at the 20 % limit is already 20 % of a month) and rank a structural risk above
-    this month's falls.
+    this month's falls. Raised at that severity the month the limit is passed or the dependence worsens; a
+    dependence standing since last month (:func:`_standing`; not when the period's rule names its customer in
+    ``spiked``) is carried as ongoing: low, below this month's falls, its detail saying it was there already.
     """
-    thr, settings = report.thresholds(NAME), report.settings(NAME)
-    m = concentration_metrics(report)
-    if m["top_share"] is None or m["months"] < settings["concentration_months"] / 2:
-        return []  # a window of a few months makes any small customer base look concentrated
-    largest = m["largest_share"] >= thr["concentration_largest_share"]
-    top = (
-        m["top_share"] >= thr["concentration_top10_share"] and m["customers"] >= thr["concentration_min_customers"]
-    )  # with few customers the top 10 are a large part of the base and hold most revenue by construction
-    if not (largest or top):
+    thr, lang = report.thresholds(NAME), report.lang
+    state = _window_state(report)
+    if state is None:
         return []
+    m = state["metrics"]
+    then = None if state["customer"] in spiked else _standing(report, state)
     values = {
         "where": "",
         "months": m["months"],
@@ -242,17 +281,21 @@ def _window_concentration(report: Report) -> list[dict[str, Any]]:
         "top": format_pct(m["top_share"]),
         "top_limit": format_pct(thr["concentration_top10_share"]),
         "hhi": fmt_num(m["hhi"], 3),
+        "standing": "",
     }
-    if largest:  # the one-customer title over the shared detail and action
-        lang = report.lang
+    if then is not None:
+        key = "mk_conc_standing_largest" if state["which"] == "largest" else "mk_conc_standing_top"
+        values["standing"] = t(key, lang, n=m["top_n"], then=format_pct(then["share"]))
+    severity = None if then is None else "low"
+    effect = _beyond(m, state["which"], state["limit"])
+    if state["which"] == "largest":  # the one-customer title over the shared detail and action
         values["customer"] = customer_facts(report.ds)["name"].get(m["largest_customer"], m["largest_customer"])
         return [
             make_finding(
                 angle=NAME, code="customer_concentration", segment={"customer_id": m["largest_customer"]},
-                metric="largest_customer_share", value=m["largest_share"],
-                baseline=thr["concentration_largest_share"], revenue=report.revenue,
-                effect=_beyond(m, "largest", thr["concentration_largest_share"]),
-                config=report.config, title=t("finding_customer_concentration_largest_title", lang, **values),
+                metric="largest_customer_share", value=m["largest_share"], baseline=state["limit"],
+                revenue=report.revenue, effect=effect, config=report.config, severity=severity,
+                title=t("finding_customer_concentration_largest_title", lang, **values),
                 detail=t("finding_customer_concentration_detail", lang, **values),
                 action=t("finding_customer_concentration_action", lang),
             )
@@ -260,7 +303,7 @@ def _window_concentration(report: Report) -> list[dict[str, Any]]:
     return [
         finding(
             report, "customer_concentration", {}, values, angle=NAME, metric="top10_share", value=m["top_share"],
-            baseline=thr["concentration_top10_share"], effect=_beyond(m, "top", thr["concentration_top10_share"]),
+            baseline=state["limit"], effect=effect, severity=severity,
         )
     ]  # fmt: skip
 

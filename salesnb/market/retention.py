@@ -142,7 +142,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
 
     Keys: window_buyers, retained, lapsed, rate, usual (pooled over ``market.history_months``), last_year,
     peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
-    1; for the company, which has no peers: :func:`season_factor`), baseline (usual × peer_factor: last year is
+    1; for the company, which has no peers, and a region without any (the company's only one):
+    :func:`season_factor`), baseline (usual × peer_factor: last year is
     shown, not a baseline, so growth does not hide a fall),
     expected (window_buyers × baseline: the customers expected back), p_value, avg_retained_revenue (usual revenue
     of a retained customer in a month), effect (customers missing against the baseline rate ×
@@ -163,15 +164,16 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     if ly_month and not pd.isna(months.loc[ly_month, "retention_rate"]):
         ly = float(months.loc[ly_month, "retention_rate"])
     base, retained = int(row["window_buyers"]), int(row["retained"])
-    factor = 1.0
+    factor, peers_known = 1.0, False
     if scope != ALL and usual is not None:
         company = retention_months(report, ALL).set_index("month")
         peers = company[["retained", "window_buyers"]] - months[["retained", "window_buyers"]]
         now, before = peers.loc[report.period], peers.loc[usual_months].sum()
-        if now["window_buyers"] > 0 and before["window_buyers"] > 0:
+        peers_known = bool(now["window_buyers"] > 0 and before["window_buyers"] > 0)
+        if peers_known:
             factor = peer_factor(now["retained"] / now["window_buyers"], before["retained"] / before["window_buyers"])
-    elif usual is not None:
-        factor = season_factor(report, months)
+    if usual is not None and not peers_known:  # the company, or a region alone in it: its own season
+        factor = season_factor(report, months, scope)
     baseline = None if usual is None else usual * factor
     rate = retained / base if base > 0 else float("nan")
     avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
@@ -218,19 +220,19 @@ def evidence_gate(thr: dict[str, Any], expected: float) -> float:
     return thr["fdr"] if expected < thr["churn_few_retained"] else thr["indicative_q"]
 
 
-def season_factor(report: Report, months: pd.DataFrame) -> float:
-    """The company's retention a year back against its usual rate then, at most 1 (1 without that history).
+def season_factor(report: Report, months: pd.DataFrame, region: str = ALL) -> float:
+    """A scope's retention a year back against its usual rate then, at most 1 (1 without that history).
 
     A region's usual rate is scaled by how the rest of the company retained this month, so a month every region
     shares (春节: buyers come back later) is not its fall; the company has no such peers, and its February after
-    a January festival read as a churn rise. Last year's month that played the same part
-    (:func:`salesnb.seasons.year_back`: the festival month against last year's festival month) against its own
-    ``market.history_months`` before it (at least ``SEASON_MIN_MONTHS`` of them known) measures the season. At
-    most 1, as peer factors are: it explains a dip, it does not raise the bar. ``months``: :func:`retention_months`
-    of the company, indexed by month.
+    a January festival read as a churn rise, as did the region of a company of one region. Last year's month
+    that played the same part (:func:`salesnb.seasons.year_back`: the festival month against last year's
+    festival month) against its own ``market.history_months`` before it (at least ``SEASON_MIN_MONTHS`` of them
+    known) measures the season. At most 1, as peer factors are: it explains a dip, it does not raise the bar.
+    ``months``: :func:`retention_months` of ``region`` (default the company), indexed by month.
     """
     back = year_back(report.period, festival_months(report.config))
-    rates = months["retention_rate"].reindex([back, *history(report, back)])
+    rates = months["retention_rate"].reindex([back, *history(report, back, region)])
     before = [m for m in rates.index[1:] if not pd.isna(rates[m])]  # as the usual rate: the months it is known
     if pd.isna(rates[back]) or len(before) < SEASON_MIN_MONTHS:
         return 1.0

@@ -102,18 +102,27 @@ def unknown_stages(report: Report) -> dict[str, int]:
 
 
 def _pipeline_per_lead(report: Report) -> pd.Series:
-    """Deal value per lead by source (and ``ALL``) over the 12 months before the report month, company-wide."""
+    """Deal value per lead by source (and ``ALL``) over the 12 months before the report month, company-wide.
+
+    A lead is worth the deal it became. Where no lead names its deal (a CRM exporting leads and deals apart), a
+    converted lead is worth the year's average deal: a value of 0 made every lead finding low, however many
+    leads a source lost or gained.
+    """
 
     def build(_ds) -> pd.Series:
         start, end = report.window(report.period)
         rows = leads(report)
         year = ((rows["created_at"] >= start - pd.DateOffset(months=12)) & (rows["created_at"] < start)).to_numpy()
-        rows = rows.loc[year, ["source", "opportunity_id"]]  # a year of leads: only the columns read
+        rows = rows.loc[year, ["source", "opportunity_id", "status"]]  # a year of leads: only the columns read
         value = pd.Series(0.0, index=rows.index)
         if report.ds.has("opportunities"):
             all_deals = deals(report)
             amounts = all_deals[all_deals["created_at"] < end].set_index("opportunity_id")["amount"]
             value = facts.lookup(rows["opportunity_id"], amounts).fillna(0.0).astype(float)
+            if rows["opportunity_id"].isna().all():  # leads and deals exported apart
+                made = all_deals["created_at"]
+                typical = all_deals.loc[(made >= start - pd.DateOffset(months=12)) & (made < start), "amount"].mean()
+                value = rows["status"].eq("converted").astype(float) * (0.0 if pd.isna(typical) else float(typical))
         per_source = value.groupby(rows["source"]).sum() / rows.groupby("source").size()
         per_source[ALL] = float(value.sum()) / len(rows) if len(rows) else 0.0
         return per_source.fillna(0.0)

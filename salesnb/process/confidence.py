@@ -31,7 +31,10 @@ def flag_weak(report: Report, frame: pd.DataFrame, fired: pd.Series | np.ndarray
 
 
 def stage_severity(report: Report, effect: float, q: float, confirmed: bool) -> str:
-    """Medium on weak evidence; once confirmed, from the revenue at stake (at least medium, high below strong_q)."""
+    """Medium on weak evidence; once confirmed, from the revenue at stake (at least medium, high below strong_q).
+
+    The stage rules' and the first response's: a confirmed finding never ranks below an unconfirmed one.
+    """
     return severity(report, effect, q, strengthen=True) if confirmed else "medium"
 
 

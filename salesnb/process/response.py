@@ -16,8 +16,8 @@ from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import NAME, history, lead_value, month_leads, n_history
-from .confidence import confidence_text, flag_weak
-from .evidence import confirm, min_excess, severity
+from .confidence import confidence_text, flag_weak, stage_severity
+from .evidence import confirm, min_excess
 
 
 @scope_memo  # its panel, rule and metrics read one computation per report scope
@@ -94,8 +94,9 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
     """Rule slow_first_response: the frame's flag (see :func:`first_response_frame`).
 
     Thresholds: thresholds.process.{first_response_hours, first_response_share, share_shift_points, min_count}
-    fire it; a q-value (Benjamini–Hochberg over the sources) below ``fdr`` confirms it; ``strong_q`` and
-    ``collapse`` (the share within the goal falling by this share of its usual level) set its severity.
+    fire it; a q-value (Benjamini–Hochberg over the sources) below ``fdr`` confirms it. Severity as the stage rules'
+    (:func:`~salesnb.process.confidence.stage_severity`): medium on the source's own weak evidence, at least medium
+    once confirmed (never below the unconfirmed finding), high with the revenue at stake and q below ``strong_q``.
     """
     thr, n = report.thresholds(NAME), n_history(report)
     out = []
@@ -123,11 +124,7 @@ def slow_first_response(report: Report) -> list[dict[str, Any]]:
                 value=row.share,
                 baseline=row.usual_share,
                 effect=effect,
-                severity=(
-                    severity(report, effect, row.q_value, change=row.share / row.usual_share - 1)
-                    if row.confirmed
-                    else "medium"
-                ),
+                severity=stage_severity(report, effect, row.q_value, row.confirmed),
             )
         )
     return out

@@ -36,8 +36,7 @@ def order_rows(ds: Dataset, order_ids: pd.Series) -> np.ndarray | None:
     ``Series.map`` raises, as it always did (the callers then map).
     """
     orders = facts.order_facts(ds)
-    unique = facts.per_dataset(ds, (NAME, "order_ids_unique"), lambda: bool(orders["order_id"].is_unique))
-    return facts.positions(orders["order_id"], order_ids) if unique else None
+    return facts.positions(orders["order_id"], order_ids) if facts.order_ids_unique(ds) else None
 
 
 ORDER_TABLES = ("tickets", "invoices")  # the tables whose rows read their order's region (and revenue)

@@ -96,14 +96,15 @@ def judged_tickets(report: Report) -> pd.DataFrame:
         rows = ticket_facts(report).copy(deep=False)  # its own columns added: the ticket facts stay as they are
         cutoff = event_cutoffs(ds, rows["created_at"])
         due = response_due(report, rows)
-        late = due.clip(upper=_horizon(rows))  # judged at the later of month end and due time, within the export
+        # judged at the later of month end and the instant after its due time, within what the export reaches
+        late = (due + pd.Timedelta(1, "ns")).clip(upper=_horizon(rows))
         judged_at = late.where(late > cutoff, cutoff)
         reply = rows["first_response_at"]
-        answered = reply.notna() & ((reply < judged_at) | ((reply <= due) & (due <= judged_at)))
+        answered = reply.notna() & (reply < judged_at)
         hours = (reply - rows["created_at"]).dt.total_seconds() / 3600
         rows["response_hours"] = hours.where(answered)
-        rows["breached"] = (answered & (reply > due)) | (~answered & (judged_at >= due))
-        rows["pending"] = ~answered & ~(judged_at >= due)
+        rows["breached"] = (answered & (reply > due)) | (~answered & (judged_at > due))
+        rows["pending"] = ~answered & ~(judged_at > due)
         resolved = rows["resolved_at"].notna() & (rows["resolved_at"] < cutoff)
         rows["resolution_hours"] = ((rows["resolved_at"] - rows["created_at"]).dt.total_seconds() / 3600).where(
             resolved

@@ -47,3 +47,15 @@ def test_salesforce_statuses_count_as_won_lost_and_decided_leads(tmp_path) -> No
     leads = lead_facts(report.ds, (0, 50, 200, 1000)).set_index("lead_id")
     assert leads.at["L1", "status"] == "disqualified" and leads.at["L1", "converted"] == 0
     assert leads.at["L2", "status"] == "new" and pd.isna(leads.at["L2", "converted"])
+
+
+def test_status_key_reduces_each_distinct_status_and_keeps_the_rows() -> None:
+    from salesnb.data.status_words import status_key
+
+    raw = pd.Series(["Closed Won", None, "closed-won", "P 1", "Closed Won"], index=[7, 3, 5, 1, 0], name="status")
+    keys = status_key(raw)
+    assert keys.index.tolist() == [7, 3, 5, 1, 0] and keys.name == "status"
+    assert keys.iloc[[0, 2, 3, 4]].tolist() == ["closedwon", "closedwon", "p1", "closedwon"]
+    assert pd.isna(keys.iloc[1])
+    numbers = status_key(pd.Series([1.0, float("nan"), 1.0]))  # not text: as text, missing stays missing
+    assert numbers.iloc[[0, 2]].tolist() == ["10", "10"] and pd.isna(numbers.iloc[1])

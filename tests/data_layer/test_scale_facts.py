@@ -131,3 +131,53 @@ def test_rep_label_from_the_name_table():
     ds = Dataset({"reps": reps})
     assert rep_label(ds, "R1") == "蔡一鸣（R1）" and rep_label(ds, "R1", "en") == "蔡一鸣 (R1)"
     assert rep_label(ds, "R2") == "R2" and rep_label(ds, "R9") == "R9"  # no name, unknown rep: the id
+
+
+@pytest.mark.parametrize("dtype", [ARROW, object])
+def test_line_orders_and_order_totals_summed_by_the_lines_order_rows(dtype):
+    orders = pd.DataFrame({"order_id": pd.Series(["o1", "o2", "o3"], dtype=dtype), "amount": [0.0, 0.0, 0.0]})
+    lines = pd.DataFrame(
+        {
+            "order_id": pd.Series(["o2", "o1", "x9", np.nan, "o2"], dtype=dtype),  # x9: no such order
+            "quantity": [1.0, 2.0, 5.0, 7.0, 3.0],
+            "unit_price": [10.0, 0.5, 1.0, 1.0, np.nan],
+        }
+    )
+    ds = Dataset(tables={"orders": orders, "order_lines": lines})
+    rows = facts.line_orders(ds)
+    assert rows.tolist() == [1, 0, -1, -1, 1]
+    totals = facts.order_totals(orders, lines, rows)
+    assert totals["revenue"].tolist()[:2] == [1.0, 10.0] and pd.isna(totals["revenue"][2])  # o3 has no lines
+    assert totals["units"].tolist()[:2] == [2.0, 4.0] and totals["known"].tolist() == [True, False, False]
+    pd.testing.assert_frame_equal(totals, facts.order_totals(orders, lines))  # the same as by the text ids
+    twice = Dataset(tables={"orders": pd.concat([orders, orders.iloc[:1]]), "order_lines": lines})
+    assert facts.line_orders(twice) is None  # a repeated order id: no position lookup
+
+
+@pytest.mark.parametrize("dtype", [ARROW, object])
+def test_map_distinct_is_what_map_gives(dtype):
+    from salesnb.data.lookups import map_distinct
+
+    values = pd.Series(["won", "lost", np.nan, "won", "odd"], dtype=dtype, index=[4, 3, 2, 1, 0], name="s")
+    for mapper in ({"won": 1, "lost": 0}, {"won": 1, "lost": 0, "odd": 2}, {"won": "W"}):
+        assert_series_equal(map_distinct(values, mapper), values.map(mapper))
+    assert map_distinct(values, {"won": 1, "lost": 0}).tolist()[:2] == [1.0, 0.0]
+    assert map_distinct(values.iloc[:0], {"won": 1}).empty
+
+
+def test_date_order_sorts_the_order_facts_by_date_then_id():
+    orders = pd.DataFrame(
+        {
+            "order_id": ["o3", "o1", "o2", "o0"],
+            "customer_id": ["c1", "c1", "c2", "c2"],
+            "order_date": pd.to_datetime(["2026-01-02", "2026-01-02", "2026-01-01", None]),
+            "region": ["华东"] * 4,
+            "rep_id": ["r1"] * 4,
+            "channel": ["直销"] * 4,
+            "amount": [1.0, 2.0, 3.0, 4.0],
+        }
+    )
+    ds = Dataset(tables={"orders": orders})
+    assert facts.date_order(ds).tolist() == [2, 1, 0, 3]  # the 1st, then the 2nd by id; no date last
+    by_hand = facts.order_facts(ds).sort_values(["order_date", "order_id"], kind="stable")
+    pd.testing.assert_frame_equal(facts.order_facts(ds).take(facts.date_order(ds)), by_hand)

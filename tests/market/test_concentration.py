@@ -33,6 +33,9 @@ def test_concentration_top_n_variant(tiny):
     assert len(found) == 1 and found[0]["segment"] == {} and found[0]["metric"] == "top10_share"
     assert found[0]["title"] == "大客户依赖风险" and "前10大客户占 100.0%" in found[0]["detail"]
     assert found[0]["effect"] == pytest.approx((1.0 - 0.5) * 950 / 12)  # the month's revenue beyond the 50 % limit
+    # the top 10 held 100 % in 2026-09 too: more revenue in the window (950 now, 450 then), the same share beyond
+    # the limit: a standing dependence, low, whose detail says so
+    assert found[0]["severity"] == "low" and "前10大客户上月已占 100.0%，同样超过警戒线" in found[0]["detail"]
 
 
 def test_concentration_properties():
@@ -129,3 +132,87 @@ def test_a_new_customer_s_big_first_order_is_said_to_be_new_and_followed_up(tmp_
     again = open_report(str(_one_big_month(tmp_path / "b")), "2026-10", "华东")
     old = [f for f in market.angle_findings(again) if f["code"] == "customer_concentration"]
     assert "近6月它平均只占 5.0%" in old[0]["detail"] and "续约计划" in old[0]["action"]
+
+
+def _standing_dependence(tmp_path, october: float = 3500.0, usual: float = 3500.0, others: int = 13):
+    """One region, 2025-01..2026-10: C00 buys ``usual`` a month and ``others`` customers 500 each (by default
+    10,000 a month, C00 35 %). ``october``: C00's order of 2026-10.
+    """
+    from tiny import write_tiny
+
+    months = [str(p) for p in pd.period_range("2025-01", "2026-10", freq="M")]
+    n = others + 1
+    customers = [{"customer_id": f"C{k:02d}", "region": "华东", "acquired_at": "2020-01-01"} for k in range(n)]
+    orders = [
+        {"order_id": f"O{m}-{k:02d}", "customer_id": f"C{k:02d}", "region": "华东", "order_date": f"{m}-10",
+         "amount": (october if m == "2026-10" else usual) if k == 0 else 500.0}
+        for m in months for k in range(n)
+    ]  # fmt: skip
+    folder = tmp_path / f"standing_{usual:.0f}_{october:.0f}"
+    return write_tiny(folder, tables={"customers": customers, "orders": orders})
+
+
+def _window_finding(report):
+    found = [f for f in market.angle_findings(report) if f["metric"] == "largest_customer_share"]
+    assert len(found) == 1 and found[0]["segment"] == {"customer_id": "C00"}
+    return found[0]
+
+
+def test_a_standing_dependence_is_raised_once_then_carried_as_ongoing(tmp_path):
+    """C00 has held 35 % of revenue every month: the 20 % limit is passed as soon as the window is long enough
+    (2025-06, 6 of 12 months), raised then at the severity of the revenue beyond the limit (15 % of 10,000 =
+    1,500 a month: high); from the month after it is the same dependence, not a new problem: it stays listed,
+    says it was already over the limit last month, and is low, below this month's real falls.
+    """
+    folder = _standing_dependence(tmp_path)
+    first = _window_finding(open_report(str(folder), "2025-06", "ALL"))
+    assert first["value"] == pytest.approx(0.35) and first["effect"] == pytest.approx(1500.0)
+    assert first["severity"] == "high" and "上月" not in first["detail"]
+    for period in ("2025-07", "2026-10"):
+        later = _window_finding(open_report(str(folder), period, "ALL"))
+        assert later["value"] == pytest.approx(0.35) and later["effect"] == pytest.approx(1500.0)
+        assert later["severity"] == "low"
+        assert "该客户上月已占 35.0%，同样超过警戒线，本月没有进一步恶化" in later["detail"]
+    from salesnb.followup import scope_findings
+
+    report = open_report(str(folder), "2026-10", "ALL")
+    mine = [f for f in scope_findings(report) if f["code"] == "customer_concentration"]
+    assert [(f["status"], f["severity"]) for f in mine] == [("persisting", "low")]
+    english = _window_finding(open_report(str(folder), "2026-10", "ALL", lang="en"))
+    assert "Last month this customer already held 35.0%, over the limit too" in english["detail"]
+
+
+def test_a_standing_dependence_that_worsens_is_raised_again(tmp_path):
+    """In 2026-10 C00 buys 7,000 (51.9 % of the month's 13,500): the window's share rises from 35.0 % to
+    45,500 ÷ 123,500 = 36.8 %, 16.8 points beyond the limit against 15.0 (+12 %, past findings.worse_change
+    10 %): worse, raised at its own severity again (20,800 ÷ 12 = 1,733 a month beyond the limit: high)."""
+    folder = _standing_dependence(tmp_path, october=7000.0)
+    found = _window_finding(open_report(str(folder), "2026-10", "ALL"))
+    assert found["value"] == pytest.approx(45500 / 123500)
+    assert found["effect"] == pytest.approx((45500 - 0.2 * 123500) / 12)
+    assert found["severity"] == "high" and "上月" not in found["detail"]
+
+
+def test_a_small_rise_of_a_standing_dependence_is_no_news(tmp_path):
+    """C00 buys 5,000 in 2026-10: the window's share goes from 35.0 % to 43,500 ÷ 121,500 = 35.8 %, 15.8 points
+    beyond the limit against 15.0 (+5 %, within findings.worse_change): still the standing dependence."""
+    folder = _standing_dependence(tmp_path, october=5000.0)
+    found = _window_finding(open_report(str(folder), "2026-10", "ALL"))
+    assert found["value"] == pytest.approx(43500 / 121500) and found["severity"] == "low"
+
+
+def test_a_month_s_jump_of_the_standing_customer_is_news(tmp_path):
+    """C00 has held 45 % (4,500 of 10,000 a month, 11 others at 500); in 2026-10 it buys 9,000, 62.1 % of the
+    month's 14,500, 17 points over its usual 45 %: the period's rule names it. The window moves only from 45.0 %
+    to 58,500 ÷ 124,500 = 47.0 % (27.0 points beyond the limit against 25.0: +8 %, within worse_change), but the
+    month's jump is news: the window's finding stands for both, at its own severity (33,600 ÷ 12 = 2,800 a month
+    beyond the limit, 19 % of the month: high)."""
+    folder = _standing_dependence(tmp_path, october=9000.0, usual=4500.0, others=11)
+    report = open_report(str(folder), "2026-10", "ALL")
+    found = _window_finding(report)
+    assert found["value"] == pytest.approx(58500 / 124500) and found["effect"] == pytest.approx(2800.0)
+    assert found["severity"] == "high" and "上月" not in found["detail"]
+    company = [f for f in market.angle_findings(report) if f["code"] == "customer_concentration"]
+    assert [f["segment"] for f in company] == [{"customer_id": "C00"}, {"customer_id": "C00", "region": "华东"}]
+    quiet = _window_finding(open_report(str(_standing_dependence(tmp_path, usual=4500.0, others=11)), "2026-10"))
+    assert quiet["severity"] == "low"  # the same world without the jump: the standing dependence

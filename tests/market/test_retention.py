@@ -183,3 +183,71 @@ def test_the_usual_level_is_labelled_by_the_months_it_averages(tmp_path):
     assert "近2月常态" in retention_panel(report).table.columns
     assert "近2月常态" in retention_panel(report).note
     assert "近2月常态" in new_customers_panel(report).table.columns
+
+
+FESTIVAL_MONTHS = ("2024-02", "2025-01", "2026-02")  # 春节 2024-02-10, 2025-01-29, 2026-02-17
+
+
+def _festival_world(tmp_path, regions=("华东",), churn=None):
+    """2024-01..2026-02 (two years back from a 春节 February). Each region: 100 regulars buying every month on
+    the 20th (1000 each), and 20 new customers a month buying once on the 5th (500). In each 春节 month the
+    regulars R00..R29 (30 %) stay away, every year alike. ``churn``: ``(region, n)``, another ``n`` regulars of
+    ``region`` stay away in 2026-02 (a real churn). A regular's window (3 months) holds 100 regulars and 60 new
+    customers: retention 100 / 160 in an ordinary month, 70 / 160 in a 春节 month.
+    """
+    months = [str(p) for p in pd.period_range("2024-01", "2026-02", freq="M")]
+    tables = {"customers": [], "orders": []}
+    for region in regions:
+        tag = {"华东": "E", "华南": "S"}[region]
+        tables["customers"] += [
+            {"customer_id": f"R{tag}{k:02d}", "region": region, "acquired_at": "2020-01-01"} for k in range(100)
+        ]
+        for month in months:
+            away = 30 if month in FESTIVAL_MONTHS else 0
+            if churn and churn[0] == region and month == months[-1]:
+                away += churn[1]
+            tables["orders"] += [
+                {"order_id": f"O{tag}{month}{k:02d}", "customer_id": f"R{tag}{k:02d}", "region": region,
+                 "order_date": f"{month}-20", "amount": 1000}
+                for k in range(away, 100)
+            ]  # fmt: skip
+            for k in range(20):
+                customer = f"N{tag}{month}{k:02d}"
+                tables["customers"].append({"customer_id": customer, "region": region, "acquired_at": f"{month}-05"})
+                tables["orders"].append({"order_id": f"Q{tag}{month}{k:02d}", "customer_id": customer,
+                                         "region": region, "order_date": f"{month}-05", "amount": 500})  # fmt: skip
+    name = "_".join(regions) + (f"_{churn[0]}{churn[1]}" if churn else "")
+    return write_tiny(tmp_path / name, tables=tables)
+
+
+def test_a_spring_festival_february_is_no_churn_in_a_region_without_peers(tmp_path):
+    """Every 春节 month 30 of 100 regulars stay away, and 2026-02 is no different: no churn. The company's
+    baseline takes the season (January 2025, the festival month a year back, kept 70 of 160 against 100 of 160
+    in the six months before: 0.7); a region's takes it from its peers, and a company of one region has none: the
+    region is judged on its own season then, as the company is, not on its usual 62.5 % (a 30 % fall).
+    """
+    folder = _festival_world(tmp_path)
+    for scope in ("ALL", "华东"):
+        test = market.retention_test(open_report(str(folder), "2026-02", scope))
+        assert (test["window_buyers"], test["retained"]) == (160, 70) and test["usual"] == pytest.approx(100 / 160)
+        assert test["peer_factor"] == pytest.approx(0.7) and test["baseline"] == pytest.approx(70 / 160)
+        assert not test["flagged"]
+    assert not _churn(open_report(str(folder), "2026-02", "华东"))
+    assert not _churn(open_report(str(folder), "2026-02", "ALL"))  # neither the company nor its region
+
+
+def test_a_real_churn_in_a_spring_festival_month_still_fires(tmp_path):
+    """On top of the festival's 30, 28 more regulars stay away in 2026-02 (40 % of the 70 expected back): 42 of
+    160 against the seasonal 70 of 160. Alone, and as one region of two whose other region only has its festival.
+    """
+    alone = _festival_world(tmp_path, churn=("华东", 28))
+    test = market.retention_test(open_report(str(alone), "2026-02", "华东"))
+    assert test["retained"] == 42 and test["baseline"] == pytest.approx(70 / 160)
+    assert test["rate"] / test["baseline"] - 1 == pytest.approx(-0.4) and test["flagged"]
+    assert [(f["segment"], f["severity"]) for f in _churn(open_report(str(alone), "2026-02", "华东"))] == [({}, "high")]
+    pair = _festival_world(tmp_path, ("华东", "华南"), churn=("华东", 28))
+    test = market.retention_test(open_report(str(pair), "2026-02", "华东"))
+    assert test["peer_factor"] == pytest.approx(0.7) and test["flagged"]  # 华南's festival: 70 of 160
+    # the company lost the same 28 of its seasonal 140 (−20 %): the company and its region
+    assert [f["segment"] for f in _churn(open_report(str(pair), "2026-02", "ALL"))] == [{}, {"region": "华东"}]
+    assert not _churn(open_report(str(pair), "2026-02", "华南"))

@@ -89,15 +89,15 @@ def test_english_findings(tmp_path):
         assert not re.search(r"[线索商机企业月]", text.replace("技术交流", ""))
 
 
-def _response_scenario(tmp_path, late_now: int):
-    """抖音 and 转介绍 bring 10 leads a month; 抖音 usually answers one in ten late (5 h), in October ``late_now``."""
+def _response_scenario(tmp_path, late_now: int, per_month: int = 10):
+    """抖音 and 转介绍: ``per_month`` leads a month; 抖音 answers one late (5 h) a month, ``late_now`` in October."""
     tb = Tables()
     for month in [*HISTORY, "2026-10"]:
         late = late_now if month == "2026-10" else 1
-        for j in range(10):
-            tb.lead(f"D{month}{j}", ts(month, 1 + j), "抖音", hours=5 if j < late else 0.5)
-            tb.lead(f"Z{month}{j}", ts(month, 1 + j), "转介绍")
-    return rep(tb.write(tmp_path / f"late{late_now}"))
+        for j in range(per_month):
+            tb.lead(f"D{month}{j:02d}", ts(month, 1 + j), "抖音", hours=5 if j < late else 0.5)
+            tb.lead(f"Z{month}{j:02d}", ts(month, 1 + j), "转介绍")
+    return rep(tb.write(tmp_path / f"late{late_now}_{per_month}"))
 
 
 def test_slow_response_on_weak_evidence_is_medium(tmp_path):
@@ -120,3 +120,39 @@ def test_slow_response_confirmed_says_so(tmp_path):
     assert speed.at["抖音", "p_value"] == pytest.approx(0.006388, abs=1e-6) and speed.at["抖音", "confirmed"]
     found = [f for f in process.angle_findings(r) if f["code"] == "slow_first_response"]
     assert len(found) == 1 and "远超该来源往常的波动" in found[0]["detail"] and "p<0.01" in found[0]["detail"]
+
+
+def test_a_lead_is_worth_the_years_average_deal_when_no_lead_names_its_deal(tmp_path):
+    """Leads and deals exported apart (no lead has an opportunity_id): 4 of 展会's 10 leads and 1 of 线上广告's 10
+    converted in the year before 2026-10; the year's deals average (100 + 200 + 300 + 400) / 4 = 250, so a 展会
+    lead is worth 0.4 × 250 = 100, a 线上广告 lead 0.1 × 250 = 25 (both were 0: every lead finding was low)."""
+    from salesnb.process.common import lead_value
+
+    tb = Tables()
+    for j in range(10):
+        tb.lead(f"A{j}", ts("2026-03", 1 + j), "展会", status="converted" if j < 4 else "disqualified")
+        tb.lead(f"B{j}", ts("2026-04", 1 + j), "线上广告", status="converted" if j < 1 else "disqualified")
+    for j, amount in enumerate((100, 200, 300, 400)):
+        tb.deal(f"D{j}", ts("2026-05", 1 + j), [], status="won", closed=ts("2026-06", 1), amount=amount)
+    tb.deal("LATE", ts("2026-10", 2), [], amount=10_000)  # created in the report month: not the year's
+    report = rep(tb.write(tmp_path / "apart"))
+    assert lead_value(report, "展会") == pytest.approx(100.0)
+    assert lead_value(report, "线上广告") == pytest.approx(25.0)
+
+
+def test_slow_response_confirmed_is_never_below_a_weak_one(tmp_path):
+    # 抖音: 20 leads a month, 1 late each usual month (114 of 120 within 2 h, 95%); October 6 late: 14 of 20 (70%).
+    # The rule fires (70% < 90%, 25 points under usual, 6 - 0.05 x 20 = 5 late beyond usual >= min_excess 4) and BH
+    # confirms it (q < fdr). The fall is 0.70 / 0.95 - 1 = -26.3%, short of collapse (30%), and the leads carry no
+    # deal value (effect 0): the revenue rule alone said "low", below the "medium" of the same rule's unconfirmed
+    # finding (test_slow_response_on_weak_evidence_is_medium). Confirmed, it is at least medium, as stage findings are.
+    r = _response_scenario(tmp_path, late_now=6, per_month=20)
+    speed = process.first_response_frame(r).set_index("source")
+    assert speed.at["抖音", "share"] == pytest.approx(0.70) and speed.at["抖音", "usual_share"] == pytest.approx(0.95)
+    assert speed.at["抖音", "late_excess"] == pytest.approx(5.0)
+    # Fisher one-sided, [[14, 6], [114, 6]]: p = 0.002160 (scipy), q below fdr over 抖音, 转介绍 and all sources
+    assert speed.at["抖音", "p_value"] == pytest.approx(0.002160, abs=1e-6)
+    assert speed.at["抖音", "flagged"] and speed.at["抖音", "confirmed"]
+    found = [f for f in process.angle_findings(r) if f["code"] == "slow_first_response"]
+    assert [f["segment"] for f in found] == [{"source": "抖音"}] and found[0]["effect"] == 0.0
+    assert found[0]["severity"] == "medium"
