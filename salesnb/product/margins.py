@@ -18,9 +18,14 @@ from ..report import Report
 from . import codes, discounts
 from .common import coded, priced_rows
 
+REGION_CHANNEL, REGION, COMPANY_CHANNEL, COMPANY = range(4)  # the usuals a line can be measured against, in order
 
-def line_falls(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each order line's usual margin minus its own: against its region's usual, and against the company's.
+
+def line_falls(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarray) -> np.ndarray:
+    """Each order line's usual margin minus its own, against each usual: one row per basis, NaN where none.
+
+    Rows (:data:`REGION_CHANNEL` ...): its region's usual in the order's channel, its region's in any channel,
+    the company's in the order's channel, the company's in any (:func:`measured` takes the first it has).
 
     ``at``: the scope's order lines of the period and the trailing months (``now``: the period's), ``data`` their
     :func:`~salesnb.product.common.priced` columns. The usual margin of a line is its product's over the trailing
@@ -32,8 +37,7 @@ def line_falls(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarr
     measured on the few left was a sliver of the line. A trailing line is measured against the others' usual, its
     own order left out (of the company's sums too: the order is in them): a usual that holds the order itself is
     the order (a product sold in one order a channel would always fall by 0, and the test's spread with it). NaN
-    where the product has no usual margin or the line no margin. The company's falls are NaN outside an ALL
-    report.
+    where the product has no usual margin or the line no margin.
     """
     ds, margin, revenue = report.ds, data["margin"].to_numpy(), data["revenue"].to_numpy()
     product = codes.line_key(ds, "product_id", at)
@@ -62,16 +66,23 @@ def line_falls(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndarr
         sure = left > 1e-9 * np.abs(found["revenue"].to_numpy())  # others' revenue, not a rounding residue
         return np.where(sure, 1 - (found["cost"].to_numpy() - own_cost) / np.where(sure, left, 1.0), np.nan)
 
-    def first(*found: np.ndarray) -> np.ndarray:
-        out = found[0]
-        for more in found[1:]:
-            out = np.where(np.isnan(out), more, out)
-        return np.where(product.codes >= 0, out, np.nan) - margin
-
-    whole = (usual_margin(company[1], [labels, channel]), usual_margin(company[0], [labels]))
     region = coded(ds).labels["region"].take(np.maximum(coded(ds).codes["region"][at], 0)).to_numpy(dtype=object)
-    regional = first(usual_margin(by_channel, [region, labels, channel]), usual_margin(usual, [region, labels]), *whole)
-    return regional, (first(*whole) if report.region == ALL else np.full(len(at), np.nan))
+    found = np.vstack([usual_margin(by_channel, [region, labels, channel]), usual_margin(usual, [region, labels]),
+                       usual_margin(company[1], [labels, channel]), usual_margin(company[0], [labels])])  # fmt: skip
+    return np.where(product.codes >= 0, found, np.nan) - margin
+
+
+def measured(falls: np.ndarray, start: int = REGION_CHANNEL) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's fall against the first usual it has from row ``start`` of :func:`line_falls`, and that row.
+
+    A region's lines start at :data:`REGION_CHANNEL`, the company's (an ALL report's ALL scope) at
+    :data:`COMPANY_CHANNEL`; the row is ``-1`` where the line has none.
+    """
+    rows = falls[start:]
+    has = ~np.isnan(rows)
+    first = np.argmax(has, axis=0)
+    fall = rows[first, np.arange(rows.shape[1])]
+    return fall, np.where(has.any(axis=0), first + start, -1)
 
 
 def _usual_keys(ds, rows: np.ndarray, channel: np.ndarray) -> list[codes.Key]:
@@ -121,25 +132,23 @@ def margin_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndar
     - ``margin_points`` — this month's revenue-weighted fall over the lines compared (the size of the finding),
       ``margin_revenue`` their revenue (``margin_points`` × it is the gross profit lost);
     - ``margin_shift`` — the test's estimate: the average order's fall this month minus the average trailing
-      order's in the same channel (each order counted once), ``margin_se`` its standard error: this month's
-      orders' scatter and the error of each channel's usual level (:func:`~salesnb.product.discounts.shift_test`);
+      order's in the same channel measured as its lines are (:func:`_baselines`; each order counted once),
+      ``margin_se`` its standard error: this month's orders' scatter and the error of each channel's usual level
+      (:func:`~salesnb.product.discounts.shift_test`);
     - ``margin_z`` — shift ÷ se on Student's t with the spread's degrees of freedom, as a normal z
       (:func:`~salesnb.product.discounts.normal_z`); ``margin_orders`` — this month's orders compared.
     """
     revenue = data["revenue"].to_numpy(dtype=float)
-    regional, company = line_falls(report, at, data, now)
+    falls = line_falls(report, at, data, now)
+    regional, regional_basis = measured(falls)
+    company, company_basis = measured(falls, COMPANY_CHANNEL)
     orders = discounts.orders_of(report, at, regional, revenue, now)
     whole = discounts.orders_of(report, at, company, revenue, now) if report.region == ALL else None
     orders = discounts.with_scopes(report, orders, company=whole)
     orders = orders.assign(x=orders["wx"] / orders["w"], n=1)
     spread = discounts.order_spread(orders)
-    base = orders[~orders["now"]]
-    # each order against the average trailing order of its channel, else of its line (as its usual margin)
-    typical, base_n = _typical(base, orders, discounts.CHANNEL_KEYS)
-    line_typical, line_n = _typical(base, orders, ["scope", "line"])
-    current = orders.assign(typical=np.where(np.isnan(typical), line_typical, typical),
-                            base_n=np.where(np.isnan(typical), line_n, base_n))  # fmt: skip
-    current = current[current["now"]]
+    typical = _baselines(report, at, revenue, now, falls, (regional_basis, company_basis))
+    current = orders[orders["now"]].merge(typical, on=["scope", "line", "order"], how="left")
     sums = current.groupby(["scope", "line"], sort=True)[["w", "wx"]].sum()  # every line with a usual margin
     test = discounts.shift_test(current[current["typical"].notna()], spread).reindex(sums.index)
     frame = pd.DataFrame(
@@ -155,8 +164,45 @@ def margin_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndar
     return discounts.labelled(report, frame)
 
 
-def _typical(base: pd.DataFrame, orders: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """For each of ``orders``: the average trailing order's x under ``keys`` and how many orders it rests on."""
-    sums = base.groupby(keys, sort=True)[["x", "n"]].sum()
-    at = pd.MultiIndex.from_frame(orders[keys])
-    return (sums["x"] / sums["n"]).reindex(at).to_numpy(), sums["n"].reindex(at).to_numpy(dtype=float)
+def _baselines(
+    report: Report, at: np.ndarray, revenue: np.ndarray, now: np.ndarray, falls: np.ndarray,
+    bases: tuple[np.ndarray, np.ndarray],
+) -> pd.DataFrame:  # fmt: skip
+    """Per scope, line and order of this month: the average trailing order's fall, measured as its lines are.
+
+    Columns scope, line, order, ``typical`` (that average) and ``base_n`` (the trailing orders it rests on), both
+    revenue-weighted over the order's lines. A line is measured against the first usual it has (``bases``: the
+    :func:`measured` rows of the regions' lines and of the company's); the trailing orders of its scope and
+    channel (else of its scope) are measured against the same usual, so the test's baseline matches its basis.
+    Against the company's usual, or the product's in any channel, a region's or a channel's orders fall by their
+    usual gap to it (a cheap agent's order against the product's usual in every channel by the agents'
+    discount), not by the 0 of their own usual: this month's orders measured so were judged against 0.
+    """
+    tables = []
+    for fall in falls:  # the trailing orders measured against each usual
+        base = discounts.with_scopes(report, discounts.orders_of(report, at, np.where(now, np.nan, fall), revenue, now))
+        base = base.assign(x=base["wx"] / base["w"], n=1)
+        tables.append(
+            [base.groupby(keys, sort=True)[["x", "n"]].sum() for keys in (discounts.CHANNEL_KEYS, ["scope", "line"])]
+        )
+    line, channel = coded(report.ds).codes["product_line"][at], discounts.order_codes(report.ds)[1][at]
+    region = coded(report.ds).labels["region"].take(np.maximum(coded(report.ds).codes["region"][at], 0))
+
+    def per_order(scope: np.ndarray, basis: np.ndarray) -> pd.DataFrame:
+        typical, count = np.full(len(at), np.nan), np.full(len(at), np.nan)
+        for row, (by_channel, by_line) in enumerate(tables):
+            pick = np.flatnonzero(now & (basis == row))
+            for sums, keys in ((by_channel, [scope, line, channel]), (by_line, [scope, line])):
+                if not len(sums) or not len(pick):
+                    continue
+                found = sums.reindex(pd.MultiIndex.from_arrays([k[pick] for k in keys], names=sums.index.names))
+                empty = np.isnan(typical[pick])
+                typical[pick] = np.where(empty, (found["x"] / found["n"]).to_numpy(), typical[pick])
+                count[pick] = np.where(empty, found["n"].to_numpy(dtype=float), count[pick])
+        orders = discounts.orders_of(report, at, typical, revenue, now)
+        counts = discounts.orders_of(report, at, count, revenue, now)  # the same lines: count is set with typical
+        return orders.assign(typical=orders["wx"] / orders["w"], base_n=counts["wx"] / counts["w"])
+
+    regional = per_order(region.to_numpy(dtype=object), bases[0])
+    whole = per_order(np.full(len(at), ALL, dtype=object), bases[1]) if report.region == ALL else None
+    return discounts.with_scopes(report, regional, company=whole)[["scope", "line", "order", "typical", "base_n"]]

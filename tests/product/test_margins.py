@@ -113,20 +113,21 @@ def test_a_fall_confined_to_a_sliver_of_the_line_is_not_the_lines_margin_eroding
 
 
 def _two_regions(tmp_path, orders_of, region="华东"):
-    """Line L in 华东 and 华南 (one customer each, channel 直营); ``orders_of(month, region)`` → [(product, price,
-    cost)] per order."""
+    """Line L in 华东 and 华南 (one customer each); ``orders_of(month, region)`` → [(product, price, cost[, channel
+    (直营), quantity (1)])] per order."""
     tables = {"products": [{"product_id": p, "product_name": p, "product_line": "L", "list_price": 120}
                            for p in ("P", "R")],
               "customers": [{"customer_id": f"C{r}", "region": r} for r in ("华东", "华南")],
               "orders": [], "order_lines": []}  # fmt: skip
     for month in MONTHS:
         for r in ("华东", "华南"):
-            for k, (item, price, cost) in enumerate(orders_of(month, r)):
+            for k, (item, price, cost, *more) in enumerate(orders_of(month, r)):
+                channel, quantity = (*more, *("直营", 1)[len(more) :])
                 order = f"O{r}{month[5:]}{k:02d}"
                 day = 20 + k if month == MONTHS[-1] else 1 + k
                 tables["orders"].append({"order_id": order, "customer_id": f"C{r}", "order_date": f"{month}-{day:02d}",
-                                         "channel": "直营"})  # fmt: skip
-                tables["order_lines"].append(line(order, item, 1, price, 120, cost))
+                                         "channel": channel})  # fmt: skip
+                tables["order_lines"].append(line(order, item, quantity, price, 120, cost))
     return open_report(str(write_tiny(tmp_path / "m", tables=tables)), "2026-10", region)
 
 
@@ -158,7 +159,36 @@ def test_the_company_usual_of_a_trailing_line_leaves_its_own_order_out(tmp_path)
 
     report = _two_regions(tmp_path, orders_of)
     at, data = pricing._priced_rows(report, [report.period, *report.trailing()])
-    regional, _ = margins.line_falls(report, at, data, np.isin(at, codes.month_rows(report.ds, [report.period])))
+    falls = margins.line_falls(report, at, data, np.isin(at, codes.month_rows(report.ds, [report.period])))
+    regional, basis = margins.measured(falls)
     product_ids = data["product_id"].to_numpy()
     (own,) = np.flatnonzero((product_ids == "P") & (data["unit_price"].to_numpy() == 80.0))
     assert regional[own] == pytest.approx(0.6 - 0.5)
+    assert basis[own] == margins.COMPANY_CHANNEL
+
+
+def _agent_new_to_the_region(month, region):
+    """Trailing months: 华南 sells P direct (10 × 100, cost 40: 60%); 华东 sells R direct (10 × 100, cost 40) and
+    through agents at 82 and 78 (cost 40: 51% and 49%). This month 华东 sells P through agents, three orders at 80
+    (50%): the agents' usual price, no cost rise, but P has no usual margin in 华东 nor through agents."""
+    if month == MONTHS[-1]:
+        return [("P", 80.0, 40.0, "代理")] * 3 if region == "华东" else []
+    if region == "华南":
+        return [("P", 100.0, 40.0, "直营", 10)]
+    return [("R", 100.0, 40.0, "直营", 10), ("R", 82.0, 40.0, "代理"), ("R", 78.0, 40.0, "代理")]
+
+
+@pytest.mark.parametrize("region", ["华东", "ALL"])
+def test_a_line_measured_against_the_companys_usual_is_tested_against_trailing_orders_measured_alike(tmp_path, region):
+    """P's agent orders fall 10 points against its company usual in any channel (60%), as an agent's order of R
+    falls against R's: the trailing agent orders measured on that basis (R's 3 direct and 5 other agent lines of
+    the trailing 3 months: cost 1,400 over 3,480 less the order's price) are the test's baseline, not their fall
+    against R's agent usual (about 0).
+    """
+    check = product.price_check(_two_regions(tmp_path, _agent_new_to_the_region, region)).set_index("scope")
+    check = check.loc["华东"]
+    assert check["margin_points"] == pytest.approx(0.6 - 0.5)
+    typical = np.mean([(1 - 1400 / (3480 - p)) - (1 - 40 / p) for p in (82.0, 78.0)])
+    assert check["margin_shift"] == pytest.approx(0.1 - typical)
+    assert check["margin_orders"] == 3
+    assert not check["margin_flagged"]
