@@ -134,7 +134,7 @@ def margin_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndar
     - ``margin_shift`` — the test's estimate: the average order's fall this month minus the average trailing
       order's in the same channel measured as its lines are (:func:`_baselines`; each order counted once),
       ``margin_se`` its standard error: this month's orders' scatter and the error of each channel's usual level
-      (:func:`~salesnb.product.discounts.shift_test`);
+      (:func:`~salesnb.product.discounts.shift_test`), from the spread of orders measured alike (:func:`_spread`);
     - ``margin_z`` — shift ÷ se on Student's t with the spread's degrees of freedom, as a normal z
       (:func:`~salesnb.product.discounts.normal_z`); ``margin_orders`` — this month's orders compared.
     """
@@ -146,11 +146,11 @@ def margin_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndar
     whole = discounts.orders_of(report, at, company, revenue, now) if report.region == ALL else None
     orders = discounts.with_scopes(report, orders, company=whole)
     orders = orders.assign(x=orders["wx"] / orders["w"], n=1)
-    spread = discounts.order_spread(orders)
-    typical = _baselines(report, at, revenue, now, falls, (regional_basis, company_basis))
+    typical, trailing = _baselines(report, at, revenue, now, falls, (regional_basis, company_basis))
     current = orders[orders["now"]].merge(typical, on=["scope", "line", "order"], how="left")
     sums = current.groupby(["scope", "line"], sort=True)[["w", "wx"]].sum()  # every line with a usual margin
-    test = discounts.shift_test(current[current["typical"].notna()], spread).reindex(sums.index)
+    tested = current[current["typical"].notna()]
+    test = discounts.shift_test(tested, _spread(trailing, tested)).reindex(sums.index)
     frame = pd.DataFrame(
         {
             "margin_points": sums["wx"] / sums["w"],
@@ -167,25 +167,29 @@ def margin_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndar
 def _baselines(
     report: Report, at: np.ndarray, revenue: np.ndarray, now: np.ndarray, falls: np.ndarray,
     bases: tuple[np.ndarray, np.ndarray],
-) -> pd.DataFrame:  # fmt: skip
+) -> tuple[pd.DataFrame, list[pd.DataFrame]]:  # fmt: skip
     """Per scope, line and order of this month: the average trailing order's fall, measured as its lines are.
 
     Columns scope, line, order, ``typical`` (that average) and ``base_n`` (the trailing orders it rests on), both
-    revenue-weighted over the order's lines. A line is measured against the first usual it has (``bases``: the
-    :func:`measured` rows of the regions' lines and of the company's); the trailing orders of its scope and
-    channel (else of its scope) are measured against the same usual, so the test's baseline matches its basis.
+    revenue-weighted over the order's lines, and ``basis`` (the row of the usual most of its revenue is measured
+    against); and the trailing orders measured against each usual (:func:`_spread`). A line is measured against
+    the first usual it has (``bases``: the :func:`measured` rows of the regions' lines and of the company's); the
+    trailing orders of its scope and channel (else of its scope) are measured against the same usual, so the
+    test's baseline matches its basis.
     Against the company's usual, or the product's in any channel, a region's or a channel's orders fall by their
     usual gap to it (a cheap agent's order against the product's usual in every channel by the agents'
     discount), not by the 0 of their own usual: this month's orders measured so were judged against 0.
     """
-    tables = []
+    tables, trailing = [], []
     for fall in falls:  # the trailing orders measured against each usual
         base = discounts.with_scopes(report, discounts.orders_of(report, at, np.where(now, np.nan, fall), revenue, now))
         base = base.assign(x=base["wx"] / base["w"], n=1)
+        trailing.append(base)
         tables.append(
             [base.groupby(keys, sort=True)[["x", "n"]].sum() for keys in (discounts.CHANNEL_KEYS, ["scope", "line"])]
         )
     line, channel = coded(report.ds).codes["product_line"][at], discounts.order_codes(report.ds)[1][at]
+    order = discounts.order_codes(report.ds)[0][at]
     region = coded(report.ds).labels["region"].take(np.maximum(coded(report.ds).codes["region"][at], 0))
 
     def per_order(scope: np.ndarray, basis: np.ndarray) -> pd.DataFrame:
@@ -201,8 +205,39 @@ def _baselines(
                 count[pick] = np.where(empty, found["n"].to_numpy(dtype=float), count[pick])
         orders = discounts.orders_of(report, at, typical, revenue, now)
         counts = discounts.orders_of(report, at, count, revenue, now)  # the same lines: count is set with typical
-        return orders.assign(typical=orders["wx"] / orders["w"], base_n=counts["wx"] / counts["w"])
+        kept = ~np.isnan(typical) & (revenue > 0) & (line >= 0) & (order >= 0)  # the lines orders_of keeps
+        weights = pd.Series(revenue[kept]).groupby([line[kept], order[kept], basis[kept]]).sum()
+        main = weights.rename_axis(["line", "order", "basis"]).reset_index().sort_values(0, kind="stable")
+        main = main.drop_duplicates(["line", "order"], keep="last")[["line", "order", "basis"]]
+        orders = orders.assign(typical=orders["wx"] / orders["w"], base_n=counts["wx"] / counts["w"])
+        return orders.merge(main, on=["line", "order"], how="left")
 
     regional = per_order(region.to_numpy(dtype=object), bases[0])
     whole = per_order(np.full(len(at), ALL, dtype=object), bases[1]) if report.region == ALL else None
-    return discounts.with_scopes(report, regional, company=whole)[["scope", "line", "order", "typical", "base_n"]]
+    columns = ["scope", "line", "order", "typical", "base_n", "basis"]
+    return discounts.with_scopes(report, regional, company=whole)[columns], trailing
+
+
+def _spread(trailing: list[pd.DataFrame], current: pd.DataFrame) -> pd.DataFrame:
+    """Per scope and line: the spread of one order's fall, as :func:`~salesnb.product.discounts.order_spread`.
+
+    Each of this month's orders (``current``) brings the spread of the orders measured as it mostly is (its
+    ``basis``): the trailing ones measured against that usual (``trailing``, one frame per row of
+    :func:`line_falls`) and this month's measured so. ``variance`` is their average over this month's orders,
+    ``df`` the fewest degrees of freedom among them: a fall against another channel's or the company's usual
+    scatters with the product's own gap to it, which the orders measured against their own usual do not show.
+    """
+    keys = ["scope", "line", "basis"]
+    table = pd.concat(
+        [
+            discounts.order_spread(pd.concat([base, current[current["basis"] == row]], ignore_index=True))
+            .assign(basis=row)
+            .set_index("basis", append=True)
+            for row, base in enumerate(trailing)
+        ]
+    )
+    found = table.reindex(pd.MultiIndex.from_frame(current[keys].astype({"basis": int})))
+    per_order = current[["scope", "line"]].assign(variance=found["variance"].to_numpy(), df=found["df"].to_numpy())
+    grouped = per_order.groupby(["scope", "line"], sort=True)
+    variance = grouped["variance"].mean().where(grouped["variance"].count() == grouped.size())
+    return pd.DataFrame({"variance": variance, "df": grouped["df"].min()})

@@ -116,7 +116,7 @@ def _two_regions(tmp_path, orders_of, region="华东"):
     """Line L in 华东 and 华南 (one customer each); ``orders_of(month, region)`` → [(product, price, cost[, channel
     (直营), quantity (1)])] per order."""
     tables = {"products": [{"product_id": p, "product_name": p, "product_line": "L", "list_price": 120}
-                           for p in ("P", "R")],
+                           for p in ("P", "R", "S")],
               "customers": [{"customer_id": f"C{r}", "region": r} for r in ("华东", "华南")],
               "orders": [], "order_lines": []}  # fmt: skip
     for month in MONTHS:
@@ -191,4 +191,38 @@ def test_a_line_measured_against_the_companys_usual_is_tested_against_trailing_o
     typical = np.mean([(1 - 1400 / (3480 - p)) - (1 - 40 / p) for p in (82.0, 78.0)])
     assert check["margin_shift"] == pytest.approx(0.1 - typical)
     assert check["margin_orders"] == 3
+    assert not check["margin_flagged"]
+
+
+def _agents_of_two_products(month, region):
+    """As :func:`_agent_new_to_the_region`, but 华东 sells two products beside P: R mostly direct (10 × 100), S
+    mostly through agents (1 × 100 direct), both through agents at 82 and 78. Against each one's usual in any
+    channel, R's agent orders fall about 9 points and S's about 4: their scatter is the test's noise."""
+    if month == MONTHS[-1]:
+        return [("P", 80.0, 40.0, "代理")] * 3 if region == "华东" else []
+    if region == "华南":
+        return [("P", 100.0, 40.0, "直营", 10)]
+    agents = [(item, price, 40.0, "代理") for item in ("R", "S") for price in (82.0, 78.0)]
+    return [("R", 100.0, 40.0, "直营", 10), ("S", 100.0, 40.0, "直营"), *agents]
+
+
+@pytest.mark.parametrize("region", ["华东", "ALL"])
+def test_the_noise_of_a_fall_against_the_companys_usual_is_that_of_trailing_orders_measured_alike(tmp_path, region):
+    """Against its own agents' usual an agent's order of R or S falls by ±1.3 points; against the product's usual
+    in any channel (cost and revenue of the 3 trailing months, own order out) R's and S's fall 9 and 4 points
+    apart. P's orders are measured so: the spread is that of the trailing orders measured so, and of P's."""
+    check = product.price_check(_two_regions(tmp_path, _agents_of_two_products, region)).set_index("scope")
+    check = check.loc["华东"]
+
+    def fall(cost, revenue, own_cost, price, quantity=1):  # the product's usual in any channel, own order out
+        return (1 - (cost - own_cost * quantity) / (revenue - price * quantity)) - (1 - own_cost / price)
+
+    r, s = (3 * 400 + 6 * 40, 3 * 1000 + 3 * 160), (3 * 40 + 6 * 40, 3 * 100 + 3 * 160)  # cost, revenue
+    agents = np.array([fall(*sums, 40, p) for sums in (r, s) for p in (82.0, 78.0)])
+    direct = np.array([fall(*r, 40, 100, 10), fall(*s, 40, 100)])
+    ss = 3 * (((agents - agents.mean()) ** 2).sum() + ((direct - direct.mean()) ** 2).sum())
+    se = math.sqrt(ss / (21 - 3) * (1 / 3 + 1 / 12))  # 18 trailing orders and P's 3, in 3 channel-periods
+    assert check["margin_shift"] == pytest.approx(0.1 - agents.mean())
+    assert check["margin_se"] == pytest.approx(se)
+    assert check["margin_z"] == pytest.approx(norm.isf(student_t.sf((0.1 - agents.mean()) / se, 18)))
     assert not check["margin_flagged"]
