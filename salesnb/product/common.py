@@ -97,6 +97,14 @@ def priced(ds, rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def priced_rows(ds, at: np.ndarray) -> pd.DataFrame:
+    """The order lines at positions ``at``, :func:`priced`: only the columns :func:`priced` reads are taken.
+
+    The rows are grouped on the lines' codes (:mod:`salesnb.product.codes`), not on a copy of their text.
+    """
+    return priced(ds, lines(ds)[["product_id", "quantity", "unit_price", "revenue"]].take(at))
+
+
 def product_names(ds, product_ids: pd.Series) -> pd.Series:
     """The name of each of ``product_ids`` (``products.product_name``, else the id itself), on their index.
 

@@ -32,6 +32,7 @@ from .common import (
     named,
     prefer_regions,
     priced,
+    priced_rows,
     rate_parts,
     rate_sums,
     scoped,
@@ -119,10 +120,11 @@ def price_check(report: Report) -> pd.DataFrame:
       ``usual_discount`` and ``discount_z`` ≥ ``thresholds.product.z``; ``discount_effect`` = that extra depth ×
       this month's list revenue (what was given away beyond the usual).
     - Margin, like for like and order by order (:func:`salesnb.product.margins.margin_test`): each order line's
-      margin is compared with its product's margin over the trailing months in the scope and the order's channel,
-      so a shift towards low-margin products or channels (normal month-to-month mix) is not erosion but a cost
-      rise or a price cut is. ``margin_points`` = the revenue-weighted average fall, ``margin_z`` = the average
-      order's fall against the trailing orders', on Student's t (``margin_shift``, ``margin_se``,
+      margin is compared with its product's margin over the trailing months in the scope and the order's channel
+      (else any channel, else the company's), so a shift towards low-margin products or channels (normal
+      month-to-month mix) is not erosion but a cost rise or a price cut is. ``margin_points`` = the
+      revenue-weighted average fall, ``margin_z`` = the average order's fall against the trailing orders' (measured
+      against the same usual margins), on Student's t (``margin_shift``, ``margin_se``,
       ``margin_orders``), ``compared_share`` the compared lines' share of the revenue behind ``margin``,
       ``like_for_like_baseline`` = margin + points × that share (this month's mix at the usual product margins,
       a product without one at its own: the points are over the compared lines only, so added whole to the
@@ -196,13 +198,9 @@ def price_check(report: Report) -> pd.DataFrame:
 
 
 def _priced_rows(report: Report, months: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
-    """The positions of the report's order lines in ``months`` and their quantity, prices and revenue, priced.
-
-    Only the columns :func:`~salesnb.product.common.priced` reads are taken: the rows are grouped on the lines'
-    codes, not on a copy of their text.
-    """
+    """The positions of the report's order lines in ``months`` and their quantity, prices and revenue, priced."""
     at = codes.report_rows(report, months)
-    return at, priced(report.ds, lines(report.ds)[["product_id", "quantity", "unit_price", "revenue"]].take(at))
+    return at, priced_rows(report.ds, at)
 
 
 def _checked(report: Report) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 from scipy.stats import norm
 from scipy.stats import t as student_t
@@ -9,6 +10,7 @@ from tiny import write_tiny
 
 from product.helpers import MONTHS, line
 from salesnb import product
+from salesnb.product import codes, margins, pricing
 from salesnb.report import open_report
 
 
@@ -108,3 +110,119 @@ def test_a_fall_confined_to_a_sliver_of_the_line_is_not_the_lines_margin_eroding
     assert check["like_for_like_baseline"] - check["margin"] == pytest.approx((5 / 9 - 1 / 3) * 0.03)
     assert not check["margin_flagged"]
     assert [f for f in product.angle_findings(report) if f["code"] == "margin_erosion"] == []
+
+
+def _two_regions(tmp_path, orders_of, region="华东"):
+    """Line L in 华东 and 华南 (one customer each); ``orders_of(month, region)`` → [(product, price, cost[, channel
+    (直营), quantity (1)])] per order."""
+    tables = {"products": [{"product_id": p, "product_name": p, "product_line": "L", "list_price": 120}
+                           for p in ("P", "R", "S")],
+              "customers": [{"customer_id": f"C{r}", "region": r} for r in ("华东", "华南")],
+              "orders": [], "order_lines": []}  # fmt: skip
+    for month in MONTHS:
+        for r in ("华东", "华南"):
+            for k, (item, price, cost, *more) in enumerate(orders_of(month, r)):
+                channel, quantity = (*more, *("直营", 1)[len(more) :])
+                order = f"O{r}{month[5:]}{k:02d}"
+                day = 20 + k if month == MONTHS[-1] else 1 + k
+                tables["orders"].append({"order_id": order, "customer_id": f"C{r}", "order_date": f"{month}-{day:02d}",
+                                         "channel": channel})  # fmt: skip
+                tables["order_lines"].append(line(order, item, quantity, price, 120, cost))
+    return open_report(str(write_tiny(tmp_path / "m", tables=tables)), "2026-10", region)
+
+
+def _new_to_the_region(month, region):
+    """华南 sold P (cost 40 on 95 and 105: 60%) in the trailing months, 华东 only R; this month 华东 sells P at a
+    cost of 60 on 99 and 101 (40%): a cost rise of 20 points that 华东's own history cannot show."""
+    if month == "2026-10":
+        return [("P", 99.0, 60.0), ("P", 101.0, 60.0)] * 2 if region == "华东" else []
+    return [("P", 95.0, 40.0), ("P", 105.0, 40.0)] if region == "华南" else [("R", 95.0, 40.0), ("R", 105.0, 40.0)]
+
+
+@pytest.mark.parametrize("region", ["华东", "ALL"])
+def test_a_product_new_to_the_region_falls_against_the_companys_usual_margin(tmp_path, region):
+    """The region's usual first; a product without one in the region is measured against the company's (60%)."""
+    check = product.price_check(_two_regions(tmp_path, _new_to_the_region, region)).set_index("scope").loc["华东"]
+    assert check["margin_points"] == pytest.approx(0.6 - (1 - 240 / 400))
+    assert check["compared_share"] == pytest.approx(1.0)
+    assert check["margin_orders"] == 4
+    assert check["margin_flagged"]
+
+
+def test_the_company_usual_of_a_trailing_line_leaves_its_own_order_out(tmp_path):
+    """A trailing 华东 order of P, the region's only one: its usual is 华南's P orders' (60%), not itself mixed in."""
+
+    def orders_of(month, region):
+        if month == "2026-08" and region == "华东":
+            return [("P", 80.0, 40.0), ("R", 100.0, 40.0)]
+        return _new_to_the_region(month, region)
+
+    report = _two_regions(tmp_path, orders_of)
+    at, data = pricing._priced_rows(report, [report.period, *report.trailing()])
+    falls = margins.line_falls(report, at, data, np.isin(at, codes.month_rows(report.ds, [report.period])))
+    regional, basis = margins.measured(falls)
+    product_ids = data["product_id"].to_numpy()
+    (own,) = np.flatnonzero((product_ids == "P") & (data["unit_price"].to_numpy() == 80.0))
+    assert regional[own] == pytest.approx(0.6 - 0.5)
+    assert basis[own] == margins.COMPANY_CHANNEL
+
+
+def _agent_new_to_the_region(month, region):
+    """Trailing months: 华南 sells P direct (10 × 100, cost 40: 60%); 华东 sells R direct (10 × 100, cost 40) and
+    through agents at 82 and 78 (cost 40: 51% and 49%). This month 华东 sells P through agents, three orders at 80
+    (50%): the agents' usual price, no cost rise, but P has no usual margin in 华东 nor through agents."""
+    if month == MONTHS[-1]:
+        return [("P", 80.0, 40.0, "代理")] * 3 if region == "华东" else []
+    if region == "华南":
+        return [("P", 100.0, 40.0, "直营", 10)]
+    return [("R", 100.0, 40.0, "直营", 10), ("R", 82.0, 40.0, "代理"), ("R", 78.0, 40.0, "代理")]
+
+
+@pytest.mark.parametrize("region", ["华东", "ALL"])
+def test_a_line_measured_against_the_companys_usual_is_tested_against_trailing_orders_measured_alike(tmp_path, region):
+    """P's agent orders fall 10 points against its company usual in any channel (60%), as an agent's order of R
+    falls against R's: the trailing agent orders measured on that basis (R's 3 direct and 5 other agent lines of
+    the trailing 3 months: cost 1,400 over 3,480 less the order's price) are the test's baseline, not their fall
+    against R's agent usual (about 0).
+    """
+    check = product.price_check(_two_regions(tmp_path, _agent_new_to_the_region, region)).set_index("scope")
+    check = check.loc["华东"]
+    assert check["margin_points"] == pytest.approx(0.6 - 0.5)
+    typical = np.mean([(1 - 1400 / (3480 - p)) - (1 - 40 / p) for p in (82.0, 78.0)])
+    assert check["margin_shift"] == pytest.approx(0.1 - typical)
+    assert check["margin_orders"] == 3
+    assert not check["margin_flagged"]
+
+
+def _agents_of_two_products(month, region):
+    """As :func:`_agent_new_to_the_region`, but 华东 sells two products beside P: R mostly direct (10 × 100), S
+    mostly through agents (1 × 100 direct), both through agents at 82 and 78. Against each one's usual in any
+    channel, R's agent orders fall about 9 points and S's about 4: their scatter is the test's noise."""
+    if month == MONTHS[-1]:
+        return [("P", 80.0, 40.0, "代理")] * 3 if region == "华东" else []
+    if region == "华南":
+        return [("P", 100.0, 40.0, "直营", 10)]
+    agents = [(item, price, 40.0, "代理") for item in ("R", "S") for price in (82.0, 78.0)]
+    return [("R", 100.0, 40.0, "直营", 10), ("S", 100.0, 40.0, "直营"), *agents]
+
+
+@pytest.mark.parametrize("region", ["华东", "ALL"])
+def test_the_noise_of_a_fall_against_the_companys_usual_is_that_of_trailing_orders_measured_alike(tmp_path, region):
+    """Against its own agents' usual an agent's order of R or S falls by ±1.3 points; against the product's usual
+    in any channel (cost and revenue of the 3 trailing months, own order out) R's and S's fall 9 and 4 points
+    apart. P's orders are measured so: the spread is that of the trailing orders measured so, and of P's."""
+    check = product.price_check(_two_regions(tmp_path, _agents_of_two_products, region)).set_index("scope")
+    check = check.loc["华东"]
+
+    def fall(cost, revenue, own_cost, price, quantity=1):  # the product's usual in any channel, own order out
+        return (1 - (cost - own_cost * quantity) / (revenue - price * quantity)) - (1 - own_cost / price)
+
+    r, s = (3 * 400 + 6 * 40, 3 * 1000 + 3 * 160), (3 * 40 + 6 * 40, 3 * 100 + 3 * 160)  # cost, revenue
+    agents = np.array([fall(*sums, 40, p) for sums in (r, s) for p in (82.0, 78.0)])
+    direct = np.array([fall(*r, 40, 100, 10), fall(*s, 40, 100)])
+    ss = 3 * (((agents - agents.mean()) ** 2).sum() + ((direct - direct.mean()) ** 2).sum())
+    se = math.sqrt(ss / (21 - 3) * (1 / 3 + 1 / 12))  # 18 trailing orders and P's 3, in 3 channel-periods
+    assert check["margin_shift"] == pytest.approx(0.1 - agents.mean())
+    assert check["margin_se"] == pytest.approx(se)
+    assert check["margin_z"] == pytest.approx(norm.isf(student_t.sf((0.1 - agents.mean()) / se, 18)))
+    assert not check["margin_flagged"]
