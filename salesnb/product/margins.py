@@ -181,14 +181,16 @@ def _baselines(
     discount), not by the 0 of their own usual: this month's orders measured so were judged against 0.
     """
     tables, trailing = [], []
-    for fall in falls:  # the trailing orders measured against each usual
-        base = discounts.with_scopes(report, discounts.orders_of(report, at, np.where(now, np.nan, fall), revenue, now))
+    line, channel = coded(report.ds).codes["product_line"][at], discounts.order_codes(report.ds)[1][at]
+    for row, fall in enumerate(falls):  # the trailing orders measured against each usual...
+        used = np.isin(line, line[now & np.logical_or.reduce([basis == row for basis in bases])])
+        past = np.where(now | ~used, np.nan, fall)  # ...of the lines this month measures so (a fallback is rare)
+        base = discounts.with_scopes(report, discounts.orders_of(report, at, past, revenue, now))
         base = base.assign(x=base["wx"] / base["w"], n=1)
         trailing.append(base)
         tables.append(
             [base.groupby(keys, sort=True)[["x", "n"]].sum() for keys in (discounts.CHANNEL_KEYS, ["scope", "line"])]
         )
-    line, channel = coded(report.ds).codes["product_line"][at], discounts.order_codes(report.ds)[1][at]
     order = discounts.order_codes(report.ds)[0][at]
     region = coded(report.ds).labels["region"].take(np.maximum(coded(report.ds).codes["region"][at], 0))
 
