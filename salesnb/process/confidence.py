@@ -2,10 +2,11 @@
 
 Issue 11, item 4, for the stage rules (stock surge, conversion drop): a region's stage sees a handful of deals a
 month, so a change of the configured size is rarely "significant" on its own. The finding fires when the
-business rule is met and the stage's own one-sided test gives p below ``thresholds.process.weak_p``: a medium
-finding that says it may still be normal fluctuation. Once the Benjamini–Hochberg q over the report's stages is
-below ``fdr`` the detail says the change is beyond the usual swing, and severity follows the revenue at stake
-(high only with q below ``strong_q``).
+business rule is met and the Benjamini–Hochberg q over the report's stages (or sources) is below
+``thresholds.process.indicative_q``, as the market and product rules read weak evidence: a medium finding that
+says it may still be normal fluctuation. The stage's own p alone (below 0.1) fired in nearly half of the clean
+region reports of six stages. Once q is below ``fdr`` the detail says the change is beyond the usual swing, and
+severity follows the revenue at stake (high only with q below ``strong_q``).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from .evidence import severity
 
 
 def flag_weak(report: Report, frame: pd.DataFrame, fired: pd.Series | np.ndarray) -> None:
-    """Set ``flagged`` (rule fired, own p below ``weak_p``) and ``confirmed`` (q below ``fdr``) on ``frame``.
+    """Set ``flagged`` (rule fired, q below ``indicative_q``) and ``confirmed`` (q below ``fdr``) on ``frame``.
 
     ``frame`` carries ``p_value`` and ``q_value`` (:func:`salesnb.process.evidence.confirm`).
     """
     thr = report.thresholds(NAME)
     fired = np.asarray(fired, dtype=bool)
-    frame["flagged"] = fired & (frame["p_value"].astype(float) < float(thr["weak_p"])).to_numpy()
+    frame["flagged"] = fired & (frame["q_value"].astype(float) < float(thr["indicative_q"])).to_numpy()
     frame["confirmed"] = frame["flagged"] & (frame["q_value"].astype(float) < float(thr["fdr"]))
 
 

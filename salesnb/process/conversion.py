@@ -54,7 +54,7 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     and confirmed (:mod:`salesnb.process.confidence`). The business rule: conversion at least
     ``thresholds.process.conversion_drop_share`` below usual, at least ``min_exits`` deals leaving, and at least
     :func:`~salesnb.process.evidence.min_excess` of them (in whole deals) lost beyond the usual rate (floor
-    ``conversion_min_count_floor``); it flags the stage once its own p is below ``weak_p``.
+    ``conversion_min_count_floor``); it flags the stage once its q over the stages is below ``indicative_q``.
     """
     thr = report.thresholds(NAME)
     start, end = report.window(report.period)
@@ -98,7 +98,8 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
 def conversion_low(report: Report) -> list[dict[str, Any]]:
     """Rule stage_conversion_low (the frame's flag), severity and confidence from :mod:`.confidence`.
 
-    Reads thresholds.process.{conversion_drop_share, min_exits, conversion_min_count_floor, min_count, weak_p, fdr,
+    Reads thresholds.process.{conversion_drop_share, min_exits, conversion_min_count_floor, min_count, indicative_q,
+    fdr,
     strong_q}.
     """
     lang, n = report.lang, n_conversion(report)

@@ -31,8 +31,8 @@ def first_response_frame(report: Report) -> pd.DataFrame:
     and flagged (:mod:`salesnb.process.evidence`: the rule — share below
     ``thresholds.process.first_response_share`` and ``thresholds.process.share_shift_points`` under usual,
     :func:`~salesnb.process.evidence.min_excess` of the judged leads late beyond the usual — flagged once the
-    source's own Fisher p is below ``thresholds.process.weak_p``, ``confirmed`` by a q-value over the sources
-    below ``thresholds.process.fdr``; :mod:`salesnb.process.confidence`).
+    source's q over the sources (from its own Fisher p) is below ``thresholds.process.indicative_q``, ``confirmed``
+    with it below ``thresholds.process.fdr``; :mod:`salesnb.process.confidence`).
     """
     thr = report.thresholds(NAME)
     hours = float(thr["first_response_hours"])

@@ -57,9 +57,9 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     stock), or the month's entries held beyond the usual share by as many deals (that share of the usual stock,
     at least :func:`~salesnb.process.evidence.min_excess`). The evidence is the smaller of the two tests'
     p-values (Poisson against the usual month ends; Fisher exact of held ÷ entered against the usual months),
-    doubled (Bonferroni over the two views). The rule flags a stage once that p is below
-    ``thresholds.process.weak_p`` (a medium finding); the BH q over the stages that could confirm (Tarone) sets
-    the confidence (``confirmed``: q below ``fdr``; high only with q below ``strong_q``), see
+    doubled (Bonferroni over the two views). The rule flags a stage once the BH q of that p over the stages
+    that could confirm (Tarone) is below ``thresholds.process.indicative_q`` (a medium finding); it sets the
+    confidence too (``confirmed``: q below ``fdr``; high only with q below ``strong_q``), see
     :mod:`salesnb.process.confidence`.
     """
     thr = report.thresholds(NAME)
@@ -116,8 +116,8 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     )
     fired = surge | (frame["held_excess"] >= need)
     confirm(report, frame, fired, min_p=frame.pop("min_p"))
-    # the business rule fires the finding once its own test holds (p below weak_p); q over the stages sets the
-    # confidence and severity (a stage's count is small: BH over six stages alone would need a doubling of ten)
+    # the business rule fires the finding once q over the stages is below indicative_q (weak evidence, medium);
+    # q below fdr confirms it and sets severity by the revenue at stake
     flag_weak(report, frame, fired)
     return frame
 
@@ -159,7 +159,7 @@ def surge_effects(report: Report) -> dict[str, float]:
 
 
 def stock_surge(report: Report) -> list[dict[str, Any]]:
-    """Rule stage_stock_surge: thresholds.process.{stage_stock_surge, min_count, weak_p, fdr, strong_q} (the flag).
+    """Rule stage_stock_surge: thresholds.process.{stage_stock_surge, min_count, indicative_q, fdr, strong_q}.
 
     Names the source behind most of the rise and its commonest size band; when that band is the smallest,
     the action says to reassign those deals.

@@ -101,8 +101,8 @@ def _response_scenario(tmp_path, late_now: int, per_month: int = 10):
 
 
 def test_slow_response_on_weak_evidence_is_medium(tmp_path):
-    # 抖音: 6 of 10 within 2 h against 54 of 60: Fisher one-sided p = 0.0302 (scipy), below weak_p (0.10) but not
-    # confirmed across the sources tested (BH over 抖音, 转介绍 and all sources)
+    # 抖音: 6 of 10 within 2 h against 54 of 60: Fisher one-sided p = 0.0302 (scipy); its q over the sources tested
+    # (BH over 抖音, 转介绍 and all sources) is below indicative_q (0.2), not fdr: flagged, not confirmed
     r = _response_scenario(tmp_path, late_now=4)
     speed = process.first_response_frame(r).set_index("source")
     assert speed.at["抖音", "p_value"] == pytest.approx(0.030240, abs=1e-6)

@@ -1,4 +1,4 @@
-"""Stage rules fire at medium on weak evidence (issue 11, item 4): conversion against a year, stock at p < weak_p."""
+"""Stage rules fire at medium on weak evidence (issue 11, item 4): conversion against a year, q below indicative_q."""
 
 import pytest
 from scipy import stats as sps
@@ -37,7 +37,7 @@ def test_conversion_judged_against_the_stages_year_with_an_exact_small_count_tes
     assert row["p_value"] == pytest.approx(mid_p)
     # 初步接触 and 技术交流 pass every deal (mid-p 0.5): BH over the three stages gives 3 × 0.0579, above fdr
     assert row["q_value"] == pytest.approx(3 * mid_p)
-    assert row["flagged"] and not row["confirmed"]  # weak evidence: below weak_p (0.10), not confirmed
+    assert row["flagged"] and not row["confirmed"]  # weak evidence: q 0.174 below indicative_q (0.2), not fdr
     (found,) = [f for f in process.angle_findings(r) if f["code"] == "stage_conversion_low"]
     assert found["segment"] == {"stage": "需求确认"} and found["severity"] == "medium"
     assert "仍可能是正常波动" in found["detail"] and "p=0.06" in found["detail"]
@@ -88,3 +88,22 @@ def test_stock_surge_on_weak_evidence_is_a_medium_finding_saying_so(tmp_path):
     assert found["severity"] == "medium" and "建议下月复核" in found["detail"]
     en = [f for f in process.angle_findings(rep(folder, lang="en")) if f["code"] == "stage_stock_surge"]
     assert "may still be chance" in en[0]["detail"]
+
+
+def test_a_stage_is_flagged_on_its_q_over_the_stages_not_on_its_own_p():
+    """Three stages fired, each p 0.06 alone. With six stages tested their BH q is 0.36 and none is flagged (on its
+    own p below 0.10, each was a medium finding: one in six stages of a clean region reads p < 0.1 by chance); with
+    the same stage among three tested, q 0.174 < indicative_q (0.2) flags it, unconfirmed; q 0.03 confirms it."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from salesnb.config import load_config
+    from salesnb.process.confidence import flag_weak
+
+    config = load_config()
+    report = SimpleNamespace(thresholds=lambda name: config["thresholds"][name])
+    frame = pd.DataFrame({"p_value": [0.06, 0.06, 0.06, 0.06], "q_value": [0.36, 0.174, 0.03, 0.03]})
+    flag_weak(report, frame, [True, True, True, False])
+    assert list(frame["flagged"]) == [False, True, True, False]
+    assert list(frame["confirmed"]) == [False, False, True, False]
