@@ -242,13 +242,15 @@ def test_a_numeric_condition_on_a_table_of_its_own_reads_the_typed_numbers(tmp_p
     assert ds.tables["orders"]["order_id"].tolist() == ["A1", "A2", "A3", "A4"]
 
 
-def test_a_flat_exports_excluded_orders_of_several_lines_say_orders_and_rows(tmp_path: Path) -> None:
-    (tmp_path / "sales.csv").write_text(
-        "单号,客户,日期,产品,数量,金额,状态\nA1,甲,2026-10-05,P1,1,10,已取消\nA1,甲,2026-10-05,P2,2,20,已取消\n"
-        "A2,乙,2026-10-06,P1,1,10,完成\n",
-        encoding="utf-8",
-    )
-    mapping = {
+def _load_sales(tmp_path: Path, rows: str):
+    """Load ``rows`` of a sales.csv (:func:`_flat_sales_mapping`'s columns) with that mapping."""
+    (tmp_path / "sales.csv").write_text("单号,客户,日期,产品,数量,金额,状态\n" + rows, encoding="utf-8")
+    return load_dataset(tmp_path / "sales.csv", mapping=_flat_sales_mapping())
+
+
+def _flat_sales_mapping() -> dict:
+    """sales.csv (单号, 客户, 日期, 产品, 数量, 金额, 状态) as orders and lines, the 已取消 left out."""
+    return {
         "tables": {"orders": "sales.csv", "order_lines": "sales.csv"},
         "columns": {
             "orders": {"order_id": "单号", "customer_id": "客户", "order_date": "日期", "amount": "金额"},
@@ -261,7 +263,12 @@ def test_a_flat_exports_excluded_orders_of_several_lines_say_orders_and_rows(tmp
         },
         "exclude": {"orders": {"状态": ["已取消"]}},
     }
-    ds = load_dataset(tmp_path / "sales.csv", mapping=mapping)
+
+
+def test_a_flat_exports_excluded_orders_of_several_lines_say_orders_and_rows(tmp_path: Path) -> None:
+    ds = _load_sales(
+        tmp_path, "A1,甲,2026-10-05,P1,1,10,已取消\nA1,甲,2026-10-05,P2,2,20,已取消\nA2,乙,2026-10-06,P1,1,10,完成\n"
+    )
     assert ds.tables["orders"]["order_id"].tolist() == ["A2"]
     assert [w.text("zh") for w in ds.warnings] == ["orders：按映射的排除规则（状态 = 已取消）去掉 1 条，占文件 2 行"]
 
@@ -328,25 +335,11 @@ def test_the_reports_note_names_no_order_lines_when_the_data_has_none(tmp_path: 
 
 def test_an_order_with_one_line_cancelled_says_that_its_other_lines_stay(tmp_path: Path) -> None:
     """A Wayfair PO of two lines, one cancelled and one shipped: map said '去掉 147 条' while the header said 145."""
-    (tmp_path / "sales.csv").write_text(
-        "单号,客户,日期,产品,数量,金额,状态\nA1,甲,2026-10-05,P1,1,10,已取消\nA1,甲,2026-10-05,P2,2,20,完成\n"
+    ds = _load_sales(
+        tmp_path,
+        "A1,甲,2026-10-05,P1,1,10,已取消\nA1,甲,2026-10-05,P2,2,20,完成\n"
         "A2,乙,2026-10-06,P1,1,10,已取消\nA3,乙,2026-10-07,P1,1,10,完成\n",
-        encoding="utf-8",
     )
-    mapping = {
-        "tables": {"orders": "sales.csv", "order_lines": "sales.csv"},
-        "columns": {
-            "orders": {"order_id": "单号", "customer_id": "客户", "order_date": "日期", "amount": "金额"},
-            "order_lines": {
-                "order_id": "单号",
-                "product_id": "产品",
-                "quantity": "数量",
-                "unit_price": "=[金额] / [数量]",
-            },
-        },
-        "exclude": {"orders": {"状态": ["已取消"]}},
-    }
-    ds = load_dataset(tmp_path / "sales.csv", mapping=mapping)
     assert ds.tables["orders"]["order_id"].tolist() == ["A1", "A3"]  # A1 keeps its shipped line
     assert ds.excluded == {"orders": 1, "order_lines": 2}
     assert [w.text("zh") for w in ds.warnings] == [

@@ -157,7 +157,8 @@ def test_a_folder_keeps_contract_named_files_for_their_tables(tmp_path: Path) ->
 
 def test_describe_lists_tables_reports_and_validation(tmp_path: Path) -> None:
     text = "\n".join(describe(propose_mapping(write_flat(tmp_path)), "en"))
-    assert "order_id ← Order ID" in text and "✗ Team (team): no section has its data; needs one of: the rep id of orders" in text
+    assert "order_id ← Order ID" in text
+    assert "✗ Team (team): no section has its data; needs one of: the rep id of orders" in text
     assert "The data passes validation with this mapping" in text
 
 
