@@ -153,6 +153,16 @@ def _hire_months(report: Report, rep_ids: pd.Index) -> pd.Series:
     return pd.Series(hired.strftime("%Y-%m"), index=rep_ids)
 
 
+def _first_split(report: Report) -> str:
+    """The first split the report's plan section shows: where it says how the total was set (once, not per panel).
+
+    The notebook shows the regions (the company report only), then product lines, then reps; a split the data
+    lacks is skipped.
+    """
+    shown = [by for by in DIMENSIONS if by != "region" or report.region == ALL]
+    return next((by for by in shown if not plan_frame(report, by).empty), shown[0])
+
+
 def plan_panel(report: Report, by: str = "product_line") -> Panel:
     """下月目标建议: the proposed split as a bar chart and a table, with how the total was set."""
     lang = report.lang
@@ -170,6 +180,7 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
             t("plan_no_split", lang, dimension=dimension, month=month, total=format_amount(total, lang))
         )
     n = len(_trailing(report, report.config["baselines"]["trailing_months"]))
+    how = how if by == _first_split(report) else "split_of"  # how the total was set: said once, above
     note = t(f"plan_{how}", lang, month=month, total=format_amount(total, lang), n=n)
     frame["label"] = frame["segment"]
     reps = report.ds.get("reps")

@@ -2,6 +2,7 @@ import pytest
 from tiny import TABLES, write_tiny
 
 from salesnb import planning
+from salesnb.display.formatting import format_amount
 from salesnb.report import open_report
 
 
@@ -136,3 +137,16 @@ def test_split_weights_sum_to_one_with_and_without_a_last_year():
     assert planning.split_weights(last_year, trailing * 0).tolist() == pytest.approx([0.25, 0.75, 0.0])
     both = planning.split_weights(pd.Series([100.0, 100.0]), pd.Series([100.0, 300.0]))
     assert both.tolist() == pytest.approx([(0.5 + 0.25) / 2, (0.5 + 0.75) / 2])
+
+
+def test_how_the_total_was_set_is_said_once_by_the_first_split_shown():
+    """The company report shows regions, product lines, reps; a region's report starts at product lines. The first
+    says how next month's total was set; the others say they split that total, not the same sentence again."""
+    for region, first in (("ALL", "region"), ("华东", "product_line")):
+        report = open_report("", "2026-10", region)
+        total = planning.plan_total(report)[0]
+        shown = [by for by in ("region", "product_line", "rep_id") if by != "region" or region == "ALL"]
+        notes = {by: planning.plan_panel(report, by).note for by in shown}
+        split = f"按上方 2026-11 的目标总额 {format_amount(total)} 拆分。"
+        assert not notes[first].startswith(split) and format_amount(total) in notes[first]
+        assert all(notes[by].startswith(split) for by in shown if by != first)
