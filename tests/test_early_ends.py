@@ -64,3 +64,14 @@ def test_its_short_month_is_no_channel_finding(folder: Path) -> None:
     report = open_report(data=str(folder), period="2026-09", region="ALL")
     channels = [f["segment"].get("channel") for f in all_findings(report) if f["code"] == "channel_underperform"]
     assert "Shop B" not in channels
+
+
+def test_the_driver_ranking_says_which_segment_s_data_ends_early(folder: Path) -> None:
+    """The ranking sums what the data holds: Shop B leads September's fall, and its row says its data ends early."""
+    from salesnb.drivers import driver_panel
+
+    report = open_report(data=str(folder), period="2026-09", region="ALL")
+    rows = list(driver_panel(report).table["细分"])
+    assert rows[0] == "Shop B（数据止于 2026-09-06）" and "Shop A" in rows
+    english = driver_panel(open_report(data=str(folder), period="2026-09", region="ALL", lang="en")).table
+    assert list(english.iloc[:, 1])[0] == "Shop B (data to 2026-09-06)"

@@ -76,7 +76,7 @@ def _silence(days: pd.Series, end: pd.Timestamp) -> dict | None:
 
 def ended_early(ds: Dataset, dimension: str, period: str) -> set[str]:
     """The segments of ``dimension`` (channel, region) whose data :func:`early_ends` finds ending in ``period``."""
-    return {s for s, e in early_ends(ds).get(dimension, {}).items() if e["month"] == str(period)}
+    return set(ended_on(ds, dimension, period))
 
 
 def early_end_label(dimension: str, segment: str, entry: dict, lang: str) -> str:
@@ -93,3 +93,8 @@ def early_end_labels(ds: Dataset, period: str, lang: str, region: str | None = N
                 labels.append(early_end_label(dimension, segment, entry, lang))
                 end = entry["end"]
     return labels, end
+
+
+def ended_on(ds: Dataset, dimension: str, period: str) -> dict[str, str]:
+    """``{segment: its last order date}`` for the segments of ``dimension`` whose data ends early in ``period``."""
+    return {s: e["last"] for s, e in early_ends(ds).get(dimension, {}).items() if e["month"] == str(period)}
