@@ -250,10 +250,19 @@ def _order_statistic(ordered: np.ndarray, k: np.ndarray, drop: np.ndarray, where
 
 
 def peer_groups(report: Report, reps: pd.Index) -> pd.Series | None:
-    """Who a rep is compared with: in the ALL report the reps of the same region; in a region report, its reps."""
+    """Who a rep is compared with: in the ALL report the reps of the same region; in a region report, its reps.
+
+    A rep's region is the reps table's, else the region of most of the rep's sales (an export without a reps table).
+    """
     if report.region != ALL:
         return None
-    return pd.Series(reps, index=reps).map(rep_info(report.ds)["region"])
+    region = pd.Series(reps, index=reps).map(rep_info(report.ds)["region"])
+    if region.isna().any():  # no reps table, or a rep without a region: the region most of its sales are in
+        sales = rep_sales(report).groupby(["rep_id", "region"], sort=True)["revenue"].sum().reset_index()
+        sales = sales.sort_values(["rep_id", "revenue"], ascending=[True, False], kind="stable")
+        main = sales.drop_duplicates("rep_id").set_index("rep_id")["region"]
+        region = region.astype(object).fillna(pd.Series(reps, index=reps).map(main).astype(object))
+    return region
 
 
 def unusual(p_value: float, q_value: float, strong_q: float, lang: str) -> str:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .. import evidence
 from ..angle import missing
-from ..data.reps import left_before_end, rep_label, tenure_months
+from ..data.reps import left_before_end, rep_info, rep_label, tenure_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel, needs
@@ -71,7 +71,8 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["gap"] = now["revenue"] - now["target"]
     now["tenure_months"] = tenure_months(report.ds, now.index, report.period).to_numpy()
     now["tenure_months"] = now["tenure_months"].fillna(_months_selling(revenue, report.period).reindex(now.index))
-    leaving = left_before_end(report.ds, now.index, report.period).to_numpy()
+    gone = _last_month(revenue, report).reindex(now.index, fill_value=False)
+    leaving = (left_before_end(report.ds, now.index, report.period) | gone).to_numpy()
     seasoned = ~(now["tenure_months"] < settings["min_tenure_months"]).to_numpy()
     tested = seasoned & ~leaving & now["p_value"].notna().to_numpy()
     now["q_value"] = evidence.q_values(now["p_value"].where(tested))
@@ -81,6 +82,20 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
     now = now.sort_values(["attainment", "change", "rep_id"], kind="stable").reset_index(drop=True)
     return now[list(COLUMNS)]
+
+
+def _last_month(revenue: pd.DataFrame, report: Report) -> pd.Series:
+    """Per rep of ``revenue`` (reps × months): whether the period is the rep's last month with sales in the data.
+
+    Without a leave date, a rep who never sells again in the months the data holds after the period was leaving:
+    the month's fall is a departure (accounts to hand over), not an underperformer to coach. The data's last
+    month cannot tell, and stays tested.
+    """
+    later = [m for m in revenue.columns if m > report.period]
+    if not later:
+        return pd.Series(False, index=revenue.index)
+    known = rep_info(report.ds)["leave_date"].reindex(revenue.index).notna()
+    return (revenue[later].fillna(0.0).le(0).all(axis=1) & ~known).astype(bool)
 
 
 def _months_selling(revenue: pd.DataFrame, period: str) -> pd.Series:

@@ -2,6 +2,7 @@
 
 import math
 
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -160,3 +161,32 @@ def test_without_targets_or_a_reps_table_a_rep_falling_alone_is_found_against_th
     panel = team.underperform_panel(report)
     assert "数据中没有个人目标" in panel.note and "占正常水平" in panel.table.columns
     assert list(panel.table["占正常水平"])[0] == "33.3%" and panel.figure.axes[0].get_xlabel() == "占正常水平"
+
+
+def test_a_rep_whose_sales_end_in_the_month_is_leaving_not_underperforming(tmp_path):
+    """No reps table, so no leave date: R1 sells 3 of its usual 9 in 2026-10 and nothing after, while the others
+    sell on into 2026-11. R1 was leaving (its accounts to hand over), not to be coached: not tested. The same fall
+    in the data's last month cannot be told from a bad month and is tested (the test above)."""
+    usual = {"R1": 9, "R2": 3, "R5": 6, "R6": 6}
+    sales = {(rep, m): [100] * n for rep, n in usual.items() for m in MONTHS}
+    sales |= {("R1", "2026-10"): [100] * 3} | {(rep, "2026-11"): [100] * n for rep, n in usual.items() if rep != "R1"}
+    tables = build([(rep, "华东", "") for rep in usual], sales, {})
+    del tables["reps"]
+    frame = team.underperform_frame(open_tiny(tmp_path, tables)).set_index("rep_id")
+    assert frame.loc["R1", "change"] == pytest.approx(-2 / 3) and frame.loc["R1", "tenure_months"] == 3
+    assert math.isnan(frame.loc["R1", "q_value"]) and not frame["flagged"].any()
+
+
+def test_without_a_reps_table_the_company_report_compares_a_rep_with_its_region_s_reps(tmp_path):
+    """In 2026-10 华东's reps all sell a third of their usual and 华南's R4 sells as usual: in the company report
+    each rep is compared with the reps of the region most of its sales are in, so no 华东 rep fell alone."""
+    usual = {"R1": 9, "R2": 3, "R5": 6, "R4": 6}
+    sales = {(rep, m): [100] * n for rep, n in usual.items() for m in MONTHS}
+    sales |= {(rep, "2026-10"): [100] * (n // 3) for rep, n in usual.items() if rep != "R4"}
+    tables = build([(rep, "华南" if rep == "R4" else "华东", "") for rep in usual], sales, {})
+    del tables["reps"]
+    report = open_tiny(tmp_path, tables, region="ALL")
+    from salesnb.team.common import peer_groups
+
+    assert peer_groups(report, pd.Index(["R1", "R4"])).to_dict() == {"R1": "华东", "R4": "华南"}
+    assert not team.underperform_frame(report)["flagged"].any()
