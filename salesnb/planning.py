@@ -83,6 +83,7 @@ def _active_reps(report: Report, month: str) -> set[str] | None:
     return set(reps.loc[~gone, "rep_id"].astype(str))
 
 
+@scope_memo  # each split's panel asks which split comes first (:func:`_first_split`): one computation per split
 def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
     """Proposed next-month target per segment: ``segment, last_year, trailing_avg, weight, proposed``.
 
