@@ -118,3 +118,27 @@ def test_share_drop_carries_the_error_of_a_share_learnt_from_few_events() -> Non
     assert chance[0] == pytest.approx((10 / 28) ** 3)
     assert chance[1] == pytest.approx(sps.binom.cdf(5, 245, 100 / 1300)) and chance[1] < 0.001
     assert chance[2] == 1.0  # no order of the line ever: nothing to test
+
+
+def test_compound_low_is_the_poisson_chance_when_order_sizes_never_vary():
+    """Sizes all alike: at most 6 orders when 18 are usual, exactly; no order at all when 6 are usual: e⁻⁶."""
+    assert stats.compound_low(1 / 3, 18, np.full(40, 250.0), key="R1") == pytest.approx(sps.poisson.cdf(6, 18))
+    assert stats.compound_low(0.0, 6, np.full(10, 3.0), key="R1") == pytest.approx(math.exp(-6))
+
+
+def test_compound_low_counts_how_lumpy_orders_leave_a_month_nearly_empty():
+    """Orders of 1 or 9 (units 0.2 and 1.8), 2 a month usually; a month at a quarter of the usual (0.5 units):
+    no order (e⁻²), one small (2e⁻² × ½) or two small (2e⁻² × ¼): 2.5e⁻² = 0.338. The spread of log revenue would
+    say 0.045; three small orders (0.6) are already more than the month."""
+    p = stats.compound_low(0.25, 2, np.array([1.0, 9.0] * 20), key="R2")
+    assert p == pytest.approx(2.5 * math.exp(-2), abs=0.02)
+    assert p == stats.compound_low(0.25, 2, np.array([1.0, 9.0] * 20), key="R2")  # the same answer every run
+
+
+def test_compound_low_reads_a_big_sellers_month_as_lognormal():
+    """From 60 usual orders on: the lognormal with the total's coefficient of variation √((1 + cv²) ÷ orders)."""
+    sizes = np.array([1.0, 3.0] * 50)  # units 0.5 and 1.5: cv² 0.25
+    spread = math.sqrt(math.log1p(1.25 / 100))
+    expected = sps.norm.cdf((math.log(0.8) + spread**2 / 2) / spread)
+    assert stats.compound_low(0.8, 100, sizes) == pytest.approx(expected)
+    assert stats.compound_low(0.8, 0, sizes) == 1.0 and stats.compound_low(0.8, 5, sizes[:1]) == 1.0

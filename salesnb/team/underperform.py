@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import evidence
+from .. import evidence, stats
 from ..angle import missing
+from ..data import facts
 from ..data.reps import left_before_end, rep_info, rep_label, tenure_months
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
@@ -66,7 +67,7 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["expected"] = expect["expected"]
     now["change"] = expect["ratio"] - 1
     now["usual_orders"] = now.index.map(usual).astype(float)
-    now["p_value"] = expect["p_value"]
+    now["p_value"] = np.fmax(expect["p_value"], _lumpy_p(report, expect, usual, history))
     now["attainment"] = now["revenue"] / now["target"]
     now["gap"] = now["revenue"] - now["target"]
     now["tenure_months"] = tenure_months(report.ds, now.index, report.period).to_numpy()
@@ -82,6 +83,28 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
     now = now.sort_values(["attainment", "change", "rep_id"], kind="stable").reset_index(drop=True)
     return now[list(COLUMNS)]
+
+
+def _lumpy_p(report: Report, expect: pd.DataFrame, usual: pd.Series, history: list[str]) -> pd.Series:
+    """Per rep of ``expect`` that fell: the chance of so low a month from the rep's own few, lumpy orders.
+
+    The spread of log revenue over the rep's months misses how a handful of orders of very different sizes can
+    leave a month nearly empty; :func:`salesnb.stats.compound_low` with the rep's usual order count (times the
+    peers' factor of the month) and the sizes of the rep's orders in the scope over ``history``. NaN for a rep
+    that did not fall (the spread's p-value stands alone).
+    """
+    fell = expect.index[(expect["ratio"] < 1) & expect["p_value"].notna()]
+    out = pd.Series(np.nan, index=expect.index)
+    if fell.empty:
+        return out
+    orders = facts.scoped(facts.order_facts(report.ds), report.region, history)
+    orders = orders[orders["rep_id"].isin(fell)]
+    sizes = orders.groupby("rep_id")["revenue"].apply(np.asarray)
+    for rep in fell:
+        count = usual.get(rep, np.nan) * expect.at[rep, "factor"]
+        if rep in sizes.index and count > 0:
+            out[rep] = stats.compound_low(expect.at[rep, "ratio"], count, sizes[rep], key=str(rep))
+    return out
 
 
 def _last_month(revenue: pd.DataFrame, report: Report) -> pd.Series:
