@@ -155,6 +155,12 @@ def activity_frame(report: Report) -> pd.DataFrame:
     expect = peer_expectation(
         values, report.period, own, peer_groups(report, values.index), floor=1 / np.sqrt(level.where(level > 0))
     ).reindex(frame.index)
+    # a count's own chance of so few (Poisson): the log spread's floor 1/√level gives a month of 1 activity where
+    # 5 are usual a chance of 0.0003 when it is 0.04
+    now = frame["activities"].round()
+    expect["p_value"] = np.fmax(
+        expect["p_value"], stats.poisson.cdf(now, expect["expected"].where(expect["expected"] > 0))
+    )
     reps_only = frame.index != ALL
     frame["expected"] = frame["usual"]
     frame.loc[reps_only, "expected"] = expect["expected"]

@@ -44,6 +44,8 @@ def test_activity_low_flags_a_rep_who_stops(tmp_path):
     # measured in the Poisson spread 1/√10 (no spread of its own) over 3 months of history: z = 2.996 / (0.316·√(4/3))
     assert frame.loc["R1", "expected"] == pytest.approx(10.0)
     assert frame.loc["R1", "z"] == pytest.approx(-math.log(0.05) / (math.sqrt(0.1) * math.sqrt(4 / 3)))
+    # its p-value is the Poisson chance of no activity when 10 are usual, e⁻¹⁰ (the log spread alone: 3e⁻¹²)
+    assert frame.loc["R1", "p_value"] == pytest.approx(math.exp(-10))
     assert bool(frame.loc["R1", "flagged"]) and not bool(frame.loc["R2", "flagged"])
     (f,) = [f for f in team.angle_findings(report) if f["code"] == "activity_low"]
     assert f["segment"] == {"rep_id": "R1"} and f["value"] == 0 and f["baseline"] == pytest.approx(10)
