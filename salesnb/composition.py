@@ -31,7 +31,7 @@ def _segment_column(report: Report, data: pd.DataFrame, by: str) -> pd.Series:
     unnamed = data["customer_id"].isna()  # walk-in sales, guests: neither new nor returning, of no size
     if by == "customer_type":  # the market page's new customers; 新老未分 in the data's warm-up
         kinds = buyer_split(report, data["customer_id"], data["month"])
-        return kinds.map(lambda kind: t(kind, report.lang)).mask(unnamed, t("unnamed", report.lang))
+        return kinds.map(lambda kind: t(kind, report.lang), na_action="ignore").mask(unnamed, t("unnamed", report.lang))
     if by == "customer_size":
         customers = report.ds.get("customers")
         threshold = report.config["customers"]["large_employee_count"]
