@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from . import causes, drivers, followup, planning
-from .angle import BUYERS, Angle
+from .angle import Angle
+from .composition import composition_frame as composition_frame  # re-exported: the notebook calls overview.*
+from .composition import composition_panel as composition_panel
+from .composition import split_facts
 from .data import facts
-from .data.customers import customer_facts
 from .data.grouping import aggregate
 from .data.targets import segment_targets, total_target
 from .display import plotting
@@ -25,12 +26,6 @@ from .market.retention import retention_months
 from .periods import months_back
 from .report import Report, scope_memo
 from .stats import change, number, ratio
-
-
-def _scoped(report: Report, by: str, months: list[str] | str) -> pd.DataFrame:
-    """The facts a split ``by`` needs in the region and ``months``: order lines for product lines, else orders."""
-    table = facts.line_facts(report.ds) if by == "product_line" else facts.order_facts(report.ds)
-    return facts.scoped(table, report.region, months)
 
 
 def _revenue(report: Report, months: list[str]) -> float:
@@ -67,7 +62,8 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     back to the same month last year. ``new_customers`` and ``repeat_customer_rate`` are the market page's
     new customers and share of returning buyers (acquired before the period): one definition of a new customer,
     :func:`salesnb.data.customers.customer_facts`. The three customer figures are ``None`` when the orders name
-    no customer; ``new_customers`` is ``None`` too in the data's warm-up, where buyers are first seen, not new.
+    no customer; ``new_customers`` and ``repeat_customer_rate`` are ``None`` too in the data's warm-up, where a
+    buyer first seen may be new or may have bought before the export began (:func:`market.common.buyer_split`).
     """
     base = report.baselines
     now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)
@@ -75,9 +71,9 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     n_orders = int(len(now))
     n_customers = int(now["customer_id"].nunique())
     new_customers = new_customer_months(report).set_index("month")["new_customers"].get(report.period, 0)
-    if not acquisition_history(report, [report.period]):  # the data's warm-up: buyers first seen, not new
-        new_customers = None
     returning = retention_months(report).set_index("month")["returning_buyers"].get(report.period, 0)
+    if not acquisition_history(report, [report.period]):  # the data's warm-up: buyers first seen, new or not
+        new_customers = returning = None
     target = total_target(report.ds, [report.period], report.region)
 
     def baseline_revenue(period: pd.Period) -> float | None:
@@ -107,7 +103,7 @@ def headline_metrics(report: Report) -> dict[str, Any]:
         "ytd_target": ytd_target,
         "ytd_attainment": number(ratio(ytd_revenue, ytd_target)),
         "new_customers": None if new_customers is None else int(new_customers),
-        "repeat_customer_rate": number(ratio(float(returning), n_customers)),
+        "repeat_customer_rate": None if returning is None else number(ratio(float(returning), n_customers)),
     }
     if not report.buyers_named:  # every order its own buyer: the counts would be the orders again
         out.update(dict.fromkeys(_BUYER_METRICS))
@@ -198,7 +194,7 @@ def attainment_frame(report: Report, by: str) -> pd.DataFrame:
     Segments with a target but no revenue appear with revenue 0; segments with revenue but no
     target have attainment ``NaN``. Sorted by attainment, worst first.
     """
-    revenue = _scoped(report, by, report.period).groupby(by)["revenue"].sum()
+    revenue = split_facts(report, by, report.period).groupby(by)["revenue"].sum()
     targets = segment_targets(report.ds, report.period, report.region, by)
     frame = pd.concat([revenue.rename("revenue"), targets.rename("target")], axis=1).fillna({"revenue": 0.0})
     frame = frame.rename_axis("segment").reset_index()
@@ -241,76 +237,6 @@ def attainment_panel(report: Report, by: str = "product_line") -> Panel:
         }
     )
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
-
-
-def _segment_column(report: Report, data: pd.DataFrame, by: str) -> pd.Series:
-    """Segment value per row for composition dimensions that are not plain columns."""
-    unnamed = data["customer_id"].isna()  # walk-in sales, guests: neither new nor returning, of no size
-    if by == "customer_type":  # new: acquired in the row's month, as on the market page
-        new = data["customer_id"].map(customer_facts(report.ds)["new_month"]).eq(data["month"]).to_numpy()
-        labels = pd.Series(np.where(new, t("new", report.lang), t("returning", report.lang)), index=data.index)
-        return labels.mask(unnamed, t("unnamed", report.lang))
-    if by == "customer_size":
-        customers = report.ds.get("customers")
-        threshold = report.config["customers"]["large_employee_count"]
-        size = data["customer_id"].map(customers.set_index("customer_id")["employee_count"])
-        labels = pd.Series(t("small", report.lang), index=data.index)
-        return labels.mask(size >= threshold, t("large", report.lang)).mask(unnamed, t("unnamed", report.lang))
-    return data[by].astype(str)
-
-
-def composition_frame(report: Report, by: str) -> pd.DataFrame:
-    """Revenue and share per segment this period and last month, with the share change in points.
-
-    ``by``: ``product_line`` (needs order_lines), ``channel``, ``customer_type`` (new/returning)
-    or ``customer_size`` (large/small, needs customers). Shares sum to 1 in each period.
-    """
-    prev = str(report.baselines.previous_month)
-    data = _scoped(report, by, [report.period, prev])
-    data = data.assign(segment=_segment_column(report, data, by))
-    pivot = data.pivot_table(index="segment", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
-    pivot = pivot.reindex(columns=[report.period, prev], fill_value=0.0)
-    frame = pd.DataFrame({"revenue": pivot[report.period], "baseline_revenue": pivot[prev]}).astype(float)
-    for column, share in (("revenue", "share"), ("baseline_revenue", "baseline_share")):
-        total = frame[column].sum()
-        frame[share] = frame[column] / total if total > 0 else float("nan")
-    frame["share_change"] = frame["share"] - frame["baseline_share"]
-    frame = frame.rename_axis("segment").reset_index()
-    return frame.sort_values(["revenue", "segment"], ascending=[False, True]).reset_index(drop=True)
-
-
-def composition_panel(report: Report, by: str = "product_line") -> Panel:
-    """收入构成: share of revenue per segment this month against last month."""
-    lang = report.lang
-    needed = {
-        "product_line": ("order_lines", "products.product_line"), "customer_size": ("customers", BUYERS),
-        "channel": ("orders.channel",),
-        "customer_type": (BUYERS,),
-    }.get(by, ())  # fmt: skip
-    skipped = report.needs(*needed)
-    if skipped is not None:
-        return skipped
-    frame = composition_frame(report, by)
-    if frame["revenue"].sum() == 0:
-        return Panel(frame=frame, note=t("no_data", lang))
-    ax = plotting.plot_composition(
-        frame,
-        label="segment",
-        value="share",
-        baseline="baseline_share",
-        lang=lang,
-        title=f"{t('share', lang)} · {t(by, lang)}",
-    )
-    table = pd.DataFrame(
-        {
-            t(by, lang): frame["segment"],
-            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("share", lang): frame["share"].map(format_pct),
-            t("baseline_share", lang): frame["baseline_share"].map(format_pct),
-            t("share_change", lang): frame["share_change"].map(lambda v: format_pct(v, signed=True)),
-        }
-    )
-    return Panel(frame=frame, table=table, figure=ax.figure)
 
 
 @scope_memo  # the panel and the published metrics read one computation

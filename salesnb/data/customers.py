@@ -135,6 +135,24 @@ def repeat_gap(orders: pd.DataFrame, quantile: float) -> tuple[float, int]:
     return float(gaps[order][min(np.searchsorted(share, quantile - 1e-12), len(gaps) - 1)]), window
 
 
+NEW, RETURNING, UNSPLIT = "new", "returning", "unsplit"  # who a purchase's buyer is: :func:`buyer_kinds`
+
+
+def buyer_kinds(ds: Dataset, customer_ids: pd.Series, months: pd.Series | str, start: str) -> pd.Series:
+    """Who bought, per purchase (a customer and the month it bought in): new, returning, or not told apart.
+
+    The one split of buyers every page shares: :data:`NEW` when the customer was acquired in that month (its
+    :func:`customer_facts` ``new_month``, the customers the market page counts as new), :data:`RETURNING` when
+    acquired before it, :data:`UNSPLIT` in a month before ``start`` (:func:`acquisition_start`: the data's
+    warm-up, where a buyer first seen may have bought before the export began, so new and returning cannot be
+    told apart), missing for a purchase without a customer. Indexed like ``customer_ids``.
+    """
+    months = pd.Series(months, index=customer_ids.index) if isinstance(months, str) else months
+    new = customer_ids.map(customer_facts(ds)["new_month"]).eq(months).to_numpy(dtype=bool)
+    kinds = np.where(months.lt(start).to_numpy(dtype=bool), UNSPLIT, np.where(new, NEW, RETURNING))
+    return pd.Series(kinds, index=customer_ids.index, dtype=object).where(customer_ids.notna().to_numpy())
+
+
 def customer_names(ds: Dataset, ids: pd.Series) -> pd.Series:
     """The display name of each customer id in ``ids`` (the id itself when the customer has no name)."""
     return ids.map(customer_facts(ds)["name"]).fillna(ids)

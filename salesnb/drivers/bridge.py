@@ -9,11 +9,12 @@ from __future__ import annotations
 import pandas as pd
 
 from ..data import facts
-from ..data.customers import customer_facts
+from ..data.customers import NEW, UNSPLIT
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct, signed_amount
 from ..display.panel import Panel
 from ..i18n import t
+from ..market.common import buyer_split
 from ..report import Report
 from .common import baseline_label, baseline_months, scoped_lines, scoped_orders
 
@@ -21,7 +22,7 @@ BRIDGE_STEPS: tuple[str, ...] = (
     "baseline", "new_customers", "returning_customers", "lost_customers", "volume", "price", "mix", "unnamed",
     "period",
 )  # fmt: skip
-_SOMETIMES = ("continuing", "unnamed")  # steps only some data has: their keys appear only then
+_SOMETIMES = ("new_or_returning", "continuing", "unnamed")  # steps only some data has: their keys appear only then
 
 
 def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataFrame:
@@ -30,9 +31,10 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
     With ``R0``/``R1`` the baseline/period revenue of the scope (a trailing baseline is the average month):
 
     - ``new_customers`` = period revenue of buyers acquired in the period (their first order, or an earlier
-      ``customers.acquired_at``: the market page's new customers, :func:`~salesnb.data.customers.customer_facts`);
+      ``customers.acquired_at``: the market page's new customers, :func:`~salesnb.market.common.buyer_split`);
     - ``returning_customers`` = period revenue of the other buyers with no order in the baseline: customers
-      before it who came back;
+      before it who came back; in the data's warm-up (a period before the market page counts new customers)
+      the two are one step, ``new_or_returning``: a buyer first seen may have bought before the export began;
     - ``lost_customers`` = − baseline revenue of buyers with no order in the period;
     - continuing customers (orders in both) at product level, with ``q`` units and ``p = revenue / units`` per
       product, ``Q = Σ q`` and ``P̄₀ = R0_cont / Q0`` the baseline average price:
@@ -60,12 +62,15 @@ def revenue_bridge(report: Report, baseline: str = "previous_month") -> pd.DataF
     if report.buyers_named:
         continuing = now.index.intersection(before.index)
         absent = now.drop(continuing)
-        is_new = customer_facts(report.ds)["new_month"].reindex(absent.index).eq(report.period).to_numpy()
-        steps += [
-            ("new_customers", float(absent[is_new].sum()), False),
-            ("returning_customers", float(absent[~is_new].sum()), False),
-            ("lost_customers", -float(before.drop(continuing).sum()), False),
-        ]
+        kinds = buyer_split(report, absent.index.to_series(), report.period).to_numpy()
+        if (kinds == UNSPLIT).any():  # the data's warm-up: first seen is not new, nor known to be back
+            steps.append(("new_or_returning", float(absent.sum()), False))
+        else:
+            steps += [
+                ("new_customers", float(absent[kinds == NEW].sum()), False),
+                ("returning_customers", float(absent[kinds != NEW].sum()), False),
+            ]
+        steps.append(("lost_customers", -float(before.drop(continuing).sum()), False))
         change = float(now[continuing].sum() - before[continuing].sum())
     else:  # orders without customers: every sale is the volume, price and mix of one whole
         continuing, change = None, r1 - r0
@@ -110,7 +115,7 @@ def bridge_metrics(report: Report) -> dict[str, float | None]:
     """The bridge against last month as plain numbers: ``bridge_<step>`` per step (``None`` when not computable)."""
     frame = revenue_bridge(report, "previous_month")
     values = dict(zip(frame["step"], frame["value"], strict=True))
-    keys = [*BRIDGE_STEPS, "continuing"]
+    keys = [*BRIDGE_STEPS, "new_or_returning", "continuing"]
     return {
         f"bridge_{k}": (float(values[k]) if k in values else None) for k in keys if k in values or k not in _SOMETIMES
     }
@@ -147,6 +152,8 @@ def bridge_panel(report: Report, baseline: str = "previous_month") -> Panel:
     growth = format_pct(total / base if base else None, signed=True)
     key = "drv_bridge_note" if report.buyers_named else "drv_bridge_note_orders"
     note = t(key, lang, total=signed_amount(total, lang), growth=growth) if len(steps) else ""
+    if "new_or_returning" in set(frame["step"]):
+        note += " " + t("drv_bridge_warm_up_note", lang)
     if "unnamed" in set(frame["step"]):
         note += " " + t("drv_bridge_unnamed_note", lang)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

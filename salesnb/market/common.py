@@ -60,6 +60,17 @@ def acquisition_from(report: Report) -> str:
     )
 
 
+def buyer_split(report: Report, customer_ids: pd.Series, months: pd.Series | str) -> pd.Series:
+    """:func:`~salesnb.data.customers.buyer_kinds` with the report's warm-up: new, returning, or not told apart.
+
+    The bridge, the revenue composition and the headline's returning share split buyers with it, so they agree
+    with the new customers counted here (:func:`acquisition_from`).
+    """
+    from ..data.customers import buyer_kinds
+
+    return buyer_kinds(report.ds, customer_ids, months, acquisition_from(report))
+
+
 def last_year(report: Report, period: str | None = None, region: str | None = None) -> str | None:
     """The same month a year before ``period`` (default: the report's), ``None`` when the data does not cover it.
 

@@ -150,7 +150,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     avg_retained_revenue), flagged (``customer_churn_rise``: rate at most (1 − ``thresholds.market.churn_drop``) ×
     baseline with effect at least ``thresholds.market.min_effect_share`` of the month's revenue, p_value below
     :func:`evidence_gate`; the rule adjusts it over the scopes), plus buyers, returning_buyers, repeat_rate,
-    returning_revenue.
+    returning_revenue (``None`` in the data's warm-up: a buyer first seen may have bought before the export
+    began, so returning buyers are not told from new ones, :func:`~salesnb.market.common.buyer_split`).
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
@@ -191,11 +192,12 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         and p_value < evidence_gate(thr, expected)
         and effect >= thr["min_effect_share"] * float(row["revenue"])
     )
+    told = bool(acquisition_history(report, [report.period]))  # after the warm-up: new told from returning
     return {
         "buyers": int(row["buyers"]),
-        "returning_buyers": int(row["returning_buyers"]),
-        "repeat_rate": None if pd.isna(row["repeat_rate"]) else float(row["repeat_rate"]),
-        "returning_revenue": float(row["returning_revenue"]),
+        "returning_buyers": int(row["returning_buyers"]) if told else None,
+        "repeat_rate": None if pd.isna(row["repeat_rate"]) or not told else float(row["repeat_rate"]),
+        "returning_revenue": float(row["returning_revenue"]) if told else None,
         "window_buyers": base,
         "retained": retained,
         "lapsed": int(row["lapsed"]),
@@ -364,6 +366,8 @@ def retention_panel(report: Report) -> Panel:
         }
     )
     note = t("mk_retention_note", lang, k=k, m=m)
+    if test["returning_buyers"] is None:  # the data's warm-up: returning buyers not told from new ones
+        note += " " + t("mk_repeat_warm_up", lang)
     if report.partial:  # the window's counts are days 1..D of each month too: say so beside them
         note += " " + t("mk_retention_partial", lang, day=report.through_day, k=k)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

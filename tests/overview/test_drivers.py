@@ -1,6 +1,6 @@
 import pandas as pd
 import pytest
-from tiny import write_tiny
+from tiny import ONE_MONTH_WARM_UP, write_tiny
 
 from overview.helpers import SAMPLE, report, tables
 from salesnb import drivers, overview
@@ -39,7 +39,7 @@ def test_baseline_months_and_names(tiny):
 
 
 def test_panels_in_english(tiny):
-    r = report(tiny, lang="en")
+    r = report(tiny, lang="en", config_path=ONE_MONTH_WARM_UP)  # C, first seen in the toy's second month, is new
     bridge = drivers.bridge_panel(r)
     assert bridge.figure is not None and "New customers" in set(bridge.table["Step"])
     tree = drivers.tree_panel(r)

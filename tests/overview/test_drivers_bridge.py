@@ -1,8 +1,14 @@
 import pytest
 from tiny import ONE_MONTH_WARM_UP, write_tiny
 
-from overview.helpers import report, tables
+from overview.helpers import report as open_toy
+from overview.helpers import tables
 from salesnb import drivers
+
+
+def report(folder, **kw):
+    """The toy's story: C, first seen in its second month, is new (a one-month warm-up: one_month_warm_up.yaml)."""
+    return open_toy(folder, **{"config_path": ONE_MONTH_WARM_UP, **kw})
 
 
 @pytest.fixture(scope="module")
