@@ -6,8 +6,9 @@ and the margin rules read it as real. No business sells nearly every line at its
 within :data:`COST_TOLERANCE` of its amount on :data:`COPIED_SHARE` of the lines holding both (at least
 :data:`MIN_LINES` of them), the cost is a copy of the amount: it is left out as if the export had none (margin
 analyses are skipped as for data without cost), ``validate`` warns, and the report header says so
-(``Dataset.copied_cost``). The order lines' own cost is read first; then the product's cost, over the lines
-without one of their own (a product table's cost copying its list price is no line's amount).
+(``Dataset.copied_cost``). The column stays in ``present_columns``, emptied: it was mapped and found (``map``
+checks the loaded data again, and a mapped column missing from them is a problem). The order lines' own cost is
+read first; then the product's cost, over the lines without one of their own.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def drop_copied_cost(ds: Dataset) -> Dataset:
     lines = ds.get("order_lines")
     if lines is None or not len(lines):
         return ds
-    tables, present = dict(ds.tables), dict(ds.present_columns)
+    tables = dict(ds.tables)
     found: dict[str, dict] = {}
     own = lines[UNIT_COST] if UNIT_COST in lines else pd.Series(np.nan, index=lines.index)
     counted = copied_count(own, lines["unit_price"])
@@ -73,10 +74,9 @@ def drop_copied_cost(ds: Dataset) -> Dataset:
     for table, entry in found.items():
         mapped = ds.mapping.columns.get(table, {}).get(UNIT_COST, "")
         entry["column"] = mapped.lstrip("=").strip() or f"{table}.{UNIT_COST}"  # 成本, or [成本] / [数量]
-        present[table] = frozenset(present.get(table, frozenset()) - {UNIT_COST})
         share = f"{entry['copies'] / entry['lines']:.0%}"
         warnings.append(Message("problem_cost_is_amount", column=entry["column"], n=entry["lines"], share=share))
-    return dataclasses.replace(ds, tables=tables, present_columns=present, warnings=warnings, copied_cost=found)
+    return dataclasses.replace(ds, tables=tables, warnings=warnings, copied_cost=found)
 
 
 def copied_cost_share(ds: Dataset) -> tuple[str, str] | None:

@@ -68,7 +68,6 @@ def test_a_cost_equal_to_the_amount_is_left_out_and_said(tmp_path: Path) -> None
     costs[3] = 15.0  # one real cost among 20 lines: 19 copies, 95 %
     ds = load_dataset(_write(tmp_path / "data", costs))
     assert ds["order_lines"]["unit_cost"].isna().all()
-    assert "unit_cost" not in ds.present_columns["order_lines"]
     assert ds.copied_cost == {"order_lines": {"lines": 20, "copies": 19, "column": "order_lines.unit_cost"}}
     (warning,) = [w for w in ds.warnings if w.key == "problem_cost_is_amount"]
     assert warning.values == {"column": "order_lines.unit_cost", "n": 20, "share": "95%"}
@@ -99,7 +98,7 @@ def test_a_products_cost_copying_the_line_price_is_left_out_too(tmp_path: Path) 
     assert ds.copied_cost == {"products": {"lines": 12, "copies": 12, "column": "products.unit_cost"}}
 
 
-def test_a_flat_export_whose_cost_column_is_the_amount(tmp_path: Path) -> None:
+def test_a_flat_export_whose_cost_column_is_the_amount(tmp_path: Path, monkeypatch, capsys) -> None:
     rows = "".join(
         f"D{i},2026-{9 + i % 2:02d}-{1 + i:02d},客户{i % 3},P{i % 2},{q},{q * p:.2f},{q * p:.2f}\n"
         for i, (q, p) in enumerate((QUANTITIES[i % 3], PRICES[i % 5]) for i in range(12))
@@ -111,6 +110,10 @@ def test_a_flat_export_whose_cost_column_is_the_amount(tmp_path: Path) -> None:
     assert ds.copied_cost["order_lines"] == {"lines": 12, "copies": 12, "column": "[成本] / [数量]"}
     (warning,) = [w for w in ds.warnings if w.key == "problem_cost_is_amount"]
     assert say(warning, "zh").startswith("成本（[成本] / [数量]）在 12 行有成本的明细中有 100% 与该行销售额相同")
+    monkeypatch.chdir(tmp_path)
+    assert main(["map", "--data", "export.csv"]) == 0  # map checks the loaded data again: the emptied cost passes
+    out = capsys.readouterr().out
+    assert "按此映射数据校验通过" in out and "与该行销售额相同" in out and "unit_cost：全部" not in out
 
 
 def test_validate_says_so(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
