@@ -27,6 +27,7 @@ PRODUCT_ENDINGS = tuple(NAMES["product_endings"])  # 平台SKU, 商家SKU, 店�
 CONSIGNEE_NAMES = tuple(NAMES["consignee_names"])  # 收货人: the customer where no buyer column is
 SHIP_TO_WORDS = tuple(NAMES["ship_to_words"])  # Ship To, 收货, 买家: whom or where an order goes
 PLACE_WORDS = tuple(NAMES["place_words"])  # state, province, 省份: a place an order ships to, read as its region
+CITY_NAMES = tuple(NAMES["city_names"])  # 城市, city: a region, unless a ship-to state or province is there
 WAREHOUSE_WORDS = tuple(NAMES["warehouse_words"])  # CastleGate, FBA, 仓库: a consignee that is no buyer
 DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a date or a time
 NOT_ORDER_DATES = tuple(NAMES["not_order_dates"])  # BirthDate, StockDate, 入职日期: dates of something else

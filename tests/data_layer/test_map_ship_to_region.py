@@ -52,6 +52,14 @@ def test_a_sales_region_wins_over_the_ship_to_province(tmp_path: Path) -> None:
     assert _proposed(tmp_path, text)["columns"]["orders"]["region"] == "Sales Region"
 
 
+def test_a_ship_to_province_wins_over_a_city(tmp_path: Path) -> None:
+    # 收货城市 is a region synonym, found before the words of 收货人省份 are read: the province is the coarser region
+    text = "订单号,下单日期,收货城市,收货人省份,金额\nD1,2026-09-01,杭州,ZJ,10\nD2,2026-09-02,宁波,ZJ,20\n"
+    assert _proposed(tmp_path, text)["columns"]["orders"]["region"] == "收货人省份"
+    alone = "订单号,下单日期,收货城市,金额\nD1,2026-09-01,杭州,10\nD2,2026-09-02,宁波,20\n"
+    assert _proposed(tmp_path, alone)["columns"]["orders"]["region"] == "收货城市"  # no province: still the city
+
+
 def test_only_a_ship_to_or_buyer_place_says_a_region() -> None:
     said = ["Ship To State", "ShipState", "SHIPTOSTATE", "shipping_province", "Buyer State", "收货人省份", "配送省市"]
     assert [n for n in said if not says_ship_to_place(n)] == []
