@@ -2,7 +2,7 @@
 
 The notes: a partial month read through day D (naming only the dataset's tables), a region's months the export
 left out, a channel's or region's part of the export ending days early, rows the mapping excluded, orders of 0
-left out, currencies converted, summary rows made into orders.
+left out, a cost that copies the amount left out, currencies converted, summary rows made into orders.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from .data import facts
+from .data.copied_cost import copied_cost_share
 from .data.dataset import Dataset
 from .data.early_ends import early_end_labels
 from .data.exclude import exclude_rule
@@ -78,6 +79,9 @@ def header_markdown(report: Any) -> str:
         text += "\n\n" + excluded_note(ds, lang)
     if ds.zero_orders:
         text += "\n\n" + t("zero_orders_note", lang, orders=f"{sum(ds.zero_orders.values()):,}")
+    copied = copied_cost_share(ds)
+    if copied:  # a cost column holding the amount, left out (:mod:`.data.copied_cost`): no margin, not 0 %
+        text += "\n\n" + t("copied_cost_note", lang, column=copied[0], share=copied[1])
     currency = ds.mapping.currency
     if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
         rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())

@@ -25,6 +25,10 @@ ID_WORDS, NAME_WORDS = tuple(NAMES["id_words"]), tuple(NAMES["name_words"])
 CUSTOMER_ENDINGS = tuple(NAMES["customer_endings"])  # 社保卡号, 手机号, phone: a customer
 PRODUCT_ENDINGS = tuple(NAMES["product_endings"])  # 平台SKU, 商家SKU, 店铺货号: a product's code
 CONSIGNEE_NAMES = tuple(NAMES["consignee_names"])  # 收货人: the customer where no buyer column is
+SHIP_TO_WORDS = tuple(NAMES["ship_to_words"])  # Ship To, 收货, 买家: whom or where an order goes
+PLACE_WORDS = tuple(NAMES["place_words"])  # state, province, 省份: a place an order ships to, read as its region
+CITY_NAMES = tuple(NAMES["city_names"])  # 城市, city: a region, unless a ship-to state or province is there
+WAREHOUSE_WORDS = tuple(NAMES["warehouse_words"])  # CastleGate, FBA, 仓库: a consignee that is no buyer
 DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a date or a time
 NOT_ORDER_DATES = tuple(NAMES["not_order_dates"])  # BirthDate, StockDate, 入职日期: dates of something else
 NOT_AMOUNTS = tuple(NAMES["not_amounts"])  # Customer_Age, Satisfaction_Rating: numbers that are no money
@@ -88,6 +92,8 @@ def concept_by_words(name: str) -> str | None:
         if joined and joined in {normalise(s) for s in (concept, *synonyms)}:
             return concept
     compact = normalise(name)
+    if says_ship_to_place(name):
+        return "region"  # Ship To State, 收货人省份: taken only where no column is named a region
     if says_customer(name):
         return "customer_id"
     if compact and any(compact.endswith(normalise(e)) for e in PRODUCT_ENDINGS):
@@ -108,6 +114,25 @@ def says_customer(name: str) -> bool:
     """Whether a name ends in a customer word (社保卡号, 会员卡号, 手机号, phone): a customer's id."""
     compact = normalise(name)
     return bool(compact) and any(compact.endswith(normalise(e)) for e in CUSTOMER_ENDINGS)
+
+
+def says_ship_to_place(name: str) -> bool:
+    """Whether a name says the state or province an order ships to (Ship To State, ShipState, 收货人省份, 收件省份).
+
+    A place word (state, province, 省份, 州, 地区) ends the name and a ship-to or buyer word (ship, buyer, 收货, 收件,
+    客户) comes before it: word by word in Latin script (``Membership State`` is no ``ship``), anywhere before the
+    place word in Chinese, which has no spaces. ``Order State`` or a bare ``State`` say no such thing.
+    """
+    parts, compact = words(name), normalise(name)
+    if len(parts) >= 2 and parts[-1] in PLACE_WORDS:
+        return any(word in SHIP_TO_WORDS for word in parts[:-1])
+    for place in PLACE_WORDS:
+        head = compact[: -len(place)] if compact.endswith(place) else ""
+        if head and place.isascii() and head.isascii():  # SHIPTOSTATE, shipstate: the words run together
+            return any(head.startswith(word) for word in SHIP_TO_WORDS if word.isascii())
+        if head and not place.isascii():
+            return any(word in head for word in SHIP_TO_WORDS if not word.isascii())
+    return False
 
 
 def says_date(name: str) -> bool:

@@ -93,6 +93,7 @@ class Dataset:
     excluded: dict[str, int] = field(default_factory=dict)  # rows the mapping's exclude left out, per table
     zero_orders: dict[str, int] = field(default_factory=dict)  # orders of total 0 left out, per month (zero_orders)
     covered_through: str | None = None  # latest date of orders left out (excluded, of 0): the export covered it
+    copied_cost: dict[str, dict] = field(default_factory=dict)  # a cost left out as the amount's copy (copied_cost)
 
     def has(self, *names: str | Iterable[str]) -> bool:
         """Return True when every named table is present (an empty table counts as present)."""

@@ -29,6 +29,7 @@ from . import store, validation
 from .column_words import named_column
 from .consistency import TOTAL_TOLERANCE
 from .contract import DATE, PERIOD, TABLES, TIMESTAMP
+from .copied_cost import COST_TOLERANCE, is_copy
 from .currency import CURRENCY_NAMES
 from .dataset import Dataset, Mapping
 from .facts import UNKNOWN
@@ -287,6 +288,24 @@ def _check(con, staged: dict[str, Staged]) -> None:
         ).fetchall()[0]
         if amount is not None and lines is not None and abs(lines - amount) >= TOTAL_TOLERANCE * max(abs(amount), 1):
             raise NotStreamable("orders.amount against the order lines")
+    if "order_lines" in staged and _copied_cost(con, staged):
+        raise NotStreamable("a cost copying the amount")
+
+
+def _copied_cost(con, staged: dict[str, Staged]) -> bool:
+    """:func:`.copied_cost.drop_copied_cost`'s test: the lines' own cost, else their product's, is the amount."""
+    own = "unit_cost" in staged["order_lines"].present
+    close = f"count(*) FILTER (WHERE abs(c - l.unit_price) <= {COST_TOLERANCE} * l.unit_price)"
+    sources = [("l.unit_cost", "", "TRUE")] if own else []
+    if "products" in staged and "unit_cost" in staged["products"].present:
+        join = " JOIN products p ON l.product_id = p.product_id"
+        sources.append(("p.unit_cost", join, "l.unit_cost IS NULL" if own else "TRUE"))
+    for cost, join, kept in sources:
+        query = f"SELECT count(*), {close} FROM (SELECT {cost} c, l.unit_price FROM order_lines l{join} WHERE {kept}) l"
+        lines, copies = con.execute(f"{query} WHERE c IS NOT NULL AND l.unit_price > 0").fetchall()[0]
+        if is_copy(int(lines), int(copies)):
+            return True
+    return False
 
 
 def _order_regions(staged: dict[str, Staged]) -> str:

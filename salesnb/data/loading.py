@@ -23,6 +23,7 @@ from . import validation
 from .catalogue import catalogue_prices
 from .consistency import amount_disagreement, empty_amounts, identical_rows, one_order_each
 from .contract import TABLES
+from .copied_cost import drop_copied_cost
 from .currency import currency_problems, in_base_currency, lines_in_order_currency
 from .database import stage_database
 from .dataset import Dataset, Mapping
@@ -464,6 +465,7 @@ def load_dataset(
         ds = dataclasses.replace(ds, tables=tables)
     ds = orders_of_summaries(drop_excluded(ds, flat))  # 订单量: a summary row made into its orders
     ds = drop_zero_orders(ds)  # a gift, a refunded order, a 0元 sample: no sale, no order
+    ds = drop_copied_cost(ds)  # a cost column holding the amount: no cost, not margins of 0 %
     unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left
     unpriced += one_order_each(ds.tables, ds.present_columns.get("orders", frozenset()))  # buyer ids made per order
     return dataclasses.replace(ds, warnings=[*ds.warnings, *unpriced]) if unpriced else ds

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
-from ..i18n import t
+from ..i18n import joined, t
 from . import validation
 from .draft import candidates, closest_file, draft_proposal, draft_text, file_orders
 from .loading import SHEET, load_dataset
 from .messages import say
 from .propose import Proposal
+from .warehouses import is_consignee, warehouse_customers
 
 MAP_PROBLEMS_SHOWN = 5  # the first problems `map` prints under its count; `validate` lists them all
 
@@ -122,6 +124,7 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     ]
     unnamed = int(ds["orders"]["customer_id"].isna().sum())
     told += [f"! {t('validate_unnamed_orders', lang, n=unnamed)}"] if unnamed else []
+    told += _warehouse_note(proposal, ds["orders"]["customer_id"], lang)
     if not problems:
         return [*lines, t("map_valid", lang), *told]
     lines.append(t("map_problems", lang, n=len(problems)))
@@ -147,6 +150,18 @@ def _no_customer(proposal: Proposal, lang: str) -> list[str]:
     fits = candidates(proposal.samples[file], proposal.recognised.get(file, {}), "customer_id")
     lines = [f"! {t('map_no_customer', lang)}"]
     return lines + ([f"- {t('map_customer_candidate', lang, names=' / '.join(fits))}"] if fits else [])
+
+
+def _warehouse_note(proposal: Proposal, customers: pd.Series, lang: str) -> list[str]:
+    """A caution when the customer is a consignee column whose largest names are warehouses (:mod:`.warehouses`)."""
+    column = proposal.columns["orders"].get("customer_id")
+    if not is_consignee(column):
+        return []
+    found, total = warehouse_customers(customers)
+    if not found:
+        return []
+    names = joined([f"{name} ({share:.0%})" for name, share in found], lang)
+    return [f"! {t('map_warehouse_customers', lang, column=column, names=names, share=f'{total:.0%}')}"]
 
 
 def concept(name: str, lang: str = "zh") -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .column_words import (
+    CITY_NAMES,
     CONSIGNEE_NAMES,
     ID_WORDS,
     SYNONYMS,
@@ -23,6 +24,7 @@ from .column_words import (
     says_customer,
     says_date,
     says_other_date,
+    says_ship_to_place,
     says_size,
     words,
 )
@@ -118,6 +120,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
             if sparse is not None:
                 found[concept] = sparse
     ambiguous |= _match_words(frame[filled], sample, found)
+    _province_over_city(frame[filled], found)
     if "target_amount" not in found:
         found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's
     _read_discount(found, sample)
@@ -141,6 +144,20 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
         if places:
             found["region"] = places[0]
     return found, ambiguous
+
+
+def _province_over_city(frame: pd.DataFrame, found: dict[str, str]) -> None:
+    """Take a ship-to state or province (收货人省份, Ship To State) as the region over a city (城市, City) named one.
+
+    A city is a region synonym, found before the words of a name are read: beside the province an order ships to,
+    the city split a small seller's orders into dozens of regions of a few orders each.
+    """
+    region = found.get("region")
+    if region is None or normalise(region) not in {normalise(name) for name in CITY_NAMES}:
+        return
+    place = next((c for c in frame.columns if c not in found.values() and says_ship_to_place(c)), None)
+    if place is not None:
+        found["region"] = place
 
 
 def _consignee(frame: pd.DataFrame, found: dict[str, str]) -> None:

@@ -16,13 +16,14 @@ import re
 import numpy as np
 import pandas as pd
 
+from .copied_cost import COST_TOLERANCE
 from .parsing import parse_number
 
 FACTORS = {"亿": 100_000_000, "百万": 1_000_000, "万": 10_000, "千": 1_000}  # a unit's multiple of one 元
 UNIT = re.compile(r"[(（\[【]\s*(?:单位[:：]?\s*)?(亿|百万|万|千)元?\s*[)）\]】]|(?<=.)(亿|百万|万|千)元$")
 MONEY = ("amount", "unit_price", "list_price", "list_amount", "unit_cost", "line_cost", "profit")  # scaled concepts
 MOSTLY_ABOVE = 0.5  # share of lines whose cost must exceed the unit price for it to be a line's total
-BELOW = 0.8  # share of lines whose cost per unit must then stay below the unit price
+BELOW = 0.8  # share of lines whose cost per unit must then stay below the unit price (or be it: copied_cost)
 AGREE = 0.95  # share of lines on which cost = amount - profit for it to be the line's total cost
 CENTS = 0.01  # tolerance of that equality, relative to the amount
 
@@ -69,7 +70,9 @@ def read_cost(found: dict[str, str], sample: pd.DataFrame) -> None:
 
     A line's cost is the unit cost times the quantity: with a profit column it equals the line's amount less the
     profit; without one it is mostly above the unit price (the line total ÷ quantity when there is no unit price)
-    while, divided by the quantity, below it. A real unit cost is below its price already and stays as it is.
+    while, divided by the quantity, below it — or equal to it, where the export copied the amount into the cost
+    (the loader leaves such a cost out: :mod:`.copied_cost`). A real unit cost is below its price already and stays
+    as it is.
     Lines of one unit cannot tell the two apart and are left out of the comparison.
     """
     cost, quantity = _numbers(sample, found.get("unit_cost")), _numbers(sample, found.get("quantity"))
@@ -90,5 +93,6 @@ def read_cost(found: dict[str, str], sample: pd.DataFrame) -> None:
         return
     rows = several & ~np.isnan(cost + price) & (price > 0)
     if rows.any() and (cost[rows] > price[rows]).mean() > MOSTLY_ABOVE:
-        if (cost[rows] / quantity[rows] < price[rows]).mean() >= BELOW:
+        at_most = price[rows] * (1 + COST_TOLERANCE)  # a cost copying the amount is a line's too (copied_cost)
+        if (cost[rows] / quantity[rows] <= at_most).mean() >= BELOW:
             found["line_cost"] = found.pop("unit_cost")

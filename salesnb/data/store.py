@@ -170,6 +170,7 @@ def _manifest(ds: Dataset, signature: str, folder: Path) -> dict:
         excluded=ds.excluded,
         zero_orders=ds.zero_orders,
         covered_through=ds.covered_through,
+        copied_cost=ds.copied_cost,
     )
 
 
@@ -189,6 +190,7 @@ def manifest(
     excluded: dict[str, int] | None = None,
     zero_orders: dict[str, int] | None = None,
     covered_through: str | None = None,
+    copied_cost: dict[str, dict] | None = None,
 ) -> dict:
     """The manifest of the tables written to ``folder`` (``rows``: table -> row count, in the Dataset's order)."""
     return {
@@ -213,6 +215,7 @@ def manifest(
         "excluded": dict(excluded or {}),
         "zero_orders": dict(zero_orders or {}),
         "covered_through": covered_through,
+        "copied_cost": dict(copied_cost or {}),
     }
 
 

@@ -99,6 +99,7 @@ def load_store(folder: Path, manifest: dict, *, region: str | None = None, table
         excluded=dict(manifest.get("excluded", {})),
         zero_orders=dict(manifest.get("zero_orders", {})),
         covered_through=manifest.get("covered_through", manifest.get("zero_orders_through")),
+        copied_cost=dict(manifest.get("copied_cost", {})),
     )
     if region is None:  # the whole data is in the folder: order_keys may answer for it
         loaded = {name: weakref.ref(frames[name]) if name in frames else None for name in _KEYED}
