@@ -106,7 +106,8 @@ def order_facts(ds: Dataset) -> pd.DataFrame:
     """One row per order with ``month``, ``region``, ``revenue``, ``units`` and ``first_month`` of its customer.
 
     Columns: order_id, customer_id, order_date, month, region, rep_id, channel, revenue, units,
-    customer_first_month, is_new_customer_order (first ever order month of the customer).
+    customer_first_month (first ever order month of the customer: a new customer is
+    :func:`salesnb.data.customers.buyer_kinds`'s, which knows acquisition dates and the data's warm-up).
     """
     return _cached(ds, "order_facts", _build_order_facts)
 
@@ -171,7 +172,6 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
 
     first = frame.groupby("customer_id")["month"].min()
     frame["customer_first_month"] = lookup(frame["customer_id"], first)
-    frame["is_new_customer_order"] = frame["customer_first_month"] == frame["month"]
     return frame.reset_index(drop=True)
 
 

@@ -43,7 +43,6 @@ def test_same_days_view_counts_days_one_to_d_of_every_month_and_keeps_the_raw_ta
     assert kept["month"].isna().tolist() == [True, False, True, False]  # Aug 20 and Sep 12: after day 9
     assert facts.in_months(facts.order_facts(view), ["2026-08", "2026-09"])["revenue"].sum() == 200  # O1 only
     assert kept.loc["O3", "customer_first_month"] == "2026-08"  # not new in October
-    assert not kept.loc["O3", "is_new_customer_order"]
     assert view["orders"] is ds["orders"] and len(view["orders"]) == 4  # raw tables: every order
     assert facts.data_months(view) == ("2026-08", "2026-10")
     assert facts.order_facts(ds)["month"].notna().all()  # the whole data is untouched
