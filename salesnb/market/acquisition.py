@@ -243,9 +243,9 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
 
     A region acquires five to fifteen customers a month: a third of them missing (6 → 4) is a problem to chase,
     yet an ordinary month is that low about one time in three, so no count test can confirm it. A region's own
-    report (one scope, a family of one) therefore reports the fired rule at least at medium, with the chance of
-    an ordinary month in its detail; high only when the evidence is strong (``strong_q``) and the revenue at stake
-    large. The ALL report scans the company and every region (six tests): there a scope is reported only when its
+    report (one scope, a family of one) therefore reports the fired rule, with the chance of an ordinary month in
+    its detail: at least medium once that chance is below ``indicative_q`` (one in five), low (to watch) above it;
+    high only when the evidence is strong (``strong_q``) and the revenue at stake large. The ALL report scans the company and every region (six tests): there a scope is reported only when its
     evidence holds across them (flagged, with a Benjamini–Hochberg q-value below ``indicative_q``), so the
     company view is not one region's ordinary swing in six.
 
@@ -277,11 +277,22 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "new_customer_drop", segment, values, angle=NAME,
                 metric="new_customers", value=test["count"], baseline=test["baseline"], effect=test["effect"],
-                severity="medium" if level == "low" else level,  # the business rule fired: at least medium
+                severity=_at_least_medium(level, q, thr),
                 action_key=None if deals else "finding_new_customer_drop_action_channels",
             )
         )  # fmt: skip
     return out
+
+
+def _at_least_medium(level: str, q: float, thr: dict) -> str:
+    """A fired rule's severity: at least medium once an ordinary month would be this low less than one time in five.
+
+    A region winning three or four customers a month has months of one or two by chance (the chance near one in
+    three): listed low, to watch, with the chance in its detail, not a problem the review must take up.
+    """
+    if not supported(q, thr):
+        return "low"
+    return "medium" if level == "low" else level
 
 
 @metrics_need(BUYERS)

@@ -143,7 +143,10 @@ def test_a_small_region_losing_its_few_new_customers_is_found(tmp_path):
     assert test["baseline"] == pytest.approx(0.5 * expected(history).high) and expected(history).value < 2
     assert test["count"] == 0 and test["rule"]
     found = [f for f in market.angle_findings(report) if f["code"] == "new_customer_drop"]
-    assert len(found) == 1 and found[0]["severity"] in {"medium", "high"}
+    # none where 1.59 are expected: an ordinary month has none with chance 23% (e^-1.59 = 20%, widened by the
+    # level's own error), more than one in five (indicative_q): listed to watch (low), the chance in the detail
+    assert test["p_value"] == pytest.approx(0.2303, abs=1e-4)
+    assert len(found) == 1 and found[0]["severity"] == "low" and "23.0%" in found[0]["detail"]
 
 
 def test_a_partial_month_counts_new_customers_once_and_like_for_like(tmp_path):
