@@ -245,9 +245,10 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
     yet an ordinary month is that low about one time in three, so no count test can confirm it. A region's own
     report (one scope, a family of one) therefore reports the fired rule, with the chance of an ordinary month in
     its detail: at least medium once that chance is below ``indicative_q`` (one in five), low (to watch) above it;
-    high only when the evidence is strong (``strong_q``) and the revenue at stake large. The ALL report scans the company and every region (six tests): there a scope is reported only when its
-    evidence holds across them (flagged, with a Benjamini–Hochberg q-value below ``indicative_q``), so the
-    company view is not one region's ordinary swing in six.
+    high only when the evidence is strong (``strong_q``) and the revenue at stake large. The ALL report scans the
+    company and every region (six tests): there a scope is reported only when its evidence holds across them
+    (flagged, with a Benjamini–Hochberg q-value below ``indicative_q``), so the company view is not one region's
+    ordinary swing in six.
 
     Thresholds: ``thresholds.market.{new_customer_drop, min_effect_share, indicative_q, fdr, strong_q, collapse}``.
     """
