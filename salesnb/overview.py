@@ -138,9 +138,7 @@ def headline_panel(report: Report) -> Panel:
         {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
     )
     frame = pd.DataFrame({"metric": list(m), "value": list(m.values())})
-    notes = (
-        [] if m["target"] is not None else [t("no_target" if report.ds.has("targets") else "no_targets_table", lang)]
-    )
+    notes = [] if m["target"] is not None else [report.no_target_note()]
     notes += [] if report.buyers_named else [t("buyers_unnamed", lang)]
     notes += [t("new_customers_warm_up", lang)] if report.buyers_named and m["new_customers"] is None else []
     now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)
