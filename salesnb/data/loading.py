@@ -42,6 +42,7 @@ from .summaries import orders_of_summaries
 from .unsold import add_unsold
 from .validation import FILE_ROW
 from .voids import cancel_voided_lines
+from .wide_targets import melt_months
 from .workbooks import is_workbook, read_sheet, sheet_names
 from .zero_orders import drop_zero_orders
 
@@ -435,6 +436,9 @@ def load_dataset(
         rows = tidied[source_name]  # a shared file's table nothing refers to (a pipeline's won deals): its own rows
         if shared_alone(name, raw, sources, source_name, flat):
             rows, flat = drop_flat_rows(rows, names, [name], flat)
+        if name in names.wide:  # 年份, 销售员, 1月 … 12月: a row per month
+            rows, found = melt_months(rows, names.wide[name], source_name)
+            problems += found
         frame, found, reported = _contract_frame(name, rows, names, source_name)
         problems += found
         tables[name], present[name], found, positions = coerce_table(name, frame, names)
