@@ -39,6 +39,7 @@ from .parsing import MISSING_MARKERS, coerce_table
 from .skipped_rows import skip_rows_without_sales
 from .spellings import one_spelling
 from .summaries import orders_of_summaries
+from .target_regions import rep_target_regions
 from .unsold import add_unsold
 from .validation import FILE_ROW
 from .voids import cancel_voided_lines
@@ -455,7 +456,8 @@ def load_dataset(
             warnings += found
     tables = lines_in_order_currency(tables, names)  # 币种 on the orders only: their lines in it too
     tables, found = add_unsold(tables, raw)  # a target sheet's rep who sold nothing: a rep all the same
-    warnings += found
+    tables, placed = rep_target_regions(tables)  # a rep's target in the region the rep sells in
+    warnings += found + placed
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
     tables, merged = one_spelling(tables)  # Clothing, CLOTHING: one product line (targets FURNITURE: Furniture's)
     warnings += merged

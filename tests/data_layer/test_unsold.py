@@ -1,12 +1,15 @@
-"""A flat export's reps beside a target sheet naming a rep who sold nothing (:mod:`salesnb.data.unsold`)."""
+"""A flat export's reps beside a target sheet: a rep who sold nothing (:mod:`salesnb.data.unsold`), a rep's region
+(:mod:`salesnb.data.target_regions`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from salesnb.data.loading import load_dataset
+from salesnb.data.targets import segment_targets, total_target
 from salesnb.errors import DataValidationError
 
 SALES = """订单号,下单日期,客户,销售员,金额
@@ -59,3 +62,32 @@ def test_a_reps_table_of_its_own_still_refuses_an_unknown_target_rep(tmp_path: P
     mapping = {**MAPPING, "tables": {**MAPPING["tables"], "reps": "reps.csv"}}
     with pytest.raises(DataValidationError, match="targets.rep_id"):
         load_dataset(folder, mapping=mapping)
+
+
+REGIONAL = """订单号,下单日期,客户,销售员,区域,金额
+S1,2020/5/4,甲,Ann,华东,100
+S2,2020/5/6,乙,Ann,华东,50
+S3,2020/5/7,乙,Ann,华东,50
+S4,2020/5/8,乙,Ann,华东,50
+S5,2020/5/9,丙,Ann,华南,10
+S6,2020/5/9,丙,Bob,华南,30
+S7,2020/5/10,甲,Bob,华东,20
+"""
+
+
+def test_a_rep_target_counts_in_the_region_of_most_of_the_reps_orders(tmp_path: Path) -> None:
+    """A flat export's rep has no region of its own: the 加拿大 report said its rep had no personal target."""
+    (tmp_path / "sales.csv").write_text(REGIONAL, encoding="gb18030")
+    (tmp_path / "targets.csv").write_text("月份,销售员,目标金额\n2020/5,Ann,300\n2020/5,Bob,60\n", encoding="gb18030")
+    mapping = {
+        **MAPPING,
+        "columns": {**MAPPING["columns"], "orders": {**MAPPING["columns"]["orders"], "region": "区域"}},
+    }
+    ds = load_dataset(tmp_path, mapping=mapping)
+    regions = dict(zip(ds["targets"]["rep_id"], ds["targets"]["region"], strict=True))
+    assert regions["Ann"] == "华东" and pd.isna(regions["Bob"])  # Ann: 4 of 5 orders in 华东 (80%); Bob: 1 of 2
+    [line] = [w for w in ds.warnings if w.key.startswith("problem_target_home")]
+    assert line.values["examples"] == ["Ann → 华东"]
+    assert segment_targets(ds, "2020-05", "华东", "rep_id").to_dict() == {"Ann": 300.0}
+    assert segment_targets(ds, "2020-05", "华南", "rep_id").empty
+    assert total_target(ds, ["2020-05"], "ALL") == 360  # the company's: every rep's
