@@ -101,6 +101,4 @@ def test_the_headline_says_why_partial_rep_targets_give_no_attainment(tmp_path):
     report = open_report(str(folder), "2026-10", "ALL")
     metrics = overview.headline_metrics(report)
     assert metrics["target"] is None and metrics["attainment"] is None
-    assert overview.headline_panel(report).note.startswith(
-        "本期只有 1 位销售代表有个人目标，他们的销售额只占本期的 42.9%"
-    )
+    assert overview.headline_panel(report).note.startswith("本期只有 1 位销售代表有个人目标，其销售额只占本期的 42.9%")
