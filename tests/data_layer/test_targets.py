@@ -102,3 +102,13 @@ def test_the_headline_says_why_partial_rep_targets_give_no_attainment(tmp_path):
     metrics = overview.headline_metrics(report)
     assert metrics["target"] is None and metrics["attainment"] is None
     assert overview.headline_panel(report).note.startswith("本期只有 1 位销售代表有个人目标，其销售额只占本期的 42.9%")
+
+
+def test_year_to_date_attainment_counts_the_months_with_a_target_only(tmp_path):
+    """A target sheet begun in October: the year's sales before it were read against October's target alone."""
+    folder = write_tiny(tmp_path / "data", tables={**TABLES, "targets": [
+        {"period": "2026-10", "rep_id": "", "target_amount": 1000, "region": "", "product_line": ""}]})  # fmt: skip
+    metrics = overview.headline_metrics(open_report(str(folder), "2026-10", "ALL"))
+    # 2026: O6 100 (Aug) + O2 150 (Sep) + October's 700; only October has a target
+    assert metrics["ytd_revenue"] == 950 and metrics["ytd_target"] == 1000
+    assert metrics["ytd_attainment"] == pytest.approx(0.7)
