@@ -33,22 +33,21 @@ def _revenue(report: Report, months: list[str]) -> float:
     return float(facts.scoped(facts.order_facts(report.ds), report.region, months)["revenue"].sum())
 
 
-def _year_to_date(report: Report) -> tuple[float, float | None]:
-    """Revenue and target from January through the report month, its earlier months counted whole.
+def _year_to_date(report: Report) -> tuple[float, float | None, float]:
+    """Revenue and target from January through the report month, and the revenue of the months with a target.
 
-    A partial month's report reads every month through the same days (:attr:`Report.ds`); the year so far is
-    its earlier months whole (:attr:`Report.whole`) plus the report month's days so far, against those
-    months' targets and the report month's target for its days so far.
+    Attainment reads the latter: a target sheet begun in April set no target for March. A partial month's report
+    reads every month through the same days (:attr:`Report.ds`); the year so far is its earlier months whole
+    (:attr:`Report.whole`) plus the report month's days so far, against those months' targets and the report
+    month's target for its days so far.
     """
     months = report.covered(months_back(report.period, int(report.period[5:])))  # January to the period
-    earlier = [m for m in months if m != report.period]
-    revenue = float(facts.scoped(facts.order_facts(report.whole), report.region, months)["revenue"].sum())
-    parts = (
-        total_target(report.whole, earlier, report.region),
-        total_target(report.ds, [report.period], report.region),
-    )
-    known = [part for part in parts if part is not None]
-    return revenue, (sum(known) if known else None)
+    targets = {m: total_target(report.whole, [m], report.region) for m in months if m != report.period}
+    targets[report.period] = total_target(report.ds, [report.period], report.region)
+    aimed = [m for m, target in targets.items() if target is not None]
+    rows = facts.scoped(facts.order_facts(report.whole), report.region, months)
+    revenue, aimed_revenue = float(rows["revenue"].sum()), float(rows.loc[rows["month"].isin(aimed), "revenue"].sum())
+    return revenue, (sum(targets[m] for m in aimed) if aimed else None), aimed_revenue
 
 
 _BUYER_METRICS = ("customers", "new_customers", "repeat_customer_rate")  # need orders that name their customer
@@ -84,7 +83,7 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     trailing_months = report.trailing()
     trailing_avg = _revenue(report, trailing_months) / len(trailing_months) if trailing_months else None
 
-    ytd_revenue, ytd_target = _year_to_date(report)
+    ytd_revenue, ytd_target, ytd_aimed = _year_to_date(report)
 
     out = {
         "revenue": revenue,
@@ -101,7 +100,7 @@ def headline_metrics(report: Report) -> dict[str, Any]:
         "vs_trailing": number(change(revenue, trailing_avg)),
         "ytd_revenue": ytd_revenue,
         "ytd_target": ytd_target,
-        "ytd_attainment": number(ratio(ytd_revenue, ytd_target)),
+        "ytd_attainment": number(ratio(ytd_aimed, ytd_target)),
         "new_customers": None if new_customers is None else int(new_customers),
         "repeat_customer_rate": None if returning is None else number(ratio(float(returning), n_customers)),
     }
@@ -134,9 +133,7 @@ def headline_panel(report: Report) -> Panel:
         {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
     )
     frame = pd.DataFrame({"metric": list(m), "value": list(m.values())})
-    notes = (
-        [] if m["target"] is not None else [t("no_target" if report.ds.has("targets") else "no_targets_table", lang)]
-    )
+    notes = [] if m["target"] is not None else [report.no_target_note()]
     notes += [] if report.buyers_named else [t("buyers_unnamed", lang)]
     notes += [t("new_customers_warm_up", lang)] if report.buyers_named and m["new_customers"] is None else []
     now = facts.scoped(facts.order_facts(report.ds), report.region, report.period)

@@ -30,6 +30,8 @@ from .data.cache import load_dataset_cached
 from .data.dataset import Dataset
 from .data.messages import Message, need_name
 from .data.region_gaps import gap_months
+from .data.targets import rep_target_gap
+from .display.formatting import format_pct
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
 from .header import header_markdown
@@ -152,6 +154,13 @@ class Report:
     def cached(self, namespace: str, key: Hashable, build: Callable[[Dataset], Any]) -> Any:
         """``build(ds)`` once per dataset under ``(namespace, key)``: derived tables shared by every report."""
         return facts.per_dataset(self.ds, (namespace, key), lambda: build(self.ds))
+
+    def no_target_note(self) -> str:
+        """Why the period has no target: no targets table, none for the period, or reps' targets covering too little."""
+        gap = rep_target_gap(self.ds, self.period, self.region)
+        if gap is not None:
+            return t("targets_partial", self.lang, reps=gap["reps"], share=format_pct(gap["share"]))
+        return t("no_target" if self.ds.has("targets") else "no_targets_table", self.lang)
 
     def needs(self, *needs: str) -> Panel | None:
         """A skipped panel naming what the data lacks of ``needs``, or ``None`` when all of it is there.

@@ -48,6 +48,7 @@ class Mapping:
     exclude: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     joined: dict[str, list[str]] = field(default_factory=dict)  # joined_name(parts) -> parts of a ``per`` id
     currency: dict = field(default_factory=dict)  # {column, base, rates}: amounts converted into one currency
+    wide: dict[str, dict] = field(default_factory=dict)  # table -> {year, months}: a column per month (目标分解表)
 
     def table_name(self, table: str) -> str:
         """Return the user's name of contract ``table``; ``""`` for a table left out (``leads: ~``): no file."""

@@ -8,6 +8,8 @@ read by its lower names (a group's name put before a lower name that would other
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .column_words import concept_by_words
@@ -123,3 +125,11 @@ def header_notes(frame: pd.DataFrame, where: str | Message) -> list[Message]:
     if frame.attrs.get(GROUPS):
         notes.append(Message("problem_two_row_header", where=where, groups="、".join(frame.attrs[GROUPS])))
     return notes
+
+
+def no_header(frame: pd.DataFrame) -> bool:
+    """Whether every column is a pandas placeholder (``Unnamed: 5``): the sheet has no header row.
+
+    Listing ``Unnamed: 5, Unnamed: 6`` as columns left out named nothing the user could find in the sheet.
+    """
+    return bool(len(frame.columns)) and all(re.fullmatch(r"Unnamed: \d+", str(c)) for c in frame.columns)

@@ -40,8 +40,11 @@ from .parsing import MISSING_MARKERS, coerce_table
 from .skipped_rows import skip_rows_without_sales
 from .spellings import one_spelling
 from .summaries import orders_of_summaries
+from .target_regions import rep_target_regions
+from .unsold import add_unsold
 from .validation import FILE_ROW
 from .voids import cancel_voided_lines
+from .wide_targets import melt_months
 from .workbooks import is_workbook, read_sheet, sheet_names
 from .zero_orders import drop_zero_orders
 
@@ -435,6 +438,9 @@ def load_dataset(
         rows = tidied[source_name]  # a shared file's table nothing refers to (a pipeline's won deals): its own rows
         if shared_alone(name, raw, sources, source_name, flat):
             rows, flat = drop_flat_rows(rows, names, [name], flat)
+        if name in names.wide:  # 年份, 销售员, 1月 … 12月: a row per month
+            rows, found = melt_months(rows, names.wide[name], source_name)
+            problems += found
         frame, found, reported = _contract_frame(name, rows, names, source_name)
         problems += found
         tables[name], present[name], found, positions = coerce_table(name, frame, names)
@@ -450,6 +456,9 @@ def load_dataset(
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed, names)
             warnings += found
     tables = lines_in_order_currency(tables, names)  # 币种 on the orders only: their lines in it too
+    tables, found = add_unsold(tables, raw)  # a target sheet's rep who sold nothing: a rep all the same
+    tables, placed = rep_target_regions(tables)  # a rep's target in the region the rep sells in
+    warnings += found + placed
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
     tables, merged = one_spelling(tables)  # Clothing, CLOTHING: one product line (targets FURNITURE: Furniture's)
     warnings += merged

@@ -7,6 +7,7 @@ tables:                      # contract table: your file (with or without its ex
 columns:                     # contract column: your column, or "=expression" over your columns
   order_lines: {quantity: 数量, unit_price: "=销售额 / 数量"}
   orders: {order_id: {per: [会员卡号, 销售日期]}}   # no order number: one order per customer and day
+  targets: {period: {year: 年份, months: [1月, 2月, 3月]}, rep_id: 销售员}   # a target sheet a column per month
 dates: {dayfirst: false}     # 10/5/2026 is 5 October; or formats: {order_date: "%m/%d/%Y"}
 encoding: gb18030            # optional; UTF-8 (with or without BOM), GB18030 and Windows-1252 are recognised anyway
 exclude:                     # rows that are not sales: table: {your column: [values]} ("" = empty cell)
@@ -31,6 +32,7 @@ from .contract import ID, TABLES
 from .dataset import COMPUTED, EMPTY, PER, Mapping, joined_name
 from .expressions import parse_expression
 from .messages import Message
+from .wide_targets import MONTHS, YEAR, wide_names
 
 MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding", "exclude", "currency")
 DATE_OPTIONS = ("dayfirst", "formats")
@@ -75,11 +77,12 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
     tables = _name_pairs(mapping.get("tables"), "tables", list(TABLES), left_out=optional)
     columns: dict[str, dict[str, str]] = {}
     joined: dict[str, list[str]] = {}
+    wide: dict[str, dict] = {}
     for table, pairs in _section(mapping.get("columns"), "columns").items():
         if table not in TABLES:
             raise ConfigError(_unknown_table("columns", table))
         spec = TABLES[table]
-        pairs = _joined_ids(table, _section(pairs, f"columns.{table}"), joined)
+        pairs = _joined_ids(table, _wide_period(table, _section(pairs, f"columns.{table}"), wide), joined)
         valid = [c.name for c in spec.columns] + [f"{p}<name>" for p in spec.prefix_columns]
         columns[table] = _name_pairs(pairs, f"columns.{table}", valid, accept=lambda c, s=spec: s.column(c) is not None)
         roles: dict[str, set[str]] = {}
@@ -105,6 +108,7 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         _exclude(mapping.get("exclude")),
         joined,
         _currency(mapping.get("currency")),
+        wide,
     )
 
 
@@ -148,6 +152,23 @@ def _joined_ids(table: str, pairs: dict, joined: dict[str, list[str]]) -> dict:
         out[column] = joined_name(names)
         joined[out[column]] = names
     return out
+
+
+def _wide_period(table: str, pairs: dict, wide: dict[str, dict]) -> dict:
+    """``pairs`` with a period kept a column per month (``period: {year: 年份, months: [1月, 2月]}``) read as columns.
+
+    Only the targets' period may be so written; its cells are the targets (:mod:`.wide_targets`).
+    """
+    value = pairs.get("period")
+    if not isinstance(value, dict):
+        return pairs
+    months, year = value.get(MONTHS), value.get(YEAR)
+    if table != "targets" or set(value) - {MONTHS, YEAR} or not isinstance(months, list) or not months:
+        raise ConfigError(Message("error_mapping_wide", table=table))
+    months = [str(m).strip() for m in months]
+    wide[table] = {YEAR: str(year).strip() if year else None, MONTHS: months}
+    period, amount = wide_names(months)
+    return {**pairs, "period": period, "target_amount": pairs.get("target_amount") or amount}
 
 
 def _exclude(value: object) -> dict[str, dict[str, list[str]]]:

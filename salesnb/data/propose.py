@@ -23,6 +23,7 @@ from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
 from .derive import add_joined_ids, repeated_per_id, split_reused_orders
 from .expressions import column_names, parse_expression
+from .header_rows import no_header
 from .invoice_files import invoice_tables
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
@@ -33,8 +34,9 @@ from .proposal_tables import ONE_UNIT, derived_quantity, own_table, per_day_id, 
 from .references import product_keys, refer_products
 from .row_notes import ZERO, note_rows
 from .scales import MONEY, multiplier, profit_over_amount
-from .shapes import month_columns, order_count
+from .shapes import order_count
 from .ticket_files import ticket_columns, ticket_named
+from .wide_targets import MONTHS, YEAR, month_sheet, wide_mapping
 from .workbooks import data_sheets, is_workbook
 
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
@@ -73,6 +75,7 @@ class Proposal:
     # above the amount, the cost it would give): no cost proposed
     scaled: list[tuple[str, str, str, int]] = field(default_factory=list)  # (file, money column, 万元, 10000)
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
+    wide: dict[str, dict] = field(default_factory=dict)  # file -> {year, months}: targets a column per month
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
     side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
@@ -88,6 +91,7 @@ class Proposal:
             t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
             for t, cols in self.columns.items()
         }
+        columns = wide_mapping(columns, self.wide.get(self.tables.get("targets", "")))  # period: {year, months}
         out: dict = {"tables": tables, "columns": {t: c for t, c in columns.items() if c}, "exclude": self.exclude()}
         return {k: v for k, v in out.items() if v}
 
@@ -264,8 +268,9 @@ def _candidates(
     if "loose_profit" in found and (cost := profit_cost(found)):
         rows = profit_over_amount(frame, found["loose_profit"], found["amount"])
         proposal.loose_profits.append((name, found["loose_profit"], found["amount"], rows, cost))
-    if month_columns(frame):
-        proposal.pivots[name] = month_columns(frame)
+    months, wide = month_sheet(name, frame, found)  # 1月 … 12月: a pivot of sales, or targets a column per month
+    proposal.pivots |= {name: months} if months and not wide else {}
+    proposal.wide |= {name: wide[1]} if wide else {}
     summary = order_count(frame, found)
     if summary:  # 订单量: each row totals orders: an id made of its dimensions, and the count that splits it
         proposal.summaries[name] = summary
@@ -273,7 +278,7 @@ def _candidates(
             found = {**found, "order_id": joined_name(summary[1]), "order_count": summary[0]}
         proposal.recognised[name]["order_count"] = summary[0]  # a count: no customer, no id to offer
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
-    tables, missing = tables_from(found)
+    tables, missing = ({"targets": wide[0]}, {}) if wide else tables_from(found)
     if not own and _order_total(frame, found):  # the order's total on each line: it prices no line
         lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})
         tables.pop("order_lines", None)
@@ -421,14 +426,6 @@ def _priceless_lines(proposal: Proposal) -> None:
     proposal.missing["order_lines"] = ["unit_price"]
 
 
-def _no_header(frame: pd.DataFrame) -> bool:
-    """Whether every column is a pandas placeholder (``Unnamed: 5``): the sheet has no header row.
-
-    Listing ``Unnamed: 5, Unnamed: 6`` as columns left out named nothing the user could find in the sheet.
-    """
-    return bool(len(frame.columns)) and all(re.fullmatch(r"Unnamed: \d+", str(c)) for c in frame.columns)
-
-
 def propose_mapping(source: str | Path) -> Proposal:
     """Propose a mapping for a folder of exports or one export file.
 
@@ -458,7 +455,7 @@ def propose_mapping(source: str | Path) -> Proposal:
             proposal.unreadable.append((name, exc.args[0]))
             sources.remove((file, sheet, name))
     for file, sheet, name in list(sources):
-        if _no_header(frames[name]) and len(sources) > 1:  # a stray sheet of numbers: no columns to name
+        if no_header(frames[name]) and len(sources) > 1:  # a stray sheet of numbers: no columns to name
             proposal.headerless.append(name)
             sources.remove((file, sheet, name))
             del frames[name]
@@ -491,6 +488,8 @@ def propose_mapping(source: str | Path) -> Proposal:
         used.setdefault(proposal.tables[table], set()).update(rules)
     for file, column in proposal.refunds():  # read by map (refunded orders), not by the reports
         used.setdefault(file, set()).add(column)
+    for file, spec in proposal.wide.items():  # the month columns and the year: the targets' cells
+        used.setdefault(file, set()).update([*spec[MONTHS], spec[YEAR]])
     for name, columns in names.items():
         proposal.unused[name] = [c for c in columns if c not in used.get(name, set())]
     return proposal

@@ -320,14 +320,16 @@ def region_panel(report: Report) -> Panel:
         t("mk_vs_average", lang): format_pct(0.0),
     }
     table = pd.concat([rows, pd.DataFrame([average])], ignore_index=True)
-    return Panel(frame=frame, table=table, figure=ax.figure, note=_ranking_note(report, value))
+    return Panel(frame=frame, table=table, figure=ax.figure, note=_ranking_note(report, value, frame))
 
 
-def _ranking_note(report: Report, value: str) -> str:
+def _ranking_note(report: Report, value: str, frame: pd.DataFrame) -> str:
     """Why the regions are ranked by growth rather than attainment (no target), ``""`` when they are not."""
     if value != "vs_trailing":
         return ""
     why = t("no_targets_table" if not report.ds.has("targets") else "no_target", report.lang)
+    if frame["attainment"].notna().any():
+        why = t("mk_region_targets_partial", report.lang, n=int(frame["attainment"].notna().sum()), total=len(frame))
     n = report.config["baselines"]["trailing_months"]
     return ("" if report.lang == "zh" else " ").join([why, t("mk_region_growth_note", report.lang, n=n)])
 
@@ -339,13 +341,12 @@ _RANKING_TITLES = {"attainment": "mk_region_title", "vs_trailing": "mk_region_gr
 def ranking_measure(frame: pd.DataFrame) -> str:
     """What the regions are ranked by.
 
-    Attainment against targets, else growth on the trailing months, else their share of revenue (a first month
-    of data without targets: an empty ranking would say nothing).
+    Attainment against targets when every region has one, else growth on the trailing months, else their share
+    of revenue (a first month of data without targets: an empty ranking would say nothing).
     """
-    for key in ("attainment", "vs_trailing"):
-        if frame[key].notna().any():
-            return key
-    return "share"
+    if frame["attainment"].notna().all():  # some regions' reps have targets, others none: no league by it
+        return "attainment"
+    return "vs_trailing" if frame["vs_trailing"].notna().any() else "share"
 
 
 def _ranked_by(frame: pd.DataFrame, company: dict) -> tuple[str, float | None, str]:

@@ -37,6 +37,13 @@ def test_pareto_without_rows_says_no_data():
     assert ax.texts and not ax.patches
 
 
+def test_ranking_by_attainment_of_a_company_without_a_target_draws_no_line():
+    """One region with a target (its rep's), the company none: the NaN reference made the axis limits NaN."""
+    frame = pd.DataFrame({"segment": ["加拿大", "法国"], "value": [3.9, float("nan")]})
+    ax = plot_ranking(frame, reference=float("nan"), reference_label="全公司")
+    assert ax.get_xlim() == pytest.approx((0.0, 3.9 * 1.25)) and not ax.get_lines()
+
+
 def test_ranking_monthly_transitions_clv_draw():
     frame = pd.DataFrame({"segment": ["A", "B"], "value": [0.4, 0.9]})
     ax = plot_ranking(frame, reference=0.5, reference_label="avg", highlight="B")

@@ -225,3 +225,11 @@ def test_a_region_flat_through_a_peak_every_other_region_sells_is_found(tmp_path
     east = frame.loc["华东"]
     assert east["peer_factor"] == pytest.approx(1.8, abs=0.1) and east["change"] == pytest.approx(-0.44, abs=0.05)
     assert bool(east["flagged"]) and not frame.drop(index="华东")["flagged"].any()
+
+
+def test_regions_are_ranked_by_attainment_only_when_every_region_has_a_target():
+    """Two of ten regions' reps had a target: the league put them first by attainment, the eight others after."""
+    frame = pd.DataFrame({"attainment": [3.87, 0.29, np.nan], "vs_trailing": [0.13, -0.48, 0.25]})
+    assert market.regions.ranking_measure(frame) == "vs_trailing"
+    assert market.regions.ranking_measure(frame.fillna({"attainment": 1.0})) == "attainment"
+    assert market.regions.ranking_measure(frame.assign(vs_trailing=np.nan)) == "share"

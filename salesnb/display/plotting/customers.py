@@ -58,10 +58,11 @@ def plot_ranking(
     }[kind]
     colors = style.highlight_colors(names, highlight)
     style.labelled_bars(ax, names, np.nan_to_num(values), [fmt(v) for v in values], ends=values, color=colors, **kwargs)
-    ends = np.concatenate([values[~np.isnan(values)], [0.0] if reference is None else [0.0, reference]])
+    known = reference is not None and not math.isnan(reference)  # a company without a target: no line
+    ends = np.concatenate([values[~np.isnan(values)], [0.0, reference] if known else [0.0]])
     low, high = min(0.0, ends.min() * 1.25), max(ends.max() * 1.25, 1e-9)
     ax.set_xlim(low, high)
-    if reference is not None and not math.isnan(reference):
+    if known:
         style.reference_line(ax, reference, label=reference_label)
         if reference_label:
             style.top_legend(ax)
