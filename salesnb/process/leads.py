@@ -40,8 +40,9 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
     such a share), p_count_rise / p_count_drop (chance of so many / so few leads against the usual months),
     q_rise / q_drop (the larger p of each direction, Benjamini–Hochberg adjusted over every source and direction),
     flagged (``rise`` / ``drop`` / empty): the business rule — a share move of at least
-    ``thresholds.process.share_shift_points`` with ``thresholds.process.min_count`` leads beyond (or short of) the
-    usual — with its q below ``thresholds.process.fdr``.
+    ``thresholds.process.share_shift_points``, or a share multiplied (divided) by ``share_shift_ratio`` (a small
+    source tripling moves few points), with ``thresholds.process.min_count`` leads beyond (or short of) the usual —
+    with its q below ``thresholds.process.fdr``.
     """
     thr = report.thresholds(NAME)
     months = history(report, "leads", "created_at")
@@ -75,13 +76,15 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
         )
     columns = ["source", "leads", "share", "previous_share", "usual_leads", "usual_share", "change", "excess"]
     frame = pd.DataFrame(rows, columns=[*columns, "p_rise", "p_drop", "p_count_rise", "p_count_drop"])
-    points, fdr, least = thr["share_shift_points"], thr["fdr"], thr["min_count"]
+    points, fdr, least, times = thr["share_shift_points"], thr["fdr"], thr["min_count"], thr["share_shift_ratio"]
     p_up = np.fmax(frame["p_rise"], frame["p_count_rise"]).to_numpy(dtype=float)
     p_down = np.fmax(frame["p_drop"], frame["p_count_drop"]).to_numpy(dtype=float)
     q = stats.bh_adjust(np.concatenate([p_up, p_down]))
     frame["q_rise"], frame["q_drop"] = q[: len(frame)], q[len(frame) :]
-    rise = (frame["change"] >= points) & (frame["q_rise"] < fdr) & (frame["excess"] >= least)
-    drop = (frame["change"] <= -points) & (frame["q_drop"] < fdr) & (frame["usual_leads"] - frame["leads"] >= least)
+    moved_up = (frame["change"] >= points) | (frame["share"] >= times * frame["usual_share"])  # 6% → 15%: a campaign
+    moved_down = (frame["change"] <= -points) | (frame["share"] * times <= frame["usual_share"])
+    rise = moved_up & (frame["q_rise"] < fdr) & (frame["excess"] >= least)
+    drop = moved_down & (frame["q_drop"] < fdr) & (frame["usual_leads"] - frame["leads"] >= least)
     frame["flagged"] = np.where(rise, "rise", np.where(drop, "drop", ""))
     return frame.sort_values(["leads", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
@@ -226,8 +229,10 @@ def source_mix_panel(report: Report) -> Panel:
         ],
         lang,
     )
-    points = int(round(report.thresholds(NAME)["share_shift_points"] * 100))
-    return Panel(frame=frame, table=shown, figure=ax.figure, note=t("proc_mix_note", lang, n=n, points=points))
+    thr = report.thresholds(NAME)
+    points, times = int(round(thr["share_shift_points"] * 100)), f"{thr['share_shift_ratio']:g}"
+    note = t("proc_mix_note", lang, n=n, points=points, times=times)
+    return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
 
 
 # ---------------------------------------------------------------------------------------------- fit

@@ -76,6 +76,32 @@ def test_lead_source_drop(tmp_path):
     assert finding["title"] == "转介绍线索明显减少" and finding["value"] == 0 and finding["baseline"] == 0.5
 
 
+def test_a_small_source_tripling_is_a_shift_though_it_moves_few_points(tmp_path):
+    """转介绍 brings 90 leads a month, 电话营销 4 (4.3%). This month 电话营销 brings 12 of 102: 11.8%, 7.5 points (under
+    the 10 a large source would need) but 2.8× its share, 7.7 leads beyond it and confirmed by the counts (q below
+    fdr): a campaign. 6 of 96 (6.3%, 1.5×) is no shift."""
+
+    def scenario(folder, now):
+        tb = Tables()
+        for month in HISTORY:
+            for j in range(90):
+                tb.lead(f"R{month}{j}", ts(month, 1 + j % 28), "转介绍")
+            for j in range(4):
+                tb.lead(f"T{month}{j}", ts(month, 2 + j), "电话营销")
+        for j in range(90):
+            tb.lead(f"R{j}", ts("2026-10", 1 + j % 28), "转介绍")
+        for j in range(now):
+            tb.lead(f"T{j}", ts("2026-10", 1 + j), "电话营销")
+        return process.source_mix_frame(rep(tb.write(folder))).set_index("source")
+
+    mix = scenario(tmp_path / "campaign", 12)
+    assert mix.at["电话营销", "share"] == pytest.approx(12 / 102) and mix.at["电话营销", "usual_share"] == 4 / 94
+    assert mix.at["电话营销", "change"] == pytest.approx(12 / 102 - 4 / 94)  # 7.5 points
+    assert mix.at["电话营销", "excess"] == pytest.approx(12 - 102 * 4 / 94)
+    assert mix.at["电话营销", "q_rise"] < 0.05 and mix.at["电话营销", "flagged"] == "rise"
+    assert (scenario(tmp_path / "usual", 6)["flagged"] == "").all()
+
+
 def test_english_findings(tmp_path):
     r = rep(lead_scenario(tmp_path), lang="en")
     found = {f["code"]: f for f in process.angle_findings(r)}
