@@ -331,7 +331,8 @@ def _shrunk(factors: _Factors, values: np.ndarray, keys: Sequence[Hashable] | No
         noise = np.where(counts > 0, sigma2 / np.maximum(counts, 1.0), np.inf)
     seen = np.isfinite(noise[-SEASON:])  # the keys of the last cycle with a month behind their factor
     tau2 = max(float(np.mean(logs[-SEASON:][seen] ** 2) - np.mean(noise[-SEASON:][seen])), 0.0) if seen.any() else 0.0
-    weight = np.where(noise == 0, 1.0, tau2 / (tau2 + noise))
+    with np.errstate(invalid="ignore"):  # noise and tau2 both 0: the weight is 1, not 0/0
+        weight = np.where(noise == 0, 1.0, tau2 / (tau2 + noise))
     v_next = sigma2 / factors.behind if factors.behind else math.inf
     w_next = 1.0 if v_next == 0 else tau2 / (tau2 + v_next)
     posterior = tau2 if math.isinf(v_next) else w_next * v_next
