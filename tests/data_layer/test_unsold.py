@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from data_layer.rep_sheets import rep_sales_mapping
 from salesnb.data.loading import load_dataset
 from salesnb.data.targets import segment_targets, total_target
 from salesnb.errors import DataValidationError
@@ -17,20 +18,7 @@ S1,2020/5/4,甲,Ann,100
 S2,2020/5/6,乙,Ann,50
 S3,2020/5/9,乙,Bob,30
 """
-MAPPING = {
-    "tables": {"orders": "sales.csv", "reps": "sales.csv", "targets": "targets.csv"},
-    "columns": {
-        "orders": {
-            "order_id": "订单号",
-            "customer_id": "客户",
-            "order_date": "下单日期",
-            "rep_id": "销售员",
-            "amount": "金额",
-        },
-        "reps": {"rep_id": "销售员"},
-        "targets": {"period": "月份", "rep_id": "销售员", "target_amount": "目标金额"},
-    },
-}
+MAPPING = rep_sales_mapping("targets.csv", {"period": "月份", "rep_id": "销售员", "target_amount": "目标金额"})
 
 
 def _folder(tmp_path: Path, targets: str) -> Path:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from data_layer.rep_sheets import rep_sales_mapping
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapping import load_mapping
 from salesnb.data.propose import propose_mapping
@@ -18,20 +19,8 @@ S2,2020/2/6,乙,Ann,50
 S3,2020/2/9,乙,Bob,30
 """
 WIDE = "年份,销售员,1月,2月,3月\n2020,Ann,100,,120\n2020,Bob,NULL,40,45\n2021,Ann,90,95,\n"
-MAPPING = {
-    "tables": {"orders": "sales.csv", "reps": "sales.csv", "targets": "销售目标.csv"},
-    "columns": {
-        "orders": {
-            "order_id": "订单号",
-            "customer_id": "客户",
-            "order_date": "下单日期",
-            "rep_id": "销售员",
-            "amount": "金额",
-        },
-        "reps": {"rep_id": "销售员"},
-        "targets": {"period": {"year": "年份", "months": ["1月", "2月", "3月"]}, "rep_id": "销售员"},
-    },
-}
+MONTHS = {"year": "年份", "months": ["1月", "2月", "3月"]}
+MAPPING = rep_sales_mapping("销售目标.csv", {"period": MONTHS, "rep_id": "销售员"})
 
 
 def _folder(tmp_path: Path, targets: str = WIDE) -> Path:
