@@ -295,6 +295,7 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
             "rate": format_pct(test["rate"]),
             "usual": format_pct(test["baseline"]),
             "lapsed": format_int(test["lapsed"]),
+            "extra": format_int(max(test["window_buyers"] * test["baseline"] - test["retained"], 0.0)),
             "festival": t("mk_churn_festival_unknown", report.lang) if test["festival_unknown"] else "",
         }
         level = rule_severity(report, test["effect"], q, test["rate"] / test["baseline"] - 1)

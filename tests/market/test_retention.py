@@ -32,6 +32,8 @@ def test_customer_churn_rise_and_region_gap(tmp_path):
     assert test["usual"] == pytest.approx(30 / 90) and test["flagged"]
     found = [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]
     assert found and found[0]["segment"] == {} and found[0]["severity"] == "high"
+    # the 30 who usually buy again are the excess: of the 90, 60 lapse in a usual month too (not "churned")
+    assert test["baseline"] == pytest.approx(1 / 3) and "90 个本月未再购买，比按基准多约 30 个" in found[0]["detail"]
     all_report = market.angle_findings(steady_report(tmp_path, "churn", "ALL"))
     assert ("customer_churn_rise", '{"region": "华东"}') in codes_of(all_report)
     assert ("region_underperform", '{"region": "华东"}') in codes_of(all_report)  # 10000 of 40000
