@@ -136,7 +136,9 @@ def source_shift(report: Report) -> list[dict[str, Any]]:
     """Rule lead_source_shift: thresholds.process.{share_shift_points, fdr, min_count, strong_q} (the frame's flag).
 
     A rise names the size band whose share rose most and the stage where the new deals of the source sit; a
-    drop is worded as its own variant (``finding_lead_source_shift_drop_*``).
+    drop is worded as its own variant (``finding_lead_source_shift_drop_*``). Severity: the value of the leads
+    beyond (short of) the usual, at least medium when the source's share moved by ``collapse`` of itself (a source
+    tripling is a change of the funnel, whatever its leads are worth where the data has no deals to value them).
     """
     lang, n = report.lang, n_history(report)
     out = []
@@ -191,7 +193,7 @@ def source_shift(report: Report) -> list[dict[str, Any]]:
                 value=row.share,
                 baseline=row.usual_share,
                 effect=effect,
-                severity=severity(report, effect, q),
+                severity=severity(report, effect, q, change=stats.ratio(row.share, row.usual_share) - 1),
             )
         )
     return out

@@ -81,7 +81,7 @@ def test_a_small_source_tripling_is_a_shift_though_it_moves_few_points(tmp_path)
     the 10 a large source would need) but 2.8× its share, 7.7 leads beyond it and confirmed by the counts (q below
     fdr): a campaign. 6 of 96 (6.3%, 1.5×) is no shift."""
 
-    def scenario(folder, now):
+    def scenario(folder, now, frame=True):
         tb = Tables()
         for month in HISTORY:
             for j in range(90):
@@ -92,7 +92,8 @@ def test_a_small_source_tripling_is_a_shift_though_it_moves_few_points(tmp_path)
             tb.lead(f"R{j}", ts("2026-10", 1 + j % 28), "转介绍")
         for j in range(now):
             tb.lead(f"T{j}", ts("2026-10", 1 + j), "电话营销")
-        return process.source_mix_frame(rep(tb.write(folder))).set_index("source")
+        report = rep(tb.write(folder))
+        return process.source_mix_frame(report).set_index("source") if frame else process.angle_findings(report)
 
     mix = scenario(tmp_path / "campaign", 12)
     assert mix.at["电话营销", "share"] == pytest.approx(12 / 102) and mix.at["电话营销", "usual_share"] == 4 / 94
@@ -100,6 +101,9 @@ def test_a_small_source_tripling_is_a_shift_though_it_moves_few_points(tmp_path)
     assert mix.at["电话营销", "excess"] == pytest.approx(12 - 102 * 4 / 94)
     assert mix.at["电话营销", "q_rise"] < 0.05 and mix.at["电话营销", "flagged"] == "rise"
     assert (scenario(tmp_path / "usual", 6)["flagged"] == "").all()
+    # no deals to value the leads by: the source's share 2.8× its usual (+177%, beyond collapse) makes it medium
+    (shift,) = [f for f in scenario(tmp_path / "found", 12, frame=False) if f["code"] == "lead_source_shift"]
+    assert shift["segment"] == {"source": "电话营销"} and shift["severity"] == "medium"
 
 
 def test_english_findings(tmp_path):
