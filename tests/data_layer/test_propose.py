@@ -358,6 +358,20 @@ def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> 
     assert propose_mapping(tmp_path).cancelled == []
 
 
+def test_rejected_orders_are_left_out_as_cancelled_ones_while_pending_ones_stay(tmp_path: Path) -> None:
+    # an ERP's order status (BikeStores-like: 待处理, 处理中, 已拒绝, 已完成): a rejected order never stood
+    (tmp_path / "订单.csv").write_text(
+        "订单号,下单日期,客户,金额,订单状态\nA1,2026-10-01,甲,100,已完成\nA2,2026-10-02,乙,50,已拒绝\n"
+        "A3,2026-10-03,乙,70,待处理\nA4,2026-10-04,丙,30,处理中\nA5,2026-10-05,丙,20,Rejected\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path)
+    assert proposal.mapping()["exclude"] == {"orders": {"订单状态": ["Rejected", "已拒绝"]}}
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A3", "A4"]  # pending and in-process orders are sales
+    assert facts.order_facts(ds)["revenue"].sum() == 200
+
+
 def test_a_workbooks_sheets_map_one_by_one(tmp_path: Path) -> None:
     with pd.ExcelWriter(tmp_path / "销售.xlsx") as book:
         orders = frame(
