@@ -1,7 +1,7 @@
 """What ``salesnb map`` notices about rows that are not sales, so that the proposal can leave them out (``exclude:``).
 
 Each function reads one file (``frame``) with the concepts :func:`~.propose.match_columns` found in it and says
-what it saw, or ``None``: a status marking cancelled orders (已取消, 交易关闭), a payment time empty on unpaid
+what it saw, or ``None``: a status marking cancelled orders (已取消, 交易关闭, 已拒绝), a payment time empty on unpaid
 orders, lines whose quantity and amount are both 0 (a POS export's no-op lines), orders refunded in full (amount
 0, a refund above 0), lines with a negative quantity (returns sold back at the till). The proposal turns the
 first four into ``exclude:`` rules and names the last
@@ -23,8 +23,9 @@ from .voids import voided_rows
 if TYPE_CHECKING:  # the proposal the notes go to; propose imports this module
     from .propose import Proposal
 
-# statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded)
-CANCELLED = re.compile(r"cancel|void|取消|作废|撤销|退单|交易关闭", re.IGNORECASE)
+# statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded; 已拒绝 / Rejected /
+# Declined: an order the seller or the credit check turned down; 拒收: goods the buyer refused at delivery)
+CANCELLED = re.compile(r"cancel|void|reject|declin|取消|作废|撤销|退单|交易关闭|拒绝|驳回|拒收", re.IGNORECASE)
 ZERO, NEGATIVE = "=0", "<0"  # exclude conditions (salesnb.data.exclude.CONDITION)
 
 

@@ -120,7 +120,9 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     Keys: count, usual (mean over ``market.history_months``), last_year, peer_factor (for a region: how the
     rest of the company's new customers did this month against their usual level; for the whole company: how
     its returning buyers did; both with ``market.new_customer_prior`` customers added to either side, so a
-    handful of peers' customers falling to none does not zero the expectation; at most 1), baseline (the
+    handful of peers' customers falling to none does not zero the expectation; at most 1), peers_now and
+    peers_usual (those peers' count this month and usual level, ``None`` without a usual level), peers_are_regions
+    (whether the peers are the other regions' new customers, not the returning buyers), baseline (the
     scope's own expectation, :func:`own_expectation`, × peer_factor), change, p_value (negative binomial: the
     usual months' variance ÷ mean, × (1 + 1/n) for the error of a level read from n months), avg_first_revenue
     (mean first-month revenue of a new
@@ -145,18 +147,17 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     hist = months.reindex(usual_months)
     usual = float(hist["new_customers"].mean()) if usual_months else None
     ly = float(months["new_customers"].get(ly_month)) if ly_month else None
-    factor = 1.0
+    factor, peers = 1.0, (None, None)
     prior = report.settings(NAME)["new_customer_prior"]
     if scope != ALL and usual is not None:  # peers: the rest of the company's new customers
         company = new_customer_months(report, ALL).set_index("month")["new_customers"]
         rest_now = float(company.get(report.period, 0)) - count
         rest_usual = float(company.reindex(usual_months).mean()) - usual
-        factor = peer_factor(rest_now + prior, rest_usual + prior)
+        factor, peers = peer_factor(rest_now + prior, rest_usual + prior), (rest_now, rest_usual)
     elif usual is not None:  # the whole company: its returning customers' buying (the same seasons, not acquisition)
         returning = retention_months(report, ALL).set_index("month")["returning_buyers"]
-        factor = peer_factor(
-            float(returning.get(report.period, 0)) + prior, float(returning.reindex(usual_months).mean()) + prior
-        )
+        peers = float(returning.get(report.period, 0)), float(returning.reindex(usual_months).mean())
+        factor = peer_factor(peers[0] + prior, peers[1] + prior)
     span = acquisition_history(report, report.history(report.settings(NAME)["expect_months"], region=scope))
     history_counts = months["new_customers"].reindex(span).fillna(0.0).to_numpy()
     own = own_expectation(history_counts, len(usual_months), report.settings(NAME)["new_customer_floor"])
@@ -179,6 +180,9 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
         "usual": usual,
         "last_year": ly,
         "peer_factor": factor,
+        "peers_now": peers[0],
+        "peers_usual": peers[1],
+        "peers_are_regions": scope != ALL,
         "baseline": baseline,
         "change": change(count, baseline),
         "p_value": p_value,
@@ -272,6 +276,7 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             "effect": format_amount(test["effect"], lang),
             "chance": format_chance(test["p_value"]),
             "check": t(_check_against(report), lang),
+            "peers": _peers_clause(test, lang),
         }
         deals = report.ds.has("opportunities")  # the action chases slipped deals only where deals are recorded
         out.append(
@@ -283,6 +288,18 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
             )
         )  # fmt: skip
     return out
+
+
+def _peers_clause(test: dict[str, Any], lang: str) -> str:
+    """Why the baseline is below the usual level, when the peers lowered it (``""`` otherwise).
+
+    The peers are the rest of the company's new customers (a region) or the returning buyers (the company), this
+    month against their usual level.
+    """
+    if not test["peer_factor"] < 1 or test["peers_now"] is None:
+        return ""
+    key = "mk_new_customer_peers_region" if test["peers_are_regions"] else "mk_new_customer_peers"
+    return t(key, lang, now=format_int(test["peers_now"]), usual=fmt_count(test["peers_usual"]))
 
 
 def _at_least_medium(level: str, q: float, thr: dict) -> str:

@@ -123,9 +123,11 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["expected_low"] = [own[r].low for r in regions]
     frame["expected_high"] = [own[r].high for r in regions]
     frame["expect_method"] = [own[r].method for r in regions]
-    frame["peer_factor"] = peer_factor(
-        company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index), rises=True
-    )
+    factor = peer_factor(company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index), rises=True)
+    # the peers' rise raises the bar of a region that stayed flat through their peak; one that sold above its own
+    # expectation's upper end did not stay flat, and the rest's factor (one region's surge, with few regions)
+    # would blame it for growing less than the fastest of them: its bar is its own expectation
+    frame["peer_factor"] = factor.where(~(frame["revenue"] > frame["expected_high"]), factor.clip(upper=1.0))
     frame["baseline"] = frame["expected"] * frame["peer_factor"]
     frame["baseline_low"] = frame["expected_low"] * frame["peer_factor"]
     frame["baseline_high"] = frame["expected_high"] * frame["peer_factor"]

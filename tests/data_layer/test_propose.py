@@ -346,7 +346,7 @@ def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> 
     proposal = propose_mapping(tmp_path)
     assert proposal.cancelled == [("销售明细.csv", "订单状态", ["作废", "已取消"])]
     text = "\n".join(describe(proposal, "en"))
-    assert "销售明细.csv column 订单状态 marks cancelled orders (作废, 已取消)" in text
+    assert "销售明细.csv column 订单状态 marks cancelled or rejected orders (作废, 已取消)" in text
     assert proposal.mapping()["exclude"] == {"orders": {"订单状态": ["作废", "已取消"]}}
     assert "订单状态" not in proposal.unused["销售明细.csv"]  # the exclude reads it
     ds = load_dataset(tmp_path, mapping=proposal.mapping())
@@ -356,6 +356,23 @@ def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> 
         "订单号,下单日期,客户,金额,状态\nA1,2026-10-01,甲,100,已完成\n", encoding="utf-8"
     )
     assert propose_mapping(tmp_path).cancelled == []
+
+
+def test_rejected_orders_are_left_out_as_cancelled_ones_while_pending_ones_stay(tmp_path: Path) -> None:
+    # an ERP's order status (BikeStores-like: 待处理, 处理中, 已拒绝, 已完成): a rejected order never stood
+    (tmp_path / "订单.csv").write_text(
+        "订单号,下单日期,客户,金额,订单状态\nA1,2026-10-01,甲,100,已完成\nA2,2026-10-02,乙,50,已拒绝\n"
+        "A3,2026-10-03,乙,70,待处理\nA4,2026-10-04,丙,30,处理中\nA5,2026-10-05,丙,20,Rejected\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path)
+    assert proposal.mapping()["exclude"] == {"orders": {"订单状态": ["Rejected", "已拒绝"]}}
+    assert "订单.csv 的 订单状态 列标出取消或被拒、未成交的订单（Rejected, 已拒绝）" in "\n".join(
+        describe(proposal, "zh")
+    )
+    ds = load_dataset(tmp_path, mapping=proposal.mapping())
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A3", "A4"]  # pending and in-process orders are sales
+    assert facts.order_facts(ds)["revenue"].sum() == 200
 
 
 def test_a_workbooks_sheets_map_one_by_one(tmp_path: Path) -> None:

@@ -191,3 +191,32 @@ def test_the_export_s_first_months_are_no_usual_level_of_new_customers(tmp_path)
     assert test["count"] == 1 and test["usual"] == 2
     months = market.new_customers_frame(r).set_index("period")
     assert months.loc["2026-05", "new_customers"] == 15 and months.loc["2026-10", "usual"] == 2  # shown, not usual
+
+
+def test_a_regions_baseline_lowered_by_its_peers_says_why(tmp_path):
+    """华东 and 华北 each win 20 (±2) new customers a month from 2025-01; in 2026-10 华东 wins none and 华北 6.
+    华东's baseline is its usual level lowered by the rest of the company's factor, (6 + 2) ÷ (20 + 2) with the
+    prior of 2: the detail said 对比基准 7.3 个（常态月均 20…) without saying why; it names the peers now."""
+    rows = []
+    for k, period in enumerate(pd.period_range("2025-01", "2026-10", freq="M")):
+        month = str(period)
+        for region in ("华东", "华北"):
+            won = (0 if region == "华东" else 6) if month == "2026-10" else 20 + (k % 3 - 1) * 2
+            rows += [(f"{region}{month}-{j}", f"{month}-{1 + j:02d}", region) for j in range(won)]
+    rows += [("R1", "2026-10-31", "华东"), ("R1", "2025-01-05", "华东")]  # a regular: the month is complete
+    folder = tmp_path / "peers"
+    folder.mkdir()
+    pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "region": g, "amount": 100}
+         for i, (c, d, g) in enumerate(rows)]
+    ).to_csv(folder / "orders.csv", index=False)  # fmt: skip
+    r = open_report(str(folder), "2026-10", "华东")
+    test = market.new_customer_test(r)
+    assert test["count"] == 0 and test["peers_now"] == 6 and test["peers_usual"] == pytest.approx(20.0, abs=0.5)
+    assert test["peer_factor"] == pytest.approx(8 / (test["peers_usual"] + 2))
+    (drop,) = [f for f in market.angle_findings(r) if f["code"] == "new_customer_drop"]
+    assert "其他区域本月新客户也只有 6 个（常态 20），基准按此下调" in drop["detail"]
+    steady = [
+        f for f in market.angle_findings(steady_report(tmp_path, "acquisition")) if f["code"] == "new_customer_drop"
+    ]
+    assert "基准按此下调" not in steady[0]["detail"]  # peers as usual: the baseline is the region's own

@@ -227,6 +227,32 @@ def test_a_region_flat_through_a_peak_every_other_region_sells_is_found(tmp_path
     assert bool(east["flagged"]) and not frame.drop(index="华东")["flagged"].any()
 
 
+def test_a_region_growing_past_its_own_expectation_is_not_found_behind_a_faster_peer(tmp_path):
+    """As above, but in 2026-10 华东 sells 2× its usual and its three peers 4×: 华东 grew far past its own
+    expectation (about 1,000, its interval's upper end well below 2,000), so it did not stay flat through the peak.
+    Raised by the peers' ≈4× factor, its bar was ≈4,000 and 华东 was found 50 % behind; its bar is its own
+    expectation now, and it is not found."""
+    from tiny import write_tiny
+
+    months = [str(m) for m in pd.period_range("2025-11", "2026-10", freq="M")]
+    regions = ("华东", "华北", "华南", "西南")
+    orders = []
+    for k, month in enumerate(months):
+        for j, region in enumerate(regions):
+            peak = (2.0 if region == "华东" else 4.0) if month == "2026-10" else 1.0
+            amount = 1000 * (1 + 0.05 * np.sin(k + j)) * peak
+            orders.append({"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
+                           "region": region, "amount": round(amount, 2)})  # fmt: skip
+    customers = [{"customer_id": f"C{region}", "region": region} for region in regions]
+    folder = write_tiny(tmp_path / "peak", tables={"customers": customers, "orders": orders})
+    frame = market.region_frame(open_report(str(folder), "2026-10", "ALL")).set_index("region")
+    east = frame.loc["华东"]
+    assert east["revenue"] > east["expected_high"]  # it sold past its own expectation's upper end
+    assert east["peer_factor"] == 1.0 and east["baseline"] == pytest.approx(east["expected"])
+    assert east["change"] == pytest.approx(east["revenue"] / east["expected"] - 1) and east["change"] > 0.8
+    assert not frame["flagged"].any()
+
+
 def test_regions_are_ranked_by_attainment_only_when_every_region_has_a_target():
     """Two of ten regions' reps had a target: the league put them first by attainment, the eight others after."""
     frame = pd.DataFrame({"attainment": [3.87, 0.29, np.nan], "vs_trailing": [0.13, -0.48, 0.25]})
