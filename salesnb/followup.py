@@ -53,11 +53,21 @@ def _rules(report: Report, name: str, codes: set[str] | None = None) -> list[dic
     return [{**f, "id": scoped_id(f["id"], report.region)} for f in found]
 
 
+def as_reported(report: Report, period: str) -> Report:
+    """The report of an earlier ``period`` of the scope as its own report read it.
+
+    The whole dataset, not the first days of every month that a partial report month reads.
+    """
+    return replace(report, ds=report.whole, period=period)
+
+
 def scope_state(report: Report) -> dict[str, list[dict[str, Any]]]:
     """``{"findings": this month's, "previous": last month's}`` findings of every angle, linked and with status.
 
     Computed once per report scope: each angle's rules run for the period, then for last month (all of them, for
-    the follow-up), then further back only the rules whose findings were still present the month after, then
+    the follow-up), then further back only the rules whose findings were still present the month after — earlier
+    months read whole, as their own reports did, also when this month is partial: last month's problems are the
+    ones last month's report raised, not those of its first days —, then
     the angle's derived tables are let go (see :func:`salesnb.data.facts.forget_derived`). Findings keep the
     angles' rule order.
     """
@@ -74,7 +84,7 @@ def scope_state(report: Report) -> dict[str, list[dict[str, Any]]]:
                 if k and not alive:
                     break
                 codes = None if k == 0 else {f["code"] for f in now if f["id"] in alive}
-                past = _rules(replace(report, period=period), name, codes)
+                past = _rules(as_reported(report, period), name, codes)
                 if k == 0:
                     previous += past
                 alive &= {f["id"] for f in past}
@@ -84,7 +94,7 @@ def scope_state(report: Report) -> dict[str, list[dict[str, Any]]]:
             current += [
                 {**f, "status": "new" if runs[f["id"]] == 1 else "persisting", "months": runs[f["id"]]} for f in now
             ]
-        last = link(replace(report, period=back[0]), previous) if back else []
+        last = link(as_reported(report, back[0]), previous) if back else []
         return {"findings": link(report, current), "previous": last}
 
     return report.memo("scope_state", build)
@@ -188,7 +198,7 @@ def followup_panel(report: Report) -> Panel:
     )
     counts = {s: int((frame["status"] == s).sum()) for s in ("resolved", "persisting", "worse")}
     note = t("followup_counts", lang, period=back[0], total=len(frame), **counts)
-    if report.partial:  # last month is read on the same days as this one: not the figure its own report showed
+    if report.partial:  # last month as its own report read it (whole), this month through its last day
         note += " " + t("followup_partial", lang, day=report.through_day)
     return Panel(frame=frame, table=table, note=note)
 

@@ -1,6 +1,6 @@
 """Memory across months on planted findings: new, persisting for N months, resolved, and the follow-up table."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
@@ -27,9 +27,11 @@ class PlantedAngle:
 
     name: str
     calls: list
+    read: dict = field(default_factory=dict)  # month -> the dataset its report read
 
     def rule_findings(self, report, codes=None):
         self.calls.append((report.period, None if codes is None else tuple(sorted(codes))))
+        self.read[report.period] = report.ds
         if self.name != "market":
             return []
         return [
@@ -130,8 +132,17 @@ def test_every_finding_metric_has_a_readers_name_and_format() -> None:
     assert followup.format_metric("stage_stock", 12.5, "zh") == "12.5"  # a usual level may be a mean
 
 
-def test_a_partial_month_says_last_months_figures_are_its_same_days(planted):
-    """The data ends on 2026-10-10: the follow-up's 上月 column counts days 1..10 too, and the note says so."""
+def test_a_partial_months_follow_up_lists_what_last_months_report_raised(planted, monkeypatch):
+    """The data ends on 2026-10-10: this month is read on days 1..10, but last month and before are read whole, as
+    their own reports read them (a problem of September's first ten days that September's report did not raise is
+    not last month's problem), and the note says which column counts what."""
     report, _ = planted
     assert report.partial and report.through_day == 10
-    assert "“上月”一列也只计 1–10 日" in followup.followup_panel(report).note
+    angles = {name: PlantedAngle(name, []) for name in ANGLE_NAMES}
+    monkeypatch.setattr(followup, "get", angles.__getitem__)
+    partial = open_report(str(report.whole.source), "2026-10", "华东")
+    followup.scope_findings(partial)
+    read = angles["market"].read
+    assert partial.ds is not partial.whole and read["2026-10"] is partial.ds  # this month: days 1..10
+    assert all(read[m] is partial.whole for m in ("2026-09", "2026-08", "2026-07"))
+    assert "“上月”一列是上月报告的整月数字，“本月”一列只计 1–10 日" in followup.followup_panel(report).note

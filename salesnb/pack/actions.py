@@ -8,7 +8,6 @@ the severity (``pack.due_day``: a high finding is due mid next month, others at 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
@@ -17,7 +16,7 @@ from ..causes import roots
 from ..data.reps import rep_label
 from ..display.panel import Panel
 from ..findings import all_findings
-from ..followup import format_metric, metric_name, previous_months
+from ..followup import as_reported, format_metric, metric_name, previous_months
 from ..i18n import t
 from ..periods import ALL, bounds
 from ..planning import next_month
@@ -81,7 +80,7 @@ def previous_actions(report: Report) -> list[dict[str, Any]]:
     back = previous_months(report)
     if not back:
         return []
-    return action_items(replace(report, period=back[0]))
+    return action_items(as_reported(report, back[0]))  # last month as its own report read it (whole)
 
 
 def actions_frame(report: Report) -> pd.DataFrame:
