@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tiny import write_tiny
 
 from market.helpers import steady_report
 from salesnb import market
 from salesnb.errors import ModelFitError
 from salesnb.models import customer_value
+from salesnb.report import open_report
 
 
 def test_an_unfitted_spend_model_keeps_the_repeat_buyers_count_and_says_why(
@@ -24,3 +26,20 @@ def test_an_unfitted_spend_model_keeps_the_repeat_buyers_count_and_says_why(
     note = market.clv_panel(steady_report(tmp_path)).note
     assert "p=—, q=—, γ=—（30 个复购客户）" in note
     assert "单次购买金额差异过大" in note and "复购客户太少" not in note
+
+
+def test_customers_who_nearly_all_bought_once_get_no_values_and_no_risk_list(tmp_path: Path) -> None:
+    """20 walk-in buyers, one of whom came back (5 %, under clv_min_repeat_share 10 %): no model, and both panels
+    say why instead of a forecast and a list of one-time buyers 'at risk'."""
+    orders = [
+        {"order_id": f"O{k}", "customer_id": f"C{k}", "order_date": f"2026-{1 + k % 10:02d}-{5 + k % 20:02d}",
+         "region": "华东", "amount": 100 + 10 * k}
+        for k in range(20)
+    ]  # fmt: skip
+    orders.append({"order_id": "O99", "customer_id": "C0", "order_date": "2026-10-28", "region": "华东", "amount": 50})
+    report = open_report(str(write_tiny(tmp_path / "walk_in", tables={"orders": orders})), "2026-10", "华东")
+    fit = market.clv_model(report)
+    assert fit["bgnbd"] is None and fit["repeat_share"] == pytest.approx(1 / 20)
+    for panel in (market.clv_panel(report), market.clv_at_risk_panel(report)):
+        assert panel.note.startswith("只有 5.0% 的客户买过不止一次") and panel.figure is None
+    assert market.clv.metrics(report) == {}
