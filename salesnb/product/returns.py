@@ -355,7 +355,10 @@ def _finding(report: Report, row: Any, shown: Any, members: list[dict[str, Any]]
     else:
         segment = {"product_line": row.product_line}
     effect = float(row.effect)
-    severity = stats.capped_severity(severity_of(effect, report.revenue, report.config), row.q_value, thr["strong_q"])
+    level = severity_of(effect, report.revenue, report.config)
+    if level == "low" and row.return_rate - row.usual_rate >= thr["collapse"]:  # a third of what it sold came back
+        level = "medium"
+    severity = stats.capped_severity(level, row.q_value, thr["strong_q"])
     item = finding(
         report, "return_rate_high", scoped(report, row.scope, segment), values, metric="return_rate",
         value=shown.return_rate, baseline=shown.usual_rate, effect=effect, angle=NAME,

@@ -170,6 +170,23 @@ def test_a_line_whose_products_all_return_more_is_named_as_the_line(focus):
     assert [m["value"] for m in line["members"]] == pytest.approx([0.6, 0.5])
 
 
+def test_a_small_line_returning_a_third_more_of_what_it_sold_is_at_least_medium(tmp_path):
+    """Line K of the focus data beside a line Z selling 100× its revenue: 华北's K returns 62 of 104 units (usual
+    1 %), 58 points above its usual rate, while its refunds are 0.6 % of the region's revenue (low by money alone):
+    more than a third (collapse) of what the line sold came back beyond the usual, a quality problem: medium."""
+    from tiny import write_tiny
+
+    tables = _focus_tables()
+    tables["products"].append({"product_id": "Z1", "product_name": "Z1", "product_line": "Z", "list_price": 1000})
+    tables["order_lines"] += [
+        {"order_id": o["order_id"], "product_id": "Z1", "quantity": 10, "unit_price": 1000} for o in tables["orders"]
+    ]
+    folder = write_tiny(tmp_path / "big", tables=tables)
+    (line,) = [f for f in product.angle_findings(report(folder, "华北", "2026-10")) if f["code"] == "return_rate_high"]
+    assert line["segment"] == {"product_line": "K"} and line["value"] - line["baseline"] > 0.3
+    assert line["effect"] < 0.01 * 100 * 10_000 and line["severity"] == "medium"
+
+
 def test_a_line_whose_excess_is_one_products_names_the_product(focus):
     found = [f for f in product.angle_findings(report(focus, "西北", "2026-10")) if f["code"] == "return_rate_high"]
     assert len(found) == 1, found
