@@ -356,8 +356,9 @@ def _finding(report: Report, row: Any, shown: Any, members: list[dict[str, Any]]
         segment = {"product_line": row.product_line}
     effect = float(row.effect)
     level = severity_of(effect, report.revenue, report.config)
-    if level == "low" and row.units_sold >= thr["min_units"] and row.return_rate - row.usual_rate >= thr["collapse"]:
-        level = "medium"  # a third of what it sold came back beyond the usual, on volume (min_units): a quality problem
+    wide = row.units_sold >= thr["min_units"] and row.lines_returned >= thr["min_returns"]  # not one big order line
+    if level == "low" and wide and row.return_rate - row.usual_rate >= thr["collapse"]:
+        level = "medium"  # a third of what it sold came back beyond the usual, from several orders: a quality problem
     severity = stats.capped_severity(level, row.q_value, thr["strong_q"])
     item = finding(
         report, "return_rate_high", scoped(report, row.scope, segment), values, metric="return_rate",
