@@ -204,11 +204,9 @@ def test_penetration_needs_the_customer_column_it_splits_by(tmp_path):
     assert not market.penetration_panel(r, by="size_band").is_skipped
 
 
-def test_a_region_flat_through_a_peak_every_other_region_sells_is_found(tmp_path):
-    """A year of data (2025-11..2026-10), so no season is known yet: in 2026-10 华北, 华南 and 西南 sell 1.8× their
-    usual (a 双十一-like peak the history could not foresee) while 华东 stays at its usual 1,000. Capped at 1, the
-    peers' factor left 华东 'as expected'; the rest of the company at ≈1.8× its own expectation now raises 华东's
-    baseline to ≈1,800, and 华东, 44 % below it, is found."""
+def _peak_regions(tmp_path, *, east: float, rest: float) -> pd.DataFrame:
+    """The region frame of ALL 2026-10 for four regions selling about 1,000 a month (2025-11..2026-10), 2026-10 at
+    ``east`` × usual in 华东 and ``rest`` × in 华北, 华南 and 西南."""
     from tiny import write_tiny
 
     months = [str(m) for m in pd.period_range("2025-11", "2026-10", freq="M")]
@@ -216,12 +214,21 @@ def test_a_region_flat_through_a_peak_every_other_region_sells_is_found(tmp_path
     orders = []
     for k, month in enumerate(months):
         for j, region in enumerate(regions):
-            amount = 1000 * (1 + 0.05 * np.sin(k + j)) * (1.8 if month == "2026-10" and region != "华东" else 1.0)
+            peak = (east if region == "华东" else rest) if month == "2026-10" else 1.0
+            amount = 1000 * (1 + 0.05 * np.sin(k + j)) * peak
             orders.append({"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
                            "region": region, "amount": round(amount, 2)})  # fmt: skip
     customers = [{"customer_id": f"C{region}", "region": region} for region in regions]
     folder = write_tiny(tmp_path / "peak", tables={"customers": customers, "orders": orders})
-    frame = market.region_frame(open_report(str(folder), "2026-10", "ALL")).set_index("region")
+    return market.region_frame(open_report(str(folder), "2026-10", "ALL")).set_index("region")
+
+
+def test_a_region_flat_through_a_peak_every_other_region_sells_is_found(tmp_path):
+    """A year of data (2025-11..2026-10), so no season is known yet: in 2026-10 华北, 华南 and 西南 sell 1.8× their
+    usual (a 双十一-like peak the history could not foresee) while 华东 stays at its usual 1,000. Capped at 1, the
+    peers' factor left 华东 'as expected'; the rest of the company at ≈1.8× its own expectation now raises 华东's
+    baseline to ≈1,800, and 华东, 44 % below it, is found."""
+    frame = _peak_regions(tmp_path, east=1.0, rest=1.8)
     east = frame.loc["华东"]
     assert east["peer_factor"] == pytest.approx(1.8, abs=0.1) and east["change"] == pytest.approx(-0.44, abs=0.05)
     assert bool(east["flagged"]) and not frame.drop(index="华东")["flagged"].any()
@@ -232,20 +239,7 @@ def test_a_region_growing_past_its_own_expectation_is_not_found_behind_a_faster_
     expectation (about 1,000, its interval's upper end well below 2,000), so it did not stay flat through the peak.
     Raised by the peers' ≈4× factor, its bar was ≈4,000 and 华东 was found 50 % behind; its bar is its own
     expectation now, and it is not found."""
-    from tiny import write_tiny
-
-    months = [str(m) for m in pd.period_range("2025-11", "2026-10", freq="M")]
-    regions = ("华东", "华北", "华南", "西南")
-    orders = []
-    for k, month in enumerate(months):
-        for j, region in enumerate(regions):
-            peak = (2.0 if region == "华东" else 4.0) if month == "2026-10" else 1.0
-            amount = 1000 * (1 + 0.05 * np.sin(k + j)) * peak
-            orders.append({"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
-                           "region": region, "amount": round(amount, 2)})  # fmt: skip
-    customers = [{"customer_id": f"C{region}", "region": region} for region in regions]
-    folder = write_tiny(tmp_path / "peak", tables={"customers": customers, "orders": orders})
-    frame = market.region_frame(open_report(str(folder), "2026-10", "ALL")).set_index("region")
+    frame = _peak_regions(tmp_path, east=2.0, rest=4.0)
     east = frame.loc["华东"]
     assert east["revenue"] > east["expected_high"]  # it sold past its own expectation's upper end
     assert east["peer_factor"] == 1.0 and east["baseline"] == pytest.approx(east["expected"])
