@@ -8,10 +8,12 @@ the next run.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from ..data.messages import Message
 from ..errors import OutputFolderError, ParameterError
@@ -83,3 +85,16 @@ def prepare_output(out: Path) -> None:
     for stale in [*out.glob(".*.tmp"), *out.glob("*/*/.*.tmp")]:
         with contextlib.suppress(OSError):
             stale.unlink()
+
+
+def read_json(path: Path, default: Any) -> Any:
+    """A JSON file the run wrote, or ``default`` when it is missing or unreadable (a report that failed)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return default
+
+
+def report_folders(out_dir: Path) -> list[Path]:
+    """The report folders of an output folder (``<period>/<region>``), sorted by path."""
+    return sorted(p for p in out_dir.glob("*/*") if p.is_dir() and not p.name.startswith("."))

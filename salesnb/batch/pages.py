@@ -7,7 +7,6 @@ from an error message is escaped.
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import nbformat
 from ..angle import ANGLE_NAMES
 from ..findings import SEVERITY_RANK
 from ..i18n import t
+from .output import read_json, report_folders
 from .webfont import embed_font
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -63,13 +63,6 @@ def error_page(nb: nbformat.NotebookNode, cell_index: int | None, error: str, *,
     return _page(f"FAILED {title}", body)
 
 
-def _read_json(path: Path, default: Any) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return default
-
-
 def _rank(findings: list[dict]) -> list[dict]:
     return sorted(findings, key=lambda f: (SEVERITY_RANK.get(f.get("severity"), 9), -(f.get("effect") or 0.0)))
 
@@ -93,10 +86,10 @@ def index_rows(out_dir: Path, angles: list[str]) -> list[dict[str, Any]]:
     reaches (``None`` for a complete month), ``pack`` the review pack's link when one was written.
     """
     rows = []
-    for folder in sorted(p for p in out_dir.glob("*/*") if p.is_dir() and not p.name.startswith(".")):
-        state = _read_json(folder / ".salesnb-state.json", {})
-        findings = _read_json(folder / "findings.json", [])
-        metrics = _read_json(folder / "metrics.json", {})
+    for folder in report_folders(out_dir):
+        state = read_json(folder / ".salesnb-state.json", {})
+        findings = read_json(folder / "findings.json", [])
+        metrics = read_json(folder / "metrics.json", {})
         mom, through_day = metrics.get("mom_growth"), metrics.get("through_day")
         pack = folder / f"{PACK}.html"
         period = state.get("period", folder.parent.name)

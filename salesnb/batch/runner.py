@@ -3,6 +3,7 @@
 Layout of the output folder::
 
     OUT/index.html
+    OUT/findings.xlsx                     every report's findings and headline figures (:mod:`.workbook`)
     OUT/<period>/<region>/<angle>.ipynb   executed notebook
     OUT/<period>/<region>/<angle>.html    shareable page, code hidden
     OUT/<period>/<region>/metrics.json    numbers of every angle run for this scope
@@ -46,11 +47,12 @@ from .engine import WarmKernel, die_with_parent
 from .jobs import NOTEBOOK_DIR, Job, JobOutput, JobResult, run_scope, write_job
 from .jobs import safe_dirname as safe_dirname  # part of this module's interface (tests, benchmarks)
 from .memory import available_mib, fitting_jobs, job_estimate_mib, memory_env
-from .output import check_not_a_file, output_errors, prepare_output, write_atomic
+from .output import check_not_a_file, output_errors, prepare_output, read_json, write_atomic
 from .pages import PACK, index_page
 from .schedule import ReusePlan, region_major
 from .session import release_memory
 from .stopping import stop_on_signals, stop_pool
+from .workbook import write_workbook
 
 
 def available_angles(notebook_dir: Path | None = None) -> list[str]:
@@ -294,8 +296,8 @@ def merge_results(folder: Path, results: dict[str, dict]) -> None:
     that was re-run replaces its earlier findings; the overview publishes every angle's findings (its
     executive summary), merged by angle, code and segment so that none is listed twice.
     """
-    metrics = _read_json(folder / "metrics.json", {})
-    findings = _read_json(folder / "findings.json", [])
+    metrics = read_json(folder / "metrics.json", {})
+    findings = read_json(folder / "findings.json", [])
     for angle, result in results.items():
         if angle == PACK:  # the pack publishes its action timetable, not metrics or findings of its own
             write_atomic(folder / "actions.json", dumps(result.get("metrics", {}).get("actions", {})))
@@ -309,13 +311,6 @@ def merge_results(folder: Path, results: dict[str, dict]) -> None:
         findings = [f for f in findings if f.get("angle") != angle and _finding_key(f) not in keys] + published
     write_atomic(folder / "metrics.json", dumps(metrics))
     write_atomic(folder / "findings.json", dumps(rank_findings(findings)))
-
-
-def _read_json(path: Path, default):
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return default
 
 
 def run_reports(
@@ -420,13 +415,15 @@ def run_reports(
             results = run(scopes, parameters, out, show_code, env, workers, bar, cell_timeout)
         bar.close()
     with output_errors(out):
-        _publish(results, parts, planned, out, summary)
+        _publish(results, parts, planned, out, summary, lang)
     summary.seconds = time.monotonic() - started
     return summary
 
 
-def _publish(results: list[JobResult], parts: dict, planned: list[Job], out: Path, summary: RunSummary) -> None:
-    """Fold the reports' results into each folder's JSON and state, fill ``summary``, rewrite the index."""
+def _publish(
+    results: list[JobResult], parts: dict, planned: list[Job], out: Path, summary: RunSummary, lang: str
+) -> None:
+    """Fold the reports' results into each folder's JSON and state, fill ``summary``, rewrite the index and workbook."""
     by_folder: dict[Path, list[JobResult]] = {}
     for result in results:
         by_folder.setdefault(result.job.folder(out), []).append(result)
@@ -449,3 +446,4 @@ def _publish(results: list[JobResult], parts: dict, planned: list[Job], out: Pat
             summary.failed.append((result.job, result.error))
     if out.is_dir():
         write_atomic(out / "index.html", index_page(out, available_angles()))
+        write_workbook(out, lang)

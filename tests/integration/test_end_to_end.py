@@ -96,6 +96,21 @@ def test_every_region_rendered(rendered):
     assert "华东" in index and "overview.html" in index
 
 
+def test_workbook_lists_every_report_as_its_json_says(rendered):
+    from openpyxl import load_workbook
+
+    (period,) = [p.name for p in rendered.iterdir() if p.is_dir()]
+    book = load_workbook(rendered / "findings.xlsx")
+    listed = list(book["问题清单"].iter_rows(min_row=2, values_only=True))
+    for region in ("ALL", "华东", "西南"):
+        findings = json.loads((rendered / period / region / "findings.json").read_text(encoding="utf-8"))
+        name = "全公司" if region == "ALL" else region
+        assert sorted(row[10] for row in listed if row[1] == name) == sorted(f["id"] for f in findings)
+    figures = {row[1]: row for row in book["核心指标"].iter_rows(min_row=2, values_only=True)}
+    metrics = json.loads((rendered / period / "华东" / "metrics.json").read_text(encoding="utf-8"))
+    assert figures["华东"][2] == metrics["revenue"] and figures["华东"][4] == metrics["attainment"]
+
+
 @pytest.mark.parametrize("region", ["ALL", "华东", "西南"])
 def test_metrics_match_independent_computation(rendered, region):
     (period,) = [p.name for p in rendered.iterdir() if p.is_dir()]
