@@ -19,6 +19,7 @@ from ..data.messages import Message
 from ..errors import OutputFolderError, ParameterError
 
 PROBE = ".salesnb-write-check"
+WORKBOOK = "findings.xlsx"  # every report's findings and figures, for Excel (:mod:`.workbook`)
 
 
 def _umask() -> int:

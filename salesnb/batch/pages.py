@@ -16,7 +16,7 @@ import nbformat
 from ..angle import ANGLE_NAMES
 from ..findings import SEVERITY_RANK
 from ..i18n import t
-from .output import read_json, report_folders
+from .output import WORKBOOK, read_json, report_folders
 from .webfont import embed_font
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -168,7 +168,8 @@ def index_page(out_dir: Path, angles: list[str]) -> str:
     """``index.html``: per month, a region × angle grid coloured by each report's most severe finding.
 
     Each cell links the angle's page and shows its high / medium counts with the direction against last month;
-    each region's row shows its revenue change on last month and links its review pack.
+    each region's row shows its revenue change on last month and links its review pack. The run's
+    ``findings.xlsx`` (:mod:`.workbook`) is linked at the top when it is there.
     """
     rows = index_rows(out_dir, [a for a in angles if a != PACK])
     shown = [a for a in angles if a != PACK and any(r["angle"] == a for r in rows)]
@@ -198,5 +199,8 @@ def index_page(out_dir: Path, angles: list[str]) -> str:
         '<span class="sev-low">低 low</span><span class="sev-none">无发现 none</span>'
         "↑ 较上月加重 worse · ↓ 减轻 better · → 持平 same</p>"
     )
-    body = "<h1>销售分析报告 / Sales reports</h1>" + legend + "".join(sections)
+    workbook = ""
+    if (out_dir / WORKBOOK).is_file():
+        workbook = f'<p><a href="{WORKBOOK}">问题清单与核心指标（Excel）/ Findings and headline figures (Excel)</a></p>'
+    body = "<h1>销售分析报告 / Sales reports</h1>" + workbook + legend + "".join(sections)
     return _page("salesnb reports", body)

@@ -445,5 +445,5 @@ def _publish(
         else:
             summary.failed.append((result.job, result.error))
     if out.is_dir():
+        write_workbook(out, lang)  # first: the index links it
         write_atomic(out / "index.html", index_page(out, available_angles()))
-        write_workbook(out, lang)

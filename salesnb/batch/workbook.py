@@ -22,9 +22,8 @@ from typing import Any
 from ..causes import summary_frame
 from ..i18n import t
 from ..periods import ALL
-from .output import read_json, report_folders, write_atomic
+from .output import WORKBOOK, read_json, report_folders, write_atomic
 
-WORKBOOK = "findings.xlsx"
 FINDING_COLUMNS: tuple[tuple[str, int], ...] = (
     ("period", 9),
     ("region", 10),
@@ -54,6 +53,7 @@ METRIC_COLUMNS: tuple[tuple[str, str], ...] = (
     ("repeat_customer_rate", "pct"),
     ("plan_next_month", "money"),
 )  # fmt: skip  (the metrics.json key, its number format)
+NEEDED = frozenset({"id", "angle", "code", "severity", "title", "action"})  # what a finding must carry to be listed
 HEADERS = {
     "angle": "col_angle",
     "severity": "col_severity",
@@ -86,7 +86,8 @@ def finding_rows(out_dir: Path, lang: str = "zh") -> list[dict[str, Any]]:
     scopes = []
     for folder in report_folders(out_dir):
         findings = read_json(folder / "findings.json", [])
-        if not isinstance(findings, list) or not findings:
+        findings = [f for f in findings if isinstance(f, dict) and f.keys() >= NEEDED] if type(findings) is list else []
+        if not findings:  # none, or a file this version did not write: the pages still say what it holds
             continue
         period, region = _scope(folder, read_json(folder / ".salesnb-state.json", {}))
         scopes.append({"period": period, "region": region, "findings": findings})

@@ -61,3 +61,12 @@ def test_a_report_page_is_titled_in_the_readers_language() -> None:
 
     assert page_title(Job("2025-03", "ALL", "overview"), "zh") == "概览 · 全公司 · 2025-03"
     assert page_title(Job("2025-03", "华东", "support"), "en") == "Support · 华东 · 2025-03"
+
+
+def test_the_index_links_the_workbook_once_it_is_written(tmp_path):
+    from salesnb.batch.workbook import write_workbook
+
+    _folder(tmp_path, "2026-10", "华东", [_f("market", "high")])
+    assert "findings.xlsx" not in index_page(tmp_path, ANGLES)
+    write_workbook(tmp_path)
+    assert '<a href="findings.xlsx">问题清单与核心指标（Excel）' in index_page(tmp_path, ANGLES)

@@ -81,3 +81,9 @@ def test_an_output_without_reports_gives_the_headers_alone(tmp_path):
     book = load_workbook(write_workbook(tmp_path, "en"))
     assert book.sheetnames == ["Findings", "Headline figures"]
     assert book["Findings"].max_row == 1 and book["Findings"].cell(1, 7).value == "Problem"
+
+
+def test_entries_that_are_not_findings_are_left_out(tmp_path):
+    _folder(tmp_path, "2026-10", "华东", [_f("a", "low", 1.0), {"title": "旧格式"}, "text"], {})
+    _folder(tmp_path, "2026-09", "华东", {"not": "a list"}, {})
+    assert [r["id"] for r in finding_rows(tmp_path)] == ["a"]
