@@ -165,6 +165,12 @@ def metric_name(metric: str, lang: str) -> str:
     return t(key, lang) if key in texts() else metric
 
 
+def watched_metric(metric: str, value: Any, lang: str) -> str:
+    """``延迟交付占比：35.4%``: a finding's metric named with its value, as an action plan shows what to watch."""
+    name, shown = metric_name(metric, lang), format_metric(metric, value, lang)
+    return t("followup_metric_with_value", lang, name=name, value=shown)
+
+
 def then_now(frame: pd.DataFrame, gone: pd.Series, lang: str) -> dict[str, list[str]]:
     """The "then" and "now" columns of a follow-up table: the metric formatted, "gone" where the finding is."""
     return {

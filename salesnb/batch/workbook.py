@@ -9,6 +9,8 @@ the pages. Two sheets:
   its symptoms one outline level down (Excel's ``+``/``−`` folds them under their cause); severity, status
   against last month, revenue at stake as a number, the problem, its evidence and the action.
 - 核心指标 (headline figures): one row per month and region; money as numbers, rates as percentages.
+- 行动计划 (action plan), when the run wrote review packs (``actions.json``): per root finding the action, its
+  owner, due date and the metric to watch, with an empty 执行情况 column for the manager to fill in.
 
 Only what the JSON says is written (no new computation); rows come in a fixed order, so the same outputs
 give the same cells.
@@ -24,42 +26,28 @@ from ..i18n import t
 from ..periods import ALL
 from .output import WORKBOOK, read_json, report_folders, write_atomic
 
+# (column, width in characters) of the findings sheet, and (metrics.json key, number format) of the figures
 FINDING_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("period", 9),
-    ("region", 10),
-    ("angle", 11),
-    ("severity", 7),
-    ("status", 11),
-    ("effect", 13),
-    ("title", 36),
-    ("detail", 70),
-    ("action", 60),
-    ("cause", 30),
-    ("id", 28),
-)  # fmt: skip  (column, width in characters)
+    ("period", 9), ("region", 10), ("angle", 11), ("severity", 7), ("status", 11), ("effect", 13),
+    ("title", 36), ("detail", 70), ("action", 60), ("cause", 30), ("id", 28),
+)  # fmt: skip
 METRIC_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("revenue", "money"),
-    ("target", "money"),
-    ("attainment", "pct"),
-    ("mom_growth", "pct"),
-    ("yoy_growth", "pct"),
-    ("ytd_revenue", "money"),
-    ("ytd_target", "money"),
-    ("ytd_attainment", "pct"),
-    ("orders", "count"),
-    ("aov", "money"),
-    ("customers", "count"),
-    ("new_customers", "count"),
-    ("repeat_customer_rate", "pct"),
+    ("revenue", "money"), ("target", "money"), ("attainment", "pct"), ("mom_growth", "pct"), ("yoy_growth", "pct"),
+    ("ytd_revenue", "money"), ("ytd_target", "money"), ("ytd_attainment", "pct"), ("orders", "count"),
+    ("aov", "money"), ("customers", "count"), ("new_customers", "count"), ("repeat_customer_rate", "pct"),
     ("plan_next_month", "money"),
-)  # fmt: skip  (the metrics.json key, its number format)
+)  # fmt: skip
+ACTION_COLUMNS: tuple[tuple[str, int], ...] = (
+    ("period", 9), ("region", 10), ("severity", 7), ("finding", 30), ("action", 60), ("owner", 16), ("due", 11),
+    ("metric", 26), ("effect", 13), ("progress", 30),
+)  # fmt: skip
 NEEDED = frozenset({"id", "angle", "code", "severity", "title", "action"})  # what a finding must carry to be listed
+# a column's header text where it is not the common.yaml text of its own name
 HEADERS = {
-    "angle": "col_angle",
-    "severity": "col_severity",
-    "action": "col_action",
+    "angle": "col_angle", "severity": "col_severity", "action": "col_action", "finding": "pack_col_finding",
+    "owner": "pack_col_owner", "due": "pack_col_due", "metric": "pack_col_metric", "progress": "xlsx_col_progress",
     **{key: f"xlsx_col_{key}" for key in ("status", "effect", "title", "detail", "cause", "id", "plan_next_month")},
-}  # fmt: skip  (a column's header text where it is not the text of its own name, common.yaml's)
+}  # fmt: skip
 FORMATS = {"money": "#,##0", "pct": "0.0%", "count": "#,##0"}
 HEADER_FILL = "F3F5F8"
 SEVERITY_FILLS = {"high": "F8D7D3", "medium": "FDEBC8", "low": "EEF6EE"}
@@ -122,6 +110,39 @@ def metric_rows(out_dir: Path) -> list[dict[str, Any]]:
     return _newest_first(rows)
 
 
+def action_rows(out_dir: Path, lang: str = "zh") -> list[dict[str, Any]]:
+    """One row per action of every review pack under ``out_dir`` (``actions.json``), newest month first.
+
+    ``metric`` is the metric to watch with its value this month, as the pack shows it; ``progress`` is left
+    empty for the manager to fill in.
+    """
+    from ..followup import watched_metric
+
+    scopes = []
+    for folder in report_folders(out_dir):
+        document = read_json(folder / "actions.json", {})
+        actions = document.get("actions") if isinstance(document, dict) else None
+        if not isinstance(actions, list) or not actions:
+            continue
+        period, region = _scope(folder, read_json(folder / ".salesnb-state.json", {}))
+        scopes.append({"period": period, "region": region, "actions": actions})
+    rows = []
+    for scope in _newest_first(scopes):
+        for item in (a for a in scope["actions"] if isinstance(a, dict)):
+            metric = str(item.get("metric") or "")
+            watched = watched_metric(metric, item.get("value"), lang) if metric else ""
+            rows.append(
+                {
+                    "period": scope["period"], "region": scope["region"], "severity_key": item.get("severity"),
+                    "severity": t(f"sev_{item['severity']}", lang) if item.get("severity") in SEVERITY_FILLS else "",
+                    "finding": item.get("finding", ""), "action": item.get("action", ""),
+                    "owner": item.get("owner", ""), "due": item.get("due", ""), "metric": watched,
+                    "effect": _number(item.get("effect")), "progress": None,
+                }
+            )  # fmt: skip
+    return rows
+
+
 def _cells(row: dict[str, Any], keys: list[str], lang: str) -> list[Any]:
     """A row's cell values in ``keys`` order, the whole company named in words, not ``ALL``."""
     return [t("all_regions", lang) if key == "region" and row[key] == ALL else row[key] for key in keys]
@@ -143,6 +164,9 @@ def workbook_bytes(out_dir: Path, lang: str = "zh") -> bytes:
     book = Workbook()
     _findings_sheet(book.active, finding_rows(out_dir, lang), lang)
     _metrics_sheet(book.create_sheet(), metric_rows(out_dir), lang)
+    actions = action_rows(out_dir, lang)
+    if actions:  # only a run with review packs plans actions
+        _actions_sheet(book.create_sheet(), actions, lang)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -166,32 +190,42 @@ def _header(sheet: Any, keys: list[str], lang: str) -> None:
     sheet.auto_filter.ref = sheet.dimensions
 
 
-def _findings_sheet(sheet: Any, rows: list[dict[str, Any]], lang: str) -> None:
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _listing_sheet(sheet: Any, title: str, columns: tuple[tuple[str, int], ...], rows: list[dict], lang: str) -> None:
+    """A sheet of findings or actions: wrapped text, the severity coloured, money as a number, set widths."""
+    from openpyxl.styles import Alignment, PatternFill
     from openpyxl.utils import get_column_letter
 
-    sheet.title = t("xlsx_sheet_findings", lang)
-    keys = [key for key, _ in FINDING_COLUMNS]
+    sheet.title = t(title, lang)
+    keys = [key for key, _ in columns]
     _header(sheet, keys, lang)
-    sheet.sheet_properties.outlinePr.summaryBelow = False  # a cause's row sits above the symptoms it folds
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate(rows, start=2):
         sheet.append(_cells(row, keys, lang))
         for cell in sheet[number]:
             cell.alignment = wrap
-        title = sheet.cell(number, keys.index("title") + 1)
-        if row["depth"]:
-            sheet.row_dimensions[number].outline_level = min(row["depth"], 7)
-            title.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * row["depth"])
-        else:
-            title.font = Font(bold=True)
         fill = SEVERITY_FILLS.get(row["severity_key"])
         if fill:
             sheet.cell(number, keys.index("severity") + 1).fill = PatternFill("solid", fgColor=fill)
         sheet.cell(number, keys.index("effect") + 1).number_format = FORMATS["money"]
     sheet.auto_filter.ref = sheet.dimensions
-    for index, (_, width) in enumerate(FINDING_COLUMNS, start=1):
+    for index, (_, width) in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def _findings_sheet(sheet: Any, rows: list[dict[str, Any]], lang: str) -> None:
+    """The findings listed, each symptom one outline level under its cause and indented, causes in bold."""
+    from openpyxl.styles import Alignment, Font
+
+    _listing_sheet(sheet, "xlsx_sheet_findings", FINDING_COLUMNS, rows, lang)
+    sheet.sheet_properties.outlinePr.summaryBelow = False  # a cause's row sits above the symptoms it folds
+    column = [key for key, _ in FINDING_COLUMNS].index("title") + 1
+    for number, row in enumerate(rows, start=2):
+        title = sheet.cell(number, column)
+        if row["depth"]:
+            sheet.row_dimensions[number].outline_level = min(row["depth"], 7)
+            title.alignment = Alignment(wrap_text=True, vertical="top", indent=2 * row["depth"])
+        else:
+            title.font = Font(bold=True)
 
 
 def _metrics_sheet(sheet: Any, rows: list[dict[str, Any]], lang: str) -> None:
@@ -209,3 +243,7 @@ def _metrics_sheet(sheet: Any, rows: list[dict[str, Any]], lang: str) -> None:
     sheet.auto_filter.ref = sheet.dimensions
     for index in range(1, len(keys) + 1):
         sheet.column_dimensions[get_column_letter(index)].width = 12
+
+
+def _actions_sheet(sheet: Any, rows: list[dict[str, Any]], lang: str) -> None:
+    _listing_sheet(sheet, "xlsx_sheet_actions", ACTION_COLUMNS, rows, lang)

@@ -16,7 +16,7 @@ from ..causes import roots
 from ..data.reps import rep_label
 from ..display.panel import Panel
 from ..findings import all_findings
-from ..followup import as_reported, format_metric, metric_name, previous_months
+from ..followup import as_reported, previous_months, watched_metric
 from ..i18n import t
 from ..periods import ALL, bounds
 from ..planning import next_month
@@ -101,8 +101,7 @@ def actions_panel(report: Report) -> Panel:
             t("pack_col_owner", lang): frame["owner"],
             t("pack_col_due", lang): frame["due"],
             t("pack_col_metric", lang): [
-                f"{metric_name(m, lang)}: {format_metric(m, v, lang)}"
-                for m, v in zip(frame["metric"], frame["value"], strict=True)
+                watched_metric(m, v, lang) for m, v in zip(frame["metric"], frame["value"], strict=True)
             ],
         }
     )

@@ -87,3 +87,22 @@ def test_entries_that_are_not_findings_are_left_out(tmp_path):
     _folder(tmp_path, "2026-10", "华东", [_f("a", "low", 1.0), {"title": "旧格式"}, "text"], {})
     _folder(tmp_path, "2026-09", "华东", {"not": "a list"}, {})
     assert [r["id"] for r in finding_rows(tmp_path)] == ["a"]
+
+
+def test_review_packs_add_the_action_plan_with_an_empty_progress_column(tmp_path):
+    _sample(tmp_path)
+    assert "行动计划" not in load_workbook(write_workbook(tmp_path)).sheetnames  # no pack: no plan
+    action = {
+        "id": "r", "finding": "问题r", "severity": "high", "action": "行动r", "owner": "华东区域负责人",
+        "due": "2026-11-15", "metric": "late_share", "value": 0.353846, "effect": 10.0,
+    }  # fmt: skip
+    document = {"actions": [action, {**action, "severity": "odd", "metric": ""}], "period": "2026-10"}
+    (tmp_path / "2026-10" / "华东" / "actions.json").write_text(json.dumps(document), encoding="utf-8")
+    sheet = load_workbook(write_workbook(tmp_path))["行动计划"]
+    assert [c.value for c in sheet[1]] == [
+        "月份", "区域", "严重度", "问题", "建议行动", "负责人", "完成时间", "跟踪指标（本月）", "影响金额", "执行情况"
+    ]  # fmt: skip
+    first = [c.value for c in sheet[2]]
+    assert first[:7] == ["2026-10", "华东", "高", "问题r", "行动r", "华东区域负责人", "2026-11-15"]
+    assert first[7].endswith("：35.4%") and first[8] == 10.0 and first[9] is None
+    assert [c.value for c in sheet[3]][2] is None and [c.value for c in sheet[3]][7] is None
