@@ -104,6 +104,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         lines.append(f"! {t('map_negative_lines', lang, file=file, column=column, n=n, value=value, effect=effect)}")
     for file, column, n, share in proposal.credit_orders():
         lines.append(f"! {t('map_negative_amounts', lang, file=file, column=column, n=n, share=share)}")
+    for file, concept, key, name, share, examples in proposal.crossed:
+        ids = joined(examples, lang)
+        lines.append(f"! {t(f'map_crossed_{concept}', lang, file=file, id=key, name=name, share=share, ids=ids)}")
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:

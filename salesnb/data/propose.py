@@ -19,6 +19,7 @@ import pandas as pd
 from ..errors import DataSourceError
 from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
+from .crossed_ids import name_for_crossed_ids
 from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
 from .derive import add_joined_ids, repeated_per_id, split_reused_orders
@@ -68,6 +69,7 @@ class Proposal:
     splits: list[tuple[str, list[str]]] = field(default_factory=list)  # (pattern, its files): one table by year
     unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
     headerless: list[str] = field(default_factory=list)  # files or sheets without a header row: left out
+    crossed: list[tuple[str, str, str, str, float, list[str]]] = field(default_factory=list)  # crossed_ids, by file
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
@@ -259,6 +261,8 @@ def _candidates(
     ``products``: product keys held by reference (:func:`~.references.product_keys`).
     """
     found, ambiguous = match_columns(frame)
+    found, crossed = name_for_crossed_ids(frame, found)  # a number several customers share: they go by name
+    proposal.crossed += [(name, *c) for c in crossed]
     refer_products(name, frame, found, products, _lines_file(name))
     proposal.recognised[name] = dict(found)
     if ambiguous:

@@ -314,6 +314,10 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
         "hhi": fmt_num(m["hhi"], 3),
         "standing": "",
     }
+    # a customer's dependence among so few customers that the top N are all of them: their count says it, not 100 %
+    few = state["which"] == "largest" and m["customers"] <= m["top_n"]
+    values["top_clause"] = t("mk_conc_few_customers" if few else "mk_conc_top_clause", lang, customers=m["customers"],
+                             n=values["n"], top=values["top"], top_limit=values["top_limit"])  # fmt: skip
     if then is not None:
         key = "mk_conc_standing_largest" if state["which"] == "largest" else "mk_conc_standing_top"
         values["standing"] = t(key, lang, n=m["top_n"], then=format_pct(then["share"]))

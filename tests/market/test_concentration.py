@@ -21,6 +21,8 @@ def test_concentration_hand_computed(tiny):
     # the largest customer's average month beyond the 20 % limit: (400 − 0.2 × 950) ÷ 12
     assert found[0]["effect"] == pytest.approx((400 - 0.2 * 950) / 12)
     assert found[0]["severity"] == "medium"  # 17.5 of 700: between 2% and 5%
+    # four customers in all: the top 10 are all of them, so their 100 % says nothing; their count is said instead
+    assert "全部只有 4 个客户，HHI" in found[0]["detail"] and "前10大" not in found[0]["detail"]
 
 
 def test_concentration_top_n_variant(tiny):
