@@ -179,6 +179,14 @@ def write_workbook(out_dir: Path, lang: str = "zh") -> Path:
     return path
 
 
+def _append(sheet: Any, values: list[Any]) -> None:
+    """Add a row whose text stays text: a value from the data such as ``=HYPERLINK(…)`` is never a live formula."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"  # openpyxl reads a leading "=" as a formula; the data's cells are words
+
+
 def _header(sheet: Any, keys: list[str], lang: str) -> None:
     from openpyxl.styles import Font, PatternFill
 
@@ -200,7 +208,7 @@ def _listing_sheet(sheet: Any, title: str, columns: tuple[tuple[str, int], ...],
     _header(sheet, keys, lang)
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, row in enumerate(rows, start=2):
-        sheet.append(_cells(row, keys, lang))
+        _append(sheet, _cells(row, keys, lang))
         for cell in sheet[number]:
             cell.alignment = wrap
         fill = SEVERITY_FILLS.get(row["severity_key"])
@@ -236,7 +244,7 @@ def _metrics_sheet(sheet: Any, rows: list[dict[str, Any]], lang: str) -> None:
     _header(sheet, keys, lang)
     kinds = dict(METRIC_COLUMNS)
     for number, row in enumerate(rows, start=2):
-        sheet.append(_cells(row, keys, lang))
+        _append(sheet, _cells(row, keys, lang))
         for column, key in enumerate(keys, start=1):
             if key in kinds:
                 sheet.cell(number, column).number_format = FORMATS[kinds[key]]

@@ -106,3 +106,14 @@ def test_review_packs_add_the_action_plan_with_an_empty_progress_column(tmp_path
     assert first[:7] == ["2026-10", "华东", "高", "问题r", "行动r", "华东区域负责人", "2026-11-15"]
     assert first[7].endswith("：35.4%") and first[8] == 10.0 and first[9] is None
     assert [c.value for c in sheet[3]][2] is None and [c.value for c in sheet[3]][7] is None
+
+
+def test_text_from_the_data_that_looks_like_a_formula_stays_text(tmp_path):
+    hostile = _f("h", "high", 5.0)
+    hostile["title"] = '=HYPERLINK("http://x","点我")'
+    hostile["detail"] = "=cmd|' /C calc'!A0"
+    _folder(tmp_path, "2026-10", "=1+1", [hostile], {"revenue": 1.0})
+    sheet = load_workbook(write_workbook(tmp_path))["问题清单"]
+    row = {c.column_letter: c for c in sheet[2]}
+    assert row["G"].value == '=HYPERLINK("http://x","点我")' and row["G"].data_type == "s"
+    assert row["H"].value == "=cmd|' /C calc'!A0" and row["B"].value == "=1+1" and row["B"].data_type == "s"
