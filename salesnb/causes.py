@@ -39,7 +39,9 @@ class Relation:
     the parent's segment falling inside it, and the rest of the child fell less than the parent did),
     ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late),
     ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake),
-    ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads).
+    ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads),
+    ``others_fell`` (the child is the month's lean on one customer, in the parent's region, whose other customers
+    bought at most :data:`OTHERS_FELL` of their trailing months' revenue).
     """
 
     parent: str
@@ -81,6 +83,9 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("receivables_overdue", "credit_risk_open_deal", "region"),
     # products under their line
     Relation("return_rate_high", "return_rate_high", "product_line"),
+    # a month leaning on one customer because the region's other customers stopped buying: the churn, the fall
+    Relation("customer_churn_rise", "customer_concentration", "others_fell"),
+    Relation("region_underperform", "customer_concentration", "others_fell"),
     # the same problem company-wide explains it in one region (a wider segment explains a narrower one)
     Relation(SAME, SAME, "segment"),
 )
@@ -263,6 +268,29 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     return _measured(p_value, cell_fall, child_fall) if rest_rate < parent_fall / parent_usual else None
 
 
+OTHERS_FELL = 0.8  # the other customers' share of their usual revenue at most which they "fell away"
+MONTH_SHARE = "period_largest_customer_share"  # the metric of customer_concentration's month variant
+
+
+def _others_fell(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """The child is the month's lean on one customer in the parent's region, and the region's other customers fell.
+
+    Its share of the month rose because the rest bought less (a churn, a region's fall), not only by its own
+    order: the others' revenue this month at most :data:`OTHERS_FELL` of their trailing months' average.
+    """
+    if child.get("metric") != MONTH_SHARE or not _in_region(report, parent, child):
+        return None
+    region = _region_of(report, child["segment"]) or ALL
+    months = report.trailing(None if region == ALL else region)
+    if not months:
+        return None
+    orders = facts.in_region(facts.order_facts(report.ds), region)
+    others = orders[(orders["customer_id"].astype(str) != str(child["segment"].get("customer_id"))).to_numpy()]
+    now = float(facts.in_months(others, report.period)["revenue"].sum())
+    usual = float(facts.in_months(others, months)["revenue"].sum()) / len(months)
+    return _found(usual > 0 and now <= OTHERS_FELL * usual)
+
+
 def _fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
     """The one line-fact dimension a finding's segment names (its region aside), else ``(None, None)``."""
     named = [key for key in FALL_KEYS if key in segment]
@@ -334,6 +362,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | No
     "late_customers": _late_customers,
     "competitor_took": _competitor_took,
     "pipeline_pileup": _pipeline_pileup,
+    "others_fell": _others_fell,
 }
 
 

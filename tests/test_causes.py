@@ -304,3 +304,28 @@ def test_a_lead_source_explains_the_stage_it_piles_up_in_with_its_share(tmp_path
                                                         "whole": 11.0, "unit": "deals"}  # fmt: skip
     said = "：在手商机比常态多出 11 个，全部来自展会（展会多了 12 个，其他来源有所减少）"
     assert explained_text(linked["stage_stock_surge"], "zh") == said
+
+
+def _leaning_on(customer, region, metric="period_largest_customer_share"):
+    return make_finding(
+        angle="market", code="customer_concentration", segment={"customer_id": customer, "region": region},
+        metric=metric, value=0.75, baseline=0.33, effect=10.0, revenue=1000.0, config=default_config(),
+        title="t", detail="d", action="a", scope="ALL",
+    )  # fmt: skip
+
+
+def test_a_month_leaning_on_one_customer_because_the_others_left_sits_under_the_churn(report):
+    """华东 in 2026-10: CR2 bought 60 (usually 50) while CR1 fell from 100 to 20: CR2's share rose from a third to
+    three quarters because the other customer left (20 ≤ 0.8 × 100). It is the churn's symptom, in 华东 only, and
+    only the month's lean: a standing dependence over the window is no symptom of this month's churn.
+    """
+    churn = made("customer_churn_rise", {"region": "华东"}, 50)
+    fall = made("region_underperform", {"region": "华东"}, 120)
+    month, standing = _leaning_on("CR2", "华东"), _leaning_on("CR2", "华东", "largest_customer_share")
+    own_fall, elsewhere = _leaning_on("CR1", "华东"), _leaning_on("CR3", "华南")
+    linked = {f["id"]: f for f in causes.link(report, [churn, fall, month, own_fall, elsewhere])}
+    assert linked[month["id"]]["parent"] == churn["id"]  # the churn before the region's fall (declared first)
+    assert linked[own_fall["id"]]["parent"] is None  # CR1's others (CR2) bought more, 60 > 0.8 × 50
+    assert linked[elsewhere["id"]]["parent"] is None  # 华南's customer is no symptom of 华东's churn
+    assert causes.link(report, [churn, standing])[1]["parent"] is None
+    assert causes.link(report, [fall, month])[1]["parent"] == fall["id"]
