@@ -87,3 +87,11 @@ def copied_cost_share(ds: Dataset) -> tuple[str, str] | None:
     lines = sum(entry["lines"] for entry in ds.copied_cost.values())
     copies = sum(entry["copies"] for entry in ds.copied_cost.values())
     return columns, f"{copies / max(lines, 1):.0%}"
+
+
+def no_cost_note(ds: Dataset, lang: str) -> str:
+    """Why a margin panel shows none: no unit cost, or one left out as the amount's copy (:func:`drop_copied_cost`)."""
+    from ..i18n import t
+
+    copied = copied_cost_share(ds)
+    return t("mk_no_cost_copied", lang, column=copied[0]) if copied else t("mk_no_cost", lang)

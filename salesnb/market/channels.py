@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
+from ..data.copied_cost import no_cost_note
 from ..data.early_ends import ended_early
 from ..data.region_gaps import fill_factors, region_gaps
 from ..display.formatting import format_amount, format_int, table
@@ -382,5 +383,5 @@ def channel_panel(report: Report) -> Panel:
     )
     note = t("mk_channel_note", lang, m=m)
     if frame["margin"].isna().all():
-        note += " " + t("mk_no_cost", lang)
+        note += " " + no_cost_note(report.ds, lang)
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)

@@ -16,6 +16,7 @@ from scipy.stats import norm
 
 from .. import evidence, stats
 from ..data import facts
+from ..data.copied_cost import no_cost_note
 from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct, text_column
@@ -322,7 +323,7 @@ def discount_panel(report: Report) -> Panel:
     if frame["discount"].isna().all():
         note += " " + t("prod_needs_list_price", lang)
     if frame["margin"].isna().all():
-        note += " " + t("mk_no_cost", lang)
+        note += " " + no_cost_note(report.ds, lang)
     return Panel(frame=frame, table=table, figure=fig, note=note)
 
 

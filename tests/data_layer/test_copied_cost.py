@@ -74,6 +74,10 @@ def test_a_cost_equal_to_the_amount_is_left_out_and_said(tmp_path: Path) -> None
     report = open_report(data=str(tmp_path / "data"), period="2026-10", region="ALL", lang="en")
     assert channel_frame(report)["margin"].isna().all()  # no margin, as for data without cost
     assert "equals the sales amount on 95% of the order lines" in report._repr_markdown_()
+    from salesnb.market.channels import channel_panel
+
+    # the margin panel says why it shows none: the copied cost, not a missing one
+    assert "The cost column (order_lines.unit_cost) repeats the sales amount" in channel_panel(report).note
 
 
 def test_a_real_cost_on_more_than_one_line_in_twenty_is_kept(tmp_path: Path) -> None:
