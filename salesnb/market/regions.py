@@ -67,9 +67,10 @@ def region_frame(report: Report) -> pd.DataFrame:
     target (a region meeting its target does not underperform); either with at least
     ``thresholds.market.min_effect_share`` of the company's revenue at stake), effect (the larger of the gap to
     target and to the baseline), p_value (how likely a month this low is under the region's own expectation ×
-    peer_factor, :func:`salesnb.expect.below`), q_value (Benjamini–Hochberg over the regions the rule fires for):
-    the rule's regions are flagged only where q_value is below ``thresholds.market.indicative_q`` — a region's
-    own noise sets how far below its baseline is unusual, and four to eight regions are tested each month.
+    peer_factor, :func:`salesnb.expect.below`), q_value (Benjamini–Hochberg over every region below its baseline,
+    set where the rule fires: among four clean regions short of it one at p = 0.1 is an ordinary month): the
+    rule's regions are flagged only where q_value is below ``thresholds.market.indicative_q`` — a region's own
+    noise sets how far below its baseline is unusual, and four to eight regions are tested each month.
     Sorted best first (attainment, else growth).
     """
     ds, thr = report.ds, report.thresholds(NAME)
@@ -154,7 +155,8 @@ def region_frame(report: Report) -> pd.DataFrame:
     counted, usual_orders = _p_orders(report, frame, months)
     gated = (usual_orders < thr["region_few_orders"]) & (frame["orders"] < usual_orders)  # fell by missing orders
     frame["p_value"] = frame["p_value"].where(~gated, np.fmax(frame["p_value"], counted))
-    frame["q_value"] = q_values(frame["p_value"].where(fired))  # every region is tested: one family
+    tested = frame["p_value"].notna() & (frame["change"] < 0)  # every region short of its baseline: one family
+    frame["q_value"] = pd.Series(q_values(frame["p_value"].where(tested)), index=frame.index).where(fired)
     frame["flagged"] = fired & supported(frame["q_value"], thr)
     key = ranking_measure(frame)
     frame = frame.sort_values([key, "region"], ascending=[False, True], na_position="last", kind="stable")

@@ -89,14 +89,14 @@ def decline_check(report: Report) -> pd.DataFrame:
     ``expected`` (with at least ``baselines.trailing_months`` months to learn the share from); the evidence is its
     order count, low around ``usual_orders`` (a negative binomial count; never stronger than the conditional test of
     the line's orders against the others', :func:`~salesnb.stats.share_drop`, which carries the error of a share
-    learnt from a handful of orders), adjusted by Benjamini–Hochberg over a
-    family of the right size: in a region's report the lines where the rule fired (its four lines are its own few
-    segments, as in the market rules); in the ALL report every line of every scope tested (6 scopes × 4 lines: one
-    clean region-line with p = 0.03 is expected there). A fired line is reported (``flagged``) in a region's
-    report when its q-value is below ``thresholds.product.indicative_q`` — a region's line sells a dozen to a few
-    dozen orders a month, too few for a 30% fall to reach a 5% false-discovery rate — and is confirmed below
-    ``thresholds.product.fdr`` (see :func:`line_decline` for the severity); the ALL report, the company's view over
-    24 tests, reports only confirmed declines.
+    learnt from a handful of orders), adjusted by Benjamini–Hochberg over every line tested in the report: in a
+    region's report its four to eight lines (one clean line of a handful of orders, 3 against a usual 6, has a
+    chance of about one in six; among the lines looked at, that is an ordinary month), in the ALL report every
+    line of every scope (6 scopes × 4 lines: one clean region-line with p = 0.03 is expected there). A fired line
+    is reported (``flagged``) in a region's report when its q-value is below ``thresholds.product.indicative_q`` —
+    a region's line sells a dozen to a few dozen orders a month, too few for a 30% fall to reach a 5%
+    false-discovery rate — and is confirmed below ``thresholds.product.fdr`` (see :func:`line_decline` for the
+    severity); the ALL report, the company's view over 24 tests, reports only confirmed declines.
     A line is only tested where the other lines usually hold ``product.line_min_other_orders`` orders a month: a
     line that is nearly the whole scope has no yardstick in the others (one stray order of theirs, against a
     usual 0.1 a month, read as a 91% fall of the line that was 98% of the business).
@@ -139,8 +139,8 @@ def decline_check(report: Report) -> pd.DataFrame:
     tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)  # NaN without `window` months to learn from
     tested &= frame["others_usual"] >= report.settings(NAME)["line_min_other_orders"]
     fired = (frame["change"] <= -thr["line_decline"]) & tested
-    family = tested if report.region == ALL else fired  # see the docstring: the ALL report tests every row
-    frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(family)), index=frame.index).where(fired)
+    # every line tested is one family, in a region's report too (see the docstring)
+    frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(tested)), index=frame.index).where(fired)
     gate = thr["fdr"] if report.region == ALL else thr["indicative_q"]  # the company view: confirmed only
     frame["flagged"] = fired & evidence.confirmed(frame["q_value"], gate)
     frame = frame.drop(columns=["thin", "others_usual"])

@@ -111,32 +111,64 @@ def test_a_region_needs_both_a_miss_and_a_fall(tmp_path):
     assert not met["flagged"].any()
 
 
+def _noisy_east(tmp_path, steady: tuple[str, ...] = ("华南",), noisy: tuple[str, ...] = (), seed: int = 4):
+    """``data(last, name)``: 华东 swings ±30% a month (one order of lognormal size), its last month ``last``; the
+    ``steady`` regions sell 1,000 every month, the ``noisy`` ones swing as 华东 does."""
+    from tiny import write_tiny
+
+    rng = np.random.default_rng(seed)
+    months = [str(m) for m in pd.period_range("2024-05", "2026-10", freq="M")]
+    east = 1000 * rng.lognormal(0, 0.3, len(months))
+    swings = {region: 1000 * rng.lognormal(0, 0.3, len(months)) for region in noisy}
+    regions = ("华东", *steady, *noisy)
+    customers = [{"customer_id": f"C{region}", "region": region} for region in regions]
+
+    def data(last: float | None, name: str) -> str:
+        amounts = {region: [1000.0] * len(months) for region in steady} | {r: list(v) for r, v in swings.items()}
+        amounts["华东"] = [*east[:-1], east[-1] if last is None else last]
+        orders = [
+            {"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
+             "region": region, "amount": round(amounts[region][k], 2)}
+            for k, month in enumerate(months) for region in regions
+        ]  # fmt: skip
+        return str(write_tiny(tmp_path / name, tables={"customers": customers, "orders": orders}))
+
+    return data
+
+
 def test_a_fall_within_a_noisy_regions_own_swings_is_at_most_indicated(tmp_path):
     """华东 swings ±30% a month (a few large orders): its last month half what its history expects is below its
     80% band but a 1-in-15 month for it (p ≈ 0.07): reported as indicated (medium), not as a confirmed (high)
     underperformance. The same fall in a steady region is confirmed (above)."""
-    from tiny import write_tiny
-
-    rng = np.random.default_rng(4)
-    months = [str(m) for m in pd.period_range("2024-05", "2026-10", freq="M")]
-    east = 1000 * rng.lognormal(0, 0.3, len(months))
-    customers = [{"customer_id": "C华东", "region": "华东"}, {"customer_id": "C华南", "region": "华南"}]
-
-    def data(last: float, name: str) -> str:
-        orders = [
-            {"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
-             "region": region, "amount": round(last if (region, k) == ("华东", len(months) - 1) else amount, 2)}
-            for k, month in enumerate(months) for region, amount in (("华东", east[k]), ("华南", 1000.0))
-        ]  # fmt: skip
-        return str(write_tiny(tmp_path / name, tables={"customers": customers, "orders": orders}))
-
-    baseline = market.region_frame(open_report(data(east[-1], "a"), "2026-10", "ALL")).set_index("region")
+    data = _noisy_east(tmp_path)
+    baseline = market.region_frame(open_report(data(None, "a"), "2026-10", "ALL")).set_index("region")
     r = open_report(data(0.5 * baseline.loc["华东", "baseline"], "b"), "2026-10", "ALL")
-    row = market.region_frame(r).set_index("region").loc["华东"]
+    frame = market.region_frame(r).set_index("region")
+    row = frame.loc["华东"]
     assert row["change"] == pytest.approx(-0.5, abs=1e-3) and row["revenue"] < row["baseline_low"]
-    assert 0.05 < row["p_value"] < 0.1 and row["q_value"] == row["p_value"]  # one region tested: q = p
+    # 华南, where it always is, is above the bar 华东's fall lowers for it: 华东 is the one region short, q = p
+    assert 0.05 < row["p_value"] < 0.1 and frame.loc["华南", "change"] > 0 and row["q_value"] == row["p_value"]
     found = [f for f in market.angle_findings(r) if f["code"] == "region_underperform"]
     assert [(f["segment"], f["severity"]) for f in found] == [({"region": "华东"}, "medium")]
+
+
+def test_a_fall_one_region_in_several_has_in_an_ordinary_month_is_not_reported(tmp_path):
+    """Four regions swinging ±30% a month; 华东 40% below its baseline (p ≈ 0.16, a 1-in-6 month for it). Three
+    regions are short of their baseline this month (华北 and 华南 by a hair), each a chance for a clean month to
+    look this low: 华东's q-value is 3p (about 0.48), and it is no finding. 西南, above its baseline, is no
+    candidate. Before, the family was the regions the rule fired for (华东 alone, q = p) and it was reported."""
+    data = _noisy_east(tmp_path, (), ("华南", "华北", "西南"), seed=9)
+    baseline = market.region_frame(open_report(data(None, "a"), "2026-10", "ALL")).set_index("region")
+    r = open_report(data(0.6 * baseline.loc["华东", "baseline"], "b"), "2026-10", "ALL")
+    frame = market.region_frame(r).set_index("region")
+    row = frame.loc["华东"]
+    assert row["change"] == pytest.approx(-0.4, abs=1e-3) and row["revenue"] < row["baseline_low"]
+    assert 0.1 < row["p_value"] < 0.2  # below indicative_q on its own
+    assert sorted(frame.index[frame["change"] < 0]) == ["华东", "华北", "华南"]
+    assert (frame.loc[["华北", "华南"], "p_value"] > 0.4).all() and frame.loc["西南", "change"] > 0
+    assert row["q_value"] == pytest.approx(3 * row["p_value"]) and row["q_value"] > 0.2
+    assert not frame["flagged"].any()
+    assert not [f for f in market.angle_findings(r) if f["code"] == "region_underperform"]
 
 
 def test_a_region_of_a_few_orders_with_none_this_month_is_judged_by_its_count(tmp_path):
