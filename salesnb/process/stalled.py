@@ -16,7 +16,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report, scope_memo
-from .common import NAME, days_text, edges, history, snapshot_at, stages, stays
+from .common import NAME, days_text, edges, history, n_history, snapshot_at, stages, stays
 from .evidence import confirm, count_rise_min_p, min_excess, severity
 
 
@@ -80,14 +80,9 @@ def stalled_deals_frame(report: Report) -> pd.DataFrame:
     return ordered[columns].reset_index(drop=True)
 
 
-def n_stalled(report: Report) -> int:
-    """``process.stalled_history_months``: the month ends a stage's usual stalled count is read from."""
-    return int(report.settings(NAME)["stalled_history_months"])
-
-
 @scope_memo  # its panel, rule and metrics read one computation per report scope
 def stalled_summary_frame(report: Report) -> pd.DataFrame:
-    """Stalled deals per stage at month end against the typical month end of the ``process.stalled_history_months``.
+    """Stalled deals per stage at month end against the typical month end of the ``process.history_months``.
 
     ``usual`` is the median of those month ends, not their mean, and counts at each of them only the deals that
     are not stalled now: a deal stuck for three months is stalled at the last month ends too, so a stall that
@@ -101,7 +96,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
-    months = history(report, months=n_stalled(report))
+    months = history(report)
     stuck = set(now["opportunity_id"])
     past = [_stalled_at(report, m) for m in months]
     past = [h.loc[~h["opportunity_id"].isin(stuck), "stage"].value_counts() for h in past]
@@ -110,8 +105,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     rows = []
     for stage in stages(report):
         cur = now[now["stage"] == stage]
-        counts = [h.get(stage, 0) for h in past]
-        usual = float(np.median(counts)) if past else float("nan")
+        usual = float(np.median([h.get(stage, 0) for h in past])) if past else float("nan")
         rows.append(
             {
                 "stage": stage,
@@ -121,10 +115,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
                 "limit_days": float(limits.get(stage, np.nan)),
                 "usual": usual,
                 "excess": len(cur) - usual if not math.isnan(usual) else float("nan"),
-                "usual_total": float(sum(counts)),
-                # against every stalled deal of the usual month ends, not the median's: a stage ending most months
-                # with none and some with one or two usually carries a few, and two now is no surprise
-                "p_value": stats.count_rise(len(cur), sum(counts), len(months)) if months else float("nan"),
+                "p_value": stats.count_rise(len(cur), usual * len(months), len(months)) if months else float("nan"),
             }
         )
     frame = pd.DataFrame(rows)
@@ -132,7 +123,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
         frame["excess"] >= min_excess(report, frame["stock"], "stalled_min_count_floor")
     )
     k = len(months)
-    confirm(report, frame, fired, min_p=count_rise_min_p(frame["stalled"], frame["usual_total"], k))
+    confirm(report, frame, fired, min_p=count_rise_min_p(frame["stalled"], frame["usual"] * k, k))
     return frame
 
 
@@ -174,7 +165,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
 def stalled_deals_panel(report: Report) -> Panel:
     """停滞商机: open deals stuck in their stage longer than usual, per stage against the usual month ends."""
     lang, thr = report.lang, report.thresholds(NAME)
-    n = n_stalled(report)
+    n = n_history(report)
     deals = stalled_deals_frame(report)
     summary = stalled_summary_frame(report)
     ax = plotting.plot_bar_compare(

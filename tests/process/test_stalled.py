@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from process.helpers import STAGES, config, next_month, rep, stock_scenario, ts, won_history
+from process.helpers import STAGES, config, rep, stock_scenario, ts, won_history
 from salesnb import process
 from salesnb.process import common
 from salesnb.process.stalled import stalled_deals
@@ -65,47 +65,6 @@ def test_two_deals_stuck_where_none_usually_are_is_a_finding(tmp_path):
     assert len(found) == 1 and found[0]["severity"] != "low"  # confirmed and far above usual: collapse
     strict = rep(folder, config_path=config(tmp_path, stalled_min_count_floor=3))
     assert not process.stalled_summary_frame(strict).set_index("stage").loc["技术交流", "flagged"]
-
-
-def _two_stuck_in_october(tb):
-    for j in range(2):
-        path = [(STAGES[0], ts("2026-10", 1)), (STAGES[1], ts("2026-10", 3)), (STAGES[2], ts("2026-10", 5))]
-        tb.deal(f"S{j}", ts("2026-10", 1), path)
-    return tb
-
-
-def test_a_stages_usual_stalled_deals_are_counted_over_a_year_of_month_ends(tmp_path):
-    """Won deals since 2025-10 (the tiny orders' first month): process.stalled_history_months (12) month ends
-    make the usual level, none of them with a stalled deal. Two stuck in October: the Poisson p of 2 against 0
-    over 12 month ends is (1/13)^2 = 0.0059 (over 6 it was (1/7)^2 = 0.020, the smallest p two deals could ever
-    give, so a region's two stuck deals hung on the other stages' tests)."""
-    tb = won_history()
-    for k, month in enumerate(["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"]):
-        for j in range(4):
-            days = [3, 5, 8, 18, 22, 26]
-            tb.deal(f"E{k}{j}", ts(month, 3), [(s, ts(month, d)) for s, d in zip(STAGES, days, strict=True)],
-                    status="won", closed=ts(month, 26))  # fmt: skip
-    folder = _two_stuck_in_october(tb).write(tmp_path / "year")
-    row = process.stalled_summary_frame(rep(folder)).set_index("stage").loc["技术交流"]
-    assert row["stalled"] == 2 and row["usual"] == 0 and row["usual_total"] == 0
-    assert row["p_value"] == pytest.approx((1 / 13) ** 2) and row["flagged"]
-
-
-def test_stalled_deals_now_and_then_are_the_baseline_of_the_test(tmp_path):
-    """August and September each end with one deal stalled in 技术交流 (entered on the 8th, left on the 3rd of the next
-    month): the median month end holds none, but two stalled deals came in six month ends. Two stuck in October
-    are tested against those two: P(at least 2 of 4 events in the month | 1/7 each) = 1 - (6/7)^4 - 4/7 (6/7)^3
-    = 0.100, no finding (against the median's 0 it was (1/7)^2 = 0.020, a finding)."""
-    tb = won_history()
-    for month in ("2026-08", "2026-09"):
-        path = [(STAGES[0], ts(month, 3)), (STAGES[1], ts(month, 5)), (STAGES[2], ts(month, 8))]
-        path.append((STAGES[3], ts(next_month(month), 3)))
-        tb.deal(f"P{month}", ts(month, 3), path, status="won", closed=ts(next_month(month), 20))
-    folder = _two_stuck_in_october(tb).write(tmp_path / "now_and_then")
-    row = process.stalled_summary_frame(rep(folder)).set_index("stage").loc["技术交流"]
-    assert row["stalled"] == 2 and row["usual"] == 0 and row["usual_total"] == 2
-    assert row["p_value"] == pytest.approx(1 - (6 / 7) ** 4 - 4 / 7 * (6 / 7) ** 3)
-    assert not row["flagged"] and not stalled_deals(rep(folder))
 
 
 def _limits_by_stage_name(report, when):
