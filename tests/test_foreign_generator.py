@@ -76,7 +76,8 @@ def test_the_three_newer_plants_change_what_they_claim():
 
 
 def test_the_flow_plants_change_what_they_claim():
-    """SLA: size of a category's tickets answered after 50-120 h; cycle: closing deals took 1/(1-size) as long,
+    """SLA: size of a category's tickets answered after 50-120 h (a low-priority one 74-144 h); cycle: closing
+    deals took 1/(1-size) as long,
     same close dates; source shift: the source's leads in the month rise by 4·size times the month's count."""
     import numpy as np
     from foreign_plants import PLANTS, in_month, supports
@@ -93,7 +94,9 @@ def test_the_flow_plants_change_what_they_claim():
         (tables["tickets"]["first_response_at"] - tables["tickets"]["created_at"]).dt.total_seconds() / 3600
     )
     assert late.sum() >= 2 and set(work["tickets"].loc[late, "category"]) == {category}
-    assert wait[late].le(120.01).all()
+    low = work["tickets"]["severity"].eq("低")  # held to a 72-hour SLA: answered 24 h later still
+    assert wait[late & ~low].le(120.01).all()
+    assert wait[late & low].between(74 - 0.01, 144.01).all()
 
     from foreign_plant_kit import Unplantable
 
