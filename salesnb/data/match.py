@@ -44,6 +44,7 @@ FILLED = 0.5  # a date (or segment) column filled in fewer sampled rows gives wa
 SEGMENTS = ("channel", "product_line", "industry")  # a fuller column wins (a sparse region: the country, below)
 REGION_FILLED = 0.75  # a region filled in fewer sampled rows gives way to the country (Chinook: a state for half)
 PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
+COUNTRY_SPREAD = 0.8  # a city named the region gives way to a country column whose largest country holds less
 
 
 def _share(ok: pd.Series, sample: pd.Series) -> float:
@@ -121,6 +122,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 found[concept] = sparse
     ambiguous |= _match_words(frame[filled], sample, found)
     _province_over_city(frame[filled], found)
+    _country_over_city(sample, found)
     if "target_amount" not in found:
         found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's
     _read_discount(found, sample)
@@ -158,6 +160,23 @@ def _province_over_city(frame: pd.DataFrame, found: dict[str, str]) -> None:
     place = next((c for c in frame.columns if c not in found.values() and says_ship_to_place(c)), None)
     if place is not None:
         found["region"] = place
+
+
+def _country_over_city(sample: pd.DataFrame, found: dict[str, str]) -> None:
+    """Take the country (国家, Country) as the region over a city (城市, City) when the orders span countries.
+
+    An exporter's or a web shop's flat sheet (Chinook as a Chinese company exports it: 国家, 州/省, 城市) names
+    the buyer's city beside the country; the city made 53 regions of 59 customers, each report a region of one
+    buyer. Where one country holds :data:`COUNTRY_SPREAD` of the rows or more (a domestic export's 中国 on
+    every row) the city stays the region.
+    """
+    region, country = found.get("region"), found.get("country")
+    if region is None or country is None or normalise(region) not in {normalise(name) for name in CITY_NAMES}:
+        return
+    countries = sample[country].dropna().astype("str").str.strip()
+    countries = countries[countries.ne("")]
+    if countries.nunique() > 1 and countries.value_counts(normalize=True).iloc[0] < COUNTRY_SPREAD:
+        del found["region"]  # the country is the region (proposal_tables: region or country)
 
 
 def _consignee(frame: pd.DataFrame, found: dict[str, str]) -> None:
