@@ -313,6 +313,7 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
         "top_limit": format_pct(thr["concentration_top10_share"]),
         "hhi": fmt_num(m["hhi"], 3),
         "standing": "",
+        "customers": format_int(m["customers"]),
     }
     if then is not None:
         key = "mk_conc_standing_largest" if state["which"] == "largest" else "mk_conc_standing_top"
@@ -321,13 +322,17 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
     effect = _beyond(m, state["which"], state["limit"])
     if state["which"] == "largest":  # the one-customer title over the shared detail and action
         values["customer"] = customer_facts(report.ds)["name"].get(m["largest_customer"], m["largest_customer"])
+        # among fewer customers than the top-N limit counts for, the top N hold most revenue by construction (a
+        # country of 13 customers: 前10大客户占 98.8%（警戒线 50.0%）): the detail says how many there are instead
+        few = m["customers"] < thr["concentration_min_customers"]
+        detail = "finding_customer_concentration_few_detail" if few else "finding_customer_concentration_detail"
         return [
             make_finding(
                 angle=NAME, code="customer_concentration", segment={"customer_id": m["largest_customer"]},
                 metric="largest_customer_share", value=m["largest_share"], baseline=state["limit"],
                 revenue=report.revenue, effect=effect, config=report.config, severity=severity,
                 title=t("finding_customer_concentration_largest_title", lang, **values),
-                detail=t("finding_customer_concentration_detail", lang, **values),
+                detail=t(detail, lang, **values),
                 action=t("finding_customer_concentration_action", lang),
             )
         ]  # fmt: skip

@@ -21,6 +21,8 @@ def test_concentration_hand_computed(tiny):
     # the largest customer's average month beyond the 20 % limit: (400 − 0.2 × 950) ÷ 12
     assert found[0]["effect"] == pytest.approx((400 - 0.2 * 950) / 12)
     assert found[0]["severity"] == "medium"  # 17.5 of 700: between 2% and 5%
+    # among 4 customers (under concentration_min_customers) the top 10 are all of them: not held against a limit
+    assert found[0]["detail"] == "近12个月最大客户占销售额 42.1%（警戒线 20.0%），共 4 个客户，HHI 0.302。"
 
 
 def test_concentration_top_n_variant(tiny):
