@@ -127,7 +127,8 @@ def plot_monthly(
     ax.set_ylim(bottom=0)
     if kind in ("pct", "amount"):
         style.value_axis(ax.yaxis, kind, lang)
-    else:
+    else:  # a count: whole ticks, and an axis up to 1 at least (none all year drew 0.00 … 0.05 customers)
+        ax.set_ylim(top=max(ax.get_ylim()[1], 1.0))
         ax.yaxis.get_major_locator().set_params(integer=True)
     return style.finish(ax, title)
 
