@@ -279,11 +279,15 @@ def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
 def _earlier_state(report: Report, month: str) -> dict[str, Any] | None:
     """:func:`_window_state` of an earlier ``month`` in ``report``'s scope, kept per dataset.
 
-    The reports of a batch's months walk back over the same months.
+    The reports of a batch's months walk back over the same months. An earlier month is read as its own report
+    read it, on whole months (:func:`salesnb.followup` does the same): a partial month's report keeps only days
+    1..D of every month, and last month's window read so made another customer the largest or none (Chinook's
+    美国 in November, through the 14th: 该客户上月已占 30.7 %, where October's report had said 27.2 %).
     """
+    earlier = replace(report, ds=report.whole, period=month)
     settings = (report.thresholds(NAME), report.settings(NAME))
     key = ("window_state", report.region, month, json.dumps(settings, sort_keys=True, default=repr))
-    return report.cached(NAME, key, lambda _: _window_state(replace(report, period=month)))
+    return earlier.cached(NAME, key, lambda _: _window_state(earlier))
 
 
 def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
