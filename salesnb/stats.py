@@ -214,6 +214,21 @@ def betabinom_low(hits: int, n: int, rate: float | None, rho: float) -> float:
     return float(stats.betabinom.cdf(hits, n, p * size, (1.0 - p) * size))
 
 
+def predictive_low(hits: int, n: int, rate: float | None, base_n: float) -> float:
+    """Probability of at most ``hits`` of ``n`` when the usual ``rate`` was itself measured on ``base_n`` trials.
+
+    A usual share read off a few trials is no known rate: one customer who came back the one month he was
+    counted makes a usual retention of 100 %, and :func:`binom_low` then calls his first month away impossible
+    (p = 0). Here the rate is what those trials leave uncertain (Jeffreys: Beta(rate·base_n + ½, (1 − rate)·base_n
+    + ½)) and the month's count its beta-binomial prediction: 0 of 1 after 1 of 1 is P 0.25. Over many trials it
+    is :func:`binom_low`. 1 when nothing can be judged.
+    """
+    if n <= 0 or rate is None or not rate > 0 or not base_n > 0:
+        return 1.0
+    p = min(rate, 1.0)
+    return float(stats.betabinom.cdf(hits, n, p * base_n + 0.5, (1.0 - p) * base_n + 0.5))
+
+
 def fisher(hits: float, n: float, base_hits: float, base_n: float, alternative: str) -> float:
     """One-sided Fisher exact test: is the share ``hits / n`` ``greater`` (or ``less``) than ``base_hits / base_n``?"""
     if not n or not base_n:

@@ -96,6 +96,17 @@ def test_betabinom_low():
     assert stats.betabinom_low(3, 0, 0.4, 0.03) == 1.0 and stats.betabinom_low(3, 10, None, 0.03) == 1.0
 
 
+def test_predictive_low_counts_how_few_trials_the_usual_rate_rests_on():
+    # usual 1 of 1 (100 %): Beta(1.5, 0.5); 0 of 1 this month is 0.5 / 2 = 0.25, not the binomial's impossible 0
+    assert stats.binom_low(0, 1, 1.0) == 0.0
+    assert stats.predictive_low(0, 1, 1.0, 1) == pytest.approx(0.25)
+    # 3 of 3 before: Beta(3.5, 0.5), P(0 of 1) = 0.5 / 4
+    assert stats.predictive_low(0, 1, 1.0, 3) == pytest.approx(0.125)
+    # over many trials it is the binomial test
+    assert stats.predictive_low(20, 90, 1 / 3, 1_000_000) == pytest.approx(stats.binom_low(20, 90, 1 / 3), rel=1e-3)
+    assert stats.predictive_low(0, 0, 0.5, 10) == 1.0 and stats.predictive_low(0, 3, 0.5, 0) == 1.0
+
+
 def test_betabinom_high():
     # ρ = 0 is the binomial test
     assert stats.betabinom_high(9, 42, 0.072, 0.0) == pytest.approx(stats.binom_high(9, 42, 0.072))

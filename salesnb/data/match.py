@@ -16,6 +16,9 @@ from .column_words import (
     CITY_NAMES,
     CONSIGNEE_NAMES,
     ID_WORDS,
+    NOT_PRODUCT_WORDS,
+    PAIR_CODES,
+    PAIR_NAMES,
     SYNONYMS,
     concept_by_words,
     named_column,
@@ -44,6 +47,7 @@ FILLED = 0.5  # a date (or segment) column filled in fewer sampled rows gives wa
 SEGMENTS = ("channel", "product_line", "industry")  # a fuller column wins (a sparse region: the country, below)
 REGION_FILLED = 0.75  # a region filled in fewer sampled rows gives way to the country (Chinook: a state for half)
 PLACES_SHARE = 0.8  # share of a column's sampled values that must be provinces or large cities to be the region
+COUNTRY_SPREAD = 0.8  # a city named the region gives way to a country column whose largest country holds less
 
 
 def _share(ok: pd.Series, sample: pd.Series) -> float:
@@ -120,7 +124,9 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
             if sparse is not None:
                 found[concept] = sparse
     ambiguous |= _match_words(frame[filled], sample, found)
+    _product_pair(frame[filled], sample, found)
     _province_over_city(frame[filled], found)
+    _country_over_city(sample, found)
     if "target_amount" not in found:
         found.pop("period", None)  # a month column beside no target: a summary's or an order's month, not a target's
     _read_discount(found, sample)
@@ -158,6 +164,55 @@ def _province_over_city(frame: pd.DataFrame, found: dict[str, str]) -> None:
     place = next((c for c in frame.columns if c not in found.values() and says_ship_to_place(c)), None)
     if place is not None:
         found["region"] = place
+
+
+def _product_pair(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str]) -> None:
+    """Take a code and a name of one thing (曲目编号 + 曲目名称, TrackId + TrackName) as the product if none is named.
+
+    A business names what it sells in its own words (曲目, 药品, 菜品, 图书): Chinook exported as one Chinese sheet
+    had 曲目编号 and 曲目名称 beside 类别, and with no product column the 24 genres became the products (the
+    product pages ranked genres as products). A pair sharing its stem, a code ending (编号, 编码, ID) on one and a
+    name ending (名称, Name) on the other, is the product and its name: not a pair of a supplier, a store, a
+    warehouse … (``not_product_words``), nor one with no more codes than the product lines (a product is finer
+    than its line). Of several pairs the one with the most codes, the finest, wins.
+    """
+    if {"product_id", "product_name"} & set(found):
+        return
+    taken = set(found.values())
+    by_name = {normalise(c): c for c in reversed(frame.columns) if c not in taken}
+    names = [normalise(e) for e in PAIR_NAMES]
+    stop = [normalise(w) for w in NOT_PRODUCT_WORDS]
+    line = found.get("product_line")
+    floor = max(sample[line].nunique() if line else 1, 1)
+    best: tuple[int, str, str] | None = None
+    for compact, column in by_name.items():
+        ending = next((e for e in map(normalise, PAIR_CODES) if compact.endswith(e) and len(compact) > len(e)), None)
+        stem = compact[: -len(ending)] if ending else ""
+        if not stem or any(word in stem for word in stop):
+            continue
+        name = next((by_name[stem + e] for e in names if stem + e in by_name), None)
+        codes = int(sample[column].nunique())
+        if name is not None and codes > floor and (best is None or codes > best[0]):
+            best = (codes, column, name)
+    if best is not None:
+        found["product_id"], found["product_name"] = best[1], best[2]
+
+
+def _country_over_city(sample: pd.DataFrame, found: dict[str, str]) -> None:
+    """Take the country (国家, Country) as the region over a city (城市, City) when the orders span countries.
+
+    An exporter's or a web shop's flat sheet (Chinook as a Chinese company exports it: 国家, 州/省, 城市) names
+    the buyer's city beside the country; the city made 53 regions of 59 customers, each report a region of one
+    buyer. Where one country holds :data:`COUNTRY_SPREAD` of the rows or more (a domestic export's 中国 on
+    every row) the city stays the region.
+    """
+    region, country = found.get("region"), found.get("country")
+    if region is None or country is None or normalise(region) not in {normalise(name) for name in CITY_NAMES}:
+        return
+    countries = sample[country].dropna().astype("str").str.strip()
+    countries = countries[countries.ne("")]
+    if countries.nunique() > 1 and countries.value_counts(normalize=True).iloc[0] < COUNTRY_SPREAD:
+        del found["region"]  # the country is the region (proposal_tables: region or country)
 
 
 def _consignee(frame: pd.DataFrame, found: dict[str, str]) -> None:

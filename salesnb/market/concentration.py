@@ -279,11 +279,15 @@ def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
 def _earlier_state(report: Report, month: str) -> dict[str, Any] | None:
     """:func:`_window_state` of an earlier ``month`` in ``report``'s scope, kept per dataset.
 
-    The reports of a batch's months walk back over the same months.
+    The reports of a batch's months walk back over the same months. An earlier month is read as its own report
+    read it, on whole months (:func:`salesnb.followup` does the same): a partial month's report keeps only days
+    1..D of every month, and last month's window read so made another customer the largest or none (Chinook's
+    美国 in November, through the 14th: 该客户上月已占 30.7 %, where October's report had said 27.2 %).
     """
+    earlier = replace(report, ds=report.whole, period=month)
     settings = (report.thresholds(NAME), report.settings(NAME))
     key = ("window_state", report.region, month, json.dumps(settings, sort_keys=True, default=repr))
-    return report.cached(NAME, key, lambda _: _window_state(replace(report, period=month)))
+    return earlier.cached(NAME, key, lambda _: _window_state(earlier))
 
 
 def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
@@ -313,11 +317,8 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
         "top_limit": format_pct(thr["concentration_top10_share"]),
         "hhi": fmt_num(m["hhi"], 3),
         "standing": "",
+        "customers": format_int(m["customers"]),
     }
-    # a customer's dependence among so few customers that the top N are all of them: their count says it, not 100 %
-    few = state["which"] == "largest" and m["customers"] <= m["top_n"]
-    values["top_clause"] = t("mk_conc_few_customers" if few else "mk_conc_top_clause", lang, customers=m["customers"],
-                             n=values["n"], top=values["top"], top_limit=values["top_limit"])  # fmt: skip
     if then is not None:
         key = "mk_conc_standing_largest" if state["which"] == "largest" else "mk_conc_standing_top"
         values["standing"] = t(key, lang, n=m["top_n"], then=format_pct(then["share"]))
@@ -325,13 +326,17 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
     effect = _beyond(m, state["which"], state["limit"])
     if state["which"] == "largest":  # the one-customer title over the shared detail and action
         values["customer"] = customer_facts(report.ds)["name"].get(m["largest_customer"], m["largest_customer"])
+        # among fewer customers than the top-N limit counts for, the top N hold most revenue by construction (a
+        # country of 13 customers: 前10大客户占 98.8%（警戒线 50.0%）): the detail says how many there are instead
+        few = m["customers"] < thr["concentration_min_customers"]
+        detail = "finding_customer_concentration_few_detail" if few else "finding_customer_concentration_detail"
         return [
             make_finding(
                 angle=NAME, code="customer_concentration", segment={"customer_id": m["largest_customer"]},
                 metric="largest_customer_share", value=m["largest_share"], baseline=state["limit"],
                 revenue=report.revenue, effect=effect, config=report.config, severity=severity,
                 title=t("finding_customer_concentration_largest_title", lang, **values),
-                detail=t("finding_customer_concentration_detail", lang, **values),
+                detail=t(detail, lang, **values),
                 action=t("finding_customer_concentration_action", lang),
             )
         ]  # fmt: skip

@@ -159,9 +159,21 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["q_value"] = pd.Series(q_values(frame["p_value"].where(tested)), index=frame.index).where(fired)
     frame["flagged"] = fired & supported(frame["q_value"], thr)
     key = ranking_measure(frame)
-    frame = frame.sort_values([key, "region"], ascending=[False, True], na_position="last", kind="stable")
+    order = frame[key].mask(fresh(frame), np.inf) if key == "vs_trailing" else frame[key]
+    frame = frame.assign(order=order).sort_values(
+        ["order", "revenue", "region"], ascending=[False, False, True], na_position="last", kind="stable"
+    )
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame.reset_index(drop=True)[columns]
+
+
+def fresh(frame: pd.DataFrame) -> pd.Series:
+    """Regions selling this month after none in the trailing months: growth from nothing, above every finite one.
+
+    Their growth is no number (a division by 0); ranked as missing they came last, below the regions that sold
+    nothing: Chinook's 阿根廷, 18 % of the month's revenue after three empty months, ranked 24th of 24.
+    """
+    return frame["revenue"].gt(0) & ~frame["trailing_avg"].gt(0)
 
 
 def _p_low(own: Expectation, rest: Expectation, row: Any) -> float:
@@ -291,10 +303,13 @@ def region_panel(report: Report) -> Panel:
     company = company_summary(report)
     value, reference, title = _ranked_by(frame, company)
     line = "mk_region_average_line" if value == "share" else "mk_company_line"
+    new = t("mk_region_fresh", lang)
+    growth = frame["vs_trailing"].map(signed).mask(fresh(frame), new)  # from nothing: new, not a missing growth
     ax = plot_ranking(
-        _named_for(report, frame), label="region", value=value, reference=reference,
-        reference_label=t(line, lang, value=format_pct(reference)),
+        _named_for(report, frame).assign(label=growth.where(fresh(frame), "")), label="region", value=value,
+        reference=reference, reference_label=t(line, lang, value=format_pct(reference)),
         highlight=None if report.region == ALL else report.region, lang=lang, title=t(title, lang),
+        labels="label" if value == "vs_trailing" else None,
     )  # fmt: skip
     shown = frame if report.region == ALL else frame[frame["region"] == report.region]
     rows = pd.DataFrame(
@@ -304,7 +319,7 @@ def region_panel(report: Report) -> Panel:
             t("mk_revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
             t("mk_target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
             t("mk_attainment", lang): shown["attainment"].map(format_pct),
-            t("mk_vs_trailing", lang): shown["vs_trailing"].map(signed),
+            t("mk_vs_trailing", lang): growth[shown.index],
             t("mk_yoy", lang): shown["yoy"].map(signed),
             t("mk_share", lang): shown["share"].map(format_pct),
             t("mk_vs_average", lang): shown["vs_average"].map(signed),

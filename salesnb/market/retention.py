@@ -24,7 +24,7 @@ from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from ..seasons import festival_months, in_festival_block, year_back
-from ..stats import betabinom_low, intraclass
+from ..stats import betabinom_low, intraclass, predictive_low
 from ..trend import trend_rows
 from .common import NAME, acquisition_history, all_months, history, last_year, peer_factor, rule_severity
 from .keys import Cells, customer_ids, customer_month_revenue
@@ -138,7 +138,9 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
 
     Retention swings from month to month more than independent customers would (a festival, a slow quarter):
     the test's spread is the history's own (:func:`~salesnb.stats.intraclass`), so an ordinary low month of a
-    region that always swings is not a churn rise.
+    region that always swings is not a churn rise. A usual rate read off few window buyers is itself unsure
+    (:func:`~salesnb.stats.predictive_low`; the larger p-value counts): a country of one customer who came back the
+    one month counted has a usual 100 %, and his first month away read as a certain, high churn rise.
 
     Keys: window_buyers, retained, lapsed, rate, usual (pooled over ``market.history_months``), last_year,
     peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
@@ -184,7 +186,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     missing = max(expected - retained, 0.0)
     effect = missing * avg if avg is not None else 0.0
     rho = intraclass(hist["retained"].to_numpy(), hist["window_buyers"].to_numpy())
-    p_value = betabinom_low(retained, base, baseline, rho)
+    usual_base = float(hist["window_buyers"].sum())  # the trials the usual rate was read off: few make it unsure
+    p_value = max(betabinom_low(retained, base, baseline, rho), predictive_low(retained, base, baseline, usual_base))
     flagged = (
         baseline is not None
         and base > 0

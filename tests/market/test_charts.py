@@ -57,3 +57,12 @@ def test_ranking_monthly_transitions_clv_draw():
     clv = pd.DataFrame({"total_value": [100.0, 1000.0, 0.0], "p_alive": [0.2, 0.9, 0.5]})
     ax = plot_clv(clv, risk=0.5)
     assert len(ax.collections[0].get_offsets()) == 2  # zero value left out of the log scale
+
+
+def test_a_count_of_none_every_month_is_drawn_on_whole_numbers():
+    """Chinook's every customer known from its first month: no new customer all year drew 0.00, 0.01 … 0.05."""
+    months = pd.DataFrame({"period": ["2026-08", "2026-09", "2026-10"], "value": [0, 0, 0], "usual": [0.0] * 3})
+    ax = plot_monthly(months, reference="usual", highlight="2026-10")
+    ax.figure.canvas.draw()
+    assert ax.get_ylim() == pytest.approx((0.0, 1.0))
+    assert all(float(tick).is_integer() for tick in ax.get_yticks() if 0 <= tick <= 1)

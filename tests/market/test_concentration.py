@@ -21,8 +21,8 @@ def test_concentration_hand_computed(tiny):
     # the largest customer's average month beyond the 20 % limit: (400 − 0.2 × 950) ÷ 12
     assert found[0]["effect"] == pytest.approx((400 - 0.2 * 950) / 12)
     assert found[0]["severity"] == "medium"  # 17.5 of 700: between 2% and 5%
-    # four customers in all: the top 10 are all of them, so their 100 % says nothing; their count is said instead
-    assert "全部只有 4 个客户，HHI" in found[0]["detail"] and "前10大" not in found[0]["detail"]
+    # among 4 customers (under concentration_min_customers) the top 10 are all of them: not held against a limit
+    assert found[0]["detail"] == "近12个月最大客户占销售额 42.1%（警戒线 20.0%），共 4 个客户，HHI 0.302。"
 
 
 def test_concentration_top_n_variant(tiny):
@@ -235,3 +235,32 @@ def test_a_month_s_jump_of_the_standing_customer_is_news(tmp_path):
     assert [f["segment"] for f in company] == [{"customer_id": "C00"}, {"customer_id": "C00", "region": "华东"}]
     quiet = _window_finding(open_report(str(_standing_dependence(tmp_path, usual=4500.0, others=11)), "2026-10"))
     assert quiet["severity"] == "low"  # the same world without the jump: the standing dependence
+
+
+def test_a_partial_month_reads_last_month_s_dependence_as_its_own_report_did(tmp_path):
+    """A buys 300 on the 20th of every month, B…F 100 each on the 5th (on the 14th in November, where the data
+    ends): October's report has A at 3,600 of 9,600 (37.5 %), standing since the window grew long enough.
+    November's, through the 14th, read October's window on days 1..14 of each month too, where A has nothing:
+    another customer was last month's largest, and A's standing dependence was raised as new. Read on whole
+    months, it is the dependence October's report named, carried as ongoing (low) with October's 37.5 %.
+    """
+    months = [str(p) for p in pd.period_range("2025-11", "2026-11", freq="M")]
+    rows = [("A", f"{m}-20", 300) for m in months[:-1]]
+    rows += [(c, f"{m}-{14 if m == months[-1] else 5:02d}", 100) for m in months for c in "BCDEF"]
+    folder = tmp_path / "partial_dependence"
+    folder.mkdir()
+    pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": a} for i, (c, d, a) in enumerate(rows)]
+    ).to_csv(folder / "orders.csv", index=False)
+
+    def window(report):
+        return [f for f in market.angle_findings(report) if f["metric"] == "largest_customer_share"]
+
+    [october] = window(open_report(str(folder), "2026-10", "ALL"))
+    assert october["value"] == pytest.approx(3600 / 9600) and october["severity"] == "low"
+    report = open_report(str(folder), "2026-11", "ALL")
+    assert report.partial and report.through_day == 14
+    [november] = window(report)
+    assert november["segment"] == october["segment"] == {"customer_id": "A"}
+    assert november["value"] == pytest.approx(3300 / 9300) and november["severity"] == "low"
+    assert "该客户上月已占 37.5%，同样超过警戒线" in november["detail"]

@@ -285,3 +285,26 @@ def test_regions_are_ranked_by_attainment_only_when_every_region_has_a_target():
     assert market.regions.ranking_measure(frame) == "vs_trailing"
     assert market.regions.ranking_measure(frame.fillna({"attainment": 1.0})) == "attainment"
     assert market.regions.ranking_measure(frame.assign(vs_trailing=np.nan)) == "share"
+
+
+def test_a_region_selling_after_three_empty_months_ranks_above_the_others(tmp_path):
+    """Chinook by country: 阿根廷 sold 8.91 (18 % of the month) after three empty months and ranked last, below
+    the countries that sold nothing, its growth a missing number. Growth from nothing is new, above every finite
+    growth: 西北 (30 after nothing) ranks first, then 华东 (+50 %: 15 against 10), then 华南 (−100 %)."""
+    rows = [(f"{m}-28", "华东", 15 if m == "2026-10" else 10) for m in ("2026-07", "2026-08", "2026-09", "2026-10")]
+    rows += [(f"{m}-28", "华南", 10) for m in ("2026-07", "2026-08", "2026-09")]
+    rows += [("2026-10-31", "西北", 30)]
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": f"C{i}", "order_date": d, "region": g, "amount": a}
+         for i, (d, g, a) in enumerate(rows)]
+    ).to_csv(folder / "orders.csv", index=False)  # fmt: skip
+    r = open_report(str(folder), "2026-10", "ALL")
+    frame = market.region_frame(r)
+    assert list(frame["region"]) == ["西北", "华东", "华南"] and list(frame["rank"]) == [1, 2, 3]
+    assert np.isnan(frame.loc[0, "vs_trailing"]) and frame.loc[1, "vs_trailing"] == pytest.approx(0.5)
+    table = market.region_panel(r).table
+    assert list(table["较近3月均值"]) == ["新增", "+50.0%", "-100.0%", "+125.0%"]  # the company: 45 against 20
+    labels = [text.get_text().strip() for text in market.region_panel(r).figure.axes[0].texts]
+    assert labels == ["新增", "50.0%", "-100.0%"]

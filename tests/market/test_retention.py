@@ -40,11 +40,13 @@ def test_customer_churn_rise_and_region_gap(tmp_path):
 
 
 def test_retention_a_third_lower_is_churn(tmp_path):
-    # 9 of the 30 regulars stop (retention 21/90 against 30/90: −30%, over the 20% rule); binomial P(≤21) ≈ 0.026
+    # 9 of the 30 regulars stop (retention 21/90 against 30/90: −30%, over the 20% rule); binomial P(≤21) ≈ 0.026,
+    # 0.035 with the usual rate read off 6 × 90 window buyers (Beta(180.5, 360.5))
     r = steady_report(tmp_path, "churn30")
     test = market.retention_test(r)
     assert test["retained"] == 21 and test["rate"] / test["baseline"] - 1 == pytest.approx(-0.3)
-    assert test["p_value"] == pytest.approx(0.0261, abs=1e-3) and test["flagged"]
+    assert test["p_value"] == pytest.approx(stats.betabinom.cdf(21, 90, 180.5, 360.5)) and test["flagged"]
+    assert test["p_value"] == pytest.approx(0.0355, abs=1e-3)
     found = [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]
     assert [f["segment"] for f in found] == [{}] and found[0]["severity"] == "medium"  # q above strong_q 1%
     assert not [f for f in market.angle_findings(steady_report(tmp_path, "churn30", "华南"))
@@ -53,11 +55,12 @@ def test_retention_a_third_lower_is_churn(tmp_path):
 
 def test_retention_a_fifth_lower_is_churn_when_the_evidence_holds(tmp_path):
     # 7 of the 30 regulars stop: retention 23/90 against 30/90 (−23%), past the 20% rule (a quarter missed it);
-    # binomial P(≤23) ≈ 0.06: below indicative_q, not fdr, so indicated and at most medium
+    # P(≤23) ≈ 0.086 (binomial 0.06; the usual rate read off 6 × 90 window buyers): below indicative_q, not fdr,
+    # so indicated and at most medium
     r = steady_report(tmp_path, "churn23")
     test = market.retention_test(r)
     assert test["retained"] == 23 and test["rate"] / test["baseline"] - 1 == pytest.approx(-7 / 30)
-    assert test["p_value"] == pytest.approx(stats.binom.cdf(23, 90, 1 / 3)) and test["flagged"]
+    assert test["p_value"] == pytest.approx(stats.betabinom.cdf(23, 90, 180.5, 360.5)) and test["flagged"]
     found = [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]
     assert [(f["segment"], f["severity"]) for f in found] == [({}, "medium")]
 
@@ -151,14 +154,15 @@ def _churn(report):
 
 def test_one_returning_customer_against_three_expected_is_no_churn(tmp_path):
     # 西北's window holds 3 regulars + 6 one-off buyers: 3 of 9 usually buy again (every month exactly: ρ = 0);
-    # in 2026-10 one does. Binomial P(≤1 of 9 at 1/3) = 0.143: an ordinary small month one time in seven, below
-    # indicative_q (0.2) but not confirmed (fdr 5%) — on 3 expected customers that is no churn finding
+    # in 2026-10 one does. Binomial P(≤1 of 9 at 1/3) = 0.143, 0.159 with the usual rate read off 6 × 9 window
+    # buyers (Beta(18.5, 36.5)): an ordinary small month about one time in six, below indicative_q (0.2) but not
+    # confirmed (fdr 5%) — on 3 expected customers that is no churn finding
     folder = _small_region(tmp_path, regulars=3, kept=1)
     r = open_report(str(folder), "2026-10", "西北")
     test = market.retention_test(r)
     assert (test["window_buyers"], test["retained"]) == (9, 1) and test["baseline"] == pytest.approx(1 / 3)
     assert test["expected"] == pytest.approx(3.0)
-    assert test["p_value"] == pytest.approx(stats.binom.cdf(1, 9, 1 / 3)) and not test["flagged"]
+    assert test["p_value"] == pytest.approx(stats.betabinom.cdf(1, 9, 18.5, 36.5)) and not test["flagged"]
     assert not _churn(r)
     assert ("customer_churn_rise", '{"region": "西北"}') not in codes_of(
         market.angle_findings(open_report(str(folder), "2026-10", "ALL"))
@@ -269,3 +273,25 @@ def test_a_festival_month_without_a_year_back_is_listed_to_watch_not_raised(tmp_
     english = _churn(open_report(str(folder), "2025-01", "ALL", lang="en"))[0]
     assert "Spring Festival block" in english["detail"]
     assert not market.retention_test(open_report(str(folder), "2026-02", "ALL"))["festival_unknown"]  # measured
+
+
+def test_a_usual_rate_read_off_one_buyer_is_no_certain_churn(tmp_path):
+    """Chinook as a flat export, by country: 荷兰's one customer bought in July and August, not in September.
+
+    Its usual retention is 1 of 1 (August) = 100 %; the binomial said 0 of 1 was impossible (p = 0) and raised a
+    high churn rise on one customer. Measured on one buyer the usual rate is unsure: P(0 of 1) is 0.25
+    (Beta(1.5, 0.5)), no finding. 华东's 20 regulars buy on every month's last day.
+    """
+    rows = [(f"R{k}", f"{m}-{pd.Period(m).days_in_month}", "华东") for m in MONTHS[:12] for k in range(20)]
+    rows += [("NL1", "2026-07-10", "荷兰"), ("NL1", "2026-08-10", "荷兰")]
+    folder = tmp_path / "one_buyer"
+    folder.mkdir()
+    pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "region": g, "amount": 100}
+         for i, (c, d, g) in enumerate(rows)]
+    ).to_csv(folder / "orders.csv", index=False)  # fmt: skip
+    r = open_report(str(folder), "2026-09", "ALL")
+    test = market.retention_test(r, "荷兰")
+    assert (test["window_buyers"], test["retained"], test["usual"]) == (1, 0, 1.0)
+    assert test["p_value"] == pytest.approx(0.25) and not test["flagged"]
+    assert not [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]

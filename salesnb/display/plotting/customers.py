@@ -22,6 +22,7 @@ def plot_ranking(
     reference_label: str | None = None,
     highlight: str | None = None,
     kind: str = "pct",
+    labels: str | None = None,
     ax: Axes | None = None,
     lang: str = "zh",
     title: str | None = None,
@@ -41,6 +42,9 @@ def plot_ranking(
         The row drawn in the primary colour; the others are lighter. ``None`` draws all in primary.
     kind : {"pct", "amount", "int"}
         How values are written at the bar ends and on the axis.
+    labels : str, optional
+        Column of texts written at a bar's end instead of its value where not empty (a region new this month:
+        新增, where its growth is no number).
     ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to ``ax.barh``.
     """
     ax = style.axes(ax, rows=0 if frame is None else len(frame))
@@ -57,7 +61,11 @@ def plot_ranking(
         "int": format_int,
     }[kind]
     colors = style.highlight_colors(names, highlight)
-    style.labelled_bars(ax, names, np.nan_to_num(values), [fmt(v) for v in values], ends=values, color=colors, **kwargs)
+    texts = [fmt(v) for v in values]
+    if labels is not None:  # a row's own text where it has one
+        own = frame[labels].tolist()
+        texts = [str(mine) if isinstance(mine, str) and mine else text for mine, text in zip(own, texts, strict=True)]
+    style.labelled_bars(ax, names, np.nan_to_num(values), texts, ends=values, color=colors, **kwargs)
     known = reference is not None and not math.isnan(reference)  # a company without a target: no line
     ends = np.concatenate([values[~np.isnan(values)], [0.0, reference] if known else [0.0]])
     low, high = min(0.0, ends.min() * 1.25), max(ends.max() * 1.25, 1e-9)
@@ -119,7 +127,8 @@ def plot_monthly(
     ax.set_ylim(bottom=0)
     if kind in ("pct", "amount"):
         style.value_axis(ax.yaxis, kind, lang)
-    else:
+    else:  # a count: whole ticks, and an axis up to 1 at least (none all year drew 0.00 … 0.05 customers)
+        ax.set_ylim(top=max(ax.get_ylim()[1], 1.0))
         ax.yaxis.get_major_locator().set_params(integer=True)
     return style.finish(ax, title)
 
