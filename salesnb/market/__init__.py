@@ -1,7 +1,7 @@
 """Market angle (市场与客户): regions, penetration, channels, acquisition, retention, RFM, concentration, CLV.
 
 One module per notebook section, each ``*_frame(report)`` (numbers) → rule(s) → ``*_panel(report)``:
-:mod:`.regions` (ranking, penetration), :mod:`.channels`, :mod:`.acquisition` (new customers), :mod:`.cac`
+:mod:`.regions` (ranking), :mod:`.penetration`, :mod:`.channels`, :mod:`.acquisition` (new customers), :mod:`.cac`
 (acquisition cost), :mod:`.retention`, :mod:`.rfm` (tiers, movement), :mod:`.concentration`, :mod:`.clv`;
 :mod:`.common` holds the usual-level window and the peer factor, :mod:`salesnb.data.customers` the customer
 facts. Definitions used throughout:
@@ -40,7 +40,8 @@ from .cac import acquisition_cost_frame, acquisition_cost_panel
 from .channels import channel_frame, channel_panel
 from .clv import clv_at_risk_frame, clv_at_risk_panel, clv_frame, clv_model, clv_panel
 from .concentration import concentration_frame, concentration_metrics, concentration_panel, concentration_shares
-from .regions import company_summary, penetration_frame, penetration_panel, region_frame, region_panel
+from .penetration import penetration_frame, penetration_panel
+from .regions import company_summary, region_frame, region_panel
 from .retention import retention_frame, retention_months, retention_panel, retention_test
 from .rfm import (
     INACTIVE,
