@@ -113,3 +113,13 @@ def fast_and_slow(folder: Path, first: str, months: int) -> Path:
         [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "amount": 100} for i, (c, d) in enumerate(rows)]
     ).to_csv(folder / "orders.csv", index=False)
     return folder
+
+
+def write_orders(folder: Path, rows: list[tuple[str, str, str]], amount: float = 100) -> Path:
+    """``orders.csv`` in a new ``folder``: one order of ``amount`` per (customer, date, region) row."""
+    folder.mkdir()
+    pd.DataFrame(
+        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "region": g, "amount": amount}
+         for i, (c, d, g) in enumerate(rows)]
+    ).to_csv(folder / "orders.csv", index=False)  # fmt: skip
+    return folder

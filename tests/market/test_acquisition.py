@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 from tiny import TABLES, write_tiny
 
-from market.helpers import codes_of, regulars_from_may, steady_report
+from market.helpers import codes_of, regulars_from_may, steady_report, write_orders
 from salesnb import market
 from salesnb.expect import expected
 from salesnb.market.acquisition import own_expectation
@@ -204,12 +204,7 @@ def test_a_regions_baseline_lowered_by_its_peers_says_why(tmp_path):
             won = (0 if region == "华东" else 6) if month == "2026-10" else 20 + (k % 3 - 1) * 2
             rows += [(f"{region}{month}-{j}", f"{month}-{1 + j:02d}", region) for j in range(won)]
     rows += [("R1", "2026-10-31", "华东"), ("R1", "2025-01-05", "华东")]  # a regular: the month is complete
-    folder = tmp_path / "peers"
-    folder.mkdir()
-    pd.DataFrame(
-        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "region": g, "amount": 100}
-         for i, (c, d, g) in enumerate(rows)]
-    ).to_csv(folder / "orders.csv", index=False)  # fmt: skip
+    folder = write_orders(tmp_path / "peers", rows)
     r = open_report(str(folder), "2026-10", "华东")
     test = market.new_customer_test(r)
     assert test["count"] == 0 and test["peers_now"] == 6 and test["peers_usual"] == pytest.approx(20.0, abs=0.5)

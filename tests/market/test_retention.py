@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 from tiny import write_tiny
 
-from market.helpers import MONTHS, codes_of, regulars_from_may, steady, steady_report
+from market.helpers import MONTHS, codes_of, regulars_from_may, steady, steady_report, write_orders
 from salesnb import market
 from salesnb.config import load_config
 from salesnb.market.retention import season_factor
@@ -284,12 +284,7 @@ def test_a_usual_rate_read_off_one_buyer_is_no_certain_churn(tmp_path):
     """
     rows = [(f"R{k}", f"{m}-{pd.Period(m).days_in_month}", "华东") for m in MONTHS[:12] for k in range(20)]
     rows += [("NL1", "2026-07-10", "荷兰"), ("NL1", "2026-08-10", "荷兰")]
-    folder = tmp_path / "one_buyer"
-    folder.mkdir()
-    pd.DataFrame(
-        [{"order_id": f"O{i}", "customer_id": c, "order_date": d, "region": g, "amount": 100}
-         for i, (c, d, g) in enumerate(rows)]
-    ).to_csv(folder / "orders.csv", index=False)  # fmt: skip
+    folder = write_orders(tmp_path / "one_buyer", rows)
     r = open_report(str(folder), "2026-09", "ALL")
     test = market.retention_test(r, "荷兰")
     assert (test["window_buyers"], test["retained"], test["usual"]) == (1, 0, 1.0)
