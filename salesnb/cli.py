@@ -175,6 +175,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .batch.runner import run_reports
     from .config import load_config
+    from .i18n import t
     from .report import bundled_sample
 
     if args.config:  # a broken configuration (its commission rules too) is refused before any report starts
@@ -198,8 +199,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         kernel_memory=args.kernel_memory,
     )
-    print(summary.text(verbose=args.verbose))
-    print(f"index: {Path(args.out) / 'index.html'}")
+    print(summary.text(verbose=args.verbose, lang=args.lang))
+    print(t("run_index", args.lang, path=Path(args.out) / "index.html"))
     return 0 if summary.ok else 1
 
 

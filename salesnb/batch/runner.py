@@ -120,16 +120,18 @@ class RunSummary:
     def ok(self) -> bool:
         return not self.failed
 
-    def text(self, verbose: bool = False) -> str:
+    def text(self, verbose: bool = False, lang: str = "en") -> str:
+        """The run's last words: the note, with ``verbose`` why each report ran or was skipped, the counts, failures.
+
+        In ``lang`` (``salesnb run`` passes its ``--lang``); the reason a report ran is the freshness check's own.
+        """
         lines = [self.note] if self.note else []
         if verbose:
-            lines += [f"  run  {j.period} {j.region} {j.angle}: {why}" for j, why in self.reasons]
-            lines += [f"  skip {j.period} {j.region} {j.angle}: up to date" for j in self.skipped]
-        lines.append(
-            f"done {len(self.done)}, skipped {len(self.skipped)} (up to date), failed {len(self.failed)}, "
-            f"{self.seconds:.1f} s"
-        )
-        lines += [f"  FAILED {j.period} {j.region} {j.angle}: {err}" for j, err in self.failed]
+            lines += [f"  {t('run_ran', lang)} {j.period} {j.region} {j.angle}: {why}" for j, why in self.reasons]
+            lines += [f"  {t('run_skipped', lang)} {j.period} {j.region} {j.angle}" for j in self.skipped]
+        counts = {"done": len(self.done), "skipped": len(self.skipped), "failed": len(self.failed)}
+        lines.append(t("run_summary", lang, **counts, seconds=f"{self.seconds:.1f}"))
+        lines += [f"  {t('run_failed', lang)} {j.period} {j.region} {j.angle}: {err}" for j, err in self.failed]
         return "\n".join(lines)
 
 

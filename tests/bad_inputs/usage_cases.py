@@ -265,7 +265,7 @@ USAGE_CASES: list[Case] = [
             "--quiet",
         ),
         0,
-        ("done 1",),
+        ("完成 1 份",),
         edits=(
             rename_everywhere("华东", HOSTILE_REGION),
             edit("customers", 0, "customer_name", FORMULA),

@@ -149,3 +149,20 @@ def test_every_notebook_takes_the_same_parameters():
     assert {"data", "period", "region", "config_path", "mapping_path", "lang", "thresholds"} <= set(first)
     for angle, params in seen.items():
         assert params == first, angle
+
+
+def test_the_run_summary_speaks_the_runs_language():
+    from salesnb.batch.jobs import Job
+    from salesnb.batch.runner import RunSummary
+
+    done, skipped, broken = (Job("2026-10", "华东", angle) for angle in ("market", "team", "product"))
+    summary = RunSummary(done=[done], skipped=[skipped], failed=[(broken, "CellTimeoutError")], seconds=28.64)
+    summary.reasons = [(done, "data changed")]
+    assert summary.text(lang="zh").splitlines() == [
+        "完成 1 份，跳过 1 份（已是最新），失败 1 份，用时 28.6 秒",
+        "  失败 2026-10 华东 product: CellTimeoutError",
+    ]
+    english = summary.text(verbose=True).splitlines()
+    assert english[0] == "  run  2026-10 华东 market: data changed"
+    assert english[1] == "  skip (up to date) 2026-10 华东 team"
+    assert english[2] == "done 1, skipped 1 (up to date), failed 1, 28.6 s"
