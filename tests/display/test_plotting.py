@@ -409,3 +409,17 @@ def test_log_axes_are_labelled_in_plain_numbers_not_tex():
     minor = [tick.get_text() for tick in ax.xaxis.get_minorticklabels() if tick.get_text()]
     assert labels and not minor and not any("$" in label or "mathdefault" in label for label in labels)
     assert {"1", "10", "100"} <= set(labels)
+
+
+def test_values_within_a_decade_keep_a_linear_axis_with_labels():
+    """Customer values of 37 to 48 (Chinook): a log axis would hold no labelled tick between them."""
+    import matplotlib.pyplot as plt
+
+    from salesnb.display.plotting import style
+
+    fig, ax = plt.subplots()
+    ax.scatter([37.6, 39.6, 45.9, 47.6], [0.2, 0.5, 0.7, 0.9])
+    style.log_scale(ax)
+    fig.canvas.draw()
+    labels = [tick.get_text() for tick in ax.get_xticklabels() if tick.get_text()]
+    assert ax.get_xscale() == "linear" and len(labels) >= 3

@@ -181,16 +181,22 @@ def pct_formatter(digits: int = 0) -> PctFormatter:
     return PctFormatter(digits)
 
 
+LOG_SPAN = 10  # data spanning less than this ratio stays on a linear axis (a log one would label no tick)
+
+
 def log_scale(ax: Axes, axis: str = "x", formatter: Formatter | None = None) -> None:
     """A log ``axis`` labelled in plain numbers (``0.1, 1, 10``) or by ``formatter``, without minor labels.
 
     Matplotlib's own log labels are TeX (mathdefault markup), which a page's SVG with its text kept as
-    text would print as written.
+    text would print as written. Call it once the data is drawn: data spanning less than a decade (customer
+    values of 37 to 48) keeps a linear axis, where a log one would hold no labelled tick at all.
     """
-    getattr(ax, f"set_{axis}scale")("log")
     target = getattr(ax, f"{axis}axis")
+    low, high = target.get_data_interval()
+    if low > 0 and high >= LOG_SPAN * low:
+        getattr(ax, f"set_{axis}scale")("log")
+        target.set_minor_formatter(NullFormatter())
     target.set_major_formatter(formatter or FuncFormatter(lambda value, _pos: f"{value:g}"))
-    target.set_minor_formatter(NullFormatter())
 
 
 # ---------------------------------------------------------------- helpers shared by the chart functions
