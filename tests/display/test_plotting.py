@@ -423,3 +423,15 @@ def test_values_within_a_decade_keep_a_linear_axis_with_labels():
     fig.canvas.draw()
     labels = [tick.get_text() for tick in ax.get_xticklabels() if tick.get_text()]
     assert ax.get_xscale() == "linear" and len(labels) >= 3
+
+
+def test_a_falling_bars_label_sits_left_of_its_end_not_over_the_bar():
+    import matplotlib.pyplot as plt
+
+    from salesnb.display.plotting import style
+
+    fig, ax = plt.subplots()
+    style.labelled_bars(ax, ["up", "down"], np.array([0.2, -0.35]), ["+20%", "-35%"])
+    (up, down) = ax.texts
+    assert (up.get_position()[0], up.get_ha(), up.get_text()) == (0.2, "left", " +20%")
+    assert (down.get_position()[0], down.get_ha(), down.get_text()) == (-0.35, "right", "-35% ")

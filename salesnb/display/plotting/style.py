@@ -264,9 +264,15 @@ def category_axis(ax: Axes, labels: Sequence[str], horizontal: bool) -> np.ndarr
 
 
 def bar_end_labels(ax: Axes, positions: np.ndarray, ends: np.ndarray, texts: Sequence[str], **style: object) -> None:
-    """Write ``texts`` just right of horizontal bars ending at ``ends`` (at 0 when the value is missing)."""
+    """Write ``texts`` just past the end of horizontal bars ending at ``ends`` (at 0 when the value is missing).
+
+    Right of a bar that ends right of 0, left of one that ends left of it: a fall's label is not drawn over its bar.
+    """
     for y, end, text in zip(positions, ends, texts, strict=True):
-        ax.text(0 if np.isnan(end) else end, y, f" {text}", va="center", ha="left", fontsize=8, **style)
+        at = 0.0 if np.isnan(end) else float(end)
+        left = at < 0
+        ax.text(at, y, f"{text} " if left else f" {text}", va="center", ha="right" if left else "left", fontsize=8,
+                **style)  # fmt: skip
 
 
 def highlight_colors(names: Sequence[str], highlight: str | None) -> list[str]:
