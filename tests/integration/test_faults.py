@@ -267,7 +267,7 @@ def test_killed_run_leaves_no_process_no_partial_page_and_the_rerun_completes(tm
     rerun = _start_run(out)
     stdout, stderr = rerun.communicate(timeout=600)
     assert rerun.returncode == 0, stderr.decode()
-    assert "failed 0" in stdout.decode()
+    assert "失败 0 份" in stdout.decode()  # the summary in the run's language (zh by default)
     for region in ("华东", "华南"):
         assert (out / PERIOD / region / "overview.html").read_text(encoding="utf-8").rstrip().endswith("</html>")
     index = (out / "index.html").read_text(encoding="utf-8")
