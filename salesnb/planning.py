@@ -188,13 +188,14 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
     if by == "rep_id" and reps is not None:
         names = reps.drop_duplicates("rep_id").set_index("rep_id")["rep_name"]
         frame["label"] = frame["segment"].map(names).fillna(frame["segment"]).astype(str)
-    top = frame.head(report.config["report"]["top_n"] if by == "rep_id" else len(frame))
+    # the chart draws the rows the table lists, the rest as one 其他 bar: 13 regions drawn beside a table of 10
+    shown = bounded(frame, report, "label", ["last_year", "trailing_avg", "weight", "proposed"])
     ax = plotting.plot_bar_compare(
-        top, label="label", current="proposed", baseline="trailing_avg", lang=lang,
+        shown, label="label", current="proposed", baseline="trailing_avg", lang=lang,
         legend=(t("col_proposed", lang), t("col_trailing", lang, n=n)),
         title=t("plan_title", lang, dimension=t(f"dim_{by}", lang)),
     )  # fmt: skip
-    full, frame = frame, bounded(frame, report, "label", ["last_year", "trailing_avg", "weight", "proposed"])
+    full, frame = frame, shown
     note = " ".join(p for p in (note, bounded_note(frame, lang)) if p)
     table = pd.DataFrame(
         {

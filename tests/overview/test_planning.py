@@ -150,3 +150,12 @@ def test_how_the_total_was_set_is_said_once_by_the_first_split_shown():
         split = f"按上方 2026-11 的目标总额 {format_amount(total)} 拆分。"
         assert not notes[first].startswith(split) and format_amount(total) in notes[first]
         assert all(notes[by].startswith(split) for by in shown if by != first)
+
+
+def test_the_chart_draws_the_rows_the_table_lists():
+    """The sample's company has 43 reps: the table lists the top rows and one 其他 row, and so does the chart."""
+    report = open_report("", "2026-10", "ALL")
+    panel = planning.plan_panel(report, "rep_id")
+    labels = [tick.get_text() for tick in panel.figure.axes[0].get_yticklabels()]
+    assert len(panel.table) < 43 and sorted(labels) == sorted(panel.table.iloc[:, 0].astype(str))
+    assert any(label.startswith("其他") for label in labels)
