@@ -18,7 +18,7 @@ from .data.region_gaps import filled
 from .data.reps import rep_info
 from .data.targets import total_target
 from .display import plotting
-from .display.bounded import bounded, bounded_note
+from .display.bounded import OTHER, bounded, bounded_note
 from .display.formatting import format_amount, format_pct
 from .display.panel import Panel
 from .i18n import t
@@ -188,10 +188,12 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
     if by == "rep_id" and reps is not None:
         names = reps.drop_duplicates("rep_id").set_index("rep_id")["rep_name"]
         frame["label"] = frame["segment"].map(names).fillna(frame["segment"]).astype(str)
-    # the chart draws the rows the table lists, the rest as one 其他 bar: 13 regions drawn beside a table of 10
+    # the chart draws the rows the table names (13 regions were drawn beside a table of 10); not their 其他 row,
+    # whose sum of 33 reps would dwarf every bar drawn beside it (the note says the rest were combined)
     shown = bounded(frame, report, "label", ["last_year", "trailing_avg", "weight", "proposed"])
+    named = shown[~shown[OTHER]] if OTHER in shown.columns else shown
     ax = plotting.plot_bar_compare(
-        shown, label="label", current="proposed", baseline="trailing_avg", lang=lang,
+        named, label="label", current="proposed", baseline="trailing_avg", lang=lang,
         legend=(t("col_proposed", lang), t("col_trailing", lang, n=n)),
         title=t("plan_title", lang, dimension=t(f"dim_{by}", lang)),
     )  # fmt: skip
