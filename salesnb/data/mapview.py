@@ -107,6 +107,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, concept, key, name, share, examples in proposal.crossed:
         ids = joined(examples, lang)
         lines.append(f"! {t(f'map_crossed_{concept}', lang, file=file, id=key, name=name, share=share, ids=ids)}")
+    for file, price, amount, quantity, share, gap in proposal.list_priced:
+        said = {"file": file, "price": price, "amount": amount, "quantity": quantity, "share": share, "gap": gap}
+        lines.append(f"! {t('map_list_priced', lang, **said)}")
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:

@@ -22,10 +22,11 @@ from .contract import TABLES
 from .crossed_ids import name_for_crossed_ids
 from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
-from .derive import add_joined_ids, repeated_per_id, split_reused_orders
+from .derive import add_joined_ids, split_reused_orders
 from .expressions import column_names, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
+from .line_amounts import order_total, price_before_discount
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
@@ -70,6 +71,7 @@ class Proposal:
     unreadable: list[tuple[str, object]] = field(default_factory=list)  # (file, why): left out of the proposal
     headerless: list[str] = field(default_factory=list)  # files or sheets without a header row: left out
     crossed: list[tuple[str, str, str, str, float, list[str]]] = field(default_factory=list)  # crossed_ids, by file
+    list_priced: list[tuple[str, str, str, str, float, float]] = field(default_factory=list)  # line_amounts, by file
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
@@ -232,27 +234,6 @@ class _Candidate:
     varying: list[tuple[str, str, str, float]]
 
 
-def _order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
-    """Whether the file's amount repeats its order's total on every line (:func:`~.derive.repeated_per_id`).
-
-    Only when an order's lines differ (another product, another quantity) beside one amount: identical lines of a
-    fixed-price item may each carry their own equal amount. So is an amount written on an order's first line only,
-    its order number merged over the lines below (:mod:`~.merged_cells`): those lines have neither.
-    """
-    order, amount = found.get("order_id"), found.get("amount")
-    if order not in frame.columns or amount not in frame.columns:
-        return False
-    parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
-    below = frame[order].isna() & frame[parts].notna().any(axis=1) if parts else pd.Series(False, index=frame.index)
-    if below.any() and frame.loc[below, amount].isna().all():  # merged cells: the total on an order's first line
-        return True
-    codes, _ = pd.factorize(frame[order])
-    if not repeated_per_id(codes, parse_number(frame[amount])[0]):
-        return False
-    differ = frame[parts].astype("string").groupby(codes).nunique().gt(1).any(axis=None) if parts else False
-    return bool(differ)  # lines of other products or quantities sharing one amount: it is not theirs
-
-
 def _candidates(
     name: str, frame: pd.DataFrame, own: str | None, proposal: Proposal, products: dict[str, str]
 ) -> dict[str, _Candidate]:
@@ -282,8 +263,11 @@ def _candidates(
             found = {**found, "order_id": joined_name(summary[1]), "order_count": summary[0]}
         proposal.recognised[name]["order_count"] = summary[0]  # a count: no customer, no id to offer
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
+    totals = not own and order_total(frame, found)  # the order's total on each line: it prices no line
+    found, listed = (found, None) if totals or own else price_before_discount(frame, found)  # 单价 before a discount
+    proposal.list_priced += [(name, *listed)] if listed else []
     tables, missing = ({"targets": wide[0]}, {}) if wide else tables_from(found)
-    if not own and _order_total(frame, found):  # the order's total on each line: it prices no line
+    if totals:
         lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})
         tables.pop("order_lines", None)
         missing.pop("order_lines", None)

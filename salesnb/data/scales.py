@@ -37,7 +37,7 @@ def multiplier(name: str) -> tuple[str, int] | None:
     return f"{word}元", FACTORS[word]
 
 
-def _numbers(sample: pd.DataFrame, column: str | None) -> np.ndarray | None:
+def money_values(sample: pd.DataFrame, column: str | None) -> np.ndarray | None:
     """A column's values as floats, in 元 when its name carries a multiplier unit."""
     if column is None:
         return None
@@ -50,8 +50,8 @@ def profit_over_amount(frame: pd.DataFrame, profit: str, amount: str) -> int:
 
     A return line (a negative amount over a negative quantity) is left out: its cost keeps its sign.
     """
-    amounts = _numbers(frame, amount)
-    return int(np.count_nonzero((_numbers(frame, profit) > amounts) & (amounts >= 0)))
+    amounts = money_values(frame, amount)
+    return int(np.count_nonzero((money_values(frame, profit) > amounts) & (amounts >= 0)))
 
 
 def read_profit(found: dict[str, str], frame: pd.DataFrame) -> None:
@@ -75,10 +75,10 @@ def read_cost(found: dict[str, str], sample: pd.DataFrame) -> None:
     as it is.
     Lines of one unit cannot tell the two apart and are left out of the comparison.
     """
-    cost, quantity = _numbers(sample, found.get("unit_cost")), _numbers(sample, found.get("quantity"))
+    cost, quantity = money_values(sample, found.get("unit_cost")), money_values(sample, found.get("quantity"))
     if cost is None or quantity is None:
         return
-    amount, profit = _numbers(sample, found.get("amount")), _numbers(sample, found.get("profit"))
+    amount, profit = money_values(sample, found.get("amount")), money_values(sample, found.get("profit"))
     several = quantity > 1
     if amount is not None and profit is not None:
         rows = several & ~np.isnan(cost + amount + profit)
@@ -86,7 +86,7 @@ def read_cost(found: dict[str, str], sample: pd.DataFrame) -> None:
         if rows.any() and agree[rows].mean() >= AGREE:
             found["line_cost"] = found.pop("unit_cost")
         return
-    price = _numbers(sample, found.get("unit_price"))
+    price = money_values(sample, found.get("unit_price"))
     if price is None and amount is not None:
         price = amount / np.where(quantity > 0, quantity, np.nan)
     if price is None:

@@ -1,0 +1,91 @@
+"""What a file's amount column is to its lines (``salesnb map``): an order's total on each, or a line after a discount.
+
+An amount repeated on every line of an order is the order's total and prices no line (:func:`order_total`).
+
+A flat sales sheet often carries 数量, 单价 and 金额 where 单价 is the catalogue price and 金额 what the customer
+paid after a discount nobody wrote in a column of its own. Read as the unit price, 单价 made revenue the
+undiscounted value (10.6 % above the sheet's 金额 on a sheet with discounts of 10 and 20 % on two rows in three),
+a sum the sales team does not recognise, and left the discount analysis without a price to compare with
+(:func:`price_before_discount`). When the amount is at most quantity × price on (nearly) every row and below it on
+enough rows to move the total, the price is the list price and the unit price is the amount over the quantity, as
+for a sheet with its discount in a column (:func:`~.proposal_tables._net_prices`). An amount above the lines on
+some rows is left alone: a tax, shipping, a capped price column (:mod:`.consistency` says so when the data is
+checked).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .consistency import AMOUNT_TOLERANCE, TOTAL_TOLERANCE
+from .derive import repeated_per_id
+from .parsing import parse_number
+from .scales import money_values
+
+ABOVE_AT_MOST = 0.01  # rows whose amount exceeds quantity × price: at most this share (a stray row or two)
+LEAST_ROWS = 20  # rows with a positive amount and line value needed to judge
+
+
+def order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
+    """Whether the file's amount repeats its order's total on every line (:func:`.derive.repeated_per_id`).
+
+    Only when an order's lines differ (another product, another quantity) beside one amount: identical lines of a
+    fixed-price item may each carry their own equal amount. So is an amount written on an order's first line only,
+    its order number merged over the lines below (:mod:`~.merged_cells`): those lines have neither.
+    """
+    order, amount = found.get("order_id"), found.get("amount")
+    if order not in frame.columns or amount not in frame.columns:
+        return False
+    parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
+    below = frame[order].isna() & frame[parts].notna().any(axis=1) if parts else pd.Series(False, index=frame.index)
+    if below.any() and frame.loc[below, amount].isna().all():  # merged cells: the total on an order's first line
+        return True
+    codes, _ = pd.factorize(frame[order])
+    if not repeated_per_id(codes, parse_number(frame[amount])[0]):
+        return False
+    differ = frame[parts].astype("string").groupby(codes).nunique().gt(1).any(axis=None) if parts else False
+    return bool(differ)  # lines of other products or quantities sharing one amount: it is not theirs
+
+
+def discount_gap(amounts: np.ndarray, lines: np.ndarray) -> tuple[float, float] | None:
+    """``(share of rows below, total gap)`` when ``amounts`` are the ``lines`` (quantity × price) after a discount.
+
+    Only rows with both positive count (returns and free lines say nothing about the price). ``None`` when the
+    amounts are not the discounted lines: too few rows, more than :data:`ABOVE_AT_MOST` of them above their line,
+    or a total gap under :data:`.consistency.TOTAL_TOLERANCE` (a row is apart beyond its
+    :data:`.consistency.AMOUNT_TOLERANCE` and a cent, as the data check compares orders).
+    """
+    sold = np.isfinite(amounts) & np.isfinite(lines) & (amounts > 0) & (lines > 0)
+    if np.count_nonzero(sold) < LEAST_ROWS:
+        return None
+    amount, line = amounts[sold], lines[sold]
+    apart = np.abs(amount - line) > np.maximum(AMOUNT_TOLERANCE * line, 0.01)
+    above = np.count_nonzero(apart & (amount > line))
+    below = np.count_nonzero(apart & (amount < line))
+    if above > ABOVE_AT_MOST * len(amount) or not below:
+        return None
+    gap = float(line.sum() / amount.sum() - 1)
+    return (below / len(amount), gap) if gap >= TOTAL_TOLERANCE else None
+
+
+def price_before_discount(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
+    """``found`` with its unit price read as the list price when the file's amounts are its lines after a discount.
+
+    Returns the concepts (``unit_price`` dropped, ``list_price`` its column) and ``(price, amount, quantity, share
+    of rows below, total gap)``, or ``found`` unchanged and ``None``. A file with a discount or list price column
+    of its own is already read that way.
+    """
+    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
+    if not (price and amount and quantity) or any(
+        found.get(c) for c in ("list_price", "discount_off", "discount_paid")
+    ):
+        return found, None
+    if not {price, amount, quantity} <= set(frame.columns):
+        return found, None
+    lines = money_values(frame, quantity) * money_values(frame, price)
+    judged = discount_gap(money_values(frame, amount), lines)
+    if judged is None:
+        return found, None
+    kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
+    return kept | {"list_price": price}, (price, amount, quantity, *judged)
