@@ -22,6 +22,7 @@ from .consistency import AMOUNT_TOLERANCE, TOTAL_TOLERANCE
 from .derive import repeated_per_id
 from .parsing import parse_number
 from .scales import money_values
+from .skipped_rows import rows_without_sales
 
 ABOVE_AT_MOST = 0.01  # rows whose amount exceeds quantity × price: at most this share (a stray row or two)
 LEAST_ROWS = 20  # rows with a positive amount and line value needed to judge
@@ -32,13 +33,15 @@ def order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
 
     Only when an order's lines differ (another product, another quantity) beside one amount: identical lines of a
     fixed-price item may each carry their own equal amount. So is an amount written on an order's first line only,
-    its order number merged over the lines below (:mod:`~.merged_cells`): those lines have neither.
+    its order number merged over the lines below (:mod:`~.merged_cells`): those lines have neither (a total row at
+    the end, with no order number and no amount, is not one of them).
     """
     order, amount = found.get("order_id"), found.get("amount")
     if order not in frame.columns or amount not in frame.columns:
         return False
     parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
     below = frame[order].isna() & frame[parts].notna().any(axis=1) if parts else pd.Series(False, index=frame.index)
+    below &= ~rows_without_sales(frame)[1]  # a 合计 row (no order number, the quantities' sum) is no merged line
     if below.any() and frame.loc[below, amount].isna().all():  # merged cells: the total on an order's first line
         return True
     codes, _ = pd.factorize(frame[order])
