@@ -264,3 +264,29 @@ def test_a_partial_month_reads_last_month_s_dependence_as_its_own_report_did(tmp
     assert november["segment"] == october["segment"] == {"customer_id": "A"}
     assert november["value"] == pytest.approx(3300 / 9300) and november["severity"] == "low"
     assert "该客户上月已占 37.5%，同样超过警戒线" in november["detail"]
+
+
+def test_four_accounts_of_about_equal_size_are_no_dependence(tmp_path):
+    """C00 buys 600 a month, three others 500 each: C00 holds 600 / 2,100 = 28.6 % (above the 20 % limit) as the
+    largest of four must hold at least 25 %; it buys 1.2 times the average other, not twice: no finding.
+    """
+    r = open_report(str(_standing_dependence(tmp_path, october=600.0, usual=600.0, others=3)), "2026-10", "ALL")
+    assert market.concentration_metrics(r)["largest_share"] == pytest.approx(600 / 2100)
+    assert not [f for f in market.angle_findings(r) if f["metric"] == "largest_customer_share"]
+
+
+def test_one_account_buying_twice_the_average_other_is_a_dependence(tmp_path):
+    """C00 buys 1,000 a month beside three of 500: 40 % of revenue, twice the average other (the limit, met)."""
+    r = open_report(str(_standing_dependence(tmp_path, october=1000.0, usual=1000.0, others=3)), "2026-10", "ALL")
+    assert _window_finding(r)["value"] == pytest.approx(1000 / 2500)
+
+
+@pytest.mark.parametrize(
+    ("customers", "largest", "dominant"),
+    [(1, 1.0, True), (2, 0.66, False), (2, 0.67, True), (5, 0.34, True), (5, 0.33, False), (10, 0.2, True)],
+)
+def test_the_largest_customer_against_the_average_other(customers, largest, dominant):
+    # twice the others' average: 2 × (1 − s) / (n − 1); two customers need 2/3, five a third, ten 18.2 %
+    from salesnb.market.concentration import _dominant
+
+    assert _dominant({"customers": customers, "largest_share": largest}, 2.0) is dominant
