@@ -30,7 +30,7 @@ PCT_METRICS = frozenset(
         "attainment", "band_share", "lead_share", "first_response_within_goal", "largest_customer_share",
         "late_share", "retention_rate", "return_rate", "sla_breach_share", "slipped_share", "stage_conversion",
         "unpaid_rate", "discount_depth", "gross_margin", "target_to_run_rate", "industry_share",
-        "period_largest_customer_share", "top10_share",
+        "period_largest_customer_share", "top10_share", "revenue_vs_expected",
     }
 )  # fmt: skip
 AMOUNT_METRICS = frozenset(
@@ -162,7 +162,11 @@ def format_metric(metric: str, value: Any, lang: str) -> str:
 def metric_name(metric: str, lang: str) -> str:
     """The reader's name of a finding metric (the key itself when there is no text for it)."""
     key = f"followup_metric_{metric}"
-    return t(key, lang) if key in texts() else metric
+    if key in texts():
+        return t(key, lang)
+    if metric in ("nps", "csat"):  # the satisfaction rule's metrics, named as its panel names them
+        return t(f"sup_{metric}", lang)
+    return t("sup_aspect", lang, aspect=metric[6:]) if metric.startswith("score_") else metric
 
 
 def watched_metric(metric: str, value: Any, lang: str) -> str:

@@ -116,17 +116,26 @@ def test_every_finding_metric_has_a_readers_name_and_format() -> None:
 
     from salesnb import followup
 
+    def constants(value: ast.expr) -> list[str]:  # metric="a", or metric="a" if targeted else "b"
+        if isinstance(value, ast.IfExp):
+            return constants(value.body) + constants(value.orelse)
+        return [value.value] if isinstance(value, ast.Constant) and isinstance(value.value, str) else []
+
     package = Path(followup.__file__).parent
     named = {
-        keyword.value.value
+        metric
         for path in package.rglob("*.py")
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Call)
         for keyword in node.keywords
-        if keyword.arg == "metric" and isinstance(keyword.value, ast.Constant) and isinstance(keyword.value.value, str)
+        if keyword.arg == "metric"
+        for metric in constants(keyword.value)
     }
-    assert "credit_risk_deal_amount" in named
+    assert {"credit_risk_deal_amount", "revenue_vs_expected"} <= named
+    named |= {"nps", "csat"}  # the satisfaction rule's metrics come from its frame: nps, csat, score_<aspect>
     assert [m for m in sorted(named) if followup.metric_name(m, "zh") == m] == []
+    assert followup.metric_name("score_交付", "zh") == "“交付”评分"
+    assert followup.format_metric("revenue_vs_expected", 0.3, "zh") == "30.0%"  # a rep at 30 % of its usual level
     assert followup.format_metric("credit_risk_deal_amount", 43500.0, "zh") != "43500.0"
     assert followup.format_metric("new_customers", 0.0, "zh") == "0"  # a count, not 0.0
     assert followup.format_metric("stage_stock", 12.5, "zh") == "12.5"  # a usual level may be a mean
