@@ -435,3 +435,13 @@ def test_a_falling_bars_label_sits_left_of_its_end_not_over_the_bar():
     (up, down) = ax.texts
     assert (up.get_position()[0], up.get_ha(), up.get_text()) == (0.2, "left", " +20%")
     assert (down.get_position()[0], down.get_ha(), down.get_text()) == (-0.35, "right", "-35% ")
+
+
+def test_a_chart_of_one_or_two_bars_is_lower_than_the_house_height_and_many_bars_taller():
+    from salesnb.display.plotting.style import bars_height
+
+    # 1.4 inches of title, legend and axis plus 0.6 a bar, up to the house 3.6; 0.32 a bar + 1.2 past it
+    assert [bars_height(n) for n in (0, 1, 2, 3, 4, 20)] == pytest.approx([3.6, 2.0, 2.6, 3.2, 3.6, 7.6])
+    one = pd.DataFrame({"segment": ["老客户"], "share": [1.0], "baseline_share": [1.0]})
+    fig = plotting.plot_composition(one, value="share", baseline="baseline_share").figure
+    assert tuple(fig.get_size_inches()) == pytest.approx((plotting.FIGSIZE[0], 2.0))

@@ -57,6 +57,7 @@ PALETTE: list[str] = [PRIMARY, BAD, GOOD, NEUTRAL, "#6C8EBF", "#C9A227", "#8E6C9
 FIGSIZE = (8.0, 3.6)  # inches
 DPI = 110
 ROW_HEIGHT = 0.32  # inches per bar in horizontal bar charts with many rows
+FEW_BAR_HEIGHT = 0.6  # inches per bar in a chart of one to three bars (lower than the house height)
 DENSE_MARKERS = 2000  # markers in one chart beyond which they are drawn as an image (rasterize_if_dense)
 
 
@@ -202,11 +203,22 @@ def log_scale(ax: Axes, axis: str = "x", formatter: Formatter | None = None) -> 
 # ---------------------------------------------------------------- helpers shared by the chart functions
 
 
+def bars_height(rows: int) -> float:
+    """Inches a chart of ``rows`` horizontal bars needs: the house height, lower for one or two bars, taller for many.
+
+    Title, legend and axis take about 1.4 inches, a bar about 0.6 while there are few: one bar (a month whose
+    buyers are all 老客户) in the house 3.6 inches was a slab filling the page's width and height.
+    """
+    if rows <= 0:
+        return FIGSIZE[1]
+    return max(min(FIGSIZE[1], FEW_BAR_HEIGHT * rows + 1.4), ROW_HEIGHT * rows + 1.2)
+
+
 def axes(ax: Axes | None, rows: int = 0) -> Axes:
-    """``ax``, or the axes of a new figure tall enough for ``rows`` horizontal bars."""
+    """``ax``, or the axes of a new figure tall enough for ``rows`` horizontal bars (:func:`bars_height`)."""
     if ax is not None:
         return ax
-    height = max(FIGSIZE[1], ROW_HEIGHT * rows + 1.2)
+    height = bars_height(rows)
     _, ax = subplots(figsize=(FIGSIZE[0], height), dpi=DPI, layout="constrained")
     return ax
 
