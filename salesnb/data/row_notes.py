@@ -25,7 +25,11 @@ if TYPE_CHECKING:  # the proposal the notes go to; propose imports this module
 
 # statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded; 已拒绝 / Rejected /
 # Declined: an order the seller or the credit check turned down; 拒收: goods the buyer refused at delivery)
-CANCELLED = re.compile(r"cancel|void|reject|declin|取消|作废|撤销|退单|交易关闭|拒绝|驳回|拒收", re.IGNORECASE)
+CANCELLED = re.compile(
+    r"cancel|void|reject|declin|(?<!partially )refunded|取消|作废|撤销|退单|交易关闭|拒绝|驳回|拒收"
+    r"|(?<!部分)退款成功|已退款|全额退款",
+    re.IGNORECASE,
+)  # a full refund (退款成功, Refunded) undoes the sale; 部分退款 / partially refunded keeps it
 ZERO, NEGATIVE = "=0", "<0"  # exclude conditions (salesnb.data.exclude.CONDITION)
 
 

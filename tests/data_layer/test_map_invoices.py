@@ -121,3 +121,11 @@ def test_invoice_rows_repeating_one_amount_count_once_and_say_what_adding_them_u
     assert ds["orders"]["amount"].sum() == 650
     said = [w.text("zh") for w in ds.warnings]
     assert any(s.startswith("orders.amount：3 笔订单的各行金额都相同") and "（相加会多计 600.00）" in s for s in said)
+
+
+def test_a_full_refund_status_undoes_the_sale_a_partial_one_does_not() -> None:
+    """A marketplace's 订单状态 writes 退款成功 for an order refunded in full: no sale, as 交易关闭 is none."""
+    frame = pd.DataFrame({"订单状态": ["交易成功", "退款成功", "部分退款成功", "交易关闭", "已退款"]})
+    assert cancelled_values(frame) == ("订单状态", ["交易关闭", "已退款", "退款成功"])
+    english = pd.DataFrame({"status": ["Completed", "Refunded", "Partially refunded", "Cancelled"]})
+    assert cancelled_values(english) == ("status", ["Cancelled", "Refunded"])
