@@ -38,3 +38,15 @@ def test_a_region_column_comes_before_the_department(tmp_path: Path) -> None:
     text = "订单号,下单日期,客户,大区,部门,金额\nA,2026-09-01,甲,华东,销售一部,10\nB,2026-09-02,乙,华南,销售二部,20\n"
     (tmp_path / "s.csv").write_text(text, encoding="utf-8")
     assert propose_mapping(tmp_path / "s.csv").columns["orders"]["region"] == "大区"
+
+
+def test_an_invoice_list_reads_the_amounts_before_tax_and_the_department(tmp_path: Path) -> None:
+    """Yonyou's 销售发票明细 carries 无税单价 / 无税金额 beside 含税单价 / 价税合计: revenue is read before tax, as
+    a Kingdee list's 金额 is and as the data check reads an amount that carries tax over its lines."""
+    head = "发票号,开票日期,客户简称,部门名称,业务员,存货编码,数量,无税单价,含税单价,无税金额,税额,价税合计"
+    rows = [f"FP{n},2026-09-{n + 1:02d},客户{n % 3},销售{n % 2 + 1}部,张伟,A001,2,100,113,200,26,226" for n in range(9)]
+    (tmp_path / "销售发票明细.csv").write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "销售发票明细.csv")
+    assert proposal.columns["orders"]["amount"] == "无税金额"
+    assert proposal.columns["order_lines"]["unit_price"] == "无税单价"
+    assert proposal.columns["orders"]["region"] == "部门名称"

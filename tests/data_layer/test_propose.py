@@ -346,7 +346,7 @@ def test_cancelled_orders_in_a_status_column_are_pointed_out(tmp_path: Path) -> 
     proposal = propose_mapping(tmp_path)
     assert proposal.cancelled == [("销售明细.csv", "订单状态", ["作废", "已取消"])]
     text = "\n".join(describe(proposal, "en"))
-    assert "销售明细.csv column 订单状态 marks cancelled or rejected orders (作废, 已取消)" in text
+    assert "销售明细.csv column 订单状态 marks cancelled, rejected or fully refunded orders (作废, 已取消)" in text
     assert proposal.mapping()["exclude"] == {"orders": {"订单状态": ["作废", "已取消"]}}
     assert "订单状态" not in proposal.unused["销售明细.csv"]  # the exclude reads it
     ds = load_dataset(tmp_path, mapping=proposal.mapping())
@@ -367,7 +367,7 @@ def test_rejected_orders_are_left_out_as_cancelled_ones_while_pending_ones_stay(
     )
     proposal = propose_mapping(tmp_path)
     assert proposal.mapping()["exclude"] == {"orders": {"订单状态": ["Rejected", "已拒绝"]}}
-    assert "订单.csv 的 订单状态 列标出取消或被拒、未成交的订单（Rejected, 已拒绝）" in "\n".join(
+    assert "订单.csv 的 订单状态 列标出取消、被拒或全额退款、未成交的订单（Rejected, 已拒绝）" in "\n".join(
         describe(proposal, "zh")
     )
     ds = load_dataset(tmp_path, mapping=proposal.mapping())
