@@ -24,7 +24,7 @@ from .config import COUNT_WHEN, commission_rules  # noqa: F401 - the rules' home
 from .data import facts
 from .data.reps import rep_label
 from .display.bounded import bounded_note, top_n_with_other
-from .display.formatting import format_amount, format_int, format_pct
+from .display.formatting import format_amounts, format_int, format_pct
 from .display.panel import Panel
 from .display.plotting.people import plot_commission
 from .i18n import t
@@ -242,12 +242,12 @@ def statement_panel(report: Report) -> Panel:
         {
             t("com_rep", lang): frame["label"],
             t("com_orders", lang): frame["orders"].map(format_int),
-            base: frame["base"].map(lambda v: format_amount(v, lang)),
+            base: format_amounts(frame["base"], lang),
         }
     )
     for part in parts:
-        table[part] = frame[part].map(lambda v: format_amount(v, lang))
-    table[t("com_total", lang)] = frame["total"].map(lambda v: format_amount(v, lang))
+        table[part] = format_amounts(frame[part], lang)
+    table[t("com_total", lang)] = format_amounts(frame["total"], lang)
     table[t("com_rate", lang)] = frame["effective_rate"].map(lambda v: format_pct(v, digits=2))
     note = " ".join(p for p in (_note(report, rules), bounded_note(frame, lang)) if p)
     return Panel(frame=full, table=table, figure=ax.figure, note=note)

@@ -13,7 +13,7 @@ from .angle import BUYERS
 from .data import facts
 from .data.customers import NEW, RETURNING, UNSPLIT
 from .display import plotting
-from .display.formatting import format_amount, format_pct
+from .display.formatting import format_amounts, format_pct
 from .display.panel import Panel
 from .i18n import t
 from .market.common import acquisition_history, buyer_split
@@ -99,7 +99,7 @@ def composition_panel(report: Report, by: str = "product_line") -> Panel:
     table = pd.DataFrame(
         {
             t(by, lang): frame["segment"],
-            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("revenue", lang): format_amounts(frame["revenue"], lang),
             t("share", lang): frame["share"].map(format_pct),
             t("baseline_share", lang): frame["baseline_share"].map(format_pct),
             t("share_change", lang): frame["share_change"].map(lambda v: format_pct(v, signed=True)),

@@ -15,7 +15,7 @@ from .data import facts
 from .data.grouping import aggregate
 from .data.targets import segment_targets, total_target
 from .display import plotting
-from .display.formatting import format_amount, format_int, format_pct
+from .display.formatting import format_amount, format_amounts, format_int, format_pct
 from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, explained_text, findings_panel, heads_text, status_text
 from .header import opens_the_data
@@ -173,11 +173,11 @@ def trend_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("period", lang): frame["period"],
-            t("revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
-            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
+            t("revenue", lang): format_amounts(frame["revenue"], lang),
+            t("target", lang): format_amounts(frame["target"], lang),
             t("attainment", lang): frame["attainment"].map(format_pct),
             t("orders", lang): frame["orders"].map("{:,}".format),
-            t("aov", lang): frame["aov"].map(lambda v: format_amount(v, lang)),
+            t("aov", lang): format_amounts(frame["aov"], lang),
         }
     )
     key = "trend_partial_first_note" if opens_the_data(report.ds, report.period) else "trend_partial_note"
@@ -227,10 +227,10 @@ def attainment_panel(report: Report, by: str = "product_line") -> Panel:
     table = pd.DataFrame(
         {
             t(by, lang): shown["label"],
-            t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
-            t("target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+            t("revenue", lang): format_amounts(shown["revenue"], lang),
+            t("target", lang): format_amounts(shown["target"], lang),
             t("attainment", lang): shown["attainment"].map(format_pct),
-            t("gap", lang): shown["gap"].map(lambda v: format_amount(v, lang)),
+            t("gap", lang): format_amounts(shown["gap"], lang),
         }
     )
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -19,7 +19,7 @@ from .data.reps import rep_info
 from .data.targets import total_target
 from .display import plotting
 from .display.bounded import OTHER, bounded, bounded_note
-from .display.formatting import format_amount, format_pct
+from .display.formatting import format_amount, format_amounts, format_pct
 from .display.panel import Panel
 from .i18n import t
 from .periods import ALL, months_back, shift_month
@@ -202,10 +202,10 @@ def plan_panel(report: Report, by: str = "product_line") -> Panel:
     table = pd.DataFrame(
         {
             t(f"dim_{by}", lang): frame["label"],
-            t("col_last_year", lang): frame["last_year"].map(lambda v: format_amount(v, lang)),
-            t("col_trailing", lang, n=n): frame["trailing_avg"].map(lambda v: format_amount(v, lang)),
+            t("col_last_year", lang): format_amounts(frame["last_year"], lang),
+            t("col_trailing", lang, n=n): format_amounts(frame["trailing_avg"], lang),
             t("col_weight", lang): frame["weight"].map(format_pct),
-            t("col_proposed", lang): frame["proposed"].map(lambda v: format_amount(v, lang)),
+            t("col_proposed", lang): format_amounts(frame["proposed"], lang),
         }
     )
     return Panel(frame=full, table=table, figure=ax.figure, note=note)

@@ -216,6 +216,14 @@ def table(frame: pd.DataFrame, columns: list[tuple[str, str, str | None]], lang:
     )
 
 
+def format_amounts(values: pd.Series, lang: str = "zh") -> pd.Series:
+    """A column of amounts as text in one unit (:func:`column_unit`), same index: for a panel building its own table.
+
+    ``values.map(format_amount)`` gave each cell its own unit: "3.4万" above "2,198" in one column of a rep table.
+    """
+    return pd.Series(_formatted(values, "amount", lang), index=values.index, dtype=object)
+
+
 def _formatted(values: pd.Series, kind: str, lang: str) -> list[str]:
     """A column's cells as text; an amount column in one unit (:func:`column_unit`)."""
     if kind == "amount":

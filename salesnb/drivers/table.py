@@ -13,7 +13,7 @@ import pandas as pd
 from ..data import facts
 from ..data.early_ends import ended_on
 from ..data.targets import segment_targets, total_target
-from ..display.formatting import format_amount, signed_amount
+from ..display.formatting import format_amounts, signed_amount
 from ..display.panel import Panel
 from ..display.plotting.drivers import plot_drivers
 from ..errors import ParameterError
@@ -270,13 +270,13 @@ def driver_panel(report: Report, baseline: str = "previous_month", against: str 
         {
             t("drv_dimension", lang): shown["dimension"].map(lambda d: t(f"drv_dim_{d}", lang)),
             t("drv_segment", lang): shown["label"],
-            t("drv_value", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
-            name: shown["baseline_revenue"].map(lambda v: format_amount(v, lang)),
+            t("drv_value", lang): format_amounts(shown["revenue"], lang),
+            name: format_amounts(shown["baseline_revenue"], lang),
             t("drv_gap_baseline", lang): money("gap"),
             t("drv_part_volume", lang): money(f"{prefix}volume"),
             t("drv_part_mix", lang): money(f"{prefix}mix"),
             t("drv_part_rate", lang): money(f"{prefix}rate"),
-            t("drv_target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+            t("drv_target", lang): format_amounts(shown["target"], lang),
             t("drv_gap_target", lang): money("target_gap"),
         }
     )

@@ -15,7 +15,7 @@ import pandas as pd
 from ..angle import BUYERS, metrics_need
 from ..data import facts
 from ..data.customers import customer_facts
-from ..display.formatting import format_amount, format_chance, format_int
+from ..display.formatting import format_amount, format_amounts, format_chance, format_int
 from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_monthly
 from ..evidence import q_values
@@ -347,7 +347,7 @@ def new_customers_panel(report: Report) -> Panel:
                 t("period", lang): row["period"],
                 t("mk_new_customers", lang): row["new_customers"].map(format_int),
                 t("mk_usual", lang, m=m): row["usual"].map(lambda v: fmt_num(v)),
-                t("mk_first_revenue", lang): row["first_revenue"].map(lambda v: format_amount(v, lang)),
+                t("mk_first_revenue", lang): format_amounts(row["first_revenue"], lang),
             }
         )
     note = t("mk_new_note", lang, m=m)

@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..angle import BUYERS, metrics_need
 from ..display.bounded import bounded, bounded_note
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_amounts, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_clv, plot_ranking
 from ..i18n import t
@@ -148,11 +148,11 @@ def clv_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("mk_customer", lang): shown["name"],
-            t("mk_historic_value", lang): shown["total_value"].map(lambda v: format_amount(v, lang)),
+            t("mk_historic_value", lang): format_amounts(shown["total_value"], lang),
             t("mk_frequency", lang): shown["frequency"].map(format_int),
             t("mk_p_alive", lang): shown["p_alive"].map(format_pct),
             t("mk_expected_purchases", lang): shown["expected_purchases"].map(lambda v: fmt_num(v, 2)),
-            t("mk_expected_value", lang): shown["expected_value"].map(lambda v: format_amount(v, lang)),
+            t("mk_expected_value", lang): format_amounts(shown["expected_value"], lang),
         }
     )
     b, s = fit["bgnbd"], fit["spend"]
@@ -196,11 +196,11 @@ def clv_at_risk_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("mk_customer", lang): shown["name"],
-            t("mk_historic_value", lang): shown["total_value"].map(lambda v: format_amount(v, lang)),
+            t("mk_historic_value", lang): format_amounts(shown["total_value"], lang),
             t("mk_frequency", lang): shown["frequency"].map(format_int),
             t("mk_last_purchase", lang): pd.to_datetime(shown["last_purchase"]).dt.strftime("%Y-%m-%d").fillna("—"),
             t("mk_p_alive", lang): shown["p_alive"].map(format_pct),
-            t("mk_value_at_risk", lang): shown["value_at_risk"].map(lambda v: format_amount(v, lang)),
+            t("mk_value_at_risk", lang): format_amounts(shown["value_at_risk"], lang),
         }
     )
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

@@ -12,7 +12,7 @@ import pandas as pd
 from ..angle import BUYERS, metrics_need
 from ..data import facts
 from ..data.customers import customer_facts, customer_names
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_amounts, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.pareto import plot_pareto
 from ..findings import finding, make_finding, severity_of
@@ -396,7 +396,7 @@ def concentration_panel(report: Report) -> Panel:
         {
             t("mk_rank", lang): frame["rank"].map(str),
             t("mk_customer", lang): frame["name"],
-            t("mk_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("mk_revenue", lang): format_amounts(frame["revenue"], lang),
             t("mk_share", lang): frame["share"].map(format_pct),
             t("mk_cum_share", lang): frame["cum_share"].map(format_pct),
         }

@@ -15,7 +15,7 @@ from ..data import facts
 from ..data.early_ends import ended_early
 from ..data.region_gaps import filled
 from ..data.targets import total_target
-from ..display.formatting import format_amount, format_pct
+from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_ranking
 from ..evidence import q_values
@@ -308,8 +308,8 @@ def region_panel(report: Report) -> Panel:
         {
             t("mk_rank", lang): shown["rank"].map(str),
             t("mk_region", lang): shown["region"],
-            t("mk_revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
-            t("mk_target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+            t("mk_revenue", lang): format_amounts(shown["revenue"], lang),
+            t("mk_target", lang): format_amounts(shown["target"], lang),
             t("mk_attainment", lang): shown["attainment"].map(format_pct),
             t("mk_vs_trailing", lang): growth[shown.index],
             t("mk_yoy", lang): shown["yoy"].map(signed),

@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..angle import BUYERS, metrics_need
 from ..data import facts
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amounts, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_transitions
@@ -194,11 +194,11 @@ def rfm_panel(report: Report) -> Panel:
             t("mk_tier", lang): frame["label"],
             t("mk_customers", lang): frame["customers"].map(format_int),
             t("mk_prev_customers", lang): frame["baseline_customers"].map(format_int),
-            t("mk_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("mk_revenue", lang): format_amounts(frame["revenue"], lang),
             t("mk_share", lang): frame["revenue_share"].map(format_pct),
             t("mk_avg_recency", lang): frame["avg_recency"].map(lambda v: fmt_num(v, 0)),
             t("mk_avg_frequency", lang): frame["avg_frequency"].map(lambda v: fmt_num(v, 1)),
-            t("mk_avg_monetary", lang): frame["avg_monetary"].map(lambda v: format_amount(v, lang)),
+            t("mk_avg_monetary", lang): format_amounts(frame["avg_monetary"], lang),
             t("mk_cadence", lang): frame["cadence"],
         }
     )

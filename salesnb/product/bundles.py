@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.grouping import aggregate
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amounts, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_lift
 from ..i18n import t
@@ -111,8 +111,8 @@ def bundle_panel(report: Report) -> Panel:
             t("prod_support", lang): shown["support"].map(format_pct),
             t("prod_confidence", lang): shown["confidence_ab"].map(format_pct),
             t("prod_lift", lang): shown["lift"].map(lambda v: f"{v:.2f}"),
-            t("prod_aov_with", lang): shown["aov_with"].map(lambda v: format_amount(v, lang)),
-            t("prod_aov_without", lang): shown["aov_without"].map(lambda v: format_amount(v, lang)),
+            t("prod_aov_with", lang): format_amounts(shown["aov_with"], lang),
+            t("prod_aov_without", lang): format_amounts(shown["aov_without"], lang),
         }
     )
     note = t("prod_bundle_note", lang, m=cfg["bundle_months"], k=cfg["bundle_min_orders"])

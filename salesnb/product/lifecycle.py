@@ -15,7 +15,7 @@ import pandas as pd
 from ..data import facts
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
-from ..display.formatting import format_amount, format_int, format_pct, table, text_column
+from ..display.formatting import format_amounts, format_int, format_pct, table, text_column
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_lifecycle
 from ..i18n import t
@@ -185,7 +185,7 @@ def lifecycle_panel(report: Report) -> Panel:
                 _launch_text(d, since, lang) for d, since in zip(shown["launch"], shown["since"], strict=True)
             ],
             t("prod_age", lang): shown["age_months"].map(format_int),
-            t("prod_recent", lang): shown["recent"].map(lambda v: format_amount(v, lang)),
+            t("prod_recent", lang): format_amounts(shown["recent"], lang),
             t("prod_growth", lang): shown["growth"].map(lambda v: format_pct(v, signed=True)),
             t("prod_of_peak", lang): shown["of_peak"].map(format_pct),
         }

@@ -15,7 +15,15 @@ from .. import evidence, stats
 from ..data import facts
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
-from ..display.formatting import format_amount, format_chance, format_int, format_pct, table, text_column
+from ..display.formatting import (
+    format_amount,
+    format_amounts,
+    format_chance,
+    format_int,
+    format_pct,
+    table,
+    text_column,
+)
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_pareto
 from ..findings import finding, flagged
@@ -351,7 +359,7 @@ def pareto_panel(report: Report) -> Panel:
             "#": top["rank"].map(format_int),
             t("prod_product", lang): top["product_name"],
             t("prod_line", lang): text_column(top["product_line"], lang),
-            t("prod_revenue", lang): top["revenue"].map(lambda v: format_amount(v, lang)),
+            t("prod_revenue", lang): format_amounts(top["revenue"], lang),
             t("prod_share", lang): top["share"].map(format_pct),
             t("prod_cum_share", lang): top["cum_share"].map(format_pct),
             t("prod_units", lang): top["units"].map(format_int),

@@ -20,7 +20,7 @@ from ..data.event_months import event_months
 from ..data.grouping import aggregate
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_amounts, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding, flagged
 from ..i18n import t
@@ -192,9 +192,9 @@ def lost_panel(report: Report) -> Panel:
         {
             t("prod_competitor", lang): shown["label"],
             t("prod_lost_deals", lang): shown["deals"].map(format_int),
-            t("prod_lost_amount", lang): shown["amount"].map(lambda v: format_amount(v, lang)),
+            t("prod_lost_amount", lang): format_amounts(shown["amount"], lang),
             t("prod_share", lang): shown["share"].map(format_pct),
-            t("prod_trailing", lang): shown["baseline_amount"].map(lambda v: format_amount(v, lang)),
+            t("prod_trailing", lang): format_amounts(shown["baseline_amount"], lang),
         }
     )
     note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)

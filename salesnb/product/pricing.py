@@ -19,7 +19,7 @@ from ..data import facts
 from ..data.copied_cost import no_cost_note
 from ..data.grouping import aggregate
 from ..display import plotting
-from ..display.formatting import format_amount, format_pct, text_column
+from ..display.formatting import format_amount, format_amounts, format_pct, text_column
 from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_price_volume
 from ..findings import finding, flagged
@@ -311,7 +311,7 @@ def discount_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("prod_line", lang): shown["product_line"],
-            t("prod_revenue", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("prod_revenue", lang): format_amounts(frame["revenue"], lang),
             t("prod_discount", lang): frame["discount"].map(format_pct),
             t("prod_discount", lang) + suffix: frame["baseline_discount"].map(format_pct),
             t("prod_margin", lang): frame["margin"].map(format_pct),
@@ -407,10 +407,10 @@ def price_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("prod_product", lang): shown["product_name"],
-            t("prod_price", lang): shown["price"].map(lambda v: format_amount(v, lang)),
+            t("prod_price", lang): format_amounts(shown["price"], lang),
             t("prod_price_change", lang): shown["price_change"].map(lambda v: format_pct(v, signed=True)),
             t("prod_units_change", lang): shown["units_change"].map(lambda v: format_pct(v, signed=True)),
-            t("prod_aov", lang): shown["aov"].map(lambda v: format_amount(v, lang)),
+            t("prod_aov", lang): format_amounts(shown["aov"], lang),
             t("prod_aov_change", lang): shown["aov_change"].map(lambda v: format_pct(v, signed=True)),
             t("prod_elasticity", lang): shown["elasticity"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
         }

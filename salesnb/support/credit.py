@@ -11,7 +11,7 @@ from .. import expect
 from ..data import facts
 from ..data.customers import customer_regions
 from ..display import plotting
-from ..display.formatting import format_amount, format_int
+from ..display.formatting import format_amount, format_amounts, format_int
 from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
@@ -251,10 +251,10 @@ def credit_risk_panel(report: Report) -> Panel:
             t("sup_customer", lang): frame["customer_name"],
             t("region", lang): frame["region"],
             t("sup_overdue_invoices", lang): frame["overdue_invoices"].map(format_int),
-            t("sup_amount", lang): frame["overdue_amount"].map(lambda v: format_amount(v, lang)),
+            t("sup_amount", lang): format_amounts(frame["overdue_amount"], lang),
             t("sup_max_dpd", lang): frame["max_days_past_due"].map(format_int),
             t("sup_deals", lang): frame["deals"],
-            t("sup_deal_amount", lang): frame["deal_amount"].map(lambda v: format_amount(v, lang)),
+            t("sup_deal_amount", lang): format_amounts(frame["deal_amount"], lang),
             t("sup_stage", lang): frame["stage"],
         }
     )

@@ -14,7 +14,7 @@ from .. import stats
 from ..data import facts
 from ..data.event_months import event_cutoffs, event_months
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct, table
+from ..display.formatting import format_amount, format_amounts, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
@@ -350,7 +350,7 @@ def receivables_trend_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("period", lang): frame["period"],
-            t("sup_overdue", lang): frame["overdue"].map(lambda v: format_amount(v, lang)),
+            t("sup_overdue", lang): format_amounts(frame["overdue"], lang),
             "DSO": frame["dso"].map(format_int),
             t("sup_unpaid_rate", lang): frame["unpaid_rate"].map(format_pct),
         }

@@ -12,7 +12,7 @@ from .. import evidence
 from ..data import facts
 from ..data.reps import left_before_end, rep_label, tenure_months
 from ..display.bounded import bounded, bounded_note
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_amounts, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_activity
 from ..findings import finding
@@ -283,7 +283,7 @@ def activity_panel(report: Report) -> Panel:
     table[t("team_activities", lang)] = frame["activities"].map(format_int)
     table[t("team_usual_activities", lang)] = frame["usual"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}")
     table[t("team_activity_ratio", lang)] = frame["ratio"].map(format_pct)
-    table[t("revenue", lang)] = frame["revenue"].map(lambda v: format_amount(v, lang))
+    table[t("revenue", lang)] = format_amounts(frame["revenue"], lang)
     table[t("team_win_rate", lang)] = frame["win_rate"].map(format_pct)
     link = activity_link(report)
     note = ""

@@ -12,7 +12,7 @@ from scipy import stats
 from .. import evidence
 from ..data.reps import rep_label
 from ..display.bounded import bounded, bounded_note
-from ..display.formatting import format_amount, format_pct
+from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel
 from ..display.plotting.people import plot_lorenz
 from ..findings import finding
@@ -196,7 +196,7 @@ def polarization_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("team_rep", lang): shown["label"],
-            t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
+            t("revenue", lang): format_amounts(shown["revenue"], lang),
             t("share", lang): shown["share"].map(format_pct),
         }
     )

@@ -115,22 +115,30 @@ def rep_panel(report: Report) -> Panel:
         frame, None, len(top), "label", ["revenue", "target", "orders", "won", "activities"],
         t("other_rows", lang, n="{n}"),
     )  # fmt: skip
-    shown = table(
-        rows,
-        [
-            ("rank", "team_rank", "int"),
-            ("label", "team_rep", None),
-            ("revenue", "revenue", "amount"),
-            ("target", "target", "amount"),
-            ("attainment", "attainment", "pct"),
-            ("orders", "team_orders", "int"),
-            ("won", "team_won", "int"),
-            ("win_rate", "team_win_rate", "pct"),
-            ("activities", "team_activities", "int"),
-            ("revenue_per_activity", "team_rev_per_activity", "amount"),
-        ],
-        lang,
-    )
+    shown = table(rows, _shown_columns(frame), lang)
     note = "" if frame["target"].notna().any() else t("team_no_rep_targets", lang)
     note = " ".join(p for p in (note, bounded_note(rows, lang)) if p)
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
+
+
+def _shown_columns(frame: pd.DataFrame) -> list[tuple[str, str, str | None]]:
+    """The ranking's columns the export feeds, as ``table`` takes them.
+
+    Target and attainment with a rep target, deals won with the opportunities, activity with the activities. A
+    flat sales sheet has none of them: six columns of "—" beside every rep told the reader nothing the panel's
+    note does not (why there is no attainment).
+    """
+    fed = {key: bool(frame[key].notna().any()) for key in ("target", "won", "activities")}
+    columns: list[tuple[str, str, str | None, str | None]] = [
+        ("rank", "team_rank", "int", None),
+        ("label", "team_rep", None, None),
+        ("revenue", "revenue", "amount", None),
+        ("target", "target", "amount", "target"),
+        ("attainment", "attainment", "pct", "target"),
+        ("orders", "team_orders", "int", None),
+        ("won", "team_won", "int", "won"),
+        ("win_rate", "team_win_rate", "pct", "won"),
+        ("activities", "team_activities", "int", "activities"),
+        ("revenue_per_activity", "team_rev_per_activity", "amount", "activities"),
+    ]
+    return [(column, header, kind) for column, header, kind, needs in columns if needs is None or fed[needs]]

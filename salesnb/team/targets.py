@@ -12,7 +12,7 @@ from ..data import facts
 from ..data.dataset import Dataset
 from ..data.region_gaps import filled
 from ..data.targets import total_target
-from ..display.formatting import format_amount, format_pct
+from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.people import plot_target_realism
 from ..expect import warm_up
@@ -240,10 +240,10 @@ def target_panel(report: Report) -> Panel:
     table = pd.DataFrame(
         {
             t("team_scope", lang): frame["segment"].map(lambda s: t("all_regions", lang) if s == ALL else s),
-            t("target", lang): frame["target"].map(lambda v: format_amount(v, lang)),
-            t("team_expected", lang): frame["expected"].map(lambda v: format_amount(v, lang)),
+            t("target", lang): format_amounts(frame["target"], lang),
+            t("team_expected", lang): format_amounts(frame["expected"], lang),
             t("team_target_ratio", lang): frame["ratio"].map(format_pct),
-            t("team_actual", lang): frame["revenue"].map(lambda v: format_amount(v, lang)),
+            t("team_actual", lang): format_amounts(frame["revenue"], lang),
             t("team_method", lang): frame["method"].map(lambda m: method.get(m, "—")),
         }
     )

@@ -15,7 +15,7 @@ from ..angle import missing
 from ..data import facts
 from ..data.reps import left_before_end, rep_info, rep_label, tenure_months
 from ..display import plotting
-from ..display.formatting import format_amount, format_int, format_pct
+from ..display.formatting import format_amount, format_amounts, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
@@ -212,10 +212,10 @@ def underperform_panel(report: Report) -> Panel:
     ax = plotting.plot_attainment(shown, label="label", value="attainment", lang=lang, title=title, xlabel=xlabel)
     columns = {
         t("team_rep", lang): shown["label"],
-        t("revenue", lang): shown["revenue"].map(lambda v: format_amount(v, lang)),
-        t("target", lang): shown["target"].map(lambda v: format_amount(v, lang)),
+        t("revenue", lang): format_amounts(shown["revenue"], lang),
+        t("target", lang): format_amounts(shown["target"], lang),
         t("attainment", lang): shown["attainment"].map(format_pct),
-        t("team_expected_revenue", lang): shown["expected"].map(lambda v: format_amount(v, lang)),
+        t("team_expected_revenue", lang): format_amounts(shown["expected"], lang),
         t("team_orders", lang): shown["orders"].map(format_int),
         t("team_expected_orders", lang): shown["usual_orders"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
         t("team_p_value", lang): shown["p_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"),

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from salesnb.display.formatting import column_unit, format_amount, format_table, table
+from salesnb.display.formatting import column_unit, format_amount, format_amounts, format_table, table
 
 
 def test_a_column_takes_the_unit_of_its_largest_amount():
@@ -44,3 +44,11 @@ def test_small_amounts_in_a_column_of_whole_yuan_keep_their_cents():
     assert column_unit(frame["amt"]) == 0
     assert table(frame, [("amt", "amt", "amount")])["amt"].tolist() == ["0.99", "9.99", "120", "2,500", "8"]
     assert format_amount(7.09, unit=0) == "7.09"
+
+
+def test_a_panel_building_its_own_table_gets_one_unit_per_column():
+    # a store chain's rep table: 4.4万, 3,246, 2,198 in one column made the reader convert; the index is kept
+    values = pd.Series([44000.0, 3246.0, None, 21980.0], index=[5, 2, 9, 7])
+    out = format_amounts(values)
+    assert out.tolist() == ["4.4万", "0.3万", "—", "2.2万"] and out.index.tolist() == [5, 2, 9, 7]
+    assert format_amounts(pd.Series([120.0, 3400.0]), "en").tolist() == ["0.1K", "3.4K"]

@@ -6,6 +6,7 @@ from tiny import write_tiny
 
 from product.helpers import build, line, report
 from salesnb import product
+from salesnb.display.formatting import format_amount
 
 
 def test_new_products_and_lifecycle(folder):
@@ -67,7 +68,7 @@ def test_lifecycle_and_pareto_panels_are_bounded(folder):
     assert "其余2项合并" in life.note
     recent = product.lifecycle_frame(r)["recent"]
     shown = life.table.iloc[:, 5]
-    assert shown.iloc[-1] == product.lifecycle.format_amount(recent.nsmallest(2).sum(), "zh")
+    assert shown.iloc[-1] == format_amount(recent.nsmallest(2).sum(), "zh")
     pareto = product.pareto_panel(r)
     assert pareto.table.iloc[-1].tolist() == ["—", "其他（2项）", "—", "540", "19.3%", "100.0%", "6"]  # P3 360 + P2 180
     assert pareto.table.iloc[:, 0].tolist()[:2] == ["1", "2"]

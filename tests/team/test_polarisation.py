@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from salesnb import team
-from team.helpers import MONTHS, build, open_tiny
+from team.helpers import BASE_REPS, MONTHS, base_sales, base_targets, build, open_tiny
 
 
 def test_gini_hand_computed():
@@ -74,3 +74,14 @@ def test_a_rise_of_the_gini_is_polarisation_at_any_level(tmp_path, top, gini, fo
     assert bool(hits) is found
     if found:
         assert hits[0]["severity"] == "medium" and hits[0]["effect"] == pytest.approx(0.0)
+
+
+def test_the_share_table_reads_in_one_unit(tmp_path):
+    # 6 orders of 1万 beside 2 of 1,100: "6.0万" above "2,200" in one column; now "6.0万" above "0.2万"
+    sales = {key: amounts for key, amounts in base_sales().items()}
+    for month in MONTHS:
+        sales[("R1", month)] = [10000] * 6
+        sales[("R2", month)] = [1100] * 2
+    report = open_tiny(tmp_path, build(BASE_REPS, sales, base_targets()))
+    table = team.polarization_panel(report).table
+    assert table["销售额"].tolist() == ["6.0万", "0.2万"]
