@@ -106,22 +106,48 @@ def scope_months(
     return rows if scope == ALL else rows[rows["region"] == scope]
 
 
-def peer_factor(now: float | pd.Series, usual: float | pd.Series, *, rises: bool = False) -> float | pd.Series:
+def peer_factor(
+    now: float | pd.Series,
+    usual: float | pd.Series,
+    *,
+    rises: bool = False,
+    error: float | pd.Series | None = None,
+) -> float | pd.Series:
     """How far comparable segments moved this month against their usual level: now ÷ usual, 1 when unknown.
 
     Scaling a segment's usual level by it keeps a seasonal or company-wide dip from being blamed on one segment.
     The factor is at most 1 (growth elsewhere never raises the bar) unless ``rises``: where the rest's usual
     level is its own expectation with the season in it (:func:`salesnb.expect.expected`), a month the rest of the
     company sells far above it is a peak the history could not foresee (a 双十一 in a data's first year), and a
-    segment that stayed flat through it fell behind.
+    segment that stayed flat through it fell behind. ``error``: the usual level's relative standard error (log
+    scale, :func:`salesnb.expect.relative_spread`). A rise is then raised only as far as it stands out of that
+    noise (:func:`shrunk_rise`): three peers each swinging ±25 % a month sell 1.3× their expectation in one month
+    in ten by chance alone, and that luck is no peak a segment fell behind.
     """
     cap = math.inf if rises else 1.0
     if isinstance(now, pd.Series):
-        ratio = now / usual.where(usual > 0)
-        return ratio.clip(upper=cap).fillna(1.0)
+        ratio = (now / usual.where(usual > 0)).clip(upper=cap).fillna(1.0)
+        if error is None:
+            return ratio
+        noise = error if isinstance(error, pd.Series) else pd.Series(error, index=ratio.index)
+        return pd.Series([shrunk_rise(f, e) for f, e in zip(ratio, noise, strict=True)], index=ratio.index)
     if usual is None or not usual > 0 or now is None or math.isnan(now):
         return 1.0
-    return min(cap, float(now) / float(usual))
+    return shrunk_rise(min(cap, float(now) / float(usual)), error)
+
+
+def shrunk_rise(factor: float, error: float | None) -> float:
+    """A factor above 1 shrunk towards 1 as far as ``error`` (its relative standard error, log scale) explains it.
+
+    Empirical Bayes from the one month there is: the real rise's variance is estimated by the log factor's square
+    less its noise's (at least 0), and the log factor keeps the share ``max(0, 1 − error² / log(factor)²)``. A rise
+    of twice its noise keeps three quarters of its log, one within its noise none. A factor of 1 or less, or
+    without a finite error, is returned as it is: a dip lowers a bar, never raises it.
+    """
+    if not (factor > 1 and error is not None and math.isfinite(error) and error > 0):
+        return factor
+    log = math.log(factor)
+    return math.exp(log * max(0.0, 1.0 - (error / log) ** 2))
 
 
 def fmt_num(value: float | None, digits: int = 1) -> str:

@@ -19,7 +19,7 @@ from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_ranking
 from ..evidence import q_values
-from ..expect import Expectation, below, expected, peer_error
+from ..expect import Expectation, below, expected, peer_error, relative_spread
 from ..findings import finding, flagged
 from ..i18n import t
 from ..periods import ALL
@@ -50,7 +50,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     expected_low / expected_high / expect_method (what the region's own trend over up to ``market.expect_months``
     months and the company's season — 春节 placed by :mod:`salesnb.seasons` — lead one to expect,
     :func:`salesnb.expect.expected`), peer_factor (the rest of the company this month against what its own
-    history expected, at most 1), baseline (expected × peer_factor; baseline_low / baseline_high its interval),
+    history expected; a rise only as far as it stands out of the rest's own noise, :func:`.common.shrunk_rise`;
+    at most 1 for a region above its expectation's upper end), baseline (expected × peer_factor; baseline_low /
+    baseline_high its interval),
     change (against it), flagged (``region_underperform``, on two pieces of evidence: attainment below
     ``thresholds.market.region_attainment`` — or below the low end of the region's own band, baseline_low /
     baseline, where its months swing more than that — with revenue below the baseline too (a region normal for
@@ -116,11 +118,17 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["expected_low"] = [own[r].low for r in regions]
     frame["expected_high"] = [own[r].high for r in regions]
     frame["expect_method"] = [own[r].method for r in regions]
-    factor = peer_factor(company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index), rises=True)
-    # the peers' rise raises the bar of a region that stayed flat through their peak; one that sold above its own
-    # expectation's upper end did not stay flat, and the rest's factor (one region's surge, with few regions)
-    # would blame it for growing less than the fastest of them: its bar is its own expectation
-    frame["peer_factor"] = factor.where(~(frame["revenue"] > frame["expected_high"]), factor.clip(upper=1.0))
+    rest_now, rest_expected = company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index)
+    noise = pd.Series({r: relative_spread(e) for r, e in others.items()}).reindex(frame.index)
+    # the peers' rise raises the bar of a region that stayed flat through their peak, as far as it stands out of
+    # the peers' own noise; one that sold above its own expectation's upper end did not stay flat, and the rest's
+    # factor (one region's surge, with few regions) would blame it for growing less than the fastest of them: its
+    # bar is its own expectation
+    grew = frame["revenue"] > frame["expected_high"]
+    factor = peer_factor(rest_now, rest_expected, rises=True, error=noise)
+    frame["peer_factor"] = factor.where(~grew, factor.clip(upper=1.0))
+    raw = peer_factor(rest_now, rest_expected, rises=True)  # a rise shrunk to 1 is still an estimate: its error
+    measured = raw.where(~grew, raw.clip(upper=1.0))  # stays in the p-value (:func:`_p_low`)
     frame["baseline"] = frame["expected"] * frame["peer_factor"]
     frame["baseline_low"] = frame["expected_low"] * frame["peer_factor"]
     frame["baseline_high"] = frame["expected_high"] * frame["peer_factor"]
@@ -143,7 +151,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     gap_base = (frame["baseline"] - frame["revenue"]).where(falling, 0.0).fillna(0.0)
     frame["effect"] = np.maximum(gap_target, gap_base).clip(lower=0.0)
     fired = (low_attainment | falling) & (frame["effect"] >= thr["min_effect_share"] * company_revenue)
-    frame["p_value"] = [_p_low(own[row.region], others[row.region], row) for row in frame.itertuples()]
+    frame["p_value"] = [
+        _p_low(own[row.region], others[row.region], row, measured[row.region]) for row in frame.itertuples()
+    ]
     counted, usual_orders = _p_orders(report, frame, months)
     gated = (usual_orders < thr["region_few_orders"]) & (frame["orders"] < usual_orders)  # fell by missing orders
     frame["p_value"] = frame["p_value"].where(~gated, np.fmax(frame["p_value"], counted))
@@ -168,15 +178,17 @@ def fresh(frame: pd.DataFrame) -> pd.Series:
     return frame["revenue"].gt(0) & ~frame["trailing_avg"].gt(0)
 
 
-def _p_low(own: Expectation, rest: Expectation, row: Any) -> float:
+def _p_low(own: Expectation, rest: Expectation, row: Any, measured: float) -> float:
     """How likely a month as low as the region's is under its baseline (own expectation × peer factor).
 
-    A peer factor below 1 is the rest of the company against its own expectation, itself an estimate: its error
-    (the rest's forecast error, relative) adds to the region's own (:func:`salesnb.expect.below`).
+    A peer factor is the rest of the company against its own expectation, itself an estimate: its error (the
+    rest's forecast error, relative) adds to the region's own (:func:`salesnb.expect.below`) wherever the rest
+    moved (``measured``, the factor before a rise is shrunk towards 1), even where the shrunk factor is 1: a
+    baseline the peers' noise could have set anywhere between is no surer for being set at the region's own.
     """
     if not row.peer_factor > 0:
         return float("nan")
-    return below(own, row.revenue / row.peer_factor, factor_error=peer_error(rest, row.peer_factor))
+    return below(own, row.revenue / row.peer_factor, factor_error=peer_error(rest, measured))
 
 
 def _p_orders(report: Report, frame: pd.DataFrame, months: list[str]) -> tuple[pd.Series, pd.Series]:

@@ -16,6 +16,20 @@ def test_peer_factor_caps_at_one_unless_rises_and_defaults_to_one():
     assert series.tolist() == [0.5, 1.0, 1.0]
 
 
+def test_a_rise_is_shrunk_towards_one_by_its_own_noise():
+    """log 1.5 = 0.405; with a noise of 0.2 the log keeps 1 − 0.2² / 0.405² = 0.756 of itself: e^0.307 = 1.359. A rise
+    within its noise (log 1.1 = 0.095 < 0.2) keeps nothing; a dip, a factor without a noise and a capped one stay."""
+    log = math.log(1.5)
+    assert common.shrunk_rise(1.5, 0.2) == pytest.approx(math.exp(log * (1 - (0.2 / log) ** 2)))
+    assert common.shrunk_rise(1.5, 0.2) == pytest.approx(1.359, abs=1e-3)
+    assert common.shrunk_rise(1.1, 0.2) == 1.0 and common.shrunk_rise(0.7, 0.2) == 0.7
+    assert common.shrunk_rise(1.5, float("nan")) == 1.5 and common.shrunk_rise(1.5, None) == 1.5
+    assert common.peer_factor(150.0, 100.0, rises=True, error=0.2) == pytest.approx(1.359, abs=1e-3)
+    assert common.peer_factor(150.0, 100.0, error=0.2) == 1.0  # capped at 1 before any shrinking
+    series = common.peer_factor(pd.Series([150.0, 110.0, 70.0]), pd.Series([100.0] * 3), rises=True, error=0.2)
+    assert series.round(3).tolist() == [1.359, 1.0, 0.7]
+
+
 def test_history_and_last_year_are_clipped_to_the_data(tiny):
     r = open_report(str(tiny), "2026-10", "ALL")  # orders 2025-10 .. 2026-10
     assert common.history(r) == ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09"]

@@ -236,9 +236,10 @@ def test_penetration_needs_the_customer_column_it_splits_by(tmp_path):
     assert not market.penetration_panel(r, by="size_band").is_skipped
 
 
-def _peak_regions(tmp_path, *, east: float, rest: float) -> pd.DataFrame:
+def _peak_regions(tmp_path, *, east: float, rest: float, swing: float = 0.0) -> pd.DataFrame:
     """The region frame of ALL 2026-10 for four regions selling about 1,000 a month (2025-11..2026-10), 2026-10 at
-    ``east`` × usual in 华东 and ``rest`` × in 华北, 华南 and 西南."""
+    ``east`` × usual in 华东 and ``rest`` × in 华北, 华南 and 西南. Region j's month k is 1,000 × (1 + 0.05 sin(k + j)),
+    the three others' × (1 + ``swing``) in even months and × (1 − ``swing``) in odd ones (2026-10 is odd)."""
     from tiny import write_tiny
 
     months = [str(m) for m in pd.period_range("2025-11", "2026-10", freq="M")]
@@ -247,11 +248,11 @@ def _peak_regions(tmp_path, *, east: float, rest: float) -> pd.DataFrame:
     for k, month in enumerate(months):
         for j, region in enumerate(regions):
             peak = (east if region == "华东" else rest) if month == "2026-10" else 1.0
-            amount = 1000 * (1 + 0.05 * np.sin(k + j)) * peak
+            amount = 1000 * (1 + 0.05 * np.sin(k + j)) * peak * (1 + (region != "华东") * swing * (-1) ** k)
             orders.append({"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
                            "region": region, "amount": round(amount, 2)})  # fmt: skip
     customers = [{"customer_id": f"C{region}", "region": region} for region in regions]
-    folder = write_tiny(tmp_path / "peak", tables={"customers": customers, "orders": orders})
+    folder = write_tiny(tmp_path / f"peak{east}_{rest}_{swing}", tables={"customers": customers, "orders": orders})
     return market.region_frame(open_report(str(folder), "2026-10", "ALL")).set_index("region")
 
 
@@ -277,6 +278,32 @@ def test_a_region_growing_past_its_own_expectation_is_not_found_behind_a_faster_
     assert east["peer_factor"] == 1.0 and east["baseline"] == pytest.approx(east["expected"])
     assert east["change"] == pytest.approx(east["revenue"] / east["expected"] - 1) and east["change"] > 0.8
     assert not frame["flagged"].any()
+
+
+def test_a_peers_rise_within_their_own_swings_does_not_raise_a_regions_bar(tmp_path):
+    """华北, 华南 and 西南 swing ±25 % month to month (1,250, 750, 1,250, ...): their own expectation for 2026-10 is
+    about 970 (the line through the swings), give or take 0.28 on the log scale. In 2026-10 they sell 1.6 × 750 =
+    1,200 each, 1.25 × that expectation: log 1.25 = 0.22, less than their own noise, a month such swings give by
+    chance. 华东 (about 1,000 a month, ±5 %) sells 760 (0.8 × its 950 that month). Raised by 1.25, its bar was
+    ≈1,250 and it was flagged 39 % below it; a rise within the peers' noise keeps none of its log now
+    (max(0, 1 − 0.28² / 0.22²) = 0), so 华东's bar is its own expectation (≈1,000) and its 24 % dip is no 30 % fall."""
+    frame = _peak_regions(tmp_path, east=0.8, rest=1.6, swing=0.25)
+    east = frame.loc["华东"]
+    assert east["peer_factor"] == 1.0 and east["baseline"] == pytest.approx(east["expected"])
+    assert east["change"] == pytest.approx(760 / east["expected"] - 1) and east["change"] == pytest.approx(
+        -0.24, abs=0.01
+    )
+    assert not frame["flagged"].any()
+
+
+def test_a_rise_is_kept_as_far_as_it_stands_out_of_the_peers_noise(tmp_path):
+    """As above with the peers at 2.4 × 750 = 1,800 in 2026-10: log(1.87) = 0.63 against their noise of 0.28 keeps
+    1 − (0.28 / 0.63)² ≈ 0.8 of the log, a factor of e^(0.8 × 0.63) ≈ 1.65. 华东 at 760 is about 54 % below its
+    bar of ≈1,650 and flagged: a peak far out of the peers' swings still raises the bar."""
+    frame = _peak_regions(tmp_path, east=0.8, rest=2.4, swing=0.25)
+    east = frame.loc["华东"]
+    assert east["peer_factor"] == pytest.approx(1.65, abs=0.03) and east["change"] == pytest.approx(-0.54, abs=0.02)
+    assert bool(east["flagged"]) and not frame.drop(index="华东")["flagged"].any()
 
 
 def test_regions_are_ranked_by_attainment_only_when_every_region_has_a_target():
