@@ -29,6 +29,35 @@ def q_values(pvalues: np.ndarray | pd.Series | list) -> np.ndarray:
     return stats.bh_adjust(pvalues)
 
 
+def testable(min_p: pd.Series | np.ndarray | list, fdr: float) -> np.ndarray:
+    """Which segments count in the Benjamini–Hochberg family: Tarone's rule for discrete tests (Gilbert 2005).
+
+    ``min_p`` is the smallest p-value each segment's test could give with its counts (a region's stage that held
+    one deal in six months cannot be confirmed whatever happens). The family is the segments with
+    ``min_p ≤ fdr / K`` for the smallest K that makes them at most K: a test that can never confirm does not
+    dilute the ones that can.
+    """
+    low = np.nan_to_num(np.asarray(min_p, dtype=float), nan=1.0)
+    for k in range(1, len(low) + 1):
+        family = low <= fdr / k
+        if family.sum() <= k:
+            return family
+    return np.ones(len(low), dtype=bool)
+
+
+def tarone_q_values(
+    pvalues: pd.Series | np.ndarray | list, min_p: pd.Series | np.ndarray | list, fdr: float
+) -> np.ndarray:
+    """:func:`q_values` over the segments that could be confirmed (:func:`testable`); the others get q = 1.
+
+    A segment without a p-value keeps a NaN q-value (it was not tested at all).
+    """
+    p = np.asarray(pvalues, dtype=float)
+    family = testable(min_p, fdr)
+    q = q_values(np.where(family, p, np.nan))
+    return np.where(family | np.isnan(p), q, 1.0)
+
+
 def confirmed(q: Any, fdr: float) -> Any:
     """Whether the evidence confirms a fired rule: q-value(s) below ``fdr`` (a NaN q-value never confirms)."""
     if isinstance(q, pd.Series | np.ndarray):

@@ -62,22 +62,6 @@ def count_rise_min_p(count: pd.Series, base_total: pd.Series, months: int) -> np
     return (1.0 / (months + 1)) ** total if months else np.ones(len(total))
 
 
-def testable(min_p: pd.Series | np.ndarray, fdr: float) -> np.ndarray:
-    """Which segments count in the Benjamini–Hochberg family: Tarone's rule for discrete tests (Gilbert 2005).
-
-    ``min_p`` is the smallest p-value each segment's test could give with its counts (a region's stage that held
-    one deal in six months cannot be confirmed whatever happens). The family is the segments with
-    ``min_p ≤ fdr / K`` for the smallest K that makes them at most K: a test that can never confirm does not
-    dilute the ones that can.
-    """
-    low = np.nan_to_num(np.asarray(min_p, dtype=float), nan=1.0)
-    for k in range(1, len(low) + 1):
-        family = low <= fdr / k
-        if family.sum() <= k:
-            return family
-    return np.ones(len(low), dtype=bool)
-
-
 def confirm(
     report: Report,
     frame: pd.DataFrame,
@@ -89,13 +73,11 @@ def confirm(
 
     BH over the fired segments only found more planted problems but was too loud on clean data
     (tests/process/test_angle.py::test_clean_data_is_quiet), so every tested segment counts — every one that
-    could be confirmed when ``min_p`` is given (:func:`testable`); the others get q = 1.
+    could be confirmed when ``min_p`` is given (:func:`salesnb.evidence.testable`); the others get q = 1.
     """
     fdr = report.thresholds(NAME)["fdr"]
     p = frame[p_column].astype(float)
-    if min_p is not None:
-        p = p.where(testable(min_p, fdr))
-    q = pd.Series(evidence.q_values(p), index=frame.index)
-    frame["q_value"] = q.where(p.notna() | frame[p_column].isna(), 1.0)
+    q = evidence.q_values(p) if min_p is None else evidence.tarone_q_values(p, min_p, fdr)
+    frame["q_value"] = pd.Series(q, index=frame.index)
     confirmed = evidence.confirmed(frame["q_value"], fdr)
     frame["flagged"] = np.asarray(fired, dtype=bool) & confirmed

@@ -11,7 +11,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 from .. import evidence, stats
 from ..data import facts
@@ -102,8 +101,11 @@ def lost_check(report: Report) -> pd.DataFrame:
     keeps a month with many closings from looking like a competitor's attack, and still counts deals it took that
     would otherwise have been won. ``flagged``: at least ``thresholds.product.lost_min_deals`` deals, a share at
     least ``thresholds.product.lost_ratio`` times the usual share and at least three months of history fire it; a
-    binomial p-value adjusted over the competitors and scopes tested (``q_value``, Benjamini–Hochberg) below
-    ``thresholds.product.fdr`` confirms it. ``effect`` = the amount lost to it beyond the
+    p-value adjusted over the competitors and scopes tested (``q_value``, Benjamini–Hochberg) below
+    ``thresholds.product.fdr`` confirms it. The p-value is beta-binomial (:func:`salesnb.stats.betabinom_high`):
+    ``spread`` is how much the competitor's monthly share swung over those months beyond a binomial share
+    (:func:`salesnb.stats.intraclass`, 0: binomial), so a month like the ones it already had is no finding while
+    a clear jump still is. ``effect`` = the amount lost to it beyond the
     usual share: amount × (1 − usual share × closed ÷ deals).
     """
     thr = report.thresholds(NAME)
@@ -122,8 +124,12 @@ def lost_check(report: Report) -> pd.DataFrame:
     frame["share"] = frame["deals"] / frame["closed"].where(frame["closed"] > 0)
     frame["usual_share"] = (frame["hist_deals"] + 0.5) / (hist_closed + 1.0)
     frame["usual_deals"] = frame["hist_deals"] / max(len(history), 1)
+    frame["spread"] = _spread(named[~named["period"]], closed[~closed["period"]], frame.index, history)
     trials = frame["closed"].clip(lower=frame["deals"])
-    frame["p_value"] = binom.sf(frame["deals"] - 1, trials, frame["usual_share"])
+    frame["p_value"] = [
+        stats.betabinom_high(int(d), int(n), u, rho)
+        for d, n, u, rho in zip(frame["deals"], trials, frame["usual_share"], frame["spread"], strict=True)
+    ]
     frame["q_value"] = evidence.q_values(frame["p_value"])
     frame["flagged"] = (
         (frame["deals"] >= thr["lost_min_deals"])
@@ -138,6 +144,21 @@ def lost_check(report: Report) -> pd.DataFrame:
     frame["top_reason"] = reasons.set_index(keys)["reason"].reindex(frame.index)
     frame["deals"] = frame["deals"].astype(int)
     return frame.drop(columns=["hist_deals"]).reset_index().sort_values(keys).reset_index(drop=True)
+
+
+def _spread(named: pd.DataFrame, closed: pd.DataFrame, index: pd.MultiIndex, history: list[str]) -> pd.Series:
+    """Each (scope, competitor)'s month-to-month swing of its share of closed deals over ``history`` (ρ ≥ 0).
+
+    ``named``: the history's deals lost to a named competitor, ``closed``: the history's closed deals, both with
+    ``scope`` and ``month``; :func:`salesnb.stats.intraclass` of the monthly deals lost to it against the
+    monthly deals closed (0: the months swing no more than a binomial share would).
+    """
+    hits = named.groupby(["scope", "competitor", "month"]).size().unstack("month").reindex(columns=history)
+    hits = hits.reindex(index).fillna(0.0)
+    totals = closed.groupby(["scope", "month"]).size().unstack("month").reindex(columns=history)
+    totals = totals.reindex(index.get_level_values("scope")).fillna(0.0)
+    rho = [stats.intraclass(h, n) for h, n in zip(hits.to_numpy(), totals.to_numpy(), strict=True)]
+    return pd.Series(rho, index=index, dtype=float)
 
 
 def lost_to_competitor(report: Report) -> list[dict[str, Any]]:

@@ -226,7 +226,9 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
 
     Columns: category, tickets, judged (not pending), breached, breach_share, usual_share (history months
     pooled), median_hours, p_value (binomial chance of so many breaches at the usual share), at_stake
-    (revenue of the breached tickets' orders), q_value (Benjamini–Hochberg over the categories), flagged — the
+    (revenue of the breached tickets' orders), q_value (Benjamini–Hochberg over the categories that could be
+    confirmed: Tarone's family, :func:`salesnb.evidence.testable`, the smallest p-value a category could give being
+    every judged ticket breached; the others get q = 1), flagged — the
     rule (breach share at least ``thresholds.support.sla_breach_share`` and ``thresholds.support.sla_rise_points``
     above usual, at least ``thresholds.support.min_count`` breaches) confirmed by a q_value below
     ``thresholds.support.fdr``.
@@ -235,7 +237,7 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     now = month_tickets(report, region)
     past = in_scope(ticket_counts(report), region or report.region, usual_months(report, region))
     columns = ["category", "tickets", "judged", "breached", "breach_share", "usual_share", "median_hours"]
-    columns += ["p_value", "at_stake"]
+    columns += ["p_value", "min_p", "at_stake"]
     usual_judged = past.groupby("category")["judged"].sum()  # the history's counts, one grouping
     usual_breached = past.groupby("category")["breached"].sum()
     rows = []
@@ -244,6 +246,7 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         judged, breached = int((~cur["pending"]).sum()), int(cur["breached"].sum())
         base_judged = int(usual_judged.get(category, 0))
         usual = float(usual_breached[category] / base_judged) if base_judged else float("nan")
+        rate = None if math.isnan(usual) else usual
         rows.append(
             {
                 "category": category,
@@ -253,13 +256,14 @@ def sla_frame(report: Report, region: str | None = None) -> pd.DataFrame:
                 "breach_share": breached / judged if judged else float("nan"),
                 "usual_share": usual,
                 "median_hours": cur["response_hours"].median(),
-                "p_value": stats.binom_high(breached, judged, None if math.isnan(usual) else usual, floor=0.01),
+                "p_value": stats.binom_high(breached, judged, rate, floor=0.01),
+                "min_p": stats.binom_high(judged, judged, rate, floor=0.01),  # every judged ticket breached
                 "at_stake": at_stake(report, cur[cur["breached"]]) if breached else 0.0,
             }
         )
     frame = pd.DataFrame(rows, columns=columns)
     base = frame["usual_share"].fillna(0.0)
-    frame["q_value"] = evidence.q_values(frame["p_value"])
+    frame["q_value"] = evidence.tarone_q_values(frame["p_value"], frame.pop("min_p"), thr["fdr"])
     frame["flagged"] = (
         (frame["breach_share"] >= thr["sla_breach_share"])
         & (frame["breach_share"] - base >= thr["sla_rise_points"])

@@ -121,11 +121,3 @@ def test_off_profile_industries_with_a_configured_icp(tmp_path):
     (found,) = [f for f in process.angle_findings(r) if f["code"] == "lead_fit_low"]
     assert found["segment"] == {"source": "展会", "industry": "餐饮"} and found["metric"] == "industry_share"
     assert "不在目标行业（制造业、能源）之内" in found["detail"] and found["severity"] != "high"
-
-
-def test_tests_that_could_never_confirm_leave_the_family():
-    # Tarone: K = 1 keeps 2 segments (min p ≤ 0.05), too many; K = 2 keeps those with min p ≤ 0.025: the same 2
-    family = process.evidence.testable([0.0001, 0.14, 1.0, 0.02], 0.05)
-    assert family.tolist() == [True, False, False, True]
-    assert process.evidence.testable([0.01, 0.01, 0.01], 0.05).tolist() == [True, True, True]
-    assert not process.evidence.testable([0.2, 1.0], 0.05).any()

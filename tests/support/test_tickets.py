@@ -1,11 +1,13 @@
 """Tickets and SLA: response times per category, breaches judged at month end or when due."""
 
+import math
+
 import pytest
 from tiny import write_tiny
 
 from salesnb import support
 from salesnb.data.summary import summarize
-from support.helpers import build, report, ticket
+from support.helpers import HISTORY, build, report, ticket
 
 
 def test_tickets_and_sla_hand_computed(folder):
@@ -124,3 +126,33 @@ def test_a_ticket_due_after_month_end_is_judged_when_it_falls_due(tmp_path):
     assert late["breached"].tolist() == [True, False]
     assert late["response_hours"].iloc[1] == pytest.approx(12.0)  # answered before month end's judgement was due
     assert late["response_hours"].isna().iloc[0]  # not answered when judged: a breach, not a response time
+
+
+def test_categories_that_could_never_confirm_do_not_dilute_the_sla_family(tmp_path):
+    # 华南: 使用咨询 10 tickets a month, 1 answered after 72 h (usual share 6/60 = 0.1), 2026-10 4 of 10 late:
+    # binomial p = P(X ≥ 4 | 10, 0.1) = 0.0128. 退款, 发票, 安装: 2 tickets a month, 1 late (usual 0.5), one
+    # answered in time in 2026-10: at best (that one late) p = 0.5, so Tarone leaves them out (K = 1: only 使用咨询
+    # has a smallest p ≤ 0.05) and q = p = 0.0128 confirms it; BH over all four would give 4 × 0.0128 = 0.051
+    tables = build()
+    tables["tickets"] = []
+    late, fast = "08 09:00", "05 11:00"
+    for month in [*HISTORY, "2026-10"]:
+        breached = 4 if month == "2026-10" else 1
+        for k in range(10):
+            answered = late if k < breached else fast
+            tables["tickets"].append(ticket("华南", month, k, "使用咨询", f"{month}-05 09:00", f"{month}-{answered}"))
+        for n, category in enumerate(("退款", "发票", "安装")):
+            for k in range(1 if month == "2026-10" else 2):
+                answered = late if k == 1 else fast
+                tables["tickets"].append(
+                    ticket("华南", month, k, category, f"{month}-05 09:00", f"{month}-{answered}", n=20 + n)
+                )
+    frame = support.sla_frame(report(write_tiny(tmp_path / "family", tables=tables), region="华南"))
+    frame = frame.set_index("category")
+    row = frame.loc["使用咨询"]
+    assert row["judged"] == 10 and row["breached"] == 4 and row["usual_share"] == pytest.approx(0.1)
+    p = 1 - sum(math.comb(10, k) * 0.1**k * 0.9 ** (10 - k) for k in range(4))
+    assert row["p_value"] == pytest.approx(p) and p == pytest.approx(0.0128, abs=1e-4)
+    assert row["q_value"] == pytest.approx(p) and bool(row["flagged"])
+    assert (frame.loc[["退款", "发票", "安装"], "usual_share"] == 0.5).all()
+    assert (frame.loc[["退款", "发票", "安装"], "q_value"] == 1.0).all()
