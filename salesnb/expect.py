@@ -416,7 +416,10 @@ def _keyed(
 def _line(values: np.ndarray) -> tuple[float, float, bool]:
     """A least-squares line through ``values`` (log-linear when all positive), one month past them.
 
-    Returns (its value there, the standard deviation of its errors, whether on the log scale).
+    Returns (its value there, the standard deviation of a prediction there, whether on the log scale). The
+    prediction's spread is the errors' widened by the line's own uncertainty one month past its data,
+    √(1 + 1/n + (n − t̄)² / Σ(t − t̄)²): the residuals alone made a trend's interval about a sixth too narrow over 12
+    months, and a region's ordinary month fell below it (8 of 13 clean region flags on foreign seeds 70–72).
     """
     t = np.arange(len(values), dtype=float)
     log = bool((values > 0).all())
@@ -424,6 +427,10 @@ def _line(values: np.ndarray) -> tuple[float, float, bool]:
     slope, intercept = np.polyfit(t, y, 1)
     errors = y - (intercept + slope * t)
     spread = float(np.sqrt((errors**2).sum() / max(len(values) - 2, 1)))
+    n = len(values)
+    sxx = float(((t - t.mean()) ** 2).sum())
+    if n > 2 and sxx > 0:
+        spread *= math.sqrt(1 + 1 / n + (n - t.mean()) ** 2 / sxx)
     return float(intercept + slope * len(values)), spread, log
 
 
