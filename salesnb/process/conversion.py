@@ -49,9 +49,11 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     A deal leaves a stage when it enters another one or closes; it moved forward when it entered a later stage
     or was won. Columns: stage, exits, advanced, rate, usual_exits, usual (pooled over the
     ``process.conversion_history_months`` before the month), drop (points), relative_drop (drop ÷ usual),
-    lost_excess (deals lost beyond the usual rate), value (mean amount of the deals leaving), p_value (exact
-    binomial mid-p of so few advancing at the usual rate), q_value (Benjamini–Hochberg over the stages), flagged
-    and confirmed (:mod:`salesnb.process.confidence`). The business rule: conversion at least
+    lost_excess (deals lost beyond the usual rate), value (mean amount of the deals leaving), rho (how much the
+    stage's monthly conversion over those months swings beyond binomial chance: :func:`salesnb.stats.intraclass`),
+    p_value (mid-p of so few advancing at the usual rate, beta-binomial with that ρ: a month-to-month swing that is
+    normal for the stage, its season or slow months, is no finding), q_value (Benjamini–Hochberg over the stages),
+    flagged and confirmed (:mod:`salesnb.process.confidence`). The business rule: conversion at least
     ``thresholds.process.conversion_drop_share`` below usual, at least ``min_exits`` deals leaving, and at least
     :func:`~salesnb.process.evidence.min_excess` of them (in whole deals) lost beyond the usual rate (floor
     ``conversion_min_count_floor``); it flags the stage once its q over the stages is below ``indicative_q``.
@@ -63,11 +65,17 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     base = _exits(report, bounds(months[0])[0], bounds(months[-1])[1]) if months else now.iloc[0:0]
     rows = []
     now_at, base_at = now["stage_index"].to_numpy(), base["stage_index"].to_numpy()
+    starts = np.array([bounds(m)[0] for m in months], dtype="datetime64[ns]")
+    month_at = np.searchsorted(starts, base["left_at"].to_numpy(dtype="datetime64[ns]"), side="right") - 1
     for i, stage in enumerate(stages(report)):
         cur, before = now[now_at == i], base[base_at == i]
         exits, advanced = len(cur), int(cur["advanced"].sum())
         usual = stats.ratio(before["advanced"].sum(), len(before))
         rate = stats.ratio(advanced, exits)
+        # how much the stage's monthly conversion swings beyond binomial chance (season, a slow month)
+        per_month = np.bincount(month_at[base_at == i], minlength=len(months))
+        won = np.bincount(month_at[base_at == i], weights=before["advanced"].to_numpy(float), minlength=len(months))
+        rho = stats.intraclass(won, per_month)
         rows.append(
             {
                 "stage": stage,
@@ -80,7 +88,10 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
                 "relative_drop": (usual - rate) / usual if usual and usual > 0 else float("nan"),
                 "lost_excess": exits * (usual - rate) if exits else 0.0,
                 "value": float(cur["amount"].mean()) if exits else 0.0,
-                "p_value": stats.binom_low_mid(advanced, exits, usual) if exits and len(before) else float("nan"),
+                "rho": rho,
+                "p_value": stats.betabinom_low(advanced, exits, usual, rho, mid=True)
+                if exits and len(before)
+                else float("nan"),
             }
         )
     frame = pd.DataFrame(rows)
