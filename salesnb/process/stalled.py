@@ -16,8 +16,8 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report, scope_memo
-from .common import NAME, days_text, edges, history, snapshot_at, stages, stays
-from .evidence import confirm, min_excess, severity
+from .common import NAME, days_text, edges, history, n_history, snapshot_at, stages, stays
+from .evidence import confirm, count_rise_min_p, min_excess, severity
 
 
 def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
@@ -85,34 +85,43 @@ def n_stalled(report: Report) -> int:
     return int(report.settings(NAME)["stalled_history_months"])
 
 
+def _stalled_counts(report: Report, months: list[str], stuck: set) -> list[pd.Series]:
+    """Stalled deals per stage at the end of each of ``months``, without the deals in ``stuck``."""
+    past = [_stalled_at(report, m) for m in months]
+    return [h.loc[~h["opportunity_id"].isin(stuck), "stage"].value_counts() for h in past]
+
+
 @scope_memo  # its panel, rule and metrics read one computation per report scope
 def stalled_summary_frame(report: Report) -> pd.DataFrame:
-    """Stalled deals per stage at month end against the month ends of the ``process.stalled_history_months``.
+    """Stalled deals per stage at month end against the typical month end of the ``process.history_months``.
 
-    Each of those month ends counts only the deals that are not stalled now: a deal stuck for three months is
-    stalled at the last month ends too, so a stall that builds up would otherwise raise its own baseline (the
-    usual level is what the stage carries besides the deals at issue). ``usual`` (the business rule's level) is
-    their median; the test reads all of them (:func:`salesnb.stats.count_rise_spread`: their total and how much
-    they swing), since a stage that ends most months with none and some with one or two has a median of 0 but
-    usually carries a few. Columns: stage, stock (open deals in it at month end), stalled, value, limit_days,
-    usual, usual_mean, spread (variance ÷ mean of the month ends, at least 1), excess, p_value (stages whose
-    counts could never confirm leave the BH family), q_value and flagged (:mod:`salesnb.process.evidence`: at
-    least ``thresholds.process.stalled_ratio`` × usual and :func:`~salesnb.process.evidence.min_excess` of the
-    stage's stock more than usual fire it, a q-value over the stages below ``thresholds.process.fdr`` confirms it).
+    ``usual`` is the median of those month ends, not their mean, and counts at each of them only the deals that
+    are not stalled now: a deal stuck for three months is stalled at the last month ends too, so a stall that
+    builds up would otherwise raise its own baseline (the usual level is what the stage carries besides the
+    deals at issue). Columns: stage, stock
+    (open deals in it at month end), stalled, value, limit_days, usual, excess, p_value (Poisson against the
+    usual level; stages whose counts could never confirm leave the BH family), q_value and flagged
+    (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and
+    :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a q-value over the
+    stages that fired below ``thresholds.process.fdr`` confirms it), usual_mean, spread and spread_p: the same
+    count against all ``process.stalled_history_months`` month ends (their mean, variance ÷ mean, and
+    :func:`salesnb.stats.count_rise_spread`). A stage that ends most months with none and some with one or two
+    has a median of 0 but usually carries a few: its two or three stalled deals are a finding (a planted stall
+    of two deals looks the same) but not a top problem unless spread_p is below ``thresholds.process.strong_q``
+    (:func:`stalled_deals`).
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
-    months = history(report, months=n_stalled(report))
+    months, year = history(report), history(report, months=n_stalled(report))
     stuck = set(now["opportunity_id"])
-    past = [_stalled_at(report, m) for m in months]
-    past = [h.loc[~h["opportunity_id"].isin(stuck), "stage"].value_counts() for h in past]
+    past, past_year = _stalled_counts(report, months, stuck), _stalled_counts(report, year, stuck)
     limits = stall_limits(report, report.window(report.period)[1])
     stock = snapshot_at(report, report.period)["stage"].value_counts()
-    rows, min_p = [], []
+    rows = []
     for stage in stages(report):
         cur = now[now["stage"] == stage]
-        counts = np.array([h.get(stage, 0) for h in past], dtype=float)
-        usual = float(np.median(counts)) if past else float("nan")
+        usual = float(np.median([h.get(stage, 0) for h in past])) if past else float("nan")
+        counts = np.array([h.get(stage, 0) for h in past_year], dtype=float)
         rows.append(
             {
                 "stage": stage,
@@ -121,27 +130,30 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
                 "value": float(cur["amount"].sum()),
                 "limit_days": float(limits.get(stage, np.nan)),
                 "usual": usual,
-                "usual_mean": float(counts.mean()) if past else float("nan"),
-                "spread": stats.dispersion(counts),
                 "excess": len(cur) - usual if not math.isnan(usual) else float("nan"),
-                "p_value": stats.count_rise_spread(len(cur), counts) if past else float("nan"),
+                "p_value": stats.count_rise(len(cur), usual * len(months), len(months)) if months else float("nan"),
+                "usual_mean": float(counts.mean()) if len(counts) else float("nan"),
+                "spread": stats.dispersion(counts),
+                "spread_p": stats.count_rise_spread(len(cur), counts) if len(counts) else float("nan"),
             }
         )
-        min_p.append(stats.count_rise_spread_min_p(len(cur) + counts.sum(), counts))
     frame = pd.DataFrame(rows)
     fired = (frame["stalled"] >= frame["usual"] * float(thr["stalled_ratio"])) & (
         frame["excess"] >= min_excess(report, frame["stock"], "stalled_min_count_floor")
     )
-    confirm(report, frame, fired, min_p=np.array(min_p))
+    k = len(months)
+    confirm(report, frame, fired, min_p=count_rise_min_p(frame["stalled"], frame["usual"] * k, k))
     return frame
 
 
 def stalled_deals(report: Report) -> list[dict[str, Any]]:
     """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count*, fdr} (via the summary's flag).
 
-    Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: stalled deals this much above usual).
+    Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: stalled deals this much above usual),
+    at most medium when the count is not improbable (``spread_p`` not below ``strong_q``) against every month end
+    of the ``process.stalled_history_months`` and how much they swing.
     """
-    lang = report.lang
+    lang, strong = report.lang, float(report.thresholds(NAME)["strong_q"])
     frame = stalled_summary_frame(report)
     out = []
     for row in frame[frame["flagged"]].itertuples():
@@ -153,6 +165,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
             "usual": format_int(row.usual),
             "value": format_amount(row.value, lang),
         }
+        change, usual_swing = row.excess / max(row.usual, 1.0), not row.spread_p < strong
         out.append(
             finding(
                 report,
@@ -164,7 +177,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
                 value=row.stalled,
                 baseline=row.usual,
                 effect=effect,
-                severity=severity(report, effect, row.q_value, change=row.excess / max(row.usual, 1.0)),
+                severity=severity(report, effect, row.q_value, change=change, cap=usual_swing),
             )
         )
     return out
@@ -174,7 +187,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
 def stalled_deals_panel(report: Report) -> Panel:
     """停滞商机: open deals stuck in their stage longer than usual, per stage against the usual month ends."""
     lang, thr = report.lang, report.thresholds(NAME)
-    n = n_stalled(report)
+    n = n_history(report)
     deals = stalled_deals_frame(report)
     summary = stalled_summary_frame(report)
     ax = plotting.plot_bar_compare(
