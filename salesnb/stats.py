@@ -70,18 +70,6 @@ def count_rise_spread(count: float, history: np.ndarray | list) -> float:
     return float(special.betainc(count / phi, values.sum() / phi + 0.5, 1.0 / (len(values) + 1)))
 
 
-def count_rise_spread_min_p(total: float, history: np.ndarray | list) -> float:
-    """The smallest p-value :func:`count_rise_spread` can give when ``total`` events fell in the month and history.
-
-    All of them in the month: I_{1/(k+1)}(total ÷ φ, ½), φ the history's :func:`dispersion`.
-    """
-    values = np.asarray(history, dtype=float)
-    values = values[~np.isnan(values)]
-    if total <= 0 or not len(values):
-        return 1.0
-    return float(special.betainc(total / dispersion(values), 0.5, 1.0 / (len(values) + 1)))
-
-
 def count_drop(count: float, base_total: float, months: int) -> float:
     """Chance of a month with at most ``count`` events when ``base_total`` came in ``months`` usual months."""
     if not months:

@@ -174,5 +174,3 @@ def test_count_rise_spread_hand_computed():
     # the same 3 spread one a month over three month ends swing less than Poisson: φ = 1, I_{1/7}(3, 3.5)
     assert stats.count_rise_spread(3, [1, 1, 1, 0, 0, 0]) == pytest.approx(special.betainc(3, 3.5, 1 / 7), rel=1e-9)
     assert stats.count_rise_spread(0, [1, 2]) == 1.0 and np.isnan(stats.count_rise_spread(2, []))
-    # the smallest p of 5 events: all in the month, I_{1/7}(5, ½)
-    assert stats.count_rise_spread_min_p(5, [0] * 6) == pytest.approx(stats.count_rise_spread(5, [0] * 6))
