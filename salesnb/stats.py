@@ -12,7 +12,7 @@ import zlib
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 
 def ratio(numerator: float | None, denominator: float | None) -> float:
@@ -50,6 +50,24 @@ def count_rise(count: float, base_total: float, months: int) -> float:
     if not months:
         return float("nan")
     return float(stats.binom.sf(count - 1, int(count + base_total), 1.0 / (months + 1)))
+
+
+def count_rise_spread(count: float, history: np.ndarray | list) -> float:
+    """Chance of a month with at least ``count`` events when the usual months held ``history`` (a count each).
+
+    :func:`count_rise` for months that swing more than Poisson ones: the month's count is predicted from the
+    usual months' total S over k months, its rate uncertain (Jeffreys: Gamma(S + ½, k)), so the count is negative
+    binomial, P(X ≥ x) = I_{1/(k+1)}(x, S + ½) (the regularized incomplete beta). With their variance ÷ mean
+    φ = :func:`dispersion` above 1 the events come in clumps of about φ (quasi-Poisson): x and S are read in
+    clumps, x ÷ φ and S ÷ φ. A stage that ends most months with none and some with one or two stalled deals
+    usually carries a few: two now is no surprise, six are. 1 without events or history.
+    """
+    values = np.asarray(history, dtype=float)
+    values = values[~np.isnan(values)]
+    if count <= 0 or not len(values):
+        return 1.0 if count <= 0 or len(values) else float("nan")
+    phi = dispersion(values)
+    return float(special.betainc(count / phi, values.sum() / phi + 0.5, 1.0 / (len(values) + 1)))
 
 
 def count_drop(count: float, base_total: float, months: int) -> float:
@@ -199,19 +217,23 @@ def betabinom_high(hits: int, n: int, rate: float | None, rho: float, floor: flo
     return float(stats.betabinom.sf(hits - 1, n, p * size, (1.0 - p) * size))
 
 
-def betabinom_low(hits: int, n: int, rate: float | None, rho: float) -> float:
+def betabinom_low(hits: int, n: int, rate: float | None, rho: float, *, mid: bool = False) -> float:
     """:func:`binom_low` when the share itself varies from month to month by intra-class correlation ``rho``.
 
     The mirror of :func:`betabinom_high`: a month's retention moves with the month (a festival, a slow
-    quarter) more than independent customers would, so a fall is judged against that wider spread.
+    quarter) more than independent customers would, so a fall is judged against that wider spread. ``mid``: the
+    mid-p, P(fewer) + ½ P(exactly) (:func:`binom_low_mid` at ρ = 0), for a handful of trials.
     """
     if n <= 0 or rate is None or not rate > 0:
         return 1.0
     p = min(rate, 1.0)
     if rho <= 1e-9 or p >= 1.0:
-        return binom_low(hits, n, p)
+        return binom_low_mid(hits, n, p) if mid else binom_low(hits, n, p)
     size = 1.0 / rho - 1.0
-    return float(stats.betabinom.cdf(hits, n, p * size, (1.0 - p) * size))
+    a, b = p * size, (1.0 - p) * size
+    if mid:
+        return float(stats.betabinom.cdf(hits - 1, n, a, b) + 0.5 * stats.betabinom.pmf(hits, n, a, b))
+    return float(stats.betabinom.cdf(hits, n, a, b))
 
 
 def predictive_low(hits: int, n: int, rate: float | None, base_n: float) -> float:

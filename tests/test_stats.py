@@ -2,6 +2,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import special
 from scipy import stats as sps
 
 from salesnb import stats
@@ -96,6 +97,15 @@ def test_betabinom_low():
     assert stats.betabinom_low(3, 0, 0.4, 0.03) == 1.0 and stats.betabinom_low(3, 10, None, 0.03) == 1.0
 
 
+def test_betabinom_low_mid_p():
+    # ρ = 1/3 at rate ½: Beta(1, 1), so 0, 1 and 2 of 2 are equally likely (⅓ each)
+    assert stats.betabinom_low(0, 2, 0.5, 1 / 3, mid=True) == pytest.approx(1 / 6)  # ½ × P(0)
+    assert stats.betabinom_low(1, 2, 0.5, 1 / 3, mid=True) == pytest.approx(1 / 2)  # P(0) + ½ × P(1)
+    assert stats.betabinom_low(1, 2, 0.5, 1 / 3) == pytest.approx(2 / 3)
+    # ρ = 0 is the binomial mid-p: ½ × ¼ for none of 2 at ½
+    assert stats.betabinom_low(0, 2, 0.5, 0.0, mid=True) == pytest.approx(0.125)
+
+
 def test_predictive_low_counts_how_few_trials_the_usual_rate_rests_on():
     # usual 1 of 1 (100 %): Beta(1.5, 0.5); 0 of 1 this month is 0.5 / 2 = 0.25, not the binomial's impossible 0
     assert stats.binom_low(0, 1, 1.0) == 0.0
@@ -153,3 +163,14 @@ def test_compound_low_reads_a_big_sellers_month_as_lognormal():
     expected = sps.norm.cdf((math.log(0.8) + spread**2 / 2) / spread)
     assert stats.compound_low(0.8, 100, sizes) == pytest.approx(expected)
     assert stats.compound_low(0.8, 0, sizes) == 1.0 and stats.compound_low(0.8, 5, sizes[:1]) == 1.0
+
+
+def test_count_rise_spread_hand_computed():
+    # none in 12 months: the rate is Gamma(½, 12), the month negative binomial NB(½, 12/13):
+    # P(0) = (12/13)^½, P(1) = ½ (12/13)^½ / 13, so P(2 or more) = 1 − (12/13)^½ (1 + 1/26)
+    assert stats.count_rise_spread(2, [0] * 12) == pytest.approx(1 - (12 / 13) ** 0.5 * (1 + 1 / 26))
+    # 3 events at one of 6 month ends: variance 1.5 ÷ mean ½, clumps of 3; 3 now is one clump against one
+    assert stats.count_rise_spread(3, [0, 0, 0, 0, 3, 0]) == pytest.approx(1 - (6 / 7) ** 1.5)
+    # the same 3 spread one a month over three month ends swing less than Poisson: φ = 1, I_{1/7}(3, 3.5)
+    assert stats.count_rise_spread(3, [1, 1, 1, 0, 0, 0]) == pytest.approx(special.betainc(3, 3.5, 1 / 7), rel=1e-9)
+    assert stats.count_rise_spread(0, [1, 2]) == 1.0 and np.isnan(stats.count_rise_spread(2, []))

@@ -50,8 +50,11 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     or was won. Columns: stage, exits, advanced, rate, usual_exits, usual (pooled over the
     ``process.conversion_history_months`` before the month), drop (points), relative_drop (drop ÷ usual),
     lost_excess (deals lost beyond the usual rate), value (mean amount of the deals leaving), p_value (exact
-    binomial mid-p of so few advancing at the usual rate), q_value (Benjamini–Hochberg over the stages), flagged
-    and confirmed (:mod:`salesnb.process.confidence`). The business rule: conversion at least
+    binomial mid-p of so few advancing at the usual rate), rho (how much the stage's monthly conversion over those
+    months swings beyond binomial chance: :func:`salesnb.stats.intraclass`), spread_p (the mid-p beta-binomial
+    with that ρ: a finding whose fall is a swing normal for the stage, its season or slow months, is no top
+    problem, :func:`conversion_low`), q_value (Benjamini–Hochberg over the stages), flagged and confirmed
+    (:mod:`salesnb.process.confidence`). The business rule: conversion at least
     ``thresholds.process.conversion_drop_share`` below usual, at least ``min_exits`` deals leaving, and at least
     :func:`~salesnb.process.evidence.min_excess` of them (in whole deals) lost beyond the usual rate (floor
     ``conversion_min_count_floor``); it flags the stage once its q over the stages is below ``indicative_q``.
@@ -63,11 +66,17 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
     base = _exits(report, bounds(months[0])[0], bounds(months[-1])[1]) if months else now.iloc[0:0]
     rows = []
     now_at, base_at = now["stage_index"].to_numpy(), base["stage_index"].to_numpy()
+    starts = np.array([bounds(m)[0] for m in months], dtype="datetime64[ns]")
+    month_at = np.searchsorted(starts, base["left_at"].to_numpy(dtype="datetime64[ns]"), side="right") - 1
     for i, stage in enumerate(stages(report)):
         cur, before = now[now_at == i], base[base_at == i]
         exits, advanced = len(cur), int(cur["advanced"].sum())
         usual = stats.ratio(before["advanced"].sum(), len(before))
         rate = stats.ratio(advanced, exits)
+        # how much the stage's monthly conversion swings beyond binomial chance (season, a slow month)
+        per_month = np.bincount(month_at[base_at == i], minlength=len(months))
+        won = np.bincount(month_at[base_at == i], weights=before["advanced"].to_numpy(float), minlength=len(months))
+        rho = stats.intraclass(won, per_month)
         rows.append(
             {
                 "stage": stage,
@@ -81,6 +90,10 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
                 "lost_excess": exits * (usual - rate) if exits else 0.0,
                 "value": float(cur["amount"].mean()) if exits else 0.0,
                 "p_value": stats.binom_low_mid(advanced, exits, usual) if exits and len(before) else float("nan"),
+                "rho": rho,
+                "spread_p": stats.betabinom_low(advanced, exits, usual, rho, mid=True)
+                if exits and len(before)
+                else float("nan"),
             }
         )
     frame = pd.DataFrame(rows)
@@ -98,11 +111,14 @@ def stage_conversion_frame(report: Report) -> pd.DataFrame:
 def conversion_low(report: Report) -> list[dict[str, Any]]:
     """Rule stage_conversion_low (the frame's flag), severity and confidence from :mod:`.confidence`.
 
+    At most medium when the fall is within the stage's own month-to-month swing (``spread_p`` not below
+    ``strong_q``): the binomial test alone made a stage's ordinary bad month a top problem on clean data.
+
     Reads thresholds.process.{conversion_drop_share, min_exits, conversion_min_count_floor, min_count, indicative_q,
     fdr,
     strong_q}.
     """
-    lang, n = report.lang, n_conversion(report)
+    lang, n, strong = report.lang, n_conversion(report), float(report.thresholds(NAME)["strong_q"])
     out = []
     for row in flagged(stage_conversion_frame(report)):
         effect = row.lost_excess * row.value
@@ -128,7 +144,9 @@ def conversion_low(report: Report) -> list[dict[str, Any]]:
                 value=row.rate,
                 baseline=row.usual,
                 effect=effect,
-                severity=stage_severity(report, effect, row.q_value, row.confirmed),
+                severity=stats.capped_severity(
+                    stage_severity(report, effect, row.q_value, row.confirmed), row.spread_p, strong
+                ),
             )
         )
     return out

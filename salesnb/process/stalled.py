@@ -80,6 +80,17 @@ def stalled_deals_frame(report: Report) -> pd.DataFrame:
     return ordered[columns].reset_index(drop=True)
 
 
+def n_stalled(report: Report) -> int:
+    """``process.stalled_history_months``: the month ends a stage's usual stalled deals are read from."""
+    return int(report.settings(NAME)["stalled_history_months"])
+
+
+def _stalled_counts(report: Report, months: list[str], stuck: set) -> list[pd.Series]:
+    """Stalled deals per stage at the end of each of ``months``, without the deals in ``stuck``."""
+    past = [_stalled_at(report, m) for m in months]
+    return [h.loc[~h["opportunity_id"].isin(stuck), "stage"].value_counts() for h in past]
+
+
 @scope_memo  # its panel, rule and metrics read one computation per report scope
 def stalled_summary_frame(report: Report) -> pd.DataFrame:
     """Stalled deals per stage at month end against the typical month end of the ``process.history_months``.
@@ -92,20 +103,25 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     usual level; stages whose counts could never confirm leave the BH family), q_value and flagged
     (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and
     :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a q-value over the
-    stages that fired below ``thresholds.process.fdr`` confirms it).
+    stages that fired below ``thresholds.process.fdr`` confirms it), usual_mean, spread and spread_p: the same
+    count against all ``process.stalled_history_months`` month ends (their mean, variance ÷ mean, and
+    :func:`salesnb.stats.count_rise_spread`). A stage that ends most months with none and some with one or two
+    has a median of 0 but usually carries a few: its two or three stalled deals are a finding (a planted stall
+    of two deals looks the same) but not a top problem unless spread_p is below ``thresholds.process.strong_q``
+    (:func:`stalled_deals`).
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
-    months = history(report)
+    months, year = history(report), history(report, months=n_stalled(report))
     stuck = set(now["opportunity_id"])
-    past = [_stalled_at(report, m) for m in months]
-    past = [h.loc[~h["opportunity_id"].isin(stuck), "stage"].value_counts() for h in past]
+    past, past_year = _stalled_counts(report, months, stuck), _stalled_counts(report, year, stuck)
     limits = stall_limits(report, report.window(report.period)[1])
     stock = snapshot_at(report, report.period)["stage"].value_counts()
     rows = []
     for stage in stages(report):
         cur = now[now["stage"] == stage]
         usual = float(np.median([h.get(stage, 0) for h in past])) if past else float("nan")
+        counts = np.array([h.get(stage, 0) for h in past_year], dtype=float)
         rows.append(
             {
                 "stage": stage,
@@ -116,6 +132,9 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
                 "usual": usual,
                 "excess": len(cur) - usual if not math.isnan(usual) else float("nan"),
                 "p_value": stats.count_rise(len(cur), usual * len(months), len(months)) if months else float("nan"),
+                "usual_mean": float(counts.mean()) if len(counts) else float("nan"),
+                "spread": stats.dispersion(counts),
+                "spread_p": stats.count_rise_spread(len(cur), counts) if len(counts) else float("nan"),
             }
         )
     frame = pd.DataFrame(rows)
@@ -130,9 +149,11 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
 def stalled_deals(report: Report) -> list[dict[str, Any]]:
     """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count*, fdr} (via the summary's flag).
 
-    Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: stalled deals this much above usual).
+    Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: stalled deals this much above usual),
+    at most medium when the count is not improbable (``spread_p`` not below ``strong_q``) against every month end
+    of the ``process.stalled_history_months`` and how much they swing.
     """
-    lang = report.lang
+    lang, strong = report.lang, float(report.thresholds(NAME)["strong_q"])
     frame = stalled_summary_frame(report)
     out = []
     for row in frame[frame["flagged"]].itertuples():
@@ -144,6 +165,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
             "usual": format_int(row.usual),
             "value": format_amount(row.value, lang),
         }
+        change, usual_swing = row.excess / max(row.usual, 1.0), not row.spread_p < strong
         out.append(
             finding(
                 report,
@@ -155,7 +177,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
                 value=row.stalled,
                 baseline=row.usual,
                 effect=effect,
-                severity=severity(report, effect, row.q_value, change=row.excess / max(row.usual, 1.0)),
+                severity=severity(report, effect, row.q_value, change=change, cap=usual_swing),
             )
         )
     return out

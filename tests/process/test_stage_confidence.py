@@ -9,12 +9,13 @@ from salesnb import process
 YEAR = ["2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", *HISTORY]  # the tiny orders' months
 
 
-def _conversion(tmp_path):
-    """10 deals a month leave 需求确认: 9 move on in 2025-10..2026-03, 7 in 2026-04..09; in October 3 of 6."""
+def _conversion(tmp_path, usual=lambda i: 8, october=(6, 3)):
+    """10 deals a month leave 需求确认, ``usual(i)`` of them move on in the i-th month of 2025-10..2026-09 (8: the same
+    8 every month); in October ``october`` (exits, advanced): 3 of 6."""
     tb = Tables()
     k = 0
     for i, month in enumerate([*YEAR, "2026-10"]):
-        n, good = (6, 3) if month == "2026-10" else (10, 9 if i < 6 else 7)
+        n, good = october if month == "2026-10" else (10, usual(i))
         for j in range(n):
             k += 1
             path = [(STAGES[0], ts(month, 1 + j, 8)), (STAGES[1], ts(month, 1 + j, 9))]
@@ -29,8 +30,9 @@ def _conversion(tmp_path):
 def test_conversion_judged_against_the_stages_year_with_an_exact_small_count_test(tmp_path):
     r = rep(_conversion(tmp_path))
     row = process.stage_conversion_frame(r).set_index("stage").loc["需求确认"]
-    # the usual conversion pools the 12 months before (96 of 120), not the last 6 (42 of 60)
+    # the usual conversion pools the 12 months before (96 of 120), not the last 6 (48 of 60)
     assert (row["usual_exits"], row["usual"]) == (120, pytest.approx(0.8))
+    assert row["rho"] == 0.0  # 8 of 10 every month: no swing beyond binomial chance
     assert (row["exits"], row["advanced"], row["rate"]) == (6, 3, 0.5)
     assert row["relative_drop"] == pytest.approx(0.375) and row["lost_excess"] == pytest.approx(1.8)  # ≈ 2 deals
     mid_p = sps.binom.cdf(2, 6, 0.8) + 0.5 * sps.binom.pmf(3, 6, 0.8)  # 0.0579: P(fewer) + ½ P(exactly 3)
@@ -42,6 +44,30 @@ def test_conversion_judged_against_the_stages_year_with_an_exact_small_count_tes
     assert found["segment"] == {"stage": "需求确认"} and found["severity"] == "medium"
     assert "仍可能是正常波动" in found["detail"] and "p=0.06" in found["detail"]
     assert "近12月" in found["detail"]
+
+
+def test_a_fall_within_the_stages_own_swing_is_no_top_problem(tmp_path):
+    """A year of 9 and 7 of 10 in turn (usual 80 %), then 8 of 20 in October. Binomial mid-p 0.00006: confirmed
+    (q = 3p, below strong_q) and high on the revenue at stake. But the months swing beyond binomial chance: their
+    weighted median share is 0.7 (the lower one at an exact half), around it the 0.9 months' squared Pearson
+    residual is (9 − 7)² ÷ (10 × 0.7 × 0.3) = 1.905, the 0.7 months' 0, so the median of zᵢ² ÷ (1 + 9ρ) is
+    0.952 ÷ (1 + 9ρ) = χ²₁'s median 0.455: ρ = 0.121. Beta-binomial with mean 80 % and that ρ, the mid-p is 0.023,
+    not below strong_q (0.01): medium (high on main)."""
+    r = rep(_conversion(tmp_path, usual=lambda i: 9 if i % 2 == 0 else 7, october=(20, 8)))
+    row = process.stage_conversion_frame(r).set_index("stage").loc["需求确认"]
+    assert (row["usual_exits"], row["usual"], row["exits"], row["advanced"]) == (120, pytest.approx(0.8), 20, 8)
+    assert row["p_value"] == pytest.approx(sps.binom.cdf(7, 20, 0.8) + 0.5 * sps.binom.pmf(8, 20, 0.8))
+    assert row["confirmed"] and row["q_value"] < 0.01
+    rho = (4 / 2.1 / (2 * sps.chi2.median(1)) - 1) / 9
+    assert row["rho"] == pytest.approx(rho) and row["rho"] == pytest.approx(0.1215, abs=1e-4)
+    a, b = 0.8 * (1 / rho - 1), 0.2 * (1 / rho - 1)
+    mid_p = sps.betabinom.cdf(7, 20, a, b) + 0.5 * sps.betabinom.pmf(8, 20, a, b)
+    assert row["spread_p"] == pytest.approx(mid_p) and row["spread_p"] == pytest.approx(0.0231, abs=1e-4)
+    (found,) = [f for f in process.angle_findings(r) if f["code"] == "stage_conversion_low"]
+    assert found["segment"] == {"stage": "需求确认"} and found["severity"] == "medium"
+    steady = rep(_conversion(tmp_path / "steady", october=(20, 8)))  # 8 of 10 every month: ρ = 0, high
+    (found,) = [f for f in process.angle_findings(steady) if f["code"] == "stage_conversion_low"]
+    assert found["severity"] == "high"
 
 
 def test_four_exits_are_not_judged(tmp_path):

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import special as sps
 
 from process.helpers import STAGES, config, rep, stock_scenario, ts, won_history
 from salesnb import process
@@ -65,6 +66,45 @@ def test_two_deals_stuck_where_none_usually_are_is_a_finding(tmp_path):
     assert len(found) == 1 and found[0]["severity"] != "low"  # confirmed and far above usual: collapse
     strict = rep(folder, config_path=config(tmp_path, stalled_min_count_floor=3))
     assert not process.stalled_summary_frame(strict).set_index("stage").loc["技术交流", "flagged"]
+
+
+def _stalled_in_august(tmp_path, name, now):
+    """Three deals end August stalled in 技术交流 (entered on the 8th, left on September 3rd, won): the six month
+    ends April..September hold 0, 0, 0, 0, 3, 0 stalled deals; ``now`` deals stuck in it since October 5th."""
+    tb = won_history()
+    for j in range(3):
+        path = [(STAGES[0], ts("2026-08", 3)), (STAGES[1], ts("2026-08", 5)), (STAGES[2], ts("2026-08", 8))]
+        path.append((STAGES[3], ts("2026-09", 3)))
+        tb.deal(f"A{j}", ts("2026-08", 3), path, status="won", closed=ts("2026-09", 20))
+    for j in range(now):
+        path = [(STAGES[0], ts("2026-10", 1)), (STAGES[1], ts("2026-10", 3)), (STAGES[2], ts("2026-10", 5))]
+        tb.deal(f"S{j}", ts("2026-10", 1), path)
+    return rep(tb.write(tmp_path / name))
+
+
+def test_a_stage_that_sometimes_ends_with_stalled_deals_is_no_top_problem_at_three(tmp_path):
+    """Median month end 0, so three stuck now fire the rule (Poisson p against the median's 0: (1/7)^3 = 0.0029,
+    alone in its BH family). But 3 stalled deals came in six month ends, all at one: mean ½, variance 1.5, so
+    they come in clumps of φ = 3, and three now are one clump against one before: I_{1/7}(3/3, 3/3 + ½) =
+    1 − (6/7)^1.5 = 0.206 against every month end, not below strong_q: medium, not high (it was high)."""
+    r = _stalled_in_august(tmp_path, "three", 3)
+    row = process.stalled_summary_frame(r).set_index("stage").loc["技术交流"]
+    assert (row["stalled"], row["usual"], row["usual_mean"], row["spread"]) == (3, 0, 0.5, pytest.approx(3.0))
+    assert row["q_value"] == pytest.approx((1 / 7) ** 3) and row["flagged"]
+    assert row["spread_p"] == pytest.approx(1 - (6 / 7) ** 1.5)
+    (found,) = stalled_deals(r)
+    assert found["segment"] == {"stage": "技术交流"} and found["severity"] == "medium"
+
+
+def test_a_stall_of_clearly_unusual_size_is_still_high(tmp_path):
+    """The same history, nine stuck now: three clumps against one, I_{1/7}(3, 1.5) = 0.0060 below strong_q (0.01):
+    high (9 deals of 100 at stake against the tiny data's revenue, a collapse beyond the usual 0)."""
+    r = _stalled_in_august(tmp_path, "nine", 9)
+    row = process.stalled_summary_frame(r).set_index("stage").loc["技术交流"]
+    assert row["stalled"] == 9 and row["spread_p"] == pytest.approx(sps.betainc(3, 1.5, 1 / 7))
+    assert row["spread_p"] == pytest.approx(0.0060255, abs=1e-7) and row["flagged"]
+    (found,) = stalled_deals(r)
+    assert found["segment"] == {"stage": "技术交流"} and found["severity"] == "high"
 
 
 def _limits_by_stage_name(report, when):
