@@ -197,7 +197,7 @@ def stalled_deals_panel(report: Report) -> Panel:
         unit="count",
         baseline="usual",
         lang=lang,
-        legend=(t("proc_this_month", lang), t("proc_usual", lang, n=n)),
+        legend=(t("proc_this_month", lang), t("proc_usual_median", lang, n=n)),  # usual: the month ends' median
         title=f"{t('proc_stalled', lang)} · {t('proc_stage', lang)}",
     )
     ax.set_xlabel(t("proc_count", lang))

@@ -43,6 +43,8 @@ def test_a_stall_building_over_months_does_not_raise_its_own_baseline(tmp_path):
     # usual month ends April..September hold 0, 0, 0, 0, 3, 7 stalled: the typical one (median) is 0, not the
     # mean 1.7 that the stall's own August and September would make
     assert row["usual"] == 0 and row["excess"] == 9
+    legend = [text.get_text() for text in process.stalled_deals_panel(r).figure.axes[0].get_legend().get_texts()]
+    assert legend[1].endswith("月中位数")  # the usual bar is the month ends' median, not called their average
     assert row["p_value"] == pytest.approx((1 / 7) ** 9)
     # no other stage ever held a stalled deal: their tests could not confirm anything and do not dilute it
     assert row["q_value"] == pytest.approx(row["p_value"]) and row["flagged"]
