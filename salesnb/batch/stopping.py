@@ -51,7 +51,10 @@ def stop_on_signals(on_stop: Callable[[], None] = lambda: None) -> Iterator[None
 def stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
     """Terminate the pool's workers now (each kills its kernel on SIGTERM), kill any still alive after ``grace``.
 
-    ``ProcessPoolExecutor.shutdown`` would wait for the reports in progress; an interrupted run must not.
+    ``ProcessPoolExecutor.shutdown`` would wait for the reports in progress; an interrupted run must not. The
+    pool's manager thread is then given ``grace`` to finish: it closes its wake-up pipe as it ends, and at exit
+    Python 3.11 wakes every pool's manager unguarded (``concurrent.futures.process._python_exit``): a pipe closed
+    mid-call printed "OSError: Bad file descriptor" and a traceback after "interrupted" (seen once in CI).
     """
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for process in processes:
@@ -61,4 +64,7 @@ def stop_pool(pool: ProcessPoolExecutor, grace: float = 5.0) -> None:
         process.join(grace)
         if process.is_alive():
             process.kill()
+    manager = getattr(pool, "_executor_manager_thread", None)  # shutdown forgets it
     pool.shutdown(wait=False, cancel_futures=True)
+    if manager is not None and manager is not threading.current_thread():
+        manager.join(grace)
