@@ -41,7 +41,8 @@ def order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
         return False
     parts = [found.get(c) for c in ("product_id", "product_name", "quantity") if found.get(c) in frame.columns]
     below = frame[order].isna() & frame[parts].notna().any(axis=1) if parts else pd.Series(False, index=frame.index)
-    below &= ~rows_without_sales(frame)[1]  # a 合计 row (no order number, the quantities' sum) is no merged line
+    if below.any():  # a 合计 row (no order number, the quantities' sum) is no merged line; read only when needed
+        below &= ~rows_without_sales(frame)[1]
     if below.any() and frame.loc[below, amount].isna().all():  # merged cells: the total on an order's first line
         return True
     codes, _ = pd.factorize(frame[order])
