@@ -15,7 +15,7 @@ from ..angle import missing
 from ..data import facts
 from ..data.reps import left_before_end, rep_info, rep_label, tenure_months
 from ..display import plotting
-from ..display.formatting import format_amount, format_amounts, format_int, format_pct
+from ..display.formatting import format_amount, format_amounts, format_chance, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
@@ -218,7 +218,7 @@ def underperform_panel(report: Report) -> Panel:
         t("team_expected_revenue", lang): format_amounts(shown["expected"], lang),
         t("team_orders", lang): shown["orders"].map(format_int),
         t("team_expected_orders", lang): shown["usual_orders"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}"),
-        t("team_p_value", lang): shown["p_value"].map(lambda v: "—" if pd.isna(v) else f"{v:.3f}"),
+        t("team_p_value", lang): shown["p_value"].map(format_chance),
         t("team_flag", lang): shown["flagged"].map(lambda f: t("team_flag_yes", lang) if f else ""),
     }
     if not targeted:

@@ -161,6 +161,8 @@ def test_without_targets_or_a_reps_table_a_rep_falling_alone_is_found_against_th
     panel = team.underperform_panel(report)
     assert "数据中没有个人目标" in panel.note and "占正常水平" in panel.table.columns
     assert list(panel.table["占正常水平"])[0] == "33.3%" and panel.figure.axes[0].get_xlabel() == "占正常水平"
+    chance = frame.loc[panel.frame["rep_id"].iloc[0], "p_value"]  # shown as a share, like the market's and products'
+    assert list(panel.table["偶然概率"])[0] == (f"{chance:.1%}" if chance >= 0.0005 else "<0.1%")
 
 
 def test_a_rep_whose_sales_end_in_the_month_is_leaving_not_underperforming(tmp_path):
