@@ -20,7 +20,7 @@ from .data import facts
 from .data.customers import customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
-from .findings import rank_findings
+from .findings import SEVERITY_RANK, rank_findings
 from .periods import ALL
 
 SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
@@ -413,22 +413,38 @@ def link(report: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def fold(findings: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
     """``(depth, finding)`` pairs: each root (ranked) followed by its symptoms, depth-first, each level ranked.
 
-    A finding whose parent is not among ``findings`` counts as a root.
+    A finding whose parent is not among ``findings`` counts as a root. A cause ranks by the most severe finding
+    it explains (itself or any symptom beneath it), then by its revenue at stake, then as
+    :func:`~salesnb.findings.rank_findings` ranks (a stable sort over its order): a medium regional fall that explains a rep's high collapse stands with the high problems, so the summary's
+    top roots never leave a high finding out.
     """
     ids = {f["id"] for f in findings}
     children: dict[str | None, list[dict[str, Any]]] = {}
     for f in findings:
         parent = f.get("parent") if f.get("parent") in ids else None
         children.setdefault(parent, []).append(f)
+    worst: dict[str, int] = {}
+
+    def gravest(f: dict[str, Any]) -> int:  # the lowest severity rank in f's tree (links never loop: see link)
+        if f["id"] not in worst:
+            own = SEVERITY_RANK.get(f.get("severity", "low"), len(SEVERITY_RANK))
+            worst[f["id"]] = min([own, *(gravest(c) for c in children.get(f["id"], []))])
+        return worst[f["id"]]
+
     out: list[tuple[int, dict[str, Any]]] = []
 
     def walk(parent: str | None, depth: int) -> None:
-        for f in rank_findings(children.get(parent, [])):
+        for f in sorted(rank_findings(children.get(parent, [])), key=lambda f: (gravest(f), -_at_stake(f))):
             out.append((depth, f))
             walk(f["id"], depth + 1)
 
     walk(None, 0)
     return out
+
+
+def _at_stake(f: dict[str, Any]) -> float:
+    """A finding's revenue at stake for ranking: a finding without one after every finding with one."""
+    return f["effect"] if f.get("effect") is not None else -1.0
 
 
 def roots(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -99,6 +99,21 @@ def test_fold_lists_roots_ranked_with_symptoms_beneath():
     assert [f["code"] for f in causes.roots([child, root_a, root_b])] == ["customer_churn_rise", "region_underperform"]
 
 
+def test_a_cause_ranks_with_the_gravest_symptom_it_explains():
+    """A medium fall that explains a high one stands before another medium root with more at stake (and before a
+    high root with less), its own symptoms ranked the same way; each finding keeps its own severity."""
+    region = made("region_underperform", {"region": "华东"}, 100, severity="medium")
+    bigger = made("customer_churn_rise", {}, 300, severity="medium")
+    high_root = made("new_customer_drop", {}, 50, severity="high")
+    rep = {**made("rep_underperform", {"rep_id": "R1"}, 40, angle="team", severity="high"), "parent": region["id"]}
+    folded = causes.fold([bigger, high_root, region, rep])
+    assert [(d, f["code"]) for d, f in folded] == [
+        (0, "region_underperform"), (1, "rep_underperform"), (0, "new_customer_drop"), (0, "customer_churn_rise"),
+    ]  # fmt: skip
+    assert [f["severity"] for _, f in folded] == ["medium", "high", "high", "medium"]
+    assert [f["code"] for f in causes.roots([bigger, region])] == ["customer_churn_rise", "region_underperform"]
+
+
 def test_relations_are_declared_once_over_known_codes_and_matches():
     from salesnb.angle import angle_of_code
 
