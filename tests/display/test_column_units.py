@@ -13,12 +13,13 @@ def test_a_column_takes_the_unit_of_its_largest_amount():
 
 def test_a_column_spanning_orders_of_magnitude_keeps_each_amount_in_its_own_unit():
     # 15 yuan would read "0.0万": the column falls back to one unit per cell rather than show a false zero
-    assert column_unit([-7751.0, -15.0, 3e5]) is None
-    assert table(pd.DataFrame({"a": [-7751.0, -15.0, 3e5]}), [("a", "a", "amount")])["a"].tolist() == [
-        "-7,751",
+    assert column_unit([-15.0, 3e5, 2e5]) is None
+    assert table(pd.DataFrame({"a": [-15.0, 3e5, 2e5]}), [("a", "a", "amount")])["a"].tolist() == [
         "-15",
         "30.0万",
+        "20.0万",
     ]
+    assert column_unit([-7751.0, -15.0, 3e5]) == 0  # most under 1万: whole yuan, "-7,751", "-15", "300,000"
 
 
 def test_units_by_language_and_rounding_up_to_the_next_unit():
@@ -35,7 +36,7 @@ def test_format_table_keeps_the_index_and_other_columns():
     frame = pd.DataFrame({"a": [150000.0, 8000.0], "b": ["x", "y"]}, index=[7, 9])
     out = format_table(frame, {"a": "amount"})
     assert out.index.tolist() == [7, 9]
-    assert out["a"].tolist() == ["15.0万", "0.8万"] and out["b"].tolist() == ["x", "y"]
+    assert out["a"].tolist() == ["150,000", "8,000"] and out["b"].tolist() == ["x", "y"]  # half under 1万: yuan
 
 
 def test_small_amounts_in_a_column_of_whole_yuan_keep_their_cents():
@@ -51,4 +52,12 @@ def test_a_panel_building_its_own_table_gets_one_unit_per_column():
     values = pd.Series([44000.0, 3246.0, None, 21980.0], index=[5, 2, 9, 7])
     out = format_amounts(values)
     assert out.tolist() == ["4.4万", "0.3万", "—", "2.2万"] and out.index.tolist() == [5, 2, 9, 7]
-    assert format_amounts(pd.Series([120.0, 3400.0]), "en").tolist() == ["0.1K", "3.4K"]
+    assert format_amounts(pd.Series([120.0, 3400.0]), "en").tolist() == ["120", "3,400"]  # not "0.1K" / "3.4K"
+
+
+def test_a_column_mostly_under_one_unit_takes_the_unit_below():
+    # a product table: ten products of 590-814 and their "others" at 25.9万 read "0.1万" each in 万
+    values = pd.Series([814.0, 810.0, 745.0, 590.0, 259000.0])
+    assert format_amounts(values).tolist() == ["814", "810", "745", "590", "259,000"]
+    assert column_unit([3.2e8, 4.0e7, 2.0e7]) == 2  # 亿 stays 亿: "0.4亿" reads better than "40,000,000"
+    assert column_unit([44000.0, 3246.0, 21980.0]) == 1  # one of three under 1万: the column stays in 万

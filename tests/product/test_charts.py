@@ -1,6 +1,7 @@
 """The product charts (salesnb/display/plotting/products.py) on tiny hand-made frames."""
 
 import pandas as pd
+import pytest
 from matplotlib.colors import to_rgba
 
 from salesnb.display.bounded import top_n_with_other
@@ -43,3 +44,22 @@ def test_pareto_draws_the_others_row_grey():
     colours = [bar.get_facecolor() for bar in ax.patches]
     assert colours[-1] == to_rgba(style.NEUTRAL) and colours[0] == to_rgba(style.PRIMARY)
     assert [tick.get_text() for tick in ax.get_xticklabels()] == ["A", "B", "其他（2项）"]
+
+
+def test_pareto_cuts_an_others_bar_that_dwarfs_the_named_products():
+    """A thousand small products outsell the top two many times: their bar is cut at 1.5 × the largest named bar,
+    hatched and labelled with its amount, so the named bars keep their height; a modest others bar is left whole."""
+    frame = pd.DataFrame({"product_name": ["A", "B", *[f"p{i}" for i in range(1000)]]})
+    frame["revenue"] = [400.0, 300.0, *[9.3] * 1000]
+    frame["share"] = frame["revenue"] / frame["revenue"].sum()
+    top = top_n_with_other(frame, None, 2, "product_name", ["revenue", "share"], "其他（{n}项）")
+    top["cum_share"] = top["share"].cumsum()
+    ax = plot_pareto(top)
+    assert [round(bar.get_height(), 6) for bar in ax.patches] == [400.0, 300.0, 600.0]
+    assert ax.patches[-1].get_hatch() == "//" and ax.get_ylim()[1] == pytest.approx(600 * 1.05)
+    assert [text.get_text() for text in ax.texts] == ["9,300"]
+    twin = [other for other in ax.figure.axes if other is not ax][0]
+    assert twin.lines[0].get_ydata()[-1] == pytest.approx(1.0)  # the cumulative share still reaches 100%
+    modest = top.assign(revenue=[400.0, 300.0, 500.0])
+    ax = plot_pareto(modest)
+    assert ax.patches[-1].get_height() == 500.0 and not ax.patches[-1].get_hatch() and not ax.texts

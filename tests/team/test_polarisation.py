@@ -77,11 +77,12 @@ def test_a_rise_of_the_gini_is_polarisation_at_any_level(tmp_path, top, gini, fo
 
 
 def test_the_share_table_reads_in_one_unit(tmp_path):
-    # 6 orders of 1万 beside 2 of 1,100: "6.0万" above "2,200" in one column; now "6.0万" above "0.2万"
+    # 6 orders of 1万 beside 2 of 1,100: "6.0万" above "2,200" in one column; now whole yuan in both (half the
+    # column under 1万 would read "0.2万": one digit)
     sales = {key: amounts for key, amounts in base_sales().items()}
     for month in MONTHS:
         sales[("R1", month)] = [10000] * 6
         sales[("R2", month)] = [1100] * 2
     report = open_tiny(tmp_path, build(BASE_REPS, sales, base_targets()))
     table = team.polarization_panel(report).table
-    assert table["销售额"].tolist() == ["6.0万", "0.2万"]
+    assert table["销售额"].tolist() == ["60,000", "2,200"]

@@ -42,7 +42,10 @@ def plot_pareto(
     ``frame`` has one row per product, largest first; ``label``, ``value`` and ``cum`` name the product, its
     revenue and its cumulative share (0–1); ``line`` is the dashed share line (0.8 = the 80% of the Pareto rule).
     The points are not labelled; the "others" row of a bounded frame (``is_other``, see
-    :mod:`salesnb.display.bounded`) is drawn grey. Returns the bar axes (the cumulative line is on its twin).
+    :mod:`salesnb.display.bounded`) is drawn grey. In a large catalogue the others (a thousand products) outsell
+    the named ones many times over and would flatten them to slivers: a bar over :data:`OTHERS_CLIP` times the
+    largest named one is cut at that height, hatched, with its amount written on it.
+    Returns the bar axes (the cumulative line is on its twin).
     """
     ax = pareto.plot_pareto(
         frame, label=label, cumulative=cum, value=value, limit=line, annotate=False, max_label=None,
@@ -50,10 +53,39 @@ def plot_pareto(
         title=title, **kwargs,
     )  # fmt: skip
     if frame is not None and OTHER in frame.columns and len(ax.patches) == len(frame):
-        for bar, other in zip(ax.patches, frame[OTHER], strict=True):
+        others = frame[OTHER].fillna(False).astype(bool).to_numpy()
+        for bar, other in zip(ax.patches, others, strict=True):
             if other:
                 bar.set_facecolor(style.NEUTRAL)
+        _clip_others(ax, others, lang)
     return ax
+
+
+OTHERS_CLIP = 1.5  # an "others" bar taller than this many times the largest named bar is cut at that height
+
+
+def _clip_others(ax: Axes, others: np.ndarray, lang: str) -> None:
+    """Cut each "others" bar above :data:`OTHERS_CLIP` × the largest named bar, hatched and labelled with its amount."""
+    named = [bar.get_height() for bar, other in zip(ax.patches, others, strict=True) if not other]
+    top = max(named, default=0.0)
+    if top <= 0:
+        return
+    cap = top * OTHERS_CLIP
+    clipped = False
+    for bar, other in zip(ax.patches, others, strict=True):
+        if other and bar.get_height() > cap:
+            amount = bar.get_height()
+            bar.set_height(cap)
+            bar.set_hatch("//")
+            bar.set_edgecolor("white")
+            x = bar.get_x() + bar.get_width() / 2
+            ax.text(  # half way up, on a white label: the cumulative line climbs to 100% across the bar's top
+                x, cap / 2, format_amount(amount, lang), ha="center", va="center", fontsize=8, color=style.TARGET,
+                bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none"},
+            )
+            clipped = True
+    if clipped:
+        ax.set_ylim(0, cap * 1.05)
 
 
 def plot_lifecycle(
