@@ -415,8 +415,9 @@ def fold(findings: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
 
     A finding whose parent is not among ``findings`` counts as a root. A cause ranks by the most severe finding
     it explains (itself or any symptom beneath it), then by its revenue at stake, then as
-    :func:`~salesnb.findings.rank_findings` ranks (a stable sort over its order): a medium regional fall that explains a rep's high collapse stands with the high problems, so the summary's
-    top roots never leave a high finding out.
+    :func:`~salesnb.findings.rank_findings` ranks (a stable sort over its order): a medium regional fall that
+    explains a rep's high collapse stands with the high problems, so the summary's top roots never leave a high
+    finding out.
     """
     ids = {f["id"] for f in findings}
     children: dict[str | None, list[dict[str, Any]]] = {}

@@ -91,10 +91,10 @@ def column_unit(values: object, lang: str = "zh", digits: int = 1) -> int | None
     """The one unit (index into ``UNITS[lang]``) a column of amounts reads best in, or ``None`` for per-cell units.
 
     A reader compares a column top to bottom: "-7,751" beside "-15.7万" makes them convert in their head. The
-    column takes the unit of its largest amount, or whole amounts when that unit is 万 (K) and at least half of its
-    non-zero amounts would read under one 万 (ten products of 600-800 and their "others" at 25.9万 all read
-    "0.1万": one digit to compare them by), unless a non-zero amount would then show as zero (a column spanning several orders of
-    magnitude keeps each amount in its own unit).
+    column takes the unit of its largest amount, or whole amounts when that unit is 万 (K) and at least half of
+    its non-zero amounts would read under one 万 (ten products of 600-800 and their "others" at 25.9万 all read
+    "0.1万": one digit to compare them by), unless a non-zero amount would then show as zero (a column spanning
+    several orders of magnitude keeps each amount in its own unit).
     """
     numbers = [n for n in (_number(v) for v in values) if n is not None]  # type: ignore[union-attr]
     if not numbers:

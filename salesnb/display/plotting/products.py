@@ -80,7 +80,13 @@ def _clip_others(ax: Axes, others: np.ndarray, lang: str) -> None:
             bar.set_edgecolor("white")
             x = bar.get_x() + bar.get_width() / 2
             ax.text(  # half way up, on a white label: the cumulative line climbs to 100% across the bar's top
-                x, cap / 2, format_amount(amount, lang), ha="center", va="center", fontsize=8, color=style.TARGET,
+                x,
+                cap / 2,
+                format_amount(amount, lang),
+                ha="center",
+                va="center",
+                fontsize=8,
+                color=style.TARGET,
                 bbox={"boxstyle": "round,pad=0.25", "facecolor": "white", "edgecolor": "none"},
             )
             clipped = True
