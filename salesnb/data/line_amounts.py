@@ -11,6 +11,9 @@ enough rows to move the total, the price is the list price and the unit price is
 for a sheet with its discount in a column (:func:`~.proposal_tables._net_prices`). An amount above the lines on
 some rows is left alone: a tax, shipping, a capped price column (:mod:`.consistency` says so when the data is
 checked).
+
+A store's till sheet may carry 数量 and 零售价 and no amount and no other price: the shelf price is then the price
+the lines sold at (:func:`shelf_price`); read as a list price, no line had a price and the sheet had no revenue.
 """
 
 from __future__ import annotations
@@ -93,3 +96,19 @@ def price_before_discount(frame: pd.DataFrame, found: dict[str, str]) -> tuple[d
         return found, None
     kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
     return kept | {"list_price": price}, (price, amount, quantity, *judged)
+
+
+def shelf_price(found: dict[str, str]) -> tuple[dict[str, str], tuple[str, str] | None]:
+    """The list price as the unit price of sold lines that have no other price and no amount.
+
+    Only for a file of sales (an order number or date) with a quantity: a catalogue's 零售价 stays a list price.
+    Returns the concepts (``list_price`` moved to ``unit_price``) and ``(price, quantity)`` columns, or ``found``
+    unchanged and ``None``.
+    """
+    price, quantity = found.get("list_price"), found.get("quantity")
+    sales = found.get("order_id") or found.get("order_date")
+    others = ("unit_price", "amount", "list_amount")
+    if not (price and quantity and sales) or any(found.get(concept) for concept in others):
+        return found, None
+    kept = {concept: column for concept, column in found.items() if concept != "list_price"}
+    return kept | {"unit_price": price}, (price, quantity)

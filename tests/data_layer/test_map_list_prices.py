@@ -68,3 +68,28 @@ def test_a_sheet_discounted_without_a_discount_column_counts_its_amounts(tmp_pat
 def test_a_sheet_whose_amounts_are_its_lines_keeps_its_price(tmp_path: Path) -> None:
     proposal = propose_mapping(_sheet(tmp_path, [100.0] * 30))
     assert proposal.columns["order_lines"]["unit_price"] == "单价" and not proposal.list_priced
+
+
+def test_a_till_sheet_with_only_a_shelf_price_sells_at_it(tmp_path: Path) -> None:
+    """数量 and 零售价, no amount, no other price: the shelf price is the price paid (no revenue at all before)."""
+    rows = ["小票号,销售日期,会员卡号,商品编码,数量,零售价"]
+    rows += [f"T{n:03d},2026/9/{n % 28 + 1},M{n % 7},P{n % 3},{n % 3 + 1},{(9.9, 19.9)[n % 2]}" for n in range(30)]
+    path = tmp_path / "小票明细.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="gb18030")
+    proposal = propose_mapping(path)
+    lines = proposal.columns["order_lines"]
+    assert lines["unit_price"] == "零售价" and "list_price" not in lines
+    assert proposal.shelf_priced == [("小票明细.csv", "零售价", "数量")]
+    assert "零售价 是明细上唯一的价格，按成交价读取" in "\n".join(describe(proposal, check=False))
+    got = load_dataset(path, mapping=proposal.mapping())["order_lines"]
+    expected = sum((n % 3 + 1) * (9.9, 19.9)[n % 2] for n in range(30))
+    assert float((got["quantity"] * got["unit_price"]).sum()) == pytest.approx(expected)
+
+
+def test_a_shelf_price_beside_an_amount_stays_the_list_price(tmp_path: Path) -> None:
+    rows = ["小票号,销售日期,会员卡号,商品编码,数量,零售价,实收金额"]
+    rows += [f"T{n:03d},2026/9/{n % 28 + 1},M{n % 7},P{n % 3},2,10,{20 - n % 2}" for n in range(30)]
+    path = tmp_path / "小票明细.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="gb18030")
+    proposal = propose_mapping(path)
+    assert proposal.columns["order_lines"]["list_price"] == "零售价" and not proposal.shelf_priced
