@@ -20,7 +20,7 @@ from .data import facts
 from .data.customers import customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
-from .findings import SEVERITY_RANK, rank_findings
+from .findings import SEVERITY_RANK, at_stake, rank_findings
 from .periods import ALL
 
 SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
@@ -435,17 +435,12 @@ def fold(findings: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
     out: list[tuple[int, dict[str, Any]]] = []
 
     def walk(parent: str | None, depth: int) -> None:
-        for f in sorted(rank_findings(children.get(parent, [])), key=lambda f: (gravest(f), -_at_stake(f))):
+        for f in sorted(rank_findings(children.get(parent, [])), key=lambda f: (gravest(f), -at_stake(f))):
             out.append((depth, f))
             walk(f["id"], depth + 1)
 
     walk(None, 0)
     return out
-
-
-def _at_stake(f: dict[str, Any]) -> float:
-    """A finding's revenue at stake for ranking: a finding without one after every finding with one."""
-    return f["effect"] if f.get("effect") is not None else -1.0
 
 
 def roots(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -171,14 +171,19 @@ def _number(value: float | None) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def at_stake(f: dict[str, Any]) -> float:
+    """A finding's revenue at stake for ranking: one without an effect after every one with one."""
+    effect = f.get("effect")
+    return effect if effect is not None else -1.0
+
+
 def rank_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Most severe first, then the largest revenue effect, then code and segment (a stable, total order)."""
 
     def key(f: dict[str, Any]) -> tuple:
-        effect = f.get("effect")
         return (
             SEVERITY_RANK.get(f.get("severity", "low"), len(SEVERITIES)),
-            -(effect if effect is not None else -1.0),
+            -at_stake(f),
             str(f.get("angle", "")),
             str(f.get("code", "")),
             sorted((f.get("segment") or {}).items()),
