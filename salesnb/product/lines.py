@@ -366,8 +366,9 @@ def pareto_panel(report: Report) -> Panel:
         }
     )
     note = t(
-        "prod_pareto_note", lang, n=cfg["top_products"], top=format_pct(m["top_share"]), k=m["pareto_products"],
-        total=m["products_sold"], line=format_pct(cfg["pareto_share"], 0),
+        "prod_pareto_note", lang, n=cfg["top_products"], top=format_pct(m["top_share"]),
+        k=format_int(m["pareto_products"]), total=format_int(m["products_sold"]),
+        line=format_pct(cfg["pareto_share"], 0),
     )  # fmt: skip
     note = " ".join(p for p in (note, bounded_note(top, lang)) if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

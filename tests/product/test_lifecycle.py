@@ -179,3 +179,12 @@ def test_a_product_sold_a_few_times_without_a_launch_date_is_sporadic_not_introd
     assert life.loc["P2", "stage"] == "intro" and life.loc["P2", "peak_lines"] == 20
     assert life.loc["P4", "since"] == "launch" and life.loc["P4", "stage"] == "intro"
     assert "共4个产品：导入期 2，成长期 0，成熟期 1，衰退期 0，零星销售 1" in product.lifecycle_panel(r).note
+
+
+def test_the_pareto_note_counts_a_large_catalogue_with_separators(folder, monkeypatch):
+    """963 of 3,024 products (a chain store's catalogue) read with thousands separators, as the tables do."""
+    from salesnb.product import lines
+
+    counts = {"top_share": 0.056, "pareto_products": 963, "products_sold": 3024}
+    monkeypatch.setattr(lines, "pareto_metrics", lambda report: counts)
+    assert "963 个产品（共 3,024 个）贡献了 80%" in product.pareto_panel(report(folder)).note
