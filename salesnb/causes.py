@@ -21,6 +21,7 @@ from .data.customers import customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
 from .findings import SEVERITY_RANK, at_stake, rank_findings
+from .lapsed import excess_lapsed
 from .periods import ALL
 
 SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
@@ -41,7 +42,8 @@ class Relation:
     ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake),
     ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads),
     ``others_fell`` (the child is the month's lean on one customer, in the parent's region, whose other customers
-    bought at most :data:`OTHERS_FELL` of their trailing months' revenue).
+    bought at most :data:`OTHERS_FELL` of their trailing months' revenue), ``channel_lapsed`` (most of the child's
+    excess lapsed customers last bought in the parent's channel).
     """
 
     parent: str
@@ -64,6 +66,8 @@ RELATIONS: tuple[Relation, ...] = (
     # late deliveries bring complaints and low scores from the customers they were late to
     Relation("delivery_delay", "complaint_spike", "late_customers"),
     Relation("delivery_delay", "satisfaction_drop", "late_customers"),
+    # a channel (a store) that collapses loses the customers who would have come back to it
+    Relation("channel_underperform", "customer_churn_rise", "channel_lapsed"),
     # a region's revenue drop shows in its channels, product lines, new and lapsing customers and its reps
     Relation("region_underperform", "channel_underperform", "region"),
     Relation("region_underperform", "product_line_decline", "region"),
@@ -120,7 +124,8 @@ def _found(linked: bool) -> Evidence | None:
 def _measured(by: str, part: float, whole: float, unit: str = "amount") -> Evidence:
     """How much of the child (``whole``) the parent's ``by`` accounts for (``part``), rounded so the JSON is stable.
 
-    ``unit``: ``amount`` (money), ``complaints``, ``deals`` or ``points`` (a score), for the summary's wording.
+    ``unit``: ``amount`` (money), ``complaints``, ``deals``, ``customers`` or ``points`` (a score), for the
+    summary's wording.
     """
     return {"by": by, "part": round(float(part), 2), "whole": round(float(whole), 2), "unit": unit}
 
@@ -291,6 +296,21 @@ def _others_fell(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> 
     return _found(usual > 0 and now <= OTHERS_FELL * usual)
 
 
+def _channel_lapsed(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """Most of the child's churn is the parent channel's customers not coming back (:func:`.lapsed.excess_lapsed`).
+
+    The customers who last bought in the parent's channel account for at least :data:`MOST` of the month's excess
+    lapsed customers in the child's scope. The evidence: those customers (part) against all the excess (whole).
+    """
+    channel = parent["segment"].get("channel")
+    if channel is None or set(parent["segment"]) - {"channel", "region"} or not _in_region(report, parent, child):
+        return None
+    excess = excess_lapsed(report, _region_of(report, child["segment"]), "channel", str(channel))
+    if excess is None or excess[0] <= 0 or excess[0] < MOST * excess[1]:
+        return None
+    return _measured(str(channel), excess[0], excess[1], unit="customers")
+
+
 def _fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
     """The one line-fact dimension a finding's segment names (its region aside), else ``(None, None)``."""
     named = [key for key in FALL_KEYS if key in segment]
@@ -353,6 +373,7 @@ def _competitor_took(report: Any, parent: dict[str, Any], child: dict[str, Any])
 
 MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | None]] = {
     "region": _region_match,
+    "channel_lapsed": _channel_lapsed,
     "region_falling": _region_falling,
     "segment": _within,
     "same_rep": _same_rep,
