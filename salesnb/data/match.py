@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .address_regions import address_region
 from .column_words import (
     CITY_NAMES,
     CONSIGNEE_NAMES,
@@ -149,6 +150,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
         places = [c for c in frame.columns if c not in found.values() and place_share(sample[c]) >= PLACES_SHARE]
         if places:
             found["region"] = places[0]
+    address_region(sample[filled], found)  # 收货地址, 省 市 区: a province column over it, it over a city
     return found, ambiguous
 
 
