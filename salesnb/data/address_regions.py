@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .column_words import ADDRESS_NAMES, CITY_NAMES, PROVINCE_NAMES, normalise
+from .column_words import ADDRESS_NAMES, ADDRESS_WORDS, CITY_NAMES, PROVINCE_NAMES, normalise
 from .provinces import ADDRESS_SHARE, address_share, province_share
 
 PROVINCES_SHARE = 0.8  # share of values that must be provinces (or addresses, for an unnamed column) to say so
@@ -39,12 +39,15 @@ def _province_column(sample: pd.DataFrame, found: dict[str, str], address: str) 
 
 
 def _address_column(sample: pd.DataFrame, found: dict[str, str]) -> str | None:
-    """A column of addresses: named as one (收货地址, 所在地区) and half of them read, or holding them all but a few."""
+    """A column of addresses: named as one (收货地址) and half read, or with an address word in its name, most read.
+
+    An address word: 地址, 地区 (收货人地址信息, 买家所在地区). Never by its values alone: a customer column of company
+    names (浙江吉利…, 广东美的…) or a shop's products (四川火锅底料) may begin with provinces too.
+    """
     free = [c for c in sample.columns if c not in found.values()]
-    for column in free:
-        if _named(column, ADDRESS_NAMES) and holds_addresses(sample[column]):
-            return column
-    return next((c for c in free if address_share(sample[c]) >= PROVINCES_SHARE), None)
+    named = next((c for c in free if _named(c, ADDRESS_NAMES) and holds_addresses(sample[c])), None)
+    worded = (c for c in free if any(normalise(w) in normalise(str(c)) for w in ADDRESS_WORDS))
+    return named or next((c for c in worded if address_share(sample[c]) >= PROVINCES_SHARE), None)
 
 
 def address_region(sample: pd.DataFrame, found: dict[str, str]) -> None:

@@ -31,6 +31,7 @@ SHIP_TO_WORDS = tuple(NAMES["ship_to_words"])  # Ship To, 收货, 买家: whom o
 PLACE_WORDS = tuple(NAMES["place_words"])  # state, province, 省份: a place an order ships to, read as its region
 CITY_NAMES = tuple(NAMES["city_names"])  # 城市, city: a region, unless a ship-to state or province is there
 ADDRESS_NAMES = tuple(NAMES["address_names"])  # 收货地址, 所在地区: its province is the region
+ADDRESS_WORDS = tuple(NAMES["address_words"])  # 地址, 地区: a name that may hold an address
 PROVINCE_NAMES = tuple(NAMES["province_names"])  # 省份, 收货省份: a province column, over an address
 WAREHOUSE_WORDS = tuple(NAMES["warehouse_words"])  # CastleGate, FBA, 仓库: a consignee that is no buyer
 DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a date or a time
