@@ -10,6 +10,8 @@ undoes by writing the column's name. The order of what is the region:
 2. a column of provinces (省份, 收货省份, or values that are provinces): read as it is;
 3. a column of addresses or 省 市 区 (named as one, or holding them): its province;
 4. a city (城市): the coarser province of an address wins over it.
+
+A column of provinces written several ways (浙江 beside 浙江省) is read in one spelling the same way.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .column_words import ADDRESS_NAMES, ADDRESS_WORDS, CITY_NAMES, PROVINCE_NAMES, normalise
-from .provinces import ADDRESS_SHARE, address_share, province_share
+from .provinces import ADDRESS_SHARE, address_share, province_of, province_share
 
 PROVINCES_SHARE = 0.8  # share of values that must be provinces (or addresses, for an unnamed column) to say so
 
@@ -68,16 +70,33 @@ def address_region(sample: pd.DataFrame, found: dict[str, str]) -> None:
         found["region"] = address
 
 
+def spelled_apart(values: pd.Series) -> bool:
+    """Whether a column of provinces writes one province several ways (浙江 and 浙江省): one spelling is read."""
+    text = values.dropna().astype("str").str.strip()
+    text = text[text.ne("")]
+    if province_share(text) < PROVINCES_SHARE:
+        return False
+    pairs = pd.DataFrame({"raw": text, "province": province_of(text)}).dropna().drop_duplicates()
+    return bool(pairs["province"].duplicated().any())
+
+
 def province_tables(
     sample: pd.DataFrame, tables: dict[str, dict[str, str]], found: dict[str, str]
-) -> tuple[dict[str, dict[str, str]], str | None]:
-    """The tables with a region of addresses read as its province (``=province([收货地址])``), and that column."""
+) -> tuple[dict[str, dict[str, str]], tuple[str, bool] | None]:
+    """The tables with a region read as its province (``=province([收货地址])``), and (that column, addresses).
+
+    A region of addresses (:func:`holds_addresses`), or of provinces spelled several ways (:func:`spelled_apart`:
+    浙江 beside 浙江省 made two regions of one province).
+    """
     region = found.get("region")
-    if region is None or region not in sample.columns or not holds_addresses(sample[region]):
+    if region is None or region not in sample.columns:
+        return tables, None
+    addresses = holds_addresses(sample[region])
+    if not addresses and not spelled_apart(sample[region]):
         return tables, None
     expression = f"=province({'`' + region + '`' if ']' in region else '[' + region + ']'})"
     out = {
         t: {c: expression if c == "region" and u == region else u for c, u in cols.items()}
         for t, cols in tables.items()
     }
-    return out, region
+    return out, (region, addresses)

@@ -85,7 +85,8 @@ class Proposal:
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
     side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
     tickets_only: list[str] = field(default_factory=list)  # files of support tickets and no sale (ticket_files)
-    provinces: list[tuple[str, str]] = field(default_factory=list)  # (file, address column): region its province
+    provinces: list[tuple[str, str, bool]] = field(default_factory=list)  # (file, column, addresses or spellings):
+    # the region is the province it says (address_regions.province_tables)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -299,7 +300,7 @@ def _candidates(
             tables, missing = tables | extra[0], {t: m for t, m in missing.items() if t not in extra[0]}
             proposal.side_rules.append((name, extra[1]))
     tables, read = province_tables(frame.head(SAMPLE_ROWS), tables, found)  # region: =province([收货地址])
-    proposal.provinces += [(name, read)] if read else []
+    proposal.provinces += [(name, *read)] if read else []
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     note_rows(name, frame, found, proposal)

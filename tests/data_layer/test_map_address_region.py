@@ -195,3 +195,23 @@ def test_an_address_is_found_by_its_name_never_by_its_values_alone(tmp_path: Pat
     worded = worded.replace("汽车集团,浙江省杭州市", "汽车集团,上海市浦东新区").replace("啤酒,", "啤酒,北京市朝阳区,")
     path = _sheet(tmp_path, f"订单号,下单日期,合作单位,收货人地址信息,金额\n{worded}")
     assert propose_mapping(path).mapping()["columns"]["orders"]["region"] == "=province([收货人地址信息])"
+
+
+def test_a_province_column_spelled_several_ways_is_read_in_one_spelling(tmp_path: Path) -> None:
+    text = "订单号,下单日期,买家昵称,省份,金额\nD1,2026-09-01,甲,浙江,10\n"
+    text += "D2,2026-09-02,乙,浙江省,20\nD3,2026-09-03,丙,上海,5\n"
+    path = _sheet(tmp_path, text)
+    proposal = propose_mapping(path)
+    mapping = proposal.mapping()
+    assert mapping["columns"]["orders"]["region"] == "=province([省份])"
+    assert _by_region(path, mapping) == {"浙江省": 30.0, "上海市": 5.0}  # not 浙江 10 and 浙江省 20
+    assert any("浙江 与 浙江省" in line and "region: 省份" in line for line in describe(proposal, "zh"))
+    one_way = text.replace("浙江省", "浙江")
+    assert propose_mapping(_sheet(tmp_path, one_way)).mapping()["columns"]["orders"]["region"] == "省份"
+
+
+def test_a_province_and_a_city_column_give_the_province(tmp_path: Path) -> None:
+    for province, city in (("省份", "城市"), ("省", "市"), ("收货省份", "收货城市")):
+        text = f"订单号,下单日期,买家昵称,{city},{province},金额\n"
+        text += "D1,2026-09-01,甲,杭州,浙江,10\nD2,2026-09-02,乙,广州,广东,20\n"
+        assert propose_mapping(_sheet(tmp_path, text)).mapping()["columns"]["orders"]["region"] == province
