@@ -15,9 +15,10 @@ import pandas as pd
 from .contract import DATE, TABLES, TIMESTAMP
 from .dataset import JOINED, Mapping
 from .dates import excel_days, parse_dates
-from .expressions import column_names, evaluate, parse_expression
+from .expressions import column_names, evaluate, evaluate_text, is_text, parse_expression
 from .messages import Message, counted
 from .parsing import id_text, parse_number
+from .provinces import province_warning
 from .validation import FILE_ROW, MAX_EXAMPLES, MAX_LISTED_COLUMNS, row_problem, show_value
 
 SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount", "order_count")}  # additive: an order's total is its lines'
@@ -35,14 +36,15 @@ def _listed(columns: list[str]) -> str:
 
 def computed_columns(
     table: str, frame: pd.DataFrame, expressions: dict[str, str], source: str
-) -> tuple[dict[str, pd.Series], list[str], dict]:
+) -> tuple[dict[str, pd.Series], list[str], dict, list[str]]:
     """Evaluate the mapping's ``column: "=expression"`` entries of ``table`` on the user's ``frame``.
 
-    Returns the computed columns (float64, by contract name), problems (a name the file does not have, naming
-    the file's columns; values that are not numbers; divisions by zero) and the positions of the rows already
-    reported, so that validation does not report them again as empty.
+    Returns the computed columns (float64 by contract name; text for ``province([收货地址])``), problems (a name
+    the file does not have, naming the file's columns; values that are not numbers; divisions by zero), the
+    positions of the rows already reported, so that validation does not report them again as empty, and
+    warnings (the rows whose address reads no province: their region is 未知).
     """
-    out, problems, reported = {}, [], {}
+    out, problems, reported, warnings = {}, [], {}, []
     for column, text in expressions.items():
         node = parse_expression(text)
         names = column_names(node)
@@ -61,6 +63,10 @@ def computed_columns(
                     listed=listed,
                 )
             )
+            continue
+        if is_text(node):  # region: =province([收货地址])
+            out[column] = evaluate_text(node, frame[names[0]])
+            warnings += [w for w in [province_warning(frame[names[0]], out[column], names[0], source)] if w]
             continue
         numbers, bad = {}, np.zeros(len(frame), dtype=bool)
         for name in names:
@@ -82,7 +88,7 @@ def computed_columns(
         problems.append(row_problem(frame, table, column, undefined, what, values=shown))
         reported[(table, column)] = np.flatnonzero(bad | undefined)
         out[column] = value
-    return out, [p for p in problems if p], reported
+    return out, [p for p in problems if p], reported, warnings
 
 
 def _best_values(codes: np.ndarray, n_ids: int, values: pd.Series) -> tuple[pd.Series, pd.DataFrame]:

@@ -171,7 +171,7 @@ def stage_table(name: str, path: Path, names: Mapping, stage: Path) -> Staged:
     where = Message("where_table", name=name)  # the table a repeated column name is reported in
     try:
         for raw in _blocks(path, header):
-            frame, found, _ = _contract_frame(name, _tidy(raw, where, whole_file=False), names, path.name)
+            frame, found, *_ = _contract_frame(name, _tidy(raw, where, whole_file=False), names, path.name)
             _same_everywhere(name, frame, names)
             typed, present, problems, _ = coerce_table(name, frame, names)
             block = Dataset({name: typed}, present_columns={name: present}, mapping=names)

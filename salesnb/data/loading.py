@@ -355,13 +355,16 @@ def _apply_column_mapping(frame: pd.DataFrame, renames: dict[str, str]) -> pd.Da
 
 def _contract_frame(
     name: str, frame: pd.DataFrame, names: Mapping, source: str
-) -> tuple[pd.DataFrame, list[str], dict]:
-    """The user's frame with contract column names: renamed columns plus the mapping's computed ones."""
-    computed, problems, reported = computed_columns(name, frame, names.computed(name), source)
+) -> tuple[pd.DataFrame, list[str], dict, list[str]]:
+    """The user's frame with contract column names: renamed columns plus the mapping's computed ones.
+
+    Returns the frame, problems, the positions of rows already reported and warnings (:func:`computed_columns`).
+    """
+    computed, problems, reported, warnings = computed_columns(name, frame, names.computed(name), source)
     frame = _apply_column_mapping(frame, names.renames(name))
     if computed:
         frame = frame.drop(columns=[c for c in computed if c in frame.columns]).assign(**computed)
-    return frame, problems, reported
+    return frame, problems, reported, warnings
 
 
 # --------------------------------------------------------------------------------------------------- public
@@ -441,8 +444,9 @@ def load_dataset(
         if name in names.wide:  # 年份, 销售员, 1月 … 12月: a row per month
             rows, found = melt_months(rows, names.wide[name], source_name)
             problems += found
-        frame, found, reported = _contract_frame(name, rows, names, source_name)
+        frame, found, reported, said = _contract_frame(name, rows, names, source_name)
         problems += found
+        warnings += [w for w in said if w not in warnings]  # one file's addresses, read for orders and customers
         tables[name], present[name], found, positions = coerce_table(name, frame, names)
         tables[name] = in_base_currency(name, tables[name], names)  # before an order totals its lines
         problems += found

@@ -7,6 +7,7 @@ tables:                      # contract table: your file (with or without its ex
 columns:                     # contract column: your column, or "=expression" over your columns
   order_lines: {quantity: 数量, unit_price: "=销售额 / 数量"}
   orders: {order_id: {per: [会员卡号, 销售日期]}}   # no order number: one order per customer and day
+  customers: {region: "=province([收货地址])"}   # the province an address lies in (浙江省), as the region
   targets: {period: {year: 年份, months: [1月, 2月, 3月]}, rep_id: 销售员}   # a target sheet a column per month
 dates: {dayfirst: false}     # 10/5/2026 is 5 October; or formats: {order_date: "%m/%d/%Y"}
 encoding: gb18030            # optional; UTF-8 (with or without BOM), GB18030 and Windows-1252 are recognised anyway
@@ -28,9 +29,9 @@ import yaml
 
 from ..config import read_user_text
 from ..errors import ConfigError
-from .contract import ID, TABLES
+from .contract import ID, TABLES, TEXT
 from .dataset import COMPUTED, EMPTY, PER, Mapping, joined_name
-from .expressions import parse_expression
+from .expressions import is_text, parse_expression
 from .messages import Message
 from .wide_targets import MONTHS, YEAR, wide_names
 
@@ -95,11 +96,13 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         for column, user in columns[table].items():
             if user.startswith(COMPUTED):
                 try:
-                    parse_expression(user[1:])
+                    node = parse_expression(user[1:])
                 except ValueError as exc:
                     raise ConfigError(
                         Message("error_mapping_expression", table=table, column=column, reason=exc.args[0])
                     ) from exc
+                if is_text(node) and spec.column(column).kind != TEXT:  # province(): a region, not an amount
+                    raise ConfigError(Message("error_mapping_text_expression", table=table, column=column, text=user))
     return Mapping(
         tables,
         columns,

@@ -57,6 +57,13 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         lines.append(f"✗ {t('map_missing', lang, table=table, columns=', '.join(lacking))}")
     lines += [f"! {t('map_ambiguous', lang, file=file)}" for file in proposal.notes]
     lines += [f"! {t('map_one_unit', lang, file=file)}" for file in proposal.one_unit]
+    region = proposal.columns.get("orders", {}).get("region", "")
+    for file, column, addresses in proposal.provinces:  # region: =province([收货地址])
+        if proposal.tables.get("orders") == file and region.startswith("="):
+            said = {"file": file, "column": column, "expression": region}
+            lines.append(
+                f"! {t('map_province', lang, **said) if addresses else t('map_province_spellings', lang, **said)}"
+            )
     for file, column, values in proposal.cancelled:
         lines.append(f"! {t('map_cancelled', lang, file=file, column=column, values=', '.join(values))}")
     lines += [f"! {t('map_unpaid', lang, file=file, column=column)}" for file, column in proposal.unpaid_orders()]

@@ -5,13 +5,15 @@ Names are compared with the synonyms of ``column_names.yaml`` (:mod:`.column_wor
 date column must read as dates, an amount or a quantity as numbers, and a column empty or ``NA`` on every row
 (a restaurant POS's unused ``bar_code``) matches nothing. Contents alone name what no name says:
 the first column reading as dates (one named ``…时间/…日期/date/time`` first) is the order date, a column of
-Chinese provinces and cities is the region.
+Chinese provinces and cities is the region. A column of addresses (收货地址, 收货地区 ``浙江省 杭州市 西湖区``) is the
+region where no sales region or province column is (:mod:`.address_regions`); the proposal reads its province.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from .address_regions import address_region
 from .column_words import (
     CITY_NAMES,
     CONSIGNEE_NAMES,
@@ -149,6 +151,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
         places = [c for c in frame.columns if c not in found.values() and place_share(sample[c]) >= PLACES_SHARE]
         if places:
             found["region"] = places[0]
+    address_region(sample[filled], found)  # 收货地址, 省 市 区: a province column over it, it over a city
     return found, ambiguous
 
 

@@ -17,13 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataSourceError
+from .address_regions import province_tables
 from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
 from .crossed_ids import name_for_crossed_ids
 from .database import masked_url
 from .dataset import EMPTY, PER, Mapping, joined_name
 from .derive import add_joined_ids, split_reused_orders
-from .expressions import column_names, parse_expression
+from .expressions import column_names, evaluate_text, is_text, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
 from .line_amounts import order_total, price_before_discount, shelf_price
@@ -85,6 +86,8 @@ class Proposal:
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
     side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
     tickets_only: list[str] = field(default_factory=list)  # files of support tickets and no sale (ticket_files)
+    provinces: list[tuple[str, str, bool]] = field(default_factory=list)  # (file, column, addresses or spellings):
+    # the region is the province it says (address_regions.province_tables)
 
     def mapping(self) -> dict:
         """The mapping as a dict for the YAML file (only names that differ from the contract's)."""
@@ -177,10 +180,12 @@ def _varying(frame: pd.DataFrame, table: str, columns: dict[str, str]) -> list[t
     key = columns[TABLES[table].key]
     found = []
     for column, user in columns.items():
-        if user == key or user.startswith("=") or column == TABLES[table].key or column.endswith("_name"):
+        node = parse_expression(user[1:]) if user.startswith("=") else None  # a province read: its provinces vary
+        if user == key or (node and not is_text(node)) or column == TABLES[table].key or column.endswith("_name"):
             continue
-        pairs = frame[[key, user]].dropna()
-        distinct = pairs[user].astype("str").str.strip().str.casefold().groupby(pairs[key]).nunique()
+        values = evaluate_text(node, frame[column_names(node)[0]]) if node else frame[user]
+        pairs = pd.DataFrame({"key": frame[key], "value": values}).dropna()
+        distinct = pairs["value"].astype("str").str.strip().str.casefold().groupby(pairs["key"]).nunique()
         share = float((distinct > 1).mean()) if len(distinct) else 0.0
         if share > VARYING:
             found.append((table, column, user, share))
@@ -297,6 +302,8 @@ def _candidates(
         if extra:
             tables, missing = tables | extra[0], {t: m for t, m in missing.items() if t not in extra[0]}
             proposal.side_rules.append((name, extra[1]))
+    tables, read = province_tables(frame.head(SAMPLE_ROWS), tables, found)  # region: =province([收货地址])
+    proposal.provinces += [(name, *read)] if read else []
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     note_rows(name, frame, found, proposal)
