@@ -10,7 +10,8 @@ a sum the sales team does not recognise, and left the discount analysis without 
 enough rows to move the total, the price is the list price and the unit price is the amount over the quantity, as
 for a sheet with its discount in a column (:func:`~.proposal_tables._net_prices`). An amount above the lines on
 some rows is left alone: a tax, shipping, a capped price column (:mod:`.consistency` says so when the data is
-checked).
+checked). A price written to the cent beside a line total made of the unrounded price gives way to the total
+(:func:`price_rounded`), so a month's revenue is the sheet's own to the cent.
 """
 
 from __future__ import annotations
@@ -93,3 +94,42 @@ def price_before_discount(frame: pd.DataFrame, found: dict[str, str]) -> tuple[d
         return found, None
     kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
     return kept | {"list_price": price}, (price, amount, quantity, *judged)
+
+
+ROUNDING = 0.005  # a price written to the cent is at most half a cent from the price its line total was made of
+CENT = 0.0099  # a row apart by a cent or more
+
+
+def price_rounded(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
+    """``found`` without its unit price when that price is the line total over the quantity rounded to the cent.
+
+    An ERP writes 无税单价 to the cent but computes 无税金额 from the unrounded price (3 × 92.5925 = 277.78 on the
+    sheet, 3 × 92.59 = 277.77 from the price column): read from the price, a month's revenue is cents off the
+    sheet's own total, the one its 销售统计表 prints. When every row's amount is within ``|quantity|`` half-cents
+    (and half a cent for its own rounding) of quantity × price and at least one row is a cent or more apart, the
+    line is priced by its amount (``unit_price = [amount] / [quantity]``, :func:`~.proposal_tables._net_prices`).
+    Returns the concepts and ``(price, amount, quantity, rows apart, gap of the price's total in 元)``, or
+    ``found`` unchanged and ``None``. A discount column makes the price one before it: left alone.
+    """
+    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
+    if not (price and amount and quantity) or found.get("discount_off") or found.get("discount_paid"):
+        return found, None
+    if not {price, amount, quantity} <= set(frame.columns):
+        return found, None
+    prices, amounts = money_values(frame, price), money_values(frame, amount)
+    counts = parse_number(frame[quantity])[0].to_numpy(dtype="float64")  # a count, not money
+    judged = np.isfinite(counts) & np.isfinite(prices) & np.isfinite(amounts) & (counts != 0)
+    if np.count_nonzero(judged) < LEAST_ROWS:
+        return found, None
+    lines, sold = counts[judged] * prices[judged], amounts[judged]
+    off = np.abs(sold - lines)
+    if (off > np.abs(counts[judged]) * ROUNDING + ROUNDING + 1e-9).any() or not (off >= CENT).any():
+        return found, None
+    kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
+    return kept, (
+        price,
+        amount,
+        quantity,
+        int(np.count_nonzero(off >= CENT)),
+        float(round(lines.sum() - sold.sum(), 2)),
+    )

@@ -26,7 +26,7 @@ from .derive import add_joined_ids, split_reused_orders
 from .expressions import column_names, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
-from .line_amounts import order_total, price_before_discount
+from .line_amounts import order_total, price_before_discount, price_rounded
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
@@ -72,6 +72,7 @@ class Proposal:
     headerless: list[str] = field(default_factory=list)  # files or sheets without a header row: left out
     crossed: list[tuple[str, str, str, str, float, list[str]]] = field(default_factory=list)  # crossed_ids, by file
     list_priced: list[tuple[str, str, str, str, float, float]] = field(default_factory=list)  # line_amounts, by file
+    rounded_prices: list[tuple[str, str, str, str, int, float]] = field(default_factory=list)  # line_amounts, by file
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
@@ -266,6 +267,8 @@ def _candidates(
     totals = not own and order_total(frame, found)  # the order's total on each line: it prices no line
     found, listed = (found, None) if totals or own else price_before_discount(frame, found)  # 单价 before a discount
     proposal.list_priced += [(name, *listed)] if listed else []
+    found, rounded = (found, None) if totals or own or listed else price_rounded(frame, found)  # 无税单价 to the cent
+    proposal.rounded_prices += [(name, *rounded)] if rounded else []
     tables, missing = ({"targets": wide[0]}, {}) if wide else tables_from(found)
     if totals:
         lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})
