@@ -21,6 +21,7 @@ import pandas as pd
 
 from .consistency import AMOUNT_TOLERANCE, TOTAL_TOLERANCE
 from .derive import repeated_per_id
+from .match import MOSTLY
 from .parsing import parse_number
 from .scales import money_values
 from .skipped_rows import rows_without_sales
@@ -133,3 +134,27 @@ def price_rounded(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str,
         int(np.count_nonzero(off >= CENT)),
         float(round(lines.sum() - sold.sum(), 2)),
     )
+
+
+def quoted_list_price(frame: pd.DataFrame, found: dict[str, str]) -> dict[str, str]:
+    """``found`` with 用友's 报价 as the list price when its 扣率 leads it to the unit price, and neither concept else.
+
+    A 用友 sales order list carries 报价 (the price quoted), 扣率 (the percent of it paid, 92.5; or the share,
+    0.925) and 无税单价 = 报价 × 扣率: 报价 is then the price before the discount, as the discount analysis needs.
+    报价 carrying tax beside a 无税单价 (U8's 报价含税 option) leads to the price with tax instead: no list price,
+    or every line would read a discount of the tax. Needs :data:`LEAST_ROWS` rows, :data:`.match.MOSTLY` of them
+    within :data:`.consistency.AMOUNT_TOLERANCE` (and a cent) of 报价 × 扣率.
+    """
+    quoted, rate = found.pop("quoted_price", None), found.pop("paid_rate", None)
+    price = found.get("unit_price")
+    if not (quoted and rate and price) or found.get("list_price") or not {quoted, rate, price} <= set(frame.columns):
+        return found
+    quotes, prices = money_values(frame, quoted), money_values(frame, price)
+    paid = parse_number(frame[rate])[0].to_numpy(dtype="float64")
+    judged = np.isfinite(quotes) & np.isfinite(prices) & np.isfinite(paid) & (quotes > 0) & (paid > 0)
+    if np.count_nonzero(judged) < LEAST_ROWS:
+        return found
+    paid = paid[judged] / (100.0 if np.median(paid[judged]) > 1.5 else 1.0)  # 92.5 (percent) or 0.925
+    led = quotes[judged] * paid
+    close = np.abs(prices[judged] - led) <= np.maximum(AMOUNT_TOLERANCE * np.abs(led), 0.01)
+    return found | {"list_price": quoted} if close.mean() >= MOSTLY else found

@@ -26,7 +26,7 @@ from .derive import add_joined_ids, split_reused_orders
 from .expressions import column_names, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
-from .line_amounts import order_total, price_before_discount, price_rounded
+from .line_amounts import order_total, price_before_discount, price_rounded, quoted_list_price
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
@@ -264,6 +264,7 @@ def _candidates(
             found = {**found, "order_id": joined_name(summary[1]), "order_count": summary[0]}
         proposal.recognised[name]["order_count"] = summary[0]  # a count: no customer, no id to offer
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
+    found = quoted_list_price(frame, found)  # 用友's 报价 before its 扣率
     totals = not own and order_total(frame, found)  # the order's total on each line: it prices no line
     found, listed = (found, None) if totals or own else price_before_discount(frame, found)  # 单价 before a discount
     proposal.list_priced += [(name, *listed)] if listed else []
