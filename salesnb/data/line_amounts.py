@@ -10,7 +10,8 @@ a sum the sales team does not recognise, and left the discount analysis without 
 enough rows to move the total, the price is the list price and the unit price is the amount over the quantity, as
 for a sheet with its discount in a column (:func:`~.proposal_tables._net_prices`). An amount above the lines on
 some rows is left alone: a tax, shipping, a capped price column (:mod:`.consistency` says so when the data is
-checked).
+checked). A price written to the cent beside a line total made of the unrounded price gives way to the total
+(:func:`price_rounded`), so a month's revenue is the sheet's own to the cent.
 
 A store's till sheet may carry 数量 and 零售价 and no amount and no other price: the shelf price is then the price
 the lines sold at (:func:`shelf_price`); read as a list price, no line had a price and the sheet had no revenue.
@@ -23,6 +24,7 @@ import pandas as pd
 
 from .consistency import AMOUNT_TOLERANCE, TOTAL_TOLERANCE
 from .derive import repeated_per_id
+from .match import MOSTLY
 from .parsing import parse_number
 from .scales import money_values
 from .skipped_rows import rows_without_sales
@@ -112,3 +114,66 @@ def shelf_price(found: dict[str, str]) -> tuple[dict[str, str], tuple[str, str] 
         return found, None
     kept = {concept: column for concept, column in found.items() if concept != "list_price"}
     return kept | {"unit_price": price}, (price, quantity)
+
+
+ROUNDING = 0.005  # a price written to the cent is at most half a cent from the price its line total was made of
+CENT = 0.0099  # a row apart by a cent or more
+
+
+def price_rounded(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
+    """``found`` without its unit price when that price is the line total over the quantity rounded to the cent.
+
+    An ERP writes 无税单价 to the cent but computes 无税金额 from the unrounded price (3 × 92.5925 = 277.78 on the
+    sheet, 3 × 92.59 = 277.77 from the price column): read from the price, a month's revenue is cents off the
+    sheet's own total, the one its 销售统计表 prints. When every row's amount is within ``|quantity|`` half-cents
+    (and half a cent for its own rounding) of quantity × price and at least one row is a cent or more apart, the
+    line is priced by its amount (``unit_price = [amount] / [quantity]``, :func:`~.proposal_tables._net_prices`).
+    Returns the concepts and ``(price, amount, quantity, rows apart, gap of the price's total in 元)``, or
+    ``found`` unchanged and ``None``. A discount column makes the price one before it: left alone.
+    """
+    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
+    if not (price and amount and quantity) or found.get("discount_off") or found.get("discount_paid"):
+        return found, None
+    if not {price, amount, quantity} <= set(frame.columns):
+        return found, None
+    prices, amounts = money_values(frame, price), money_values(frame, amount)
+    counts = parse_number(frame[quantity])[0].to_numpy(dtype="float64")  # a count, not money
+    judged = np.isfinite(counts) & np.isfinite(prices) & np.isfinite(amounts) & (counts != 0)
+    if np.count_nonzero(judged) < LEAST_ROWS:
+        return found, None
+    lines, sold = counts[judged] * prices[judged], amounts[judged]
+    off = np.abs(sold - lines)
+    if (off > np.abs(counts[judged]) * ROUNDING + ROUNDING + 1e-9).any() or not (off >= CENT).any():
+        return found, None
+    kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
+    return kept, (
+        price,
+        amount,
+        quantity,
+        int(np.count_nonzero(off >= CENT)),
+        float(round(lines.sum() - sold.sum(), 2)),
+    )
+
+
+def quoted_list_price(frame: pd.DataFrame, found: dict[str, str]) -> dict[str, str]:
+    """``found`` with 用友's 报价 as the list price when its 扣率 leads it to the unit price, and neither concept else.
+
+    A 用友 sales order list carries 报价 (the price quoted), 扣率 (the percent of it paid, 92.5; or the share,
+    0.925) and 无税单价 = 报价 × 扣率: 报价 is then the price before the discount, as the discount analysis needs.
+    报价 carrying tax beside a 无税单价 (U8's 报价含税 option) leads to the price with tax instead: no list price,
+    or every line would read a discount of the tax. Needs :data:`LEAST_ROWS` rows, :data:`.match.MOSTLY` of them
+    within :data:`.consistency.AMOUNT_TOLERANCE` (and a cent) of 报价 × 扣率.
+    """
+    quoted, rate = found.pop("quoted_price", None), found.pop("paid_rate", None)
+    price = found.get("unit_price")
+    if not (quoted and rate and price) or found.get("list_price") or not {quoted, rate, price} <= set(frame.columns):
+        return found
+    quotes, prices = money_values(frame, quoted), money_values(frame, price)
+    paid = parse_number(frame[rate])[0].to_numpy(dtype="float64")
+    judged = np.isfinite(quotes) & np.isfinite(prices) & np.isfinite(paid) & (quotes > 0) & (paid > 0)
+    if np.count_nonzero(judged) < LEAST_ROWS:
+        return found
+    paid = paid[judged] / (100.0 if np.median(paid[judged]) > 1.5 else 1.0)  # 92.5 (percent) or 0.925
+    led = quotes[judged] * paid
+    close = np.abs(prices[judged] - led) <= np.maximum(AMOUNT_TOLERANCE * np.abs(led), 0.01)
+    return found | {"list_price": quoted} if close.mean() >= MOSTLY else found

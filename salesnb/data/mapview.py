@@ -119,6 +119,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         lines.append(f"! {t('map_list_priced', lang, **said)}")
     for file, price, quantity in proposal.shelf_priced:
         lines.append(f"! {t('map_shelf_priced', lang, file=file, price=price, quantity=quantity)}")
+    for file, price, amount, quantity, rows, gap in proposal.rounded_prices:
+        said = {"file": file, "price": price, "amount": amount, "quantity": quantity, "rows": rows, "gap": gap}
+        lines.append(f"- {t('map_rounded_price', lang, **said)}")
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     if "orders" not in proposal.tables:

@@ -27,7 +27,7 @@ from .derive import add_joined_ids, split_reused_orders
 from .expressions import column_names, evaluate_text, is_text, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
-from .line_amounts import order_total, price_before_discount, shelf_price
+from .line_amounts import order_total, price_before_discount, price_rounded, quoted_list_price, shelf_price
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
@@ -74,6 +74,7 @@ class Proposal:
     crossed: list[tuple[str, str, str, str, float, list[str]]] = field(default_factory=list)  # crossed_ids, by file
     list_priced: list[tuple[str, str, str, str, float, float]] = field(default_factory=list)  # line_amounts, by file
     shelf_priced: list[tuple[str, str, str]] = field(default_factory=list)  # (file, list price read as sold, quantity)
+    rounded_prices: list[tuple[str, str, str, str, int, float]] = field(default_factory=list)  # line_amounts, by file
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
@@ -269,11 +270,14 @@ def _candidates(
             found = {**found, "order_id": joined_name(summary[1]), "order_count": summary[0]}
         proposal.recognised[name]["order_count"] = summary[0]  # a count: no customer, no id to offer
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
+    found = quoted_list_price(frame, found)  # 用友's 报价 before its 扣率
     totals = not own and order_total(frame, found)  # the order's total on each line: it prices no line
     found, listed = (found, None) if totals or own else price_before_discount(frame, found)  # 单价 before a discount
     proposal.list_priced += [(name, *listed)] if listed else []
     found, shelf = (found, None) if totals or own else shelf_price(found)  # 零售价 alone: the price sold at
     proposal.shelf_priced += [(name, *shelf)] if shelf else []
+    found, rounded = (found, None) if totals or own or listed else price_rounded(frame, found)  # 无税单价 to the cent
+    proposal.rounded_prices += [(name, *rounded)] if rounded else []
     tables, missing = ({"targets": wide[0]}, {}) if wide else tables_from(found)
     if totals:
         lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})

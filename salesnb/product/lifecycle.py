@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from ..data import facts
 from ..display import plotting
@@ -95,6 +96,12 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     - 衰退 ``decline``: growth ≤ −``lifecycle_growth``, or ``recent`` below ``lifecycle_peak_share`` of its best
       three consecutive months since launch;
     - 成长 ``growth``: growth ≥ ``lifecycle_growth`` (or no sales at all in the comparison months);
+    - either only beyond chance: a few lines a month swing a product's three months far from the months it is
+      compared with (a product selling a steady 6 lines a month, lognormal line values, read 46% in decline and
+      34% in growth; 13% in decline at 60 lines). A sum of lines that come by chance varies by the sum of their
+      squares (compound Poisson), so the gap (to the comparison months, or to ``lifecycle_peak_share`` of the
+      best three) must be beyond the one-sided ``lifecycle_p_value`` of that spread (then 7% and 7%; on a real
+      stable catalogue of 47 products, 25 in decline and 18 in growth became 5 and 5);
     - 成熟 ``mature``: the rest;
     - 零星销售 ``sporadic`` (past its introduction, or without a launch date): fewer than ``lifecycle_min_lines``
       order lines in its best three consecutive months. A long-tail product sold a few times a year has no
@@ -116,6 +123,10 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     months = [str(p) for p in pd.period_range(first, report.period, freq="M")]
     pivot = data.pivot_table(index="product_id", columns="month", values="revenue", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(columns=months, fill_value=0.0)  # months after the period dropped here, and products
+    squares = data.assign(revenue=data["revenue"] ** 2).pivot_table(
+        index="product_id", columns="month", values="revenue", aggfunc="sum", fill_value=0.0
+    )  # the spread of a month's sum of lines that come by chance (compound Poisson)
+    squares = squares.reindex(index=pivot.index, columns=months, fill_value=0.0)
     sold = data.pivot_table(index="product_id", columns="month", values="revenue", aggfunc="count", fill_value=0)
     sold = sold.reindex(index=pivot.index, columns=months, fill_value=0)  # order lines per product and month
     info = named(report.ds, data.drop_duplicates("product_id")).set_index("product_id")
@@ -138,8 +149,13 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     compare = pd.Series(
         np.where(use_year, pivot.reindex(columns=year3, fill_value=0.0).sum(axis=1), before), index=pivot.index
     )
+    window = {"recent": last3, "year": year3, "before": prev3}
+    spread = {k: squares.reindex(columns=m, fill_value=0.0).sum(axis=1) for k, m in window.items()}
+    spread["compare"] = pd.Series(np.where(use_year, spread["year"], spread["before"]), index=pivot.index)
     on_sale = np.asarray(months)[None, :] >= launch_month.to_numpy(dtype=str)[:, None]  # months since launch
-    best = np.where(on_sale, rolling, -np.inf).max(axis=1)
+    masked = np.where(on_sale, rolling, -np.inf)
+    best = masked.max(axis=1)
+    peak_spread = _rolling3(squares)[np.arange(len(best)), masked.argmax(axis=1)]
     peak = pd.Series(np.where(np.isneginf(best), np.nan, best), index=pivot.index)
     busiest = np.where(on_sale, _rolling3(sold), 0.0).max(axis=1, initial=0.0)  # lines in its best three months
     frame["recent"] = recent
@@ -151,8 +167,12 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     g = cfg["lifecycle_growth"]
     sporadic = frame["peak_lines"] < cfg["lifecycle_min_lines"]
     intro = (frame["age_months"] < cfg["lifecycle_intro_months"]) & ~(sporadic & (frame["since"] == "first_sale"))
-    decline = (frame["growth"] <= -g) | (frame["of_peak"] < cfg["lifecycle_peak_share"])
-    growth = (frame["growth"] >= g) | ((compare <= 0) & (recent > 0))
+    share, beyond = cfg["lifecycle_peak_share"], stats.norm.isf(cfg["lifecycle_p_value"])
+    with np.errstate(divide="ignore", invalid="ignore"):  # no line on either side: no growth to judge
+        z_growth = (recent - compare) / np.sqrt(spread["recent"] + spread["compare"])
+        z_peak = (recent - share * peak) / np.sqrt(spread["recent"] + share**2 * peak_spread)
+    decline = ((frame["growth"] <= -g) & (z_growth <= -beyond)) | ((frame["of_peak"] < share) & (z_peak <= -beyond))
+    growth = ((frame["growth"] >= g) & (z_growth >= beyond)) | ((compare <= 0) & (recent > 0))
     choices = [intro, sporadic, decline, growth]
     frame["stage"] = np.select(choices, ["intro", "sporadic", "decline", "growth"], "mature")
     frame = frame[(pivot.sum(axis=1) != 0)].rename_axis("product_id").reset_index()  # sold only after it here

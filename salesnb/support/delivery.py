@@ -284,9 +284,10 @@ def delivery_panel(report: Report) -> Panel:
     ax.yaxis.set_major_formatter(plotting.pct_formatter())
     ax.set_ylabel(t("sup_late_share", lang))
     row = frame.iloc[0]
-    keys = ["sup_due", "sup_late", "sup_late_share", "sup_baseline_late", "sup_undelivered"]
+    partial = "_partial" if report.partial else ""  # judged by the data's last day, not at a month end
+    keys = ["sup_due", "sup_late", "sup_late_share", "sup_baseline_late", f"sup_undelivered{partial}"]
     keys += ["sup_delay_p50", "sup_delay_max"]
-    labels = [t(k, lang, n=len(report.baselines.trailing)) for k in keys]
+    labels = [t(k, lang, n=len(report.baselines.trailing), day=report.through_day) for k in keys]
     labels += [t("sup_usual", lang, n=report.settings(NAME)["history_months"])]
     values = [
         format_int(row["due"]),
@@ -299,7 +300,7 @@ def delivery_panel(report: Report) -> Panel:
         format_pct(row["usual_share"]),
     ]
     table = pd.DataFrame({t("sup_metric", lang): labels, t("value", lang): values})
-    note = t("sup_delivery_note", lang) if row["due"] else t("sup_no_due", lang)
+    note = t(f"sup_delivery_note{partial}", lang, day=report.through_day) if row["due"] else t("sup_no_due", lang)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 

@@ -44,3 +44,16 @@ def test_a_requested_delivery_date_is_the_promised_date() -> None:
     assert (found["promised_at"], found["delivered_at"]) == ("Requested Delivery Date", "DeliveryDate")
     found, _ = match_columns(frame(OrderNumber=["1"], OrderDate=["2020-12-01"], RequestedDate=["2021-01-05"]))
     assert found["promised_at"] == "RequestedDate"
+
+
+def test_an_erp_s_requested_arrival_date_is_the_promised_date() -> None:
+    """用友/金蝶 sales orders name the date asked for 要求到货日期 (or 要货日期, 预计到货日期) beside 到货日期."""
+    for name in ("要求到货日期", "要货日期", "预计到货日期", "计划到货日期", "约定到货日期", "承诺到货日期"):
+        columns = {
+            "单据编号": ["XS1", "XS2"],
+            "单据日期": ["2026/10/5", "2026/10/6"],
+            name: ["2026/11/5", "2026/11/6"],
+            "到货日期": ["2026/11/4", "2026/11/9"],
+        }
+        found, _ = match_columns(frame(**columns))
+        assert (found.get("promised_at"), found["delivered_at"]) == (name, "到货日期"), name

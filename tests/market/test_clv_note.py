@@ -43,3 +43,17 @@ def test_customers_who_nearly_all_bought_once_get_no_values_and_no_risk_list(tmp
     for panel in (market.clv_panel(report), market.clv_at_risk_panel(report)):
         assert panel.note.startswith("只有 5.0% 的客户买过不止一次") and panel.figure is None
     assert market.clv.metrics(report) == {}
+
+
+def test_the_note_says_repeat_purchases_are_purchase_days(tmp_path: Path) -> None:
+    """A B2B customer with 159 orders on 139 days showed 复购次数 138: the count is of days (BG/NBD's frequency),
+    which a manager counting the customer's orders cannot tell unless the note says so."""
+    orders = [
+        {"order_id": f"O{k}-{m}-{j}", "customer_id": f"C{k}", "order_date": f"2026-{m:02d}-05", "region": "华东",
+         "amount": 100 + k}
+        for k in range(30) for m in range(1, 11) for j in range(2)
+    ]  # fmt: skip
+    report = open_report(str(write_tiny(tmp_path / "twice", tables={"orders": orders})), "2026-10", "华东")
+    panel = market.clv_panel(report)
+    assert panel.table.iloc[0]["复购次数"] == "9"  # 20 orders on 10 days: 9 repeat purchase days
+    assert "复购次数按购买日计，同一天的几张订单算一次" in panel.note

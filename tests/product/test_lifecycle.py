@@ -19,7 +19,9 @@ def test_new_products_and_lifecycle(folder):
     assert product.new_products_frame(report(folder, period="2026-08")).empty
     stages = product.lifecycle_frame(report(folder)).set_index("product_id")["stage"]
     assert stages["P3"] == "intro"  # a month since launch
-    assert stages["P2"] == "decline"  # 1440 + 1440 + 180 against 3 × 1440 before: -29%
+    # 1440 + 1440 + 180 against 3 × 1440 before: -29%, but 17 lines of 180 against 24 is within chance:
+    # z = (3060 - 4320) / sqrt((17 + 24) × 180²) = -1.09, one-sided p 0.14 (the month's fall is product_line_decline's)
+    assert stages["P2"] == "mature"
     assert stages["P4"] == "mature"
     assert product.lifecycle_frame(report(folder, "华南")).set_index("product_id")["stage"]["P1"] == "mature"
 
@@ -188,3 +190,15 @@ def test_the_pareto_note_counts_a_large_catalogue_with_separators(folder, monkey
     counts = {"top_share": 0.056, "pareto_products": 963, "products_sold": 3024}
     monkeypatch.setattr(lines, "pareto_metrics", lambda report: counts)
     assert "963 个产品（共 3,024 个）贡献了 80%" in product.pareto_panel(report(folder)).note
+
+
+def test_a_fall_beyond_the_lines_chance_swings_is_a_decline(tmp_path):
+    """华东's P2 (8 lines of 180 a month) sells nothing from August: 0 against 24 lines, z = -sqrt(24) = -4.9."""
+    tables = build()
+    gone = ("OE08", "OE09", "OE10")
+    tables["order_lines"] = [
+        row for row in tables["order_lines"] if not (row["product_id"] == "P2" and row["order_id"].startswith(gone))
+    ]
+    frame = product.lifecycle_frame(report(write_tiny(tmp_path / "t", tables=tables))).set_index("product_id")
+    assert frame.loc["P2", "recent"] == 0 and frame.loc["P2", "compare"] == 24 * 180
+    assert frame.loc["P2", "stage"] == "decline"

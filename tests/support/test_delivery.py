@@ -111,3 +111,24 @@ def test_a_usual_share_read_from_one_order_does_not_make_the_delay_high(tmp_path
     (weak,) = delivery.delivery_delay(report(write_tiny(tmp_path / "thin", tables=thin), region="华南"))
     assert sound["effect"] == weak["effect"] == pytest.approx(300)  # 30% of the region's 1,000: high by revenue
     assert sound["severity"] == "high" and weak["severity"] == "medium"
+
+
+def test_a_partial_month_says_undelivered_by_its_last_day_not_at_month_end(tmp_path):
+    """The data ends on 10-13: an order is judged on what the data shows by then, so "月末仍未交付" claimed a month
+    end the report had not reached."""
+    tables = build()
+    for row in tables["orders"]:
+        if row["order_date"] == "2026-10-31":  # the month's last orders, placed and delivered on the 13th instead
+            row.update(order_date="2026-10-13", promised_at="2026-10-13", delivered_at="2026-10-13")
+    folder = write_tiny(tmp_path / "t", tables=tables)
+    r = report(folder)
+    assert r.partial and r.through_day == 13
+    panel = support.delivery_panel(r)
+    labels = panel.table.iloc[:, 0].tolist()
+    assert "截至13日仍未交付" in labels and "月末仍未交付" not in labels
+    assert panel.note == "口径：承诺交付日在本月1–13日的订单；交付晚于承诺日或截至13日仍未交付即为延误。"
+    whole = support.delivery_panel(report(write_tiny(tmp_path / "w", tables=build())))
+    assert "月末仍未交付" in whole.table.iloc[:, 0].tolist()
+    assert whole.note == "口径：承诺交付日在本月的订单；交付晚于承诺日或月末仍未交付即为延误。"
+    english = support.delivery_panel(report(folder, lang="en"))
+    assert "Undelivered by day 13" in english.table.iloc[:, 0].tolist()
