@@ -70,22 +70,23 @@ def province_of(values: pd.Series) -> pd.Series:
 
 def address_share(values: pd.Series) -> float:
     """Share of the non-empty values that begin with a province and say more (a city, a street): addresses."""
-    text = values.dropna().astype("str").str.strip()
-    text = text[text.ne("")]
-    if not len(text):
-        return 0.0
-    parts = _parts(text)
-    return float((parts["province"].notna() & parts["rest"].fillna("").ne("")).mean())
+    return _province_led(values, more=True)
 
 
 def province_share(values: pd.Series) -> float:
     """Share of the non-empty values that are a province and nothing more (浙江, 浙江省, 内蒙古自治区)."""
+    return _province_led(values, more=False)
+
+
+def _province_led(values: pd.Series, *, more: bool) -> float:
+    """Share of the non-empty values that begin with a province, followed by more text or (``more=False``) none."""
     text = values.dropna().astype("str").str.strip()
     text = text[text.ne("")]
     if not len(text):
         return 0.0
     parts = _parts(text)
-    return float((parts["province"].notna() & parts["rest"].fillna("").eq("")).mean())
+    followed = parts["rest"].fillna("").ne("")
+    return float((parts["province"].notna() & (followed if more else ~followed)).mean())
 
 
 def province_warning(values: pd.Series, provinces: pd.Series, column: str, source: str) -> Message | None:

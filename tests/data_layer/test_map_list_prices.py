@@ -72,10 +72,7 @@ def test_a_sheet_whose_amounts_are_its_lines_keeps_its_price(tmp_path: Path) -> 
 
 def test_a_till_sheet_with_only_a_shelf_price_sells_at_it(tmp_path: Path) -> None:
     """数量 and 零售价, no amount, no other price: the shelf price is the price paid (no revenue at all before)."""
-    rows = ["小票号,销售日期,会员卡号,商品编码,数量,零售价"]
-    rows += [f"T{n:03d},2026/9/{n % 28 + 1},M{n % 7},P{n % 3},{n % 3 + 1},{(9.9, 19.9)[n % 2]}" for n in range(30)]
-    path = tmp_path / "小票明细.csv"
-    path.write_text("\n".join(rows) + "\n", encoding="gb18030")
+    path = _till(tmp_path, "数量,零售价", lambda n: f"{n % 3 + 1},{(9.9, 19.9)[n % 2]}")
     proposal = propose_mapping(path)
     lines = proposal.columns["order_lines"]
     assert lines["unit_price"] == "零售价" and "list_price" not in lines
@@ -87,9 +84,14 @@ def test_a_till_sheet_with_only_a_shelf_price_sells_at_it(tmp_path: Path) -> Non
 
 
 def test_a_shelf_price_beside_an_amount_stays_the_list_price(tmp_path: Path) -> None:
-    rows = ["小票号,销售日期,会员卡号,商品编码,数量,零售价,实收金额"]
-    rows += [f"T{n:03d},2026/9/{n % 28 + 1},M{n % 7},P{n % 3},2,10,{20 - n % 2}" for n in range(30)]
-    path = tmp_path / "小票明细.csv"
-    path.write_text("\n".join(rows) + "\n", encoding="gb18030")
-    proposal = propose_mapping(path)
+    proposal = propose_mapping(_till(tmp_path, "数量,零售价,实收金额", lambda n: f"2,10,{20 - n % 2}"))
     assert proposal.columns["order_lines"]["list_price"] == "零售价" and not proposal.shelf_priced
+
+
+def _till(folder: Path, header: str, values) -> Path:
+    """A till sheet of 30 receipts: number, date, member, product, then ``header``'s columns from ``values(n)``."""
+    rows = [f"小票号,销售日期,会员卡号,商品编码,{header}"]
+    rows += [f"T{n:03d},2026/9/{n % 28 + 1},M{n % 7},P{n % 3},{values(n)}" for n in range(30)]
+    path = folder / "小票明细.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="gb18030")
+    return path
