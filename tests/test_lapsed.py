@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from salesnb import causes
+from salesnb.findings import explained_text
 from salesnb.lapsed import excess_lapsed
 from salesnb.report import open_report
 from tests.test_causes import made
@@ -52,3 +53,5 @@ def test_a_store_collapse_heads_the_churn_it_brings_and_not_a_churn_spread_wider
             assert linked_churn["explained"] == {
                 "match": "channel_lapsed", "by": "A", "part": 10.0, "whole": 20.0, "unit": "customers"
             }  # fmt: skip
+            said = explained_text(linked_churn, "zh")
+            assert said == "：本月比常态少回购约 20 个老客户，其中约 10 个（50%）上次在A购买"
