@@ -52,8 +52,9 @@ def _window_counts(report, region: str, key: str, months: list[str]) -> pd.DataF
     Indexed by (month, group); columns ``window`` and ``retained``.
     """
     k = int(report.config["baselines"]["trailing_months"])
-    latest_first = facts.order_facts(report.ds).iloc[facts.date_order(report.ds)[::-1]]
-    orders = facts.in_region(latest_first, region)
+    span = months_back(report.period, 2 * k + 1)  # the trailing months are among the k before the period: their windows
+    orders = facts.in_months(facts.in_region(facts.order_facts(report.ds), region), span)
+    orders = orders.sort_values(["order_date", "order_id"], ascending=False, kind="stable")  # latest first
     rows = []
     for month in [*months, report.period]:
         window = facts.in_months(orders, months_back(month, k, offset=1))
