@@ -15,25 +15,30 @@ from functools import cache
 from typing import Any
 
 from .data.facts import unknown_segment
+from .data.summaries import month_totals
 
 MetricFunction = Callable[[Any], dict[str, Any]]
 
 ANGLE_NAMES: tuple[str, ...] = ("overview", "market", "product", "team", "process", "support")  # report order
 
 BUYERS = "orders.customer_id"  # the orders name their customers: who is new, who bought again, who left
+ORDERS = "orders.rows"  # each orders row is an order, not a month's total (:func:`~.data.summaries.month_totals`)
 
 
 def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
     """The entries of ``needs`` the data cannot feed, in order.
 
     A need is a table (``"tickets"``) the source lacks, or a column (``"orders.promised_at"``) its table did not
-    hold (see ``Dataset.present_columns``). A column of a table that is itself a need and absent is not named
+    hold (see ``Dataset.present_columns``); :data:`ORDERS`, rows that total a month instead of orders. A
+    column of a table that is itself a need and absent is not named
     again: ``("tickets", "tickets.first_response_at")`` without tickets lacks ``["tickets"]``.
     """
     out = []
     for need in needs:
         table, _, column = need.partition(".")
-        if not ds.has(table):
+        if need == ORDERS:  # counts of orders, order values, baskets: none in rows that total a month
+            out += [need] if ds.has(table) and month_totals(ds) else []
+        elif not ds.has(table):
             if not (column and table in needs):
                 out.append(need)
         elif column and not _has_column(ds, table, column):

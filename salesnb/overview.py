@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 
 from . import causes, drivers, followup, planning
-from .angle import Angle
+from .angle import ORDERS, Angle
 from .composition import composition_frame as composition_frame  # re-exported: the notebook calls overview.*
 from .composition import composition_panel as composition_panel
 from .composition import split_facts
@@ -106,6 +106,8 @@ def headline_metrics(report: Report) -> dict[str, Any]:
     }
     if not report.buyers_named:  # every order its own buyer: the counts would be the orders again
         out.update(dict.fromkeys(_BUYER_METRICS))
+    if not report.orders_counted:  # rows that total a month: their number is no count of orders
+        out.update(dict.fromkeys(("orders", "aov")))
     return out
 
 
@@ -122,7 +124,7 @@ def headline_panel(report: Report) -> Panel:
         ("vs_trailing", format_pct(m["vs_trailing"], signed=True)),
         ("ytd_revenue", format_amount(m["ytd_revenue"], lang)),
         ("ytd_attainment", format_pct(m["ytd_attainment"])),
-        ("orders", f"{m['orders']:,}"),
+        ("orders", format_int(m["orders"])),
         ("customers", format_int(m["customers"])),
         ("aov", format_amount(m["aov"], lang)),
         ("new_customers", format_int(m["new_customers"])),
@@ -180,6 +182,8 @@ def trend_panel(report: Report) -> Panel:
             t("aov", lang): format_amounts(frame["aov"], lang),
         }
     )
+    if not report.orders_counted:  # rows that total a month: no orders, no order value
+        table = table.drop(columns=[t("orders", lang), t("aov", lang)])
     key = "trend_partial_first_note" if opens_the_data(report.ds, report.period) else "trend_partial_note"
     note = t(key, lang, day=report.through_day) if report.partial else ""
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
@@ -283,6 +287,9 @@ def growth_split(report: Report) -> dict[str, float | None]:
 
 def orders_aov_panel(report: Report) -> Panel:
     """订单数与客单价: is the change from more orders or bigger ones?"""
+    skipped = report.needs(ORDERS)  # rows that total a month: no orders to count
+    if skipped is not None:
+        return skipped
     lang = report.lang
     frame = orders_aov_frame(report)
     split = growth_split(report)

@@ -11,6 +11,10 @@ every value is ambiguous does the mapping's declared order (``dates: {dayfirst: 
 the values are reported with a hint to declare it. A declared format (``dates: {formats: {order_date:
 "%m/%d/%Y"}}``) is used as it is. A month spelt out (``1-Jan-2026``, ``Jan 1, 2026``) says the order itself;
 ``20261005`` is read year first.
+
+A month without a day (``2026-10``, ``2026/10``, ``2026年10月``, ``202610``, also as the number 202610) is a monthly
+total's date, as a summary export (月度销售汇总) gives it: it is read as that month's last day, so the data reaches
+the month's end and its last month is complete, not cut after day 1 (:func:`~.facts.through_day`).
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ _NAMED_MONTH = (  # 1-Jan-2015, 01-JAN-15 (Oracle), 1 January 2015; Jan 1, 2015,
 )
 _MONTHS = {name: number for number, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                                       "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
+MONTH_ONLY = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?$|^(\d{4})(\d{2})$"  # 2026-10, 2026年10月, 202610
+_NUMBER_MONTHS = (190_001, 210_012)  # 202610 written as a number: a month (a day number has five digits)
 _YEAR_FIRST = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"  # 2018-02-29, 2018/2/29 10:00, 2018年2月29日
 
 
@@ -59,6 +65,19 @@ def _from_parts(year, month, day, hour=None, minute=None, second=None) -> pd.Ser
             parts[name] = value.fillna(0)
     frame = pd.DataFrame(parts).astype("float64")
     return pd.to_datetime(frame, errors="coerce").astype("datetime64[us]")
+
+
+def month_ends(year: pd.Series, month: pd.Series) -> pd.Series:
+    """The last day of each (year, month); NaT where the month is not 1..12."""
+    real = month.between(1, 12)
+    first = _from_parts(year.where(real), month.where(real), pd.Series(1.0, index=year.index))
+    return (first + pd.offsets.MonthEnd(0)).astype("datetime64[us]")
+
+
+def month_dated(dates: pd.Series) -> bool:
+    """Whether every date is a month's last day at midnight, as a month without a day is read (:func:`month_ends`)."""
+    dates = dates.dropna()
+    return bool(len(dates)) and bool((dates.dt.is_month_end & (dates == dates.dt.normalize())).all())
 
 
 def _day_month(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, str | None]:
@@ -168,6 +187,9 @@ def parse_dates(
         values = values.astype("float64")
         serial = values.between(*_SERIAL_RANGE)
         parsed = (_EXCEL_EPOCH + pd.to_timedelta(values.where(serial), unit="D")).astype("datetime64[ns]")
+        months = values.between(*_NUMBER_MONTHS) & (values % 1 == 0)
+        if months.any():  # 202610: a month's total
+            parsed[months] = month_ends(values[months] // 100, values[months] % 100)
         return parsed, values.notna() & parsed.isna(), None
     text = values.astype("str").str.strip()
     text = text.mask(text == "")
@@ -186,6 +208,10 @@ def _parse_text(text: pd.Series, dayfirst: bool | None, fmt: str | None) -> tupl
         return parsed.astype("datetime64[ns]"), text.notna() & parsed.isna(), None
     parsed = _iso(text).astype("datetime64[us]")
     hint = None
+    month = text.str.extract(MONTH_ONLY).astype("float64")
+    whole = month[0].notna() | month[2].notna()
+    if whole.any():  # 2026-10, 2026年10月: a month's total, dated on its last day (ISO would say its first)
+        parsed[whole] = month_ends(month[0].fillna(month[2])[whole], month[1].fillna(month[3])[whole])
     failed = text.notna() & parsed.isna()
     if failed.any():  # 2018-01-01 星期一 (a declared format, above, says the whole value, a weekday included)
         text = text.copy()

@@ -39,7 +39,7 @@ from .messages import Message
 from .parsing import MISSING_MARKERS, coerce_table
 from .skipped_rows import skip_rows_without_sales
 from .spellings import one_spelling
-from .summaries import orders_of_summaries
+from .summaries import orders_of_summaries, summed_targets
 from .target_regions import rep_target_regions
 from .unsold import add_unsold
 from .validation import FILE_ROW
@@ -476,7 +476,7 @@ def load_dataset(
     if not file_rows and any(FILE_ROW in frame.columns for frame in ds.tables.values()):  # they have served
         tables = {name: frame.drop(columns=FILE_ROW, errors="ignore") for name, frame in ds.tables.items()}
         ds = dataclasses.replace(ds, tables=tables)
-    ds = orders_of_summaries(drop_excluded(ds, flat))  # 订单量: a summary row made into its orders
+    ds = orders_of_summaries(summed_targets(drop_excluded(ds, flat)))  # 订单量: a row made its orders; 目标 per store
     ds = drop_zero_orders(ds)  # a gift, a refunded order, a 0元 sample: no sale, no order
     ds = drop_copied_cost(ds)  # a cost column holding the amount: no cost, not margins of 0 %
     unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left

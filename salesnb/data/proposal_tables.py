@@ -150,7 +150,8 @@ def tables_from(
     A table lacking a required column is left out and named in the second dict; those in ``keep_short`` keep
     the columns they have as well (a draft mapping).
     """
-    if found.get("period") and found.get("target_amount"):  # a month and a target: a targets file, no sales
+    targets = found.get("period") and found.get("target_amount")
+    if targets and not found.get("order_id"):  # a month and a target: a targets file, no sales
         return {"targets": targets_columns(found)}, {}
     customer = found.get("customer_id") or found.get("customer_name")
     product = found.get("product_id") or found.get("product_name") or found.get("product_line")  # a line alone
@@ -195,6 +196,8 @@ def tables_from(
         if table == "products" and columns.get("product_line") == product:  # known by its line: it is its own line
             kept["product_line"] = product
         tables[table] = kept
+    if targets:  # a monthly summary's 目标 beside its 销售额 (:func:`~.shapes.month_totals`)
+        tables["targets"] = targets_columns(found)
     return tables, missing
 
 

@@ -37,7 +37,7 @@ from .proposal_tables import ONE_UNIT, derived_quantity, own_table, per_day_id, 
 from .references import product_keys, refer_products
 from .row_notes import ZERO, note_rows
 from .scales import MONEY, multiplier, profit_over_amount
-from .shapes import order_count
+from .shapes import summary_ids
 from .ticket_files import ticket_columns, ticket_named
 from .wide_targets import MONTHS, YEAR, month_sheet, wide_mapping
 from .workbooks import data_sheets, is_workbook
@@ -84,6 +84,7 @@ class Proposal:
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
     wide: dict[str, dict] = field(default_factory=dict)  # file -> {year, months}: targets a column per month
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
+    month_totals: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (month, its dimensions)
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
     side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
     tickets_only: list[str] = field(default_factory=list)  # files of support tickets and no sale (ticket_files)
@@ -95,7 +96,8 @@ class Proposal:
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
         tables |= {t: None for t in self.left_out if t not in self.tables}  # leads: ~ (its file is no such table)
         joined = {joined_name(parts): parts for _, parts, *_ in self.per_day}  # order_id: {per: [..]}
-        joined |= {joined_name(parts): parts for _, parts in self.summaries.values() if parts}
+        summed = [*self.summaries.values(), *self.month_totals.values()]  # rows that total orders
+        joined |= {joined_name(parts): parts for _, parts in summed if parts}
         columns = {
             t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
             for t, cols in self.columns.items()
@@ -263,12 +265,11 @@ def _candidates(
     months, wide = month_sheet(name, frame, found)  # 1月 … 12月: a pivot of sales, or targets a column per month
     proposal.pivots |= {name: months} if months and not wide else {}
     proposal.wide |= {name: wide[1]} if wide else {}
-    summary = order_count(frame, found)
-    if summary:  # 订单量: each row totals orders: an id made of its dimensions, and the count that splits it
+    found, summary, monthly = summary_ids(frame, found)  # 订单量 or 月份: each row a total, an id of its dimensions
+    if summary:
         proposal.summaries[name] = summary
-        if summary[1]:
-            found = {**found, "order_id": joined_name(summary[1]), "order_count": summary[0]}
         proposal.recognised[name]["order_count"] = summary[0]  # a count: no customer, no id to offer
+    proposal.month_totals |= {name: monthly} if monthly else {}
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
     found = quoted_list_price(frame, found)  # 用友's 报价 before its 扣率
     totals = not own and order_total(frame, found)  # the order's total on each line: it prices no line

@@ -16,6 +16,8 @@ import re
 import pandas as pd
 
 from .column_words import NAMES, named_column
+from .dataset import joined_name
+from .dates import MONTH_ONLY
 from .parsing import parse_number
 
 ORDER_COUNT_NAMES = tuple(NAMES["order_count_names"])  # 订单量, 订单数, 单数: orders counted per row
@@ -43,6 +45,31 @@ def month_columns(frame: pd.DataFrame) -> list[str]:
     return months if len(months) >= PIVOT_MONTHS else []
 
 
+def month_totals(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[str]] | None:
+    """(the month column, the columns each row totals by) of a monthly summary without order numbers, else ``None``.
+
+    A 月度销售汇总 (月份, 大区, 门店, 品类, 销售额, 目标) names no order and no customer, and its time column holds
+    months (2026年10月, 2026-10, 202610): each row is a month's total of a region, a store, a category. Its month is
+    the rows' date (read as the month's last day, :mod:`.dates`) and its dimensions their id, so the sheet
+    gives sales by month, region, channel and product line, and its targets beside them.
+    """
+    if "order_id" in found or "customer_id" in found or "customer_name" in found:
+        return None
+    if not ({"amount", "unit_price"} & set(found)):
+        return None
+    column = found.get("order_date") or found.get("period")
+    if column is None or column not in frame.columns:
+        return None
+    values = frame[column].dropna()
+    if pd.api.types.is_numeric_dtype(values):
+        values = values.astype("Int64")
+    text = values.astype("str").str.strip()
+    if not len(text) or text.str.fullmatch(MONTH_ONLY).mean() < NUMERIC:
+        return None
+    dated = {**found, "order_date": column}
+    return column, [dated[c] for c in DIMENSIONS if c in dated]
+
+
 def order_count(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[str]] | None:
     """(the order-count column, the columns each row totals by) of a summary without order numbers, else ``None``.
 
@@ -56,3 +83,22 @@ def order_count(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[s
     if not len(counts) or counts.isna().mean() > 1 - NUMERIC or (counts.dropna() % 1 != 0).any():
         return None
     return column, [found[c] for c in DIMENSIONS if c in found]
+
+
+def summary_ids(
+    frame: pd.DataFrame, found: dict[str, str]
+) -> tuple[dict[str, str], tuple[str, list[str]] | None, tuple[str, list[str]] | None]:
+    """``found`` with the id a summary's rows go by; its (order count, dimensions) and (month column, dimensions).
+
+    A monthly summary's month is its date (:func:`month_totals`); a count of orders per row (:func:`order_count`)
+    then makes each row that many orders, else each row is one month's total.
+    """
+    monthly = month_totals(frame, found)
+    if monthly:
+        found = {**found, "order_date": monthly[0]}
+    summary = order_count(frame, found)
+    if summary and summary[1]:
+        return {**found, "order_id": joined_name(summary[1]), "order_count": summary[0]}, summary, monthly
+    if monthly:
+        return {**found, "order_id": joined_name(monthly[1])}, summary, monthly
+    return found, summary, None

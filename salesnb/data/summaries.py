@@ -16,8 +16,11 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
+from .dates import month_dated
+from .facts import per_dataset
 from .messages import Message
 from .parsing import anonymous_buyers
+from .validation import TARGET_GRAIN, summary_targets
 
 COUNT = "order_count"
 SEPARATOR = "#"  # an order made from a summary row: the row's id, then #1, #2, …
@@ -64,6 +67,49 @@ def _shared_lines(lines: pd.DataFrame, each: pd.Series) -> pd.DataFrame:
     return made
 
 
+def month_totals(ds: Dataset) -> list[str]:
+    """The columns each orders row totals a month by (a 月度销售汇总, :func:`~.shapes.month_totals`), else [].
+
+    Such rows are no orders: their number is the number of regions × stores × categories, the same every month,
+    so no count of orders, order value or basket can be read from them and the tests that read a segment's
+    orders read its revenue instead. Known from the mapping and the data: the order id is made of columns
+    (``order_id: {per: [...]}``) with no count of orders (:data:`COUNT`), no customer, and every order date is
+    a month's last day at midnight, as :mod:`.dates` reads a month without a day.
+    """
+
+    def build() -> list[str]:
+        orders = ds.tables.get("orders")
+        present = ds.present_columns.get("orders", frozenset())
+        parts = ds.mapping.joined.get(ds.mapping.renames("orders").get("order_id", ""))
+        if orders is None or not len(orders) or not parts or COUNT in present or "customer_id" in present:
+            return []
+        return list(parts) if month_dated(orders["order_date"]) else []
+
+    return per_dataset(ds, ("summaries", "month_totals"), build)
+
+
 def _column(ds: Dataset) -> str:
     """The user's name of the order-count column (订单量), for the note."""
     return str(ds.mapping.renames("orders").get(COUNT, COUNT))
+
+
+def summed_targets(ds: Dataset) -> Dataset:
+    """``ds`` with a summary's targets (:func:`~.validation.summary_targets`) added up per month, region, rep and line.
+
+    Each row of a 月度销售汇总 carries its store's and category's 目标: the targets of one region and category
+    are the sum over its stores. Rows keep the order of each combination's first row; a combination without
+    any target stays without one.
+    """
+    targets = ds.tables.get("targets")
+    if targets is None or not summary_targets(ds.mapping):
+        return ds
+    grain = [c for c in TARGET_GRAIN if c in targets.columns]
+    if not targets.duplicated(grain).any():
+        return ds
+    groups = targets.groupby(grain, dropna=False, sort=False)
+    summed = groups.first().assign(target_amount=groups["target_amount"].sum(min_count=1)).reset_index()
+    summed = summed[list(targets.columns)].astype(targets.dtypes.to_dict())
+    named = ds.mapping.renames("targets")
+    shown = " × ".join(str(named[c]) for c in grain if c in named)
+    note = Message("problem_summed_targets", rows=len(targets), targets=len(summed), grain=shown)
+    return dataclasses.replace(ds, tables={**ds.tables, "targets": summed}, warnings=[*ds.warnings, note])

@@ -21,7 +21,7 @@ from .contract import COUNT, NUMBER, SCORE, TABLES, Table
 from .messages import Message, counted
 
 if TYPE_CHECKING:
-    from .dataset import Dataset
+    from .dataset import Dataset, Mapping
 
 ORDERS = "orders"
 REQUIRED_TABLES: tuple[str, ...] = (ORDERS,)
@@ -170,6 +170,16 @@ def no_revenue(ds: Dataset) -> list[Message]:
     return [Message("problem_no_revenue")]
 
 
+def summary_targets(names: Mapping) -> bool:
+    """Whether the targets come from the orders' own file: a summary's 目标 on each row, added up after validation.
+
+    A 月度销售汇总 sets a target per month, region, store and category; the stores' rows of one region and
+    category are parts of that target (:func:`~.summaries.summed_targets`), not one target given twice.
+    """
+    source = names.tables.get(TARGETS)
+    return bool(source) and source == names.tables.get(ORDERS)
+
+
 def row_problems(ds: Dataset, name: str) -> list[str]:
     """The problems of table ``name`` that each row shows on its own: missing columns and bad values.
 
@@ -250,7 +260,7 @@ def _value_problems(
         lines.append(row_problem(frame, table.name, REGION, reserved, what, hint=hint))
     if duplicates and table.key and table.key in present:
         lines.append(_duplicate_problem(frame, table.name, table.key))
-    if duplicates and table.name == TARGETS:
+    if duplicates and table.name == TARGETS and not summary_targets(ds.mapping):
         lines.append(_grain_problem(frame, [c for c in TARGET_GRAIN if c in frame.columns]))
     return [line for line in lines if line]
 

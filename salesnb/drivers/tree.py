@@ -9,6 +9,7 @@ import math
 
 import pandas as pd
 
+from ..angle import ORDERS
 from ..display.formatting import format_pct, signed_amount
 from ..display.panel import Panel
 from ..display.plotting.drivers import node_value, plot_revenue_tree
@@ -118,6 +119,9 @@ def _label_key(report: Report, node: str, unnamed: bool) -> str:
 
 def tree_panel(report: Report, baseline: str = "previous_month") -> Panel:
     """收入树: buyers × orders per buyer × order value (× units per order × price per unit), changes attributed."""
+    skipped = report.needs(ORDERS)  # rows that total a month: no buyers, orders or order value to split into
+    if skipped is not None:
+        return skipped
     lang = report.lang
     frame = revenue_tree(report, baseline)
     name = baseline_label(baseline, lang, report.config["baselines"]["trailing_months"])

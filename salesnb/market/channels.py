@@ -16,11 +16,12 @@ from ..data import facts
 from ..data.copied_cost import no_cost_note
 from ..data.early_ends import ended_early
 from ..data.region_gaps import fill_factors, region_gaps
+from ..data.summaries import month_totals
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
 from ..evidence import q_values
-from ..expect import Expectation, peer_error, relative_spread
+from ..expect import Expectation, below, peer_error, relative_spread
 from ..expect import expected as expected_value
 from ..findings import finding
 from ..i18n import t
@@ -208,14 +209,19 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     expected_orders = orders_fc.map(lambda f: f.value) * frame["peer_factor"]
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
     history_orders = wide["orders"].reindex(columns=months, fill_value=0.0)
+    totals = bool(month_totals(report.ds))  # rows that total a month: no orders to count, the revenue is the test
     frame["p_value"] = [
-        _p_low(row.orders, mu, orders_fc[i], peer_error(peers_fc[i], row.peer_factor), history_orders.loc[row.channel])
-        if months
-        else float("nan")
+        float("nan")
+        if not months
+        else _p_revenue(row, revenue_fc[i], peers_fc[i])
+        if totals
+        else _p_low(
+            row.orders, mu, orders_fc[i], peer_error(peers_fc[i], row.peer_factor), history_orders.loc[row.channel]
+        )
         for i, row, mu in zip(frame.index, frame.itertuples(), expected_orders, strict=True)
     ]
     frame["effect"] = (frame["baseline"] - frame["revenue"]).clip(lower=0.0).fillna(0.0)
-    frame["orders_change"] = frame["orders"] / expected_orders.where(expected_orders > 0) - 1
+    frame["orders_change"] = frame["orders"] / expected_orders.where(expected_orders > 0) - 1 if not totals else np.nan
     fell = (frame["change"] <= -thr["channel_decline"]) | (frame["orders_change"] <= -thr["channel_decline"])
     fired = fell & (frame["effect"] >= thr["min_effect_share"] * max(scope_revenue, float(frame["baseline"].sum())))
     frame["q_value"] = q_values(frame["p_value"].where(fired))
@@ -319,6 +325,17 @@ def _p_low(orders: float, mu: float, forecast: Expectation, peer: float, history
     return count_low(orders, mu, relative, dispersion(history))
 
 
+def _p_revenue(row: Any, forecast: Expectation, peers: Expectation) -> float:
+    """How likely a month as low as the channel's revenue is under its own forecast × the peer factor.
+
+    For rows that total a month (:func:`~salesnb.data.summaries.month_totals`): their count is the same every
+    month, so the revenue is read against the forecast's interval, as a region's is, the peer factor's error added.
+    """
+    if not row.peer_factor > 0:
+        return float("nan")
+    return below(forecast, row.revenue / row.peer_factor, factor_error=peer_error(peers, row.peer_factor))
+
+
 def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule channel_underperform: the channels :func:`channel_frame` fires for, per scope (ALL: company and regions).
 
@@ -329,6 +346,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     """
     lang, thr = report.lang, report.thresholds(NAME)
     early = ended_early(report.ds, "channel", report.period)  # its export ends days early: no sales decline
+    variant = "totals" if month_totals(report.ds) else ""  # rows that total a month: no orders to speak of
     out = []
     for segment, row, q in report_rows(report, channel_frame):
         if not supported(q, thr) or row.channel in early:
@@ -346,7 +364,8 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             finding(
                 report, "channel_underperform", {**segment, "channel": row.channel}, values, angle=NAME,
                 metric="channel_revenue", value=row.revenue, baseline=row.baseline, effect=row.effect,
-                severity=rule_severity(report, row.effect, q, row.change),
+                severity=rule_severity(report, row.effect, q, row.change), variant=variant,
+                action_key="finding_channel_underperform_action",
             )
         )  # fmt: skip
     return out
@@ -371,7 +390,7 @@ def channel_panel(report: Report) -> Panel:
             ("channel", "mk_channel", None),
             ("revenue", "mk_revenue", "amount"),
             ("share", "mk_share", "pct"),
-            ("orders", "mk_orders", "int"),
+            *([("orders", "mk_orders", "int")] if report.orders_counted else []),  # month totals: no orders
             ("mom", "mk_mom", "signed_pct"),
             ("yoy", "mk_yoy", "signed_pct"),
             ("baseline", "mk_baseline", "amount"),

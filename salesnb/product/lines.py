@@ -13,6 +13,7 @@ import pandas as pd
 
 from .. import evidence, stats
 from ..data import facts
+from ..data.summaries import month_totals
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
 from ..display.formatting import (
@@ -125,6 +126,8 @@ def decline_check(report: Report) -> pd.DataFrame:
     grouped = line_months(report, months)
     revenue = grouped["revenue"].unstack("month").reindex(columns=months).fillna(0.0)
     orders = grouped["orders"].unstack("month").reindex(columns=months).fillna(0.0)
+    if month_totals(report.ds):  # rows that total a month: their count never moves; the revenue is counted instead
+        orders = revenue.copy()
 
     def others(table: pd.DataFrame) -> pd.DataFrame:
         """Per line, the sum of the scope's other lines."""
@@ -243,7 +246,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
     lang, span = report.lang, report.settings(NAME)["history_months"]
     learnt = len(report.history(2 * span)[-span:])  # the months decline_check learns the shares from
     window = t("prod_share_year", lang) if learnt == 12 else t("prod_share_months", lang, n=learnt)  # 12: a year
-    found = []
+    found, variant = [], "totals" if month_totals(report.ds) else ""  # month totals: no orders to speak of
     for row in flagged(decline_check(report)):
         values = {
             "where": where(report, row.scope), "line": row.product_line, "window": window,
@@ -260,6 +263,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "product_line_decline", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="revenue", value=row.revenue, baseline=row.expected, effect=row.effect, angle=NAME,
+            variant=variant, action_key="finding_product_line_decline_action",
             severity=evidence.severity(
                 report, row.effect, row.q_value, change=row.change, strong_q=thr["strong_q"],
                 collapse=thr["collapse"], cap=not evidence.confirmed(row.q_value, thr["fdr"]),
@@ -287,7 +291,7 @@ def line_panel(report: Report) -> Panel:
             ("product_line", "prod_line", None),
             ("revenue", "prod_revenue", "amount"),
             ("share", "prod_share", "pct"),
-            ("orders", "prod_orders", "int"),
+            *([("orders", "prod_orders", "int")] if report.orders_counted else []),  # month totals: no orders
             ("mom_growth", "prod_mom", "signed_pct"),
             ("yoy_growth", "prod_yoy", "signed_pct"),
             ("vs_trailing", "prod_vs_trailing", "signed_pct"),

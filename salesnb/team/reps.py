@@ -115,13 +115,13 @@ def rep_panel(report: Report) -> Panel:
         frame, None, len(top), "label", ["revenue", "target", "orders", "won", "activities"],
         t("other_rows", lang, n="{n}"),
     )  # fmt: skip
-    shown = table(rows, _shown_columns(frame), lang)
+    shown = table(rows, _shown_columns(frame, report.orders_counted), lang)
     note = "" if frame["target"].notna().any() else t("team_no_rep_targets", lang)
     note = " ".join(p for p in (note, bounded_note(rows, lang)) if p)
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
 
 
-def _shown_columns(frame: pd.DataFrame) -> list[tuple[str, str, str | None]]:
+def _shown_columns(frame: pd.DataFrame, counted: bool = True) -> list[tuple[str, str, str | None]]:
     """The ranking's columns the export feeds, as ``table`` takes them.
 
     Target and attainment with a rep target, deals won with the opportunities, activity with the activities. A
@@ -129,13 +129,14 @@ def _shown_columns(frame: pd.DataFrame) -> list[tuple[str, str, str | None]]:
     note does not (why there is no attainment).
     """
     fed = {key: bool(frame[key].notna().any()) for key in ("target", "won", "activities")}
+    fed["orders"] = counted  # rows that total a month (``Report.orders_counted``): no orders to count
     columns: list[tuple[str, str, str | None, str | None]] = [
         ("rank", "team_rank", "int", None),
         ("label", "team_rep", None, None),
         ("revenue", "revenue", "amount", None),
         ("target", "target", "amount", "target"),
         ("attainment", "attainment", "pct", "target"),
-        ("orders", "team_orders", "int", None),
+        ("orders", "team_orders", "int", "orders"),
         ("won", "team_won", "int", "won"),
         ("win_rate", "team_win_rate", "pct", "won"),
         ("activities", "team_activities", "int", "activities"),

@@ -14,6 +14,7 @@ from .. import evidence, stats
 from ..angle import missing
 from ..data import facts
 from ..data.reps import left_before_end, rep_info, rep_label, tenure_months
+from ..data.summaries import month_totals
 from ..display import plotting
 from ..display.formatting import format_amount, format_amounts, format_chance, format_int, format_pct
 from ..display.panel import Panel, needs
@@ -61,13 +62,15 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     revenue = months["revenue"].unstack("month")
     counts = months["orders"].unstack("month").reindex(columns=history)
     usual = counts.fillna(0.0).where(counts.fillna(0.0).gt(0).cummax(axis=1)).mean(axis=1)
-    floor = 1 / np.sqrt(usual.where(usual > 0))
+    totals = bool(month_totals(report.ds))  # rows that total a month: no orders, the revenue's spread alone
+    floor = None if totals else 1 / np.sqrt(usual.where(usual > 0))
     expect = peer_expectation(revenue, report.period, history, peer_groups(report, revenue.index), floor=floor)
     expect = expect.reindex(now.index)
     now["expected"] = expect["expected"]
     now["change"] = expect["ratio"] - 1
     now["usual_orders"] = now.index.map(usual).astype(float)
-    now["p_value"] = np.fmax(expect["p_value"], _lumpy_p(report, expect, usual, history))
+    lumpy = expect["p_value"] if totals else _lumpy_p(report, expect, usual, history)  # few, lumpy orders
+    now["p_value"] = np.fmax(expect["p_value"], lumpy)
     now["attainment"] = now["revenue"] / now["target"]
     now["gap"] = now["revenue"] - now["target"]
     now["tenure_months"] = tenure_months(report.ds, now.index, report.period).to_numpy()
@@ -143,6 +146,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     thr = report.thresholds("team")
     lang = report.lang
     frame = underperform_frame(report)
+    totals = "totals" if month_totals(report.ds) else ""  # rows that total a month: no orders to speak of
     out = []
     for row in frame[frame["flagged"]].itertuples():
         if not company_shows(report, row.q_value, thr["strong_q"]):
@@ -175,7 +179,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
                 baseline=1.0,
                 effect=effect,
                 severity=level,
-                variant="" if targeted else "untargeted",
+                variant="_".join(v for v in ("" if targeted else "untargeted", totals) if v),
                 action_key="finding_rep_underperform_action",
             )  # fmt: skip
         )
@@ -221,6 +225,8 @@ def underperform_panel(report: Report) -> Panel:
         t("team_p_value", lang): shown["p_value"].map(format_chance),
         t("team_flag", lang): shown["flagged"].map(lambda f: t("team_flag_yes", lang) if f else ""),
     }
+    if not report.orders_counted:  # rows that total a month: no orders to count
+        del columns[t("team_orders", lang)], columns[t("team_expected_orders", lang)]
     if not targeted:
         del columns[t("target", lang)]
         columns[t("team_vs_usual", lang)] = columns.pop(t("attainment", lang))
