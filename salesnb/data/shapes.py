@@ -19,6 +19,7 @@ from .column_words import NAMES, named_column
 from .dataset import joined_name
 from .dates import MONTH_ONLY
 from .parsing import parse_number
+from .proposal_tables import ONE_UNIT
 
 ORDER_COUNT_NAMES = tuple(NAMES["order_count_names"])  # 订单量, 订单数, 单数: orders counted per row
 DIMENSIONS = ("order_date", "product_line", "product_id", "product_name", "region", "country", "channel", "rep_name")
@@ -100,5 +101,8 @@ def summary_ids(
     if summary and summary[1]:
         return {**found, "order_id": joined_name(summary[1]), "order_count": summary[0]}, summary, monthly
     if monthly:
-        return {**found, "order_id": joined_name(monthly[1])}, summary, monthly
+        found = {**found, "order_id": joined_name(monthly[1])}
+        if {"product_id", "product_name", "product_line"} & set(found) and not {"quantity", "unit_price"} & set(found):
+            found |= {"quantity": ONE_UNIT, "unit_price": found["amount"]}  # a category's month: one line of its total
+        return found, summary, monthly
     return found, summary, None

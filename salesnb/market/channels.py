@@ -182,9 +182,12 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     if scope == ALL:  # peers: the other channels
         peer_now = frame["revenue"].sum() - frame["revenue"]
         peer_usual = frame["usual"].sum() - frame["usual"]
-    else:  # peers: the same channel in the other regions
+    else:  # peers: the same channel in the other regions; for a region's own channel (a store), its other channels
         peer_now = mean_of("revenue", now, whole) - frame["revenue"]
         peer_usual = mean_of("revenue", months, whole) - frame["usual"]
+        alone = _alone(peer_usual, frame["usual"])
+        peer_now = peer_now.where(~alone, frame["revenue"].sum() - frame["revenue"])
+        peer_usual = peer_usual.where(~alone, frame["usual"].sum() - frame["usual"])
     frame["peer_factor"] = peer_factor(peer_now, peer_usual)
     frame = frame[(frame["revenue"] > 0) | (frame["usual"] > 0) | (frame["last_year"] > 0)].reset_index()
     if frame.empty:
@@ -304,9 +307,25 @@ def _forecasts(
 def _peer_table(own: pd.DataFrame, whole: pd.DataFrame, scope: str) -> pd.DataFrame:
     """Each channel's peers per month (channels × months), as :func:`channel_frame`'s peer factor reads them.
 
-    The other channels in the company; in a region, the same channel in the other regions.
+    The other channels in the company; in a region, the same channel in the other regions, or the region's other
+    channels for a channel no other region has (:func:`_alone`).
     """
-    return own.rsub(own.sum(axis=0), axis=1) if scope == ALL else whole - own
+    others = own.rsub(own.sum(axis=0), axis=1)
+    if scope == ALL:
+        return others
+    elsewhere = (whole.reindex(own.index, fill_value=0.0) - own).reindex(columns=own.columns, fill_value=0.0)
+    alone = _alone(elsewhere.sum(axis=1), own.sum(axis=1))
+    return elsewhere.mask(alone, others, axis=0)
+
+
+def _alone(elsewhere: pd.Series, own: pd.Series) -> pd.Series:
+    """Which channels of a region no other region sells through: a store (门店) of a chain, a city's distributor.
+
+    Their peers elsewhere sum to nothing (up to rounding), so a month every store of the region shares (a
+    season the forecast missed, a regional slump) would read as each store's own fall; the region's other
+    channels are their peers instead, as the company's other channels are in the ALL report.
+    """
+    return ~(elsewhere > 1e-9 * own.abs().clip(lower=1.0))
 
 
 def _p_low(orders: float, mu: float, forecast: Expectation, peer: float, history: pd.Series) -> float:

@@ -1,0 +1,127 @@
+"""Accuracy on monthly summary sheets (月度销售汇总): a store or a category cut in one month, found or not.
+
+Usage: python benchmarks/month_totals.py [--seed 1] [--sheets 40] [--clean 20]
+
+Why: a summary's rows total a month (月份 × 大区 × 门店 × 品类 with 销售额 and 目标), so the rules read revenue where
+they would count orders (:func:`salesnb.data.summaries.month_totals`). Each sheet draws its own company (2–5
+regions of 1–4 stores, 3–8 categories, 18–40 months, trend, season, 春节's month, noise 4–15 %), is written in
+GB18030 with 2024年1月 months, mapped by ``propose_mapping`` as ``salesnb map`` would, and read for one of its
+latest three months in the planted region's report and the ALL report. Planted sheets cut one store (the
+channel) or one category of one region by 20–70 % in that month; clean sheets cut nothing.
+Printed: recall per kind (medium or high, the right code and segment, in the region's or the ALL report) at
+all sizes and at ≥ 40 %, and the medium/high findings per clean report. The same seed prints the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from salesnb.data.loading import load_dataset
+from salesnb.data.propose import propose_mapping
+from salesnb.report import open_report
+
+ANGLES = ("market", "product")
+FESTIVAL = {2024: 2, 2025: 1, 2026: 2, 2027: 2, 2028: 1}  # the month holding 春节 (salesnb/defaults/calendar.yaml)
+CODES = {"store": ("channel_underperform", "channel"), "category": ("product_line_decline", "product_line")}
+
+
+def sheet(rng: np.random.Generator, folder: Path, kind: str | None) -> tuple[str, str, str, float]:
+    """Write one random summary into ``folder``; (region, planted segment, month, size) of its cut."""
+    regions = ["华东", "华南", "华北", "华中", "西南"][: rng.integers(2, 6)]
+    stores = {r: [f"{r}{k + 1}号店" for k in range(rng.integers(1, 5))] for r in regions}
+    categories = [f"品类{k + 1:02d}" for k in range(rng.integers(3, 9))]
+    months = pd.period_range("2024-01", periods=int(rng.integers(18, 41)), freq="M")
+    noise, growth, swing = rng.uniform(0.04, 0.15), rng.uniform(-0.01, 0.02), rng.uniform(0.0, 0.3)
+    month = str(months[-1 - rng.integers(0, 3)])
+    region = str(rng.choice(regions))
+    segment = str(rng.choice(stores[region] if kind == "store" else categories))
+    size = float(np.round(rng.uniform(0.2, 0.7), 2)) if kind else 0.0
+    rows = []
+    for r in regions:
+        for store in stores[r]:
+            level = rng.uniform(30_000, 200_000)
+            for category in categories:
+                base = level * rng.lognormal(0, 0.4)
+                for k, m in enumerate(months):
+                    festive = 0.4 if FESTIVAL.get(m.year) == m.month else 0.0  # 春节's month, January or February
+                    season = 1 + swing * np.sin(2 * np.pi * (m.month - 3) / 12) + festive
+                    value = base * season * (1 + growth) ** k * rng.lognormal(0, noise)
+                    target = round(value * rng.uniform(0.92, 1.08), -2)
+                    hit = kind and str(m) == month and r == region and segment in (store, category)
+                    rows.append(
+                        (
+                            f"{m.year}年{m.month}月",
+                            r,
+                            store,
+                            category,
+                            round(value * (1 - size if hit else 1), 2),
+                            target,
+                        )
+                    )
+    frame = pd.DataFrame(rows, columns=["月份", "大区", "门店", "品类", "销售额", "目标"])
+    frame.to_csv(folder / "月度销售汇总.csv", index=False, encoding="gb18030")
+    return region, segment, month, size
+
+
+def findings(folder: Path, month: str, region: str) -> list[dict]:
+    """Every medium or high finding of the region's and the ALL report, with the scope it was in."""
+    path = folder / "月度销售汇总.csv"
+    ds = load_dataset(path, mapping=propose_mapping(path).mapping())
+    out = []
+    for scope in (region, "ALL"):
+        report = open_report(dataset=ds, period=month, region=scope)
+        for angle in ANGLES:
+            for f in importlib.import_module(f"salesnb.{angle}").angle_findings(report):
+                if f["severity"] in ("high", "medium"):
+                    out.append({**f, "scope": scope})
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--sheets", type=int, default=40, help="sheets with one planted cut")
+    parser.add_argument("--clean", type=int, default=20, help="sheets with none")
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    found, total, big, big_found, clean = Counter(), Counter(), Counter(), Counter(), Counter()
+    reports = 0
+    for number in range(args.sheets + args.clean):
+        kind = ("store", "category")[number % 2] if number < args.sheets else None
+        with tempfile.TemporaryDirectory(prefix="monthsum") as tmp:
+            region, segment, month, size = sheet(rng, Path(tmp), kind)
+            seen = findings(Path(tmp), month, region)
+        if kind is None:
+            reports += 2
+            clean.update(f"{f['code']} {f['severity']}" for f in seen)
+            for f in seen:
+                print(f"  clean {number}, {f['scope']} {month}: {f['severity']} {f['title']}: {f['detail'][:160]}")
+            continue
+        code, dimension = CODES[kind]
+        hit = any(f["code"] == code and f["segment"].get(dimension) == segment for f in seen)
+        total[kind] += 1
+        found[kind] += hit
+        big[kind] += size >= 0.4
+        big_found[kind] += hit and size >= 0.4
+        if not hit:
+            fired = sorted({f["code"] for f in seen})
+            print(f"  miss: {kind} {segment} in {region} {month} cut {size:.0%}; fired: {fired}")
+    print(f"monthly summary benchmark: seed {args.seed}, {args.sheets} planted + {args.clean} clean sheets")
+    for kind in CODES:
+        print(
+            f"{kind:9s} recall {found[kind]}/{total[kind]} ({found[kind] / max(total[kind], 1):.0%}),"
+            f" at >= 40%: {big_found[kind]}/{big[kind]}"
+        )
+    print(f"clean: {sum(clean.values())} medium/high findings over {reports} reports", dict(sorted(clean.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""A monthly summary sheet (月度销售汇总: 月份, 大区, 门店, 品类, 销售额, 目标): rows that total a month, not orders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from salesnb.data import facts
+from salesnb.data.dates import parse_dates
+from salesnb.data.loading import load_dataset
+from salesnb.data.mapview import describe
+from salesnb.data.propose import propose_mapping
+from salesnb.data.summaries import month_totals
+from salesnb.report import open_report
+
+STORES = {"华东": ["上海店", "杭州店", "南京店"], "华南": ["广州店", "深圳店"], "华北": ["北京店", "天津店"]}
+CATEGORIES = ["饮料", "零食", "日化"]
+MONTHS = [f"{year}年{month}月" for year in (2024, 2025, 2026) for month in range(1, 13)][:34]  # to 2026年10月
+
+
+def summary_sheet(folder: Path, cut: float = 1.0) -> Path:
+    """A 月度销售汇总 in GB18030: one row per month, region, store and category; 深圳店 × ``cut`` in 2026年10月.
+
+    Each row's 目标 is set before the cut (a plan made in advance), near the row's usual revenue.
+    """
+    rng = np.random.default_rng(7)
+    rows = []
+    for region, stores in STORES.items():
+        for store in stores:
+            level = rng.uniform(50_000, 150_000)
+            for category in CATEGORIES:
+                base = level * rng.uniform(0.6, 1.4)
+                for k, month in enumerate(MONTHS):
+                    calendar = k % 12 + 1
+                    season = 1 + 0.2 * np.sin(2 * np.pi * (calendar - 3) / 12) + (0.4 if calendar == 2 else 0)
+                    value = base * season * (1 + 0.01 * k) * rng.lognormal(0, 0.06)
+                    target = round(value * rng.uniform(0.95, 1.05), -2)
+                    if store == "深圳店" and month == "2026年10月":
+                        value *= cut
+                    rows.append((month, region, store, category, round(value, 2), target))
+    frame = pd.DataFrame(rows, columns=["月份", "大区", "门店", "品类", "销售额", "目标"])
+    path = folder / "月度销售汇总.csv"
+    frame.to_csv(path, index=False, encoding="gb18030")
+    return path
+
+
+def test_a_month_without_a_day_is_read_as_its_last_day() -> None:
+    """2026-10 read by ISO as October 1st cut the data's last month after one day; its last day keeps it whole."""
+    values = pd.Series(["2024年1月", "2024-02", "2024/3", "202404", "2024年6月份", "2024-07-03", "2024-13", None])
+    parsed, failed, _ = parse_dates(values)
+    assert parsed.dt.strftime("%Y-%m-%d").tolist()[:6] == [
+        "2024-01-31", "2024-02-29", "2024-03-31", "2024-04-30", "2024-06-30", "2024-07-03",
+    ]  # fmt: skip
+    assert failed.tolist() == [False] * 6 + [True, False]  # month 13 is no month; empty stays empty
+    numbers, failed, _ = parse_dates(pd.Series([202401, 45000, 202413]))  # 202401 typed as a number: a month
+    assert numbers.dt.strftime("%Y-%m-%d").tolist()[:2] == ["2024-01-31", "2023-03-15"]
+    assert failed.tolist() == [False, False, True]
+
+
+def test_map_reads_a_monthly_summary_as_sales_by_month_with_its_targets(tmp_path: Path) -> None:
+    sheet = summary_sheet(tmp_path)
+    proposal = propose_mapping(sheet)
+    mapping = proposal.mapping()
+    orders = mapping["columns"]["orders"]
+    assert orders["order_id"] == {"per": ["月份", "品类", "大区", "门店"]} and orders["order_date"] == "月份"
+    assert orders["channel"] == "门店" and orders["amount"] == "销售额"
+    assert mapping["columns"]["targets"] == {
+        "period": "月份",
+        "target_amount": "目标",
+        "product_line": "品类",
+        "region": "大区",
+    }
+    said = "\n".join(describe(proposal))
+    assert "每行是一个月的合计（按 月份 × 品类 × 大区 × 门店 汇总，共 714 行）" in said
+    assert "按 月份 × 大区 × 品类 相加，714 行合成 306 条目标" in said
+
+
+def test_the_loaded_summary_knows_its_rows_are_month_totals(tmp_path: Path) -> None:
+    sheet = summary_sheet(tmp_path)
+    ds = load_dataset(sheet, mapping=propose_mapping(sheet).mapping())
+    assert month_totals(ds) == ["月份", "品类", "大区", "门店"]
+    assert facts.latest_complete_month(ds) == "2026-10"  # the last month is whole, not cut after its first day
+    targets = ds["targets"]
+    assert len(targets) == 34 * 3 * 3  # months × regions × categories: the stores' targets added up
+    raw = pd.read_csv(sheet, encoding="gb18030")
+    assert targets["target_amount"].sum() == pytest.approx(raw["目标"].sum())
+    east = targets[
+        (targets["period"] == "2026-10") & (targets["region"] == "华东") & (targets["product_line"] == "饮料")
+    ]
+    expected = raw[(raw["月份"] == "2026年10月") & (raw["大区"] == "华东") & (raw["品类"] == "饮料")]["目标"].sum()
+    assert east["target_amount"].tolist() == pytest.approx([expected])
+
+
+def test_orders_with_their_own_ids_dated_by_month_are_orders(tmp_path: Path) -> None:
+    """An order list dated only by month still counts orders: only rows without ids or customers are totals."""
+    text = "订单号,客户,月份,金额\nA1,甲,2026-09,100\nA2,乙,2026-09,50\nA3,甲,2026-10,80\n"
+    (tmp_path / "orders.csv").write_text(text, encoding="utf-8")
+    ds = load_dataset(tmp_path / "orders.csv", mapping=propose_mapping(tmp_path / "orders.csv").mapping())
+    assert month_totals(ds) == [] and len(ds["orders"]) == 3
+
+
+@pytest.mark.parametrize("cut", [0.5, 1.0])
+def test_a_store_cut_by_half_is_found_by_its_revenue_and_nothing_on_the_plain_sheet(tmp_path: Path, cut: float) -> None:
+    """Each store has 3 rows a month whatever it sells: an order-count test never saw the cut (p 0.76)."""
+    from salesnb import market
+
+    sheet = summary_sheet(tmp_path, cut=cut)
+    ds = load_dataset(sheet, mapping=propose_mapping(sheet).mapping())
+    found = [
+        f
+        for f in market.angle_findings(open_report(dataset=ds, period="2026-10"))
+        if f["code"] == "channel_underperform"
+    ]
+    if cut == 1.0:
+        assert found == []
+        return
+    assert [f["segment"] for f in found][:1] == [{"channel": "深圳店"}]
+    assert found[0]["id"].startswith("ALL/market.channel_underperform.totals/")
+    assert "单" not in found[0]["detail"]  # no order counts in the words: there are none
+
+
+def test_the_pages_drop_order_counts_and_say_why(tmp_path: Path) -> None:
+    from salesnb import overview
+    from salesnb.drivers import tree_panel
+
+    sheet = summary_sheet(tmp_path)
+    report = open_report(dataset=load_dataset(sheet, mapping=propose_mapping(sheet).mapping()), period="2026-10")
+    metrics = overview.headline_metrics(report)
+    assert metrics["orders"] is None and metrics["aov"] is None and metrics["revenue"] > 0
+    note = "数据每行是一个月的合计（月度汇总），不是一笔笔订单：订单数、客单价和单笔订单的分析无法计算，本节跳过"
+    assert note in overview.orders_aov_panel(report).note and note in tree_panel(report).note
+    assert "订单数" not in overview.trend_panel(report).table.columns
+    assert "ℹ 数据每行是一个月的合计（按 月份 × 品类 × 大区 × 门店 汇总）" in report._repr_markdown_()
