@@ -21,8 +21,9 @@ CATEGORIES = ["饮料", "零食", "日化"]
 MONTHS = [f"{year}年{month}月" for year in (2024, 2025, 2026) for month in range(1, 13)][:34]  # to 2026年10月
 
 
-def summary_sheet(folder: Path, cut: float = 1.0) -> Path:
-    """A 月度销售汇总 in GB18030: one row per month, region, store and category; 深圳店 × ``cut`` in 2026年10月.
+def summary_sheet(folder: Path, cut: float = 1.0, region_cut: float = 1.0) -> Path:
+    """A 月度销售汇总 in GB18030: one row per month, region, store and category; 深圳店 × ``cut`` in 2026年10月,
+    every store of 华东 × ``region_cut`` then.
 
     Each row's 目标 is set before the cut (a plan made in advance), near the row's usual revenue.
     """
@@ -38,8 +39,8 @@ def summary_sheet(folder: Path, cut: float = 1.0) -> Path:
                     season = 1 + 0.2 * np.sin(2 * np.pi * (calendar - 3) / 12) + (0.4 if calendar == 2 else 0)
                     value = base * season * (1 + 0.01 * k) * rng.lognormal(0, 0.06)
                     target = round(value * rng.uniform(0.95, 1.05), -2)
-                    if store == "深圳店" and month == "2026年10月":
-                        value *= cut
+                    if month == "2026年10月":
+                        value *= (cut if store == "深圳店" else 1.0) * (region_cut if region == "华东" else 1.0)
                     rows.append((month, region, store, category, round(value, 2), target))
     frame = pd.DataFrame(rows, columns=["月份", "大区", "门店", "品类", "销售额", "目标"])
     path = folder / "月度销售汇总.csv"
@@ -134,3 +135,16 @@ def test_the_pages_drop_order_counts_and_say_why(tmp_path: Path) -> None:
     assert note in overview.orders_aov_panel(report).note and note in tree_panel(report).note
     assert "订单数" not in overview.trend_panel(report).table.columns
     assert "ℹ 数据每行是一个月的合计（按 月份 × 品类 × 大区 × 门店 汇总）" in report._repr_markdown_()
+
+
+def test_a_regions_slump_is_the_regions_not_each_of_its_stores(tmp_path: Path) -> None:
+    """A store sold nowhere else had no peers in its region's report (factor 1): a region-wide fall of 35 % made
+    each of 华东's stores a channel finding. Its peers are now the region's other channels, which fell alike."""
+    from salesnb import market
+
+    sheet = summary_sheet(tmp_path, region_cut=0.65)
+    ds = load_dataset(sheet, mapping=propose_mapping(sheet).mapping())
+    east = market.angle_findings(open_report(dataset=ds, period="2026-10", region="华东"))
+    assert [f for f in east if f["code"] == "channel_underperform"] == []
+    company = market.angle_findings(open_report(dataset=ds, period="2026-10"))
+    assert [f["segment"] for f in company if f["code"] == "region_underperform"] == [{"region": "华东"}]
