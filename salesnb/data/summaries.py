@@ -97,14 +97,20 @@ def summed_targets(ds: Dataset) -> Dataset:
     """``ds`` with a summary's targets (:func:`~.validation.summary_targets`) added up per month, region, rep and line.
 
     Each row of a 月度销售汇总 carries its store's and category's 目标: the targets of one region and category
-    are the sum over its stores. Rows keep the order of each combination's first row; a combination without
-    any target stays without one.
+    are the sum over its stores. A rep's target per category gives the rep's (over the categories) and the
+    category's (over the reps), each a level of :mod:`.targets`, so neither the team page nor the product lines
+    lose theirs. Rows keep the order of each combination's first row; a combination without any target stays
+    without one.
     """
     targets = ds.tables.get("targets")
     if targets is None or not summary_targets(ds.mapping):
         return ds
     grain = [c for c in TARGET_GRAIN if c in targets.columns]
-    if not targets.duplicated(grain).any():
+    both = targets["rep_id"].notna() & targets["product_line"].notna()  # a rep's target per category
+    if both.any():  # the reps' targets (over their categories) and the lines' (over their reps), as levels of their own
+        apart = [targets[both].assign(product_line=pd.NA), targets[both].assign(rep_id=pd.NA)]
+        targets = pd.concat([targets[~both], *apart], ignore_index=True).astype(targets.dtypes.to_dict())
+    elif not targets.duplicated(grain).any():
         return ds
     groups = targets.groupby(grain, dropna=False, sort=False)
     summed = groups.first().assign(target_amount=groups["target_amount"].sum(min_count=1)).reset_index()

@@ -148,3 +148,30 @@ def test_a_regions_slump_is_the_regions_not_each_of_its_stores(tmp_path: Path) -
     assert [f for f in east if f["code"] == "channel_underperform"] == []
     company = market.angle_findings(open_report(dataset=ds, period="2026-10"))
     assert [f["segment"] for f in company if f["code"] == "region_underperform"] == [{"region": "华东"}]
+
+
+def test_a_reps_targets_per_category_give_the_rep_and_the_line_their_targets(tmp_path: Path) -> None:
+    """年月 × 大区 × 销售员 × 品类 with 目标: rows with both a rep and a line were no level of the targets (no target,
+    so no rep was tested). They give each rep's target (over the categories) and each line's (over the reps)."""
+    from salesnb import overview, team
+
+    text = "年月,大区,销售员,品类,销售额,目标\n"
+    rows = []
+    for k in range(24):
+        month = f"{2024 + k // 12}-{k % 12 + 1:02d}"
+        for rep, region, level in (("张伟", "华东", 100.0), ("李娜", "华东", 80.0), ("陈静", "华南", 90.0)):
+            for category, share in (("饮料", 0.6), ("零食", 0.4)):
+                wobble = 1 + 0.05 * np.sin(k * (1 + share) + level)
+                sold = level * share * wobble * (0.3 if (rep, month) == ("李娜", "2025-12") else 1.0)
+                rows.append(f"{month},{region},{rep},{category},{sold * 1000:.2f},{level * share * 1000:.0f}")
+    (tmp_path / "销售汇总.csv").write_text(text + "\n".join(rows) + "\n", encoding="utf-8")
+    sheet = tmp_path / "销售汇总.csv"
+    ds = load_dataset(sheet, mapping=propose_mapping(sheet).mapping())
+    report = open_report(dataset=ds, period="2025-12")
+    assert overview.headline_metrics(report)["target"] == pytest.approx(270_000.0)  # 3 reps × both categories
+    lines = overview.attainment_frame(report, "product_line").set_index("segment")["target"]
+    assert lines.to_dict() == pytest.approx({"饮料": 162_000.0, "零食": 108_000.0})
+    reps = overview.attainment_frame(report, "rep_id").set_index("segment")["target"]
+    assert reps.to_dict() == pytest.approx({"张伟": 100_000.0, "李娜": 80_000.0, "陈静": 90_000.0})
+    found = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    assert [f["segment"] for f in found] == [{"rep_id": "李娜"}] and "笔" not in found[0]["detail"]
