@@ -3,7 +3,7 @@
 Usage: python benchmarks/month_totals.py [--seed 1] [--sheets 40] [--clean 20]
 
 Why: a summary's rows total a month (月份 × 大区 × 门店 × 品类 with 销售额 and 目标), so the rules read revenue where
-they would count orders (:func:`salesnb.data.summaries.month_totals`). Each sheet draws its own company (2–5
+they would count orders (:func:`salesnb.data.summaries.total_rows`). Each sheet draws its own company (2–5
 regions of 1–4 stores, 3–8 categories, 18–40 months, trend, season, 春节's month, noise 4–15 %), is written in
 GB18030 with 2024年1月 months, mapped by ``propose_mapping`` as ``salesnb map`` would, and read for one of its
 latest three months in the planted region's report and the ALL report. Planted sheets cut one store (the

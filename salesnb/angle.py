@@ -15,14 +15,14 @@ from functools import cache
 from typing import Any
 
 from .data.facts import unknown_segment
-from .data.summaries import month_totals
+from .data.summaries import total_rows
 
 MetricFunction = Callable[[Any], dict[str, Any]]
 
 ANGLE_NAMES: tuple[str, ...] = ("overview", "market", "product", "team", "process", "support")  # report order
 
 BUYERS = "orders.customer_id"  # the orders name their customers: who is new, who bought again, who left
-ORDERS = "orders.rows"  # each orders row is an order, not a month's total (:func:`~.data.summaries.month_totals`)
+ORDERS = "orders.rows"  # each orders row is an order, not a month's total (:func:`~.data.summaries.total_rows`)
 
 
 def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
@@ -37,7 +37,7 @@ def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
     for need in needs:
         table, _, column = need.partition(".")
         if need == ORDERS:  # counts of orders, order values, baskets: none in rows that total a month
-            out += [need] if ds.has(table) and month_totals(ds) else []
+            out += [need] if ds.has(table) and total_rows(ds) else []
         elif not ds.has(table):
             if not (column and table in needs):
                 out.append(need)

@@ -15,7 +15,7 @@ from .data.dataset import Dataset
 from .data.early_ends import early_end_labels
 from .data.exclude import exclude_rule
 from .data.region_gaps import gap_label, region_gaps
-from .data.summaries import month_totals
+from .data.summaries import total_rows
 from .i18n import joined, t
 from .periods import ALL, months_back
 
@@ -87,9 +87,9 @@ def header_markdown(report: Any) -> str:
     if currency:  # amounts of several currencies, converted at the mapping's rates: said where figures are read
         rates = ", ".join(f"1 {code} = {rate:g} {currency['base']}" for code, rate in currency["rates"].items())
         text += "\n\n" + t("currency_note", lang, base=currency["base"], rates=rates)
-    parts = month_totals(ds)
-    if parts:  # rows that total a month (:func:`salesnb.data.summaries.month_totals`): no orders to count
-        text += "\n\n" + t("month_totals_note", lang, parts=" × ".join(parts))
+    parts = total_rows(ds)
+    if parts:  # rows that total a month (:func:`salesnb.data.summaries.total_rows`): no orders to count
+        text += "\n\n" + t("totals_note", lang, parts=" × ".join(parts))
     counted = ds.mapping.renames("orders").get("order_count")
     if counted:  # a summary's rows made into the orders they count (:mod:`salesnb.data.summaries`)
         text += "\n\n" + t("summary_orders_note", lang, column=counted)

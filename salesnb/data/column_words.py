@@ -186,3 +186,6 @@ def place_share(values: pd.Series) -> float:
     if not len(text):
         return 0.0
     return float(text.str.replace(PLACE_SUFFIX, "", regex=True).isin(PLACES).mean())
+
+
+HEADCOUNT_NAMES = frozenset(normalise(n) for n in NAMES["headcount_names"])  # Customers, 来客数: a count, no customer

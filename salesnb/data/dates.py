@@ -74,12 +74,6 @@ def month_ends(year: pd.Series, month: pd.Series) -> pd.Series:
     return (first + pd.offsets.MonthEnd(0)).astype("datetime64[us]")
 
 
-def month_dated(dates: pd.Series) -> bool:
-    """Whether every date is a month's last day at midnight, as a month without a day is read (:func:`month_ends`)."""
-    dates = dates.dropna()
-    return bool(len(dates)) and bool((dates.dt.is_month_end & (dates == dates.dt.normalize())).all())
-
-
 def _day_month(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, str | None]:
     """Parse ``10/5/2026``-like values; returns dates (NaT where not of that shape) and an ambiguity hint."""
     parts = text.str.extract(_PARTS)

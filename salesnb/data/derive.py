@@ -14,7 +14,7 @@ import pandas as pd
 
 from .contract import DATE, TABLES, TIMESTAMP
 from .dataset import JOINED, Mapping
-from .dates import excel_days, month_dated, parse_dates
+from .dates import excel_days, parse_dates
 from .expressions import column_names, evaluate, evaluate_text, is_text, parse_expression
 from .messages import Message, counted
 from .parsing import id_text, parse_number
@@ -314,6 +314,6 @@ def joined_note(tables: dict[str, pd.DataFrame], names: Mapping, file_rows: int 
     orders = int(tables["orders"]["order_id"].nunique())
     rows = len(tables["order_lines"]) if "order_lines" in tables else (file_rows or len(tables["orders"]))
     named = names.renames("orders")
-    if not {"customer_id", "order_count"} & set(named) and month_dated(tables["orders"]["order_date"]):
-        return [Message("problem_month_totals", parts=" × ".join(names.joined[key]), orders=orders)]  # 月度汇总
+    if not {"customer_id", "order_count"} & set(named):  # a summary's rows (:func:`~.shapes.period_totals`)
+        return [Message("problem_total_rows", parts=" × ".join(names.joined[key]), orders=orders)]
     return [Message("problem_joined_orders", parts=key, orders=orders, rows=rows)]

@@ -16,6 +16,7 @@ from ..i18n import joined, t
 from . import validation
 from .draft import candidates, closest_file, draft_proposal, draft_text, file_orders
 from .loading import SHEET, load_dataset
+from .match import headcount
 from .messages import say
 from .propose import Proposal
 from .warehouses import is_consignee, warehouse_customers
@@ -162,10 +163,13 @@ def scaled_notes(proposal: Proposal, lang: str) -> list[str]:
 
 def _no_customer(proposal: Proposal, lang: str) -> list[str]:
     """Say that the proposed orders name no customer, and which columns' contents could be the customer."""
-    if "customer_id" in proposal.columns.get("orders", {}):
-        return []
     file = proposal.tables["orders"]
-    fits = candidates(proposal.samples[file], proposal.recognised.get(file, {}), "customer_id")
+    if "customer_id" in proposal.columns.get("orders", {}) or file in proposal.totals:  # a summary: said as such
+        return []
+    sample = proposal.samples[file]
+    fits = [
+        c for c in candidates(sample, proposal.recognised.get(file, {}), "customer_id") if not headcount(sample[c], c)
+    ]
     lines = [f"! {t('map_no_customer', lang)}"]
     return lines + ([f"- {t('map_customer_candidate', lang, names=' / '.join(fits))}"] if fits else [])
 

@@ -17,6 +17,7 @@ from .address_regions import address_region
 from .column_words import (
     CITY_NAMES,
     CONSIGNEE_NAMES,
+    HEADCOUNT_NAMES,
     ID_WORDS,
     NOT_PRODUCT_WORDS,
     PAIR_CODES,
@@ -97,10 +98,24 @@ def _reads_as_numbers(sample: pd.Series) -> bool:
     return _share(numbers.notna(), sample) >= MOSTLY
 
 
+def headcount(values: pd.Series, name: object) -> bool:
+    """Whether a column counts people or visits per row (Customers, 来客数, 客流量) rather than naming a customer.
+
+    A store's daily summary (Rossmann: Store, Date, Sales, Customers) had its buyers' count read as a customer
+    id, so every count became a customer and the sales of a day of 600 buyers one customer's order. Named so
+    and holding whole numbers, it is no customer and no column of the contract.
+    """
+    if normalise(str(name)) not in HEADCOUNT_NAMES:
+        return False
+    numbers = parse_number(values.dropna())[0]
+    return bool(len(numbers)) and numbers.notna().all() and bool((numbers % 1 == 0).all())
+
+
 def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     """Concept -> the frame's column, by synonyms then contents; and whether the dates need a declared order."""
     sample = frame.head(SAMPLE_ROWS)
     filled = [c for c in frame.columns if (frame[c].notna() & frame[c].ne(NOT_A_NUMBER)).any()]  # not all empty/"NA"
+    filled = [c for c in filled if not headcount(sample[c], c)]  # Customers: 600 a store-day is no customer id
     by_name = {normalise(c): c for c in reversed(filled)}  # the first of equal names wins
     found: dict[str, str] = {}
     ambiguous = False

@@ -196,7 +196,7 @@ def tables_from(
         if table == "products" and columns.get("product_line") == product:  # known by its line: it is its own line
             kept["product_line"] = product
         tables[table] = kept
-    if targets:  # a monthly summary's 目标 beside its 销售额 (:func:`~.shapes.month_totals`)
+    if targets:  # a monthly summary's 目标 beside its 销售额 (:func:`~.shapes.period_totals`)
         tables["targets"] = targets_columns(found)
     return tables, missing
 

@@ -84,7 +84,7 @@ class Proposal:
     pivots: dict[str, list[str]] = field(default_factory=dict)  # file -> its month columns: a pivot, not sales
     wide: dict[str, dict] = field(default_factory=dict)  # file -> {year, months}: targets a column per month
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
-    month_totals: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (month, its dimensions)
+    totals: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (date, its dimensions): summaries
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
     side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
     tickets_only: list[str] = field(default_factory=list)  # files of support tickets and no sale (ticket_files)
@@ -96,7 +96,7 @@ class Proposal:
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
         tables |= {t: None for t in self.left_out if t not in self.tables}  # leads: ~ (its file is no such table)
         joined = {joined_name(parts): parts for _, parts, *_ in self.per_day}  # order_id: {per: [..]}
-        summed = [*self.summaries.values(), *self.month_totals.values()]  # rows that total orders
+        summed = [*self.summaries.values(), *self.totals.values()]  # rows that total orders
         joined |= {joined_name(parts): parts for _, parts in summed if parts}
         columns = {
             t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
@@ -269,7 +269,7 @@ def _candidates(
     if summary:
         proposal.summaries[name] = summary
         proposal.recognised[name]["order_count"] = summary[0]  # a count: no customer, no id to offer
-    proposal.month_totals |= {name: monthly} if monthly else {}
+    proposal.totals |= {name: monthly} if monthly else {}
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
     found = quoted_list_price(frame, found)  # 用友's 报价 before its 扣率
     totals = not own and order_total(frame, found)  # the order's total on each line: it prices no line

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .column_words import NAMES, named_column
 from .dataset import joined_name
-from .dates import MONTH_ONLY
+from .dates import MONTH_ONLY, parse_dates
 from .parsing import parse_number
 from .proposal_tables import ONE_UNIT
 
@@ -30,6 +30,7 @@ MONTH_NAMES = re.compile(
     r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*(?:[-\s']?\d{2,4})?",  # Jan, Mar-24
     re.IGNORECASE,
 )
+REPEATED = 0.01  # share of rows sharing a day and dimensions with another that a summary of days may have
 PIVOT_MONTHS = 3  # month columns that make a file a pivot by month
 NUMERIC = 0.8  # share of a month column's filled values that must read as numbers
 
@@ -46,13 +47,15 @@ def month_columns(frame: pd.DataFrame) -> list[str]:
     return months if len(months) >= PIVOT_MONTHS else []
 
 
-def month_totals(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[str]] | None:
-    """(the month column, the columns each row totals by) of a monthly summary without order numbers, else ``None``.
+def period_totals(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[str]] | None:
+    """(the date column, the columns each row totals by) of a summary without order numbers, else ``None``.
 
-    A 月度销售汇总 (月份, 大区, 门店, 品类, 销售额, 目标) names no order and no customer, and its time column holds
-    months (2026年10月, 2026-10, 202610): each row is a month's total of a region, a store, a category. Its month is
-    the rows' date (read as the month's last day, :mod:`.dates`) and its dimensions their id, so the sheet
-    gives sales by month, region, channel and product line, and its targets beside them.
+    A 月度销售汇总 (月份, 大区, 门店, 品类, 销售额, 目标) or a store's daily sales (Store, Date, Sales) names no order
+    and no customer: each row is the total of a month (or a day) of a region, a store, a category. Its month is
+    the rows' date (a month is read as its last day, :mod:`.dates`) and its dimensions their id, so the sheet
+    gives sales by month, region, channel and product line, and its targets beside them. A file of days is such
+    a summary only when its dates have no time of day and no two rows share a day and dimensions: a till's lines
+    without receipt numbers repeat them.
     """
     if "order_id" in found or "customer_id" in found or "customer_name" in found:
         return None
@@ -62,13 +65,15 @@ def month_totals(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[
     if column is None or column not in frame.columns:
         return None
     values = frame[column].dropna()
-    if pd.api.types.is_numeric_dtype(values):
-        values = values.astype("Int64")
-    text = values.astype("str").str.strip()
-    if not len(text) or text.str.fullmatch(MONTH_ONLY).mean() < NUMERIC:
+    text = (values.astype("Int64") if pd.api.types.is_numeric_dtype(values) else values).astype("str").str.strip()
+    dimensions = [found[c] for c in DIMENSIONS if c in found and c != "order_date" and found[c] in frame.columns]
+    parts = [column, *dimensions]
+    if len(text) and text.str.fullmatch(MONTH_ONLY).mean() >= NUMERIC:
+        return column, parts
+    dates = parse_dates(values)[0]
+    if not dimensions or not len(dates) or dates.isna().mean() > 1 - NUMERIC or (dates != dates.dt.normalize()).any():
         return None
-    dated = {**found, "order_date": column}
-    return column, [dated[c] for c in DIMENSIONS if c in dated]
+    return (column, parts) if frame.duplicated(parts).mean() <= REPEATED else None
 
 
 def order_count(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[str]] | None:
@@ -91,10 +96,10 @@ def summary_ids(
 ) -> tuple[dict[str, str], tuple[str, list[str]] | None, tuple[str, list[str]] | None]:
     """``found`` with the id a summary's rows go by; its (order count, dimensions) and (month column, dimensions).
 
-    A monthly summary's month is its date (:func:`month_totals`); a count of orders per row (:func:`order_count`)
-    then makes each row that many orders, else each row is one month's total.
+    A summary's month or day is its date (:func:`period_totals`); a count of orders per row (:func:`order_count`)
+    then makes each row that many orders, else each row is one period's total.
     """
-    monthly = month_totals(frame, found)
+    monthly = period_totals(frame, found)
     if monthly:
         found = {**found, "order_date": monthly[0]}
     summary = order_count(frame, found)

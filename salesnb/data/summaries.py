@@ -16,7 +16,6 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .dates import month_dated
 from .facts import per_dataset
 from .messages import Message
 from .parsing import anonymous_buyers
@@ -67,25 +66,24 @@ def _shared_lines(lines: pd.DataFrame, each: pd.Series) -> pd.DataFrame:
     return made
 
 
-def month_totals(ds: Dataset) -> list[str]:
-    """The columns each orders row totals a month by (a 月度销售汇总, :func:`~.shapes.month_totals`), else [].
+def total_rows(ds: Dataset) -> list[str]:
+    """The columns each orders row totals by (a 月度销售汇总, a store's daily sales: :func:`~.shapes.period_totals`).
 
-    Such rows are no orders: their number is the number of regions × stores × categories, the same every month,
-    so no count of orders, order value or basket can be read from them and the tests that read a segment's
-    orders read its revenue instead. Known from the mapping and the data: the order id is made of columns
-    (``order_id: {per: [...]}``) with no count of orders (:data:`COUNT`), no customer, and every order date is
-    a month's last day at midnight, as :mod:`.dates` reads a month without a day.
+    Such rows are no orders: their number is the number of months (or days) × stores × categories, much the same
+    every month, so no count of orders, order value or basket can be read from them and the tests that read a
+    segment's orders read its revenue instead. Known from the mapping: the order id is made of columns
+    (``order_id: {per: [...]}``) and there is no customer and no count of orders (:data:`COUNT`) beside it, as
+    ``map`` proposes for a summary. [] for every other dataset.
     """
 
     def build() -> list[str]:
-        orders = ds.tables.get("orders")
         present = ds.present_columns.get("orders", frozenset())
         parts = ds.mapping.joined.get(ds.mapping.renames("orders").get("order_id", ""))
-        if orders is None or not len(orders) or not parts or COUNT in present or "customer_id" in present:
+        if not ds.has("orders") or not parts or COUNT in present or "customer_id" in present:
             return []
-        return list(parts) if month_dated(orders["order_date"]) else []
+        return list(parts)
 
-    return per_dataset(ds, ("summaries", "month_totals"), build)
+    return per_dataset(ds, ("summaries", "total_rows"), build)
 
 
 def _column(ds: Dataset) -> str:

@@ -24,6 +24,7 @@ from .dataset import Dataset
 from .exclude import leave_out
 from .facts import order_totals
 from .messages import counted
+from .summaries import total_rows
 
 MONTHS_NAMED = 6  # months named in the warning, the busiest first
 
@@ -53,11 +54,12 @@ def drop_zero_orders(ds: Dataset) -> Dataset:
     more = len(per_month) - len(busiest)
     months = named + (f", … (+{more})" if more else "")
     tables, notes = leave_out(ds.tables, "orders", zero)
-    warning = counted("problem_zero_orders", int(zero.sum()), months=months or "—")
+    totals = bool(total_rows(ds))  # a summary's rows of 0: a closed day or store, no order given away
+    warning = counted("problem_zero_totals" if totals else "problem_zero_orders", int(zero.sum()), months=months or "—")
     return dataclasses.replace(
         ds,
         tables=tables,
         warnings=[*ds.warnings, warning, *notes],
-        zero_orders={str(m): int(n) for m, n in per_month.items()},
+        zero_orders={} if totals else {str(m): int(n) for m, n in per_month.items()},
         covered_through=latest(dates, ds.covered_through),
     )

@@ -16,7 +16,7 @@ from ..data import facts
 from ..data.copied_cost import no_cost_note
 from ..data.early_ends import ended_early
 from ..data.region_gaps import fill_factors, region_gaps
-from ..data.summaries import month_totals
+from ..data.summaries import total_rows
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
@@ -212,7 +212,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     expected_orders = orders_fc.map(lambda f: f.value) * frame["peer_factor"]
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
     history_orders = wide["orders"].reindex(columns=months, fill_value=0.0)
-    totals = bool(month_totals(report.ds))  # rows that total a month: no orders to count, the revenue is the test
+    totals = bool(total_rows(report.ds))  # rows that total a month: no orders to count, the revenue is the test
     frame["p_value"] = [
         float("nan")
         if not months
@@ -347,7 +347,7 @@ def _p_low(orders: float, mu: float, forecast: Expectation, peer: float, history
 def _p_revenue(row: Any, forecast: Expectation, peers: Expectation) -> float:
     """How likely a month as low as the channel's revenue is under its own forecast × the peer factor.
 
-    For rows that total a month (:func:`~salesnb.data.summaries.month_totals`): their count is the same every
+    For rows that total a month (:func:`~salesnb.data.summaries.total_rows`): their count is the same every
     month, so the revenue is read against the forecast's interval, as a region's is, the peer factor's error added.
     """
     if not row.peer_factor > 0:
@@ -365,7 +365,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     """
     lang, thr = report.lang, report.thresholds(NAME)
     early = ended_early(report.ds, "channel", report.period)  # its export ends days early: no sales decline
-    variant = "totals" if month_totals(report.ds) else ""  # rows that total a month: no orders to speak of
+    variant = "totals" if total_rows(report.ds) else ""  # rows that total a month: no orders to speak of
     out = []
     for segment, row, q in report_rows(report, channel_frame):
         if not supported(q, thr) or row.channel in early:

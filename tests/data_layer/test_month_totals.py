@@ -13,7 +13,7 @@ from salesnb.data.dates import parse_dates
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe
 from salesnb.data.propose import propose_mapping
-from salesnb.data.summaries import month_totals
+from salesnb.data.summaries import total_rows
 from salesnb.report import open_report
 
 STORES = {"华东": ["上海店", "杭州店", "南京店"], "华南": ["广州店", "深圳店"], "华北": ["北京店", "天津店"]}
@@ -75,14 +75,14 @@ def test_map_reads_a_monthly_summary_as_sales_by_month_with_its_targets(tmp_path
         "region": "大区",
     }
     said = "\n".join(describe(proposal))
-    assert "每行是一个月的合计（按 月份 × 品类 × 大区 × 门店 汇总，共 714 行）" in said
+    assert "每行是按 月份 × 品类 × 大区 × 门店 汇总的合计（共 714 行）" in said
     assert "按 月份 × 大区 × 品类 相加，714 行合成 306 条目标" in said
 
 
 def test_the_loaded_summary_knows_its_rows_are_month_totals(tmp_path: Path) -> None:
     sheet = summary_sheet(tmp_path)
     ds = load_dataset(sheet, mapping=propose_mapping(sheet).mapping())
-    assert month_totals(ds) == ["月份", "品类", "大区", "门店"]
+    assert total_rows(ds) == ["月份", "品类", "大区", "门店"]
     assert facts.latest_complete_month(ds) == "2026-10"  # the last month is whole, not cut after its first day
     targets = ds["targets"]
     assert len(targets) == 34 * 3 * 3  # months × regions × categories: the stores' targets added up
@@ -100,7 +100,7 @@ def test_orders_with_their_own_ids_dated_by_month_are_orders(tmp_path: Path) -> 
     text = "订单号,客户,月份,金额\nA1,甲,2026-09,100\nA2,乙,2026-09,50\nA3,甲,2026-10,80\n"
     (tmp_path / "orders.csv").write_text(text, encoding="utf-8")
     ds = load_dataset(tmp_path / "orders.csv", mapping=propose_mapping(tmp_path / "orders.csv").mapping())
-    assert month_totals(ds) == [] and len(ds["orders"]) == 3
+    assert total_rows(ds) == [] and len(ds["orders"]) == 3
 
 
 @pytest.mark.parametrize("cut", [0.5, 1.0])
@@ -131,10 +131,10 @@ def test_the_pages_drop_order_counts_and_say_why(tmp_path: Path) -> None:
     report = open_report(dataset=load_dataset(sheet, mapping=propose_mapping(sheet).mapping()), period="2026-10")
     metrics = overview.headline_metrics(report)
     assert metrics["orders"] is None and metrics["aov"] is None and metrics["revenue"] > 0
-    note = "数据每行是一个月的合计（月度汇总），不是一笔笔订单：订单数、客单价和单笔订单的分析无法计算，本节跳过"
+    note = "数据每行是一段时间的合计（汇总表），不是一笔笔订单：订单数、客单价和单笔订单的分析无法计算，本节跳过"
     assert note in overview.orders_aov_panel(report).note and note in tree_panel(report).note
     assert "订单数" not in overview.trend_panel(report).table.columns
-    assert "ℹ 数据每行是一个月的合计（按 月份 × 品类 × 大区 × 门店 汇总）" in report._repr_markdown_()
+    assert "ℹ 数据每行是按 月份 × 品类 × 大区 × 门店 汇总的合计，不是一笔笔订单" in report._repr_markdown_()
 
 
 def test_a_regions_slump_is_the_regions_not_each_of_its_stores(tmp_path: Path) -> None:
@@ -175,3 +175,62 @@ def test_a_reps_targets_per_category_give_the_rep_and_the_line_their_targets(tmp
     assert reps.to_dict() == pytest.approx({"张伟": 100_000.0, "李娜": 80_000.0, "陈静": 90_000.0})
     found = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
     assert [f["segment"] for f in found] == [{"rep_id": "李娜"}] and "笔" not in found[0]["detail"]
+
+
+def store_days(folder: Path, cut: float = 1.0) -> Path:
+    """A store chain's daily sales as Rossmann's export has them: Store, DayOfWeek, Date, Sales, Customers, Open.
+
+    Sundays closed (Sales 0); store 3 sells ``cut`` of its usual in 2025-06.
+    """
+    rng = np.random.default_rng(11)
+    rows = []
+    for store in range(1, 7):
+        level = rng.uniform(3_000, 9_000)
+        for day in pd.date_range("2024-01-01", "2025-06-30"):
+            open_ = int(day.day_of_week != 6)
+            sales = (
+                level
+                * rng.lognormal(0, 0.12)
+                * open_
+                * (cut if store == 3 and day >= pd.Timestamp("2025-06-01") else 1)
+            )
+            rows.append((store, day.day_of_week + 1, day.strftime("%Y-%m-%d"), round(sales), round(sales / 9), open_))
+    frame = pd.DataFrame(rows, columns=["Store", "DayOfWeek", "Date", "Sales", "Customers", "Open"])
+    frame.to_csv(folder / "train.csv", index=False)
+    return folder / "train.csv"
+
+
+def test_a_stores_daily_sales_are_totals_and_its_customers_a_count(tmp_path: Path) -> None:
+    """Customers (600 a store-day) was read as a customer id: every count a customer, each store-day an order."""
+    sheet = store_days(tmp_path)
+    proposal = propose_mapping(sheet)
+    orders = proposal.mapping()["columns"]["orders"]
+    assert "customer_id" not in orders and orders["order_id"] == {"per": ["Date", "Store"]}
+    ds = load_dataset(sheet, mapping=proposal.mapping())
+    assert total_rows(ds) == ["Date", "Store"]
+    assert ds.zero_orders == {}  # closed Sundays are no orders given away: no note of them on every page
+    raw = pd.read_csv(sheet)
+    june = facts.scoped(facts.order_facts(ds), "ALL", "2025-06")
+    assert june["revenue"].sum() == pytest.approx(raw.loc[raw["Date"].str.startswith("2025-06"), "Sales"].sum())
+
+
+def test_a_till_without_receipt_numbers_is_not_read_as_totals(tmp_path: Path) -> None:
+    """Lines stamped to the second share a day, a store and a product with others: sales, not a summary."""
+    text = "销售时间,门店,商品,金额\n" + "".join(
+        f"2025-06-{d:02d} 10:{m:02d}:00,一店,可乐,3\n" for d in range(1, 29) for m in range(3)
+    )
+    (tmp_path / "till.csv").write_text(text, encoding="utf-8")
+    assert propose_mapping(tmp_path / "till.csv").totals == {}
+
+
+def test_a_store_cut_by_half_in_a_daily_summary_is_found(tmp_path: Path) -> None:
+    from salesnb import market
+
+    sheet = store_days(tmp_path, cut=0.5)
+    ds = load_dataset(sheet, mapping=propose_mapping(sheet).mapping())
+    found = [
+        f
+        for f in market.angle_findings(open_report(dataset=ds, period="2025-06"))
+        if f["code"] == "channel_underperform"
+    ]
+    assert [f["segment"] for f in found] == [{"channel": "3"}]
