@@ -57,7 +57,7 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for table, lacking in proposal.missing.items():
         lines.append(f"✗ {t('map_missing', lang, table=table, columns=', '.join(lacking))}")
     lines += [f"! {t('map_ambiguous', lang, file=file)}" for file in proposal.notes]
-    lines += [f"! {t('map_one_unit', lang, file=file)}" for file in proposal.one_unit]
+    lines += [f"! {t('map_one_unit', lang, file=file)}" for file in proposal.one_unit if file not in proposal.totals]
     region = proposal.columns.get("orders", {}).get("region", "")
     for file, column, addresses in proposal.provinces:  # region: =province([收货地址])
         if proposal.tables.get("orders") == file and region.startswith("="):

@@ -234,3 +234,24 @@ def test_a_store_cut_by_half_in_a_daily_summary_is_found(tmp_path: Path) -> None
         if f["code"] == "channel_underperform"
     ]
     assert [f["segment"] for f in found] == [{"channel": "3"}]
+
+
+def test_weekly_sales_per_store_and_department_are_totals(tmp_path: Path) -> None:
+    """Walmart's export (Store, Dept, Date, Weekly_Sales, IsHoliday) was refused: no amount, no order id."""
+    text = "Store,Dept,Date,Weekly_Sales,IsHoliday\n" + "".join(
+        f"{store},{dept},{day:%Y-%m-%d},{1000 * store + 10 * dept + day.day:.2f},FALSE\n"
+        for store in (1, 2)
+        for dept in (1, 2, 3)
+        for day in pd.date_range("2025-01-03", "2025-06-27", freq="W-FRI")
+    )
+    (tmp_path / "train.csv").write_text(text, encoding="utf-8")
+    proposal = propose_mapping(tmp_path / "train.csv")
+    mapping = proposal.mapping()
+    assert mapping["columns"]["orders"]["amount"] == "Weekly_Sales"
+    assert mapping["columns"]["products"]["product_line"] == "Dept"
+    ds = load_dataset(tmp_path / "train.csv", mapping=mapping)
+    assert total_rows(ds) == ["Date", "Dept", "Store"]
+    june = facts.scoped(facts.line_facts(ds), "ALL", "2025-06").groupby("product_line")["revenue"].sum()
+    days = pd.date_range("2025-06-06", "2025-06-27", freq="W-FRI").day  # the Fridays of June
+    expected = {str(d): sum(3000 + 20 * d + 2 * day for day in days) for d in (1, 2, 3)}  # two stores: 1000 + 2000
+    assert june.to_dict() == pytest.approx(expected)
