@@ -44,6 +44,7 @@ from .target_regions import rep_target_regions
 from .unsold import add_unsold
 from .validation import FILE_ROW
 from .voids import cancel_voided_lines
+from .weeks import spread_weeks
 from .wide_targets import melt_months
 from .workbooks import is_workbook, read_sheet, sheet_names
 from .zero_orders import drop_zero_orders
@@ -477,6 +478,7 @@ def load_dataset(
         tables = {name: frame.drop(columns=FILE_ROW, errors="ignore") for name, frame in ds.tables.items()}
         ds = dataclasses.replace(ds, tables=tables)
     ds = orders_of_summaries(summed_targets(drop_excluded(ds, flat)))  # 订单量: a row made its orders; 目标 per store
+    ds = spread_weeks(ds)  # a weekly summary's weeks split at month ends
     ds = drop_zero_orders(ds)  # a gift, a refunded order, a 0元 sample: no sale, no order
     ds = drop_copied_cost(ds)  # a cost column holding the amount: no cost, not margins of 0 %
     unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left

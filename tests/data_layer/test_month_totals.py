@@ -251,7 +251,24 @@ def test_weekly_sales_per_store_and_department_are_totals(tmp_path: Path) -> Non
     assert mapping["columns"]["products"]["product_line"] == "Dept"
     ds = load_dataset(tmp_path / "train.csv", mapping=mapping)
     assert total_rows(ds) == ["Date", "Dept", "Store"]
-    june = facts.scoped(facts.line_facts(ds), "ALL", "2025-06").groupby("product_line")["revenue"].sum()
-    days = pd.date_range("2025-06-06", "2025-06-27", freq="W-FRI").day  # the Fridays of June
-    expected = {str(d): sum(3000 + 20 * d + 2 * day for day in days) for d in (1, 2, 3)}  # two stores: 1000 + 2000
-    assert june.to_dict() == pytest.approx(expected)
+    lines = facts.line_facts(ds).groupby("product_line")["revenue"].sum()  # weeks shared by month, none lost
+    raw = pd.read_csv(tmp_path / "train.csv").groupby("Dept")["Weekly_Sales"].sum()
+    assert lines.to_dict() == pytest.approx({str(d): v for d, v in raw.items()})
+
+
+def test_weeks_running_into_a_new_month_are_shared_by_their_days(tmp_path: Path) -> None:
+    """Walmart's weeks (a row per store and Friday) gave September 2012 four weeks and August five: -23.7 % a
+    month though every week sold alike. Split at the month's first day, each month holds its own days."""
+    text = "Store,Date,Weekly_Sales\n" + "".join(
+        f"{store},{day:%d/%m/%y},{700 * store}\n"
+        for day in pd.date_range("2012-01-06", "2012-10-26", freq="W-FRI")
+        for store in (1, 2)
+    )  # 100 a day at store 1, 200 at store 2
+    (tmp_path / "Walmart.csv").write_text(text, encoding="utf-8")
+    ds = load_dataset(tmp_path / "Walmart.csv", mapping=propose_mapping(tmp_path / "Walmart.csv").mapping())
+    months = facts.order_facts(ds).groupby("month")["revenue"].sum()
+    assert months["2012-08"] == pytest.approx(31 * 300) and months["2012-09"] == pytest.approx(30 * 300)
+    assert months["2012-02"] == pytest.approx(29 * 300)
+    assert months.sum() == pytest.approx(43 * 2 * 700 * 1.5)  # 43 weeks: nothing lost or made
+    assert months["2011-12"] == pytest.approx(1 * 300)  # the first week's day before January (the 31st)
+    assert facts.latest_complete_month(ds) == "2012-09"  # the data ends on October 26th
