@@ -22,6 +22,7 @@ MetricFunction = Callable[[Any], dict[str, Any]]
 ANGLE_NAMES: tuple[str, ...] = ("overview", "market", "product", "team", "process", "support")  # report order
 
 BUYERS = "orders.customer_id"  # the orders name their customers: who is new, who bought again, who left
+UNITS = "order_lines.units"  # the lines count units sold, not a summary's total as one line (``quantity: =1``)
 ORDERS = "orders.rows"  # each orders row is an order, not a month's total (:func:`~.data.summaries.total_rows`)
 
 
@@ -38,12 +39,20 @@ def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
         table, _, column = need.partition(".")
         if need == ORDERS:  # counts of orders, order values, baskets: none in rows that total a month
             out += [need] if ds.has(table) and total_rows(ds) else []
+        elif need == UNITS:  # a summary's total as one line of quantity 1: no units sold, no price per unit
+            out += [need] if ds.has(table) and total_rows(ds) and _one_unit(ds) else []
         elif not ds.has(table):
             if not (column and table in needs):
                 out.append(need)
         elif column and not _has_column(ds, table, column):
             out.append(need)
     return out
+
+
+def _one_unit(ds: Any) -> bool:
+    """Whether the lines' quantity is the mapping's constant 1 (each row one unit at its price or total)."""
+    mapping = getattr(ds, "mapping", None)
+    return mapping is not None and mapping.computed("order_lines").get("quantity") == "1"
 
 
 def _has_column(ds: Any, table: str, column: str) -> bool:

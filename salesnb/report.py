@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from .angle import BUYERS, ORDERS
+from .angle import BUYERS, ORDERS, UNITS
 from .angle import missing as lacking
 from .config import load_config
 from .data import facts
@@ -172,7 +172,7 @@ class Report:
         if not missing:
             return None
         tables = [m for m in missing if "." not in m]
-        columns = [m for m in missing if "." in m and m not in (BUYERS, ORDERS)]
+        columns = [m for m in missing if "." in m and m not in (BUYERS, ORDERS, UNITS)]
         named = ", " if self.lang != "zh" else "、"
         notes = (
             [t("needs_table", self.lang, tables=named.join(need_name(m, self.lang) for m in tables))] if tables else []
@@ -184,12 +184,18 @@ class Report:
         )
         notes += [t("needs_buyers", self.lang)] if BUYERS in missing else []
         notes += [t("needs_orders", self.lang)] if ORDERS in missing else []
+        notes += [t("needs_units", self.lang)] if UNITS in missing else []
         return Panel.skipped(" ".join(notes))
 
     @property
     def orders_counted(self) -> bool:
         """Whether each orders row is an order: rows that total a month (月度销售汇总) give no count of orders."""
         return not lacking(self.ds, (ORDERS,))
+
+    @property
+    def units_counted(self) -> bool:
+        """Whether the lines count units sold: a summary's total read as one line of quantity 1 does not."""
+        return not lacking(self.ds, (UNITS,))
 
     @property
     def buyers_named(self) -> bool:

@@ -369,6 +369,8 @@ def pareto_panel(report: Report) -> Panel:
             t("prod_units", lang): top["units"].map(format_int),
         }
     )
+    if not report.units_counted:  # a summary's totals as lines of one unit: no units sold
+        table = table.drop(columns=t("prod_units", lang))
     note = t(
         "prod_pareto_note", lang, n=cfg["top_products"], top=format_pct(m["top_share"]),
         k=format_int(m["pareto_products"]), total=format_int(m["products_sold"]),

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from .. import evidence, stats
+from ..angle import UNITS
 from ..data import facts
 from ..data.copied_cost import no_cost_note
 from ..data.grouping import aggregate
@@ -319,6 +320,8 @@ def discount_panel(report: Report) -> Panel:
             t("prod_units_change", lang): frame["units_change"].map(lambda v: format_pct(v, signed=True)),
         }
     )
+    if not report.units_counted:  # a summary's totals as lines of one unit: no units sold
+        table = table.drop(columns=t("prod_units_change", lang))
     note = t("prod_discount_note", lang)
     if frame["discount"].isna().all():
         note += " " + t("prod_needs_list_price", lang)
@@ -398,6 +401,9 @@ def price_frame(report: Report) -> pd.DataFrame:
 @needs("order_lines")
 def price_panel(report: Report) -> Panel:
     """价格变化的影响: each product's price change against the trailing months and its volume change."""
+    skipped = report.needs(UNITS)  # a summary's totals as lines of one unit: no price per unit to change
+    if skipped is not None:
+        return skipped
     lang = report.lang
     frame = price_frame(report)
     if frame.empty:

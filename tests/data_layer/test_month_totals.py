@@ -272,3 +272,16 @@ def test_weeks_running_into_a_new_month_are_shared_by_their_days(tmp_path: Path)
     assert months.sum() == pytest.approx(43 * 2 * 700 * 1.5)  # 43 weeks: nothing lost or made
     assert months["2011-12"] == pytest.approx(1 * 300)  # the first week's day before January (the 31st)
     assert facts.latest_complete_month(ds) == "2012-09"  # the data ends on October 26th
+
+
+def test_a_categorys_total_as_one_line_has_no_units_to_show(tmp_path: Path) -> None:
+    """Without 销量, a category's month is one line of quantity 1: the price section read its total as a price."""
+    from salesnb.product.lines import pareto_panel
+    from salesnb.product.pricing import discount_panel, price_panel
+
+    sheet = summary_sheet(tmp_path)
+    report = open_report(dataset=load_dataset(sheet, mapping=propose_mapping(sheet).mapping()), period="2026-10")
+    assert not report.units_counted
+    assert price_panel(report).note.startswith("数据每行是汇总的销售额，没有销量（件数）")
+    assert "销量" not in pareto_panel(report).table.columns
+    assert "销量变化" not in discount_panel(report).table.columns
