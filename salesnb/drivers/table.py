@@ -257,9 +257,11 @@ def driver_panel(report: Report, baseline: str = "previous_month", against: str 
     shown["label"] = _early_end_labels(report, shown)
     shown["row"] = [f"{t('drv_dim_' + d, lang)} · {s}" for d, s in zip(shown["dimension"], shown["label"], strict=True)]
     title_key = "drv_drivers_title" if against == "baseline" else "drv_drivers_title_target"
+    split = report.orders_counted  # a summary's rows are no orders: its change is not split by them
+    total_column = "gap" if against == "baseline" else "target_gap"
     ax = plot_drivers(
-        shown, label="row", parts=(f"{prefix}volume", f"{prefix}mix", f"{prefix}rate"),
-        total="gap" if against == "baseline" else "target_gap", lang=lang,
+        shown, label="row", parts=(f"{prefix}volume", f"{prefix}mix", f"{prefix}rate") if split else (total_column,),
+        total=total_column, lang=lang,
         title=f"{t(title_key, lang)} · {report.region_label}",
     )  # fmt: skip
 
@@ -280,9 +282,12 @@ def driver_panel(report: Report, baseline: str = "previous_month", against: str 
             t("drv_gap_target", lang): money("target_gap"),
         }
     )
+    if not split:
+        table = table.drop(columns=[t(f"drv_part_{part}", lang) for part in ("volume", "mix", "rate")])
     first = frame["dimension"].iloc[0]
-    total = float(frame.loc[frame["dimension"] == first, "gap" if against == "baseline" else "target_gap"].sum())
-    note = t("drv_drivers_note", lang, total=signed_amount(total, lang)) + _skipped_note(report)
+    total = float(frame.loc[frame["dimension"] == first, total_column].sum())
+    key = "drv_drivers_note" if split else "drv_drivers_totals_note"
+    note = t(key, lang, total=signed_amount(total, lang)) + _skipped_note(report)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 

@@ -285,3 +285,15 @@ def test_a_categorys_total_as_one_line_has_no_units_to_show(tmp_path: Path) -> N
     assert price_panel(report).note.startswith("数据每行是汇总的销售额，没有销量（件数）")
     assert "销量" not in pareto_panel(report).table.columns
     assert "销量变化" not in discount_panel(report).table.columns
+
+
+def test_the_driver_ranking_of_a_summary_is_not_split_by_orders(tmp_path: Path) -> None:
+    """Rows of totals never change in number: every change read as 单均效应, the per-order effect."""
+    from salesnb.drivers import driver_panel
+
+    sheet = summary_sheet(tmp_path, cut=0.5)
+    report = open_report(dataset=load_dataset(sheet, mapping=propose_mapping(sheet).mapping()), period="2026-10")
+    panel = driver_panel(report)
+    assert {"总量效应", "结构效应", "单均效应"}.isdisjoint(panel.table.columns)
+    assert "变化不再拆分为总量、结构与单均效应" in panel.note
+    assert panel.table["细分"].tolist()[:2] == ["华南", "深圳店"]  # the region, then the store that took it down

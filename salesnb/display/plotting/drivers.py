@@ -92,7 +92,7 @@ def plot_drivers(
     frame: pd.DataFrame,
     *,
     label: str = "label",
-    parts: tuple[str, str, str] = ("volume", "mix", "rate"),
+    parts: tuple[str, ...] = ("volume", "mix", "rate"),
     total: str = "gap",
     ax: Axes | None = None,
     lang: str = "zh",
@@ -108,7 +108,8 @@ def plot_drivers(
     label : str
         Column with the row name.
     parts : (str, str, str)
-        Columns with the volume, mix and rate effects (they add up to ``total``).
+        Columns with the volume, mix and rate effects (they add up to ``total``); one column alone is drawn as
+        one bar without a legend (a summary's change, with no orders to split it by).
     total : str
         Column with the row's total, marked with a black tick and labelled.
     ax, lang, title, **kwargs: as every chart (see the package docstring); ``**kwargs`` go to every ``ax.barh``.
@@ -122,7 +123,7 @@ def plot_drivers(
     for k, part in enumerate(parts):
         values = np.nan_to_num(frame[part].to_numpy(dtype=float))
         start = np.where(values >= 0, right, left)
-        color = PART_COLORS[("volume", "mix", "rate")[k]]
+        color = PART_COLORS[("volume", "mix", "rate")[k]] if len(parts) == len(PART_COLORS) else style.PALETTE[0]
         ax.barh(positions, values, left=start, height=0.6, color=color, **kwargs)
         right = np.where(values >= 0, right + values, right)
         left = np.where(values < 0, left + values, left)
@@ -135,7 +136,8 @@ def plot_drivers(
     span = max(np.max(right), -np.min(left), 1e-9)
     ax.set_xlim(np.min(left) - 0.35 * span, np.max(right) + 0.35 * span)
     ax.xaxis.set_major_formatter(style.amount_formatter(lang))
-    _parts_legend(ax, lang)
+    if len(parts) == len(PART_COLORS):
+        _parts_legend(ax, lang)
     return style.finish(ax, title)
 
 
