@@ -315,5 +315,5 @@ def joined_note(tables: dict[str, pd.DataFrame], names: Mapping, file_rows: int 
     rows = len(tables["order_lines"]) if "order_lines" in tables else (file_rows or len(tables["orders"]))
     named = names.renames("orders")
     if not {"customer_id", "order_count"} & set(named):  # a summary's rows (:func:`~.shapes.period_totals`)
-        return [Message("problem_total_rows", parts=" × ".join(names.joined[key]), orders=orders)]
+        return [Message("problem_summary_rows", parts=" × ".join(names.joined[key]), orders=orders)]
     return [Message("problem_joined_orders", parts=key, orders=orders, rows=rows)]

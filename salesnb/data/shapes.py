@@ -15,7 +15,7 @@ import re
 
 import pandas as pd
 
-from .column_words import NAMES, named_column
+from .column_words import HEADCOUNT_NAMES, NAMES, named_column, normalise
 from .dataset import joined_name
 from .dates import MONTH_ONLY, parse_dates
 from .parsing import parse_number
@@ -31,6 +31,9 @@ MONTH_NAMES = re.compile(
     re.IGNORECASE,
 )
 REPEATED = 0.01  # share of rows sharing a day and dimensions with another that a summary of days may have
+GRID_DAYS = 3  # distinct days a summary of days must span
+GRID_FILLED = 0.5  # share of its days × dimension combinations a summary of days fills (every store, every day)
+UNIQUE_IDS = 0.9  # share of rows with a value of their own that makes an unused column an id
 PIVOT_MONTHS = 3  # month columns that make a file a pivot by month
 NUMERIC = 0.8  # share of a month column's filled values that must read as numbers
 
@@ -54,8 +57,9 @@ def period_totals(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list
     and no customer: each row is the total of a month (or a day) of a region, a store, a category. Its month is
     the rows' date (a month is read as its last day, :mod:`.dates`) and its dimensions their id, so the sheet
     gives sales by month, region, channel and product line, and its targets beside them. A file of days is such
-    a summary only when its dates have no time of day and no two rows share a day and dimensions: a till's lines
-    without receipt numbers repeat them.
+    a summary only when its dates have no time of day, no two rows share a day and dimensions (a till's lines
+    without receipt numbers repeat them), its rows fill at least half the grid of its days × dimension
+    combinations (every store every day) and no other column numbers its rows one by one (an order number).
     """
     if "order_id" in found or "customer_id" in found or "customer_name" in found:
         return None
@@ -73,7 +77,31 @@ def period_totals(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list
     dates = parse_dates(values)[0]
     if not dimensions or not len(dates) or dates.isna().mean() > 1 - NUMERIC or (dates != dates.dt.normalize()).any():
         return None
-    return (column, parts) if frame.duplicated(parts).mean() <= REPEATED else None
+    if frame.duplicated(parts).mean() > REPEATED or _row_ids(frame, found):
+        return None
+    days, cells = dates.nunique(), len(frame[dimensions].drop_duplicates())
+    return (column, parts) if days >= GRID_DAYS and len(frame) >= GRID_FILLED * days * cells else None
+
+
+def _row_ids(frame: pd.DataFrame, found: dict[str, str]) -> bool:
+    """Whether a column no concept took holds a different code on nearly every row: an order number unrecognised.
+
+    A sales export (销售日期, 销售区域, 销售渠道, 销售订单 182894-455, …) is sales, not a summary of days, though no two
+    of its rows share a day, a region and a channel. A row number (1, 2, 3 …) is no such code.
+    """
+    taken = set(found.values())
+    for column in frame.columns:
+        if column in taken or normalise(str(column)) in HEADCOUNT_NAMES:  # Customers: a count, however varied
+            continue
+        values = frame[column].dropna()
+        if len(values) < 2 or values.nunique() < UNIQUE_IDS * len(frame):
+            continue
+        numbers = parse_number(values)[0]
+        if numbers.notna().all() and (numbers.diff().dropna() == 1).all():
+            continue  # 序号: the rows' own numbering
+        if numbers.notna().mean() < NUMERIC or (numbers % 1 == 0).all():
+            return True  # codes, or whole numbers that are no amounts
+    return False
 
 
 def order_count(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list[str]] | None:
