@@ -72,12 +72,14 @@ def period_totals(frame: pd.DataFrame, found: dict[str, str]) -> tuple[str, list
     text = (values.astype("Int64") if pd.api.types.is_numeric_dtype(values) else values).astype("str").str.strip()
     dimensions = [found[c] for c in DIMENSIONS if c in found and c != "order_date" and found[c] in frame.columns]
     parts = [column, *dimensions]
+    if _row_ids(frame, found):
+        return None
     if len(text) and text.str.fullmatch(MONTH_ONLY).mean() >= NUMERIC:
         return column, parts
     dates = parse_dates(values)[0]
     if not dimensions or not len(dates) or dates.isna().mean() > 1 - NUMERIC or (dates != dates.dt.normalize()).any():
         return None
-    if frame.duplicated(parts).mean() > REPEATED or _row_ids(frame, found):
+    if frame.duplicated(parts).mean() > REPEATED:
         return None
     days, cells = dates.nunique(), len(frame[dimensions].drop_duplicates())
     return (column, parts) if days >= GRID_DAYS and len(frame) >= GRID_FILLED * days * cells else None

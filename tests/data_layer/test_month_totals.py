@@ -297,3 +297,10 @@ def test_the_driver_ranking_of_a_summary_is_not_split_by_orders(tmp_path: Path) 
     assert {"总量效应", "结构效应", "单均效应"}.isdisjoint(panel.table.columns)
     assert "变化不再拆分为总量、结构与单均效应" in panel.note
     assert panel.table["细分"].tolist()[:2] == ["华南", "深圳店"]  # the region, then the store that took it down
+
+
+def test_an_order_list_dated_by_month_with_an_unrecognised_number_is_no_summary(tmp_path: Path) -> None:
+    """单据 codes on every row (named so that no synonym takes them): sales dated by month, not monthly totals."""
+    text = "单据,月份,区域,金额\n" + "".join(f"XS-{k:04d},2026-{k % 9 + 1:02d},华东,{100 + k}\n" for k in range(40))
+    (tmp_path / "orders.csv").write_text(text, encoding="utf-8")
+    assert propose_mapping(tmp_path / "orders.csv").totals == {}
