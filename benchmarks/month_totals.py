@@ -1,6 +1,6 @@
 """Accuracy on monthly summary sheets (月度销售汇总): a store or a category cut in one month, found or not.
 
-Usage: python benchmarks/month_totals.py [--seed 1] [--sheets 40] [--clean 20]
+Usage: python benchmarks/month_totals.py [--seed 1] [--sheets 40] [--clean 20] [--days]
 
 Why: a summary's rows total a month (月份 × 大区 × 门店 × 品类 with 销售额 and 目标), so the rules read revenue where
 they would count orders (:func:`salesnb.data.summaries.total_rows`). Each sheet draws its own company (2–5
@@ -10,6 +10,8 @@ latest three months in the planted region's report and the ALL report. Planted s
 channel) or one category of one region by 20–70 % in that month; clean sheets cut nothing.
 Printed: recall per kind (medium or high, the right code and segment, in the region's or the ALL report) at
 all sizes and at ≥ 40 %, and the medium/high findings per clean report. The same seed prints the same figures.
+``--days``: a chain's daily sales per store instead (日期 2024/01/05, 大区, 门店, 销售额; weekends and seasons, noise
+10–30 % a day), a store cut by 20–70 % for a whole month.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from salesnb.report import open_report
 
 ANGLES = ("market", "product")
 FESTIVAL = {2024: 2, 2025: 1, 2026: 2, 2027: 2, 2028: 1}  # the month holding 春节 (salesnb/defaults/calendar.yaml)
+SHEET, DAYS = "月度销售汇总.csv", "门店日销售.csv"
 CODES = {"store": ("channel_underperform", "channel"), "category": ("product_line_decline", "product_line")}
 
 
@@ -66,13 +69,37 @@ def sheet(rng: np.random.Generator, folder: Path, kind: str | None) -> tuple[str
                         )
                     )
     frame = pd.DataFrame(rows, columns=["月份", "大区", "门店", "品类", "销售额", "目标"])
-    frame.to_csv(folder / "月度销售汇总.csv", index=False, encoding="gb18030")
+    frame.to_csv(folder / SHEET, index=False, encoding="gb18030")
+    return region, segment, month, size
+
+
+def days(rng: np.random.Generator, folder: Path, kind: str | None) -> tuple[str, str, str, float]:
+    """A chain's daily sales per store (日期, 大区, 门店, 销售额; ``--days``): a store cut for one whole month."""
+    regions = ["华东", "华南", "华北", "华中", "西南"][: rng.integers(2, 6)]
+    stores = {r: [f"{r}{k + 1}号店" for k in range(rng.integers(1, 5))] for r in regions}
+    dates = pd.date_range("2024-01-01", periods=int(rng.integers(400, 900)), freq="D")
+    dates = dates[: len(dates) - dates[-1].day] if dates[-1].day < dates[-1].days_in_month else dates  # whole months
+    months = sorted({d.strftime("%Y-%m") for d in dates})
+    noise, swing = rng.uniform(0.1, 0.3), rng.uniform(0.0, 0.3)
+    month, region = months[-1 - rng.integers(0, 3)], str(rng.choice(regions))
+    segment = str(rng.choice(stores[region]))
+    size = float(np.round(rng.uniform(0.2, 0.7), 2)) if kind else 0.0
+    label = dates.strftime("%Y-%m")
+    season = 1 + swing * np.sin(2 * np.pi * (dates.month - 3) / 12) * (1 + 0.3 * (dates.day_of_week >= 5))
+    rows = []
+    for r in regions:
+        for store in stores[r]:
+            value = rng.uniform(3_000, 30_000) * season * rng.lognormal(0, noise, len(dates))
+            cut = np.where((label == month) & (store == segment) & bool(kind), 1 - size, 1.0)
+            rows.append(pd.DataFrame({"日期": dates.strftime("%Y/%m/%d"), "大区": r, "门店": store,
+                                      "销售额": np.round(value * cut, 2)}))  # fmt: skip
+    pd.concat(rows).to_csv(folder / DAYS, index=False, encoding="gb18030")
     return region, segment, month, size
 
 
 def findings(folder: Path, month: str, region: str) -> list[dict]:
     """Every medium or high finding of the region's and the ALL report, with the scope it was in."""
-    path = folder / "月度销售汇总.csv"
+    path = next(p for p in (folder / SHEET, folder / DAYS) if p.is_file())
     ds = load_dataset(path, mapping=propose_mapping(path).mapping())
     out = []
     for scope in (region, "ALL"):
@@ -89,14 +116,16 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--sheets", type=int, default=40, help="sheets with one planted cut")
     parser.add_argument("--clean", type=int, default=20, help="sheets with none")
+    parser.add_argument("--days", action="store_true", help="daily sales per store (stores cut), not monthly sheets")
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     found, total, big, big_found, clean = Counter(), Counter(), Counter(), Counter(), Counter()
     reports = 0
     for number in range(args.sheets + args.clean):
         kind = ("store", "category")[number % 2] if number < args.sheets else None
+        kind = "store" if args.days and kind else kind
         with tempfile.TemporaryDirectory(prefix="monthsum") as tmp:
-            region, segment, month, size = sheet(rng, Path(tmp), kind)
+            region, segment, month, size = (days if args.days else sheet)(rng, Path(tmp), kind)
             seen = findings(Path(tmp), month, region)
         if kind is None:
             reports += 2
