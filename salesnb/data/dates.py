@@ -45,7 +45,7 @@ _NAMED_MONTH = (  # 1-Jan-2015, 01-JAN-15 (Oracle), 1 January 2015; Jan 1, 2015,
 )
 _MONTHS = {name: number for number, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug",
                                                       "sep", "oct", "nov", "dec"), start=1)}  # fmt: skip
-MONTH_ONLY = r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:月份?)?$|^(\d{4})(\d{2})$"  # 2026-10, 2026年10月, 202610
+MONTH_ONLY = r"^(\d{4})\s*[-/.年+]\s*(\d{1,2})\s*(?:月份?)?$|^(\d{4})(\d{2})$"  # 2026-10, 2026年10月, 202610, 2026 + 10
 _NUMBER_MONTHS = (190_001, 210_012)  # 202610 written as a number: a month (a day number has five digits)
 _YEAR_FIRST = r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"  # 2018-02-29, 2018/2/29 10:00, 2018年2月29日
 

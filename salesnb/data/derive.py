@@ -280,15 +280,17 @@ def add_joined_ids(frame: pd.DataFrame, names: Mapping) -> pd.DataFrame:
     parts the file lacks is not added: validation names the mapped column the data does not have.
     """
     dates = {user for table in TABLES for c, user in names.renames(table).items() if _is_date(table, c)}
-    added = {}
-    for name, parts in names.joined.items():
-        if name in frame.columns or not all(p in frame.columns for p in parts):
-            continue
-        texts = [_day_text(frame[p], names) if p in dates else id_text(frame[p]) for p in parts]
-        joined = texts[0].astype("object")
-        for text in texts[1:]:
-            joined = joined + JOINED + text.astype("object")
-        added[name] = joined.astype("str")
+    added: dict[str, pd.Series] = {}
+    for _ in range(2):  # an id may be made of a joined month (年份 + 月份, :mod:`.year_months`): that one first
+        for name, parts in names.joined.items():
+            have = {**{c: frame[c] for c in parts if c in frame.columns}, **added}
+            if name in frame.columns or name in added or not all(p in have for p in parts):
+                continue
+            texts = [_day_text(have[p], names) if p in dates else id_text(have[p]) for p in parts]
+            joined = texts[0].astype("object")
+            for text in texts[1:]:
+                joined = joined + JOINED + text.astype("object")
+            added[name] = joined.astype("str")
     return frame.assign(**added) if added else frame
 
 

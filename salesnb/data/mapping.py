@@ -29,7 +29,7 @@ import yaml
 
 from ..config import read_user_text
 from ..errors import ConfigError
-from .contract import ID, TABLES, TEXT
+from .contract import DATE, ID, PERIOD, TABLES, TEXT, TIMESTAMP
 from .dataset import COMPUTED, EMPTY, PER, Mapping, joined_name
 from .expressions import is_text, parse_expression
 from .messages import Message
@@ -50,6 +50,7 @@ ONE_NAME_MANY_ROLES = (
     frozenset({"order_id", "opportunity_id"}),
     frozenset({"category", "severity"}),
 )
+JOINABLE = (ID, DATE, TIMESTAMP, PERIOD)  # columns a mapping may make of several: ids, and 年份 + 月份
 
 
 def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
@@ -141,7 +142,8 @@ def _currency(value: object) -> dict:
 def _joined_ids(table: str, pairs: dict, joined: dict[str, list[str]]) -> dict:
     """``pairs`` with each ``{per: [columns]}`` id as the name of the column loading makes of those columns.
 
-    Only an id (``order_id``, ``customer_id`` ...) may be made of columns: rows whose columns all agree are one.
+    Only an id (``order_id``, ``customer_id`` ...) may be made of columns: rows whose columns all agree are one;
+    and a date or a month kept as 年份 and 月份 (``order_date: {per: [年份, 月份]}``, :mod:`.year_months`).
     """
     out = dict(pairs)
     for column, value in pairs.items():
@@ -150,7 +152,7 @@ def _joined_ids(table: str, pairs: dict, joined: dict[str, list[str]]) -> dict:
         parts = value.get(PER)
         spec = TABLES[table].column(str(column).strip())
         names = [str(p).strip() for p in parts] if isinstance(parts, list) else []
-        if set(value) != {PER} or not names or not all(names) or spec is None or spec.kind != ID:
+        if set(value) != {PER} or not names or not all(names) or spec is None or spec.kind not in JOINABLE:
             raise ConfigError(Message("error_mapping_per", table=table, column=str(column)))
         out[column] = joined_name(names)
         joined[out[column]] = names
@@ -163,7 +165,7 @@ def _wide_period(table: str, pairs: dict, wide: dict[str, dict]) -> dict:
     Only the targets' period may be so written; its cells are the targets (:mod:`.wide_targets`).
     """
     value = pairs.get("period")
-    if not isinstance(value, dict):
+    if not isinstance(value, dict) or PER in value:  # {per: [年份, 月份]}: one month of two columns
         return pairs
     months, year = value.get(MONTHS), value.get(YEAR)
     if table != "targets" or set(value) - {MONTHS, YEAR} or not isinstance(months, list) or not months:

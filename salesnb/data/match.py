@@ -38,6 +38,7 @@ from .dates import parse_dates
 from .parsing import NOT_A_NUMBER, parse_number
 from .scales import read_cost, read_profit
 from .team_reps import team_of_people
+from .year_months import dated_by_year_month
 
 SAMPLE_ROWS = 2_000  # values checked per column: enough to tell dates and numbers, cheap on a million rows
 MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
@@ -158,6 +159,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     _consignee(frame[filled], found)
     if "hire_date" in found and not {"rep_id", "rep_name"} & set(found):
         del found["hire_date"]  # a start date in a file without a rep (a subscription's): no hire date
+    dated_by_year_month(frame, found)  # 年份 + 月份, joined by map: the month
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
         unclear = _first_date(frame, sample, found)
         ambiguous = ambiguous if unclear is None else unclear

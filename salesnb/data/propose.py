@@ -41,6 +41,7 @@ from .shapes import summary_ids
 from .ticket_files import ticket_columns, ticket_named
 from .wide_targets import MONTHS, YEAR, month_sheet, wide_mapping
 from .workbooks import data_sheets, is_workbook
+from .year_months import year_month
 
 VARYING = 0.2  # an attribute differing within this share of a dimension's ids belongs to the order, not to it
 DIMENSIONS = ("customers", "products", "reps")
@@ -85,6 +86,7 @@ class Proposal:
     wide: dict[str, dict] = field(default_factory=dict)  # file -> {year, months}: targets a column per month
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
     totals: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (date, its dimensions): summaries
+    year_months: dict[str, list[str]] = field(default_factory=dict)  # file -> [年份, 月份]: one date (year_months)
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
     side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
     tickets_only: list[str] = field(default_factory=list)  # files of support tickets and no sale (ticket_files)
@@ -96,7 +98,7 @@ class Proposal:
         tables = {t: f for t, f in self.tables.items() if SHEET in f or Path(f).stem != t}
         tables |= {t: None for t in self.left_out if t not in self.tables}  # leads: ~ (its file is no such table)
         joined = {joined_name(parts): parts for _, parts, *_ in self.per_day}  # order_id: {per: [..]}
-        summed = [*self.summaries.values(), *self.totals.values()]  # rows that total orders
+        summed = [*self.summaries.values(), *self.totals.values(), *(("", p) for p in self.year_months.values())]
         joined |= {joined_name(parts): parts for _, parts in summed if parts}
         columns = {
             t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
@@ -465,7 +467,7 @@ def propose_mapping(source: str | Path) -> Proposal:
     sources, frames = _joined_splits(sources, frames, proposal)
     products = product_keys(frames, [name for _, _, name in sources if _lines_file(name)])
     for _, _, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
-        frame = frames[name]
+        frame, proposal.year_months[name] = year_month(frames[name])  # 年份 + 月份: one month
         names[name] = list(frame.columns)
         proposal.samples[name] = frame.head(SAMPLE_ROWS)
         for table, candidate in _candidates(name, frame, own.get(name), proposal, products).items():

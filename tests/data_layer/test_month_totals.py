@@ -304,3 +304,20 @@ def test_an_order_list_dated_by_month_with_an_unrecognised_number_is_no_summary(
     text = "单据,月份,区域,金额\n" + "".join(f"XS-{k:04d},2026-{k % 9 + 1:02d},华东,{100 + k}\n" for k in range(40))
     (tmp_path / "orders.csv").write_text(text, encoding="utf-8")
     assert propose_mapping(tmp_path / "orders.csv").totals == {}
+
+
+def test_a_year_and_a_month_in_two_columns_are_one_month(tmp_path: Path) -> None:
+    """年份 2024 and 月份 1 … 12 apart: 月份 alone names no month of any year, so map found no date."""
+    sheet = summary_sheet(tmp_path)
+    raw = pd.read_csv(sheet, encoding="gb18030")
+    parts = raw["月份"].str.extract(r"(\d{4})年(\d{1,2})月").astype(int)
+    split = raw.assign(年份=parts[0], 月份=parts[1])[["年份", "月份", "大区", "门店", "品类", "销售额", "目标"]]
+    split.to_csv(tmp_path / "汇总.csv", index=False, encoding="gb18030")
+    mapping = propose_mapping(tmp_path / "汇总.csv").mapping()
+    assert mapping["columns"]["orders"]["order_date"] == {"per": ["年份", "月份"]}
+    assert mapping["columns"]["targets"]["period"] == {"per": ["年份", "月份"]}
+    ds = load_dataset(tmp_path / "汇总.csv", mapping=mapping)
+    months = facts.order_facts(ds).groupby("month")["revenue"].sum()
+    assert months["2026-10"] == pytest.approx(raw.loc[raw["月份"] == "2026年10月", "销售额"].sum())
+    assert ds["targets"]["period"].min() == "2024-01" and len(ds["targets"]) == 34 * 3 * 3
+    assert facts.latest_complete_month(ds) == "2026-10"
