@@ -189,3 +189,4 @@ def place_share(values: pd.Series) -> float:
 
 
 HEADCOUNT_NAMES = frozenset(normalise(n) for n in NAMES["headcount_names"])  # Customers, 来客数: a count, no customer
+SALE_KINDS = frozenset(NAMES["sale_kinds"])  # 普通销售, 退货: a 销售类型 that is no channel

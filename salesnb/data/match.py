@@ -22,6 +22,7 @@ from .column_words import (
     NOT_PRODUCT_WORDS,
     PAIR_CODES,
     PAIR_NAMES,
+    SALE_KINDS,
     SYNONYMS,
     concept_by_words,
     named_column,
@@ -112,6 +113,18 @@ def headcount(values: pd.Series, name: object) -> bool:
     return bool(len(numbers)) and numbers.notna().all() and bool((numbers % 1 == 0).all())
 
 
+def sale_kind(column: object, values: pd.Series) -> bool:
+    """Whether a 销售类型 column holds kinds of sale, not channels (门店, 线上, 经销): one value, or mostly kinds.
+
+    In a 用友 sales list 销售类型 is the document's kind (普通销售, 委托代销) or a return (退货); in other exports it is
+    where the sale was made. Only the second is the channel.
+    """
+    if normalise(str(column)) != normalise("销售类型"):
+        return False
+    text = values.astype("str").str.strip()
+    return text.nunique() < 2 or text.isin(SALE_KINDS).mean() >= 0.5
+
+
 def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     """Concept -> the frame's column, by synonyms then contents; and whether the dates need a declared order."""
     sample = frame.head(SAMPLE_ROWS)
@@ -132,6 +145,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
                 ambiguous |= unclear
             else:
                 ok = concept not in NUMBERS or _reads_as_numbers(values)
+            ok = ok and not sale_kind(column, values)
             if ok and concept in SEGMENTS and sample[column].notna().mean() < FILLED:
                 sparse = sparse or column  # Wayfair's Sales Channel: 3 rows of 1,284; its Store Name: all
                 continue
@@ -307,6 +321,8 @@ def _match_words(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str
         if concept == "customer_id" and "customer_name" in found and says_customer(column):
             continue  # a named customer is its name (a phone is shared, changes, or is a contact's)
         values = sample[column].dropna()
+        if sale_kind(column, values):
+            continue  # 销售类型 普通销售 / 退货: no channel
         if concept in DATES:
             ok, unclear = (_reads_as_order_dates if concept == "order_date" else reads_as_dates)(values)
             ambiguous |= unclear and ok
