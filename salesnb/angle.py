@@ -30,9 +30,9 @@ def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
     """The entries of ``needs`` the data cannot feed, in order.
 
     A need is a table (``"tickets"``) the source lacks, or a column (``"orders.promised_at"``) its table did not
-    hold (see ``Dataset.present_columns``); :data:`ORDERS`, rows that total a month instead of orders. A
-    column of a table that is itself a need and absent is not named
-    again: ``("tickets", "tickets.first_response_at")`` without tickets lacks ``["tickets"]``.
+    hold (see ``Dataset.present_columns``); :data:`ORDERS` and :data:`UNITS`, a summary's rows read as orders and
+    lines (:func:`~.data.summaries.total_rows`). A column of a table that is itself a need and absent is not
+    named again: ``("tickets", "tickets.first_response_at")`` without tickets lacks ``["tickets"]``.
     """
     out = []
     for need in needs:

@@ -14,8 +14,8 @@ import pandas as pd
 
 from .dataset import JOINED, joined_name
 from .parsing import id_text, parse_number
+from .wide_targets import YEAR_NAMES
 
-YEAR_NAMES = re.compile(r"年份?|年度|year|fiscal\s*year|fy", re.IGNORECASE)  # the year column's name
 MONTH_NAMES = re.compile(r"月份?|month|mon|mth", re.IGNORECASE)  # the month column's name
 READ = 0.95  # share of a column's filled values that must be a year (1990 … 2100) or a month (1 … 12)
 
@@ -26,15 +26,19 @@ def year_month(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str] | None]:
     Only a column named as a year holding years beside one named as a month holding 1 … 12 (or 1月 … 12月);
     ``(frame, None)`` otherwise.
     """
-    year = _column(frame, YEAR_NAMES, 1990, 2100)
-    month = _column(frame, MONTH_NAMES, 1, 12)
-    if year is None or month is None:
-        return frame, None
-    name = joined_name([year, month])
-    if name in frame.columns:
-        return frame, [year, month]
+    parts = year_month_columns(frame)
+    if parts is None or joined_name(parts) in frame.columns:
+        return frame, parts
+    year, month = parts
+    name = joined_name(parts)
     values = id_text(frame[year]).astype("object") + JOINED + id_text(frame[month]).astype("object")
     return frame.assign(**{name: values.astype("str")}), [year, month]
+
+
+def year_month_columns(frame: pd.DataFrame) -> list[str] | None:
+    """[the year column, the month column] of ``frame`` (:func:`year_month`), else ``None``."""
+    year, month = _column(frame, YEAR_NAMES, 1990, 2100), _column(frame, MONTH_NAMES, 1, 12)
+    return None if year is None or month is None else [year, month]
 
 
 def _column(frame: pd.DataFrame, names: re.Pattern, low: int, high: int) -> str | None:
@@ -55,7 +59,7 @@ def dated_by_year_month(frame: pd.DataFrame, found: dict[str, str]) -> None:
     It is the target's period in place of the bare 月份 (1 … 12 names no month), and the rows' date when no
     column says one.
     """
-    parts = year_month(frame)[1]
+    parts = year_month_columns(frame)
     name = joined_name(parts) if parts else None
     if name is None or name not in frame.columns:
         return

@@ -16,7 +16,6 @@ from ..data import facts
 from ..data.copied_cost import no_cost_note
 from ..data.early_ends import ended_early
 from ..data.region_gaps import fill_factors, region_gaps
-from ..data.summaries import total_rows
 from ..display.formatting import format_amount, format_int, table
 from ..display.panel import Panel
 from ..display.plotting import plot_bar_compare
@@ -212,7 +211,7 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     expected_orders = orders_fc.map(lambda f: f.value) * frame["peer_factor"]
     frame["change"] = frame["revenue"] / frame["baseline"].where(frame["baseline"] > 0) - 1
     history_orders = wide["orders"].reindex(columns=months, fill_value=0.0)
-    totals = bool(total_rows(report.ds))  # rows that total a month: no orders to count, the revenue is the test
+    totals = not report.orders_counted  # rows that total a month: no orders to count, the revenue is the test
     frame["p_value"] = [
         float("nan")
         if not months
@@ -365,7 +364,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     """
     lang, thr = report.lang, report.thresholds(NAME)
     early = ended_early(report.ds, "channel", report.period)  # its export ends days early: no sales decline
-    variant = "totals" if total_rows(report.ds) else ""  # rows that total a month: no orders to speak of
+    variant = "" if report.orders_counted else "totals"  # rows that total a month: no orders to speak of
     out = []
     for segment, row, q in report_rows(report, channel_frame):
         if not supported(q, thr) or row.channel in early:

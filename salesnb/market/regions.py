@@ -14,7 +14,6 @@ import pandas as pd
 from ..data import facts
 from ..data.early_ends import ended_early
 from ..data.region_gaps import filled
-from ..data.summaries import total_rows
 from ..data.targets import total_target
 from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel
@@ -157,7 +156,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     ]
     counted, usual_orders = _p_orders(report, frame, months)
     gated = (usual_orders < thr["region_few_orders"]) & (frame["orders"] < usual_orders)  # fell by missing orders
-    gated &= not total_rows(report.ds)  # rows that total a month are no orders: the revenue alone
+    gated &= report.orders_counted  # rows that total a month are no orders: the revenue alone
     frame["p_value"] = frame["p_value"].where(~gated, np.fmax(frame["p_value"], counted))
     tested = frame["p_value"].notna() & (frame["change"] < 0)  # every region short of its baseline: one family
     frame["q_value"] = pd.Series(q_values(frame["p_value"].where(tested)), index=frame.index).where(fired)

@@ -13,7 +13,6 @@ import pandas as pd
 
 from .. import evidence, stats
 from ..data import facts
-from ..data.summaries import total_rows
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
 from ..display.formatting import (
@@ -126,7 +125,7 @@ def decline_check(report: Report) -> pd.DataFrame:
     grouped = line_months(report, months)
     revenue = grouped["revenue"].unstack("month").reindex(columns=months).fillna(0.0)
     orders = grouped["orders"].unstack("month").reindex(columns=months).fillna(0.0)
-    if total_rows(report.ds):  # rows that total a month: their count never moves; the revenue is counted instead
+    if not report.orders_counted:  # rows that total a month: their count never moves; the revenue is counted instead
         orders = revenue.copy()
 
     def others(table: pd.DataFrame) -> pd.DataFrame:
@@ -246,7 +245,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
     lang, span = report.lang, report.settings(NAME)["history_months"]
     learnt = len(report.history(2 * span)[-span:])  # the months decline_check learns the shares from
     window = t("prod_share_year", lang) if learnt == 12 else t("prod_share_months", lang, n=learnt)  # 12: a year
-    found, variant = [], "totals" if total_rows(report.ds) else ""  # month totals: no orders to speak of
+    found, variant = [], "" if report.orders_counted else "totals"  # month totals: no orders to speak of
     for row in flagged(decline_check(report)):
         values = {
             "where": where(report, row.scope), "line": row.product_line, "window": window,

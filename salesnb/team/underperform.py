@@ -14,7 +14,6 @@ from .. import evidence, stats
 from ..angle import missing
 from ..data import facts
 from ..data.reps import left_before_end, rep_info, rep_label, tenure_months
-from ..data.summaries import total_rows
 from ..display import plotting
 from ..display.formatting import format_amount, format_amounts, format_chance, format_int, format_pct
 from ..display.panel import Panel, needs
@@ -62,7 +61,7 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     revenue = months["revenue"].unstack("month")
     counts = months["orders"].unstack("month").reindex(columns=history)
     usual = counts.fillna(0.0).where(counts.fillna(0.0).gt(0).cummax(axis=1)).mean(axis=1)
-    totals = bool(total_rows(report.ds))  # rows that total a month: no orders, the revenue's spread alone
+    totals = not report.orders_counted  # rows that total a month: no orders, the revenue's spread alone
     floor = None if totals else 1 / np.sqrt(usual.where(usual > 0))
     expect = peer_expectation(revenue, report.period, history, peer_groups(report, revenue.index), floor=floor)
     expect = expect.reindex(now.index)
@@ -146,7 +145,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     thr = report.thresholds("team")
     lang = report.lang
     frame = underperform_frame(report)
-    totals = "totals" if total_rows(report.ds) else ""  # rows that total a month: no orders to speak of
+    totals = "" if report.orders_counted else "totals"  # rows that total a month: no orders to speak of
     out = []
     for row in frame[frame["flagged"]].itertuples():
         if not company_shows(report, row.q_value, thr["strong_q"]):
