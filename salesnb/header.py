@@ -15,7 +15,7 @@ from .data.dataset import Dataset
 from .data.early_ends import early_end_labels
 from .data.exclude import exclude_rule
 from .data.region_gaps import gap_label, region_gaps
-from .data.summaries import total_rows
+from .data.summaries import orders_counted, total_rows
 from .i18n import joined, t
 from .periods import ALL, months_back
 
@@ -91,7 +91,7 @@ def header_markdown(report: Any) -> str:
     if parts:  # rows that total a month (:func:`salesnb.data.summaries.total_rows`): no orders to count
         text += "\n\n" + t("totals_note", lang, parts=" × ".join(parts))
     counted = ds.mapping.renames("orders").get("order_count")
-    if counted:  # a summary's rows made into the orders they count (:mod:`salesnb.data.summaries`)
+    if counted and orders_counted(ds):  # rows made into the orders they count (:mod:`salesnb.data.summaries`)
         text += "\n\n" + t("summary_orders_note", lang, column=counted)
     return text
 

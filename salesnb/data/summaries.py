@@ -23,6 +23,7 @@ from .validation import TARGET_GRAIN, summary_targets
 
 COUNT = "order_count"
 SEPARATOR = "#"  # an order made from a summary row: the row's id, then #1, #2, …
+MAX_MADE_ORDERS = 1_000_000  # more orders than this are not made: the rows are read as totals (:func:`total_rows`)
 
 
 def orders_of_summaries(ds: Dataset) -> Dataset:
@@ -34,6 +35,8 @@ def orders_of_summaries(ds: Dataset) -> Dataset:
     each = np.where(np.isfinite(counts) & (counts >= 1), np.rint(np.nan_to_num(counts, nan=1.0)), 1).astype(np.int64)
     if (each == 1).all():
         return ds
+    if each.sum() > MAX_MADE_ORDERS:  # a chain's daily receipts: millions of rows; its rows read as totals instead
+        return _counts_set_aside(ds, int(each.sum()))
     made = _repeated(orders, each)
     made[COUNT] = 1.0  # each row is now one order: made again, it stays as it is
     if "amount" in made.columns:
@@ -46,6 +49,25 @@ def orders_of_summaries(ds: Dataset) -> Dataset:
         tables["order_lines"] = _shared_lines(lines, pd.Series(each, index=orders["order_id"].to_numpy()))
     note = Message("problem_summary_orders", rows=len(orders), orders=int(each.sum()), column=_column(ds))
     return dataclasses.replace(ds, tables=tables, warnings=[*ds.warnings, note])
+
+
+def _counts_set_aside(ds: Dataset, orders: int) -> Dataset:
+    """``ds`` without its order counts: each row one total, as a summary without 订单量 (:func:`total_rows`).
+
+    Made into orders, the rows of a big store chain's daily sales (hundreds of receipts a store a day) would be
+    tens of millions of rows and exhaust the memory; read as totals, every revenue figure and test still holds and
+    only the order counts and the order value are not shown (the note says why).
+    """
+    table = ds.tables["orders"].copy()
+    table[COUNT] = pd.Series(np.nan, index=table.index).astype(table[COUNT].dtype)  # mapped, and empty
+    note = Message("problem_summary_orders_many", rows=len(table), orders=orders, column=_column(ds))
+    return dataclasses.replace(ds, tables={**ds.tables, "orders": table}, warnings=[*ds.warnings, note])
+
+
+def orders_counted(ds: Dataset) -> bool:
+    """Whether the orders rows were made from a count of orders per row (:func:`orders_of_summaries`)."""
+    present = ds.present_columns.get("orders", frozenset())
+    return COUNT in present and bool(ds["orders"][COUNT].notna().any())
 
 
 def _repeated(frame: pd.DataFrame, each: np.ndarray) -> pd.DataFrame:
@@ -79,7 +101,7 @@ def total_rows(ds: Dataset) -> list[str]:
     def build() -> list[str]:
         present = ds.present_columns.get("orders", frozenset())
         parts = ds.mapping.joined.get(ds.mapping.renames("orders").get("order_id", ""))
-        if not ds.has("orders") or not parts or COUNT in present or "customer_id" in present:
+        if not ds.has("orders") or not parts or orders_counted(ds) or "customer_id" in present:
             return []
         return list(parts)
 

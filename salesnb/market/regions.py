@@ -259,18 +259,20 @@ def company_summary(report: Report) -> dict[str, float | None]:
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:
-    """Rule region_underperform (ALL report only): the regions :func:`region_frame` flags.
+    """Rule region_underperform: the regions :func:`region_frame` flags; in a region's report, that region only.
+
+    A region's own report says what the company view says of it, with the same numbers (the same frame, tested
+    among every region): a region whose whole month fell is the headline its channels, reps and customers fold
+    under (:mod:`salesnb.causes`), not two channels falling side by side as if each had a problem of its own.
 
     Thresholds: ``thresholds.market.{region_attainment, region_decline, min_effect_share}``.
     """
-    if report.region != ALL:
-        return []
     thr, lang = report.thresholds(NAME), report.lang
     company = company_summary(report)
     early = ended_early(report.ds, "region", report.period)  # its export ends days early: said by the header
     out = []
     for row in flagged(region_frame(report)):
-        if row.region in early:
+        if row.region in early or report.region not in (ALL, row.region):
             continue
         values = {
             "region": row.region,

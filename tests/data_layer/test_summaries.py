@@ -76,3 +76,24 @@ def test_every_page_of_a_summary_says_its_orders_were_made_from_counts(summary: 
     plain = {"tables": {"orders": summary.name}, "columns": {"orders": ORDERS}}
     rows_as_orders = open_report(dataset=load_dataset(summary, mapping=plain), period="2025-03")
     assert "拆成订单" not in rows_as_orders._repr_markdown_()
+
+
+def test_too_many_counted_orders_are_read_as_totals(summary: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows counting more orders than can be made one by one (a chain's daily receipts) are read as totals:
+    one row one total, revenue as it is, no order count shown, and every page says so."""
+    from salesnb.data import summaries
+    from salesnb.report import open_report
+
+    monkeypatch.setattr(summaries, "MAX_MADE_ORDERS", 4)  # the rows count 5 orders
+    mapping = {"tables": {"orders": summary.name}, "columns": {"orders": {**ORDERS, "order_count": "订单量"}}}
+    ds = load_dataset(summary, mapping=mapping)
+    orders = facts.order_facts(ds)
+    assert len(orders) == 3 and orders["revenue"].tolist() == pytest.approx([300.0, 100.0, 50.0])
+    assert summaries.total_rows(ds) == ["日期", "产品类别", "地区"]
+    note = [w.text("zh") for w in ds.warnings if "订单量" in w.text("zh")]
+    assert note == [
+        "订单表每行是多张订单的合计：按 订单量，3 行共计 5 张订单，逐单拆开太多，按每行一个合计分析："
+        "销售额照常计算，订单数和客单价不显示"
+    ]
+    page = open_report(dataset=ds, period="2025-03", region="ALL")._repr_markdown_()
+    assert "拆成订单" not in page and "日期 × 产品类别 × 地区" in page

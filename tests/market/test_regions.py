@@ -20,7 +20,8 @@ def test_region_ranking_and_region_gap_hand_computed(tiny):
     assert frame.loc["华东", "revenue"] > frame.loc["华东", "baseline"]
     assert not frame["flagged"].any() and frame.loc["华东", "effect"] == 0
     assert not [f for f in market.angle_findings(r) if f["code"] == "region_underperform"]
-    # a region report has no region_underperform and shows its region against the company average
+    # nor in a region report (it says what the company view says of it), which shows its region against the
+    # company average
     regional = open_report(str(tiny), "2026-10", "华东")
     assert not [f for f in market.angle_findings(regional) if f["code"] == "region_underperform"]
     assert len(market.region_panel(regional).table) == 2
@@ -91,6 +92,25 @@ def test_a_growing_region_falling_is_found_and_a_yearly_dip_is_not(tmp_path):
                if f["code"] == "region_underperform"]  # fmt: skip
     assert english[0]["detail"].startswith("Revenue ")
     assert "expect about 2.4K (range 2.4K–2.4K), so it came in 45.0% below that." in english[0]["detail"]
+
+
+def test_a_region_report_heads_with_its_own_fall_as_the_company_view_reads_it(tmp_path):
+    """华东's own report carries the ALL report's region_underperform of 华东, word for word (one frame, one test
+    among every region); 华南's report, whose region is not flagged, has none. A region's fall is the root the
+    rest of its report folds under, not channels side by side."""
+    data = str(_two_regions(tmp_path))
+    company = [f for f in market.angle_findings(open_report(data, "2026-10", "ALL"))
+               if f["code"] == "region_underperform"]  # fmt: skip
+    own = [f for f in market.angle_findings(open_report(data, "2026-10", "华东")) if f["code"] == "region_underperform"]
+    assert [f["segment"] for f in own] == [{"region": "华东"}]
+    assert (own[0]["detail"], own[0]["effect"], own[0]["severity"]) == (
+        company[0]["detail"],
+        company[0]["effect"],
+        company[0]["severity"],
+    )
+    assert "本月应在 2,357 左右（区间 2,357–2,357），实际比预期低 45.0%。" in own[0]["detail"]
+    south = market.angle_findings(open_report(data, "2026-10", "华南"))
+    assert not [f for f in south if f["code"] == "region_underperform"]
 
 
 def test_a_region_needs_both_a_miss_and_a_fall(tmp_path):
