@@ -196,14 +196,18 @@ def watched_metric(metric: str, value: Any, lang: str) -> str:
     return t("followup_metric_with_value", lang, name=name, value=shown)
 
 
-def then_now(frame: pd.DataFrame, gone: pd.Series, lang: str) -> dict[str, list[str]]:
-    """The "then" and "now" columns of a follow-up table: the metric formatted, "gone" where the finding is."""
+def then_now(frame: pd.DataFrame, gone: pd.Series, lang: str, so_far: bool = False) -> dict[str, list[str]]:
+    """The "then" and "now" columns of a follow-up table: the metric formatted, "gone" where the finding is.
+
+    ``so_far``: this month is partial, so a finding gone is only not flagged so far (至今未触发).
+    """
+    gone_text = t("followup_gone_so_far" if so_far else "followup_gone", lang)
     return {
         t("followup_col_then", lang): [
             format_metric(m, v, lang) for m, v in zip(frame["metric"], frame["value_then"], strict=True)
         ],
         t("followup_col_now", lang): [
-            t("followup_gone", lang) if g else format_metric(m, v, lang)
+            gone_text if g else format_metric(m, v, lang)
             for m, v, g in zip(frame["metric"], frame["value_now"], gone, strict=True)
         ],
     }
@@ -223,7 +227,7 @@ def followup_panel(report: Report) -> Panel:
             t("followup_col_finding", lang, period=back[0]): frame["title"],
             t("followup_col_action", lang): frame["action"],
             t("followup_col_metric", lang): frame["metric"].map(lambda m: metric_name(m, lang)),
-            **then_now(frame, frame["status"] == gone_status(report), lang),
+            **then_now(frame, frame["status"] == gone_status(report), lang, so_far=report.partial),
             t("followup_col_status", lang): frame["status"].map(lambda s: t(f"followup_status_{s}", lang)),
         }
     )

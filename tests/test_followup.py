@@ -194,6 +194,7 @@ def test_a_partial_month_does_not_call_a_finding_it_has_not_seen_yet_resolved(pl
     assert "本月至今（1–10 日）未再出现" in panel.note
     status = list(panel.table.iloc[:, -1])
     assert "已解决" not in status and status.count("待观察") == 1
+    assert list(panel.table.iloc[:, 4]) == ["40", "至今未触发", "90"]  # this month's days 1..10 so far
     english = followup.followup_panel(replace(report, lang="en"))
     assert "1 to watch" in english.note and "To watch" in list(english.table.iloc[:, -1])
 
@@ -218,5 +219,6 @@ def test_the_packs_action_tracking_says_too_early_in_a_partial_month(planted_par
         panel.table.iloc[:, -1]
     )
     assert panel.note.startswith("2026-09 的行动：1 项未完成，1 项恶化，1 项待观察（本月数据只到 10 日")
+    assert "至今未触发" in set(panel.table.iloc[:, 5])
     complete, _ = planted
     assert "done" in set(tracking_frame(complete)["outcome"])

@@ -55,7 +55,7 @@ def tracking_panel(report: Report) -> Panel:
             t("pack_col_owner", lang): frame["owner"],
             t("pack_col_due", lang): frame["due"],
             t("pack_col_metric", lang): frame["metric"].map(lambda m: metric_name(m, lang)),
-            **then_now(frame, frame["outcome"].isin(["done", "unconfirmed"]), lang),
+            **then_now(frame, frame["outcome"].isin(["done", "unconfirmed"]), lang, so_far=report.partial),
             t("pack_col_outcome", lang): frame["outcome"].map(lambda o: t(f"pack_outcome_{o}", lang)),
         }
     )
