@@ -26,7 +26,7 @@ FIELDS: tuple[str, ...] = (
     "id", "parent", "status", "months", "angle", "code", "severity", "segment", "metric", "value", "baseline",
     "effect", "title", "detail", "action",
 )  # fmt: skip
-STATUSES: tuple[str, ...] = ("new", "persisting", "resolved")  # ``status`` against the previous months
+STATUSES: tuple[str, ...] = ("new", "persisting", "resolved", "unconfirmed")  # against the previous months
 
 
 def finding_id(angle: str, code: str, segment: dict[str, Any] | None, *, variant: str = "", scope: str = "") -> str:

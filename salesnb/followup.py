@@ -1,7 +1,11 @@
 """Memory across months: each finding's status, and the follow-up of last month's findings (上月问题跟踪).
 
 A finding's ``status`` is ``new`` or ``persisting`` (with ``months``: how many consecutive months, this one
-included, the same ``id`` was found); last month's findings that are gone are ``resolved``. Everything is
+included, the same ``id`` was found); last month's findings that are gone are ``resolved`` — or, when the report
+month is partial (:attr:`~salesnb.report.Report.partial`: the data ends inside it), ``unconfirmed`` (待观察): not
+found in the days the data covers, which does not tell a problem solved from one that has not shown yet.
+``metrics.json`` lists them as ``resolved_findings``, and a partial month's as ``unconfirmed_findings`` (its
+``resolved_findings`` then empty; a complete month writes no ``unconfirmed_findings``). Everything is
 recomputed from the data and the parameters by running the same scope's rules for the previous months (never by
 reading old output files), memoised per dataset, scope and period so a batch of months runs each month's rules
 once. The look-back is capped by the setting ``findings.status_months`` and stops as soon as no finding of an
@@ -105,16 +109,31 @@ def scope_findings(report: Report) -> list[dict[str, Any]]:
     return scope_state(report)["findings"]
 
 
-def resolved_findings(report: Report) -> list[dict[str, Any]]:
-    """Last month's findings not found this month, ``status`` ``resolved`` (not part of this month's findings)."""
+def gone_status(report: Report) -> str:
+    """The status of last month's findings not found this month: ``resolved``, or ``unconfirmed`` when partial.
+
+    A partial month (the data ends inside it) is read through its first days only: a problem not found yet may
+    show later in the month, or be one its days cannot show, so it is not called solved.
+    """
+    return "unconfirmed" if report.partial else "resolved"
+
+
+def gone_findings(report: Report) -> list[dict[str, Any]]:
+    """Last month's findings not found this month, ``status`` :func:`gone_status` (not this month's findings)."""
     state = scope_state(report)
     now = {f["id"] for f in state["findings"]}
-    return [{**f, "status": "resolved", "months": 0} for f in state["previous"] if f["id"] not in now]
+    status = gone_status(report)
+    return [{**f, "status": status, "months": 0} for f in state["previous"] if f["id"] not in now]
 
 
-def _follow_status(then: dict[str, Any], now: dict[str, Any] | None, worse_change: float) -> str:
+def resolved_findings(report: Report) -> list[dict[str, Any]]:
+    """Last month's findings gone this month and so ``resolved``: none in a partial month (they are unconfirmed)."""
+    return [f for f in gone_findings(report) if f["status"] == "resolved"]
+
+
+def _follow_status(then: dict[str, Any], now: dict[str, Any] | None, worse_change: float, gone: str) -> str:
     if now is None:
-        return "resolved"
+        return gone
     graver = SEVERITY_RANK[now["severity"]] < SEVERITY_RANK[then["severity"]]
     grown = (now.get("effect") or 0.0) > (then.get("effect") or 0.0) * (1 + worse_change)
     return "worse" if graver or grown else "persisting"
@@ -124,12 +143,14 @@ def followup_frame(report: Report) -> pd.DataFrame:
     """Last month's root findings against this month: one row each, ranked as last month.
 
     Columns: id, angle, code, title and action (last month's), metric, value_then, value_now (``NaN`` when the
-    finding is gone), effect_then, effect_now, status (``resolved``, ``persisting`` or ``worse``: the severity
-    rose or the revenue at stake grew by more than ``findings.worse_change``).
+    finding is gone), effect_then, effect_now, status (``resolved``, or ``unconfirmed`` in a partial month, see
+    :func:`gone_status`; ``persisting``; or ``worse``: the severity rose or the revenue at stake grew by more than
+    ``findings.worse_change``).
     """
     state = scope_state(report)
     now = {f["id"]: f for f in state["findings"]}
     worse_change = float(report.settings("findings")["worse_change"])
+    gone = gone_status(report)
     rows = []
     for then in roots(state["previous"]):
         current = now.get(then["id"])
@@ -139,7 +160,7 @@ def followup_frame(report: Report) -> pd.DataFrame:
                 "action": then["action"], "metric": then["metric"], "value_then": then["value"],
                 "value_now": current["value"] if current else None,
                 "effect_then": then["effect"], "effect_now": current["effect"] if current else None,
-                "status": _follow_status(then, current, worse_change),
+                "status": _follow_status(then, current, worse_change, gone),
             }
         )  # fmt: skip
     columns = ["id", "angle", "code", "title", "action", "metric", "value_then", "value_now"]
@@ -175,14 +196,18 @@ def watched_metric(metric: str, value: Any, lang: str) -> str:
     return t("followup_metric_with_value", lang, name=name, value=shown)
 
 
-def then_now(frame: pd.DataFrame, gone: pd.Series, lang: str) -> dict[str, list[str]]:
-    """The "then" and "now" columns of a follow-up table: the metric formatted, "gone" where the finding is."""
+def then_now(frame: pd.DataFrame, gone: pd.Series, lang: str, so_far: bool = False) -> dict[str, list[str]]:
+    """The "then" and "now" columns of a follow-up table: the metric formatted, "gone" where the finding is.
+
+    ``so_far``: this month is partial, so a finding gone is only not flagged so far (至今未触发).
+    """
+    gone_text = t("followup_gone_so_far" if so_far else "followup_gone", lang)
     return {
         t("followup_col_then", lang): [
             format_metric(m, v, lang) for m, v in zip(frame["metric"], frame["value_then"], strict=True)
         ],
         t("followup_col_now", lang): [
-            t("followup_gone", lang) if g else format_metric(m, v, lang)
+            gone_text if g else format_metric(m, v, lang)
             for m, v, g in zip(frame["metric"], frame["value_now"], gone, strict=True)
         ],
     }
@@ -202,18 +227,33 @@ def followup_panel(report: Report) -> Panel:
             t("followup_col_finding", lang, period=back[0]): frame["title"],
             t("followup_col_action", lang): frame["action"],
             t("followup_col_metric", lang): frame["metric"].map(lambda m: metric_name(m, lang)),
-            **then_now(frame, frame["status"] == "resolved", lang),
+            **then_now(frame, frame["status"] == gone_status(report), lang, so_far=report.partial),
             t("followup_col_status", lang): frame["status"].map(lambda s: t(f"followup_status_{s}", lang)),
         }
     )
-    counts = {s: int((frame["status"] == s).sum()) for s in ("resolved", "persisting", "worse")}
-    note = t("followup_counts", lang, period=back[0], total=len(frame), **counts)
-    if report.partial:  # last month as its own report read it (whole), this month through its last day
-        note += " " + t("followup_partial", lang, day=report.through_day)
+    counts = {s: int((frame["status"] == s).sum()) for s in ("resolved", "unconfirmed", "persisting", "worse")}
+    space = "" if lang == "zh" else " "  # Chinese sentences need no space between
+    if not report.partial:
+        return Panel(
+            frame=frame, table=table, note=t("followup_counts", lang, period=back[0], total=len(frame), **counts)
+        )
+    # a partial month: what is not found yet is not called solved; last month read whole, this month through day D
+    note = t("followup_counts_partial", lang, period=back[0], total=len(frame), **counts)
+    if counts["unconfirmed"]:
+        note += space + t("followup_unconfirmed", lang, day=report.through_day)
+    note += " " + t("followup_partial", lang, day=report.through_day)
     return Panel(frame=frame, table=table, note=note)
 
 
 def resolved_metrics(report: Report) -> dict[str, Any]:
-    """``resolved_findings`` for ``metrics.json``: last month's findings gone this month (id, where, how big)."""
+    """For ``metrics.json``: last month's findings gone this month (id, where, how big), by status.
+
+    ``resolved_findings`` always; in a partial month it is empty and ``unconfirmed_findings`` lists them instead
+    (:func:`gone_status`): a complete month's ``metrics.json`` has no ``unconfirmed_findings`` key.
+    """
     keep = ("id", "angle", "code", "segment", "severity", "metric", "value", "effect")
-    return {"resolved_findings": [{k: f[k] for k in keep} for f in resolved_findings(report)]}
+    gone = gone_findings(report)
+    listed = {"resolved_findings": [{k: f[k] for k in keep} for f in gone if f["status"] == "resolved"]}
+    if report.partial:
+        listed["unconfirmed_findings"] = [{k: f[k] for k in keep} for f in gone if f["status"] == "unconfirmed"]
+    return listed

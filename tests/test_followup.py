@@ -1,7 +1,8 @@
 """Memory across months on planted findings: new, persisting for N months, resolved, and the follow-up table."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import pandas as pd
 import pytest
 
 from salesnb import followup
@@ -46,13 +47,29 @@ class PlantedAngle:
         ]  # fmt: skip
 
 
-@pytest.fixture
-def planted(tmp_path, monkeypatch):
+def _planted(folder, monkeypatch):
     calls = []
     angles = {name: PlantedAngle(name, calls) for name in ANGLE_NAMES}
     monkeypatch.setattr(followup, "get", angles.__getitem__)
-    report = open_report(str(write_region_drop(tmp_path / "drop")), "2026-10", "华东")
+    return open_report(str(folder), "2026-10", "华东"), calls
+
+
+@pytest.fixture
+def planted(tmp_path, monkeypatch):
+    """The planted findings over data that reaches 2026-10-31: October is complete."""
+    folder = write_region_drop(tmp_path / "whole")
+    orders = pd.read_csv(folder / "orders.csv")
+    last = orders.iloc[[-1]].assign(order_id="OR3end", order_date="2026-10-31", amount=1)  # 华南: 华东 unchanged
+    pd.concat([orders, last]).to_csv(folder / "orders.csv", index=False)
+    report, calls = _planted(folder, monkeypatch)
+    assert not report.partial
     return report, calls
+
+
+@pytest.fixture
+def planted_partial(tmp_path, monkeypatch):
+    """The same planted findings over data that ends on 2026-10-10: October is partial (days 1..10)."""
+    return _planted(write_region_drop(tmp_path / "drop"), monkeypatch)
 
 
 def test_status_new_persisting_and_resolved(planted):
@@ -77,7 +94,6 @@ def test_status_new_persisting_and_resolved(planted):
 
 def test_ids_match_across_months(planted):
     report, _ = planted
-    from dataclasses import replace
 
     now = {f["id"] for f in followup.scope_findings(report)}
     last = {f["id"] for f in followup.scope_findings(replace(report, period="2026-09"))}
@@ -141,11 +157,11 @@ def test_every_finding_metric_has_a_readers_name_and_format() -> None:
     assert followup.format_metric("stage_stock", 12.5, "zh") == "12.5"  # a usual level may be a mean
 
 
-def test_a_partial_months_follow_up_lists_what_last_months_report_raised(planted, monkeypatch):
+def test_a_partial_months_follow_up_lists_what_last_months_report_raised(planted_partial, monkeypatch):
     """The data ends on 2026-10-10: this month is read on days 1..10, but last month and before are read whole, as
     their own reports read them (a problem of September's first ten days that September's report did not raise is
     not last month's problem), and the note says which column counts what."""
-    report, _ = planted
+    report, _ = planted_partial
     assert report.partial and report.through_day == 10
     angles = {name: PlantedAngle(name, []) for name in ANGLE_NAMES}
     monkeypatch.setattr(followup, "get", angles.__getitem__)
@@ -155,3 +171,54 @@ def test_a_partial_months_follow_up_lists_what_last_months_report_raised(planted
     assert partial.ds is not partial.whole and read["2026-10"] is partial.ds  # this month: days 1..10
     assert all(read[m] is partial.whole for m in ("2026-09", "2026-08", "2026-07"))
     assert "“上月”一列是上月报告的整月数字，“本月”一列只计 1–10 日" in followup.followup_panel(report).note
+
+
+def test_a_partial_month_does_not_call_a_finding_it_has_not_seen_yet_resolved(planted_partial):
+    """The data ends on 2026-10-10: last month's channel_underperform not found in October's first ten days may
+    simply not show yet. It is 待观察 (unconfirmed), not 已解决, in the table, the note and metrics.json; the
+    findings found again are persisting / worse as in a complete month."""
+    report, _ = planted_partial
+    assert report.partial and report.through_day == 10
+    assert followup.resolved_findings(report) == []
+    gone = followup.gone_findings(report)
+    assert [(f["code"], f["status"], f["months"]) for f in gone] == [("channel_underperform", "unconfirmed", 0)]
+    metrics = followup.resolved_metrics(report)
+    assert metrics["resolved_findings"] == []
+    assert [f["id"] for f in metrics["unconfirmed_findings"]] == ["华东/market.channel_underperform/channel=直营"]
+    frame = followup.followup_frame(report).set_index("code")
+    assert frame["status"].to_dict() == {
+        "customer_churn_rise": "persisting", "acquisition_cost_high": "worse", "channel_underperform": "unconfirmed"
+    }  # fmt: skip
+    panel = followup.followup_panel(report)
+    assert "仍存在 1 个，恶化 1 个，待观察 1 个" in panel.note and "已解决 " not in panel.note  # no "已解决 0 个"
+    assert "本月至今（1–10 日）未再出现" in panel.note
+    status = list(panel.table.iloc[:, -1])
+    assert "已解决" not in status and status.count("待观察") == 1
+    assert list(panel.table.iloc[:, 4]) == ["40", "至今未触发", "90"]  # this month's days 1..10 so far
+    english = followup.followup_panel(replace(report, lang="en"))
+    assert "1 to watch" in english.note and "To watch" in list(english.table.iloc[:, -1])
+
+
+def test_a_complete_month_keeps_resolved_and_writes_no_unconfirmed_list(planted):
+    report, _ = planted
+    metrics = followup.resolved_metrics(report)
+    assert list(metrics) == ["resolved_findings"]  # metrics.json of a complete month as before
+    assert [f["id"] for f in metrics["resolved_findings"]] == ["华东/market.channel_underperform/channel=直营"]
+    assert followup.gone_findings(report) == followup.resolved_findings(report)
+
+
+def test_the_packs_action_tracking_says_too_early_in_a_partial_month(planted_partial, planted):
+    """上月行动跟踪 reads the same status: an action whose finding is not seen yet is not 已完成."""
+    from salesnb.pack import tracking_frame, tracking_panel
+
+    report, _ = planted_partial
+    outcome = tracking_frame(report).set_index("id")["outcome"].str.cat(sep=",")
+    assert outcome == "not_done,unconfirmed,worse"  # ranked as last month: churn 40, channel 30, cost 20 at stake
+    panel = tracking_panel(report)
+    assert list(panel.table.iloc[:, -1]).count("待观察（本月未过完）") == 1 and "已完成（问题消除）" not in set(
+        panel.table.iloc[:, -1]
+    )
+    assert panel.note.startswith("2026-09 的行动：1 项未完成，1 项恶化，1 项待观察（本月数据只到 10 日")
+    assert "至今未触发" in set(panel.table.iloc[:, 5])
+    complete, _ = planted
+    assert "done" in set(tracking_frame(complete)["outcome"])

@@ -2,7 +2,9 @@
 
 Last month's timetable is recomputed from the data (:func:`~salesnb.pack.actions.previous_actions`); whether an
 action worked is read from its finding this month (:func:`salesnb.followup.followup_frame`): ``done`` when the
-finding is gone, ``not_done`` while it persists, ``worse`` when its severity rose or its revenue at stake grew.
+finding is gone, ``not_done`` while it persists, ``worse`` when its severity rose or its revenue at stake grew,
+``unconfirmed`` when it is not found in a partial month (too early to call it done:
+:func:`~salesnb.followup.gone_status`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from ..i18n import t
 from ..report import Report
 from .actions import previous_actions
 
-OUTCOME = {"resolved": "done", "persisting": "not_done", "worse": "worse"}
+OUTCOME = {"resolved": "done", "unconfirmed": "unconfirmed", "persisting": "not_done", "worse": "worse"}
 COLUMNS = ["id", "action", "owner", "due", "metric", "value_then", "value_now", "outcome"]
 
 
 def tracking_frame(report: Report) -> pd.DataFrame:
-    """One row per action of last month: ``COLUMNS`` (``outcome`` is done / not_done / worse)."""
+    """One row per action of last month: ``COLUMNS`` (``outcome``: done / not_done / worse, or unconfirmed)."""
     actions = {a["id"]: a for a in previous_actions(report)}
     follow = followup_frame(report)
     rows = []
@@ -53,9 +55,10 @@ def tracking_panel(report: Report) -> Panel:
             t("pack_col_owner", lang): frame["owner"],
             t("pack_col_due", lang): frame["due"],
             t("pack_col_metric", lang): frame["metric"].map(lambda m: metric_name(m, lang)),
-            **then_now(frame, frame["outcome"] == "done", lang),
+            **then_now(frame, frame["outcome"].isin(["done", "unconfirmed"]), lang, so_far=report.partial),
             t("pack_col_outcome", lang): frame["outcome"].map(lambda o: t(f"pack_outcome_{o}", lang)),
         }
     )
-    counts = {o: int((frame["outcome"] == o).sum()) for o in ("done", "not_done", "worse")}
-    return Panel(frame=frame, table=table, note=t("pack_tracking_counts", lang, period=back[0], **counts))
+    counts = {o: int((frame["outcome"] == o).sum()) for o in ("done", "unconfirmed", "not_done", "worse")}
+    key = "pack_tracking_counts_partial" if report.partial else "pack_tracking_counts"  # partial: none is done yet
+    return Panel(frame=frame, table=table, note=t(key, lang, period=back[0], day=report.through_day, **counts))

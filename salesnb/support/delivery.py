@@ -47,7 +47,8 @@ def delivery_facts(report: Report) -> pd.DataFrame:
     ``month``: the promised month; ``placed``: the order month (the order facts' label); ``late``: delivered
     after the promised date, or not delivered by that month end (or by the data's end, when it comes first);
     ``undelivered``: not delivered by then; ``delay_days``: days late of the late deliveries. An order promised
-    after the data's last day is not due yet: it is neither late nor on time, so it is left out.
+    after the data's last day is not due yet: it is neither late nor on time, so it is left out; so is one promised
+    for that day and not delivered yet (:func:`judged_deliveries`).
     """
 
     def build(ds) -> pd.DataFrame:
@@ -75,7 +76,8 @@ def data_end(ds) -> pd.Timestamp | None:
     """The first day after the data: the day after its latest order or delivery (``None`` without either).
 
     An export carries the deliveries of orders placed before its last day, so the latest delivery tells how far
-    it reaches as well as the latest order does.
+    it reaches as well as the latest order does. That last day is the export's own: it may have been taken
+    during it, so the day is not known to be over (:func:`judged_deliveries`).
     """
     dates = [facts.last_order_date(ds), ds["orders"]["delivered_at"].max()]
     known = [pd.Timestamp(d).normalize() for d in dates if d is not None and not pd.isna(d)]
@@ -107,12 +109,19 @@ def judged_deliveries(ds: Dataset, frame: pd.DataFrame, end: pd.Timestamp | None
     Each order is judged at the end of its promised month, or at ``end`` (the first instant after the data)
     when that comes first: an order the data cannot follow to its month end is judged by what the data shows.
     In a partial month's view (``ds``) every month is read through the same days (``event_cutoffs``).
+    An order promised for the data's last day (or later) and not delivered in the data is not judged, and its
+    row is dropped: the export may have been taken during that day, and the order may still go out on it — it
+    is neither late nor on time (one delivered by then is on time). Only a promise strictly before the data's
+    last day makes an undelivered order late.
     """
     frame["month"] = event_months(ds, frame["promised_at"])
     cutoff = event_cutoffs(ds, frame["promised_at"])
     if end is not None:
         cutoff = cutoff.clip(upper=end)
     delivered = frame["delivered_at"].notna() & (frame["delivered_at"] < cutoff)
+    waiting = ~delivered & (frame["promised_at"] >= end - pd.Timedelta(days=1)) if end is not None else None
+    if waiting is not None and waiting.any():  # undelivered, the promised day not over where the export ends
+        frame, delivered = frame[~waiting].copy(), delivered[~waiting]
     frame["late"] = (delivered & (frame["delivered_at"] > frame["promised_at"])) | ~delivered
     frame["undelivered"] = ~delivered
     frame["delay_days"] = (frame["delivered_at"] - frame["promised_at"]).dt.days.where(delivered & frame["late"])

@@ -126,9 +126,74 @@ def test_a_partial_month_says_undelivered_by_its_last_day_not_at_month_end(tmp_p
     panel = support.delivery_panel(r)
     labels = panel.table.iloc[:, 0].tolist()
     assert "截至13日仍未交付" in labels and "月末仍未交付" not in labels
-    assert panel.note == "口径：承诺交付日在本月1–13日的订单；交付晚于承诺日或截至13日仍未交付即为延误。"
+    assert panel.note == (
+        "口径：承诺交付日在本月1–13日的订单；交付晚于承诺日或截至13日仍未交付即为延误。"
+        "承诺13日交付而尚未交付的订单当天仍可能交付，暂不计入。"
+    )
     whole = support.delivery_panel(report(write_tiny(tmp_path / "w", tables=build())))
     assert "月末仍未交付" in whole.table.iloc[:, 0].tolist()
     assert whole.note == "口径：承诺交付日在本月的订单；交付晚于承诺日或月末仍未交付即为延误。"
     english = support.delivery_panel(report(folder, lang="en"))
     assert "Undelivered by day 13" in english.table.iloc[:, 0].tolist()
+
+
+def _cut_at(tables, day):
+    """The month's last orders (k = 9, placed, promised and delivered on the 31st) moved to 10-``day``: the
+    export ends on that day (a 用友 export taken on the 18th)."""
+    for row in tables["orders"]:
+        if row["order_date"] == "2026-10-31":
+            row.update(order_date=f"2026-10-{day}", promised_at=f"2026-10-{day}", delivered_at=f"2026-10-{day}")
+
+
+def test_an_order_promised_for_the_exports_last_day_is_not_late_yet(tmp_path):
+    """The export ends on 10-31: 华南's OS109, promised for 10-31 and not delivered, may still go out that day. It is
+    not due yet (neither late nor on time): 9 orders due, none late. OS108, promised for 10-31 and delivered then,
+    is on time and counts. Before: 10 due and 1 late (overdue) of 华南's 10 flawless orders."""
+    tables = build()
+    for row in tables["orders"]:
+        if row["order_id"] == "OS109":
+            row.update(delivered_at="")
+        if row["order_id"] == "OS108":
+            row.update(promised_at="2026-10-31", delivered_at="2026-10-31")
+    r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
+    assert not r.partial
+    row = support.delivery_frame(r).iloc[0]
+    assert (row["due"], row["late"], row["undelivered"]) == (9, 0, 0)
+    assert (row["placed_due"], row["placed_late"]) == (9, 0)
+    assert "OS109" not in set(delivery.delivery_facts(r)["order_id"])
+    assert support.delivery_trend_frame(r)["due"].iloc[-1] == 9
+    assert support.delivery.metrics(r) == {"orders_due": 9, "late_delivery_share": 0.0}
+
+
+def test_a_partial_months_last_day_promises_wait_and_the_day_before_is_late(tmp_path):
+    """The export ends on 10-18 (October partial through day 18). 华南: OS109 promised 10-18 and undelivered is
+    not due yet; OS108 promised 10-17 and undelivered is late (逾期未交). 9 due, 1 late."""
+    tables = build()
+    _cut_at(tables, 18)
+    for row in tables["orders"]:
+        if row["order_id"] == "OS109":
+            row.update(delivered_at="")
+        if row["order_id"] == "OS108":
+            row.update(promised_at="2026-10-17", delivered_at="")
+    r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
+    assert r.partial and r.through_day == 18
+    row = support.delivery_frame(r).iloc[0]
+    assert (row["due"], row["late"], row["undelivered"], row["delivered_late"]) == (9, 1, 1, 0)
+    assert row["late_share"] == pytest.approx(1 / 9)
+
+
+def test_a_delivery_dated_after_the_last_order_extends_the_data_to_its_day(tmp_path):
+    """Orders end on 10-18 but the export shows a delivery on 10-20: it was taken on the 20th or later, so day 18
+    is over and OS109, promised 10-18 and still undelivered, is late."""
+    tables = build()
+    _cut_at(tables, 18)
+    for row in tables["orders"]:
+        if row["order_id"] == "OS109":
+            row.update(delivered_at="")
+        if row["order_id"] == "OE105":  # a 华东 order of the 3rd delivered on the 20th
+            row.update(delivered_at="2026-10-20")
+    r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
+    assert r.partial and r.through_day == 18
+    assert delivery.data_end(r.ds) == pd.Timestamp("2026-10-21")
+    row = support.delivery_frame(r).iloc[0]
+    assert (row["due"], row["late"], row["undelivered"]) == (10, 1, 1)
