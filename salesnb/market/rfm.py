@@ -18,7 +18,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_transitions
 from ..i18n import t
-from ..periods import month_end, months_back
+from ..periods import months_back
 from ..report import Report, scope_memo
 from . import keys
 from .common import NAME, fmt_num, scope_months
@@ -81,16 +81,16 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     """Recency, frequency, monetary and tier per customer as of the end of ``period`` (default: the report's).
 
     Over the ``rfm.lookback_months`` months up to the period, in scope, every day of them also in a partial
-    month's report: recency_days (days from the last order to the month end), frequency (orders), monetary
-    (revenue). Only customers with an order in the
-    window. Sorted by monetary, largest first.
+    month's report: recency_days (days from the last order to the month end; in a partial report month to the
+    end of its last day in the data, :meth:`~salesnb.report.Report.as_of`), frequency (orders), monetary
+    (revenue). Only customers with an order in the window. Sorted by monetary, largest first.
     """
     period = period or report.period
     window = months_back(period, report.config["rfm"]["lookback_months"])
     orders = scope_months(report, window, whole=True)  # a state as of the month end: every day of the window
     codes = keys.row_codes(report, orders)  # grouped by customer code: the groups and sums of the ids
     known = codes >= 0
-    cutoff = month_end(period)
+    cutoff = report.as_of(period)  # a partial report month: at the end of its last day in the data
     grouped = orders[["order_date", "revenue"]][known].groupby(codes[known], sort=True)
     frame = pd.DataFrame(
         {
