@@ -202,7 +202,9 @@ def rfm_panel(report: Report) -> Panel:
             t("mk_cadence", lang): frame["cadence"],
         }
     )
-    note = t("mk_rfm_note", lang, months=report.config["rfm"]["lookback_months"])
+    day = report.through_day  # a partial month's state is read at its last day in the data (Report.as_of)
+    end = t("mk_as_of_month_end", lang) if day is None else t("mk_as_of_day", lang, day=day)
+    note = t("mk_rfm_note", lang, end=end, months=report.config["rfm"]["lookback_months"])
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 

@@ -77,3 +77,14 @@ def test_a_partial_month_reads_recency_at_the_data_end_not_the_month_end(tmp_pat
     assert now["C0"] == 9 and now["C9"] == 30 and now["C8"] == 1
     before = market.rfm_frame(partial, "2026-09").set_index("customer_id")["recency_days"]
     assert before["C0"] == 30 and before["C9"] == 21  # to 2026-10-01
+
+
+def test_the_rfm_note_says_when_the_state_is_read(tmp_path):
+    """A complete month is read at its end; a partial one at the end of its last day in the data (day 9)."""
+    from test_report import write_partial_month
+
+    data = write_partial_month(tmp_path / "p")
+    assert market.rfm_panel(open_report(data, "2026-09")).note.startswith("截至本月末，近12个月")
+    assert market.rfm_panel(open_report(data, "2026-10")).note.startswith("截至本月 9 日（数据的最后一天），近12个月")
+    english = market.rfm_panel(open_report(data, "2026-10", lang="en")).note
+    assert english.startswith("As of day 9 of the month (the data's last day) over 12 months")
