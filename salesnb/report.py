@@ -36,7 +36,7 @@ from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
 from .header import header_markdown
 from .i18n import check_lang, t
-from .periods import ALL, Baselines, baselines, months_back, parse_period, shift_month, window
+from .periods import ALL, Baselines, baselines, month_end, months_back, parse_period, shift_month, window
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
 SAMPLE_ENV = "SALESNB_DATA"
@@ -230,6 +230,16 @@ class Report:
         stocks at their end.
         """
         return window(month, self.through_day)
+
+    def as_of(self, month: str | None = None) -> pd.Timestamp:
+        """The first instant after what the data shows of ``month`` (default: the report month).
+
+        A state read "now" (a customer's recency, how long a buyer has been silent): the month end, or for a
+        partial report month the end of its day D -- the days after it are not in the data, no silence. Earlier
+        months are whole states even in a partial month's report.
+        """
+        month = month or self.period
+        return self.window(month)[1] if month == self.period else month_end(month)
 
     def trailing(self, region: str | None = None) -> list[str]:
         """The trailing baseline months (``baselines.trailing_months`` before the period) the data covers.

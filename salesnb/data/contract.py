@@ -114,6 +114,7 @@ TABLES: dict[str, Table] = {
                 _c("product_id", ID),
                 _c("product_name", TEXT, False),
                 _c("product_line", TEXT, False),
+                _c("spec", TEXT, False),
                 _c("launch_date", DATE, False),
                 _c("list_price", NUMBER, False),
                 _c("unit_cost", NUMBER, False),

@@ -172,7 +172,7 @@ def tables_from(
     customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
     customers["industry"] = found.get("industry")
     products = {"product_id": product, "product_name": found.get("product_name")}
-    products |= {"product_line": found.get("product_line")}
+    products |= {"product_line": found.get("product_line"), "spec": found.get("spec")}
     if not (found.get("order_id") or found.get("order_date")):  # a product catalogue: its prices are list prices
         products["list_price"] = _money(found.get("list_price") or found.get("unit_price"))
         products["unit_cost"] = _money(found.get("unit_cost"))

@@ -25,6 +25,25 @@ def _regions(ds: Dataset) -> list[str]:
     return sorted(n for n in named.unique().tolist() if n != facts.UNKNOWN)
 
 
+def _unregioned(ds: Dataset) -> dict | None:
+    """The orders no region claims (none of their own, nor their customer's or rep's) where others have one.
+
+    ``{"orders": how many, "share": their share of the revenue}``, or ``None`` when every order has a region or
+    none has (one company report, nothing left out). The company's report counts them, no region's does.
+    """
+    orders = ds.get(ORDERS)
+    if orders is None:
+        return None
+    named = facts.order_regions(orders, ds.get(CUSTOMERS), ds.get("reps"))
+    lost = int((named == facts.UNKNOWN).sum())
+    if lost == 0 or lost == len(named):
+        return None
+    rows = facts.order_facts(ds)
+    total = float(rows["revenue"].sum())
+    share = float(rows.loc[rows["region"] == facts.UNKNOWN, "revenue"].sum()) / total if total > 0 else 0.0
+    return {"orders": lost, "share": share}
+
+
 def _default_period(ds: Dataset) -> dict:
     """The month a report shows without ``--period``, and the partial last month it passes over (if any)."""
     last = facts.data_months(ds)[1]
@@ -64,7 +83,8 @@ def summarize(ds: Dataset) -> dict:
     complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``;
     ``buyers_named``: whether the orders name their customers; ``unnamed_orders``: how many orders of a customer
     column leave it empty (walk-in sales, guests); ``empty_months``: months inside the range without any order;
-    ``region_gaps``: ``{region: {month: usual orders}}``, a busy region's months without any of its orders;
+    ``unregioned_orders``: :func:`_unregioned`; ``region_gaps``: ``{region: {month: usual orders}}``, a busy
+    region's months without any of its orders;
     ``early_ends``: the channels and regions whose orders stop improbably early (:mod:`.early_ends`).
     """
     orders = ds.get(ORDERS)
@@ -83,6 +103,7 @@ def summarize(ds: Dataset) -> dict:
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
         "buyers_named": orders is None or not missing(ds, (BUYERS,)),
         "unnamed_orders": int(orders[CUSTOMER_ID].isna().sum()) if orders is not None else 0,
+        "unregioned_orders": _unregioned(ds),
     }
 
 
@@ -115,6 +136,8 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
         named = joined([early_end_label(d, s, e, lang) for d, s, e in ends], lang)
         lines.append(f"! {t('validate_early_ends', lang, segments=named, end=ends[0][2]['end'])}")
     lines.append(f"{label('regions')} ({len(summary['regions'])}): {', '.join(summary['regions']) or none}")
+    if lost := summary.get("unregioned_orders"):
+        lines.append(f"! {label('unregioned_orders', n=lost['orders'], share=lost['share'])}")
     period = summary.get("period")
     if period and period["partial"] == period["month"]:  # one partial month: no complete one to default to
         lines.append(label("period_only_partial", month=period["month"], day=period["through_day"]))

@@ -1,6 +1,7 @@
 """客户终身价值, 高价值客户流失风险: customer value from BG/NBD + Gamma-Gamma, and the valuable customers at risk.
 
-The models are :mod:`salesnb.models.customer_value`, fitted on the scope's purchase histories up to the month end.
+The models are :mod:`salesnb.models.customer_value`, fitted on the scope's purchase histories up to the month end
+(in a partial month, up to the last day the data covers: :meth:`salesnb.report.Report.as_of`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_clv, plot_ranking
 from ..i18n import t
 from ..models import customer_value
-from ..periods import month_end
 from ..report import Report
 from . import keys
 from .common import NAME, fmt_num, scope_orders
@@ -71,7 +71,7 @@ def _summary(report: Report) -> tuple[pd.DataFrame, np.ndarray]:
         {"customer": codes[known], "order_date": orders["order_date"].to_numpy()[known],
          "revenue": orders["revenue"].to_numpy()[known]}
     )  # fmt: skip
-    summary = customer_value.summarise(history, month_end(report.period), customer_col="customer")
+    summary = customer_value.summarise(history, report.as_of(), customer_col="customer")
     codes = summary.index.to_numpy()
     summary.index = keys.customer_ids(report).take(codes).rename("customer_id")
     return summary, codes
@@ -108,7 +108,7 @@ def clv_at_risk_frame(report: Report) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     cutoff = frame["total_value"].quantile(1 - top_share)
     valuable = frame[(frame["total_value"] >= cutoff) & (frame["p_alive"] < risk)].copy()
-    valuable["days_since"] = (month_end(report.period) - valuable["last_purchase"]).dt.days
+    valuable["days_since"] = (report.as_of() - valuable["last_purchase"]).dt.days
     valuable["value_at_risk"] = valuable["total_value"] * (1 - valuable["p_alive"])
     valuable = valuable.sort_values(["value_at_risk", "customer_id"], ascending=[False, True], kind="stable")
     return valuable.reset_index(drop=True)[columns]

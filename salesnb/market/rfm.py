@@ -18,7 +18,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_transitions
 from ..i18n import t
-from ..periods import month_end, months_back
+from ..periods import months_back
 from ..report import Report, scope_memo
 from . import keys
 from .common import NAME, fmt_num, scope_months
@@ -81,16 +81,16 @@ def rfm_frame(report: Report, period: str | None = None) -> pd.DataFrame:
     """Recency, frequency, monetary and tier per customer as of the end of ``period`` (default: the report's).
 
     Over the ``rfm.lookback_months`` months up to the period, in scope, every day of them also in a partial
-    month's report: recency_days (days from the last order to the month end), frequency (orders), monetary
-    (revenue). Only customers with an order in the
-    window. Sorted by monetary, largest first.
+    month's report: recency_days (days from the last order to the month end; in a partial report month to the
+    end of its last day in the data, :meth:`~salesnb.report.Report.as_of`), frequency (orders), monetary
+    (revenue). Only customers with an order in the window. Sorted by monetary, largest first.
     """
     period = period or report.period
     window = months_back(period, report.config["rfm"]["lookback_months"])
     orders = scope_months(report, window, whole=True)  # a state as of the month end: every day of the window
     codes = keys.row_codes(report, orders)  # grouped by customer code: the groups and sums of the ids
     known = codes >= 0
-    cutoff = month_end(period)
+    cutoff = report.as_of(period)  # a partial report month: at the end of its last day in the data
     grouped = orders[["order_date", "revenue"]][known].groupby(codes[known], sort=True)
     frame = pd.DataFrame(
         {
@@ -202,7 +202,9 @@ def rfm_panel(report: Report) -> Panel:
             t("mk_cadence", lang): frame["cadence"],
         }
     )
-    note = t("mk_rfm_note", lang, months=report.config["rfm"]["lookback_months"])
+    day = report.through_day  # a partial month's state is read at its last day in the data (Report.as_of)
+    end = t("mk_as_of_month_end", lang) if day is None else t("mk_as_of_day", lang, day=day)
+    note = t("mk_rfm_note", lang, end=end, months=report.config["rfm"]["lookback_months"])
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 

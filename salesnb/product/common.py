@@ -108,8 +108,10 @@ def priced_rows(ds, at: np.ndarray) -> pd.DataFrame:
 def product_names(ds, product_ids: pd.Series) -> pd.Series:
     """The name of each of ``product_ids`` (``products.product_name``, else the id itself), on their index.
 
-    A name several products share (扶手椅 for three SKUs) carries the product's id, ``扶手椅（10002）``: two rows
-    of one table must not read as the same product.
+    A name several products share (扶手椅 for three SKUs) carries the product's spec where the products have one
+    (``products.spec``, an export's 规格型号: ``马利宝椰子 750ml``), and the product's id where the name and spec
+    are still shared or there is no spec, ``扶手椅（10002）``: two rows of one table must not read as the same
+    product.
     """
     products = ds.get("products")
     if products is not None:
@@ -121,11 +123,17 @@ def product_names(ds, product_ids: pd.Series) -> pd.Series:
 
 
 def _shown_names(products: pd.DataFrame) -> pd.Series:
-    """``product_name`` by ``product_id``, with the id added to a name other products also carry."""
-    names = products.drop_duplicates("product_id").set_index("product_id")["product_name"]
+    """``product_name`` by ``product_id``: a name other products also carry with its spec, then with its id."""
+    rows = products.drop_duplicates("product_id").set_index("product_id")
+    names = rows["product_name"]
     shared = names.notna() & names.duplicated(keep=False)
     if not shared.any():
         return names
+    if "spec" in rows.columns:  # 马利宝椰子 750ml beside 马利宝椰子 1000ml
+        spec = rows["spec"].astype("string").str.strip()
+        named = shared & spec.notna() & spec.ne("")
+        names = names.where(~named, names.astype(str) + " " + spec.astype(str))
+        shared = names.notna() & names.duplicated(keep=False)
     ids = names.index.to_series().astype(str)
     return names.where(~shared, names.astype(str) + "（" + ids + "）")
 

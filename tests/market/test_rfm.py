@@ -60,3 +60,31 @@ def test_a_partial_month_reads_the_customer_base_on_every_day(tmp_path):
     before, own = rfm_frame(partial, "2026-09"), rfm_frame(complete)
     assert len(before) == 112 and before.equals(own)
     assert concentration_metrics(partial)["total"] == 11 * 11200 + 3960  # 12 months, October's days 1..9
+
+
+def test_a_partial_month_reads_recency_at_the_data_end_not_the_month_end(tmp_path):
+    """The data ends on 2026-10-09: a customer's recency is counted to 10 October, not to 1 November.
+
+    C0 buys on day 1 of every month (last 2026-10-01): 9 days; C9 on day 10 (last 2026-09-10, October's not yet
+    in the data): 30 days. Counted to the month end they would be 31 and 52, 22 days of a silence the data
+    cannot have seen; September's own state is still read at its end (C0: 30 days).
+    """
+    from test_report import write_partial_month
+
+    data = write_partial_month(tmp_path / "p")
+    partial = open_report(data, "2026-10")
+    now = market.rfm_frame(partial).set_index("customer_id")["recency_days"]
+    assert now["C0"] == 9 and now["C9"] == 30 and now["C8"] == 1
+    before = market.rfm_frame(partial, "2026-09").set_index("customer_id")["recency_days"]
+    assert before["C0"] == 30 and before["C9"] == 21  # to 2026-10-01
+
+
+def test_the_rfm_note_says_when_the_state_is_read(tmp_path):
+    """A complete month is read at its end; a partial one at the end of its last day in the data (day 9)."""
+    from test_report import write_partial_month
+
+    data = write_partial_month(tmp_path / "p")
+    assert market.rfm_panel(open_report(data, "2026-09")).note.startswith("截至本月末，近12个月")
+    assert market.rfm_panel(open_report(data, "2026-10")).note.startswith("截至本月 9 日（数据的最后一天），近12个月")
+    english = market.rfm_panel(open_report(data, "2026-10", lang="en")).note
+    assert english.startswith("As of day 9 of the month (the data's last day) over 12 months")
