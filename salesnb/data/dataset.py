@@ -49,6 +49,7 @@ class Mapping:
     joined: dict[str, list[str]] = field(default_factory=dict)  # joined_name(parts) -> parts of a ``per`` id
     currency: dict = field(default_factory=dict)  # {column, base, rates}: amounts converted into one currency
     wide: dict[str, dict] = field(default_factory=dict)  # table -> {year, months}: a column per month (目标分解表)
+    rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # table -> the rows it keeps (``rows:``)
 
     def table_name(self, table: str) -> str:
         """Return the user's name of contract ``table``; ``""`` for a table left out (``leads: ~``): no file."""

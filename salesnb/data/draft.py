@@ -33,7 +33,7 @@ def file_orders(proposal: Proposal, file: str) -> tuple[dict[str, str], list[str
     """The orders columns ``file`` gives and the required ones it lacks.
 
     Orders made of customer and day do not count when the order lines come from another file: they would match
-    none of its order numbers (:func:`~.propose._unlinked_per_day`).
+    none of its order numbers (:func:`~.proposal_tables.unlinked_per_day`).
     """
     columns, lacking = orders_columns(proposal.recognised[file])
     lines = proposal.tables.get("order_lines")

@@ -89,6 +89,49 @@ def drop_flat_rows(
     return kept, done
 
 
+def only_rows(frame: pd.DataFrame, names: Mapping, table: str, where: str) -> pd.DataFrame:
+    """The rows of ``frame`` (file ``where``) that ``table`` keeps by its ``rows:`` rules: each rule met.
+
+    A rule is written as an ``exclude:`` one (values, ``""``, ``"<0"``); an ERP's return lines (红字, a negative
+    数量) in the sales sheet are the ``returns`` table this way while ``exclude:`` leaves them out of the orders.
+    The kept rows carry their position in the file (:data:`~.validation.FILE_ROW`), as :func:`drop_flat_rows`'.
+    """
+    keep = np.ones(len(frame), dtype=bool)
+    for column, values in names.rows.get(table, {}).items():
+        raw = raw_column(frame, names, table, column)
+        if raw is None:
+            columns = ", ".join(str(c) for c in frame if c != FILE_ROW)
+            raise DataSourceError(Message("error_rows_column", table=table, file=where, column=repr(column),
+                                          columns=columns))  # fmt: skip
+        keep &= _values_in(frame[raw], values)
+    rows = frame[FILE_ROW].to_numpy() if FILE_ROW in frame.columns else np.arange(len(frame))
+    return frame.loc[keep].assign(**{FILE_ROW: rows[keep]})
+
+
+def unmatched_rows(tables: dict[str, pd.DataFrame], names: Mapping) -> tuple[dict[str, pd.DataFrame], list[Message]]:
+    """``tables`` without the rows of a ``rows:`` table whose required reference names no row of the export.
+
+    A return read from the sales sheet's 红字 lines points at its original order (原单号) or at its own number:
+    an order sold before the export began, or a return document of its own, is no order of the export. Such a
+    return cannot be matched to its sale (the return rate counts returns of the period's sales), so it is left
+    out and counted in a warning rather than refusing the file, as a separate returns table's unknown order is.
+    """
+    notes = []
+    for name in (n for n in names.rows if n in tables):
+        frame = tables[name]
+        for column, target in TABLES[name].references.items():
+            key = TABLES[target].key
+            if not TABLES[name].column(column).required or target not in tables or column not in frame:
+                continue
+            orphan = frame[column].notna().to_numpy() & ~is_in(frame[column], tables[target][key])
+            if orphan.any():
+                notes.append(counted("problem_rows_unmatched", int(orphan.sum()), name=name, column=column,
+                                     target=target))  # fmt: skip
+                frame = frame.loc[~orphan].reset_index(drop=True)
+        tables[name] = frame
+    return tables, notes
+
+
 def _kept_in_part(frame: pd.DataFrame, hit: np.ndarray, key: str | None) -> int:
     """How many ids (orders) of the rows ``hit`` leaves out keep other rows of the file: left out in part only."""
     if key not in frame.columns or not hit.any():

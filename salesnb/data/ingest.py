@@ -83,7 +83,13 @@ def stream_plan(source: str | os.PathLike, mapping: object, stream_bytes: int = 
         names = load_mapping(mapping or None)
     except Exception:  # noqa: BLE001 - reported by load_dataset, in its words
         return None
-    if names.encoding not in _UTF8 or names.exclude or names.joined or any(names.computed(t) for t in names.columns):
+    if (
+        names.encoding not in _UTF8
+        or names.exclude
+        or names.rows
+        or names.joined
+        or any(names.computed(t) for t in names.columns)
+    ):
         return None
     if names.currency or "order_count" in names.columns.get("orders", {}):  # :mod:`.currency`, :mod:`.summaries`
         return None

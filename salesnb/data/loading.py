@@ -30,7 +30,7 @@ from .dataset import Dataset, Mapping
 from .delimited import TEXT_SUFFIXES, headerless, headerless_names, point_decimals, separator, title_lines
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
-from .exclude import drop_excluded, drop_flat_rows, shared_alone, stands_alone
+from .exclude import drop_excluded, drop_flat_rows, only_rows, shared_alone, stands_alone, unmatched_rows
 from .header_rows import GROUPS, TITLE, below_title, header_notes, two_row_header
 from .mapped_files import unmapped_file
 from .mapping import MAPPING_SECTIONS, load_mapping
@@ -414,6 +414,7 @@ def load_dataset(
     tidied: dict[str, pd.DataFrame] = {}
     tables, present, problems, unparsed, warnings = {}, {}, [], {}, []
     flat = None  # the excluded rows of a flat export (or of a lone table's file), left out of its file up front
+    whole: dict[str, pd.DataFrame] = {}  # a flat export before its exclude: what a ``rows:`` table reads
     for name, (source_name, frame) in raw.items():
         if source_name not in tidied:
             shared = sources.count(source_name) > 1  # a flat export: name the file, not one of its tables
@@ -433,13 +434,17 @@ def load_dataset(
             if shared and set(sources) == {source_name}:  # one flat export: rows that are not sales leave first
                 tidied[source_name], found = cancel_voided_lines(tidied[source_name], names, source_name)
                 warnings += found
-                tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, list(raw))
+                whole[source_name] = tidied[source_name]  # voided pairs cancelled, return lines (红字) kept
+                kept = [table for table in raw if table not in names.rows]  # a rows: table's exclude is its own
+                tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, kept)
             elif not shared and stands_alone(name, raw):  # alone in its file, nothing points at it: the same
                 tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, [name], flat)
             if shared and raw.get("orders", (None,))[0] == source_name:  # a flat export's orders
                 tidied[source_name], found = split_reused_orders(tidied[source_name], names)
                 warnings += found
         rows = tidied[source_name]  # a shared file's table nothing refers to (a pipeline's won deals): its own rows
+        if name in names.rows:  # the returns read from the sales sheet's negative lines
+            rows = only_rows(whole.get(source_name, rows), names, name, source_name)
         if shared_alone(name, raw, sources, source_name, flat):
             rows, flat = drop_flat_rows(rows, names, [name], flat)
         if name in names.wide:  # 年份, 销售员, 1月 … 12月: a row per month
@@ -461,9 +466,10 @@ def load_dataset(
             tables[name], found, unparsed = one_row_per_id(name, tables[name], present[name], unparsed, names)
             warnings += found
     tables = lines_in_order_currency(tables, names)  # 币种 on the orders only: their lines in it too
+    tables, unmatched = unmatched_rows(tables, names)  # a return of a sale before the export: not matched
     tables, found = add_unsold(tables, raw)  # a target sheet's rep who sold nothing: a rep all the same
     tables, placed = rep_target_regions(tables)  # a rep's target in the region the rep sells in
-    warnings += found + placed
+    warnings += found + placed + unmatched
     tables, present, found = catalogue_prices(tables, present)  # a star schema's lines: the product's price
     tables, merged = one_spelling(tables)  # Clothing, CLOTHING: one product line (targets FURNITURE: Furniture's)
     warnings += merged

@@ -14,6 +14,8 @@ encoding: gb18030            # optional; UTF-8 (with or without BOM), GB18030 an
 exclude:                     # rows that are not sales: table: {your column: [values]} ("" = empty cell)
   orders: {订单状态: [已取消, 作废]}
   order_lines: {销售数量: ["<0", "=0"]}   # a comparison with a number is a condition on the number
+rows:                        # a table read from only the rows of its file meeting every rule (values as exclude)
+  returns: {数量: ["<0"]}     # an ERP's return lines (红字) in the sales sheet: the returns table
 currency: {column: 货币, base: CNY, rates: {EUR: 7.8, USD: 7.2}}   # amounts in several currencies, into one
 ```
 """
@@ -35,7 +37,7 @@ from .expressions import is_text, parse_expression
 from .messages import Message
 from .wide_targets import MONTHS, YEAR, wide_names
 
-MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding", "exclude", "currency")
+MAPPING_SECTIONS = ("tables", "columns", "dates", "encoding", "exclude", "currency", "rows")
 DATE_OPTIONS = ("dayfirst", "formats")
 
 
@@ -113,6 +115,7 @@ def load_mapping(mapping: str | os.PathLike | dict | Mapping | None) -> Mapping:
         joined,
         _currency(mapping.get("currency")),
         wide,
+        rows=_exclude(mapping.get("rows"), "rows"),
     )
 
 
@@ -176,18 +179,19 @@ def _wide_period(table: str, pairs: dict, wide: dict[str, dict]) -> dict:
     return {**pairs, "period": period, "target_amount": pairs.get("target_amount") or amount}
 
 
-def _exclude(value: object) -> dict[str, dict[str, list[str]]]:
+def _exclude(value: object, section: str = "exclude") -> dict[str, dict[str, list[str]]]:
     """``exclude:``: contract table -> {column (yours or the contract's): [values whose rows are left out]}.
 
     An empty value (``""`` or ``~``) stands for an empty cell: an unpaid order's missing payment time; ``"<0"``,
-    ``"=0"`` ... compare the value read as a number (:data:`salesnb.data.exclude.CONDITION`).
+    ``"=0"`` ... compare the value read as a number (:data:`salesnb.data.exclude.CONDITION`). ``rows:`` (the
+    rows a table keeps, :func:`salesnb.data.exclude.only_rows`) is written and read the same way.
     """
     out: dict[str, dict[str, list[str]]] = {}
-    for table, rules in _section(value, "exclude").items():
+    for table, rules in _section(value, section).items():
         if table not in TABLES:
-            raise ConfigError(_unknown_table("exclude", table))
+            raise ConfigError(_unknown_table(section, table))
         out[table] = {}
-        for column, values in _section(rules, f"exclude.{table}").items():
+        for column, values in _section(rules, f"{section}.{table}").items():
             listed = values if isinstance(values, list) else [values]
             texts = [EMPTY if v is None else str(v).strip() for v in listed]  # "" or ~: an empty cell
             if not texts:

@@ -109,6 +109,14 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, column, n, share in proposal.returned_lines():  # what leaving them out does to revenue, when priced
         value = "" if share is None else t("map_negative_lines_share", lang, share=share)
         effect = "" if share is None or share >= 1 else t("map_negative_lines_gross", lang, over=share / (1 - share))
+        back = proposal.return_lines.get(file)  # the returns table (.return_rows), or {}: left out of sales only
+        if back is not None:  # say what was done, and how to undo it
+            reason = t("map_returns_reason", lang, column=back["reason"]) if "reason" in back else ""
+            said = {"order": back.get("order_id"), "date": back.get("returned_at"), "reason": reason, "value": value}
+            said["effect"] = t("map_returns_gross", lang, over=share / (1 - share)) if effect else ""
+            key = "map_returns_read" if back else "map_returns_unmatched"
+            lines.append(f"! {t(key, lang, file=file, column=column, n=n, **said)}")
+            continue
         lines.append(f"! {t('map_negative_lines', lang, file=file, column=column, n=n, value=value, effect=effect)}")
     for file, column, n, share in proposal.credit_orders():
         lines.append(f"! {t('map_negative_amounts', lang, file=file, column=column, n=n, share=share)}")

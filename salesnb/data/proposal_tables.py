@@ -8,12 +8,17 @@ without an order number an order is one customer on one day (:func:`per_day_id`)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from .column_words import normalise
 from .contract import TABLES
 from .dataset import joined_name
 from .scales import multiplier
+
+if TYPE_CHECKING:  # the proposal unlinked_per_day corrects; propose imports this module
+    from .propose import Proposal
 
 ONE_UNIT = "=1"  # the quantity of a line export that has a price per row but no quantity column
 
@@ -245,3 +250,17 @@ def _contract_columns(frame: pd.DataFrame, own: str) -> dict[str, str]:
         if name and name not in columns:
             columns[name] = user
     return columns
+
+
+def unlinked_per_day(proposal: Proposal) -> None:
+    """Drop orders made of customer and day when the order lines come from another file with numbers of their own.
+
+    A restaurant's order file (meal_order_info: info_id, phone, use_start_time) and its detail file (order_id):
+    orders made of phone and day would match none of the lines' order numbers.
+    """
+    key = proposal.columns.get("orders", {}).get("order_id")
+    lines = proposal.tables.get("order_lines")
+    derived = key in {joined_name(parts) for _, parts, *_ in proposal.per_day}
+    if derived and lines is not None and lines != proposal.tables["orders"]:
+        del proposal.tables["orders"], proposal.columns["orders"]
+        proposal.missing["orders"] = ["order_id"]

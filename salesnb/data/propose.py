@@ -33,8 +33,17 @@ from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
 from .parsing import parse_number
 from .pipelines import pipeline_tables
-from .proposal_tables import ONE_UNIT, derived_quantity, own_table, per_day_id, profit_cost, tables_from
+from .proposal_tables import (
+    ONE_UNIT,
+    derived_quantity,
+    own_table,
+    per_day_id,
+    profit_cost,
+    tables_from,
+    unlinked_per_day,
+)
 from .references import product_keys, refer_products
+from .return_rows import add_returns
 from .row_notes import ZERO, note_rows
 from .scales import MONEY, multiplier, profit_over_amount
 from .shapes import summary_ids
@@ -63,6 +72,8 @@ class Proposal:
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
     zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
     negative: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # (file, quantity, rows, share)
+    return_lines: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> returns columns of its 红字 lines
+    rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # table -> the rows it keeps (return_rows)
     credits: list[tuple[str, str, int, float]] = field(default_factory=list)  # (file, amount, rows, share) < 0
     per_day: list[tuple[str, list[str], int, int, int]] = field(default_factory=list)  # (file, id parts, orders,
     # rows, orders split off a customer's day by region or channel: :func:`~.derive.split_reused_orders`)
@@ -106,6 +117,7 @@ class Proposal:
         }
         columns = wide_mapping(columns, self.wide.get(self.tables.get("targets", "")))  # period: {year, months}
         out: dict = {"tables": tables, "columns": {t: c for t, c in columns.items() if c}, "exclude": self.exclude()}
+        out["rows"] = self.rows
         return {k: v for k, v in out.items() if v}
 
     def exclude(self) -> dict[str, dict[str, list[str]]]:
@@ -401,20 +413,6 @@ def _joined_splits(
     return out, joined
 
 
-def _unlinked_per_day(proposal: Proposal) -> None:
-    """Drop orders made of customer and day when the order lines come from another file with numbers of their own.
-
-    A restaurant's order file (meal_order_info: info_id, phone, use_start_time) and its detail file (order_id):
-    orders made of phone and day would match none of the lines' order numbers.
-    """
-    key = proposal.columns.get("orders", {}).get("order_id")
-    lines = proposal.tables.get("order_lines")
-    derived = key in {joined_name(parts) for _, parts, *_ in proposal.per_day}
-    if derived and lines is not None and lines != proposal.tables["orders"]:
-        del proposal.tables["orders"], proposal.columns["orders"]
-        proposal.missing["orders"] = ["order_id"]
-
-
 def _priceless_lines(proposal: Proposal) -> None:
     """Keep order lines without a unit price only when the products table gives a list price to value them at.
 
@@ -482,8 +480,9 @@ def propose_mapping(source: str | Path) -> Proposal:
         proposal.missing.pop(table, None)
         if best.columns.get("quantity") == ONE_UNIT:
             proposal.one_unit.append(best.name)
-    _unlinked_per_day(proposal)
+    unlinked_per_day(proposal)
     _priceless_lines(proposal)
+    add_returns(proposal)  # an ERP's 红字 lines: the returns table, left out of the orders
     used: dict[str, set[str]] = {}
     for table, columns in proposal.columns.items():
         for user in columns.values():

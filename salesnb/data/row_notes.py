@@ -4,8 +4,8 @@ Each function reads one file (``frame``) with the concepts :func:`~.propose.matc
 what it saw, or ``None``: a status marking cancelled orders (已取消, 交易关闭, 已拒绝), a payment time empty on unpaid
 orders, lines whose quantity and amount are both 0 (a POS export's no-op lines), orders refunded in full (amount
 0, a refund above 0), lines with a negative quantity (returns sold back at the till). The proposal turns the
-first four into ``exclude:`` rules and names the last
-(the data contract keeps returns in their own table; leaving them out is the user's choice).
+first four into ``exclude:`` rules and names the last (the data contract keeps returns in their own table): when
+they are a minority of a flat sheet's lines (an ERP's 红字), it reads them as that table (:mod:`.return_rows`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import pandas as pd
 
 from .column_words import PAID_NAMES, STATUS_NAMES, named_column
 from .parsing import parse_number
+from .return_rows import return_columns
 from .skipped_rows import rows_without_sales
 from .voids import voided_rows
 
@@ -30,7 +31,7 @@ CANCELLED = re.compile(
     r"|(?<!部分)退款成功|已退款|全额退款",
     re.IGNORECASE,
 )  # a full refund (退款成功, Refunded) undoes the sale; 部分退款 / partially refunded keeps it
-ZERO, NEGATIVE = "=0", "<0"  # exclude conditions (salesnb.data.exclude.CONDITION)
+ZERO = "=0"  # an exclude condition (salesnb.data.exclude.CONDITION)
 
 
 def cancelled_values(frame: pd.DataFrame) -> tuple[str, list[str]] | None:
@@ -107,11 +108,7 @@ def negative_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) 
     quantity = found.get("quantity")
     if quantity is None or quantity not in frame.columns:
         return None
-    order, product = found.get("order_id"), found.get("product_id") or found.get("product_name")
-    units = parse_number(frame[quantity])[0]
-    kept = ~gone
-    if order in frame.columns and product in frame.columns:  # voided pairs cancel on load (.voids): no returns
-        kept[voided_rows(frame, order, product, quantity, found.get("order_date"))] = False
+    units, kept = parse_number(frame[quantity])[0], returnable(frame, found, gone)
     negative_rows = units.lt(0) & kept
     negative = int(negative_rows.sum())
     if not 0 < negative < len(frame):
@@ -125,6 +122,15 @@ def negative_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) 
         return quantity, negative, None
     sold = float(value[units.gt(0) & kept].sum())
     return quantity, negative, float(value[negative_rows].sum()) / sold if sold > 0 else None
+
+
+def returnable(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> pd.Series:
+    """The rows that may be returns: not left out otherwise (``gone``) and no voided pair (cancelled on load)."""
+    kept = ~gone
+    order, product = found.get("order_id"), found.get("product_id") or found.get("product_name")
+    if order in frame.columns and product in frame.columns:  # voided pairs cancel on load (.voids): no returns
+        kept[voided_rows(frame, order, product, found["quantity"], found.get("order_date"))] = False
+    return kept
 
 
 def negative_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int, float] | None:
@@ -161,3 +167,7 @@ def note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: P
         note = read(frame, found, gone)
         if note:
             kept.append((name, *note))
+    if any(note[0] == name for note in proposal.negative):  # an ERP's 红字 lines: the returns table (.return_rows)
+        units = parse_number(frame[found["quantity"]])[0]
+        columns = return_columns(frame, found, units.lt(0) & returnable(frame, found, gone))
+        proposal.return_lines |= {name: columns} if columns is not None else {}

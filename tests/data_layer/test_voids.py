@@ -76,7 +76,7 @@ def test_map_says_what_leaving_the_returned_lines_out_does_to_revenue(tmp_path: 
     )
     (tmp_path / "till.csv").write_text(till, encoding="utf-8")
     text = "\n".join(describe(propose_mapping(tmp_path / "till.csv"), "zh", check=False))
-    assert "till.csv：2 行的 销量 为负数（退货），金额合计为正数部分的 25.0%" in text
-    assert "销售额将按退货前计，比扣除退货后的净额高 33.3%" in text
+    assert "till.csv：2 行的 销量 为负数，按退货（红字）处理，金额合计为正数部分的 25.0%" in text
+    assert "销售额按退货前的销售计（比扣除退货后的净额高 33.3%）" in text  # proposed now: .return_rows
     en = "\n".join(describe(propose_mapping(tmp_path / "till.csv"), "en", check=False))
-    assert "revenue is then sales before returns, 33.3% above the net of returns" in en
+    assert "revenue is the sales before returns (33.3% above the net of returns)" in en

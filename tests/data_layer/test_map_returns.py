@@ -1,0 +1,139 @@
+"""An ERP export's return rows (红字: negative 数量 and 金额) in the sales sheet: sales stay sales, returns are returns.
+
+``map`` proposes on its own to leave the negative lines out of the orders (revenue is the sales before returns)
+and to read them as the ``returns`` table (``rows: {returns: {数量: ["<0"]}}``, quantity ``=-[数量]``), so the file
+loads without a hand edit and the product page's return rate reads them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from salesnb import product
+from salesnb.data.loading import load_dataset
+from salesnb.data.mapping import load_mapping
+from salesnb.data.mapview import describe
+from salesnb.data.propose import propose_mapping
+from salesnb.errors import ConfigError
+from salesnb.report import open_report
+
+HEAD = "单据类型,单据号,原单号,单据日期,客户编码,存货编码,存货名称,数量,无税单价,无税金额,退货原因"
+SALES = [  # 6 sale rows, 5 documents: A001 sells 10 + 20 + 10 = 40 units, B002 5 + 10 + 5 = 20
+    "销售出库,XS001,,2026-09-01,C1,A001,工业网关,10,100,1000,",
+    "销售出库,XS001,,2026-09-01,C1,B002,传感器,5,40,200,",
+    "销售出库,XS002,,2026-09-03,C2,A001,工业网关,20,100,2000,",
+    "销售出库,XS003,,2026-09-05,C3,B002,传感器,10,40,400,",
+    "销售出库,XS004,,2026-09-10,C1,A001,工业网关,10,100,1000,",
+    "销售出库,XS005,,2026-09-12,C2,B002,传感器,5,40,200,",
+]
+RETURNS = [  # 2 return rows (红字): 3 units of XS002's A001, 2 of XS003's B002
+    "退货,TH001,XS002,2026-09-15,C2,A001,工业网关,-3,100,-300,质量问题",
+    "退货,TH002,XS003,2026-09-16,C3,B002,传感器,-2,40,-80,包装破损",
+]
+REVENUE = 1000 + 200 + 2000 + 400 + 1000 + 200  # the sales before returns: 4,800
+
+
+def _write(tmp_path: Path, rows: list[str], head: str = HEAD, name: str = "销售出库单列表.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([head, *rows]) + "\n", encoding="gb18030")
+    return path
+
+
+def test_return_rows_load_as_returns_and_sales_as_sales(tmp_path: Path) -> None:
+    path = _write(tmp_path, SALES + RETURNS)
+    proposal = propose_mapping(path)
+    mapping = proposal.mapping()
+    assert mapping["exclude"] == {"order_lines": {"数量": ["<0"]}}
+    assert mapping["rows"] == {"returns": {"数量": ["<0"]}}
+    assert mapping["tables"]["returns"] == "销售出库单列表.csv"
+    assert mapping["columns"]["returns"] == {
+        "order_id": "原单号", "product_id": "存货编码", "quantity": "=-[数量]", "returned_at": "单据日期",
+        "reason": "退货原因",
+    }  # fmt: skip
+    ds = load_dataset(path, mapping=mapping)  # validates: no hand edit needed
+    assert float(ds["orders"]["amount"].sum()) == REVENUE and len(ds["orders"]) == 5
+    assert len(ds["order_lines"]) == 6 and (ds["order_lines"]["quantity"] > 0).all()
+    back = ds["returns"].sort_values("order_id").reset_index(drop=True)
+    assert back["order_id"].tolist() == ["XS002", "XS003"]
+    assert back["product_id"].tolist() == ["A001", "B002"]
+    assert back["quantity"].tolist() == [3, 2]
+    assert back["returned_at"].dt.strftime("%Y-%m-%d").tolist() == ["2026-09-15", "2026-09-16"]
+    assert back["reason"].tolist() == ["质量问题", "包装破损"]
+    report = open_report(str(path), "2026-09", mapping_path=_saved(tmp_path, mapping))
+    rates = product.returns_frame(report).set_index("product_id")
+    assert rates.loc["A001", "units_sold"] == 40 and rates.loc["A001", "units_returned"] == 3
+    assert rates.loc["A001", "return_rate"] == pytest.approx(3 / 40)
+    assert rates.loc["B002", "return_rate"] == pytest.approx(2 / 20)
+    assert rates.loc["A001", "returned_value"] == 300 and rates.loc["A001", "top_reason"] == "质量问题"
+    said = "\n".join(describe(proposal))
+    assert "退货" in said and "returns" in said and "rows" in said  # what it did and how to undo it
+
+
+def _saved(tmp_path: Path, mapping: dict) -> str:
+    path = tmp_path / "mapping.yaml"
+    path.write_text(yaml.safe_dump(mapping, allow_unicode=True), encoding="utf-8")
+    return str(path)
+
+
+IOWA = "订单编号,下单日期,客户编号,产品编码,产品名称,数量,单价,金额"
+IOWA_SALES = [f"INV-{n},2026-09-{n + 1:02d},S{n % 3},P{n % 2},品{n % 2},{n + 1},10,{10 * (n + 1)}" for n in range(6)]
+
+
+def test_returns_of_their_own_number_and_no_original_order_are_left_out_of_sales_without_a_returns_table(
+    tmp_path: Path,
+) -> None:
+    """Iowa liquor's RINV invoices: a return's own number names no sale of the sheet, and there is no 原单号. The
+    file loads and revenue is the sales; no returns table is proposed (its rates would read 0%), and map says why."""
+    rows = [*IOWA_SALES, "RINV-1,2026-09-20,S1,P1,品1,-2,10,-20", "RINV-2,2026-09-21,S2,P0,品0,-1,10,-10"]
+    path = _write(tmp_path, rows, IOWA, "销售明细.csv")
+    proposal = propose_mapping(path)
+    mapping = proposal.mapping()
+    assert mapping["exclude"] == {"order_lines": {"数量": ["<0"]}}
+    assert "returns" not in mapping["tables"] and "rows" not in mapping
+    ds = load_dataset(path, mapping=mapping)
+    assert float(ds["orders"]["amount"].sum()) == 10 * (1 + 2 + 3 + 4 + 5 + 6) and len(ds["orders"]) == 6
+    said = "\n".join(describe(proposal))
+    assert "没有生成退货表" in said and "原单号" in said
+
+
+def test_a_return_under_its_sales_number_is_read_and_one_naming_no_sale_is_counted_not_refused(tmp_path: Path) -> None:
+    """A return line written under its sale's order (INV-3, a week later: no void) is a return of that order; one
+    under a number no sale of the sheet has (a sale before the export began) cannot be placed: it is left out of
+    the returns with a warning, not a refusal of the file."""
+    rows = [*IOWA_SALES, "INV-3,2026-09-25,S0,P1,品1,-1,10,-10", "INV-0999,2026-09-26,S2,P0,品0,-1,10,-10"]
+    path = _write(tmp_path, rows, IOWA, "销售明细.csv")
+    mapping = propose_mapping(path).mapping()
+    assert mapping["columns"]["returns"]["order_id"] == "订单编号" and "reason" not in mapping["columns"]["returns"]
+    ds = load_dataset(path, mapping=mapping)
+    assert float(ds["orders"]["amount"].sum()) == 210 and len(ds["orders"]) == 6
+    assert ds["returns"][["order_id", "product_id", "quantity"]].values.tolist() == [["INV-3", "P1", 1]]
+    assert any("returns: 1 row's order_id names no row of orders" in str(w) for w in ds.warnings)
+
+
+def test_a_file_mostly_of_negative_lines_or_a_discount_line_gets_no_returns(tmp_path: Path) -> None:
+    mostly = _write(tmp_path, SALES[:1] + RETURNS, name="a.csv")  # 2 of 3 rows negative: not a sales file
+    assert "returns" not in propose_mapping(mostly).tables and "rows" not in propose_mapping(mostly).mapping()
+    discount = [*SALES, "销售出库,XS005,,2026-09-12,C2,Z999,折扣,1,-50,-50,"]  # only the amount is negative
+    proposal = propose_mapping(_write(tmp_path, discount, name="b.csv"))
+    assert "returns" not in proposal.tables and "exclude" not in proposal.mapping()
+
+
+def test_a_file_without_negative_lines_maps_as_before(tmp_path: Path) -> None:
+    mapping = propose_mapping(_write(tmp_path, SALES)).mapping()
+    assert "returns" not in mapping["tables"] and "rows" not in mapping and "exclude" not in mapping
+
+
+def test_rows_keeps_only_the_rows_it_names_and_is_checked(tmp_path: Path) -> None:
+    """``rows:`` is general: a table read from the rows of a file meeting a condition, the same values as exclude."""
+    path = _write(tmp_path, SALES + RETURNS)
+    base = yaml.safe_load(Path(_saved(tmp_path, propose_mapping(path).mapping())).read_text(encoding="utf-8"))
+    base["rows"] = {"returns": {"单据类型": ["退货"]}}  # the same rows, by their document type
+    ds = load_dataset(path, mapping=base)
+    assert sorted(ds["returns"]["quantity"].tolist()) == [2, 3]
+    with pytest.raises(ConfigError):
+        load_mapping({"rows": {"nonsense": {"数量": ["<0"]}}})
+    with pytest.raises(ConfigError):
+        load_mapping({"rows": {"returns": {"数量": []}}})
