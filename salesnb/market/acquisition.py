@@ -330,7 +330,7 @@ def new_customers_panel(report: Report) -> Panel:
         frame, y="new_customers", reference="usual", reference_label=t("mk_usual", lang, m=m),
         highlight=report.period, lang=lang, title=t("mk_new_title", lang),
     )  # fmt: skip
-    if report.ds.has("customers"):
+    if "acquisition_channel" in report.ds.present_columns.get("customers", ()):  # else every source 未知: no table
         sources = new_customers_by_source(report)
         table = pd.DataFrame(
             {

@@ -279,8 +279,9 @@ def line_panel(report: Report) -> Panel:
     frame = line_frame(report)
     if frame.empty or frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
+    drawn = frame[(frame["revenue"] > 0) | (frame["trailing_avg"] > 0)]  # a line sold only last year: no bars
     ax = plotting.plot_bar_compare(
-        frame, label="product_line", current="revenue", baseline="trailing_avg", lang=lang,
+        drawn, label="product_line", current="revenue", baseline="trailing_avg", lang=lang,
         legend=(t("prod_this_month", lang), t("prod_trailing", lang)),
         title=f"{t('prod_line_title', lang)} · {report.region_label}",
     )  # fmt: skip

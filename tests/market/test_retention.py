@@ -290,3 +290,18 @@ def test_a_usual_rate_read_off_one_buyer_is_no_certain_churn(tmp_path):
     assert (test["window_buyers"], test["retained"], test["usual"]) == (1, 0, 1.0)
     assert test["p_value"] == pytest.approx(0.25) and not test["flagged"]
     assert not [f for f in market.angle_findings(r) if f["code"] == "customer_churn_rise"]
+
+
+def test_without_acquisition_sources_the_new_customer_table_is_the_month_not_one_unknown_source(tmp_path):
+    """:func:`regulars_from_may` with a customers table naming regions, no acquisition_channel: a by-source table
+    would be one row, 获客来源 未知. The panel shows the month's new customers and their first revenue instead."""
+    from salesnb.market.acquisition import new_customers_panel
+
+    folder = regulars_from_may(tmp_path / "export")
+    buyers = pd.read_csv(folder / "orders.csv")["customer_id"].drop_duplicates()
+    pd.DataFrame({"customer_id": buyers, "region": "华东"}).to_csv(folder / "customers.csv", index=False)
+    report = open_report(str(folder), "2026-10")
+    assert "acquisition_channel" not in report.ds.present_columns["customers"]
+    table = new_customers_panel(report).table
+    assert "获客来源" not in table.columns and list(table["月份"]) == ["2026-10"]
+    assert list(table["新客户数"]) == ["1"]

@@ -6,7 +6,7 @@ import pytest
 from scipy import stats
 from tiny import write_tiny
 
-from product.helpers import build, report
+from product.helpers import build, line, report
 from salesnb import product
 
 
@@ -177,3 +177,23 @@ def test_a_line_that_is_nearly_the_whole_business_has_no_yardstick_in_a_stray_or
     assert row["expected"] == pytest.approx(10 * 24_000 / 10)  # 配件 now × 主力's year / 配件's year: no yardstick
     assert row["change"] < -0.9 and not bool(row["flagged"]) and math.isnan(row["q_value"])
     assert product.lines.line_decline(report(folder, "ALL")) == []
+
+
+def test_a_line_sold_only_last_year_stays_in_the_table_and_out_of_the_chart(tmp_path):
+    """D线 sold once in 华南 2025-10 (last year's month) and never since: its row says −100% against last year,
+    and the chart draws no empty pair of bars for it."""
+    from salesnb.data import facts
+
+    tables = build()
+    tables["products"].append({"product_id": "P9", "product_name": "壬", "product_line": "D线",
+                               "launch_date": "2024-01-01", "list_price": 50, "unit_cost": 20})  # fmt: skip
+    tables["orders"].append({"order_id": "OLY", "customer_id": "CS0", "order_date": "2025-10-05", "region": "华南",
+                             "channel": "直营"})  # fmt: skip
+    tables["order_lines"].append(line("OLY", "P9", 2, 50, 50, 20))
+    r = report(write_tiny(tmp_path / "ly", tables=tables), "华南")
+    assert facts.data_months(r.ds)[0] == "2025-10"
+    panel = product.line_panel(r)
+    row = panel.frame.set_index("product_line").loc["D线"]
+    assert (row["revenue"], row["trailing_avg"], row["yoy_revenue"], row["yoy_growth"]) == (0.0, 0.0, 100.0, -1.0)
+    drawn = [tick.get_text() for ax in panel.figure.axes for tick in [*ax.get_xticklabels(), *ax.get_yticklabels()]]
+    assert "D线" not in drawn and "A线" in drawn
