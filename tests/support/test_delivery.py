@@ -145,16 +145,20 @@ def _cut_at(tables, day):
             row.update(order_date=f"2026-10-{day}", promised_at=f"2026-10-{day}", delivered_at=f"2026-10-{day}")
 
 
+def _changed(tables, **orders):
+    """``tables`` with the named orders' fields changed (``OS109={"delivered_at": ""}``), in place."""
+    for row in tables["orders"]:
+        row.update(orders.get(row["order_id"], {}))
+    return tables
+
+
 def test_an_order_promised_for_the_exports_last_day_is_not_late_yet(tmp_path):
     """The export ends on 10-31: 华南's OS109, promised for 10-31 and not delivered, may still go out that day. It is
     not due yet (neither late nor on time): 9 orders due, none late. OS108, promised for 10-31 and delivered then,
     is on time and counts. Before: 10 due and 1 late (overdue) of 华南's 10 flawless orders."""
-    tables = build()
-    for row in tables["orders"]:
-        if row["order_id"] == "OS109":
-            row.update(delivered_at="")
-        if row["order_id"] == "OS108":
-            row.update(promised_at="2026-10-31", delivered_at="2026-10-31")
+    tables = _changed(
+        build(), OS109={"delivered_at": ""}, OS108={"promised_at": "2026-10-31", "delivered_at": "2026-10-31"}
+    )
     r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
     assert not r.partial
     row = support.delivery_frame(r).iloc[0]
@@ -170,11 +174,7 @@ def test_a_partial_months_last_day_promises_wait_and_the_day_before_is_late(tmp_
     not due yet; OS108 promised 10-17 and undelivered is late (逾期未交). 9 due, 1 late."""
     tables = build()
     _cut_at(tables, 18)
-    for row in tables["orders"]:
-        if row["order_id"] == "OS109":
-            row.update(delivered_at="")
-        if row["order_id"] == "OS108":
-            row.update(promised_at="2026-10-17", delivered_at="")
+    _changed(tables, OS109={"delivered_at": ""}, OS108={"promised_at": "2026-10-17", "delivered_at": ""})
     r = report(write_tiny(tmp_path / "t", tables=tables), region="华南")
     assert r.partial and r.through_day == 18
     row = support.delivery_frame(r).iloc[0]
