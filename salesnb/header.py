@@ -108,12 +108,15 @@ def excluded_note(ds: Dataset, lang: str) -> str:
     key = "excluded_note" if ds.has("order_lines") else "excluded_note_orders"  # no lines: none said
     if ds.has("opportunities") and names.table_name("opportunities") == names.table_name("orders"):
         key = "excluded_note_deals"  # a pipeline's lost and open deals: no sales, still deals
+    returns = "returns" in names.rows and ds.has("returns")  # an ERP's 红字 lines: out of the sales, in the returns
     return t(
-        key,
+        "excluded_note_returns" if returns and key == "excluded_note" else key,
         lang,
         rule=exclude_rule(sales_rules, lang),
         orders=f"{left.get('orders', 0):,}",
         lines=f"{left.get('order_lines', 0):,}",
+        returns_rule=exclude_rule({"returns": names.rows.get("returns", {})}, lang),
+        returns=f"{len(ds['returns']):,}" if returns else "",
     )
 
 

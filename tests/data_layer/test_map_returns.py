@@ -70,6 +70,12 @@ def test_return_rows_load_as_returns_and_sales_as_sales(tmp_path: Path) -> None:
     assert rates.loc["A001", "returned_value"] == 300 and rates.loc["A001", "top_reason"] == "质量问题"
     said = "\n".join(describe(proposal))
     assert "退货" in said and "returns" in said and "rows" in said  # what it did and how to undo it
+    # the page's header: the 2 return documents are out of the sales, and in the returns
+    header = report._repr_markdown_()
+    assert (
+        "按映射的排除规则（数量 < 0），数据中 2 笔订单及 2 行订单明细不计入销售；其中的退货行（数量 < 0）按映射的 rows"
+        " 读作退货表（2 行），退货率和退货原因按它们计算。" in header
+    )
 
 
 def _saved(tmp_path: Path, mapping: dict) -> str:
