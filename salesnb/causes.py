@@ -20,6 +20,7 @@ from .data import facts
 from .data.customers import customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
+from .falls import fall_dimension, fall_facts, fall_table
 from .findings import SEVERITY_RANK, at_stake, rank_findings
 from .lapsed import excess_lapsed
 from .periods import ALL
@@ -68,12 +69,17 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("delivery_delay", "satisfaction_drop", "late_customers"),
     # a channel (a store) that collapses loses the customers who would have come back to it
     Relation("channel_underperform", "customer_churn_rise", "channel_lapsed"),
+    # ... unless one rep, channel or line holds most of the region's fall while the rest of the region held: then
+    # the region's fall is that segment's (the region's own report carries its region_underperform too)
+    Relation("rep_underperform", "region_underperform", "share_of_fall"),
+    Relation("channel_underperform", "region_underperform", "share_of_fall"),
+    Relation("product_line_decline", "region_underperform", "share_of_fall"),
     # a region's revenue drop shows in its channels, product lines, new and lapsing customers and its reps
-    Relation("region_underperform", "channel_underperform", "region"),
-    Relation("region_underperform", "product_line_decline", "region"),
+    Relation("region_underperform", "channel_underperform", "region_explains"),
+    Relation("region_underperform", "product_line_decline", "region_explains"),
     Relation("region_underperform", "new_customer_drop", "region"),
     Relation("region_underperform", "customer_churn_rise", "region"),
-    Relation("region_underperform", "rep_underperform", "region_falling"),
+    Relation("region_underperform", "rep_underperform", "region_explains"),
     # the exhibition story: a lead-source shift brings off-profile leads, which pile up in one stage
     Relation("lead_source_shift", "lead_fit_low", "segment"),
     Relation("lead_fit_low", "stage_stock_surge", "surge_source"),
@@ -218,49 +224,29 @@ def _pipeline_pileup(report: Any, parent: dict[str, Any], child: dict[str, Any])
 
 
 MOST = 0.5  # "most of a fall": the share of the child's fall its parent's segment must account for
-FALL_KEYS = ("product_line", "channel", "rep_id")  # the line facts' dimensions a fall is split over
-
-
-def _falls(report: Any, region: str | None, keys: tuple[str, str]) -> pd.DataFrame:
-    """Revenue per pair of ``keys`` values (as text) in ``region``: the trailing months' mean (usual) and now.
-
-    The trailing months are the region's own (:meth:`Report.covered`): a month the export left out for it is no 0.
-
-    Once per report scope and pair of dimensions: every pair of findings linked over them reads this table, not
-    the line facts (an ALL report may hold dozens of such pairs).
-    """
-
-    def build() -> pd.DataFrame:
-        months = report.trailing(region)
-        lines = facts.line_facts(report.ds)
-        rows = lines if region is None else lines[(lines["region"] == region).to_numpy()]
-        rows = facts.in_months(rows, [*months, report.period])
-        groups = [rows[key].astype(str) for key in keys]
-        now = (rows["month"] == report.period).to_numpy()
-        usual = rows["revenue"][~now].groupby([g[~now] for g in groups]).sum() / len(months)
-        current = rows["revenue"][now].groupby([g[now] for g in groups]).sum()
-        return pd.DataFrame({"usual": usual, "now": current}).fillna(0.0)
-
-    return report.memo(f"causes.falls:{region}:{keys[0]}:{keys[1]}", build)
+REST_OF_REGION = 0.1  # a segment holding all but this share of its region's usual revenue is the region itself
 
 
 def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """Most of the child's fall is the parent's segment falling inside it, and the parent fell more widely.
 
-    With ``p`` the parent's segment (a product line, a channel) and ``c`` the child's (a channel, a rep, a line),
-    against the trailing months' average in the scope both lie in: the fall of ``p`` within ``c`` is at least
+    With ``p`` the parent's segment (a product line, a channel) and ``c`` the child's (a channel, a rep, a line, a
+    region: not when ``p`` is nearly all of it, :data:`REST_OF_REGION`), against the trailing months' average in
+    the scope both lie in: the fall of ``p`` within ``c`` is at least
     :data:`MOST` of the fall of ``c``, and the rest of ``c`` fell by a smaller share than ``p`` did as a whole.
     The second half tells cause from symptom when a line sells mostly through one channel: a line that collapses
     falls in every channel while the channel's other lines hold; a channel that collapses takes every line it sells
     down while the line holds in the other channels. The evidence: the fall of ``p`` within ``c`` (part) against
     the fall of ``c`` (whole), by the parent's segment value.
     """
-    (p_key, p_value), (c_key, c_value) = (_fall_dimension(f["segment"]) for f in (parent, child))
+    (p_key, p_value), (c_key, c_value) = fall_dimension(parent["segment"]), fall_dimension(child["segment"])
+    if set(child["segment"]) == {"region"}:  # a region's fall: the segment of it that holds most of it
+        c_key, c_value = "region", str(child["segment"]["region"])
     if p_key is None or c_key is None or p_key == c_key or not report.trailing():
         return None
-    if not _in_region(report, parent, child) or not {p_key, c_key} <= set(facts.line_facts(report.ds).columns):
+    if not _in_region(report, parent, child) or fall_facts(report, (p_key, c_key)) is None:
         return None
-    table = _falls(report, _region_of(report, parent["segment"]) or child["segment"].get("region"), (p_key, c_key))
+    table = fall_table(report, _region_of(report, parent["segment"]) or child["segment"].get("region"), (p_key, c_key))
     p_at, c_at = table.index.get_level_values(0) == p_value, table.index.get_level_values(1) == c_value
     (parent_usual, parent_now), (child_usual, child_now), (cell_usual, cell_now) = (
         table[at].sum() for at in (p_at, c_at, p_at & c_at)
@@ -269,8 +255,23 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     if child_fall <= 0 or parent_usual <= 0 or cell_fall < MOST * child_fall:
         return None
     rest_usual = child_usual - cell_usual
+    if c_key == "region" and rest_usual < REST_OF_REGION * child_usual:  # the segment is the region: no cause of it
+        return None
     rest_rate = (child_fall - cell_fall) / rest_usual if rest_usual > 0 else 0.0
     return _measured(p_value, cell_fall, child_fall) if rest_rate < parent_fall / parent_usual else None
+
+
+def _region_explains(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """The child lies in the parent's falling region and does not itself hold the region's fall.
+
+    A rep (channel, line) whose fall is most of the region's while the rest of the region held is its cause
+    (:func:`_share_of_fall`, the relations before this one), whichever of the two findings is linked first.
+    """
+    if child["code"] == "rep_underperform":
+        linked = _region_falling(report, parent, child)
+    else:
+        linked = _region_match(report, parent, child)
+    return None if linked is None or _share_of_fall(report, child, parent) is not None else linked
 
 
 OTHERS_FELL = 0.8  # the other customers' share of their usual revenue at most which they "fell away"
@@ -309,16 +310,6 @@ def _channel_lapsed(report: Any, parent: dict[str, Any], child: dict[str, Any]) 
     if excess is None or excess[0] <= 0 or excess[0] < MOST * excess[1]:
         return None
     return _measured(str(channel), excess[0], excess[1], unit="customers")
-
-
-def _fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
-    """The one line-fact dimension a finding's segment names (its region aside), else ``(None, None)``."""
-    named = [key for key in FALL_KEYS if key in segment]
-    return (
-        (named[0], str(segment[named[0]]))
-        if len(named) == 1 and set(segment) <= {*FALL_KEYS, "region"}
-        else (None, None)
-    )
 
 
 def _late_customers(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
@@ -380,6 +371,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | No
     "product_line": _in_line,
     "surge_source": _surge_source,
     "share_of_fall": _share_of_fall,
+    "region_explains": _region_explains,
     "late_customers": _late_customers,
     "competitor_took": _competitor_took,
     "pipeline_pileup": _pipeline_pileup,

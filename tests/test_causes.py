@@ -54,12 +54,30 @@ def test_a_regions_reps_and_channel_sit_under_its_drop(report):
     company_channel = made("channel_underperform", {"channel": "直营"}, 90)
     linked = {f["id"]: f for f in causes.link(report, [r1, r2, r3, channel, company_channel, region])}
     assert region["id"] == "ALL/market.region_underperform/region=华东"
-    assert linked[r1["id"]]["parent"] == region["id"]  # R1 is in 华东 and sold less than usual (20 < 100)
     assert linked[r2["id"]]["parent"] is None  # R2 is in 华东 but sold more (60 > 50): not a symptom
     assert linked[r3["id"]]["parent"] is None  # R3 fell, but in 华南
     # the region explains its channel before the company-wide channel finding does (first relation wins)
     assert linked[channel["id"]]["parent"] == region["id"]
-    assert linked[company_channel["id"]]["parent"] is None and linked[region["id"]]["parent"] is None
+    assert linked[company_channel["id"]]["parent"] is None
+    # 华东 fell by 70 (150 → 80) and R1 by 80 (100 → 20) while R2 rose: the region's fall is R1's, who heads it
+    assert linked[r1["id"]]["parent"] is None and linked[region["id"]]["parent"] == r1["id"]
+    assert linked[region["id"]]["explained"] == {"match": "share_of_fall", "by": "R1", "part": 80.0, "whole": 70.0,
+                                                 "unit": "amount"}  # fmt: skip
+
+
+def test_a_region_falling_across_its_reps_heads_them(tmp_path):
+    """R2 falls as R1 does (50 → 10): no rep holds most of 华东's fall with the rest holding up, so the region heads
+    both reps (each in the falling region, each selling less than usual)."""
+    folder = write_region_drop(tmp_path / "both")
+    orders = pd.read_csv(folder / "orders.csv")
+    orders.loc[orders["order_id"] == "OR210", "amount"] = 10
+    orders.to_csv(folder / "orders.csv", index=False)
+    both = open_report(str(folder), "2026-10", "ALL")
+    region = made("region_underperform", {"region": "华东"}, 120)
+    r1, r2 = (made("rep_underperform", {"rep_id": r}, 30, angle="team") for r in ("R1", "R2"))
+    linked = {f["id"]: f for f in causes.link(both, [r1, r2, region])}
+    assert linked[region["id"]]["parent"] is None
+    assert linked[r1["id"]]["parent"] == region["id"] and linked[r2["id"]]["parent"] == region["id"]
 
 
 def test_the_same_code_wider_explains_narrower_and_the_largest_candidate_wins(report):

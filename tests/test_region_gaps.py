@@ -231,7 +231,7 @@ def test_the_causes_usual_level_of_a_region_leaves_its_gap_month_out(lined: Path
     """What share of a region's fall one segment explains (causes._share_of_fall) reads each region's usual level:
     North's A线 (P1) 720 a month over its own 2026-06 and 07, not 480 with 2026-08's zero averaged in.
     """
-    from salesnb.causes import _falls
+    from salesnb.falls import fall_table as _falls
 
     company = open_report(data=str(lined), period="2026-09", region="ALL")
     north = _falls(company, "North", ("product_line", "product_id"))
