@@ -42,6 +42,7 @@ class Relation:
     ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late),
     ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake),
     ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads),
+    ``region_explains`` (the child lies in the parent's falling region and does not hold most of its fall),
     ``others_fell`` (the child is the month's lean on one customer, in the parent's region, whose other customers
     bought at most :data:`OTHERS_FELL` of their trailing months' revenue), ``channel_lapsed`` (most of the child's
     excess lapsed customers last bought in the parent's channel).
@@ -69,8 +70,8 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("delivery_delay", "satisfaction_drop", "late_customers"),
     # a channel (a store) that collapses loses the customers who would have come back to it
     Relation("channel_underperform", "customer_churn_rise", "channel_lapsed"),
-    # ... unless one rep, channel or line holds most of the region's fall while the rest of the region held: then
-    # the region's fall is that segment's (the region's own report carries its region_underperform too)
+    # a rep, channel or line holding most of its region's fall while the rest of the region held is its cause
+    # (in the region's own report too, which carries its region_underperform)
     Relation("rep_underperform", "region_underperform", "share_of_fall"),
     Relation("channel_underperform", "region_underperform", "share_of_fall"),
     Relation("product_line_decline", "region_underperform", "share_of_fall"),
