@@ -43,6 +43,7 @@ class Relation:
     ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake),
     ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads),
     ``region_explains`` (the child lies in the parent's falling region and does not hold most of its fall),
+    ``churn_holds`` (the revenue of the parent's missing returning customers is most of the child region's gap),
     ``others_fell`` (the child is the month's lean on one customer, in the parent's region, whose other customers
     bought at most :data:`OTHERS_FELL` of their trailing months' revenue), ``channel_lapsed`` (most of the child's
     excess lapsed customers last bought in the parent's channel).
@@ -75,11 +76,12 @@ RELATIONS: tuple[Relation, ...] = (
     Relation("rep_underperform", "region_underperform", "share_of_fall"),
     Relation("channel_underperform", "region_underperform", "share_of_fall"),
     Relation("product_line_decline", "region_underperform", "share_of_fall"),
+    Relation("customer_churn_rise", "region_underperform", "churn_holds"),
     # a region's revenue drop shows in its channels, product lines, new and lapsing customers and its reps
     Relation("region_underperform", "channel_underperform", "region_explains"),
     Relation("region_underperform", "product_line_decline", "region_explains"),
     Relation("region_underperform", "new_customer_drop", "region"),
-    Relation("region_underperform", "customer_churn_rise", "region"),
+    Relation("region_underperform", "customer_churn_rise", "region_explains"),
     Relation("region_underperform", "rep_underperform", "region_explains"),
     # the exhibition story: a lead-source shift brings off-profile leads, which pile up in one stage
     Relation("lead_source_shift", "lead_fit_low", "segment"),
@@ -272,7 +274,20 @@ def _region_explains(report: Any, parent: dict[str, Any], child: dict[str, Any])
         linked = _region_falling(report, parent, child)
     else:
         linked = _region_match(report, parent, child)
-    return None if linked is None or _share_of_fall(report, child, parent) is not None else linked
+    holds = _churn_holds if child["code"] == "customer_churn_rise" else _share_of_fall
+    return None if linked is None or holds(report, child, parent) is not None else linked
+
+
+def _churn_holds(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """The revenue the parent's missing returning customers would have brought is most of the child region's gap.
+
+    Both effects are the findings' own (customers missing × a retained customer's month; the region's gap): a
+    region that fell because its customers stopped coming back is the churn's symptom, not its cause.
+    """
+    part, whole = float(parent.get("effect") or 0.0), float(child.get("effect") or 0.0)
+    if not _in_region(report, parent, child) or whole <= 0 or part < MOST * whole:
+        return None
+    return _measured("", part, whole)
 
 
 OTHERS_FELL = 0.8  # the other customers' share of their usual revenue at most which they "fell away"
@@ -373,6 +388,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | No
     "surge_source": _surge_source,
     "share_of_fall": _share_of_fall,
     "region_explains": _region_explains,
+    "churn_holds": _churn_holds,
     "late_customers": _late_customers,
     "competitor_took": _competitor_took,
     "pipeline_pileup": _pipeline_pileup,

@@ -362,3 +362,20 @@ def test_a_month_leaning_on_one_customer_because_the_others_left_sits_under_the_
     assert linked[elsewhere["id"]]["parent"] is None  # 华南's customer is no symptom of 华东's churn
     assert causes.link(report, [churn, standing])[1]["parent"] is None
     assert causes.link(report, [fall, month])[1]["parent"] == fall["id"]
+
+
+def test_a_region_that_fell_because_its_customers_stopped_coming_back_sits_under_the_churn(report):
+    """The churn's missing customers bring 80 of 华东's gap of 120 (at least half): the churn heads the region,
+    and the summary says how much of the gap it holds. With 40 of 120 the region's fall heads the churn."""
+    from salesnb.findings import explained_text
+
+    region = made("region_underperform", {"region": "华东"}, 120)
+    churn = made("customer_churn_rise", {"region": "华东"}, 80)
+    linked = {f["id"]: f for f in causes.link(report, [region, churn])}
+    assert linked[churn["id"]]["parent"] is None and linked[region["id"]]["parent"] == churn["id"]
+    assert explained_text(linked[region["id"]], "zh") == "：缺口 120，其中约 80（67%）是少回购的老客户带来的"
+    small = made("customer_churn_rise", {"region": "华东"}, 40)
+    linked = {f["id"]: f for f in causes.link(report, [small, region])}
+    assert linked[region["id"]]["parent"] is None and linked[small["id"]]["parent"] == region["id"]
+    south = made("customer_churn_rise", {"region": "华南"}, 500)  # another region's churn explains nothing here
+    assert {f["id"]: f for f in causes.link(report, [region, south])}[region["id"]]["parent"] is None
