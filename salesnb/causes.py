@@ -234,9 +234,9 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     """Most of the child's fall is the parent's segment falling inside it, and the parent fell more widely.
 
     With ``p`` the parent's segment (a product line, a channel) and ``c`` the child's (a channel, a rep, a line, a
-    region: not when ``p`` is nearly all of it, :data:`REST_OF_REGION`), against the trailing months' average in
-    the scope both lie in: the fall of ``p`` within ``c`` is at least
-    :data:`MOST` of the fall of ``c``, and the rest of ``c`` fell by a smaller share than ``p`` did as a whole.
+    region: not when ``p`` is nearly all of it, :data:`REST_OF_REGION`, nor when ``p``'s effect is under :data:`MOST`
+    of the region's gap), against the trailing months' average in the scope both lie in: the fall of ``p`` within
+    ``c`` is at least :data:`MOST` of the fall of ``c``, and the rest of ``c`` fell by a smaller share than ``p`` did.
     The second half tells cause from symptom when a line sells mostly through one channel: a line that collapses
     falls in every channel while the channel's other lines hold; a channel that collapses takes every line it sells
     down while the line holds in the other channels. The evidence: the fall of ``p`` within ``c`` (part) against
@@ -258,7 +258,9 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     if child_fall <= 0 or parent_usual <= 0 or cell_fall < MOST * child_fall:
         return None
     rest_usual = child_usual - cell_usual
-    if c_key == "region" and rest_usual < REST_OF_REGION * child_usual:  # the segment is the region: no cause of it
+    if c_key == "region" and (  # the segment is the region itself, or short of most of the region's gap
+        rest_usual < REST_OF_REGION * child_usual or (parent.get("effect") or 0.0) < MOST * (child.get("effect") or 0.0)
+    ):
         return None
     rest_rate = (child_fall - cell_fall) / rest_usual if rest_usual > 0 else 0.0
     return _measured(p_value, cell_fall, child_fall) if rest_rate < parent_fall / parent_usual else None

@@ -49,7 +49,8 @@ def report(tmp_path):
 
 def test_a_regions_reps_and_channel_sit_under_its_drop(report):
     region = made("region_underperform", {"region": "华东"}, 120)
-    r1, r2, r3 = (made("rep_underperform", {"rep_id": r}, 30, angle="team") for r in ("R1", "R2", "R3"))
+    r1 = made("rep_underperform", {"rep_id": "R1"}, 80, angle="team")  # R1's shortfall: 80 of the region's 120
+    r2, r3 = (made("rep_underperform", {"rep_id": r}, 30, angle="team") for r in ("R2", "R3"))
     channel = made("channel_underperform", {"region": "华东", "channel": "直营"}, 80)
     company_channel = made("channel_underperform", {"channel": "直营"}, 90)
     linked = {f["id"]: f for f in causes.link(report, [r1, r2, r3, channel, company_channel, region])}
@@ -63,6 +64,10 @@ def test_a_regions_reps_and_channel_sit_under_its_drop(report):
     assert linked[r1["id"]]["parent"] is None and linked[region["id"]]["parent"] == r1["id"]
     assert linked[region["id"]]["explained"] == {"match": "share_of_fall", "by": "R1", "part": 80.0, "whole": 70.0,
                                                  "unit": "amount"}  # fmt: skip
+    # a rep short of 30 against the region's gap of 120 holds its trailing fall, not what it missed: no cause
+    small = made("rep_underperform", {"rep_id": "R1"}, 30, angle="team")
+    linked = {f["id"]: f for f in causes.link(report, [small, region])}
+    assert linked[small["id"]]["parent"] == region["id"] and linked[region["id"]]["parent"] is None
 
 
 def test_a_region_falling_across_its_reps_heads_them(tmp_path):
