@@ -80,7 +80,7 @@ RELATIONS: tuple[Relation, ...] = (
     # a region's revenue drop shows in its channels, product lines, new and lapsing customers and its reps
     Relation("region_underperform", "channel_underperform", "region_explains"),
     Relation("region_underperform", "product_line_decline", "region_explains"),
-    Relation("region_underperform", "new_customer_drop", "region"),
+    Relation("region_underperform", "new_customer_drop", "region_explains"),
     Relation("region_underperform", "customer_churn_rise", "region_explains"),
     Relation("region_underperform", "rep_underperform", "region_explains"),
     # the exhibition story: a lead-source shift brings off-profile leads, which pile up in one stage
@@ -267,15 +267,14 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
 
 
 def _region_explains(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
-    """The child lies in the parent's falling region and does not itself hold the region's fall.
+    """In the ALL report: the child lies in the parent's falling region and does not hold that fall itself.
 
-    A rep (channel, line) whose fall is most of the region's while the rest of the region held is its cause
-    (:func:`_share_of_fall`, the relations before this one), whichever of the two findings is linked first.
+    One holding most of it is its cause (:func:`_share_of_fall`, :func:`_churn_holds`), whichever is linked first.
+    In the region's own report the region's fall is the total the others make up, not their cause.
     """
-    if child["code"] == "rep_underperform":
-        linked = _region_falling(report, parent, child)
-    else:
-        linked = _region_match(report, parent, child)
+    if report.region != ALL:
+        return None
+    linked = (_region_falling if child["code"] == "rep_underperform" else _region_match)(report, parent, child)
     holds = _churn_holds if child["code"] == "customer_churn_rise" else _share_of_fall
     return None if linked is None or holds(report, child, parent) is not None else linked
 

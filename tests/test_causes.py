@@ -384,3 +384,16 @@ def test_a_region_that_fell_because_its_customers_stopped_coming_back_sits_under
     assert linked[region["id"]]["parent"] is None and linked[small["id"]]["parent"] == region["id"]
     south = made("customer_churn_rise", {"region": "华南"}, 500)  # another region's churn explains nothing here
     assert {f["id"]: f for f in causes.link(report, [region, south])}[region["id"]]["parent"] is None
+
+
+def test_in_a_regions_own_report_its_fall_is_the_total_not_a_cause(tmp_path):
+    """华东's own report: its region_underperform explains neither its channel nor a churn too small to hold its
+    fall (both stay roots, as in a report without the region's finding); R1 holding the fall still heads it."""
+    east = open_report(str(write_region_drop(tmp_path / "drop")), "2026-10", "华东")
+    region = made("region_underperform", {"region": "华东"}, 120, scope="华东")
+    channel = made("channel_underperform", {"channel": "直营"}, 80, scope="华东")
+    churn = made("customer_churn_rise", {}, 40, scope="华东")
+    r1 = made("rep_underperform", {"rep_id": "R1"}, 80, angle="team", scope="华东")
+    linked = {f["id"]: f for f in causes.link(east, [region, channel, churn, r1])}
+    assert [linked[f["id"]]["parent"] for f in (channel, churn, r1)] == [None, None, None]
+    assert linked[region["id"]]["parent"] == r1["id"]
