@@ -262,8 +262,8 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule region_underperform: the regions :func:`region_frame` flags; in a region's report, that region only.
 
     A region's own report says what the company view says of it, with the same numbers (the same frame, tested
-    among every region): a region whose whole month fell is the headline its channels, reps and customers fold
-    under (:mod:`salesnb.causes`), not two channels falling side by side as if each had a problem of its own.
+    among every region): a region whose whole month fell heads its summary. There its fall is the total, not the
+    cause of its channels, reps and customers; a segment or churn holding most of it heads it (:mod:`salesnb.causes`).
 
     Thresholds: ``thresholds.market.{region_attainment, region_decline, min_effect_share}``.
     """
