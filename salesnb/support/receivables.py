@@ -165,7 +165,7 @@ def due_collection(report: Report) -> pd.DataFrame:
 
     Adds ``month`` (due month) and ``unpaid`` (amount − paid amount if paid by that month end, else the
     whole amount). An invoice due on the data's last day or later with an amount still open is not judged: no
-    ``month`` (:func:`invoices_end`); one paid in full by then counts, collected.
+    ``month``, its due month in ``waiting`` instead (:func:`invoices_end`); one paid in full by then counts.
     """
 
     def build(ds) -> pd.DataFrame:
@@ -178,10 +178,11 @@ def due_collection(report: Report) -> pd.DataFrame:
         frame["unpaid"] = unpaid
         frame["is_unpaid"] = frame["unpaid"] > 0.005
         end = invoices_end(report)
+        waiting = pd.Series(False, index=frame.index)
         if end is not None:  # due on the data's last day (or after) and not paid yet: not unpaid yet
-            frame["month"] = frame["month"].mask(
-                frame["is_unpaid"] & (invoices["due_at"] >= end - pd.Timedelta(days=1))
-            )
+            waiting = frame["is_unpaid"] & (invoices["due_at"] >= end - pd.Timedelta(days=1))
+        frame["waiting"] = frame["month"].where(waiting)  # the month they would be judged in
+        frame["month"] = frame["month"].mask(waiting)
         return frame
 
     return report.cached(NAME, "due_collection", build)
@@ -346,8 +347,9 @@ def receivables_panel(report: Report) -> Panel:
     )
     row = receivables_frame(report).iloc[0]
     note = t(
-        "sup_receivables_note",
+        "sup_receivables_note_partial" if report.partial else "sup_receivables_note",
         lang,
+        day=report.through_day,
         ar=format_amount(row["receivables"], lang),
         overdue=format_amount(row["overdue"], lang),
         share=format_pct(row["overdue_share"]),
@@ -360,6 +362,10 @@ def receivables_panel(report: Report) -> Panel:
         m=report.settings(NAME)["history_months"],
         n=len(report.baselines.trailing),
     )
+    waiting = facts.in_region(due_collection(report), report.region)["waiting"].eq(report.period).sum()
+    if waiting:
+        last = invoices_end(report) - pd.Timedelta(days=1)
+        note += " " + t("sup_receivables_not_due", lang, n=int(waiting), day=f"{last:%Y-%m-%d}")
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
 
 

@@ -58,6 +58,31 @@ def test_an_invoice_due_on_the_data_s_last_day_and_unpaid_is_not_unpaid_yet(tmp_
     assert (m["due"], m["unpaid"], m["due_invoices"], m["unpaid_invoices"]) == (600, 500, 6, 5)  # was 800, 700, 8, 7
     assert m["unpaid_rate"] == pytest.approx(5 / 6)
     assert m["receivables"] == 800 and m["overdue"] == 600  # open, not overdue: due on the last day
+    assert support.receivables_panel(r).note.endswith(
+        "另有 2 张发票在数据最后一天（2026-10-31）或之后到期、尚未回款，当天仍可能回款，暂不计为未回款或逾期。"
+    )
+    assert "另有" not in support.receivables_panel(report(write_tiny(tmp_path / "s", tables=tables), "华南")).note
+
+
+def test_a_partial_month_s_receivables_note_reads_up_to_its_last_day(tmp_path):
+    """The orders end on 10-18 (October partial): an invoice due 10-18 and unpaid is not judged yet."""
+    tables = build()
+    for row in tables["orders"]:
+        if row["order_date"] == "2026-10-31":
+            row.update(order_date="2026-10-18", promised_at="2026-10-18", delivered_at="2026-10-18")
+    tables["invoices"].append(invoice("华东", "2026-10", 5, "2026-10-05", "2026-10-18", ""))
+    r = report(write_tiny(tmp_path / "t", tables=tables))
+    assert r.through_day == 18
+    m = support.collection_metrics(r)
+    assert (m["due"], m["unpaid"], m["overdue"]) == (500, 500, 600)  # the 5 due 10-15, and the August one
+    note = support.receivables_panel(r).note
+    assert (
+        note.startswith("截至18日应收 700，其中逾期 600（85.7%）")
+        and "本月1–18日到期金额 500 中 500 截至18日仍未回款" in note
+    )
+    assert note.endswith(
+        "另有 1 张发票在数据最后一天（2026-10-18）或之后到期、尚未回款，当天仍可能回款，暂不计为未回款或逾期。"
+    )
 
 
 def test_a_complete_month_ending_before_its_last_day_counts_days_past_due_to_the_data_s_end(tmp_path):
