@@ -83,6 +83,7 @@ def test_a_partial_month_s_receivables_note_reads_up_to_its_last_day(tmp_path):
     assert note.endswith(
         "另有 1 张发票在数据最后一天（2026-10-18）或之后到期、尚未回款，当天仍可能回款，暂不计为未回款或逾期。"
     )
+    assert "在手商机、未回款按当月 18 日末计（18 日当天到期而尚未完成的不计为延期或逾期）" in r._repr_markdown_()
 
 
 def test_a_complete_month_ending_before_its_last_day_counts_days_past_due_to_the_data_s_end(tmp_path):
