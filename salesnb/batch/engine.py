@@ -24,7 +24,7 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from .memory import death_reason, kernel_memory_limit
+from .memory import allocator_env, death_reason, kernel_memory_limit
 
 KERNEL_NAME = "python3"
 START_ATTEMPTS = 3  # a kernel whose ports were taken before it bound them (jupyter_client#487) starts again
@@ -92,7 +92,8 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager
 
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-        env = {**os.environ, **(self.env or {}), "PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": INLINE}
+        env = {**allocator_env(), **os.environ, **(self.env or {})}  # Arrow's allocator, unless the user chose one
+        env |= {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": INLINE}
         await self.km.start_kernel(
             cwd=str(self.cwd),
             env=env,

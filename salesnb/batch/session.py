@@ -21,7 +21,7 @@ def between_reports() -> None:
 
 
 def release_memory() -> None:
-    """Drop the angles' derived tables, collect garbage, hand freed heap back (glibc ``malloc_trim``).
+    """Drop the angles' derived tables, collect garbage, hand freed heap back (Arrow's pool, glibc ``malloc_trim``).
 
     A warm kernel runs report after report; without this its resident memory ratchets up to the
     largest report's high-water mark and stays there, on every worker. After each collection what is
@@ -33,6 +33,7 @@ def release_memory() -> None:
     is collected by the full sweep every :data:`FULL_SWEEP_EVERY` reports (everything unfrozen first).
     """
     from ..data.facts import forget_derived
+    from ..data.store_read import release_arrow_memory
 
     forget_derived()
     _STATE["released"] += 1
@@ -40,6 +41,7 @@ def release_memory() -> None:
         gc.unfreeze()  # the frozen objects too: cycles among them that became garbage since
     gc.collect()
     gc.freeze()
+    release_arrow_memory()  # the text columns' buffers are Arrow's: its allocator keeps freed pages otherwise
     if sys.platform.startswith("linux"):
         try:
             ctypes.CDLL("libc.so.6").malloc_trim(0)

@@ -160,7 +160,8 @@ def _build_order_facts(ds: Dataset) -> pd.DataFrame:
             "order_date": orders["order_date"],
             "rep_id": orders["rep_id"],
             "channel": orders["channel"].fillna(UNKNOWN),
-        }
+        },
+        copy=False,  # the orders' own columns, not copies (copy-on-write keeps them apart)
     )
     frame["month"] = month_labels(frame["order_date"])
     frame["region"] = order_regions(orders, ds.get("customers"), ds.get("reps"))
@@ -238,7 +239,8 @@ def _build_line_facts(ds: Dataset) -> pd.DataFrame:
             "quantity": lines["quantity"],
             "unit_price": lines["unit_price"],
             "revenue": lines["quantity"] * lines["unit_price"],
-        }
+        },
+        copy=False,  # the lines' own columns, not copies (copy-on-write keeps them apart)
     )
     at = line_orders(ds)  # the order facts' rows are the orders'
     for column in ("month", "region", "channel", "customer_id", "rep_id"):
@@ -488,4 +490,4 @@ def size_band(values: pd.Series, edges: list[float] | tuple[float, ...]) -> pd.S
     position = np.searchsorted(np.array(cuts[1:]), numbers, side="right")
     out = np.array(labels, dtype=object)[np.clip(position, 0, len(labels) - 1)]
     out = np.where(np.isnan(numbers), UNKNOWN, out)
-    return pd.Series(out, index=values.index, dtype=object)
+    return pd.Series(out, index=values.index, dtype="str")  # text, not Python objects: a fifth of the memory

@@ -97,7 +97,9 @@ def placed_facts(report: Report) -> pd.DataFrame:
 
     def build(_ds) -> pd.DataFrame:
         rows = delivery_facts(report)
-        return rows[rows["placed"].notna()].assign(month=lambda f: f["placed"])
+        placed = rows["placed"].notna()
+        rows = rows if placed.all() else rows[placed]  # every order month known (a whole month): no copy of the rows
+        return rows.assign(month=rows["placed"])
 
     return report.cached(NAME, "placed_facts", build)
 

@@ -35,3 +35,23 @@ def test_a_report_past_the_limit_fails_and_the_next_one_runs(tmp_path):
         assert "kernel memory limit of 400 MiB" in str(failure.value)
         nb = kernel.execute(_notebook("small = b'x' * (50 * 2**20)", "print(len(small) // 2**20)"))
         assert nb.cells[1].outputs[0]["text"] == "50\n"
+
+
+@pytest.mark.parametrize("chosen", [None, "system"])
+def test_kernels_allocate_arrow_memory_from_an_allocator_that_hands_it_back(tmp_path, monkeypatch, chosen):
+    import pyarrow as pa
+
+    from salesnb.batch.memory import ARROW_POOL_ENV, allocator_env
+
+    monkeypatch.delenv(ARROW_POOL_ENV, raising=False)
+    if chosen:  # the user's own choice is kept
+        monkeypatch.setenv(ARROW_POOL_ENV, chosen)
+    try:
+        pa.jemalloc_memory_pool()
+        built = "jemalloc"
+    except NotImplementedError:
+        built = "system"
+    assert allocator_env() == {ARROW_POOL_ENV: built}
+    with WarmKernel(tmp_path, timeout=120) as kernel:
+        nb = kernel.execute(_notebook("import pyarrow as pa", "print(pa.default_memory_pool().backend_name)"))
+    assert nb.cells[1].outputs[0]["text"] == f"{chosen or built}\n"  # not mimalloc, pyarrow's default
