@@ -13,6 +13,7 @@ import pandas as pd
 from .data import facts
 
 FALL_KEYS = ("product_line", "channel", "rep_id")  # the line facts' dimensions a fall is split over
+MOST_NAMED = 3  # a region's fall names at most this many values of a dimension (two channels may hold half each)
 
 
 def fall_table(report: Any, region: str | None, keys: tuple[str, ...]) -> pd.DataFrame:
@@ -84,6 +85,6 @@ def largest_falls(
             continue
         keys.append(key)
         drops = (named["usual"] - named["now"]).sort_values(ascending=False, kind="stable")
-        if drops.iloc[0] >= min_share * fall:
-            out.append((key, str(drops.index[0]), float(drops.iloc[0])))
+        held = drops[drops >= min_share * fall].head(MOST_NAMED)
+        out += [(key, str(name), float(amount)) for name, amount in held.items()]
     return keys, out
