@@ -166,10 +166,11 @@ def expected(
     if n < SEASONAL_MONTHS and short is None:
         value, low, high = _interval(*_line(values[-TREND_WINDOW:]), z)
         return Expectation(max(value, 0.0), max(low, 0.0), max(high, 0.0), "trend")
-    pooled = short is None and source is not None and len(source) == n and bool((source > 0).all())
+    pooled = source is not None and len(source) == n and bool((source > 0).all())
+    other = (_one_cycle(source, keys) if short else _factors(source, keys)) if pooled else None
     factors = short or _factors(values, keys)
-    if pooled:
-        factors, noise = _pooled(values, source, factors, keys)
+    if other is not None:
+        factors, noise = _pooled(values, source, factors, keys, other)
     else:
         factors, noise = _shrunk(factors, values, keys)
     adjusted = values / factors.season if factors.multiplicative else values - factors.season
@@ -217,7 +218,7 @@ def _borrowed(
 
 
 def _pooled(
-    values: np.ndarray, source: np.ndarray, own: _Factors, keys: Sequence[Hashable] | None
+    values: np.ndarray, source: np.ndarray, own: _Factors, keys: Sequence[Hashable] | None, other: _Factors
 ) -> tuple[_Factors, float]:
     """The scope's seasonal factors shrunk towards the larger scope's, and their standard error (log scale).
 
@@ -228,10 +229,13 @@ def _pooled(
     spread of the detrended months around their key's mean (:func:`_within`), or — where each key saw one month
     only, so its factor absorbed all its noise — the spread of the scope's months adjusted by the larger scope's
     season around their trend line. A scope with a month at 0 or below (additive factors) takes the larger
-    scope's season whole.
+    scope's season whole. ``other``: the larger scope's factors (:func:`_factors`; :func:`_one_cycle` for a
+    history of one cycle and a few months, as the scope's own).
     """
-    other = _factors(source, keys)
-    noise_other = _line((source / other.season)[-TREND_WINDOW:])[1] ** 2 / max(other.behind, 1)
+    noise_other = _line((source / other.season)[-TREND_WINDOW:])[1] ** 2
+    if len(source) < SEASONAL_MONTHS:  # one cycle's factors took in its months' noise: the year-on-year pairs hold it
+        noise_other = max(noise_other, _year_on_year(source, keys))
+    noise_other /= max(other.behind, 1)
     if not own.multiplicative:
         return other, math.sqrt(noise_other)
     sigma2 = _noise(values, keys, own)

@@ -304,6 +304,19 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+def region_gap(report: Report, region: str | None) -> float:
+    """How far ``region``'s revenue fell short of its expected level (its baseline) this month; 0 when it did not.
+
+    Not its target gap: a target may ask for more than the region's own trend and season, and what a channel, line
+    or churn must hold to be the region's cause is its fall, measured as theirs are.
+    """
+    frame = region_frame(report).set_index("region")
+    if region is None or region not in frame.index:
+        return 0.0
+    gap = frame.at[region, "baseline"] - frame.at[region, "revenue"]
+    return float(gap) if gap > 0 else 0.0
+
+
 def _fall_split(report: Report, row: Any, min_share: float) -> str:
     """Where a flagged region's fall against its trailing months sits: the channel, line and rep holding most of it.
 
