@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset
-from .facts import UNKNOWN, per_dataset, positions, size_band, take
+from .facts import UNKNOWN, last_day, per_dataset, positions, size_band, take
 from .lookups import lookup, map_distinct
 from .status_words import DEAL_WORDS, status_key
 
@@ -132,6 +132,33 @@ def _build_stays(ds: Dataset, stages: list[str], size_edges) -> pd.DataFrame:
         ev[column] = take(deals[column], at, ev.index)
     per_dataset(ds, ("stays", "deal_at", tuple(stages), tuple(size_edges)), lambda: at)  # for snapshot()
     return ev
+
+
+def last_deal_day(ds: Dataset) -> pd.Timestamp | None:
+    """The last day the deals are read up to: :func:`~.facts.last_day` over what the CRM records.
+
+    The orders' last day, or a later day a deal was created, closed or entered a stage on (a CRM exported after
+    the orders) -- never an expected close date, a forecast. A deal expected to close on that day or later and
+    still open is not slipped yet (:func:`not_due_yet`).
+    """
+
+    def build() -> pd.Timestamp | None:
+        opps, events = ds["opportunities"], ds.get("stage_events")
+        recorded = [opps["created_at"], opps["closed_at"]]
+        return last_day(ds, *recorded, *([events["entered_at"]] if events is not None else []))
+
+    return per_dataset(ds, ("deals", "last_deal_day"), build)
+
+
+def not_due_yet(deals: pd.DataFrame, last: pd.Timestamp | None) -> pd.Series:
+    """Which of ``deals`` (:func:`deal_facts` rows) are open, expected to close on the data's ``last`` day or later.
+
+    The export may be taken during that day and such a deal may still close on it: it has not slipped, however
+    early the month it is judged in ends (:func:`last_deal_day`).
+    """
+    if last is None:
+        return pd.Series(False, index=deals.index)
+    return deals["closed_at"].isna() & (deals["expected_close_at"] >= last)
 
 
 def open_at(deals: pd.DataFrame, when: pd.Timestamp) -> pd.Series:

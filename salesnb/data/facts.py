@@ -357,6 +357,20 @@ def last_order_date(ds: Dataset) -> pd.Timestamp | None:
     return per_dataset(ds, ("facts", "last_order_date"), build)
 
 
+def last_day(ds: Dataset, *recorded: pd.Series) -> pd.Timestamp | None:
+    """The data's last day as a table sees it: :func:`last_order_date`, or a later day the table itself records.
+
+    ``recorded``: the table's dates of what happened (a delivery, a deal's creation, close or stage change, an
+    invoice's issue or payment), never a date ahead (a promise, an expected close, a due date). A table exported
+    after the orders reaches further; one exported before them, or recording little, is still read up to the
+    orders' last day (a deal due in between and open is slipped: the orders show that day is over). The export
+    may be taken during that day, so something due on it and not done is not late yet (not judged).
+    """
+    dates = [last_order_date(ds), *(s.max() for s in recorded if len(s))]
+    known = [pd.Timestamp(d).normalize() for d in dates if d is not None and not pd.isna(d)]
+    return max(known) if known else None
+
+
 def through_day(ds: Dataset, month: str) -> int | None:
     """The last day of ``month`` the orders reach when the data ends inside it (a partial month), else ``None``.
 

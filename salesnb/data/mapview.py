@@ -67,6 +67,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
             )
     for file, column, values in proposal.cancelled:
         lines.append(f"! {t('map_cancelled', lang, file=file, column=column, values=', '.join(values))}")
+    for column, values in proposal.exclude().get("returns", {}).items():  # returns withdrawn or turned down
+        said = {"file": proposal.tables["returns"], "column": column, "values": ", ".join(values)}
+        lines.append(f"! {t('map_cancelled_returns', lang, **said)}")
     lines += [f"! {t('map_unpaid', lang, file=file, column=column)}" for file, column in proposal.unpaid_orders()]
     for file, why in proposal.unreadable:
         lines.append(f"! {t('map_unreadable', lang, file=file, why=say(why, lang))}")

@@ -1,7 +1,8 @@
 """What ``salesnb map`` notices about rows that are not sales, so that the proposal can leave them out (``exclude:``).
 
 Each function reads one file (``frame``) with the concepts :func:`~.propose.match_columns` found in it and says
-what it saw, or ``None``: a status marking cancelled orders (已取消, 交易关闭, 已拒绝), a payment time empty on unpaid
+what it saw, or ``None``: a status marking cancelled orders (已取消, 交易关闭, 已拒绝) or, in a returns file,
+returns withdrawn or turned down (已取消, 驳回: left out where the file is that table), a payment time empty on unpaid
 orders, lines whose quantity and amount are both 0 (a POS export's no-op lines), orders refunded in full (amount
 0, a refund above 0), lines with a negative quantity (returns sold back at the till). The proposal turns the
 first four into ``exclude:`` rules and names the last (the data contract keeps returns in their own table): when
@@ -24,26 +25,31 @@ from .voids import voided_rows
 if TYPE_CHECKING:  # the proposal the notes go to; propose imports this module
     from .propose import Proposal
 
-# statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded; 已拒绝 / Rejected /
-# Declined: an order the seller or the credit check turned down; 拒收: goods the buyer refused at delivery)
+# statuses of a document that did not stand, an order's or a return's (已取消, 作废, 撤销; 已拒绝 / Rejected /
+# Declined / 驳回: turned down by the seller, the credit check or whoever approves a return)
+VOIDED = r"cancel|void|reject|declin|取消|作废|撤销|拒绝|驳回"
+# statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded; 拒收: goods the buyer
+# refused at delivery)
 CANCELLED = re.compile(
-    r"cancel|void|reject|declin|(?<!partially )refunded|取消|作废|撤销|退单|交易关闭|拒绝|驳回|拒收"
-    r"|(?<!部分)退款成功|已退款|全额退款",
+    VOIDED + r"|(?<!partially )refunded|退单|交易关闭|拒收|(?<!部分)退款成功|已退款|全额退款",
     re.IGNORECASE,
 )  # a full refund (退款成功, Refunded) undoes the sale; 部分退款 / partially refunded keeps it
+# statuses of a return that did not stand: withdrawn, turned down, or closed without a refund (淘宝's 退款关闭). Not
+# the order's refund words: 退款成功 / 已退款 / 退单 on a return say it went through
+RETURN_CANCELLED = re.compile(VOIDED + r"|退款关闭|退货关闭|售后关闭", re.IGNORECASE)
 ZERO = "=0"  # an exclude condition (salesnb.data.exclude.CONDITION)
 
 
-def cancelled_values(frame: pd.DataFrame) -> tuple[str, list[str]] | None:
+def cancelled_values(frame: pd.DataFrame, words: re.Pattern[str] = CANCELLED) -> tuple[str, list[str]] | None:
     """(status column, its values marking cancelled orders: canceled, 已取消, 作废 …), if the file has them.
 
     The contract counts every order row as a sale: the proposed mapping leaves these orders out, and ``map``
-    names the values so the user can keep one that does stand.
+    names the values so the user can keep one that does stand. ``words``: :data:`RETURN_CANCELLED` for returns.
     """
     column = named_column(frame, STATUS_NAMES)
     if column is None:
         return None
-    marked = sorted(v for v in frame[column].dropna().astype(str).unique() if CANCELLED.search(v))
+    marked = sorted(v for v in frame[column].dropna().astype(str).unique() if words.search(v))
     return (column, marked) if marked else None
 
 
@@ -154,6 +160,9 @@ def note_rows(name: str, frame: pd.DataFrame, found: dict[str, str], proposal: P
     cancelled = cancelled_values(frame)
     if cancelled:
         proposal.cancelled.append((name, *cancelled))
+    withdrawn = cancelled_values(frame, RETURN_CANCELLED)  # applied only where the file is the returns table
+    if withdrawn:  # a return cancelled or turned down returned nothing: out of the return rates
+        proposal.side_rules.append((name, {"returns": {withdrawn[0]: withdrawn[1]}}))
     unpaid = unpaid_column(frame)
     if unpaid:  # left out unless the column is the order date itself (Proposal.unpaid_orders)
         proposal.unpaid.append((name, unpaid))

@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import evidence, stats
 from ..data import facts
-from ..data.deals import open_at
+from ..data.deals import last_deal_day, not_due_yet, open_at
 from ..display import plotting
 from ..display.formatting import format_amount, format_pct, table
 from ..display.panel import Panel, needs
@@ -30,9 +30,11 @@ def pipeline_flow_frame(report: Report) -> pd.DataFrame:
     """The month's pipeline waterfall: open at the start + new − won − lost − slipped ± value changes = open at end.
 
     *Slipped* deals are open at month end although their expected close date has already passed (it has to be
-    pushed past the month); *open at end* counts the open deals still on schedule. Amounts are summed in cents,
-    so the parts add up exactly. Value changes are 0: the data holds one amount per deal. Columns: step, value,
-    count, is_total; ``frame.attrs`` holds ``slipped_due`` / ``slipped_stale`` (deals due this month / before).
+    pushed past the month); *open at end* counts the open deals still on schedule, those expected on the data's
+    last day or later among them (:func:`~salesnb.data.deals.not_due_yet`). Amounts are summed in cents, so the
+    parts add up exactly. Value changes are 0: the data holds one amount per deal. Columns: step, value, count,
+    is_total; ``frame.attrs`` holds ``slipped_due`` / ``slipped_stale`` (deals due this month / before) and
+    ``not_due_yet`` (open deals of the month expected on the data's last day, not slipped yet).
     """
     rows = facts.in_region(deals(report), report.region)
     start, end = report.window(report.period)
@@ -41,7 +43,9 @@ def pipeline_flow_frame(report: Report) -> pd.DataFrame:
     closed_now = rows["closed_at"].notna() & (rows["closed_at"] >= start) & (rows["closed_at"] < end)
     won, lost = closed_now & (rows["outcome"] == "won"), closed_now & (rows["outcome"] == "lost")
     open_end = open_at(rows, end)
-    slipped = open_end & rows["expected_close_at"].notna() & (rows["expected_close_at"] < end)
+    expected = open_end & rows["expected_close_at"].notna() & (rows["expected_close_at"] < end)
+    waiting = expected & not_due_yet(rows, last_deal_day(report.ds))
+    slipped = expected & ~waiting
     on_schedule = open_end & ~slipped
     parts = [
         ("start", open_start, 1, True),
@@ -60,11 +64,14 @@ def pipeline_flow_frame(report: Report) -> pd.DataFrame:
     frame["value"] = frame["cents"] / 100.0
     frame.attrs["slipped_due"] = int((slipped & (rows["expected_close_at"] >= start)).sum())
     frame.attrs["slipped_stale"] = int((slipped & (rows["expected_close_at"] < start)).sum())
+    frame.attrs["not_due_yet"] = int(waiting.sum())
     frame.attrs["open_end_total"] = float(_cents(rows.loc[open_end, "amount"]) / 100.0)
     return frame[["step", "value", "count", "is_total", "cents"]]
 
 
-def _slippage_month(rows: pd.DataFrame, month: str, span: tuple[pd.Timestamp, pd.Timestamp]) -> dict[str, float]:
+def _slippage_month(
+    rows: pd.DataFrame, month: str, span: tuple[pd.Timestamp, pd.Timestamp], waiting: pd.Series
+) -> dict[str, float]:
     start, end = span
     due = (
         rows["expected_close_at"].notna()
@@ -72,6 +79,7 @@ def _slippage_month(rows: pd.DataFrame, month: str, span: tuple[pd.Timestamp, pd
         & (rows["expected_close_at"] < end)
         & (rows["created_at"] < end)
         & (rows["closed_at"].isna() | (rows["closed_at"] >= start))
+        & ~waiting
     )
     slipped = due & (rows["closed_at"].isna() | (rows["closed_at"] >= end))
     return {
@@ -88,11 +96,13 @@ def pipeline_slippage_frame(report: Report) -> pd.DataFrame:
 
     One row per usual month (``process.history_months`` before the report month) and the report month
     (``is_period``): due, due_value, slipped (still open at the month's end), slipped_value, share (of deals)
-    and value_share.
+    and value_share. A deal still open and expected on the data's last day or later is not due yet, in no month
+    (:func:`~salesnb.data.deals.not_due_yet`): the export may be taken during that day.
     """
     rows = facts.in_region(deals(report), report.region)
-    records = [{**_slippage_month(rows, m, report.window(m)), "is_period": False} for m in history(report)]
-    records.append({**_slippage_month(rows, report.period, report.window(report.period)), "is_period": True})
+    waiting = not_due_yet(rows, last_deal_day(report.ds))
+    records = [{**_slippage_month(rows, m, report.window(m), waiting), "is_period": False} for m in history(report)]
+    records.append({**_slippage_month(rows, report.period, report.window(report.period), waiting), "is_period": True})
     frame = pd.DataFrame(records)
     frame["share"] = frame["slipped"] / frame["due"].where(frame["due"] > 0)
     frame["value_share"] = frame["slipped_value"] / frame["due_value"].where(frame["due_value"] > 0)
@@ -183,6 +193,9 @@ def pipeline_flow_panel(report: Report) -> Panel:
         lang,
     )
     note = t("proc_flow_note", lang, due=frame.attrs["slipped_due"], stale=frame.attrs["slipped_stale"])
+    if frame.attrs["not_due_yet"]:
+        day = last_deal_day(report.ds)
+        note += " " + t("proc_flow_not_due", lang, n=frame.attrs["not_due_yet"], day=f"{day:%Y-%m-%d}")
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
 
 

@@ -2,7 +2,8 @@
 
 One file per notebook section, each holding ``*_frame(report)`` (numbers), its rule(s) and ``*_panel(report)``.
 Figures are judged as of the end of the report month: a ticket still unanswered then, an order due but not
-delivered, an invoice due but not paid all count against the month, and nothing later is used. In the ALL
+delivered, an invoice due but not paid all count against the month, and nothing later is used; what falls due
+on the data's last day and is not done yet is not late yet (:func:`salesnb.data.facts.last_day`). In the ALL
 report the rules look for problems region by region (segment ``{"region": ...}``), so a problem in one region
 is not averaged away. Settings sit under ``support:``, finding thresholds under ``thresholds.support``.
 """

@@ -76,12 +76,11 @@ def data_end(ds) -> pd.Timestamp | None:
     """The first day after the data: the day after its latest order or delivery (``None`` without either).
 
     An export carries the deliveries of orders placed before its last day, so the latest delivery tells how far
-    it reaches as well as the latest order does. That last day is the export's own: it may have been taken
-    during it, so the day is not known to be over (:func:`judged_deliveries`).
+    it reaches as well as the latest order does (:func:`~salesnb.data.facts.last_day`). That last day is the
+    export's own: it may have been taken during it, so the day is not known to be over (:func:`judged_deliveries`).
     """
-    dates = [facts.last_order_date(ds), ds["orders"]["delivered_at"].max()]
-    known = [pd.Timestamp(d).normalize() for d in dates if d is not None and not pd.isna(d)]
-    return max(known) + pd.Timedelta(days=1) if known else None
+    last = facts.last_day(ds, ds["orders"]["delivered_at"])
+    return None if last is None else last + pd.Timedelta(days=1)
 
 
 def placed_facts(report: Report) -> pd.DataFrame:

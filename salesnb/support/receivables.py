@@ -1,6 +1,7 @@
 """应收账龄, 逾期趋势: open and overdue invoices at month end, DSO, and the part of the month's due amount unpaid.
 
-An invoice is judged at a month end: paid by then (its paid amount counts), or still wholly open.
+An invoice is judged at a month end: paid by then (its paid amount counts), or still wholly open. The data's last
+day (:func:`invoices_end`) comes first when it falls before: an invoice due on it or later is not overdue yet.
 """
 
 from __future__ import annotations
@@ -36,12 +37,28 @@ def invoice_facts(report: Report) -> pd.DataFrame:
     return report.cached(NAME, "invoice_facts", build)
 
 
+def invoices_end(report: Report) -> pd.Timestamp | None:
+    """The first instant after the invoices' data: the day after :func:`~salesnb.data.facts.last_day`.
+
+    The orders' last day, or a later issue or payment date (a finance export taken after the orders). The export
+    may be taken during that last day: an invoice due on it and unpaid may still be paid on it, so it is neither
+    overdue (:func:`open_invoices`) nor unpaid (:func:`due_collection`) yet. ``None`` without any date.
+    """
+
+    def build(ds) -> pd.Timestamp | None:
+        invoices = ds["invoices"]
+        last = facts.last_day(ds, invoices["issued_at"], invoices["paid_at"])
+        return None if last is None else last + pd.Timedelta(days=1)
+
+    return report.cached(NAME, "invoices_end", build)
+
+
 @scope_memo  # its panel, rule and metrics read one computation per report scope
 def open_invoices(report: Report, month: str, region: str | None = None) -> pd.DataFrame:
     """Invoices issued by the end of ``month`` with an amount still open then, and their days past due.
 
     ``outstanding`` = amount − paid amount if paid by month end, else the whole amount; ``days_past_due``
-    counts from the due date to the month's last day (≤ 0: not yet due).
+    counts from the due date to the month's last day, or the data's when it comes first (≤ 0: not yet due).
     """
     return _open_invoices(report, month, region or report.region)
 
@@ -93,9 +110,12 @@ def _open_amounts(report: Report, month: str, region: str) -> tuple[pd.Timestamp
     """The month end, the positions of the region's invoices, each one's amount open then and which are open.
 
     Open: issued by the month end with more than 0.005 open; the amount open is what is left once paid if paid
-    by then, else the whole amount.
+    by then, else the whole amount. The month end is the end of the data (:func:`invoices_end`) when that comes
+    first, so days past due count to the data's last day.
     """
-    cutoff = report.window(month)[1]
+    cutoff, data_end = report.window(month)[1], invoices_end(report)
+    if data_end is not None and data_end < cutoff:
+        cutoff = data_end
     arrays = _invoice_arrays(report, region)
     end = cutoff.to_datetime64()
     paid = arrays["paid_at"] < end  # NaT (not paid) compares false
@@ -144,7 +164,8 @@ def due_collection(report: Report) -> pd.DataFrame:
     """Invoices judged at the end of the month they fall due in: the amount then still open.
 
     Adds ``month`` (due month) and ``unpaid`` (amount − paid amount if paid by that month end, else the
-    whole amount).
+    whole amount). An invoice due on the data's last day or later with an amount still open is not judged: no
+    ``month``, its due month in ``waiting`` instead (:func:`invoices_end`); one paid in full by then counts.
     """
 
     def build(ds) -> pd.DataFrame:
@@ -156,6 +177,12 @@ def due_collection(report: Report) -> pd.DataFrame:
         frame["month"] = event_months(ds, invoices["due_at"])
         frame["unpaid"] = unpaid
         frame["is_unpaid"] = frame["unpaid"] > 0.005
+        end = invoices_end(report)
+        waiting = pd.Series(False, index=frame.index)
+        if end is not None:  # due on the data's last day (or after) and not paid yet: not unpaid yet
+            waiting = frame["is_unpaid"] & (invoices["due_at"] >= end - pd.Timedelta(days=1))
+        frame["waiting"] = frame["month"].where(waiting)  # the month they would be judged in
+        frame["month"] = frame["month"].mask(waiting)
         return frame
 
     return report.cached(NAME, "due_collection", build)
@@ -320,8 +347,9 @@ def receivables_panel(report: Report) -> Panel:
     )
     row = receivables_frame(report).iloc[0]
     note = t(
-        "sup_receivables_note",
+        "sup_receivables_note_partial" if report.partial else "sup_receivables_note",
         lang,
+        day=report.through_day,
         ar=format_amount(row["receivables"], lang),
         overdue=format_amount(row["overdue"], lang),
         share=format_pct(row["overdue_share"]),
@@ -334,6 +362,10 @@ def receivables_panel(report: Report) -> Panel:
         m=report.settings(NAME)["history_months"],
         n=len(report.baselines.trailing),
     )
+    waiting = facts.in_region(due_collection(report), report.region)["waiting"].eq(report.period).sum()
+    if waiting:
+        last = invoices_end(report) - pd.Timedelta(days=1)
+        note += " " + t("sup_receivables_not_due", lang, n=int(waiting), day=f"{last:%Y-%m-%d}")
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
 
 

@@ -143,3 +143,35 @@ def test_rows_keeps_only_the_rows_it_names_and_is_checked(tmp_path: Path) -> Non
         load_mapping({"rows": {"nonsense": {"数量": ["<0"]}}})
     with pytest.raises(ConfigError):
         load_mapping({"rows": {"returns": {"数量": []}}})
+
+
+def test_returns_cancelled_or_turned_down_in_a_returns_file_are_left_out_of_the_return_rate(tmp_path: Path) -> None:
+    """A returns list with a status: 已完成 and 退款成功 returned goods, 已取消 and 驳回 did not.
+
+    3 + 1 of the 40 units sold came back: 10%, not the 11 units (27.5%) of every row.
+    """
+    folder = tmp_path / "erp"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date\n" + "".join(f"X{k},C{k},2026-09-0{k + 1}\n" for k in range(4)), "utf-8"
+    )
+    (folder / "order_lines.csv").write_text(
+        "order_id,product_id,quantity,unit_price\n" + "".join(f"X{k},A001,10,100\n" for k in range(4)), "utf-8"
+    )
+    (folder / "returns.csv").write_text(
+        "order_id,product_id,quantity,returned_at,reason,status\n"
+        "X0,A001,3,2026-09-15,质量问题,已完成\n"
+        "X1,A001,1,2026-09-16,规格不符,退款成功\n"
+        "X2,A001,2,2026-09-17,不想要了,已取消\n"
+        "X3,A001,5,2026-09-18,不想要了,驳回\n",
+        "utf-8",
+    )
+    proposal = propose_mapping(folder)
+    mapping = proposal.mapping()
+    assert mapping["exclude"] == {"returns": {"status": ["已取消", "驳回"]}}  # 退款成功: the return went through
+    said = "\n".join(describe(proposal))
+    assert "returns.csv 的 status 列标出已取消或被驳回的退货（已取消, 驳回）" in said
+    report = open_report(str(folder), "2026-09", mapping_path=_saved(tmp_path, mapping))
+    rates = product.returns_frame(report).set_index("product_id")
+    assert rates.loc["A001", "units_sold"] == 40 and rates.loc["A001", "units_returned"] == 4  # not 11
+    assert rates.loc["A001", "return_rate"] == pytest.approx(4 / 40)
