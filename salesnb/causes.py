@@ -23,6 +23,7 @@ from .data.reps import rep_info
 from .falls import fall_dimension, fall_facts, fall_table
 from .findings import SEVERITY_RANK, at_stake, rank_findings
 from .lapsed import excess_lapsed
+from .market.regions import region_gap
 from .periods import ALL
 
 SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
@@ -35,10 +36,9 @@ class Relation:
 
     Matches (see :data:`MATCHES`): ``region`` (the child lies in the parent's region), ``region_falling`` (and
     the child's rep sold less than usual), ``same_rep`` (both are about one rep), ``segment`` (the parent's
-    segment is part of the child's),
-    ``product_line`` (the child's product belongs to the parent's line, same region), ``surge_source`` (most of
-    the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most of the child's fall is
-    the parent's segment falling inside it, and the rest of the child fell less than the parent did),
+    segment is part of the child's), ``product_line`` (the child's product is in the parent's line),
+    ``surge_source`` (most of the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most
+    of the child's fall is the parent's segment falling inside it, and the rest of the child fell less),
     ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late),
     ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake),
     ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads),
@@ -259,7 +259,7 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
         return None
     rest_usual = child_usual - cell_usual
     if c_key == "region" and (  # the segment is the region itself, or short of most of the region's gap
-        rest_usual < REST_OF_REGION * child_usual or (parent.get("effect") or 0.0) < MOST * (child.get("effect") or 0.0)
+        rest_usual < REST_OF_REGION * child_usual or (parent.get("effect") or 0.0) < MOST * region_gap(report, c_value)
     ):
         return None
     rest_rate = (child_fall - cell_fall) / rest_usual if rest_usual > 0 else 0.0
@@ -282,10 +282,11 @@ def _region_explains(report: Any, parent: dict[str, Any], child: dict[str, Any])
 def _churn_holds(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """The revenue the parent's missing returning customers would have brought is most of the child region's gap.
 
-    Both effects are the findings' own (customers missing × a retained customer's month; the region's gap): a
-    region that fell because its customers stopped coming back is the churn's symptom, not its cause.
+    The churn's effect (customers missing × a retained customer's month) against the region's gap to its expected
+    level (:func:`~salesnb.market.regions.region_gap`): a region that fell because its customers stopped coming
+    back is the churn's symptom, not its cause.
     """
-    part, whole = float(parent.get("effect") or 0.0), float(child.get("effect") or 0.0)
+    part, whole = float(parent.get("effect") or 0.0), region_gap(report, _region_of(report, child["segment"]))
     if not _in_region(report, parent, child) or whole <= 0 or part < MOST * whole:
         return None
     return _measured("", part, whole)

@@ -13,15 +13,16 @@ import pandas as pd
 from .data import facts
 
 FALL_KEYS = ("product_line", "channel", "rep_id")  # the line facts' dimensions a fall is split over
+MOST_NAMED = 3  # a region's fall names at most this many values of a dimension (two channels may hold half each)
 
 
-def fall_table(report: Any, region: str | None, keys: tuple[str, str]) -> pd.DataFrame:
-    """Revenue per pair of ``keys`` values (as text) in ``region``: the trailing months' mean (usual) and now.
+def fall_table(report: Any, region: str | None, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Revenue per ``keys`` value (as text; a pair: per pair) in ``region``: the trailing months' mean (usual) and now.
 
     The trailing months are the region's own (:meth:`Report.covered`): a month the export left out for it is no 0.
 
-    Once per report scope and pair of dimensions: every pair of findings linked over them reads this table, not
-    the line facts (an ALL report may hold dozens of such pairs).
+    Once per report scope and dimensions: every pair of findings linked over them reads this table, not the line
+    facts (an ALL report may hold dozens of such pairs).
     """
 
     def build() -> pd.DataFrame:
@@ -35,7 +36,7 @@ def fall_table(report: Any, region: str | None, keys: tuple[str, str]) -> pd.Dat
         current = rows["revenue"][now].groupby([g[now] for g in groups]).sum()
         return pd.DataFrame({"usual": usual, "now": current}).fillna(0.0)
 
-    return report.memo(f"causes.falls:{region}:{keys[0]}:{keys[1]}", build)
+    return report.memo(f"causes.falls:{region}:{':'.join(keys)}", build)
 
 
 def fall_facts(report: Any, keys: tuple[str, ...]) -> pd.DataFrame | None:
@@ -58,3 +59,32 @@ def fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
         if len(named) == 1 and set(segment) <= {*FALL_KEYS, "region"}
         else (None, None)
     )
+
+
+def largest_falls(
+    report: Any, region: str, fall: float, min_share: float
+) -> tuple[list[str], list[tuple[str, str, float]]]:
+    """Where a region's ``fall`` (revenue below its trailing months' mean) sits, per dimension the facts hold.
+
+    Returns the dimensions of :data:`FALL_KEYS` the region has at least two named values of (one channel is the
+    region itself), and per dimension the value (channel, product line, rep) whose revenue fell most below its own
+    trailing mean, kept when that is at least ``min_share`` of the region's fall: what a manager asks first of a
+    region behind (which channel? which line? whose accounts?). Nothing where the region did not fall against
+    those months (a missed season, not a slump).
+    """
+    if not fall > 0 or not report.trailing(region):
+        return [], []
+    keys, out = [], []
+    for key in FALL_KEYS:
+        if fall_facts(report, (key,)) is None:
+            continue
+        table = fall_table(report, region, (key,))
+        names = pd.Series(table.index, index=table.index)
+        named = table[~(facts.is_unknown(names) | names.isin(["nan", "None", "<NA>"]))]
+        if len(named) < 2:
+            continue
+        keys.append(key)
+        drops = (named["usual"] - named["now"]).sort_values(ascending=False, kind="stable")
+        held = drops[drops >= min_share * fall].head(MOST_NAMED)
+        out += [(key, str(name), float(amount)) for name, amount in held.items()]
+    return keys, out

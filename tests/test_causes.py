@@ -11,10 +11,11 @@ from salesnb.findings import finding_id, make_finding
 from salesnb.report import open_report
 
 
-def write_region_drop(folder: Path) -> Path:
+def write_region_drop(folder: Path, south_falls: bool = True) -> Path:
     """华东's revenue halves in 2026-10: rep R1 sells 100 a month, then 20; R2 stays at 50; 华南's R3 falls too.
 
-    Orders carry ``amount`` (no order_lines), one per rep per month from 2026-07 to 2026-10.
+    Orders carry ``amount`` (no order_lines), one per rep per month from 2026-07 to 2026-10. With ``south_falls``
+    false 华南 holds at 80, so 华东's expected 150 is not scaled down by its peers: 华东's gap to it is 70.
     """
     folder.mkdir(parents=True)
     reps = [("R1", "华东"), ("R2", "华东"), ("R3", "华南")]
@@ -24,7 +25,7 @@ def write_region_drop(folder: Path) -> Path:
     pd.DataFrame([{"rep_id": rep, "rep_name": rep, "region": region} for rep, region in reps]).to_csv(
         folder / "reps.csv", index=False
     )
-    amounts = {"R1": [100, 100, 100, 20], "R2": [50, 50, 50, 60], "R3": [80, 80, 80, 10]}
+    amounts = {"R1": [100, 100, 100, 20], "R2": [50, 50, 50, 60], "R3": [80, 80, 80, 10 if south_falls else 80]}
     orders = [
         {"order_id": f"O{rep}{m}", "customer_id": f"C{rep}", "order_date": f"2026-{m:02d}-10",
          "region": dict(reps)[rep], "rep_id": rep, "channel": "直营", "amount": amounts[rep][m - 7]}
@@ -64,10 +65,23 @@ def test_a_regions_reps_and_channel_sit_under_its_drop(report):
     assert linked[r1["id"]]["parent"] is None and linked[region["id"]]["parent"] == r1["id"]
     assert linked[region["id"]]["explained"] == {"match": "share_of_fall", "by": "R1", "part": 80.0, "whole": 70.0,
                                                  "unit": "amount"}  # fmt: skip
-    # a rep short of 30 against the region's gap of 120 holds its trailing fall, not what it missed: no cause
+
+
+def test_a_rep_short_of_half_the_regions_gap_to_its_expected_level_does_not_head_it(tmp_path):
+    """华南 holds, so 华东 is 70 short of its expected 150 (its target gap, the finding's effect of 120, is not what
+    the rep must hold). R1 short of 30 holds the trailing fall but not half the gap: the region heads it; short of
+    40 it heads the region."""
+    report = open_report(str(write_region_drop(tmp_path / "drop", south_falls=False)), "2026-10", "ALL")
+    from salesnb.market.regions import region_gap
+
+    assert region_gap(report, "华东") == pytest.approx(70) and region_gap(report, "华南") == 0.0
+    region = made("region_underperform", {"region": "华东"}, 120)
     small = made("rep_underperform", {"rep_id": "R1"}, 30, angle="team")
     linked = {f["id"]: f for f in causes.link(report, [small, region])}
     assert linked[small["id"]]["parent"] == region["id"] and linked[region["id"]]["parent"] is None
+    holding = made("rep_underperform", {"rep_id": "R1"}, 40, angle="team")
+    linked = {f["id"]: f for f in causes.link(report, [holding, region])}
+    assert linked[holding["id"]]["parent"] is None and linked[region["id"]]["parent"] == holding["id"]
 
 
 def test_a_region_falling_across_its_reps_heads_them(tmp_path):
@@ -369,17 +383,18 @@ def test_a_month_leaning_on_one_customer_because_the_others_left_sits_under_the_
     assert causes.link(report, [fall, month])[1]["parent"] == fall["id"]
 
 
-def test_a_region_that_fell_because_its_customers_stopped_coming_back_sits_under_the_churn(report):
-    """The churn's missing customers bring 80 of 华东's gap of 120 (at least half): the churn heads the region,
-    and the summary says how much of the gap it holds. With 40 of 120 the region's fall heads the churn."""
+def test_a_region_that_fell_because_its_customers_stopped_coming_back_sits_under_the_churn(tmp_path):
+    """The churn's missing customers bring 60 of 华东's gap of 70 to its expected level (at least half): the churn
+    heads the region, and the summary says how much of the gap it holds. With 30 of 70 the region heads the churn."""
     from salesnb.findings import explained_text
 
+    report = open_report(str(write_region_drop(tmp_path / "drop", south_falls=False)), "2026-10", "ALL")
     region = made("region_underperform", {"region": "华东"}, 120)
-    churn = made("customer_churn_rise", {"region": "华东"}, 80)
+    churn = made("customer_churn_rise", {"region": "华东"}, 60)
     linked = {f["id"]: f for f in causes.link(report, [region, churn])}
     assert linked[churn["id"]]["parent"] is None and linked[region["id"]]["parent"] == churn["id"]
-    assert explained_text(linked[region["id"]], "zh") == "：缺口 120，其中约 80（67%）是少回购的老客户带来的"
-    small = made("customer_churn_rise", {"region": "华东"}, 40)
+    assert explained_text(linked[region["id"]], "zh") == "：缺口 70，其中约 60（86%）是少回购的老客户带来的"
+    small = made("customer_churn_rise", {"region": "华东"}, 30)
     linked = {f["id"]: f for f in causes.link(report, [small, region])}
     assert linked[region["id"]]["parent"] is None and linked[small["id"]]["parent"] == region["id"]
     south = made("customer_churn_rise", {"region": "华南"}, 500)  # another region's churn explains nothing here

@@ -14,14 +14,16 @@ import pandas as pd
 from ..data import facts
 from ..data.early_ends import ended_early
 from ..data.region_gaps import filled
+from ..data.reps import rep_label
 from ..data.targets import total_target
 from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_ranking
 from ..evidence import q_values
 from ..expect import Expectation, below, expected, peer_error, relative_spread
+from ..falls import largest_falls
 from ..findings import finding, flagged
-from ..i18n import t
+from ..i18n import joined, t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from ..seasons import festival_months, season_keys
@@ -288,6 +290,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         low = not pd.isna(row.attainment) and row.attainment < thr["region_attainment"]
         target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
         values["why"] = t("no_targets_table" if not report.ds.has("targets") else "no_target", lang)
+        values["split"] = _fall_split(report, row, thr["region_split_share"])
         out.append(
             finding(
                 report, "region_underperform", {"region": row.region}, values, angle=NAME,
@@ -299,6 +302,51 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             )
         )  # fmt: skip
     return out
+
+
+def region_gap(report: Report, region: str | None) -> float:
+    """How far ``region``'s revenue fell short of its expected level (its baseline) this month; 0 when it did not.
+
+    Not its target gap: a target may ask for more than the region's own trend and season, and what a channel, line
+    or churn must hold to be the region's cause is its fall, measured as theirs are.
+    """
+    frame = region_frame(report).set_index("region")
+    if region is None or region not in frame.index:
+        return 0.0
+    gap = frame.at[region, "baseline"] - frame.at[region, "revenue"]
+    return float(gap) if gap > 0 else 0.0
+
+
+def _fall_split(report: Report, row: Any, min_share: float) -> str:
+    """Where a flagged region's fall against its trailing months sits: the channel, line and rep holding most of it.
+
+    Empty where it did not fall against them (below its expected level only: a season it missed). Its fall spread
+    over many values is said too: no one to call first is an answer as well.
+    """
+    lang, months = report.lang, len(report.trailing(row.region))
+    fall = row.trailing_avg - row.revenue if months else np.nan
+    if not fall > 0:
+        return ""
+    keys, largest = largest_falls(report, row.region, fall, min_share)
+    parts = [
+        t("mk_region_split_part", lang, dimension=_dimension(key, lang), name=_value_label(report, key, name),
+          amount=format_amount(amount, lang), share=format_pct(amount / fall, 0))
+        for key, name, amount in largest
+    ]  # fmt: skip
+    dimensions = joined((_dimension(key, lang) for key in keys), lang)
+    key = "mk_region_split" if parts else "mk_region_split_spread" if dimensions else "mk_region_split_alone"
+    values = {"months": months, "fall": format_amount(fall, lang), "parts": joined(parts, lang)}
+    return t(key, lang, **values, dimensions=dimensions, share=format_pct(min_share))
+
+
+def _dimension(key: str, lang: str) -> str:
+    """A fall dimension's name inside a sentence: 渠道 / channel."""
+    return t(key, lang) if lang == "zh" else t(key, lang).lower()
+
+
+def _value_label(report: Report, key: str, name: str) -> str:
+    """A fall dimension's value as a reader knows it: a rep by name and id, a channel or line as it is."""
+    return rep_label(report.ds, name, report.lang) if key == "rep_id" else name
 
 
 def region_panel(report: Report) -> Panel:

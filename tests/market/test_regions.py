@@ -113,6 +113,52 @@ def test_a_region_report_heads_with_its_own_fall_as_the_company_view_reads_it(tm
     assert not [f for f in south if f["code"] == "region_underperform"]
 
 
+def _channel_fall(tmp_path, last: dict[str, float]):
+    """华东 as in :func:`_two_regions` (growing 3 % a month), its orders split over channels in equal parts; in
+    2026-10 each channel sells ``last[channel]`` of its usual part."""
+    from tiny import write_tiny
+
+    months = [str(m) for m in pd.period_range("2024-05", "2026-10", freq="M")]
+    orders = []
+    for k, month in enumerate(months):
+        for channel, kept in last.items():
+            east = 1000 * 1.03**k / len(last) * (kept if month == "2026-10" else 1.0)
+            orders.append({"order_id": f"E{channel}{month}", "customer_id": "C华东", "order_date": f"{month}-10",
+                           "region": "华东", "channel": channel, "amount": round(east, 2)})  # fmt: skip
+        orders.append({"order_id": f"S{month}", "customer_id": "C华南", "order_date": f"{month}-10",
+                       "region": "华南", "channel": "门店", "amount": 1000.0})  # fmt: skip
+    customers = [{"customer_id": "C华东", "region": "华东"}, {"customer_id": "C华南", "region": "华南"}]
+    return str(write_tiny(tmp_path / "channels", tables={"customers": customers, "orders": orders}))
+
+
+def _east_finding(data: str, lang: str = "zh") -> dict:
+    found = [f for f in market.angle_findings(open_report(data, "2026-10", "华东", lang=lang))
+             if f["code"] == "region_underperform"]  # fmt: skip
+    assert len(found) == 1
+    return found[0]
+
+
+def test_a_regions_finding_names_the_channel_its_fall_sits_in(tmp_path):
+    """门店 sells a quarter of its half, 线上 its whole half (and grows): the fall against the last 3 months'
+    mean is 门店's, more than all of it (线上 grew 3 % a month)."""
+    detail = _east_finding(_channel_fall(tmp_path, {"门店": 0.1, "线上": 1.0}))["detail"]
+    trailing = sum(1000 * 1.03**k for k in (26, 27, 28)) / 3  # 2026-07..09: 2,221.94
+    now = 1000 * 1.03**29 * 0.55  # 2026-10: 1,296.11 (门店 0.05 + 线上 0.5 of 2,356.57)
+    store = trailing / 2 - 1000 * 1.03**29 / 2 * 0.1  # 1,110.97 − 117.83
+    assert round(trailing - now) == 926 and round(store) == 993
+    assert "比近3个月均值少 926，下滑最多的是渠道「门店」（少 993，占 107%）。" in detail
+    english = _east_finding(_channel_fall(tmp_path, {"门店": 0.1, "线上": 1.0}), "en")["detail"]
+    assert "It is 926 below its last 3 months' average; the largest falls: channel 门店 (993, 107%)." in english
+
+
+def test_a_regions_fall_spread_over_its_channels_says_so(tmp_path):
+    """Five channels, each at 45 % of its part: none holds a quarter of the fall (each a fifth)."""
+    data = _channel_fall(tmp_path, {name: 0.45 for name in ("甲", "乙", "丙", "丁", "戊")})
+    assert "下滑分散，没有哪个渠道占到其中的 25.0%。" in _east_finding(data)["detail"]
+    english = _east_finding(data, "en")["detail"]
+    assert "average, spread out: no channel holds 25.0% of it." in english
+
+
 def test_a_region_needs_both_a_miss_and_a_fall(tmp_path):
     """华东 falls 45% (to 1,296 against an expected 2,357). Against a target of 2,000 (65%) it underperforms, the
     gap the larger of the two (2,357 − 1,296); against a target of 1,200 it meets its target and does not.
