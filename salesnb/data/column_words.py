@@ -19,6 +19,7 @@ FILE_WORDS: dict[str, tuple[str, ...]] = {
     table: tuple(words) for table, words in NAMES["file_words"].items()
 }  # words in file names pointing at a table
 STATUS_NAMES = tuple(NAMES["status_names"])  # a column saying whether an order stands
+RETURN_STATUS_NAMES = tuple(NAMES["return_status_names"])  # a column saying whether a return stands
 PAID_NAMES = tuple(NAMES["paid_names"])  # a column saying when an order was paid
 ENTITY_WORDS: dict[str, tuple[str, ...]] = {entity: tuple(words) for entity, words in NAMES["entity_words"].items()}
 ID_WORDS, NAME_WORDS = tuple(NAMES["id_words"]), tuple(NAMES["name_words"])

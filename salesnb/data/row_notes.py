@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .column_words import PAID_NAMES, STATUS_NAMES, named_column
+from .column_words import PAID_NAMES, RETURN_STATUS_NAMES, STATUS_NAMES, named_column
 from .parsing import parse_number
 from .return_rows import return_columns
 from .skipped_rows import rows_without_sales
@@ -44,9 +44,11 @@ def cancelled_values(frame: pd.DataFrame, words: re.Pattern[str] = CANCELLED) ->
     """(status column, its values marking cancelled orders: canceled, 已取消, 作废 …), if the file has them.
 
     The contract counts every order row as a sale: the proposed mapping leaves these orders out, and ``map``
-    names the values so the user can keep one that does stand. ``words``: :data:`RETURN_CANCELLED` for returns.
+    names the values so the user can keep one that does stand. ``words``: :data:`RETURN_CANCELLED` for returns,
+    whose own status column (退款状态, 退货状态) is read before an order's.
     """
-    column = named_column(frame, STATUS_NAMES)
+    names = (*RETURN_STATUS_NAMES, *STATUS_NAMES) if words is RETURN_CANCELLED else STATUS_NAMES
+    column = named_column(frame, names)
     if column is None:
         return None
     marked = sorted(v for v in frame[column].dropna().astype(str).unique() if words.search(v))

@@ -175,3 +175,29 @@ def test_returns_cancelled_or_turned_down_in_a_returns_file_are_left_out_of_the_
     rates = product.returns_frame(report).set_index("product_id")
     assert rates.loc["A001", "units_sold"] == 40 and rates.loc["A001", "units_returned"] == 4  # not 11
     assert rates.loc["A001", "return_rate"] == pytest.approx(4 / 40)
+
+
+def test_a_refund_lists_own_status_column_is_read_before_the_orders(tmp_path: Path) -> None:
+    """A shop's refund list carries the order's status and the refund's (退款状态): the refund's says which returns
+    went through. 退款关闭 and 卖家拒绝退款 did not: 3 of the 40 units sold came back (7.5 %), not 3 + 2 + 4."""
+    folder = tmp_path / "shop"
+    folder.mkdir()
+    (folder / "orders.csv").write_text(
+        "order_id,customer_id,order_date\n" + "".join(f"X{k},C{k},2026-09-0{k + 1}\n" for k in range(4)), "utf-8"
+    )
+    (folder / "order_lines.csv").write_text(
+        "order_id,product_id,quantity,unit_price\n" + "".join(f"X{k},A001,10,100\n" for k in range(4)), "utf-8"
+    )
+    (folder / "returns.csv").write_text(
+        "order_id,product_id,quantity,returned_at,reason,订单状态,退款状态\n"
+        "X0,A001,3,2026-09-15,质量问题,交易成功,退款成功\n"
+        "X1,A001,2,2026-09-16,不想要了,交易成功,退款关闭\n"
+        "X2,A001,4,2026-09-17,不想要了,交易成功,卖家拒绝退款\n",
+        "utf-8",
+    )
+    proposal = propose_mapping(folder)
+    mapping = proposal.mapping()
+    assert mapping["exclude"] == {"returns": {"退款状态": ["卖家拒绝退款", "退款关闭"]}}
+    report = open_report(str(folder), "2026-09", mapping_path=_saved(tmp_path, mapping))
+    rates = product.returns_frame(report).set_index("product_id")
+    assert rates.loc["A001", "units_returned"] == 3 and rates.loc["A001", "return_rate"] == pytest.approx(3 / 40)
