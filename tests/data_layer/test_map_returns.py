@@ -145,12 +145,8 @@ def test_rows_keeps_only_the_rows_it_names_and_is_checked(tmp_path: Path) -> Non
         load_mapping({"rows": {"returns": {"数量": []}}})
 
 
-def test_returns_cancelled_or_turned_down_in_a_returns_file_are_left_out_of_the_return_rate(tmp_path: Path) -> None:
-    """A returns list with a status: 已完成 and 退款成功 returned goods, 已取消 and 驳回 did not.
-
-    3 + 1 of the 40 units sold came back: 10%, not the 11 units (27.5%) of every row.
-    """
-    folder = tmp_path / "erp"
+def _forty_sold(folder: Path) -> Path:
+    """Four orders X0..X3 of 10 units of A001 at 100 in 2026-09: 40 units sold, for a returns file to be added."""
     folder.mkdir()
     (folder / "orders.csv").write_text(
         "order_id,customer_id,order_date\n" + "".join(f"X{k},C{k},2026-09-0{k + 1}\n" for k in range(4)), "utf-8"
@@ -158,6 +154,15 @@ def test_returns_cancelled_or_turned_down_in_a_returns_file_are_left_out_of_the_
     (folder / "order_lines.csv").write_text(
         "order_id,product_id,quantity,unit_price\n" + "".join(f"X{k},A001,10,100\n" for k in range(4)), "utf-8"
     )
+    return folder
+
+
+def test_returns_cancelled_or_turned_down_in_a_returns_file_are_left_out_of_the_return_rate(tmp_path: Path) -> None:
+    """A returns list with a status: 已完成 and 退款成功 returned goods, 已取消 and 驳回 did not.
+
+    3 + 1 of the 40 units sold came back: 10%, not the 11 units (27.5%) of every row.
+    """
+    folder = _forty_sold(tmp_path / "erp")
     (folder / "returns.csv").write_text(
         "order_id,product_id,quantity,returned_at,reason,status\n"
         "X0,A001,3,2026-09-15,质量问题,已完成\n"
@@ -180,14 +185,7 @@ def test_returns_cancelled_or_turned_down_in_a_returns_file_are_left_out_of_the_
 def test_a_refund_lists_own_status_column_is_read_before_the_orders(tmp_path: Path) -> None:
     """A shop's refund list carries the order's status and the refund's (退款状态): the refund's says which returns
     went through. 退款关闭 and 卖家拒绝退款 did not: 3 of the 40 units sold came back (7.5 %), not 3 + 2 + 4."""
-    folder = tmp_path / "shop"
-    folder.mkdir()
-    (folder / "orders.csv").write_text(
-        "order_id,customer_id,order_date\n" + "".join(f"X{k},C{k},2026-09-0{k + 1}\n" for k in range(4)), "utf-8"
-    )
-    (folder / "order_lines.csv").write_text(
-        "order_id,product_id,quantity,unit_price\n" + "".join(f"X{k},A001,10,100\n" for k in range(4)), "utf-8"
-    )
+    folder = _forty_sold(tmp_path / "shop")
     (folder / "returns.csv").write_text(
         "order_id,product_id,quantity,returned_at,reason,订单状态,退款状态\n"
         "X0,A001,3,2026-09-15,质量问题,交易成功,退款成功\n"
