@@ -1,7 +1,8 @@
-"""How a finding's fall splits over a pair of dimensions: the tables :mod:`salesnb.causes` measures links with.
+"""How a fall splits over one dimension or a pair: the tables :mod:`salesnb.causes` measures links with.
 
-A product line's fall inside a channel, a rep's inside a region: the trailing months' mean and this month's revenue
-per pair of values, read once per report scope from the line facts (the order facts when the data has no lines).
+A product line's fall inside a channel, a rep's inside a region, a region's over its channels: the trailing months'
+mean and this month's revenue per value (or pair of values), read once per report scope from the line facts (the
+order facts when the data has no lines).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 from .data import facts
 
 FALL_KEYS = ("product_line", "channel", "rep_id")  # the line facts' dimensions a fall is split over
+MISSING_TEXT = ("nan", "None", "<NA>")  # a missing value once :func:`fall_table` groups by text: no one to name
 MOST_NAMED = 3  # a region's fall names at most this many values of a dimension (two channels may hold half each)
 
 
@@ -67,10 +69,10 @@ def largest_falls(
     """Where a region's ``fall`` (revenue below its trailing months' mean) sits, per dimension the facts hold.
 
     Returns the dimensions of :data:`FALL_KEYS` the region has at least two named values of (one channel is the
-    region itself), and per dimension the value (channel, product line, rep) whose revenue fell most below its own
-    trailing mean, kept when that is at least ``min_share`` of the region's fall: what a manager asks first of a
-    region behind (which channel? which line? whose accounts?). Nothing where the region did not fall against
-    those months (a missed season, not a slump).
+    region itself), and per dimension the values (channels, product lines, reps) whose revenue fell at least
+    ``min_share`` of the region's fall below their own trailing mean, largest first and at most :data:`MOST_NAMED`:
+    what a manager asks first of a region behind (which channel? which line? whose accounts?). Nothing where the
+    region did not fall against those months (a missed season, not a slump).
     """
     if not fall > 0 or not report.trailing(region):
         return [], []
@@ -80,7 +82,7 @@ def largest_falls(
             continue
         table = fall_table(report, region, (key,))
         names = pd.Series(table.index, index=table.index)
-        named = table[~(facts.is_unknown(names) | names.isin(["nan", "None", "<NA>"]))]
+        named = table[~(facts.is_unknown(names) | names.isin(MISSING_TEXT))]
         if len(named) < 2:
             continue
         keys.append(key)
