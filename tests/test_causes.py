@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from salesnb import causes
+from salesnb import cause_tree, causes
 from salesnb.config import default_config
 from salesnb.findings import finding_id, make_finding
 from salesnb.report import open_report
@@ -125,15 +125,16 @@ def test_fold_lists_roots_ranked_with_symptoms_beneath():
     child = {**made("channel_underperform", {"region": "华东", "channel": "直营"}, 60), "parent": root_a["id"]}
     grandchild = {**made("rep_underperform", {"rep_id": "R1"}, 20, angle="team"), "parent": child["id"]}
     orphan = {**made("new_customer_drop", {}, 5), "parent": "ALL/market.gone/"}  # parent not listed: a root
-    folded = causes.fold([grandchild, orphan, child, root_a, root_b])
+    folded = cause_tree.fold([grandchild, orphan, child, root_a, root_b])
     assert [(d, f["code"]) for d, f in folded] == [
         (0, "customer_churn_rise"), (0, "region_underperform"), (1, "channel_underperform"),
         (2, "rep_underperform"), (0, "new_customer_drop"),
     ]  # fmt: skip
-    frame = causes.summary_frame([grandchild, orphan, child, root_a, root_b])
+    frame = cause_tree.summary_frame([grandchild, orphan, child, root_a, root_b])
     assert list(frame["depth"]) == [0, 0, 1, 2, 0]
     assert list(frame["root"]) == [root_b["id"], root_a["id"], root_a["id"], root_a["id"], orphan["id"]]
-    assert [f["code"] for f in causes.roots([child, root_a, root_b])] == ["customer_churn_rise", "region_underperform"]
+    ranked = cause_tree.roots([child, root_a, root_b])
+    assert [f["code"] for f in ranked] == ["customer_churn_rise", "region_underperform"]
 
 
 def test_a_cause_ranks_with_the_gravest_symptom_it_explains():
@@ -143,12 +144,12 @@ def test_a_cause_ranks_with_the_gravest_symptom_it_explains():
     bigger = made("customer_churn_rise", {}, 300, severity="medium")
     high_root = made("new_customer_drop", {}, 50, severity="high")
     rep = {**made("rep_underperform", {"rep_id": "R1"}, 40, angle="team", severity="high"), "parent": region["id"]}
-    folded = causes.fold([bigger, high_root, region, rep])
+    folded = cause_tree.fold([bigger, high_root, region, rep])
     assert [(d, f["code"]) for d, f in folded] == [
         (0, "region_underperform"), (1, "rep_underperform"), (0, "new_customer_drop"), (0, "customer_churn_rise"),
     ]  # fmt: skip
     assert [f["severity"] for _, f in folded] == ["medium", "high", "high", "medium"]
-    assert [f["code"] for f in causes.roots([bigger, region])] == ["customer_churn_rise", "region_underperform"]
+    assert [f["code"] for f in cause_tree.roots([bigger, region])] == ["customer_churn_rise", "region_underperform"]
 
 
 def test_relations_are_declared_once_over_known_codes_and_matches():
