@@ -237,6 +237,21 @@ def test_a_lines_dip_inside_a_broad_channel_fall_is_the_channels_symptom(tmp_pat
     assert linked["product_line_decline"]["parent"] == channel["id"]
 
 
+def test_of_a_line_and_a_channel_each_holding_most_of_a_regions_fall_the_one_holding_more_heads_it(tmp_path):
+    # 华东 falls 180 (400 → 220): line A 150 of it (直营 90, 电商 60), channel 直营 120 (A 90, B 30). Both hold
+    # most of the fall; the line holds more, though the channel has more at stake and its relation comes first
+    october = {("A", "直营"): 10.0, ("A", "电商"): 40.0, ("B", "直营"): 70.0}
+    report = open_report(str(write_line_channel_world(tmp_path / "w", october)), "2026-10", "华东")
+    region = made("region_underperform", {"region": "华东"}, 180, scope="华东")
+    line = made("product_line_decline", {"product_line": "A"}, 150, angle="product", scope="华东")
+    channel = made("channel_underperform", {"channel": "直营"}, 200, scope="华东")
+    linked = {f["code"]: f for f in causes.link(report, [region, channel, line])}
+    assert linked["region_underperform"]["parent"] == line["id"]
+    assert linked["region_underperform"]["explained"] == {
+        "match": "share_of_fall", "by": "A", "part": 150.0, "whole": 180.0, "unit": "amount"
+    }  # fmt: skip
+
+
 def test_a_reps_low_activity_explains_the_same_reps_shortfall(report):
     region = made("region_underperform", {"region": "华东"}, 120)
     idle = made("activity_low", {"rep_id": "R1"}, 10, angle="team")
