@@ -3,8 +3,8 @@
 With one region's revenue halved, its channel, its product lines and its reps all fall too: one problem, not
 ten. :data:`RELATIONS` declares, as data, which finding code can explain which and how the two must sit
 together (the *match*); :func:`link` gives every finding of one report scope the ``id`` of its explaining
-finding as ``parent`` (``None`` for a root cause), and :func:`fold` orders a report's findings as roots, each
-followed by its symptoms, for the executive summary. Segment containment is read from the fact layer: the
+finding as ``parent`` (``None`` for a root cause); :mod:`salesnb.cause_tree` orders a report's findings as roots,
+each followed by its symptoms, for the executive summary. Segment containment is read from the fact layer: the
 region of a rep, a customer or a product's line.
 """
 
@@ -21,11 +21,11 @@ from .data.customers import customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
 from .falls import fall_dimension, fall_facts, fall_table
-from .findings import SEVERITY_RANK, at_stake, rank_findings
 from .lapsed import excess_lapsed
 from .market.regions import region_gap
 from .periods import ALL
 
+WEIGHED = frozenset({"share_of_fall"})  # matches whose parts, of one child, are shares of the same whole
 SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
 Evidence = dict[str, Any]  # a match's measure: {"by", "part", "whole", "unit"}, {} (nothing to measure); None: no link
 
@@ -54,7 +54,8 @@ class Relation:
     match: str
 
 
-# Earlier relations win when a finding could have several parents (the immediate cause before a wider one).
+# Earlier relations win when a finding could have several parents (the immediate cause before a wider one), except
+# within a tier (:func:`_tiers`): consecutive relations of one child whose match is in WEIGHED compete on their part.
 RELATIONS: tuple[Relation, ...] = (
     # a product line that collapses shows in the channels and reps that sell it; a channel that collapses shows in
     # the lines it sells (which one is the cause: the one whose fall is spread over the other's segments)
@@ -412,89 +413,69 @@ def _ancestors(finding_id: str, parents: dict[str, str | None]) -> set[str]:
     return seen
 
 
+def _strongest(candidate: tuple[dict[str, Any], Evidence]) -> tuple[float, float, str]:
+    """Sort key of a parent candidate: most of the child explained, then most at stake, then the smaller id."""
+    parent, evidence = candidate
+    return (-(evidence.get("part") or 0.0), -(parent.get("effect") or 0.0), parent["id"])
+
+
+def _tiers() -> tuple[tuple[Relation, ...], ...]:
+    """:data:`RELATIONS` in the order they are tried, grouped into tiers.
+
+    Consecutive relations of one child and one :data:`WEIGHED` match form one tier, whose candidates compete on
+    how much of the child they account for; every other relation is a tier of its own.
+    """
+    tiers: list[list[Relation]] = []
+    for relation in RELATIONS:
+        last = tiers[-1][-1] if tiers else None
+        if last and relation.match in WEIGHED and (last.child, last.match) == (relation.child, relation.match):
+            tiers[-1].append(relation)
+        else:
+            tiers.append([relation])
+    return tuple(tuple(tier) for tier in tiers)
+
+
+def _candidates(
+    report: Any, tier: tuple[Relation, ...], child: dict[str, Any], out: list[dict[str, Any]], parents: dict
+) -> list[tuple[dict[str, Any], Evidence]]:
+    """Every finding a relation of ``tier`` links ``child`` to (none that would close a loop), with its evidence."""
+    found = []
+    for relation in tier:
+        if relation.child not in (SAME, child["code"]):
+            continue
+        for p in out:
+            if (
+                p["id"] != child["id"]
+                and _applies(relation, p, child)
+                and child["id"] not in _ancestors(p["id"], parents)
+            ):
+                evidence = MATCHES[relation.match](report, p, child)
+                if evidence is not None:
+                    found.append((p, evidence))
+    return found
+
+
 def link(report: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``findings`` of one report scope, each with ``parent`` set (a new list, same order).
 
-    For each finding the first relation of :data:`RELATIONS` that some other finding satisfies names its parent;
-    among several candidates the one with the largest revenue at stake (then the smaller id) wins. A link that
-    would close a loop is skipped. ``explained`` keeps what the link measured, for the summary to say how much of
-    the symptom its cause explains: ``{"match", "by", "part", "whole"}``, or ``None`` (a root, or a link that
-    measures nothing, such as a rep lying in a falling region).
+    For each finding the first tier of :data:`RELATIONS` (:func:`_tiers`) that some other finding satisfies names
+    its parent; among several candidates the one accounting for most of the child (the evidence's part) wins, then
+    the largest revenue at stake, then the smaller id: of a line and a channel that each hold most of a region's
+    fall (they overlap), the one holding more. A link that would close a loop is skipped. ``explained`` keeps what
+    the link measured, for the summary to say how much of the symptom its cause explains:
+    ``{"match", "by", "part", "whole"}``, or ``None`` (a root, or a link that measures nothing, such as a rep lying
+    in a falling region).
     """
     out = [{**f, "parent": None, "explained": None} for f in findings]
     parents: dict[str, str | None] = {f["id"]: None for f in out}
+    tiers = _tiers()
     for child in out:
-        for relation in RELATIONS:
-            if relation.child not in (SAME, child["code"]):
-                continue
-            candidates = []
-            for p in out:
-                if p["id"] != child["id"] and _applies(relation, p, child):
-                    if child["id"] not in _ancestors(p["id"], parents):
-                        evidence = MATCHES[relation.match](report, p, child)
-                        if evidence is not None:
-                            candidates.append((p, evidence))
+        for tier in tiers:
+            candidates = _candidates(report, tier, child, out, parents)
             if candidates:
-                best, evidence = min(candidates, key=lambda pair: (-(pair[0].get("effect") or 0.0), pair[0]["id"]))
+                best, evidence = min(candidates, key=_strongest)
                 child["parent"] = parents[child["id"]] = best["id"]
-                child["explained"] = {"match": relation.match, **evidence} if evidence else None
+                match = tier[0].match
+                child["explained"] = {"match": match, **evidence} if evidence else None
                 break
     return out
-
-
-def fold(findings: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
-    """``(depth, finding)`` pairs: each root (ranked) followed by its symptoms, depth-first, each level ranked.
-
-    A finding whose parent is not among ``findings`` counts as a root. A cause ranks by the most severe finding
-    it explains (itself or any symptom beneath it), then by its revenue at stake, then as
-    :func:`~salesnb.findings.rank_findings` ranks (a stable sort over its order): a medium regional fall that
-    explains a rep's high collapse stands with the high problems, so the summary's top roots never leave a high
-    finding out.
-    """
-    ids = {f["id"] for f in findings}
-    children: dict[str | None, list[dict[str, Any]]] = {}
-    for f in findings:
-        parent = f.get("parent") if f.get("parent") in ids else None
-        children.setdefault(parent, []).append(f)
-    worst: dict[str, int] = {}
-
-    def gravest(f: dict[str, Any]) -> int:  # the lowest severity rank in f's tree (links never loop: see link)
-        if f["id"] not in worst:
-            own = SEVERITY_RANK.get(f.get("severity", "low"), len(SEVERITY_RANK))
-            worst[f["id"]] = min([own, *(gravest(c) for c in children.get(f["id"], []))])
-        return worst[f["id"]]
-
-    out: list[tuple[int, dict[str, Any]]] = []
-
-    def walk(parent: str | None, depth: int) -> None:
-        for f in sorted(rank_findings(children.get(parent, [])), key=lambda f: (gravest(f), -at_stake(f))):
-            out.append((depth, f))
-            walk(f["id"], depth + 1)
-
-    walk(None, 0)
-    return out
-
-
-def roots(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The ranked root findings: those whose parent is not among ``findings``."""
-    return [f for depth, f in fold(findings) if depth == 0]
-
-
-def summary_frame(findings: list[dict[str, Any]]) -> pd.DataFrame:
-    """The executive summary as a frame: roots in rank order, each followed by its symptoms (``depth`` ≥ 1).
-
-    Columns: id, parent, root (the id of the root it sits under), depth, angle, code, severity, status, months,
-    effect (a root's revenue at stake), title, action.
-    """
-    rows, root = [], None
-    for depth, f in fold(findings):
-        root = f["id"] if depth == 0 else root
-        rows.append(
-            {
-                "id": f["id"], "parent": f.get("parent"), "root": root, "depth": depth, "angle": f["angle"],
-                "code": f["code"], "severity": f["severity"], "status": f.get("status"), "months": f.get("months"),
-                "effect": f.get("effect"), "title": f["title"], "action": f["action"],
-            }
-        )  # fmt: skip
-    columns = ["id", "parent", "root", "depth", "angle", "code", "severity", "status", "months", "effect"]
-    return pd.DataFrame(rows, columns=[*columns, "title", "action"])

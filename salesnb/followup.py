@@ -20,7 +20,8 @@ from typing import Any
 import pandas as pd
 
 from .angle import ANGLE_NAMES, get
-from .causes import link, roots
+from .cause_tree import roots
+from .causes import link
 from .data.facts import forget_derived
 from .display.formatting import format_amount, format_decimal, format_int, format_pct
 from .display.panel import Panel

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-from . import causes, drivers, followup, planning
+from . import cause_tree, drivers, followup, planning
 from .angle import ORDERS, Angle
 from .composition import composition_frame as composition_frame  # re-exported: the notebook calls overview.*
 from .composition import composition_panel as composition_panel
@@ -333,7 +333,7 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
     found = all_findings(report)
     lang = report.lang
     limit = int(report.config["report"]["top_n"])
-    folded = causes.fold(found)
+    folded = cause_tree.fold(found)
     top = [f for depth, f in folded if depth == 0][:limit]
     panel = findings_panel(top, lang, show_angle=True)
     symptoms: dict[str, list[tuple[int, dict[str, Any]]]] = {}
@@ -344,7 +344,7 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
             symptoms.setdefault(root, []).append((depth, f))
     panel.symptoms = {f["id"]: symptoms.get(f["id"], []) for f in top}
     shown = [row for f in top for row in [(0, f), *panel.symptoms[f["id"]]]]
-    panel.frame = causes.summary_frame([f for _, f in shown])
+    panel.frame = cause_tree.summary_frame([f for _, f in shown])
     panel.table = pd.DataFrame(
         {
             t("col_severity", lang): [t("sev_" + f["severity"], lang) for _, f in shown],

@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from salesnb import causes
+from salesnb import cause_tree, causes
 from salesnb.config import default_config
 from salesnb.findings import finding_id, make_finding
 from salesnb.report import open_report
@@ -125,15 +125,16 @@ def test_fold_lists_roots_ranked_with_symptoms_beneath():
     child = {**made("channel_underperform", {"region": "华东", "channel": "直营"}, 60), "parent": root_a["id"]}
     grandchild = {**made("rep_underperform", {"rep_id": "R1"}, 20, angle="team"), "parent": child["id"]}
     orphan = {**made("new_customer_drop", {}, 5), "parent": "ALL/market.gone/"}  # parent not listed: a root
-    folded = causes.fold([grandchild, orphan, child, root_a, root_b])
+    folded = cause_tree.fold([grandchild, orphan, child, root_a, root_b])
     assert [(d, f["code"]) for d, f in folded] == [
         (0, "customer_churn_rise"), (0, "region_underperform"), (1, "channel_underperform"),
         (2, "rep_underperform"), (0, "new_customer_drop"),
     ]  # fmt: skip
-    frame = causes.summary_frame([grandchild, orphan, child, root_a, root_b])
+    frame = cause_tree.summary_frame([grandchild, orphan, child, root_a, root_b])
     assert list(frame["depth"]) == [0, 0, 1, 2, 0]
     assert list(frame["root"]) == [root_b["id"], root_a["id"], root_a["id"], root_a["id"], orphan["id"]]
-    assert [f["code"] for f in causes.roots([child, root_a, root_b])] == ["customer_churn_rise", "region_underperform"]
+    ranked = cause_tree.roots([child, root_a, root_b])
+    assert [f["code"] for f in ranked] == ["customer_churn_rise", "region_underperform"]
 
 
 def test_a_cause_ranks_with_the_gravest_symptom_it_explains():
@@ -143,12 +144,12 @@ def test_a_cause_ranks_with_the_gravest_symptom_it_explains():
     bigger = made("customer_churn_rise", {}, 300, severity="medium")
     high_root = made("new_customer_drop", {}, 50, severity="high")
     rep = {**made("rep_underperform", {"rep_id": "R1"}, 40, angle="team", severity="high"), "parent": region["id"]}
-    folded = causes.fold([bigger, high_root, region, rep])
+    folded = cause_tree.fold([bigger, high_root, region, rep])
     assert [(d, f["code"]) for d, f in folded] == [
         (0, "region_underperform"), (1, "rep_underperform"), (0, "new_customer_drop"), (0, "customer_churn_rise"),
     ]  # fmt: skip
     assert [f["severity"] for _, f in folded] == ["medium", "high", "high", "medium"]
-    assert [f["code"] for f in causes.roots([bigger, region])] == ["customer_churn_rise", "region_underperform"]
+    assert [f["code"] for f in cause_tree.roots([bigger, region])] == ["customer_churn_rise", "region_underperform"]
 
 
 def test_relations_are_declared_once_over_known_codes_and_matches():
@@ -234,6 +235,21 @@ def test_a_lines_dip_inside_a_broad_channel_fall_is_the_channels_symptom(tmp_pat
     line, channel, linked = _linked_pair(tmp_path, {("A", "直营"): 70.0, ("B", "直营"): 30.0})
     assert linked["channel_underperform"]["parent"] is None
     assert linked["product_line_decline"]["parent"] == channel["id"]
+
+
+def test_of_a_line_and_a_channel_each_holding_most_of_a_regions_fall_the_one_holding_more_heads_it(tmp_path):
+    # 华东 falls 180 (400 → 220): line A 150 of it (直营 90, 电商 60), channel 直营 120 (A 90, B 30). Both hold
+    # most of the fall; the line holds more, though the channel has more at stake and its relation comes first
+    october = {("A", "直营"): 10.0, ("A", "电商"): 40.0, ("B", "直营"): 70.0}
+    report = open_report(str(write_line_channel_world(tmp_path / "w", october)), "2026-10", "华东")
+    region = made("region_underperform", {"region": "华东"}, 180, scope="华东")
+    line = made("product_line_decline", {"product_line": "A"}, 150, angle="product", scope="华东")
+    channel = made("channel_underperform", {"channel": "直营"}, 200, scope="华东")
+    linked = {f["code"]: f for f in causes.link(report, [region, channel, line])}
+    assert linked["region_underperform"]["parent"] == line["id"]
+    assert linked["region_underperform"]["explained"] == {
+        "match": "share_of_fall", "by": "A", "part": 150.0, "whole": 180.0, "unit": "amount"
+    }  # fmt: skip
 
 
 def test_a_reps_low_activity_explains_the_same_reps_shortfall(report):

@@ -21,7 +21,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..causes import summary_frame
+from ..cause_tree import summary_frame
 from ..i18n import t
 from ..periods import ALL
 from .output import WORKBOOK, read_json, report_folders, write_atomic

@@ -291,6 +291,8 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
         values["why"] = t("no_targets_table" if not report.ds.has("targets") else "no_target", lang)
         values["split"] = _fall_split(report, row, thr["region_split_share"])
+        said = (_target_ambition(report, row), values["split"])  # a target asking more, then where the fall sits
+        values["more"] = ("" if lang == "zh" else " ").join(part for part in said if part)
         out.append(
             finding(
                 report, "region_underperform", {"region": row.region}, values, angle=NAME,
@@ -315,6 +317,22 @@ def region_gap(report: Report, region: str | None) -> float:
         return 0.0
     gap = frame.at[region, "baseline"] - frame.at[region, "revenue"]
     return float(gap) if gap > 0 else 0.0
+
+
+def _target_ambition(report: Report, row: Any) -> str:
+    """How much of a region's gap to target is its target asking more than its own expected level.
+
+    Said where the target lies above the top of the region's expected range: the review then knows how much of
+    the gap is a fall to recover and how much a target to discuss. Empty otherwise.
+    """
+    if pd.isna(row.target) or not row.target > row.baseline_high or not row.revenue < row.baseline:
+        return ""
+    lang, gap, above = report.lang, row.target - row.revenue, row.target - row.baseline
+    return t(
+        "mk_region_ambition", lang, target=format_amount(row.target, lang), gap=format_amount(gap, lang),
+        fall=format_amount(row.baseline - row.revenue, lang), above=format_amount(above, lang),
+        share=format_pct(above / gap, 0),
+    )  # fmt: skip
 
 
 def _fall_split(report: Report, row: Any, min_share: float) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..causes import roots
+from ..cause_tree import roots
 from ..data.reps import rep_label
 from ..display.panel import Panel
 from ..findings import all_findings

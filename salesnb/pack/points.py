@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import angle
-from ..causes import roots
+from ..cause_tree import roots
 from ..display.formatting import format_amount, format_pct
 from ..findings import all_findings
 from ..i18n import t

@@ -131,6 +131,19 @@ def _channel_fall(tmp_path, last: dict[str, float]):
     return str(write_tiny(tmp_path / "channels", tables={"customers": customers, "orders": orders}))
 
 
+def test_a_target_above_the_regions_expected_range_is_told_apart_from_its_fall(tmp_path):
+    """华东 expected 2,356.57 and sold 1,296.11 against a target of 3,000 (9,300 for the month; the data ends on its
+    10th): of the 1,703.89 short of target, 1,060.46 is the fall below expectation and 643.43 (38 %) the target
+    above it. A target inside the range says nothing."""
+    detail = _east_finding(str(_two_regions(tmp_path / "high", {"华东": 9300.0, "华南": 1550.0})))["detail"]
+    assert "实际比预期低 45.0%。目标 3,000 高于这一预期区间：距目标差 1,704，其中 1,060 是低于预期的下滑，" in detail
+    assert "另 643（38%）是目标高出本区域趋势的部分。" in detail
+    english = _east_finding(str(_two_regions(tmp_path / "en", {"华东": 9300.0, "华南": 1550.0})), "en")["detail"]
+    assert "below that. The target of 3.0K lies above that range: of the 1.7K short of it, 1.1K is the fall" in english
+    within = _east_finding(str(_two_regions(tmp_path / "within", {"华东": 7130.0, "华南": 1550.0})))["detail"]
+    assert "实际比预期低 45.0%。比近" in within and "目标" not in within.split("实际比预期低")[1]
+
+
 def _east_finding(data: str, lang: str = "zh") -> dict:
     found = [f for f in market.angle_findings(open_report(data, "2026-10", "华东", lang=lang))
              if f["code"] == "region_underperform"]  # fmt: skip
