@@ -204,11 +204,21 @@ class Report:
 
     @property
     def revenue(self) -> float:
-        """Revenue of the report's region in the report month: what severity is measured against."""
+        """Revenue of the report's region in the report month: what severity is measured against.
+
+        A scope that sold nothing this month (a region whose whole business stopped) is measured against its usual
+        month instead, the average of its trailing months (:meth:`trailing`): against 0 no finding of its fall could
+        be sized and each read low, while the company's report sized the same fall against the company's month and
+        read it high.
+        """
 
         def build(ds: Dataset) -> float:  # every finding asks for it: filter the order facts once per scope
-            orders = facts.scoped(facts.order_facts(ds), self.region, self.period)
-            return float(orders["revenue"].sum())
+            orders = facts.order_facts(ds)
+            revenue = float(facts.scoped(orders, self.region, self.period)["revenue"].sum())
+            usual = self.trailing()
+            if revenue > 0 or not usual:
+                return revenue
+            return float(facts.scoped(orders, self.region, usual)["revenue"].sum()) / len(usual)
 
         return self.cached("report", ("revenue", self.region, self.period), build)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -257,3 +258,48 @@ def test_next_months_plan_leaves_a_regions_gap_month_out(years: Path) -> None:
     assert pd.isna(split.loc["North", "last_year"]) and split.loc["East", "last_year"] == 1500
     north = open_report(data=str(years), period="2026-09", region="North")
     assert plan_total(north) == (pytest.approx(1200.0), "forecast")
+
+
+def test_a_region_taken_over_by_the_others_is_no_gap_and_a_dented_company_month_is() -> None:
+    """The company's orders around a region's empty months tell a sheet left out from months the others took over.
+
+    Positions 0, 1 and 4 have the region's orders (10 each of the company's 30: share 30 / 90 = 1/3). A sheet left
+    out dents the company to 20 (2/3 of 30, under 1 − 1/6); the others taking it over keep it at 30. A region of
+    2 orders in 30 (share 1/15, under TAKEN_OVER_SHARE) stays a gap even with the company whole.
+    """
+    from salesnb.data.region_gaps import taken_over
+
+    judged = np.ones(5, dtype=bool)
+    row = np.array([10, 10, 0, 0, 10])
+    assert taken_over(row, np.array([30, 30, 30, 30, 30]), [2, 3], judged)
+    assert not taken_over(row, np.array([30, 30, 20, 20, 30]), [2, 3], judged)
+    assert not taken_over(np.array([2, 2, 0, 0, 2]), np.array([30, 30, 30, 30, 30]), [2, 3], judged)
+
+
+TURNS = {  # North sells 2025-01..04 and 2025-09..2026-02; South sells all year and takes North's months over
+    "North": (12, "2025-01", "2026-02", {"2025-05", "2025-06", "2025-07", "2025-08"}),
+    "South": (12, "2025-01", "2026-02", set()),
+}
+
+
+def test_months_a_region_handed_over_are_no_gap_and_the_company_plan_is_not_inflated(tmp_path: Path) -> None:
+    """South sells North's 12 orders too from 2025-05 to 08: the company's 24 orders of 100 a month never dip.
+
+    No gap (validate warns of none), no month of the company scaled up, and the plan for 2025-09 from the report
+    of 2025-08 is the trailing 2,400 a month — with the four months read as North's left-out sheets the company's
+    2025-06..08 were made 4,800 each (24 × 100 × 48 / 24) and the plan twice the business.
+    """
+    from salesnb.data.region_gaps import company_fill
+    from salesnb.planning import plan_total
+
+    orders = _orders(TURNS).query("order_id != 'S-late'")  # the data ends with 2026-02
+    moved = orders[orders["region"].eq("South") & orders["order_date"].str[:7].isin(TURNS["North"][3])]
+    orders = pd.concat([orders, moved.assign(order_id=moved["order_id"] + "-N", customer_id="N")], ignore_index=True)
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    ds = load_dataset(tmp_path)
+    assert region_gaps(ds) == {} and company_fill(ds) == {}
+    assert "没有任何订单" not in format_summary(summarize(ds), "zh")
+    assert plan_total(open_report(data=str(tmp_path), period="2025-08", region="ALL")) == (
+        pytest.approx(2400.0),
+        "trailing",
+    )

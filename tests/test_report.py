@@ -198,3 +198,31 @@ def test_the_header_says_a_trailing_window_reaching_before_the_data_counts_fewer
     en = open_report(data, "2025-12", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
     assert en.endswith("2025-09–2025-11 (the data begins in 2025-10: 2 of these months counted) (trailing)")
     assert "只计" not in open_report(data, "2026-09", "ALL")._repr_markdown_()  # 2026-06..08 lie in the data
+
+
+def test_a_region_that_sold_nothing_sizes_its_findings_against_its_usual_month(tmp_path):
+    """South sells 10 orders of 100 a month until 2026-09, none in 2026-10; North sells 12 of 100 every month.
+
+    Against South's 0 the fall of 1,000 could not be sized: its own report read region_underperform medium while the
+    company's read it high (1,000 of 1,200). South's report now measures against its usual month, the trailing
+    2026-07..09: 1,000, and reads it high too. A region that sold this month keeps its month's revenue.
+    """
+    import pandas as pd
+
+    from salesnb.findings import all_findings
+
+    rows = []
+    for month in pd.period_range("2025-10", "2026-10", freq="M").astype(str):
+        rows += [(f"N{month}{c}", f"N{c}", f"{month}-10", "North", 100) for c in range(12)]
+        if month < "2026-10":
+            rows += [(f"S{month}{c}", f"S{c}", f"{month}-12", "South", 100) for c in range(10)]
+    rows.append(("N-last", "N0", "2026-10-31", "North", 0))  # the data covers October whole
+    columns = ["order_id", "customer_id", "order_date", "region", "amount"]
+    pd.DataFrame(rows, columns=columns).to_csv(tmp_path / "orders.csv", index=False)
+    south = open_report(str(tmp_path), "2026-10", "South")
+    assert south.revenue == 1000.0 and open_report(str(tmp_path), "2026-10", "North").revenue == 1200.0
+
+    def fall(report):
+        return next(f for f in all_findings(report) if f["code"] == "region_underperform")["severity"]
+
+    assert fall(south) == fall(open_report(str(tmp_path), "2026-10", "ALL")) == "high"

@@ -46,7 +46,7 @@ MOSTLY = 0.95  # share of sampled values that must read as dates / numbers
 DATES = ("order_date", "promised_at", "delivered_at", "hire_date")
 NUMBERS = (
     *("amount", "quantity", "unit_price", "list_price", "list_amount", "unit_cost", "discount", "profit", "refund"),
-    *("target_amount", "quoted_price", "paid_rate"),
+    *("target_amount", "quoted_price", "paid_rate", "promised_days", "delivered_days"),
 )
 FILLED = 0.5  # a date (or segment) column filled in fewer sampled rows gives way to a fuller one
 SEGMENTS = ("channel", "product_line", "industry")  # a fuller column wins (a sparse region: the country, below)

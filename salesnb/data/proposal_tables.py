@@ -94,6 +94,19 @@ def _net_prices(found: dict[str, str]) -> tuple[str | None, str | None]:
     return f"={gross}", _money(found.get("list_price")) or f"={gross} / {share}"
 
 
+def _days_after(found: dict[str, str], concept: str) -> str | None:
+    """A delivery date column, or the order date plus its days (``promised_at: "=[订单日期] + [计划配送天数]"``).
+
+    A logistics or e-commerce export (DataCo's ``Days for shipment (scheduled)`` / ``Days for shipping (real)``,
+    an ERP's 计划配送天数 / 实际配送天数) states the promised and the actual delivery as days after the order rather
+    than as dates: left unused, the delivery section had no dates to compare. A date column of its own wins.
+    """
+    date, days = found.get("order_date"), found.get(concept.replace("_at", "_days"))
+    if found.get(concept) or not (date and days) or date.startswith("="):
+        return found.get(concept)
+    return f"={_ref(date)} + {_ref(days)}"
+
+
 def _unit_cost(found: dict[str, str], quantity: str | None) -> str | None:
     """The unit cost column, a line's total cost per unit, or the cost a line's profit leaves of its amount.
 
@@ -168,7 +181,7 @@ def tables_from(
     order_id = found.get("order_id") or (None if own else per_day_id(customer, found.get("order_date")))
     orders = {"order_id": order_id, "customer_id": customer, "order_date": found.get("order_date")}
     orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": _money(found.get("amount"))}
-    orders |= {"promised_at": found.get("promised_at"), "delivered_at": found.get("delivered_at")}
+    orders |= {"promised_at": _days_after(found, "promised_at"), "delivered_at": _days_after(found, "delivered_at")}
     orders["order_count"] = found.get("order_count")  # a summary's 订单量 (:mod:`.shapes`)
     quantity = _quantity(found)
     lines = {"order_id": order_id, "product_id": product, "quantity": quantity}

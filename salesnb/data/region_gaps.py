@@ -5,6 +5,9 @@ real zero, so its report shows revenue −100 %, every channel and customer lost
 against a month of nothing. The company's own empty months (:func:`~salesnb.data.facts.empty_months`) are caught
 where the whole export is empty; this is the same check per region.
 
+A region's empty months that leave the company's order count whole were taken over by other regions, not left
+out (:func:`taken_over`): they are real months of nothing for the region and no gap.
+
 A month left out for one region also dents the company's total of that month: read as the company's season
 (the factors a region's forecast borrows), it is a dip of the region's share. :func:`fill_factors` and
 :func:`company_fill` say how much to scale such a month's company total to make it whole.
@@ -27,8 +30,9 @@ def region_gaps(ds: Dataset) -> dict[str, dict[str, float]]:
     A region's range runs from its first to its last month with orders (a region opened or closed later is not
     missing before or after). Only a region whose median month of that range has :data:`MISSING_MONTH_ORDERS`
     orders or more: such a month is empty by chance with probability e^-10. The usual orders are that median.
-    The data's partial last month and the company's empty months are not listed here. Read from the orders' own
-    dates, so a partial month's same-days view finds the same gaps as the whole data.
+    The data's partial last month and the company's empty months are not listed here, nor the empty months the
+    other regions took over (the company's orders did not dip there: :func:`taken_over`). Read from the orders'
+    own dates, so a partial month's same-days view finds the same gaps as the whole data.
     """
 
     def build() -> dict[str, dict[str, float]]:
@@ -47,6 +51,8 @@ def region_gaps(ds: Dataset) -> dict[str, dict[str, float]]:
         low, width = int(months.min()), int(months.max() - months.min()) + 1
         counts = np.bincount(codes * width + (months - low), minlength=len(names) * width).reshape(len(names), width)
         labels = [str(pd.Period(np.datetime64(low + k, "M"), freq="M")) for k in range(width)]
+        judged = np.array([label <= complete and label not in skip for label in labels])
+        company = counts.sum(axis=0)
         out: dict[str, dict[str, float]] = {}
         for name, row in zip(names, counts, strict=True):
             sold = np.flatnonzero(row)
@@ -54,12 +60,51 @@ def region_gaps(ds: Dataset) -> dict[str, dict[str, float]]:
             usual = float(np.median(row[span.start : span.stop]))
             if usual < MISSING_MONTH_ORDERS:
                 continue
-            gaps = [labels[k] for k in span if row[k] == 0 and labels[k] <= complete and labels[k] not in skip]
+            empty = [k for k in span if row[k] == 0 and judged[k]]
+            gaps = [labels[k] for run in _runs(empty) if not taken_over(row, company, run, judged) for k in run]
             if gaps:
                 out[str(name)] = dict.fromkeys(gaps, usual)
         return out
 
     return per_dataset(ds, ("facts", "region_gaps"), build)
+
+
+TAKEN_OVER_SHARE = 0.2  # a region this large a part of the company's orders around its empty months dents the
+# company's count visibly when the export leaves it out (a smaller one's dent is lost in the month's own swing)
+
+
+def _runs(months: list[int]) -> list[list[int]]:
+    """Consecutive month positions grouped: [3, 4, 5, 9] → [[3, 4, 5], [9]]."""
+    runs: list[list[int]] = []
+    for k in months:
+        if runs and k == runs[-1][-1] + 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def taken_over(row: np.ndarray, company: np.ndarray, run: list[int], judged: np.ndarray) -> bool:
+    """Whether the other regions took a region's empty months ``run`` over: the company's orders did not dip there.
+
+    ``row`` and ``company``: the region's and the company's orders per month position. An export that left a
+    region's month out is short of that region's orders: the company's month holds about (1 − share) of its
+    level in the region's months with orders around the run (within :data:`FILL_MONTHS`), the share being the
+    region's part of those months. Where the company's months in the run hold at least (1 − share / 2) of it —
+    nearer a whole month than a dented one — the orders were there, booked under other regions (a territory
+    handed over for a while; DataCo's markets, each selling a few months in turn while the company's ~160 orders
+    a month went on). Judged only for a region of :data:`TAKEN_OVER_SHARE` or more: a smaller one's dent is no
+    larger than an ordinary month's swing, and its empty month stays a gap.
+    """
+    positions = np.arange(len(row))
+    near = (np.abs(positions - run[0]) <= FILL_MONTHS) | (np.abs(positions - run[-1]) <= FILL_MONTHS)
+    near &= (row > 0) & judged
+    level = float(company[near].sum())
+    if not near.any() or level <= 0:
+        return False
+    share = float(row[near].sum()) / level
+    ratio = float(company[run].mean()) / (level / int(near.sum()))
+    return share >= TAKEN_OVER_SHARE and ratio >= 1 - share / 2
 
 
 def gap_months(ds: Dataset, region: str) -> tuple[str, ...]:

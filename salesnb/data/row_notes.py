@@ -29,9 +29,9 @@ if TYPE_CHECKING:  # the proposal the notes go to; propose imports this module
 # Declined / 驳回: turned down by the seller, the credit check or whoever approves a return)
 VOIDED = r"cancel|void|reject|declin|取消|作废|撤销|拒绝|驳回"
 # statuses of an order that did not stand (交易关闭: a Taobao order closed unpaid or refunded; 拒收: goods the buyer
-# refused at delivery)
+# refused at delivery; 疑似欺诈 / SUSPECTED_FRAUD: an order held as fraud, never shipped — DataCo's 2.3 % of revenue)
 CANCELLED = re.compile(
-    VOIDED + r"|(?<!partially )refunded|退单|交易关闭|拒收|(?<!部分)退款成功|已退款|全额退款",
+    VOIDED + r"|(?<!partially )refunded|退单|交易关闭|拒收|(?<!部分)退款成功|已退款|全额退款|fraud|欺诈",
     re.IGNORECASE,
 )  # a full refund (退款成功, Refunded) undoes the sale; 部分退款 / partially refunded keeps it
 # statuses of a return that did not stand: withdrawn, turned down, or closed without a refund (淘宝's 退款关闭). Not

@@ -111,6 +111,22 @@ def test_a_taobao_closed_trade_is_proposed_for_exclusion(tmp_path: Path) -> None
     assert propose_mapping(tmp_path).mapping()["exclude"] == {"orders": {"交易状态": ["交易关闭"]}}
 
 
+def test_an_order_held_as_fraud_is_proposed_for_exclusion(tmp_path: Path) -> None:
+    """疑似欺诈 / SUSPECTED_FRAUD orders are never shipped: no sale, as 已取消 is not (DataCo's order statuses)."""
+    (tmp_path / "销售明细.csv").write_text(
+        "订单编号,客户编号,订单日期,金额,订单状态\n"
+        "1,甲,2017/12/1,10,已完成\n2,乙,2017/12/2,20,疑似欺诈\n3,丙,2017/12/3,30,已取消\n4,丁,2017/12/4,40,待付款\n",
+        encoding="gb18030",
+    )
+    assert propose_mapping(tmp_path).mapping()["exclude"] == {"orders": {"订单状态": ["已取消", "疑似欺诈"]}}
+    (tmp_path / "销售明细.csv").write_text(
+        "Order Id,Customer Id,Order Date,Sales,Order Status\n"
+        "1,a,2017-12-01,10,COMPLETE\n2,b,2017-12-02,20,SUSPECTED_FRAUD\n",
+        encoding="utf-8",
+    )
+    assert propose_mapping(tmp_path).mapping()["exclude"] == {"orders": {"Order Status": ["SUSPECTED_FRAUD"]}}
+
+
 TAOBAO_UNPAID = (
     "订单编号,买家会员名,买家实际支付金额,宝贝总数量,宝贝标题,订单付款时间,订单创建时间\n"
     "1,甲,99.5,1,保温杯,2026-09-01 09:30:00,2026-09-01 09:26:00\n"
