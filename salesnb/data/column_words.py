@@ -127,9 +127,12 @@ def says_ship_to_place(name: str) -> bool:
 
     A place word (state, province, 省份, 州, 地区) ends the name and a ship-to or buyer word (ship, buyer, 收货, 收件,
     客户) comes before it: word by word in Latin script (``Membership State`` is no ``ship``), anywhere before the
-    place word in Chinese, which has no spaces. ``Order State`` or a bare ``State`` say no such thing.
+    place word in Chinese, which has no spaces. ``Order State`` or a bare ``State`` say no such thing; place words
+    alone, one for each country's level (州/省, State/Province), name that level as a ship-to place does.
     """
     parts, compact = words(name), normalise(name)
+    if len(parts) >= 2 and all(word in PLACE_WORDS for word in parts):
+        return True
     if len(parts) >= 2 and parts[-1] in PLACE_WORDS:
         return any(word in SHIP_TO_WORDS for word in parts[:-1])
     for place in PLACE_WORDS:

@@ -6,7 +6,8 @@ from its start (a leading 中国 skipped): the longest province name it begins w
 ``浙江``, ``内蒙古自治区``, ``广西``), gives the province, shown in its one full spelling (``浙江省``, ``上海市``,
 ``广西壮族自治区``). The 34 provincial-level divisions and their spellings are ``provinces.yaml``. An address that
 begins with no province (a city alone, a foreign one, an empty cell) has none: its region is left empty, which the
-reports show as 未知, and the loader counts such rows (:func:`province_warning`).
+reports show as 未知, and the loader counts such rows (:func:`province_warning`). A US postal address, which names
+its state at its end (``917 1st St, Dallas, TX 75001``), is read from there: its state's code is its region.
 """
 
 from __future__ import annotations
@@ -42,18 +43,33 @@ _START = re.compile(
     r"(?P<rest>.*)$",
     re.DOTALL,
 )
+_US_END = re.compile(  # …, TX 75001 / …, CA, 94105 / …, ME 04101-1234: a state's code and ZIP end the address
+    rf"^(?P<rest>.*?\S.*?)[\s,]*,\s*(?P<province>{'|'.join(_TABLE['us_states'])})[\s,]+\d{{5}}(?:-\d{{4}})?\s*$",
+    re.DOTALL,
+)
+TAIL = 20  # characters that hold a US address's state and ZIP code and some before (ton, ME 04101-1234)
 ADDRESS_SHARE = 0.5  # share of a column's values that must be a province and more (城市, 街道) to be read as addresses
 HEAD = 16  # characters that hold a province name after a country and a space (中华人民共和国 新疆维吾尔自治区)
 MAX_UNREAD_SHOWN = 3  # unread addresses a warning shows
 
 
-def _parts(values: pd.Series) -> pd.DataFrame:
-    """Each value's province (its full name, or missing) and the text after the province name."""
+def _parts(values: pd.Series, *, start: bool = True, end: bool = True) -> pd.DataFrame:
+    """Each value's province (its full name, or missing) and the text beside the province name.
+
+    ``start``: a province of China that begins it; ``end``: a US state and ZIP code that end it.
+    """
     text = values.astype("str").where(values.notna())
-    found = text.str.extract(_START)
-    return pd.DataFrame(
+    nothing = pd.DataFrame({"province": pd.Series(None, index=text.index, dtype="object"), "rest": text})
+    found = text.str.extract(_START) if start else nothing
+    parts = pd.DataFrame(
         {"province": found["province"].map(_SPELLINGS), "rest": found["rest"].str.strip()}, index=values.index
     )
+    unread = parts["province"].isna() & text.notna()
+    if end and unread.any():  # no province of China begins it: a US state and ZIP may end it
+        ending = text[unread].str.extract(_US_END)
+        parts.loc[unread, "province"] = ending["province"]
+        parts.loc[unread, "rest"] = ending["rest"].str.strip()
+    return parts
 
 
 def province_of(values: pd.Series) -> pd.Series:
@@ -62,8 +78,18 @@ def province_of(values: pd.Series) -> pd.Series:
     Each distinct start is read once (a province name is read from the first :data:`HEAD` characters): a 收货地区
     column repeats a few hundred districts over a million rows, and addresses share their first characters.
     """
-    codes, uniques = pd.factorize(values.astype("str").str.slice(0, HEAD).where(values.notna()))
-    read = _parts(pd.Series(uniques, dtype="object"))["province"].to_numpy()
+    out = _read_once(values, values.astype("str").str.slice(0, HEAD), start=True)
+    unread = out.isna() & values.notna()
+    if unread.any():  # a US address: its state is in its last characters, the street before them is not needed
+        text = values[unread].astype("str").str.strip()
+        out[unread] = _read_once(text, text.str.slice(-TAIL), start=False)
+    return out
+
+
+def _read_once(values: pd.Series, keys: pd.Series, *, start: bool) -> pd.Series:
+    """The province of each value, read once for each distinct key: its start (``start``) or its end otherwise."""
+    codes, uniques = pd.factorize(keys.where(values.notna()))
+    read = _parts(pd.Series(uniques, dtype="object"), start=start, end=not start)["province"].to_numpy()
     out = pd.Series(read.take(codes), index=values.index, dtype="str")
     return out.where(codes >= 0)
 

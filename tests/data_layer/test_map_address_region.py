@@ -215,3 +215,42 @@ def test_a_province_and_a_city_column_give_the_province(tmp_path: Path) -> None:
         text = f"订单号,下单日期,买家昵称,{city},{province},金额\n"
         text += "D1,2026-09-01,甲,杭州,浙江,10\nD2,2026-09-02,乙,广州,广东,20\n"
         assert propose_mapping(_sheet(tmp_path, text)).mapping()["columns"]["orders"]["region"] == province
+
+
+@pytest.mark.parametrize(
+    ("address", "state"),
+    [
+        ("917 1st St, Dallas, TX 75001", "TX"),
+        ("669 Spruce St, Portland, OR 97035", "OR"),
+        ("12 Main St, Portland, ME 04101-1234", "ME"),  # ZIP+4
+        ("1 Market St., San Francisco, CA, 94105", "CA"),  # a comma before the ZIP too
+        ("917 1st St, Dallas", None),  # no state and ZIP: no state read
+        ("TX 75001", None),  # a state and a ZIP are no address: nothing before them
+    ],
+)
+def test_a_us_address_gives_its_state(address: str, state: str | None) -> None:
+    read = province_of(pd.Series([address], dtype="str")).iloc[0]
+    assert (None if pd.isna(read) else read) == state
+
+
+def test_an_export_of_us_addresses_without_a_region_is_split_by_state(tmp_path: Path) -> None:
+    # an electronics store's orders exported with 收货地址 ("917 1st St, Dallas, TX 75001") and no region column:
+    # no region was proposed and every report was for the whole company only; the state is the region
+    path = _sheet(
+        tmp_path,
+        "订单编号,订单日期,商品名称,数量,单价,金额,收货地址\n"
+        '1,2019/12/1 9:05,iPhone,1,700,700,"917 1st St, Dallas, TX 75001"\n'
+        '2,2019/12/2 9:10,Wired Headphones,2,11.99,23.98,"669 Spruce St, Portland, OR 97035"\n'
+        '3,2019/12/3 9:15,iPhone,1,700,700,"12 Main St, Portland, ME 04101"\n'
+        '4,2019/12/4 9:20,Macbook Pro,1,1699,1699,"5 Hill St, Austin, TX 73301"\n'
+        '5,2019/12/5 9:25,iPhone,1,700,700,"Pick-up at the store"\n',
+    )
+    mapping = propose_mapping(path).mapping()
+    assert mapping["columns"]["orders"]["region"] == "=province([收货地址])"
+    assert _by_region(path, mapping) == {"TX": 2399.0, "OR": 23.98, "ME": 700.0, UNKNOWN: 700.0}
+
+
+def test_a_chinese_address_is_read_from_its_start_only() -> None:
+    # unread from its start, its end holds no US state: 上海路 near its end makes no 上海市
+    address = "收货人张三，地址：朝阳区建国路88号院3号楼上海路12号"
+    assert province_of(pd.Series([address], dtype="str")).isna().all()

@@ -65,3 +65,20 @@ def test_only_a_ship_to_or_buyer_place_says_a_region() -> None:
     assert [n for n in said if not says_ship_to_place(n)] == []
     unsaid = ["Order State", "State", "Membership State", "Ship To City", "所在省份", "节省"]
     assert [n for n in unsaid if says_ship_to_place(n)] == []
+
+
+@pytest.mark.parametrize("name", ["州/省", "省/州", "State/Province", "Province / State"])
+def test_a_state_or_province_column_wins_over_a_city(tmp_path: Path, name: str) -> None:
+    # an international chain's export: 城市 beside 州/省 and no 大区. Portland is a city of two states: by city its
+    # 3 orders made one region; the state or province column splits them as the states do
+    text = (
+        f"订单编号,订单日期,城市,{name},金额\n"
+        "1,2019/12/1 9:05,波特兰,俄勒冈州,10\n2,2019/12/2 9:10,波特兰,缅因州,20\n"
+        "3,2019/12/3 9:15,波特兰,俄勒冈州,30\n4,2019/12/4 9:20,达拉斯,得克萨斯州,40\n"
+    )
+    mapping = _proposed(tmp_path, text)
+    assert mapping["columns"]["orders"]["region"] == name
+    ds = load_dataset(tmp_path / "sheet.csv", mapping=mapping)
+    assert ds["orders"].groupby("region")["amount"].sum().to_dict() == {"俄勒冈州": 40, "缅因州": 20, "得克萨斯州": 40}
+    alone = f"订单编号,订单日期,{name},金额\n1,2019/12/1 9:05,俄勒冈州,10\n2,2019/12/2 9:10,缅因州,20\n"
+    assert _proposed(tmp_path, alone)["columns"]["orders"]["region"] == name  # without a city too
