@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import default_config
-from ..expect import expected
+from ..expect import below, expected
 from ..i18n import t
 from ..seasons import festival_months, season_keys
 from . import facts
@@ -41,9 +41,8 @@ TRAILING = 3  # a series' reference: the mean of its three months before
 CALIBRATION_MONTHS = 24  # the months before the last one whose common change and spread calibrate the test
 MIN_CALIBRATION = 6  # fewer calibrating months than this: no test (too little history to know the usual)
 MIN_SERIES = 3  # fewer series than this: a cut and a real fall cannot be told apart by their evenness
-MIN_DROP = 0.10  # the common change must be a fall of at least 10 % ...
-DROP_SPREADS = 5.0  # ... and this many times the calibrating months' spread of common changes below their centre
-SPREAD_FLOOR = 0.02  # a spread of common changes never counted below 2 % (log scale): a very smooth history
+MIN_DROP = 0.10  # the series' common change must be a fall of at least 10 % ...
+LEVEL_P = 0.001  # ... and the company's month this improbably low against its own expectation (trend, season)
 EVEN_FACTOR = 1.5  # the series' spread around the common change at most this many times its usual (median) one
 FLOOR_SHARE = 0.02  # a series at 0 in the month counts as 2 % of its reference (a log needs a value)
 SERIES_COLUMNS = ("region", "channel", "rep_id", "product_id")  # what a summary's rows total by, as facts name it
@@ -155,29 +154,33 @@ def summary_partial(ds: Dataset) -> dict | None:
 
 
 def _even_fall(ds: Dataset, last: str) -> dict | None:
-    """:func:`summary_partial`'s test on the figures: every series down together, far more than ever before."""
+    """:func:`summary_partial`'s test on the figures: every series down together, the company far below its forecast.
+
+    The company's month is improbably low against what its own history expects (:func:`~salesnb.expect.below`
+    under :data:`LEVEL_P`), its series' common change is a fall of :data:`MIN_DROP` or more, and their spread
+    around it is no wider than :data:`EVEN_FACTOR` times their usual spread in the months before.
+    """
     table = series_months(ds)
     months = [str(m) for m in table.columns]
     if len(table) < MIN_SERIES or len(months) < TRAILING + MIN_CALIBRATION + 1:
         return None
     values = table.to_numpy(dtype=float)
-    changes = month_changes(values, months, festival_months(default_config()))
+    festivals = festival_months(default_config())
+    changes = month_changes(values, months, festivals)
     weights = np.vstack([np.zeros((TRAILING, len(table)))] + [
         values[:, k - TRAILING : k].mean(axis=1)[None, :] for k in range(TRAILING, len(months))
     ]).T  # fmt: skip
     history = [common_change(changes[:, k], weights[:, k]) for k in range(len(months) - 1)]
-    history = [h for h in history if math.isfinite(h[0])][-CALIBRATION_MONTHS:]
-    if len(history) < MIN_CALIBRATION:
+    spreads = [spread for centre, spread in history if math.isfinite(centre)][-CALIBRATION_MONTHS:]
+    if len(spreads) < MIN_CALIBRATION:
         return None
     centre, spread = common_change(changes[:, -1], weights[:, -1])
-    shifts, spreads = np.array([h[0] for h in history]), np.array([h[1] for h in history])
-    usual = float(np.median(shifts))
-    scatter = max(1.4826 * float(np.median(np.abs(shifts - usual))), SPREAD_FLOOR)
-    fallen = centre <= math.log(1 - MIN_DROP) and centre <= usual - DROP_SPREADS * scatter
-    even = spread <= EVEN_FACTOR * float(np.median(spreads))
-    if not (fallen and even):
+    total = values.sum(axis=0)
+    forecast = expected(total[:-1], keys=season_keys(months, festivals))
+    fallen = centre <= math.log(1 - MIN_DROP) and below(forecast, float(total[-1])) < LEVEL_P
+    if not (fallen and spread <= EVEN_FACTOR * float(np.median(spreads))):
         return None
-    return {"month": last, "share": float(math.exp(centre - usual)), "through_day": None, "evidence": "even_fall"}
+    return {"month": last, "share": float(math.exp(centre)), "through_day": None, "evidence": "even_fall"}
 
 
 def last_month_partial(ds: Dataset) -> dict | None:

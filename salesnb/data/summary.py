@@ -88,7 +88,8 @@ def summarize(ds: Dataset) -> dict:
     Returns a dict with ``source``, ``tables`` (name -> rows), ``ignored``, ``date_range`` (first, last order
     date as ISO text, or ``None``), ``months`` (``YYYY-MM`` with orders), ``regions`` and ``angles``
     (angle -> :func:`angle_state`); ``period``: ``{"month": the month reported without --period (the latest
-    complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``;
+    complete one), "partial": the data's last month when it is partial (:func:`~.partial_month.last_month_partial`),
+    "through_day": its last day (orders), "summary": why a monthly summary's month looks partial, or None}``;
     ``buyers_named``: whether the orders name their customers; ``unnamed_orders``: how many orders of a customer
     column leave it empty (walk-in sales, guests); ``empty_months``: months inside the range without any order;
     ``unregioned_orders``: :func:`_unregioned`; ``region_gaps``: ``{region: {month: usual orders}}``, a busy
