@@ -35,7 +35,7 @@ from ..i18n import t
 from ..seasons import festival_months, season_keys
 from . import facts
 from .dataset import Dataset
-from .store_read import order_keys
+from .store_read import order_keys, stored_tables
 
 TRAILING = 3  # a series' reference: the mean of its three months before
 CALIBRATION_MONTHS = 24  # the months before the last one whose common change and spread calibrate the test
@@ -45,17 +45,21 @@ MIN_DROP = 0.10  # the series' common change must be a fall of at least 10 % ...
 LEVEL_P = 0.001  # ... and the company's month this improbably low against its own expectation (trend, season)
 EVEN_FACTOR = 1.5  # the series' spread around the common change at most this many times its usual (median) one
 FLOOR_SHARE = 0.02  # a series at 0 in the month counts as 2 % of its reference (a log needs a value)
+SALES_TABLES = ("orders", "order_lines", "products")  # what the series are read from
 SERIES_COLUMNS = ("region", "channel", "rep_id", "product_id")  # what a summary's rows total by, as facts name it
 _NAMED_DATE = re.compile(r"(20\d\d)\s*[-_.年/]?\s*(\d{1,2})\s*[-_.月/]?\s*(\d{1,2})(?!\d)")  # 20261012, 2026-10-12
 
 
-def monthly_grain(ds: Dataset) -> bool:
-    """Whether every dated order is its month's last day: the rows total months (a summary), no day is known."""
+def _month_ends(ds: Dataset) -> bool:
+    """Whether the data's last order date (and first, read from a store) is its month's last day: told at once."""
     stored = order_keys(ds)
     ends = stored.dates.dropna() if stored is not None else pd.Series([facts.last_order_date(ds)]).dropna()
-    if not len(ends) or not (ends.dt.day == ends.dt.days_in_month).all():  # most order data: told at once
-        return False
-    if "orders" not in ds.tables:  # a run's plan read from the store holds no order table (nor a summary's rows)
+    return bool(len(ends)) and bool((ends.dt.day == ends.dt.days_in_month).all())
+
+
+def monthly_grain(ds: Dataset) -> bool:
+    """Whether every dated order is its month's last day: the rows total months (a summary), no day is known."""
+    if not _month_ends(ds):  # most order data
         return False
     dates = facts.order_facts(ds)["order_date"].dropna()
     return bool(len(dates)) and bool((dates.dt.day == dates.dt.days_in_month).all())
@@ -137,7 +141,12 @@ def summary_partial(ds: Dataset) -> dict | None:
 
     def build() -> dict | None:
         last = facts.data_months(ds)[1]
-        if not isinstance(last, str) or not monthly_grain(ds):
+        if not isinstance(last, str) or not _month_ends(ds):
+            return None
+        planned = stored_tables(ds, SALES_TABLES)  # a run's plan holds no table: a summary's are read back
+        if planned is not None:
+            return summary_partial(planned)
+        if not monthly_grain(ds):
             return None
         end = pd.Period(last, freq="M").to_timestamp(how="end").normalize()
         said = named_date(ds)

@@ -7,13 +7,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
-from salesnb.data import partial_month
+from salesnb.data import partial_month, store_read
 from salesnb.data.loading import load_dataset
 from salesnb.data.propose import propose_mapping
 from salesnb.data.summary import format_summary, summarize
 from salesnb.header import header_markdown
-from salesnb.report import open_report, publish
+from salesnb.report import open_report, publish, report_period
 
 STORES = {"华东": ["上海店", "杭州店"], "华南": ["广州店", "深圳店"], "华北": ["北京店", "天津店"]}
 CATEGORIES = ["饮料", "零食"]
@@ -132,3 +133,14 @@ def test_a_complete_summary_has_no_partial_month(tmp_path: Path) -> None:
     assert partial_month.monthly_grain(ds)  # every row dated its month's last day
     assert partial_month.last_month_partial(ds) is None
     assert partial_month.latest_complete_month(ds) == "2026-10"
+
+
+def test_a_run_planned_from_the_store_passes_over_the_partial_month(tmp_path: Path) -> None:
+    """``salesnb run`` without --period plans from the store, holding no table: the summary's rows are read back."""
+    path = sheet(tmp_path, share=0.4)
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(propose_mapping(path).mapping(), allow_unicode=True), encoding="utf-8")
+    planned = store_read.planning_dataset(path, mapping, tmp_path / "store")
+    assert planned.tables == {}
+    assert partial_month.latest_complete_month(planned) == "2026-09"
+    assert report_period(planned, "") == "2026-09"
