@@ -12,9 +12,9 @@ Such a month is told apart by what a cut export does and a real fall does not (:
 - otherwise every series of the sheet (each row's combination of region, store, rep and category) is set against
   its own trailing three months, with the change the company's season and trend expect taken out
   (:func:`salesnb.expect.expected`, 春节 by :mod:`salesnb.seasons`). A cut export scales every series by the
-  same share: the series' common change (their weighted median) falls far below what the months before ever
-  showed, while their spread around it stays as usual. A real fall is uneven — one store down 60 %, one region
-  down, the festival month the season already expects — and is not called partial.
+  same share: the company's month lies improbably far below its expectation, the series' common change (their
+  weighted median) is a fall, and their spread around it stays as usual. A real fall is uneven — one store down
+  60 %, one region down — or expected — the festival month the season knows — and is not called partial.
 
 :func:`last_month_partial` is the one definition the default period (:func:`latest_complete_month`), ``validate``
 and a report's header read.
@@ -38,16 +38,19 @@ from .dataset import Dataset
 from .store_read import order_keys, stored_tables
 
 TRAILING = 3  # a series' reference: the mean of its three months before
-CALIBRATION_MONTHS = 24  # the months before the last one whose common change and spread calibrate the test
+CALIBRATION_MONTHS = 24  # the months before the last one whose series' spread is the usual one
 MIN_CALIBRATION = 6  # fewer calibrating months than this: no test (too little history to know the usual)
 MIN_SERIES = 3  # fewer series than this: a cut and a real fall cannot be told apart by their evenness
-MIN_DROP = 0.10  # the series' common change must be a fall of at least 10 % ...
-LEVEL_P = 0.001  # ... and the company's month this improbably low against its own expectation (trend, season)
+MIN_DROP = 0.10  # the company's month and its series' common change must be a fall of at least 10 % ...
+LEVEL_P = 1e-4  # ... and the company's month this improbably low against its own expectation (trend, season):
+# at 1e-3 a clean sheet ending on a January the season model misjudged (p 4e-4) was called partial (3 × 100 sheets)
 EVEN_FACTOR = 1.5  # the series' spread around the common change at most this many times its usual (median) one
 FLOOR_SHARE = 0.02  # a series at 0 in the month counts as 2 % of its reference (a log needs a value)
 SALES_TABLES = ("orders", "order_lines", "products")  # what the series are read from
 SERIES_COLUMNS = ("region", "channel", "rep_id", "product_id")  # what a summary's rows total by, as facts name it
-_NAMED_DATE = re.compile(r"(20\d\d)\s*[-_.年/]?\s*(\d{1,2})\s*[-_.月/]?\s*(\d{1,2})(?!\d)")  # 20261012, 2026-10-12
+_NAMED_DATE = re.compile(  # 20261012, 2026-10-12, 2026.10.12, 2026年10月12日; not 2025年1-10月 (a span of months)
+    r"(?<!\d)(20\d\d)(?:(\d\d)(\d\d)|([-_./])(\d{1,2})\4(\d{1,2})|年(\d{1,2})月(\d{1,2})日?)(?!\d)"
+)
 
 
 def _month_ends(ds: Dataset) -> bool:
@@ -71,7 +74,9 @@ def named_date(ds: Dataset) -> pd.Timestamp | None:
     names = [source.stem] + ([p.stem for p in source.iterdir() if p.is_file()] if source.is_dir() else [])
     found = []
     for name in names:
-        for year, month, day in _NAMED_DATE.findall(name):
+        for match in _NAMED_DATE.finditer(name):
+            year, *parts = (g for k, g in enumerate(match.groups()) if g and k != 3)  # group 4: the separator
+            month, day = parts
             try:
                 found.append(pd.Timestamp(int(year), int(month), int(day)))
             except ValueError:  # 20261399: no day of the calendar
@@ -133,7 +138,7 @@ def common_change(changes: np.ndarray, weights: np.ndarray) -> tuple[float, floa
 def summary_partial(ds: Dataset) -> dict | None:
     """``{"month", "share", "through_day", "evidence"}`` when a monthly summary's last month looks partial.
 
-    ``share``: the share of a usual month the last month holds (its series' common change); ``through_day``:
+    ``share``: the share of an expected month the last month holds (or the file name's day says); ``through_day``:
     the day a file name's date gives (``None`` when only the figures say so); ``evidence``: ``"file_date"`` or
     ``"even_fall"``. ``None`` for order data (days are known: :func:`~.facts.through_day`), for a summary whose
     last month looks whole, or too short or too few series to tell.
@@ -166,8 +171,9 @@ def _even_fall(ds: Dataset, last: str) -> dict | None:
     """:func:`summary_partial`'s test on the figures: every series down together, the company far below its forecast.
 
     The company's month is improbably low against what its own history expects (:func:`~salesnb.expect.below`
-    under :data:`LEVEL_P`), its series' common change is a fall of :data:`MIN_DROP` or more, and their spread
-    around it is no wider than :data:`EVEN_FACTOR` times their usual spread in the months before.
+    under :data:`LEVEL_P`), it and its series' common change are a fall of :data:`MIN_DROP` or more, and their
+    spread around it is no wider than :data:`EVEN_FACTOR` times their usual spread in the months before. The
+    share: the company's month over its expectation.
     """
     table = series_months(ds)
     months = [str(m) for m in table.columns]
@@ -186,10 +192,11 @@ def _even_fall(ds: Dataset, last: str) -> dict | None:
     centre, spread = common_change(changes[:, -1], weights[:, -1])
     total = values.sum(axis=0)
     forecast = expected(total[:-1], keys=season_keys(months, festivals))
-    fallen = centre <= math.log(1 - MIN_DROP) and below(forecast, float(total[-1])) < LEVEL_P
+    share = float(total[-1] / forecast.value) if forecast.value > 0 else math.nan
+    fallen = max(share, math.exp(centre)) <= 1 - MIN_DROP and below(forecast, float(total[-1])) < LEVEL_P
     if not (fallen and spread <= EVEN_FACTOR * float(np.median(spreads))):
         return None
-    return {"month": last, "share": float(math.exp(centre)), "through_day": None, "evidence": "even_fall"}
+    return {"month": last, "share": share, "through_day": None, "evidence": "even_fall"}
 
 
 def last_month_partial(ds: Dataset) -> dict | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -126,6 +127,16 @@ def test_a_date_in_the_file_name_says_how_far_the_month_reaches(tmp_path: Path) 
     (tmp_path / "after").mkdir()
     after = loaded(sheet(tmp_path / "after", share=0.4, name="月度销售汇总_2026-11-02.csv"))
     assert partial_month.summary_partial(after) is None  # exported after October ended: the fall is real
+
+
+@pytest.mark.parametrize(
+    ("name", "day"),
+    [("截至2026年10月12日.xlsx", "2026-10-12"), ("汇总_2026.10.9.csv", "2026-10-09"), ("销售2026年1-10月.csv", None),
+     ("2024-2026年汇总.csv", None), ("汇总202610.csv", None), ("汇总_20261399.csv", None)],
+)  # fmt: skip
+def test_the_dates_a_file_name_carries(tmp_path: Path, name: str, day: str | None) -> None:
+    said = partial_month.named_date(SimpleNamespace(source=str(tmp_path / name)))
+    assert (said.strftime("%Y-%m-%d") if said is not None else None) == day
 
 
 def test_a_complete_summary_has_no_partial_month(tmp_path: Path) -> None:
