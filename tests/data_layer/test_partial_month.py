@@ -91,10 +91,21 @@ def test_a_month_exported_on_the_12th_is_partial_and_passed_over(tmp_path: Path)
     assert "疑似" not in header_markdown(default)
 
 
-@pytest.mark.parametrize("share", [0.15, 0.85])
-def test_a_month_of_15_or_85_percent_is_partial_too(tmp_path: Path, share: float) -> None:
-    found = partial_month.summary_partial(loaded(sheet(tmp_path, share=share)))
-    assert found is not None and found["share"] == pytest.approx(share, abs=0.05)
+@pytest.mark.parametrize(("months", "share", "read"), [(34, 0.15, 0.15), (34, 0.85, 0.85), (25, 0.6, 0.55)])
+def test_a_month_of_15_to_85_percent_is_partial_too(tmp_path: Path, months: int, share: float, read: float) -> None:
+    """A January too (25 months: to 2026-01), read against a season that expects it 9 % higher than it is."""
+    found = partial_month.summary_partial(loaded(sheet(tmp_path, months=months, share=share)))
+    assert found is not None and found["share"] == pytest.approx(read, abs=0.03)
+
+
+def test_a_january_at_90_percent_is_not_called_partial(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The season over-forecasts this January (2024's other month was a January, 2025's a February): at 90 % it
+    reads as 82 % of its expectation, partial at the year's 10 % bar, not at the festival block's 25 %."""
+    ds = loaded(sheet(tmp_path, months=25, share=0.9))
+    assert partial_month.summary_partial(ds) is None
+    monkeypatch.setattr(partial_month, "FESTIVAL_DROP", partial_month.MIN_DROP)
+    found = partial_month.summary_partial(loaded(sheet(tmp_path, months=25, share=0.9)))  # a new dataset: no cache
+    assert found is not None and found["share"] == pytest.approx(0.82, abs=0.02)
 
 
 def test_one_store_down_60_percent_is_a_real_fall_not_a_partial_month(tmp_path: Path) -> None:
