@@ -1,6 +1,7 @@
 """A report's header: its scope and baselines, then every note on how the data was read.
 
-The notes: a partial month read through day D (naming only the dataset's tables), a region's months the export
+The notes: a partial month read through day D (naming only the dataset's tables), a summary's month that looks
+partial (:mod:`.data.partial_month`), a region's months the export
 left out, a channel's or region's part of the export ending days early, rows the mapping excluded, orders of 0
 left out, a cost that copies the amount left out, currencies converted, summary rows made into orders.
 """
@@ -14,6 +15,7 @@ from .data.copied_cost import copied_cost_share
 from .data.dataset import Dataset
 from .data.early_ends import early_end_labels
 from .data.exclude import exclude_rule
+from .data.partial_month import partial_reason
 from .data.region_gaps import gap_label, region_gaps
 from .data.summaries import orders_counted, total_rows
 from .i18n import joined, t
@@ -72,6 +74,9 @@ def header_markdown(report: Any) -> str:
         )
     if report.through_day is not None:
         text += "\n\n" + partial_note(ds, lang, report.period, report.through_day)
+    if report.looks_partial is not None:  # a summary's month exported mid-month (:mod:`.data.partial_month`)
+        reason = partial_reason(report.looks_partial, lang)
+        text += "\n\n" + t("partial_summary_note", lang, period=report.period, reason=reason, previous=previous)
     text += gap_notes(ds, report.region, report.period, lang)
     labels, end = early_end_labels(ds, report.period, lang, None if report.region == ALL else report.region)
     if labels:  # a shop's or branch's part of the export ending days before the rest (:mod:`.data.early_ends`)

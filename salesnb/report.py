@@ -29,6 +29,7 @@ from .data import facts
 from .data.cache import load_dataset_cached
 from .data.dataset import Dataset
 from .data.messages import Message, need_name
+from .data.partial_month import latest_complete_month, looks_partial
 from .data.region_gaps import gap_months
 from .data.targets import rep_target_gap
 from .display.formatting import format_pct
@@ -99,6 +100,7 @@ class Report:
     config: dict[str, Any]
     lang: str = "zh"
     through_day: int | None = field(default=None, init=False)
+    looks_partial: dict | None = field(default=None, init=False)
     whole: Dataset = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -114,6 +116,8 @@ class Report:
         self.through_day = facts.through_day(self.ds, self.period)
         if self.through_day is not None:
             self.ds = facts.same_days(self.ds, self.through_day)
+        if self.through_day is None:  # a summary's month that looks partial: read whole, with a warning
+            self.looks_partial = looks_partial(self.ds, self.period)
 
     @property
     def last_whole_month(self) -> str:
@@ -308,6 +312,8 @@ class Report:
     @property
     def period_label(self) -> str:
         """The month as headings show it: ``2026-10``, or ``2026-10（1–9日，不完整月）`` for a partial month."""
+        if self.looks_partial is not None:
+            return t("partial_summary_period", self.lang, period=self.period)
         if self.through_day is None:
             return self.period
         return t("partial_period", self.lang, period=self.period, day=self.through_day)
@@ -388,7 +394,7 @@ def open_report(
         Dataset folder or SQLAlchemy URL; empty means the bundled sample.
     period
         Report month ``YYYY-MM``; empty means the latest complete month of the data
-        (:func:`~salesnb.data.facts.latest_complete_month`). The data's last month asked for while the data
+        (:func:`~salesnb.data.partial_month.latest_complete_month`). The data's last month asked for while the data
         ends inside it is a partial month, compared on the same days of its baselines (:attr:`Report.through_day`).
     region
         A region name from the data, or ``ALL``.
@@ -418,7 +424,7 @@ def report_period(ds: Dataset, period: str) -> str:
     The one check of a report month, for a notebook and for the runner planning a batch.
     """
     first, last = facts.data_months(ds)
-    period = str(parse_period(period)) if period else facts.latest_complete_month(ds)
+    period = str(parse_period(period)) if period else latest_complete_month(ds)
     if not (first <= period <= last):
         raise ParameterError(Message("error_period_outside", period=period, first=first, last=last))
     if period in facts.empty_months(ds):
@@ -483,4 +489,6 @@ def publish(report: Report, angle: str, metrics: dict[str, Any], findings: list[
     scope = {"period": report.period, "region": report.region}
     if report.through_day is not None:  # a partial month says so, and up to which day its figures run
         scope.update(partial=True, through_day=report.through_day)
+    if report.looks_partial is not None:  # a summary's month read whole though it looks partial: said, with its share
+        scope.update(looks_partial=True, partial_share=report.looks_partial["share"])
     return Published(angle, {**scope, **metrics}, list(findings or []))

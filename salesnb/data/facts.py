@@ -378,7 +378,8 @@ def through_day(ds: Dataset, month: str) -> int | None:
 
     Only the data's last month can be partial: it is complete when the latest order falls in its last
     :data:`COMPLETE_WITHIN_DAYS` days (data ending on Oct 9 makes October partial through day 9; ending on
-    Oct 29, 30 or 31 leaves it complete). The one definition behind the default period and the partial label.
+    Oct 29, 30 or 31 leaves it complete). The one definition of an order month's partial days, behind the default
+    period (:func:`~.partial_month.latest_complete_month`) and the partial label.
     The orders decide, not the other tables: tables exported on other days end on other days, and reading a month
     through its first D days is like for like even where it was complete, while a cut month read as whole is not.
     """
@@ -386,18 +387,6 @@ def through_day(ds: Dataset, month: str) -> int | None:
     if last is None or last.strftime("%Y-%m") != month:
         return None
     return int(last.day) if last.day <= last.days_in_month - COMPLETE_WITHIN_DAYS else None
-
-
-def latest_complete_month(ds: Dataset) -> str:
-    """The latest complete month of the data: what a report shows when no period is asked for.
-
-    The last order month unless the data ends inside it (:func:`through_day`), then the month before it; a
-    dataset holding one partial month only has no complete month and gives that month.
-    """
-    first, last = data_months(ds)
-    if through_day(ds, last) is None or first == last:
-        return last
-    return str(pd.Period(last, freq="M") - 1)
 
 
 def view_day(ds: Dataset) -> int | None:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from .dataset import Dataset, Mapping
 from .messages import from_json
-from .store import HIDDEN, default_root, read_manifest, store_dir
+from .store import HIDDEN, MANIFEST, default_root, read_manifest, store_dir
 
 MEMORY_ENV = "SALESNB_DUCKDB_MEMORY"
 THREADS_ENV = "SALESNB_DUCKDB_THREADS"
@@ -169,6 +169,36 @@ def planning_dataset(
     database = "://" in os.fspath(source)
     tables = None if database else []
     return open_store(source, mapping, root=root, tables=tables, refresh=database)
+
+
+def stored_tables(ds: Dataset, names: tuple[str, ...]) -> Dataset | None:
+    """The tables ``names`` of a run's plan (:func:`planning_dataset`, holding none) read back from its store.
+
+    ``None`` for a dataset not planned from a store, one holding its orders, or one whose orders are not all dated
+    a month's last day (:func:`every_month_end`): what the stored keys cannot answer for a monthly summary (its
+    partial last month: :mod:`.partial_month`), read back only for one.
+    """
+    entry = _STORED.get(ds)
+    if entry is None or "orders" in ds.tables:
+        return None
+    import json
+
+    folder, stored, _ = entry
+    if "orders" not in stored or not every_month_end(folder / "orders.parquet"):
+        return None
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    return load_store(folder, manifest, tables=[name for name in names if name in stored])
+
+
+def every_month_end(path: Path) -> bool:
+    """Whether every dated order of a stored orders file is its month's last day (a monthly summary's rows).
+
+    Only the date column is read, so a plan of ten million order lines holds no order table to tell.
+    """
+    import pyarrow.parquet as pq
+
+    dates = pq.read_table(path, columns=["order_date"]).column("order_date").to_pandas().dropna()
+    return bool(len(dates)) and bool((dates.dt.day == dates.dt.days_in_month).all())
 
 
 @dataclass

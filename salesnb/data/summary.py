@@ -10,6 +10,7 @@ from . import facts
 from .dataset import Dataset
 from .early_ends import early_end_label, early_ends
 from .messages import need_name
+from .partial_month import last_month_partial, latest_complete_month, partial_reason
 from .region_gaps import gap_label, region_gaps
 from .validation import ORDERS
 
@@ -45,10 +46,17 @@ def _unregioned(ds: Dataset) -> dict | None:
 
 
 def _default_period(ds: Dataset) -> dict:
-    """The month a report shows without ``--period``, and the partial last month it passes over (if any)."""
-    last = facts.data_months(ds)[1]
-    day = facts.through_day(ds, last)
-    return {"month": facts.latest_complete_month(ds), "partial": last if day else None, "through_day": day}
+    """The month a report shows without ``--period``, and the partial last month it passes over (if any).
+
+    ``summary``: how a monthly summary's month was found partial (:func:`~.partial_month.summary_partial`), or
+    ``None`` for an order month's days (or no partial month).
+    """
+    found = last_month_partial(ds)
+    period = {"month": latest_complete_month(ds), "partial": None, "through_day": None, "summary": None}
+    if found is not None:
+        period.update(partial=found["month"], through_day=found["through_day"])
+        period["summary"] = None if found["evidence"] == "orders" else found
+    return period
 
 
 def angle_state(ds: Dataset, name: str) -> dict:
@@ -80,7 +88,8 @@ def summarize(ds: Dataset) -> dict:
     Returns a dict with ``source``, ``tables`` (name -> rows), ``ignored``, ``date_range`` (first, last order
     date as ISO text, or ``None``), ``months`` (``YYYY-MM`` with orders), ``regions`` and ``angles``
     (angle -> :func:`angle_state`); ``period``: ``{"month": the month reported without --period (the latest
-    complete one), "partial": the data's last month when the data ends inside it, "through_day": its last day}``;
+    complete one), "partial": the data's last month when it is partial (:func:`~.partial_month.last_month_partial`),
+    "through_day": its last day (orders), "summary": why a monthly summary's month looks partial, or None}``;
     ``buyers_named``: whether the orders name their customers; ``unnamed_orders``: how many orders of a customer
     column leave it empty (walk-in sales, guests); ``empty_months``: months inside the range without any order;
     ``unregioned_orders``: :func:`_unregioned`; ``region_gaps``: ``{region: {month: usual orders}}``, a busy
@@ -139,7 +148,11 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
     if lost := summary.get("unregioned_orders"):
         lines.append(f"! {label('unregioned_orders', n=lost['orders'], share=lost['share'])}")
     period = summary.get("period")
-    if period and period["partial"] == period["month"]:  # one partial month: no complete one to default to
+    if period and period.get("summary"):  # a monthly summary's month that looks partial: no days to read it by
+        lines.append(f"{label('period')}: {period['month']}")
+        reason = partial_reason(period["summary"], lang)
+        lines.append(f"  {label('partial_summary', month=period['partial'], reason=reason)}")
+    elif period and period["partial"] == period["month"]:  # one partial month: no complete one to default to
         lines.append(label("period_only_partial", month=period["month"], day=period["through_day"]))
     elif period:
         lines.append(f"{label('period')}: {period['month']}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from salesnb.data import facts, store_read
+from salesnb.data import facts, partial_month, store_read
 from salesnb.data.ingest import ingest
 from salesnb.data.loading import load_dataset
 from salesnb.data.store import read_manifest
@@ -42,7 +42,7 @@ def test_cancelled_orders_on_the_last_days_keep_the_month_complete(tmp_path: Pat
     for ds in (loaded, stored):
         assert ds.excluded == {"orders": 3, "order_lines": 3} and ds.covered_through == "2026-10-31"
         assert len(ds["orders"]) == 56 and facts.last_order_date(ds) == pd.Timestamp("2026-10-31")
-        assert facts.through_day(ds, "2026-10") is None and facts.latest_complete_month(ds) == "2026-10"
+        assert facts.through_day(ds, "2026-10") is None and partial_month.latest_complete_month(ds) == "2026-10"
 
 
 def test_a_flat_export_s_cancelled_rows_mark_their_days_too(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesnb.data import facts
+from salesnb.data import facts, partial_month
 from salesnb.data.dates import parse_dates
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe
@@ -83,7 +83,7 @@ def test_the_loaded_summary_knows_its_rows_are_month_totals(tmp_path: Path) -> N
     sheet = summary_sheet(tmp_path)
     ds = load_dataset(sheet, mapping=propose_mapping(sheet).mapping())
     assert total_rows(ds) == ["月份", "品类", "大区", "门店"]
-    assert facts.latest_complete_month(ds) == "2026-10"  # the last month is whole, not cut after its first day
+    assert partial_month.latest_complete_month(ds) == "2026-10"  # the last month is whole, not cut after its first day
     targets = ds["targets"]
     assert len(targets) == 34 * 3 * 3  # months × regions × categories: the stores' targets added up
     raw = pd.read_csv(sheet, encoding="gb18030")
@@ -271,7 +271,7 @@ def test_weeks_running_into_a_new_month_are_shared_by_their_days(tmp_path: Path)
     assert months["2012-02"] == pytest.approx(29 * 300)
     assert months.sum() == pytest.approx(43 * 2 * 700 * 1.5)  # 43 weeks: nothing lost or made
     assert months["2011-12"] == pytest.approx(1 * 300)  # the first week's day before January (the 31st)
-    assert facts.latest_complete_month(ds) == "2012-09"  # the data ends on October 26th
+    assert partial_month.latest_complete_month(ds) == "2012-09"  # the data ends on October 26th
 
 
 def test_a_categorys_total_as_one_line_has_no_units_to_show(tmp_path: Path) -> None:
@@ -320,4 +320,4 @@ def test_a_year_and_a_month_in_two_columns_are_one_month(tmp_path: Path) -> None
     months = facts.order_facts(ds).groupby("month")["revenue"].sum()
     assert months["2026-10"] == pytest.approx(raw.loc[raw["月份"] == "2026年10月", "销售额"].sum())
     assert ds["targets"]["period"].min() == "2024-01" and len(ds["targets"]) == 34 * 3 * 3
-    assert facts.latest_complete_month(ds) == "2026-10"
+    assert partial_month.latest_complete_month(ds) == "2026-10"

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from salesnb.data import facts
+from salesnb.data import facts, partial_month
 from salesnb.data.dataset import Dataset
 
 
@@ -23,11 +23,13 @@ def orders(*dates: str) -> Dataset:
 
 
 def test_a_month_is_complete_when_the_data_reaches_its_last_days():
-    assert facts.latest_complete_month(orders("2026-08-20", "2026-09-30", "2026-10-09")) == "2026-09"
-    assert facts.latest_complete_month(orders("2026-08-20", "2026-09-30", "2026-10-31")) == "2026-10"
-    assert facts.latest_complete_month(orders("2026-09-30", "2026-10-29")) == "2026-10"  # a weekend is not a gap
-    assert facts.latest_complete_month(orders("2026-09-30", "2026-10-28")) == "2026-09"
-    assert facts.latest_complete_month(orders("2026-10-02", "2026-10-09")) == "2026-10"  # no complete month at all
+    assert partial_month.latest_complete_month(orders("2026-08-20", "2026-09-30", "2026-10-09")) == "2026-09"
+    assert partial_month.latest_complete_month(orders("2026-08-20", "2026-09-30", "2026-10-31")) == "2026-10"
+    # a weekend is not a gap
+    assert partial_month.latest_complete_month(orders("2026-09-30", "2026-10-29")) == "2026-10"
+    assert partial_month.latest_complete_month(orders("2026-09-30", "2026-10-28")) == "2026-09"
+    # no complete month at all
+    assert partial_month.latest_complete_month(orders("2026-10-02", "2026-10-09")) == "2026-10"
     ds = orders("2026-08-20", "2026-09-12", "2026-10-09")
     assert facts.through_day(ds, "2026-10") == 9
     assert facts.through_day(ds, "2026-09") is None  # only the data's last month can be partial

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from salesnb.data import facts, store_read
+from salesnb.data import facts, partial_month, store_read
 from salesnb.data.loading import load_dataset
 from tests.conftest import SAMPLE
 from tests.tiny import TABLES, write_tiny
@@ -37,7 +37,7 @@ def _answers(ds) -> tuple:
         facts.regions(ds),
         facts.data_months(ds),
         facts.last_order_date(ds),
-        facts.latest_complete_month(ds),
+        partial_month.latest_complete_month(ds),
         facts.through_day(ds, facts.data_months(ds)[1]),
     )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 from tiny import ONE_MONTH_WARM_UP
 
-from salesnb.data import facts
+from salesnb.data import facts, partial_month
 from salesnb.data.loading import load_dataset
 from salesnb.data.messages import say
 from salesnb.overview import headline_metrics
@@ -88,7 +88,7 @@ def test_a_last_day_with_only_an_order_of_0_still_ends_the_data_there(tmp_path: 
     for ds in (loaded, streamed, opened):
         assert ds.zero_orders == {"2026-10": 1} and ds.covered_through == "2026-10-31"
         assert facts.last_order_date(ds) == pd.Timestamp("2026-10-31")
-        assert facts.through_day(ds, "2026-10") is None and facts.latest_complete_month(ds) == "2026-10"
+        assert facts.through_day(ds, "2026-10") is None and partial_month.latest_complete_month(ds) == "2026-10"
     assert open_report(data=str(src), region="ALL").period == "2026-10"  # the default period
     report = open_report(data=str(src), period="2026-10", region="ALL", lang="en")
     assert not report.partial and "partial month" not in report._repr_markdown_()
@@ -99,4 +99,4 @@ def test_an_order_of_0_in_the_next_month_closes_the_month_before(tmp_path: Path)
     rows = [(f"O{d}", f"C{d}", f"2026-10-{d:02d}", "华东", 100) for d in range(1, 21)]
     ds = load_dataset(_orders(tmp_path, (*rows, ("G1", "C1", "2026-11-02", "华东", 0))))
     assert facts.data_months(ds) == ("2026-10", "2026-10")
-    assert facts.through_day(ds, "2026-10") is None and facts.latest_complete_month(ds) == "2026-10"
+    assert facts.through_day(ds, "2026-10") is None and partial_month.latest_complete_month(ds) == "2026-10"
