@@ -48,7 +48,7 @@ def fall_facts(report: Any, keys: tuple[str, ...]) -> pd.DataFrame | None:
     """
     for table in (facts.line_facts, facts.order_facts):
         frame = table(report.ds)
-        if {*keys, "region", "month", "revenue"} <= set(frame.columns):
+        if {*keys, "region", "month", "revenue"} <= set(frame.columns) and len(frame):  # no lines: the orders
             return frame
     return None
 
