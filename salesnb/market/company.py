@@ -37,9 +37,10 @@ def company_frame(report: Report) -> dict[str, Any]:
 
     Keys: revenue, target, attainment, expected, expected_low, expected_high, expect_method, change (against
     expected), p_value (how likely a month this low is under that expectation, :func:`salesnb.expect.below`),
-    trailing_avg (the trailing months' mean), regions (named regions with history), regions_below (those selling
-    below their own expected level, before any peer factor), whole (no region's month left out of the export
-    or ended early this month: else the company's total is short by the export, not by its sales).
+    trailing_avg (the trailing months' mean), vs_trailing and yoy (against it and the same month last year),
+    regions (named regions with history), regions_below (those selling below their own expected level, before any
+    peer factor), whole (no region's month left out of the export or ended early this month: else the company's
+    total is short by the export, not by its sales).
     """
     totals = facts.order_facts(report.ds).groupby("month")["revenue"].sum()  # orders without a region too
     _, season, season_of = company_history(report, totals)
@@ -61,6 +62,8 @@ def company_frame(report: Report) -> dict[str, Any]:
         "change": revenue / forecast.value - 1 if forecast.value > 0 else np.nan,
         "p_value": below(forecast, revenue),
         "trailing_avg": float(totals.reindex(trailing, fill_value=0.0).mean()) if trailing else np.nan,
+        "vs_trailing": summary["vs_trailing"],
+        "yoy": summary["yoy"],
         "regions": len(judged),
         "regions_below": int((judged["revenue"] < judged["expected"]).sum()),
         "whole": not gaps and not ended_early(report.ds, "region", report.period),
@@ -73,13 +76,17 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     Fires when revenue is at least ``thresholds.market.company_decline`` below the expectation and below its
     interval, a month this low has a chance under ``thresholds.market.fdr`` (one test: the company's months swing
     far less than a region's), the company misses its target (where it has one), and the export holds every
-    region's whole month.
+    region's whole month. The revenue must have fallen as far against the trailing months' average or the same
+    month last year too: a history of a year and a half whose first months were a ramp-up reads as +80 % a year,
+    and a month level with its trailing ones is no fall for the review.
     """
     if report.region != ALL or not report.history(1):
         return []
     row, thr, lang = company_frame(report), report.thresholds(NAME), report.lang
     met = row["attainment"] is not None and not np.isnan(row["attainment"]) and row["attainment"] >= 1
     falling = row["change"] <= -thr["company_decline"] and row["revenue"] < row["expected_low"]
+    fell = [c for c in (row["vs_trailing"], row["yoy"]) if c is not None and not np.isnan(c)]
+    falling &= any(c <= -thr["company_decline"] for c in fell)  # a fall, not a growth the history over-reads
     if row["expect_method"] in ("none", "mean") or not row["whole"] or met or not falling:
         return []
     if not row["p_value"] < thr["fdr"]:

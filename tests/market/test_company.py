@@ -10,15 +10,16 @@ from salesnb.market.company import company_frame
 from salesnb.report import open_report
 
 
-def _company(tmp_path, october: dict[str, float], lines: bool = False) -> str:
+def _company(tmp_path, october: dict[str, float], lines: bool = False, start: str = "2024-05", ramp: int = 0) -> str:
     """30 months (2024-05..2026-10) of 华东 and 华南 at 1,000 a month each (two orders of 500, on the 10th and the
-    month's last day: every month whole, no noise); ``october`` gives 2026-10's share of that per region."""
+    month's last day: every month whole, no noise); ``october`` gives 2026-10's share of that per region.
+    ``start``: another first month; ``ramp``: its first months at half that (a business starting up)."""
     from tiny import write_tiny
 
     orders, order_lines = [], []
-    for month in pd.period_range("2024-05", "2026-10", freq="M"):
+    for k, month in enumerate(pd.period_range(start, "2026-10", freq="M")):
         for region in ("华东", "华南"):
-            share = october.get(region, 1.0) if str(month) == "2026-10" else 1.0
+            share = october.get(region, 1.0) if str(month) == "2026-10" else 0.5 if k < ramp else 1.0
             for day in (10, month.days_in_month):
                 order = f"{region}{month}-{day}"
                 orders.append({"order_id": order, "customer_id": f"C{region}{day}", "order_date": f"{month}-{day:02d}",
@@ -77,3 +78,12 @@ def test_a_region_holding_the_company_fall_heads_it(tmp_path):
         "match": "company_share", "by": "华东", "part": 1000.0, "whole": 1000.0, "unit": "amount"
     }  # fmt: skip
     assert linked["region_underperform"]["parent"] is None
+
+
+def test_a_month_level_with_its_trailing_months_and_last_year_is_no_fall_whatever_the_history_expected(tmp_path):
+    # 17 months, the first four at half (a start-up): one cycle and a few months read it as +100 % a year, so
+    # October was expected near 4,000; at 2,000 it is level with its trailing months and with last October
+    data = _company(tmp_path, {}, start="2025-06", ramp=4)
+    row = company_frame(open_report(data, "2026-10", "ALL"))
+    assert row["change"] < -0.4 and row["vs_trailing"] == pytest.approx(0.0) and row["yoy"] == pytest.approx(0.0)
+    assert not _found(open_report(data, "2026-10", "ALL"))
