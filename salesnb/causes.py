@@ -1,8 +1,8 @@
 """Causes and symptoms: link each finding of a report to the finding that explains it (its ``parent``).
 
 With one region's revenue halved, its channel, its product lines and its reps all fall too: one problem, not
-ten. :data:`RELATIONS` declares, as data, which finding code can explain which and how the two must sit
-together (the *match*); :func:`link` gives every finding of one report scope the ``id`` of its explaining
+ten. :data:`~salesnb.relations.RELATIONS` declares, as data, which finding code can explain which and how the two
+must sit together (the *match*); :func:`link` gives every finding of one report scope the ``id`` of its explaining
 finding as ``parent`` (``None`` for a root cause); :mod:`salesnb.cause_tree` orders a report's findings as roots,
 each followed by its symptoms, for the executive summary. Segment containment is read from the fact layer: the
 region of a rep, a customer or a product's line.
@@ -11,7 +11,6 @@ region of a rep, a customer or a product's line.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -20,89 +19,16 @@ from .data import facts
 from .data.customers import customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
-from .falls import fall_dimension, fall_facts, fall_table
+from .falls import FALL_KEYS, fall_dimension, fall_facts, fall_table
 from .lapsed import excess_lapsed
+from .market.company import CODE as COMPANY
+from .market.company import company_gap
 from .market.regions import region_gap
 from .periods import ALL
+from .relations import RELATIONS, SAME, Relation
 
-WEIGHED = frozenset({"share_of_fall"})  # matches whose parts, of one child, are shares of the same whole
-SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
+WEIGHED = frozenset({"share_of_fall", "company_share"})  # matches whose parts, of one child, share one whole
 Evidence = dict[str, Any]  # a match's measure: {"by", "part", "whole", "unit"}, {} (nothing to measure); None: no link
-
-
-@dataclass(frozen=True)
-class Relation:
-    """``parent`` code can explain ``child`` code when the two findings satisfy the ``match`` named here.
-
-    Matches (see :data:`MATCHES`): ``region`` (the child lies in the parent's region), ``region_falling`` (and
-    the child's rep sold less than usual), ``same_rep`` (both are about one rep), ``segment`` (the parent's
-    segment is part of the child's), ``product_line`` (the child's product is in the parent's line),
-    ``surge_source`` (most of the child stage's rise comes from the parent's lead source), ``share_of_fall`` (most
-    of the child's fall is the parent's segment falling inside it, and the rest of the child fell less),
-    ``late_customers`` (most of the child's complaints or fall in scores come from the customers delivered late),
-    ``competitor_took`` (the deals the parent's competitor took are worth most of the child's revenue at stake),
-    ``pipeline_pileup`` (two stages of one pipeline piling up in the month: the one with more at stake heads),
-    ``region_explains`` (the child lies in the parent's falling region and does not hold most of its fall),
-    ``churn_holds`` (the revenue of the parent's missing returning customers is most of the child region's gap),
-    ``others_fell`` (the child is the month's lean on one customer, in the parent's region, whose other customers
-    bought at most :data:`OTHERS_FELL` of their trailing months' revenue), ``channel_lapsed`` (most of the child's
-    excess lapsed customers last bought in the parent's channel).
-    """
-
-    parent: str
-    child: str
-    match: str
-
-
-# Earlier relations win when a finding could have several parents (the immediate cause before a wider one), except
-# within a tier (:func:`_tiers`): consecutive relations of one child whose match is in WEIGHED compete on their part.
-RELATIONS: tuple[Relation, ...] = (
-    # a product line that collapses shows in the channels and reps that sell it; a channel that collapses shows in
-    # the lines it sells (which one is the cause: the one whose fall is spread over the other's segments)
-    Relation("product_line_decline", "channel_underperform", "share_of_fall"),
-    Relation("product_line_decline", "rep_underperform", "share_of_fall"),
-    Relation("channel_underperform", "product_line_decline", "share_of_fall"),
-    # a rep who sold far less and also worked far less: one story about the rep, the activity first
-    Relation("activity_low", "rep_underperform", "same_rep"),
-    # deals lost to one competitor are the rep's shortfall and the stage's lost conversions
-    Relation("lost_to_competitor", "rep_underperform", "competitor_took"),
-    Relation("lost_to_competitor", "stage_conversion_low", "competitor_took"),
-    # late deliveries bring complaints and low scores from the customers they were late to
-    Relation("delivery_delay", "complaint_spike", "late_customers"),
-    Relation("delivery_delay", "satisfaction_drop", "late_customers"),
-    # a channel (a store) that collapses loses the customers who would have come back to it
-    Relation("channel_underperform", "customer_churn_rise", "channel_lapsed"),
-    # a rep, channel or line holding most of its region's fall while the rest of the region held is its cause
-    # (in the region's own report too, which carries its region_underperform)
-    Relation("rep_underperform", "region_underperform", "share_of_fall"),
-    Relation("channel_underperform", "region_underperform", "share_of_fall"),
-    Relation("product_line_decline", "region_underperform", "share_of_fall"),
-    Relation("customer_churn_rise", "region_underperform", "churn_holds"),
-    # a region's revenue drop shows in its channels, product lines, new and lapsing customers and its reps
-    Relation("region_underperform", "channel_underperform", "region_explains"),
-    Relation("region_underperform", "product_line_decline", "region_explains"),
-    Relation("region_underperform", "new_customer_drop", "region_explains"),
-    Relation("region_underperform", "customer_churn_rise", "region_explains"),
-    Relation("region_underperform", "rep_underperform", "region_explains"),
-    # the exhibition story: a lead-source shift brings off-profile leads, which pile up in one stage
-    Relation("lead_source_shift", "lead_fit_low", "segment"),
-    Relation("lead_fit_low", "stage_stock_surge", "surge_source"),
-    Relation("lead_source_shift", "stage_stock_surge", "surge_source"),
-    # several stages piling up in one month are one pipeline pile-up, headed by the stage with the most at stake
-    Relation("stage_stock_surge", "stage_stock_surge", "pipeline_pileup"),
-    Relation("stage_stock_surge", "stalled_deals", "segment"),
-    Relation("stage_stock_surge", "stage_conversion_low", "segment"),
-    # deeper discounts erode the margin of the same line; overdue receivables hold the credit-risk deals
-    Relation("discount_deepening", "margin_erosion", "segment"),
-    Relation("receivables_overdue", "credit_risk_open_deal", "region"),
-    # products under their line
-    Relation("return_rate_high", "return_rate_high", "product_line"),
-    # a month leaning on one customer because the region's other customers stopped buying: the churn, the fall
-    Relation("customer_churn_rise", "customer_concentration", "others_fell"),
-    Relation("region_underperform", "customer_concentration", "others_fell"),
-    # the same problem company-wide explains it in one region (a wider segment explains a narrower one)
-    Relation(SAME, SAME, "segment"),
-)
 
 
 def _region_of(report: Any, segment: dict[str, str]) -> str | None:
@@ -284,13 +210,40 @@ def _churn_holds(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> 
     """The revenue the parent's missing returning customers would have brought is most of the child region's gap.
 
     The churn's effect (customers missing × a retained customer's month) against the region's gap to its expected
-    level (:func:`~salesnb.market.regions.region_gap`): a region that fell because its customers stopped coming
-    back is the churn's symptom, not its cause.
+    level (:func:`~salesnb.market.regions.region_gap`; the company's, :func:`~salesnb.market.company.company_gap`,
+    for a company-wide churn and fall): a region that fell because its customers stopped coming back is the
+    churn's symptom, not its cause.
     """
-    part, whole = float(parent.get("effect") or 0.0), region_gap(report, _region_of(report, child["segment"]))
-    if not _in_region(report, parent, child) or whole <= 0 or part < MOST * whole:
+    part = float(parent.get("effect") or 0.0)
+    if child["code"] == COMPANY:
+        whole = company_gap(report) if "region" not in parent["segment"] else 0.0
+    elif _in_region(report, parent, child):
+        whole = region_gap(report, _region_of(report, child["segment"]))
+    else:
         return None
-    return _measured("", part, whole)
+    return _measured("", part, whole) if whole > 0 and part >= MOST * whole else None
+
+
+def _company_share(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """Most of the company's fall is the parent's segment falling, and the rest of the company fell by a smaller share.
+
+    The parent's segment is one region, channel, product line or rep company-wide, its effect at least :data:`MOST`
+    of the company's gap to its expected level; against the trailing months' average, its fall is at least
+    :data:`MOST` of the company's and the rest of the company fell by a smaller share than it did (a fall spread
+    over the whole company is nobody's). The evidence: its fall against the company's, by its value.
+    """
+    if len(parent["segment"]) != 1 or report.region != ALL or not report.trailing():
+        return None
+    ((key, value),) = parent["segment"].items()
+    if key not in ("region", *FALL_KEYS) or fall_facts(report, (key,)) is None:
+        return None
+    table = fall_table(report, None, (key,))
+    (usual, now), (all_usual, all_now) = table[table.index == str(value)].sum(), table.sum()
+    fall, whole, rest_usual = usual - now, all_usual - all_now, all_usual - usual
+    if whole <= 0 or usual <= 0 or fall < MOST * whole or (parent.get("effect") or 0.0) < MOST * company_gap(report):
+        return None
+    rest_rate = (whole - fall) / rest_usual if rest_usual > 0 else 0.0
+    return _measured(str(value), fall, whole) if rest_rate < fall / usual else None
 
 
 OTHERS_FELL = 0.8  # the other customers' share of their usual revenue at most which they "fell away"
@@ -392,6 +345,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | No
     "share_of_fall": _share_of_fall,
     "region_explains": _region_explains,
     "churn_holds": _churn_holds,
+    "company_share": _company_share,
     "late_customers": _late_customers,
     "competitor_took": _competitor_took,
     "pipeline_pileup": _pipeline_pileup,

@@ -48,7 +48,7 @@ def fall_facts(report: Any, keys: tuple[str, ...]) -> pd.DataFrame | None:
     """
     for table in (facts.line_facts, facts.order_facts):
         frame = table(report.ds)
-        if {*keys, "region", "month", "revenue"} <= set(frame.columns):
+        if {*keys, "region", "month", "revenue"} <= set(frame.columns) and len(frame):  # no lines: the orders
             return frame
     return None
 
@@ -64,7 +64,7 @@ def fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
 
 
 def largest_falls(
-    report: Any, region: str, fall: float, min_share: float
+    report: Any, region: str | None, fall: float, min_share: float, keys: tuple[str, ...] = FALL_KEYS
 ) -> tuple[list[str], list[tuple[str, str, float]]]:
     """Where a region's ``fall`` (revenue below its trailing months' mean) sits, per dimension the facts hold.
 
@@ -72,12 +72,13 @@ def largest_falls(
     region itself), and per dimension the values (channels, product lines, reps) whose revenue fell at least
     ``min_share`` of the region's fall below their own trailing mean, largest first and at most :data:`MOST_NAMED`:
     what a manager asks first of a region behind (which channel? which line? whose accounts?). Nothing where the
-    region did not fall against those months (a missed season, not a slump).
+    region did not fall against those months (a missed season, not a slump). ``region`` ``None``: the whole
+    company, whose ``keys`` may name the region too.
     """
     if not fall > 0 or not report.trailing(region):
         return [], []
-    keys, out = [], []
-    for key in FALL_KEYS:
+    split, out = [], []
+    for key in keys:
         if fall_facts(report, (key,)) is None:
             continue
         table = fall_table(report, region, (key,))
@@ -85,8 +86,8 @@ def largest_falls(
         named = table[~(facts.is_unknown(names) | names.isin(MISSING_TEXT))]
         if len(named) < 2:
             continue
-        keys.append(key)
+        split.append(key)
         drops = (named["usual"] - named["now"]).sort_values(ascending=False, kind="stable")
         held = drops[drops >= min_share * fall].head(MOST_NAMED)
         out += [(key, str(name), float(amount)) for name, amount in held.items()]
-    return keys, out
+    return split, out

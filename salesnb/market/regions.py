@@ -21,7 +21,7 @@ from ..display.panel import Panel
 from ..display.plotting.customers import plot_ranking
 from ..evidence import q_values
 from ..expect import Expectation, below, expected, peer_error, relative_spread
-from ..falls import largest_falls
+from ..falls import FALL_KEYS, largest_falls
 from ..findings import finding, flagged
 from ..i18n import joined, t
 from ..periods import ALL
@@ -80,7 +80,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     orders = facts.order_facts(ds)
     months, ly = history(report), last_year(report)
     trailing = report.trailing()
-    monthly = _region_months(report)
+    monthly = region_months(report)
     own_monthly = own_months(report, monthly)  # each region's usual level leaves its own gap months out
 
     def mean_of(labels: list[str]) -> pd.Series:
@@ -102,12 +102,8 @@ def region_frame(report: Report) -> pd.DataFrame:
         }
     ).rename_axis("region")
     frame["target"] = pd.to_numeric(frame["target"], errors="coerce").astype(float)
-    past = report.history(report.settings(NAME)["expect_months"])
+    past, season, season_of = company_history(report)
     company_past = monthly[past].sum(axis=0)
-    season_of = season_keys([*past, report.period], festival_months(report.config))  # 春节's month: one factor
-    # a region's season is the company's, measured with far less noise; a month the export left out for some
-    # region counts at that region's usual share, not as a dip of the company's season
-    season = filled(ds, company_past).to_numpy()
 
     def expect(values: pd.Series) -> Expectation:
         return expected(values.to_numpy(), keys=season_of, season=season)
@@ -172,6 +168,20 @@ def region_frame(report: Report) -> pd.DataFrame:
     return frame.reset_index(drop=True)[columns]
 
 
+def company_history(report: Report, totals: pd.Series | None = None) -> tuple[list[str], np.ndarray, list]:
+    """The months an expectation reads (``market.expect_months``), the company's revenue in each, their season keys.
+
+    The keys run one month further, to the report month (春节's month: one factor). A month the export left out for
+    some region counts at that region's usual share (:func:`~salesnb.data.region_gaps.filled`), not as a dip of the
+    company: the regions' season is the company's, measured with far less noise, and so is the company's own level.
+    ``totals``: the company's revenue per month (default: its regions' sum).
+    """
+    past = report.history(report.settings(NAME)["expect_months"])
+    company_past = region_months(report)[past].sum(axis=0) if totals is None else totals.reindex(past, fill_value=0.0)
+    season_of = season_keys([*past, report.period], festival_months(report.config))
+    return past, filled(report.ds, company_past).to_numpy(), season_of
+
+
 def fresh(frame: pd.DataFrame) -> pd.Series:
     """Regions selling this month after none in the trailing months: growth from nothing, above every finite one.
 
@@ -203,7 +213,7 @@ def _p_orders(report: Report, frame: pd.DataFrame, months: list[str]) -> tuple[p
     ordinary. Below ``thresholds.market.region_few_orders`` expected orders, a region short of orders is
     unusual only when its count is too; one with its usual orders, each smaller, is read by its revenue.
     """
-    table = own_months(report, _region_months(report, "orders")).reindex(frame["region"])
+    table = own_months(report, region_months(report, "orders")).reindex(frame["region"])
     usual_orders = table[months].mean(axis=1).to_numpy() if months else np.full(len(frame), np.nan)
     expected_orders = usual_orders * (frame["baseline"] / frame["usual"].where(frame["usual"] > 0)).to_numpy()
     spreads = [dispersion(table.loc[r, months]) if months else 1.0 for r in frame["region"]]
@@ -212,7 +222,7 @@ def _p_orders(report: Report, frame: pd.DataFrame, months: list[str]) -> tuple[p
     return pd.Series(p, index=frame.index), pd.Series(usual_orders, index=frame.index)
 
 
-def _region_months(report: Report, measure: str = "revenue") -> pd.DataFrame:
+def region_months(report: Report, measure: str = "revenue") -> pd.DataFrame:
     """Revenue (or ``"orders"``, their count) per region (rows, :func:`salesnb.data.facts.regions`) and month.
 
     Every month of the data. Once per dataset: each month's :func:`region_frame` (the report's, the
@@ -336,22 +346,30 @@ def _target_ambition(report: Report, row: Any) -> str:
 
 
 def _fall_split(report: Report, row: Any, min_share: float) -> str:
-    """Where a flagged region's fall against its trailing months sits: the channel, line and rep holding most of it.
+    """Where a flagged region's fall against its trailing months sits: :func:`fall_split` of its row."""
+    return fall_split(report, row.region, row.trailing_avg, row.revenue, min_share)
 
-    Empty where it did not fall against them (below its expected level only: a season it missed). Its fall spread
-    over many values is said too: no one to call first is an answer as well.
+
+def fall_split(
+    report: Report, region: str | None, usual: float, now: float, min_share: float, keys: tuple[str, ...] = FALL_KEYS
+) -> str:
+    """Where a scope's fall against its trailing months (``usual`` → ``now``) sits: the values holding most of it.
+
+    Per dimension of ``keys`` (channel, line, rep; for the company, ``region`` too). Empty where it did not fall
+    against them (below its expected level only: a season it missed). Its fall spread over many values is said
+    too: no one to call first is an answer as well. ``region`` ``None``: the whole company.
     """
-    lang, months = report.lang, len(report.trailing(row.region))
-    fall = row.trailing_avg - row.revenue if months else np.nan
+    lang, months = report.lang, len(report.trailing(region))
+    fall = usual - now if months else np.nan
     if not fall > 0:
         return ""
-    keys, largest = largest_falls(report, row.region, fall, min_share)
+    split, largest = largest_falls(report, region, fall, min_share, keys)
     parts = [
         t("mk_region_split_part", lang, dimension=_dimension(key, lang), name=_value_label(report, key, name),
           amount=format_amount(amount, lang), share=format_pct(amount / fall, 0))
         for key, name, amount in largest
     ]  # fmt: skip
-    dimensions = joined((_dimension(key, lang) for key in keys), lang)
+    dimensions = joined((_dimension(key, lang) for key in split), lang)
     key = "mk_region_split" if parts else "mk_region_split_spread" if dimensions else "mk_region_split_alone"
     values = {"months": months, "fall": format_amount(fall, lang), "parts": joined(parts, lang)}
     return t(key, lang, **values, dimensions=dimensions, share=format_pct(min_share))

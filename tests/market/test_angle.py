@@ -13,7 +13,7 @@ def test_angle_declares_its_rules_in_order():
     assert market.ANGLE.name == "market" and market.ANGLE.needs == ("orders",)
     assert market.ANGLE.codes == (
         "channel_underperform", "new_customer_drop", "acquisition_cost_high", "customer_churn_rise",
-        "customer_concentration", "region_underperform",
+        "customer_concentration", "region_underperform", "company_underperform",
     )  # fmt: skip
     assert set(market.ANGLE.codes) == CODES
     cac = [rule for rule in market.ANGLE.rules if rule.code == "acquisition_cost_high"][0]

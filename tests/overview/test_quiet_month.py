@@ -1,7 +1,9 @@
 """A month without findings: the summary says none sits in one segment, how the month moved, and warns of a broad fall.
 
 Orders only (no region, channel or product line): 20 customers buy 100 each month for 14 months; in the report
-month each buys for 60. Revenue 1,200 against 2,000 last month, last year and on the 3-month average: −40 %.
+month each buys for 88. Revenue 1,760 against 2,000 last month, last year and on the 3-month average: −12 %, past
+``overview.broad_decline`` and short of ``thresholds.market.company_decline``; at 60 each (−40 %) the company's fall
+is a finding of its own (company_underperform), which the summary lists.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from salesnb import overview
 from salesnb.report import open_report
@@ -28,13 +31,22 @@ def _orders(folder: Path, amount_last: int, before: dict[str, int] | None = None
 
 
 def test_a_broad_fall_without_findings_is_said_with_its_size(tmp_path: Path) -> None:
-    report = open_report(data=str(_orders(tmp_path / "fall", 60)), period="2026-10", region="ALL")
+    report = open_report(data=str(_orders(tmp_path / "fall", 88)), period="2026-10", region="ALL")
     panel = overview.executive_summary_panel(report)
     assert panel.findings == []
     html = panel.to_html()
     assert html.startswith('<p class="salesnb-findings-none">⚠ 本期各个角度都未发现集中在某个区域')
-    assert "本月销售额 1,200，较上月 -40.0%、较去年同月 -40.0%、较近 3 个月均值 -40.0%。" in html
+    assert "本月销售额 1,760，较上月 -12.0%、较去年同月 -12.0%、较近 3 个月均值 -12.0%。" in html
     assert "较去年同月、较近 3 个月均值的下滑是整体性的" in html
+
+
+def test_a_company_wide_fall_past_its_own_expectation_is_a_finding_the_summary_lists(tmp_path: Path) -> None:
+    report = open_report(data=str(_orders(tmp_path / "fall", 60)), period="2026-10", region="ALL")
+    panel = overview.executive_summary_panel(report)
+    assert [(f["code"], f["severity"]) for f in panel.findings] == [("company_underperform", "high")]
+    assert panel.findings[0]["effect"] == pytest.approx(800.0)
+    assert "全公司本月销售额 1,200；按公司自身的趋势和季节，本月应在 2,000 左右" in panel.findings[0]["detail"]
+    assert "salesnb-findings-none" not in panel.to_html()
 
 
 def test_a_broad_fall_on_last_year_alone_is_named_when_the_month_rose(tmp_path: Path) -> None:

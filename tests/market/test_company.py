@@ -1,0 +1,89 @@
+"""company_underperform: the whole company's month below its own expected level (ALL report)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from salesnb import causes, market
+from salesnb.market.company import company_frame
+from salesnb.report import open_report
+
+
+def _company(tmp_path, october: dict[str, float], lines: bool = False, start: str = "2024-05", ramp: int = 0) -> str:
+    """30 months (2024-05..2026-10) of 华东 and 华南 at 1,000 a month each (two orders of 500, on the 10th and the
+    month's last day: every month whole, no noise); ``october`` gives 2026-10's share of that per region.
+    ``start``: another first month; ``ramp``: its first months at half that (a business starting up)."""
+    from tiny import write_tiny
+
+    orders, order_lines = [], []
+    for k, month in enumerate(pd.period_range(start, "2026-10", freq="M")):
+        for region in ("华东", "华南"):
+            share = october.get(region, 1.0) if str(month) == "2026-10" else 0.5 if k < ramp else 1.0
+            for day in (10, month.days_in_month):
+                order = f"{region}{month}-{day}"
+                orders.append({"order_id": order, "customer_id": f"C{region}{day}", "order_date": f"{month}-{day:02d}",
+                               "region": region, "channel": "直营", "amount": 500 * share})  # fmt: skip
+                order_lines.append({"order_id": order, "product_id": "P1", "quantity": 1, "unit_price": 500 * share})
+    customers = [{"customer_id": f"C{r}{d}", "region": r} for r in ("华东", "华南") for d in (10, 28, 29, 30, 31)]
+    tables = {"customers": customers, "orders": orders}
+    if lines:
+        tables |= {"order_lines": order_lines, "products": [{"product_id": "P1", "product_line": "A"}]}
+    return str(write_tiny(tmp_path / "company", tables=tables))
+
+
+def _found(report, code: str = "company_underperform") -> list[dict]:
+    return [f for f in market.angle_findings(report) if f["code"] == code]
+
+
+def test_a_month_the_whole_company_fell_is_said_though_no_region_stands_out(tmp_path):
+    # both regions at 60 %: 1,200 against an expected 2,000 (flat, no noise: the interval is the point itself)
+    report = open_report(_company(tmp_path, {"华东": 0.6, "华南": 0.6}), "2026-10", "ALL")
+    row = company_frame(report)
+    assert (row["revenue"], row["regions"], row["regions_below"]) == (1200.0, 2, 2)
+    assert row["expected"] == pytest.approx(2000.0) and row["change"] == pytest.approx(-0.4)
+    assert row["p_value"] == 0.0 and row["whole"]
+    assert not _found(report, "region_underperform")  # each fell with its peer: neither stands out
+    (found,) = _found(report)
+    assert found["segment"] == {} and found["effect"] == pytest.approx(800.0) and found["severity"] == "high"
+    assert found["title"] == "全公司业绩明显下滑"
+    assert found["detail"] == (
+        "全公司本月销售额 1,200；按公司自身的趋势和季节，本月应在 2,000 左右（区间 2,000–2,000），实际比预期低 40.0%。"
+        "2 个区域中有 2 个低于各自的预期。比近3个月均值少 800，下滑最多的是区域「华东」（少 400，占 50%）、"
+        "区域「华南」（少 400，占 50%）。"
+    )
+    english = _found(open_report(_company(tmp_path / "en", {"华东": 0.6, "华南": 0.6}), "2026-10", "ALL", lang="en"))
+    assert english[0]["detail"].startswith("Company revenue 1.2K this month; its own trend and season led one to")
+    assert (
+        "came in 40.0% below that. 2 of its 2 regions sold below their own expectation. It is 800 below"
+        in (english[0]["detail"])
+    )
+
+
+def test_a_company_a_tenth_below_its_expectation_is_no_finding_and_a_region_report_has_none(tmp_path):
+    data = _company(tmp_path, {"华东": 0.9, "华南": 0.9})
+    assert company_frame(open_report(data, "2026-10", "ALL"))["change"] == pytest.approx(-0.1)  # 1,800 of 2,000
+    assert not _found(open_report(data, "2026-10", "ALL"))
+    assert not _found(open_report(_company(tmp_path / "deep", {"华东": 0.6, "华南": 0.6}), "2026-10", "华东"))
+
+
+def test_a_region_holding_the_company_fall_heads_it(tmp_path):
+    # 华东 sells nothing, 华南 holds: the company is 1,000 (−50 %) below 2,000, all of it 华东's
+    report = open_report(_company(tmp_path, {"华东": 0.0}, lines=True), "2026-10", "ALL")
+    (company,) = _found(report)
+    (region,) = _found(report, "region_underperform")
+    linked = {f["code"]: f for f in causes.link(report, [company, region])}
+    assert linked["company_underperform"]["parent"] == region["id"]
+    assert linked["company_underperform"]["explained"] == {
+        "match": "company_share", "by": "华东", "part": 1000.0, "whole": 1000.0, "unit": "amount"
+    }  # fmt: skip
+    assert linked["region_underperform"]["parent"] is None
+
+
+def test_a_month_level_with_its_trailing_months_and_last_year_is_no_fall_whatever_the_history_expected(tmp_path):
+    # 17 months, the first four at half (a start-up): one cycle and a few months read it as +100 % a year, so
+    # October was expected near 4,000; at 2,000 it is level with its trailing months and with last October
+    data = _company(tmp_path, {}, start="2025-06", ramp=4)
+    row = company_frame(open_report(data, "2026-10", "ALL"))
+    assert row["change"] < -0.4 and row["vs_trailing"] == pytest.approx(0.0) and row["yoy"] == pytest.approx(0.0)
+    assert not _found(open_report(data, "2026-10", "ALL"))
