@@ -154,18 +154,15 @@ def expected(
         t = float(stats.t.ppf(0.5 + level / 2, n - 1)) if n > 1 else 0.0
         return Expectation(mean, max(mean - t * spread, 0.0), max(mean + t * spread, 0.0), "mean")
     z = float(stats.norm.ppf(0.5 + level / 2))
-    borrowed, short = None, None
+    borrowed = None
     if n < SEASONAL_MONTHS and season is not None:  # too short for a season of its own: the larger scope's
         borrowed = _borrowed(np.asarray(season, dtype=float), all_keys, kept)
-    if borrowed is None and n < SEASONAL_MONTHS:
-        short = _one_cycle(values, keys)
-        if short is None and season is not None:  # too short even for one cycle: the larger scope's one cycle
-            borrowed = _borrowed(np.asarray(season, dtype=float), all_keys, kept, one_cycle=True)
     if borrowed is not None:
         factors, nxt, noise = borrowed
         centre, spread, log = _line((values / factors)[-TREND_WINDOW:])
         value, low, high = _interval(centre, math.hypot(spread, noise * (1.0 if log else abs(centre))), log, z)
         return Expectation(max(value * nxt, 0.0), max(low * nxt, 0.0), max(high * nxt, 0.0), "seasonal")
+    short = _one_cycle(values, keys) if n < SEASONAL_MONTHS else None
     if n < SEASONAL_MONTHS and short is None:
         value, low, high = _interval(*_line(values[-TREND_WINDOW:]), z)
         return Expectation(max(value, 0.0), max(low, 0.0), max(high, 0.0), "trend")
@@ -196,7 +193,7 @@ def expected(
 
 
 def _borrowed(
-    season: np.ndarray, keys: Sequence[Hashable] | None, kept: np.ndarray, one_cycle: bool = False
+    season: np.ndarray, keys: Sequence[Hashable] | None, kept: np.ndarray
 ) -> tuple[np.ndarray, float, float] | None:
     """The larger scope's seasonal factors for the ``kept`` months, the next month's, and its error (log scale).
 
@@ -204,27 +201,19 @@ def _borrowed(
     while the larger scope it shares the calendar with has the two cycles: judged on its trend alone, such a
     region's 春节 month reads as a collapse. ``None`` where the larger scope has fewer than
     ``SEASONAL_MONTHS`` months after its warm-up, a month at 0 or below (no multiplicative season), or no
-    month of its own behind one of the kept months. With ``one_cycle`` (a scope too short even for
-    :func:`_one_cycle`: a region opened a year ago), a larger scope of one cycle and a few months lends its
-    one-cycle factors, shrunk by its own year-on-year noise (:func:`_shrunk`), with their error.
+    month of its own behind one of the kept months.
     """
     own = np.zeros(len(season), dtype=bool)
     own[warm_up(season) :] = True
     own &= np.isfinite(season)
     source = season[own]
-    if (len(source) < SEASONAL_MONTHS and not one_cycle) or not (source > 0).all() or not own[kept].all():
+    if len(source) < SEASONAL_MONTHS or not (source > 0).all() or not own[kept].all():
         return None
     source_keys = None if keys is None else [k for k, keep in zip(keys, own, strict=False) if keep] + [keys[-1]]
-    if len(source) < SEASONAL_MONTHS:
-        short = _one_cycle(source, source_keys)
-        if short is None:
-            return None
-        factors, noise = _shrunk(short, source, source_keys)
-    else:
-        factors = _factors(source, source_keys)
-        noise = _line((source / factors.season)[-TREND_WINDOW:])[1] / math.sqrt(max(factors.behind, 1))
+    factors = _factors(source, source_keys)
     placed = np.full(len(season), np.nan)
     placed[own] = factors.season
+    noise = _line((source / factors.season)[-TREND_WINDOW:])[1] / math.sqrt(max(factors.behind, 1))
     return placed[kept], factors.next, noise
 
 
