@@ -181,16 +181,27 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     (parent_usual, parent_now), (child_usual, child_now), (cell_usual, cell_now) = (
         table[at].sum() for at in (p_at, c_at, p_at & c_at)
     )
-    parent_fall, child_fall, cell_fall = parent_usual - parent_now, child_usual - child_now, cell_usual - cell_now
-    if child_fall <= 0 or parent_usual <= 0 or cell_fall < MOST * child_fall:
+    if parent_usual <= 0:
         return None
-    rest_usual = child_usual - cell_usual
     if c_key == "region" and (  # the segment is the region itself, or short of most of the region's gap
-        rest_usual < REST_OF_REGION * child_usual or (parent.get("effect") or 0.0) < MOST * region_gap(report, c_value)
+        child_usual - cell_usual < REST_OF_REGION * child_usual
+        or (parent.get("effect") or 0.0) < MOST * region_gap(report, c_value)
     ):
         return None
+    return _held(p_value, (cell_usual, cell_now), (child_usual, child_now), 1 - parent_now / parent_usual)
+
+
+def _held(by: str, cell: tuple[float, float], child: tuple[float, float], rate: float) -> Evidence | None:
+    """The cell's fall is most of the child's, and the rest of the child fell by a smaller share than ``rate``.
+
+    ``cell`` and ``child``: (usual, now) revenue; ``rate``: how far the parent's segment fell as a whole. The
+    evidence: the cell's fall against the child's, by ``by``.
+    """
+    cell_fall, child_fall, rest_usual = cell[0] - cell[1], child[0] - child[1], child[0] - cell[0]
+    if child_fall <= 0 or cell_fall < MOST * child_fall:
+        return None
     rest_rate = (child_fall - cell_fall) / rest_usual if rest_usual > 0 else 0.0
-    return _measured(p_value, cell_fall, child_fall) if rest_rate < parent_fall / parent_usual else None
+    return _measured(by, cell_fall, child_fall) if rest_rate < rate else None
 
 
 def _region_explains(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
@@ -238,12 +249,10 @@ def _company_share(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     if key not in ("region", *FALL_KEYS) or fall_facts(report, (key,)) is None:
         return None
     table = fall_table(report, None, (key,))
-    (usual, now), (all_usual, all_now) = table[table.index == str(value)].sum(), table.sum()
-    fall, whole, rest_usual = usual - now, all_usual - all_now, all_usual - usual
-    if whole <= 0 or usual <= 0 or fall < MOST * whole or (parent.get("effect") or 0.0) < MOST * company_gap(report):
+    (usual, now), whole = table[table.index == str(value)].sum(), table.sum()
+    if usual <= 0 or (parent.get("effect") or 0.0) < MOST * company_gap(report):
         return None
-    rest_rate = (whole - fall) / rest_usual if rest_usual > 0 else 0.0
-    return _measured(str(value), fall, whole) if rest_rate < fall / usual else None
+    return _held(str(value), (usual, now), (whole["usual"], whole["now"]), 1 - now / usual)
 
 
 OTHERS_FELL = 0.8  # the other customers' share of their usual revenue at most which they "fell away"

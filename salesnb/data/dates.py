@@ -257,3 +257,9 @@ def no_such_day(values: pd.Series) -> pd.Series:
     real = month.between(1, 12) & day.between(1, 31)
     first = pd.to_datetime(pd.DataFrame({"year": year, "month": month, "day": 1}).where(real), errors="coerce")
     return (real & (day > first.dt.days_in_month)).fillna(False).astype(bool)
+
+
+def all_month_ends(dates: pd.Series) -> bool:
+    """Whether there are dates and every one (missing ones aside) is its month's last day: a monthly total's rows."""
+    dates = dates.dropna()
+    return bool(len(dates)) and bool((dates.dt.day == dates.dt.days_in_month).all())

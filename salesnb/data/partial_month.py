@@ -35,6 +35,7 @@ from ..i18n import t
 from ..seasons import festival_months, in_festival_block, season_keys
 from . import facts
 from .dataset import Dataset
+from .dates import all_month_ends
 from .store_read import order_keys, stored_tables
 
 TRAILING = 3  # a series' reference: the mean of its three months before
@@ -59,16 +60,14 @@ _NAMED_DATE = re.compile(  # 20261012, 2026-10-12, 2026.10.12, 2026年10月12日
 def _month_ends(ds: Dataset) -> bool:
     """Whether the data's last order date (and first, read from a store) is its month's last day: told at once."""
     stored = order_keys(ds)
-    ends = stored.dates.dropna() if stored is not None else pd.Series([facts.last_order_date(ds)]).dropna()
-    return bool(len(ends)) and bool((ends.dt.day == ends.dt.days_in_month).all())
+    return all_month_ends(stored.dates if stored is not None else pd.Series([facts.last_order_date(ds)]))
 
 
 def monthly_grain(ds: Dataset) -> bool:
     """Whether every dated order is its month's last day: the rows total months (a summary), no day is known."""
     if not _month_ends(ds):  # most order data
         return False
-    dates = facts.order_facts(ds)["order_date"].dropna()
-    return bool(len(dates)) and bool((dates.dt.day == dates.dt.days_in_month).all())
+    return all_month_ends(facts.order_facts(ds)["order_date"])
 
 
 def named_date(ds: Dataset) -> pd.Timestamp | None:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .dataset import Dataset, Mapping
+from .dates import all_month_ends
 from .messages import from_json
 from .store import HIDDEN, MANIFEST, default_root, read_manifest, store_dir
 
@@ -197,8 +198,7 @@ def every_month_end(path: Path) -> bool:
     """
     import pyarrow.parquet as pq
 
-    dates = pq.read_table(path, columns=["order_date"]).column("order_date").to_pandas().dropna()
-    return bool(len(dates)) and bool((dates.dt.day == dates.dt.days_in_month).all())
+    return all_month_ends(pq.read_table(path, columns=["order_date"]).column("order_date").to_pandas())
 
 
 @dataclass
