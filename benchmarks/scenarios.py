@@ -30,10 +30,7 @@ EQUIVALENT: dict[str, tuple[str, ...]] = {
     "customer_concentration": ("customer_concentration_rise",),
 }
 # Codes with no plant, and why.
-NOT_PLANTED: dict[str, str] = {
-    "company_underperform": "a company-wide fall is every region's at once, while this benchmark plants one region's "
-    "problem and judges it there; tests/market/test_company.py and tests/overview/test_quiet_month.py plant it",
-}
+NOT_PLANTED: dict[str, str] = {}
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,10 @@ from .data.deals import deal_facts
 from .data.reps import rep_info
 from .falls import FALL_KEYS, fall_dimension, fall_facts, fall_table
 from .lapsed import excess_lapsed
-from .market.company import CODE as COMPANY
 from .market.company import company_gap
 from .market.regions import region_gap
 from .periods import ALL
-from .relations import RELATIONS, SAME, Relation
+from .relations import COMPANY_FALL, RELATIONS, SAME, Relation, kind
 
 WEIGHED = frozenset({"share_of_fall", "company_share"})  # matches whose parts, of one child, share one whole
 Evidence = dict[str, Any]  # a match's measure: {"by", "part", "whole", "unit"}, {} (nothing to measure); None: no link
@@ -100,7 +99,7 @@ def _within(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evide
     """Every dimension of the parent's segment has the same value in the child's; same code: strictly narrower."""
     wide, narrow = parent["segment"], child["segment"]
     inside = all(narrow.get(k) == v for k, v in wide.items())
-    return _found(inside and (parent["code"] != child["code"] or len(wide) < len(narrow)))
+    return _found(inside and (kind(parent) != kind(child) or len(wide) < len(narrow)))
 
 
 def _line_of(report: Any, product_id: str) -> str | None:
@@ -212,8 +211,8 @@ def _region_explains(report: Any, parent: dict[str, Any], child: dict[str, Any])
     """
     if report.region != ALL:
         return None
-    linked = (_region_falling if child["code"] == "rep_underperform" else _region_match)(report, parent, child)
-    holds = _churn_holds if child["code"] == "customer_churn_rise" else _share_of_fall
+    linked = (_region_falling if kind(child) == "rep_underperform" else _region_match)(report, parent, child)
+    holds = _churn_holds if kind(child) == "customer_churn_rise" else _share_of_fall
     return None if linked is None or holds(report, child, parent) is not None else linked
 
 
@@ -226,7 +225,7 @@ def _churn_holds(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> 
     churn's symptom, not its cause.
     """
     part = float(parent.get("effect") or 0.0)
-    if child["code"] == COMPANY:
+    if kind(child) == COMPANY_FALL:
         whole = company_gap(report) if "region" not in parent["segment"] else 0.0
     elif _in_region(report, parent, child):
         whole = region_gap(report, _region_of(report, child["segment"]))
@@ -364,8 +363,8 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | No
 
 def _applies(relation: Relation, parent: dict[str, Any], child: dict[str, Any]) -> bool:
     if relation.parent == SAME:
-        return parent["code"] == child["code"]
-    return relation.parent == parent["code"] and relation.child == child["code"]
+        return kind(parent) == kind(child)
+    return relation.parent == kind(parent) and relation.child == kind(child)
 
 
 def _ancestors(finding_id: str, parents: dict[str, str | None]) -> set[str]:
@@ -404,7 +403,7 @@ def _candidates(
     """Every finding a relation of ``tier`` links ``child`` to (none that would close a loop), with its evidence."""
     found = []
     for relation in tier:
-        if relation.child not in (SAME, child["code"]):
+        if relation.child not in (SAME, kind(child)):
             continue
         for p in out:
             if (

@@ -9,6 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SAME = "*"  # a relation between two findings of the same code (a wider segment explains a narrower one)
+# The mission's codes (shared/analyses.md) hold no company-wide one: the ALL report's own fall is a region_underperform
+# over the whole scope (no region in its segment). It relates to the others as the total they make up, not as one
+# region among them, so relations name it apart.
+COMPANY_FALL = "company_underperform"
+
+
+def kind(finding: dict) -> str:
+    """The name relations know ``finding`` by: its code, or :data:`COMPANY_FALL` for the whole company's fall."""
+    code = finding["code"]
+    return COMPANY_FALL if code == "region_underperform" and "region" not in finding["segment"] else code
 
 
 @dataclass(frozen=True)

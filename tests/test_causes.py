@@ -8,6 +8,7 @@ import pytest
 from salesnb import cause_tree, causes
 from salesnb.config import default_config
 from salesnb.findings import finding_id, make_finding
+from salesnb.relations import COMPANY_FALL
 from salesnb.report import open_report
 
 
@@ -155,7 +156,7 @@ def test_a_cause_ranks_with_the_gravest_symptom_it_explains():
 def test_relations_are_declared_once_over_known_codes_and_matches():
     from salesnb.angle import angle_of_code
 
-    codes = set(angle_of_code()) | {causes.SAME}
+    codes = set(angle_of_code()) | {causes.SAME, COMPANY_FALL}  # the company's fall: a region_underperform
     for relation in causes.RELATIONS:
         assert {relation.parent, relation.child} <= codes and relation.match in causes.MATCHES, relation
     pairs = [(r.parent, r.child) for r in causes.RELATIONS]

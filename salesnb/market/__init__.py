@@ -22,8 +22,8 @@ facts. Definitions used throughout:
 
 In the ALL report the channel, new-customer, acquisition-cost and retention findings are checked for the
 whole company and for each region (segment ``{"region": ...}``), so a problem in one region is not averaged
-away; ``region_underperform`` and ``company_underperform`` (:mod:`.company`: the whole company's month below its
-own expected level, which no peer-relative rule can see) exist only in the ALL report.
+away; ``region_underperform`` exists only in the ALL report, for a region and (:mod:`.company`, no region in its
+segment) for the whole company's month below its own expected level, which no peer-relative rule can see.
 """
 
 from ..angle import BUYERS, Angle, Rule
@@ -77,7 +77,7 @@ ANGLE = Angle(
         Rule("customer_churn_rise", retention.churn_rise, needs=(BUYERS,)),
         Rule("customer_concentration", concentration.concentration, needs=(BUYERS,)),
         Rule("region_underperform", regions.underperform),
-        Rule("company_underperform", company.underperform),
+        Rule("region_underperform", company.underperform),
     ),
     metrics_of=(
         acquisition.new_customer_metrics,

@@ -1,4 +1,4 @@
-"""全公司: the company's own month against its expected level, in the ALL report (``company_underperform``).
+"""全公司: the company's own month against its expected level, in the ALL report.
 
 Regions, channels and product lines are judged against their peers (:func:`.common.peer_factor`): in a month the
 whole company fell, none of them stands out, by design, and the summary said nothing of the month's largest fact.
@@ -7,6 +7,9 @@ This rule reads the company's revenue against what its own trend and season lead
 some region counted at that region's usual share), says how many regions sold below their own expected level with
 it, and where its fall against the trailing months sits (region, product line, channel, rep). A segment holding
 most of that fall is its cause (:mod:`salesnb.causes`).
+
+Its code is ``region_underperform`` (the mission's codes hold no company-wide one) with no region in its segment: the
+report's whole scope fell; :func:`salesnb.relations.kind` tells it apart from a region's fall.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ from ..report import Report, scope_memo
 from .common import NAME, rule_severity
 from .regions import company_history, company_summary, fall_split, region_frame
 
-CODE = "company_underperform"
+CODE = "region_underperform"
+VARIANT = "company"  # its texts: finding_region_underperform_company_{title,detail,action}
 
 
 @scope_memo
@@ -71,7 +75,7 @@ def company_frame(report: Report) -> dict[str, Any]:
 
 
 def underperform(report: Report) -> list[dict[str, Any]]:
-    """Rule company_underperform (ALL report): the company's month well below its own expected level.
+    """Rule region_underperform for the whole company (ALL report): its month well below its own expected level.
 
     Fires when revenue is at least ``thresholds.market.company_decline`` below the expectation and below its
     interval, a month this low has a chance under ``thresholds.market.fdr`` (one test: the company's months swing
@@ -110,8 +114,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         finding(
             report, CODE, {}, values, angle=NAME, metric="revenue_vs_baseline", value=row["revenue"],
             baseline=row["expected"], effect=effect,
-            severity=rule_severity(report, effect, row["p_value"], row["change"]),
-            action_key="finding_company_underperform_action",
+            severity=rule_severity(report, effect, row["p_value"], row["change"]), variant=VARIANT,
         )
     ]  # fmt: skip
 

@@ -14,6 +14,7 @@ from salesnb.data.loading import load_dataset
 from salesnb.data.mapview import describe
 from salesnb.data.propose import propose_mapping
 from salesnb.data.summaries import total_rows
+from salesnb.relations import kind
 from salesnb.report import open_report
 
 STORES = {"华东": ["上海店", "杭州店", "南京店"], "华南": ["广州店", "深圳店"], "华北": ["北京店", "天津店"]}
@@ -147,7 +148,7 @@ def test_a_regions_slump_is_the_regions_not_each_of_its_stores(tmp_path: Path) -
     east = market.angle_findings(open_report(dataset=ds, period="2026-10", region="华东"))
     assert [f for f in east if f["code"] == "channel_underperform"] == []
     company = market.angle_findings(open_report(dataset=ds, period="2026-10"))
-    assert [f["segment"] for f in company if f["code"] == "region_underperform"] == [{"region": "华东"}]
+    assert [f["segment"] for f in company if kind(f) == "region_underperform"] == [{"region": "华东"}]
 
 
 def test_a_reps_targets_per_category_give_the_rep_and_the_line_their_targets(tmp_path: Path) -> None:

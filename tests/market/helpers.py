@@ -12,7 +12,7 @@ from salesnb.report import open_report
 
 SAMPLE = Path(__file__).resolve().parent.parent.parent / "data" / "sample"
 CODES = {"channel_underperform", "new_customer_drop", "acquisition_cost_high", "customer_churn_rise"}
-CODES |= {"customer_concentration", "region_underperform", "company_underperform"}
+CODES |= {"customer_concentration", "region_underperform"}
 MONTHS = [str(p) for p in pd.period_range("2025-10", "2026-10", freq="M")]  # 13 months: last year exists
 REGIONS = ("华东", "华南")
 

@@ -12,9 +12,14 @@ from salesnb.report import clean_json, open_report
 def test_angle_declares_its_rules_in_order():
     assert market.ANGLE.name == "market" and market.ANGLE.needs == ("orders",)
     assert market.ANGLE.codes == (
-        "channel_underperform", "new_customer_drop", "acquisition_cost_high", "customer_churn_rise",
-        "customer_concentration", "region_underperform", "company_underperform",
-    )  # fmt: skip
+        "channel_underperform",
+        "new_customer_drop",
+        "acquisition_cost_high",
+        "customer_churn_rise",
+        "customer_concentration",
+        "region_underperform",
+    )  # the whole company's fall is a second rule of region_underperform
+    assert [rule.code for rule in market.ANGLE.rules][-2:] == ["region_underperform"] * 2
     assert set(market.ANGLE.codes) == CODES
     cac = [rule for rule in market.ANGLE.rules if rule.code == "acquisition_cost_high"][0]
     assert cac.needs == ("marketing_spend", "customers", "orders.customer_id")

@@ -1,4 +1,4 @@
-"""company_underperform: the whole company's month below its own expected level (ALL report)."""
+"""region_underperform over the whole company (no region in its segment): its month below its own expected level."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 
 from salesnb import causes, market
 from salesnb.market.company import company_frame
+from salesnb.relations import kind
 from salesnb.report import open_report
 
 
@@ -32,8 +33,10 @@ def _company(tmp_path, october: dict[str, float], lines: bool = False, start: st
     return str(write_tiny(tmp_path / "company", tables=tables))
 
 
-def _found(report, code: str = "company_underperform") -> list[dict]:
-    return [f for f in market.angle_findings(report) if f["code"] == code]
+def _found(report, company: bool = True) -> list[dict]:
+    """The report's company-wide fall, or (``company=False``) its regions' falls."""
+    falls = [f for f in market.angle_findings(report) if f["code"] == "region_underperform"]
+    return [f for f in falls if ("region" not in f["segment"]) == company]
 
 
 def test_a_month_the_whole_company_fell_is_said_though_no_region_stands_out(tmp_path):
@@ -43,7 +46,7 @@ def test_a_month_the_whole_company_fell_is_said_though_no_region_stands_out(tmp_
     assert (row["revenue"], row["regions"], row["regions_below"]) == (1200.0, 2, 2)
     assert row["expected"] == pytest.approx(2000.0) and row["change"] == pytest.approx(-0.4)
     assert row["p_value"] == 0.0 and row["whole"]
-    assert not _found(report, "region_underperform")  # each fell with its peer: neither stands out
+    assert not _found(report, company=False)  # each fell with its peer: neither stands out
     (found,) = _found(report)
     assert found["segment"] == {} and found["effect"] == pytest.approx(800.0) and found["severity"] == "high"
     assert found["title"] == "全公司业绩明显下滑"
@@ -71,13 +74,14 @@ def test_a_region_holding_the_company_fall_heads_it(tmp_path):
     # 华东 sells nothing, 华南 holds: the company is 1,000 (−50 %) below 2,000, all of it 华东's
     report = open_report(_company(tmp_path, {"华东": 0.0}, lines=True), "2026-10", "ALL")
     (company,) = _found(report)
-    (region,) = _found(report, "region_underperform")
-    linked = {f["code"]: f for f in causes.link(report, [company, region])}
-    assert linked["company_underperform"]["parent"] == region["id"]
-    assert linked["company_underperform"]["explained"] == {
+    (region,) = _found(report, company=False)
+    assert company["id"] != region["id"] and kind(company) == "company_underperform" and kind(region) == region["code"]
+    linked = {f["id"]: f for f in causes.link(report, [company, region])}
+    assert linked[company["id"]]["parent"] == region["id"]
+    assert linked[company["id"]]["explained"] == {
         "match": "company_share", "by": "华东", "part": 1000.0, "whole": 1000.0, "unit": "amount"
     }  # fmt: skip
-    assert linked["region_underperform"]["parent"] is None
+    assert linked[region["id"]]["parent"] is None
 
 
 def test_a_month_level_with_its_trailing_months_and_last_year_is_no_fall_whatever_the_history_expected(tmp_path):

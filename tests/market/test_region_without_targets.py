@@ -4,6 +4,7 @@ from tiny import write_tiny
 
 from market.helpers import steady
 from salesnb import market
+from salesnb.relations import kind
 from salesnb.report import open_report
 
 
@@ -13,7 +14,7 @@ def test_region_underperform_without_a_targets_table_names_it(tmp_path):
     folder = write_tiny(tmp_path / "no_targets", tables=tables)
     for lang, text in (("zh", "数据中没有目标表，达成率无法计算。"), ("en", "No targets table in the data")):
         found = [f for f in market.angle_findings(open_report(str(folder), "2026-10", "ALL", lang=lang))
-                 if f["code"] == "region_underperform"]  # fmt: skip
+                 if kind(f) == "region_underperform"]  # a region's fall, not the company's  # fmt: skip
         assert [f["segment"] for f in found] == [{"region": "华东"}]  # 10,000 against a usual 40,000
         assert text in found[0]["detail"] and "—" not in found[0]["detail"]
         assert found[0]["metric"] == "revenue_vs_baseline"
@@ -26,7 +27,7 @@ def test_region_underperform_without_a_targets_table_names_it(tmp_path):
         "channel 分销 (15.0K, 50%), channel 直营 (15.0K, 50%). No targets table"
     ) in found[0]["detail"]
     zh = [f for f in market.angle_findings(open_report(str(folder), "2026-10", "ALL"))
-          if f["code"] == "region_underperform"]  # fmt: skip
+          if kind(f) == "region_underperform"]  # a region's fall, not the company's  # fmt: skip
     assert zh[0]["detail"] == (
         "本月销售额 1.0万；按本区域自身的趋势和季节，本月应在 4.0万 左右（区间 4.0万–4.0万），实际比预期低 75.0%。"
         "比近3个月均值少 3.0万，下滑最多的是渠道「分销」（少 1.5万，占 50%）、渠道「直营」（少 1.5万，占 50%）。"

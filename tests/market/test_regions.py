@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from salesnb import market
+from salesnb.relations import kind
 from salesnb.report import open_report
 
 
@@ -83,7 +84,7 @@ def test_a_growing_region_falling_is_found_and_a_yearly_dip_is_not(tmp_path):
     assert east["last_year"] == pytest.approx(1000 * 1.03**17, rel=1e-3) and 0.55 * 1.03**12 - 1 > -0.3
     assert bool(east["flagged"]) and east["effect"] == pytest.approx(0.45 * trend, rel=1e-3)
     assert south["expected"] == pytest.approx(500, rel=1e-6) and not bool(south["flagged"])  # the October dip
-    found = [f for f in market.angle_findings(r) if f["code"] == "region_underperform"]
+    found = [f for f in market.angle_findings(r) if kind(f) == "region_underperform"]  # regions, not the company
     assert [f["segment"] for f in found] == [{"region": "华东"}]
     # says what was measured and how far below what was expected, in words rather than a signed figure
     assert found[0]["detail"].startswith("本月销售额 ")

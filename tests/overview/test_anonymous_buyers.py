@@ -52,7 +52,7 @@ def test_headline_keeps_order_figures_and_leaves_customer_ones_empty(rep):
 
 def test_customer_rules_do_not_run_and_their_metrics_are_none(rep):
     codes = {rule.code for rule in angle.get("market").runnable_rules(rep.ds)}
-    assert codes == {"channel_underperform", "region_underperform", "company_underperform"}
+    assert codes == {"channel_underperform", "region_underperform"}
     metrics = market.angle_metrics(rep)
     for key in ("new_customers", "buyers", "retention_rate", "repeat_purchase_rate", "top10_share", "hhi"):
         assert key in metrics and metrics[key] is None

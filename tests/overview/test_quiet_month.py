@@ -3,7 +3,7 @@
 Orders only (no region, channel or product line): 20 customers buy 100 each month for 14 months; in the report
 month each buys for 88. Revenue 1,760 against 2,000 last month, last year and on the 3-month average: −12 %, past
 ``overview.broad_decline`` and short of ``thresholds.market.company_decline``; at 60 each (−40 %) the company's fall
-is a finding of its own (company_underperform), which the summary lists.
+is a finding of its own (region_underperform over the whole company), which the summary lists.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def test_a_broad_fall_without_findings_is_said_with_its_size(tmp_path: Path) -> 
 def test_a_company_wide_fall_past_its_own_expectation_is_a_finding_the_summary_lists(tmp_path: Path) -> None:
     report = open_report(data=str(_orders(tmp_path / "fall", 60)), period="2026-10", region="ALL")
     panel = overview.executive_summary_panel(report)
-    assert [(f["code"], f["severity"]) for f in panel.findings] == [("company_underperform", "high")]
+    assert [(f["code"], f["segment"], f["severity"]) for f in panel.findings] == [("region_underperform", {}, "high")]
     assert panel.findings[0]["effect"] == pytest.approx(800.0)
     assert "全公司本月销售额 1,200；按公司自身的趋势和季节，本月应在 2,000 左右" in panel.findings[0]["detail"]
     assert "salesnb-findings-none" not in panel.to_html()
