@@ -32,7 +32,9 @@ def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
     A need is a table (``"tickets"``) the source lacks, or a column (``"orders.promised_at"``) its table did not
     hold (see ``Dataset.present_columns``); :data:`ORDERS` and :data:`UNITS`, a summary's rows read as orders and
     lines (:func:`~.data.summaries.total_rows`). A column of a table that is itself a need and absent is not
-    named again: ``("tickets", "tickets.first_response_at")`` without tickets lacks ``["tickets"]``.
+    named again: ``("tickets", "tickets.first_response_at")`` without tickets lacks ``["tickets"]``. Orders that
+    name no customer (:data:`BUYERS`) are the one reason when the customers table is lacking too: that table could
+    not be joined to them, so exporting it alone would not help.
     """
     out = []
     for need in needs:
@@ -46,7 +48,7 @@ def missing(ds: Any, needs: tuple[str, ...]) -> list[str]:
                 out.append(need)
         elif column and not _has_column(ds, table, column):
             out.append(need)
-    return out
+    return [need for need in out if need != "customers"] if BUYERS in out else out
 
 
 def _one_unit(ds: Any) -> bool:

@@ -79,6 +79,12 @@ def test_needs_name_tables_or_columns_and_sections_make_an_angle_ready():
         "orders.delivered_at", "tickets"
     ]  # fmt: skip
     assert missing(Dataset({"orders": orders}), ("orders.promised_at",)) == ["orders.promised_at"]  # all empty
+    # orders naming no customer are the one reason a customers table is lacking too; with them, the table is named
+    needs = ("marketing_spend", "customers", "orders.customer_id")
+    assert missing(ds, needs) == ["marketing_spend", "orders.customer_id"]
+    ds.present_columns["orders"] |= {"customer_id"}
+    assert missing(ds, needs) == ["marketing_spend", "customers"]
+    ds.present_columns["orders"] = frozenset({"order_id", "promised_at"})
     angle = Angle(
         "demo",
         rules=(Rule("late", lambda report: [], needs=("orders.delivered_at",)), Rule("a", lambda report: [])),

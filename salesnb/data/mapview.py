@@ -181,7 +181,9 @@ def _no_customer(proposal: Proposal, lang: str) -> list[str]:
     fits = [
         c for c in candidates(sample, proposal.recognised.get(file, {}), "customer_id") if not headcount(sample[c], c)
     ]
-    lines = [f"! {t('map_no_customer', lang)}"]
+    from .summary import dimensions, no_customer_note  # lazily, as describe(): the summary imports the angles
+
+    lines = [f"! {no_customer_note(dimensions(proposal.columns), lang)}"]
     return lines + ([f"- {t('map_customer_candidate', lang, names=' / '.join(fits))}"] if fits else [])
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from ..angle import ANGLE_NAMES, BUYERS, get, missing
@@ -111,6 +113,7 @@ def summarize(ds: Dataset) -> dict:
         "period": _default_period(ds) if len(dates) else None,
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
         "buyers_named": orders is None or not missing(ds, (BUYERS,)),
+        "dimensions": dimensions({table: ds.present_columns.get(table, ()) for table in ds.tables}),
         "unnamed_orders": int(orders[CUSTOMER_ID].isna().sum()) if orders is not None else 0,
         "unregioned_orders": _unregioned(ds),
     }
@@ -159,7 +162,7 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
         if period["partial"]:
             lines.append(f"  {label('partial', month=period['partial'], day=period['through_day'])}")
     if not summary.get("buyers_named", True):
-        lines.append(f"! {t('map_no_customer', lang)}")
+        lines.append(f"! {no_customer_note(summary.get('dimensions', DIMENSIONS), lang)}")
     if summary.get("unnamed_orders"):
         lines.append(f"! {t('validate_unnamed_orders', lang, n=summary['unnamed_orders'])}")
     lines.append(f"{label('angles')}:")
@@ -215,3 +218,28 @@ def _needs_text(lacking: list[str], label, lang: str) -> str:
 def _named(needs: list[str], lang: str) -> str:
     """Tables or columns as a reader names them (:func:`~.messages.need_name`), joined as the language lists."""
     return joined((need_name(need, lang) for need in needs), lang)
+
+
+DIMENSIONS = ("region", "channel", "product", "rep")  # what a report is cut by besides customers, in this order
+_DIMENSION_COLUMNS = {"region": "region", "channel": "channel", "product": "product_id", "rep": "rep_id"}
+
+
+def dimensions(columns: dict[str, Iterable[str]]) -> list[str]:
+    """Of :data:`DIMENSIONS`, those the data names (``columns``: the contract columns per table, mapped or present).
+
+    A region may come with the customers or the reps; a channel and a rep with the orders; the products with the
+    order lines.
+    """
+    tables = {"region": ("orders", "customers", "reps"), "channel": ("orders",), "product": ("order_lines",)}
+    return [
+        name
+        for name in DIMENSIONS
+        if any(_DIMENSION_COLUMNS[name] in columns.get(table, ()) for table in tables.get(name, ("orders",)))
+    ]
+
+
+def no_customer_note(named: Iterable[str], lang: str) -> str:
+    """The note that the orders name no customer, listing what the reports are still cut by (``named``)."""
+    words = [t(f"map_dim_{name}", lang) for name in named] or [t("map_dim_total", lang)]
+    listed = words[0] if len(words) == 1 else joined(words[:-1], lang) + t("map_dims_and", lang) + words[-1]
+    return t("map_no_customer", lang, dims=listed)

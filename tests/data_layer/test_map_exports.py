@@ -15,6 +15,7 @@ from salesnb.data.mapview import describe, no_orders
 from salesnb.data.match import match_columns
 from salesnb.data.proposal_tables import orders_lacking, tables_from
 from salesnb.data.propose import propose_mapping
+from salesnb.data.summary import DIMENSIONS, dimensions, no_customer_note
 from salesnb.errors import DataValidationError
 
 
@@ -268,6 +269,22 @@ def test_map_without_orders_in_english_and_for_each_file_of_a_folder(tmp_path: P
     assert "orders: 销售数据.csv" in draft
 
 
+def test_the_no_customer_note_names_only_the_cuts_the_export_has(tmp_path: Path) -> None:
+    (tmp_path / "x.csv").write_text(
+        "单号,订单日期,大区,产品名称,数量,金额\nD1,2026/10/1,华东,A型,2,10\nD2,2026/10/2,华南,B型,1,5\n",
+        encoding="gb18030",
+    )
+    proposal = propose_mapping(tmp_path / "x.csv")
+    assert proposal.columns["orders"]["region"] == "大区" and "channel" not in proposal.columns["orders"]
+    assert dimensions(proposal.columns) == ["region", "product"]
+    assert "报告照常按区域和产品分析，分不出新老客户" in "\n".join(describe(proposal, "zh"))
+    assert "the reports still analyse regions and products, but" in "\n".join(describe(proposal, "en"))
+    every = no_customer_note(["region", "channel", "product", "rep"], "zh")
+    assert "报告照常按区域、渠道、产品和销售代表分析" in every
+    assert "still analyse regions, channels, products and reps," in no_customer_note(DIMENSIONS, "en")
+    assert "still analyse reps, but" in no_customer_note(["rep"], "en")
+
+
 def test_orders_without_a_customer_are_proposed_and_the_column_that_fits_is_named(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text(
         "订单号,日期,持卡人,总价\nA1,2026-10-01,K1,10\nA2,2026-10-01,K2,5\nA3,2026-10-02,K1,7\nA4,2026-10-03,K1,2\n",
@@ -277,6 +294,7 @@ def test_orders_without_a_customer_are_proposed_and_the_column_that_fits_is_name
     assert proposal.columns["orders"] == {"order_id": "订单号", "order_date": "日期", "amount": "总价"}
     text = "\n".join(describe(proposal, "zh"))
     assert "! 没有识别出客户列" in text and "新客户、复购、留存、客户价值和收入桥的客户部分将跳过" in text
+    assert "报告照常按整体销售额分析" in text  # no region, channel, product or rep: the note names none
     assert "- 若 持卡人 是客户，请在映射文件 columns → orders 下加一行 customer_id: 列名" in text
     assert "按此映射数据校验通过" in text
     mapping = proposal.mapping()
