@@ -104,3 +104,18 @@ def test_a_name_of_one_phone_or_an_organisation_stays_the_customer(tmp_path: Pat
     )
     (tmp_path / "firms.csv").write_text(firms, encoding="utf-8")
     assert propose_mapping(tmp_path / "firms.csv").mapping()["columns"]["orders"]["customer_id"] == "客户姓名"
+
+
+def test_buyers_known_by_phone_who_buy_once_are_told_so(tmp_path: Path) -> None:
+    """100 cars to 100 buyers: validate's warning no longer asks for a phone column the ids are already made of."""
+    rows = [f"C{k},2023/{k % 3 + 1}/5,{['Emma', 'Noah', 'Gia'][k % 3]},M{k % 4},100,{7000000 + k}" for k in range(100)]
+    (tmp_path / "台账.csv").write_text(
+        "销售单号,销售日期,客户姓名,车型,成交价,联系电话\n" + "\n".join(rows), encoding="utf-8"
+    )
+    ds = load_dataset(tmp_path / "台账.csv", mapping=propose_mapping(tmp_path / "台账.csv").mapping())
+    assert [w.text("en") for w in ds.warnings] == [
+        "orders.customer_id: the 100 orders (3 months) all have different buyers (known by 客户姓名 + 联系电话), none"
+        " of whom ordered twice: true where each buyer buys once (cars, homes, large items); the reports count every"
+        " buyer as new, repeat purchase and retention as 0, and cannot value customers. If one buyer uses several"
+        " numbers, export a member or customer code"
+    ]
