@@ -464,9 +464,10 @@ def _year_before(values: np.ndarray, keys: Sequence[Hashable] | None, centre: fl
     labels = [i % SEASON for i in range(n)] if keys is None else list(keys[:n])
     nxt = n % SEASON if keys is None else keys[n]
     back = next((n - lag for lag in (SEASON, SEASON - 1, SEASON + 1) if n - lag >= 0 and labels[n - lag] == nxt), None)
-    if not log or back is None:
+    if not log or back is None or not values[back] > 0:
         return centre
-    ratios = np.log(values[SEASON:] / values[: n - SEASON])  # the year-on-year pairs there are (none in 12 months)
+    now, before = values[SEASON:], values[: max(n - SEASON, 0)]  # the year-on-year pairs there are (none in 12)
+    ratios = np.log(now[(now > 0) & (before > 0)] / before[(now > 0) & (before > 0)])
     return min(centre, math.log(values[back]) + (float(ratios.mean()) / SEASON if ratios.size else 0.0) * (n - back))
 
 

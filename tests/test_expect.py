@@ -213,3 +213,13 @@ def test_one_cycle_false_alarms_and_falls_found():
             flagged += below(e, v[n]) < 0.05
             falls += below(e, 0.7 * v[n]) < 0.05
         assert flagged / 300 <= alarms and falls / 300 >= found
+
+
+def test_one_cycle_reading_takes_only_the_pairs_there_are():
+    """Eleven months whose next key was last seen eleven months back (春节 moved), and 17 months with a 0 long ago:
+    the year-on-year pairs are the ones there are, none divided by 0 (a region's report crashed on the first)."""
+    keys = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 9]
+    assert expected([1200.0] * 11, keys=keys).value == pytest.approx(1200)
+    gap = [100.0, 0.0, *([100.0] * 15)]  # 0 in month 2: no one-cycle season, the trend path with a year back
+    e = expected(gap)
+    assert e.method == "trend" and e.value == pytest.approx(100)

@@ -22,7 +22,7 @@ from .dataset import JOINED, joined_name
 from .parsing import id_text
 
 NAMESAKES = 0.5  # share of the rows of repeated names on names carrying several phones, above which names are shared
-ORGANISATIONS = 0.2  # share of names reading as an organisation's from which the name is left the customer
+ORGANISATIONS = 0.2  # share of distinct names reading as an organisation's from which the name stays the customer
 _ORGANISATION = re.compile(
     r"公司|集团|有限|医院|诊所|药房|药店|学校|大学|商行|商店|超市|门市|经营部|中心|厂|店$|"
     r"\b(?:inc|ltd|llc|co|corp|corporation|company|gmbh|plc|limited|group|store|shop|hospital)\b\.?",
@@ -46,7 +46,7 @@ def shared_names(frame: pd.DataFrame) -> tuple[list[str], float] | None:
     pairs = pd.DataFrame({"name": frame[name], "phone": frame[phone]}).dropna()
     pairs["name"] = pairs["name"].astype("str").str.strip()
     pairs = pairs[pairs["name"].ne("") & pairs["phone"].astype("str").str.strip().ne("")]
-    if pairs.empty or pairs["name"].str.contains(_ORGANISATION).mean() >= ORGANISATIONS:
+    if pairs.empty or pd.Series(pairs["name"].unique()).str.contains(_ORGANISATION).mean() >= ORGANISATIONS:
         return None
     rows = pairs.groupby("name")["phone"].agg(["size", "nunique"])
     repeated = rows[rows["size"] > 1]
