@@ -116,6 +116,7 @@ def test_buyers_known_by_phone_who_buy_once_are_told_so(tmp_path: Path) -> None:
     assert [w.text("en") for w in ds.warnings] == [
         "orders.customer_id: the 100 orders (3 months) all have different buyers (known by 客户姓名 + 联系电话), none"
         " of whom ordered twice: true where each buyer buys once (cars, homes, large items); the reports count every"
-        " buyer as new, repeat purchase and retention as 0, and cannot value customers. If one buyer uses several"
+        " buyer as new, repeat purchase and retention as 0 and every earlier buyer as lost, and cannot value"
+        " customers. If one buyer uses several"
         " numbers, export a member or customer code"
     ]
