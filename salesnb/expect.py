@@ -14,7 +14,7 @@ byte-identical and takes microseconds):
   (:func:`_one_cycle`; the growth read from the months seen twice), each factor shrunk as far as the history's
   year-on-year noise makes it doubtful, then the trend as below through the seasonally adjusted months;
 - at least 6 months otherwise: the trend only — a log-linear line (constant growth rate) through the last 12
-  months (a straight line when a month is 0 or less);
+  months (a straight line when a month is 0 or less), or the month a year before where lower (:func:`_year_before`);
 - fewer: the plain mean of the months there are, with the interval of a new month around it (the months' own
   spread and the mean's, Student t with n − 1 degrees of freedom: three months give 1.7 times the plain z × sd).
 
@@ -164,7 +164,8 @@ def expected(
         return Expectation(max(value * nxt, 0.0), max(low * nxt, 0.0), max(high * nxt, 0.0), "seasonal")
     short = _one_cycle(values, keys) if n < SEASONAL_MONTHS else None
     if n < SEASONAL_MONTHS and short is None:
-        value, low, high = _interval(*_line(values[-TREND_WINDOW:]), z)
+        centre, spread, log = _line(values[-TREND_WINDOW:])
+        value, low, high = _interval(_year_before(values, keys, centre, log), spread, log, z)
         return Expectation(max(value, 0.0), max(low, 0.0), max(high, 0.0), "trend")
     pooled = source is not None and len(source) == n and bool((source > 0).all())
     other = (_one_cycle(source, keys) if short else _factors(source, keys)) if pooled else None
@@ -455,6 +456,19 @@ def _keyed(
     if nxt_key in factor and math.isfinite(factor[nxt_key]):
         return season, factor[nxt_key], int(np.isfinite(seen[nxt_key]).sum())
     return season, None, 0
+
+
+def _year_before(values: np.ndarray, keys: Sequence[Hashable] | None, centre: float, log: bool) -> float:
+    """The line's forecast (log), or the same key's month a year back (grown as year-on-year pairs say) if lower."""
+    n = len(values)  # one cycle cannot tell a season from a trend: a dealer's January up 43 % read as a collapse
+    labels = [i % SEASON for i in range(n)] if keys is None else list(keys[:n])
+    nxt = n % SEASON if keys is None else keys[n]
+    back = next((n - lag for lag in (SEASON, SEASON - 1, SEASON + 1) if n - lag >= 0 and labels[n - lag] == nxt), None)
+    if not log or back is None or not values[back] > 0:
+        return centre
+    now, before = values[SEASON:], values[: max(n - SEASON, 0)]  # the year-on-year pairs there are (none in 12)
+    ratios = np.log(now[(now > 0) & (before > 0)] / before[(now > 0) & (before > 0)])
+    return min(centre, math.log(values[back]) + (float(ratios.mean()) / SEASON if ratios.size else 0.0) * (n - back))
 
 
 def _line(values: np.ndarray) -> tuple[float, float, bool]:

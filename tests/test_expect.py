@@ -181,3 +181,45 @@ def test_one_cycle_factors_keep_what_the_noise_leaves_credible():
         below_tail += below(e, values[20]) < 0.05
     assert np.mean(errors) < 0.15  # the trend alone: 0.35 on these histories, 19 % below the 5 % tail
     assert 0.01 <= below_tail / 300 <= 0.08
+
+
+def test_one_cycle_judges_a_month_against_last_year_too():
+    """A car dealer group's 2022 (Kaggle car sales): a year rising to its peak in November and December. The trend
+    line through it expected January 2023 at 51.9 million, 5.8 times January 2022, and the 12.8 million sold (43 %
+    up on the year) read as the company collapsing. One cycle cannot tell that season from growth: the month is
+    judged against last January as well, and is short only when both readings say so."""
+    year = [8931920, 8795365, 19502059, 22748867, 20608086, 19604211, 19935002, 23631362, 42218216, 23991509,
+            45389290, 44984458]  # fmt: skip
+    e = expected(year)
+    assert e.method == "trend" and e.value == pytest.approx(8931920)  # last January, no year-on-year pair to grow it
+    assert below(e, 12764298) > 0.5
+    grown = expected([*year, 12764298])  # 13 months: February a year before, grown as January grew on its year
+    assert grown.value == pytest.approx(8795365 * 12764298 / 8931920)
+
+
+def test_one_cycle_false_alarms_and_falls_found():
+    """Simulated 12–14 month histories (noise 10 %): a clean month of a seasonal business fell below the trend's 5 %
+    tail 19 % of the time (as often as a 30 % fall did); now at most the tail's share, while a steady grower's 30 %
+    fall is still found in most months (92 % by the trend alone, which it cannot tell from a season)."""
+    rng = np.random.default_rng(7)
+    peak = np.array([0.5, 0.5, 0.8, 0.9, 0.85, 0.8, 0.8, 0.9, 1.4, 0.9, 1.6, 1.6])
+    for season, growth, alarms, found in ((peak, 0.0, 0.05, 0.0), (np.ones(12), 0.02, 0.06, 0.55)):
+        flagged = falls = 0
+        for _ in range(300):
+            n, start = int(rng.integers(12, 15)), int(rng.integers(12))
+            months = np.arange(n + 1)
+            v = 1000 * (1 + growth) ** months * season[(months + start) % 12] * np.exp(rng.normal(0, 0.1, n + 1))
+            e = expected(v[:n])
+            flagged += below(e, v[n]) < 0.05
+            falls += below(e, 0.7 * v[n]) < 0.05
+        assert flagged / 300 <= alarms and falls / 300 >= found
+
+
+def test_one_cycle_reading_takes_only_the_pairs_there_are():
+    """Eleven months whose next key was last seen eleven months back (春节 moved), and 17 months with a 0 long ago:
+    the year-on-year pairs are the ones there are, none divided by 0 (a region's report crashed on the first)."""
+    keys = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 9]
+    assert expected([1200.0] * 11, keys=keys).value == pytest.approx(1200)
+    gap = [100.0, 0.0, *([100.0] * 15)]  # 0 in month 2: no one-cycle season, the trend path with a year back
+    e = expected(gap)
+    assert e.method == "trend" and e.value == pytest.approx(100)

@@ -179,9 +179,12 @@ def says_measure(name: str) -> bool:
 
 
 def says_no_money(name: str) -> bool:
-    """Whether a name says an id, an age or a rating (Ticket_ID, Customer_Age, 满意度): numbers that are no amount."""
+    """Whether a name says an id, an age, a rating or a phone (Ticket_ID, Customer_Age, 满意度, 联系电话): no amount.
+
+    A phone or card number reads as a number: a draft offered 联系电话 as the orders' amount.
+    """
     parts = words(name)
-    return bool(parts) and (parts[-1] in ID_WORDS or says_measure(name))
+    return bool(parts) and (parts[-1] in ID_WORDS or says_measure(name) or says_customer(name))
 
 
 def place_share(values: pd.Series) -> float:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .column_words import says_customer
+from .dataset import JOINED
 from .messages import Message, counted
 from .validation import FILE_ROW
 
@@ -123,12 +125,14 @@ ONE_ORDER_MIN_ORDERS = 100  # so many orders with a customer, none of them a sec
 ONE_ORDER_MIN_MONTHS = 3  # ... over at least this many months
 
 
-def one_order_each(tables: dict[str, pd.DataFrame], present: frozenset[str]) -> list[Message]:
+def one_order_each(tables: dict[str, pd.DataFrame], present: frozenset[str], column: str = "") -> list[Message]:
     """One warning when no customer orders twice over many orders and months: a customer column made per order.
 
     A shop export whose buyer names were masked one per row (mrsoft001 … mrsoft1783) read as 1,466 customers of one
     order each over a year: every month's buyers all new, retention and repeat purchases 0% and every earlier buyer
     lost, with nothing to say the ids, not the customers, were new. ``present``: the orders' columns in the data.
+    Where the customer is already known by a phone or card (``column``: 客户姓名 + 联系电话, a dealer's buyers of a
+    car each), asking for a phone column makes no sense: the warning says each buyer bought once.
     """
     orders = tables.get("orders")
     if orders is None or "customer_id" not in present:
@@ -139,4 +143,7 @@ def one_order_each(tables: dict[str, pd.DataFrame], present: frozenset[str]) -> 
     months = int(named["order_date"].dt.to_period("M").nunique())
     if months < ONE_ORDER_MIN_MONTHS:
         return []
-    return [Message("problem_one_order_each", orders=len(named), months=months)]
+    phone = any(says_customer(part) for part in str(column).split(JOINED))
+    return [
+        Message(f"problem_one_order_each{'_phone' if phone else ''}", orders=len(named), months=months, column=column)
+    ]

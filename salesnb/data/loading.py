@@ -487,6 +487,7 @@ def load_dataset(
     ds = spread_weeks(ds)  # a weekly summary's weeks split at month ends
     ds = drop_zero_orders(ds)  # a gift, a refunded order, a 0元 sample: no sale, no order
     ds = drop_copied_cost(ds)  # a cost column holding the amount: no cost, not margins of 0 %
-    unpriced = empty_amounts(ds.tables, names.renames("orders").get("amount", "amount"))  # once excluded ones left
-    unpriced += one_order_each(ds.tables, ds.present_columns.get("orders", frozenset()))  # buyer ids made per order
+    orders = names.renames("orders")  # empty amounts once excluded ones left; buyer ids made per order
+    unpriced = empty_amounts(ds.tables, orders.get("amount", "amount"))
+    unpriced += one_order_each(ds.tables, ds.present_columns.get("orders", frozenset()), orders.get("customer_id", ""))
     return dataclasses.replace(ds, warnings=[*ds.warnings, *unpriced]) if unpriced else ds

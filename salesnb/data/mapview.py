@@ -14,6 +14,7 @@ import yaml
 
 from ..i18n import joined, t
 from . import validation
+from .dataset import joined_name
 from .draft import candidates, closest_file, draft_proposal, draft_text, file_orders
 from .loading import SHEET, load_dataset
 from .match import headcount
@@ -126,6 +127,11 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, concept, key, name, share, examples in proposal.crossed:
         ids = joined(examples, lang)
         lines.append(f"! {t(f'map_crossed_{concept}', lang, file=file, id=key, name=name, share=share, ids=ids)}")
+    for file, shared in proposal.namesakes.items():  # customer_id: {per: [客户姓名, 联系电话]}
+        key = joined_name(shared[0]) if shared else None
+        if key and proposal.columns.get("orders", {}).get("customer_id") == key:
+            said = {"file": file, "name": shared[0][0], "phone": shared[0][1], "share": shared[1]}
+            lines.append(f"! {t('map_namesakes', lang, **said)}")
     for file, price, amount, quantity, share, gap in proposal.list_priced:
         said = {"file": file, "price": price, "amount": amount, "quantity": quantity, "share": share, "gap": gap}
         lines.append(f"! {t('map_list_priced', lang, **said)}")

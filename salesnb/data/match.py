@@ -36,6 +36,7 @@ from .column_words import (
     words,
 )
 from .dates import parse_dates
+from .namesakes import phone_customer
 from .parsing import NOT_A_NUMBER, parse_number
 from .scales import read_cost, read_profit
 from .team_reps import team_of_people
@@ -156,6 +157,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
             if sparse is not None:
                 found[concept] = sparse
     ambiguous |= _match_words(frame[filled], sample, found)
+    phone_customer(frame, found)  # 客户姓名 shared by people of different phones: the name and phone made by map
     _product_pair(frame[filled], sample, found)
     _province_over_city(frame[filled], found)
     _country_over_city(sample, found)

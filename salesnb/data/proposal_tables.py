@@ -14,7 +14,8 @@ import pandas as pd
 
 from .column_words import normalise
 from .contract import TABLES
-from .dataset import joined_name
+from .dataset import Mapping, joined_name
+from .derive import add_joined_ids, split_reused_orders
 from .scales import multiplier
 
 if TYPE_CHECKING:  # the proposal unlinked_per_day corrects; propose imports this module
@@ -49,12 +50,18 @@ def _quantity(found: dict[str, str]) -> str | None:
     A till export with ``Unit Price`` and ``Line Total`` but no quantity: its lines were not proposed at all (no
     product analysis); ``[Line Total] / [Unit Price]`` is the quantity. Beside a discount the total is after it
     and the price maybe before: no quantity is derived. A price with no amount is a line per item sold
-    (order_item_id 1, 2, …): each row is one unit at its price (:data:`ONE_UNIT`).
+    (order_item_id 1, 2, …): each row is one unit at its price (:data:`ONE_UNIT`), and the orders' amount is that
+    price too: a dealer's 成交价 beside no product column (a car, a flat sold one a row) left the orders unpriced.
     """
-    quantity, price, amount = found.get("quantity"), found.get("unit_price"), found.get("amount")
+    quantity, price = found.get("quantity"), found.get("unit_price")
     if quantity or not price:
         return quantity
-    return derived_quantity(found) if amount else ONE_UNIT
+    return ONE_UNIT if one_unit(found) else derived_quantity(found)
+
+
+def one_unit(found: dict[str, str]) -> bool:
+    """Whether each row is one unit at its price: a unit price, no quantity and no amount (:func:`_quantity`)."""
+    return bool(found.get("unit_price")) and not (found.get("quantity") or found.get("amount"))
 
 
 def derived_quantity(found: dict[str, str]) -> str | None:
@@ -180,10 +187,11 @@ def tables_from(
     own = found.get("own_id")  # the rows' own ids (a deal's, a subscription's): no orders made of customer and day
     order_id = found.get("order_id") or (None if own else per_day_id(customer, found.get("order_date")))
     orders = {"order_id": order_id, "customer_id": customer, "order_date": found.get("order_date")}
-    orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": _money(found.get("amount"))}
+    quantity = _quantity(found)
+    amount = found.get("unit_price") if one_unit(found) else found.get("amount")  # a price alone: one unit a row
+    orders |= {"region": region, "rep_id": rep, "channel": found.get("channel"), "amount": _money(amount)}
     orders |= {"promised_at": _days_after(found, "promised_at"), "delivered_at": _days_after(found, "delivered_at")}
     orders["order_count"] = found.get("order_count")  # a summary's 订单量 (:mod:`.shapes`)
-    quantity = _quantity(found)
     lines = {"order_id": order_id, "product_id": product, "quantity": quantity}
     price, list_price = _net_prices(found)
     lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}
@@ -277,3 +285,19 @@ def unlinked_per_day(proposal: Proposal) -> None:
     if derived and lines is not None and lines != proposal.tables["orders"]:
         del proposal.tables["orders"], proposal.columns["orders"]
         proposal.missing["orders"] = ["order_id"]
+
+
+def note_per_day(name: str, frame: pd.DataFrame, orders: dict[str, str], proposal: Proposal) -> None:
+    """Record an order id made of the customer and the day (:func:`per_day_id`): how many orders from how many rows.
+
+    Counted as loading will count them: a customer's day in two regions or channels is two orders
+    (:func:`~.derive.split_reused_orders`), so ``map`` says the number the reports use, and how many were split.
+    """
+    key, customer, date = orders.get("order_id"), orders.get("customer_id"), orders.get("order_date")
+    if not key or key in frame.columns or key != per_day_id(customer, date):
+        return
+    names = Mapping(columns={"orders": orders}, joined={key: [customer, date]})
+    ids = add_joined_ids(frame, names)[key]
+    split = split_reused_orders(frame.assign(**{key: ids}), names)[0][key]
+    n, days = int(split.nunique()), int(ids.nunique())
+    proposal.per_day.append((name, [customer, date], n, int(ids.notna().sum()), n - days))

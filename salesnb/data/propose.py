@@ -22,8 +22,7 @@ from .column_words import FILE_WORDS, normalise
 from .contract import TABLES
 from .crossed_ids import name_for_crossed_ids
 from .database import masked_url
-from .dataset import EMPTY, PER, Mapping, joined_name
-from .derive import add_joined_ids, split_reused_orders
+from .dataset import EMPTY, PER, joined_name
 from .expressions import column_names, evaluate_text, is_text, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
@@ -31,13 +30,15 @@ from .line_amounts import order_total, price_before_discount, price_rounded, quo
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
+from .namesakes import by_name_and_phone
 from .parsing import parse_number
 from .pipelines import pipeline_tables
 from .proposal_tables import (
     ONE_UNIT,
     derived_quantity,
+    note_per_day,
+    one_unit,
     own_table,
-    per_day_id,
     profit_cost,
     tables_from,
     unlinked_per_day,
@@ -98,6 +99,8 @@ class Proposal:
     summaries: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (order count, its dimensions)
     totals: dict[str, tuple[str, list[str]]] = field(default_factory=dict)  # file -> (date, its dimensions): summaries
     year_months: dict[str, list[str]] = field(default_factory=dict)  # file -> [年份, 月份]: one date (year_months)
+    namesakes: dict[str, tuple[list[str], float] | None] = field(default_factory=dict)  # file -> ([客户姓名, 联系电话],
+    # share): buyers' names shared by people of different phones, each buyer a name and a phone (namesakes)
     left_out: list[str] = field(default_factory=list)  # tables whose own-named file lacks their required columns
     side_rules: list[tuple[str, dict]] = field(default_factory=list)  # (file, exclude): a deal pipeline, a ledger
     tickets_only: list[str] = field(default_factory=list)  # files of support tickets and no sale (ticket_files)
@@ -110,6 +113,7 @@ class Proposal:
         tables |= {t: None for t in self.left_out if t not in self.tables}  # leads: ~ (its file is no such table)
         joined = {joined_name(parts): parts for _, parts, *_ in self.per_day}  # order_id: {per: [..]}
         summed = [*self.summaries.values(), *self.totals.values(), *(("", p) for p in self.year_months.values())]
+        summed += [("", shared[0]) for shared in self.namesakes.values() if shared]  # 客户姓名 + 联系电话
         joined |= {joined_name(parts): parts for _, parts in summed if parts}
         columns = {
             t: {c: {PER: list(joined[u])} if u in joined else u for c, u in cols.items() if u != c}
@@ -269,10 +273,8 @@ def _candidates(
     proposal.crossed += [(name, *c) for c in crossed]
     refer_products(name, frame, found, products, _lines_file(name))
     proposal.recognised[name] = dict(found)
-    if ambiguous:
-        proposal.notes.append(name)
-    if "line_cost" in found:
-        proposal.line_costs.append((name, found["line_cost"]))
+    proposal.notes += [name] if ambiguous else []
+    proposal.line_costs += [(name, found["line_cost"])] if "line_cost" in found else []
     if "loose_profit" in found and (cost := profit_cost(found)):
         rows = profit_over_amount(frame, found["loose_profit"], found["amount"])
         proposal.loose_profits.append((name, found["loose_profit"], found["amount"], rows, cost))
@@ -326,7 +328,7 @@ def _candidates(
     for table, lacking in missing.items():
         proposal.missing.setdefault(table, lacking)
     note_rows(name, frame, found, proposal)
-    _note_per_day(name, frame, tables.get("orders", {}), proposal)
+    note_per_day(name, frame, tables.get("orders", {}), proposal)
     pointed = own or file_table(name.rpartition(SHEET)[2] or name)
     out = {}
     for table, columns in tables.items():
@@ -336,22 +338,6 @@ def _candidates(
         rank = (bool(own), real, pointed == table, _key_unique(frame, table, columns), len(columns))
         out[table] = _Candidate(rank, name, columns, varying)
     return out
-
-
-def _note_per_day(name: str, frame: pd.DataFrame, orders: dict[str, str], proposal: Proposal) -> None:
-    """Record an order id made of the customer and the day (:func:`per_day_id`): how many orders from how many rows.
-
-    Counted as loading will count them: a customer's day in two regions or channels is two orders
-    (:func:`~.derive.split_reused_orders`), so ``map`` says the number the reports use, and how many were split.
-    """
-    key, customer, date = orders.get("order_id"), orders.get("customer_id"), orders.get("order_date")
-    if not key or key in frame.columns or key != per_day_id(customer, date):
-        return
-    names = Mapping(columns={"orders": orders}, joined={key: [customer, date]})
-    ids = add_joined_ids(frame, names)[key]
-    split = split_reused_orders(frame.assign(**{key: ids}), names)[0][key]
-    n, days = int(split.nunique()), int(ids.nunique())
-    proposal.per_day.append((name, [customer, date], n, int(ids.notna().sum()), n - days))
 
 
 def _sources(files: list[Path]) -> list[tuple[Path, str | None, str]]:
@@ -466,6 +452,7 @@ def propose_mapping(source: str | Path) -> Proposal:
     products = product_keys(frames, [name for _, _, name in sources if _lines_file(name)])
     for _, _, name in sorted(sources, key=lambda source: source[2] not in own):  # contract-named first
         frame, proposal.year_months[name] = year_month(frames[name])  # 年份 + 月份: one month
+        frame, proposal.namesakes[name] = by_name_and_phone(frame)  # Emma of many phones: a buyer a name and phone
         names[name] = list(frame.columns)
         proposal.samples[name] = frame.head(SAMPLE_ROWS)
         for table, candidate in _candidates(name, frame, own.get(name), proposal, products).items():
@@ -478,15 +465,17 @@ def propose_mapping(source: str | Path) -> Proposal:
         proposal.tables[table], proposal.columns[table] = best.name, best.columns
         proposal.varying += best.varying
         proposal.missing.pop(table, None)
-        if best.columns.get("quantity") == ONE_UNIT:
+        unit = best.columns.get("quantity") == ONE_UNIT or one_unit(proposal.recognised.get(best.name, {}))
+        if unit and best.name not in proposal.one_unit:  # its lines' quantity, or the orders' amount: one a row
             proposal.one_unit.append(best.name)
     unlinked_per_day(proposal)
     _priceless_lines(proposal)
     add_returns(proposal)  # an ERP's 红字 lines: the returns table, left out of the orders
     used: dict[str, set[str]] = {}
+    parts = {joined_name(shared[0]): shared[0] for shared in proposal.namesakes.values() if shared}  # both read
     for table, columns in proposal.columns.items():
         for user in columns.values():
-            read = column_names(parse_expression(user[1:])) if user.startswith("=") else [user]
+            read = column_names(parse_expression(user[1:])) if user.startswith("=") else [user, *parts.get(user, [])]
             used.setdefault(proposal.tables[table], set()).update(read)
     for table, rules in proposal.exclude().items():
         used.setdefault(proposal.tables[table], set()).update(rules)

@@ -229,9 +229,9 @@ def test_map_without_orders_says_what_is_missing_writes_a_draft_and_fails(tmp_pa
     )  # a customer is optional: orders without one still count
     assert lines[2] == (
         "    已识别: 销售日期 → 下单日期 (order_date), 销售数量 → 数量 (quantity), 售价 → 单价 (unit_price), "
-        "销售区域 → 区域 (region), 销售渠道 → 渠道 (channel)"
+        "销售区域 → 区域 (region), 销售渠道 → 渠道 (channel), 品牌 → 产品线 (product_line)"
     )
-    assert lines[3] == "    未使用: 销售订单, 品牌"
+    assert lines[3] == "    未使用: 销售订单"  # 品牌: the brand groups the products, their line
     assert lines[4].startswith("- 未能识别订单编号 (order_id)列：若 销售订单 是订单编号 (order_id)")  # unique codes
     assert lines[-1] == "已写出映射草稿 mapping.yaml：按上面的提示补全后运行 salesnb validate"
     draft = (tmp_path / "mapping.yaml").read_text(encoding="utf-8")
