@@ -3,7 +3,8 @@
 The notes: a partial month read through day D (naming only the dataset's tables), a summary's month that looks
 partial (:mod:`.data.partial_month`), a region's months the export
 left out, a channel's or region's part of the export ending days early, rows the mapping excluded, orders of 0
-left out, a cost that copies the amount left out, currencies converted, summary rows made into orders.
+left out, a cost that copies the amount left out, currencies converted, summary rows made into orders, orders
+that name no customer (each section that needs them then says only that it is skipped).
 """
 
 from __future__ import annotations
@@ -98,6 +99,8 @@ def header_markdown(report: Any) -> str:
     counted = ds.mapping.renames("orders").get("order_count")
     if counted and orders_counted(ds):  # rows made into the orders they count (:mod:`salesnb.data.summaries`)
         text += "\n\n" + t("summary_orders_note", lang, column=counted)
+    elif ds.has("orders") and not parts and not report.buyers_named:  # said once, not under every customer section
+        text += "\n\n" + t("buyers_note", lang)
     return text
 
 

@@ -132,7 +132,7 @@ def test_the_pages_drop_order_counts_and_say_why(tmp_path: Path) -> None:
     report = open_report(dataset=load_dataset(sheet, mapping=propose_mapping(sheet).mapping()), period="2026-10")
     metrics = overview.headline_metrics(report)
     assert metrics["orders"] is None and metrics["aov"] is None and metrics["revenue"] > 0
-    note = "数据每行是一段时间的合计（汇总表），不是一笔笔订单：订单数、客单价和单笔订单的分析无法计算，本节跳过"
+    note = "数据是汇总表，不是一笔笔订单，本节跳过（见页首说明）"
     assert note in overview.orders_aov_panel(report).note and note in tree_panel(report).note
     assert "订单数" not in overview.trend_panel(report).table.columns
     assert "ℹ 数据每行是按 月份 × 品类 × 大区 × 门店 汇总的合计，不是一笔笔订单" in report._repr_markdown_()

@@ -226,3 +226,19 @@ def test_validate_says_how_many_orders_have_no_customer(walk_in):
     summary = summarize(walk_in.ds)
     assert summary["unnamed_orders"] == 1 and summary["buyers_named"]
     assert "! orders.customer_id：1 笔订单没有客户（散客、非会员）" in format_summary(summary)
+
+
+def test_the_header_says_once_why_customer_sections_are_skipped(rep):
+    """The reason and the remedy stand under the header; each skipped section only points to it."""
+    from salesnb.header import header_markdown
+
+    head = header_markdown(rep)
+    assert head.count(t("buyers_note", "zh")) == 1
+    note = market.retention_panel(rep).note
+    assert note == t("needs_buyers", "zh") and len(note) < len(t("buyers_note", "zh")) / 2
+
+
+def test_a_sample_with_customers_has_no_such_note():
+    from salesnb.header import header_markdown
+
+    assert t("buyers_note", "zh") not in header_markdown(open_report(SAMPLE, "2026-09", "ALL"))
