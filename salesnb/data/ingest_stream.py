@@ -277,10 +277,10 @@ def _check(con, staged: dict[str, Staged]) -> None:
         if parts:
             union = " UNION ALL ".join(parts)
             seen, keys = con.execute(
-                f"SELECT count(DISTINCT v), count(DISTINCT {sql_spelling_key('v')}) FROM ({union})"
+                f"SELECT count(DISTINCT v), count(DISTINCT {sql_spelling_key('v', column)}) FROM ({union})"
             ).fetchall()[0]
             if seen != keys:
-                raise NotStreamable(f"{column}: spellings differing in case")
+                raise NotStreamable(f"{column}: spellings differing in case or a generic word")
     if "amount" in staged["orders"].present and "order_lines" in staged:  # :func:`.consistency.amount_disagreement`
         amount, lines = con.execute(
             "SELECT sum(o.amount), sum(l.v) FROM orders o JOIN (SELECT order_id, sum(quantity * unit_price) v "

@@ -64,7 +64,8 @@ def test_segment_values_differing_only_in_case_are_one_in_every_table(tmp_path):
     assert segment_targets(ds, "2026-10", "ALL", "product_line").to_dict() == {"Furniture": 100.0, "clothing": 40.0}
     said = [w.text("zh") for w in ds.warnings if w.startswith("product_line")]
     assert said == [
-        "product_line：只差大小写或空格的写法按同一个值计（Furniture ← FURNITURE, clothing ← Clothing；共 2 行改写）"
+        "product_line：只差大小写、空格或“区、省、市、渠道、类”这类通用字的写法按同一个值计"
+        "（Furniture ← FURNITURE, clothing ← Clothing；共 2 行改写）"
     ]
 
 
