@@ -6,6 +6,7 @@ that are not sales) reads the same words, compared the same loose way.
 
 from __future__ import annotations
 
+import functools
 import re
 from importlib import resources
 
@@ -54,11 +55,41 @@ _SIMPLIFIED = (
 SIMPLIFIED = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 
 
+BRACKETED = re.compile(r"[(（\[【](.*?)[)）\]】]")
+MEASURES = ("amount", "quantity", "unit_price")  # a bracket naming one of these says what a sales column counts
+
+
+@functools.cache
 def normalise(name: str) -> str:
-    """A column name compared loosely: Simplified, no unit (bracketed, or 万元 at the end), case, spaces, ``_-./:#``."""
-    text = re.sub(r"[(（\[【].*?[)）\]】]", "", str(name).translate(SIMPLIFIED)).casefold()
-    text = re.sub(r"(?<=.)(?:亿|百万|万|千)元$", "", text)  # 销售额万元: read as 销售额, scaled by map (scales.py)
+    """A column name compared loosely: Simplified, no unit (bracketed, or 万元 at the end), case, spaces, ``_-./:#``.
+
+    A bracket naming a measure is no unit but the column's meaning: 销售(数量) and ``Sales (Units)`` are read as
+    their quantity, 销售(金额) as its amount (``Sales (Units)`` was taken for the amount). Not where the name
+    outside the bracket says another concept: 折扣(金额) stays a discount, 成本(金额) a cost.
+    """
+    text = str(name).translate(SIMPLIFIED)
+    inside = BRACKETED.findall(text)
+    if len(inside) == 1:
+        measure, rest = _loose(inside[0]), _loose(BRACKETED.sub("", text))
+        if _concepts().get(measure) in MEASURES and _concepts().get(rest) in (None, *MEASURES):
+            return measure
+    return _loose(BRACKETED.sub("", text))
+
+
+def _loose(text: str) -> str:
+    """:func:`normalise` of a name without brackets."""
+    text = re.sub(r"(?<=.)(?:亿|百万|万|千)元$", "", text.casefold())  # 销售额万元: 销售额, scaled by map (scales.py)
     return re.sub(r"[\s_\-./:#：]+", "", text)
+
+
+@functools.cache
+def _concepts() -> dict[str, str]:
+    """Each synonym, compared loosely, → its concept (the first concept listing it)."""
+    out: dict[str, str] = {}
+    for concept, synonyms in SYNONYMS.items():
+        for name in (concept, *synonyms):
+            out.setdefault(_loose(name), concept)
+    return out
 
 
 def named_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
@@ -69,7 +100,7 @@ def named_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 def words(name: str) -> list[str]:
     """A name's words, lower case and without a plural s: ``dishes_id`` → [dish, id], ``placeOrderTime`` → 3."""
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", re.sub(r"[(（\[【].*?[)）\]】]", "", str(name).translate(SIMPLIFIED)))
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", BRACKETED.sub("", str(name).translate(SIMPLIFIED)))
     return [_singular(w) for w in re.split(r"[^0-9a-z\u4e00-\u9fff]+", text.casefold()) if w]
 
 

@@ -37,6 +37,31 @@ def test_names_compare_without_case_spaces_underscores_and_units(name: str, expe
     assert normalise(name) == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("销售(数量)", "数量"),  # the bracket says what the sales column counts
+        ("销售（金额）", "金额"),
+        ("Sales (Units)", "units"),  # taken for the amount before
+        ("Sales (USD)", "sales"),  # a currency is a unit
+        ("折扣(金额)", "折扣"),  # the name says another concept: a discount stays one
+        ("Discount (Amount)", "discount"),
+        ("数量（件）", "数量"),
+    ],
+)
+def test_a_bracket_naming_a_measure_is_the_columns_meaning(name: str, expected: str) -> None:
+    assert normalise(name) == expected
+
+
+def test_sales_qualified_by_units_and_money_are_read_as_quantity_and_amount() -> None:
+    sample = frame(
+        Order=["D1", "D2"], Date=["2026-09-01", "2026-09-02"], Customer=["A", "B"],
+        **{"Sales (Units)": ["3", "5"], "Sales (USD)": ["30.5", "99"]},
+    )  # fmt: skip
+    found, _ = match_columns(sample)
+    assert (found["order_id"], found["amount"], found["quantity"]) == ("Order", "Sales (USD)", "Sales (Units)")
+
+
 def test_chinese_synonyms_match_their_concepts() -> None:
     found, ambiguous = match_columns(
         frame(
