@@ -10,7 +10,7 @@ first part above 12 anywhere in the column means day-first, a second part above 
 every value is ambiguous does the mapping's declared order (``dates: {dayfirst: ...}``) decide; without one
 the values are reported with a hint to declare it. A declared format (``dates: {formats: {order_date:
 "%m/%d/%Y"}}``) is used as it is. A month spelt out (``1-Jan-2026``, ``Jan 1, 2026``) says the order itself;
-``20261005`` is read year first.
+``20261005`` is read year first, and so is ``24-11-05`` when its first parts take fewer values than its last.
 
 A month without a day (``2026-10``, ``2026/10``, ``2026年10月``, ``202610``, also as the number 202610) is a monthly
 total's date, as a summary export (月度销售汇总) gives it: it is read as that month's last day, so the data reaches
@@ -83,6 +83,10 @@ def _day_month(text: pd.Series, dayfirst: bool | None) -> tuple[pd.Series, str |
         return result, None
     parts = parts[shaped]
     first, second = parts[0].astype(int), parts[1].astype(int)
+    if _year_first(parts):  # 24-11-05: 2024-11-05, not 24 November 2005
+        year, month, day = first + 2000, second, parts[2].astype(int)
+        result[shaped] = _from_parts(year, month, day, *_clock(parts[3], parts[4], parts[5], parts[6]))
+        return result, None
     year = parts[2].astype(int)
     year = year.where(parts[2].str.len() == 4, year + np.where(year < 69, 2000, 1900))  # strftime's %y rule
     day_first_seen, month_first_seen = bool((first > 12).any()), bool((second > 12).any())
@@ -194,6 +198,20 @@ def parse_dates(
         failed = pd.Series(failed.to_numpy().take(codes) & (codes >= 0), index=text.index)
         return parsed.astype("datetime64[ns]"), failed, hint
     return _parse_text(text, dayfirst, fmt)
+
+
+def _year_first(parts: pd.DataFrame) -> bool:
+    """Whether ``24-11-05``-like values are year, month, day (two digits each), as some Chinese systems write them.
+
+    Read day or month first, their last part would be a year taking as many values as days do (2001 … 2031 in an
+    export of two years): the reading whose years take fewer values is the one. A tie keeps day or month first.
+    """
+    if not (parts[0].str.len() == 2).all() or not (parts[2].str.len() == 2).all():
+        return False
+    first, second, last = parts[0].astype(int), parts[1].astype(int), parts[2].astype(int)
+    if not (second.between(1, 12).all() and last.between(1, 31).all()):
+        return False
+    return first.nunique() < last.nunique()
 
 
 def _parse_text(text: pd.Series, dayfirst: bool | None, fmt: str | None) -> tuple[pd.Series, pd.Series, str | None]:

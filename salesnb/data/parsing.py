@@ -113,11 +113,13 @@ def _formatted(text: pd.Series) -> pd.Series:
     """Numbers written as a formatted spreadsheet cell shows them, saved as text; NaN for anything else.
 
     A currency sign or code (``¥1,234.50``, ``$12.00``, ``1,234.50元``, ``RMB 100``), an accountant's negative
-    ``(123.45)`` and a percentage (``12.5%`` is 0.125) are read; Excel writes the displayed text into a CSV.
+    ``(123.45)``, an accountant's zero (a lone dash: ``-``, ``¥ -``) and a percentage (``12.5%`` is 0.125) are
+    read; Excel writes the displayed text into a CSV.
     """
     bare = (
         text.str.replace(_CURRENCY_BEFORE, r"\1", regex=True).str.replace(_CURRENCY_AFTER, "", regex=True).str.strip()
     )
+    bare = bare.mask(bare.str.fullmatch(r"[-–—]").fillna(False).astype(bool), "0")
     negative = bare.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
     bare = bare.where(~negative, bare.str[1:-1])
     percent = bare.str.endswith("%").fillna(False).astype(bool)

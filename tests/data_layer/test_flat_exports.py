@@ -52,6 +52,23 @@ def test_unambiguous_date_formats_read_the_same_day(value: str) -> None:
     assert dates([value]) == (["2026-10-05 00:00"], [False], None)
 
 
+def test_two_digit_years_first_are_read_when_the_last_parts_vary_as_days_do() -> None:
+    """24-11-01 … 26-10-31 read day first made 365 months of 2001 … 2031: the years take 3 values, the days 31."""
+    days = pd.date_range("2024-11-01", "2026-10-31", freq="D")
+    shown, failed, hint = dates(list(days.strftime("%y-%m-%d")))
+    assert shown == list(days.strftime("%Y-%m-%d 00:00")) and not any(failed) and hint is None
+    assert dates(["01/11/24", "15/11/24", "31/01/25"])[0] == [
+        "2024-11-01 00:00",
+        "2024-11-15 00:00",
+        "2025-01-31 00:00",
+    ]
+    assert dates(["11/01/24", "11/15/24", "01/31/25"])[0] == [
+        "2024-11-01 00:00",
+        "2024-11-15 00:00",
+        "2025-01-31 00:00",
+    ]
+
+
 @pytest.mark.parametrize(
     "value",
     [
@@ -454,7 +471,8 @@ def test_an_expression_that_joins_text_is_refused_in_the_readers_language() -> N
 @pytest.mark.parametrize(
     ("value", "number"),
     [("¥1,234.50", 1234.5), ("￥99", 99.0), ("$12.00", 12.0), ("1,234.50元", 1234.5), ("RMB 100", 100.0),
-     ("-¥5", -5.0), ("(123.45)", -123.45), ("12.5%", 0.125), ("1,234", 1234.0)],
+     ("-¥5", -5.0), ("(123.45)", -123.45), ("12.5%", 0.125), ("1,234", 1234.0),
+     ("-", 0.0), ("¥ -", 0.0), (" — ", 0.0)],  # an accountant's zero: the 金额 column was refused for it
 )  # fmt: skip
 def test_numbers_as_a_formatted_sheet_shows_them_are_read(value: str, number: float) -> None:
     from salesnb.data.parsing import parse_number
