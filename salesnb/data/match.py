@@ -179,6 +179,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
         unclear = _first_date(frame, sample, found)
         ambiguous = ambiguous if unclear is None else unclear
+    _hash_number(sample, found)
     _own_id(sample, found)
     if "region" not in found and "country" not in found:  # 上海, 广东省 …: a column of places
         places = [c for c in frame.columns if c not in found.values() and place_share(sample[c]) >= PLACES_SHARE]
@@ -287,6 +288,17 @@ def _first_date(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, str]
         return None
     found["order_date"] = first[0]
     return first[1]
+
+
+def _hash_number(sample: pd.DataFrame, found: dict[str, str]) -> None:
+    """The order number as a shop writes it (``#1001``: Shopify's Name, WooCommerce's Order), when no name said one."""
+    if "order_id" in found:
+        return
+    for column in sample.columns:
+        values = sample[column].dropna().astype("str").str.strip()
+        if column not in found.values() and len(values) and values.str.fullmatch(r"#\s?\d+").mean() >= MOSTLY:
+            found["order_id"] = column
+            return
 
 
 def _own_id(sample: pd.DataFrame, found: dict[str, str]) -> None:
