@@ -62,6 +62,18 @@ def test_sales_qualified_by_units_and_money_are_read_as_quantity_and_amount() ->
     assert (found["order_id"], found["amount"], found["quantity"]) == ("Order", "Sales (USD)", "Sales (Units)")
 
 
+def test_a_live_commerce_export_names_its_order_product_and_traffic_source() -> None:
+    """抖店's order export: 主订单编号 (子订单编号 is a line's), 选购商品, 流量来源 (直播, 短视频, 商品卡)."""
+    found, _ = match_columns(
+        frame(
+            主订单编号=["6901", "6901"], 子订单编号=["69011", "69012"], 选购商品=["保温杯", "茶具"],
+            商品数量=["2", "1"], 商品单价=["59", "199"], 订单提交时间=["2025-01-02 10:00:00"] * 2,
+            流量来源=["直播", "直播"], 收件人手机号=["13800001111"] * 2,
+        )
+    )  # fmt: skip
+    assert (found["order_id"], found["product_name"], found["channel"]) == ("主订单编号", "选购商品", "流量来源")
+
+
 def test_chinese_synonyms_match_their_concepts() -> None:
     found, ambiguous = match_columns(
         frame(
