@@ -74,6 +74,13 @@ def test_a_live_commerce_export_names_its_order_product_and_traffic_source() -> 
     assert (found["order_id"], found["product_name"], found["channel"]) == ("主订单编号", "选购商品", "流量来源")
 
 
+def test_a_marketplace_price_column_is_the_lines_unit_price() -> None:
+    """A 京东 order export prices its lines by 京东价 (商品价格, 销售价格 elsewhere): without it, no product angle."""
+    for name in ("京东价", "商品价格", "销售价格"):
+        found, _ = match_columns(frame(订单号=["1"], 下单时间=["2025-01-02"], 订购数量=["2"], **{name: ["129"]}))
+        assert (found["unit_price"], found["quantity"]) == (name, "订购数量")
+
+
 def test_chinese_synonyms_match_their_concepts() -> None:
     found, ambiguous = match_columns(
         frame(
