@@ -37,6 +37,19 @@ CONDITION = re.compile(r"^(<=|>=|<|>|=)\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))$")  # "
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater, ">=": np.greater_equal, "=": np.equal}
 
 
+OWN_ROWS = ("opportunities",)  # a flat CRM export's deals: every row, whatever the orders (won deals) leave out
+
+
+def own_rows(raw: Iterable[str]) -> set[str]:
+    """The tables of one flat export that keep every row, whatever the orders' exclude leaves out.
+
+    A CRM's deals (the orders are its won ones alone) and the customers and reps they refer to: a lost deal's
+    customer is a customer all the same. A one-file pipeline export read 100 % won for want of its lost deals.
+    """
+    own = {table for table in OWN_ROWS if table in raw}
+    return own | {target for table in own for target in TABLES[table].references.values() if target in raw}
+
+
 def drop_flat_rows(
     frame: pd.DataFrame, names: Mapping, tables: list[str], done: FlatExcluded | None = None
 ) -> tuple[pd.DataFrame, FlatExcluded]:

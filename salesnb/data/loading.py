@@ -30,7 +30,7 @@ from .dataset import Dataset, Mapping
 from .delimited import TEXT_SUFFIXES, headerless, headerless_names, point_decimals, separator, title_lines
 from .derive import add_joined_ids, computed_columns, joined_note, one_row_per_id, split_reused_orders
 from .encodings import CSV_ENCODINGS, csv_encodings
-from .exclude import drop_excluded, drop_flat_rows, only_rows, shared_alone, stands_alone, unmatched_rows
+from .exclude import drop_excluded, drop_flat_rows, only_rows, own_rows, shared_alone, stands_alone, unmatched_rows
 from .header_rows import GROUPS, TITLE, below_title, header_notes, two_row_header
 from .mapped_files import unmapped_file
 from .mapping import MAPPING_SECTIONS, load_mapping
@@ -435,7 +435,7 @@ def load_dataset(
                 tidied[source_name], found = cancel_voided_lines(tidied[source_name], names, source_name)
                 warnings += found
                 whole[source_name] = tidied[source_name]  # voided pairs cancelled, return lines (红字) kept
-                kept = [table for table in raw if table not in names.rows]  # a rows: table's exclude is its own
+                kept = [t for t in raw if t not in names.rows and t not in own_rows(raw)]  # their exclude: their own
                 tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, kept)
             elif not shared and stands_alone(name, raw):  # alone in its file, nothing points at it: the same
                 tidied[source_name], flat = drop_flat_rows(tidied[source_name], names, [name], flat)
@@ -445,6 +445,8 @@ def load_dataset(
         rows = tidied[source_name]  # a shared file's table nothing refers to (a pipeline's won deals): its own rows
         if name in names.rows:  # the returns read from the sales sheet's negative lines
             rows = only_rows(whole.get(source_name, rows), names, name, source_name)
+        elif name in own_rows(raw) and source_name in whole:  # a CRM export's every deal, not its won ones alone
+            rows, flat = drop_flat_rows(whole[source_name], names, [name], flat)
         if shared_alone(name, raw, sources, source_name, flat):
             rows, flat = drop_flat_rows(rows, names, [name], flat)
         if name in names.wide:  # 年份, 销售员, 1月 … 12月: a row per month

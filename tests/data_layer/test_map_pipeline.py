@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import yaml
 
 from salesnb.data.loading import load_dataset
@@ -85,3 +86,34 @@ def test_the_header_names_the_orders_rule_and_keeps_the_deals(tmp_path: Path) ->
     assert "engage_date" not in note and note.endswith(
         "they still count in the win rate, the open pipeline and the sales cycle."
     )
+
+
+CRM = """商机编号,商机名称,客户名称,销售阶段,商机金额,负责人,创建时间,预计成交日期,实际成交日期,输单原因,商机来源
+S1,甲项目,甲公司,赢单,100000,张伟,2026-08-01 09:00,2026-09-15,2026-09-10,,展会
+S2,乙项目,乙公司,输单,50000,王芳,2026-08-05 10:00,2026-09-20,2026-09-18,价格,官网
+S3,丙项目,丙公司,赢单,80000,王芳,2026-08-09 11:00,2026-09-30,2026-09-25,,转介绍
+S4,丁项目,丁公司,商务谈判,60000,张伟,2026-09-01 09:30,2026-10-30,,,展会
+"""
+
+
+def test_a_chinese_crms_one_file_export_keeps_every_deal_beside_its_won_orders(tmp_path: Path) -> None:
+    """销售易/纷享销客's opportunity list, one file: 商机编号 was read as a product and the export refused for want
+    of an amount; once read as a pipeline, the won deals' exclude took the lost ones from the deals too (100 % won)."""
+    from salesnb.process import angle_metrics
+
+    (tmp_path / "商机列表.csv").write_text(CRM, encoding="gb18030")
+    proposal = propose_mapping(tmp_path)
+    orders, deals = proposal.columns["orders"], proposal.columns["opportunities"]
+    assert (orders["order_id"], orders["order_date"], orders["amount"]) == ("商机编号", "实际成交日期", "商机金额")
+    assert (deals["created_at"], deals["expected_close_at"], deals["lost_reason"]) == (
+        "创建时间", "预计成交日期", "输单原因",
+    )  # fmt: skip
+    assert "products" not in proposal.tables  # 商机编号 + 商机名称 name a deal, not a product
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(proposal.mapping(), allow_unicode=True), encoding="utf-8")
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert sorted(ds["orders"]["order_id"]) == ["S1", "S3"] and ds["orders"]["amount"].sum() == 180000
+    assert sorted(ds["opportunities"]["opportunity_id"]) == ["S1", "S2", "S3", "S4"]
+    assert sorted(ds["customers"]["customer_id"]) == ["丁公司", "丙公司", "乙公司", "甲公司"]
+    metrics = angle_metrics(open_report(dataset=ds, period="2026-09"))
+    assert metrics["win_rate"] == pytest.approx(2 / 3) and metrics["deals_won"] == 2
