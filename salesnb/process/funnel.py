@@ -178,6 +178,8 @@ def funnel_panel(report: Report, by: str | None = None, basis: str = "cohort") -
             lang,
         )
         return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
+    if len(frame) and facts.is_unknown(frame["segment"]).all():  # no lead or customer says it: one 未知 at 100 %
+        return Panel.skipped(t("needs_column", lang, columns=dim_label(by, lang)))
     frame = frame.assign(segment=text_column(frame["segment"], lang))  # an English page showed 未知 (no source)
     ax = plot_conversion_matrix(frame, lang=lang, title=f"{t('proc_pct_prev', lang)} · {dim_label(by, lang)}")
     wide = frame.pivot_table(index="segment", columns="label", values="count", aggfunc="sum", sort=False)

@@ -117,3 +117,16 @@ def test_a_chinese_crms_one_file_export_keeps_every_deal_beside_its_won_orders(t
     assert sorted(ds["customers"]["customer_id"]) == ["丁公司", "丙公司", "乙公司", "甲公司"]
     metrics = angle_metrics(open_report(dataset=ds, period="2026-09"))
     assert metrics["win_rate"] == pytest.approx(2 / 3) and metrics["deals_won"] == 2
+
+
+def test_a_funnel_split_by_a_dimension_the_export_lacks_is_skipped_not_one_unknown(tmp_path: Path) -> None:
+    """The CRM list names no company size: its funnel by size was one 未知 row at 100 %, an empty grid."""
+    from salesnb.process import funnel_panel
+
+    (tmp_path / "商机列表.csv").write_text(CRM, encoding="gb18030")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(propose_mapping(tmp_path).mapping(), allow_unicode=True), encoding="utf-8")
+    report = open_report(dataset=load_dataset(tmp_path, mapping=mapping), period="2026-09")
+    by_size = funnel_panel(report, by="size_band")
+    assert by_size.is_skipped and by_size.note.startswith("数据中没有企业规模")
+    assert not funnel_panel(report, by="source").is_skipped
