@@ -30,7 +30,8 @@ def deal_facts(ds: Dataset, size_edges: tuple[float, ...] = DEFAULT_SIZE_EDGES) 
 
     Columns: opportunity_id, created_at, closed_at (missing for open deals; a closed deal without a date takes
     its last stage entry), outcome (won / lost / open, see :func:`deal_outcome`), amount (0 when missing),
-    expected_close_at, rep_id, customer_id, region (the deal's, else its customer's, its lead's or its rep's),
+    expected_close_at (an open deal's close date where none is given: a CRM's close date of an open deal is
+    its forecast), rep_id, customer_id, region (the deal's, else its customer's, its lead's or its rep's),
     source (the deal's, else its lead's), company_size (its lead's, else its customer's employee count) and
     size_band.
     """
@@ -55,8 +56,11 @@ def _build_deals(ds: Dataset, size_edges) -> pd.DataFrame:
     if events is not None and len(events):
         last = events.groupby("opportunity_id")["entered_at"].max()
         fallback = lookup(frame["opportunity_id"], last).astype("datetime64[ns]")
-    closed = opps["closed_at"].reset_index(drop=True).fillna(fallback.fillna(frame["created_at"]))
+    recorded = opps["closed_at"].reset_index(drop=True)
+    closed = recorded.fillna(fallback.fillna(frame["created_at"]))
     frame["closed_at"] = closed.where(outcome != "open")
+    # an open deal's close date is when it is expected to close (Salesforce's Close Date): its forecast
+    frame["expected_close_at"] = frame["expected_close_at"].fillna(recorded.where(outcome == "open"))
     frame["outcome"] = outcome.astype(str)
 
     region = opps["region"].reset_index(drop=True)
@@ -144,7 +148,7 @@ def last_deal_day(ds: Dataset) -> pd.Timestamp | None:
 
     def build() -> pd.Timestamp | None:
         opps, events = ds["opportunities"], ds.get("stage_events")
-        recorded = [opps["created_at"], opps["closed_at"]]
+        recorded = [opps["created_at"], opps["closed_at"].where(deal_outcome(opps["status"]) != "open")]
         return last_day(ds, *recorded, *([events["entered_at"]] if events is not None else []))
 
     return per_dataset(ds, ("deals", "last_deal_day"), build)

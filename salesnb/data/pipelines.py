@@ -29,6 +29,7 @@ OPEN_NAMES = ("engagedate", "createddate", "createdat", "createdon", "createdate
               "立项日期")  # fmt: skip
 # a Chinese CRM's (销售易, 纷享销客) deal columns, which no order synonym names
 DEAL_ID_NAMES = ("商机编号", "商机id", "商机编码", "机会编号", "销售机会编号", "dealid", "opportunitynumber")
+DEAL_NAME_NAMES = ("opportunityname", "dealname", "商机名称", "机会名称", "销售机会名称")  # an id where none is
 DEAL_AMOUNT_NAMES = ("商机金额", "赢单金额", "合同金额", "dealamount", "dealvalue", "opportunityamount")
 EXPECTED_NAMES = ("预计成交日期", "预计签单日期", "预计签约日期", "预计结单日期", "预计关闭日期", "expectedclosedate",
                   "expectedclose", "forecastclosedate")  # fmt: skip
@@ -42,6 +43,16 @@ def dated_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
     column = named_column(frame, names)
     sample = frame[column].head(SAMPLE_ROWS).dropna().astype(str) if column else None
     return column if sample is not None and len(sample) and reads_as_dates(sample)[0] else None
+
+
+def _deal_name(frame: pd.DataFrame) -> str | None:
+    """A deal-name column naming each row once: the id of a CRM report exported without one.
+
+    Salesforce's Opportunity Name: without it every deal, lost or open, was an order of its account on its close
+    date.
+    """
+    column = named_column(frame, DEAL_NAME_NAMES)
+    return column if column is not None and frame[column].notna().all() and frame[column].is_unique else None
 
 
 def stage_column(frame: pd.DataFrame) -> tuple[str, list[str]] | None:
@@ -61,7 +72,7 @@ def stage_column(frame: pd.DataFrame) -> tuple[str, list[str]] | None:
 
 def pipeline_tables(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict, dict[str, dict[str, list[str]]]] | None:
     """(orders and opportunities columns, their exclude rules) of a deal pipeline export, else ``None``."""
-    own = found.get("order_id") or found.get("own_id") or named_column(frame, DEAL_ID_NAMES)
+    own = found.get("order_id") or found.get("own_id") or named_column(frame, DEAL_ID_NAMES) or _deal_name(frame)
     stage, close = stage_column(frame), dated_column(frame, CLOSE_NAMES)
     if not (own and stage and close):
         return None

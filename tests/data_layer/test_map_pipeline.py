@@ -130,3 +130,32 @@ def test_a_funnel_split_by_a_dimension_the_export_lacks_is_skipped_not_one_unkno
     by_size = funnel_panel(report, by="size_band")
     assert by_size.is_skipped and by_size.note.startswith("数据中没有企业规模")
     assert not funnel_panel(report, by="source").is_skipped
+
+
+SALESFORCE = """Opportunity Name,Account Name,Stage,Amount,Close Date,Created Date,Opportunity Owner,Lead Source
+Acme - Upgrade,Acme,Closed Won,"$12,000",09/10/2026,08/01/2026,Ann Lee,Web
+Acme - Renewal,Acme,Closed Lost,"$5,000",09/20/2026,08/03/2026,Ann Lee,Web
+Globex - New,Globex,Closed Won,"$8,000",09/28/2026,08/20/2026,Bob Ray,Partner
+Initech - Pilot,Initech,Negotiation/Review,"$20,000",12/15/2026,09/05/2026,Bob Ray,Trade Show
+"""
+
+
+def test_a_salesforce_report_without_ids_is_a_pipeline_and_an_open_deals_close_date_its_forecast(
+    tmp_path: Path,
+) -> None:
+    """Exported without an id column, every deal (lost and open ones too) was an order of its account on its
+    close date; an open deal's Close Date, its forecast, then carried the data three months into the future."""
+    from salesnb.data.deals import deal_facts, last_deal_day
+
+    (tmp_path / "report.csv").write_text(SALESFORCE, encoding="utf-8")
+    proposal = propose_mapping(tmp_path)
+    assert proposal.columns["orders"]["order_id"] == "Opportunity Name"
+    assert proposal.columns["orders"]["rep_id"] == "Opportunity Owner"
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(yaml.safe_dump(proposal.mapping(), allow_unicode=True), encoding="utf-8")
+    ds = load_dataset(tmp_path, mapping=mapping)
+    assert ds["orders"]["amount"].sum() == 20000 and len(ds["opportunities"]) == 4
+    deals = deal_facts(ds).set_index("opportunity_id")
+    assert deals.loc["Initech - Pilot", "expected_close_at"] == pd.Timestamp("2026-12-15")
+    assert pd.isna(deals.loc["Initech - Pilot", "closed_at"])
+    assert last_deal_day(ds) == pd.Timestamp("2026-09-30")  # September read whole, not through December
