@@ -18,6 +18,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_clv, plot_ranking
 from ..i18n import t
 from ..models import customer_value
+from ..periods import ALL
 from ..report import Report
 from . import keys
 from .common import NAME, fmt_num, scope_orders
@@ -58,14 +59,39 @@ def clv_model(report: Report) -> dict[str, Any]:
     return report.memo(f"{NAME}_clv", build)
 
 
-def _summary(report: Report) -> tuple[pd.DataFrame, np.ndarray]:
-    """:func:`~salesnb.models.customer_value.summarise` of the scope's orders, by customer id, and its rows' codes.
+def _histories(report: Report) -> tuple[pd.DataFrame, np.ndarray]:
+    """The orders the scope's customers placed anywhere, and their customer codes (``-1``: no customer).
 
-    The orders are grouped by customer code (:mod:`.keys`), not by the id texts: the same groups in the same
-    order, the same sums.
+    A region's customers are those who bought in it by the report's end; their histories hold their orders in
+    every region. Where the region is the order's (one customer buys in several), a customer buying on elsewhere
+    is not lost: on the region's orders alone, one who bought there twice was read as gone (P(alive) 0 %).
+    Where each customer buys in one region, these are the region's own orders.
     """
-    orders = scope_orders(report)
-    codes = keys.row_codes(report, orders)
+    everyone = scope_orders(report, ALL)
+    codes = keys.row_codes(report, everyone)
+    if report.region == ALL:
+        return everyone, codes
+    mine = scope_orders(report)
+    mine = keys.row_codes(report, mine[mine["order_date"] < report.as_of()])
+    kept = np.isin(codes, mine[mine >= 0])
+    return everyone[kept], codes[kept]
+
+
+def bought_elsewhere(report: Report) -> bool:
+    """Whether the region's customers (:func:`_histories`) also bought in other regions."""
+    if report.region == ALL:
+        return False
+    orders, _ = _histories(report)
+    return bool((orders["region"] != report.region).any())
+
+
+def _summary(report: Report) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`~salesnb.models.customer_value.summarise` of the scope's customers' histories, and its rows' codes.
+
+    The histories are :func:`_histories`'. The orders are grouped by customer code (:mod:`.keys`), not by the id
+    texts: the same groups in the same order, the same sums.
+    """
+    orders, codes = _histories(report)
     known = codes >= 0  # an order without a customer is no one's history
     history = pd.DataFrame(
         {"customer": codes[known], "order_date": orders["order_date"].to_numpy()[known],
@@ -165,6 +191,8 @@ def clv_panel(report: Report) -> Panel:
     )  # fmt: skip
     if s is None:  # too few repeat buyers, or their spend too uneven for the model (no fit, or q ≤ 1)
         note += " " + t("mk_clv_no_spend" if repeat < 2 else "mk_clv_spend_unfit", lang)
+    if bought_elsewhere(report):
+        note += " " + t("mk_clv_elsewhere", lang, region=report.region)
     note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 

@@ -26,7 +26,8 @@ from .common import scope_orders
 def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
     """Customers, active customers and revenue per industry (``by="industry"``) or size band (``"size_band"``).
 
-    The base is the scope's customers (home region) acquired by the end of the period; ``active`` of them
+    The base is the scope's customers acquired by the end of the period: in a region, those whose home region it is
+    and those who bought in it by then (a region taken from the order: one customer buys in several); ``active`` of them
     ordered in the ``rfm.lookback_months`` months up to the period, ``buyers`` in the period. Revenue is the
     period's revenue in scope by the buying customer's segment, ``revenue_share`` its share (sums to 1), and
     ``vs_trailing`` its change against the trailing average.
@@ -37,22 +38,25 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
     edges = report.config["customers"]["size_bands"]
     segment_of = cust["industry"] if by == "industry" else size_band(cust["employee_count"], edges)
     window = months_back(report.period, report.config["rfm"]["lookback_months"])
-    in_base = cust["acquired_month"].isna() | (cust["acquired_month"] <= report.period)
-    if report.region != ALL:
-        in_base &= cust["region"] == report.region
-    in_base = in_base.to_numpy()
     orders = scope_orders(report)
+    rows = keys.facts_rows(report)  # each customer code's row of the customer facts
+
+    def marked(some: pd.DataFrame) -> np.ndarray:  # which customers (rows of the facts) ordered among ``some``
+        codes = keys.row_codes(report, some)
+        mark = np.zeros(len(cust), dtype=bool)
+        mark[rows[codes[codes >= 0]]] = True
+        return mark
+
+    in_base = (cust["acquired_month"].isna() | (cust["acquired_month"] <= report.period)).to_numpy(copy=True)
+    if report.region != ALL:
+        in_base &= (cust["region"] == report.region).to_numpy() | marked(orders[orders["month"] <= report.period])
     now = facts.in_months(orders, report.period)
     trailing = report.trailing()
     before = facts.in_months(orders, trailing)
     seg_base = segment_of[in_base]
-    rows = keys.facts_rows(report)  # each customer code's row of the customer facts
 
     def bought(some: pd.DataFrame) -> np.ndarray:  # which base customers ordered among ``some`` orders
-        codes = keys.row_codes(report, some)
-        mark = np.zeros(len(cust), dtype=bool)
-        mark[rows[codes[codes >= 0]]] = True
-        return mark[in_base]
+        return marked(some)[in_base]
 
     def segment(some: pd.DataFrame) -> pd.Series:  # the segment of each order's customer
         codes = keys.row_codes(report, some)

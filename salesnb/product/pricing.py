@@ -356,7 +356,9 @@ def price_frame(report: Report) -> pd.DataFrame:
     Per product sold this month and in the trailing months: price (average unit price = revenue ÷ units),
     baseline_price, price_change; units and baseline_units (average trailing month), units_change; aov and
     baseline_aov (average value of the orders containing it), aov_change; elasticity = ln(units ratio) ÷
-    ln(price ratio), ``NaN`` when the price moved less than 1%. Sorted by the size of the price change.
+    ln(price ratio), ``NaN`` when the price moved less than 1%; price_effect = (price − baseline_price) × units,
+    the revenue the price move made or cost this month (the revenue bridge's price term, per product). Sorted by
+    the size of the price effect: a product of one unit whose price doubled is not the month's pricing story.
     """
     data = scoped_lines(report)
     trailing = report.trailing()
@@ -392,8 +394,9 @@ def price_frame(report: Report) -> pd.DataFrame:
     out["aov_change"] = out["aov"] / out["baseline_aov"] - 1
     moved = out["price_change"].abs() >= 0.01
     out["elasticity"] = (np.log1p(out["units_change"]) / np.log1p(out["price_change"])).where(moved)
+    out["price_effect"] = (out["price"] - out["baseline_price"]) * out["units"]
     out = out.reset_index()
-    out["_abs"] = out["price_change"].abs()
+    out["_abs"] = out["price_effect"].abs()
     out = out.sort_values(["_abs", "product_id"], ascending=[False, True]).drop(columns="_abs")
     return out.reset_index(drop=True)
 
@@ -415,6 +418,10 @@ def price_panel(report: Report) -> Panel:
             t("prod_product", lang): shown["product_name"],
             t("prod_price", lang): format_amounts(shown["price"], lang),
             t("prod_price_change", lang): shown["price_change"].map(lambda v: format_pct(v, signed=True)),
+            t("prod_price_effect", lang): [
+                ("+" if v > 0 else "") + text
+                for v, text in zip(shown["price_effect"], format_amounts(shown["price_effect"], lang), strict=True)
+            ],
             t("prod_units_change", lang): shown["units_change"].map(lambda v: format_pct(v, signed=True)),
             t("prod_aov", lang): format_amounts(shown["aov"], lang),
             t("prod_aov_change", lang): shown["aov_change"].map(lambda v: format_pct(v, signed=True)),

@@ -778,3 +778,16 @@ def test_a_sales_manager_column_is_the_rep_unless_a_salesperson_column_is_there(
     assert found["rep_name"] == "销售经理"
     found, _ = match_columns(frame(订单编号=["1"], 业务员=["王五"], 订单日期=["2015-06-01"], 销售经理=["赵六"]))
     assert found["rep_name"] == "业务员"
+
+
+def test_a_customer_segment_named_in_chinese_is_the_customers_industry(tmp_path: Path) -> None:
+    """细分 (a Chinese BI tool's export of Segment) is the customer's segment, as ``segment`` is: customers.industry."""
+    found, _ = match_columns(frame(细分=["消费者", "公司"], 产品细分=["A", "B"], 销售额=["1", "2"]))
+    assert found == {"industry": "细分", "amount": "销售额"}  # 产品细分 is no customer's segment
+    text = "订单 ID,订单日期,客户 ID,细分,销售额\nA1,2023/1/5,C1,消费者,10\nA2,2023/1/6,C2,公司,30\n"
+    text += "A3,2023/2/1,C1,消费者,5\n"
+    (tmp_path / "export.csv").write_text(text, encoding="utf-8")
+    mapping = propose_mapping(tmp_path / "export.csv").mapping()
+    assert mapping["columns"]["customers"]["industry"] == "细分"
+    customers = load_dataset(tmp_path / "export.csv", mapping=mapping)["customers"].set_index("customer_id")
+    assert customers["industry"].to_dict() == {"C1": "消费者", "C2": "公司"}

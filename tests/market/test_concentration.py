@@ -119,7 +119,7 @@ def test_a_report_with_walk_in_orders_divides_by_all_its_revenue(tmp_path):
 def test_a_new_customer_s_big_first_order_is_said_to_be_new_and_followed_up(tmp_path):
     """华东's CE0 first buys in 2026-10, 1,000 of the month's 2,900: it had no share to fall back to.
 
-    The detail says it bought nothing in the months compared (not "它平均只占 0.0%") and the action is to follow
+    The detail says it bought nothing in the months compared (not "平均只占 0.0%") and the action is to follow
     up the newcomer and not to plan on the order recurring, not the account plan for a long-standing large customer.
     """
     folder = _one_big_month(tmp_path)
@@ -129,11 +129,11 @@ def test_a_new_customer_s_big_first_order_is_said_to_be_new_and_followed_up(tmp_
     r = open_report(str(folder), "2026-10", "华东")
     found = [f for f in market.angle_findings(r) if f["code"] == "customer_concentration"]
     assert len(found) == 1 and found[0]["baseline"] == 0.0 and "34.5%" in found[0]["title"]
-    assert "近6月它没有购买，每月最大客户通常占 5.3%" in found[0]["detail"]  # 100 of 1,900 each month before
+    assert "该客户近6月没有购买，每月最大客户通常占 5.3%" in found[0]["detail"]  # 100 of 1,900 each month before
     assert "平均只占" not in found[0]["detail"] and "回访这位客户" in found[0]["action"]
     again = open_report(str(_one_big_month(tmp_path / "b")), "2026-10", "华东")
     old = [f for f in market.angle_findings(again) if f["code"] == "customer_concentration"]
-    assert "近6月它平均只占 5.0%" in old[0]["detail"] and "续约计划" in old[0]["action"]
+    assert "该客户近6月平均只占 5.0%" in old[0]["detail"] and "续约计划" in old[0]["action"]
 
 
 def _standing_dependence(

@@ -416,3 +416,26 @@ def test_a_region_selling_after_three_empty_months_ranks_above_the_others(tmp_pa
     assert list(table["较近3月均值"]) == ["新增", "+50.0%", "-100.0%", "+125.0%"]  # the company: 45 against 20
     labels = [text.get_text().strip() for text in market.region_panel(r).figure.axes[0].texts]
     assert labels == ["新增", "50.0%", "-100.0%"]
+
+
+def test_a_regions_penetration_counts_every_customer_who_bought_in_it(tmp_path):
+    """The region is the order's: C1 first bought in 华东 (its home region), then in 华南. 华南's base holds C1 too.
+
+    华南 2026-10: C1 (制造业) 300 and C2 (金融) 100 bought there; counted by home region alone, 制造业 had 0 customers
+    and 0 buyers beside its 300 of revenue.
+    """
+    orders = pd.DataFrame(
+        {"order_id": ["O1", "O2", "O3", "O4"], "customer_id": ["C1", "C2", "C1", "C2"],
+         "order_date": ["2026-09-03", "2026-09-04", "2026-10-05", "2026-10-06"],
+         "region": ["华东", "华南", "华南", "华南"], "amount": [200, 100, 300, 100]}
+    )  # fmt: skip
+    orders.to_csv(tmp_path / "orders.csv", index=False)
+    pd.DataFrame({"customer_id": ["C1", "C2"], "industry": ["制造业", "金融"]}).to_csv(
+        tmp_path / "customers.csv", index=False
+    )
+    frame = market.penetration_frame(open_report(str(tmp_path), "2026-10", "华南")).set_index("segment")
+    assert frame["customers"].to_dict() == {"制造业": 1, "金融": 1}
+    assert frame["buyers"].to_dict() == {"制造业": 1, "金融": 1}
+    assert frame["revenue"].to_dict() == {"制造业": 300.0, "金融": 100.0}
+    east = market.penetration_frame(open_report(str(tmp_path), "2026-10", "华东")).set_index("segment")
+    assert east.loc["制造业", ["customers", "active", "buyers"]].tolist() == [1, 1, 0]  # home region: still its own

@@ -76,3 +76,30 @@ def test_without_order_lines_the_sections_skip(bare):
     runnable = {rule.code for rule in product.ANGLE.runnable_rules(r.ds)}
     assert not runnable & {"discount_deepening", "margin_erosion"}
     assert product.pricing.metrics(r) == {}
+
+
+def test_price_changes_are_ranked_by_the_revenue_they_moved(tmp_path):
+    """P1 sells 1 unit a month, at 10 then 50 (+400 %); P2 100 units, at 100 then 110 (+10 %).
+
+    P1's price move made 40 this month, P2's 1,000: P2 leads the table, not the product of one unit.
+    """
+    import pandas as pd
+
+    orders, lines = [], []
+    for month, (p1, p2) in {"2026-07": (10, 100), "2026-08": (10, 100), "2026-09": (10, 100),
+                            "2026-10": (50, 110)}.items():  # fmt: skip
+        for item, price, units in (("P1", p1, 1), ("P2", p2, 100)):
+            order = f"{item}-{month}"
+            orders.append({"order_id": order, "customer_id": item, "order_date": f"{month}-10", "region": "华东"})
+            lines.append({"order_id": order, "product_id": item, "quantity": units, "unit_price": price})
+    pd.DataFrame(orders).to_csv(tmp_path / "orders.csv", index=False)
+    pd.DataFrame(lines).to_csv(tmp_path / "order_lines.csv", index=False)
+    pd.DataFrame({"product_id": ["P1", "P2"], "product_name": ["一件", "百件"], "product_line": ["L", "L"]}).to_csv(
+        tmp_path / "products.csv", index=False
+    )
+    frame = product.price_frame(open_report(str(tmp_path), "2026-10", "ALL"))
+    assert frame["product_id"].tolist() == ["P2", "P1"]
+    assert frame["price_effect"].tolist() == pytest.approx([1000.0, 40.0])
+    assert frame["price_change"].tolist() == pytest.approx([0.1, 4.0])
+    table = product.price_panel(open_report(str(tmp_path), "2026-10", "ALL")).table
+    assert table["价格带来的收入变化"].tolist() == ["+1,000", "+40"]

@@ -148,7 +148,7 @@ def plot_price_volume(
 ) -> Axes:
     """Scatter the price change (x) against the volume change (y) of each item, dots sized by ``size``.
 
-    Volume changes are drawn clipped to −100%…+200%; the first three rows (the largest price moves, as
+    Volume changes are drawn clipped to −100%…+200%; the first three rows (the largest price effects, as
     :func:`salesnb.product.price_frame` sorts them) are labelled. ``**kwargs`` go to ``ax.scatter``; the rest
     as every chart (see the package docstring).
     """
@@ -163,7 +163,7 @@ def plot_price_volume(
     ax.scatter(xs, ys, s=sizes, c=colors, alpha=0.7, edgecolors="white", linewidths=0.6, **kwargs)
     ax.axhline(0, color=style.NEUTRAL, linewidth=0.8)
     ax.axvline(0, color=style.NEUTRAL, linewidth=0.8)
-    for k in range(min(3, len(frame))):  # the frame comes sorted by the size of the price change
+    for k in range(min(3, len(frame))):  # the frame comes sorted by the size of the price effect
         ax.annotate(str(frame[label].iloc[k]), (xs[k], ys[k]), xytext=(4, 4 + 8 * k), textcoords="offset points",
                     fontsize=7, color=style.TARGET)  # fmt: skip
     ax.xaxis.set_major_formatter(style.pct_formatter())
