@@ -7,9 +7,15 @@ weighs each segment by half its share in the same month last year (seasonality) 
 the trailing months (current momentum); reps who have left are not given a target. A segment that did not
 exist a year ago (a rep hired since, a line first sold since) has no share last year, not a share of 0: it
 takes its trailing share, averaged over the months since it started, and the others split the rest.
+
+A region's own report without a target of its own proposes the company plan's row for it (``company``): the
+company's total split by region is the number both pages show. Forecast on its own, a small region's plan
+read 5.0万 on its page and 3.0万 in the company's split of the same month.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 
@@ -35,11 +41,16 @@ def next_month(period: str) -> str:
 
 @scope_memo  # the panel and the published metrics read one computation
 def plan_total(report: Report) -> tuple[float | None, str]:
-    """The next month's target for the report's scope and how it was obtained (``set``/``forecast``/``trailing``)."""
+    """Next month's target for the report's scope and how it was set (``set``/``forecast``/``trailing``/``company``)."""
     month = next_month(report.period)
     already = total_target(report.whole, [month], report.region)
     if already is not None:
         return already, "set"
+    if report.region != ALL:  # the company plan's row for the region: one number on both pages
+        company = plan_frame(replace(report, ds=report.whole, region=ALL), by="region")
+        row = company.loc[company["segment"] == report.region, "proposed"]
+        if len(row) and pd.notna(row.iloc[0]):
+            return float(row.iloc[0]), "company"
     orders = facts.in_region(facts.order_facts(report.whole), report.region)
     by_month = orders.groupby("month")["revenue"].sum()
     if report.region == ALL:  # a month the export left out for a region: the company's at the region's usual share
@@ -124,9 +135,32 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
             frame = frame[frame.index.astype(str).isin(active)]
     frame["weight"] = split_weights(frame["last_year"], frame["trailing_avg"])
     frame["proposed"] = frame["weight"] * (total or 0.0) if total is not None else float("nan")
+    if total and report.region == ALL and by in ("region", "rep_id"):  # as each region's own page shows it
+        frame["proposed"] = _as_regions_show(report, frame, by, total)
+        frame["weight"] = frame["proposed"] / total
     frame = frame.rename_axis("segment").reset_index()
     frame["segment"] = frame["segment"].astype(str)
     return frame.sort_values(["proposed", "segment"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _as_regions_show(report: Report, frame: pd.DataFrame, by: str, total: float) -> pd.Series:
+    """The company page's proposals by region or rep, each the number the region's own page shows.
+
+    A region with a target of its own for next month keeps it; the others split what the company total leaves
+    by their weights. A rep's proposal is the sum of the rep's rows on the pages of the regions the rep sells in
+    (a rep of orders without a region: none), so a rep's number is one on both pages.
+    """
+    month = next_month(report.period)
+    if by == "region":
+        own = pd.Series({s: total_target(report.whole, [month], s) for s in frame.index}, dtype=float).dropna()
+        rest = ~frame.index.isin(own.index)
+        free = frame.loc[rest, "weight"]
+        left = max(total - float(own.sum()), 0.0)
+        shared = free / free.sum() * left if free.sum() > 0 else free * 0.0
+        return pd.concat([own, shared]).reindex(frame.index).fillna(0.0)
+    pages = [plan_frame(replace(report, ds=report.whole, region=r), by) for r in facts.regions(report.whole)]
+    rows = pd.concat([page.set_index("segment")["proposed"] for page in pages]) if pages else pd.Series(dtype=float)
+    return rows.groupby(level=0).sum().reindex(frame.index.astype(str)).fillna(0.0).set_axis(frame.index)
 
 
 def split_weights(last_year: pd.Series, trailing: pd.Series) -> pd.Series:

@@ -246,8 +246,8 @@ def test_next_months_plan_leaves_a_regions_gap_month_out(years: Path) -> None:
     The company's plan is last September × the trend: 3,000 × 9,000 / 9,000 = 3,000 with the month made whole,
     not 1,800. Its split by region leans on last September's shares only where every region was there: North's
     is unknown, so the trailing shares alone (1,200 : 300 : 1,500) split it, not (0 + 0.4) / 2 for North (360).
-    North's own plan for 2026-10 is last October × its trend over the months covered both now and a year
-    earlier (2026-07, 08 against 2025-07, 08): 1,200 × 2,400 / 2,400, not × 3,600 / 2,400 = 1,800.
+    North's own page for 2026-10 shows the company plan's North row: 1,200 (read on North's own, last October ×
+    its trend over the months covered both now and a year earlier gives the same, not × 3,600 / 2,400 = 1,800).
     """
     from salesnb.planning import plan_frame, plan_total
 
@@ -257,7 +257,7 @@ def test_next_months_plan_leaves_a_regions_gap_month_out(years: Path) -> None:
     assert split["proposed"].to_dict() == pytest.approx({"North": 1200.0, "South": 300.0, "East": 1500.0})
     assert pd.isna(split.loc["North", "last_year"]) and split.loc["East", "last_year"] == 1500
     north = open_report(data=str(years), period="2026-09", region="North")
-    assert plan_total(north) == (pytest.approx(1200.0), "forecast")
+    assert plan_total(north) == (pytest.approx(1200.0), "company")  # the company plan's North row
 
 
 def test_a_region_taken_over_by_the_others_is_no_gap_and_a_dented_company_month_is() -> None:

@@ -20,17 +20,27 @@ def test_plan_uses_the_target_already_set(tmp_path):
 
 
 def test_plan_forecast_from_trailing_average_without_a_year_of_history(tmp_path):
-    report = open_report(str(write_tiny(tmp_path / "t")), "2026-10", "华南")
-    total, how = planning.plan_total(report)
-    # 华南 trailing 2026-08..10: O6 100 + O4 300 + O7 100 = 500; 2025-08..10 has no 华南 sales -> trailing average
-    assert how == "trailing" and total == pytest.approx(500 / 3)
+    data = str(write_tiny(tmp_path / "t"))
+    company = open_report(data, "2026-10", "ALL")
+    total, how = planning.plan_total(company)
+    assert how == "trailing" and total > 0  # no 2025-11 sales: the trailing average
+    south = open_report(data, "2026-10", "华南")
+    split = planning.plan_frame(company, "region").set_index("segment")["proposed"]
+    # a region's page shows the company plan's row for it, not a forecast of its own (两个页面同一个数)
+    assert planning.plan_total(south) == (pytest.approx(split["华南"]), "company")
 
 
 def test_plan_properties_on_the_sample():
+    company = planning.plan_frame(open_report("", "2026-10", "ALL"), "region").set_index("segment")["proposed"]
+    reps = planning.plan_frame(open_report("", "2026-10", "ALL"), "rep_id").set_index("segment")["proposed"]
     for region in ("ALL", "华东", "西南"):
         report = open_report("", "2026-10", region)
         total, how = planning.plan_total(report)
-        assert how == "forecast" and total > 0
+        assert how == ("forecast" if region == "ALL" else "company") and total > 0
+        if region != "ALL":  # one number on both pages: the region's plan and each of its reps'
+            assert total == pytest.approx(company[region])
+            own = planning.plan_frame(report, "rep_id").set_index("segment")["proposed"]
+            assert own.to_dict() == pytest.approx(reps[own.index].to_dict())
         for by in ("product_line", "rep_id") + (("region",) if region == "ALL" else ()):
             frame = planning.plan_frame(report, by)
             assert frame["weight"].sum() == pytest.approx(1.0)
