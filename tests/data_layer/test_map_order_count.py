@@ -30,3 +30,20 @@ def test_map_says_the_order_count_the_reports_use_and_why_it_is_more_than_custom
     assert "已按“客户编号 + 下单日期 + 大区 + 渠道”分成不同订单" in text  # not 客户编号 + 下单日期 twice
     en = "\n".join(describe(proposal, "en"))
     assert "5 rows make 4 orders (1 of them the same customer's on the same day in another 大区 / 渠道)" in en
+
+
+def test_a_stores_daily_sheet_counts_its_orders_by_its_receipts(tmp_path: Path) -> None:
+    """A chain's 销售日报 (日期, 门店, 销售额, 客单数, 客流量, 客单价): 客单数 is the day's receipts, the orders; 客流量
+    (people through the door) is not. Unread, the pages had no order count and no 客单价 at all."""
+    from salesnb import overview
+    from salesnb.report import open_report
+
+    rows = "日期,门店,区域,销售额,客单数,客流量,客单价\n"
+    rows += "2026/09/01,国贸店,北京,1000,20,60,50\n2026/09/01,天河店,广州,600,10,30,60\n"
+    rows += "2026/10/01,国贸店,北京,1200,30,90,40\n2026/10/02,天河店,广州,900,15,45,60\n"
+    (tmp_path / "daily.csv").write_text(rows, encoding="gb18030")
+    mapping = propose_mapping(tmp_path / "daily.csv").mapping()
+    assert mapping["columns"]["orders"]["order_count"] == "客单数"
+    report = open_report(dataset=load_dataset(str(tmp_path / "daily.csv"), mapping=mapping), period="2026-10")
+    metrics = overview.headline_metrics(report)
+    assert (metrics["revenue"], metrics["orders"], metrics["aov"]) == (2100.0, 45, 2100 / 45)
