@@ -57,21 +57,22 @@ SIMPLIFIED = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
 
 BRACKETED = re.compile(r"[(（\[【](.*?)[)）\]】]")
 MEASURES = ("amount", "quantity", "unit_price")  # a bracket naming one of these says what a sales column counts
+SALES_WORDS = ("", "销售", "成交", "销货", "出货", "sales", "sold", "sale")  # a name that is just "sales" (销售(数量))
 
 
 @functools.cache
 def normalise(name: str) -> str:
     """A column name compared loosely: Simplified, no unit (bracketed, or 万元 at the end), case, spaces, ``_-./:#``.
 
-    A bracket naming a measure is no unit but the column's meaning: 销售(数量) and ``Sales (Units)`` are read as
-    their quantity, 销售(金额) as its amount (``Sales (Units)`` was taken for the amount). Not where the name
-    outside the bracket says another concept: 折扣(金额) stays a discount, 成本(金额) a cost.
+    A bracket naming a measure is no unit but the column's meaning when the name outside it says only "sales":
+    销售(数量) and ``Sales (Units)`` are read as their quantity, 销售(金额) as its amount (``Sales (Units)`` was
+    taken for the amount). Not otherwise: 折扣(金额) stays a discount, 退货(数量) a return's, not the quantity sold.
     """
     text = str(name).translate(SIMPLIFIED)
     inside = BRACKETED.findall(text)
     if len(inside) == 1:
         measure, rest = _loose(inside[0]), _loose(BRACKETED.sub("", text))
-        if _concepts().get(measure) in MEASURES and _concepts().get(rest) in (None, *MEASURES):
+        if _concepts().get(measure) in MEASURES and (rest in SALES_WORDS or _concepts().get(rest) in MEASURES):
             return measure
     return _loose(BRACKETED.sub("", text))
 

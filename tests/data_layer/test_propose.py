@@ -46,6 +46,8 @@ def test_names_compare_without_case_spaces_underscores_and_units(name: str, expe
         ("Sales (USD)", "sales"),  # a currency is a unit
         ("折扣(金额)", "折扣"),  # the name says another concept: a discount stays one
         ("Discount (Amount)", "discount"),
+        ("退货(数量)", "退货"),  # a return's quantity is not the quantity sold
+        ("Sales (Qty)", "qty"),
         ("数量（件）", "数量"),
     ],
 )
