@@ -159,7 +159,9 @@ def _as_regions_show(report: Report, frame: pd.DataFrame, by: str, total: float)
         shared = free / free.sum() * left if free.sum() > 0 else free * 0.0
         return pd.concat([own, shared]).reindex(frame.index).fillna(0.0)
     pages = [plan_frame(replace(report, ds=report.whole, region=r), by) for r in facts.regions(report.whole)]
-    rows = pd.concat([page.set_index("segment")["proposed"] for page in pages]) if pages else pd.Series(dtype=float)
+    if not pages:  # no region pages (an export without regions): the company's own split
+        return frame["proposed"]
+    rows = pd.concat([page.set_index("segment")["proposed"] for page in pages])
     return rows.groupby(level=0).sum().reindex(frame.index.astype(str)).fillna(0.0).set_axis(frame.index)
 
 

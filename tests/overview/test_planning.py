@@ -170,3 +170,18 @@ def test_the_chart_draws_the_rows_the_table_names():
     labels = [tick.get_text() for tick in panel.figure.axes[0].get_yticklabels()]
     named = [str(x) for x in panel.table.iloc[:, 0] if not str(x).startswith("其他")]
     assert len(named) < 43 and named and sorted(labels) == sorted(named)
+
+
+def test_an_export_without_regions_splits_reps_by_the_companys_shares(tmp_path):
+    """No region pages to add up: each rep keeps the company's split (all 0 would plan nothing for anyone)."""
+    import pandas as pd
+
+    folder = tmp_path / "no_regions"
+    folder.mkdir()
+    orders = [{"order_id": f"O{k}", "customer_id": f"C{k % 5}", "order_date": f"2026-{8 + k % 3:02d}-{1 + k:02d}",
+               "rep_id": "R1" if k % 3 else "R2", "amount": 100.0} for k in range(27)]  # fmt: skip
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    report = open_report(str(folder), "2026-10", "ALL")
+    total, _ = planning.plan_total(report)
+    frame = planning.plan_frame(report, "rep_id").set_index("segment")
+    assert frame["proposed"].sum() == pytest.approx(total) and (frame["proposed"] > 0).all()
