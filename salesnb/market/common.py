@@ -44,7 +44,7 @@ def acquisition_history(report: Report, months: list[str], region: str | None = 
     A month whose first-seen buyers include customers of long before the export began is no usual level of new
     customers: only the months after the warm-up are. Nor are the months of ``region``'s (default: the report's)
     opening warm-up, as long as the data's and at least its first month (:func:`.openings.opening_months`; in
-    ``ALL`` those of every region opened late).
+    ``ALL`` the first month of every region opened late).
     """
     start = acquisition_from(report)
     scope = report.region if region is None else region

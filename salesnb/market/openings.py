@@ -37,9 +37,11 @@ def warm_up_length(first: str, counted_from: str) -> int:
 def opening_months(ds: Dataset, region: str, months: int) -> set[str]:
     """The months of ``region``'s opening warm-up: from its first month, ``months`` long and at least that month.
 
-    ``ALL``: those of every region opened late, since the company's month holds the region's first-seen
-    customers too. Empty for a region that sold from the data's first month.
+    ``ALL``: the first month of every region opened late, where its book lands at once in the company's count
+    too; the region's later first-seen customers are a few among the company's. Empty for a region that sold
+    from the data's first month.
     """
     starts = region_starts(ds)
-    opened = starts.items() if region == ALL else [(region, starts[region])] if region in starts else []
-    return {shift_month(first, -k) for _, first in opened for k in range(max(months, 1))}
+    if region == ALL:
+        return set(starts.values())
+    return {shift_month(starts[region], -k) for k in range(max(months, 1))} if region in starts else set()
