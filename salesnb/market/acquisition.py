@@ -28,7 +28,6 @@ from ..stats import change, dispersion, poisson_low
 from ..trend import trend_rows
 from .common import (
     NAME,
-    acquisition_from,
     acquisition_history,
     all_months,
     fmt_count,
@@ -38,6 +37,7 @@ from .common import (
     peer_factor,
     rule_severity,
     scope_months,
+    scope_warm_up,
     signed,
     supported,
 )
@@ -137,10 +137,10 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
     months = new_customer_months(report, scope).set_index("month")
-    usual_months = acquisition_history(report, history(report, region=scope))  # the scope's own months
+    usual_months = acquisition_history(report, history(report, region=scope), scope)  # the scope's own months
     ly_month = last_year(report, region=scope)
-    ly_month = ly_month if ly_month and acquisition_history(report, [ly_month]) else None
-    settled = bool(acquisition_history(report, [report.period]))
+    ly_month = ly_month if ly_month and acquisition_history(report, [ly_month], scope) else None
+    settled = bool(acquisition_history(report, [report.period], scope))
     if not settled:  # within the warm-up: first seen is not new
         usual_months = []
     count = int(months["new_customers"].get(report.period, 0))
@@ -158,7 +158,7 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
         returning = retention_months(report, ALL).set_index("month")["returning_buyers"]
         peers = float(returning.get(report.period, 0)), float(returning.reindex(usual_months).mean())
         factor = peer_factor(peers[0] + prior, peers[1] + prior)
-    span = acquisition_history(report, report.history(report.settings(NAME)["expect_months"], region=scope))
+    span = acquisition_history(report, report.history(report.settings(NAME)["expect_months"], region=scope), scope)
     history_counts = months["new_customers"].reindex(span).fillna(0.0).to_numpy()
     own = own_expectation(history_counts, len(usual_months), report.settings(NAME)["new_customer_floor"])
     baseline = None if usual is None or own is None else own * factor
@@ -352,7 +352,7 @@ def new_customers_panel(report: Report) -> Panel:
         )
     note = t("mk_new_note", lang, m=m)
     if not new_customer_test(report)["settled"]:  # first seen in the export is not new: say so, judge nothing
-        start, end = acquisition_from(report), facts.data_months(report.ds)[1]
+        (first, start), end = scope_warm_up(report), facts.data_months(report.ds)[1]
         key = "mk_new_warm_up" if start <= end else "mk_new_too_early"
-        note += t(key, lang, first=facts.data_months(report.ds)[0], start=start)
+        note += t(key, lang, first=first, start=start)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

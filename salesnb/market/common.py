@@ -25,6 +25,7 @@ from ..display.formatting import format_pct
 from ..evidence import confirmed, q_values, severity
 from ..periods import ALL, shift_month
 from ..report import Report
+from .openings import opening_months, region_starts, warm_up_length
 
 NAME = "market"  # the angle: its settings section and thresholds
 
@@ -37,14 +38,27 @@ def history(report: Report, period: str | None = None, region: str | None = None
     return report.history(report.settings(NAME)["history_months"], period, region)
 
 
-def acquisition_history(report: Report, months: list[str]) -> list[str]:
-    """``months`` without the data's warm-up (:func:`~salesnb.data.customers.acquisition_start`).
+def acquisition_history(report: Report, months: list[str], region: str | None = None) -> list[str]:
+    """``months`` without the data's warm-up (:func:`~salesnb.data.customers.acquisition_start`) nor the opening.
 
     A month whose first-seen buyers include customers of long before the export began is no usual level of new
-    customers: only the months after the warm-up are.
+    customers: only the months after the warm-up are. Nor are the months of ``region``'s (default: the report's)
+    opening warm-up, as long as the data's and at least its first month (:func:`.openings.opening_months`; in
+    ``ALL`` the first month of every region opened late).
     """
     start = acquisition_from(report)
-    return [m for m in months if m >= start]
+    scope = report.region if region is None else region
+    skip = opening_months(report.ds, scope, warm_up_length(facts.data_months(report.ds)[0], start))
+    return [m for m in months if m >= start and m not in skip]
+
+
+def scope_warm_up(report: Report) -> tuple[str, str]:
+    """The report scope's first month and first month counted for new customers (a region opened late: its own)."""
+    first, start = facts.data_months(report.ds)[0], acquisition_from(report)
+    opened = region_starts(report.ds).get(report.region)
+    if opened is None:
+        return first, start
+    return opened, max(start, shift_month(opened, -max(warm_up_length(first, start), 1)))
 
 
 def acquisition_from(report: Report) -> str:
