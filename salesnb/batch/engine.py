@@ -16,6 +16,7 @@ import os
 import random
 import signal
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from .memory import allocator_env, death_reason, kernel_memory_limit
 
 KERNEL_NAME = "python3"
 START_ATTEMPTS = 3  # a kernel whose ports were taken before it bound them (jupyter_client#487) starts again
+LOG_TAIL_LINES = 5  # of a dead kernel's own log, quoted in its report's error
 INLINE = "module://matplotlib_inline.backend_inline"  # a kernel shows figures inline, whatever the caller uses
 RESET_CODE = """\
 import salesnb.batch.session as _salesnb_session
@@ -86,6 +88,7 @@ class WarmKernel:
         self.notebooks_run = 0
         self.cell_index: int | None = None  # the cell being executed, for the error page of a dead kernel
         self._pid: int | None = None
+        self._log = None  # the kernel's stderr: a file of its own, not the run's terminal
 
     # -- lifecycle -------------------------------------------------------------------------------------
     async def _start(self) -> None:
@@ -94,9 +97,13 @@ class WarmKernel:
         self.km = AsyncKernelManager(kernel_name=KERNEL_NAME)
         env = {**allocator_env(), **os.environ, **(self.env or {})}  # Arrow's allocator, unless the user chose one
         env |= {"PYDEVD_DISABLE_FILE_VALIDATION": "1", "MPLBACKEND": INLINE}
+        # a kernel logs to its stderr, e.g. tornado's traceback for a message cut short when Ctrl-C stops the
+        # run half way through sending it: the run's terminal shows the runner's one line, not the kernel's log
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in _stop, kept while the kernel runs
         await self.km.start_kernel(
             cwd=str(self.cwd),
             env=env,
+            stderr=self._log,
             preexec_fn=die_with_parent,  # jupyter_client starts it in a session of its own: Ctrl-C does not reach it
             extra_arguments=[
                 "--HistoryManager.hist_file=:memory:",
@@ -119,6 +126,9 @@ class WarmKernel:
             await self.km.shutdown_kernel(now=True)
         self.km = self.kc = None
         self._pid = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     @property
     def kernel_pid(self) -> int | None:
@@ -137,11 +147,24 @@ class WarmKernel:
                 return
             try:
                 self.loop.run_until_complete(self._start())
-            except Exception:
+            except Exception as exc:
+                tail = self.log_tail()
+                if tail:
+                    exc.add_note(f"the kernel's log ended with:\n{tail}")
                 self._restart()  # nothing of the failed start is kept: the next attempt starts clean
                 if attempt == START_ATTEMPTS - 1:
                     raise
                 time.sleep(0.5 + random.random())  # noqa: S311 - spreads the retries, not security
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        """The last ``lines`` lines the running (or just dead) kernel wrote to its stderr, for an error message."""
+        if self._log is None or self._log.closed:
+            return ""
+        self._log.flush()
+        self._log.seek(0, os.SEEK_END)
+        self._log.seek(max(0, self._log.tell() - 4096))
+        text = self._log.read().decode("utf-8", "replace")
+        return "\n".join(text.strip().splitlines()[-lines:])
 
     def kill(self) -> None:
         """Kill the kernel and anything it started at once (its own process group), without asking it."""
@@ -227,8 +250,11 @@ class WarmKernel:
         except DeadKernelError as exc:
             process = getattr(getattr(self.km, "provisioner", None), "process", None)
             exit_code = process.poll() if process is not None else None
+            tail = self.log_tail()
             self._restart()
             message = death_reason(exit_code, kernel_memory_limit(self.env), str(exc))
+            if tail:
+                message += f"\nthe kernel's log ended with:\n{tail}"
             raise self._failed(nb, "DeadKernelError", message) from None
 
     def _failed(self, nb: nbformat.NotebookNode, ename: str, evalue: str) -> NotebookFailed:

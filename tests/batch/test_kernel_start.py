@@ -42,3 +42,24 @@ def test_a_kernel_that_never_starts_fails_after_its_attempts(tmp_path, monkeypat
         kernel.start()
     assert kernel.km is None
     kernel.shutdown()
+
+
+def test_the_kernels_log_stays_off_the_runs_stderr_and_a_dead_kernel_quotes_its_last_lines(tmp_path, capfd):
+    """A kernel's stderr (tornado's traceback for a message cut short by Ctrl-C) went to the run's terminal."""
+    code = "import os, sys\nprint('kernel log: first', file=sys.__stderr__, flush=True)\nos._exit(3)"
+    with WarmKernel(tmp_path, timeout=60) as kernel:
+        quiet = kernel.execute(
+            nbformat.v4.new_notebook(
+                cells=[
+                    nbformat.v4.new_code_cell("import sys\nprint('kernel log: quiet', file=sys.__stderr__, flush=True)")
+                ]
+            )
+        )
+        assert quiet.cells[0].outputs == []  # sys.__stderr__ is the process's own stream, not the cell's
+        with pytest.raises(engine.NotebookFailed) as failed:
+            kernel.execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]))
+        nb = kernel.execute(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(6 * 7)")]))
+    assert failed.value.ename == "DeadKernelError"
+    assert failed.value.evalue.endswith("the kernel's log ended with:\nkernel log: quiet\nkernel log: first")
+    assert nb.cells[0].outputs[0]["text"] == "42\n"  # a new kernel, with a new log
+    assert "kernel log" not in capfd.readouterr().err
