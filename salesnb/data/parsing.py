@@ -236,12 +236,30 @@ def coerce_table(
             user = mapping.renames(name).get(column, column) if mapping is not None else column
             problems.append(_no_such_day_problem(frame, name, (column, user), absent, raw[column]))
         if (failed & ~absent).any():
+            hint = _excel_error_hint(mapping, name, column, raw[column][failed & ~absent]) or hint
             line = validation.row_problem(
                 frame, name, column, failed & ~absent, what, values=raw[column], hint=hint or expected
             )
             problems.append(line)
         positions[(name, column)] = np.flatnonzero(failed)
     return frame, present, problems, positions
+
+
+EXCEL_ERROR = r"#(?:VALUE!|DIV/0!|REF!|NAME\?|NUM!|NULL!|N/A|SPILL!|CALC!|FIELD!|BLOCKED!|GETTING_DATA)"
+
+
+def _excel_error_hint(mapping: Mapping | None, name: str, column: str, failed: pd.Series) -> Message | None:
+    """When every failing cell is a spreadsheet's formula error (``#VALUE!``, ``#DIV/0!``), say so and how to go on.
+
+    The cell's value is lost in the sheet itself (a formula that could not compute), so no reading can recover it:
+    the manager mends the formula, or leaves those rows out by the exact texts the hint lists.
+    """
+    texts = failed.astype("str").str.strip()
+    if not len(texts) or not texts.str.fullmatch(EXCEL_ERROR).all():
+        return None
+    user = mapping.renames(name).get(column, column) if mapping is not None else column
+    listed = ", ".join(json.dumps(v, ensure_ascii=False) for v in dict.fromkeys(failed.astype("str")))
+    return Message("problem_hint_excel_error", table=name, column=user, values=listed)
 
 
 def _no_such_day_problem(

@@ -37,6 +37,10 @@ CANCELLED = re.compile(
 # statuses of a return that did not stand: withdrawn, turned down, or closed without a refund (淘宝's 退款关闭). Not
 # the order's refund words: 退款成功 / 已退款 / 退单 on a return say it went through
 RETURN_CANCELLED = re.compile(VOIDED + r"|退款关闭|退货关闭|售后关闭", re.IGNORECASE)
+# a bare "closed" (抖店's 已关闭) is an order that never went through only where the column has its own word for
+# one that did (已完成, 交易成功, 已签收): an ERP's 单据状态 writes 已关闭 on orders closed after they were filled
+CLOSED = re.compile(r"(?:已|订单)?关闭")
+COMPLETED = re.compile(r"完成|成功|签收|收货|completed|delivered|fulfilled", re.IGNORECASE)
 ZERO = "=0"  # an exclude condition (salesnb.data.exclude.CONDITION)
 
 
@@ -51,7 +55,9 @@ def cancelled_values(frame: pd.DataFrame, words: re.Pattern[str] = CANCELLED) ->
     column = named_column(frame, names)
     if column is None:
         return None
-    marked = sorted(v for v in frame[column].dropna().astype(str).unique() if words.search(v))
+    values = frame[column].dropna().astype(str).unique()
+    closed = words is CANCELLED and any(COMPLETED.search(v) for v in values)
+    marked = sorted(v for v in values if words.search(v) or (closed and CLOSED.fullmatch(v.strip())))
     return (column, marked) if marked else None
 
 

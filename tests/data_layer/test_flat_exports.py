@@ -233,6 +233,26 @@ def test_the_exclude_a_day_the_calendar_lacks_is_told_and_leaves_those_rows_out(
     assert ds["orders"]["amount"].sum() == 1040.0
 
 
+def test_a_spreadsheets_formula_errors_are_named_and_the_exclude_leaving_them_out_is_told(tmp_path: Path) -> None:
+    # an Excel sheet saved as CSV writes a formula that could not compute as its error text: the amount is lost
+    text = (
+        FLAT.replace('"1,000.00"', "#VALUE!")
+        + "A4,2026/10/08,乙,华北,P1,X,2,#DIV/0!\nA5,2026/10/08,乙,华北,P2,X,1,9\n"
+    )
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
+    zh = caught.value.text("zh")
+    assert "orders.amount：有 2 行不是数字，例如 第 2 行 (A1)：'#VALUE!', 第 6 行 (A4)：'#DIV/0!'" in zh
+    assert "这是表格公式出错留下的值，原数已丢失；请在源表修好公式后重新导出，或在映射中写 exclude: " in zh
+    assert '{orders: {销售额: ["#VALUE!", "#DIV/0!"]}} 先不计入这些行' in zh
+    ds = load_dataset(tmp_path, mapping={**FLAT_MAPPING, "exclude": {"orders": {"销售额": ["#VALUE!", "#DIV/0!"]}}})
+    assert ds["orders"]["order_id"].tolist() == ["A1", "A2", "A3", "A5"]  # A1 keeps its other line
+    assert ds["orders"]["amount"].sum() == 5 + 15 + 20 + 9
+    with pytest.raises(DataValidationError) as mixed:  # not only formula errors: the plain hint
+        load_dataset(flat_folder(tmp_path, text.replace("#DIV/0!", "n.a.")), mapping=FLAT_MAPPING)
+    assert "公式" not in mixed.value.text("zh") and "应为数字，如 1234.5" in mixed.value.text("zh")
+
+
 def test_conflict_ties_keep_the_value_seen_first(tmp_path: Path) -> None:
     text = "单号,日期,客户,区域,产品,品类,数量,销售额\nA1,2026/10/05,甲,华南,P1,X,1,1\nA2,2026/10/05,甲,华东,P1,X,1,1\n"
     ds = load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)

@@ -129,3 +129,11 @@ def test_a_full_refund_status_undoes_the_sale_a_partial_one_does_not() -> None:
     assert cancelled_values(frame) == ("订单状态", ["交易关闭", "已退款", "退款成功"])
     english = pd.DataFrame({"status": ["Completed", "Refunded", "Partially refunded", "Cancelled"]})
     assert cancelled_values(english) == ("status", ["Cancelled", "Refunded"])
+
+
+def test_a_closed_order_is_a_cancelled_one_only_beside_a_word_for_a_completed_one():
+    """抖店 writes 已关闭 on orders closed unpaid (beside 已完成); an ERP's 单据状态 on orders closed once filled."""
+    shop = pd.DataFrame({"订单状态": ["已完成", "已关闭", "已发货", "已关闭 ", "待支付"]})
+    assert cancelled_values(shop) == ("订单状态", ["已关闭", "已关闭 "])
+    erp = pd.DataFrame({"单据状态": ["已审核", "已关闭", "已审核"]})
+    assert cancelled_values(erp) is None
