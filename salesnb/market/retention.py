@@ -144,8 +144,10 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
 
     Keys: window_buyers, retained, lapsed, rate, usual (pooled over ``market.history_months``), last_year,
     peer_factor (for a region: the rest of the company's retention this month against its usual rate, at most
-    1; for the company, which has no peers, and a region without any (the company's only one):
-    :func:`season_factor`; ``festival_unknown``: :func:`festival_unknown`), baseline (usual × peer_factor: last year is
+    1, or in the 春节 block its own :func:`season_factor` where lower: a region the holiday empties, beside peers it
+    does not, had its every festival month read as churn; for the company, which has no peers, and a region
+    without any (the company's only one): :func:`season_factor`; ``festival_unknown``: :func:`festival_unknown`),
+    baseline (usual × peer_factor: last year is
     shown, not a baseline, so growth does not hide a fall),
     expected (window_buyers × baseline: the customers expected back), p_value, avg_retained_revenue (usual revenue
     of a retained customer in a month), effect (customers missing against the baseline rate ×
@@ -179,6 +181,8 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     if usual is not None and not peers_known:  # the company, or a region alone in it: its own season
         factor = season_factor(report, months, scope)
         festival = festival_unknown(report, months, scope)
+    elif usual is not None and in_festival_block(report.period):  # its own 春节, which its peers may not share
+        factor = min(factor, season_factor(report, months, scope))
     baseline = None if usual is None else usual * factor
     rate = retained / base if base > 0 else float("nan")
     avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None

@@ -194,11 +194,12 @@ def test_the_usual_level_is_labelled_by_the_months_it_averages(tmp_path):
 FESTIVAL_MONTHS = ("2024-02", "2025-01", "2026-02")  # 春节 2024-02-10, 2025-01-29, 2026-02-17
 
 
-def _festival_world(tmp_path, regions=("华东",), churn=None):
+def _festival_world(tmp_path, regions=("华东",), churn=None, calm=()):
     """2024-01..2026-02 (two years back from a 春节 February). Each region: 100 regulars buying every month on
     the 20th (1000 each), and 20 new customers a month buying once on the 5th (500). In each 春节 month the
     regulars R00..R29 (30 %) stay away, every year alike. ``churn``: ``(region, n)``, another ``n`` regulars of
-    ``region`` stay away in 2026-02 (a real churn). A regular's window (3 months) holds 100 regulars and 60 new
+    ``region`` stay away in 2026-02 (a real churn). ``calm``: regions whose regulars keep buying at 春节 (a
+    shop in a city the holiday does not empty). A regular's window (3 months) holds 100 regulars and 60 new
     customers: retention 100 / 160 in an ordinary month, 70 / 160 in a 春节 month.
     """
     months = [str(p) for p in pd.period_range("2024-01", "2026-02", freq="M")]
@@ -209,7 +210,7 @@ def _festival_world(tmp_path, regions=("华东",), churn=None):
             {"customer_id": f"R{tag}{k:02d}", "region": region, "acquired_at": "2020-01-01"} for k in range(100)
         ]
         for month in months:
-            away = 30 if month in FESTIVAL_MONTHS else 0
+            away = 30 if month in FESTIVAL_MONTHS and region not in calm else 0
             if churn and churn[0] == region and month == months[-1]:
                 away += churn[1]
             tables["orders"] += [
@@ -222,7 +223,7 @@ def _festival_world(tmp_path, regions=("华东",), churn=None):
                 tables["customers"].append({"customer_id": customer, "region": region, "acquired_at": f"{month}-05"})
                 tables["orders"].append({"order_id": f"Q{tag}{month}{k:02d}", "customer_id": customer,
                                          "region": region, "order_date": f"{month}-05", "amount": 500})  # fmt: skip
-    name = "_".join(regions) + (f"_{churn[0]}{churn[1]}" if churn else "")
+    name = "_".join(regions) + (f"_{churn[0]}{churn[1]}" if churn else "") + "".join(f"_calm{r}" for r in calm)
     return write_tiny(tmp_path / name, tables=tables)
 
 
@@ -257,6 +258,24 @@ def test_a_real_churn_in_a_spring_festival_month_still_fires(tmp_path):
     # the company lost the same 28 of its seasonal 140 (−20 %): the company and its region
     assert [f["segment"] for f in _churn(open_report(str(pair), "2026-02", "ALL"))] == [{}, {"region": "华东"}]
     assert not _churn(open_report(str(pair), "2026-02", "华南"))
+
+
+def test_a_regions_own_festival_explains_its_dip_where_its_peers_have_none(tmp_path):
+    """华东's regulars stay away every 春节 (30 of 100), 华南's never do: the peers' factor is 1, and 华东's usual
+    62.5 % made its festival month a 30 % churn rise. In the 春节 block a region's own year back (January 2025, its
+    festival month: 70 of 160 against 100 of 160 before it, 0.7) explains a dip its peers do not share; 28 more
+    regulars away on top of the festival still fire.
+    """
+    folder = _festival_world(tmp_path, ("华东", "华南"), calm=("华南",))
+    test = market.retention_test(open_report(str(folder), "2026-02", "华东"))
+    assert (test["window_buyers"], test["retained"]) == (160, 70)
+    assert test["peer_factor"] == pytest.approx(0.7) and not test["flagged"]
+    assert not _churn(open_report(str(folder), "2026-02", "ALL"))
+    churned = _festival_world(tmp_path, ("华东", "华南"), churn=("华东", 28), calm=("华南",))
+    test = market.retention_test(open_report(str(churned), "2026-02", "华东"))
+    assert test["retained"] == 42 and test["baseline"] == pytest.approx(70 / 160) and test["flagged"]
+    ordinary = market.retention_test(open_report(str(folder), "2025-12", "华东"))  # outside the block: peers only
+    assert ordinary["peer_factor"] == pytest.approx(1.0)
 
 
 def test_a_festival_month_without_a_year_back_is_listed_to_watch_not_raised(tmp_path):
