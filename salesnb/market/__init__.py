@@ -29,7 +29,7 @@ segment) for the whole company's month below its own expected level, which no pe
 from ..angle import BUYERS, Angle, Rule
 from ..data.customers import customer_facts
 from ..data.facts import size_band, size_band_labels
-from . import acquisition, cac, channels, clv, company, concentration, regions, retention, rfm
+from . import acquisition, cac, channels, clv, company, concentration, retention, rfm, split
 from .acquisition import (
     new_customer_months,
     new_customer_test,
@@ -76,7 +76,7 @@ ANGLE = Angle(
         Rule("acquisition_cost_high", cac.cost_high, needs=("marketing_spend", "customers", BUYERS)),
         Rule("customer_churn_rise", retention.churn_rise, needs=(BUYERS,)),
         Rule("customer_concentration", concentration.concentration, needs=(BUYERS,)),
-        Rule("region_underperform", regions.underperform),
+        Rule("region_underperform", split.underperform),
         Rule("region_underperform", company.underperform),
     ),
     metrics_of=(
