@@ -1,10 +1,10 @@
 """Market angle (市场与客户): regions, penetration, channels, acquisition, retention, RFM, concentration, CLV.
 
 One module per notebook section, each ``*_frame(report)`` (numbers) → rule(s) → ``*_panel(report)``:
-:mod:`.regions` (ranking), :mod:`.penetration`, :mod:`.channels`, :mod:`.acquisition` (new customers), :mod:`.cac`
-(acquisition cost), :mod:`.retention`, :mod:`.rfm` (tiers, movement), :mod:`.concentration`, :mod:`.clv`;
-:mod:`.common` holds the usual-level window and the peer factor, :mod:`salesnb.data.customers` the customer
-facts. Definitions used throughout:
+:mod:`.regions` (ranking; :mod:`.split` its region_underperform rule and where a fall sits), :mod:`.penetration`,
+:mod:`.channels`, :mod:`.acquisition` (new customers), :mod:`.cac` (acquisition cost), :mod:`.retention`,
+:mod:`.rfm` (tiers, movement), :mod:`.concentration`, :mod:`.clv`; :mod:`.common` holds the usual-level window
+and the peer factor, :mod:`salesnb.data.customers` the customer facts. Definitions used throughout:
 
 - A customer's **acquisition month** is the earlier of ``customers.acquired_at`` and the month of the
   customer's first order; a **new customer** of a month is one acquired in it. A **returning buyer** is a
