@@ -7,6 +7,7 @@ order facts when the data has no lines).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -64,9 +65,17 @@ def fall_dimension(segment: dict[str, str]) -> tuple[str | None, str | None]:
 
 
 def largest_falls(
-    report: Any, region: str | None, fall: float, min_share: float, keys: tuple[str, ...] = FALL_KEYS
+    report: Any,
+    region: str | None,
+    fall: float,
+    min_share: float,
+    keys: tuple[str, ...] = FALL_KEYS,
+    table: Callable[[Any, str | None, str], pd.DataFrame] | None = None,
 ) -> tuple[list[str], list[tuple[str, str, float]]]:
-    """Where a region's ``fall`` (revenue below its trailing months' mean) sits, per dimension the facts hold.
+    """Where a region's ``fall`` sits, per dimension the facts hold: each value's ``usual`` − ``now``.
+
+    ``table(report, region, key)``: per value, its usual and current revenue (default: :func:`fall_table`, the
+    trailing months' mean; a flagged region's finding passes each value's expected level, as its own is).
 
     Returns the dimensions of :data:`FALL_KEYS` the region has at least two named values of (one channel is the
     region itself), and per dimension the values (channels, product lines, reps) whose revenue fell at least
@@ -75,15 +84,15 @@ def largest_falls(
     region did not fall against those months (a missed season, not a slump). ``region`` ``None``: the whole
     company, whose ``keys`` may name the region too.
     """
-    if not fall > 0 or not report.trailing(region):
+    if not fall > 0 or (table is None and not report.trailing(region)):
         return [], []
     split, out = [], []
     for key in keys:
         if fall_facts(report, (key,)) is None:
             continue
-        table = fall_table(report, region, (key,))
-        names = pd.Series(table.index, index=table.index)
-        named = table[~(facts.is_unknown(names) | names.isin(MISSING_TEXT))]
+        values = fall_table(report, region, (key,)) if table is None else table(report, region, key)
+        names = pd.Series(values.index, index=values.index)
+        named = values[~(facts.is_unknown(names) | names.isin(MISSING_TEXT))]
         if len(named) < 2:
             continue
         split.append(key)

@@ -1,10 +1,10 @@
 """Market angle (市场与客户): regions, penetration, channels, acquisition, retention, RFM, concentration, CLV.
 
 One module per notebook section, each ``*_frame(report)`` (numbers) → rule(s) → ``*_panel(report)``:
-:mod:`.regions` (ranking), :mod:`.penetration`, :mod:`.channels`, :mod:`.acquisition` (new customers), :mod:`.cac`
-(acquisition cost), :mod:`.retention`, :mod:`.rfm` (tiers, movement), :mod:`.concentration`, :mod:`.clv`;
-:mod:`.common` holds the usual-level window and the peer factor, :mod:`salesnb.data.customers` the customer
-facts. Definitions used throughout:
+:mod:`.regions` (ranking; :mod:`.split` its region_underperform rule and where a fall sits), :mod:`.penetration`,
+:mod:`.channels`, :mod:`.acquisition` (new customers), :mod:`.cac` (acquisition cost), :mod:`.retention`,
+:mod:`.rfm` (tiers, movement), :mod:`.concentration`, :mod:`.clv`; :mod:`.common` holds the usual-level window
+and the peer factor, :mod:`salesnb.data.customers` the customer facts. Definitions used throughout:
 
 - A customer's **acquisition month** is the earlier of ``customers.acquired_at`` and the month of the
   customer's first order; a **new customer** of a month is one acquired in it. A **returning buyer** is a
@@ -29,7 +29,7 @@ segment) for the whole company's month below its own expected level, which no pe
 from ..angle import BUYERS, Angle, Rule
 from ..data.customers import customer_facts
 from ..data.facts import size_band, size_band_labels
-from . import acquisition, cac, channels, clv, company, concentration, regions, retention, rfm
+from . import acquisition, cac, channels, clv, company, concentration, retention, rfm, split
 from .acquisition import (
     new_customer_months,
     new_customer_test,
@@ -76,7 +76,7 @@ ANGLE = Angle(
         Rule("acquisition_cost_high", cac.cost_high, needs=("marketing_spend", "customers", BUYERS)),
         Rule("customer_churn_rise", retention.churn_rise, needs=(BUYERS,)),
         Rule("customer_concentration", concentration.concentration, needs=(BUYERS,)),
-        Rule("region_underperform", regions.underperform),
+        Rule("region_underperform", split.underperform),
         Rule("region_underperform", company.underperform),
     ),
     metrics_of=(

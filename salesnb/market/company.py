@@ -29,7 +29,8 @@ from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from .common import NAME, rule_severity
-from .regions import company_history, company_summary, fall_split, region_frame
+from .regions import company_history, company_summary, region_frame
+from .split import fall_split
 
 CODE = "region_underperform"
 VARIANT = "company"  # its texts: finding_region_underperform_company_{title,detail,action}
@@ -101,7 +102,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         if row["regions"] > 1
         else ""
     )
-    split = fall_split(report, None, row["trailing_avg"], row["revenue"], thr["region_split_share"], _KEYS)
+    split = fall_split(report, None, row["expected"], row["revenue"], thr["region_split_share"], _KEYS)
     values = {
         "revenue": format_amount(row["revenue"], lang),
         "baseline": format_amount(row["expected"], lang),

@@ -19,6 +19,7 @@ from ..findings import finding, make_finding, severity_of
 from ..i18n import t
 from ..periods import months_back, shift_month
 from ..report import Report, scope_memo
+from ..stats import largest_share_of
 from . import keys
 from .common import NAME, fmt_num, history, scope_months
 from .keys import customer_month_revenue, month_revenue
@@ -110,8 +111,10 @@ def period_concentration(report: Report, region: str | None = None) -> dict[str,
 
     Keys: customers (buyers this month), top_share / largest_share / largest_customer / hhi of this month's
     revenue (:func:`concentration_shares`), usual_top_share / usual_largest_share (the mean of the same figures
-    over the ``market.history_months`` months before), customer_usual_share (the largest customer's own share
-    of the scope's revenue over those months) and largest_revenue (its revenue this month).
+    over the ``market.history_months`` months before; the largest share at least what a month of this month's
+    number of buyers drawn from those months' holds, :func:`salesnb.stats.largest_share_of`),
+    customer_usual_share (the largest customer's own share of the scope's revenue over those months) and
+    largest_revenue (its revenue this month).
     """
     now, largest_revenue = month_concentration(report, report.period, region)
     out = dict(now)
@@ -120,6 +123,10 @@ def period_concentration(report: Report, region: str | None = None) -> dict[str,
     known = [p for p in past if p["top_share"] is not None]
     out["usual_top_share"] = float(np.mean([p["top_share"] for p in known])) if known else None
     out["usual_largest_share"] = float(np.mean([p["largest_share"] for p in known])) if known else None
+    if known and out["customers"]:  # as many buyers as this month's: fewer hold more each by arithmetic alone
+        cells = customer_month_revenue(report, report.region if region is None else region)
+        pool = np.concatenate([month_revenue(cells, m).to_numpy() for m in months])
+        out["usual_largest_share"] = max(out["usual_largest_share"], largest_share_of(pool, int(out["customers"])))
     before = scope_months(report, months, region)
     total = float(before["revenue"].sum())
     largest = out["largest_customer"]

@@ -12,18 +12,14 @@ import numpy as np
 import pandas as pd
 
 from ..data import facts
-from ..data.early_ends import ended_early
 from ..data.region_gaps import filled
-from ..data.reps import rep_label
 from ..data.targets import total_target
 from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_ranking
 from ..evidence import q_values
 from ..expect import Expectation, below, expected, peer_error, relative_spread
-from ..falls import FALL_KEYS, largest_falls
-from ..findings import finding, flagged
-from ..i18n import joined, t
+from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from ..seasons import festival_months, season_keys
@@ -34,7 +30,6 @@ from .common import (
     history,
     last_year,
     peer_factor,
-    rule_severity,
     signed,
     supported,
 )
@@ -270,52 +265,6 @@ def company_summary(report: Report) -> dict[str, float | None]:
     }
 
 
-def underperform(report: Report) -> list[dict[str, Any]]:
-    """Rule region_underperform: the regions :func:`region_frame` flags; in a region's report, that region only.
-
-    A region's own report says what the company view says of it, with the same numbers (the same frame, tested
-    among every region): a region whose whole month fell heads its summary. There its fall is the total, not the
-    cause of its channels, reps and customers; a segment or churn holding most of it heads it (:mod:`salesnb.causes`).
-
-    Thresholds: ``thresholds.market.{region_attainment, region_decline, min_effect_share}``.
-    """
-    thr, lang = report.thresholds(NAME), report.lang
-    company = company_summary(report)
-    early = ended_early(report.ds, "region", report.period)  # its export ends days early: said by the header
-    out = []
-    for row in flagged(region_frame(report)):
-        if row.region in early or report.region not in (ALL, row.region):
-            continue
-        values = {
-            "region": row.region,
-            "revenue": format_amount(row.revenue, lang),
-            "attainment": format_pct(row.attainment),
-            "company": format_pct(company["attainment"]),
-            "baseline": format_amount(row.baseline, lang),
-            "low": format_amount(row.baseline_low, lang),
-            "high": format_amount(row.baseline_high, lang),
-            "change": signed(row.change),
-            "shortfall": format_pct(-row.change),  # flagged only below its baseline: how far below, unsigned
-        }
-        low = not pd.isna(row.attainment) and row.attainment < thr["region_attainment"]
-        target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
-        values["why"] = t("no_targets_table" if not report.ds.has("targets") else "no_target", lang)
-        values["split"] = _fall_split(report, row, thr["region_split_share"])
-        said = (_target_ambition(report, row), values["split"])  # a target asking more, then where the fall sits
-        values["more"] = ("" if lang == "zh" else " ").join(part for part in said if part)
-        out.append(
-            finding(
-                report, "region_underperform", {"region": row.region}, values, angle=NAME,
-                metric="attainment" if low else "revenue_vs_baseline",
-                value=row.attainment if low else row.revenue, baseline=1.0 if low else row.baseline,
-                effect=row.effect, variant="notarget" if target_free else "",
-                severity=rule_severity(report, row.effect, row.q_value, row.change),
-                action_key="finding_region_underperform_action",
-            )
-        )  # fmt: skip
-    return out
-
-
 def region_gap(report: Report, region: str | None) -> float:
     """How far ``region``'s revenue fell short of its expected level (its baseline) this month; 0 when it did not.
 
@@ -327,62 +276,6 @@ def region_gap(report: Report, region: str | None) -> float:
         return 0.0
     gap = frame.at[region, "baseline"] - frame.at[region, "revenue"]
     return float(gap) if gap > 0 else 0.0
-
-
-def _target_ambition(report: Report, row: Any) -> str:
-    """How much of a region's gap to target is its target asking more than its own expected level.
-
-    Said where the target lies above the top of the region's expected range: the review then knows how much of
-    the gap is a fall to recover and how much a target to discuss. Empty otherwise.
-    """
-    if pd.isna(row.target) or not row.target > row.baseline_high or not row.revenue < row.baseline:
-        return ""
-    lang, gap, above = report.lang, row.target - row.revenue, row.target - row.baseline
-    return t(
-        "mk_region_ambition", lang, target=format_amount(row.target, lang), gap=format_amount(gap, lang),
-        fall=format_amount(row.baseline - row.revenue, lang), above=format_amount(above, lang),
-        share=format_pct(above / gap, 0),
-    )  # fmt: skip
-
-
-def _fall_split(report: Report, row: Any, min_share: float) -> str:
-    """Where a flagged region's fall against its trailing months sits: :func:`fall_split` of its row."""
-    return fall_split(report, row.region, row.trailing_avg, row.revenue, min_share)
-
-
-def fall_split(
-    report: Report, region: str | None, usual: float, now: float, min_share: float, keys: tuple[str, ...] = FALL_KEYS
-) -> str:
-    """Where a scope's fall against its trailing months (``usual`` → ``now``) sits: the values holding most of it.
-
-    Per dimension of ``keys`` (channel, line, rep; for the company, ``region`` too). Empty where it did not fall
-    against them (below its expected level only: a season it missed). Its fall spread over many values is said
-    too: no one to call first is an answer as well. ``region`` ``None``: the whole company.
-    """
-    lang, months = report.lang, len(report.trailing(region))
-    fall = usual - now if months else np.nan
-    if not fall > 0:
-        return ""
-    split, largest = largest_falls(report, region, fall, min_share, keys)
-    parts = [
-        t("mk_region_split_part", lang, dimension=_dimension(key, lang), name=_value_label(report, key, name),
-          amount=format_amount(amount, lang), share=format_pct(amount / fall, 0))
-        for key, name, amount in largest
-    ]  # fmt: skip
-    dimensions = joined((_dimension(key, lang) for key in split), lang)
-    key = "mk_region_split" if parts else "mk_region_split_spread" if dimensions else "mk_region_split_alone"
-    values = {"months": months, "fall": format_amount(fall, lang), "parts": joined(parts, lang)}
-    return t(key, lang, **values, dimensions=dimensions, share=format_pct(min_share))
-
-
-def _dimension(key: str, lang: str) -> str:
-    """A fall dimension's name inside a sentence: 渠道 / channel."""
-    return t(key, lang) if lang == "zh" else t(key, lang).lower()
-
-
-def _value_label(report: Report, key: str, name: str) -> str:
-    """A fall dimension's value as a reader knows it: a rep by name and id, a channel or line as it is."""
-    return rep_label(report.ds, name, report.lang) if key == "rep_id" else name
 
 
 def region_panel(report: Report) -> Panel:

@@ -52,13 +52,13 @@ def test_a_month_the_whole_company_fell_is_said_though_no_region_stands_out(tmp_
     assert found["title"] == "全公司业绩明显下滑"
     assert found["detail"] == (
         "全公司本月销售额 1,200；按公司自身的趋势和季节，本月应在 2,000 左右（区间 2,000–2,000），实际比预期低 40.0%。"
-        "2 个区域中有 2 个低于各自的预期。比近3个月均值少 800，下滑最多的是区域「华东」（少 400，占 50%）、"
+        "2 个区域中有 2 个低于各自的预期。比预期少的 800 主要在区域「华东」（少 400，占 50%）、"
         "区域「华南」（少 400，占 50%）。"
     )
     english = _found(open_report(_company(tmp_path / "en", {"华东": 0.6, "华南": 0.6}), "2026-10", "ALL", lang="en"))
     assert english[0]["detail"].startswith("Company revenue 1.2K this month; its own trend and season led one to")
     assert (
-        "came in 40.0% below that. 2 of its 2 regions sold below their own expectation. It is 800 below"
+        "came in 40.0% below that. 2 of its 2 regions sold below their own expectation. Of the 800 below expectation"
         in (english[0]["detail"])
     )
 

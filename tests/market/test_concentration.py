@@ -290,3 +290,29 @@ def test_the_largest_customer_against_the_average_other(customers, largest, domi
     from salesnb.market.concentration import _dominant
 
     assert _dominant({"customers": customers, "largest_share": largest}, 2.0) is dominant
+
+
+def test_a_month_of_few_buyers_is_judged_against_as_few_not_the_usual_many(tmp_path):
+    """华东's 30 customers buy 100, 300 or 600 (ten each) every month of 2026-01..09: the largest holds 6 % of a
+    month. In 2026-10 ten of them buy (600, 600, 300, 300 and six of 100): the largest, C20, holds 600 of 2,400,
+    25 %, 19 points over the usual 6 %. Ten buyers drawn from the usual months hold 18.5 % in their largest one
+    (exactly: the mean of max ÷ sum over the 3¹⁰ equally likely draws): 6.5 points over, a thin month, not a
+    new dependence."""
+    from tiny import write_tiny
+
+    amounts = [100.0] * 10 + [300.0] * 10 + [600.0] * 10
+    october = {20: 600.0, 21: 600.0, 10: 300.0, 11: 300.0} | {k: 100.0 for k in range(6)}
+    customers = [{"customer_id": f"C{k:02d}", "region": "华东"} for k in range(30)]
+    orders = [
+        {"order_id": f"O{k}-{m}", "customer_id": f"C{k:02d}", "region": "华东", "order_date": f"2026-{m:02d}-05",
+         "amount": amount}
+        for m in range(1, 11)
+        for k, amount in (enumerate(amounts) if m < 10 else october.items())
+    ]  # fmt: skip
+    folder = write_tiny(tmp_path / "thin", tables={"customers": customers, "orders": orders})
+    r = open_report(str(folder), "2026-10", "华东")
+    m = market.concentration.period_concentration(r)
+    assert m["customers"] == 10 and m["largest_share"] == pytest.approx(0.25)
+    assert m["customer_usual_share"] == pytest.approx(0.06)
+    assert m["usual_largest_share"] == pytest.approx(0.1849, abs=0.005)  # not the thirty-buyer months' 6 %
+    assert not [f for f in market.angle_findings(r) if f["code"] == "customer_concentration"]

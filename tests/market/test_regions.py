@@ -142,7 +142,7 @@ def test_a_target_above_the_regions_expected_range_is_told_apart_from_its_fall(t
     english = _east_finding(str(_two_regions(tmp_path / "en", {"华东": 9300.0, "华南": 1550.0})), "en")["detail"]
     assert "below that. The target of 3.0K lies above that range: of the 1.7K short of it, 1.1K is the fall" in english
     within = _east_finding(str(_two_regions(tmp_path / "within", {"华东": 7130.0, "华南": 1550.0})))["detail"]
-    assert "实际比预期低 45.0%。比近" in within and "目标" not in within.split("实际比预期低")[1]
+    assert within.endswith("实际比预期低 45.0%。")  # one channel: no split, and no word of the target
 
 
 def _east_finding(data: str, lang: str = "zh") -> dict:
@@ -153,24 +153,24 @@ def _east_finding(data: str, lang: str = "zh") -> dict:
 
 
 def test_a_regions_finding_names_the_channel_its_fall_sits_in(tmp_path):
-    """门店 sells a quarter of its half, 线上 its whole half (and grows): the fall against the last 3 months'
-    mean is 门店's, more than all of it (线上 grew 3 % a month)."""
+    """门店 sells a tenth of its half, 线上 its whole half (and grows): the 1,060 below the region's expected
+    2,356.57 is 门店's whole, each channel against its own expected level (its half: 1,178.28); against the last
+    3 months' mean it was 993 of a 926 fall, 107 %, for 线上 grew 3 % a month."""
     detail = _east_finding(_channel_fall(tmp_path, {"门店": 0.1, "线上": 1.0}))["detail"]
-    trailing = sum(1000 * 1.03**k for k in (26, 27, 28)) / 3  # 2026-07..09: 2,221.94
-    now = 1000 * 1.03**29 * 0.55  # 2026-10: 1,296.11 (门店 0.05 + 线上 0.5 of 2,356.57)
-    store = trailing / 2 - 1000 * 1.03**29 / 2 * 0.1  # 1,110.97 − 117.83
-    assert round(trailing - now) == 926 and round(store) == 993
-    assert "比近3个月均值少 926，下滑最多的是渠道「门店」（少 993，占 107%）。" in detail
+    expected = 1000 * 1.03**29  # 2026-10: 2,356.57
+    now = expected * 0.55  # 门店 0.05 + 线上 0.5: 1,296.11
+    assert round(expected - now) == 1060 and round(expected / 2 * 0.9) == 1060
+    assert "比预期少的 1,060 主要在渠道「门店」（少 1,060，占 100%）。" in detail
     english = _east_finding(_channel_fall(tmp_path, {"门店": 0.1, "线上": 1.0}), "en")["detail"]
-    assert "It is 926 below its last 3 months' average; the largest falls: channel 门店 (993, 107%)." in english
+    assert "Of the 1.1K below expectation, the largest parts: channel 门店 (1.1K, 100%)." in english
 
 
 def test_a_regions_fall_spread_over_its_channels_says_so(tmp_path):
     """Five channels, each at 45 % of its part: none holds a quarter of the fall (each a fifth)."""
     data = _channel_fall(tmp_path, {name: 0.45 for name in ("甲", "乙", "丙", "丁", "戊")})
-    assert "下滑分散，没有哪个渠道占到其中的 25.0%。" in _east_finding(data)["detail"]
+    assert "比预期少的 1,296 分散在各处，没有哪个渠道占到其中的 25.0%。" in _east_finding(data)["detail"]
     english = _east_finding(data, "en")["detail"]
-    assert "average, spread out: no channel holds 25.0% of it." in english
+    assert "The 1.3K below expectation is spread out: no channel holds 25.0% of it." in english
 
 
 def test_a_region_needs_both_a_miss_and_a_fall(tmp_path):

@@ -1,0 +1,188 @@
+"""region_underperform for a region, and where a flagged scope's fall below its expected level sits.
+
+Its channels, product lines, reps (and, for the company, regions).
+
+The finding says "本月应在 X 左右，实际比预期低 Y"; the split names the values holding that same gap. Each value's
+expected level is read from its own months as the scope's is (:func:`salesnb.expect.expected`, the company's season
+pooled), then scaled so the values' expectations add up to the scope's baseline: the parts add up to the gap the
+finding states. Against the trailing months' mean instead, a seasonal business splits a fall it did not have (March
+after the December peak: 158 万 "below" where the expectation says 21 万) and names the value with the largest
+peak (美国) rather than the ones below their own season (德国, 澳大利亚).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..data import facts
+from ..data.early_ends import ended_early
+from ..data.reps import rep_label
+from ..display.formatting import format_amount, format_pct
+from ..expect import expected
+from ..falls import FALL_KEYS, fall_facts, largest_falls
+from ..findings import finding, flagged
+from ..i18n import joined, t
+from ..periods import ALL
+from ..report import Report
+from .common import NAME, rule_severity, signed
+from .regions import company_history, company_summary, region_frame
+
+
+def underperform(report: Report) -> list[dict[str, Any]]:
+    """Rule region_underperform: the regions :func:`region_frame` flags; in a region's report, that region only.
+
+    A region's own report says what the company view says of it, with the same numbers (the same frame, tested
+    among every region): a region whose whole month fell heads its summary. There its fall is the total, not the
+    cause of its channels, reps and customers; a segment or churn holding most of it heads it (:mod:`salesnb.causes`).
+
+    Thresholds: ``thresholds.market.{region_attainment, region_decline, min_effect_share}``.
+    """
+    thr, lang = report.thresholds(NAME), report.lang
+    company = company_summary(report)
+    early = ended_early(report.ds, "region", report.period)  # its export ends days early: said by the header
+    out = []
+    for row in flagged(region_frame(report)):
+        if row.region in early or report.region not in (ALL, row.region):
+            continue
+        values = {
+            "region": row.region,
+            "revenue": format_amount(row.revenue, lang),
+            "attainment": format_pct(row.attainment),
+            "company": format_pct(company["attainment"]),
+            "baseline": format_amount(row.baseline, lang),
+            "low": format_amount(row.baseline_low, lang),
+            "high": format_amount(row.baseline_high, lang),
+            "change": signed(row.change),
+            "shortfall": format_pct(-row.change),  # flagged only below its baseline: how far below, unsigned
+        }
+        low = not pd.isna(row.attainment) and row.attainment < thr["region_attainment"]
+        target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
+        values["why"] = t("no_targets_table" if not report.ds.has("targets") else "no_target", lang)
+        values["split"] = _fall_split(report, row, thr["region_split_share"])
+        said = (_target_ambition(report, row), values["split"])  # a target asking more, then where the fall sits
+        values["more"] = ("" if lang == "zh" else " ").join(part for part in said if part)
+        out.append(
+            finding(
+                report, "region_underperform", {"region": row.region}, values, angle=NAME,
+                metric="attainment" if low else "revenue_vs_baseline",
+                value=row.attainment if low else row.revenue, baseline=1.0 if low else row.baseline,
+                effect=row.effect, variant="notarget" if target_free else "",
+                severity=rule_severity(report, row.effect, row.q_value, row.change),
+                action_key="finding_region_underperform_action",
+            )
+        )  # fmt: skip
+    return out
+
+
+def _target_ambition(report: Report, row: Any) -> str:
+    """How much of a region's gap to target is its target asking more than its own expected level.
+
+    Said where the target lies above the top of the region's expected range: the review then knows how much of
+    the gap is a fall to recover and how much a target to discuss. Empty otherwise.
+    """
+    if pd.isna(row.target) or not row.target > row.baseline_high or not row.revenue < row.baseline:
+        return ""
+    lang, gap, above = report.lang, row.target - row.revenue, row.target - row.baseline
+    return t(
+        "mk_region_ambition", lang, target=format_amount(row.target, lang), gap=format_amount(gap, lang),
+        fall=format_amount(row.baseline - row.revenue, lang), above=format_amount(above, lang),
+        share=format_pct(above / gap, 0),
+    )  # fmt: skip
+
+
+def _fall_split(report: Report, row: Any, min_share: float) -> str:
+    """Where a flagged region's fall below its baseline sits: :func:`fall_split` of its row."""
+    return fall_split(report, row.region, row.baseline, row.revenue, min_share)
+
+
+def expected_table(report: Report, region: str | None, key: str) -> pd.DataFrame:
+    """Per value of ``key`` (as text) in ``region``: its expected revenue this month (usual) and its revenue (now).
+
+    A region's expectation is the region ranking's own (:func:`.regions.region_frame`); another dimension's value
+    is forecast from its months over the same history, with the company's season. ``region`` ``None``: the company.
+    """
+
+    def build() -> pd.DataFrame:
+        if key == "region":
+            frame = region_frame(report).set_index("region")
+            return pd.DataFrame({"usual": frame["expected"].fillna(0.0), "now": frame["revenue"].fillna(0.0)})
+        past, season, season_of = company_history(report)
+        lines = fall_facts(report, (key,))
+        rows = lines if region is None else lines[(lines["region"] == region).to_numpy()]
+        rows = facts.in_months(rows, [*past, report.period])
+        monthly = rows.groupby([rows[key].astype(str), rows["month"]])["revenue"].sum().unstack("month")
+        monthly = monthly.reindex(columns=[*past, report.period]).fillna(0.0)
+        usual = [
+            expected(monthly.loc[name, past].to_numpy(), keys=season_of, season=season).value for name in monthly.index
+        ]
+        return pd.DataFrame({"usual": np.nan_to_num(usual), "now": monthly[report.period]}, index=monthly.index)
+
+    return report.memo(f"market.expected_split:{region}:{key}", build)
+
+
+def fall_split(
+    report: Report, region: str | None, baseline: float, now: float, min_share: float, keys: tuple[str, ...] = FALL_KEYS
+) -> str:
+    """Where a scope's fall below its ``baseline`` (its expected level, → ``now``) sits: the values holding most of it.
+
+    Per dimension of ``keys`` (channel, line, rep; for the company, ``region`` too), each value against its own
+    expected level scaled to the scope's (:func:`expected_table`). Empty where it did not fall or has one value of
+    each dimension (the headline's expected level and shortfall say it). Its fall spread over
+    many values is said too: no one to call first is an answer as well. ``region`` ``None``: the whole company.
+    """
+    lang, fall = report.lang, baseline - now
+    if not fall > 0:
+        return ""
+
+    def table(report: Report, scope: str | None, key: str) -> pd.DataFrame:
+        frame = expected_table(report, scope, key)
+        total = frame["usual"].sum()
+        return frame.assign(usual=frame["usual"] * (baseline / total)) if total > 0 else frame
+
+    split, largest = largest_falls(report, region, fall, min_share, keys, table)
+    largest = _distinct(report, region, largest)
+    parts = [
+        t("mk_region_split_part", lang, dimension=_dimension(key, lang), name=_value_label(report, key, name),
+          amount=format_amount(amount, lang), share=format_pct(amount / fall, 0))
+        for key, name, amount in largest
+    ]  # fmt: skip
+    dimensions = joined((_dimension(key, lang) for key in split), lang)
+    if not dimensions:  # one channel, line and rep: the scope is its only value, the headline says it all
+        return ""
+    key = "mk_region_split" if parts else "mk_region_split_spread"
+    values = {"fall": format_amount(fall, lang), "parts": joined(parts, lang)}
+    return t(key, lang, **values, dimensions=dimensions, share=format_pct(min_share))
+
+
+def _distinct(
+    report: Report, region: str | None, largest: list[tuple[str, str, float]]
+) -> list[tuple[str, str, float]]:
+    """``largest`` with each slice of the orders named once: a value holding exactly the rows of one named before.
+
+    An export whose region 线上 is its channel 线上商城 names one slice twice (少 13.2万 as a region, 15.5万 as a
+    channel, each measured its own way): the first named, in the order of ``keys``, stands for both.
+    """
+    kept: list[tuple[str, str, float]] = []
+    seen: list[pd.Index] = []
+    for key, name, amount in largest:
+        lines = fall_facts(report, (key,))
+        rows = lines if region is None else lines[(lines["region"] == region).to_numpy()]
+        held = rows.index[rows[key].astype(str).eq(name).to_numpy()]
+        if any(held.equals(other) for other in seen):
+            continue
+        seen.append(held)
+        kept.append((key, name, amount))
+    return kept
+
+
+def _dimension(key: str, lang: str) -> str:
+    """A fall dimension's name inside a sentence: 渠道 / channel."""
+    return t(key, lang) if lang == "zh" else t(key, lang).lower()
+
+
+def _value_label(report: Report, key: str, name: str) -> str:
+    """A fall dimension's value as a reader knows it: a rep by name and id, a channel or line as it is."""
+    return rep_label(report.ds, name, report.lang) if key == "rep_id" else name
