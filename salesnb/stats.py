@@ -342,6 +342,10 @@ def compound_low(ratio: float, orders: float, sizes: np.ndarray, *, key: str = "
     return float(min(np.dot(chance, below), 1.0))
 
 
+MAX_DRAWN = 2_000_000  # customer-months drawn at most for one figure (16 MB); a share of many buyers varies little
+MIN_DRAWS = 20
+
+
 def largest_share_of(pool: np.ndarray | list, buyers: int, draws: int = 500) -> float:
     """The mean share of the largest of ``buyers`` customers' months drawn from ``pool`` (customer-months' revenue).
 
@@ -353,5 +357,6 @@ def largest_share_of(pool: np.ndarray | list, buyers: int, draws: int = 500) -> 
     values = values[values > 0]
     if buyers < 1 or not len(values):
         return math.nan
+    draws = max(MIN_DRAWS, min(draws, MAX_DRAWN // buyers))  # a company of 100,000 buyers: 400 MB at 500 draws
     sample = np.random.default_rng(0).choice(values, size=(draws, buyers), replace=True)
     return float(np.mean(sample.max(axis=1) / sample.sum(axis=1)))

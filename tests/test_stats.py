@@ -174,3 +174,14 @@ def test_count_rise_spread_hand_computed():
     # the same 3 spread one a month over three month ends swing less than Poisson: φ = 1, I_{1/7}(3, 3.5)
     assert stats.count_rise_spread(3, [1, 1, 1, 0, 0, 0]) == pytest.approx(special.betainc(3, 3.5, 1 / 7), rel=1e-9)
     assert stats.count_rise_spread(0, [1, 2]) == 1.0 and np.isnan(stats.count_rise_spread(2, []))
+
+
+def test_the_largest_share_of_many_buyers_draws_a_bounded_sample():
+    """100,000 buyers at 500 draws was 50 M customer-months (400 MB) for one figure: at most 2 M are drawn."""
+    from salesnb.stats import MAX_DRAWN, largest_share_of
+
+    assert largest_share_of(np.ones(10), 100_000) == pytest.approx(1e-5)  # equal customers: 1 / buyers exactly
+    assert MAX_DRAWN // 100_000 < 500
+    pool = np.array([1.0, 1.0, 1.0, 7.0])  # one large customer among three small ones: a month of two buyers
+    assert largest_share_of(pool, 2) == pytest.approx(largest_share_of(pool, 2))  # the same figure each run
+    assert 0.5 < largest_share_of(pool, 2) < 0.875
