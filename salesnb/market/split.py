@@ -145,10 +145,11 @@ def fall_split(
     split, largest = largest_falls(report, region, fall, min_share, keys, table)
     largest = _distinct(report, region, largest)
     parts = [
-        t("mk_region_split_part", lang, dimension=_dimension(key, lang), name=_value_label(report, key, name),
+        t("mk_region_split_part" if round(amount / fall, 2) <= 1 else "mk_region_split_part_over", lang,
+          dimension=_dimension(key, lang), name=_value_label(report, key, name),
           amount=format_amount(amount, lang), share=format_pct(amount / fall, 0))
         for key, name, amount in largest
-    ]  # fmt: skip
+    ]  # fmt: skip  # a value falling more than the whole: "占 115 %" asked why; the others rose
     dimensions = joined((_dimension(key, lang) for key in split), lang)
     if not dimensions:  # one channel, line and rep: the scope is its only value, the headline says it all
         return ""

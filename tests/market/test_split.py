@@ -60,3 +60,17 @@ def test_a_channel_that_is_exactly_a_region_is_named_once(tmp_path):
     assert fall_split(report, None, 2000.0, 1400.0, 0.25, ("region", "channel")) == (
         "比预期少的 600 主要在区域「线上」（少 600，占 100%）。"
     )
+
+
+def test_a_value_falling_more_than_the_whole_gap_says_the_others_rose(tmp_path):
+    """华东 expected 1,900, sold 1,500: 400 below. Scaled to it, 乙 expected 950 and sold 500 (450), 甲 950 and sold
+    1,000: 乙's part is more than the whole gap, and "占 113%" left the reader asking how."""
+    report = open_report(_seasonal(tmp_path), "2026-10", "ALL")
+    assert fall_split(report, "华东", 1900.0, 1500.0, 0.25) == (
+        "比预期少的 400 主要在渠道「乙」（少 450，比整体缺口还多：其他渠道高于预期）。"
+    )
+    english = open_report(_seasonal(tmp_path / "en"), "2026-10", "ALL", lang="en")
+    assert fall_split(english, "华东", 1900.0, 1500.0, 0.25) == (
+        "Of the 400 below expectation, the largest parts: channel 乙 (450, more than the whole gap: other channels "
+        "above expectation)."
+    )
