@@ -72,7 +72,8 @@ def test_the_festival_month_is_expected_where_the_festival_falls():
 
 
 def test_a_factor_from_one_year_is_shrunk_by_its_noise():
-    from salesnb.expect import _factors, _line
+    from salesnb.expect import _line
+    from salesnb.season_factors import decomposed as _factors
 
     rng = np.random.default_rng(5)
     values = np.array([100 * (1 + 0.1 * rng.standard_normal()) * (0.6 if k % 12 == 6 else 1) for k in range(24)])

@@ -53,8 +53,8 @@ def test_one_lucky_month_last_year_does_not_set_a_channels_expectation():
     import numpy as np
     import pandas as pd
 
-    from salesnb.expect import _factors
     from salesnb.market.channels import _forecasts
+    from salesnb.season_factors import decomposed as _factors
 
     rng = np.random.default_rng(2)
     months = [str(m) for m in pd.period_range("2024-08", "2026-08", freq="M")]
