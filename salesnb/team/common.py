@@ -265,6 +265,28 @@ def peer_groups(report: Report, reps: pd.Index) -> pd.Series | None:
     return region
 
 
+def revenue_peers(report: Report, revenue: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
+    """``revenue`` (the scope's reps × months) with the reps a month's common movement may be read from, and groups.
+
+    For :func:`peer_expectation`: in the company report the rows and :func:`peer_groups` as they are. In a region
+    report the region's reps are one group and the company's other reps (their revenue in every region) join the
+    pool as a group of their own, so a region of fewer than :data:`MIN_PEERS` settled reps reads its month from
+    every settled rep of the company, as the company report reads that region's reps: a season (春节) or a
+    company-wide quiet month is not each of two reps' own fall (from the region alone the factor was 1: the rep's
+    average month). A region with enough reps keeps its own; the rows added are only peers (their own factors are
+    not read).
+    """
+    if report.region == ALL:
+        return revenue, peer_groups(report, revenue.index)
+    sales = rep_sales(report)
+    others = sales[~sales["rep_id"].isin(revenue.index)]
+    company = others.groupby(["rep_id", "month"])["revenue"].sum().unstack("month")
+    pool = pd.concat([revenue, company]).reindex(columns=revenue.columns.union(company.columns))
+    groups = pd.Series(report.region, index=pool.index, dtype=object)
+    groups.iloc[len(revenue) :] = ALL  # no region is called ALL: the rest of the company is never the region's group
+    return pool, groups
+
+
 def unusual(p_value: float, q_value: float, strong_q: float, lang: str) -> str:
     """How unusual a rep's month is, in words, with its one-sided p-value.
 

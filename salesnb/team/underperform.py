@@ -20,7 +20,7 @@ from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
 from ..report import Report, scope_memo
-from .common import company_shows, month_rows, peer_expectation, peer_groups, rep_months, unusual
+from .common import company_shows, month_rows, peer_expectation, rep_months, revenue_peers, unusual
 
 COLUMNS: tuple[str, ...] = (
     "rep_id", "label", "revenue", "target", "attainment", "gap", "expected", "change", "orders", "usual_orders",
@@ -37,7 +37,8 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     are NaN for those and only the fall against the expected can fire.
 
     The expected revenue is the rep's own level over the ``team.own_months`` months before the period times what
-    the month did to the rep's peers (the reps of the region, :func:`.common.peer_expectation`): a season or a
+    the month did to the rep's peers (the reps of the region, :func:`.common.peer_expectation`; a region of too few
+    reps reads it from the company's, :func:`.common.revenue_peers`): a season or a
     region-wide fall moves everyone and is not one rep's problem (the region's finding covers it). The business
     rule fires when attainment is below ``thresholds.team.underperform_attainment`` or revenue is
     ``thresholds.team.underperform_drop`` or more below the expected; the evidence confirms it, so a normal lumpy
@@ -63,7 +64,8 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     usual = counts.fillna(0.0).where(counts.fillna(0.0).gt(0).cummax(axis=1)).mean(axis=1)
     totals = not report.orders_counted  # rows that total a month: no orders, the revenue's spread alone
     floor = None if totals else 1 / np.sqrt(usual.where(usual > 0))
-    expect = peer_expectation(revenue, report.period, history, peer_groups(report, revenue.index), floor=floor)
+    pool, groups = revenue_peers(report, revenue)  # a region of few reps reads its month from the company's
+    expect = peer_expectation(pool, report.period, history, groups, floor=floor)
     expect = expect.reindex(now.index)
     now["expected"] = expect["expected"]
     now["change"] = expect["ratio"] - 1

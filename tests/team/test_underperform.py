@@ -192,3 +192,27 @@ def test_without_a_reps_table_the_company_report_compares_a_rep_with_its_region_
 
     assert peer_groups(report, pd.Index(["R1", "R4"])).to_dict() == {"R1": "华东", "R4": "华南"}
     assert not team.underperform_frame(report)["flagged"].any()
+
+
+def test_a_region_of_two_reps_reads_the_month_from_the_company_s_reps(tmp_path):
+    """华东 has two reps (R1 18 orders a month, R2 6), 华南 four (6 each). In 2026-10 every rep sells a third of the
+    usual (a season): 华东's two reps are too few to read the month from (MIN_PEERS), so the month is read from the
+    company's other settled reps, as the company report does — their median is ⅓, R1 is expected at 600 and sold
+    600: no finding (before, the factor was 1: R1 expected at 1,800, p = P(≤ 6 | 18) = 0.0015, flagged high in the
+    region report alone). R1 falling to a third while the company sells as usual is still R1's own fall."""
+    reps = [("R1", "华东", "2020-01-01"), ("R2", "华东", "2020-01-01")]
+    reps += [(f"R{k}", "华南", "2020-01-01") for k in (4, 7, 8, 9)]
+    usual = {"R1": 18, "R2": 6, "R4": 6, "R7": 6, "R8": 6, "R9": 6}
+    sales = {(rep, m): [100] * n for rep, n in usual.items() for m in MONTHS}
+    targets = {(rep, m): 100 * n for rep, n in usual.items() for m in MONTHS}
+    season = {**sales, **{(rep, "2026-10"): [100] * (n // 3) for rep, n in usual.items()}}
+    for region in ("华东", "ALL"):
+        report = open_tiny(tmp_path / f"season-{region}", build(reps, season, targets), region=region)
+        frame = team.underperform_frame(report).set_index("rep_id")
+        assert frame.loc["R1", "expected"] == pytest.approx(600) and frame.loc["R1", "change"] == pytest.approx(0)
+        assert not frame["flagged"].any()
+    alone = {**sales, ("R1", "2026-10"): [100] * 6}
+    frame = team.underperform_frame(open_tiny(tmp_path / "alone", build(reps, alone, targets))).set_index("rep_id")
+    assert frame.loc["R1", "expected"] == pytest.approx(1800)
+    assert frame.loc["R1", "p_value"] == pytest.approx(stats.poisson.cdf(6, 18))
+    assert list(frame.index[frame["flagged"]]) == ["R1"]
