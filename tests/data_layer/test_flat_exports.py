@@ -236,8 +236,7 @@ def test_the_exclude_a_day_the_calendar_lacks_is_told_and_leaves_those_rows_out(
 def test_a_spreadsheets_formula_errors_are_named_and_the_exclude_leaving_them_out_is_told(tmp_path: Path) -> None:
     # an Excel sheet saved as CSV writes a formula that could not compute as its error text: the amount is lost
     text = (
-        FLAT.replace('"1,000.00"', "#VALUE!")
-        + "A4,2026/10/08,乙,华北,P1,X,2,#DIV/0!\nA5,2026/10/08,乙,华北,P2,X,1,9\n"
+        FLAT.replace('"1,000.00"', "#VALUE!") + "A4,2026/10/08,乙,华北,P1,X,2,#DIV/0!\nA5,2026/10/08,乙,华北,P2,X,1,9\n"
     )
     with pytest.raises(DataValidationError) as caught:
         load_dataset(flat_folder(tmp_path, text), mapping=FLAT_MAPPING)
