@@ -391,7 +391,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
 
 def channel_panel(report: Report) -> Panel:
     """渠道效能: revenue per channel this month against its baseline, with growth and gross margin."""
-    lang, m = report.lang, report.settings(NAME)["history_months"]
+    lang = report.lang
     skipped = report.needs("orders.channel")
     if skipped is not None:
         return skipped
@@ -418,7 +418,7 @@ def channel_panel(report: Report) -> Panel:
         ],
         lang,
     )
-    note = t("mk_channel_note", lang, m=m)
+    note = t("mk_channel_note", lang)
     if frame["margin"].isna().all():
         note += " " + no_cost_note(report.ds, lang)
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)
