@@ -152,3 +152,18 @@ def test_relative_spread_of_a_zero_forecast_is_undefined_not_an_error():
     zero = Expectation(0.0, -30.0, 30.0, "trend")
     assert math.isnan(relative_spread(zero))
     assert peer_error(zero, 0.8) == 0.0
+
+
+def test_a_channel_named_by_its_kind_is_not_followed_by_qudao():
+    """A chain's stores as channels: "Kanyon店渠道销售下滑"; a value 线上渠道: "线上渠道渠道销售下滑"."""
+    from salesnb.i18n import t
+    from salesnb.market.channels import names_its_kind
+
+    def title(channel: str, lang: str = "zh") -> str:
+        kind = "" if names_its_kind(channel) else t("mk_channel_kind", lang)
+        return t("finding_channel_underperform_title", lang, where="", channel=channel, kind=kind)
+
+    assert title("Kanyon店") == "Kanyon店销售下滑" and title("线上渠道") == "线上渠道销售下滑"
+    assert title("天猫旗舰店") == "天猫旗舰店销售下滑" and title("京东平台") == "京东平台销售下滑"
+    assert title("分销") == "分销渠道销售下滑" and title("电商") == "电商渠道销售下滑"
+    assert title("Online Store", "en") == "Online Store falling" and title("Dealers", "en") == "Dealers channel falling"
