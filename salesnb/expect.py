@@ -136,6 +136,8 @@ def expected(
     orders and counts cannot be negative: the forecast and its interval are clipped at 0.
     """
     values = np.asarray(history, dtype=float)
+    if season is not None and _mirrors(values, np.asarray(season, dtype=float)):
+        season = None  # the scope itself (a store no other region sells through): nothing larger to lean on
     kept = ~np.isnan(values)
     start = warm_up(values) if season is None else max(warm_up(values), warm_up(np.asarray(season, dtype=float)))
     kept[:start] = False  # a history's warm-up months set neither its season nor its trend
@@ -251,6 +253,23 @@ def _pooled(
     nxt = math.exp(w * math.log(own.next) + (1 - w) * math.log(other.next))
     blended = Factors(season, nxt, own.behind, True)
     return blended, math.sqrt(w * v + (1 - w) ** 2 * noise_other)
+
+
+def _mirrors(values: np.ndarray, season: np.ndarray) -> bool:
+    """Whether the larger scope's months are the scope's own, or a fixed share of them (to rounding).
+
+    Then they hold no season the scope's own months do not: pooled with itself, a factor's difference from the
+    larger scope's is 0 and :func:`_pooled` takes the raw factors whole, unshrunk (a store's two lucky Januaries
+    set its next January), where the scope alone would shrink them (:func:`~salesnb.season_factors.shrunk`).
+    """
+    if season.shape != values.shape:
+        return False
+    seen = np.isfinite(values) & np.isfinite(season)
+    own, other = values[seen], season[seen]
+    if not own.size or ((own == 0) != (other == 0)).any() or not (own != 0).any():
+        return False
+    ratio = other[own != 0] / own[own != 0]
+    return bool(ratio[0] > 0 and np.allclose(ratio, ratio[0], rtol=1e-9, atol=0.0))
 
 
 def warm_up(values: np.ndarray) -> int:

@@ -246,3 +246,20 @@ def test_the_festival_month_keeps_its_dip_where_an_ordinary_months_luck_is_shrun
     ]
     assert np.median([f.value for f in forecasts]) == pytest.approx(55, rel=0.1)
     assert sum(f.low > 55 for f in forecasts) <= 6  # at its true level, below the interval about one time in ten
+
+
+def test_a_larger_scope_that_is_the_scope_itself_adds_no_season():
+    """A store no other region sells through: the company's months of "the same channel" are the store's own, so
+    leaning on them pooled its raw factors with themselves (their difference 0: the blend took them whole) and
+    skipped the shrinking its own history gets. A lucky January 2 years running set next January at 1.9 × the
+    usual month in the region report and at the shrunk level in the company report. Same months (or a fixed share
+    of them): the same forecast as without a larger scope."""
+    rng = np.random.default_rng(3)
+    store = 1000.0 * np.exp(rng.normal(0.0, 0.5, 25))  # noisy: a month's luck, no season
+    store[[1, 13]] = [2600.0, 2400.0]  # two lucky Februaries; month 25 is a February
+    alone = expected(store).value  # 1448: the Februaries' factor mostly shrunk away (unshrunk: 2082)
+    assert expected(store, season=store).value == pytest.approx(alone, rel=1e-9)
+    assert expected(store, season=store * 3).value == pytest.approx(alone, rel=1e-9)  # a fixed share: the same
+    other = store.copy()
+    other[5] *= 2  # a larger scope with months of its own: still leaned on
+    assert expected(store, season=other).value != pytest.approx(alone, rel=1e-3)

@@ -34,6 +34,7 @@ from .common import (
     fmt_num,
     history,
     last_year,
+    partial_days,
     peer_factor,
     rule_severity,
     scope_months,
@@ -267,6 +268,7 @@ def new_customer_drop(report: Report) -> list[dict[str, Any]]:
         values = {
             "where": report.where(segment),
             "count": format_int(test["count"]),
+            "days": partial_days(report),
             "baseline": fmt_count(test["baseline"]),
             "usual": fmt_count(test["usual"]),
             "last_year": format_int(test["last_year"]),

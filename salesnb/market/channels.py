@@ -354,6 +354,18 @@ def _p_revenue(row: Any, forecast: Expectation, peers: Expectation) -> float:
     return below(forecast, row.revenue / row.peer_factor, factor_error=peer_error(peers, row.peer_factor))
 
 
+KIND_ENDINGS = ("店", "渠道", "平台", "商城", "专柜", "卖场", "超市", "shop", "store", "channel")
+# a channel named by its kind already: 门店 of a chain (Kanyon店), 天猫旗舰店, 线上渠道, 京东平台
+
+
+def names_its_kind(channel: str) -> bool:
+    """Whether a channel's name already says what it is (a store, a platform, a channel): no 渠道 after it.
+
+    A chain's stores as channels read "Kanyon店渠道销售下滑", a value 线上渠道 "线上渠道渠道销售下滑".
+    """
+    return str(channel).strip().lower().endswith(KIND_ENDINGS)
+
+
 def underperform(report: Report) -> list[dict[str, Any]]:
     """Rule channel_underperform: the channels :func:`channel_frame` fires for, per scope (ALL: company and regions).
 
@@ -372,6 +384,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         values = {
             "where": report.where(segment),
             "channel": row.channel,
+            "kind": "" if names_its_kind(row.channel) else t("mk_channel_kind", lang),
             "revenue": format_amount(row.revenue, lang),
             "orders": format_int(row.orders),
             "baseline": format_amount(row.baseline, lang),
@@ -391,7 +404,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
 
 def channel_panel(report: Report) -> Panel:
     """渠道效能: revenue per channel this month against its baseline, with growth and gross margin."""
-    lang, m = report.lang, report.settings(NAME)["history_months"]
+    lang = report.lang
     skipped = report.needs("orders.channel")
     if skipped is not None:
         return skipped
@@ -418,7 +431,7 @@ def channel_panel(report: Report) -> Panel:
         ],
         lang,
     )
-    note = t("mk_channel_note", lang, m=m)
+    note = t("mk_channel_note", lang)
     if frame["margin"].isna().all():
         note += " " + no_cost_note(report.ds, lang)
     return Panel(frame=frame, table=shown, figure=ax.figure, note=note)

@@ -23,6 +23,7 @@ from ..data import facts
 from ..data.dataset import Dataset
 from ..display.formatting import format_pct
 from ..evidence import confirmed, q_values, severity
+from ..i18n import t
 from ..periods import ALL, shift_month
 from ..report import Report
 from .openings import opening_months, region_starts, warm_up_length
@@ -173,6 +174,11 @@ def fmt_count(value: float | None) -> str:
     """A count of customers, or its usual level: ``287`` when whole (not ``287.0 个``), else one decimal (``178.3``)."""
     text = fmt_num(value)
     return text[:-2] if text.endswith(".0") else text
+
+
+def partial_days(report: Report) -> str:
+    """ "（各月 1–9 日）" in a partial month, whose counts and their baselines are each month's days 1..9; else ""."""
+    return t("mk_partial_days", report.lang, day=report.through_day) if report.partial else ""
 
 
 def signed(value: float | None) -> str:

@@ -26,7 +26,16 @@ from ..report import Report, scope_memo
 from ..seasons import festival_months, in_festival_block, year_back
 from ..stats import betabinom_low, intraclass, predictive_low
 from ..trend import trend_rows
-from .common import NAME, acquisition_history, all_months, history, last_year, peer_factor, rule_severity
+from .common import (
+    NAME,
+    acquisition_history,
+    all_months,
+    history,
+    last_year,
+    partial_days,
+    peer_factor,
+    rule_severity,
+)
 from .keys import Cells, customer_ids, customer_month_revenue
 
 SEASON_MIN_MONTHS = 3  # known months a year back that a usual rate for the season factor needs
@@ -296,7 +305,7 @@ def churn_rise(report: Report) -> list[dict[str, Any]]:
         values = {
             "where": report.where(segment),
             "k": k,
-            "days": t("mk_partial_days", report.lang, day=report.through_day) if report.partial else "",
+            "days": partial_days(report),
             "base": format_int(test["window_buyers"]),
             "retained": format_int(test["retained"]),
             "rate": format_pct(test["rate"]),

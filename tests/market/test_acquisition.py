@@ -215,3 +215,22 @@ def test_a_regions_baseline_lowered_by_its_peers_says_why(tmp_path):
         f for f in market.angle_findings(steady_report(tmp_path, "acquisition")) if f["code"] == "new_customer_drop"
     ]
     assert "基准按此下调" not in steady[0]["detail"]  # peers as usual: the baseline is the region's own
+
+
+def test_a_partial_month_s_new_customer_drop_says_its_counts_are_days_one_to_d(tmp_path, monkeypatch):
+    """A drop found in the partial October (days 1..9): its 12 new customers and its usual 16.8 are each month's
+    days 1..9, as the retention finding says of its counts; it read "本月新客户 12 个…（常态月均 16.8…）" as if
+    against whole months."""
+    from test_report import write_partial_month
+
+    from salesnb.market import acquisition
+
+    test = {"rule": True, "flagged": True, "p_value": 0.2, "effect": 1000.0, "change": -0.287, "count": 12,
+            "baseline": 16.8, "usual": 16.8, "last_year": 15, "avg_first_revenue": 200.0, "peer_factor": 1.0,
+            "peers_now": None, "peers_usual": None, "peers_are_regions": True}  # fmt: skip
+    monkeypatch.setattr(acquisition, "scope_tests", lambda report: [("华东", {}, test)])
+    data = write_partial_month(tmp_path / "p")
+    partial = acquisition.new_customer_drop(open_report(data, "2026-10", "华东"))
+    assert partial[0]["detail"].startswith("本月新客户 12 个（各月 1–9 日），对比基准 16.8 个（常态月均 16.8，")
+    whole = acquisition.new_customer_drop(open_report(data, "2026-09", "华东"))
+    assert whole[0]["detail"].startswith("本月新客户 12 个，对比基准 16.8 个")

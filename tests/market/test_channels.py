@@ -89,6 +89,33 @@ def test_a_regions_channel_leans_on_the_same_channel_company_wide():
     assert alone[1] == pytest.approx(50, rel=1e-6) and leaning[1] == pytest.approx(50, rel=1e-6)
 
 
+def test_a_store_only_its_region_sells_through_is_forecast_as_in_the_company_report():
+    """A store (门店) of one region: the company's months of that channel are the store's own. Its region report
+    pooled its raw factors with themselves and kept its lucky month a year back whole (≈ 250, a −60 % fall at
+    an ordinary month); its company report shrank them (near 100). Both now read the store's own shrunk season."""
+    import numpy as np
+    import pandas as pd
+
+    from salesnb.market.channels import _forecasts
+
+    months = [str(m) for m in pd.period_range("2024-08", "2026-08", freq="M")]  # the forecast month is 2026-09
+    noisy = 100 * np.random.default_rng(2).lognormal(0, 0.1, len(months))
+    table = pd.DataFrame([noisy], index=["某店"], columns=months)
+    table.loc["某店", "2025-09"] = 250.0
+    rows = pd.Series(["某店"])
+    company = _forecasts(table, months, rows)[0].value
+    region = _forecasts(table, months, rows, larger=table.copy())[0].value
+    assert company < 130 and region == pytest.approx(company, rel=1e-9)
+
+
+def test_the_channel_note_says_how_the_baseline_is_read():
+    """The note described the old baseline (the lower of the 6-month mean and last year) under a forecast's."""
+    from salesnb.i18n import t
+
+    note = t("mk_channel_note", "zh")
+    assert "趋势和季节" in note and "较低者" not in note and "{m}" not in note
+
+
 def test_count_low_takes_the_larger_of_the_months_noise_and_the_forecasts():
     """20 expected. Poisson alone: P(≤12 | 20). The forecast ±25%: variance ÷ mean 20 × 0.25² = 1.25, larger than
     Poisson's 1: a negative binomial with n = 20 / 0.25 = 80, p = 1 / 1.25. Months that swing more (spread 1.5)
@@ -125,3 +152,18 @@ def test_relative_spread_of_a_zero_forecast_is_undefined_not_an_error():
     zero = Expectation(0.0, -30.0, 30.0, "trend")
     assert math.isnan(relative_spread(zero))
     assert peer_error(zero, 0.8) == 0.0
+
+
+def test_a_channel_named_by_its_kind_is_not_followed_by_qudao():
+    """A chain's stores as channels: "Kanyon店渠道销售下滑"; a value 线上渠道: "线上渠道渠道销售下滑"."""
+    from salesnb.i18n import t
+    from salesnb.market.channels import names_its_kind
+
+    def title(channel: str, lang: str = "zh") -> str:
+        kind = "" if names_its_kind(channel) else t("mk_channel_kind", lang)
+        return t("finding_channel_underperform_title", lang, where="", channel=channel, kind=kind)
+
+    assert title("Kanyon店") == "Kanyon店销售下滑" and title("线上渠道") == "线上渠道销售下滑"
+    assert title("天猫旗舰店") == "天猫旗舰店销售下滑" and title("京东平台") == "京东平台销售下滑"
+    assert title("分销") == "分销渠道销售下滑" and title("电商") == "电商渠道销售下滑"
+    assert title("Online Store", "en") == "Online Store falling" and title("Dealers", "en") == "Dealers channel falling"

@@ -129,6 +129,8 @@ def test_a_new_customer_s_big_first_order_is_said_to_be_new_and_followed_up(tmp_
     r = open_report(str(folder), "2026-10", "华东")
     found = [f for f in market.angle_findings(r) if f["code"] == "customer_concentration"]
     assert len(found) == 1 and found[0]["baseline"] == 0.0 and "34.5%" in found[0]["title"]
+    # a month's share, not a dependence: a walk-in store's one big ticket is no "过度依赖"
+    assert found[0]["title"] == "本月销售额集中于单一客户：CE0 占 34.5%"
     assert "该客户近6月没有购买，每月最大客户通常占 5.3%" in found[0]["detail"]  # 100 of 1,900 each month before
     assert "平均只占" not in found[0]["detail"] and "回访这位客户" in found[0]["action"]
     again = open_report(str(_one_big_month(tmp_path / "b")), "2026-10", "华东")

@@ -42,7 +42,7 @@ def test_an_export_shorter_than_two_warm_ups_is_too_early_to_tell(tmp_path):
     assert test["count"] == 2 and test["usual"] is None and test["baseline"] is None and not test["settled"]
     assert not [f for f in market.angle_findings(r) if f["code"] == "new_customer_drop"]
     assert overview.headline_metrics(r)["new_customers"] is None  # first seen in the export is not new
-    assert "新客户数和老客户占比暂不统计" in overview.headline_panel(r).note
+    assert "新客户数和老客户数占比暂不统计" in overview.headline_panel(r).note
     assert new_customer_metrics(r) == {"new_customers": None, "new_customers_usual": None}
     note = market.new_customers_panel(r).note
     assert "为时尚早" in note and "数据始于2026-05" in note

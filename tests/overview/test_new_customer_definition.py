@@ -37,3 +37,14 @@ def test_without_an_acquisition_date_the_first_order_makes_a_customer_new(tmp_pa
     r = report(write_tiny(tmp_path, tables=tables()), config_path=ONE_MONTH_WARM_UP)
     assert overview.headline_metrics(r)["new_customers"] == 1  # C
     assert drivers.revenue_bridge(r).set_index("step")["value"]["new_customers"] == 60
+
+
+def test_the_headline_s_returning_share_says_it_counts_buyers():
+    """核心指标 showed 老客户占比 4.3% (7 of 164 buyers) above 收入构成's 老客户 占比 2.4% (their revenue share) on
+    the same page: two figures under one name. The headline's is a share of the buyers and says so."""
+    from salesnb.i18n import t
+
+    assert t("repeat_customer_rate", "zh") == "老客户数占比"
+    r = open_report("", "2026-10", "ALL")
+    shown = overview.headline_panel(r).table.to_string()
+    assert "老客户数占比" in shown

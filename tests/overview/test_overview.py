@@ -65,7 +65,7 @@ def test_without_targets_attainment_is_none(tmp_path):
     note = overview.headline_panel(report(with_table, period="2026-08")).note
     assert note.startswith("数据中没有本期目标，达成率无法计算。 ")
     # and August lies in the tiny data's warm-up (C1 came back after 363 of its 392 days: 12 months from 2025-10)
-    assert note.endswith(" " + t("new_customers_warm_up", "zh")) and "新客户数和老客户占比暂不统计" in note
+    assert note.endswith(" " + t("new_customers_warm_up", "zh")) and "新客户数和老客户数占比暂不统计" in note
 
 
 def test_revenue_from_amount_without_order_lines(tmp_path):

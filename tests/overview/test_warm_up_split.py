@@ -60,7 +60,7 @@ def test_in_the_warm_up_the_returning_share_is_not_given_on_either_page(six):
     assert page["returning_revenue"] is None
     # retention is still given: of the 51 buyers of July to September (30 F, 15 S, 6 N) the 30 F bought again
     assert page["retention_rate"] == pytest.approx(30 / 51)
-    assert "老客户占比暂不统计" in overview.headline_panel(r).note
+    assert "老客户数占比暂不统计" in overview.headline_panel(r).note
     assert "复购率和老客户销售额暂不统计" in market.retention_panel(r).note
 
 
