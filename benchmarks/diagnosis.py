@@ -6,10 +6,13 @@ Usage: python benchmarks/diagnosis.py [--seed 1] [--scenarios 50] [--clean 20] [
 Each scenario is a clean ``salesnb demo`` history with one problem planted by :mod:`scenarios` in a random region,
 segment and month among the latest three, at a random size from 10% (barely visible) to 70% (large); clean
 scenarios plant nothing. Every angle's findings run in process for the planted region's report and the ALL
-report of that month. A planted problem is *found* when a finding of its code (or a declared equivalent) is at
-medium or high severity, in the planted region, with the planted segment, at the planted level (a product line
-planted needs a line finding, not product fragments). Printed: recall per code (all sizes and sizes ≥ 30%), every
-miss with its reason, and for clean reports the high findings per report and angle and the codes that fire.
+report of that month (all angles: linked into causes and symptoms as the executive summary links them). A planted
+problem is *found* when a finding of its code (or a declared equivalent) is at medium or high severity, in the
+planted region, with the planted segment, at the planted level (a product line planted needs a line finding, not
+product fragments). Printed: recall per code (all sizes and sizes ≥ 30%), every
+miss with its reason, how many found problems head their own tree in the summary (a root, not folded under
+another finding) with the parents of the others, and for clean reports the high findings per report and angle and
+the codes that fire.
 The same seed and options print the same figures (timings aside).
 """
 
@@ -28,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scenarios import EQUIVALENT, NOT_PLANTED, PLANTS, Scenario, build, draw  # noqa: E402
 
+from salesnb.findings import all_findings  # noqa: E402
 from salesnb.periods import ALL  # noqa: E402
 from salesnb.report import open_report  # noqa: E402
 
@@ -44,6 +48,14 @@ def run(scenario: Scenario, scale: float, angles: tuple[str, ...] = ANGLES) -> d
     if built.dataset is not None:
         for scope in (built.scenario.region, ALL):
             report = open_report(period=built.scenario.period, region=scope, dataset=built.dataset)
+            if angles == ANGLES:  # every angle: linked as the executive summary links them
+                found = all_findings(report)
+                codes = {f["id"]: f["code"] for f in found}
+                for f in found:
+                    out["found"].append({"scope": scope, "angle": f["angle"], "code": f["code"],
+                                         "severity": f["severity"], "segment": f["segment"],
+                                         "parent": codes.get(f["parent"])})  # fmt: skip
+                continue
             for angle in angles:
                 for f in importlib.import_module(f"salesnb.{angle}").angle_findings(report):
                     out["found"].append({"scope": scope, "angle": angle, "code": f["code"],
@@ -61,13 +73,30 @@ def _in_region(f: dict[str, Any], region: str, planted: dict[str, str]) -> bool:
     return any(key in planted for key in FRAGMENTS)  # a customer or rep names its region
 
 
-def judge(result: dict[str, Any]) -> tuple[bool, str]:
-    """Whether the planted problem was found, and the reason of a miss."""
+def _at_level(result: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The findings of the planted code (or an equivalent): in its region, also on its segment, also at its level."""
     sc: Scenario = result["scenario"]
     planted, codes = result["segment"], {sc.code, *EQUIVALENT.get(sc.code, ())}
     mine = [f for f in result["found"] if f["code"] in codes]
     here = [f for f in mine if _in_region(f, sc.region, planted)]
     right = [f for f in here if all(f["segment"].get(k) == v for k, v in planted.items())]
+    return mine, here, right
+
+
+def heads(result: dict[str, Any]) -> str | None:
+    """``None`` when a found problem's finding heads its tree in some report; else the code of its parent there."""
+    _, _, right = _at_level(result)
+    shown = [
+        f for f in right if f["severity"] != "low" and not (set(f["segment"]) & set(FRAGMENTS)) - set(result["segment"])
+    ]
+    parents = [f.get("parent") for f in shown]
+    return None if not parents or None in parents else sorted(parents)[0]
+
+
+def judge(result: dict[str, Any]) -> tuple[bool, str]:
+    """Whether the planted problem was found, and the reason of a miss."""
+    planted = result["segment"]
+    mine, here, right = _at_level(result)
     level = [f for f in right if not (set(f["segment"]) & set(FRAGMENTS)) - set(planted)]
     if any(f["severity"] != "low" for f in level):
         return True, ""
@@ -131,6 +160,12 @@ def report_planted(results: list[dict[str, Any]]) -> None:
         print(f"  {sc.label} seg[{_seg(r['segment'])}]: {why}  | medium/high in region: {also_text}")
     reasons = Counter(why.split(" (")[0] for _, why in misses)
     print("  reasons: " + (", ".join(f"{w} {n}" for w, n in reasons.most_common()) or "none"))
+    found = [r for rows in by_code.values() for r, hit, _ in rows if hit and "parent" in (r["found"] or [{}])[0]]
+    if found:
+        under = [(r["scenario"], heads(r)) for r in found if heads(r) is not None]
+        print(f"\nCauses: {len(found) - len(under)} of {len(found)} found problems head their own tree in the summary")
+        for sc, parent in sorted(under, key=lambda u: (u[0].code, u[0].number)):
+            print(f"  {sc.label}: under {parent}")
 
 
 def report_clean(results: list[dict[str, Any]]) -> None:

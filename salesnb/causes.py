@@ -19,8 +19,9 @@ from .data import facts
 from .data.customers import customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
-from .falls import FALL_KEYS, fall_dimension, fall_facts, fall_table
+from .falls import FALL_KEYS, fall_dimension, fall_facts
 from .lapsed import excess_lapsed
+from .link_levels import company_levels, pair_levels, stated_amounts, value_label
 from .market.company import company_gap
 from .market.regions import region_gap
 from .periods import ALL
@@ -161,8 +162,9 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
 
     With ``p`` the parent's segment (a product line, a channel) and ``c`` the child's (a channel, a rep, a line, a
     region: not when ``p`` is nearly all of it, :data:`REST_OF_REGION`, nor when ``p``'s effect is under :data:`MOST`
-    of the region's gap), against the trailing months' average in the scope both lie in: the fall of ``p`` within
-    ``c`` is at least :data:`MOST` of the fall of ``c``, and the rest of ``c`` fell by a smaller share than ``p`` did.
+    of the region's gap), against each one's expected level in the scope both lie in
+    (:func:`~salesnb.link_levels.pair_levels`, the levels the findings state): the fall of ``p`` within ``c`` is at
+    least :data:`MOST` of the fall of ``c``, and the rest of ``c`` fell by a smaller share than ``p`` did.
     The second half tells cause from symptom when a line sells mostly through one channel: a line that collapses
     falls in every channel while the channel's other lines hold; a channel that collapses takes every line it sells
     down while the line holds in the other channels. The evidence: the fall of ``p`` within ``c`` (part) against
@@ -175,10 +177,10 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
         return None
     if not _in_region(report, parent, child) or fall_facts(report, (p_key, c_key)) is None:
         return None
-    table = fall_table(report, _region_of(report, parent["segment"]) or child["segment"].get("region"), (p_key, c_key))
-    p_at, c_at = table.index.get_level_values(0) == p_value, table.index.get_level_values(1) == c_value
+    scope = _region_of(report, parent["segment"]) or child["segment"].get("region")
+    levels = pair_levels(report, scope, (p_key, c_key), (p_value, c_value))
     (parent_usual, parent_now), (child_usual, child_now), (cell_usual, cell_now) = (
-        table[at].sum() for at in (p_at, c_at, p_at & c_at)
+        levels[name] for name in ("parent", "child", "cell")
     )
     if parent_usual <= 0:
         return None
@@ -187,7 +189,11 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
         or (parent.get("effect") or 0.0) < MOST * region_gap(report, c_value)
     ):
         return None
-    return _held(p_value, (cell_usual, cell_now), (child_usual, child_now), 1 - parent_now / parent_usual)
+    stated = stated_amounts(child)
+    if stated is not None and child_usual > 0:  # the child's gap as its finding states it, the cell's in proportion
+        cell_usual, (child_usual, child_now) = cell_usual * stated[0] / child_usual, stated
+    by = value_label(report, p_key, p_value)
+    return _held(by, (cell_usual, cell_now), (child_usual, child_now), 1 - parent_now / parent_usual)
 
 
 def _held(by: str, cell: tuple[float, float], child: tuple[float, float], rate: float) -> Evidence | None:
@@ -238,20 +244,21 @@ def _company_share(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     """Most of the company's fall is the parent's segment falling, and the rest of the company fell by a smaller share.
 
     The parent's segment is one region, channel, product line or rep company-wide, its effect at least :data:`MOST`
-    of the company's gap to its expected level; against the trailing months' average, its fall is at least
-    :data:`MOST` of the company's and the rest of the company fell by a smaller share than it did (a fall spread
-    over the whole company is nobody's). The evidence: its fall against the company's, by its value.
+    of the company's gap to its expected level; against each one's expected level
+    (:func:`~salesnb.link_levels.company_levels`, the numbers the company's split says), its fall is at least
+    :data:`MOST` of the company's and the rest of the company fell by a smaller share than it did (a fall spread over
+    the whole company is nobody's). The evidence: its fall against the company's, by its value.
     """
     if len(parent["segment"]) != 1 or report.region != ALL or not report.trailing():
         return None
     ((key, value),) = parent["segment"].items()
     if key not in ("region", *FALL_KEYS) or fall_facts(report, (key,)) is None:
         return None
-    table = fall_table(report, None, (key,))
+    table = company_levels(report, key)
     (usual, now), whole = table[table.index == str(value)].sum(), table.sum()
     if usual <= 0 or (parent.get("effect") or 0.0) < MOST * company_gap(report):
         return None
-    return _held(str(value), (usual, now), (whole["usual"], whole["now"]), 1 - now / usual)
+    return _held(value_label(report, key, str(value)), (usual, now), (whole["usual"], whole["now"]), 1 - now / usual)
 
 
 OTHERS_FELL = 0.8  # the other customers' share of their usual revenue at most which they "fell away"

@@ -1,8 +1,8 @@
-"""How a fall splits over one dimension or a pair: the tables :mod:`salesnb.causes` measures links with.
+"""How a fall splits over one dimension or a pair: which facts hold it, which values hold most of it.
 
-A product line's fall inside a channel, a rep's inside a region, a region's over its channels: the trailing months'
-mean and this month's revenue per value (or pair of values), read once per report scope from the line facts (the
-order facts when the data has no lines).
+A product line's fall inside a channel, a rep's inside a region, a region's over its channels: each value's expected
+level and this month's revenue (:func:`salesnb.market.split.expected_cells`), read from the line facts (the order
+facts when the data has no lines).
 """
 
 from __future__ import annotations
@@ -17,29 +17,6 @@ from .data import facts
 FALL_KEYS = ("product_line", "channel", "rep_id")  # the line facts' dimensions a fall is split over
 MISSING_TEXT = ("nan", "None", "<NA>")  # a missing value once :func:`fall_table` groups by text: no one to name
 MOST_NAMED = 3  # a region's fall names at most this many values of a dimension (two channels may hold half each)
-
-
-def fall_table(report: Any, region: str | None, keys: tuple[str, ...]) -> pd.DataFrame:
-    """Revenue per ``keys`` value (as text; a pair: per pair) in ``region``: the trailing months' mean (usual) and now.
-
-    The trailing months are the region's own (:meth:`Report.covered`): a month the export left out for it is no 0.
-
-    Once per report scope and dimensions: every pair of findings linked over them reads this table, not the line
-    facts (an ALL report may hold dozens of such pairs).
-    """
-
-    def build() -> pd.DataFrame:
-        months = report.trailing(region)
-        lines = fall_facts(report, keys)
-        rows = lines if region is None else lines[(lines["region"] == region).to_numpy()]
-        rows = facts.in_months(rows, [*months, report.period])
-        groups = [rows[key].astype(str) for key in keys]
-        now = (rows["month"] == report.period).to_numpy()
-        usual = rows["revenue"][~now].groupby([g[~now] for g in groups]).sum() / len(months)
-        current = rows["revenue"][now].groupby([g[now] for g in groups]).sum()
-        return pd.DataFrame({"usual": usual, "now": current}).fillna(0.0)
-
-    return report.memo(f"causes.falls:{region}:{':'.join(keys)}", build)
 
 
 def fall_facts(report: Any, keys: tuple[str, ...]) -> pd.DataFrame | None:
@@ -69,28 +46,26 @@ def largest_falls(
     region: str | None,
     fall: float,
     min_share: float,
-    keys: tuple[str, ...] = FALL_KEYS,
-    table: Callable[[Any, str | None, str], pd.DataFrame] | None = None,
+    keys: tuple[str, ...],
+    table: Callable[[Any, str | None, str], pd.DataFrame],
 ) -> tuple[list[str], list[tuple[str, str, float]]]:
     """Where a region's ``fall`` sits, per dimension the facts hold: each value's ``usual`` − ``now``.
 
-    ``table(report, region, key)``: per value, its usual and current revenue (default: :func:`fall_table`, the
-    trailing months' mean; a flagged region's finding passes each value's expected level, as its own is).
+    ``table(report, region, key)``: per value, its usual (expected) and current revenue.
 
     Returns the dimensions of :data:`FALL_KEYS` the region has at least two named values of (one channel is the
     region itself), and per dimension the values (channels, product lines, reps) whose revenue fell at least
-    ``min_share`` of the region's fall below their own trailing mean, largest first and at most :data:`MOST_NAMED`:
+    ``min_share`` of the region's fall below their own usual level, largest first and at most :data:`MOST_NAMED`:
     what a manager asks first of a region behind (which channel? which line? whose accounts?). Nothing where the
-    region did not fall against those months (a missed season, not a slump). ``region`` ``None``: the whole
-    company, whose ``keys`` may name the region too.
+    region did not fall. ``region`` ``None``: the whole company, whose ``keys`` may name the region too.
     """
-    if not fall > 0 or (table is None and not report.trailing(region)):
+    if not fall > 0:
         return [], []
     split, out = [], []
     for key in keys:
         if fall_facts(report, (key,)) is None:
             continue
-        values = fall_table(report, region, (key,)) if table is None else table(report, region, key)
+        values = table(report, region, key)
         names = pd.Series(values.index, index=values.index)
         named = values[~(facts.is_unknown(names) | names.isin(MISSING_TEXT))]
         if len(named) < 2:

@@ -36,9 +36,10 @@ def write_region_drop(folder: Path, south_falls: bool = True) -> Path:
     return folder
 
 
-def made(code, segment, effect, angle="market", scope="ALL", **kw):
+def made(code, segment, effect, angle="market", scope="ALL", metric="test", value=1.0, baseline=2.0, **kw):
+    """A finding of ``code`` on ``segment``; its value and baseline are not money unless ``metric`` says so."""
     return make_finding(
-        angle=angle, code=code, segment=segment, metric="revenue", value=1.0, baseline=2.0, effect=effect,
+        angle=angle, code=code, segment=segment, metric=metric, value=value, baseline=baseline, effect=effect,
         revenue=1000.0, config=default_config(), title=f"{code} {segment}", detail="d", action=f"do {code}",
         scope=scope, **kw,
     )  # fmt: skip
@@ -49,7 +50,9 @@ def report(tmp_path):
     return open_report(str(write_region_drop(tmp_path / "drop")), "2026-10", "ALL")
 
 
-def test_a_regions_reps_and_channel_sit_under_its_drop(report):
+def test_a_regions_reps_and_channel_sit_under_its_drop(tmp_path):
+    # 华南 holds at 80: 华东's expected 150 is its baseline (its peers did not fall with it), 70 above its 80
+    report = open_report(str(write_region_drop(tmp_path / "drop", south_falls=False)), "2026-10", "ALL")
     region = made("region_underperform", {"region": "华东"}, 120)
     r1 = made("rep_underperform", {"rep_id": "R1"}, 80, angle="team")  # R1's shortfall: 80 of the region's 120
     r2, r3 = (made("rep_underperform", {"rep_id": r}, 30, angle="team") for r in ("R2", "R3"))
@@ -58,14 +61,15 @@ def test_a_regions_reps_and_channel_sit_under_its_drop(report):
     linked = {f["id"]: f for f in causes.link(report, [r1, r2, r3, channel, company_channel, region])}
     assert region["id"] == "ALL/market.region_underperform/region=华东"
     assert linked[r2["id"]]["parent"] is None  # R2 is in 华东 but sold more (60 > 50): not a symptom
-    assert linked[r3["id"]]["parent"] is None  # R3 fell, but in 华南
+    assert linked[r3["id"]]["parent"] is None  # R3 is in 华南
     # the region explains its channel before the company-wide channel finding does (first relation wins)
     assert linked[channel["id"]]["parent"] == region["id"]
     assert linked[company_channel["id"]]["parent"] is None
-    # 华东 fell by 70 (150 → 80) and R1 by 80 (100 → 20) while R2 rose: the region's fall is R1's, who heads it
+    # 华东 fell 70 below its expected 150 and R1 80 below its 100 while R2 rose: the region's fall is R1's, who heads
+    # it; the link says the gap the region's finding states (70), R1 by name and id
     assert linked[r1["id"]]["parent"] is None and linked[region["id"]]["parent"] == r1["id"]
-    assert linked[region["id"]]["explained"] == {"match": "share_of_fall", "by": "R1", "part": 80.0, "whole": 70.0,
-                                                 "unit": "amount"}  # fmt: skip
+    assert linked[region["id"]]["explained"] == {"match": "share_of_fall", "by": "R1", "part": 80.0,
+                                                 "whole": 70.0, "unit": "amount"}  # fmt: skip
 
 
 def test_a_rep_short_of_half_the_regions_gap_to_its_expected_level_does_not_head_it(tmp_path):
@@ -221,6 +225,21 @@ def test_the_link_keeps_how_much_of_the_channels_fall_the_line_explains(tmp_path
         "match": "share_of_fall", "by": "A", "part": 70.0, "whole": 80.0, "unit": "amount"
     }  # fmt: skip
     assert linked["product_line_decline"]["explained"] is None  # a root
+
+
+def test_the_link_says_the_gap_the_channels_own_finding_states(tmp_path):
+    # 直营 sold 120 (A 30, B 90) against the 200 of its cells' months; its finding states a baseline of 220 (its own
+    # method): the summary's "比预期少" is that finding's 100, and A's cell, expected in proportion (110), fell 80
+    report = open_report(str(write_line_channel_world(tmp_path / "w", {("A", "直营"): 30.0, ("B", "直营"): 90.0})),
+                         "2026-10", "华东")  # fmt: skip
+    line = made("product_line_decline", {"product_line": "A"}, 180, angle="product", scope="华东")
+    channel = made("channel_underperform", {"channel": "直营"}, 100, scope="华东", metric="channel_revenue",
+                   value=120.0, baseline=220.0)  # fmt: skip
+    linked = {f["code"]: f for f in causes.link(report, [channel, line])}
+    assert linked["channel_underperform"]["parent"] == line["id"]
+    assert linked["channel_underperform"]["explained"] == {
+        "match": "share_of_fall", "by": "A", "part": 80.0, "whole": 100.0, "unit": "amount"
+    }  # fmt: skip
 
 
 def test_a_line_and_a_channel_that_fell_apart_are_two_problems(tmp_path):
@@ -421,7 +440,7 @@ def test_a_region_that_fell_because_its_customers_stopped_coming_back_sits_under
 def test_in_a_regions_own_report_its_fall_is_the_total_not_a_cause(tmp_path):
     """华东's own report: its region_underperform explains neither its channel nor a churn too small to hold its
     fall (both stay roots, as in a report without the region's finding); R1 holding the fall still heads it."""
-    east = open_report(str(write_region_drop(tmp_path / "drop")), "2026-10", "华东")
+    east = open_report(str(write_region_drop(tmp_path / "drop", south_falls=False)), "2026-10", "华东")
     region = made("region_underperform", {"region": "华东"}, 120, scope="华东")
     channel = made("channel_underperform", {"channel": "直营"}, 80, scope="华东")
     churn = made("customer_churn_rise", {}, 40, scope="华东")

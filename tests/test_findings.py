@@ -1,3 +1,5 @@
+import pytest
+
 from salesnb.config import default_config
 from salesnb.findings import explained_text, findings_panel, make_finding, rank_findings, severity_of
 
@@ -73,13 +75,31 @@ def test_no_findings_is_said_of_the_angle_or_of_every_angle_in_the_summary():
     assert summary.note == "本期各个角度都未发现需要关注的问题。" and "各个角度" in summary.to_html()
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_measured_link_is_said_in_words_never_as_a_text_key(lang):
+    """Each match :func:`salesnb.causes.link` measures has wording for a part of the symptom and for all of it.
+
+    A company's fall headed by one region (``company_share``) printed ``explained_company_share_amount``.
+    """
+    measured = [("share_of_fall", "amount"), ("company_share", "amount"), ("churn_holds", "amount"),
+                ("competitor_took", "amount"), ("pipeline_pileup", "amount"), ("late_customers", "complaints"),
+                ("late_customers", "points"), ("channel_lapsed", "customers"), ("surge_source", "deals")]  # fmt: skip
+    for match, unit in measured:
+        for part in (300.0, 1200.0):
+            evidence = {"match": match, "by": "华东", "part": part, "whole": 1000.0, "unit": unit}
+            said = explained_text({"explained": evidence}, lang)
+            assert said and "explained_" not in said and "{" not in said, (match, unit, part, said)
+    region = {"match": "company_share", "by": "华东", "part": 600.0, "whole": 1000.0, "unit": "amount"}
+    assert explained_text({"explained": region}, "zh") == "：比预期少 1,000，其中 600（60%）来自华东"
+
+
 def test_a_symptom_says_how_much_of_it_its_cause_explains():
     fall = {"match": "share_of_fall", "by": "智能硬件", "part": 318000.0, "whole": 421000.0, "unit": "amount"}
     child = {**finding("channel_underperform", 30), "title": "电商渠道销售下滑", "explained": fall}
-    assert explained_text(child, "zh") == "：较近期月均少 42.1万，其中 31.8万（76%）来自智能硬件"
-    assert explained_text(child, "en") == ": 421.0K below its recent monthly average, 318.0K (76%) of it in 智能硬件"
+    assert explained_text(child, "zh") == "：比预期少 42.1万，其中 31.8万（76%）来自智能硬件"
+    assert explained_text(child, "en") == ": 421.0K below expectation, 318.0K (76%) of it in 智能硬件"
     more = {**child, "explained": {**fall, "part": 500000.0}}  # the rest of the channel rose
-    assert explained_text(more, "zh") == "：较近期月均少 42.1万，全部来自智能硬件（智能硬件少了 50.0万，其余有所回升）"
+    assert explained_text(more, "zh") == "：比预期少 42.1万，全部来自智能硬件（智能硬件少了 50.0万，其余高于预期）"
     late = {"match": "late_customers", "by": "", "part": 4.67, "whole": 7.0, "unit": "complaints"}
     assert explained_text({"explained": late}, "zh") == "：比常态多出约 7 件投诉，其中约 5 件（67%）来自交付延误的客户"
     points = {"match": "late_customers", "by": "", "part": 4.0, "whole": 6.65, "unit": "points"}
@@ -89,7 +109,7 @@ def test_a_symptom_says_how_much_of_it_its_cause_explains():
     root = {**finding("product_line_decline", 80), "title": "智能硬件产品线收入下滑"}
     panel = findings_panel([root], show_angle=True)
     panel.symptoms = {root["id"]: [(1, child)]}
-    assert '电商渠道销售下滑<span class="salesnb-explained" style="color:#666">：较近期月均少 42.1万' in panel.to_html()
+    assert '电商渠道销售下滑<span class="salesnb-explained" style="color:#666">：比预期少 42.1万' in panel.to_html()
     pileup = {"match": "pipeline_pileup", "by": "技术交流", "part": 469201.74, "whole": 1885569.75, "unit": "amount"}
     said = "：与“技术交流”同属一次多阶段积压，本阶段占 46.9万（25%）"  # the total is said once, on the root
     assert explained_text({"explained": pileup}, "zh") == said

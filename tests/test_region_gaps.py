@@ -229,15 +229,17 @@ def test_a_regions_channel_borrows_the_channels_season_without_a_regions_gap_mon
 
 
 def test_the_causes_usual_level_of_a_region_leaves_its_gap_month_out(lined: Path) -> None:
-    """What share of a region's fall one segment explains (causes._share_of_fall) reads each region's usual level:
-    North's A线 (P1) 720 a month over its own 2026-06 and 07, not 480 with 2026-08's zero averaged in.
+    """What a segment fell inside a region (causes._share_of_fall reads market.split.expected_cells) leaves the
+    region's gap month out: North's A线 (P1) is expected at 720, as in each month it has data, not pulled towards
+    2026-08's zero; in the company's cells by region the same, and only North's row loses its gap month.
     """
-    from salesnb.falls import fall_table as _falls
+    from salesnb.market.split import expected_cells
 
     company = open_report(data=str(lined), period="2026-09", region="ALL")
-    north = _falls(company, "North", ("product_line", "product_id"))
+    north = expected_cells(company, "North", ("product_line", "product_id"))
     assert north.loc[("A线", "P1")].tolist() == pytest.approx([720.0, 720.0])  # usual, now
-    assert _falls(company, None, ("product_line", "product_id")).loc[("A线", "P1"), "usual"] == pytest.approx(26 * 60)
+    by_region = expected_cells(company, None, ("product_line", "region"))
+    assert by_region.loc[("A线", "North")].tolist() == pytest.approx([720.0, 720.0])
 
 
 def test_next_months_plan_leaves_a_regions_gap_month_out(years: Path) -> None:

@@ -31,14 +31,17 @@ def rep_info(ds: Dataset) -> pd.DataFrame:
 
 
 def rep_label(ds: Dataset, rep_id: str, lang: str = "zh") -> str:
-    """``蔡一鸣（R015）`` (``蔡一鸣 (R015)`` in English), or the id alone when the name is unknown."""
+    """``蔡一鸣（R015）`` (``蔡一鸣 (R015)`` in English), or the id alone when the name is unknown or is the id.
+
+    An export naming its reps only by name keys them by it: ``张三``, not ``张三（张三）``.
+    """
     names = per_dataset(ds, ("reps", "names"), lambda: rep_info(ds)["rep_name"].to_dict())
     if isinstance(rep_id, str):  # a plain lookup: called once per row of a rep table, thousands of times a report
         name = names.get(rep_id)
     else:
         info = rep_info(ds)
         name = info["rep_name"].get(rep_id) if rep_id in info.index else None
-    if name is None or pd.isna(name) or str(name) == "":
+    if name is None or pd.isna(name) or str(name) in ("", str(rep_id)):
         return str(rep_id)
     return f"{name}（{rep_id}）" if lang == "zh" else f"{name} ({rep_id})"
 

@@ -5,9 +5,10 @@ Its channels, product lines, reps (and, for the company, regions).
 The finding says "本月应在 X 左右，实际比预期低 Y"; the split names the values holding that same gap. Each value's
 expected level is read from its own months as the scope's is (:func:`salesnb.expect.expected`, the company's season
 pooled), then scaled so the values' expectations add up to the scope's baseline: the parts add up to the gap the
-finding states. Against the trailing months' mean instead, a seasonal business splits a fall it did not have (March
-after the December peak: 158 万 "below" where the expectation says 21 万) and names the value with the largest
-peak (美国) rather than the ones below their own season (德国, 澳大利亚).
+finding states. A region's part of the company's gap is its gap to the expectation its own finding states, unscaled.
+Against the trailing months' mean instead, a seasonal business splits a fall it did not have (March after the
+December peak: 158 万 "below" where the expectation says 21 万) and names the value with the largest peak (美国)
+rather than the ones below their own season (德国, 澳大利亚).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 
 from ..data import facts
 from ..data.early_ends import ended_early
+from ..data.region_gaps import region_gaps
 from ..data.reps import rep_label
 from ..display.formatting import format_amount, format_pct
 from ..expect import expected
@@ -53,6 +55,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             "attainment": format_pct(row.attainment),
             "company": format_pct(company["attainment"]),
             "baseline": format_amount(row.baseline, lang),
+            "expectation": _expectation(row, lang),
             "low": format_amount(row.baseline_low, lang),
             "high": format_amount(row.baseline_high, lang),
             "change": signed(row.change),
@@ -75,6 +78,25 @@ def underperform(report: Report) -> list[dict[str, Any]]:
             )
         )  # fmt: skip
     return out
+
+
+PEERS_SAID = 0.005  # a peer factor this far from 1 or more changes the baseline's figure: said with its reason
+
+
+def _expectation(row: Any, lang: str) -> str:
+    """What the region's month was expected at: its own trend and season, and, where its peers moved, their move.
+
+    The baseline is the region's own expectation × how the other regions did against theirs (the peer factor).
+    Said as one figure it read "按本区域自身的趋势和季节" for a figure its own trend did not give, beside the company's
+    split that states each region's gap to its own expectation: both are said now, and which is the baseline.
+    """
+    factor, baseline = row.peer_factor, format_amount(row.baseline, lang)
+    if pd.isna(factor) or abs(factor - 1) < PEERS_SAID:
+        return t("mk_region_expect_own", lang, baseline=baseline)
+    return t(
+        "mk_region_expect_peers", lang, baseline=baseline, expected=format_amount(row.expected, lang),
+        peers=format_pct(factor, 0),
+    )  # fmt: skip
 
 
 def _target_ambition(report: Report, row: Any) -> str:
@@ -102,25 +124,89 @@ def expected_table(report: Report, region: str | None, key: str) -> pd.DataFrame
     """Per value of ``key`` (as text) in ``region``: its expected revenue this month (usual) and its revenue (now).
 
     A region's expectation is the region ranking's own (:func:`.regions.region_frame`); another dimension's value
-    is forecast from its months over the same history, with the company's season. ``region`` ``None``: the company.
+    is forecast from its months over the same history, with the company's season (:func:`expected_cells`).
+    ``region`` ``None``: the company.
+    """
+    if key != "region":
+        return expected_cells(report, region, (key,))
+
+    def build() -> pd.DataFrame:
+        frame = region_frame(report).set_index("region")
+        return pd.DataFrame({"usual": frame["expected"].fillna(0.0), "now": frame["revenue"].fillna(0.0)})
+
+    return report.memo(f"market.expected_split:{region}:{key}", build)
+
+
+def expected_cells(report: Report, region: str | None, keys: tuple[str, ...]) -> pd.DataFrame:
+    """Per value (a pair: per pair) of ``keys`` as text in ``region``: its expected revenue (usual) and now.
+
+    Each value's expectation is read from its own months (:func:`monthly_cells`) with the company's season: one
+    definition of "below expectation" for a region, its channels, lines and reps. ``region`` ``None``: the company.
     """
 
     def build() -> pd.DataFrame:
-        if key == "region":
-            frame = region_frame(report).set_index("region")
-            return pd.DataFrame({"usual": frame["expected"].fillna(0.0), "now": frame["revenue"].fillna(0.0)})
-        past, season, season_of = company_history(report)
-        lines = fall_facts(report, (key,))
-        rows = lines if region is None else lines[(lines["region"] == region).to_numpy()]
-        rows = facts.in_months(rows, [*past, report.period])
-        monthly = rows.groupby([rows[key].astype(str), rows["month"]])["revenue"].sum().unstack("month")
-        monthly = monthly.reindex(columns=[*past, report.period]).fillna(0.0)
-        usual = [
-            expected(monthly.loc[name, past].to_numpy(), keys=season_of, season=season).value for name in monthly.index
-        ]
+        monthly, past, season, season_of = monthly_cells(report, region, keys)
+        usual = [expected(history, keys=season_of, season=season).value for history in monthly[past].to_numpy()]
         return pd.DataFrame({"usual": np.nan_to_num(usual), "now": monthly[report.period]}, index=monthly.index)
 
-    return report.memo(f"market.expected_split:{region}:{key}", build)
+    return report.memo(f"market.expected_cells:{region}:{':'.join(keys)}", build)
+
+
+def monthly_cells(report: Report, region: str | None, keys: tuple[str, ...]) -> tuple[pd.DataFrame, list, Any, list]:
+    """Revenue per value (or pair) of ``keys`` as text in ``region`` and month, over the months an expectation reads.
+
+    Returns the table (a row per value, a column per history month and the report month; a month the export left
+    out of a region unknown, :func:`_gaps_unknown`), the history months, the company's season over them and their
+    season keys (:func:`.regions.company_history`): what :func:`salesnb.expect.expected` forecasts a value from.
+    """
+
+    def build() -> tuple[pd.DataFrame, list, Any, list]:
+        past, season, season_of = company_history(report)
+        lines = fall_facts(report, keys)
+        rows = lines if region is None else lines[(lines["region"] == region).to_numpy()]
+        rows = facts.in_months(rows, [*past, report.period])
+        groups = [rows[key].astype(str) for key in keys]
+        monthly = rows["revenue"].groupby([*groups, rows["month"]]).sum().unstack("month")
+        monthly = _gaps_unknown(report, region, keys, monthly.reindex(columns=[*past, report.period]).fillna(0.0))
+        return monthly, past, season, season_of
+
+    return report.memo(f"market.monthly_cells:{region}:{':'.join(keys)}", build)
+
+
+def _gaps_unknown(report: Report, region: str | None, keys: tuple[str, ...], monthly: pd.DataFrame) -> pd.DataFrame:
+    """``monthly`` (a row per value, a column per month) with the months the export left out of a region unknown.
+
+    A region's gap months (:mod:`salesnb.data.region_gaps`) are no months of 0 for its values: in a region's scope
+    every row's, in the company's the rows of a ``region`` key naming it. The report month is never one.
+    """
+    gaps = {name: [m for m in months if m in monthly.columns and m != report.period]
+            for name, months in region_gaps(report.ds).items()}  # fmt: skip
+    if region is not None:
+        monthly.loc[:, gaps.get(region, [])] = np.nan
+    elif "region" in keys:
+        names = monthly.index.get_level_values(keys.index("region"))
+        for name, months in gaps.items():
+            monthly.loc[names == name, months] = np.nan
+    return monthly
+
+
+def scope_table(report: Report, region: str | None, key: str, baseline: float) -> pd.DataFrame:
+    """:func:`expected_table` with its values' expectations scaled to the scope's ``baseline`` (:func:`scaled_to`).
+
+    Not a region's: its own expectation is a figure its finding states (:func:`_expectation`), so its part of the
+    company's gap is that figure's gap, the same number on both.
+    """
+    frame = expected_table(report, region, key)
+    return frame if key == "region" else scaled_to(frame, baseline)
+
+
+def scaled_to(frame: pd.DataFrame, baseline: float) -> pd.DataFrame:
+    """``frame`` with its expectations (``usual``) scaled to add up to ``baseline``, the scope's own expected level.
+
+    The parts of a scope's gap then add up to the gap its finding states. Unscaled where either is not positive.
+    """
+    total = frame["usual"].sum()
+    return frame.assign(usual=frame["usual"] * (baseline / total)) if total > 0 and baseline > 0 else frame
 
 
 def fall_split(
@@ -138,9 +224,7 @@ def fall_split(
         return ""
 
     def table(report: Report, scope: str | None, key: str) -> pd.DataFrame:
-        frame = expected_table(report, scope, key)
-        total = frame["usual"].sum()
-        return frame.assign(usual=frame["usual"] * (baseline / total)) if total > 0 else frame
+        return scope_table(report, scope, key, baseline)
 
     split, largest = largest_falls(report, region, fall, min_share, keys, table)
     largest = _distinct(report, region, largest)

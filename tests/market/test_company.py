@@ -11,22 +11,26 @@ from salesnb.relations import kind
 from salesnb.report import open_report
 
 
-def _company(tmp_path, october: dict[str, float], lines: bool = False, start: str = "2024-05", ramp: int = 0) -> str:
+def _company(
+    tmp_path, october: dict[str, float], lines: bool = False, start: str = "2024-05", ramp: int = 0,
+    regions: tuple[str, ...] = ("华东", "华南"),
+) -> str:  # fmt: skip
     """30 months (2024-05..2026-10) of 华东 and 华南 at 1,000 a month each (two orders of 500, on the 10th and the
     month's last day: every month whole, no noise); ``october`` gives 2026-10's share of that per region.
-    ``start``: another first month; ``ramp``: its first months at half that (a business starting up)."""
+    ``start``: another first month; ``ramp``: its first months at half that (a business starting up); ``regions``:
+    other regions than those two."""
     from tiny import write_tiny
 
     orders, order_lines = [], []
     for k, month in enumerate(pd.period_range(start, "2026-10", freq="M")):
-        for region in ("华东", "华南"):
+        for region in regions:
             share = october.get(region, 1.0) if str(month) == "2026-10" else 0.5 if k < ramp else 1.0
             for day in (10, month.days_in_month):
                 order = f"{region}{month}-{day}"
                 orders.append({"order_id": order, "customer_id": f"C{region}{day}", "order_date": f"{month}-{day:02d}",
                                "region": region, "channel": "直营", "amount": 500 * share})  # fmt: skip
                 order_lines.append({"order_id": order, "product_id": "P1", "quantity": 1, "unit_price": 500 * share})
-    customers = [{"customer_id": f"C{r}{d}", "region": r} for r in ("华东", "华南") for d in (10, 28, 29, 30, 31)]
+    customers = [{"customer_id": f"C{r}{d}", "region": r} for r in regions for d in (10, 28, 29, 30, 31)]
     tables = {"customers": customers, "orders": orders}
     if lines:
         tables |= {"order_lines": order_lines, "products": [{"product_id": "P1", "product_line": "A"}]}
@@ -60,6 +64,27 @@ def test_a_month_the_whole_company_fell_is_said_though_no_region_stands_out(tmp_
     assert (
         "came in 40.0% below that. 2 of its 2 regions sold below their own expectation. Of the 800 below expectation"
         in (english[0]["detail"])
+    )
+
+
+def test_a_regions_gap_is_the_same_number_in_the_company_split_and_its_own_finding(tmp_path):
+    # 华东 at 30 %, 华南 and 华北 at 85 %: the company is 1,000 below its 3,000. 华东's own trend says 1,000; its peers
+    # sold 85 % of theirs, so its baseline is 850 and its own finding's gap 550 -- with the 1,000 said beside it, as
+    # the company's split says 华东's part: 700 below its own 1,000, not scaled
+    regions = ("华东", "华南", "华北")
+    data = _company(tmp_path, {"华东": 0.3, "华南": 0.85, "华北": 0.85}, regions=regions)
+    report = open_report(data, "2026-10", "ALL")
+    (company,) = _found(report)
+    (east,) = _found(report, company=False)
+    assert "比预期少的 1,000 主要在区域「华东」（少 700，占 70%）" in company["detail"]
+    assert east["detail"].startswith(
+        "本月销售额 300；按本区域自身的趋势和季节应在 1,000 左右，其他区域本月为各自预期的 85%，按同样幅度本月应在 "
+        "850 左右（区间 850–850），实际比预期低 64.7%。"
+    )
+    english = _found(open_report(data, "2026-10", "ALL", lang="en"), company=False)[0]
+    assert (
+        "the region's own trend and season led one to expect about 1.0K; the other regions came in at 85% of "
+        in (english["detail"])
     )
 
 

@@ -11,6 +11,7 @@ from salesnb.report import open_report
 REPS = [
     {"rep_id": "R1", "rep_name": "张三", "region": "华东", "hire_date": "2026-04-01", "leave_date": "2026-10-20"},
     {"rep_id": "R2", "rep_name": "", "region": "华南", "hire_date": "", "leave_date": ""},
+    {"rep_id": "李四", "rep_name": "李四", "region": "华南", "hire_date": "", "leave_date": ""},  # keyed by name
 ]
 
 
@@ -24,6 +25,7 @@ def ds(tmp_path):
 def test_labels_and_info(ds):
     assert rep_label(ds, "R1") == "张三（R1）" and rep_label(ds, "R1", "en") == "张三 (R1)"
     assert rep_label(ds, "R2") == "R2" and rep_label(ds, "R9") == "R9"  # no name, unknown rep: the id alone
+    assert rep_label(ds, "李四") == "李四" and rep_label(ds, "李四", "en") == "李四"  # not 李四（李四）
     assert rep_info(ds).loc["R2", "region"] == "华南"
 
 

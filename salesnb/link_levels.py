@@ -1,0 +1,86 @@
+"""The levels a cause's link measures a fall against: each segment's expected level, as its finding states it.
+
+:mod:`salesnb.causes` says "比预期少 X，其中 Y 来自 Z" under a symptom. X and Y are read here: per value (or pair) of
+the facts' dimensions, its expected level scaled to the scope's own (the region's baseline, the company's
+expectation), and a symptom whose finding states its gap in money keeps that gap: one number on the page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .data.reps import rep_label
+from .expect import expected
+from .market.company import company_frame
+from .market.regions import region_frame
+from .market.split import monthly_cells, scope_table
+
+
+def company_levels(report: Any, key: str) -> pd.DataFrame:
+    """Per value of ``key`` company-wide: its expected level (usual) and revenue (now), as the company's split has them.
+
+    :func:`~salesnb.market.split.scope_table` scaled to the company's expectation: what the company finding's
+    "比预期少的 X 主要在…" says of each value is what a link under it says.
+    """
+    return scope_table(report, None, key, scope_baseline(report, None))
+
+
+def pair_levels(report: Any, region: str | None, keys: tuple[str, str], values: tuple[str, str]) -> dict:
+    """Expected level and revenue (usual, now) of a parent value, a child value and their cell inside ``region``.
+
+    ``keys``/``values``: the parent's dimension and value, then the child's. Each of the three is forecast from its own
+    months (:func:`~salesnb.market.split.monthly_cells`, the company's season) and scaled by the scope's own expected
+    level over the forecast of its whole (the region's baseline, the company's expectation): a region child's level
+    is its baseline, its fall the gap its finding states. Four forecasts per pair of findings, not one per cell: an
+    export's thousands of reps × lines would take minutes. Keys ``parent``, ``child``, ``cell``.
+    """
+    monthly, past, season, season_of = monthly_cells(report, region, keys)
+    names = [monthly.index.get_level_values(level) for level in (0, 1)]
+    at = {"parent": names[0] == values[0], "child": names[1] == values[1]}
+    at["cell"] = at["parent"] & at["child"]
+    at["scope"] = np.ones(len(monthly), dtype=bool)
+
+    def level(rows: np.ndarray) -> tuple[float, float]:
+        picked = monthly[rows]
+        history = picked[past].to_numpy().sum(axis=0) if len(picked) else np.zeros(len(past))  # a gap stays unknown
+        usual = expected(history, keys=season_of, season=season).value if len(picked) else 0.0
+        return float(np.nan_to_num(usual)), float(picked[report.period].sum())
+
+    levels = {name: level(rows) for name, rows in at.items()}
+    whole, baseline = levels.pop("scope")[0], scope_baseline(report, region)
+    scale = baseline / whole if whole > 0 and baseline > 0 else 1.0
+    return {name: (usual * scale, now) for name, (usual, now) in levels.items()}
+
+
+def scope_baseline(report: Any, region: str | None) -> float:
+    """The expected level a scope's findings state: a region's baseline, the company's expectation (0: none)."""
+    if region is None:
+        value = company_frame(report)["expected"]
+    else:
+        frame = region_frame(report).set_index("region")
+        value = frame.at[region, "baseline"] if region in frame.index else 0.0
+    return float(value) if value is not None and not pd.isna(value) else 0.0
+
+
+def value_label(report: Any, key: str, value: str) -> str:
+    """A segment's value as a reader knows it: a rep by name and id, a channel, line or region as it is."""
+    return rep_label(report.ds, value, report.lang) if key == "rep_id" else value
+
+
+STATED_AMOUNTS = frozenset({"channel_revenue", "revenue"})  # metrics whose value and baseline are the money itself
+
+
+def stated_amounts(finding: dict[str, Any]) -> tuple[float, float] | None:
+    """A finding's own expected and actual revenue (baseline, value) where its metric states them as money, else None.
+
+    A channel's or a line's finding says "对比基准 27.9万": its fall in the summary is that gap, not another estimate.
+    """
+    if finding.get("metric") not in STATED_AMOUNTS:
+        return None
+    baseline, value = finding.get("baseline"), finding.get("value")
+    if baseline is None or value is None or pd.isna(baseline) or pd.isna(value) or not baseline > 0:
+        return None
+    return float(baseline), float(value)
