@@ -36,7 +36,16 @@ def pair_levels(report: Any, region: str | None, keys: tuple[str, str], values: 
     level over the forecast of its whole (the region's baseline, the company's expectation): a region child's level
     is its baseline, its fall the gap its finding states. Four forecasts per pair of findings, not one per cell: an
     export's thousands of reps × lines would take minutes. Keys ``parent``, ``child``, ``cell``.
+
+    A region child (the scope itself): its parent's value there is the region split's own row
+    (:func:`~salesnb.market.split.scope_table`), the region its baseline and revenue: the numbers its finding states.
     """
+    if keys[1] == "region":
+        baseline = scope_baseline(report, region)
+        table = scope_table(report, region, keys[0], baseline)
+        row = table.loc[values[0]] if values[0] in table.index else pd.Series({"usual": 0.0, "now": 0.0})
+        cell = (float(row["usual"]), float(row["now"]))
+        return {"parent": cell, "cell": cell, "child": (baseline, scope_revenue(report, region))}
     monthly, past, season, season_of = monthly_cells(report, region, keys)
     names = [monthly.index.get_level_values(level) for level in (0, 1)]
     at = {"parent": names[0] == values[0], "child": names[1] == values[1]}
@@ -63,6 +72,14 @@ def scope_baseline(report: Any, region: str | None) -> float:
         frame = region_frame(report).set_index("region")
         value = frame.at[region, "baseline"] if region in frame.index else 0.0
     return float(value) if value is not None and not pd.isna(value) else 0.0
+
+
+def scope_revenue(report: Any, region: str | None) -> float:
+    """A scope's revenue this month as its findings state it (the region ranking's, the company's)."""
+    if region is None:
+        return float(company_frame(report)["revenue"])
+    frame = region_frame(report).set_index("region")
+    return float(frame.at[region, "revenue"]) if region in frame.index else 0.0
 
 
 def value_label(report: Any, key: str, value: str) -> str:

@@ -177,7 +177,7 @@ def fmt_count(value: float | None) -> str:
 
 
 def partial_days(report: Report) -> str:
-    """ "（各月 1–9 日）" in a partial month, whose counts and their baselines are each month's days 1..9; else ""."""
+    """In a partial month "（各月 1–9 日）": its counts and their baselines are each month's days 1..9; else ""."""
     return t("mk_partial_days", report.lang, day=report.through_day) if report.partial else ""
 
 
