@@ -278,4 +278,7 @@ def target_panel(report: Report) -> Panel:
         }
     )
     note = t("team_target_note", lang, n=report.config["baselines"]["trailing_months"])
+    common = season_missed(report)
+    if common != 1.0 and not (len(frame) == 1 and frame["segment"].iloc[0] == ALL):  # the region rows moved
+        note += t("team_target_season_note", lang, ratio=format_pct(common))
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

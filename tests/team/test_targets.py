@@ -147,6 +147,7 @@ def test_a_season_the_company_s_month_refuted_is_no_region_s_misaligned_target(t
         assert frame.loc["华东", "expected"] == pytest.approx(2000) and frame.loc["华东", "ratio"] == pytest.approx(1)
         assert not frame["flagged"].any()
         assert not [f for f in team.angle_findings(report) if f["code"] == "target_misaligned"]
+        assert "200.0%" in team.target_panel(report).note  # the panel says why the regions' run-rates moved
     report = open_tiny(tmp_path / "alone", build(reps, sales, targets | {("R1", "2026-10"): 4000}), region="ALL")
     frame = team.target_frame(report).set_index("segment")
     assert frame.loc["华东", "expected"] == pytest.approx(2000) and frame.loc["华东", "ratio"] == pytest.approx(2)
