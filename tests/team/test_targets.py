@@ -125,3 +125,30 @@ def test_the_seasonal_run_rates_error_needs_half_a_year_of_its_months(tmp_path):
             trailing = run_rate_error(report, "华东", method="trailing")
             assert row["tolerance"] == pytest.approx(math.exp(2 * trailing) - 1)
     assert tolerances["2025-02"] > 1 and tolerances["2025-01"] == pytest.approx(0.25)
+
+
+def test_a_season_the_company_s_month_refuted_is_no_region_s_misaligned_target(tmp_path):
+    """Three regions of one rep, each selling 1,000 a month (a run-rate of 1,000). In 2026-10 every region's target
+    is 2,000 and the company sells 5,100 of its 6,000: nearer its target than its run-rate of 3,000 (log 0.16
+    against 0.53), so the run-rate's season missed the month, and twice the run-rate is the regions' common plan
+    (their median ratio). 华东 sold 1,300, nearer its own run-rate than its target (log 0.26 against 0.43): before,
+    flagged "target 200 % of the run-rate" in both reports; against 1,000 × 2 it is in line (ratio 1), not flagged.
+    A region whose target stands out of the common plan (华东 at 4,000: twice the others') is still flagged."""
+    reps = [("R1", "华东", "2020-01-01"), ("R2", "华南", "2020-01-01"), ("R3", "华北", "2020-01-01")]
+    sales = {(rep, m): [100] * 10 for rep, _, _ in reps for m in ["2026-07", "2026-08", "2026-09"]}
+    sales |= {("R1", "2026-10"): [100] * 13, ("R2", "2026-10"): [100] * 19, ("R3", "2026-10"): [100] * 19}
+    targets = {(rep, m): 1000 for rep, _, _ in reps for m in ["2026-07", "2026-08", "2026-09"]}
+    targets |= {(rep, "2026-10"): 2000 for rep, _, _ in reps}
+    tables = build(reps, sales, targets)
+    for region in ("ALL", "华东"):
+        report = open_tiny(tmp_path / f"shared-{region}", tables, region=region)
+        assert team.targets.season_missed(report) == pytest.approx(2.0)
+        frame = team.target_frame(report).set_index("segment")
+        assert frame.loc["华东", "expected"] == pytest.approx(2000) and frame.loc["华东", "ratio"] == pytest.approx(1)
+        assert not frame["flagged"].any()
+        assert not [f for f in team.angle_findings(report) if f["code"] == "target_misaligned"]
+        assert "200.0%" in team.target_panel(report).note  # the panel says why the regions' run-rates moved
+    report = open_tiny(tmp_path / "alone", build(reps, sales, targets | {("R1", "2026-10"): 4000}), region="ALL")
+    frame = team.target_frame(report).set_index("segment")
+    assert frame.loc["华东", "expected"] == pytest.approx(2000) and frame.loc["华东", "ratio"] == pytest.approx(2)
+    assert list(frame.index[frame["flagged"]]) == ["华东"]
