@@ -171,8 +171,13 @@ def fmt_num(value: float | None, digits: int = 1) -> str:
 
 
 def fmt_count(value: float | None) -> str:
-    """A count of customers, or its usual level: ``287`` when whole (not ``287.0 个``), else one decimal (``178.3``)."""
-    text = fmt_num(value)
+    """A count of customers, or its usual level: ``287`` when whole (not ``287.0 个``), else one decimal (``178.3``).
+
+    Thousands separated as :func:`~salesnb.display.formatting.format_int` writes counts (``1,234.5``).
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    text = f"{value:,.1f}"
     return text[:-2] if text.endswith(".0") else text
 
 

@@ -30,6 +30,7 @@ from .common import (
     NAME,
     acquisition_history,
     all_months,
+    fmt_count,
     history,
     last_year,
     partial_days,
@@ -361,18 +362,18 @@ def retention_panel(report: Report) -> Panel:
     def pooled(part: str, whole: str) -> float | None:
         return float(hist[part].sum() / hist[whole].sum()) if len(hist) and hist[whole].sum() > 0 else None
 
-    rows = [
-        (t("mk_buyers", lang), format_int(test["buyers"]), format_int(usual("buyers"))),
-        (t("mk_returning_buyers", lang), format_int(test["returning_buyers"]), format_int(usual("returning_buyers"))),
+    rows = [  # the usual counts are means, to one decimal where not whole: 570.4 = 0.6 retained + 569.8 lapsed
+        (t("mk_buyers", lang), format_int(test["buyers"]), fmt_count(usual("buyers"))),
+        (t("mk_returning_buyers", lang), format_int(test["returning_buyers"]), fmt_count(usual("returning_buyers"))),
         (t("mk_repeat_rate", lang), format_pct(test["repeat_rate"]), format_pct(pooled("returning_buyers", "buyers"))),
         (
             t("mk_returning_revenue", lang),
             format_amount(test["returning_revenue"], lang),
             format_amount(usual("returning_revenue"), lang),
         ),
-        (t("mk_window_buyers", lang, k=k), format_int(test["window_buyers"]), format_int(usual("window_buyers"))),
-        (t("mk_retained", lang), format_int(test["retained"]), format_int(usual("retained"))),
-        (t("mk_lapsed", lang), format_int(test["lapsed"]), format_int(usual("lapsed"))),
+        (t("mk_window_buyers", lang, k=k), format_int(test["window_buyers"]), fmt_count(usual("window_buyers"))),
+        (t("mk_retained", lang), format_int(test["retained"]), fmt_count(usual("retained"))),
+        (t("mk_lapsed", lang), format_int(test["lapsed"]), fmt_count(usual("lapsed"))),
         (t("mk_retention_rate", lang), format_pct(test["rate"]), format_pct(test["usual"])),
     ]
     table = pd.DataFrame(

@@ -324,3 +324,17 @@ def test_without_acquisition_sources_the_new_customer_table_is_the_month_not_one
     table = new_customers_panel(report).table
     assert "获客来源" not in table.columns and list(table["月份"]) == ["2026-10"]
     assert list(table["新客户数"]) == ["1"]
+
+
+def test_the_usual_counts_are_means_said_to_a_decimal_and_add_up():
+    """The usual column holds six months' means: 74.5 buyers in the window = 18.5 back + 56 lapsed, not 74 / 18 / 56
+    (or, for the Istanbul malls of round 24, 570 = 1 + 570); a whole mean stays whole, thousands are separated."""
+    from salesnb.market.common import fmt_count
+    from salesnb.market.retention import retention_panel
+
+    table = retention_panel(open_report("data/sample", "2026-10", "西南")).table.set_index("指标")
+    usual = table["近6月常态"]
+    assert usual[["本月成交客户", "老客户成交数", "近3月有购买的客户"]].tolist() == ["34.2", "27.8", "74.5"]
+    assert usual[["其中本月再购买", "其中本月未购买（流失）"]].tolist() == ["18.5", "56"]
+    assert table.loc["近3月有购买的客户", "本月"] == "77"
+    assert (fmt_count(12345.64), fmt_count(1234.0), fmt_count(None)) == ("12,345.6", "1,234", "—")
