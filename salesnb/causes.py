@@ -24,6 +24,7 @@ from .lapsed import excess_lapsed
 from .link_levels import company_levels, pair_levels, stated_amounts, value_label
 from .market.company import company_gap
 from .market.regions import region_gap
+from .market.retention import churn_in_region
 from .periods import ALL
 from .relations import COMPANY_FALL, RELATIONS, SAME, Relation, kind
 
@@ -225,16 +226,20 @@ def _region_explains(report: Any, parent: dict[str, Any], child: dict[str, Any])
 def _churn_holds(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """The revenue the parent's missing returning customers would have brought is most of the child region's gap.
 
-    The churn's effect (customers missing × a retained customer's month) against the region's gap to its expected
-    level (:func:`~salesnb.market.regions.region_gap`; the company's, :func:`~salesnb.market.company.company_gap`,
-    for a company-wide churn and fall): a region that fell because its customers stopped coming back is the
-    churn's symptom, not its cause.
+    The churn's effect (customers missing × a retained customer's month; of a company-wide churn against one
+    region, the part in that region: :func:`~salesnb.market.retention.churn_in_region`) against the region's gap to
+    its expected level (:func:`~salesnb.market.regions.region_gap`; the company's,
+    :func:`~salesnb.market.company.company_gap`, for a company-wide churn and fall): a region that fell because its
+    customers stopped coming back is the churn's symptom, not its cause.
     """
     part = float(parent.get("effect") or 0.0)
     if kind(child) == COMPANY_FALL:
         whole = company_gap(report) if "region" not in parent["segment"] else 0.0
     elif _in_region(report, parent, child):
-        whole = region_gap(report, _region_of(report, child["segment"]))
+        region = _region_of(report, child["segment"])
+        whole = region_gap(report, region)
+        if region is not None and _region_of(report, parent["segment"]) is None:  # the company's churn, one region
+            part = churn_in_region(report, region)
     else:
         return None
     return _measured("", part, whole) if whole > 0 and part >= MOST * whole else None

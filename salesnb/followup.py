@@ -133,11 +133,30 @@ def resolved_findings(report: Report) -> list[dict[str, Any]]:
 
 
 def _follow_status(then: dict[str, Any], now: dict[str, Any] | None, worse_change: float, gone: str) -> str:
+    """Last month's finding ``then`` against ``now``: ``gone`` (not found again), ``worse`` or ``persisting``.
+
+    ``worse`` when its severity rose, or its revenue at stake grew by more than ``worse_change`` while its severity
+    held and its metric did not improve (:func:`_improved`): a region whose revenue rose from 1,444 to 1,875 while
+    its peers' growth raised its expected level (and so its gap) is not worse, as the table shows it then and now.
+    """
     if now is None:
         return gone
-    graver = SEVERITY_RANK[now["severity"]] < SEVERITY_RANK[then["severity"]]
+    rank_now, rank_then = SEVERITY_RANK[now["severity"]], SEVERITY_RANK[then["severity"]]
     grown = (now.get("effect") or 0.0) > (then.get("effect") or 0.0) * (1 + worse_change)
-    return "worse" if graver or grown else "persisting"
+    worse = rank_now < rank_then or (grown and rank_now == rank_then and not _improved(then, now))
+    return "worse" if worse else "persisting"
+
+
+def _improved(then: dict[str, Any], now: dict[str, Any]) -> bool:
+    """The metric moved from last month's value towards last month's baseline, ``False`` when one is unknown.
+
+    A finding's value lies on the bad side of its baseline: moving towards it is getting better.
+    """
+    values = [then.get("value"), then.get("baseline"), now.get("value")]
+    if any(v is None or pd.isna(v) for v in values):
+        return False
+    value_then, baseline_then, value_now = (float(v) for v in values)
+    return (value_now - value_then) * (baseline_then - value_then) > 0
 
 
 def followup_frame(report: Report) -> pd.DataFrame:
@@ -145,8 +164,8 @@ def followup_frame(report: Report) -> pd.DataFrame:
 
     Columns: id, angle, code, title and action (last month's), metric, value_then, value_now (``NaN`` when the
     finding is gone), effect_then, effect_now, status (``resolved``, or ``unconfirmed`` in a partial month, see
-    :func:`gone_status`; ``persisting``; or ``worse``: the severity rose or the revenue at stake grew by more than
-    ``findings.worse_change``).
+    :func:`gone_status`; ``persisting``; or ``worse``: the severity rose, or the revenue at stake grew by more than
+    ``findings.worse_change`` while the severity held and the metric did not improve, :func:`_follow_status`).
     """
     state = scope_state(report)
     now = {f["id"]: f for f in state["findings"]}

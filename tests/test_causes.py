@@ -448,3 +448,41 @@ def test_in_a_regions_own_report_its_fall_is_the_total_not_a_cause(tmp_path):
     linked = {f["id"]: f for f in causes.link(east, [region, channel, churn, r1])}
     assert [linked[f["id"]]["parent"] for f in (channel, churn, r1)] == [None, None, None]
     assert linked[region["id"]]["parent"] == r1["id"]
+
+
+def write_churn_world(folder: Path) -> Path:
+    """Three regions of four customers, each buying 10 every month from 2026-01 to 2026-09 (retention 100 %).
+
+    In 2026-10 three of 华东's four stay away (E1 buys 10), 华南's four all come back but buy 2 each, 华北 holds.
+    """
+    folder.mkdir(parents=True)
+    regions = {"华东": "E", "华南": "S", "华北": "N"}
+    orders = [
+        {"order_id": f"O{p}{i}-{m}", "customer_id": f"{p}{i}", "order_date": f"2026-{m:02d}-10", "region": region,
+         "amount": 2 if (m, region) == (10, "华南") else 10}
+        for region, p in regions.items() for i in range(1, 5) for m in range(1, 11)
+        if not (m == 10 and region == "华东" and i > 1)
+    ]  # fmt: skip
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    return folder
+
+
+def test_a_company_wide_churn_holds_a_regions_fall_only_by_that_regions_own_missing_customers(tmp_path):
+    """The company's churn: 12 window customers, 9 back against a usual 100 %, 3 missing × 10 = 30, all in 华东
+    (4 × 100 % − 1 back = 3 × 10 = 30); 华南's four all came back (0). 华南 fell by buying less: its gap is its own,
+    not the churn's, though the company's 30 exceeds it; 华东's gap sits under the churn, which holds 30 of it."""
+    from salesnb.market.regions import region_gap
+    from salesnb.market.retention import churn_in_region, retention_test
+
+    report = open_report(str(write_churn_world(tmp_path / "churn")), "2026-10", "ALL")
+    assert retention_test(report, "ALL")["effect"] == pytest.approx(30.0)
+    assert churn_in_region(report, "华东") == pytest.approx(30.0)
+    assert churn_in_region(report, "华南") == 0.0
+    assert 0 < region_gap(report, "华南") < 30 and 0 < region_gap(report, "华东") <= 60
+    churn = made("customer_churn_rise", {}, 30)
+    east, south = (made("region_underperform", {"region": r}, 15) for r in ("华东", "华南"))
+    linked = {f["id"]: f for f in causes.link(report, [churn, east, south])}
+    assert linked[south["id"]]["parent"] is None
+    assert linked[east["id"]]["parent"] == churn["id"]
+    assert linked[east["id"]]["explained"]["part"] == 30.0
+    assert linked[east["id"]]["explained"]["whole"] == round(region_gap(report, "华东"), 2)

@@ -222,3 +222,21 @@ def test_the_packs_action_tracking_says_too_early_in_a_partial_month(planted_par
     assert "至今未触发" in set(panel.table.iloc[:, 5])
     complete, _ = planted
     assert "done" in set(tracking_frame(complete)["outcome"])
+
+
+def _shown(severity: str, value: float, baseline: float, effect: float) -> dict:
+    return {"severity": severity, "value": value, "baseline": baseline, "effect": effect}
+
+
+def test_a_gap_that_grew_while_the_metric_improved_is_not_worse():
+    """Round 25's 欧洲大区: revenue 1,444 against an expected 5,702 (4,258 at stake, high), then 1,875 against 6,731
+    (4,855, +14 % past findings.worse_change 10 %): its revenue rose and its severity fell, so it persists. The same
+    gap reached by falling to 1,200 at one severity is worse; a severity that rose is worse whatever the metric."""
+    status = followup._follow_status
+    then = _shown("high", 1444.0, 5702.0, 4258.0)
+    assert status(then, _shown("medium", 1875.0, 6731.0, 4855.0), 0.1, "resolved") == "persisting"
+    assert status(then, _shown("high", 1875.0, 6731.0, 4855.0), 0.1, "resolved") == "persisting"  # revenue rose
+    assert status(then, _shown("high", 1200.0, 6055.0, 4855.0), 0.1, "resolved") == "worse"  # revenue fell
+    rose = _shown("medium", 1444.0, 5702.0, 4258.0)
+    assert status(rose, _shown("high", 1875.0, 6731.0, 4855.0), 0.1, "resolved") == "worse"  # severity rose
+    assert status(then, None, 0.1, "unconfirmed") == "unconfirmed"

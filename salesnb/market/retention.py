@@ -169,12 +169,10 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
     """
     thr = report.thresholds(NAME)
     scope = report.region if region is None else region
-    months = retention_months(report, scope).set_index("month")
+    months, usual_months, usual, avg = _usual_rate(report, scope)
     row = months.loc[report.period]
-    usual_months = [m for m in history(report, region=scope) if not pd.isna(months.loc[m, "retention_rate"])]
     ly_month = last_year(report, region=scope)
     hist = months.loc[usual_months]
-    usual = float(hist["retained"].sum() / hist["window_buyers"].sum()) if hist["window_buyers"].sum() > 0 else None
     ly = None
     if ly_month and not pd.isna(months.loc[ly_month, "retention_rate"]):
         ly = float(months.loc[ly_month, "retention_rate"])
@@ -195,7 +193,6 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         factor = min(factor, season_factor(report, months, scope))
     baseline = None if usual is None else usual * factor
     rate = retained / base if base > 0 else float("nan")
-    avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
     expected = (baseline or 0.0) * base
     missing = max(expected - retained, 0.0)
     effect = missing * avg if avg is not None else 0.0
@@ -230,6 +227,37 @@ def retention_test(report: Report, region: str | None = None) -> dict[str, Any]:
         "flagged": bool(flagged),
         "festival_unknown": festival,
     }
+
+
+def _usual_rate(report: Report, scope: str) -> tuple[pd.DataFrame, list[str], float | None, float | None]:
+    """A scope's :func:`retention_months` (indexed by month), its usual months, usual rate and retained revenue.
+
+    The usual rate is pooled over the scope's ``market.history_months`` with a known rate; the revenue is a
+    retained customer's month over them (``None`` each without any).
+    """
+    months = retention_months(report, scope).set_index("month")
+    usual_months = [m for m in history(report, region=scope) if not pd.isna(months.loc[m, "retention_rate"])]
+    hist = months.loc[usual_months]
+    usual = float(hist["retained"].sum() / hist["window_buyers"].sum()) if hist["window_buyers"].sum() > 0 else None
+    avg = float(hist["retained_revenue"].sum() / hist["retained"].sum()) if hist["retained"].sum() > 0 else None
+    return months, usual_months, usual, avg
+
+
+def churn_in_region(report: Report, region: str) -> float:
+    """The part of the company's churn rise that lies in ``region``: its missing returning customers' revenue.
+
+    The region's window customers expected back at its own usual rate, scaled by the company's season as the
+    company's baseline is (not by its peers: they share the fall being measured), less those who came back, times
+    the region's retained customer's month. A company-wide churn's effect is the company's; a region's gap is
+    held by the churn only as far as the region's own customers stayed away.
+    """
+    company = retention_test(report, ALL)
+    months, _, usual, avg = _usual_rate(report, region)
+    if usual is None or avg is None or not company["usual"] or report.period not in months.index:
+        return 0.0
+    row = months.loc[report.period]
+    expected = float(row["window_buyers"]) * usual * company["baseline"] / company["usual"]
+    return max(expected - float(row["retained"]), 0.0) * avg
 
 
 def evidence_gate(thr: dict[str, Any], expected: float) -> float:

@@ -227,7 +227,7 @@ def fall_split(
         return scope_table(report, scope, key, baseline)
 
     split, largest = largest_falls(report, region, fall, min_share, keys, table)
-    largest = _distinct(report, region, largest)
+    largest = _largest_dimension_first(_distinct(report, region, largest))
     parts = [
         t("mk_region_split_part" if round(amount / fall, 2) <= 1 else "mk_region_split_part_over", lang,
           dimension=_dimension(key, lang), name=_value_label(report, key, name),
@@ -240,6 +240,20 @@ def fall_split(
     key = "mk_region_split" if parts else "mk_region_split_spread"
     values = {"fall": format_amount(fall, lang), "parts": joined(parts, lang)}
     return t(key, lang, **values, dimensions=dimensions, share=format_pct(min_share))
+
+
+def _largest_dimension_first(largest: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:
+    """``largest`` with each dimension's values kept together, the dimension holding the largest part named first.
+
+    The company's regions stay first (the review goes region by region); of the channels, lines and reps, a
+    company whose 线上商城 channel holds 71 % of its fall and one product line 26 % reads the channel first,
+    whatever the order the dimensions are searched in.
+    """
+    top: dict[str, float] = {}
+    for key, _, amount in largest:
+        top[key] = max(top.get(key, 0.0), amount)
+    # stable: a dimension's values stay largest first
+    return sorted(largest, key=lambda part: (part[0] != "region", -top[part[0]]))
 
 
 def _distinct(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from salesnb.market.split import expected_table, fall_split
+from salesnb.market.split import _largest_dimension_first, expected_table, fall_split
 from salesnb.report import open_report
 
 
@@ -64,13 +64,24 @@ def test_a_channel_that_is_exactly_a_region_is_named_once(tmp_path):
 
 def test_a_value_falling_more_than_the_whole_gap_says_the_others_rose(tmp_path):
     """华东 expected 1,900, sold 1,500: 400 below. Scaled to it, 乙 expected 950 and sold 500 (450), 甲 950 and sold
-    1,000: 乙's part is more than the whole gap, and "占 113%" left the reader asking how."""
+    1,000: 乙's part is more than the whole gap, and "占 113%" left the reader asking how. The others rose together,
+    not each: round 25's company fell 7,835 with 亚太 short 1.1万 and 线上, 欧洲 short too, named beside it."""
     report = open_report(_seasonal(tmp_path), "2026-10", "ALL")
     assert fall_split(report, "华东", 1900.0, 1500.0, 0.25) == (
-        "比预期少的 400 主要在渠道「乙」（少 450，比整体缺口还多：其他渠道高于预期）。"
+        "比预期少的 400 主要在渠道「乙」（少 450，比整体缺口还多：其余渠道合计高于预期）。"
     )
     english = open_report(_seasonal(tmp_path / "en"), "2026-10", "ALL", lang="en")
     assert fall_split(english, "华东", 1900.0, 1500.0, 0.25) == (
-        "Of the 400 below expectation, the largest parts: channel 乙 (450, more than the whole gap: other channels "
-        "above expectation)."
+        "Of the 400 below expectation, the largest parts: channel 乙 (450, more than the whole gap: the other channels "
+        "together above expectation)."
     )
+
+
+def test_the_dimension_holding_the_largest_part_is_named_first_after_the_regions():
+    """Round 25's company without regions fell 7,835: 睡衣 2,005 short as a line, 线上商城 5,540 as a channel. The
+    channel is named first though lines are searched first; a dimension's values stay together, largest first, and
+    the company's regions stay ahead of both (the review goes region by region)."""
+    parts = [("product_line", "睡衣", 2005.0), ("channel", "线上商城", 5540.0), ("channel", "门店", 2100.0)]
+    assert _largest_dimension_first(parts) == [parts[1], parts[2], parts[0]]
+    regions = [("region", "华南", 1000.0), *parts]
+    assert _largest_dimension_first(regions) == [regions[0], parts[1], parts[2], parts[0]]
