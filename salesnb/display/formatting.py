@@ -145,8 +145,13 @@ def format_pct(value: float | None, digits: int = 1, signed: bool = False) -> st
 
 
 def signed_amount(value: float | None, lang: str = "zh") -> str:
-    """``format_amount`` with a ``+`` before a positive amount (``—`` when missing)."""
+    """``format_amount`` with a ``+`` before a positive amount (``—`` when missing).
+
+    An amount that rounds to nothing is a plain ``0``: not ``+0`` or ``-0`` beside a ``0``.
+    """
     text = format_amount(value, lang)
+    if not any(digit in text for digit in "123456789"):
+        return text.lstrip("-")
     return "+" + text if value is not None and not pd.isna(value) and value > 0 else text
 
 

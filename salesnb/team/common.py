@@ -16,7 +16,7 @@ from ..data.event_months import event_months
 from ..data.reps import rep_info
 from ..evidence import confirmed
 from ..i18n import t
-from ..periods import ALL
+from ..periods import ALL, month_end
 from ..report import Report, scope_memo
 
 MIN_PEERS = 3  # settled peers needed before a month's common movement is read from them (their median)
@@ -144,6 +144,7 @@ def peer_expectation(
     groups: pd.Series | None = None,
     *,
     floor: pd.Series | None = None,
+    absent: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each rep's figure this period against what the rep's own history and the rep's peers this month expect.
 
@@ -157,13 +158,17 @@ def peer_expectation(
     standard deviation of log(figure ÷ level × factor) over the rep's history months, at least ``floor`` (e.g. the
     Poisson spread of a count, 1/√count); ``z`` = log(figure ÷ expected) ÷ (spread·√(1 + 1/n)) and ``p_value`` its
     lower tail (Student t with n − 1 degrees of freedom on an observed spread, normal on the floor). A month with
-    nothing counts as a 95% fall, so one empty month does not give an infinite z.
+    nothing counts as a 95% fall, so one empty month does not give an infinite z. ``absent`` (reps × months, True
+    where the rep was not there the whole month, :func:`absent_months`) leaves those months out: a rep who left
+    is no peer selling nothing (two departed reps of three made a region's month factor 0), nor a month of its own.
 
     Columns: now, level, factor, expected, ratio (now ÷ expected), spread, months, z, p_value (indexed by rep).
     """
     months = [m for m in history if m in values.columns]
     frame = values.reindex(columns=[*months, period]).astype(float)
     started = frame.fillna(0.0).gt(0).cummax(axis=1)  # from the rep's first recorded month on
+    if absent is not None:
+        started &= ~absent.reindex(index=frame.index, columns=frame.columns, fill_value=False).astype(bool)
     past = frame[months].fillna(0.0).where(started[months])
     level = past.mean(axis=1)
     rel = frame.fillna(0.0).where(started).div(level.where(level > 0), axis=0)
@@ -202,45 +207,69 @@ def peer_expectation(
     return out
 
 
+def absent_months(report: Report, values: pd.DataFrame) -> pd.DataFrame:
+    """Per rep × month of ``values`` (reps × months): whether the rep was gone for (part of) the month.
+
+    Gone: the rep's leave date falls before the month's end, or (without one) the rep sold nothing in the month
+    nor in any later month of ``values`` — a rep who stopped selling had left. The last month of ``values``
+    cannot tell the second way and stays present.
+    """
+    columns = list(values.columns)
+    leave = pd.to_datetime(pd.Series(values.index, index=values.index).map(rep_info(report.ds)["leave_date"]))
+    ends = np.array([month_end(m) for m in columns], dtype="datetime64[ns]")
+    left = leave.to_numpy(dtype="datetime64[ns]")[:, None] < ends[None, :]  # NaT compares False
+    selling = values.fillna(0.0).gt(0).to_numpy()
+    later = np.flip(np.logical_or.accumulate(np.flip(selling, axis=1), axis=1), axis=1)  # a sale now or after
+    stopped = ~later
+    stopped[:, -1:] = False
+    return pd.DataFrame(left | stopped, index=values.index, columns=values.columns)
+
+
 def peer_medians(values: np.ndarray, groups: np.ndarray, settled: np.ndarray) -> np.ndarray:
     """Each row's median of its peers' values per column, the row itself left out: the month factors.
 
-    A row's peers are the ``settled`` rows of its group other than itself; with fewer than :data:`MIN_PEERS`,
-    every settled row but itself; still fewer: 1.0 (a median would mostly be one or two reps' month, so the
-    rep's history alone). NaN values are skipped (NaN where a column has none). Per column the pool's values are
-    sorted once and each row's median read from them with the row's own value taken out, instead of a median
-    per rep over all its peers: at a million order lines (3,000 reps) 34 s became a fraction of a second.
+    A row's peers are the ``settled`` rows of its group other than itself with a value in the column; with fewer
+    than :data:`MIN_PEERS`, every settled row's but its own; still fewer: 1.0 (a median would mostly be one or
+    two reps' month, so the rep's history alone). NaN values are skipped, so a peer gone that month does not
+    count towards the :data:`MIN_PEERS`. Per column the pool's values are sorted once and each row's median read
+    from them with the row's own value taken out, instead of a median per rep over all its peers: at a million
+    order lines (3,000 reps) 34 s became a fraction of a second.
     """
     out = np.ones(values.shape)
-    everyone = np.flatnonzero(settled)
+    rows = np.arange(len(values))
+    wide, wide_count = _medians_without(values, np.flatnonzero(settled), rows, settled)
     for key in pd.unique(groups):
         members = np.flatnonzero(groups == key)
-        peers = members[settled[members]]
-        own = len(peers) - settled[members] >= MIN_PEERS
-        rest = members[~own][len(everyone) - settled[members[~own]] >= MIN_PEERS]
-        for rows, pool in ((members[own], peers), (rest, everyone)):
-            if len(rows):
-                out[rows] = _medians_without(values, pool, rows, settled[rows])
+        own, own_count = _medians_without(values, members[settled[members]], members, settled[members])
+        enough = own_count >= MIN_PEERS
+        fallback = ~enough & (wide_count[members] >= MIN_PEERS)
+        out[members] = np.where(enough, own, np.where(fallback, wide[members], 1.0))
     return out
 
 
-def _medians_without(values: np.ndarray, pool: np.ndarray, rows: np.ndarray, in_pool: np.ndarray) -> np.ndarray:
-    """Per column, the median of ``values[pool]`` without each of ``rows`` (taken out where ``in_pool``)."""
-    out = np.empty((len(rows), values.shape[1]))
+def _medians_without(
+    values: np.ndarray, pool: np.ndarray, rows: np.ndarray, in_pool: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the median of ``values[pool]`` without each of ``rows`` (taken out where ``in_pool``).
+
+    With how many values each median is of (0 and a NaN median where none is left).
+    """
+    out = np.full((len(rows), values.shape[1]), np.nan)
+    sizes = np.zeros((len(rows), values.shape[1]), dtype=int)
     for column in range(values.shape[1]):
         pooled = values[pool, column]
         ordered = np.sort(pooled[~np.isnan(pooled)])
+        if not len(ordered):
+            continue
         own = values[rows, column]
         drop = in_pool & ~np.isnan(own)
         size = len(ordered) - drop
-        if not len(ordered):
-            out[:, column] = np.nan
-            continue
         where = np.searchsorted(ordered, np.where(drop, own, 0.0))  # where one copy of the row's value sits
         low = _order_statistic(ordered, (size - 1) // 2, drop, where)
         high = _order_statistic(ordered, size // 2, drop, where)
         out[:, column] = np.where(size > 0, (low + high) / 2, np.nan)
-    return out
+        sizes[:, column] = size
+    return out, sizes
 
 
 def _order_statistic(ordered: np.ndarray, k: np.ndarray, drop: np.ndarray, where: np.ndarray) -> np.ndarray:

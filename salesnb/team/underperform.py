@@ -19,8 +19,9 @@ from ..display.formatting import format_amount, format_amounts, format_chance, f
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
+from ..periods import ALL
 from ..report import Report, scope_memo
-from .common import company_shows, month_rows, peer_expectation, rep_months, revenue_peers, unusual
+from .common import absent_months, company_shows, month_rows, peer_expectation, rep_months, revenue_peers, unusual
 
 COLUMNS: tuple[str, ...] = (
     "rep_id", "label", "revenue", "target", "attainment", "gap", "expected", "change", "orders", "usual_orders",
@@ -44,7 +45,9 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     ``thresholds.team.underperform_drop`` or more below the expected; the evidence confirms it, so a normal lumpy
     month does not count: the fall against the rep's own month-to-month spread (at least the Poisson spread of the
     rep's usual order count), adjusted over the reps tested (``q_value``, Benjamini–Hochberg), below
-    ``thresholds.team.weak_fdr`` (weak but real evidence: the finding is medium; high needs ``strong_q``). Reps
+    ``thresholds.team.weak_fdr`` (weak but real evidence: the finding is medium; high needs ``strong_q``); in a
+    region's report, whose few reps sell a handful of orders a month each, below ``thresholds.team.indicative_q``
+    (indicated, as the market and product rules read a region's segments). Reps
     hired less than ``team.min_tenure_months`` before the period (judged by the ramp
     analysis; without a hire date, counted from the rep's first month with sales in scope) and reps leaving during
     the month are not tested. Sorted worst attainment first, then (without targets) the worst fall.
@@ -65,7 +68,8 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     totals = not report.orders_counted  # rows that total a month: no orders, the revenue's spread alone
     floor = None if totals else 1 / np.sqrt(usual.where(usual > 0))
     pool, groups = revenue_peers(report, revenue)  # a region of few reps reads its month from the company's
-    expect = peer_expectation(pool, report.period, history, groups, floor=floor)
+    absent = absent_months(report, pool)  # departed reps are no peers selling nothing
+    expect = peer_expectation(pool, report.period, history, groups, floor=floor, absent=absent)
     expect = expect.reindex(now.index)
     now["expected"] = expect["expected"]
     now["change"] = expect["ratio"] - 1
@@ -82,7 +86,8 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     tested = seasoned & ~leaving & now["p_value"].notna().to_numpy()
     now["q_value"] = evidence.q_values(now["p_value"].where(tested))
     fired = (now["attainment"] < thr["underperform_attainment"]) | (now["change"] <= -thr["underperform_drop"])
-    now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], thr["weak_fdr"])
+    gate = thr["weak_fdr"] if report.region == ALL else thr["indicative_q"]  # a region's few reps: indicated
+    now["flagged"] = fired.to_numpy() & tested & evidence.confirmed(now["q_value"], gate)
     now = now.reset_index()
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
     now = now.sort_values(["attainment", "change", "rep_id"], kind="stable").reset_index(drop=True)

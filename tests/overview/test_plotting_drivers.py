@@ -10,6 +10,7 @@ def test_signed_amount():
     assert signed_amount(1200, "en") == "+1.2K"
     assert signed_amount(-1200, "en") == "-1.2K"
     assert signed_amount(0, "en") == "0"
+    assert signed_amount(0.004) == signed_amount(-0.004) == "0"  # rounds to nothing: no sign beside a 0
     assert signed_amount(None, "en") == signed_amount(math.nan, "en") == "—"
 
 

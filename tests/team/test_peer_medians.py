@@ -8,16 +8,16 @@ from salesnb.team.common import MIN_PEERS, peer_medians
 
 
 def _one_by_one(values: np.ndarray, groups: np.ndarray, settled: np.ndarray) -> np.ndarray:
-    """The definition, rep by rep (a pandas median over the peers' rows)."""
-    frame = pd.DataFrame(values)
-    everyone = np.flatnonzero(settled)
+    """The definition, rep by rep and month by month (a pandas median over the peers with a value)."""
     out = np.ones(values.shape)
     for rep in range(len(values)):
-        peers = np.flatnonzero((groups == groups[rep]) & settled)
-        others = peers[peers != rep]
-        others = others if len(others) >= MIN_PEERS else everyone[everyone != rep]
-        if len(others) >= MIN_PEERS:
-            out[rep] = frame.iloc[others].median(axis=0).to_numpy()
+        for month in range(values.shape[1]):
+            column = pd.Series(values[:, month]).drop(rep)
+            present = column[settled[column.index] & column.notna().to_numpy()]
+            peers = present[groups[present.index] == groups[rep]]
+            peers = peers if len(peers) >= MIN_PEERS else present
+            if len(peers) >= MIN_PEERS:
+                out[rep, month] = peers.median()
     return out
 
 
@@ -26,11 +26,12 @@ def test_hand_computed_factors():
     groups = np.array(["a", "a", "a", "a", "b"])
     settled = np.array([True, True, True, True, False])
     got = peer_medians(values, groups, settled)
-    # rep 0: peers 1, 2, 3 -> medians 3 and (4 + 8) / 2; rep 1 (its NaN removes nothing): 1, 3, 4 and 2, 4, 8
-    assert got[0].tolist() == [3.0, 6.0]
+    # rep 0: peers 1, 2, 3 -> median 3; in month 2 rep 1 has no value: two peers, too few anywhere -> 1
+    assert got[0].tolist() == [3.0, 1.0]
+    # rep 1 (its NaN removes nothing): 1, 3, 4 and 2, 4, 8
     assert got[1].tolist() == [3.0, 4.0]
-    assert got[3].tolist() == [2.0, 3.0]
-    # rep 4's group has no settled peer: every settled rep (4 of them, none is rep 4) -> 2.5 and 4
+    assert got[3].tolist() == [2.0, 1.0]
+    # rep 4's group has no settled peer: every settled rep with a value (4, then 3 of them) -> 2.5 and 4
     assert got[4].tolist() == [2.5, 4.0]
 
 

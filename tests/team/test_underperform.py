@@ -8,6 +8,7 @@ from scipy import stats
 
 from salesnb import team
 from salesnb.report import open_report
+from salesnb.team.common import absent_months
 from team.helpers import BASE_REPS, MONTHS, base_sales, base_targets, build, open_tiny
 
 
@@ -216,3 +217,61 @@ def test_a_region_of_two_reps_reads_the_month_from_the_company_s_reps(tmp_path):
     assert frame.loc["R1", "expected"] == pytest.approx(1800)
     assert frame.loc["R1", "p_value"] == pytest.approx(stats.poisson.cdf(6, 18))
     assert list(frame.index[frame["flagged"]]) == ["R1"]
+
+
+def test_weak_evidence_below_the_indicative_gate_is_reported_in_the_region_only(tmp_path):
+    """R1 sells 4 orders a month and 1 in 2026-10 (25% of target): the Poisson chance of at most 1 when 4 are
+    usual is 5e⁻⁴ = 0.092; over 华东's 2 reps q 0.183 — above weak_fdr (0.1) but below indicative_q (0.2): indicated,
+    a medium finding in the region's report. The company report (q over 3 reps 0.275) leaves it out."""
+    sales = {(rep, m): [100] * n for rep, n in (("R1", 4), ("R2", 2), ("R4", 3)) for m in MONTHS}
+    sales[("R1", "2026-10")] = [100]
+    targets = {(rep, m): 100 * n for rep, n in (("R1", 4), ("R2", 2), ("R4", 3)) for m in MONTHS}
+    tables = build(BASE_REPS, sales, targets)
+    p = 5 * math.exp(-4)
+    report = open_tiny(tmp_path / "region", tables)
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R1", "p_value"] == pytest.approx(p) and frame.loc["R1", "q_value"] == pytest.approx(2 * p)
+    assert 0.1 < 2 * p < 0.2 and list(frame.index[frame["flagged"]]) == ["R1"]
+    (f,) = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    assert f["severity"] == "medium" and "证据尚弱" in f["detail"]
+    company = team.underperform_frame(open_tiny(tmp_path / "all", tables, region="ALL")).set_index("rep_id")
+    assert company.loc["R1", "q_value"] == pytest.approx(3 * p) and not company["flagged"].any()
+
+
+def test_reps_who_left_are_no_peers_selling_nothing(tmp_path):
+    """华东: R1 (18 orders a month), R2 (6), and R8, R9 (6) who left on 2026-09-05 and sold nothing after. In
+    2026-10 R1 sells 6. Counted as peers selling nothing, R8 and R9 made R1's month factor the median of 1, 0, 0 = 0
+    (no expectation: R1 untested); gone, they leave R2 alone in the region (fewer than MIN_PEERS), so the month is
+    read from the company's reps with a month (R2 and 华南's three: 1): R1 expected at 1,800, P(≤ 6 | 18)."""
+    reps = [("R1", "华东", "2020-01-01"), ("R2", "华东", "2020-01-01"), ("R8", "华东", "2020-01-01")]
+    reps += [("R9", "华东", "2020-01-01"), *((f"R{k}", "华南", "2020-01-01") for k in (4, 7, 10))]
+    usual = {"R1": 18, "R2": 6, "R8": 6, "R9": 6, "R4": 6, "R7": 6, "R10": 6}
+    sales = {
+        (rep, m): [100] * n for rep, n in usual.items() for m in MONTHS if rep not in ("R8", "R9") or m < "2026-09"
+    }
+    sales[("R1", "2026-10")] = [100] * 6
+    targets = {(rep, m): 100 * n for rep, n in usual.items() for m in MONTHS}
+    tables = build(reps, sales, targets)
+    for rep in tables["reps"]:
+        rep["leave_date"] = "2026-09-05" if rep["rep_id"] in ("R8", "R9") else ""
+    report = open_tiny(tmp_path, tables)
+    revenue = team.rep_months(report)["revenue"].unstack("month")
+    gone = absent_months(report, revenue)
+    assert gone.loc["R8"].tolist() == [False, False, True, True] and not gone.loc[["R1", "R2"]].to_numpy().any()
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R1", "expected"] == pytest.approx(1800)
+    assert frame.loc["R1", "p_value"] == pytest.approx(stats.poisson.cdf(6, 18))
+    assert list(frame.index[frame["flagged"]]) == ["R1"]
+
+
+def test_a_rep_who_stopped_selling_is_gone_from_that_month_but_the_last_month_cannot_tell(tmp_path):
+    """Without leave dates: a rep with no sale in a month nor after it had left; the data's last month stays."""
+    sales = {(rep, m): [100] * 3 for rep in ("R1", "R2") for m in MONTHS}
+    sales = {k: v for k, v in sales.items() if not (k[0] == "R2" and k[1] >= "2026-09")}
+    tables = build([("R1", "华东", ""), ("R2", "华东", "")], sales, {})
+    del tables["reps"]
+    report = open_tiny(tmp_path, tables)
+    revenue = team.rep_months(report)["revenue"].unstack("month").reindex(columns=MONTHS)
+    gone = absent_months(report, revenue)
+    assert gone.loc["R2"].tolist() == [False, False, True, False]  # 2026-10 is the data's last month
+    assert not gone.loc["R1"].any()
