@@ -49,7 +49,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     months and the company's season — 春节 placed by :mod:`salesnb.seasons` — lead one to expect,
     :func:`salesnb.expect.expected`), peer_factor (the rest of the company this month against what its own
     history expected; a rise only as far as it stands out of the rest's own noise, :func:`.common.shrunk_rise`;
-    at most 1 for a region above its expectation's upper end), baseline (expected × peer_factor; baseline_low /
+    at most 1 for a region above its expectation's upper end; a rise at most the rest's like-for-like part's,
+    without the channels opened since the same month last year, :func:`_rise_cap`), peers_opened (whether that
+    cap lowered it), baseline (expected × peer_factor; baseline_low /
     baseline_high its interval),
     change (against it), flagged (``region_underperform``, on two pieces of evidence: attainment below
     ``thresholds.market.region_attainment`` — or below the low end of the region's own band, baseline_low /
@@ -68,7 +70,8 @@ def region_frame(report: Report) -> pd.DataFrame:
     ds, thr = report.ds, report.thresholds(NAME)
     columns = ["rank", "region", "revenue", "orders", "target", "attainment", "trailing_avg", "vs_trailing"]
     columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "expected", "expected_low"]
-    columns += ["expected_high", "expect_method", "peer_factor", "baseline", "baseline_low", "baseline_high"]
+    columns += ["expected_high", "expect_method", "peer_factor", "peers_opened", "baseline", "baseline_low"]
+    columns += ["baseline_high"]
     columns += ["change", "p_value", "q_value", "flagged", "effect"]
     regions = facts.regions(ds)
     if not regions:
@@ -120,7 +123,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     # bar is its own expectation
     grew = frame["revenue"] > frame["expected_high"]
     factor = peer_factor(rest_now, rest_expected, rises=True, error=noise)
-    factor = factor.clip(upper=_rise_cap(report, monthly, whole, (past, season), expect, rest_now))  # no openings
+    cap = _rise_cap(report, monthly, whole, (past, season), expect, rest_now)  # a rise by openings is no shock
+    frame["peers_opened"] = factor > cap  # said with the bar (:func:`.split._expectation`)
+    factor = factor.clip(upper=cap)
     frame["peer_factor"] = factor.where(~grew, factor.clip(upper=1.0))
     raw = peer_factor(rest_now, rest_expected, rises=True)  # a rise shrunk to 1 is still an estimate: its error
     measured = raw.where(~grew, raw.clip(upper=1.0))  # stays in the p-value (:func:`_p_low`)

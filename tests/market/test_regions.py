@@ -418,6 +418,7 @@ def test_peers_opening_stores_do_not_raise_a_regions_bar(tmp_path):
     999 (× 1.0008), and its 5 % dip is no fall."""
     frame = _opening_regions(tmp_path, old=1.0, opened=0.8)
     east = frame.loc["华东"]
+    assert bool(east["peers_opened"])
     assert east["peer_factor"] == pytest.approx(1.0, abs=0.001) and east["baseline"] == pytest.approx(999.4, abs=0.5)
     assert east["revenue"] == pytest.approx(950.0, abs=0.01) and east["change"] == pytest.approx(-0.049, abs=0.001)
     assert not frame["flagged"].any()
@@ -426,11 +427,14 @@ def test_peers_opening_stores_do_not_raise_a_regions_bar(tmp_path):
 def test_a_peak_the_peers_old_stores_sell_still_raises_the_bar_despite_openings(tmp_path):
     """As above, but the 老店 themselves sell 1.8× their usual (a peak) besides the 新店's 800: their like-for-like
     rise (1.85×, far out of their ±5 % noise) still raises 华东's bar, to 1.85 × 999 = 1,852 — not to the whole
-    rest's 2.67 × 999 = 2,664 — and 华东 at 950 is found 49 % below it (as a flat region through a peak is)."""
+    rest's 2.67 × 999 = 2,664 — and 华东 at 950 is found 49 % below it (as a flat region through a peak is). Its
+    finding says the peers' figure is their existing channels'."""
     frame = _opening_regions(tmp_path, old=1.8, opened=0.8)
     east = frame.loc["华东"]
     assert east["peer_factor"] == pytest.approx(1.854, abs=0.001) and east["change"] == pytest.approx(-0.487, abs=0.001)
     assert bool(east["flagged"]) and not frame.drop(index="华东")["flagged"].any()
+    said = _east_finding(str(tmp_path / "open1.8_0.8"))["detail"]
+    assert "其他区域的原有渠道（新开渠道不计）本月为各自预期的 185%，按同样幅度本月应在 1,852 左右" in said
 
 
 def test_regions_are_ranked_by_attainment_only_when_every_region_has_a_target():
