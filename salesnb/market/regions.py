@@ -6,6 +6,7 @@ below its baseline; a region report shows its own row against the company averag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,9 +19,9 @@ from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_ranking
 from ..evidence import q_values
-from ..expect import Expectation, below, expected, peer_error, relative_spread
+from ..expect import Expectation, below, expected, peer_error, relative_spread, warm_up
 from ..i18n import t
-from ..periods import ALL
+from ..periods import ALL, shift_month
 from ..report import Report, scope_memo
 from ..seasons import festival_months, season_keys
 from ..stats import change, count_low, dispersion, ratio
@@ -48,7 +49,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     months and the company's season — 春节 placed by :mod:`salesnb.seasons` — lead one to expect,
     :func:`salesnb.expect.expected`), peer_factor (the rest of the company this month against what its own
     history expected; a rise only as far as it stands out of the rest's own noise, :func:`.common.shrunk_rise`;
-    at most 1 for a region above its expectation's upper end), baseline (expected × peer_factor; baseline_low /
+    at most 1 for a region above its expectation's upper end; a rise at most the rest's like-for-like part's,
+    without the channels opened since the same month last year, :func:`_rise_cap`), peers_opened (whether that
+    cap lowered it), baseline (expected × peer_factor; baseline_low /
     baseline_high its interval),
     change (against it), flagged (``region_underperform``, on two pieces of evidence: attainment below
     ``thresholds.market.region_attainment`` — or below the low end of the region's own band, baseline_low /
@@ -67,7 +70,8 @@ def region_frame(report: Report) -> pd.DataFrame:
     ds, thr = report.ds, report.thresholds(NAME)
     columns = ["rank", "region", "revenue", "orders", "target", "attainment", "trailing_avg", "vs_trailing"]
     columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "expected", "expected_low"]
-    columns += ["expected_high", "expect_method", "peer_factor", "baseline", "baseline_low", "baseline_high"]
+    columns += ["expected_high", "expect_method", "peer_factor", "peers_opened", "baseline", "baseline_low"]
+    columns += ["baseline_high"]
     columns += ["change", "p_value", "q_value", "flagged", "effect"]
     regions = facts.regions(ds)
     if not regions:
@@ -119,6 +123,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     # bar is its own expectation
     grew = frame["revenue"] > frame["expected_high"]
     factor = peer_factor(rest_now, rest_expected, rises=True, error=noise)
+    cap = _rise_cap(report, monthly, whole, (past, season), expect, rest_now)  # a rise by openings is no shock
+    frame["peers_opened"] = factor > cap  # said with the bar (:func:`.split._expectation`)
+    factor = factor.clip(upper=cap)
     frame["peer_factor"] = factor.where(~grew, factor.clip(upper=1.0))
     raw = peer_factor(rest_now, rest_expected, rises=True)  # a rise shrunk to 1 is still an estimate: its error
     measured = raw.where(~grew, raw.clip(upper=1.0))  # stays in the p-value (:func:`_p_low`)
@@ -175,6 +182,69 @@ def company_history(report: Report, totals: pd.Series | None = None) -> tuple[li
     company_past = region_months(report)[past].sum(axis=0) if totals is None else totals.reindex(past, fill_value=0.0)
     season_of = season_keys([*past, report.period], festival_months(report.config))
     return past, filled(report.ds, company_past).to_numpy(), season_of
+
+
+def _rise_cap(
+    report: Report,
+    monthly: pd.DataFrame,
+    whole: pd.DataFrame,
+    history: tuple[list[str], np.ndarray],
+    expect: Callable[[pd.Series], Expectation],
+    rest_now: pd.Series,
+) -> pd.Series:
+    """Per region, how far the rest of the company's rise may raise its bar: as far as its like-for-like part rose.
+
+    That part is the rest without the channels opened since :func:`comparable_from` (:func:`opened_since`), against
+    its own expectation, its rise shrunk by its own noise (:func:`.common.peer_factor`). Openings only add to the
+    rest: a rise its like-for-like part does not show is theirs, no shock of the month. At least 1 (a dip stays the
+    whole rest's, which openings can only soften); no cap where nothing opened. ``monthly``: revenue per region and
+    month (:func:`region_months`); ``whole``: the regions' months the export covers; ``history``: the months the
+    expectations read and the company's revenue in them (:func:`company_history`); ``expect``: the forecast of a
+    history; ``rest_now``: the rest's revenue this month, per region.
+    """
+    past, season = history
+    opened = opened_since(report, comparable_from(report, past, season))
+    if not opened[[*past, report.period]].to_numpy().any():
+        return pd.Series(np.inf, index=rest_now.index)
+    kept_past = monthly[past] - opened[past]
+    usual = {
+        r: expect((kept_past.sum(axis=0) - kept_past.loc[r]).where(whole.drop(index=r).all())) for r in monthly.index
+    }
+    now = opened[report.period]
+    like_now = (rest_now - (now.sum() - now)).clip(lower=0.0)  # to the rounding of the sums
+    like_usual = pd.Series({r: e.value for r, e in usual.items()}).reindex(rest_now.index)
+    noise = pd.Series({r: relative_spread(e) for r, e in usual.items()}).reindex(rest_now.index)
+    return peer_factor(like_now, like_usual, rises=True, error=noise).clip(lower=1.0)
+
+
+def comparable_from(report: Report, past: list[str], season: np.ndarray) -> str:
+    """The month a channel must have sold by to count in its region's like-for-like level this month.
+
+    The same month last year (a store trading then is like for like, as retail counts it), or, in a shorter
+    history, its first month after the company's warm-up (:func:`salesnb.expect.warm_up`): a channel first
+    selling after it had no part in the months the rest's expectation reads.
+    """
+    kept = past[warm_up(season) :]
+    return max(kept[0] if kept else report.period, shift_month(report.period, 12))
+
+
+def opened_since(report: Report, since: str) -> pd.DataFrame:
+    """Revenue per region (rows, :func:`salesnb.data.facts.regions`) and month of its channels opened after ``since``.
+
+    A channel (a store, in an export whose channel is the store) opened when its first order falls after
+    ``since``: its months are growth no expectation of the earlier months could see. In a chain opening stores
+    region by region, the rest of the company sold 1.8× its expectation through openings and raised a flat
+    region's bar above any month it ever had. All zeros where nothing opened since.
+    """
+
+    def build(ds) -> pd.DataFrame:
+        orders = facts.order_facts(ds)
+        cells = [orders["region"].astype(str), orders["channel"].astype(str)]
+        new = orders[(orders["month"].groupby(cells).transform("min") > since).to_numpy()]
+        table = new.pivot_table(index="region", columns="month", values="revenue", aggfunc="sum", fill_value=0)
+        return table.astype(float).reindex(index=facts.regions(ds), columns=all_months(ds), fill_value=0.0)
+
+    return report.cached(NAME, f"opened_since:{since}", build)
 
 
 def fresh(frame: pd.DataFrame) -> pd.Series:

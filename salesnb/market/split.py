@@ -88,13 +88,15 @@ def _expectation(row: Any, lang: str) -> str:
 
     The baseline is the region's own expectation × how the other regions did against theirs (the peer factor).
     Said as one figure it read "按本区域自身的趋势和季节" for a figure its own trend did not give, beside the company's
-    split that states each region's gap to its own expectation: both are said now, and which is the baseline.
+    split that states each region's gap to its own expectation: both are said now, and which is the baseline. Where
+    the peers' rise was read on their existing channels only (:func:`.regions._rise_cap`), the text says so.
     """
     factor, baseline = row.peer_factor, format_amount(row.baseline, lang)
     if pd.isna(factor) or abs(factor - 1) < PEERS_SAID:
         return t("mk_region_expect_own", lang, baseline=baseline)
+    key = "mk_region_expect_peers_like" if row.peers_opened else "mk_region_expect_peers"  # openings set aside
     return t(
-        "mk_region_expect_peers", lang, baseline=baseline, expected=format_amount(row.expected, lang),
+        key, lang, baseline=baseline, expected=format_amount(row.expected, lang),
         peers=format_pct(factor, 0),
     )  # fmt: skip
 

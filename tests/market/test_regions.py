@@ -387,6 +387,56 @@ def test_a_rise_is_kept_as_far_as_it_stands_out_of_the_peers_noise(tmp_path):
     assert bool(east["flagged"]) and not frame.drop(index="华东")["flagged"].any()
 
 
+def _opening_regions(tmp_path, *, old: float, opened: float) -> pd.DataFrame:
+    """The region frame of ALL 2026-10 for the four regions of :func:`_peak_regions` (no swing, 2025-11..2026-10),
+    each selling through its 老店. In 2026-10 华东 sells its usual 1,000 and 华北, 华南 and 西南 ``old`` × usual at
+    their 老店 and, at a 新店 opened that month, ``opened`` × 1,000 more."""
+    from tiny import write_tiny
+
+    months = [str(m) for m in pd.period_range("2025-11", "2026-10", freq="M")]
+    regions = ("华东", "华北", "华南", "西南")
+    orders = []
+    for k, month in enumerate(months):
+        for j, region in enumerate(regions):
+            last, peer = month == "2026-10", region != "华东"
+            amount = 1000 * (1 + 0.05 * np.sin(k + j)) * (old if last and peer else 1.0)
+            sales = [("老店", amount)] + ([("新店", 1000 * opened)] if last and peer and opened else [])
+            for channel, value in sales:
+                orders.append({"order_id": f"{region}{month}{channel}", "customer_id": f"C{region}",
+                               "order_date": f"{month}-10", "region": region, "channel": channel,
+                               "amount": round(value, 2)})  # fmt: skip
+    customers = [{"customer_id": f"C{region}", "region": region} for region in regions]
+    folder = write_tiny(tmp_path / f"open{old}_{opened}", tables={"customers": customers, "orders": orders})
+    return market.region_frame(open_report(str(folder), "2026-10", "ALL")).set_index("region")
+
+
+def test_peers_opening_stores_do_not_raise_a_regions_bar(tmp_path):
+    """华北, 华南 and 西南 sell their usual 1,000 at their 老店 in 2026-10 and open a 新店 selling 800 each: the rest of
+    the company sold 5,444 against an expectation of about 2,950, 1.84×, all of it openings. Read as a common rise it
+    raised 华东's bar to 1.84 × 999 = 1,840, and 华东, at its usual 1,000 (2026-10: 1,000 × (1 + 0.05 sin 11) = 950),
+    was flagged 48 % below it. The rest's like-for-like part (its 老店) sold its expectation: 华东's bar is its own
+    999 (× 1.0008), and its 5 % dip is no fall."""
+    frame = _opening_regions(tmp_path, old=1.0, opened=0.8)
+    east = frame.loc["华东"]
+    assert bool(east["peers_opened"])
+    assert east["peer_factor"] == pytest.approx(1.0, abs=0.001) and east["baseline"] == pytest.approx(999.4, abs=0.5)
+    assert east["revenue"] == pytest.approx(950.0, abs=0.01) and east["change"] == pytest.approx(-0.049, abs=0.001)
+    assert not frame["flagged"].any()
+
+
+def test_a_peak_the_peers_old_stores_sell_still_raises_the_bar_despite_openings(tmp_path):
+    """As above, but the 老店 themselves sell 1.8× their usual (a peak) besides the 新店's 800: their like-for-like
+    rise (1.85×, far out of their ±5 % noise) still raises 华东's bar, to 1.85 × 999 = 1,852 — not to the whole
+    rest's 2.67 × 999 = 2,664 — and 华东 at 950 is found 49 % below it (as a flat region through a peak is). Its
+    finding says the peers' figure is their existing channels'."""
+    frame = _opening_regions(tmp_path, old=1.8, opened=0.8)
+    east = frame.loc["华东"]
+    assert east["peer_factor"] == pytest.approx(1.854, abs=0.001) and east["change"] == pytest.approx(-0.487, abs=0.001)
+    assert bool(east["flagged"]) and not frame.drop(index="华东")["flagged"].any()
+    said = _east_finding(str(tmp_path / "open1.8_0.8"))["detail"]
+    assert "其他区域的原有渠道（新开渠道不计）本月为各自预期的 185%，按同样幅度本月应在 1,852 左右" in said
+
+
 def test_regions_are_ranked_by_attainment_only_when_every_region_has_a_target():
     """Two of ten regions' reps had a target: the league put them first by attainment, the eight others after."""
     frame = pd.DataFrame({"attainment": [3.87, 0.29, np.nan], "vs_trailing": [0.13, -0.48, 0.25]})
