@@ -48,11 +48,11 @@ def region_frame(report: Report) -> pd.DataFrame:
     expected_low / expected_high / expect_method (what the region's own trend over up to ``market.expect_months``
     months and the company's season — 春节 placed by :mod:`salesnb.seasons` — lead one to expect,
     :func:`salesnb.expect.expected`), peer_factor (the rest of the company this month against what its own
-    history expected; a rise only as far as it stands out of the rest's own noise, :func:`.common.shrunk_rise`;
-    at most 1 for a region above its expectation's upper end; a rise at most the rest's like-for-like part's,
-    without the channels opened since the same month last year, :func:`_rise_cap`), peers_opened (whether that
-    cap lowered it), baseline (expected × peer_factor; baseline_low /
-    baseline_high its interval),
+    history expected; a rise only as far as every peer shares it, :func:`shared_rise`, and as it stands out of
+    the rest's own noise, :func:`.common.shrunk_rise`; at most 1 for a region above its expectation's upper end;
+    a rise at most the rest's like-for-like part's, without the channels opened since the same month last year,
+    :func:`_rise_cap`), peers_opened (whether that cap lowered it), baseline (expected × peer_factor;
+    baseline_low / baseline_high its interval),
     change (against it), flagged (``region_underperform``, on two pieces of evidence: attainment below
     ``thresholds.market.region_attainment`` — or below the low end of the region's own band, baseline_low /
     baseline, where its months swing more than that — with revenue below the baseline too (a region normal for
@@ -116,19 +116,21 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["expected_high"] = [own[r].high for r in regions]
     frame["expect_method"] = [own[r].method for r in regions]
     rest_now, rest_expected = company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index)
+    own_expected = pd.Series({r: e.value for r, e in own.items()}).reindex(frame.index)
+    shared = rest_now.clip(upper=rest_expected * shared_rise(frame["revenue"], own_expected, rest_now, rest_expected))
     noise = pd.Series({r: relative_spread(e) for r, e in others.items()}).reindex(frame.index)
     # the peers' rise raises the bar of a region that stayed flat through their peak, as far as it stands out of
     # the peers' own noise; one that sold above its own expectation's upper end did not stay flat, and the rest's
     # factor (one region's surge, with few regions) would blame it for growing less than the fastest of them: its
     # bar is its own expectation
     grew = frame["revenue"] > frame["expected_high"]
-    factor = peer_factor(rest_now, rest_expected, rises=True, error=noise)
+    factor = peer_factor(shared, rest_expected, rises=True, error=noise)
     cap = _rise_cap(report, monthly, whole, (past, season), expect, rest_now)  # a rise by openings is no shock
     frame["peers_opened"] = factor > cap  # said with the bar (:func:`.split._expectation`)
     factor = factor.clip(upper=cap)
     frame["peer_factor"] = factor.where(~grew, factor.clip(upper=1.0))
-    raw = peer_factor(rest_now, rest_expected, rises=True)  # a rise shrunk to 1 is still an estimate: its error
-    measured = raw.where(~grew, raw.clip(upper=1.0))  # stays in the p-value (:func:`_p_low`)
+    raw = peer_factor(rest_now, rest_expected, rises=True)  # a rise shrunk or capped to 1 is still an estimate:
+    measured = raw.where(~grew, raw.clip(upper=1.0))  # its error stays in the p-value (:func:`_p_low`)
     frame["baseline"] = frame["expected"] * frame["peer_factor"]
     frame["baseline_low"] = frame["expected_low"] * frame["peer_factor"]
     frame["baseline_high"] = frame["expected_high"] * frame["peer_factor"]
@@ -168,6 +170,28 @@ def region_frame(report: Report) -> pd.DataFrame:
     )
     frame["rank"] = np.arange(1, len(frame) + 1)
     return frame.reset_index(drop=True)[columns]
+
+
+def shared_rise(now: pd.Series, expected: pd.Series, rest_now: pd.Series, rest_expected: pd.Series) -> pd.Series:
+    """Per region, the most its peers' rise can raise its bar: the rise left when any one peer is taken out.
+
+    ``now`` / ``expected``: each region's month and own expectation; ``rest_now`` / ``rest_expected``: the rest of
+    the company's (per region). A peak the company shares lifts every peer, so it survives leaving any one out;
+    one peer's own surge does not (three regions: 南区 at 1.95× its expectation, 东区 at 1.03×, read as "the others
+    at 1.47×" raised 西区's bar by half). The factor without peer p is (rest_now − now_p) ÷ (rest_expected −
+    expected_p); the cap is the least of them, at least 1 (a dip is never capped). ``inf`` (no cap) with fewer than
+    two peers, where no peer can be left out.
+    """
+    cap = pd.Series(np.inf, index=now.index)
+    for region in now.index:
+        peers = now.index.drop(region)
+        if len(peers) < 2:
+            continue
+        left = (rest_expected[region] - expected[peers]).where(lambda v: v > 0)
+        without = (rest_now[region] - now[peers]) / left
+        if without.notna().any():
+            cap[region] = max(1.0, float(without.min()))
+    return cap
 
 
 def company_history(report: Report, totals: pd.Series | None = None) -> tuple[list[str], np.ndarray, list]:

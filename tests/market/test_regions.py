@@ -316,10 +316,11 @@ def test_penetration_needs_the_customer_column_it_splits_by(tmp_path):
     assert not market.penetration_panel(r, by="size_band").is_skipped
 
 
-def _peak_regions(tmp_path, *, east: float, rest: float, swing: float = 0.0) -> pd.DataFrame:
+def _peak_regions(tmp_path, *, east: float, rest: float, swing: float = 0.0, lone: float | None = None) -> pd.DataFrame:
     """The region frame of ALL 2026-10 for four regions selling about 1,000 a month (2025-11..2026-10), 2026-10 at
-    ``east`` × usual in 华东 and ``rest`` × in 华北, 华南 and 西南. Region j's month k is 1,000 × (1 + 0.05 sin(k + j)),
-    the three others' × (1 + ``swing``) in even months and × (1 − ``swing``) in odd ones (2026-10 is odd)."""
+    ``east`` × usual in 华东 and ``rest`` × in 华北, 华南 and 西南 (``lone`` × in 华北 alone, if given). Region j's
+    month k is 1,000 × (1 + 0.05 sin(k + j)), the three others' × (1 + ``swing``) in even months and × (1 − ``swing``)
+    in odd ones (2026-10 is odd)."""
     from tiny import write_tiny
 
     months = [str(m) for m in pd.period_range("2025-11", "2026-10", freq="M")]
@@ -328,11 +329,14 @@ def _peak_regions(tmp_path, *, east: float, rest: float, swing: float = 0.0) -> 
     for k, month in enumerate(months):
         for j, region in enumerate(regions):
             peak = (east if region == "华东" else rest) if month == "2026-10" else 1.0
+            peak = lone if lone is not None and month == "2026-10" and region == "华北" else peak
             amount = 1000 * (1 + 0.05 * np.sin(k + j)) * peak * (1 + (region != "华东") * swing * (-1) ** k)
             orders.append({"order_id": f"{region}{month}", "customer_id": f"C{region}", "order_date": f"{month}-10",
                            "region": region, "amount": round(amount, 2)})  # fmt: skip
     customers = [{"customer_id": f"C{region}", "region": region} for region in regions]
-    folder = write_tiny(tmp_path / f"peak{east}_{rest}_{swing}", tables={"customers": customers, "orders": orders})
+    folder = write_tiny(
+        tmp_path / f"peak{east}_{rest}_{swing}_{lone}", tables={"customers": customers, "orders": orders}
+    )
     return market.region_frame(open_report(str(folder), "2026-10", "ALL")).set_index("region")
 
 
@@ -489,3 +493,28 @@ def test_a_regions_penetration_counts_every_customer_who_bought_in_it(tmp_path):
     assert frame["revenue"].to_dict() == {"制造业": 300.0, "金融": 100.0}
     east = market.penetration_frame(open_report(str(tmp_path), "2026-10", "华东")).set_index("segment")
     assert east.loc["制造业", ["customers", "active", "buyers"]].tolist() == [1, 1, 0]  # home region: still its own
+
+
+def test_one_peers_surge_is_no_peak_that_raises_a_regions_bar(tmp_path):
+    """As in the peak tests, but in 2026-10 only 华北 sells 3× its usual (3,000); 华南 and 西南 stay at 1,000 and
+    华东 sells 0.8 × its 950 that month (760). The rest of the company was read at (3,000 + 1,000 + 1,000) ÷ 3,000
+    ≈ 1.67× its expectation, which raised 华东's bar to ≈1,690 and flagged it ≈55 % below (华南 and 西南 were
+    flagged too, at 1.59×). Leaving 华北 out, the rest sells 2,000 against an expected 2,000: the rise is 华北's
+    own, not one the company shares, so 华东's bar is its own expectation (≈1,030) and its ≈26 % dip is no 30 %
+    fall. Every peer at 1.8× still raises the bar (the test above)."""
+    from salesnb.market.regions import shared_rise
+
+    regions = pd.Index(["华东", "华北", "华南", "西南"])
+    now = pd.Series([800.0, 3000.0, 1000.0, 1000.0], index=regions)
+    expected = pd.Series(1000.0, index=regions)
+    rest_now, rest_expected = now.sum() - now, expected.sum() - expected
+    cap = shared_rise(now, expected, rest_now, rest_expected)
+    # 华东 without 华北: (5,000 − 3,000) / (3,000 − 1,000) = 1; 华北 without 华南:
+    # (2,800 − 1,000) / 2,000 = 0.9, raised to 1; 华南 and 西南 without 华北: (4,800 − 3,000) / 2,000 = 0.9 → 1
+    assert cap.to_dict() == {"华东": 1.0, "华北": 1.0, "华南": 1.0, "西南": 1.0}
+    two = shared_rise(now[:2], expected[:2], now[:2].sum() - now[:2], expected[:2].sum() - expected[:2])
+    assert two.tolist() == [np.inf, np.inf]  # one peer: none to leave out, no cap
+    frame = _peak_regions(tmp_path, east=0.8, rest=1.0, lone=3.0)
+    east = frame.loc["华东"]
+    assert east["peer_factor"] == pytest.approx(1.0, abs=0.05)  # ≈1: the 5 % wiggle of the expectations
+    assert east["change"] == pytest.approx(-0.26, abs=0.02) and not frame["flagged"].any()
