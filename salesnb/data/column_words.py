@@ -28,6 +28,7 @@ PAIR_CODES, PAIR_NAMES = tuple(NAMES["pair_code_endings"]), tuple(NAMES["pair_na
 NOT_PRODUCT_WORDS = tuple(NAMES["not_product_words"])  # 供应商编号 + 供应商名称: a code and a name of no product
 CUSTOMER_ENDINGS = tuple(NAMES["customer_endings"])  # 社保卡号, 手机号, phone: a customer
 PRODUCT_ENDINGS = tuple(NAMES["product_endings"])  # 平台SKU, 商家SKU, 店铺货号: a product's code
+UNNAMED_CUSTOMERS = frozenset(NAMES["unnamed_customers"])  # 散客, walk-in: a sale to no customer on record
 CONSIGNEE_NAMES = tuple(NAMES["consignee_names"])  # 收货人: the customer where no buyer column is
 SHIP_TO_WORDS = tuple(NAMES["ship_to_words"])  # Ship To, 收货, 买家: whom or where an order goes
 PLACE_WORDS = tuple(NAMES["place_words"])  # state, province, 省份: a place an order ships to, read as its region
@@ -229,3 +230,13 @@ def place_share(values: pd.Series) -> float:
 
 HEADCOUNT_NAMES = frozenset(normalise(n) for n in NAMES["headcount_names"])  # Customers, 来客数: a count, no customer
 SALE_KINDS = frozenset(NAMES["sale_kinds"])  # 普通销售, 退货: a 销售类型 that is no channel
+
+
+def unnamed_customers(values: pd.Series) -> pd.Series:
+    """Whether each customer value is a placeholder for no customer on record (散客, 零售客户, walk-in), loosely read.
+
+    A Chinese till or PMS export writes 散客 where a sale names nobody: read as one customer, the walk-in pool
+    would be counted as a single (often the largest) buyer that always returns.
+    """
+    text = values.astype("string").str.casefold().str.replace(r"[\s_\-./:#：]+", "", regex=True)
+    return text.isin(UNNAMED_CUSTOMERS).fillna(False).astype(bool)

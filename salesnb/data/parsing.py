@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import validation
+from .column_words import unnamed_customers
 from .contract import COUNT, DATE, ID, NUMBER, PERIOD, SCORE, TABLES, TEXT, TIMESTAMP
 from .dataset import Mapping
 from .dates import named_period, no_such_day, parse_dates
@@ -202,6 +203,8 @@ def coerce_table(
     ``mapping`` supplies the declared date order and formats (``dates:`` in the mapping file).
     """
     table = TABLES[name]
+    if table.key == "customer_id" and "customer_id" in raw.columns:  # the 散客 pool is no customer of its own
+        raw = raw[~unnamed_customers(id_text(raw["customer_id"])).to_numpy()]
     raw = raw.reset_index(drop=True)
     present = frozenset(c for c in raw.columns if table.column(c) is not None)
     columns, failures = {}, {}
@@ -217,6 +220,8 @@ def coerce_table(
             columns[column], failed, hint = parse_dates(values, dayfirst=mapping.dayfirst, fmt=fmt)
         else:
             columns[column], failed = _PARSERS[spec.kind](values)
+        if column == "customer_id":  # 散客, walk-in: a sale to no customer on record, as an empty cell
+            columns[column] = columns[column].mask(unnamed_customers(columns[column]))
         if failed is not None and failed.any():
             failures[column] = (spec.kind, failed.to_numpy(dtype=bool), hint)
     for spec in table.columns:

@@ -268,7 +268,9 @@ def _grown(state: dict[str, Any], raised: dict[str, Any], worse: float) -> bool:
 
 
 def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
-    """Last month's :func:`_window_state` when ``state`` is the same dependence, no worse; else ``None``.
+    """The :func:`_window_state` ``state`` is measured against when it is the same dependence, no worse; else ``None``.
+
+    That is the state of the month it was last raised (its ``month``): the detail quotes that share, not last month's.
 
     A dependence is a state, not a change: one that passed the limit last month too (the same limit, the same
     customer) is no news this month unless its share beyond the limit grew by more than
@@ -285,7 +287,7 @@ def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
         then = _earlier_state(report, month) if report.covered([month]) else None
         if not _same(state, then):
             break
-        streak.append(then)
+        streak.append({**then, "month": month})
     if not streak:
         return None
     worse = float(report.settings("findings")["worse_change"])
@@ -293,7 +295,7 @@ def _standing(report: Report, state: dict[str, Any]) -> dict[str, Any] | None:
     for then in reversed(streak[:-1]):
         if _grown(then, raised, worse):
             raised = then
-    return None if _grown(state, raised, worse) else streak[0]
+    return None if _grown(state, raised, worse) else raised
 
 
 def _earlier_state(report: Report, month: str) -> dict[str, Any] | None:
@@ -341,7 +343,8 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
     }
     if then is not None:
         key = "mk_conc_standing_largest" if state["which"] == "largest" else "mk_conc_standing_top"
-        values["standing"] = t(key, lang, n=m["top_n"], then=format_pct(then["share"]))
+        shares = {"then": format_pct(then["share"]), "now": format_pct(state["share"])}
+        values["standing"] = t(key, lang, n=m["top_n"], raised=then["month"], **shares)
     severity = None if then is None else "low"
     effect = _beyond(m, state["which"], state["limit"])
     if state["which"] == "largest":  # the one-customer title over the shared detail and action

@@ -36,8 +36,10 @@ def test_concentration_top_n_variant(tiny):
     assert found[0]["title"] == "大客户依赖风险" and "前10大客户占 100.0%" in found[0]["detail"]
     assert found[0]["effect"] == pytest.approx((1.0 - 0.5) * 950 / 12)  # the month's revenue beyond the 50 % limit
     # the top 10 held 100 % in 2026-09 too: more revenue in the window (950 now, 450 then), the same share beyond
-    # the limit: a standing dependence, low, whose detail says so
-    assert found[0]["severity"] == "low" and "前10大客户上月已占 100.0%，同样超过警戒线" in found[0]["detail"]
+    # the limit: a standing dependence, low, whose detail says so, quoting the share it was measured against
+    assert found[0]["severity"] == "low"
+    standing = "前10大客户在 2026-08 已占 100.0%，此后每月都超过警戒线，本月 100.0% 与之相比没有明显恶化"
+    assert standing in found[0]["detail"]
 
 
 def test_concentration_properties():
@@ -168,24 +170,25 @@ def test_a_standing_dependence_is_raised_once_then_carried_as_ongoing(tmp_path):
     """C00 has held 35 % of revenue every month: the 20 % limit is passed as soon as the window is long enough
     (2025-06, 6 of 12 months), raised then at the severity of the revenue beyond the limit (15 % of 10,000 =
     1,500 a month: high); from the month after it is the same dependence, not a new problem: it stays listed,
-    says it was already over the limit last month, and is low, below this month's real falls.
+    says the share it had when raised (at most 12 months back) and is low, below this month's real falls.
     """
     folder = _standing_dependence(tmp_path)
     first = _window_finding(open_report(str(folder), "2025-06", "ALL"))
     assert first["value"] == pytest.approx(0.35) and first["effect"] == pytest.approx(1500.0)
     assert first["severity"] == "high" and "上月" not in first["detail"]
-    for period in ("2025-07", "2026-10"):
+    for period, raised in (("2025-07", "2025-06"), ("2026-10", "2025-10")):  # 2025-10: 12 months back at most
         later = _window_finding(open_report(str(folder), period, "ALL"))
         assert later["value"] == pytest.approx(0.35) and later["effect"] == pytest.approx(1500.0)
         assert later["severity"] == "low"
-        assert "该客户上月已占 35.0%，同样超过警戒线，本月没有进一步恶化" in later["detail"]
+        assert f"该客户在 {raised} 已占 35.0%，此后每月都超过警戒线，本月 35.0% 与之相比没有明显恶化" in later["detail"]
     from salesnb.followup import scope_findings
 
     report = open_report(str(folder), "2026-10", "ALL")
     mine = [f for f in scope_findings(report) if f["code"] == "customer_concentration"]
     assert [(f["status"], f["severity"]) for f in mine] == [("persisting", "low")]
     english = _window_finding(open_report(str(folder), "2026-10", "ALL", lang="en"))
-    assert "Last month this customer already held 35.0%, over the limit too" in english["detail"]
+    said = "This customer already held 35.0% in 2025-10 and has been over the limit every month since"
+    assert said in english["detail"]
 
 
 def test_a_standing_dependence_that_worsens_is_raised_again(tmp_path):
@@ -219,7 +222,7 @@ def test_a_dependence_creeping_up_is_raised_again_once_the_creep_adds_up(tmp_pat
                                     ("2026-10", 46000 / 124000, "low")):  # fmt: skip
         found = _window_finding(open_report(str(folder), period, "ALL"))
         assert (found["value"], found["severity"]) == (pytest.approx(share), severity)
-    assert "该客户上月已占 36.6%" in found["detail"]
+    assert "该客户在 2026-09 已占 36.6%，此后每月都超过警戒线，本月 37.1% 与之相比没有明显恶化" in found["detail"]
 
 
 def test_a_month_s_jump_of_the_standing_customer_is_news(tmp_path):
@@ -244,7 +247,8 @@ def test_a_partial_month_reads_last_month_s_dependence_as_its_own_report_did(tmp
     ends): October's report has A at 3,600 of 9,600 (37.5 %), standing since the window grew long enough.
     November's, through the 14th, read October's window on days 1..14 of each month too, where A has nothing:
     another customer was last month's largest, and A's standing dependence was raised as new. Read on whole
-    months, it is the dependence October's report named, carried as ongoing (low) with October's 37.5 %.
+    months, it is the dependence October's report named, carried as ongoing (low) with the 37.5 % it held
+    when raised (2026-04, the window's sixth month), as in October's report.
     """
     months = [str(p) for p in pd.period_range("2025-11", "2026-11", freq="M")]
     rows = [("A", f"{m}-20", 300) for m in months[:-1]]
@@ -265,7 +269,7 @@ def test_a_partial_month_reads_last_month_s_dependence_as_its_own_report_did(tmp
     [november] = window(report)
     assert november["segment"] == october["segment"] == {"customer_id": "A"}
     assert november["value"] == pytest.approx(3300 / 9300) and november["severity"] == "low"
-    assert "该客户上月已占 37.5%，同样超过警戒线" in november["detail"]
+    assert "该客户在 2026-04 已占 37.5%，此后每月都超过警戒线，本月 35.5%" in november["detail"]  # raised in 2026-04
 
 
 def test_four_accounts_of_about_equal_size_are_no_dependence(tmp_path):
