@@ -358,5 +358,34 @@ def largest_share_of(pool: np.ndarray | list, buyers: int, draws: int = 500) -> 
     if buyers < 1 or not len(values):
         return math.nan
     draws = max(MIN_DRAWS, min(draws, MAX_DRAWN // buyers))  # a company of 100,000 buyers: 400 MB at 500 draws
-    sample = np.random.default_rng(0).choice(values, size=(draws, buyers), replace=True)
-    return float(np.mean(sample.max(axis=1) / sample.sum(axis=1)))
+    return float(np.mean(_largest_shares(values, buyers, draws)))
+
+
+def largest_share_chance(pool: np.ndarray | list, buyers: int, share: float, draws: int = 500) -> float:
+    """Probability that the largest of ``buyers`` customers' months drawn from ``pool`` holds at least ``share``.
+
+    A month of ten buyers has its largest near a third by arithmetic, and above 45 % now and then: a month's
+    largest customer stands out only when the months it is read against rarely give one so large. The Monte Carlo
+    p-value (hits + 1) ÷ (draws + 1) over ``draws`` months drawn with :func:`largest_share_of`'s fixed seed (all of
+    them, in pieces of :data:`MAX_DRAWN` customer-months however many buyers: a p-value needs its draws). NaN
+    without a pool or a buyer.
+    """
+    values = np.asarray(pool, dtype=float)
+    values = values[values > 0]
+    if buyers < 1 or not len(values) or not math.isfinite(share):
+        return math.nan
+    hits = int(np.sum(_largest_shares(values, buyers, draws) >= share * (1 - 1e-9)))
+    return (hits + 1) / (draws + 1)
+
+
+def _largest_shares(values: np.ndarray, buyers: int, draws: int) -> np.ndarray:
+    """The largest share of each of ``draws`` months of ``buyers`` customer-months drawn from ``values`` (seed 0).
+
+    Drawn in pieces of at most :data:`MAX_DRAWN` customer-months; a single piece is the one draw of the whole.
+    """
+    rng, out = np.random.default_rng(0), []
+    piece = max(1, MAX_DRAWN // buyers)
+    for start in range(0, draws, piece):
+        sample = rng.choice(values, size=(min(piece, draws - start), buyers), replace=True)
+        out.append(sample.max(axis=1) / sample.sum(axis=1))
+    return np.concatenate(out)

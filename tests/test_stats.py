@@ -185,3 +185,24 @@ def test_the_largest_share_of_many_buyers_draws_a_bounded_sample():
     pool = np.array([1.0, 1.0, 1.0, 7.0])  # one large customer among three small ones: a month of two buyers
     assert largest_share_of(pool, 2) == pytest.approx(largest_share_of(pool, 2))  # the same figure each run
     assert 0.5 < largest_share_of(pool, 2) < 0.875
+
+
+def test_the_chance_of_so_large_a_largest_share():
+    """Two buyers from {1, 3}: (1,1) ½, (1,3) ¾, (3,1) ¾, (3,3) ½, so a largest share of ¾ or more half the time."""
+    from salesnb import stats
+
+    assert stats.largest_share_chance([1.0, 3.0], 2, 0.75) == pytest.approx(0.5, abs=0.05)
+    assert stats.largest_share_chance([1.0, 3.0], 2, 0.76) == pytest.approx(1 / 501)  # never: the floor 1 ÷ (n + 1)
+    assert stats.largest_share_chance(np.ones(5), 4, 0.25) == 1.0  # equal customers: exactly ¼ every time
+    assert np.isnan(stats.largest_share_chance([], 4, 0.5)) and np.isnan(stats.largest_share_chance([1.0], 0, 0.5))
+
+
+def test_largest_shares_are_drawn_in_pieces_and_one_piece_is_the_whole_draw(monkeypatch):
+    from salesnb import stats
+
+    pool = np.array([1.0, 2.0, 5.0, 9.0])
+    whole = np.random.default_rng(0).choice(pool, size=(7, 4), replace=True)
+    assert stats._largest_shares(pool, 4, 7) == pytest.approx(whole.max(axis=1) / whole.sum(axis=1))
+    monkeypatch.setattr(stats, "MAX_DRAWN", 10)  # pieces of two months of four buyers: all seven months drawn
+    shares = stats._largest_shares(pool, 4, 7)
+    assert len(shares) == 7 and ((shares >= 0.25) & (shares <= 1)).all()

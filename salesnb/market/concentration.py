@@ -9,17 +9,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .. import evidence
 from ..angle import BUYERS, metrics_need
 from ..data import facts
 from ..data.customers import customer_facts, customer_names
-from ..display.formatting import format_amount, format_amounts, format_int, format_pct
+from ..display.formatting import format_amount, format_amounts, format_chance, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.pareto import plot_pareto
 from ..findings import finding, make_finding, severity_of
 from ..i18n import t
 from ..periods import months_back, shift_month
 from ..report import Report, scope_memo
-from ..stats import largest_share_of
+from ..stats import largest_share_chance, largest_share_of
 from . import keys
 from .common import NAME, fmt_num, history, scope_months
 from .keys import customer_month_revenue, month_revenue
@@ -124,8 +125,7 @@ def period_concentration(report: Report, region: str | None = None) -> dict[str,
     out["usual_top_share"] = float(np.mean([p["top_share"] for p in known])) if known else None
     out["usual_largest_share"] = float(np.mean([p["largest_share"] for p in known])) if known else None
     if known and out["customers"]:  # as many buyers as this month's: fewer hold more each by arithmetic alone
-        cells = customer_month_revenue(report, report.region if region is None else region)
-        pool = np.concatenate([month_revenue(cells, m).to_numpy() for m in months])
+        pool = _usual_pool(report, region, months)
         out["usual_largest_share"] = max(out["usual_largest_share"], largest_share_of(pool, int(out["customers"])))
     before = scope_months(report, months, region)
     total = float(before["revenue"].sum())
@@ -139,20 +139,42 @@ def period_concentration(report: Report, region: str | None = None) -> dict[str,
     return out
 
 
+def _usual_pool(report: Report, region: str | None, months: list[str]) -> np.ndarray:
+    """Customer-months' revenue of ``months`` in ``region`` (default: the report's): what a usual month draws from."""
+    cells = customer_month_revenue(report, report.region if region is None else region)
+    return np.concatenate([month_revenue(cells, m).to_numpy() for m in months])
+
+
+def period_chance(report: Report, region: str | None = None) -> float:
+    """Chance that a usual month of this month's buyers has a largest customer at least as large as this month's.
+
+    The month's buyers drawn from the customer-months of the months :func:`period_concentration` compares with
+    (:func:`salesnb.stats.largest_share_chance`); NaN when there is nothing to compare.
+    """
+    m = period_concentration(report, region)
+    if m["largest_share"] is None or not m["customers"]:
+        return float("nan")
+    pool = _usual_pool(report, region, history(report, region=region))
+    return largest_share_chance(pool, int(m["customers"]), m["largest_share"])
+
+
 def period_concentration_rise(report: Report) -> list[dict[str, Any]]:
     """Rule customer_concentration, the period's own (variant ``period``): one customer suddenly a large part of it.
 
     In each scope (the report's region; in the ALL report the company and every region): the month's largest
     customer holds at least ``thresholds.market.period_largest_share`` of the month's revenue, at least
     ``period_rise_points`` more than its own usual share and than the usual month's largest share, among at
-    least ``period_min_customers`` buyers. A customer that bought nothing in the months compared is said to be
-    new to them, and the action is to follow its large order up, not an account plan. The effect is its revenue
+    least ``period_min_customers`` buyers; and a usual month of as many buyers seldom has one so large
+    (:func:`period_chance`, the scopes judged adjusted together, q-value under ``thresholds.market.fdr``): ten
+    buyers of heavy-tailed sizes have a largest one of 45 % in one month of twenty. A customer that bought nothing
+    in the months compared is said to be new to them, and the action is to follow its large order up, not an
+    account plan. The effect is its revenue
     beyond its usual share of the month: revenue the month gained, at risk of not coming back, not a shortfall,
     so one month's spike is at most medium (a watch item for the review; the window's rule sizes a lasting
     dependence).
     """
     thr, lang = report.thresholds(NAME), report.lang
-    out = []
+    judged, fired = 0, []
     for region, segment in report.scopes(company=True):
         m = period_concentration(report, region)
         if (
@@ -161,9 +183,17 @@ def period_concentration_rise(report: Report) -> list[dict[str, Any]]:
             or m["customers"] < thr["period_min_customers"]
         ):
             continue
+        judged += 1
         own = m["customer_usual_share"] or 0.0
         rise = m["largest_share"] - max(own, m["usual_largest_share"])
-        if m["largest_share"] < thr["period_largest_share"] or rise < thr["period_rise_points"]:
+        if m["largest_share"] >= thr["period_largest_share"] and rise >= thr["period_rise_points"]:
+            fired.append((region, segment, m, own))
+    # the scopes judged but not fired count as p = 1: their chance is never drawn, and so never lowers a q-value
+    chances = [period_chance(report, region) for region, *_ in fired]
+    q = evidence.q_values(chances + [1.0] * (judged - len(fired)))
+    out = []
+    for (_, segment, m, own), chance, q_value in zip(fired, chances, q, strict=False):
+        if not evidence.confirmed(q_value, thr["fdr"]):
             continue
         months, fresh = len(history(report)), own <= 0  # fresh: no purchase in the months compared, no account yet
         before = t("mk_conc_before_none" if fresh else "mk_conc_before", lang, months=months, own=format_pct(own))
@@ -175,6 +205,7 @@ def period_concentration_rise(report: Report) -> list[dict[str, Any]]:
             "usual_largest": format_pct(m["usual_largest_share"]), "top": format_pct(m["top_share"]),
             "usual_top": format_pct(m["usual_top_share"]), "n": report.settings(NAME)["top_customers"],
             "revenue": format_amount(m["largest_revenue"], lang), "months": months,
+            "buyers": format_int(m["customers"]), "chance": format_chance(chance),
         }  # fmt: skip
         effect = m["largest_revenue"] - own * m["total"]
         level = severity_of(effect, report.revenue, report.config)

@@ -116,8 +116,9 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["expected_high"] = [own[r].high for r in regions]
     frame["expect_method"] = [own[r].method for r in regions]
     rest_now, rest_expected = company_revenue - frame["revenue"], pd.Series(rest).reindex(frame.index)
-    own_expected = pd.Series({r: e.value for r, e in own.items()}).reindex(frame.index)
-    shared = rest_now.clip(upper=rest_expected * shared_rise(frame["revenue"], own_expected, rest_now, rest_expected))
+    shared = rest_now.clip(
+        upper=rest_expected * shared_rise(frame["revenue"], frame["expected"], rest_now, rest_expected)
+    )
     noise = pd.Series({r: relative_spread(e) for r, e in others.items()}).reindex(frame.index)
     # the peers' rise raises the bar of a region that stayed flat through their peak, as far as it stands out of
     # the peers' own noise; one that sold above its own expectation's upper end did not stay flat, and the rest's

@@ -229,6 +229,8 @@ def fall_split(
         return scope_table(report, scope, key, baseline)
 
     split, largest = largest_falls(report, region, fall, min_share, keys, table)
+    stated = stated_gaps(report, region)
+    largest = [(key, name, stated.get((key, name), amount)) for key, name, amount in largest]
     largest = _largest_dimension_first(_distinct(report, region, largest))
     parts = [
         t("mk_region_split_part" if round(amount / fall, 2) <= 1 else "mk_region_split_part_over", lang,
@@ -242,6 +244,31 @@ def fall_split(
     key = "mk_region_split" if parts else "mk_region_split_spread"
     values = {"fall": format_amount(fall, lang), "parts": joined(parts, lang)}
     return t(key, lang, **values, dimensions=dimensions, share=format_pct(min_share))
+
+
+STATED_BY = {"channel": ("market", "channel_underperform"), "product_line": ("product", "product_line_decline")}
+
+
+def stated_gaps(report: Report, region: str | None) -> dict[tuple[str, str], float]:
+    """Per (dimension, value) of the scope's fall with a finding of its own: the gap that finding states.
+
+    西南's channel 分销 has its own finding "本月 4.7万，对比基准 62.8万": its part of the region's fall is that
+    58.1万, not the 57.4万 its forecast scaled to the region's level gives — one number for one fact on the page
+    (as a cause's link states it, :func:`salesnb.link_levels.stated_amounts`). The rules of :data:`STATED_BY`, as
+    memoised for the report; ``region`` ``None``: the company's own findings (no region in their segment).
+    """
+    from ..angle import get  # the registry: market.split is imported by the angle packages it reads
+
+    where = region if report.region == ALL else None
+    out: dict[tuple[str, str], float] = {}
+    for key, (angle, code) in STATED_BY.items():
+        for found in get(angle).rule_findings(report, {code}):
+            segment, baseline, value = found["segment"], found.get("baseline"), found.get("value")
+            if segment.get("region") != where or key not in segment or baseline is None or value is None:
+                continue
+            if baseline > 0 and not (pd.isna(baseline) or pd.isna(value)):
+                out[(key, str(segment[key]))] = float(baseline) - float(value)
+    return out
 
 
 def _largest_dimension_first(largest: list[tuple[str, str, float]]) -> list[tuple[str, str, float]]:

@@ -1,6 +1,7 @@
 import json
 
 import pandas as pd
+import pytest
 from tiny import write_tiny
 
 from market.helpers import CODES, REGIONS, SAMPLE, steady_report
@@ -120,3 +121,19 @@ def test_clean_data_stays_quiet(clean):
             highs, with_high, reports = highs + high, with_high + (high > 0), reports + 1
             assert len(findings) <= 3
     assert highs <= 3 and with_high <= reports // 10, f"{highs} high findings in {with_high} of {reports} reports"
+
+
+def test_a_channel_with_its_own_finding_is_the_same_gap_in_its_regions_split(sample):
+    """西南 2026-10: the channel 分销 has its own finding (本月 4.7万, 对比基准 62.8万) and holds most of the region's
+    fall: the split says 少 58.1万, that finding's gap, not the 57.4万 of its forecast scaled to the region's level."""
+    from salesnb.display.formatting import format_amount
+    from salesnb.market.split import stated_gaps
+
+    r = open_report(str(SAMPLE), "2026-10", "西南", dataset=sample)
+    found = {f["code"]: f for f in market.angle_findings(r)}
+    channel = found["channel_underperform"]
+    assert channel["segment"] == {"channel": "分销"}
+    gap = channel["baseline"] - channel["value"]
+    assert stated_gaps(r, "西南")[("channel", "分销")] == pytest.approx(gap)
+    assert f"渠道「分销」（少 {format_amount(gap, 'zh')}" in found["region_underperform"]["detail"]
+    assert format_amount(gap, "zh") == "58.1万"

@@ -322,3 +322,40 @@ def test_a_month_of_few_buyers_is_judged_against_as_few_not_the_usual_many(tmp_p
     assert m["customer_usual_share"] == pytest.approx(0.06)
     assert m["usual_largest_share"] == pytest.approx(0.1849, abs=0.005)  # not the thirty-buyer months' 6 %
     assert not [f for f in market.angle_findings(r) if f["code"] == "customer_concentration"]
+
+
+def _one_big_customer_now_and_then(tmp_path, october_largest: float):
+    """华东: ten of 30 customers buy 100 each month of 2026-01..09, except C15's 1,000 in July; in October ten
+    others buy 100 each but C10, who buys ``october_largest``."""
+    from tiny import write_tiny
+
+    customers = [{"customer_id": f"C{k:02d}", "region": "华东"} for k in range(30)]
+    orders, who_july = [], 15  # the sixth buyer of July (the months rotate three sets of ten)
+    for m in range(1, 11):
+        for k in range(10):
+            who = (k + 10 * (m % 3)) % 30 if m < 10 else 10 + k
+            amount = 1000.0 if (m, who) == (7, who_july) else october_largest if (m, who) == (10, 10) else 100.0
+            orders.append({"order_id": f"O{m}-{k}", "customer_id": f"C{who:02d}", "region": "华东",
+                           "order_date": f"2026-{m:02d}-05", "amount": amount})  # fmt: skip
+    return write_tiny(tmp_path / "now_and_then", tables={"customers": customers, "orders": orders})
+
+
+@pytest.mark.parametrize(("october_largest", "found"), [(900.0, False), (2000.0, True)])
+def test_a_largest_customer_the_usual_months_give_now_and_then_is_no_news(tmp_path, october_largest, found):
+    """C10's 900 is half of October's 1,800: 33 points over the usual largest share (17 %), but the six usual
+    months (2026-04..09) hold a 1,000 among 59 of 100: ten buyers drawn from them hold it once in one month of
+    seven (10 × 1/60 × (59/60)⁹ ≈ 14.3 %), and then 1,000 of 1,900, 53 %. So large a month by chance, p ≈ 0.14:
+    not flagged. 2,000 (69 % of the month) is more than any drawn month holds: p = 1/501, flagged."""
+    r = open_report(str(_one_big_customer_now_and_then(tmp_path, october_largest)), "2026-10", "华东")
+    m = market.concentration.period_concentration(r)
+    assert m["customers"] == 10 and m["largest_customer"] == "C10"
+    assert m["largest_share"] == pytest.approx(october_largest / (october_largest + 900))
+    chance = market.concentration.period_chance(r)
+    if found:
+        assert chance == pytest.approx(1 / 501)
+    else:
+        assert chance == pytest.approx(10 / 60 * (59 / 60) ** 9, abs=0.03)
+    rule = [f for f in market.angle_findings(r) if f["code"] == "customer_concentration"]
+    assert bool(rule) is found
+    if found:
+        assert rule[0]["detail"].endswith("最大客户偶然占到这么高的概率约 0.2%。")
