@@ -148,16 +148,23 @@ def returnable(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> p
 
 
 def negative_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int, float] | None:
-    """(amount column, rows, their share of the positive total) of orders with a negative amount and no quantity.
+    """(amount column, rows, their share of the positive total) of orders with a negative amount, no return lines.
 
     A 销项发票 ledger's red invoices (红字发票) and an order list's refunds: the contract takes no negative order.
+    With a quantity, the rows whose quantity is negative are returns (:func:`negative_lines`); a negative amount
+    at a positive quantity is a negative price (a hotel's booking at 房价 −6.38 over 10 间夜), no order either.
     """
     amount = found.get("amount")
-    if amount is None or amount not in frame.columns or "quantity" in found:
+    if amount is None or amount not in frame.columns:
         return None
     empty, total = rows_without_sales(frame)  # a 合计 row's sum is no order: it would halve the share
     numbers = parse_number(frame[amount])[0].where(~gone & ~(empty | total))
     negative, positive = numbers.lt(0), numbers.gt(0)
+    quantity = found.get("quantity")
+    if quantity is not None:  # a return line is said as a return, not a credit
+        if quantity not in frame.columns:
+            return None
+        negative &= ~parse_number(frame[quantity])[0].lt(0)
     if not negative.any() or not positive.any():
         return None
     return amount, int(negative.sum()), float(-numbers[negative].sum() / numbers[positive].sum())

@@ -137,3 +137,18 @@ def test_a_closed_order_is_a_cancelled_one_only_beside_a_word_for_a_completed_on
     assert cancelled_values(shop) == ("订单状态", ["已关闭", "已关闭 "])
     erp = pd.DataFrame({"单据状态": ["已审核", "已关闭", "已审核"]})
     assert cancelled_values(erp) is None
+
+
+def test_a_negative_price_at_a_positive_quantity_is_said_as_a_credit_not_a_return(tmp_path: Path) -> None:
+    """A booking sheet: 10 nights at −6.38 (−63.80) beside 2 × 500 and 3 × 300 (1,900): a negative order, said with
+    its exclude (before, any quantity column silenced it); the return line (−1 night, −300) stays a return."""
+    (tmp_path / "预订明细.csv").write_text(
+        "订单编号,入住日期,客户名称,房型,间夜数,平均房价,订单金额\n"
+        "H1,2017/7/1,旅行社9,A房,2,500,1000\nH2,2017/7/2,旅行社7,B房,3,300,900\n"
+        "H3,2017/7/3,旅行社9,A房,10,-6.38,-63.8\nH4,2017/7/4,旅行社7,B房,-1,300,-300\n",
+        encoding="utf-8",
+    )
+    proposal = propose_mapping(tmp_path / "预订明细.csv")
+    assert proposal.credit_orders() == [("预订明细.csv", "订单金额", 1, pytest.approx(63.8 / 1900))]
+    assert [note[:3] for note in proposal.returned_lines()] == [("预订明细.csv", "间夜数", 1)]
+    assert '请在映射文件 exclude 的 orders 下给 订单金额 加上 "<0"' in "\n".join(describe(proposal, "zh"))
