@@ -96,9 +96,10 @@ def _odds(share: pd.Series) -> pd.Series:
 
     Its share counts its own leads in the whole: a source that multiplies its leads while the others stay put
     cannot double its share once it is more than a few percent of the leads (苏北's 抖音 in a foreign world:
-    12.5 → 32 leads, share 10.0% → 19.2%, its odds against the other sources 0.111 → 0.237). 1 → inf.
+    12.5 → 32 leads, share 10.0% → 19.2%, its odds against the other sources 0.111 → 0.237). NaN for a source
+    with every lead (no other source to move against: the share's points say whether it moved).
     """
-    return share / (1.0 - share)
+    return share / (1.0 - share).where(share < 1)
 
 
 def _new_deals_of(report: Report, source: str, band: str | None = None) -> pd.DataFrame:

@@ -210,3 +210,12 @@ def test_a_source_doubling_beside_the_others_is_a_shift_though_its_share_cannot_
     assert mix.at["电话营销", "excess"] == pytest.approx(21 - 11.1)
     assert mix.at["电话营销", "q_rise"] < 0.05 and mix.at["电话营销", "flagged"] == "rise"
     assert (scenario(tmp_path / "usual", 18)["flagged"] == "").all()
+
+
+def test_a_source_with_every_lead_has_no_odds_against_the_others():
+    import pandas as pd
+
+    from salesnb.process.leads import _odds
+
+    odds = _odds(pd.Series([0.1, 0.5, 1.0]))
+    assert odds.iloc[0] == pytest.approx(1 / 9) and odds.iloc[1] == pytest.approx(1.0) and np.isnan(odds.iloc[2])
