@@ -40,9 +40,10 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
     such a share), p_count_rise / p_count_drop (chance of so many / so few leads against the usual months),
     q_rise / q_drop (the larger p of each direction, Benjamini–Hochberg adjusted over every source and direction),
     flagged (``rise`` / ``drop`` / empty): the business rule — a share move of at least
-    ``thresholds.process.share_shift_points``, or a share multiplied (divided) by ``share_shift_ratio`` (a small
-    source tripling moves few points), with ``thresholds.process.min_count`` leads beyond (or short of) the usual —
-    with its q below ``thresholds.process.fdr``.
+    ``thresholds.process.share_shift_points``, or the source's leads against the other sources' multiplied
+    (divided) by ``share_shift_ratio`` (a small source tripling moves few points; :func:`_odds`), with
+    ``thresholds.process.min_count`` leads beyond (or short of) the usual — with its q below
+    ``thresholds.process.fdr``.
     """
     thr = report.thresholds(NAME)
     months = history(report, "leads", "created_at")
@@ -81,12 +82,24 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
     p_down = np.fmax(frame["p_drop"], frame["p_count_drop"]).to_numpy(dtype=float)
     q = stats.bh_adjust(np.concatenate([p_up, p_down]))
     frame["q_rise"], frame["q_drop"] = q[: len(frame)], q[len(frame) :]
-    moved_up = (frame["change"] >= points) | (frame["share"] >= times * frame["usual_share"])  # 6% → 15%: a campaign
-    moved_down = (frame["change"] <= -points) | (frame["share"] * times <= frame["usual_share"])
+    odds, usual_odds = _odds(frame["share"]), _odds(frame["usual_share"])  # against the other sources
+    moved_up = (frame["change"] >= points) | (odds >= times * usual_odds)  # 6% → 15%: a campaign
+    moved_down = (frame["change"] <= -points) | (odds * times <= usual_odds)
     rise = moved_up & (frame["q_rise"] < fdr) & (frame["excess"] >= least)
     drop = moved_down & (frame["q_drop"] < fdr) & (frame["usual_leads"] - frame["leads"] >= least)
     frame["flagged"] = np.where(rise, "rise", np.where(drop, "drop", ""))
     return frame.sort_values(["leads", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _odds(share: pd.Series) -> pd.Series:
+    """A source's leads against the other sources' leads (``share`` of all): how it moved beside the rest.
+
+    Its share counts its own leads in the whole: a source that multiplies its leads while the others stay put
+    cannot double its share once it is more than a few percent of the leads (苏北's 抖音 in a foreign world:
+    12.5 → 32 leads, share 10.0% → 19.2%, its odds against the other sources 0.111 → 0.237). NaN for a source
+    with every lead (no other source to move against: the share's points say whether it moved).
+    """
+    return share / (1.0 - share).where(share < 1)
 
 
 def _new_deals_of(report: Report, source: str, band: str | None = None) -> pd.DataFrame:

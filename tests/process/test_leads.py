@@ -186,3 +186,36 @@ def test_slow_response_confirmed_is_never_below_a_weak_one(tmp_path):
     found = [f for f in process.angle_findings(r) if f["code"] == "slow_first_response"]
     assert [f["segment"] for f in found] == [{"source": "抖音"}] and found[0]["effect"] == 0.0
     assert found[0]["severity"] == "medium"
+
+
+def test_a_source_doubling_beside_the_others_is_a_shift_though_its_share_cannot_double(tmp_path):
+    """转介绍 brings 90 leads a month, 电话营销 10 (10%). This month 电话营销 brings 21 of 111: 18.9%, 8.9 points
+    and 1.89× its share (its own leads swell the whole), yet against the other sources 21/90 = 0.233 where 10/90 =
+    0.111 was usual: 2.1×, a campaign (foreign seed 69: 抖音 12.5 → 32 leads, share 10.0% → 19.2%, went unseen).
+    18 of 108 (16.7%, 18/90 = 1.8× against the others) is no shift."""
+
+    def scenario(folder, now):
+        tb = Tables()
+        for month in [*HISTORY, "2026-10"]:
+            for j in range(90):
+                tb.lead(f"R{month}{j}", ts(month, 1 + j % 28), "转介绍")
+            for j in range(10 if month != "2026-10" else now):
+                tb.lead(f"T{month}{j}", ts(month, 1 + j % 28), "电话营销")
+        return process.source_mix_frame(rep(tb.write(folder))).set_index("source")
+
+    mix = scenario(tmp_path / "campaign", 21)
+    assert mix.at["电话营销", "share"] == pytest.approx(21 / 111) and mix.at["电话营销", "usual_share"] == 0.1
+    assert mix.at["电话营销", "change"] == pytest.approx(21 / 111 - 0.1)  # 8.9 points, under the 10
+    assert mix.at["电话营销", "share"] / 0.1 == pytest.approx(1.8919, abs=1e-4)  # the share: under 2×
+    assert mix.at["电话营销", "excess"] == pytest.approx(21 - 11.1)
+    assert mix.at["电话营销", "q_rise"] < 0.05 and mix.at["电话营销", "flagged"] == "rise"
+    assert (scenario(tmp_path / "usual", 18)["flagged"] == "").all()
+
+
+def test_a_source_with_every_lead_has_no_odds_against_the_others():
+    import pandas as pd
+
+    from salesnb.process.leads import _odds
+
+    odds = _odds(pd.Series([0.1, 0.5, 1.0]))
+    assert odds.iloc[0] == pytest.approx(1 / 9) and odds.iloc[1] == pytest.approx(1.0) and np.isnan(odds.iloc[2])
