@@ -7,6 +7,7 @@ before the data window are not new just because their first order in the data is
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ from .common import (
     rule_severity,
     scope_months,
     scope_warm_up,
+    shrunk,
     signed,
     supported,
 )
@@ -154,7 +156,10 @@ def new_customer_test(report: Report, region: str | None = None) -> dict[str, An
         company = new_customer_months(report, ALL).set_index("month")["new_customers"]
         rest_now = float(company.get(report.period, 0)) - count
         rest_usual = float(company.reindex(usual_months).mean()) - usual
-        factor, peers = peer_factor(rest_now + prior, rest_usual + prior), (rest_now, rest_usual)
+        # the rest's dip is read from a few dozen customers: kept only as far as it stands out of their count
+        # noise (a region's own stream does not fall because its peers' chance month did)
+        noise = math.sqrt(1 / (rest_now + prior) + 1 / (len(usual_months) * (rest_usual + prior)))
+        factor, peers = shrunk(peer_factor(rest_now + prior, rest_usual + prior), noise), (rest_now, rest_usual)
     elif usual is not None:  # the whole company: its returning customers' buying (the same seasons, not acquisition)
         returning = retention_months(report, ALL).set_index("month")["returning_buyers"]
         peers = float(returning.get(report.period, 0)), float(returning.reindex(usual_months).mean())

@@ -152,14 +152,22 @@ def peer_factor(
 
 
 def shrunk_rise(factor: float, error: float | None) -> float:
-    """A factor above 1 shrunk towards 1 as far as ``error`` (its relative standard error, log scale) explains it.
+    """A factor above 1 shrunk towards 1 as far as ``error`` explains it (:func:`shrunk`); a dip as it is.
 
-    Empirical Bayes from the one month there is: the real rise's variance is estimated by the log factor's square
-    less its noise's (at least 0), and the log factor keeps the share ``max(0, 1 − error² / log(factor)²)``. A rise
-    of twice its noise keeps three quarters of its log, one within its noise none. A factor of 1 or less, or
-    without a finite error, is returned as it is: a dip lowers a bar, never raises it.
+    A factor of 1 or less, or without a finite error, is returned as it is: a dip lowers a bar, never raises it.
     """
-    if not (factor > 1 and error is not None and math.isfinite(error) and error > 0):
+    return shrunk(factor, error) if factor > 1 else factor
+
+
+def shrunk(factor: float, error: float | None) -> float:
+    """A factor shrunk towards 1 as far as ``error`` (its relative standard error, log scale) explains it.
+
+    Empirical Bayes from the one month there is: the real move's variance is estimated by the log factor's square
+    less its noise's (at least 0), and the log factor keeps the share ``max(0, 1 − error² / log(factor)²)``. A move
+    of twice its noise keeps three quarters of its log, one within its noise none. Either side of 1; returned as
+    it is without a finite error.
+    """
+    if not (factor > 0 and factor != 1 and error is not None and math.isfinite(error) and error > 0):
         return factor
     log = math.log(factor)
     return math.exp(log * max(0.0, 1.0 - (error / log) ** 2))

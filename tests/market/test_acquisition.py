@@ -118,9 +118,10 @@ def test_own_expectation_keeps_the_usual_level_unless_the_forecast_rules_it_out(
 
 def test_a_small_region_losing_its_few_new_customers_is_found(tmp_path):
     """华东 wins 2-6 new customers a month (a line through them runs towards 1.9), 华南 2 a month. This month both
-    win none: 华南's fall (2 → 0) would zero the peers' factor; with 2 customers added to either side it is
-    (0 + 2) ÷ (2 + 2) = ½. 华东's own expectation is its usual 3.5 pulled to the top of the line's 80% interval
-    (3.47; the line alone says 1.9), so ½ × 3.47 = 1.73 expected, 1.73 customers missing: the rule fires."""
+    win none. 华南's fall (2 → 0) would zero the peers' factor; with 2 customers added to either side it is
+    (0 + 2) ÷ (2 + 2) = ½, but that is within its count noise: √(1/2 + 1/(12 × 4)) = 0.72 against a log fall of
+    0.69, so the dip keeps none of itself (factor 1). 华东's own expectation is its usual 3.5 pulled to the top of
+    the line's 80% interval (3.47; the line alone says 1.9): 3.47 expected, none won, the rule fires."""
     history = [6, 7, 5, 6, 4, 5, 6, 3, 5, 2, 4, 1]
     months = [str(p) for p in pd.period_range("2025-10", "2026-10", freq="M")]
     new = {"华东": [*history, 0], "华南": [2] * 12 + [0]}
@@ -139,14 +140,14 @@ def test_a_small_region_losing_its_few_new_customers_is_found(tmp_path):
                                     "order_date": f"{month}-05", "region": region, "amount": 2000})  # fmt: skip
     report = open_report(str(write_tiny(tmp_path / "small", tables=t)), "2026-10", "华东")
     test = market.new_customer_test(report)
-    assert test["usual"] == pytest.approx(3.5) and test["peer_factor"] == pytest.approx(0.5)
-    assert test["baseline"] == pytest.approx(0.5 * expected(history).high) and expected(history).value < 2
+    assert test["usual"] == pytest.approx(3.5) and test["peer_factor"] == 1.0
+    assert test["baseline"] == pytest.approx(expected(history).high) and expected(history).value < 2
     assert test["count"] == 0 and test["rule"]
     found = [f for f in market.angle_findings(report) if f["code"] == "new_customer_drop"]
-    # none where 1.73 are expected: an ordinary month has none with chance 20.1% (e^-1.73 = 17.7%, widened by the
-    # level's own error), more than one in five (indicative_q): listed to watch (low), the chance in the detail
-    assert test["p_value"] == pytest.approx(0.2011, abs=1e-4)
-    assert len(found) == 1 and found[0]["severity"] == "low" and "20.1%" in found[0]["detail"]
+    # none where 3.47 are expected: an ordinary month has none with chance 4.0% (e^-3.47 = 3.1%, widened by the
+    # level's own error), under indicative_q (a region's own report): medium, the chance in the detail
+    assert test["p_value"] == pytest.approx(0.0404, abs=1e-4)
+    assert len(found) == 1 and found[0]["severity"] == "medium" and "4.0%" in found[0]["detail"]
 
 
 def test_a_partial_month_counts_new_customers_once_and_like_for_like(tmp_path):
@@ -196,7 +197,8 @@ def test_the_export_s_first_months_are_no_usual_level_of_new_customers(tmp_path)
 def test_a_regions_baseline_lowered_by_its_peers_says_why(tmp_path):
     """华东 and 华北 each win 20 (±2) new customers a month from 2025-01; in 2026-10 华东 wins none and 华北 6.
     华东's baseline is its usual level lowered by the rest of the company's factor, (6 + 2) ÷ (20 + 2) with the
-    prior of 2: the detail said 对比基准 7.3 个（常态月均 20…) without saying why; it names the peers now."""
+    prior of 2, shrunk by its count noise: the detail said 对比基准 7.3 个（常态月均 20…) without saying why; it
+    names the peers now."""
     rows = []
     for k, period in enumerate(pd.period_range("2025-01", "2026-10", freq="M")):
         month = str(period)
@@ -208,7 +210,10 @@ def test_a_regions_baseline_lowered_by_its_peers_says_why(tmp_path):
     r = open_report(str(folder), "2026-10", "华东")
     test = market.new_customer_test(r)
     assert test["count"] == 0 and test["peers_now"] == 6 and test["peers_usual"] == pytest.approx(20.0, abs=0.5)
-    assert test["peer_factor"] == pytest.approx(8 / (test["peers_usual"] + 2))
+    # (6 + 2) ÷ (20 + 2) = 0.364, its log −1.01 against its count noise √(1/8 + 1/(6 × 22)) = 0.364 over the six
+    # usual months: it keeps 1 − 0.133/1.024 = 87 % of its log, 0.414 (common.shrunk)
+    raw = 8 / (test["peers_usual"] + 2)
+    assert test["peer_factor"] == pytest.approx(0.4146, abs=5e-4) and raw < test["peer_factor"] < 1
     (drop,) = [f for f in market.angle_findings(r) if f["code"] == "new_customer_drop"]
     assert "其他区域本月新客户也只有 6 个（常态 20），基准按此下调" in drop["detail"]
     steady = [

@@ -41,3 +41,13 @@ def test_number_texts():
     assert common.fmt_num(None) == "—" and common.fmt_num(math.nan) == "—"
     assert common.fmt_num(2.345, 2) == "2.35" and common.fmt_num(3) == "3.0"
     assert common.signed(0.12) == "+12.0%"
+
+
+def test_a_dip_read_from_few_counts_is_shrunk_as_a_rise_is():
+    """The rest of a company winning 13 new customers where 20 were usual (+2 each side: 15 of 22), its noise
+    √(1/15 + 1/(6 · 22)) over six usual months: the log dip keeps 1 − 0.0742/0.1467 = 49 % of itself, 0.682 → 0.828.
+    A dip within its noise (0.9 at 0.2) is no dip; a rise is shrunk the same way as shrunk_rise does."""
+    error = math.sqrt(1 / 15 + 1 / (6 * 22))
+    assert common.shrunk(15 / 22, error) == pytest.approx(0.8277, abs=1e-4)
+    assert common.shrunk(0.9, 0.2) == 1.0 and common.shrunk(1.5, 0.2) == common.shrunk_rise(1.5, 0.2)
+    assert common.shrunk(0.7, None) == 0.7 and common.shrunk(0.0, 0.2) == 0.0 and common.shrunk(1.0, 0.2) == 1.0
