@@ -27,6 +27,7 @@ FIELDS: tuple[str, ...] = (
     "effect", "title", "detail", "action",
 )  # fmt: skip
 STATUSES: tuple[str, ...] = ("new", "persisting", "resolved", "unconfirmed")  # against the previous months
+STANDING_SINCE = "standing_since"  # a rule's own "the same problem as when raised in month M, no worse" (a key)
 STATED_AMOUNTS = frozenset({"channel_revenue", "revenue"})  # metrics whose value and baseline are the money itself
 
 
