@@ -20,8 +20,9 @@ from .data.customers import customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
 from .falls import FALL_KEYS, fall_dimension, fall_facts
+from .findings import stated_amounts
 from .lapsed import excess_lapsed
-from .link_levels import company_levels, pair_levels, stated_amounts, value_label
+from .link_levels import company_levels, pair_levels, value_label
 from .market.company import company_gap
 from .market.regions import region_gap
 from .market.retention import churn_in_region

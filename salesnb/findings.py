@@ -27,6 +27,21 @@ FIELDS: tuple[str, ...] = (
     "effect", "title", "detail", "action",
 )  # fmt: skip
 STATUSES: tuple[str, ...] = ("new", "persisting", "resolved", "unconfirmed")  # against the previous months
+STANDING_SINCE = "standing_since"  # a rule's own "the same problem as when raised in month M, no worse" (a key)
+STATED_AMOUNTS = frozenset({"channel_revenue", "revenue"})  # metrics whose value and baseline are the money itself
+
+
+def stated_amounts(found: dict[str, Any]) -> tuple[float, float] | None:
+    """A finding's own expected and actual revenue (baseline, value) where its metric states them as money, else None.
+
+    A channel's or a line's finding says "对比基准 27.9万": its fall in the summary is that gap, not another estimate.
+    """
+    if found.get("metric") not in STATED_AMOUNTS:
+        return None
+    baseline, value = found.get("baseline"), found.get("value")
+    if baseline is None or value is None or pd.isna(baseline) or pd.isna(value) or not baseline > 0:
+        return None
+    return float(baseline), float(value)
 
 
 def finding_id(angle: str, code: str, segment: dict[str, Any] | None, *, variant: str = "", scope: str = "") -> str:

@@ -25,7 +25,7 @@ from .causes import link
 from .data.facts import forget_derived
 from .display.formatting import format_amount, format_decimal, format_int, format_pct
 from .display.panel import Panel
-from .findings import SEVERITY_RANK, scoped_id
+from .findings import SEVERITY_RANK, STANDING_SINCE, scoped_id
 from .i18n import t, texts
 from .periods import months_back
 from .report import Report
@@ -138,9 +138,14 @@ def _follow_status(then: dict[str, Any], now: dict[str, Any] | None, worse_chang
     ``worse`` when its severity rose, or its revenue at stake grew by more than ``worse_change`` while its severity
     held and its metric did not improve (:func:`_improved`): a region whose revenue rose from 1,444 to 1,875 while
     its peers' growth raised its expected level (and so its gap) is not worse, as the table shows it then and now.
+    A finding its rule judged the same problem as when raised, no worse (``standing_since``: a customer dependence
+    standing for months, its share measured against the month it was raised) persists: the table says what its
+    text says, whatever its revenue at stake did since last month.
     """
     if now is None:
         return gone
+    if now.get(STANDING_SINCE):
+        return "persisting"
     rank_now, rank_then = SEVERITY_RANK[now["severity"]], SEVERITY_RANK[then["severity"]]
     grown = (now.get("effect") or 0.0) > (then.get("effect") or 0.0) * (1 + worse_change)
     worse = rank_now < rank_then or (grown and rank_now == rank_then and not _improved(then, now))

@@ -85,19 +85,3 @@ def scope_revenue(report: Any, region: str | None) -> float:
 def value_label(report: Any, key: str, value: str) -> str:
     """A segment's value as a reader knows it: a rep by name and id, a channel, line or region as it is."""
     return rep_label(report.ds, value, report.lang) if key == "rep_id" else value
-
-
-STATED_AMOUNTS = frozenset({"channel_revenue", "revenue"})  # metrics whose value and baseline are the money itself
-
-
-def stated_amounts(finding: dict[str, Any]) -> tuple[float, float] | None:
-    """A finding's own expected and actual revenue (baseline, value) where its metric states them as money, else None.
-
-    A channel's or a line's finding says "对比基准 27.9万": its fall in the summary is that gap, not another estimate.
-    """
-    if finding.get("metric") not in STATED_AMOUNTS:
-        return None
-    baseline, value = finding.get("baseline"), finding.get("value")
-    if baseline is None or value is None or pd.isna(baseline) or pd.isna(value) or not baseline > 0:
-        return None
-    return float(baseline), float(value)

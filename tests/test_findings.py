@@ -1,7 +1,7 @@
 import pytest
 
 from salesnb.config import default_config
-from salesnb.findings import explained_text, findings_panel, make_finding, rank_findings, severity_of
+from salesnb.findings import explained_text, findings_panel, make_finding, rank_findings, severity_of, stated_amounts
 
 
 def finding(code, effect, revenue=1000.0, severity=None, segment=None):
@@ -113,3 +113,13 @@ def test_a_symptom_says_how_much_of_it_its_cause_explains():
     pileup = {"match": "pipeline_pileup", "by": "技术交流", "part": 469201.74, "whole": 1885569.75, "unit": "amount"}
     said = "：与“技术交流”同属一次多阶段积压，本阶段占 46.9万（25%）"  # the total is said once, on the root
     assert explained_text({"explained": pileup}, "zh") == said
+
+
+def test_stated_amounts_only_money_metrics_with_a_positive_baseline():
+    """A channel's "本月 4.7万，对比基准 62.8万" is its gap in money; a rate or an empty baseline states none."""
+    assert stated_amounts({"metric": "channel_revenue", "baseline": 628_000, "value": 47_000}) == (628_000.0, 47_000.0)
+    assert stated_amounts({"metric": "revenue", "baseline": 450_000.0, "value": 185_000.0}) == (450_000.0, 185_000.0)
+    assert stated_amounts({"metric": "return_rate", "baseline": 0.05, "value": 0.12}) is None
+    assert stated_amounts({"metric": "revenue", "baseline": 0.0, "value": 10.0}) is None
+    assert stated_amounts({"metric": "revenue", "baseline": float("nan"), "value": 10.0}) is None
+    assert stated_amounts({"metric": "revenue", "baseline": 10.0, "value": None}) is None

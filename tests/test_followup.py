@@ -240,3 +240,23 @@ def test_a_gap_that_grew_while_the_metric_improved_is_not_worse():
     rose = _shown("medium", 1444.0, 5702.0, 4258.0)
     assert status(rose, _shown("high", 1875.0, 6731.0, 4855.0), 0.1, "resolved") == "worse"  # severity rose
     assert status(then, None, 0.1, "unconfirmed") == "unconfirmed"
+
+
+def test_a_standing_dependence_its_rule_judged_no_worse_persists():
+    """Round 26's 葡萄牙本地: the top 10 held 53.2 % last month (15,000 beyond the 50 % limit) and 54.5 % now in a
+    month of 26 % more revenue (19,400 beyond, +29 %); the rule measures the share against 2016-11's 54.6 %, when
+    it was raised, and says 没有明显恶化: the follow-up says 仍存在, not 恶化. Without the rule's word it is worse."""
+    status = followup._follow_status
+    then = _shown("low", 0.532, 0.5, 15_000.0) | {"standing_since": "2016-11"}
+    now = _shown("low", 0.545, 0.5, 19_400.0)
+    assert status(then, now | {"standing_since": "2016-11"}, 0.1, "resolved") == "persisting"
+    assert status(then, now, 0.1, "resolved") == "worse"
+
+
+def test_a_standing_dependence_carries_the_month_it_was_raised(tmp_path):
+    """The concentration rule's standing finding says the month it is measured against; one raised anew does not."""
+    from tests.market.test_concentration import _standing_dependence, _window_finding
+
+    folder = _standing_dependence(tmp_path)
+    assert _window_finding(open_report(str(folder), "2025-07", "ALL"))["standing_since"] == "2025-06"
+    assert "standing_since" not in _window_finding(open_report(str(folder), "2025-06", "ALL"))

@@ -16,7 +16,7 @@ from ..data.customers import customer_facts, customer_names
 from ..display.formatting import format_amount, format_amounts, format_chance, format_int, format_pct
 from ..display.panel import Panel, needs
 from ..display.plotting.pareto import plot_pareto
-from ..findings import finding, make_finding, severity_of
+from ..findings import STANDING_SINCE, finding, make_finding, severity_of
 from ..i18n import t
 from ..periods import months_back, shift_month
 from ..report import Report, scope_memo
@@ -378,6 +378,7 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
         values["standing"] = t(key, lang, n=m["top_n"], raised=then["month"], **shares)
     severity = None if then is None else "low"
     effect = _beyond(m, state["which"], state["limit"])
+    standing = {} if then is None else {STANDING_SINCE: then["month"]}  # the follow-up's "worse" reads it
     if state["which"] == "largest":  # the one-customer title over the shared detail and action
         values["customer"] = customer_facts(report.ds)["name"].get(m["largest_customer"], m["largest_customer"])
         # among fewer customers than the top-N limit counts for, the top N hold most revenue by construction (a
@@ -393,12 +394,14 @@ def _window_concentration(report: Report, spiked: set[str] | frozenset[str] = fr
                 detail=t(detail, lang, **values),
                 action=t("finding_customer_concentration_action", lang),
             )
+            | standing
         ]  # fmt: skip
     return [
         finding(
             report, "customer_concentration", {}, values, angle=NAME, metric="top10_share", value=m["top_share"],
             baseline=state["limit"], effect=effect, severity=severity,
         )
+        | standing
     ]  # fmt: skip
 
 

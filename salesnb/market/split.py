@@ -25,7 +25,7 @@ from ..data.reps import rep_label
 from ..display.formatting import format_amount, format_pct
 from ..expect import expected
 from ..falls import FALL_KEYS, fall_facts, largest_falls
-from ..findings import finding, flagged
+from ..findings import finding, flagged, stated_amounts
 from ..i18n import joined, t
 from ..periods import ALL
 from ..report import Report
@@ -229,8 +229,9 @@ def fall_split(
         return scope_table(report, scope, key, baseline)
 
     split, largest = largest_falls(report, region, fall, min_share, keys, table)
-    stated = stated_gaps(report, region)
-    largest = [(key, name, stated.get((key, name), amount)) for key, name, amount in largest]
+    if any(key in STATED_BY for key, _, _ in largest):  # the two rules are read only when a part could be theirs
+        stated = stated_gaps(report, region)
+        largest = [(key, name, stated.get((key, name), amount)) for key, name, amount in largest]
     largest = _largest_dimension_first(_distinct(report, region, largest))
     parts = [
         t("mk_region_split_part" if round(amount / fall, 2) <= 1 else "mk_region_split_part_over", lang,
@@ -254,7 +255,7 @@ def stated_gaps(report: Report, region: str | None) -> dict[tuple[str, str], flo
 
     西南's channel 分销 has its own finding "本月 4.7万，对比基准 62.8万": its part of the region's fall is that
     58.1万, not the 57.4万 its forecast scaled to the region's level gives — one number for one fact on the page
-    (as a cause's link states it, :func:`salesnb.link_levels.stated_amounts`). The rules of :data:`STATED_BY`, as
+    (as a cause's link states it, :func:`salesnb.findings.stated_amounts`). The rules of :data:`STATED_BY`, as
     memoised for the report; ``region`` ``None``: the company's own findings (no region in their segment).
     """
     from ..angle import get  # the registry: market.split is imported by the angle packages it reads
@@ -263,11 +264,9 @@ def stated_gaps(report: Report, region: str | None) -> dict[tuple[str, str], flo
     out: dict[tuple[str, str], float] = {}
     for key, (angle, code) in STATED_BY.items():
         for found in get(angle).rule_findings(report, {code}):
-            segment, baseline, value = found["segment"], found.get("baseline"), found.get("value")
-            if segment.get("region") != where or key not in segment or baseline is None or value is None:
-                continue
-            if baseline > 0 and not (pd.isna(baseline) or pd.isna(value)):
-                out[(key, str(segment[key]))] = float(baseline) - float(value)
+            segment, amounts = found["segment"], stated_amounts(found)
+            if segment.get("region") == where and key in segment and amounts is not None:
+                out[(key, str(segment[key]))] = amounts[0] - amounts[1]
     return out
 
 
