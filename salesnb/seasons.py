@@ -68,3 +68,18 @@ def year_back(month: str, festivals: Mapping[int, int]) -> str:
 def in_festival_block(month: str) -> bool:
     """Whether ``month`` (``YYYY-MM``) is a January or February: the block 春节 falls in, with its slow restart."""
     return int(month[5:7]) in (OTHER, FESTIVAL)
+
+
+def festival_unseen(period: str, history: Sequence[str], festivals: Mapping[int, int]) -> bool:
+    """Whether ``period`` is a January or February whose part (festival month or the other) no ``history`` month played.
+
+    春节 moves a Chinese company's month by a third and more, in either direction by trade. An expectation without a
+    month of the same part behind it is a trend that knows nothing of the festival: a sample cut to start in March
+    read its festival February as 全公司业绩明显下滑, 34 % below it. Where a month's own peers share the festival (a
+    region against the others, a rep against the team) the comparison still holds; the company against its own
+    trend cannot be judged.
+    """
+    if not in_festival_block(period):
+        return False
+    key = season_key(period, festivals)
+    return all(season_key(month, festivals) != key for month in history)

@@ -1,7 +1,7 @@
 """春节 keys: which January/February month plays the festival's part, and the month a year back that matches."""
 
 from salesnb.config import default_config, merge
-from salesnb.seasons import FESTIVAL, OTHER, festival_months, season_key, season_keys, year_back
+from salesnb.seasons import FESTIVAL, OTHER, festival_months, festival_unseen, season_key, season_keys, year_back
 
 
 def test_festival_months_come_from_the_calendar_dates():
@@ -27,3 +27,14 @@ def test_year_back_matches_the_festival_month_with_last_years():
     assert year_back("2027-02", table) == "2026-02"  # both years in February: the calendar month
     assert year_back("2025-07", table) == "2024-07"
     assert year_back("2015-01", table) == "2014-01"  # the year before is not in the table: calendar months
+
+
+def test_a_festival_month_is_unseen_until_the_history_holds_a_month_of_its_part():
+    """2026-02 holds 春节 (2026-02-17); 2025-01 did (2025-01-29), 2025-02 was the other month of the block."""
+    festivals = {2025: 1, 2026: 2}
+    since_march = [f"2025-{m:02d}" for m in range(3, 13)] + ["2026-01"]
+    assert festival_unseen("2026-02", since_march, festivals)  # 2026-01 is the other month, not the festival's
+    assert not festival_unseen("2026-02", ["2025-01", *since_march], festivals)  # last year's festival January
+    assert festival_unseen("2026-01", since_march[:-1], festivals)  # the other month: 2025-02 played it
+    assert not festival_unseen("2026-01", ["2025-02", *since_march[:-1]], festivals)
+    assert not festival_unseen("2026-03", [], festivals)  # outside the block: its season is an ordinary one

@@ -28,6 +28,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
+from ..seasons import festival_months, festival_unseen
 from .common import NAME, rule_severity
 from .regions import company_history, company_summary, region_frame
 from .split import fall_split
@@ -45,10 +46,11 @@ def company_frame(report: Report) -> dict[str, Any]:
     trailing_avg (the trailing months' mean), vs_trailing and yoy (against it and the same month last year),
     regions (named regions with history), regions_below (those selling below their own expected level, before any
     peer factor), whole (no region's month left out of the export or ended early this month: else the company's
-    total is short by the export, not by its sales).
+    total is short by the export, not by its sales), festival_unseen (a 春节 month none of the history's months
+    plays the part of: :func:`salesnb.seasons.festival_unseen`).
     """
     totals = facts.order_facts(report.ds).groupby("month")["revenue"].sum()  # orders without a region too
-    _, season, season_of = company_history(report, totals)
+    past, season, season_of = company_history(report, totals)
     summary = company_summary(report)
     revenue = float(summary["revenue"] or 0.0)
     forecast = expected(season, keys=season_of)
@@ -72,6 +74,7 @@ def company_frame(report: Report) -> dict[str, Any]:
         "regions": len(judged),
         "regions_below": int((judged["revenue"] < judged["expected"]).sum()),
         "whole": not gaps and not ended_early(report.ds, "region", report.period),
+        "festival_unseen": festival_unseen(report.period, past, festival_months(report.config)),
     }
 
 
@@ -83,7 +86,8 @@ def underperform(report: Report) -> list[dict[str, Any]]:
     far less than a region's), the company misses its target (where it has one), and the export holds every
     region's whole month. The revenue must have fallen as far against the trailing months' average or the same
     month last year too: a history of a year and a half whose first months were a ramp-up reads as +80 % a year,
-    and a month level with its trailing ones is no fall for the review.
+    and a month level with its trailing ones is no fall for the review. A 春节 month none of the history's months
+    played the part of (``festival_unseen``) is listed low, saying the festival's share of the fall is unknown.
     """
     if report.region != ALL or not report.history(1):
         return []
@@ -109,13 +113,17 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         "low": format_amount(row["expected_low"], lang),
         "high": format_amount(row["expected_high"], lang),
         "shortfall": format_pct(-row["change"]),
+        "basis": t("mk_company_basis_trend" if row["festival_unseen"] else "mk_company_basis", lang),
         "more": ("" if lang == "zh" else " ").join(part for part in (regions, split) if part),
     }
+    if row["festival_unseen"]:  # a trend that knows nothing of 春节: listed to watch, as a churn rise is then
+        values["more"] += t("mk_company_festival_unseen", lang)
     return [
         finding(
             report, CODE, {}, values, angle=NAME, metric="revenue_vs_baseline", value=row["revenue"],
             baseline=row["expected"], effect=effect,
-            severity=rule_severity(report, effect, row["p_value"], row["change"]), variant=VARIANT,
+            severity="low" if row["festival_unseen"] else rule_severity(report, effect, row["p_value"], row["change"]),
+            variant=VARIANT,
         )
     ]  # fmt: skip
 

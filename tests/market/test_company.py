@@ -13,18 +13,18 @@ from salesnb.report import open_report
 
 def _company(
     tmp_path, october: dict[str, float], lines: bool = False, start: str = "2024-05", ramp: int = 0,
-    regions: tuple[str, ...] = ("华东", "华南"),
+    regions: tuple[str, ...] = ("华东", "华南"), end: str = "2026-10",
 ) -> str:  # fmt: skip
     """30 months (2024-05..2026-10) of 华东 and 华南 at 1,000 a month each (two orders of 500, on the 10th and the
     month's last day: every month whole, no noise); ``october`` gives 2026-10's share of that per region.
     ``start``: another first month; ``ramp``: its first months at half that (a business starting up); ``regions``:
-    other regions than those two."""
+    other regions than those two; ``end``: another last month (``october`` is then its share)."""
     from tiny import write_tiny
 
     orders, order_lines = [], []
-    for k, month in enumerate(pd.period_range(start, "2026-10", freq="M")):
+    for k, month in enumerate(pd.period_range(start, end, freq="M")):
         for region in regions:
-            share = october.get(region, 1.0) if str(month) == "2026-10" else 0.5 if k < ramp else 1.0
+            share = october.get(region, 1.0) if str(month) == end else 0.5 if k < ramp else 1.0
             for day in (10, month.days_in_month):
                 order = f"{region}{month}-{day}"
                 orders.append({"order_id": order, "customer_id": f"C{region}{day}", "order_date": f"{month}-{day:02d}",
@@ -34,7 +34,7 @@ def _company(
     tables = {"customers": customers, "orders": orders}
     if lines:
         tables |= {"order_lines": order_lines, "products": [{"product_id": "P1", "product_line": "A"}]}
-    return str(write_tiny(tmp_path / "company", tables=tables))
+    return str(write_tiny(tmp_path / f"company_{start}_{end}", tables=tables))
 
 
 def _found(report, company: bool = True) -> list[dict]:
@@ -116,3 +116,24 @@ def test_a_month_level_with_its_trailing_months_and_last_year_is_no_fall_whateve
     row = company_frame(open_report(data, "2026-10", "ALL"))
     assert row["change"] < -0.4 and row["vs_trailing"] == pytest.approx(0.0) and row["yoy"] == pytest.approx(0.0)
     assert not _found(open_report(data, "2026-10", "ALL"))
+
+
+def test_a_festival_month_without_an_earlier_one_is_listed_to_watch(tmp_path):
+    """Both regions at 60 % in 2026-02 (春节 on 2026-02-17). From 2025-03 the history has no January or February:
+    its trend knows nothing of the festival, so the company's fall is listed low, to watch, saying why (as a churn
+    rise is then). From 2024-05 the history holds 2025-01, last year's festival month (春节 on 2025-01-29): the
+    fall is judged against trend and season, high."""
+    short = open_report(_company(tmp_path, {"华东": 0.6, "华南": 0.6}, start="2025-03", end="2026-02"), "2026-02")
+    row = company_frame(short)
+    assert row["festival_unseen"] and row["change"] == pytest.approx(-0.4)
+    (watched,) = _found(short)
+    assert watched["severity"] == "low" and watched["effect"] == pytest.approx(800.0)
+    assert watched["detail"].startswith("全公司本月销售额 1,200；按公司自身的趋势，本月应在 2,000 左右")
+    assert watched["detail"].endswith("本月处在春节前后（1–2 月），而数据中没有往年同期可比：低于预期的部分有多少来自"
+                                      "春节无法判断，先列为观察项，对照下月的恢复情况再下结论。")  # fmt: skip
+    assert not _found(short, company=False)
+    longer = open_report(_company(tmp_path, {"华东": 0.6, "华南": 0.6}, start="2024-05", end="2026-02"), "2026-02")
+    assert not company_frame(longer)["festival_unseen"]
+    (found,) = _found(longer)
+    assert found["severity"] == "high" and found["effect"] == pytest.approx(800.0)
+    assert "按公司自身的趋势和季节" in found["detail"] and "春节" not in found["detail"]
