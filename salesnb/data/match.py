@@ -179,6 +179,8 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
         unclear = _first_date(frame, sample, found)
         ambiguous = ambiguous if unclear is None else unclear
+    if "order_date" not in found and "delivered_at" in found:  # a shipping list dated by 签收日期 only:
+        found["order_date"] = found["delivered_at"]  # the sale is booked when delivered (and its delay still read)
     _hash_number(sample, found)
     _own_id(sample, found)
     if "region" not in found and "country" not in found:  # 上海, 广东省 …: a column of places
