@@ -66,3 +66,11 @@ def test_map_says_the_sales_are_booked_at_delivery(tmp_path: Path) -> None:
         "- 签收.csv：没有下单日期，销售按 签收日期 计入月份（签收即确认收入）；"
         "若有下单日期，请在映射文件中把 order_date 改为该列"
     ]
+
+
+def test_a_delivery_date_left_empty_on_some_orders_dates_no_sale() -> None:
+    """An order book whose 实际送货日期 is empty on undelivered orders: those would have no date, so no fallback."""
+    found, _ = match_columns(
+        pd.DataFrame({"订单号": ["1", "2"], "约定交期": ["2015/8/1", "2015/8/9"], "签收日期": ["2015/8/3", None]})
+    )
+    assert (found.get("order_date"), found["delivered_at"]) == (None, "签收日期")
