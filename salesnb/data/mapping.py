@@ -51,6 +51,7 @@ ONE_NAME_MANY_ROLES = (
     frozenset({"rep_id", "rep_name"}),
     frozenset({"order_id", "opportunity_id"}),
     frozenset({"category", "severity"}),
+    frozenset({"order_date", "delivered_at"}),  # a shipping list dated by its 签收日期 only: booked when delivered
 )
 JOINABLE = (ID, DATE, TIMESTAMP, PERIOD)  # columns a mapping may make of several: ids, and 年份 + 月份
 

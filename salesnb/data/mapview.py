@@ -142,6 +142,11 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         lines.append(f"- {t('map_rounded_price', lang, **said)}")
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
+    orders = proposal.columns.get("orders", {})
+    if orders.get("order_date") and orders.get("order_date") == orders.get("delivered_at"):  # a shipping list
+        key = "map_dated_by_delivery_promised" if orders.get("promised_at") else "map_dated_by_delivery"
+        said = {"date": orders["order_date"], "promised": orders.get("promised_at")}
+        lines.append(f"- {t(key, lang, file=proposal.tables['orders'], **said)}")
     if "orders" not in proposal.tables:
         return lines
     lines += _no_customer(proposal, lang)

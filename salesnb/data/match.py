@@ -39,6 +39,7 @@ from .dates import parse_dates
 from .namesakes import phone_customer
 from .parsing import NOT_A_NUMBER, parse_number
 from .scales import read_cost, read_profit
+from .skipped_rows import rows_without_sales
 from .team_reps import team_of_people
 from .year_months import dated_by_year_month
 
@@ -179,6 +180,7 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     if "order_date" not in found:  # a column named …时间/…日期/…date first, then any that reads as dates
         unclear = _first_date(frame, sample, found)
         ambiguous = ambiguous if unclear is None else unclear
+    _dated_by_delivery(frame, found)
     _hash_number(sample, found)
     _own_id(sample, found)
     if "region" not in found and "country" not in found:  # 上海, 广东省 …: a column of places
@@ -187,6 +189,21 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
             found["region"] = places[0]
     address_region(sample[filled], found)  # 收货地址, 省 市 区: a province column over it, it over a city
     return found, ambiguous
+
+
+def _dated_by_delivery(frame: pd.DataFrame, found: dict[str, str]) -> None:
+    """With no order date, a delivery date on every sale dates it: a shipping list (发货明细) books a sale at 签收.
+
+    Its delay is still read against the promise. Not where some sales are undelivered (an order book's empty
+    实际送货日期): they would have no month. Empty and 合计 rows are no sales
+    (:func:`~.skipped_rows.rows_without_sales`).
+    """
+    delivered = found.get("delivered_at")
+    if "order_date" in found or not delivered:
+        return
+    empty, total = rows_without_sales(frame)
+    if frame.loc[~(empty | total), delivered].notna().all():
+        found["order_date"] = delivered
 
 
 def _province_over_city(frame: pd.DataFrame, found: dict[str, str]) -> None:

@@ -488,7 +488,8 @@ def test_store_and_delivery_export_headers_and_no_staff_column_as_the_customer()
         frame(销售单编号=["S1"], 销售代表ID=["E1"], 预计送货日期=["2016-03-05"], 实际送货日期=["2016-03-07"])
     )
     assert found == {"order_id": "销售单编号", "rep_id": "销售代表ID", "promised_at": "预计送货日期",
-                     "delivered_at": "实际送货日期"}  # fmt: skip
+                     "delivered_at": "实际送货日期", "order_date": "实际送货日期"}  # fmt: skip
+    # no order date of its own, every order delivered: the sale is dated by its delivery (test_map_shipping_list)
     staff = frame(员工工号=["SS1", "SS1", "SS2", "SS3"], 会员X=["m1", "m1", "m2", "m3"])
     assert candidates(staff, {}, "customer_id") == ["会员X"]  # a staff number is no customer
 
