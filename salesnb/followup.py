@@ -23,6 +23,7 @@ from .angle import ANGLE_NAMES, get
 from .cause_tree import roots
 from .causes import link
 from .data.facts import forget_derived
+from .data.store_read import release_freed_memory
 from .display.formatting import format_amount, format_decimal, format_int, format_pct
 from .display.panel import Panel
 from .findings import SEVERITY_RANK, STANDING_SINCE, scoped_id
@@ -96,6 +97,7 @@ def scope_state(report: Report) -> dict[str, list[dict[str, Any]]]:
                 for key in alive:
                     runs[key] += 1
             forget_derived(report.ds)  # keep one angle's derived tables in memory at a time, not five
+            release_freed_memory()  # ... and their freed pages not resident beside the next angle's
             current += [
                 {**f, "status": "new" if runs[f["id"]] == 1 else "persisting", "months": runs[f["id"]]} for f in now
             ]

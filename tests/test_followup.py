@@ -92,6 +92,15 @@ def test_status_new_persisting_and_resolved(planted):
     assert len(calls) == before  # memoised per scope
 
 
+def test_each_angles_freed_tables_are_handed_back_before_the_next_angle(planted, monkeypatch):
+    """After each of the five angles' rules (market ... support) its derived tables go, and their pages with them."""
+    report, calls = planted
+    released = []
+    monkeypatch.setattr(followup, "release_freed_memory", lambda: released.append(len(calls)))
+    followup.scope_findings(report)
+    assert len(released) == len(ANGLE_NAMES) - 1 == 5 and released == sorted(released)
+
+
 def test_ids_match_across_months(planted):
     report, _ = planted
 

@@ -156,6 +156,25 @@ def test_compound_low_counts_how_lumpy_orders_leave_a_month_nearly_empty():
     assert p == stats.compound_low(0.25, 2, np.array([1.0, 9.0] * 20), key="R2")  # the same answer every run
 
 
+def test_compound_low_keeps_its_simulated_answer_to_the_last_bit():
+    """Ten orders of 30 to 3,000, 7 (3.5) a month usually, a month at 40 % (15 %): the very floats the simulation
+    gave before its draws were read by ``take`` and counted, and the Poisson chances computed without scipy's
+    checks. Reports must stay byte-identical, so the random stream and each sum are unchanged."""
+    sizes = np.array([120, 80, 3000, 45, 600, 75, 210, 990, 30, 150.0])
+    assert stats.compound_low(0.4, 7, sizes, key="R7") == 0.25621857808952037
+    assert stats.compound_low(0.15, 3.5, sizes, key="R8") == 0.21911890334392475
+
+
+@pytest.mark.parametrize("mu", [1e-6, 0.3, 1.0, 2.5, 7.0, 18.4, 59.99])
+def test_poisson_helpers_give_scipys_floats(mu):
+    """The pmf and the 1 − 1e-12 quantile behind compound_low equal scipy's, bit for bit (7 usual orders: 33)."""
+    k = np.arange(int(3 * mu) + 40)
+    assert stats._poisson_pmf(k, mu).tobytes() == sps.poisson.pmf(k, mu).tobytes()
+    for q in (1 - 1e-12, 0.5, 0.01):
+        assert stats._poisson_ppf(q, mu) == sps.poisson.ppf(q, mu)
+    assert stats._poisson_ppf(1 - 1e-12, 7.0) == 33.0
+
+
 def test_compound_low_reads_a_big_sellers_month_as_lognormal():
     """From 60 usual orders on: the lognormal with the total's coefficient of variation √((1 + cv²) ÷ orders)."""
     sizes = np.array([1.0, 3.0] * 50)  # units 0.5 and 1.5: cv² 0.25

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
 import gc
-import sys
 
 import matplotlib.pyplot as plt
 
@@ -33,7 +31,7 @@ def release_memory() -> None:
     is collected by the full sweep every :data:`FULL_SWEEP_EVERY` reports (everything unfrozen first).
     """
     from ..data.facts import forget_derived
-    from ..data.store_read import release_arrow_memory
+    from ..data.store_read import release_freed_memory
 
     forget_derived()
     _STATE["released"] += 1
@@ -41,9 +39,4 @@ def release_memory() -> None:
         gc.unfreeze()  # the frozen objects too: cycles among them that became garbage since
     gc.collect()
     gc.freeze()
-    release_arrow_memory()  # the text columns' buffers are Arrow's: its allocator keeps freed pages otherwise
-    if sys.platform.startswith("linux"):
-        try:
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to trim
-            pass
+    release_freed_memory()  # Arrow's pool (the text columns' buffers) and glibc's heap keep freed pages otherwise

@@ -11,7 +11,9 @@ DuckDB: pyarrow reads them as fast, and DuckDB's allocator would keep the read's
 
 from __future__ import annotations
 
+import ctypes
 import os
+import sys
 import weakref
 from collections import Counter
 from dataclasses import dataclass, field
@@ -119,6 +121,22 @@ def release_arrow_memory() -> None:
     import pyarrow as pa
 
     pa.default_memory_pool().release_unused()
+
+
+def release_freed_memory() -> None:
+    """Hand every freed page back to the system: Arrow's pool (:func:`release_arrow_memory`) and glibc's heap.
+
+    numpy's arrays live on glibc's heap, text columns in Arrow's pool: two allocators that never reuse each other's
+    free pages. Freed frames (an angle's derived tables, let go by :func:`~salesnb.data.facts.forget_derived`)
+    otherwise stay resident in the one while the next angle grows the other: at a million order lines 150 MiB
+    less after the first angle of a report scope. ``malloc_trim`` exists on glibc only (not musl, not macOS).
+    """
+    release_arrow_memory()
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc (e.g. musl): nothing to trim
+            pass
 
 
 def open_store(

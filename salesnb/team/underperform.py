@@ -108,12 +108,15 @@ def _lumpy_p(report: Report, expect: pd.DataFrame, usual: pd.Series, history: li
         return out
     orders = facts.scoped(facts.order_facts(report.ds), report.region, history)
     orders = orders[orders["rep_id"].isin(fell)]
-    sizes = orders.groupby("rep_id")["revenue"].apply(np.asarray)
-    for rep in fell:
-        count = usual.get(rep, np.nan) * expect.at[rep, "factor"]
-        if rep in sizes.index and count > 0:
-            out[rep] = stats.compound_low(expect.at[rep, "ratio"], count, sizes[rep], key=str(rep))
-    return out
+    sizes = orders.groupby("rep_id")["revenue"].apply(np.asarray).to_dict()
+    counts = usual.reindex(fell).to_numpy(dtype=float) * expect.loc[fell, "factor"].to_numpy(dtype=float)
+    ratios = expect.loc[fell, "ratio"].to_numpy(dtype=float)
+    found = {  # one Series at the end: setting 3,000 reps one by one cost more than their sums
+        rep: stats.compound_low(ratio, count, sizes[rep], key=str(rep))
+        for rep, count, ratio in zip(fell, counts, ratios, strict=True)
+        if rep in sizes and count > 0
+    }
+    return out.fillna(pd.Series(found, dtype=float)) if found else out
 
 
 def _last_month(revenue: pd.DataFrame, report: Report) -> pd.Series:

@@ -10,7 +10,7 @@ from pandas.testing import assert_frame_equal
 
 from salesnb.data import facts
 from salesnb.data.dataset import Dataset
-from salesnb.data.store_read import release_arrow_memory
+from salesnb.data.store_read import release_arrow_memory, release_freed_memory
 
 
 def _dataset() -> Dataset:
@@ -83,3 +83,16 @@ def test_release_arrow_memory_keeps_live_buffers():
     big = pc.add(pa.array(np.arange(1_000_000, dtype=np.int64)), 1)  # a result: in Arrow's own pool
     release_arrow_memory()
     assert pool.bytes_allocated() >= big.nbytes and big[999_999].as_py() == 1_000_000
+
+
+def test_release_freed_memory_keeps_live_arrow_and_numpy_buffers(monkeypatch):
+    from salesnb.data import store_read
+
+    calls = []
+    monkeypatch.setattr(store_read, "release_arrow_memory", lambda: calls.append("arrow"))
+    text = pd.Series([f"c{i}" for i in range(100_000)], dtype="str")  # Arrow's pool
+    numbers = np.arange(1_000_000, dtype=np.float64) * 2  # glibc's heap
+    freed = np.ones(2_000_000)  # something made and freed
+    del freed
+    release_freed_memory()
+    assert calls == ["arrow"] and text.iloc[99_999] == "c99999" and numbers[999_999] == 1_999_998.0
