@@ -265,7 +265,8 @@ def _focus(frame: pd.DataFrame, prior_p: pd.Series, prior_rate: pd.Series, thr: 
     than usual too: the rule of :func:`_above_usual` with a one-sided binomial p of its returned lines below
     ``return_spread_p``, its usual chance leaning on the line's company-wide rate as a product's does. A line
     selling mostly one product holds most of its excess in that product even when every product returns more;
-    the share alone would name the product of a line-wide problem.
+    the share alone would name the product of a line-wide problem. Nor is it named when the rest of the line sold
+    too few lines to be seen returning less than the product (:func:`_set_apart`).
     """
     focus = pd.Series("", index=frame.index, dtype=object)
     products = frame[(frame["level"] == "product") & ((frame["units_sold"] > 0) | (frame["units_returned"] > 0))]
@@ -281,8 +282,26 @@ def _focus(frame: pd.DataFrame, prior_p: pd.Series, prior_rate: pd.Series, thr: 
         rest = _usual(rest, pd.Series(prior_p.get(line, 0.0), index=rest.index),
                       pd.Series(prior_rate.get(line, 0.0), index=rest.index))  # fmt: skip
         spread = bool((_above_usual(rest, thr) & (rest["p_value"] < thr["return_spread_p"])).iloc[0])
-        focus[i] = "" if spread else str(top["product_id"])
+        focus[i] = "" if spread or not _set_apart(frame, row, top, rest, thr) else str(top["product_id"])
     return focus
+
+
+def _set_apart(frame: pd.DataFrame, row: pd.Series, top: pd.Series, rest: pd.DataFrame, thr: dict) -> bool:
+    """Whether the line's other products are seen to return less than ``top`` this month (or there are none).
+
+    Naming the product says the rest of the line is spared. That needs the rest to have sold enough lines that,
+    had they come back at ``top``'s chance, this few returned lines would be unlikely (one-sided binomial p below
+    ``return_spread_p``). A line whose other products sold nothing this month cannot show it: the line is named.
+    A line that is one product (no other product sold in the scope, this month or in the history) is the product.
+    """
+    same = frame[(frame["level"] == "product") & (frame["scope"] == row["scope"])
+                 & (frame["product_line"] == row["product_line"])]  # fmt: skip
+    same = same[same["product_id"] != top["product_id"]]
+    if not ((same["lines_sold"] > 0) | (same["hist_lines"] > 0)).any():
+        return True
+    chance = stats.ratio(top["lines_returned"], top["lines_sold"])
+    p = stats.binom_low(int(rest["lines_returned"].iloc[0]), int(rest["lines_sold"].iloc[0]), chance)
+    return p < thr["return_spread_p"]
 
 
 def _with_reasons(frame: pd.DataFrame, now: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,11 @@ def test_findings_of_the_problem_region(folder):
     assert ("discount_deepening", (("product_line", "A线"),)) in by_code
     assert ("margin_erosion", (("product_line", "C线"),)) in by_code
     assert ("lost_to_competitor", (("competitor", "乙竞"),)) in by_code
-    assert any(f["code"] == "return_rate_high" and f["segment"]["product_id"] == "P1" for f in found)
+    # A线's returns: P1's 12 of 24 units (6 of 12 lines); P3 sold 2 lines, none back, but at P1's chance (0.5)
+    # that has p 0.5² = 0.25: two lines cannot show P3 spared, so the line is named, P1 first among its products
+    (ret,) = [f for f in found if f["code"] == "return_rate_high"]
+    assert ret["segment"] == {"product_line": "A线"} and ret["value"] == pytest.approx(12 / 26)
+    assert [(m["segment"]["product_id"], m["value"]) for m in ret["members"]] == [("P1", 0.5), ("P3", 0.0)]
     # A线's margin fell with its discount: the discount finding covers it, no margin finding for A线
     assert not any(f["code"] == "margin_erosion" and f["segment"]["product_line"] == "A线" for f in found)
     assert len(found) == 5

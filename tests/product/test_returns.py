@@ -195,3 +195,27 @@ def test_a_line_whose_excess_is_one_products_names_the_product(focus):
     assert hit["segment"] == {"product_line": "K", "product_id": "K1", "product_name": "K1"}
     assert hit["value"] == pytest.approx(0.6) and hit["baseline"] == pytest.approx(6 / 600)
     assert [m["segment"]["product_id"] for m in hit["members"]] == ["K1", "K2"]
+
+
+@pytest.mark.parametrize(("k2_lines", "named"), [(0, False), (2, False), (4, True)])
+def test_a_product_is_named_only_when_the_rest_of_its_line_is_seen_to_be_spared(tmp_path, k2_lines, named):
+    """西北 of the focus data with K2 selling ``k2_lines`` of its four October lines (none back; it sold 4 a
+    month before). K1's lines came back at 6 of 10; had K2's come back at that chance, none of 4 back has p
+    0.4⁴ = 0.026 (below return_spread_p 0.05: K2 is spared, K1 is named), none of 2 has 0.4² = 0.16 and of 0
+    lines 1: nothing shows the rest of the line spared, so the line K is named (60 of 100 + k2 units back)."""
+    from tiny import write_tiny
+
+    tables = _focus_tables()
+    kept = {f"W10{k:02d}" for k in range(k2_lines)}
+    tables["order_lines"] = [
+        x for x in tables["order_lines"]
+        if not (x["order_id"].startswith("W10") and x["product_id"] == "K2" and x["order_id"] not in kept)
+    ]  # fmt: skip
+    folder = write_tiny(tmp_path / "spared", tables=tables)
+    (hit,) = [f for f in product.angle_findings(report(folder, "西北", "2026-10")) if f["code"] == "return_rate_high"]
+    if named:
+        assert hit["segment"] == {"product_line": "K", "product_id": "K1", "product_name": "K1"}
+        assert hit["value"] == pytest.approx(0.6)
+    else:
+        assert hit["segment"] == {"product_line": "K"}
+        assert hit["value"] == pytest.approx(60 / (100 + k2_lines)) and hit["baseline"] == pytest.approx(6 / 624)
