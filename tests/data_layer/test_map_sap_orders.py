@@ -1,0 +1,52 @@
+"""An SAP (or 金蝶云星空) 销售订单明细 in Chinese: 销售组织, 分销渠道, 物料描述, 物料组; 原币 and 本币 money.
+
+Real round 28 (Global Bike's S/4HANA orders as a Chinese export): the region fell to 国家 (2 values) over the
+four 销售组织, the products had no names nor lines, and the 币种 column (USD, EUR) beside 本币无税金额 was
+refused as mixed currencies, the way out offered (rates) multiplying yuan by the dollar's rate.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from salesnb.data.propose import propose_mapping
+
+HEAD = (
+    "订单号,行号,单据日期,销售组织,分销渠道,物料组,客户编码,客户名称,城市,国家,物料编码,物料描述,数量,币种,汇率,"
+    "原币无税金额,本币无税金额"
+)
+ROWS = [  # order, line, date, org, group, customer, city, country, material, name, qty, currency, rate, 原币 net
+    ("9600", "10", "2022/1/3 0:00", "美东销售组织", "自行车", "129000", "Beantown Bikes", "Boston", "美国", "ORWN1000",
+     "Women's Off Road Bike", 9, "USD", 7.0, 2000.0),
+    ("9600", "20", "2022/1/3 0:00", "美东销售组织", "骑行配件", "129000", "Beantown Bikes", "Boston", "美国",
+     "PUMP1000", "Air Pump", 10, "USD", 7.0, 100.0),
+    ("9601", "10", "2022/1/4 0:00", "美西销售组织", "自行车", "134000", "Silicon Valley Bikes", "Palo Alto", "美国",
+     "ORWN1000", "Women's Off Road Bike", 5, "USD", 7.0, 1200.0),
+    ("9602", "10", "2022/1/5 0:00", "德北销售组织", "自行车", "138000", "Alster Cycling", "Hamburg", "德国",
+     "ORWN1000", "Women's Off Road Bike", 4, "EUR", 8.0, 1000.0),
+    ("9603", "10", "2022/1/6 0:00", "德南销售组织", "骑行配件", "139000", "Bavaria Bikes", "München", "德国",
+     "PUMP1000", "Air Pump", 20, "EUR", 8.0, 150.0),
+    ("9604", "10", "2022/1/7 0:00", "德南销售组织", "自行车", "139000", "Bavaria Bikes", "München", "德国",
+     "ORWN1000", "Women's Off Road Bike", 2, "EUR", 8.0, 500.0),
+]  # fmt: skip
+
+
+def _export(tmp_path: Path) -> Path:
+    lines = [HEAD]
+    for order, line, day, org, group, cust, name, city, country, code, desc, qty, cur, rate, net in ROWS:
+        lines.append(
+            f'{order},{line},{day},{org},批发,{group},{cust},{name},{city},{country},{code},"{desc}",{qty},{cur},'
+            f'{rate:.4f},"{net:,.2f}","{net * rate:,.2f}"'
+        )
+    lines.append('合计,,,,,,,,,,,,50,,,"4,950.00","36,500.00"')
+    path = tmp_path / "销售订单明细.csv"
+    path.write_text("\r\n".join(lines) + "\r\n", encoding="gb18030")
+    return path
+
+
+def test_sales_organisation_channel_description_and_material_group_are_read(tmp_path: Path) -> None:
+    proposal = propose_mapping(_export(tmp_path))
+    orders, products = proposal.columns["orders"], proposal.columns["products"]
+    assert orders["region"] == "销售组织" and orders["channel"] == "分销渠道"  # not 国家's 2 values, nor 城市's 5
+    assert products["product_name"] == "物料描述" and products["product_line"] == "物料组"
+    assert orders["amount"] == "本币无税金额"  # the books' yuan, not 原币无税金额's dollars and euros
