@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from salesnb.data.currency import books_money
+from salesnb.data.loading import load_dataset
+from salesnb.data.mapping import load_mapping
 from salesnb.data.propose import propose_mapping
+from salesnb.errors import DataValidationError
 
 HEAD = (
     "订单号,行号,单据日期,销售组织,分销渠道,物料组,客户编码,客户名称,城市,国家,物料编码,物料描述,数量,币种,汇率,"
@@ -50,3 +56,50 @@ def test_sales_organisation_channel_description_and_material_group_are_read(tmp_
     assert orders["region"] == "销售组织" and orders["channel"] == "分销渠道"  # not 国家's 2 values, nor 城市's 5
     assert products["product_name"] == "物料描述" and products["product_line"] == "物料组"
     assert orders["amount"] == "本币无税金额"  # the books' yuan, not 原币无税金额's dollars and euros
+
+
+def test_books_currency_money_beside_a_mixed_currency_column_is_one_currency(tmp_path: Path) -> None:
+    path = _export(tmp_path)
+    ds = load_dataset(path, mapping=propose_mapping(path).mapping())
+    revenue = ds["order_lines"].eval("quantity * unit_price").sum()
+    assert revenue == pytest.approx(2100 * 7 + 1200 * 7 + 1650 * 8)  # 36,300 yuan: the 本币 column as it stands
+    assert ds["orders"].groupby("region")["amount"].sum().to_dict() == pytest.approx(
+        {"美东销售组织": 14700.0, "美西销售组织": 8400.0, "德北销售组织": 8000.0, "德南销售组织": 5200.0}
+    )
+    said = [w.text("zh") for w in ds.warnings if "本币" in w.text("zh")]
+    books = "但金额取自本币列（本币无税金额），已是一种货币，不按 币种 换算"
+    assert said == [f"销售订单明细.csv：币种 列有 EUR 3 行, USD 3 行，{books}"]
+
+
+def test_declared_rates_never_convert_books_currency_money_twice(tmp_path: Path) -> None:
+    path = _export(tmp_path)
+    mapping = propose_mapping(path).mapping()
+    mapping["currency"] = {"column": "币种", "base": "CNY", "rates": {"USD": 7.0, "EUR": 8.0}}
+    ds = load_dataset(path, mapping=mapping)
+    assert ds["order_lines"].eval("quantity * unit_price").sum() == pytest.approx(36300.0)
+
+
+def test_document_currency_money_is_still_refused_as_mixed(tmp_path: Path) -> None:
+    path = _export(tmp_path)
+    mapping = propose_mapping(path).mapping()
+    mapping["columns"]["orders"]["amount"] = "原币无税金额"
+    mapping["columns"]["order_lines"]["unit_price"] = "=[原币无税金额] / [数量]"
+    with pytest.raises(DataValidationError, match="2 currencies"):
+        load_dataset(path, mapping=mapping)
+
+
+def test_books_money_reads_plain_and_computed_columns() -> None:
+    names = load_mapping(
+        {
+            "columns": {
+                "orders": {"order_id": "单号", "amount": "本币价税合计"},
+                "order_lines": {"unit_price": "=[本位币金额] / [数量]", "unit_cost": "成本"},
+            }
+        }
+    )
+    assert books_money(names, ["orders"]) == "本币价税合计"
+    assert books_money(names, ["order_lines"]) == ""  # 成本 is in the row's currency
+    in_file = ["本币价税合计", "本位币金额", "数量"]  # 成本 read from another file
+    assert books_money(names, ["orders", "order_lines"], in_file) == "本币价税合计, 本位币金额"
+    assert books_money(load_mapping({"columns": {"orders": {"amount": "Amount in Local Currency"}}}), ["orders"])
+    assert not books_money(load_mapping({"columns": {"orders": {"order_id": "单号"}}}), ["orders"])  # no money
