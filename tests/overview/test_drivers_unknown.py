@@ -6,14 +6,19 @@ from overview.helpers import report, tables
 from salesnb import drivers
 
 
+def _orders_only(data: dict) -> None:
+    """Leave ``data`` with its orders alone, each carrying its amount (O1..O4: 200, 20, 182, 60)."""
+    for name in ("reps", "order_lines", "customers", "products", "targets"):
+        del data[name]
+    data["orders"] = [{**row, "amount": amount} for row, amount in zip(data["orders"], (200, 20, 182, 60), strict=True)]
+
+
 def test_a_dimension_the_data_lacks_is_skipped_and_named(tmp_path):
     data = tables()
     for row in data["orders"]:  # no rep or channel column, no reps table, no order lines or customers
         del row["rep_id"], row["channel"]
     data["orders"][3]["region"] = "华南"  # O4 (C, 60) sells in 华南
-    for name in ("reps", "order_lines", "customers", "products", "targets"):
-        del data[name]
-    data["orders"] = [{**row, "amount": amount} for row, amount in zip(data["orders"], (200, 20, 182, 60), strict=True)]
+    _orders_only(data)
     r = report(write_tiny(tmp_path / "t", tables=data), region="ALL")
     table = drivers.driver_table(r)
     assert set(table["dimension"]) == {"region"}  # channel and rep were one "未知" segment holding the whole change
@@ -50,9 +55,7 @@ def test_a_month_with_sales_but_no_dimension_to_rank_by_says_so_not_that_there_i
     data = tables()
     for row in data["orders"]:
         del row["rep_id"], row["channel"]
-    for name in ("reps", "order_lines", "customers", "products", "targets"):
-        del data[name]
-    data["orders"] = [{**row, "amount": amount} for row, amount in zip(data["orders"], (200, 20, 182, 60), strict=True)]
+    _orders_only(data)
     note = drivers.driver_panel(report(write_tiny(tmp_path / "t", tables=data))).note  # the region's report
     assert note.startswith("数据中没有可用于排名的维度，本节跳过。") and "本期没有数据" not in note
 
@@ -65,9 +68,7 @@ def test_a_dimension_of_one_value_is_said_and_never_ranked_as_the_whole_change(t
         del row["rep_id"]
         row["channel"] = "批发"
     data["orders"][3]["region"] = "华南"  # O4 (C, 60) sells in 华南
-    for name in ("reps", "order_lines", "customers", "products", "targets"):
-        del data[name]
-    data["orders"] = [{**row, "amount": amount} for row, amount in zip(data["orders"], (200, 20, 182, 60), strict=True)]
+    _orders_only(data)
     r = report(write_tiny(tmp_path / "t", tables=data), region="ALL")
     table = drivers.driver_table(r)
     assert set(table["dimension"]) == {"region"}
