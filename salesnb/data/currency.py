@@ -26,7 +26,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .column_words import NAMES, named_column
+from .column_words import BOOKS_WORDS, NAMES, named_column
 from .dataset import Mapping
 from .expressions import column_names, parse_expression
 from .messages import Message
@@ -41,7 +41,6 @@ MONEY: dict[str, tuple[str, ...]] = {  # each table's columns holding money
     "invoices": ("amount", "paid_amount"),
 }
 LISTED = 4  # currencies named in a message
-BOOKS_WORDS = tuple(NAMES["books_currency_words"])  # 本币, 本位币, local currency: money already in one currency
 
 
 def currency_code(value: object) -> str | None:

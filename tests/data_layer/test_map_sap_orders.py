@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from salesnb.data.column_words import books_plain, normalise
 from salesnb.data.currency import books_money
 from salesnb.data.loading import load_dataset
 from salesnb.data.mapping import load_mapping
@@ -19,7 +20,7 @@ from salesnb.errors import DataValidationError
 
 HEAD = (
     "订单号,行号,单据日期,销售组织,分销渠道,物料组,客户编码,客户名称,城市,国家,物料编码,物料描述,数量,币种,汇率,"
-    "原币无税金额,本币无税金额"
+    "原币无税金额,本币折前金额,本币无税金额"
 )
 ROWS = [  # order, line, date, org, group, customer, city, country, material, name, qty, currency, rate, 原币 net
     ("9600", "10", "2022/1/3 0:00", "美东销售组织", "自行车", "129000", "Beantown Bikes", "Boston", "美国", "ORWN1000",
@@ -42,9 +43,9 @@ def _export(tmp_path: Path) -> Path:
     for order, line, day, org, group, cust, name, city, country, code, desc, qty, cur, rate, net in ROWS:
         lines.append(
             f'{order},{line},{day},{org},批发,{group},{cust},{name},{city},{country},{code},"{desc}",{qty},{cur},'
-            f'{rate:.4f},"{net:,.2f}","{net * rate:,.2f}"'
+            f'{rate:.4f},"{net:,.2f}","{net * rate / 0.8:,.2f}","{net * rate:,.2f}"'
         )
-    lines.append('合计,,,,,,,,,,,,50,,,"4,950.00","36,500.00"')
+    lines.append('合计,,,,,,,,,,,,50,,,"4,950.00","45,375.00","36,300.00"')
     path = tmp_path / "销售订单明细.csv"
     path.write_text("\r\n".join(lines) + "\r\n", encoding="gb18030")
     return path
@@ -56,6 +57,14 @@ def test_sales_organisation_channel_description_and_material_group_are_read(tmp_
     assert orders["region"] == "销售组织" and orders["channel"] == "分销渠道"  # not 国家's 2 values, nor 城市's 5
     assert products["product_name"] == "物料描述" and products["product_line"] == "物料组"
     assert orders["amount"] == "本币无税金额"  # the books' yuan, not 原币无税金额's dollars and euros
+    assert proposal.columns["order_lines"]["list_price"] == "=[本币折前金额] / [数量]"  # 折前金额 in the books' yuan
+
+
+def test_a_books_currency_prefix_names_the_plain_concept() -> None:
+    names = ["本币折前金额", "本位币价税合计", "本币", "折前金额", "原币折前金额"]
+    assert [books_plain(normalise(n)) for n in names] == [
+        "折前金额", "价税合计", None, None, None,
+    ]  # fmt: skip
 
 
 def test_books_currency_money_beside_a_mixed_currency_column_is_one_currency(tmp_path: Path) -> None:
@@ -66,8 +75,10 @@ def test_books_currency_money_beside_a_mixed_currency_column_is_one_currency(tmp
     assert ds["orders"].groupby("region")["amount"].sum().to_dict() == pytest.approx(
         {"美东销售组织": 14700.0, "美西销售组织": 8400.0, "德北销售组织": 8000.0, "德南销售组织": 5200.0}
     )
+    lines = ds["order_lines"].set_index(["order_id", "product_id"])
+    assert lines.loc[("9603", "PUMP1000"), "list_price"] == pytest.approx(150 * 8 / 0.8 / 20)  # 75 yuan, not euros
     said = [w.text("zh") for w in ds.warnings if "本币" in w.text("zh")]
-    books = "但金额取自本币列（本币无税金额），已是一种货币，不按 币种 换算"
+    books = "但金额取自本币列（本币无税金额, 本币折前金额），已是一种货币，不按 币种 换算"
     assert said == [f"销售订单明细.csv：币种 列有 EUR 3 行, USD 3 行，{books}"]
 
 
