@@ -40,14 +40,17 @@ def _dimensions(report: Report) -> tuple[list[str], list[str], dict[str, str]]:
 
     Region only in the ALL report; a dimension whose every value in the data is unknown (no region, no channel
     or rep column, no product lines, no employee counts) is skipped rather than ranked as one "未知" segment. So is
-    one holding a single value on every order (an ERP's 分销渠道 of 批发 alone): its one segment is the whole
-    change, and ranked first it named the whole company as the driver.
+    one holding a single value on every order (an ERP's 分销渠道 of 批发 alone), or on every order of the report's
+    region (a region selling through one channel of several): its one segment is the whole change, and ranked
+    first it named the whole company (or region) as the driver.
     """
     used, lacking, single = [], [], {}
     for dim in DIMENSIONS:
         if dim == "region" and report.region != ALL:
             continue
         values = _present(report, dim)
+        if len(values) > 1 and report.region != ALL and dim != "size_band":
+            values = _present(report, dim, report.region)  # the region's own: several company-wide, one here
         if not values:
             lacking.append(dim)
         elif len(values) == 1 and values[0] != facts.UNKNOWN:
@@ -57,23 +60,23 @@ def _dimensions(report: Report) -> tuple[list[str], list[str], dict[str, str]]:
     return used, lacking, single
 
 
-def _present(report: Report, dim: str) -> tuple[str, ...]:
-    """The values of ``dim`` in the data, up to two: none known, one, or several (the unknown counts as one).
+def _present(report: Report, dim: str, region: str = ALL) -> tuple[str, ...]:
+    """The values of ``dim`` in the data of ``region``, up to two: none known, one, or several (unknown is one).
 
-    A property of the dataset: looked at once per dataset, not by every report (it scans whole columns).
+    A property of the dataset: looked at once per dataset and region, not by every report (it scans whole columns).
     """
-    return report.cached("drivers", ("present", dim), lambda ds: _holds(ds, dim))
+    return report.cached("drivers", ("present", dim, region), lambda ds: _holds(ds, dim, region))
 
 
-def _holds(ds: Any, dim: str) -> tuple[str, ...]:
+def _holds(ds: Any, dim: str, region: str = ALL) -> tuple[str, ...]:
     if dim == "product_line":
         lines = facts.line_facts(ds) if ds.has("order_lines") else None
-        return () if lines is None else _values(lines["product_line"])
+        return () if lines is None else _values(facts.in_region(lines, region)["product_line"])
     if dim == "size_band":
         customers = ds.get("customers")
         counts = None if customers is None else customers["employee_count"]
         return () if counts is None or counts.isna().all() else _values(counts.astype("string").fillna(facts.UNKNOWN))
-    return _values(facts.order_facts(ds)[dim])
+    return _values(facts.in_region(facts.order_facts(ds), region)[dim])
 
 
 def _values(values: pd.Series) -> tuple[str, ...]:

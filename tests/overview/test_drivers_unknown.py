@@ -84,3 +84,19 @@ def test_a_dimension_of_one_value_is_said_and_never_ranked_as_the_whole_change(t
     data["orders"][1]["channel"] = ""  # one order without its channel: 批发 and 未知 are two segments, ranked
     r = report(write_tiny(tmp_path / "u", tables=data), region="ALL")
     assert set(drivers.driver_table(r)["dimension"]) == {"region", "channel"}
+
+
+def test_a_region_selling_through_one_channel_of_several_does_not_rank_it(tmp_path):
+    """Several channels company-wide, one in the region's every order: in its report the channel is the whole
+    change, said as one value; the company's report still ranks the channels."""
+    data = tables()
+    data["orders"][3]["region"] = "华南"  # O4 (C, 60) sells in 华南, through 电商
+    for row in data["orders"]:
+        row["channel"] = "直营" if row["region"] == "华东" else "电商"
+    _orders_only(data)
+    path = write_tiny(tmp_path / "t", tables=data)
+    east = report(path, region="华东")
+    assert "channel" not in set(drivers.driver_table(east)["dimension"])
+    single = "未纳入排名（数据中只有一个值，它的变化就是总变化）：渠道（直营）、销售代表（R1）。"  # 华东's one rep too
+    assert drivers.driver_panel(east).note.endswith(single)
+    assert "channel" in set(drivers.driver_table(report(path, region="ALL"))["dimension"])
