@@ -41,6 +41,7 @@ DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a
 NOT_ORDER_DATES = tuple(NAMES["not_order_dates"])  # BirthDate, StockDate, 入职日期: dates of something else
 NOT_AMOUNTS = tuple(NAMES["not_amounts"])  # Customer_Age, Satisfaction_Rating: numbers that are no money
 NOT_ORDER_IDS = tuple(NAMES["not_order_ids"])  # employees, seats, 人数: a count of people, never an order number
+BOOKS_WORDS = tuple(NAMES["books_currency_words"])  # 本币, 本位币, local currency: money already in one currency
 PLACE_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
 PLACES = frozenset(NAMES["places"])  # provinces and large cities: a region column's values
 # Traditional characters of export headers (客戶代碼, 數量, 單價, 金額, 負責人) and total rows (合計): a Taiwan or
@@ -92,6 +93,16 @@ def _concepts() -> dict[str, str]:
         for name in (concept, *synonyms):
             out.setdefault(_loose(name), concept)
     return out
+
+
+def books_plain(name: str) -> str | None:
+    """A loose name's concept word without its books-currency prefix: 本币折前金额 → 折前金额; ``None`` without one.
+
+    A 用友/SAP list writes each money column twice, 原币… in the row's currency and 本币… in the books' own; the
+    本币 one is the concept its plain name says (:mod:`~salesnb.data.currency` never converts it).
+    """
+    word = next((w for w in BOOKS_WORDS if name.startswith(w) and len(name) > len(w)), None)
+    return None if word is None else name[len(word) :]
 
 
 def named_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:

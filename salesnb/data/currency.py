@@ -12,15 +12,23 @@ currency: {column: 货币, base: CNY, rates: {EUR: 7.8, USD: 7.2}}   # one EUR i
 or an ``exclude:`` keeping one currency. With rates, every money column of a table read from that file
 (amounts, prices, costs) is multiplied by its row's rate before orders are totalled (:func:`in_base_currency`),
 and a warning says what was converted. A currency is recognised however it is written (人民币, RMB, ¥ are CNY).
+
+A money column named in the books' own currency (用友/SAP's 本币无税金额 beside 原币无税金额, 汇率 and 币种) is
+already one currency: a table whose money all comes from such columns is never converted, and its file's mixed
+币种 is said as a warning, not refused (:func:`books_money`). Refused, the mapping's way out (rates) would have
+multiplied yuan by the euro's rate.
 """
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
-from .column_words import NAMES, named_column
+from .column_words import BOOKS_WORDS, NAMES, named_column
 from .dataset import Mapping
+from .expressions import column_names, parse_expression
 from .messages import Message
 
 CURRENCY_NAMES = tuple(NAMES["currency_names"])  # 货币, 币种, currency: the column naming a row's currency
@@ -55,15 +63,19 @@ def currency_problems(frame: pd.DataFrame, names: Mapping, where: str) -> tuple[
     """(problems, warnings) of a file's currencies: several without rates, or one without its rate, is a problem.
 
     A file of one currency says nothing, nor do the currencies the mapping's ``exclude:`` leaves out. With the
-    mapping's rates, a warning says which rows were converted.
+    mapping's rates, a warning says which rows were converted; a file whose money is read from 本币 columns alone
+    (:func:`books_money`), that they were not.
     """
     column = currency_column(frame, names)
     if column is None:
         return [], []
     codes = _codes(frame[column]).value_counts().sort_index()
+    books = books_money(names, list(names.columns), frame.columns)
     codes = codes.sort_values(ascending=False, kind="stable")  # the most rows first, a tie by its code
     left_out = {currency_code(v) for rules in names.exclude.values() for v in rules.get(column, [])}
     codes = codes[[code not in left_out for code in codes.index]]  # exclude: {orders: {货币: [EUR, USD]}}
+    if books and (len(codes) > 1 or names.currency):
+        return [], [Message("problem_currency_books", where=where, column=column, listed=_listed(codes), columns=books)]
     if not names.currency:
         if len(codes) < 2:
             return [], []
@@ -92,7 +104,7 @@ def in_base_currency(table: str, frame: pd.DataFrame, names: Mapping) -> pd.Data
     """
     column = currency_column(frame, names) if names.currency else None
     money = [c for c in MONEY.get(table, ()) if c in frame.columns]
-    if column is None or not money:
+    if column is None or not money or books_money(names, [table]):
         return frame
     factor = _factors(frame[column], names)
     return frame.assign(**{c: frame[c] * factor for c in money})
@@ -107,6 +119,8 @@ def lines_in_order_currency(tables: dict[str, pd.DataFrame], names: Mapping) -> 
     lines, orders = tables.get("order_lines"), tables.get("orders")
     if not names.currency or lines is None or orders is None or currency_column(lines, names) is not None:
         return tables
+    if books_money(names, ["order_lines"]):  # 本币 prices: already in one currency
+        return tables
     column = currency_column(orders, names)
     money = [c for c in MONEY["order_lines"] if c in lines.columns]
     if column is None or not money:
@@ -114,6 +128,44 @@ def lines_in_order_currency(tables: dict[str, pd.DataFrame], names: Mapping) -> 
     by_order = pd.Series(_factors(orders[column], names), index=orders["order_id"].to_numpy())
     factor = lines["order_id"].map(by_order[~by_order.index.duplicated()]).fillna(1.0).to_numpy(dtype=float)
     return {**tables, "order_lines": lines.assign(**{c: lines[c] * factor for c in money})}
+
+
+def books_money(names: Mapping, tables: list[str], columns: object = None) -> str:
+    """The user's money columns of ``tables`` (among ``columns`` when given), when all are in the books' currency.
+
+    ``""`` when any money of those tables is read from a column not named so (金额, 原币无税金额), or none is mapped.
+    A computed money column counts by the columns it reads: ``=[本币无税金额] / [数量]`` is in the books' currency.
+    """
+    sources = []
+    for table in tables:
+        for concept in MONEY.get(table, ()):
+            read = _sources(names, table, concept)
+            read = [c for c in read if columns is None or c in columns]
+            if read:
+                sources.append(read)
+    if not sources or not all(any(_in_books(c) for c in read) for read in sources):
+        return ""
+    return ", ".join(dict.fromkeys(c for read in sources for c in read if _in_books(c)))
+
+
+def _sources(names: Mapping, table: str, concept: str) -> list[str]:
+    """The user's columns a contract money column is read from: its own, or those its expression reads."""
+    plain = names.renames(table).get(concept)
+    if plain:
+        return [plain]
+    expression = names.computed(table).get(concept)
+    if not expression:
+        return []
+    try:
+        return column_names(parse_expression(expression))
+    except ValueError:  # a broken expression is said where it is evaluated
+        return []
+
+
+def _in_books(column: str) -> bool:
+    """Whether a column's name says its money is in the books' own currency: 本币无税金额, Amount in Local Currency."""
+    loose = re.sub(r"[\s_\-./:#()（）\[\]【】]+", "", str(column).casefold())
+    return any(word in loose for word in BOOKS_WORDS)
 
 
 def _factors(values: pd.Series, names: Mapping) -> np.ndarray:

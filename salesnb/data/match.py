@@ -24,6 +24,7 @@ from .column_words import (
     PAIR_NAMES,
     SALE_KINDS,
     SYNONYMS,
+    books_plain,
     concept_by_words,
     named_column,
     normalise,
@@ -133,6 +134,8 @@ def match_columns(frame: pd.DataFrame) -> tuple[dict[str, str], bool]:
     filled = [c for c in frame.columns if (frame[c].notna() & frame[c].ne(NOT_A_NUMBER)).any()]  # not all empty/"NA"
     filled = [c for c in filled if not headcount(sample[c], c)]  # Customers: 600 a store-day is no customer id
     by_name = {normalise(c): c for c in reversed(filled)}  # the first of equal names wins
+    plain = {books_plain(n): c for n, c in by_name.items() if books_plain(n)}  # 本币折前金额: 折前金额
+    by_name |= {n: c for n, c in plain.items() if n not in by_name}  # a column of that plain name comes first
     found: dict[str, str] = {}
     ambiguous = False
     for concept, synonyms in SYNONYMS.items():

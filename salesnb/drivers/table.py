@@ -35,36 +35,60 @@ def _driver_size_band(report: Report, customer_ids: pd.Series) -> pd.Series:
     return facts.size_band(size, list(report.config["customers"]["size_bands"]))
 
 
-def _dimensions(report: Report) -> tuple[list[str], list[str]]:
-    """The dimensions the driver ranking uses, and those skipped because the data lacks them.
+def _dimensions(report: Report) -> tuple[list[str], list[str], dict[str, str]]:
+    """The dimensions the driver ranking uses, those the data lacks, and those of one value (dimension → value).
 
     Region only in the ALL report; a dimension whose every value in the data is unknown (no region, no channel
-    or rep column, no product lines, no employee counts) is skipped rather than ranked as one "未知" segment.
+    or rep column, no product lines, no employee counts) is skipped rather than ranked as one "未知" segment. So is
+    one holding a single value on every order (an ERP's 分销渠道 of 批发 alone), or on every order of the report's
+    region (a region selling through one channel of several): its one segment is the whole change, and ranked
+    first it named the whole company (or region) as the driver.
     """
-    used, lacking = [], []
+    used, lacking, single = [], [], {}
     for dim in DIMENSIONS:
         if dim == "region" and report.region != ALL:
             continue
-        (used if _present(report, dim) else lacking).append(dim)
-    return used, lacking
+        values = _present(report, dim)
+        if len(values) > 1 and report.region != ALL and dim != "size_band":
+            values = _present(report, dim, report.region)  # the region's own: several company-wide, one here
+        if not values:
+            lacking.append(dim)
+        elif len(values) == 1 and values[0] != facts.UNKNOWN:
+            single[dim] = values[0]
+        else:
+            used.append(dim)
+    return used, lacking, single
 
 
-def _present(report: Report, dim: str) -> bool:
-    """Whether the data holds ``dim`` at all: some known value anywhere in the orders (lines, customers).
+def _present(report: Report, dim: str, region: str = ALL) -> tuple[str, ...]:
+    """The values of ``dim`` in the data of ``region``, up to two: none known, one, or several (unknown is one).
 
-    A property of the dataset: looked at once per dataset, not by every report (it scans whole columns).
+    A property of the dataset: looked at once per dataset and region, not by every report (it scans whole columns).
     """
-    return report.cached("drivers", ("present", dim), lambda ds: _holds(ds, dim))
+    return report.cached("drivers", ("present", dim, region), lambda ds: _holds(ds, dim, region))
 
 
-def _holds(ds: Any, dim: str) -> bool:
+def _holds(ds: Any, dim: str, region: str = ALL) -> tuple[str, ...]:
     if dim == "product_line":
         lines = facts.line_facts(ds) if ds.has("order_lines") else None
-        return lines is not None and not facts.is_unknown(lines["product_line"]).all()
+        return () if lines is None else _values(facts.in_region(lines, region)["product_line"])
     if dim == "size_band":
         customers = ds.get("customers")
-        return customers is not None and bool(customers["employee_count"].notna().any())
-    return not facts.is_unknown(facts.order_facts(ds)[dim]).all()
+        counts = None if customers is None else customers["employee_count"]
+        return () if counts is None or counts.isna().all() else _values(counts.astype("string").fillna(facts.UNKNOWN))
+    return _values(facts.in_region(facts.order_facts(ds), region)[dim])
+
+
+def _values(values: pd.Series) -> tuple[str, ...]:
+    """Up to two distinct values of a column, an unknown one as :data:`~salesnb.data.facts.UNKNOWN`.
+
+    ``()`` when every value is unknown.
+    """
+    unknown = facts.is_unknown(values)
+    if unknown.all():
+        return ()
+    known = pd.unique(values[~unknown].astype("string").str.strip())[:2]
+    return tuple(str(v) for v in known) + ((facts.UNKNOWN,) if unknown.any() and len(known) < 2 else ())
 
 
 def _segment_amounts(report: Report, dim: str, months: list[str] | str) -> pd.DataFrame:
@@ -305,12 +329,17 @@ def _early_end_labels(report: Report, shown: pd.DataFrame) -> list[str]:
 
 
 def _skipped_note(report: Report) -> str:
-    """`` 未纳入排名：渠道（数据中没有）`` naming the dimensions the data lacks, or nothing."""
-    lacking = _dimensions(report)[1]
-    if not lacking:
-        return ""
-    names = joined((t(f"drv_dim_{d}", report.lang) for d in lacking), report.lang)
-    return " " + t("drv_dims_skipped", report.lang, dimensions=names)
+    """`` 未纳入排名：渠道（数据中没有）`` naming the dimensions the data lacks or holds one value of, or nothing."""
+    _, lacking, single = _dimensions(report)
+    note = ""
+    if lacking:
+        names = joined((t(f"drv_dim_{d}", report.lang) for d in lacking), report.lang)
+        note += " " + t("drv_dims_skipped", report.lang, dimensions=names)
+    if single:
+        names = joined((t("drv_dim_single", report.lang, dimension=t(f"drv_dim_{d}", report.lang), value=v)
+                        for d, v in single.items()), report.lang)  # fmt: skip
+        note += " " + t("drv_dims_single", report.lang, dimensions=names)
+    return note
 
 
 def driver_metrics(report: Report) -> dict[str, Any]:
