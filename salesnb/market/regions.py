@@ -34,6 +34,7 @@ from .common import (
     signed,
     supported,
 )
+from .region_share import SHARE_COLUMNS, region_share
 
 # ------------------------------------------------------------------------------------------------ ranking
 
@@ -72,7 +73,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "expected", "expected_low"]
     columns += ["expected_high", "expect_method", "peer_factor", "peers_opened", "baseline", "baseline_low"]
     columns += ["baseline_high"]
-    columns += ["change", "p_value", "q_value", "flagged", "effect"]
+    columns += ["change", "p_value", "q_value", "flagged", "effect", *SHARE_COLUMNS]
     regions = facts.regions(ds)
     if not regions:
         return pd.DataFrame(columns=columns)
@@ -135,6 +136,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["baseline"] = frame["expected"] * frame["peer_factor"]
     frame["baseline_low"] = frame["expected_low"] * frame["peer_factor"]
     frame["baseline_high"] = frame["expected_high"] * frame["peer_factor"]
+    frame = frame.join(region_share(report, own_monthly, own_months(report, region_months(report, "orders"))))
     frame = frame.reset_index()
     frame["attainment"] = frame["revenue"] / frame["target"].where(frame["target"] > 0)
     frame["vs_trailing"] = frame["revenue"] / frame["trailing_avg"].where(frame["trailing_avg"] > 0) - 1
@@ -148,7 +150,10 @@ def region_frame(report: Report) -> pd.DataFrame:
     low_attainment = (frame["attainment"] < np.fmin(thr["region_attainment"], usual_low)) & (
         frame["revenue"] < frame["baseline"]
     )
-    falling = (frame["change"] <= -thr["region_decline"]) & (frame["revenue"] < frame["baseline_low"])
+    # below its band, or where the band is too wide to tell (one cycle of history), below its usual share of the
+    # company by as much: a fall its peers did not share (:mod:`.region_share`)
+    share_fell = frame["share_change"] <= -thr["region_decline"]
+    falling = (frame["change"] <= -thr["region_decline"]) & ((frame["revenue"] < frame["baseline_low"]) | share_fell)
     falling &= ~(frame["attainment"] >= 1)  # a region that meets its target is not underperforming
     gap_target = (frame["target"] - frame["revenue"]).where(low_attainment, 0.0).fillna(0.0)
     gap_base = (frame["baseline"] - frame["revenue"]).where(falling, 0.0).fillna(0.0)
@@ -157,6 +162,8 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["p_value"] = [
         _p_low(own[row.region], others[row.region], row, measured[row.region]) for row in frame.itertuples()
     ]
+    # the share's reading is a second test of the same fall: Bonferroni over the two (never a weaker p than before)
+    frame["p_value"] = np.fmin(frame["p_value"], (2 * frame["share_p"]).clip(upper=1.0))
     counted, usual_orders = _p_orders(report, frame, months)
     gated = (usual_orders < thr["region_few_orders"]) & (frame["orders"] < usual_orders)  # fell by missing orders
     gated &= report.orders_counted  # rows that total a month are no orders: the revenue alone
