@@ -60,8 +60,15 @@ def _one_cycle(tmp_path, east_last: float, name: str) -> str:
                 level = east_last if m == months[-1] else 0.35  # and one odd month of its own in spring
             count = int(round(12 * level))
             for k, size in enumerate(1000 * rng.lognormal(0, sigma, count)):
-                orders.append({"order_id": f"{region}{m}{k}", "customer_id": f"C{region}{k % 5}",
-                               "order_date": f"{m}-{k % 27 + 1:02d}", "region": region, "amount": round(size, 2)})
+                orders.append(
+                    {
+                        "order_id": f"{region}{m}{k}",
+                        "customer_id": f"C{region}{k % 5}",
+                        "order_date": f"{m}-{k % 27 + 1:02d}",
+                        "region": region,
+                        "amount": round(size, 2),
+                    }
+                )
     customers = [{"customer_id": f"C{r}{k}", "region": r} for r in ("华东", "华南", "华北") for k in range(5)]
     return str(write_tiny(tmp_path / name, tables={"customers": customers, "orders": orders}))
 
