@@ -162,8 +162,10 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["p_value"] = [
         _p_low(own[row.region], others[row.region], row, measured[row.region]) for row in frame.itertuples()
     ]
-    # the share's reading is a second test of the same fall: Bonferroni over the two (never a weaker p than before)
-    frame["p_value"] = np.fmin(frame["p_value"], (2 * frame["share_p"]).clip(upper=1.0))
+    # a fall its share shows as far is read twice: Bonferroni over the two (never a weaker p than before); a
+    # target missed by less, or a share fallen by less, is read by the revenue alone
+    by_share = share_fell & (frame["change"] <= -thr["region_decline"])
+    frame["p_value"] = frame["p_value"].where(~by_share, np.fmin(frame["p_value"], 2 * frame["share_p"]))
     counted, usual_orders = _p_orders(report, frame, months)
     gated = (usual_orders < thr["region_few_orders"]) & (frame["orders"] < usual_orders)  # fell by missing orders
     gated &= report.orders_counted  # rows that total a month are no orders: the revenue alone
