@@ -9,13 +9,15 @@ a product line is within its region (:func:`salesnb.product.lines.decline_check`
 its usual share of the other regions' orders over ``product.history_months``-like ``market.share_months`` months ×
 theirs this month, with the spread that share's own misses showed in the months before
 (:func:`~salesnb.stats.dispersion_around`), never stronger than the conditional test of a share learnt from few
-orders (:func:`~salesnb.stats.share_drop`). Its revenue is read the same way for the size of the fall.
+orders (:func:`~salesnb.stats.share_drop`); and its revenue as a part of the others', against that part's own
+monthly spread: a region of a few large orders swings more than its count says. Both must show the fall.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 from .. import stats
 from ..periods import months_back
@@ -51,7 +53,9 @@ def region_share(report: Report, revenue: pd.DataFrame, orders: pd.DataFrame) ->
     thin = stats.share_drop(
         now, own_orders[before].sum(axis=1), rest_orders[report.period].fillna(0.0), rest_orders[before].sum(axis=1)
     )
-    p = np.maximum(counted, thin).where(expected_orders[report.period].notna())
+    counted = np.maximum(counted, thin).where(expected_orders[report.period].notna())
+    # both must show it; where the revenue's part cannot be read (a month of none), the count alone
+    p = np.fmax(counted, _revenue_part_low(own_revenue, rest_revenue, before, report.period))
     total_now = own_revenue[report.period].sum()
     held = own_revenue[before].notna()
     company_before = (held * own_revenue[before].sum(axis=0)).sum(axis=1)  # the company in the months its share reads
@@ -67,6 +71,27 @@ def region_share(report: Report, revenue: pd.DataFrame, orders: pd.DataFrame) ->
         index=revenue.index,
     )
     return frame[SHARE_COLUMNS]
+
+
+def _revenue_part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], period: str) -> pd.Series:
+    """How likely the region's revenue, as a part of the others', is this low: by its own months' log spread.
+
+    Each month's part against the usual one (the ``before`` months pooled), on the log scale; this month's as a
+    Student t with the months' degrees of freedom (the spread of a new month: × √(1 + 1/n)). Orders alone would
+    miss the size of each: a region whose few large orders make its month swings more than its count. NaN with
+    fewer than three months, or a month of no revenue among them (its part swings beyond a log's reach).
+    """
+    part = own / rest.where(rest > 0)
+    usual = own[before].sum(axis=1) / rest[before].where(own[before].notna()).sum(axis=1)
+    months = part[before]
+    logs = np.log(months.where(months > 0).div(usual, axis=0))
+    n = logs.notna().sum(axis=1)
+    spread = logs.std(axis=1, ddof=1) * np.sqrt(1 + 1 / n.where(n > 0))
+    with np.errstate(divide="ignore"):
+        now = np.log(part[period] / usual)
+    low = pd.Series(student_t.cdf(now / spread, (n - 1).clip(lower=1)), index=own.index)
+    usable = (n >= 3) & months.notna().eq(months.gt(0) | months.isna()).all(axis=1) & (spread > 0)
+    return low.where(usable & part[period].notna())
 
 
 def _comparable(table: pd.DataFrame) -> pd.DataFrame:

@@ -1,5 +1,7 @@
 """A region's part of the company against its usual part (salesnb/market/region_share.py)."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,52 +41,51 @@ def test_share_of_a_region_hand_computed(tmp_path):
     assert frame["share_now"].sum() == pytest.approx(1.0) and frame["share_usual"].sum() == pytest.approx(1.0)
 
 
-def _one_cycle(tmp_path, east_last: float, name: str) -> str:
-    """Three regions over 16 months (2025-07..2026-10), 12 orders a month each of lognormal size (σ 1.2: a few
-    large orders make the month), a shared season (January half, June 1.4×); this month the others sell 75% of
-    their usual month and 华东 ``east_last`` of it. 华东 opened two months later (one cycle and a few months behind
-    its last) and had one odd month of its own, 2026-03 at 35%."""
-    sigma, start = 1.2, "2025-09"
-    from tiny import write_tiny
+def test_the_revenue_part_is_read_against_its_own_spread():
+    """A's revenue is 1 or 3 of B's 10 in alternate months (parts 0.1 / 0.3, usual 0.2 pooled), now 0.05."""
+    from salesnb.market.region_share import _revenue_part_low
 
-    rng = np.random.default_rng(7)
-    months = [str(m) for m in pd.period_range("2025-07", "2026-10", freq="M")]
-    season = {"01": 0.5, "06": 1.4}
-    orders = []
-    for m in months:
-        for region in ("华东", "华南", "华北"):
-            if region == "华东" and m < start:
-                continue
-            level = season.get(m[5:], 1.0) * (0.75 if m == months[-1] else 1.0)
-            if region == "华东" and m in (months[-1], "2026-03"):
-                level = east_last if m == months[-1] else 0.35  # and one odd month of its own in spring
-            count = int(round(12 * level))
-            for k, size in enumerate(1000 * rng.lognormal(0, sigma, count)):
-                orders.append(
-                    {
-                        "order_id": f"{region}{m}{k}",
-                        "customer_id": f"C{region}{k % 5}",
-                        "order_date": f"{m}-{k % 27 + 1:02d}",
-                        "region": region,
-                        "amount": round(size, 2),
-                    }
-                )
-    customers = [{"customer_id": f"C{r}{k}", "region": r} for r in ("华东", "华南", "华北") for k in range(5)]
-    return str(write_tiny(tmp_path / name, tables={"customers": customers, "orders": orders}))
+    months = [f"2026-{m:02d}" for m in range(1, 8)]
+    own = pd.DataFrame([[1, 3, 1, 3, 1, 3, 0.5], [10] * 7], index=["A", "B"], columns=months, dtype=float)
+    rest = own.sum(axis=0) - own
+    low = _revenue_part_low(own, rest, months[:-1], months[-1])
+    logs = np.log(np.array([0.1, 0.3] * 3) / 0.2)
+    spread = logs.std(ddof=1) * np.sqrt(1 + 1 / 6)
+    assert low["A"] == pytest.approx(stats.t.cdf(np.log(0.05 / 0.2) / spread, 5))
+    # B's part of A's: 10/1, 10/3, ... its usual 60/12 = 5; now 10/0.5 = 20, far above: no fall
+    assert low["B"] > 0.9
+
+
+def _foreign_world(tmp_path, planted: bool) -> str:
+    """The foreign benchmark's world 870486 (seed 73's #042): 3 regions, 18 months; 浙江 opened two months after
+    苏南 (one cycle and three months behind 2025-05) and its 智能门锁 line, nearly all its business, planted 44 %
+    down in 2025-05 (``planted``), while its peers sold about three quarters of what their season expected."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    import foreign
+    from foreign_data import export, simulate
+
+    scenario = foreign.draw(73, 57, 15)[42]
+    world, tables = simulate(scenario.seed)
+    if planted:
+        foreign.plant(tables, world, scenario)
+    export(world, tables, tmp_path / str(planted))
+    return str(tmp_path / str(planted))
 
 
 def test_a_region_at_a_fifth_of_its_share_is_found_where_its_band_cannot_tell(tmp_path):
-    """华东 sells a fifth of its usual month while its peers sell three quarters: its band, a season read from one
-    cycle, still holds the month; its part of the company fell from a third to under a tenth. Found, and the
-    detail says the share that shows it. At the peers' 75% it is not."""
-    report = open_report(_one_cycle(tmp_path, 0.2, "fell"), "2026-10", "ALL")
-    row = market.region_frame(report).set_index("region").loc["华东"]
+    """浙江 sells 3.9万 where its usual month is about 17万 and its peers sold three quarters of theirs: its band, a
+    season read from one cycle, spans 2.7万-28.6万 and holds the month (p 0.21, silent before); its part of the
+    company fell from 15.8 % to 3.9 % (11 orders where its share gives 29). Found, confirmed, and the detail says
+    the share that shows it. Without the plant the same world flags no region."""
+    report = open_report(_foreign_world(tmp_path, True), "2025-05", "ALL")
+    row = market.region_frame(report).set_index("region").loc["浙江"]
     assert row["revenue"] >= row["baseline_low"] and row["change"] < -0.5  # the band alone would not flag it
-    assert row["share_change"] < -0.8 and row["share_p"] < 0.05 and row["flagged"]
+    assert row["share_change"] < -0.7 and row["share_p"] < 0.01 and row["q_value"] < 0.05 and row["flagged"]
     assert row["p_value"] == pytest.approx(2 * row["share_p"])  # the second reading of the same fall: Bonferroni
     found = [f for f in market.angle_findings(report) if f["code"] == "region_underperform"]
-    assert [f["segment"] for f in found] == [{"region": "华东"}]
-    assert "占全公司销售额的比重从近 12 个月的" in found[0]["detail"]
-    clean = open_report(_one_cycle(tmp_path, 0.75, "clean"), "2026-10", "ALL")
-    frame = market.region_frame(clean).set_index("region")
-    assert not frame["flagged"].any() and frame.loc["华东", "share_p"] > 0.2
+    assert [f["segment"] for f in found] == [{"region": "浙江"}]
+    assert "占全公司销售额的比重从近 12 个月的 15.8% 降到本月的 3.9%" in found[0]["detail"]
+    clean = market.region_frame(open_report(_foreign_world(tmp_path, False), "2025-05", "ALL"))
+    assert not clean["flagged"].any()
