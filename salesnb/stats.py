@@ -405,3 +405,29 @@ def _largest_shares(values: np.ndarray, buyers: int, draws: int) -> np.ndarray:
         sample = rng.choice(values, size=(min(piece, draws - start), buyers), replace=True)
         out.append(sample.max(axis=1) / sample.sum(axis=1))
     return np.concatenate(out)
+
+
+def share_expected(table: pd.DataFrame, rest: pd.DataFrame, span: int, least: int) -> pd.DataFrame:
+    """Per row and month: the row's usual share of ``rest`` (over the ``span`` months before) × ``rest`` that month.
+
+    ``table`` and ``rest`` are rows × consecutive months, oldest first; ``NaN`` with fewer than ``least`` months
+    before, or ``rest`` empty over them.
+    """
+    own = table.T.rolling(span, min_periods=least).sum().shift(1).T
+    theirs = rest.T.rolling(span, min_periods=least).sum().shift(1).T
+    return rest * own / theirs.where(theirs > 0)
+
+
+def count_below(observed: pd.Series, expected: pd.Series, phi: pd.Series) -> np.ndarray:
+    """P(X ≤ observed) for a count with mean ``expected`` and variance φ × mean (negative binomial; Poisson at 1).
+
+    The vectorised form of :func:`poisson_low` (which returns 1 when nothing is expected; here a
+    mean of 0 is floored at 1e-9).
+    """
+    mean = expected.fillna(0.0).clip(lower=1e-9).to_numpy()
+    dispersion = phi.reindex(expected.index).fillna(1.0).to_numpy()
+    poisson = stats.poisson.cdf(observed.to_numpy(), mean)
+    over = dispersion > 1 + 1e-9
+    size = mean / np.where(over, dispersion - 1, 1.0)
+    negbin = stats.nbinom.cdf(observed.to_numpy(), size, 1 / np.where(over, dispersion, 2.0))
+    return np.where(over, negbin, poisson)

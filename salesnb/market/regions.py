@@ -18,7 +18,7 @@ from ..data.targets import total_target
 from ..display.formatting import format_amount, format_amounts, format_pct
 from ..display.panel import Panel
 from ..display.plotting.customers import plot_ranking
-from ..evidence import q_values
+from ..evidence import confirmed, q_values
 from ..expect import Expectation, below, expected, peer_error, relative_spread, warm_up
 from ..i18n import t
 from ..periods import ALL, shift_month
@@ -34,6 +34,7 @@ from .common import (
     signed,
     supported,
 )
+from .region_share import SHARE_COLUMNS, region_share
 
 # ------------------------------------------------------------------------------------------------ ranking
 
@@ -65,6 +66,8 @@ def region_frame(report: Report) -> pd.DataFrame:
     set where the rule fires: among four clean regions short of it one at p = 0.1 is an ordinary month): the
     rule's regions are flagged only where q_value is below ``thresholds.market.indicative_q`` — a region's own
     noise sets how far below its baseline is unusual, and four to eight regions are tested each month.
+    A fall inside the band that its part of the company shows as far (:mod:`.region_share`: p the Bonferroni of
+    both readings) is flagged only confirmed, q below ``thresholds.market.fdr``: a second route, not a looser one.
     Sorted best first (attainment, else growth).
     """
     ds, thr = report.ds, report.thresholds(NAME)
@@ -72,7 +75,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "expected", "expected_low"]
     columns += ["expected_high", "expect_method", "peer_factor", "peers_opened", "baseline", "baseline_low"]
     columns += ["baseline_high"]
-    columns += ["change", "p_value", "q_value", "flagged", "effect"]
+    columns += ["change", "p_value", "q_value", "flagged", "effect", *SHARE_COLUMNS]
     regions = facts.regions(ds)
     if not regions:
         return pd.DataFrame(columns=columns)
@@ -135,6 +138,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["baseline"] = frame["expected"] * frame["peer_factor"]
     frame["baseline_low"] = frame["expected_low"] * frame["peer_factor"]
     frame["baseline_high"] = frame["expected_high"] * frame["peer_factor"]
+    frame = frame.join(region_share(report, own_monthly, own_months(report, region_months(report, "orders"))))
     frame = frame.reset_index()
     frame["attainment"] = frame["revenue"] / frame["target"].where(frame["target"] > 0)
     frame["vs_trailing"] = frame["revenue"] / frame["trailing_avg"].where(frame["trailing_avg"] > 0) - 1
@@ -148,8 +152,12 @@ def region_frame(report: Report) -> pd.DataFrame:
     low_attainment = (frame["attainment"] < np.fmin(thr["region_attainment"], usual_low)) & (
         frame["revenue"] < frame["baseline"]
     )
-    falling = (frame["change"] <= -thr["region_decline"]) & (frame["revenue"] < frame["baseline_low"])
-    falling &= ~(frame["attainment"] >= 1)  # a region that meets its target is not underperforming
+    # below its band, or where the band is too wide to tell (one cycle of history), below its usual share of the
+    # company by as much: a fall its peers did not share (:mod:`.region_share`), read only where nothing else tells
+    fell = (frame["change"] <= -thr["region_decline"]) & ~(frame["attainment"] >= 1)  # meeting its target: no fall
+    below_band = frame["revenue"] < frame["baseline_low"]
+    share_only = fell & ~below_band & ~low_attainment & (frame["share_change"] <= -thr["region_decline"])
+    falling = fell & (below_band | share_only)
     gap_target = (frame["target"] - frame["revenue"]).where(low_attainment, 0.0).fillna(0.0)
     gap_base = (frame["baseline"] - frame["revenue"]).where(falling, 0.0).fillna(0.0)
     frame["effect"] = np.maximum(gap_target, gap_base).clip(lower=0.0)
@@ -157,13 +165,16 @@ def region_frame(report: Report) -> pd.DataFrame:
     frame["p_value"] = [
         _p_low(own[row.region], others[row.region], row, measured[row.region]) for row in frame.itertuples()
     ]
+    # there the fall is read twice: Bonferroni over the two (never a weaker p than the revenue's)
+    frame["p_value"] = frame["p_value"].where(~share_only, np.fmin(frame["p_value"], 2 * frame["share_p"]))
     counted, usual_orders = _p_orders(report, frame, months)
     gated = (usual_orders < thr["region_few_orders"]) & (frame["orders"] < usual_orders)  # fell by missing orders
     gated &= report.orders_counted  # rows that total a month are no orders: the revenue alone
     frame["p_value"] = frame["p_value"].where(~gated, np.fmax(frame["p_value"], counted))
     tested = frame["p_value"].notna() & (frame["change"] < 0)  # every region short of its baseline: one family
     frame["q_value"] = pd.Series(q_values(frame["p_value"].where(tested)), index=frame.index).where(fired)
-    frame["flagged"] = fired & supported(frame["q_value"], thr)
+    unconfirmed = share_only & ~confirmed(frame["q_value"], thr["fdr"])  # a second route, not a looser one
+    frame["flagged"] = fired & supported(frame["q_value"], thr) & ~unconfirmed
     key = ranking_measure(frame)
     order = frame[key].mask(fresh(frame), np.inf) if key == "vs_trailing" else frame[key]
     frame = frame.assign(order=order).sort_values(

@@ -22,7 +22,7 @@ from ..data import facts
 from ..data.early_ends import ended_early
 from ..data.region_gaps import region_gaps
 from ..data.reps import rep_label
-from ..display.formatting import format_amount, format_pct
+from ..display.formatting import format_amount, format_int, format_pct
 from ..expect import expected
 from ..falls import FALL_KEYS, fall_facts, largest_falls
 from ..findings import finding, flagged, stated_amounts
@@ -65,6 +65,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
         values["why"] = t("no_targets_table" if not report.ds.has("targets") else "no_target", lang)
         values["split"] = _fall_split(report, row, thr["region_split_share"])
+        values["share"] = _share_said(report, row, thr["region_decline"])
         said = (_target_ambition(report, row), values["split"])  # a target asking more, then where the fall sits
         values["more"] = ("" if lang == "zh" else " ").join(part for part in said if part)
         out.append(
@@ -98,6 +99,22 @@ def _expectation(row: Any, lang: str) -> str:
     return t(
         key, lang, baseline=baseline, expected=format_amount(row.expected, lang),
         peers=format_pct(factor, 0),
+    )  # fmt: skip
+
+
+def _share_said(report: Report, row: Any, decline: float) -> str:
+    """The region's part of the company then and now, where that (not its band) shows the fall; else empty.
+
+    A band read from one cycle of history can hold a month at a fifth of the usual one: the detail's own figures
+    (revenue inside the range) would then contradict its flag, so the share that carried it is said.
+    """
+    if not row.share_change <= -decline or row.revenue < row.baseline_low:
+        return ""
+    lang = report.lang
+    key = "mk_region_share_fell" if report.orders_counted else "mk_region_share_fell_totals"
+    return t(
+        key, lang, months=report.settings(NAME)["share_months"], usual=format_pct(row.share_usual),
+        now=format_pct(row.share_now), orders=format_int(row.orders), expected=format_int(row.orders_share_expected),
     )  # fmt: skip
 
 

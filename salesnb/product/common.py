@@ -7,7 +7,7 @@
 - :func:`with_scopes`, :func:`scoped`, :func:`where`, :func:`prefer_regions` — the ALL report looks for each
   problem in every region as well as company-wide and keeps the regional finding;
 - :func:`weighted` / :func:`weighted_mean` — revenue-weighted means with their standard error;
-- :func:`month_dispersion`, :func:`count_below` — the tests behind the findings.
+- :func:`month_dispersion` — the spread behind the count tests (:func:`salesnb.stats.count_below`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..data import facts
 from ..data.event_months import event_months
@@ -340,18 +339,3 @@ def month_dispersion(counts: pd.DataFrame, months: list[str], window: int) -> pd
     columns = list(counts.columns)
     level = {m: counts.iloc[:, k - window : k].mean(axis=1) for m in months if (k := columns.index(m)) >= window}
     return dispersion_around(counts, pd.DataFrame(level, index=counts.index), months)
-
-
-def count_below(observed: pd.Series, expected: pd.Series, phi: pd.Series) -> np.ndarray:
-    """P(X ≤ observed) for a count with mean ``expected`` and variance φ × mean (negative binomial; Poisson at 1).
-
-    The vectorised form of :func:`salesnb.stats.poisson_low` (which returns 1 when nothing is expected; here a
-    mean of 0 is floored at 1e-9).
-    """
-    mean = expected.fillna(0.0).clip(lower=1e-9).to_numpy()
-    dispersion = phi.reindex(expected.index).fillna(1.0).to_numpy()
-    poisson = stats.poisson.cdf(observed.to_numpy(), mean)
-    over = dispersion > 1 + 1e-9
-    size = mean / np.where(over, dispersion - 1, 1.0)
-    negbin = stats.nbinom.cdf(observed.to_numpy(), size, 1 / np.where(over, dispersion, 2.0))
-    return np.where(over, negbin, poisson)

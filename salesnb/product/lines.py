@@ -33,7 +33,6 @@ from ..report import Report, scope_memo
 from . import codes
 from .common import (
     NAME,
-    count_below,
     dispersion_around,
     lines,
     named,
@@ -88,9 +87,9 @@ def decline_check(report: Report) -> pd.DataFrame:
     A line declines when it falls behind what its usual part of the scope's business leads one to expect, so a
     month that is weak for every line (春节, a region losing customers) is not a product-line problem: ``expected``
     is the line's revenue over the ``product.history_months`` months before the period as a share of the scope's
-    other lines over the same months, times the other lines this month (:func:`share_expected`): the season and
-    the region's good and bad months shared by the lines are in it, and a year of the line's own months keeps it
-    steady (the average of its last three months alone is itself a fifth off in an ordinary month).
+    other lines over the same months, times the other lines this month (:func:`~salesnb.stats.share_expected`): the
+    season and the region's good and bad months shared by the lines are in it, and a year of the line's own months
+    keeps it steady (the average of its last three months alone is itself a fifth off in an ordinary month).
     ``usual_orders`` is the same for the number of orders containing the line.
 
     The business rule fires when a line's revenue is at least ``thresholds.product.line_decline`` below
@@ -143,7 +142,7 @@ def decline_check(report: Report) -> pd.DataFrame:
         parts.append(_scope_expectations(report, *tables, span, window))
     frame = pd.concat(parts).reindex(revenue.index)
     frame["change"] = frame["revenue"] / frame["expected"].where(frame["expected"] > 0) - 1
-    low = count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
+    low = stats.count_below(frame["orders"], frame["usual_orders"], frame["dispersion"])
     frame["p_value"] = np.maximum(low, frame["thin"])  # never stronger than the share test (see share_drop)
     frame["effect"] = frame["expected"] - frame["revenue"]
     tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)  # NaN without `window` months to learn from
@@ -177,7 +176,7 @@ def _scope_expectations(
     trailing = [m for m in report.trailing() if m in months]  # the report's, less the scopes' own gap months
     yoy = same_month_last_year(report)
     yoy = yoy if yoy in months else None
-    expect_orders = share_expected(orders, rest_orders, span, window)
+    expect_orders = stats.share_expected(orders, rest_orders, span, window)
     before = [m for m in months if m < report.period][-span:]
     frame = pd.DataFrame({"revenue": revenue[report.period], "orders": orders[report.period]})
     n = max(len(trailing), 1)
@@ -188,7 +187,7 @@ def _scope_expectations(
         if trailing
         else np.nan
     )
-    frame["expected"] = share_expected(revenue, rest_revenue, span, window)[report.period]
+    frame["expected"] = stats.share_expected(revenue, rest_revenue, span, window)[report.period]
     frame["usual_orders"] = expect_orders[report.period]
     frame["dispersion"] = dispersion_around(orders, expect_orders, before)
     frame["thin"] = stats.share_drop(  # a share learnt from few orders: the expectation's own error (see share_drop)
@@ -219,17 +218,6 @@ def line_months(report: Report, months: list[str]) -> pd.DataFrame:
 
     table = report.cached(NAME, ("line_months", report.region), build)
     return table[table.index.get_level_values("month").isin(months)]
-
-
-def share_expected(table: pd.DataFrame, rest: pd.DataFrame, span: int, least: int) -> pd.DataFrame:
-    """Per row and month: the row's usual share of ``rest`` (over the ``span`` months before) × ``rest`` that month.
-
-    ``table`` and ``rest`` are rows × consecutive months, oldest first; ``NaN`` with fewer than ``least`` months
-    before, or ``rest`` empty over them.
-    """
-    own = table.T.rolling(span, min_periods=least).sum().shift(1).T
-    theirs = rest.T.rolling(span, min_periods=least).sum().shift(1).T
-    return rest * own / theirs.where(theirs > 0)
 
 
 def line_decline(report: Report) -> list[dict[str, Any]]:

@@ -1,0 +1,109 @@
+"""A region's part of the company this month against its usual part: a fall its peers did not share.
+
+A region's revenue is judged against its own trend and season times how its peers did against theirs
+(:func:`.regions.region_frame`). With a history of one cycle and a few months the season is read from three or
+four year-on-year pairs and the forecast's interval spans a factor of three either way: a region of fifteen months
+selling a fifth of its usual month (38.7千 where about 175千 are usual, its peers down a quarter) sat inside it.
+Its *share* of the company needs no season: the company's months carry the same one. So a region is also read as
+a product line is within its region (:func:`salesnb.product.lines.decline_check`): its orders this month against
+its usual share of the other regions' orders over ``product.history_months``-like ``market.share_months`` months ×
+theirs this month, with the spread that share's own misses showed in the months before
+(:func:`~salesnb.stats.dispersion_around`), never stronger than the conditional test of a share learnt from few
+orders (:func:`~salesnb.stats.share_drop`); and its revenue as a part of the others', against that part's own
+monthly spread: a region of a few large orders swings more than its count says. Both must show the fall.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import t as student_t
+
+from .. import stats
+from ..periods import months_back
+from ..report import Report
+
+SHARE_COLUMNS = ["share_now", "share_usual", "share_expected", "share_change", "orders_share_expected", "share_p"]
+
+
+def region_share(report: Report, revenue: pd.DataFrame, orders: pd.DataFrame) -> pd.DataFrame:
+    """Per region (rows of ``revenue``): its part of the company this month against its usual part.
+
+    ``revenue`` / ``orders``: regions × months of the data, each region's months the export left out for it blank
+    (:func:`.regions.own_months`); a blank month is no month of its usual share, nor of its peers'. Columns:
+    share_now (its part of the company's revenue this month), share_usual (over the ``market.share_months``
+    months before), share_expected (revenue: its usual part of the others × the others this month),
+    share_change (revenue against that), orders_share_expected (the same for its orders) and share_p (how likely
+    so few orders are at that share: :func:`salesnb.stats.count_below` with the dispersion its share's misses
+    showed over the same months before, at least :func:`salesnb.stats.share_drop`). NaN where fewer than
+    ``baselines.trailing_months`` months hold the region and its peers, or with one region.
+    """
+    span = int(report.settings("market")["share_months"])
+    least = int(report.config["baselines"]["trailing_months"])
+    months = [m for m in months_back(report.period, 2 * span, offset=1) if m in revenue.columns] + [report.period]
+    before = months[:-1][-span:]
+    held = _comparable(revenue[months])
+    own_revenue, own_orders = revenue[months].where(held), orders[months].where(held)
+    rest_revenue, rest_orders = _others(own_revenue), _others(own_orders)
+    expected_revenue = stats.share_expected(own_revenue, rest_revenue, span, least)[report.period]
+    expected_orders = stats.share_expected(own_orders, rest_orders, span, least)
+    spread = stats.dispersion_around(own_orders, expected_orders, before)
+    now = own_orders[report.period].fillna(0.0)
+    counted = pd.Series(stats.count_below(now, expected_orders[report.period], spread), index=revenue.index)
+    thin = stats.share_drop(
+        now, own_orders[before].sum(axis=1), rest_orders[report.period].fillna(0.0), rest_orders[before].sum(axis=1)
+    )
+    counted = np.maximum(counted, thin).where(expected_orders[report.period].notna())
+    # both must show it; where the revenue's part cannot be read (a month of none), the count alone
+    p = np.fmax(counted, _revenue_part_low(own_revenue, rest_revenue, before, report.period))
+    total_now = own_revenue[report.period].sum()
+    held = own_revenue[before].notna()
+    company_before = (held * own_revenue[before].sum(axis=0)).sum(axis=1)  # the company in the months its share reads
+    frame = pd.DataFrame(
+        {
+            "share_now": own_revenue[report.period] / total_now if total_now > 0 else np.nan,
+            "share_usual": own_revenue[before].sum(axis=1) / company_before.where(company_before > 0),
+            "share_expected": expected_revenue,
+            "share_change": own_revenue[report.period] / expected_revenue.where(expected_revenue > 0) - 1,
+            "orders_share_expected": expected_orders[report.period],
+            "share_p": p,
+        },
+        index=revenue.index,
+    )
+    return frame[SHARE_COLUMNS]
+
+
+def _revenue_part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], period: str) -> pd.Series:
+    """How likely the region's revenue, as a part of the others', is this low: by its own months' log spread.
+
+    Each month's part against the usual one (the ``before`` months pooled), on the log scale; this month's as a
+    Student t with the months' degrees of freedom (the spread of a new month: × √(1 + 1/n)). Orders alone would
+    miss the size of each: a region whose few large orders make its month swings more than its count. NaN with
+    fewer than three months, or a month of no revenue among them (its part swings beyond a log's reach).
+    """
+    part = own / rest.where(rest > 0)
+    usual = own[before].sum(axis=1) / rest[before].where(own[before].notna()).sum(axis=1)
+    months = part[before]
+    logs = np.log(months.where(months > 0).div(usual, axis=0))
+    n = logs.notna().sum(axis=1)
+    spread = logs.std(axis=1, ddof=1) * np.sqrt(1 + 1 / n.where(n > 0))
+    with np.errstate(divide="ignore"):
+        now = np.log(part[period] / usual)
+    low = pd.Series(student_t.cdf(now / spread, (n - 1).clip(lower=1)), index=own.index)
+    usable = (n >= 3) & months.notna().eq(months.gt(0) | months.isna()).all(axis=1) & (spread > 0)
+    return low.where(usable & part[period].notna())
+
+
+def _comparable(table: pd.DataFrame) -> pd.DataFrame:
+    """Per region and month, whether the month counts in its share: it and every other region were exported.
+
+    A month the export left out for a peer would read as the others' dip, and so as the region's rise in share.
+    """
+    missing = table.isna().sum(axis=0)
+    others_missing = missing - table.isna().astype(int)
+    return table.notna() & others_missing.eq(0)
+
+
+def _others(table: pd.DataFrame) -> pd.DataFrame:
+    """Per region and month, the other regions' sum; blank where the region's own month is (no month of its share)."""
+    return (table.sum(axis=0) - table).where(table.notna())
