@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
 from ..data.deals import DAY_SECONDS
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, table
@@ -17,6 +17,7 @@ from ..findings import finding
 from ..i18n import t
 from ..report import Report, scope_memo
 from .common import NAME, days_text, edges, history, n_history, snapshot_at, stages, stays
+from .confidence import confidence_text
 from .evidence import confirm, count_rise_min_p, min_excess, severity
 
 
@@ -103,7 +104,8 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     usual level; stages whose counts could never confirm leave the BH family), q_value and flagged
     (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and
     :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a q-value over the
-    stages that fired below ``thresholds.process.fdr`` confirms it), usual_mean, spread and spread_p: the same
+    stages that fired below ``thresholds.process.fdr`` confirms it), indicated_q and confirmed (a fired stage is
+    flagged once indicated, :func:`flag_indicated`), usual_mean, spread and spread_p: the same
     count against all ``process.stalled_history_months`` month ends (their mean, variance ÷ mean, and
     :func:`salesnb.stats.count_rise_spread`). A stage that ends most months with none and some with one or two
     has a median of 0 but usually carries a few: its two or three stalled deals are a finding (a planted stall
@@ -142,8 +144,28 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
         frame["excess"] >= min_excess(report, frame["stock"], "stalled_min_count_floor")
     )
     k = len(months)
-    confirm(report, frame, fired, min_p=count_rise_min_p(frame["stalled"], frame["usual"] * k, k))
+    min_p = count_rise_min_p(frame["stalled"], frame["usual"] * k, k)
+    confirm(report, frame, fired, min_p=min_p)
+    flag_indicated(report, frame, fired, min_p)
     return frame
+
+
+def flag_indicated(report: Report, frame: pd.DataFrame, fired: pd.Series, min_p: np.ndarray) -> None:
+    """Set ``flagged`` (fired, indicated) and ``confirmed`` (q below ``fdr``) on a frame :func:`confirm` has read.
+
+    A region's stage ends most months with no stalled deal: two stuck now (p ≈ 0.02) can never reach a q below
+    ``fdr`` among six stages, so Tarone's family at ``fdr`` leaves it out and a planted stall went unseen. As the
+    other stage rules read weak evidence (:func:`~salesnb.process.confidence.flag_weak`), a fired stage is
+    reported (medium) once its q is below ``thresholds.process.indicative_q`` — its q taken over Tarone's family
+    at that level (the stages that could be indicated), not at ``fdr``'s; ``confirmed`` keeps the q over the
+    family that can confirm.
+    """
+    thr = report.thresholds(NAME)
+    gate = float(thr["indicative_q"])
+    weak = evidence.tarone_q_values(frame["p_value"].astype(float), min_p, gate)
+    frame["indicated_q"] = pd.Series(weak, index=frame.index)
+    frame["confirmed"] = frame["flagged"].astype(bool)  # a wider family never unflags a confirmed stage
+    frame["flagged"] = frame["confirmed"] | np.asarray(fired, dtype=bool) & (frame["indicated_q"] < gate).to_numpy()
 
 
 def stalled_deals(report: Report) -> list[dict[str, Any]]:
@@ -164,8 +186,10 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
             "limit": days_text(row.limit_days),
             "usual": format_int(row.usual),
             "value": format_amount(row.value, lang),
+            "confidence": confidence_text(report, row.confirmed, row.p_value),
         }
         change, usual_swing = row.excess / max(row.usual, 1.0), not row.spread_p < strong
+        weak = usual_swing or not row.confirmed  # indicated only: at most medium, as a usual swing is
         out.append(
             finding(
                 report,
@@ -177,7 +201,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
                 value=row.stalled,
                 baseline=row.usual,
                 effect=effect,
-                severity=severity(report, effect, row.q_value, change=change, cap=usual_swing),
+                severity=severity(report, effect, row.q_value, change=change, cap=weak),
             )
         )
     return out

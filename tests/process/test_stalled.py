@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import special as sps
 
-from process.helpers import STAGES, config, rep, stock_scenario, ts, won_history
+from process.helpers import HISTORY, STAGES, config, next_month, rep, stock_scenario, ts, won_history
 from salesnb import process
 from salesnb.process import common
 from salesnb.process.stalled import stalled_deals
@@ -135,3 +135,41 @@ def test_a_stays_stage_index_is_its_place_in_the_configured_stages():
     rows = common.stays(report)
     places = rows["stage"].map({s: i for i, s in enumerate(common.stages(report))})
     assert len(rows) and (places.to_numpy() == rows["stage_index"].to_numpy()).all()
+
+
+def _slow_first_stages(tmp_path):
+    """Ten won deals a month April..September pass every stage in days; besides, each month one deal sits in
+    初步接触 and one in 需求确认 from the 1st (2nd) into the next month's 2nd (then lost): both stages end every
+    month with one stalled deal, none in October. In October 2 deals sit in 技术交流 since 10-05 (limit 10 days)."""
+    tb = won_history()
+    for k, month in enumerate(HISTORY):
+        for j in range(4, 10):
+            days = [3, 5, 8, 18, 22, 26]
+            tb.deal(f"H{k}{j}", ts(month, 3), [(s, ts(month, d)) for s, d in zip(STAGES, days, strict=True)],
+                    status="won", closed=ts(month, 26))  # fmt: skip
+        later = ts(next_month(month), 2)
+        tb.deal(f"P{k}", ts(month, 1), [(STAGES[0], ts(month, 1))], status="lost", closed=later)
+        path = [(STAGES[0], ts(month, 1)), (STAGES[1], ts(month, 2))]
+        tb.deal(f"Q{k}", ts(month, 1), path, status="lost", closed=later)
+    for j in range(2):
+        path = [(STAGES[0], ts("2026-10", 1)), (STAGES[1], ts("2026-10", 3)), (STAGES[2], ts("2026-10", 5))]
+        tb.deal(f"S{j}", ts("2026-10", 1), path)
+    return rep(tb.write(tmp_path / "slow"))
+
+
+def test_two_deals_stuck_where_none_usually_are_is_indicated_beside_stages_that_always_carry_one(tmp_path):
+    """2 stalled in 技术交流 against a usual 0: p = (1/7)^2 = 0.0204, its smallest possible. 初步接触 and 需求确认
+    carry one at every month end (6 in six months: smallest p (1/7)^6), so Tarone's family at fdr (0.05) is those
+    two (K = 3: 0.05/3 = 0.0167 < 0.0204) and 技术交流 gets q = 1: the planted stall went unseen (held-out seed 74,
+    #048). At indicative_q (0.2) the family is all three (K = 3: 0.0667), q = 3 × 0.0204 = 0.0612 < 0.2: flagged,
+    not confirmed, so medium with the "may still be chance" sentence."""
+    r = _slow_first_stages(tmp_path)
+    frame = process.stalled_summary_frame(r).set_index("stage")
+    assert (frame.loc[STAGES[0], "usual"], frame.loc[STAGES[1], "usual"], frame.loc[STAGES[0], "stalled"]) == (1, 1, 0)
+    row = frame.loc["技术交流"]
+    assert (row["stalled"], row["usual"], row["p_value"]) == (2, 0, pytest.approx((1 / 7) ** 2))
+    assert row["q_value"] == 1.0 and not row["confirmed"]  # out of the family that can confirm
+    assert row["indicated_q"] == pytest.approx(3 * (1 / 7) ** 2) and row["flagged"]
+    (found,) = stalled_deals(r)
+    assert found["segment"] == {"stage": "技术交流"} and found["severity"] == "medium"
+    assert "可能是正常波动" in found["detail"]
