@@ -117,9 +117,27 @@ def dispersion_around(counts: pd.DataFrame, expected: pd.DataFrame, months: list
     if len(usable) < 3:
         return pd.Series(1.0, index=counts.index)
     mean = expected[usable].reindex(counts.index)
+    if len(counts) == 1:  # one row (a category's months): its figure in NumPy, microseconds instead of milliseconds
+        return pd.Series(
+            [_one_row(counts[usable].to_numpy(dtype=float)[0], mean.to_numpy(dtype=float)[0])], counts.index
+        )
     table = (counts[usable] - mean) ** 2 / mean.where(mean > 0)
     phi = table.mean(axis=1).where(table.notna().sum(axis=1) >= 3)
     return phi.fillna(1.0).clip(lower=1.0)
+
+
+def _one_row(counts: np.ndarray, mean: np.ndarray) -> float:
+    """:func:`dispersion_around` of one row: the same operations on its values, so the same float.
+
+    One row's known values are summed in month order as ``DataFrame.mean(axis=1)`` sums a single row (NumPy's
+    pairwise sum over contiguous values); more rows are left to pandas, whose sum order follows its memory layout.
+    """
+    table = (counts - mean) ** 2 / np.where(mean > 0, mean, np.nan)
+    known = ~np.isnan(table)
+    count = int(known.sum())
+    if count < 3:
+        return 1.0
+    return max(float(np.where(known, table, 0.0).sum() / float(count)), 1.0)
 
 
 def poisson_low(count: float, usual: float | None, spread: float = 1.0) -> float:

@@ -225,3 +225,25 @@ def test_largest_shares_are_drawn_in_pieces_and_one_piece_is_the_whole_draw(monk
     monkeypatch.setattr(stats, "MAX_DRAWN", 10)  # pieces of two months of four buyers: all seven months drawn
     shares = stats._largest_shares(pool, 4, 7)
     assert len(shares) == 7 and ((shares >= 0.25) & (shares <= 1)).all()
+
+
+def test_dispersion_around_one_row_is_the_same_float_as_the_table_form():
+    """The one-row path (NumPy) gives bit for bit what the pandas arithmetic of several rows gives for that row."""
+    import pandas as pd
+
+    months = [f"m{i}" for i in range(14)]
+    counts = pd.DataFrame([[4, 9, 2, 7, 5, 11, 3, 6, 8, 2, 10, 5, 7, 4]], index=["质量问题"], columns=months)
+    expected = pd.DataFrame(
+        [[5.0, 6.5, 0.0, 7.0, np.nan, 8.0, 4.0, 5.5, 6.0, 3.0, 7.5, 6.0, 5.0, 4.5]], index=counts.index, columns=months
+    )
+    mean = expected.to_numpy()[0]
+    known = mean > 0  # the zero and the missing expectation are skipped: 12 months
+    by_hand = float(np.mean((counts.to_numpy()[0][known] - mean[known]) ** 2 / mean[known]))
+    phi = stats.dispersion_around(counts, expected, months)
+    assert list(phi.index) == ["质量问题"] and phi.iloc[0] == pytest.approx(max(by_hand, 1.0))
+    table = (counts - expected) ** 2 / expected.where(expected > 0)  # the pandas form
+    assert phi.iloc[0] == max(float(table.mean(axis=1).iloc[0]), 1.0)  # the same float, not merely close
+    assert stats.dispersion_around(counts, expected, months[:2]).iloc[0] == 1.0  # under three months: Poisson
+    assert stats.dispersion_around(counts, expected.set_axis(["other"]), months).iloc[0] == 1.0  # no expectation
+    flat = stats.dispersion_around(counts, counts.astype(float), months)  # the counts as expected: no spread
+    assert flat.iloc[0] == 1.0
