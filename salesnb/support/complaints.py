@@ -94,8 +94,9 @@ def _scaled(counts: pd.Series, exposure: pd.Series, months: list[str], now: floa
     if volume.sum() <= 0 or now <= 0:
         return float(past.mean()), stats.dispersion(past)
     rate = float(past.sum() / volume.sum())
-    expected = (volume * rate).to_frame().T
-    return rate * now, float(stats.dispersion_around(past.to_frame().T, expected, months).iloc[0])
+    observed = past.to_frame().T
+    expected = (volume * rate).to_frame().T.set_axis(observed.index)  # one row, named as the counts' (aligned by it)
+    return rate * now, float(stats.dispersion_around(observed, expected, months).iloc[0])
 
 
 @scope_memo  # the rule (region by region), the panel and the metrics read one computation

@@ -5,6 +5,7 @@ chance spikes on clean foreign data). Hand-computed on the tiny dataset's 华南
 
 import math
 
+import pandas as pd
 import pytest
 from scipy import stats
 from tiny import write_tiny
@@ -89,3 +90,14 @@ def test_complaints_are_read_per_order(tmp_path):
     assert row["usual"] == pytest.approx(4.5) and row["ratio"] == pytest.approx(7 / 4.5)
     assert row["p_exact"] == pytest.approx(stats.poisson.sf(6, 4.5)) and not row["flagged"]
     assert complaints.complaint_spike(r) == []  # at 10 orders the same 7 are a spike (first test above)
+
+
+def test_the_complaints_spread_is_read_around_the_orders_they_came_with():
+    """1, 7, 1, 7 complaints over months of 10 orders each: 0.4 a order, 4 expected a month, each month 3 away:
+    φ = 9 / 4 = 2.25 (it read 1 while the expected row carried another name than the counts' and never lined up)."""
+    from salesnb.support.complaints import _scaled
+
+    months = ["2026-01", "2026-02", "2026-03", "2026-04"]
+    counts = pd.Series([1.0, 7.0, 1.0, 7.0], index=months, name="质量问题")
+    orders = pd.Series(10.0, index=months)
+    assert _scaled(counts, orders, months, 20.0) == (pytest.approx(8.0), pytest.approx(2.25))
