@@ -3,14 +3,14 @@
 A region's revenue is judged against its own trend and season times how its peers did against theirs
 (:func:`.regions.region_frame`). With a history of one cycle and a few months the season is read from three or
 four year-on-year pairs and the forecast's interval spans a factor of three either way: a region of fifteen months
-selling a fifth of its usual month (38.7千 where about 175千 are usual, its peers down a quarter) sat inside it.
+selling a fifth of its usual month (3.9万 where about 17万 are usual, its peers down a quarter) sat inside it.
 Its *share* of the company needs no season: the company's months carry the same one. So a region is also read as
 a product line is within its region (:func:`salesnb.product.lines.decline_check`): its orders this month against
-its usual share of the other regions' orders over ``product.history_months``-like ``market.share_months`` months ×
-theirs this month, with the spread that share's own misses showed in the months before
-(:func:`~salesnb.stats.dispersion_around`), never stronger than the conditional test of a share learnt from few
-orders (:func:`~salesnb.stats.share_drop`); and its revenue as a part of the others', against that part's own
-monthly spread: a region of a few large orders swings more than its count says. Both must show the fall.
+its usual share of the other regions' orders over the ``market.share_months`` months before × theirs this month,
+with the spread that share's own misses showed in the months before (:func:`~salesnb.stats.dispersion_around`),
+never stronger than the conditional test of a share learnt from few orders (:func:`~salesnb.stats.share_drop`);
+and its revenue as a part of the others', against that part's own monthly spread: a region of a few large orders
+swings more than its count says. Both must show the fall.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def region_share(report: Report, revenue: pd.DataFrame, orders: pd.DataFrame) ->
     months before), share_expected (revenue: its usual part of the others × the others this month),
     share_change (revenue against that), orders_share_expected (the same for its orders) and share_p (how likely
     so few orders are at that share: :func:`salesnb.stats.count_below` with the dispersion its share's misses
-    showed over the same months before, at least :func:`salesnb.stats.share_drop`). NaN where fewer than
+    showed over the same months before, at least :func:`salesnb.stats.share_drop`; and at least how likely its
+    revenue's part is this low, :func:`_revenue_part_low`, where that can be read). NaN where fewer than
     ``baselines.trailing_months`` months hold the region and its peers, or with one region.
     """
     span = int(report.settings("market")["share_months"])
@@ -57,8 +58,8 @@ def region_share(report: Report, revenue: pd.DataFrame, orders: pd.DataFrame) ->
     # both must show it; where the revenue's part cannot be read (a month of none), the count alone
     p = np.fmax(counted, _revenue_part_low(own_revenue, rest_revenue, before, report.period))
     total_now = own_revenue[report.period].sum()
-    held = own_revenue[before].notna()
-    company_before = (held * own_revenue[before].sum(axis=0)).sum(axis=1)  # the company in the months its share reads
+    read = own_revenue[before].notna()
+    company_before = (read * own_revenue[before].sum(axis=0)).sum(axis=1)  # the company in the months its share reads
     frame = pd.DataFrame(
         {
             "share_now": own_revenue[report.period] / total_now if total_now > 0 else np.nan,
@@ -90,7 +91,7 @@ def _revenue_part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], 
     with np.errstate(divide="ignore"):
         now = np.log(part[period] / usual)
     low = pd.Series(student_t.cdf(now / spread, (n - 1).clip(lower=1)), index=own.index)
-    usable = (n >= 3) & months.notna().eq(months.gt(0) | months.isna()).all(axis=1) & (spread > 0)
+    usable = (n >= 3) & ~months.le(0).any(axis=1) & (spread > 0)  # no month of none among them
     return low.where(usable & part[period].notna())
 
 

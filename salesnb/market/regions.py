@@ -75,7 +75,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     columns += ["last_year", "yoy", "share", "vs_average", "attainment_gap", "usual", "expected", "expected_low"]
     columns += ["expected_high", "expect_method", "peer_factor", "peers_opened", "baseline", "baseline_low"]
     columns += ["baseline_high"]
-    columns += ["change", "p_value", "q_value", "flagged", "effect", *SHARE_COLUMNS]
+    columns += ["change", "p_value", "q_value", "flagged", "effect", *SHARE_COLUMNS, "by_share"]
     regions = facts.regions(ds)
     if not regions:
         return pd.DataFrame(columns=columns)
@@ -158,6 +158,7 @@ def region_frame(report: Report) -> pd.DataFrame:
     below_band = frame["revenue"] < frame["baseline_low"]
     share_only = fell & ~below_band & ~low_attainment & (frame["share_change"] <= -thr["region_decline"])
     falling = fell & (below_band | share_only)
+    frame["by_share"] = share_only  # the route the detail states (:func:`.split.underperform`)
     gap_target = (frame["target"] - frame["revenue"]).where(low_attainment, 0.0).fillna(0.0)
     gap_base = (frame["baseline"] - frame["revenue"]).where(falling, 0.0).fillna(0.0)
     frame["effect"] = np.maximum(gap_target, gap_base).clip(lower=0.0)

@@ -65,7 +65,7 @@ def underperform(report: Report) -> list[dict[str, Any]]:
         target_free = pd.isna(row.attainment)  # say why there is no attainment rather than print "—"
         values["why"] = t("no_targets_table" if not report.ds.has("targets") else "no_target", lang)
         values["split"] = _fall_split(report, row, thr["region_split_share"])
-        values["share"] = _share_said(report, row, thr["region_decline"])
+        values["share"] = _share_said(report, row)
         said = (_target_ambition(report, row), values["split"])  # a target asking more, then where the fall sits
         values["more"] = ("" if lang == "zh" else " ").join(part for part in said if part)
         out.append(
@@ -102,13 +102,14 @@ def _expectation(row: Any, lang: str) -> str:
     )  # fmt: skip
 
 
-def _share_said(report: Report, row: Any, decline: float) -> str:
+def _share_said(report: Report, row: Any) -> str:
     """The region's part of the company then and now, where that (not its band) shows the fall; else empty.
 
     A band read from one cycle of history can hold a month at a fifth of the usual one: the detail's own figures
-    (revenue inside the range) would then contradict its flag, so the share that carried it is said.
+    (revenue inside the range) would then contradict its flag, so the share that carried it
+    (:func:`.regions.region_frame`'s ``by_share``) is said.
     """
-    if not row.share_change <= -decline or row.revenue < row.baseline_low:
+    if not row.by_share:
         return ""
     lang = report.lang
     key = "mk_region_share_fell" if report.orders_counted else "mk_region_share_fell_totals"
