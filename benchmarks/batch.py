@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from salesnb.batch.rendering import extract_result  # noqa: E402
 from salesnb.batch.runner import available_angles, merge_results, safe_dirname  # noqa: E402
-from salesnb.data import facts, partial_month  # noqa: E402
+from salesnb.data import facts  # noqa: E402
 from salesnb.data.loading import load_dataset  # noqa: E402
 from salesnb.periods import ALL  # noqa: E402
 
@@ -245,6 +245,7 @@ def _same_pages(a: Path, b: Path) -> str:
 
 def year_periods(ds) -> list[str]:
     """The data's 12 latest complete months, ascending."""
+    from salesnb.data import partial_month  # here: older checkouts measured by scale.py have no such module
     from salesnb.periods import months_back
 
     return sorted(months_back(partial_month.latest_complete_month(ds), 12, offset=0))

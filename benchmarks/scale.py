@@ -125,7 +125,8 @@ def main() -> None:
         out = Path(tmp) / "out"
         os.environ["SALESNB_STORE"] = str(store)  # the run reuses the store just written (older code: ignored)
         periods = [args.period] if args.period else []
-        seconds, peaks = salesnb_run(periods, out, args.jobs, data=data, regions=["ALL", region])
+        tree = Path(salesnb.__file__).resolve().parent.parent  # the checkout measured (PYTHONPATH), not this one
+        seconds, peaks = salesnb_run(periods, out, args.jobs, data=data, regions=["ALL", region], tree=tree)
         print(f"run {seconds:.1f} s wall for 2 scopes x 6 angles, --jobs {args.jobs}", flush=True)
         for scope in ("ALL", region):
             times = {nb.stem: report_seconds(nb) for nb in sorted(out.glob(f"*/{scope}/*.ipynb"))}

@@ -306,6 +306,26 @@ def capped_severity(severity: str, q: float, strong: float) -> str:
     return "medium" if severity == "high" and not q <= strong else severity
 
 
+def log_high(now: float, history: np.ndarray | pd.Series | list) -> float:
+    """Chance of a new month at least ``now`` against the months ``history`` (positive values), read on the log scale.
+
+    The months' middle (median) and typical distance from it (1.4826 × the median absolute deviation; the standard
+    deviation where that is 0), as a Student t with the months' degrees of freedom and a new month's spread
+    (× √(1 + 1/n)): the month-to-month swing that a test of the month's single items (deals, orders) against the
+    usual months' items pooled leaves out, without one odd month (a quarter's short deals) widening it for all.
+    NaN with fewer than three usable months or no spread.
+    """
+    values = np.asarray(history, dtype=float)
+    logs = np.log(values[np.isfinite(values) & (values > 0)])
+    if len(logs) < 3 or not now > 0:
+        return math.nan
+    middle = float(np.median(logs))
+    scale = 1.4826 * float(np.median(np.abs(logs - middle))) or float(np.std(logs, ddof=1))
+    if not scale > 0:
+        return math.nan
+    return float(stats.t.sf((math.log(now) - middle) / (scale * math.sqrt(1 + 1 / len(logs))), len(logs) - 1))
+
+
 def count_low(count: float, expected: float | None, relative_error: float = 0.0, spread: float = 1.0) -> float:
     """Probability of at most ``count`` events when about ``expected`` are expected, read against a forecast.
 

@@ -247,3 +247,19 @@ def test_dispersion_around_one_row_is_the_same_float_as_the_table_form():
     assert stats.dispersion_around(counts, expected.set_axis(["other"]), months).iloc[0] == 1.0  # no expectation
     flat = stats.dispersion_around(counts, counts.astype(float), months)  # the counts as expected: no spread
     assert flat.iloc[0] == 1.0
+
+
+def test_log_high_reads_the_months_middle_and_typical_distance():
+    # logs 0, 1, 2: median 1, median absolute deviation 1 -> scale 1.4826, a new month's x sqrt(4/3); df 2
+    assert stats.log_high(math.e**3, [1.0, math.e, math.e**2]) == pytest.approx(
+        sps.t.sf(2 / (1.4826 * math.sqrt(4 / 3)), 2)
+    )
+    # three months alike: no median deviation, the standard deviation stands in (logs 1, 1, 1, 2: 0.5)
+    assert stats.log_high(math.e**2, [math.e, math.e, math.e, math.e**2]) == pytest.approx(
+        sps.t.sf(1 / (0.5 * math.sqrt(5 / 4)), 3)
+    )
+    # one odd month does not widen the band: 7, 77, 70, 73, 7, 65 -> 150 stands out (p 0.003)
+    assert stats.log_high(150, [77, 7, 70, 73, 7, 65]) < 0.005
+    assert math.isnan(stats.log_high(5.0, [1.0, 2.0]))  # two months: no spread to read
+    assert math.isnan(stats.log_high(5.0, [2.0, 2.0, 2.0]))  # no swing at all
+    assert math.isnan(stats.log_high(0.0, [1.0, 2.0, 3.0]))

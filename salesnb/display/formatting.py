@@ -91,10 +91,11 @@ def column_unit(values: object, lang: str = "zh", digits: int = 1) -> int | None
     """The one unit (index into ``UNITS[lang]``) a column of amounts reads best in, or ``None`` for per-cell units.
 
     A reader compares a column top to bottom: "-7,751" beside "-15.7万" makes them convert in their head. The
-    column takes the unit of its largest amount, or whole amounts when that unit is 万 (K) and at least half of
-    its non-zero amounts would read under one 万 (ten products of 600-800 and their "others" at 25.9万 all read
-    "0.1万": one digit to compare them by), unless a non-zero amount would then show as zero (a column spanning
-    several orders of magnitude keeps each amount in its own unit).
+    column takes the unit of its largest amount, or the unit below while at least half of its non-zero amounts
+    would read under one of it (ten products of 600-800 and their "others" at 25.9万 all read "0.1万", and
+    regions of 1,200万 beside a 3亿 one read "0.1亿": one digit to compare them by; whole amounts with separators
+    read at any size), unless a non-zero amount would then show as zero (a column spanning several orders of
+    magnitude keeps each amount in its own unit).
     """
     numbers = [n for n in (_number(v) for v in values) if n is not None]  # type: ignore[union-attr]
     if not numbers:
@@ -103,8 +104,8 @@ def column_unit(values: object, lang: str = "zh", digits: int = 1) -> int | None
     units = UNITS[lang]
     index = max((i for i, (_, suffix) in enumerate(units) if suffix and top.endswith(suffix)), default=0)
     nonzero = [abs(n) for n in numbers if n]
-    if index == 1 and 2 * sum(round(n / units[index][0], digits) < 1 for n in nonzero) >= len(nonzero):
-        index = 0  # whole amounts with separators ("8,140") read at any size; "32,000.0万" would not
+    while index and 2 * sum(round(n / units[index][0], digits) < 1 for n in nonzero) >= len(nonzero):
+        index -= 1  # "0.1亿" has one digit to compare by; "1,200.0万" has four (and 万 steps down to "8,140")
     if index and any(n and round(abs(n) / units[index][0], digits) == 0 for n in numbers):
         return None
     return index

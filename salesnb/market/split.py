@@ -254,7 +254,8 @@ def fall_split(
     parts = [
         t("mk_region_split_part" if round(amount / fall, 2) <= 1 else "mk_region_split_part_over", lang,
           dimension=_dimension(key, lang), name=_value_label(report, key, name),
-          amount=format_amount(amount, lang), share=format_pct(amount / fall, 0))
+          amount=format_amount(amount, lang), share=format_pct(amount / fall, 0),
+          usual=format_pct(usual_share(table(report, region, key), name), 0))
         for key, name, amount in largest
     ]  # fmt: skip  # a value falling more than the whole: "占 115 %" asked why; the others rose
     dimensions = joined((_dimension(key, lang) for key in split), lang)
@@ -263,6 +264,18 @@ def fall_split(
     key = "mk_region_split" if parts else "mk_region_split_spread"
     values = {"fall": format_amount(fall, lang), "parts": joined(parts, lang)}
     return t(key, lang, **values, dimensions=dimensions, share=format_pct(min_share))
+
+
+def usual_share(frame: pd.DataFrame, name: str) -> float:
+    """``name``'s part of the scope's expected revenue (``frame``: :func:`scope_table`'s usual per value).
+
+    Said beside its part of the fall: a line holding 97 % of a region's gap reads as its cause until the reader
+    learns it is 94 % of the region's business (a fall in proportion); 61 % of the gap in a channel usually selling
+    23 % points at the channel.
+    """
+    usual = frame["usual"].clip(lower=0.0)
+    total = float(usual.sum())
+    return float(usual.get(name, 0.0)) / total if total > 0 else float("nan")
 
 
 STATED_BY = {"channel": ("market", "channel_underperform"), "product_line": ("product", "product_line_decline")}

@@ -25,9 +25,9 @@ def test_a_column_spanning_orders_of_magnitude_keeps_each_amount_in_its_own_unit
 def test_units_by_language_and_rounding_up_to_the_next_unit():
     assert column_unit([9999.96, 12000.0]) == 1  # 9,999.96 rounds to 1.0万: the column is in 万
     assert format_table(pd.DataFrame({"a": [9999.96, 12000.0]}), {"a": "amount"})["a"].tolist() == ["1.0万", "1.2万"]
-    assert column_unit([2.5e8, 3e7], "zh") == 2
+    assert column_unit([2.5e8, 1.2e8, 3e7], "zh") == 2  # two of three read 1亿 or more: the column is in 亿
     assert [format_amount(v, "zh", unit=2) for v in (2.5e8, 3e7)] == ["2.5亿", "0.3亿"]
-    assert column_unit([4.2e6, 8.0e5], "en") == 2
+    assert column_unit([4.2e6, 2.0e6, 8.0e5], "en") == 2
     assert column_unit([120.0, 3400.0], "zh") == 0  # under 1万: whole yuan with separators
     assert column_unit([None, float("nan")]) is None
 
@@ -59,5 +59,8 @@ def test_a_column_mostly_under_one_unit_takes_the_unit_below():
     # a product table: ten products of 590-814 and their "others" at 25.9万 read "0.1万" each in 万
     values = pd.Series([814.0, 810.0, 745.0, 590.0, 259000.0])
     assert format_amounts(values).tolist() == ["814", "810", "745", "590", "259,000"]
-    assert column_unit([3.2e8, 4.0e7, 2.0e7]) == 2  # 亿 stays 亿: "0.4亿" reads better than "40,000,000"
+    # four regions of a 3亿 company: "0.4亿" / "0.2亿" say one digit each; in 万 they keep four
+    assert column_unit([3.2e8, 4.0e7, 2.0e7]) == 1
+    assert format_amounts(pd.Series([3.2e8, 4.0e7, 1.23e7])).tolist() == ["32,000.0万", "4,000.0万", "1,230.0万"]
+    assert column_unit([4.2e6, 8.0e5], "en") == 1  # "4,200.0K", "800.0K", not "0.8M"
     assert column_unit([44000.0, 3246.0, 21980.0]) == 1  # one of three under 1万: the column stays in 万

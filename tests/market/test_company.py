@@ -56,8 +56,8 @@ def test_a_month_the_whole_company_fell_is_said_though_no_region_stands_out(tmp_
     assert found["title"] == "全公司业绩明显下滑"
     assert found["detail"] == (
         "全公司本月销售额 1,200；按公司自身的趋势和季节，本月应在 2,000 左右（区间 2,000–2,000），实际比预期低 40.0%。"
-        "2 个区域中有 2 个低于各自的预期。比预期少的 800 主要在区域「华东」（少 400，占 50%）、"
-        "区域「华南」（少 400，占 50%）。"
+        "2 个区域中有 2 个低于各自的预期。比预期少的 800 主要在区域「华东」（少 400，占 50%；平时占销售额 50%）、"
+        "区域「华南」（少 400，占 50%；平时占销售额 50%）。"
     )
     english = _found(open_report(_company(tmp_path / "en", {"华东": 0.6, "华南": 0.6}), "2026-10", "ALL", lang="en"))
     assert english[0]["detail"].startswith("Company revenue 1.2K this month; its own trend and season led one to")
@@ -76,7 +76,7 @@ def test_a_regions_gap_is_the_same_number_in_the_company_split_and_its_own_findi
     report = open_report(data, "2026-10", "ALL")
     (company,) = _found(report)
     (east,) = _found(report, company=False)
-    assert "比预期少的 1,000 主要在区域「华东」（少 700，占 70%）" in company["detail"]
+    assert "比预期少的 1,000 主要在区域「华东」（少 700，占 70%；平时占销售额 33%）" in company["detail"]
     assert east["detail"].startswith(
         "本月销售额 300；按本区域自身的趋势和季节应在 1,000 左右，其他区域本月为各自预期的 85%，按同样幅度本月应在 "
         "850 左右（区间 850–850），实际比预期低 64.7%。"

@@ -24,13 +24,15 @@ def test_region_underperform_without_a_targets_table_names_it(tmp_path):
     # every regular stayed away: 直营 and 分销 lost 15,000 each of the fall of 30,000, 电商's new buyers held
     assert (
         "so it came in 75.0% below that. Of the 30.0K below expectation, the largest parts: "
-        "channel 分销 (15.0K, 50%), channel 直营 (15.0K, 50%). No targets table"
+        "channel 分销 (15.0K, 50%; usually 37% of sales), "
+        "channel 直营 (15.0K, 50%; usually 37% of sales). No targets table"
     ) in found[0]["detail"]
     zh = [f for f in market.angle_findings(open_report(str(folder), "2026-10", "ALL"))
           if kind(f) == "region_underperform"]  # a region's fall, not the company's  # fmt: skip
     assert zh[0]["detail"] == (
         "本月销售额 1.0万；按本区域自身的趋势和季节，本月应在 4.0万 左右（区间 4.0万–4.0万），实际比预期低 75.0%。"
-        "比预期少的 3.0万 主要在渠道「分销」（少 1.5万，占 50%）、渠道「直营」（少 1.5万，占 50%）。"
+        "比预期少的 3.0万 主要在渠道「分销」（少 1.5万，占 50%；平时占销售额 37%）、"
+        "渠道「直营」（少 1.5万，占 50%；平时占销售额 37%）。"
         "数据中没有目标表，达成率无法计算。"
     )
 

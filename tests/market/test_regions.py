@@ -160,9 +160,11 @@ def test_a_regions_finding_names_the_channel_its_fall_sits_in(tmp_path):
     expected = 1000 * 1.03**29  # 2026-10: 2,356.57
     now = expected * 0.55  # 门店 0.05 + 线上 0.5: 1,296.11
     assert round(expected - now) == 1060 and round(expected / 2 * 0.9) == 1060
-    assert "比预期少的 1,060 主要在渠道「门店」（少 1,060，占 100%）。" in detail
+    assert "比预期少的 1,060 主要在渠道「门店」（少 1,060，占 100%；平时占销售额 50%）。" in detail
     english = _east_finding(_channel_fall(tmp_path, {"门店": 0.1, "线上": 1.0}), "en")["detail"]
-    assert "Of the 1.1K below expectation, the largest parts: channel 门店 (1.1K, 100%)." in english
+    assert (
+        "Of the 1.1K below expectation, the largest parts: channel 门店 (1.1K, 100%; usually 50% of sales)." in english
+    )
 
 
 def test_a_regions_fall_spread_over_its_channels_says_so(tmp_path):

@@ -35,10 +35,13 @@ def test_a_fall_after_a_peak_season_is_split_against_each_values_season_not_the_
     report = open_report(_seasonal(tmp_path), "2026-10", "ALL")
     table = expected_table(report, "华东", "channel").round(0)
     assert table.to_dict("index") == {"乙": {"usual": 1000.0, "now": 500.0}, "甲": {"usual": 1000.0, "now": 1000.0}}
-    assert fall_split(report, "华东", 2000.0, 1500.0, 0.25) == "比预期少的 500 主要在渠道「乙」（少 500，占 100%）。"
+    assert (
+        fall_split(report, "华东", 2000.0, 1500.0, 0.25)
+        == "比预期少的 500 主要在渠道「乙」（少 500，占 100%；平时占销售额 50%）。"
+    )
     english = open_report(_seasonal(tmp_path / "en"), "2026-10", "ALL", lang="en")
     assert fall_split(english, "华东", 2000.0, 1500.0, 0.25) == (
-        "Of the 500 below expectation, the largest parts: channel 乙 (500, 100%)."
+        "Of the 500 below expectation, the largest parts: channel 乙 (500, 100%; usually 50% of sales)."
     )
     assert fall_split(report, "华东", 1500.0, 1500.0, 0.25) == ""  # not below its expectation: nothing to split
 
@@ -58,7 +61,7 @@ def test_a_channel_that_is_exactly_a_region_is_named_once(tmp_path):
     data = str(write_tiny(tmp_path / "online", tables={"customers": customers, "orders": orders}))
     report = open_report(data, "2026-10", "ALL")
     assert fall_split(report, None, 2000.0, 1400.0, 0.25, ("region", "channel")) == (
-        "比预期少的 600 主要在区域「线上」（少 600，占 100%）。"
+        "比预期少的 600 主要在区域「线上」（少 600，占 100%；平时占销售额 50%）。"
     )
 
 
@@ -68,12 +71,12 @@ def test_a_value_falling_more_than_the_whole_gap_says_the_others_rose(tmp_path):
     not each: round 25's company fell 7,835 with 亚太 short 1.1万 and 线上, 欧洲 short too, named beside it."""
     report = open_report(_seasonal(tmp_path), "2026-10", "ALL")
     assert fall_split(report, "华东", 1900.0, 1500.0, 0.25) == (
-        "比预期少的 400 主要在渠道「乙」（少 450，比整体缺口还多：其余渠道合计高于预期）。"
+        "比预期少的 400 主要在渠道「乙」（少 450，比整体缺口还多：其余渠道合计高于预期；平时占销售额 50%）。"
     )
     english = open_report(_seasonal(tmp_path / "en"), "2026-10", "ALL", lang="en")
     assert fall_split(english, "华东", 1900.0, 1500.0, 0.25) == (
         "Of the 400 below expectation, the largest parts: channel 乙 (450, more than the whole gap: the other channels "
-        "together above expectation)."
+        "together above expectation; usually 50% of sales)."
     )
 
 
