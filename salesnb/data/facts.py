@@ -338,6 +338,14 @@ def empty_months(ds: Dataset) -> tuple[str, ...]:
     return per_dataset(ds, ("facts", "empty_months"), build)
 
 
+def last_month_with_orders(ds: Dataset, until: str) -> str | None:
+    """The latest ``YYYY-MM`` up to ``until`` holding an order (``None`` when none does)."""
+    stored = _order_keys(ds)
+    counts = stored.months if stored is not None else order_facts(ds)["month"].dropna().value_counts().to_dict()
+    held = [str(m) for m, n in counts.items() if n and str(m) <= until]
+    return max(held) if held else None
+
+
 def last_order_date(ds: Dataset) -> pd.Timestamp | None:
     """The date of the latest order (``None`` without dated orders): how far the data reaches.
 

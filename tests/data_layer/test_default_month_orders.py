@@ -1,0 +1,43 @@
+"""The default report month holds orders: an export whose sales thinned out to stray orders is not shown empty.
+
+SAP SHINE's orders (real29): a dense 2015, then one to six stray orders in a few later months, the last on
+2022-01-06. 2022-01 was partial, so the default fell on 2021-12, a month without any order: revenue 0, every
+comparison blank and "no problem found". The default is now the latest month before the partial one with an order.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from salesnb.data import facts, partial_month
+from salesnb.data.loading import load_dataset
+from salesnb.report import report_period
+
+
+def _orders(folder: Path, stray: list[str]) -> Path:
+    """20 orders a month in 2026-01 … 2026-06 (100 each), then one order on each date of ``stray``."""
+    rows = []
+    for month in range(1, 7):
+        rows += [(f"O{month}{d:02d}", f"C{d % 4}", f"2026-{month:02d}-{d:02d}", "华东", 100) for d in range(1, 21)]
+    rows += [(f"S{n}", "C9", date, "华东", 50) for n, date in enumerate(stray)]
+    columns = ["order_id", "customer_id", "order_date", "region", "amount"]
+    pd.DataFrame(rows, columns=columns).to_csv(folder / "orders.csv", index=False)
+    return folder
+
+
+def test_the_default_skips_empty_months_before_a_partial_last_one(tmp_path: Path) -> None:
+    """Stray orders on 09-10 and 11-03: November is partial (to the 3rd), October empty -> 2026-09 (1 order)."""
+    ds = load_dataset(_orders(tmp_path, ["2026-09-10", "2026-11-03"]))
+    assert facts.data_months(ds) == ("2026-01", "2026-11")
+    assert partial_month.last_month_partial(ds)["through_day"] == 3
+    assert facts.last_month_with_orders(ds, "2026-10") == "2026-09"
+    assert partial_month.latest_complete_month(ds) == "2026-09"
+    assert report_period(ds, "") == "2026-09"  # was 2026-10: an empty month, refused as missing from the export
+
+
+def test_the_month_before_a_partial_one_stays_the_default_when_it_has_orders(tmp_path: Path) -> None:
+    ds = load_dataset(_orders(tmp_path, ["2026-07-10", "2026-08-03"]))
+    assert partial_month.latest_complete_month(ds) == "2026-07"
+    assert facts.last_month_with_orders(ds, "2025-12") is None
