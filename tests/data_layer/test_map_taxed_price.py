@@ -38,8 +38,9 @@ def test_a_price_with_tax_beside_a_net_amount_is_no_list_price(tmp_path: Path, p
     lines = proposal.columns["order_lines"]
     assert lines["unit_price"] == "=[金额] / [销售数量]" and "list_price" not in lines
     assert not proposal.list_priced
-    assert proposal.taxed_prices == [("销售订单序时簿.csv", price, "金额", "销售数量", "税额" if tax else None,
-                                      pytest.approx(0.13))]
+    assert proposal.taxed_prices == [
+        ("销售订单序时簿.csv", price, "金额", "销售数量", "税额" if tax else None, pytest.approx(0.13))
+    ]
     said = "\n".join(describe(proposal, check=False))
     assert f"{price} 是含税价" in said and "13.0%" in said and "是税不是折扣" in said
     ds = load_dataset(path, mapping=proposal.mapping())
@@ -68,8 +69,16 @@ def test_a_tax_column_that_does_not_make_up_the_gap_leaves_a_discount(tmp_path: 
 
 @pytest.mark.parametrize(
     ("name", "taxed"),
-    [("含税单价", True), ("单价(含税)", True), ("单价（含税）", True), ("Price incl. tax", True), ("价税单价", True),
-     ("单价", False), ("无税单价", False), ("List Price", False)],
+    [
+        ("含税单价", True),
+        ("单价(含税)", True),
+        ("单价（含税）", True),
+        ("Price incl. tax", True),
+        ("价税单价", True),
+        ("单价", False),
+        ("无税单价", False),
+        ("List Price", False),
+    ],
 )
 def test_names_saying_a_price_carries_tax(name: str, taxed: bool) -> None:
     assert says_taxed(name) is taxed
