@@ -324,8 +324,7 @@ def empty_months(ds: Dataset) -> tuple[str, ...]:
     """
 
     def build() -> tuple[str, ...]:
-        stored = _order_keys(ds)
-        counts = stored.months if stored is not None else order_facts(ds)["month"].dropna().value_counts().to_dict()
+        counts = month_orders(ds)
         first, last = data_months(ds)
         if not isinstance(first, str) or not isinstance(last, str):
             return ()
@@ -338,11 +337,16 @@ def empty_months(ds: Dataset) -> tuple[str, ...]:
     return per_dataset(ds, ("facts", "empty_months"), build)
 
 
-def last_month_with_orders(ds: Dataset, until: str) -> str | None:
-    """The latest ``YYYY-MM`` up to ``until`` holding an order (``None`` when none does)."""
+def month_orders(ds: Dataset) -> dict[str, int]:
+    """``{YYYY-MM: orders}`` for each month holding an order (from the store's counts when loaded from it)."""
     stored = _order_keys(ds)
     counts = stored.months if stored is not None else order_facts(ds)["month"].dropna().value_counts().to_dict()
-    held = [str(m) for m, n in counts.items() if n and str(m) <= until]
+    return {str(month): int(n) for month, n in counts.items() if n}
+
+
+def last_month_with_orders(ds: Dataset, until: str) -> str | None:
+    """The latest ``YYYY-MM`` up to ``until`` holding an order (``None`` when none does)."""
+    held = [month for month in month_orders(ds) if month <= until]
     return max(held) if held else None
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from salesnb.data import facts, partial_month
 from salesnb.data.loading import load_dataset
+from salesnb.data.summary import format_summary, summarize
 from salesnb.report import report_period
 
 
@@ -41,3 +42,30 @@ def test_the_month_before_a_partial_one_stays_the_default_when_it_has_orders(tmp
     ds = load_dataset(_orders(tmp_path, ["2026-07-10", "2026-08-03"]))
     assert partial_month.latest_complete_month(ds) == "2026-07"
     assert facts.last_month_with_orders(ds, "2025-12") is None
+
+
+def test_validate_says_the_quiet_months_and_the_default_months_orders(tmp_path: Path) -> None:
+    """2026-01 … 2026-11 with orders in 01–06, 09 and 11: 3 quiet months (07, 08, 10) are said — here they are
+    no 'missing' months (empty_months: the median month holds 20 orders, 07/08/10 are listed there instead) — and
+    the default month's orders: 1, a month a reader would not pick had he seen it."""
+    ds = load_dataset(_orders(tmp_path, ["2026-09-10", "2026-11-03"]))
+    summary = summarize(ds)
+    assert summary["empty_months"] == ["2026-07", "2026-08", "2026-10"] and summary["quiet_months"] == 0
+    assert summary["period"]["month"] == "2026-09" and summary["period"]["orders"] == 1
+    said = format_summary(summary)
+    assert "默认报告月份（最近的完整月）: 2026-09（该月 1 笔订单）" in said and "没有订单）" not in said
+
+
+def test_quiet_months_of_a_thin_business_are_counted(tmp_path: Path) -> None:
+    """A few orders a year (median month 0: no month is 'missing'): the months without orders are counted."""
+    rows = [("O1", "C1", "2025-01-05", "华东", 10), ("O2", "C2", "2025-06-05", "华东", 20)]
+    rows += [("O3", "C1", "2026-01-05", "华东", 30), ("O4", "C1", "2026-02-28", "华东", 40)]
+    pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "region", "amount"]).to_csv(
+        tmp_path / "orders.csv", index=False
+    )
+    summary = summarize(load_dataset(tmp_path))
+    assert summary["empty_months"] == [] and summary["quiet_months"] == 14 - 4  # 2025-01 … 2026-02: 14 months
+    said = format_summary(summary)
+    assert "覆盖月份 (4): 2025-01 … 2026-02（其间 10 个月没有订单）" in said
+    assert "默认报告月份（最近的完整月）: 2026-02（该月 1 笔订单）" in said
+    assert "(10 months in between without any order)" in format_summary(summary, "en")
