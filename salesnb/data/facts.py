@@ -344,12 +344,6 @@ def month_orders(ds: Dataset) -> dict[str, int]:
     return {str(month): int(n) for month, n in counts.items() if n}
 
 
-def last_month_with_orders(ds: Dataset, until: str) -> str | None:
-    """The latest ``YYYY-MM`` up to ``until`` holding an order (``None`` when none does)."""
-    held = [month for month in month_orders(ds) if month <= until]
-    return max(held) if held else None
-
-
 def last_order_date(ds: Dataset) -> pd.Timestamp | None:
     """The date of the latest order (``None`` without dated orders): how far the data reaches.
 

@@ -1,8 +1,10 @@
-"""The default report month holds orders: an export whose sales thinned out to stray orders is not shown empty.
+"""The default report month is never a month the export left out; validate says how many orders it holds.
 
-SAP SHINE's orders (real29): a dense 2015, then one to six stray orders in a few later months, the last on
-2022-01-06. 2022-01 was partial, so the default fell on 2021-12, a month without any order: revenue 0, every
-comparison blank and "no problem found". The default is now the latest month before the partial one with an order.
+A busy export (20 orders a month) whose month before a partial last one holds no order: that month is missing
+(:func:`~salesnb.data.facts.empty_months`), a report refuses it, and ``run`` without ``--period`` stopped on it.
+The default steps back to the latest month not left out. A thin business's month without orders is a real zero
+and stays the default; ``validate`` now says how many orders the default month holds and how many months in the
+span hold none (SAP SHINE, real29: a dense 2015, stray orders to 2022-01; default 2021-12, 0 orders).
 """
 
 from __future__ import annotations
@@ -33,15 +35,26 @@ def test_the_default_skips_empty_months_before_a_partial_last_one(tmp_path: Path
     ds = load_dataset(_orders(tmp_path, ["2026-09-10", "2026-11-03"]))
     assert facts.data_months(ds) == ("2026-01", "2026-11")
     assert partial_month.last_month_partial(ds)["through_day"] == 3
-    assert facts.last_month_with_orders(ds, "2026-10") == "2026-09"
+    assert facts.empty_months(ds) == ("2026-07", "2026-08", "2026-10")  # the median month holds 20 orders
     assert partial_month.latest_complete_month(ds) == "2026-09"
-    assert report_period(ds, "") == "2026-09"  # was 2026-10: an empty month, refused as missing from the export
+    assert report_period(ds, "") == "2026-09"  # was 2026-10: refused as missing from the export
 
 
 def test_the_month_before_a_partial_one_stays_the_default_when_it_has_orders(tmp_path: Path) -> None:
     ds = load_dataset(_orders(tmp_path, ["2026-07-10", "2026-08-03"]))
     assert partial_month.latest_complete_month(ds) == "2026-07"
-    assert facts.last_month_with_orders(ds, "2025-12") is None
+
+
+def test_a_thin_business_month_without_orders_stays_the_default(tmp_path: Path) -> None:
+    """Three orders in 2026-01 … 2026-03 (to March 2): February sold nothing, a real zero, still the default."""
+    rows = [("O1", "C1", "2026-01-05", "华东", 10), ("O2", "C2", "2026-01-20", "华东", 20)]
+    rows += [("O3", "C1", "2026-03-02", "华东", 30)]
+    pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "region", "amount"]).to_csv(
+        tmp_path / "orders.csv", index=False
+    )
+    ds = load_dataset(tmp_path)
+    assert facts.empty_months(ds) == () and partial_month.latest_complete_month(ds) == "2026-02"
+    assert "默认报告月份（最近的完整月）: 2026-02（该月 0 笔订单）" in format_summary(summarize(ds))
 
 
 def test_validate_says_the_quiet_months_and_the_default_months_orders(tmp_path: Path) -> None:
