@@ -42,6 +42,8 @@ NOT_ORDER_DATES = tuple(NAMES["not_order_dates"])  # BirthDate, StockDate, 入�
 NOT_AMOUNTS = tuple(NAMES["not_amounts"])  # Customer_Age, Satisfaction_Rating: numbers that are no money
 NOT_ORDER_IDS = tuple(NAMES["not_order_ids"])  # employees, seats, 人数: a count of people, never an order number
 BOOKS_WORDS = tuple(NAMES["books_currency_words"])  # 本币, 本位币, local currency: money already in one currency
+TAXED_PRICE_WORDS = tuple(NAMES["taxed_price_words"])  # 含税单价, price incl. tax: a price carrying the tax
+TAX_NAMES = tuple(NAMES["tax_names"])  # 税额, VAT: a line's tax
 PLACE_SUFFIX = re.compile(r"(?:特别行政区|维吾尔自治区|壮族自治区|回族自治区|自治区|省|市)$")
 PLACES = frozenset(NAMES["places"])  # provinces and large cities: a region column's values
 # Traditional characters of export headers (客戶代碼, 數量, 單價, 金額, 負責人) and total rows (合計): a Taiwan or
@@ -103,6 +105,12 @@ def books_plain(name: str) -> str | None:
     """
     word = next((w for w in BOOKS_WORDS if name.startswith(w) and len(name) > len(w)), None)
     return None if word is None else name[len(word) :]
+
+
+def says_taxed(name: str) -> bool:
+    """Whether a price column's name says it carries the tax: 含税单价, 单价(含税), ``Price incl. tax``."""
+    text = _loose(str(name).translate(SIMPLIFIED))
+    return any(_loose(word) in text for word in TAXED_PRICE_WORDS)
 
 
 def named_column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:

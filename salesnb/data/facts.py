@@ -324,8 +324,7 @@ def empty_months(ds: Dataset) -> tuple[str, ...]:
     """
 
     def build() -> tuple[str, ...]:
-        stored = _order_keys(ds)
-        counts = stored.months if stored is not None else order_facts(ds)["month"].dropna().value_counts().to_dict()
+        counts = month_orders(ds)
         first, last = data_months(ds)
         if not isinstance(first, str) or not isinstance(last, str):
             return ()
@@ -336,6 +335,13 @@ def empty_months(ds: Dataset) -> tuple[str, ...]:
         return tuple(m for m, n in zip(span, per_month, strict=True) if n == 0)
 
     return per_dataset(ds, ("facts", "empty_months"), build)
+
+
+def month_orders(ds: Dataset) -> dict[str, int]:
+    """``{YYYY-MM: orders}`` for each month holding an order (from the store's counts when loaded from it)."""
+    stored = _order_keys(ds)
+    counts = stored.months if stored is not None else order_facts(ds)["month"].dropna().value_counts().to_dict()
+    return {str(month): int(n) for month, n in counts.items() if n}
 
 
 def last_order_date(ds: Dataset) -> pd.Timestamp | None:

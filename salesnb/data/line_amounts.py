@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .column_words import TAX_NAMES, named_column, says_taxed
 from .consistency import AMOUNT_TOLERANCE, TOTAL_TOLERANCE
 from .derive import repeated_per_id
 from .match import MOSTLY
@@ -98,6 +99,40 @@ def price_before_discount(frame: pd.DataFrame, found: dict[str, str]) -> tuple[d
         return found, None
     kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
     return kept | {"list_price": price}, (price, amount, quantity, *judged)
+
+
+def taxed_price(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
+    """``found`` without its unit price when that price carries the tax the file's net amounts leave out.
+
+    金蝶/用友 order lists write 含税单价 beside 金额 (before tax), 税额 and 价税合计: quantity × 含税单价 is above
+    金额 on every row by the tax, which :func:`price_before_discount` read as a discount (the list price, a discount
+    depth of the VAT rate, 19 % on every line). The price carries the tax when its name says so (含税, 价税, incl.
+    tax) or a tax column makes up the gap (金额 + 税额 = 数量 × 单价 on :data:`.match.MOSTLY` of the rows, within
+    :data:`.consistency.AMOUNT_TOLERANCE` and a cent); the line is then priced by its amount (``[金额] / [数量]``,
+    :func:`~.proposal_tables._net_prices`), with no list price. Returns the concepts and ``(price, amount,
+    quantity, the tax column or None, the gap)``, or ``found`` unchanged and ``None``.
+    """
+    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
+    if not (price and amount and quantity) or not {price, amount, quantity} <= set(frame.columns):
+        return found, None
+    if any(found.get(c) for c in ("list_price", "discount_off", "discount_paid")):
+        return found, None
+    amounts = money_values(frame, amount)
+    lines = money_values(frame, quantity) * money_values(frame, price)
+    judged = discount_gap(amounts, lines)
+    if judged is None:
+        return found, None
+    tax = named_column(frame, TAX_NAMES)
+    if tax is not None and tax not in (price, amount, quantity):
+        taxes = money_values(frame, tax)
+        sold = np.isfinite(amounts) & np.isfinite(lines) & np.isfinite(taxes) & (lines > 0)
+        off = np.abs(amounts[sold] + taxes[sold] - lines[sold])
+        close = off <= np.maximum(AMOUNT_TOLERANCE * lines[sold], 0.01)
+        tax = tax if np.count_nonzero(sold) >= LEAST_ROWS and close.mean() >= MOSTLY else None
+    if tax is None and not says_taxed(price):
+        return found, None
+    kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
+    return kept, (price, amount, quantity, tax, judged[1])
 
 
 def shelf_price(found: dict[str, str]) -> tuple[dict[str, str], tuple[str, str] | None]:

@@ -222,13 +222,18 @@ def last_month_partial(ds: Dataset) -> dict | None:
 def latest_complete_month(ds: Dataset) -> str:
     """The latest complete month of the data: what a report shows when no period is asked for.
 
-    The last month unless it is partial (:func:`last_month_partial`), then the month before it; a dataset
-    holding one partial month only has no complete month and gives that month.
+    The last month unless it is partial (:func:`last_month_partial`), then the latest month before it that the
+    export did not leave out (:func:`~.facts.empty_months`: a busy business's month without any order, which a
+    report refuses): the default was such a month, and ``run`` without ``--period`` stopped on it. A thin
+    business's month without orders is a real zero and stays the default (``validate`` says it holds none). A
+    dataset holding one partial month only gives that month.
     """
     first, last = facts.data_months(ds)
     if last_month_partial(ds) is None or first == last:
         return last
-    return str(pd.Period(last, freq="M") - 1)
+    missing = set(facts.empty_months(ds))
+    before = pd.period_range(first, pd.Period(last, freq="M") - 1, freq="M").astype(str)
+    return next((month for month in reversed(before) if month not in missing), last)
 
 
 def looks_partial(ds: Dataset, period: str) -> dict | None:

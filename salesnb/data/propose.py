@@ -26,7 +26,14 @@ from .dataset import EMPTY, PER, joined_name
 from .expressions import column_names, evaluate_text, is_text, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
-from .line_amounts import order_total, price_before_discount, price_rounded, quoted_list_price, shelf_price
+from .line_amounts import (
+    order_total,
+    price_before_discount,
+    price_rounded,
+    quoted_list_price,
+    shelf_price,
+    taxed_price,
+)
 from .loading import FILE_SUFFIXES, SHEET, read_table_file
 from .match import SAMPLE_ROWS, match_columns
 from .messages import Message
@@ -88,6 +95,7 @@ class Proposal:
     list_priced: list[tuple[str, str, str, str, float, float]] = field(default_factory=list)  # line_amounts, by file
     shelf_priced: list[tuple[str, str, str]] = field(default_factory=list)  # (file, list price read as sold, quantity)
     rounded_prices: list[tuple[str, str, str, str, int, float]] = field(default_factory=list)  # line_amounts, by file
+    taxed_prices: list[tuple[str, str, str, str, str | None, float]] = field(default_factory=list)  # line_amounts
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
     line_costs: list[tuple[str, str]] = field(default_factory=list)  # (file, cost column holding each line's total)
@@ -289,6 +297,8 @@ def _candidates(
     proposal.scaled += [(name, c, *multiplier(c)) for k, c in found.items() if k in MONEY and multiplier(c)]
     found = quoted_list_price(frame, found)  # 用友's 报价 before its 扣率
     totals = not own and order_total(frame, found)  # the order's total on each line: it prices no line
+    found, taxed = (found, None) if totals or own else taxed_price(frame, found)  # 含税单价 beside a net 金额
+    proposal.taxed_prices += [(name, *taxed)] if taxed else []
     found, listed = (found, None) if totals or own else price_before_discount(frame, found)  # 单价 before a discount
     proposal.list_priced += [(name, *listed)] if listed else []
     found, shelf = (found, None) if totals or own else shelf_price(found)  # 零售价 alone: the price sold at

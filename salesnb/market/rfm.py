@@ -194,11 +194,13 @@ def rfm_panel(report: Report) -> Panel:
             t("mk_tier", lang): frame["label"],
             t("mk_customers", lang): frame["customers"].map(format_int),
             t("mk_prev_customers", lang): frame["baseline_customers"].map(format_int),
-            t("mk_revenue", lang): format_amounts(frame["revenue"], lang),
-            t("mk_share", lang): frame["revenue_share"].map(format_pct),
+            t("mk_month_revenue", lang): format_amounts(frame["revenue"], lang),
+            t("mk_month_share", lang): frame["revenue_share"].map(format_pct),
             t("mk_avg_recency", lang): frame["avg_recency"].map(lambda v: fmt_num(v, 0)),
             t("mk_avg_frequency", lang): frame["avg_frequency"].map(lambda v: fmt_num(v, 1)),
-            t("mk_avg_monetary", lang): format_amounts(frame["avg_monetary"], lang),
+            t("mk_avg_monetary", lang, months=report.config["rfm"]["lookback_months"]): format_amounts(
+                frame["avg_monetary"], lang
+            ),
             t("mk_cadence", lang): frame["cadence"],
         }
     )

@@ -92,7 +92,9 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
       too sparsely to read: a long-tail product's first sale in a short export is no launch, 零星销售 below);
     - otherwise its growth is ``recent`` against the same three months a year earlier when it was on sale for
       all of them (seasonality cancels out), else against the three months before (unknown when the data does
-      not reach back to them: months before the export are not months without sales);
+      not reach back to them: months before the export are not months without sales); either only when the
+      company has orders in each of those months (SAP SHINE's export, real29: 2014-09, nothing in 2014-10..12,
+      then 2015 — every product sold in 2014-09 read 成长期 against a year-ago 0 of a company selling nothing);
     - 衰退 ``decline``: growth ≤ −``lifecycle_growth``, or ``recent`` below ``lifecycle_peak_share`` of its best
       three consecutive months since launch;
     - 成长 ``growth``: growth ≥ ``lifecycle_growth`` (or no sales at all in the comparison months);
@@ -143,9 +145,11 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     year3 = [shift_month(m, 12) for m in last3]
     prev3 = [shift_month(m, 3) for m in last3]
     recent = pivot.reindex(columns=last3, fill_value=0.0).sum(axis=1)
-    use_year = (launch_month <= year3[0]) & (year3[0] >= first)
+    held = facts.month_orders(report.ds)  # a month the whole company sold nothing in compares no product
+    use_year = (launch_month <= year3[0]) & (year3[0] >= first) & all(m in held for m in year3)
     before = pivot.reindex(columns=prev3, fill_value=0.0).sum(axis=1)
-    before = before if prev3[0] >= first else before * np.nan  # months before the export: unknown
+    known = prev3[0] >= first and all(m in held for m in prev3)
+    before = before if known else before * np.nan  # months before the export, or without any order: unknown
     compare = pd.Series(
         np.where(use_year, pivot.reindex(columns=year3, fill_value=0.0).sum(axis=1), before), index=pivot.index
     )

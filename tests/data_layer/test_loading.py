@@ -331,6 +331,7 @@ def test_summarize_counts_dates_months_regions_and_angles(folder: Path) -> None:
     assert support["sections"]["delivery"] == ["orders.promised_at", "orders.delivered_at"]
     assert support["any_of"] == ["tickets", "orders.promised_at + orders.delivered_at", "surveys", "invoices"]
     period = {"month": "2026-02", "partial": "2026-03", "through_day": 2, "summary": None}  # the data ends on March 2
+    period["orders"] = 0  # a thin business's February without orders: a real zero, still the default
     assert summary["period"] == period
 
 
@@ -350,7 +351,7 @@ def test_format_summary_in_chinese_and_english(folder: Path) -> None:
         "✓ Overview (overview): ready" in en
         and "✗ Team (team): no section has its data; needs one of: the rep id of orders" in en
     )
-    assert "Default report month (latest complete): 2026-02" in en
+    assert "Default report month (latest complete): 2026-02 (0 orders in it)" in en
     assert "2026-03 is partial (the data ends on day 2)" in en
     assert (
         "✗ Support (support): no section has its data; needs one of: the tickets table (tickets); "

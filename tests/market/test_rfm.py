@@ -88,3 +88,15 @@ def test_the_rfm_note_says_when_the_state_is_read(tmp_path):
     assert market.rfm_panel(open_report(data, "2026-10")).note.startswith("截至本月 9 日（数据的最后一天），近12个月")
     english = market.rfm_panel(open_report(data, "2026-10", lang="en")).note
     assert english.startswith("As of day 9 of the month (the data's last day) over 12 months")
+
+
+def test_the_rfm_table_says_which_amounts_are_the_months(tiny, tmp_path):
+    """The tiers' 销售额 is this month's (a tier bought nothing: 0), 平均金额 the lookback's: headers say which.
+
+    SHINE (real29): 维护客户 showed 销售额 0.0万 beside 平均金额 61.6万 under bare headers, read as a contradiction.
+    """
+    r = open_report(str(tiny), "2026-10", "ALL", config_path=rfm_config(tmp_path))
+    table = market.rfm_panel(r).table
+    assert {"本月销售额", "本月占比", "平均金额（近12月）"} <= set(table.columns)
+    tiers = market.rfm_tiers_frame(r)
+    assert tiers["revenue"].sum() == 700  # October's revenue, the month the header names

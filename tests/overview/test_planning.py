@@ -185,3 +185,21 @@ def test_an_export_without_regions_splits_reps_by_the_companys_shares(tmp_path):
     total, _ = planning.plan_total(report)
     frame = planning.plan_frame(report, "rep_id").set_index("segment")
     assert frame["proposed"].sum() == pytest.approx(total) and (frame["proposed"] > 0).all()
+
+
+def test_the_trailing_note_says_why_without_claiming_under_a_year(tmp_path):
+    """Orders in 2025-09 and 2026-01 … 2026-10 (16 months of data) but none in 2025-10: the year-ago trend has no
+    base, so the plan is the trailing mean (2026-08..10: 100 a month); the note no longer claims the data is under a
+    year old (SAP SHINE, real29: 2014-09 then 2015, "数据不足一年" on a 16-month export)."""
+    import pandas as pd
+
+    folder = tmp_path / "gap"
+    folder.mkdir()
+    dates = ["2025-09-05"] + [f"2026-{m:02d}-05" for m in range(1, 11)]
+    orders = [{"order_id": f"O{k}", "customer_id": "C1", "order_date": d, "region": "华东", "amount": 100}
+              for k, d in enumerate(dates)]  # fmt: skip
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    report = open_report(str(folder), "2026-10")
+    assert planning.plan_total(report) == (pytest.approx(100.0), "trailing")
+    note = planning.plan_panel(report, "region").note
+    assert "且没有可比的去年同期销售（数据不足一年，或去年同月、同期几个月没有订单）" in note

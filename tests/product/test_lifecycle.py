@@ -202,3 +202,25 @@ def test_a_fall_beyond_the_lines_chance_swings_is_a_decline(tmp_path):
     frame = product.lifecycle_frame(report(write_tiny(tmp_path / "t", tables=tables))).set_index("product_id")
     assert frame.loc["P2", "recent"] == 0 and frame.loc["P2", "compare"] == 24 * 180
     assert frame.loc["P2", "stage"] == "decline"
+
+
+def test_months_the_company_sold_nothing_in_compare_no_product(tmp_path):
+    """Orders in 2025-01, none at all in 2025-02..04 (a gap in the export), then every month to 2026-04: A sells
+    5 lines of 100 a month throughout. Read against 2025-02..04 (a company at 0), A was 成长期 (compare 0); it is
+    compared with 2025-11..2026-01 instead (1500 against 1500): 成熟期. SAP SHINE (real29): 2014-09, then 2015."""
+    months = ["2025-01", *[str(p) for p in pd.period_range("2025-05", "2026-04", freq="M")]]
+    orders, lines = [], []
+    for month in months:
+        for k in range(5):
+            order = f"O{month}{k}"
+            orders.append({"order_id": order, "customer_id": f"C{k}", "order_date": f"{month}-{k + 2:02d}",
+                           "region": "华东"})  # fmt: skip
+            lines.append({"order_id": order, "product_id": "A", "quantity": 1, "unit_price": 100})
+    pd.DataFrame(orders).to_csv(tmp_path / "orders.csv", index=False)
+    pd.DataFrame(lines).to_csv(tmp_path / "order_lines.csv", index=False)
+    from salesnb.report import open_report
+
+    life = product.lifecycle_frame(open_report(str(tmp_path), "2026-04")).set_index("product_id")
+    assert life.loc["A", "since"] == "before_data"
+    assert life.loc["A", "recent"] == 1500 and life.loc["A", "compare"] == 1500
+    assert life.loc["A", "growth"] == pytest.approx(0.0) and life.loc["A", "stage"] == "mature"
