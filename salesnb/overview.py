@@ -380,10 +380,12 @@ def quiet_month_note(report: Report) -> tuple[str, bool]:
     A month well below its baselines with no finding (every region, channel and line fell alike, or the export has
     no such columns to tell them apart) must not read as "all is well": the note gives the headline's changes and,
     past ``overview.broad_decline`` on last year or the trailing average, says which fell and points at the bridge,
-    the tree and the driver ranking (then ``True``).
+    the tree and the driver ranking (then ``True``). A month without any order (a thin business's real zero, SAP
+    SHINE's 2021-12) says so instead, and asks whether the export left it out (``True`` after months with sales).
     """
     lang, m = report.lang, headline_metrics(report)
-    parts = [t("exec_quiet_none", lang)]
+    empty = not m["orders"]  # a thin business's month without an order: nothing to analyse, not "all is well"
+    parts = [t("exec_quiet_no_orders" if empty else "exec_quiet_none", lang)]
     changes = [
         t(key, lang, k=len(report.trailing()), change=format_pct(m[metric], signed=True))
         for key, metric in (("exec_quiet_mom", "mom_growth"), ("exec_quiet_yoy", "yoy_growth"),
@@ -396,7 +398,7 @@ def quiet_month_note(report: Report) -> tuple[str, bool]:
     limit = -float(report.settings("overview")["broad_decline"])
     falls = [t(key, lang, k=len(report.trailing())) for key, metric in (("exec_fall_yoy", "yoy_growth"),
              ("exec_fall_trailing", "vs_trailing")) if m[metric] is not None and m[metric] <= limit]  # fmt: skip
-    if falls:  # named: a month up on last month and its average may still be far below last year
+    if falls and not empty:  # named: a month up on last month and its average may still be far below last year
         parts.append(t("exec_quiet_broad", lang, against=joined(falls, lang) if lang == "zh" else " and ".join(falls)))
     return ("" if lang == "zh" else " ").join(parts), bool(falls)
 

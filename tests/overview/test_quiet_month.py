@@ -69,3 +69,23 @@ def test_a_steady_month_without_findings_keeps_its_check_mark(tmp_path: Path) ->
     assert html.startswith('<p class="salesnb-findings-none">✓ No angle found a problem')
     assert "Revenue this month is 2.0K: 0.0% on last month, 0.0% on the same month last year" in html
     assert "broad" not in html
+
+
+def test_a_month_without_any_order_says_so_instead_of_all_is_well(tmp_path: Path) -> None:
+    # three new buyers a month until June, none from July to October, three in November: a thin business's real
+    # zeros (not months missing from the export), with nothing left to expect of October (SAP SHINE's trickle)
+    quiet = {"2026-07", "2026-08", "2026-09", "2026-10"}
+    rows = [(f"{m}-{c}", f"C{m}-{c}", f"{m}-10", 100) for m in pd.period_range("2025-09", "2026-11", freq="M").astype(str)
+            if m not in quiet for c in range(3)]  # fmt: skip
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "amount"]).to_csv(
+        folder / "orders.csv", index=False
+    )
+    report = open_report(data=str(folder), period="2026-10", region="ALL")
+    panel = overview.executive_summary_panel(report)
+    html = panel.to_html()
+    assert panel.findings == []
+    assert html.startswith('<p class="salesnb-findings-none">⚠ 本月（本报告范围内）没有任何订单'), html[:200]
+    assert "本月销售额 0，较去年同月 -100.0%。" in html, html
+    assert "整体性" not in html and "未发现集中" not in html
