@@ -1,9 +1,10 @@
 import math
 
+import pandas as pd
 import pytest
 from scipy import stats
 
-from market.helpers import codes_of, steady_report
+from market.helpers import codes_of, foreign_world, steady_report
 from salesnb import market
 from salesnb.report import open_report
 
@@ -167,3 +168,71 @@ def test_a_channel_named_by_its_kind_is_not_followed_by_qudao():
     assert title("天猫旗舰店") == "天猫旗舰店销售下滑" and title("京东平台") == "京东平台销售下滑"
     assert title("分销") == "分销渠道销售下滑" and title("电商") == "电商渠道销售下滑"
     assert title("Online Store", "en") == "Online Store falling" and title("Dealers", "en") == "Dealers channel falling"
+
+
+def _lumpy_channel(tmp_path):
+    """Two regions, 13 months (2025-10 … 2026-10), one channel 分销 of 15 orders a month in each. 华南's orders are
+    1000 each; 华东's 1000 and 1200 in alternate months — and 300 each in 2026-10: as many orders, under a third of
+    the usual sizes."""
+    from tiny import write_tiny
+
+    tables = {"customers": [], "orders": []}
+    for region, tag in (("华东", "E"), ("华南", "S")):
+        for k in range(15):
+            tables["customers"].append({"customer_id": f"{tag}{k:02d}", "region": region, "acquired_at": "2020-01-01"})
+        for i, month in enumerate(pd.period_range("2025-10", "2026-10", freq="M").astype(str)):
+            size = 1000 if tag == "S" else 300 if month == "2026-10" else 1000 + 200 * (i % 2)
+            for k in range(15):
+                tables["orders"].append({"order_id": f"{tag}{month}{k:02d}", "customer_id": f"{tag}{k:02d}",
+                                         "order_date": f"{month}-28", "region": region, "channel": "分销",
+                                         "amount": size})  # fmt: skip
+    return str(write_tiny(tmp_path / "lumpy", tables=tables))
+
+
+def test_a_channel_whose_orders_shrank_is_read_by_its_part_of_its_peers(tmp_path):
+    """华东's 分销 placed its usual 15 orders at a fifth of their size: the count cannot see it, its revenue's part of
+    华南's 分销 (1.0 and 1.2 in alternate months, usual 1.1; now 0.3) can. Hand-computed: the parts' log spread
+    ln(1.2)/2 × √(12/11) × √(1 + 1/12), a t with 11 degrees of freedom; joined with the count by Simes."""
+    import numpy as np
+
+    from salesnb.market.channels import _channel_tables, _part_low, _peer_table
+    from salesnb.stats import simes
+
+    r = open_report(_lumpy_channel(tmp_path), "2026-10", "华东")
+    spread = np.log(1.2) / 2 * np.sqrt(12 / 11) * np.sqrt(1 + 1 / 12)
+    part = stats.t.cdf(np.log(0.3 / 1.1) / spread, 11)
+    assert part < 1e-7
+    own, whole = (table["revenue"] for table in _channel_tables(r, "华东"))
+    assert _part_low(r, "华东", own, _peer_table(own, whole, "华东"))["分销"] == pytest.approx(part)
+    row = market.channel_frame(r).set_index("channel").loc["分销"]
+    assert row["orders"] == 15 and row["revenue"] == 4500 and row["change"] < -0.7
+    assert row["p_value"] == pytest.approx(2 * part) and row["flagged"]  # the count (p near 0.5) alone: silent
+    assert float(simes([0.4], [part])[0]) == pytest.approx(2 * part)
+
+
+def test_simes_joins_two_readings_or_keeps_the_one_there_is():
+    from salesnb.stats import simes
+
+    got = simes([0.01, 0.3, float("nan"), float("nan"), 0.5], [0.2, 0.02, 0.04, float("nan"), 0.6])
+    assert got[:3].tolist() == pytest.approx([0.02, 0.04, 0.04]) and math.isnan(got[3]) and got[4] == 0.6
+
+
+def _seed74_world(tmp_path, planted: bool) -> str:
+    """The foreign benchmark's world 820385 (seed 74's #041): 7 regions, 20 months; 西南大区's 电商平台 (about 20
+    orders and 11万 a month) planted 51 % down in 2026-09 (``planted``): 15 of its 22 orders removed, large ones
+    among them."""
+    return foreign_world(tmp_path, 74, 41, planted)
+
+
+def test_a_channel_that_lost_its_large_orders_is_found_by_its_revenues_part(tmp_path):
+    """电商平台 in 西南大区, 2026-09: 7 orders where its forecast (a season read from one cycle, 7-26 at 80 %)
+    expects about 12 — p 0.285 by the count, silent before; its revenue's part of 电商平台 in the other regions fell
+    from about a quarter to 7.6 %, far below its months' spread. Found (high). The unplanted twin flags nothing."""
+    report = open_report(_seed74_world(tmp_path, True), "2026-09", "西南大区")
+    row = market.channel_frame(report).set_index("channel").loc["电商平台"]
+    assert row["orders"] == 7 and row["change"] == pytest.approx(-0.561, abs=1e-3)
+    assert row["p_value"] == pytest.approx(0.00246, abs=1e-5) and row["flagged"]
+    found = [f for f in market.angle_findings(report) if f["code"] == "channel_underperform"]
+    assert [f["segment"] for f in found] == [{"channel": "电商平台"}] and found[0]["severity"] == "high"
+    clean = market.channel_frame(open_report(_seed74_world(tmp_path, False), "2026-09", "西南大区"))
+    assert not clean["flagged"].any()
