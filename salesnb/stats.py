@@ -451,28 +451,6 @@ def count_below(observed: pd.Series, expected: pd.Series, phi: pd.Series) -> np.
     return np.where(over, negbin, poisson)
 
 
-def part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], period: str) -> pd.Series:
-    """How likely a row's revenue, as a part of ``rest``'s, is this low in ``period``: by its own months' log spread.
-
-    ``own`` and ``rest``: rows × months (a region and the other regions; a channel and its peers). Each month's part
-    against the usual one (the ``before`` months pooled), on the log scale; this month's as a Student t with the
-    months' degrees of freedom (the spread of a new month: × √(1 + 1/n)). Orders alone would miss the size of each:
-    a row whose few large orders make its month swings more than its count. NaN with fewer than three months, or a
-    month of no revenue among them (its part swings beyond a log's reach).
-    """
-    part = own / rest.where(rest > 0)
-    usual = own[before].sum(axis=1) / rest[before].where(own[before].notna()).sum(axis=1)
-    months = part[before]
-    logs = np.log(months.where(months > 0).div(usual, axis=0))
-    n = logs.notna().sum(axis=1)
-    spread = logs.std(axis=1, ddof=1) * np.sqrt(1 + 1 / n.where(n > 0))
-    with np.errstate(divide="ignore"):
-        now = np.log(part[period] / usual)
-    low = pd.Series(stats.t.cdf(now / spread, (n - 1).clip(lower=1)), index=own.index)
-    usable = (n >= 3) & ~months.le(0).any(axis=1) & (spread > 0)  # no month of none among them
-    return low.where(usable & part[period].notna())
-
-
 def simes(first: np.ndarray | pd.Series, second: np.ndarray | pd.Series) -> np.ndarray:
     """Two p-values of one question joined by Simes: min(2 × the smaller, the larger); one alone where the other is NaN.
 

@@ -42,7 +42,7 @@ def test_share_of_a_region_hand_computed(tmp_path):
 
 def test_the_revenue_part_is_read_against_its_own_spread():
     """A's revenue is 1 or 3 of B's 10 in alternate months (parts 0.1 / 0.3, usual 0.2 pooled), now 0.05."""
-    from salesnb.stats import part_low
+    from salesnb.shares import part_low
 
     months = [f"2026-{m:02d}" for m in range(1, 8)]
     own = pd.DataFrame([[1, 3, 1, 3, 1, 3, 0.5], [10] * 7], index=["A", "B"], columns=months, dtype=float)
