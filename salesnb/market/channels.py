@@ -24,10 +24,11 @@ from ..expect import Expectation, below, peer_error, relative_spread
 from ..expect import expected as expected_value
 from ..findings import finding
 from ..i18n import t
-from ..periods import ALL
+from ..periods import ALL, months_back
 from ..report import Report, scope_memo
 from ..seasons import festival_months, season_keys
-from ..stats import count_low, dispersion
+from ..shares import share_fall
+from ..stats import count_low, dispersion, simes
 from . import keys
 from .common import (
     NAME,
@@ -133,7 +134,9 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     channel's season company-wide, × peer_factor),
     change (against it), orders_change (orders against their expected level, the same way), margin,
     usual_margin, p_value (this few orders given the expected orders and the forecast's own error,
-    :func:`_p_low`), q_value (Benjamini–Hochberg over the channels the rule fires for),
+    :func:`_p_low`, and its fall in its part of its peers' business, :func:`_share_fall`: two readings of one
+    fall joined by Simes, :func:`salesnb.stats.simes`, one alone where the other cannot be read), q_value
+    (Benjamini–Hochberg over the channels the rule fires for),
     flagged (``channel_underperform``: the rule — change or orders_change (the plain count of a small channel's
     orders, whose sizes swing its revenue) at or below −``thresholds.market.channel_decline`` with revenue at
     stake at least ``thresholds.market.min_effect_share`` of the scope's — supported by a q_value below
@@ -222,6 +225,8 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         )
         for i, row, mu in zip(frame.index, frame.itertuples(), expected_orders, strict=True)
     ]
+    # read too as a part of its peers' (no season to forecast): its orders and revenue both, as a region's share
+    frame["p_value"] = simes(frame["p_value"], frame["channel"].map(_share_fall(report, scope, wide, whole)))
     frame["effect"] = (frame["baseline"] - frame["revenue"]).clip(lower=0.0).fillna(0.0)
     frame["orders_change"] = frame["orders"] / expected_orders.where(expected_orders > 0) - 1 if not totals else np.nan
     fell = (frame["change"] <= -thr["channel_decline"]) | (frame["orders_change"] <= -thr["channel_decline"])
@@ -315,6 +320,35 @@ def _peer_table(own: pd.DataFrame, whole: pd.DataFrame, scope: str) -> pd.DataFr
     elsewhere = (whole.reindex(own.index, fill_value=0.0) - own).reindex(columns=own.columns, fill_value=0.0)
     alone = _alone(elsewhere.sum(axis=1), own.sum(axis=1))
     return elsewhere.mask(alone, others, axis=0)
+
+
+def _share_fall(report: Report, scope: str, wide: dict[str, pd.DataFrame], whole: dict[str, pd.DataFrame]) -> pd.Series:
+    """Per channel: how likely its fall in its part of its peers' business (:func:`_peer_table`) is.
+
+    :func:`salesnb.shares.share_fall`, as a region's share of the company is read (:mod:`.region_share`): its orders
+    against its usual share of its peers' orders × theirs this month, and its revenue's part of theirs against
+    that part's own months, over the ``market.share_months`` months before the period — both must show the fall.
+    The peers carry the month's season, so the share needs none (a one-cycle forecast spans a factor of two either
+    way), and the revenue's part holds what a few large orders do: a channel that lost them falls there far beyond
+    its count. A month the scope's data leaves out, or (in a region) the export left out for another region, is
+    no month of the share.
+    """
+    span, least = int(report.settings(NAME)["share_months"]), int(report.config["baselines"]["trailing_months"])
+    before = months_back(report.period, 2 * span, offset=1)
+    columns = [m for m in before if m in wide["revenue"].columns] + [report.period]
+    held = set(report.covered(columns, scope))
+    if scope != ALL:
+        held -= {m for region, gaps in region_gaps(report.ds).items() if region != scope for m in gaps}
+    kept = [m for m in columns if m in held or m == report.period]
+
+    def pair(name: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        own = wide[name].reindex(columns=columns, fill_value=0.0)
+        rest = _peer_table(wide[name], whole[name], scope).reindex(columns=columns, fill_value=0.0)
+        blank = [m for m in columns if m not in kept]
+        return own.assign(**dict.fromkeys(blank, np.nan)), rest.assign(**dict.fromkeys(blank, np.nan))
+
+    p, _ = share_fall(pair("revenue"), pair("orders"), span, least, columns[:-1][-span:], report.period)
+    return p
 
 
 def _alone(elsewhere: pd.Series, own: pd.Series) -> pd.Series:

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as student_t
 
 from .. import stats
 from ..periods import months_back
 from ..report import Report
+from ..shares import share_fall
 
 SHARE_COLUMNS = ["share_now", "share_usual", "share_expected", "share_change", "orders_share_expected", "share_p"]
 
@@ -36,7 +36,7 @@ def region_share(report: Report, revenue: pd.DataFrame, orders: pd.DataFrame) ->
     share_change (revenue against that), orders_share_expected (the same for its orders) and share_p (how likely
     so few orders are at that share: :func:`salesnb.stats.count_below` with the dispersion its share's misses
     showed over the same months before, at least :func:`salesnb.stats.share_drop`; and at least how likely its
-    revenue's part is this low, :func:`_revenue_part_low`, where that can be read). NaN where fewer than
+    revenue's part is this low, :func:`salesnb.shares.part_low`, where that can be read). NaN where fewer than
     ``baselines.trailing_months`` months hold the region and its peers, or with one region.
     """
     span = int(report.settings("market")["share_months"])
@@ -47,16 +47,10 @@ def region_share(report: Report, revenue: pd.DataFrame, orders: pd.DataFrame) ->
     own_revenue, own_orders = revenue[months].where(held), orders[months].where(held)
     rest_revenue, rest_orders = _others(own_revenue), _others(own_orders)
     expected_revenue = stats.share_expected(own_revenue, rest_revenue, span, least)[report.period]
-    expected_orders = stats.share_expected(own_orders, rest_orders, span, least)
-    spread = stats.dispersion_around(own_orders, expected_orders, before)
-    now = own_orders[report.period].fillna(0.0)
-    counted = pd.Series(stats.count_below(now, expected_orders[report.period], spread), index=revenue.index)
-    thin = stats.share_drop(
-        now, own_orders[before].sum(axis=1), rest_orders[report.period].fillna(0.0), rest_orders[before].sum(axis=1)
-    )
-    counted = np.maximum(counted, thin).where(expected_orders[report.period].notna())
     # both must show it; where the revenue's part cannot be read (a month of none), the count alone
-    p = np.fmax(counted, _revenue_part_low(own_revenue, rest_revenue, before, report.period))
+    p, expected_orders = share_fall(
+        (own_revenue, rest_revenue), (own_orders, rest_orders), span, least, before, report.period
+    )
     total_now = own_revenue[report.period].sum()
     read = own_revenue[before].notna()
     company_before = (read * own_revenue[before].sum(axis=0)).sum(axis=1)  # the company in the months its share reads
@@ -72,27 +66,6 @@ def region_share(report: Report, revenue: pd.DataFrame, orders: pd.DataFrame) ->
         index=revenue.index,
     )
     return frame[SHARE_COLUMNS]
-
-
-def _revenue_part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], period: str) -> pd.Series:
-    """How likely the region's revenue, as a part of the others', is this low: by its own months' log spread.
-
-    Each month's part against the usual one (the ``before`` months pooled), on the log scale; this month's as a
-    Student t with the months' degrees of freedom (the spread of a new month: × √(1 + 1/n)). Orders alone would
-    miss the size of each: a region whose few large orders make its month swings more than its count. NaN with
-    fewer than three months, or a month of no revenue among them (its part swings beyond a log's reach).
-    """
-    part = own / rest.where(rest > 0)
-    usual = own[before].sum(axis=1) / rest[before].where(own[before].notna()).sum(axis=1)
-    months = part[before]
-    logs = np.log(months.where(months > 0).div(usual, axis=0))
-    n = logs.notna().sum(axis=1)
-    spread = logs.std(axis=1, ddof=1) * np.sqrt(1 + 1 / n.where(n > 0))
-    with np.errstate(divide="ignore"):
-        now = np.log(part[period] / usual)
-    low = pd.Series(student_t.cdf(now / spread, (n - 1).clip(lower=1)), index=own.index)
-    usable = (n >= 3) & ~months.le(0).any(axis=1) & (spread > 0)  # no month of none among them
-    return low.where(usable & part[period].notna())
 
 
 def _comparable(table: pd.DataFrame) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import evidence
 from ..i18n import t
 from ..report import Report
 from .common import NAME
@@ -29,6 +30,27 @@ def flag_weak(report: Report, frame: pd.DataFrame, fired: pd.Series | np.ndarray
     fired = np.asarray(fired, dtype=bool)
     frame["flagged"] = fired & (frame["q_value"].astype(float) < float(thr["indicative_q"])).to_numpy()
     frame["confirmed"] = frame["flagged"] & (frame["q_value"].astype(float) < float(thr["fdr"]))
+
+
+def flag_indicated(
+    report: Report, frame: pd.DataFrame, fired: pd.Series | np.ndarray, min_p: pd.Series | np.ndarray
+) -> None:
+    """:func:`flag_weak` for a rule whose family is Tarone's (:func:`salesnb.evidence.tarone_q_values`): ``min_p``.
+
+    Set ``flagged`` (fired, indicated) and ``confirmed`` (q below ``fdr``) on a frame
+    :func:`~salesnb.process.evidence.confirm` has read with ``min_p``. Tarone's family depends on the level it is
+    read at: a stage whose smallest possible p lies between ``fdr`` / K and ``indicative_q`` / K (two stalled deals
+    where none are usual, p ≈ 0.02, beside two stages that could confirm) is left out of ``fdr``'s family (q = 1)
+    and could never be indicated, while a stage kept in that smaller family was read at ``indicative_q`` against
+    fewer tests than could reach it. So a fired stage is indicated once its q over Tarone's family at
+    ``thresholds.process.indicative_q`` (``indicated_q``: the stages that could be indicated) is below it;
+    ``confirmed`` keeps the q over the family that can confirm (a wider family never unflags a confirmed stage).
+    """
+    gate = float(report.thresholds(NAME)["indicative_q"])
+    weak = evidence.tarone_q_values(frame["p_value"].astype(float), min_p, gate)
+    frame["indicated_q"] = pd.Series(weak, index=frame.index)
+    frame["confirmed"] = frame["flagged"].astype(bool)
+    frame["flagged"] = frame["confirmed"] | np.asarray(fired, dtype=bool) & (frame["indicated_q"] < gate).to_numpy()
 
 
 def stage_severity(report: Report, effect: float, q: float, confirmed: bool) -> str:

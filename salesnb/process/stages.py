@@ -22,7 +22,7 @@ from ..findings import finding
 from ..i18n import t
 from ..report import Report, scope_memo
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
-from .confidence import confidence_text, flag_weak, stage_severity
+from .confidence import confidence_text, flag_indicated, stage_severity
 from .evidence import confirm, count_rise_min_p, min_excess
 
 # ------------------------------------------------------------------------------------------ stage stock
@@ -50,17 +50,18 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     in it at its end. The usual month ends are the ``process.history_months`` before the report month.
     Columns: stage, stock, value, previous_month, usual, change (stock ÷ usual − 1), excess, entered, held,
     held_usual (the usual share of a month's entries still in the stage at its end, pooled), held_excess (held
-    beyond that share of this month's entries), p_value, q_value, flagged. A stage is congested when deals sit
-    there longer than usual, and the month-end count alone is a noisy snapshot (deals come in bursts), so the
-    business rule fires on either view: the stock up by more than ``thresholds.process.stage_stock_surge`` with
-    at least :func:`~salesnb.process.evidence.min_excess` more deals than usual (scaled to the stage's usual
-    stock), or the month's entries held beyond the usual share by as many deals (that share of the usual stock,
-    at least :func:`~salesnb.process.evidence.min_excess`). The evidence is the smaller of the two tests'
-    p-values (Poisson against the usual month ends; Fisher exact of held ÷ entered against the usual months),
-    doubled (Bonferroni over the two views). The rule flags a stage once the BH q of that p over the stages
-    that could confirm (Tarone) is below ``thresholds.process.indicative_q`` (a medium finding); it sets the
-    confidence too (``confirmed``: q below ``fdr``; high only with q below ``strong_q``), see
-    :mod:`salesnb.process.confidence`.
+    beyond that share of this month's entries), p_value, q_value, indicated_q, flagged, confirmed. A stage is
+    congested when deals sit there longer than usual, and the month-end count alone is a noisy snapshot (deals come
+    in bursts), so the business rule fires on either view: the stock up by more than
+    ``thresholds.process.stage_stock_surge`` with at least :func:`~salesnb.process.evidence.min_excess` more deals
+    than usual (scaled to the stage's usual stock), or the month's entries held beyond the usual share by as many
+    deals (that share of the usual stock, at least :func:`~salesnb.process.evidence.min_excess`). The evidence is
+    the smaller of the two tests' p-values (Poisson against the usual month ends; Fisher exact of held ÷ entered
+    against the usual months), doubled (Bonferroni over the two views). The rule flags a stage once the BH q of that
+    p over the stages that could be indicated (Tarone's family at that level, ``indicated_q``) is below
+    ``thresholds.process.indicative_q`` (a medium finding); ``confirmed``: the q over the stages that could confirm
+    (``q_value``) below ``fdr`` (high only with q below ``strong_q``), see
+    :func:`salesnb.process.confidence.flag_indicated`.
     """
     thr = report.thresholds(NAME)
     now = snapshot_at(report, report.period)
@@ -115,10 +116,11 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
         frame["excess"] >= min_excess(report, frame["usual"])
     )
     fired = surge | (frame["held_excess"] >= need)
-    confirm(report, frame, fired, min_p=frame.pop("min_p"))
-    # the business rule fires the finding once q over the stages is below indicative_q (weak evidence, medium);
-    # q below fdr confirms it and sets severity by the revenue at stake
-    flag_weak(report, frame, fired)
+    min_p = frame.pop("min_p")
+    confirm(report, frame, fired, min_p=min_p)
+    # the business rule fires the finding once q over the stages that could be indicated is below indicative_q
+    # (weak evidence, medium); q below fdr confirms it and sets severity by the revenue at stake
+    flag_indicated(report, frame, fired, min_p)
     return frame
 
 

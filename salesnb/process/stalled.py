@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import evidence, stats
+from .. import stats
 from ..data.deals import DAY_SECONDS
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, table
@@ -17,7 +17,7 @@ from ..findings import finding
 from ..i18n import t
 from ..report import Report, scope_memo
 from .common import NAME, days_text, edges, history, n_history, snapshot_at, stages, stays
-from .confidence import confidence_text
+from .confidence import confidence_text, flag_indicated
 from .evidence import confirm, count_rise_min_p, min_excess, severity
 
 
@@ -105,8 +105,8 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     (:mod:`salesnb.process.evidence`: at least ``thresholds.process.stalled_ratio`` × usual and
     :func:`~salesnb.process.evidence.min_excess` of the stage's stock more than usual fire it, a q-value over the
     stages that fired below ``thresholds.process.fdr`` confirms it), indicated_q and confirmed (a fired stage is
-    flagged once indicated, :func:`flag_indicated`), usual_mean, spread and spread_p: the same
-    count against all ``process.stalled_history_months`` month ends (their mean, variance ÷ mean, and
+    flagged once indicated, :func:`~salesnb.process.confidence.flag_indicated`), usual_mean, spread and spread_p:
+    the same count against all ``process.stalled_history_months`` month ends (their mean, variance ÷ mean, and
     :func:`salesnb.stats.count_rise_spread`). A stage that ends most months with none and some with one or two
     has a median of 0 but usually carries a few: its two or three stalled deals are a finding (a planted stall
     of two deals looks the same) but not a top problem unless spread_p is below ``thresholds.process.strong_q``
@@ -148,24 +148,6 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     confirm(report, frame, fired, min_p=min_p)
     flag_indicated(report, frame, fired, min_p)
     return frame
-
-
-def flag_indicated(report: Report, frame: pd.DataFrame, fired: pd.Series, min_p: np.ndarray) -> None:
-    """Set ``flagged`` (fired, indicated) and ``confirmed`` (q below ``fdr``) on a frame :func:`confirm` has read.
-
-    A region's stage ends most months with no stalled deal: two stuck now (p ≈ 0.02) can never reach a q below
-    ``fdr`` among six stages, so Tarone's family at ``fdr`` leaves it out and a planted stall went unseen. As the
-    other stage rules read weak evidence (:func:`~salesnb.process.confidence.flag_weak`), a fired stage is
-    reported (medium) once its q is below ``thresholds.process.indicative_q`` — its q taken over Tarone's family
-    at that level (the stages that could be indicated), not at ``fdr``'s; ``confirmed`` keeps the q over the
-    family that can confirm.
-    """
-    thr = report.thresholds(NAME)
-    gate = float(thr["indicative_q"])
-    weak = evidence.tarone_q_values(frame["p_value"].astype(float), min_p, gate)
-    frame["indicated_q"] = pd.Series(weak, index=frame.index)
-    frame["confirmed"] = frame["flagged"].astype(bool)  # a wider family never unflags a confirmed stage
-    frame["flagged"] = frame["confirmed"] | np.asarray(fired, dtype=bool) & (frame["indicated_q"] < gate).to_numpy()
 
 
 def stalled_deals(report: Report) -> list[dict[str, Any]]:

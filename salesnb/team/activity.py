@@ -19,6 +19,7 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL
 from ..report import Report, scope_memo
+from ..stats import simes
 from .common import activity_facts, company_shows, deal_moves, peer_expectation, peer_groups, rep_months, unusual
 from .reps import rep_frame
 
@@ -170,9 +171,7 @@ def activity_frame(report: Report) -> pd.DataFrame:
     frame["moves"], frame["per_move_expected"] = by_moves["moves"], by_moves["per_move_expected"]
     frame["move_ratio"] = by_moves["move_ratio"]
     # two readings of one question (is the month's activity low?), joined by Simes: min(2·smaller, larger)
-    pair = pd.concat([expect["p_value"], by_moves["p_value"]], axis=1)
-    both = np.minimum(2 * pair.min(axis=1), pair.max(axis=1))
-    p_value = both.where(pair.notna().all(axis=1), pair.min(axis=1))  # one reading alone: its p-value
+    p_value = pd.Series(simes(expect["p_value"], by_moves["p_value"]), index=frame.index)  # or one alone
     tenure = tenure_months(report.ds, frame.index, report.period)
     leaving = left_before_end(report.ds, frame.index, report.period)
     # enough activity to judge a drop: the rep's usual month, or what this month's deal moves call for

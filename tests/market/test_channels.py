@@ -1,9 +1,10 @@
 import math
 
+import pandas as pd
 import pytest
 from scipy import stats
 
-from market.helpers import codes_of, steady_report
+from market.helpers import codes_of, foreign_world, steady_report
 from salesnb import market
 from salesnb.report import open_report
 
@@ -33,11 +34,14 @@ def test_a_channel_losing_under_half_is_found_and_a_steady_channel_is_not(tmp_pa
 
 
 def test_a_channel_fall_short_of_confirmation_is_indicated_at_medium(tmp_path):
-    # 5 of 分销's 15 orders lost (−33%): P(≤10 | 15 expected) = 0.118, above fdr 5%, below indicative_q 20%
+    # 5 of 分销's 15 orders lost (−33%): P(≤10 | 15 expected) = 0.118; its share of 华南's 分销 (whose revenue part
+    # never moved: the count alone), at least the binomial of 10 of its 190 orders in the month at 15/195, 0.128;
+    # Simes: min(2 × 0.118, 0.128). Above fdr 5%, below indicative_q 20%
     r = steady_report(tmp_path, "channel33")
     frame = market.channel_frame(r).set_index("channel")
     assert frame.loc["分销", "orders"] == 10 and frame.loc["分销", "change"] == pytest.approx(-5 / 15)
-    assert frame.loc["分销", "q_value"] == pytest.approx(0.1185, abs=1e-3) and frame.loc["分销", "flagged"]
+    share = stats.binom.cdf(10, 190, 15 / 195)
+    assert frame.loc["分销", "q_value"] == pytest.approx(share) and frame.loc["分销", "flagged"]
     found = [f for f in market.angle_findings(r) if f["code"] == "channel_underperform"]
     # 5,000 at stake of 35,000 would be high; unconfirmed evidence holds it at medium
     assert [f["segment"] for f in found] == [{"channel": "分销"}] and found[0]["severity"] == "medium"
@@ -167,3 +171,70 @@ def test_a_channel_named_by_its_kind_is_not_followed_by_qudao():
     assert title("天猫旗舰店") == "天猫旗舰店销售下滑" and title("京东平台") == "京东平台销售下滑"
     assert title("分销") == "分销渠道销售下滑" and title("电商") == "电商渠道销售下滑"
     assert title("Online Store", "en") == "Online Store falling" and title("Dealers", "en") == "Dealers channel falling"
+
+
+def _shrunk_channel(tmp_path):
+    """Two regions, 13 months (2025-10 … 2026-10), one channel 分销 of 15 orders a month in each. 华南's orders are
+    1000 each; 华东's 1000 and 1200 in alternate months — and in 2026-10 5 orders of 300."""
+    from tiny import write_tiny
+
+    tables = {"customers": [], "orders": []}
+    for region, tag in (("华东", "E"), ("华南", "S")):
+        for k in range(15):
+            tables["customers"].append({"customer_id": f"{tag}{k:02d}", "region": region, "acquired_at": "2020-01-01"})
+        for i, month in enumerate(pd.period_range("2025-10", "2026-10", freq="M").astype(str)):
+            size = 1000 if tag == "S" else 300 if month == "2026-10" else 1000 + 200 * (i % 2)
+            for k in range(5 if tag == "E" and month == "2026-10" else 15):
+                tables["orders"].append({"order_id": f"{tag}{month}{k:02d}", "customer_id": f"{tag}{k:02d}",
+                                         "order_date": f"{month}-28", "region": region, "channel": "分销",
+                                         "amount": size})  # fmt: skip
+    return str(write_tiny(tmp_path / "shrunk", tables=tables))
+
+
+def test_a_channels_fall_is_read_by_its_forecast_and_by_its_part_of_its_peers(tmp_path):
+    """华东's 分销: 5 orders of 300 where 15 are usual, 华南's as usual. Its forecast (15, no spread: a steady count)
+    reads Poisson P(≤ 5 | 15). Its part of 华南's: orders 15 expected (φ 1: the share never missed), Poisson
+    P(≤ 5 | 15), never stronger than the conditional binomial of 5 of its 185 orders falling in the month (the
+    peers' 15 of 195); revenue part 0.1 against 1.1 pooled (1.0 and 1.2 in turn: log spread
+    ln(1.2)/2 × √(12/11) × √(1 + 1/12), t with 11 degrees of freedom). Both must show it: the larger; joined with
+    the forecast's by Simes."""
+    import numpy as np
+
+    r = open_report(_shrunk_channel(tmp_path), "2026-10", "华东")
+    forecast = stats.poisson.cdf(5, 15)
+    spread = np.log(1.2) / 2 * np.sqrt(12 / 11) * np.sqrt(1 + 1 / 12)
+    part = stats.t.cdf(np.log(0.1 / 1.1) / spread, 11)
+    share = max(stats.poisson.cdf(5, 15), stats.binom.cdf(5, 185, 15 / 195), part)
+    assert part < 1e-8 and share == pytest.approx(stats.binom.cdf(5, 185, 15 / 195))
+    row = market.channel_frame(r).set_index("channel").loc["分销"]
+    assert row["orders"] == 5 and row["revenue"] == 1500 and row["change"] < -0.85
+    assert row["p_value"] == pytest.approx(min(2 * forecast, share)) and row["flagged"]
+
+
+def test_simes_joins_two_readings_or_keeps_the_one_there_is():
+    from salesnb.stats import simes
+
+    got = simes([0.01, 0.3, float("nan"), float("nan"), 0.5], [0.2, 0.02, 0.04, float("nan"), 0.6])
+    assert got[:3].tolist() == pytest.approx([0.02, 0.04, 0.04]) and math.isnan(got[3]) and got[4] == 0.6
+
+
+def _seed74_world(tmp_path, planted: bool) -> str:
+    """The foreign benchmark's world 820385 (seed 74's #041): 7 regions, 20 months; 西南大区's 电商平台 (about 20
+    orders and 11万 a month) planted 51 % down in 2026-09 (``planted``): 15 of its 22 orders removed, large ones
+    among them."""
+    return foreign_world(tmp_path, 74, 41, planted)
+
+
+def test_a_channel_that_lost_its_large_orders_is_found_by_its_revenues_part(tmp_path):
+    """电商平台 in 西南大区, 2026-09: 7 orders where its forecast (a season read from one cycle, 7-26 at 80 %)
+    expects about 12 — p 0.285 by the count, silent before; its revenue's part of 电商平台 in the other regions fell
+    from about a quarter to 7.6 %, far below its months' spread, and its orders below its share of theirs. Found
+    (high). The unplanted twin flags nothing."""
+    report = open_report(_seed74_world(tmp_path, True), "2026-09", "西南大区")
+    row = market.channel_frame(report).set_index("channel").loc["电商平台"]
+    assert row["orders"] == 7 and row["change"] == pytest.approx(-0.561, abs=1e-3)
+    assert row["p_value"] == pytest.approx(0.00246, abs=1e-5) and row["flagged"]
+    found = [f for f in market.angle_findings(report) if f["code"] == "channel_underperform"]
+    assert [f["segment"] for f in found] == [{"channel": "电商平台"}] and found[0]["severity"] == "high"
+    clean = market.channel_frame(open_report(_seed74_world(tmp_path, False), "2026-09", "西南大区"))
+    assert not clean["flagged"].any()

@@ -1,12 +1,11 @@
 """A region's part of the company against its usual part (salesnb/market/region_share.py)."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
 
+from market.helpers import foreign_world
 from salesnb import market
 from salesnb.market.region_share import region_share
 from salesnb.report import open_report
@@ -43,12 +42,12 @@ def test_share_of_a_region_hand_computed(tmp_path):
 
 def test_the_revenue_part_is_read_against_its_own_spread():
     """A's revenue is 1 or 3 of B's 10 in alternate months (parts 0.1 / 0.3, usual 0.2 pooled), now 0.05."""
-    from salesnb.market.region_share import _revenue_part_low
+    from salesnb.shares import part_low
 
     months = [f"2026-{m:02d}" for m in range(1, 8)]
     own = pd.DataFrame([[1, 3, 1, 3, 1, 3, 0.5], [10] * 7], index=["A", "B"], columns=months, dtype=float)
     rest = own.sum(axis=0) - own
-    low = _revenue_part_low(own, rest, months[:-1], months[-1])
+    low = part_low(own, rest, months[:-1], months[-1])
     logs = np.log(np.array([0.1, 0.3] * 3) / 0.2)
     spread = logs.std(ddof=1) * np.sqrt(1 + 1 / 6)
     assert low["A"] == pytest.approx(stats.t.cdf(np.log(0.05 / 0.2) / spread, 5))
@@ -60,18 +59,7 @@ def _foreign_world(tmp_path, planted: bool) -> str:
     """The foreign benchmark's world 870486 (seed 73's #042): 3 regions, 18 months; 浙江 opened two months after
     苏南 (one cycle and three months behind 2025-05) and its 智能门锁 line, nearly all its business, planted 44 %
     down in 2025-05 (``planted``), while its peers sold about three quarters of what their season expected."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    import foreign
-    from foreign_data import export, simulate
-
-    scenario = foreign.draw(73, 57, 15)[42]
-    world, tables = simulate(scenario.seed)
-    if planted:
-        foreign.plant(tables, world, scenario)
-    export(world, tables, tmp_path / str(planted))
-    return str(tmp_path / str(planted))
+    return foreign_world(tmp_path, 73, 42, planted)
 
 
 def test_a_region_at_a_fifth_of_its_share_is_found_where_its_band_cannot_tell(tmp_path):

@@ -133,3 +133,38 @@ def test_a_stage_is_flagged_on_its_q_over_the_stages_not_on_its_own_p():
     flag_weak(report, frame, [True, True, True, False])
     assert list(frame["flagged"]) == [False, True, True, False]
     assert list(frame["confirmed"]) == [False, False, True, False]
+
+
+def test_a_stage_is_indicated_on_its_q_over_tarones_family_at_the_indicative_level():
+    """Stock surge and stalled deals read Tarone's family (stages whose smallest possible p could pass). 技术交流:
+    2 deals where none are usual, p = its smallest (1/7)² = 0.0204, beside two stages that could confirm (smallest
+    p 1e-6, p 0.5 now) and one that never could. At fdr the family is K = 3: 0.05/3 = 0.0167 < 0.0204 leaves it
+    out (q = 1: never indicated, the hole flag_weak read stock surge through); at indicative_q (0.2) 0.2/3 holds it:
+    q = 3 × 0.0204 = 0.0612, indicated, unconfirmed. Conversely, a stage whose p 0.09 stood alone in fdr's family
+    (q 0.09) is no longer indicated when five more stages could reach p 0.03: at 0.2 all six count, BH q 0.5."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from salesnb.config import load_config
+    from salesnb.process.confidence import flag_indicated
+    from salesnb.process.evidence import confirm
+
+    config = load_config()
+    report = SimpleNamespace(thresholds=lambda name: config["thresholds"][name])
+    p = (1 / 7) ** 2
+    frame = pd.DataFrame({"p_value": [0.5, 0.5, p, 0.9]}, index=["初步接触", "需求确认", "技术交流", "合同签订"])
+    min_p = [1e-6, 1e-6, p, 1.0]
+    fired = [False, False, True, False]
+    confirm(report, frame, fired, min_p=min_p)
+    assert frame.loc["技术交流", "q_value"] == 1.0 and not frame.loc["技术交流", "flagged"]
+    flag_indicated(report, frame, fired, min_p)
+    assert frame.loc["技术交流", "indicated_q"] == pytest.approx(3 * p)
+    assert list(frame["flagged"]) == [False, False, True, False] and not frame["confirmed"].any()
+
+    alone = pd.DataFrame({"p_value": [0.09, *[0.5] * 5]})
+    min_p, fired = [0.001, *[0.03] * 5], [True, *[False] * 5]
+    confirm(report, alone, fired, min_p=min_p)
+    assert alone.loc[0, "q_value"] == pytest.approx(0.09)  # fdr's family: it alone (K = 2: 0.025 holds only it)
+    flag_indicated(report, alone, fired, min_p)
+    assert alone.loc[0, "indicated_q"] == pytest.approx(0.5) and not alone["flagged"].any()

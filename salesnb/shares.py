@@ -1,0 +1,66 @@
+"""A row's part of the rest of the business this month against its usual part: how likely a fall is.
+
+A region's part of the company (:mod:`salesnb.market.region_share`), a channel's of its peers
+(:mod:`salesnb.market.channels`): the rest carries the month's season, so the part needs none.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import t as student_t
+
+from . import stats
+
+
+def share_fall(
+    revenue: tuple[pd.DataFrame, pd.DataFrame],
+    orders: tuple[pd.DataFrame, pd.DataFrame],
+    span: int,
+    least: int,
+    before: list[str],
+    period: str,
+) -> tuple[pd.Series, pd.DataFrame]:
+    """How likely a row's fall in its part of ``rest``'s business is: its orders and its revenue must both show it.
+
+    ``revenue`` and ``orders``: (own, rest) tables, rows × consecutive months (a region and the other regions; a
+    channel and its peers). The orders against the row's usual share of the rest's
+    (:func:`~salesnb.stats.share_expected`, over ``span`` months, at least ``least``) × the rest's this month, with
+    the spread that expectation's misses showed over ``before`` (:func:`~salesnb.stats.dispersion_around`,
+    :func:`~salesnb.stats.count_below`), never stronger than the conditional test of a share learnt from few orders
+    (:func:`~salesnb.stats.share_drop`); and the revenue's part against its own months' log spread
+    (:func:`part_low`). The larger p (both must show the fall; the count alone where the revenue's part cannot be
+    read). Also returns the expected orders (rows × months).
+    """
+    own_orders, rest_orders = orders
+    expected = stats.share_expected(own_orders, rest_orders, span, least)
+    spread = stats.dispersion_around(own_orders, expected, before)
+    now = own_orders[period].fillna(0.0)
+    counted = pd.Series(stats.count_below(now, expected[period], spread), index=own_orders.index)
+    thin = stats.share_drop(
+        now, own_orders[before].sum(axis=1), rest_orders[period].fillna(0.0), rest_orders[before].sum(axis=1)
+    )
+    counted = np.maximum(counted, thin).where(expected[period].notna())
+    return np.fmax(counted, part_low(*revenue, before, period)), expected
+
+
+def part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], period: str) -> pd.Series:
+    """How likely a row's revenue, as a part of ``rest``'s, is this low in ``period``: by its own months' log spread.
+
+    ``own`` and ``rest``: rows × months (a region and the other regions; a channel and its peers). Each month's part
+    against the usual one (the ``before`` months pooled), on the log scale; this month's as a Student t with the
+    months' degrees of freedom (the spread of a new month: × √(1 + 1/n)). Orders alone would miss the size of each:
+    a row whose few large orders make its month swings more than its count. NaN with fewer than three months, or a
+    month of no revenue among them (its part swings beyond a log's reach).
+    """
+    part = own / rest.where(rest > 0)
+    usual = own[before].sum(axis=1) / rest[before].where(own[before].notna()).sum(axis=1)
+    months = part[before]
+    logs = np.log(months.where(months > 0).div(usual, axis=0))
+    n = logs.notna().sum(axis=1)
+    spread = logs.std(axis=1, ddof=1) * np.sqrt(1 + 1 / n.where(n > 0))
+    with np.errstate(divide="ignore"):
+        now = np.log(part[period] / usual)
+    low = pd.Series(student_t.cdf(now / spread, (n - 1).clip(lower=1)), index=own.index)
+    usable = (n >= 3) & ~months.le(0).any(axis=1) & (spread > 0)  # no month of none among them
+    return low.where(usable & part[period].notna())
