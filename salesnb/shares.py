@@ -48,8 +48,10 @@ def part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], period: s
     """How likely a row's revenue, as a part of ``rest``'s, is this low in ``period``: by its own months' log spread.
 
     ``own`` and ``rest``: rows × months (a region and the other regions; a channel and its peers). Each month's part
-    against the usual one (the ``before`` months pooled), on the log scale; this month's as a Student t with the
-    months' degrees of freedom (the spread of a new month: × √(1 + 1/n)). Orders alone would miss the size of each:
+    against the usual one (the ``before`` months pooled), on the log scale; this month's against their mean as a
+    Student t with the months' degrees of freedom (the spread of a new month: × √(1 + 1/n)): the pooled part is
+    a ratio of sums, above the months' typical log part where the part swings, and read as the centre it made an
+    ordinary month look low. Orders alone would miss the size of each:
     a row whose few large orders make its month swings more than its count. NaN with fewer than three months, or a
     month of no revenue among them (its part swings beyond a log's reach).
     """
@@ -60,7 +62,7 @@ def part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], period: s
     n = logs.notna().sum(axis=1)
     spread = logs.std(axis=1, ddof=1) * np.sqrt(1 + 1 / n.where(n > 0))
     with np.errstate(divide="ignore"):
-        now = np.log(part[period] / usual)
+        now = np.log(part[period] / usual) - logs.mean(axis=1)  # a new month against the months' own middle
     low = pd.Series(student_t.cdf(now / spread, (n - 1).clip(lower=1)), index=own.index)
     usable = (n >= 3) & ~months.le(0).any(axis=1) & (spread > 0)  # no month of none among them
     return low.where(usable & part[period].notna())

@@ -50,7 +50,9 @@ def test_the_revenue_part_is_read_against_its_own_spread():
     low = part_low(own, rest, months[:-1], months[-1])
     logs = np.log(np.array([0.1, 0.3] * 3) / 0.2)
     spread = logs.std(ddof=1) * np.sqrt(1 + 1 / 6)
-    assert low["A"] == pytest.approx(stats.t.cdf(np.log(0.05 / 0.2) / spread, 5))
+    # against the months' own middle: their log parts average log(√(0.1 × 0.3) / 0.2), below the pooled 0.2
+    assert low["A"] == pytest.approx(stats.t.cdf((np.log(0.05 / 0.2) - logs.mean()) / spread, 5))
+    assert logs.mean() == pytest.approx(np.log(np.sqrt(0.03) / 0.2))
     # B's part of A's: 10/1, 10/3, ... its usual 60/12 = 5; now 10/0.5 = 20, far above: no fall
     assert low["B"] > 0.9
 
