@@ -1,10 +1,9 @@
 """A region's part of the company against its usual part (salesnb/market/region_share.py)."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+from foreign_world import foreign_world
 from scipy import stats
 
 from salesnb import market
@@ -60,18 +59,7 @@ def _foreign_world(tmp_path, planted: bool) -> str:
     """The foreign benchmark's world 870486 (seed 73's #042): 3 regions, 18 months; 浙江 opened two months after
     苏南 (one cycle and three months behind 2025-05) and its 智能门锁 line, nearly all its business, planted 44 %
     down in 2025-05 (``planted``), while its peers sold about three quarters of what their season expected."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    import foreign
-    from foreign_data import export, simulate
-
-    scenario = foreign.draw(73, 57, 15)[42]
-    world, tables = simulate(scenario.seed)
-    if planted:
-        foreign.plant(tables, world, scenario)
-    export(world, tables, tmp_path / str(planted))
-    return str(tmp_path / str(planted))
+    return foreign_world(tmp_path, 73, 42, planted)
 
 
 def test_a_region_at_a_fifth_of_its_share_is_found_where_its_band_cannot_tell(tmp_path):

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from foreign_world import foreign_world
 from scipy import stats
 from tiny import write_tiny
 
@@ -205,19 +206,7 @@ def _foreign_world(tmp_path, planted: bool) -> str:
     """The foreign benchmark's world 918608 (seed 75's #050): 3 regions, 24 months; 苏南's 照明设备, about 25 orders
     a month of very different sizes, planted 43 % down in 2025-02 by losing a random set of its orders
     (``planted``): a few large ones, so its revenue halves while its count falls by a third."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    import foreign
-    from foreign_data import export, simulate
-
-    scenario = foreign.draw(75, 57, 15)[50]
-    world, tables = simulate(scenario.seed)
-    if planted:
-        foreign.plant(tables, world, scenario)
-    export(world, tables, tmp_path / str(planted))
-    return str(tmp_path / str(planted))
+    return foreign_world(tmp_path, 75, 50, planted)
 
 
 def test_a_line_that_lost_a_few_large_orders_is_read_by_its_revenue_with_their_sizes(tmp_path):
