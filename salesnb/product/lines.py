@@ -181,6 +181,7 @@ def _revenue_low(report: Report, frame: pd.DataFrame, fired: pd.Series, months: 
     before = [m for m in months if m < report.period][-span:]
     rows = codes.report_rows(report, before)
     data = lines(report.ds).iloc[rows]
+    data = data[data["product_line"].isin(frame.index[fired.to_numpy()].get_level_values("product_line"))]
     keys = [data["product_line"], data["order_id"]]
     sizes = {ALL: data.groupby(keys, sort=True)["revenue"].sum()} if report.region == ALL else {}
     sizes.update(dict(iter(data.groupby([data["region"], *keys], sort=True)["revenue"].sum().groupby(level=0))))
