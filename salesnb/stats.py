@@ -347,7 +347,7 @@ COMPOUND_DRAWS = 2000  # simulated sums per order count behind :func:`compound_l
 COMPOUND_LOGNORMAL_FROM = 60.0  # usual orders from which a month's total is read as lognormal, not simulated
 
 
-def compound_low(ratio: float, orders: float, sizes: np.ndarray, *, key: str = "") -> float:
+def compound_low(ratio: float, orders: float, sizes: np.ndarray, *, key: str = "", spread: float = 1.0) -> float:
     """Probability that a month totals at most ``ratio`` × its expectation when its orders come by chance.
 
     A month of a seller with few, lumpy orders: Poisson(``orders``) orders, each a draw from the seller's own order
@@ -357,7 +357,9 @@ def compound_low(ratio: float, orders: float, sizes: np.ndarray, *, key: str = "
     simulated (:data:`COMPOUND_DRAWS` sums, the generator seeded by ``key`` so a seller's answer is the same in
     every report) — exact where it is certain (no orders at all; sizes all alike: the Poisson count). From
     :data:`COMPOUND_LOGNORMAL_FROM` orders on, the lognormal with the total's mean and coefficient of variation
-    √((1 + cv²) ÷ orders), cv the sizes'. 1 when nothing can be judged.
+    √((1 + cv²) ÷ orders), cv the sizes'. ``spread``: the count's variance ÷ mean where its months swing more
+    than Poisson's (a negative binomial count, :func:`count_low`'s; the lognormal's √((spread + cv²) ÷ orders)).
+    1 when nothing can be judged.
     """
     sizes = np.asarray(sizes, dtype=float)
     sizes = sizes[np.isfinite(sizes) & (sizes > 0)]
@@ -366,11 +368,14 @@ def compound_low(ratio: float, orders: float, sizes: np.ndarray, *, key: str = "
     units = sizes / sizes.mean()
     bound = max(ratio, 0.0) * orders * (1 + 1e-9)  # the month's total in units of the mean order
     if orders >= COMPOUND_LOGNORMAL_FROM:
-        spread = math.sqrt(math.log1p((1.0 + units.var()) / orders))
-        return float(stats.norm.cdf((math.log(max(ratio, 1e-9)) + spread * spread / 2) / spread))
+        sigma = math.sqrt(math.log1p((max(spread, 1.0) + units.var()) / orders))
+        return float(stats.norm.cdf((math.log(max(ratio, 1e-9)) + sigma * sigma / 2) / sigma))
     rng = np.random.default_rng(zlib.crc32(key.encode("utf-8")))
-    most = int(min(_poisson_ppf(1 - 1e-12, orders), bound // units.min()))  # more orders always total more
-    chance = _poisson_pmf(np.arange(most + 1), orders)
+    over = spread > 1 + 1e-9  # a negative binomial count: size orders ÷ (spread − 1), success 1 ÷ spread
+    count = stats.nbinom(orders / (spread - 1), 1 / spread) if over else None
+    top = float(count.ppf(1 - 1e-12)) if count is not None else _poisson_ppf(1 - 1e-12, orders)
+    most = int(min(top, bound // units.min()))  # more orders always total more
+    chance = count.pmf(np.arange(most + 1)) if count is not None else _poisson_pmf(np.arange(most + 1), orders)
     below = [1.0]
     for k in range(1, most + 1):  # the share falls with k: once no simulated sum is low enough, none further is
         sums = units.take(rng.integers(0, len(units), (COMPOUND_DRAWS, k))).sum(axis=1)

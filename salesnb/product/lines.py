@@ -96,7 +96,10 @@ def decline_check(report: Report) -> pd.DataFrame:
     ``expected`` (with at least ``baselines.trailing_months`` months to learn the share from); the evidence is its
     order count, low around ``usual_orders`` (a negative binomial count; never stronger than the conditional test of
     the line's orders against the others', :func:`~salesnb.stats.share_drop`, which carries the error of a share
-    learnt from a handful of orders), adjusted by Benjamini–Hochberg over every line tested in the report: in a
+    learnt from a handful of orders) — or, for a line the rule fires for, its revenue read with its orders' sizes
+    (:func:`_revenue_low`, its p doubled: Bonferroni over the two readings): a line that lost a few of its large
+    orders, a key account's, keeps most of its count while half its revenue is gone — adjusted by
+    Benjamini–Hochberg over every line tested in the report: in a
     region's report its four to eight lines (one clean line of a handful of orders, 3 against a usual 6, has a
     chance of about one in six; among the lines looked at, that is an ordinary month), in the ALL report every
     line of every scope (6 scopes × 4 lines: one clean region-line with p = 0.03 is expected there). A fired line
@@ -148,12 +151,51 @@ def decline_check(report: Report) -> pd.DataFrame:
     tested = (frame["usual_orders"] > 0) & (frame["expected"] > 0)  # NaN without `window` months to learn from
     tested &= frame["others_usual"] >= report.settings(NAME)["line_min_other_orders"]
     fired = (frame["change"] <= -thr["line_decline"]) & tested
+    # or its revenue, its orders and their sizes read together (a few large orders lost): Bonferroni on the second
+    frame["p_value"] = np.fmin(frame["p_value"], 2 * _revenue_low(report, frame, fired, months))
     # every line tested is one family, in a region's report too (see the docstring)
     frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(tested)), index=frame.index).where(fired)
     gate = thr["fdr"] if report.region == ALL else thr["indicative_q"]  # the company view: confirmed only
     frame["flagged"] = fired & evidence.confirmed(frame["q_value"], gate)
-    frame = frame.drop(columns=["thin", "others_usual"])
+    frame = frame.drop(columns=["thin", "others_usual", "revenue_misses"])
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
+
+
+def _revenue_low(report: Report, frame: pd.DataFrame, fired: pd.Series, months: list[str]) -> pd.Series:
+    """Per fired line (``frame``: scope, product_line index): how likely a month this short of ``expected`` is.
+
+    Its usual orders, each a draw from the sizes of its orders in the scope over the ``product.history_months``
+    months before the period (its revenue per order, the line's lines of it summed):
+    :func:`salesnb.stats.compound_low`. The count swings as the revenue's own misses showed in those months: a
+    total of a negative binomial count with variance ÷ mean φ has variance expected × mean size × (φ + cv²), so φ
+    is ``revenue_misses`` ÷ mean size − cv² (at least the count's ``dispersion``): a line whose key accounts buy
+    in some months and not in others swings more than independent orders would. Few orders leave a
+    month empty by chance and a count of them says so; many orders of a line whose revenue halves are lost
+    sizes, which the count alone cannot see. NaN where the rule does not fire, and for rows that total a month
+    (their count is the revenue already).
+    """
+    out = pd.Series(np.nan, index=frame.index)
+    if not fired.any() or not report.orders_counted:
+        return out
+    span = report.settings(NAME)["history_months"]
+    before = [m for m in months if m < report.period][-span:]
+    rows = codes.report_rows(report, before)
+    data = lines(report.ds).iloc[rows]
+    data = data[data["product_line"].isin(frame.index[fired.to_numpy()].get_level_values("product_line"))]
+    keys = [data["product_line"], data["order_id"]]
+    sizes = {ALL: data.groupby(keys, sort=True)["revenue"].sum()} if report.region == ALL else {}
+    sizes.update(dict(iter(data.groupby([data["region"], *keys], sort=True)["revenue"].sum().groupby(level=0))))
+    for scope, line in frame.index[fired.to_numpy()]:
+        row, table = frame.loc[(scope, line)], sizes.get(scope)
+        levels = table.index.get_level_values("product_line") if table is not None else pd.Index([])
+        own = table[levels == line].to_numpy() if table is not None else np.array([])
+        size = own.mean() if len(own) else np.nan
+        swing = row["revenue_misses"] / size - own.var() / size**2 if len(own) else np.nan
+        spread = max(row["dispersion"], swing) if np.isfinite(swing) else row["dispersion"]
+        out[(scope, line)] = stats.compound_low(
+            row["revenue"] / row["expected"], row["usual_orders"], own, key=f"{scope}|{line}", spread=spread
+        )
+    return out
 
 
 def _scope_expectations(
@@ -170,7 +212,8 @@ def _scope_expectations(
     The trailing, usual and expected levels read only those months: in the ALL report a region's rows leave out
     the months the export left out for it (:meth:`Report.covered`), as its own report does, so a gap month is no
     zero pulling its trailing average and its others' usual orders down. Columns: revenue, orders, trailing, yoy,
-    others_change, expected, usual_orders, dispersion, thin (the share test's p-value), others_usual.
+    others_change, expected, usual_orders, dispersion, thin (the share test's p-value), others_usual,
+    revenue_misses (the mean of (revenue − expected)² ÷ expected over the months before: :func:`_revenue_low`).
     """
     months = list(revenue.columns)
     trailing = [m for m in report.trailing() if m in months]  # the report's, less the scopes' own gap months
@@ -187,7 +230,10 @@ def _scope_expectations(
         if trailing
         else np.nan
     )
-    frame["expected"] = stats.share_expected(revenue, rest_revenue, span, window)[report.period]
+    expect_revenue = stats.share_expected(revenue, rest_revenue, span, window)
+    frame["expected"] = expect_revenue[report.period]
+    missed = expect_revenue[before].where(expect_revenue[before] > 0)  # how far it missed each month before
+    frame["revenue_misses"] = ((revenue[before] - missed) ** 2 / missed).mean(axis=1)
     frame["usual_orders"] = expect_orders[report.period]
     frame["dispersion"] = dispersion_around(orders, expect_orders, before)
     frame["thin"] = stats.share_drop(  # a share learnt from few orders: the expectation's own error (see share_drop)

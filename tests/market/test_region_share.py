@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from foreign_world import foreign_world
 from scipy import stats
 
 from market.helpers import foreign_world

@@ -2,7 +2,10 @@
 
 import math
 
+import numpy as np
+import pandas as pd
 import pytest
+from foreign_world import foreign_world
 from scipy import stats
 from tiny import write_tiny
 
@@ -197,3 +200,45 @@ def test_a_line_sold_only_last_year_stays_in_the_table_and_out_of_the_chart(tmp_
     assert (row["revenue"], row["trailing_avg"], row["yoy_revenue"], row["yoy_growth"]) == (0.0, 0.0, 100.0, -1.0)
     drawn = [tick.get_text() for ax in panel.figure.axes for tick in [*ax.get_xticklabels(), *ax.get_yticklabels()]]
     assert "D线" not in drawn and "A线" in drawn
+
+
+def _foreign_world(tmp_path, planted: bool) -> str:
+    """The foreign benchmark's world 918608 (seed 75's #050): 3 regions, 24 months; 苏南's 照明设备, about 25 orders
+    a month of very different sizes, planted 43 % down in 2025-02 by losing a random set of its orders
+    (``planted``): a few large ones, so its revenue halves while its count falls by a third."""
+    return foreign_world(tmp_path, 75, 50, planted)
+
+
+def test_a_line_that_lost_a_few_large_orders_is_read_by_its_revenue_with_their_sizes(tmp_path):
+    """苏南's 照明设备 sells 15.9万 where its share of the other lines gives 35.1万 (−55 %), in 17 orders where 25.1
+    are usual: the count alone is a 1-in-17 month (1 in 15 with the share's own error; q 0.26 over the region's four
+    lines, silent before). Read with
+    its orders' sizes (25 usual orders drawn from its year of orders, the count Poisson: its revenue swung no
+    more than independent orders would) so low a month is about 1 in 110; doubled (two readings), q = 4p below
+    the region's indicative 0.2: reported (medium). The same world without the plant flags no line."""
+    from salesnb import stats as kit
+
+    frame = product.decline_check(report(_foreign_world(tmp_path, True), "苏南", "2025-02")).set_index("product_line")
+    row = frame.loc["照明设备"]
+    assert row["orders"] == 17 and row["usual_orders"] == pytest.approx(25.1, abs=0.05)
+    assert row["change"] == pytest.approx(-0.546, abs=0.001) and row["dispersion"] == 1
+    counted = kit.count_below(pd.Series([17.0]), pd.Series([row["usual_orders"]]), pd.Series([1.0]))[0]
+    assert counted == pytest.approx(0.0578, abs=0.0005) and 4 * counted > 0.2  # the count alone: q above 0.2
+    assert row["p_value"] < counted / 3 and row["p_value"] == pytest.approx(0.0185, abs=0.0005)
+    assert row["q_value"] == pytest.approx(4 * row["p_value"]) and row["flagged"]
+    found = [f for f in product.angle_findings(report(_foreign_world(tmp_path, True), "苏南", "2025-02"))
+             if f["code"] == "product_line_decline"]  # fmt: skip
+    assert [f["segment"] for f in found] == [{"product_line": "照明设备"}] and found[0]["severity"] == "medium"
+    clean = product.decline_check(report(_foreign_world(tmp_path, False), "苏南", "2025-02"))
+    assert not clean["flagged"].any()
+
+
+def test_a_compound_month_of_alike_orders_is_their_count_and_a_swinging_count_widens_it():
+    """Orders all of one size: a month at half of 8 expected orders is at most 4 of them, Poisson's P(N ≤ 4);
+    with the count's variance ÷ mean 3, the negative binomial's (size 8 ÷ 2, success 1/3). Wider, never narrower."""
+    from salesnb import stats as kit
+
+    sizes = np.full(20, 180.0)
+    assert kit.compound_low(0.5, 8, sizes) == pytest.approx(stats.poisson.cdf(4, 8))
+    assert kit.compound_low(0.5, 8, sizes, spread=3.0) == pytest.approx(stats.nbinom.cdf(4, 4, 1 / 3))
+    assert kit.compound_low(0.5, 8, sizes, spread=3.0) > kit.compound_low(0.5, 8, sizes)
