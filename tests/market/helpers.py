@@ -123,19 +123,3 @@ def write_orders(folder: Path, rows: list[tuple[str, str, str]], amount: float =
          for i, (c, d, g) in enumerate(rows)]
     ).to_csv(folder / "orders.csv", index=False)  # fmt: skip
     return folder
-
-
-def foreign_world(tmp_path: Path, seed: int, number: int, planted: bool) -> str:
-    """Scenario ``number`` of the foreign benchmark's ``seed`` exported into ``tmp_path``: with its plant or without."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
-    import foreign
-    from foreign_data import export, simulate
-
-    scenario = foreign.draw(seed, 57, 15)[number]
-    world, tables = simulate(scenario.seed)
-    if planted:
-        foreign.plant(tables, world, scenario)
-    export(world, tables, tmp_path / str(planted))
-    return str(tmp_path / str(planted))

@@ -2,9 +2,10 @@ import math
 
 import pandas as pd
 import pytest
+from foreign_world import foreign_world
 from scipy import stats
 
-from market.helpers import codes_of, foreign_world, steady_report
+from market.helpers import codes_of, steady_report
 from salesnb import market
 from salesnb.report import open_report
 

@@ -6,7 +6,6 @@ import pytest
 from foreign_world import foreign_world
 from scipy import stats
 
-from market.helpers import foreign_world
 from salesnb import market
 from salesnb.market.region_share import region_share
 from salesnb.report import open_report
