@@ -170,9 +170,7 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     The second half tells cause from symptom when a line sells mostly through one channel: a line that collapses
     falls in every channel while the channel's other lines hold; a channel that collapses takes every line it sells
     down while the line holds in the other channels. The evidence: the fall of ``p`` within ``c`` (part) against
-    the fall of ``c`` (whole), by the parent's segment value. A region's channel or line with a finding of its own
-    is that cell: its part is the gap that finding states (西南's 分销 "对比基准 62.8万": 58.1万, as the region's
-    split says, not the 57.4万 of the cell's level scaled to the region's).
+    the fall of ``c`` (whole), by the parent's segment value.
     """
     (p_key, p_value), (c_key, c_value) = fall_dimension(parent["segment"]), fall_dimension(child["segment"])
     if set(child["segment"]) == {"region"}:  # a region's fall: the segment of it that holds most of it
@@ -196,9 +194,6 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     stated = stated_amounts(child)
     if stated is not None and child_usual > 0:  # the child's gap as its finding states it, the cell's in proportion
         cell_usual, (child_usual, child_now) = cell_usual * stated[0] / child_usual, stated
-    own = stated_amounts(parent)
-    if own is not None and c_key == "region" and _region_of(report, parent["segment"]) == c_value:
-        cell_usual, cell_now = own  # the cell is the parent's own segment: the gap its finding states, as the split
     by = value_label(report, p_key, p_value)
     return _held(by, (cell_usual, cell_now), (child_usual, child_now), 1 - parent_now / parent_usual)
 
