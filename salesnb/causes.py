@@ -157,6 +157,7 @@ def _pipeline_pileup(report: Any, parent: dict[str, Any], child: dict[str, Any])
 
 MOST = 0.5  # "most of a fall": the share of the child's fall its parent's segment must account for
 REST_OF_REGION = 0.1  # a segment holding all but this share of its region's usual revenue is the region itself
+RANK = "rank"  # an evidence's part as candidates compare it, where the part it states is another reading of it
 
 
 def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
@@ -195,7 +196,15 @@ def _share_of_fall(report: Any, parent: dict[str, Any], child: dict[str, Any]) -
     if stated is not None and child_usual > 0:  # the child's gap as its finding states it, the cell's in proportion
         cell_usual, (child_usual, child_now) = cell_usual * stated[0] / child_usual, stated
     by = value_label(report, p_key, p_value)
-    return _held(by, (cell_usual, cell_now), (child_usual, child_now), 1 - parent_now / parent_usual)
+    held = _held(by, (cell_usual, cell_now), (child_usual, child_now), 1 - parent_now / parent_usual)
+    own = stated_amounts(parent)
+    if held is None or own is None or c_key != "region" or _region_of(report, parent["segment"]) != c_value:
+        return held
+    # the parent is the region's own cell (西南's 分销 "对比基准 62.8万"): the link says its finding's gap, 58.1万
+    # as the region's split does, not the 57.4万 of the cell's level scaled to the region's; candidates still rank
+    # by the cell's level, read alike on every page (a finding the region's report holds and the company's does
+    # not would otherwise put another head on the region's fall there)
+    return {**held, "part": round(own[0] - own[1], 2), RANK: held["part"]}
 
 
 def _held(by: str, cell: tuple[float, float], child: tuple[float, float], rate: float) -> Evidence | None:
@@ -391,7 +400,7 @@ def _ancestors(finding_id: str, parents: dict[str, str | None]) -> set[str]:
 def _strongest(candidate: tuple[dict[str, Any], Evidence]) -> tuple[float, float, str]:
     """Sort key of a parent candidate: most of the child explained, then most at stake, then the smaller id."""
     parent, evidence = candidate
-    return (-(evidence.get("part") or 0.0), -(parent.get("effect") or 0.0), parent["id"])
+    return (-(evidence.get(RANK, evidence.get("part")) or 0.0), -(parent.get("effect") or 0.0), parent["id"])
 
 
 def _tiers() -> tuple[tuple[Relation, ...], ...]:
@@ -451,6 +460,7 @@ def link(report: Any, findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 best, evidence = min(candidates, key=_strongest)
                 child["parent"] = parents[child["id"]] = best["id"]
                 match = tier[0].match
-                child["explained"] = {"match": match, **evidence} if evidence else None
+                stated = {key: value for key, value in evidence.items() if key != RANK}
+                child["explained"] = {"match": match, **stated} if evidence else None
                 break
     return out

@@ -137,3 +137,19 @@ def test_a_channel_with_its_own_finding_is_the_same_gap_in_its_regions_split(sam
     assert stated_gaps(r, "西南")[("channel", "分销")] == pytest.approx(gap)
     assert f"渠道「分销」（少 {format_amount(gap, 'zh')}" in found["region_underperform"]["detail"]
     assert format_amount(gap, "zh") == "58.1万"
+
+
+def test_the_company_page_splits_a_region_by_the_gap_its_own_channel_finding_states(sample):
+    from salesnb.display.formatting import format_amount
+
+    r = open_report(str(SAMPLE), "2026-10", dataset=sample)
+    south = next(
+        f for f in market.angle_findings(r) if f["segment"] == {"region": "华南"} and f["code"] == "region_underperform"
+    )
+    own = next(
+        f
+        for f in market.angle_findings(open_report(str(SAMPLE), "2026-10", "华南", dataset=sample))
+        if f["code"] == "channel_underperform" and f["segment"] == {"channel": "分销"}
+    )
+    assert format_amount(own["baseline"] - own["value"], "zh") == "59.4万"
+    assert "渠道「分销」（少 59.4万，占 78%" in south["detail"]
