@@ -25,6 +25,7 @@ SUMMED: dict[str, tuple[str, ...]] = {"orders": ("amount", "order_count")}  # ad
 LATEST: dict[str, tuple[str, ...]] = {
     "orders": ("promised_at", "delivered_at")
 }  # an order is delivered with its last line
+PENDING: dict[str, tuple[str, ...]] = {"orders": ("delivered_at",)}  # an empty line's date: not happened yet
 # an order has one customer, one day, one region and one channel (a store numbering its receipts from 0001 reuses them)
 ORDER_OF: tuple[str, ...] = ("customer_id", "order_date", "region", "channel")
 
@@ -129,6 +130,26 @@ def _first_time(codes: np.ndarray, n_ids: int, values: pd.Series) -> tuple[pd.Se
     return pd.Series(earliest.to_numpy(), dtype=values.dtype), conflicts
 
 
+def _latest(codes: np.ndarray, n_ids: int, values: pd.Series, pending: bool) -> np.ndarray:
+    """Each id's latest date; with ``pending``, none for an id with an empty line when the file dates every line.
+
+    An order is delivered with its last line: a line-level export (签收日期 on each line) leaves the lines not yet
+    received empty, and the latest of the received ones read a half-delivered order as delivered, on time (TPC-H
+    exported on its last order day, real30: 53% of July's due orders late instead of 87%). A sheet writing the
+    order's date once, on its first line, keeps the latest: there most orders of several lines (any dated) carry
+    it on one line only (more than :data:`ONCE_PER_ORDER`).
+    """
+    latest = values.groupby(codes).max().reindex(range(n_ids)).to_numpy()
+    if not pending:
+        return latest
+    rows = np.bincount(codes, minlength=n_ids)
+    dated = np.bincount(codes, weights=values.notna().to_numpy(dtype=float), minlength=n_ids)
+    several = (rows > 1) & (dated > 0)
+    if not several.any() or (dated[several] == 1).mean() > ONCE_PER_ORDER:
+        return latest  # the date written once per order, on its first line
+    return pd.Series(latest, dtype=values.dtype).where(dated >= rows).to_numpy()
+
+
 def _conflict_warning(table: str, key: str, column: str, conflicts: pd.DataFrame, ids: pd.Series) -> Message:
     shown = conflicts["id"].drop_duplicates()
     examples = []
@@ -145,7 +166,8 @@ def one_row_per_id(
     """Collapse a keyed table read from a flat export to one row per id; returns frame, warnings, unparsed.
 
     Contract columns take the most frequent value per id (``orders.amount`` the sum; the promised and delivery
-    dates the latest, as an order is complete with its last line); other columns the first row's value. Ids keep
+    dates the latest, as an order is complete with its last line: no delivery yet while a line has none, see
+    :func:`_latest`); other columns the first row's value. Ids keep
     the order of their first row. ``unparsed`` (positions of unparseable values, already reported) is re-pointed
     at the collapsed rows so that validation does not report them again. Orders made of a customer's day
     (``names`` maps ``order_id: {per: [卡号, 日期]}``) are placed at their first time that day (:func:`_first_time`).
@@ -168,7 +190,7 @@ def one_row_per_id(
             continue
         values = rows[column]
         if column in LATEST.get(table, ()):  # lines shipped on several days: the order arrived with the last
-            first[column] = values.groupby(codes).max().reindex(range(n_ids)).to_numpy()
+            first[column] = _latest(codes, n_ids, values, column in PENDING.get(table, ()))
             continue
         if column in SUMMED.get(table, ()) and repeated_per_id(codes, values):  # the order's total on each line
             first[column] = values.groupby(codes).first().reindex(range(n_ids)).to_numpy()
@@ -194,6 +216,7 @@ def one_row_per_id(
     return first, warnings, {**unparsed, **repointed}
 
 
+ONCE_PER_ORDER = 0.5  # share of orders of several lines dated on one line only: the date is the order's, written once
 REPEATED_IDS = 3  # ids of several rows needed to tell an order's total repeated on its lines from line amounts
 
 

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from salesnb.display.plotting.customers import plot_clv, plot_monthly, plot_ranking, plot_transitions
-from salesnb.display.plotting.pareto import plot_pareto
+from salesnb.display.plotting.pareto import plot_pareto, shorten_labels
 from salesnb.errors import ParameterError
 
 PARETO = pd.DataFrame(
@@ -30,6 +30,19 @@ def test_pareto_value_bars_and_cumulative_on_a_twin_axis():
     assert [tick.get_text() for tick in ax.get_xticklabels()][1] == "一个名字很长的客户有限公司"
     with pytest.raises(ParameterError, match="value="):
         plot_pareto(PARETO, value="amount")
+
+
+def test_pareto_names_alike_once_cut_keep_what_tells_them_apart():
+    """TPC-H's customers (real30) read ten bars of "Custome…"; a group's shared start keeps its end instead, else
+    the stretch where the names first differ; a unique cut label and a short name stay as they were."""
+    names = ["Customer#000002398", "Customer#000000598", "中国移动通信集团北京有限公司", "中国移动通信集团上海有限公司",
+             "一个名字很长的客户有限公司", "丙"]  # fmt: skip
+    frame = pd.DataFrame({"name": names, "share": [0.2] * 5 + [0.0], "cum_share": [0.2, 0.4, 0.6, 0.8, 1.0, 1.0]})
+    ax = plot_pareto(frame, annotate=False)
+    assert [tick.get_text() for tick in ax.get_xticklabels()] == [
+        "Cust…398", "Cust…598", "…团北京有限公…", "…团上海有限公…", "一个名字很长的…", "丙"
+    ]  # fmt: skip
+    assert shorten_labels(["同名客户有限公司甲乙", "同名客户有限公司甲乙"], 8) == ["同名客户…司甲乙"] * 2
 
 
 def test_pareto_without_rows_says_no_data():

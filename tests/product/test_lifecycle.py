@@ -224,3 +224,61 @@ def test_months_the_company_sold_nothing_in_compare_no_product(tmp_path):
     assert life.loc["A", "since"] == "before_data"
     assert life.loc["A", "recent"] == 1500 and life.loc["A", "compare"] == 1500
     assert life.loc["A", "growth"] == pytest.approx(0.0) and life.loc["A", "stage"] == "mature"
+
+
+def _monthly_lines(tmp_path, counts: dict[str, dict[str, int]]):
+    """A report at 2026-04 over 2024-05..2026-04: product B sells 5 lines of 100 every month (the company is never
+    idle), each product of ``counts`` its given lines of 100 in the given months."""
+    months = [str(p) for p in pd.period_range("2024-05", "2026-04", freq="M")]
+    orders, lines = [], []
+    for month in months:
+        sold = [("B", 5), *[(pid, per.get(month, 0)) for pid, per in counts.items()]]
+        for pid, n in sold:
+            for k in range(n):
+                order = f"O{month}{pid}{k}"
+                orders.append(
+                    {
+                        "order_id": order,
+                        "customer_id": f"C{k}",
+                        "order_date": f"{month}-{k % 5 + 2:02d}",
+                        "region": "华东",
+                    }
+                )  # fmt: skip (days 2-6 of every month, as the last: no partial month)
+                lines.append({"order_id": order, "product_id": pid, "quantity": 1, "unit_price": 100})
+    pd.DataFrame(orders).to_csv(tmp_path / "orders.csv", index=False)
+    pd.DataFrame(lines).to_csv(tmp_path / "order_lines.csv", index=False)
+    from salesnb.report import open_report
+
+    return product.lifecycle_frame(open_report(str(tmp_path), "2026-04")).set_index("product_id")
+
+
+def test_a_chance_best_quarter_of_a_thin_product_is_no_peak_to_fall_from(tmp_path):
+    """S sells 10 lines over 23 months (level 3 × 10 / 23 = 1.30 lines a quarter), 5 of them in 2024-09..11, none
+    in the last three months. Against half of that best quarter: z = (0 − 250) / sqrt(0.25 × 5 × 100²) = −2.24, read
+    衰退期. But a steady product of 1.30 lines a quarter reaches 5 lines in one of its 7.7 quarters by chance:
+    P(Poisson(1.30) ≥ 5) = 0.0107, × 7.67 = 0.082 ≥ 0.05: no peak. Year-ago 1 line: −100%, z = −1.0: 成熟期.
+
+    L rose to 30 lines in 2024-10..12 (level 3 × 71 / 23 = 9.26) and sells 1 line a month since 2025-02: its best
+    stands out (P(Poisson(9.26) ≥ 30) ≈ 1e-8), recent 300 against 1500: 衰退期 (year-ago 300: growth 0)."""
+    thin = {"2024-06": 1, "2024-09": 2, "2024-10": 2, "2024-11": 1, "2025-03": 1, "2025-07": 1, "2025-10": 1,
+            "2025-12": 1}  # fmt: skip
+    rising = [str(p) for p in pd.period_range("2024-06", "2025-01", freq="M")]
+    ramp = dict(zip(rising, [2, 4, 8, 10, 10, 10, 8, 4], strict=True))
+    ramp |= {str(p): 1 for p in pd.period_range("2025-02", "2026-04", freq="M")}
+    life = _monthly_lines(tmp_path, {"S": thin, "L": ramp})
+    assert life.loc["S", "peak"] == 500 and life.loc["S", "recent"] == 0 and life.loc["S", "compare"] == 100
+    assert life.loc["S", "stage"] == "mature"
+    assert life.loc["L", "peak"] == 3000 and life.loc["L", "recent"] == 300 and life.loc["L", "compare"] == 300
+    assert life.loc["L", "stage"] == "decline"
+
+
+def test_growth_from_empty_comparison_months_must_be_beyond_chance(tmp_path):
+    """Z: 3 lines in 2024-06..08, then one line in 2026-04 against none a year before: z = 100 / 100 = 1.0, 成熟期
+    (was 成长期 from the empty year-ago quarter). N: the same start, then 2 lines a month in 2026-02..04: 6 lines
+    against none, z = sqrt(6) = 2.45: 成长期."""
+    start = {"2024-06": 1, "2024-07": 1, "2024-08": 1}
+    life = _monthly_lines(
+        tmp_path, {"Z": start | {"2026-04": 1}, "N": start | {"2026-02": 2, "2026-03": 2, "2026-04": 2}}
+    )
+    assert life.loc["Z", "compare"] == 0 and life.loc["Z", "recent"] == 100 and life.loc["Z", "stage"] == "mature"
+    assert life.loc["N", "compare"] == 0 and life.loc["N", "recent"] == 600 and life.loc["N", "stage"] == "growth"

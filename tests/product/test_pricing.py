@@ -103,3 +103,26 @@ def test_price_changes_are_ranked_by_the_revenue_they_moved(tmp_path):
     assert frame["price_change"].tolist() == pytest.approx([0.1, 4.0])
     table = product.price_panel(open_report(str(tmp_path), "2026-10", "ALL")).table
     assert table["价格带来的收入变化"].tolist() == ["+1,000", "+40"]
+
+
+def test_elasticity_needs_enough_order_lines_on_both_sides(tmp_path):
+    """P1: 5 lines of 1 unit a month at 100, then 10 lines at 90: elasticity ln(10 / 5) ÷ ln(0.9) = −6.58.
+    P2: one line of 10 units a month at 100, then one of 40 at 90: +300% volume is one order's size, no elasticity
+    (fewer than elasticity_min_lines = 5 lines); its changes are still shown."""
+    import numpy as np
+    import pandas as pd
+
+    orders, lines = [], []
+    for month in ("2026-07", "2026-08", "2026-09", "2026-10"):
+        price = 90 if month == "2026-10" else 100
+        sold = [("P1", 1)] * (10 if month == "2026-10" else 5) + [("P2", 40 if month == "2026-10" else 10)]
+        for k, (item, units) in enumerate(sold):
+            order = f"{item}-{month}-{k}"
+            orders.append({"order_id": order, "customer_id": f"C{k}", "order_date": f"{month}-10", "region": "华东"})
+            lines.append({"order_id": order, "product_id": item, "quantity": units, "unit_price": price})
+    pd.DataFrame(orders).to_csv(tmp_path / "orders.csv", index=False)
+    pd.DataFrame(lines).to_csv(tmp_path / "order_lines.csv", index=False)
+    frame = product.price_frame(open_report(str(tmp_path), "2026-10", "ALL")).set_index("product_id")
+    assert frame.loc["P1", "elasticity"] == pytest.approx(np.log(2) / np.log(0.9))
+    assert frame.loc["P2", "units_change"] == pytest.approx(3.0) and np.isnan(frame.loc["P2", "elasticity"])
+    assert frame.loc["P2", "price_change"] == pytest.approx(-0.1)

@@ -10,6 +10,33 @@ from ..formatting import format_pct
 from . import style
 
 
+def shorten_labels(names: list[str], width: int) -> list[str]:
+    """Names longer than ``width`` cut to ``width - 1`` characters and ``…``, told apart where that makes them alike.
+
+    Names sharing their start all read alike once cut (an ERP's ``Customer#000002398``, ``Customer#000000598``: ten
+    bars of "Custome…"; 中国移动通信集团北京有限公司 and …上海有限公司): such a group keeps its end instead
+    (``Cus…2398``), else the stretch where its names first differ (``…北京有…``). Names cut to a unique label,
+    and names short enough, are kept as they are.
+    """
+    cut = [n if len(n) <= width else n[: width - 1] + "…" for n in names]
+    groups: dict[str, list[int]] = {}
+    for k, label in enumerate(cut):
+        groups.setdefault(label, []).append(k)
+    for label, members in groups.items():
+        if len(members) < 2 or not label.endswith("…"):
+            continue
+        group = [names[k] for k in members]
+        tail = max(1, (width - 1) // 2)
+        ends = [n[: width - 1 - tail] + "…" + n[-tail:] for n in group]
+        differ = next((i for i in range(len(min(group, key=len)) + 1) if len({n[:i] for n in group}) > 1), None)
+        if len(set(ends)) < len(ends) and differ is not None:  # alike to their end: where they first differ
+            start = max(differ - 2, 0)
+            ends = ["…" + n[start : start + width - 2] + "…" for n in group]
+        for k, shown in zip(members, ends, strict=True):
+            cut[k] = shown
+    return cut
+
+
 def plot_pareto(
     frame: pd.DataFrame,
     *,
@@ -63,7 +90,7 @@ def plot_pareto(
     style.require(frame, columns, "plot_pareto")
     names = frame[label].astype(str).tolist()
     if max_label:
-        names = [n if len(n) <= max_label else n[: max_label - 1] + "…" for n in names]
+        names = shorten_labels(names, max_label)
     positions = style.category_axis(ax, names, horizontal=False)
     cum = style.numbers(frame[cumulative])
     if value is None:
