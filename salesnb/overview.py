@@ -22,8 +22,10 @@ from .header import opens_the_data
 from .i18n import joined, t
 from .market.acquisition import new_customer_months
 from .market.common import acquisition_history
+from .market.company import company_frame
+from .market.regions import region_frame
 from .market.retention import retention_months
-from .periods import months_back
+from .periods import ALL, months_back
 from .report import Report, scope_memo
 from .stats import change, number, ratio
 
@@ -398,9 +400,32 @@ def quiet_month_note(report: Report) -> tuple[str, bool]:
     limit = -float(report.settings("overview")["broad_decline"])
     falls = [t(key, lang, k=len(report.trailing())) for key, metric in (("exec_fall_yoy", "yoy_growth"),
              ("exec_fall_trailing", "vs_trailing")) if m[metric] is not None and m[metric] <= limit]  # fmt: skip
+    against = joined(falls, lang) if lang == "zh" else " and ".join(falls)
+    if falls and not empty and not below_own_swing(report):  # a fall of the size the scope's months swing by
+        parts.append(t("exec_quiet_within", lang, against=against))
+        falls = []
     if falls and not empty:  # named: a month up on last month and its average may still be far below last year
-        parts.append(t("exec_quiet_broad", lang, against=joined(falls, lang) if lang == "zh" else " and ".join(falls)))
+        parts.append(t("exec_quiet_broad", lang, against=against))
     return ("" if lang == "zh" else " ").join(parts), bool(falls)
+
+
+def below_own_swing(report: Report) -> bool:
+    """Whether the scope's month sold below the low end of what its own trend and season expect (True unknown).
+
+    The band the company's and a region's falls are judged by (:func:`~salesnb.market.company.company_frame`,
+    :func:`~salesnb.market.regions.region_frame`'s baseline): a month 15 % under last year in a region whose months
+    swing by 15 % is an ordinary month, not a broad fall to warn of (TPC-H's uniform orders: 31 % of a region's
+    months were). A scope with too few months for a band keeps the plain warning.
+    """
+    if report.region == ALL:
+        row = company_frame(report)
+        revenue, low = row["revenue"], row["expected_low"]
+    else:
+        frame = region_frame(report).set_index("region")
+        if report.region not in frame.index:
+            return True
+        revenue, low = frame.at[report.region, "revenue"], frame.at[report.region, "baseline_low"]
+    return low is None or pd.isna(low) or float(revenue) < float(low)
 
 
 def followup_panel(report: Report) -> Panel:

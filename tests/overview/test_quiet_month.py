@@ -49,18 +49,28 @@ def test_a_company_wide_fall_past_its_own_expectation_is_a_finding_the_summary_l
     assert "salesnb-findings-none" not in panel.to_html()
 
 
-def test_a_broad_fall_on_last_year_alone_is_named_when_the_month_rose(tmp_path: Path) -> None:
+def test_a_fall_on_last_year_alone_is_named_and_weighed_against_the_months_own_swing(tmp_path: Path) -> None:
     # Last October 200 a customer, the three months before this one 80, this month 100: +25% on last month and on
-    # the 3-month average, −50% on last year. The summary must not speak of a fall without saying against what.
+    # the 3-month average, −50% on last year. The summary must not speak of a fall without saying against what;
+    # and a month at its usual level, last October's one-off spike aside, is within what the company's own trend
+    # and season expect (company_frame's band): said so, with the check mark, not warned of as a broad fall.
     before = {"2025-10": 200, "2026-07": 80, "2026-08": 80, "2026-09": 80}
     report = open_report(data=str(_orders(tmp_path / "yoy", 100, before)), period="2026-10", region="ALL")
+    assert not overview.below_own_swing(report)
     html = overview.executive_summary_panel(report).to_html()
+    assert html.startswith('<p class="salesnb-findings-none">✓ ')
     assert "本月销售额 2,000，较上月 +25.0%、较去年同月 -50.0%、较近 3 个月均值 +25.0%。" in html
-    assert "较去年同月的下滑是整体性的" in html
-    assert "较近 3 个月均值的下滑" not in html
+    assert "较去年同月的下滑仍在本范围平时的波动之内" in html
+    assert "整体性" not in html and "较近 3 个月均值的下滑" not in html
     english = overview.executive_summary_panel(open_report(data=str(tmp_path / "yoy"), period="2026-10",
                                                            region="ALL", lang="en")).to_html()  # fmt: skip
-    assert "The fall on the same month last year is broad, not held in one segment" in english
+    assert "The fall on the same month last year is within the swing the months of this scope usually show" in english
+
+
+def test_a_fall_below_the_months_own_band_is_warned_of(tmp_path: Path) -> None:
+    # the uniform −12 % of the first test: 14 months of exactly 2,000 leave a band of no width, 1,760 is below it
+    report = open_report(data=str(_orders(tmp_path / "fall", 88)), period="2026-10", region="ALL")
+    assert overview.below_own_swing(report)
 
 
 def test_a_steady_month_without_findings_keeps_its_check_mark(tmp_path: Path) -> None:
