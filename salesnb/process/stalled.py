@@ -146,8 +146,11 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     the same count against all ``process.stalled_history_months`` month ends (their mean, variance ÷ mean, and
     :func:`salesnb.stats.count_rise_spread`). A stage that ends most months with none and some with one or two
     has a median of 0 but usually carries a few: its two or three stalled deals are a finding (a planted stall
-    of two deals looks the same) but not a top problem unless spread_p is below ``thresholds.process.strong_q``
-    (:func:`stalled_deals`).
+    of two deals looks the same) but not a top problem unless strong_q is below ``thresholds.process.strong_q``
+    (:func:`stalled_deals`): flow_expected is what the stage's own entries lead one to expect
+    (:func:`_stalled_expected`), strong_p the larger of spread_p and the Poisson p against flow_expected, and
+    strong_q its q over the stages whose stock could make it that small (Tarone's family at strong_q;
+    strong_floor: every deal of the stage stalled).
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
@@ -162,6 +165,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
         cur = now[now["stage"] == stage]
         usual = float(np.median([h.get(stage, 0) for h in past])) if past else float("nan")
         counts = np.array([h.get(stage, 0) for h in past_year], dtype=float)
+        spread_p = stats.count_rise_spread(len(cur), counts) if len(counts) else float("nan")
         rows.append(
             {
                 "stage": stage,
@@ -174,13 +178,10 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
                 "p_value": stats.count_rise(len(cur), usual * len(months), len(months)) if months else float("nan"),
                 "usual_mean": float(counts.mean()) if len(counts) else float("nan"),
                 "spread": stats.dispersion(counts),
-                "spread_p": stats.count_rise_spread(len(cur), counts) if len(counts) else float("nan"),
+                "spread_p": spread_p,
                 "flow_expected": flow[stage],
                 # high needs the count improbable against both the month ends and the stage's own entries
-                "strong_p": max(
-                    stats.count_rise_spread(len(cur), counts) if len(counts) else 1.0,
-                    stats.poisson_high(len(cur), flow[stage]),
-                ),
+                "strong_p": max(1.0 if math.isnan(spread_p) else spread_p, stats.poisson_high(len(cur), flow[stage])),
                 # a stage cannot hold more stalled deals than deals: all of its stock stalled is its smallest p
                 "strong_floor": max(
                     stats.count_rise_spread(int(stock.get(stage, 0)), counts) if len(counts) else 1.0,
@@ -205,8 +206,9 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
     """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count*, fdr} (via the summary's flag).
 
     Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: stalled deals this much above usual),
-    at most medium when the count is not improbable (``spread_p`` not below ``strong_q``) against every month end
-    of the ``process.stalled_history_months`` and how much they swing.
+    at most medium when the count is not improbable (``strong_q`` not below ``thresholds.process.strong_q``)
+    against every month end of the ``process.stalled_history_months`` and how much they swing, and against what
+    the stage's own entries lead one to expect at the usual pace (:func:`stalled_summary_frame`).
     """
     lang, strong = report.lang, float(report.thresholds(NAME)["strong_q"])
     frame = stalled_summary_frame(report)
