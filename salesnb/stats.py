@@ -154,6 +154,13 @@ def poisson_low(count: float, usual: float | None, spread: float = 1.0) -> float
     return float(stats.nbinom.cdf(k, usual / (spread - 1.0), 1.0 / spread))
 
 
+def poisson_high(count: float, expected: float) -> float:
+    """Probability of at least ``count`` events when ``expected`` are expected (1 for none; 0 when none expected)."""
+    if count <= 0 or np.isnan(expected):
+        return 1.0
+    return float(stats.poisson.sf(count - 1, expected)) if expected > 0 else 0.0
+
+
 def binom_low(hits: int, n: int, rate: float | None) -> float:
     """Probability of at most ``hits`` of ``n`` at the usual ``rate`` (1 when nothing can be judged)."""
     if n <= 0 or rate is None or not rate > 0:

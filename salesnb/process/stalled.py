@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
+from ..data import facts
 from ..data.deals import DAY_SECONDS
 from ..display import plotting
 from ..display.formatting import format_amount, format_int, table
@@ -21,15 +22,12 @@ from .confidence import confidence_text, flag_indicated
 from .evidence import confirm, count_rise_min_p, min_excess, severity
 
 
-def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
-    """Per stage, the usual limit of a stay: a quantile of the stays completed before ``when`` (company-wide).
+def _completed_days(report: Report, when: pd.Timestamp) -> pd.Series:
+    """Days of each stay of positive length completed in the ``process.stall_history_months`` before ``when``.
 
-    The ``thresholds.process.stall_quantile`` of the stays that ended in the ``process.stall_history_months``
-    months before ``when``; NaN under ``thresholds.process.min_stays`` stays.
+    Indexed by the stay's place in ``stages`` (company-wide): what a stage's usual stay is learnt from.
     """
-    thr, months = report.thresholds(NAME), int(report.settings(NAME)["stall_history_months"])
-    quantile, min_stays = float(thr["stall_quantile"]), int(thr["min_stays"])
-    key = ("stall_limits", tuple(stages(report)), when, (quantile, float(months), float(min_stays)))
+    months = int(report.settings(NAME)["stall_history_months"])
 
     def build(_ds) -> pd.Series:
         rows = stays(report)
@@ -39,13 +37,52 @@ def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
         days = (done["left_at"] - done["entered_at"]).dt.total_seconds() / DAY_SECONDS
         positive = (days > 0).to_numpy()
         # grouped by each stay's place in ``stages``, not by its name: the same groups, no text matched
-        grouped = days[positive].groupby(done["stage_index"].to_numpy()[positive])
+        return pd.Series(days.to_numpy()[positive], index=done["stage_index"].to_numpy()[positive])
+
+    return report.cached(NAME, ("completed_days", tuple(stages(report)), when, float(months)), build)
+
+
+def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
+    """Per stage, the usual limit of a stay: a quantile of the stays completed before ``when`` (company-wide).
+
+    The ``thresholds.process.stall_quantile`` of the stays that ended in the ``process.stall_history_months``
+    months before ``when`` (:func:`_completed_days`); NaN under ``thresholds.process.min_stays`` stays.
+    """
+    thr, months = report.thresholds(NAME), int(report.settings(NAME)["stall_history_months"])
+    quantile, min_stays = float(thr["stall_quantile"]), int(thr["min_stays"])
+    key = ("stall_limits", tuple(stages(report)), when, (quantile, float(months), float(min_stays)))
+
+    def build(_ds) -> pd.Series:
+        days = _completed_days(report, when)
+        grouped = days.groupby(level=0)
         limits = grouped.quantile(quantile).where(grouped.size() >= min_stays)
         names = stages(report)
         limits.index = pd.Index([names[i] for i in limits.index], name="stage")
         return limits.reindex(names)
 
     return report.cached(NAME, key, build)
+
+
+def _stalled_expected(report: Report, limits: pd.Series) -> pd.Series:
+    """Per stage, how many of the region's deals would be stalled at month end had they moved at the usual pace.
+
+    Each stay of the region that entered the stage more than its limit before the month end is still in it with
+    the chance that a usual stay (:func:`_completed_days`, company-wide) lasts longer than its age: their sum is
+    what the stage's own entries lead one to expect, however few month ends held a stalled deal before.
+    """
+    end = report.window(report.period)[1]
+    days = _completed_days(report, end)
+    rows = facts.in_region(stays(report), report.region)
+    age = ((end - rows["entered_at"]).dt.total_seconds() / DAY_SECONDS).to_numpy()
+    index = rows["stage_index"].to_numpy()
+    out = {}
+    for place, stage in enumerate(stages(report)):
+        usual = np.sort(days[days.index == place].to_numpy())
+        old = age[(index == place) & (age > limits.get(stage, np.nan))]
+        out[stage] = (
+            float((len(usual) - np.searchsorted(usual, old, side="right")).sum() / len(usual)) if len(usual) else np.nan
+        )
+    return pd.Series(out)
 
 
 @scope_memo  # its panel, rule and metrics read one computation per report scope
@@ -109,8 +146,11 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     the same count against all ``process.stalled_history_months`` month ends (their mean, variance ÷ mean, and
     :func:`salesnb.stats.count_rise_spread`). A stage that ends most months with none and some with one or two
     has a median of 0 but usually carries a few: its two or three stalled deals are a finding (a planted stall
-    of two deals looks the same) but not a top problem unless spread_p is below ``thresholds.process.strong_q``
-    (:func:`stalled_deals`).
+    of two deals looks the same) but not a top problem unless strong_q is below ``thresholds.process.strong_q``
+    (:func:`stalled_deals`): flow_expected is what the stage's own entries lead one to expect
+    (:func:`_stalled_expected`), strong_p the larger of spread_p and the Poisson p against flow_expected, and
+    strong_q its q over the stages whose stock could make it that small (Tarone's family at strong_q;
+    strong_floor: every deal of the stage stalled).
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
@@ -119,11 +159,13 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     past, past_year = _stalled_counts(report, months, stuck), _stalled_counts(report, year, stuck)
     limits = stall_limits(report, report.window(report.period)[1])
     stock = snapshot_at(report, report.period)["stage"].value_counts()
+    flow = _stalled_expected(report, limits)
     rows = []
     for stage in stages(report):
         cur = now[now["stage"] == stage]
         usual = float(np.median([h.get(stage, 0) for h in past])) if past else float("nan")
         counts = np.array([h.get(stage, 0) for h in past_year], dtype=float)
+        spread_p = stats.count_rise_spread(len(cur), counts) if len(counts) else float("nan")
         rows.append(
             {
                 "stage": stage,
@@ -136,7 +178,15 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
                 "p_value": stats.count_rise(len(cur), usual * len(months), len(months)) if months else float("nan"),
                 "usual_mean": float(counts.mean()) if len(counts) else float("nan"),
                 "spread": stats.dispersion(counts),
-                "spread_p": stats.count_rise_spread(len(cur), counts) if len(counts) else float("nan"),
+                "spread_p": spread_p,
+                "flow_expected": flow[stage],
+                # high needs the count improbable against both the month ends and the stage's own entries
+                "strong_p": max(1.0 if math.isnan(spread_p) else spread_p, stats.poisson_high(len(cur), flow[stage])),
+                # a stage cannot hold more stalled deals than deals: all of its stock stalled is its smallest p
+                "strong_floor": max(
+                    stats.count_rise_spread(int(stock.get(stage, 0)), counts) if len(counts) else 1.0,
+                    stats.poisson_high(int(stock.get(stage, 0)), flow[stage]),
+                ),
             }
         )
     frame = pd.DataFrame(rows)
@@ -147,6 +197,8 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     min_p = count_rise_min_p(frame["stalled"], frame["usual"] * k, k)
     confirm(report, frame, fired, min_p=min_p)
     flag_indicated(report, frame, fired, min_p)
+    strong = float(thr["strong_q"])  # the cap's q: over the stages whose stock could make strong_p that small
+    frame["strong_q"] = evidence.tarone_q_values(frame["strong_p"], frame["strong_floor"], strong)
     return frame
 
 
@@ -154,8 +206,9 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
     """Rule stalled_deals: thresholds.process.{stalled_ratio, min_count*, fdr} (via the summary's flag).
 
     Severity: :func:`salesnb.evidence.severity` (``strong_q``; ``collapse``: stalled deals this much above usual),
-    at most medium when the count is not improbable (``spread_p`` not below ``strong_q``) against every month end
-    of the ``process.stalled_history_months`` and how much they swing.
+    at most medium when the count is not improbable (``strong_q`` not below ``thresholds.process.strong_q``)
+    against every month end of the ``process.stalled_history_months`` and how much they swing, and against what
+    the stage's own entries lead one to expect at the usual pace (:func:`stalled_summary_frame`).
     """
     lang, strong = report.lang, float(report.thresholds(NAME)["strong_q"])
     frame = stalled_summary_frame(report)
@@ -170,7 +223,7 @@ def stalled_deals(report: Report) -> list[dict[str, Any]]:
             "value": format_amount(row.value, lang),
             "confidence": confidence_text(report, row.confirmed, row.p_value),
         }
-        change, usual_swing = row.excess / max(row.usual, 1.0), not row.spread_p < strong
+        change, usual_swing = row.excess / max(row.usual, 1.0), not row.strong_q < strong
         weak = usual_swing or not row.confirmed  # indicated only: at most medium, as a usual swing is
         out.append(
             finding(

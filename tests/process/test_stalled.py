@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from scipy import special as sps
 
-from process.helpers import HISTORY, STAGES, config, next_month, rep, stock_scenario, ts, won_history
+from process.helpers import HISTORY, STAGES, Tables, config, next_month, rep, stock_scenario, ts, won_history
 from salesnb import process
 from salesnb.process import common
 from salesnb.process.stalled import stalled_deals
@@ -173,3 +173,41 @@ def test_two_deals_stuck_where_none_usually_are_is_indicated_beside_stages_that_
     (found,) = stalled_deals(r)
     assert found["segment"] == {"stage": "技术交流"} and found["severity"] == "medium"
     assert "可能是正常波动" in found["detail"]
+
+
+def _slow_tail(tmp_path):
+    """Each month April..September four won deals pass 技术交流: two in 10 days (from the 8th), two in 35 days
+    (from the 25th, so no month end finds them past any limit). In October three deals sit in it since 10-02
+    10:00 (29.58 days at month end). The year's 24 stays: 12 of 10 days, 12 of 35; the stall limit at
+    ``stall_quantile`` 0.5 is 22.5 days, so the three are stalled where no month end held one."""
+    tb = Tables()
+    start = pd.Timestamp("2026-10-02 10:00")
+    for k, month in enumerate(HISTORY):
+        for j, (enter, days) in enumerate(((8, 10), (8, 10), (25, 35), (25, 35))):
+            at = pd.Timestamp(ts(month, enter))
+            path = [(STAGES[0], ts(month, 3)), (STAGES[1], ts(month, 5)), (STAGES[2], str(at))]
+            path.append((STAGES[3], str(at + pd.Timedelta(days=days))))
+            tb.deal(f"H{k}{j}", ts(month, 3), path, status="won", closed=str(at + pd.Timedelta(days=days + 0.5)))
+    for j in range(3):
+        path = [(STAGES[0], ts("2026-09", 28)), (STAGES[1], ts("2026-09", 30)), (STAGES[2], str(start))]
+        tb.deal(f"S{j}", ts("2026-09", 28), path)
+    return rep(tb.write(tmp_path / "tail"), config_path=config(tmp_path, stall_quantile=0.5))
+
+
+def test_stalled_deals_a_slow_stage_is_expected_to_hold_are_no_top_problem(tmp_path):
+    """Three stalled where the month ends held none: the Poisson p against them is (1/7)^3 = 0.0029 (confirmed),
+    and against every month end I_{1/7}(3, ½) (high on main). But half of the year's stays outlast 29.58 days:
+    the three entries older than the limit are each still in the stage with chance 12/24, 1.5 expected
+    (the stays older than 35 days none), and P(Poisson(1.5) ≥ 3) = 1 − e^-1.5 (1 + 1.5 + 1.125) = 0.191:
+    a finding, medium, not high."""
+    r = _slow_tail(tmp_path)
+    row = process.stalled_summary_frame(r).set_index("stage").loc["技术交流"]
+    assert (row["stock"], row["stalled"], row["usual"], row["limit_days"]) == (3, 3, 0, pytest.approx(22.5))
+    assert row["p_value"] == pytest.approx((1 / 7) ** 3) and row["flagged"] and row["confirmed"]
+    assert row["spread_p"] == pytest.approx(sps.betainc(3, 0.5, 1 / 7)) and row["spread_p"] < 0.01
+    assert row["flow_expected"] == pytest.approx(1.5)
+    assert row["strong_p"] == pytest.approx(1 - np.exp(-1.5) * 3.625) and row["strong_p"] == pytest.approx(
+        0.1912, abs=1e-4
+    )
+    (found,) = stalled_deals(r)
+    assert found["segment"] == {"stage": "技术交流"} and found["severity"] == "medium"
