@@ -114,6 +114,39 @@ def test_returns_judged_at_the_line_level(planted):
     assert len(found) == 2
 
 
+def test_a_confirmed_rise_from_several_orders_is_a_quality_problem_however_small_its_refunds(planted):
+    """M2 of the planted data: 8 of its 20 October units back from 8 orders (usually none), q below strong_q; refunds
+    80 of 华东's 5,200 revenue (1.5%: low by money) and only 40 points on 20 units (below min_units): medium."""
+    (m2,) = [f for f in product.angle_findings(report(planted, "华东", "2026-10"))
+             if f["code"] == "return_rate_high" and f["segment"].get("product_id") == "M2"]  # fmt: skip
+    assert m2["effect"] == pytest.approx(80) and m2["severity"] == "medium"
+    check = product.returns.return_check(report(planted, "华东", "2026-10"))
+    row = check[(check["level"] == "product") & (check["product_id"] == "M2")].iloc[0]
+    assert row["orders_returned"] == 8 and row["lines_returned"] == 8 and row["units_sold"] == 20
+    assert row["q_value"] < 0.01
+
+
+@pytest.mark.parametrize(
+    ("orders", "q", "units", "rate", "expected"),
+    [
+        (3, 0.005, 20, 0.2, True),  # strongly confirmed, three customers' orders
+        (3, 0.03, 20, 0.2, False),  # confirmed only (clean worlds hold such rises)
+        (1, 0.0001, 20, 0.2, False),  # three lines of one order sent back: one customer's decision
+        (3, 0.2, 150, 0.4, True),  # not confirmed, but 39 points beyond the usual 1% of 150 units
+        (3, 0.2, 50, 0.4, False),  # ...on too few units to tell
+        (2, 0.0001, 500, 0.9, False),  # two orders: an anecdote, whatever its size (the money decides)
+    ],
+)
+def test_quality_problem_needs_several_orders_and_evidence(orders, q, units, rate, expected):
+    from types import SimpleNamespace
+
+    from salesnb.config import load_config
+
+    thr = load_config()["thresholds"]["product"]
+    row = SimpleNamespace(orders_returned=orders, q_value=q, units_sold=units, return_rate=rate, usual_rate=0.01)
+    assert product.returns.quality_problem(row, thr) is expected
+
+
 def test_large_rate_on_large_volume_is_never_hidden(planted):
     found = [f for f in product.angle_findings(report(planted, "华南", "2026-10")) if f["code"] == "return_rate_high"]
     assert len(found) == 1  # two returned lines only: below min_returns, but 93% of 2,400 units sold
