@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
 from ..data import facts
 from ..data.facts import size_band_labels
 from ..display import plotting
@@ -24,6 +24,7 @@ from ..report import Report, scope_memo
 from .common import NAME, edges, first_month, history, n_history, snapshot_at, stages, stays
 from .confidence import confidence_text, flag_indicated, stage_severity
 from .evidence import confirm, count_rise_min_p, min_excess
+from .stalled import flow_expected
 
 # ------------------------------------------------------------------------------------------ stage stock
 
@@ -61,7 +62,13 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     p over the stages that could be indicated (Tarone's family at that level, ``indicated_q``) is below
     ``thresholds.process.indicative_q`` (a medium finding); ``confirmed``: the q over the stages that could confirm
     (``q_value``) below ``fdr`` (high only with q below ``strong_q``), see
-    :func:`salesnb.process.confidence.flag_indicated`.
+    :func:`salesnb.process.confidence.flag_indicated`. A month-end count also rises when the month's deals came
+    late in it or the month is short (a February ends a day or three sooner after its last entries than a
+    March): ``flow_expected`` and ``held_expected`` are the stock and the month's held entries the stage's own
+    entries lead one to expect at the usual pace (:func:`salesnb.process.stalled.flow_expected`), ``strong_p``
+    the larger of ``p_value`` and the smaller Poisson p against them (doubled, NaN pace: ``p_value`` alone), and
+    ``strong_q`` its q (Tarone's family at ``strong_q``): a pile-up its entries explain is no top problem
+    (:func:`stock_surge`).
     """
     thr = report.thresholds(NAME)
     now = snapshot_at(report, report.period)
@@ -75,6 +82,9 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
         else None
     )
     held = _held(report, [*months, report.period]).set_index(["stage", "month"])
+    at_pace = pd.Series(0.0, index=stages(report))  # every stay that entered before the month end
+    flow = flow_expected(report, at_pace)
+    flow_held = flow_expected(report, at_pace, since=report.window(report.period)[0])
     rows = []
     for stage in stages(report):
         in_stage = now[now["stage"] == stage]
@@ -93,6 +103,10 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
             stats.fisher(entered, entered, base["held"].sum(), base["entered"].sum(), "greater"),
         ]
         floor = [p for p in floor if not math.isnan(p)]
+        paced = [  # the stock and the held entries against their pace (no pace known: p_value alone)
+            stats.poisson_high(n, e) for n, e in ((stock, flow[stage]), (kept, flow_held[stage])) if not math.isnan(e)
+        ]
+        p_value = min(1.0, len(known) * min(known)) if known else float("nan")
         rows.append(
             {
                 "stage": stage,
@@ -106,8 +120,11 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
                 "held": kept,
                 "held_usual": held_usual,
                 "held_excess": kept - entered * held_usual if entered and not math.isnan(held_usual) else 0.0,
-                "p_value": min(1.0, len(known) * min(known)) if known else float("nan"),
+                "p_value": p_value,
                 "min_p": min(1.0, len(known) * min(floor)) if floor else 1.0,
+                "flow_expected": flow[stage],
+                "held_expected": flow_held[stage],
+                "strong_p": max(p_value, min(1.0, len(paced) * min(paced))) if paced else p_value,
             }
         )
     frame = pd.DataFrame(rows)
@@ -121,6 +138,8 @@ def stage_stock_frame(report: Report) -> pd.DataFrame:
     # the business rule fires the finding once q over the stages that could be indicated is below indicative_q
     # (weak evidence, medium); q below fdr confirms it and sets severity by the revenue at stake
     flag_indicated(report, frame, fired, min_p)
+    # strong_p is never below p_value: the stages that could confirm p_value are a family wide enough for it
+    frame["strong_q"] = evidence.tarone_q_values(frame["strong_p"], min_p, float(thr["strong_q"]))
     return frame
 
 
@@ -164,9 +183,12 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
     """Rule stage_stock_surge: thresholds.process.{stage_stock_surge, min_count, indicative_q, fdr, strong_q}.
 
     Names the source behind most of the rise and its commonest size band; when that band is the smallest,
-    the action says to reassign those deals.
+    the action says to reassign those deals. Severity: :func:`~salesnb.process.confidence.stage_severity`, at most
+    medium when the pile-up is not improbable (``strong_q`` not below ``thresholds.process.strong_q``) against what
+    the stage's own entries lead one to expect at the usual pace (:func:`stage_stock_frame`).
     """
     lang, n = report.lang, n_history(report)
+    strong = float(report.thresholds(NAME)["strong_q"])
     frame, effects = stage_stock_frame(report), surge_effects(report)
     now = snapshot_at(report, report.period)
     out = []
@@ -222,7 +244,7 @@ def stock_surge(report: Report) -> list[dict[str, Any]]:
                 value=row.stock,
                 baseline=row.usual,
                 effect=effect,
-                severity=stage_severity(report, effect, row.q_value, row.confirmed),
+                severity=stage_severity(report, effect, row.q_value, row.confirmed and row.strong_q < strong),
             )
         )
     return out

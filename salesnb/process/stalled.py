@@ -63,22 +63,25 @@ def stall_limits(report: Report, when: pd.Timestamp) -> pd.Series:
     return report.cached(NAME, key, build)
 
 
-def _stalled_expected(report: Report, limits: pd.Series) -> pd.Series:
-    """Per stage, how many of the region's deals would be stalled at month end had they moved at the usual pace.
+def flow_expected(report: Report, older_than: pd.Series, since: pd.Timestamp | None = None) -> pd.Series:
+    """Per stage, how many of the region's stays would still be in it at month end had they moved at the usual pace.
 
-    Each stay of the region that entered the stage more than its limit before the month end is still in it with
-    the chance that a usual stay (:func:`_completed_days`, company-wide) lasts longer than its age: their sum is
-    what the stage's own entries lead one to expect, however few month ends held a stalled deal before.
+    Each stay of the region that entered the stage more than ``older_than`` (days, per stage) before the month end
+    (and at or after ``since``, when given) is still in it with the chance that a usual stay
+    (:func:`_completed_days`, company-wide) lasts longer than its age: their sum is what the stage's own entries
+    lead one to expect, whenever in the month they came and however long the month. NaN for a stage without a
+    completed stay to learn the pace from.
     """
     end = report.window(report.period)[1]
     days = _completed_days(report, end)
     rows = facts.in_region(stays(report), report.region)
     age = ((end - rows["entered_at"]).dt.total_seconds() / DAY_SECONDS).to_numpy()
     index = rows["stage_index"].to_numpy()
+    recent = np.ones(len(rows), dtype=bool) if since is None else (rows["entered_at"] >= since).to_numpy()
     out = {}
     for place, stage in enumerate(stages(report)):
         usual = np.sort(days[days.index == place].to_numpy())
-        old = age[(index == place) & (age > limits.get(stage, np.nan))]
+        old = age[(index == place) & recent & (age > older_than.get(stage, np.nan))]
         out[stage] = (
             float((len(usual) - np.searchsorted(usual, old, side="right")).sum() / len(usual)) if len(usual) else np.nan
         )
@@ -148,9 +151,9 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     has a median of 0 but usually carries a few: its two or three stalled deals are a finding (a planted stall
     of two deals looks the same) but not a top problem unless strong_q is below ``thresholds.process.strong_q``
     (:func:`stalled_deals`): flow_expected is what the stage's own entries lead one to expect
-    (:func:`_stalled_expected`), strong_p the larger of spread_p and the Poisson p against flow_expected, and
-    strong_q its q over the stages whose stock could make it that small (Tarone's family at strong_q;
-    strong_floor: every deal of the stage stalled).
+    (:func:`flow_expected` of the stays older than the limit), strong_p the larger of spread_p and the Poisson p
+    against flow_expected, and strong_q its q over the stages whose stock could make it that small (Tarone's
+    family at strong_q; strong_floor: every deal of the stage stalled).
     """
     thr = report.thresholds(NAME)
     now = _stalled_at(report, report.period)
@@ -159,7 +162,7 @@ def stalled_summary_frame(report: Report) -> pd.DataFrame:
     past, past_year = _stalled_counts(report, months, stuck), _stalled_counts(report, year, stuck)
     limits = stall_limits(report, report.window(report.period)[1])
     stock = snapshot_at(report, report.period)["stage"].value_counts()
-    flow = _stalled_expected(report, limits)
+    flow = flow_expected(report, limits)
     rows = []
     for stage in stages(report):
         cur = now[now["stage"] == stage]
