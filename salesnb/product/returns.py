@@ -361,12 +361,17 @@ def _finding(report: Report, row: Any, shown: Any, members: list[dict[str, Any]]
     """One return_rate_high finding: ``row`` is the flagged check row, ``shown`` the row whose numbers it states."""
     lang = report.lang
     reason = shown.top_reason if isinstance(shown.top_reason, str) else "—"
+    known = reason not in (facts.UNKNOWN, "—")  # no reason column, or the returns' top one blank: none to trace
+    said = {"reason": reason, "reason_share": format_pct(shown.top_reason_share)}
     values = {
         "where": where(report, row.scope), "product": shown.product_name, "line": row.product_line,
         "reason": reason, "units": format_int(shown.units_returned), "lines": format_int(shown.lines_returned),
         "sold": format_int(shown.units_sold), "rate": format_pct(shown.return_rate),
         "usual": format_pct(shown.usual_rate), "reason_share": format_pct(shown.top_reason_share),
         "value": format_amount(shown.returned_value, lang), "products": len(members),
+        "reason_part": t("prod_return_reason_part" if known else "prod_return_reason_none", lang, **said),
+        "reason_cause": t("prod_return_cause" if known else "prod_return_cause_none", lang, **said),
+        "reason_trace": t("prod_return_trace" if known else "prod_return_trace_none", lang, **said),
     }  # fmt: skip
     if shown.level == "product":
         segment = {"product_id": shown.product_id, "product_name": shown.product_name}
