@@ -209,8 +209,9 @@ def return_check(report: Report) -> pd.DataFrame:
     together (``q_value``). ``flagged`` (thresholds.product): a unit return rate at least ``return_ratio`` times
     the usual and ``return_points`` above it, and either ``min_returns`` returned lines with ``q_value`` below
     ``fdr`` or — a large rate on large volume is never hidden — ``min_units`` units sold with at least
-    ``return_alarm`` of them back. A product is flagged only where its line (same scope) is not; ``focus`` names
-    the product a flagged line's finding is about (:func:`_focus`).
+    ``return_alarm`` of them back in ``return_alarm_lines`` returned lines or more. A product is flagged only
+    where its line (same scope) is not; ``focus`` names the product a flagged line's finding is about
+    (:func:`_focus`).
     """
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["history_months"])
@@ -242,6 +243,7 @@ def return_check(report: Report) -> pd.DataFrame:
     frame["q_value"] = stats.bh_adjust(frame["p_value"])
     tested = (frame["lines_returned"] >= thr["min_returns"]) & (frame["q_value"] < thr["fdr"])
     alarm = (frame["units_sold"] >= thr["min_units"]) & (frame["return_rate"] >= thr["return_alarm"])
+    alarm &= frame["lines_returned"] >= thr["return_alarm_lines"]  # not one customer's order line sent back
     frame["flagged"] = (_above_usual(frame, thr) & (tested | alarm)).fillna(False).astype(bool)
     lines_hit = frame[(frame["level"] == "line") & frame["flagged"]]
     covered = set(zip(lines_hit["scope"], lines_hit["product_line"], strict=True))
