@@ -80,16 +80,18 @@ def _title_count(lines: list[str]) -> int:
 def _narrow_notes(lines: list[str]) -> int:
     """How many of the first lines are notes (or blank) of at most half the fields of the lines below them.
 
-    The width of the rows below is the one most of them have, read with the first separator giving two fields
-    or more; a header as wide as its rows, or one short of trailing commas, is no note.
+    The width of the rows below is the one most of them have, read with the first separator of the first line
+    giving two fields or more; a header as wide as its rows, or one short of trailing commas, is no note.
     """
     for mark in SEPARATORS:
+        if mark not in lines[0]:  # the note separates its fields as the header does (id;price: no comma note)
+            continue
         widths = [len(row) if row else 0 for row in csv.reader(lines, delimiter=mark)]
         filled = [w for w in widths if w]
         if len(filled) < 3:
             continue
-        wide = max(set(filled), key=filled.count)
-        if wide < 2:
+        wide = max(sorted(set(filled)), key=filled.count)
+        if wide < 2 or filled.count(wide) * 2 <= len(filled):  # no width most rows share: no header to be under
             continue
         at = 0
         while at < min(TITLE_LINES, len(widths) - 1) and widths[at] * 2 <= wide:

@@ -105,3 +105,10 @@ def test_a_header_as_wide_as_its_rows_is_not_a_title(lines: list[str]) -> None:
     from salesnb.data.delimited import _title_count
 
     assert _title_count(lines) == 0
+
+
+def test_decimal_commas_in_a_semicolon_file_make_no_note_line() -> None:
+    """``id;price`` over ``1;1963,1``: read with commas the rows looked twice as wide as the header."""
+    from salesnb.data.delimited import _title_count
+
+    assert _title_count(["id;price", "1;1963,1", "2;0,075", "3;12"]) == 0
