@@ -7,6 +7,7 @@ with no header line at all. Read with commas, such a file became one column and 
 
 from __future__ import annotations
 
+import csv
 import re
 from pathlib import Path
 
@@ -65,10 +66,37 @@ def title_lines(path: Path, encoding: str) -> int:
 
 
 def _title_count(lines: list[str]) -> int:
-    """Leading lines (blank ones too) holding no separator, when one of the next few holds one."""
+    """How many leading lines stand above the header.
+
+    Lines (blank ones too) holding no separator, when one of the next few holds one; then any note lines of a few
+    fields (``查询条件：…,制表人：admin,打印日期：…``) above a header at least twice as wide.
+    """
     for at, line in enumerate(lines[:TITLE_LINES]):
         if any(mark in line for mark in SEPARATORS):
-            return at
+            return at + _narrow_notes(lines[at : at + TITLE_LINES + SAMPLE_LINES])
+    return 0
+
+
+def _narrow_notes(lines: list[str]) -> int:
+    """How many of the first lines are notes (or blank) of at most half the fields of the lines below them.
+
+    The width of the rows below is the one most of them have, read with the first separator of the first line
+    giving two fields or more; a header as wide as its rows, or one short of trailing commas, is no note.
+    """
+    for mark in SEPARATORS:
+        if mark not in lines[0]:  # the note separates its fields as the header does (id;price: no comma note)
+            continue
+        widths = [len(row) if row else 0 for row in csv.reader(lines, delimiter=mark)]
+        filled = [w for w in widths if w]
+        if len(filled) < 3:
+            continue
+        wide = max(sorted(set(filled)), key=filled.count)
+        if wide < 2 or filled.count(wide) * 2 <= len(filled):  # no width most rows share: no header to be under
+            continue
+        at = 0
+        while at < min(TITLE_LINES, len(widths) - 1) and widths[at] * 2 <= wide:
+            at += 1
+        return at
     return 0
 
 

@@ -201,6 +201,8 @@ def quoted_list_price(frame: pd.DataFrame, found: dict[str, str]) -> dict[str, s
     """
     quoted, rate = found.pop("quoted_price", None), found.pop("paid_rate", None)
     price = found.get("unit_price")
+    if quoted and price and not rate and not found.get("list_price"):
+        return found | {"list_price": quoted} if _discounted_from(frame, found, quoted) else found
     if not (quoted and rate and price) or found.get("list_price") or not {quoted, rate, price} <= set(frame.columns):
         return found
     quotes, prices = money_values(frame, quoted), money_values(frame, price)
@@ -212,3 +214,29 @@ def quoted_list_price(frame: pd.DataFrame, found: dict[str, str]) -> dict[str, s
     led = quotes[judged] * paid
     close = np.abs(prices[judged] - led) <= np.maximum(AMOUNT_TOLERANCE * np.abs(led), 0.01)
     return found | {"list_price": quoted} if close.mean() >= MOSTLY else found
+
+
+DISCOUNT_AMOUNT_NAMES = ("折扣额", "折扣金额", "折让金额", "优惠金额", "扣额", "discount amount", "discountamount")
+
+
+def _discounted_from(frame: pd.DataFrame, found: dict[str, str], quoted: str) -> bool:
+    """Whether 报价 is the price before a discount written as an amount: 数量 × 报价 − 折扣额 = 数量 × 无税单价.
+
+    用友's 销售出库/发货 lists carry 报价 and 折扣额 without 扣率: unread, the discount analysis said 数据中没有标价
+    (list_price) of a sheet whose every line was discounted. Needs :data:`LEAST_ROWS` rows with a quantity and a
+    quoted price, :data:`.match.MOSTLY` of them within :data:`.consistency.AMOUNT_TOLERANCE` (and a cent), and a
+    discount taken on some row. A 报价 with tax beside a 无税单价 matches no 折扣额 and stays unread.
+    """
+    off, price, quantity = named_column(frame, DISCOUNT_AMOUNT_NAMES), found["unit_price"], found.get("quantity")
+    if off is None or quantity is None or not {off, price, quantity, quoted} <= set(frame.columns):
+        return False
+    quotes, prices, offs = money_values(frame, quoted), money_values(frame, price), money_values(frame, off)
+    counts = parse_number(frame[quantity])[0].to_numpy(dtype="float64")
+    judged = np.isfinite(quotes) & np.isfinite(prices) & np.isfinite(offs) & np.isfinite(counts)
+    judged &= (quotes > 0) & (counts > 0)
+    if np.count_nonzero(judged) < LEAST_ROWS or not (offs[judged] > 0).any():
+        return False
+    lines = counts[judged] * prices[judged]
+    led = counts[judged] * quotes[judged] - offs[judged]
+    close = np.abs(lines - led) <= np.maximum(AMOUNT_TOLERANCE * np.abs(lines), 0.01)
+    return bool(close.mean() >= MOSTLY)

@@ -211,8 +211,9 @@ def return_check(report: Report) -> pd.DataFrame:
     together (``q_value``). ``flagged`` (thresholds.product): a unit return rate at least ``return_ratio`` times
     the usual and ``return_points`` above it, and either ``min_returns`` returned lines with ``q_value`` below
     ``fdr`` or — a large rate on large volume is never hidden — ``min_units`` units sold with at least
-    ``return_alarm`` of them back. A product is flagged only where its line (same scope) is not; ``focus`` names
-    the product a flagged line's finding is about (:func:`_focus`).
+    ``return_alarm`` of them back in ``return_alarm_lines`` returned lines or more. A product is flagged only
+    where its line (same scope) is not; ``focus`` names the product a flagged line's finding is about
+    (:func:`_focus`).
     """
     thr = report.thresholds(NAME)
     history = report.history(report.settings(NAME)["history_months"])
@@ -244,6 +245,7 @@ def return_check(report: Report) -> pd.DataFrame:
     frame["q_value"] = stats.bh_adjust(frame["p_value"])
     tested = (frame["lines_returned"] >= thr["min_returns"]) & (frame["q_value"] < thr["fdr"])
     alarm = (frame["units_sold"] >= thr["min_units"]) & (frame["return_rate"] >= thr["return_alarm"])
+    alarm &= frame["lines_returned"] >= thr["return_alarm_lines"]  # not one customer's order line sent back
     frame["flagged"] = (_above_usual(frame, thr) & (tested | alarm)).fillna(False).astype(bool)
     lines_hit = frame[(frame["level"] == "line") & frame["flagged"]]
     covered = set(zip(lines_hit["scope"], lines_hit["product_line"], strict=True))
@@ -363,12 +365,17 @@ def _finding(report: Report, row: Any, shown: Any, members: list[dict[str, Any]]
     """One return_rate_high finding: ``row`` is the flagged check row, ``shown`` the row whose numbers it states."""
     lang = report.lang
     reason = shown.top_reason if isinstance(shown.top_reason, str) else "—"
+    known = reason not in (facts.UNKNOWN, "—")  # no reason column, or the returns' top one blank: none to trace
+    said = {"reason": reason, "reason_share": format_pct(shown.top_reason_share)}
     values = {
         "where": where(report, row.scope), "product": shown.product_name, "line": row.product_line,
         "reason": reason, "units": format_int(shown.units_returned), "lines": format_int(shown.lines_returned),
         "sold": format_int(shown.units_sold), "rate": format_pct(shown.return_rate),
         "usual": format_pct(shown.usual_rate), "reason_share": format_pct(shown.top_reason_share),
         "value": format_amount(shown.returned_value, lang), "products": len(members),
+        "reason_part": t("prod_return_reason_part" if known else "prod_return_reason_none", lang, **said),
+        "reason_cause": t("prod_return_cause" if known else "prod_return_cause_none", lang, **said),
+        "reason_trace": t("prod_return_trace" if known else "prod_return_trace_none", lang, **said),
     }  # fmt: skip
     if shown.level == "product":
         segment = {"product_id": shown.product_id, "product_name": shown.product_name}

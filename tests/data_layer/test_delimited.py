@@ -71,3 +71,44 @@ def test_a_semicolon_contract_folder_is_not_streamed(tmp_path: Path, monkeypatch
     monkeypatch.setattr(loading, "load_dataset", lambda source, **kw: calls.append(source) or real(source, **kw))
     ingest.ingest(data, None, "sig", tmp_path / "store", stream_bytes=0)
     assert calls == [data]  # read by the loader, which knows the separator
+
+
+def test_note_lines_of_a_few_fields_above_a_wide_header_are_titles(tmp_path: Path) -> None:
+    """用友's list: 报表名, then 查询条件/制表人/打印日期 as three comma fields, a blank line, then the header.
+
+    The note line held commas, so it was read as the header (4 columns, the rest an index): map found no order id.
+    """
+    text = (
+        "销售出库明细表\r\n查询条件：单据日期 2001-01-01 至 2002-10-17，,制表人：admin,打印日期：2002-10-18\r\n\r\n"
+        "单据日期,单据号,客户编码,存货编码,数量,无税金额\r\n"
+        '2001-1-1,FH01,C1,P1,2,"1,200.50"\r\n2001-1-2,FH02,C2,P1,1,300.00\r\n2001-1-2,FH02,C2,P2,3,99.50\r\n'
+    )
+    (tmp_path / "销售出库明细表.csv").write_bytes(text.encode("gb18030"))
+    frame = read_table_file(tmp_path / "销售出库明细表.csv")
+    assert frame.columns.tolist() == ["单据日期", "单据号", "客户编码", "存货编码", "数量", "无税金额"]
+    assert frame["单据号"].tolist() == ["FH01", "FH02", "FH02"]
+    proposal = propose_mapping(tmp_path / "销售出库明细表.csv")
+    assert proposal.columns["orders"]["order_id"] == "单据号"
+    ds = load_dataset(tmp_path / "销售出库明细表.csv", mapping=proposal.mapping())
+    assert ds["orders"]["amount"].sum() == pytest.approx(1600.0) and len(ds["orders"]) == 2
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["a,b,c", "1,2,3", "4,5,6"],  # a plain file
+        ["a,b,c", "1,2,3,", "4,5,6,"],  # rows with a trailing comma: the header is no note
+        ["a,b,c,d", '1,"2,000",3,4', "5,6,7,8"],  # thousands inside quotes count as one field
+    ],
+)
+def test_a_header_as_wide_as_its_rows_is_not_a_title(lines: list[str]) -> None:
+    from salesnb.data.delimited import _title_count
+
+    assert _title_count(lines) == 0
+
+
+def test_decimal_commas_in_a_semicolon_file_make_no_note_line() -> None:
+    """``id;price`` over ``1;1963,1``: read with commas the rows looked twice as wide as the header."""
+    from salesnb.data.delimited import _title_count
+
+    assert _title_count(["id;price", "1;1963,1", "2;0,075", "3;12"]) == 0

@@ -252,3 +252,41 @@ def test_a_product_is_named_only_when_the_rest_of_its_line_is_seen_to_be_spared(
     else:
         assert hit["segment"] == {"product_line": "K"}
         assert hit["value"] == pytest.approx(60 / (100 + k2_lines)) and hit["baseline"] == pytest.approx(6 / 624)
+
+
+def test_returns_without_a_reason_say_none_was_recorded(planted, tmp_path):
+    """A 用友 sheet's red lines give returns with no reason column: the finding said 主要原因“未知”（100.0%） and asked
+    quality to find the root cause of “未知”. It now says no reason was recorded; with reasons the text is as before."""
+    from tiny import write_tiny
+
+    said = [f for f in product.angle_findings(report(planted, "华南", "2026-10")) if f["code"] == "return_rate_high"]
+    assert "主要原因“质量问题”（100.0%），退款 2.2万。" in said[0]["detail"]  # 2 × 1,116 units × 10 = 22,320
+    assert "与质量部门排查“质量问题”的根因" in said[0]["action"]
+    tables = _returns_tables()
+    tables["returns"] = [{k: v for k, v in row.items() if k != "reason"} for row in tables["returns"]]
+    bare = write_tiny(tmp_path, tables=tables)
+    (hit,) = [f for f in product.angle_findings(report(bare, "华南", "2026-10")) if f["code"] == "return_rate_high"]
+    assert hit["value"] == pytest.approx(0.93)  # the same finding
+    assert hit["detail"].endswith("；数据未记录退货原因，退款 2.2万。") and "未知" not in hit["detail"]
+    assert "与质量部门查明退货原因" in hit["action"] and "未知" not in hit["action"]
+    (line,) = [f for f in product.angle_findings(report(bare, "华东", "2026-10")) if f["segment"].get("product_line")]
+    assert "数据未记录退货原因" in line["detail"] and "与质量部门查明退货原因" in line["action"]
+
+
+def test_one_order_line_sent_back_is_no_product_alarm(tmp_path):
+    """华南's W1 sells two lines of 1,200 units a month; in 2026-10 one customer sends back its whole line: 50 % of
+    the units, from one returned line (one customer's order, not the product's quality). Before, the large-volume
+    alarm fired on it; two lines back (the planted 93 %) still fire (test_large_rate_on_large_volume_is_never_hidden).
+    """
+    from tiny import write_tiny
+
+    tables = _returns_tables()
+    tables["returns"] = [row for row in tables["returns"] if row["product_id"] != "W1"]
+    tables["returns"].append(_ret("S100", "W1", 1200, "2026-10"))
+    folder = write_tiny(tmp_path, tables=tables)
+    check = product.returns.return_check(report(folder, "华南", "2026-10"))
+    row = check[(check["level"] == "product") & (check["product_id"] == "W1") & (check["scope"] == "华南")].iloc[0]
+    assert row["units_sold"] == 2400 and row["units_returned"] == 1200 and row["lines_returned"] == 1
+    assert row["return_rate"] == pytest.approx(0.5) and not row["flagged"]
+    found = product.angle_findings(report(folder, "华南", "2026-10"))
+    assert [f for f in found if f["code"] == "return_rate_high"] == []
