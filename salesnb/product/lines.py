@@ -99,10 +99,13 @@ def decline_check(report: Report) -> pd.DataFrame:
     learnt from a handful of orders) — or, for a line the rule fires for, its revenue read with its orders' sizes
     (:func:`_revenue_low`, its p doubled: Bonferroni over the two readings): a line that lost a few of its large
     orders, a key account's, keeps most of its count while half its revenue is gone — adjusted by
-    Benjamini–Hochberg over every line tested in the report: in a
+    Benjamini–Hochberg over every line tested in the report that could be reported: in a
     region's report its four to eight lines (one clean line of a handful of orders, 3 against a usual 6, has a
     chance of about one in six; among the lines looked at, that is an ordinary month), in the ALL report every
-    line of every scope (6 scopes × 4 lines: one clean region-line with p = 0.03 is expected there). A fired line
+    line of every scope (6 scopes × 4 lines: one clean region-line with p = 0.03 is expected there). A line that
+    sells an order or two a month cannot be reported whatever it sells: even a month without any order is no rare
+    month for it (``least_p``, its p-value at no order, above the gate): it does not dilute the lines that can
+    (Tarone's family, :func:`salesnb.evidence.tarone_q_values`, at the report's gate; q = 1 for it). A fired line
     is reported (``flagged``) in a region's report when its q-value is below ``thresholds.product.indicative_q`` —
     a region's line sells a dozen to a few dozen orders a month, too few for a 30% fall to reach a 5%
     false-discovery rate — and is confirmed below ``thresholds.product.fdr`` (see :func:`line_decline` for the
@@ -153,11 +156,12 @@ def decline_check(report: Report) -> pd.DataFrame:
     fired = (frame["change"] <= -thr["line_decline"]) & tested
     # or its revenue, its orders and their sizes read together (a few large orders lost): Bonferroni on the second
     frame["p_value"] = np.fmin(frame["p_value"], 2 * _revenue_low(report, frame, fired, months))
-    # every line tested is one family, in a region's report too (see the docstring)
-    frame["q_value"] = pd.Series(evidence.q_values(frame["p_value"].where(tested)), index=frame.index).where(fired)
+    # every line tested that could be reported is one family, in a region's report too (see the docstring)
     gate = thr["fdr"] if report.region == ALL else thr["indicative_q"]  # the company view: confirmed only
+    q = evidence.tarone_q_values(frame["p_value"].where(tested), frame["least_p"].where(tested), gate)
+    frame["q_value"] = pd.Series(q, index=frame.index).where(fired)
     frame["flagged"] = fired & evidence.confirmed(frame["q_value"], gate)
-    frame = frame.drop(columns=["thin", "others_usual", "revenue_misses"])
+    frame = frame.drop(columns=["thin", "others_usual", "revenue_misses", "least_p"])
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
 
 
@@ -213,7 +217,8 @@ def _scope_expectations(
     the months the export left out for it (:meth:`Report.covered`), as its own report does, so a gap month is no
     zero pulling its trailing average and its others' usual orders down. Columns: revenue, orders, trailing, yoy,
     others_change, expected, usual_orders, dispersion, thin (the share test's p-value), others_usual,
-    revenue_misses (the mean of (revenue − expected)² ÷ expected over the months before: :func:`_revenue_low`).
+    revenue_misses (the mean of (revenue − expected)² ÷ expected over the months before: :func:`_revenue_low`),
+    least_p (the smallest p-value the line could give this month: no order at all).
     """
     months = list(revenue.columns)
     trailing = [m for m in report.trailing() if m in months]  # the report's, less the scopes' own gap months
@@ -240,6 +245,14 @@ def _scope_expectations(
         frame["orders"], orders[before].sum(axis=1), rest_orders[report.period], rest_orders[before].sum(axis=1)
     )
     frame["others_usual"] = rest_orders[before].sum(axis=1) / max(len(before), 1)  # the yardstick's orders a month
+    # the smallest p-value the line could give this month: no order at all (both readings of the count fall with
+    # it); the revenue's reading, doubled, is a count of no order too, at a spread at least the count's
+    none = pd.Series(0.0, index=frame.index)
+    empty = stats.count_below(none, frame["usual_orders"], frame["dispersion"])
+    thin = stats.share_drop(
+        none, orders[before].sum(axis=1), rest_orders[report.period], rest_orders[before].sum(axis=1)
+    )
+    frame["least_p"] = np.minimum(np.maximum(empty, thin), 2 * empty)
     return frame
 
 
