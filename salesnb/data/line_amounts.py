@@ -58,6 +58,18 @@ def order_total(frame: pd.DataFrame, found: dict[str, str]) -> bool:
     return bool(differ)  # lines of other products or quantities sharing one amount: it is not theirs
 
 
+def mostly_within(values: np.ndarray, expected: np.ndarray) -> bool:
+    """Whether :data:`.match.MOSTLY` of ``values`` lie within an amount's tolerance (and a cent) of ``expected``.
+
+    How a column is shown to be another's price, tax or discount (:data:`.consistency.AMOUNT_TOLERANCE`); empty:
+    False.
+    """
+    if not len(values):
+        return False
+    close = np.abs(values - expected) <= np.maximum(AMOUNT_TOLERANCE * np.abs(expected), 0.01)
+    return bool(close.mean() >= MOSTLY)
+
+
 def discount_gap(amounts: np.ndarray, lines: np.ndarray) -> tuple[float, float] | None:
     """``(share of rows below, total gap)`` when ``amounts`` are the ``lines`` (quantity × price) after a discount.
 
@@ -126,9 +138,8 @@ def taxed_price(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, s
     if tax is not None and tax not in (price, amount, quantity):
         taxes = money_values(frame, tax)
         sold = np.isfinite(amounts) & np.isfinite(lines) & np.isfinite(taxes) & (lines > 0)
-        off = np.abs(amounts[sold] + taxes[sold] - lines[sold])
-        close = off <= np.maximum(AMOUNT_TOLERANCE * lines[sold], 0.01)
-        tax = tax if np.count_nonzero(sold) >= LEAST_ROWS and close.mean() >= MOSTLY else None
+        agree = np.count_nonzero(sold) >= LEAST_ROWS and mostly_within(amounts[sold] + taxes[sold], lines[sold])
+        tax = tax if agree else None
     if tax is None and not says_taxed(price):
         return found, None
     kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
@@ -211,9 +222,7 @@ def quoted_list_price(frame: pd.DataFrame, found: dict[str, str]) -> dict[str, s
     if np.count_nonzero(judged) < LEAST_ROWS:
         return found
     paid = paid[judged] / (100.0 if np.median(paid[judged]) > 1.5 else 1.0)  # 92.5 (percent) or 0.925
-    led = quotes[judged] * paid
-    close = np.abs(prices[judged] - led) <= np.maximum(AMOUNT_TOLERANCE * np.abs(led), 0.01)
-    return found | {"list_price": quoted} if close.mean() >= MOSTLY else found
+    return found | {"list_price": quoted} if mostly_within(prices[judged], quotes[judged] * paid) else found
 
 
 DISCOUNT_AMOUNT_NAMES = ("折扣额", "折扣金额", "折让金额", "优惠金额", "扣额", "discount amount", "discountamount")
@@ -236,7 +245,4 @@ def _discounted_from(frame: pd.DataFrame, found: dict[str, str], quoted: str) ->
     judged &= (quotes > 0) & (counts > 0)
     if np.count_nonzero(judged) < LEAST_ROWS or not (offs[judged] > 0).any():
         return False
-    lines = counts[judged] * prices[judged]
-    led = counts[judged] * quotes[judged] - offs[judged]
-    close = np.abs(lines - led) <= np.maximum(AMOUNT_TOLERANCE * np.abs(lines), 0.01)
-    return bool(close.mean() >= MOSTLY)
+    return mostly_within(counts[judged] * quotes[judged] - offs[judged], counts[judged] * prices[judged])
