@@ -272,6 +272,30 @@ def _mirrors(values: np.ndarray, season: np.ndarray) -> bool:
     return bool(ratio[0] > 0 and np.allclose(ratio, ratio[0], rtol=1e-9, atol=0.0))
 
 
+def month_factors(history: list[float] | np.ndarray, keys: Sequence[Hashable] | None = None) -> np.ndarray:
+    """Each month's seasonal factor in a monthly history, as :func:`expected` reads the season; 1 where none is read.
+
+    A month's revenue over its factor is the month at an ordinary season's level: a best quarter in November
+    and a summer quarter compare as the business's own calendar makes them. ``keys`` as for :func:`expected`
+    (one per month and one for the month after). Multiplicative factors only, shrunk towards no season as far as
+    the history's noise makes them doubtful (:func:`shrunk`), so a product that is most of its scope does not
+    turn its own one-off rise into the scope's season. A history too short for a season (fewer than ``SEASON``
+    + 3 months after its warm-up, :func:`warm_up`, whose months keep 1), with a month at 0 or below, reads none.
+    """
+    values = np.asarray(history, dtype=float)
+    out = np.ones(len(values))
+    start = warm_up(values)
+    kept = values[start:]
+    if len(kept) < SEASON + 3 or not (np.isfinite(kept).all() and (kept > 0).all()):
+        return out
+    later = None if keys is None else list(keys[start:])
+    factors = one_cycle(kept, later) if len(kept) < SEASONAL_MONTHS else decomposed(kept, later)
+    if factors is None or not factors.multiplicative:
+        return out
+    out[start:] = shrunk(factors, kept, later)[0].season
+    return out
+
+
 def warm_up(values: np.ndarray) -> int:
     """How many of a history's first months are its warm-up: each below ``WARMUP_SHARE`` of the year after it.
 

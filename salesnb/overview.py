@@ -212,6 +212,18 @@ def attainment_frame(report: Report, by: str) -> pd.DataFrame:
     return frame.sort_values(["attainment", "segment"], na_position="last").reset_index(drop=True)
 
 
+def _no_segment_target(report: Report, by: str) -> str:
+    """Why no segment of ``by`` has a target: none for the period at all, or the scope's not set per segment.
+
+    Most companies set the month's target per region or per rep only: "no target this period" beside a core
+    table showing the region's target and attainment reads as a contradiction.
+    """
+    if total_target(report.ds, [report.period], report.region) is None:
+        return report.no_target_note()
+    segment = t("by_product_line" if by == "product_line" else "by_rep", report.lang)
+    return t("no_segment_target", report.lang, by=segment)
+
+
 def attainment_panel(report: Report, by: str = "product_line") -> Panel:
     """目标达成 by product line or rep: a bar per segment against the 100% line, with a table."""
     lang = report.lang
@@ -222,7 +234,7 @@ def attainment_panel(report: Report, by: str = "product_line") -> Panel:
     frame = attainment_frame(report, by)
     with_target = frame[frame["target"].notna()]
     if with_target.empty:
-        return Panel(frame=frame, note=t("no_target", lang))
+        return Panel(frame=frame, note=_no_segment_target(report, by))
     limit = 2 * report.config["report"]["top_n"]
     shown = frame.head(limit)  # worst first: the segments that need attention
     note = t("showing_lowest", lang, shown=limit, total=len(frame)) if len(frame) > limit else ""

@@ -263,3 +263,19 @@ def test_a_larger_scope_that_is_the_scope_itself_adds_no_season():
     other = store.copy()
     other[5] *= 2  # a larger scope with months of its own: still leaned on
     assert expected(store, season=other).value != pytest.approx(alone, rel=1e-3)
+
+
+def test_month_factors_read_a_clean_season_and_nothing_from_a_short_or_empty_history():
+    """Three years of 100 a month with November-January at 300: the factors keep that 3 : 1 (a clean season
+    loses little to shrinking); a history of 14 months reads no season; a month at 0 reads none either."""
+    from salesnb.expect import month_factors
+
+    months = pd.period_range("2023-10", "2026-09", freq="M")
+    values = np.array([300.0 if m.month in (11, 12, 1) else 100.0 for m in months])
+    factors = month_factors(values)
+    peak, rest = factors[[m.month in (11, 12, 1) for m in months]], factors[[m.month == 7 for m in months]]
+    assert len(factors) == 36
+    assert peak.min() / rest.max() == pytest.approx(3.0, rel=0.02)
+    assert (factors / np.concatenate([factors[12:], factors[:12]])) == pytest.approx(1.0)  # one factor per month
+    assert (month_factors(values[:14]) == 1.0).all()
+    assert (month_factors(np.where(np.arange(36) == 20, 0.0, values)) == 1.0).all()

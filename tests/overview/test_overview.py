@@ -192,3 +192,15 @@ def test_overview_declares_its_angle():
     assert overview.angle_findings is all_findings  # the overview's findings are the executive summary
     rep = open_report("", "2026-10", "华东")
     assert overview.angle_metrics(rep) == overview.overview_metrics(rep)
+
+
+def test_a_target_set_per_region_only_is_said_so_on_the_line_and_rep_panels(tiny):
+    """华南 has a 2026-10 target of 400 but none per product line: the line panel says the target is not set per
+    line (not that there is no target, beside a core table showing 400 and 100 %); August has no target at all."""
+    lines = overview.attainment_panel(report(tiny, region="华南"))
+    assert lines.note == "本期目标没有按产品线下达，无法按产品线计算达成率；整体的目标与达成率见核心指标。"
+    reps = overview.attainment_panel(report(tiny, period="2026-09"), by="rep_id")
+    assert reps.note.startswith("本期目标没有按销售代表下达")
+    en = overview.attainment_panel(report(tiny, region="华南", lang="en"))
+    assert en.note.startswith("This period's target is not set per product line")
+    assert overview.attainment_panel(report(tiny, period="2026-08")).note == "数据中没有本期目标，达成率无法计算。"

@@ -282,3 +282,34 @@ def test_growth_from_empty_comparison_months_must_be_beyond_chance(tmp_path):
     )
     assert life.loc["Z", "compare"] == 0 and life.loc["Z", "recent"] == 100 and life.loc["Z", "stage"] == "mature"
     assert life.loc["N", "compare"] == 0 and life.loc["N", "recent"] == 600 and life.loc["N", "stage"] == "growth"
+
+
+def _seasonal_world(tmp_path, period: str):
+    """2024-10..``period``: B sells 10 lines of 100 a month and 30 in November-January; D the same at twice that
+    until 2026-03, then 5 lines a month (a real fall)."""
+    orders, lines = [], []
+    for month in (str(p) for p in pd.period_range("2024-10", period, freq="M")):
+        peak = month[5:] in ("11", "12", "01")
+        sold = {"B": 30 if peak else 10, "D": (60 if peak else 20) if month < "2026-04" else 5}
+        for pid, n in sold.items():
+            for k in range(n):
+                order = f"O{month}{pid}{k}"
+                day = f"{month}-{k % 5 + 2:02d}"
+                orders.append({"order_id": order, "customer_id": f"C{k}", "order_date": day, "region": "华东"})
+                lines.append({"order_id": order, "product_id": pid, "quantity": 1, "unit_price": 100})
+    pd.DataFrame(orders).to_csv(tmp_path / "orders.csv", index=False)
+    pd.DataFrame(lines).to_csv(tmp_path / "order_lines.csv", index=False)
+    from salesnb.report import open_report
+
+    return product.lifecycle_frame(open_report(str(tmp_path), period)).set_index("product_id")
+
+
+def test_a_steady_product_s_off_season_is_no_fall_from_its_peak_season(tmp_path):
+    """B's July-September (3,000) is a third of its November-January (9,000) every year: read raw, 33 % of its best
+    quarter with z = (3000 − 4500) / sqrt(30 × 100² + 0.25 × 90 × 100²) = −2.07, 衰退期 (TPC-DS, real31: 3,421 of
+    12,000 products in September). At the season of the last three months its best is no peak: 成熟期. D fell to a
+    quarter of its year-ago quarter (1,500 against 6,000): 衰退期 whatever the season."""
+    life = _seasonal_world(tmp_path, "2026-09")
+    assert life.loc["B", "recent"] == 3000 and life.loc["B", "compare"] == pytest.approx(3000)
+    assert life.loc["B", "of_peak"] > 0.5 and life.loc["B", "stage"] == "mature"
+    assert life.loc["D", "growth"] == pytest.approx(-0.75) and life.loc["D", "stage"] == "decline"

@@ -42,5 +42,5 @@ def test_the_ranking_shows_only_the_columns_the_export_feeds(tmp_path):
     ]  # fmt: skip
     tables = build(BASE_REPS, base_sales(), base_targets(), opportunities=opps)
     shown = team.rep_panel(open_tiny(tmp_path / "crm", tables)).table
-    assert list(shown.columns) == ["排名", "销售代表", "销售额", "目标", "达成率", "订单数", "赢单数", "赢单率"]
-    assert shown["赢单数"].tolist() == ["1", "0"] and shown["达成率"].tolist() == ["100.0%", "100.0%"]
+    assert list(shown.columns) == ["排名", "销售代表", "销售额", "目标", "达成率", "订单数", "赢单商机数", "商机赢单率"]
+    assert shown["赢单商机数"].tolist() == ["1", "0"] and shown["达成率"].tolist() == ["100.0%", "100.0%"]
