@@ -1,7 +1,8 @@
 """A row's part of the rest of the business this month against its usual part: how likely a fall is.
 
 A region's part of the company (:mod:`salesnb.market.region_share`), a channel's of its peers
-(:mod:`salesnb.market.channels`): the rest carries the month's season, so the part needs none.
+(:mod:`salesnb.market.channels`), a product line's of its scope (:func:`weighed_expected`): the rest carries the
+month's season, so the part needs none.
 """
 
 from __future__ import annotations
@@ -66,3 +67,36 @@ def part_low(own: pd.DataFrame, rest: pd.DataFrame, before: list[str], period: s
     low = pd.Series(student_t.cdf(now / spread, (n - 1).clip(lower=1)), index=own.index)
     usable = (n >= 3) & ~months.le(0).any(axis=1) & (spread > 0)  # no month of none among them
     return low.where(usable & part[period].notna())
+
+
+def weighed_expected(
+    table: pd.DataFrame, rest: pd.DataFrame, span: int, least: int, before: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A row's usual share of ``rest`` × the rest that month, weighed with its own usual month by their past misses.
+
+    Two yardsticks of each month (rows × consecutive months, oldest first; ``NaN`` where
+    :func:`~salesnb.stats.share_expected` is): the share one, which carries the season and the scope's good and bad
+    months the row shares with the rest — and the rest's own luck: where the rest is a few small lines, one good
+    month of theirs (a key account's large orders) reads as a collapse of the row that is most of the business —
+    and the row's own average month over the ``span`` months before (at least ``least``), blind to the season.
+    Each is weighted by the inverse of its mean squared miss of the row over ``before`` (Bates–Granger forecast
+    combination): a rest that foresaw the row's months keeps its weight, one whose months swing on their own
+    loses it; two that never missed are alike (half each). The share yardstick alone where fewer than three
+    ``before`` months read both.
+
+    Also returns how far the two disagree that month: the weighted mean of their squared log distance from the
+    weighed expectation (0 where one is missing or not positive) — the expectation's own error in a month whose
+    yardsticks part, which no month before measured (see :func:`~salesnb.product.lines.decline_check`).
+    """
+    by_share = stats.share_expected(table, rest, span, least)
+    by_own = table.T.rolling(span, min_periods=least).mean().shift(1).T.where(by_share.notna())
+    usable = [m for m in before if m in table.columns]
+    misses = [((table[usable] - guess[usable]) ** 2).where(by_share[usable].notna()) for guess in (by_share, by_own)]
+    share_miss, own_miss = (miss.mean(axis=1) for miss in misses)
+    weight = (own_miss / (share_miss + own_miss)).where(share_miss + own_miss > 0, 0.5)  # neither missed: alike
+    weight = weight.where(misses[0].notna().sum(axis=1) >= 3).fillna(1.0)
+    expected = by_share.mul(weight, axis=0) + by_own.mul(1 - weight, axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        apart = [np.log(guess.where(guess > 0) / expected.where(expected > 0)) ** 2 for guess in (by_share, by_own)]
+    parted = apart[0].mul(weight, axis=0) + apart[1].mul(1 - weight, axis=0)
+    return expected, parted.fillna(0.0)
