@@ -215,14 +215,12 @@ def _foreign_world(tmp_path, planted: bool) -> str:
 
 def test_a_line_that_lost_a_few_large_orders_is_read_by_its_revenue_with_their_sizes(tmp_path):
     """苏南's 照明设备 sells 15.9万 where its share of the other lines, weighed with its own month, gives 35.4万
-    (−55 %), in 17 orders where 25.1
-are usual: the count alone is a 1-in-17 month (1 in 15 with the share's own error; q 0.26 over the region's four
-    lines, silent before). Read with
-    its orders' sizes (25 usual orders drawn from its year of orders, the count Poisson: its revenue swung no
-    more than independent orders would) so low a month is about 1 in 110; doubled (two readings), q = 3p below
-    the region's indicative 0.2: reported (medium). The family is three lines, not four: 安防监控 sells 0.8 orders
-    a month, a month without any is a 1-in-2 chance (0.46), it can never be reported (Tarone). The same world
-    without the plant flags no line."""
+    (−55 %), in 17 orders where 25.1 are usual: the count alone is a 1-in-17 month (1 in 15 with the share's own
+    error; q 0.26 over the region's four lines, silent before). Read with its orders' sizes (25 usual orders drawn
+    from its year of orders, the count Poisson: its revenue swung no more than independent orders would) so low a
+    month is about 1 in 110; doubled (two readings), q = 3p below the region's indicative 0.2: reported (medium).
+    The family is three lines, not four: 安防监控 sells 0.8 orders a month, a month without any is a 1-in-2 chance
+    (0.46), it can never be reported (Tarone). The same world without the plant flags no line."""
     from salesnb import stats as kit
 
     frame = product.decline_check(report(_foreign_world(tmp_path, True), "苏南", "2025-02")).set_index("product_line")
