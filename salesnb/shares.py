@@ -89,14 +89,23 @@ def weighed_expected(
     yardsticks part, which no month before measured (see :func:`~salesnb.product.lines.decline_check`).
     """
     by_share = stats.share_expected(table, rest, span, least)
-    by_own = table.T.rolling(span, min_periods=least).mean().shift(1).T.where(by_share.notna())
-    usable = [m for m in before if m in table.columns]
-    misses = [((table[usable] - guess[usable]) ** 2).where(by_share[usable].notna()) for guess in (by_share, by_own)]
-    share_miss, own_miss = (miss.mean(axis=1) for miss in misses)
-    weight = (own_miss / (share_miss + own_miss)).where(share_miss + own_miss > 0, 0.5)  # neither missed: alike
-    weight = weight.where(misses[0].notna().sum(axis=1) >= 3).fillna(1.0)
-    expected = by_share.mul(weight, axis=0) + by_own.mul(1 - weight, axis=0)
+    share = by_share.to_numpy(dtype=float)  # NumPy from here: a report runs this for every scope's lines
+    own = np.where(np.isnan(share), np.nan, table.T.rolling(span, min_periods=least).mean().shift(1).T.to_numpy())
+    values, cols = table.to_numpy(dtype=float), table.columns.get_indexer([m for m in before if m in table.columns])
+    read = ~np.isnan(share[:, cols])
+    n = read.sum(axis=1)
+    share_miss, own_miss = (
+        np.where(read, (values[:, cols] - guess[:, cols]) ** 2, 0.0).sum(axis=1) / np.maximum(n, 1)
+        for guess in (share, own)
+    )
+    both = share_miss + own_miss
+    weight = np.where(both > 0, own_miss / np.where(both > 0, both, 1.0), 0.5)  # neither missed: alike
+    weight = np.where(n >= 3, weight, 1.0)[:, None]
+    expected = share * weight + own * (1 - weight)
     with np.errstate(divide="ignore", invalid="ignore"):
-        apart = [np.log(guess.where(guess > 0) / expected.where(expected > 0)) ** 2 for guess in (by_share, by_own)]
-    parted = apart[0].mul(weight, axis=0) + apart[1].mul(1 - weight, axis=0)
-    return expected, parted.fillna(0.0)
+        apart = [
+            np.log(np.where(guess > 0, guess, np.nan) / np.where(expected > 0, expected, np.nan)) ** 2
+            for guess in (share, own)
+        ]
+    parted = np.nan_to_num(apart[0] * weight + apart[1] * (1 - weight), nan=0.0)
+    return tuple(pd.DataFrame(frame, index=table.index, columns=table.columns) for frame in (expected, parted))
