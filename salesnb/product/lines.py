@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import evidence, stats
+from .. import evidence, shares, stats
 from ..data import facts
 from ..display import plotting
 from ..display.bounded import bounded, bounded_note
@@ -89,7 +89,11 @@ def decline_check(report: Report) -> pd.DataFrame:
     is the line's revenue over the ``product.history_months`` months before the period as a share of the scope's
     other lines over the same months, times the other lines this month (:func:`~salesnb.stats.share_expected`): the
     season and the region's good and bad months shared by the lines are in it, and a year of the line's own months
-    keeps it steady (the average of its last three months alone is itself a fifth off in an ordinary month).
+    keeps it steady (the average of its last three months alone is itself a fifth off in an ordinary month). The
+    revenue's expectation is weighed with the line's own average month by how well each foresaw the line over those
+    months (:func:`salesnb.shares.weighed_expected`): a line that is most of its scope has a yardstick of a few
+    small lines, and one lucky month of theirs (+60 % on a key account's orders) read as a 45 % fall of it; and
+    where the two part this month, their distance is the expectation's own error in the revenue's reading.
     ``usual_orders`` is the same for the number of orders containing the line.
 
     The business rule fires when a line's revenue is at least ``thresholds.product.line_decline`` below
@@ -161,7 +165,7 @@ def decline_check(report: Report) -> pd.DataFrame:
     q = evidence.tarone_q_values(frame["p_value"].where(tested), frame["least_p"].where(tested), gate)
     frame["q_value"] = pd.Series(q, index=frame.index).where(fired)
     frame["flagged"] = fired & evidence.confirmed(frame["q_value"], gate)
-    frame = frame.drop(columns=["thin", "others_usual", "revenue_misses", "least_p"])
+    frame = frame.drop(columns=["thin", "others_usual", "revenue_misses", "least_p", "parted"])
     return frame.reset_index().sort_values(["scope", "product_line"]).reset_index(drop=True)
 
 
@@ -175,8 +179,9 @@ def _revenue_low(report: Report, frame: pd.DataFrame, fired: pd.Series, months: 
     is ``revenue_misses`` ÷ mean size − cv² (at least the count's ``dispersion``): a line whose key accounts buy
     in some months and not in others swings more than independent orders would. Few orders leave a
     month empty by chance and a count of them says so; many orders of a line whose revenue halves are lost
-    sizes, which the count alone cannot see. NaN where the rule does not fire, and for rows that total a month
-    (their count is the revenue already).
+    sizes, which the count alone cannot see. Where the expectation's yardsticks part this month (``parted``, a log
+    variance: :func:`salesnb.shares.weighed_expected`), the total's log variance grows by it (φ raised to match).
+    NaN where the rule does not fire, and for rows that total a month (their count is the revenue already).
     """
     out = pd.Series(np.nan, index=frame.index)
     if not fired.any() or not report.orders_counted:
@@ -196,6 +201,9 @@ def _revenue_low(report: Report, frame: pd.DataFrame, fired: pd.Series, months: 
         size = own.mean() if len(own) else np.nan
         swing = row["revenue_misses"] / size - own.var() / size**2 if len(own) else np.nan
         spread = max(row["dispersion"], swing) if np.isfinite(swing) else row["dispersion"]
+        if len(own) and row["parted"] > 0:  # yardsticks that part this month: their log variance on the total's
+            cv2, n = own.var() / size**2, row["usual_orders"]
+            spread = max(spread, ((1 + (spread + cv2) / n) * np.exp(row["parted"]) - 1) * n - cv2)
         out[(scope, line)] = stats.compound_low(
             row["revenue"] / row["expected"], row["usual_orders"], own, key=f"{scope}|{line}", spread=spread
         )
@@ -218,6 +226,7 @@ def _scope_expectations(
     zero pulling its trailing average and its others' usual orders down. Columns: revenue, orders, trailing, yoy,
     others_change, expected, usual_orders, dispersion, thin (the share test's p-value), others_usual,
     revenue_misses (the mean of (revenue − expected)² ÷ expected over the months before: :func:`_revenue_low`),
+    parted (how far the expectation's yardsticks part this month, :func:`salesnb.shares.weighed_expected`),
     least_p (the smallest p-value the line could give this month: no order at all).
     """
     months = list(revenue.columns)
@@ -235,8 +244,9 @@ def _scope_expectations(
         if trailing
         else np.nan
     )
-    expect_revenue = stats.share_expected(revenue, rest_revenue, span, window)
+    expect_revenue, parted = shares.weighed_expected(revenue, rest_revenue, span, window, before)
     frame["expected"] = expect_revenue[report.period]
+    frame["parted"] = parted[report.period]
     missed = expect_revenue[before].where(expect_revenue[before] > 0)  # how far it missed each month before
     frame["revenue_misses"] = ((revenue[before] - missed) ** 2 / missed).mean(axis=1)
     frame["usual_orders"] = expect_orders[report.period]
