@@ -133,7 +133,7 @@ def headline_panel(report: Report) -> Panel:
         ("new_customers", format_int(m["new_customers"])),
         ("repeat_customer_rate", format_pct(m["repeat_customer_rate"])),
     ]
-    n = report.config["baselines"]["trailing_months"]
+    n = len(report.trailing()) or report.config["baselines"]["trailing_months"]  # the months averaged
     table = pd.DataFrame(
         {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
     )
