@@ -243,9 +243,10 @@ def test_the_header_and_the_headline_name_the_trailing_months_a_partial_month_av
     (folder / "orders.csv").write_text("order_id,customer_id,order_date,amount\n" + "\n".join(rows) + "\n")
     report = open_report(str(folder), "2026-03", "ALL")
     zh = report._repr_markdown_().split("\n\n")[0]
-    assert zh.endswith("近三月 2025-12–2026-02（其中只有 2025-12、2026-02 有订单，按 2 个月平均）")
+    assert zh.endswith("近三月 2025-12–2026-02（其中只有 2025-12、2026-02 在 1–5 日有订单，按 2 个月平均）")
     en = open_report(str(folder), "2026-03", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
-    assert en.endswith("2025-12–2026-02 (only 2025-12, 2026-02 have orders: averaged over 2 months) (trailing)")
+    said = "2025-12–2026-02 (only 2025-12, 2026-02 have orders on days 1–5: averaged over 2 months) (trailing)"
+    assert en.endswith(said)
     labels = list(overview.headline_panel(report).table.iloc[:, 0])
     assert "较近2月均值" in labels and "较近3月均值" not in labels
     whole = open_report(str(folder), "2026-02", "ALL")  # a whole month: its window holds three months
