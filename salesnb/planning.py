@@ -79,9 +79,10 @@ def _trailing(report: Report, n: int) -> list[str]:
     A whole month is planned from whole months: a partial report month (days 1..D) would pull the run-rate
     down, and :attr:`Report.ds` reads every month through those days (:attr:`Report.whole` does not). None
     before the data starts: such a month is unknown, not a month without sales (counted as 0 it made a
-    one-month export's plan a third of its sales).
+    one-month export's plan a third of its sales). Covered as whole months: a month that sold after a partial
+    report's day only is no empty month here (the plan read from a partial month's report is the whole month's).
     """
-    return report.covered(months_back(report.last_whole_month, n))
+    return report.covered(months_back(report.last_whole_month, n), whole=True)
 
 
 def _active_reps(report: Report, month: str) -> set[str] | None:
