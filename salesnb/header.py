@@ -63,6 +63,9 @@ def header_markdown(report: Any) -> str:
         trailing += t("header_before_data", lang)
     elif str(base.trailing[0]) < first:  # a quarter's export: the window's first months lie before the data
         trailing += t("header_trailing_from", lang, first=first, n=len(report.trailing()))
+    elif 0 < len(counted := report.trailing()) < len(base.trailing):  # empty (same-days) or left-out months
+        days = "" if report.through_day is None else t("header_days", lang, day=report.through_day)
+        trailing += t("header_trailing_counted", lang, months=joined(counted, lang), n=len(counted), days=days)
     if lang == "en":
         text = (
             f"**Region:** {report.region_label} | **Month:** {report.period_label} | "

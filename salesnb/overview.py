@@ -41,9 +41,10 @@ def _year_to_date(report: Report) -> tuple[float, float | None, float]:
     Attainment reads the latter: a target sheet begun in April set no target for March. A partial month's report
     reads every month through the same days (:attr:`Report.ds`); the year so far is its earlier months whole
     (:attr:`Report.whole`) plus the report month's days so far, against those months' targets and the report
-    month's target for its days so far.
+    month's target for its days so far. An earlier month is in it when it sold after day D only (a shop opened on
+    the 24th, a trade invoicing at each month's end): :meth:`Report.covered` reads the months whole here.
     """
-    months = report.covered(months_back(report.period, int(report.period[5:])))  # January to the period
+    months = report.covered(months_back(report.period, int(report.period[5:])), whole=True)  # January on
     targets = {m: total_target(report.whole, [m], report.region) for m in months if m != report.period}
     targets[report.period] = total_target(report.ds, [report.period], report.region)
     aimed = [m for m, target in targets.items() if target is not None]
@@ -132,7 +133,7 @@ def headline_panel(report: Report) -> Panel:
         ("new_customers", format_int(m["new_customers"])),
         ("repeat_customer_rate", format_pct(m["repeat_customer_rate"])),
     ]
-    n = report.config["baselines"]["trailing_months"]
+    n = len(report.trailing()) or report.config["baselines"]["trailing_months"]  # the months averaged
     table = pd.DataFrame(
         {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
     )

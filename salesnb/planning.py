@@ -61,9 +61,9 @@ def plan_total(report: Report) -> tuple[float | None, str]:
     first, _ = facts.data_months(report.whole)
     year_ago = months_back(report.last_whole_month, n, offset=12)
     last_year_month = shift_month(month, 12)
-    if year_ago[0] >= first and report.covered([last_year_month]):
+    if year_ago[0] >= first and report.covered([last_year_month], whole=True):
         # the trend over the months covered both now and a year earlier (a region's own: not its gap months)
-        paired = [m for m in months if report.covered([shift_month(m, 12)])]
+        paired = [m for m in months if report.covered([shift_month(m, 12)], whole=True)]
         before = by_month.reindex([shift_month(m, 12) for m in paired]).fillna(0.0).sum()
         same_month = float(by_month.get(last_year_month, 0.0))
         if before > 0 and same_month > 0:
@@ -79,9 +79,10 @@ def _trailing(report: Report, n: int) -> list[str]:
     A whole month is planned from whole months: a partial report month (days 1..D) would pull the run-rate
     down, and :attr:`Report.ds` reads every month through those days (:attr:`Report.whole` does not). None
     before the data starts: such a month is unknown, not a month without sales (counted as 0 it made a
-    one-month export's plan a third of its sales).
+    one-month export's plan a third of its sales). Covered as whole months: a month that sold after a partial
+    report's day only is no empty month here (the plan read from a partial month's report is the whole month's).
     """
-    return report.covered(months_back(report.last_whole_month, n))
+    return report.covered(months_back(report.last_whole_month, n), whole=True)
 
 
 def _active_reps(report: Report, month: str) -> set[str] | None:
@@ -110,14 +111,14 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
     last_year = source[source["month"] == shift_month(month, 12)].groupby(by)["revenue"].sum()
     trailing = facts.in_months(source, months).groupby(by)["revenue"].sum()
     frame = pd.concat({"last_year": last_year, "trailing_avg": trailing}, axis=1).fillna(0.0)
-    if not report.covered([shift_month(month, 12)]):
+    if not report.covered([shift_month(month, 12)], whole=True):
         frame["last_year"] = float("nan")  # before the data: unknown (shown as —), not a month without sales
     frame = frame[frame.index.astype(str) != facts.UNKNOWN]
     segments = frame.index.astype(str)
     hired = _hire_months(report, frame.index) if by == "rep_id" else pd.Series(float("nan"), index=frame.index)
     # a region's own months (Report.covered): a month the export left out for it is unknown, not a month of 0;
     # nor is a month before a rep was hired
-    own = {r: report.covered(months, r) for r in segments} if by == "region" else {}
+    own = {r: report.covered(months, r, whole=True) for r in segments} if by == "region" else {}
     counted = [
         [m for m in own.get(s, months) if not isinstance(start, str) or m >= start]
         for s, start in zip(segments, hired, strict=True)
@@ -128,7 +129,8 @@ def plan_frame(report: Report, by: str = "product_line") -> pd.DataFrame:
     began = [min((m for m in (f, h) if isinstance(m, str)), default="") for f, h in zip(first_sale, hired, strict=True)]
     frame.loc[[start > shift_month(month, 12) for start in began], "last_year"] = float("nan")
     if by == "region":
-        frame.loc[[not report.covered([shift_month(month, 12)], r) for r in segments], "last_year"] = float("nan")
+        unknown = [not report.covered([shift_month(month, 12)], r, whole=True) for r in segments]
+        frame.loc[unknown, "last_year"] = float("nan")
     if by == "rep_id":
         active = _active_reps(report, month)
         if active is not None:

@@ -226,15 +226,18 @@ class Report:
 
         return self.cached("report", ("revenue", self.region, self.period), build)
 
-    def covered(self, months: list[str], region: str | None = None) -> list[str]:
+    def covered(self, months: list[str], region: str | None = None, *, whole: bool = False) -> list[str]:
         """The months of ``months`` that the orders cover: inside their range, and not a month without any order.
 
         Nor a month the export left out for ``region`` (default: the report's; :mod:`salesnb.data.region_gaps`):
         a region's report, and each region's own usual level in the ALL report, leave its gap months out.
+        ``whole``: read the months whole (:attr:`whole`) even in a partial month's report, for figures adding whole
+        months up: a month that sold only after day D is no empty month there.
         """
-        first, last = facts.data_months(self.ds)
+        data = self.whole if whole else self.ds
+        first, last = facts.data_months(data)
         scope = self.region if region is None else region
-        empty = {*facts.empty_months(self.ds), *gap_months(self.ds, scope)} - {self.period}
+        empty = {*facts.empty_months(data), *gap_months(data, scope)} - {self.period}
         return [m for m in months if first <= m <= last and m not in empty]
 
     def window(self, month: str) -> tuple[pd.Timestamp, pd.Timestamp]:

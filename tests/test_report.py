@@ -226,3 +226,29 @@ def test_a_region_that_sold_nothing_sizes_its_findings_against_its_usual_month(t
         return next(f for f in all_findings(report) if f["code"] == "region_underperform")["severity"]
 
     assert fall(south) == fall(open_report(str(tmp_path), "2026-10", "ALL")) == "high"
+
+
+def test_the_header_and_the_headline_name_the_trailing_months_a_partial_month_averages(tmp_path):
+    """Data ending 2026-03-05, 12 orders a month, January's all on the 25th: its days 1-5 hold no order.
+
+    The trailing average reads December and February only; the header said 近三月 2025-12–2026-02 and the headline
+    row 较近3月均值 over a 2-month average.
+    """
+    from salesnb import overview
+
+    folder = tmp_path / "late"
+    folder.mkdir()
+    days = {"2025-11": 3, "2025-12": 3, "2026-01": 25, "2026-02": 3, "2026-03": 5}
+    rows = [f"{m}{i:02d},C{i},{m}-{day:02d},10" for m, day in days.items() for i in range(12)]
+    (folder / "orders.csv").write_text("order_id,customer_id,order_date,amount\n" + "\n".join(rows) + "\n")
+    report = open_report(str(folder), "2026-03", "ALL")
+    zh = report._repr_markdown_().split("\n\n")[0]
+    assert zh.endswith("近三月 2025-12–2026-02（其中只有 2025-12、2026-02 在 1–5 日有订单，按 2 个月平均）")
+    en = open_report(str(folder), "2026-03", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
+    said = "2025-12–2026-02 (only 2025-12, 2026-02 have orders on days 1–5: averaged over 2 months) (trailing)"
+    assert en.endswith(said)
+    labels = list(overview.headline_panel(report).table.iloc[:, 0])
+    assert "较近2月均值" in labels and "较近3月均值" not in labels
+    whole = open_report(str(folder), "2026-02", "ALL")  # a whole month: its window holds three months
+    assert "其中只有" not in whole._repr_markdown_()
+    assert "较近3月均值" in list(overview.headline_panel(whole).table.iloc[:, 0])

@@ -25,6 +25,7 @@ PAID_NAMES = tuple(NAMES["paid_names"])  # a column saying when an order was pai
 ENTITY_WORDS: dict[str, tuple[str, ...]] = {entity: tuple(words) for entity, words in NAMES["entity_words"].items()}
 ID_WORDS, NAME_WORDS = tuple(NAMES["id_words"]), tuple(NAMES["name_words"])
 PAIR_CODES, PAIR_NAMES = tuple(NAMES["pair_code_endings"]), tuple(NAMES["pair_name_endings"])  # 曲目编号 + 曲目名称
+PAIR_LINES = tuple(NAMES["pair_line_endings"])  # 影片类型 beside 影片编号 + 影片名称: the product line
 NOT_PRODUCT_WORDS = tuple(NAMES["not_product_words"])  # 供应商编号 + 供应商名称: a code and a name of no product
 CUSTOMER_ENDINGS = tuple(NAMES["customer_endings"])  # 社保卡号, 手机号, phone: a customer
 PRODUCT_ENDINGS = tuple(NAMES["product_endings"])  # 平台SKU, 商家SKU, 店铺货号: a product's code

@@ -138,6 +138,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, price, amount, quantity, tax, gap in proposal.taxed_prices:
         said = {"file": file, "price": price, "amount": amount, "quantity": quantity, "tax": tax, "gap": gap}
         lines.append(f"- {t('map_taxed_price_by_tax' if tax else 'map_taxed_price', lang, **said)}")
+    for file, price, paid, quantity, share in proposal.over_listed:
+        paid = f"{paid} ÷ {quantity}" if quantity else paid
+        lines.append(f"! {t('map_over_listed', lang, file=file, price=price, paid=paid, share=share)}")
     for file, price, quantity in proposal.shelf_priced:
         lines.append(f"! {t('map_shelf_priced', lang, file=file, price=price, quantity=quantity)}")
     for file, price, amount, quantity, rows, gap in proposal.rounded_prices:

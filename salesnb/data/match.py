@@ -21,6 +21,7 @@ from .column_words import (
     ID_WORDS,
     NOT_PRODUCT_WORDS,
     PAIR_CODES,
+    PAIR_LINES,
     PAIR_NAMES,
     SALE_KINDS,
     SYNONYMS,
@@ -231,7 +232,9 @@ def _product_pair(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, st
     product pages ranked genres as products). A pair sharing its stem, a code ending (编号, 编码, ID) on one and a
     name ending (名称, Name) on the other, is the product and its name: not a pair of a supplier, a store, a
     warehouse … (``not_product_words``), nor one with no more codes than the product lines (a product is finer
-    than its line). Of several pairs the one with the most codes, the finest, wins.
+    than its line). Of several pairs the one with the most codes, the finest, wins. Where no line is named, the
+    stem's group (影片类型, 药品分类: ``pair_line_endings``) is the line when it has fewer values than the codes
+    (Sakila exported as a rental shop's sheet: 影片编号, 影片名称, 影片类型; the 16 film genres were unused).
     """
     if {"product_id", "product_name"} & set(found):
         return
@@ -241,7 +244,7 @@ def _product_pair(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, st
     stop = [normalise(w) for w in NOT_PRODUCT_WORDS]
     line = found.get("product_line")
     floor = max(sample[line].nunique() if line else 1, 1)
-    best: tuple[int, str, str] | None = None
+    best: tuple[int, str, str, str] | None = None
     for compact, column in by_name.items():
         ending = next((e for e in map(normalise, PAIR_CODES) if compact.endswith(e) and len(compact) > len(e)), None)
         stem = compact[: -len(ending)] if ending else ""
@@ -250,9 +253,14 @@ def _product_pair(frame: pd.DataFrame, sample: pd.DataFrame, found: dict[str, st
         name = next((by_name[stem + e] for e in names if stem + e in by_name), None)
         codes = int(sample[column].nunique())
         if name is not None and codes > floor and (best is None or codes > best[0]):
-            best = (codes, column, name)
-    if best is not None:
-        found["product_id"], found["product_name"] = best[1], best[2]
+            best = (codes, column, name, stem)
+    if best is None:
+        return
+    found["product_id"], found["product_name"] = best[1], best[2]
+    groups = (by_name.get(best[3] + normalise(e)) for e in PAIR_LINES)
+    group = next((c for c in groups if c is not None and c not in found.values()), None)
+    if line is None and group is not None and 1 < sample[group].nunique() < best[0]:
+        found["product_line"] = group
 
 
 def _country_over_city(sample: pd.DataFrame, found: dict[str, str]) -> None:

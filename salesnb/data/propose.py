@@ -27,8 +27,8 @@ from .expressions import column_names, evaluate_text, is_text, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
 from .line_amounts import (
+    list_prices,
     order_total,
-    price_before_discount,
     price_rounded,
     quoted_list_price,
     shelf_price,
@@ -94,6 +94,7 @@ class Proposal:
     crossed: list[tuple[str, str, str, str, float, list[str]]] = field(default_factory=list)  # crossed_ids, by file
     list_priced: list[tuple[str, str, str, str, float, float]] = field(default_factory=list)  # line_amounts, by file
     shelf_priced: list[tuple[str, str, str]] = field(default_factory=list)  # (file, list price read as sold, quantity)
+    over_listed: list[tuple[str, str, str, str | None, float]] = field(default_factory=list)  # line_amounts, by file
     rounded_prices: list[tuple[str, str, str, str, int, float]] = field(default_factory=list)  # line_amounts, by file
     taxed_prices: list[tuple[str, str, str, str, str | None, float]] = field(default_factory=list)  # line_amounts
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
@@ -299,8 +300,9 @@ def _candidates(
     totals = not own and order_total(frame, found)  # the order's total on each line: it prices no line
     found, taxed = (found, None) if totals or own else taxed_price(frame, found)  # 含税单价 beside a net 金额
     proposal.taxed_prices += [(name, *taxed)] if taxed else []
-    found, listed = (found, None) if totals or own else price_before_discount(frame, found)  # 单价 before a discount
+    found, listed, over = (found, None, None) if totals or own else list_prices(frame, found)  # 零售价, 单价 before …
     proposal.list_priced += [(name, *listed)] if listed else []
+    proposal.over_listed += [(name, *over)] if over else []
     found, shelf = (found, None) if totals or own else shelf_price(found)  # 零售价 alone: the price sold at
     proposal.shelf_priced += [(name, *shelf)] if shelf else []
     found, rounded = (found, None) if totals or own or listed else price_rounded(frame, found)  # 无税单价 to the cent

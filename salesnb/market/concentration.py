@@ -52,8 +52,12 @@ def concentration_shares(revenue: pd.Series, top: int = 10, unnamed: float = 0.0
 
 
 def _window(report: Report) -> list[str]:
-    """The ``market.concentration_months`` months up to the period that the data covers."""
-    return report.covered(months_back(report.period, report.settings(NAME)["concentration_months"]))
+    """The ``market.concentration_months`` months up to the period that the data covers, read whole.
+
+    Summed whole (every day, also in a partial month's report): a month that sold after the partial month's day
+    only is in it (Sakila's May 2005, from the 24th, was dropped from the 2005-08 report's window).
+    """
+    return report.covered(months_back(report.period, report.settings(NAME)["concentration_months"]), whole=True)
 
 
 @scope_memo  # the window's rule, metrics and panel read one computation

@@ -88,6 +88,24 @@ def test_a_shelf_price_beside_an_amount_stays_the_list_price(tmp_path: Path) -> 
     assert proposal.columns["order_lines"]["list_price"] == "零售价" and not proposal.shelf_priced
 
 
+def test_a_shelf_price_paid_above_on_many_lines_is_no_list_price(tmp_path: Path) -> None:
+    """零售价 10 a unit, paid 2 × 10 on two receipts in three and 2 × 13 (a surcharge) on the third: not a list price.
+
+    Read as one, the discount depth was 1 − Σ paid ÷ Σ list = −10 %. Paid above on one receipt in thirty (a stray
+    line, 3 %) the shelf price stays the list price.
+    """
+    proposal = propose_mapping(_till(tmp_path, "数量,零售价,实收金额", lambda n: f"2,10,{(20, 20, 26)[n % 3]}"))
+    assert "list_price" not in proposal.columns["order_lines"]
+    assert proposal.over_listed == [("小票明细.csv", "零售价", "实收金额", "数量", pytest.approx(1 / 3))]
+    said = "\n".join(describe(proposal, check=False))
+    assert "33% 的行成交价（实收金额 ÷ 数量）高于 零售价" in said and "未作为 list_price 读取" in said
+    stray = propose_mapping(_till(tmp_path, "数量,零售价,实收金额", lambda n: f"2,10,{26 if n == 5 else 20 - n % 2}"))
+    assert stray.columns["order_lines"]["list_price"] == "零售价" and not stray.over_listed
+    priced = propose_mapping(_till(tmp_path, "数量,零售价,单价", lambda n: f"1,10,{(10, 9, 12)[n % 3]}"))
+    assert "list_price" not in priced.columns["order_lines"]  # a unit price column is the price paid
+    assert priced.over_listed == [("小票明细.csv", "零售价", "单价", None, pytest.approx(1 / 3))]
+
+
 def _till(folder: Path, header: str, values) -> Path:
     """A till sheet of 30 receipts: number, date, member, product, then ``header``'s columns from ``values(n)``."""
     rows = [f"小票号,销售日期,会员卡号,商品编码,{header}"]

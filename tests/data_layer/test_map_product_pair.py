@@ -36,3 +36,16 @@ def test_no_product_of_a_supplier_nor_of_a_thing_no_finer_than_the_line():
     assert "product_id" not in match_columns(coarse)[0]  # 2 codes for 2 lines: a line's other name, no product
     named = _lines(商品编号=[1, 2, 3, 1, 4, 3], 曲目编号=[2, 4, 6, 2, 8, 6], 曲目名称=["A", "B", "C", "A", "D", "C"])
     assert match_columns(named)[0]["product_id"] == "商品编号"  # a column named the product wins
+
+
+def test_the_group_of_a_paired_thing_is_its_product_line():
+    """影片编号 + 影片名称 + 影片类型 with no 类别: the film's type is the line; not a group as fine as the codes."""
+    films = _lines(影片编号=[2, 4, 6, 2, 8, 6], 影片名称=["A", "B", "C", "A", "D", "C"]).drop(columns="类别")
+    found, _ = match_columns(films.assign(影片类型=["动作", "喜剧", "动作", "动作", "喜剧", "动作"]))
+    assert (found["product_id"], found["product_name"], found["product_line"]) == ("影片编号", "影片名称", "影片类型")
+    found, _ = match_columns(films.assign(影片类型=["a", "b", "c", "a", "d", "c"]))  # one type per film: no group
+    assert "product_line" not in found
+    found, _ = match_columns(films.assign(影片类型=["动作"] * 6))  # one value: nothing to compare
+    assert "product_line" not in found
+    named = _lines(影片编号=[2, 4, 6, 2, 8, 6], 影片名称=["A", "B", "C", "A", "D", "C"], 影片类型=["x"] * 3 + ["y"] * 3)
+    assert match_columns(named)[0]["product_line"] == "类别"  # a column named the line wins

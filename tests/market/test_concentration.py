@@ -359,3 +359,22 @@ def test_a_largest_customer_the_usual_months_give_now_and_then_is_no_news(tmp_pa
     assert bool(rule) is found
     if found:
         assert rule[0]["detail"].endswith("最大客户偶然占到这么高的概率约 0.2%。")
+
+
+def test_a_partial_months_window_keeps_a_month_that_sold_after_its_day_only(tmp_path):
+    """Data ending 2026-03-05; C0..C11 buy 10 on the 3rd of each month, J0..J11 buy 40 in January, on the 25th.
+
+    The window is summed whole, but its months were those with an order in days 1..5: January was dropped and
+    the twelve C buyers made the whole revenue (top 10 = 10/12, was 400/960 with January's buyers counted).
+    """
+    from salesnb.market.concentration import concentration_metrics
+
+    folder = tmp_path / "late"
+    folder.mkdir()
+    rows = [f"{m}{i:02d},C{i},{m}-{d:02d},10" for m, d in (("2025-11", 3), ("2025-12", 3), ("2026-02", 3),
+                                                            ("2026-03", 5)) for i in range(12)]  # fmt: skip
+    rows += [f"J{i:02d},J{i},2026-01-25,40" for i in range(12)]
+    (folder / "orders.csv").write_text("order_id,customer_id,order_date,amount\n" + "\n".join(rows) + "\n")
+    m = concentration_metrics(open_report(str(folder), "2026-03", "ALL"))
+    assert m["months"] == 5
+    assert m["top_share"] == pytest.approx(400 / 960) and m["largest_share"] == pytest.approx(40 / 960)

@@ -204,3 +204,21 @@ def test_a_target_set_per_region_only_is_said_so_on_the_line_and_rep_panels(tiny
     en = overview.attainment_panel(report(tiny, region="华南", lang="en"))
     assert en.note.startswith("This period's target is not set per product line")
     assert overview.attainment_panel(report(tiny, period="2026-08")).note == "数据中没有本期目标，达成率无法计算。"
+
+
+def test_year_to_date_of_a_partial_month_keeps_earlier_months_sold_after_its_day(tmp_path):
+    """Data ending 2026-03-05, 12 orders of 10 a month; January sold on the 25th only: it is in the year so far.
+
+    The partial month reads its baselines through day 5, where January sold nothing: a month that busy without an
+    order reads as one missing from the export, and it was dropped from the year so far too (240, not 360): a
+    shop opened late in a month, a trade invoicing at each month's end lost whole months of the year.
+    """
+    folder = tmp_path / "late"
+    folder.mkdir()
+    days = {"2025-11": 3, "2025-12": 3, "2026-01": 25, "2026-02": 3, "2026-03": 5}
+    rows = [f"{m}{i:02d},C{i},{m}-{day:02d},10" for m, day in days.items() for i in range(12)]
+    (folder / "orders.csv").write_text("order_id,customer_id,order_date,amount\n" + "\n".join(rows) + "\n")
+    m = overview.headline_metrics(report(folder, region="ALL", period="2026-03"))
+    assert m["revenue"] == 120
+    assert m["ytd_revenue"] == 360  # January 120 + February 120 + March 120
+    assert m["revenue_trailing_avg"] == pytest.approx(120)  # the same-days baseline still leaves January out

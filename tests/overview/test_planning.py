@@ -203,3 +203,39 @@ def test_the_trailing_note_says_why_without_claiming_under_a_year(tmp_path):
     assert planning.plan_total(report) == (pytest.approx(100.0), "trailing")
     note = planning.plan_panel(report, "region").note
     assert "且没有可比的去年同期销售（数据不足一年，或去年同月、同期几个月没有订单）" in note
+
+
+def test_a_partial_months_plan_reads_the_whole_months_a_whole_months_report_reads(tmp_path):
+    """Data ending 2026-03-05, 12 orders a month: of 10 on the 3rd, and January's of 40 on the 25th.
+
+    April's plan from the 2026-03 report (partial: days 1-5) is the trailing average of the whole months Dec-Feb,
+    (120 + 480 + 120) / 3 = 240: January, without an order in days 1-5, was dropped and the plan read 120.
+    """
+    folder = tmp_path / "late"
+    folder.mkdir()
+    days = {"2025-11": (3, 10), "2025-12": (3, 10), "2026-01": (25, 40), "2026-02": (3, 10), "2026-03": (5, 10)}
+    rows = [f"{m}{i:02d},C{i},{m}-{d:02d},{a}" for m, (d, a) in days.items() for i in range(12)]
+    (folder / "orders.csv").write_text("order_id,customer_id,order_date,amount\n" + "\n".join(rows) + "\n")
+    assert planning.plan_total(open_report(str(folder), "2026-03", "ALL")) == (pytest.approx(240), "trailing")
+
+
+def test_a_partial_months_plan_per_region_averages_each_region_over_the_whole_months(tmp_path):
+    """As above, in two regions (6 buyers each): each region's trailing average is (60 + 240 + 60) / 3 = 120.
+
+    Each region's own months came from the same-days data, without January: on main both the months and the
+    divisor left January out (60); with the months read whole but not the divisor it was 180.
+    """
+    folder = tmp_path / "late"
+    folder.mkdir()
+    days = {"2025-11": (3, 10), "2025-12": (3, 10), "2026-01": (25, 40), "2026-02": (3, 10), "2026-03": (5, 10)}
+    rows = [
+        f"{m}{i:02d},C{i},{m}-{d:02d},{a},{'华东华南'[i % 2 * 2 :][:2]}"
+        for m, (d, a) in days.items()
+        for i in range(12)
+    ]
+    (folder / "orders.csv").write_text("order_id,customer_id,order_date,amount,region\n" + "\n".join(rows) + "\n")
+    frame = planning.plan_frame(open_report(str(folder), "2026-03", "ALL"), by="region").set_index("segment")
+    assert frame.loc["华东", "trailing_avg"] == pytest.approx(120) and frame.loc[
+        "华南", "trailing_avg"
+    ] == pytest.approx(120)
+    assert frame["proposed"].sum() == pytest.approx(240)
