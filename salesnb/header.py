@@ -74,7 +74,7 @@ def header_markdown(report: Any) -> str:
     else:
         text = (
             f"**区域：** {report.region_label} ｜ **月份：** {report.period_label} ｜ "
-            f"**对比基准：** 上月 {previous}，去年同月 {last_year}，近三月 {trailing}"
+            f"**对比基准：** 上月 {previous}，去年同月 {last_year}，近{len(base.trailing)}月 {trailing}"
         )
     if report.through_day is not None:
         text += "\n\n" + partial_note(ds, lang, report.period, report.through_day)

@@ -25,7 +25,7 @@ from .market.common import acquisition_history
 from .market.company import company_frame
 from .market.regions import region_frame
 from .market.retention import retention_months
-from .periods import ALL, months_back
+from .periods import ALL, averaged_months, months_back
 from .report import Report, scope_memo
 from .stats import change, number, ratio
 
@@ -133,7 +133,7 @@ def headline_panel(report: Report) -> Panel:
         ("new_customers", format_int(m["new_customers"])),
         ("repeat_customer_rate", format_pct(m["repeat_customer_rate"])),
     ]
-    n = len(report.trailing()) or report.config["baselines"]["trailing_months"]  # the months averaged
+    n = averaged_months(report.trailing(), report.baselines)  # the months averaged
     table = pd.DataFrame(
         {t("metric", lang): [t(k, lang, n=n) for k, _ in rows], t("value", lang): [v for _, v in rows]}
     )

@@ -48,6 +48,15 @@ class Baselines:
         return [str(p) for p in self.trailing]
 
 
+def averaged_months(counted: list[str], base: Baselines) -> int:
+    """How many months a trailing average is over: those the data covers (``counted``), else the window's length.
+
+    Labels say 近{n}月均值 with it: a window configured at six months is no 近3月, and a partial month's same-days
+    window, or an export beginning inside the window, averages fewer.
+    """
+    return len(counted) or len(base.trailing)
+
+
 def baselines(period: str | pd.Period, trailing_months: int = 3) -> Baselines:
     """Previous month, same month last year and the ``trailing_months`` months before ``period``."""
     p = parse_period(period)

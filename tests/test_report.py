@@ -184,7 +184,7 @@ def test_a_need_is_named_in_words_with_its_contract_name() -> None:
 def test_the_header_says_a_baseline_month_lies_before_the_data(tmp_path):
     data = str(write_tiny(tmp_path / "tiny"))  # orders from 2025-10 to 2026-10
     zh = open_report(data, "2026-09", "ALL")._repr_markdown_().split("\n\n")[0]
-    assert "上月 2026-08，去年同月 2025-09（早于数据起始月，无可比），近三月 2026-06–2026-08" in zh
+    assert "上月 2026-08，去年同月 2025-09（早于数据起始月，无可比），近3月 2026-06–2026-08" in zh
     en = open_report(data, "2026-09", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
     assert "2026-08 (MoM), 2025-09 (before the data begins: no comparison) (YoY)" in en
     assert "（早于" not in open_report(data, "2026-10", "ALL")._repr_markdown_()  # 2025-10 is the first month
@@ -194,7 +194,7 @@ def test_the_header_says_a_trailing_window_reaching_before_the_data_counts_fewer
     # a quarter's export (2019-01..03, the Myanmar supermarket) read in March: 近三月 2018-12–2019-02 holds two months
     data = str(write_tiny(tmp_path / "tiny"))  # orders from 2025-10: December's window 2025-09..11 holds two
     zh = open_report(data, "2025-12", "ALL")._repr_markdown_().split("\n\n")[0]
-    assert zh.endswith("近三月 2025-09–2025-11（数据从 2025-10 起，只计 2 个月）")
+    assert zh.endswith("近3月 2025-09–2025-11（数据从 2025-10 起，只计 2 个月）")
     en = open_report(data, "2025-12", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
     assert en.endswith("2025-09–2025-11 (the data begins in 2025-10: 2 of these months counted) (trailing)")
     assert "只计" not in open_report(data, "2026-09", "ALL")._repr_markdown_()  # 2026-06..08 lie in the data
@@ -243,7 +243,7 @@ def test_the_header_and_the_headline_name_the_trailing_months_a_partial_month_av
     (folder / "orders.csv").write_text("order_id,customer_id,order_date,amount\n" + "\n".join(rows) + "\n")
     report = open_report(str(folder), "2026-03", "ALL")
     zh = report._repr_markdown_().split("\n\n")[0]
-    assert zh.endswith("近三月 2025-12–2026-02（其中只有 2025-12、2026-02 在 1–5 日有订单，按 2 个月平均）")
+    assert zh.endswith("近3月 2025-12–2026-02（其中只有 2025-12、2026-02 在 1–5 日有订单，按 2 个月平均）")
     en = open_report(str(folder), "2026-03", "ALL", lang="en")._repr_markdown_().split("\n\n")[0]
     said = "2025-12–2026-02 (only 2025-12, 2026-02 have orders on days 1–5: averaged over 2 months) (trailing)"
     assert en.endswith(said)
@@ -252,3 +252,15 @@ def test_the_header_and_the_headline_name_the_trailing_months_a_partial_month_av
     whole = open_report(str(folder), "2026-02", "ALL")  # a whole month: its window holds three months
     assert "其中只有" not in whole._repr_markdown_()
     assert "较近3月均值" in list(overview.headline_panel(whole).table.iloc[:, 0])
+
+
+def test_a_six_month_trailing_window_is_named_six_months_on_every_page(tmp_path):
+    """``baselines.trailing_months: 6``: the header said 近三月 and the market and product tables 较近3月均值 whatever
+    the window; they now name the months averaged (six here: the tiny data covers 2026-04..09 for the 2026-10 report)."""
+    from salesnb import market, product
+
+    (tmp_path / "six.yaml").write_text("baselines:\n  trailing_months: 6\n", encoding="utf-8")
+    report = open_report(str(write_tiny(tmp_path / "t")), "2026-10", "ALL", config_path=str(tmp_path / "six.yaml"))
+    assert "近6月 2026-04–2026-09" in report._repr_markdown_().split("\n\n")[0]
+    assert "较近6月均值" in product.line_panel(report).table.columns
+    assert "较近6月均值" in market.region_panel(report).table.columns

@@ -16,7 +16,7 @@ from ..display.plotting import plot_composition
 from ..display.plotting.customers import plot_ranking
 from ..display.plotting.style import DPI, FIGSIZE, ROW_HEIGHT
 from ..i18n import t
-from ..periods import ALL, months_back
+from ..periods import ALL, averaged_months, months_back
 from ..report import Report
 from ..stats import ratio
 from . import keys
@@ -92,6 +92,7 @@ def penetration_frame(report: Report, by: str = "industry") -> pd.DataFrame:
 def penetration_panel(report: Report, by: str = "industry") -> Panel:
     """行业 / 企业规模渗透: revenue share and the share of customers active, per segment."""
     lang = report.lang
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing average
     column = "customers.industry" if by == "industry" else "customers.employee_count"  # else one 未知 at 100 %
     skipped = report.needs("customers", BUYERS, column)
     if skipped:
@@ -107,7 +108,7 @@ def penetration_panel(report: Report, by: str = "industry") -> Panel:
     )  # fmt: skip
     plot_composition(
         frame, label="segment", value="revenue", baseline="trailing_revenue", ax=left, lang=lang,
-        legend=(t("mk_value", lang), t("mk_trailing_avg", lang)),
+        legend=(t("mk_value", lang), t("mk_trailing_avg", lang, n=averaged)),
         title=f"{t('mk_share', lang)} · {name}",
     )  # fmt: skip
     active_all = ratio(frame["active"].sum(), frame["customers"].sum())
@@ -127,7 +128,11 @@ def penetration_panel(report: Report, by: str = "industry") -> Panel:
             ("buyers", "mk_buyers", "int"),
             ("revenue", "mk_revenue", "amount"),
             ("revenue_share", "mk_share", "pct"),
-            ("vs_trailing", "mk_vs_trailing", "signed_pct"),
+            (
+                "vs_trailing",
+                t("mk_vs_trailing", lang, n=averaged),
+                "signed_pct",
+            ),
         ],
         lang,
     )

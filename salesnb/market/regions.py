@@ -21,7 +21,7 @@ from ..display.plotting.customers import plot_ranking
 from ..evidence import confirmed, q_values
 from ..expect import Expectation, below, expected, peer_error, relative_spread, warm_up
 from ..i18n import t
-from ..periods import ALL, shift_month
+from ..periods import ALL, averaged_months, shift_month
 from ..report import Report, scope_memo
 from ..seasons import festival_months, season_keys
 from ..stats import change, count_low, dispersion, ratio
@@ -396,10 +396,11 @@ def region_panel(report: Report) -> Panel:
     line = "mk_region_average_line" if value == "share" else "mk_company_line"
     new = t("mk_region_fresh", lang)
     growth = frame["vs_trailing"].map(signed).mask(fresh(frame), new)  # from nothing: new, not a missing growth
+    n = averaged_months(report.trailing(), report.baselines)  # the months the trailing average is over
     ax = plot_ranking(
         _named_for(report, frame).assign(label=growth.where(fresh(frame), "")), label="region", value=value,
         reference=reference, reference_label=t(line, lang, value=format_pct(reference)),
-        highlight=None if report.region == ALL else report.region, lang=lang, title=t(title, lang),
+        highlight=None if report.region == ALL else report.region, lang=lang, title=t(title, lang, n=n),
         labels="label" if value == "vs_trailing" else None,
     )  # fmt: skip
     shown = frame if report.region == ALL else frame[frame["region"] == report.region]
@@ -410,7 +411,7 @@ def region_panel(report: Report) -> Panel:
             t("mk_revenue", lang): format_amounts(shown["revenue"], lang),
             t("mk_target", lang): format_amounts(shown["target"], lang),
             t("mk_attainment", lang): shown["attainment"].map(format_pct),
-            t("mk_vs_trailing", lang): growth[shown.index],
+            t("mk_vs_trailing", lang, n=n): growth[shown.index],
             t("mk_yoy", lang): shown["yoy"].map(signed),
             t("mk_share", lang): shown["share"].map(format_pct),
             t("mk_vs_average", lang): shown["vs_average"].map(signed),
@@ -424,7 +425,7 @@ def region_panel(report: Report) -> Panel:
             None if company["target"] is None else company["target"] / len(frame), lang
         ),
         t("mk_attainment", lang): format_pct(company["attainment"]),
-        t("mk_vs_trailing", lang): signed(company["vs_trailing"]),
+        t("mk_vs_trailing", lang, n=n): signed(company["vs_trailing"]),
         t("mk_yoy", lang): signed(company["yoy"]),
         t("mk_share", lang): format_pct(1 / len(frame)),
         t("mk_vs_average", lang): format_pct(0.0),
@@ -440,7 +441,7 @@ def _ranking_note(report: Report, value: str, frame: pd.DataFrame) -> str:
     why = t("no_targets_table" if not report.ds.has("targets") else "no_target", report.lang)
     if frame["attainment"].notna().any():
         why = t("mk_region_targets_partial", report.lang, n=int(frame["attainment"].notna().sum()), total=len(frame))
-    n = report.config["baselines"]["trailing_months"]
+    n = averaged_months(report.trailing(), report.baselines)
     return ("" if report.lang == "zh" else " ").join([why, t("mk_region_growth_note", report.lang, n=n)])
 
 

@@ -28,7 +28,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_pareto
 from ..findings import finding, flagged
 from ..i18n import t
-from ..periods import ALL
+from ..periods import ALL, averaged_months
 from ..report import Report, scope_memo
 from . import codes
 from .common import (
@@ -333,13 +333,14 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
 def line_panel(report: Report) -> Panel:
     """产品线贡献: revenue per line this month against the trailing average, with shares and growth."""
     lang = report.lang
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing average
     frame = line_frame(report)
     if frame.empty or frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
     drawn = frame[(frame["revenue"] > 0) | (frame["trailing_avg"] > 0)]  # a line sold only last year: no bars
     ax = plotting.plot_bar_compare(
         drawn, label="product_line", current="revenue", baseline="trailing_avg", lang=lang,
-        legend=(t("prod_this_month", lang), t("prod_trailing", lang)),
+        legend=(t("prod_this_month", lang), t("prod_trailing", lang, n=averaged)),
         title=f"{t('prod_line_title', lang)} · {report.region_label}",
     )  # fmt: skip
     shown = table(
@@ -351,7 +352,11 @@ def line_panel(report: Report) -> Panel:
             *([("orders", "prod_orders", "int")] if report.orders_counted else []),  # month totals: no orders
             ("mom_growth", "prod_mom", "signed_pct"),
             ("yoy_growth", "prod_yoy", "signed_pct"),
-            ("vs_trailing", "prod_vs_trailing", "signed_pct"),
+            (
+                "vs_trailing",
+                t("prod_vs_trailing", lang, n=averaged),
+                "signed_pct",
+            ),
         ],
         lang,
     )

@@ -23,6 +23,7 @@ from ..display.formatting import format_amount, format_amounts, format_int, form
 from ..display.panel import Panel, needs
 from ..findings import finding, flagged
 from ..i18n import t
+from ..periods import averaged_months
 from ..report import Report, scope_memo
 from .common import NAME, in_scopes, prefer_regions, scoped, where
 
@@ -190,6 +191,7 @@ def lost_to_competitor(report: Report) -> list[dict[str, Any]]:
 def lost_panel(report: Report) -> Panel:
     """丢单分析: amount lost per competitor and deals lost per reason, this month against the trailing months."""
     lang = report.lang
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing average
     frame = lost_frame(report)
     reasons = lost_reasons_frame(report)
     if frame["deals"].sum() == 0:
@@ -202,7 +204,10 @@ def lost_panel(report: Report) -> Panel:
         "prod_lost_note", lang, n=int(frame["deals"].sum()), amount=format_amount(frame["amount"].sum(), lang),
         k=int(named["deals"].sum()), share=format_pct(stats.ratio(named["deals"].sum(), frame["deals"].sum())),
     )  # fmt: skip
-    legend = (t("prod_this_month", lang), t("prod_trailing", lang))
+    legend = (
+        t("prod_this_month", lang),
+        t("prod_trailing", lang, n=averaged),
+    )
     fig, (left, right) = plotting.subplots(1, 2, figsize=(10.0, max(3.6, 0.55 * len(shown) + 1.2)), dpi=plotting.DPI,
                                       layout="constrained")  # fmt: skip
     plotting.plot_bar_compare(shown, label="label", current="amount", baseline="baseline_amount", ax=left, lang=lang,
@@ -215,7 +220,7 @@ def lost_panel(report: Report) -> Panel:
             t("prod_lost_deals", lang): shown["deals"].map(format_int),
             t("prod_lost_amount", lang): format_amounts(shown["amount"], lang),
             t("prod_share", lang): shown["share"].map(format_pct),
-            t("prod_trailing", lang): format_amounts(shown["baseline_amount"], lang),
+            t("prod_trailing", lang, n=averaged): format_amounts(shown["baseline_amount"], lang),
         }
     )
     note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)

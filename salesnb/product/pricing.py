@@ -25,7 +25,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.products import plot_price_volume
 from ..findings import finding, flagged
 from ..i18n import t
-from ..periods import ALL
+from ..periods import ALL, averaged_months
 from ..report import Report, scope_memo
 from . import codes, discounts, margins
 from .common import (
@@ -287,12 +287,16 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
 def discount_panel(report: Report) -> Panel:
     """折扣与毛利: discount depth and gross margin per product line, this month against the trailing months."""
     lang = report.lang
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing average
     frame = discount_frame(report)
     if frame.empty or frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
     lines = text_column(frame["product_line"], lang)  # the unknown line in the reader's language, chart and table
     shown = frame.assign(product_line=lines.where(~frame["is_total"], t("prod_all_lines", lang)))
-    legend = (t("prod_this_month", lang), t("prod_trailing", lang))
+    legend = (
+        t("prod_this_month", lang),
+        t("prod_trailing", lang, n=averaged),
+    )
     charts = [
         (column, title)
         for column, title in (("discount", "prod_discount_title"), ("margin", "prod_margin_title"))

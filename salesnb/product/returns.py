@@ -26,6 +26,7 @@ from ..display.formatting import format_amount, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding, severity_of
 from ..i18n import t
+from ..periods import averaged_months
 from ..report import Report, scope_memo
 from . import codes
 from .common import (
@@ -416,6 +417,7 @@ def quality_problem(row: Any, thr: dict[str, Any]) -> bool:
 def returns_panel(report: Report) -> Panel:
     """退货分析: return rate of the products with returns against the trailing months, and returns by reason."""
     lang = report.lang
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing average
     frame = returns_frame(report)
     reasons = return_reasons_frame(report)
     sold = frame["units_sold"].sum()
@@ -434,7 +436,10 @@ def returns_panel(report: Report) -> Panel:
         return Panel(frame=frame, note=t("prod_no_returns", lang) + " " + note)
     fig, (left, right) = plotting.subplots(1, 2, figsize=(10.0, max(3.6, 0.5 * len(shown) + 1.2)), dpi=plotting.DPI,
                                       layout="constrained")  # fmt: skip
-    legend = (t("prod_this_month", lang), t("prod_trailing", lang))
+    legend = (
+        t("prod_this_month", lang),
+        t("prod_trailing", lang, n=averaged),
+    )
     plotting.plot_bar_compare(shown, unit="pct", label="product_name", current="return_rate",
                               baseline="baseline_rate", ax=left, lang=lang, legend=legend,
                               title=t("prod_returns_title", lang))  # fmt: skip
@@ -447,7 +452,7 @@ def returns_panel(report: Report) -> Panel:
             ("units_sold", "prod_units", "int"),
             ("units_returned", "prod_returned", "int"),
             ("return_rate", "prod_return_rate", "pct"),
-            ("baseline_rate", "prod_trailing", "pct"),
+            ("baseline_rate", t("prod_trailing", lang, n=averaged), "pct"),
             ("returned_value", "prod_returned_value", "amount"),
             ("top_reason", "prod_top_reason", None),
         ],
