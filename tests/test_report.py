@@ -256,7 +256,7 @@ def test_the_header_and_the_headline_name_the_trailing_months_a_partial_month_av
 
 def test_a_six_month_trailing_window_is_named_six_months_on_every_page(tmp_path):
     """``baselines.trailing_months: 6``: the header said 近三月 and the market and product tables 较近3月均值 whatever
-    the window; they now name the months averaged (six here: the tiny data covers 2026-04..09 for the 2026-10 report)."""
+    the window; they now name the months averaged (six: the tiny data covers 2026-04..09 for the 2026-10 report)."""
     from salesnb import market, product
 
     (tmp_path / "six.yaml").write_text("baselines:\n  trailing_months: 6\n", encoding="utf-8")

@@ -216,10 +216,13 @@ def underperform_panel(report: Report) -> Panel:
     targeted = report.ds.has("targets")
     limit = 2 * report.config["report"]["top_n"]  # a company of thousands of reps: chart and table stay readable
     shown = frame[frame["flagged"] | (frame.index < limit)]
-    note = t("showing_lowest", lang, shown=len(shown), total=len(frame)) if len(shown) < len(frame) else ""
+    notes = ["" if targeted else t("team_untargeted_note", lang)]
+    if not frame["flagged"].any():  # the section is named for reps far below: say there are none, not just list
+        notes.append(t("team_none_flagged" if targeted else "team_none_flagged_usual", lang))
+    notes.append(t("showing_lowest", lang, shown=len(shown), total=len(frame)) if len(shown) < len(frame) else "")
+    note = " ".join(n for n in notes if n)
     if not targeted:
         shown = shown.assign(attainment=shown["revenue"] / shown["expected"].where(shown["expected"] > 0))
-        note = " ".join(n for n in (t("team_untargeted_note", lang), note) if n)
     title = t("team_underperform_title" if targeted else "team_vs_usual_title", lang)
     xlabel = None if targeted else t("team_vs_usual", lang)
     ax = plotting.plot_attainment(shown, label="label", value="attainment", lang=lang, title=title, xlabel=xlabel)

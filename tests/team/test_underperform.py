@@ -46,6 +46,8 @@ def test_new_reps_are_not_underperformers_and_a_lumpy_month_is_no_evidence(tmp_p
     assert frame.loc["R3", "tenure_months"] < 3  # the new hire is the ramp analysis's, not tested here
     assert not frame["flagged"].any()
     assert not [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    note = team.underperform_panel(report).note  # the section is named for reps far below target: none are
+    assert note.startswith("本月没有代表远低于个人目标且超出其平时的月度波动")
 
 
 def test_underperform_panel_shows_the_lowest_and_every_flagged_rep(tmp_path):
