@@ -47,9 +47,21 @@ def test_a_few_complaints_are_high_only_on_the_exact_test(tmp_path):
     assert row["q_value"] == pytest.approx(row["p_exact"])
     (found,) = complaints.complaint_spike(report(folder, region="华南"))
     assert found["severity"] == "medium" and found["effect"] == pytest.approx(400)
-    # 7 where 2 are usual: the exact test's 0.0045 (one fired category: q = p) is strong enough for high
-    (found,) = complaints.complaint_spike(report(_south(tmp_path / "seven", 2, 7), region="华南"))
-    assert found["severity"] == "high" and found["effect"] == pytest.approx(500)
+    # 9 where 2 are usual: the exact test's 0.00024, over 华南's 4 categories 0.00095, is strong enough for high
+    (found,) = complaints.complaint_spike(report(_south(tmp_path / "nine", 2, 9), region="华南"))
+    assert found["severity"] == "high" and found["effect"] == pytest.approx(900 * (1 - 2 / 9))
+
+
+def test_high_needs_the_evidence_over_every_category_not_only_the_fired_ones(tmp_path):
+    """7 where 2 are usual, 华南's other 3 categories quiet (p = 1): confirmed on the fired family (q = p = 0.0045),
+    but high needs q over the 4 categories the report tests: 4 × 0.0045 = 0.018, above strong_q 0.01: medium.
+    A family the rule picked made a clean region's chance month high (foreign seed 79 #058: 5 where 0.93 usual)."""
+    folder = _south(tmp_path, 2, 7)
+    p = stats.poisson.sf(6, 2)  # 0.00453
+    ((_, row),) = complaints.report_spikes(report(folder, region="华南"))
+    assert row.q_exact == pytest.approx(p) and row.q_strong == pytest.approx(4 * p)
+    (found,) = complaints.complaint_spike(report(folder, region="华南"))
+    assert found["severity"] == "medium" and found["effect"] == pytest.approx(500)  # 25% of 1,000: high by revenue
 
 
 def test_a_small_category_spike_is_not_diluted_by_the_quiet_ones(tmp_path):

@@ -197,3 +197,49 @@ def test_a_delivery_dated_after_the_last_order_extends_the_data_to_its_day(tmp_p
     assert delivery.data_end(r.ds) == pd.Timestamp("2026-10-21")
     row = support.delivery_frame(r).iloc[0]
     assert (row["due"], row["late"], row["undelivered"]) == (10, 1, 1)
+
+
+def test_the_high_tier_reads_each_scopes_judged_cohort_over_the_looks_and_the_scopes():
+    """p_baseline of the cohort judged late × 2 looks, Benjamini–Hochberg over the scopes (NaN: not tested).
+
+    0.003 × 2 = 0.006 and 0.004 × 2 = 0.008 over two scopes: the smaller's 0.006 × 2 / 1 = 0.012 is stepped down
+    to the larger's 0.008 × 2 / 2 = 0.008; a scope with no orders due keeps NaN and does not count.
+    """
+    from types import SimpleNamespace
+
+    rows = [
+        SimpleNamespace(cohort="due", p_baseline=0.003, placed_p_baseline=0.5),
+        SimpleNamespace(cohort="placed", p_baseline=0.2, placed_p_baseline=0.004),
+        SimpleNamespace(cohort="due", p_baseline=float("nan"), placed_p_baseline=float("nan")),
+    ]
+    q = delivery.strong_q(rows)
+    assert q[:2] == pytest.approx([0.008, 0.008]) and pd.isna(q[2])
+    assert delivery.strong_q(rows[:1]) == pytest.approx([0.006])  # one scope: the two looks alone
+    assert delivery.strong_q([SimpleNamespace(cohort="due", p_baseline=0.7, placed_p_baseline=0.1)]) == [1.0]
+
+
+def test_one_regions_delay_is_high_in_its_report_and_medium_among_the_all_reports_regions(tmp_path):
+    """华南: 4 of 10 October orders late where 2 of the usual months' 60 were (华东 on time throughout).
+
+    Fisher's exact p (4 of 10 against 2 of 60) = 0.00295. 华南's report: one scope, 2 looks, q = 0.0059, below
+    strong_q 0.01: high (366.7 of its 1,000 at stake). The ALL report tests 华东 and 华南: q = 2 × 0.0059 = 0.0118:
+    medium. Read raw (0.00295) it was high in both; a clean month's chance delay in one region of the ALL report
+    was high the same way (foreign seed 79 #058).
+    """
+    tables = build()
+    late = {"OS100", "OS101", "OS102", "OS103", "OS040", "OS070"}
+    for row in tables["orders"]:
+        if row["order_id"].startswith("OE10"):
+            row.update(delivered_at=row["promised_at"])  # 华东's problem taken away: on time
+        if row["order_id"] in late:
+            row.update(delivered_at=f"2026-{row['order_id'][2:4]}-12")  # 4 days after the promise
+    folder = write_tiny(tmp_path / "t", tables=tables)
+    p = stats.fisher_exact([[4, 6], [2, 58]], alternative="greater").pvalue
+    assert p == pytest.approx(0.0029518, rel=1e-4)
+    south = support.delivery_frame(report(folder, region="华南")).iloc[0]
+    assert (south["due"], south["late"], south["usual_due"], south["usual_late"]) == (10, 4, 60, 2)
+    assert south["p_baseline"] == pytest.approx(p) and bool(south["flagged"])
+    (own,) = delivery.delivery_delay(report(folder, region="华南"))
+    assert own["severity"] == "high" and own["effect"] == pytest.approx(400 * (0.4 - 2 / 60) / 0.4)
+    (among,) = delivery.delivery_delay(report(folder, region="ALL"))
+    assert among["segment"] == {"region": "华南"} and among["severity"] == "medium"
