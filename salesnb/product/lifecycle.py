@@ -183,9 +183,9 @@ def lifecycle_frame(report: Report) -> pd.DataFrame:
     peak = pd.Series(np.where(np.isneginf(best), np.nan, best * at_now), index=pivot.index)
     lines3 = _rolling3(sold)
     busiest = np.where(on_sale, lines3, 0.0).max(axis=1, initial=0.0)  # lines in its best three months
-    windows = _rolling3(pd.DataFrame(season[None, :])) / _rolling3(pd.DataFrame(np.ones((1, len(months)))))
+    window_season = pd.Series(season).rolling(3, min_periods=1).mean().to_numpy()  # each window's mean factor
     with np.errstate(invalid="ignore"):  # the peak window's season against the product's months on sale
-        swing = windows[0][at[1]] / np.where(on_sale, season[None, :], np.nan).mean(axis=1)
+        swing = window_season[at[1]] / np.where(on_sale, season[None, :], np.nan).mean(axis=1)
     real_peak = _peak_stands_out(lines3[at], sold, on_sale, cfg, np.nan_to_num(swing, nan=1.0))
     frame["recent"] = recent
     frame["compare"] = compare
