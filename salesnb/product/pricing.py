@@ -183,7 +183,7 @@ def price_check(report: Report) -> pd.DataFrame:
     frame["discount_effect"] = (deeper * frame["list_revenue"]).clip(lower=0.0)
     # like-for-like margin: this month's lines against their product's usual margin in the scope
     drop = margins.margin_test(report, at, data, now).reindex(frame.index)
-    for column in ("margin_points", "margin_shift", "margin_se", "margin_z", "margin_orders"):
+    for column in ("margin_points", "margin_shift", "margin_se", "margin_z", "margin_orders", "margin_cost_points"):
         frame[column] = drop[column]
     frame["compared_share"] = drop["margin_revenue"] / margin_weight.where(margin_weight > 0)
     frame["like_for_like_baseline"] = frame["margin"] + frame["margin_points"] * frame["compared_share"]
@@ -276,7 +276,7 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
             "margin": format_pct(row.margin), "usual": format_pct(row.like_for_like_baseline),
             "points": _points(row.margin_points), "share": format_pct(row.compared_share),
             "effect": format_amount(row.margin_effect, lang), "depth": format_pct(row.discount),
-            "usual_depth": format_pct(row.baseline_discount), "n": averaged,
+            "usual_depth": format_pct(row.baseline_discount), "n": averaged, "cost_part": _cost_part(row, lang),
         }  # fmt: skip
         item = finding(
             report, "margin_erosion", scoped(report, row.scope, {"product_line": row.product_line}), values,
@@ -285,6 +285,15 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
         )  # fmt: skip
         found.append((row.scope, ("margin", row.product_line), item))
     return prefer_regions(found)
+
+
+def _cost_part(row: Any, lang: str) -> str:
+    """What the products' unit costs did to the fall (:func:`~.margins.line_falls`' cost part): the cause."""
+    if pd.isna(row.margin_cost_points):  # month totals: no unit cost
+        return ""
+    if row.margin_cost_points * 100 < 0.5:
+        return t("prod_margin_price_part", lang)
+    return t("prod_margin_cost_part", lang, points=_points(row.margin_cost_points))
 
 
 @needs("order_lines")
