@@ -264,3 +264,16 @@ def test_a_six_month_trailing_window_is_named_six_months_on_every_page(tmp_path)
     assert "近6月 2026-04–2026-09" in report._repr_markdown_().split("\n\n")[0]
     assert "较近6月均值" in product.line_panel(report).table.columns
     assert "较近6月均值" in market.region_panel(report).table.columns
+
+
+def test_every_trailing_panel_names_the_months_it_averages(tmp_path):
+    """The discount, margin, returns and price panels said 近3月 whatever their window: each now names its own."""
+    from salesnb import product
+
+    (tmp_path / "six.yaml").write_text("baselines:\n  trailing_months: 6\n", encoding="utf-8")
+    report = open_report(str(write_tiny(tmp_path / "t")), "2026-10", "ALL", config_path=str(tmp_path / "six.yaml"))
+    columns = list(product.discount_panel(report).table.columns)
+    assert "折扣深度（近6月）" in columns and not any("近3月" in c for c in columns)
+    assert product.price_panel(report).figure.axes[0].get_title(loc="left").startswith("价格变化与销量变化（较近6月）")
+    default = open_report(str(write_tiny(tmp_path / "d")), "2026-10", "ALL")
+    assert "折扣深度（近3月）" in product.discount_panel(default).table.columns

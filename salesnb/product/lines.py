@@ -315,6 +315,7 @@ def line_decline(report: Report) -> list[dict[str, Any]]:
             "others": format_pct(row.others_change, signed=True), "chance": format_chance(row.p_value),
             # below what its share of the mix expects, yet not below its own recent months: it lagged, not fell
             "what": t("prod_line_lagged" if row.revenue >= row.trailing > 0 else "prod_line_fell", lang),
+            "n": averaged_months(report.trailing(), report.baselines),
         }  # fmt: skip
         item = finding(
             report, "product_line_decline", scoped(report, row.scope, {"product_line": row.product_line}), values,
@@ -341,7 +342,7 @@ def line_panel(report: Report) -> Panel:
     ax = plotting.plot_bar_compare(
         drawn, label="product_line", current="revenue", baseline="trailing_avg", lang=lang,
         legend=(t("prod_this_month", lang), t("prod_trailing", lang, n=averaged)),
-        title=f"{t('prod_line_title', lang)} · {report.region_label}",
+        title=f"{t('prod_line_title', lang, n=averaged)} · {report.region_label}",
     )  # fmt: skip
     shown = table(
         frame,

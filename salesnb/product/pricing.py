@@ -183,7 +183,7 @@ def price_check(report: Report) -> pd.DataFrame:
     frame["discount_effect"] = (deeper * frame["list_revenue"]).clip(lower=0.0)
     # like-for-like margin: this month's lines against their product's usual margin in the scope
     drop = margins.margin_test(report, at, data, now).reindex(frame.index)
-    for column in ("margin_points", "margin_shift", "margin_se", "margin_z", "margin_orders"):
+    for column in ("margin_points", "margin_shift", "margin_se", "margin_z", "margin_orders", "margin_cost_points"):
         frame[column] = drop[column]
     frame["compared_share"] = drop["margin_revenue"] / margin_weight.where(margin_weight > 0)
     frame["like_for_like_baseline"] = frame["margin"] + frame["margin_points"] * frame["compared_share"]
@@ -237,17 +237,20 @@ def discount_deepening(report: Report) -> list[dict[str, Any]]:
     if lines(report.ds).empty:
         return []
     lang = report.lang
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing average
     found = []
     for row in flagged(_checked(report), "discount_flagged"):
         values = {
             "where": where(report, row.scope), "line": row.product_line,
             "depth": format_pct(row.discount), "usual": format_pct(row.usual_discount),
             "points": _points(row.discount - row.usual_discount), "effect": format_amount(row.discount_effect, lang),
-            "units": format_pct(row.units_change, signed=True),
+            "units": format_pct(row.units_change, signed=True), "n": averaged,
         }  # fmt: skip
         channels = "channel" in report.ds.present_columns.get("orders", ())
         mix = "prod_discount_usual_channels" if channels else "prod_discount_usual"
-        values["usual_text"] = t(mix, lang, usual=values["usual"], points=values["points"])  # no channel: no mix
+        values["usual_text"] = t(
+            mix, lang, usual=values["usual"], points=values["points"], n=averaged
+        )  # no channel mix
         item = finding(
             report, "discount_deepening", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="discount_depth", value=row.discount, baseline=row.usual_discount, effect=row.discount_effect,
@@ -265,6 +268,7 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
     if lines(report.ds).empty:
         return []
     lang = report.lang
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing average
     found = []
     for row in flagged(_checked(report), "margin_flagged"):
         values = {
@@ -272,7 +276,7 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
             "margin": format_pct(row.margin), "usual": format_pct(row.like_for_like_baseline),
             "points": _points(row.margin_points), "share": format_pct(row.compared_share),
             "effect": format_amount(row.margin_effect, lang), "depth": format_pct(row.discount),
-            "usual_depth": format_pct(row.baseline_discount),
+            "usual_depth": format_pct(row.baseline_discount), "n": averaged, "cost_part": _cost_part(row, lang),
         }  # fmt: skip
         item = finding(
             report, "margin_erosion", scoped(report, row.scope, {"product_line": row.product_line}), values,
@@ -281,6 +285,15 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
         )  # fmt: skip
         found.append((row.scope, ("margin", row.product_line), item))
     return prefer_regions(found)
+
+
+def _cost_part(row: Any, lang: str) -> str:
+    """What the products' unit costs did to the fall (:func:`~.margins.line_falls`' cost part): the cause."""
+    if pd.isna(row.margin_cost_points):  # month totals: no unit cost
+        return ""
+    if row.margin_cost_points * 100 < 0.5:
+        return t("prod_margin_price_part", lang)
+    return t("prod_margin_cost_part", lang, points=_points(row.margin_cost_points))
 
 
 @needs("order_lines")
@@ -309,10 +322,11 @@ def discount_panel(report: Report) -> Panel:
                                       squeeze=False)  # fmt: skip
         for ax, (column, title) in zip(axes[0], charts, strict=True):
             plotting.plot_bar_compare(shown, label="product_line", current=column, baseline=f"baseline_{column}",
-                                      unit="pct", ax=ax, lang=lang, legend=legend, title=t(title, lang))  # fmt: skip
+                                      unit="pct", ax=ax, lang=lang, legend=legend,
+                                      title=t(title, lang, n=averaged))  # fmt: skip
         for ax in axes[0][1:]:
             ax.set_yticklabels([])
-    suffix = t("prod_baseline_suffix", lang)
+    suffix = t("prod_baseline_suffix", lang, n=averaged)
     table = pd.DataFrame(
         {
             t("prod_line", lang): shown["product_line"],
@@ -422,10 +436,12 @@ def price_panel(report: Report) -> Panel:
     if skipped is not None:
         return skipped
     lang = report.lang
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing average
     frame = price_frame(report)
     if frame.empty:
         return Panel(frame=frame, note=t("no_data", lang))
-    ax = plot_price_volume(frame, lang=lang, title=f"{t('prod_price_title', lang)} · {report.region_label}")
+    title = f"{t('prod_price_title', lang, n=averaged)} · {report.region_label}"
+    ax = plot_price_volume(frame, lang=lang, title=title)
     shown = frame.head(report.config["report"]["top_n"])
     table = pd.DataFrame(
         {
@@ -446,5 +462,5 @@ def price_panel(report: Report) -> Panel:
         frame=frame,
         table=table,
         figure=ax.figure,
-        note=t("prod_price_note", lang, lines=report.settings(NAME)["elasticity_min_lines"]),
+        note=t("prod_price_note", lang, lines=report.settings(NAME)["elasticity_min_lines"], n=averaged),
     )

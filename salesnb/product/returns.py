@@ -429,7 +429,7 @@ def returns_panel(report: Report) -> Panel:
     note = t(
         "prod_returns_note", lang, rate=format_pct(stats.ratio(units, sold)), units=format_int(units),
         sold=format_int(sold), base=format_pct(stats.ratio(base_units, base_sold)),
-        days=report.settings(NAME)["return_window_days"],
+        days=report.settings(NAME)["return_window_days"], n=averaged,
     )  # fmt: skip
     shown = frame[frame["units_returned"] > 0].head(report.config["report"]["top_n"])
     if shown.empty:
@@ -442,7 +442,7 @@ def returns_panel(report: Report) -> Panel:
     )
     plotting.plot_bar_compare(shown, unit="pct", label="product_name", current="return_rate",
                               baseline="baseline_rate", ax=left, lang=lang, legend=legend,
-                              title=t("prod_returns_title", lang))  # fmt: skip
+                              title=t("prod_returns_title", lang, n=averaged))  # fmt: skip
     plotting.plot_bar_compare(reasons, unit="count", label="reason", current="units", baseline="baseline_units",
                               ax=right, lang=lang, legend=legend, title=t("prod_reasons_title", lang))  # fmt: skip
     cells = table(

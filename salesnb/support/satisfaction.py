@@ -270,7 +270,7 @@ def satisfaction_panel(report: Report) -> Panel:
     labels = frame["metric"].map(lambda m: metric_label(m, lang))
     chart = frame.assign(label=labels)[frame["metric"] != "nps"]
     ax = plotting.plot_bar_compare(
-        chart, label="label", current="value", baseline="baseline", unit="count", lang=lang,  # scores: not money
+        chart, label="label", current="value", baseline="baseline", unit="score", lang=lang,  # mean ratings
         legend=(t("sup_count", lang), usual),
         title=f"{t('sup_satisfaction_title', lang)} · {report.region_label}",
     )  # fmt: skip

@@ -280,7 +280,8 @@ def activity_panel(report: Report) -> Panel:
     for kind in types:
         table[kind] = frame[kind].map(format_int)
     table[t("team_activities", lang)] = frame["activities"].map(format_int)
-    table[t("team_usual_activities", lang)] = frame["usual"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}")
+    months = len(report.history(report.settings("team")["link_months"]))  # the months the usual level is over
+    table[t("team_usual_activities", lang, n=months)] = frame["usual"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}")
     table[t("team_activity_ratio", lang)] = frame["ratio"].map(format_pct)
     table[t("revenue", lang)] = format_amounts(frame["revenue"], lang)
     table[t("team_win_rate", lang)] = frame["win_rate"].map(format_pct)

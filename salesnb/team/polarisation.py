@@ -17,6 +17,7 @@ from ..display.panel import Panel
 from ..display.plotting.people import plot_lorenz
 from ..findings import finding
 from ..i18n import t
+from ..periods import averaged_months
 from ..report import Report, scope_memo
 from .common import month_rows
 
@@ -145,6 +146,7 @@ def polarization(report: Report) -> list[dict[str, Any]]:
         "baseline": fmt_ratio(m["baseline_gini"]),
         **_top_values(report, m),
         "effect": format_amount(m["shortfall"], report.lang),
+        "months": averaged_months(report.trailing(), report.baselines),
     }
     return [
         finding(
@@ -207,6 +209,7 @@ def polarization_panel(report: Report) -> Panel:
         baseline=fmt_ratio(m["baseline_gini"]),
         **_top_values(report, m),
         n=m["reps"],
+        months=averaged_months(report.trailing(), report.baselines),
     )
     note = " ".join(p for p in (note, bounded_note(shown, lang)) if p)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

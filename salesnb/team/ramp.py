@@ -14,6 +14,7 @@ from ..display.formatting import format_amount, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
+from ..periods import averaged_months
 from ..report import Report, scope_memo
 from .common import month_rows
 
@@ -152,6 +153,7 @@ def ramp_panel(report: Report) -> Panel:
     if report.ds["reps"]["hire_date"].isna().all():
         return Panel.skipped(t("team_no_hire_dates", lang))
     frame = ramp_frame(report)
+    averaged = averaged_months(report.trailing(), report.baselines)  # months in the trailing attainment
     chart = frame.assign(label=frame["cohort"] + t("team_months_suffix", lang))
     ax = plotting.plot_attainment(chart, label="label", value="attainment", lang=lang, title=t("team_ramp_title", lang))
     shown = table(
@@ -162,7 +164,7 @@ def ramp_panel(report: Report) -> Panel:
             ("revenue", "revenue", "amount"),
             ("target", "target", "amount"),
             ("attainment", "attainment", "pct"),
-            ("trailing_attainment", "team_trailing_attainment", "pct"),
+            ("trailing_attainment", t("team_trailing_attainment", lang, n=averaged), "pct"),
             ("revenue_per_rep", "team_revenue_per_rep", "amount"),
         ],
         lang,

@@ -333,6 +333,9 @@ def test_bar_compare_writes_rates_counts_and_single_bars():
     counts = pd.DataFrame({"segment": ["技术交流"], "current": [37.0], "baseline": [10.7]})
     ax = plotting.plot_bar_compare(counts, unit="count")
     assert [t.strip() for t in render(ax)] == ["37", "10.7"]
+    scores = pd.DataFrame({"segment": ["交付", "服务"], "current": [72.0, 78.4], "baseline": [76.3, 78.4]})
+    ax = plotting.plot_bar_compare(scores, unit="score")  # a mean rating of 72 is 72.0 beside 72.6, not "72"
+    assert [t.strip() for t in render(ax)] == ["72.0", "78.4", "76.3", "78.4"]
     single = plotting.plot_bar_compare(rates, unit="pct", baseline=None)
     assert len(single.patches) == 2 and single.get_legend() is None
     with pytest.raises(ParameterError, match="unit"):

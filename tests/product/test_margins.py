@@ -50,8 +50,33 @@ def test_a_trailing_order_is_judged_without_itself(tmp_path):
     ss = 9 * (fall_92 - base_mean) ** 2 + 9 * (fall_88 - base_mean) ** 2
     se = math.sqrt(ss / 18 * (1 / 2 + 1 / 18))
     assert check["margin_se"] == pytest.approx(se)
-    assert check["margin_z"] == pytest.approx(norm.isf(student_t.sf(check["margin_shift"] / se, 18)))
-    assert check["margin_orders"] == 2
+    # the cost part (unit cost 40 throughout) is 0: the price's fall alone, Bonferroni over the two readings
+    assert check["margin_z"] == pytest.approx(norm.isf(2 * student_t.sf(check["margin_shift"] / se, 18)))
+    assert check["margin_cost_points"] == 0 and check["margin_orders"] == 2
+
+
+def test_a_cost_rise_under_scattered_prices_is_read_on_its_cost_part(tmp_path):
+    """Trailing months: P at 60 and at 120 a month (cost 40); this month the same prices at cost 48.
+
+    The margin's fall against P's usual (1 − 720/1,620) swings ±17 points with the price: read whole, the two
+    orders are z ≈ 0.7. The cost part, (48 − 40) ÷ price, is 0 on every trailing line (each measured against the
+    others' 40 a unit) and 8/60, 8/120 now: the rise is certain, and the finding says it is the cost's.
+    """
+
+    def orders_of(month):
+        cost = 48.0 if month == "2026-10" else 40.0
+        return (
+            [("P", 60.0, cost), ("P", 120.0, cost)] if month == "2026-10" else [("P", 60.0, 40.0), ("P", 120.0, 40.0)]
+        )
+
+    report = _report(tmp_path, orders_of)
+    check = product.price_check(report).iloc[0]
+    assert check["margin_points"] == pytest.approx((1 - 720 / 1620) - (1 - 96 / 180))
+    assert check["margin_cost_points"] == pytest.approx(16 / 180)  # revenue-weighted (8 + 8) over 180
+    whole = norm.isf(student_t.sf(check["margin_shift"] / check["margin_se"], 18))
+    assert whole < 1.0 and check["margin_z"] > 3 and check["margin_flagged"]
+    (found,) = [f for f in product.angle_findings(report) if f["code"] == "margin_erosion"]
+    assert "同口径下降 8.9 个百分点，单位成本上涨拉低 8.9 个百分点）" in found["detail"]
 
 
 def test_a_usual_resting_on_one_order_cannot_confirm_a_fall(tmp_path):
@@ -224,5 +249,6 @@ def test_the_noise_of_a_fall_against_the_companys_usual_is_that_of_trailing_orde
     se = math.sqrt(ss / (21 - 3) * (1 / 3 + 1 / 12))  # 18 trailing orders and P's 3, in 3 channel-periods
     assert check["margin_shift"] == pytest.approx(0.1 - agents.mean())
     assert check["margin_se"] == pytest.approx(se)
-    assert check["margin_z"] == pytest.approx(norm.isf(student_t.sf((0.1 - agents.mean()) / se, 18)))
+    whole = student_t.sf((0.1 - agents.mean()) / se, 18)  # and the cost part (40 a unit throughout) is 0
+    assert check["margin_z"] == pytest.approx(norm.isf(2 * whole)) and check["margin_cost_points"] == 0
     assert not check["margin_flagged"]

@@ -74,6 +74,8 @@ def test_sample_reports_render(sample):
     for fn in (team.rep_panel, team.polarization_panel, team.underperform_panel, team.ramp_panel):
         assert fn(report).figure is not None
     assert team.activity_panel(report).figure is not None and team.target_panel(report).figure is not None
+    assert "近6月月均活动" in team.activity_panel(report).table.columns  # a team.link_months mean: it said 近3月
+    assert "近3月达成率" in team.ramp_panel(report).table.columns
     under = team.underperform_frame(report).set_index("rep_id")
     assert bool(under.loc["R015", "flagged"]) and under["flagged"].sum() == 1
     assert json.dumps(clean_json(team.angle_metrics(report)))

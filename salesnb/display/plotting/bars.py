@@ -117,20 +117,25 @@ def plot_composition(
     return style.finish(ax, title)
 
 
-UNITS = ("amount", "pct", "count")
+UNITS = ("amount", "pct", "count", "score")
 
 
 def _value_text(unit: str, lang: str):
-    """How a bar's value is written: 万/亿 amounts, percentages, or whole counts (averages with one decimal)."""
+    """How a bar's value is written: 万/亿 amounts, percentages, whole counts (averages with one decimal) or scores.
+
+    A score (a survey's mean rating) always has one decimal: 72.0 beside 72.6, not 72.
+    """
     if unit == "pct":
         return format_pct
+    if unit == "score":
+        return lambda v: "—" if np.isnan(v) else f"{v:,.1f}"
     if unit == "count":
         return lambda v: "—" if np.isnan(v) else (format_int(v) if float(v).is_integer() else f"{v:,.1f}")
     return lambda v: format_amount(v, lang)
 
 
 def _value_axis(ax: Axes, unit: str, lang: str) -> None:
-    if unit == "count":
+    if unit in ("count", "score"):
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
     else:
@@ -161,9 +166,9 @@ def plot_bar_compare(
     label, current, baseline : str
         Columns with the row name, the current value and the baseline value. Without a baseline (``None``, or
         a column with no value) each row gets one bar and there is no legend.
-    unit : {"amount", "pct", "count"}
-        How values and the axis are written: 万/亿 amounts, percentages (1.0 = 100%), or whole counts
-        (a non-integer value, e.g. a usual monthly average, with one decimal).
+    unit : {"amount", "pct", "count", "score"}
+        How values and the axis are written: 万/亿 amounts, percentages (1.0 = 100%), whole counts
+        (a non-integer value, e.g. a usual monthly average, with one decimal), or scores (one decimal always).
     scale : {"shared", "row"}
         ``shared``: one axis for all rows. ``row``: each row's pair scaled to its own larger value, for rows
         in different units (orders vs order value); the axis is hidden and the labels give the real values.
