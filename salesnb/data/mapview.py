@@ -143,9 +143,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         lines.append(f"! {t('map_over_listed', lang, file=file, price=price, paid=paid, share=share)}")
     for file, price, quantity in proposal.shelf_priced:
         lines.append(f"! {t('map_shelf_priced', lang, file=file, price=price, quantity=quantity)}")
-    for file, price, amount, quantity, rows, gap in proposal.rounded_prices:
+    for file, kind, price, amount, quantity, rows, gap in proposal.amount_priced:  # rows: a count, or a share
         said = {"file": file, "price": price, "amount": amount, "quantity": quantity, "rows": rows, "gap": gap}
-        lines.append(f"- {t('map_rounded_price', lang, **said)}")
+        lines.append(f"{'-' if kind == 'rounded' else '!'} {t(f'map_{kind}_price', lang, **said)}")
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     orders = proposal.columns.get("orders", {})
