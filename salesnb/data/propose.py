@@ -78,7 +78,7 @@ class Proposal:
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
-    zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
+    zero_lines: list[tuple[str, str, int, float, float]] = field(default_factory=list)  # (file, quantity, rows, money)
     negative: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # (file, quantity, rows, share)
     return_lines: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> returns columns of its 红字 lines
     rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # table -> the rows it keeps (return_rows)
@@ -142,7 +142,7 @@ class Proposal:
                 out.setdefault(table, {})[column] = list(values)
         for _, column in self.unpaid_orders():
             out.setdefault("orders", {})[column] = [EMPTY]
-        for _, column, _ in self.no_op_lines():
+        for _, column, *_ in self.no_op_lines():
             out.setdefault("order_lines", {})[column] = [ZERO]
         for _, column, _ in self.refunded_orders():
             out.setdefault("orders", {})[column] = [ZERO]
@@ -180,8 +180,8 @@ class Proposal:
         orders = self.tables.get("orders")
         return [(orders, self.recognised[orders]["refund"])] if "refund" in self.recognised.get(orders, {}) else []
 
-    def no_op_lines(self) -> list[tuple[str, str, int]]:
-        """(file, quantity column, rows) of the order lines' file whose quantity and amount are both 0."""
+    def no_op_lines(self) -> list[tuple[str, str, int, float, float]]:
+        """(file, quantity column, rows, money, share) of the order lines' file's lines of quantity 0 to leave out."""
         return [note for note in self.zero_lines if self.tables.get("order_lines") == note[0]]
 
     def returned_lines(self) -> list[tuple[str, str, int, float | None]]:

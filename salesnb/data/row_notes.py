@@ -3,10 +3,11 @@
 Each function reads one file (``frame``) with the concepts :func:`~.propose.match_columns` found in it and says
 what it saw, or ``None``: a status marking cancelled orders (已取消, 交易关闭, 已拒绝) or, in a returns file,
 returns withdrawn or turned down (已取消, 驳回: left out where the file is that table), a payment time empty on unpaid
-orders, lines whose quantity and amount are both 0 (a POS export's no-op lines), orders refunded in full (amount
-0, a refund above 0), lines with a negative quantity (returns sold back at the till). The proposal turns the
-first four into ``exclude:`` rules and names the last (the data contract keeps returns in their own table): when
-they are a minority of a flat sheet's lines (an ERP's 红字), it reads them as that table (:mod:`.return_rows`).
+orders, lines of quantity 0 (a POS export's no-op lines, amount 0; or carrying money no price column prices),
+orders refunded in full (amount 0, a refund above 0), lines with a negative quantity (returns sold back at the
+till). The proposal turns the first four into ``exclude:`` rules and names the last (the data contract keeps
+returns in their own table): when they are a minority of a flat sheet's lines (an ERP's 红字), it reads them as
+that table (:mod:`.return_rows`).
 """
 
 from __future__ import annotations
@@ -79,12 +80,15 @@ def left_out(frame: pd.DataFrame, cancelled: tuple[str, list[str]] | None, unpai
     return out
 
 
-def zero_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int] | None:
-    """(quantity column, rows) of lines whose quantity is 0 and whose amount is 0 or absent, when there are some.
+def zero_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int, float, float] | None:
+    """(quantity column, rows, their amount, its share of the file's) of lines of quantity 0 to leave out, if any.
 
-    Such a line sold nothing (a POS correction, a scanned and voided item); kept, its computed unit price
-    divides by zero. When a line of quantity 0 carries money, it is no no-op line and nothing is proposed.
-    Rows another rule already leaves out (``gone``: an unpaid order's empty line) are not counted.
+    A line whose quantity and amount are both 0 sold nothing (a POS correction, a scanned and voided item); kept, its
+    computed unit price divides by zero. A line of quantity 0 carrying money is left out only where the unit price
+    is that computed one (``[金额] / [数量]``: no price column): it cannot be priced, and validation stopped every
+    report at its division by zero (55 lines of a 销售订单明细 whose 商品单价 was no price of its sales). Read from a
+    price column it is worth 0 × price and stays. The amount left out is said (0.0 for no-op lines). Rows another
+    rule already leaves out (``gone``: an unpaid order's empty line) and 合计 rows are not counted.
     """
     quantity, amount = found.get("quantity"), found.get("amount")
     if quantity is None or quantity not in frame.columns:
@@ -92,9 +96,15 @@ def zero_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> t
     zero = parse_number(frame[quantity])[0].eq(0) & ~gone
     if not zero.any() or zero.all():
         return None
-    if amount in frame.columns and not parse_number(frame.loc[zero, amount])[0].fillna(0).eq(0).all():
+    if amount not in frame.columns:
+        return quantity, int(zero.sum()), 0.0, 0.0
+    money = parse_number(frame[amount])[0].fillna(0).where(~rows_without_sales(frame)[1], 0.0)
+    held = float(money[zero].sum())
+    if money[zero].eq(0).all():
+        return quantity, int(zero.sum()), 0.0, 0.0
+    if found.get("unit_price"):
         return None
-    return quantity, int(zero.sum())
+    return quantity, int(zero.sum()), held, held / float(money[~gone].sum() or 1.0)
 
 
 def refunded_orders(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple[str, int] | None:
