@@ -209,6 +209,21 @@ ROUNDING = 0.005  # a price written to the cent is at most half a cent from the 
 CENT = 0.0099  # a row apart by a cent or more
 
 
+def _priced_rows(frame: pd.DataFrame, found: dict[str, str]) -> tuple | None:
+    """``((price, amount, quantity) columns, counts, prices, amounts)`` of a file priced without a discount column.
+
+    ``None`` when a column is missing or a discount column makes the price one before it (:func:`price_rounded`,
+    :func:`price_apart`).
+    """
+    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
+    if not (price and amount and quantity) or found.get("discount_off") or found.get("discount_paid"):
+        return None
+    if not {price, amount, quantity} <= set(frame.columns):
+        return None
+    counts = parse_number(frame[quantity])[0].to_numpy(dtype="float64")  # a count, not money
+    return (price, amount, quantity), counts, money_values(frame, price), money_values(frame, amount)
+
+
 def price_rounded(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
     """``found`` without its unit price when that price is the line total over the quantity rounded to the cent.
 
@@ -220,13 +235,10 @@ def price_rounded(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str,
     Returns the concepts and ``(price, amount, quantity, rows apart, gap of the price's total in 元)``, or
     ``found`` unchanged and ``None``. A discount column makes the price one before it: left alone.
     """
-    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
-    if not (price and amount and quantity) or found.get("discount_off") or found.get("discount_paid"):
+    read = _priced_rows(frame, found)
+    if read is None:
         return found, None
-    if not {price, amount, quantity} <= set(frame.columns):
-        return found, None
-    prices, amounts = money_values(frame, price), money_values(frame, amount)
-    counts = parse_number(frame[quantity])[0].to_numpy(dtype="float64")  # a count, not money
+    (price, amount, quantity), counts, prices, amounts = read
     judged = np.isfinite(counts) & np.isfinite(prices) & np.isfinite(amounts) & (counts != 0)
     if np.count_nonzero(judged) < LEAST_ROWS:
         return found, None
@@ -254,13 +266,10 @@ def price_apart(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, s
     price one before it: left alone. Returns the concepts and ``(price, amount, quantity, share of rows agreeing,
     gap of the price's total against the amount's)``, or ``found`` unchanged and ``None``.
     """
-    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
-    if not (price and amount and quantity) or found.get("discount_off") or found.get("discount_paid"):
+    read = _priced_rows(frame, found)
+    if read is None:
         return found, None
-    if not {price, amount, quantity} <= set(frame.columns):
-        return found, None
-    prices, amounts = money_values(frame, price), money_values(frame, amount)
-    counts = parse_number(frame[quantity])[0].to_numpy(dtype="float64")  # a count, not money
+    (price, amount, quantity), counts, prices, amounts = read
     judged = np.isfinite(counts) & np.isfinite(prices) & np.isfinite(amounts)
     judged &= (counts > 0) & (prices > 0) & (amounts > 0)
     if np.count_nonzero(judged) < LEAST_ROWS:
