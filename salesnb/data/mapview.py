@@ -109,9 +109,10 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, column, n in proposal.refunded_orders():
         refund = proposal.recognised[file]["refund"]
         lines.append(f"! {t('map_refunded', lang, file=file, amount=column, refund=refund, n=n)}")
-    for file, column, n, money, share in proposal.no_op_lines():  # money: what lines of quantity 0 carried
-        key = "map_zero_lines_money" if money else "map_zero_lines"
-        lines.append(f"! {t(key, lang, file=file, column=column, n=n, money=money, share=share)}")
+    for file, column, n, money, share, month, most in proposal.no_op_lines():  # money: what lines of 0 carried
+        key, said = ("map_zero_lines_money" if money else "map_zero_lines"), {"file": file, "column": column, "n": n}
+        worst = t("map_zero_lines_month", lang, month=month, share=most) if month else ""
+        lines.append(f"! {t(key, lang, **said, money=money, share=share, worst=worst)}")
     for file, column, n, share in proposal.returned_lines():  # what leaving them out does to revenue, when priced
         value = "" if share is None else t("map_negative_lines_share", lang, share=share)
         effect = "" if share is None or share >= 1 else t("map_negative_lines_gross", lang, over=share / (1 - share))

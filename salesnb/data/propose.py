@@ -78,7 +78,7 @@ class Proposal:
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
-    zero_lines: list[tuple[str, str, int, float, float]] = field(default_factory=list)  # (file, quantity, rows, money)
+    zero_lines: list[tuple] = field(default_factory=list)  # (file, quantity, rows, money, share, month, its share)
     negative: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # (file, quantity, rows, share)
     return_lines: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> returns columns of its 红字 lines
     rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # table -> the rows it keeps (return_rows)
@@ -180,8 +180,8 @@ class Proposal:
         orders = self.tables.get("orders")
         return [(orders, self.recognised[orders]["refund"])] if "refund" in self.recognised.get(orders, {}) else []
 
-    def no_op_lines(self) -> list[tuple[str, str, int, float, float]]:
-        """(file, quantity column, rows, money, share) of the order lines' file's lines of quantity 0 to leave out."""
+    def no_op_lines(self) -> list[tuple]:
+        """(file, quantity, rows, money, …: row_notes.zero_lines) of the order lines' file's lines of quantity 0."""
         return [note for note in self.zero_lines if self.tables.get("order_lines") == note[0]]
 
     def returned_lines(self) -> list[tuple[str, str, int, float | None]]:

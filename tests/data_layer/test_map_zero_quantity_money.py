@@ -39,7 +39,8 @@ def test_a_priceless_line_of_quantity_0_with_money_is_left_out_and_said(tmp_path
     assert proposal.mapping()["exclude"] == {"order_lines": {"数量": ["=0"]}}
     said = "\n".join(describe(proposal, check=False))
     total = sum(10.0 * (n % 4 + 1) for n in range(30) if n != 3) + 45.0  # 690 + 45 = 735
-    assert "1 行的 数量 为 0 却有金额（合计 45.00，占 6.1%）" in said and total == 735.0
+    assert "1 行的 数量 为 0 却有金额（合计 45.00，占 6.1%，2024-01 最多，占当月 17.6%）" in said
+    assert total == 735.0 and round(45 / (210 + 45), 3) == 0.176  # January: 9 lines of 21 units at 10, and 45
     lines = load_dataset(path, mapping=proposal.mapping())["order_lines"]
     assert len(lines) == 29 and float((lines["quantity"] * lines["unit_price"]).sum()) == total - 45.0
     kept = {k: v for k, v in proposal.mapping().items() if k != "exclude"}
