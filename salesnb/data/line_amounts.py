@@ -209,6 +209,21 @@ ROUNDING = 0.005  # a price written to the cent is at most half a cent from the 
 CENT = 0.0099  # a row apart by a cent or more
 
 
+def _priced_rows(frame: pd.DataFrame, found: dict[str, str]) -> tuple | None:
+    """``((price, amount, quantity) columns, counts, prices, amounts)`` of a file priced without a discount column.
+
+    ``None`` when a column is missing or a discount column makes the price one before it (:func:`price_rounded`,
+    :func:`price_apart`).
+    """
+    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
+    if not (price and amount and quantity) or found.get("discount_off") or found.get("discount_paid"):
+        return None
+    if not {price, amount, quantity} <= set(frame.columns):
+        return None
+    counts = parse_number(frame[quantity])[0].to_numpy(dtype="float64")  # a count, not money
+    return (price, amount, quantity), counts, money_values(frame, price), money_values(frame, amount)
+
+
 def price_rounded(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
     """``found`` without its unit price when that price is the line total over the quantity rounded to the cent.
 
@@ -220,13 +235,10 @@ def price_rounded(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str,
     Returns the concepts and ``(price, amount, quantity, rows apart, gap of the price's total in 元)``, or
     ``found`` unchanged and ``None``. A discount column makes the price one before it: left alone.
     """
-    price, amount, quantity = found.get("unit_price"), found.get("amount"), found.get("quantity")
-    if not (price and amount and quantity) or found.get("discount_off") or found.get("discount_paid"):
+    read = _priced_rows(frame, found)
+    if read is None:
         return found, None
-    if not {price, amount, quantity} <= set(frame.columns):
-        return found, None
-    prices, amounts = money_values(frame, price), money_values(frame, amount)
-    counts = parse_number(frame[quantity])[0].to_numpy(dtype="float64")  # a count, not money
+    (price, amount, quantity), counts, prices, amounts = read
     judged = np.isfinite(counts) & np.isfinite(prices) & np.isfinite(amounts) & (counts != 0)
     if np.count_nonzero(judged) < LEAST_ROWS:
         return found, None
@@ -242,6 +254,46 @@ def price_rounded(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str,
         int(np.count_nonzero(off >= CENT)),
         float(round(lines.sum() - sold.sum(), 2)),
     )
+
+
+def price_apart(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
+    """``found`` without its unit price when the amounts are not quantity × that price, in either direction.
+
+    Judged on :data:`LEAST_ROWS` or more rows with a positive quantity, price and amount: the two agree (within
+    :data:`.consistency.AMOUNT_TOLERANCE` and a cent) on at most ``1 -`` :data:`.match.MOSTLY` of them, and the
+    amount is above, and below, quantity × price on more than :data:`ABOVE_AT_MOST` each (a gap one way only is a
+    discount or a tax, judged by :func:`price_before_discount` and :func:`taxed_price`). A discount column makes the
+    price one before it: left alone. Returns the concepts and ``(price, amount, quantity, share of rows agreeing,
+    gap of the price's total against the amount's)``, or ``found`` unchanged and ``None``.
+    """
+    read = _priced_rows(frame, found)
+    if read is None:
+        return found, None
+    (price, amount, quantity), counts, prices, amounts = read
+    judged = np.isfinite(counts) & np.isfinite(prices) & np.isfinite(amounts)
+    judged &= (counts > 0) & (prices > 0) & (amounts > 0)
+    if np.count_nonzero(judged) < LEAST_ROWS:
+        return found, None
+    lines, sold = counts[judged] * prices[judged], amounts[judged]
+    apart = np.abs(sold - lines) > np.maximum(AMOUNT_TOLERANCE * lines, 0.01)
+    above, below = (apart & (sold > lines)).mean(), (apart & (sold < lines)).mean()
+    if 1 - apart.mean() > 1 - MOSTLY or min(above, below) <= ABOVE_AT_MOST:
+        return found, None
+    kept = {concept: column for concept, column in found.items() if concept != "unit_price"}
+    return kept, (price, amount, quantity, float(1 - apart.mean()), float(lines.sum() / sold.sum() - 1))
+
+
+def amount_priced(frame: pd.DataFrame, found: dict[str, str]) -> tuple[dict[str, str], tuple | None]:
+    """``found`` without its unit price when the line is priced by its amount: why, as ``(kind, *judgement)``.
+
+    ``("rounded", ...)`` from :func:`price_rounded`, ``("apart", ...)`` from :func:`price_apart`; ``None`` when
+    the price stays.
+    """
+    for kind, judge in (("rounded", price_rounded), ("apart", price_apart)):
+        kept, judged = judge(frame, found)
+        if judged is not None:
+            return kept, (kind, *judged)
+    return found, None
 
 
 def quoted_list_price(frame: pd.DataFrame, found: dict[str, str]) -> dict[str, str]:

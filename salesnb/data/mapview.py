@@ -109,7 +109,10 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, column, n in proposal.refunded_orders():
         refund = proposal.recognised[file]["refund"]
         lines.append(f"! {t('map_refunded', lang, file=file, amount=column, refund=refund, n=n)}")
-    lines += [f"! {t('map_zero_lines', lang, file=f, column=c, n=n)}" for f, c, n in proposal.no_op_lines()]
+    for file, column, n, money, share, month, most in proposal.no_op_lines():  # money: what lines of 0 carried
+        key, said = ("map_zero_lines_money" if money else "map_zero_lines"), {"file": file, "column": column, "n": n}
+        worst = t("map_zero_lines_month", lang, month=month, share=most) if month else ""
+        lines.append(f"! {t(key, lang, **said, money=money, share=share, worst=worst)}")
     for file, column, n, share in proposal.returned_lines():  # what leaving them out does to revenue, when priced
         value = "" if share is None else t("map_negative_lines_share", lang, share=share)
         effect = "" if share is None or share >= 1 else t("map_negative_lines_gross", lang, over=share / (1 - share))
@@ -143,9 +146,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
         lines.append(f"! {t('map_over_listed', lang, file=file, price=price, paid=paid, share=share)}")
     for file, price, quantity in proposal.shelf_priced:
         lines.append(f"! {t('map_shelf_priced', lang, file=file, price=price, quantity=quantity)}")
-    for file, price, amount, quantity, rows, gap in proposal.rounded_prices:
+    for file, kind, price, amount, quantity, rows, gap in proposal.amount_priced:  # rows: a count, or a share
         said = {"file": file, "price": price, "amount": amount, "quantity": quantity, "rows": rows, "gap": gap}
-        lines.append(f"- {t('map_rounded_price', lang, **said)}")
+        lines.append(f"{'-' if kind == 'rounded' else '!'} {t(f'map_{kind}_price', lang, **said)}")
     for table, column, user, share in proposal.varying:
         lines.append(f"- {t('map_varying', lang, table=table, column=column, user=user, share=share)}")
     orders = proposal.columns.get("orders", {})

@@ -196,7 +196,7 @@ def tables_from(
     price, list_price = _net_prices(found)
     lines |= {"unit_price": price, "list_price": list_price, "unit_cost": _unit_cost(found, quantity)}
     customers = {"customer_id": customer, "customer_name": found.get("customer_name"), "region": region}
-    customers["industry"] = found.get("industry")
+    customers |= {"industry": found.get("industry"), "acquisition_channel": found.get("acquisition_channel")}
     products = {"product_id": product, "product_name": found.get("product_name")}
     products |= {"product_line": found.get("product_line"), "spec": found.get("spec")}
     if not (found.get("order_id") or found.get("order_date")):  # a product catalogue: its prices are list prices

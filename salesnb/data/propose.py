@@ -27,9 +27,9 @@ from .expressions import column_names, evaluate_text, is_text, parse_expression
 from .header_rows import no_header
 from .invoice_files import invoice_tables
 from .line_amounts import (
+    amount_priced,
     list_prices,
     order_total,
-    price_rounded,
     quoted_list_price,
     shelf_price,
     taxed_price,
@@ -78,7 +78,7 @@ class Proposal:
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
-    zero_lines: list[tuple[str, str, int]] = field(default_factory=list)  # (file, quantity column, rows of 0 and 0)
+    zero_lines: list[tuple] = field(default_factory=list)  # (file, quantity, rows, money, share, month, its share)
     negative: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # (file, quantity, rows, share)
     return_lines: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> returns columns of its 红字 lines
     rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # table -> the rows it keeps (return_rows)
@@ -95,7 +95,7 @@ class Proposal:
     list_priced: list[tuple[str, str, str, str, float, float]] = field(default_factory=list)  # line_amounts, by file
     shelf_priced: list[tuple[str, str, str]] = field(default_factory=list)  # (file, list price read as sold, quantity)
     over_listed: list[tuple[str, str, str, str | None, float]] = field(default_factory=list)  # line_amounts, by file
-    rounded_prices: list[tuple[str, str, str, str, int, float]] = field(default_factory=list)  # line_amounts, by file
+    amount_priced: list[tuple] = field(default_factory=list)  # (file, "rounded" or "apart", …): line_amounts
     taxed_prices: list[tuple[str, str, str, str, str | None, float]] = field(default_factory=list)  # line_amounts
     catalogue_priced: bool = False  # order lines without a price, valued at products.list_price (a star schema)
     order_totals: list[tuple[str, str]] = field(default_factory=list)  # (file, amount column holding order totals)
@@ -142,7 +142,7 @@ class Proposal:
                 out.setdefault(table, {})[column] = list(values)
         for _, column in self.unpaid_orders():
             out.setdefault("orders", {})[column] = [EMPTY]
-        for _, column, _ in self.no_op_lines():
+        for _, column, *_ in self.no_op_lines():
             out.setdefault("order_lines", {})[column] = [ZERO]
         for _, column, _ in self.refunded_orders():
             out.setdefault("orders", {})[column] = [ZERO]
@@ -180,8 +180,8 @@ class Proposal:
         orders = self.tables.get("orders")
         return [(orders, self.recognised[orders]["refund"])] if "refund" in self.recognised.get(orders, {}) else []
 
-    def no_op_lines(self) -> list[tuple[str, str, int]]:
-        """(file, quantity column, rows) of the order lines' file whose quantity and amount are both 0."""
+    def no_op_lines(self) -> list[tuple]:
+        """(file, quantity, rows, money, …: row_notes.zero_lines) of the order lines' file's lines of quantity 0."""
         return [note for note in self.zero_lines if self.tables.get("order_lines") == note[0]]
 
     def returned_lines(self) -> list[tuple[str, str, int, float | None]]:
@@ -305,8 +305,8 @@ def _candidates(
     proposal.over_listed += [(name, *over)] if over else []
     found, shelf = (found, None) if totals or own else shelf_price(found)  # 零售价 alone: the price sold at
     proposal.shelf_priced += [(name, *shelf)] if shelf else []
-    found, rounded = (found, None) if totals or own or listed else price_rounded(frame, found)  # 无税单价 to the cent
-    proposal.rounded_prices += [(name, *rounded)] if rounded else []
+    found, by_amount = (found, None) if totals or own or listed else amount_priced(frame, found)  # 无税单价 to the cent
+    proposal.amount_priced += [(name, *by_amount)] if by_amount else []
     tables, missing = ({"targets": wide[0]}, {}) if wide else tables_from(found)
     if totals:
         lines, lacking = tables_from({k: v for k, v in found.items() if k != "amount"})

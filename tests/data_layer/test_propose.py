@@ -456,7 +456,11 @@ def test_map_leaves_out_no_op_lines_and_names_the_returns(tmp_path: Path) -> Non
     ds = load_dataset(tmp_path / "pos.csv", mapping=proposal.mapping(), validate=False)
     assert ds.tables["order_lines"]["quantity"].tolist() == [2.0, -1.0, 1.0]  # the no-op line left out
     (tmp_path / "pos.csv").write_text(POS_LINES.replace("P2,0,0", "P2,0,5"), encoding="utf-8")  # money on it
-    assert "exclude" not in propose_mapping(tmp_path / "pos.csv").mapping()
+    proposal = propose_mapping(tmp_path / "pos.csv")  # priced 金额 ÷ 数量: no price for it, left out and said
+    assert proposal.mapping()["exclude"] == {"order_lines": {"数量": ["=0"]}}
+    assert "1 行的 数量 为 0 却有金额（合计 5.00，占 20.0%，2018-01 最多，占当月 20.0%）" in "\n".join(
+        describe(proposal, "zh")
+    )
 
 
 def test_columns_are_recognised_word_by_word_and_by_their_contents() -> None:
