@@ -14,7 +14,7 @@ import yaml
 
 from ..i18n import joined, t
 from . import validation
-from .dataset import joined_name
+from .dataset import EMPTY, joined_name
 from .draft import candidates, closest_file, draft_proposal, draft_text, file_orders
 from .loading import SHEET, load_dataset
 from .match import headcount
@@ -109,8 +109,9 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     for file, column, n in proposal.refunded_orders():
         refund = proposal.recognised[file]["refund"]
         lines.append(f"! {t('map_refunded', lang, file=file, amount=column, refund=refund, n=n)}")
-    for file, column, n, money, share, month, most in proposal.no_op_lines():  # money: what lines of 0 carried
-        key, said = ("map_zero_lines_money" if money else "map_zero_lines"), {"file": file, "column": column, "n": n}
+    for file, column, n, money, share, month, most, condition in proposal.no_op_lines():  # money: what they carried
+        key = "map_blank_lines" if condition == EMPTY else "map_zero_lines_money" if money else "map_zero_lines"
+        said = {"file": file, "column": column, "n": n}
         worst = t("map_zero_lines_month", lang, month=month, share=most) if month else ""
         lines.append(f"! {t(key, lang, **said, money=money, share=share, worst=worst)}")
     for file, column, n, share in proposal.returned_lines():  # what leaving them out does to revenue, when priced

@@ -78,7 +78,7 @@ class Proposal:
     one_unit: list[str] = field(default_factory=list)  # files whose rows are read as one unit each (no quantity)
     cancelled: list[tuple[str, str, list[str]]] = field(default_factory=list)  # (file, status column, values)
     unpaid: list[tuple[str, str]] = field(default_factory=list)  # (file, payment time column with empty cells)
-    zero_lines: list[tuple] = field(default_factory=list)  # (file, quantity, rows, money, share, month, its share)
+    zero_lines: list[tuple] = field(default_factory=list)  # (file, quantity, rows, money, share, month, its, "=0"/"")
     negative: list[tuple[str, str, int, float | None]] = field(default_factory=list)  # (file, quantity, rows, share)
     return_lines: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> returns columns of its 红字 lines
     rows: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # table -> the rows it keeps (return_rows)
@@ -142,14 +142,14 @@ class Proposal:
                 out.setdefault(table, {})[column] = list(values)
         for _, column in self.unpaid_orders():
             out.setdefault("orders", {})[column] = [EMPTY]
-        for _, column, *_ in self.no_op_lines():
-            out.setdefault("order_lines", {})[column] = [ZERO]
+        for _, column, *_, condition in self.no_op_lines():  # quantity 0, or none at all
+            out.setdefault("order_lines", {}).setdefault(column, []).append(condition)
         for _, column, _ in self.refunded_orders():
             out.setdefault("orders", {})[column] = [ZERO]
         for file, rules in self.side_rules:  # a pipeline's deals not won are no orders, an undated one no deal
-            for table in (t for t in rules if self.tables.get(t) == file):
-                out.setdefault(table, {}).update(rules[table])
-        return out
+            for table, column in ((t, c) for t in rules if self.tables.get(t) == file for c in rules[t]):
+                out.setdefault(table, {}).setdefault(column, []).extend(rules[table][column])  # beside, not over
+        return {table: {c: list(dict.fromkeys(v)) for c, v in rules.items()} for table, rules in out.items()}
 
     def unpriced(self) -> bool:
         """Whether the orders have neither an amount nor priced order lines: every sale would count as 0.

@@ -199,3 +199,24 @@ def test_a_refund_lists_own_status_column_is_read_before_the_orders(tmp_path: Pa
     report = open_report(str(folder), "2026-09", mapping_path=_saved(tmp_path, mapping))
     rates = product.returns_frame(report).set_index("product_id")
     assert rates.loc["A001", "units_returned"] == 3 and rates.loc["A001", "return_rate"] == pytest.approx(3 / 40)
+    assert rates.loc["A001", "units_returned"] == 3 and rates.loc["A001", "return_rate"] == pytest.approx(3 / 40)
+
+
+def test_stray_lines_without_a_quantity_are_left_out_beside_the_no_op_lines_and_the_returns(tmp_path: Path) -> None:
+    """One freight line of 10 lines has no 数量 (TPC-DS's ERP export: 2,272 of 514,000): validate refused the whole
+    export for it; the proposal leaves it out, says what it was worth, and keeps the other rules on 数量 with it."""
+    freight = "销售出库,XS005,,2026-09-12,C2,F001,运费,,,50,"
+    no_op = "销售出库,XS004,,2026-09-10,C1,B002,传感器,0,40,0,"
+    path = _write(tmp_path, [*SALES, freight, no_op, *RETURNS])
+    proposal = propose_mapping(path)
+    assert proposal.mapping()["exclude"] == {"order_lines": {"数量": ["=0", "", "<0"]}}
+    text = "\n".join(describe(proposal, "zh"))
+    share = 50 / (REVENUE + 50 - 380)  # of the sheet's net amount (the returns' lines are negative)
+    assert (
+        f"1 行的 数量 为空（运费、备注行或漏填；金额 50.00，占 {share:.1%}，2026-09 最多，占当月 {share:.1%}）" in text
+    )
+    ds = load_dataset(path, mapping=proposal.mapping())  # validates
+    assert float(ds["orders"]["amount"].sum()) == REVENUE and len(ds["order_lines"]) == 6
+    many = [*SALES[:3], *(row.replace(",10,100,", ",,100,").replace(",5,40,", ",,40,") for row in SALES[3:])]
+    exclude = propose_mapping(_write(tmp_path, many, name="多.csv")).mapping().get("exclude", {})
+    assert "" not in exclude.get("order_lines", {}).get("数量", [])  # half the lines: the sheet's habit, not strays
