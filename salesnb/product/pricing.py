@@ -281,10 +281,19 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
         item = finding(
             report, "margin_erosion", scoped(report, row.scope, {"product_line": row.product_line}), values,
             metric="gross_margin", value=row.margin, baseline=row.like_for_like_baseline, effect=row.margin_effect,
-            angle=NAME, severity=_severity(report, row.margin_effect, row.margin_z),
+            angle=NAME, severity=_severity(report, row.margin_effect, row.margin_z), action_key=_cause_action(row),
         )  # fmt: skip
         found.append((row.scope, ("margin", row.product_line), item))
     return prefer_regions(found)
+
+
+def _cause_action(row: Any) -> str:
+    """What to do about a margin's fall: the cost's (purchasing), the price's (approvals), or find out which."""
+    if pd.isna(row.margin_cost_points):
+        return "finding_margin_erosion_action"
+    if row.margin_cost_points * 100 < 0.5:
+        return "finding_margin_erosion_price_action"
+    return "finding_margin_erosion_cost_action"
 
 
 def _cost_part(row: Any, lang: str) -> str:

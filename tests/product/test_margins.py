@@ -77,6 +77,7 @@ def test_a_cost_rise_under_scattered_prices_is_read_on_its_cost_part(tmp_path):
     assert whole < 1.0 and check["margin_z"] > 3 and check["margin_flagged"]
     (found,) = [f for f in product.angle_findings(report) if f["code"] == "margin_erosion"]
     assert "同口径下降 8.9 个百分点，单位成本上涨拉低 8.9 个百分点）" in found["detail"]
+    assert found["action"].startswith("与采购核对本月哪些产品的进货成本上涨")  # the cause's action
 
 
 def test_a_usual_resting_on_one_order_cannot_confirm_a_fall(tmp_path):
