@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import stats
+from .. import evidence, stats
 from ..data import facts
 from ..data.facts import size_band_labels
 from ..data.grouping import aggregate
@@ -80,7 +80,8 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
     points, fdr, least, times = thr["share_shift_points"], thr["fdr"], thr["min_count"], thr["share_shift_ratio"]
     p_up = np.fmax(frame["p_rise"], frame["p_count_rise"]).to_numpy(dtype=float)
     p_down = np.fmax(frame["p_drop"], frame["p_count_drop"]).to_numpy(dtype=float)
-    q = stats.bh_adjust(np.concatenate([p_up, p_down]))
+    floor = _min_p(frame["leads"], frame["usual_share"] * base_total, total, base_total, len(months))
+    q = evidence.tarone_q_values(np.concatenate([p_up, p_down]), np.concatenate(floor), fdr)
     frame["q_rise"], frame["q_drop"] = q[: len(frame)], q[len(frame) :]
     odds, usual_odds = _odds(frame["share"]), _odds(frame["usual_share"])  # against the other sources
     moved_up = (frame["change"] >= points) | (odds >= times * usual_odds)  # 6% → 15%: a campaign
@@ -89,6 +90,30 @@ def source_mix_frame(report: Report) -> pd.DataFrame:
     drop = moved_down & (frame["q_drop"] < fdr) & (frame["usual_leads"] - frame["leads"] >= least)
     frame["flagged"] = np.where(rise, "rise", np.where(drop, "drop", ""))
     return frame.sort_values(["leads", "source"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _min_p(
+    leads: pd.Series, base_leads: pd.Series, total: int, base_total: int, months: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The smallest p-value each source's rise and drop could give with its leads (for Tarone's family).
+
+    Given the source's leads of the month and the usual months together (``leads + base_leads``) and each side's
+    total, the share's Fisher test and the count's test (:func:`salesnb.stats.count_rise`) are lowest together
+    when as many of them as can be fall in the month (a rise) or in the usual months (a drop): a source of four
+    leads in seven months cannot confirm a rise or a drop among a dozen sources, and would only dilute those that
+    can (a source tripling as the whole region's leads doubled went unconfirmed, q 0.066 over 14 tests).
+    """
+    up, down = [], []
+    for own, base in zip(leads.to_numpy(dtype=float), np.nan_to_num(base_leads.to_numpy(dtype=float)), strict=True):
+        every = int(round(own + base))
+        hi, lo = min(every, total), max(0, every - base_total)
+        up.append(
+            max(stats.fisher(hi, total, every - hi, base_total, "greater"), stats.count_rise(hi, every - hi, months))
+        )
+        down.append(
+            max(stats.fisher(lo, total, every - lo, base_total, "less"), stats.count_drop(lo, every - lo, months))
+        )
+    return np.array(up, dtype=float), np.array(down, dtype=float)
 
 
 def _odds(share: pd.Series) -> pd.Series:

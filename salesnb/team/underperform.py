@@ -19,7 +19,7 @@ from ..display.formatting import format_amount, format_amounts, format_chance, f
 from ..display.panel import Panel, needs
 from ..findings import finding
 from ..i18n import t
-from ..periods import ALL
+from ..periods import ALL, month_end
 from ..report import Report, scope_memo
 from .common import absent_months, company_shows, month_rows, peer_expectation, rep_months, revenue_peers, unusual
 
@@ -57,12 +57,12 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now = month_rows(report, report.period)
     if now is None:
         return pd.DataFrame(columns=list(COLUMNS))
-    targeted = now["target"].notna() & (now["target"] > 0)
-    now = (now[targeted] if report.ds.has("targets") else now[now["revenue"] > 0]).copy()
-    if now.empty:
-        return pd.DataFrame(columns=list(COLUMNS))
     history = report.history(settings["own_months"])
     revenue = months["revenue"].unstack("month")
+    targeted = now["target"].notna() & (now["target"] > 0)
+    now = (now[targeted] if report.ds.has("targets") else _on_team(report, now, revenue, history)).copy()
+    if now.empty:
+        return pd.DataFrame(columns=list(COLUMNS))
     counts = months["orders"].unstack("month").reindex(columns=history)
     usual = counts.fillna(0.0).where(counts.fillna(0.0).gt(0).cummax(axis=1)).mean(axis=1)
     totals = not report.orders_counted  # rows that total a month: no orders, the revenue's spread alone
@@ -92,6 +92,30 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["label"] = [rep_label(report.ds, r, report.lang) for r in now["rep_id"]]
     now = now.sort_values(["attainment", "change", "rep_id"], kind="stable").reset_index(drop=True)
     return now[list(COLUMNS)]
+
+
+def _on_team(report: Report, now: pd.DataFrame, revenue: pd.DataFrame, history: list[str]) -> pd.DataFrame:
+    """Without targets, the reps to judge: ``now``'s reps who sold, and a row of nothing per rep idle this month.
+
+    Idle: the rep sold in ``history`` and again after the period but not in it. A rep whose month went to nothing
+    is the deepest fall, not a rep off the team: the orders table has no row for the month, yet the rep's sales
+    before and after show the rep was there (the leave date, where known, says otherwise). At the data's last
+    month a rep without sales cannot be told from one who left and is not judged.
+    """
+    selling = now[now["revenue"] > 0]
+    later = [m for m in revenue.columns if m > report.period]
+    before = [m for m in history if m in revenue.columns]
+    if not later or not before:
+        return selling
+    sold = revenue.fillna(0.0).gt(0)
+    left = pd.to_datetime(rep_info(report.ds)["leave_date"].reindex(revenue.index)) < month_end(report.period)
+    there = revenue.index[sold[before].any(axis=1) & sold[later].any(axis=1) & ~left.to_numpy()]
+    kept = now[(now["revenue"] > 0) | now.index.isin(there)]  # a month of returns only: its own (negative) row
+    idle = there[~there.isin(now.index)]
+    if idle.empty:
+        return kept
+    empty = pd.DataFrame({"revenue": 0.0, "orders": 0.0, "target": np.nan}, index=idle).reindex(columns=now.columns)
+    return pd.concat([kept, empty.astype(now.dtypes.to_dict())]).rename_axis(now.index.name)
 
 
 def _lumpy_p(report: Report, expect: pd.DataFrame, usual: pd.Series, history: list[str]) -> pd.Series:

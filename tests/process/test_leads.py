@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from process.helpers import (
     HISTORY,
@@ -219,3 +220,28 @@ def test_a_source_with_every_lead_has_no_odds_against_the_others():
 
     odds = _odds(pd.Series([0.1, 0.5, 1.0]))
     assert odds.iloc[0] == pytest.approx(1 / 9) and odds.iloc[1] == pytest.approx(1.0) and np.isnan(odds.iloc[2])
+
+
+def test_sources_too_small_to_confirm_do_not_dilute_a_campaign(tmp_path):
+    """Six months of 10 线上广告 and 10 电话营销 leads a month, and four sources of one lead each (120 + 4 = 124). In
+    October 线上广告 brings 27 of 37: share 73% against 48%, Fisher p = 0.0066 (the counts: far lower). Over all 12
+    tests (6 sources × rise and drop) BH gives q = 12 × 0.0066 = 0.079: unconfirmed. A source of one lead cannot
+    confirm either way (its smallest p: 37/161 for a rise, 6/7 for a drop), so Tarone's family at fdr 0.05 is the
+    4 tests of the two large sources (their smallest p far below 0.05/4): q = 4 × 0.0066 = 0.026, a rise."""
+    tb = Tables()
+    for month in HISTORY:
+        for j in range(10):
+            tb.lead(f"A{month}{j}", ts(month, 1 + j), "线上广告")
+            tb.lead(f"B{month}{j}", ts(month, 1 + j), "电话营销")
+    for k, source in enumerate(["展会", "抖音", "转介绍", "自然流量"]):
+        tb.lead(f"S{k}", ts(HISTORY[k], 20), source)
+    for j in range(27):
+        tb.lead(f"A{j}", ts("2026-10", 1 + j), "线上广告")
+    for j in range(10):
+        tb.lead(f"B{j}", ts("2026-10", 1 + j), "电话营销")
+    mix = process.source_mix_frame(rep(tb.write(tmp_path / "campaign"))).set_index("source")
+    fisher = stats.fisher_exact([[27, 10], [60, 64]], alternative="greater").pvalue
+    assert fisher == pytest.approx(0.0066, abs=1e-4) and mix.at["线上广告", "p_rise"] == pytest.approx(fisher)
+    assert mix.at["线上广告", "q_rise"] == pytest.approx(4 * fisher) and mix.at["线上广告", "flagged"] == "rise"
+    assert (mix.loc[["展会", "抖音", "转介绍", "自然流量"], ["q_rise", "q_drop"]] == 1).all().all()
+    assert (mix.drop(index="线上广告")["flagged"] == "").all()

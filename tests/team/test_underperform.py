@@ -277,3 +277,30 @@ def test_a_rep_who_stopped_selling_is_gone_from_that_month_but_the_last_month_ca
     gone = absent_months(report, revenue)
     assert gone.loc["R2"].tolist() == [False, False, True, False]  # 2026-10 is the data's last month
     assert not gone.loc["R1"].any()
+
+
+def test_without_targets_a_rep_whose_month_went_to_nothing_is_judged(tmp_path):
+    """No targets, no reps table: R1 sells 18 orders of 100 a month from 2026-06 but none in 2026-09, and 18 in
+    2026-10. The orders have no row of R1 for September, yet R1 sold before and after: the deepest fall, not a rep
+    off the team. Expected 1,800 (level 1,800 × the peers' factor 1); p the chance of no order at all when 18 are
+    usual, e^-18 (the Poisson count; all orders alike); q over the 4 reps tested, 4 e^-18. The same empty month as
+    the data's last month cannot be told from a rep who left and is not judged."""
+    usual = {"R1": 18, "R2": 3, "R5": 6, "R6": 6}
+    months = ["2026-06", *MONTHS]  # from 2026-06: three months' tenure at 2026-09
+    sales = {(rep, m): [100] * n for rep, n in usual.items() for m in months if (rep, m) != ("R1", "2026-09")}
+    tables = build([(rep, "华东", "") for rep in usual], sales, {})
+    del tables["reps"]
+    report = open_tiny(tmp_path, tables, period="2026-09")
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R1", "revenue"] == 0 and frame.loc["R1", "orders"] == 0
+    assert frame.loc["R1", "expected"] == pytest.approx(1800) and frame.loc["R1", "change"] == -1
+    assert frame.loc["R1", "p_value"] == pytest.approx(math.exp(-18), rel=1e-9)
+    assert frame.loc["R1", "q_value"] == pytest.approx(4 * math.exp(-18), rel=1e-9)
+    assert list(frame.index[frame["flagged"]]) == ["R1"]
+    (f,) = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    assert f["value"] == 0 and f["effect"] == pytest.approx(1800) and f["severity"] == "high"
+    last = {k: v for k, v in sales.items() if k[1] != "2026-10"} | {("R1", "2026-09"): [100] * 18}
+    last |= {(rep, "2026-10"): [100] * n for rep, n in usual.items() if rep != "R1"}
+    tables = build([(rep, "华东", "") for rep in usual], last, {})
+    del tables["reps"]
+    assert "R1" not in set(team.underperform_frame(open_tiny(tmp_path / "last", tables))["rep_id"])
