@@ -75,7 +75,7 @@ def line_falls(
         wanted = pd.MultiIndex.from_arrays(keys, names=table.index.names) if len(keys) > 1 else pd.Index(keys[0])
         found = table.reindex(wanted)
         left = found[read].to_numpy() - own_divisor
-        sure = left > 1e-9 * np.abs(found[read].to_numpy())  # others' revenue, not a rounding residue
+        sure = left > 1e-9 * np.abs(found[read].to_numpy())  # others' revenue (or units), not a rounding residue
         return np.where(sure, (found["cost"].to_numpy() - own_cost) / np.where(sure, left, 1.0), np.nan)
 
     region = coded(ds).labels["region"].take(np.maximum(coded(ds).codes["region"][at], 0)).to_numpy(dtype=object)
@@ -153,7 +153,11 @@ def margin_test(report: Report, at: np.ndarray, data: pd.DataFrame, now: np.ndar
       ``margin_se`` its standard error: this month's orders' scatter and the error of each channel's usual level
       (:func:`~salesnb.product.discounts.shift_test`), from the spread of orders measured alike (:func:`_spread`);
     - ``margin_z`` — shift ÷ se on Student's t with the spread's degrees of freedom, as a normal z
-      (:func:`~salesnb.product.discounts.normal_z`); ``margin_orders`` — this month's orders compared.
+      (:func:`~salesnb.product.discounts.normal_z`), for the whole fall and for its cost part (the same test on
+      :func:`line_falls` ``cost_part``), joined by Bonferroni (twice the smaller p): either may confirm it, a cost
+      rise under scattered prices or a price cut without a list price; ``margin_orders`` — this month's orders
+      compared; ``margin_cost_points`` — the cost part's revenue-weighted fall (what the finding names as the
+      cause; NaN where rows total a month: no unit cost, and only the whole fall is tested).
     """
     sums, test = _fall_test(report, at, data, now, line_falls(report, at, data, now))
     z, cost_points = test["z"], pd.Series(np.nan, index=sums.index)

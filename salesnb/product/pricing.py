@@ -127,7 +127,8 @@ def price_check(report: Report) -> pd.DataFrame:
       month-to-month mix) is not erosion but a cost rise or a price cut is. ``margin_points`` = the
       revenue-weighted average fall, ``margin_z`` = the average order's fall against the trailing orders' (measured
       against the same usual margins), on Student's t (``margin_shift``, ``margin_se``,
-      ``margin_orders``), ``compared_share`` the compared lines' share of the revenue behind ``margin``,
+      ``margin_orders``), the whole fall's and its unit cost's part's joined (``margin_cost_points`` the latter's
+      size: the finding's cause), ``compared_share`` the compared lines' share of the revenue behind ``margin``,
       ``like_for_like_baseline`` = margin + points × that share (this month's mix at the usual product margins,
       a product without one at its own: the points are over the compared lines only, so added whole to the
       line's margin they gave a usual above every product's margin when few lines compared).
