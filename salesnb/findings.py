@@ -346,10 +346,20 @@ def all_findings(report: Any) -> list[dict[str, Any]]:
 
 
 def findings_panel(
-    findings: list[dict[str, Any]], lang: str = "zh", *, limit: int | None = None, show_angle: bool = False
+    findings: list[dict[str, Any]],
+    lang: str = "zh",
+    *,
+    limit: int | None = None,
+    show_angle: bool = False,
+    in_order: bool = False,
 ) -> FindingsPanel:
-    """Ranked findings as a panel: an ordered list (severity badge, title, detail, action) and a table."""
-    ranked = rank_findings(findings)[:limit] if limit else rank_findings(findings)
+    """Ranked findings as a panel: an ordered list (severity badge, title, detail, action) and a table.
+
+    ``in_order``: ``findings`` come in their order already (the executive summary's causes, ranked by the gravest
+    finding of their tree): kept, not ranked again by their own severity.
+    """
+    ordered = list(findings) if in_order else rank_findings(findings)
+    ranked = ordered[:limit] if limit else ordered
     frame = findings_frame(ranked)
     table = pd.DataFrame(
         {

@@ -350,7 +350,7 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
     limit = int(report.config["report"]["top_n"])
     folded = cause_tree.fold(found)
     top = [f for depth, f in folded if depth == 0][:limit]
-    panel = findings_panel(top, lang, show_angle=True)
+    panel = findings_panel(top, lang, show_angle=True, in_order=True)  # fold's order: a cause with a high symptom
     symptoms: dict[str, list[tuple[int, dict[str, Any]]]] = {}
     root = None
     for depth, f in folded:

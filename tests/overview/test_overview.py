@@ -164,6 +164,22 @@ def test_executive_summary_cuts_to_top_n_roots():
     assert set(panel.frame["root"]) == {f["id"] for f in panel.findings}
 
 
+def test_executive_summary_lists_a_cause_by_the_gravest_finding_of_its_tree():
+    """ALL 2026-10: the 展会 source shift (medium) explains a high stock surge at 技术交流: it stands with the high
+    causes, before the medium company fall of 269万 at stake, as the fold ranks it (the list re-ranked it by its
+    own severity: sixth, after two medium-only causes)."""
+    from salesnb import cause_tree
+    from salesnb.findings import all_findings
+
+    rep = open_report("", "2026-10", "ALL")
+    panel = overview.executive_summary_panel(rep)
+    roots = [f for depth, f in cause_tree.fold(all_findings(rep)) if depth == 0][: rep.config["report"]["top_n"]]
+    assert [f["id"] for f in panel.findings] == [f["id"] for f in roots]
+    codes = [f["code"] for f in panel.findings]
+    assert codes.index("lead_source_shift") < codes.index("region_underperform")
+    assert [f["id"] for f in panel.findings] == list(panel.frame.loc[panel.frame["depth"] == 0, "id"])
+
+
 def test_followup_panel_lists_last_months_roots():
     rep = open_report("", "2026-10", "ALL")
     panel = overview.followup_panel(rep)
