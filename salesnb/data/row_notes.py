@@ -104,13 +104,11 @@ def zero_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> t
     if amount not in frame.columns:
         return quantity, int(zero.sum()), 0.0, 0.0, "", 0.0, ZERO
     money = parse_number(frame[amount])[0].fillna(0).where(~rows_without_sales(frame)[1], 0.0).where(~gone, 0.0)
-    held = float(money[zero].sum())
     if money[zero].eq(0).all():
         return quantity, int(zero.sum()), 0.0, 0.0, "", 0.0, ZERO
     if found.get("unit_price"):
         return None
-    share = held / float(money.sum() or 1.0)
-    return quantity, int(zero.sum()), held, share, *_worst_month(frame, found, money, zero), ZERO
+    return quantity, int(zero.sum()), *_held(frame, found, money, zero), ZERO
 
 
 def blank_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> tuple | None:
@@ -134,9 +132,13 @@ def blank_lines(frame: pd.DataFrame, found: dict[str, str], gone: pd.Series) -> 
     if amount not in frame.columns:
         return quantity, int(blank.sum()), 0.0, 0.0, "", 0.0, EMPTY
     money = parse_number(frame[amount])[0].fillna(0).where(counted, 0.0)
-    held = float(money[blank].sum())
-    share = held / float(money.sum() or 1.0)
-    return quantity, int(blank.sum()), held, share, *_worst_month(frame, found, money, blank), EMPTY
+    return quantity, int(blank.sum()), *_held(frame, found, money, blank), EMPTY
+
+
+def _held(frame: pd.DataFrame, found: dict[str, str], money: pd.Series, part: pd.Series) -> tuple:
+    """(amount, its share of ``money``, the month it weighs most in, that share) of the rows ``part`` left out."""
+    held = float(money[part].sum())
+    return held, held / float(money.sum() or 1.0), *_worst_month(frame, found, money, part)
 
 
 def _worst_month(frame: pd.DataFrame, found: dict[str, str], money: pd.Series, part: pd.Series) -> tuple[str, float]:

@@ -288,22 +288,28 @@ def margin_erosion(report: Report) -> list[dict[str, Any]]:
     return prefer_regions(found)
 
 
+def _cause(row: Any) -> str | None:
+    """Why a line's margin fell: ``"cost"``, ``"price"``, or ``None`` where rows total a month (no unit cost).
+
+    Cost where its unit costs took half a point or more off (:func:`~.margins.line_falls`' cost part).
+    """
+    if pd.isna(row.margin_cost_points):
+        return None
+    return "price" if row.margin_cost_points * 100 < 0.5 else "cost"
+
+
 def _cause_action(row: Any) -> str:
     """What to do about a margin's fall: the cost's (purchasing), the price's (approvals), or find out which."""
-    if pd.isna(row.margin_cost_points):
-        return "finding_margin_erosion_action"
-    if row.margin_cost_points * 100 < 0.5:
-        return "finding_margin_erosion_price_action"
-    return "finding_margin_erosion_cost_action"
+    cause = _cause(row)
+    return f"finding_margin_erosion_{cause}_action" if cause else "finding_margin_erosion_action"
 
 
 def _cost_part(row: Any, lang: str) -> str:
-    """What the products' unit costs did to the fall (:func:`~.margins.line_falls`' cost part): the cause."""
-    if pd.isna(row.margin_cost_points):  # month totals: no unit cost
+    """What the products' unit costs did to the fall, in the finding's detail."""
+    cause = _cause(row)
+    if cause is None:
         return ""
-    if row.margin_cost_points * 100 < 0.5:
-        return t("prod_margin_price_part", lang)
-    return t("prod_margin_cost_part", lang, points=_points(row.margin_cost_points))
+    return t(f"prod_margin_{cause}_part", lang, points=_points(row.margin_cost_points))
 
 
 @needs("order_lines")
