@@ -37,9 +37,12 @@ def partial_note(ds: Dataset, lang: str, period: str, day: int) -> str:
     """``⚠ 2016-12 是不完整月 …`` naming the tables of ``ds`` a partial month through ``day`` is read by.
 
     The data's first month (an export of a few days) has no baseline to cut to the same days: it says so instead.
+    A last day left out as exported before it ended (:func:`~.data.facts.cut_last_day`) is named after it.
     """
+    cut = facts.cut_last_day(ds)
+    told = "" if cut is None else (" " if lang == "en" else "") + t("partial_cut_day", lang, **cut)
     if opens_the_data(ds, period):
-        return t("partial_note_first", lang, period=period, day=day)
+        return t("partial_note_first", lang, period=period, day=day) + told
 
     def listed(tables: tuple[str, ...], kind: str) -> str:
         names = [t(f"partial_{kind}_{name}", lang) for name in tables if ds.has(name)]
@@ -50,7 +53,7 @@ def partial_note(ds: Dataset, lang: str, period: str, day: int) -> str:
         extras += t("partial_at_day", lang, tables=listed(AT_DAY, "at"), day=day)
     if listed(PRORATED, "pro"):
         extras += t("partial_prorated", lang, tables=listed(PRORATED, "pro"))
-    return t("partial_note", lang, period=period, day=day, tables=listed(CUT, "cut"), extras=extras)
+    return t("partial_note", lang, period=period, day=day, tables=listed(CUT, "cut"), extras=extras) + told
 
 
 def header_markdown(report: Any) -> str:

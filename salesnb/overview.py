@@ -42,13 +42,15 @@ def _year_to_date(report: Report) -> tuple[float, float | None, float]:
     reads every month through the same days (:attr:`Report.ds`); the year so far is its earlier months whole
     (:attr:`Report.whole`) plus the report month's days so far, against those months' targets and the report
     month's target for its days so far. An earlier month is in it when it sold after day D only (a shop opened on
-    the 24th, a trade invoicing at each month's end): :meth:`Report.covered` reads the months whole here.
+    the 24th, a trade invoicing at each month's end): :meth:`Report.covered` reads the months whole here. The
+    report month's days are the view's: a last day left out as cut short (:mod:`.data.cut_day`) is left out here.
     """
     months = report.covered(months_back(report.period, int(report.period[5:])), whole=True)  # January on
     targets = {m: total_target(report.whole, [m], report.region) for m in months if m != report.period}
     targets[report.period] = total_target(report.ds, [report.period], report.region)
     aimed = [m for m, target in targets.items() if target is not None]
-    rows = facts.scoped(facts.order_facts(report.whole), report.region, months)
+    earlier = facts.scoped(facts.order_facts(report.whole), report.region, [m for m in months if m != report.period])
+    rows = pd.concat([earlier, facts.scoped(facts.order_facts(report.ds), report.region, [report.period])])
     revenue, aimed_revenue = float(rows["revenue"].sum()), float(rows.loc[rows["month"].isin(aimed), "revenue"].sum())
     return revenue, (sum(targets[m] for m in aimed) if aimed else None), aimed_revenue
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..periods import month_labels
+from .cut_day import cut_short
 from .dataset import Dataset
 from .lookups import among as among  # re-exported: the fact layer's one hash lookup
 from .lookups import lookup as lookup
@@ -383,16 +384,27 @@ def through_day(ds: Dataset, month: str) -> int | None:
     """The last day of ``month`` the orders reach when the data ends inside it (a partial month), else ``None``.
 
     Only the data's last month can be partial: it is complete when the latest order falls in its last
-    :data:`COMPLETE_WITHIN_DAYS` days (data ending on Oct 9 makes October partial through day 9; ending on
-    Oct 29, 30 or 31 leaves it complete). The one definition of an order month's partial days, behind the default
-    period (:func:`~.partial_month.latest_complete_month`) and the partial label.
-    The orders decide, not the other tables: tables exported on other days end on other days, and reading a month
-    through its first D days is like for like even where it was complete, while a cut month read as whole is not.
+    :data:`COMPLETE_WITHIN_DAYS` days (data ending on Oct 9 makes October partial through day 9; ending on Oct 29,
+    30 or 31 leaves it complete); a last day exported before it ended (:func:`cut_last_day`) is left out. The one
+    definition of an order month's partial days, behind the default period and the partial label. The orders
+    decide, not the other tables: tables exported on other days end on other days, and reading a month through its
+    first D days is like for like even where it was complete, while a cut month read as whole is not.
     """
     last = last_order_date(ds)
-    if last is None or last.strftime("%Y-%m") != month:
+    if last is None or last.strftime("%Y-%m") != month or last.day > last.days_in_month - COMPLETE_WITHIN_DAYS:
         return None
-    return int(last.day) if last.day <= last.days_in_month - COMPLETE_WITHIN_DAYS else None
+    return int(last.day) - (cut_last_day(ds) is not None)
+
+
+def cut_last_day(ds: Dataset) -> dict | None:
+    """The data's last day when it looks exported before it ended (:func:`~.cut_day.cut_short`), else ``None``."""
+
+    def build() -> dict | None:
+        last, stored = last_order_date(ds), _order_keys(ds)
+        days = pd.Series(stored.days) if stored is not None else order_facts(ds)["order_date"].dropna().value_counts()
+        return None if last is None else cut_short(days, last)
+
+    return per_dataset(ds, ("facts", "cut_last_day"), build)
 
 
 def view_day(ds: Dataset) -> int | None:

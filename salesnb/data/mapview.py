@@ -20,6 +20,7 @@ from .loading import SHEET, load_dataset
 from .match import headcount
 from .messages import say
 from .propose import Proposal
+from .side_by_side import product_stems
 from .warehouses import is_consignee, warehouse_customers
 
 MAP_PROBLEMS_SHOWN = 5  # the first problems `map` prints under its count; `validate` lists them all
@@ -57,6 +58,7 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
             lines.append(f"{t('map_unused', lang)} ({file}): {', '.join(map(str, unused))}")
     for table, lacking in proposal.missing.items():
         lines.append(f"✗ {t('map_missing', lang, table=table, columns=', '.join(lacking))}")
+    lines += _side_by_side(proposal, lang)
     lines += [f"! {t('map_ambiguous', lang, file=file)}" for file in proposal.notes]
     lines += [f"! {t('map_one_unit', lang, file=file)}" for file in proposal.one_unit if file not in proposal.totals]
     region = proposal.columns.get("orders", {}).get("region", "")
@@ -181,6 +183,15 @@ def describe(proposal: Proposal, lang: str = "zh", *, check: bool = True) -> lis
     lines.append(t("map_problems", lang, n=len(problems)))
     lines += [f"  - {say(problem, lang)}" for problem in problems[:MAP_PROBLEMS_SHOWN]]
     return [*lines, *told]
+
+
+def _side_by_side(proposal: Proposal, lang: str) -> list[str]:
+    """Where no order line was found: each file's unused quantity and amount columns per product, said as such."""
+    if "order_lines" not in proposal.missing:
+        return []
+    found = [(file, product_stems(unused)) for file, unused in proposal.unused.items()]
+    said = [{"file": file, "products": joined(products, lang), "n": len(products)} for file, products in found]
+    return [f"! {t('map_side_by_side', lang, **one)}" for one in said if one["n"]]
 
 
 def scaled_notes(proposal: Proposal, lang: str) -> list[str]:

@@ -235,6 +235,7 @@ class OrderKeys:
     customers: pd.DataFrame | None
     months: dict[str, int] = field(default_factory=dict)  # orders per ``YYYY-MM`` with any
     reps: pd.DataFrame | None = None
+    days: dict[pd.Timestamp, int] = field(default_factory=dict)  # orders per day with any (a cut last day's test)
 
 
 def order_keys(ds: Dataset) -> OrderKeys | None:
@@ -261,7 +262,7 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
     columns = [c for c in ("region", "customer_id", "rep_id", "order_date") if c in file.schema_arrow.names]
     keyed = [c for c in ("customer_id", "rep_id") if c in columns]
     dtypes = file.schema_arrow.empty_table().select(columns).to_pandas().dtypes  # the loader's dtypes
-    regions, unnamed, dates, months = [], [], [], Counter()
+    regions, unnamed, dates, months, days = [], [], [], Counter(), Counter()
     for batch in file.iter_batches(columns=columns, use_threads=False):
         missing = pc.is_null(batch.column("region"))
         regions.append(pc.unique(pc.drop_null(batch.column("region"))).to_pandas())
@@ -270,6 +271,7 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
         counted = pc.value_counts(pc.add(pc.multiply(pc.year(arrow_dates), 100), pc.month(arrow_dates)))
         months.update(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)))
         dated = arrow_dates.to_pandas()
+        days.update(pd.to_datetime(dated).dt.normalize().value_counts().to_dict())
         dates.extend([dated.min(), dated.max()] if len(dated) else [])
     named = pd.concat([pd.Series([], dtype=object), *regions]).drop_duplicates()
     without = pd.concat([pd.DataFrame(columns=keyed), *unnamed], ignore_index=True).drop_duplicates()
@@ -279,7 +281,7 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
     first_last = pd.Series([found.min(), found.max()] if len(found) else [], dtype=dtypes["order_date"])
     customers_of, reps_of = (_regions_of(folder, name, key) if name in names else None for name, key in _KEYS_OF)
     labels = {f"{m // 100:04d}-{m % 100:02d}": int(n) for m, n in sorted(months.items())}
-    return OrderKeys(keys, first_last, customers_of, labels, reps_of)
+    return OrderKeys(keys, first_last, customers_of, labels, reps_of, dict(days))
 
 
 _KEYS_OF = (("customers", "customer_id"), ("reps", "rep_id"))  # whose region an order without one takes, in turn
