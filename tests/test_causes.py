@@ -525,7 +525,8 @@ def write_one_big_order(folder: Path) -> Path:
     pd.DataFrame([{"customer_id": c, "region": "华东", "employee_count": 100} for c, _ in customers]).to_csv(
         folder / "customers.csv", index=False
     )
-    pd.DataFrame([{"rep_id": r, "rep_name": r, "region": "华东"} for r in reps]).to_csv(folder / "reps.csv", index=False)
+    reps_table = pd.DataFrame([{"rep_id": r, "rep_name": r, "region": "华东"} for r in reps])
+    reps_table.to_csv(folder / "reps.csv", index=False)
     orders = [
         {"order_id": f"O{c}{m}", "customer_id": c, "order_date": f"2026-{m:02d}-10", "region": "华东", "rep_id": rep,
          "channel": "直营", "amount": 1050 if (c, m) == ("CR1a", 10) else 50}
