@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from .data import facts
-from .data.customers import customer_regions
+from .data.customers import customer_facts, customer_regions
 from .data.deals import deal_facts
 from .data.reps import rep_info
 from .falls import FALL_KEYS, fall_dimension, fall_facts
@@ -62,8 +62,8 @@ def _found(linked: bool) -> Evidence | None:
 def _measured(by: str, part: float, whole: float, unit: str = "amount") -> Evidence:
     """How much of the child (``whole``) the parent's ``by`` accounts for (``part``), rounded so the JSON is stable.
 
-    ``unit``: ``amount`` (money), ``complaints``, ``deals``, ``customers`` or ``points`` (a score), for the
-    summary's wording.
+    ``unit``: ``amount`` (money), ``complaints``, ``deals``, ``customers``, ``points`` (a score) or ``gini`` (a
+    Gini coefficient), for the summary's wording.
     """
     return {"by": by, "part": round(float(part), 2), "whole": round(float(whole), 2), "unit": unit}
 
@@ -299,6 +299,27 @@ def _others_fell(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> 
     return _found(usual > 0 and now <= OTHERS_FELL * usual)
 
 
+def _one_customer(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
+    """The reps' revenue split of the month (the child) is the parent's one customer's extra orders.
+
+    Without what it bought beyond its usual month (:func:`.team.polarisation.rise_without`) the Gini rose less
+    than half as much over its trailing mean. The evidence: the rise it takes back against the whole rise.
+    """
+    from .team.polarisation import rise_without  # the team angle's own reading of its reps
+
+    customer = parent["segment"].get("customer_id")
+    if parent.get("metric") != MONTH_SHARE or customer is None or not _in_region(report, parent, child):
+        return None
+    rises = rise_without(report, str(customer))
+    if rises is None or rises[0] <= 0:
+        return None
+    part = rises[0] - max(rises[1], 0.0)
+    if part < MOST * rises[0]:
+        return None
+    names = customer_facts(report.ds)["name"]
+    return _measured(str(names.get(customer, customer)), part, rises[0], unit="gini")
+
+
 def _channel_lapsed(report: Any, parent: dict[str, Any], child: dict[str, Any]) -> Evidence | None:
     """Most of the child's churn is the parent channel's customers not coming back (:func:`.lapsed.excess_lapsed`).
 
@@ -380,6 +401,7 @@ MATCHES: dict[str, Callable[[Any, dict[str, Any], dict[str, Any]], Evidence | No
     "competitor_took": _competitor_took,
     "pipeline_pileup": _pipeline_pileup,
     "others_fell": _others_fell,
+    "one_customer": _one_customer,
 }
 
 

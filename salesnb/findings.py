@@ -241,7 +241,7 @@ def explained_text(finding: dict[str, Any], lang: str) -> str:
     if not evidence.get("whole"):
         return ""
     unit = evidence.get("unit", "amount")
-    digits = 1 if unit == "points" else 0  # a score to one decimal, complaints and deals as whole ones
+    digits = {"points": 1, "gini": 2}.get(unit, 0)  # a score to one decimal, a Gini to two, counts whole
 
     def number(value: float) -> str:
         return format_amount(value, lang) if unit == "amount" else f"{value:,.{digits}f}"

@@ -39,7 +39,8 @@ class Relation:
     fall, and the rest of the company fell less), ``others_fell`` (the child is the month's lean on one customer, in
     the parent's region, whose other customers bought at most :data:`salesnb.causes.OTHERS_FELL` of their trailing
     months' revenue), ``channel_lapsed`` (most of the child's excess lapsed customers last bought in the parent's
-    channel).
+    channel), ``one_customer`` (the reps' revenue split of the month is the parent customer's orders: without them the
+    Gini rose less than half as much).
     """
 
     parent: str
@@ -101,6 +102,8 @@ RELATIONS: tuple[Relation, ...] = (
     # a month leaning on one customer because the region's other customers stopped buying: the churn, the fall
     Relation("customer_churn_rise", "customer_concentration", "others_fell"),
     Relation("region_underperform", "customer_concentration", "others_fell"),
+    # one customer's exceptional order makes its rep the team's top: the team looks split for that month only
+    Relation("customer_concentration", "rep_polarization", "one_customer"),
     # the same problem company-wide explains it in one region (a wider segment explains a narrower one)
     Relation(SAME, SAME, "segment"),
 )

@@ -514,3 +514,53 @@ def test_a_regions_fall_held_by_its_own_cell_says_that_findings_gap_and_heads_al
     ):
         assert found["parent"].endswith("product_line=智能硬件" + (",region=华南" if page == "ALL" else "")), page
         assert explained_text(found, "zh") == "：比预期少 76.1万，其中 64.9万（85%）来自智能硬件", page
+
+
+def write_one_big_order(folder: Path) -> Path:
+    """华东's four reps each sell 100 a month (two customers of 50) from 2026-07; in 2026-10 R1's customer CR1a
+    buys 1,050: R1 holds 1,100 of the month's 1,400 and the reps' Gini goes from 0 to 0.5357."""
+    folder.mkdir(parents=True)
+    reps = ["R1", "R2", "R3", "R4"]
+    customers = [(f"C{rep}{x}", rep) for rep in reps for x in "ab"]
+    pd.DataFrame([{"customer_id": c, "region": "华东", "employee_count": 100} for c, _ in customers]).to_csv(
+        folder / "customers.csv", index=False
+    )
+    reps_table = pd.DataFrame([{"rep_id": r, "rep_name": r, "region": "华东"} for r in reps])
+    reps_table.to_csv(folder / "reps.csv", index=False)
+    orders = [
+        {"order_id": f"O{c}{m}", "customer_id": c, "order_date": f"2026-{m:02d}-10", "region": "华东", "rep_id": rep,
+         "channel": "直营", "amount": 1050 if (c, m) == ("CR1a", 10) else 50}
+        for c, rep in customers for m in (7, 8, 9, 10)
+    ]  # fmt: skip
+    pd.DataFrame(orders).to_csv(folder / "orders.csv", index=False)
+    return folder
+
+
+def test_a_team_split_by_one_customers_big_order_sits_under_that_customer(tmp_path):
+    """Without CR1a's 1,000 beyond its usual 50 (all of it R1's), R1 is back at 100 like the others: the Gini's rise
+    of 0.5357 over its trailing 0 is all the customer's order (part 0.54 of 0.54, "_all"). Another customer's month
+    (CR2a, who bought its usual 50) takes nothing back; a standing dependence (the window's metric) is no month's
+    order."""
+    from salesnb.findings import explained_text
+    from salesnb.team.polarisation import rise_without
+
+    report = open_report(str(write_one_big_order(tmp_path / "big")), "2026-10", "华东")
+    rise, left = rise_without(report, "CR1a")
+    assert rise == pytest.approx(2 * 5000 / (4 * 1400) - 5 / 4) and left == pytest.approx(0.0)
+    assert rise_without(report, "CR2a") == pytest.approx((rise, rise))  # its 50 is its usual month: no extra
+    split = made("rep_polarization", {}, 0.0, angle="team", scope="华东", metric="gini", value=0.54, baseline=0.0)
+    month = make_finding(
+        angle="market", code="customer_concentration", segment={"customer_id": "CR1a"},
+        metric="period_largest_customer_share", value=0.75, baseline=0.125, effect=875.0, revenue=1400.0,
+        config=default_config(), title="t", detail="d", action="a", scope="华东",
+    )  # fmt: skip
+    linked = {f["id"]: f for f in causes.link(report, [month, split])}
+    assert linked[split["id"]]["parent"] == month["id"]
+    assert linked[split["id"]]["explained"] == {"match": "one_customer", "by": "CR1a", "part": 0.54, "whole": 0.54,
+                                                "unit": "gini"}  # fmt: skip
+    said = "：销售代表业绩的基尼系数比近期均值高 0.54，剔除CR1a本月的订单后已不高于近期均值"
+    assert explained_text(linked[split["id"]], "zh") == said
+    standing = {**month, "id": "x", "metric": "largest_customer_share"}
+    assert causes.MATCHES["one_customer"](report, standing, split) is None
+    other = {**month, "id": "y", "segment": {"customer_id": "CR2a"}}
+    assert causes.MATCHES["one_customer"](report, other, split) is None

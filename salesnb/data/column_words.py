@@ -10,6 +10,7 @@ import functools
 import re
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -258,5 +259,7 @@ def unnamed_customers(values: pd.Series) -> pd.Series:
     A Chinese till or PMS export writes 散客 where a sale names nobody: read as one customer, the walk-in pool
     would be counted as a single (often the largest) buyer that always returns.
     """
-    text = values.astype("string").str.casefold().str.replace(r"[\s_\-./:#：]+", "", regex=True)
-    return text.isin(UNNAMED_CUSTOMERS).fillna(False).astype(bool)
+    codes, distinct = pd.factorize(values)  # an id repeats on every order of its customer: read each once
+    text = pd.Series(distinct).astype("string").str.casefold().str.replace(r"[\s_\-./:#：]+", "", regex=True)
+    hit = np.append(text.isin(UNNAMED_CUSTOMERS).fillna(False).to_numpy(dtype=bool), False)
+    return pd.Series(hit[codes], index=values.index)  # code -1 (missing) reads the appended False

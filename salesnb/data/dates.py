@@ -220,10 +220,13 @@ def _parse_text(text: pd.Series, dayfirst: bool | None, fmt: str | None) -> tupl
         return parsed.astype("datetime64[ns]"), text.notna() & parsed.isna(), None
     parsed = _iso(text).astype("datetime64[us]")
     hint = None
-    month = text.str.extract(MONTH_ONLY).astype("float64")
-    whole = month[0].notna() | month[2].notna()
-    if whole.any():  # 2026-10, 2026年10月: a month's total, dated on its last day (ISO would say its first)
-        parsed[whole] = month_ends(month[0].fillna(month[2])[whole], month[1].fillna(month[3])[whole])
+    maybe = _maybe_month(text, parsed)
+    month = text[maybe].str.extract(MONTH_ONLY).astype("float64")
+    hit = (month[0].notna() | month[2].notna()).to_numpy()
+    if hit.any():  # 2026-10, 2026年10月: a month's total, dated on its last day (ISO would say its first)
+        whole = np.zeros(len(text), dtype=bool)
+        whole[np.flatnonzero(maybe)[hit]] = True
+        parsed[whole] = month_ends(month[0].fillna(month[2])[hit], month[1].fillna(month[3])[hit]).to_numpy()
     failed = text.notna() & parsed.isna()
     if failed.any():  # 2018-01-01 星期一 (a declared format, above, says the whole value, a weekday included)
         text = text.copy()
@@ -256,6 +259,16 @@ def _parse_text(text: pd.Series, dayfirst: bool | None, fmt: str | None) -> tupl
     parsed = parsed.mask(outside).astype("datetime64[ns]")
     failed = text.notna() & parsed.isna()
     return parsed, failed, hint if failed.any() else None
+
+
+def _maybe_month(text: pd.Series, iso: pd.Series) -> np.ndarray:
+    """Which values may be a month alone (:data:`MONTH_ONLY`), given their ISO reading ``iso``.
+
+    A month alone reads in ISO as nothing or as its first day at midnight (``2026-10`` → 2026-10-01 00:00), so
+    only those values go through the regex: a column of times (a lead's creation, a ticket's reply) skips it,
+    which was half of streaming such a table.
+    """
+    return (text.notna() & (iso.isna() | ((iso.dt.day == 1) & (iso == iso.dt.normalize())))).to_numpy()
 
 
 def strip_weekday(text: pd.Series) -> pd.Series:
