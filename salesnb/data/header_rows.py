@@ -31,22 +31,23 @@ def _lower_names(frame: pd.DataFrame) -> tuple[list[str], list[str]] | None:
     """The column names and group names of a two-row header, or ``None`` when the first row is data.
 
     A two-row header has two names or more above, a column without a name (a group merged across it) whose cell
-    below names it, every group beginning at a named column also named below; the lower names are text, unique,
-    not numbers, at least one of them a column name ``map`` knows (社保卡号, 实收金额), and none met again in its
-    column's data.
+    below names it, every group beginning at a named column also named below; the lower names are text, unique
+    within their group (客户 and 物料 may both name an 编码), not numbers, at least one of them (with its group's
+    name when repeated) a column name ``map`` knows (社保卡号, 实收金额), and none met again in its column's data.
     """
     upper = [None if str(c).startswith("Unnamed:") else _text(c) for c in frame.columns]
     if len(frame) < 2 or None not in upper or upper[0] is None or len(upper) - upper.count(None) < 2:
         return None  # one named cell over the columns is a title line (导出时间：…), not a row of groups
     lower = [_text(v) for v in frame.iloc[0]]
     named = [v for v in lower if v is not None]
-    if len(set(named)) != len(named) or pd.to_numeric(pd.Series(named), errors="coerce").notna().any():
-        return None
+    within = [(g, v) for g, v in zip(_groups_of(upper), lower, strict=True) if v is not None]
+    if len(set(within)) != len(within) or pd.to_numeric(pd.Series(named), errors="coerce").notna().any():
+        return None  # 编码 under 客户 and again under 物料 is two columns (客户编码, 物料编码); twice under one is data
     for k, (top, below) in enumerate(zip(upper, lower, strict=True)):
         if top is None and (below is None or lower[k - 1] is None):  # a group's every column is named below
             return None
     groups = [top for top, below in zip(upper, lower, strict=True) if top is not None and below is not None]
-    if not groups or not any(concept_by_words(v) for v in named):
+    if not groups:
         return None
     data = frame.iloc[1:]
     if any(data.iloc[:, k].astype("string").str.strip().eq(v).any() for k, v in enumerate(lower) if v):
@@ -54,6 +55,8 @@ def _lower_names(frame: pd.DataFrame) -> tuple[list[str], list[str]] | None:
     of = _groups_of(upper)
     names = [below if below is not None else g for g, below in zip(of, lower, strict=True)]
     names = [f"{g}{n}" if names.count(n) > 1 else n for g, n in zip(of, names, strict=True)]
+    if not any(concept_by_words(n) for n, below in zip(names, lower, strict=True) if below is not None):
+        return None  # as read: 编码 under 客户 and 物料 is known as 客户编码, 物料编码
     return (names, groups) if len(set(names)) == len(names) else None
 
 

@@ -92,3 +92,51 @@ def test_a_two_row_header_under_a_title_is_found(tmp_path: Path) -> None:
     frame = read_table_file(tmp_path / "销售明细.xlsx")
     assert frame.columns.tolist() == ["销售日期", "社保卡号", "商品编码", "商品名称", "数量", "应收金额", "实收金额"]
     assert frame["实收金额"].tolist() == [15.0, 28.0, 8.0]
+
+
+def test_the_same_lower_name_under_two_groups_is_two_columns(tmp_path: Path) -> None:
+    """金蝶's 序时簿: 编码/名称 under 客户 and again under 物料, below a merged title; read as 客户编码, 物料编码 ….
+
+    Before, a lower row naming 编码 twice was taken for data: the title became the header and map refused the file.
+    Orders: D1 = 2 × 10 + 1 × 5 = 25 on 1 June, D2 = 3 × 10 = 30 on 2 June.
+    """
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某某公司 销售出库序时簿"])
+    sheet.merge_cells("A1:I1")
+    sheet.append(["日期", "单据编号", "客户", None, "物料", None, "数量", "单价", "金额"])
+    sheet.append([None, None, "编码", "名称", "编码", "名称", None, None, None])
+    for cells in ("A2:A3", "B2:B3", "C2:D2", "E2:F2", "G2:G3", "H2:H3", "I2:I3"):
+        sheet.merge_cells(cells)
+    for row in (
+        ["2018-06-01", "D1", "KH01", "甲店", "WL01", "游戏A", 2, 10.0, 20.0],
+        ["2018-06-01", "D1", "KH01", "甲店", "WL02", "游戏B", 1, 5.0, 5.0],
+        ["2018-06-02", "D2", "KH02", "乙店", "WL01", "游戏A", 3, 10.0, 30.0],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "序时簿.xlsx")
+    frame = read_table_file(tmp_path / "序时簿.xlsx")
+    assert frame.columns.tolist() == [
+        "日期",
+        "单据编号",
+        "客户编码",
+        "客户名称",
+        "物料编码",
+        "物料名称",
+        "数量",
+        "单价",
+        "金额",
+    ]
+    proposal = propose_mapping(tmp_path / "序时簿.xlsx")
+    assert proposal.columns["orders"]["customer_id"] == "客户编码"
+    assert proposal.columns["order_lines"]["product_id"] == "物料编码"
+    ds = load_dataset(tmp_path / "序时簿.xlsx", mapping=proposal.mapping())
+    assert dict(zip(ds["orders"]["order_id"], ds["orders"]["amount"], strict=True)) == {"D1": 25.0, "D2": 30.0}
+
+
+def test_a_name_repeated_under_one_group_is_still_data(tmp_path: Path) -> None:
+    """A first data row whose text repeats within one group (北京, 北京 under 地区) is a row, not column names."""
+    text = "日期,地区,,金额\n,北京,北京,10\n2018-06-01,上海,上海,20\n"
+    (tmp_path / "s.csv").write_text(text, encoding="utf-8")
+    frame = read_table_file(tmp_path / "s.csv")
+    assert frame.columns.tolist()[0] == "日期" and len(frame) == 2
