@@ -86,11 +86,15 @@ def make_leads(sim: Simulation) -> None:
     status = np.where(
         u < p_convert, LEAD_CONVERTED, np.where(u < p_convert + p_qualify, LEAD_QUALIFIED, LEAD_DISQUALIFIED)
     )
-    recent = ((cal.end_second - created) < 21 * DAY) & ~fair  # the fair's leads were all worked at once
-    status = np.where(recent & (rng.random(n) < 0.55), LEAD_NEW, status)
+    # many leads of the last three weeks are not worked yet (the fair's were all worked at once); those that
+    # turned into a deal before the end were, and stay converted, so deal creation does not drop at the end
+    recent = ((cal.end_second - created) < 21 * DAY) & ~fair
+    unworked = recent & (rng.random(n) < 0.55)
     opp_day = responded // DAY + np.maximum(1, np.round(rng.gamma(2.0, 2.0, n))).astype(np.int64)
     opp_created = opp_day * DAY + _office_seconds(rng, n)
     status = np.where((status == LEAD_CONVERTED) & (opp_created > cal.end_second), LEAD_QUALIFIED, status)
+    quick = unworked & (status == LEAD_CONVERTED)
+    status = np.where(unworked & ~quick, LEAD_NEW, status)
     no_answer = ((status == LEAD_NEW) & (rng.random(n) < 0.45)) | (responded > cal.end_second)
     responded = np.where(no_answer, MISSING, responded)
     reason = np.where(status == LEAD_DISQUALIFIED, _choice(rng, _DISQUALIFY_P[(size < 50).astype(int)]), -1)
@@ -111,6 +115,7 @@ def make_leads(sim: Simulation) -> None:
         seat=seat,
         rep=rep,
         opp_created=opp_created,
+        quick=quick,
         opp=np.full(n, -1),
     )
 

@@ -6,6 +6,8 @@ entries and the reps' account care.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -13,6 +15,7 @@ from .draws import _choice, _codes, _counts, _grouped_choice, _lookup, _office_s
 from .people import holder, pick_seats, rep_on
 from .simulation import Simulation
 from .world import (
+    _AFTER_END_MONTHS,
     _COMPETITOR_P,
     _LOST_REASON_P,
     _OPP_LINE_P,
@@ -63,10 +66,28 @@ def _final_stage(sim: Simulation, rng: np.random.Generator, boost: np.ndarray) -
 
 
 def make_lead_opportunities(sim: Simulation) -> None:
-    """Deals opened from converted leads; won ones become new customers and their first orders."""
-    rng = sim.rng("opportunities")
+    """Deals opened from converted leads; won ones become new customers and their first orders.
+
+    The deals of leads converted quickly in the last weeks (``lead["quick"]``) are ``late``: they draw from
+    their own streams, so the other deals do not depend on how many of those there are.
+    """
     lead = sim.lead
-    rows = np.flatnonzero(lead["status"] == LEAD_CONVERTED)
+    converted = lead["status"] == LEAD_CONVERTED
+    rows = np.concatenate([np.flatnonzero(converted & ~lead["quick"]), np.flatnonzero(converted & lead["quick"])])
+    parts = [
+        _lead_deals(sim, sim.rng(name), rows[lead["quick"][rows] == quick])
+        for name, quick in (("opportunities", False), ("opportunities:quick", True))
+    ]
+    opp = {k: np.concatenate([part[k] for part in parts]) for k in parts[0]}
+    # deals of the history months that closed before the window are not part of the data
+    keep = opp["close"] >= sim.cal.first_day * DAY
+    sim.opp = {k: v[keep] for k, v in opp.items()}
+    sim.lead["opp"][rows[keep]] = np.arange(int(keep.sum()))
+
+
+def _lead_deals(sim: Simulation, rng: np.random.Generator, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """The deals of the given converted leads, with the planted problems of the pipeline."""
+    lead = sim.lead
     n = len(rows)
     region, source, fair = lead["region"][rows], lead["source"][rows], lead["fair"][rows]
     created = lead["opp_created"][rows]
@@ -110,7 +131,7 @@ def make_lead_opportunities(sim: Simulation) -> None:
     timeline = _stage_timeline(rng, created, days, final)
 
     expected_close = (created + (45 * np.exp(rng.normal(0, 0.25, n)) * DAY).astype(np.int64)) // DAY
-    opp = dict(
+    return dict(
         lead=rows,
         created=created,
         entered=timeline["entered"],
@@ -126,37 +147,59 @@ def make_lead_opportunities(sim: Simulation) -> None:
         competitor=np.where(named, competitor, -1),
         expected_close=expected_close,
         upsell=np.zeros(n, dtype=bool),
+        late=lead["quick"][rows],
     )
-    # deals of the history months that closed before the window are not part of the data
-    keep = timeline["close"] >= sim.cal.first_day * DAY
-    sim.opp = {k: v[keep] for k, v in opp.items()}
-    sim.lead["opp"][rows[keep]] = np.arange(int(keep.sum()))
 
 
 def make_upsell_opportunities(sim: Simulation) -> None:
-    """Deals with existing customers: won ones behind some direct repeat orders, plus lost and open ones."""
+    """Deals with existing customers: won ones behind some direct repeat orders, plus lost and open ones.
+
+    Direct repeat orders of the months after the data would have had their deals too: those opened before the
+    end are in the data, still open (:func:`_after_end_deals`), so the pipeline does not thin out at the end.
+    """
     rng = sim.rng("upsell")
-    cal, order, opp = sim.cal, sim.order, sim.opp
+    order = sim.order
     direct_repeat = (order["kind"] == 2) & (order["channel"] == DIRECT)
     rows = np.flatnonzero(direct_repeat & (rng.random(len(direct_repeat)) < _UPSELL_SHARE))
-    days = np.maximum(1, np.round(rng.gamma(2.0, _STAGE_DAYS * 0.8 / 2.0, (len(rows), len(_STAGE_DAYS)))))
-    created_day = order["day"][rows] - days.sum(axis=1).astype(np.int64)
-    created = created_day * DAY + _office_seconds(rng, len(rows))
-    won_tl = _stage_timeline(rng, created, days, np.full(len(rows), len(STAGES) - 1))
-    won_tl["entered"][:, -1] = won_tl["close"] = order["time"][rows]
-    # lost and still-open deals with existing customers, about as many as the won ones
-    counts = np.zeros((len(REGIONS), cal.months))
-    opened = cal.month_of(created // DAY)
+    won = _won_deals(rng, order["day"][rows], order["time"][rows])
+    won.update({key: order[key][rows] for key in ("region", "seat", "line", "customer")})
+    block = _upsell_block(rng, won, _lost_deals(sim, rng, _companion_counts(sim, rng, won)), late=False)
+    after = _after_end_deals(sim, rows)
+    first = len(sim.opp["created"])
+    sim.opp = {k: np.concatenate([sim.opp[k], block[k], after[k]]) for k in sim.opp}
+    order["opp"][rows] = first + np.arange(len(rows))
+    _finish_opportunities(sim)
+
+
+def _won_deals(rng: np.random.Generator, order_day: np.ndarray, order_time: np.ndarray) -> dict[str, np.ndarray]:
+    """Deals that reach 合同签订 at the given order times, their stages laid out backwards from the order."""
+    n = len(order_day)
+    days = np.maximum(1, np.round(rng.gamma(2.0, _STAGE_DAYS * 0.8 / 2.0, (n, len(_STAGE_DAYS)))))
+    created_day = order_day - days.sum(axis=1).astype(np.int64)
+    created = created_day * DAY + _office_seconds(rng, n)
+    timeline = _stage_timeline(rng, created, days, np.full(n, len(STAGES) - 1))
+    timeline["entered"][:, -1] = timeline["close"] = order_time
+    return {"created": created, **timeline}
+
+
+def _companion_counts(sim: Simulation, rng: np.random.Generator, won: dict[str, np.ndarray]) -> np.ndarray:
+    """Lost and still-open deals with existing customers per region and month: about as many as the won ones."""
+    counts = np.zeros((len(REGIONS), sim.cal.months))
+    opened = sim.cal.month_of(won["created"] // DAY)
     inside = opened >= 0
-    np.add.at(counts, (order["region"][rows][inside], opened[inside]), 1.0)
-    counts = _counts(rng, counts * 0.9, 0.0)
+    np.add.at(counts, (won["region"][inside], opened[inside]), 1.0)
+    return _counts(rng, counts * 0.9, 0.0)
+
+
+def _lost_deals(sim: Simulation, rng: np.random.Generator, counts: np.ndarray) -> dict[str, np.ndarray]:
+    """Deals with active customers that stop before 合同签订 (lost, or open at the end), ``counts`` per region-month."""
+    cal, cust = sim.cal, sim.cust
     l_region, l_month = np.unravel_index(np.repeat(np.arange(counts.size), counts.ravel()), counts.shape)
     nl = len(l_region)
     l_created = cal.random_seconds(rng, l_month)
     l_days = rng.gamma(2.0, _STAGE_DAYS / 2.0, (nl, len(_STAGE_DAYS)))
     l_final = np.minimum(_final_stage(sim, rng, np.full(nl, 1.05)), len(STAGES) - 2)
     lost_tl = _stage_timeline(rng, l_created, l_days, l_final)
-    cust = sim.cust
     l_customer = np.zeros(nl, dtype=np.int64)
     for r in range(len(REGIONS)):
         members = np.flatnonzero(cust["region"] == r)
@@ -165,8 +208,6 @@ def make_upsell_opportunities(sim: Simulation) -> None:
             cust["churn"][members][None, :] >= cal.start[:-1, None]
         )
         l_customer[sel] = _take(members, _grouped_choice(rng, active * cust["size"][members] ** 0.3, l_month[sel]), -1)
-    n = len(rows) + nl
-    first = len(opp["created"])
     reason = _choice(rng, np.tile(_LOST_REASON_P, (nl, 1)))
     competitor = np.where(
         (reason == 1) | ((reason == 0) & (rng.random(nl) < 0.35)), _choice(rng, np.tile(_COMPETITOR_P, (nl, 1))), -1
@@ -176,32 +217,83 @@ def make_upsell_opportunities(sim: Simulation) -> None:
     take &= sim.rng("plant:lost_to_competitor_upsell").random(nl) < 0.75
     reason = np.where(take, LOST_REASONS.index("竞品替代"), reason)
     competitor = np.where(take, COMPETITORS.index("云帆软件"), competitor)
-    add = dict(
+    seat = pick_seats(sim, rng, l_region, l_month)
+    line = _choice(rng, np.tile(_OPP_LINE_P, (nl, 1)))
+    return dict(
+        created=l_created, **lost_tl, region=l_region, seat=seat, line=line, customer=l_customer, reason=reason,
+        competitor=competitor,
+    )  # fmt: skip
+
+
+def _upsell_block(rng: np.random.Generator, won: dict, lost: dict, late: bool) -> dict[str, np.ndarray]:
+    """Won and lost deals with existing customers in the layout of ``sim.opp`` (``late``: see :func:`_late`)."""
+    nw, nl = len(won["created"]), len(lost["created"])
+    n = nw + nl
+    created = np.concatenate([won["created"], lost["created"]])
+    return dict(
         lead=np.full(n, -1),
-        created=np.concatenate([created, l_created]),
-        entered=np.concatenate([won_tl["entered"], lost_tl["entered"]]),
-        last=np.concatenate([won_tl["last"], lost_tl["last"]]),
-        close=np.concatenate([won_tl["close"], lost_tl["close"]]),
-        won=np.concatenate([np.ones(len(rows), bool), np.zeros(nl, bool)]),
-        region=np.concatenate([order["region"][rows], l_region]),
-        seat=np.concatenate([order["seat"][rows], pick_seats(sim, rng, l_region, l_month)]),
+        created=created,
+        entered=np.concatenate([won["entered"], lost["entered"]]),
+        last=np.concatenate([won["last"], lost["last"]]),
+        close=np.concatenate([won["close"], lost["close"]]),
+        won=np.concatenate([np.ones(nw, bool), np.zeros(nl, bool)]),
+        region=np.concatenate([won["region"], lost["region"]]),
+        seat=np.concatenate([won["seat"], lost["seat"]]),
         source=np.full(n, -1),
-        line=np.concatenate([order["line"][rows], _choice(rng, np.tile(_OPP_LINE_P, (nl, 1)))]),
-        customer=np.concatenate([order["customer"][rows], l_customer]),
-        reason=np.concatenate([np.full(len(rows), -1), reason]),
-        competitor=np.concatenate([np.full(len(rows), -1), competitor]),
-        expected_close=np.concatenate([created, l_created]) // DAY
-        + np.round(40 * np.exp(rng.normal(0, 0.25, n))).astype(np.int64),
+        line=np.concatenate([won["line"], lost["line"]]),
+        customer=np.concatenate([won["customer"], lost["customer"]]),
+        reason=np.concatenate([np.full(nw, -1), lost["reason"]]),
+        competitor=np.concatenate([np.full(nw, -1), lost["competitor"]]),
+        expected_close=created // DAY + np.round(40 * np.exp(rng.normal(0, 0.25, n))).astype(np.int64),
         upsell=np.ones(n, dtype=bool),
+        late=np.full(n, late),
     )
-    sim.opp = {k: np.concatenate([opp[k], add[k]]) for k in opp}
-    order["opp"][rows] = first + np.arange(len(rows))
-    _finish_opportunities(sim)
+
+
+def _after_end_deals(sim: Simulation, rows: np.ndarray) -> dict[str, np.ndarray]:
+    """Upsell deals behind the direct repeat orders of the months after the data, opened before its end.
+
+    Those orders come at the window's rate of deal-backed orders per unit of seasonal volume; their deals are
+    laid out backwards like the others and kept when opened by the end (open then), with their lost and open
+    companions. Drawn from their own stream, so the deals of the window stay as they are.
+    """
+    rng = sim.rng("upsell:after_end")
+    cal = sim.cal
+    rate = np.bincount(sim.order["region"][rows], minlength=len(REGIONS)) / sim.seasonal_volume(
+        np.arange(cal.months)
+    ).sum(axis=1)
+    later = np.arange(cal.months, cal.months + _AFTER_END_MONTHS)
+    counts = _counts(rng, rate[:, None] * sim.seasonal_volume(later), 0.0)
+    region, k = np.unravel_index(np.repeat(np.arange(counts.size), counts.ravel()), counts.shape)
+    day = cal.extended(_AFTER_END_MONTHS).random_days(rng, later[k])
+    won = _won_deals(rng, day, day * DAY + _office_seconds(rng, len(day)))
+    opened = won["created"] <= cal.end_second  # deals opened after the end are not in the data
+    won = {key: value[opened] for key, value in won.items()}
+    region = region[opened]
+    last = np.full(len(region), cal.months - 1)
+    won.update(
+        region=region,
+        seat=pick_seats(sim, rng, region, last),
+        line=_choice(rng, np.tile(_OPP_LINE_P, (len(region), 1))),
+        customer=_customers_at_end(sim, rng, region),
+    )
+    return _upsell_block(rng, won, _lost_deals(sim, rng, _companion_counts(sim, rng, won)), late=True)
+
+
+def _customers_at_end(sim: Simulation, rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
+    """A customer of the row's region active at the end of the data for each row, by buying rate."""
+    cust, end = sim.cust, sim.cal.end_day
+    out = np.full(len(region), -1)
+    for r in range(len(REGIONS)):
+        members = np.flatnonzero(cust["region"] == r)
+        sel = np.flatnonzero(region == r)
+        active = (cust["acquired"][members] < end) & (cust["churn"][members] >= end)
+        out[sel] = _take(members, _grouped_choice(rng, (active * cust["rate"][members])[None, :], 0 * sel), -1)
+    return out
 
 
 def _finish_opportunities(sim: Simulation) -> None:
     """Status as of the end of the data, amounts, owners; deals numbered by creation time."""
-    rng = sim.rng("opportunity_amounts")
     cal, opp, order = sim.cal, sim.opp, sim.order
     n = len(opp["created"])
     closed = opp["close"] <= cal.end_second
@@ -218,7 +310,8 @@ def _finish_opportunities(sim: Simulation) -> None:
             for k in range(len(PRODUCT_LINES))
         ]
     )
-    guess = np.round(typical[opp["line"]] * np.exp(rng.normal(0.1, 0.5, n)), -2)
+    noise = _late(sim, "opportunity_amounts", opp["late"], lambda r, k: r.normal(0.1, 0.5, k))
+    guess = np.round(typical[opp["line"]] * np.exp(noise), -2)
     opp["amount"] = np.where(opp["won"] & closed, amount, guess)
     end = np.minimum(opp["close"], cal.end_second) // DAY
     opp["rep"] = rep_on(sim, opp["seat"], end)
@@ -231,6 +324,19 @@ def _finish_opportunities(sim: Simulation) -> None:
     sim.op_ids = _codes("OP", n, 5)
 
 
+def _late(
+    sim: Simulation, name: str, late: np.ndarray, draw: Callable[[np.random.Generator, int], np.ndarray]
+) -> np.ndarray:
+    """One draw per deal: the ``late`` deals (added at the data's end) from their own stream ``name:late``.
+
+    The other deals then draw exactly as if the late ones did not exist.
+    """
+    out = np.empty(len(late))
+    out[~late] = draw(sim.rng(name), int((~late).sum()))
+    out[late] = draw(sim.rng(f"{name}:late"), int(late.sum()))
+    return out
+
+
 def _stage_rows(sim: Simulation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     opp = sim.opp
     stage = np.arange(len(STAGES))
@@ -239,16 +345,29 @@ def _stage_rows(sim: Simulation) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return o, s, opp["entered"][o, s]
 
 
+def _stage_activities(
+    sim: Simulation, rng: np.random.Generator, o: np.ndarray, s: np.ndarray, entered: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Deal, time and type of the activities logged for three in four stage entries."""
+    keep = rng.random(len(o)) < 0.75
+    o, s, entered = o[keep], s[keep], entered[keep]
+    when = (entered // DAY + rng.integers(0, 2, len(o))) * DAY + _office_seconds(rng, len(o))
+    when = np.minimum(np.maximum(when, entered + 600), sim.cal.end_second)  # on the day or the next, office hours
+    kind = np.where(rng.random(len(o)) < 0.8, _STAGE_ACTIVITY[s], rng.integers(0, len(ACTIVITY_TYPES), len(o)))
+    return o, when, kind
+
+
 def activities_table(sim: Simulation) -> pd.DataFrame:
     """Log a call, visit, demo or mail when a deal enters a stage, plus regular visits and calls to customers."""
     rng = sim.rng("activities")
     cal, opp, cust = sim.cal, sim.opp, sim.cust
     o, s, entered = _stage_rows(sim)
-    keep = rng.random(len(o)) < 0.75
-    o, s, entered = o[keep], s[keep], entered[keep]
-    when = (entered // DAY + rng.integers(0, 2, len(o))) * DAY + _office_seconds(rng, len(o))
-    when = np.minimum(np.maximum(when, entered + 600), cal.end_second)  # on the day or the next, office hours
-    kind = np.where(rng.random(len(o)) < 0.8, _STAGE_ACTIVITY[s], rng.integers(0, len(ACTIVITY_TYPES), len(o)))
+    late = opp["late"][o]
+    parts = [
+        _stage_activities(sim, sim.rng("activities:late") if flag else rng, o[sel], s[sel], entered[sel])
+        for flag, sel in ((False, ~late), (True, late))
+    ]
+    o, when, kind = (np.concatenate([part[i] for part in parts]) for i in range(3))
     d_rep = rep_on(sim, opp["seat"][o], when // DAY)
     # account care: a few touches per seat and month with active customers of the region
     n_seats = len(sim.seat_region)

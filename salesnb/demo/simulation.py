@@ -81,6 +81,11 @@ class _Calendar:
         self._cum = np.concatenate([[0.0], np.cumsum(weight)])
         self._month_cum = self._cum[starts - starts[0]]
 
+    def extended(self, months_after: int) -> _Calendar:
+        """The same calendar running ``months_after`` months past the end (month indices unchanged)."""
+        last = pd.Period(self.labels[-1], freq="M")
+        return _Calendar(str(last + months_after), self.months + months_after, self.history)
+
     def calendar_month(self, month: np.ndarray) -> np.ndarray:
         """Calendar month (1-12) of month indices."""
         return (self._first_month - 1 + np.asarray(month)) % 12 + 1
@@ -161,6 +166,12 @@ class Simulation:
         self.trend = _REGION_GROWTH[:, None] ** (t[None, :] / 12.0)  # regions × months, 1 in the last month
         self.season = _SEASON[self.cal.month_of_year - 1]
         self.volume = _REGION_SHARE[:, None] * self.trend * scale  # regions × months, before seasonality
+
+    def seasonal_volume(self, month: np.ndarray) -> np.ndarray:
+        """``volume × season`` (regions × given months) for any month index, also past the data's end."""
+        trend = _REGION_GROWTH[:, None] ** ((np.asarray(month)[None, :] - (self.cal.months - 1)) / 12.0)
+        season = _SEASON[self.cal.calendar_month(month) - 1]
+        return _REGION_SHARE[:, None] * trend * self.scale * season[None, :]
 
     def rng(self, name: str) -> np.random.Generator:
         return _stream(self.seed, name)

@@ -34,6 +34,7 @@ _REPEAT_ORDERS_PER_MONTH = 290.0
 _SELF_SERVE_CUSTOMERS_PER_MONTH = 36.0  # new customers buying online / through distributors without a deal
 _INSTALLED_CUSTOMERS = 1000.0  # customers acquired before the data window
 _UPSELL_SHARE = 0.22  # share of direct repeat orders that went through an opportunity
+_AFTER_END_MONTHS = 4  # months after the data whose upsell orders may have a deal open at its end
 _LEAD_HISTORY = 3  # months of leads before the window, whose deals may close inside it
 
 INDUSTRIES = ("制造业", "零售", "医疗", "教育", "互联网", "物流", "金融")

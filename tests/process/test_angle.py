@@ -133,7 +133,8 @@ def test_findings_are_deterministic_and_json_safe(sample):
 def test_angle_metrics(sample):
     m = process.angle_metrics(open_report("", "2026-10", "华东", dataset=sample.ds))
     assert 0 < m["win_rate"] < 1 and m["sales_velocity_per_day"] > 0 and m["median_cycle_days"] > 0
-    assert m["stage_stock_技术交流"] == 37 and m["open_pipeline"] > 0
+    # counted by hand from data/sample: 42 open deals stand in 技术交流 at the end (5 of them opened in the last weeks)
+    assert m["stage_stock_技术交流"] == 42 and m["open_pipeline"] > 0
     shares = [v for k, v in m.items() if k.startswith("source_share_")]
     assert sum(shares) == pytest.approx(1.0) and m["source_share_展会"] == pytest.approx(60 / 154)
     assert 0.9 < m["first_response_within_goal"] <= 1 and 0.55 < m["lead_score_auc"] < 0.95
