@@ -166,8 +166,8 @@ def test_executive_summary_cuts_to_top_n_roots():
 
 def test_executive_summary_lists_a_cause_by_the_gravest_finding_of_its_tree():
     """ALL 2026-10: the 展会 source shift (medium) explains a high stock surge at 技术交流: it stands with the high
-    causes, before the medium company fall of 269万 at stake, as the fold ranks it (the list re-ranked it by its
-    own severity: sixth, after two medium-only causes)."""
+    causes, before the medium-only cause of the company fall of 269万 at stake (分销 company-wide, −30.8 %: 157.6万
+    of it), as the fold ranks it (the list re-ranked it by its own severity: sixth, after two medium-only causes)."""
     from salesnb import cause_tree
     from salesnb.findings import all_findings
 
@@ -176,7 +176,9 @@ def test_executive_summary_lists_a_cause_by_the_gravest_finding_of_its_tree():
     roots = [f for depth, f in cause_tree.fold(all_findings(rep)) if depth == 0][: rep.config["report"]["top_n"]]
     assert [f["id"] for f in panel.findings] == [f["id"] for f in roots]
     codes = [f["code"] for f in panel.findings]
-    assert codes.index("lead_source_shift") < codes.index("region_underperform")
+    fall = next(f for f in all_findings(rep) if f["id"] == "ALL/market.region_underperform.company/")
+    assert fall["parent"] == "ALL/market.channel_underperform/channel=分销"
+    assert codes.index("lead_source_shift") < codes.index("channel_underperform")
     assert [f["id"] for f in panel.findings] == list(panel.frame.loc[panel.frame["depth"] == 0, "id"])
 
 
