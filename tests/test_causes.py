@@ -489,10 +489,10 @@ def test_a_company_wide_churn_holds_a_regions_fall_only_by_that_regions_own_miss
 
 
 def test_a_regions_fall_held_by_its_own_cell_says_that_findings_gap_and_heads_alike_on_every_page(sample):
-    # the sample's 2026-10: 西南's fall is held by its channel 分销, whose finding states "本月 4.7万，对比基准 62.8万":
-    # the link says that 58.1万 (as the region's split and the finding do), not 57.4万 of the cell's level scaled to
-    # the region's; 华南's fall is headed by 智能硬件 (64.9万) on both pages, 华南's own report also holding a 分销
-    # finding stating 59.4万: candidates rank by the cells' levels, read alike on every page
+    # the sample's 2026-10: 西南's fall is held by its channel 分销, whose finding states "本月 4.7万，对比基准 59.8万":
+    # the link says that 55.2万 (as the region's split and the finding do), not the cell's level scaled to the
+    # region's; 华南's fall is headed by 智能硬件 (64.9万) on both pages, 华南's own report also holding a 分销
+    # finding stating 50.2万: candidates rank by the cells' levels, read alike on every page
     from salesnb.findings import all_findings, explained_text
 
     def by_code(region):
@@ -503,7 +503,7 @@ def test_a_regions_fall_held_by_its_own_cell_says_that_findings_gap_and_heads_al
     region, channel = west["region_underperform"], west["channel_underperform"]
     assert region["parent"] == channel["id"]
     assert region["explained"]["part"] == pytest.approx(round(channel["baseline"] - channel["value"], 2))
-    assert explained_text(region, "zh") == "：比预期少 50.1万，全部来自分销（分销少了 58.1万，其余高于预期）"
+    assert explained_text(region, "zh") == "：比预期少 50.1万，全部来自分销（分销少了 55.2万，其余高于预期）"
     assert "rank" not in region["explained"]
     company = {key: f for (_, key), f in by_code("ALL").items()}
     south = {code: f for (code, _), f in by_code("华南").items()}

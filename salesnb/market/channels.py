@@ -129,9 +129,10 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     Columns: channel, revenue, orders, customers, share, prev_month, mom, last_year, yoy, trailing_avg,
     vs_trailing, usual (mean revenue of the ``market.history_months`` months before), usual_orders,
     peer_factor (how the same channel did in the other regions — in the whole company: how the other channels
-    did — this month against usual, at most 1), baseline (what the channel's own trend and season lead one to
-    expect, :mod:`salesnb.expect`, with 春节's month as one season key and, in a region, leaning on the same
-    channel's season company-wide, × peer_factor),
+    did — this month against their own expectation, season in it, or their usual where they have none; at
+    most 1), baseline (what the channel's own trend and season lead one to expect, :mod:`salesnb.expect`, with
+    春节's month as one season key and, in a region, leaning on the same channel's season company-wide,
+    × peer_factor),
     change (against it), orders_change (orders against their expected level, the same way), margin,
     usual_margin, p_value (this few orders given the expected orders and the forecast's own error,
     :func:`_p_low`, and its fall in its part of its peers' business, :func:`_share_fall`: two readings of one
@@ -190,10 +191,18 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
         alone = _alone(peer_usual, frame["usual"])
         peer_now = peer_now.where(~alone, frame["revenue"].sum() - frame["revenue"])
         peer_usual = peer_usual.where(~alone, frame["usual"].sum() - frame["usual"])
-    frame["peer_factor"] = peer_factor(peer_now, peer_usual)
-    frame = frame[(frame["revenue"] > 0) | (frame["usual"] > 0) | (frame["last_year"] > 0)].reset_index()
+    frame = frame[(frame["revenue"] > 0) | (frame["usual"] > 0) | (frame["last_year"] > 0)]
     if frame.empty:
         return pd.DataFrame(columns=columns)
+    span = report.history(report.settings(NAME)["expect_months"], region=scope)
+    season_of = season_keys([*span, report.period], festival_months(report.config))  # 春节's month: one factor
+    peers = _peer_table(wide["revenue"], whole["revenue"], scope)
+    peers_fc = _forecasts(peers, span, frame.index.to_series(), season_of)
+    # the peers' month against their own expectation, season in it, as the channel's forecast already has its
+    # season: against their plain mean a 春节 month's dip would lower the baseline twice
+    peer_expected = peers_fc.map(lambda f: f.value).astype(float).fillna(peer_usual.reindex(frame.index))
+    frame["peer_factor"] = peer_factor(peer_now.reindex(frame.index), peer_expected)
+    frame, peers_fc = frame.reset_index(), peers_fc.reset_index(drop=True)
     month = scope_months(report, report.period, scope)
     codes = keys.row_codes(report, month)  # distinct codes are distinct ids; a missing id is not counted
     buyers = pd.Series(np.where(codes >= 0, codes, np.nan)).groupby(month["channel"].to_numpy()).nunique()
@@ -202,12 +211,8 @@ def channel_frame(report: Report, region: str | None = None) -> pd.DataFrame:
     frame["share"] = frame["revenue"] / scope_revenue if scope_revenue > 0 else np.nan
     for name, base in (("mom", "prev_month"), ("yoy", "last_year"), ("vs_trailing", "trailing_avg")):
         frame[name] = frame["revenue"] / frame[base].where(frame[base] > 0) - 1
-    span = report.history(report.settings(NAME)["expect_months"], region=scope)
-    season_of = season_keys([*span, report.period], festival_months(report.config))  # 春节's month: one factor
-
     larger = {name: _whole_season(report, scope, name) if scope != ALL else None for name in ("orders", "revenue")}
     orders_fc = _forecasts(wide["orders"], span, frame["channel"], season_of, larger["orders"])
-    peers_fc = _forecasts(_peer_table(wide["revenue"], whole["revenue"], scope), span, frame["channel"], season_of)
     revenue_fc = _forecasts(wide["revenue"], span, frame["channel"], season_of, larger["revenue"])
     frame["baseline"] = revenue_fc.map(lambda f: f.value)
     frame["baseline"] *= frame["peer_factor"]

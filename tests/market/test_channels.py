@@ -233,9 +233,43 @@ def test_a_channel_that_lost_its_large_orders_is_found_by_its_revenues_part(tmp_
     (high). The unplanted twin flags nothing."""
     report = open_report(_seed74_world(tmp_path, True), "2026-09", "西南大区")
     row = market.channel_frame(report).set_index("channel").loc["电商平台"]
-    assert row["orders"] == 7 and row["change"] == pytest.approx(-0.561, abs=1e-3)
+    # −55.6 % against its forecast × the peers’ month over their own forecast, 0.867 (their plain mean: 0.878, −56.1 %)
+    assert row["orders"] == 7 and row["change"] == pytest.approx(-0.556, abs=1e-3)
     assert row["p_value"] == pytest.approx(0.00258, abs=1e-5) and row["flagged"]
     found = [f for f in market.angle_findings(report) if f["code"] == "channel_underperform"]
     assert [f["segment"] for f in found] == [{"channel": "电商平台"}] and found[0]["severity"] == "high"
     clean = market.channel_frame(open_report(_seed74_world(tmp_path, False), "2026-09", "西南大区"))
     assert not clean["flagged"].any()
+
+
+def _seasonal_channels(tmp_path, now: int) -> str:
+    """Two regions, 25 months (2024-10 … 2026-10), one channel 分销 of 10 orders of 100 a month in each, every
+    October 5 (a season the whole company shares); in 2026-10 华东 sells ``now`` orders."""
+    from tiny import write_tiny
+
+    tables = {"customers": [], "orders": []}
+    for region, tag in (("华东", "E"), ("华南", "S")):
+        for k in range(10):
+            tables["customers"].append({"customer_id": f"{tag}{k:02d}", "region": region, "acquired_at": "2020-01-01"})
+        for month in pd.period_range("2024-10", "2026-10", freq="M").astype(str):
+            count = now if tag == "E" and month == "2026-10" else 5 if month.endswith("-10") else 10
+            for k in range(count):
+                tables["orders"].append({"order_id": f"{tag}{month}{k:02d}", "customer_id": f"{tag}{k:02d}",
+                                         "order_date": f"{month}-15", "region": region, "channel": "分销",
+                                         "amount": 100})  # fmt: skip
+    return str(write_tiny(tmp_path / f"seasonal{now}", tables=tables))
+
+
+def test_the_peers_month_is_read_against_their_season_not_their_plain_mean(tmp_path):
+    """October is half a month for every region. 华东's 分销 forecast (two clean cycles) is 500, its season in it;
+    its peers (华南's 分销) sold 500 where their own forecast is 500: factor 1, baseline 500. Against the peers'
+    plain 6-month mean (1,000) the factor was 0.5 and the season counted twice: baseline 250, so 2 orders (200, −60 %
+    against 500) read as −20 % and nothing fired; 5 orders (as every October) read as +100 %."""
+    usual = market.channel_frame(open_report(_seasonal_channels(tmp_path, 5), "2026-10", "华东")).set_index("channel")
+    assert usual.loc["分销", "peer_factor"] == pytest.approx(1.0)
+    assert usual.loc["分销", "baseline"] == pytest.approx(500, rel=1e-6)
+    assert usual.loc["分销", "change"] == pytest.approx(0, abs=1e-9)
+    fell = market.channel_frame(open_report(_seasonal_channels(tmp_path, 2), "2026-10", "华东")).set_index("channel")
+    assert fell.loc["分销", "baseline"] == pytest.approx(500, rel=1e-6)
+    assert fell.loc["分销", "change"] == pytest.approx(-0.6, rel=1e-6)
+    assert fell.loc["分销", "effect"] == pytest.approx(300, rel=1e-6)

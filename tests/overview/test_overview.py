@@ -166,10 +166,11 @@ def test_executive_summary_cuts_to_top_n_roots():
 
 def test_executive_summary_lists_the_fold_roots_high_first():
     """ALL 2026-10: the panel lists the fold's roots, the three high causes first, then the medium ones by amount at
-    stake: the company fall of 270万 before the 展会 source shift, whose tree (small firms, the 技术交流 stock surge)
-    is medium throughout now that the other regions' deals are no longer missing at the data's end (127 deals
-    entered 技术交流, so the company's pile-up is not improbable against them; it is high on 华东). A cause ranked by
-    a graver symptom: tests/test_causes.py::test_a_cause_ranks_with_the_gravest_symptom_it_explains."""
+    stake: 分销 company-wide (−30.8 %, heading the company fall of 269万), the 华南 智能硬件 line, then the 展会
+    source shift, whose tree (small firms, the 技术交流 stock surge) is medium throughout now that the other regions'
+    deals are no longer missing at the data's end (127 deals entered 技术交流, so the company's pile-up is not
+    improbable against them; it is high on 华东). A cause ranked by a graver symptom:
+    tests/test_causes.py::test_a_cause_ranks_with_the_gravest_symptom_it_explains."""
     from salesnb import cause_tree
     from salesnb.findings import all_findings
 
@@ -181,8 +182,10 @@ def test_executive_summary_lists_the_fold_roots_high_first():
     codes = [f["code"] for f in panel.findings]
     assert codes[:6] == [
         "receivables_overdue", "delivery_delay", "customer_churn_rise",
-        "region_underperform", "product_line_decline", "lead_source_shift",
+        "channel_underperform", "product_line_decline", "lead_source_shift",
     ]  # fmt: skip
+    fall = next(f for f in found if f["id"] == "ALL/market.region_underperform.company/")
+    assert fall["parent"] == "ALL/market.channel_underperform/channel=分销"
     (surge,) = [f for f in found if f["code"] == "stage_stock_surge"]
     assert surge["severity"] == "medium" and surge["parent"] is not None
     assert [f["id"] for f in panel.findings] == list(panel.frame.loc[panel.frame["depth"] == 0, "id"])
