@@ -191,7 +191,8 @@ def driver_table(report: Report, baseline: str = "previous_month") -> pd.DataFra
         frame.insert(0, "dimension", dim)
         labels = frame["segment"].map(names) if dim == "rep_id" else frame["segment"]
         frame["label"] = (
-            labels.fillna(frame["segment"])
+            labels.astype(object)
+            .fillna(frame["segment"])  # no rep named: all NaN, a float column pandas 4 won't fill
             .where(frame["segment"] != UNALLOCATED, t("drv_unallocated", report.lang))
             .where(frame["segment"] != facts.UNKNOWN, t("drv_unknown", report.lang))
         )
