@@ -200,8 +200,8 @@ def stage_tables(files: dict[str, Path], names: Mapping, stage: Path) -> dict[st
     """Stage every table (:func:`stage_table`), several at once in worker processes when the source is large.
 
     Staging is pandas work, one core per table: at ten million order lines it was half of the ingest's time on
-    one core while the other idled. Tables are independent, so up to one child process per core stages them
-    (:mod:`.stage_processes`, largest files first); each writes its own staging file, byte for byte what one
+    one core while the other idled. Tables are independent, so up to one child process per core stages them,
+    each its share of the bytes (:mod:`.stage_processes`); each writes its own staging file, byte for byte what one
     process writes. A table with something to report raises :class:`NotStreamable` from its process as from
     this one. Sources under :data:`PARALLEL_BYTES`, and tables under :data:`CHILD_BYTES` while the children run,
     stay in this process: starting a process (a second of imports) would cost more than it saves.

@@ -167,12 +167,12 @@ def test_a_ragged_row_is_read_by_the_loader(tmp_path, spy):
 
 @pytest.fixture
 def in_processes(monkeypatch):
-    """Stage every source in child processes (as a large one on a machine with two cores); list the children."""
-    children: list[str] = []
+    """Stage every source in child processes (as a large one on a machine with two cores); list each child's tasks."""
+    children: list[list[str]] = []
     real = stage_processes.subprocess.run
 
     def run(command, **kwargs):
-        children.append(Path(command[-1]).name)
+        children.append([Path(task).name for task in command[3:]])  # python -m salesnb.data.stage_processes TASK ...
         return real(command, **kwargs)
 
     monkeypatch.setattr(stage_processes.subprocess, "run", run)
@@ -185,9 +185,20 @@ def in_processes(monkeypatch):
 def test_tables_staged_in_parallel_processes_give_the_same_store(tmp_path, monkeypatch, spy, in_processes):
     monkeypatch.setattr(store, "ROW_GROUP_ROWS", 1_000)
     ingest.ingest(SAMPLE, None, "sig", tmp_path / "parallel", stream_bytes=0)
-    assert spy == [] and len(in_processes) == len(list(SAMPLE.glob("*.csv")))  # one child process per table
+    assert spy == [] and len(in_processes) == 2  # one child process per core, each staging its share of the tables
+    staged = sorted(task for child in in_processes for task in child)
+    assert staged == sorted(f".{path.stem}.task" for path in SAMPLE.glob("*.csv"))  # every table once
     store.write_store(loading.load_dataset(SAMPLE), "sig", tmp_path / "whole")
     assert_same_store(_store(tmp_path / "parallel"), _store(tmp_path / "whole"))
+
+
+def test_tables_are_shared_between_the_children_by_size():
+    """Largest first, each to the group with the fewest bytes so far: three groups 10 | 6+2 | 5+3 (d to 5, then e
+    to 6); two groups 10+3 | 6+5+2 (c to 6, d to 10, e to 11)."""
+    sizes = {"a": 10, "b": 6, "c": 5, "d": 3, "e": 2}
+    assert stage_processes.shares(sizes, 3) == [["a"], ["b", "e"], ["c", "d"]]
+    assert stage_processes.shares(sizes, 2) == [["a", "d"], ["b", "c", "e"]]
+    assert stage_processes.shares({"a": 1}, 4) == [["a"]] and stage_processes.shares({}, 2) == []
 
 
 def test_a_problem_found_in_a_staging_process_falls_back_to_the_loader(tmp_path, spy, in_processes):
@@ -222,7 +233,8 @@ def test_small_tables_are_staged_here_while_the_children_stage_the_large_ones(tm
     monkeypatch.setattr(ingest_stream, "CHILD_BYTES", 200_000)
     large = sorted(p.name for p in SAMPLE.glob("*.csv") if p.stat().st_size >= 200_000)
     ingest.ingest(SAMPLE, None, "sig", tmp_path / "mixed", stream_bytes=0)
-    assert spy == [] and sorted(name.removesuffix(".task").lstrip(".") + ".csv" for name in in_processes) == large
+    staged = [task.removesuffix(".task").lstrip(".") + ".csv" for child in in_processes for task in child]
+    assert spy == [] and sorted(staged) == large
     assert 0 < len(large) < len(list(SAMPLE.glob("*.csv")))
     store.write_store(loading.load_dataset(SAMPLE), "sig", tmp_path / "whole")
     assert_same_store(_store(tmp_path / "mixed"), _store(tmp_path / "whole"))
