@@ -42,6 +42,7 @@ PCT_METRICS = frozenset(
 AMOUNT_METRICS = frozenset(
     {"revenue", "revenue_vs_baseline", "channel_revenue", "cac", "overdue_amount", "credit_risk_deal_amount"}
 )
+EXPOSURE_METRICS = frozenset({"credit_risk_deal_amount"})  # an amount at risk: more is worse, whatever its usual
 COUNT_METRICS = frozenset(
     {"new_customers", "complaints", "lost_deals", "stage_stock", "stalled_deals", "activities"}
 )  # whole things: 0 new customers, not 0.0
@@ -157,12 +158,16 @@ def _follow_status(then: dict[str, Any], now: dict[str, Any] | None, worse_chang
 def _improved(then: dict[str, Any], now: dict[str, Any]) -> bool:
     """The metric moved from last month's value towards last month's baseline, ``False`` when one is unknown.
 
-    A finding's value lies on the bad side of its baseline: moving towards it is getting better.
+    A finding's value lies on the bad side of its baseline: moving towards it is getting better. An exposure
+    (:data:`EXPOSURE_METRICS`) is no level to return to: its baseline is the most a scope usually carries, and one
+    flagged below it (43,500 where the region carries up to 97,383) that grew to 144,400 got worse, not nearer.
     """
     values = [then.get("value"), then.get("baseline"), now.get("value")]
     if any(v is None or pd.isna(v) for v in values):
         return False
     value_then, baseline_then, value_now = (float(v) for v in values)
+    if then.get("metric") in EXPOSURE_METRICS:
+        return value_now < value_then
     return (value_now - value_then) * (baseline_then - value_then) > 0
 
 

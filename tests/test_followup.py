@@ -9,7 +9,7 @@ from salesnb import followup
 from salesnb.angle import ANGLE_NAMES
 from salesnb.config import default_config
 from salesnb.findings import make_finding
-from salesnb.report import open_report
+from salesnb.report import bundled_sample, open_report
 from tests.test_causes import write_region_drop
 
 # code -> {month: (effect, severity)}: the findings planted in each month of the 华东 report
@@ -248,6 +248,7 @@ def test_a_gap_that_grew_while_the_metric_improved_is_not_worse():
     assert status(then, _shown("high", 1200.0, 6055.0, 4855.0), 0.1, "resolved") == "worse"  # revenue fell
     rose = _shown("medium", 1444.0, 5702.0, 4258.0)
     assert status(rose, _shown("high", 1875.0, 6731.0, 4855.0), 0.1, "resolved") == "worse"  # severity rose
+    assert status(then, _shown("high", 5800.0, 9000.0, 4855.0), 0.1, "resolved") == "persisting"  # past it: better
     assert status(then, None, 0.1, "unconfirmed") == "unconfirmed"
 
 
@@ -269,3 +270,21 @@ def test_a_standing_dependence_carries_the_month_it_was_raised(tmp_path):
     folder = _standing_dependence(tmp_path)
     assert _window_finding(open_report(str(folder), "2025-07", "ALL"))["standing_since"] == "2025-06"
     assert "standing_since" not in _window_finding(open_report(str(folder), "2025-06", "ALL"))
+
+
+def test_credit_exposure_that_more_than_tripled_at_one_severity_is_worse():
+    """The sample's 华东: overdue customers' late-stage deals 43,500 in 2026-09 (low), 144,400 in 2026-10 (low).
+    The finding's baseline is the exposure the region usually carries (97,383, the top of its expected range); an
+    exposure is no level to return to, more of it is worse: 恶化, not the 仍存在 it read while its baseline was the
+    customers' overdue amount (76,196, which 43,500 "moved towards")."""
+    report = open_report(bundled_sample(), "2026-10", "华东")
+    row = followup.followup_frame(report).set_index("code").loc["credit_risk_open_deal"]
+    assert (row["value_then"], row["value_now"], row["status"]) == (43500, 144400, "worse")
+
+
+def test_an_exposure_that_grew_is_worse_whatever_its_usual_level():
+    status = followup._follow_status
+    then = _shown("low", 43_500.0, 97_383.0, 43_500.0) | {"metric": "credit_risk_deal_amount"}
+    grown = _shown("low", 90_000.0, 96_020.0, 90_000.0) | {"metric": "credit_risk_deal_amount"}
+    assert status(then, grown, 0.1, "resolved") == "worse"  # towards the usual top, yet twice the amount at risk
+    assert status(then | {"metric": "revenue"}, grown | {"metric": "revenue"}, 0.1, "resolved") == "persisting"

@@ -274,10 +274,10 @@ def _check(con, staged: dict[str, Staged]) -> None:
             raise NotStreamable("a duplicate id, a repeated target or line, an order of 0, or a broken reference")
     for column in SEGMENT_COLUMNS:  # :func:`.spellings.one_spelling`: Clothing and CLOTHING, merged by the loader
         parts = [f"SELECT {_q(column)} v FROM {name}" for name, table in staged.items() if column in table.present]
-        if parts:
-            union = " UNION ALL ".join(parts)
+        if parts:  # the distinct values first, each spelled once (not the regex over every row of every table)
+            distinct = f"SELECT DISTINCT v FROM ({' UNION ALL '.join(parts)})"
             seen, keys = con.execute(
-                f"SELECT count(DISTINCT v), count(DISTINCT {sql_spelling_key('v', column)}) FROM ({union})"
+                f"SELECT count(v), count(DISTINCT {sql_spelling_key('v', column)}) FROM ({distinct})"
             ).fetchall()[0]
             if seen != keys:
                 raise NotStreamable(f"{column}: spellings differing in case or a generic word")

@@ -16,6 +16,14 @@ from .column_words import normalise
 QUANTITY_WORDS = ("数量", "销量", "件数", "qty", "quantity", "units")  # a column name ending so counts a quantity ...
 AMOUNT_WORDS = ("金额", "销售额", "amount", "amt", "sales", "revenue")  # ... ending so, an amount
 TOTAL_STEMS = {"合计", "总", "总计", "小计", "订单", "本单", "total", "order", "sum"}  # the row's totals: no product
+# What a line did, not what it sold: 退货数量/退货金额 beside 赠品数量/赠品金额 are two pairs and no product
+KIND_STEMS = {
+    "退货", "退回", "赠品", "赠送", "折扣", "优惠", "返利", "促销", "含税", "无税", "不含税", "税", "实发", "应发",
+    "发货", "出库", "入库", "库存", "开票", "已开票", "未开票", "回款", "退款", "计划", "预计", "实际", "本期", "上期",
+    "累计", "本月", "上月", "去年", "今年", "目标", "已发", "未发", "待发", "签收", "拒收", "换货", "补货", "原", "新",
+    "return", "returned", "refund", "gift", "free", "discount", "net", "gross", "tax", "shipped", "ordered",
+    "invoiced", "planned", "actual", "target", "budget", "ytd", "mtd", "prior", "last", "this", "current",
+}  # fmt: skip
 MIN_PRODUCTS = 2  # fewer stems than this is no side-by-side layout (a 赠品数量 beside a 赠品金额)
 _TAIL = r"[(（]?(?:{})[)）]?(?:usd|rmb|cny|元)?$"  # 金额(元), amt_usd: a trailing word, {} the words
 
@@ -30,11 +38,11 @@ def product_stems(columns: list[str]) -> list[str]:
     """The products naming both a quantity and an amount column among ``columns`` (at least :data:`MIN_PRODUCTS`).
 
     As the quantity columns spell them, in column order; ``[]`` for fewer, or where the only pairs are the row's
-    totals (订单数量 / 订单金额, :data:`TOTAL_STEMS`).
+    totals (订单数量 / 订单金额, :data:`TOTAL_STEMS`) or kinds of line (退货, 赠品, 含税: :data:`KIND_STEMS`).
     """
     quantities = {_stem(c, QUANTITY_WORDS): str(c) for c in columns}
     amounts = {_stem(c, AMOUNT_WORDS) for c in columns}
-    stems = [s for s in quantities if s is not None and s in amounts and s not in TOTAL_STEMS]
+    stems = [s for s in quantities if s is not None and s in amounts and s not in TOTAL_STEMS | KIND_STEMS]
     if len(stems) < MIN_PRODUCTS:
         return []
     tail = re.compile(r"[\s_\-./:]*[(（]?(?:{})[)）]?\s*$".format("|".join(QUANTITY_WORDS)), re.IGNORECASE)

@@ -255,6 +255,7 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
             return None
     if "orders" not in names:
         return None
+    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
@@ -270,9 +271,11 @@ def order_keys(ds: Dataset) -> OrderKeys | None:
         arrow_dates = pc.drop_null(batch.column("order_date"))
         counted = pc.value_counts(pc.add(pc.multiply(pc.year(arrow_dates), 100), pc.month(arrow_dates)))
         months.update(dict(zip(counted.field("values").to_pylist(), counted.field("counts").to_pylist(), strict=True)))
-        dated = arrow_dates.to_pandas()
-        days.update(pd.to_datetime(dated).dt.normalize().value_counts().to_dict())
-        dates.extend([dated.min(), dated.max()] if len(dated) else [])
+        daily = pc.value_counts(pc.floor_temporal(arrow_dates, unit="day"))
+        days.update(dict(zip(daily.field("values").to_pandas(), daily.field("counts").to_pylist(), strict=True)))
+        if len(arrow_dates):
+            span = pc.min_max(arrow_dates)
+            dates.extend(pa.array([span["min"], span["max"]]).to_pandas())
     named = pd.concat([pd.Series([], dtype=object), *regions]).drop_duplicates()
     without = pd.concat([pd.DataFrame(columns=keyed), *unnamed], ignore_index=True).drop_duplicates()
     keys = pd.concat([pd.DataFrame({"region": named.to_numpy(dtype=object)}), without], ignore_index=True)

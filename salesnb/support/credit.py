@@ -195,7 +195,9 @@ def credit_risk_open_deal(report: Report) -> list[dict[str, Any]]:
     the late-stage deals of customers with overdue invoices (the region's report: one finding; the ALL report:
     one per region, the region named), and the customers become its ``members`` table (largest deal first).
     Thresholds: ``thresholds.support.{credit_days_past_due, credit_stages}``. Severity: the exposure above what
-    the scope usually carries (:func:`usual_exposure`) against the report's revenue.
+    the scope usually carries (:func:`usual_exposure`, the finding's ``baseline``: "usually" as every finding's,
+    so last month's exposure that grew reads worse in the follow-up, not nearer its overdue amount) against the
+    report's revenue. The overdue amounts stay in the members' ``baseline``.
     """
     frame = credit_risk_frame(report)
     if frame.empty:
@@ -219,7 +221,7 @@ def credit_risk_open_deal(report: Report) -> list[dict[str, Any]]:
         }  # fmt: skip
         item = finding(
             report, "credit_risk_open_deal", segment, values, angle=NAME, metric="credit_risk_deal_amount",
-            value=part["deal_amount"].sum(), baseline=part["overdue_amount"].sum(), effect=part["deal_amount"].sum(),
+            value=part["deal_amount"].sum(), baseline=usual.get(region, 0.0), effect=part["deal_amount"].sum(),
             severity=severity_of(
                 max(0.0, part["deal_amount"].sum() - usual.get(region, 0.0)), report.revenue, report.config
             ),

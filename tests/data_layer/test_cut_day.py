@@ -42,14 +42,21 @@ def test_a_last_day_covered_by_left_out_orders_only_is_not_tested():
     assert cut_short(counts, pd.Timestamp("2026-10-10")) is None
 
 
-def _export(folder, last_orders: int):
-    """20 orders of 100 a day from 2026-08-01 through 2026-10-09, then ``last_orders`` on 2026-10-10."""
-    days = [d for d in pd.date_range("2026-08-01", "2026-10-09") for _ in range(20)]
-    days += [pd.Timestamp("2026-10-10")] * last_orders
+def _export(folder, last_orders: int, timed: bool = False):
+    """20 orders of 100 a day from 2026-08-01 through 2026-10-09, then ``last_orders`` on 2026-10-10.
+
+    ``timed``: the k-th order of a day at k hours 7 minutes (the last day's at 00:02, an export run after midnight).
+    """
+    days = [
+        d + pd.Timedelta(hours=k, minutes=7) * int(timed)
+        for d in pd.date_range("2026-08-01", "2026-10-09")
+        for k in range(20)
+    ]
+    days += [pd.Timestamp("2026-10-10 00:02" if timed else "2026-10-10")] * last_orders
     folder.mkdir()
     pd.DataFrame({
         "order_id": [f"O{k}" for k in range(len(days))], "customer_id": [f"C{k % 50}" for k in range(len(days))],
-        "order_date": [d.strftime("%Y-%m-%d") for d in days], "amount": 100,
+        "order_date": [d.strftime("%Y-%m-%d %H:%M" if timed else "%Y-%m-%d") for d in days], "amount": 100,
     }).to_csv(folder / "orders.csv", index=False)  # fmt: skip
     return str(folder)
 
@@ -82,3 +89,11 @@ def test_the_store_plan_reads_the_same_cut_day(tmp_path):
     planned = store_read.planning_dataset(data, None, tmp_path / "store")
     assert store_read.order_keys(planned).days[pd.Timestamp("2026-10-10")] == 1
     assert facts.through_day(planned, "2026-10") == facts.through_day(load_dataset(data), "2026-10") == 9
+
+
+def test_the_store_plan_counts_timed_orders_per_calendar_day(tmp_path):
+    data = _export(tmp_path / "timed", 1, timed=True)
+    keys = store_read.order_keys(store_read.planning_dataset(data, None, tmp_path / "store"))
+    assert (len(keys.days), keys.days[pd.Timestamp("2026-10-09")], keys.days[pd.Timestamp("2026-10-10")]) == (71, 20, 1)
+    assert keys.dates.tolist() == [pd.Timestamp("2026-08-01 00:07"), pd.Timestamp("2026-10-10 00:02")]
+    assert facts.through_day(load_dataset(data), "2026-10") == 9

@@ -98,6 +98,7 @@ MESSY = {
     "a broken reference": (_rows("orders", customer_id="C9"), "orders.customer_id"),
     "an empty required value": (_rows("orders", order_date=""), "orders.order_date"),
     "a line spelt in capitals": (_rows("products", product_line="a线"), None),  # A线 elsewhere: one line
+    "a region spelt with its suffix": (_rows("customers", region="华东区"), None),  # 华东 in orders: one region
 }
 
 

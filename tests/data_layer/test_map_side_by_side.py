@@ -28,6 +28,9 @@ from salesnb.data.side_by_side import product_stems
         (["订单数量", "订单金额", "退货数量"], []),  # the row's totals and one more quantity: no products
         (["数量", "商品金额", "优惠金额", "订单金额"], []),  # a line sheet's one quantity: no stem
         (["赠品数量", "赠品金额", "数量", "金额"], []),  # one pair only
+        (["数量", "金额", "退货数量", "退货金额", "赠品数量", "赠品金额"], []),  # kinds of line, not products
+        (["Qty", "Net Amount", "Return Qty", "Return Amount", "Gift Qty", "Gift Amount"], []),
+        (["甲纸数量", "甲纸金额", "乙纸数量", "乙纸金额", "退货数量", "退货金额"], ["甲纸", "乙纸"]),
     ],
 )
 def test_products_are_the_stems_with_a_quantity_and_an_amount(columns, products):

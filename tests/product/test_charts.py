@@ -63,3 +63,21 @@ def test_pareto_cuts_an_others_bar_that_dwarfs_the_named_products():
     modest = top.assign(revenue=[400.0, 300.0, 500.0])
     ax = plot_pareto(modest)
     assert ax.patches[-1].get_height() == 500.0 and not ax.patches[-1].get_hatch() and not ax.texts
+
+
+def test_price_changes_of_float_dust_read_as_a_flat_five_percent_axis():
+    frame = pd.DataFrame(
+        {"price_change": [1e-7, -2e-7, 0.0], "units_change": [0.1, -0.2, 0.3], "revenue": [1.0, 2.0, 3.0],
+         "product_name": list("abc")}
+    )  # fmt: skip
+    ax = plot_price_volume(frame)
+    ax.figure.canvas.draw()
+    low, high = ax.get_xlim()
+    assert (round(low, 6), round(high, 6)) == (-0.05, 0.05)  # was ±2e-7: nine ticks of 0.000%
+    shown = [
+        label.get_text()
+        for label, tick in zip(ax.get_xticklabels(), ax.get_xticks(), strict=True)
+        if low <= tick <= high
+    ]
+    assert shown == ["-4%", "-2%", "0%", "2%", "4%"]
+    assert ax.get_ylim()[1] - ax.get_ylim()[0] > 0.5  # real volume changes keep their own axis

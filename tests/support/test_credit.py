@@ -26,10 +26,10 @@ def test_one_credit_finding_per_scope_with_the_customers_as_detail(folder):
     assert len(found) == 1, found  # one credit-risk finding on 10,000, not one per customer
     (hit,) = found
     assert hit["segment"] == {} and hit["effect"] == 10000 and hit["value"] == 10000
-    assert hit["baseline"] == 200 + 100  # CE0 owes two invoices of 100, CE1 one
     # 2026-09 already carried 10,000 (OP1, OP4) after five months at 0: the expected range's top is 12,708
     # (salesnb.expect's trend line, its prediction interval), so none of this month's 10,000 is new exposure
     assert support.credit.usual_exposure(r) == {"华东": pytest.approx(12707.96, abs=0.01)}
+    assert hit["baseline"] == pytest.approx(12707.96, abs=0.01)  # the usual exposure, not the 300 overdue
     assert hit["severity"] == "low"
     members = {m["segment"]["customer_id"]: m for m in hit["members"]}
     assert set(members) == {"CE0", "CE1"} and members["CE1"]["value"] == 5000 and members["CE0"]["baseline"] == 200
@@ -46,3 +46,4 @@ def test_new_credit_exposure_is_high(folder):
     assert support.credit.usual_exposure(r) == {}  # no month before carried any
     (hit,) = [f for f in support.angle_findings(r) if f["code"] == "credit_risk_open_deal"]
     assert hit["effect"] == 5000 and hit["severity"] == "high"  # OP1's 5,000 all new, against 1,000 of revenue
+    assert hit["baseline"] == 0.0  # no month carried any

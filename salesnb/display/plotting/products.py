@@ -134,6 +134,9 @@ def plot_lifecycle(
     return style.finish(ax, title)
 
 
+PCT_SPAN = 0.1  # a price or volume axis whose changes barely differ spans at least ±5%
+
+
 def plot_price_volume(
     frame: pd.DataFrame,
     *,
@@ -166,8 +169,9 @@ def plot_price_volume(
     for k in range(min(3, len(frame))):  # the frame comes sorted by the size of the price effect
         ax.annotate(str(frame[label].iloc[k]), (xs[k], ys[k]), xytext=(4, 4 + 8 * k), textcoords="offset points",
                     fontsize=7, color=style.TARGET)  # fmt: skip
-    ax.xaxis.set_major_formatter(style.pct_formatter())
-    ax.yaxis.set_major_formatter(style.pct_formatter())
+    for axis in ("x", "y"):
+        style.least_span(ax, axis, PCT_SPAN)
+        getattr(ax, f"{axis}axis").set_major_formatter(style.pct_formatter())
     ax.set_xlabel(t("prod_price_change", lang))
     ax.set_ylabel(t("prod_units_change", lang))
     ax.grid(color=style.GRID, linewidth=0.6)

@@ -182,6 +182,19 @@ def pct_formatter(digits: int = 0) -> PctFormatter:
     return PctFormatter(digits)
 
 
+def least_span(ax: Axes, axis: str, span: float) -> None:
+    """Widen ``axis`` to at least ``span`` around its data's middle when the data barely differ.
+
+    Prices all held show price changes of 0 or float dust (1e-7): matplotlib zooms into the dust and every tick of
+    a percentage axis reads 0.000%. A flat cloud on a ±5% axis says "no price moved" at a glance.
+    """
+    target = getattr(ax, f"{axis}axis")
+    low, high = target.get_data_interval()
+    if np.isfinite(low) and np.isfinite(high) and high - low < span:
+        middle = (low + high) / 2
+        getattr(ax, f"set_{axis}lim")(middle - span / 2, middle + span / 2)
+
+
 LOG_SPAN = 10  # data spanning less than this ratio stays on a linear axis (a log one would label no tick)
 
 
