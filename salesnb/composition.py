@@ -88,6 +88,9 @@ def composition_panel(report: Report, by: str = "product_line") -> Panel:
     frame = composition_frame(report, by)
     if frame["revenue"].sum() == 0:
         return Panel(frame=frame, note=t("no_data", lang))
+    if len(frame) == 1 and by != "customer_type":  # one store, one line: 100% both months, a bar saying nothing
+        name = t(by, lang) if lang == "zh" else t(by, lang).lower()
+        return Panel(frame=frame, note=t("composition_single", lang, dimension=name, value=frame["segment"][0]))
     ax = plotting.plot_composition(
         frame,
         label="segment",

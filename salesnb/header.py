@@ -2,9 +2,10 @@
 
 The notes: a partial month read through day D (naming only the dataset's tables), a summary's month that looks
 partial (:mod:`.data.partial_month`), a region's months the export
-left out, a channel's or region's part of the export ending days early, rows the mapping excluded, orders of 0
-left out, a cost that copies the amount left out, currencies converted, summary rows made into orders, orders
-that name no customer (each section that needs them then says only that it is skipped).
+left out, a channel's or region's part of the export ending days early, days inside a month without any order
+(:mod:`.data.day_gaps`), rows the mapping excluded, orders of 0 left out, a cost that copies the amount left out,
+currencies converted, summary rows made into orders, orders that name no customer (each section that needs them
+then says only that it is skipped).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from .data import facts
 from .data.copied_cost import copied_cost_share
 from .data.dataset import Dataset
+from .data.day_gaps import day_gap_notes
 from .data.early_ends import early_end_labels
 from .data.exclude import exclude_rule
 from .data.partial_month import partial_reason
@@ -85,6 +87,8 @@ def header_markdown(report: Any) -> str:
         reason = partial_reason(report.looks_partial, lang)
         text += "\n\n" + t("partial_summary_note", lang, period=report.period, reason=reason, previous=previous)
     text += gap_notes(ds, report.region, report.period, lang)
+    months = [str(base.previous_month), str(base.same_month_last_year), *report.trailing()]
+    text += day_gap_notes(report.whole, report.config, report.period, months, lang)  # days left out (day_gaps)
     labels, end = early_end_labels(ds, report.period, lang, None if report.region == ALL else report.region)
     if labels:  # a shop's or branch's part of the export ending days before the rest (:mod:`.data.early_ends`)
         text += "\n\n" + t("early_end_note", lang, segments=joined(labels, lang), end=end)

@@ -12,6 +12,7 @@ from .composition import composition_frame as composition_frame  # re-exported: 
 from .composition import composition_panel as composition_panel
 from .composition import split_facts
 from .data import facts
+from .data.day_gaps import calendar_gaps, gaps_in
 from .data.grouping import aggregate
 from .data.targets import segment_targets, total_target
 from .display import plotting
@@ -189,6 +190,8 @@ def trend_panel(report: Report) -> Panel:
     )
     if not report.orders_counted:  # rows that total a month: no orders, no order value
         table = table.drop(columns=[t("orders", lang), t("aov", lang)])
+    if report.ds.get("targets") is None:  # no target table: two columns of dashes (the core table says why)
+        table = table.drop(columns=[t("target", lang), t("attainment", lang)])
     key = "trend_partial_first_note" if opens_the_data(report.ds, report.period) else "trend_partial_note"
     note = t(key, lang, day=report.through_day) if report.partial else ""
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
@@ -399,6 +402,7 @@ def quiet_month_note(report: Report) -> tuple[str, bool]:
     past ``overview.broad_decline`` on last year or the trailing average, says which fell and points at the bridge,
     the tree and the driver ranking (then ``True``). A month without any order (a thin business's real zero, SAP
     SHINE's 2021-12) says so instead, and asks whether the export left it out (``True`` after months with sales).
+    A fall in a month with days of no order at all (:mod:`.data.day_gaps`) points at those days first.
     """
     lang, m = report.lang, headline_metrics(report)
     empty = not m["orders"]  # a thin business's month without an order: nothing to analyse, not "all is well"
@@ -419,7 +423,10 @@ def quiet_month_note(report: Report) -> tuple[str, bool]:
     if falls and not empty and not below_own_swing(report):  # a fall of the size the scope's months swing by
         parts.append(t("exec_quiet_within", lang, against=against))
         falls = []
-    if falls and not empty:  # named: a month up on last month and its average may still be far below last year
+    silent = sum(g["days"] for g in gaps_in(calendar_gaps(report.whole, report.config), report.period))
+    if falls and not empty and silent:  # days of the month hold no order at all (day_gaps): the data's first
+        parts.append(t("exec_quiet_gap", lang, against=against, days=silent))
+    elif falls and not empty:  # named: a month up on last month and its average may still be far below last year
         parts.append(t("exec_quiet_broad", lang, against=against))
     return ("" if lang == "zh" else " ").join(parts), bool(falls)
 

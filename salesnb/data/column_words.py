@@ -43,6 +43,7 @@ DATE_ENDINGS = tuple(NAMES["date_endings"])  # 购药时间, place_order_time: a
 NOT_ORDER_DATES = tuple(NAMES["not_order_dates"])  # BirthDate, StockDate, 入职日期: dates of something else
 NOT_AMOUNTS = tuple(NAMES["not_amounts"])  # Customer_Age, Satisfaction_Rating: numbers that are no money
 NOT_ORDER_IDS = tuple(NAMES["not_order_ids"])  # employees, seats, 人数: a count of people, never an order number
+COUNT_WORDS: dict[str, tuple[str, ...]] = {k: tuple(v) for k, v in NAMES["count_words"].items()}  # 菜品数, item_count
 BOOKS_WORDS = tuple(NAMES["books_currency_words"])  # 本币, 本位币, local currency: money already in one currency
 TAXED_PRICE_WORDS = tuple(NAMES["taxed_price_words"])  # 含税单价, price incl. tax: a price carrying the tax
 TAX_NAMES = tuple(NAMES["tax_names"])  # 税额, VAT: a line's tax
@@ -224,6 +225,19 @@ def says_size(name: str) -> bool:
     """
     parts, compact = words(name), normalise(name)
     return any(w in parts or (not w.isascii() and w in compact) for w in NOT_ORDER_IDS)
+
+
+def says_count(name: str) -> bool:
+    """Whether a name says a count per row (单据菜品数, 商品种数, ``item_count``, ``Total products``): no id.
+
+    A till export's 单据菜品数 (the dishes on the receipt, repeated on each of its lines) was offered as the
+    customer, though it holds the same few whole numbers for thousands of receipts.
+    """
+    parts, compact = words(name), normalise(name)
+    if not parts:
+        return False
+    chinese = not compact.isascii() and compact.endswith(COUNT_WORDS["zh_endings"])
+    return chinese or parts[-1] in COUNT_WORDS["last"] or (len(parts) > 1 and parts[0] in COUNT_WORDS["first"])
 
 
 def says_measure(name: str) -> bool:

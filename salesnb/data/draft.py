@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .column_words import says_measure, says_no_money, says_size, words
+from .column_words import says_count, says_measure, says_no_money, says_size, words
 from .dates import parse_dates
 from .match import MOSTLY, OWN_ID, SAMPLE_ROWS, reads_as_dates, row_counter, yearly
 from .parsing import parse_number
@@ -71,6 +71,8 @@ def candidates(frame: pd.DataFrame, recognised: dict[str, str], column: str) -> 
         numbers = parse_number(values)[0]
         if numbers.notna().all() and (numbers != numbers.round()).any():
             continue  # amounts, prices: no id
+        if column != "order_date" and numbers.notna().all() and says_count(name):
+            continue  # 单据菜品数, item_count: the same few counts on many orders, no buyer and no order number
         if column == "order_date" and is_date and not yearly(values):
             out.append(name)
         elif column == "order_date" or is_date or not _id_like(values):

@@ -7,9 +7,11 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..angle import ANGLE_NAMES, BUYERS, get, missing
+from ..config import default_config
 from ..i18n import joined, t
 from . import facts
 from .dataset import Dataset
+from .day_gaps import calendar_gaps, gap_labels
 from .early_ends import early_end_label, early_ends
 from .messages import need_name
 from .partial_month import last_month_partial, latest_complete_month, partial_reason
@@ -110,7 +112,8 @@ def summarize(ds: Dataset) -> dict:
     column leave it empty (walk-in sales, guests); ``empty_months``: months inside the range without any order;
     ``unregioned_orders``: :func:`_unregioned`; ``region_gaps``: ``{region: {month: usual orders}}``, a busy
     region's months without any of its orders;
-    ``early_ends``: the channels and regions whose orders stop improbably early (:mod:`.early_ends`).
+    ``early_ends``: the channels and regions whose orders stop improbably early (:mod:`.early_ends`);
+    ``day_gaps``: runs of days inside the data without any order where the business sells daily (:mod:`.day_gaps`).
     """
     orders = ds.get(ORDERS)
     dates = orders[ORDER_DATE].dropna() if orders is not None else pd.Series(dtype="datetime64[ns]")
@@ -124,6 +127,7 @@ def summarize(ds: Dataset) -> dict:
         "quiet_months": _quiet_months(ds) if len(dates) else 0,
         "region_gaps": region_gaps(ds) if len(dates) else {},
         "early_ends": early_ends(ds) if len(dates) else {},
+        "day_gaps": list(calendar_gaps(ds, default_config())) if len(dates) else [],
         "regions": _regions(ds),
         "period": _default_period(ds) if len(dates) else None,
         "angles": {name: angle_state(ds, name) for name in ANGLE_NAMES},
@@ -163,6 +167,8 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
     if ends:
         named = joined([early_end_label(d, s, e, lang) for d, s, e in ends], lang)
         lines.append(f"! {t('validate_early_ends', lang, segments=named, end=ends[0][2]['end'])}")
+    if summary.get("day_gaps"):
+        lines.append(f"! {t('validate_day_gaps', lang, gaps=gap_labels(summary['day_gaps'], lang))}")
     lines.append(f"{label('regions')} ({len(summary['regions'])}): {', '.join(summary['regions']) or none}")
     if lost := summary.get("unregioned_orders"):
         lines.append(f"! {label('unregioned_orders', n=lost['orders'], share=lost['share'])}")

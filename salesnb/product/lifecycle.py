@@ -275,6 +275,8 @@ def lifecycle_panel(report: Report) -> Panel:
             t("prod_of_peak", lang): shown["of_peak"].map(format_pct),
         }
     )
+    if report.needs("products.product_line") is not None:  # no product lines: a column of 未知 on every row
+        table = table.drop(columns=t("prod_line", lang))
     counts = frame["stage"].value_counts()
     stages = "，".join if lang == "zh" else ", ".join
     note = t(

@@ -434,6 +434,8 @@ def pareto_panel(report: Report) -> Panel:
     )
     if not report.units_counted:  # a summary's totals as lines of one unit: no units sold
         table = table.drop(columns=t("prod_units", lang))
+    if report.needs("products.product_line") is not None:  # no product lines: a column of 未知 on every row
+        table = table.drop(columns=t("prod_line", lang))
     note = t(
         "prod_pareto_note", lang, n=cfg["top_products"], top=format_pct(m["top_share"]),
         k=format_int(m["pareto_products"]), total=format_int(m["products_sold"]),

@@ -44,6 +44,8 @@ from .common import (
     with_orders,
 )
 
+SAME_PRICE = 1e-9  # relative: two average prices this close are one price read back through float sums
+
 # ------------------------------------------------------------------------------------ 6. discount and margin
 
 
@@ -394,7 +396,8 @@ def price_frame(report: Report) -> pd.DataFrame:
     ``elasticity_min_lines`` order lines this month or a trailing month on average (TPC-H, real30: parts of a line
     or two read volume +6575% and elasticity −61 on a 6.6% price cut); price_effect = (price − baseline_price) ×
     units, the revenue the price move made or cost this month (the revenue bridge's price term, per product). Sorted by
-    the size of the price effect: a product of one unit whose price doubled is not the month's pricing story.
+    the size of the price effect: a product of one unit whose price doubled is not the month's pricing story;
+    among equal effects (prices held), the largest revenue first.
     """
     data = scoped_lines(report)
     trailing = report.trailing()
@@ -428,6 +431,9 @@ def price_frame(report: Report) -> pd.DataFrame:
             "baseline_aov": frame["aov_base"],
         }
     )
+    # a price kept as it was reads back from summed line totals a few 1e-16 off (2.95 × 227 ÷ 227): no change
+    same = np.isclose(out["price"], out["baseline_price"], rtol=SAME_PRICE, atol=0.0)
+    out["price"] = out["price"].where(~same, out["baseline_price"])
     out["price_change"] = out["price"] / out["baseline_price"] - 1
     out["units_change"] = out["units"] / out["baseline_units"] - 1
     out["aov_change"] = out["aov"] / out["baseline_aov"] - 1
@@ -441,7 +447,8 @@ def price_frame(report: Report) -> pd.DataFrame:
     out["price_effect"] = (out["price"] - out["baseline_price"]) * out["units"]
     out = out.reset_index()
     out["_abs"] = out["price_effect"].abs()
-    out = out.sort_values(["_abs", "product_id"], ascending=[False, True]).drop(columns="_abs")
+    order = ["_abs", "revenue", "product_id"]  # prices held: the month's largest sellers first, not A–Z
+    out = out.sort_values(order, ascending=[False, False, True]).drop(columns="_abs")
     return out.reset_index(drop=True)
 
 

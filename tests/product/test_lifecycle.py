@@ -55,7 +55,7 @@ def test_no_launch_date_is_not_a_launch(unlaunched):
     assert life.loc["P5", "recent"] == 180
     assert list(product.new_products_frame(r)["product_id"]) == ["P3"]  # P5 is not a new launch
     panel = product.lifecycle_panel(r)
-    launched = dict(zip(panel.table.iloc[:, 0], panel.table.iloc[:, 3], strict=True))
+    launched = dict(zip(panel.table["产品"], panel.table["上市日期"], strict=True))  # no line column: none in the data
     assert launched["戊"] == "首次销售 2026-09" and launched["丙"] == "2026-09"
     assert "1个产品未登记上市日期" in panel.note
     en = product.lifecycle_panel(report(unlaunched, lang="en"))
@@ -148,7 +148,7 @@ def test_a_product_on_sale_in_the_data_s_first_month_has_an_unknown_age(tmp_path
     assert life.loc["P1", "stage"] == "mature"  # 300 in its last three months, like its best three: no change
     assert life.loc["P2", "since"] == "first_sale" and life.loc["P2", "stage"] == "intro"
     panel = product.lifecycle_panel(r)
-    launched = dict(zip(panel.table.iloc[:, 0], panel.table.iloc[:, 3], strict=True))
+    launched = dict(zip(panel.table["产品"], panel.table["上市日期"], strict=True))  # no line column: none in the data
     assert launched["甲"] == "数据首月 2026-08 已在售" and launched["乙"] == "首次销售 2026-09"
 
 

@@ -126,3 +126,28 @@ def test_elasticity_needs_enough_order_lines_on_both_sides(tmp_path):
     assert frame.loc["P1", "elasticity"] == pytest.approx(np.log(2) / np.log(0.9))
     assert frame.loc["P2", "units_change"] == pytest.approx(3.0) and np.isnan(frame.loc["P2", "elasticity"])
     assert frame.loc["P2", "price_change"] == pytest.approx(-0.1)
+
+
+def test_a_price_held_reads_no_change_through_float_sums(tmp_path):
+    """A till's dish at 2.95 all year: summed line totals ÷ units read 2.9500000000000006, a change of 2e-16.
+
+    That noise drew the price chart's axis as six ticks all labelled 0.000 % and ranked the table by it; a price
+    held is no change at all, and products of equal (zero) price effect come by revenue, largest first.
+    """
+    quantities = {"2026-07": [1, 2, 3, 7, 3], "2026-08": [2, 2, 7, 1], "2026-09": [3, 3, 3, 1, 1]}
+    quantities["2026-10"] = [1, 2, 3, 7, 3]
+    assert sum(q * 2.95 for q in quantities["2026-10"]) / 16 != 2.95  # the float noise the fix has to absorb
+    tables = {"products": [{"product_id": "P", "product_name": "馕", "product_line": "L"},
+                           {"product_id": "Q", "product_name": "酱", "product_line": "L"}],
+              "customers": [{"customer_id": "C", "region": "华东"}], "orders": [], "order_lines": []}  # fmt: skip
+    for month, each in quantities.items():
+        for k, q in enumerate(each):
+            order = f"O{month[5:]}{k}"
+            tables["orders"].append({"order_id": order, "customer_id": "C", "order_date": f"{month}-1{k}"})
+            tables["order_lines"].append({"order_id": order, "product_id": "P", "quantity": q, "unit_price": 2.95})
+            tables["order_lines"].append({"order_id": order, "product_id": "Q", "quantity": 1, "unit_price": 0.8})
+    frame = product.price_frame(open_report(str(write_tiny(tmp_path / "held", tables=tables)), "2026-10", "华东"))
+    assert list(frame["product_id"]) == ["P", "Q"]  # 16 × 2.95 = 47.2 before 5 × 0.8 = 4
+    assert list(frame["price_change"]) == [0.0, 0.0]
+    assert list(frame["price_effect"]) == [0.0, 0.0]
+    assert frame["units_change"].iloc[0] == pytest.approx(16 / (39 / 3) - 1)  # 39 units over the three months
