@@ -27,7 +27,7 @@ from .data.store_read import release_freed_memory
 from .display.formatting import format_amount, format_decimal, format_int, format_pct
 from .display.panel import Panel
 from .findings import SEVERITY_RANK, STANDING_SINCE, scoped_id
-from .i18n import t, texts
+from .i18n import days_through, t, texts
 from .periods import months_back
 from .report import Report
 
@@ -272,8 +272,8 @@ def followup_panel(report: Report) -> Panel:
     # a partial month: what is not found yet is not called solved; last month read whole, this month through day D
     note = t("followup_counts_partial", lang, period=back[0], total=len(frame), **counts)
     if counts["unconfirmed"]:
-        note += space + t("followup_unconfirmed", lang, day=report.through_day)
-    note += " " + t("followup_partial", lang, day=report.through_day)
+        note += space + t("followup_unconfirmed", lang, days=days_through(report.through_day, lang))
+    note += " " + t("followup_partial", lang, days=days_through(report.through_day, lang))
     return Panel(frame=frame, table=table, note=note)
 
 

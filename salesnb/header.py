@@ -21,7 +21,7 @@ from .data.exclude import exclude_rule
 from .data.partial_month import partial_reason
 from .data.region_gaps import gap_label, region_gaps
 from .data.summaries import orders_counted, total_rows
-from .i18n import joined, t
+from .i18n import days_through, joined, t
 from .periods import ALL, months_back
 
 GAP_NOTE_MONTHS = 13  # a region's left-out months this far back are named under a report's header (its baselines)
@@ -43,8 +43,9 @@ def partial_note(ds: Dataset, lang: str, period: str, day: int) -> str:
     """
     cut = facts.cut_last_day(ds)
     told = "" if cut is None else (" " if lang == "en" else "") + t("partial_cut_day", lang, **cut)
+    days = {"day": day, "days": days_through(day, lang)}
     if opens_the_data(ds, period):
-        return t("partial_note_first", lang, period=period, day=day) + told
+        return t("partial_note_first", lang, period=period, **days) + told
 
     def listed(tables: tuple[str, ...], kind: str) -> str:
         names = [t(f"partial_{kind}_{name}", lang) for name in tables if ds.has(name)]
@@ -55,7 +56,7 @@ def partial_note(ds: Dataset, lang: str, period: str, day: int) -> str:
         extras += t("partial_at_day", lang, tables=listed(AT_DAY, "at"), day=day)
     if listed(PRORATED, "pro"):
         extras += t("partial_prorated", lang, tables=listed(PRORATED, "pro"))
-    return t("partial_note", lang, period=period, day=day, tables=listed(CUT, "cut"), extras=extras) + told
+    return t("partial_note", lang, period=period, tables=listed(CUT, "cut"), extras=extras, **days) + told
 
 
 def header_markdown(report: Any) -> str:
@@ -69,7 +70,7 @@ def header_markdown(report: Any) -> str:
     elif str(base.trailing[0]) < first:  # a quarter's export: the window's first months lie before the data
         trailing += t("header_trailing_from", lang, first=first, n=len(report.trailing()))
     elif 0 < len(counted := report.trailing()) < len(base.trailing):  # empty (same-days) or left-out months
-        days = "" if report.through_day is None else t("header_days", lang, day=report.through_day)
+        days = "" if report.through_day is None else t("header_days", lang, days=days_through(report.through_day, lang))
         trailing += t("header_trailing_counted", lang, months=joined(counted, lang), n=len(counted), days=days)
     if lang == "en":
         text = (

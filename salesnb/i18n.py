@@ -52,6 +52,17 @@ def joined(items: Iterable[object], lang: str = "zh") -> str:
     return ("、" if lang == "zh" else ", ").join(str(item) for item in items)
 
 
+def days_through(day: int | None, lang: str = "zh") -> str:
+    """Days 1..``day`` of a partial month as a reader says them: ``1–9 日`` / ``days 1–9``; ``""`` without a day.
+
+    The one wording of a partial month's days in every text (``{days}``): day 1 alone is ``1 日`` / ``day 1``, not a
+    range from a day to itself (``1–1 日``).
+    """
+    if day is None:
+        return ""
+    return t("days_through_one" if int(day) == 1 else "days_through", lang, day=int(day))
+
+
 def check_lang(lang: str) -> str:
     """Return ``lang`` if supported, else raise :class:`ParameterError`."""
     from .errors import ParameterError

@@ -20,7 +20,7 @@ from .display.formatting import format_amount, format_amounts, format_int, forma
 from .display.panel import Panel
 from .findings import FindingsPanel, all_findings, explained_text, findings_panel, heads_text, status_text
 from .header import opens_the_data
-from .i18n import joined, t
+from .i18n import days_through, joined, t
 from .market.acquisition import new_customer_months
 from .market.common import acquisition_history
 from .market.company import company_frame
@@ -193,7 +193,7 @@ def trend_panel(report: Report) -> Panel:
     if report.ds.get("targets") is None:  # no target table: two columns of dashes (the core table says why)
         table = table.drop(columns=[t("target", lang), t("attainment", lang)])
     key = "trend_partial_first_note" if opens_the_data(report.ds, report.period) else "trend_partial_note"
-    note = t(key, lang, day=report.through_day) if report.partial else ""
+    note = t(key, lang, days=days_through(report.through_day, lang)) if report.partial else ""
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 

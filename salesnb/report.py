@@ -36,7 +36,7 @@ from .display.formatting import format_pct
 from .display.panel import Panel
 from .errors import ParameterError, SalesnbError
 from .header import header_markdown
-from .i18n import check_lang, t
+from .i18n import check_lang, days_through, t
 from .periods import ALL, Baselines, baselines, month_end, months_back, parse_period, shift_month, window
 
 RESULT_MIME = "application/vnd.salesnb.result+json"
@@ -319,7 +319,7 @@ class Report:
             return t("partial_summary_period", self.lang, period=self.period)
         if self.through_day is None:
             return self.period
-        return t("partial_period", self.lang, period=self.period, day=self.through_day)
+        return t("partial_period", self.lang, period=self.period, days=days_through(self.through_day, self.lang))
 
     @property
     def title(self) -> str:

@@ -254,3 +254,13 @@ def test_joined_lists_as_each_language_does():
 
     assert joined(["华东", "华南"]) == "华东、华南" and joined(["East", "South"], "en") == "East, South"
     assert joined([], "zh") == "" and joined((m for m in ("2026-08",)), "zh") == "2026-08"
+
+
+def test_a_partial_months_days_read_as_one_day_or_a_range_and_every_text_says_them_so():
+    from salesnb.i18n import days_through
+
+    assert (days_through(1), days_through(1, "en")) == ("1 日", "day 1")
+    assert (days_through(2), days_through(9, "en"), days_through(None)) == ("1–2 日", "days 1–9", "")
+    own = {"days_through", "days_through_one"}  # the one wording: no text writes the range itself
+    ranges = [k for k, v in texts().items() if k not in own and any("1–{day}" in v[lang] for lang in LANGS)]
+    assert ranges == []

@@ -53,9 +53,10 @@ def test_flagged_rows_walks_the_scopes_and_keeps_flagged_rows(tmp_path):
     assert [row.name for _, row in report.flagged_rows(rows_of, company=True)][0] == "ALL-b"
 
 
-def write_partial_month(folder):
+def write_partial_month(folder, last_day=9):
     """112 customers, 4 per day 1..28, each buying on its day every month from 2025-09; the data ends on 2026-10-09.
 
+    (``last_day``: on that day of October instead.)
     Every order is 100, except October 2026's, which are 110: on the same days October is 10% up on September.
     """
     import pandas as pd
@@ -64,7 +65,7 @@ def write_partial_month(folder):
     for month in pd.period_range("2025-09", "2026-10", freq="M"):
         for c in range(112):
             day = 1 + c % 28
-            if str(month) == "2026-10" and day > 9:
+            if str(month) == "2026-10" and day > last_day:
                 continue
             rows.append(
                 {"order_id": f"O{month}-{c}", "customer_id": f"C{c}", "order_date": f"{month}-{day:02d}",
@@ -109,8 +110,23 @@ def test_a_partial_month_is_compared_on_the_same_days_of_its_baselines(tmp_path)
     payload = publish(report, "overview", {"revenue": 1}).payload["metrics"]
     assert payload["partial"] is True and payload["through_day"] == 9 and payload["period"] == "2026-10"
     zh = open_report(data, "2026-10", "华东")
-    assert zh.title == "华东 · 2026-10（1–9日，不完整月）"
+    assert zh.title == "华东 · 2026-10（1–9 日，不完整月）"
     assert zh.revenue == 16 * 110  # odd customers: days 2, 4, 6, 8
+
+
+def test_a_months_first_day_alone_is_no_range_from_day_1_to_day_1(tmp_path):
+    from salesnb import overview
+
+    data = write_partial_month(tmp_path / "p", last_day=1)
+    report = open_report(data, "2026-10", lang="en")
+    assert report.through_day == 1 and report.title == "Whole company · 2026-10 (day 1, partial month)"
+    assert "count only day 1 of each month's orders" in report._repr_markdown_()
+    assert "every month here counts day 1 only" in overview.trend_panel(report).note
+    zh = open_report(data, "2026-10")
+    assert zh.title == "全公司 · 2026-10（1 日，不完整月）" and "都只取每月 1 日的订单" in zh._repr_markdown_()
+    assert "1–1" not in zh._repr_markdown_() + overview.trend_panel(zh).note
+    two = open_report(write_partial_month(tmp_path / "two", last_day=2), "2026-10", lang="en")
+    assert two.title == "Whole company · 2026-10 (days 1–2, partial month)"
 
 
 def test_a_partial_first_month_of_the_data_is_not_said_to_be_compared_nor_sent_to_the_month_before(tmp_path):

@@ -15,7 +15,7 @@ import nbformat
 
 from ..angle import ANGLE_NAMES
 from ..findings import SEVERITY_RANK
-from ..i18n import t
+from ..i18n import days_through, t
 from .output import WORKBOOK, read_json, report_folders
 from .webfont import embed_font
 
@@ -156,12 +156,13 @@ def _region_cells(row: dict[str, Any]) -> str:
 
 
 def _partial_label(rows: list[dict[str, Any]], period: str) -> str:
-    """`` (1–9日，不完整月 · partial: days 1–9)`` after a partial month's heading, else empty."""
+    """`` (1–9 日，不完整月 · partial month: days 1–9)`` after a partial month's heading, else empty."""
     days = [r["through_day"] for r in rows if r["period"] == period and r["through_day"]]
     if not days:
         return ""
     day = max(days)
-    return f' <span class="partial">（1–{day}日，不完整月 · partial month: days 1–{day}）</span>'
+    zh, en = days_through(day, "zh"), days_through(day, "en")
+    return f' <span class="partial">（{zh}，不完整月 · partial month: {en}）</span>'
 
 
 def index_page(out_dir: Path, angles: list[str]) -> str:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..angle import ANGLE_NAMES, BUYERS, get, missing
 from ..config import default_config
-from ..i18n import joined, t
+from ..i18n import days_through, joined, t
 from . import facts
 from .dataset import Dataset
 from .day_gaps import calendar_gaps, gap_labels
@@ -183,7 +183,8 @@ def format_summary(summary: dict, lang: str = "zh") -> str:
         orders = label("period_orders", n=period["orders"]) if "orders" in period else ""
         lines.append(f"{label('period')}: {period['month']}{orders}")
         if period["partial"]:
-            lines.append(f"  {label('partial', month=period['partial'], day=period['through_day'])}")
+            day = period["through_day"]
+            lines.append(f"  {label('partial', month=period['partial'], day=day, days=days_through(day, lang))}")
     if not summary.get("buyers_named", True):
         lines.append(f"! {no_customer_note(summary.get('dimensions', DIMENSIONS), lang)}")
     if summary.get("unnamed_orders"):

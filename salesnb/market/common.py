@@ -23,7 +23,7 @@ from ..data import facts
 from ..data.dataset import Dataset
 from ..display.formatting import format_pct
 from ..evidence import confirmed, q_values, severity
-from ..i18n import t
+from ..i18n import days_through, t
 from ..periods import ALL, shift_month
 from ..report import Report
 from .openings import opening_months, region_starts, warm_up_length
@@ -191,7 +191,9 @@ def fmt_count(value: float | None) -> str:
 
 def partial_days(report: Report) -> str:
     """In a partial month "（各月 1–9 日）": its counts and their baselines are each month's days 1..9; else ""."""
-    return t("mk_partial_days", report.lang, day=report.through_day) if report.partial else ""
+    return (
+        t("mk_partial_days", report.lang, days=days_through(report.through_day, report.lang)) if report.partial else ""
+    )
 
 
 def signed(value: float | None) -> str:

@@ -20,7 +20,7 @@ from ..display.panel import Panel, needs
 from ..display.plotting.customers import plot_monthly
 from ..evidence import confirmed, q_values
 from ..findings import finding
-from ..i18n import t
+from ..i18n import days_through, t
 from ..periods import ALL
 from ..report import Report, scope_memo
 from ..seasons import festival_months, in_festival_block, year_back
@@ -415,5 +415,5 @@ def retention_panel(report: Report) -> Panel:
     if test["returning_buyers"] is None:  # the data's warm-up: returning buyers not told from new ones
         note += " " + t("mk_repeat_warm_up", lang)
     if report.partial:  # the window's counts are days 1..D of each month too: say so beside them
-        note += " " + t("mk_retention_partial", lang, day=report.through_day, k=k)
+        note += " " + t("mk_retention_partial", lang, days=days_through(report.through_day, lang), k=k)
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)

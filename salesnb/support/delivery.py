@@ -23,7 +23,7 @@ from ..display import plotting
 from ..display.formatting import format_amount, format_int, format_pct
 from ..display.panel import Panel
 from ..findings import finding
-from ..i18n import t
+from ..i18n import days_through, t
 from ..report import Report, scope_memo
 from ..trend import trend_months
 from .common import NAME, excess, in_scope, scoped_rows, usual_months
@@ -331,7 +331,11 @@ def delivery_panel(report: Report) -> Panel:
         format_pct(row["usual_share"]),
     ]
     table = pd.DataFrame({t("sup_metric", lang): labels, t("value", lang): values})
-    note = t(f"sup_delivery_note{partial}", lang, day=report.through_day) if row["due"] else t("sup_no_due", lang)
+    note = (
+        t(f"sup_delivery_note{partial}", lang, day=report.through_day, days=days_through(report.through_day, lang))
+        if row["due"]
+        else t("sup_no_due", lang)
+    )
     return Panel(frame=frame, table=table, figure=ax.figure, note=note)
 
 

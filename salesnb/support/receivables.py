@@ -18,7 +18,7 @@ from ..display import plotting
 from ..display.formatting import format_amount, format_amounts, format_int, format_pct, table
 from ..display.panel import Panel, needs
 from ..findings import finding
-from ..i18n import t
+from ..i18n import days_through, t
 from ..report import Report, scope_memo
 from ..trend import trend_months
 from .common import NAME, region_rows, row_regions, scoped_rows, table_order_rows, usual_months
@@ -350,6 +350,7 @@ def receivables_panel(report: Report) -> Panel:
         "sup_receivables_note_partial" if report.partial else "sup_receivables_note",
         lang,
         day=report.through_day,
+        days=days_through(report.through_day, lang),
         ar=format_amount(row["receivables"], lang),
         overdue=format_amount(row["overdue"], lang),
         share=format_pct(row["overdue_share"]),

@@ -51,7 +51,7 @@ def test_a_partial_month_says_so_in_its_heading(tmp_path):
     _folder(tmp_path, "2026-11", "ALL", [], through_day=9)
     _folder(tmp_path, "2026-11", "华东", [], through_day=9)
     page = index_page(tmp_path, ANGLES)
-    assert '<h2>2026-11 <span class="partial">（1–9日，不完整月 · partial month: days 1–9）</span></h2>' in page
+    assert '<h2>2026-11 <span class="partial">（1–9 日，不完整月 · partial month: days 1–9）</span></h2>' in page
     assert "<h2>2026-10</h2>" in page  # a complete month: no label
     assert [r["through_day"] for r in index_rows(tmp_path, ANGLES) if r["angle"] == "overview"] == [9, 9, None]
 
