@@ -18,6 +18,7 @@ from ..evidence import confirmed
 from ..i18n import t
 from ..periods import ALL, month_end
 from ..report import Report, scope_memo
+from ..stats import dispersion_around
 
 MIN_PEERS = 3  # settled peers needed before a month's common movement is read from them (their median)
 
@@ -164,24 +165,9 @@ def peer_expectation(
 
     Columns: now, level, factor, expected, ratio (now ÷ expected), spread, months, z, p_value (indexed by rep).
     """
-    months = [m for m in history if m in values.columns]
-    frame = values.reindex(columns=[*months, period]).astype(float)
-    started = frame.fillna(0.0).gt(0).cummax(axis=1)  # from the rep's first recorded month on
-    if absent is not None:
-        started &= ~absent.reindex(index=frame.index, columns=frame.columns, fill_value=False).astype(bool)
-    past = frame[months].fillna(0.0).where(started[months])
-    level = past.mean(axis=1)
+    months, frame, started, level, factor = _peer_levels(values, period, history, groups, absent)
     rel = frame.fillna(0.0).where(started).div(level.where(level > 0), axis=0)
-    keys = (groups.reindex(frame.index) if groups is not None else pd.Series("", index=frame.index)).astype(object)
-    keys = keys.fillna("")  # a rep without a group (all-NaN groups are float: cast before filling with text)
-    n = past.notna().sum(axis=1)
-    settled = (level > 0) & (n >= max(len(months) // 2, 1))  # peers with a known level (not a rep just starting)
-    factor = pd.DataFrame(
-        peer_medians(rel.to_numpy(dtype=float), keys.to_numpy(), settled.to_numpy(dtype=bool)),
-        index=frame.index,
-        columns=rel.columns,
-    )
-    factor = factor.where(factor > 0)
+    n = started[months].sum(axis=1)  # the months since the rep's first, absent ones out
     logs = np.log((rel / factor).clip(lower=0.05))
     spread = logs[months].std(axis=1, ddof=1) if months else pd.Series(np.nan, index=frame.index)
     low = floor.reindex(frame.index).astype(float) if floor is not None else pd.Series(0.0, index=frame.index)
@@ -205,6 +191,52 @@ def peer_expectation(
     )
     out.index.name = "rep_id"
     return out
+
+
+def _peer_levels(
+    values: pd.DataFrame, period: str, history: list[str], groups: pd.Series | None, absent: pd.DataFrame | None
+) -> tuple[list[str], pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame]:
+    """(history months there are, reps × those months and ``period``, started, level, month factors).
+
+    As :func:`peer_expectation` reads them: ``started`` from each rep's first recorded month on, absent months
+    out; ``level`` the rep's mean over the history months since; ``factor`` per month the median over the
+    settled peers of their figure against their level (NaN where not above 0).
+    """
+    months = [m for m in history if m in values.columns]
+    frame = values.reindex(columns=[*months, period]).astype(float)
+    started = frame.fillna(0.0).gt(0).cummax(axis=1)  # from the rep's first recorded month on
+    if absent is not None:
+        started &= ~absent.reindex(index=frame.index, columns=frame.columns, fill_value=False).astype(bool)
+    past = frame[months].fillna(0.0).where(started[months])
+    level = past.mean(axis=1)
+    rel = frame.fillna(0.0).where(started).div(level.where(level > 0), axis=0)
+    keys = (groups.reindex(frame.index) if groups is not None else pd.Series("", index=frame.index)).astype(object)
+    keys = keys.fillna("")  # a rep without a group (all-NaN groups are float: cast before filling with text)
+    n = past.notna().sum(axis=1)
+    settled = (level > 0) & (n >= max(len(months) // 2, 1))  # peers with a known level (not a rep just starting)
+    factor = pd.DataFrame(
+        peer_medians(rel.to_numpy(dtype=float), keys.to_numpy(), settled.to_numpy(dtype=bool)),
+        index=frame.index,
+        columns=rel.columns,
+    )
+    return months, frame, started, level, factor.where(factor > 0)
+
+
+def count_swing(
+    counts: pd.DataFrame, period: str, history: list[str], groups: pd.Series | None, absent: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Each rep's order count: what the month did to the peers' counts, and how far the rep's counts swing.
+
+    ``counts``: reps × months. ``factor``: the peers' count this ``period`` against their level (as
+    :func:`peer_expectation` reads revenue: their orders may fall in a month their revenue rises, on larger
+    orders). ``dispersion``: φ, the variance ÷ mean of the rep's monthly counts around level × the peers' factor
+    over the ``history`` months (:func:`salesnb.stats.dispersion_around`, at least 1): a rep whose customers
+    order in bursts has months far emptier than a Poisson count of the same mean.
+    """
+    months, frame, started, level, factor = _peer_levels(counts, period, history, groups, absent)
+    around = factor.mul(level.where(level > 0), axis=0)
+    phi = dispersion_around(frame.where(started), around, months)
+    return pd.DataFrame({"factor": factor[period], "dispersion": phi}).rename_axis("rep_id")
 
 
 def absent_months(report: Report, values: pd.DataFrame) -> pd.DataFrame:
@@ -294,7 +326,9 @@ def peer_groups(report: Report, reps: pd.Index) -> pd.Series | None:
     return region
 
 
-def revenue_peers(report: Report, revenue: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
+def revenue_peers(
+    report: Report, revenue: pd.DataFrame, column: str = "revenue"
+) -> tuple[pd.DataFrame, pd.Series | None]:
     """``revenue`` (the scope's reps × months) with the reps a month's common movement may be read from, and groups.
 
     For :func:`peer_expectation`: in the company report the rows and :func:`peer_groups` as they are. In a region
@@ -303,13 +337,13 @@ def revenue_peers(report: Report, revenue: pd.DataFrame) -> tuple[pd.DataFrame, 
     every settled rep of the company, as the company report reads that region's reps: a season (春节) or a
     company-wide quiet month is not each of two reps' own fall (from the region alone the factor was 1: the rep's
     average month). A region with enough reps keeps its own; the rows added are only peers (their own factors are
-    not read).
+    not read). ``column``: the figure of :func:`rep_sales` the other reps join with (``orders`` for counts).
     """
     if report.region == ALL:
         return revenue, peer_groups(report, revenue.index)
     sales = rep_sales(report)
     others = sales[~sales["rep_id"].isin(revenue.index)]
-    company = others.groupby(["rep_id", "month"])["revenue"].sum().unstack("month")
+    company = others.groupby(["rep_id", "month"])[column].sum().unstack("month")
     pool = pd.concat([revenue, company]).reindex(columns=revenue.columns.union(company.columns))
     groups = pd.Series(report.region, index=pool.index, dtype=object)
     groups.iloc[len(revenue) :] = ALL  # no region is called ALL: the rest of the company is never the region's group

@@ -21,7 +21,16 @@ from ..findings import finding
 from ..i18n import t
 from ..periods import ALL, month_end
 from ..report import Report, scope_memo
-from .common import absent_months, company_shows, month_rows, peer_expectation, rep_months, revenue_peers, unusual
+from .common import (
+    absent_months,
+    company_shows,
+    count_swing,
+    month_rows,
+    peer_expectation,
+    rep_months,
+    revenue_peers,
+    unusual,
+)
 
 COLUMNS: tuple[str, ...] = (
     "rep_id", "label", "revenue", "target", "attainment", "gap", "expected", "change", "orders", "usual_orders",
@@ -40,17 +49,17 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     The expected revenue is the rep's own level over the ``team.own_months`` months before the period times what
     the month did to the rep's peers (the reps of the region, :func:`.common.peer_expectation`; a region of too few
     reps reads it from the company's, :func:`.common.revenue_peers`): a season or a
-    region-wide fall moves everyone and is not one rep's problem (the region's finding covers it). The business
-    rule fires when attainment is below ``thresholds.team.underperform_attainment`` or revenue is
-    ``thresholds.team.underperform_drop`` or more below the expected; the evidence confirms it, so a normal lumpy
-    month does not count: the fall against the rep's own month-to-month spread (at least the Poisson spread of the
-    rep's usual order count), adjusted over the reps tested (``q_value``, Benjamini–Hochberg), below
-    ``thresholds.team.weak_fdr`` (weak but real evidence: the finding is medium; high needs ``strong_q``); in a
-    region's report, whose few reps sell a handful of orders a month each, below ``thresholds.team.indicative_q``
-    (indicated, as the market and product rules read a region's segments). Reps
-    hired less than ``team.min_tenure_months`` before the period (judged by the ramp
-    analysis; without a hire date, counted from the rep's first month with sales in scope) and reps leaving during
-    the month are not tested. Sorted worst attainment first, then (without targets) the worst fall.
+    region-wide fall moves everyone and is not one rep's problem (the region's finding covers it). The business rule
+    fires when attainment is below ``thresholds.team.underperform_attainment`` or revenue is
+    ``thresholds.team.underperform_drop`` or more below the expected; the evidence confirms it, so a normal lumpy month
+    does not count: the fall against the rep's own month-to-month spread (at least the spread of the rep's usual order
+    count, as overdispersed as the rep's months were: :func:`_lumpy_p`), adjusted over the reps tested (``q_value``,
+    Benjamini–Hochberg), below ``thresholds.team.weak_fdr`` (weak but real evidence: the finding is medium; high needs
+    ``strong_q``); in a region's report, whose few reps sell a handful of orders a month each, below
+    ``thresholds.team.indicative_q`` (indicated, as the market and product rules read a region's segments). Reps hired
+    less than ``team.min_tenure_months`` before the period (judged by the ramp analysis; without a hire date, counted
+    from the rep's first month with sales in scope) and reps leaving during the month are not tested. Sorted worst
+    attainment first, then (without targets) the worst fall.
     """
     thr, settings = report.thresholds("team"), report.settings("team")
     months = rep_months(report)
@@ -74,7 +83,7 @@ def underperform_frame(report: Report) -> pd.DataFrame:
     now["expected"] = expect["expected"]
     now["change"] = expect["ratio"] - 1
     now["usual_orders"] = now.index.map(usual).astype(float)
-    lumpy = expect["p_value"] if totals else _lumpy_p(report, expect, usual, history)  # few, lumpy orders
+    lumpy = expect["p_value"] if totals else _lumpy_p(report, expect, usual, history, months)  # few, lumpy orders
     now["p_value"] = np.fmax(expect["p_value"], lumpy)
     now["attainment"] = now["revenue"] / now["target"]
     now["gap"] = now["revenue"] - now["target"]
@@ -118,13 +127,19 @@ def _on_team(report: Report, now: pd.DataFrame, revenue: pd.DataFrame, history: 
     return pd.concat([kept, empty.astype(now.dtypes.to_dict())]).rename_axis(now.index.name)
 
 
-def _lumpy_p(report: Report, expect: pd.DataFrame, usual: pd.Series, history: list[str]) -> pd.Series:
+def _lumpy_p(
+    report: Report, expect: pd.DataFrame, usual: pd.Series, history: list[str], months: pd.DataFrame
+) -> pd.Series:
     """Per rep of ``expect`` that fell: the chance of so low a month from the rep's own few, lumpy orders.
 
     The spread of log revenue over the rep's months misses how a handful of orders of very different sizes can
-    leave a month nearly empty; :func:`salesnb.stats.compound_low` with the rep's usual order count (times the
-    peers' factor of the month) and the sizes of the rep's orders in the scope over ``history``. NaN for a rep
-    that did not fall (the spread's p-value stands alone).
+    leave a month nearly empty; :func:`salesnb.stats.compound_low` with the rep's usual order count times the
+    peers' factor of the month for counts, the count as overdispersed as the rep's months were around that
+    expectation (:func:`.common.count_swing`), and the sizes of the rep's orders in the scope over ``history``.
+    A Poisson count of the rep's usual 12 made one order a 1-in-10,000 month; a rep whose customers order in
+    bursts has such months far more often. The peers' count factor, not their revenue's: peers whose orders fell
+    by an eighth in a month of larger orders leave a rep fewer orders to expect (revenue's factor, +7 %, asked for
+    more). NaN for a rep that did not fall (the spread's p-value stands alone). ``months``: :func:`rep_months`.
     """
     fell = expect.index[(expect["ratio"] < 1) & expect["p_value"].notna()]
     out = pd.Series(np.nan, index=expect.index)
@@ -133,11 +148,15 @@ def _lumpy_p(report: Report, expect: pd.DataFrame, usual: pd.Series, history: li
     orders = facts.scoped(facts.order_facts(report.ds), report.region, history)
     orders = orders[orders["rep_id"].isin(fell)]
     sizes = orders.groupby("rep_id")["revenue"].apply(np.asarray).to_dict()
-    counts = usual.reindex(fell).to_numpy(dtype=float) * expect.loc[fell, "factor"].to_numpy(dtype=float)
+    pool, groups = revenue_peers(report, months["orders"].unstack("month"), "orders")
+    swing = count_swing(pool, report.period, history, groups, absent_months(report, pool)).reindex(fell)
+    factor = swing["factor"].fillna(expect.loc[fell, "factor"])  # no peers' count: revenue's factor
+    counts = usual.reindex(fell).to_numpy(dtype=float) * factor.to_numpy(dtype=float)
+    spreads = swing["dispersion"].fillna(1.0).to_numpy(dtype=float)
     ratios = expect.loc[fell, "ratio"].to_numpy(dtype=float)
     found = {  # one Series at the end: setting 3,000 reps one by one cost more than their sums
-        rep: stats.compound_low(ratio, count, sizes[rep], key=str(rep))
-        for rep, count, ratio in zip(fell, counts, ratios, strict=True)
+        rep: stats.compound_low(ratio, count, sizes[rep], key=str(rep), spread=spread)
+        for rep, count, ratio, spread in zip(fell, counts, ratios, spreads, strict=True)
         if rep in sizes and count > 0
     }
     return out.fillna(pd.Series(found, dtype=float)) if found else out

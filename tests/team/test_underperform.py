@@ -8,7 +8,8 @@ from scipy import stats
 
 from salesnb import team
 from salesnb.report import open_report
-from salesnb.team.common import absent_months
+from salesnb.stats import compound_low
+from salesnb.team.common import absent_months, count_swing
 from team.helpers import BASE_REPS, MONTHS, base_sales, base_targets, build, open_tiny
 
 
@@ -304,3 +305,51 @@ def test_without_targets_a_rep_whose_month_went_to_nothing_is_judged(tmp_path):
     tables = build([(rep, "华东", "") for rep in usual], last, {})
     del tables["reps"]
     assert "R1" not in set(team.underperform_frame(open_tiny(tmp_path / "last", tables))["rep_id"])
+
+
+def test_count_swing_reads_the_peers_count_factor_and_the_reps_own_overdispersion():
+    """Four reps of one group over four history months and the period. B, C and D order 10 a month and 8 now: the
+    peers' count factor of the period is 0.8 for everyone. A orders 4, 16, 4, 16 around its level of 10 (peers'
+    factor 1 in those months): φ = mean((4 − 10)², (16 − 10)², …) ÷ 10 = 3.6; B's months sit on its expectation:
+    φ 0, at least Poisson's 1."""
+    history = ["m1", "m2", "m3", "m4"]
+    counts = pd.DataFrame(
+        {
+            "m1": [4, 10, 10, 10],
+            "m2": [16, 10, 10, 10],
+            "m3": [4, 10, 10, 10],
+            "m4": [16, 10, 10, 10],
+            "p": [1, 8, 8, 8],
+        },
+        index=["A", "B", "C", "D"],
+        dtype=float,
+    )
+    swing = count_swing(counts, "p", history, None, None)
+    assert swing["factor"].tolist() == pytest.approx([0.8, 0.8, 0.8, 0.8])
+    assert swing.loc["A", "dispersion"] == pytest.approx(3.6) and swing.loc["B", "dispersion"] == 1.0
+
+
+def test_a_rep_whose_orders_come_in_bursts_has_empty_months_more_often_than_a_poisson_count(tmp_path):
+    """R1's orders come in bursts: 3, 15 and 9 a month (usual 9; sizes 300, 60 and 100, so its revenue is 900 every
+    month and the spread of log revenue sees nothing). One order of 100 now. Its months swing around their level
+    with φ = ((3 − 9)² + (15 − 9)² + 0) ÷ 9 ÷ 3 = 8/3: the count is negative binomial with mean 9 and variance 24
+    (n = 9 ÷ (8/3 − 1) = 5.4, success 3/8). P(0) = 0.375^5.4 = 0.0050, P(1) = 5.4 × 0.625 × P(0) = 0.0169, and one
+    order is at most 100 with chance 24/27 (15 of 60 and 9 of 100 among the 27 sizes): p ≈ 0.0050 + 0.0169 × 0.889
+    = 0.020, q 0.040 over the 2 reps of 华东: a finding to watch (medium), not the strong evidence of a Poisson
+    count of 9 (p = e⁻⁹ (1 + 9 × 0.889) = 0.0011, q 0.0022: high)."""
+    sales = base_sales()
+    for month, (count, size) in zip(MONTHS[:-1], ((3, 300), (15, 60), (9, 100)), strict=True):
+        sales[("R1", month)] = [size] * count
+    sales[("R1", MONTHS[-1])] = [100]
+    targets = {**base_targets(), **{("R1", m): 900 for m in MONTHS}}
+    report = open_tiny(tmp_path, build(BASE_REPS, sales, targets))
+    frame = team.underperform_frame(report).set_index("rep_id")
+    assert frame.loc["R1", "usual_orders"] == pytest.approx(9.0) and frame.loc["R1", "expected"] == pytest.approx(900)
+    sizes = [300] * 3 + [60] * 15 + [100] * 9
+    assert frame.loc["R1", "p_value"] == pytest.approx(compound_low(1 / 9, 9.0, sizes, key="R1", spread=8 / 3))
+    p0 = 0.375**5.4
+    assert p0 == pytest.approx(0.005009, rel=1e-3)
+    assert frame.loc["R1", "p_value"] == pytest.approx(p0 + 5.4 * 0.625 * p0 * 24 / 27, rel=0.05)
+    assert frame.loc["R1", "q_value"] == pytest.approx(2 * frame.loc["R1", "p_value"])
+    (f,) = [f for f in team.angle_findings(report) if f["code"] == "rep_underperform"]
+    assert f["segment"] == {"rep_id": "R1"} and f["severity"] == "medium"
