@@ -305,3 +305,48 @@ def test_months_a_region_handed_over_are_no_gap_and_the_company_plan_is_not_infl
         pytest.approx(2400.0),
         "trailing",
     )
+
+
+OPENED = {  # 2024-01..2025-09: North and South sell 12 orders of 100 a month; East opens in 2024-07 with 15
+    "North": (12, "2024-01", "2025-09", set()),
+    "South": (12, "2024-01", "2025-09", set()),
+    "East": (15, "2024-07", "2025-09", set()),
+}
+
+
+def test_a_region_opened_later_is_no_step_of_the_company_season_and_a_peers_fall_shows_whole(tmp_path: Path) -> None:
+    """East's opening takes the company from 2,400 to 3,900 a month: no gap of East, but the company's months
+    before it are made whole at East's share (3,900 / 2,400 = 1.625 in each, read from the six months after).
+
+    South loses half its orders in 2025-09 (600 against its flat 1,200). Its peers (North 1,200 + East 1,500 =
+    2,700) sold what they always sell: peer factor 2,700 / 2,700 = 1, baseline 1,200, change −50 %. With the
+    opening read as the company's season the peers were expected at 2,700 / 0.743 (3,634) and South's baseline was
+    892 (−33 %). North's peers (South + East) are 2,100 against 2,700: 0.778 (South's own fall, not the opening).
+    """
+    from salesnb.data.region_gaps import company_fill, openings
+    from salesnb.market.regions import region_frame
+
+    orders = _orders(OPENED).query("order_id != 'S-late'")
+    cut = orders["order_id"].str.startswith("South-2025-09-") & orders["customer_id"].isin(
+        [f"South{c}" for c in range(6)]
+    )
+    orders[~cut].to_csv(tmp_path / "orders.csv", index=False)
+    ds = load_dataset(tmp_path)
+    before = [str(m) for m in pd.period_range("2024-01", "2024-06", freq="M")]
+    assert region_gaps(ds) == {} and openings(ds) == {"East": before}
+    assert company_fill(ds) == pytest.approx(dict.fromkeys(before, 1.625))
+    frame = region_frame(open_report(data=str(tmp_path), period="2025-09", region="ALL")).set_index("region")
+    south = frame.loc["South"]
+    assert south["expected"] == pytest.approx(1200.0) and south["peer_factor"] == pytest.approx(1.0)
+    assert south["baseline"] == pytest.approx(1200.0) and south["change"] == pytest.approx(-0.5)
+    assert bool(south["flagged"]) and not frame.loc[["North", "East"], "flagged"].any()
+    assert frame.loc["North", "peer_factor"] == pytest.approx(2100 / 2700)
+
+
+def test_a_region_taking_over_anothers_customers_is_no_opening(folder: Path) -> None:
+    """East's first month (2026-03) is the month West's 15 customers move to it: the company's 30 orders a month
+    never dip before it (they were under West), so no month of the company is scaled up for East."""
+    from salesnb.data.region_gaps import company_fill, openings
+
+    ds = load_dataset(folder)
+    assert openings(ds) == {} and list(company_fill(ds)) == ["2026-08"]  # North's gap only

@@ -36,22 +36,7 @@ def region_gaps(ds: Dataset) -> dict[str, dict[str, float]]:
     """
 
     def build() -> dict[str, dict[str, float]]:
-        orders = order_facts(ds)
-        first, last = data_months(ds)
-        if orders.empty or not isinstance(first, str) or not isinstance(last, str):
-            return {}
-        complete = last if through_day(ds, last) is None else str(pd.Period(last, freq="M") - 1)
-        skip = set(empty_months(ds))
-        region = orders["region"]
-        dated = (orders["order_date"].notna() & region.notna() & region.ne(UNKNOWN)).to_numpy()
-        codes, names = pd.factorize(region[dated], sort=True)
-        months = orders["order_date"].to_numpy()[dated].astype("datetime64[M]").view(np.int64)
-        if not len(months):
-            return {}
-        low, width = int(months.min()), int(months.max() - months.min()) + 1
-        counts = np.bincount(codes * width + (months - low), minlength=len(names) * width).reshape(len(names), width)
-        labels = [str(pd.Period(np.datetime64(low + k, "M"), freq="M")) for k in range(width)]
-        judged = np.array([label <= complete and label not in skip for label in labels])
+        names, counts, labels, judged = _month_counts(ds)
         company = counts.sum(axis=0)
         out: dict[str, dict[str, float]] = {}
         for name, row in zip(names, counts, strict=True):
@@ -67,6 +52,59 @@ def region_gaps(ds: Dataset) -> dict[str, dict[str, float]]:
         return out
 
     return per_dataset(ds, ("facts", "region_gaps"), build)
+
+
+def _month_counts(ds: Dataset) -> tuple[list[str], np.ndarray, list[str], np.ndarray]:
+    """Orders per region (rows, by name) and month (columns, the orders' first to last month) and what is judged.
+
+    Returns the region names, the counts, the months' labels and whether each month is judged: complete (not the
+    data's partial last month) and not one of the company's empty months. Read from the orders' own dates.
+    """
+    orders = order_facts(ds)
+    first, last = data_months(ds)
+    if orders.empty or not isinstance(first, str) or not isinstance(last, str):
+        return [], np.zeros((0, 0), dtype=int), [], np.zeros(0, dtype=bool)
+    complete = last if through_day(ds, last) is None else str(pd.Period(last, freq="M") - 1)
+    skip = set(empty_months(ds))
+    region = orders["region"]
+    dated = (orders["order_date"].notna() & region.notna() & region.ne(UNKNOWN)).to_numpy()
+    codes, names = pd.factorize(region[dated], sort=True)
+    months = orders["order_date"].to_numpy()[dated].astype("datetime64[M]").view(np.int64)
+    if not len(months):
+        return [], np.zeros((0, 0), dtype=int), [], np.zeros(0, dtype=bool)
+    low, width = int(months.min()), int(months.max() - months.min()) + 1
+    counts = np.bincount(codes * width + (months - low), minlength=len(names) * width).reshape(len(names), width)
+    labels = [str(pd.Period(np.datetime64(low + k, "M"), freq="M")) for k in range(width)]
+    judged = np.array([label <= complete and label not in skip for label in labels])
+    return [str(n) for n in names], counts, labels, judged
+
+
+def openings(ds: Dataset) -> dict[str, list[str]]:
+    """``{region: months}``: the company's months before a busy region's first one, where the region opened then.
+
+    No gap of the region (its own report reads them as months it did not sell yet: :func:`region_gaps`), but
+    the company's months before it hold every region but the new one: read as the company's season or trend, the
+    opening is a rise of the months after it (a region opening in July, 40 % of the business, read as a July to
+    December season 70 % above February to June: every region's September then expected 30 % above any it had).
+    Only a region whose median month of its range has :data:`MISSING_MONTH_ORDERS` orders or more (as for a gap)
+    and whose months before were not taken over from the others (:func:`taken_over`: a region split off one that
+    sold there before, the company's orders not dented), over the judged months since the company's first.
+    """
+
+    def build() -> dict[str, list[str]]:
+        names, counts, labels, judged = _month_counts(ds)
+        company = counts.sum(axis=0)
+        out: dict[str, list[str]] = {}
+        for name, row in zip(names, counts, strict=True):
+            sold = np.flatnonzero(row)
+            if not sold[0] or float(np.median(row[sold[0] : sold[-1] + 1])) < MISSING_MONTH_ORDERS:
+                continue
+            before = [k for k in range(sold[0]) if judged[k]]
+            if before and not taken_over(row, company, before, judged):
+                out[name] = [labels[k] for k in before]
+        return out
+
+    return per_dataset(ds, ("facts", "openings"), build)
 
 
 TAKEN_OVER_SHARE = 0.2  # a region this large a part of the company's orders around its empty months dents the
@@ -128,8 +166,9 @@ def fill_factors(
     ``parts``: the regions of ``gaps`` (region → its gap months), each as its months (month → its part of
     ``total``, the same measure). In a gap month the total holds only the regions the export covered; their
     usual share of the company is read over the months within :data:`FILL_MONTHS` either side where no region
-    has a gap: factor = Σ total ÷ Σ (total − the missing regions), over those months. A month without such
-    months around it, or where the covered regions had nothing there, is left as it is (no factor).
+    has a gap (for a month of a longer run, a region's months before it opened: the :data:`FILL_MONTHS`
+    nearest such months): factor = Σ total ÷ Σ (total − the missing regions), over those months. A month where
+    the covered regions had nothing there is left as it is (no factor).
     """
     missing: dict[str, list[str]] = {}
     for region, months in gaps.items():
@@ -143,6 +182,7 @@ def fill_factors(
     for month, regions in sorted(missing.items()):
         at = pd.Period(month, freq="M").ordinal
         near = [m for m in clean if abs(index[m] - at) <= FILL_MONTHS]
+        near = near or sorted(clean, key=lambda m: abs(index[m] - at))[:FILL_MONTHS]  # a long run: the nearest
         whole = float(total.reindex(near).sum())
         part = whole - sum(float(parts[r].reindex(near).fillna(0.0).sum()) for r in regions)
         if near and part > 0 and whole > 0:
@@ -151,14 +191,17 @@ def fill_factors(
 
 
 def company_fill(ds: Dataset) -> dict[str, float]:
-    """:func:`fill_factors` of the company's revenue per month: ``{gap month: factor}`` (``{}`` without gaps).
+    """:func:`fill_factors` of the company's revenue per month: ``{month: factor}`` (``{}`` without gaps).
 
     A company season built from the orders' monthly totals times these factors counts each region's gap months
-    at the region's usual share, not as a dip (``salesnb.market.regions``, ``salesnb.team.targets``).
+    and the months before it opened (:func:`openings`) at the region's usual share, not as a dip or a step of
+    the season and trend (``salesnb.market.regions``, ``salesnb.team.targets``, ``salesnb.planning``).
     """
 
     def build() -> dict[str, float]:
-        gaps = region_gaps(ds)
+        gaps = {region: list(months) for region, months in region_gaps(ds).items()}
+        for region, months in openings(ds).items():  # before a region opened: the company without it, as a gap
+            gaps[region] = sorted({*gaps.get(region, []), *months})
         if not gaps:
             return {}
         orders = order_facts(ds)
