@@ -127,7 +127,7 @@ def test_a_partial_month_says_undelivered_by_its_last_day_not_at_month_end(tmp_p
     labels = panel.table.iloc[:, 0].tolist()
     assert "截至13日仍未交付" in labels and "月末仍未交付" not in labels
     assert panel.note == (
-        "口径：承诺交付日在本月1–13日的订单；交付晚于承诺日或截至13日仍未交付即为延误。"
+        "口径：承诺交付日在本月 1–13 日的订单；交付晚于承诺日或截至13日仍未交付即为延误。"
         "承诺13日交付而尚未交付的订单当天仍可能交付，暂不计入。"
     )
     whole = support.delivery_panel(report(write_tiny(tmp_path / "w", tables=build())))

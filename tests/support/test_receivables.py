@@ -78,7 +78,7 @@ def test_a_partial_month_s_receivables_note_reads_up_to_its_last_day(tmp_path):
     note = support.receivables_panel(r).note
     assert (
         note.startswith("截至18日应收 700，其中逾期 600（85.7%）")
-        and "本月1–18日到期金额 500 中 500 截至18日仍未回款" in note
+        and "本月 1–18 日到期金额 500 中 500 截至18日仍未回款" in note
     )
     assert note.endswith(
         "另有 1 张发票在数据最后一天（2026-10-18）或之后到期、尚未回款，当天仍可能回款，暂不计为未回款或逾期。"
