@@ -7,13 +7,15 @@ from typing import Any
 import pandas as pd
 
 from . import cause_tree, drivers, followup, planning
-from .angle import ORDERS, Angle
+from .angle import ANGLE_NAMES, ORDERS, Angle, missing
+from .angle import get as get_angle
 from .composition import composition_frame as composition_frame  # re-exported: the notebook calls overview.*
 from .composition import composition_panel as composition_panel
 from .composition import split_facts
 from .data import facts
 from .data.day_gaps import calendar_gaps, gaps_in
 from .data.grouping import aggregate
+from .data.messages import need_name
 from .data.targets import segment_targets, total_target
 from .display import plotting
 from .display.formatting import format_amount, format_amounts, format_int, format_pct
@@ -381,8 +383,10 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
             t("col_action", lang): ["" if depth else f["action"] for depth, f in shown],
         }
     )
+    sentences = []
     if not found:
-        panel.note, broad = quiet_month_note(report)
+        note, broad = quiet_month_note(report)
+        sentences.append(note)
         panel.quiet_mark = "⚠" if broad else panel.quiet_mark
     if found:
         counts = {level: sum(f["severity"] == level for f in found) for level in ("high", "medium")}
@@ -390,8 +394,27 @@ def executive_summary_panel(report: Report) -> FindingsPanel:
         sentences = [t("exec_counts", lang, total=len(found), shown=min(limit, roots), **counts)]
         if len(found) > roots:  # some findings are symptoms folded under their cause
             sentences.append(t("summary_folded", lang, roots=roots, symptoms=len(found) - roots))
-        panel.note = ("" if lang == "zh" else " ").join(sentences)  # Chinese sentences need no space between
+    silent = angles_without_rules(report.ds)
+    if silent:  # a till export has no reps, deals or tickets: say which angles could not speak, not "five"
+        names = joined([t(f"angle_{name}", lang) for name in silent], lang)
+        needs = joined(dict.fromkeys(need_name(lacks[0], lang) for lacks in silent.values() if lacks), lang)
+        sentences.append(t("exec_angles_without_data", lang, angles=names, needs=needs))
+    panel.note = ("" if lang == "zh" else " ").join(s for s in sentences if s)  # Chinese sentences need no space
     return panel
+
+
+def angles_without_rules(ds: Any) -> dict[str, list[str]]:
+    """``{angle: what its rules lack}`` for the summary's angles none of whose finding rules the data can feed.
+
+    Ordered as the reports; what the angle's first rule lacks says what to export first (a till export: team the
+    orders' rep, process the leads, support the tickets).
+    """
+    out = {}
+    for name in ANGLE_NAMES:
+        angle = get_angle(name)
+        if name != "overview" and angle.rules and not angle.runnable_rules(ds):
+            out[name] = missing(ds, angle.rules[0].needs)
+    return out
 
 
 def quiet_month_note(report: Report) -> tuple[str, bool]:

@@ -16,7 +16,9 @@ from salesnb.composition import composition_frame, composition_panel
 from salesnb.overview import trend_panel
 from salesnb.product.lifecycle import lifecycle_panel
 from salesnb.product.lines import pareto_panel
-from salesnb.report import open_report
+from salesnb.report import bundled_sample, open_report
+
+SAMPLE = bundled_sample()
 
 
 @pytest.fixture(scope="module")
@@ -53,3 +55,23 @@ def test_no_target_no_target_columns_and_no_line_no_line_column(shop: Path) -> N
     pareto = pareto_panel(report).table
     assert "产品线" not in pareto.columns and list(pareto["产品"]) == ["馕", "酱"]
     assert "产品线" not in lifecycle_panel(report).table.columns
+
+
+def test_the_summary_says_which_angles_the_data_cannot_feed(shop: Path) -> None:
+    from salesnb.overview import angles_without_rules, executive_summary_panel
+
+    report = open_report(str(shop), "2026-10", "ALL")
+    silent = angles_without_rules(report.ds)
+    assert list(silent) == ["team", "process", "support"]  # no rep, no deal or lead, no ticket, invoice or survey
+    note = executive_summary_panel(report).note
+    assert note.endswith(
+        "团队与管理、销售流程、服务保障角度缺少所需的数据（如订单表的销售员编号（orders.rep_id）、线索表（leads）、"
+        "服务工单表（tickets）），本月没有参与摘要。"
+    )
+    english = executive_summary_panel(open_report(str(shop), "2026-10", "ALL", lang="en")).note
+    assert english.endswith(
+        "The Team, Process, Support angle(s) lack the data they need (such as the rep id of orders (orders.rep_id), "
+        "the leads table (leads), the tickets table (tickets)) and take no part in this summary."
+    )
+    sample = executive_summary_panel(open_report(str(SAMPLE), "2026-10", "ALL")).note
+    assert "缺少所需的数据" not in sample  # every angle has its data
